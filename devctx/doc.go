@@ -1,0 +1,12 @@
+// Package devctx owns the bytes of saved device state: the virtio-1.4 device
+// parts (16-byte part header, selector union, OPTIONAL flag, the required
+// order and the at-most-one / exactly-one rules) with their METADATA results,
+// the draft-2023 device context (field_count and 8-byte aligned TLV fields,
+// FIELDS_QUERY entries), delta and merge for incremental reads, and the
+// compatibility header with CheckCompatible.
+//
+// Decoders never trust a length: they reject truncated input, lengths past
+// the end, parts out of order or duplicated, and unknown mandatory types with
+// an error naming the byte offset, the part index and the type; they allocate
+// nothing beyond the input. devctx knows no device behaviour.
+package devctx

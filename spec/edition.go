@@ -1,0 +1,133 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Edition selects which text migsim follows (DESIGN §2).
+type Edition uint8
+
+// Editions.
+const (
+	// Draft2023 is the 2023 seed proposal: Active/Stop/Freeze and a TLV
+	// device context with incremental reads. Its opcode and field values are
+	// simulator-assigned.
+	Draft2023 Edition = iota + 1
+	// Virtio14 is the merged device-parts text: running/stopped via
+	// DEV_MODE_SET flags and device parts on resource objects.
+	Virtio14
+)
+
+// Editions lists every edition in a stable order.
+var Editions = []Edition{Draft2023, Virtio14}
+
+// String returns draft-2023 or virtio-1.4.
+func (e Edition) String() string {
+	switch e {
+	case Draft2023:
+		return "draft-2023"
+	case Virtio14:
+		return "virtio-1.4"
+	}
+	return fmt.Sprintf("edition-%d", uint8(e))
+}
+
+// ParseEdition parses draft-2023 or virtio-1.4.
+func ParseEdition(s string) (Edition, error) {
+	for _, e := range Editions {
+		if e.String() == s {
+			return e, nil
+		}
+	}
+	return 0, fmt.Errorf("spec: unknown edition %q (want %s)", s, strings.Join(editionNames(), " or "))
+}
+
+func editionNames() []string {
+	var n []string
+	for _, e := range Editions {
+		n = append(n, e.String())
+	}
+	return n
+}
+
+// Mode is a member device migration mode. The draft-2023 edition has
+// Active, Stop and Freeze (values 0, 1, 2 on the wire); virtio-1.4 has
+// running and stopped, which migsim represents as ModeActive and ModeStop.
+type Mode uint8
+
+// Modes.
+const (
+	ModeActive Mode = 0
+	ModeStop   Mode = 1
+	ModeFreeze Mode = 2
+)
+
+// String returns the draft name: Active, Stop, Freeze or MODE_n. Use
+// Edition.ModeName for the edition's own wording.
+func (m Mode) String() string {
+	switch m {
+	case ModeActive:
+		return "Active"
+	case ModeStop:
+		return "Stop"
+	case ModeFreeze:
+		return "Freeze"
+	}
+	return fmt.Sprintf("MODE_%d", uint8(m))
+}
+
+// Quiesced reports whether the mode forbids notifications and DMA
+// (Stop, Freeze, stopped).
+func (m Mode) Quiesced() bool { return m == ModeStop || m == ModeFreeze }
+
+// ModeName names m in the edition's own words: Active/Stop/Freeze for
+// draft-2023, running/stopped for virtio-1.4.
+func (e Edition) ModeName(m Mode) string {
+	if e == Virtio14 {
+		switch m {
+		case ModeActive:
+			return "running"
+		case ModeStop:
+			return "stopped"
+		}
+	}
+	return m.String()
+}
+
+// Modes lists the edition's modes.
+func (e Edition) Modes() []Mode {
+	if e == Virtio14 {
+		return []Mode{ModeActive, ModeStop}
+	}
+	return []Mode{ModeActive, ModeStop, ModeFreeze}
+}
+
+// HasMode reports whether m is a mode of the edition.
+func (e Edition) HasMode(m Mode) bool {
+	for _, x := range e.Modes() {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// TransitionAllowed reports whether the edition, under rules r, allows a
+// DEV_MODE_SET from one mode to another. Repeating the current mode is
+// always allowed (DP-DEV-13). virtio-1.4 allows any → stopped and any →
+// running. draft-2023 allows every arc between its three modes with
+// transitions=all, and only Active↔Stop↔Freeze with strict-chain.
+func (e Edition) TransitionAllowed(r Rules, from, to Mode) bool {
+	if !e.HasMode(from) || !e.HasMode(to) {
+		return false
+	}
+	if from == to || e == Virtio14 {
+		return true
+	}
+	if r.Transitions == TransitionsStrictChain {
+		d := int(from) - int(to)
+		return d == 1 || d == -1
+	}
+	return true
+}

@@ -1,0 +1,238 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ReadSemantics is the `read` knob.
+type ReadSemantics uint8
+
+// Values of the read knob.
+const (
+	ReadIncrementalClear ReadSemantics = iota + 1
+	ReadFull
+)
+
+// StopConfigWrite is the `stop-config-write` knob.
+type StopConfigWrite uint8
+
+// Values of the stop-config-write knob.
+const (
+	StopConfigApply StopConfigWrite = iota + 1
+	StopConfigIgnore
+)
+
+// FLRVsMode is the `flr-vs-mode` knob.
+type FLRVsMode uint8
+
+// Values of the flr-vs-mode knob.
+const (
+	FLRHoldReply FLRVsMode = iota + 1
+	FLRDefer
+	FLRCompleteAnyway
+)
+
+// ResetVsMode is the `reset-vs-mode` knob.
+type ResetVsMode uint8
+
+// Values of the reset-vs-mode knob.
+const (
+	ResetHoldReply ResetVsMode = iota + 1
+	ResetCompleteAnyway
+)
+
+// ModeAfterFLR is the `mode-after-flr` knob.
+type ModeAfterFLR uint8
+
+// Values of the mode-after-flr knob.
+const (
+	AfterFLRRunning ModeAfterFLR = iota + 1
+	AfterFLRKeep
+)
+
+// FreezeNotify is the `freeze-notify` knob.
+type FreezeNotify uint8
+
+// Values of the freeze-notify knob.
+const (
+	FreezeNotifyDrop FreezeNotify = iota + 1
+	FreezeNotifyLatch
+)
+
+// Transitions is the `transitions` knob.
+type Transitions uint8
+
+// Values of the transitions knob.
+const (
+	TransitionsAll Transitions = iota + 1
+	TransitionsStrictChain
+)
+
+// ResumeConfigNotify is the `resume-config-notify` knob.
+type ResumeConfigNotify uint8
+
+// Values of the resume-config-notify knob.
+const (
+	ResumeNotifyHeldOnly ResumeConfigNotify = iota + 1
+	ResumeNotifyAlways
+)
+
+// Rules are the knobs that settle what an edition's text leaves open
+// (DESIGN §2). The zero value is not valid: start from DefaultRules.
+type Rules struct {
+	Read               ReadSemantics
+	StopConfigWrite    StopConfigWrite
+	FLRVsMode          FLRVsMode
+	ResetVsMode        ResetVsMode
+	ModeAfterFLR       ModeAfterFLR
+	FreezeNotify       FreezeNotify
+	Transitions        Transitions
+	ResumeConfigNotify ResumeConfigNotify
+}
+
+// DefaultRules returns the edition's defaults: every knob at its first
+// value, and read=incremental-clear for draft-2023, read=full for virtio-1.4.
+func DefaultRules(e Edition) Rules {
+	r := Rules{
+		Read:               ReadIncrementalClear,
+		StopConfigWrite:    StopConfigApply,
+		FLRVsMode:          FLRHoldReply,
+		ResetVsMode:        ResetHoldReply,
+		ModeAfterFLR:       AfterFLRRunning,
+		FreezeNotify:       FreezeNotifyDrop,
+		Transitions:        TransitionsAll,
+		ResumeConfigNotify: ResumeNotifyHeldOnly,
+	}
+	if e == Virtio14 {
+		r.Read = ReadFull
+	}
+	return r
+}
+
+// Knob describes one knob: its name, its values (wire strings) and the seed
+// question it settles.
+type Knob struct {
+	Name     string
+	Values   []string
+	Question string
+	get      func(*Rules) uint8
+	set      func(*Rules, uint8)
+}
+
+// Knobs lists every knob in a stable order (DESIGN §2). Values are in
+// declaration order; the edition default of each is given by DefaultRules.
+var Knobs = []Knob{
+	{"read", []string{"incremental-clear", "full"}, "can a failed migration be retried or rolled back?",
+		func(r *Rules) uint8 { return uint8(r.Read) }, func(r *Rules, v uint8) { r.Read = ReadSemantics(v) }},
+	{"stop-config-write", []string{"apply", "ignore"}, "is a guest's WCE write during Stop lost?",
+		func(r *Rules) uint8 { return uint8(r.StopConfigWrite) }, func(r *Rules, v uint8) { r.StopConfigWrite = StopConfigWrite(v) }},
+	{"flr-vs-mode", []string{"hold-reply", "defer-flr", "complete-anyway"}, "FLR during freeze",
+		func(r *Rules) uint8 { return uint8(r.FLRVsMode) }, func(r *Rules, v uint8) { r.FLRVsMode = FLRVsMode(v) }},
+	{"reset-vs-mode", []string{"hold-reply", "complete-anyway"}, "virtio reset racing stop/freeze",
+		func(r *Rules) uint8 { return uint8(r.ResetVsMode) }, func(r *Rules, v uint8) { r.ResetVsMode = ResetVsMode(v) }},
+	{"mode-after-flr", []string{"running", "keep"}, "does FLR clear the stop? (1.4 is silent)",
+		func(r *Rules) uint8 { return uint8(r.ModeAfterFLR) }, func(r *Rules, v uint8) { r.ModeAfterFLR = ModeAfterFLR(v) }},
+	{"freeze-notify", []string{"drop", "latch"}, "what happens to a kick that arrives in Freeze",
+		func(r *Rules) uint8 { return uint8(r.FreezeNotify) }, func(r *Rules, v uint8) { r.FreezeNotify = FreezeNotify(v) }},
+	{"transitions", []string{"all", "strict-chain"}, "may Active go straight to Freeze?",
+		func(r *Rules) uint8 { return uint8(r.Transitions) }, func(r *Rules, v uint8) { r.Transitions = Transitions(v) }},
+	{"resume-config-notify", []string{"held-only", "always"}, "can a config change seen while stopped be lost on the way?",
+		func(r *Rules) uint8 { return uint8(r.ResumeConfigNotify) }, func(r *Rules, v uint8) { r.ResumeConfigNotify = ResumeConfigNotify(v) }},
+}
+
+// Get returns the current value of the knob in r.
+func (k Knob) Get(r Rules) string {
+	v := k.get(&r)
+	if v == 0 || int(v) > len(k.Values) {
+		return ""
+	}
+	return k.Values[v-1]
+}
+
+func lookupKnob(name string) (Knob, bool) {
+	for _, k := range Knobs {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Knob{}, false
+}
+
+func knobNames() []string {
+	var n []string
+	for _, k := range Knobs {
+		n = append(n, k.Name)
+	}
+	return n
+}
+
+// Set sets one knob by name and value. An unknown knob or value is an error
+// naming the knob and the allowed values.
+func (r *Rules) Set(name, value string) error {
+	k, ok := lookupKnob(name)
+	if !ok {
+		return fmt.Errorf("spec: unknown knob %q (knobs: %s)", name, strings.Join(knobNames(), ", "))
+	}
+	for i, v := range k.Values {
+		if v == value {
+			k.set(r, uint8(i+1))
+			return nil
+		}
+	}
+	return fmt.Errorf("spec: knob %s: unknown value %q (allowed: %s)", name, value, strings.Join(k.Values, ", "))
+}
+
+// Parse applies one "key=value" string to r.
+func (r *Rules) Parse(kv string) error {
+	name, value, ok := strings.Cut(kv, "=")
+	if !ok {
+		return fmt.Errorf("spec: knob %q: want key=value (knobs: %s)", kv, strings.Join(knobNames(), ", "))
+	}
+	return r.Set(strings.TrimSpace(name), strings.TrimSpace(value))
+}
+
+// ParseRules returns the edition's defaults with every "key=value" in kvs
+// applied in order.
+func ParseRules(e Edition, kvs []string) (Rules, error) {
+	r := DefaultRules(e)
+	for _, kv := range kvs {
+		if err := r.Parse(kv); err != nil {
+			return Rules{}, err
+		}
+	}
+	return r, nil
+}
+
+// Map returns every knob's value by name.
+func (r Rules) Map() map[string]string {
+	m := make(map[string]string, len(Knobs))
+	for _, k := range Knobs {
+		m[k.Name] = k.Get(r)
+	}
+	return m
+}
+
+// Diff returns "key=value" for every knob where r differs from the
+// edition's defaults, sorted by knob name; empty when r is the default.
+func (r Rules) Diff(e Edition) []string {
+	d := DefaultRules(e)
+	var out []string
+	for _, k := range Knobs {
+		if k.Get(r) != k.Get(d) {
+			out = append(out, k.Name+"="+k.Get(r))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// String renders every knob as key=value separated by spaces, in Knobs order.
+func (r Rules) String() string {
+	var parts []string
+	for _, k := range Knobs {
+		parts = append(parts, k.Name+"="+k.Get(r))
+	}
+	return strings.Join(parts, " ")
+}
