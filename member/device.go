@@ -21,6 +21,10 @@ const (
 	EvTimer
 	// EvStep asks the device to run one of the internal steps it asked for.
 	EvStep
+	// EvBackend tells the device its backend changed on the host side (for
+	// virtio-blk: the disk was resized). A device-initiated configuration
+	// change follows.
+	EvBackend
 )
 
 // String returns tlp, admin, timer or step.
@@ -34,6 +38,8 @@ func (k EventKind) String() string {
 		return "timer"
 	case EvStep:
 		return "step"
+	case EvBackend:
+		return "backend"
 	}
 	return fmt.Sprintf("event-%d", uint8(k))
 }
