@@ -1,0 +1,91 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Format renders the scenario in canonical form. Parsing the output gives
+// back an equal scenario (apart from Source, Hash and line numbers), so
+// scenarios print and parse losslessly.
+func (s *Scenario) Format() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario %s\n", s.Name)
+	if s.Question != 0 {
+		fmt.Fprintf(&b, "question %d\n", s.Question)
+	}
+	if s.Title != "" {
+		fmt.Fprintf(&b, "title %s\n", s.Title)
+	}
+	for _, e := range s.Explain {
+		fmt.Fprintf(&b, "explain %s\n", e)
+	}
+	if len(s.Requirements) > 0 {
+		fmt.Fprintf(&b, "requirements %s\n", strings.Join(s.Requirements, " "))
+	}
+	fmt.Fprintf(&b, "vfs %d\nqueues %d\n", s.VFs, s.Queues)
+	if len(s.Settings) > 0 {
+		fmt.Fprintf(&b, "set %s\n", joinArgs(s.Settings))
+	}
+	for _, a := range s.Actors {
+		b.WriteString("\n")
+		b.WriteString(a.Kind.String())
+		if a.Kind != ActorHypervisor {
+			b.WriteString(" " + a.Name)
+		}
+		if a.Edition != 0 {
+			b.WriteString(" edition=" + a.Edition.String())
+		}
+		if len(a.Args) > 0 {
+			b.WriteString(" " + joinArgs(a.Args))
+		}
+		b.WriteString("\n")
+		for _, op := range a.Ops {
+			b.WriteString("  " + op.Verb)
+			if len(op.Args) > 0 {
+				b.WriteString(" " + joinArgs(op.Args))
+			}
+			b.WriteString("\n")
+		}
+	}
+	if len(s.Expect) > 0 {
+		b.WriteString("\n")
+	}
+	for _, e := range s.Expect {
+		b.WriteString("expect " + e.Edition.String())
+		for _, k := range e.Knobs {
+			b.WriteString(" " + k)
+		}
+		for _, a := range e.Settings {
+			b.WriteString(" set:" + a.Key + "=" + a.Value)
+		}
+		b.WriteString(" " + e.Verdict.String())
+		if e.Oracle != "" {
+			b.WriteString(" " + e.Oracle)
+		}
+		if e.Note != "" {
+			b.WriteString(" -- " + e.Note)
+		}
+		b.WriteString("\n")
+	}
+	for _, x := range s.Explore {
+		b.WriteString("explore")
+		if x.Edition != 0 {
+			b.WriteString(" edition=" + x.Edition.String())
+		}
+		fmt.Fprintf(&b, " strategy=%s schedules=%d", x.Strategy, x.Schedules)
+		if x.Bound != 0 {
+			fmt.Fprintf(&b, " bound=%d", x.Bound)
+		}
+		fmt.Fprintf(&b, " depth=%d seed=%d\n", x.Depth, x.Seed)
+	}
+	return b.String()
+}
+
+func joinArgs(args []Arg) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, " ")
+}
