@@ -1,0 +1,91 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRulesDefaultsPerEdition(t *testing.T) {
+	cases := []struct {
+		e    Edition
+		read ReadSemantics
+		knob string
+	}{
+		{Draft2023, ReadIncrementalClear, "incremental-clear"},
+		{Virtio14, ReadFull, "full"},
+	}
+	for _, c := range cases {
+		t.Run(c.e.String(), func(t *testing.T) {
+			r := DefaultRules(c.e)
+			assert.Equal(t, c.read, r.Read)
+			assert.Equal(t, c.knob, r.Map()["read"])
+			assert.Empty(t, r.Diff(c.e), "defaults differ from nothing")
+			for _, k := range Knobs {
+				assert.NotEmpty(t, k.Get(r), "knob %s has a default", k.Name)
+				if k.Name != "read" {
+					assert.Equal(t, k.Values[0], k.Get(r), "knob %s defaults to its first value", k.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestRulesParseGood(t *testing.T) {
+	cases := []struct {
+		name string
+		e    Edition
+		kvs  []string
+		diff []string
+	}{
+		{"none", Draft2023, nil, nil},
+		{"read full on draft", Draft2023, []string{"read=full"}, []string{"read=full"}},
+		{"read incremental on 1.4", Virtio14, []string{"read=incremental-clear"}, []string{"read=incremental-clear"}},
+		{"spaces trimmed", Draft2023, []string{" transitions = strict-chain "}, []string{"transitions=strict-chain"}},
+		{"last wins", Draft2023, []string{"freeze-notify=latch", "freeze-notify=drop"}, nil},
+		{"several sorted", Virtio14, []string{"mode-after-flr=keep", "flr-vs-mode=defer-flr"},
+			[]string{"flr-vs-mode=defer-flr", "mode-after-flr=keep"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ParseRules(c.e, c.kvs)
+			require.NoError(t, err)
+			assert.Equal(t, c.diff, r.Diff(c.e))
+		})
+	}
+}
+
+func TestRulesParseEveryKnobValue(t *testing.T) {
+	for _, k := range Knobs {
+		for _, v := range k.Values {
+			r, err := ParseRules(Virtio14, []string{k.Name + "=" + v})
+			require.NoError(t, err, "%s=%s", k.Name, v)
+			assert.Equal(t, v, k.Get(r), "%s=%s", k.Name, v)
+		}
+	}
+}
+
+func TestRulesParseBad(t *testing.T) {
+	cases := []struct {
+		name     string
+		kv       string
+		contains []string
+	}{
+		{"unknown knob", "speed=fast", []string{`"speed"`, "read", "stop-config-write", "resume-config-notify"}},
+		{"unknown value", "read=partial", []string{"read", `"partial"`, "incremental-clear", "full"}},
+		{"bad transitions", "transitions=chain", []string{"transitions", "all", "strict-chain"}},
+		{"no equals", "read", []string{`"read"`, "key=value"}},
+		{"empty value", "flr-vs-mode=", []string{"flr-vs-mode", "hold-reply", "defer-flr", "complete-anyway"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseRules(Draft2023, []string{"read=full", c.kv})
+			require.Error(t, err)
+			assert.Regexp(t, `^spec: `, err.Error())
+			for _, s := range c.contains {
+				assert.Contains(t, err.Error(), s)
+			}
+		})
+	}
+}

@@ -1,0 +1,122 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTransitionsTable(t *testing.T) {
+	cases := []struct {
+		name    string
+		e       Edition
+		knobs   []string
+		allowed map[[2]Mode]bool // every pair of the edition's modes
+	}{
+		{"draft all", Draft2023, nil, map[[2]Mode]bool{
+			{ModeActive, ModeActive}: true, {ModeActive, ModeStop}: true, {ModeActive, ModeFreeze}: true,
+			{ModeStop, ModeActive}: true, {ModeStop, ModeStop}: true, {ModeStop, ModeFreeze}: true,
+			{ModeFreeze, ModeActive}: true, {ModeFreeze, ModeStop}: true, {ModeFreeze, ModeFreeze}: true,
+		}},
+		{"draft strict-chain", Draft2023, []string{"transitions=strict-chain"}, map[[2]Mode]bool{
+			{ModeActive, ModeActive}: true, {ModeActive, ModeStop}: true, {ModeActive, ModeFreeze}: false,
+			{ModeStop, ModeActive}: true, {ModeStop, ModeStop}: true, {ModeStop, ModeFreeze}: true,
+			{ModeFreeze, ModeActive}: false, {ModeFreeze, ModeStop}: true, {ModeFreeze, ModeFreeze}: true,
+		}},
+		{"virtio-1.4", Virtio14, nil, map[[2]Mode]bool{
+			{ModeActive, ModeActive}: true, {ModeActive, ModeStop}: true,
+			{ModeStop, ModeActive}: true, {ModeStop, ModeStop}: true,
+		}},
+		{"virtio-1.4 ignores strict-chain", Virtio14, []string{"transitions=strict-chain"}, map[[2]Mode]bool{
+			{ModeActive, ModeActive}: true, {ModeActive, ModeStop}: true,
+			{ModeStop, ModeActive}: true, {ModeStop, ModeStop}: true,
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ParseRules(c.e, c.knobs)
+			require.NoError(t, err)
+			tt := c.e.TransitionTable(r)
+			arcs := tt.Transitions()
+			require.Len(t, arcs, len(c.allowed))
+			for _, a := range arcs {
+				want, ok := c.allowed[[2]Mode{a.From, a.To}]
+				require.True(t, ok, "unexpected arc %s->%s", a.From, a.To)
+				assert.Equal(t, want, a.Allowed, "%s -> %s", a.From, a.To)
+			}
+		})
+	}
+}
+
+func TestTransitionsStrictChainForbidsActiveToFreeze(t *testing.T) {
+	r, err := ParseRules(Draft2023, []string{"transitions=strict-chain"})
+	require.NoError(t, err)
+	assert.False(t, Draft2023.TransitionAllowed(r, ModeActive, ModeFreeze))
+	assert.False(t, Draft2023.TransitionAllowed(r, ModeFreeze, ModeActive))
+	assert.True(t, Draft2023.TransitionAllowed(DefaultRules(Draft2023), ModeActive, ModeFreeze))
+}
+
+func TestTransitionsVirtio14HasNoFreeze(t *testing.T) {
+	r := DefaultRules(Virtio14)
+	assert.False(t, Virtio14.HasMode(ModeFreeze))
+	assert.NotContains(t, Virtio14.Modes(), ModeFreeze)
+	for _, m := range []Mode{ModeActive, ModeStop, ModeFreeze} {
+		assert.False(t, Virtio14.TransitionAllowed(r, m, ModeFreeze), "%s -> Freeze", m)
+		assert.False(t, Virtio14.TransitionAllowed(r, ModeFreeze, m), "Freeze -> %s", m)
+	}
+	assert.NotContains(t, r.String(), "Freeze")
+	assert.NotContains(t, Virtio14.TransitionTable(r).Text(), "Freeze")
+}
+
+func TestDP_DEV_13_RepeatingAModeIsAllowed(t *testing.T) {
+	for _, e := range Editions {
+		for _, kvs := range [][]string{nil, {"transitions=strict-chain"}} {
+			r, err := ParseRules(e, kvs)
+			require.NoError(t, err)
+			for _, m := range e.Modes() {
+				assert.True(t, e.TransitionAllowed(r, m, m), "%s %v: %s -> %s", e, kvs, m, m)
+			}
+		}
+	}
+}
+
+func TestTransitionsUnknownModeIsNeverAllowed(t *testing.T) {
+	for _, e := range Editions {
+		r := DefaultRules(e)
+		assert.False(t, e.TransitionAllowed(r, ModeActive, Mode(3)), "%s", e)
+		assert.False(t, e.TransitionAllowed(r, Mode(255), ModeActive), "%s", e)
+	}
+}
+
+func TestTransitionsText(t *testing.T) {
+	r, err := ParseRules(Draft2023, []string{"transitions=strict-chain"})
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(Draft2023.TransitionTable(r).Text(), "\n"), "\n")
+	require.Len(t, lines, 4, "header and one row per mode")
+	assert.Equal(t, []string{"from", "\\", "to", "Active", "Stop", "Freeze"}, strings.Fields(lines[0]))
+	assert.Equal(t, []string{"Active", "yes", "yes", "-"}, strings.Fields(lines[1]))
+	assert.Equal(t, []string{"Stop", "yes", "yes", "yes"}, strings.Fields(lines[2]))
+	assert.Equal(t, []string{"Freeze", "-", "yes", "yes"}, strings.Fields(lines[3]))
+	for _, l := range lines {
+		assert.Equal(t, strings.TrimRight(l, " "), l, "no trailing blanks")
+	}
+}
+
+func TestTransitionsDOTEdgesMatchTable(t *testing.T) {
+	for _, e := range Editions {
+		for _, kvs := range [][]string{nil, {"transitions=strict-chain"}} {
+			r, err := ParseRules(e, kvs)
+			require.NoError(t, err)
+			tt := e.TransitionTable(r)
+			dot := tt.DOT()
+			require.True(t, strings.HasPrefix(dot, `digraph "`+e.String()+`" {`), dot)
+			for _, a := range tt.Transitions() {
+				edge := `"` + e.ModeName(a.From) + `" -> "` + e.ModeName(a.To) + `"`
+				assert.Equal(t, a.Allowed, strings.Contains(dot, edge), "%s %v: %s", e, kvs, edge)
+			}
+			assert.Equal(t, e == Draft2023, strings.Contains(dot, "simulator-assigned"), "%s", e)
+		}
+	}
+}
