@@ -1,0 +1,76 @@
+package devctx
+
+import (
+	"bytes"
+	"slices"
+)
+
+// Incremental reads (draft-2023, read=incremental-clear) return only the
+// fields that changed since the previous read. Delta computes such a read
+// from two full contexts; Merge applies it. Both work at field granularity
+// and identify a field by its type: a context is expected to hold each type
+// once (for a repeated type, the first occurrence counts). A removed field
+// cannot be expressed by a delta.
+//
+// Canonical order: fields sorted by type, ascending (Canonical). Merge
+// returns canonical order, so Merge(before, Delta(before, after)) == after
+// for every canonical after whose types include those of before.
+
+// Canonical returns a copy of c with its fields sorted by type (stable, so
+// repeated types keep their relative order). Values are shared, not copied.
+func Canonical(c DraftContext) DraftContext {
+	fs := slices.Clone(c.Fields)
+	slices.SortStableFunc(fs, func(a, b Field) int {
+		switch {
+		case a.Type < b.Type:
+			return -1
+		case a.Type > b.Type:
+			return 1
+		}
+		return 0
+	})
+	return DraftContext{Fields: fs}
+}
+
+// Delta returns the fields of after whose type is absent from before or
+// whose value differs from before's field of that type, in after's order.
+// Values are shared with after.
+func Delta(before, after DraftContext) DraftContext {
+	prev := make(map[uint32][]byte, len(before.Fields))
+	for _, f := range before.Fields {
+		if _, ok := prev[uint32(f.Type)]; !ok {
+			prev[uint32(f.Type)] = f.Value
+		}
+	}
+	var d DraftContext
+	for _, f := range after.Fields {
+		v, ok := prev[uint32(f.Type)]
+		if !ok || !bytes.Equal(v, f.Value) {
+			d.Fields = append(d.Fields, f)
+		}
+	}
+	return d
+}
+
+// Merge returns base with every field of delta applied: a field of a type
+// base holds replaces base's first field of that type, a field of a new type
+// is added. The result is in canonical order (by type). Values are shared
+// with the inputs.
+func Merge(base, delta DraftContext) DraftContext {
+	out := slices.Clone(base.Fields)
+	at := make(map[uint32]int, len(out))
+	for i, f := range out {
+		if _, ok := at[uint32(f.Type)]; !ok {
+			at[uint32(f.Type)] = i
+		}
+	}
+	for _, f := range delta.Fields {
+		if i, ok := at[uint32(f.Type)]; ok {
+			out[i] = f
+			continue
+		}
+		at[uint32(f.Type)] = len(out)
+		out = append(out, f)
+	}
+	return Canonical(DraftContext{Fields: out})
+}

@@ -1,0 +1,116 @@
+package devctx
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// ValueAttrs decodes the field value by its type into named attributes
+// (entry lists as one attribute per entry). A value that does not decode
+// renders as raw hex with the error.
+func (f Field) ValueAttrs() []Attr {
+	as, err := fieldValueAttrs(f)
+	if err != nil {
+		return []Attr{{"value", hex.EncodeToString(f.Value)}, {"error", err.Error()}}
+	}
+	return as
+}
+
+// fieldValueAttrs decodes f.Value by type.
+func fieldValueAttrs(f Field) ([]Attr, error) {
+	switch f.Type {
+	case spec.FieldPCICommonCfg:
+		c, err := DecodeCommonCfgImage(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := make([]Attr, 0, len(spec.CommonCfgFields))
+		for _, info := range spec.CommonCfgFields {
+			as = append(as, Attr{info.Name, fmt.Sprintf("%#x", c.Get(info.Field))})
+		}
+		return as, nil
+	case spec.FieldPCICommonRuntimeCfg:
+		c, err := DecodeCommonRuntimeCfg(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := []Attr{{"count", fmt.Sprint(len(c.Writes))}}
+		for i, w := range c.Writes {
+			as = append(as, Attr{fmt.Sprintf("write%d", i), fmt.Sprintf("queue=%d field=%s flags=%#x lo=%#x hi=%#x",
+				w.Queue, w.Field, w.Flags, w.Lo, w.Hi)})
+		}
+		return as, nil
+	case spec.FieldDevFeatures, spec.FieldDrvFeatures:
+		w, err := DecodeFeatureWords(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := make([]Attr, len(w))
+		for i, x := range w {
+			as[i] = Attr{fmt.Sprintf("word%d", i), fmt.Sprintf("%#016x", x)}
+		}
+		return as, nil
+	case spec.FieldDeviceStatus:
+		s, err := DecodeDeviceStatus(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		return []Attr{{"status", fmt.Sprintf("%#02x (%s)", uint8(s), s)}}, nil
+	case spec.FieldPCIVQCfg:
+		l, err := DecodeVQCfgList(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := []Attr{{"count", fmt.Sprint(len(l.Queues))}}
+		for _, q := range l.Queues {
+			as = append(as, Attr{fmt.Sprintf("vq%d", q.Index), fmt.Sprintf(
+				"size=%d msix_vector=%d enabled=%d notify_off=%d notif_config_data=%d desc=%#x driver=%#x device=%#x",
+				q.Size, q.MSIXVector, q.Enabled, q.NotifyOff, q.NotifConfigData, q.Desc, q.Driver, q.Device)})
+		}
+		return as, nil
+	case spec.FieldVQSplitRuntimeCfg:
+		l, err := DecodeVQSplitRuntimeList(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := []Attr{{"count", fmt.Sprint(len(l.Queues))}}
+		for _, q := range l.Queues {
+			as = append(as, Attr{fmt.Sprintf("vq%d", q.Index), fmt.Sprintf(
+				"last_avail_idx=%d used_idx=%d flags=%#x latched_avail_idx=%d",
+				q.LastAvailIdx, q.UsedIdx, q.Flags, q.LatchedAvailIdx)})
+		}
+		return as, nil
+	case spec.FieldVQSplitDevOwnDesc:
+		l, err := DecodeDevOwnDescList(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		as := []Attr{{"count", fmt.Sprint(len(l.Descs))}}
+		for i, d := range l.Descs {
+			as = append(as, Attr{fmt.Sprintf("desc%d", i), fmt.Sprintf("queue=%d head=%d", d.Queue, d.Head)})
+		}
+		return as, nil
+	case spec.FieldPendingEvents:
+		p, err := DecodePendingEvents(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		return []Attr{{"flags", fmt.Sprintf("%#x", p.Flags)}, {"held_irqs", fmt.Sprintf("%#x", p.HeldIRQs)}}, nil
+	}
+	return []Attr{{"value", hex.EncodeToString(f.Value)}}, nil
+}
+
+// Attrs returns the field as named attributes: type, length and the
+// decoded value.
+func (f Field) Attrs() []Attr {
+	as := []Attr{{"type", fmt.Sprintf("%s (%#x)", f.Type, uint32(f.Type))}, {"length", fmt.Sprint(len(f.Value))}}
+	return append(as, f.ValueAttrs()...)
+}
+
+// Describe renders the field on one line, e.g.
+// "DEVICE_STATUS length=8: status=0xf (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)".
+func (f Field) Describe() string {
+	return fmt.Sprintf("%s length=%d: %s", f.Type, len(f.Value), joinAttrs(f.ValueAttrs()))
+}

@@ -1,0 +1,173 @@
+package devctx
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// DecodeOptions selects the checks of DecodeParts beyond the structural ones
+// (header and value within the input, per-type lengths, selectors, unknown
+// mandatory types), which always apply.
+type DecodeOptions struct {
+	// Complete marks a run that holds the whole state (a DEV_PARTS_GET ALL
+	// result, a full DEV_PARTS_SET): DEVICE_STATUS must appear exactly once.
+	// Otherwise (a SELECTED GET result) it may appear at most once.
+	Complete bool
+	// AnyOrder skips the required-order check (DEV_FEATURES, DRV_FEATURES,
+	// PCI_COMMON_CFG, DEVICE_STATUS, VQ_CFG, VQ_NOTIFY_CFG, device-type
+	// parts). The cardinality rules still apply.
+	AnyOrder bool
+}
+
+// PartWarning reports an unknown part type that carried the OPTIONAL flag:
+// DecodeParts keeps it in the run and reports it here.
+type PartWarning struct {
+	Offset int
+	Index  int
+	Type   spec.PartType
+}
+
+// String renders the warning in the style of PartError.
+func (w PartWarning) String() string {
+	return fmt.Sprintf("devctx: part %d (%s) at offset %d: unknown optional part type kept", w.Index, w.Type, w.Offset)
+}
+
+// Parts is a decoded run of device parts.
+type Parts struct {
+	// List holds every part in input order, unknown OPTIONAL ones included,
+	// so EncodeParts(List) reproduces the input.
+	List []Part
+	// Unknown lists the unknown OPTIONAL parts that were kept.
+	Unknown []PartWarning
+}
+
+// partRules tracks the cardinality and order state while decoding a run.
+type partRules struct {
+	opts       DecodeOptions
+	lastOrder  int
+	lastType   spec.PartType
+	seenType   map[spec.PartType]int            // single-instance types → index
+	seenOffset map[uint32]int                   // PCI_COMMON_CFG offset → index
+	seenVQ     map[spec.PartType]map[uint16]int // VQ part type → vq → index
+}
+
+// DecodeParts decodes a run of device parts (the result of DEV_PARTS_GET,
+// the data of DEV_PARTS_SET after the object header) and checks the rules of
+// spec-reference §2.2. Every error is a *PartError naming the byte offset of
+// the part header, the part index and its type, wrapping one of the
+// sentinel errors. No allocation depends on a length read from the input:
+// values alias b.
+func DecodeParts(b []byte, opts DecodeOptions) (Parts, error) {
+	var out Parts
+	r := partRules{opts: opts, seenType: map[spec.PartType]int{},
+		seenOffset: map[uint32]int{}, seenVQ: map[spec.PartType]map[uint16]int{}}
+	off := 0
+	for off < len(b) {
+		idx := len(out.List)
+		if len(b)-off < spec.PartHeaderSize {
+			return Parts{}, truncatedHeader(b, off, idx)
+		}
+		h := decodeHeader(b[off:])
+		perr := func(err error) error {
+			return &PartError{Offset: off, Index: idx, Type: h.Type, HasType: true, Err: err}
+		}
+		start := off + spec.PartHeaderSize
+		if uint64(h.Length) > uint64(len(b)-start) {
+			return Parts{}, perr(fmt.Errorf("%w: length %d runs past the end (%d bytes left)",
+				ErrTruncated, h.Length, len(b)-start))
+		}
+		end := start + int(h.Length)
+		p := Part{Type: h.Type, Flags: h.Flags, Selector: h.Selector, Value: b[start:end:end]}
+		if !h.Type.Known() {
+			if !h.Optional() {
+				return Parts{}, perr(fmt.Errorf("%w (OPTIONAL flag clear)", ErrUnknownMandatory))
+			}
+			out.Unknown = append(out.Unknown, PartWarning{Offset: off, Index: idx, Type: h.Type})
+		} else if err := r.check(p, idx); err != nil {
+			return Parts{}, perr(err)
+		}
+		out.List = append(out.List, p)
+		off = end
+	}
+	if opts.Complete {
+		if _, ok := r.seenType[spec.PartDeviceStatus]; !ok {
+			return Parts{}, &PartError{Offset: len(b), Index: len(out.List), Type: spec.PartDeviceStatus,
+				HasType: true, Err: fmt.Errorf("%w: a complete run holds exactly one DEVICE_STATUS", ErrMissing)}
+		}
+	}
+	return out, nil
+}
+
+// check applies the per-type length, selector, cardinality and order rules
+// to a part of a known type.
+func (r *partRules) check(p Part, idx int) error {
+	if err := checkPartLength(p); err != nil {
+		return err
+	}
+	if !r.opts.AnyOrder {
+		if o := p.Type.PartOrder(); o != 0 {
+			if o < r.lastOrder {
+				return fmt.Errorf("%w: %s after %s", ErrOrder, p.Type, r.lastType)
+			}
+			r.lastOrder, r.lastType = o, p.Type
+		}
+	}
+	switch p.Type {
+	case spec.PartDevFeatures, spec.PartDrvFeatures, spec.PartDeviceStatus:
+		if prev, ok := r.seenType[p.Type]; ok {
+			return fmt.Errorf("%w: %s already given by part %d", ErrDuplicate, p.Type, prev)
+		}
+		r.seenType[p.Type] = idx
+	case spec.PartPCICommonCfg:
+		o := p.CommonCfgOffset()
+		if prev, ok := r.seenOffset[o]; ok {
+			return fmt.Errorf("%w: offset %d already given by part %d", ErrDuplicate, o, prev)
+		}
+		r.seenOffset[o] = idx
+	case spec.PartVQCfg, spec.PartVQNotifyCfg:
+		m := r.seenVQ[p.Type]
+		if m == nil {
+			m = map[uint16]int{}
+			r.seenVQ[p.Type] = m
+		}
+		vq := p.VQIndex()
+		if prev, ok := m[vq]; ok {
+			return fmt.Errorf("%w: vq %d already given by part %d", ErrDuplicate, vq, prev)
+		}
+		m[vq] = idx
+	}
+	return nil
+}
+
+// checkPartLength checks the value length (and for PCI_COMMON_CFG the
+// selector) against the part type.
+func checkPartLength(p Part) error {
+	n := len(p.Value)
+	want := -1
+	switch p.Type {
+	case spec.PartDevFeatures, spec.PartDrvFeatures:
+		if n%8 != 0 {
+			return fmt.Errorf("%w %d, want a multiple of 8 (le64 feature words)", ErrLength, n)
+		}
+	case spec.PartPCICommonCfg:
+		o := p.CommonCfgOffset()
+		f, ok := spec.LookupCommonCfgField(o)
+		if !ok {
+			return fmt.Errorf("%w: offset %d starts no field of virtio_pci_common_cfg", ErrSelector, o)
+		}
+		if n != f.Size {
+			return fmt.Errorf("%w %d, want %d (size of %s at offset %d)", ErrLength, n, f.Size, f.Name, o)
+		}
+	case spec.PartDeviceStatus:
+		want = 1
+	case spec.PartVQCfg:
+		want = spec.VQCfgSize
+	case spec.PartVQNotifyCfg:
+		want = spec.VQNotifyCfgSize
+	}
+	if want >= 0 && n != want {
+		return fmt.Errorf("%w %d, want %d", ErrLength, n, want)
+	}
+	return nil
+}
