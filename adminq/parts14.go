@@ -1,0 +1,286 @@
+package adminq
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// This file holds the virtio-1.4 resource-object and device-parts command
+// structures (spec-reference §1.6, §2.3). Device parts stay raw bytes here;
+// package devctx decodes them.
+
+// ObjHeader is struct virtio_admin_cmd_resource_obj_cmd_hdr:
+// {le16 type; u8 reserved[2]; le32 id}. It is also the whole data of
+// RESOURCE_OBJ_QUERY and RESOURCE_OBJ_DESTROY.
+type ObjHeader struct {
+	Type     uint16
+	Reserved [2]byte
+	ID       uint32
+}
+
+func decodeObjHeader(b []byte) ObjHeader {
+	h := ObjHeader{Type: u16At(b, 0), ID: u32At(b, 4)}
+	copy(h.Reserved[:], at(b, 2, 2))
+	return h
+}
+
+func decodeObjHeaderPayload(b []byte) (Payload, error) { return decodeObjHeader(b), nil }
+
+// Encode returns the 8 bytes.
+func (h ObjHeader) Encode() []byte {
+	b := binary.LittleEndian.AppendUint16(nil, h.Type)
+	b = append(b, h.Reserved[:]...)
+	return binary.LittleEndian.AppendUint32(b, h.ID)
+}
+
+// Fields lists the object type (named), reserved bytes if non-zero and id.
+func (h ObjHeader) Fields() []Field {
+	f := []Field{{"object.type", objTypeName(h.Type)}}
+	f = reservedField(f, "object.reserved", h.Reserved[:])
+	return append(f, Field{"object.id", dec(uint64(h.ID))})
+}
+
+func objTypeName(t uint16) string {
+	if t == spec.ResourceObjDevParts {
+		return "DEV_PARTS (0)"
+	}
+	return fmt.Sprintf("OBJ_TYPE_%#04x", t)
+}
+
+// DevPartsObj is struct virtio_resource_obj_dev_parts, the object-specific
+// data of a DEV_PARTS object: {u8 type (0 GET, 1 SET); u8 reserved[7]}.
+type DevPartsObj struct {
+	Type     uint8
+	Reserved [7]byte
+}
+
+func decodeDevPartsObj(b []byte) DevPartsObj {
+	p := DevPartsObj{Type: u8At(b, 0)}
+	copy(p.Reserved[:], at(b, 1, 7))
+	return p
+}
+
+// Encode returns the 8 bytes.
+func (p DevPartsObj) Encode() []byte { return append([]byte{p.Type}, p.Reserved[:]...) }
+
+// Fields lists the object type (GET or SET) and reserved bytes if non-zero.
+func (p DevPartsObj) Fields() []Field {
+	v := fmt.Sprintf("TYPE_%d", p.Type)
+	switch p.Type {
+	case spec.DevPartsObjTypeGet:
+		v = "GET (0)"
+	case spec.DevPartsObjTypeSet:
+		v = "SET (1)"
+	}
+	return reservedField([]Field{{"parts_type", v}}, "parts_reserved", p.Reserved[:])
+}
+
+// objSpecific decodes object-specific data: DevPartsObj for a DEV_PARTS
+// object, Raw otherwise.
+func objSpecific(objType uint16, b []byte) Payload {
+	if objType == spec.ResourceObjDevParts {
+		return decodeDevPartsObj(b)
+	}
+	return Raw{Name: "resource_obj_specific_data", Bytes: append([]byte(nil), b...)}
+}
+
+// ObjCreate is the data of RESOURCE_OBJ_CREATE and RESOURCE_OBJ_MODIFY:
+// {hdr; le64 flags; u8 resource_obj_specific_data[]}. Specific is a
+// DevPartsObj for a DEV_PARTS object, Raw otherwise.
+type ObjCreate struct {
+	Hdr      ObjHeader
+	Flags    uint64
+	Specific Payload
+}
+
+func decodeObjCreate(b []byte) (Payload, error) {
+	p := ObjCreate{Hdr: decodeObjHeader(b), Flags: u64At(b, 8)}
+	var tail []byte
+	if len(b) > 16 {
+		tail = b[16:]
+	}
+	p.Specific = objSpecific(p.Hdr.Type, tail)
+	return p, nil
+}
+
+// Encode returns header, flags and the object-specific data.
+func (p ObjCreate) Encode() []byte {
+	b := binary.LittleEndian.AppendUint64(p.Hdr.Encode(), p.Flags)
+	if p.Specific != nil {
+		b = append(b, p.Specific.Encode()...)
+	}
+	return b
+}
+
+// Fields lists the header, flags and object-specific fields.
+func (p ObjCreate) Fields() []Field {
+	f := append(p.Hdr.Fields(), Field{"flags", fmt.Sprintf("%#x", p.Flags)})
+	if p.Specific != nil {
+		f = append(f, p.Specific.Fields()...)
+	}
+	return f
+}
+
+// decodeObjQueryResult decodes RESOURCE_OBJ_QUERY's result, the object's
+// specific data, for the object type of the request; without the request
+// it assumes a DEV_PARTS object, the only type the spec defines.
+func decodeObjQueryResult(b []byte, req Payload) (Payload, error) {
+	t := spec.ResourceObjDevParts
+	if r, ok := req.(ObjHeader); ok {
+		t = r.Type
+	}
+	return objSpecific(t, b), nil
+}
+
+// MetadataGet is the data of DEV_PARTS_METADATA_GET:
+// {hdr; u8 type; u8 reserved[7]}.
+type MetadataGet struct {
+	Hdr      ObjHeader
+	Type     spec.MetadataType
+	Reserved [7]byte
+}
+
+func decodeMetadataGet(b []byte) (Payload, error) {
+	p := MetadataGet{Hdr: decodeObjHeader(b), Type: spec.MetadataType(u8At(b, 8))}
+	copy(p.Reserved[:], at(b, 9, 7))
+	return p, nil
+}
+
+// Encode returns the 16 bytes.
+func (p MetadataGet) Encode() []byte {
+	return append(append(p.Hdr.Encode(), uint8(p.Type)), p.Reserved[:]...)
+}
+
+// Fields lists the header, the type (SIZE, COUNT, LIST) and reserved bytes.
+func (p MetadataGet) Fields() []Field {
+	f := append(p.Hdr.Fields(), Field{"type", fmt.Sprintf("%s (%d)", p.Type, uint8(p.Type))})
+	return reservedField(f, "reserved", p.Reserved[:])
+}
+
+// MetadataResult is the DEV_PARTS_METADATA_GET result: {le32 size; le32
+// reserved} for SIZE, {le32 count; le32 reserved} for COUNT and
+// {le32 count; le32 reserved; virtio_dev_part_hdr hdrs[count]} for LIST.
+// The layout depends on the request's type; when the request is unknown
+// (TypeKnown false) only the first 8 bytes are decoded and the rest stays
+// in Body.Extra. For LIST the count is len(Headers).
+type MetadataResult struct {
+	Type      spec.MetadataType
+	TypeKnown bool
+	Value     uint32 // size (SIZE) or count (COUNT); unused for LIST
+	Reserved  uint32
+	Headers   [][16]byte // LIST only, raw part headers
+}
+
+func decodeMetadataResult(b []byte, req Payload) (Payload, error) {
+	p := MetadataResult{Value: u32At(b, 0), Reserved: u32At(b, 4)}
+	r, ok := req.(MetadataGet)
+	if !ok {
+		return p, nil
+	}
+	p.Type, p.TypeKnown = r.Type, true
+	if p.Type != spec.MetadataList {
+		return p, nil
+	}
+	count := int64(p.Value)
+	avail := int64(len(b)) - 8
+	if avail < 0 {
+		avail = 0
+	}
+	if count*spec.PartHeaderSize > avail {
+		return nil, &FormatError{What: "DEV_PARTS_METADATA_GET LIST result", Field: "count", Offset: 0,
+			Msg: fmt.Sprintf("%d headers need %d bytes, %d present", count, count*spec.PartHeaderSize, avail)}
+	}
+	p.Value = 0
+	if count > 0 {
+		p.Headers = headers(b[8 : 8+count*spec.PartHeaderSize])
+	}
+	return p, nil
+}
+
+// Encode returns the 8-byte head and, for LIST, the headers.
+func (p MetadataResult) Encode() []byte {
+	v := p.Value
+	if p.TypeKnown && p.Type == spec.MetadataList {
+		v = uint32(len(p.Headers))
+	}
+	b := binary.LittleEndian.AppendUint32(nil, v)
+	b = binary.LittleEndian.AppendUint32(b, p.Reserved)
+	return appendHeaders(b, p.Headers)
+}
+
+// Fields lists the size or count, reserved if non-zero, and LIST headers.
+func (p MetadataResult) Fields() []Field {
+	var f []Field
+	switch {
+	case !p.TypeKnown:
+		f = append(f, Field{"size_or_count", dec(uint64(p.Value)) + " (type unknown: give the request)"})
+	case p.Type == spec.MetadataSize:
+		f = append(f, Field{"size", dec(uint64(p.Value))})
+	case p.Type == spec.MetadataList:
+		f = append(f, Field{"count", dec(uint64(len(p.Headers)))})
+	default:
+		f = append(f, Field{"count", dec(uint64(p.Value))})
+	}
+	if p.Reserved != 0 {
+		f = append(f, Field{"reserved", fmt.Sprintf("%#x", p.Reserved)})
+	}
+	return headerFields(f, "hdrs", p.Headers)
+}
+
+// PartsGet is the data of DEV_PARTS_GET: {hdr; u8 type; u8 reserved[7];
+// virtio_dev_part_hdr hdr_list[]}. HdrList holds the raw 16-byte headers;
+// a partial last header reads as zero-extended.
+type PartsGet struct {
+	Hdr      ObjHeader
+	Type     spec.PartsGetType
+	Reserved [7]byte
+	HdrList  [][16]byte
+}
+
+func decodePartsGet(b []byte) (Payload, error) {
+	p := PartsGet{Hdr: decodeObjHeader(b), Type: spec.PartsGetType(u8At(b, 8))}
+	copy(p.Reserved[:], at(b, 9, 7))
+	if len(b) > 16 {
+		p.HdrList = headers(b[16:])
+	}
+	return p, nil
+}
+
+// Encode returns the 16-byte head and the header list.
+func (p PartsGet) Encode() []byte {
+	b := append(append(p.Hdr.Encode(), uint8(p.Type)), p.Reserved[:]...)
+	return appendHeaders(b, p.HdrList)
+}
+
+// Fields lists the header, the type (SELECTED, ALL), reserved bytes if
+// non-zero and the raw part headers.
+func (p PartsGet) Fields() []Field {
+	f := append(p.Hdr.Fields(), Field{"type", fmt.Sprintf("%s (%d)", p.Type, uint8(p.Type))})
+	f = reservedField(f, "reserved", p.Reserved[:])
+	return headerFields(f, "hdr_list", p.HdrList)
+}
+
+// HdrListBytes returns the header list as one byte run.
+func (p PartsGet) HdrListBytes() []byte { return appendHeaders(nil, p.HdrList) }
+
+// PartsSet is the data of DEV_PARTS_SET: {hdr; virtio_dev_part parts[]},
+// the parts kept raw.
+type PartsSet struct {
+	Hdr   ObjHeader
+	Parts []byte
+}
+
+func decodePartsSet(b []byte) (Payload, error) {
+	return PartsSet{Hdr: decodeObjHeader(b), Parts: rest(b, spec.ResourceObjCmdHeaderSize)}, nil
+}
+
+// Encode returns the header and the parts.
+func (p PartsSet) Encode() []byte { return append(p.Hdr.Encode(), p.Parts...) }
+
+// Fields lists the header and the raw parts.
+func (p PartsSet) Fields() []Field {
+	return append(p.Hdr.Fields(), Field{"parts", hex.EncodeToString(p.Parts)})
+}

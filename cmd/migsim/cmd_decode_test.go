@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// The golden files under testdata/decode are regenerated with
+//
+//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
+//
+// and reviewed as a diff. The -rewrite flag is shared with the other golden
+// tests of this package; whichever file's init runs first defines it.
+func init() {
+	if flag.Lookup("rewrite") == nil {
+		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
+	}
+}
+
+func decodeRewrite() bool {
+	f := flag.Lookup("rewrite")
+	return f != nil && f.Value.String() == "true"
+}
+
+// runDecodeCLI runs `migsim decode args...` in-process.
+func runDecodeCLI(t *testing.T, stdin []byte, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"decode"}, args...), bytes.NewReader(stdin), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+const (
+	hexPartsGetAll   = "0f000100000000000000000000000000030000000000000000000000010000000100000000000000"
+	hexPartsSet      = "1000010000000000000000000000000007000000000000000000000000000000010100000000000000000000080000004600003001000000030100000000000000000000010000000f"
+	hexMetadataSize  = "0e000100000000000000000000000000030000000000000000000000010000000000000000000000"
+	hexDevModeLinux  = "11000100000000000000000000000000030000000000000001"
+	hexObjCreateSet  = "0a0001000000000000000000000000000700000000000000000000000000000000000000000000000100000000000000"
+	hexPartsGetSel   = "0f0001000000000000000000000000000300000000000000000000000100000000000000000000000301000000000000000000000000000004010000010000000000000000000000"
+	hexListQueryRes  = "000000000000000083e7030000000000"
+	hexMetadataRes   = "0000000000000000c800000000000000"
+	hexInvalidMember = "1600050000000000"
+)
+
+// sampleDraftContext is a small draft-2023 context built with devctx.
+func sampleDraftContext() []byte {
+	return devctx.EncodeDraftContext(devctx.DraftContext{Fields: []devctx.Field{
+		devctx.DeviceStatusField(spec.DeviceStatus(0x0f)),
+		devctx.DevCfgField([]byte{1, 2, 3}),
+	}})
+}
+
+// draftReadResult wraps ctx in an OK DEV_CTX_READ result.
+func draftReadResult(ctx []byte, remaining uint32) []byte {
+	b := make([]byte, 16)
+	binary.LittleEndian.PutUint32(b[8:], uint32(len(ctx)))
+	binary.LittleEndian.PutUint32(b[12:], remaining)
+	return append(b, ctx...)
+}
+
+// TestDecodeAcceptanceExample is the acceptance example of issue 2.
+func TestDecodeAcceptanceExample(t *testing.T) {
+	code, out, errOut := runDecodeCLI(t, nil, "--as", "command", hexPartsGetAll)
+	require.Equal(t, exitOK, code, errOut)
+	for _, want := range []string{"DEV_PARTS_GET", "SR-IOV", "member       3", "object.id    1", "type         ALL"} {
+		assert.Contains(t, out, want)
+	}
+}
+
+// TestDecodeGolden checks the full text output of representative inputs.
+func TestDecodeGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin []byte
+		args  []string
+	}{
+		{"parts-get-all", nil, []string{hexPartsGetAll}},
+		{"parts-get-selected", nil, []string{hexPartsGetSel}},
+		{"parts-set", nil, []string{hexPartsSet}},
+		{"dev-mode-set-linux", nil, []string{hexDevModeLinux}},
+		{"obj-create-set", nil, []string{hexObjCreateSet}},
+		{"result-list-query", nil, []string{"--as", "result", "--op", "LIST_QUERY", hexListQueryRes}},
+		{"result-metadata-size", nil, []string{"--as", "result", "--req", hexMetadataSize, hexMetadataRes}},
+		{"result-status-only", nil, []string{"--as", "result", hexInvalidMember}},
+		{"result-raw", nil, []string{"--as", "result", hexMetadataRes}},
+		{"draft-mode-set-freeze", nil, []string{"--spec", "draft-2023", "070001000000000000000000000000000200000000000000 0200000000000000"}},
+		{"draft-ctx-read", draftReadResult(sampleDraftContext(), 0), []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"}},
+		{"context", sampleDraftContext(), []string{"--as", "context", "-"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
+			require.Equal(t, exitOK, code, errOut)
+			path := filepath.Join("testdata", "decode", tt.name+".golden")
+			if decodeRewrite() {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "golden file missing; run with -rewrite")
+			assert.Equal(t, string(want), out)
+		})
+	}
+}
+
+// TestDecodeJSON checks that --format json parses and carries the fields.
+func TestDecodeJSON(t *testing.T) {
+	code, out, errOut := runDecodeCLI(t, nil, "--format", "json", hexPartsSet)
+	require.Equal(t, exitOK, code, errOut)
+	var doc decodeDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "virtio-1.4", doc.Edition)
+	assert.Equal(t, 73, doc.Length)
+	fields := map[string]string{}
+	for _, f := range doc.Fields {
+		fields[f.Name] = f.Value
+	}
+	assert.Equal(t, "DEV_PARTS_SET (0x0010)", fields["opcode"])
+	assert.Equal(t, "7", fields["member"])
+	require.Len(t, doc.Sections, 2)
+	assert.Equal(t, decodeSection{Name: "part[1]", Offset: 56, Fields: []decodeField{
+		{"type", "DEVICE_STATUS (0x0103)"}, {"flags", "0"}, {"length", "1"},
+		{"status", "0x0f (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)"}}}, doc.Sections[1])
+}
+
+// TestDecodeStdin checks that '-' reads raw bytes from stdin.
+func TestDecodeStdin(t *testing.T) {
+	raw, err := hex.DecodeString(hexPartsGetAll)
+	require.NoError(t, err)
+	code, fromStdin, errOut := runDecodeCLI(t, raw, "-")
+	require.Equal(t, exitOK, code, errOut)
+	_, fromArg, _ := runDecodeCLI(t, nil, hexPartsGetAll)
+	assert.Equal(t, fromArg, fromStdin)
+}
+
+// TestDecodeHexForms checks that spaces, colons, 0x prefixes and split
+// arguments all read as the same bytes.
+func TestDecodeHexForms(t *testing.T) {
+	_, want, _ := runDecodeCLI(t, nil, hexDevModeLinux)
+	tests := [][]string{
+		{"11 00 01 00 000000000000000000000000 0300000000000000 01"},
+		{"11:00:01:00:00:00:00:00:00:00:00:00:00:00:00:00:03:00:00:00:00:00:00:00:01"},
+		{"0x110001000000000000000000000000000300000000000000", "0x01"},
+		{"1100010000000000", "0000000000000000", "0300000000000000", "01"},
+	}
+	for _, args := range tests {
+		code, out, errOut := runDecodeCLI(t, nil, args...)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, want, out, "%q", args)
+	}
+}
+
+// TestDecodeMalformed checks that malformed input exits 1 with an error
+// naming where it went wrong, and never panics.
+func TestDecodeMalformed(t *testing.T) {
+	hostileRead := draftReadResult(nil, 0)
+	binary.LittleEndian.PutUint32(hostileRead[8:], 0xffffffff)
+	badCtx := sampleDraftContext()
+	binary.LittleEndian.PutUint64(badCtx[8+8:], 0xffffffff) // field 0 length
+	tests := []struct {
+		name  string
+		stdin []byte
+		args  []string
+		want  []string
+	}{
+		{"truncated PARTS_SET", nil, []string{hexPartsSet[:2*50]},
+			[]string{"part 0 (DRV_FEATURES) at offset 32", "truncated"}},
+		{"PARTS_SET part header cut", nil, []string{hexPartsSet[:2*64]},
+			[]string{"part 1 (DEVICE_STATUS) at offset 56"}},
+		{"PARTS_GET partial hdr_list", nil, []string{hexPartsGetSel[:2*60]},
+			[]string{"part 1 (VQ_CFG) at offset 56"}},
+		{"bad hex character", nil, []string{"0f00 01zz"}, []string{"character 'z' at offset 7"}},
+		{"odd hex digits", nil, []string{"0f0"}, []string{"offset 2"}},
+		{"hostile DEV_CTX_READ size", hostileRead, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"},
+			[]string{"size at byte 8", "4294967295"}},
+		{"hostile context field length", badCtx, []string{"--as", "context", "-"},
+			[]string{"field 0 (DEVICE_STATUS) at offset 8", "runs past the end"}},
+		{"parts out of order", nil, []string{"--as", "parts",
+			"030100000000000000000000010000000f" + "0101000000000000000000000800000046000030" + "01000000"},
+			[]string{"part 1 (DRV_FEATURES) at offset 17"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
+			assert.Equal(t, exitFinding, code)
+			assert.Empty(t, out)
+			for _, w := range tt.want {
+				assert.Contains(t, errOut, w)
+			}
+			assert.True(t, strings.HasPrefix(errOut, "migsim decode: "), errOut)
+		})
+	}
+}
+
+// TestDecodeUsage checks that usage errors exit 2.
+func TestDecodeUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no input", nil, "missing input"},
+		{"bad --as", []string{"--as", "blob", "00"}, "unknown --as"},
+		{"bad --spec", []string{"--spec", "virtio-2", "00"}, "unknown edition"},
+		{"bad --format", []string{"--format", "xml", "00"}, "unknown format"},
+		{"--op without result", []string{"--op", "LIST_QUERY", "00"}, "go with --as result"},
+		{"unknown --op", []string{"--as", "result", "--op", "DEV_CTX_READ", "00"}, "unknown virtio-1.4 opcode"},
+		{"--op disagrees with --req", []string{"--as", "result", "--op", "LIST_USE", "--req", hexMetadataSize, hexMetadataRes}, "disagrees"},
+		{"unknown flag", []string{"--bogus", "00"}, "unknown flag"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runDecodeCLI(t, nil, tt.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, errOut, tt.want)
+		})
+	}
+}
+
+// TestDecodePartialContextChunk checks that a DEV_CTX_READ chunk with bytes
+// remaining that is not a whole context is noted, not an error.
+func TestDecodePartialContextChunk(t *testing.T) {
+	ctx := sampleDraftContext()
+	code, out, errOut := runDecodeCLI(t, draftReadResult(ctx[:24], 40),
+		"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "remaining_ctx_size  40")
+	assert.Contains(t, out, "note: ctx is not a whole context")
+}
+
+// TestDecodeEveryPrefix decodes every prefix of a few inputs in every mode
+// and edition: the exit code is 0 or 1, and 1 always comes with an error.
+func TestDecodeEveryPrefix(t *testing.T) {
+	inputs := []string{hexPartsSet, hexPartsGetSel, hexObjCreateSet, hex.EncodeToString(draftReadResult(sampleDraftContext(), 0))}
+	modes := [][]string{
+		{"--as", "command"}, {"--as", "parts"}, {"--as", "context"},
+		{"--as", "result", "--op", "DEV_PARTS_GET"}, {"--as", "result", "--req", hexMetadataSize},
+		{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ"},
+		{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_FIELDS_QUERY"},
+		{"--spec", "draft-2023", "--as", "command"},
+	}
+	runs := 0
+	for _, in := range inputs {
+		raw, err := hex.DecodeString(in)
+		require.NoError(t, err)
+		for n := 0; n <= len(raw); n++ {
+			for _, m := range modes {
+				code, out, errOut := runDecodeCLI(t, raw[:n], append(append([]string(nil), m...), "-")...)
+				require.Contains(t, []int{exitOK, exitFinding}, code, "%v on %x: %s", m, raw[:n], errOut)
+				if code == exitFinding {
+					assert.NotEmpty(t, errOut)
+					assert.Empty(t, out)
+				}
+				runs++
+			}
+		}
+	}
+	assert.Positive(t, runs)
+}
