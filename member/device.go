@@ -115,12 +115,17 @@ type TimerID uint8
 // Timers.
 const (
 	TimerFLR TimerID = iota + 1
+	// TimerPM ends a PM power-state transition of the member.
+	TimerPM
 )
 
 // String returns the timer's name.
 func (t TimerID) String() string {
-	if t == TimerFLR {
+	switch t {
+	case TimerFLR:
 		return "flr"
+	case TimerPM:
+		return "pm"
 	}
 	return fmt.Sprintf("timer-%d", uint8(t))
 }

@@ -1,0 +1,125 @@
+package member
+
+import (
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// objHeaderSize is the resource-object header at the start of the data of
+// the parts commands.
+const objHeaderSize = spec.ResourceObjCmdHeaderSize
+
+// execV14 executes a virtio-1.4 member command. The data of the parts
+// commands starts with the 8-byte resource-object header (the owner has
+// validated the object and its GET/SET type).
+func (b *Blk) execV14(req AdminRequest, fx *Effects) ([]byte, *adminError) {
+	switch spec.Opcode(req.Opcode) {
+	case spec.OpDevModeSet:
+		to := spec.ModeActive
+		if dataByte(req.Data, 0)&spec.DevModeFlagStopped != 0 {
+			to = spec.ModeStop
+		}
+		b.setMode(to, fx)
+		return nil, nil
+	case spec.OpDevPartsMetadataGet:
+		return b.metadataGet(spec.MetadataType(dataByte(req.Data, objHeaderSize)), req.ResultCap)
+	case spec.OpDevPartsGet:
+		return b.partsGet(req.Data, req.ResultCap)
+	case spec.OpDevPartsSet:
+		return nil, b.partsSet(req.Data, fx)
+	}
+	return nil, invalidOpcode("not a virtio-1.4 member command")
+}
+
+// metadataGet answers DEV_PARTS_METADATA_GET; a result buffer too small is
+// ENOMEM (DP-DEV-15).
+func (b *Blk) metadataGet(t spec.MetadataType, capacity int) ([]byte, *adminError) {
+	ps := b.parts()
+	var r []byte
+	switch t {
+	case spec.MetadataSize:
+		r = devctx.MetadataSize{Size: uint32(len(devctx.EncodeParts(ps)))}.Encode()
+	case spec.MetadataCount:
+		r = devctx.MetadataCount{Count: uint32(len(ps))}.Encode()
+	case spec.MetadataList:
+		l := devctx.MetadataList{Count: uint32(len(ps))}
+		for _, p := range ps {
+			l.Headers = append(l.Headers, p.Header())
+		}
+		r = l.Encode()
+	default:
+		return nil, invalidField("metadata type " + t.String())
+	}
+	if len(r) > capacity {
+		return nil, noMem("result buffer too small")
+	}
+	return r, nil
+}
+
+// partsGet answers DEV_PARTS_GET: ALL, or SELECTED by the header list (a
+// selected part that does not exist is skipped), always in the required
+// order and always the full current state (repeatable). A result past the
+// buffer is clipped (AVQ-DEV-01).
+func (b *Blk) partsGet(data []byte, capacity int) ([]byte, *adminError) {
+	ps := b.parts()
+	switch spec.PartsGetType(dataByte(data, objHeaderSize)) {
+	case spec.PartsGetAll:
+	case spec.PartsGetSelected:
+		var list []byte
+		if len(data) > objHeaderSize+8 {
+			list = data[objHeaderSize+8:]
+		}
+		hdrs, err := devctx.DecodePartHeaders(list)
+		if err != nil {
+			return nil, invalidField(err.Error())
+		}
+		var sel []devctx.Part
+		for _, p := range ps {
+			for _, h := range hdrs {
+				if h.Type == p.Type && h.Selector == p.Selector {
+					sel = append(sel, p)
+					break
+				}
+			}
+		}
+		ps = sel
+	default:
+		return nil, invalidField("parts get type " + spec.PartsGetType(dataByte(data, objHeaderSize)).String())
+	}
+	r := devctx.EncodeParts(ps)
+	if capacity >= 0 && len(r) > capacity {
+		r = r[:capacity]
+	}
+	return r, nil
+}
+
+// partsSet answers DEV_PARTS_SET: only while stopped (DP-DEV-04); the parts
+// are decoded (lengths DP-DEV-05, order, duplicates) and applied to a copy
+// of the state before anything is latched, so a failed SET has no side
+// effect (DP-DEV-08); the values take effect at the next resume.
+func (b *Blk) partsSet(data []byte, fx *Effects) *adminError {
+	if b.mode != spec.ModeStop {
+		return invalidField("DEV_PARTS_SET while running")
+	}
+	var body []byte
+	if len(data) > objHeaderSize {
+		body = data[objHeaderSize:]
+	}
+	dec, err := devctx.DecodeParts(body, devctx.DecodeOptions{})
+	if err != nil {
+		return invalidField(err.Error())
+	}
+	scratch := cloneState(b.st)
+	if err := b.applyParts(&scratch, append(b.latchedParts, dec.List...)); err != nil {
+		return invalidField(err.Error())
+	}
+	for _, w := range dec.Unknown {
+		fx.note("%s: ignored", w)
+	}
+	for _, p := range dec.List {
+		cp := p
+		cp.Value = append([]byte(nil), p.Value...)
+		b.latchedParts = append(b.latchedParts, cp)
+	}
+	return nil
+}

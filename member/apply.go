@@ -1,0 +1,281 @@
+package member
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// pendingApply collects the PENDING_EVENTS flags that need an action at
+// the move to Active.
+type pendingApply struct {
+	flr, reset bool
+}
+
+// cloneState returns a deep copy of s (queues and taken requests).
+func cloneState(s state) state {
+	c := s
+	c.queues = slices.Clone(s.queues)
+	for i := range c.queues {
+		reqs := make([]*request, len(s.queues[i].reqs))
+		for j, r := range s.queues[i].reqs {
+			cp := *r
+			reqs[j] = &cp
+		}
+		c.queues[i].reqs = reqs
+	}
+	return c
+}
+
+// checkFeatures checks that every bit of words is offered by the device.
+func (b *Blk) checkFeatures(what string, words devctx.FeatureWords) error {
+	for i, w := range words {
+		var offered uint64
+		if i == 0 {
+			offered = uint64(b.cfg.Features)
+		}
+		if x := w &^ offered; x != 0 {
+			return fmt.Errorf("member: %s word %d: bits %#x not offered by the device", what, i, x)
+		}
+	}
+	return nil
+}
+
+// checkQueue checks a queue index and size against the device.
+func (b *Blk) checkQueue(what string, idx, size uint16) error {
+	if idx >= b.cfg.NumQueues {
+		return fmt.Errorf("member: %s: queue %d, device has %d", what, idx, b.cfg.NumQueues)
+	}
+	if size > b.cfg.QueueSizeMax || (size != 0 && size&(size-1) != 0) {
+		return fmt.Errorf("member: %s: queue %d size %d, want a power of two up to %d", what, idx, size, b.cfg.QueueSizeMax)
+	}
+	return nil
+}
+
+// applyFields applies draft-2023 context fields to s in type order. The
+// fields are validated as they go: call it on a clone to validate without
+// side effects.
+func (b *Blk) applyFields(s *state, fields []devctx.Field, ev *pendingApply) error {
+	for i, f := range devctx.Canonical(devctx.DraftContext{Fields: fields}).Fields {
+		if err := b.applyField(s, f, ev); err != nil {
+			return fmt.Errorf("member: field %d (%s): %w", i, f.Type, err)
+		}
+	}
+	return nil
+}
+
+func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
+	switch f.Type {
+	case spec.FieldPCICommonCfg:
+		img, err := devctx.DecodeCommonCfgImage(f.Value)
+		if err != nil {
+			return err
+		}
+		s.devFeatureSel = img.Get(spec.CfgDeviceFeatureSelect)
+		s.drvFeatureSel = img.Get(spec.CfgDriverFeatureSelect)
+		s.configVector = uint16(img.Get(spec.CfgConfigMSIXVector))
+		s.configGen = uint8(img.Get(spec.CfgConfigGeneration))
+		s.queueSelect = img.QueueSelect()
+	case spec.FieldPCICommonRuntimeCfg:
+		rt, err := devctx.DecodeCommonRuntimeCfg(f.Value)
+		if err != nil {
+			return err
+		}
+		for qi := range s.queues {
+			s.queues[qi].split = [numAddrs]uint8{}
+		}
+		for _, w := range rt.Writes {
+			if err := b.checkQueue("split write", w.Queue, 0); err != nil {
+				return err
+			}
+			q := &s.queues[w.Queue]
+			i := slices.Index(addrLo[:], w.Field)
+			if w.Flags&halfLo != 0 {
+				q.addr[i] = q.addr[i]&^0xffffffff | uint64(w.Lo)
+			}
+			if w.Flags&halfHi != 0 {
+				q.addr[i] = q.addr[i]&0xffffffff | uint64(w.Hi)<<32
+			}
+			q.split[i] = w.Flags
+		}
+	case spec.FieldDevFeatures:
+		w, err := devctx.DecodeFeatureWords(f.Value)
+		if err != nil {
+			return err
+		}
+		return b.checkFeatures("DEV_FEATURES", w)
+	case spec.FieldDrvFeatures:
+		w, err := devctx.DecodeFeatureWords(f.Value)
+		if err != nil {
+			return err
+		}
+		if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
+			return err
+		}
+		s.drvFeatures = 0
+		if len(w) > 0 {
+			s.drvFeatures = w[0]
+		}
+	case spec.FieldDeviceStatus:
+		st, err := devctx.DecodeDeviceStatus(f.Value)
+		if err != nil {
+			return err
+		}
+		s.status = st
+	case spec.FieldPCIVQCfg:
+		l, err := devctx.DecodeVQCfgList(f.Value)
+		if err != nil {
+			return err
+		}
+		for _, e := range l.Queues {
+			if err := b.checkQueue("PCI_VQ_CFG", e.Index, e.Size); err != nil {
+				return err
+			}
+			q := &s.queues[e.Index]
+			q.size, q.vector, q.enable = e.Size, e.MSIXVector, e.Enabled
+			q.addr = [numAddrs]uint64{e.Desc, e.Driver, e.Device}
+		}
+	case spec.FieldVQSplitRuntimeCfg:
+		l, err := devctx.DecodeVQSplitRuntimeList(f.Value)
+		if err != nil {
+			return err
+		}
+		for _, e := range l.Queues {
+			if err := b.checkQueue("VQ_SPLIT_RUNTIME_CFG", e.Index, 0); err != nil {
+				return err
+			}
+			q := &s.queues[e.Index]
+			q.lastAvail, q.usedIdx = e.LastAvailIdx, e.UsedIdx
+			q.notifyLatched = e.Flags&devctx.RuntimeNotifyLatched != 0
+			q.latchedAvail = e.LatchedAvailIdx
+			q.irqHeld = e.Flags&devctx.RuntimeIRQHeld != 0
+		}
+	case spec.FieldVQSplitDevOwnDesc:
+		l, err := devctx.DecodeDevOwnDescList(f.Value)
+		if err != nil {
+			return err
+		}
+		for qi := range s.queues {
+			s.queues[qi].reqs = nil
+		}
+		for _, d := range l.Descs {
+			if err := b.checkQueue("VQ_SPLIT_DEV_OWN_DESC", d.Queue, 0); err != nil {
+				return err
+			}
+			q := &s.queues[d.Queue]
+			if d.Head >= q.size {
+				return fmt.Errorf("member: VQ_SPLIT_DEV_OWN_DESC: q%d head %d outside a table of %d", d.Queue, d.Head, q.size)
+			}
+			q.reqs = append(q.reqs, &request{head: d.Head, stage: stageOwned})
+		}
+	case spec.FieldDevCfg:
+		if len(f.Value) != blkCfgLen {
+			return fmt.Errorf("member: DEV_CFG: length %d, want %d", len(f.Value), blkCfgLen)
+		}
+		s.capacity = devCfgCapacity(f.Value)
+		s.writeback = f.Value[blkCfgWriteback] & 1
+	case spec.FieldPendingEvents:
+		p, err := devctx.DecodePendingEvents(f.Value)
+		if err != nil {
+			return err
+		}
+		s.configHeld = p.Flags&devctx.PendingConfigIRQ != 0
+		for qi := range s.queues {
+			if qi < 64 && p.HeldIRQs&(1<<qi) != 0 {
+				s.queues[qi].irqHeld = true
+			}
+		}
+		ev.flr = p.Flags&devctx.PendingFLR != 0
+		ev.reset = p.Flags&devctx.PendingReset != 0
+	default:
+		return fmt.Errorf("member: field type %s not supported by virtio-blk", f.Type)
+	}
+	return nil
+}
+
+// applyParts applies virtio-1.4 parts to s, validating as it goes (call it
+// on a clone to validate). DEV_FEATURES is checked against the device's
+// own features and never applied; read-only PCI_COMMON_CFG fields, and the
+// per-queue and device_status ones (VQ_CFG and DEVICE_STATUS carry those),
+// are validated and not applied (DP-DEV-06); VQ_NOTIFY_CFG holds read-only
+// values only; unknown OPTIONAL parts are ignored (DP-DEV-07).
+func (b *Blk) applyParts(s *state, parts []devctx.Part) error {
+	for i, p := range parts {
+		if err := b.applyPart(s, p); err != nil {
+			return fmt.Errorf("member: part %d (%s): %w", i, p.Type, err)
+		}
+	}
+	return nil
+}
+
+func (b *Blk) applyPart(s *state, p devctx.Part) error {
+	switch p.Type {
+	case spec.PartDevFeatures:
+		w, err := devctx.DecodeFeatureWords(p.Value)
+		if err != nil {
+			return err
+		}
+		return b.checkFeatures("DEV_FEATURES", w)
+	case spec.PartDrvFeatures:
+		w, err := devctx.DecodeFeatureWords(p.Value)
+		if err != nil {
+			return err
+		}
+		if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
+			return err
+		}
+		s.drvFeatures = 0
+		if len(w) > 0 {
+			s.drvFeatures = w[0]
+		}
+	case spec.PartPCICommonCfg:
+		off := p.CommonCfgOffset()
+		info, ok := spec.LookupCommonCfgField(off)
+		if !ok || info.Size != len(p.Value) {
+			return fmt.Errorf("member: PCI_COMMON_CFG offset %d length %d: not a field of that size", off, len(p.Value))
+		}
+		v, err := devctx.CommonCfgValue(p.Value)
+		if err != nil {
+			return err
+		}
+		switch info.Field {
+		case spec.CfgDeviceFeatureSelect:
+			s.devFeatureSel = v
+		case spec.CfgDriverFeatureSelect:
+			s.drvFeatureSel = v
+		case spec.CfgConfigMSIXVector:
+			s.configVector = uint16(v)
+		case spec.CfgQueueSelect:
+			s.queueSelect = uint16(v)
+		}
+	case spec.PartDeviceStatus:
+		if len(p.Value) != 1 {
+			return fmt.Errorf("member: DEVICE_STATUS length %d, want 1", len(p.Value))
+		}
+		s.status = spec.DeviceStatus(p.Value[0])
+	case spec.PartVQCfg:
+		v, err := devctx.DecodeVQCfg(p.Value)
+		if err != nil {
+			return err
+		}
+		if err := b.checkQueue("VQ_CFG", p.VQIndex(), v.QueueSize); err != nil {
+			return err
+		}
+		q := &s.queues[p.VQIndex()]
+		q.size, q.vector, q.enable = v.QueueSize, v.Vector, v.Enabled
+		q.addr = [numAddrs]uint64{v.Desc, v.Driver, v.Device}
+	case spec.PartVQNotifyCfg:
+		if _, err := devctx.DecodeVQNotifyCfg(p.Value); err != nil {
+			return err
+		}
+		return b.checkQueue("VQ_NOTIFY_CFG", p.VQIndex(), 0)
+	default:
+		if p.Optional() {
+			return nil
+		}
+		return fmt.Errorf("member: part type %s not supported by virtio-blk", p.Type)
+	}
+	return nil
+}

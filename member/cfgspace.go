@@ -1,0 +1,102 @@
+package member
+
+import (
+	"github.com/migsim/migsim/pcie"
+)
+
+// CfgSpace is what a member needs of its PCI configuration space;
+// *pcie.ConfigSpace implements it. A write reports the behaviour it
+// triggered (Initiate FLR, a power-state change) for the device to act on.
+type CfgSpace interface {
+	Read(off, size int) (uint32, error)
+	Write(off, size int, val uint32) (pcie.WriteEffect, error)
+	Reset() pcie.WriteEffect
+}
+
+// blkCfgLen is the size of the device-specific configuration the member
+// exposes (virtio_blk_config up to num_queues).
+const blkCfgLen = 36
+
+// newDefaultCfg builds the VF configuration space of pcie for c. The MSI-X
+// vector count is clamped to what BAR0 holds.
+func newDefaultCfg(c Config) CfgSpace {
+	v := min(max(c.MSIXVectors, 1), pcie.MaxMSIXVectors)
+	cs, err := pcie.NewVFConfig(pcie.VFOptions{RID: c.RID, MSIXVectors: v, DeviceCfgLen: blkCfgLen})
+	if err != nil {
+		// The options above are always valid; keep a device usable anyway.
+		return nullCfg{}
+	}
+	return cs
+}
+
+// nullCfg is an empty configuration space: reads return 0, writes do
+// nothing.
+type nullCfg struct{}
+
+func (nullCfg) Read(int, int) (uint32, error)                    { return 0, nil }
+func (nullCfg) Write(int, int, uint32) (pcie.WriteEffect, error) { return pcie.WriteEffect{}, nil }
+func (nullCfg) Reset() pcie.WriteEffect                          { return pcie.WriteEffect{} }
+
+// cfgTLP serves a configuration read or write. Configuration space behaves
+// the same in every migration mode (DP-DEV-10). While an FLR is in progress
+// the function is not ready: reads complete as all ones, the value Linux's
+// pci_dev_wait polls past (PCIe r4.0 §6.6.2 lets it drop requests then).
+func (b *Blk) cfgTLP(t pcie.TLP, fx *Effects) {
+	if t.Kind == pcie.CfgRead {
+		n := t.Len
+		if n != 1 && n != 2 && n != 4 {
+			fx.note("config read of %d bytes at %#x: size must be 1, 2 or 4", n, t.Addr)
+			fx.ReadData = make([]byte, max(0, min(n, 4)))
+			return
+		}
+		if b.flrPending {
+			fx.note("config read at %#x during FLR: not ready, all ones", t.Addr)
+			fx.ReadData = allOnes(n)
+			return
+		}
+		v, err := b.cs.Read(int(t.Addr), n)
+		if err != nil {
+			fx.note("config read at %#x: %v", t.Addr, err)
+		}
+		fx.ReadData = le(uint64(v), n)
+		return
+	}
+	n := len(t.Data)
+	if n != 1 && n != 2 && n != 4 {
+		fx.note("config write of %d bytes at %#x: size must be 1, 2 or 4", n, t.Addr)
+		return
+	}
+	we, err := b.cs.Write(int(t.Addr), n, uint32(leValue(t.Data)))
+	if err != nil {
+		fx.note("config write at %#x: %v", t.Addr, err)
+		return
+	}
+	if we.Has(pcie.FLRInitiated) {
+		b.startFLR(fx)
+	}
+	if we.Has(pcie.PowerStateChanged) {
+		b.pmPending = true
+		fx.note("power state -> %s (no PME while %s)", we.PowerState, b.cfg.Edition.ModeName(b.mode))
+		fx.Timers = append(fx.Timers, Timer{ID: TimerPM, Delay: PMTransitionNs})
+	}
+}
+
+// le returns the n low bytes of v, little-endian.
+func le(v uint64, n int) []byte {
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = byte(v >> (8 * i))
+	}
+	return out
+}
+
+// leValue reads up to 8 little-endian bytes.
+func leValue(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		if i < 8 {
+			v = v<<8 | uint64(b[i])
+		}
+	}
+	return v
+}

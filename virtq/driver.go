@@ -1,0 +1,161 @@
+package virtq
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/migsim/migsim/pcie"
+)
+
+// Buffer is one buffer a driver posts: readable buffers come first in a
+// chain, then writable ones.
+type Buffer struct {
+	Addr     uint64
+	Len      uint32
+	Writable bool
+}
+
+// DriverRing is the driver side of a split virtqueue: it lays the queue out
+// in memory, posts chains of buffers, publishes the avail index and harvests
+// used entries. The guest driver and the owner's admin queue driver use it.
+type DriverRing struct {
+	Layout
+	mem pcie.MemoryPort
+	rid pcie.RID
+	// free is a stack of free descriptor indices.
+	free []uint16
+	// chains[head] lists the descriptors of the chain posted at head.
+	chains [][]uint16
+	// availIdx is the driver's shadow avail idx (published by Publish).
+	availIdx uint16
+	// lastUsed is the next used-ring entry to harvest.
+	lastUsed uint16
+}
+
+// NewDriverRing zeroes the queue's memory (descriptor table, avail and used
+// rings) and returns a driver for it that issues its accesses as rid.
+func NewDriverRing(mem pcie.MemoryPort, rid pcie.RID, l Layout) (*DriverRing, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	for _, part := range []struct {
+		what string
+		addr uint64
+		size uint64
+	}{
+		{"descriptor table", l.Desc, DescTableSize(l.Size)},
+		{"avail ring", l.Avail, AvailRingSize(l.Size)},
+		{"used ring", l.Used, UsedRingSize(l.Size)},
+	} {
+		if err := mem.WriteMem(rid, part.addr, make([]byte, part.size)); err != nil {
+			return nil, fmt.Errorf("virtq: zero %s at %#x: %w", part.what, part.addr, err)
+		}
+	}
+	d := &DriverRing{Layout: l, mem: mem, rid: rid, chains: make([][]uint16, l.Size)}
+	for i := int(l.Size) - 1; i >= 0; i-- {
+		d.free = append(d.free, uint16(i))
+	}
+	return d, nil
+}
+
+// NumFree is the number of free descriptors.
+func (d *DriverRing) NumFree() int { return len(d.free) }
+
+// AvailIdx is the driver's avail idx, published or not.
+func (d *DriverRing) AvailIdx() uint16 { return d.availIdx }
+
+// Outstanding is the number of chains posted and not yet harvested.
+func (d *DriverRing) Outstanding() int { return int(d.availIdx - d.lastUsed) }
+
+// Add writes a chain of bufs (readable ones first, then writable ones) into
+// free descriptors and puts its head in the next avail-ring slot, without
+// publishing the avail index. It returns the head.
+func (d *DriverRing) Add(bufs []Buffer) (uint16, error) {
+	if len(bufs) == 0 {
+		return 0, fmt.Errorf("virtq: add: empty chain")
+	}
+	if len(bufs) > len(d.free) {
+		return 0, fmt.Errorf("virtq: add: chain of %d buffers, %d descriptors free", len(bufs), len(d.free))
+	}
+	for i := 1; i < len(bufs); i++ {
+		if bufs[i-1].Writable && !bufs[i].Writable {
+			return 0, fmt.Errorf("virtq: add: buffer %d is readable after a writable one", i)
+		}
+	}
+	idx := make([]uint16, len(bufs))
+	for i := range bufs {
+		idx[i] = d.free[len(d.free)-1-i]
+	}
+	var b [DescSize]byte
+	for i, buf := range bufs {
+		desc := Desc{Addr: buf.Addr, Len: buf.Len}
+		if buf.Writable {
+			desc.Flags |= DescFWrite
+		}
+		if i+1 < len(bufs) {
+			desc.Flags |= DescFNext
+			desc.Next = idx[i+1]
+		}
+		desc.Encode(b[:])
+		if err := d.mem.WriteMem(d.rid, d.descAddr(idx[i]), b[:]); err != nil {
+			return 0, fmt.Errorf("virtq: write descriptor %d: %w", idx[i], err)
+		}
+	}
+	head := idx[0]
+	if err := (port{d.mem, d.rid}).write16(d.availRingAddr(d.availIdx), head, "avail ring"); err != nil {
+		return 0, err
+	}
+	d.free = d.free[:len(d.free)-len(bufs)]
+	d.chains[head] = idx
+	d.availIdx++
+	return head, nil
+}
+
+// Publish writes the avail idx so the device can see every chain added so
+// far.
+func (d *DriverRing) Publish() error {
+	return port{d.mem, d.rid}.write16(d.availIdxAddr(), d.availIdx, "avail idx")
+}
+
+// UsedIdx reads the device's used idx from memory.
+func (d *DriverRing) UsedIdx() (uint16, error) {
+	return port{d.mem, d.rid}.read16(d.usedIdxAddr(), "used idx")
+}
+
+// Harvest reads every used element the device published since the last
+// harvest, frees their descriptors and returns them in ring order. A used
+// element naming a head the driver did not post is an error.
+func (d *DriverRing) Harvest() ([]Used, error) {
+	idx, err := d.UsedIdx()
+	if err != nil {
+		return nil, err
+	}
+	n := idx - d.lastUsed
+	if n > d.Size {
+		return nil, fmt.Errorf("virtq: used idx %d is %d ahead of %d, more than queue size %d", idx, n, d.lastUsed, d.Size)
+	}
+	var out []Used
+	var b [UsedElemSize]byte
+	for ; d.lastUsed != idx; d.lastUsed++ {
+		addr := d.usedElemAddr(d.lastUsed)
+		if err := d.mem.ReadMem(d.rid, addr, b[:]); err != nil {
+			return out, fmt.Errorf("virtq: read used ring[%d] at %#x: %w", d.lastUsed%d.Size, addr, err)
+		}
+		u := Used{ID: binary.LittleEndian.Uint32(b[0:4]), Len: binary.LittleEndian.Uint32(b[4:8])}
+		if u.ID >= uint32(d.Size) || d.chains[u.ID] == nil {
+			return out, fmt.Errorf("virtq: used ring[%d]: id %d is not an outstanding head", d.lastUsed%d.Size, u.ID)
+		}
+		chain := d.chains[u.ID]
+		for i := len(chain) - 1; i >= 0; i-- {
+			d.free = append(d.free, chain[i])
+		}
+		d.chains[u.ID] = nil
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// SetMemory points the driver at another memory. The driver's state lives
+// in guest memory in a real guest; when the world copies guest memory to the
+// destination at switchover, it rebinds the driver to the copy.
+func (d *DriverRing) SetMemory(mem pcie.MemoryPort) { d.mem = mem }
