@@ -1,0 +1,200 @@
+package adminq
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// Limits of the device side of the admin queue. A command whose readable
+// part is longer than MaxCommandBytes is read only up to that length (extra
+// input is ignored, AVQ-DEV-01); a result longer than the writable part is
+// clipped to it.
+const (
+	MaxCommandBytes = 16 << 20
+)
+
+// Entry is one admin command the device side popped from the queue: its
+// position in queue order, the head of its chain, the readable bytes (header
+// and data) and the writable segments (status and result).
+type Entry struct {
+	// Seq is the command's position in queue order since the queue was
+	// created (0, 1, 2, …); it never repeats.
+	Seq uint64
+	// Head is the descriptor chain's head index (the used-ring id).
+	Head uint16
+	// In is the device-readable part: the 24-byte header and the data, as
+	// gathered from the chain (at most MaxCommandBytes).
+	In []byte
+	// WriteCap is the total length of the device-writable part.
+	WriteCap uint64
+
+	writable []virtq.Segment
+	done     bool
+	used     uint32
+}
+
+// Command decodes the entry's readable part (never fails, AVQ-DEV-01).
+func (e *Entry) Command() Command { return DecodeCommand(e.In) }
+
+// ResultCap is the room the driver gave for command_specific_result: the
+// writable length minus the 8-byte status, or 0.
+func (e *Entry) ResultCap() int {
+	if e.WriteCap <= spec.AdminResultHeaderSize {
+		return 0
+	}
+	c := e.WriteCap - spec.AdminResultHeaderSize
+	if c > MaxCommandBytes {
+		c = MaxCommandBytes
+	}
+	return int(c)
+}
+
+// Done reports whether the entry has its result written.
+func (e *Entry) Done() bool { return e.done }
+
+// UsedLen is the used length the entry is (or will be) published with: the
+// bytes the device wrote into the writable part.
+func (e *Entry) UsedLen() uint32 { return e.used }
+
+// DeviceQueue is the device side of one admin virtqueue (the owner's). It
+// pops chains in avail-ring order, and publishes their used entries in the
+// same order (AVQ-DEV-04): a command is executed when it is popped, but its
+// used entry is published only once every command popped before it has been
+// published too. A command whose reply is held (a member finishing an FLR
+// holds DEV_MODE_SET) therefore delays the publication of every command
+// behind it, even those that already completed; their results are already in
+// memory, only the used index waits.
+type DeviceQueue struct {
+	Ring    virtq.DeviceRing
+	nextSeq uint64
+	// pending are the popped entries not yet published, in queue order.
+	pending []*Entry
+}
+
+// NewDeviceQueue returns the device side of a queue laid out as l.
+func NewDeviceQueue(l virtq.Layout) *DeviceQueue {
+	return &DeviceQueue{Ring: virtq.DeviceRing{Layout: l}}
+}
+
+// InFlight is the number of popped commands not yet published.
+func (q *DeviceQueue) InFlight() int { return len(q.pending) }
+
+// Pending returns the popped, unpublished entries in queue order.
+func (q *DeviceQueue) Pending() []*Entry { return q.pending }
+
+// Lookup returns the unpublished entry with sequence number seq.
+func (q *DeviceQueue) Lookup(seq uint64) (*Entry, bool) {
+	for _, e := range q.pending {
+		if e.Seq == seq {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// Available reports whether the driver has posted a chain the device has
+// not popped yet.
+func (q *DeviceQueue) Available(mem pcie.MemoryPort, rid pcie.RID) (bool, error) {
+	idx, err := q.Ring.AvailIdx(mem, rid)
+	if err != nil {
+		return false, fmt.Errorf("adminq: %w", err)
+	}
+	return idx != q.Ring.LastAvail, nil
+}
+
+// Pop takes the next chain, gathers its readable bytes and records its
+// writable segments. ok is false when nothing is available. A malformed
+// chain is an error; the queue is then unusable until it is reset.
+func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, error) {
+	head, ok, err := q.Ring.Pop(mem, rid)
+	if err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("adminq: pop: %w", err)
+		}
+		return nil, false, err
+	}
+	segs, err := q.Ring.Chain(mem, rid, head)
+	if err != nil {
+		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
+	}
+	in, err := virtq.Gather(mem, rid, segs, MaxCommandBytes)
+	if err != nil {
+		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
+	}
+	e := &Entry{Seq: q.nextSeq, Head: head, In: in}
+	for _, s := range segs {
+		if s.Writable {
+			e.writable = append(e.writable, s)
+			e.WriteCap += uint64(s.Len)
+		}
+	}
+	q.nextSeq++
+	q.pending = append(q.pending, e)
+	return e, true, nil
+}
+
+// Complete writes r into the entry's writable part (clipped to it, padded
+// with zeros to a multiple of 8 where it fits: AVQ-DEV-01, AVQ-DEV-03) and
+// marks the entry done. The used entry is published by Publish. Completing
+// an entry twice is an error.
+func (q *DeviceQueue) Complete(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Result) error {
+	if e.done {
+		return fmt.Errorf("adminq: command %d (head %d): completed twice", e.Seq, e.Head)
+	}
+	out := clipResult(r, e.WriteCap)
+	n, err := virtq.Scatter(mem, rid, e.writable, out)
+	if err != nil {
+		return fmt.Errorf("adminq: command %d (head %d): write result: %w", e.Seq, e.Head, err)
+	}
+	e.used = n
+	e.done = true
+	return nil
+}
+
+// clipResult encodes r, clips it to capacity and pads it with zeros to a
+// multiple of 8 bytes if the padding fits (the status is always written when
+// there is room for it).
+func clipResult(r Result, capacity uint64) []byte {
+	enc := r.Encode()
+	n := uint64(len(enc))
+	if n > capacity {
+		n = capacity
+	}
+	if rem := n % 8; rem != 0 && n+8-rem <= capacity {
+		pad := 8 - rem
+		enc = append(enc, make([]byte, pad)...)
+		n += pad
+	}
+	return enc[:n]
+}
+
+// Publish writes the used entries of the completed commands at the front of
+// queue order, stopping at the first one not completed, and returns how many
+// it published.
+func (q *DeviceQueue) Publish(mem pcie.MemoryPort, rid pcie.RID) (int, error) {
+	n := 0
+	for len(q.pending) > 0 && q.pending[0].done {
+		e := q.pending[0]
+		if err := q.Ring.PushUsed(mem, rid, e.Head, e.used); err != nil {
+			return n, fmt.Errorf("adminq: command %d (head %d): publish: %w", e.Seq, e.Head, err)
+		}
+		q.pending[0] = nil
+		q.pending = q.pending[1:]
+		n++
+	}
+	return n, nil
+}
+
+// Reset forgets every popped command without publishing it (the queue is
+// reset: the driver gets no used entry for them) and returns them in queue
+// order.
+func (q *DeviceQueue) Reset() []*Entry {
+	dropped := q.pending
+	q.pending = nil
+	q.Ring.LastAvail = 0
+	q.Ring.UsedIdx = 0
+	return dropped
+}

@@ -1,0 +1,182 @@
+package owner
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/spec"
+)
+
+func (d *Driver) vfCmd(op uint16, vf int, data []byte, resultCap int) ([]byte, error) {
+	return d.Exec(adminq.Command{Opcode: op, Group: spec.GroupSRIOV, Member: uint64(vf), Data: data}, resultCap)
+}
+
+// SetMode sends virtio-1.4 DEV_MODE_SET with Linux's 1-byte data: flags
+// bit 0 (stopped) or 0 (running).
+func (d *Driver) SetMode(vf int, stopped bool) error {
+	var flags byte
+	if stopped {
+		flags = spec.DevModeFlagStopped
+	}
+	_, err := d.vfCmd(uint16(spec.OpDevModeSet), vf, []byte{flags}, 0)
+	return err
+}
+
+func objHdr(id uint32) []byte {
+	b := make([]byte, spec.ResourceObjCmdHeaderSize)
+	binary.LittleEndian.PutUint16(b, spec.ResourceObjDevParts)
+	binary.LittleEndian.PutUint32(b[4:], id)
+	return b
+}
+
+// CreateObject allocates an id from the PF-wide allocator (0..limit−1) and
+// creates a DEV_PARTS object of type ptype (GET or SET) for VF vf.
+func (d *Driver) CreateObject(vf int, ptype uint8) (uint32, error) {
+	id := uint32(0)
+	for ; id < uint32(d.capLimit) && d.ids[id]; id++ {
+	}
+	if id >= uint32(d.capLimit) {
+		return 0, fmt.Errorf("owner: create object for VF %d (limit %d): %w", vf, d.capLimit, ErrNoObjectID)
+	}
+	data := append(objHdr(id), make([]byte, 16)...)
+	data[16] = ptype
+	if _, err := d.vfCmd(uint16(spec.OpResourceObjCreate), vf, data, 0); err != nil {
+		return 0, err
+	}
+	d.ids[id] = true
+	return id, nil
+}
+
+// DestroyObject destroys object id of VF vf and frees its id.
+func (d *Driver) DestroyObject(vf int, id uint32) error {
+	if _, err := d.vfCmd(uint16(spec.OpResourceObjDestroy), vf, objHdr(id), 0); err != nil {
+		return err
+	}
+	delete(d.ids, id)
+	return nil
+}
+
+// PartsMetadata sends DEV_PARTS_METADATA_GET of type typ with resultCap
+// bytes of room and returns the result.
+func (d *Driver) PartsMetadata(vf int, id uint32, typ spec.MetadataType, resultCap int) ([]byte, error) {
+	data := append(objHdr(id), make([]byte, 8)...)
+	data[8] = uint8(typ)
+	return d.vfCmd(uint16(spec.OpDevPartsMetadataGet), vf, data, resultCap)
+}
+
+// PartsSize returns METADATA_GET(SIZE): the most bytes the parts can take.
+func (d *Driver) PartsSize(vf int, id uint32) (uint32, error) {
+	r, err := d.PartsMetadata(vf, id, spec.MetadataSize, 8)
+	if err != nil {
+		return 0, err
+	}
+	return binary.LittleEndian.Uint32(field(r, 4)), nil
+}
+
+// PartsGetAll sends DEV_PARTS_GET(ALL) with size bytes of room and returns
+// the parts.
+func (d *Driver) PartsGetAll(vf int, id uint32, size int) ([]byte, error) {
+	data := append(objHdr(id), make([]byte, 8)...)
+	data[8] = uint8(spec.PartsGetAll)
+	return d.vfCmd(uint16(spec.OpDevPartsGet), vf, data, size)
+}
+
+// PartsSet sends DEV_PARTS_SET with the parts as given.
+func (d *Driver) PartsSet(vf int, id uint32, parts []byte) error {
+	_, err := d.vfCmd(uint16(spec.OpDevPartsSet), vf, append(objHdr(id), parts...), 0)
+	return err
+}
+
+// Draft-2023 commands.
+
+// DraftSetMode sends draft DEV_MODE_SET {u8 mode; u8 reserved[7]}.
+func (d *Driver) DraftSetMode(vf int, m spec.Mode) error {
+	data := make([]byte, 8)
+	data[0] = uint8(m)
+	_, err := d.vfCmd(uint16(spec.DraftOpDevModeSet), vf, data, 0)
+	return err
+}
+
+// DraftModeGet sends DEV_MODE_GET.
+func (d *Driver) DraftModeGet(vf int) (spec.Mode, error) {
+	r, err := d.vfCmd(uint16(spec.DraftOpDevModeGet), vf, nil, 8)
+	if err != nil {
+		return 0, err
+	}
+	return spec.Mode(field(r, 1)[0]), nil
+}
+
+// SizeGet sends DEV_CTX_SIZE_GET; freeze asks for the bound of a read in
+// Freeze.
+func (d *Driver) SizeGet(vf int, freeze bool) (uint64, error) {
+	data := make([]byte, 8)
+	if freeze {
+		data[0] = 1
+	}
+	r, err := d.vfCmd(uint16(spec.DraftOpDevCtxSizeGet), vf, data, 8)
+	if err != nil {
+		return 0, err
+	}
+	return binary.LittleEndian.Uint64(field(r, 8)), nil
+}
+
+// maxCtxReads bounds ReadContext's loop over the cursor.
+const maxCtxReads = 1 << 16
+
+// ReadContext sends DEV_CTX_READ with chunk bytes of room for the context,
+// again while remaining_ctx_size is non-zero (the cursor), and returns one
+// context {le32 field_count; le32 reserved; fields} holding the fields of
+// every read in order (each read is a context of its own), with the number
+// of reads.
+func (d *Driver) ReadContext(vf int, chunk int) ([]byte, int, error) {
+	var fields []byte
+	var count uint32
+	out := func() []byte {
+		h := make([]byte, spec.DraftCtxHeaderSize)
+		binary.LittleEndian.PutUint32(h, count)
+		return append(h, fields...)
+	}
+	for n := 1; n <= maxCtxReads; n++ {
+		r, err := d.vfCmd(uint16(spec.DraftOpDevCtxRead), vf, nil, 8+chunk)
+		if err != nil {
+			return out(), n - 1, err
+		}
+		h := field(r, 8)
+		size := binary.LittleEndian.Uint32(h)
+		remaining := binary.LittleEndian.Uint32(h[4:])
+		body := tail(r, 8)
+		if uint64(size) > uint64(len(body)) {
+			return out(), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: size %d, only %d bytes returned", vf, size, len(body))
+		}
+		if size >= spec.DraftCtxHeaderSize {
+			count += binary.LittleEndian.Uint32(body)
+			fields = append(fields, body[spec.DraftCtxHeaderSize:size]...)
+		}
+		if remaining == 0 {
+			return out(), n, nil
+		}
+		if size <= spec.DraftCtxHeaderSize {
+			return out(), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: %d bytes remain but a %d-byte buffer holds none", vf, remaining, chunk)
+		}
+	}
+	return out(), maxCtxReads, fmt.Errorf("owner: DEV_CTX_READ of VF %d: still data after %d reads", vf, maxCtxReads)
+}
+
+// WriteContext sends DEV_CTX_WRITE with ctx.
+func (d *Driver) WriteContext(vf int, ctx []byte) error {
+	_, err := d.vfCmd(uint16(spec.DraftOpDevCtxWrite), vf, ctx, 0)
+	return err
+}
+
+// Discard sends DEV_CTX_DISCARD.
+func (d *Driver) Discard(vf int) error {
+	_, err := d.vfCmd(uint16(spec.DraftOpDevCtxDiscard), vf, nil, 0)
+	return err
+}
+
+// FieldsQuery sends DEV_CTX_FIELDS_QUERY with resultCap bytes of room and
+// returns the raw result.
+func (d *Driver) FieldsQuery(vf int, resultCap int) ([]byte, error) {
+	return d.vfCmd(uint16(spec.DraftOpDevCtxFieldsQuery), vf, nil, resultCap)
+}

@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// Progress is a snapshot of a running exploration.
+type Progress struct {
+	// Done and Total count this shard's schedules.
+	Done, Total int
+	// Distinct counts distinct interleavings; Findings distinct oracles.
+	Distinct, Findings int
+	// Elapsed is wall-clock time since the start.
+	Elapsed time.Duration
+	// Final is set on the last call.
+	Final bool
+}
+
+// Rate returns schedules per second.
+func (p Progress) Rate() float64 {
+	if p.Elapsed <= 0 {
+		return 0
+	}
+	return float64(p.Done) / p.Elapsed.Seconds()
+}
+
+func (e *explorer) progress(final bool) {
+	if e.cfg.Progress == nil {
+		return
+	}
+	total := e.cfg.Schedules
+	if e.cfg.Shards > 1 {
+		total = (e.cfg.Schedules - e.cfg.Shard + e.cfg.Shards - 1) / e.cfg.Shards
+	}
+	e.cfg.Progress(Progress{
+		Done: e.sum.Schedules + e.sum.Pruned, Total: total,
+		Distinct: len(e.distinct), Findings: len(e.sum.Findings),
+		Elapsed: e.cfg.Clock().Sub(e.start), Final: final,
+	})
+}
+
+// IsTerminal reports whether f is a character device (a terminal), using
+// only os.File.Stat.
+func IsTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// TerminalProgress returns a Progress callback that rewrites one status
+// line on f, or nil when f is not a terminal (so logs and pipes stay clean).
+func TerminalProgress(f *os.File) func(Progress) {
+	if !IsTerminal(f) {
+		return nil
+	}
+	return LineProgress(f)
+}
+
+// LineProgress returns a Progress callback that rewrites one status line on
+// w ("\r…") and ends it with a newline on the final call.
+func LineProgress(w io.Writer) func(Progress) {
+	return func(p Progress) {
+		end := ""
+		if p.Final {
+			end = "\n"
+		}
+		fmt.Fprintf(w, "\rexplore: %d/%d schedules, %.0f/s, %d distinct interleavings, %d findings%s",
+			p.Done, p.Total, p.Rate(), p.Distinct, p.Findings, end)
+	}
+}

@@ -1,0 +1,211 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Jobs change only the elapsed time: summaries and findings are identical.
+func TestExplore_JobsDeterministic(t *testing.T) {
+	for _, strategy := range []string{StrategyRandom, StrategyPCT} {
+		t.Run(strategy, func(t *testing.T) {
+			run := func(jobs int) Summary {
+				sum, err := Explore(context.Background(), ExploreConfig{
+					Factory: noisyRace.factory(), Strategy: strategy, Schedules: 700, Seed: 5, Jobs: jobs,
+				})
+				require.NoError(t, err)
+				sum.Elapsed = 0
+				return sum
+			}
+			one, two, eight := run(1), run(2), run(8)
+			require.NotEmpty(t, one.Findings)
+			assert.Equal(t, one, two)
+			assert.Equal(t, one, eight)
+			assert.Equal(t, 700, one.Schedules)
+		})
+	}
+}
+
+// recordingFactory remembers every seed it built a system for.
+type recordingFactory struct {
+	mu    sync.Mutex
+	seeds map[uint64]int
+	cfg   toyConfig
+}
+
+func (r *recordingFactory) factory(st Streams) (System, error) {
+	r.mu.Lock()
+	r.seeds[st.Seed]++
+	r.mu.Unlock()
+	return newToy(r.cfg, st), nil
+}
+
+// Shards 0/2 and 1/2 together run every schedule exactly once.
+func TestExplore_ShardsCoverOnce(t *testing.T) {
+	rec := &recordingFactory{seeds: map[uint64]int{}, cfg: lostUpdate}
+	const n = 301
+	var total Summary
+	for shard := 0; shard < 2; shard++ {
+		sum, err := Explore(context.Background(), ExploreConfig{
+			Factory: rec.factory, Strategy: StrategyRandom, Schedules: n, Seed: 9, Jobs: 3, Shard: shard, Shards: 2,
+		})
+		require.NoError(t, err)
+		for _, f := range sum.Findings {
+			assert.Equal(t, shard, f.Index%2, "shard %d reported schedule %d", shard, f.Index)
+		}
+		total.Schedules += sum.Schedules
+		total.Decisions += sum.Decisions
+	}
+	assert.Equal(t, n, total.Schedules)
+	require.Len(t, rec.seeds, n)
+	for i := 0; i < n; i++ {
+		assert.Equal(t, 1, rec.seeds[ScheduleSeed(9, i)], "schedule %d", i)
+	}
+	whole, err := Explore(context.Background(), ExploreConfig{Factory: lostUpdate.factory(), Strategy: StrategyRandom, Schedules: n, Seed: 9})
+	require.NoError(t, err)
+	assert.Equal(t, whole.Decisions, total.Decisions)
+}
+
+// A panicking system is a finding of the exploration, not a crash, and the
+// first panicking schedule is the same for any number of jobs.
+func TestExplore_PanicIsFinding(t *testing.T) {
+	cfg := toyConfig{racers: 3, incs: 1, locked: true}
+	f := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.panicLabel = "racer2:inc counter"
+		return s, nil
+	}
+	var sums []Summary
+	for _, jobs := range []int{1, 4} {
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 50, Seed: 1, Jobs: jobs})
+		require.NoError(t, err)
+		require.Len(t, sum.Findings, 1)
+		rep := sum.Findings[0]
+		assert.Equal(t, OraclePanic, rep.Finding.Oracle)
+		assert.Equal(t, "toy: racer2:inc counter ran first", rep.Finding.Message)
+		assert.Equal(t, 0, rep.Finding.Step)
+		assert.NotEmpty(t, rep.Finding.Stack)
+		sum.Elapsed = 0
+		sums = append(sums, sum)
+	}
+	assert.Equal(t, sums[0], sums[1])
+}
+
+// StopOnFinding ends after the round with the first finding, the same way
+// for any number of jobs.
+func TestExplore_StopOnFinding(t *testing.T) {
+	var sums []Summary
+	for _, jobs := range []int{1, 3} {
+		sum, err := Explore(context.Background(), ExploreConfig{
+			Factory: lostUpdate.factory(), Strategy: StrategyRandom, Schedules: 10 * exploreRound, Seed: 2, Jobs: jobs, StopOnFinding: true,
+		})
+		require.NoError(t, err)
+		require.NotEmpty(t, sum.Findings)
+		sum.Elapsed = 0
+		sums = append(sums, sum)
+	}
+	assert.Equal(t, exploreRound, sums[0].Schedules)
+	assert.Equal(t, sums[0], sums[1])
+}
+
+// Progress is reported per round and once at the end, with a fake clock.
+func TestExplore_Progress(t *testing.T) {
+	var got []Progress
+	now := time.Unix(0, 0)
+	clock := func() time.Time { now = now.Add(time.Second); return now }
+	sum, err := Explore(context.Background(), ExploreConfig{
+		Factory: toyConfig{racers: 2, incs: 1, locked: true}.factory(), Strategy: StrategyRandom,
+		Schedules: 2*exploreRound + 1, Seed: 1, Jobs: 2, Clock: clock,
+		Progress: func(p Progress) { got = append(got, p) },
+	})
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	assert.Equal(t, []int{exploreRound, 2 * exploreRound, 2*exploreRound + 1, 2*exploreRound + 1},
+		[]int{got[0].Done, got[1].Done, got[2].Done, got[3].Done})
+	assert.True(t, got[3].Final)
+	assert.Equal(t, 2, got[3].Distinct)
+	assert.Equal(t, 4*time.Second, sum.Elapsed) // one tick at the start, three rounds, the end
+	assert.InDelta(t, float64(2*exploreRound+1)/4, sum.SchedulesPerSecond(), 1e-9)
+
+	var b bytes.Buffer
+	LineProgress(&b)(Progress{Done: 10, Total: 20, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
+	assert.Equal(t, "\rexplore: 10/20 schedules, 5/s, 3 distinct interleavings, 1 findings\n", b.String())
+}
+
+// A pipe or file is not a terminal, so no progress line is drawn.
+func TestExplore_TerminalProgressOffForFiles(t *testing.T) {
+	f, err := createTemp(t)
+	require.NoError(t, err)
+	assert.False(t, IsTerminal(f))
+	assert.Nil(t, TerminalProgress(f))
+}
+
+// Bad configurations are errors naming what was wrong.
+func TestExplore_ConfigErrors(t *testing.T) {
+	f := lostUpdate.factory()
+	cases := []struct {
+		cfg  ExploreConfig
+		want string
+	}{
+		{ExploreConfig{Strategy: StrategyRandom}, "sim: explore: no factory"},
+		{ExploreConfig{Factory: f, Strategy: "replay"}, `sim: explore: strategy "replay": want random, pct or dfs`},
+		{ExploreConfig{Factory: f, Strategy: "bfs"}, `sim: explore: strategy "bfs": want random, pct or dfs`},
+		{ExploreConfig{Factory: f, Strategy: StrategyRandom, Shard: 2, Shards: 2}, "sim: explore: shard 2/2 out of range"},
+		{ExploreConfig{Factory: f, Strategy: StrategyDFS, Shard: 0, Shards: 2}, "sim: explore: dfs cannot be sharded"},
+	}
+	for _, tc := range cases {
+		_, err := Explore(context.Background(), tc.cfg)
+		assert.EqualError(t, err, tc.want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Explore(ctx, ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 10})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// pct learns k from the observed run lengths.
+func TestExplore_PCTLearnsK(t *testing.T) {
+	sum, err := Explore(context.Background(), ExploreConfig{
+		Factory: noisyRace.factory(), Strategy: StrategyPCT, Schedules: 2 * exploreRound, Seed: 1, PCTSteps: 1000,
+	})
+	require.NoError(t, err)
+	mean := int((sum.Decisions + int64(sum.Schedules) - 1) / int64(sum.Schedules))
+	assert.Equal(t, mean, sum.PCTSteps)
+	assert.Less(t, sum.PCTSteps, 1000)
+}
+
+// Findings are ordered by schedule index, one per oracle.
+func TestExplore_FindingsOrdered(t *testing.T) {
+	cfg := toyConfig{racers: 3, incs: 1, computes: 1}
+	f := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.panicLabel = "racer2:read counter"
+		return s, nil
+	}
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 300, Seed: 4})
+	require.NoError(t, err)
+	require.Len(t, sum.Findings, 2)
+	idx := []int{sum.Findings[0].Index, sum.Findings[1].Index}
+	assert.True(t, sort.IntsAreSorted(idx))
+	oracles := []string{sum.Findings[0].Finding.Oracle, sum.Findings[1].Finding.Oracle}
+	sort.Strings(oracles)
+	assert.Equal(t, "lost-update,panic", strings.Join(oracles, ","))
+}
+
+func createTemp(t *testing.T) (*os.File, error) {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "progress")
+	if err == nil {
+		t.Cleanup(func() { _ = f.Close() })
+	}
+	return f, err
+}

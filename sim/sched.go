@@ -1,0 +1,186 @@
+package sim
+
+import (
+	"errors"
+	"time"
+)
+
+// VTime is virtual time in nanoseconds since the start of a run. Only the
+// scheduler moves it, and only when nothing is enabled (DESIGN §4).
+type VTime int64
+
+// String renders the time as a Go duration (0s, 100ms, 1.5s).
+func (t VTime) String() string { return time.Duration(t).String() }
+
+// Footprint is the shared state a step touches, as two bit sets of
+// system-defined resources (bit i = resource i). A zero footprint means the
+// step touches only its own actor's private state. Two steps of different
+// actors are independent (they commute) when neither writes what the other
+// reads or writes; partial-order reduction and shrinking rely on it, so a
+// system must not understate a footprint.
+type Footprint struct {
+	Reads, Writes uint64
+}
+
+// Conflicts reports whether two footprints are dependent: one writes a
+// resource the other reads or writes.
+func (f Footprint) Conflicts(g Footprint) bool {
+	return f.Writes&(g.Reads|g.Writes) != 0 || g.Writes&f.Reads != 0
+}
+
+// Step is one step a system offers to run next.
+type Step struct {
+	// Actor is a small dense id (0, 1, 2, …) naming who runs the step.
+	Actor int
+	// ID is system-defined and passed back to Execute untouched.
+	ID int
+	// Label names the step stably across runs, for traces, replay and
+	// divergence reports ("guest0:mmio-write common_cfg.queue_desc_lo").
+	// Systems should build labels once, not per call.
+	Label string
+	// Footprint is the shared state the step touches.
+	Footprint Footprint
+}
+
+// Independent reports whether s and t commute: different actors and
+// non-conflicting footprints.
+func (s Step) Independent(t Step) bool {
+	return s.Actor != t.Actor && !s.Footprint.Conflicts(t.Footprint)
+}
+
+// Finding is an oracle violation. It stops the run.
+type Finding struct {
+	// Oracle names the violated oracle (DESIGN §5), "live" or "panic".
+	Oracle string `json:"oracle"`
+	// Reqs are the requirement IDs the oracle checks.
+	Reqs []string `json:"reqs,omitempty"`
+	// Step is the index of the step after which the violation was seen;
+	// the scheduler sets it.
+	Step int `json:"step"`
+	// Actors names the actors involved.
+	Actors []string `json:"actors,omitempty"`
+	// Message says what was wrong.
+	Message string `json:"message"`
+	// Stack holds the first frames of a panic.
+	Stack string `json:"stack,omitempty"`
+}
+
+// Oracle names the scheduler itself reports.
+const (
+	// OracleLive is reported when nothing is enabled, no timer is pending
+	// and the system is not done, or when the step bound is exceeded.
+	OracleLive = "live"
+	// OraclePanic is reported when the system (or a chooser) panics.
+	OraclePanic = "panic"
+)
+
+// System is what the scheduler drives: a fresh one per run, built by a
+// Factory. Every method must be deterministic given the streams the system
+// was built from and the steps executed so far.
+type System interface {
+	// Enabled appends the steps enabled now to buf and returns it, in a
+	// deterministic order.
+	Enabled(buf []Step) []Step
+	// Execute runs one step of the most recent Enabled list and returns an
+	// oracle violation, or nil.
+	Execute(s Step) *Finding
+	// NextTimer returns the earliest pending timer, if any.
+	NextTimer() (VTime, bool)
+	// Advance moves the clock to now; timers due at or before now expire
+	// and their steps become enabled.
+	Advance(now VTime)
+	// Done reports whether the run is complete.
+	Done() bool
+	// Finish runs the end-of-run oracles once Done reports true.
+	Finish() *Finding
+	// ActorName names an actor for traces ("guest0").
+	ActorName(actor int) string
+}
+
+// Factory builds a fresh System for one run from the run's streams.
+type Factory func(Streams) (System, error)
+
+// Choice is one recorded pick among the enabled steps.
+type Choice struct {
+	// Index is the position of the pick in the enabled list; a negative
+	// index in a replayed list means "continue the previous actor".
+	Index int `json:"i"`
+	// Actor is the picked step's actor.
+	Actor int `json:"actor"`
+	// Label is the picked step's label, so a replay can detect divergence.
+	Label string `json:"label"`
+	// Footprint is kept for shrinking; it is not part of schedule files.
+	Footprint Footprint `json:"-"`
+	// Preempt is set when the pick switched away from a previous actor that
+	// was still enabled.
+	Preempt bool `json:"-"`
+}
+
+// Decision is what a Chooser sees at each pick.
+type Decision struct {
+	// Index is the number of steps executed so far in this run.
+	Index int
+	// Now is the virtual time.
+	Now VTime
+	// Enabled lists the enabled steps; the chooser must not keep it.
+	Enabled []Step
+	// Prev is the actor of the previous step, -1 at the start.
+	Prev int
+}
+
+// PrevEnabled reports whether the previous actor has an enabled step, in
+// which case picking another actor is a preemption.
+func (d *Decision) PrevEnabled() bool {
+	return d.Prev >= 0 && firstOfActor(d.Enabled, d.Prev) >= 0
+}
+
+// Continue returns the default pick: the previous actor's first enabled
+// step, else index 0.
+func (d *Decision) Continue() int {
+	if d.Prev >= 0 {
+		if i := firstOfActor(d.Enabled, d.Prev); i >= 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+func firstOfActor(steps []Step, actor int) int {
+	for i := range steps {
+		if steps[i].Actor == actor {
+			return i
+		}
+	}
+	return -1
+}
+
+// Chooser picks one step per decision. An error abandons the run.
+type Chooser interface {
+	Choose(d *Decision) (int, error)
+}
+
+// ErrPruned is returned by a chooser that abandons a run because it cannot
+// lead anywhere new (dfs with sleep sets and a preemption bound).
+var ErrPruned = errors.New("sim: run pruned")
+
+// Result is the outcome of one run.
+type Result struct {
+	// Seed is the run's seed (set by Run; Runner.Run leaves it zero).
+	Seed uint64
+	// Choices lists every pick, one per executed step.
+	Choices []Choice
+	// Preemptions counts picks that switched away from an enabled actor.
+	Preemptions int
+	// Now is the virtual time at the end.
+	Now VTime
+	// Finding is the violation that stopped the run, or nil.
+	Finding *Finding
+	// TraceHash hashes every trace record (step index, time, actor,
+	// label, clock jumps); equal traces have equal hashes.
+	TraceHash uint64
+	// Interleaving hashes the label sequence alone.
+	Interleaving uint64
+}
+
+// Steps returns the number of executed steps.
+func (r *Result) Steps() int { return len(r.Choices) }

@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// DefaultMaxSteps bounds a run when RunConfig.MaxSteps is zero.
+const DefaultMaxSteps = 100_000
+
+// RunConfig configures one run.
+type RunConfig struct {
+	// MaxSteps bounds the run; exceeding it is a "live" finding. Zero means
+	// DefaultMaxSteps.
+	MaxSteps int
+	// Trace, when set, receives the text trace, one line per step.
+	Trace io.Writer
+}
+
+// Runner runs systems under choosers. It keeps its buffers between runs, so
+// a worker that runs many schedules allocates almost nothing per step. A
+// Runner is not safe for concurrent use.
+type Runner struct {
+	cfg     RunConfig
+	enabled []Step
+	choices []Choice
+	tw      traceWriter
+}
+
+// NewRunner returns a Runner with the given configuration.
+func NewRunner(cfg RunConfig) *Runner {
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = DefaultMaxSteps
+	}
+	return &Runner{cfg: cfg, tw: traceWriter{w: cfg.Trace}}
+}
+
+// Run builds a system from seed and runs it under ch with a fresh Runner.
+// The returned Result owns its Choices.
+func Run(f Factory, seed uint64, ch Chooser, cfg RunConfig) (Result, error) {
+	r := NewRunner(cfg)
+	res, err := r.RunSeed(f, seed, ch)
+	res.Choices = append([]Choice(nil), res.Choices...)
+	return res, err
+}
+
+// Closer is implemented by systems that hold resources (coroutines) to
+// release after a run; RunSeed calls Close on the systems it builds.
+type Closer interface {
+	Close()
+}
+
+// RunSeed builds a system from seed with f, runs it, and closes it. Result.Choices
+// aliases the Runner's buffer until the next run.
+func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Result{Seed: seed, Finding: panicFinding(p, 0)}
+			err = nil
+		}
+	}()
+	sys, err := f(NewStreams(seed))
+	if err != nil {
+		return Result{Seed: seed}, fmt.Errorf("sim: seed %d: build system: %w", seed, err)
+	}
+	if c, ok := sys.(Closer); ok {
+		defer c.Close()
+	}
+	res, err = r.Run(sys, ch)
+	res.Seed = seed
+	return res, err
+}
+
+// Run drives sys under ch until it is done, a finding stops it, the step
+// bound is hit or the chooser abandons the run (the error). A panic in the
+// system or the chooser becomes a "panic" finding. Result.Choices aliases
+// the Runner's buffer until the next run.
+func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
+	r.choices = r.choices[:0]
+	res.TraceHash, res.Interleaving = hashSeed, hashSeed
+	step := 0
+	defer func() {
+		if p := recover(); p != nil {
+			res.Finding = panicFinding(p, step)
+			err = nil
+		}
+		res.Choices = r.choices
+		if r.tw.err != nil && err == nil {
+			err = fmt.Errorf("sim: write trace: %w", r.tw.err)
+		}
+	}()
+	tracing := r.cfg.Trace != nil
+	d := Decision{Prev: -1}
+	advanced := false // the clock moved and no step ran since
+	for {
+		if sys.Done() {
+			if f := sys.Finish(); f != nil {
+				f.Step = step - 1
+				res.Finding = f
+			}
+			return res, nil
+		}
+		if step >= r.cfg.MaxSteps {
+			res.Finding = &Finding{Oracle: OracleLive, Step: step - 1,
+				Message: fmt.Sprintf("step bound %d exceeded", r.cfg.MaxSteps)}
+			return res, nil
+		}
+		en := sys.Enabled(r.enabled[:0])
+		r.enabled = en
+		if len(en) == 0 {
+			t, ok := sys.NextTimer()
+			if !ok {
+				res.Finding = &Finding{Oracle: OracleLive, Step: step - 1,
+					Message: "deadlock: nothing enabled, no timer pending, system not done"}
+				return res, nil
+			}
+			if advanced && t <= res.Now {
+				res.Finding = &Finding{Oracle: OracleLive, Step: step - 1,
+					Message: fmt.Sprintf("timer at %s stays pending after the clock reached it", t)}
+				return res, nil
+			}
+			res.Now = max(res.Now, t)
+			sys.Advance(res.Now)
+			advanced = true
+			res.TraceHash = mix(mix(res.TraceHash, clockMark), uint64(res.Now))
+			if tracing {
+				r.tw.clock(res.Now)
+			}
+			continue
+		}
+		advanced = false
+		d.Index, d.Now, d.Enabled = step, res.Now, en
+		i, cerr := ch.Choose(&d)
+		if cerr != nil {
+			return res, cerr
+		}
+		if i < 0 || i >= len(en) {
+			return res, fmt.Errorf("sim: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
+		}
+		s := en[i]
+		pre := d.Prev >= 0 && s.Actor != d.Prev && firstOfActor(en, d.Prev) >= 0
+		if pre {
+			res.Preemptions++
+		}
+		r.choices = append(r.choices, Choice{Index: i, Actor: s.Actor, Label: s.Label, Footprint: s.Footprint, Preempt: pre})
+		lh := hashString(s.Label)
+		res.Interleaving = mix(res.Interleaving, lh)
+		res.TraceHash = mix(mix(mix(mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
+		if tracing {
+			r.tw.step(step, res.Now, sys.ActorName(s.Actor), s.Label)
+		}
+		f := sys.Execute(s)
+		step++
+		d.Prev = s.Actor
+		if f != nil {
+			f.Step = step - 1
+			res.Finding = f
+			return res, nil
+		}
+	}
+}
+
+// panicFinding turns a recovered panic into a finding whose stack keeps the
+// first frames below the panic, without goroutine ids, so that it is the
+// same however many workers ran.
+func panicFinding(p any, step int) *Finding {
+	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4)}
+}
+
+// stackHead returns the first n frames after the panic call of a
+// debug.Stack dump, function names only (file lines carry offsets that
+// change with unrelated edits).
+func stackHead(stack string, n int) string {
+	lines := strings.Split(stack, "\n")
+	var out []string
+	seenPanic := false
+	for _, l := range lines {
+		if l == "" || strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "goroutine ") {
+			continue
+		}
+		if !seenPanic {
+			seenPanic = strings.HasPrefix(l, "panic(")
+			continue
+		}
+		fn := l
+		if i := strings.LastIndexByte(fn, '('); i > 0 {
+			fn = fn[:i]
+		}
+		out = append(out, fn)
+		if len(out) == n {
+			break
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,224 @@
+package sim
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runRandom(t *testing.T, f Factory, seed uint64, trace *strings.Builder) Result {
+	t.Helper()
+	cfg := RunConfig{}
+	if trace != nil {
+		cfg.Trace = trace
+	}
+	res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), cfg)
+	require.NoError(t, err)
+	return res
+}
+
+// The same seed gives the same trace, byte for byte; different seeds give
+// different choices somewhere.
+func TestRun_SameSeedSameTrace(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  toyConfig
+	}{
+		{"lost-update", lostUpdate},
+		{"locked", toyConfig{racers: 3, incs: 3, locked: true, noise: 4}},
+		{"sleepers", toyConfig{racers: 2, incs: 2, computes: 1, locked: true, sleepers: 2, sleeps: 3}},
+		{"workload", toyConfig{racers: 2, incs: 2, computes: 4, workload: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var a, b strings.Builder
+			ra := runRandom(t, tc.cfg.factory(), 42, &a)
+			rb := runRandom(t, tc.cfg.factory(), 42, &b)
+			require.NotEmpty(t, ra.Choices)
+			assert.Equal(t, a.String(), b.String())
+			assert.Equal(t, ra.TraceHash, rb.TraceHash)
+			assert.Equal(t, ra.Choices, rb.Choices)
+
+			differs := false
+			for seed := uint64(1); seed <= 20 && !differs; seed++ {
+				r := runRandom(t, tc.cfg.factory(), seed, nil)
+				differs = r.Interleaving != ra.Interleaving
+			}
+			assert.True(t, differs, "20 seeds all gave seed 42's interleaving")
+		})
+	}
+}
+
+// The trace hash is computed whether or not a text trace is written, and
+// the text has one line per step plus one per clock jump.
+func TestRun_TraceText(t *testing.T) {
+	cfg := toyConfig{racers: 1, incs: 1, locked: true, sleepers: 1, sleeps: 1}
+	var tr strings.Builder
+	with := runRandom(t, cfg.factory(), 7, &tr)
+	without := runRandom(t, cfg.factory(), 7, nil)
+	assert.Equal(t, with.TraceHash, without.TraceHash)
+	lines := strings.Split(strings.TrimSuffix(tr.String(), "\n"), "\n")
+	assert.Len(t, lines, with.Steps()+1, tr.String())
+	assert.Contains(t, tr.String(), "- t=10ms clock\n")
+	assert.Contains(t, tr.String(), " t=0s sleeper0 sleeper0:sleep 10ms\n")
+}
+
+// The virtual clock moves only when nothing is enabled, to the earliest
+// timer, and the same way every time.
+func TestRun_VirtualClock(t *testing.T) {
+	cases := []struct {
+		name     string
+		cfg      toyConfig
+		wantNow  VTime
+		advances int
+	}{
+		{"one sleeper", toyConfig{sleepers: 1, sleeps: 3}, 30_000_000, 3},
+		// sleeper0 sleeps 10ms twice, sleeper1 20ms twice: the clock jumps
+		// to 10, 20 and 40ms, each time only once both sleep.
+		{"two sleepers", toyConfig{sleepers: 2, sleeps: 2}, 40_000_000, 3},
+		{"with busy racers", toyConfig{racers: 2, incs: 5, locked: true, sleepers: 1, sleeps: 2}, 20_000_000, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var systems []*toySys
+			f := func(st Streams) (System, error) {
+				s := newToy(tc.cfg, st)
+				systems = append(systems, s)
+				return s, nil
+			}
+			for seed := uint64(1); seed <= 10; seed++ {
+				res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{})
+				require.NoError(t, err)
+				require.Nil(t, res.Finding)
+				assert.Equal(t, tc.wantNow, res.Now, "seed %d", seed)
+				s := systems[len(systems)-1]
+				for i, n := range s.advances {
+					assert.Zero(t, n, "seed %d: advance %d happened with %d steps enabled", seed, i, n)
+				}
+				assert.Len(t, s.advances, tc.advances, "seed %d", seed)
+			}
+		})
+	}
+}
+
+type stuckSys struct{ toySys }
+
+func (s *stuckSys) Enabled(buf []Step) []Step { return buf }
+
+type spinSys struct{ toySys }
+
+func (s *spinSys) Enabled(buf []Step) []Step { return append(buf, Step{Label: "spin"}) }
+func (s *spinSys) Execute(Step) *Finding     { return nil }
+func (s *spinSys) Done() bool                { return false }
+func (s *spinSys) ActorName(int) string      { return "spinner" }
+
+// A run that cannot make progress or never ends is a "live" finding.
+func TestRun_LiveFindings(t *testing.T) {
+	cases := []struct {
+		name string
+		sys  System
+		want string
+	}{
+		{"deadlock", &stuckSys{toySys{actors: []*toyActor{{name: "a", prog: []toyInstr{{op: opCompute}}}}}}, "deadlock"},
+		{"step bound", &spinSys{}, "step bound 50 exceeded"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := NewRunner(RunConfig{MaxSteps: 50}).Run(tc.sys, NewRandom(NewStream(1, StreamSchedule)))
+			require.NoError(t, err)
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, OracleLive, res.Finding.Oracle)
+			assert.Contains(t, res.Finding.Message, tc.want)
+		})
+	}
+}
+
+// A panic in the system is a "panic" finding with the step and the first
+// frames, never a crash.
+func TestRun_PanicIsFinding(t *testing.T) {
+	cfg := toyConfig{racers: 2, incs: 1, locked: true}
+	f := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.panicLabel = "racer1:inc counter"
+		return s, nil
+	}
+	res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: "racer1:inc counter"}}), RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	assert.Equal(t, OraclePanic, res.Finding.Oracle)
+	assert.Equal(t, "toy: racer1:inc counter ran first", res.Finding.Message)
+	assert.Equal(t, 0, res.Finding.Step)
+	assert.Contains(t, res.Finding.Stack, "toySys).Execute")
+	assert.NotContains(t, res.Finding.Stack, "goroutine")
+}
+
+// A factory error is returned, naming the seed.
+func TestRun_FactoryError(t *testing.T) {
+	f := func(Streams) (System, error) { return nil, errors.New("toy: no such scenario") }
+	_, err := Run(f, 9, NewRandom(NewStream(9, StreamSchedule)), RunConfig{})
+	require.Error(t, err)
+	assert.Equal(t, "sim: seed 9: build system: toy: no such scenario", err.Error())
+}
+
+// Strict replay reproduces a run; a schedule that no longer fits says
+// where and what was enabled.
+func TestReplay_StrictAndDivergence(t *testing.T) {
+	f := lostUpdate.factory()
+	orig := runRandom(t, f, 3, nil)
+	again, err := Run(f, 3, NewReplay(orig.Choices), RunConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, orig.TraceHash, again.TraceHash)
+
+	bad := append([]Choice(nil), orig.Choices...)
+	bad[2].Label = "racer9:teleport"
+	_, err = Run(f, 3, NewReplay(bad), RunConfig{})
+	require.ErrorIs(t, err, ErrDiverged)
+	assert.Contains(t, err.Error(), `replay diverged at step 2: recorded`)
+	assert.Contains(t, err.Error(), `"racer9:teleport", enabled [0 "`)
+
+	_, err = Run(f, 3, NewReplay(orig.Choices[:1]), RunConfig{})
+	require.ErrorIs(t, err, ErrDiverged)
+	assert.Contains(t, err.Error(), "at step 1: recorded schedule has 1 choices")
+}
+
+// Drawing more workload numbers never changes the schedule stream, and
+// streams of different ids or seeds differ.
+func TestStreams_Independent(t *testing.T) {
+	a, b := NewStreams(5), NewStreams(5)
+	for range 100 {
+		b.Workload.Uint64()
+	}
+	s1, s2 := NewStream(5, StreamSchedule), NewStream(5, StreamSchedule)
+	for range 10 {
+		assert.Equal(t, s1.Uint64(), s2.Uint64())
+	}
+	assert.Equal(t, a.Fault.Uint64(), b.Fault.Uint64(), "fault stream moved with workload draws")
+	x := []uint64{NewStream(5, StreamSchedule).Uint64(), NewStream(5, StreamWorkload).Uint64(),
+		NewStream(5, StreamFault).Uint64(), NewStream(6, StreamSchedule).Uint64()}
+	for i := range x {
+		for j := i + 1; j < len(x); j++ {
+			assert.NotEqual(t, x[i], x[j], "streams %d and %d", i, j)
+		}
+	}
+	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(1, 1))
+	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(2, 0))
+	assert.Equal(t, "workload", StreamWorkload.String())
+}
+
+// Footprints: writes conflict with reads and writes, reads commute.
+func TestFootprint_Conflicts(t *testing.T) {
+	r, w, other := Footprint{Reads: 1}, Footprint{Writes: 1}, Footprint{Writes: 2}
+	cases := []struct {
+		a, b Footprint
+		want bool
+	}{
+		{r, r, false}, {r, w, true}, {w, r, true}, {w, w, true}, {w, other, false}, {Footprint{}, w, false},
+	}
+	for i, tc := range cases {
+		assert.Equal(t, tc.want, tc.a.Conflicts(tc.b), "case %d", i)
+	}
+	assert.False(t, Step{Actor: 1, Footprint: w}.Independent(Step{Actor: 1}), "same actor never commutes")
+}

@@ -1,0 +1,104 @@
+package sim
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A schedule written and read back is the same schedule, and its replay
+// reproduces the recorded trace.
+func TestSchedule_RoundTrip(t *testing.T) {
+	f := lostUpdate.factory()
+	res, err := Run(f, 77, NewRandom(NewStream(77, StreamSchedule)), RunConfig{})
+	require.NoError(t, err)
+	s := NewSchedule(StrategyRandom, res)
+	s.Edition, s.Knobs, s.Scenario, s.ScenarioHash = "virtio-1.4", []string{"mode-after-flr=keep"}, "toy", "abc"
+	path := filepath.Join(t.TempDir(), "s.json")
+	require.NoError(t, s.WriteFile(path))
+
+	got, err := ReadScheduleFile(path)
+	require.NoError(t, err)
+	want := *s
+	want.Choices = stripUnrecorded(s.Choices)
+	assert.Equal(t, &want, got)
+	assert.Equal(t, "devel", got.Module)
+
+	again, err := got.Replay(f, RunConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, res.TraceHash, again.TraceHash)
+
+	// A replay against a different system is refused and says where.
+	other := toyConfig{racers: 2, incs: 1, locked: true}.factory()
+	_, err = got.Replay(other, RunConfig{})
+	require.ErrorIs(t, err, ErrDiverged)
+	assert.Contains(t, err.Error(), "sim: replay of seed 77: sim: replay diverged at step 0")
+}
+
+// stripUnrecorded drops the fields a schedule file does not keep.
+func stripUnrecorded(cs []Choice) []Choice {
+	out := make([]Choice, len(cs))
+	for i, c := range cs {
+		out[i] = Choice{Index: c.Index, Actor: c.Actor, Label: c.Label}
+	}
+	return out
+}
+
+// The example file parses, seed included at full 64-bit range.
+func TestSchedule_ReadValid(t *testing.T) {
+	s, err := ReadScheduleFile(filepath.Join("testdata", "sched", "valid.json"))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(18446744073709551615), s.Seed)
+	assert.Equal(t, uint64(0x0123456789abcdef), s.Hash())
+	assert.Equal(t, "lost-update", s.Finding.Oracle)
+	assert.Len(t, s.Choices, 2)
+}
+
+// A malformed file is an error naming the file and the field (or byte
+// offset), never a panic.
+func TestSchedule_ReadMalformed(t *testing.T) {
+	cases := []struct {
+		file string
+		want string
+	}{
+		{"bad-format.json", "field format: version 2, want 1"},
+		{"bad-edition.json", `field edition: spec: unknown edition "virtio-2.0"`},
+		{"bad-knob.json", `field knobs: spec: knob flr-vs-mode: unknown value "maybe"`},
+		{"empty-label.json", "field choices[1].label: empty"},
+		{"negative-index.json", "field choices[0].i: negative index -3"},
+		{"seed-string.json", "field seed: got JSON string, want uint64"},
+		{"index-string.json", "field choices.i: got JSON string, want int"},
+		{"steps-mismatch.json", "field steps: 5, but 2 choices"},
+		{"bad-trace-hash.json", `field trace_hash: "xyz" is not 16 hex digits`},
+		{"bad-strategy.json", `field strategy: sim: unknown strategy "bfs"`},
+		{"unknown-field.json", `unknown field "chioces"`},
+		{"no-scenario.json", "field scenario: empty"},
+		{"truncated.json", "truncated JSON"},
+		{"syntax.json", "malformed JSON at byte offset"},
+		{"empty.json", "empty file"},
+		{"trailing.json", "trailing data after the schedule at byte offset"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "sched", tc.file)
+			_, err := ReadScheduleFile(path)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "sim: schedule "+path+": ")
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	_, err := ReadScheduleFile(filepath.Join("testdata", "sched", "missing.json"))
+	assert.ErrorContains(t, err, "sim: read schedule: open testdata/sched/missing.json")
+}
+
+// Parsing from bytes and validating in memory give package-prefixed errors.
+func TestSchedule_ParseAndValidate(t *testing.T) {
+	_, err := ParseSchedule([]byte(`{"format": 1, "bogus": true}`))
+	assert.EqualError(t, err, `sim: schedule: decode: json: unknown field "bogus"`)
+	s := &Schedule{Format: 1, Edition: "virtio-1.4", Scenario: "x", Strategy: "dfs", TraceHash: "0000000000000000"}
+	require.NoError(t, s.Validate())
+	s.Choices = []Choice{{Index: 0, Label: "a"}}
+	assert.EqualError(t, s.Validate(), "sim: schedule: field steps: 0, but 1 choices")
+}
