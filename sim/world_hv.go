@@ -40,6 +40,10 @@ type hvActor struct {
 	err     error
 	errOp   Op
 	onError string
+	// mig holds the VFIO state machine of each (host, VF); stream the
+	// saving data read from the source, per VF.
+	mig    map[devKey]*owner.MigDevice
+	stream map[int][]byte
 }
 
 func (w *World) addHypervisor(p *Program) error {
@@ -110,7 +114,7 @@ func (hv *hvActor) local(label string, do func()) {
 var migrationVerbs = map[string]bool{
 	"mode": true, "read": true, "discard": true, "write": true, "forget": true, "save": true,
 	"load": true, "halt-vcpus": true, "resume-vcpus": true, "copy-memory": true, "copy-pci": true,
-	"switchover": true, "fail": true, "precheck": true,
+	"switchover": true, "fail": true, "precheck": true, "vfio": true, "precopy": true, "vfio-write": true,
 }
 
 func (hv *hvActor) runProgram() {
@@ -266,10 +270,12 @@ func (hv *hvActor) exec(op Op) error {
 		return hv.draftCtx(op, h, d)
 	case "save", "load":
 		return hv.parts(op, h, d)
+	case "vfio", "precopy", "vfio-write":
+		return hv.vfio(op, h)
 	case "precheck":
 		return hv.precheck(op, h)
 	default:
-		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, signal, await, sleep)", op.Verb)
+		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, vfio, precopy, vfio-write, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, signal, await, sleep)", op.Verb)
 	}
 	return nil
 }
@@ -488,7 +494,10 @@ func (w *World) copyPCIState(from, to *host) {
 }
 
 // DefaultFlow is the edition's migration as the seed (draft-2023) or QEMU
-// over vfio-virtio (virtio-1.4) drives it.
+// over vfio-virtio (virtio-1.4) drives it: RUNNING→PRE_COPY (a full
+// snapshot while the guest runs), vCPUs paused, →PRE_COPY_P2P, →STOP_COPY on
+// the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING on
+// the destination.
 func DefaultFlow(ed spec.Edition) *Program {
 	src := `hypervisor
   mode src stop
@@ -506,17 +515,20 @@ func DefaultFlow(ed spec.Edition) *Program {
 `
 	if ed == spec.Virtio14 {
 		src = `hypervisor
-  save src
+  vfio src PRE_COPY
+  precopy src
   halt-vcpus
-  mode src stopped
-  save src
+  vfio src PRE_COPY_P2P
+  vfio src STOP_COPY
   copy-memory dst
   copy-pci dst
-  mode dst stopped
-  load dst
+  vfio dst RESUMING
+  vfio-write dst
+  vfio dst STOP
   switchover dst
-  mode dst running
+  vfio dst RUNNING
   resume-vcpus
+  vfio src STOP
 `
 	}
 	s, err := ParseScenario("default-flow", []byte("scenario default-flow\n"+src))
