@@ -112,6 +112,9 @@ func (p *PF) complete(fx *Effects, e *adminq.Entry, r adminq.Result) {
 		p.needsReset(fx)
 		return
 	}
+	c := e.Command()
+	fx.Completed = append(fx.Completed, AdminOutcome{Seq: e.Seq, Opcode: c.Opcode, Group: c.Group, Member: c.Member,
+		Status: r.Status, Qualifier: r.Qualifier})
 	if r.Status != spec.StatusOK {
 		fx.note(TargetPF, "admin command %d (%s): %s/%s", e.Seq, p.opName(e.Command().Opcode), r.Status, r.Qualifier)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
 )
 
 // Target names the function an event is for or an effect came from: the PF
@@ -85,6 +86,21 @@ type Effects struct {
 	RemovedVFs int
 	// Notes are remarks for the trace.
 	Notes []Note
+	// Completed lists the admin commands the PF completed (wrote status and
+	// result for) during the event, in completion order, so an observer can
+	// check statuses and side effects (oracle admin-status).
+	Completed []AdminOutcome
+}
+
+// AdminOutcome is one completed admin command: its queue sequence number,
+// header and the status the device wrote.
+type AdminOutcome struct {
+	Seq       uint64
+	Opcode    uint16
+	Group     spec.GroupType
+	Member    uint64
+	Status    spec.Status
+	Qualifier spec.Qualifier
 }
 
 func (fx *Effects) note(t Target, format string, args ...any) {

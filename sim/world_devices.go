@@ -109,6 +109,7 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 		}
 	}
 	w.checkDevice(h, t, before, fx, who)
+	w.checkAdmin(h, t, before, fx, who)
 	w.route(h, fx)
 	return fx.ReadData
 }

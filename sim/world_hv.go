@@ -312,6 +312,11 @@ func (hv *hvActor) sync(op Op) error {
 // parseMode reads the mode word of a `mode HOST MODE` line in the edition's
 // own words (Active/Stop/Freeze, running/stopped), case-insensitively.
 func parseMode(ed spec.Edition, s string) (spec.Mode, bool) {
+	// A number is sent as is (draft-2023), so a scenario can run a
+	// hypervisor that asks for a reserved mode.
+	if n, err := strconv.ParseUint(s, 0, 8); err == nil && ed == spec.Draft2023 {
+		return spec.Mode(n), true
+	}
 	for _, m := range ed.Modes() {
 		if strings.EqualFold(ed.ModeName(m), s) {
 			return m, true
