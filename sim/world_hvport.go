@@ -31,7 +31,7 @@ func (p *hvPort) access(label string, do func() []byte) []byte {
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
 	t.Requester, t.Completer = hostRID, p.h.pf.RID()
-	return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, "hypervisor")
+	return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
 }
 
 // ConfigRead implements owner.HostPort.
@@ -52,7 +52,7 @@ func (p *hvPort) ConfigWrite(off, size int, val uint32) {
 // MMIORead implements owner.HostPort.
 func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 	return p.access(fmt.Sprintf("pf mmio-read %#x", addr), func() []byte {
-		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, "hypervisor")
+		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, p.hvName())
 	})
 }
 
@@ -60,7 +60,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
 	p.access(fmt.Sprintf("pf mmio-write %#x=%x", addr, d), func() []byte {
-		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, "hypervisor")
+		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, p.hvName())
 	})
 }
 
@@ -107,4 +107,12 @@ func (p *hvPort) runInline() {
 		p.w.Advance(at)
 	}
 	p.hv.seen[p.h.idx] = p.hv.published[p.h.idx]
+}
+
+// hvName is the hypervisor actor's name for traces (one name everywhere).
+func (p *hvPort) hvName() string {
+	if p.hv != nil {
+		return p.hv.name
+	}
+	return "hv"
 }
