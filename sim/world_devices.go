@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 
+	"github.com/migsim/migsim/adminq"
+
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -104,11 +106,16 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 		for _, n := range fx.Notes {
 			w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})
 		}
+		for _, c := range fx.Completed {
+			cmd := adminq.Command{Opcode: c.Opcode, Group: c.Group, Member: c.Member}
+			w.record(h, owner.TargetPF, who, TraceEvent{Kind: TraceAdmin, Text: w.ed.OpcodeName(c.Opcode),
+				Admin: cmd.Encode(), AdminResult: adminq.Result{Status: c.Status, Qualifier: c.Qualifier}.Encode()})
+		}
 		if ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead) {
 			w.record(h, t, who, TraceEvent{Kind: TraceTLP, TLP: pcie.TLP{Kind: pcie.Completion, Requester: ev.TLP.Completer, Completer: ev.TLP.Requester, Addr: ev.TLP.Addr, Data: fx.ReadData}})
 		}
 	}
-	w.checkDevice(h, t, before, fx, who)
+	w.checkDevice(h, t, ev, before, fx, who)
 	w.checkAdmin(h, t, before, fx, who)
 	w.route(h, fx)
 	return fx.ReadData
@@ -123,7 +130,8 @@ func (w *World) vfOfRID(h *host, rid pcie.RID) (int, bool) {
 }
 
 // checkDevice applies the per-step device oracles of DESIGN §5.
-func (w *World) checkDevice(h *host, t owner.Target, before []memberState, fx owner.Effects, who string) {
+func (w *World) checkDevice(h *host, t owner.Target, ev member.Event, before []memberState, fx owner.Effects, who string) {
+	latching := w.latchesInFreeze(ev)
 	modeAfter := map[int]spec.Mode{}
 	for _, b := range before {
 		after := b.dev.Status()
@@ -133,7 +141,7 @@ func (w *World) checkDevice(h *host, t owner.Target, before []memberState, fx ow
 		// PF event); any other event that starts in Freeze must leave the
 		// context, mode included, as it was.
 		ownEvent := t != owner.TargetPF
-		if b.st.Mode == spec.ModeFreeze && (after.Mode == spec.ModeFreeze || ownEvent) {
+		if b.st.Mode == spec.ModeFreeze && (after.Mode == spec.ModeFreeze || ownEvent) && !latching {
 			if d := b.dev.ContextDigest(); d != b.digest || after.Mode != b.st.Mode {
 				w.report("frozen-context", w.reqs("DRAFT-FRZ-02"), []string{who, name},
 					"%s: device context changed in Freeze (%s)", name, describeEvent(t, fx, who))
@@ -163,6 +171,30 @@ func (w *World) checkDevice(h *host, t owner.Target, before []memberState, fx ow
 				"%s.vf%d sent %s while %s", h.name, vf, irq, w.ed.ModeName(mode))
 		}
 	}
+}
+
+// latchesInFreeze reports whether ev is a doorbell write that a frozen
+// member records under freeze-notify=latch: the knob's documented departure
+// from DRAFT-FRZ-01, the one change to a frozen context that frozen-context
+// does not count (the doorbell is recorded in VQ_SPLIT_RUNTIME_CFG so the
+// destination serves it).
+func (w *World) latchesInFreeze(ev member.Event) bool {
+	if w.rules.FreezeNotify != spec.FreezeNotifyLatch || ev.Kind != member.EvTLP || ev.TLP.Kind != pcie.MemWrite {
+		return false
+	}
+	for _, h := range w.hosts {
+		s, ok := h.pfCfg.SRIOV()
+		if !ok {
+			continue
+		}
+		for vf := 1; vf <= w.scen.VFs; vf++ {
+			base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
+			if ev.TLP.Addr >= base && ev.TLP.Addr < base+pcie.BAR0NotifyLen {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reqs keeps the requirement IDs that apply to the world's edition.

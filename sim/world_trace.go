@@ -23,6 +23,9 @@ const (
 	TraceDMA
 	// TraceNote is a remark of a function or the world.
 	TraceNote
+	// TraceAdmin is an admin command the owner completed: Admin holds its
+	// 24-byte header, AdminResult its 8-byte status.
+	TraceAdmin
 )
 
 // String returns tlp, step, msix, dma or note.
@@ -38,6 +41,8 @@ func (k TraceKind) String() string {
 		return "dma"
 	case TraceNote:
 		return "note"
+	case TraceAdmin:
+		return "admin"
 	}
 	return fmt.Sprintf("trace-%d", uint8(k))
 }
@@ -57,6 +62,9 @@ type TraceEvent struct {
 	MSIX              pcie.MSIXMessage
 	// Text is the step label or the note.
 	Text string
+	// Admin and AdminResult are the header and status of an admin command
+	// (TraceAdmin).
+	Admin, AdminResult []byte
 }
 
 // Events returns the recorded trace (WorldConfig.Record).
