@@ -25,6 +25,8 @@ func (b *Blk) setMode(to spec.Mode, fx *Effects) {
 		b.baseline = nil
 		if b.cfg.Edition == spec.Virtio14 {
 			b.writeBackAll(fx)
+		} else {
+			b.latchPendingFetches(fx)
 		}
 		return
 	}
@@ -93,7 +95,11 @@ func (b *Blk) resume(fx *Effects) {
 			continue
 		}
 		fetch := q.notifyLatched
-		if !fetch {
+		// A draft-2023 device serves what its context says: a doorbell it
+		// latched (VQ_SPLIT_RUNTIME_CFG). It does not poll the avail ring,
+		// so a doorbell dropped in Freeze stays lost (question 7). A
+		// virtio-1.4 device checks the ring: no part carries a doorbell.
+		if !fetch && b.cfg.Edition == spec.Virtio14 {
 			ring := q.ring()
 			if idx, err := ring.AvailIdx(b.cfg.Mem, b.cfg.RID); err == nil && idx != q.lastAvail {
 				fetch = true
@@ -101,6 +107,20 @@ func (b *Blk) resume(fx *Effects) {
 		}
 		q.notifyLatched = false
 		fx.Steps = append(fx.Steps, b.pendingSteps(uint16(qi), fetch)...)
+	}
+}
+
+// latchPendingFetches runs when a draft-2023 device leaves Active: a
+// doorbell received in Active whose fetch has not run yet becomes a latched
+// notification, so the context carries it and a destination serves it.
+func (b *Blk) latchPendingFetches(fx *Effects) {
+	for qi := range b.st.queues {
+		q := &b.st.queues[qi]
+		if q.fetchPending && !q.notifyLatched {
+			q.notifyLatched = true
+			fx.note("q%d: doorbell received in Active and not served yet: latched", qi)
+		}
+		q.fetchPending = false
 	}
 }
 

@@ -44,6 +44,7 @@ func (b *Blk) notify(off uint64, data []byte, fx *Effects) {
 		fx.note("q%d doorbell ignored: queue not live", qi)
 		return
 	}
+	q.fetchPending = true
 	fx.Steps = append(fx.Steps, Step{Kind: StepFetch, Queue: qi})
 }
 

@@ -8,6 +8,9 @@ import (
 // and out header (DMA reads). It asks for StepExecute, and for another
 // StepFetch while more heads are available.
 func (b *Blk) stepFetch(qi uint16, fx *Effects) {
+	if int(qi) < len(b.st.queues) && !b.quiesced() {
+		b.st.queues[qi].fetchPending = false
+	}
 	if !b.stepAllowed("fetch", qi, fx) {
 		return
 	}
@@ -30,6 +33,7 @@ func (b *Blk) stepFetch(qi uint16, fx *Effects) {
 	}
 	fx.Steps = append(fx.Steps, Step{Kind: StepExecute, Queue: qi})
 	if idx, err := ring.AvailIdx(b.cfg.Mem, b.cfg.RID); err == nil && idx != q.lastAvail {
+		q.fetchPending = true
 		fx.Steps = append(fx.Steps, Step{Kind: StepFetch, Queue: qi})
 	}
 }
@@ -178,6 +182,7 @@ func (b *Blk) pendingSteps(qi uint16, fetch bool) []Step {
 		}
 	}
 	if fetch {
+		q.fetchPending = true
 		out = append(out, Step{Kind: StepFetch, Queue: qi})
 	}
 	return out

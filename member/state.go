@@ -68,6 +68,11 @@ type queueState struct {
 	notifyLatched bool
 	latchedAvail  uint16
 	irqHeld       bool
+	// fetchPending records that a fetch was asked for in Active and has
+	// not run yet: a doorbell the device has received but not served. A
+	// draft-2023 device that leaves Active turns it into a latched
+	// notification, so the context carries it (it is not itself context).
+	fetchPending bool
 
 	reqs []*request
 }

@@ -57,6 +57,11 @@ type GuestDriver struct {
 	nextBuf          uint64
 	// pendingCfg counts config-change interrupts not yet handled.
 	pendingCfg int
+	// done holds, per queue, the log lines of completions harvested since
+	// the last flush: the order of completions across queues (and of
+	// interrupts) depends on the schedule even without migration, so Flush
+	// writes them queue by queue, each queue in its used-ring order.
+	done [][]string
 	// Log is the guest-visible history.
 	Log []string
 	// Failed is set when the driver gave up on the device (FEATURES_OK
@@ -324,10 +329,19 @@ func (g *GuestDriver) queue(q int) *guestQueue {
 // Submit posts one request without waiting: kind is write, read, flush or
 // get-id. It kicks the queue.
 func (g *GuestDriver) Submit(q int, kind string, sector uint64, count int, pattern byte) {
+	if g.Post(q, kind, sector, count, pattern) {
+		g.Kick(q)
+	}
+}
+
+// Post adds one request to the avail ring and publishes it without kicking
+// the queue (another device, or a later Kick, rings the doorbell). It
+// reports whether the request was posted.
+func (g *GuestDriver) Post(q int, kind string, sector uint64, count int, pattern byte) bool {
 	gq := g.queue(q)
 	if gq == nil {
 		g.fail("%s: queue %d not set up", kind, q)
-		return
+		return false
 	}
 	r := &guestReq{op: kind, sector: sector, count: count, pattern: pattern}
 	mem := g.bus.Memory()
@@ -355,7 +369,7 @@ func (g *GuestDriver) Submit(q int, kind string, sector uint64, count int, patte
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: 20, Writable: true})
 	default:
 		g.fail("submit: unknown request %q", kind)
-		return
+		return false
 	}
 	h := make([]byte, 16)
 	binary.LittleEndian.PutUint32(h[0:], r.typ)
@@ -366,15 +380,15 @@ func (g *GuestDriver) Submit(q int, kind string, sector uint64, count int, patte
 	head, err := gq.ring.Add(bufs)
 	if err != nil {
 		g.fail("%s: %v", kind, err)
-		return
+		return false
 	}
 	if err := gq.ring.Publish(); err != nil {
 		g.fail("%s: publish: %v", kind, err)
-		return
+		return false
 	}
 	gq.inflight[head] = r
 	gq.order = append(gq.order, head)
-	g.Kick(q)
+	return true
 }
 
 // Kick writes the queue's doorbell.
@@ -399,9 +413,11 @@ func (g *GuestDriver) Outstanding() int {
 // WaitAll waits for interrupts until every submitted request has completed.
 // It returns false when no interrupt can come any more.
 func (g *GuestDriver) WaitAll() bool {
+	defer g.Flush()
 	for g.Outstanding() > 0 {
 		v, ok := g.bus.WaitIRQ()
 		if !ok {
+			g.Flush()
 			g.logf("wait: %d requests never completed", g.Outstanding())
 			return false
 		}
@@ -410,12 +426,23 @@ func (g *GuestDriver) WaitAll() bool {
 	return true
 }
 
+// Flush appends the completions harvested since the last flush to the log,
+// queue by queue (each queue in its used-ring order).
+func (g *GuestDriver) Flush() {
+	for q, lines := range g.done {
+		g.Log = append(g.Log, lines...)
+		g.done[q] = nil
+	}
+}
+
 // HandleIRQ runs the interrupt handler of vector v: vector 0 is the config
-// change (virtblk_config_changed re-reads capacity); 1+q harvests queue q.
+// change (virtblk_config_changed re-reads capacity; how many such
+// interrupts arrive is not guest-visible — spurious ones are allowed — so
+// only the capacity the guest ends up believing is logged, by Final);
+// 1+q harvests queue q, whose completions are logged at the next Flush.
 func (g *GuestDriver) HandleIRQ(v uint16) {
 	if v == 0 {
 		g.capacity = g.readCapacity()
-		g.logf("irq: config change, capacity=%d", g.capacity)
 		return
 	}
 	q := int(v) - 1
@@ -423,6 +450,15 @@ func (g *GuestDriver) HandleIRQ(v uint16) {
 	if gq == nil {
 		return
 	}
+	for len(g.done) <= q {
+		g.done = append(g.done, nil)
+	}
+	log := g.Log
+	g.Log = nil
+	defer func() {
+		g.done[q] = append(g.done[q], g.Log...)
+		g.Log = log
+	}()
 	used, err := gq.ring.Harvest()
 	if err != nil {
 		g.fail("irq q%d: harvest: %v", q, err)
@@ -556,6 +592,7 @@ func (g *GuestDriver) Reset() {
 // Final records the guest's closing view: capacity as the guest believes it,
 // the device status, and what never completed.
 func (g *GuestDriver) Final() {
+	g.Flush()
 	st := g.r8(spec.CfgDeviceStatus)
 	g.logf("final: capacity=%d status=%s outstanding=%d", g.capacity, spec.DeviceStatus(st), g.Outstanding())
 }

@@ -80,6 +80,10 @@ type World struct {
 	dma []dmaAccess
 	// events is the recorded trace (WorldConfig.Record).
 	events []TraceEvent
+	// blame records the first access by a running vCPU to a device the
+	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
+	// hypervisor should have halted the vCPUs first (question 14).
+	blame string
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -357,10 +361,14 @@ func (w *World) addTimer(t timer) {
 	})
 }
 
-// Done reports whether every actor finished and no device work is left.
+// Done reports whether every actor finished and no device work is left. A
+// vCPU the hypervisor halted counts as finished once the hypervisor's flow
+// has stopped with an error: nobody will resume it, and Finish reports the
+// named error rather than a hang.
 func (w *World) Done() bool {
+	hvFailed := w.hv != nil && w.hv.done && w.hv.err != nil
 	for _, a := range w.actors {
-		if !a.done {
+		if !a.done && !(hvFailed && a.halted) {
 			return false
 		}
 	}

@@ -27,6 +27,7 @@ func (w *World) buildActors() error {
 			hv = p
 		}
 	}
+	defaultFlow := hv == nil
 	if hv == nil {
 		hv = DefaultFlow(w.ed)
 		// hv-await=NAME: the default flow starts once a guest signals NAME,
@@ -35,5 +36,11 @@ func (w *World) buildActors() error {
 			hv.Ops = append([]Op{{Verb: "await", Args: []Arg{{Value: name}}}}, hv.Ops...)
 		}
 	}
-	return w.addHypervisor(hv)
+	if err := w.addHypervisor(hv); err != nil {
+		return err
+	}
+	if defaultFlow {
+		w.hv.flowFile = "default " + w.ed.String() + " flow"
+	}
+	return nil
 }

@@ -47,8 +47,11 @@ func (w *World) Finish() *Finding {
 			if w.hv != nil {
 				actors = append(actors, w.hv.name)
 			}
-			return &Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: actors,
-				Message: fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, orNone(g), orNone(r))}
+			msg := fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, orNone(g), orNone(r))
+			if w.blame != "" {
+				msg += "; blamed on the hypervisor: " + w.blame
+			}
+			return &Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: actors, Message: msg}
 		}
 	}
 	return nil

@@ -79,7 +79,30 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 		}
 		return nil
 	}
+	g.checkHalted(h, target, t)
 	return g.w.deliver(h, target, member.Event{Kind: member.EvTLP, TLP: t}, g.name)
+}
+
+// checkHalted records (once) a vCPU access to a device that the hypervisor
+// froze (draft-2023 Freeze) or stopped (virtio-1.4) without halting the
+// vCPUs: whatever the guest does then is not in the state that moves, and
+// the transparent oracle blames the hypervisor for it. A draft Stop is not
+// blamed: Stop exists to take such accesses (DRAFT-STOP-03).
+func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
+	w := g.w
+	if w.blame != "" || w.cfg.Reference {
+		return
+	}
+	m, ok := h.pf.Member(int(target))
+	if !ok {
+		return
+	}
+	mode := m.Status().Mode
+	if (w.ed == spec.Draft2023 && mode != spec.ModeFreeze) || (w.ed == spec.Virtio14 && mode != spec.ModeStop) {
+		return
+	}
+	w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d without halting the vCPUs: %s ran %s at step %d",
+		map[bool]string{true: "froze", false: "stopped"}[mode == spec.ModeFreeze], h.name, int(target), g.name, t.Kind, w.stepNo)
 }
 
 func allOnes(n int) []byte {
@@ -239,11 +262,11 @@ func (g *guestActor) exec(op Op) error {
 	switch op.Verb {
 	case "probe":
 		d.Probe()
-	case "write", "read", "flush", "get-id", "submit":
+	case "write", "read", "flush", "get-id", "submit", "post":
 		kind := op.Verb
-		if op.Verb == "submit" {
+		if op.Verb == "submit" || op.Verb == "post" {
 			if len(op.Args) == 0 || op.Args[0].Key != "" {
-				return fmt.Errorf("submit: want submit write|read|flush|get-id [sector= count= pattern= q=]")
+				return fmt.Errorf("%s: want %s write|read|flush|get-id [sector= count= pattern= q=]", op.Verb, op.Verb)
 			}
 			kind = op.Args[0].Value
 		}
@@ -263,8 +286,13 @@ func (g *guestActor) exec(op Op) error {
 		if err != nil {
 			return err
 		}
-		d.Submit(q, kind, uint64(sector), count, byte(pat))
-		if op.Verb != "submit" {
+		switch op.Verb {
+		case "post":
+			d.Post(q, kind, uint64(sector), count, byte(pat))
+		case "submit":
+			d.Submit(q, kind, uint64(sector), count, byte(pat))
+		default:
+			d.Submit(q, kind, uint64(sector), count, byte(pat))
 			d.WaitAll()
 		}
 	case "wait":
@@ -310,7 +338,7 @@ func (g *guestActor) exec(op Op) error {
 		}
 		g.yield(&actorReq{label: g.name + ":await " + name, ready: func() bool { return g.w.signals[name] }})
 	default:
-		return fmt.Errorf("unknown guest operation %q (want probe, write, read, flush, get-id, submit, wait, kick, wce, read-config, reset, flr, pm, sleep, signal, await)", op.Verb)
+		return fmt.Errorf("unknown guest operation %q (want probe, write, read, flush, get-id, submit, post, wait, kick, wce, read-config, reset, flr, pm, sleep, signal, await)", op.Verb)
 	}
 	return nil
 }

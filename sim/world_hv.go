@@ -40,10 +40,15 @@ type hvActor struct {
 	err     error
 	errOp   Op
 	onError string
+	// flowFile names where the program's lines are, for messages: the
+	// scenario file, or the edition's default flow.
+	flowFile string
 	// mig holds the VFIO state machine of each (host, VF); stream the
 	// saving data read from the source, per VF.
 	mig    map[devKey]*owner.MigDevice
 	stream map[int][]byte
+	// compat is the compatibility bookkeeping (world_hv_compat.go).
+	compat *hvCompat
 }
 
 func (w *World) addHypervisor(p *Program) error {
@@ -53,6 +58,10 @@ func (w *World) addHypervisor(p *Program) error {
 			return fmt.Errorf("%s:%d: hypervisor: on-error=%s (want stop or rollback)", w.scen.File, p.Line, v)
 		}
 		hv.onError = v
+	}
+	var err error
+	if hv.compat, err = newHVCompat(w); err != nil {
+		return fmt.Errorf("%s:%d: hypervisor: %w", w.scen.File, p.Line, err)
 	}
 	hv.id = len(w.actors)
 	hv.name = "hv"
@@ -115,6 +124,7 @@ var migrationVerbs = map[string]bool{
 	"mode": true, "read": true, "discard": true, "write": true, "forget": true, "save": true,
 	"load": true, "halt-vcpus": true, "resume-vcpus": true, "copy-memory": true, "copy-pci": true,
 	"switchover": true, "fail": true, "precheck": true, "vfio": true, "precopy": true, "vfio-write": true,
+	"corrupt": true,
 }
 
 func (hv *hvActor) runProgram() {
@@ -124,9 +134,10 @@ func (hv *hvActor) runProgram() {
 		}
 		if err := hv.exec(op); err != nil {
 			hv.fail(op, err)
-			return
+			break
 		}
 	}
+	hv.checkOneRunning()
 }
 
 func (hv *hvActor) fail(op Op, err error) {
@@ -144,7 +155,7 @@ func (hv *hvActor) rollback() {
 		return
 	}
 	hv.w.vm = src
-	for vf := 1; vf <= hv.w.scen.VFs; vf++ {
+	for vf := 1; vf <= hv.w.scen.VFs && hv.compat.touched[0]; vf++ {
 		d := hv.drv[0]
 		var err error
 		if hv.w.ed == spec.Virtio14 {
@@ -156,12 +167,17 @@ func (hv *hvActor) rollback() {
 			hv.w.notef("rollback: vf%d: %v", vf, err)
 		}
 	}
-	hv.local("resume-vcpus (rollback)", func() { hv.w.setHalted(false) })
+	if hv.w.vcpusHalted() {
+		hv.local("resume-vcpus (rollback)", func() { hv.w.setHalted(false) })
+	}
 }
 
 // errName names a flow error for verdicts: the admin status/qualifier, or
 // the owner driver's condition.
 func errName(err error) string {
+	if name, ok := compatErrName(err); ok {
+		return name
+	}
 	var ae *owner.AdminError
 	switch {
 	case errors.As(err, &ae):
@@ -182,17 +198,31 @@ func errName(err error) string {
 // else an `error:NAME` verdict, with the VFs that vanished said out loud.
 func (hv *hvActor) finding() *Finding {
 	name := errName(hv.err)
-	msg := fmt.Sprintf("%s:%d: %s: %v", hv.w.scen.File, hv.errOp.Line, hv.errOp.Verb, hv.err)
+	file := hv.flowFile
+	if file == "" {
+		file = hv.w.scen.File
+	}
+	msg := fmt.Sprintf("%s:%d: %s: %v", file, hv.errOp.Line, hv.errOp.Verb, hv.err)
 	for i, gone := range hv.vfsGone {
 		if gone && i < len(hv.w.hosts) {
 			msg += fmt.Sprintf("; every VF of host %s is gone (SR-IOV group removed)", hv.w.hosts[i].name)
 		}
 	}
-	if hv.onError == "rollback" {
+	switch {
+	case hv.onError == "rollback" && hv.compat.touched[0]:
 		msg += "; rolled back to the source"
+	case hv.onError == "rollback":
+		msg += "; the source never left running: nothing to roll back"
 	}
 	if name == "no-completion" {
 		return &Finding{Oracle: OracleLive, Actors: []string{hv.name}, Message: msg}
+	}
+	if _, ok := compatErrName(hv.err); ok {
+		// The flow stopped on a compatibility check: the guest must not
+		// have noticed.
+		if f := hv.w.compatTransparent(); f != nil {
+			return f
+		}
 	}
 	return &Finding{Oracle: "error:" + name, Actors: []string{hv.name}, Message: msg}
 }
@@ -246,11 +276,14 @@ func (hv *hvActor) exec(op Op) error {
 			}
 		})
 		return nil
+	case "corrupt":
+		return hv.corruptOp(op)
 	}
 	h, err := hv.hostArg(op)
 	if err != nil {
 		return err
 	}
+	hv.compat.touch(h, op.Verb)
 	d := hv.drv[h.idx]
 	switch op.Verb {
 	case "copy-memory":
@@ -275,7 +308,7 @@ func (hv *hvActor) exec(op Op) error {
 	case "precheck":
 		return hv.precheck(op, h)
 	default:
-		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, vfio, precopy, vfio-write, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, signal, await, sleep)", op.Verb)
+		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, vfio, precopy, vfio-write, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, corrupt, signal, await, sleep)", op.Verb)
 	}
 	return nil
 }
@@ -392,11 +425,18 @@ func (hv *hvActor) draftCtx(op Op, h *host, d *owner.Driver) error {
 		case "forget":
 			hv.local(fmt.Sprintf("forget vf%d", vf), func() { delete(hv.ctx, vf) })
 		case "write":
-			payload, err := hv.loadCheck(h, vf, hv.wrapState(vf, devctx.EncodeDraftContext(hv.ctx[vf])))
+			err := hv.atomicLoad(h, vf, func() error {
+				saved, err := hv.wrapState(vf, stateDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
+				if err != nil {
+					return err
+				}
+				payload, err := hv.loadCheck(h, vf, saved)
+				if err != nil {
+					return err
+				}
+				return d.WriteContext(vf, payload)
+			})
 			if err != nil {
-				return fmt.Errorf("write %s vf%d: %w", h.name, vf, err)
-			}
-			if err := d.WriteContext(vf, payload); err != nil {
 				return fmt.Errorf("write %s vf%d: %w", h.name, vf, err)
 			}
 		}
@@ -434,35 +474,48 @@ func (hv *hvActor) parts(op Op, h *host, d *owner.Driver) error {
 			if derr := d.DestroyObject(vf, id); err == nil {
 				err = derr
 			}
+			if err == nil {
+				rec, err = hv.unwrapRead(h, vf, rec)
+			}
+			var saved []byte
+			if err == nil {
+				saved, err = hv.wrapState(vf, stateParts, rec)
+			}
 			if err != nil {
 				return fmt.Errorf("save %s vf%d: %w", h.name, vf, err)
 			}
-			hv.records[vf] = append(hv.records[vf], hv.wrapState(vf, rec))
+			hv.records[vf] = append(hv.records[vf], saved)
 		case "load":
-			id, err := d.CreateObject(vf, spec.DevPartsObjTypeSet)
-			if err != nil {
-				return fmt.Errorf("load %s vf%d: %w", h.name, vf, err)
-			}
-			for i, saved := range hv.records[vf] {
-				var rec []byte
-				if rec, err = hv.loadCheck(h, vf, saved); err != nil {
-					err = fmt.Errorf("record %d: %w", i, err)
-					break
-				}
-				if err = d.PartsSet(vf, id, rec); err != nil {
-					err = fmt.Errorf("record %d: %w", i, err)
-					break
-				}
-			}
-			if derr := d.DestroyObject(vf, id); err == nil {
-				err = derr
-			}
-			if err != nil {
+			if err := hv.atomicLoad(h, vf, func() error { return hv.loadRecords(h, d, vf) }); err != nil {
 				return fmt.Errorf("load %s vf%d: %w", h.name, vf, err)
 			}
 		}
 	}
 	return nil
+}
+
+// loadRecords is one VF's virtio-1.4 load: OBJ_CREATE(SET), each record
+// checked (loadCheck) and sent as PARTS_SET in order, OBJ_DESTROY.
+func (hv *hvActor) loadRecords(h *host, d *owner.Driver, vf int) error {
+	id, err := d.CreateObject(vf, spec.DevPartsObjTypeSet)
+	if err != nil {
+		return err
+	}
+	for i, saved := range hv.records[vf] {
+		var rec []byte
+		if rec, err = hv.loadCheck(h, vf, saved); err != nil {
+			err = fmt.Errorf("record %d: %w", i, err)
+			break
+		}
+		if err = d.PartsSet(vf, id, rec); err != nil {
+			err = fmt.Errorf("record %d: %w", i, err)
+			break
+		}
+	}
+	if derr := d.DestroyObject(vf, id); err == nil {
+		err = derr
+	}
+	return err
 }
 
 // setHalted halts or resumes every guest vCPU.
@@ -474,7 +527,8 @@ func (w *World) setHalted(halted bool) {
 
 // copyPCIState copies what the hypervisor saves itself (device parts leave
 // configuration space and the MSI-X table out): each VF's Command register,
-// MSI-X Message Control and MSI-X table, from the host the VM runs on to h.
+// MSI-X Message Control, PMCSR (power state) and MSI-X table, from the host
+// the VM runs on to h.
 func (w *World) copyPCIState(from, to *host) {
 	for vf := 1; vf <= w.scen.VFs; vf++ {
 		fs, ok1 := from.pfCfg.SRIOV()
@@ -483,7 +537,9 @@ func (w *World) copyPCIState(from, to *host) {
 			continue
 		}
 		fr, tr := fs.VFRID(from.pf.RID(), vf), ts.VFRID(to.pf.RID(), vf)
-		for _, reg := range []struct{ off, size int }{{pcie.RegCommand, 2}, {pcie.MSIXCapOffset + pcie.MSIXMsgCtl, 2}} {
+		regs := []struct{ off, size int }{{pcie.RegCommand, 2}, {pcie.MSIXCapOffset + pcie.MSIXMsgCtl, 2},
+			{pcie.PMCapOffset + pcie.PMCtrlStatus, 2}} // QEMU's vfio restores PMCSR with config space
+		for _, reg := range regs {
 			v := w.deliver(from, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: fr, Addr: uint64(reg.off), Len: reg.size}}, "hv")
 			w.deliver(to, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: tr, Addr: uint64(reg.off), Data: v}}, "hv")
 		}

@@ -62,11 +62,18 @@ func (hv *hvActor) vfio(op Op, h *host) error {
 				return fmt.Errorf("precopy %s vf%d: %w", h.name, vf, err)
 			}
 		case "vfio-write":
-			saved, err := hv.loadCheck(h, vf, hv.wrapState(vf, hv.stream[vf]))
+			err := hv.atomicLoad(h, vf, func() error {
+				saved, err := hv.wrapState(vf, stateStream, hv.stream[vf])
+				if err != nil {
+					return err
+				}
+				payload, err := hv.loadCheck(h, vf, saved)
+				if err != nil {
+					return err
+				}
+				return m.Write(payload)
+			})
 			if err != nil {
-				return fmt.Errorf("vfio-write %s vf%d: %w", h.name, vf, err)
-			}
-			if err := m.Write(saved); err != nil {
 				return fmt.Errorf("vfio-write %s vf%d: %w", h.name, vf, err)
 			}
 			continue
@@ -74,6 +81,9 @@ func (hv *hvActor) vfio(op Op, h *host) error {
 		switch m.State() {
 		case owner.StatePreCopy, owner.StatePreCopyP2P, owner.StateStopCopy:
 			b, err := m.Read()
+			if err == nil {
+				b, err = hv.unwrapRead(h, vf, b)
+			}
 			if err != nil {
 				return fmt.Errorf("%s %s vf%d: read: %w", op.Verb, h.name, vf, err)
 			}

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -19,10 +20,22 @@ type peerActor struct {
 	w     *World
 	prog  *Program
 	yield func(*actorReq) []byte
+	// vf, when not 0, is the VF of the VM that backs the peer (`peer NAME
+	// vf=N`): its doorbell writes are that VF's transactions, so it issues
+	// them only while that VF runs (Active/running) on the VM's host — a
+	// stopped device starts no transaction (DP-DEV-11).
+	vf int
 }
 
 func (w *World) addPeer(p *Program) error {
 	pa := &peerActor{w: w, prog: p}
+	if v, ok := Lookup(p.Args, "vf"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > w.scen.VFs {
+			return fmt.Errorf("%s:%d: peer %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
+		}
+		pa.vf = n
+	}
 	pa.id = len(w.actors)
 	pa.name = p.Name
 	w.actors = append(w.actors, &pa.actor)
@@ -51,8 +64,13 @@ func (pa *peerActor) exec(op Op) error {
 			return err
 		}
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: Footprint{Writes: 1 << resGlobal},
+			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.vm
+				if !pa.running() {
+					w.notef("%s: p2p kick to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
+					return nil
+				}
 				s, ok := h.pfCfg.SRIOV()
 				if !ok || vf > s.EnabledVFs() {
 					w.notef("%s: p2p kick to vf%d on %s: no such VF", pa.name, vf, h.name)
@@ -103,4 +121,19 @@ func (pa *peerActor) exec(op Op) error {
 		return fmt.Errorf("unknown peer operation %q (want kick, pf-flr, signal, await, sleep)", op.Verb)
 	}
 	return nil
+}
+
+// running reports whether the peer may start a transaction: always for a
+// free-standing peer; for one backed by a VF, while that VF is
+// Active/running on the host the VM runs on.
+func (pa *peerActor) running() bool {
+	if pa.vf == 0 {
+		return true
+	}
+	h := pa.w.vm
+	if h.failed || pa.vf > h.pf.NumVFs() {
+		return false
+	}
+	m, ok := h.pf.Member(pa.vf)
+	return !ok || !m.Status().Mode.Quiesced() // an untouched member is Active
 }

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/sim"
+)
+
+func init() {
+	register(command{
+		name:    "bench",
+		summary: "measure exploration throughput (schedules/s, ns/decision) on the canonical scenario",
+		run:     runBench,
+	})
+}
+
+const benchUsage = `usage: migsim bench [--scenario S] [--seconds N] [--schedules N] [--strategy S]
+
+Runs the canonical exploration (flr-during-freeze under draft-2023 with its
+default knobs when the catalog has it) on one core, in batches of --schedules
+schedules until --seconds have passed (at least one batch), and prints
+schedules/s and ns/decision. Targets (issue 4): at least 50,000 schedules/s on
+one core; below 10,000 is a defect. Figures depend on the machine; nothing
+asserts them.
+
+flags:
+`
+
+// Throughput targets of BenchmarkExploreCanonical (issue 4 item 9).
+const (
+	benchTarget = 50_000
+	benchDefect = 10_000
+)
+
+// canonicalScenario is the scenario bench runs when --scenario is not given.
+func canonicalScenario() string {
+	if _, err := sim.CatalogScenario("flr-during-freeze"); err == nil {
+		return "flr-during-freeze"
+	}
+	return "smoke-migrate"
+}
+
+// runBench implements `migsim bench`.
+func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tf := addTargetFlags(fs, canonicalScenario())
+	seconds := fs.Float64("seconds", 0, "keep running batches until this many seconds have passed")
+	schedules := fs.Int("schedules", 2000, "schedules per batch")
+	strategy := fs.String("strategy", sim.StrategyPCT, "random or pct")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, benchUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return usageError(stderr, "bench", "%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "bench", "unexpected arguments %q", fs.Args())
+	}
+	if *schedules < 1 {
+		return usageError(stderr, "bench", "--schedules %d: want at least 1", *schedules)
+	}
+	if *seconds < 0 {
+		return usageError(stderr, "bench", "--seconds %v: want 0 or more", *seconds)
+	}
+	if *strategy != sim.StrategyRandom && *strategy != sim.StrategyPCT {
+		return usageError(stderr, "bench", "--strategy %q: want random or pct", *strategy)
+	}
+	t, err := tf.resolve()
+	if err != nil {
+		return usageError(stderr, "bench", "%v", err)
+	}
+	b := t.Scenario.BudgetFor(t.Edition)
+	f, err := t.Factory(sim.ScheduleSeed(b.Seed, 0))
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim bench: %v\n", err)
+		return exitFinding
+	}
+	var total sim.Summary
+	start := time.Now()
+	for batch := 0; batch == 0 || time.Since(start).Seconds() < *seconds; batch++ {
+		sum, err := sim.Explore(context.Background(), sim.ExploreConfig{Factory: f, Strategy: *strategy,
+			Schedules: *schedules, Seed: b.Seed + uint64(batch), Jobs: 1, PCTDepth: b.Depth, MaxSteps: sim.DefaultJudgeMaxSteps})
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim bench: %v\n", err)
+			return exitFinding
+		}
+		total.Schedules += sum.Schedules
+		total.Decisions += sum.Decisions
+		total.Failing += sum.Failing
+		total.Elapsed += sum.Elapsed
+	}
+	fmt.Fprintf(stdout, "bench %s: %s, 1 job\n", targetText(t), *strategy)
+	fmt.Fprintf(stdout, "schedules: %d, decisions: %d (%.1f per schedule), failing: %d, elapsed %s\n",
+		total.Schedules, total.Decisions, float64(total.Decisions)/float64(total.Schedules), total.Failing,
+		total.Elapsed.Round(time.Millisecond))
+	rate := total.SchedulesPerSecond()
+	fmt.Fprintf(stdout, "throughput: %.0f schedules/s, %.0f ns/decision\n", rate, total.NsPerDecision())
+	switch {
+	case rate >= benchTarget:
+		fmt.Fprintf(stdout, "target: >= %d schedules/s met\n", benchTarget)
+	case rate >= benchDefect:
+		fmt.Fprintf(stdout, "target: >= %d schedules/s missed (not below the defect line of %d)\n", benchTarget, benchDefect)
+	default:
+		fmt.Fprintf(stdout, "target: below %d schedules/s: a defect to report (target %d)\n", benchDefect, benchTarget)
+	}
+	return exitOK
+}

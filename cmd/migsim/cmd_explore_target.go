@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/sim"
+	"github.com/migsim/migsim/spec"
+)
+
+// targetFlags are the flags that pick what explore and bench run: a
+// scenario, an edition, knobs and world settings.
+type targetFlags struct {
+	scenario *string
+	edition  *string
+	knobs    *[]string
+	settings *[]string
+}
+
+func addTargetFlags(fs *pflag.FlagSet, defScenario string) targetFlags {
+	return targetFlags{
+		scenario: fs.String("scenario", defScenario, "scenario: a name in the embedded catalog or a .scn file"),
+		edition:  fs.String("spec", "", "edition: draft-2023 or virtio-1.4 (default: the scenario's first expectation's)"),
+		knobs:    fs.StringArray("knob", nil, "set a knob, key=value; repeatable (migsim spec lists them)"),
+		settings: fs.StringArray("set", nil, "override a scenario setting, key=value; repeatable"),
+	}
+}
+
+// resolve loads the scenario and builds the target.
+func (tf targetFlags) resolve() (sim.Target, error) {
+	if *tf.scenario == "" {
+		return sim.Target{}, fmt.Errorf("--scenario is required")
+	}
+	s, err := sim.FindScenario(*tf.scenario)
+	if err != nil {
+		return sim.Target{}, err
+	}
+	ed := spec.Draft2023
+	if len(s.Expect) > 0 {
+		ed = s.Expect[0].Edition
+	}
+	if *tf.edition != "" {
+		if ed, err = spec.ParseEdition(*tf.edition); err != nil {
+			return sim.Target{}, fmt.Errorf("--spec: %w", err)
+		}
+	}
+	for _, kv := range *tf.settings {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return sim.Target{}, fmt.Errorf("--set %q: want key=value", kv)
+		}
+	}
+	t, err := sim.NewTarget(s, ed, *tf.knobs, *tf.settings)
+	if err != nil {
+		return sim.Target{}, fmt.Errorf("--knob: %w", err)
+	}
+	return t, nil
+}
+
+// targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".
+func targetText(t sim.Target) string {
+	parts := []string{t.Scenario.Name, t.Edition.String()}
+	parts = append(parts, t.Knobs()...)
+	for _, s := range sim.SettingStrings(t.Settings) {
+		parts = append(parts, "set:"+s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// parseShard parses "i/n" with 0 ≤ i < n.
+func parseShard(s string) (int, int, error) {
+	if s == "" {
+		return 0, 1, nil
+	}
+	var i, n int
+	if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || fmt.Sprintf("%d/%d", i, n) != s {
+		return 0, 0, fmt.Errorf("--shard %q: want i/n, e.g. 0/4", s)
+	}
+	if n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < n", s)
+	}
+	return i, n, nil
+}

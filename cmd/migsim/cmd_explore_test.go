@@ -1,0 +1,179 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/sim"
+)
+
+// exploreFLR runs the issue-4 acceptance exploration on the test copy of
+// flr-during-freeze, writing under dir.
+func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string) {
+	t.Helper()
+	args := append([]string{"explore", "--scenario", flrScenario, "--spec", "draft-2023",
+		"--knob", "flr-vs-mode=complete-anyway", "--strategy", "pct", "--schedules", "100", "--seed", "1",
+		"--out", dir}, extra...)
+	return runSimCLI(t, args...)
+}
+
+var replayLine = regexp.MustCompile(`(?m)^replay: go run \./cmd/migsim replay (\S+)$`)
+
+// TestExplore_FindsShrinksWritesAndReplays is issue 4's acceptance end to
+// end: explore reports the frozen-context violation, shrinks it (size
+// before and after), writes the schedule and prints the replay command;
+// replaying that file reproduces the same trace hash.
+func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := exploreFLR(t, dir)
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway: pct 100 schedules, seed 1, depth 3\n")
+	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
+	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
+	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \(\d+ replays\)$`, out)
+	m := replayLine.FindStringSubmatch(out)
+	require.NotNil(t, m, "explore prints the replay command:\n%s", out)
+	path := m[1]
+	assert.Equal(t, filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"), path)
+	sc, err := sim.ReadScheduleFile(path)
+	require.NoError(t, err)
+	require.NotNil(t, sc.Finding)
+	assert.Equal(t, "frozen-context", sc.Finding.Oracle)
+	assert.Equal(t, flrScenario, sc.ScenarioFile)
+
+	code, rout, rerr := runSimCLI(t, "replay", path)
+	require.Equal(t, exitFinding, code, "replay reproduces the finding; stderr: %s", rerr)
+	assert.Contains(t, rout, "finding frozen-context at step ")
+	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
+}
+
+func TestExplore_SameSeedSameSchedule(t *testing.T) {
+	var files [][]byte
+	var outs []string
+	for _, jobs := range []string{"1", "2"} {
+		dir := t.TempDir()
+		code, out, _ := exploreFLR(t, dir, "--jobs", jobs)
+		require.Equal(t, exitFinding, code)
+		b, err := os.ReadFile(filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"))
+		require.NoError(t, err)
+		files = append(files, b)
+		// Everything but the throughput line and the output directory is
+		// a function of the arguments.
+		var keep []string
+		for _, l := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(l, "throughput: ") {
+				keep = append(keep, strings.ReplaceAll(l, dir, "DIR"))
+			}
+		}
+		outs = append(outs, strings.Join(keep, "\n"))
+	}
+	assert.Equal(t, string(files[0]), string(files[1]), "the schedule file is byte for byte the same")
+	assert.Equal(t, outs[0], outs[1])
+}
+
+func TestExplore_DefaultKnobsFindNothing(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "explore", "--scenario", flrScenario, "--spec", "draft-2023",
+		"--strategy", "pct", "--schedules", "100", "--seed", "1", "--out", dir)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "findings: 0")
+	assert.Contains(t, out, "no findings\n")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing to write without a finding")
+}
+
+func TestExplore_BudgetDefaultsToTheScenario(t *testing.T) {
+	code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "virtio-1.4", "--out", t.TempDir())
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "explore test-smoke virtio-1.4: random 20 schedules, seed 2\n")
+	assert.Contains(t, out, "schedules: 20,")
+}
+
+func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
+	code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023",
+		"--strategy", "dfs", "--bound", "0", "--schedules", "5", "--out", t.TempDir())
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "dfs up to 5 schedules, seed 2, bound 0")
+	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
+}
+
+func TestExplore_Shards(t *testing.T) {
+	total := 0
+	for _, shard := range []string{"0/2", "1/2"} {
+		code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--shard", shard, "--out", t.TempDir())
+		require.Equal(t, exitOK, code)
+		m := regexp.MustCompile(`(?m)^schedules: (\d+),`).FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		n := 0
+		for _, c := range m[1] {
+			n = n*10 + int(c-'0')
+		}
+		total += n
+	}
+	assert.Equal(t, 20, total, "two shards cover the budget once")
+}
+
+func TestExplore_UsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no scenario", []string{"explore"}, "--scenario is required"},
+		{"unknown scenario", []string{"explore", "--scenario", "no-such-scenario"}, `no scenario "no-such-scenario"`},
+		{"bad strategy", []string{"explore", "--scenario", smokeScenario, "--strategy", "bfs"}, `--strategy "bfs"`},
+		{"zero schedules", []string{"explore", "--scenario", smokeScenario, "--schedules", "0"}, "--schedules 0"},
+		{"bad shard", []string{"explore", "--scenario", smokeScenario, "--shard", "2/2"}, `--shard "2/2"`},
+		{"shard syntax", []string{"explore", "--scenario", smokeScenario, "--shard", "1of2"}, `--shard "1of2"`},
+		{"dfs shard", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--shard", "0/2"}, "dfs cannot be sharded"},
+		{"bad knob", []string{"explore", "--scenario", smokeScenario, "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
+		{"bad setting", []string{"explore", "--scenario", smokeScenario, "--set", "novalue"}, `--set "novalue"`},
+		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},
+		{"extra argument", []string{"explore", "--scenario", smokeScenario, "extra"}, "unexpected arguments"},
+		{"bad depth", []string{"explore", "--scenario", smokeScenario, "--depth", "0"}, "--depth 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}
+
+func TestBench_PrintsThroughput(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "bench", "--scenario", smokeScenario, "--schedules", "5")
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "bench test-smoke draft-2023: pct, 1 job\n")
+	assert.Contains(t, out, "schedules: 5, decisions: ")
+	assert.Regexp(t, `(?m)^throughput: \d+ schedules/s, \d+ ns/decision$`, out)
+	assert.Regexp(t, `(?m)^target: `, out)
+}
+
+func TestBench_UsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"zero schedules", []string{"bench", "--schedules", "0"}, "--schedules 0"},
+		{"negative seconds", []string{"bench", "--seconds", "-1"}, "--seconds -1"},
+		{"dfs", []string{"bench", "--strategy", "dfs"}, `--strategy "dfs"`},
+		{"extra argument", []string{"bench", "x"}, "unexpected arguments"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}

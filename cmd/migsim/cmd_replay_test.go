@@ -1,0 +1,131 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/sim"
+)
+
+// recordFLR explores the test FLR scenario once and returns the written
+// schedule file.
+func recordFLR(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	code, _, stderr := exploreFLR(t, dir)
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json")
+	require.FileExists(t, p)
+	return p
+}
+
+// editSchedule rewrites a copy of a schedule file through edit.
+func editSchedule(t *testing.T, src string, edit func(*sim.Schedule)) string {
+	t.Helper()
+	sc, err := sim.ReadScheduleFile(src)
+	require.NoError(t, err)
+	edit(sc)
+	p := filepath.Join(t.TempDir(), "edited.json")
+	require.NoError(t, sc.WriteFile(p))
+	return p
+}
+
+// TestReplay records one schedule with explore and replays it: with the
+// trace, edited to diverge, and spoilt in every way a file can be.
+func TestReplay(t *testing.T) {
+	p := recordFLR(t)
+	t.Run("trace", func(t *testing.T) { testReplayTrace(t, p) })
+	t.Run("divergence names the step", func(t *testing.T) { testReplayDivergence(t, p) })
+	t.Run("bad schedule files", func(t *testing.T) { testReplayBadFiles(t, p) })
+}
+
+func testReplayTrace(t *testing.T, p string) {
+	sc, err := sim.ReadScheduleFile(p)
+	require.NoError(t, err)
+	code, out, _ := runSimCLI(t, "replay", "--trace", p)
+	require.Equal(t, exitFinding, code)
+	steps := 0
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 3 && strings.HasPrefix(f[1], "t=") && f[0] != "-" {
+			steps++
+		}
+	}
+	assert.Equal(t, sc.Steps, steps, "one trace line per step")
+	assert.Contains(t, out, "trace hash "+sc.TraceHash+" (matches the recording)")
+
+	code2, out2, _ := runSimCLI(t, "replay", "--trace", p)
+	require.Equal(t, exitFinding, code2)
+	assert.Equal(t, out, out2, "the trace is the same byte for byte")
+}
+
+func testReplayDivergence(t *testing.T, good string) {
+	p := editSchedule(t, good, func(sc *sim.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
+	code, out, _ := runSimCLI(t, "replay", p)
+	assert.Equal(t, exitFinding, code)
+	assert.Contains(t, out, "diverged: ")
+	assert.Contains(t, out, "at step 3")
+}
+
+func testReplayBadFiles(t *testing.T, good string) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	stale := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
+	unknown := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioFile, sc.Scenario = "", "no-such-scenario" })
+	gone := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioFile = filepath.Join(dir, "gone.scn") })
+	badSetting := editSchedule(t, good, func(sc *sim.Schedule) { sc.Settings = []string{"novalue"} })
+	cases := []struct {
+		name string
+		path string
+		want []string
+	}{
+		{"missing file", filepath.Join(dir, "none.json"), []string{"none.json", "no such file"}},
+		{"empty file", write("empty.json", ""), []string{"empty.json", "empty file"}},
+		{"malformed JSON", write("broken.json", `{"format": 1,`), []string{"broken.json", "truncated JSON"}},
+		{"syntax error", write("syntax.json", `{"format": 1 "x"}`), []string{"syntax.json", "malformed JSON at byte offset"}},
+		{"unknown field", write("field.json", `{"format": 1, "colour": "red"}`), []string{"field.json", `unknown field "colour"`}},
+		{"wrong type", write("type.json", `{"format": "one"}`), []string{"type.json", "field format"}},
+		{"stale scenario", stale, []string{"stale schedule", "was recorded against 0123456789abcdef", "regenerate"}},
+		{"unknown scenario", unknown, []string{`no scenario "no-such-scenario"`}},
+		{"scenario file gone", gone, []string{"gone.scn", "no such file"}},
+		{"bad setting", badSetting, []string{`setting 0 "novalue": want key=value`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runSimCLI(t, "replay", c.path)
+			assert.Equal(t, exitUsage, code)
+			assert.True(t, strings.HasPrefix(stderr, "migsim replay: "), stderr)
+			for _, w := range c.want {
+				assert.Contains(t, stderr, w)
+			}
+		})
+	}
+}
+
+func TestReplay_UsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no file", []string{"replay"}, "want one schedule FILE, got 0 arguments"},
+		{"two files", []string{"replay", "a.json", "b.json"}, "want one schedule FILE, got 2 arguments"},
+		{"unknown flag", []string{"replay", "--speed", "a.json"}, "unknown flag: --speed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Scenario files of the engine CLI tests.
+const (
+	flrScenario   = "testdata/sim/flr-freeze.scn"
+	smokeScenario = "testdata/sim/smoke.scn"
+	wrongScenario = "testdata/sim/wrong-expect.scn"
+	badScenario   = "testdata/sim/bad-syntax.scn"
+)
+
+// runSimCLI runs migsim in-process and returns the exit status, stdout and
+// stderr.
+func runSimCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// tableRows returns the verdict rows of `migsim run` output (the lines
+// before the first blank line, header excluded).
+func tableRows(out string) []string {
+	var rows []string
+	for i, l := range strings.Split(out, "\n") {
+		if l == "" {
+			break
+		}
+		if i > 0 {
+			rows = append(rows, l)
+		}
+	}
+	return rows
+}
+
+func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "run", smokeScenario)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	lines := strings.Split(out, "\n")
+	require.NotEmpty(t, lines)
+	for _, col := range []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "EXPLORED"} {
+		assert.Contains(t, lines[0], col)
+	}
+	rows := tableRows(out)
+	require.Len(t, rows, 2, "one row per expectation")
+	for i, ed := range []string{"draft-2023", "virtio-1.4"} {
+		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "random", "20", "schedules"},
+			strings.Fields(rows[i]))
+	}
+	assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
+}
+
+func TestRun_WrongExpectationExits1(t *testing.T) {
+	code, out, _ := runSimCLI(t, "run", wrongScenario)
+	assert.Equal(t, exitFinding, code)
+	rows := tableRows(out)
+	require.Len(t, rows, 1)
+	assert.True(t, strings.HasPrefix(rows[0], "MISMATCH"), rows[0])
+	assert.Contains(t, out, "1 rows: 0 match, 1 mismatch")
+}
+
+// TestRun_ViolationRowIsShrunkWhateverTheJobs checks a violation row, its
+// shrunk counterexample, and that the output does not depend on --jobs.
+func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
+	var outs []string
+	for _, jobs := range []string{"1", "3"} {
+		code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--jobs", jobs, flrScenario)
+		require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+		outs = append(outs, out)
+	}
+	assert.Equal(t, outs[0], outs[1])
+	out := outs[0]
+	rows := tableRows(out)
+	require.Len(t, rows, 2, "--spec keeps draft-2023 rows only")
+	f := strings.Fields(rows[1])
+	require.GreaterOrEqual(t, len(f), 9)
+	assert.Equal(t, []string{"ok", "1", "test-flr-freeze", "draft-2023", "flr-vs-mode=complete-anyway", "violation", "frozen-context", "violation", "frozen-context"}, f[:9])
+	assert.Contains(t, out, "test-flr-freeze draft-2023 flr-vs-mode=complete-anyway: frozen-context at step")
+	assert.Contains(t, out, "  shrunk: ")
+	assert.NotContains(t, out, "replay: ", "a scenario outside the catalog has no regression file")
+}
+
+// TestRun_JSON checks the JSON table; --write-regress writes nothing for
+// scenario files (their schedules are not regression files), so the
+// output stays one JSON document.
+func TestRun_JSON(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := runSimCLI(t, "run", "--format", "json", "--write-regress", "--regress-dir", dir, flrScenario, smokeScenario)
+	require.Equal(t, exitOK, code)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+	var doc struct {
+		Rows []struct {
+			Scenario string   `json:"scenario"`
+			Edition  string   `json:"edition"`
+			Knobs    []string `json:"knobs"`
+			Expected string   `json:"expected"`
+			Got      string   `json:"got"`
+			Oracle   string   `json:"oracle"`
+			Match    bool     `json:"match"`
+			Explored struct {
+				Strategy  string `json:"strategy"`
+				Schedules int    `json:"schedules"`
+			} `json:"explored"`
+			Shrunk *struct {
+				Before struct{ Steps int } `json:"before"`
+				After  struct{ Steps int } `json:"after"`
+			} `json:"shrunk"`
+		} `json:"rows"`
+		Match    int `json:"match"`
+		Mismatch int `json:"mismatch"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Rows, 5)
+	assert.Equal(t, 5, doc.Match)
+	assert.Equal(t, 0, doc.Mismatch)
+	v := doc.Rows[1]
+	assert.Equal(t, "test-flr-freeze", v.Scenario)
+	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, v.Knobs)
+	assert.Equal(t, "violation frozen-context", v.Expected)
+	assert.Equal(t, "violation", v.Got)
+	assert.Equal(t, "frozen-context", v.Oracle)
+	require.NotNil(t, v.Shrunk)
+	assert.LessOrEqual(t, v.Shrunk.After.Steps, v.Shrunk.Before.Steps)
+	assert.Equal(t, "pct", v.Explored.Strategy)
+	assert.Positive(t, v.Explored.Schedules)
+}
+
+func TestRun_UsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad format", []string{"run", "--format", "xml", smokeScenario}, `--format "xml": want text or json`},
+		{"bad edition", []string{"run", "--spec", "virtio-9", smokeScenario}, `unknown edition "virtio-9"`},
+		{"unknown flag", []string{"run", "--frobnicate"}, "unknown flag: --frobnicate"},
+		{"negative jobs", []string{"run", "--jobs", "-1", smokeScenario}, "--jobs -1"},
+		{"missing file", []string{"run", "testdata/sim/none.scn"}, "testdata/sim/none.scn"},
+		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2: vfs: "lots" is not a number`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}
+
+func TestRun_Help(t *testing.T) {
+	code, _, stderr := runSimCLI(t, "run", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stderr, "usage: migsim run")
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/sim"
+	"github.com/migsim/migsim/spec"
+)
+
+// traceSchedule runs a scenario file of testdata/trace under ed and knobs
+// and writes the run as a schedule file; ch picks the steps. It returns the
+// file and the run.
+func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, seed uint64, ch sim.Chooser) (string, sim.Result) {
+	t.Helper()
+	s, err := sim.LoadScenarioFile(filepath.Join("testdata", "trace", scn))
+	require.NoError(t, err)
+	tg, err := sim.NewTarget(s, ed, knobs, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(seed)
+	require.NoError(t, err)
+	res, err := sim.Run(f, seed, ch, sim.RunConfig{MaxSteps: sim.DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), strings.TrimSuffix(scn, ".scn")+".json")
+	require.NoError(t, tg.Schedule(sim.StrategyRandom, res).WriteFile(path))
+	return path, res
+}
+
+func traceRandomChooser(seed uint64) sim.Chooser {
+	return sim.NewRandom(sim.NewStream(seed, sim.StreamSchedule))
+}
+
+// runTraceCmd runs `migsim trace args…` in-process.
+func runTraceCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"trace"}, args...), strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTrace_Formats(t *testing.T) {
+	path, res := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
+	require.Nil(t, res.Finding, "the smoke scenario must pass")
+	code, text, stderr := runTraceCmd(path, "--format", "text")
+	require.Equal(t, exitOK, code, stderr)
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	require.NotEmpty(t, lines)
+
+	t.Run("pcapng", func(t *testing.T) {
+		code, out, stderr := runTraceCmd(path, "--format", "pcapng")
+		require.Equal(t, exitOK, code, stderr)
+		r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
+		require.NoError(t, err)
+		assert.Equal(t, sim.PcapngLinkType, r.LinkType())
+		assert.Contains(t, r.SectionInfo().Comment, "scenario=trace-smoke edition=draft-2023 knobs=default seed=3")
+		n := 0
+		for {
+			data, _, err := r.ReadPacketData()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			rec, err := sim.DecodeRecord(data)
+			require.NoError(t, err, "packet %d", n)
+			assert.Equal(t, lines[n], sim.DescribeRecord(&rec), "packet %d", n)
+			n++
+		}
+		assert.Equal(t, len(lines), n, "one packet per event")
+	})
+	t.Run("json", func(t *testing.T) {
+		code, out, stderr := runTraceCmd(path, "--format", "json")
+		require.Equal(t, exitOK, code, stderr)
+		var r sim.JSONReport
+		require.NoError(t, json.Unmarshal([]byte(out), &r))
+		c := r.Coverage.Events
+		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.Other)
+		assert.Equal(t, "trace-smoke", r.Scenario)
+		assert.Equal(t, path, r.ScheduleFile)
+		assert.Equal(t, int64(res.Steps()), r.Coverage.Steps)
+		assert.Empty(t, r.Findings)
+	})
+	t.Run("mermaid", func(t *testing.T) {
+		code, out, stderr := runTraceCmd(path, "--format", "mermaid", "--window", "0")
+		require.Equal(t, exitOK, code, stderr)
+		assert.True(t, strings.HasPrefix(out, "sequenceDiagram\n"), out)
+		assert.Contains(t, out, "participant vcpu0")
+		assert.Contains(t, out, "participant src_vf1 as src.vf1")
+		assert.NotContains(t, out, "finding")
+	})
+}
+
+func TestTrace_DeterministicOutFile(t *testing.T) {
+	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Virtio14, nil, 5, traceRandomChooser(5))
+	dir := t.TempDir()
+	var files [][]byte
+	for i, name := range []string{"a.pcapng", "b.pcapng"} {
+		out := filepath.Join(dir, name)
+		code, stdout, stderr := runTraceCmd(path, "--format", "pcapng", "--out", out)
+		require.Equal(t, exitOK, code, "run %d: %s", i, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "wrote "+out)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		files = append(files, b)
+	}
+	assert.Equal(t, files[0], files[1], "same schedule, same bytes")
+}
+
+func TestTrace_FindingMermaid(t *testing.T) {
+	// pct finds the FLR completing inside Freeze (the scenario's own
+	// budget); trace shows it and still exits 0.
+	var path string
+	var res sim.Result
+	for seed := uint64(1); seed <= 300 && res.Finding == nil; seed++ {
+		path, res = traceSchedule(t, "trace-flr.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"},
+			seed, sim.NewPCT(sim.NewStream(seed, sim.StreamSchedule), 3, sim.DefaultPCTSteps))
+	}
+	require.NotNil(t, res.Finding, "no frozen-context finding in 300 pct schedules")
+	require.Equal(t, "frozen-context", res.Finding.Oracle)
+	code, out, stderr := runTraceCmd(path, "--format", "mermaid", "--window", "5")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "%% migsim: frozen-context after step")
+	assert.Contains(t, out, "finding frozen-context (DRAFT-FRZ-02)")
+	code, out, stderr = runTraceCmd(path, "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, `"oracle": "frozen-context"`)
+}
+
+func TestTrace_UsageErrors(t *testing.T) {
+	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
+		{"two files", []string{path, path}, exitUsage, "got 2 arguments"},
+		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text]`},
+		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
+		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
+		{"help", []string{"--help"}, exitOK, "usage: migsim trace FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runTraceCmd(tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}
+
+func TestTrace_BadScheduleFiles(t *testing.T) {
+	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
+	good, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edit := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(good, &m))
+		f(m)
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"malformed", []byte(`{"format": 1,`), "truncated JSON"},
+		{"stale scenario", edit(func(m map[string]any) { m["scenario_hash"] = "0000000000000000" }), "stale schedule"},
+		{"diverging choice", edit(func(m map[string]any) {
+			m["choices"].([]any)[2].(map[string]any)["label"] = "vcpu0:no-such-step"
+		}), "replay diverged at step 2"},
+		{"diverging hash", edit(func(m map[string]any) { m["trace_hash"] = "0123456789abcdef" }), "trace hash"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "bad.json")
+			require.NoError(t, os.WriteFile(p, tt.data, 0o644))
+			code, stdout, stderr := runTraceCmd(p, "--format", "text")
+			assert.Equal(t, exitFinding, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, p)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "nope.json")
+		code, _, stderr := runTraceCmd(p)
+		assert.Equal(t, exitFinding, code)
+		assert.Contains(t, stderr, "nope.json")
+	})
+}

@@ -1,0 +1,43 @@
+package sim
+
+import "fmt"
+
+// RecordSchedule replays a schedule like ReplaySchedule, with
+// WorldConfig.Record set, and returns the run and its recorded trace.
+// Recording does not change the schedule: the replay is strict and checks
+// the trace hash, so the events are those of the recorded run.
+func RecordSchedule(sc *Schedule, cfg RunConfig) (Result, []TraceEvent, error) {
+	t, err := TargetOf(sc)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = DefaultJudgeMaxSteps
+	}
+	t.MaxSteps = cfg.MaxSteps
+	ref, err := t.Reference(sc.Seed)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	var w *World
+	f := func(st Streams) (System, error) {
+		var err error
+		w, err = NewWorld(WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+			Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Record: true}, st)
+		return w, err
+	}
+	res, err := sc.Replay(f, cfg)
+	if w == nil {
+		if err == nil {
+			err = fmt.Errorf("sim: record schedule: no world was built")
+		}
+		return res, nil, err
+	}
+	return res, w.Events(), err
+}
+
+// ExportMetaOf returns the pcapng metadata of a schedule.
+func ExportMetaOf(sc *Schedule) ExportMeta {
+	return ExportMeta{Scenario: sc.Scenario, Edition: sc.Edition, Knobs: append([]string(nil), sc.Knobs...),
+		Seed: sc.Seed, Module: ModuleVersion()}
+}
