@@ -78,6 +78,8 @@ type World struct {
 	stalled bool
 	// dma collects the guest-memory accesses of the current device event.
 	dma []dmaAccess
+	// snap is the reused buffer of member snapshots around one event.
+	snap []memberState
 	// events is the recorded trace (WorldConfig.Record).
 	events []TraceEvent
 	// blame records the first access by a running vCPU to a device the

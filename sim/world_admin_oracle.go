@@ -35,7 +35,7 @@ func (w *World) checkAdmin(h *host, t owner.Target, before []memberState, fx own
 				continue
 			}
 			after := b.dev.Status()
-			if after.Mode != b.st.Mode || b.dev.ContextDigest() != b.digest {
+			if after.Mode != b.st.Mode || (b.hasDigest && b.dev.ContextDigest() != b.digest) {
 				w.report("admin-status", w.reqs("ADM-DEV-03", "DP-DEV-08"), []string{who, fmt.Sprintf("%s.vf%d", h.name, b.vf)},
 					"%s.vf%d: %s failed %s/%s but changed the member (mode %s → %s)", h.name, b.vf, op, c.Status, c.Qualifier,
 					w.ed.ModeName(b.st.Mode), w.ed.ModeName(after.Mode))

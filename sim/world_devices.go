@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/migsim/migsim/adminq"
 
@@ -58,34 +59,43 @@ func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 
 // memberState is what the oracles remember of a member across one event.
 type memberState struct {
-	vf     int
-	dev    member.Device
-	st     member.Status
-	digest uint64
+	vf        int
+	dev       member.Device
+	st        member.Status
+	digest    uint64
+	hasDigest bool
 }
 
 // snapshot records every created member of h (for PF events, which may reach
-// any of them) or just the target.
-func (w *World) snapshot(h *host, t owner.Target) []memberState {
-	var out []memberState
+// any of them) or just the target. A context digest is costly, so it is
+// taken only where an oracle will compare it: for a member in Freeze
+// (frozen-context) and around the PF's admin steps (admin-status).
+func (w *World) snapshot(h *host, t owner.Target, ev member.Event) []memberState {
+	out := w.snap[:0]
 	lo, hi := 1, w.scen.VFs
 	if t != owner.TargetPF {
 		lo, hi = int(t), int(t)
 	}
+	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
 	for vf := lo; vf <= hi; vf++ {
 		m, ok := h.pf.Member(vf)
 		if !ok {
 			continue
 		}
-		out = append(out, memberState{vf: vf, dev: m, st: m.Status(), digest: m.ContextDigest()})
+		ms := memberState{vf: vf, dev: m, st: m.Status()}
+		if adminStep || ms.st.Mode == spec.ModeFreeze {
+			ms.digest, ms.hasDigest = m.ContextDigest(), true
+		}
+		out = append(out, ms)
 	}
+	w.snap = out
 	return out
 }
 
 // deliver hands one event to a function of host h, applies the oracles to
 // what happened, and routes the effects. It returns the read data.
 func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []byte {
-	before := w.snapshot(h, t)
+	before := w.snapshot(h, t, ev)
 	w.dma = w.dma[:0]
 	if w.cfg.Record {
 		switch ev.Kind {
@@ -136,13 +146,13 @@ func (w *World) checkDevice(h *host, t owner.Target, ev member.Event, before []m
 	for _, b := range before {
 		after := b.dev.Status()
 		modeAfter[b.vf] = after.Mode
-		name := fmt.Sprintf("%s.vf%d", h.name, b.vf)
+		name := vfName(h, b.vf)
 		// Only the owner moves a member out of Freeze (an admin command, a
 		// PF event); any other event that starts in Freeze must leave the
 		// context, mode included, as it was.
 		ownEvent := t != owner.TargetPF
 		if b.st.Mode == spec.ModeFreeze && (after.Mode == spec.ModeFreeze || ownEvent) && !latching {
-			if d := b.dev.ContextDigest(); d != b.digest || after.Mode != b.st.Mode {
+			if d := b.dev.ContextDigest(); !b.hasDigest || d != b.digest || after.Mode != b.st.Mode {
 				w.report("frozen-context", w.reqs("DRAFT-FRZ-02"), []string{who, name},
 					"%s: device context changed in Freeze (%s)", name, describeEvent(t, fx, who))
 			}
@@ -294,3 +304,6 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 		}
 	}
 }
+
+// vfName names VF vf of host h for findings ("src.vf1").
+func vfName(h *host, vf int) string { return h.name + ".vf" + strconv.Itoa(vf) }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -115,7 +116,7 @@ func allOnes(n int) []byte {
 
 // CfgRead implements GuestBus.
 func (g *guestActor) CfgRead(off uint16, n int) uint32 {
-	res := g.op(fmt.Sprintf("cfg-read %#x/%d", off, n), func() []byte {
+	res := g.op("cfg-read 0x"+strconv.FormatUint(uint64(off), 16)+"/"+strconv.Itoa(n), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgRead, Requester: guestRID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Len: n})
@@ -125,7 +126,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 
 // CfgWrite implements GuestBus.
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
-	g.op(fmt.Sprintf("cfg-write %#x=%#x", off, v), func() []byte {
+	g.op("cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		data := binary.LittleEndian.AppendUint32(nil, v)[:n]
@@ -151,7 +152,7 @@ func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
-	g.op(fmt.Sprintf("mmio-write %s=%x", g.regName(addr), d), func() []byte {
+	g.op("mmio-write "+g.regName(addr)+"="+hex.EncodeToString(d), func() []byte {
 		if ha, ok := g.hostAddr(addr); ok {
 			g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guestRID, Addr: ha, Data: d})
 		}
@@ -166,11 +167,11 @@ func (g *guestActor) regName(addr uint64) string {
 	case off < spec.CommonCfgSize:
 		return spec.CommonCfgField(off).String()
 	case off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen:
-		return fmt.Sprintf("notify+%d", off-pcie.BAR0Notify)
+		return "notify+" + strconv.FormatUint(off-pcie.BAR0Notify, 10)
 	case off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen:
-		return fmt.Sprintf("devcfg+%d", off-pcie.BAR0DeviceCfg)
+		return "devcfg+" + strconv.FormatUint(off-pcie.BAR0DeviceCfg, 10)
 	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXPBA:
-		return fmt.Sprintf("msix[%d]", (off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize)
+		return "msix[" + strconv.FormatUint((off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize, 10) + "]"
 	case off == pcie.BAR0ISR:
 		return "isr"
 	}

@@ -2,7 +2,8 @@ package sim
 
 import (
 	"encoding/binary"
-	"fmt"
+	"encoding/hex"
+	"strconv"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -36,7 +37,7 @@ func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
 
 // ConfigRead implements owner.HostPort.
 func (p *hvPort) ConfigRead(off, size int) uint32 {
-	res := p.access(fmt.Sprintf("pf cfg-read %#x", off), func() []byte {
+	res := p.access("pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte {
 		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgRead, Addr: uint64(off), Len: size})
 	})
 	return leUint(res)
@@ -44,14 +45,14 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 
 // ConfigWrite implements owner.HostPort.
 func (p *hvPort) ConfigWrite(off, size int, val uint32) {
-	p.access(fmt.Sprintf("pf cfg-write %#x=%#x", off, val), func() []byte {
+	p.access("pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16), func() []byte {
 		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]})
 	})
 }
 
 // MMIORead implements owner.HostPort.
 func (p *hvPort) MMIORead(addr uint64, n int) []byte {
-	return p.access(fmt.Sprintf("pf mmio-read %#x", addr), func() []byte {
+	return p.access("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte {
 		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, p.hvName())
 	})
 }
@@ -59,7 +60,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 // MMIOWrite implements owner.HostPort.
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
-	p.access(fmt.Sprintf("pf mmio-write %#x=%x", addr, d), func() []byte {
+	p.access("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(d), func() []byte {
 		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, p.hvName())
 	})
 }
