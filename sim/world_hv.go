@@ -561,6 +561,7 @@ func (w *World) copyPCIState(from, to *host) {
 // the destination.
 func DefaultFlow(ed spec.Edition) *Program {
 	src := `hypervisor
+  precheck dst
   mode src stop
   read src
   halt-vcpus
@@ -576,6 +577,7 @@ func DefaultFlow(ed spec.Edition) *Program {
 `
 	if ed == spec.Virtio14 {
 		src = `hypervisor
+  precheck dst
   vfio src PRE_COPY
   precopy src
   halt-vcpus
