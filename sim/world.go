@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/migsim/migsim/member"
@@ -324,7 +325,13 @@ func (w *World) report(oracle string, reqs []string, actors []string, format str
 	if w.finding != nil {
 		return
 	}
-	w.finding = &Finding{Oracle: oracle, Reqs: reqs, Actors: actors, Message: fmt.Sprintf(format, args...)}
+	var uniq []string
+	for _, a := range actors {
+		if !slices.Contains(uniq, a) {
+			uniq = append(uniq, a)
+		}
+	}
+	w.finding = &Finding{Oracle: oracle, Reqs: reqs, Actors: uniq, Message: fmt.Sprintf(format, args...)}
 }
 
 // NextTimer returns the earliest timer.
