@@ -101,23 +101,9 @@ func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			q.split[i] = w.Flags
 		}
 	case spec.FieldDevFeatures:
-		w, err := devctx.DecodeFeatureWords(f.Value)
-		if err != nil {
-			return err
-		}
-		return b.checkFeatures("DEV_FEATURES", w)
+		return b.applyFeatures(s, false, f.Value)
 	case spec.FieldDrvFeatures:
-		w, err := devctx.DecodeFeatureWords(f.Value)
-		if err != nil {
-			return err
-		}
-		if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
-			return err
-		}
-		s.drvFeatures = 0
-		if len(w) > 0 {
-			s.drvFeatures = w[0]
-		}
+		return b.applyFeatures(s, true, f.Value)
 	case spec.FieldDeviceStatus:
 		st, err := devctx.DecodeDeviceStatus(f.Value)
 		if err != nil {
@@ -213,23 +199,9 @@ func (b *Blk) applyParts(s *state, parts []devctx.Part) error {
 func (b *Blk) applyPart(s *state, p devctx.Part) error {
 	switch p.Type {
 	case spec.PartDevFeatures:
-		w, err := devctx.DecodeFeatureWords(p.Value)
-		if err != nil {
-			return err
-		}
-		return b.checkFeatures("DEV_FEATURES", w)
+		return b.applyFeatures(s, false, p.Value)
 	case spec.PartDrvFeatures:
-		w, err := devctx.DecodeFeatureWords(p.Value)
-		if err != nil {
-			return err
-		}
-		if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
-			return err
-		}
-		s.drvFeatures = 0
-		if len(w) > 0 {
-			s.drvFeatures = w[0]
-		}
+		return b.applyFeatures(s, true, p.Value)
 	case spec.PartPCICommonCfg:
 		off := p.CommonCfgOffset()
 		info, ok := spec.LookupCommonCfgField(off)
@@ -276,6 +248,27 @@ func (b *Blk) applyPart(s *state, p devctx.Part) error {
 			return nil
 		}
 		return fmt.Errorf("member: part type %s not supported by virtio-blk", p.Type)
+	}
+	return nil
+}
+
+// applyFeatures handles a DEV_FEATURES or DRV_FEATURES value, as a draft
+// field or a 1.4 part: the device's own features are checked, never applied
+// (DP-DEV-06); the driver's are checked and applied.
+func (b *Blk) applyFeatures(s *state, driver bool, value []byte) error {
+	w, err := devctx.DecodeFeatureWords(value)
+	if err != nil {
+		return err
+	}
+	if !driver {
+		return b.checkFeatures("DEV_FEATURES", w)
+	}
+	if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
+		return err
+	}
+	s.drvFeatures = 0
+	if len(w) > 0 {
+		s.drvFeatures = w[0]
 	}
 	return nil
 }
