@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -70,7 +71,7 @@ type World struct {
 	finding *Finding
 	stepNo  int
 	// Trace lines for the guest log, findings, notes.
-	notes []string
+	notes []worldNote
 
 	guests []*guestActor
 	hv     *hvActor
@@ -403,8 +404,26 @@ func (w *World) ActorName(id int) string {
 }
 
 // Notes returns the world's trace notes.
-func (w *World) Notes() []string { return w.notes }
+func (w *World) Notes() []string {
+	out := make([]string, len(w.notes))
+	for i, n := range w.notes {
+		out[i] = "[" + strconv.Itoa(n.step) + "] " + n.prefix + n.text
+	}
+	return out
+}
+
+// worldNote is one trace note, kept unformatted until Notes asks: most runs
+// never read their notes.
+type worldNote struct {
+	step         int
+	prefix, text string
+}
 
 func (w *World) notef(format string, args ...any) {
-	w.notes = append(w.notes, fmt.Sprintf("[%d] ", w.stepNo)+fmt.Sprintf(format, args...))
+	w.notes = append(w.notes, worldNote{step: w.stepNo, text: fmt.Sprintf(format, args...)})
+}
+
+// noteFrom keeps a function's note as it is, prefixed with its host.
+func (w *World) noteFrom(h *host, n owner.Note) {
+	w.notes = append(w.notes, worldNote{step: w.stepNo, prefix: h.name + "." + n.Target.String() + ": ", text: n.Text})
 }

@@ -240,7 +240,7 @@ func describeEvent(t owner.Target, fx owner.Effects, who string) string {
 // timers and steps to the scheduler, group removal to the trace.
 func (w *World) route(h *host, fx owner.Effects) {
 	for _, n := range fx.Notes {
-		w.notef("%s.%s", h.name, n)
+		w.noteFrom(h, n)
 	}
 	for _, irq := range fx.Interrupts {
 		w.interrupt(h, irq)

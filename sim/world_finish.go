@@ -71,4 +71,4 @@ func (w *World) transparentReqs() []string {
 }
 
 // Summary renders the world's notes for a report.
-func (w *World) Summary() string { return strings.Join(w.notes, "\n") }
+func (w *World) Summary() string { return strings.Join(w.Notes(), "\n") }
