@@ -94,8 +94,12 @@ func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 		return nil, err
 	}
 	dst := c.implOf(h)
-	plan, err := devctx.CheckLoad(saved, dst.caps(), devctx.Where{Phase: devctx.PhaseLoad, Member: uint64(vf)}, nil)
+	at := devctx.Where{Phase: devctx.PhaseLoad, Member: uint64(vf)}
+	plan, err := devctx.CheckLoad(saved, dst.caps(), at, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSelectors(hv.w.ed, plan.Payload, plan, at); err != nil {
 		return nil, err
 	}
 	for _, w := range plan.Warnings {
