@@ -3,8 +3,10 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
@@ -560,6 +562,20 @@ func (w *World) copyPCIState(from, to *host) {
 // the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING on
 // the destination.
 func DefaultFlow(ed spec.Edition) *Program {
+	defaultFlowsOnce.Do(parseDefaultFlows)
+	p := *defaultFlows[ed]
+	p.Ops = slices.Clone(p.Ops)
+	p.Args = slices.Clone(p.Args)
+	return &p
+}
+
+var (
+	defaultFlowsOnce sync.Once
+	defaultFlows     map[spec.Edition]*Program
+)
+
+// defaultFlowText is the text of the edition's default flow.
+func defaultFlowText(ed spec.Edition) string {
 	src := `hypervisor
   precheck dst
   mode src stop
@@ -594,9 +610,18 @@ func DefaultFlow(ed spec.Edition) *Program {
   vfio src STOP
 `
 	}
-	s, err := ParseScenario("default-flow", []byte("scenario default-flow\n"+src))
-	if err != nil {
-		panic("sim: default flow does not parse: " + err.Error())
+	return src
+}
+
+// parseDefaultFlows parses every edition's default flow once; DefaultFlow
+// hands out copies, so a caller may change the program it gets.
+func parseDefaultFlows() {
+	defaultFlows = map[spec.Edition]*Program{}
+	for _, ed := range spec.Editions {
+		s, err := ParseScenario("default-flow", []byte("scenario default-flow\n"+defaultFlowText(ed)))
+		if err != nil {
+			panic("sim: default flow does not parse: " + err.Error())
+		}
+		defaultFlows[ed] = s.Actors[0]
 	}
-	return s.Actors[0]
 }

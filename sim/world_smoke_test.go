@@ -55,3 +55,21 @@ func TestWorldSmoke(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultFlowIsACopy: the default flows are parsed once and handed out as
+// copies, so a world that prepends an await (hv-await) or a test that edits
+// its flow changes no other world's flow.
+func TestDefaultFlowIsACopy(t *testing.T) {
+	for _, ed := range spec.Editions {
+		a := DefaultFlow(ed)
+		n := len(a.Ops)
+		require.Equal(t, "precheck", a.Ops[0].Verb)
+		a.Ops[0].Verb = "changed"
+		a.Ops = append([]Op{{Verb: "await"}}, a.Ops...)
+		a.Edition = ed
+		b := DefaultFlow(ed)
+		assert.Len(t, b.Ops, n)
+		assert.Equal(t, "precheck", b.Ops[0].Verb)
+		assert.Equal(t, spec.Edition(0), b.Edition)
+	}
+}
