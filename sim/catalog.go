@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/migsim/migsim/scenario"
 )
 
 // scenarioFS holds the embedded scenario catalog (sim/scenarios/*.scn).
@@ -17,19 +19,19 @@ import (
 var scenarioFS embed.FS
 
 // catalog parses the embedded scenarios once.
-var catalog = sync.OnceValues(func() ([]*Scenario, error) {
+var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 	names, err := fs.Glob(scenarioFS, "scenarios/*.scn")
 	if err != nil {
 		return nil, fmt.Errorf("sim: catalog: %w", err)
 	}
-	var out []*Scenario
+	var out []*scenario.Scenario
 	seen := map[string]string{}
 	for _, n := range names {
 		src, err := scenarioFS.ReadFile(n)
 		if err != nil {
 			return nil, fmt.Errorf("sim: catalog: %w", err)
 		}
-		s, err := ParseScenario(n, src)
+		s, err := scenario.ParseScenario(n, src)
 		if err != nil {
 			return nil, fmt.Errorf("sim: catalog: %w", err)
 		}
@@ -44,7 +46,7 @@ var catalog = sync.OnceValues(func() ([]*Scenario, error) {
 })
 
 // sortScenarios orders scenarios by question, then name.
-func sortScenarios(ss []*Scenario) {
+func sortScenarios(ss []*scenario.Scenario) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].Question != ss[j].Question {
 			return ss[i].Question < ss[j].Question
@@ -55,16 +57,16 @@ func sortScenarios(ss []*Scenario) {
 
 // Catalog returns the embedded scenarios sorted by question, then name. The
 // scenarios are shared: callers must not modify them.
-func Catalog() ([]*Scenario, error) {
+func Catalog() ([]*scenario.Scenario, error) {
 	ss, err := catalog()
 	if err != nil {
 		return nil, err
 	}
-	return append([]*Scenario(nil), ss...), nil
+	return append([]*scenario.Scenario(nil), ss...), nil
 }
 
 // CatalogScenario returns the embedded scenario with the given name.
-func CatalogScenario(name string) (*Scenario, error) {
+func CatalogScenario(name string) (*scenario.Scenario, error) {
 	ss, err := catalog()
 	if err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func CatalogScenario(name string) (*Scenario, error) {
 
 // Embedded reports whether the scenario is the embedded catalog's scenario
 // of that name, unchanged (same hash).
-func (s *Scenario) Embedded() bool {
+func Embedded(s *scenario.Scenario) bool {
 	ss, err := catalog()
 	if err != nil {
 		return false
@@ -99,12 +101,12 @@ func (s *Scenario) Embedded() bool {
 
 // LoadScenarioFile reads and parses a scenario file; errors carry the path
 // (and file:line for syntax errors).
-func LoadScenarioFile(p string) (*Scenario, error) {
+func LoadScenarioFile(p string) (*scenario.Scenario, error) {
 	src, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("sim: scenario: %w", err)
 	}
-	s, err := ParseScenario(p, src)
+	s, err := scenario.ParseScenario(p, src)
 	if err != nil {
 		return nil, fmt.Errorf("sim: scenario: %w", err)
 	}
@@ -114,7 +116,7 @@ func LoadScenarioFile(p string) (*Scenario, error) {
 // FindScenario resolves a scenario argument: a path to an existing file
 // (anything containing a '/' or ending in .scn is taken as a path), else a
 // name in the embedded catalog.
-func FindScenario(arg string) (*Scenario, error) {
+func FindScenario(arg string) (*scenario.Scenario, error) {
 	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
 		return LoadScenarioFile(arg)
 	}

@@ -19,7 +19,7 @@ func TestCatalog_ParsesSortedAndUnique(t *testing.T) {
 		assert.False(t, names[s.Name], "duplicate scenario %s", s.Name)
 		names[s.Name] = true
 		assert.True(t, strings.HasPrefix(s.File, "scenarios/"), "%s comes from %s", s.Name, s.File)
-		assert.True(t, s.Embedded(), "%s", s.Name)
+		assert.True(t, Embedded(s), "%s", s.Name)
 		assert.NotEmpty(t, s.Expect, "%s states no expectation", s.Name)
 		if i > 0 {
 			p := ss[i-1]
@@ -74,7 +74,7 @@ func TestCatalog_LoadScenarioFile(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, c.path, s.File)
-			assert.False(t, s.Embedded())
+			assert.False(t, Embedded(s))
 		})
 	}
 }
@@ -97,7 +97,7 @@ func TestCatalog_FindScenario(t *testing.T) {
 			s, err := FindScenario(c.arg)
 			require.NoError(t, err)
 			assert.Equal(t, "smoke-migrate", s.Name)
-			assert.Equal(t, c.embedded, s.Embedded())
+			assert.Equal(t, c.embedded, Embedded(s))
 		})
 	}
 }

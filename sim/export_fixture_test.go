@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"flag"
 	"os"
 	"path/filepath"
@@ -68,8 +70,8 @@ func exportFixture() []TraceEvent {
 }
 
 // exportFixtureFinding is the finding the fixture ends in.
-func exportFixtureFinding() *Finding {
-	return &Finding{Oracle: "frozen-context", Reqs: []string{"DRAFT-FRZ-02"}, Step: 5,
+func exportFixtureFinding() *engine.Finding {
+	return &engine.Finding{Oracle: "frozen-context", Reqs: []string{"DRAFT-FRZ-02"}, Step: 5,
 		Actors: []string{"hv", "dst.vf1"}, Message: "dst.vf1: device context changed in Freeze; after a step of hv"}
 }
 

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,7 +18,7 @@ const JSONReportFormat = 1
 type JSONReport struct {
 	// Format is JSONReportFormat.
 	Format int `json:"format"`
-	// Module is the migsim version (ModuleVersion).
+	// Module is the migsim version (engine.ModuleVersion).
 	Module   string   `json:"module"`
 	Scenario string   `json:"scenario"`
 	Edition  string   `json:"edition"`
@@ -36,7 +38,7 @@ type JSONReport struct {
 
 // ReportFinding is one finding with the run that produced it.
 type ReportFinding struct {
-	Finding
+	engine.Finding
 	// Index is the schedule's index in the exploration; Seed its seed.
 	Index int    `json:"index"`
 	Seed  uint64 `json:"seed"`
@@ -112,10 +114,10 @@ type ReportStats struct {
 
 // NewExploreReport builds the report of an exploration. The caller fills
 // Scenario, Edition, Knobs and ScheduleFile.
-func NewExploreReport(sum *Summary) *JSONReport {
+func NewExploreReport(sum *engine.Summary) *JSONReport {
 	r := &JSONReport{
 		Format:   JSONReportFormat,
-		Module:   ModuleVersion(),
+		Module:   engine.ModuleVersion(),
 		Knobs:    []string{},
 		Strategy: sum.Strategy,
 		Seed:     sum.Seed,
@@ -126,7 +128,7 @@ func NewExploreReport(sum *Summary) *JSONReport {
 	}
 	for _, rep := range sum.Findings {
 		rf := ReportFinding{Finding: rep.Finding, Index: rep.Index, Seed: rep.Seed, Steps: rep.Result.Steps(),
-			Preemptions: rep.Result.Preemptions, TraceHash: FormatHash(rep.Result.TraceHash)}
+			Preemptions: rep.Result.Preemptions, TraceHash: engine.FormatHash(rep.Result.TraceHash)}
 		if rep.Shrunk != nil {
 			rf.ShrunkSteps, rf.ShrunkPreemptions = rep.Shrunk.Result.Steps(), rep.Shrunk.Result.Preemptions
 		}
@@ -137,10 +139,10 @@ func NewExploreReport(sum *Summary) *JSONReport {
 
 // NewRunReport builds the report of one run (a replay) with its recorded
 // events. The caller fills Scenario, Edition, Knobs and ScheduleFile.
-func NewRunReport(strategy string, res Result, events []TraceEvent) *JSONReport {
+func NewRunReport(strategy string, res engine.Result, events []TraceEvent) *JSONReport {
 	r := &JSONReport{
 		Format:   JSONReportFormat,
-		Module:   ModuleVersion(),
+		Module:   engine.ModuleVersion(),
 		Knobs:    []string{},
 		Strategy: strategy,
 		Seed:     res.Seed,
@@ -151,7 +153,7 @@ func NewRunReport(strategy string, res Result, events []TraceEvent) *JSONReport 
 	if res.Finding != nil {
 		r.Stats.Failing = 1
 		r.Findings = append(r.Findings, ReportFinding{Finding: *res.Finding, Seed: res.Seed, Steps: res.Steps(),
-			Preemptions: res.Preemptions, TraceHash: FormatHash(res.TraceHash)})
+			Preemptions: res.Preemptions, TraceHash: engine.FormatHash(res.TraceHash)})
 	}
 	return r
 }

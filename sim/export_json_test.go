@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -12,16 +14,16 @@ import (
 
 func TestExportJSONReportGolden(t *testing.T) {
 	f := exportFixtureFinding()
-	res := Result{Seed: 7, Choices: make([]Choice, 6), Preemptions: 2, Finding: f, TraceHash: 0x0123456789abcdef}
-	sum := Summary{Strategy: StrategyPCT, Seed: 99, Schedules: 40, Decisions: 1234, Distinct: 17, Failing: 3,
-		Findings: []Report{{Index: 12, Seed: 7, Finding: *f, Result: res,
-			Shrunk: &ShrinkResult{Result: Result{Choices: make([]Choice, 4), Preemptions: 1}}}}}
+	res := engine.Result{Seed: 7, Choices: make([]engine.Choice, 6), Preemptions: 2, Finding: f, TraceHash: 0x0123456789abcdef}
+	sum := engine.Summary{Strategy: engine.StrategyPCT, Seed: 99, Schedules: 40, Decisions: 1234, Distinct: 17, Failing: 3,
+		Findings: []engine.Report{{Index: 12, Seed: 7, Finding: *f, Result: res,
+			Shrunk: &engine.ShrinkResult{Result: engine.Result{Choices: make([]engine.Choice, 4), Preemptions: 1}}}}}
 	tests := []struct {
 		golden string
 		report *JSONReport
 	}{
 		{"report-explore.json", NewExploreReport(&sum)},
-		{"report-run.json", NewRunReport(StrategyReplay, res, exportFixture())},
+		{"report-run.json", NewRunReport(engine.StrategyReplay, res, exportFixture())},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -37,7 +39,7 @@ func TestExportJSONReportGolden(t *testing.T) {
 }
 
 func TestExportJSONReportStats(t *testing.T) {
-	sum := Summary{Strategy: StrategyRandom, Schedules: 100, Elapsed: 2 * time.Second}
+	sum := engine.Summary{Strategy: engine.StrategyRandom, Schedules: 100, Elapsed: 2 * time.Second}
 	r := NewExploreReport(&sum)
 	assert.Equal(t, int64(2e9), r.Stats.ElapsedNS)
 	assert.InDelta(t, 50.0, r.Stats.SchedulesPerSecond, 1e-9)

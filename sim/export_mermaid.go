@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"fmt"
 	"io"
 	"sort"
@@ -32,7 +34,7 @@ type mermaidParticipant struct {
 // FindingEventStep returns the TraceEvent.Step of the step a finding was
 // seen after: the scheduler numbers steps from 0, the world's event steps
 // from 1 (0 is host boot).
-func FindingEventStep(f *Finding) int { return f.Step + 1 }
+func FindingEventStep(f *engine.Finding) int { return f.Step + 1 }
 
 // WriteMermaid writes a Mermaid sequenceDiagram of the last window steps of
 // the trace: up to the finding's step when finding is set, else up to the
@@ -41,7 +43,7 @@ func FindingEventStep(f *Finding) int { return f.Step + 1 }
 // arrows (completions dashed, back to the requester), MSI-X messages are
 // async arrows to the interrupt's consumer, steps, DMA and notes are notes
 // over the function, and the finding is a note over the actors it names.
-func WriteMermaid(w io.Writer, events []TraceEvent, finding *Finding, window int) error {
+func WriteMermaid(w io.Writer, events []TraceEvent, finding *engine.Finding, window int) error {
 	last := 0
 	for _, e := range events {
 		last = max(last, e.Step)
@@ -92,7 +94,7 @@ func WriteMermaid(w io.Writer, events []TraceEvent, finding *Finding, window int
 
 // mermaidParticipants lists the lifelines of the selected events in
 // diagram order. A finding with no events still gets a "world" lifeline.
-func mermaidParticipants(events []TraceEvent, finding *Finding) []*mermaidParticipant {
+func mermaidParticipants(events []TraceEvent, finding *engine.Finding) []*mermaidParticipant {
 	seen := map[string]*mermaidParticipant{}
 	hosts := map[string]int{}
 	var out []*mermaidParticipant
@@ -262,7 +264,7 @@ func irqConsumer(fn *mermaidParticipant, parts []*mermaidParticipant) *mermaidPa
 	return nil
 }
 
-func writeMermaidFinding(b *strings.Builder, f *Finding, parts []*mermaidParticipant, byName map[string]*mermaidParticipant) {
+func writeMermaidFinding(b *strings.Builder, f *engine.Finding, parts []*mermaidParticipant, byName map[string]*mermaidParticipant) {
 	var over []*mermaidParticipant
 	for _, a := range f.Actors {
 		if p, ok := byName[a]; ok {

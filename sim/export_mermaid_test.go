@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"bytes"
 	"strings"
 	"testing"
@@ -12,7 +14,7 @@ import (
 func TestExportMermaidGolden(t *testing.T) {
 	tests := []struct {
 		golden  string
-		finding *Finding
+		finding *engine.Finding
 		window  int
 	}{
 		{"fixture-finding-w3.mmd", exportFixtureFinding(), 3},
@@ -33,7 +35,7 @@ func TestExportMermaidWindow(t *testing.T) {
 	f := exportFixtureFinding() // seen after scheduler step 5: event step 6
 	tests := []struct {
 		name     string
-		finding  *Finding
+		finding  *engine.Finding
 		window   int
 		in, out  []string
 		firstArg string
@@ -76,7 +78,7 @@ func TestExportMermaidParticipantsAndEscaping(t *testing.T) {
 
 func TestExportMermaidEmpty(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, WriteMermaid(&b, nil, &Finding{Oracle: "live", Message: "deadlock"}, 5))
+	require.NoError(t, WriteMermaid(&b, nil, &engine.Finding{Oracle: "live", Message: "deadlock"}, 5))
 	assert.Equal(t, "sequenceDiagram\n    %% migsim: live after step 0, steps 0..1\n    participant world\n    Note over world: finding live: deadlock\n", b.String())
 	b.Reset()
 	require.NoError(t, WriteMermaid(&b, nil, nil, 0))

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -209,7 +211,7 @@ func decodeHeader(d *recordDecoder, r *Record) {
 		d.err = fmt.Errorf("field time at byte offset 6: %d out of range", t)
 		return
 	}
-	r.Time = VTime(t)
+	r.Time = engine.VTime(t)
 	r.Host = string(d.str8("host"))
 	r.Target = string(d.str8("target"))
 	r.Who = string(d.str8("who"))

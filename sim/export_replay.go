@@ -1,15 +1,19 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+)
 
 // RecordSchedule replays a schedule like ReplaySchedule, with
 // WorldConfig.Record set, and returns the run and its recorded trace.
 // Recording does not change the schedule: the replay is strict and checks
 // the trace hash, so the events are those of the recorded run.
-func RecordSchedule(sc *Schedule, cfg RunConfig) (Result, []TraceEvent, error) {
+func RecordSchedule(sc *engine.Schedule, cfg engine.RunConfig) (engine.Result, []TraceEvent, error) {
 	t, err := TargetOf(sc)
 	if err != nil {
-		return Result{}, nil, err
+		return engine.Result{}, nil, err
 	}
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultJudgeMaxSteps
@@ -17,10 +21,10 @@ func RecordSchedule(sc *Schedule, cfg RunConfig) (Result, []TraceEvent, error) {
 	t.MaxSteps = cfg.MaxSteps
 	ref, err := t.Reference(sc.Seed)
 	if err != nil {
-		return Result{}, nil, err
+		return engine.Result{}, nil, err
 	}
 	var w *World
-	f := func(st Streams) (System, error) {
+	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = NewWorld(WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 			Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Record: true}, st)
@@ -37,7 +41,7 @@ func RecordSchedule(sc *Schedule, cfg RunConfig) (Result, []TraceEvent, error) {
 }
 
 // ExportMetaOf returns the pcapng metadata of a schedule.
-func ExportMetaOf(sc *Schedule) ExportMeta {
+func ExportMetaOf(sc *engine.Schedule) ExportMeta {
 	return ExportMeta{Scenario: sc.Scenario, Edition: sc.Edition, Knobs: append([]string(nil), sc.Knobs...),
-		Seed: sc.Seed, Module: ModuleVersion()}
+		Seed: sc.Seed, Module: engine.ModuleVersion()}
 }

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"context"
 	"errors"
 	"fmt"
@@ -23,10 +26,6 @@ const (
 	errorOraclePrefix = "error:"
 )
 
-// DefaultBudget is the exploration of a scenario that states none for an
-// edition.
-var DefaultBudget = Budget{Strategy: StrategyRandom, Schedules: 100, Depth: DefaultPCTDepth, Seed: 1}
-
 // JudgeConfig configures Judge.
 type JudgeConfig struct {
 	// Jobs bounds parallel runs (zero: GOMAXPROCS). Outcomes do not depend
@@ -38,9 +37,9 @@ type JudgeConfig struct {
 	Member member.Factory
 	// Shrink configures the shrinking of the first finding (zero value:
 	// the engine's defaults).
-	Shrink ShrinkConfig
+	Shrink engine.ShrinkConfig
 	// Progress, when set, receives the exploration's progress.
-	Progress func(Progress)
+	Progress func(engine.Progress)
 }
 
 // Outcome is the judged result of one expectation of one scenario.
@@ -52,69 +51,52 @@ type Outcome struct {
 	Edition spec.Edition
 	// Knobs are the expectation's knobs as written; Settings its settings.
 	Knobs    []string
-	Settings []Arg
+	Settings []scenario.Arg
 	// Expected and ExpectedOracle are the expectation; Got and GotOracle
 	// the verdict of the run (the oracle for a violation, the error's
 	// name for an error, empty for pass and n/a).
-	Expected       Verdict
+	Expected       scenario.Verdict
 	ExpectedOracle string
-	Got            Verdict
+	Got            scenario.Verdict
 	GotOracle      string
 	// Finding is the first finding (lowest schedule index), if any.
-	Finding *Finding
+	Finding *engine.Finding
 	// FindingIndex is the schedule index of Finding.
 	FindingIndex int
 	// Budget is the exploration that was run; Explored what it covered.
-	Budget   Budget
-	Explored Summary
+	Budget   scenario.Budget
+	Explored engine.Summary
 	// Match reports whether Got agrees with Expected.
 	Match bool
 	// Shrunk is the shrunk first finding; Schedule its schedule file.
-	Shrunk   *ShrinkResult
-	Schedule *Schedule
+	Shrunk   *engine.ShrinkResult
+	Schedule *engine.Schedule
 	// Defect explains an outcome that can never match (a scenario error, a
 	// panic, a failing reference run).
 	Defect string
 }
 
-// BudgetFor returns the scenario's exploration budget for an edition: the
-// first `explore` line for that edition, else the first for every edition,
-// else DefaultBudget.
-func (s *Scenario) BudgetFor(ed spec.Edition) Budget {
-	for _, b := range s.Explore {
-		if b.Edition == ed {
-			return b
-		}
-	}
-	for _, b := range s.Explore {
-		if b.Edition == 0 {
-			return b
-		}
-	}
-	return DefaultBudget
-}
-
 // VerdictOf turns a finding into a verdict: nil is pass, "error:NAME" is
 // error NAME, anything else a violation of its oracle.
-func VerdictOf(f *Finding) (Verdict, string) {
+func VerdictOf(f *engine.Finding) (scenario.Verdict, string) {
 	if f == nil {
-		return VerdictPass, ""
+		return scenario.VerdictPass, ""
 	}
 	if name, ok := strings.CutPrefix(f.Oracle, errorOraclePrefix); ok {
-		return VerdictError, name
+		return scenario.VerdictError, name
 	}
-	return VerdictViolation, f.Oracle
+	return scenario.VerdictViolation, f.Oracle
 }
 
 // defect says why a finding can never match an expectation, or "".
-func defect(f *Finding) string {
+func defect(f *engine.Finding) string {
 	if f == nil {
 		return ""
 	}
 	switch f.Oracle {
 	case OracleScenario:
 		return "the scenario file is wrong: " + f.Message
-	case OraclePanic:
+	case engine.OraclePanic:
 		return "the simulator panicked: " + f.Message
 	case OracleReference:
 		return "the reference run is broken: " + f.Message
@@ -127,12 +109,12 @@ func defect(f *Finding) string {
 // against it, and shrinks the first finding. An `n/a` expectation is
 // reported without running. The error is for runs that cannot be built or
 // a cancelled ctx; a broken reference run is an outcome with a Defect.
-func Judge(ctx context.Context, s *Scenario, e Expectation, cfg JudgeConfig) (Outcome, error) {
+func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
 	b := s.BudgetFor(e.Edition)
 	out := Outcome{Scenario: s.Name, Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
-	if e.Verdict == VerdictNA {
-		out.Got, out.Match = VerdictNA, true
+	if e.Verdict == scenario.VerdictNA {
+		out.Got, out.Match = scenario.VerdictNA, true
 		return out, nil
 	}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
@@ -140,22 +122,22 @@ func Judge(ctx context.Context, s *Scenario, e Expectation, cfg JudgeConfig) (Ou
 		return out, fmt.Errorf("sim: judge %s line %d: %w", s.Name, e.Line, err)
 	}
 	t.Settings, t.Member, t.MaxSteps = e.Settings, cfg.Member, cfg.MaxSteps
-	f, err := t.Factory(ScheduleSeed(b.Seed, 0))
+	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	var refErr *ReferenceError
 	if errors.As(err, &refErr) {
 		fd := refErr.Finding
 		fd.Message = "in the run without migration (" + fd.Oracle + "): " + fd.Message
-		if fd.Oracle != OracleScenario && fd.Oracle != OraclePanic {
+		if fd.Oracle != OracleScenario && fd.Oracle != engine.OraclePanic {
 			fd.Oracle = OracleReference
 		}
-		out.Got, out.GotOracle, out.Finding = VerdictViolation, fd.Oracle, &fd
+		out.Got, out.GotOracle, out.Finding = scenario.VerdictViolation, fd.Oracle, &fd
 		out.Defect = defect(&fd)
 		return out, nil
 	}
 	if err != nil {
 		return out, fmt.Errorf("sim: judge %s line %d: %w", s.Name, e.Line, err)
 	}
-	sum, err := Explore(ctx, ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
+	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
 		StopOnFinding: true, Progress: cfg.Progress})
 	if err != nil {
@@ -163,7 +145,7 @@ func Judge(ctx context.Context, s *Scenario, e Expectation, cfg JudgeConfig) (Ou
 	}
 	sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
 	out.Explored = sum
-	out.Got = VerdictPass
+	out.Got = scenario.VerdictPass
 	if len(sum.Findings) > 0 {
 		rep := sum.Findings[0]
 		fd := rep.Finding
@@ -179,12 +161,12 @@ func Judge(ctx context.Context, s *Scenario, e Expectation, cfg JudgeConfig) (Ou
 }
 
 // shrink shrinks the first finding and records its schedule.
-func (o *Outcome) shrink(t Target, f Factory, rep Report, strategy string, cfg JudgeConfig) error {
+func (o *Outcome) shrink(t Target, f engine.Factory, rep engine.Report, strategy string, cfg JudgeConfig) error {
 	sc := cfg.Shrink
 	if sc.MaxSteps == 0 {
 		sc.MaxSteps = t.maxSteps()
 	}
-	sr, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
+	sr, err := engine.Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
 	if err != nil {
 		return err
 	}
@@ -198,12 +180,12 @@ func (o *Outcome) shrink(t Target, f Factory, rep Report, strategy string, cfg J
 }
 
 // Schedule records a run of the target as a schedule file.
-func (t Target) Schedule(strategy string, res Result) *Schedule {
-	sc := NewSchedule(strategy, res)
+func (t Target) Schedule(strategy string, res engine.Result) *engine.Schedule {
+	sc := engine.NewSchedule(strategy, res)
 	sc.Edition = t.Edition.String()
 	sc.Knobs = append([]string{}, t.Knobs()...)
 	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
-	if !t.Scenario.Embedded() {
+	if !Embedded(t.Scenario) {
 		sc.ScenarioFile = t.Scenario.File
 	}
 	if len(t.Settings) > 0 {
@@ -216,12 +198,12 @@ func (t Target) Schedule(strategy string, res Result) *Schedule {
 // "pct 2000 schedules", "dfs bound 2: 1234 schedules (exhaustive)",
 // "random 256/2000 schedules, first finding at #17", "not run".
 func (o *Outcome) ExploredText() string {
-	if o.Got == VerdictNA || (o.Explored.Schedules == 0 && o.Explored.Pruned == 0) {
+	if o.Got == scenario.VerdictNA || (o.Explored.Schedules == 0 && o.Explored.Pruned == 0) {
 		return "not run"
 	}
 	b, sum := o.Budget, o.Explored
 	var s string
-	if b.Strategy == StrategyDFS {
+	if b.Strategy == engine.StrategyDFS {
 		s = fmt.Sprintf("dfs bound %d: %d schedules", b.Bound, sum.Schedules)
 		switch {
 		case o.Finding != nil:
@@ -245,7 +227,7 @@ func (o *Outcome) ExploredText() string {
 
 // VerdictText renders a verdict with its oracle or error name
 // ("violation frozen-context", "error EINVAL/INVALID_FIELD", "pass").
-func VerdictText(v Verdict, oracle string) string {
+func VerdictText(v scenario.Verdict, oracle string) string {
 	if oracle == "" {
 		return v.String()
 	}

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"context"
 	"testing"
 
@@ -28,10 +30,10 @@ func BenchmarkExploreCanonical(b *testing.B) {
 	}
 	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
 	require.NoError(b, err)
-	f, err := tg.Factory(ScheduleSeed(1, 0))
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
 	require.NoError(b, err)
 	b.ResetTimer()
-	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyPCT,
+	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
 		Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
 	b.StopTimer()
 	require.NoError(b, err)

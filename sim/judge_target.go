@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -17,11 +20,11 @@ const DefaultJudgeMaxSteps = 200_000
 // Target is one scenario under one edition, knob set and world settings:
 // everything a world factory needs besides the run's streams.
 type Target struct {
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	Edition  spec.Edition
 	Rules    spec.Rules
 	// Settings override the scenario's `set` lines.
-	Settings []Arg
+	Settings []scenario.Arg
 	// Member builds member devices; nil means the world's default.
 	Member member.Factory
 	// MaxSteps bounds the reference run (zero: DefaultJudgeMaxSteps).
@@ -30,7 +33,7 @@ type Target struct {
 
 // NewTarget builds a target from an edition, "key=value" knobs and
 // "key=value" settings. Errors name the bad knob or setting.
-func NewTarget(s *Scenario, ed spec.Edition, knobs, settings []string) (Target, error) {
+func NewTarget(s *scenario.Scenario, ed spec.Edition, knobs, settings []string) (Target, error) {
 	if s == nil {
 		return Target{}, fmt.Errorf("sim: target: no scenario")
 	}
@@ -47,20 +50,20 @@ func NewTarget(s *Scenario, ed spec.Edition, knobs, settings []string) (Target, 
 
 // ParseSettings parses "key=value" world settings; an entry without '=' or
 // with an empty key is an error naming its index.
-func ParseSettings(kvs []string) ([]Arg, error) {
-	var out []Arg
+func ParseSettings(kvs []string) ([]scenario.Arg, error) {
+	var out []scenario.Arg
 	for i, kv := range kvs {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
 			return nil, fmt.Errorf("setting %d %q: want key=value", i, kv)
 		}
-		out = append(out, Arg{Key: k, Value: v})
+		out = append(out, scenario.Arg{Key: k, Value: v})
 	}
 	return out, nil
 }
 
 // SettingStrings renders settings as "key=value" strings.
-func SettingStrings(args []Arg) []string {
+func SettingStrings(args []scenario.Arg) []string {
 	out := make([]string, 0, len(args))
 	for _, a := range args {
 		out = append(out, a.Key+"="+a.Value)
@@ -82,7 +85,7 @@ func (t Target) maxSteps() int {
 // enabled step: the fixed schedule of reference runs.
 type continueChooser struct{}
 
-func (continueChooser) Choose(d *Decision) (int, error) { return d.Continue(), nil }
+func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Continue(), nil }
 
 // Reference runs the target without migration (WorldConfig.Reference) from
 // seed under the fixed continue-the-previous-actor schedule and returns the
@@ -91,13 +94,13 @@ func (continueChooser) Choose(d *Decision) (int, error) { return d.Continue(), n
 // fire, so the scenario (or the world) is broken.
 func (t Target) Reference(seed uint64) ([]string, error) {
 	var w *World
-	f := func(st Streams) (System, error) {
+	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = NewWorld(WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 			Settings: t.Settings, Factory: t.Member, Reference: true}, st)
 		return w, err
 	}
-	res, err := Run(f, seed, continueChooser{}, RunConfig{MaxSteps: t.maxSteps()})
+	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
 	if err != nil {
 		return nil, fmt.Errorf("sim: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
 	}
@@ -115,7 +118,7 @@ func (t Target) Reference(seed uint64) ([]string, error) {
 type ReferenceError struct {
 	Scenario string
 	Edition  spec.Edition
-	Finding  Finding
+	Finding  engine.Finding
 }
 
 func (e *ReferenceError) Error() string {
@@ -125,7 +128,7 @@ func (e *ReferenceError) Error() string {
 
 // World builds one migrating world of the target whose transparent oracle
 // compares with ref.
-func (t Target) World(st Streams, ref []string) (*World, error) {
+func (t Target) World(st engine.Streams, ref []string) (*World, error) {
 	return NewWorld(WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 		Settings: t.Settings, Factory: t.Member, ReferenceLog: ref}, st)
 }
@@ -135,20 +138,20 @@ func (t Target) World(st Streams, ref []string) (*World, error) {
 // exploration's first seed) and once for a second seed; when both logs are
 // equal the guest program does not depend on the seed and every world
 // shares that log, otherwise each seed gets its own reference run (cached).
-func (t Target) Factory(probe uint64) (Factory, error) {
+func (t Target) Factory(probe uint64) (engine.Factory, error) {
 	ref, err := t.Reference(probe)
 	if err != nil {
 		return nil, err
 	}
-	other, err := t.Reference(splitmix64(probe ^ 0x7265666572656e63))
+	other, err := t.Reference(engine.SplitMix64(probe ^ 0x7265666572656e63))
 	if err != nil {
 		return nil, err
 	}
 	if slices.Equal(ref, other) {
-		return func(st Streams) (System, error) { return t.World(st, ref) }, nil
+		return func(st engine.Streams) (engine.System, error) { return t.World(st, ref) }, nil
 	}
 	refs := &referenceCache{t: t, logs: map[uint64][]string{probe: ref}}
-	return func(st Streams) (System, error) {
+	return func(st engine.Streams) (engine.System, error) {
 		log, err := refs.get(st.Seed)
 		if err != nil {
 			return nil, err

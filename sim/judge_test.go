@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"context"
 	"os"
 	"path/filepath"
@@ -48,7 +51,7 @@ explore strategy=random schedules=20 seed=3
 
 // writeScenario stores src under a temporary directory and loads it from
 // there, so schedules recorded from it name a file that exists.
-func writeScenario(t *testing.T, name, src string) *Scenario {
+func writeScenario(t *testing.T, name, src string) *scenario.Scenario {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
@@ -60,15 +63,15 @@ func writeScenario(t *testing.T, name, src string) *Scenario {
 func TestJudge_VerdictOf(t *testing.T) {
 	cases := []struct {
 		name    string
-		finding *Finding
-		verdict Verdict
+		finding *engine.Finding
+		verdict scenario.Verdict
 		oracle  string
 	}{
-		{"no finding is pass", nil, VerdictPass, ""},
-		{"an oracle is a violation", &Finding{Oracle: "frozen-context"}, VerdictViolation, "frozen-context"},
-		{"a named flow error is an error", &Finding{Oracle: "error:EINVAL/INVALID_FIELD"}, VerdictError, "EINVAL/INVALID_FIELD"},
-		{"owner reset", &Finding{Oracle: "error:owner-reset"}, VerdictError, "owner-reset"},
-		{"live is a violation", &Finding{Oracle: OracleLive}, VerdictViolation, OracleLive},
+		{"no finding is pass", nil, scenario.VerdictPass, ""},
+		{"an oracle is a violation", &engine.Finding{Oracle: "frozen-context"}, scenario.VerdictViolation, "frozen-context"},
+		{"a named flow error is an error", &engine.Finding{Oracle: "error:EINVAL/INVALID_FIELD"}, scenario.VerdictError, "EINVAL/INVALID_FIELD"},
+		{"owner reset", &engine.Finding{Oracle: "error:owner-reset"}, scenario.VerdictError, "owner-reset"},
+		{"live is a violation", &engine.Finding{Oracle: engine.OracleLive}, scenario.VerdictViolation, engine.OracleLive},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,25 +83,25 @@ func TestJudge_VerdictOf(t *testing.T) {
 }
 
 func TestJudge_BudgetFor(t *testing.T) {
-	s, err := ParseScenario("b.scn", []byte(`scenario b
+	s, err := scenario.ParseScenario("b.scn", []byte(`scenario b
 guest vcpu0
   probe
 explore strategy=pct schedules=70
 explore edition=virtio-1.4 strategy=dfs schedules=9 bound=2
 `))
 	require.NoError(t, err)
-	none, err := ParseScenario("n.scn", []byte("scenario n\nguest vcpu0\n  probe\n"))
+	none, err := scenario.ParseScenario("n.scn", []byte("scenario n\nguest vcpu0\n  probe\n"))
 	require.NoError(t, err)
 	cases := []struct {
 		name     string
-		s        *Scenario
+		s        *scenario.Scenario
 		ed       spec.Edition
 		strategy string
 		n, bound int
 	}{
-		{"edition line wins", s, spec.Virtio14, StrategyDFS, 9, 2},
-		{"line for every edition", s, spec.Draft2023, StrategyPCT, 70, 0},
-		{"no explore line: default", none, spec.Draft2023, DefaultBudget.Strategy, DefaultBudget.Schedules, 0},
+		{"edition line wins", s, spec.Virtio14, engine.StrategyDFS, 9, 2},
+		{"line for every edition", s, spec.Draft2023, engine.StrategyPCT, 70, 0},
+		{"no explore line: default", none, spec.Draft2023, scenario.DefaultBudget.Strategy, scenario.DefaultBudget.Schedules, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -115,17 +118,17 @@ func TestJudge_Expectations(t *testing.T) {
 	require.Len(t, s.Expect, 4)
 	cases := []struct {
 		name    string
-		expect  Expectation
-		got     Verdict
+		expect  scenario.Expectation
+		got     scenario.Verdict
 		oracle  string
 		match   bool
 		shrunk  bool
 		explore bool
 	}{
-		{"default knobs pass", s.Expect[0], VerdictPass, "", true, false, true},
-		{"complete-anyway finds frozen-context", s.Expect[1], VerdictViolation, "frozen-context", true, true, true},
-		{"a wrong expectation does not match", s.Expect[2], VerdictViolation, "frozen-context", false, true, true},
-		{"n/a is not run", s.Expect[3], VerdictNA, "", true, false, false},
+		{"default knobs pass", s.Expect[0], scenario.VerdictPass, "", true, false, true},
+		{"complete-anyway finds frozen-context", s.Expect[1], scenario.VerdictViolation, "frozen-context", true, true, true},
+		{"a wrong expectation does not match", s.Expect[2], scenario.VerdictViolation, "frozen-context", false, true, true},
+		{"n/a is not run", s.Expect[3], scenario.VerdictNA, "", true, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -161,11 +164,11 @@ func TestJudge_ShrunkScheduleReplays(t *testing.T) {
 	assert.Equal(t, "judge-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", filepath.Base(p))
 	sc, err := ReadScheduleFile(p)
 	require.NoError(t, err)
-	res, err := ReplaySchedule(sc, RunConfig{})
+	res, err := ReplaySchedule(sc, engine.RunConfig{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	assert.Equal(t, "frozen-context", res.Finding.Oracle)
-	assert.Equal(t, sc.TraceHash, FormatHash(res.TraceHash))
+	assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
 }
 
 func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
@@ -173,7 +176,7 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 	type key struct {
 		hash, explored string
 		index          int
-		shrunk         Size
+		shrunk         engine.Size
 	}
 	var got []key
 	for _, jobs := range []int{1, 2, 4} {
@@ -191,12 +194,12 @@ func TestJudge_SameSeedSameTraceHash(t *testing.T) {
 		t.Run(ed.String(), func(t *testing.T) {
 			tg, err := NewTarget(s, ed, nil, nil)
 			require.NoError(t, err)
-			f, err := tg.Factory(ScheduleSeed(1, 0))
+			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
 			require.NoError(t, err)
 			var hashes []uint64
 			for range 2 {
-				seed := ScheduleSeed(1, 7)
-				res, err := Run(f, seed, NewPCT(NewStream(seed, StreamSchedule), 3, 100), RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+				seed := engine.ScheduleSeed(1, 7)
+				res, err := engine.Run(f, seed, engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), 3, 100), engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
 				require.NoError(t, err)
 				require.Positive(t, res.Steps())
 				hashes = append(hashes, res.TraceHash)
@@ -216,7 +219,7 @@ explore strategy=random schedules=3
 `)
 	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{})
 	require.NoError(t, err)
-	assert.Equal(t, VerdictViolation, o.Got)
+	assert.Equal(t, scenario.VerdictViolation, o.Got)
 	assert.Equal(t, OracleScenario, o.GotOracle)
 	assert.False(t, o.Match, "a scenario error never matches, even when expected")
 	assert.Contains(t, o.Defect, "bad.scn:4")
@@ -238,12 +241,12 @@ func TestJudge_SettingsParse(t *testing.T) {
 	cases := []struct {
 		name string
 		in   []string
-		want []Arg
+		want []scenario.Arg
 		err  string
 	}{
 		{"empty", nil, nil, ""},
-		{"pairs", []string{"stop-phase=false", "capacity=4096"}, []Arg{{"stop-phase", "false"}, {"capacity", "4096"}}, ""},
-		{"empty value", []string{"k="}, []Arg{{"k", ""}}, ""},
+		{"pairs", []string{"stop-phase=false", "capacity=4096"}, []scenario.Arg{{Key: "stop-phase", Value: "false"}, {Key: "capacity", Value: "4096"}}, ""},
+		{"empty value", []string{"k="}, []scenario.Arg{{Key: "k", Value: ""}}, ""},
 		{"no equals", []string{"a=1", "bare"}, nil, `setting 1 "bare": want key=value`},
 		{"no key", []string{"=1"}, nil, `setting 0 "=1": want key=value`},
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -31,8 +33,8 @@ var oracleMeaning = map[string]string{
 // requirements involved, the explanation, the exploration budget and the
 // replay command of each counterexample (the regression schedule the judge
 // writes under RegressDir).
-func QuestionsDoc(scenarios []*Scenario) string {
-	var qs []*Scenario
+func QuestionsDoc(scenarios []*scenario.Scenario) string {
+	var qs []*scenario.Scenario
 	for _, s := range scenarios {
 		if s.Question > 0 {
 			qs = append(qs, s)
@@ -68,7 +70,7 @@ shrunk counterexample: a schedule file under ` + "`" + RegressDir + "`" + ` that
 Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists them).
 `
 
-func writeSummary(b *strings.Builder, qs []*Scenario) {
+func writeSummary(b *strings.Builder, qs []*scenario.Scenario) {
 	b.WriteString("\n## Summary\n\n| # | scenario | edition | knobs | expected |\n|---|---|---|---|---|\n")
 	for _, s := range qs {
 		for _, e := range s.Expect {
@@ -78,7 +80,7 @@ func writeSummary(b *strings.Builder, qs []*Scenario) {
 	}
 }
 
-func writeQuestion(b *strings.Builder, s *Scenario) {
+func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
 	fmt.Fprintf(b, "\n### %s\n\n**%s** (`%s`)\n\n", s.Name, mdEscape(s.Title), path.Base(s.File))
 	b.WriteString("| edition | knobs | expected | oracle / error | note |\n|---|---|---|---|---|\n")
 	for _, e := range s.Expect {
@@ -115,7 +117,7 @@ func writeQuestion(b *strings.Builder, s *Scenario) {
 	}
 	var replays []string
 	for _, e := range s.Expect {
-		if e.Verdict != VerdictViolation && e.Verdict != VerdictError {
+		if e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError {
 			continue
 		}
 		name := RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings))
@@ -132,7 +134,7 @@ func writeQuestion(b *strings.Builder, s *Scenario) {
 }
 
 // rowKnobs renders an expectation's knobs and set: settings as written.
-func rowKnobs(e Expectation) string {
+func rowKnobs(e scenario.Expectation) string {
 	parts := append([]string{}, e.Knobs...)
 	for _, a := range e.Settings {
 		parts = append(parts, "set:"+a.Key+"="+a.Value)
@@ -145,7 +147,7 @@ func rowKnobs(e Expectation) string {
 
 // regressKnobs are the knobs of an expectation as the judge names its
 // regression file: those that differ from the edition's defaults, sorted.
-func regressKnobs(e Expectation) []string {
+func regressKnobs(e scenario.Expectation) []string {
 	r, err := spec.ParseRules(e.Edition, e.Knobs)
 	if err != nil {
 		return e.Knobs
@@ -155,7 +157,7 @@ func regressKnobs(e Expectation) []string {
 
 // scenarioOracles lists the oracles and error names the scenario's
 // expectations name, sorted.
-func scenarioOracles(s *Scenario) []string {
+func scenarioOracles(s *scenario.Scenario) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range s.Expect {
@@ -170,11 +172,11 @@ func scenarioOracles(s *Scenario) []string {
 
 // scenarioEditions lists the editions the scenario runs (expectations other
 // than n/a), in edition order.
-func scenarioEditions(s *Scenario) []spec.Edition {
+func scenarioEditions(s *scenario.Scenario) []spec.Edition {
 	var out []spec.Edition
 	for _, ed := range spec.Editions {
 		for _, e := range s.Expect {
-			if e.Edition == ed && e.Verdict != VerdictNA {
+			if e.Edition == ed && e.Verdict != scenario.VerdictNA {
 				out = append(out, ed)
 				break
 			}
@@ -183,12 +185,12 @@ func scenarioEditions(s *Scenario) []spec.Edition {
 	return out
 }
 
-func budgetText(b Budget) string {
+func budgetText(b scenario.Budget) string {
 	s := fmt.Sprintf("%s, %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
 	switch b.Strategy {
-	case StrategyDFS:
+	case engine.StrategyDFS:
 		s += fmt.Sprintf(", preemption bound %d", b.Bound)
-	case StrategyPCT:
+	case engine.StrategyPCT:
 		s += fmt.Sprintf(", depth %d", b.Depth)
 	}
 	return s

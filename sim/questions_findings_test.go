@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"context"
 	"testing"
 
@@ -40,7 +43,7 @@ func TestQuestionsFindingMessages(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := CatalogScenario(c.scenario)
 			require.NoError(t, err)
-			var e *Expectation
+			var e *scenario.Expectation
 			for i := range s.Expect {
 				x := &s.Expect[i]
 				if x.Edition == c.ed && len(x.Knobs) == len(c.knobs) && (len(c.knobs) == 0 || x.Knobs[0] == c.knobs[0]) {
@@ -62,7 +65,7 @@ func TestQuestionsFindingMessages(t *testing.T) {
 // A flow that stops with an error while the vCPUs are halted ends the run
 // with that named error, not a hang: nobody will resume the vCPUs.
 func TestWorldFlowErrorWithHaltedVCPUsIsNotAHang(t *testing.T) {
-	s, err := ParseScenario("halted.scn", []byte(`scenario halted
+	s, err := scenario.ParseScenario("halted.scn", []byte(`scenario halted
 vfs 1
 guest vcpu0
   probe
@@ -74,9 +77,9 @@ hypervisor
   mode src bogus
 `))
 	require.NoError(t, err)
-	res, err := Run(func(st Streams) (System, error) {
+	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 		return NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, st)
-	}, 1, firstChooser{}, RunConfig{MaxSteps: 100000})
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	assert.Equal(t, "error:flow", res.Finding.Oracle)

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"context"
 	"flag"
 	"os"
@@ -42,9 +45,9 @@ func TestQuestionsCatalog(t *testing.T) {
 				assert.Empty(t, o.Defect)
 				assert.True(t, o.Match, "%s:%d: expected %s, got %s (%s): %s", s.File, e.Line,
 					VerdictText(o.Expected, o.ExpectedOracle), VerdictText(o.Got, o.GotOracle), o.ExploredText(), msg)
-				if o.Got == VerdictViolation || o.Got == VerdictError {
+				if o.Got == scenario.VerdictViolation || o.Got == scenario.VerdictError {
 					require.NotNil(t, o.Schedule, "a finding without a shrunk schedule")
-					res, err := ReplaySchedule(o.Schedule, RunConfig{})
+					res, err := ReplaySchedule(o.Schedule, engine.RunConfig{})
 					require.NoError(t, err)
 					require.NotNil(t, res.Finding, "the shrunk schedule no longer finds anything")
 					got, oracle := VerdictOf(res.Finding)
@@ -94,7 +97,7 @@ func TestQuestionsDocContent(t *testing.T) {
 			assert.True(t, ok, "%s: unknown requirement %s", s.Name, id)
 		}
 		for _, e := range s.Expect {
-			if e.Verdict == VerdictViolation || e.Verdict == VerdictError {
+			if e.Verdict == scenario.VerdictViolation || e.Verdict == scenario.VerdictError {
 				name := RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings))
 				assert.Contains(t, doc, "replay "+RegressDir+"/"+name+"`", "%s:%d", s.File, e.Line)
 			}

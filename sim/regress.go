@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -40,8 +43,8 @@ func RegressName(scenario string, ed spec.Edition, knobs, settings []string) str
 	return strings.Join(parts, "_") + ".json"
 }
 
-// RegressName returns the file name of the schedule's regression file.
-func (s *Schedule) RegressName() string {
+// ScheduleRegressName returns the file name of a schedule's regression file.
+func ScheduleRegressName(s *engine.Schedule) string {
 	ed, _ := spec.ParseEdition(s.Edition)
 	return RegressName(s.Scenario, ed, s.Knobs, s.Settings)
 }
@@ -74,8 +77,8 @@ func (o *Outcome) WriteRegress(dir string) (string, error) {
 // file it names (ScenarioFile) when set, else the embedded catalog's
 // scenario of that name. The scenario's hash must equal the recorded one,
 // else the error wraps ErrStale.
-func ScheduleScenario(sc *Schedule) (*Scenario, error) {
-	var s *Scenario
+func ScheduleScenario(sc *engine.Schedule) (*scenario.Scenario, error) {
+	var s *scenario.Scenario
 	var err error
 	if sc.ScenarioFile != "" {
 		s, err = LoadScenarioFile(sc.ScenarioFile)
@@ -97,7 +100,7 @@ func ScheduleScenario(sc *Schedule) (*Scenario, error) {
 
 // TargetOf builds the target a schedule runs: its scenario (see
 // ScheduleScenario), edition, knobs and settings.
-func TargetOf(sc *Schedule) (Target, error) {
+func TargetOf(sc *engine.Schedule) (Target, error) {
 	s, err := ScheduleScenario(sc)
 	if err != nil {
 		return Target{}, err
@@ -111,12 +114,12 @@ func TargetOf(sc *Schedule) (Target, error) {
 
 // ReplaySchedule rebuilds the schedule's target (reference run included)
 // and replays its choices strictly: same steps, same finding oracle, same
-// trace hash, else an error wrapping ErrDiverged that names the step.
+// trace hash, else an error wrapping engine.ErrDiverged that names the step.
 // cfg.Trace receives the trace lines.
-func ReplaySchedule(sc *Schedule, cfg RunConfig) (Result, error) {
+func ReplaySchedule(sc *engine.Schedule, cfg engine.RunConfig) (engine.Result, error) {
 	t, err := TargetOf(sc)
 	if err != nil {
-		return Result{}, err
+		return engine.Result{}, err
 	}
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultJudgeMaxSteps
@@ -124,7 +127,7 @@ func ReplaySchedule(sc *Schedule, cfg RunConfig) (Result, error) {
 	t.MaxSteps = cfg.MaxSteps
 	f, err := t.Factory(sc.Seed)
 	if err != nil {
-		return Result{}, err
+		return engine.Result{}, err
 	}
 	return sc.Replay(f, cfg)
 }

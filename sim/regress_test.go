@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"context"
 	"errors"
 	"flag"
@@ -46,27 +49,27 @@ func regressFiles(t *testing.T) []string {
 // expectation whose verdict is a violation or an error: each needs a shrunk
 // schedule under testdata/regress.
 func catalogCounterexamples(t *testing.T) map[string]struct {
-	s *Scenario
-	e Expectation
+	s *scenario.Scenario
+	e scenario.Expectation
 } {
 	t.Helper()
 	ss, err := Catalog()
 	require.NoError(t, err)
 	out := map[string]struct {
-		s *Scenario
-		e Expectation
+		s *scenario.Scenario
+		e scenario.Expectation
 	}{}
 	for _, s := range ss {
 		for _, e := range s.Expect {
-			if e.Verdict != VerdictViolation && e.Verdict != VerdictError {
+			if e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError {
 				continue
 			}
 			rules, err := spec.ParseRules(e.Edition, e.Knobs)
 			require.NoError(t, err, "%s:%d", s.File, e.Line)
 			name := RegressName(s.Name, e.Edition, rules.Diff(e.Edition), SettingStrings(e.Settings))
 			out[name] = struct {
-				s *Scenario
-				e Expectation
+				s *scenario.Scenario
+				e scenario.Expectation
 			}{s, e}
 		}
 	}
@@ -134,12 +137,12 @@ func TestRegress_Replay(t *testing.T) {
 				require.Failf(t, "stale regression schedule", "%s: %v", f, err)
 			}
 			require.NoError(t, err)
-			res, err := ReplaySchedule(sc, RunConfig{})
+			res, err := ReplaySchedule(sc, engine.RunConfig{})
 			require.NoError(t, err)
 			require.NotNil(t, sc.Finding, "a regression schedule records its finding")
 			require.NotNil(t, res.Finding)
 			assert.Equal(t, sc.Finding.Oracle, res.Finding.Oracle)
-			assert.Equal(t, sc.TraceHash, FormatHash(res.TraceHash))
+			assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
 		})
 	}
 }
@@ -174,17 +177,17 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	f, err := tg.Factory(1)
 	require.NoError(t, err)
-	res, err := Run(f, 1, continueChooser{}, RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
 	require.NoError(t, err)
-	sc := tg.Schedule(StrategyRandom, res)
+	sc := tg.Schedule(engine.StrategyRandom, res)
 	require.Empty(t, sc.ScenarioFile, "catalog scenarios are found by name")
 
-	got, err := ReplaySchedule(sc, RunConfig{})
+	got, err := ReplaySchedule(sc, engine.RunConfig{})
 	require.NoError(t, err, "an unchanged schedule replays")
 	assert.Equal(t, res.TraceHash, got.TraceHash)
 
 	sc.ScenarioHash = "0000000000000000"
-	_, err = ReplaySchedule(sc, RunConfig{})
+	_, err = ReplaySchedule(sc, engine.RunConfig{})
 	require.ErrorIs(t, err, ErrStale)
 	assert.Contains(t, err.Error(), RegenerateCommand)
 }
@@ -196,12 +199,12 @@ func TestRegress_DivergenceNamesTheStep(t *testing.T) {
 	require.NoError(t, err)
 	f, err := tg.Factory(1)
 	require.NoError(t, err)
-	res, err := Run(f, 1, continueChooser{}, RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	require.Greater(t, res.Steps(), 5)
-	sc := tg.Schedule(StrategyRandom, res)
+	sc := tg.Schedule(engine.StrategyRandom, res)
 	sc.Choices[5].Label = "vcpu0:not-a-step"
-	_, err = ReplaySchedule(sc, RunConfig{})
-	require.ErrorIs(t, err, ErrDiverged)
+	_, err = ReplaySchedule(sc, engine.RunConfig{})
+	require.ErrorIs(t, err, engine.ErrDiverged)
 	assert.Contains(t, err.Error(), "at step 5")
 }

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"fmt"
 	"slices"
 	"sort"
@@ -16,11 +19,11 @@ import (
 // WorldConfig builds one World: one run of one scenario under one edition
 // and knob set.
 type WorldConfig struct {
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	Edition  spec.Edition
 	Rules    spec.Rules
 	// Settings override the scenario's `set` lines (an expectation's set:).
-	Settings []Arg
+	Settings []scenario.Arg
 	// Factory builds member devices; nil means the reference virtio-blk
 	// (member.NewBlk). sim never names the reference device otherwise.
 	Factory member.Factory
@@ -43,17 +46,17 @@ const (
 
 // World is the simulated machine: hosts with an owner and its members,
 // guest memory, a disk shared by all hosts, and the actors (guest vCPUs,
-// hypervisor, peer device). It implements System.
+// hypervisor, peer device). It implements engine.System.
 type World struct {
 	cfg      WorldConfig
-	scen     *Scenario
+	scen     *scenario.Scenario
 	ed       spec.Edition
 	rules    spec.Rules
-	settings []Arg
-	streams  Streams
+	settings []scenario.Arg
+	streams  engine.Streams
 	factory  member.Factory
 
-	now   VTime
+	now   engine.VTime
 	disk  *member.Disk
 	hosts []*host
 	// vm is the host the VM runs on now.
@@ -68,7 +71,7 @@ type World struct {
 	timerSeq uint64
 
 	signals map[string]bool
-	finding *Finding
+	finding *engine.Finding
 	stepNo  int
 	// Trace lines for the guest log, findings, notes.
 	notes []worldNote
@@ -125,7 +128,7 @@ type devEvent struct {
 }
 
 type timer struct {
-	at  VTime
+	at  engine.VTime
 	seq uint64
 	// dev timers: deliver ev to key; actor timers: wake the actor.
 	dev   *devKey
@@ -134,7 +137,7 @@ type timer struct {
 }
 
 // NewWorld builds a world from its configuration and the run's streams.
-func NewWorld(cfg WorldConfig, st Streams) (*World, error) {
+func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if cfg.Scenario == nil {
 		return nil, fmt.Errorf("sim: world: no scenario")
 	}
@@ -143,7 +146,7 @@ func NewWorld(cfg WorldConfig, st Streams) (*World, error) {
 	if w.factory == nil {
 		w.factory = member.NewBlk
 	}
-	w.settings = append(append([]Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
+	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.disk = member.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
 	src, err := w.addHost("src")
 	if err != nil {
@@ -266,7 +269,7 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 
 // Enabled lists the enabled steps: actors in id order, then devices in
 // creation order.
-func (w *World) Enabled(buf []Step) []Step {
+func (w *World) Enabled(buf []engine.Step) []engine.Step {
 	buf = w.enabled(buf)
 	if len(buf) == 0 && len(w.timers) == 0 && !w.Done() && !w.stalled {
 		// Nothing can run: let blocked waits give up, so the guest records
@@ -277,7 +280,7 @@ func (w *World) Enabled(buf []Step) []Step {
 	return buf
 }
 
-func (w *World) enabled(buf []Step) []Step {
+func (w *World) enabled(buf []engine.Step) []engine.Step {
 	for i, a := range w.actors {
 		if a.done || a.halted {
 			continue
@@ -285,7 +288,7 @@ func (w *World) enabled(buf []Step) []Step {
 		if a.req.ready != nil && !a.req.ready() {
 			continue
 		}
-		buf = append(buf, Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: a.req.fp})
+		buf = append(buf, engine.Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: a.req.fp})
 	}
 	for i, d := range w.devs {
 		if len(d.pending) == 0 {
@@ -295,14 +298,14 @@ func (w *World) enabled(buf []Step) []Step {
 		if h.failed {
 			continue
 		}
-		fp := Footprint{Writes: 1<<uint(d.key.host) | 1<<resGuestMem | 1<<resDisk}
-		buf = append(buf, Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fp})
+		fp := engine.Footprint{Writes: 1<<uint(d.key.host) | 1<<resGuestMem | 1<<resDisk}
+		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fp})
 	}
 	return buf
 }
 
 // Execute runs one step.
-func (w *World) Execute(s Step) *Finding {
+func (w *World) Execute(s engine.Step) *engine.Finding {
 	w.stepNo++
 	if s.ID < len(w.actors) {
 		w.actors[s.ID].run(w)
@@ -315,7 +318,7 @@ func (w *World) Execute(s Step) *Finding {
 	return w.takeFinding()
 }
 
-func (w *World) takeFinding() *Finding {
+func (w *World) takeFinding() *engine.Finding {
 	f := w.finding
 	w.finding = nil
 	return f
@@ -332,11 +335,11 @@ func (w *World) report(oracle string, reqs []string, actors []string, format str
 			uniq = append(uniq, a)
 		}
 	}
-	w.finding = &Finding{Oracle: oracle, Reqs: reqs, Actors: uniq, Message: fmt.Sprintf(format, args...)}
+	w.finding = &engine.Finding{Oracle: oracle, Reqs: reqs, Actors: uniq, Message: fmt.Sprintf(format, args...)}
 }
 
 // NextTimer returns the earliest timer.
-func (w *World) NextTimer() (VTime, bool) {
+func (w *World) NextTimer() (engine.VTime, bool) {
 	if len(w.timers) == 0 {
 		return 0, false
 	}
@@ -345,7 +348,7 @@ func (w *World) NextTimer() (VTime, bool) {
 
 // Advance moves the clock; due device timers become pending device events
 // and sleeping actors wake.
-func (w *World) Advance(now VTime) {
+func (w *World) Advance(now engine.VTime) {
 	w.now = now
 	for len(w.timers) > 0 && w.timers[0].at <= now {
 		t := w.timers[0]

@@ -1,11 +1,13 @@
 package sim
 
+import "github.com/migsim/migsim/engine"
+
 // actorReq is the next visible operation an actor is suspended on: the
 // scheduler may run it when ready reports true (nil: always); do performs it
 // in the world and returns its result to the actor.
 type actorReq struct {
 	label string
-	fp    Footprint
+	fp    engine.Footprint
 	ready func() bool
 	do    func() []byte
 }
@@ -15,7 +17,7 @@ type actorReq struct {
 type actor struct {
 	id     int
 	name   string
-	co     *Coro[*actorReq, []byte]
+	co     *engine.Coro[*actorReq, []byte]
 	req    *actorReq
 	done   bool
 	halted bool
@@ -23,7 +25,7 @@ type actor struct {
 
 // start runs body on a coroutine up to its first visible operation.
 func (a *actor) start(body func(yield func(*actorReq) []byte)) {
-	a.co = NewCoro(body)
+	a.co = engine.NewCoro(body)
 	a.next()
 }
 

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,13 +42,13 @@ hypervisor edition=draft-2023
   await probed
   mode src 7
 `
-	s, err := ParseScenario("bad-mode.scn", []byte(text)) // the guest signals below
+	s, err := scenario.ParseScenario("bad-mode.scn", []byte(text)) // the guest signals below
 	require.NoError(t, err)
-	s.Actors[0].Ops = append(s.Actors[0].Ops, Op{Verb: "signal", Args: []Arg{{Value: "probed"}}})
-	run := func(f member.Factory) *Finding {
-		res, err := Run(func(st Streams) (System, error) {
+	s.Actors[0].Ops = append(s.Actors[0].Ops, scenario.Op{Verb: "signal", Args: []scenario.Arg{{Value: "probed"}}})
+	run := func(f member.Factory) *engine.Finding {
+		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 			return NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023), Factory: f}, st)
-		}, 1, firstChooser{}, RunConfig{MaxSteps: 100000})
+		}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
 		require.NoError(t, err)
 		return res.Finding
 	}

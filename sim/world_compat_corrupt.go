@@ -3,14 +3,16 @@ package sim
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/migsim/migsim/scenario"
 )
 
 // corruptOp is `corrupt [vf=N] byte=K`: byte K of the VF's saved state
 // (header included; a negative K counts from the end, -1 is the last byte)
 // is flipped on its way to the next destination it reaches: the next
 // write, the first record of the next load, the next vfio-write.
-func (hv *hvActor) corruptOp(op Op) error {
-	v, ok := Lookup(op.Args, "byte")
+func (hv *hvActor) corruptOp(op scenario.Op) error {
+	v, ok := scenario.Lookup(op.Args, "byte")
 	if !ok {
 		return fmt.Errorf("corrupt: want byte=K (an offset in the saved state; negative counts from the end)")
 	}

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -166,7 +168,7 @@ func (hv *hvActor) checkOneRunning() {
 // compatTransparent is checked before a compatibility error becomes the
 // verdict: the flow stopped (at precheck, or at load and rolled back), so
 // the guest must not have noticed anything.
-func (w *World) compatTransparent() *Finding {
+func (w *World) compatTransparent() *engine.Finding {
 	if w.cfg.ReferenceLog == nil {
 		return nil
 	}
@@ -180,7 +182,7 @@ func (w *World) compatTransparent() *Finding {
 			r = ref[i]
 		}
 		if g != r {
-			return &Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: []string{w.hv.name},
+			return &engine.Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: []string{w.hv.name},
 				Message: fmt.Sprintf("the guest noticed a migration that %s: entry %d of its log is %q, without migration %q",
 					"stopped on a compatibility check", i, orNone(g), orNone(r))}
 		}

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -70,7 +73,7 @@ var compatFlows = map[spec.Edition]string{
 // compatRun is one finished run of a compatibility scenario.
 type compatRun struct {
 	w       *World
-	finding *Finding
+	finding *engine.Finding
 	refLog  []string
 }
 
@@ -78,21 +81,21 @@ type compatRun struct {
 // chooser, after its reference run, and returns the world at the end.
 func runCompat(t *testing.T, ed spec.Edition, src string) compatRun {
 	t.Helper()
-	s, err := ParseScenario("compat.scn", []byte(src))
+	s, err := scenario.ParseScenario("compat.scn", []byte(src))
 	require.NoError(t, err)
 	var ref *World
-	_, err = Run(func(st Streams) (System, error) {
+	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
 		ref, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Reference: true}, st)
 		return ref, err
-	}, 1, firstChooser{}, RunConfig{MaxSteps: 200000})
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	var w *World
-	res, err := Run(func(st Streams) (System, error) {
+	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), ReferenceLog: ref.GuestLog()}, st)
 		return w, err
-	}, 1, firstChooser{}, RunConfig{MaxSteps: 200000})
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	return compatRun{w: w, finding: res.Finding, refLog: ref.GuestLog()}
 }
@@ -320,9 +323,9 @@ func TestCompatAtomicLoad(t *testing.T) {
 	for _, ed := range spec.Editions {
 		for _, mutate := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/mutate=%v", ed, mutate), func(t *testing.T) {
-				s, err := ParseScenario("compat.scn", []byte("scenario compat\n"+compatGuest))
+				s, err := scenario.ParseScenario("compat.scn", []byte("scenario compat\n"+compatGuest))
 				require.NoError(t, err)
-				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed)}, NewStreams(1))
+				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed)}, engine.NewStreams(1))
 				require.NoError(t, err)
 				defer w.Close()
 				dst, err := w.hv.host("dst")
@@ -456,9 +459,9 @@ func TestCompatSettings(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.set, func(t *testing.T) {
-			s, err := ParseScenario("compat.scn", []byte("scenario compat\nset "+c.set+"\n"+compatGuest))
+			s, err := scenario.ParseScenario("compat.scn", []byte("scenario compat\nset "+c.set+"\n"+compatGuest))
 			require.NoError(t, err)
-			_, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, NewStreams(1))
+			_, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, engine.NewStreams(1))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "sim: compat: "+c.want)
 		})

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"fmt"
 	"strconv"
 
@@ -247,7 +249,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 	}
 	for _, tm := range fx.Timers {
 		k := devKey{h.idx, tm.Target}
-		w.addTimer(timer{at: w.now + VTime(tm.Timer.Delay), dev: &k, ev: member.Event{Kind: member.EvTimer, Timer: tm.Timer.ID}})
+		w.addTimer(timer{at: w.now + engine.VTime(tm.Timer.Delay), dev: &k, ev: member.Event{Kind: member.EvTimer, Timer: tm.Timer.ID}})
 	}
 	for _, s := range fx.Steps {
 		d := w.dev(h, s.Target)

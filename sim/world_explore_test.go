@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"os"
 	"testing"
 
@@ -16,23 +19,23 @@ func exploreScenario(t *testing.T, file string, ed spec.Edition, knobs []string,
 	t.Helper()
 	src, err := os.ReadFile(file)
 	require.NoError(t, err)
-	s, err := ParseScenario(file, src)
+	s, err := scenario.ParseScenario(file, src)
 	require.NoError(t, err)
 	rules, err := spec.ParseRules(ed, knobs)
 	require.NoError(t, err)
 	var ref *World
-	_, err = Run(func(st Streams) (System, error) {
+	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
 		ref, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Reference: true}, st)
 		return ref, err
-	}, 1, firstChooser{}, RunConfig{MaxSteps: 200000})
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	refLog := ref.GuestLog()
 	for i := 0; i < n; i++ {
-		seed := ScheduleSeed(1, i)
-		res, err := Run(func(st Streams) (System, error) {
+		seed := engine.ScheduleSeed(1, i)
+		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 			return NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, ReferenceLog: refLog}, st)
-		}, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{MaxSteps: 200000})
+		}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 		require.NoError(t, err)
 		if res.Finding != nil {
 			return res.Finding.Oracle, res.Finding.Message

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"fmt"
 	"strings"
 )
@@ -19,7 +21,7 @@ func (w *World) GuestLog() []string {
 
 // Finish runs the end-of-run oracles: a guest that gave up waiting, the
 // hypervisor's outcome, and the comparison with the reference run.
-func (w *World) Finish() *Finding {
+func (w *World) Finish() *engine.Finding {
 	if w.finding != nil {
 		return w.takeFinding()
 	}
@@ -51,7 +53,7 @@ func (w *World) Finish() *Finding {
 			if w.blame != "" {
 				msg += "; blamed on the hypervisor: " + w.blame
 			}
-			return &Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: actors, Message: msg}
+			return &engine.Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: actors, Message: msg}
 		}
 	}
 	return nil

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -22,16 +25,16 @@ type guestActor struct {
 	actor
 	w     *World
 	vf    int
-	prog  *Program
+	prog  *scenario.Program
 	drv   *GuestDriver
 	irqs  []uint16
 	yield func(*actorReq) []byte
-	fpDev Footprint
+	fpDev engine.Footprint
 }
 
-func (w *World) addGuest(p *Program) error {
+func (w *World) addGuest(p *scenario.Program) error {
 	vf := 1
-	if v, ok := Lookup(p.Args, "vf"); ok {
+	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > w.scen.VFs {
 			return fmt.Errorf("%s:%d: guest %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
@@ -41,7 +44,7 @@ func (w *World) addGuest(p *Program) error {
 	g := &guestActor{w: w, vf: vf, prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name
-	g.fpDev = Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
+	g.fpDev = engine.Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
 	g.drv = NewGuestDriver(g, w.scen.Queues)
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
@@ -181,7 +184,7 @@ func (g *guestActor) regName(addr uint64) string {
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
 // when the world has stalled (then ok is false).
 func (g *guestActor) WaitIRQ() (uint16, bool) {
-	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: Footprint{Reads: 1 << resGlobal},
+	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: engine.Footprint{Reads: 1 << resGlobal},
 		ready: func() bool { return len(g.irqs) > 0 || g.w.stalled },
 		do: func() []byte {
 			if len(g.irqs) == 0 {
@@ -199,9 +202,9 @@ func (g *guestActor) WaitIRQ() (uint16, bool) {
 
 // Sleep implements GuestBus.
 func (g *guestActor) Sleep(ns uint64) {
-	until := g.w.now + VTime(ns)
+	until := g.w.now + engine.VTime(ns)
 	g.w.addTimer(timer{at: until, actor: &g.actor})
-	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, VTime(ns)), ready: func() bool { return g.w.now >= until }})
+	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
 }
 
 // Memory implements GuestBus.
@@ -246,8 +249,8 @@ func (g *guestActor) settle() {
 	}
 }
 
-func argInt(op Op, key string, def int) (int, error) {
-	v, ok := Lookup(op.Args, key)
+func argInt(op scenario.Op, key string, def int) (int, error) {
+	v, ok := scenario.Lookup(op.Args, key)
 	if !ok {
 		return def, nil
 	}
@@ -258,7 +261,7 @@ func argInt(op Op, key string, def int) (int, error) {
 	return int(n), nil
 }
 
-func (g *guestActor) exec(op Op) error {
+func (g *guestActor) exec(op scenario.Op) error {
 	d := g.drv
 	switch op.Verb {
 	case "probe":
@@ -344,7 +347,7 @@ func (g *guestActor) exec(op Op) error {
 	return nil
 }
 
-func oneWord(op Op) (string, error) {
+func oneWord(op scenario.Op) (string, error) {
 	if len(op.Args) != 1 || op.Args[0].Key != "" {
 		return "", fmt.Errorf("%s: want one name", op.Verb)
 	}

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -28,7 +31,7 @@ const (
 type hvActor struct {
 	actor
 	w     *World
-	prog  *Program
+	prog  *scenario.Program
 	yield func(*actorReq) []byte
 	ports []*hvPort
 	drv   []*owner.Driver
@@ -40,7 +43,7 @@ type hvActor struct {
 	ctx     map[int]devctx.DraftContext
 	records map[int][][]byte
 	err     error
-	errOp   Op
+	errOp   scenario.Op
 	onError string
 	// flowFile names where the program's lines are, for messages: the
 	// scenario file, or the edition's default flow.
@@ -53,9 +56,9 @@ type hvActor struct {
 	compat *hvCompat
 }
 
-func (w *World) addHypervisor(p *Program) error {
+func (w *World) addHypervisor(p *scenario.Program) error {
 	hv := &hvActor{w: w, prog: p, ctx: map[int]devctx.DraftContext{}, records: map[int][][]byte{}, onError: "stop"}
-	if v, ok := Lookup(p.Args, "on-error"); ok {
+	if v, ok := scenario.Lookup(p.Args, "on-error"); ok {
 		if v != "stop" && v != "rollback" {
 			return fmt.Errorf("%s:%d: hypervisor: on-error=%s (want stop or rollback)", w.scen.File, p.Line, v)
 		}
@@ -117,7 +120,7 @@ func (hv *hvActor) host(name string) (*host, error) {
 // local is one visible hypervisor operation that is not an owner-driver
 // access (halting vCPUs, copying memory, switching over).
 func (hv *hvActor) local(label string, do func()) {
-	hv.yield(&actorReq{label: hv.name + ":" + label, fp: Footprint{Writes: 1 << resGlobal},
+	hv.yield(&actorReq{label: hv.name + ":" + label, fp: engine.Footprint{Writes: 1 << resGlobal},
 		do: func() []byte { do(); return nil }})
 }
 
@@ -142,7 +145,7 @@ func (hv *hvActor) runProgram() {
 	hv.checkOneRunning()
 }
 
-func (hv *hvActor) fail(op Op, err error) {
+func (hv *hvActor) fail(op scenario.Op, err error) {
 	hv.err, hv.errOp = err, op
 	if hv.onError == "rollback" && hv.w.vm != nil {
 		hv.rollback()
@@ -198,7 +201,7 @@ func errName(err error) string {
 
 // finding turns the flow's error into a finding: a hang is `live`, anything
 // else an `error:NAME` verdict, with the VFs that vanished said out loud.
-func (hv *hvActor) finding() *Finding {
+func (hv *hvActor) finding() *engine.Finding {
 	name := errName(hv.err)
 	file := hv.flowFile
 	if file == "" {
@@ -217,7 +220,7 @@ func (hv *hvActor) finding() *Finding {
 		msg += "; the source never left running: nothing to roll back"
 	}
 	if name == "no-completion" {
-		return &Finding{Oracle: OracleLive, Actors: []string{hv.name}, Message: msg}
+		return &engine.Finding{Oracle: engine.OracleLive, Actors: []string{hv.name}, Message: msg}
 	}
 	if _, ok := compatErrName(hv.err); ok {
 		// The flow stopped on a compatibility check: the guest must not
@@ -226,12 +229,12 @@ func (hv *hvActor) finding() *Finding {
 			return f
 		}
 	}
-	return &Finding{Oracle: "error:" + name, Actors: []string{hv.name}, Message: msg}
+	return &engine.Finding{Oracle: "error:" + name, Actors: []string{hv.name}, Message: msg}
 }
 
 // vfs returns the VFs an operation addresses: vf=N or every VF.
-func (hv *hvActor) vfs(op Op) ([]int, error) {
-	if v, ok := Lookup(op.Args, "vf"); ok {
+func (hv *hvActor) vfs(op scenario.Op) ([]int, error) {
+	if v, ok := scenario.Lookup(op.Args, "vf"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > hv.w.scen.VFs {
 			return nil, fmt.Errorf("vf=%s outside 1..%d", v, hv.w.scen.VFs)
@@ -246,7 +249,7 @@ func (hv *hvActor) vfs(op Op) ([]int, error) {
 }
 
 // hostArg is the first bare word of op: the host it acts on.
-func (hv *hvActor) hostArg(op Op) (*host, error) {
+func (hv *hvActor) hostArg(op scenario.Op) (*host, error) {
 	for _, a := range op.Args {
 		if a.Key == "" {
 			return hv.host(a.Value)
@@ -255,7 +258,7 @@ func (hv *hvActor) hostArg(op Op) (*host, error) {
 	return nil, fmt.Errorf("%s: want a host (src, dst, dst2)", op.Verb)
 }
 
-func (hv *hvActor) exec(op Op) error {
+func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
 	switch op.Verb {
 	case "halt-vcpus":
@@ -315,7 +318,7 @@ func (hv *hvActor) exec(op Op) error {
 	return nil
 }
 
-func (hv *hvActor) sync(op Op) error {
+func (hv *hvActor) sync(op scenario.Op) error {
 	switch op.Verb {
 	case "signal":
 		name, err := oneWord(op)
@@ -337,7 +340,7 @@ func (hv *hvActor) sync(op Op) error {
 		if err != nil {
 			return err
 		}
-		until := hv.w.now + VTime(ms)*1_000_000
+		until := hv.w.now + engine.VTime(ms)*1_000_000
 		hv.w.addTimer(timer{at: until, actor: &hv.actor})
 		hv.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", hv.name, ms), ready: func() bool { return hv.w.now >= until }})
 	}
@@ -360,7 +363,7 @@ func parseMode(ed spec.Edition, s string) (spec.Mode, bool) {
 	return 0, false
 }
 
-func (hv *hvActor) mode(op Op, h *host, d *owner.Driver) error {
+func (hv *hvActor) mode(op scenario.Op, h *host, d *owner.Driver) error {
 	var word string
 	for _, a := range op.Args[1:] {
 		if a.Key == "" {
@@ -392,7 +395,7 @@ func (hv *hvActor) mode(op Op, h *host, d *owner.Driver) error {
 	return nil
 }
 
-func (hv *hvActor) draftCtx(op Op, h *host, d *owner.Driver) error {
+func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 	if hv.w.ed != spec.Draft2023 {
 		return fmt.Errorf("%s: a draft-2023 operation (use save/load for virtio-1.4)", op.Verb)
 	}
@@ -450,7 +453,7 @@ func (hv *hvActor) draftCtx(op Op, h *host, d *owner.Driver) error {
 // (spec-reference §2.4): save = OBJ_CREATE(GET), METADATA_GET(SIZE),
 // PARTS_GET(ALL), OBJ_DESTROY, kept as one more record; load = OBJ_CREATE(SET),
 // one PARTS_SET per record in order, OBJ_DESTROY.
-func (hv *hvActor) parts(op Op, h *host, d *owner.Driver) error {
+func (hv *hvActor) parts(op scenario.Op, h *host, d *owner.Driver) error {
 	if hv.w.ed != spec.Virtio14 {
 		return fmt.Errorf("%s: a virtio-1.4 operation (use read/write for draft-2023)", op.Verb)
 	}
@@ -561,7 +564,7 @@ func (w *World) copyPCIState(from, to *host) {
 // snapshot while the guest runs), vCPUs paused, →PRE_COPY_P2P, →STOP_COPY on
 // the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING on
 // the destination.
-func DefaultFlow(ed spec.Edition) *Program {
+func DefaultFlow(ed spec.Edition) *scenario.Program {
 	defaultFlowsOnce.Do(parseDefaultFlows)
 	p := *defaultFlows[ed]
 	p.Ops = slices.Clone(p.Ops)
@@ -571,7 +574,7 @@ func DefaultFlow(ed spec.Edition) *Program {
 
 var (
 	defaultFlowsOnce sync.Once
-	defaultFlows     map[spec.Edition]*Program
+	defaultFlows     map[spec.Edition]*scenario.Program
 )
 
 // defaultFlowText is the text of the edition's default flow.
@@ -616,9 +619,9 @@ func defaultFlowText(ed spec.Edition) string {
 // parseDefaultFlows parses every edition's default flow once; DefaultFlow
 // hands out copies, so a caller may change the program it gets.
 func parseDefaultFlows() {
-	defaultFlows = map[spec.Edition]*Program{}
+	defaultFlows = map[spec.Edition]*scenario.Program{}
 	for _, ed := range spec.Editions {
-		s, err := ParseScenario("default-flow", []byte("scenario default-flow\n"+defaultFlowText(ed)))
+		s, err := scenario.ParseScenario("default-flow", []byte("scenario default-flow\n"+defaultFlowText(ed)))
 		if err != nil {
 			panic("sim: default flow does not parse: " + err.Error())
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/scenario"
 )
 
 // Compatibility hooks of the hypervisor (issue 6, docs/compat.md "In the
@@ -28,7 +29,7 @@ const (
 // destination h can take the state of every VF (`precheck HOST`, steps 1–7
 // of the decision procedure). It changes nothing: on failure the flow
 // stops with the *devctx.IncompatibleError of the first VF that fails.
-func (hv *hvActor) precheck(op Op, h *host) error {
+func (hv *hvActor) precheck(op scenario.Op, h *host) error {
 	vfs, err := hv.vfs(op)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -27,7 +28,7 @@ func (hv *hvActor) migDev(h *host, vf int) *owner.MigDevice {
 // (`vfio HOST STATE`, `precopy HOST`, `vfio-write HOST`): each arc maps to
 // admin commands as Linux's vfio-virtio does; whatever a saving state
 // produces is read from the data FD into the VF's stream.
-func (hv *hvActor) vfio(op Op, h *host) error {
+func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 	if hv.w.ed != spec.Virtio14 {
 		return fmt.Errorf("%s: a virtio-1.4 operation (the draft has no VFIO mapping)", op.Verb)
 	}

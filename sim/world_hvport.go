@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
@@ -27,7 +29,7 @@ func (p *hvPort) access(label string, do func() []byte) []byte {
 		return do()
 	}
 	return p.hv.yield(&actorReq{label: p.hv.name + ":" + p.h.name + " " + label,
-		fp: Footprint{Writes: 1<<uint(p.h.idx) | 1<<resGlobal}, do: do})
+		fp: engine.Footprint{Writes: 1<<uint(p.h.idx) | 1<<resGlobal}, do: do})
 }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
@@ -74,7 +76,7 @@ func (p *hvPort) WaitAdmin() {
 		return
 	}
 	i := p.h.idx
-	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: Footprint{Reads: 1 << uint(i)},
+	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: engine.Footprint{Reads: 1 << uint(i)},
 		ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.stalled || p.h.failed }})
 	hv.seen[i] = hv.published[i]
 }

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"encoding/binary"
 	"fmt"
 	"strconv"
@@ -18,7 +21,7 @@ const peerRID pcie.RID = 0x0300
 type peerActor struct {
 	actor
 	w     *World
-	prog  *Program
+	prog  *scenario.Program
 	yield func(*actorReq) []byte
 	// vf, when not 0, is the VF of the VM that backs the peer (`peer NAME
 	// vf=N`): its doorbell writes are that VF's transactions, so it issues
@@ -27,9 +30,9 @@ type peerActor struct {
 	vf int
 }
 
-func (w *World) addPeer(p *Program) error {
+func (w *World) addPeer(p *scenario.Program) error {
 	pa := &peerActor{w: w, prog: p}
-	if v, ok := Lookup(p.Args, "vf"); ok {
+	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > w.scen.VFs {
 			return fmt.Errorf("%s:%d: peer %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
@@ -51,7 +54,7 @@ func (w *World) addPeer(p *Program) error {
 	return nil
 }
 
-func (pa *peerActor) exec(op Op) error {
+func (pa *peerActor) exec(op scenario.Op) error {
 	w := pa.w
 	switch op.Verb {
 	case "kick":
@@ -63,7 +66,7 @@ func (pa *peerActor) exec(op Op) error {
 		if err != nil {
 			return err
 		}
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: engine.Footprint{Writes: 1 << resGlobal},
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.vm
@@ -90,7 +93,7 @@ func (pa *peerActor) exec(op Op) error {
 		if err != nil {
 			return err
 		}
-		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: engine.Footprint{Writes: 1 << resGlobal},
 			do: func() []byte {
 				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
 				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,
@@ -114,7 +117,7 @@ func (pa *peerActor) exec(op Op) error {
 		if err != nil {
 			return err
 		}
-		until := w.now + VTime(ms)*1_000_000
+		until := w.now + engine.VTime(ms)*1_000_000
 		w.addTimer(timer{at: until, actor: &pa.actor})
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), ready: func() bool { return w.now >= until }})
 	default:

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,16 +52,16 @@ peer p2p
 // withSignalledFlow gives the scenario the edition's default flow, starting
 // once the guest is ready and signalling `stopped` right after the source is
 // stopped, so the peer rings while the device is stopped.
-func withSignalledFlow(s *Scenario, ed spec.Edition) {
+func withSignalledFlow(s *scenario.Scenario, ed spec.Edition) {
 	flow := DefaultFlow(ed)
 	flow.Edition = ed
-	ops := []Op{{Verb: "await", Args: []Arg{{Value: "ready"}}}}
+	ops := []scenario.Op{{Verb: "await", Args: []scenario.Arg{{Value: "ready"}}}}
 	for _, op := range flow.Ops {
 		ops = append(ops, op)
 		stops := (op.Verb == "mode" && len(op.Args) > 1 && op.Args[1].Value == "stop") ||
 			(op.Verb == "vfio" && len(op.Args) > 1 && op.Args[1].Value == "PRE_COPY_P2P")
 		if stops {
-			ops = append(ops, Op{Verb: "signal", Args: []Arg{{Value: "stopped"}}})
+			ops = append(ops, scenario.Op{Verb: "signal", Args: []scenario.Arg{{Value: "stopped"}}})
 		}
 	}
 	flow.Ops = ops
@@ -66,17 +69,17 @@ func withSignalledFlow(s *Scenario, ed spec.Edition) {
 }
 
 // runWithFactory explores a scenario with a device factory.
-func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory, n int) *Finding {
+func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory, n int) *engine.Finding {
 	t.Helper()
-	s, err := ParseScenario("plug.scn", []byte(text))
+	s, err := scenario.ParseScenario("plug.scn", []byte(text))
 	require.NoError(t, err)
 	withSignalledFlow(s, ed)
 	rules := spec.DefaultRules(ed)
 	for i := 0; i < n; i++ {
-		seed := ScheduleSeed(7, i)
-		res, err := Run(func(st Streams) (System, error) {
+		seed := engine.ScheduleSeed(7, i)
+		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 			return NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Factory: f}, st)
-		}, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{MaxSteps: 200000})
+		}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 		require.NoError(t, err)
 		if res.Finding != nil {
 			return res.Finding

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+
 	"strings"
 	"testing"
 
@@ -14,7 +17,7 @@ import (
 // enabled step: the deterministic chooser of reference runs in tests.
 type firstChooser struct{}
 
-func (firstChooser) Choose(d *Decision) (int, error) { return d.Continue(), nil }
+func (firstChooser) Choose(d *engine.Decision) (int, error) { return d.Continue(), nil }
 
 const smokeScenario = `scenario smoke
 vfs 1
@@ -29,18 +32,18 @@ guest vcpu0
 // both editions: the run without migration and the migrated run see the
 // same guest log, nothing fails and no oracle fires.
 func TestWorldSmoke(t *testing.T) {
-	s, err := ParseScenario("smoke.scn", []byte(smokeScenario))
+	s, err := scenario.ParseScenario("smoke.scn", []byte(smokeScenario))
 	require.NoError(t, err)
 	for _, ed := range spec.Editions {
 		t.Run(ed.String(), func(t *testing.T) {
 			logs := map[bool][]string{}
 			for _, ref := range []bool{true, false} {
 				var w *World
-				res, err := Run(func(st Streams) (System, error) {
+				res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 					var err error
 					w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Reference: ref}, st)
 					return w, err
-				}, 1, firstChooser{}, RunConfig{MaxSteps: 100000})
+				}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
 				require.NoError(t, err)
 				require.Nil(t, res.Finding, "reference=%v", ref)
 				log := w.GuestLog()
@@ -65,7 +68,7 @@ func TestDefaultFlowIsACopy(t *testing.T) {
 		n := len(a.Ops)
 		require.Equal(t, "precheck", a.Ops[0].Verb)
 		a.Ops[0].Verb = "changed"
-		a.Ops = append([]Op{{Verb: "await"}}, a.Ops...)
+		a.Ops = append([]scenario.Op{{Verb: "await"}}, a.Ops...)
 		a.Edition = ed
 		b := DefaultFlow(ed)
 		assert.Len(t, b.Ops, n)

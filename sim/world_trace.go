@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"github.com/migsim/migsim/engine"
+
 	"fmt"
 
 	"github.com/migsim/migsim/owner"
@@ -53,7 +55,7 @@ func (k TraceKind) String() string {
 type TraceEvent struct {
 	// Step is the scheduler step the event belongs to (0: host boot).
 	Step int
-	Time VTime
+	Time engine.VTime
 	Kind TraceKind
 	// Host and Target name the function (src, vf1); Who the actor that
 	// caused the event (vcpu0, hv, peer, src.vf1).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -53,7 +54,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tf := addTargetFlags(fs, canonicalScenario())
 	seconds := fs.Float64("seconds", 0, "keep running batches until this many seconds have passed")
 	schedules := fs.Int("schedules", 2000, "schedules per batch")
-	strategy := fs.String("strategy", sim.StrategyPCT, "random or pct")
+	strategy := fs.String("strategy", engine.StrategyPCT, "random or pct")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, benchUsage)
 		fs.PrintDefaults()
@@ -73,7 +74,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *seconds < 0 {
 		return usageError(stderr, "bench", "--seconds %v: want 0 or more", *seconds)
 	}
-	if *strategy != sim.StrategyRandom && *strategy != sim.StrategyPCT {
+	if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT {
 		return usageError(stderr, "bench", "--strategy %q: want random or pct", *strategy)
 	}
 	t, err := tf.resolve()
@@ -81,15 +82,15 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "bench", "%v", err)
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
-	f, err := t.Factory(sim.ScheduleSeed(b.Seed, 0))
+	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim bench: %v\n", err)
 		return exitFinding
 	}
-	var total sim.Summary
+	var total engine.Summary
 	start := time.Now()
 	for batch := 0; batch == 0 || time.Since(start).Seconds() < *seconds; batch++ {
-		sum, err := sim.Explore(context.Background(), sim.ExploreConfig{Factory: f, Strategy: *strategy,
+		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: *strategy,
 			Schedules: *schedules, Seed: b.Seed + uint64(batch), Jobs: 1, PCTDepth: b.Depth, MaxSteps: sim.DefaultJudgeMaxSteps})
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim bench: %v\n", err)

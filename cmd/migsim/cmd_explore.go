@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -73,7 +75,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	if fs.Changed("strategy") {
-		if *strategy != sim.StrategyRandom && *strategy != sim.StrategyPCT && *strategy != sim.StrategyDFS {
+		if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT && *strategy != engine.StrategyDFS {
 			return usageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
 		}
 		b.Strategy = *strategy
@@ -106,7 +108,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
-	if sn > 1 && b.Strategy == sim.StrategyDFS {
+	if sn > 1 && b.Strategy == engine.StrategyDFS {
 		return usageError(stderr, "explore", "--shard: dfs cannot be sharded")
 	}
 	t.MaxSteps = *maxSteps
@@ -119,18 +121,18 @@ type exploreRun struct {
 	out                 string
 }
 
-func explore(t sim.Target, b sim.Budget, run exploreRun, stdout, stderr io.Writer) int {
-	f, err := t.Factory(sim.ScheduleSeed(b.Seed, 0))
+func explore(t sim.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
+	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
 	}
 	fmt.Fprintf(stdout, "explore %s: %s\n", targetText(t), budgetText(b))
-	var progress func(sim.Progress)
+	var progress func(engine.Progress)
 	if file, ok := stderr.(*os.File); ok {
-		progress = sim.TerminalProgress(file)
+		progress = engine.TerminalProgress(file)
 	}
-	sum, err := sim.Explore(context.Background(), sim.ExploreConfig{Factory: f, Strategy: b.Strategy,
+	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.MaxSteps, Progress: progress})
 	if err != nil {
@@ -153,7 +155,7 @@ func explore(t sim.Target, b sim.Budget, run exploreRun, stdout, stderr io.Write
 		}
 	}
 	first := sum.Findings[0]
-	sr, err := sim.Shrink(f, first.Seed, first.Result.Choices, first.Finding.Oracle, sim.ShrinkConfig{MaxSteps: t.MaxSteps})
+	sr, err := engine.Shrink(f, first.Seed, first.Result.Choices, first.Finding.Oracle, engine.ShrinkConfig{MaxSteps: t.MaxSteps})
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -164,7 +166,7 @@ func explore(t sim.Target, b sim.Budget, run exploreRun, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
 		return exitFinding
 	}
-	p := filepath.Join(run.out, sc.RegressName())
+	p := filepath.Join(run.out, sim.ScheduleRegressName(sc))
 	if err := sc.WriteFile(p); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -175,11 +177,11 @@ func explore(t sim.Target, b sim.Budget, run exploreRun, stdout, stderr io.Write
 }
 
 // budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3".
-func budgetText(b sim.Budget) string {
+func budgetText(b scenario.Budget) string {
 	switch b.Strategy {
-	case sim.StrategyDFS:
+	case engine.StrategyDFS:
 		return fmt.Sprintf("dfs up to %d schedules, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
-	case sim.StrategyPCT:
+	case engine.StrategyPCT:
 		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
 	}
 	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
@@ -187,14 +189,14 @@ func budgetText(b sim.Budget) string {
 
 // printSummary prints what an exploration covered; only the last line
 // (throughput) depends on the wall clock.
-func printSummary(w io.Writer, sum *sim.Summary, b sim.Budget) {
+func printSummary(w io.Writer, sum *engine.Summary, b scenario.Budget) {
 	fmt.Fprintf(w, "schedules: %d", sum.Schedules)
 	if sum.Pruned > 0 {
 		fmt.Fprintf(w, " (+%d pruned)", sum.Pruned)
 	}
 	fmt.Fprintf(w, ", decisions: %d, distinct interleavings: %d, failing: %d, findings: %d\n",
 		sum.Decisions, sum.Distinct, sum.Failing, len(sum.Findings))
-	if b.Strategy == sim.StrategyDFS {
+	if b.Strategy == engine.StrategyDFS {
 		switch {
 		case sum.Complete && !sum.BoundHit:
 			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", b.Bound)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -71,14 +72,14 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, ", settings %s", strings.Join(sc.Settings, " "))
 	}
 	fmt.Fprintf(stdout, ", seed %d, %d steps, %d preemptions\n", sc.Seed, sc.Steps, sc.Preemptions)
-	cfg := sim.RunConfig{MaxSteps: *maxSteps}
+	cfg := engine.RunConfig{MaxSteps: *maxSteps}
 	if *trace {
 		cfg.Trace = stdout
 	}
 	res, err := sim.ReplaySchedule(sc, cfg)
 	if err != nil {
 		fmt.Fprintf(stdout, "diverged: %v\n", err)
-		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", sim.FormatHash(res.TraceHash), sc.TraceHash)
+		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
 		return exitFinding
 	}
 	if fd := res.Finding; fd != nil {
@@ -92,7 +93,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(stdout, "no finding")
 	}
-	fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", sim.FormatHash(res.TraceHash))
+	fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(res.TraceHash))
 	if res.Finding != nil {
 		return exitFinding
 	}

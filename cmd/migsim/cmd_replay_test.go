@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -25,7 +26,7 @@ func recordFLR(t *testing.T) string {
 }
 
 // editSchedule rewrites a copy of a schedule file through edit.
-func editSchedule(t *testing.T, src string, edit func(*sim.Schedule)) string {
+func editSchedule(t *testing.T, src string, edit func(*engine.Schedule)) string {
 	t.Helper()
 	sc, err := sim.ReadScheduleFile(src)
 	require.NoError(t, err)
@@ -64,7 +65,7 @@ func testReplayTrace(t *testing.T, p string) {
 }
 
 func testReplayDivergence(t *testing.T, good string) {
-	p := editSchedule(t, good, func(sc *sim.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
+	p := editSchedule(t, good, func(sc *engine.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
 	code, out, _ := runSimCLI(t, "replay", p)
 	assert.Equal(t, exitFinding, code)
 	assert.Contains(t, out, "diverged: ")
@@ -78,10 +79,10 @@ func testReplayBadFiles(t *testing.T, good string) {
 		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 		return p
 	}
-	stale := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
-	unknown := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioFile, sc.Scenario = "", "no-such-scenario" })
-	gone := editSchedule(t, good, func(sc *sim.Schedule) { sc.ScenarioFile = filepath.Join(dir, "gone.scn") })
-	badSetting := editSchedule(t, good, func(sc *sim.Schedule) { sc.Settings = []string{"novalue"} })
+	stale := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
+	unknown := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile, sc.Scenario = "", "no-such-scenario" })
+	gone := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile = filepath.Join(dir, "gone.scn") })
+	badSetting := editSchedule(t, good, func(sc *engine.Schedule) { sc.Settings = []string{"novalue"} })
 	cases := []struct {
 		name string
 		path string

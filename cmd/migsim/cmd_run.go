@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/sim"
 	"github.com/migsim/migsim/spec"
 )
@@ -123,11 +124,11 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 
 // runScenarios loads the scenario files, or the embedded catalog when
 // there are none.
-func runScenarios(files []string) ([]*sim.Scenario, error) {
+func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
 		return sim.Catalog()
 	}
-	var out []*sim.Scenario
+	var out []*scenario.Scenario
 	for _, f := range files {
 		s, err := sim.LoadScenarioFile(f)
 		if err != nil {
@@ -140,7 +141,7 @@ func runScenarios(files []string) ([]*sim.Scenario, error) {
 
 // judgeAll judges every expectation (of opt.edition, when set), in
 // scenario then file order.
-func judgeAll(scens []*sim.Scenario, opt runOptions, stderr io.Writer) ([]sim.Outcome, error) {
+func judgeAll(scens []*scenario.Scenario, opt runOptions, stderr io.Writer) ([]sim.Outcome, error) {
 	var rows []sim.Outcome
 	cfg := sim.JudgeConfig{Jobs: opt.jobs}
 	for _, s := range scens {

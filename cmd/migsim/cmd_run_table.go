@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -83,21 +84,21 @@ func printRunTable(w io.Writer, rows []sim.Outcome, regressDir string) error {
 
 // runRow is one row of `migsim run --format json`.
 type runRow struct {
-	Question int          `json:"question,omitempty"`
-	Scenario string       `json:"scenario"`
-	Line     int          `json:"line"`
-	Edition  string       `json:"edition"`
-	Knobs    []string     `json:"knobs"`
-	Settings []string     `json:"settings,omitempty"`
-	Expected string       `json:"expected"`
-	Got      string       `json:"got"`
-	Oracle   string       `json:"oracle,omitempty"`
-	Match    bool         `json:"match"`
-	Explored runExplored  `json:"explored"`
-	Finding  *sim.Finding `json:"finding,omitempty"`
-	Shrunk   *runShrunk   `json:"shrunk,omitempty"`
-	Replay   string       `json:"replay,omitempty"`
-	Defect   string       `json:"defect,omitempty"`
+	Question int             `json:"question,omitempty"`
+	Scenario string          `json:"scenario"`
+	Line     int             `json:"line"`
+	Edition  string          `json:"edition"`
+	Knobs    []string        `json:"knobs"`
+	Settings []string        `json:"settings,omitempty"`
+	Expected string          `json:"expected"`
+	Got      string          `json:"got"`
+	Oracle   string          `json:"oracle,omitempty"`
+	Match    bool            `json:"match"`
+	Explored runExplored     `json:"explored"`
+	Finding  *engine.Finding `json:"finding,omitempty"`
+	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
+	Replay   string          `json:"replay,omitempty"`
+	Defect   string          `json:"defect,omitempty"`
 }
 
 type runExplored struct {
@@ -114,8 +115,8 @@ type runExplored struct {
 }
 
 type runShrunk struct {
-	Before sim.Size `json:"before"`
-	After  sim.Size `json:"after"`
+	Before engine.Size `json:"before"`
+	After  engine.Size `json:"after"`
 }
 
 // printRunJSON prints the rows and a summary as one JSON document.
@@ -137,7 +138,7 @@ func printRunJSON(w io.Writer, rows []sim.Outcome, regressDir string) error {
 		if len(r.Settings) == 0 {
 			r.Settings = nil
 		}
-		if o.Budget.Strategy == sim.StrategyDFS {
+		if o.Budget.Strategy == engine.StrategyDFS {
 			b := o.Budget.Bound
 			r.Explored.Bound = &b
 			r.Explored.Exhaustive = o.Explored.Complete && !o.Explored.BoundHit

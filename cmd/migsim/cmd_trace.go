@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 )
 
@@ -73,7 +74,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
 		return exitFinding
 	}
-	res, events, err := sim.RecordSchedule(sc, sim.RunConfig{MaxSteps: *maxSteps})
+	res, events, err := sim.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
 		return exitFinding
@@ -121,7 +122,7 @@ func validTraceFormat(f string) bool {
 }
 
 // traceFindingText names a run's finding, or says there is none.
-func traceFindingText(f *sim.Finding) string {
+func traceFindingText(f *engine.Finding) string {
 	if f == nil {
 		return "no finding"
 	}

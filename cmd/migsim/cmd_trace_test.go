@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/sim"
 	"github.com/migsim/migsim/spec"
 )
@@ -20,7 +21,7 @@ import (
 // traceSchedule runs a scenario file of testdata/trace under ed and knobs
 // and writes the run as a schedule file; ch picks the steps. It returns the
 // file and the run.
-func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, seed uint64, ch sim.Chooser) (string, sim.Result) {
+func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, seed uint64, ch engine.Chooser) (string, engine.Result) {
 	t.Helper()
 	s, err := sim.LoadScenarioFile(filepath.Join("testdata", "trace", scn))
 	require.NoError(t, err)
@@ -28,15 +29,15 @@ func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, se
 	require.NoError(t, err)
 	f, err := tg.Factory(seed)
 	require.NoError(t, err)
-	res, err := sim.Run(f, seed, ch, sim.RunConfig{MaxSteps: sim.DefaultJudgeMaxSteps})
+	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: sim.DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), strings.TrimSuffix(scn, ".scn")+".json")
-	require.NoError(t, tg.Schedule(sim.StrategyRandom, res).WriteFile(path))
+	require.NoError(t, tg.Schedule(engine.StrategyRandom, res).WriteFile(path))
 	return path, res
 }
 
-func traceRandomChooser(seed uint64) sim.Chooser {
-	return sim.NewRandom(sim.NewStream(seed, sim.StreamSchedule))
+func traceRandomChooser(seed uint64) engine.Chooser {
+	return engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule))
 }
 
 // runTraceCmd runs `migsim trace args…` in-process.
@@ -118,10 +119,10 @@ func TestTrace_FindingMermaid(t *testing.T) {
 	// pct finds the FLR completing inside Freeze (the scenario's own
 	// budget); trace shows it and still exits 0.
 	var path string
-	var res sim.Result
+	var res engine.Result
 	for seed := uint64(1); seed <= 300 && res.Finding == nil; seed++ {
 		path, res = traceSchedule(t, "trace-flr.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"},
-			seed, sim.NewPCT(sim.NewStream(seed, sim.StreamSchedule), 3, sim.DefaultPCTSteps))
+			seed, engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), 3, engine.DefaultPCTSteps))
 	}
 	require.NotNil(t, res.Finding, "no frozen-context finding in 300 pct schedules")
 	require.Equal(t, "frozen-context", res.Finding.Oracle)

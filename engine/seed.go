@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"math/rand/v2"
@@ -32,9 +32,9 @@ func (s StreamID) String() string {
 	return "stream-" + strconv.FormatUint(uint64(s), 10)
 }
 
-// splitmix64 is one step of SplitMix64 (Steele et al.), a good mixer of
-// related inputs into unrelated outputs.
-func splitmix64(x uint64) uint64 {
+// SplitMix64 is one step of SplitMix64 (Steele et al.), a good mixer of
+// related inputs into unrelated outputs. Systems use it to derive seeds.
+func SplitMix64(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
 	x = (x ^ x>>27) * 0x94d049bb133111eb
@@ -44,13 +44,13 @@ func splitmix64(x uint64) uint64 {
 // NewStream returns the stream id of seed: a PCG generator seeded with two
 // SplitMix64 words of (seed, id).
 func NewStream(seed uint64, id StreamID) *rand.Rand {
-	a := splitmix64(seed ^ splitmix64(uint64(id)))
-	return rand.New(rand.NewPCG(a, splitmix64(a^uint64(id))))
+	a := SplitMix64(seed ^ SplitMix64(uint64(id)))
+	return rand.New(rand.NewPCG(a, SplitMix64(a^uint64(id))))
 }
 
 // ScheduleSeed returns the seed of schedule i of an exploration from base.
 func ScheduleSeed(base uint64, i int) uint64 {
-	return splitmix64(base ^ splitmix64(uint64(i)+0x5eed))
+	return SplitMix64(base ^ SplitMix64(uint64(i)+0x5eed))
 }
 
 // Streams are the random streams a Factory builds a system from.

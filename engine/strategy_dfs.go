@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"fmt"
@@ -100,12 +100,12 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	if d.Index < len(s.stack) {
 		n := &s.stack[d.Index]
 		if len(n.enabled) != len(d.Enabled) {
-			return 0, fmt.Errorf("sim: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
+			return 0, fmt.Errorf("engine: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
 				d.Index, len(d.Enabled), len(n.enabled))
 		}
 		for i := range n.enabled {
 			if n.enabled[i].Label != d.Enabled[i].Label {
-				return 0, fmt.Errorf("sim: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
+				return 0, fmt.Errorf("engine: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
 					d.Index, i, d.Enabled[i].Label, n.enabled[i].Label)
 			}
 		}

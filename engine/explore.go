@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"context"
@@ -130,16 +130,16 @@ type explorer struct {
 // ctx is cancelled.
 func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.Factory == nil {
-		return Summary{}, errors.New("sim: explore: no factory")
+		return Summary{}, errors.New("engine: explore: no factory")
 	}
 	if _, err := ParseStrategy(cfg.Strategy); err != nil || cfg.Strategy == StrategyReplay {
-		return Summary{}, fmt.Errorf("sim: explore: strategy %q: want random, pct or dfs", cfg.Strategy)
+		return Summary{}, fmt.Errorf("engine: explore: strategy %q: want random, pct or dfs", cfg.Strategy)
 	}
 	if cfg.Shards > 1 && (cfg.Shard < 0 || cfg.Shard >= cfg.Shards) {
-		return Summary{}, fmt.Errorf("sim: explore: shard %d/%d out of range", cfg.Shard, cfg.Shards)
+		return Summary{}, fmt.Errorf("engine: explore: shard %d/%d out of range", cfg.Shard, cfg.Shards)
 	}
 	if cfg.Shards > 1 && cfg.Strategy == StrategyDFS {
-		return Summary{}, errors.New("sim: explore: dfs cannot be sharded")
+		return Summary{}, errors.New("engine: explore: dfs cannot be sharded")
 	}
 	if cfg.Jobs <= 0 {
 		cfg.Jobs = runtime.GOMAXPROCS(0)
@@ -186,7 +186,7 @@ func (e *explorer) rounds(ctx context.Context) error {
 	outs := make([]runOut, exploreRound)
 	for lo := 0; lo < len(idx); lo += exploreRound {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("sim: explore: %w", err)
+			return fmt.Errorf("engine: explore: %w", err)
 		}
 		round := idx[lo:min(lo+exploreRound, len(idx))]
 		k := e.sum.PCTSteps
@@ -247,7 +247,7 @@ func keep(res Result, err error) runOut {
 // add aggregates one run, in schedule order.
 func (e *explorer) add(i int, o runOut) error {
 	if o.err != nil {
-		return fmt.Errorf("sim: explore: schedule %d: %w", i, o.err)
+		return fmt.Errorf("engine: explore: schedule %d: %w", i, o.err)
 	}
 	e.sum.Schedules++
 	n := o.steps
@@ -273,7 +273,7 @@ func (e *explorer) dfs(ctx context.Context) error {
 	for n := 0; n < e.cfg.Schedules; n++ {
 		if n%exploreRound == 0 {
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("sim: explore: %w", err)
+				return fmt.Errorf("engine: explore: %w", err)
 			}
 			e.progress(false)
 		}
@@ -305,7 +305,7 @@ func (e *explorer) shrink() error {
 		}
 		sr, err := Shrink(e.cfg.Factory, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, cfg)
 		if err != nil {
-			return fmt.Errorf("sim: explore: schedule %d: %w", rep.Index, err)
+			return fmt.Errorf("engine: explore: schedule %d: %w", rep.Index, err)
 		}
 		rep.Shrunk = &sr
 	}

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 		if r.lenient {
 			return d.Continue(), nil
 		}
-		return 0, fmt.Errorf("sim: %w at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
+		return 0, fmt.Errorf("engine: %w at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
 			ErrDiverged, d.Index, len(r.choices), labels(en))
 	}
 	c := r.choices[d.Index]
@@ -46,7 +46,7 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 		return c.Index, nil
 	}
 	if !r.lenient {
-		return 0, fmt.Errorf("sim: %w at step %d: recorded %d %q, enabled [%s]",
+		return 0, fmt.Errorf("engine: %w at step %d: recorded %d %q, enabled [%s]",
 			ErrDiverged, d.Index, c.Index, c.Label, labels(en))
 	}
 	if c.Index < 0 {

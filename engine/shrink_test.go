@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"context"
@@ -79,7 +79,7 @@ func TestShrink_NotFailing(t *testing.T) {
 	res, err := Run(f, 1, NewRandom(NewStream(1, StreamSchedule)), RunConfig{})
 	require.NoError(t, err)
 	_, err = Shrink(f, 1, res.Choices, "lost-update", ShrinkConfig{})
-	assert.EqualError(t, err, `sim: shrink: seed 1: schedule of 2 choices ends in "", want finding "lost-update"`)
+	assert.EqualError(t, err, `engine: shrink: seed 1: schedule of 2 choices ends in "", want finding "lost-update"`)
 }
 
 // Lenient replay falls back deterministically when a label is gone.

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"errors"
@@ -160,7 +160,7 @@ func TestRun_FactoryError(t *testing.T) {
 	f := func(Streams) (System, error) { return nil, errors.New("toy: no such scenario") }
 	_, err := Run(f, 9, NewRandom(NewStream(9, StreamSchedule)), RunConfig{})
 	require.Error(t, err)
-	assert.Equal(t, "sim: seed 9: build system: toy: no such scenario", err.Error())
+	assert.Equal(t, "engine: seed 9: build system: toy: no such scenario", err.Error())
 }
 
 // Strict replay reproduces a run; a schedule that no longer fits says

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 	}()
 	sys, err := f(NewStreams(seed))
 	if err != nil {
-		return Result{Seed: seed}, fmt.Errorf("sim: seed %d: build system: %w", seed, err)
+		return Result{Seed: seed}, fmt.Errorf("engine: seed %d: build system: %w", seed, err)
 	}
 	if c, ok := sys.(Closer); ok {
 		defer c.Close()
@@ -88,7 +88,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		res.Choices = r.choices
 		if r.tw.err != nil && err == nil {
-			err = fmt.Errorf("sim: write trace: %w", r.tw.err)
+			err = fmt.Errorf("engine: write trace: %w", r.tw.err)
 		}
 	}()
 	tracing := r.cfg.Trace != nil
@@ -137,7 +137,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			return res, cerr
 		}
 		if i < 0 || i >= len(en) {
-			return res, fmt.Errorf("sim: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
+			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
 		}
 		s := en[i]
 		pre := d.Prev >= 0 && s.Actor != d.Prev && firstOfActor(en, d.Prev) >= 0

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"bytes"
@@ -156,11 +156,11 @@ func TestExplore_ConfigErrors(t *testing.T) {
 		cfg  ExploreConfig
 		want string
 	}{
-		{ExploreConfig{Strategy: StrategyRandom}, "sim: explore: no factory"},
-		{ExploreConfig{Factory: f, Strategy: "replay"}, `sim: explore: strategy "replay": want random, pct or dfs`},
-		{ExploreConfig{Factory: f, Strategy: "bfs"}, `sim: explore: strategy "bfs": want random, pct or dfs`},
-		{ExploreConfig{Factory: f, Strategy: StrategyRandom, Shard: 2, Shards: 2}, "sim: explore: shard 2/2 out of range"},
-		{ExploreConfig{Factory: f, Strategy: StrategyDFS, Shard: 0, Shards: 2}, "sim: explore: dfs cannot be sharded"},
+		{ExploreConfig{Strategy: StrategyRandom}, "engine: explore: no factory"},
+		{ExploreConfig{Factory: f, Strategy: "replay"}, `engine: explore: strategy "replay": want random, pct or dfs`},
+		{ExploreConfig{Factory: f, Strategy: "bfs"}, `engine: explore: strategy "bfs": want random, pct or dfs`},
+		{ExploreConfig{Factory: f, Strategy: StrategyRandom, Shard: 2, Shards: 2}, "engine: explore: shard 2/2 out of range"},
+		{ExploreConfig{Factory: f, Strategy: StrategyDFS, Shard: 0, Shards: 2}, "engine: explore: dfs cannot be sharded"},
 	}
 	for _, tc := range cases {
 		_, err := Explore(context.Background(), tc.cfg)

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"context"
@@ -151,5 +151,5 @@ func TestParseStrategy(t *testing.T) {
 		assert.Equal(t, s, got)
 	}
 	_, err := ParseStrategy("bfs")
-	assert.EqualError(t, err, `sim: unknown strategy "bfs" (want random, pct, dfs, replay)`)
+	assert.EqualError(t, err, `engine: unknown strategy "bfs" (want random, pct, dfs, replay)`)
 }

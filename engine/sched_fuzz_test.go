@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"flag"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var fuzzRacy = flag.Bool("sim.racy", false,
+var fuzzRacy = flag.Bool("engine.racy", false,
 	"FuzzSchedule: drive the racy toy (read-compute-write increments) instead of the locked one, so the fuzzer finds the lost update")
 
 // fuzzScheduleOnce runs a toy under the byte-driven chooser and returns an
@@ -36,7 +36,7 @@ func fuzzScheduleOnce(data []byte, racy bool) error {
 // FuzzSchedule lets the fuzzer pick the schedule: input byte i picks among
 // the enabled steps at decision i. The default system is race-free; run
 //
-//	go test ./sim -run '^$' -fuzz FuzzSchedule -sim.racy
+//	go test ./engine -run '^$' -fuzz FuzzSchedule -engine.racy
 //
 // to let it find (and minimise, as corpus under testdata/fuzz) the lost
 // update of the racy toy. A failure prints the replayable choice list.

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ func ParseStrategy(s string) (string, error) {
 	if slices.Contains(Strategies, s) {
 		return s, nil
 	}
-	return "", fmt.Errorf("sim: unknown strategy %q (want %s)", s, strings.Join(Strategies, ", "))
+	return "", fmt.Errorf("engine: unknown strategy %q (want %s)", s, strings.Join(Strategies, ", "))
 }
 
 // Random picks uniformly among the enabled steps.

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"errors"
@@ -161,7 +161,7 @@ type Chooser interface {
 
 // ErrPruned is returned by a chooser that abandons a run because it cannot
 // lead anywhere new (dfs with sleep sets and a preemption bound).
-var ErrPruned = errors.New("sim: run pruned")
+var ErrPruned = errors.New("engine: run pruned")
 
 // Result is the outcome of one run.
 type Result struct {

@@ -1,4 +1,4 @@
-package sim
+package engine
 
 import (
 	"fmt"
@@ -57,7 +57,7 @@ func Shrink(f Factory, seed uint64, choices []Choice, oracle string, cfg ShrinkC
 		return ShrinkResult{}, err
 	}
 	if oracleOf(first.Finding) != oracle {
-		return ShrinkResult{}, fmt.Errorf("sim: shrink: seed %d: schedule of %d choices ends in %q, want finding %q",
+		return ShrinkResult{}, fmt.Errorf("engine: shrink: seed %d: schedule of %d choices ends in %q, want finding %q",
 			seed, len(choices), oracleOf(first.Finding), oracle)
 	}
 	sh.cur = first
@@ -90,7 +90,7 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 	sh.replays++
 	res, err := sh.r.RunSeed(sh.f, sh.seed, NewLenientReplay(cs))
 	if err != nil {
-		return Result{}, fmt.Errorf("sim: shrink: seed %d: %w", sh.seed, err)
+		return Result{}, fmt.Errorf("engine: shrink: seed %d: %w", sh.seed, err)
 	}
 	res.Choices = slices.Clone(res.Choices)
 	return res, nil
