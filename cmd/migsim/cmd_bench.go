@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/sim"
 )
 
 func init() {
@@ -41,7 +41,7 @@ const (
 
 // canonicalScenario is the scenario bench runs when --scenario is not given.
 func canonicalScenario() string {
-	if _, err := sim.CatalogScenario("flr-during-freeze"); err == nil {
+	if _, err := catalog.CatalogScenario("flr-during-freeze"); err == nil {
 		return "flr-during-freeze"
 	}
 	return "smoke-migrate"
@@ -91,7 +91,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	start := time.Now()
 	for batch := 0; batch == 0 || time.Since(start).Seconds() < *seconds; batch++ {
 		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: *strategy,
-			Schedules: *schedules, Seed: b.Seed + uint64(batch), Jobs: 1, PCTDepth: b.Depth, MaxSteps: sim.DefaultJudgeMaxSteps})
+			Schedules: *schedules, Seed: b.Seed + uint64(batch), Jobs: 1, PCTDepth: b.Depth, MaxSteps: catalog.DefaultJudgeMaxSteps})
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim bench: %v\n", err)
 			return exitFinding

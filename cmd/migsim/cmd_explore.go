@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/sim"
 )
 
 func init() {
@@ -54,7 +54,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "run only schedules with index = i mod n, as i/n")
-	maxSteps := fs.Int("max-steps", sim.DefaultJudgeMaxSteps, "step bound of each run")
+	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
 	out := fs.String("out", ".", "directory for the shrunk schedule file")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, exploreUsage)
@@ -121,7 +121,7 @@ type exploreRun struct {
 	out                 string
 }
 
-func explore(t sim.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
+func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
@@ -166,7 +166,7 @@ func explore(t sim.Target, b scenario.Budget, run exploreRun, stdout, stderr io.
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
 		return exitFinding
 	}
-	p := filepath.Join(run.out, sim.ScheduleRegressName(sc))
+	p := filepath.Join(run.out, catalog.ScheduleRegressName(sc))
 	if err := sc.WriteFile(p); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/migsim/migsim/sim"
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -29,13 +29,13 @@ func addTargetFlags(fs *pflag.FlagSet, defScenario string) targetFlags {
 }
 
 // resolve loads the scenario and builds the target.
-func (tf targetFlags) resolve() (sim.Target, error) {
+func (tf targetFlags) resolve() (catalog.Target, error) {
 	if *tf.scenario == "" {
-		return sim.Target{}, fmt.Errorf("--scenario is required")
+		return catalog.Target{}, fmt.Errorf("--scenario is required")
 	}
-	s, err := sim.FindScenario(*tf.scenario)
+	s, err := catalog.FindScenario(*tf.scenario)
 	if err != nil {
-		return sim.Target{}, err
+		return catalog.Target{}, err
 	}
 	ed := spec.Draft2023
 	if len(s.Expect) > 0 {
@@ -43,26 +43,26 @@ func (tf targetFlags) resolve() (sim.Target, error) {
 	}
 	if *tf.edition != "" {
 		if ed, err = spec.ParseEdition(*tf.edition); err != nil {
-			return sim.Target{}, fmt.Errorf("--spec: %w", err)
+			return catalog.Target{}, fmt.Errorf("--spec: %w", err)
 		}
 	}
 	for _, kv := range *tf.settings {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
-			return sim.Target{}, fmt.Errorf("--set %q: want key=value", kv)
+			return catalog.Target{}, fmt.Errorf("--set %q: want key=value", kv)
 		}
 	}
-	t, err := sim.NewTarget(s, ed, *tf.knobs, *tf.settings)
+	t, err := catalog.NewTarget(s, ed, *tf.knobs, *tf.settings)
 	if err != nil {
-		return sim.Target{}, fmt.Errorf("--knob: %w", err)
+		return catalog.Target{}, fmt.Errorf("--knob: %w", err)
 	}
 	return t, nil
 }
 
 // targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".
-func targetText(t sim.Target) string {
+func targetText(t catalog.Target) string {
 	parts := []string{t.Scenario.Name, t.Edition.String()}
 	parts = append(parts, t.Knobs()...)
-	for _, s := range sim.SettingStrings(t.Settings) {
+	for _, s := range catalog.SettingStrings(t.Settings) {
 		parts = append(parts, "set:"+s)
 	}
 	return strings.Join(parts, " ")

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/sim"
+	"github.com/migsim/migsim/catalog"
 )
 
 // exploreFLR runs the issue-4 acceptance exploration on the test copy of
@@ -41,7 +41,7 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	require.NotNil(t, m, "explore prints the replay command:\n%s", out)
 	path := m[1]
 	assert.Equal(t, filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"), path)
-	sc, err := sim.ReadScheduleFile(path)
+	sc, err := catalog.ReadScheduleFile(path)
 	require.NoError(t, err)
 	require.NotNil(t, sc.Finding)
 	assert.Equal(t, "frozen-context", sc.Finding.Oracle)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/sim"
 )
 
 func init() {
@@ -39,7 +39,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("replay", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
-	maxSteps := fs.Int("max-steps", sim.DefaultJudgeMaxSteps, "step bound of the run")
+	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
 		fs.PrintDefaults()
@@ -54,12 +54,12 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
 	path := fs.Arg(0)
-	sc, err := sim.ReadScheduleFile(path)
+	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %v\n", err)
 		return exitUsage
 	}
-	if _, err := sim.TargetOf(sc); err != nil {
+	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s: %v\n", path, err)
 		return exitUsage
 	}
@@ -76,7 +76,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *trace {
 		cfg.Trace = stdout
 	}
-	res, err := sim.ReplaySchedule(sc, cfg)
+	res, err := catalog.ReplaySchedule(sc, cfg)
 	if err != nil {
 		fmt.Fprintf(stdout, "diverged: %v\n", err)
 		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)

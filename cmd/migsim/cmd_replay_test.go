@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/sim"
 )
 
 // recordFLR explores the test FLR scenario once and returns the written
@@ -28,7 +28,7 @@ func recordFLR(t *testing.T) string {
 // editSchedule rewrites a copy of a schedule file through edit.
 func editSchedule(t *testing.T, src string, edit func(*engine.Schedule)) string {
 	t.Helper()
-	sc, err := sim.ReadScheduleFile(src)
+	sc, err := catalog.ReadScheduleFile(src)
 	require.NoError(t, err)
 	edit(sc)
 	p := filepath.Join(t.TempDir(), "edited.json")
@@ -46,7 +46,7 @@ func TestReplay(t *testing.T) {
 }
 
 func testReplayTrace(t *testing.T, p string) {
-	sc, err := sim.ReadScheduleFile(p)
+	sc, err := catalog.ReadScheduleFile(p)
 	require.NoError(t, err)
 	code, out, _ := runSimCLI(t, "replay", "--trace", p)
 	require.Equal(t, exitFinding, code)

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/sim"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -55,7 +53,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row of a catalog scenario under --regress-dir")
-	regressDir := fs.String("regress-dir", sim.RegressDir, "directory of the regression schedules")
+	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -85,7 +83,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitUsage
 	}
-	rows, err := judgeAll(scens, opt, stderr)
+	rows, err := catalog.JudgeAll(context.Background(), scens, opt.edition, catalog.JudgeConfig{Jobs: opt.jobs}, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitFinding
@@ -93,15 +91,15 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.writeRegress {
 		// Only a run of the whole catalog knows which files are orphans.
 		prune := fs.NArg() == 0 && opt.edition == 0
-		if err := writeRegressFiles(rows, opt.regressDir, prune, stdout); err != nil {
+		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, stdout); err != nil {
 			fmt.Fprintf(stderr, "migsim run: %v\n", err)
 			return exitFinding
 		}
 	}
 	if opt.format == "json" {
-		err = printRunJSON(stdout, rows, opt.regressDir)
+		err = catalog.WriteJSON(stdout, rows, opt.regressDir)
 	} else {
-		err = printRunTable(stdout, rows, opt.regressDir)
+		err = catalog.WriteTable(stdout, rows, opt.regressDir)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
@@ -126,92 +124,15 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 // there are none.
 func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
-		return sim.Catalog()
+		return catalog.Catalog()
 	}
 	var out []*scenario.Scenario
 	for _, f := range files {
-		s, err := sim.LoadScenarioFile(f)
+		s, err := catalog.LoadScenarioFile(f)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-// judgeAll judges every expectation (of opt.edition, when set), in
-// scenario then file order.
-func judgeAll(scens []*scenario.Scenario, opt runOptions, stderr io.Writer) ([]sim.Outcome, error) {
-	var rows []sim.Outcome
-	cfg := sim.JudgeConfig{Jobs: opt.jobs}
-	for _, s := range scens {
-		n := 0
-		for _, e := range s.Expect {
-			if opt.edition != 0 && e.Edition != opt.edition {
-				continue
-			}
-			n++
-			o, err := sim.Judge(context.Background(), s, e, cfg)
-			if err != nil {
-				return rows, err
-			}
-			rows = append(rows, o)
-		}
-		if len(s.Expect) == 0 {
-			fmt.Fprintf(stderr, "migsim run: %s: scenario %s has no expect lines; nothing to judge\n", s.File, s.Name)
-		}
-	}
-	return rows, nil
-}
-
-// writeRegressFiles writes the shrunk schedule of every matching violation
-// or error row whose scenario is the catalog's (only those replay in go
-// test). With prune it then removes the other schedule files of dir, which
-// belong to no such row any more.
-func writeRegressFiles(rows []sim.Outcome, dir string, prune bool, stdout io.Writer) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("regress: %w", err)
-	}
-	written := map[string]bool{}
-	for i := range rows {
-		o := &rows[i]
-		if o.Schedule == nil || !o.Match || o.Schedule.ScenarioFile != "" {
-			continue
-		}
-		p, err := o.WriteRegress(dir)
-		if err != nil {
-			return err
-		}
-		written[filepath.Base(p)] = true
-		fmt.Fprintf(stdout, "wrote %s\n", p)
-	}
-	if !prune {
-		return nil
-	}
-	old, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		return fmt.Errorf("regress: %w", err)
-	}
-	for _, p := range old {
-		if written[filepath.Base(p)] {
-			continue
-		}
-		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("regress: %w", err)
-		}
-		fmt.Fprintf(stdout, "removed %s (no matching counterexample row)\n", p)
-	}
-	return nil
-}
-
-// regressPath returns the regression file of a row when it exists.
-func regressPath(o *sim.Outcome, dir string) string {
-	if o.Schedule == nil || o.Schedule.ScenarioFile != "" {
-		return ""
-	}
-	p := filepath.Join(dir, o.RegressName())
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
 }

@@ -9,8 +9,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/sim"
+	"github.com/migsim/migsim/trace"
 )
 
 func init() {
@@ -48,7 +49,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "pcapng, mermaid, json or text")
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
-	maxSteps := fs.Int("max-steps", sim.DefaultJudgeMaxSteps, "step bound of the run")
+	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, traceUsage)
 		fs.PrintDefaults()
@@ -69,12 +70,12 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return traceUsageError(stderr, "--window %d: want 0 or more", *window)
 	}
 	path := fs.Arg(0)
-	sc, err := sim.ReadScheduleFile(path)
+	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
 		return exitFinding
 	}
-	res, events, err := sim.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
 		return exitFinding
@@ -82,15 +83,15 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var buf bytes.Buffer
 	switch *format {
 	case "pcapng":
-		err = sim.WritePcapng(&buf, events, sim.ExportMetaOf(sc))
+		err = trace.WritePcapng(&buf, events, trace.MetaOf(sc))
 	case "mermaid":
-		err = sim.WriteMermaid(&buf, events, res.Finding, *window)
+		err = trace.WriteMermaid(&buf, events, res.Finding, *window)
 	case "json":
-		r := sim.NewRunReport(sc.Strategy, res, events)
+		r := trace.NewRunReport(sc.Strategy, res, events)
 		r.Scenario, r.Edition, r.Knobs, r.ScheduleFile = sc.Scenario, sc.Edition, append([]string{}, sc.Knobs...), path
-		err = sim.WriteJSONReport(&buf, r)
+		err = trace.WriteJSONReport(&buf, r)
 	default:
-		err = sim.WriteText(&buf, events)
+		err = trace.WriteText(&buf, events)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)

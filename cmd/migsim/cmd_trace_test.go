@@ -13,9 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/sim"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/trace"
 )
 
 // traceSchedule runs a scenario file of testdata/trace under ed and knobs
@@ -23,13 +24,13 @@ import (
 // file and the run.
 func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, seed uint64, ch engine.Chooser) (string, engine.Result) {
 	t.Helper()
-	s, err := sim.LoadScenarioFile(filepath.Join("testdata", "trace", scn))
+	s, err := catalog.LoadScenarioFile(filepath.Join("testdata", "trace", scn))
 	require.NoError(t, err)
-	tg, err := sim.NewTarget(s, ed, knobs, nil)
+	tg, err := catalog.NewTarget(s, ed, knobs, nil)
 	require.NoError(t, err)
 	f, err := tg.Factory(seed)
 	require.NoError(t, err)
-	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: sim.DefaultJudgeMaxSteps})
+	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), strings.TrimSuffix(scn, ".scn")+".json")
 	require.NoError(t, tg.Schedule(engine.StrategyRandom, res).WriteFile(path))
@@ -60,7 +61,7 @@ func TestTrace_Formats(t *testing.T) {
 		require.Equal(t, exitOK, code, stderr)
 		r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
 		require.NoError(t, err)
-		assert.Equal(t, sim.PcapngLinkType, r.LinkType())
+		assert.Equal(t, trace.PcapngLinkType, r.LinkType())
 		assert.Contains(t, r.SectionInfo().Comment, "scenario=trace-smoke edition=draft-2023 knobs=default seed=3")
 		n := 0
 		for {
@@ -69,9 +70,9 @@ func TestTrace_Formats(t *testing.T) {
 				break
 			}
 			require.NoError(t, err)
-			rec, err := sim.DecodeRecord(data)
+			rec, err := trace.DecodeRecord(data)
 			require.NoError(t, err, "packet %d", n)
-			assert.Equal(t, lines[n], sim.DescribeRecord(&rec), "packet %d", n)
+			assert.Equal(t, lines[n], trace.DescribeRecord(&rec), "packet %d", n)
 			n++
 		}
 		assert.Equal(t, len(lines), n, "one packet per event")
@@ -79,7 +80,7 @@ func TestTrace_Formats(t *testing.T) {
 	t.Run("json", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "json")
 		require.Equal(t, exitOK, code, stderr)
-		var r sim.JSONReport
+		var r trace.JSONReport
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
 		c := r.Coverage.Events
 		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.Other)

@@ -1,0 +1,124 @@
+package catalog
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/migsim/migsim/scenario"
+)
+
+// scenarioFS holds the embedded scenario catalog (catalog/scenarios/*.scn).
+//
+//go:embed scenarios/*.scn
+var scenarioFS embed.FS
+
+// catalog parses the embedded scenarios once.
+var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
+	names, err := fs.Glob(scenarioFS, "scenarios/*.scn")
+	if err != nil {
+		return nil, fmt.Errorf("catalog: catalog: %w", err)
+	}
+	var out []*scenario.Scenario
+	seen := map[string]string{}
+	for _, n := range names {
+		src, err := scenarioFS.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: catalog: %w", err)
+		}
+		s, err := scenario.ParseScenario(n, src)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: catalog: %w", err)
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return nil, fmt.Errorf("catalog: catalog: %s: scenario %q is already defined in %s", n, s.Name, prev)
+		}
+		seen[s.Name] = n
+		out = append(out, s)
+	}
+	sortScenarios(out)
+	return out, nil
+})
+
+// sortScenarios orders scenarios by question, then name.
+func sortScenarios(ss []*scenario.Scenario) {
+	sort.SliceStable(ss, func(i, j int) bool {
+		if ss[i].Question != ss[j].Question {
+			return ss[i].Question < ss[j].Question
+		}
+		return ss[i].Name < ss[j].Name
+	})
+}
+
+// Catalog returns the embedded scenarios sorted by question, then name. The
+// scenarios are shared: callers must not modify them.
+func Catalog() ([]*scenario.Scenario, error) {
+	ss, err := catalog()
+	if err != nil {
+		return nil, err
+	}
+	return append([]*scenario.Scenario(nil), ss...), nil
+}
+
+// CatalogScenario returns the embedded scenario with the given name.
+func CatalogScenario(name string) (*scenario.Scenario, error) {
+	ss, err := catalog()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	var names []string
+	for _, s := range ss {
+		names = append(names, s.Name)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("catalog: catalog: no scenario %q (have %v)", name, names)
+}
+
+// Embedded reports whether the scenario is the embedded catalog's scenario
+// of that name, unchanged (same hash).
+func Embedded(s *scenario.Scenario) bool {
+	ss, err := catalog()
+	if err != nil {
+		return false
+	}
+	for _, c := range ss {
+		if c.Name == s.Name {
+			return c.Hash == s.Hash
+		}
+	}
+	return false
+}
+
+// LoadScenarioFile reads and parses a scenario file; errors carry the path
+// (and file:line for syntax errors).
+func LoadScenarioFile(p string) (*scenario.Scenario, error) {
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: scenario: %w", err)
+	}
+	s, err := scenario.ParseScenario(p, src)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: scenario: %w", err)
+	}
+	return s, nil
+}
+
+// FindScenario resolves a scenario argument: a path to an existing file
+// (anything containing a '/' or ending in .scn is taken as a path), else a
+// name in the embedded catalog.
+func FindScenario(arg string) (*scenario.Scenario, error) {
+	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
+		return LoadScenarioFile(arg)
+	}
+	return CatalogScenario(arg)
+}

@@ -1,0 +1,103 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCatalog_ParsesSortedAndUnique(t *testing.T) {
+	ss, err := Catalog()
+	require.NoError(t, err)
+	require.NotEmpty(t, ss)
+	names := map[string]bool{}
+	for i, s := range ss {
+		assert.False(t, names[s.Name], "duplicate scenario %s", s.Name)
+		names[s.Name] = true
+		assert.True(t, strings.HasPrefix(s.File, "scenarios/"), "%s comes from %s", s.Name, s.File)
+		assert.True(t, Embedded(s), "%s", s.Name)
+		assert.NotEmpty(t, s.Expect, "%s states no expectation", s.Name)
+		if i > 0 {
+			p := ss[i-1]
+			assert.True(t, p.Question < s.Question || (p.Question == s.Question && p.Name < s.Name),
+				"%s (question %d) sorts before %s (question %d)", p.Name, p.Question, s.Name, s.Question)
+		}
+	}
+	assert.True(t, names["smoke-migrate"], "the smoke scenario is embedded")
+}
+
+func TestCatalog_ReturnsACopy(t *testing.T) {
+	a, err := Catalog()
+	require.NoError(t, err)
+	a[0] = nil
+	b, err := Catalog()
+	require.NoError(t, err)
+	assert.NotNil(t, b[0])
+}
+
+func TestCatalog_Lookup(t *testing.T) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	assert.Equal(t, "smoke-migrate", s.Name)
+	_, err = CatalogScenario("no-such-scenario")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no scenario "no-such-scenario"`)
+	assert.Contains(t, err.Error(), "smoke-migrate", "the error lists what there is")
+}
+
+func TestCatalog_LoadScenarioFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.scn")
+	require.NoError(t, os.WriteFile(good, []byte("scenario good\nguest vcpu0\n  probe\n"), 0o644))
+	bad := filepath.Join(dir, "bad.scn")
+	require.NoError(t, os.WriteFile(bad, []byte("scenario bad\nvfs lots\n"), 0o644))
+	cases := []struct {
+		name string
+		path string
+		err  string
+	}{
+		{"good", good, ""},
+		{"syntax error names file and line", bad, bad + `:2: vfs: "lots" is not a number`},
+		{"missing file", filepath.Join(dir, "none.scn"), "none.scn: no such file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := LoadScenarioFile(c.path)
+			if c.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.path, s.File)
+			assert.False(t, Embedded(s))
+		})
+	}
+}
+
+func TestCatalog_FindScenario(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "smoke-migrate.scn")
+	// Same name as the catalog's, different text: a path is a path.
+	require.NoError(t, os.WriteFile(p, []byte("scenario smoke-migrate\nguest vcpu0\n  probe\n"), 0o644))
+	cases := []struct {
+		name     string
+		arg      string
+		embedded bool
+	}{
+		{"a name is looked up in the catalog", "smoke-migrate", true},
+		{"a path is read", p, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := FindScenario(c.arg)
+			require.NoError(t, err)
+			assert.Equal(t, "smoke-migrate", s.Name)
+			assert.Equal(t, c.embedded, Embedded(s))
+		})
+	}
+}

@@ -1,0 +1,49 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCompatScenarios judges every expectation of the compatibility
+// scenarios of the embedded catalog (catalog/scenarios/compat-*.scn): an
+// incompatible destination caught at precheck, a corrupted state caught at
+// load, an older destination with the new feature off (pass) and on
+// (incompatible at precheck). Each verdict must match its `expect` line.
+func TestCompatScenarios(t *testing.T) {
+	ss, err := Catalog()
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if !strings.HasPrefix(s.Name, "compat-") {
+			continue
+		}
+		seen[s.Name] = true
+		assert.Zero(t, s.Question, "%s answers no seed question", s.Name)
+		assert.NotEmpty(t, s.Explain, "%s explains itself to a reviewer", s.Name)
+		for _, e := range s.Expect {
+			name := s.Name + "/" + e.Edition.String()
+			if len(e.Settings) > 0 {
+				name += "/" + strings.Join(SettingStrings(e.Settings), ",")
+			}
+			t.Run(name, func(t *testing.T) {
+				o, err := Judge(context.Background(), s, e, JudgeConfig{})
+				require.NoError(t, err)
+				msg := ""
+				if o.Finding != nil {
+					msg = o.Finding.Message
+				}
+				assert.Empty(t, o.Defect)
+				assert.True(t, o.Match, "%s:%d: expected %s, got %s: %s", s.File, e.Line,
+					VerdictText(o.Expected, o.ExpectedOracle), VerdictText(o.Got, o.GotOracle), msg)
+			})
+		}
+	}
+	for _, n := range []string{"compat-precheck-incompatible", "compat-corrupt-load", "compat-older-feature-off", "compat-older-feature-on"} {
+		assert.True(t, seen[n], "%s is in the catalog", n)
+	}
+}

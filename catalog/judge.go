@@ -1,0 +1,234 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// Oracle names with a special meaning for verdicts.
+const (
+	// OracleScenario is reported when a scenario file is wrong (an
+	// operation the world cannot run). It never matches an expectation.
+	OracleScenario = "scenario"
+	// OracleReference is the oracle of an outcome whose reference run
+	// (without migration) already failed. It never matches an expectation.
+	OracleReference = "reference"
+	// errorOraclePrefix starts the oracle of a flow that stopped with a
+	// named error ("error:EINVAL/INVALID_FIELD").
+	errorOraclePrefix = "error:"
+)
+
+// JudgeConfig configures Judge.
+type JudgeConfig struct {
+	// Jobs bounds parallel runs (zero: GOMAXPROCS). Outcomes do not depend
+	// on it.
+	Jobs int
+	// MaxSteps bounds each run (zero: DefaultJudgeMaxSteps).
+	MaxSteps int
+	// Member builds member devices; nil means the world's default.
+	Member member.Factory
+	// Shrink configures the shrinking of the first finding (zero value:
+	// the engine's defaults).
+	Shrink engine.ShrinkConfig
+	// Progress, when set, receives the exploration's progress.
+	Progress func(engine.Progress)
+}
+
+// Outcome is the judged result of one expectation of one scenario.
+type Outcome struct {
+	Scenario string
+	Question int
+	// Line is the expectation's line in the scenario file.
+	Line    int
+	Edition spec.Edition
+	// Knobs are the expectation's knobs as written; Settings its settings.
+	Knobs    []string
+	Settings []scenario.Arg
+	// Expected and ExpectedOracle are the expectation; Got and GotOracle
+	// the verdict of the run (the oracle for a violation, the error's
+	// name for an error, empty for pass and n/a).
+	Expected       scenario.Verdict
+	ExpectedOracle string
+	Got            scenario.Verdict
+	GotOracle      string
+	// Finding is the first finding (lowest schedule index), if any.
+	Finding *engine.Finding
+	// FindingIndex is the schedule index of Finding.
+	FindingIndex int
+	// Budget is the exploration that was run; Explored what it covered.
+	Budget   scenario.Budget
+	Explored engine.Summary
+	// Match reports whether Got agrees with Expected.
+	Match bool
+	// Shrunk is the shrunk first finding; Schedule its schedule file.
+	Shrunk   *engine.ShrinkResult
+	Schedule *engine.Schedule
+	// Defect explains an outcome that can never match (a scenario error, a
+	// panic, a failing reference run).
+	Defect string
+}
+
+// VerdictOf turns a finding into a verdict: nil is pass, "error:NAME" is
+// error NAME, anything else a violation of its oracle.
+func VerdictOf(f *engine.Finding) (scenario.Verdict, string) {
+	if f == nil {
+		return scenario.VerdictPass, ""
+	}
+	if name, ok := strings.CutPrefix(f.Oracle, errorOraclePrefix); ok {
+		return scenario.VerdictError, name
+	}
+	return scenario.VerdictViolation, f.Oracle
+}
+
+// defect says why a finding can never match an expectation, or "".
+func defect(f *engine.Finding) string {
+	if f == nil {
+		return ""
+	}
+	switch f.Oracle {
+	case OracleScenario:
+		return "the scenario file is wrong: " + f.Message
+	case engine.OraclePanic:
+		return "the simulator panicked: " + f.Message
+	case OracleReference:
+		return "the reference run is broken: " + f.Message
+	}
+	return ""
+}
+
+// Judge runs one expectation of a scenario: the reference run, then the
+// scenario's exploration budget for the edition with worlds that compare
+// against it, and shrinks the first finding. An `n/a` expectation is
+// reported without running. The error is for runs that cannot be built or
+// a cancelled ctx; a broken reference run is an outcome with a Defect.
+func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
+	b := s.BudgetFor(e.Edition)
+	out := Outcome{Scenario: s.Name, Question: s.Question, Line: e.Line, Edition: e.Edition,
+		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
+	if e.Verdict == scenario.VerdictNA {
+		out.Got, out.Match = scenario.VerdictNA, true
+		return out, nil
+	}
+	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
+	if err != nil {
+		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
+	}
+	t.Settings, t.Member, t.MaxSteps = e.Settings, cfg.Member, cfg.MaxSteps
+	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
+	var refErr *ReferenceError
+	if errors.As(err, &refErr) {
+		fd := refErr.Finding
+		fd.Message = "in the run without migration (" + fd.Oracle + "): " + fd.Message
+		if fd.Oracle != OracleScenario && fd.Oracle != engine.OraclePanic {
+			fd.Oracle = OracleReference
+		}
+		out.Got, out.GotOracle, out.Finding = scenario.VerdictViolation, fd.Oracle, &fd
+		out.Defect = defect(&fd)
+		return out, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
+	}
+	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
+		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
+		StopOnFinding: true, Progress: cfg.Progress})
+	if err != nil {
+		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
+	}
+	sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
+	out.Explored = sum
+	out.Got = scenario.VerdictPass
+	if len(sum.Findings) > 0 {
+		rep := sum.Findings[0]
+		fd := rep.Finding
+		out.Finding, out.FindingIndex = &fd, rep.Index
+		out.Got, out.GotOracle = VerdictOf(&fd)
+		out.Defect = defect(&fd)
+		if err := out.shrink(t, f, rep, b.Strategy, cfg); err != nil {
+			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
+		}
+	}
+	out.Match = out.Defect == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle
+	return out, nil
+}
+
+// shrink shrinks the first finding and records its schedule.
+func (o *Outcome) shrink(t Target, f engine.Factory, rep engine.Report, strategy string, cfg JudgeConfig) error {
+	sc := cfg.Shrink
+	if sc.MaxSteps == 0 {
+		sc.MaxSteps = t.maxSteps()
+	}
+	sr, err := engine.Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
+	if err != nil {
+		return err
+	}
+	o.Shrunk = &sr
+	o.Schedule = t.Schedule(strategy, sr.Result)
+	if sr.Result.Finding != nil {
+		fd := *sr.Result.Finding
+		o.Finding = &fd
+	}
+	return nil
+}
+
+// Schedule records a run of the target as a schedule file.
+func (t Target) Schedule(strategy string, res engine.Result) *engine.Schedule {
+	sc := engine.NewSchedule(strategy, res)
+	sc.Edition = t.Edition.String()
+	sc.Knobs = append([]string{}, t.Knobs()...)
+	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
+	if !Embedded(t.Scenario) {
+		sc.ScenarioFile = t.Scenario.File
+	}
+	if len(t.Settings) > 0 {
+		sc.Settings = SettingStrings(t.Settings)
+	}
+	return sc
+}
+
+// ExploredText describes what an outcome's exploration covered:
+// "pct 2000 schedules", "dfs bound 2: 1234 schedules (exhaustive)",
+// "random 256/2000 schedules, first finding at #17", "not run".
+func (o *Outcome) ExploredText() string {
+	if o.Got == scenario.VerdictNA || (o.Explored.Schedules == 0 && o.Explored.Pruned == 0) {
+		return "not run"
+	}
+	b, sum := o.Budget, o.Explored
+	var s string
+	if b.Strategy == engine.StrategyDFS {
+		s = fmt.Sprintf("dfs bound %d: %d schedules", b.Bound, sum.Schedules)
+		switch {
+		case o.Finding != nil:
+		case sum.Complete && !sum.BoundHit:
+			s += " (exhaustive)"
+		case sum.Complete:
+			s += " (bound cut)"
+		default:
+			s += " (budget cut)"
+		}
+	} else if o.Finding != nil {
+		s = fmt.Sprintf("%s %d/%d schedules", b.Strategy, sum.Schedules, b.Schedules)
+	} else {
+		s = fmt.Sprintf("%s %d schedules", b.Strategy, sum.Schedules)
+	}
+	if o.Finding != nil {
+		s += fmt.Sprintf(", first finding at #%d", o.FindingIndex)
+	}
+	return s
+}
+
+// VerdictText renders a verdict with its oracle or error name
+// ("violation frozen-context", "error EINVAL/INVALID_FIELD", "pass").
+func VerdictText(v scenario.Verdict, oracle string) string {
+	if oracle == "" {
+		return v.String()
+	}
+	return v.String() + " " + oracle
+}

@@ -1,0 +1,264 @@
+package catalog
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// judgeFLRScenario is a copy of the FLR-during-freeze question: under
+// draft-2023 with flr-vs-mode=complete-anyway the FLR completes inside
+// Freeze and the frozen-context oracle fires.
+const judgeFLRScenario = `scenario judge-flr-freeze
+question 1
+vfs 1
+
+guest vcpu0
+  probe
+  write sector=0 count=4 pattern=0x11
+  flr
+  probe
+  write sector=4 count=4 pattern=0x22
+  read sector=0 count=8
+
+expect draft-2023 pass
+expect draft-2023 flr-vs-mode=complete-anyway violation frozen-context
+expect draft-2023 flr-vs-mode=complete-anyway pass -- deliberately wrong
+expect virtio-1.4 n/a -- not run
+explore strategy=pct schedules=300 depth=3 seed=1
+`
+
+// judgeSmokeScenario migrates a guest that writes and reads back.
+const judgeSmokeScenario = `scenario judge-smoke
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0xa1
+  read sector=0 count=2
+expect draft-2023 pass
+expect virtio-1.4 pass
+explore strategy=random schedules=20 seed=3
+`
+
+// writeScenario stores src under a temporary directory and loads it from
+// there, so schedules recorded from it name a file that exists.
+func writeScenario(t *testing.T, name, src string) *scenario.Scenario {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	s, err := LoadScenarioFile(p)
+	require.NoError(t, err)
+	return s
+}
+
+func TestJudge_VerdictOf(t *testing.T) {
+	cases := []struct {
+		name    string
+		finding *engine.Finding
+		verdict scenario.Verdict
+		oracle  string
+	}{
+		{"no finding is pass", nil, scenario.VerdictPass, ""},
+		{"an oracle is a violation", &engine.Finding{Oracle: "frozen-context"}, scenario.VerdictViolation, "frozen-context"},
+		{"a named flow error is an error", &engine.Finding{Oracle: "error:EINVAL/INVALID_FIELD"}, scenario.VerdictError, "EINVAL/INVALID_FIELD"},
+		{"owner reset", &engine.Finding{Oracle: "error:owner-reset"}, scenario.VerdictError, "owner-reset"},
+		{"live is a violation", &engine.Finding{Oracle: engine.OracleLive}, scenario.VerdictViolation, engine.OracleLive},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, o := VerdictOf(c.finding)
+			assert.Equal(t, c.verdict, v)
+			assert.Equal(t, c.oracle, o)
+		})
+	}
+}
+
+func TestJudge_BudgetFor(t *testing.T) {
+	s, err := scenario.ParseScenario("b.scn", []byte(`scenario b
+guest vcpu0
+  probe
+explore strategy=pct schedules=70
+explore edition=virtio-1.4 strategy=dfs schedules=9 bound=2
+`))
+	require.NoError(t, err)
+	none, err := scenario.ParseScenario("n.scn", []byte("scenario n\nguest vcpu0\n  probe\n"))
+	require.NoError(t, err)
+	cases := []struct {
+		name     string
+		s        *scenario.Scenario
+		ed       spec.Edition
+		strategy string
+		n, bound int
+	}{
+		{"edition line wins", s, spec.Virtio14, engine.StrategyDFS, 9, 2},
+		{"line for every edition", s, spec.Draft2023, engine.StrategyPCT, 70, 0},
+		{"no explore line: default", none, spec.Draft2023, scenario.DefaultBudget.Strategy, scenario.DefaultBudget.Schedules, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := c.s.BudgetFor(c.ed)
+			assert.Equal(t, c.strategy, b.Strategy)
+			assert.Equal(t, c.n, b.Schedules)
+			assert.Equal(t, c.bound, b.Bound)
+		})
+	}
+}
+
+func TestJudge_Expectations(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	require.Len(t, s.Expect, 4)
+	cases := []struct {
+		name    string
+		expect  scenario.Expectation
+		got     scenario.Verdict
+		oracle  string
+		match   bool
+		shrunk  bool
+		explore bool
+	}{
+		{"default knobs pass", s.Expect[0], scenario.VerdictPass, "", true, false, true},
+		{"complete-anyway finds frozen-context", s.Expect[1], scenario.VerdictViolation, "frozen-context", true, true, true},
+		{"a wrong expectation does not match", s.Expect[2], scenario.VerdictViolation, "frozen-context", false, true, true},
+		{"n/a is not run", s.Expect[3], scenario.VerdictNA, "", true, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o, err := Judge(context.Background(), s, c.expect, JudgeConfig{Jobs: 2})
+			require.NoError(t, err)
+			assert.Equal(t, c.got, o.Got)
+			assert.Equal(t, c.oracle, o.GotOracle)
+			assert.Equal(t, c.match, o.Match)
+			assert.Empty(t, o.Defect)
+			assert.Equal(t, c.shrunk, o.Shrunk != nil)
+			assert.Equal(t, c.shrunk, o.Schedule != nil)
+			assert.Equal(t, c.explore, o.Explored.Schedules > 0)
+			if c.explore && o.Finding == nil {
+				assert.Equal(t, s.BudgetFor(c.expect.Edition).Schedules, o.Explored.Schedules, "a pass explores the whole budget")
+			}
+		})
+	}
+}
+
+func TestJudge_ShrunkScheduleReplays(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, o.Schedule)
+	require.NotNil(t, o.Shrunk)
+	assert.LessOrEqual(t, o.Shrunk.After.Steps, o.Shrunk.Before.Steps)
+	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, o.Schedule.Knobs)
+	assert.Equal(t, s.File, o.Schedule.ScenarioFile, "a scenario outside the catalog is found again by its path")
+	assert.Equal(t, s.Hash, o.Schedule.ScenarioHash)
+
+	p, err := o.WriteRegress(t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, "judge-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", filepath.Base(p))
+	sc, err := ReadScheduleFile(p)
+	require.NoError(t, err)
+	res, err := ReplaySchedule(sc, engine.RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	assert.Equal(t, "frozen-context", res.Finding.Oracle)
+	assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
+}
+
+func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	type key struct {
+		hash, explored string
+		index          int
+		shrunk         engine.Size
+	}
+	var got []key
+	for _, jobs := range []int{1, 2, 4} {
+		o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{Jobs: jobs})
+		require.NoError(t, err)
+		require.NotNil(t, o.Schedule)
+		got = append(got, key{o.Schedule.TraceHash, o.ExploredText(), o.FindingIndex, o.Shrunk.After})
+	}
+	assert.Equal(t, []key{got[0], got[0], got[0]}, got)
+}
+
+func TestJudge_SameSeedSameTraceHash(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	for _, ed := range spec.Editions {
+		t.Run(ed.String(), func(t *testing.T) {
+			tg, err := NewTarget(s, ed, nil, nil)
+			require.NoError(t, err)
+			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+			require.NoError(t, err)
+			var hashes []uint64
+			for range 2 {
+				seed := engine.ScheduleSeed(1, 7)
+				res, err := engine.Run(f, seed, engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), 3, 100), engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+				require.NoError(t, err)
+				require.Positive(t, res.Steps())
+				hashes = append(hashes, res.TraceHash)
+			}
+			assert.Equal(t, hashes[0], hashes[1])
+		})
+	}
+}
+
+func TestJudge_ScenarioErrorIsADefect(t *testing.T) {
+	s := writeScenario(t, "bad.scn", `scenario judge-bad-op
+guest vcpu0
+  probe
+  frobnicate x=1
+expect draft-2023 violation scenario
+explore strategy=random schedules=3
+`)
+	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, scenario.VerdictViolation, o.Got)
+	assert.Equal(t, OracleScenario, o.GotOracle)
+	assert.False(t, o.Match, "a scenario error never matches, even when expected")
+	assert.Contains(t, o.Defect, "bad.scn:4")
+}
+
+func TestJudge_SmokePassesBothEditions(t *testing.T) {
+	s := writeScenario(t, "smoke.scn", judgeSmokeScenario)
+	for _, e := range s.Expect {
+		t.Run(e.Edition.String(), func(t *testing.T) {
+			o, err := Judge(context.Background(), s, e, JudgeConfig{})
+			require.NoError(t, err)
+			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
+			assert.Equal(t, "random 20 schedules", o.ExploredText())
+		})
+	}
+}
+
+func TestJudge_SettingsParse(t *testing.T) {
+	cases := []struct {
+		name string
+		in   []string
+		want []scenario.Arg
+		err  string
+	}{
+		{"empty", nil, nil, ""},
+		{"pairs", []string{"stop-phase=false", "capacity=4096"}, []scenario.Arg{{Key: "stop-phase", Value: "false"}, {Key: "capacity", Value: "4096"}}, ""},
+		{"empty value", []string{"k="}, []scenario.Arg{{Key: "k", Value: ""}}, ""},
+		{"no equals", []string{"a=1", "bare"}, nil, `setting 1 "bare": want key=value`},
+		{"no key", []string{"=1"}, nil, `setting 0 "=1": want key=value`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ParseSettings(c.in)
+			if c.err != "" {
+				assert.EqualError(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.want, got)
+			assert.Equal(t, len(c.in), len(SettingStrings(got)))
+		})
+	}
+}

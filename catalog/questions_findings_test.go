@@ -1,0 +1,87 @@
+package catalog
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// The findings of the seed questions say what a reviewer needs: who is to
+// blame, what vanished, which command failed.
+func TestQuestionsFindingMessages(t *testing.T) {
+	cases := []struct {
+		name     string
+		scenario string
+		ed       spec.Edition
+		knobs    []string
+		oracle   string
+		contains []string
+	}{
+		{"DRAFT-FLOW-02 blamed on the hypervisor", "freeze-without-halting-vcpus", spec.Draft2023, nil, "transparent",
+			[]string{"blamed on the hypervisor", "froze src.vf1 without halting the vCPUs"}},
+		{"virtio-1.4 blamed on the hypervisor", "freeze-without-halting-vcpus", spec.Virtio14, nil, "transparent",
+			[]string{"blamed on the hypervisor", "stopped src.vf1 without halting the vCPUs"}},
+		{"ADM-DRV-05 every VF gone", "pf-flr-with-admin-outstanding", spec.Draft2023, nil, "error:owner-reset",
+			[]string{"every VF of host src is gone"}},
+		{"ADM-DRV-05 every VF gone, default 1.4 flow", "pf-flr-with-admin-outstanding", spec.Virtio14, nil, "error:owner-reset",
+			[]string{"every VF of host src is gone", "default virtio-1.4 flow:"}},
+		{"DRAFT-MODE-03 strict chain names the command", "active-to-freeze-on-destination", spec.Draft2023, []string{"transitions=strict-chain"},
+			"error:EINVAL/INVALID_FIELD", []string{"dst vf1 → Freeze", "DEV_MODE_SET"}},
+		{"DRAFT-FRZ-01 lost peer kick", "peer-kick-frozen-no-stop", spec.Draft2023, nil, "transparent",
+			[]string{"never completed"}},
+		{"question 8 spec gap: capacity the guest believes", "capacity-change-while-stopped", spec.Virtio14, nil, "transparent",
+			[]string{"final: capacity=2048", "capacity=4096"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := CatalogScenario(c.scenario)
+			require.NoError(t, err)
+			var e *scenario.Expectation
+			for i := range s.Expect {
+				x := &s.Expect[i]
+				if x.Edition == c.ed && len(x.Knobs) == len(c.knobs) && (len(c.knobs) == 0 || x.Knobs[0] == c.knobs[0]) {
+					e = x
+				}
+			}
+			require.NotNil(t, e, "no expectation for %s %v", c.ed, c.knobs)
+			o, err := Judge(context.Background(), s, *e, JudgeConfig{})
+			require.NoError(t, err)
+			require.NotNil(t, o.Finding)
+			assert.Equal(t, c.oracle, o.Finding.Oracle)
+			for _, sub := range c.contains {
+				assert.Contains(t, o.Finding.Message, sub)
+			}
+		})
+	}
+}
+
+// A flow that stops with an error while the vCPUs are halted ends the run
+// with that named error, not a hang: nobody will resume the vCPUs.
+func TestWorldFlowErrorWithHaltedVCPUsIsNotAHang(t *testing.T) {
+	s, err := scenario.ParseScenario("halted.scn", []byte(`scenario halted
+vfs 1
+guest vcpu0
+  probe
+  signal ready
+  write sector=0 count=1
+hypervisor
+  await ready
+  halt-vcpus
+  mode src bogus
+`))
+	require.NoError(t, err)
+	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+		return world.NewWorld(world.WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, st)
+	}, 1, continueChooser{}, engine.RunConfig{MaxSteps: 100000})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	assert.Equal(t, "error:flow", res.Finding.Oracle)
+	assert.Contains(t, res.Finding.Message, `mode src "bogus"`)
+}

@@ -1,0 +1,119 @@
+package catalog
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestQuestionsCatalog judges every expectation of every seed-question
+// scenario of the embedded catalog: each verdict must match its `expect`
+// line within the scenario's exploration budget, and every violation or
+// error must come with a shrunk schedule that replays to the same oracle.
+func TestQuestionsCatalog(t *testing.T) {
+	ss, err := Catalog()
+	require.NoError(t, err)
+	for _, s := range ss {
+		if s.Question == 0 {
+			continue
+		}
+		for _, e := range s.Expect {
+			name := s.Name + "/" + e.Edition.String()
+			if len(e.Knobs) > 0 || len(e.Settings) > 0 {
+				name += "/" + strings.Join(append(append([]string{}, e.Knobs...), SettingStrings(e.Settings)...), ",")
+			}
+			t.Run(name, func(t *testing.T) {
+				o, err := Judge(context.Background(), s, e, JudgeConfig{})
+				require.NoError(t, err)
+				msg := ""
+				if o.Finding != nil {
+					msg = o.Finding.Message
+				}
+				t.Logf("%s: %s (%s) %s", name, VerdictText(o.Got, o.GotOracle), o.ExploredText(), msg)
+				assert.Empty(t, o.Defect)
+				assert.True(t, o.Match, "%s:%d: expected %s, got %s (%s): %s", s.File, e.Line,
+					VerdictText(o.Expected, o.ExpectedOracle), VerdictText(o.Got, o.GotOracle), o.ExploredText(), msg)
+				if o.Got == scenario.VerdictViolation || o.Got == scenario.VerdictError {
+					require.NotNil(t, o.Schedule, "a finding without a shrunk schedule")
+					res, err := ReplaySchedule(o.Schedule, engine.RunConfig{})
+					require.NoError(t, err)
+					require.NotNil(t, res.Finding, "the shrunk schedule no longer finds anything")
+					got, oracle := VerdictOf(res.Finding)
+					assert.Equal(t, VerdictText(o.Got, o.GotOracle), VerdictText(got, oracle))
+				}
+			})
+		}
+	}
+}
+
+// TestQuestionsDoc fails when docs/questions.md differs from what
+// QuestionsDoc renders from the embedded catalog. Regenerate with
+// go test ./catalog -run TestQuestionsDoc -rewrite.
+func TestQuestionsDoc(t *testing.T) {
+	ss, err := Catalog()
+	require.NoError(t, err)
+	want := QuestionsDoc(ss)
+	file := filepath.Join("..", QuestionsDocPath)
+	if rewriteQuestions() {
+		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))
+	}
+	got, err := os.ReadFile(file)
+	require.NoError(t, err, "run go test ./catalog -run TestQuestionsDoc -rewrite")
+	assert.Equal(t, want, string(got), "%s is stale: run go test ./catalog -run TestQuestionsDoc -rewrite", QuestionsDocPath)
+}
+
+// TestQuestionsDocContent checks what the rendered catalog says for every
+// seed question: all fifteen are there, with every expectation row, and a
+// replay command for each violation or error row.
+func TestQuestionsDocContent(t *testing.T) {
+	ss, err := Catalog()
+	require.NoError(t, err)
+	doc := QuestionsDoc(ss)
+	for q := 1; q <= 15; q++ {
+		assert.Contains(t, doc, "\n## Question "+strconv.Itoa(q)+"\n", "question %d has no scenario", q)
+	}
+	for _, s := range ss {
+		if s.Question == 0 {
+			assert.NotContains(t, doc, "### "+s.Name+"\n")
+			continue
+		}
+		require.Contains(t, doc, "### "+s.Name+"\n")
+		assert.NotEmpty(t, s.Explain, "%s: no explanation", s.Name)
+		assert.NotEmpty(t, s.Requirements, "%s: no requirement IDs", s.Name)
+		for _, id := range s.Requirements {
+			_, ok := spec.LookupRequirement(id)
+			assert.True(t, ok, "%s: unknown requirement %s", s.Name, id)
+		}
+		for _, e := range s.Expect {
+			if e.Verdict == scenario.VerdictViolation || e.Verdict == scenario.VerdictError {
+				name := RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings))
+				assert.Contains(t, doc, "replay "+RegressDir+"/"+name+"`", "%s:%d", s.File, e.Line)
+			}
+		}
+	}
+}
+
+func init() {
+	// -rewrite regenerates docs/questions.md; another test file of the
+	// package may define it first.
+	if flag.Lookup("rewrite") == nil {
+		flag.Bool("rewrite", false, "rewrite generated files (docs/questions.md, golden files)")
+	}
+}
+
+// rewriteQuestions reports whether -rewrite was given.
+func rewriteQuestions() bool {
+	f := flag.Lookup("rewrite")
+	return f != nil && f.Value.String() == "true"
+}

@@ -1,0 +1,42 @@
+package catalog
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world"
+)
+
+// RecordSchedule replays a schedule like ReplaySchedule, with
+// WorldConfig.Record set, and returns the run and its recorded trace.
+// Recording does not change the schedule: the replay is strict and checks
+// the trace hash, so the events are those of the recorded run.
+func RecordSchedule(sc *engine.Schedule, cfg engine.RunConfig) (engine.Result, []world.TraceEvent, error) {
+	t, err := TargetOf(sc)
+	if err != nil {
+		return engine.Result{}, nil, err
+	}
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = DefaultJudgeMaxSteps
+	}
+	t.MaxSteps = cfg.MaxSteps
+	ref, err := t.Reference(sc.Seed)
+	if err != nil {
+		return engine.Result{}, nil, err
+	}
+	var w *world.World
+	f := func(st engine.Streams) (engine.System, error) {
+		var err error
+		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+			Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Record: true}, st)
+		return w, err
+	}
+	res, err := sc.Replay(f, cfg)
+	if w == nil {
+		if err == nil {
+			err = fmt.Errorf("catalog: record schedule: no world was built")
+		}
+		return res, nil, err
+	}
+	return res, w.Events(), err
+}

@@ -1,0 +1,209 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// regressDir is RegressDir seen from the package directory.
+const regressDir = "testdata/regress"
+
+func init() {
+	// -rewrite regenerates testdata/regress from the catalog (go test ./catalog
+	// -run TestRegress_Rewrite -rewrite); another test file of the package
+	// may define the flag first.
+	if flag.Lookup("rewrite") == nil {
+		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
+	}
+}
+
+// rewriting reports whether -rewrite was given.
+func rewriting() bool {
+	f := flag.Lookup("rewrite")
+	return f != nil && f.Value.String() == "true"
+}
+
+// regressFiles lists the regression schedules.
+func regressFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(regressDir, "*.json"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	return files
+}
+
+// catalogCounterexamples returns, by regression file name, every catalog
+// expectation whose verdict is a violation or an error: each needs a shrunk
+// schedule under testdata/regress.
+func catalogCounterexamples(t *testing.T) map[string]struct {
+	s *scenario.Scenario
+	e scenario.Expectation
+} {
+	t.Helper()
+	ss, err := Catalog()
+	require.NoError(t, err)
+	out := map[string]struct {
+		s *scenario.Scenario
+		e scenario.Expectation
+	}{}
+	for _, s := range ss {
+		for _, e := range s.Expect {
+			if e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError {
+				continue
+			}
+			rules, err := spec.ParseRules(e.Edition, e.Knobs)
+			require.NoError(t, err, "%s:%d", s.File, e.Line)
+			name := RegressName(s.Name, e.Edition, rules.Diff(e.Edition), SettingStrings(e.Settings))
+			out[name] = struct {
+				s *scenario.Scenario
+				e scenario.Expectation
+			}{s, e}
+		}
+	}
+	return out
+}
+
+// TestRegress_Rewrite regenerates the regression schedules when -rewrite is
+// given; otherwise it checks that the directory holds exactly one schedule
+// per counterexample row of the catalog.
+func TestRegress_Rewrite(t *testing.T) {
+	want := catalogCounterexamples(t)
+	if rewriting() {
+		require.NoError(t, os.MkdirAll(regressDir, 0o755))
+		for _, f := range regressFiles(t) {
+			require.NoError(t, os.Remove(f))
+		}
+		names := make([]string, 0, len(want))
+		for n := range want {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			c := want[n]
+			o, err := Judge(context.Background(), c.s, c.e, JudgeConfig{})
+			require.NoError(t, err)
+			require.True(t, o.Match, "%s:%d: expected %s, got %s", c.s.File, c.e.Line,
+				VerdictText(o.Expected, o.ExpectedOracle), VerdictText(o.Got, o.GotOracle))
+			p, err := o.WriteRegress(regressDir)
+			require.NoError(t, err)
+			assert.Equal(t, n, filepath.Base(p))
+		}
+	}
+	var have []string
+	for _, f := range regressFiles(t) {
+		have = append(have, filepath.Base(f))
+	}
+	var missing, orphan []string
+	for n := range want {
+		if _, err := os.Stat(filepath.Join(regressDir, n)); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	for _, n := range have {
+		if _, ok := want[n]; !ok {
+			orphan = append(orphan, n)
+		}
+	}
+	sort.Strings(missing)
+	assert.Empty(t, missing, "counterexample rows without a regression schedule; regenerate with %s (or go test ./catalog -run TestRegress_Rewrite -rewrite)", RegenerateCommand)
+	assert.Empty(t, orphan, "regression schedules for no catalog counterexample row; regenerate with %s", RegenerateCommand)
+}
+
+// TestRegress_Replay replays every regression schedule: the scenario
+// (looked up in the catalog by name) must be unchanged, and the run must end
+// in the recorded finding with the recorded trace hash.
+func TestRegress_Replay(t *testing.T) {
+	files := regressFiles(t)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			sc, err := ReadScheduleFile(f)
+			require.NoError(t, err)
+			require.Empty(t, sc.ScenarioFile, "a regression schedule must come from the embedded catalog")
+			_, err = ScheduleScenario(sc)
+			if errors.Is(err, ErrStale) {
+				require.Failf(t, "stale regression schedule", "%s: %v", f, err)
+			}
+			require.NoError(t, err)
+			res, err := ReplaySchedule(sc, engine.RunConfig{})
+			require.NoError(t, err)
+			require.NotNil(t, sc.Finding, "a regression schedule records its finding")
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, sc.Finding.Oracle, res.Finding.Oracle)
+			assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
+		})
+	}
+}
+
+func TestRegress_Name(t *testing.T) {
+	cases := []struct {
+		name     string
+		scenario string
+		ed       spec.Edition
+		knobs    []string
+		settings []string
+		want     string
+	}{
+		{"defaults", "flr-during-freeze", spec.Virtio14, nil, nil, "flr-during-freeze_virtio-1.4.json"},
+		{"knob", "flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}, nil,
+			"flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json"},
+		{"setting", "peer-kick", spec.Draft2023, []string{"freeze-notify=latch"}, []string{"stop-phase=no"},
+			"peer-kick_draft-2023_freeze-notify=latch_set-stop-phase=no.json"},
+		{"unsafe characters", "a/b", spec.Draft2023, nil, []string{"path=x y"}, "a-b_draft-2023_set-path=x-y.json"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, RegressName(c.scenario, c.ed, c.knobs, c.settings))
+		})
+	}
+}
+
+func TestRegress_StaleScheduleIsRefused(t *testing.T) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(1)
+	require.NoError(t, err)
+	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	sc := tg.Schedule(engine.StrategyRandom, res)
+	require.Empty(t, sc.ScenarioFile, "catalog scenarios are found by name")
+
+	got, err := ReplaySchedule(sc, engine.RunConfig{})
+	require.NoError(t, err, "an unchanged schedule replays")
+	assert.Equal(t, res.TraceHash, got.TraceHash)
+
+	sc.ScenarioHash = "0000000000000000"
+	_, err = ReplaySchedule(sc, engine.RunConfig{})
+	require.ErrorIs(t, err, ErrStale)
+	assert.Contains(t, err.Error(), RegenerateCommand)
+}
+
+func TestRegress_DivergenceNamesTheStep(t *testing.T) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(1)
+	require.NoError(t, err)
+	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	require.Greater(t, res.Steps(), 5)
+	sc := tg.Schedule(engine.StrategyRandom, res)
+	sc.Choices[5].Label = "vcpu0:not-a-step"
+	_, err = ReplaySchedule(sc, engine.RunConfig{})
+	require.ErrorIs(t, err, engine.ErrDiverged)
+	assert.Contains(t, err.Error(), "at step 5")
+}

@@ -1,0 +1,169 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// knobsText renders a row's knobs and settings ("defaults" when none).
+func knobsText(o *Outcome) string {
+	parts := append([]string{}, o.Knobs...)
+	for _, s := range SettingStrings(o.Settings) {
+		parts = append(parts, "set:"+s)
+	}
+	if len(parts) == 0 {
+		return "defaults"
+	}
+	return strings.Join(parts, " ")
+}
+
+func orHyphen(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// WriteTable prints the verdict table, the counterexamples and defects,
+// and a summary line.
+func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tEXPLORED")
+	for i := range rows {
+		o := &rows[i]
+		mark := "ok"
+		if !o.Match {
+			mark = "MISMATCH"
+		}
+		q := "-"
+		if o.Question != 0 {
+			q = strconv.Itoa(o.Question)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
+			VerdictText(o.Expected, o.ExpectedOracle), o.Got, orHyphen(o.GotOracle), o.ExploredText())
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	found, shrunk, mismatched := 0, 0, 0
+	for i := range rows {
+		o := &rows[i]
+		if !o.Match {
+			mismatched++
+		}
+		if o.Finding == nil {
+			continue
+		}
+		found++
+		fmt.Fprintf(w, "\n%s %s %s: %s at step %d: %s\n", o.Scenario, o.Edition, knobsText(o),
+			o.Finding.Oracle, o.Finding.Step, o.Finding.Message)
+		if len(o.Finding.Reqs) > 0 {
+			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(o.Finding.Reqs, " "))
+		}
+		if o.Shrunk != nil {
+			shrunk++
+			fmt.Fprintf(w, "  shrunk: %s -> %s (%d replays)\n", o.Shrunk.Before, o.Shrunk.After, o.Shrunk.Replays)
+		}
+		if p := RegressPath(o, regressDir); p != "" {
+			fmt.Fprintf(w, "  replay: go run ./cmd/migsim replay %s\n", p)
+		}
+		if o.Defect != "" {
+			fmt.Fprintf(w, "  defect: %s\n", o.Defect)
+		}
+	}
+	fmt.Fprintf(w, "\n%d rows: %d match, %d mismatch; %d findings, %d shrunk\n", len(rows), len(rows)-mismatched, mismatched, found, shrunk)
+	return nil
+}
+
+// runRow is one row of the JSON table (`migsim run --format json`).
+type runRow struct {
+	Question int             `json:"question,omitempty"`
+	Scenario string          `json:"scenario"`
+	Line     int             `json:"line"`
+	Edition  string          `json:"edition"`
+	Knobs    []string        `json:"knobs"`
+	Settings []string        `json:"settings,omitempty"`
+	Expected string          `json:"expected"`
+	Got      string          `json:"got"`
+	Oracle   string          `json:"oracle,omitempty"`
+	Match    bool            `json:"match"`
+	Explored runExplored     `json:"explored"`
+	Finding  *engine.Finding `json:"finding,omitempty"`
+	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
+	Replay   string          `json:"replay,omitempty"`
+	Defect   string          `json:"defect,omitempty"`
+}
+
+type runExplored struct {
+	Strategy     string `json:"strategy"`
+	Budget       int    `json:"budget"`
+	Schedules    int    `json:"schedules"`
+	Pruned       int    `json:"pruned,omitempty"`
+	Distinct     int    `json:"distinct"`
+	Bound        *int   `json:"bound,omitempty"`
+	Exhaustive   bool   `json:"exhaustive,omitempty"`
+	BoundHit     bool   `json:"bound_hit,omitempty"`
+	FindingIndex *int   `json:"finding_index,omitempty"`
+	Text         string `json:"text"`
+}
+
+type runShrunk struct {
+	Before engine.Size `json:"before"`
+	After  engine.Size `json:"after"`
+}
+
+// WriteJSON prints the rows and a summary as one JSON document.
+func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
+	doc := struct {
+		Rows     []runRow `json:"rows"`
+		Match    int      `json:"match"`
+		Mismatch int      `json:"mismatch"`
+	}{Rows: []runRow{}}
+	for i := range rows {
+		o := &rows[i]
+		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
+			Knobs: append([]string{}, o.Knobs...), Settings: SettingStrings(o.Settings),
+			Expected: VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
+			Match: o.Match, Finding: o.Finding, Defect: o.Defect,
+			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
+				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
+				Text: o.ExploredText()}}
+		if len(r.Settings) == 0 {
+			r.Settings = nil
+		}
+		if o.Budget.Strategy == engine.StrategyDFS {
+			b := o.Budget.Bound
+			r.Explored.Bound = &b
+			r.Explored.Exhaustive = o.Explored.Complete && !o.Explored.BoundHit
+			r.Explored.BoundHit = o.Explored.BoundHit
+		}
+		if o.Finding != nil {
+			idx := o.FindingIndex
+			r.Explored.FindingIndex = &idx
+		}
+		if o.Shrunk != nil {
+			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
+		}
+		if p := RegressPath(o, regressDir); p != "" {
+			r.Replay = "go run ./cmd/migsim replay " + p
+		}
+		if o.Match {
+			doc.Match++
+		} else {
+			doc.Mismatch++
+		}
+		doc.Rows = append(doc.Rows, r)
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

@@ -1,0 +1,185 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// DefaultJudgeMaxSteps bounds every run of a judged exploration when
+// JudgeConfig.MaxSteps is zero.
+const DefaultJudgeMaxSteps = 200_000
+
+// Target is one scenario under one edition, knob set and world settings:
+// everything a world factory needs besides the run's streams.
+type Target struct {
+	Scenario *scenario.Scenario
+	Edition  spec.Edition
+	Rules    spec.Rules
+	// Settings override the scenario's `set` lines.
+	Settings []scenario.Arg
+	// Member builds member devices; nil means the world's default.
+	Member member.Factory
+	// MaxSteps bounds the reference run (zero: DefaultJudgeMaxSteps).
+	MaxSteps int
+}
+
+// NewTarget builds a target from an edition, "key=value" knobs and
+// "key=value" settings. Errors name the bad knob or setting.
+func NewTarget(s *scenario.Scenario, ed spec.Edition, knobs, settings []string) (Target, error) {
+	if s == nil {
+		return Target{}, fmt.Errorf("catalog: target: no scenario")
+	}
+	rules, err := spec.ParseRules(ed, knobs)
+	if err != nil {
+		return Target{}, fmt.Errorf("catalog: target %s %s: %w", s.Name, ed, err)
+	}
+	args, err := ParseSettings(settings)
+	if err != nil {
+		return Target{}, fmt.Errorf("catalog: target %s %s: %w", s.Name, ed, err)
+	}
+	return Target{Scenario: s, Edition: ed, Rules: rules, Settings: args}, nil
+}
+
+// ParseSettings parses "key=value" world settings; an entry without '=' or
+// with an empty key is an error naming its index.
+func ParseSettings(kvs []string) ([]scenario.Arg, error) {
+	var out []scenario.Arg
+	for i, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("setting %d %q: want key=value", i, kv)
+		}
+		out = append(out, scenario.Arg{Key: k, Value: v})
+	}
+	return out, nil
+}
+
+// SettingStrings renders settings as "key=value" strings.
+func SettingStrings(args []scenario.Arg) []string {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		out = append(out, a.Key+"="+a.Value)
+	}
+	return out
+}
+
+// Knobs returns the knobs that differ from the edition's defaults, sorted.
+func (t Target) Knobs() []string { return t.Rules.Diff(t.Edition) }
+
+func (t Target) maxSteps() int {
+	if t.MaxSteps > 0 {
+		return t.MaxSteps
+	}
+	return DefaultJudgeMaxSteps
+}
+
+// continueChooser always continues the previous actor, else picks the first
+// enabled step: the fixed schedule of reference runs.
+type continueChooser struct{}
+
+func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Continue(), nil }
+
+// Reference runs the target without migration (WorldConfig.Reference) from
+// seed under the fixed continue-the-previous-actor schedule and returns the
+// guest log the transparent oracle compares with. A finding in the
+// reference run is returned as an error: without migration no oracle may
+// fire, so the scenario (or the world) is broken.
+func (t Target) Reference(seed uint64) ([]string, error) {
+	var w *world.World
+	f := func(st engine.Streams) (engine.System, error) {
+		var err error
+		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+			Settings: t.Settings, Factory: t.Member, Reference: true}, st)
+		return w, err
+	}
+	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
+	}
+	if res.Finding != nil {
+		return nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+	}
+	if w == nil {
+		return nil, fmt.Errorf("catalog: reference run of %s (%s): no world was built", t.Scenario.Name, t.Edition)
+	}
+	return slices.Clone(w.GuestLog()), nil
+}
+
+// ReferenceError reports a finding in a reference run (no migration): the
+// scenario or the world is broken, whatever the expectation says.
+type ReferenceError struct {
+	Scenario string
+	Edition  spec.Edition
+	Finding  engine.Finding
+}
+
+func (e *ReferenceError) Error() string {
+	return fmt.Sprintf("catalog: reference run of %s (%s), without migration: %s at step %d: %s",
+		e.Scenario, e.Edition, e.Finding.Oracle, e.Finding.Step, e.Finding.Message)
+}
+
+// World builds one migrating world of the target whose transparent oracle
+// compares with ref.
+func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
+	return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+		Settings: t.Settings, Factory: t.Member, ReferenceLog: ref}, st)
+}
+
+// Factory returns a factory of migrating worlds that carry the reference
+// guest log of their own seed. The reference runs once for probe (the
+// exploration's first seed) and once for a second seed; when both logs are
+// equal the guest program does not depend on the seed and every world
+// shares that log, otherwise each seed gets its own reference run (cached).
+func (t Target) Factory(probe uint64) (engine.Factory, error) {
+	ref, err := t.Reference(probe)
+	if err != nil {
+		return nil, err
+	}
+	other, err := t.Reference(engine.SplitMix64(probe ^ 0x7265666572656e63))
+	if err != nil {
+		return nil, err
+	}
+	if slices.Equal(ref, other) {
+		return func(st engine.Streams) (engine.System, error) { return t.World(st, ref) }, nil
+	}
+	refs := &referenceCache{t: t, logs: map[uint64][]string{probe: ref}}
+	return func(st engine.Streams) (engine.System, error) {
+		log, err := refs.get(st.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return t.World(st, log)
+	}, nil
+}
+
+// referenceCache holds the reference logs of a seed-dependent guest program.
+type referenceCache struct {
+	t    Target
+	mu   sync.Mutex
+	logs map[uint64][]string
+}
+
+func (c *referenceCache) get(seed uint64) ([]string, error) {
+	c.mu.Lock()
+	log, ok := c.logs[seed]
+	c.mu.Unlock()
+	if ok {
+		return log, nil
+	}
+	log, err := c.t.Reference(seed)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.logs[seed] = log
+	c.mu.Unlock()
+	return log, nil
+}

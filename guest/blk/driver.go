@@ -1,0 +1,621 @@
+package blk
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// Guest memory plan: each queue gets a 64 KiB window for its rings; request
+// buffers come from a bump allocator above them.
+const (
+	guestRingBase   = 0x0010_0000
+	guestRingStride = 0x0001_0000
+	guestBufBase    = 0x0100_0000
+	sectorSize      = 512
+)
+
+// virtio-blk request types.
+const (
+	blkTIn    = 0
+	blkTOut   = 1
+	blkTFlush = 4
+	blkTGetID = 8
+)
+
+// Driver is a virtio-pci block driver modelled on Linux's
+// virtio_pci_modern and virtio_blk: it probes the device (reset, negotiate,
+// queue setup writing each 64-bit field as lo then hi, DRIVER_OK), runs block
+// requests, and records everything the guest can observe in its Log, which
+// the transparent oracle compares with a run without migration.
+type Driver struct {
+	bus    guest.Bus
+	queues []*guestQueue
+	// features are the features negotiated at the last probe.
+	features spec.Features
+	// wantQueues is how many request queues the driver sets up.
+	wantQueues int
+	// shadow is what the guest believes the disk holds, sector by sector.
+	shadow map[uint64]byte
+	// capacity is the guest's view of the disk size (updated on a
+	// config-change interrupt, as virtio_blk does).
+	capacity uint64
+	// pcieCap, msixCap are configuration-space offsets found at probe.
+	pcieCap, msixCap uint16
+	nextBuf          uint64
+	// pendingCfg counts config-change interrupts not yet handled.
+	pendingCfg int
+	// done holds, per queue, the log lines of completions harvested since
+	// the last flush: the order of completions across queues (and of
+	// interrupts) depends on the schedule even without migration, so Flush
+	// writes them queue by queue, each queue in its used-ring order.
+	done [][]string
+	// Log is the guest-visible history.
+	Log []string
+	// Failed is set when the driver gave up on the device (FEATURES_OK
+	// refused, a request failed, data did not match).
+	Failed []string
+}
+
+type guestQueue struct {
+	index    uint16
+	ring     *virtq.DriverRing
+	notify   uint64
+	notifyV  uint16 // value written to the notify address
+	inflight map[uint16]*guestReq
+	// order lists inflight heads in submission order.
+	order []uint16
+}
+
+type guestReq struct {
+	op      string
+	typ     uint32
+	sector  uint64
+	count   int
+	data    uint64 // guest address of the data buffer
+	status  uint64 // guest address of the status byte
+	pattern byte
+	done    bool
+}
+
+// New returns a driver that will set up queues request queues.
+func New(bus guest.Bus, queues int) *Driver {
+	if queues < 1 {
+		queues = 1
+	}
+	return &Driver{bus: bus, wantQueues: queues, shadow: map[uint64]byte{}, nextBuf: guestBufBase}
+}
+
+func (g *Driver) logf(format string, args ...any) {
+	g.Log = append(g.Log, fmt.Sprintf(format, args...))
+}
+
+func (g *Driver) fail(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	g.Failed = append(g.Failed, msg)
+	g.Log = append(g.Log, "FAIL "+msg)
+}
+
+func (g *Driver) common(f spec.CommonCfgField) uint64 {
+	return g.bus.BAR0() + pcie.BAR0CommonCfg + uint64(f)
+}
+
+func (g *Driver) w8(f spec.CommonCfgField, v uint8) { g.bus.MMIOWrite(g.common(f), []byte{v}) }
+func (g *Driver) w16(f spec.CommonCfgField, v uint16) {
+	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint16(nil, v))
+}
+func (g *Driver) w32(f spec.CommonCfgField, v uint32) {
+	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint32(nil, v))
+}
+func (g *Driver) r8(f spec.CommonCfgField) uint8 { return g.bus.MMIORead(g.common(f), 1)[0] }
+func (g *Driver) r16(f spec.CommonCfgField) uint16 {
+	return binary.LittleEndian.Uint16(pad(g.bus.MMIORead(g.common(f), 2), 2))
+}
+func (g *Driver) r32(f spec.CommonCfgField) uint32 {
+	return binary.LittleEndian.Uint32(pad(g.bus.MMIORead(g.common(f), 4), 4))
+}
+
+func pad(b []byte, n int) []byte {
+	if len(b) >= n {
+		return b
+	}
+	out := make([]byte, n)
+	copy(out, b)
+	return out
+}
+
+func (g *Driver) alloc(n uint64) uint64 {
+	a := g.nextBuf
+	g.nextBuf += (n + 15) &^ 15
+	return a
+}
+
+// findCaps walks the capability list for the PCIe and MSI-X capabilities,
+// as Linux's pci_find_capability does (each read a visible access).
+func (g *Driver) findCaps() {
+	if g.pcieCap != 0 {
+		return
+	}
+	ptr := uint16(g.bus.CfgRead(0x34, 1) &^ 3)
+	for i := 0; ptr != 0 && i < 48; i++ {
+		hdr := g.bus.CfgRead(ptr, 2)
+		switch uint8(hdr) {
+		case 0x10:
+			g.pcieCap = ptr
+		case 0x11:
+			g.msixCap = ptr
+		}
+		ptr = uint16(hdr>>8) &^ 3
+	}
+}
+
+// Probe initialises the device as Linux does: enable memory and bus
+// mastering, program and enable MSI-X, reset, ACKNOWLEDGE, DRIVER, feature
+// negotiation, FEATURES_OK (read back), queue setup, DRIVER_OK.
+func (g *Driver) Probe() {
+	g.findCaps()
+	g.bus.CfgWrite(0x04, 2, 0x0006) // Command: memory space, bus master
+	vectors := 1 + g.wantQueues
+	for v := 0; v < vectors; v++ {
+		// Linux's __pci_write_msi_msg: address low, address high, data, then
+		// the vector control word (unmask), each a 32-bit write.
+		base := g.bus.BAR0() + pcie.BAR0MSIXTable + uint64(v*pcie.MSIXEntrySize)
+		for i, dw := range []uint32{uint32(guest.MSIXAddr), uint32(uint64(guest.MSIXAddr) >> 32), guest.MSIXDataBase + uint32(v), 0} {
+			g.bus.MMIOWrite(base+uint64(4*i), binary.LittleEndian.AppendUint32(nil, dw))
+		}
+	}
+	if g.msixCap != 0 {
+		g.bus.CfgWrite(g.msixCap+2, 2, 0x8000) // MSI-X Enable
+	}
+	if !g.reset() {
+		return
+	}
+	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge))
+	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge|spec.StatusDriver))
+	var offered uint64
+	for sel := uint32(0); sel < 2; sel++ {
+		g.w32(spec.CfgDeviceFeatureSelect, sel)
+		offered |= uint64(g.r32(spec.CfgDeviceFeature)) << (32 * sel)
+	}
+	want := spec.FeatureVersion1.Mask() | spec.FeatureBlkFlush.Mask() | spec.FeatureBlkConfigWCE.Mask() |
+		spec.FeatureBlkBlkSize.Mask() | spec.FeatureBlkSegMax.Mask() | spec.FeatureBlkSizeMax.Mask() |
+		spec.FeatureRingReset.Mask() | spec.FeatureNotifConfigData.Mask()
+	acked := offered & want
+	for sel := uint32(0); sel < 2; sel++ {
+		g.w32(spec.CfgDriverFeatureSelect, sel)
+		g.w32(spec.CfgDriverFeature, uint32(acked>>(32*sel)))
+	}
+	st := spec.StatusAcknowledge | spec.StatusDriver | spec.StatusFeaturesOK
+	g.w8(spec.CfgDeviceStatus, uint8(st))
+	if spec.DeviceStatus(g.r8(spec.CfgDeviceStatus))&spec.StatusFeaturesOK == 0 {
+		g.fail("probe: device refused FEATURES_OK for %s", spec.Features(acked))
+		return
+	}
+	g.features = spec.Features(acked)
+	g.logf("probe: features %s", g.features)
+	g.w16(spec.CfgConfigMSIXVector, 0)
+	if g.r16(spec.CfgConfigMSIXVector) != 0 {
+		g.fail("probe: config vector not accepted")
+		return
+	}
+	nq := int(g.r16(spec.CfgNumQueues))
+	if nq < g.wantQueues {
+		g.fail("probe: device has %d queues, want %d", nq, g.wantQueues)
+		return
+	}
+	g.queues = g.queues[:0]
+	for q := 0; q < g.wantQueues; q++ {
+		if !g.setupQueue(uint16(q)) {
+			return
+		}
+	}
+	g.w8(spec.CfgDeviceStatus, uint8(st|spec.StatusDriverOK))
+	g.capacity = g.readCapacity()
+	g.logf("probe: DRIVER_OK capacity=%d", g.capacity)
+}
+
+// reset writes 0 to device_status and polls until it reads 0 (PCI-DEV-03).
+func (g *Driver) reset() bool {
+	g.w8(spec.CfgDeviceStatus, 0)
+	for i := 0; i < 64; i++ {
+		if g.r8(spec.CfgDeviceStatus) == 0 {
+			g.queues = nil
+			return true
+		}
+		g.bus.Sleep(1_000_000) // Linux msleep(1) between polls
+	}
+	g.fail("reset: device_status never read 0")
+	return false
+}
+
+func (g *Driver) setupQueue(q uint16) bool {
+	g.w16(spec.CfgQueueSelect, q)
+	size := g.r16(spec.CfgQueueSize)
+	if size == 0 {
+		g.fail("queue %d: size 0", q)
+		return false
+	}
+	vec := q + 1
+	g.w16(spec.CfgQueueMSIXVector, vec)
+	if g.r16(spec.CfgQueueMSIXVector) != vec {
+		g.fail("queue %d: vector %d not accepted", q, vec)
+		return false
+	}
+	l := virtq.NewLayout(guestRingBase+uint64(q)*guestRingStride, size)
+	ring, err := virtq.NewDriverRing(g.bus.Memory(), guest.RID, l)
+	if err != nil {
+		g.fail("queue %d: %v", q, err)
+		return false
+	}
+	// vp_iowrite64_twopart: low half, then high half — the window question 3
+	// is about.
+	for _, f := range []struct {
+		lo, hi spec.CommonCfgField
+		addr   uint64
+	}{{spec.CfgQueueDescLo, spec.CfgQueueDescHi, l.Desc}, {spec.CfgQueueDriverLo, spec.CfgQueueDriverHi, l.Avail}, {spec.CfgQueueDeviceLo, spec.CfgQueueDeviceHi, l.Used}} {
+		g.w32(f.lo, uint32(f.addr))
+		g.w32(f.hi, uint32(f.addr>>32))
+	}
+	off := g.r16(spec.CfgQueueNotifyOff)
+	gq := &guestQueue{index: q, ring: ring, notifyV: q, inflight: map[uint16]*guestReq{},
+		notify: g.bus.BAR0() + pcie.BAR0Notify + uint64(off)*pcie.NotifyMultiplier}
+	if g.features.Has(spec.FeatureNotifConfigData) {
+		gq.notifyV = g.r16(spec.CfgQueueNotifConfigData)
+	}
+	g.w16(spec.CfgQueueEnable, 1)
+	g.queues = append(g.queues, gq)
+	return true
+}
+
+// readCapacity reads the 64-bit capacity with the config-generation loop of
+// virtio_cread.
+func (g *Driver) readCapacity() uint64 {
+	base := g.bus.BAR0() + pcie.BAR0DeviceCfg
+	for i := 0; i < 16; i++ {
+		gen := g.r8(spec.CfgConfigGeneration)
+		lo := binary.LittleEndian.Uint32(pad(g.bus.MMIORead(base, 4), 4))
+		hi := binary.LittleEndian.Uint32(pad(g.bus.MMIORead(base+4, 4), 4))
+		if g.r8(spec.CfgConfigGeneration) == gen {
+			return uint64(hi)<<32 | uint64(lo)
+		}
+	}
+	g.fail("config: generation never stable")
+	return 0
+}
+
+// ReadConfig reads capacity and writeback and logs them.
+func (g *Driver) ReadConfig() {
+	c := g.readCapacity()
+	wb := g.bus.MMIORead(g.bus.BAR0()+pcie.BAR0DeviceCfg+32, 1)[0]
+	g.logf("config: capacity=%d writeback=%d", c, wb)
+}
+
+// SetWCE writes the writeback field (VIRTIO_BLK_F_CONFIG_WCE) and reads it
+// back, as virtio_blk's cache_type store does.
+func (g *Driver) SetWCE(on bool) {
+	if !g.features.Has(spec.FeatureBlkConfigWCE) {
+		g.fail("wce: CONFIG_WCE not negotiated")
+		return
+	}
+	v := byte(0)
+	if on {
+		v = 1
+	}
+	addr := g.bus.BAR0() + pcie.BAR0DeviceCfg + 32
+	g.bus.MMIOWrite(addr, []byte{v})
+	got := g.bus.MMIORead(addr, 1)[0]
+	g.logf("wce: wrote %d read back %d", v, got)
+}
+
+func (g *Driver) queue(q int) *guestQueue {
+	if q < 0 || q >= len(g.queues) {
+		return nil
+	}
+	return g.queues[q]
+}
+
+// Submit posts one request without waiting: kind is write, read, flush or
+// get-id. It kicks the queue.
+func (g *Driver) Submit(q int, kind string, sector uint64, count int, pattern byte) {
+	if g.Post(q, kind, sector, count, pattern) {
+		g.Kick(q)
+	}
+}
+
+// Post adds one request to the avail ring and publishes it without kicking
+// the queue (another device, or a later Kick, rings the doorbell). It
+// reports whether the request was posted.
+func (g *Driver) Post(q int, kind string, sector uint64, count int, pattern byte) bool {
+	gq := g.queue(q)
+	if gq == nil {
+		g.fail("%s: queue %d not set up", kind, q)
+		return false
+	}
+	r := &guestReq{op: kind, sector: sector, count: count, pattern: pattern}
+	mem := g.bus.Memory()
+	hdr := g.alloc(16)
+	r.status = g.alloc(1)
+	var bufs []virtq.Buffer
+	bufs = append(bufs, virtq.Buffer{Addr: hdr, Len: 16})
+	n := uint32(count * sectorSize)
+	switch kind {
+	case "write":
+		r.typ = blkTOut
+		r.data = g.alloc(uint64(n))
+		_ = mem.WriteMem(guest.RID, r.data, patternBytes(sector, count, pattern))
+		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n})
+	case "read":
+		r.typ = blkTIn
+		r.data = g.alloc(uint64(n))
+		_ = mem.WriteMem(guest.RID, r.data, make([]byte, n))
+		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n, Writable: true})
+	case "flush":
+		r.typ = blkTFlush
+	case "get-id":
+		r.typ = blkTGetID
+		r.data = g.alloc(20)
+		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: 20, Writable: true})
+	default:
+		g.fail("submit: unknown request %q", kind)
+		return false
+	}
+	h := make([]byte, 16)
+	binary.LittleEndian.PutUint32(h[0:], r.typ)
+	binary.LittleEndian.PutUint64(h[8:], sector)
+	_ = mem.WriteMem(guest.RID, hdr, h)
+	_ = mem.WriteMem(guest.RID, r.status, []byte{0xff})
+	bufs = append(bufs, virtq.Buffer{Addr: r.status, Len: 1, Writable: true})
+	head, err := gq.ring.Add(bufs)
+	if err != nil {
+		g.fail("%s: %v", kind, err)
+		return false
+	}
+	if err := gq.ring.Publish(); err != nil {
+		g.fail("%s: publish: %v", kind, err)
+		return false
+	}
+	gq.inflight[head] = r
+	gq.order = append(gq.order, head)
+	return true
+}
+
+// Kick writes the queue's doorbell.
+func (g *Driver) Kick(q int) {
+	gq := g.queue(q)
+	if gq == nil {
+		g.fail("kick: queue %d not set up", q)
+		return
+	}
+	g.bus.MMIOWrite(gq.notify, binary.LittleEndian.AppendUint16(nil, gq.notifyV))
+}
+
+// Outstanding is the number of requests submitted and not completed.
+func (g *Driver) Outstanding() int {
+	n := 0
+	for _, q := range g.queues {
+		n += len(q.inflight)
+	}
+	return n
+}
+
+// WaitAll waits for interrupts until every submitted request has completed.
+// It returns false when no interrupt can come any more.
+func (g *Driver) WaitAll() bool {
+	defer g.Flush()
+	for g.Outstanding() > 0 {
+		v, ok := g.bus.WaitIRQ()
+		if !ok {
+			g.Flush()
+			g.logf("wait: %d requests never completed", g.Outstanding())
+			return false
+		}
+		g.HandleIRQ(v)
+	}
+	return true
+}
+
+// Flush appends the completions harvested since the last flush to the log,
+// queue by queue (each queue in its used-ring order).
+func (g *Driver) Flush() {
+	for q, lines := range g.done {
+		g.Log = append(g.Log, lines...)
+		g.done[q] = nil
+	}
+}
+
+// HandleIRQ runs the interrupt handler of vector v: vector 0 is the config
+// change (virtblk_config_changed re-reads capacity; how many such
+// interrupts arrive is not guest-visible — spurious ones are allowed — so
+// only the capacity the guest ends up believing is logged, by Final);
+// 1+q harvests queue q, whose completions are logged at the next Flush.
+func (g *Driver) HandleIRQ(v uint16) {
+	if v == 0 {
+		g.capacity = g.readCapacity()
+		return
+	}
+	q := int(v) - 1
+	gq := g.queue(q)
+	if gq == nil {
+		return
+	}
+	for len(g.done) <= q {
+		g.done = append(g.done, nil)
+	}
+	log := g.Log
+	g.Log = nil
+	defer func() {
+		g.done[q] = append(g.done[q], g.Log...)
+		g.Log = log
+	}()
+	used, err := gq.ring.Harvest()
+	if err != nil {
+		g.fail("irq q%d: harvest: %v", q, err)
+		return
+	}
+	for _, u := range used {
+		r, ok := gq.inflight[uint16(u.ID)]
+		if !ok {
+			g.fail("irq q%d: used id %d was not in flight (completed twice?)", q, u.ID)
+			continue
+		}
+		delete(gq.inflight, uint16(u.ID))
+		g.complete(r, u.Len)
+	}
+	// keep order for deterministic reporting of what never completed
+	kept := gq.order[:0]
+	for _, h := range gq.order {
+		if _, ok := gq.inflight[h]; ok {
+			kept = append(kept, h)
+		}
+	}
+	gq.order = kept
+}
+
+func (g *Driver) complete(r *guestReq, usedLen uint32) {
+	mem := g.bus.Memory()
+	st := make([]byte, 1)
+	_ = mem.ReadMem(guest.RID, r.status, st)
+	switch r.op {
+	case "write":
+		if st[0] == 0 {
+			for i := 0; i < r.count; i++ {
+				g.shadow[r.sector+uint64(i)] = r.pattern
+			}
+		}
+		g.logf("write sector=%d count=%d: status=%d", r.sector, r.count, st[0])
+	case "read":
+		buf := make([]byte, r.count*sectorSize)
+		_ = mem.ReadMem(guest.RID, r.data, buf)
+		want := g.expected(r.sector, r.count)
+		h := fnv.New64a()
+		h.Write(buf)
+		g.logf("read sector=%d count=%d: status=%d data=%016x", r.sector, r.count, st[0], h.Sum64())
+		if st[0] == 0 && string(buf) != string(want) {
+			g.fail("read sector=%d count=%d: data differs from what the guest wrote", r.sector, r.count)
+		}
+	case "flush":
+		g.logf("flush: status=%d", st[0])
+	case "get-id":
+		id := make([]byte, 20)
+		_ = mem.ReadMem(guest.RID, r.data, id)
+		g.logf("get-id: status=%d id=%q", st[0], trimZero(id))
+	}
+	if st[0] != 0 {
+		g.fail("%s sector=%d: status %d", r.op, r.sector, st[0])
+	}
+}
+
+func trimZero(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+// expected is what the guest believes count sectors from sector hold.
+func (g *Driver) expected(sector uint64, count int) []byte {
+	out := make([]byte, 0, count*sectorSize)
+	for i := 0; i < count; i++ {
+		s := sector + uint64(i)
+		p, ok := g.shadow[s]
+		if !ok {
+			out = append(out, make([]byte, sectorSize)...)
+			continue
+		}
+		out = append(out, patternBytes(s, 1, p)...)
+	}
+	return out
+}
+
+// patternBytes is the deterministic content the guest writes: each sector
+// carries the pattern byte mixed with its sector number.
+func patternBytes(sector uint64, count int, pattern byte) []byte {
+	out := make([]byte, count*sectorSize)
+	for i := 0; i < count; i++ {
+		s := sector + uint64(i)
+		for j := 0; j < sectorSize; j++ {
+			out[i*sectorSize+j] = pattern ^ byte(s) ^ byte(j)
+		}
+	}
+	return out
+}
+
+// FLR starts a function-level reset the way Linux's pcie_flr does (set
+// Initiate FLR, wait 100 ms); the driver re-probes afterwards.
+func (g *Driver) FLR() {
+	g.findCaps()
+	if g.pcieCap == 0 {
+		g.fail("flr: no PCI Express capability")
+		return
+	}
+	ctl := g.bus.CfgRead(g.pcieCap+8, 2)
+	g.bus.CfgWrite(g.pcieCap+8, 2, ctl|0x8000)
+	g.bus.Sleep(pcie.FLRDurationNs)
+	// pci_dev_wait: read PCI_COMMAND until it is not all ones, sleeping 1,
+	// 2, 4, … ms in between (bounded as Linux's 60 s poll is).
+	for delay, waited := uint64(1_000_000), uint64(0); g.bus.CfgRead(0x04, 4) == 0xffffffff; delay *= 2 {
+		if waited > 60_000_000_000 {
+			g.fail("flr: function not ready after 60 s")
+			return
+		}
+		g.bus.Sleep(delay)
+		waited += delay
+	}
+	if n := g.Outstanding(); n > 0 {
+		g.logf("flr: %d requests aborted", n)
+	}
+	g.queues = nil
+	g.logf("flr: done")
+}
+
+// Reset resets the device (device_status ← 0) and forgets its queues.
+func (g *Driver) Reset() {
+	if g.reset() {
+		g.logf("reset: done")
+	}
+}
+
+// Final records the guest's closing view: capacity as the guest believes it,
+// the device status, and what never completed.
+func (g *Driver) Final() {
+	g.Flush()
+	st := g.r8(spec.CfgDeviceStatus)
+	g.logf("final: capacity=%d status=%s outstanding=%d", g.capacity, spec.DeviceStatus(st), g.Outstanding())
+}
+
+// SetPowerState moves the function to D3hot or back to D0 through the PM
+// capability's PMCSR, as Linux's pci_set_power_state does, and waits the
+// 10 ms D3hot→D0 recovery time.
+func (g *Driver) SetPowerState(d3 bool) {
+	pm := uint16(0)
+	ptr := uint16(g.bus.CfgRead(0x34, 1) &^ 3)
+	for i := 0; ptr != 0 && i < 48; i++ {
+		hdr := g.bus.CfgRead(ptr, 2)
+		if uint8(hdr) == 0x01 {
+			pm = ptr
+			break
+		}
+		ptr = uint16(hdr>>8) &^ 3
+	}
+	if pm == 0 {
+		g.fail("pm: no power-management capability")
+		return
+	}
+	csr := g.bus.CfgRead(pm+4, 2) &^ 3
+	state := "D0"
+	if d3 {
+		csr |= 3
+		state = "D3hot"
+	}
+	g.bus.CfgWrite(pm+4, 2, csr)
+	g.bus.Sleep(10_000_000)
+	got := g.bus.CfgRead(pm+4, 2) & 3
+	g.logf("pm: %s, PMCSR power state reads %d", state, got)
+}

@@ -1,0 +1,112 @@
+package trace
+
+import (
+	"bytes"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/world"
+)
+
+func TestExportPcapngDeterministic(t *testing.T) {
+	var a, b bytes.Buffer
+	require.NoError(t, WritePcapng(&a, exportFixture(), exportMeta()))
+	require.NoError(t, WritePcapng(&b, exportFixture(), exportMeta()))
+	assert.Equal(t, a.Bytes(), b.Bytes())
+	checkGolden(t, "fixture.pcapng", a.Bytes())
+}
+
+func TestExportPcapngReadBack(t *testing.T) {
+	events := exportFixture()
+	var buf bytes.Buffer
+	require.NoError(t, WritePcapng(&buf, events, exportMeta()))
+	r, err := pcapgo.NewNgReader(bytes.NewReader(buf.Bytes()), pcapgo.DefaultNgReaderOptions)
+	require.NoError(t, err)
+	assert.Equal(t, PcapngLinkType, r.LinkType())
+	assert.Equal(t, 147, int(r.LinkType()))
+	assert.Equal(t, "migsim scenario=fixture edition=draft-2023 knobs=freeze-notify=latch seed=7", r.SectionInfo().Comment)
+	assert.Equal(t, "migsim", r.SectionInfo().Application)
+	n := 0
+	for {
+		data, ci, opts, err := r.ReadPacketDataWithOptions()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "packet %d", n)
+		require.Less(t, n, len(events), "more packets than events")
+		e := events[n]
+		assert.Equal(t, PcapngEpoch.Add(time.Duration(e.Time)).UnixNano(), ci.Timestamp.UnixNano(), "packet %d", n)
+		got, err := DecodeRecord(data)
+		require.NoError(t, err, "packet %d", n)
+		assert.Equal(t, e, got.TraceEvent, "packet %d", n)
+		want := RecordOf(e)
+		assert.Equal(t, []string{DescribeRecord(&want)}, opts.Comments, "packet %d", n)
+		n++
+	}
+	assert.Equal(t, len(events), n)
+}
+
+func TestExportPcapngLayers(t *testing.T) {
+	admin := RecordOf(world.TraceEvent{Step: 2, Kind: world.TraceNote, Host: "src", Target: "pf", Who: "hv"})
+	admin.Admin, admin.AdminResult = []byte{7, 0, 1, 0}, []byte{0, 0}
+	recs := append(RecordsOf(exportFixture()), admin)
+	for i, r := range recs {
+		b, err := AppendRecord(nil, &r)
+		require.NoError(t, err)
+		p := gopacket.NewPacket(b, LayerTypeTrace, gopacket.Default)
+		require.Nil(t, p.ErrorLayer(), "record %d", i)
+		hdr, ok := p.Layer(LayerTypeTrace).(*TraceLayer)
+		require.True(t, ok, "record %d", i)
+		assert.Equal(t, r.Step, hdr.Event.Step)
+		assert.Equal(t, r.Who, hdr.Event.Who)
+		assert.Equal(t, r.Text, hdr.Event.Text)
+		switch {
+		case len(r.Admin) > 0:
+			l, ok := p.Layer(LayerTypeAdmin).(*AdminLayer)
+			require.True(t, ok, "record %d", i)
+			assert.Equal(t, r.Admin, l.Command)
+			assert.Equal(t, r.AdminResult, l.Result)
+		case r.Kind == world.TraceTLP:
+			l, ok := p.Layer(LayerTypeTLP).(*TLPLayer)
+			require.True(t, ok, "record %d", i)
+			assert.Equal(t, r.TLP, l.TLP)
+		case r.Kind == world.TraceMSIX:
+			l, ok := p.Layer(LayerTypeMSIX).(*MSIXLayer)
+			require.True(t, ok, "record %d", i)
+			assert.Equal(t, r.MSIX, l.MSIX)
+		default:
+			assert.Len(t, p.Layers(), 1, "record %d", i)
+		}
+	}
+	// A truncated record is an error layer, not a panic.
+	b, err := AppendRecord(nil, &recs[0])
+	require.NoError(t, err)
+	p := gopacket.NewPacket(b[:len(b)-1], LayerTypeTrace, gopacket.Default)
+	require.NotNil(t, p.ErrorLayer())
+	assert.Contains(t, p.ErrorLayer().Error().Error(), "byte offset")
+}
+
+func TestExportPcapngErrors(t *testing.T) {
+	events := exportFixture()
+	events[3].Step = -2
+	var buf bytes.Buffer
+	err := WritePcapng(&buf, events, exportMeta())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "trace: pcapng: event 3: trace: record: step -2 out of range")
+}
+
+func TestExportPcapngEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WritePcapng(&buf, nil, Meta{Scenario: "empty", Edition: "virtio-1.4"}))
+	r, err := pcapgo.NewNgReader(bytes.NewReader(buf.Bytes()), pcapgo.DefaultNgReaderOptions)
+	require.NoError(t, err)
+	_, _, err = r.ReadPacketData()
+	assert.Equal(t, io.EOF, err)
+	assert.Contains(t, r.SectionInfo().Comment, "knobs=default")
+}

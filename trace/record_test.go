@@ -1,0 +1,132 @@
+package trace
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/world"
+)
+
+func TestExportRecordRoundTrip(t *testing.T) {
+	recs := RecordsOf(exportFixture())
+	admin := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceNote, Host: "src", Target: "pf", Who: "hv", Text: "DEV_MODE_SET"})
+	admin.Admin = []byte{0x07, 0x00, 0x01, 0x00}
+	admin.AdminResult = []byte{0, 0}
+	recs = append(recs, admin)
+	for i, r := range recs {
+		b, err := AppendRecord(nil, &r)
+		require.NoError(t, err, "record %d", i)
+		got, err := DecodeRecord(b)
+		require.NoError(t, err, "record %d", i)
+		want := r
+		if len(r.Admin) > 0 {
+			want.Kind = world.TraceKind(RecordKindAdmin)
+		}
+		assert.Equal(t, want, got, "record %d", i)
+	}
+}
+
+func TestExportRecordLayoutMatchesFieldTable(t *testing.T) {
+	// A record's size is the sum of the field table's sizes for its
+	// sections, with every variable field empty.
+	size := map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "str8": 1, "bytes16": 2}
+	tests := []struct {
+		kind world.TraceKind
+		sec  string
+	}{{world.TraceTLP, "tlp"}, {world.TraceStep, ""}, {world.TraceMSIX, "msix"}, {world.TraceDMA, ""}, {world.TraceNote, ""}}
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			want := 0
+			for _, f := range RecordFields() {
+				if f.Section == "header" || f.Section == tt.sec {
+					require.Contains(t, size, f.Type, "field %s", f.Name)
+					want += size[f.Type]
+				}
+			}
+			b, err := AppendRecord(nil, &Record{TraceEvent: world.TraceEvent{Kind: tt.kind}})
+			require.NoError(t, err)
+			assert.Len(t, b, want)
+		})
+	}
+}
+
+func TestExportRecordEncodeErrors(t *testing.T) {
+	long := strings.Repeat("x", 256)
+	tests := []struct {
+		name string
+		r    Record
+		want string
+	}{
+		{"negative step", Record{TraceEvent: world.TraceEvent{Step: -1}}, "step -1 out of range"},
+		{"negative time", Record{TraceEvent: world.TraceEvent{Time: -5}}, "negative time -5"},
+		{"long host", Record{TraceEvent: world.TraceEvent{Host: long}}, "field host: 256 bytes, at most 255"},
+		{"long who", Record{TraceEvent: world.TraceEvent{Who: long}}, "field who: 256 bytes"},
+		{"long text", Record{TraceEvent: world.TraceEvent{Text: strings.Repeat("y", 70000)}}, "field text: 70000 bytes, at most 65535"},
+		{"long data", Record{TraceEvent: world.TraceEvent{Kind: world.TraceTLP}}, ""},
+		{"long admin", Record{Admin: make([]byte, 65536)}, "field admin.command: 65536 bytes"},
+	}
+	tests[5].r.TLP.Data = make([]byte, 65536)
+	tests[5].want = "field tlp.data: 65536 bytes"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := AppendRecord(nil, &tt.r)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "trace: record: "), err.Error())
+		})
+	}
+}
+
+func TestExportRecordDecodeErrors(t *testing.T) {
+	r := RecordOf(exportFixture()[0])
+	good, err := AppendRecord(nil, &r)
+	require.NoError(t, err)
+	// Every truncation fails with an error naming a field and an offset.
+	for n := 0; n < len(good); n++ {
+		_, err := DecodeRecord(good[:n])
+		require.Error(t, err, "truncated to %d bytes", n)
+		assert.Contains(t, err.Error(), "byte offset", "truncated to %d bytes", n)
+	}
+	tests := []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"version", append([]byte{2}, good[1:]...), "field version at byte offset 0: version 2, want 1"},
+		{"trailing", append(append([]byte{}, good...), 0xff), "1 trailing bytes at byte offset"},
+		{"time", func() []byte {
+			b := append([]byte{}, good...)
+			b[13] = 0x80
+			return b
+		}(), "field time at byte offset 6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeRecord(tt.b)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	for _, e := range exportFixture() {
+		r := RecordOf(e)
+		b, err := AppendRecord(nil, &r)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeRecord(b)
+		if err != nil {
+			return
+		}
+		// What decodes re-encodes to the same bytes.
+		got, err := AppendRecord(nil, &r)
+		require.NoError(t, err)
+		assert.Equal(t, b, got)
+	})
+}

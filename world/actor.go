@@ -1,0 +1,65 @@
+package world
+
+import "github.com/migsim/migsim/engine"
+
+// actorReq is the next visible operation an actor is suspended on: the
+// scheduler may run it when ready reports true (nil: always); do performs it
+// in the world and returns its result to the actor.
+type actorReq struct {
+	label string
+	fp    engine.Footprint
+	ready func() bool
+	do    func() []byte
+}
+
+// actor is a guest vCPU, the hypervisor or a peer device, running its
+// program on a coroutine that yields at every visible operation.
+type actor struct {
+	id     int
+	name   string
+	co     *engine.Coro[*actorReq, []byte]
+	req    *actorReq
+	done   bool
+	halted bool
+}
+
+// start runs body on a coroutine up to its first visible operation.
+func (a *actor) start(body func(yield func(*actorReq) []byte)) {
+	a.co = engine.NewCoro(body)
+	a.next()
+}
+
+func (a *actor) next() {
+	req, ok := a.co.Pending()
+	if !ok {
+		a.done = true
+		a.req = nil
+		return
+	}
+	a.req = req
+}
+
+// run performs the pending operation and runs the actor to its next one.
+func (a *actor) run(w *World) {
+	var res []byte
+	if a.req.do != nil {
+		res = a.req.do()
+	}
+	a.co.Resume(res)
+	a.next()
+}
+
+// stop unwinds the actor's coroutine.
+func (a *actor) stop() {
+	if a.co != nil {
+		a.co.Stop()
+	}
+	a.done = true
+}
+
+// Close releases every actor's coroutine. Call it when a run ends early.
+func (w *World) Close() {
+	for _, a := range w.actors {
+		a.stop()
+	}
+}

@@ -1,0 +1,395 @@
+package world
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
+	guestblk "github.com/migsim/migsim/guest/blk"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// guestBAR0 is the guest-physical BAR0 of the VM's VF n (the hypervisor maps
+// it onto whichever host VF backs it).
+func guestBAR0(vf int) uint64 { return 0xc000_0000 + uint64(vf-1)*pcie.BAR0Size }
+
+// guestActor is one vCPU running a guest program with a driver bound to one
+// VF of the VM.
+type guestActor struct {
+	actor
+	w     *World
+	vf    int
+	prog  *scenario.Program
+	drv   *guestblk.Driver
+	irqs  []uint16
+	yield func(*actorReq) []byte
+	fpDev engine.Footprint
+}
+
+func (w *World) addGuest(p *scenario.Program) error {
+	vf := 1
+	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > w.scen.VFs {
+			return fmt.Errorf("%s:%d: guest %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
+		}
+		vf = n
+	}
+	g := &guestActor{w: w, vf: vf, prog: p}
+	g.id = len(w.actors)
+	g.name = p.Name
+	g.fpDev = engine.Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
+	g.drv = guestblk.New(g, w.scen.Queues)
+	w.actors = append(w.actors, &g.actor)
+	w.guests = append(w.guests, g)
+	g.start(func(y func(*actorReq) []byte) {
+		g.yield = y
+		g.runProgram()
+	})
+	return nil
+}
+
+// vmHostVF returns the host VF backing the guest's VF now.
+func (g *guestActor) hostVF() (*host, owner.Target) { return g.w.vm, owner.Target(g.vf) }
+
+func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
+	base := guestBAR0(g.vf)
+	if addr < base || addr >= base+pcie.BAR0Size {
+		return 0, false
+	}
+	s, ok := g.w.vm.pfCfg.SRIOV()
+	if !ok {
+		return 0, false
+	}
+	return s.VFBAR0Addr(g.vf) + (addr - base), true
+}
+
+func (g *guestActor) op(label string, do func() []byte) []byte {
+	return g.yield(&actorReq{label: g.name + ":" + label, fp: g.fpDev, do: do})
+}
+
+func (g *guestActor) tlp(t pcie.TLP) []byte {
+	h, target := g.hostVF()
+	if _, ok := h.pf.Member(int(target)); !ok && h.pf.NumVFs() < int(target) {
+		g.w.notef("%s: %s to a VF that does not exist on %s: no response", g.name, t.Kind, h.name)
+		if t.Kind == pcie.CfgRead || t.Kind == pcie.MemRead {
+			return allOnes(t.Len)
+		}
+		return nil
+	}
+	g.checkHalted(h, target, t)
+	return g.w.deliver(h, target, member.Event{Kind: member.EvTLP, TLP: t}, g.name)
+}
+
+// checkHalted records (once) a vCPU access to a device that the hypervisor
+// froze (draft-2023 Freeze) or stopped (virtio-1.4) without halting the
+// vCPUs: whatever the guest does then is not in the state that moves, and
+// the transparent oracle blames the hypervisor for it. A draft Stop is not
+// blamed: Stop exists to take such accesses (DRAFT-STOP-03).
+func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
+	w := g.w
+	if w.blame != "" || w.cfg.Reference {
+		return
+	}
+	m, ok := h.pf.Member(int(target))
+	if !ok {
+		return
+	}
+	mode := m.Status().Mode
+	if (w.ed == spec.Draft2023 && mode != spec.ModeFreeze) || (w.ed == spec.Virtio14 && mode != spec.ModeStop) {
+		return
+	}
+	w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d without halting the vCPUs: %s ran %s at step %d",
+		map[bool]string{true: "froze", false: "stopped"}[mode == spec.ModeFreeze], h.name, int(target), g.name, t.Kind, w.stepNo)
+}
+
+func allOnes(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = 0xff
+	}
+	return b
+}
+
+// CfgRead implements GuestBus.
+func (g *guestActor) CfgRead(off uint16, n int) uint32 {
+	res := g.op("cfg-read 0x"+strconv.FormatUint(uint64(off), 16)+"/"+strconv.Itoa(n), func() []byte {
+		h, _ := g.hostVF()
+		s, _ := h.pfCfg.SRIOV()
+		return g.tlp(pcie.TLP{Kind: pcie.CfgRead, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Len: n})
+	})
+	return leUint(res)
+}
+
+// CfgWrite implements GuestBus.
+func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
+	g.op("cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
+		h, _ := g.hostVF()
+		s, _ := h.pfCfg.SRIOV()
+		data := binary.LittleEndian.AppendUint32(nil, v)[:n]
+		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
+	})
+}
+
+// MMIORead implements GuestBus.
+func (g *guestActor) MMIORead(addr uint64, n int) []byte {
+	return g.op("mmio-read "+g.regName(addr), func() []byte {
+		ha, ok := g.hostAddr(addr)
+		if !ok {
+			return allOnes(n)
+		}
+		out := g.tlp(pcie.TLP{Kind: pcie.MemRead, Requester: guest.RID, Addr: ha, Len: n})
+		if len(out) < n {
+			out = append(out, make([]byte, n-len(out))...)
+		}
+		return out
+	})
+}
+
+// MMIOWrite implements GuestBus.
+func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
+	d := append([]byte(nil), data...)
+	g.op("mmio-write "+g.regName(addr)+"="+hex.EncodeToString(d), func() []byte {
+		if ha, ok := g.hostAddr(addr); ok {
+			g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: d})
+		}
+		return nil
+	})
+}
+
+// regName names a BAR0 register for labels.
+func (g *guestActor) regName(addr uint64) string {
+	off := addr - guestBAR0(g.vf)
+	switch {
+	case off < spec.CommonCfgSize:
+		return spec.CommonCfgField(off).String()
+	case off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen:
+		return "notify+" + strconv.FormatUint(off-pcie.BAR0Notify, 10)
+	case off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen:
+		return "devcfg+" + strconv.FormatUint(off-pcie.BAR0DeviceCfg, 10)
+	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXPBA:
+		return "msix[" + strconv.FormatUint((off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize, 10) + "]"
+	case off == pcie.BAR0ISR:
+		return "isr"
+	}
+	return fmt.Sprintf("bar0+%#x", off)
+}
+
+// WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
+// when the world has stalled (then ok is false).
+func (g *guestActor) WaitIRQ() (uint16, bool) {
+	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: engine.Footprint{Reads: 1 << resGlobal},
+		ready: func() bool { return len(g.irqs) > 0 || g.w.stalled },
+		do: func() []byte {
+			if len(g.irqs) == 0 {
+				return nil
+			}
+			v := g.irqs[0]
+			g.irqs = g.irqs[1:]
+			return binary.LittleEndian.AppendUint16(nil, v)
+		}})
+	if len(res) < 2 {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint16(res), true
+}
+
+// Sleep implements GuestBus.
+func (g *guestActor) Sleep(ns uint64) {
+	until := g.w.now + engine.VTime(ns)
+	g.w.addTimer(timer{at: until, actor: &g.actor})
+	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
+}
+
+// Memory implements GuestBus.
+func (g *guestActor) Memory() pcie.MemoryPort { return vmPort{g.w} }
+
+// BAR0 implements GuestBus.
+func (g *guestActor) BAR0() uint64 { return guestBAR0(g.vf) }
+
+func leUint(b []byte) uint32 {
+	var v uint32
+	for i := len(b) - 1; i >= 0 && i < 4; i-- {
+		v = v<<8 | uint32(b[i])
+	}
+	if len(b) > 4 {
+		v = binary.LittleEndian.Uint32(b)
+	}
+	return v
+}
+
+// runProgram interprets the guest program, then records the final view
+// once every other actor has finished.
+func (g *guestActor) runProgram() {
+	for _, op := range g.prog.Ops {
+		if err := g.exec(op); err != nil {
+			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
+			return
+		}
+	}
+	g.settle()
+	g.drv.Final()
+}
+
+// settle waits until the other actors are done and the devices idle, then
+// handles the interrupts still pending, so the final view does not depend
+// on the schedule.
+func (g *guestActor) settle() {
+	g.yield(&actorReq{label: g.name + ":settle", ready: func() bool { return g.w.othersDone(&g.actor) }})
+	for len(g.irqs) > 0 {
+		v := g.irqs[0]
+		g.irqs = g.irqs[1:]
+		g.drv.HandleIRQ(v)
+	}
+}
+
+func argInt(op scenario.Op, key string, def int) (int, error) {
+	v, ok := scenario.Lookup(op.Args, key)
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s=%q is not a number", op.Verb, key, v)
+	}
+	return int(n), nil
+}
+
+func (g *guestActor) exec(op scenario.Op) error {
+	d := g.drv
+	switch op.Verb {
+	case "probe":
+		d.Probe()
+	case "write", "read", "flush", "get-id", "submit", "post":
+		kind := op.Verb
+		if op.Verb == "submit" || op.Verb == "post" {
+			if len(op.Args) == 0 || op.Args[0].Key != "" {
+				return fmt.Errorf("%s: want %s write|read|flush|get-id [sector= count= pattern= q=]", op.Verb, op.Verb)
+			}
+			kind = op.Args[0].Value
+		}
+		sector, err := argInt(op, "sector", 0)
+		if err != nil {
+			return err
+		}
+		count, err := argInt(op, "count", 1)
+		if err != nil {
+			return err
+		}
+		pat, err := argInt(op, "pattern", 0x5a)
+		if err != nil {
+			return err
+		}
+		q, err := argInt(op, "q", 0)
+		if err != nil {
+			return err
+		}
+		switch op.Verb {
+		case "post":
+			d.Post(q, kind, uint64(sector), count, byte(pat))
+		case "submit":
+			d.Submit(q, kind, uint64(sector), count, byte(pat))
+		default:
+			d.Submit(q, kind, uint64(sector), count, byte(pat))
+			d.WaitAll()
+		}
+	case "wait":
+		d.WaitAll()
+	case "kick":
+		q, err := argInt(op, "q", 0)
+		if err != nil {
+			return err
+		}
+		d.Kick(q)
+	case "wce":
+		if len(op.Args) != 1 || (op.Args[0].Value != "on" && op.Args[0].Value != "off") {
+			return fmt.Errorf("wce: want on or off")
+		}
+		d.SetWCE(op.Args[0].Value == "on")
+	case "read-config":
+		d.ReadConfig()
+	case "reset":
+		d.Reset()
+	case "flr":
+		d.FLR()
+	case "pm":
+		if len(op.Args) != 1 || (op.Args[0].Value != "d3" && op.Args[0].Value != "d0") {
+			return fmt.Errorf("pm: want d3 or d0")
+		}
+		d.SetPowerState(op.Args[0].Value == "d3")
+	case "sleep":
+		ms, err := argInt(op, "ms", 1)
+		if err != nil {
+			return err
+		}
+		g.Sleep(uint64(ms) * 1_000_000)
+	case "signal":
+		name, err := oneWord(op)
+		if err != nil {
+			return err
+		}
+		g.op("signal "+name, func() []byte { g.w.signals[name] = true; return nil })
+	case "await":
+		name, err := oneWord(op)
+		if err != nil {
+			return err
+		}
+		g.yield(&actorReq{label: g.name + ":await " + name, ready: func() bool { return g.w.signals[name] }})
+	default:
+		return fmt.Errorf("unknown guest operation %q (want probe, write, read, flush, get-id, submit, post, wait, kick, wce, read-config, reset, flr, pm, sleep, signal, await)", op.Verb)
+	}
+	return nil
+}
+
+func oneWord(op scenario.Op) (string, error) {
+	if len(op.Args) != 1 || op.Args[0].Key != "" {
+		return "", fmt.Errorf("%s: want one name", op.Verb)
+	}
+	return op.Args[0].Value, nil
+}
+
+// othersDone reports whether every actor but a is done and no device work
+// is pending.
+func (w *World) othersDone(a *actor) bool {
+	for _, b := range w.actors {
+		if b != a && !b.done {
+			if gb := w.guestOf(b); gb != nil {
+				if req := b.req; req != nil && req.label == gb.name+":settle" {
+					continue
+				}
+			}
+			return false
+		}
+	}
+	for _, d := range w.devs {
+		if len(d.pending) > 0 && !w.hosts[d.key.host].failed {
+			return false
+		}
+	}
+	return len(w.timers) == 0 || w.onlyActorTimers()
+}
+
+func (w *World) guestOf(a *actor) *guestActor {
+	for _, g := range w.guests {
+		if &g.actor == a {
+			return g
+		}
+	}
+	return nil
+}
+
+func (w *World) onlyActorTimers() bool {
+	for _, t := range w.timers {
+		if t.dev != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,114 @@
+package world
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/scenario"
+)
+
+// Compatibility hooks of the hypervisor (issue 6, docs/compat.md "In the
+// simulated flows"). The saved state of every VF travels wrapped in a
+// compatibility header describing the host it was read from; the
+// destination checks it before anything is applied.
+
+// stateKind says what a saved payload holds.
+type stateKind uint8
+
+// Payload kinds.
+const (
+	// stateDraft is a draft-2023 device context (DEV_CTX_READ, merged).
+	stateDraft stateKind = iota + 1
+	// stateParts is one virtio-1.4 PARTS_GET(ALL) record (save).
+	stateParts
+	// stateStream is a VFIO stream of DEVICE_DATA records.
+	stateStream
+)
+
+// precheck checks, before the source leaves Active/running, that
+// destination h can take the state of every VF (`precheck HOST`, steps 1–7
+// of the decision procedure). It changes nothing: on failure the flow
+// stops with the *devctx.IncompatibleError of the first VF that fails.
+func (hv *hvActor) precheck(op scenario.Op, h *host) error {
+	vfs, err := hv.vfs(op)
+	if err != nil {
+		return err
+	}
+	c, from := hv.compat, hv.w.vm
+	hv.local("precheck "+h.name, func() {
+		var hdr devctx.CompatHeader
+		hdr, err = c.identity(hv.w, from).Header()
+		if err != nil {
+			err = fmt.Errorf("source %s: %w", from.name, err)
+			return
+		}
+		dst := c.implOf(h)
+		for _, vf := range vfs {
+			at := devctx.Where{Phase: devctx.PhasePrecheck, Member: uint64(vf)}
+			if err = devctx.CheckCompatible(hdr, dst.caps(), at); err != nil {
+				err = fmt.Errorf("%s: %w", h.name, err)
+				return
+			}
+		}
+		hv.w.notef("precheck %s: %s (%s) accepts %s state version %d from %s (%s), %d VF(s)",
+			h.name, dst.name, dst.impl, hdr.Model, hdr.StateVersion, from.name, hdr.Impl, len(vfs))
+	})
+	return err
+}
+
+// unwrapRead takes what host h returned for a read of VF vf (a draft
+// DEV_CTX_READ, a PARTS_GET record, VFIO stream bytes) and returns the
+// payload the hypervisor keeps. The bytes come from the device unwrapped;
+// the hypervisor remembers h, whose identity wrapState writes into the
+// header.
+func (hv *hvActor) unwrapRead(h *host, vf int, b []byte) ([]byte, error) {
+	hv.compat.origin[vf] = h
+	return b, nil
+}
+
+// wrapState wraps one VF's saved payload for transport: the compatibility
+// header of the host the state was read from (the source when nothing was
+// read), with the parts manifest and the device and driver features taken
+// from the payload when it holds them.
+func (hv *hvActor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, error) {
+	from := hv.compat.origin[vf]
+	if from == nil {
+		from = hv.w.hosts[0]
+	}
+	d := hv.compat.identity(hv.w, from)
+	describePayload(&d, kind, payload)
+	hdr, err := d.Header()
+	if err != nil {
+		return nil, fmt.Errorf("world: compat: vf%d from %s: %w", vf, from.name, err)
+	}
+	return devctx.EncodeSavedState(hdr, payload), nil
+}
+
+// loadCheck checks saved state at destination h before it is applied
+// (steps 1–9, phase load) and returns the payload to write. Bytes the
+// scenario corrupts (`corrupt`) are flipped first, in transit. A
+// rejected state is an *devctx.IncompatibleError; nothing was applied.
+func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
+	c := hv.compat
+	saved, err := c.applyCorruption(vf, saved)
+	if err != nil {
+		return nil, err
+	}
+	dst := c.implOf(h)
+	at := devctx.Where{Phase: devctx.PhaseLoad, Member: uint64(vf)}
+	plan, err := devctx.CheckLoad(saved, dst.caps(), at, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSelectors(hv.w.ed, plan.Payload, plan, at); err != nil {
+		return nil, err
+	}
+	for _, w := range plan.Warnings {
+		hv.w.notef("load %s vf%d: %s", h.name, vf, w)
+	}
+	for _, p := range plan.SetToOff {
+		hv.w.notef("load %s vf%d: %s runs at its off value (the source omits it)", h.name, vf, p)
+	}
+	c.adopt(h, hv.w.scen.Queues, plan)
+	return plan.Payload, nil
+}

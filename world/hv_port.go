@@ -1,0 +1,120 @@
+package world
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"strconv"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+)
+
+// hvPort is the owner driver's host port on one host. While the host boots
+// (sync) it runs the PF's work inline; afterwards every access is a visible
+// operation of the hypervisor actor.
+type hvPort struct {
+	w    *World
+	h    *host
+	hv   *hvActor
+	sync bool
+}
+
+const hostRID pcie.RID = 0x0000
+
+func (p *hvPort) access(label string, do func() []byte) []byte {
+	if p.sync || p.hv == nil || p.hv.yield == nil {
+		return do()
+	}
+	return p.hv.yield(&actorReq{label: p.hv.name + ":" + p.h.name + " " + label,
+		fp: engine.Footprint{Writes: 1<<uint(p.h.idx) | 1<<resGlobal}, do: do})
+}
+
+func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
+	t.Requester, t.Completer = hostRID, p.h.pf.RID()
+	return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
+}
+
+// ConfigRead implements owner.HostPort.
+func (p *hvPort) ConfigRead(off, size int) uint32 {
+	res := p.access("pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte {
+		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgRead, Addr: uint64(off), Len: size})
+	})
+	return leUint(res)
+}
+
+// ConfigWrite implements owner.HostPort.
+func (p *hvPort) ConfigWrite(off, size int, val uint32) {
+	p.access("pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16), func() []byte {
+		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]})
+	})
+}
+
+// MMIORead implements owner.HostPort.
+func (p *hvPort) MMIORead(addr uint64, n int) []byte {
+	return p.access("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte {
+		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, p.hvName())
+	})
+}
+
+// MMIOWrite implements owner.HostPort.
+func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
+	d := append([]byte(nil), data...)
+	p.access("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(d), func() []byte {
+		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, p.hvName())
+	})
+}
+
+// WaitAdmin implements owner.HostPort: it returns once the PF published a
+// used entry since the last wait, or when nothing more can happen.
+func (p *hvPort) WaitAdmin() {
+	hv := p.hv
+	if p.sync || hv == nil || hv.yield == nil {
+		p.runInline()
+		return
+	}
+	i := p.h.idx
+	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: engine.Footprint{Reads: 1 << uint(i)},
+		ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.stalled || p.h.failed }})
+	hv.seen[i] = hv.published[i]
+}
+
+// runInline runs the host's pending device events (and its timers, by
+// moving the clock) until the PF publishes or nothing is left. Used while a
+// host boots, before the scheduled part of the run.
+func (p *hvPort) runInline() {
+	start := p.hv.published[p.h.idx]
+	for n := 0; n < 1<<16; n++ {
+		if p.hv.published[p.h.idx] > start {
+			break
+		}
+		ran := false
+		for _, d := range p.w.devs {
+			if d.key.host == p.h.idx && len(d.pending) > 0 {
+				ev := d.pending[0]
+				d.pending = d.pending[1:]
+				p.w.deliver(p.h, d.key.target, ev.ev, d.name)
+				ran = true
+				break
+			}
+		}
+		if ran {
+			continue
+		}
+		at, ok := p.w.NextTimer()
+		if !ok {
+			break
+		}
+		p.w.Advance(at)
+	}
+	p.hv.seen[p.h.idx] = p.hv.published[p.h.idx]
+}
+
+// hvName is the hypervisor actor's name for traces (one name everywhere).
+func (p *hvPort) hvName() string {
+	if p.hv != nil {
+		return p.hv.name
+	}
+	return "hv"
+}

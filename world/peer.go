@@ -1,0 +1,141 @@
+package world
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+)
+
+// PeerRID is the requester ID of a peer device's transactions.
+const PeerRID pcie.RID = 0x0300
+
+// peerActor is another device (or a fault injector) of the VM: it writes
+// VF doorbells peer-to-peer and can reset an owner.
+type peerActor struct {
+	actor
+	w     *World
+	prog  *scenario.Program
+	yield func(*actorReq) []byte
+	// vf, when not 0, is the VF of the VM that backs the peer (`peer NAME
+	// vf=N`): its doorbell writes are that VF's transactions, so it issues
+	// them only while that VF runs (Active/running) on the VM's host — a
+	// stopped device starts no transaction (DP-DEV-11).
+	vf int
+}
+
+func (w *World) addPeer(p *scenario.Program) error {
+	pa := &peerActor{w: w, prog: p}
+	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > w.scen.VFs {
+			return fmt.Errorf("%s:%d: peer %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
+		}
+		pa.vf = n
+	}
+	pa.id = len(w.actors)
+	pa.name = p.Name
+	w.actors = append(w.actors, &pa.actor)
+	pa.start(func(y func(*actorReq) []byte) {
+		pa.yield = y
+		for _, op := range p.Ops {
+			if err := pa.exec(op); err != nil {
+				w.report("scenario", nil, []string{pa.name}, "%s:%d: %v", w.scen.File, op.Line, err)
+				return
+			}
+		}
+	})
+	return nil
+}
+
+func (pa *peerActor) exec(op scenario.Op) error {
+	w := pa.w
+	switch op.Verb {
+	case "kick":
+		vf, err := argInt(op, "vf", 1)
+		if err != nil {
+			return err
+		}
+		q, err := argInt(op, "q", 0)
+		if err != nil {
+			return err
+		}
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: engine.Footprint{Writes: 1 << resGlobal},
+			ready: func() bool { return pa.running() || w.stalled },
+			do: func() []byte {
+				h := w.vm
+				if !pa.running() {
+					w.notef("%s: p2p kick to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
+					return nil
+				}
+				s, ok := h.pfCfg.SRIOV()
+				if !ok || vf > s.EnabledVFs() {
+					w.notef("%s: p2p kick to vf%d on %s: no such VF", pa.name, vf, h.name)
+					return nil
+				}
+				addr := s.VFBAR0Addr(vf) + pcie.BAR0Notify + uint64(q)*pcie.NotifyMultiplier
+				w.deliver(h, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: PeerRID, Addr: addr,
+					Data: binary.LittleEndian.AppendUint16(nil, uint16(q))}}, pa.name)
+				return nil
+			}})
+	case "pf-flr":
+		name, err := oneWord(op)
+		if err != nil {
+			return err
+		}
+		h, err := w.hostByName(name)
+		if err != nil {
+			return err
+		}
+		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: engine.Footprint{Writes: 1 << resGlobal},
+			do: func() []byte {
+				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
+				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,
+					Data: binary.LittleEndian.AppendUint16(nil, uint16(ctl)|uint16(pcie.DevCtlInitiateFLR))}}, pa.name)
+				return nil
+			}})
+	case "signal":
+		name, err := oneWord(op)
+		if err != nil {
+			return err
+		}
+		pa.yield(&actorReq{label: pa.name + ":signal " + name, do: func() []byte { w.signals[name] = true; return nil }})
+	case "await":
+		name, err := oneWord(op)
+		if err != nil {
+			return err
+		}
+		pa.yield(&actorReq{label: pa.name + ":await " + name, ready: func() bool { return w.signals[name] || w.stalled }})
+	case "sleep":
+		ms, err := argInt(op, "ms", 1)
+		if err != nil {
+			return err
+		}
+		until := w.now + engine.VTime(ms)*1_000_000
+		w.addTimer(timer{at: until, actor: &pa.actor})
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), ready: func() bool { return w.now >= until }})
+	default:
+		return fmt.Errorf("unknown peer operation %q (want kick, pf-flr, signal, await, sleep)", op.Verb)
+	}
+	return nil
+}
+
+// running reports whether the peer may start a transaction: always for a
+// free-standing peer; for one backed by a VF, while that VF is
+// Active/running on the host the VM runs on.
+func (pa *peerActor) running() bool {
+	if pa.vf == 0 {
+		return true
+	}
+	h := pa.w.vm
+	if h.failed || pa.vf > h.pf.NumVFs() {
+		return false
+	}
+	m, ok := h.pf.Member(pa.vf)
+	return !ok || !m.Status().Mode.Quiesced() // an untouched member is Active
+}

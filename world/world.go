@@ -1,0 +1,431 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// WorldConfig builds one World: one run of one scenario under one edition
+// and knob set.
+type WorldConfig struct {
+	Scenario *scenario.Scenario
+	Edition  spec.Edition
+	Rules    spec.Rules
+	// Settings override the scenario's `set` lines (an expectation's set:).
+	Settings []scenario.Arg
+	// Factory builds member devices; nil means the reference virtio-blk
+	// (member.NewBlk). sim never names the reference device otherwise.
+	Factory member.Factory
+	// Reference runs the scenario without migration: the hypervisor skips
+	// every operation that moves, stops or reads the device.
+	Reference bool
+	// ReferenceLog is the guest log of the reference run; when set, the
+	// transparent oracle compares the run's guest log with it.
+	ReferenceLog []string
+	// Record keeps a TraceEvent for everything that crosses the bus.
+	Record bool
+}
+
+// Resource bits of step footprints (partial-order reduction).
+const (
+	resGuestMem = 61
+	resDisk     = 62
+	resGlobal   = 63
+)
+
+// World is the simulated machine: hosts with an owner and its members,
+// guest memory, a disk shared by all hosts, and the actors (guest vCPUs,
+// hypervisor, peer device). It implements engine.System.
+type World struct {
+	cfg      WorldConfig
+	scen     *scenario.Scenario
+	ed       spec.Edition
+	rules    spec.Rules
+	settings []scenario.Arg
+	streams  engine.Streams
+	factory  member.Factory
+
+	now   engine.VTime
+	disk  *member.Disk
+	hosts []*host
+	// vm is the host the VM runs on now.
+	vm *host
+
+	actors []*actor
+	// devs lists device pseudo-actors (a function with pending events), in
+	// creation order; devIndex finds them.
+	devs     []*devActor
+	devIndex map[devKey]*devActor
+	timers   []timer
+	timerSeq uint64
+
+	signals map[string]bool
+	finding *engine.Finding
+	stepNo  int
+	// Trace lines for the guest log, findings, notes.
+	notes []worldNote
+
+	guests []*guestActor
+	hv     *hvActor
+	// stalled is set by Enabled when nothing can run: blocked waits then
+	// give up so the oracles can judge.
+	stalled bool
+	// dma collects the guest-memory accesses of the current device event.
+	dma []dmaAccess
+	// snap is the reused buffer of member snapshots around one event.
+	snap []memberState
+	// events is the recorded trace (WorldConfig.Record).
+	events []TraceEvent
+	// blame records the first access by a running vCPU to a device the
+	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
+	// hypervisor should have halted the vCPUs first (question 14).
+	blame string
+}
+
+// host is one physical host: an owner (PF) with its members, the host
+// memory holding the PF's admin queue, and the guest memory copy of the VM
+// (on the source from the start, on a destination after copy-memory).
+type host struct {
+	name     string
+	idx      int
+	pf       *owner.PF
+	pfCfg    *pcie.ConfigSpace
+	hostMem  *virtq.GuestMemory
+	guestMem *virtq.GuestMemory
+	// vfMem is the port the members of this host use: it forwards to
+	// guestMem through the DMA observer.
+	failed bool
+}
+
+type devKey struct {
+	host   int
+	target owner.Target
+}
+
+// devActor is a function (PF or VF) of one host with pending internal
+// events: its steps and expired timers, in FIFO order.
+type devActor struct {
+	id      int
+	key     devKey
+	name    string
+	pending []devEvent
+}
+
+type devEvent struct {
+	ev    member.Event
+	label string
+}
+
+type timer struct {
+	at  engine.VTime
+	seq uint64
+	// dev timers: deliver ev to key; actor timers: wake the actor.
+	dev   *devKey
+	ev    member.Event
+	actor *actor
+}
+
+// NewWorld builds a world from its configuration and the run's streams.
+func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
+	if cfg.Scenario == nil {
+		return nil, fmt.Errorf("world: world: no scenario")
+	}
+	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
+		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}}
+	if w.factory == nil {
+		w.factory = member.NewBlk
+	}
+	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
+	w.disk = member.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
+	src, err := w.addHost("src")
+	if err != nil {
+		return nil, err
+	}
+	src.guestMem = virtq.NewGuestMemory()
+	w.vm = src
+	if err := w.buildActors(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// setting returns the value of a world setting (expectation settings win).
+func (w *World) setting(key string) (string, bool) {
+	v, ok := "", false
+	for _, a := range w.settings {
+		if a.Key == key {
+			v, ok = a.Value, true
+		}
+	}
+	return v, ok
+}
+
+func (w *World) settingInt(key string, def int) int {
+	v, ok := w.setting(key)
+	if !ok {
+		return def
+	}
+	var n int
+	if _, err := fmt.Sscan(v, &n); err != nil {
+		return def
+	}
+	return n
+}
+
+func (w *World) settingBool(key string, def bool) bool {
+	v, ok := w.setting(key)
+	if !ok {
+		return def
+	}
+	return v == "true" || v == "yes" || v == "1" || v == "on"
+}
+
+// hostByName returns the named host, creating a destination on first use.
+func (w *World) hostByName(name string) (*host, error) {
+	for _, h := range w.hosts {
+		if h.name == name {
+			return h, nil
+		}
+	}
+	return w.addHost(name)
+}
+
+func (w *World) addHost(name string) (*host, error) {
+	idx := len(w.hosts)
+	if idx >= 4 {
+		return nil, fmt.Errorf("world: world: too many hosts (at %q)", name)
+	}
+	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory()}
+	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
+	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk,
+		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
+	if err != nil {
+		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+	}
+	// Host firmware: place the PF's BAR0 and the VF BAR0 window, enable
+	// memory decoding and bus mastering.
+	pfBAR := uint64(0xd000_0000) + uint64(idx)<<24
+	vfBAR := uint64(0x1_0000_0000) + uint64(idx)<<32
+	for _, wr := range []struct {
+		off, size int
+		v         uint32
+	}{
+		{pcie.RegBAR0, 4, uint32(pfBAR)}, {pcie.RegBAR0 + 4, 4, uint32(pfBAR >> 32)},
+		{pcie.RegCommand, 2, 0x0006},
+	} {
+		if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
+			return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+		}
+	}
+	if s, err := pcie.FindExtCap(cs, pcie.ExtCapIDSRIOV); err == nil && s > 0 {
+		for _, wr := range []struct {
+			off, size int
+			v         uint32
+		}{
+			{s + pcie.SRIOVVFBAR0, 4, uint32(vfBAR)}, {s + pcie.SRIOVVFBAR0 + 4, 4, uint32(vfBAR >> 32)},
+		} {
+			if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
+				return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+			}
+		}
+	}
+	h.pfCfg = cs
+	queues := uint16(w.scen.Queues)
+	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
+		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
+			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
+				NumQueues: queues, Mem: w.dmaPort(h, vf), Disk: w.disk})
+		}})
+	if err != nil {
+		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+	}
+	h.pf = pf
+	w.hosts = append(w.hosts, h)
+	return h, nil
+}
+
+// dev returns the pseudo-actor of a function, creating it.
+func (w *World) dev(h *host, t owner.Target) *devActor {
+	k := devKey{h.idx, t}
+	if d, ok := w.devIndex[k]; ok {
+		return d
+	}
+	d := &devActor{id: len(w.actors) + len(w.devs), key: k, name: h.name + "." + t.String()}
+	w.devs = append(w.devs, d)
+	w.devIndex[k] = d
+	return d
+}
+
+// Enabled lists the enabled steps: actors in id order, then devices in
+// creation order.
+func (w *World) Enabled(buf []engine.Step) []engine.Step {
+	buf = w.enabled(buf)
+	if len(buf) == 0 && len(w.timers) == 0 && !w.Done() && !w.stalled {
+		// Nothing can run: let blocked waits give up, so the guest records
+		// what never completed and the hypervisor reports the hang.
+		w.stalled = true
+		buf = w.enabled(buf)
+	}
+	return buf
+}
+
+func (w *World) enabled(buf []engine.Step) []engine.Step {
+	for i, a := range w.actors {
+		if a.done || a.halted {
+			continue
+		}
+		if a.req.ready != nil && !a.req.ready() {
+			continue
+		}
+		buf = append(buf, engine.Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: a.req.fp})
+	}
+	for i, d := range w.devs {
+		if len(d.pending) == 0 {
+			continue
+		}
+		h := w.hosts[d.key.host]
+		if h.failed {
+			continue
+		}
+		fp := engine.Footprint{Writes: 1<<uint(d.key.host) | 1<<resGuestMem | 1<<resDisk}
+		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fp})
+	}
+	return buf
+}
+
+// Execute runs one step.
+func (w *World) Execute(s engine.Step) *engine.Finding {
+	w.stepNo++
+	if s.ID < len(w.actors) {
+		w.actors[s.ID].run(w)
+	} else {
+		d := w.devs[s.ID-len(w.actors)]
+		ev := d.pending[0]
+		d.pending = d.pending[1:]
+		w.deliver(w.hosts[d.key.host], d.key.target, ev.ev, d.name)
+	}
+	return w.takeFinding()
+}
+
+func (w *World) takeFinding() *engine.Finding {
+	f := w.finding
+	w.finding = nil
+	return f
+}
+
+// report records the first finding of a step.
+func (w *World) report(oracle string, reqs []string, actors []string, format string, args ...any) {
+	if w.finding != nil {
+		return
+	}
+	var uniq []string
+	for _, a := range actors {
+		if !slices.Contains(uniq, a) {
+			uniq = append(uniq, a)
+		}
+	}
+	w.finding = &engine.Finding{Oracle: oracle, Reqs: reqs, Actors: uniq, Message: fmt.Sprintf(format, args...)}
+}
+
+// NextTimer returns the earliest timer.
+func (w *World) NextTimer() (engine.VTime, bool) {
+	if len(w.timers) == 0 {
+		return 0, false
+	}
+	return w.timers[0].at, true
+}
+
+// Advance moves the clock; due device timers become pending device events
+// and sleeping actors wake.
+func (w *World) Advance(now engine.VTime) {
+	w.now = now
+	for len(w.timers) > 0 && w.timers[0].at <= now {
+		t := w.timers[0]
+		w.timers = w.timers[1:]
+		if t.dev != nil {
+			h := w.hosts[t.dev.host]
+			d := w.dev(h, t.dev.target)
+			d.pending = append(d.pending, devEvent{ev: t.ev, label: d.name + ":timer " + t.ev.Timer.String()})
+		}
+	}
+	w.stalled = false
+}
+
+func (w *World) addTimer(t timer) {
+	t.seq = w.timerSeq
+	w.timerSeq++
+	w.timers = append(w.timers, t)
+	sort.SliceStable(w.timers, func(i, j int) bool {
+		if w.timers[i].at != w.timers[j].at {
+			return w.timers[i].at < w.timers[j].at
+		}
+		return w.timers[i].seq < w.timers[j].seq
+	})
+}
+
+// Done reports whether every actor finished and no device work is left. A
+// vCPU the hypervisor halted counts as finished once the hypervisor's flow
+// has stopped with an error: nobody will resume it, and Finish reports the
+// named error rather than a hang.
+func (w *World) Done() bool {
+	hvFailed := w.hv != nil && w.hv.done && w.hv.err != nil
+	for _, a := range w.actors {
+		if !a.done && !(hvFailed && a.halted) {
+			return false
+		}
+	}
+	for _, d := range w.devs {
+		if len(d.pending) > 0 && !w.hosts[d.key.host].failed {
+			return false
+		}
+	}
+	return true
+}
+
+// ActorName names an actor or a device.
+func (w *World) ActorName(id int) string {
+	if id < len(w.actors) {
+		return w.actors[id].name
+	}
+	for _, d := range w.devs {
+		if d.id == id {
+			return d.name
+		}
+	}
+	return fmt.Sprintf("actor%d", id)
+}
+
+// Notes returns the world's trace notes.
+func (w *World) Notes() []string {
+	out := make([]string, len(w.notes))
+	for i, n := range w.notes {
+		out[i] = "[" + strconv.Itoa(n.step) + "] " + n.prefix + n.text
+	}
+	return out
+}
+
+// worldNote is one trace note, kept unformatted until Notes asks: most runs
+// never read their notes.
+type worldNote struct {
+	step         int
+	prefix, text string
+}
+
+func (w *World) notef(format string, args ...any) {
+	w.notes = append(w.notes, worldNote{step: w.stepNo, text: fmt.Sprintf(format, args...)})
+}
+
+// noteFrom keeps a function's note as it is, prefixed with its host.
+func (w *World) noteFrom(h *host, n owner.Note) {
+	w.notes = append(w.notes, worldNote{step: w.stepNo, prefix: h.name + "." + n.Target.String() + ": ", text: n.Text})
+}
