@@ -11,7 +11,7 @@ import (
 )
 
 // benchCanonical is the scenario of BenchmarkExploreCanonical: FLR during
-// freeze (issue 4 item 9). When the catalog lacks it the benchmark falls
+// freeze. When the catalog lacks it the benchmark falls
 // back to smoke-migrate and says so in its log.
 const benchCanonical = "flr-during-freeze"
 

@@ -16,7 +16,7 @@ import (
 const QuestionsDocPath = "docs/questions.md"
 
 // oracleMeaning is the one-line meaning of each oracle and flow outcome a
-// verdict can name (DESIGN §5).
+// verdict can name (docs/oracles.md).
 var oracleMeaning = map[string]string{
 	"frozen-context":         "in Freeze the device context does not change",
 	"no-dma-when-stopped":    "no guest-memory access by a member in Stop/Freeze/stopped",

@@ -6,7 +6,7 @@ import (
 )
 
 // VTime is virtual time in nanoseconds since the start of a run. Only the
-// scheduler moves it, and only when nothing is enabled (DESIGN §4).
+// scheduler moves it, and only when nothing is enabled (docs/engine.md).
 type VTime int64
 
 // String renders the time as a Go duration (0s, 100ms, 1.5s).
@@ -50,7 +50,7 @@ func (s Step) Independent(t Step) bool {
 
 // Finding is an oracle violation. It stops the run.
 type Finding struct {
-	// Oracle names the violated oracle (DESIGN §5), "live" or "panic".
+	// Oracle names the violated oracle (docs/oracles.md), "live" or "panic".
 	Oracle string `json:"oracle"`
 	// Reqs are the requirement IDs the oracle checks.
 	Reqs []string `json:"reqs,omitempty"`

@@ -12,7 +12,7 @@ import (
 // JSONReportFormat is the version of the JSON report layout.
 const JSONReportFormat = 1
 
-// JSONReport is the JSON report of a run or an exploration (DESIGN §7):
+// JSONReport is the JSON report of a run or an exploration (docs/traces.md):
 // what ran, the findings, coverage and stats. Fields are written in
 // declaration order; everything but Stats.ElapsedNS and
 // Stats.SchedulesPerSecond is deterministic.

@@ -7,7 +7,7 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// checkAdmin is the admin-status oracle (DESIGN §5) on one PF event: a
+// checkAdmin is the admin-status oracle (docs/oracles.md) on one PF event: a
 // successful command carries qualifier OK (ADM-DEV-02), an EINVAL carries a
 // defined qualifier, and a command that failed left the member it addressed
 // exactly as it was, mode and context (ADM-DEV-03, DP-DEV-08). Commands

@@ -140,7 +140,7 @@ func (w *World) vfOfRID(h *host, rid pcie.RID) (int, bool) {
 	return s.VFNumber(h.pf.RID(), rid)
 }
 
-// checkDevice applies the per-step device oracles of DESIGN §5.
+// checkDevice applies the per-step device oracles (docs/oracles.md).
 func (w *World) checkDevice(h *host, t owner.Target, ev member.Event, before []memberState, fx owner.Effects, who string) {
 	latching := w.latchesInFreeze(ev)
 	modeAfter := map[int]spec.Mode{}

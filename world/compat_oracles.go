@@ -53,7 +53,7 @@ func takeLoadSnapshot(h *host, vf int) loadSnapshot {
 
 // atomicLoad runs load, one VF's write or load at destination h, and, when
 // it fails, checks that the member is exactly as it was before
-// (compat-reference §6.2 step 10, DP-DEV-08, ADM-DEV-03).
+// (docs/compat.md, "Decision procedure", step 10; DP-DEV-08, ADM-DEV-03).
 func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
 	before := takeLoadSnapshot(h, vf)
 	err := load()

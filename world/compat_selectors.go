@@ -8,7 +8,7 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// checkSelectors is the last check of compat-reference §6.2 step 8, run at
+// checkSelectors is the last check of step 8 of the decision procedure (docs/compat.md), run at
 // load before anything is applied: every per-queue part (virtio-1.4 VQ_CFG,
 // VQ_NOTIFY_CFG) or draft PCI_VQ_CFG entry names a queue below the
 // num-queues the destination will run with. A 1.4 payload is either a run

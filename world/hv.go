@@ -449,7 +449,8 @@ func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 }
 
 // parts runs the virtio-1.4 save and load the way Linux's vfio-virtio does
-// (spec-reference §2.4): save = OBJ_CREATE(GET), METADATA_GET(SIZE),
+// (drivers/vfio/pci/virtio/migrate.c, virtiovf_read_device_context_chunk and
+// virtiovf_pci_save_device_final_data): save = OBJ_CREATE(GET), METADATA_GET(SIZE),
 // PARTS_GET(ALL), OBJ_DESTROY, kept as one more record; load = OBJ_CREATE(SET),
 // one PARTS_SET per record in order, OBJ_DESTROY.
 func (hv *hvActor) parts(op scenario.Op, h *host, d *owner.Driver) error {

@@ -7,7 +7,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 )
 
-// Compatibility hooks of the hypervisor (issue 6, docs/compat.md "In the
+// Compatibility hooks of the hypervisor (docs/compat.md "In the
 // simulated flows"). The saved state of every VF travels wrapped in a
 // compatibility header describing the host it was read from; the
 // destination checks it before anything is applied.
