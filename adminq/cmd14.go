@@ -111,14 +111,12 @@ func (p LegacyNotifyInfo) Fields() []Field {
 	return f
 }
 
+// notifyFlagsNames names the flags of a LEGACY_NOTIFY_INFO entry.
+var notifyFlagsNames = map[uint8]string{0: "END", 1: "OWNER", 2: "MEMBER"}
+
 func notifyFlagsName(v uint8) string {
-	switch v {
-	case 0:
-		return "END (0)"
-	case 1:
-		return "OWNER (1)"
-	case 2:
-		return "MEMBER (2)"
+	if n, ok := notifyFlagsNames[v]; ok {
+		return fmt.Sprintf("%s (%d)", n, v)
 	}
 	return fmt.Sprintf("FLAGS_%d", v)
 }

@@ -68,14 +68,14 @@ func decodeDevPartsObj(b []byte) DevPartsObj {
 // Encode returns the 8 bytes.
 func (p DevPartsObj) Encode() []byte { return append([]byte{p.Type}, p.Reserved[:]...) }
 
+// devPartsObjNames names the types of a DEV_PARTS object.
+var devPartsObjNames = map[uint8]string{spec.DevPartsObjTypeGet: "GET", spec.DevPartsObjTypeSet: "SET"}
+
 // Fields lists the object type (GET or SET) and reserved bytes if non-zero.
 func (p DevPartsObj) Fields() []Field {
 	v := fmt.Sprintf("TYPE_%d", p.Type)
-	switch p.Type {
-	case spec.DevPartsObjTypeGet:
-		v = "GET (0)"
-	case spec.DevPartsObjTypeSet:
-		v = "SET (1)"
+	if n, ok := devPartsObjNames[p.Type]; ok {
+		v = fmt.Sprintf("%s (%d)", n, p.Type)
 	}
 	return reservedField([]Field{{"parts_type", v}}, "parts_reserved", p.Reserved[:])
 }

@@ -241,3 +241,15 @@ func TestADM_DEV_01_UnknownOpcodeRaw(t *testing.T) {
 	assert.Equal(t, "OPCODE_0x000f", c.Name())
 	assert.Equal(t, in, c.Encode())
 }
+
+// TestNamedFieldValues pins the names adminq prints for small enumerated
+// fields, and their fallbacks.
+func TestNamedFieldValues(t *testing.T) {
+	assert.Equal(t, []string{"END (0)", "OWNER (1)", "MEMBER (2)", "FLAGS_3"},
+		[]string{notifyFlagsName(0), notifyFlagsName(1), notifyFlagsName(2), notifyFlagsName(3)})
+	var got []string
+	for typ := uint8(0); typ < 3; typ++ {
+		got = append(got, DevPartsObj{Type: typ}.Fields()[0].Value)
+	}
+	assert.Equal(t, []string{"GET (0)", "SET (1)", "TYPE_2"}, got)
+}

@@ -106,13 +106,12 @@ const (
 	GroupSRIOV GroupType = 0x1
 )
 
+var groupNames = map[GroupType]string{GroupSelf: "Self", GroupSRIOV: "SR-IOV"}
+
 // String returns the group name: Self, SR-IOV or GROUP_0x….
 func (g GroupType) String() string {
-	switch g {
-	case GroupSelf:
-		return "Self"
-	case GroupSRIOV:
-		return "SR-IOV"
+	if n, ok := groupNames[g]; ok {
+		return n
 	}
 	return fmt.Sprintf("GROUP_%#04x", uint16(g))
 }
@@ -204,15 +203,12 @@ const (
 	MetadataList  MetadataType = 2
 )
 
+var metadataNames = map[MetadataType]string{MetadataSize: "SIZE", MetadataCount: "COUNT", MetadataList: "LIST"}
+
 // String returns SIZE, COUNT, LIST or METADATA_n.
 func (m MetadataType) String() string {
-	switch m {
-	case MetadataSize:
-		return "SIZE"
-	case MetadataCount:
-		return "COUNT"
-	case MetadataList:
-		return "LIST"
+	if n, ok := metadataNames[m]; ok {
+		return n
 	}
 	return fmt.Sprintf("METADATA_%d", uint8(m))
 }
@@ -226,13 +222,12 @@ const (
 	PartsGetAll      PartsGetType = 1
 )
 
+var partsGetNames = map[PartsGetType]string{PartsGetSelected: "SELECTED", PartsGetAll: "ALL"}
+
 // String returns SELECTED, ALL or GET_TYPE_n.
 func (t PartsGetType) String() string {
-	switch t {
-	case PartsGetSelected:
-		return "SELECTED"
-	case PartsGetAll:
-		return "ALL"
+	if n, ok := partsGetNames[t]; ok {
+		return n
 	}
 	return fmt.Sprintf("GET_TYPE_%d", uint8(t))
 }
