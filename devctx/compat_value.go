@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// ParamType is the type of a compatibility parameter (compat-reference
-// §6.1): bool, int or str. Its numeric value is the wire encoding.
+// ParamType is the type of a compatibility parameter (docs/compat.md,
+// "Header layout"): bool, int or str. Its numeric value is the wire encoding.
 type ParamType uint8
 
 // Parameter types.

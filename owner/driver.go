@@ -10,8 +10,9 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// Linux's command masks (LX-BMP): the legacy commands and the device-parts
-// commands. LIST_QUERY ∧ (legacy | device parts) is what Linux sends as
+// Linux's command masks (the admin command bitmaps of
+// drivers/virtio/virtio_pci_common.h): the legacy commands and the
+// device-parts commands. LIST_QUERY ∧ (legacy | device parts) is what Linux sends as
 // LIST_USE and keeps as supported_cmds.
 const (
 	LinuxLegacyMask   uint64 = 0x7C

@@ -3,7 +3,8 @@ package spec
 import "fmt"
 
 // CommonCfgField names one field of struct virtio_pci_common_cfg
-// (spec-reference §4.1). The value is the field's byte offset.
+// (virtio spec transport-pci.tex, "Common configuration structure layout").
+// The value is the field's byte offset.
 type CommonCfgField uint8
 
 // Common configuration fields by offset. 64-bit fields have a Lo and a Hi
@@ -96,7 +97,8 @@ func (f CommonCfgField) String() string {
 	return fmt.Sprintf("common_cfg+%d", uint8(f))
 }
 
-// DeviceStatus is the virtio device_status register (spec-reference §4.1).
+// DeviceStatus is the virtio device_status register (virtio spec
+// content.tex, "Device Status Field").
 type DeviceStatus uint8
 
 // Device status bits.
