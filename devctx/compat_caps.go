@@ -6,8 +6,8 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// DeviceCaps is what a destination accepts (compat-reference §6.1,
-// "Destination capabilities"). Impl is informational.
+// DeviceCaps is what a destination accepts (docs/compat.md, "The model").
+// Impl is informational.
 type DeviceCaps struct {
 	Impl   string
 	Models []ModelCaps

@@ -8,7 +8,7 @@ import (
 )
 
 // CheckCompatible runs steps 1–7 of the decision procedure
-// (compat-reference §6.2) for a source header against destination
+// (docs/compat.md, "Decision procedure") for a source header against destination
 // capabilities: format, model, version (these stop at the first failure),
 // then param-unknown, param-type and param-value, param-required and
 // features (all reported, sorted by stage, then parameter name or bit
@@ -127,7 +127,8 @@ func sortMismatches(ms []Mismatch) {
 }
 
 // expandAliases replaces a source version=N by the destination's parameter
-// set for N (compat-reference §6.4), explicit source parameters winning
+// set for N (docs/compat.md, "Newer and older implementations"), explicit
+// source parameters winning
 // over the alias. A model without aliases leaves version as an ordinary
 // parameter. It returns a new sorted list and the alias mismatches.
 func expandAliases(src []Param, m ModelCaps) ([]Param, []Mismatch) {
@@ -174,8 +175,9 @@ func expandAliases(src []Param, m ModelCaps) ([]Param, []Mismatch) {
 
 // EffectiveParams returns the parameter set a destination runs a source
 // with: the source list with aliases expanded, plus every destination
-// parameter the source omitted at its off value (compat-reference §6.2
-// last paragraph, §6.4). setToOff lists the latter. Call it after
+// parameter the source omitted at its off value (docs/compat.md, "Decision
+// procedure" and "Newer and older implementations"). setToOff lists the
+// latter. Call it after
 // CheckCompatible passed.
 func EffectiveParams(src CompatHeader, m ModelCaps) (params, setToOff []Param) {
 	params, _ = expandAliases(src.Params, m)
@@ -194,7 +196,7 @@ func EffectiveParams(src CompatHeader, m ModelCaps) (params, setToOff []Param) {
 
 // NegotiatedFeatures returns the device feature bitmap the destination
 // offers to the guest: exactly the source's bitmap, never the
-// destination's superset (§6.2 step 7). Bits the destination lacks (only
+// destination's superset (docs/compat.md, "Decision procedure", step 7). Bits the destination lacks (only
 // possible when CheckCompatible failed) are left out; an unknown model
 // gives 0.
 func NegotiatedFeatures(src CompatHeader, dst DeviceCaps) uint64 {

@@ -57,7 +57,8 @@ type compatCase struct {
 	field []string // fields of the mismatches, in order (optional)
 }
 
-// compatRefCases are the 15 cases of compat-reference §6.5.
+// compatRefCases are the 15 reference cases of docs/compat.md ("Reference
+// cases"), in its order.
 func compatRefCases() []compatCase {
 	nq := compatNumQueues(AllowRange(1, 8))
 	return []compatCase{
@@ -89,7 +90,8 @@ func compatRefCases() []compatCase {
 	}
 }
 
-// ownCases go beyond §6.5: ordering across stages, stop rules, aliases.
+// ownCases go beyond the reference cases: ordering across stages, stop
+// rules, aliases.
 func compatOwnCases() []compatCase {
 	nq := compatNumQueues(AllowRange(1, 4))
 	return []compatCase{
@@ -137,7 +139,7 @@ func compatAliasCaps() DeviceCaps {
 	return c
 }
 
-func TestCompat_6_5_ReferenceCases(t *testing.T) {
+func TestCompatReferenceCases(t *testing.T) {
 	runCompatCases(t, compatRefCases())
 }
 
@@ -171,7 +173,7 @@ func runCompatCases(t *testing.T, cases []compatCase) {
 	}
 }
 
-func TestCompat_6_3_ExactMessages(t *testing.T) {
+func TestCompatErrorContract_ExactMessages(t *testing.T) {
 	cases := []struct {
 		name string
 		src  CompatHeader
@@ -207,7 +209,7 @@ func TestCompat_6_3_ExactMessages(t *testing.T) {
 	}
 }
 
-func TestCompat_6_3_ByteIdenticalMessages(t *testing.T) {
+func TestCompatErrorContract_ByteIdenticalMessages(t *testing.T) {
 	for _, tc := range append(compatRefCases(), compatOwnCases()...) {
 		if len(tc.codes) == 0 {
 			continue
@@ -224,7 +226,7 @@ func TestCompat_6_3_ByteIdenticalMessages(t *testing.T) {
 	}
 }
 
-func TestCompat_6_2_CheckDoesNotMutate(t *testing.T) {
+func TestCompatDecision_CheckDoesNotMutate(t *testing.T) {
 	for _, tc := range append(compatRefCases(), compatOwnCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			src, dst := compatCopyHeader(tc.src), compatCopyCaps(tc.dst)
@@ -283,7 +285,7 @@ func compatCopyCaps(d DeviceCaps) DeviceCaps {
 	return c
 }
 
-func TestCompat_6_4_EffectiveParamsSetsOmittedToOff(t *testing.T) {
+func TestCompatNewerOlder_EffectiveParamsSetsOmittedToOff(t *testing.T) {
 	// Case 6: an old source without rss runs with rss=false on a new
 	// destination that would initialise it to true.
 	src := compatHdr(compatNet, 2, Param{"num-queues", IntValue(2)})
@@ -294,7 +296,7 @@ func TestCompat_6_4_EffectiveParamsSetsOmittedToOff(t *testing.T) {
 	assert.Equal(t, []Param{{"num-queues", IntValue(2)}, {"rss", BoolValue(false)}}, params)
 }
 
-func TestCompat_6_4_AliasExpansion(t *testing.T) {
+func TestCompatNewerOlder_AliasExpansion(t *testing.T) {
 	params, ms := expandAliases([]Param{{"version", IntValue(2)}}, compatAliasCaps().Models[0])
 	assert.Empty(t, ms)
 	assert.Equal(t, []Param{{"num-queues", IntValue(4)}, {"rss", BoolValue(true)}}, params)
@@ -303,7 +305,7 @@ func TestCompat_6_4_AliasExpansion(t *testing.T) {
 	assert.Equal(t, CodeParamType, ms[0].Code)
 }
 
-func TestCompat_6_2_Step7_NegotiatedFeaturesIsSourceBitmap(t *testing.T) {
+func TestCompatDecision_Step7_NegotiatedFeaturesIsSourceBitmap(t *testing.T) {
 	src := compatHeaderFeatures(compatHdr(compatNet, 1), compatBits(32, 15, 17))
 	dst := compatWithFeatures(compatCaps(compatNet, 1, 1), compatBits(32, 15, 17, 22, compatBitRSS))
 	require.NoError(t, CheckCompatible(src, dst, Where{PhasePrecheck, 0}))

@@ -161,7 +161,7 @@ func TestCompatCodec_RejectsNonCanonicalFields(t *testing.T) {
 	}
 }
 
-func TestCompatCodec_6_1_UnknownTLVNeedsOptional(t *testing.T) {
+func TestCompatCodec_UnknownTLVNeedsOptional(t *testing.T) {
 	h := CompatHeader{FmtMajor: 1, FmtMinor: 3, Model: "m/x",
 		Extensions: []HeaderTLV{{Type: 42, Flags: TLVFlagOptional, Value: []byte{1, 2}}}}
 	b := EncodeSavedState(h, nil)

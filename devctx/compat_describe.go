@@ -29,10 +29,11 @@ type ParamSetting struct {
 	Off   *Value
 }
 
-// Header builds the compatibility header (compat-reference §6.1): params
-// sorted by name, holding only values that differ from their off value
-// plus every parameter without an off value (§6.4: a new parameter left
-// off is omitted, so an older destination accepts the state).
+// Header builds the compatibility header (docs/compat.md, "Header
+// layout"): params sorted by name, holding only values that differ from
+// their off value plus every parameter without an off value (a new
+// parameter left off is omitted, so an older destination accepts the
+// state: docs/compat.md, "Newer and older implementations").
 func (d DeviceDescription) Header() (CompatHeader, error) {
 	h := CompatHeader{
 		FmtMajor: CompatFmtMajor, FmtMinor: CompatFmtMinor,

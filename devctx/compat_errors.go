@@ -7,7 +7,8 @@ import (
 
 // MismatchCode says why a saved state is incompatible with a destination.
 // The order of the constants is the order of the decision procedure
-// (compat-reference §6.2), which is also the order mismatches are reported.
+// (docs/compat.md, "Decision procedure"), which is also the order
+// mismatches are reported.
 type MismatchCode uint8
 
 // Mismatch codes.
@@ -34,7 +35,7 @@ var codeNames = [...]string{
 	CodeCorrupt: "corrupt", CodeContext: "context", CodePartUnknown: "part-unknown",
 }
 
-// String returns the §6.2 name: format, model, version (both too-new and
+// String returns the name of the decision step: format, model, version (both too-new and
 // too-old), param-unknown, param-type, param-value, param-required,
 // features, corrupt, context, part-unknown.
 func (c MismatchCode) String() string {
@@ -58,7 +59,7 @@ type Mismatch struct {
 	Bit         int
 }
 
-// String renders the mismatch as in §6.3, e.g.
+// String renders the mismatch as docs/compat.md ("Error contract") shows, e.g.
 // "param-value num-queues: source 8, destination allows 1-4".
 func (m Mismatch) String() string {
 	switch m.Code {
@@ -104,7 +105,8 @@ const (
 	PhaseLoad     = "load"
 )
 
-// IncompatibleError reports every mismatch of one check (§6.3). Model is
+// IncompatibleError reports every mismatch of one check (docs/compat.md,
+// "Error contract"). Model is
 // the source model; Impl the source implementation string (informational,
 // printed when set).
 type IncompatibleError struct {

@@ -11,7 +11,8 @@ import (
 const CompatMagic = "MGSC"
 
 // Compatibility header format version written by this package. A reader
-// accepts any fmt_minor with an equal fmt_major (compat-reference §6.1).
+// accepts any fmt_minor with an equal fmt_major (docs/compat.md, "Header
+// layout").
 const (
 	CompatFmtMajor uint16 = 1
 	CompatFmtMinor uint16 = 0
@@ -47,7 +48,7 @@ type HeaderTLV struct {
 }
 
 // CompatHeader is the device identity carried with every saved state
-// (compat-reference §6.1). Params are sorted by name and hold only values
+// (docs/compat.md, "Header layout"). Params are sorted by name and hold only values
 // that differ from the parameter's off value, plus every parameter that has
 // no off value. Impl is informational and never a reason to reject.
 type CompatHeader struct {

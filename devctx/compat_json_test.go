@@ -175,3 +175,15 @@ func TestCompatFeatures_Names(t *testing.T) {
 		}
 	}
 }
+
+// TestParamTypeString pins the type names (the description files and
+// mismatch messages use them) and the fallback of an undefined type.
+func TestParamTypeString(t *testing.T) {
+	assert.Equal(t, []string{"bool", "int", "str", "type(0)", "type(4)"},
+		[]string{ParamBool.String(), ParamInt.String(), ParamStr.String(), ParamType(0).String(), ParamType(4).String()})
+	for _, pt := range []ParamType{ParamBool, ParamInt, ParamStr} {
+		got, err := ParseParamType(pt.String())
+		assert.NoError(t, err)
+		assert.Equal(t, pt, got)
+	}
+}

@@ -28,8 +28,8 @@ type LoadPlan struct {
 	Warnings []string
 }
 
-// CheckLoad is the destination's check at load (compat-reference §6.2
-// steps 1–9), before anything is applied: it decodes the header, repeats
+// CheckLoad is the destination's check at load (docs/compat.md, "Decision
+// procedure", steps 1–9), before anything is applied: it decodes the header, repeats
 // CheckCompatible, then checks the payload length and CRC32C (corrupt),
 // the driver-acknowledged features against device_features (context) and
 // the parts manifest (part-unknown for an unknown part without OPTIONAL;

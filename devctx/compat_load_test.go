@@ -94,7 +94,7 @@ func TestCompatLoad_Steps8And9(t *testing.T) {
 	}
 }
 
-func TestCompatLoad_6_4_PlanSetsOffAndSkipsOptional(t *testing.T) {
+func TestCompatLoad_PlanSetsOffAndSkipsOptional(t *testing.T) {
 	h := compatLoadHeader()
 	h.Parts = append(h.Parts, PartEntry{Type: 0x300, Flags: spec.PartFlagOptional}, PartEntry{Type: 0x300, Flags: spec.PartFlagOptional})
 	plan, err := CheckLoad(EncodeSavedState(h, []byte{1, 2}), compatLoadCaps(), Where{Phase: PhaseLoad}, nil)

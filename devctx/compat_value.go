@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// ParamType is the type of a compatibility parameter (compat-reference
-// §6.1): bool, int or str. Its numeric value is the wire encoding.
+// ParamType is the type of a compatibility parameter (docs/compat.md,
+// "Header layout"): bool, int or str. Its numeric value is the wire encoding.
 type ParamType uint8
 
 // Parameter types.
@@ -17,15 +17,12 @@ const (
 	ParamStr  ParamType = 3
 )
 
+var paramTypeNames = map[ParamType]string{ParamBool: "bool", ParamInt: "int", ParamStr: "str"}
+
 // String returns bool, int, str or type(n).
 func (t ParamType) String() string {
-	switch t {
-	case ParamBool:
-		return "bool"
-	case ParamInt:
-		return "int"
-	case ParamStr:
-		return "str"
+	if n, ok := paramTypeNames[t]; ok {
+		return n
 	}
 	return fmt.Sprintf("type(%d)", uint8(t))
 }

@@ -129,12 +129,17 @@ func (p Part) Describe() string {
 	return b.String()
 }
 
-// Describe renders the header on one line, e.g. "VQ_CFG vq 1 flags=0 length=0".
+// Describe renders the header on one line, e.g. "VQ_CFG vq 1 flags=0
+// length=0", with " reserved=0x…" when the reserved byte is non-zero.
 func (h PartHeader) Describe() string {
 	p := Part{Type: h.Type, Flags: h.Flags, Selector: h.Selector}
 	s := h.Type.String()
 	if sel := p.SelectorString(); sel != "" {
 		s += " " + sel
 	}
-	return fmt.Sprintf("%s flags=%s length=%d", s, p.FlagsString(), h.Length)
+	s = fmt.Sprintf("%s flags=%s length=%d", s, p.FlagsString(), h.Length)
+	if h.Reserved != 0 {
+		s += fmt.Sprintf(" reserved=%#02x", h.Reserved)
+	}
+	return s
 }

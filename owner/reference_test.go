@@ -75,7 +75,7 @@ func TestDraftContextThroughOwner(t *testing.T) {
 	assert.Equal(t, whole, chunked, "the chunks merge into the same context")
 	fields, err := w.drv.FieldsQuery(1, 512)
 	require.NoError(t, err)
-	assert.NotEmpty(t, fields)
+	assert.NotEmpty(t, fields.Entries)
 	require.NoError(t, w.drv.DraftSetMode(2, spec.ModeFreeze))
 	err = w.drv.WriteContext(2, whole)
 	assert.NoError(t, err)

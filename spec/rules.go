@@ -80,7 +80,8 @@ const (
 )
 
 // Rules are the knobs that settle what an edition's text leaves open
-// (DESIGN §2). The zero value is not valid: start from DefaultRules.
+// (docs/spec.md, "Knobs"). The zero value is not valid: start from
+// DefaultRules.
 type Rules struct {
 	Read               ReadSemantics
 	StopConfigWrite    StopConfigWrite
@@ -121,7 +122,7 @@ type Knob struct {
 	set      func(*Rules, uint8)
 }
 
-// Knobs lists every knob in a stable order (DESIGN §2). Values are in
+// Knobs lists every knob in a stable order (docs/spec.md, "Knobs"). Values are in
 // declaration order; the edition default of each is given by DefaultRules.
 var Knobs = []Knob{
 	{"read", []string{"incremental-clear", "full"}, "can a failed migration be retried or rolled back?",

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,26 +12,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
-
-// The golden files under testdata/decode are regenerated with
-//
-//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
-//
-// and reviewed as a diff. The -rewrite flag is shared with the other golden
-// tests of this package; whichever file's init runs first defines it.
-func init() {
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-func decodeRewrite() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
 
 // runDecodeCLI runs `migsim decode args...` in-process.
 func runDecodeCLI(t *testing.T, stdin []byte, args ...string) (int, string, string) {
@@ -47,6 +30,7 @@ const (
 	hexPartsGetAll   = "0f000100000000000000000000000000030000000000000000000000010000000100000000000000"
 	hexPartsSet      = "1000010000000000000000000000000007000000000000000000000000000000010100000000000000000000080000004600003001000000030100000000000000000000010000000f"
 	hexMetadataSize  = "0e000100000000000000000000000000030000000000000000000000010000000000000000000000"
+	hexMetadataList  = "0e000100000000000000000000000000030000000000000000000000010000000200000000000000"
 	hexDevModeLinux  = "11000100000000000000000000000000030000000000000001"
 	hexObjCreateSet  = "0a0001000000000000000000000000000700000000000000000000000000000000000000000000000100000000000000"
 	hexPartsGetSel   = "0f0001000000000000000000000000000300000000000000000000000100000000000000000000000301000000000000000000000000000004010000010000000000000000000000"
@@ -71,7 +55,8 @@ func draftReadResult(ctx []byte, remaining uint32) []byte {
 	return append(b, ctx...)
 }
 
-// TestDecodeAcceptanceExample is the acceptance example of issue 2.
+// TestDecodeAcceptanceExample decodes a DEV_PARTS_GET command (ALL, VF 3,
+// object 1) and checks the fields a reader looks for.
 func TestDecodeAcceptanceExample(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "command", hexPartsGetAll)
 	require.Equal(t, exitOK, code, errOut)
@@ -80,7 +65,12 @@ func TestDecodeAcceptanceExample(t *testing.T) {
 	}
 }
 
-// TestDecodeGolden checks the full text output of representative inputs.
+// TestDecodeGolden checks the full text output of representative inputs
+// against testdata/decode; regenerate with
+//
+//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
+//
+// and review the diff.
 func TestDecodeGolden(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -99,19 +89,20 @@ func TestDecodeGolden(t *testing.T) {
 		{"draft-mode-set-freeze", nil, []string{"--spec", "draft-2023", "070001000000000000000000000000000200000000000000 0200000000000000"}},
 		{"draft-ctx-read", draftReadResult(sampleDraftContext(), 0), []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"}},
 		{"context", sampleDraftContext(), []string{"--as", "context", "-"}},
+		{"result-ctx-size", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_SIZE_GET", "0000000000000000 4000000000000000"}},
+		{"result-fields-query", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_FIELDS_QUERY", "0000000000000000 02000000 00000000 0100 0000 40000000 0010 0102 08000000"}},
+		{"result-metadata-list", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 02000000 00000000 03010000000000000000000001000000 04010000010000000000000020000000"}},
+		{"result-metadata-no-req", nil, []string{"--as", "result", "--op", "DEV_PARTS_METADATA_GET", "0000000000000000 c800000000000000"}},
+		{"result-metadata-size-extra", nil, []string{"--as", "result", "--req", hexMetadataSize, "0000000000000000 c800000000000000 00ff"}},
+		{"result-parts-get-all", nil, []string{"--as", "result", "--req", hexPartsGetAll, "0000000000000000 01010000000000000000000008000000460000300100000003010000000000000000000001000000 0f"}},
+		{"result-ctx-read-empty", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "0000000000000000"}},
+		{"result-metadata-list-reserved", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 01000000 00000000 03010007000000000000000001000000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
 			require.Equal(t, exitOK, code, errOut)
-			path := filepath.Join("testdata", "decode", tt.name+".golden")
-			if decodeRewrite() {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "golden file missing; run with -rewrite")
-			assert.Equal(t, string(want), out)
+			golden.Check(t, filepath.Join("testdata", "decode", tt.name+".golden"), []byte(out))
 		})
 	}
 }
@@ -186,6 +177,10 @@ func TestDecodeMalformed(t *testing.T) {
 		{"odd hex digits", nil, []string{"0f0"}, []string{"offset 2"}},
 		{"hostile DEV_CTX_READ size", hostileRead, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"},
 			[]string{"size at byte 8", "4294967295"}},
+		{"FIELDS_QUERY count past the end", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_FIELDS_QUERY",
+			"0000000000000000 02000000 00000000 0100000040000000"}, []string{"count at byte 8", "count 2, only 1 entries present"}},
+		{"METADATA LIST count past the end", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 ffffffff"},
+			[]string{"count at byte 8", "count 4294967295, only 0 headers present"}},
 		{"hostile context field length", badCtx, []string{"--as", "context", "-"},
 			[]string{"field 0 (DEVICE_STATUS) at offset 8", "runs past the end"}},
 		{"parts out of order", nil, []string{"--as", "parts",
@@ -203,6 +198,22 @@ func TestDecodeMalformed(t *testing.T) {
 			assert.True(t, strings.HasPrefix(errOut, "migsim decode: "), errOut)
 		})
 	}
+}
+
+// TestDecodeContextResultsAgree checks that adminq leaves raw exactly the
+// results devctx decodes, so that `migsim decode --as result` names every
+// field of every command's result.
+func TestDecodeContextResultsAgree(t *testing.T) {
+	n := 0
+	for _, ed := range spec.Editions {
+		for _, cs := range adminq.Commands(ed) {
+			assert.Equal(t, cs.ContextResult(), devctx.OwnsResult(ed, cs.Opcode), "%s %s", ed, cs.Name)
+			if cs.ContextResult() {
+				n++
+			}
+		}
+	}
+	assert.Equal(t, 5, n)
 }
 
 // TestDecodeUsage checks that usage errors exit 2.
