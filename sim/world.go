@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -22,7 +23,7 @@ type WorldConfig struct {
 	// Settings override the scenario's `set` lines (an expectation's set:).
 	Settings []Arg
 	// Factory builds member devices; nil means the reference virtio-blk
-	// (member.NewBlk). sim never names the reference device otherwise.
+	// (blk.New). sim never names the reference device otherwise.
 	Factory member.Factory
 	// Reference runs the scenario without migration: the hypervisor skips
 	// every operation that moves, stops or reads the device.
@@ -54,7 +55,7 @@ type World struct {
 	factory  member.Factory
 
 	now   VTime
-	disk  *member.Disk
+	disk  *blk.Disk
 	hosts []*host
 	// vm is the host the VM runs on now.
 	vm *host
@@ -141,10 +142,10 @@ func NewWorld(cfg WorldConfig, st Streams) (*World, error) {
 	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
 		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}}
 	if w.factory == nil {
-		w.factory = member.NewBlk
+		w.factory = blk.New
 	}
 	w.settings = append(append([]Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
-	w.disk = member.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
+	w.disk = blk.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
 	src, err := w.addHost("src")
 	if err != nil {
 		return nil, err
@@ -242,7 +243,7 @@ func (w *World) addHost(name string) (*host, error) {
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
-				NumQueues: queues, Mem: w.dmaPort(h, vf), Disk: w.disk})
+				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
 		}})
 	if err != nil {
 		return nil, fmt.Errorf("sim: world: host %s: %w", name, err)
