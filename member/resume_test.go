@@ -1,0 +1,66 @@
+package member_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// A draft-2023 device serves at Active what its context records: a doorbell
+// dropped in Freeze (freeze-notify=drop) stays lost, one latched is served;
+// a virtio-1.4 device checks the avail ring at resume (no part carries a
+// doorbell), so a request posted while stopped is served either way.
+func TestDRAFT_FRZ_01_DoorbellInFreezeServedOnlyWhenLatched(t *testing.T) {
+	cases := []struct {
+		name  string
+		ed    spec.Edition
+		knobs []string
+		quiet spec.Mode
+		want  uint16
+	}{
+		{"draft drop", spec.Draft2023, nil, spec.ModeFreeze, 0},
+		{"draft latch", spec.Draft2023, []string{"freeze-notify=latch"}, spec.ModeFreeze, 1},
+		{"draft stop", spec.Draft2023, nil, spec.ModeStop, 1},
+		{"1.4 stopped", spec.Virtio14, nil, spec.ModeStop, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := spec.ParseRules(c.ed, c.knobs)
+			require.NoError(t, err)
+			g, gu := liveRig(t, c.ed, r)
+			require.Equal(t, spec.StatusOK, g.modeSet(c.quiet).Status)
+			gu.submit(0, tOut, 0, pattern(3, 512), 512)
+			gu.kick(0)
+			require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status)
+			g.run(-1)
+			used, err := gu.rings[0].UsedIdx()
+			require.NoError(t, err)
+			assert.Equal(t, c.want, used)
+		})
+	}
+}
+
+// A doorbell the draft-2023 device received in Active but had not served
+// when it left Active (its fetch step still pending) becomes a latched
+// notification: the context carries it and the move to Active serves it.
+func TestDRAFT_STOP_03_PendingFetchLatchedWhenLeavingActive(t *testing.T) {
+	g, gu := liveRig(t, spec.Draft2023, spec.DefaultRules(spec.Draft2023))
+	gu.submit(0, tOut, 0, pattern(4, 512), 512)
+	fx := gu.kick(0)
+	require.NotEmpty(t, fx.Steps, "a doorbell in Active asks for a fetch")
+	require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeStop).Status)
+	assert.True(t, g.in.NotifyLatched(0), "the unserved doorbell is latched")
+	assert.False(t, g.in.FetchPending(0))
+	g.run(-1) // the stale fetch is a no-op while stopped
+	used, err := gu.rings[0].UsedIdx()
+	require.NoError(t, err)
+	assert.Equal(t, uint16(0), used)
+	require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status)
+	g.run(-1)
+	used, err = gu.rings[0].UsedIdx()
+	require.NoError(t, err)
+	assert.Equal(t, uint16(1), used, "served once at Active")
+}
