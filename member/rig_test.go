@@ -52,16 +52,29 @@ type rig struct {
 	notes []string
 }
 
+// newRig builds a virtio-blk member over disk (nil: a fresh 1024-sector
+// one) and mem (nil: fresh guest memory).
 func newRig(t *testing.T, e spec.Edition, r spec.Rules, nq uint16, disk *blk.Disk, mem *virtq.GuestMemory) *rig {
 	if disk == nil {
 		disk = blk.NewDisk(1024, "migsim-disk-0001")
 	}
+	g := newRigFor(t, e, r, nq, mem, func(c member.Config) member.Device {
+		c.Backing = disk
+		return blk.New(c)
+	})
+	g.disk = disk
+	return g
+}
+
+// newRigFor builds the member f makes, with nq queues, over mem (nil: fresh
+// guest memory) observed by the rig's recorder.
+func newRigFor(t *testing.T, e spec.Edition, r spec.Rules, nq uint16, mem *virtq.GuestMemory, f member.Factory) *rig {
 	if mem == nil {
 		mem = virtq.NewGuestMemory()
 	}
-	g := &rig{t: t, mem: mem, disk: disk}
+	g := &rig{t: t, mem: mem}
 	obs := &virtq.Observer{Port: mem, Hook: g.rec.Hook}
-	g.dev = blk.New(member.Config{Edition: e, Rules: r, VF: 1, RID: testRID, BAR0: testBAR0, NumQueues: nq, Mem: obs, Backing: disk})
+	g.dev = f(member.Config{Edition: e, Rules: r, VF: 1, RID: testRID, BAR0: testBAR0, NumQueues: nq, Mem: obs})
 	g.in = member.InspectCore(g.dev)
 	return g
 }
