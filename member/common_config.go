@@ -189,6 +189,7 @@ type CommonWriteError struct {
 	Name     string
 }
 
+// Error returns the trace note: "write to read-only num_queues ignored", …
 func (e *CommonWriteError) Error() string {
 	if e.ReadOnly {
 		return fmt.Sprintf("write to read-only %s ignored", e.Name)

@@ -60,8 +60,12 @@ func TestCommonCfgImage(t *testing.T) {
 	q.WriteAddr(member.AddrDriver, true, 0x1000)
 	q.WriteAddr(member.AddrDriver, false, 0x2)
 	offered := spec.Features(1<<spec.FeatureVersion1 | 1<<spec.FeatureAdminVQ)
-	u16 := func(b [spec.CommonCfgSize]byte, f spec.CommonCfgField) uint16 { return binary.LittleEndian.Uint16(b[f:]) }
-	u32 := func(b [spec.CommonCfgSize]byte, f spec.CommonCfgField) uint32 { return binary.LittleEndian.Uint32(b[f:]) }
+	u16 := func(b [spec.CommonCfgSize]byte, f spec.CommonCfgField) uint16 {
+		return binary.LittleEndian.Uint16(b[f:])
+	}
+	u32 := func(b [spec.CommonCfgSize]byte, f spec.CommonCfgField) uint32 {
+		return binary.LittleEndian.Uint32(b[f:])
+	}
 
 	img := c.Image(member.CommonView{Offered: offered, NumQueues: 4, Queue: &q, NotifConfigData: true})
 	assert.Equal(t, uint32(uint64(offered)>>32), u32(img, spec.CfgDeviceFeature), "word 1 of the offered features")

@@ -32,7 +32,7 @@ type StepKind uint8
 const (
 	// StepFetch takes the next available request from a queue's avail ring.
 	StepFetch StepKind = iota + 1 // fetch
-	// StepExecute runs a fetched request against the backend (the disk).
+	// StepExecute runs a fetched request against the backend (blk: the disk).
 	StepExecute // execute
 	// StepComplete writes a used-ring entry and raises the queue interrupt.
 	StepComplete // complete
