@@ -135,7 +135,7 @@ func (p *PF) publish(fx *Effects) {
 	}
 	if n > 0 {
 		p.tr.isr |= 1
-		if v := p.tr.queues[p.tr.adminIndex()].vector; v != NoVector {
+		if v := p.tr.queues[p.tr.adminIndex()].Vector; v != NoVector {
 			p.sendMSIX(fx, v)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -51,10 +52,10 @@ hypervisor edition=draft-2023
 		require.NoError(t, err)
 		return res.Finding
 	}
-	f := run(member.NewBlk)
+	f := run(blk.New)
 	require.NotNil(t, f)
 	assert.Equal(t, "error:EINVAL/INVALID_FIELD", f.Oracle, f.Message)
-	f = run(func(c member.Config) member.Device { return &sideEffectOnFailure{member.NewBlk(c)} })
+	f = run(func(c member.Config) member.Device { return &sideEffectOnFailure{blk.New(c)} })
 	require.NotNil(t, f)
 	assert.Equal(t, "admin-status", f.Oracle, f.Message)
 	assert.Contains(t, f.Reqs, "ADM-DEV-03")

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/devctx"
-	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -66,7 +66,7 @@ var compatImpls = []compatImpl{
 			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 8)}, Init: intPtr(1)},
 			{Name: paramSecureErase, Type: devctx.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 	{
 		// future saves a new state layout and no longer loads version 2.
@@ -75,7 +75,7 @@ var compatImpls = []compatImpl{
 			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 16)}, Init: intPtr(1)},
 			{Name: paramSecureErase, Type: devctx.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 	{
 		// net is a host whose VFs are network devices: another model.
@@ -92,7 +92,7 @@ var compatImpls = []compatImpl{
 		params: []devctx.ParamCaps{
 			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 4)}, Init: intPtr(1)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
@@ -299,7 +300,7 @@ hypervisor edition=virtio-1.4
 			assert.Equal(t, uint16(2), h.StateVersion)
 			assert.Equal(t, "migsim-blk/2.1.0", h.Impl)
 			assert.Equal(t, []devctx.Param{{Name: paramNumQueues, Value: devctx.IntValue(1)}, {Name: paramSecureErase, Value: devctx.BoolValue(true)}}, h.Params)
-			assert.Equal(t, uint64(member.DefaultFeatures), h.DeviceFeatures)
+			assert.Equal(t, uint64(blk.DefaultFeatures), h.DeviceFeatures)
 			require.NotNil(t, h.DriverFeatures, "the driver features travel in the header")
 			assert.NotZero(t, *h.DriverFeatures&(1<<spec.FeatureVersion1))
 			if c.parts {
@@ -478,7 +479,7 @@ func TestCompatImplsTable(t *testing.T) {
 			require.NoError(t, err)
 			assert.NoError(t, devctx.CheckCompatible(h, c.caps(), devctx.Where{Phase: devctx.PhasePrecheck, Member: 1}))
 			if c.model == devctx.ModelBlk {
-				assert.Equal(t, uint64(member.DefaultFeatures), c.features)
+				assert.Equal(t, uint64(blk.DefaultFeatures), c.features)
 			}
 			got, err := lookupImpl(c.name)
 			require.NoError(t, err)

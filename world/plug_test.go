@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -89,11 +90,11 @@ func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory
 }
 
 func TestWorldRunsAnyDeviceFactory(t *testing.T) {
-	leaky := func(c member.Config) member.Device { return &leakyStop{Device: member.NewBlk(c), rid: c.RID} }
+	leaky := func(c member.Config) member.Device { return &leakyStop{Device: blk.New(c), rid: c.RID} }
 	for _, ed := range spec.Editions {
 		t.Run(ed.String(), func(t *testing.T) {
 			// The reference device passes the scenario …
-			assert.Nil(t, runWithFactory(t, plugScenario, ed, member.NewBlk, 60))
+			assert.Nil(t, runWithFactory(t, plugScenario, ed, blk.New, 60))
 			// … and the same scenario, strategy and seeds catch the wrapper's bug.
 			f := runWithFactory(t, plugScenario, ed, leaky, 200)
 			require.NotNil(t, f, "the leaky device was never caught")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
@@ -24,7 +25,7 @@ type WorldConfig struct {
 	// Settings override the scenario's `set` lines (an expectation's set:).
 	Settings []scenario.Arg
 	// Factory builds member devices; nil means the reference virtio-blk
-	// (member.NewBlk). sim never names the reference device otherwise.
+	// (blk.New). world never names the reference device otherwise.
 	Factory member.Factory
 	// Reference runs the scenario without migration: the hypervisor skips
 	// every operation that moves, stops or reads the device.
@@ -56,7 +57,7 @@ type World struct {
 	factory  member.Factory
 
 	now   engine.VTime
-	disk  *member.Disk
+	disk  *blk.Disk
 	hosts []*host
 	// vm is the host the VM runs on now.
 	vm *host
@@ -138,15 +139,15 @@ type timer struct {
 // NewWorld builds a world from its configuration and the run's streams.
 func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if cfg.Scenario == nil {
-		return nil, fmt.Errorf("world: world: no scenario")
+		return nil, fmt.Errorf("world: no scenario")
 	}
 	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
 		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}}
 	if w.factory == nil {
-		w.factory = member.NewBlk
+		w.factory = blk.New
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
-	w.disk = member.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
+	w.disk = blk.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
 	src, err := w.addHost("src")
 	if err != nil {
 		return nil, err
@@ -203,14 +204,14 @@ func (w *World) hostByName(name string) (*host, error) {
 func (w *World) addHost(name string) (*host, error) {
 	idx := len(w.hosts)
 	if idx >= 4 {
-		return nil, fmt.Errorf("world: world: too many hosts (at %q)", name)
+		return nil, fmt.Errorf("world: too many hosts (at %q)", name)
 	}
 	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory()}
 	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
 	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk,
 		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
 	if err != nil {
-		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	// Host firmware: place the PF's BAR0 and the VF BAR0 window, enable
 	// memory decoding and bus mastering.
@@ -224,7 +225,7 @@ func (w *World) addHost(name string) (*host, error) {
 		{pcie.RegCommand, 2, 0x0006},
 	} {
 		if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-			return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+			return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 		}
 	}
 	if s, err := pcie.FindExtCap(cs, pcie.ExtCapIDSRIOV); err == nil && s > 0 {
@@ -235,7 +236,7 @@ func (w *World) addHost(name string) (*host, error) {
 			{s + pcie.SRIOVVFBAR0, 4, uint32(vfBAR)}, {s + pcie.SRIOVVFBAR0 + 4, 4, uint32(vfBAR >> 32)},
 		} {
 			if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-				return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+				return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 			}
 		}
 	}
@@ -244,10 +245,10 @@ func (w *World) addHost(name string) (*host, error) {
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
-				NumQueues: queues, Mem: w.dmaPort(h, vf), Disk: w.disk})
+				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
 		}})
 	if err != nil {
-		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	h.pf = pf
 	w.hosts = append(w.hosts, h)

@@ -14,27 +14,12 @@ type pendingApply struct {
 	flr, reset bool
 }
 
-// cloneState returns a deep copy of s (queues and taken requests).
-func cloneState(s state) state {
-	c := s
-	c.queues = slices.Clone(s.queues)
-	for i := range c.queues {
-		reqs := make([]*request, len(s.queues[i].reqs))
-		for j, r := range s.queues[i].reqs {
-			cp := *r
-			reqs[j] = &cp
-		}
-		c.queues[i].reqs = reqs
-	}
-	return c
-}
-
 // checkFeatures checks that every bit of words is offered by the device.
-func (b *Blk) checkFeatures(what string, words devctx.FeatureWords) error {
+func (d *Core) checkFeatures(what string, words devctx.FeatureWords) error {
 	for i, w := range words {
 		var offered uint64
 		if i == 0 {
-			offered = uint64(b.cfg.Features)
+			offered = uint64(d.cfg.Features)
 		}
 		if x := w &^ offered; x != 0 {
 			return fmt.Errorf("member: %s word %d: bits %#x not offered by the device", what, i, x)
@@ -44,12 +29,12 @@ func (b *Blk) checkFeatures(what string, words devctx.FeatureWords) error {
 }
 
 // checkQueue checks a queue index and size against the device.
-func (b *Blk) checkQueue(what string, idx, size uint16) error {
-	if idx >= b.cfg.NumQueues {
-		return fmt.Errorf("member: %s: queue %d, device has %d", what, idx, b.cfg.NumQueues)
+func (d *Core) checkQueue(what string, idx, size uint16) error {
+	if idx >= d.cfg.NumQueues {
+		return fmt.Errorf("member: %s: queue %d, device has %d", what, idx, d.cfg.NumQueues)
 	}
-	if size > b.cfg.QueueSizeMax || (size != 0 && size&(size-1) != 0) {
-		return fmt.Errorf("member: %s: queue %d size %d, want a power of two up to %d", what, idx, size, b.cfg.QueueSizeMax)
+	if size > d.cfg.QueueSizeMax || (size != 0 && size&(size-1) != 0) {
+		return fmt.Errorf("member: %s: queue %d size %d, want a power of two up to %d", what, idx, size, d.cfg.QueueSizeMax)
 	}
 	return nil
 }
@@ -57,71 +42,71 @@ func (b *Blk) checkQueue(what string, idx, size uint16) error {
 // applyFields applies draft-2023 context fields to s in type order. The
 // fields are validated as they go: call it on a clone to validate without
 // side effects.
-func (b *Blk) applyFields(s *state, fields []devctx.Field, ev *pendingApply) error {
+func (d *Core) applyFields(s *state, fields []devctx.Field, ev *pendingApply) error {
 	for i, f := range devctx.Canonical(devctx.DraftContext{Fields: fields}).Fields {
-		if err := b.applyField(s, f, ev); err != nil {
+		if err := d.applyField(s, f, ev); err != nil {
 			return fmt.Errorf("member: field %d (%s): %w", i, f.Type, err)
 		}
 	}
 	return nil
 }
 
-func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
+func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 	switch f.Type {
 	case spec.FieldPCICommonCfg:
 		img, err := devctx.DecodeCommonCfgImage(f.Value)
 		if err != nil {
 			return err
 		}
-		s.devFeatureSel = img.Get(spec.CfgDeviceFeatureSelect)
-		s.drvFeatureSel = img.Get(spec.CfgDriverFeatureSelect)
-		s.configVector = uint16(img.Get(spec.CfgConfigMSIXVector))
-		s.configGen = uint8(img.Get(spec.CfgConfigGeneration))
-		s.queueSelect = img.QueueSelect()
+		s.DeviceFeatureSelect = img.Get(spec.CfgDeviceFeatureSelect)
+		s.DriverFeatureSelect = img.Get(spec.CfgDriverFeatureSelect)
+		s.ConfigVector = uint16(img.Get(spec.CfgConfigMSIXVector))
+		s.ConfigGeneration = uint8(img.Get(spec.CfgConfigGeneration))
+		s.QueueSelect = img.QueueSelect()
 	case spec.FieldPCICommonRuntimeCfg:
 		rt, err := devctx.DecodeCommonRuntimeCfg(f.Value)
 		if err != nil {
 			return err
 		}
 		for qi := range s.queues {
-			s.queues[qi].split = [numAddrs]uint8{}
+			s.queues[qi].Split = [NumQueueAddrs]uint8{}
 		}
 		for _, w := range rt.Writes {
-			if err := b.checkQueue("split write", w.Queue, 0); err != nil {
+			if err := d.checkQueue("split write", w.Queue, 0); err != nil {
 				return err
 			}
 			q := &s.queues[w.Queue]
-			i := slices.Index(addrLo[:], w.Field)
-			if w.Flags&halfLo != 0 {
-				q.addr[i] = q.addr[i]&^0xffffffff | uint64(w.Lo)
+			i := slices.Index(QueueAddrLo[:], w.Field)
+			if w.Flags&HalfLo != 0 {
+				q.Addr[i] = q.Addr[i]&^0xffffffff | uint64(w.Lo)
 			}
-			if w.Flags&halfHi != 0 {
-				q.addr[i] = q.addr[i]&0xffffffff | uint64(w.Hi)<<32
+			if w.Flags&HalfHi != 0 {
+				q.Addr[i] = q.Addr[i]&0xffffffff | uint64(w.Hi)<<32
 			}
-			q.split[i] = w.Flags
+			q.Split[i] = w.Flags
 		}
 	case spec.FieldDevFeatures:
-		return b.applyFeatures(s, false, f.Value)
+		return d.applyFeatures(s, false, f.Value)
 	case spec.FieldDrvFeatures:
-		return b.applyFeatures(s, true, f.Value)
+		return d.applyFeatures(s, true, f.Value)
 	case spec.FieldDeviceStatus:
 		st, err := devctx.DecodeDeviceStatus(f.Value)
 		if err != nil {
 			return err
 		}
-		s.status = st
+		s.Status = st
 	case spec.FieldPCIVQCfg:
 		l, err := devctx.DecodeVQCfgList(f.Value)
 		if err != nil {
 			return err
 		}
 		for _, e := range l.Queues {
-			if err := b.checkQueue("PCI_VQ_CFG", e.Index, e.Size); err != nil {
+			if err := d.checkQueue("PCI_VQ_CFG", e.Index, e.Size); err != nil {
 				return err
 			}
 			q := &s.queues[e.Index]
-			q.size, q.vector, q.enable = e.Size, e.MSIXVector, e.Enabled
-			q.addr = [numAddrs]uint64{e.Desc, e.Driver, e.Device}
+			q.Size, q.Vector, q.Enable = e.Size, e.MSIXVector, e.Enabled
+			q.Addr = [NumQueueAddrs]uint64{e.Desc, e.Driver, e.Device}
 		}
 	case spec.FieldVQSplitRuntimeCfg:
 		l, err := devctx.DecodeVQSplitRuntimeList(f.Value)
@@ -129,7 +114,7 @@ func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			return err
 		}
 		for _, e := range l.Queues {
-			if err := b.checkQueue("VQ_SPLIT_RUNTIME_CFG", e.Index, 0); err != nil {
+			if err := d.checkQueue("VQ_SPLIT_RUNTIME_CFG", e.Index, 0); err != nil {
 				return err
 			}
 			q := &s.queues[e.Index]
@@ -146,22 +131,16 @@ func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 		for qi := range s.queues {
 			s.queues[qi].reqs = nil
 		}
-		for _, d := range l.Descs {
-			if err := b.checkQueue("VQ_SPLIT_DEV_OWN_DESC", d.Queue, 0); err != nil {
+		for _, od := range l.Descs {
+			if err := d.checkQueue("VQ_SPLIT_DEV_OWN_DESC", od.Queue, 0); err != nil {
 				return err
 			}
-			q := &s.queues[d.Queue]
-			if d.Head >= q.size {
-				return fmt.Errorf("member: VQ_SPLIT_DEV_OWN_DESC: q%d head %d outside a table of %d", d.Queue, d.Head, q.size)
+			q := &s.queues[od.Queue]
+			if od.Head >= q.Size {
+				return fmt.Errorf("member: VQ_SPLIT_DEV_OWN_DESC: q%d head %d outside a table of %d", od.Queue, od.Head, q.Size)
 			}
-			q.reqs = append(q.reqs, &request{head: d.Head, stage: stageOwned})
+			q.reqs = append(q.reqs, &request{Request: Request{Queue: od.Queue, Head: od.Head}, stage: stageOwned})
 		}
-	case spec.FieldDevCfg:
-		if len(f.Value) != blkCfgLen {
-			return fmt.Errorf("member: DEV_CFG: length %d, want %d", len(f.Value), blkCfgLen)
-		}
-		s.capacity = devCfgCapacity(f.Value)
-		s.writeback = f.Value[blkCfgWriteback] & 1
 	case spec.FieldPendingEvents:
 		p, err := devctx.DecodePendingEvents(f.Value)
 		if err != nil {
@@ -176,7 +155,13 @@ func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 		ev.flr = p.Flags&devctx.PendingFLR != 0
 		ev.reset = p.Flags&devctx.PendingReset != 0
 	default:
-		return fmt.Errorf("member: field type %s not supported by virtio-blk", f.Type)
+		ok, err := s.dev.ApplyField(f, spec.Features(s.DriverFeatures))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("member: field type %s not supported by %s", f.Type, d.typ.Name)
+		}
 	}
 	return nil
 }
@@ -187,21 +172,21 @@ func (b *Blk) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 // per-queue and device_status ones (VQ_CFG and DEVICE_STATUS carry those),
 // are validated and not applied (DP-DEV-06); VQ_NOTIFY_CFG holds read-only
 // values only; unknown OPTIONAL parts are ignored (DP-DEV-07).
-func (b *Blk) applyParts(s *state, parts []devctx.Part) error {
+func (d *Core) applyParts(s *state, parts []devctx.Part) error {
 	for i, p := range parts {
-		if err := b.applyPart(s, p); err != nil {
+		if err := d.applyPart(s, p); err != nil {
 			return fmt.Errorf("member: part %d (%s): %w", i, p.Type, err)
 		}
 	}
 	return nil
 }
 
-func (b *Blk) applyPart(s *state, p devctx.Part) error {
+func (d *Core) applyPart(s *state, p devctx.Part) error {
 	switch p.Type {
 	case spec.PartDevFeatures:
-		return b.applyFeatures(s, false, p.Value)
+		return d.applyFeatures(s, false, p.Value)
 	case spec.PartDrvFeatures:
-		return b.applyFeatures(s, true, p.Value)
+		return d.applyFeatures(s, true, p.Value)
 	case spec.PartPCICommonCfg:
 		off := p.CommonCfgOffset()
 		info, ok := spec.LookupCommonCfgField(off)
@@ -214,40 +199,43 @@ func (b *Blk) applyPart(s *state, p devctx.Part) error {
 		}
 		switch info.Field {
 		case spec.CfgDeviceFeatureSelect:
-			s.devFeatureSel = v
+			s.DeviceFeatureSelect = v
 		case spec.CfgDriverFeatureSelect:
-			s.drvFeatureSel = v
+			s.DriverFeatureSelect = v
 		case spec.CfgConfigMSIXVector:
-			s.configVector = uint16(v)
+			s.ConfigVector = uint16(v)
 		case spec.CfgQueueSelect:
-			s.queueSelect = uint16(v)
+			s.QueueSelect = uint16(v)
 		}
 	case spec.PartDeviceStatus:
 		if len(p.Value) != 1 {
 			return fmt.Errorf("member: DEVICE_STATUS length %d, want 1", len(p.Value))
 		}
-		s.status = spec.DeviceStatus(p.Value[0])
+		s.Status = spec.DeviceStatus(p.Value[0])
 	case spec.PartVQCfg:
 		v, err := devctx.DecodeVQCfg(p.Value)
 		if err != nil {
 			return err
 		}
-		if err := b.checkQueue("VQ_CFG", p.VQIndex(), v.QueueSize); err != nil {
+		if err := d.checkQueue("VQ_CFG", p.VQIndex(), v.QueueSize); err != nil {
 			return err
 		}
 		q := &s.queues[p.VQIndex()]
-		q.size, q.vector, q.enable = v.QueueSize, v.Vector, v.Enabled
-		q.addr = [numAddrs]uint64{v.Desc, v.Driver, v.Device}
+		q.Size, q.Vector, q.Enable = v.QueueSize, v.Vector, v.Enabled
+		q.Addr = [NumQueueAddrs]uint64{v.Desc, v.Driver, v.Device}
 	case spec.PartVQNotifyCfg:
 		if _, err := devctx.DecodeVQNotifyCfg(p.Value); err != nil {
 			return err
 		}
-		return b.checkQueue("VQ_NOTIFY_CFG", p.VQIndex(), 0)
+		return d.checkQueue("VQ_NOTIFY_CFG", p.VQIndex(), 0)
 	default:
-		if p.Optional() {
-			return nil
+		ok, err := s.dev.ApplyPart(p, spec.Features(s.DriverFeatures))
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("member: part type %s not supported by virtio-blk", p.Type)
+		if !ok && !p.Optional() {
+			return fmt.Errorf("member: part type %s not supported by %s", p.Type, d.typ.Name)
+		}
 	}
 	return nil
 }
@@ -255,20 +243,20 @@ func (b *Blk) applyPart(s *state, p devctx.Part) error {
 // applyFeatures handles a DEV_FEATURES or DRV_FEATURES value, as a draft
 // field or a 1.4 part: the device's own features are checked, never applied
 // (DP-DEV-06); the driver's are checked and applied.
-func (b *Blk) applyFeatures(s *state, driver bool, value []byte) error {
+func (d *Core) applyFeatures(s *state, driver bool, value []byte) error {
 	w, err := devctx.DecodeFeatureWords(value)
 	if err != nil {
 		return err
 	}
 	if !driver {
-		return b.checkFeatures("DEV_FEATURES", w)
+		return d.checkFeatures("DEV_FEATURES", w)
 	}
-	if err := b.checkFeatures("DRV_FEATURES", w); err != nil {
+	if err := d.checkFeatures("DRV_FEATURES", w); err != nil {
 		return err
 	}
-	s.drvFeatures = 0
+	s.DriverFeatures = 0
 	if len(w) > 0 {
-		s.drvFeatures = w[0]
+		s.DriverFeatures = w[0]
 	}
 	return nil
 }

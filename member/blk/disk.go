@@ -1,4 +1,4 @@
-package member
+package blk
 
 import (
 	"encoding/binary"
@@ -44,11 +44,11 @@ func (d *Disk) Resize(capacity uint64) { d.capacity = capacity }
 // checkRange checks that n bytes from sector fit in the disk.
 func (d *Disk) checkRange(sector uint64, n int) error {
 	if n%SectorSize != 0 {
-		return fmt.Errorf("member: disk: %d bytes at sector %d: not a multiple of %d", n, sector, SectorSize)
+		return fmt.Errorf("blk: disk: %d bytes at sector %d: not a multiple of %d", n, sector, SectorSize)
 	}
 	count := uint64(n / SectorSize)
 	if sector > d.capacity || count > d.capacity-sector {
-		return fmt.Errorf("member: disk: sectors %d..%d past capacity %d", sector, sector+count, d.capacity)
+		return fmt.Errorf("blk: disk: sectors %d..%d past capacity %d", sector, sector+count, d.capacity)
 	}
 	return nil
 }
