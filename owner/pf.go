@@ -73,7 +73,7 @@ type PF struct {
 	msixOn     bool
 
 	admin   adminState
-	members map[uint16]member.Device
+	members memberTable
 	// forwarded maps an admin request tag to the queue entry it answers.
 	forwarded map[uint64]forward
 	nextTag   uint64
@@ -88,7 +88,8 @@ type forward struct {
 	hasObj bool
 }
 
-// New builds a PF in its power-on state. Nothing is allocated per VF.
+// New builds a PF in its power-on state. Nothing is allocated per VF:
+// members are built on first use (memberTable).
 func New(c Config) (*PF, error) {
 	if c.Edition != spec.Draft2023 && c.Edition != spec.Virtio14 {
 		return nil, fmt.Errorf("owner: edition %s: want draft-2023 or virtio-1.4", c.Edition)
@@ -145,8 +146,8 @@ func (p *PF) Member(vf int) (member.Device, bool) {
 	if vf < 1 || vf > 0xffff {
 		return nil, false
 	}
-	m, ok := p.members[uint16(vf)]
-	return m, ok
+	m := p.members.get(uint16(vf))
+	return m, m != nil
 }
 
 // memberFor returns VF n's member, creating it on first use; ok is false
@@ -156,14 +157,11 @@ func (p *PF) memberFor(vf uint16) (member.Device, bool) {
 	if !ok || vf == 0 || int(vf) > s.EnabledVFs() {
 		return nil, false
 	}
-	if m, ok := p.members[vf]; ok {
+	if m := p.members.get(vf); m != nil {
 		return m, true
 	}
-	if p.members == nil {
-		p.members = make(map[uint16]member.Device)
-	}
 	m := p.cfg.NewMember(int(vf), s.VFRID(p.rid, int(vf)), s.VFBAR0Addr(int(vf)))
-	p.members[vf] = m
+	p.members.put(vf, m)
 	return m, true
 }
 
