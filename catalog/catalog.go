@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world"
 )
 
 // scenarioFS holds the embedded scenario catalog (catalog/scenarios/*.scn).
@@ -32,6 +33,9 @@ var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 			return nil, fmt.Errorf("catalog: catalog: %w", err)
 		}
 		s, err := scenario.ParseScenario(n, src)
+		if err == nil {
+			err = world.CheckVM(s)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("catalog: catalog: %w", err)
 		}
@@ -107,6 +111,9 @@ func LoadScenarioFile(p string) (*scenario.Scenario, error) {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}
 	s, err := scenario.ParseScenario(p, src)
+	if err == nil {
+		err = world.CheckVM(s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}

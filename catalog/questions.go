@@ -25,6 +25,7 @@ var oracleMeaning = map[string]string{
 	"live":                   "every actor finishes; no admin command waits forever",
 	"admin-status":           "every admin command gets the spec status and qualifier",
 	"atomic-load":            "a rejected context write leaves the destination unchanged",
+	"one-running":            "at the end of a migration or a rollback exactly one host runs the VM's VFs, the host the VM runs on",
 }
 
 // QuestionsDoc renders docs/questions.md from scenarios: every scenario

@@ -1,6 +1,10 @@
 package owner
 
-import "github.com/migsim/migsim/member"
+import (
+	"iter"
+
+	"github.com/migsim/migsim/member"
+)
 
 // tablePage is how many members one page of a memberTable holds.
 const tablePage = 256
@@ -41,3 +45,19 @@ func (t *memberTable) len() int { return t.n }
 
 // clear drops every member.
 func (t *memberTable) clear() { *t = memberTable{} }
+
+// all yields the built members in VF order.
+func (t *memberTable) all() iter.Seq2[int, member.Device] {
+	return func(yield func(int, member.Device) bool) {
+		for pi, p := range t.pages {
+			if p == nil {
+				continue
+			}
+			for i, m := range p {
+				if m != nil && !yield(pi*tablePage+i, m) {
+					return
+				}
+			}
+		}
+	}
+}

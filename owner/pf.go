@@ -2,6 +2,7 @@ package owner
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
@@ -149,6 +150,10 @@ func (p *PF) Member(vf int) (member.Device, bool) {
 	m := p.members.get(uint16(vf))
 	return m, m != nil
 }
+
+// Members yields the members built so far (never building one), in VF
+// order. Its cost is that of the members built, not of the VFs enabled.
+func (p *PF) Members() iter.Seq2[int, member.Device] { return p.members.all() }
 
 // memberFor returns VF n's member, creating it on first use; ok is false
 // when VF n does not exist.

@@ -72,6 +72,12 @@ func TestMemberTable(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, pages)
+	var order []int
+	for vf, m := range tb.all() {
+		order = append(order, vf)
+		assert.NotNil(t, m)
+	}
+	assert.Equal(t, []int{1, 65535}, order)
 	tb.clear()
 	assert.Zero(t, tb.len())
 	assert.Nil(t, tb.get(65535))

@@ -32,27 +32,57 @@ func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 	return p.w.vm.guestMem.WriteMem(rid, addr, data)
 }
 
-// hostGuestPort is the guest memory of one host as its devices reach it.
-type hostGuestPort struct{ h *host }
+// otherPort is the memory of the VMs that stay on the source, as their
+// guests see it.
+type otherPort struct{ w *World }
+
+func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	return p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
+}
+
+func (p otherPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	return p.w.hosts[0].otherMem.WriteMem(rid, addr, data)
+}
+
+// hostGuestPort is the guest memory of one host as its devices reach it:
+// the VM's copy on that host, or (other) the memory of the VMs that stay
+// on the source.
+type hostGuestPort struct {
+	h     *host
+	other bool
+}
+
+func (p hostGuestPort) mem() (*virtq.GuestMemory, error) {
+	m := p.h.guestMem
+	if p.other {
+		m = p.h.otherMem
+	}
+	if m == nil {
+		return nil, fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	}
+	return m, nil
+}
 
 func (p hostGuestPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
-	if p.h.guestMem == nil {
-		return fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	m, err := p.mem()
+	if err != nil {
+		return err
 	}
-	return p.h.guestMem.ReadMem(rid, addr, buf)
+	return m.ReadMem(rid, addr, buf)
 }
 
 func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	if p.h.guestMem == nil {
-		return fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	m, err := p.mem()
+	if err != nil {
+		return err
 	}
-	return p.h.guestMem.WriteMem(rid, addr, data)
+	return m.WriteMem(rid, addr, data)
 }
 
 // dmaPort is the memory port of member vf on host h: every access is
 // recorded for the no-dma-when-stopped oracle.
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
-	return &virtq.Observer{Port: hostGuestPort{h}, Hook: func(a virtq.Access) error {
+	return &virtq.Observer{Port: hostGuestPort{h: h, other: !w.inVM(vf)}, Hook: func(a virtq.Access) error {
 		w.dma = append(w.dma, dmaAccess{host: h, vf: vf, acc: a})
 		return nil
 	}}
@@ -70,24 +100,26 @@ type memberState struct {
 // snapshot records every created member of h (for PF events, which may reach
 // any of them) or just the target. A context digest is costly, so it is
 // taken only where an oracle will compare it: for a member in Freeze
-// (frozen-context) and around the PF's admin steps (admin-status).
+// (frozen-context) and around the PF's admin steps (admin-status). Its cost
+// follows the members built, not the VFs enabled.
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) []memberState {
 	out := w.snap[:0]
-	lo, hi := 1, w.scen.VFs
-	if t != owner.TargetPF {
-		lo, hi = int(t), int(t)
-	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
-	for vf := lo; vf <= hi; vf++ {
-		m, ok := h.pf.Member(vf)
-		if !ok {
-			continue
-		}
+	add := func(vf int, m member.Device) {
 		ms := memberState{vf: vf, dev: m, st: m.Status()}
 		if adminStep || ms.st.Mode == spec.ModeFreeze {
 			ms.digest, ms.hasDigest = m.ContextDigest(), true
 		}
 		out = append(out, ms)
+	}
+	if t != owner.TargetPF {
+		if m, ok := h.pf.Member(int(t)); ok {
+			add(int(t), m)
+		}
+	} else {
+		for vf, m := range h.pf.Members() {
+			add(vf, m)
+		}
 	}
 	w.snap = out
 	return out
@@ -195,14 +227,12 @@ func (w *World) latchesInFreeze(ev member.Event) bool {
 	}
 	for _, h := range w.hosts {
 		s, ok := h.pfCfg.SRIOV()
-		if !ok {
+		if !ok || ev.TLP.Addr < s.VFBAR0 {
 			continue
 		}
-		for vf := 1; vf <= w.scen.VFs; vf++ {
-			base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
-			if ev.TLP.Addr >= base && ev.TLP.Addr < base+pcie.BAR0NotifyLen {
-				return true
-			}
+		vf := (ev.TLP.Addr-s.VFBAR0)/pcie.BAR0Size + 1
+		if off := (ev.TLP.Addr - s.VFBAR0) % pcie.BAR0Size; vf <= uint64(w.scen.VFs) && off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
+			return true
 		}
 	}
 	return false
@@ -290,7 +320,7 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 		w.notef("%s: interrupt from unknown requester %s dropped", h.name, irq.Source)
 		return
 	}
-	if h != w.vm {
+	if h != w.hostOfVF(vf) {
 		w.notef("%s.vf%d: %s dropped: the VM does not run on %s", h.name, vf, irq, h.name)
 		return
 	}

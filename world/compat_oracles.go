@@ -125,17 +125,17 @@ func (hv *hvActor) checkOneRunning() {
 			continue
 		}
 		active := 0
-		for vf := 1; vf <= w.scen.VFs; vf++ {
+		for _, vf := range w.vmVFs {
 			if m, ok := h.pf.Member(vf); ok && m.Status().Mode == spec.ModeActive {
 				active++
 			}
 		}
 		switch {
-		case active == w.scen.VFs:
+		case active == len(w.vmVFs):
 			running = append(running, h.name)
 			runner = h
 		case active > 0:
-			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.name, active, w.scen.VFs))
+			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.name, active, len(w.vmVFs)))
 		}
 	}
 	var msg string
