@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
@@ -98,34 +97,8 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) []memberState
 func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []byte {
 	before := w.snapshot(h, t, ev)
 	w.dma = w.dma[:0]
-	if w.cfg.Record {
-		switch ev.Kind {
-		case member.EvTLP:
-			w.record(h, t, who, TraceEvent{Kind: TraceTLP, TLP: ev.TLP})
-		default:
-			w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
-		}
-	}
 	fx := h.pf.Handle(owner.Event{Target: t, Ev: ev})
-	if w.cfg.Record {
-		for _, a := range w.dma {
-			w.record(a.host, owner.Target(a.vf), who, TraceEvent{Kind: TraceDMA, Text: a.acc.String()})
-		}
-		for _, irq := range fx.Interrupts {
-			w.record(h, t, who, TraceEvent{Kind: TraceMSIX, MSIX: irq})
-		}
-		for _, n := range fx.Notes {
-			w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})
-		}
-		for _, c := range fx.Completed {
-			cmd := adminq.Command{Opcode: c.Opcode, Group: c.Group, Member: c.Member}
-			w.record(h, owner.TargetPF, who, TraceEvent{Kind: TraceAdmin, Text: w.ed.OpcodeName(c.Opcode),
-				Admin: cmd.Encode(), AdminResult: adminq.Result{Status: c.Status, Qualifier: c.Qualifier}.Encode()})
-		}
-		if ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead) {
-			w.record(h, t, who, TraceEvent{Kind: TraceTLP, TLP: pcie.TLP{Kind: pcie.Completion, Requester: ev.TLP.Completer, Completer: ev.TLP.Requester, Addr: ev.TLP.Addr, Data: fx.ReadData}})
-		}
-	}
+	w.recordDelivery(h, t, ev, who, before, fx)
 	w.checkDevice(h, t, ev, before, fx, who)
 	w.checkAdmin(h, t, before, fx, who)
 	w.route(h, fx)
