@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,11 +26,15 @@ import (
 // status, mode and member agree with the Go decoding. Skips when tshark is
 // not installed (.ci/run installs it and fails when it cannot).
 
-// tsharkPath returns the tshark binary, skipping the test without it.
+// tsharkPath returns the tshark binary. Without it the test skips, unless
+// MIGSIM_REQUIRE_TSHARK is set (.ci/run sets it), which makes it fail.
 func tsharkPath(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("tshark")
 	if err != nil {
+		if os.Getenv("MIGSIM_REQUIRE_TSHARK") != "" {
+			t.Fatalf("MIGSIM_REQUIRE_TSHARK is set but tshark is not installed: %v", err)
+		}
 		t.Skip("tshark not installed: the dissector is not run in Wireshark (apt-get install tshark; .ci/run installs it)")
 	}
 	return p
@@ -44,26 +49,53 @@ type regressTrace struct {
 	pcapng string
 }
 
-// recordRegressTraces records every regression schedule and writes its
-// pcapng under dir.
+var (
+	regressOnce   sync.Once
+	regressCached []regressTrace
+	regressErr    error
+)
+
+// regressTraces records every regression schedule once per test binary.
+func regressTraces(t *testing.T) []regressTrace {
+	t.Helper()
+	regressOnce.Do(func() {
+		files, err := filepath.Glob(filepath.Join("..", catalog.RegressDir, "*.json"))
+		if err == nil && len(files) == 0 {
+			err = fmt.Errorf("no regression schedules")
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			if err != nil {
+				break
+			}
+			var sc *engine.Schedule
+			if sc, err = catalog.ReadScheduleFile(f); err != nil {
+				break
+			}
+			res, events, rerr := catalog.RecordSchedule(sc, engine.RunConfig{})
+			if err = rerr; err != nil {
+				err = fmt.Errorf("%s: %w", f, err)
+				break
+			}
+			name := strings.TrimSuffix(filepath.Base(f), ".json")
+			regressCached = append(regressCached, regressTrace{name: name, sched: sc, res: res, events: events})
+		}
+		regressErr = err
+	})
+	require.NoError(t, regressErr)
+	return regressCached
+}
+
+// recordRegressTraces writes every regression trace's pcapng under dir.
 func recordRegressTraces(t *testing.T, dir string) []regressTrace {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", catalog.RegressDir, "*.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files, "no regression schedules")
-	sort.Strings(files)
-	var out []regressTrace
-	for _, f := range files {
-		sc, err := catalog.ReadScheduleFile(f)
-		require.NoError(t, err, f)
-		res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{})
-		require.NoError(t, err, f)
-		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		p := filepath.Join(dir, name+".pcapng")
+	out := append([]regressTrace(nil), regressTraces(t)...)
+	for i := range out {
+		tr := &out[i]
+		tr.pcapng = filepath.Join(dir, tr.name+".pcapng")
 		var b bytes.Buffer
-		require.NoError(t, WritePcapng(&b, events, MetaOf(sc)), f)
-		require.NoError(t, os.WriteFile(p, b.Bytes(), 0o644))
-		out = append(out, regressTrace{name: name, sched: sc, res: res, events: events, pcapng: p})
+		require.NoError(t, WritePcapng(&b, tr.events, MetaOf(tr.sched)), tr.name)
+		require.NoError(t, os.WriteFile(tr.pcapng, b.Bytes(), 0o644))
 	}
 	return out
 }

@@ -281,3 +281,33 @@ func TestDecodeEveryPrefix(t *testing.T) {
 	}
 	assert.Positive(t, runs)
 }
+
+// A command without its data says so instead of decoding zeros (a trace
+// record of DEV_MODE_SET that carried only the header once read as
+// "mode Active (0)").
+func TestDecodeAbsentCommandData(t *testing.T) {
+	tests := []struct {
+		name, hex string
+		want      []string
+		not       []string
+	}{
+		{"no data", "070001000000000000000000000000000100000000000000",
+			[]string{"data    absent: the command carries no data (DEV_MODE_SET needs 8 bytes)"}, []string{"mode"}},
+		{"partial data", "07000100000000000000000000000000010000000000000002",
+			[]string{"mode    Freeze (2)", "note: command data is 1 of 8 bytes: the fields past byte 25 are absent"}, nil},
+		{"whole data", "0700010000000000000000000000000001000000000000000200000000000000",
+			[]string{"mode    Freeze (2)"}, []string{"absent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := runDecodeCLI(t, nil, "--spec", "draft-2023", tt.hex)
+			require.Equal(t, exitOK, code, stderr)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, n := range tt.not {
+				assert.NotContains(t, out, n)
+			}
+		})
+	}
+}

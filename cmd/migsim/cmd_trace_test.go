@@ -83,7 +83,7 @@ func TestTrace_Formats(t *testing.T) {
 		var r trace.JSONReport
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
 		c := r.Coverage.Events
-		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.Other)
+		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.State+c.Other)
 		assert.Equal(t, "trace-smoke", r.Scenario)
 		assert.Equal(t, path, r.ScheduleFile)
 		assert.Equal(t, int64(res.Steps()), r.Coverage.Steps)
