@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/trace"
 )
 
@@ -52,14 +53,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **violated** | MUST | device |")
 	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
 
-	golden := filepath.Join("testdata", "report", name+".md")
-	if decodeRewrite() {
-		require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-		require.NoError(t, os.WriteFile(golden, md, 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "golden missing: go test ./cmd/migsim -run TestReport_CanonicalFindingGolden -rewrite")
-	assert.Equal(t, string(want), string(md), "report differs from %s: review, then -rewrite", golden)
+	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
 }
 
 // migsim run --report-dir writes a schedule and a report per finding; the
