@@ -8,8 +8,8 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
