@@ -63,7 +63,7 @@ f.msix_addr = ProtoField.uint64("migsim.msix.addr", "MSI-X address", base.HEX, n
 f.msix_data = ProtoField.uint32("migsim.msix.data", "MSI-X data", base.HEX, nil)
 f.admin_command = ProtoField.bytes("migsim.admin.command", "Admin command")
 f.admin_result = ProtoField.bytes("migsim.admin.result", "Admin result")
-f.mode = ProtoField.uint8("migsim.mode", "Mode", base.DEC, tables.mode_names)
+f.mode = ProtoField.uint8("migsim.mode", "Mode", base.DEC, nil)
 f.state_flags = ProtoField.uint8("migsim.state.flags", "State flags", base.HEX, nil)
 f.tlp_data_len = ProtoField.uint16("migsim.tlp.data_len", "Data length", base.DEC, nil)
 f.state_flr = ProtoField.bool("migsim.state.flr", "FLR in progress", 8, nil, 0x01)
@@ -330,7 +330,9 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 				local flags = tvb(cmd.off + H, 1):uint()
 				d:uint(f.admin_flags, 1, "flags")
 				local m = flags % 2
-				ct:add(f.mode, tvb(cmd.off + H, 1), m):set_generated()
+				local mi = ct:add(f.mode, tvb(cmd.off + H, 1), m)
+				mi:append_text(" (" .. mode_name(edition, m) .. ")")
+				mi:set_generated()
 				summary = summary .. string.format(" mode=%s (flags 0x%x)", mode_name(edition, m), flags)
 			else
 				local m, item = d:uint(f.mode, 1, "mode")
@@ -521,8 +523,6 @@ function migsim.dissector(tvb, pinfo, tree)
 	pinfo.cols.info = info
 	root:append_text(string.format(", step %d, %s", step, name_of(tables.kinds, kind, "trace-%d")))
 end
-
-function migsim.init() end
 
 -- LINKTYPE_USER0 (147) is wtap encapsulation USER0. Wireshark 3.x+ names
 -- the table wtap_encaps; older releases name it wtap.
