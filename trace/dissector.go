@@ -83,7 +83,7 @@ var (
 	recordFieldBase = map[string]string{"tlp.requester": "HEX", "tlp.completer": "HEX", "tlp.addr": "HEX",
 		"msix.source": "HEX", "msix.addr": "HEX", "msix.data": "HEX", "state.flags": "HEX"}
 	recordFieldValues = map[string]string{"kind": "kinds", "edition": "editions", "tlp.kind": "tlp_kinds"}
-	recordFieldLabel = map[string]string{"version": "Record version", "kind": "Kind", "edition": "Edition",
+	recordFieldLabel  = map[string]string{"version": "Record version", "kind": "Kind", "edition": "Edition",
 		"step": "Step", "time": "Virtual time (ns)", "host": "Host", "target": "Function", "who": "Caused by",
 		"from": "From", "to": "To", "text": "Text", "tlp.kind": "TLP kind", "tlp.requester": "Requester ID",
 		"tlp.completer": "Completer ID", "tlp.addr": "Address", "tlp.len": "Read length", "tlp.data": "Data",
