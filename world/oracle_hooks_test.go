@@ -49,7 +49,7 @@ func (p *probe) CheckEvent(e *EventPass) {
 }
 
 func (p *probe) CheckRejectedLoad(l *LoadPass) { p.loads++; p.lastLoad = *l }
-func (p *probe) CheckFlowEnd(f *FlowPass)       { p.flows++; p.flow = *f }
+func (p *probe) CheckFlowEnd(f *FlowPass)      { p.flows++; p.flow = *f }
 func (p *probe) CheckFinish(f *FinishPass) {
 	p.finishes++
 	p.finish = *f
@@ -59,7 +59,7 @@ func (p *probe) CheckFinish(f *FinishPass) {
 // eventOnly has only the event hook.
 type eventOnly struct{ name string }
 
-func (e eventOnly) Info() OracleInfo     { return OracleInfo{Name: e.name} }
+func (e eventOnly) Info() OracleInfo    { return OracleInfo{Name: e.name} }
 func (eventOnly) CheckEvent(*EventPass) {}
 
 // infoOnly runs at no hook.
