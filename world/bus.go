@@ -63,7 +63,11 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 			w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
 		}
 	}
-	fx := h.pf.Handle(owner.Event{Target: t, Ev: ev})
+	oev := owner.Event{Target: t, Ev: ev}
+	fx := h.pf.Handle(oev)
+	if w.cfg.OwnerFault != nil {
+		w.cfg.OwnerFault(h.name, oev, &fx)
+	}
 	if w.cfg.Record {
 		for _, a := range w.dma {
 			w.record(a.h, owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String()})

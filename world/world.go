@@ -32,6 +32,10 @@ type WorldConfig struct {
 	// ReferenceLog is the guest log of the reference run; when set, the
 	// finish oracles compare the run's guest log with it.
 	ReferenceLog []string
+	// OwnerFault, when set, sees every event a host's PF handled and may
+	// rewrite the effects the PF reports before the world observes and
+	// routes them: a buggy owner planted from outside package owner.
+	OwnerFault func(host string, ev owner.Event, fx *owner.Effects)
 	// Oracles are the checks the world runs at its hooks, in this order
 	// within a hook (package oracle: oracle.All()). None: the world judges
 	// nothing, and a flow that stops with an error ends as `error:NAME`.
