@@ -16,8 +16,8 @@ var adminStatusInfo = world.OracleInfo{
 	Name: "admin-status",
 	Doc:  "every admin command gets the spec status and qualifier; a failed one has no side effects",
 	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "DP-DEV-08"},
-	Observes: "the status and status_qualifier the PF writes for each admin command, and the addressed " +
-		"member's mode and context around a command that failed",
+	Observes: "the status and status_qualifier of each admin command as the PF reports writing them, and the " +
+		"addressed member's mode and context digest (as it reports them) around a command that failed",
 }
 
 func (adminStatus) Info() world.OracleInfo { return adminStatusInfo }

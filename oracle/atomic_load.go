@@ -15,10 +15,11 @@ var AtomicLoad world.LoadOracle = atomicLoad{}
 type atomicLoad struct{}
 
 var atomicLoadInfo = world.OracleInfo{
-	Name:     "atomic-load",
-	Doc:      "a rejected context write leaves the destination member unchanged",
-	Reqs:     []string{"DP-DEV-08", "ADM-DEV-03"},
-	Observes: "the destination member's status and context before a load and after the load was rejected, by the compatibility check or by the device",
+	Name: "atomic-load",
+	Doc:  "a rejected context write leaves the destination member unchanged",
+	Reqs: []string{"DP-DEV-08", "ADM-DEV-03"},
+	Observes: "the destination member's status and context digest (as it reports them) before a load and after " +
+		"the load was rejected, by the compatibility check or by the device",
 }
 
 func (atomicLoad) Info() world.OracleInfo { return atomicLoadInfo }

@@ -16,8 +16,8 @@ var frozenContextInfo = world.OracleInfo{
 	Name: "frozen-context",
 	Doc:  "in Freeze the device context does not change",
 	Reqs: []string{"DRAFT-FRZ-02"},
-	Observes: "the device context of a member in Freeze (what a context read would return), before and after " +
-		"every event that reaches it or its owner",
+	Observes: "the context of a member in Freeze before and after every event that reaches it or its owner, " +
+		"and its mode; both as the member reports them (its context digest, its status)",
 }
 
 func (frozenContext) Info() world.OracleInfo { return frozenContextInfo }

@@ -12,8 +12,8 @@ var noDMAWhenStoppedInfo = world.OracleInfo{
 	Name: "no-dma-when-stopped",
 	Doc:  "no guest-memory access by a member in Stop/Freeze/stopped",
 	Reqs: []string{"DRAFT-STOP-02", "DP-DEV-11"},
-	Observes: "the memory read and write TLPs a member sends toward guest memory during an event that finds " +
-		"and leaves it in Stop, Freeze or stopped",
+	Observes: "the memory read and write TLPs a member sends toward guest memory (its memory port) during an " +
+		"event that finds and leaves it in Stop, Freeze or stopped, as the member reports its mode",
 }
 
 func (noDMAWhenStopped) Info() world.OracleInfo { return noDMAWhenStoppedInfo }

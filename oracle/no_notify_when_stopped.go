@@ -12,7 +12,7 @@ var noNotifyWhenStoppedInfo = world.OracleInfo{
 	Name:     "no-notify-when-stopped",
 	Doc:      "no MSI-X or config interrupt from a member in Stop/Freeze/stopped",
 	Reqs:     []string{"DRAFT-STOP-01", "DP-DEV-11"},
-	Observes: "the MSI-X messages a member sends, and its mode once the event that sent them is over",
+	Observes: "the MSI-X messages a member sends, and its mode (as it reports it) once the event that sent them is over",
 }
 
 func (noNotifyWhenStopped) Info() world.OracleInfo { return noNotifyWhenStoppedInfo }

@@ -16,9 +16,10 @@ var OneRunning world.FlowOracle = oneRunning{}
 type oneRunning struct{}
 
 var oneRunningInfo = world.OracleInfo{
-	Name:     "one-running",
-	Doc:      "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
-	Observes: "the mode of every VF on every host once the hypervisor's flow is over, and the host the VM runs on",
+	Name: "one-running",
+	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
+	Observes: "the mode of every VF on every host (as each reports it) once the hypervisor's flow is over, and " +
+		"the host the VM runs on",
 }
 
 func (oneRunning) Info() world.OracleInfo { return oneRunningInfo }
