@@ -11,11 +11,11 @@ import (
 type Verdict struct {
 	// Name is the finding's oracle field ("error:NAME" stands for every
 	// flow error).
-	Name string
+	Name string `json:"name"`
 	// Doc is its one-line meaning.
-	Doc string
+	Doc string `json:"meaning"`
 	// ReportedBy names the package that reports it and where.
-	ReportedBy string
+	ReportedBy string `json:"reported_by"`
 }
 
 // ErrorPrefix starts the name of a flow error's verdict ("error:EINVAL/INVALID_FIELD").
