@@ -1,7 +1,6 @@
 package world
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/migsim/migsim/member"
@@ -234,11 +233,3 @@ type FinishPass struct {
 
 // GuestLog is what the guests observed (World.GuestLog).
 func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
-
-// String renders a member state for messages.
-func (s MemberState) String() string {
-	if !s.Present {
-		return "absent"
-	}
-	return fmt.Sprintf("%+v digest %#x", s.Status, s.ContextDigest)
-}
