@@ -11,10 +11,7 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
-	"github.com/migsim/migsim/owner"
-	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -312,135 +309,6 @@ hypervisor edition=virtio-1.4
 			} else {
 				assert.Empty(t, h.Parts, "a draft context carries fields, not parts")
 			}
-		})
-	}
-}
-
-// TestCompatAtomicLoad: when a load fails, the destination member must be
-// exactly as before; a failing load that changed it is an atomic-load
-// finding (DP-DEV-08, ADM-DEV-03), a failing load that did not is none.
-func TestCompatAtomicLoad(t *testing.T) {
-	for _, ed := range spec.Editions {
-		for _, mutate := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/mutate=%v", ed, mutate), func(t *testing.T) {
-				s, err := scenario.ParseScenario("compat.scn", []byte("scenario compat\n"+compatGuest))
-				require.NoError(t, err)
-				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed)}, engine.NewStreams(1))
-				require.NoError(t, err)
-				defer w.Close()
-				dst, err := w.hv.host("dst")
-				require.NoError(t, err)
-				sr, ok := dst.pfCfg.SRIOV()
-				require.True(t, ok)
-				addr := sr.VFBAR0Addr(1) + pcie.BAR0CommonCfg + uint64(spec.CfgDeviceStatus)
-				// A first access instantiates the member.
-				w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead,
-					Requester: hostRID, Addr: addr, Len: 1}}, "test")
-				rejected := errors.New("rejected")
-				err = w.hv.atomicLoad(dst, 1, func() error {
-					if mutate {
-						w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite,
-							Requester: hostRID, Addr: addr, Data: []byte{byte(spec.StatusAcknowledge)}}}, "test")
-					}
-					return rejected
-				})
-				assert.ErrorIs(t, err, rejected)
-				f := w.takeFinding()
-				if !mutate {
-					assert.Nil(t, f)
-					return
-				}
-				require.NotNil(t, f, "the member changed")
-				assert.Equal(t, OracleAtomicLoad, f.Oracle)
-				assert.Contains(t, f.Message, "dst.vf1 changed although its load was rejected (rejected)")
-				want := "ADM-DEV-03"
-				if ed == spec.Virtio14 {
-					want = "DP-DEV-08"
-				}
-				assert.Contains(t, f.Reqs, want)
-			})
-		}
-	}
-}
-
-// TestCompatOneRunning: at the end of a migration flow exactly one host
-// runs the VM's VFs, the one the VM runs on.
-func TestCompatOneRunning(t *testing.T) {
-	cases := []struct {
-		name string
-		ed   spec.Edition
-		flow string
-		want string
-	}{
-		{"both running", spec.Virtio14, `hypervisor
-  await ready
-  vfio src PRE_COPY
-  precopy src
-  halt-vcpus
-  vfio src PRE_COPY_P2P
-  vfio src STOP_COPY
-  copy-memory dst
-  copy-pci dst
-  vfio dst RESUMING
-  vfio-write dst
-  vfio dst STOP
-  vfio dst RUNNING
-  vfio src RUNNING
-  resume-vcpus
-`, "the VM's VFs run on src and dst (running) at the end of the migration"},
-		{"neither", spec.Draft2023, `hypervisor
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  mode dst freeze
-  write dst
-  resume-vcpus
-`, "no host runs the VM's VFs (Active) at the end of the migration"},
-		{"wrong host", spec.Draft2023, `hypervisor
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  copy-memory dst
-  copy-pci dst
-  mode dst freeze
-  write dst
-  mode dst active
-  resume-vcpus
-`, "the VM's VFs run on dst but the VM runs on src (Active) at the end of the migration"},
-		{"rollback after the destination resumed", spec.Draft2023, `hypervisor on-error=rollback
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  copy-memory dst
-  copy-pci dst
-  mode dst freeze
-  write dst
-  mode dst active
-  mode dst sideways
-`, "the VM's VFs run on src and dst (Active) after the rollback of compat.scn:22 mode"},
-		{"source only", spec.Draft2023, `hypervisor
-  await ready
-  mode src stop
-`, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := runCompat(t, c.ed, "scenario compat\n"+compatGuest+"\n"+c.flow)
-			if c.want == "" {
-				if r.finding != nil {
-					assert.NotEqual(t, OracleOneRunning, r.finding.Oracle, r.finding.Message)
-				}
-				return
-			}
-			require.NotNil(t, r.finding)
-			assert.Equal(t, OracleOneRunning, r.finding.Oracle)
-			assert.Equal(t, c.want, r.finding.Message)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/migsim/migsim/devctx"
@@ -111,4 +112,36 @@ func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 	}
 	c.adopt(h, hv.w.scen.Queues, plan)
 	return plan.Payload, nil
+}
+
+// compatErrName names a compatibility failure for verdicts: `corrupt` when
+// the saved state was damaged (length, CRC, device id), `incompatible`
+// for every other mismatch.
+func compatErrName(err error) (string, bool) {
+	var ie *devctx.IncompatibleError
+	if !errors.As(err, &ie) {
+		return "", false
+	}
+	if ie.Has(devctx.CodeCorrupt) {
+		return "corrupt", true
+	}
+	return "incompatible", true
+}
+
+// touch records that a migration operation addressed host h.
+func (c *hvCompat) touch(h *host, verb string) {
+	switch verb {
+	case "mode", "read", "discard", "write", "save", "load", "vfio", "precopy", "vfio-write":
+		c.touched[h.idx] = true
+	}
+}
+
+// vcpusHalted reports whether the guest vCPUs are halted.
+func (w *World) vcpusHalted() bool {
+	for _, g := range w.guests {
+		if g.halted {
+			return true
+		}
+	}
+	return false
 }

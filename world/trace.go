@@ -122,7 +122,7 @@ func (w *World) record(h *host, t owner.Target, who string, e TraceEvent) {
 // notes, the admin commands completed, the interrupts (under the function
 // that raised them), the completion of a read, and the members whose
 // state changed (against the snapshot taken before the event).
-func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who string, before []memberState, fx owner.Effects) {
+func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who string, before []recordedState, fx owner.Effects) {
 	if !w.cfg.Record {
 		return
 	}
@@ -137,7 +137,7 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who str
 		w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
 	}
 	for _, a := range w.dma {
-		w.record(a.host, owner.Target(a.vf), who, TraceEvent{Kind: TraceDMA, Text: a.acc.String(), To: a.host.name + ".mem"})
+		w.record(a.h, owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
 	}
 	for _, n := range fx.Notes {
 		w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})
@@ -163,6 +163,34 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who str
 				Text: describeState(w.ed, now)})
 		}
 	}
+}
+
+// recordedState is a member's status before an event, kept for the state
+// records of a recorded trace.
+type recordedState struct {
+	vf  int
+	dev member.Device
+	st  member.Status
+}
+
+// recordBefore returns the status of every member an event to function t
+// of host h may change (all of h's for a PF event), when the trace is
+// recorded; nil otherwise.
+func (w *World) recordBefore(h *host, t owner.Target) []recordedState {
+	if !w.cfg.Record {
+		return nil
+	}
+	lo, hi := 1, w.scen.VFs
+	if t != owner.TargetPF {
+		lo, hi = int(t), int(t)
+	}
+	var out []recordedState
+	for vf := lo; vf <= hi; vf++ {
+		if m, ok := h.pf.Member(vf); ok {
+			out = append(out, recordedState{vf: vf, dev: m, st: m.Status()})
+		}
+	}
+	return out
 }
 
 // functionRID returns the routing ID of function t of host h (0 when it
