@@ -89,3 +89,39 @@ func TestNoRxDMAWhileQuiesced(t *testing.T) {
 		})
 	}
 }
+
+// TestLinkDownWhileQuiesced: a link change reaches a quiesced device as a
+// configuration change with its interrupt held (Stop, stopped) or deferred
+// whole to the move to Active (Freeze, whose context must not change); the
+// guest gets the interrupt after the resume either way.
+func TestLinkDownWhileQuiesced(t *testing.T) {
+	tests := []struct {
+		ed        spec.Edition
+		mode      spec.Mode
+		shownStop uint16
+	}{
+		{spec.Draft2023, spec.ModeStop, 0},
+		{spec.Draft2023, spec.ModeFreeze, spec.NetStatusLinkUp},
+		{spec.Virtio14, spec.ModeStop, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.ed.String()+"/"+tc.ed.ModeName(tc.mode), func(t *testing.T) {
+			g := newRig(t, tc.ed, spec.DefaultRules(tc.ed), nil, "src", nil)
+			newGuest(g, allFeatures, 0, 1, ctrlMQ)
+			g.modeSet(tc.mode)
+			digest := g.dev.ContextDigest()
+			irqs := len(g.irqs)
+			g.port.SetLinkUp(false)
+			g.backend()
+			assert.Len(t, g.irqs, irqs, "no interrupt while quiesced")
+			assert.Equal(t, tc.shownStop, uint16(g.config()[6]), "status while quiesced")
+			if tc.mode == spec.ModeFreeze {
+				assert.Equal(t, digest, g.dev.ContextDigest(), "the frozen context does not change")
+			}
+			g.modeSet(spec.ModeActive)
+			g.run()
+			assert.Zero(t, uint16(g.config()[6]), "link down after the resume")
+			assert.Greater(t, len(g.irqs), irqs, "the configuration interrupt comes after the resume")
+		})
+	}
+}
