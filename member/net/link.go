@@ -83,7 +83,8 @@ func (r DropReason) String() string {
 	return "unknown"
 }
 
-// Drop is one frame the link counted as dropped.
+// Drop is one frame the link counted as dropped. Seq is a received
+// frame's sequence number; a dropped transmitted frame never got one (0).
 type Drop struct {
 	Port   string
 	Dir    Dir
