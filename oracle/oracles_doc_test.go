@@ -1,7 +1,6 @@
 package oracle_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
-
-var rewrite = flag.Bool("rewrite", false, "rewrite generated files ("+oracle.DocPath+")")
 
 // TestOraclesDoc: docs/oracles.md is the registry rendered by oracle.Doc;
 // regenerate it with go test ./oracle -run TestOraclesDoc -rewrite.
 func TestOraclesDoc(t *testing.T) {
 	path := filepath.Join("..", oracle.DocPath)
 	want := oracle.Doc()
-	if *rewrite {
+	if golden.Rewrite() {
 		require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
 	}
 	got, err := os.ReadFile(path)

@@ -1,44 +1,22 @@
 package trace
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
 
-func init() {
-	// -rewrite regenerates golden files; another test file of the package
-	// may define it first.
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-// rewriteGolden reports whether -rewrite was given.
-func rewriteGolden() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
-
-// checkGolden compares got with testdata/export/name, or rewrites it.
+// checkGolden compares got with testdata/export/name, or rewrites it
+// under -rewrite.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "export", name)
-	if rewriteGolden() {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./trace -run %s -rewrite", t.Name())
-	require.Equal(t, string(want), string(got), "golden %s differs: review, then go test ./trace -run %s -rewrite", path, t.Name())
+	golden.Check(t, filepath.Join("testdata", "export", name), got)
 }
 
 // exportFixture is a small synthetic trace with every event kind, two

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/golden"
 )
 
 const luaPath = "../docs/migsim.lua"
@@ -21,7 +23,7 @@ func TestDissectorLuaInSync(t *testing.T) {
 	require.True(t, begin >= 0 && end > begin, "docs/migsim.lua: no generated section between %q and %q", LuaBeginMarker, LuaEndMarker)
 	end += len(LuaEndMarker) + 1
 	want := DissectorLua()
-	if rewriteGolden() {
+	if golden.Rewrite() {
 		lua = []byte(string(lua[:begin]) + want + string(lua[end:]))
 		require.NoError(t, os.WriteFile(luaPath, lua, 0o644))
 	}
