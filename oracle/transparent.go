@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/world"
 )
 
@@ -33,7 +33,7 @@ func (transparent) CheckFinish(p *world.FinishPass) {
 	if p.ReferenceLog == nil {
 		return
 	}
-	var ie *devctx.IncompatibleError
+	var ie *compat.IncompatibleError
 	compat := p.Flow != nil && p.Flow.Err != nil && errors.As(p.Flow.Err, &ie)
 	if p.Flow != nil && p.Flow.Err != nil && !compat {
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/scenario"
@@ -117,12 +118,12 @@ func memberMode(t *testing.T, h *host, vf int) spec.Mode {
 func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 	cases := []struct {
 		name, settings string
-		code           devctx.MismatchCode
+		code           compat.MismatchCode
 		text           string
 	}{
-		{"version", "set dst-caps=future\n", devctx.CodeVersionTooOld, "version: state version 2 is too old for destination (min 3)"},
-		{"model", "set dst-caps=net\n", devctx.CodeModel, "model: source virtio-spec.org/pci/virtio-blk, destination virtio-spec.org/pci/virtio-net"},
-		{"new feature on", "set dst-caps=older\nset src-param-secure-erase=on\n", devctx.CodeParamUnknown, "param-unknown secure-erase: source true, destination does not know it"},
+		{"version", "set dst-caps=future\n", compat.CodeVersionTooOld, "version: state version 2 is too old for destination (min 3)"},
+		{"model", "set dst-caps=net\n", compat.CodeModel, "model: source virtio-spec.org/pci/virtio-blk, destination virtio-spec.org/pci/virtio-net"},
+		{"new feature on", "set dst-caps=older\nset src-param-secure-erase=on\n", compat.CodeParamUnknown, "param-unknown secure-erase: source true, destination does not know it"},
 	}
 	for _, ed := range spec.Editions {
 		for _, c := range cases {
@@ -130,10 +131,10 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 				r := runCompat(t, ed, compatScenario(ed, c.settings, ""))
 				require.NotNil(t, r.finding)
 				assert.Equal(t, "error:incompatible", r.finding.Oracle)
-				var ie *devctx.IncompatibleError
+				var ie *compat.IncompatibleError
 				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
-				assert.Equal(t, []devctx.MismatchCode{c.code}, ie.Codes())
-				assert.Equal(t, devctx.PhasePrecheck, ie.Phase)
+				assert.Equal(t, []compat.MismatchCode{c.code}, ie.Codes())
+				assert.Equal(t, compat.PhasePrecheck, ie.Phase)
 				assert.Equal(t, uint64(1), ie.Member)
 				assert.Equal(t, "precheck", r.w.hv.errOp.Verb)
 				assert.Contains(t, r.finding.Message, "devctx: incompatible (precheck, member 1, model virtio-spec.org/pci/virtio-blk, impl migsim-blk/2.1.0): "+c.text)
@@ -155,10 +156,10 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 	cases := []struct {
 		name, corrupt, oracle string
-		code                  devctx.MismatchCode
+		code                  compat.MismatchCode
 	}{
-		{"payload", "  corrupt vf=1 byte=-1\n", "error:corrupt", devctx.CodeCorrupt},
-		{"magic", "  corrupt byte=0\n", "error:incompatible", devctx.CodeFormat},
+		{"payload", "  corrupt vf=1 byte=-1\n", "error:corrupt", compat.CodeCorrupt},
+		{"magic", "  corrupt byte=0\n", "error:incompatible", compat.CodeFormat},
 	}
 	for _, ed := range spec.Editions {
 		for _, c := range cases {
@@ -166,9 +167,9 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 				r := runCompat(t, ed, compatScenario(ed, "", c.corrupt))
 				require.NotNil(t, r.finding)
 				assert.Equal(t, c.oracle, r.finding.Oracle, r.finding.Message)
-				var ie *devctx.IncompatibleError
+				var ie *compat.IncompatibleError
 				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
-				assert.Equal(t, devctx.PhaseLoad, ie.Phase)
+				assert.Equal(t, compat.PhaseLoad, ie.Phase)
 				assert.True(t, ie.Has(c.code), "%v", ie)
 				assert.Contains(t, r.finding.Message, "rolled back to the source")
 				src, dst := r.w.hosts[0], r.w.hosts[1]
@@ -290,13 +291,13 @@ hypervisor edition=virtio-1.4
 			require.Nil(t, r.finding, "%+v", r.finding)
 			saved, err := c.saved(r.w)
 			require.NoError(t, err)
-			h, payload, err := devctx.DecodeSavedState(saved)
+			h, payload, err := compat.DecodeSavedState(saved)
 			require.NoError(t, err)
 			assert.NotEmpty(t, payload)
-			assert.Equal(t, devctx.ModelBlk, h.Model)
+			assert.Equal(t, compat.ModelBlk, h.Model)
 			assert.Equal(t, uint16(2), h.StateVersion)
 			assert.Equal(t, "migsim-blk/2.1.0", h.Impl)
-			assert.Equal(t, []devctx.Param{{Name: paramNumQueues, Value: devctx.IntValue(1)}, {Name: paramSecureErase, Value: devctx.BoolValue(true)}}, h.Params)
+			assert.Equal(t, []compat.Param{{Name: paramNumQueues, Value: compat.IntValue(1)}, {Name: paramSecureErase, Value: compat.BoolValue(true)}}, h.Params)
 			assert.Equal(t, uint64(blk.DefaultFeatures), h.DeviceFeatures)
 			require.NotNil(t, h.DriverFeatures, "the driver features travel in the header")
 			assert.NotZero(t, *h.DriverFeatures&(1<<spec.FeatureVersion1))
@@ -345,8 +346,8 @@ func TestCompatImplsTable(t *testing.T) {
 			require.NoError(t, c.caps().Validate())
 			h, err := c.description(1, nil).Header()
 			require.NoError(t, err)
-			assert.NoError(t, devctx.CheckCompatible(h, c.caps(), devctx.Where{Phase: devctx.PhasePrecheck, Member: 1}))
-			if c.model == devctx.ModelBlk {
+			assert.NoError(t, compat.CheckCompatible(h, c.caps(), compat.Where{Phase: compat.PhasePrecheck, Member: 1}))
+			if c.model == compat.ModelBlk {
 				assert.Equal(t, uint64(blk.DefaultFeatures), c.features)
 			}
 			got, err := lookupImpl(c.name)
@@ -359,8 +360,8 @@ func TestCompatImplsTable(t *testing.T) {
 // TestCompatErrName: compatibility failures are named `corrupt` when the
 // state was damaged and `incompatible` otherwise, through any wrapping.
 func TestCompatErrName(t *testing.T) {
-	corrupt := &devctx.IncompatibleError{Mismatches: []devctx.Mismatch{{Code: devctx.CodeCorrupt}}}
-	version := &devctx.IncompatibleError{Mismatches: []devctx.Mismatch{{Code: devctx.CodeVersionTooNew}}}
+	corrupt := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeCorrupt}}}
+	version := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeVersionTooNew}}}
 	cases := []struct {
 		err  error
 		want string

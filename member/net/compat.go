@@ -1,7 +1,7 @@
 package net
 
 import (
-	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -55,21 +55,21 @@ func PartTypes() []spec.PartType {
 // parts manifest — every part type the state holds, DEV_FEATURES OPTIONAL
 // as its part is; 0x200 is listed as mandatory (only its ANNOUNCE_ACK part
 // is OPTIONAL). driver, when non-nil, are the driver's features.
-func (c Compat) Description(pairs, mtu uint16, driver *uint64) devctx.DeviceDescription {
-	var parts []devctx.PartEntry
+func (c Compat) Description(pairs, mtu uint16, driver *uint64) compat.DeviceDescription {
+	var parts []compat.PartEntry
 	for _, t := range PartTypes() {
-		e := devctx.PartEntry{Type: t}
+		e := compat.PartEntry{Type: t}
 		if t == spec.PartDevFeatures {
 			e.Flags = spec.PartFlagOptional
 		}
 		parts = append(parts, e)
 	}
-	return devctx.DeviceDescription{
-		Model: devctx.ModelNet, StateVersion: c.StateVersion, Impl: c.Impl,
-		Params: []devctx.ParamSetting{
-			{Name: ParamMACFilterSize, Value: devctx.IntValue(MACFilterSize)},
-			{Name: ParamMTU, Value: devctx.IntValue(int64(mtu))},
-			{Name: ParamNumQueuePairs, Value: devctx.IntValue(int64(pairs))},
+	return compat.DeviceDescription{
+		Model: compat.ModelNet, StateVersion: c.StateVersion, Impl: c.Impl,
+		Params: []compat.ParamSetting{
+			{Name: ParamMACFilterSize, Value: compat.IntValue(MACFilterSize)},
+			{Name: ParamMTU, Value: compat.IntValue(int64(mtu))},
+			{Name: ParamNumQueuePairs, Value: compat.IntValue(int64(pairs))},
 		},
 		DeviceFeatures: uint64(c.Features), DriverFeatures: driver, Parts: parts,
 	}
@@ -79,17 +79,17 @@ func (c Compat) Description(pairs, mtu uint16, driver *uint64) devctx.DeviceDesc
 // num-queue-pairs 1..MaxPairs, mtu 68..MaxMTU (NET-DEV-01's range), a MAC
 // filter no larger than its own, its features, state versions
 // MinStateVersion..StateVersion, the part types spec knows.
-func (c Compat) Caps() devctx.DeviceCaps {
-	one := devctx.IntValue(1)
-	mtu := devctx.IntValue(DefaultMTU)
-	size := devctx.IntValue(MACFilterSize)
-	return devctx.DeviceCaps{Impl: c.Impl, Models: []devctx.ModelCaps{{
-		Model: devctx.ModelNet, DeviceID: spec.VirtioDeviceIDNet,
+func (c Compat) Caps() compat.DeviceCaps {
+	one := compat.IntValue(1)
+	mtu := compat.IntValue(DefaultMTU)
+	size := compat.IntValue(MACFilterSize)
+	return compat.DeviceCaps{Impl: c.Impl, Models: []compat.ModelCaps{{
+		Model: compat.ModelNet, DeviceID: spec.VirtioDeviceIDNet,
 		MinVersion: c.MinStateVersion, MaxVersion: c.StateVersion,
-		Params: []devctx.ParamCaps{
-			{Name: ParamMACFilterSize, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(0, MACFilterSize)}, Init: &size},
-			{Name: ParamMTU, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(68, int64(c.MaxMTU))}, Init: &mtu},
-			{Name: ParamNumQueuePairs, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, int64(c.MaxPairs))}, Init: &one},
+		Params: []compat.ParamCaps{
+			{Name: ParamMACFilterSize, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(0, MACFilterSize)}, Init: &size},
+			{Name: ParamMTU, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(68, int64(c.MaxMTU))}, Init: &mtu},
+			{Name: ParamNumQueuePairs, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(1, int64(c.MaxPairs))}, Init: &one},
 		},
 		Features: uint64(c.Features),
 	}}}

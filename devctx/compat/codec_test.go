@@ -1,4 +1,4 @@
-package devctx
+package compat
 
 import (
 	"encoding/binary"
