@@ -38,7 +38,7 @@ func (p Part) SelectorString() string {
 	case spec.PartVQCfg, spec.PartVQNotifyCfg:
 		return fmt.Sprintf("vq %d", p.VQIndex())
 	case spec.PartNetCVQCfg:
-		return fmt.Sprintf("class %d command %d", p.Selector[0], p.Selector[1])
+		return p.NetCVQ().describe()
 	case spec.PartDevFeatures, spec.PartDrvFeatures, spec.PartDeviceStatus:
 		return ""
 	}
@@ -102,6 +102,12 @@ func (p Part) ValueAttrs() []Attr {
 		}
 		return []Attr{{"notify_off", fmt.Sprint(v.NotifyOff)},
 			{"notif_config_data", fmt.Sprint(v.NotifConfigData)}}
+	case spec.PartNetCVQCfg:
+		v, err := DecodeNetCVQValue(p.NetCVQ().Cmd(), p.Value)
+		if err != nil {
+			return append(raw, Attr{"error", err.Error()})
+		}
+		return v.Attrs()
 	}
 	return raw
 }

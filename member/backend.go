@@ -138,6 +138,18 @@ type Queues interface {
 // that names its queue and at the move to Active.
 var ErrNotReady = errors.New("member: backend not ready")
 
+// HostIntake is implemented by a backend whose host side delivers work the
+// device must take in or refuse at the moment it arrives, before any
+// request can use it (virtio-net: frames from the wire, which a quiesced
+// device may hold or drop; an announce request, which needs
+// GUEST_ANNOUNCE). On EvBackend the core calls it first, with whether the
+// device is quiesced (it may neither DMA nor interrupt) and the driver
+// features negotiated, then asks HostChange. It returns a trace note, ""
+// for none. It must not touch guest memory.
+type HostIntake interface {
+	HostIntake(quiesced bool, negotiated spec.Features) string
+}
+
 // FeatureChecker is implemented by a backend with rules of its own for the
 // features a driver may accept together (virtio-net: CTRL_RX needs
 // CTRL_VQ). The core calls it when FEATURES_OK is set, after checking that
@@ -151,6 +163,10 @@ type FeatureChecker interface {
 type Request struct {
 	Queue uint16
 	Head  uint16
+	// Features are the driver features negotiated when the chain was read
+	// (virtio-net: the control queue's index and the commands it accepts
+	// depend on them).
+	Features spec.Features
 	// Chain is the descriptor chain, read at fetch.
 	Chain []virtq.Segment
 	// Op is the backend's decoding of the chain (set by Fetch) and what

@@ -26,10 +26,16 @@ func (d *Core) deviceCfgWrite(off uint64, data []byte, fx *Effects) {
 }
 
 // hostEvent handles EvBackend: the backend's host-side resource changed. A
-// configuration change is applied now (its interrupt held while quiesced),
-// except in Freeze, where the context must not change: it is taken up at
-// the move to Active. Queues with host-side work are served.
+// backend with a HostIntake takes in what arrived first. A configuration
+// change is applied now (its interrupt held while quiesced), except in
+// Freeze, where the context must not change: it is taken up at the move to
+// Active. Queues with host-side work are served.
 func (d *Core) hostEvent(fx *Effects) {
+	if in, ok := d.st.dev.(HostIntake); ok {
+		if n := in.HostIntake(d.quiesced(), spec.Features(d.st.DriverFeatures)); n != "" {
+			fx.note("%s", n)
+		}
+	}
 	hc := d.st.dev.HostChange()
 	switch {
 	case !hc.Config:

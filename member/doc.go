@@ -48,21 +48,26 @@
 // The shared resource behind a device (blk's disk) reaches its backend as
 // Config.Backing, whose type only the backend knows.
 //
-// A virtio-net backend fits without a change here. Its queues are
-// Config.NumQueues = 2×max_virtqueue_pairs + 1 and the backend maps the
-// index to a role (rx even, tx odd, the control virtqueue last). Fetch
-// decodes the virtio_net_hdr of a tx chain or the command class of a
-// control chain; Execute sends a tx packet to the network (Backing), fills
-// an rx buffer from a received packet or returns ErrNotReady when none has
-// arrived (the buffer stays taken), and applies a control command to the
-// device state; Complete writes the control ack byte. A packet arriving is
-// an EvBackend whose HostChange names the rx queue (Queues); a link change
-// is a HostChange with Config set (status). ReadConfig renders mac, status,
-// max_virtqueue_pairs and mtu. Parts returns the
+// member/net is the virtio-net backend. Its queues are Config.NumQueues =
+// 2×max_virtqueue_pairs + 1 and it maps an index to a role by the
+// negotiated features each Request carries (Request.Features: rx even, tx
+// odd, the control queue at 2N, N = max_virtqueue_pairs with MQ, 1
+// without). Fetch decodes the virtio_net_hdr of a tx chain or the class
+// and command of a control chain; Execute sends a tx frame to the network
+// (Backing), fills an rx buffer from a frame the device holds or returns
+// ErrNotReady when it holds none (the buffer stays taken), and applies a
+// control command; Complete writes the control ack byte. Frames reach the
+// device through the optional HostIntake hook: on EvBackend the core first
+// lets the backend take in what arrived, telling it whether the device is
+// quiesced — a quiesced net device holds or drops frames (rx-while-stopped)
+// and never DMAs them — then HostChange names the rx queues with frames
+// (Queues) and a link or announce change (Config, status). ReadConfig
+// renders mac, status, max_virtqueue_pairs and mtu. Parts returns the
 // VIRTIO_NET_DEV_PART_CVQ_CFG_PART (0x200) parts that carry what the
-// control commands set (MAC filter, rx mode, VLANs, queue pairs), and
-// ApplyPart takes them back, checked against the negotiated features it is
-// given; FeatureChecker refuses CTRL_RX, CTRL_VLAN or MQ without CTRL_VQ.
+// control commands set (receive modes, MAC table and address, VLANs,
+// queue pairs), and ApplyPart takes them back, checked against the
+// negotiated features it is given; FeatureChecker refuses CTRL_RX,
+// CTRL_VLAN, GUEST_ANNOUNCE, MQ or CTRL_MAC_ADDR without CTRL_VQ.
 //
 // member starts no goroutine, takes no lock and reads no clock. Concurrency
 // and ordering belong to the engine and the world that drive it; admin

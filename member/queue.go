@@ -49,6 +49,7 @@ func (d *Core) readChain(q *queueState, r *request) error {
 	}
 	req := r.Request
 	req.Chain = segs
+	req.Features = spec.Features(d.st.DriverFeatures)
 	if err := d.st.dev.Fetch(&req); err != nil {
 		return err
 	}

@@ -169,7 +169,8 @@ func (r Requirement) clone() Requirement {
 // Requirements returns the whole catalog in a stable order: the IDs of the
 // merged text grouped by topic (admin device, admin queue device, admin
 // driver, admin queue driver, PCI, capabilities, resource objects, device
-// parts, suspend), then the DRAFT-* IDs. The slice is a copy.
+// parts, suspend), then the DRAFT-* IDs, then the device-type IDs (NET-*,
+// requirements_net.go). The slice is a copy.
 func Requirements() []Requirement {
 	out := make([]Requirement, len(catalog))
 	for i, r := range catalog {

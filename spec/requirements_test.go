@@ -27,6 +27,15 @@ var mergedIDs = []string{
 	"SUS-DRV-01", "SUS-DEV-01",
 }
 
+// netIDs are the network device's requirement IDs, in catalog order after
+// the draft ones.
+var netIDs = []string{
+	"NET-DEV-01", "NET-DEV-02", "NET-DEV-03", "NET-DEV-04", "NET-DEV-05",
+	"NET-DEV-06", "NET-DEV-07", "NET-DEV-08", "NET-DEV-09", "NET-DEV-10",
+	"NET-DRV-01", "NET-DRV-02", "NET-DRV-03", "NET-DRV-04",
+	"NET-PART-01", "NET-PART-02", "NET-PART-03",
+}
+
 // seedDraftIDs are the draft-2023 requirements the seed questions need,
 // plus the ones migsim's definition of the draft adds.
 var seedDraftIDs = []string{
@@ -71,7 +80,8 @@ func TestRequirementsEveryMergedIDPresent(t *testing.T) {
 			catalogIDs = append(catalogIDs, r.ID)
 		}
 	}
-	assert.Equal(t, mergedIDs, catalogIDs, "every merged-text ID, in catalog order, and no other non-draft ID")
+	assert.Equal(t, append(append([]string{}, mergedIDs...), netIDs...), catalogIDs,
+		"every merged-text ID, in catalog order, then the network device's, and no other non-draft ID")
 }
 
 func TestRequirementsEditions(t *testing.T) {
@@ -85,6 +95,10 @@ func TestRequirementsEditions(t *testing.T) {
 			assert.Equal(t, []Edition{Virtio14}, r.Editions, "%s", r.ID)
 		case strings.HasPrefix(r.ID, "DRAFT-"):
 			assert.Equal(t, []Edition{Draft2023}, r.Editions, "%s", r.ID)
+		case strings.HasPrefix(r.ID, "NET-PART-"):
+			assert.Equal(t, []Edition{Virtio14}, r.Editions, "%s: device parts are virtio-1.4's", r.ID)
+		case strings.HasPrefix(r.ID, "NET-"):
+			assert.Equal(t, []Edition{Draft2023, Virtio14}, r.Editions, "%s: the network device is the same in both", r.ID)
 		default:
 			t.Errorf("%s: no edition rule for this prefix", r.ID)
 		}

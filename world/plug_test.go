@@ -1,4 +1,4 @@
-package world
+package world_test
 
 import (
 	"testing"
@@ -10,9 +10,11 @@ import (
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
 )
 
 // leakyStop is a vendor-style wrapper around any member device with one
@@ -54,7 +56,7 @@ peer p2p
 // once the guest is ready and signalling `stopped` right after the source is
 // stopped, so the peer rings while the device is stopped.
 func withSignalledFlow(s *scenario.Scenario, ed spec.Edition) {
-	flow := DefaultFlow(ed)
+	flow := world.DefaultFlow(ed)
 	flow.Edition = ed
 	ops := []scenario.Op{{Verb: "await", Args: []scenario.Arg{{Value: "ready"}}}}
 	for _, op := range flow.Ops {
@@ -79,7 +81,7 @@ func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory
 	for i := 0; i < n; i++ {
 		seed := engine.ScheduleSeed(7, i)
 		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
-			return NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Factory: f}, st)
+			return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: rules, Factory: f, Oracles: oracle.All()}, st)
 		}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 		require.NoError(t, err)
 		if res.Finding != nil {

@@ -31,8 +31,16 @@ type WorldConfig struct {
 	// every operation that moves, stops or reads the device.
 	Reference bool
 	// ReferenceLog is the guest log of the reference run; when set, the
-	// transparent oracle compares the run's guest log with it.
+	// finish oracles compare the run's guest log with it.
 	ReferenceLog []string
+	// OwnerFault, when set, sees every event a host's PF handled and may
+	// rewrite the effects the PF reports before the world observes and
+	// routes them: a buggy owner planted from outside package owner.
+	OwnerFault func(host string, ev owner.Event, fx *owner.Effects)
+	// Oracles are the checks the world runs at its hooks, in this order
+	// within a hook (package oracle: oracle.All()). None: the world judges
+	// nothing, and a flow that stops with an error ends as `error:NAME`.
+	Oracles []Oracle
 	// Record keeps a TraceEvent for everything that crosses the bus.
 	Record bool
 }
@@ -84,10 +92,14 @@ type World struct {
 	// stalled is set by Enabled when nothing can run: blocked waits then
 	// give up so the oracles can judge.
 	stalled bool
+	// oracles are the world's oracles by hook.
+	oracles oracleSet
 	// dma collects the guest-memory accesses of the current device event.
-	dma []dmaAccess
-	// snap is the reused buffer of member snapshots around one event.
-	snap []memberState
+	dma []DMAAccess
+	// changes, irqs and eventPass are the reused buffers of the event hook.
+	changes   []MemberChange
+	irqs      []Interrupt
+	eventPass EventPass
 	// events is the recorded trace (WorldConfig.Record).
 	events []TraceEvent
 	// blame records the first access by a running vCPU to a device the
@@ -151,6 +163,10 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}, guestMem: newGuestMemAllocator()}
 	if w.factory == nil {
 		w.factory = blk.New
+	}
+	var err error
+	if w.oracles, err = newOracleSet(cfg.Oracles); err != nil {
+		return nil, err
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.disk = blk.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")

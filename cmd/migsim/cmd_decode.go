@@ -36,7 +36,9 @@ HEX may be split over several arguments and may contain spaces and colons;
                 --op names the command it answers (else the result stays hex),
                 --req gives that command's bytes (some results depend on it:
                 DEV_PARTS_METADATA_GET's type, DEVICE_CAP_GET's id)
-  --as parts    a run of virtio-1.4 device parts
+  --as parts    a run of virtio-1.4 device parts (the network device's
+                VIRTIO_NET_DEV_PART_CVQ_CFG_PART, 0x200, by class, command
+                and value)
   --as context  a draft-2023 device context (field_count and TLV fields)
 
 draft-2023 opcode and field values are simulator-assigned (docs/spec.md).

@@ -92,7 +92,30 @@ func decodeCommandDoc(doc *decodeDoc, ed spec.Edition, in []byte) error {
 		}
 	}
 	doc.Fields = toDecodeFields(c.Fields(), drop)
+	markAbsentData(doc, c)
 	return err
+}
+
+// markAbsentData says when the command data is shorter than its structure
+// instead of showing the missing bytes as zeros (a device reads them as
+// zero, but they were not given): no data at all replaces the data fields
+// with one "data: absent" field; a partial structure gets a note.
+func markAbsentData(doc *decodeDoc, c adminq.TypedCommand) {
+	if c.Data.Payload == nil {
+		return
+	}
+	need := len(c.Data.Payload.Encode())
+	if c.Data.Len >= need {
+		return
+	}
+	if c.Data.Len == 0 {
+		header := len(doc.Fields) - len(c.Data.Fields())
+		doc.Fields = append(doc.Fields[:header], decodeField{"data", fmt.Sprintf(
+			"absent: the command carries no data (%s needs %d bytes); nothing below the header is decoded", c.Name(), need)})
+		return
+	}
+	doc.Notes = append(doc.Notes, fmt.Sprintf("command data is %d of %d bytes: the fields past byte %d are absent and shown as zero",
+		c.Data.Len, need, spec.AdminCmdHeaderSize+c.Data.Len))
 }
 
 // resultPayload is a devctx result as an adminq payload, so that it joins

@@ -37,6 +37,12 @@ const (
 	hexListQueryRes  = "000000000000000083e7030000000000"
 	hexMetadataRes   = "0000000000000000c800000000000000"
 	hexInvalidMember = "1600050000000000"
+	// hexNetParts is a run of VIRTIO_NET_DEV_PART_CVQ_CFG_PART parts (the
+	// vectors of devctx/testdata/net-cvq-parts.json): RX_PROMISC on,
+	// MAC_TABLE_SET, the VLAN table, ANNOUNCE_ACK (OPTIONAL), MQ_VQ_PAIRS_SET 4.
+	hexNetParts = "00020000000000000000000001000000010002000001000000000000001a00000002000000525400123456525400abcdef0100000001005e0000fb0002000002000000000000000600000001006400fe0f00020100030000000000000000000000000200000400000000000000020000000400"
+	// hexNetPartsSet carries them in a DEV_PARTS_SET for VF 7, object 0.
+	hexNetPartsSet = "100001000000000000000000000000000700000000000000000000000000000000020000000000000000000001000000010002000001000000000000001a00000002000000525400123456525400abcdef0100000001005e0000fb0002000002000000000000000600000001006400fe0f00020100030000000000000000000000000200000400000000000000020000000400"
 )
 
 // sampleDraftContext is a small draft-2023 context built with devctx.
@@ -96,6 +102,8 @@ func TestDecodeGolden(t *testing.T) {
 		{"result-metadata-size-extra", nil, []string{"--as", "result", "--req", hexMetadataSize, "0000000000000000 c800000000000000 00ff"}},
 		{"result-parts-get-all", nil, []string{"--as", "result", "--req", hexPartsGetAll, "0000000000000000 01010000000000000000000008000000460000300100000003010000000000000000000001000000 0f"}},
 		{"result-ctx-read-empty", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "0000000000000000"}},
+		{"net-cvq-parts", nil, []string{"--as", "parts", hexNetParts}},
+		{"parts-set-net", nil, []string{hexNetPartsSet}},
 		{"result-metadata-list-reserved", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 01000000 00000000 03010007000000000000000001000000"}},
 	}
 	for _, tt := range tests {
@@ -280,4 +288,34 @@ func TestDecodeEveryPrefix(t *testing.T) {
 		}
 	}
 	assert.Positive(t, runs)
+}
+
+// A command without its data says so instead of decoding zeros (a trace
+// record of DEV_MODE_SET that carried only the header once read as
+// "mode Active (0)").
+func TestDecodeAbsentCommandData(t *testing.T) {
+	tests := []struct {
+		name, hex string
+		want      []string
+		not       []string
+	}{
+		{"no data", "070001000000000000000000000000000100000000000000",
+			[]string{"data    absent: the command carries no data (DEV_MODE_SET needs 8 bytes)"}, []string{"mode"}},
+		{"partial data", "07000100000000000000000000000000010000000000000002",
+			[]string{"mode    Freeze (2)", "note: command data is 1 of 8 bytes: the fields past byte 25 are absent"}, nil},
+		{"whole data", "0700010000000000000000000000000001000000000000000200000000000000",
+			[]string{"mode    Freeze (2)"}, []string{"absent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := runDecodeCLI(t, nil, "--spec", "draft-2023", tt.hex)
+			require.Equal(t, exitOK, code, stderr)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, n := range tt.not {
+				assert.NotContains(t, out, n)
+			}
+		})
+	}
 }

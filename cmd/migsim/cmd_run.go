@@ -21,7 +21,7 @@ func init() {
 	})
 }
 
-const runUsage = `usage: migsim run [FILE...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
+const runUsage = `usage: migsim run [FILE...] [--spec E] [--jobs J] [--format text|json] [--write-regress] [--report-dir DIR]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -31,7 +31,8 @@ error name) and what was explored. The first finding of each row is shrunk.
 Without FILE the embedded catalog runs. The table does not depend on --jobs.
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or an unreadable scenario.
+a usage error or an unreadable scenario. --report-dir writes a finding
+report (migsim report) for every row that ends in a finding.
 
 flags:
 `
@@ -54,6 +55,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text or json")
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row of a catalog scenario under --regress-dir")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
+	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -92,6 +94,12 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		// Only a run of the whole catalog knows which files are orphans.
 		prune := fs.NArg() == 0 && opt.edition == 0
 		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, stdout); err != nil {
+			fmt.Fprintf(stderr, "migsim run: %v\n", err)
+			return exitFinding
+		}
+	}
+	if *reportDir != "" {
+		if err := writeRunReports(rows, *reportDir, stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim run: %v\n", err)
 			return exitFinding
 		}

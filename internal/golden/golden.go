@@ -23,19 +23,12 @@ import (
 // FlagName is the test flag that regenerates golden files.
 const FlagName = "rewrite"
 
-func init() {
-	// A test package of the old layout may define the flag itself (and look
-	// it up first): define it only once.
-	if flag.Lookup(FlagName) == nil {
-		flag.Bool(FlagName, false, "rewrite golden files (testdata/, generated docs) instead of comparing with them")
-	}
-}
+// rewrite is the one definition of the flag: a test package that defined
+// its own would panic at start-up ("flag redefined").
+var rewrite = flag.Bool(FlagName, false, "rewrite golden files (testdata/, generated docs) instead of comparing with them")
 
 // Rewrite reports whether the tests run with -rewrite.
-func Rewrite() bool {
-	f := flag.Lookup(FlagName)
-	return f != nil && f.Value.String() == "true"
-}
+func Rewrite() bool { return *rewrite }
 
 // Check compares got with the file at path (relative to the test's package
 // directory, normally under testdata/). Under -rewrite it writes got there
