@@ -12,22 +12,6 @@ type VTime int64
 // String renders the time as a Go duration (0s, 100ms, 1.5s).
 func (t VTime) String() string { return time.Duration(t).String() }
 
-// Footprint is the shared state a step touches, as two bit sets of
-// system-defined resources (bit i = resource i). A zero footprint means the
-// step touches only its own actor's private state. Two steps of different
-// actors are independent (they commute) when neither writes what the other
-// reads or writes; partial-order reduction and shrinking rely on it, so a
-// system must not understate a footprint.
-type Footprint struct {
-	Reads, Writes uint64
-}
-
-// Conflicts reports whether two footprints are dependent: one writes a
-// resource the other reads or writes.
-func (f Footprint) Conflicts(g Footprint) bool {
-	return f.Writes&(g.Reads|g.Writes) != 0 || g.Writes&f.Reads != 0
-}
-
 // Step is one step a system offers to run next.
 type Step struct {
 	// Actor is a small dense id (0, 1, 2, …) naming who runs the step.

@@ -115,7 +115,7 @@ func TestShrink_Canonicalise(t *testing.T) {
 		s := newToy(toyConfig{noise: 0}, st)
 		for a := 0; a < 3; a++ {
 			name := "solo" + string(rune('a'+a))
-			s.actors = append(s.actors, &toyActor{name: name, prog: []toyInstr{{op: opNoise, label: name + ":poke", fp: Footprint{Writes: 1 << a}}}})
+			s.actors = append(s.actors, &toyActor{name: name, prog: []toyInstr{{op: opNoise, label: name + ":poke", fp: Writes(Resource(a))}}})
 		}
 		s.failAtEnd = true
 		return s, nil

@@ -97,7 +97,7 @@ func TestStrategy_DFSPartialOrderReduction(t *testing.T) {
 		for a := 0; a < 3; a++ {
 			act := &toyActor{name: "solo" + string(rune('a'+a))}
 			for i := 0; i < 3; i++ {
-				act.prog = append(act.prog, toyInstr{op: opNoise, label: act.name + ":poke", fp: Footprint{Writes: 1 << (8 + a)}})
+				act.prog = append(act.prog, toyInstr{op: opNoise, label: act.name + ":poke", fp: Writes(Resource(8 + a))})
 			}
 			s.actors = append(s.actors, act)
 		}

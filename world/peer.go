@@ -65,7 +65,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if err != nil {
 			return err
 		}
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: engine.Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: fpWriteGlobal,
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.vm
@@ -92,7 +92,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if err != nil {
 			return err
 		}
-		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: engine.Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: fpWriteGlobal,
 			do: func() []byte {
 				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
 				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,
