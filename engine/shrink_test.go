@@ -12,26 +12,28 @@ import (
 // increments each and an independent noise actor.
 var noisyRace = toyConfig{racers: 3, incs: 2, computes: 2, noise: 5}
 
-// Shrinking a random failing schedule of the noisy race yields the minimal
-// one: racer0 reads, racer1 preempts it and completes an increment, racer0
-// preempts racer1 (which has a second increment to do) and writes its stale
-// value. That is 8 steps (read, 2 computes, write for each) and two
-// preemptions; the noise and the third racer are gone. (The only failing
-// schedules with one preemption let racer1 finish both increments: 12
-// steps.)
+// Shrinking a random failing schedule of the noisy race yields the
+// smallest one by preemptions first: racer0 reads, racer1 preempts it and
+// completes both its increments, racer0 writes its stale value. That is 12
+// steps (read, 2 computes, write per increment) and one preemption; the
+// noise and the third racer are gone. (With two preemptions 8 steps would
+// do — racer0 preempting racer1 between its increments — but shrinking
+// never trades a preemption for steps.) Every step matters: racer1's
+// steps are ordered before its writes, which conflict with racer0's.
 func TestShrink_LostUpdateMinimal(t *testing.T) {
 	f := noisyRace.factory()
 	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
 	require.NoError(t, err)
 	require.NotEmpty(t, sum.Findings)
 	rep := sum.Findings[0]
-	require.Greater(t, rep.Result.Steps(), 8, "the random schedule is already minimal; pick another seed")
+	require.Greater(t, rep.Result.Preemptions, 1, "the random schedule is already minimal; pick another seed")
 
 	sr, err := Shrink(f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{})
 	require.NoError(t, err)
 	t.Logf("shrunk %s → %s in %d replays\n%s", sr.Before, sr.After, sr.Replays, choiceLabels(sr.Result.Choices))
-	assert.Equal(t, Size{Steps: rep.Result.Steps(), Preemptions: rep.Result.Preemptions}, sr.Before)
-	assert.Equal(t, Size{Steps: 8, Preemptions: 2}, sr.After)
+	assert.Equal(t, Size{Steps: rep.Result.Steps(), Preemptions: rep.Result.Preemptions, Relevant: len(CausalSlice(rep.Result))}, sr.Before)
+	assert.Equal(t, Size{Steps: 12, Preemptions: 1, Relevant: 12}, sr.After)
+	assert.Equal(t, "12 of 12 steps matter", sr.SliceText())
 	require.NotNil(t, sr.Result.Finding)
 	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
 
@@ -44,7 +46,7 @@ func TestShrink_LostUpdateMinimal(t *testing.T) {
 			cand[i], cand[i+1] = cand[i+1], cand[i]
 			res, err := Run(f, rep.Seed, NewLenientReplay(cand), RunConfig{})
 			require.NoError(t, err)
-			assert.False(t, res.Finding != nil && smaller(res, sr.Result), "swapping steps %d,%d shrinks further", i, i+1)
+			assert.False(t, res.Finding != nil && smaller(res, len(CausalSlice(res)), sr.Result, len(sr.Slice)), "swapping steps %d,%d shrinks further", i, i+1)
 		}
 	}
 
@@ -69,7 +71,7 @@ func TestShrink_ViaExplore(t *testing.T) {
 	a, b := run(1), run(4)
 	require.Len(t, a.Findings, 1)
 	require.NotNil(t, a.Findings[0].Shrunk)
-	assert.Equal(t, Size{Steps: 8, Preemptions: 2}, a.Findings[0].Shrunk.After)
+	assert.Equal(t, Size{Steps: 12, Preemptions: 1, Relevant: 12}, a.Findings[0].Shrunk.After)
 	assert.Equal(t, a, b)
 }
 
@@ -121,11 +123,11 @@ func TestShrink_Canonicalise(t *testing.T) {
 		return s, nil
 	}
 	rec := []Choice{{Index: 2, Actor: 2, Label: "soloc:poke"}, {Index: 1, Actor: 1, Label: "solob:poke"}, {Index: 0, Actor: 0, Label: "soloa:poke"}}
-	sh := &shrinker{f: f, seed: 1, oracle: "end", max: 100, r: NewRunner(RunConfig{})}
+	sh := &shrinker{ctx: context.Background(), f: f, seed: 1, oracle: "end", max: 100, r: NewRunner(RunConfig{})}
 	first, err := sh.replay(rec)
 	require.NoError(t, err)
 	require.NotNil(t, first.Finding)
-	sh.cur = first
+	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
 	assert.True(t, sh.canonicalise())
 	var got []string
 	for _, c := range sh.cur.Choices {
