@@ -137,8 +137,8 @@ func TestExplore_Progress(t *testing.T) {
 	assert.InDelta(t, float64(2*exploreRound+1)/4, sum.SchedulesPerSecond(), 1e-9)
 
 	var b bytes.Buffer
-	LineProgress(&b)(Progress{Done: 10, Total: 20, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
-	assert.Equal(t, "\rexplore: 10/20 schedules, 5/s, 3 distinct interleavings, 1 findings\n", b.String())
+	LineProgress(&b)(Progress{Done: 10, Total: 20, Executed: 4, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
+	assert.Equal(t, "\rexplore: 10/20 schedules (4 executed), 5/s, 3 distinct interleavings, 1 findings\n", b.String())
 }
 
 // A pipe or file is not a terminal, so no progress line is drawn.
