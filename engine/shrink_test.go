@@ -136,3 +136,109 @@ func TestShrink_Canonicalise(t *testing.T) {
 	assert.Equal(t, []string{"soloa:poke", "solob:poke", "soloc:poke"}, got)
 	assert.False(t, sh.canonicalise(), "a canonical schedule is a fixpoint")
 }
+
+// Shrinking never returns more preemptions than it was given, on failing
+// schedules of random toy systems found by random exploration.
+func TestShrink_PreemptionsNeverIncrease(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 4, vars: 3}
+	shrunk := 0
+	for sys := 0; sys < *propSystems; sys++ {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		f := propFactory(progs, gen.vars)
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 30, Seed: uint64(sys), Jobs: 1})
+		require.NoError(t, err)
+		for _, rep := range sum.Findings {
+			sr, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 200})
+			require.NoError(t, err)
+			shrunk++
+			assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions, "system %d %s\n%s", sys, rep.Finding.Oracle, propString(progs))
+			assert.Equal(t, rep.Finding.Oracle, sr.Result.Finding.Oracle)
+			assert.Equal(t, CausalSlice(sr.Result), sr.Slice)
+		}
+	}
+	assert.Greater(t, shrunk, *propSystems)
+}
+
+// plantedSys has one bad step among many: "bug:corrupt" writes a wrong
+// value into the checked resource; "checker:check" reads it at the end and
+// reports. Eight noise actors work on their own resources meanwhile, and
+// a writer prepares the resource first.
+func plantedSys(Streams) (System, error) {
+	s := newToy(toyConfig{}, Streams{})
+	const checked Resource = 50
+	s.actors = append(s.actors,
+		&toyActor{name: "writer", prog: []toyInstr{{op: opCompute, label: "writer:init", fp: Writes(checked)}}},
+		&toyActor{name: "bug", prog: []toyInstr{
+			{op: opCompute, label: "bug:prepare"},
+			{op: opCompute, label: "bug:corrupt", fp: Writes(checked)},
+		}})
+	for a := 0; a < 8; a++ {
+		name := "noise" + string(rune('a'+a))
+		act := &toyActor{name: name}
+		for i := 0; i < 4; i++ {
+			act.prog = append(act.prog, toyInstr{op: opNoise, label: name + ":poke", fp: Writes(Resource(100 + a))})
+		}
+		s.actors = append(s.actors, act)
+	}
+	s.actors = append(s.actors, &toyActor{name: "checker", prog: []toyInstr{{op: opCompute, label: "checker:check", fp: Reads(checked)}}})
+	return &plantedWrap{toySys: s}, nil
+}
+
+// plantedWrap reports a violation when the checker runs after the bug.
+type plantedWrap struct {
+	*toySys
+	corrupt bool
+}
+
+func (p *plantedWrap) Execute(st Step) *Finding {
+	switch st.Label {
+	case "bug:corrupt":
+		p.corrupt = true
+	case "checker:check":
+		if p.corrupt {
+			p.toySys.Execute(st)
+			return &Finding{Oracle: "corrupt", Message: "checker read the corrupted value"}
+		}
+	}
+	return p.toySys.Execute(st)
+}
+
+// A planted one-step cause: the causal slice of the shrunk schedule is the
+// bug's steps, the writer's and the check — at most 5 steps of the run,
+// however much noise the run had.
+func TestShrink_PlantedCauseSlice(t *testing.T) {
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: plantedSys, Strategy: StrategyRandom, Schedules: 200, Seed: 5, Jobs: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, sum.Findings)
+	rep := sum.Findings[0]
+	before := CausalSlice(rep.Result)
+	assert.LessOrEqual(t, len(before), 5, "even unshrunk, only the cause matters")
+	sr, err := Shrink(plantedSys, rep.Seed, rep.Result.Choices, "corrupt", ShrinkConfig{})
+	require.NoError(t, err)
+	var labels []string
+	for _, i := range sr.Slice {
+		labels = append(labels, sr.Result.Choices[i].Label)
+	}
+	t.Logf("%s → %s, %s: %v", sr.Before, sr.After, sr.SliceText(), labels)
+	assert.LessOrEqual(t, len(sr.Slice), 5)
+	assert.Contains(t, labels, "bug:corrupt")
+	assert.Contains(t, labels, "checker:check")
+	assert.NotContains(t, labels, "noisea:poke")
+	assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions)
+}
+
+// An interrupted shrink returns the smallest failing run found so far.
+func TestShrink_Interrupted(t *testing.T) {
+	f := noisyRace.factory()
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
+	require.NoError(t, err)
+	rep := sum.Findings[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sr, err := ShrinkContext(ctx, f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{})
+	require.NoError(t, err)
+	assert.True(t, sr.Interrupted)
+	assert.Equal(t, sr.Before, sr.After)
+	assert.Equal(t, 1, sr.Replays)
+	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
+}
