@@ -25,7 +25,7 @@ func init() {
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
-       [--jobs J] [--shard i/n] [--out DIR]
+       [--jobs J] [--shard i/n] [--out DIR] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -36,7 +36,7 @@ its schedule is written under DIR and the command that replays it is
 printed. Strategy, schedules, seed, bound and depth default to the
 scenario's explore line for the edition. Random and pct remember the runs
 they executed and do not run a known interleaving twice (--memo=false runs
-every schedule). Progress goes to stderr when it is a terminal.
+every schedule). Progress goes to stderr when it is a terminal (--progress).
 
 --shard i/n explores the i-th of n parts (schedule indices i mod n for
 random and pct, the subtrees of a split tree for dfs) and writes its files
@@ -60,6 +60,7 @@ type exploreRun struct {
 	splitDepth          int
 	states, memo        bool
 	out                 string
+	progress            *lineWriter
 }
 
 // runExplore implements `migsim explore`.
@@ -80,6 +81,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, exploreUsage)
 		fs.PrintDefaults()
@@ -139,9 +141,13 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
+	pw, err := progressWriter(*progress, stderr)
+	if err != nil {
+		return usageError(stderr, "explore", "%v", err)
+	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
-		states: *states, memo: *memo, out: *out}
+		states: *states, memo: *memo, out: *out, progress: pw}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -163,7 +169,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(stderr)})
+		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(run.progress, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -210,24 +216,26 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	return code
 }
 
-// exploreProgress returns the progress callback of explore: the status
-// line when stderr is a terminal, and in any case one line when the first
+// exploreProgress returns the progress callback of explore: status lines
+// on pw (nil: none), and in any case one line on stderr when the first
 // finding appears (the exploration goes on; Ctrl-C stops it and keeps the
 // finding).
-func exploreProgress(stderr io.Writer) func(engine.Progress) {
-	var line func(engine.Progress)
-	if file, ok := stderr.(*os.File); ok {
-		line = engine.TerminalProgress(file)
-	}
+func exploreProgress(pw *lineWriter, stderr io.Writer) func(engine.Progress) {
 	told := false
 	return func(p engine.Progress) {
-		if line != nil {
-			line(p)
+		if pw != nil {
+			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings"
+			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.Distinct, p.Findings}
+			if p.Final {
+				pw.final(msg, args...)
+			} else {
+				pw.status(msg, args...)
+			}
 		}
 		if p.Findings > 0 && !told && !p.Final {
 			told = true
-			if line != nil {
-				fmt.Fprintln(stderr)
+			if pw != nil && pw.open {
+				pw.final("")
 			}
 			fmt.Fprintf(stderr, "migsim explore: first finding after %d schedules; exploring on (Ctrl-C stops, then shrinks and writes it)\n", p.Done)
 		}

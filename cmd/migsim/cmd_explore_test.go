@@ -104,6 +104,24 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
+// dfs with DPOR, and with a split, says so in its header.
+func TestExplore_DFSReductions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--reduction", "dpor"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction dpor\n"},
+		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
+	} {
+		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
+			"--schedules", "100000", "--out", t.TempDir()}, tc.args...)
+		code, out, stderr := runSimCLI(t, args...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, out, tc.want)
+		assert.Contains(t, out, "dfs: exhaustive")
+	}
+}
+
 func TestExplore_Shards(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"0/2", "1/2"} {
@@ -137,6 +155,9 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},
 		{"extra argument", []string{"explore", "--scenario", smokeScenario, "extra"}, "unexpected arguments"},
 		{"bad depth", []string{"explore", "--scenario", smokeScenario, "--depth", "0"}, "--depth 0"},
+		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--reduction", "magic"}, `unknown reduction "magic"`},
+		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
+		{"bad progress", []string{"explore", "--scenario", smokeScenario, "--progress", "sometimes"}, `--progress "sometimes"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
