@@ -6,7 +6,6 @@ require (
 	github.com/gopacket/gopacket v1.7.7
 	github.com/spf13/pflag v1.0.10
 	github.com/stretchr/testify v1.12.1
-	golang.org/x/sync v0.24.0
 )
 
 require (

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // exploreRound is how many schedules run between two aggregation points.
@@ -262,9 +262,9 @@ func (e *explorer) roundIndices(lo int, idx []int) []int {
 }
 
 func (e *explorer) rounds(ctx context.Context) error {
-	workers := make(chan *worker, e.cfg.Jobs)
-	for range e.cfg.Jobs {
-		workers <- &worker{r: NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})}
+	workers := make([]*worker, e.cfg.Jobs)
+	for i := range workers {
+		workers[i] = &worker{r: NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})}
 	}
 	outs := make([]runOut, exploreRound)
 	var idx []int
@@ -274,20 +274,7 @@ func (e *explorer) rounds(ctx context.Context) error {
 		}
 		idx = e.roundIndices(lo, idx)
 		k := e.sum.PCTSteps
-		var g errgroup.Group
-		g.SetLimit(e.cfg.Jobs)
-		for j, i := range idx {
-			g.Go(func() error {
-				if ctx.Err() != nil {
-					return nil
-				}
-				w := <-workers
-				outs[j] = e.runOne(w, i, k)
-				workers <- w
-				return nil
-			})
-		}
-		_ = g.Wait() // runs report through outs
+		e.runRound(ctx, workers, idx, k, outs)
 		var lenSum int64
 		for j, i := range idx {
 			o := outs[j]
@@ -319,6 +306,37 @@ func (e *explorer) rounds(ctx context.Context) error {
 		return fmt.Errorf("engine: explore: %w", err)
 	}
 	return nil
+}
+
+// runRound runs the round's schedules idx into outs: one goroutine per
+// job, each taking the next index until none is left (no goroutine or
+// channel handoff per schedule: waking another thread per run costs more
+// than the run on a busy machine). With one job it runs inline.
+func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k int, outs []runOut) {
+	var next atomic.Int64
+	work := func(w *worker) {
+		for {
+			j := int(next.Add(1) - 1)
+			if j >= len(idx) || ctx.Err() != nil {
+				return
+			}
+			outs[j] = e.runOne(w, idx[j], k)
+		}
+	}
+	n := min(len(workers), len(idx))
+	if n <= 1 {
+		work(workers[0])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, w := range workers[:n] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(w)
+		}()
+	}
+	wg.Wait()
 }
 
 // chooser returns schedule seed's chooser.

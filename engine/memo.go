@@ -12,7 +12,7 @@ import (
 const DefaultMemoNodes = 250_000
 
 // DefaultMemoVerify re-executes about one memo hit in this many.
-const DefaultMemoVerify = 64
+const DefaultMemoVerify = 256
 
 // MemoConfig configures the decision-tree memo of random and pct
 // exploration (ExploreConfig.Memo).

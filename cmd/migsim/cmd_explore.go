@@ -152,6 +152,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
+	tuneGC()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))

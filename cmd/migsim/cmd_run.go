@@ -95,6 +95,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitUsage
 	}
+	tuneGC()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	rp := &runProgress{w: pw, start: time.Now()}
