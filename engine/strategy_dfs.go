@@ -158,9 +158,8 @@ type dfsNode struct {
 	// set on the last branching decision above the split.
 	branch   int
 	frontier bool
-	// soleAwake: with a bound, a decision's only enabled step never
-	// sleeps (a clock advance may follow it, see maySleep).
-	soleAwake bool
+	// bounded: the search has a preemption bound (see asleep).
+	bounded bool
 	// eff is the footprint of the chosen actor's step(s), for effActor-1
 	// (see fpOf).
 	eff      Footprint
@@ -239,12 +238,22 @@ func (n *dfsNode) isPreemption(i int) bool {
 }
 
 func (n *dfsNode) asleep(i int) bool {
-	if n.soleAwake {
-		return false
-	}
 	e := &n.enabled[i]
 	for _, z := range n.sleep {
 		if z.Actor == e.Actor && z.Label == e.Label {
+			return !n.bounded || n.staysEnabledAfter(i)
+		}
+	}
+	return false
+}
+
+// staysEnabledAfter reports whether a step of another actor, independent
+// of step i, is enabled: after step i something is still enabled, so no
+// clock advance can follow it. With a bound a sleeping step may only be
+// skipped then (see DFS.maySleep).
+func (n *dfsNode) staysEnabledAfter(i int) bool {
+	for j := range n.enabled {
+		if j != i && n.enabled[j].Independent(n.enabled[i]) {
 			return true
 		}
 	}
@@ -339,7 +348,7 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
 		n.full = true
 	}
-	n.soleAwake = s.cfg.Bound >= 0 && len(n.enabled) == 1
+	n.bounded = s.cfg.Bound >= 0
 	if s.cfg.States && d.HasState {
 		n.state, n.hasState = s.stateKey(d.State, &n), true
 		if s.seen(&n) {
@@ -399,8 +408,11 @@ func (s *DFS) enterOwned(n *dfsNode) bool {
 // preemptions. It does not when t's actor was the previous actor (t was
 // the free pick), nor when t's actor has nothing enabled right after t
 // and c is not the free pick: moving t to the front then adds no switch
-// away from an enabled actor. (At a split frontier other shards ran t, so
-// only the first rule applies, the same way in every shard.)
+// away from an enabled actor — provided no clock advance follows t where
+// the path runs it, which asleep ensures by skipping a sleeping step only
+// when another step independent of it is enabled. (At a split frontier
+// other shards ran t, so only the first rule applies, the same way in
+// every shard.) docs/engine.md has the case analysis.
 func (s *DFS) maySleep(p *dfsNode, t int, c Step) bool {
 	z := p.enabled[t]
 	switch {
