@@ -13,8 +13,8 @@ import (
 	"github.com/migsim/migsim/catalog"
 )
 
-// exploreFLR runs the issue-4 acceptance exploration on the test copy of
-// flr-during-freeze, writing under dir.
+// exploreFLR explores the test copy of flr-during-freeze with
+// flr-vs-mode=complete-anyway (pct, 100 schedules), writing under dir.
 func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string) {
 	t.Helper()
 	args := append([]string{"explore", "--scenario", flrScenario, "--spec", "draft-2023",
@@ -25,8 +25,8 @@ func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string)
 
 var replayLine = regexp.MustCompile(`(?m)^replay: go run \./cmd/migsim replay (\S+)$`)
 
-// TestExplore_FindsShrinksWritesAndReplays is issue 4's acceptance end to
-// end: explore reports the frozen-context violation, shrinks it (size
+// TestExplore_FindsShrinksWritesAndReplays is the explore command end to
+// end: it reports the frozen-context violation, shrinks it (size
 // before and after), writes the schedule and prints the replay command;
 // replaying that file reproduces the same trace hash.
 func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
