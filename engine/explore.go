@@ -177,13 +177,15 @@ type explorer struct {
 	lenSum   int64
 	start    time.Time
 	memo     *memo
+	// walk and todo are runRound's buffers.
+	walk memoWalk
+	todo []task
 }
 
 // worker is one job's reusable state.
 type worker struct {
-	r    *Runner
-	log  eventLog
-	walk memoWalk
+	r   *Runner
+	log eventLog
 }
 
 // Explore runs cfg.Schedules schedules and collects findings. It returns
@@ -308,22 +310,50 @@ func (e *explorer) rounds(ctx context.Context) error {
 	return nil
 }
 
-// runRound runs the round's schedules idx into outs: one goroutine per
-// job, each taking the next index until none is left (no goroutine or
-// channel handoff per schedule: waking another thread per run costs more
-// than the run on a busy machine). With one job it runs inline.
+// runRound runs the round's schedules idx into outs. With the memo, the
+// walks come first, in this goroutine (a walk costs microseconds, a run
+// hundreds): hits are answered at once, and only the runs to execute —
+// misses and memo checks — go to the jobs. The jobs are one goroutine
+// each, taking the next run until none is left: no goroutine or channel
+// handoff per schedule, and none at all for a round of hits or with one
+// job (waking another thread costs more than a hit on a busy machine).
 func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k int, outs []runOut) {
+	todo := e.todo[:0]
+	for j, i := range idx {
+		if ctx.Err() != nil {
+			break
+		}
+		seed := ScheduleSeed(e.cfg.Seed, i)
+		t := task{j: j, i: i, seed: seed, ch: e.chooser(seed, k)}
+		if e.memo != nil {
+			leaf, at, ev, err := e.memo.walk(&e.walk, seed, t.ch)
+			switch {
+			case err != nil:
+				outs[j] = runOut{err: err, ran: true}
+				continue
+			case leaf != nil:
+				outs[j] = runOut{res: leaf.result(seed, e.walk.choices), steps: leaf.steps, ran: true, hit: true}
+				if !e.memo.verify(i) {
+					continue
+				}
+				t.check = leaf
+			}
+			t.picks, t.at, t.ev = slices.Clone(e.walk.picks), at, ev
+		}
+		todo = append(todo, t)
+	}
+	e.todo = todo
 	var next atomic.Int64
 	work := func(w *worker) {
 		for {
-			j := int(next.Add(1) - 1)
-			if j >= len(idx) || ctx.Err() != nil {
+			n := int(next.Add(1) - 1)
+			if n >= len(todo) || ctx.Err() != nil {
 				return
 			}
-			outs[j] = e.runOne(w, idx[j], k)
+			e.execute(w, &todo[n], outs)
 		}
 	}
-	n := min(len(workers), len(idx))
+	n := min(len(workers), len(todo))
 	if n <= 1 {
 		work(workers[0])
 		return
@@ -339,6 +369,19 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 	wg.Wait()
 }
 
+// task is one run to execute in a round: a schedule the memo did not
+// answer (picks: the walk's, at/ev: where it left the tree), or a memo hit
+// to check (check: the remembered result).
+type task struct {
+	j, i  int
+	seed  uint64
+	ch    Chooser
+	picks []int
+	at    *memoNode
+	ev    int
+	check *memoLeaf
+}
+
 // chooser returns schedule seed's chooser.
 func (e *explorer) chooser(seed uint64, k int) Chooser {
 	rng := NewStream(seed, StreamSchedule)
@@ -348,54 +391,40 @@ func (e *explorer) chooser(seed uint64, k int) Chooser {
 	return NewRandom(rng)
 }
 
-// runOne runs schedule i, through the memo when there is one.
-func (e *explorer) runOne(w *worker, i, k int) runOut {
-	seed := ScheduleSeed(e.cfg.Seed, i)
-	ch := e.chooser(seed, k)
-	if e.memo == nil {
-		out := keep(w.r.RunSeed(e.cfg.Factory, seed, ch))
-		out.executed = true
-		return out
-	}
-	leaf, at, ev, err := e.memo.walk(&w.walk, seed, ch)
-	if err != nil {
-		return runOut{err: err, ran: true}
-	}
-	if leaf != nil {
-		out := runOut{res: leaf.result(seed, w.walk.choices), steps: leaf.steps, ran: true, hit: true}
-		if e.memo.verify(i) {
-			out.executed, out.verified = true, true
-			res, err := w.r.RunSeed(e.cfg.Factory, seed, &pathChooser{picks: w.walk.picks})
-			if err != nil {
-				out.err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
-			} else if diff := leaf.sameAs(&res); diff != "" {
-				out.err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
-			}
+// execute runs a task on worker w and stores its outcome in outs.
+func (e *explorer) execute(w *worker, t *task, outs []runOut) {
+	switch {
+	case t.check != nil:
+		out := &outs[t.j]
+		out.executed, out.verified = true, true
+		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &pathChooser{picks: t.picks})
+		if err != nil {
+			out.err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
+		} else if diff := t.check.sameAs(&res); diff != "" {
+			out.err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
 		}
-		return out
-	}
-	if e.memo.full {
+		return
+	case e.memo == nil:
+		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
+	case e.memo.full:
 		// The tree no longer grows: run without recording.
-		out := keep(w.r.RunSeed(e.cfg.Factory, seed, &prefixChooser{picks: w.walk.picks, ch: ch}))
-		out.executed = true
-		return out
-	}
-	w.r.log = &w.log
-	res, err := w.r.RunSeed(e.cfg.Factory, seed, &prefixChooser{picks: w.walk.picks, ch: ch})
-	w.r.log = nil
-	if err == nil {
-		if at == nil {
-			ev = 0
+		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch}))
+	default:
+		w.r.log = &w.log
+		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch})
+		w.r.log = nil
+		outs[t.j] = keep(res, err)
+		if err == nil {
+			ev := t.ev
+			if t.at == nil {
+				ev = 0
+			}
+			path := w.log.detach(ev)
+			path.leaf = leafOf(&res)
+			outs[t.j].at, outs[t.j].path = t.at, path
 		}
-		path := w.log.detach(ev)
-		path.leaf = leafOf(&res)
-		out := keep(res, nil)
-		out.executed, out.at, out.path = true, at, path
-		return out
 	}
-	out := keep(res, err)
-	out.executed = true
-	return out
+	outs[t.j].executed = true
 }
 
 // keep detaches a result from its Runner's buffer: a failing run keeps a
