@@ -332,7 +332,7 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 				outs[j] = runOut{err: err, ran: true}
 				continue
 			case leaf != nil:
-				outs[j] = runOut{res: leaf.result(seed, e.walk.choices), steps: leaf.steps, ran: true, hit: true}
+				outs[j] = runOut{res: leaf.result(seed, e.memo, &e.walk), steps: leaf.steps, ran: true, hit: true}
 				if !e.memo.verify(i) {
 					continue
 				}

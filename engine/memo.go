@@ -119,14 +119,15 @@ func (l *memoLeaf) diff(r *memoLeaf) string {
 	return ""
 }
 
-// result rebuilds the run's Result from the leaf and the walk's choices.
-func (l *memoLeaf) result(seed uint64, choices []Choice) Result {
+// result rebuilds the run's Result from the leaf; a failing run gets its
+// choices from the walk w that reached the leaf.
+func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk) Result {
 	res := Result{Seed: seed, Preemptions: l.preemptions, Now: l.now, TraceHash: l.traceHash, Interleaving: l.interleave}
 	if l.finding != nil {
 		f := *l.finding
 		f.Reqs, f.Actors = slices.Clone(f.Reqs), slices.Clone(f.Actors)
 		res.Finding = &f
-		res.Choices = slices.Clone(choices)
+		res.Choices = m.choices(w)
 	}
 	return res
 }
@@ -159,45 +160,47 @@ func (m *memo) verify(i int) bool {
 type memoWalk struct {
 	streams walkStreams
 	picks   []int
-	choices []Choice
+	// draws holds, per draw node passed, the index of the child taken, so
+	// that choices can be rebuilt without storing them on every walk.
+	draws []int
+	d     Decision
 }
 
 // walk follows the tree with ch and the streams of seed. It returns the
 // leaf when the run is remembered; otherwise the node where the walk left
 // the tree (nil when the tree is empty) and that node's event index. The
-// picks made on the way are in w.picks, the choices in w.choices.
+// picks made on the way are in w.picks (choices: m.choices).
 func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode, int, error) {
 	w.streams.reset(seed)
-	w.picks, w.choices = w.picks[:0], w.choices[:0]
+	w.picks, w.draws = w.picks[:0], w.draws[:0]
 	n, ev := m.root, 0
-	var d Decision
+	d := &w.d
 	for n != nil {
 		var next *memoNode
 		switch n.kind {
 		case evLeaf:
 			return n.leaf, nil, ev, nil
 		case evDecision:
-			d = Decision{Index: len(w.picks), Now: n.now, Enabled: n.enabled, Prev: int(n.prev), Advances: int(n.adv)}
-			i, err := ch.Choose(&d)
+			*d = Decision{Index: len(w.picks), Now: n.now, Enabled: n.enabled, Prev: int(n.prev), Advances: int(n.adv)}
+			i, err := ch.Choose(d)
+			d.Enabled = nil
 			if err != nil {
 				return nil, nil, 0, err
 			}
 			if i < 0 || i >= len(n.enabled) {
 				return nil, nil, 0, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", d.Index, i, len(n.enabled))
 			}
-			s := &n.enabled[i]
 			w.picks = append(w.picks, i)
-			w.choices = append(w.choices, Choice{Index: i, Actor: s.Actor, Label: s.Label, Footprint: s.Footprint,
-				Preempt: d.Prev >= 0 && s.Actor != d.Prev && firstOfActor(n.enabled, d.Prev) >= 0})
 			next = n.kids[i]
 		case evDraw:
 			v, ok := w.streams.next(n.stream)
 			if !ok {
 				return nil, nil, 0, fmt.Errorf("engine: memo: draw from unknown stream %s", n.stream)
 			}
-			for _, k := range n.draws {
+			for j, k := range n.draws {
 				if k.value == v {
 					next = k.node
+					w.draws = append(w.draws, j)
 					break
 				}
 			}
@@ -208,6 +211,27 @@ func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode,
 		n, ev = next, ev+1
 	}
 	return nil, nil, 0, nil
+}
+
+// choices rebuilds the choices of the path the last walk w took to a leaf.
+func (m *memo) choices(w *memoWalk) []Choice {
+	cs := make([]Choice, 0, len(w.picks))
+	n, p, q := m.root, 0, 0
+	for n != nil && n.kind != evLeaf {
+		if n.kind == evDraw {
+			n = n.draws[w.draws[q]].node
+			q++
+			continue
+		}
+		i := w.picks[p]
+		p++
+		s := &n.enabled[i]
+		prev := int(n.prev)
+		cs = append(cs, Choice{Index: i, Actor: s.Actor, Label: s.Label, Footprint: s.Footprint,
+			Preempt: prev >= 0 && s.Actor != prev && firstOfActor(n.enabled, prev) >= 0})
+		n = n.kids[i]
+	}
+	return cs
 }
 
 // errNotDeterministic is wrapped by the memo's determinism errors.

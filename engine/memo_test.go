@@ -137,5 +137,5 @@ func TestMemo_DrawsAreKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, leaf, "the same seed walks to the leaf")
 	assert.Equal(t, res.TraceHash, leaf.traceHash)
-	assert.Equal(t, len(res.Choices), len(w.choices))
+	assert.Equal(t, res.Choices, m.choices(&w), "the walk rebuilds the choices")
 }
