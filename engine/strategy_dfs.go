@@ -6,81 +6,6 @@ import (
 	"slices"
 )
 
-// Reduction selects dfs's partial-order reduction.
-type Reduction uint8
-
-const (
-	// ReductionSleep uses sleep sets only (the default).
-	ReductionSleep Reduction = iota
-	// ReductionDPOR uses source-set dynamic partial-order reduction
-	// (Abdulla et al., POPL 2014) with sleep sets.
-	ReductionDPOR
-	// ReductionNone explores every pick within the bound: the reference
-	// the reductions are tested against.
-	ReductionNone
-)
-
-// EffectiveSplitDepth returns the split depth a search with the given
-// SplitDepth and Shards uses.
-func EffectiveSplitDepth(depth, shards int) int {
-	switch {
-	case depth > 0:
-		return depth
-	case shards > 1:
-		return DefaultSplitDepth
-	}
-	return 0
-}
-
-// Reductions lists the reduction names in a stable order.
-var Reductions = []string{"sleep", "dpor", "none"}
-
-// String returns sleep, dpor or none.
-func (r Reduction) String() string {
-	if int(r) < len(Reductions) {
-		return Reductions[r]
-	}
-	return fmt.Sprintf("reduction-%d", r)
-}
-
-// ParseReduction parses sleep, dpor or none.
-func ParseReduction(s string) (Reduction, error) {
-	if i := slices.Index(Reductions, s); i >= 0 {
-		return Reduction(i), nil
-	}
-	return 0, fmt.Errorf("engine: unknown reduction %q (want sleep, dpor or none)", s)
-}
-
-// DefaultSplitDepth is the split depth of a sharded search whose
-// DFSConfig.SplitDepth is zero.
-const DefaultSplitDepth = 4
-
-// DefaultStateCap caps the states remembered for state pruning.
-const DefaultStateCap = 1 << 20
-
-// DFSConfig configures a depth-first search.
-type DFSConfig struct {
-	// Bound is the preemption bound (negative: none).
-	Bound int
-	// Reduction is the partial-order reduction.
-	Reduction Reduction
-	// SplitDepth is the number of branching decisions at the top of the
-	// tree that are explored in full (every awake pick within the bound,
-	// whatever the reduction): the picks at the last of them number the
-	// subtrees in depth-first order, and a shard explores the subtrees
-	// whose number is Shard mod Shards. Zero means no split, or
-	// DefaultSplitDepth when Shards > 1. A sharded search and the merge of
-	// its shards equal one unsharded search with the same SplitDepth.
-	SplitDepth int
-	// Shard and Shards select this search's subtrees.
-	Shard, Shards int
-	// States prunes a decision whose state (StateHasher) has been explored
-	// completely before with at least the same remaining bound, the same
-	// previous actor and no more sleeping steps. Ignored with
-	// ReductionDPOR, whose backtrack sets need every run.
-	States bool
-}
-
 // DFS is a bounded exhaustive search over the choices of a deterministic
 // system (stateless model checking, as in CHESS). Each run replays the
 // current path, then extends it with the first pick to explore; after the
@@ -132,12 +57,6 @@ type DFS struct {
 	an dporScratch
 }
 
-// SubtreeRuns counts the complete runs of one subtree of the split.
-type SubtreeRuns struct {
-	ID   int `json:"id"`
-	Runs int `json:"runs"`
-}
-
 type dfsNode struct {
 	enabled  []Step
 	prev     int  // actor of the previous step, -1 at the start
@@ -168,26 +87,6 @@ type dfsNode struct {
 	state    dfsStateKey
 	hasState bool
 }
-
-// RunKind says how a dfs run counted.
-type RunKind uint8
-
-const (
-	// RunComplete is a complete run of this shard (a schedule).
-	RunComplete RunKind = iota + 1
-	// RunPruned is a run of this shard abandoned by sleep sets, the bound
-	// or state pruning.
-	RunPruned
-	// RunForeign is a run into (or of) another shard's subtree.
-	RunForeign
-)
-
-// LastRun returns the subtree and kind of the run the last Next ended.
-func (s *DFS) LastRun() (subtree int, kind RunKind) { return s.lastSub, s.lastKind }
-
-// ErrForeign is returned by a sharded dfs for a run that enters a subtree
-// of another shard.
-var ErrForeign = errors.New("engine: run belongs to another shard")
 
 // NewDFS returns a search with sleep sets and the given preemption bound.
 func NewDFS(bound int) *DFS { return NewSearch(DFSConfig{Bound: bound}) }
@@ -380,50 +279,6 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	return top.chosen, nil
 }
 
-// enterOwned numbers the subtree of the frontier node's current pick and
-// moves past the picks whose subtrees belong to other shards (they count
-// as explored: their shards explore them). It reports false when no pick
-// of the node is left.
-func (s *DFS) enterOwned(n *dfsNode) bool {
-	for {
-		s.cur = s.subtree
-		s.subtree++
-		if s.owns() {
-			return true
-		}
-		s.foreign++
-		n.tried = append(n.tried, n.chosen)
-		i := s.nextPick(n)
-		if i < 0 {
-			return false
-		}
-		n.chosen = i
-	}
-}
-
-// maySleep reports whether pick t, explored at p before the current pick
-// c, may sleep in c's subtree. Unbounded, always: every path of c's
-// subtree that runs t later is equivalent to one of t's subtree that runs
-// it first. With a bound that equivalent path must not cost more
-// preemptions. It does not when t's actor was the previous actor (t was
-// the free pick), nor when t's actor has nothing enabled right after t
-// and c is not the free pick: moving t to the front then adds no switch
-// away from an enabled actor — provided no clock advance follows t where
-// the path runs it, which asleep ensures by skipping a sleeping step only
-// when another step independent of it is enabled. (At a split frontier
-// other shards ran t, so only the first rule applies, the same way in
-// every shard.) docs/engine.md has the case analysis.
-func (s *DFS) maySleep(p *dfsNode, t int, c Step) bool {
-	z := p.enabled[t]
-	switch {
-	case s.cfg.Bound < 0, p.prevOn && z.Actor == p.prev:
-		return true
-	case p.frontier, p.prevOn && c.Actor == p.prev:
-		return false
-	}
-	return p.after[t] == 0
-}
-
 // isBranching reports whether a full node offers more than one pick in
 // total (explored and to explore).
 func (s *DFS) isBranching(n *dfsNode) bool {
@@ -431,10 +286,6 @@ func (s *DFS) isBranching(n *dfsNode) bool {
 	c := len(n.tried) + s.candidates(n)
 	s.boundHit = hit
 	return c > 1
-}
-
-func (s *DFS) owns() bool {
-	return s.cfg.Shards <= 1 || s.cur%s.cfg.Shards == s.cfg.Shard
 }
 
 func sameEnabled(d *Decision, en []Step) error {
