@@ -22,10 +22,10 @@ func (e *explorer) dfs(ctx context.Context) error {
 	// subStart is the number of complete runs before the current subtree.
 	subStart, curSub := 0, -1
 	for n := 0; n < e.cfg.Schedules; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("engine: explore: %w", err)
+		}
 		if n%exploreRound == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("engine: explore: %w", err)
-			}
 			e.progress(false)
 		}
 		res, err := r.RunSeed(e.cfg.Factory, seed, s)
