@@ -1,10 +1,10 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,6 +22,7 @@ func init() {
 }
 
 const runUsage = `usage: migsim run [FILE...] [--spec E] [--jobs J] [--format text|json] [--write-regress] [--report-dir DIR]
+       [--progress auto|always|never]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -29,10 +30,16 @@ dfs bound), and prints one row per scenario x expectation: question, scenario,
 edition, knobs and settings, expected verdict, verdict got, its oracle (or
 error name) and what was explored. The first finding of each row is shrunk.
 Without FILE the embedded catalog runs. The table does not depend on --jobs.
+Progress (the row being judged and its exploration) goes to stderr when it
+is a terminal, with a summary line at the end.
+
+Ctrl-C (SIGINT, SIGTERM) stops the row being judged, shrinks its finding if
+it had one (a second Ctrl-C stops that too) and prints the table of the
+rows so far, the interrupted one last.
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or an unreadable scenario. --report-dir writes a finding
-report (migsim report) for every row that ends in a finding.
+a usage error or an unreadable scenario, 130 when interrupted. --report-dir writes a
+finding report (migsim report) for every row that ends in a finding.
 
 flags:
 `
@@ -56,6 +63,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row of a catalog scenario under --regress-dir")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -80,15 +88,32 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.jobs < 0 {
 		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
 	}
+	pw, err := progressWriter(*progress, stderr)
+	if err != nil {
+		return usageError(stderr, "run", "%v", err)
+	}
 	scens, err := runScenarios(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitUsage
 	}
-	rows, err := catalog.JudgeAll(context.Background(), scens, opt.edition, catalog.JudgeConfig{Jobs: opt.jobs}, stderr)
-	if err != nil {
+	tuneGC()
+	ctx, shrinkCtx, stop := interrupts()
+	defer stop()
+	rp := &runProgress{w: pw, start: time.Now()}
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx}
+	if pw != nil {
+		cfg.RowStart, cfg.Progress = rp.row, rp.explore
+	}
+	rows, err := catalog.JudgeAll(ctx, scens, opt.edition, cfg, stderr)
+	rp.done(rows)
+	interrupted := err != nil && ctx.Err() != nil
+	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitFinding
+	}
+	if interrupted {
+		opt.writeRegress = false // a partial run knows too little to write or prune the files
 	}
 	if opt.writeRegress {
 		// Only a run of the whole catalog knows which files are orphans.
@@ -112,6 +137,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitFinding
+	}
+	if interrupted {
+		fmt.Fprintf(stdout, "interrupted: %d rows judged, the last one only in part\n", len(rows))
+		return exitInterrupted
 	}
 	for _, r := range rows {
 		if !r.Match {
