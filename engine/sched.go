@@ -163,6 +163,20 @@ type StateHasher interface {
 	StateHash() (hash uint64, ok bool)
 }
 
+// Epocher is implemented by systems with a state change that is neither a
+// step nor a clock move but, like a clock advance, happens only when nothing
+// is enabled (the world's "stalled": blocked waits give up). When nothing is
+// enabled and no timer is pending, the runner calls Epoch; true means the
+// system changed state and the runner looks at the enabled steps again.
+// The epoch counts as a clock advance for partial-order reduction (every
+// step before it happens before every step after it, Decision.Advances)
+// but leaves no trace record and does not move the clock, so trace hashes
+// do not change. Epoch must return false once nothing more can change, or
+// the run would never end.
+type Epocher interface {
+	Epoch() bool
+}
+
 // stateChooser is a chooser that wants Decision.State filled in.
 type stateChooser interface {
 	wantsState() bool
