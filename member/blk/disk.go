@@ -20,6 +20,23 @@ type Disk struct {
 	sectors  map[uint64]*[SectorSize]byte
 	// flushes counts FLUSH requests served.
 	flushes uint64
+	// observe, when set, sees every access (SetObserver).
+	observe func(write bool)
+	// sum folds the hash of every non-zero sector with its number
+	// (StateHash); sectorHashes holds each sector's share.
+	sum          uint64
+	sectorHashes map[uint64]uint64
+}
+
+// SetObserver has f called before every access to the disk's contents or
+// capacity: write is true for a write, a flush or a resize. The world
+// checks with it that a step touching the disk declared so.
+func (d *Disk) SetObserver(f func(write bool)) { d.observe = f }
+
+func (d *Disk) seen(write bool) {
+	if d.observe != nil {
+		d.observe(write)
+	}
 }
 
 // NewDisk returns an empty disk of capacity sectors with the given serial
@@ -29,7 +46,10 @@ func NewDisk(capacity uint64, serial string) *Disk {
 }
 
 // Capacity is the size in 512-byte sectors.
-func (d *Disk) Capacity() uint64 { return d.capacity }
+func (d *Disk) Capacity() uint64 {
+	d.seen(false)
+	return d.capacity
+}
 
 // Serial is the disk's id string.
 func (d *Disk) Serial() string { return d.serial }
@@ -39,7 +59,10 @@ func (d *Disk) Flushes() uint64 { return d.flushes }
 
 // Resize changes the capacity. Sectors beyond the new end keep their data
 // but cannot be reached until the disk grows again.
-func (d *Disk) Resize(capacity uint64) { d.capacity = capacity }
+func (d *Disk) Resize(capacity uint64) {
+	d.seen(true)
+	d.capacity = capacity
+}
 
 // checkRange checks that n bytes from sector fit in the disk.
 func (d *Disk) checkRange(sector uint64, n int) error {
@@ -55,6 +78,7 @@ func (d *Disk) checkRange(sector uint64, n int) error {
 
 // Read returns n bytes (a multiple of 512) from sector.
 func (d *Disk) Read(sector uint64, n int) ([]byte, error) {
+	d.seen(false)
 	if err := d.checkRange(sector, n); err != nil {
 		return nil, err
 	}
@@ -69,6 +93,7 @@ func (d *Disk) Read(sector uint64, n int) ([]byte, error) {
 
 // Write stores data (a multiple of 512 bytes) from sector.
 func (d *Disk) Write(sector uint64, data []byte) error {
+	d.seen(true)
 	if err := d.checkRange(sector, len(data)); err != nil {
 		return err
 	}
@@ -79,12 +104,46 @@ func (d *Disk) Write(sector uint64, data []byte) error {
 			d.sectors[sector+uint64(i)] = s
 		}
 		copy(s[:], data[i*SectorSize:])
+		d.rehash(sector+uint64(i), s)
 	}
 	return nil
 }
 
+// rehash updates the state hash after sector k changed to s.
+func (d *Disk) rehash(k uint64, s *[SectorSize]byte) {
+	if d.sectorHashes == nil {
+		d.sectorHashes = map[uint64]uint64{}
+	}
+	d.sum -= d.sectorHashes[k]
+	h := uint64(0x9e3779b97f4a7c15) ^ k*0xff51afd7ed558ccd
+	zero := true
+	for i := 0; i < SectorSize; i += 8 {
+		v := binary.LittleEndian.Uint64(s[i:])
+		zero = zero && v == 0
+		h ^= v
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	if zero {
+		delete(d.sectorHashes, k)
+		return
+	}
+	d.sectorHashes[k] = h | 1
+	d.sum += h | 1
+}
+
+// StateHash hashes everything that decides what the disk does next: its
+// capacity, the flushes served and the contents of every non-zero sector.
+// It is kept as sectors are written and costs nothing to read.
+func (d *Disk) StateHash() uint64 {
+	return (d.sum ^ d.capacity*0x9e3779b97f4a7c15) + d.flushes*0xbf58476d1ce4e5b9
+}
+
 // Flush counts a cache flush (the in-memory disk has no cache to write).
-func (d *Disk) Flush() { d.flushes++ }
+func (d *Disk) Flush() {
+	d.seen(true)
+	d.flushes++
+}
 
 // Digest is an FNV-64a hash of the capacity and of every non-zero sector in
 // sector order.

@@ -1,0 +1,193 @@
+// Package deephash hashes a Go value by walking it with reflection:
+// every field (exported or not), the elements of slices and arrays, the
+// entries of maps in an order that does not depend on map iteration, and
+// what pointers and interfaces point to. A pointer's target is hashed once
+// and its hash reused wherever the pointer appears again; a pointer met
+// again while its target is being hashed (a cycle) hashes as a constant.
+// Functions, channels and unsafe pointers hash as their kind only; a type
+// the caller skips hashes as its name.
+//
+// It is the reference for hand-written state hashes: complete by
+// construction, and slow (tens of microseconds for a device).
+package deephash
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"unsafe"
+)
+
+// Hasher hashes values; Skip, when set, names the types whose values are
+// not walked (shared resources a caller hashes on their own).
+type Hasher struct {
+	Skip func(reflect.Type) bool
+	seen map[ptrKey]uint64
+}
+
+type ptrKey struct {
+	p uintptr
+	t reflect.Type
+}
+
+// inProgress marks a pointer whose target is being hashed.
+const inProgress = 0
+
+// Hash returns the deep hash of v.
+func (h *Hasher) Hash(v any) uint64 {
+	if h.seen == nil {
+		h.seen = map[ptrKey]uint64{}
+	}
+	clear(h.seen)
+	return h.value(seed, reflect.ValueOf(v))
+}
+
+// Hash hashes v with a fresh Hasher that skips nothing.
+func Hash(v any) uint64 {
+	var h Hasher
+	return h.Hash(v)
+}
+
+const seed uint64 = 0x9e3779b97f4a7c15
+
+// Mix folds v into h (the engine's trace mix).
+func Mix(h, v uint64) uint64 {
+	h ^= v
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	h *= 0x94d049bb133111eb
+	return h ^ h>>29
+}
+
+// String hashes s with its length.
+func String(h uint64, s string) uint64 {
+	h = Mix(h, uint64(len(s)))
+	for len(s) >= 8 {
+		h = Mix(h, uint64(s[0])|uint64(s[1])<<8|uint64(s[2])<<16|uint64(s[3])<<24|
+			uint64(s[4])<<32|uint64(s[5])<<40|uint64(s[6])<<48|uint64(s[7])<<56)
+		s = s[8:]
+	}
+	var tail uint64
+	for i := 0; i < len(s); i++ {
+		tail |= uint64(s[i]) << (8 * i)
+	}
+	return Mix(h, tail)
+}
+
+// Bytes hashes b with its length.
+func Bytes(h uint64, b []byte) uint64 {
+	h = Mix(h, uint64(len(b)))
+	for len(b) >= 8 {
+		h = Mix(h, uint64(b[0])|uint64(b[1])<<8|uint64(b[2])<<16|uint64(b[3])<<24|
+			uint64(b[4])<<32|uint64(b[5])<<40|uint64(b[6])<<48|uint64(b[7])<<56)
+		b = b[8:]
+	}
+	var tail uint64
+	for i := 0; i < len(b); i++ {
+		tail |= uint64(b[i]) << (8 * i)
+	}
+	return Mix(h, tail)
+}
+
+func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
+	if !v.IsValid() {
+		return Mix(acc, 0xdead)
+	}
+	if h.Skip != nil && h.Skip(v.Type()) {
+		return String(acc, v.Type().String())
+	}
+	k := v.Kind()
+	acc = Mix(acc, uint64(k))
+	switch k {
+	case reflect.Bool:
+		if v.Bool() {
+			return Mix(acc, 1)
+		}
+		return Mix(acc, 0)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return Mix(acc, uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return Mix(acc, v.Uint())
+	case reflect.Float32, reflect.Float64:
+		return Mix(acc, math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		return Mix(Mix(acc, math.Float64bits(real(c))), math.Float64bits(imag(c)))
+	case reflect.String:
+		return String(acc, v.String())
+	case reflect.Slice:
+		if v.IsNil() {
+			return Mix(acc, 0xffff_ffff)
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 && v.Len() > 0 {
+			return Bytes(acc, unsafe.Slice((*byte)(v.UnsafePointer()), v.Len()))
+		}
+		fallthrough
+	case reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 && k == reflect.Array && v.CanAddr() && v.Len() > 0 {
+			return Bytes(acc, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), v.Len()))
+		}
+		acc = Mix(acc, uint64(v.Len()))
+		for i := 0; i < v.Len(); i++ {
+			acc = h.value(acc, v.Index(i))
+		}
+		return acc
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			acc = h.value(acc, v.Field(i))
+		}
+		return acc
+	case reflect.Pointer:
+		if v.IsNil() {
+			return Mix(acc, 0)
+		}
+		p := ptrKey{v.Pointer(), v.Type()}
+		if n, ok := h.seen[p]; ok {
+			if n == inProgress {
+				return Mix(acc, 0xc1c1e)
+			}
+			return Mix(acc, n)
+		}
+		h.seen[p] = inProgress
+		n := h.value(seed, v.Elem()) | 1
+		h.seen[p] = n
+		return Mix(acc, n)
+	case reflect.Interface:
+		if v.IsNil() {
+			return Mix(acc, 0)
+		}
+		e := v.Elem()
+		return h.value(String(acc, e.Type().String()), e)
+	case reflect.Map:
+		if v.IsNil() {
+			return Mix(acc, 0)
+		}
+		pairs := make([][2]uint64, 0, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			pairs = append(pairs, [2]uint64{h.value(seed, it.Key()), h.value(seed, it.Value())})
+		}
+		slices.SortFunc(pairs, func(a, b [2]uint64) int {
+			if a[0] != b[0] {
+				if a[0] < b[0] {
+					return -1
+				}
+				return 1
+			}
+			if a[1] < b[1] {
+				return -1
+			}
+			if a[1] > b[1] {
+				return 1
+			}
+			return 0
+		})
+		acc = Mix(acc, uint64(len(pairs)))
+		for _, p := range pairs {
+			acc = Mix(Mix(acc, p[0]), p[1])
+		}
+		return acc
+	}
+	// Func, Chan, UnsafePointer: their kind only.
+	return acc
+}

@@ -1,0 +1,74 @@
+package deephash
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+type leaf struct {
+	b [8]byte
+	s []byte
+	n int
+}
+
+type node struct {
+	name  string
+	l     *leaf
+	again *leaf
+	m     map[string]*leaf
+	f     func()
+	self  *node
+	any   any
+}
+
+func build(x byte, shared bool) *node {
+	l := &leaf{b: [8]byte{x}, s: []byte{1, 2, x}, n: int(x)}
+	other := &leaf{b: [8]byte{x}, s: []byte{1, 2, x}, n: int(x)}
+	n := &node{name: "n", l: l, again: other, m: map[string]*leaf{"a": {n: 1}, "b": {n: 2}, "c": l}}
+	if shared {
+		n.again = l
+	}
+	n.self = n
+	n.any = leaf{n: 7}
+	return n
+}
+
+func TestHash(t *testing.T) {
+	base := Hash(build(1, false))
+	for _, c := range []struct {
+		name string
+		v    *node
+		same bool
+	}{
+		{"an equal value built again", build(1, false), true},
+		{"sharing a pointer instead of an equal copy", build(1, true), true},
+		{"a byte in an array", func() *node { n := build(1, false); n.l.b[7] = 9; return n }(), false},
+		{"a byte in a slice", func() *node { n := build(1, false); n.l.s[0] = 9; return n }(), false},
+		{"a map entry", func() *node { n := build(1, false); n.m["d"] = &leaf{}; return n }(), false},
+		{"a value behind an interface", func() *node { n := build(1, false); n.any = leaf{n: 8}; return n }(), false},
+		{"a function (not hashed)", func() *node { n := build(1, false); n.f = func() {}; return n }(), true},
+	} {
+		assert.Equal(t, c.same, Hash(c.v) == base, c.name)
+	}
+}
+
+func TestHashSkip(t *testing.T) {
+	h := Hasher{Skip: func(t reflect.Type) bool { return t == reflect.TypeOf(&leaf{}) }}
+	a, b := build(1, false), build(2, false)
+	b.any = a.any
+	assert.Equal(t, h.Hash(a), h.Hash(b), "the leaves are skipped")
+	assert.NotEqual(t, Hash(a), Hash(b))
+}
+
+func TestHashMapOrder(t *testing.T) {
+	m := map[int]int{}
+	for i := range 100 {
+		m[i] = i * i
+	}
+	first := Hash(m)
+	for range 20 {
+		assert.Equal(t, first, Hash(m))
+	}
+}
