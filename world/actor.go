@@ -10,6 +10,9 @@ type actorReq struct {
 	fp    engine.Footprint
 	ready func() bool
 	do    func() []byte
+	// cls is the operation's classification for footprints, parsed from
+	// the label on first use (footprint_steps.go).
+	cls *stepClass
 }
 
 // actor is a guest vCPU, the hypervisor or a peer device, running its
@@ -21,6 +24,8 @@ type actor struct {
 	req    *actorReq
 	done   bool
 	halted bool
+	// chain summarises the actor's state for state hashing (state_hash.go).
+	chain uint64
 }
 
 // start runs body on a coroutine up to its first visible operation.

@@ -16,10 +16,12 @@ import (
 type vmPort struct{ w *World }
 
 func (p vmPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	p.w.touchW(resMem(p.w.vm.idx, false))
 	return p.w.vm.guestMem.ReadMem(rid, addr, buf)
 }
 
 func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	p.w.touchW(resMem(p.w.vm.idx, false))
 	return p.w.vm.guestMem.WriteMem(rid, addr, data)
 }
 
@@ -28,10 +30,12 @@ func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 type otherPort struct{ w *World }
 
 func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	p.w.touchW(resMem(0, true))
 	return p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
 }
 
 func (p otherPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	p.w.touchW(resMem(0, true))
 	return p.w.hosts[0].otherMem.WriteMem(rid, addr, data)
 }
 
@@ -73,7 +77,9 @@ func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 // dmaPort is the memory port of member vf on host h: every access is
 // recorded for the trace and the event hook (EventPass.DMA).
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
-	return &virtq.Observer{Port: hostGuestPort{h: h, other: !w.inVM(vf)}, Hook: func(a virtq.Access) error {
+	other := !w.inVM(vf)
+	return &virtq.Observer{Port: hostGuestPort{h: h, other: other}, Hook: func(a virtq.Access) error {
+		w.touchW(resMem(h.idx, other))
 		w.dma = append(w.dma, DMAAccess{Host: h.name, VF: vf, Access: a, h: h})
 		return nil
 	}}
@@ -86,7 +92,10 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	w.dma = w.dma[:0]
 	before := w.recordBefore(h, t)
 	oev := owner.Event{Target: t, Ev: ev}
+	w.guardBefore(h, t)
 	fx := h.pf.Handle(oev)
+	w.devicesChanged(h, t)
+	w.guardAfter(h, t, &fx)
 	if w.cfg.OwnerFault != nil {
 		w.cfg.OwnerFault(h.name, oev, &fx)
 	}
@@ -124,17 +133,23 @@ func (w *World) route(h *host, fx owner.Effects) {
 		w.interrupt(h, irq)
 	}
 	for _, tm := range fx.Timers {
+		w.touchFunc(h.idx, tm.Target)
 		k := devKey{h.idx, tm.Target}
 		w.addTimer(timer{at: w.now + engine.VTime(tm.Timer.Delay), dev: &k, ev: member.Event{Kind: member.EvTimer, Timer: tm.Timer.ID}})
 	}
 	for _, s := range fx.Steps {
+		w.touchFunc(h.idx, s.Target)
 		d := w.dev(h, s.Target)
 		d.pending = append(d.pending, devEvent{ev: member.Event{Kind: member.EvStep, Step: s.Step}, label: d.name + ":" + s.Step.String()})
+	}
+	if fx.Published > 0 {
+		w.touchW(resHost(rcAdminQ, h.idx))
 	}
 	if fx.Published > 0 && w.hv != nil {
 		w.hv.published[h.idx] += fx.Published
 	}
 	if fx.RemovedVFs > 0 {
+		w.touchW(resHost(rcGroup, h.idx))
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {
 			if d.key.host == h.idx && d.key.target != owner.TargetPF {
@@ -176,8 +191,9 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 		return
 	}
 	vec := uint16(irq.Data - guest.MSIXDataBase)
-	for _, g := range w.guests {
+	for i, g := range w.guests {
 		if g.vf == vf {
+			w.touchW(resGuest(rcIRQ, i))
 			g.irqs = append(g.irqs, vec)
 		}
 	}

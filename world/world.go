@@ -43,32 +43,19 @@ type WorldConfig struct {
 	Oracles []Oracle
 	// Record keeps a TraceEvent for everything that crosses the bus.
 	Record bool
+	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
+	// which checks every step's touches against its declared footprint.
+	NoFootprintCheck bool
 }
 
-// Resource bits of step footprints (partial-order reduction).
-const (
-	resGuestMem = 61
-	resDisk     = 62
-	resGlobal   = 63
-)
-
-// Step footprints, built once: building a footprint allocates.
+// Footprints the actors attach to their requests (actorReq.fp). Enabled
+// does not use them: it computes every step's footprint from the step and
+// the state (footprint.go).
 var (
-	fpWriteGlobal = engine.Writes(resGlobal)
-	fpReadGlobal  = engine.Reads(resGlobal)
-	fpGuestDev    = engine.Writes(0, resGuestMem, resGlobal)
-	// fpHost holds, per host index, the footprints of the host's device
-	// steps, of a hypervisor access to it and of a wait for its admin
-	// queue.
-	fpHost = func() (t [resGuestMem]struct{ dev, hvAccess, waitAdmin engine.Footprint }) {
-		for h := range t {
-			r := engine.Resource(h)
-			t[h].dev = engine.Writes(r, resGuestMem, resDisk)
-			t[h].hvAccess = engine.Writes(r, resGlobal)
-			t[h].waitAdmin = engine.Reads(r)
-		}
-		return t
-	}()
+	fpWriteGlobal = fpAll
+	fpReadGlobal  = fpAll
+	fpGuestDev    = fpAll
+	fpHost        [4]struct{ dev, hvAccess, waitAdmin engine.Footprint }
 )
 
 // World is the simulated machine: hosts with an owner and its members,
@@ -125,6 +112,18 @@ type World struct {
 	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
 	// hypervisor should have halted the vCPUs first (question 14).
 	blame string
+
+	// Footprints (footprint.go): the world's shape and its hash, each
+	// actor's kind, the hosts the hypervisor loads into, and the guard.
+	fpShape     fpShape
+	fpShapeHash uint64
+	actorInfo   []actorInfo
+	loadHosts   []string
+	guard       stepGuard
+	// sh hashes the state (state_hash.go); chaining is set once the run
+	// keeps the actors' chains.
+	sh       *stateHasher
+	chaining bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -189,6 +188,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.disk = blk.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
+	w.disk.SetObserver(w.diskAccess)
 	src, err := w.addHost("src")
 	if err != nil {
 		return nil, err
@@ -202,6 +202,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if err := w.buildActors(); err != nil {
 		return nil, err
 	}
+	w.initFootprints()
 	return w, nil
 }
 
@@ -287,7 +288,7 @@ func (w *World) addHost(name string) (*host, error) {
 	}
 	h.pfCfg = cs
 	queues := uint16(w.scen.Queues)
-	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
+	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h},
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
@@ -313,19 +314,8 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 }
 
 // Enabled lists the enabled steps: actors in id order, then devices in
-// creation order.
+// creation order, each with its footprint (footprint.go).
 func (w *World) Enabled(buf []engine.Step) []engine.Step {
-	buf = w.enabled(buf)
-	if len(buf) == 0 && len(w.timers) == 0 && !w.Done() && !w.stalled {
-		// Nothing can run: let blocked waits give up, so the guest records
-		// what never completed and the hypervisor reports the hang.
-		w.stalled = true
-		buf = w.enabled(buf)
-	}
-	return buf
-}
-
-func (w *World) enabled(buf []engine.Step) []engine.Step {
 	for i, a := range w.actors {
 		if a.done || a.halted {
 			continue
@@ -333,7 +323,7 @@ func (w *World) enabled(buf []engine.Step) []engine.Step {
 		if a.req.ready != nil && !a.req.ready() {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: a.req.fp})
+		buf = append(buf, engine.Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: w.actorFootprint(i)})
 	}
 	for i, d := range w.devs {
 		if len(d.pending) == 0 {
@@ -343,15 +333,34 @@ func (w *World) enabled(buf []engine.Step) []engine.Step {
 		if h.failed {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fpHost[d.key.host].dev})
+		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: w.deviceFootprint(d)})
 	}
 	return buf
+}
+
+// Epoch implements engine.Epocher: when nothing can run and no timer is
+// pending, blocked waits give up (the world has stalled), so the guest
+// records what never completed and the hypervisor reports the hang. Like
+// a clock advance it happens only when nothing is enabled, so every step
+// before it happens before every step after it; the next clock advance
+// ends it.
+func (w *World) Epoch() bool {
+	if w.stalled || w.Done() {
+		return false
+	}
+	w.stalled = true
+	return true
 }
 
 // Execute runs one step.
 func (w *World) Execute(s engine.Step) *engine.Finding {
 	w.stepNo++
+	w.beginStep(s)
+	defer w.endStep()
 	if s.ID < len(w.actors) {
+		if w.chaining {
+			w.chainStep(w.actors[s.ID], s.Footprint)
+		}
 		w.actors[s.ID].run(w)
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
@@ -393,6 +402,11 @@ func (w *World) NextTimer() (engine.VTime, bool) {
 // Advance moves the clock; due device timers become pending device events
 // and sleeping actors wake.
 func (w *World) Advance(now engine.VTime) {
+	if w.guard.on {
+		// A host booting inside a step (hvPort.runInline) must not need the
+		// clock: time moves only between steps.
+		panic(fmt.Sprintf("world: step %q moved the clock to %s", w.guard.label, now))
+	}
 	w.now = now
 	for len(w.timers) > 0 && w.timers[0].at <= now {
 		t := w.timers[0]

@@ -1,0 +1,360 @@
+package world
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+)
+
+// State hashing (engine.StateHasher): dfs with state pruning skips a state
+// it has explored before. The world's state is its shared state — every
+// host's owner and members with their pending events and timers, host and
+// guest memory, the disk, the clock and the stall, signals, the VM's host,
+// halted vCPUs, failed hosts, pending interrupts, the blame — and each
+// actor's. An actor runs straight-line code on a coroutine whose stack
+// cannot be hashed, but it is deterministic: its state after a step is a
+// function of its state before and of the shared state the step read, and
+// a step reads only what its footprint declares. So an actor's state is
+// summarised by a chain: the hash, step after step, of the declared part
+// of the shared state it ran against (the resources of its footprint, each
+// hashed on its own). Two states whose shared state and chains are equal
+// behave the same.
+//
+// Devices are hashed by reflection (internal/deephash: every field, so
+// nothing is left out), once per change: a device's hash is kept until an
+// event reaches it (a PF event may change every member of its host).
+
+// devHashes caches the hash of every device of a host.
+type devHashes struct {
+	pf      uint64
+	pfValid bool
+	members map[int]uint64
+}
+
+// stateHasher hashes parts of the world.
+type stateHasher struct {
+	w *World
+	// pf skips the members (hashed on their own), dev does not.
+	pf, dev deephash.Hasher
+	hosts   []devHashes
+}
+
+var (
+	worldPkg = reflect.TypeOf(World{}).PkgPath()
+	diskType = reflect.TypeOf(blk.Disk{})
+	// memberTableType is the PF's table of members: the members are hashed
+	// on their own, and which exist is not the PF function's state.
+	memberTableType = reflect.TypeOf(owner.PF{}).FieldByIndex(memberTableField()).Type
+)
+
+// memberTableField finds the PF's field holding the member table.
+func memberTableField() []int {
+	t := reflect.TypeOf(owner.PF{})
+	for i := range t.NumField() {
+		if t.Field(i).Type.Name() == "memberTable" {
+			return []int{i}
+		}
+	}
+	panic("world: owner.PF has no memberTable field")
+}
+
+// skipShared names the types the deep hash does not walk: the world's own
+// ports and closures inside devices (the world hashes what they reach on
+// its own) and the shared disk.
+func skipShared(t reflect.Type) bool {
+	b := t
+	for b.Kind() == reflect.Pointer {
+		b = b.Elem()
+	}
+	return b.PkgPath() == worldPkg || b == diskType
+}
+
+func (w *World) hasher() *stateHasher {
+	if w.sh == nil {
+		w.sh = &stateHasher{w: w,
+			pf:  deephash.Hasher{Skip: func(t reflect.Type) bool { return skipShared(t) || t == memberTableType }},
+			dev: deephash.Hasher{Skip: skipShared}}
+	}
+	return w.sh
+}
+
+// devicesChanged forgets the hashes an event on function t of host h may
+// have changed: the PF's always (its member table, its admin queue), the
+// member's, and every member's for a PF event.
+func (w *World) devicesChanged(h *host, t owner.Target) {
+	sh := w.sh
+	if sh == nil || h.idx >= len(sh.hosts) {
+		return
+	}
+	d := &sh.hosts[h.idx]
+	d.pfValid = false
+	if t == owner.TargetPF {
+		clear(d.members)
+		return
+	}
+	delete(d.members, int(t))
+}
+
+// StateHash implements engine.StateHasher. Actors' chains are kept only
+// once a run asked for its first state hash before its first step; asked
+// later, the world cannot tell.
+func (w *World) StateHash() (uint64, bool) {
+	if !w.chaining {
+		if w.stepNo > 0 {
+			return 0, false
+		}
+		w.chaining = true
+	}
+	return w.stateHash(true), true
+}
+
+// stateHash hashes the state; with ids it includes the ids of the device
+// pseudo-actors, which follow the order they were created in.
+func (w *World) stateHash(ids bool) uint64 {
+	sh := w.hasher()
+	h := sh.shared()
+	for _, a := range w.actors {
+		h = deephash.Mix(h, a.chain)
+		h = deephash.Mix(h, boolBits(a.done, a.halted))
+		if a.req != nil {
+			h = deephash.String(h, a.req.label)
+		}
+	}
+	if ids {
+		for _, d := range w.devs {
+			h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(d.id)), uint64(d.key.host)), uint64(d.key.target))
+		}
+	}
+	return h
+}
+
+func boolBits(bs ...bool) uint64 {
+	var v uint64
+	for i, b := range bs {
+		if b {
+			v |= 1 << i
+		}
+	}
+	return v
+}
+
+// chainStep folds into actor a's chain the part of the shared state that
+// a step with footprint fp may read, before the step runs.
+func (w *World) chainStep(a *actor, fp engine.Footprint) {
+	a.chain = deephash.Mix(a.chain, w.hasher().restricted(fp))
+}
+
+// restricted hashes the resources fp reads or writes, with the clock and
+// the stall; a footprint that may write everything hashes everything.
+func (sh *stateHasher) restricted(fp engine.Footprint) uint64 {
+	w := sh.w
+	if hasResource(fp.Writes(), resAll) {
+		return sh.shared()
+	}
+	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), boolBits(w.stalled))
+	for _, set := range [][]engine.Resource{fp.Reads(), fp.Writes()} {
+		for _, r := range set {
+			h = deephash.Mix(deephash.Mix(h, uint64(r)), sh.resource(r))
+		}
+	}
+	return h
+}
+
+// resource hashes the state behind one resource.
+func (sh *stateHasher) resource(r engine.Resource) uint64 {
+	w := sh.w
+	class, a := uint8(r>>56), int(uint32(r>>32)&(1<<24-1))
+	if a >= len(w.hosts) && class != rcIRQ && class != rcHalt && class != rcSignal {
+		return 0 // a host that does not exist yet
+	}
+	switch class {
+	case rcFunc:
+		return sh.function(w.hosts[a], owner.Target(uint32(r)))
+	case rcGroup:
+		return sh.group(w.hosts[a])
+	case rcVMMode:
+		h := w.hosts[a]
+		v := uint64(0)
+		for _, vf := range w.vmVFs {
+			m, ok := h.pf.Member(vf)
+			v = deephash.Mix(v, boolBits(ok))
+			if ok {
+				v = deephash.Mix(v, uint64(m.Status().Mode))
+			}
+		}
+		return v
+	case rcAdminQ:
+		v := w.hosts[a].hostMem.StateHash()
+		if w.hv != nil {
+			v = deephash.Mix(deephash.Mix(v, uint64(w.hv.published[a])), uint64(w.hv.seen[a]))
+		}
+		return v
+	case rcFailed:
+		return boolBits(w.hosts[a].failed)
+	case rcMem:
+		if uint32(r) == 1 {
+			return w.hosts[a].otherMem.StateHash()
+		}
+		return w.hosts[a].guestMem.StateHash()
+	case rcDisk:
+		return w.disk.StateHash()
+	case rcIRQ:
+		if a < len(w.guests) {
+			v := uint64(len(w.guests[a].irqs))
+			for _, x := range w.guests[a].irqs {
+				v = deephash.Mix(v, uint64(x))
+			}
+			return v
+		}
+	case rcHalt:
+		if a < len(w.guests) {
+			return boolBits(w.guests[a].halted)
+		}
+	case rcSignal:
+		v := uint64(0)
+		for n, set := range w.signals {
+			if set && fnv32(n) == uint32(r) {
+				v ^= deephash.String(0, n)
+			}
+		}
+		return v
+	case rcVM:
+		if w.vm != nil {
+			return uint64(w.vm.idx) + 1
+		}
+	case rcBlame:
+		return deephash.String(0, w.blame)
+	case rcHosts:
+		v := uint64(0)
+		for _, x := range w.hosts {
+			v = deephash.String(v, x.name)
+		}
+		return v
+	}
+	return 0
+}
+
+// devices returns the hash cache of host h.
+func (sh *stateHasher) devices(h *host) *devHashes {
+	for len(sh.hosts) <= h.idx {
+		sh.hosts = append(sh.hosts, devHashes{members: map[int]uint64{}})
+	}
+	return &sh.hosts[h.idx]
+}
+
+// function hashes one function of h: the device (the PF without its
+// members, or the member), its pending events and its timers.
+func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
+	d := sh.devices(h)
+	var v uint64
+	if t == owner.TargetPF {
+		if !d.pfValid {
+			d.pf, d.pfValid = sh.pf.Hash(h.pf), true
+		}
+		v = d.pf
+	} else if m, ok := h.pf.Member(int(t)); ok {
+		mh, ok := d.members[int(t)]
+		if !ok {
+			mh = sh.dev.Hash(m)
+			d.members[int(t)] = mh
+		}
+		v = mh
+	}
+	for _, dv := range sh.w.devs {
+		if dv.key.host == h.idx && dv.key.target == t {
+			for _, e := range dv.pending {
+				v = deephash.String(deephash.Mix(v, eventHash(e.ev)), e.label)
+			}
+		}
+	}
+	for _, tm := range sh.w.timers {
+		if tm.dev != nil && tm.dev.host == h.idx && tm.dev.target == t {
+			v = deephash.Mix(deephash.Mix(v, uint64(tm.at)), eventHash(tm.ev))
+		}
+	}
+	return v
+}
+
+// group hashes h's SR-IOV group as its readers see it: the VFs enabled
+// and whether the group was removed under the hypervisor. Which members
+// are built is not part of it (an event of one member does not see whether
+// another was built); the whole state hashes every built member.
+func (sh *stateHasher) group(h *host) uint64 {
+	v := uint64(h.pf.NumVFs())
+	if sh.w.hv != nil {
+		v = deephash.Mix(v, boolBits(sh.w.hv.vfsGone[h.idx]))
+	}
+	return v
+}
+
+// eventHash hashes a device event.
+func eventHash(ev member.Event) uint64 {
+	v := deephash.Mix(uint64(ev.Kind), uint64(ev.Timer))
+	v = deephash.Mix(v, uint64(ev.Step.Kind)|uint64(ev.Step.Queue)<<8)
+	v = deephash.Mix(v, ev.Step.Tag)
+	v = tlpHash(v, ev.TLP)
+	a := ev.Admin
+	v = deephash.Mix(deephash.Mix(deephash.Mix(v, a.Tag), uint64(a.Opcode)), uint64(a.ResultCap)<<32|uint64(a.ObjectID))
+	return deephash.Bytes(v, a.Data)
+}
+
+func tlpHash(v uint64, t pcie.TLP) uint64 {
+	v = deephash.Mix(v, uint64(t.Kind)|uint64(t.Requester)<<8|uint64(t.Completer)<<24)
+	v = deephash.Mix(deephash.Mix(v, t.Addr), uint64(t.Len))
+	return deephash.Bytes(v, t.Data)
+}
+
+func (sh *stateHasher) signals() uint64 {
+	var names []string
+	for n, set := range sh.w.signals {
+		if set {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	v := uint64(len(names))
+	for _, n := range names {
+		v = deephash.String(v, n)
+	}
+	return v
+}
+
+// shared hashes the whole shared state.
+func (sh *stateHasher) shared() uint64 {
+	w := sh.w
+	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), boolBits(w.stalled))
+	h = deephash.Mix(h, sh.signals())
+	h = deephash.String(h, w.blame)
+	if w.vm != nil {
+		h = deephash.Mix(h, uint64(w.vm.idx)+1)
+	}
+	h = deephash.Mix(h, w.disk.StateHash())
+	for _, x := range w.hosts {
+		h = deephash.String(h, x.name)
+		h = deephash.Mix(h, boolBits(x.failed))
+		h = deephash.Mix(h, sh.function(x, owner.TargetPF))
+		for vf := range x.pf.Members() {
+			h = deephash.Mix(h, sh.function(x, owner.Target(vf)))
+		}
+		h = deephash.Mix(h, sh.group(x))
+		h = deephash.Mix(h, sh.resource(resHost(rcAdminQ, x.idx)))
+		h = deephash.Mix(h, x.guestMem.StateHash())
+		h = deephash.Mix(h, x.otherMem.StateHash())
+	}
+	for i, g := range w.guests {
+		h = deephash.Mix(h, sh.resource(resGuest(rcIRQ, i)))
+		h = deephash.Mix(h, boolBits(g.halted))
+	}
+	for _, t := range w.timers {
+		if t.actor != nil {
+			h = deephash.Mix(deephash.Mix(h, uint64(t.at)), uint64(t.actor.id))
+		}
+	}
+	return h
+}
