@@ -116,9 +116,23 @@ type Decision struct {
 	Advances int
 	// State is the system's state hash (StateHasher) when HasState is set;
 	// the runner computes it only for choosers that ask (dfs with state
-	// pruning).
+	// pruning), at the first decision of a run and, at the others, when
+	// the chooser calls StateHash (a state hash can cost more than a step).
 	State    uint64
 	HasState bool
+	// hasher computes State on demand; stateDone is set once it did.
+	hasher    StateHasher
+	stateDone bool
+}
+
+// StateHash returns the system's state hash at this decision, computing
+// it on the first call (choosers that want states only).
+func (d *Decision) StateHash() (uint64, bool) {
+	if !d.stateDone && d.hasher != nil {
+		d.State, d.HasState = d.hasher.StateHash()
+		d.stateDone = true
+	}
+	return d.State, d.HasState
 }
 
 // PrevEnabled reports whether the previous actor has an enabled step, in

@@ -154,7 +154,12 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		advanced = false
 		d.Index, d.Now, d.Enabled = step, res.Now, en
 		if hasher != nil {
-			d.State, d.HasState = hasher.StateHash()
+			// The first hash of a run is taken eagerly: a system may need
+			// it to start tracking its state (the world's actor chains).
+			d.hasher, d.stateDone, d.State, d.HasState = hasher, false, 0, false
+			if step == 0 {
+				d.StateHash()
+			}
 		}
 		i, cerr := ch.Choose(&d)
 		if cerr != nil {

@@ -248,8 +248,8 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 		n.full = true
 	}
 	n.bounded = s.cfg.Bound >= 0
-	if s.cfg.States && d.HasState {
-		n.state, n.hasState = s.stateKey(d.State, &n), true
+	if h, ok := d.StateHash(); s.cfg.States && ok {
+		n.state, n.hasState = s.stateKey(h, &n), true
 		if s.seen(&n) {
 			s.stateHits++
 			return 0, ErrPruned

@@ -3,6 +3,7 @@ package pcie
 import (
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // ConfigSpaceSize is the size of a PCI Express function's configuration
@@ -33,6 +34,11 @@ type layout struct {
 	vf    bool
 
 	pm, pcie, msix, sriov int // capability offsets, 0 when absent
+
+	// hashes of the layout and of its power-on halves (ConfigSpace.StateHash),
+	// computed once: a layout does not change once built.
+	hashOnce               sync.Once
+	hash, stdHash, extHash uint64
 }
 
 // ConfigSpace is one function's configuration space: 4 KiB of registers

@@ -5,7 +5,8 @@
 // and its hash reused wherever the pointer appears again; a pointer met
 // again while its target is being hashed (a cycle) hashes as a constant.
 // Functions, channels and unsafe pointers hash as their kind only; a type
-// the caller skips hashes as its name.
+// the caller skips hashes as its name; a pointer to a StateHasher hashes as
+// what its StateHash returns.
 //
 // It is the reference for hand-written state hashes: complete by
 // construction, and slow (tens of microseconds for a device).
@@ -23,6 +24,64 @@ import (
 type Hasher struct {
 	Skip func(reflect.Type) bool
 	seen map[ptrKey]uint64
+	// types caches, per type, whether it is skipped and whether it hashes
+	// itself.
+	types map[reflect.Type]typeFlags
+}
+
+type typeFlags uint8
+
+const (
+	typeSkip typeFlags = 1 << iota
+	typeSelf
+	typeKnown
+	// typePlain: no pointers, strings, slices, maps, interfaces, functions
+	// or channels inside: an addressable value hashes as its bytes.
+	typePlain
+)
+
+// plain reports whether t holds only numbers and booleans (in structs and
+// arrays). Its bytes then say everything; padding, zeroed by the runtime,
+// can only make equal values differ, never the reverse.
+func plain(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return plain(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !plain(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (h *Hasher) flags(t reflect.Type) typeFlags {
+	f, ok := h.types[t]
+	if ok {
+		return f
+	}
+	f = typeKnown
+	if h.Skip != nil && h.Skip(t) {
+		f |= typeSkip
+	}
+	if t.Kind() == reflect.Pointer && t.Implements(stateHasherType) {
+		f |= typeSelf
+	}
+	if (t.Kind() == reflect.Struct || t.Kind() == reflect.Array) && plain(t) && t.Size() > 0 {
+		f |= typePlain
+	}
+	if h.types == nil {
+		h.types = map[reflect.Type]typeFlags{}
+	}
+	h.types[t] = f
+	return f
 }
 
 type ptrKey struct {
@@ -49,6 +108,16 @@ func Hash(v any) uint64 {
 }
 
 const seed uint64 = 0x9e3779b97f4a7c15
+
+// StateHasher is implemented by types that hash their own state: a pointer
+// to one is hashed by calling StateHash instead of walking it. The method
+// must cover everything the walk would (pcie.ConfigSpace,
+// virtq.GuestMemory).
+type StateHasher interface {
+	StateHash() uint64
+}
+
+var stateHasherType = reflect.TypeOf((*StateHasher)(nil)).Elem()
 
 // Mix folds v into h (the engine's trace mix).
 func Mix(h, v uint64) uint64 {
@@ -93,26 +162,19 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 	if !v.IsValid() {
 		return Mix(acc, 0xdead)
 	}
-	if h.Skip != nil && h.Skip(v.Type()) {
+	k := v.Kind()
+	if k <= reflect.Complex128 && h.Skip == nil || k <= reflect.Complex128 && !h.Skip(v.Type()) {
+		return basic(Mix(acc, uint64(k)), v)
+	}
+	fl := h.flags(v.Type())
+	if fl&typeSkip != 0 {
 		return String(acc, v.Type().String())
 	}
-	k := v.Kind()
+	if fl&typePlain != 0 && v.CanAddr() {
+		return Bytes(acc, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), v.Type().Size()))
+	}
 	acc = Mix(acc, uint64(k))
 	switch k {
-	case reflect.Bool:
-		if v.Bool() {
-			return Mix(acc, 1)
-		}
-		return Mix(acc, 0)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return Mix(acc, uint64(v.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return Mix(acc, v.Uint())
-	case reflect.Float32, reflect.Float64:
-		return Mix(acc, math.Float64bits(v.Float()))
-	case reflect.Complex64, reflect.Complex128:
-		c := v.Complex()
-		return Mix(Mix(acc, math.Float64bits(real(c))), math.Float64bits(imag(c)))
 	case reflect.String:
 		return String(acc, v.String())
 	case reflect.Slice:
@@ -149,7 +211,13 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 			return Mix(acc, n)
 		}
 		h.seen[p] = inProgress
-		n := h.value(seed, v.Elem()) | 1
+		var n uint64
+		if fl&typeSelf != 0 {
+			// The type hashes its own state (faster, and kept as it changes).
+			n = reflect.NewAt(v.Type().Elem(), v.UnsafePointer()).Interface().(StateHasher).StateHash() | 1
+		} else {
+			n = h.value(seed, v.Elem()) | 1
+		}
 		h.seen[p] = n
 		return Mix(acc, n)
 	case reflect.Interface:
@@ -190,4 +258,23 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 	}
 	// Func, Chan, UnsafePointer: their kind only.
 	return acc
+}
+
+// basic hashes a boolean or a number.
+func basic(acc uint64, v reflect.Value) uint64 {
+	switch v.Kind() {
+	case reflect.Bool:
+		if v.Bool() {
+			return Mix(acc, 1)
+		}
+		return Mix(acc, 0)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return Mix(acc, uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return Mix(acc, v.Uint())
+	case reflect.Float32, reflect.Float64:
+		return Mix(acc, math.Float64bits(v.Float()))
+	}
+	c := v.Complex()
+	return Mix(Mix(acc, math.Float64bits(real(c))), math.Float64bits(imag(c)))
 }

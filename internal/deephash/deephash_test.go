@@ -72,3 +72,16 @@ func TestHashMapOrder(t *testing.T) {
 		assert.Equal(t, first, Hash(m))
 	}
 }
+
+type selfHashed struct{ big [4096]byte }
+
+func (s *selfHashed) StateHash() uint64 { return uint64(s.big[0]) + 1 }
+
+func TestHashStateHasher(t *testing.T) {
+	type holder struct{ p *selfHashed }
+	a, b := &selfHashed{}, &selfHashed{}
+	b.big[1] = 9 // not in its StateHash
+	assert.Equal(t, Hash(holder{a}), Hash(holder{b}), "a StateHasher is hashed by its method")
+	b.big[0] = 1
+	assert.NotEqual(t, Hash(holder{a}), Hash(holder{b}))
+}
