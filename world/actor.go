@@ -50,6 +50,9 @@ func (a *actor) run(w *World) {
 	if a.req.do != nil {
 		res = a.req.do()
 	}
+	if w.observing == a {
+		a.observe(res)
+	}
 	a.co.Resume(res)
 	a.next()
 }

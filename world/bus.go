@@ -17,7 +17,9 @@ type vmPort struct{ w *World }
 
 func (p vmPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	p.w.touchW(resMem(p.w.vm.idx, false))
-	return p.w.vm.guestMem.ReadMem(rid, addr, buf)
+	err := p.w.vm.guestMem.ReadMem(rid, addr, buf)
+	p.w.observeRead(addr, buf)
+	return err
 }
 
 func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
@@ -31,7 +33,9 @@ type otherPort struct{ w *World }
 
 func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	p.w.touchW(resMem(0, true))
-	return p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
+	err := p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
+	p.w.observeRead(addr, buf)
+	return err
 }
 
 func (p otherPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {

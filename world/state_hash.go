@@ -144,10 +144,33 @@ func boolBits(bs ...bool) uint64 {
 	return v
 }
 
-// chainStep folds into actor a's chain the part of the shared state that
-// a step with footprint fp may read, before the step runs.
-func (w *World) chainStep(a *actor, fp engine.Footprint) {
-	a.chain = deephash.Mix(a.chain, w.hasher().restricted(fp))
+// chainStep starts a step of actor i with footprint fp in its chain. A
+// guest or a peer reads the shared state only through the result of its
+// operation, guest memory (its driver's rings and buffers) and the clock:
+// its chain records exactly those values (observe, observeRead), so that it
+// does not change when state it never read does. The hypervisor's program
+// reads much of the world directly; its chain records the declared part of
+// the shared state, as does any step that may touch everything.
+func (w *World) chainStep(i int, fp engine.Footprint) {
+	a := w.actors[i]
+	if w.actorInfo[i].kind == kindHV || hasResource(fp.Writes(), resAll) {
+		a.chain = deephash.Mix(a.chain, w.hasher().restricted(fp))
+		return
+	}
+	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), boolBits(w.stalled))
+	w.observing = a
+}
+
+// observe records the result of the actor's operation in its chain.
+func (a *actor) observe(res []byte) {
+	a.chain = deephash.Bytes(deephash.Mix(a.chain, boolBits(res == nil)), res)
+}
+
+// observeRead records guest memory the observed actor read.
+func (w *World) observeRead(addr uint64, buf []byte) {
+	if a := w.observing; a != nil {
+		a.chain = deephash.Bytes(deephash.Mix(a.chain, addr), buf)
+	}
 }
 
 // restricted hashes the resources fp reads or writes, with the clock and

@@ -124,6 +124,9 @@ type World struct {
 	// keeps the actors' chains.
 	sh       *stateHasher
 	chaining bool
+	// observing is the actor whose step runs, when its chain records what
+	// it reads (state_hash.go).
+	observing *actor
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -359,9 +362,10 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 	defer w.endStep()
 	if s.ID < len(w.actors) {
 		if w.chaining {
-			w.chainStep(w.actors[s.ID], s.Footprint)
+			w.chainStep(s.ID, s.Footprint)
 		}
 		w.actors[s.ID].run(w)
+		w.observing = nil
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
 		ev := d.pending[0]

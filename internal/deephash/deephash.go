@@ -35,14 +35,15 @@ const (
 	typeSkip typeFlags = 1 << iota
 	typeSelf
 	typeKnown
-	// typePlain: no pointers, strings, slices, maps, interfaces, functions
-	// or channels inside: an addressable value hashes as its bytes.
+	// typePlain: only numbers and booleans inside, and no padding: an
+	// addressable value hashes as its bytes.
 	typePlain
 )
 
 // plain reports whether t holds only numbers and booleans (in structs and
-// arrays). Its bytes then say everything; padding, zeroed by the runtime,
-// can only make equal values differ, never the reverse.
+// arrays) and no padding, so that its bytes say everything and nothing
+// else: padding is not always zero (a struct copied field by field keeps
+// what the memory held).
 func plain(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -52,12 +53,15 @@ func plain(t reflect.Type) bool {
 	case reflect.Array:
 		return plain(t.Elem())
 	case reflect.Struct:
+		end := uintptr(0)
 		for i := range t.NumField() {
-			if !plain(t.Field(i).Type) {
+			f := t.Field(i)
+			if f.Offset != end || !plain(f.Type) {
 				return false
 			}
+			end = f.Offset + f.Type.Size()
 		}
-		return true
+		return end == t.Size()
 	}
 	return false
 }

@@ -85,3 +85,26 @@ func TestHashStateHasher(t *testing.T) {
 	b.big[0] = 1
 	assert.NotEqual(t, Hash(holder{a}), Hash(holder{b}))
 }
+
+func TestPlain(t *testing.T) {
+	type packed struct {
+		a uint32
+		b [4]uint8
+	}
+	type padded struct {
+		a uint8
+		b uint32
+	}
+	for _, c := range []struct {
+		v    any
+		want bool
+	}{
+		{packed{}, true},
+		{[3]packed{}, true},
+		{padded{}, false},
+		{[2]padded{}, false},
+		{struct{ s string }{}, false},
+	} {
+		assert.Equal(t, c.want, plain(reflect.TypeOf(c.v)), "%T", c.v)
+	}
+}

@@ -1,0 +1,123 @@
+package world_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+var reductionBound = flag.Int("world.bound", 1, "TestReductions_SameOutcomes: the preemption bound")
+
+// outcomeSet records how every run of an exploration ended: the oracle of
+// a finding during a step, or the end state with the end-of-run finding.
+type outcomeSet map[string]bool
+
+// recordingFactory wraps f so that every finished run adds its outcome to
+// set.
+func recordingFactory(f engine.Factory, set outcomeSet) engine.Factory {
+	return func(st engine.Streams) (engine.System, error) {
+		sys, err := f(st)
+		if err != nil {
+			return nil, err
+		}
+		w := sys.(*world.World)
+		w.StateHash() // keep the actors' chains whatever the reduction
+		return &recorder{World: w, set: set}, nil
+	}
+}
+
+type recorder struct {
+	*world.World
+	set outcomeSet
+}
+
+func (r *recorder) Execute(s engine.Step) *engine.Finding {
+	f := r.World.Execute(s)
+	if f != nil {
+		// A finding stops the run: where it stops depends on which of the
+		// equivalent orders ran, so only the oracle is an outcome.
+		r.set[f.Oracle] = true
+	}
+	return f
+}
+
+func (r *recorder) Finish() *engine.Finding {
+	f := r.World.Finish()
+	r.set[fmt.Sprintf("%s %x", findingOracle(f), r.World.CanonicalStateHash())] = true
+	return f
+}
+
+// TestReductions_SameOutcomes explores catalog rows exhaustively within a
+// preemption bound with every reduction — none, sleep sets, DPOR, sleep
+// sets with state pruning — and checks they reach exactly the same
+// outcomes (finding or none, and end state): evidence on the world itself
+// that its footprints, its stall epoch and its state hash keep the
+// reductions sound.
+func TestReductions_SameOutcomes(t *testing.T) {
+	for _, row := range []struct {
+		scenario string
+		edition  spec.Edition
+		knobs    []string
+	}{
+		{"flr-during-freeze", spec.Draft2023, nil},
+		{"flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}},
+		{"flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=defer-flr"}},
+		{"reset-racing-stop", spec.Draft2023, nil},
+		{"reset-racing-stop", spec.Draft2023, []string{"reset-vs-mode=complete-anyway"}},
+		{"rollback-after-failed-destination", spec.Virtio14, nil},
+	} {
+		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.edition, row.knobs), func(t *testing.T) {
+			s, err := catalog.CatalogScenario(row.scenario)
+			require.NoError(t, err)
+			tg, err := catalog.NewTarget(s, row.edition, row.knobs, nil)
+			require.NoError(t, err)
+			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+			require.NoError(t, err)
+			var want outcomeSet
+			runs := map[string]int{}
+			for _, c := range []struct {
+				name      string
+				reduction engine.Reduction
+				states    bool
+			}{
+				{"none", engine.ReductionNone, false},
+				{"sleep", engine.ReductionSleep, false},
+				{"dpor", engine.ReductionDPOR, false},
+				{"sleep+states", engine.ReductionSleep, true},
+			} {
+				got := outcomeSet{}
+				sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: recordingFactory(f, got),
+					Strategy: engine.StrategyDFS, Bound: *reductionBound, Reduction: c.reduction, States: c.states,
+					Schedules: 1 << 30, Jobs: 1, MaxSteps: catalog.DefaultJudgeMaxSteps})
+				require.NoError(t, err)
+				require.True(t, sum.Complete, "%s: the space was not exhausted", c.name)
+				runs[c.name] = sum.Schedules + sum.Pruned
+				if want == nil {
+					want = got
+					continue
+				}
+				assert.Equal(t, sorted(want), sorted(got), "%s reaches other outcomes than none", c.name)
+			}
+			t.Logf("runs at bound %d: %v, %d outcomes", *reductionBound, runs, len(want))
+		})
+	}
+}
+
+func sorted(s outcomeSet) []string {
+	var out []string
+	for k := range s {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
