@@ -18,12 +18,10 @@ const PageSize = 4096
 // safe for concurrent use.
 type GuestMemory struct {
 	pages map[uint64]*[PageSize]byte
-	// The state hash (StateHash) is kept incrementally: the hash of every
-	// page folded in (sum), each page's hash, and the pages written since.
-	sum        uint64
-	pageHashes map[uint64]uint64
-	dirty      []uint64
-	allDirty   bool
+	// sum is the state hash (StateHash), kept as memory is written: the
+	// sum over every non-zero 8-byte word of a hash of its address and
+	// value.
+	sum uint64
 }
 
 // NewGuestMemory returns an empty memory.
@@ -71,10 +69,9 @@ func (m *GuestMemory) WriteMem(_ pcie.RID, addr uint64, data []byte) error {
 			p = new([PageSize]byte)
 			m.pages[a-off] = p
 		}
+		m.sum -= wordsHash(a-off, p, int(off), k)
 		copy(p[off:], data[done:done+k])
-		if n := len(m.dirty); !m.allDirty && (n == 0 || m.dirty[n-1] != a-off) {
-			m.dirty = append(m.dirty, a-off)
-		}
+		m.sum += wordsHash(a-off, p, int(off), k)
 		done += k
 	}
 	return nil
@@ -88,7 +85,7 @@ func (m *GuestMemory) Clone() *GuestMemory {
 		cp := *p
 		c.pages[a] = &cp
 	}
-	c.allDirty = true
+	c.sum = m.sum
 	return c
 }
 
@@ -122,55 +119,29 @@ func (m *GuestMemory) Digest() uint64 {
 	return h.Sum64()
 }
 
-// StateHash hashes the memory's contents: every page that holds a non-zero
-// byte, with its address (so, like Digest, it does not depend on which
-// zero pages were written). It is kept incrementally: only the pages
-// written since the last call are hashed again.
+// StateHash hashes the memory's contents: every non-zero 8-byte word with
+// its address, so that (like Digest) it does not depend on which zero pages
+// were written. It is kept as memory is written and costs nothing to read.
 func (m *GuestMemory) StateHash() uint64 {
 	if m == nil {
 		return 0
 	}
-	if m.pageHashes == nil {
-		m.pageHashes = make(map[uint64]uint64, len(m.pages))
-	}
-	if m.allDirty {
-		clear(m.pageHashes)
-		m.sum = 0
-		m.dirty = m.dirty[:0]
-		for a := range m.pages {
-			m.dirty = append(m.dirty, a)
-		}
-		m.allDirty = false
-	}
-	for _, a := range m.dirty {
-		if old, ok := m.pageHashes[a]; ok {
-			m.sum -= old
-			delete(m.pageHashes, a)
-		}
-		if h := pageHash(a, m.pages[a]); h != 0 {
-			m.pageHashes[a] = h
-			m.sum += h
-		}
-	}
-	m.dirty = m.dirty[:0]
 	return m.sum
 }
 
-// pageHash hashes one page with its address; 0 for a page of zeros.
-func pageHash(addr uint64, p *[PageSize]byte) uint64 {
-	h := uint64(0x9e3779b97f4a7c15) ^ addr*0xff51afd7ed558ccd
-	zero := true
-	for i := 0; i < PageSize; i += 8 {
-		v := binary.LittleEndian.Uint64(p[i:])
-		if v != 0 {
-			zero = false
+// wordsHash sums the hashes of the 8-byte words of page p (at address
+// base) that bytes [off, off+n) fall in.
+func wordsHash(base uint64, p *[PageSize]byte, off, n int) uint64 {
+	var sum uint64
+	for w := off &^ 7; w < off+n; w += 8 {
+		if v := binary.LittleEndian.Uint64(p[w:]); v != 0 {
+			h := (base + uint64(w)) ^ v*0x9e3779b97f4a7c15
+			h ^= h >> 31
+			h *= 0xbf58476d1ce4e5b9
+			h ^= h >> 29
+			h *= 0x94d049bb133111eb
+			sum += h ^ h>>32
 		}
-		h ^= v
-		h *= 0xbf58476d1ce4e5b9
-		h ^= h >> 31
 	}
-	if zero {
-		return 0
-	}
-	return h | 1
+	return sum
 }
