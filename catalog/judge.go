@@ -160,8 +160,12 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if seedFree && !cfg.NoMemo {
 		memo = &engine.MemoConfig{}
 	}
+	red, states, err := BudgetReduction(b)
+	if err != nil {
+		return out, err
+	}
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
-		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
+		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, Reduction: red, States: states, MaxSteps: t.maxSteps(),
 		StopOnFinding: true, Progress: cfg.Progress, Memo: memo})
 	interrupted := err != nil && ctx.Err() != nil
 	if err != nil && !interrupted {
@@ -227,7 +231,7 @@ func (t Target) Schedule(strategy string, res engine.Result) *engine.Schedule {
 }
 
 // ExploredText describes what an outcome's exploration covered:
-// "pct 2000 schedules", "dfs bound 2: 1234 schedules (exhaustive)",
+// "pct 2000 schedules", "exhaustive bound 2: 1234 interleavings",
 // "random 256/2000 schedules, first finding at #17", "not run".
 func (o *Outcome) ExploredText() string {
 	if o.Got == scenario.VerdictNA || (o.Explored.Schedules == 0 && o.Explored.Pruned == 0) {
@@ -235,17 +239,10 @@ func (o *Outcome) ExploredText() string {
 	}
 	b, sum := o.Budget, o.Explored
 	var s string
-	if b.Strategy == engine.StrategyDFS {
+	if b.Strategy == engine.StrategyDFS && o.Finding == nil {
+		s = dfsText(b, sum)
+	} else if b.Strategy == engine.StrategyDFS {
 		s = fmt.Sprintf("dfs bound %d: %d schedules", b.Bound, sum.Schedules)
-		switch {
-		case o.Finding != nil:
-		case sum.Complete && !sum.BoundHit:
-			s += " (exhaustive)"
-		case sum.Complete:
-			s += " (bound cut)"
-		default:
-			s += " (budget cut)"
-		}
 	} else if o.Finding != nil {
 		s = fmt.Sprintf("%s %d/%d schedules", b.Strategy, sum.Schedules, b.Schedules)
 	} else {

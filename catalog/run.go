@@ -6,6 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/migsim/migsim/engine"
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -14,38 +18,92 @@ import (
 // JudgeAll judges every expectation of the scenarios (only those of
 // edition when it is not zero), in scenario then file order, and returns
 // one Outcome per row. A scenario without expect lines is reported on warn.
-// When ctx ends, the rows so far are returned (the last one Interrupted)
-// with the error.
+// With cfg.Jobs other than 1 the rows are judged up to Jobs at a time (each
+// exploring on one job when there are at least as many rows as jobs): dfs
+// explores one path at a time, so rows side by side are what uses the
+// cores. Outcomes do not depend on it. When ctx ends, the rows so far are
+// returned (the last one Interrupted) with the error.
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {
-	var rows []Outcome
-	total := 0
+	type rowJob struct {
+		s *scenario.Scenario
+		e scenario.Expectation
+	}
+	var jobs []rowJob
 	for _, s := range scens {
 		for _, e := range s.Expect {
 			if edition == 0 || e.Edition == edition {
-				total++
+				jobs = append(jobs, rowJob{s, e})
 			}
-		}
-	}
-	for _, s := range scens {
-		for _, e := range s.Expect {
-			if edition != 0 && e.Edition != edition {
-				continue
-			}
-			if cfg.RowStart != nil {
-				cfg.RowStart(len(rows), total, s, e)
-			}
-			o, err := Judge(ctx, s, e, cfg)
-			if err != nil {
-				if o.Interrupted {
-					rows = append(rows, o)
-				}
-				return rows, err
-			}
-			rows = append(rows, o)
 		}
 		if len(s.Expect) == 0 {
 			fmt.Fprintf(warn, "%s: scenario %s has no expect lines; nothing to judge\n", s.File, s.Name)
 		}
+	}
+	workers := cfg.Jobs
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(jobs)))
+	rowCfg := cfg
+	if workers > 1 {
+		// Callbacks come from several rows at once: one at a time.
+		var mu sync.Mutex
+		if cfg.RowStart != nil {
+			rowCfg.RowStart = func(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
+				mu.Lock()
+				defer mu.Unlock()
+				cfg.RowStart(row, rows, s, e)
+			}
+		}
+		if cfg.Progress != nil {
+			rowCfg.Progress = func(p engine.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				cfg.Progress(p)
+			}
+		}
+		if len(jobs) >= workers {
+			rowCfg.Jobs = 1
+		}
+	}
+	outs := make([]Outcome, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if rowCfg.RowStart != nil {
+					rowCfg.RowStart(i, len(jobs), jobs[i].s, jobs[i].e)
+				}
+				outs[i], errs[i] = Judge(ctx, jobs[i].s, jobs[i].e, rowCfg)
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	var rows []Outcome
+	for i := range jobs {
+		if errs[i] != nil {
+			if outs[i].Interrupted {
+				rows = append(rows, outs[i])
+			}
+			return rows, errs[i]
+		}
+		if ctx.Err() != nil && outs[i].Scenario == "" {
+			return rows, ctx.Err() // never started
+		}
+		rows = append(rows, outs[i])
 	}
 	return rows, nil
 }

@@ -77,7 +77,11 @@ func (s *Scenario) Format() string {
 		if x.Bound != 0 {
 			fmt.Fprintf(&b, " bound=%d", x.Bound)
 		}
-		fmt.Fprintf(&b, " depth=%d seed=%d\n", x.Depth, x.Seed)
+		fmt.Fprintf(&b, " depth=%d seed=%d", x.Depth, x.Seed)
+		if x.Reduction != "" {
+			b.WriteString(" reduction=" + x.Reduction)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

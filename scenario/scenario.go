@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,7 +167,14 @@ type Budget struct {
 	Depth int
 	Seed  uint64
 	Line  int
+	// Reduction is dfs's reduction (`reduction=`): sleep (sleep sets, the
+	// default when empty), dpor, none, or states (sleep sets with state
+	// pruning: a state explored before is not explored again).
+	Reduction string
 }
+
+// Reductions lists the values of an explore line's reduction=.
+var Reductions = []string{"sleep", "dpor", "none", "states"}
 
 // ParseError is a scenario syntax error with its position.
 type ParseError struct {
@@ -409,7 +417,7 @@ func (p *scenarioParser) expect(rest []string, line int) (Expectation, error) {
 	return e, nil
 }
 
-// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S]
+// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R]
 func (p *scenarioParser) budget(rest []string, line int) (Budget, error) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
 	args, err := parseArgs(rest)
@@ -439,8 +447,13 @@ func (p *scenarioParser) budget(rest []string, line int) (Budget, error) {
 			b.Depth, err = strconv.Atoi(a.Value)
 		case "seed":
 			b.Seed, err = strconv.ParseUint(a.Value, 0, 64)
+		case "reduction":
+			b.Reduction = a.Value
+			if !slices.Contains(Reductions, a.Value) {
+				err = fmt.Errorf("unknown reduction %q (want %s)", a.Value, strings.Join(Reductions, ", "))
+			}
 		default:
-			err = fmt.Errorf("unknown key %q (want edition, strategy, schedules, bound, depth, seed)", a.Key)
+			err = fmt.Errorf("unknown key %q (want edition, strategy, schedules, bound, depth, seed, reduction)", a.Key)
 		}
 		if err != nil {
 			return b, p.errf(line, "explore: %s: %v", a.Key, err)

@@ -31,6 +31,7 @@ expect draft-2023 pass
 expect draft-2023 flr-vs-mode=complete-anyway violation frozen-context -- the FLR lands in Freeze
 expect virtio-1.4 set:with-stop=none pass
 explore strategy=pct schedules=2000 depth=3 seed=7
+explore edition=virtio-1.4 strategy=dfs schedules=5000 bound=2 reduction=states
 `
 
 func TestParseScenario(t *testing.T) {
@@ -53,8 +54,10 @@ func TestParseScenario(t *testing.T) {
 	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, s.Expect[1].Knobs)
 	assert.Equal(t, "the FLR lands in Freeze", s.Expect[1].Note)
 	assert.Equal(t, []Arg{{"with-stop", "none"}}, s.Expect[2].Settings)
-	require.Len(t, s.Explore, 1)
+	require.Len(t, s.Explore, 2)
 	assert.Equal(t, Budget{Strategy: "pct", Schedules: 2000, Depth: 3, Seed: 7, Line: 22}, s.Explore[0])
+	assert.Equal(t, Budget{Edition: spec.Virtio14, Strategy: "dfs", Schedules: 5000, Bound: 2, Depth: 3, Seed: 1, Line: 23,
+		Reduction: "states"}, s.Explore[1])
 	assert.Len(t, s.Hash, 16)
 }
 
@@ -84,6 +87,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"missing oracle", "scenario a\nexpect draft-2023 violation\n", "x.scn:2: expect: violation needs a name"},
 		{"bad verdict", "scenario a\nexpect draft-2023 maybe\n", "x.scn:2: expect: unknown verdict \"maybe\""},
 		{"bad strategy", "scenario a\nexplore strategy=bfs\n", "x.scn:2: explore: strategy: unknown strategy \"bfs\""},
+		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast\n", "x.scn:2: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2: guest vcpu0 has no operations"},
 		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2: column 7: unterminated"},
 		{"set without key", "scenario a\nset alone\n", "x.scn:2: set: \"alone\" is not key=value"},

@@ -73,9 +73,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
-	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none")
+	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
-	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state)")
+	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line)")
 	memo := fs.Bool("memo", true, "random, pct: reuse the results of interleavings already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -127,6 +127,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	red, err := engine.ParseReduction(*reduction)
 	if err != nil {
 		return usageError(stderr, "explore", "--reduction: %v", err)
+	}
+	if b.Strategy == engine.StrategyDFS && !fs.Changed("reduction") && !fs.Changed("states") {
+		// The scenario's explore line says how its dfs is reduced.
+		if red, *states, err = catalog.BudgetReduction(b); err != nil {
+			return usageError(stderr, "explore", "%v", err)
+		}
 	}
 	if *splitDepth < 0 {
 		return usageError(stderr, "explore", "--split-depth %d: want 0 or more", *splitDepth)

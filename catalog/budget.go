@@ -1,0 +1,45 @@
+package catalog
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+)
+
+// BudgetReduction returns the dfs reduction of an explore line
+// (`reduction=`): sleep sets when it names none, and whether states
+// already explored are pruned (`reduction=states`: sleep sets with state
+// pruning).
+func BudgetReduction(b scenario.Budget) (engine.Reduction, bool, error) {
+	if b.Reduction == "states" {
+		return engine.ReductionSleep, true, nil
+	}
+	if b.Reduction == "" {
+		return engine.ReductionSleep, false, nil
+	}
+	r, err := engine.ParseReduction(b.Reduction)
+	if err != nil {
+		return 0, false, fmt.Errorf("catalog: explore line %d: %w", b.Line, err)
+	}
+	return r, false, nil
+}
+
+// dfsText describes what a dfs exploration covered: "exhaustive bound 2:
+// 980 interleavings (670 runs ended at states already explored)", or,
+// when the run budget ran out first, how far it got.
+func dfsText(b scenario.Budget, sum engine.Summary) string {
+	var s string
+	switch {
+	case sum.Complete && sum.BoundHit:
+		s = fmt.Sprintf("exhaustive bound %d: %d interleavings", b.Bound, sum.Schedules)
+	case sum.Complete:
+		s = fmt.Sprintf("exhaustive: %d interleavings (bound %d never cut)", sum.Schedules, b.Bound)
+	default:
+		s = fmt.Sprintf("bound %d not exhausted: run budget of %d spent, %d interleavings", b.Bound, b.Schedules, sum.Schedules)
+	}
+	if sum.StateHits > 0 {
+		s += fmt.Sprintf(" (%d runs ended at states already explored)", sum.StateHits)
+	}
+	return s
+}
