@@ -29,7 +29,7 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 		if !ok {
 			continue
 		}
-		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m}, Before: m.Status()}
+		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m, w: w, h: h}, Before: m.Status()}
 		if adminStep || c.Before.Mode == spec.ModeFreeze {
 			c.before, c.captured = m.ContextDigest(), true
 		}
@@ -112,7 +112,7 @@ func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
 		return err
 	}
 	after, _ := memberState(h, vf)
-	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev},
+	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev, w: w, h: h},
 		Err: err, Before: before, After: after}
 	for _, o := range w.oracles.load {
 		p.info = o.info

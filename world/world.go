@@ -115,9 +115,9 @@ type host struct {
 	pfCfg    *pcie.ConfigSpace
 	hostMem  *virtq.GuestMemory
 	guestMem *virtq.GuestMemory
-	// vfMem is the port the members of this host use: it forwards to
-	// guestMem through the DMA observer.
 	failed bool
+	// truth is what the host knows of each member (owner_truth.go).
+	truth map[int]*memberTruth
 }
 
 type devKey struct {
