@@ -20,7 +20,7 @@ import (
 // oracle or error and nothing else for a violation or an error row.
 
 // DefaultCrossSchedules bounds the second exploration of a dfs row.
-const DefaultCrossSchedules = 200
+const DefaultCrossSchedules = 300
 
 // RowBudgets returns the explorations that judge a row whose scenario
 // budget is b: b itself, then the same number of schedules under the other

@@ -161,6 +161,8 @@ func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerVi
 			if err != nil {
 				r.Err = err
 				img = data
+			} else if _, err := devctx.DecodeParts(data, devctx.DecodeOptions{Complete: true}); err != nil {
+				r.Err = err // whole parts, but not in the required order (DP-DEV-03)
 			}
 			r.Image = img
 			return w.finishRead(t, r, before)
