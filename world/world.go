@@ -115,7 +115,7 @@ type host struct {
 	pfCfg    *pcie.ConfigSpace
 	hostMem  *virtq.GuestMemory
 	guestMem *virtq.GuestMemory
-	failed bool
+	failed   bool
 	// truth is what the host knows of each member (owner_truth.go).
 	truth map[int]*memberTruth
 }

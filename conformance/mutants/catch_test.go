@@ -254,4 +254,3 @@ opt-in: ` + "`go test ./conformance/mutants -run TestMutantMatrix -mutants.full 
 `)
 	return b.String()
 }
-
