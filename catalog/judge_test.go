@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -265,4 +267,68 @@ func TestJudge_SettingsParse(t *testing.T) {
 			assert.Equal(t, len(c.in), len(SettingStrings(got)))
 		})
 	}
+}
+
+// naScenario freezes the source: virtio-1.4 has no Freeze.
+const naScenario = `scenario judge-na
+vfs 1
+guest vcpu0
+  probe
+  signal ready
+hypervisor
+  await ready
+  mode src stop
+  mode src freeze
+  mode src active
+expect virtio-1.4 n/a stop -- the first mode word virtio-1.4 lacks
+expect virtio-1.4 n/a freeze -- wrong: the flow stops on stop first
+expect virtio-1.4 n/a -- no reason given
+expect draft-2023 n/a stop -- wrong: draft-2023 has Stop
+explore strategy=random schedules=5 seed=1
+`
+
+// TestJudge_NAIsChecked: an n/a row is run once under its edition; it
+// matches only when the flow stops on the operation the row names.
+func TestJudge_NAIsChecked(t *testing.T) {
+	s := writeScenario(t, "na.scn", naScenario)
+	cases := []struct {
+		match    bool
+		mismatch string
+	}{
+		{true, ""},
+		{false, "n/a freeze, but the run stops because virtio-1.4 has no stop"},
+		{false, "n/a states no reason"},
+		{false, "the row runs under draft-2023"},
+	}
+	require.Len(t, s.Expect, len(cases))
+	for i, c := range cases {
+		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
+		require.NoError(t, err)
+		assert.Equal(t, c.match, o.Match, "row %d: %s", i, o.Mismatch)
+		if c.mismatch != "" {
+			assert.Contains(t, o.Mismatch, c.mismatch)
+		} else {
+			assert.Empty(t, o.Mismatch)
+			assert.Equal(t, "checked: virtio-1.4 has no stop (mode src stop)", o.ExploredText())
+		}
+	}
+}
+
+// TestJudge_KeepsExploringAfterTheExpectedFinding: a row that expects one
+// violation does not match when another oracle fires too, in any schedule
+// of either exploration (here a device that reads guest memory on a
+// doorbell while stopped, on a row that expects transparent).
+func TestJudge_KeepsExploringAfterTheExpectedFinding(t *testing.T) {
+	s, err := CatalogScenario("retry-without-discard")
+	require.NoError(t, err)
+	m, ok := mutants.Lookup("prefetch-when-stopped")
+	require.True(t, ok)
+	e := s.Expect[0]
+	require.Equal(t, "transparent", e.Oracle)
+	o, err := Judge(context.Background(), s, e, JudgeConfig{Member: m.Factory(blk.New)})
+	require.NoError(t, err)
+	assert.False(t, o.Match)
+	assert.Contains(t, o.Mismatch, "found no-dma-when-stopped besides transparent")
+	require.Len(t, o.Runs, 2)
+	assert.Equal(t, []string{"random", "pct"}, []string{o.Runs[0].Budget.Strategy, o.Runs[1].Budget.Strategy})
 }
