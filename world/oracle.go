@@ -91,9 +91,9 @@ var Hooks = []Hook{HookEvent, HookReceived, HookRejectedLoad, HookFlowEnd, HookF
 func (h Hook) Doc() string {
 	switch h {
 	case HookEvent:
-		return "after every event delivered to a PF or a member: the members' status before and after, " +
-			"their context (captured for a member in Freeze and around the PF's admin steps), the guest-memory " +
-			"accesses, the MSI-X messages and the admin commands the PF completed during the event"
+		return "after every event delivered to a PF or a member: the members' status before and after (their own " +
+			"account) and what the host knows of them (OwnerView), their context digest around the PF's admin steps, " +
+			"the guest-memory accesses, the MSI-X messages and the admin commands completed during the event"
 	case HookReceived:
 		return "when the owner driver read the completion of a command it sent to a member: the command, " +
 			"its status and result, what the host knew of the member before and after (OwnerView) and, for a " +

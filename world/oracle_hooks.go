@@ -10,9 +10,9 @@ import (
 // snapshot records, before an event, the members it could change: every
 // instantiated member of h for a PF event, else the target. A context
 // digest is costly, so it is captured only where an oracle may compare it
-// (MemberChange.ContextChanged): for a member in Freeze and around the PF's
-// internal steps, where admin commands run. Nothing is recorded when the
-// world runs no event oracle.
+// (MemberChange.ContextChanged): around the PF's internal steps, where admin
+// commands run and a failed one must leave its member as it was. Nothing
+// is recorded when the world runs no event oracle.
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
@@ -30,7 +30,7 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 			continue
 		}
 		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m, w: w, h: h}, Before: m.Status()}
-		if adminStep || c.Before.Mode == spec.ModeFreeze {
+		if adminStep {
 			c.before, c.captured = m.ContextDigest(), true
 		}
 		out = append(out, c)

@@ -101,9 +101,10 @@ type MemberChange struct {
 }
 
 // ContextChanged reports whether the member's device context changed
-// across the event. known is false when the world did not capture it
-// before the event: it does for a member in Freeze and for every member
-// around the PF's internal steps (where admin commands run).
+// across the event, by the member's own digest (its account of itself).
+// known is false when the world did not capture it before the event: it
+// does for every member around the PF's internal steps (where admin
+// commands run).
 func (m *MemberChange) ContextChanged() (changed, known bool) {
 	if !m.captured {
 		return false, false
