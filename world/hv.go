@@ -90,7 +90,7 @@ func (hv *hvActor) boot(h *host) error {
 	}
 	port := &hvPort{w: hv.w, h: h, hv: hv, sync: true}
 	d := owner.NewDriver(port, h.hostMem, owner.DriverConfig{Edition: hv.w.ed, BAR0: h.pfCfg.BAR0(), Ring: hvRingBase,
-		Buffers: hvBufBase, Observer: truthObserver{w: hv.w, h: h}})
+		Buffers: hvBufBase, CapGroup: hv.w.rules.CapGroup.Group(), Observer: truthObserver{w: hv.w, h: h}})
 	if err := d.Probe(); err != nil {
 		return fmt.Errorf("world: host %s: owner driver probe: %w", h.name, err)
 	}
