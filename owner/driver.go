@@ -100,6 +100,16 @@ func NewDriver(host HostPort, mem pcie.MemoryPort, c DriverConfig) *Driver {
 	return &Driver{host: host, mem: mem, cfg: c}
 }
 
+// SetHost replaces the driver's host port and returns the previous one. A
+// host whose kernel sends admin commands from another context lends the
+// driver to it: vfio-pci runs vfio-virtio's reset_done in the thread that
+// reset the VF, and its OBJ_DESTROYs go through the same admin queue.
+func (d *Driver) SetHost(h HostPort) HostPort {
+	prev := d.host
+	d.host = h
+	return prev
+}
+
 func (d *Driver) common(f spec.CommonCfgField) uint64 {
 	return d.cfg.BAR0 + pcie.BAR0CommonCfg + uint64(f)
 }

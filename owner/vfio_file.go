@@ -50,6 +50,9 @@ type MigFile struct {
 // ID tells data FDs apart: each FD a device opens gets the next one.
 func (f *MigFile) ID() int { return f.id }
 
+// IsSaving reports whether f is a saving FD (else a resuming one).
+func (f *MigFile) IsSaving() bool { return f.saving }
+
 // Disabled reports whether the FD is in its error state, and what disabled
 // it (nil when not a reset).
 func (f *MigFile) Disabled() (bool, error) { return f.fstate == fileError, f.why }
