@@ -215,6 +215,8 @@ func errName(err error) string {
 		return "fd-out-of-sync"
 	case errors.Is(err, owner.ErrFileDisabled):
 		return "fd-disabled"
+	case errors.Is(err, owner.ErrNoObjectID):
+		return "no-object-id"
 	case errors.Is(err, ErrUnexpectedSuccess):
 		return "unexpected-success"
 	case errors.As(err, &ae):

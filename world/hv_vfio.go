@@ -14,8 +14,9 @@ import (
 // does (hw/vfio/migration.c): `vfio HOST STATE` is one
 // VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE (vfio_migration_set_state), whose
 // returned data FD QEMU keeps as migration->data_fd until the migration is
-// cleaned up; `precopy HOST` is one VFIO_MIG_GET_PRECOPY_INFO and a read of
-// the data FD; `vfio-write HOST` writes what was read and not yet written
+// cleaned up, and a read of the saving FD when the state is STOP_COPY;
+// `precopy HOST` is one VFIO_MIG_GET_PRECOPY_INFO and a read of the data
+// FD; `vfio-write HOST` writes what was read and not yet written
 // to the destination's data FD; `data-size HOST` is
 // VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (vfio_query_stop_copy_size). Each call
 // into the VF's driver holds its state_mutex (hvKernel.locked), and a
@@ -99,9 +100,11 @@ func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 			if f == nil {
 				return fmt.Errorf("precopy %s vf%d: no data FD", h.name, vf)
 			}
-			if err := hv.locked(h, vf, m, func() error { _, _, err := f.PrecopyInfo(); return err }); err != nil {
+			var initial, dirty uint64
+			if err := hv.locked(h, vf, m, func() (err error) { initial, dirty, err = f.PrecopyInfo(); return err }); err != nil {
 				return fmt.Errorf("precopy %s vf%d: %w", h.name, vf, err)
 			}
+			hv.w.notef("hv: precopy %s vf%d: initial_bytes=%d dirty_bytes=%d", h.name, vf, initial, dirty)
 		case "data-size":
 			var size uint32
 			err := hv.locked(h, vf, m, func() (err error) { size, err = m.DataSize(); return err })
@@ -119,8 +122,13 @@ func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 			}
 			continue
 		}
-		if err := hv.readFD(h, vf); err != nil {
-			return fmt.Errorf("%s %s vf%d: read: %w", op.Verb, h.name, vf, err)
+		// QEMU reads the saving FD in a pre-copy round (vfio_save_iterate)
+		// and once in STOP_COPY (vfio_save_complete_precopy), not when it
+		// enters PRE_COPY (vfio_save_setup).
+		if op.Verb == "precopy" || target == owner.StateStopCopy {
+			if err := hv.readFD(h, vf); err != nil {
+				return fmt.Errorf("%s %s vf%d: read: %w", op.Verb, h.name, vf, err)
+			}
 		}
 	}
 	return nil
@@ -145,10 +153,10 @@ func (hv *hvActor) setState(h *host, vf int, m *owner.MigDevice, target owner.Mi
 	if f != nil {
 		hv.fds[k] = f
 	}
-	switch m.State() {
+	switch target {
 	case owner.StatePreCopy, owner.StatePreCopyP2P, owner.StateStopCopy, owner.StateResuming:
 	default:
-		delete(hv.fds, k) // vfio_migration_cleanup closes it
+		delete(hv.fds, k) // the migration is over: vfio_migration_cleanup closes it
 	}
 	return nil
 }
@@ -241,4 +249,19 @@ func (hv *hvActor) otherEdition(op scenario.Op) bool {
 		}
 	}
 	return false
+}
+
+// objLimit is the `obj-limit=N` setting: the VIRTIO_DEV_PARTS_CAP get and
+// set limits of every host's owner (1..255; 0, the owner's default, when
+// unset).
+func (w *World) objLimit() (uint8, error) {
+	v, ok := w.setting("obj-limit")
+	if !ok {
+		return 0, nil
+	}
+	n := w.settingInt("obj-limit", -1)
+	if n < 1 || n > 255 {
+		return 0, fmt.Errorf("world: set obj-limit=%s: want 1..255", v)
+	}
+	return uint8(n), nil
 }
