@@ -88,7 +88,8 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 }
 
 // boot brings a host up before the scheduled run: the owner driver probes
-// the PF, enables the scenario's VFs and initialises the admin commands.
+// the PF (its admin initialisation runs at DRIVER_OK, before any VF exists,
+// as Linux's does), then enables the scenario's VFs.
 func (hv *hvActor) boot(h *host) error {
 	for len(hv.ports) <= h.idx {
 		hv.ports = append(hv.ports, nil)
