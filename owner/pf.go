@@ -54,6 +54,12 @@ type Config struct {
 	// GetLimit and SetLimit are the device's VIRTIO_DEV_PARTS_CAP limits
 	// (default 32 each; virtio-1.4 only).
 	GetLimit, SetLimit uint8
+	// ListBeforeVFEnable says whether LIST_QUERY and LIST_USE of the SR-IOV
+	// group are answered while VF Enable = 0 (the list-before-vf-enable
+	// knob; zero is its default, answer): Linux runs them at the PF's
+	// DRIVER_OK, before any VF exists, while ADM-DEV-10 wants INVALID_GROUP
+	// there (docs/owner.md, "Admin initialisation").
+	ListBeforeVFEnable spec.ListBeforeVFEnable
 }
 
 // PF is the owner device: a virtio device whose admin virtqueue manages the
@@ -149,6 +155,18 @@ func (p *PF) Member(vf int) (member.Device, bool) {
 	}
 	m := p.members.get(uint16(vf))
 	return m, m != nil
+}
+
+// Forwarded reports whether an admin command the PF forwarded to member
+// vf has not completed yet: the member may answer it from any of its
+// events. It is the owner's own record, not the member's report.
+func (p *PF) Forwarded(vf int) bool {
+	for _, f := range p.forwarded {
+		if int(f.vf) == vf {
+			return true
+		}
+	}
+	return false
 }
 
 // Members yields the members built so far (never building one), in VF

@@ -145,7 +145,8 @@ func (v Verdict) String() string {
 
 // Expectation is one `expect` line: under Edition with Knobs applied to its
 // defaults (and Settings applied to the scenario's), the run gives Verdict;
-// for a violation, Oracle names the oracle; for an error, the error's name.
+// for a violation, Oracle names the oracle; for an error, the error's name;
+// for n/a, the verb or mode word the edition lacks (the reason).
 type Expectation struct {
 	Edition  spec.Edition
 	Knobs    []string
@@ -361,7 +362,7 @@ func (p *scenarioParser) program(w []string, line int) (*Program, error) {
 	return prog, nil
 }
 
-// expect EDITION [knob=value …] [set:key=value …] pass | violation ORACLE | error NAME | n/a [-- note]
+// expect EDITION [knob=value …] [set:key=value …] pass | violation ORACLE | error NAME | n/a [WORD] [-- note]
 func (p *scenarioParser) expect(rest []string, line int) (Expectation, error) {
 	e := Expectation{Line: line}
 	if len(rest) < 2 {
@@ -393,8 +394,14 @@ func (p *scenarioParser) expect(rest []string, line int) (Expectation, error) {
 		e.Verdict = VerdictPass
 		i++
 	case "n/a":
+		// n/a WORD: the verb or mode the edition lacks, which the judge
+		// checks the scenario's flow stops on.
 		e.Verdict = VerdictNA
 		i++
+		if i < len(rest) && rest[i] != "--" {
+			e.Oracle = rest[i]
+			i++
+		}
 	case "violation", "error":
 		e.Verdict = VerdictViolation
 		if rest[i] == "error" {

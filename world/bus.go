@@ -18,7 +18,7 @@ type vmPort struct{ w *World }
 func (p vmPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	p.w.touchW(resMem(p.w.vm.idx, false))
 	err := p.w.vm.guestMem.ReadMem(rid, addr, buf)
-	p.w.observeRead(addr, buf)
+	p.w.observeMemRead(addr, buf)
 	return err
 }
 
@@ -34,7 +34,7 @@ type otherPort struct{ w *World }
 func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	p.w.touchW(resMem(0, true))
 	err := p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
-	p.w.observeRead(addr, buf)
+	p.w.observeMemRead(addr, buf)
 	return err
 }
 
@@ -94,6 +94,7 @@ func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []byte {
 	w.snapshot(h, t, ev)
 	w.dma = w.dma[:0]
+	w.observeTLP(h, t, ev)
 	before := w.recordBefore(h, t)
 	oev := owner.Event{Target: t, Ev: ev}
 	w.guardBefore(h, t)
@@ -103,6 +104,8 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	if w.cfg.OwnerFault != nil {
 		w.cfg.OwnerFault(h.name, oev, &fx)
 	}
+	w.observeRead(h, t, ev, fx.ReadData)
+	w.recordAnswer(h, fx)
 	w.recordDelivery(h, t, ev, who, before, fx)
 	w.checkEvent(h, t, ev, fx, who)
 	w.route(h, fx)
@@ -154,6 +157,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 	}
 	if fx.RemovedVFs > 0 {
 		w.touchW(resHost(rcGroup, h.idx))
+		w.forgetMembers(h)
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {
 			if d.key.host == h.idx && d.key.target != owner.TargetPF {

@@ -133,7 +133,8 @@ const (
 	vfMode
 	// vfUnbuilt: the member does not exist yet; the event builds it.
 	vfUnbuilt
-	// vfHeld: the member holds an admin reply the event may release.
+	// vfHeld: an admin command forwarded to the member is outstanding;
+	// the event may complete it.
 	vfHeld
 	// vfBlame: the access will be blamed on the hypervisor.
 	vfBlame
@@ -409,8 +410,9 @@ func inSorted(s []int, v int) bool {
 }
 
 // memberBits returns the state-dependent bits of an event of member vf of
-// host h: built or not, holding an admin reply; blame when a vCPU access
-// now would be blamed on the hypervisor.
+// host h: built or not, with an admin command outstanding (the owner's
+// record: a member may hold a reply without saying so); blame when a vCPU
+// access now would be blamed on the hypervisor.
 func (w *World) memberBits(h *host, vf int, vcpu bool) uint8 {
 	m, ok := h.pf.Member(vf)
 	if !ok {
@@ -418,7 +420,7 @@ func (w *World) memberBits(h *host, vf int, vcpu bool) uint8 {
 	}
 	st := m.Status()
 	var bits uint8
-	if st.HeldReplies > 0 {
+	if h.pf.Forwarded(vf) {
 		bits |= vfHeld
 	}
 	if vcpu && w.blame == "" && !w.cfg.Reference && st.Mode == w.haltMode() {

@@ -103,21 +103,9 @@ func (pa *peerActor) exec(op scenario.Op) error {
 				return nil
 			}})
 	case "pf-flr":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
-		h, err := w.hostByName(name)
-		if err != nil {
-			return err
-		}
-		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: fpWriteGlobal,
-			do: func() []byte {
-				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
-				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,
-					Data: binary.LittleEndian.AppendUint16(nil, uint16(ctl)|uint16(pcie.DevCtlInitiateFLR))}}, pa.name)
-				return nil
-			}})
+		return pa.pfFLR(op)
+	case "vf-flr":
+		return pa.vfFLR(op)
 	case "signal":
 		name, err := oneWord(op)
 		if err != nil {
@@ -139,7 +127,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		w.addTimer(timer{at: until, actor: &pa.actor})
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), ready: func() bool { return w.now >= until }})
 	default:
-		return fmt.Errorf("unknown peer operation %q (want kick, write, pf-flr, signal, await, sleep)", op.Verb)
+		return fmt.Errorf("unknown peer operation %q (want kick, write, pf-flr, vf-flr, signal, await, sleep)", op.Verb)
 	}
 	return nil
 }

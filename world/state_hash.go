@@ -147,7 +147,7 @@ func boolBits(bs ...bool) uint64 {
 // chainStep starts a step of actor i with footprint fp in its chain. A
 // guest or a peer reads the shared state only through the result of its
 // operation, guest memory (its driver's rings and buffers) and the clock:
-// its chain records exactly those values (observe, observeRead), so that it
+// its chain records exactly those values (observe, observeMemRead), so that it
 // does not change when state it never read does. The hypervisor's program
 // reads much of the world directly; its chain records the declared part of
 // the shared state, as does any step that may touch everything.
@@ -166,8 +166,8 @@ func (a *actor) observe(res []byte) {
 	a.chain = deephash.Bytes(deephash.Mix(a.chain, boolBits(res == nil)), res)
 }
 
-// observeRead records guest memory the observed actor read.
-func (w *World) observeRead(addr uint64, buf []byte) {
+// observeMemRead records guest memory the observed actor read.
+func (w *World) observeMemRead(addr uint64, buf []byte) {
 	if a := w.observing; a != nil {
 		a.chain = deephash.Bytes(deephash.Mix(a.chain, addr), buf)
 	}

@@ -142,9 +142,9 @@ type host struct {
 	// otherMem is the memory of the VMs that are not migrated (guests on
 	// VFs outside the VM); only the source has it.
 	otherMem *virtq.GuestMemory
-	// vfMem is the port the members of this host use: it forwards to
-	// guestMem through the DMA observer.
-	failed bool
+	failed   bool
+	// truth is what the host knows of each member (owner_truth.go).
+	truth map[int]*memberTruth
 }
 
 type devKey struct {
@@ -291,7 +291,12 @@ func (w *World) addHost(name string) (*host, error) {
 	}
 	h.pfCfg = cs
 	queues := uint16(w.scen.Queues)
-	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h},
+	limit, err := w.objLimit()
+	if err != nil {
+		return nil, err
+	}
+	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
+		GetLimit: limit, SetLimit: limit,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
