@@ -83,5 +83,5 @@ hypervisor
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	assert.Equal(t, "error:flow", res.Finding.Oracle)
-	assert.Contains(t, res.Finding.Message, `mode src "bogus"`)
+	assert.Contains(t, res.Finding.Message, `mode: MODE "bogus": want one of active, stop, freeze`)
 }

@@ -16,7 +16,7 @@ func TestReadScheduleFile_WorldFields(t *testing.T) {
 		want string
 	}{
 		{"bad-edition.json", `field edition: spec: unknown edition "virtio-2.0"`},
-		{"bad-knob.json", `field knobs: spec: knob flr-vs-mode: unknown value "maybe"`},
+		{"bad-knob.json", `field knobs: knob flr-vs-mode: unknown value "maybe"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {

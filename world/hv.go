@@ -259,6 +259,10 @@ func (hv *hvActor) hostArg(op scenario.Op) (*host, error) {
 
 func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
+	args, err := w.bind(hvVerbs, op)
+	if err != nil {
+		return err
+	}
 	switch op.Verb {
 	case "halt-vcpus":
 		hv.local("halt-vcpus", func() { w.setHalted(true) })
@@ -267,12 +271,9 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		hv.local("resume-vcpus", func() { w.setHalted(false) })
 		return nil
 	case "signal", "await", "sleep":
-		return hv.sync(op)
+		return hv.sync(op, args)
 	case "resize":
-		n, err := argInt(op, "sectors", 0)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("resize: want sectors=N > 0")
-		}
+		n := args.Int("sectors")
 		hv.local(fmt.Sprintf("resize sectors=%d", n), func() {
 			w.disk.Resize(uint64(n))
 			for vf := 1; vf <= w.scen.VFs; vf++ {
@@ -317,28 +318,19 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	return nil
 }
 
-func (hv *hvActor) sync(op scenario.Op) error {
+func (hv *hvActor) sync(op scenario.Op, args scenario.Values) error {
 	switch op.Verb {
 	case "signal":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		hv.local("signal "+name, func() { hv.w.signals[name] = true })
 	case "await":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		hv.yield(&actorReq{label: hv.name + ":await " + name, ready: func() bool { return hv.w.signals[name] || hv.w.stalled }})
 		if !hv.w.signals[name] {
 			return fmt.Errorf("await %s: never signalled", name)
 		}
 	case "sleep":
-		ms, err := argInt(op, "ms", 1)
-		if err != nil {
-			return err
-		}
+		ms := args.Int("ms")
 		until := hv.w.now + engine.VTime(ms)*1_000_000
 		hv.w.addTimer(timer{at: until, actor: &hv.actor})
 		hv.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", hv.name, ms), ready: func() bool { return hv.w.now >= until }})
@@ -402,9 +394,13 @@ func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 	if err != nil {
 		return err
 	}
-	chunk, err := argInt(op, "chunk", hvReadChunk)
-	if err != nil {
-		return err
+	chunk := hvReadChunk
+	if v, ok := scenario.Lookup(op.Args, "chunk"); ok {
+		n, err := strconv.ParseInt(v, 0, 64)
+		if err != nil {
+			return fmt.Errorf("%s: chunk=%s is not a number", op.Verb, v)
+		}
+		chunk = int(n)
 	}
 	for _, vf := range vfs {
 		switch op.Verb {

@@ -69,9 +69,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
+	if err := checkIntFlags(fs, budgetFlagLimits...); err != nil {
+		return usageError(stderr, "explore", "%v", err)
+	}
 	t, err := tf.resolve()
 	if err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return usageError(stderr, "explore", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	if fs.Changed("strategy") {
@@ -111,6 +114,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if sn > 1 && b.Strategy == engine.StrategyDFS {
 		return usageError(stderr, "explore", "--shard: dfs cannot be sharded")
 	}
+	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
+		return usageError(stderr, "explore", "%v", err)
+	}
+	if err := catalog.CheckOutputDir(*out); err != nil {
+		return usageError(stderr, "explore", "--out: %v", err)
+	}
 	t.MaxSteps = *maxSteps
 	return explore(t, b, exploreRun{jobs: *jobs, shard: si, shards: sn, out: *out}, stdout, stderr)
 }
@@ -123,8 +132,11 @@ type exploreRun struct {
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
+	if serr := setupError(err, t.MaxSteps); serr != nil {
+		return usageError(stderr, "explore", "%v", serr)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
 	fmt.Fprintf(stdout, "explore %s: %s\n", targetText(t), budgetText(b))
@@ -161,13 +173,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		return exitFinding
 	}
 	fmt.Fprintf(stdout, "shrunk %s: %s -> %s (%d replays)\n", first.Finding.Oracle, sr.Before, sr.After, sr.Replays)
-	sc := t.Schedule(b.Strategy, sr.Result)
-	if err := os.MkdirAll(run.out, 0o755); err != nil {
-		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
-		return exitFinding
-	}
+	sc := t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
 	p := filepath.Join(run.out, catalog.ScheduleRegressName(sc))
-	if err := sc.WriteFile(p); err != nil {
+	if err := catalog.WriteSchedule(sc, p); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
 	}

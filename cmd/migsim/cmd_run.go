@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -21,17 +22,23 @@ func init() {
 	})
 }
 
-const runUsage = `usage: migsim run [FILE...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
+const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress] [--regress-dir DIR]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
 dfs bound), and prints one row per scenario x expectation: question, scenario,
 edition, knobs and settings, expected verdict, verdict got, its oracle (or
 error name) and what was explored. The first finding of each row is shrunk.
-Without FILE the embedded catalog runs. The table does not depend on --jobs.
+Without arguments the embedded catalog runs; an argument is a scenario file
+(a path, or a name ending in .scn) or the name of a catalog scenario. Every
+scenario is checked before anything runs. The table does not depend on --jobs.
+
+--write-regress writes the shrunk schedule of every matching violation or
+error row: a catalog scenario's under --regress-dir, a scenario file's next to
+the file (or says why it cannot).
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or an unreadable scenario.
+a usage error or a scenario that does not load.
 
 flags:
 `
@@ -52,7 +59,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	edition := fs.String("spec", "", "judge only this edition's expectations: draft-2023 or virtio-1.4 (default: all)")
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
-	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row of a catalog scenario under --regress-dir")
+	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
@@ -78,21 +85,35 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.jobs < 0 {
 		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
 	}
+	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
+		return usageError(stderr, "run", "%v", err)
+	}
 	scens, err := runScenarios(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitUsage
+	}
+	if opt.writeRegress {
+		if err := checkRegressDirs(scens, opt.regressDir); err != nil {
+			return usageError(stderr, "run", "--write-regress: %v", err)
+		}
 	}
 	rows, err := catalog.JudgeAll(context.Background(), scens, opt.edition, catalog.JudgeConfig{Jobs: opt.jobs}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitFinding
 	}
 	if opt.writeRegress {
 		// Only a run of the whole catalog knows which files are orphans.
 		prune := fs.NArg() == 0 && opt.edition == 0
-		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, stdout); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		// With --format json stdout holds one JSON document: the list of
+		// files written goes to stderr.
+		notes := stdout
+		if opt.format == "json" {
+			notes = stderr
+		}
+		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
+			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 			return exitFinding
 		}
 	}
@@ -120,7 +141,8 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 	return exitUsage
 }
 
-// runScenarios loads the scenario files, or the embedded catalog when
+// runScenarios loads and checks the scenarios named by files (a path, or
+// a catalog name, as explore takes them), or the embedded catalog when
 // there are none.
 func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
@@ -128,11 +150,32 @@ func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	}
 	var out []*scenario.Scenario
 	for _, f := range files {
-		s, err := catalog.LoadScenarioFile(f)
+		s, err := catalog.FindScenario(f)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// checkRegressDirs checks, before anything runs, that every regression
+// schedule can be written: the catalog's under dir, a scenario file's
+// next to it.
+func checkRegressDirs(scens []*scenario.Scenario, dir string) error {
+	checked := map[string]bool{}
+	for _, s := range scens {
+		d := dir
+		if !catalog.Embedded(s) {
+			d = filepath.Dir(s.File)
+		}
+		if checked[d] {
+			continue
+		}
+		checked[d] = true
+		if err := catalog.CheckOutputDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
