@@ -197,4 +197,3 @@ type Budget struct {
 	Seed  uint64
 	Line  int
 }
-
