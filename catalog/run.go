@@ -40,9 +40,6 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 // said so on out. With prune it then removes the other schedule files of
 // dir, which belong to no such row any more.
 func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("regress: %w", err)
-	}
 	written := map[string]bool{}
 	userFiles := map[string]bool{}
 	var userOrder []string
@@ -60,6 +57,8 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 		if file != "" {
 			d = filepath.Dir(file)
 			userFiles[file] = true
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("regress: %w", err)
 		}
 		p, err := o.WriteRegress(d)
 		if err != nil {

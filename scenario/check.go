@@ -205,15 +205,17 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 	case ActorHypervisor:
 		tables = []VerbTable{c.v.Hypervisor}
 	}
-	for _, ed := range editionsOf(p, runs) {
+	eds := editionsOf(p, runs)
+	for _, ed := range eds {
 		for _, op := range p.Ops {
-			c.op(p, op, tables, ed)
+			c.op(p, op, tables, ed, len(eds) > 1)
 		}
 	}
 }
 
-// op checks one operation under ed (0: under any edition).
-func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition) {
+// op checks one operation under ed (0: under any edition); multi says the
+// program runs under more than one edition, so a problem names which.
+func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, multi bool) {
 	at := Pos{op.Line, op.Col}
 	var cands []*VerbSpec
 	for _, t := range tables {
@@ -244,7 +246,7 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition) {
 			first = err
 		}
 	}
-	if ed != 0 && len(c.s.Expect) > 0 && p.Edition == 0 {
+	if multi {
 		var ae *argError
 		if errors.As(first, &ae) {
 			ae.msg += fmt.Sprintf(" (under %s)", ed)

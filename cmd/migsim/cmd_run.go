@@ -164,6 +164,9 @@ func runScenarios(files []string) ([]*scenario.Scenario, error) {
 // next to it.
 func checkRegressDirs(scens []*scenario.Scenario, dir string) error {
 	checked := map[string]bool{}
+	if len(scens) == 0 {
+		return catalog.CheckOutputDir(dir)
+	}
 	for _, s := range scens {
 		d := dir
 		if !catalog.Embedded(s) {
