@@ -30,6 +30,10 @@ type Config struct {
 	// Queues is how many request queues the driver sets up (the
 	// scenario's `queues`).
 	Queues int
+	// MemBase is the start of the guest-physical window the driver keeps
+	// its rings and buffers in: guests bound to different VFs of one VM
+	// get different windows, so they never share a ring.
+	MemBase uint64
 }
 
 // Info describes a guest driver: its name in scenarios (`guest NAME

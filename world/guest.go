@@ -19,6 +19,10 @@ import (
 // it onto whichever host VF backs it).
 func guestBAR0(vf int) uint64 { return 0xc000_0000 + uint64(vf-1)*pcie.BAR0Size }
 
+// guestMemWindow is the guest-physical window of the driver bound to the
+// VM's VF n: 4 GiB each, VF 1's at 0 (guest memory is sparse).
+func guestMemWindow(vf int) uint64 { return uint64(vf-1) << 32 }
+
 // guestActor is one vCPU running a guest program with a driver bound to one
 // VF of the VM. It runs the verbs every guest shares (sleep, signal, await)
 // itself and hands every other operation to its driver.
@@ -51,7 +55,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g.id = len(w.actors)
 	g.name = p.Name
 	g.fpDev = engine.Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
-	g.drv = info.New(g, guest.Config{Queues: w.scen.Queues})
+	g.drv = info.New(g, guest.Config{Queues: w.scen.Queues, MemBase: guestMemWindow(g.vf)})
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
 	g.start(func(y func(*actorReq) []byte) {

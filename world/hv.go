@@ -297,6 +297,11 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		from := w.vm
 		hv.local("copy-pci "+h.name, func() { w.copyPCIState(from, h) })
 	case "switchover":
+		if h.guestMem == nil {
+			// Found by the scenario generator: the VM would run on a host
+			// without its memory.
+			return fmt.Errorf("the VM's memory is not on %s (copy-memory %s first)", h.name, h.name)
+		}
 		hv.local("switchover "+h.name, func() { w.vm = h })
 	case "fail":
 		hv.local("fail "+h.name, func() { h.failed = true })

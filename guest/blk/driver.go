@@ -11,8 +11,9 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// Guest memory plan: each queue gets a 64 KiB window for its rings; request
-// buffers come from a bump allocator above them.
+// Guest memory plan, inside the driver's window (guest.Config.MemBase):
+// each queue gets a 64 KiB window for its rings; request buffers come from
+// a bump allocator above them.
 const (
 	guestRingBase   = 0x0010_0000
 	guestRingStride = 0x0001_0000
@@ -47,7 +48,9 @@ type Driver struct {
 	capacity uint64
 	// pcieCap, msixCap are configuration-space offsets found at probe.
 	pcieCap, msixCap uint16
-	nextBuf          uint64
+	// memBase is the start of the driver's guest-physical window; nextBuf
+	// the next free buffer address in it.
+	memBase, nextBuf uint64
 	// pendingCfg counts config-change interrupts not yet handled.
 	pendingCfg int
 	// done holds, per queue, the log lines of completions harvested since
@@ -83,12 +86,13 @@ type guestReq struct {
 	done    bool
 }
 
-// New returns a driver that will set up queues request queues.
-func New(bus guest.Bus, queues int) *Driver {
+// New returns a driver that will set up queues request queues, with its
+// rings and buffers in the window at guest-physical memBase.
+func New(bus guest.Bus, queues int, memBase uint64) *Driver {
 	if queues < 1 {
 		queues = 1
 	}
-	return &Driver{bus: bus, wantQueues: queues, shadow: map[uint64]byte{}, nextBuf: guestBufBase}
+	return &Driver{bus: bus, wantQueues: queues, shadow: map[uint64]byte{}, memBase: memBase, nextBuf: memBase + guestBufBase}
 }
 
 func (g *Driver) logf(format string, args ...any) {
@@ -246,7 +250,7 @@ func (g *Driver) setupQueue(q uint16) bool {
 		g.fail("queue %d: vector %d not accepted", q, vec)
 		return false
 	}
-	l := virtq.NewLayout(guestRingBase+uint64(q)*guestRingStride, size)
+	l := virtq.NewLayout(g.memBase+guestRingBase+uint64(q)*guestRingStride, size)
 	ring, err := virtq.NewDriverRing(g.bus.Memory(), guest.RID, l)
 	if err != nil {
 		g.fail("queue %d: %v", q, err)
