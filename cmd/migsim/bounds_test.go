@@ -66,3 +66,23 @@ func TestUserError(t *testing.T) {
 	assert.Equal(t, "--spec: unknown edition", userError(fmt.Errorf("--spec: %w", errors.New("unknown edition"))),
 		"a flag name is not a package")
 }
+
+// migsim help flags lists every flag of every command; help exit the
+// shared exit codes.
+func TestHelpFlagsAndExit(t *testing.T) {
+	code, out, _ := runSimCLI(t, "help", "flags")
+	require.Equal(t, exitOK, code)
+	for _, want := range []string{"migsim explore\n", "--max-steps int", "--bound int", "migsim gen\n", "--max-schedules int",
+		"migsim decode\n", "--req string", "migsim run\n", "--write-regress", "migsim trace\n", "--window int"} {
+		assert.Contains(t, out, want)
+	}
+	code, out, _ = runSimCLI(t, "help", "exit")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "130  interrupted")
+	code, _, stderr := runSimCLI(t, "help", "bogus")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unknown topic "bogus"`)
+	code, out, _ = runSimCLI(t, "help", "replay")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "usage: migsim replay")
+}

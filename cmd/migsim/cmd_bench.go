@@ -27,14 +27,14 @@ const benchUsage = `usage: migsim bench [--scenario S] [--seconds N] [--schedule
 Runs the canonical exploration (flr-during-freeze under draft-2023 with its
 default knobs when the catalog has it) on one core, in batches of --schedules
 schedules until --seconds have passed (at least one batch), and prints
-schedules/s and ns/decision. Targets (issue 4): at least 50,000 schedules/s on
-one core; below 10,000 is a defect. Figures depend on the machine; nothing
-asserts them.
+schedules/s and ns/decision. Targets (docs/engine.md, "Exploring"): at least
+50,000 schedules/s on one core; below 10,000 is a defect. Figures depend on the
+machine; nothing asserts them.
 
 flags:
 `
 
-// Throughput targets of BenchmarkExploreCanonical (issue 4 item 9).
+// Throughput targets of BenchmarkExploreCanonical (docs/engine.md, "Exploring").
 const (
 	benchTarget = 50_000
 	benchDefect = 10_000

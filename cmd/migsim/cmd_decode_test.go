@@ -71,7 +71,8 @@ func draftReadResult(ctx []byte, remaining uint32) []byte {
 	return append(b, ctx...)
 }
 
-// TestDecodeAcceptanceExample is the acceptance example of issue 2.
+// TestDecodeAcceptanceExample decodes a DEV_PARTS_GET command (ALL, VF 3,
+// object 1) and checks the fields a reader looks for.
 func TestDecodeAcceptanceExample(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "command", hexPartsGetAll)
 	require.Equal(t, exitOK, code, errOut)

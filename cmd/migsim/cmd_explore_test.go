@@ -25,8 +25,8 @@ func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string)
 
 var replayLine = regexp.MustCompile(`(?m)^replay: go run \./cmd/migsim replay (\S+)$`)
 
-// TestExplore_FindsShrinksWritesAndReplays is issue 4's acceptance end to
-// end: explore reports the frozen-context violation, shrinks it (size
+// TestExplore_FindsShrinksWritesAndReplays is the explore workflow end to
+// end (docs/engine.md, "Exploring"): explore reports the frozen-context violation, shrinks it (size
 // before and after), writes the schedule and prints the replay command;
 // replaying that file reproduces the same trace hash.
 func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
