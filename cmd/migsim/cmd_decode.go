@@ -413,7 +413,7 @@ func addContext(doc *decodeDoc, b []byte, base int) error {
 	if err != nil {
 		return rebaseErr(err, base)
 	}
-	doc.Notes = append(doc.Notes, "draft-2023 field type values are simulator-assigned (docs/spec.md, \"The two editions\")")
+	doc.Notes = append(doc.Notes, "draft-2023 field type values are simulator-assigned (spec-reference §6)")
 	doc.Sections = append(doc.Sections, decodeSection{"context", base,
 		[]decodeField{{"field_count", fmt.Sprint(len(c.Fields))}}})
 	off := base + spec.DraftCtxHeaderSize
