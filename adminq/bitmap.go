@@ -10,7 +10,8 @@ import (
 
 // Bitmap is an array of le64 words where bit n of word n/64 stands for item
 // n: the opcode list of LIST_QUERY's result and LIST_USE's data, and the
-// capability list of CAP_ID_LIST_QUERY's result (spec-reference §1.4).
+// capability list of CAP_ID_LIST_QUERY's result (virtio spec,
+// Administration Virtqueues, "Group administration commands").
 // A partial last word reads as zero-extended.
 type Bitmap struct {
 	// Kind selects how set bits are named: BitmapOpcodes or BitmapCaps.
@@ -29,7 +30,9 @@ const (
 	BitmapCaps                      // bit n = capability id n
 )
 
-func decodeBitmap(kind BitmapKind, ed spec.Edition, b []byte) Bitmap {
+// DecodeBitmap reads a bitmap of the given kind; a partial last word reads
+// zero-extended.
+func DecodeBitmap(kind BitmapKind, ed spec.Edition, b []byte) Bitmap {
 	bm := Bitmap{Kind: kind, Edition: ed}
 	if len(b) == 0 {
 		return bm
@@ -39,6 +42,14 @@ func decodeBitmap(kind BitmapKind, ed spec.Edition, b []byte) Bitmap {
 		bm.Words[i] = u64At(b, i*8)
 	}
 	return bm
+}
+
+// Word returns word i, 0 past the end.
+func (m Bitmap) Word(i int) uint64 {
+	if i < len(m.Words) {
+		return m.Words[i]
+	}
+	return 0
 }
 
 // Has reports whether bit n is set.

@@ -9,8 +9,10 @@ import (
 )
 
 // This file holds the virtio-1.4 command structures outside device parts:
-// the legacy interface, capabilities and DEV_MODE_SET (spec-reference §1.4,
-// §1.6, §2.1). Resource objects and device parts are in parts14.go.
+// the legacy interface, capabilities and DEV_MODE_SET (virtio spec,
+// Administration Virtqueues: "Legacy Interfaces", "Device capabilities";
+// Device parts: "Device Mode Set"). Resource objects and device parts are
+// in parts14.go.
 
 // LegacyCfgWrite is the data of LEGACY_COMMON_CFG_WRITE and
 // LEGACY_DEV_CFG_WRITE: {u8 offset; u8 reserved[7]; u8 registers[]}.
@@ -20,10 +22,10 @@ type LegacyCfgWrite struct {
 	Registers []byte
 }
 
-func decodeLegacyCfgWrite(b []byte) (Payload, error) {
+func decodeLegacyCfgWrite(b []byte) Payload {
 	p := LegacyCfgWrite{Offset: u8At(b, 0), Registers: rest(b, 8)}
 	copy(p.Reserved[:], at(b, 1, 7))
-	return p, nil
+	return p
 }
 
 // Encode returns the 8-byte head and the register bytes.
@@ -43,8 +45,8 @@ func (p LegacyCfgWrite) Fields() []Field {
 // LEGACY_DEV_CFG_READ: {u8 offset}. The result is Raw "registers".
 type LegacyCfgRead struct{ Offset uint8 }
 
-func decodeLegacyCfgRead(b []byte) (Payload, error) {
-	return LegacyCfgRead{Offset: u8At(b, 0)}, nil
+func decodeLegacyCfgRead(b []byte) Payload {
+	return LegacyCfgRead{Offset: u8At(b, 0)}
 }
 
 // Encode returns the offset byte.
@@ -73,7 +75,7 @@ type LegacyNotifyInfo struct {
 	Entries [NotifyInfoEntries]NotifyInfo
 }
 
-func decodeLegacyNotifyInfo(b []byte, _ Payload) (Payload, error) {
+func decodeLegacyNotifyInfo(b []byte, _ Payload) Payload {
 	var p LegacyNotifyInfo
 	for i := range p.Entries {
 		o := i * NotifyInfoSize
@@ -81,7 +83,7 @@ func decodeLegacyNotifyInfo(b []byte, _ Payload) (Payload, error) {
 		e.Flags, e.BAR, e.Offset = u8At(b, o), u8At(b, o+1), u64At(b, o+8)
 		copy(e.Padding[:], at(b, o+2, 6))
 	}
-	return p, nil
+	return p
 }
 
 // Encode returns the 64-byte result.
@@ -109,14 +111,12 @@ func (p LegacyNotifyInfo) Fields() []Field {
 	return f
 }
 
+// notifyFlagsNames names the flags of a LEGACY_NOTIFY_INFO entry.
+var notifyFlagsNames = map[uint8]string{0: "END", 1: "OWNER", 2: "MEMBER"}
+
 func notifyFlagsName(v uint8) string {
-	switch v {
-	case 0:
-		return "END (0)"
-	case 1:
-		return "OWNER (1)"
-	case 2:
-		return "MEMBER (2)"
+	if n, ok := notifyFlagsNames[v]; ok {
+		return fmt.Sprintf("%s (%d)", n, v)
 	}
 	return fmt.Sprintf("FLAGS_%d", v)
 }
@@ -127,10 +127,10 @@ type CapGet struct {
 	Reserved [6]byte
 }
 
-func decodeCapGet(b []byte) (Payload, error) {
+func decodeCapGet(b []byte) Payload {
 	p := CapGet{ID: u16At(b, 0)}
 	copy(p.Reserved[:], at(b, 2, 6))
-	return p, nil
+	return p
 }
 
 // Encode returns the 8 bytes.
@@ -158,7 +158,8 @@ type DevPartsCap struct {
 	SetLimit uint8
 }
 
-func decodeDevPartsCap(b []byte) DevPartsCap {
+// DecodeDevPartsCap reads the capability data; missing bytes read as zero.
+func DecodeDevPartsCap(b []byte) DevPartsCap {
 	return DevPartsCap{GetLimit: u8At(b, 0), SetLimit: u8At(b, 1)}
 }
 
@@ -177,7 +178,7 @@ func (p DevPartsCap) Fields() []Field {
 // otherwise.
 func capData(id uint16, b []byte) Payload {
 	if id == spec.CapDevParts {
-		return decodeDevPartsCap(b)
+		return DecodeDevPartsCap(b)
 	}
 	return Raw{Name: "cap_specific_data", Bytes: append([]byte(nil), b...)}
 }
@@ -185,12 +186,12 @@ func capData(id uint16, b []byte) Payload {
 // decodeCapGetResult decodes DEVICE_CAP_GET's result for the id the request
 // asked for; without the request it assumes VIRTIO_DEV_PARTS_CAP, the only
 // capability the spec defines.
-func decodeCapGetResult(b []byte, req Payload) (Payload, error) {
+func decodeCapGetResult(b []byte, req Payload) Payload {
 	id := spec.CapDevParts
 	if r, ok := req.(CapGet); ok {
 		id = r.ID
 	}
-	return capData(id, b), nil
+	return capData(id, b)
 }
 
 // DriverCapSet is the data of DRIVER_CAP_SET: {le16 id; u8 reserved[6];
@@ -201,7 +202,7 @@ type DriverCapSet struct {
 	Cap      Payload
 }
 
-func decodeDriverCapSet(b []byte) (Payload, error) {
+func decodeDriverCapSet(b []byte) Payload {
 	p := DriverCapSet{ID: u16At(b, 0)}
 	copy(p.Reserved[:], at(b, 2, 6))
 	var tail []byte
@@ -209,7 +210,7 @@ func decodeDriverCapSet(b []byte) (Payload, error) {
 		tail = b[8:]
 	}
 	p.Cap = capData(p.ID, tail)
-	return p, nil
+	return p
 }
 
 // Encode returns the 8-byte head and the capability data.
@@ -231,10 +232,10 @@ func (p DriverCapSet) Fields() []Field {
 }
 
 // ModeFlags is the data of the virtio-1.4 DEV_MODE_SET: {u8 flags}, bit 0
-// VIRTIO_ADMIN_CMD_DEV_MODE_F_STOPPED (spec-reference §2.1).
+// VIRTIO_ADMIN_CMD_DEV_MODE_F_STOPPED (Linux include/uapi/linux/virtio_pci.h).
 type ModeFlags struct{ Flags uint8 }
 
-func decodeModeFlags(b []byte) (Payload, error) { return ModeFlags{Flags: u8At(b, 0)}, nil }
+func decodeModeFlags(b []byte) Payload { return ModeFlags{Flags: u8At(b, 0)} }
 
 // Stopped reports whether the STOPPED flag is set.
 func (p ModeFlags) Stopped() bool { return p.Flags&spec.DevModeFlagStopped != 0 }

@@ -9,8 +9,10 @@ import (
 )
 
 // This file holds the virtio-1.4 resource-object and device-parts command
-// structures (spec-reference §1.6, §2.3). Device parts stay raw bytes here;
-// package devctx decodes them.
+// structures (virtio spec, Administration Virtqueues: "Resource objects"
+// and Device parts: "Device parts commands"). Device parts stay raw bytes
+// here, and the results of DEV_PARTS_METADATA_GET and DEV_PARTS_GET are
+// parts results: package devctx decodes them.
 
 // ObjHeader is struct virtio_admin_cmd_resource_obj_cmd_hdr:
 // {le16 type; u8 reserved[2]; le32 id}. It is also the whole data of
@@ -27,7 +29,7 @@ func decodeObjHeader(b []byte) ObjHeader {
 	return h
 }
 
-func decodeObjHeaderPayload(b []byte) (Payload, error) { return decodeObjHeader(b), nil }
+func decodeObjHeaderPayload(b []byte) Payload { return decodeObjHeader(b) }
 
 // Encode returns the 8 bytes.
 func (h ObjHeader) Encode() []byte {
@@ -66,14 +68,14 @@ func decodeDevPartsObj(b []byte) DevPartsObj {
 // Encode returns the 8 bytes.
 func (p DevPartsObj) Encode() []byte { return append([]byte{p.Type}, p.Reserved[:]...) }
 
+// devPartsObjNames names the types of a DEV_PARTS object.
+var devPartsObjNames = map[uint8]string{spec.DevPartsObjTypeGet: "GET", spec.DevPartsObjTypeSet: "SET"}
+
 // Fields lists the object type (GET or SET) and reserved bytes if non-zero.
 func (p DevPartsObj) Fields() []Field {
 	v := fmt.Sprintf("TYPE_%d", p.Type)
-	switch p.Type {
-	case spec.DevPartsObjTypeGet:
-		v = "GET (0)"
-	case spec.DevPartsObjTypeSet:
-		v = "SET (1)"
+	if n, ok := devPartsObjNames[p.Type]; ok {
+		v = fmt.Sprintf("%s (%d)", n, p.Type)
 	}
 	return reservedField([]Field{{"parts_type", v}}, "parts_reserved", p.Reserved[:])
 }
@@ -96,14 +98,14 @@ type ObjCreate struct {
 	Specific Payload
 }
 
-func decodeObjCreate(b []byte) (Payload, error) {
+func decodeObjCreate(b []byte) Payload {
 	p := ObjCreate{Hdr: decodeObjHeader(b), Flags: u64At(b, 8)}
 	var tail []byte
 	if len(b) > 16 {
 		tail = b[16:]
 	}
 	p.Specific = objSpecific(p.Hdr.Type, tail)
-	return p, nil
+	return p
 }
 
 // Encode returns header, flags and the object-specific data.
@@ -127,12 +129,12 @@ func (p ObjCreate) Fields() []Field {
 // decodeObjQueryResult decodes RESOURCE_OBJ_QUERY's result, the object's
 // specific data, for the object type of the request; without the request
 // it assumes a DEV_PARTS object, the only type the spec defines.
-func decodeObjQueryResult(b []byte, req Payload) (Payload, error) {
+func decodeObjQueryResult(b []byte, req Payload) Payload {
 	t := spec.ResourceObjDevParts
 	if r, ok := req.(ObjHeader); ok {
 		t = r.Type
 	}
-	return objSpecific(t, b), nil
+	return objSpecific(t, b)
 }
 
 // MetadataGet is the data of DEV_PARTS_METADATA_GET:
@@ -143,10 +145,10 @@ type MetadataGet struct {
 	Reserved [7]byte
 }
 
-func decodeMetadataGet(b []byte) (Payload, error) {
+func decodeMetadataGet(b []byte) Payload {
 	p := MetadataGet{Hdr: decodeObjHeader(b), Type: spec.MetadataType(u8At(b, 8))}
 	copy(p.Reserved[:], at(b, 9, 7))
-	return p, nil
+	return p
 }
 
 // Encode returns the 16 bytes.
@@ -160,76 +162,6 @@ func (p MetadataGet) Fields() []Field {
 	return reservedField(f, "reserved", p.Reserved[:])
 }
 
-// MetadataResult is the DEV_PARTS_METADATA_GET result: {le32 size; le32
-// reserved} for SIZE, {le32 count; le32 reserved} for COUNT and
-// {le32 count; le32 reserved; virtio_dev_part_hdr hdrs[count]} for LIST.
-// The layout depends on the request's type; when the request is unknown
-// (TypeKnown false) only the first 8 bytes are decoded and the rest stays
-// in Body.Extra. For LIST the count is len(Headers).
-type MetadataResult struct {
-	Type      spec.MetadataType
-	TypeKnown bool
-	Value     uint32 // size (SIZE) or count (COUNT); unused for LIST
-	Reserved  uint32
-	Headers   [][16]byte // LIST only, raw part headers
-}
-
-func decodeMetadataResult(b []byte, req Payload) (Payload, error) {
-	p := MetadataResult{Value: u32At(b, 0), Reserved: u32At(b, 4)}
-	r, ok := req.(MetadataGet)
-	if !ok {
-		return p, nil
-	}
-	p.Type, p.TypeKnown = r.Type, true
-	if p.Type != spec.MetadataList {
-		return p, nil
-	}
-	count := int64(p.Value)
-	avail := int64(len(b)) - 8
-	if avail < 0 {
-		avail = 0
-	}
-	if count*spec.PartHeaderSize > avail {
-		return nil, &FormatError{What: "DEV_PARTS_METADATA_GET LIST result", Field: "count", Offset: 0,
-			Msg: fmt.Sprintf("%d headers need %d bytes, %d present", count, count*spec.PartHeaderSize, avail)}
-	}
-	p.Value = 0
-	if count > 0 {
-		p.Headers = headers(b[8 : 8+count*spec.PartHeaderSize])
-	}
-	return p, nil
-}
-
-// Encode returns the 8-byte head and, for LIST, the headers.
-func (p MetadataResult) Encode() []byte {
-	v := p.Value
-	if p.TypeKnown && p.Type == spec.MetadataList {
-		v = uint32(len(p.Headers))
-	}
-	b := binary.LittleEndian.AppendUint32(nil, v)
-	b = binary.LittleEndian.AppendUint32(b, p.Reserved)
-	return appendHeaders(b, p.Headers)
-}
-
-// Fields lists the size or count, reserved if non-zero, and LIST headers.
-func (p MetadataResult) Fields() []Field {
-	var f []Field
-	switch {
-	case !p.TypeKnown:
-		f = append(f, Field{"size_or_count", dec(uint64(p.Value)) + " (type unknown: give the request)"})
-	case p.Type == spec.MetadataSize:
-		f = append(f, Field{"size", dec(uint64(p.Value))})
-	case p.Type == spec.MetadataList:
-		f = append(f, Field{"count", dec(uint64(len(p.Headers)))})
-	default:
-		f = append(f, Field{"count", dec(uint64(p.Value))})
-	}
-	if p.Reserved != 0 {
-		f = append(f, Field{"reserved", fmt.Sprintf("%#x", p.Reserved)})
-	}
-	return headerFields(f, "hdrs", p.Headers)
-}
-
 // PartsGet is the data of DEV_PARTS_GET: {hdr; u8 type; u8 reserved[7];
 // virtio_dev_part_hdr hdr_list[]}. HdrList holds the raw 16-byte headers;
 // a partial last header reads as zero-extended.
@@ -240,13 +172,13 @@ type PartsGet struct {
 	HdrList  [][16]byte
 }
 
-func decodePartsGet(b []byte) (Payload, error) {
+func decodePartsGet(b []byte) Payload {
 	p := PartsGet{Hdr: decodeObjHeader(b), Type: spec.PartsGetType(u8At(b, 8))}
 	copy(p.Reserved[:], at(b, 9, 7))
 	if len(b) > 16 {
 		p.HdrList = headers(b[16:])
 	}
-	return p, nil
+	return p
 }
 
 // Encode returns the 16-byte head and the header list.
@@ -273,8 +205,8 @@ type PartsSet struct {
 	Parts []byte
 }
 
-func decodePartsSet(b []byte) (Payload, error) {
-	return PartsSet{Hdr: decodeObjHeader(b), Parts: rest(b, spec.ResourceObjCmdHeaderSize)}, nil
+func decodePartsSet(b []byte) Payload {
+	return PartsSet{Hdr: decodeObjHeader(b), Parts: rest(b, spec.ResourceObjCmdHeaderSize)}
 }
 
 // Encode returns the header and the parts.

@@ -22,25 +22,10 @@ type Payload interface {
 	Fields() []Field
 }
 
-// FormatError reports structurally impossible content: a length or count
-// that points past the bytes present. Offset is the byte offset of the bad
-// field within the buffer handed to the decoder (DecodeTypedCommand and
-// DecodeTypedResult rebase it to the whole command or result).
-type FormatError struct {
-	What   string // the structure, e.g. "DEV_CTX_READ result"
-	Field  string // the field holding the bad value, e.g. "size"
-	Offset int
-	Msg    string
-}
-
-// Error implements error.
-func (e *FormatError) Error() string {
-	return fmt.Sprintf("adminq: %s: %s at byte %d: %s", e.What, e.Field, e.Offset, e.Msg)
-}
-
 // Body is command data or a command result decoded into a Payload, together
 // with the length it was given. The spec lets a driver or device give more
-// or fewer bytes than the structure defines (spec-reference §1.2): missing
+// or fewer bytes than the structure defines (virtio spec, Administration
+// Virtqueues, Device and Driver Requirements; AVQ-DEV-01, AVQ-DRV-02): missing
 // bytes read as zero and extra bytes are ignored. Body keeps that length so a
 // decoded buffer re-encodes byte for byte: Bytes returns the canonical
 // encoding followed by Extra, padded with zeros to Len (and shortened to Len
@@ -54,9 +39,10 @@ type Body struct {
 	Extra []byte
 }
 
-// newBody wraps p, decoded from data, keeping data's length and any non-zero
-// bytes past p's canonical encoding.
-func newBody(p Payload, data []byte) Body {
+// NewBody wraps p, decoded from data, keeping data's length and any non-zero
+// bytes past p's canonical encoding. It is how a payload decoded elsewhere
+// (a context or parts result, by package devctx) joins a TypedResult.
+func NewBody(p Payload, data []byte) Body {
 	b := Body{Payload: p, Len: len(data)}
 	n := 0
 	if p != nil {

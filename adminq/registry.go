@@ -10,15 +10,14 @@ import (
 )
 
 // DataDecoder decodes a command's command-specific data. It reads missing
-// bytes as zero and ignores extra bytes; it fails only on structurally
-// impossible content, with a *FormatError.
-type DataDecoder func(data []byte) (Payload, error)
+// bytes as zero and ignores extra bytes, so it never fails.
+type DataDecoder func(data []byte) Payload
 
 // ResultDecoder decodes a command's command-specific result. req is the
 // decoded data of the command it answers, or nil when unknown; some result
-// layouts depend on it (DEV_PARTS_METADATA_GET, DEVICE_CAP_GET,
-// RESOURCE_OBJ_QUERY).
-type ResultDecoder func(result []byte, req Payload) (Payload, error)
+// layouts depend on it (DEVICE_CAP_GET, RESOURCE_OBJ_QUERY). It reads
+// missing bytes as zero and ignores extra bytes, so it never fails.
+type ResultDecoder func(result []byte, req Payload) Payload
 
 // CommandSpec describes one admin command of one edition.
 type CommandSpec struct {
@@ -26,30 +25,38 @@ type CommandSpec struct {
 	Opcode  uint16
 	Name    string
 	Data    DataDecoder
-	Result  ResultDecoder
+	// Result is nil when the result is a context or parts result
+	// (DEV_CTX_SIZE_GET, DEV_CTX_READ, DEV_CTX_FIELDS_QUERY,
+	// DEV_PARTS_METADATA_GET, DEV_PARTS_GET): package devctx decodes those
+	// (devctx.DecodeResult), and DecodeTypedResult keeps them Raw.
+	Result ResultDecoder
 }
 
-func noData(b []byte) (Payload, error)              { return None{}, nil }
-func noResult(b []byte, _ Payload) (Payload, error) { return None{}, nil }
+// ContextResult reports whether the command's result is a context or parts
+// result, which package devctx decodes.
+func (cs CommandSpec) ContextResult() bool { return cs.Result == nil }
+
+func noData(b []byte) Payload              { return None{} }
+func noResult(b []byte, _ Payload) Payload { return None{} }
 
 func rawData(name string) DataDecoder {
-	return func(b []byte) (Payload, error) { return Raw{Name: name, Bytes: rest(b, 0)}, nil }
+	return func(b []byte) Payload { return Raw{Name: name, Bytes: rest(b, 0)} }
 }
 
 func rawResult(name string) ResultDecoder {
-	return func(b []byte, _ Payload) (Payload, error) { return Raw{Name: name, Bytes: rest(b, 0)}, nil }
+	return func(b []byte, _ Payload) Payload { return Raw{Name: name, Bytes: rest(b, 0)} }
 }
 
 func opcodeBitmapData(ed spec.Edition) DataDecoder {
-	return func(b []byte) (Payload, error) { return decodeBitmap(BitmapOpcodes, ed, b), nil }
+	return func(b []byte) Payload { return DecodeBitmap(BitmapOpcodes, ed, b) }
 }
 
 func opcodeBitmapResult(ed spec.Edition) ResultDecoder {
-	return func(b []byte, _ Payload) (Payload, error) { return decodeBitmap(BitmapOpcodes, ed, b), nil }
+	return func(b []byte, _ Payload) Payload { return DecodeBitmap(BitmapOpcodes, ed, b) }
 }
 
-func capBitmapResult(b []byte, _ Payload) (Payload, error) {
-	return decodeBitmap(BitmapCaps, spec.Virtio14, b), nil
+func capBitmapResult(b []byte, _ Payload) Payload {
+	return DecodeBitmap(BitmapCaps, spec.Virtio14, b)
 }
 
 func virtio14Commands() []CommandSpec {
@@ -72,8 +79,8 @@ func virtio14Commands() []CommandSpec {
 		c(spec.OpResourceObjQuery, decodeObjHeaderPayload, decodeObjQueryResult),
 		c(spec.OpResourceObjModify, decodeObjCreate, noResult),
 		c(spec.OpResourceObjDestroy, decodeObjHeaderPayload, noResult),
-		c(spec.OpDevPartsMetadataGet, decodeMetadataGet, decodeMetadataResult),
-		c(spec.OpDevPartsGet, decodePartsGet, rawResult("parts")),
+		c(spec.OpDevPartsMetadataGet, decodeMetadataGet, nil), // a parts result: devctx
+		c(spec.OpDevPartsGet, decodePartsGet, nil),            // a parts result: devctx
 		c(spec.OpDevPartsSet, decodePartsSet, noResult),
 		c(spec.OpDevModeSet, decodeModeFlags, noResult),
 	}
@@ -87,12 +94,12 @@ func draftCommands() []CommandSpec {
 	return []CommandSpec{
 		c(spec.DraftOpListQuery, noData, opcodeBitmapResult(ed)),
 		c(spec.DraftOpListUse, opcodeBitmapData(ed), noResult),
-		c(spec.DraftOpDevModeSet, decodeDraftMode, noResult),
+		c(spec.DraftOpDevModeSet, decodeDraftModeData, noResult),
 		c(spec.DraftOpDevModeGet, noData, decodeDraftModeResult),
-		c(spec.DraftOpDevCtxSizeGet, decodeCtxSizeGet, decodeCtxSize),
-		c(spec.DraftOpDevCtxRead, noData, decodeCtxRead),
+		c(spec.DraftOpDevCtxSizeGet, decodeCtxSizeGet, nil), // a context result: devctx
+		c(spec.DraftOpDevCtxRead, noData, nil),              // a context result: devctx
 		c(spec.DraftOpDevCtxWrite, rawData("ctx"), noResult),
-		c(spec.DraftOpDevCtxFieldsQuery, noData, decodeFieldsQuery),
+		c(spec.DraftOpDevCtxFieldsQuery, noData, nil), // a context result: devctx
 		c(spec.DraftOpDevCtxDiscard, noData, noResult),
 	}
 }

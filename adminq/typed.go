@@ -1,7 +1,6 @@
 package adminq
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/migsim/migsim/spec"
@@ -22,23 +21,19 @@ type TypedCommand struct {
 	Data Body
 }
 
-// DecodeTypedCommand decodes a command and its data for the edition. The
-// header never fails (DecodeCommand); the data fails only on structurally
-// impossible content, with a *FormatError whose Offset counts from the
-// start of the command.
-func DecodeTypedCommand(ed spec.Edition, b []byte) (TypedCommand, error) {
+// DecodeTypedCommand decodes a command and its data for the edition. Like
+// DecodeCommand it never fails: missing bytes read as zero and extra bytes
+// are kept in Data.Extra.
+func DecodeTypedCommand(ed spec.Edition, b []byte) TypedCommand {
 	c := DecodeCommand(b)
 	tc := TypedCommand{Edition: ed, Opcode: c.Opcode, Group: c.Group, Reserved1: c.Reserved1,
 		Member: c.Member, Short: c.Short}
 	var p Payload = Raw{Name: "data", Bytes: rest(c.Data, 0)}
 	if cs, ok := Lookup(ed, c.Opcode); ok {
-		var err error
-		if p, err = cs.Data(c.Data); err != nil {
-			return tc, rebase(fmt.Sprintf("%s command data", cs.Name), err, spec.AdminCmdHeaderSize)
-		}
+		p = cs.Data(c.Data)
 	}
-	tc.Data = newBody(p, c.Data)
-	return tc, nil
+	tc.Data = NewBody(p, c.Data)
+	return tc
 }
 
 // Name returns the opcode's name in the command's edition.
@@ -91,16 +86,17 @@ type TypedResult struct {
 	Opcode      uint16
 	OpcodeKnown bool
 	// Data is the decoded command-specific result. It is Raw when the
-	// command is unknown or the status is not OK.
+	// command is unknown, the status is not OK, or the result is a context
+	// or parts result (CommandSpec.ContextResult): package devctx decodes
+	// those, and NewBody puts its payload here.
 	Data Body
 }
 
 // DecodeTypedResult decodes a result for the edition. req is the command
 // it answers: its Opcode selects the result layout and its decoded data
 // (when Data.Payload is set) refines it. With req nil, or a status other
-// than OK, the result bytes are kept Raw. Errors are *FormatError values
-// whose Offset counts from the start of the result.
-func DecodeTypedResult(ed spec.Edition, req *TypedCommand, b []byte) (TypedResult, error) {
+// than OK, the result bytes are kept Raw. Like DecodeResult it never fails.
+func DecodeTypedResult(ed spec.Edition, req *TypedCommand, b []byte) TypedResult {
 	r := DecodeResult(b)
 	tr := TypedResult{Edition: ed, Status: r.Status, Qualifier: r.Qualifier, Reserved2: r.Reserved2, Short: r.Short}
 	var p Payload = Raw{Name: "result", Bytes: rest(r.Data, 0)}
@@ -110,15 +106,12 @@ func DecodeTypedResult(ed spec.Edition, req *TypedCommand, b []byte) (TypedResul
 	if req != nil {
 		tr.Opcode, tr.OpcodeKnown = req.Opcode, true
 		cs, ok := Lookup(ed, req.Opcode)
-		if ok && r.Status == spec.StatusOK {
-			var err error
-			if p, err = cs.Result(r.Data, req.Data.Payload); err != nil {
-				return tr, rebase(fmt.Sprintf("%s result", cs.Name), err, spec.AdminResultHeaderSize)
-			}
+		if ok && r.Status == spec.StatusOK && !cs.ContextResult() {
+			p = cs.Result(r.Data, req.Data.Payload)
 		}
 	}
-	tr.Data = newBody(p, r.Data)
-	return tr, nil
+	tr.Data = NewBody(p, r.Data)
+	return tr
 }
 
 // Result returns the untyped result, its data re-encoded.
@@ -145,15 +138,4 @@ func (r TypedResult) Fields() []Field {
 		f = append(f, Field{"answers", opcodeField(r.Edition, r.Opcode)})
 	}
 	return append(f, r.Data.Fields()...)
-}
-
-// rebase adds base to the offset of a *FormatError and prefixes the
-// context; other errors are wrapped unchanged.
-func rebase(what string, err error, base int) error {
-	var fe *FormatError
-	if errors.As(err, &fe) {
-		fe.Offset += base
-		return fe
-	}
-	return fmt.Errorf("adminq: %s: %w", what, err)
 }

@@ -8,11 +8,14 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
 )
 
-// Oracle names with a special meaning for verdicts.
+// Verdict names that are not oracles (docs/oracles.md, "Verdicts that are
+// not oracles").
 const (
 	// OracleScenario is reported when a scenario file is wrong (an
 	// operation the world cannot run). It never matches an expectation.
@@ -20,9 +23,6 @@ const (
 	// OracleReference is the oracle of an outcome whose reference run
 	// (without migration) already failed. It never matches an expectation.
 	OracleReference = "reference"
-	// errorOraclePrefix starts the oracle of a flow that stopped with a
-	// named error ("error:EINVAL/INVALID_FIELD").
-	errorOraclePrefix = "error:"
 )
 
 // JudgeConfig configures Judge.
@@ -34,6 +34,9 @@ type JudgeConfig struct {
 	MaxSteps int
 	// Member builds member devices; nil means the world's default.
 	Member member.Factory
+	// Oracles are the checks every world runs; nil means the whole
+	// registry (oracle.All), an empty non-nil list none.
+	Oracles []world.Oracle
 	// Shrink configures the shrinking of the first finding (zero value:
 	// the engine's defaults).
 	Shrink engine.ShrinkConfig
@@ -85,7 +88,7 @@ func VerdictOf(f *engine.Finding) (scenario.Verdict, string) {
 	if f == nil {
 		return scenario.VerdictPass, ""
 	}
-	if name, ok := strings.CutPrefix(f.Oracle, errorOraclePrefix); ok {
+	if name, ok := strings.CutPrefix(f.Oracle, oracle.ErrorPrefix); ok {
 		return scenario.VerdictError, name
 	}
 	return scenario.VerdictViolation, f.Oracle
@@ -124,7 +127,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
-	t.Settings, t.Member, t.MaxSteps = e.Settings, cfg.Member, cfg.MaxSteps
+	t.Settings, t.Member, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.MaxSteps, cfg.Oracles
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	var refErr *ReferenceError
 	if errors.As(err, &refErr) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -14,18 +15,6 @@ import (
 // QuestionsDocPath is where the rendered question catalog lives, relative
 // to the module root.
 const QuestionsDocPath = "docs/questions.md"
-
-// oracleMeaning is the one-line meaning of each oracle and flow outcome a
-// verdict can name (docs/oracles.md).
-var oracleMeaning = map[string]string{
-	"frozen-context":         "in Freeze the device context does not change",
-	"no-dma-when-stopped":    "no guest-memory access by a member in Stop/Freeze/stopped",
-	"no-notify-when-stopped": "no MSI-X or config interrupt from a member in Stop/Freeze/stopped",
-	"transparent":            "the guest cannot tell it moved: its log matches the run without migration",
-	"live":                   "every actor finishes; no admin command waits forever",
-	"admin-status":           "every admin command gets the spec status and qualifier",
-	"atomic-load":            "a rejected context write leaves the destination unchanged",
-}
 
 // QuestionsDoc renders docs/questions.md from scenarios: every scenario
 // that answers a seed question (Question > 0), grouped by question, with
@@ -94,8 +83,8 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
 	if oracles := scenarioOracles(s); len(oracles) > 0 {
 		b.WriteString("\n**Oracles.**\n")
 		for _, o := range oracles {
-			if m, ok := oracleMeaning[o]; ok {
-				fmt.Fprintf(b, "- `%s`: %s.\n", o, m)
+			if m, ok := oracle.Lookup(o); ok {
+				fmt.Fprintf(b, "- [`%s`](oracles.md#%s): %s.\n", o, o, m.Info().Doc)
 			} else {
 				fmt.Fprintf(b, "- `%s`: the flow stops with this named error.\n", o)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
@@ -78,7 +79,7 @@ hypervisor
 `))
 	require.NoError(t, err)
 	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
-		return world.NewWorld(world.WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, st)
+		return world.NewWorld(world.WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023), Oracles: oracle.All()}, st)
 	}, 1, continueChooser{}, engine.RunConfig{MaxSteps: 100000})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)

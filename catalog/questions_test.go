@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -109,7 +109,7 @@ func TestQuestionsDoc(t *testing.T) {
 	require.NoError(t, err)
 	want := QuestionsDoc(ss)
 	file := filepath.Join("..", QuestionsDocPath)
-	if rewriteQuestions() {
+	if golden.Rewrite() {
 		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))
 	}
 	got, err := os.ReadFile(file)
@@ -146,18 +146,4 @@ func TestQuestionsDocContent(t *testing.T) {
 			}
 		}
 	}
-}
-
-func init() {
-	// -rewrite regenerates docs/questions.md; another test file of the
-	// package may define it first.
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite generated files (docs/questions.md, golden files)")
-	}
-}
-
-// rewriteQuestions reports whether -rewrite was given.
-func rewriteQuestions() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
 }

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,27 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
 // regressDir is RegressDir seen from the package directory.
 const regressDir = "testdata/regress"
-
-func init() {
-	// -rewrite regenerates testdata/regress from the catalog (go test ./catalog
-	// -run TestRegress_Rewrite -rewrite); another test file of the package
-	// may define the flag first.
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-// rewriting reports whether -rewrite was given.
-func rewriting() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
 
 // regressFiles lists the regression schedules.
 func regressFiles(t *testing.T) []string {
@@ -80,7 +65,7 @@ func catalogCounterexamples(t *testing.T) map[string]struct {
 // per counterexample row of the catalog.
 func TestRegress_Rewrite(t *testing.T) {
 	want := catalogCounterexamples(t)
-	if rewriting() {
+	if golden.Rewrite() {
 		require.NoError(t, os.MkdirAll(regressDir, 0o755))
 		for _, f := range regressFiles(t) {
 			require.NoError(t, os.Remove(f))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
@@ -29,6 +30,17 @@ type Target struct {
 	Member member.Factory
 	// MaxSteps bounds the reference run (zero: DefaultJudgeMaxSteps).
 	MaxSteps int
+	// Oracles are the checks every world of the target runs; nil means
+	// the whole registry (oracle.All), an empty non-nil list none.
+	Oracles []world.Oracle
+}
+
+// oracles returns the target's oracles (the registry when nil).
+func (t Target) oracles() []world.Oracle {
+	if t.Oracles == nil {
+		return oracle.All()
+	}
+	return t.Oracles
 }
 
 // NewTarget builds a target from an edition, "key=value" knobs and
@@ -99,10 +111,11 @@ func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Contin
 // fire, so the scenario (or the world) is broken.
 func (t Target) Reference(seed uint64) ([]string, error) {
 	var w *world.World
+	t.Oracles = t.oracles()
 	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Factory: t.Member, Reference: true}, st)
+			Settings: t.Settings, Factory: t.Member, Reference: true, Oracles: t.Oracles}, st)
 		return w, err
 	}
 	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
@@ -131,11 +144,11 @@ func (e *ReferenceError) Error() string {
 		e.Scenario, e.Edition, e.Finding.Oracle, e.Finding.Step, e.Finding.Message)
 }
 
-// World builds one migrating world of the target whose transparent oracle
-// compares with ref.
+// World builds one migrating world of the target whose oracles compare the
+// guest's log with ref.
 func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 	return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-		Settings: t.Settings, Factory: t.Member, ReferenceLog: ref}, st)
+		Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Oracles: t.oracles()}, st)
 }
 
 // Factory returns a factory of migrating worlds that carry the reference
@@ -144,6 +157,7 @@ func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 // equal the guest program does not depend on the seed and every world
 // shares that log, otherwise each seed gets its own reference run (cached).
 func (t Target) Factory(probe uint64) (engine.Factory, error) {
+	t.Oracles = t.oracles()
 	ref, err := t.Reference(probe)
 	if err != nil {
 		return nil, err

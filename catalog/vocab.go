@@ -2,28 +2,20 @@ package catalog
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
-	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
 
-// OracleNames are the names `expect … violation NAME` accepts: every
-// oracle a run can report (those docs/questions.md explains, the world's
-// compatibility oracles and the engine's live), sorted.
+// OracleNames are the names `expect … violation NAME` accepts: the
+// registry's oracles (oracle.Names), sorted.
 func OracleNames() []string {
-	seen := map[string]bool{engine.OracleLive: true, world.OracleAtomicLoad: true, world.OracleOneRunning: true}
-	for name := range oracleMeaning {
-		seen[name] = true
-	}
-	names := make([]string, 0, len(seen))
-	for name := range seen {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
+	names := oracle.Names()
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // Vocabulary is the world's vocabulary with the oracle names: what a

@@ -3,7 +3,8 @@
 // order and the at-most-one / exactly-one rules) with their METADATA results,
 // the draft-2023 device context (field_count and 8-byte aligned TLV fields,
 // FIELDS_QUERY entries), delta and merge for incremental reads, and the
-// compatibility header with CheckCompatible.
+// one decoder of context and parts results. The compatibility header and
+// CheckCompatible are in devctx/compat.
 //
 // Decoders never trust a length: they reject truncated input, lengths past
 // the end, parts out of order or duplicated, and unknown mandatory types with

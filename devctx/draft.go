@@ -16,7 +16,8 @@ type Field struct {
 }
 
 // DraftContext is a draft-2023 device context: le32 field_count;
-// le32 reserved; fields[field_count] (spec-reference §6).
+// le32 reserved; fields[field_count] (docs/context-format.md, "draft-2023
+// device context").
 type DraftContext struct {
 	Fields []Field
 }

@@ -139,7 +139,11 @@ func TestFieldsQueryRoundTrip(t *testing.T) {
 		1, 0, 0, 0, 64, 0, 0, 0,
 		0xff, 0x1f, 0, 0, 3, 0, 0, 0,
 	}, b)
-	got, err := DecodeFieldsQuery(b)
+	reserved := FieldsQuery{Reserved: 7, Entries: []FieldInfo{{Type: spec.FieldDevCfg, Reserved: [2]byte{1, 2}, Length: 3}}}
+	got, err := DecodeFieldsQuery(reserved.Encode())
+	require.NoError(t, err)
+	assert.Equal(t, reserved, got, "reserved values are kept")
+	got, err = DecodeFieldsQuery(b)
 	require.NoError(t, err)
 	assert.Equal(t, q, got)
 	got, err = DecodeFieldsQuery(append(b, 0, 0, 0))
@@ -160,33 +164,47 @@ func TestCtxReadResultRoundTrip(t *testing.T) {
 	assert.Len(t, c.Fields, len(sampleContext().Fields))
 }
 
+// TestAVQ_DRV_02_DraftResultsShortReadAsZero checks that results shorter
+// than their fixed head read zero-extended (AVQ-DRV-02).
+func TestAVQ_DRV_02_DraftResultsShortReadAsZero(t *testing.T) {
+	q, err := DecodeFieldsQuery(make([]byte, 5))
+	require.NoError(t, err)
+	assert.Equal(t, FieldsQuery{}, q)
+	r, err := DecodeCtxReadResult(make([]byte, 7))
+	require.NoError(t, err)
+	assert.Equal(t, CtxReadResult{}, r)
+	assert.Equal(t, CtxSizeResult{Size: 0x40}, DecodeCtxSizeResult([]byte{0x40}))
+}
+
 func TestDraftResultErrors(t *testing.T) {
 	cases := []struct {
 		name   string
 		decode func() error
 		want   error
+		field  string
 		msg    string
 	}{
-		{"fields query truncated", func() error { _, err := DecodeFieldsQuery(make([]byte, 5)); return err },
-			ErrTruncated, "devctx: fields query at offset 0: truncated: need 8 bytes, have 5"},
 		{"fields query count larger", func() error {
 			_, err := DecodeFieldsQuery(append(ctxHeader(2), make([]byte, 12)...))
 			return err
-		}, ErrCount, "devctx: fields query at offset 16: count 2, only 1 entries present"},
+		}, ErrCount, "count", "devctx: DEV_CTX_FIELDS_QUERY result: count at byte 0: count 2, only 1 entries present"},
 		{"fields query hostile count", func() error { _, err := DecodeFieldsQuery(ctxHeader(0xFFFFFFFF)); return err },
-			ErrCount, "count 4294967295, only 0 entries present"},
-		{"ctx read truncated", func() error { _, err := DecodeCtxReadResult(make([]byte, 7)); return err },
-			ErrTruncated, "devctx: ctx read result at offset 0: truncated"},
+			ErrCount, "count", "count 4294967295, only 0 entries present"},
+		{"ctx read size in 2 bytes", func() error { _, err := DecodeCtxReadResult([]byte{1, 0}); return err },
+			ErrTruncated, "size", "size 1 needs 1 context bytes, 0 present"},
 		{"ctx read size past the end", func() error {
 			_, err := DecodeCtxReadResult(append(ctxHeader(0xFFFFFFFF), 1, 2))
 			return err
-		}, ErrTruncated, "devctx: ctx read result at offset 8: truncated: size 4294967295 runs past the end (2 bytes left)"},
+		}, ErrTruncated, "size", "devctx: DEV_CTX_READ result: size at byte 0: truncated: size 4294967295 needs 4294967295 context bytes, 2 present"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.decode()
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
+			var re *ResultError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tc.field, re.Field)
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}

@@ -7,12 +7,14 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// PartHeader is struct virtio_dev_part_hdr (16 bytes, spec-reference §2.2):
-// le16 part_type; u8 flags; u8 reserved; u8 selector[8]; le32 length.
-// The reserved byte is ignored on decode and written as zero.
+// PartHeader is struct virtio_dev_part_hdr (16 bytes; virtio spec, Device
+// parts, "Device Part Header"): le16 part_type; u8 flags; u8 reserved;
+// u8 selector[8]; le32 length. The reserved byte is kept as decoded, so a
+// header list re-encodes byte for byte; a Part built from a header drops it.
 type PartHeader struct {
 	Type     spec.PartType
 	Flags    uint8
+	Reserved uint8
 	Selector [8]byte
 	Length   uint32
 }
@@ -22,6 +24,7 @@ func (h PartHeader) Append(b []byte) []byte {
 	var w [spec.PartHeaderSize]byte
 	binary.LittleEndian.PutUint16(w[0:2], uint16(h.Type))
 	w[2] = h.Flags
+	w[3] = h.Reserved
 	copy(w[4:12], h.Selector[:])
 	binary.LittleEndian.PutUint32(w[12:16], h.Length)
 	return append(b, w[:]...)
@@ -43,9 +46,10 @@ func DecodePartHeader(b []byte) (PartHeader, error) {
 // decodeHeader reads a header from b, which holds at least 16 bytes.
 func decodeHeader(b []byte) PartHeader {
 	h := PartHeader{
-		Type:   spec.PartType(binary.LittleEndian.Uint16(b[0:2])),
-		Flags:  b[2],
-		Length: binary.LittleEndian.Uint32(b[12:16]),
+		Type:     spec.PartType(binary.LittleEndian.Uint16(b[0:2])),
+		Flags:    b[2],
+		Reserved: b[3],
+		Length:   binary.LittleEndian.Uint32(b[12:16]),
 	}
 	copy(h.Selector[:], b[4:12])
 	return h
@@ -55,7 +59,8 @@ func decodeHeader(b []byte) PartHeader {
 func (h PartHeader) Optional() bool { return h.Flags&spec.PartFlagOptional != 0 }
 
 // Part is struct virtio_dev_part: the header fields and the value. Its
-// length is len(Value). A decoded Value aliases the input.
+// length is len(Value); the reserved header byte is ignored on decode and
+// written as zero. A decoded Value aliases the input.
 type Part struct {
 	Type     spec.PartType
 	Flags    uint8

@@ -54,7 +54,8 @@ type partRules struct {
 
 // DecodeParts decodes a run of device parts (the result of DEV_PARTS_GET,
 // the data of DEV_PARTS_SET after the object header) and checks the rules of
-// spec-reference §2.2. Every error is a *PartError naming the byte offset of
+// the virtio spec's device-parts.tex (docs/context-format.md, "virtio-1.4
+// device parts"). Every error is a *PartError naming the byte offset of
 // the part header, the part index and its type, wrapping one of the
 // sentinel errors. No allocation depends on a length read from the input:
 // values alias b.

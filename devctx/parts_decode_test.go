@@ -184,9 +184,13 @@ func TestPartHeaderAndSelectors(t *testing.T) {
 	assert.Equal(t, h, got)
 	assert.True(t, got.Optional())
 
-	b[3] = 0xaa // reserved byte: ignored
+	b[3] = 0xaa // reserved byte: kept in the header, dropped from a part
 	got, err = DecodePartHeader(b)
 	require.NoError(t, err)
+	assert.Equal(t, uint8(0xaa), got.Reserved)
+	assert.Equal(t, b, got.Encode())
+	assert.Contains(t, got.Describe(), "reserved=0xaa")
+	got.Reserved = 0
 	assert.Equal(t, h, got)
 
 	_, err = DecodePartHeader(b[:15])

@@ -38,7 +38,7 @@ func (p Part) SelectorString() string {
 	case spec.PartVQCfg, spec.PartVQNotifyCfg:
 		return fmt.Sprintf("vq %d", p.VQIndex())
 	case spec.PartNetCVQCfg:
-		return fmt.Sprintf("class %d command %d", p.Selector[0], p.Selector[1])
+		return p.NetCVQ().describe()
 	case spec.PartDevFeatures, spec.PartDrvFeatures, spec.PartDeviceStatus:
 		return ""
 	}
@@ -102,6 +102,12 @@ func (p Part) ValueAttrs() []Attr {
 		}
 		return []Attr{{"notify_off", fmt.Sprint(v.NotifyOff)},
 			{"notif_config_data", fmt.Sprint(v.NotifConfigData)}}
+	case spec.PartNetCVQCfg:
+		v, err := DecodeNetCVQValue(p.NetCVQ().Cmd(), p.Value)
+		if err != nil {
+			return append(raw, Attr{"error", err.Error()})
+		}
+		return v.Attrs()
 	}
 	return raw
 }
@@ -129,12 +135,17 @@ func (p Part) Describe() string {
 	return b.String()
 }
 
-// Describe renders the header on one line, e.g. "VQ_CFG vq 1 flags=0 length=0".
+// Describe renders the header on one line, e.g. "VQ_CFG vq 1 flags=0
+// length=0", with " reserved=0x…" when the reserved byte is non-zero.
 func (h PartHeader) Describe() string {
 	p := Part{Type: h.Type, Flags: h.Flags, Selector: h.Selector}
 	s := h.Type.String()
 	if sel := p.SelectorString(); sel != "" {
 		s += " " + sel
 	}
-	return fmt.Sprintf("%s flags=%s length=%d", s, p.FlagsString(), h.Length)
+	s = fmt.Sprintf("%s flags=%s length=%d", s, p.FlagsString(), h.Length)
+	if h.Reserved != 0 {
+		s += fmt.Sprintf(" reserved=%#02x", h.Reserved)
+	}
+	return s
 }

@@ -16,7 +16,8 @@ var (
 	ErrTruncated = errors.New("truncated")
 	// ErrLength: a length that the part or field type does not allow.
 	ErrLength = errors.New("length")
-	// ErrOrder: a part out of the required order (spec-reference §2.2).
+	// ErrOrder: a part out of the required order (virtio spec
+	// device-parts.tex; docs/context-format.md).
 	ErrOrder = errors.New("out of order")
 	// ErrDuplicate: a part that may appear at most once (per selector)
 	// appears again.

@@ -22,7 +22,9 @@ type vector struct {
 	Hex  string `json:"hex"`
 }
 
-// loadVectors reads the vector file copied unchanged from shared/vectors.
+// loadVectors reads testdata/admin-v1.4.json: struct layouts of Linux's
+// include/uapi/linux/virtio_pci.h with values chosen by hand (the file's
+// "source" says which commit); adminq/testdata holds the same file.
 func loadVectors(tb testing.TB) map[string][]byte {
 	tb.Helper()
 	raw, err := os.ReadFile("testdata/admin-v1.4.json")

@@ -9,26 +9,26 @@ import (
 // a device reset or a PM transition have their reply held until it ends
 // (DP-DEV-12), per flr-vs-mode / reset-vs-mode. While a reply is held every
 // later request waits behind it, so replies keep their order.
-func (b *Blk) admin(req AdminRequest, fx *Effects) {
-	if len(b.held) > 0 || (b.holdable(req.Opcode) && b.blocked()) {
-		b.held = append(b.held, req)
-		fx.note("admin tag %d (%s) reply held", req.Tag, b.opName(req.Opcode))
+func (d *Core) admin(req AdminRequest, fx *Effects) {
+	if len(d.held) > 0 || (d.holdable(req.Opcode) && d.blocked()) {
+		d.held = append(d.held, req)
+		fx.note("admin tag %d (%s) reply held", req.Tag, d.opName(req.Opcode))
 		return
 	}
-	fx.Completions = append(fx.Completions, b.exec(req, fx))
+	fx.Completions = append(fx.Completions, d.exec(req, fx))
 }
 
 // blocked reports whether an FLR, reset or PM transition in progress holds
 // replies.
-func (b *Blk) blocked() bool {
-	return (b.flrPending && b.cfg.Rules.FLRVsMode == spec.FLRHoldReply) ||
-		(b.resetPending && b.cfg.Rules.ResetVsMode == spec.ResetHoldReply) ||
-		b.pmPending
+func (d *Core) blocked() bool {
+	return (d.flrPending && d.cfg.Rules.FLRVsMode == spec.FLRHoldReply) ||
+		(d.resetPending && d.cfg.Rules.ResetVsMode == spec.ResetHoldReply) ||
+		d.pmPending
 }
 
 // holdable reports whether an opcode's reply waits for FLR/reset/PM.
-func (b *Blk) holdable(op uint16) bool {
-	if b.cfg.Edition == spec.Draft2023 {
+func (d *Core) holdable(op uint16) bool {
+	if d.cfg.Edition == spec.Draft2023 {
 		switch spec.DraftOpcode(op) {
 		case spec.DraftOpDevModeSet, spec.DraftOpDevCtxWrite, spec.DraftOpDevCtxRead:
 			return true
@@ -43,23 +43,23 @@ func (b *Blk) holdable(op uint16) bool {
 }
 
 // releaseHeld answers held requests in order while nothing blocks them.
-func (b *Blk) releaseHeld(fx *Effects) {
-	for len(b.held) > 0 {
-		req := b.held[0]
-		if b.holdable(req.Opcode) && b.blocked() {
+func (d *Core) releaseHeld(fx *Effects) {
+	for len(d.held) > 0 {
+		req := d.held[0]
+		if d.holdable(req.Opcode) && d.blocked() {
 			return
 		}
-		b.held = b.held[1:]
-		fx.note("admin tag %d (%s) released", req.Tag, b.opName(req.Opcode))
-		fx.Completions = append(fx.Completions, b.exec(req, fx))
+		d.held = d.held[1:]
+		fx.note("admin tag %d (%s) released", req.Tag, d.opName(req.Opcode))
+		fx.Completions = append(fx.Completions, d.exec(req, fx))
 	}
 }
 
 // stepAdmin (StepAdmin) answers held requests when nothing blocks them.
-func (b *Blk) stepAdmin(tag uint64, fx *Effects) {
-	for _, r := range b.held {
+func (d *Core) stepAdmin(tag uint64, fx *Effects) {
+	for _, r := range d.held {
 		if r.Tag == tag {
-			b.releaseHeld(fx)
+			d.releaseHeld(fx)
 			return
 		}
 	}
@@ -67,25 +67,25 @@ func (b *Blk) stepAdmin(tag uint64, fx *Effects) {
 }
 
 // opName names an opcode in the member's edition.
-func (b *Blk) opName(op uint16) string {
-	if b.cfg.Edition == spec.Draft2023 {
+func (d *Core) opName(op uint16) string {
+	if d.cfg.Edition == spec.Draft2023 {
 		return spec.DraftOpcode(op).String()
 	}
 	return spec.Opcode(op).String()
 }
 
 // exec executes one request now.
-func (b *Blk) exec(req AdminRequest, fx *Effects) AdminCompletion {
+func (d *Core) exec(req AdminRequest, fx *Effects) AdminCompletion {
 	c := AdminCompletion{Tag: req.Tag}
 	var err *adminError
-	if b.cfg.Edition == spec.Draft2023 {
-		c.Result, err = b.execDraft(req, fx)
+	if d.cfg.Edition == spec.Draft2023 {
+		c.Result, err = d.execDraft(req, fx)
 	} else {
-		c.Result, err = b.execV14(req, fx)
+		c.Result, err = d.execV14(req, fx)
 	}
 	if err != nil {
 		c.Status, c.Qualifier, c.Result = err.status, err.qual, nil
-		fx.note("admin tag %d (%s): %s/%s: %s", req.Tag, b.opName(req.Opcode), err.status, err.qual, err.msg)
+		fx.note("admin tag %d (%s): %s/%s: %s", req.Tag, d.opName(req.Opcode), err.status, err.qual, err.msg)
 	}
 	return c
 }

@@ -9,28 +9,28 @@ import (
 )
 
 // execDraft executes a draft-2023 member command.
-func (b *Blk) execDraft(req AdminRequest, fx *Effects) ([]byte, *adminError) {
+func (d *Core) execDraft(req AdminRequest, fx *Effects) ([]byte, *adminError) {
 	switch spec.DraftOpcode(req.Opcode) {
 	case spec.DraftOpDevModeSet:
-		return nil, b.draftModeSet(req.Data, fx)
+		return nil, d.draftModeSet(req.Data, fx)
 	case spec.DraftOpDevModeGet:
 		r := make([]byte, 8)
-		r[0] = uint8(b.mode)
+		r[0] = uint8(d.mode)
 		return r, nil
 	case spec.DraftOpDevCtxSizeGet:
-		return b.draftSizeGet(dataByte(req.Data, 0) == 1), nil
+		return d.draftSizeGet(dataByte(req.Data, 0) == 1), nil
 	case spec.DraftOpDevCtxRead:
-		return b.draftRead(req.ResultCap)
+		return d.draftRead(req.ResultCap)
 	case spec.DraftOpDevCtxWrite:
-		return nil, b.draftWrite(req.Data)
+		return nil, d.draftWrite(req.Data)
 	case spec.DraftOpDevCtxFieldsQuery:
 		var q devctx.FieldsQuery
-		for _, f := range b.draftFields() {
+		for _, f := range d.draftFields() {
 			q.Entries = append(q.Entries, devctx.FieldInfo{Type: f.Type, Length: uint32(len(f.Value))})
 		}
 		return q.Encode(), nil
 	case spec.DraftOpDevCtxDiscard:
-		b.baseline, b.cursor = nil, nil
+		d.baseline, d.cursor = nil, nil
 		return nil, nil
 	}
 	return nil, invalidOpcode("not a draft-2023 member command")
@@ -38,31 +38,31 @@ func (b *Blk) execDraft(req AdminRequest, fx *Effects) ([]byte, *adminError) {
 
 // draftModeSet: {u8 mode; u8 reserved[7]}; mode > 2 or a transition the
 // transitions knob forbids → EINVAL/INVALID_FIELD.
-func (b *Blk) draftModeSet(data []byte, fx *Effects) *adminError {
+func (d *Core) draftModeSet(data []byte, fx *Effects) *adminError {
 	to := spec.Mode(dataByte(data, 0))
-	if !b.cfg.Edition.HasMode(to) {
+	if !d.cfg.Edition.HasMode(to) {
 		return invalidField("mode " + to.String() + " out of range")
 	}
-	if !b.cfg.Edition.TransitionAllowed(b.cfg.Rules, b.mode, to) {
-		return invalidField("transition " + b.mode.String() + " -> " + to.String() + " not allowed")
+	if !d.cfg.Edition.TransitionAllowed(d.cfg.Rules, d.mode, to) {
+		return invalidField("transition " + d.mode.String() + " -> " + to.String() + " not allowed")
 	}
-	b.setMode(to, fx)
+	d.setMode(to, fx)
 	return nil
 }
 
 // readSelection returns the fields the next DEV_CTX_READ returns: the
 // cursor's rest, else every field (first read, read=full) or those changed
 // since the baseline. It changes nothing.
-func (b *Blk) readSelection() (sel, all []devctx.Field, fromCursor bool) {
-	if len(b.cursor) > 0 {
-		return b.cursor, nil, true
+func (d *Core) readSelection() (sel, all []devctx.Field, fromCursor bool) {
+	if len(d.cursor) > 0 {
+		return d.cursor, nil, true
 	}
-	all = b.draftFields()
-	if b.baseline == nil || b.cfg.Rules.Read == spec.ReadFull {
+	all = d.draftFields()
+	if d.baseline == nil || d.cfg.Rules.Read == spec.ReadFull {
 		return all, all, false
 	}
 	for i, f := range all {
-		if i >= len(b.baseline) || !bytes.Equal(b.baseline[i].Value, f.Value) {
+		if i >= len(d.baseline) || !bytes.Equal(d.baseline[i].Value, f.Value) {
 			sel = append(sel, f)
 		}
 	}
@@ -81,24 +81,24 @@ func fieldsSize(fs []devctx.Field) int {
 // return; with freeze the upper bound for a read in Freeze (the full
 // context with a split-write entry for every queue address and a
 // device-owned entry for every descriptor).
-func (b *Blk) draftSizeGet(freeze bool) []byte {
-	sel, _, _ := b.readSelection()
+func (d *Core) draftSizeGet(freeze bool) []byte {
+	sel, _, _ := d.readSelection()
 	size := fieldsSize(sel)
 	if freeze {
-		full := b.draftFields()
+		full := d.draftFields()
 		size = fieldsSize(full)
 		var splits, owned, maxOwned int
-		for qi := range b.st.queues {
-			q := &b.st.queues[qi]
-			for i := range addrLo {
-				if q.split[i] != 0 {
+		for qi := range d.st.queues {
+			q := &d.st.queues[qi]
+			for i := range QueueAddrLo {
+				if q.Split[i] != 0 {
 					splits++
 				}
 			}
 			owned += len(q.reqs)
-			maxOwned += int(max(q.size, b.cfg.QueueSizeMax))
+			maxOwned += int(max(q.Size, d.cfg.QueueSizeMax))
 		}
-		size += (numAddrs*len(b.st.queues) - splits) * devctx.SplitWriteSize
+		size += (NumQueueAddrs*len(d.st.queues) - splits) * devctx.SplitWriteSize
 		size += (maxOwned - owned) * devctx.DevOwnDescSize
 	}
 	r := make([]byte, 8)
@@ -110,8 +110,8 @@ func (b *Blk) draftSizeGet(freeze bool) []byte {
 // ctx}. A result buffer smaller than the selection returns a prefix of
 // whole fields and keeps the rest for the next read (cursor); one too small
 // for the first field is ENOMEM with no side effect.
-func (b *Blk) draftRead(capacity int) ([]byte, *adminError) {
-	sel, all, fromCursor := b.readSelection()
+func (d *Core) draftRead(capacity int) ([]byte, *adminError) {
+	sel, all, fromCursor := d.readSelection()
 	room := capacity - 8 - spec.DraftCtxHeaderSize
 	n, used := 0, 0
 	for n < len(sel) && used+sel[n].EncodedSize() <= room {
@@ -122,12 +122,12 @@ func (b *Blk) draftRead(capacity int) ([]byte, *adminError) {
 		return nil, noMem("result buffer too small for the next field")
 	}
 	if !fromCursor {
-		b.baseline = all
+		d.baseline = all
 	}
 	rest := sel[n:]
-	b.cursor = nil
+	d.cursor = nil
 	if len(rest) > 0 {
-		b.cursor = rest
+		d.cursor = rest
 	}
 	remaining := 0
 	for _, f := range rest {
@@ -140,18 +140,18 @@ func (b *Blk) draftRead(capacity int) ([]byte, *adminError) {
 // draftWrite answers DEV_CTX_WRITE: only in Freeze; the fields are
 // validated on a copy of the state, then latched (merged with earlier
 // writes) and applied at the move to Active.
-func (b *Blk) draftWrite(data []byte) *adminError {
-	if b.mode != spec.ModeFreeze {
+func (d *Core) draftWrite(data []byte) *adminError {
+	if d.mode != spec.ModeFreeze {
 		return invalidField("DEV_CTX_WRITE outside Freeze")
 	}
 	c, err := devctx.DecodeDraftContext(data)
 	if err != nil {
 		return invalidField(err.Error())
 	}
-	merged := devctx.Merge(devctx.DraftContext{Fields: b.latchedFields}, c)
-	scratch := cloneState(b.st)
+	merged := devctx.Merge(devctx.DraftContext{Fields: d.latchedFields}, c)
+	scratch := d.st.clone()
 	var ev pendingApply
-	if err := b.applyFields(&scratch, merged.Fields, &ev); err != nil {
+	if err := d.applyFields(&scratch, merged.Fields, &ev); err != nil {
 		return invalidField(err.Error())
 	}
 	// Keep our own copies: the request data belongs to the caller.
@@ -159,6 +159,6 @@ func (b *Blk) draftWrite(data []byte) *adminError {
 	for i, f := range merged.Fields {
 		fs[i] = devctx.Field{Type: f.Type, Value: bytes.Clone(f.Value)}
 	}
-	b.latchedFields = fs
+	d.latchedFields = fs
 	return nil
 }

@@ -12,29 +12,29 @@ const objHeaderSize = spec.ResourceObjCmdHeaderSize
 // execV14 executes a virtio-1.4 member command. The data of the parts
 // commands starts with the 8-byte resource-object header (the owner has
 // validated the object and its GET/SET type).
-func (b *Blk) execV14(req AdminRequest, fx *Effects) ([]byte, *adminError) {
+func (d *Core) execV14(req AdminRequest, fx *Effects) ([]byte, *adminError) {
 	switch spec.Opcode(req.Opcode) {
 	case spec.OpDevModeSet:
 		to := spec.ModeActive
 		if dataByte(req.Data, 0)&spec.DevModeFlagStopped != 0 {
 			to = spec.ModeStop
 		}
-		b.setMode(to, fx)
+		d.setMode(to, fx)
 		return nil, nil
 	case spec.OpDevPartsMetadataGet:
-		return b.metadataGet(spec.MetadataType(dataByte(req.Data, objHeaderSize)), req.ResultCap)
+		return d.metadataGet(spec.MetadataType(dataByte(req.Data, objHeaderSize)), req.ResultCap)
 	case spec.OpDevPartsGet:
-		return b.partsGet(req.Data, req.ResultCap)
+		return d.partsGet(req.Data, req.ResultCap)
 	case spec.OpDevPartsSet:
-		return nil, b.partsSet(req.Data, fx)
+		return nil, d.partsSet(req.Data, fx)
 	}
 	return nil, invalidOpcode("not a virtio-1.4 member command")
 }
 
 // metadataGet answers DEV_PARTS_METADATA_GET; a result buffer too small is
 // ENOMEM (DP-DEV-15).
-func (b *Blk) metadataGet(t spec.MetadataType, capacity int) ([]byte, *adminError) {
-	ps := b.parts()
+func (d *Core) metadataGet(t spec.MetadataType, capacity int) ([]byte, *adminError) {
+	ps := d.parts()
 	var r []byte
 	switch t {
 	case spec.MetadataSize:
@@ -60,8 +60,8 @@ func (b *Blk) metadataGet(t spec.MetadataType, capacity int) ([]byte, *adminErro
 // selected part that does not exist is skipped), always in the required
 // order and always the full current state (repeatable). A result past the
 // buffer is clipped (AVQ-DEV-01).
-func (b *Blk) partsGet(data []byte, capacity int) ([]byte, *adminError) {
-	ps := b.parts()
+func (d *Core) partsGet(data []byte, capacity int) ([]byte, *adminError) {
+	ps := d.parts()
 	switch spec.PartsGetType(dataByte(data, objHeaderSize)) {
 	case spec.PartsGetAll:
 	case spec.PartsGetSelected:
@@ -97,8 +97,8 @@ func (b *Blk) partsGet(data []byte, capacity int) ([]byte, *adminError) {
 // are decoded (lengths DP-DEV-05, order, duplicates) and applied to a copy
 // of the state before anything is latched, so a failed SET has no side
 // effect (DP-DEV-08); the values take effect at the next resume.
-func (b *Blk) partsSet(data []byte, fx *Effects) *adminError {
-	if b.mode != spec.ModeStop {
+func (d *Core) partsSet(data []byte, fx *Effects) *adminError {
+	if d.mode != spec.ModeStop {
 		return invalidField("DEV_PARTS_SET while running")
 	}
 	var body []byte
@@ -109,8 +109,8 @@ func (b *Blk) partsSet(data []byte, fx *Effects) *adminError {
 	if err != nil {
 		return invalidField(err.Error())
 	}
-	scratch := cloneState(b.st)
-	if err := b.applyParts(&scratch, append(b.latchedParts, dec.List...)); err != nil {
+	scratch := d.st.clone()
+	if err := d.applyParts(&scratch, append(d.latchedParts, dec.List...)); err != nil {
 		return invalidField(err.Error())
 	}
 	for _, w := range dec.Unknown {
@@ -119,7 +119,7 @@ func (b *Blk) partsSet(data []byte, fx *Effects) *adminError {
 	for _, p := range dec.List {
 		cp := p
 		cp.Value = append([]byte(nil), p.Value...)
-		b.latchedParts = append(b.latchedParts, cp)
+		d.latchedParts = append(d.latchedParts, cp)
 	}
 	return nil
 }

@@ -4,6 +4,11 @@ import (
 	"github.com/migsim/migsim/pcie"
 )
 
+// PMTransitionNs is the virtual time a PM power-state change of the member
+// takes; DEV_MODE_SET and context writes that arrive meanwhile have their
+// reply held (DP-DEV-12).
+const PMTransitionNs uint64 = 10_000_000
+
 // CfgSpace is what a member needs of its PCI configuration space;
 // *pcie.ConfigSpace implements it. A write reports the behaviour it
 // triggered (Initiate FLR, a power-state change) for the device to act on.
@@ -13,17 +18,15 @@ type CfgSpace interface {
 	Reset() pcie.WriteEffect
 }
 
-// blkCfgLen is the size of the device-specific configuration the member
-// exposes (virtio_blk_config up to num_queues).
-const blkCfgLen = 36
-
-// newDefaultCfg builds the VF configuration space of pcie for c. The MSI-X
-// vector count is clamped to what BAR0 holds.
-func newDefaultCfg(c Config) CfgSpace {
+// newDefaultCfg builds the VF configuration space of pcie for c, with a
+// device configuration of cfgLen bytes. The MSI-X vector count is clamped to
+// what BAR0 holds.
+func newDefaultCfg(c Config, cfgLen uint32) CfgSpace {
 	v := min(max(c.MSIXVectors, 1), pcie.MaxMSIXVectors)
-	cs, err := pcie.NewVFConfig(pcie.VFOptions{RID: c.RID, MSIXVectors: v, DeviceCfgLen: blkCfgLen})
+	cs, err := pcie.NewVFConfig(pcie.VFOptions{RID: c.RID, MSIXVectors: v, DeviceCfgLen: cfgLen})
 	if err != nil {
-		// The options above are always valid; keep a device usable anyway.
+		// Only a device type with an oversized configuration gets here;
+		// keep the device usable anyway.
 		return nullCfg{}
 	}
 	return cs
@@ -41,7 +44,7 @@ func (nullCfg) Reset() pcie.WriteEffect                          { return pcie.W
 // the same in every migration mode (DP-DEV-10). While an FLR is in progress
 // the function is not ready: reads complete as all ones, the value Linux's
 // pci_dev_wait polls past (PCIe r4.0 §6.6.2 lets it drop requests then).
-func (b *Blk) cfgTLP(t pcie.TLP, fx *Effects) {
+func (d *Core) cfgTLP(t pcie.TLP, fx *Effects) {
 	if t.Kind == pcie.CfgRead {
 		n := t.Len
 		if n != 1 && n != 2 && n != 4 {
@@ -49,12 +52,12 @@ func (b *Blk) cfgTLP(t pcie.TLP, fx *Effects) {
 			fx.ReadData = make([]byte, max(0, min(n, 4)))
 			return
 		}
-		if b.flrPending {
+		if d.flrPending {
 			fx.note("config read at %#x during FLR: not ready, all ones", t.Addr)
 			fx.ReadData = allOnes(n)
 			return
 		}
-		v, err := b.cs.Read(int(t.Addr), n)
+		v, err := d.cs.Read(int(t.Addr), n)
 		if err != nil {
 			fx.note("config read at %#x: %v", t.Addr, err)
 		}
@@ -66,37 +69,17 @@ func (b *Blk) cfgTLP(t pcie.TLP, fx *Effects) {
 		fx.note("config write of %d bytes at %#x: size must be 1, 2 or 4", n, t.Addr)
 		return
 	}
-	we, err := b.cs.Write(int(t.Addr), n, uint32(leValue(t.Data)))
+	we, err := d.cs.Write(int(t.Addr), n, uint32(leValue(t.Data)))
 	if err != nil {
 		fx.note("config write at %#x: %v", t.Addr, err)
 		return
 	}
 	if we.Has(pcie.FLRInitiated) {
-		b.startFLR(fx)
+		d.startFLR(fx)
 	}
 	if we.Has(pcie.PowerStateChanged) {
-		b.pmPending = true
-		fx.note("power state -> %s (no PME while %s)", we.PowerState, b.cfg.Edition.ModeName(b.mode))
+		d.pmPending = true
+		fx.note("power state -> %s (no PME while %s)", we.PowerState, d.modeName())
 		fx.Timers = append(fx.Timers, Timer{ID: TimerPM, Delay: PMTransitionNs})
 	}
-}
-
-// le returns the n low bytes of v, little-endian.
-func le(v uint64, n int) []byte {
-	out := make([]byte, n)
-	for i := range out {
-		out[i] = byte(v >> (8 * i))
-	}
-	return out
-}
-
-// leValue reads up to 8 little-endian bytes.
-func leValue(b []byte) uint64 {
-	var v uint64
-	for i := len(b) - 1; i >= 0; i-- {
-		if i < 8 {
-			v = v<<8 | uint64(b[i])
-		}
-	}
-	return v
 }

@@ -20,21 +20,27 @@ type Config struct {
 	NumQueues uint16
 	// QueueSizeMax is the largest queue_size the device accepts (default 64).
 	QueueSizeMax uint16
-	// Features are the features the device offers (default DefaultFeatures).
+	// Features are the features the device offers (default: the device
+	// type's, DeviceType.Features).
 	Features spec.Features
 	// MSIXVectors is the MSI-X table size (default NumQueues + 1).
 	MSIXVectors int
 	// Mem is the port to guest memory; every DMA goes through it.
 	Mem pcie.MemoryPort
-	// Disk is the backend, shared by the source and destination worlds.
-	Disk *Disk
+	// Backing is the host-side resource behind the device, shared by the
+	// source and destination worlds as in a real migration (the storage of
+	// a disk, the network of a NIC). Its type belongs to the device type:
+	// member/blk takes a *blk.Disk. The core never looks inside it; nil lets
+	// the backend make an empty one of its own.
+	Backing any
 	// Cfg is the function's configuration space. Nil builds the member's
 	// own minimal one (PCIe capability with FLR, PM capability).
 	Cfg CfgSpace
 }
 
-// Factory builds a member device from its configuration. NewBlk is the
-// default; a vendor model or a bug-injecting wrapper is another Factory.
+// Factory builds a member device from its configuration. blk.New (the
+// reference virtio-blk) is the default; a vendor model or a bug-injecting
+// wrapper is another Factory.
 type Factory func(Config) Device
 
 // Defaults of Config.
@@ -43,17 +49,9 @@ const (
 	DefaultQueueSizeMax = 64
 )
 
-// DefaultFeatures are the features the reference virtio-blk offers:
-// VERSION_1, RING_RESET and the blk features FLUSH, CONFIG_WCE, BLK_SIZE,
-// SEG_MAX and SIZE_MAX. NOTIF_CONFIG_DATA is not offered by default (the
-// device accepts both notify encodings anyway; queue_notif_config_data is
-// the queue index).
-const DefaultFeatures = spec.Features(1<<spec.FeatureVersion1 | 1<<spec.FeatureRingReset |
-	1<<spec.FeatureBlkFlush | 1<<spec.FeatureBlkConfigWCE | 1<<spec.FeatureBlkBlkSize |
-	1<<spec.FeatureBlkSegMax | 1<<spec.FeatureBlkSizeMax)
-
-// withDefaults fills the zero fields of c.
-func (c Config) withDefaults() Config {
+// withDefaults fills the zero fields of c; features default to those of
+// the device type t.
+func (c Config) withDefaults(t DeviceType) Config {
 	if c.Edition == 0 {
 		c.Edition = spec.Virtio14
 	}
@@ -67,13 +65,10 @@ func (c Config) withDefaults() Config {
 		c.QueueSizeMax = DefaultQueueSizeMax
 	}
 	if c.Features == 0 {
-		c.Features = DefaultFeatures
+		c.Features = t.Features
 	}
 	if c.MSIXVectors <= 0 {
 		c.MSIXVectors = int(c.NumQueues) + 1
-	}
-	if c.Disk == nil {
-		c.Disk = NewDisk(0, "")
 	}
 	return c
 }

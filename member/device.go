@@ -7,86 +7,6 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// EventKind says what an Event carries.
-type EventKind uint8
-
-// Event kinds.
-const (
-	// EvTLP is a configuration or memory TLP addressed to the member: from a
-	// guest vCPU (MMIO, config space) or from a peer device (a P2P doorbell).
-	EvTLP EventKind = iota + 1
-	// EvAdmin is an admin request the owner forwards to this member.
-	EvAdmin
-	// EvTimer is the expiry of a timer the device armed.
-	EvTimer
-	// EvStep asks the device to run one of the internal steps it asked for.
-	EvStep
-	// EvBackend tells the device its backend changed on the host side (for
-	// virtio-blk: the disk was resized). A device-initiated configuration
-	// change follows.
-	EvBackend
-)
-
-// String returns tlp, admin, timer or step.
-func (k EventKind) String() string {
-	switch k {
-	case EvTLP:
-		return "tlp"
-	case EvAdmin:
-		return "admin"
-	case EvTimer:
-		return "timer"
-	case EvStep:
-		return "step"
-	case EvBackend:
-		return "backend"
-	}
-	return fmt.Sprintf("event-%d", uint8(k))
-}
-
-// StepKind is one of the device's internal steps, split where a real device
-// can be interrupted (DESIGN §4).
-type StepKind uint8
-
-// Internal steps.
-const (
-	// StepFetch takes the next available request from a queue's avail ring.
-	StepFetch StepKind = iota + 1
-	// StepExecute runs a fetched request against the backend (the disk).
-	StepExecute
-	// StepComplete writes a used-ring entry and raises the queue interrupt.
-	StepComplete
-	// StepAdmin executes (or finishes) a held admin request.
-	StepAdmin
-	// StepFinishFLR completes an FLR once its 100 ms have passed.
-	StepFinishFLR
-	// StepFinishReset completes a virtio reset (device_status ← 0).
-	StepFinishReset
-	// StepDeliverHeld delivers interrupts held while quiesced, after resume.
-	StepDeliverHeld
-)
-
-// String returns the step name.
-func (s StepKind) String() string {
-	switch s {
-	case StepFetch:
-		return "fetch"
-	case StepExecute:
-		return "execute"
-	case StepComplete:
-		return "complete"
-	case StepAdmin:
-		return "admin"
-	case StepFinishFLR:
-		return "finish-flr"
-	case StepFinishReset:
-		return "finish-reset"
-	case StepDeliverHeld:
-		return "deliver-held"
-	}
-	return fmt.Sprintf("step-%d", uint8(s))
-}
-
 // Step names one internal step: its kind and the queue (or admin tag) it
 // concerns. Steps are values: the scheduler keeps them, orders them and hands
 // each back in an EvStep event. A step that is no longer meaningful when it
@@ -107,27 +27,6 @@ func (s Step) String() string {
 		return fmt.Sprintf("%s(q%d)", s.Kind, s.Queue)
 	}
 	return s.Kind.String()
-}
-
-// TimerID names a timer a device armed.
-type TimerID uint8
-
-// Timers.
-const (
-	TimerFLR TimerID = iota + 1
-	// TimerPM ends a PM power-state transition of the member.
-	TimerPM
-)
-
-// String returns the timer's name.
-func (t TimerID) String() string {
-	switch t {
-	case TimerFLR:
-		return "flr"
-	case TimerPM:
-		return "pm"
-	}
-	return fmt.Sprintf("timer-%d", uint8(t))
 }
 
 // Timer is a request to deliver EvTimer after Delay nanoseconds of virtual
@@ -185,6 +84,11 @@ type Effects struct {
 	Notes []string
 }
 
+// note appends a formatted note.
+func (fx *Effects) note(format string, args ...any) {
+	fx.Notes = append(fx.Notes, fmt.Sprintf(format, args...))
+}
+
 // Status is what an oracle or a trace may observe of a member without
 // changing it.
 type Status struct {
@@ -197,9 +101,9 @@ type Status struct {
 }
 
 // Device is the event/effect contract of a member device (a VF). The
-// reference implementation is the virtio-blk device of this package; any
-// other implementation (a vendor model, a wrapper that injects a bug) runs
-// through the owner and the engine unchanged.
+// reference implementation is the virtio core of this package with a device
+// backend (member/blk); any other implementation (a vendor model, a wrapper
+// that injects a bug) runs through the owner and the engine unchanged.
 //
 // A Device is a pure state machine: Handle takes one event, in whatever
 // order the caller chose, and returns its effects. It never blocks, starts no

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -26,10 +27,10 @@ func (d *dropFirstInterrupt) Handle(ev member.Event) member.Effects {
 	return fx
 }
 
-// Example_wrapperDevice shows a Factory that wraps the reference virtio-blk.
+// Example_wrapperDevice shows a Factory that wraps the reference virtio-blk (blk.New).
 func Example_wrapperDevice() {
 	var f member.Factory = func(c member.Config) member.Device {
-		return &dropFirstInterrupt{Device: member.NewBlk(c)}
+		return &dropFirstInterrupt{Device: blk.New(c)}
 	}
 	dev := f(member.Config{Edition: spec.Virtio14, VF: 1})
 	fx := dev.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1,

@@ -13,26 +13,26 @@ import (
 // out of Active returns every field.
 //
 // Entering Active: see resume.
-func (b *Blk) setMode(to spec.Mode, fx *Effects) {
-	from := b.mode
+func (d *Core) setMode(to spec.Mode, fx *Effects) {
+	from := d.mode
 	if from == to {
-		fx.note("mode %s unchanged", b.cfg.Edition.ModeName(to))
+		fx.note("mode %s unchanged", d.cfg.Edition.ModeName(to))
 		return
 	}
-	fx.note("mode %s -> %s", b.cfg.Edition.ModeName(from), b.cfg.Edition.ModeName(to))
+	fx.note("mode %s -> %s", d.cfg.Edition.ModeName(from), d.cfg.Edition.ModeName(to))
 	if from == spec.ModeActive {
-		b.mode = to
-		b.baseline = nil
-		if b.cfg.Edition == spec.Virtio14 {
-			b.writeBackAll(fx)
+		d.mode = to
+		d.baseline = nil
+		if d.cfg.Edition == spec.Virtio14 {
+			d.writeBackAll(fx)
 		} else {
-			b.latchPendingFetches(fx)
+			d.latchPendingFetches(fx)
 		}
 		return
 	}
-	b.mode = to
+	d.mode = to
 	if to == spec.ModeActive {
-		b.resume(fx)
+		d.resume(fx)
 	}
 }
 
@@ -42,56 +42,57 @@ func (b *Blk) setMode(to spec.Mode, fx *Effects) {
 // interrupts first (StepDeliverHeld), then per queue the requests taken and
 // not completed, then a fetch when a doorbell was latched or avail idx
 // moved.
-func (b *Blk) resume(fx *Effects) {
-	b.baseline = nil
+func (d *Core) resume(fx *Effects) {
+	d.baseline = nil
 	fromParts := false
 	var ev pendingApply
-	if len(b.latchedFields) > 0 {
-		if err := b.applyFields(&b.st, b.latchedFields, &ev); err != nil {
+	if len(d.latchedFields) > 0 {
+		if err := d.applyFields(&d.st, d.latchedFields, &ev); err != nil {
 			fx.note("latched context not applied: %v", err)
 		} else {
-			fx.note("latched context applied (%d fields)", len(b.latchedFields))
+			fx.note("latched context applied (%d fields)", len(d.latchedFields))
 		}
-		b.latchedFields = nil
+		d.latchedFields = nil
 	}
-	if len(b.latchedParts) > 0 {
-		if err := b.applyParts(&b.st, b.latchedParts); err != nil {
+	if len(d.latchedParts) > 0 {
+		if err := d.applyParts(&d.st, d.latchedParts); err != nil {
 			fx.note("latched parts not applied: %v", err)
 		} else {
-			fx.note("latched parts applied (%d parts)", len(b.latchedParts))
+			fx.note("latched parts applied (%d parts)", len(d.latchedParts))
 			fromParts = true
 		}
-		b.latchedParts = nil
+		d.latchedParts = nil
 	}
 	if ev.flr {
-		b.flrDeferred = true
+		d.flrDeferred = true
 	}
-	if ev.reset && !b.resetPending {
-		b.resetPending = true
+	if ev.reset && !d.resetPending {
+		d.resetPending = true
 		fx.Steps = append(fx.Steps, Step{Kind: StepFinishReset})
 	}
-	if b.flrDeferred {
-		fx.note("deferred FLR carried out at the move to %s", b.cfg.Edition.ModeName(spec.ModeActive))
-		b.doFLR(fx)
+	if d.flrDeferred {
+		fx.note("deferred FLR carried out at the move to %s", d.cfg.Edition.ModeName(spec.ModeActive))
+		d.doFLR(fx)
 		return
 	}
-	if b.cfg.Edition == spec.Draft2023 {
-		if c := b.cfg.Disk.Capacity(); c != b.st.capacity {
-			b.capacityChanged(c, fx)
+	if d.cfg.Edition == spec.Draft2023 {
+		// A host-side change deferred in Freeze is taken up now.
+		if d.st.dev.HostChange().Config {
+			d.applyHostChange(fx)
 		}
 	}
 	if fromParts {
-		b.rederive(fx)
+		d.rederive(fx)
 	}
-	if b.cfg.Rules.ResumeConfigNotify == spec.ResumeNotifyAlways {
-		b.st.configHeld = true
+	if d.cfg.Rules.ResumeConfigNotify == spec.ResumeNotifyAlways {
+		d.st.configHeld = true
 	}
-	if b.anyHeld() {
+	if d.anyHeld() {
 		fx.Steps = append(fx.Steps, Step{Kind: StepDeliverHeld})
 	}
-	for qi := range b.st.queues {
-		q := &b.st.queues[qi]
-		if !b.queueLive(uint16(qi)) {
+	for qi := range d.st.queues {
+		q := &d.st.queues[qi]
+		if !d.queueLive(uint16(qi)) {
 			continue
 		}
 		fetch := q.notifyLatched
@@ -99,23 +100,23 @@ func (b *Blk) resume(fx *Effects) {
 		// latched (VQ_SPLIT_RUNTIME_CFG). It does not poll the avail ring,
 		// so a doorbell dropped in Freeze stays lost (question 7). A
 		// virtio-1.4 device checks the ring: no part carries a doorbell.
-		if !fetch && b.cfg.Edition == spec.Virtio14 {
+		if !fetch && d.cfg.Edition == spec.Virtio14 {
 			ring := q.ring()
-			if idx, err := ring.AvailIdx(b.cfg.Mem, b.cfg.RID); err == nil && idx != q.lastAvail {
+			if idx, err := ring.AvailIdx(d.cfg.Mem, d.cfg.RID); err == nil && idx != q.lastAvail {
 				fetch = true
 			}
 		}
 		q.notifyLatched = false
-		fx.Steps = append(fx.Steps, b.pendingSteps(uint16(qi), fetch)...)
+		fx.Steps = append(fx.Steps, d.pendingSteps(uint16(qi), fetch)...)
 	}
 }
 
 // latchPendingFetches runs when a draft-2023 device leaves Active: a
 // doorbell received in Active whose fetch has not run yet becomes a latched
 // notification, so the context carries it and a destination serves it.
-func (b *Blk) latchPendingFetches(fx *Effects) {
-	for qi := range b.st.queues {
-		q := &b.st.queues[qi]
+func (d *Core) latchPendingFetches(fx *Effects) {
+	for qi := range d.st.queues {
+		q := &d.st.queues[qi]
 		if q.fetchPending && !q.notifyLatched {
 			q.notifyLatched = true
 			fx.note("q%d: doorbell received in Active and not served yet: latched", qi)
@@ -129,16 +130,16 @@ func (b *Blk) latchPendingFetches(fx *Effects) {
 // buffer was written back at stop, so last_avail = used idx), and since a
 // held interrupt is carried by no part, one used-buffer notification per
 // enabled queue is sent (spurious notifications are harmless).
-func (b *Blk) rederive(fx *Effects) {
-	for qi := range b.st.queues {
-		q := &b.st.queues[qi]
-		if !b.queueLive(uint16(qi)) {
+func (d *Core) rederive(fx *Effects) {
+	for qi := range d.st.queues {
+		q := &d.st.queues[qi]
+		if !d.queueLive(uint16(qi)) {
 			continue
 		}
 		ring := q.ring()
-		idx, err := ring.ReadUsedIdx(b.cfg.Mem, b.cfg.RID)
+		idx, err := ring.ReadUsedIdx(d.cfg.Mem, d.cfg.RID)
 		if err != nil {
-			b.queueError(uint16(qi), err, fx)
+			d.queueError(uint16(qi), err, fx)
 			continue
 		}
 		q.lastAvail, q.usedIdx = idx, idx

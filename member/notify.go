@@ -16,31 +16,31 @@ import (
 // Active: the device schedules a fetch. Stop/stopped: the doorbell is
 // accepted and latched, served at resume (DP-DEV-10). Freeze: dropped or
 // latched per freeze-notify.
-func (b *Blk) notify(off uint64, data []byte, fx *Effects) {
-	if off%pcie.NotifyMultiplier != 0 || off/pcie.NotifyMultiplier >= uint64(b.cfg.NumQueues) {
+func (d *Core) notify(off uint64, data []byte, fx *Effects) {
+	if off%pcie.NotifyMultiplier != 0 || off/pcie.NotifyMultiplier >= uint64(d.cfg.NumQueues) {
 		fx.note("doorbell at notify+%#x ignored: no queue there", off)
 		return
 	}
 	qi := uint16(off / pcie.NotifyMultiplier)
-	q := &b.st.queues[qi]
+	q := &d.st.queues[qi]
 	var availIdx uint16
 	hasIdx := len(data) == 4
 	if hasIdx {
 		availIdx = binary.LittleEndian.Uint16(data[2:])
 	}
 	switch {
-	case b.mode == spec.ModeFreeze && b.cfg.Rules.FreezeNotify == spec.FreezeNotifyDrop:
+	case d.mode == spec.ModeFreeze && d.cfg.Rules.FreezeNotify == spec.FreezeNotifyDrop:
 		fx.note("q%d doorbell dropped in Freeze (freeze-notify=drop)", qi)
 		return
-	case b.quiesced():
+	case d.quiesced():
 		q.notifyLatched = true
 		if hasIdx {
 			q.latchedAvail = availIdx
 		}
-		fx.note("q%d doorbell latched (%s)", qi, b.cfg.Edition.ModeName(b.mode))
+		fx.note("q%d doorbell latched (%s)", qi, d.modeName())
 		return
 	}
-	if !b.queueLive(qi) {
+	if !d.queueLive(qi) {
 		fx.note("q%d doorbell ignored: queue not live", qi)
 		return
 	}
@@ -50,7 +50,7 @@ func (b *Blk) notify(off uint64, data []byte, fx *Effects) {
 
 // queueLive reports whether queue qi may be served: DRIVER_OK set, no reset
 // or FLR in progress, the queue enabled.
-func (b *Blk) queueLive(qi uint16) bool {
-	return b.st.status&spec.StatusDriverOK != 0 && b.st.status&spec.StatusDeviceNeedsReset == 0 &&
-		!b.resetPending && !b.flrPending && int(qi) < len(b.st.queues) && b.st.queues[qi].enable == 1
+func (d *Core) queueLive(qi uint16) bool {
+	return d.st.Status&spec.StatusDriverOK != 0 && d.st.Status&spec.StatusDeviceNeedsReset == 0 &&
+		!d.resetPending && !d.flrPending && int(qi) < len(d.st.queues) && d.st.queues[qi].Enable == 1
 }

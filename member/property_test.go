@@ -1,4 +1,4 @@
-package member
+package member_test
 
 import (
 	"math/rand/v2"
@@ -21,7 +21,7 @@ func randomCommand(rng *rand.Rand, g *rig) (uint16, []byte, int) {
 		}
 		return b
 	}
-	if g.dev.cfg.Edition == spec.Draft2023 {
+	if g.in.Config().Edition == spec.Draft2023 {
 		ops := []spec.DraftOpcode{spec.DraftOpDevModeSet, spec.DraftOpDevModeGet, spec.DraftOpDevCtxSizeGet,
 			spec.DraftOpDevCtxRead, spec.DraftOpDevCtxWrite, spec.DraftOpDevCtxFieldsQuery, spec.DraftOpDevCtxDiscard, 0x3}
 		op := ops[rng.IntN(len(ops))]
@@ -29,7 +29,7 @@ func randomCommand(rng *rand.Rand, g *rig) (uint16, []byte, int) {
 		case spec.DraftOpDevModeSet:
 			return uint16(op), []byte{byte(rng.IntN(5))}, 0
 		case spec.DraftOpDevCtxWrite:
-			fs := g.dev.draftFields()
+			fs := g.in.DraftFields()
 			f := fs[rng.IntN(len(fs))]
 			if rng.IntN(2) == 0 {
 				f.Value = junk(len(f.Value) + rng.IntN(3) - 1)
@@ -44,7 +44,7 @@ func randomCommand(rng *rand.Rand, g *rig) (uint16, []byte, int) {
 	case spec.OpDevModeSet:
 		return uint16(op), []byte{byte(rng.IntN(4))}, 0
 	case spec.OpDevPartsSet:
-		ps := g.dev.parts()
+		ps := g.in.Parts()
 		p := ps[rng.IntN(len(ps))]
 		if rng.IntN(2) == 0 {
 			p.Value = junk(len(p.Value) + rng.IntN(3) - 1)
@@ -64,19 +64,19 @@ func TestADM_DEV_03_FailedCommandChangesNothing(t *testing.T) {
 		for seed := uint64(1); seed <= 20; seed++ {
 			rng := rand.New(rand.NewPCG(seed, 0x6d696773696d))
 			g, gu := liveRig(t, e, spec.DefaultRules(e))
-			gu.submit(0, blkTOut, 0, pattern(int(seed), 512), 512)
+			gu.submit(0, tOut, 0, pattern(int(seed), 512), 512)
 			var failed int
 			for i := 0; i < 200; i++ {
 				op, data, capacity := randomCommand(rng, g)
 				d, st := g.dev.ContextDigest(), g.dev.Status()
-				lf, lp := len(g.dev.latchedFields), len(g.dev.latchedParts)
+				lf, lp := g.in.LatchedFields(), g.in.LatchedParts()
 				c := g.admin(op, data, capacity)
 				if c.Status != spec.StatusOK {
 					failed++
 					require.Equal(t, d, g.dev.ContextDigest(), "%s seed %d cmd %d op %#x", e, seed, i, op)
 					require.Equal(t, st, g.dev.Status())
-					require.Equal(t, lf, len(g.dev.latchedFields))
-					require.Equal(t, lp, len(g.dev.latchedParts))
+					require.Equal(t, lf, g.in.LatchedFields())
+					require.Equal(t, lp, g.in.LatchedParts())
 					require.Empty(t, c.Result)
 				}
 				g.run(-1)

@@ -1,85 +1,94 @@
 package member
 
 import (
+	"errors"
+
 	"github.com/migsim/migsim/spec"
 )
 
-// stepFetch takes one head from queue qi's avail ring and reads its chain
-// and out header (DMA reads). It asks for StepExecute, and for another
-// StepFetch while more heads are available.
-func (b *Blk) stepFetch(qi uint16, fx *Effects) {
-	if int(qi) < len(b.st.queues) && !b.quiesced() {
-		b.st.queues[qi].fetchPending = false
+// stepFetch takes one head from queue qi's avail ring, reads its chain and
+// lets the backend decode it (DMA reads). It asks for StepExecute, and for
+// another StepFetch while more heads are available.
+func (d *Core) stepFetch(qi uint16, fx *Effects) {
+	if int(qi) < len(d.st.queues) && !d.quiesced() {
+		d.st.queues[qi].fetchPending = false
 	}
-	if !b.stepAllowed("fetch", qi, fx) {
+	if !d.stepAllowed("fetch", qi, fx) {
 		return
 	}
-	q := &b.st.queues[qi]
+	q := &d.st.queues[qi]
 	ring := q.ring()
-	head, ok, err := ring.Pop(b.cfg.Mem, b.cfg.RID)
+	head, ok, err := ring.Pop(d.cfg.Mem, d.cfg.RID)
 	if err != nil {
-		b.queueError(qi, err, fx)
+		d.queueError(qi, err, fx)
 		return
 	}
 	if !ok {
 		return
 	}
 	q.lastAvail = ring.LastAvail
-	r := &request{head: head, stage: stageOwned}
+	r := &request{Request: Request{Queue: qi, Head: head}, stage: stageOwned}
 	q.reqs = append(q.reqs, r)
-	if err := b.readChain(q, r); err != nil {
-		b.queueError(qi, err, fx)
+	if err := d.readChain(q, r); err != nil {
+		d.queueError(qi, err, fx)
 		return
 	}
 	fx.Steps = append(fx.Steps, Step{Kind: StepExecute, Queue: qi})
-	if idx, err := ring.AvailIdx(b.cfg.Mem, b.cfg.RID); err == nil && idx != q.lastAvail {
+	if idx, err := ring.AvailIdx(d.cfg.Mem, d.cfg.RID); err == nil && idx != q.lastAvail {
 		q.fetchPending = true
 		fx.Steps = append(fx.Steps, Step{Kind: StepFetch, Queue: qi})
 	}
 }
 
-// readChain reads r's descriptor chain and out header.
-func (b *Blk) readChain(q *queueState, r *request) error {
+// readChain reads r's descriptor chain and has the backend decode it.
+func (d *Core) readChain(q *queueState, r *request) error {
 	ring := q.ring()
-	segs, err := ring.Chain(b.cfg.Mem, b.cfg.RID, r.head)
+	segs, err := ring.Chain(d.cfg.Mem, d.cfg.RID, r.Head)
 	if err != nil {
 		return err
 	}
-	h, err := b.readHeader(segs)
-	if err != nil {
+	req := r.Request
+	req.Chain = segs
+	req.Features = spec.Features(d.st.DriverFeatures)
+	if err := d.st.dev.Fetch(&req); err != nil {
 		return err
 	}
-	r.segs, r.hdr, r.stage = segs, h, stageFetched
+	r.Request, r.stage = req, stageFetched
 	return nil
 }
 
 // stepExecute executes the oldest taken request of queue qi that is not
 // executed yet and asks for StepComplete.
-func (b *Blk) stepExecute(qi uint16, fx *Effects) {
-	if !b.stepAllowed("execute", qi, fx) {
+func (d *Core) stepExecute(qi uint16, fx *Effects) {
+	if !d.stepAllowed("execute", qi, fx) {
 		return
 	}
-	if b.executeNext(qi, fx) {
+	if d.executeNext(qi, fx) {
 		fx.Steps = append(fx.Steps, Step{Kind: StepComplete, Queue: qi})
 	}
 }
 
 // executeNext executes the oldest request not yet executed; false when there
-// is none or it failed.
-func (b *Blk) executeNext(qi uint16, fx *Effects) bool {
-	q := &b.st.queues[qi]
+// is none, it failed or it waits for the backend (ErrNotReady).
+func (d *Core) executeNext(qi uint16, fx *Effects) bool {
+	q := &d.st.queues[qi]
 	for _, r := range q.reqs {
 		if r.stage == stageExecuted {
 			continue
 		}
 		if r.stage == stageOwned {
-			if err := b.readChain(q, r); err != nil {
-				b.queueError(qi, err, fx)
+			if err := d.readChain(q, r); err != nil {
+				d.queueError(qi, err, fx)
 				return false
 			}
 		}
-		if err := b.execute(r); err != nil {
-			b.queueError(qi, err, fx)
+		err := d.st.dev.Execute(&r.Request)
+		if errors.Is(err, ErrNotReady) {
+			fx.note("q%d: head %d waits for the backend", qi, r.Head)
+			return false
+		}
+		if err != nil {
+			d.queueError(qi, err, fx)
 			return false
 		}
 		r.stage = stageExecuted
@@ -88,50 +97,51 @@ func (b *Blk) executeNext(qi uint16, fx *Effects) bool {
 	return false
 }
 
-// stepComplete completes the oldest executed request of queue qi: status
-// byte, used element, used idx, ISR and the queue's MSI-X.
-func (b *Blk) stepComplete(qi uint16, fx *Effects) {
-	if !b.stepAllowed("complete", qi, fx) {
+// stepComplete completes the oldest executed request of queue qi: what the
+// backend returns in the chain, the used element, used idx, ISR and the
+// queue's MSI-X.
+func (d *Core) stepComplete(qi uint16, fx *Effects) {
+	if !d.stepAllowed("complete", qi, fx) {
 		return
 	}
-	b.completeNext(qi, fx)
+	d.completeNext(qi, fx)
 }
 
 // completeNext completes the first request if it is executed (in order).
-func (b *Blk) completeNext(qi uint16, fx *Effects) bool {
-	q := &b.st.queues[qi]
+func (d *Core) completeNext(qi uint16, fx *Effects) bool {
+	q := &d.st.queues[qi]
 	if len(q.reqs) == 0 || q.reqs[0].stage != stageExecuted {
 		return false
 	}
 	r := q.reqs[0]
-	if err := b.writeStatus(r); err != nil {
-		b.queueError(qi, err, fx)
+	if err := d.st.dev.Complete(&r.Request); err != nil {
+		d.queueError(qi, err, fx)
 		return false
 	}
 	ring := q.ring()
-	if err := ring.PushUsed(b.cfg.Mem, b.cfg.RID, r.head, r.written); err != nil {
-		b.queueError(qi, err, fx)
+	if err := ring.PushUsed(d.cfg.Mem, d.cfg.RID, r.Head, r.Written); err != nil {
+		d.queueError(qi, err, fx)
 		return false
 	}
 	q.usedIdx = ring.UsedIdx
 	q.reqs = q.reqs[1:]
-	b.queueInterrupt(qi, fx)
+	d.queueInterrupt(qi, fx)
 	return true
 }
 
 // stepAllowed reports whether a queue step may run now. Quiesced, the step
 // is a no-op (the device re-requests its pending work at resume); so it is
 // when the queue is not live (reset, FLR, not enabled).
-func (b *Blk) stepAllowed(what string, qi uint16, fx *Effects) bool {
-	if int(qi) >= len(b.st.queues) {
+func (d *Core) stepAllowed(what string, qi uint16, fx *Effects) bool {
+	if int(qi) >= len(d.st.queues) {
 		fx.note("%s(q%d): no such queue", what, qi)
 		return false
 	}
-	if b.quiesced() {
-		fx.note("%s(q%d) while %s: no-op, re-requested at resume", what, qi, b.cfg.Edition.ModeName(b.mode))
+	if d.quiesced() {
+		fx.note("%s(q%d) while %s: no-op, re-requested at resume", what, qi, d.modeName())
 		return false
 	}
-	if !b.queueLive(qi) {
+	if !d.queueLive(qi) {
 		fx.note("%s(q%d): queue not live, no-op", what, qi)
 		return false
 	}
@@ -140,28 +150,28 @@ func (b *Blk) stepAllowed(what string, qi uint16, fx *Effects) bool {
 
 // queueError handles a malformed ring or a refused DMA: the device sets
 // DEVICE_NEEDS_RESET and signals a configuration change.
-func (b *Blk) queueError(qi uint16, err error, fx *Effects) {
+func (d *Core) queueError(qi uint16, err error, fx *Effects) {
 	fx.note("q%d: %v: DEVICE_NEEDS_RESET", qi, err)
-	b.st.status |= spec.StatusDeviceNeedsReset
-	b.configInterrupt(fx)
+	d.st.Status |= spec.StatusDeviceNeedsReset
+	d.configInterrupt(fx)
 }
 
 // writeBackAll completes every taken request synchronously (virtio-1.4
-// entering stopped, DP-DEV-09): execute what is not executed, then write
-// status, used element and used idx, in order. The interrupts are raised
-// by the caller's mode (held once stopped).
-func (b *Blk) writeBackAll(fx *Effects) {
-	for qi := range b.st.queues {
-		q := &b.st.queues[qi]
-		if len(q.reqs) == 0 || !b.queueLive(uint16(qi)) {
+// entering stopped, DP-DEV-09): execute what is not executed, then complete
+// and write the used element and used idx, in order. The interrupts are
+// raised by the caller's mode (held once stopped).
+func (d *Core) writeBackAll(fx *Effects) {
+	for qi := range d.st.queues {
+		q := &d.st.queues[qi]
+		if len(q.reqs) == 0 || !d.queueLive(uint16(qi)) {
 			continue
 		}
 		n := len(q.reqs)
 		for len(q.reqs) > 0 {
-			if q.reqs[0].stage != stageExecuted && !b.executeNext(uint16(qi), fx) {
+			if q.reqs[0].stage != stageExecuted && !d.executeNext(uint16(qi), fx) {
 				break
 			}
-			if !b.completeNext(uint16(qi), fx) {
+			if !d.completeNext(uint16(qi), fx) {
 				break
 			}
 		}
@@ -171,8 +181,8 @@ func (b *Blk) writeBackAll(fx *Effects) {
 
 // pendingSteps returns the steps that serve the work a queue has: requests
 // taken and not completed first, then a fetch when a doorbell was latched.
-func (b *Blk) pendingSteps(qi uint16, fetch bool) []Step {
-	q := &b.st.queues[qi]
+func (d *Core) pendingSteps(qi uint16, fetch bool) []Step {
+	q := &d.st.queues[qi]
 	var out []Step
 	for _, r := range q.reqs {
 		if r.stage == stageExecuted {

@@ -1,4 +1,4 @@
-package member
+package member_test
 
 import (
 	"testing"
@@ -32,7 +32,7 @@ func TestDRAFT_FRZ_01_DoorbellInFreezeServedOnlyWhenLatched(t *testing.T) {
 			require.NoError(t, err)
 			g, gu := liveRig(t, c.ed, r)
 			require.Equal(t, spec.StatusOK, g.modeSet(c.quiet).Status)
-			gu.submit(0, blkTOut, 0, pattern(3, 512), 512)
+			gu.submit(0, tOut, 0, pattern(3, 512), 512)
 			gu.kick(0)
 			require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status)
 			g.run(-1)
@@ -48,12 +48,12 @@ func TestDRAFT_FRZ_01_DoorbellInFreezeServedOnlyWhenLatched(t *testing.T) {
 // notification: the context carries it and the move to Active serves it.
 func TestDRAFT_STOP_03_PendingFetchLatchedWhenLeavingActive(t *testing.T) {
 	g, gu := liveRig(t, spec.Draft2023, spec.DefaultRules(spec.Draft2023))
-	gu.submit(0, blkTOut, 0, pattern(4, 512), 512)
+	gu.submit(0, tOut, 0, pattern(4, 512), 512)
 	fx := gu.kick(0)
 	require.NotEmpty(t, fx.Steps, "a doorbell in Active asks for a fetch")
 	require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeStop).Status)
-	assert.True(t, g.dev.st.queues[0].notifyLatched, "the unserved doorbell is latched")
-	assert.False(t, g.dev.st.queues[0].fetchPending)
+	assert.True(t, g.in.NotifyLatched(0), "the unserved doorbell is latched")
+	assert.False(t, g.in.FetchPending(0))
 	g.run(-1) // the stale fetch is a no-op while stopped
 	used, err := gu.rings[0].UsedIdx()
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package member
+package member_test
 
 import (
 	"encoding/binary"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -16,35 +18,69 @@ const (
 	testBAR0 = uint64(0xfe000000)
 )
 
-// rig is a member with an observed memory and a FIFO step scheduler.
+// virtio-blk values the test guest uses (virtio spec, "Block Device"). The
+// guest keeps its own copies: a wrong constant in the device then shows.
+const (
+	tIn    = 0
+	tOut   = 1
+	tFlush = 4
+	tGetID = 8
+	sOK    = 0
+	// idBytes is VIRTIO_BLK_ID_BYTES.
+	idBytes = 20
+	// cfgCapacity and cfgWriteback are offsets in virtio_blk_config.
+	cfgCapacity  = 0
+	cfgWriteback = 32
+)
+
+// objHeaderSize is the resource-object header of the parts commands.
+const objHeaderSize = spec.ResourceObjCmdHeaderSize
+
+// rig is a virtio-blk member (the core with the blk backend) with an
+// observed memory and a FIFO step scheduler.
 type rig struct {
 	t     *testing.T
 	mem   *virtq.GuestMemory
 	rec   virtq.Recorder
-	dev   *Blk
-	disk  *Disk
-	steps []Step
+	dev   member.Device
+	in    member.Inspect
+	disk  *blk.Disk
+	steps []member.Step
 	irqs  []pcie.MSIXMessage
-	comps []AdminCompletion
-	tmrs  []Timer
+	comps []member.AdminCompletion
+	tmrs  []member.Timer
 	notes []string
 }
 
-func newRig(t *testing.T, e spec.Edition, r spec.Rules, nq uint16, disk *Disk, mem *virtq.GuestMemory) *rig {
+// newRig builds a virtio-blk member over disk (nil: a fresh 1024-sector
+// one) and mem (nil: fresh guest memory).
+func newRig(t *testing.T, e spec.Edition, r spec.Rules, nq uint16, disk *blk.Disk, mem *virtq.GuestMemory) *rig {
 	if disk == nil {
-		disk = NewDisk(1024, "migsim-disk-0001")
+		disk = blk.NewDisk(1024, "migsim-disk-0001")
 	}
+	g := newRigFor(t, e, r, nq, mem, func(c member.Config) member.Device {
+		c.Backing = disk
+		return blk.New(c)
+	})
+	g.disk = disk
+	return g
+}
+
+// newRigFor builds the member f makes, with nq queues, over mem (nil: fresh
+// guest memory) observed by the rig's recorder.
+func newRigFor(t *testing.T, e spec.Edition, r spec.Rules, nq uint16, mem *virtq.GuestMemory, f member.Factory) *rig {
 	if mem == nil {
 		mem = virtq.NewGuestMemory()
 	}
-	g := &rig{t: t, mem: mem, disk: disk}
+	g := &rig{t: t, mem: mem}
 	obs := &virtq.Observer{Port: mem, Hook: g.rec.Hook}
-	g.dev = newBlk(Config{Edition: e, Rules: r, VF: 1, RID: testRID, BAR0: testBAR0, NumQueues: nq, Mem: obs, Disk: disk})
+	g.dev = f(member.Config{Edition: e, Rules: r, VF: 1, RID: testRID, BAR0: testBAR0, NumQueues: nq, Mem: obs})
+	g.in = member.InspectCore(g.dev)
 	return g
 }
 
 // handle delivers one event and collects its effects.
-func (g *rig) handle(ev Event) Effects {
+func (g *rig) handle(ev member.Event) member.Effects {
 	fx := g.dev.Handle(ev)
 	g.steps = append(g.steps, fx.Steps...)
 	g.irqs = append(g.irqs, fx.Interrupts...)
@@ -60,42 +96,43 @@ func (g *rig) run(limit int) int {
 	for len(g.steps) > 0 && (limit < 0 || n < limit) {
 		s := g.steps[0]
 		g.steps = g.steps[1:]
-		g.handle(Event{Kind: EvStep, Step: s})
+		g.handle(member.Event{Kind: member.EvStep, Step: s})
 		n++
 		require.Less(g.t, n, 100000, "step storm")
 	}
 	return n
 }
 
-func (g *rig) write(off uint64, data []byte) Effects {
-	return g.handle(Event{Kind: EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: 0x0001, Addr: testBAR0 + off, Data: data}})
+func (g *rig) write(off uint64, data []byte) member.Effects {
+	return g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: 0x0001, Addr: testBAR0 + off, Data: data}})
 }
 
 func (g *rig) read(off uint64, n int) []byte {
-	return g.handle(Event{Kind: EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: 0x0001, Addr: testBAR0 + off, Len: n}}).ReadData
+	return g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: 0x0001, Addr: testBAR0 + off, Len: n}}).ReadData
 }
 
-func (g *rig) common(f spec.CommonCfgField, v uint32) Effects {
+func (g *rig) common(f spec.CommonCfgField, v uint32) member.Effects {
 	info, ok := spec.LookupCommonCfgField(uint32(f))
 	require.True(g.t, ok)
-	return g.write(uint64(f), le(uint64(v), info.Size))
+	return g.write(uint64(f), binary.LittleEndian.AppendUint64(nil, uint64(v))[:info.Size])
 }
 
 func (g *rig) commonRead(f spec.CommonCfgField) uint32 {
 	info, _ := spec.LookupCommonCfgField(uint32(f))
-	return uint32(leValue(g.read(uint64(f), info.Size)))
+	b := append(g.read(uint64(f), info.Size), 0, 0, 0, 0)
+	return binary.LittleEndian.Uint32(b)
 }
 
-func (g *rig) admin(op uint16, data []byte, capacity int) AdminCompletion {
+func (g *rig) admin(op uint16, data []byte, capacity int) member.AdminCompletion {
 	n := len(g.comps)
-	g.handle(Event{Kind: EvAdmin, Admin: AdminRequest{Tag: uint64(n + 1), Opcode: op, Data: data, ResultCap: capacity}})
+	g.handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: uint64(n + 1), Opcode: op, Data: data, ResultCap: capacity}})
 	require.Len(g.t, g.comps, n+1, "admin completion expected at once")
 	return g.comps[n]
 }
 
 // modeSet sends the edition's DEV_MODE_SET for m.
-func (g *rig) modeSet(m spec.Mode) AdminCompletion {
-	if g.dev.cfg.Edition == spec.Draft2023 {
+func (g *rig) modeSet(m spec.Mode) member.AdminCompletion {
+	if g.in.Config().Edition == spec.Draft2023 {
 		return g.admin(uint16(spec.DraftOpDevModeSet), []byte{uint8(m), 0, 0, 0, 0, 0, 0, 0}, 0)
 	}
 	f := byte(0)
@@ -148,9 +185,9 @@ func (g *rig) setupMSIX(vectors int) {
 // DRIVER_OK is set.
 func newGuest(g *rig, live int) *guest {
 	gu := &guest{g: g, next: bufBase, reqs: map[uint16]*greq{}}
-	g.setupMSIX(len(g.dev.msix))
+	g.setupMSIX(g.in.MSIXLen())
 	g.common(spec.CfgDeviceStatus, uint32(spec.StatusAcknowledge|spec.StatusDriver))
-	f := uint64(g.dev.cfg.Features)
+	f := uint64(g.in.Config().Features)
 	g.common(spec.CfgDriverFeatureSelect, 0)
 	g.common(spec.CfgDriverFeature, uint32(f))
 	g.common(spec.CfgDriverFeatureSelect, 1)
@@ -210,10 +247,10 @@ func (gu *guest) submit(q int, typ uint32, sector uint64, data []byte, n uint32)
 	r := &greq{q: q, typ: typ, sector: sector, data: hdr + 16, n: n, status: hdr + 16 + uint64(n)}
 	bufs := []virtq.Buffer{{Addr: hdr, Len: 16}}
 	switch typ {
-	case blkTOut:
+	case tOut:
 		require.NoError(g.t, g.mem.WriteMem(0x0001, r.data, data))
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n})
-	case blkTFlush:
+	case tFlush:
 	default:
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n, Writable: true})
 	}
@@ -224,7 +261,7 @@ func (gu *guest) submit(q int, typ uint32, sector uint64, data []byte, n uint32)
 	gu.reqs[uint16(q)<<8|head] = r
 }
 
-func (gu *guest) kick(q int) Effects {
+func (gu *guest) kick(q int) member.Effects {
 	return gu.g.write(pcie.BAR0Notify+uint64(q)*pcie.NotifyMultiplier, []byte{byte(q), 0})
 }
 
@@ -244,7 +281,7 @@ func (gu *guest) harvest() {
 			st := make([]byte, 1)
 			require.NoError(g.t, g.mem.ReadMem(0x0001, r.status, st))
 			entry := []byte{byte(q), byte(u.ID), byte(u.Len), st[0]}
-			if r.typ == blkTIn || r.typ == blkTGetID {
+			if r.typ == tIn || r.typ == tGetID {
 				data := make([]byte, r.n)
 				require.NoError(g.t, g.mem.ReadMem(0x0001, r.data, data))
 				entry = append(entry, data...)

@@ -1,4 +1,4 @@
-package member
+package member_test
 
 import (
 	"testing"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/virtq"
 )
 
 // outcome is what the guest and the world can observe at the end.
@@ -25,7 +24,7 @@ func workload(t *testing.T, e spec.Edition, migrate func(*guest) *rig) outcome {
 	g := newRig(t, e, spec.DefaultRules(e), 2, nil, nil)
 	gu := newGuest(g, 1)
 	for i := 0; i < 4; i++ {
-		gu.submit(0, blkTOut, uint64(2*i), pattern(i, 1024), 1024)
+		gu.submit(0, tOut, uint64(2*i), pattern(i, 1024), 1024)
 	}
 	gu.kick(0)
 	g.run(5) // mid-workload: some requests fetched, some executed
@@ -33,18 +32,18 @@ func workload(t *testing.T, e spec.Edition, migrate func(*guest) *rig) outcome {
 	if migrate != nil {
 		require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeStop).Status)
 	}
-	gu.submit(0, blkTIn, 0, nil, 1024)
-	gu.submit(0, blkTIn, 4, nil, 1024)
-	gu.submit(0, blkTFlush, 0, nil, 0)
+	gu.submit(0, tIn, 0, nil, 1024)
+	gu.submit(0, tIn, 4, nil, 1024)
+	gu.submit(0, tFlush, 0, nil, 0)
 	gu.kick(0) // a kick in Stop on the migrated run
 	if migrate != nil {
 		g = migrate(gu)
 		gu.g = g
 	}
 	gu.finishQueue(1) // queue_desc hi, written on the destination
-	gu.submit(1, blkTOut, 10, pattern(9, 512), 512)
-	gu.submit(1, blkTIn, 10, nil, 512)
-	gu.submit(0, blkTGetID, 0, nil, blkIDBytes)
+	gu.submit(1, tOut, 10, pattern(9, 512), 512)
+	gu.submit(1, tIn, 10, nil, 512)
+	gu.submit(0, tGetID, 0, nil, idBytes)
 	gu.kick(1)
 	gu.kick(0)
 	g.run(-1)
@@ -66,10 +65,10 @@ func moveDraft(t *testing.T, gu *guest) *rig {
 	assert.Less(t, len(c2.Fields), len(c1.Fields), "the Freeze read is a delta")
 	merged := devctx.Merge(c1, c2)
 	checkDraftCapture(t, merged)
-	assert.Equal(t, devctx.EncodeDraftContext(devctx.DraftContext{Fields: src.dev.draftFields()}), devctx.EncodeDraftContext(merged))
+	assert.Equal(t, devctx.EncodeDraftContext(devctx.DraftContext{Fields: src.in.DraftFields()}), devctx.EncodeDraftContext(merged))
 
-	dst := newRig(t, spec.Draft2023, src.dev.cfg.Rules, 2, src.disk, src.mem.Clone())
-	dst.setupMSIX(len(dst.dev.msix))
+	dst := newRig(t, spec.Draft2023, src.in.Config().Rules, 2, src.disk, src.mem.Clone())
+	dst.setupMSIX(dst.in.MSIXLen())
 	for _, d := range gu.rings {
 		if d != nil {
 			d.SetMemory(dst.mem)
@@ -140,8 +139,8 @@ func moveV14(t *testing.T, gu *guest) *rig {
 		}
 	}
 	assert.True(t, sawHalf && sawSelect)
-	dst := newRig(t, spec.Virtio14, src.dev.cfg.Rules, 2, src.disk, src.mem.Clone())
-	dst.setupMSIX(len(dst.dev.msix))
+	dst := newRig(t, spec.Virtio14, src.in.Config().Rules, 2, src.disk, src.mem.Clone())
+	dst.setupMSIX(dst.in.MSIXLen())
 	for _, d := range gu.rings {
 		if d != nil {
 			d.SetMemory(dst.mem)
@@ -185,11 +184,9 @@ func TestRoundTripMidWorkload(t *testing.T) {
 			assert.Equal(t, ref.disk, got.disk)
 			assert.Equal(t, ref.mem, got.mem)
 			for _, entry := range ref.log {
-				assert.Equal(t, byte(blkSOK), entry[3], "request status")
+				assert.Equal(t, byte(sOK), entry[3], "request status")
 			}
-			assert.Zero(t, moved.dev.st.status&spec.StatusDeviceNeedsReset)
+			assert.Zero(t, moved.dev.Status().DeviceStatus&spec.StatusDeviceNeedsReset)
 		})
 	}
 }
-
-var _ = virtq.PageSize

@@ -1,4 +1,4 @@
-package member
+package member_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -15,7 +16,7 @@ import (
 // tableEvent is one event of the mode × event table.
 type tableEvent struct {
 	name string
-	do   func(g *rig, gu *guest) AdminCompletion
+	do   func(g *rig, gu *guest) member.AdminCompletion
 }
 
 // observed is what the table checks for one (edition, mode, event).
@@ -25,47 +26,47 @@ type observed struct {
 }
 
 func tableEvents(e spec.Edition, m spec.Mode) []tableEvent {
-	ok := AdminCompletion{}
+	ok := member.AdminCompletion{}
 	evs := []tableEvent{
-		{"common-config write", func(g *rig, _ *guest) AdminCompletion { g.common(spec.CfgQueueSelect, 1); return ok }},
-		{"device-config write", func(g *rig, _ *guest) AdminCompletion {
-			g.write(pcie.BAR0DeviceCfg+blkCfgWriteback, []byte{0})
+		{"common-config write", func(g *rig, _ *guest) member.AdminCompletion { g.common(spec.CfgQueueSelect, 1); return ok }},
+		{"device-config write", func(g *rig, _ *guest) member.AdminCompletion {
+			g.write(pcie.BAR0DeviceCfg+cfgWriteback, []byte{0})
 			return ok
 		}},
-		{"doorbell", func(g *rig, gu *guest) AdminCompletion {
-			gu.submit(0, blkTOut, 0, pattern(3, 512), 512)
+		{"doorbell", func(g *rig, gu *guest) member.AdminCompletion {
+			gu.submit(0, tOut, 0, pattern(3, 512), 512)
 			gu.g.rec.Reset()
 			gu.kick(0)
 			return ok
 		}},
-		{"FLR start", func(g *rig, _ *guest) AdminCompletion {
+		{"FLR start", func(g *rig, _ *guest) member.AdminCompletion {
 			g.flr()
-			g.handle(Event{Kind: EvAdmin, Admin: AdminRequest{Tag: 99, Opcode: modeSetOp(e), Data: modeData(e, m)}})
+			g.handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 99, Opcode: modeSetOp(e), Data: modeData(e, m)}})
 			return ok
 		}},
-		{"reset", func(g *rig, _ *guest) AdminCompletion { g.common(spec.CfgDeviceStatus, 0); return ok }},
-		{"DEV_MODE_SET same", func(g *rig, _ *guest) AdminCompletion { return g.modeSet(m) }},
+		{"reset", func(g *rig, _ *guest) member.AdminCompletion { g.common(spec.CfgDeviceStatus, 0); return ok }},
+		{"DEV_MODE_SET same", func(g *rig, _ *guest) member.AdminCompletion { return g.modeSet(m) }},
 	}
 	if e == spec.Draft2023 {
 		for _, op := range []spec.DraftOpcode{spec.DraftOpDevModeGet, spec.DraftOpDevCtxSizeGet, spec.DraftOpDevCtxRead,
 			spec.DraftOpDevCtxFieldsQuery, spec.DraftOpDevCtxDiscard} {
-			evs = append(evs, tableEvent{op.String(), func(g *rig, _ *guest) AdminCompletion { return g.admin(uint16(op), nil, 4096) }})
+			evs = append(evs, tableEvent{op.String(), func(g *rig, _ *guest) member.AdminCompletion { return g.admin(uint16(op), nil, 4096) }})
 		}
-		evs = append(evs, tableEvent{"DEV_CTX_WRITE", func(g *rig, _ *guest) AdminCompletion {
-			return g.admin(uint16(spec.DraftOpDevCtxWrite), devctx.EncodeDraftContext(devctx.DraftContext{Fields: g.dev.draftFields()}), 0)
+		evs = append(evs, tableEvent{"DEV_CTX_WRITE", func(g *rig, _ *guest) member.AdminCompletion {
+			return g.admin(uint16(spec.DraftOpDevCtxWrite), devctx.EncodeDraftContext(devctx.DraftContext{Fields: g.in.DraftFields()}), 0)
 		}})
 		return evs
 	}
 	meta := make([]byte, 16)
 	evs = append(evs,
-		tableEvent{"DEV_PARTS_METADATA_GET", func(g *rig, _ *guest) AdminCompletion {
+		tableEvent{"DEV_PARTS_METADATA_GET", func(g *rig, _ *guest) member.AdminCompletion {
 			return g.admin(uint16(spec.OpDevPartsMetadataGet), meta, 4096)
 		}},
-		tableEvent{"DEV_PARTS_GET", func(g *rig, _ *guest) AdminCompletion {
+		tableEvent{"DEV_PARTS_GET", func(g *rig, _ *guest) member.AdminCompletion {
 			return g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), 4096)
 		}},
-		tableEvent{"DEV_PARTS_SET", func(g *rig, _ *guest) AdminCompletion {
-			return g.admin(uint16(spec.OpDevPartsSet), append(make([]byte, objHeaderSize), devctx.EncodeParts(g.dev.parts())...), 0)
+		tableEvent{"DEV_PARTS_SET", func(g *rig, _ *guest) member.AdminCompletion {
+			return g.admin(uint16(spec.OpDevPartsSet), append(make([]byte, objHeaderSize), devctx.EncodeParts(g.in.Parts())...), 0)
 		}},
 	)
 	return evs

@@ -5,6 +5,10 @@
 // capability init, mode set, device parts and draft context commands) with
 // the VFIO-v2 migration state machine on top.
 //
-// Member devices are created lazily through a factory, so any implementation
-// of member.Device runs behind the owner.
+// The PF's virtio transport (common configuration, ISR, MSI-X) runs on the
+// register file and MSI-X table of package member, the same code as a
+// member's; owner keeps only the PF's policies on top (transport.go) and
+// the routing of its TLPs (bar.go). Member devices are created lazily
+// through a factory, so any implementation of member.Device runs behind the
+// owner.
 package owner

@@ -10,8 +10,9 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// Linux's command masks (LX-BMP): the legacy commands and the device-parts
-// commands. LIST_QUERY ∧ (legacy | device parts) is what Linux sends as
+// Linux's command masks (the admin command bitmaps of
+// drivers/virtio/virtio_pci_common.h): the legacy commands and the
+// device-parts commands. LIST_QUERY ∧ (legacy | device parts) is what Linux sends as
 // LIST_USE and keeps as supported_cmds.
 const (
 	LinuxLegacyMask   uint64 = 0x7C
@@ -222,8 +223,9 @@ func (d *Driver) InitAdmin() error {
 	if d.cfg.Edition == spec.Draft2023 {
 		mask = DraftMask
 	}
-	use := binary.LittleEndian.Uint64(field(res, 8)) & mask
-	if _, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpListUse), Group: spec.GroupSRIOV, Data: le64(use)}, 0); err != nil {
+	use := adminq.DecodeBitmap(adminq.BitmapOpcodes, d.cfg.Edition, res).Word(0) & mask
+	if _, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpListUse), Group: spec.GroupSRIOV,
+		Data: adminq.Bitmap{Words: []uint64{use}}.Encode()}, 0); err != nil {
 		return fmt.Errorf("owner: list use %#x: %w", use, err)
 	}
 	d.supported, d.listed = use, true
@@ -234,17 +236,17 @@ func (d *Driver) InitAdmin() error {
 	if err != nil {
 		return fmt.Errorf("owner: cap id list query: %w", err)
 	}
-	if binary.LittleEndian.Uint64(field(caps, 8))&1 == 0 {
+	if !adminq.DecodeBitmap(adminq.BitmapCaps, d.cfg.Edition, caps).Has(uint(spec.CapDevParts)) {
 		return nil
 	}
-	lim, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDeviceCapGet), Group: spec.GroupSelf, Data: make([]byte, 8)}, 8)
+	lim, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDeviceCapGet), Group: spec.GroupSelf,
+		Data: adminq.CapGet{ID: spec.CapDevParts}.Encode()}, 8)
 	if err != nil {
 		return fmt.Errorf("owner: device cap get: %w", err)
 	}
-	l := field(lim, 2)
-	m := min(l[0], l[1])
-	data := make([]byte, 10)
-	data[8], data[9] = m, m
+	l := adminq.DecodeDevPartsCap(lim)
+	m := min(l.GetLimit, l.SetLimit)
+	data := adminq.DriverCapSet{ID: spec.CapDevParts, Cap: adminq.DevPartsCap{GetLimit: m, SetLimit: m}}.Encode()
 	if _, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDriverCapSet), Group: spec.GroupSelf, Data: data}, 0); err != nil {
 		return fmt.Errorf("owner: driver cap set %d/%d: %w", m, m, err)
 	}

@@ -1,10 +1,10 @@
 package owner
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -15,19 +15,17 @@ func (d *Driver) vfCmd(op uint16, vf int, data []byte, resultCap int) ([]byte, e
 // SetMode sends virtio-1.4 DEV_MODE_SET with Linux's 1-byte data: flags
 // bit 0 (stopped) or 0 (running).
 func (d *Driver) SetMode(vf int, stopped bool) error {
-	var flags byte
+	var m adminq.ModeFlags
 	if stopped {
-		flags = spec.DevModeFlagStopped
+		m.Flags = spec.DevModeFlagStopped
 	}
-	_, err := d.vfCmd(uint16(spec.OpDevModeSet), vf, []byte{flags}, 0)
+	_, err := d.vfCmd(uint16(spec.OpDevModeSet), vf, m.Encode(), 0)
 	return err
 }
 
-func objHdr(id uint32) []byte {
-	b := make([]byte, spec.ResourceObjCmdHeaderSize)
-	binary.LittleEndian.PutUint16(b, spec.ResourceObjDevParts)
-	binary.LittleEndian.PutUint32(b[4:], id)
-	return b
+// partsObject is the header naming DEV_PARTS object id.
+func partsObject(id uint32) adminq.ObjHeader {
+	return adminq.ObjHeader{Type: spec.ResourceObjDevParts, ID: id}
 }
 
 // CreateObject allocates an id from the PF-wide allocator (0..limit−1) and
@@ -39,8 +37,7 @@ func (d *Driver) CreateObject(vf int, ptype uint8) (uint32, error) {
 	if id >= uint32(d.capLimit) {
 		return 0, fmt.Errorf("owner: create object for VF %d (limit %d): %w", vf, d.capLimit, ErrNoObjectID)
 	}
-	data := append(objHdr(id), make([]byte, 16)...)
-	data[16] = ptype
+	data := adminq.ObjCreate{Hdr: partsObject(id), Specific: adminq.DevPartsObj{Type: ptype}}.Encode()
 	if _, err := d.vfCmd(uint16(spec.OpResourceObjCreate), vf, data, 0); err != nil {
 		return 0, err
 	}
@@ -50,7 +47,7 @@ func (d *Driver) CreateObject(vf int, ptype uint8) (uint32, error) {
 
 // DestroyObject destroys object id of VF vf and frees its id.
 func (d *Driver) DestroyObject(vf int, id uint32) error {
-	if _, err := d.vfCmd(uint16(spec.OpResourceObjDestroy), vf, objHdr(id), 0); err != nil {
+	if _, err := d.vfCmd(uint16(spec.OpResourceObjDestroy), vf, partsObject(id).Encode(), 0); err != nil {
 		return err
 	}
 	delete(d.ids, id)
@@ -60,8 +57,7 @@ func (d *Driver) DestroyObject(vf int, id uint32) error {
 // PartsMetadata sends DEV_PARTS_METADATA_GET of type typ with resultCap
 // bytes of room and returns the result.
 func (d *Driver) PartsMetadata(vf int, id uint32, typ spec.MetadataType, resultCap int) ([]byte, error) {
-	data := append(objHdr(id), make([]byte, 8)...)
-	data[8] = uint8(typ)
+	data := adminq.MetadataGet{Hdr: partsObject(id), Type: typ}.Encode()
 	return d.vfCmd(uint16(spec.OpDevPartsMetadataGet), vf, data, resultCap)
 }
 
@@ -71,20 +67,19 @@ func (d *Driver) PartsSize(vf int, id uint32) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint32(field(r, 4)), nil
+	return devctx.DecodeMetadataSize(r).Size, nil
 }
 
 // PartsGetAll sends DEV_PARTS_GET(ALL) with size bytes of room and returns
 // the parts.
 func (d *Driver) PartsGetAll(vf int, id uint32, size int) ([]byte, error) {
-	data := append(objHdr(id), make([]byte, 8)...)
-	data[8] = uint8(spec.PartsGetAll)
+	data := adminq.PartsGet{Hdr: partsObject(id), Type: spec.PartsGetAll}.Encode()
 	return d.vfCmd(uint16(spec.OpDevPartsGet), vf, data, size)
 }
 
 // PartsSet sends DEV_PARTS_SET with the parts as given.
 func (d *Driver) PartsSet(vf int, id uint32, parts []byte) error {
-	_, err := d.vfCmd(uint16(spec.OpDevPartsSet), vf, append(objHdr(id), parts...), 0)
+	_, err := d.vfCmd(uint16(spec.OpDevPartsSet), vf, adminq.PartsSet{Hdr: partsObject(id), Parts: parts}.Encode(), 0)
 	return err
 }
 
@@ -92,9 +87,7 @@ func (d *Driver) PartsSet(vf int, id uint32, parts []byte) error {
 
 // DraftSetMode sends draft DEV_MODE_SET {u8 mode; u8 reserved[7]}.
 func (d *Driver) DraftSetMode(vf int, m spec.Mode) error {
-	data := make([]byte, 8)
-	data[0] = uint8(m)
-	_, err := d.vfCmd(uint16(spec.DraftOpDevModeSet), vf, data, 0)
+	_, err := d.vfCmd(uint16(spec.DraftOpDevModeSet), vf, adminq.DraftMode{Mode: m}.Encode(), 0)
 	return err
 }
 
@@ -104,21 +97,21 @@ func (d *Driver) DraftModeGet(vf int) (spec.Mode, error) {
 	if err != nil {
 		return 0, err
 	}
-	return spec.Mode(field(r, 1)[0]), nil
+	return adminq.DecodeDraftMode(r).Mode, nil
 }
 
 // SizeGet sends DEV_CTX_SIZE_GET; freeze asks for the bound of a read in
 // Freeze.
 func (d *Driver) SizeGet(vf int, freeze bool) (uint64, error) {
-	data := make([]byte, 8)
+	var data adminq.CtxSizeGet
 	if freeze {
-		data[0] = 1
+		data.FreezeMode = 1
 	}
-	r, err := d.vfCmd(uint16(spec.DraftOpDevCtxSizeGet), vf, data, 8)
+	r, err := d.vfCmd(uint16(spec.DraftOpDevCtxSizeGet), vf, data.Encode(), 8)
 	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint64(field(r, 8)), nil
+	return devctx.DecodeCtxSizeResult(r).Size, nil
 }
 
 // maxCtxReads bounds ReadContext's loop over the cursor.
@@ -128,39 +121,33 @@ const maxCtxReads = 1 << 16
 // again while remaining_ctx_size is non-zero (the cursor), and returns one
 // context {le32 field_count; le32 reserved; fields} holding the fields of
 // every read in order (each read is a context of its own), with the number
-// of reads.
+// of reads. A read whose chunk is not a whole context is an error.
 func (d *Driver) ReadContext(vf int, chunk int) ([]byte, int, error) {
-	var fields []byte
-	var count uint32
-	out := func() []byte {
-		h := make([]byte, spec.DraftCtxHeaderSize)
-		binary.LittleEndian.PutUint32(h, count)
-		return append(h, fields...)
-	}
+	var all devctx.DraftContext
 	for n := 1; n <= maxCtxReads; n++ {
-		r, err := d.vfCmd(uint16(spec.DraftOpDevCtxRead), vf, nil, 8+chunk)
+		b, err := d.vfCmd(uint16(spec.DraftOpDevCtxRead), vf, nil, 8+chunk)
 		if err != nil {
-			return out(), n - 1, err
+			return devctx.EncodeDraftContext(all), n - 1, err
 		}
-		h := field(r, 8)
-		size := binary.LittleEndian.Uint32(h)
-		remaining := binary.LittleEndian.Uint32(h[4:])
-		body := tail(r, 8)
-		if uint64(size) > uint64(len(body)) {
-			return out(), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: size %d, only %d bytes returned", vf, size, len(body))
+		r, err := devctx.DecodeCtxReadResult(b)
+		if err != nil {
+			return devctx.EncodeDraftContext(all), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: %w", vf, err)
 		}
-		if size >= spec.DraftCtxHeaderSize {
-			count += binary.LittleEndian.Uint32(body)
-			fields = append(fields, body[spec.DraftCtxHeaderSize:size]...)
+		var c devctx.DraftContext
+		if len(r.Ctx) > 0 {
+			if c, err = devctx.DecodeDraftContext(r.Ctx); err != nil {
+				return devctx.EncodeDraftContext(all), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d, read %d: %w", vf, n, err)
+			}
 		}
-		if remaining == 0 {
-			return out(), n, nil
+		all.Fields = append(all.Fields, c.Fields...)
+		if r.Remaining == 0 {
+			return devctx.EncodeDraftContext(all), n, nil
 		}
-		if size <= spec.DraftCtxHeaderSize {
-			return out(), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: %d bytes remain but a %d-byte buffer holds none", vf, remaining, chunk)
+		if len(c.Fields) == 0 {
+			return devctx.EncodeDraftContext(all), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d: %d bytes remain but a %d-byte buffer holds none", vf, r.Remaining, chunk)
 		}
 	}
-	return out(), maxCtxReads, fmt.Errorf("owner: DEV_CTX_READ of VF %d: still data after %d reads", vf, maxCtxReads)
+	return devctx.EncodeDraftContext(all), maxCtxReads, fmt.Errorf("owner: DEV_CTX_READ of VF %d: still data after %d reads", vf, maxCtxReads)
 }
 
 // WriteContext sends DEV_CTX_WRITE with ctx.
@@ -176,7 +163,15 @@ func (d *Driver) Discard(vf int) error {
 }
 
 // FieldsQuery sends DEV_CTX_FIELDS_QUERY with resultCap bytes of room and
-// returns the raw result.
-func (d *Driver) FieldsQuery(vf int, resultCap int) ([]byte, error) {
-	return d.vfCmd(uint16(spec.DraftOpDevCtxFieldsQuery), vf, nil, resultCap)
+// returns the decoded result.
+func (d *Driver) FieldsQuery(vf int, resultCap int) (devctx.FieldsQuery, error) {
+	r, err := d.vfCmd(uint16(spec.DraftOpDevCtxFieldsQuery), vf, nil, resultCap)
+	if err != nil {
+		return devctx.FieldsQuery{}, err
+	}
+	q, err := devctx.DecodeFieldsQuery(r)
+	if err != nil {
+		return devctx.FieldsQuery{}, fmt.Errorf("owner: DEV_CTX_FIELDS_QUERY of VF %d: %w", vf, err)
+	}
+	return q, nil
 }

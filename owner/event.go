@@ -101,6 +101,14 @@ type AdminOutcome struct {
 	Member    uint64
 	Status    spec.Status
 	Qualifier spec.Qualifier
+	// Command is the device-readable part of the command as the PF read it
+	// from the queue: the 24-byte header and the command data. It aliases
+	// the queue entry; do not modify it.
+	Command []byte
+	// Result is what the PF wrote into the device-writable part: the 8-byte
+	// status followed by the result data, clipped to the driver's buffer and
+	// zero-padded as written (its length is the used length).
+	Result []byte
 }
 
 func (fx *Effects) note(t Target, format string, args ...any) {

@@ -206,3 +206,6 @@ func cmd(op uint16, g spec.GroupType, m uint64, data ...byte) adminq.Command {
 }
 
 type cmdT = adminq.Command
+
+// objHdr is the encoded header naming DEV_PARTS object id.
+func objHdr(id uint32) []byte { return partsObject(id).Encode() }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -14,9 +15,9 @@ import (
 
 // withReference builds members with the reference virtio-blk over a shared
 // disk and its own guest memory.
-func withReference(disk *member.Disk, guest *virtq.GuestMemory) worldOpt {
+func withReference(disk *blk.Disk, guest *virtq.GuestMemory) worldOpt {
 	return func(c *Config, _ *pcie.PFOptions) {
-		c.NewMember = FromFactory(member.NewBlk, member.Config{Edition: c.Edition, Mem: guest, Disk: disk})
+		c.NewMember = FromFactory(blk.New, member.Config{Edition: c.Edition, Mem: guest, Backing: disk})
 	}
 }
 
@@ -24,7 +25,7 @@ func withReference(disk *member.Disk, guest *virtq.GuestMemory) worldOpt {
 // flows through the owner with the reference virtio-blk member: the
 // destination member ends with the source's device parts.
 func TestVFIOMigrationReferenceMember(t *testing.T) {
-	disk := member.NewDisk(1<<20, "ref")
+	disk := blk.NewDisk(1<<20, "ref")
 	src := probed(t, spec.Virtio14, 2, withReference(disk, virtq.NewGuestMemory()))
 	dst := probed(t, spec.Virtio14, 2, withReference(disk, virtq.NewGuestMemory()))
 	sm := NewMigDevice(src.drv, 1, VirtioMigFlags)
@@ -56,7 +57,7 @@ func TestVFIOMigrationReferenceMember(t *testing.T) {
 // with the reference member, in one read and with a small buffer over the
 // cursor (DISCARD in between resets the baseline), and writes it in Freeze.
 func TestDraftContextThroughOwner(t *testing.T) {
-	disk := member.NewDisk(1<<20, "ref")
+	disk := blk.NewDisk(1<<20, "ref")
 	w := probed(t, spec.Draft2023, 2, withReference(disk, virtq.NewGuestMemory()))
 	require.NoError(t, w.drv.DraftSetMode(1, spec.ModeStop))
 	mode, err := w.drv.DraftModeGet(1)
@@ -75,7 +76,7 @@ func TestDraftContextThroughOwner(t *testing.T) {
 	assert.Equal(t, whole, chunked, "the chunks merge into the same context")
 	fields, err := w.drv.FieldsQuery(1, 512)
 	require.NoError(t, err)
-	assert.NotEmpty(t, fields)
+	assert.NotEmpty(t, fields.Entries)
 	require.NoError(t, w.drv.DraftSetMode(2, spec.ModeFreeze))
 	err = w.drv.WriteContext(2, whole)
 	assert.NoError(t, err)

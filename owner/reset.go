@@ -31,7 +31,7 @@ func (p *PF) resetDevice(fx *Effects, why string) {
 
 // startFLR begins a Function Level Reset of the PF. The configuration space
 // returns to its power-on values, SR-IOV Control included: VF Enable is
-// cleared and every VF disappears (PF-FLR). The virtio device is reset as by
+// cleared and every VF disappears (docs/pcie.md, "Rules"). The virtio device is reset as by
 // resetDevice. For the 100 ms the FLR lasts the PF drops every request
 // (reads complete as all ones); the TimerFLR expiry ends it.
 func (p *PF) startFLR(fx *Effects) {

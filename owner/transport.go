@@ -1,62 +1,47 @@
 package owner
 
 import (
-	"encoding/binary"
-
 	"github.com/migsim/migsim/adminq"
-	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/virtq"
 )
 
 // NoVector is VIRTIO_MSI_NO_VECTOR.
-const NoVector uint16 = 0xffff
+const NoVector = member.NoVector
 
 // OfferedFeatures are the PF's device features: VERSION_1, SR_IOV and
 // ADMIN_VQ.
 const OfferedFeatures = spec.Features(1<<spec.FeatureVersion1 | 1<<spec.FeatureSRIOV | 1<<spec.FeatureAdminVQ)
 
-type queueRegs struct {
-	size, vector, enable uint16
-	desc, driver, device uint64
-}
-
-type msixEntry struct {
-	addr    uint64
-	data    uint32
-	ctrl    uint32
-	pending bool
-}
-
-// transport is the PF's virtio PCI transport: the common configuration,
-// ISR and MSI-X table in BAR0.
+// transport is the PF's virtio PCI transport: the common configuration
+// registers, the ISR and the MSI-X table in BAR0, on the register file and
+// table the member core uses (member.CommonCfg, member.QueueRegs,
+// member.MSIXTable). What a write does is the PF's: its queue registers are
+// fixed once a queue is enabled, vectors past the table read NO_VECTOR, and
+// DRIVER_OK starts the admin queue.
 type transport struct {
-	maxSize      uint16
-	numQueues    uint16
-	dfSel, gfSel uint32
-	drvFeatures  uint64
-	status       spec.DeviceStatus
-	configVector uint16
-	qsel         uint16
-	queues       []queueRegs // NumQueues own queues, then the admin queue
-	isr          uint8
-	msix         []msixEntry
+	maxSize   uint16
+	numQueues uint16
+	regs      member.CommonCfg
+	queues    []member.QueueRegs // NumQueues own queues, then the admin queue
+	isr       uint8
+	msix      member.MSIXTable
 }
 
 func newTransport(c Config) transport {
-	t := transport{maxSize: c.AdminQueueSize, numQueues: c.NumQueues, msix: make([]msixEntry, c.MSIXVectors)}
+	t := transport{maxSize: c.AdminQueueSize, numQueues: c.NumQueues, msix: member.NewMSIXTable(c.MSIXVectors)}
 	t.reset()
 	return t
 }
 
-// reset puts the transport back to its power-on values (device_status 0).
+// reset puts the registers back to their power-on values (device_status
+// 0). The MSI-X table is PCI state and stays.
 func (t *transport) reset() {
-	n := int(t.numQueues) + 1
-	t.dfSel, t.gfSel, t.drvFeatures, t.status, t.qsel, t.isr = 0, 0, 0, 0, 0, 0
-	t.configVector = NoVector
-	t.queues = make([]queueRegs, n)
+	t.regs = member.NewCommonCfg()
+	t.isr = 0
+	t.queues = make([]member.QueueRegs, int(t.numQueues)+1)
 	for i := range t.queues {
-		t.queues[i] = queueRegs{size: t.maxSize, vector: NoVector}
+		t.queues[i] = member.NewQueueRegs(t.maxSize)
 	}
 }
 
@@ -64,235 +49,88 @@ func (t *transport) adminIndex() uint16 { return t.numQueues }
 
 // image renders the common configuration as the driver reads it now.
 func (t *transport) image() [spec.CommonCfgSize]byte {
-	var b [spec.CommonCfgSize]byte
-	le := binary.LittleEndian
-	le.PutUint32(b[0:], t.dfSel)
-	if t.dfSel < 2 {
-		le.PutUint32(b[4:], uint32(uint64(OfferedFeatures)>>(32*t.dfSel)))
-	}
-	le.PutUint32(b[8:], t.gfSel)
-	if t.gfSel < 2 {
-		le.PutUint32(b[12:], uint32(t.drvFeatures>>(32*t.gfSel)))
-	}
-	le.PutUint16(b[16:], t.configVector)
-	le.PutUint16(b[18:], t.numQueues)
-	b[20] = uint8(t.status)
-	le.PutUint16(b[22:], t.qsel)
-	if int(t.qsel) < len(t.queues) {
-		q := t.queues[t.qsel]
-		le.PutUint16(b[24:], q.size)
-		le.PutUint16(b[26:], q.vector)
-		le.PutUint16(b[28:], q.enable)
-		le.PutUint16(b[30:], t.qsel)
-		le.PutUint64(b[32:], q.desc)
-		le.PutUint64(b[40:], q.driver)
-		le.PutUint64(b[48:], q.device)
-	}
-	le.PutUint16(b[60:], t.adminIndex())
-	le.PutUint16(b[62:], 1)
-	return b
+	return t.regs.Image(member.CommonView{Offered: OfferedFeatures, NumQueues: t.numQueues, Queue: t.selected(),
+		AdminQueueIndex: t.adminIndex(), AdminQueueNum: 1})
 }
 
-// handleTLP serves a host access to the PF's configuration space or BAR0.
-func (p *PF) handleTLP(fx *Effects, tlp pcie.TLP) {
-	isRead := tlp.Kind == pcie.CfgRead || tlp.Kind == pcie.MemRead
-	if p.flr {
-		fx.note(TargetPF, "%s during FLR: dropped", tlp.Kind)
-		if isRead {
-			fx.ReadData = allOnes(tlp.Len)
-		}
-		return
-	}
-	switch tlp.Kind {
-	case pcie.CfgRead:
-		v, err := p.cs.Read(int(tlp.Addr), tlp.Len)
-		if err != nil {
-			fx.note(TargetPF, "config read: %v", err)
-			fx.ReadData = allOnes(tlp.Len)
-			return
-		}
-		fx.ReadData = leBytes(uint64(v), tlp.Len)
-	case pcie.CfgWrite:
-		p.configWrite(fx, tlp)
-	case pcie.MemRead:
-		fx.ReadData = p.mmioRead(fx, tlp.Addr-p.cs.BAR0(), tlp.Len)
-	case pcie.MemWrite:
-		p.mmioWrite(fx, tlp.Addr-p.cs.BAR0(), tlp.Data)
-	default:
-		fx.note(TargetPF, "%s TLP: not for the PF", tlp.Kind)
-	}
-}
-
-func leBytes(v uint64, n int) []byte {
-	b := make([]byte, n)
-	for i := 0; i < n && i < 8; i++ {
-		b[i] = byte(v >> (8 * i))
-	}
-	return b
-}
-
-func leValue(b []byte) uint64 {
-	var v uint64
-	for i := 0; i < len(b) && i < 8; i++ {
-		v |= uint64(b[i]) << (8 * i)
-	}
-	return v
-}
-
-func (p *PF) configWrite(fx *Effects, tlp pcie.TLP) {
-	before := p.NumVFs()
-	eff, err := p.cs.Write(int(tlp.Addr), len(tlp.Data), uint32(leValue(tlp.Data)))
-	if err != nil {
-		fx.note(TargetPF, "config write: %v", err)
-		return
-	}
-	if eff.Has(pcie.MSIXEnableChanged) {
-		p.msixOn = eff.MSIXEnabled
-	}
-	if eff.Has(pcie.FLRInitiated) {
-		p.startFLR(fx)
-		return
-	}
-	if eff.Has(pcie.VFEnableChanged) {
-		if eff.VFEnabled {
-			fx.note(TargetPF, "VF Enable set: %d VFs exist (members are created on first use)", p.NumVFs())
-		} else {
-			p.removeVFs(fx, before, "VF Enable cleared")
-		}
-	}
-}
-
-func (p *PF) mmioRead(fx *Effects, off uint64, n int) []byte {
-	switch {
-	case off+uint64(n) <= spec.CommonCfgSize:
-		img := p.tr.image()
-		return append([]byte(nil), img[off:off+uint64(n)]...)
-	case off == pcie.BAR0ISR:
-		v := p.tr.isr
-		p.tr.isr = 0
-		return leBytes(uint64(v), n)
-	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXTable+uint64(len(p.tr.msix))*pcie.MSIXEntrySize:
-		i := (off - pcie.BAR0MSIXTable) / pcie.MSIXEntrySize
-		e := p.tr.msix[i]
-		var b [pcie.MSIXEntrySize]byte
-		binary.LittleEndian.PutUint64(b[0:], e.addr)
-		binary.LittleEndian.PutUint32(b[8:], e.data)
-		binary.LittleEndian.PutUint32(b[12:], e.ctrl)
-		o := (off - pcie.BAR0MSIXTable) % pcie.MSIXEntrySize
-		if o+uint64(n) > pcie.MSIXEntrySize {
-			break
-		}
-		return append([]byte(nil), b[o:o+uint64(n)]...)
-	case off == pcie.BAR0MSIXPBA:
-		var v uint64
-		for i, e := range p.tr.msix {
-			if e.pending && i < 64 {
-				v |= 1 << i
-			}
-		}
-		return leBytes(v, n)
-	}
-	if off < pcie.BAR0Size {
-		return make([]byte, n)
-	}
-	fx.note(TargetPF, "MMIO read at BAR0+%#x: outside BAR0", off)
-	return allOnes(n)
-}
-
-func (p *PF) mmioWrite(fx *Effects, off uint64, data []byte) {
-	switch {
-	case off+uint64(len(data)) <= spec.CommonCfgSize:
-		p.commonWrite(fx, off, data)
-	case off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen:
-		q := uint16((off - pcie.BAR0Notify) / pcie.NotifyMultiplier)
-		p.notify(fx, q)
-	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXTable+uint64(len(p.tr.msix))*pcie.MSIXEntrySize:
-		p.msixWrite(fx, off-pcie.BAR0MSIXTable, data)
-	default:
-		fx.note(TargetPF, "MMIO write at BAR0+%#x (%d bytes): ignored", off, len(data))
-	}
-}
-
-func (p *PF) msixWrite(fx *Effects, off uint64, data []byte) {
-	i := off / pcie.MSIXEntrySize
-	e := &p.tr.msix[i]
-	var b [pcie.MSIXEntrySize]byte
-	binary.LittleEndian.PutUint64(b[0:], e.addr)
-	binary.LittleEndian.PutUint32(b[8:], e.data)
-	binary.LittleEndian.PutUint32(b[12:], e.ctrl)
-	o := off % pcie.MSIXEntrySize
-	if o+uint64(len(data)) > pcie.MSIXEntrySize {
-		fx.note(TargetPF, "MSI-X write across entries at +%#x: ignored", off)
-		return
-	}
-	copy(b[o:], data)
-	e.addr = binary.LittleEndian.Uint64(b[0:])
-	e.data = binary.LittleEndian.Uint32(b[8:])
-	e.ctrl = binary.LittleEndian.Uint32(b[12:])
-	if e.ctrl&1 == 0 && e.pending {
-		e.pending = false
-		p.sendMSIX(fx, uint16(i))
-	}
-}
-
-func (p *PF) commonWrite(fx *Effects, off uint64, data []byte) {
-	t := &p.tr
-	v := leValue(data)
-	n := len(data)
-	q := t.selected()
-	switch {
-	case off == 0 && n == 4:
-		t.dfSel = uint32(v)
-	case off == 8 && n == 4:
-		t.gfSel = uint32(v)
-	case off == 12 && n == 4:
-		if t.gfSel < 2 {
-			sh := 32 * t.gfSel
-			t.drvFeatures = t.drvFeatures&^(0xffffffff<<sh) | v<<sh
-		}
-	case off == 16 && n == 2:
-		t.configVector = t.vectorOrNone(uint16(v))
-	case off == 20 && n == 1:
-		p.statusWrite(fx, spec.DeviceStatus(v))
-	case off == 22 && n == 2:
-		t.qsel = uint16(v)
-	case q != nil && q.enable == 0 && off == 24 && n == 2:
-		q.size = uint16(v)
-	case q != nil && off == 26 && n == 2:
-		q.vector = t.vectorOrNone(uint16(v))
-	case q != nil && off == 28 && n == 2:
-		if v == 1 {
-			q.enable = 1
-			p.activateAdmin(fx)
-		} else {
-			fx.note(TargetPF, "queue_enable %d: only 1 may be written", v)
-		}
-	case q != nil && q.enable == 0 && off >= 32 && off < 56 && (n == 4 || n == 8) && off%4 == 0:
-		addr := [...]*uint64{&q.desc, &q.driver, &q.device}[(off-32)/8]
-		if off%8 == 0 && n == 8 {
-			*addr = v
-		} else if off%8 == 0 {
-			*addr = *addr&^0xffffffff | v&0xffffffff
-		} else {
-			*addr = *addr&0xffffffff | v<<32
-		}
-	default:
-		fx.note(TargetPF, "common cfg write %s (%d bytes): ignored", spec.CommonCfgField(off), n)
-	}
-}
-
-func (t *transport) selected() *queueRegs {
-	if int(t.qsel) < len(t.queues) {
-		return &t.queues[t.qsel]
+func (t *transport) selected() *member.QueueRegs {
+	if int(t.regs.QueueSelect) < len(t.queues) {
+		return &t.queues[t.regs.QueueSelect]
 	}
 	return nil
 }
 
 func (t *transport) vectorOrNone(v uint16) uint16 {
-	if int(v) < len(t.msix) {
+	if int(v) < t.msix.Len() {
 		return v
 	}
 	return NoVector
+}
+
+// queueWritable reports whether a per-queue register of q may be written:
+// the vector and queue_enable always, queue_size and the ring addresses
+// only while the queue is disabled; queue_reset never (the PF does not
+// offer RING_RESET).
+func queueWritable(q *member.QueueRegs, f spec.CommonCfgField) bool {
+	switch {
+	case q == nil:
+		return false
+	case f == spec.CfgQueueMSIXVector || f == spec.CfgQueueEnable:
+		return true
+	case f == spec.CfgQueueReset:
+		return false
+	}
+	return q.Enable == 0
+}
+
+func (p *PF) commonWrite(fx *Effects, off uint64, data []byte) {
+	t := &p.tr
+	ignored := func() {
+		fx.note(TargetPF, "common cfg write %s (%d bytes): ignored", spec.CommonCfgField(off), len(data))
+	}
+	ws, err := member.DecodeCommonWrite(uint32(off), data)
+	if err != nil {
+		ignored()
+		return
+	}
+	q := t.selected()
+	if ws[0].PerQueue && !queueWritable(q, ws[0].Field) {
+		ignored()
+		return
+	}
+	for _, w := range ws {
+		switch w.Field {
+		case spec.CfgDeviceFeatureSelect:
+			t.regs.DeviceFeatureSelect = w.Value
+		case spec.CfgDriverFeatureSelect:
+			t.regs.DriverFeatureSelect = w.Value
+		case spec.CfgDriverFeature:
+			t.regs.WriteDriverFeature(w.Value)
+		case spec.CfgConfigMSIXVector:
+			t.regs.ConfigVector = t.vectorOrNone(uint16(w.Value))
+		case spec.CfgDeviceStatus:
+			p.statusWrite(fx, spec.DeviceStatus(w.Value))
+		case spec.CfgQueueSelect:
+			t.regs.QueueSelect = uint16(w.Value)
+		case spec.CfgQueueSize:
+			q.Size = uint16(w.Value)
+		case spec.CfgQueueMSIXVector:
+			q.Vector = t.vectorOrNone(uint16(w.Value))
+		case spec.CfgQueueEnable:
+			if w.Value != 1 {
+				fx.note(TargetPF, "queue_enable %d: only 1 may be written", w.Value)
+				continue
+			}
+			q.Enable = 1
+			p.activateAdmin(fx)
+		default:
+			for i, lo := range member.QueueAddrLo {
+				if w.Field == lo || w.Field == lo+4 {
+					q.WriteAddr(i, w.Field == lo, w.Value)
+				}
+			}
+		}
+	}
 }
 
 func (p *PF) statusWrite(fx *Effects, s spec.DeviceStatus) {
@@ -301,14 +139,13 @@ func (p *PF) statusWrite(fx *Effects, s spec.DeviceStatus) {
 		p.resetDevice(fx, "device_status written 0")
 		return
 	}
-	if s&spec.StatusFeaturesOK != 0 && t.status&spec.StatusFeaturesOK == 0 {
-		f := spec.Features(t.drvFeatures)
-		if t.drvFeatures&^uint64(OfferedFeatures) != 0 || !f.Has(spec.FeatureVersion1) {
-			fx.note(TargetPF, "FEATURES_OK refused: driver features %s", f)
+	if s&spec.StatusFeaturesOK != 0 && t.regs.Status&spec.StatusFeaturesOK == 0 {
+		if !member.FeaturesAcceptable(OfferedFeatures, t.regs.DriverFeatures) {
+			fx.note(TargetPF, "FEATURES_OK refused: driver features %s", spec.Features(t.regs.DriverFeatures))
 			s &^= spec.StatusFeaturesOK
 		}
 	}
-	t.status = s
+	t.regs.Status = s
 	p.activateAdmin(fx)
 }
 
@@ -318,16 +155,16 @@ func (p *PF) statusWrite(fx *Effects, s spec.DeviceStatus) {
 func (p *PF) activateAdmin(fx *Effects) {
 	t := &p.tr
 	q := t.queues[t.adminIndex()]
-	if p.aq != nil || t.status&spec.StatusDriverOK == 0 || q.enable == 0 {
+	if p.aq != nil || t.regs.Status&spec.StatusDriverOK == 0 || q.Enable == 0 {
 		return
 	}
-	if !spec.Features(t.drvFeatures).Has(spec.FeatureAdminVQ) {
+	if !spec.Features(t.regs.DriverFeatures).Has(spec.FeatureAdminVQ) {
 		fx.note(TargetPF, "DRIVER_OK without VIRTIO_F_ADMIN_VQ: no admin queue")
 		return
 	}
-	l := virtq.Layout{Size: q.size, Desc: q.desc, Avail: q.driver, Used: q.device}
-	if q.size > t.maxSize {
-		fx.note(TargetPF, "admin queue size %d above the maximum %d: not started", q.size, t.maxSize)
+	l := q.Layout()
+	if q.Size > t.maxSize {
+		fx.note(TargetPF, "admin queue size %d above the maximum %d: not started", q.Size, t.maxSize)
 		p.needsReset(fx)
 		return
 	}
@@ -337,14 +174,14 @@ func (p *PF) activateAdmin(fx *Effects) {
 		return
 	}
 	p.aq = adminq.NewDeviceQueue(l)
-	fx.note(TargetPF, "admin queue %d started (size %d)", t.adminIndex(), q.size)
+	fx.note(TargetPF, "admin queue %d started (size %d)", t.adminIndex(), q.Size)
 }
 
 func (p *PF) needsReset(fx *Effects) {
 	p.broken = true
-	p.tr.status |= spec.StatusDeviceNeedsReset
+	p.tr.regs.Status |= spec.StatusDeviceNeedsReset
 	fx.note(TargetPF, "DEVICE_NEEDS_RESET")
-	if v := p.tr.configVector; v != NoVector {
+	if v := p.tr.regs.ConfigVector; v != NoVector {
 		p.tr.isr |= 2
 		p.sendMSIX(fx, v)
 	}
@@ -369,22 +206,4 @@ func (p *PF) queueAdminStep(fx *Effects) {
 	}
 	p.stepQueued = true
 	fx.Steps = append(fx.Steps, TargetStep{Target: TargetPF, Step: adminStep})
-}
-
-// sendMSIX raises vector v of the PF if MSI-X is enabled and the entry is
-// unmasked; a masked entry keeps the message pending.
-func (p *PF) sendMSIX(fx *Effects, v uint16) {
-	if int(v) >= len(p.tr.msix) {
-		return
-	}
-	if !p.msixOn {
-		fx.note(TargetPF, "MSI-X disabled: vector %d not sent", v)
-		return
-	}
-	e := &p.tr.msix[v]
-	if e.ctrl&1 != 0 {
-		e.pending = true
-		return
-	}
-	fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: p.rid, Vector: v, Addr: e.addr, Data: e.data})
 }

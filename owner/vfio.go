@@ -8,8 +8,8 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// Linux vfio-virtio stream format (LX-MIG common.h): records of {le64
-// record_size; le32 flags; le32 tag; data}.
+// Linux vfio-virtio stream format (drivers/vfio/pci/virtio/common.h):
+// records of {le64 record_size; le32 flags; le32 tag; data}.
 const (
 	RecordHeaderSize = 16
 	// TagDeviceData is VIRTIOVF_MIGF_TAG_DEVICE_DATA, the mandatory tag.
@@ -33,7 +33,8 @@ func EncodeRecord(tag, flags uint32, data []byte) []byte {
 // MigDevice is the VFIO-v2 migration state machine of one VF on top of the
 // owner driver: the role of Linux's vfio-virtio for a virtio-1.4 member
 // (draft-2023 flows use the draft commands directly). Each arc maps to
-// admin commands as spec-reference §2.4 describes.
+// admin commands as Linux's drivers/vfio/pci/virtio/migrate.c does
+// (docs/owner.md, "VFIO-v2 state machine", has the table).
 //
 // Failure: when an arc's admin command fails with a status (the device
 // answered; ADM-DEV-03 says a failed command has no side effect) or the
@@ -93,7 +94,8 @@ func (m *MigDevice) SetState(target MigState) error {
 	return nil
 }
 
-// arc performs one direct arc (compat-reference §1.2, spec-reference §2.4).
+// arc performs one direct arc of the uAPI (include/uapi/linux/vfio.h) with
+// the admin commands Linux's vfio-virtio sends for it (docs/owner.md).
 func (m *MigDevice) arc(from, to MigState) error {
 	type a struct{ from, to MigState }
 	switch (a{from, to}) {

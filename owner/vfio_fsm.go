@@ -5,8 +5,9 @@ import (
 	"fmt"
 )
 
-// MigState is a VFIO migration uAPI v2 device state (compat-reference
-// §1.1); the values are the uAPI's.
+// MigState is a VFIO migration uAPI v2 device state (enum
+// vfio_device_mig_state in Linux include/uapi/linux/vfio.h); the values
+// are the uAPI's.
 type MigState uint8
 
 // VFIO device states.
@@ -76,7 +77,8 @@ func (s MigState) needs() MigFlags {
 var ErrInvalidTransition = errors.New("owner: invalid transition")
 
 // nextTable is vfio_from_fsm_table: nextTable[cur][target] is the next state
-// on the shortest path (compat-reference §1.5).
+// on the shortest path (Linux drivers/vfio/vfio_main.c; the test checks it
+// against testdata/vfio-next-state.md).
 var nextTable = func() [numMigStates][numMigStates]MigState {
 	const (
 		E = StateError
@@ -108,8 +110,11 @@ var nextTable = func() [numMigStates][numMigStates]MigState {
 
 // NextState is vfio_mig_get_next_state: the next state on the way from cur
 // to target for a device with flags. States the device lacks are skipped
-// through the table. Following the porting note of compat-reference §1.5,
-// the skip loop stops at ERROR, and reaching ERROR is ErrInvalidTransition.
+// through the table. Linux's skip loop has no exit at ERROR (ERROR needs
+// every flag and its row is all ERROR), so the one case that lands there —
+// STOP_COPY→PRE_COPY[_P2P] on a PRE_COPY-capable device — would not end;
+// this port stops at ERROR and reports ErrInvalidTransition
+// (docs/owner.md, "VFIO-v2 state machine").
 func NextState(flags MigFlags, cur, target MigState) (MigState, error) {
 	if cur >= numMigStates || cur.needs()&flags != cur.needs() {
 		return StateError, fmt.Errorf("owner: current state %s not supported by flags %#x: %w", cur, flags, ErrInvalidTransition)

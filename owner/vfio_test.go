@@ -11,11 +11,12 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// referenceTable parses the next-step table of compat-reference §1.5 (a
-// byte-for-byte copy in testdata).
+// referenceTable parses the next-step table of Linux's
+// vfio_mig_get_next_state (drivers/vfio/vfio_main.c), copied into
+// testdata/vfio-next-state.md.
 func referenceTable(t *testing.T) map[[2]MigState]MigState {
 	t.Helper()
-	b, err := os.ReadFile("testdata/compat-reference.md")
+	b, err := os.ReadFile("testdata/vfio-next-state.md")
 	require.NoError(t, err)
 	lines := strings.Split(string(b), "\n")
 	var cols []MigState
@@ -78,8 +79,9 @@ func TestVFIONextStateTable(t *testing.T) {
 	}
 }
 
-// TestVFIOPathExamples checks the example paths of compat-reference §1.5,
-// including the skip loop without P2P.
+// TestVFIOPathExamples checks paths that follow from the table (with every
+// feature, and the skip loop without P2P, which turns RUNNING→STOP into one
+// arc), and the blocked STOP_COPY→PRE_COPY.
 func TestVFIOPathExamples(t *testing.T) {
 	tests := []struct {
 		flags      MigFlags

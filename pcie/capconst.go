@@ -36,7 +36,7 @@ const (
 )
 
 // PCI Express capability registers (offsets from the capability) and bits
-// (spec-reference §4.2).
+// (Linux include/uapi/linux/pci_regs.h, PCI_EXP_*).
 const (
 	PCIeCapReg  = 0x02 // PCI Express Capabilities
 	PCIeDevCap  = 0x04 // Device Capabilities

@@ -2,10 +2,10 @@ package pcie
 
 // ResetFunction is the register side of a Function Level Reset: every
 // register returns to its power-on value. On a PF that includes SR-IOV
-// Control, so VF Enable clears and every VF disappears (PF-FLR,
-// spec-reference §4.2); the returned WriteEffect then has VFEnableChanged.
-// Which registers PCIe §6.6.2 lets an FLR preserve is unverified in the
-// reference, so migsim resets all of them.
+// Control, so VF Enable clears and every VF disappears (SR-IOV 1.1 §2.2.3,
+// PCIe r5.0 §9.2.2.3; docs/pcie.md, "Rules"); the returned WriteEffect then
+// has VFEnableChanged. Which registers PCIe §6.6.2 lets an FLR preserve
+// (sticky bits) migsim has not verified, so it resets all of them.
 //
 // pcie does not decide when this happens: Write reports FLRInitiated and the
 // device model resets the function and arms a timer of FLRDuration.

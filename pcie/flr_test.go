@@ -62,7 +62,8 @@ func TestTransactionsPending(t *testing.T) {
 	assert.Zero(t, mustRead(t, c, sta, 2))
 }
 
-// TestPFResetFunctionClearsVFEnable checks the PF-FLR rule: the reset returns
+// TestPFResetFunctionClearsVFEnable checks that a PF's FLR resets its SR-IOV
+// capability (SR-IOV 1.1 §2.2.3): the reset returns
 // SR-IOV Control to its power-on value, so VF Enable clears.
 func TestPFResetFunctionClearsVFEnable(t *testing.T) {
 	c := testPF(t)

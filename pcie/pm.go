@@ -1,7 +1,5 @@
 package pcie
 
-import "fmt"
-
 // PCI Power Management capability registers (offsets from the capability)
 // and bits.
 const (
@@ -22,31 +20,19 @@ const (
 	pmcValue uint16 = 0x0003 | 1<<11 | 1<<14
 )
 
-// PowerState is the PMCSR PowerState field.
+// PowerState is the PMCSR PowerState field (2 bits: every value is named).
+// Its String method is generated: D0, D1, D2, D3hot.
 type PowerState uint8
+
+//go:generate go tool stringer -type=PowerState -linecomment
 
 // Power states. migsim functions support D0 and D3hot only.
 const (
 	D0 PowerState = iota
 	D1
 	D2
-	D3Hot
+	D3Hot // D3hot
 )
-
-// String returns D0, D1, D2 or D3hot.
-func (p PowerState) String() string {
-	switch p {
-	case D0:
-		return "D0"
-	case D1:
-		return "D1"
-	case D2:
-		return "D2"
-	case D3Hot:
-		return "D3hot"
-	}
-	return fmt.Sprintf("D?%d", uint8(p))
-}
 
 // PowerState returns the function's current power state (D0 when it has no
 // PM capability).

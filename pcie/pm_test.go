@@ -77,7 +77,13 @@ func TestPMEStatusWriteOneToClear(t *testing.T) {
 	assert.Equal(t, uint32(PMCSRNoSoftReset), mustRead(t, c, pmcsr, 2), "PME_Status cleared, PME_En written 0")
 }
 
+// TestPowerStateString checks the generated names of every value the 2-bit
+// PMCSR field can hold, and that no other value exists there.
 func TestPowerStateString(t *testing.T) {
-	assert.Equal(t, []string{"D0", "D1", "D2", "D3hot", "D?4"},
-		[]string{D0.String(), D1.String(), D2.String(), D3Hot.String(), PowerState(4).String()})
+	var got []string
+	for v := PowerState(0); v <= PMCSRPowerStateMask; v++ {
+		got = append(got, v.String())
+	}
+	assert.Equal(t, []string{"D0", "D1", "D2", "D3hot"}, got)
+	assert.Equal(t, "PowerState(4)", PowerState(PMCSRPowerStateMask+1).String(), "outside the field: stringer's fallback")
 }

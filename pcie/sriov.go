@@ -3,7 +3,8 @@ package pcie
 import "math/bits"
 
 // SR-IOV extended capability registers, as offsets from the capability
-// (spec-reference §4.3), and SR-IOV Control bits.
+// (Linux include/uapi/linux/pci_regs.h, PCI_SRIOV_*), and SR-IOV Control
+// bits.
 const (
 	SRIOVCapabilities       = 0x04
 	SRIOVControl            = 0x08

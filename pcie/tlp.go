@@ -29,21 +29,14 @@ const (
 	Completion
 )
 
-// String returns CfgRd, CfgWr, MRd, MWr, MSI-X or Cpl.
+var tlpKindNames = map[TLPKind]string{
+	CfgRead: "CfgRd", CfgWrite: "CfgWr", MemRead: "MRd", MemWrite: "MWr", MSIX: "MSI-X", Completion: "Cpl",
+}
+
+// String returns CfgRd, CfgWr, MRd, MWr, MSI-X, Cpl or TLP_n.
 func (k TLPKind) String() string {
-	switch k {
-	case CfgRead:
-		return "CfgRd"
-	case CfgWrite:
-		return "CfgWr"
-	case MemRead:
-		return "MRd"
-	case MemWrite:
-		return "MWr"
-	case MSIX:
-		return "MSI-X"
-	case Completion:
-		return "Cpl"
+	if n, ok := tlpKindNames[k]; ok {
+		return n
 	}
 	return fmt.Sprintf("TLP_%d", uint8(k))
 }

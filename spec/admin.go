@@ -2,8 +2,9 @@ package spec
 
 import "fmt"
 
-// Opcode is an admin command opcode of the virtio-1.4 edition
-// (spec-reference §1.4; the values match Linux's uapi).
+// Opcode is an admin command opcode of the virtio-1.4 edition (virtio spec
+// admin.tex, the opcode table; the values match Linux's
+// include/uapi/linux/virtio_pci.h).
 type Opcode uint16
 
 // virtio-1.4 admin opcodes.
@@ -19,8 +20,10 @@ const (
 	OpDeviceCapGet         Opcode = 0x0008
 	OpDriverCapSet         Opcode = 0x0009
 	OpResourceObjCreate    Opcode = 0x000a
-	// OpResourceObjQuery follows the opcode table (0xb); the section text
-	// swaps QUERY and MODIFY (spec-reference §5 Q10). migsim follows the table.
+	// OpResourceObjQuery follows the opcode table of admin.tex (QUERY 0xb,
+	// MODIFY 0xc); the command text of the spec gives them the other way
+	// round (MODIFY 0xb, QUERY 0xc). Linux defines neither; migsim follows
+	// the table.
 	OpResourceObjQuery    Opcode = 0x000b
 	OpResourceObjModify   Opcode = 0x000c
 	OpResourceObjDestroy  Opcode = 0x000d
@@ -61,7 +64,8 @@ func (o Opcode) String() string {
 }
 
 // DraftOpcode is an admin command opcode of the draft-2023 edition. Its values
-// are simulator-assigned (spec-reference §6); they clash with virtio-1.4's.
+// are simulator-assigned (docs/spec.md, "The two editions"); they clash with
+// virtio-1.4's.
 type DraftOpcode uint16
 
 // draft-2023 admin opcodes (simulator-assigned except LIST_QUERY/LIST_USE).
@@ -97,7 +101,8 @@ func (o DraftOpcode) String() string {
 	return fmt.Sprintf("OPCODE_%#04x", uint16(o))
 }
 
-// GroupType is the admin command group_type field (spec-reference §1.3).
+// GroupType is the admin command group_type field (virtio spec admin.tex,
+// "Group administration commands").
 type GroupType uint16
 
 // Group types.
@@ -106,19 +111,18 @@ const (
 	GroupSRIOV GroupType = 0x1
 )
 
+var groupNames = map[GroupType]string{GroupSelf: "Self", GroupSRIOV: "SR-IOV"}
+
 // String returns the group name: Self, SR-IOV or GROUP_0x….
 func (g GroupType) String() string {
-	switch g {
-	case GroupSelf:
-		return "Self"
-	case GroupSRIOV:
-		return "SR-IOV"
+	if n, ok := groupNames[g]; ok {
+		return n
 	}
 	return fmt.Sprintf("GROUP_%#04x", uint16(g))
 }
 
-// Status is the admin result status (spec-reference §1.5); values follow
-// Linux errno.
+// Status is the admin result status (virtio spec admin.tex, the status
+// table); values follow Linux errno.
 type Status uint16
 
 // Admin status codes.
@@ -149,7 +153,8 @@ func (s Status) String() string {
 	return fmt.Sprintf("STATUS_%d", uint16(s))
 }
 
-// Qualifier is the admin result status_qualifier (spec-reference §1.5).
+// Qualifier is the admin result status_qualifier (virtio spec admin.tex,
+// the status qualifier table).
 type Qualifier uint16
 
 // Status qualifiers.
@@ -178,13 +183,15 @@ func (q Qualifier) String() string {
 	return fmt.Sprintf("QUALIFIER_%#04x", uint16(q))
 }
 
-// Sizes of the fixed parts of struct virtio_admin_cmd (spec-reference §1.2).
+// Sizes of the fixed parts of struct virtio_admin_cmd (virtio spec
+// admin.tex, "Administration Virtqueues").
 const (
 	AdminCmdHeaderSize    = 24 // opcode, group_type, reserved1[12], group_member_id
 	AdminResultHeaderSize = 8  // status, status_qualifier, reserved2[4]
 )
 
-// Capability ids and resource-object types (spec-reference §1.6).
+// Capability ids and resource-object types (virtio spec
+// admin-cmds-capabilities.tex and admin-cmds-resource-objects.tex).
 const (
 	CapDevParts              uint16 = 0x0000 // VIRTIO_DEV_PARTS_CAP
 	ResourceObjDevParts      uint16 = 0x000  // VIRTIO_RESOURCE_OBJ_DEV_PARTS
@@ -194,7 +201,8 @@ const (
 	ResourceObjCmdHeaderSize        = 8
 )
 
-// MetadataType is the DEV_PARTS_METADATA_GET type (spec-reference §2.3).
+// MetadataType is the DEV_PARTS_METADATA_GET type (virtio spec
+// admin-cmds-device-parts.tex).
 type MetadataType uint8
 
 // Metadata types.
@@ -204,20 +212,18 @@ const (
 	MetadataList  MetadataType = 2
 )
 
+var metadataNames = map[MetadataType]string{MetadataSize: "SIZE", MetadataCount: "COUNT", MetadataList: "LIST"}
+
 // String returns SIZE, COUNT, LIST or METADATA_n.
 func (m MetadataType) String() string {
-	switch m {
-	case MetadataSize:
-		return "SIZE"
-	case MetadataCount:
-		return "COUNT"
-	case MetadataList:
-		return "LIST"
+	if n, ok := metadataNames[m]; ok {
+		return n
 	}
 	return fmt.Sprintf("METADATA_%d", uint8(m))
 }
 
-// PartsGetType is the DEV_PARTS_GET type (spec-reference §2.3).
+// PartsGetType is the DEV_PARTS_GET type (virtio spec
+// admin-cmds-device-parts.tex).
 type PartsGetType uint8
 
 // Parts-get types.
@@ -226,13 +232,12 @@ const (
 	PartsGetAll      PartsGetType = 1
 )
 
+var partsGetNames = map[PartsGetType]string{PartsGetSelected: "SELECTED", PartsGetAll: "ALL"}
+
 // String returns SELECTED, ALL or GET_TYPE_n.
 func (t PartsGetType) String() string {
-	switch t {
-	case PartsGetSelected:
-		return "SELECTED"
-	case PartsGetAll:
-		return "ALL"
+	if n, ok := partsGetNames[t]; ok {
+		return n
 	}
 	return fmt.Sprintf("GET_TYPE_%d", uint8(t))
 }

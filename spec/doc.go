@@ -12,6 +12,6 @@
 //
 // Values of the draft-2023 edition (its opcodes, modes and context field
 // types) were never published in a stable form; migsim assigns them
-// (spec-reference §6) and every place that prints them labels them
-// "simulator-assigned".
+// (docs/spec.md, "The two editions") and every place that prints them
+// labels them "simulator-assigned".
 package spec

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Edition selects which text migsim follows (DESIGN §2).
+// Edition selects which text migsim follows (docs/spec.md, "The two
+// editions").
 type Edition uint8
 
 // Editions.
@@ -22,13 +23,12 @@ const (
 // Editions lists every edition in a stable order.
 var Editions = []Edition{Draft2023, Virtio14}
 
-// String returns draft-2023 or virtio-1.4.
+var editionNames = map[Edition]string{Draft2023: "draft-2023", Virtio14: "virtio-1.4"}
+
+// String returns draft-2023, virtio-1.4 or edition-n.
 func (e Edition) String() string {
-	switch e {
-	case Draft2023:
-		return "draft-2023"
-	case Virtio14:
-		return "virtio-1.4"
+	if n, ok := editionNames[e]; ok {
+		return n
 	}
 	return fmt.Sprintf("edition-%d", uint8(e))
 }
@@ -40,15 +40,11 @@ func ParseEdition(s string) (Edition, error) {
 			return e, nil
 		}
 	}
-	return 0, fmt.Errorf("spec: unknown edition %q (want %s)", s, strings.Join(editionNames(), " or "))
-}
-
-func editionNames() []string {
-	var n []string
+	var want []string
 	for _, e := range Editions {
-		n = append(n, e.String())
+		want = append(want, e.String())
 	}
-	return n
+	return 0, fmt.Errorf("spec: unknown edition %q (want %s)", s, strings.Join(want, " or "))
 }
 
 // Mode is a member device migration mode. The draft-2023 edition has
@@ -63,16 +59,13 @@ const (
 	ModeFreeze Mode = 2
 )
 
+var modeNames = map[Mode]string{ModeActive: "Active", ModeStop: "Stop", ModeFreeze: "Freeze"}
+
 // String returns the draft name: Active, Stop, Freeze or MODE_n. Use
 // Edition.ModeName for the edition's own wording.
 func (m Mode) String() string {
-	switch m {
-	case ModeActive:
-		return "Active"
-	case ModeStop:
-		return "Stop"
-	case ModeFreeze:
-		return "Freeze"
+	if n, ok := modeNames[m]; ok {
+		return n
 	}
 	return fmt.Sprintf("MODE_%d", uint8(m))
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // enumCase is one enum: the String of every defined value (in the value
-// order of the spec-reference tables), the names the spec gives them, and the
+// order of the virtio spec's tables), the names the spec gives them, and the
 // pattern of the numeric fallback a defined value must never print.
 type enumCase struct {
 	name     string

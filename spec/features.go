@@ -8,7 +8,8 @@ import (
 // Feature is a virtio feature bit number.
 type Feature uint8
 
-// Feature bits the model uses (spec-reference §1.1; virtio-blk bits from the
+// Feature bits the model uses (virtio spec content.tex, "Reserved Feature
+// Bits"; virtio-blk bits from the
 // virtio-blk device section).
 const (
 	FeatureBlkSizeMax      Feature = 1

@@ -4,7 +4,8 @@ import "fmt"
 
 // OpcodeInfo describes one admin command of an edition: its value, its name,
 // the group types it is valid for and a short layout of its command data and
-// result (spec-reference §1.4, §2.3, §6).
+// result (virtio spec admin.tex, the opcode table, and
+// admin-cmds-device-parts.tex; docs/spec.md for the draft).
 type OpcodeInfo struct {
 	Value  uint16
 	Name   string
@@ -100,9 +101,9 @@ func draft2023Opcodes() []OpcodeInfo {
 }
 
 // Opcodes lists every admin command of the edition in value order: for
-// virtio-1.4 the opcode table of spec-reference §1.4 (0x0..0x11); for
+// virtio-1.4 the opcode table of the virtio spec (admin.tex, 0x0..0x11); for
 // draft-2023 LIST_QUERY, LIST_USE and the simulator-assigned draft commands
-// 0x7..0xd of spec-reference §6. An unknown edition has none.
+// 0x7..0xd (docs/spec.md, "The two editions"). An unknown edition has none.
 func (e Edition) Opcodes() []OpcodeInfo {
 	switch e {
 	case Virtio14:

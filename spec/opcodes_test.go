@@ -9,7 +9,7 @@ import (
 
 func TestOpcodesVirtio14Table(t *testing.T) {
 	ops := Virtio14.Opcodes()
-	require.Len(t, ops, 0x12, "spec-reference §1.4 lists 0x0..0x11")
+	require.Len(t, ops, 0x12, "the virtio spec's opcode table (admin.tex) lists 0x0..0x11")
 	for i, o := range ops {
 		assert.Equal(t, uint16(i), o.Value, "opcodes in value order")
 		assert.Equal(t, Opcode(o.Value).String(), o.Name)

@@ -2,7 +2,8 @@ package spec
 
 import "fmt"
 
-// PartType is a virtio-1.4 device part type (spec-reference §2.2).
+// PartType is a virtio-1.4 device part type (virtio spec device-parts.tex;
+// VIRTIO_DEV_PART_* in Linux include/uapi/linux/virtio_pci.h).
 type PartType uint16
 
 // Device part types.
@@ -13,7 +14,7 @@ const (
 	PartDeviceStatus PartType = 0x103
 	PartVQCfg        PartType = 0x104
 	PartVQNotifyCfg  PartType = 0x105
-	// PartNetCVQCfg is VIRTIO_NET_DEV_PART_CVQ_CFG_PART (VS-NET).
+	// PartNetCVQCfg is VIRTIO_NET_DEV_PART_CVQ_CFG_PART (virtio spec device-types/net/description.tex).
 	PartNetCVQCfg PartType = 0x200
 )
 
@@ -48,7 +49,7 @@ func (p PartType) String() string {
 func (p PartType) Known() bool { _, ok := partNames[p]; return ok }
 
 // PartOrder is the position of a common part type in the required GET/SET
-// order (spec-reference §2.2), 1-based; device-type parts come after the
+// order (virtio spec device-parts.tex), 1-based; device-type parts come after the
 // common ones; 0 means the type has no place in the order.
 func (p PartType) PartOrder() int {
 	switch p {
@@ -72,7 +73,7 @@ func (p PartType) PartOrder() int {
 }
 
 // FieldType is a draft-2023 device-context TLV field type. The values are
-// simulator-assigned (spec-reference §6).
+// simulator-assigned (docs/context-format.md, "draft-2023 device context").
 type FieldType uint32
 
 // Draft context field types (simulator-assigned).
@@ -119,7 +120,7 @@ func (f FieldType) Known() bool {
 	return ok || (f >= FieldDeviceTypeFirst && f <= FieldDeviceTypeLast)
 }
 
-// Sizes of the draft context framing (spec-reference §6).
+// Sizes of the draft context framing (docs/context-format.md).
 const (
 	DraftCtxHeaderSize        = 8  // le32 field_count; le32 reserved
 	DraftFieldHeaderSize      = 16 // le32 type; le32 reserved; le64 length

@@ -3,7 +3,8 @@ package spec
 import "fmt"
 
 // CommonCfgField names one field of struct virtio_pci_common_cfg
-// (spec-reference §4.1). The value is the field's byte offset.
+// (virtio spec transport-pci.tex, "Common configuration structure layout").
+// The value is the field's byte offset.
 type CommonCfgField uint8
 
 // Common configuration fields by offset. 64-bit fields have a Lo and a Hi
@@ -96,7 +97,8 @@ func (f CommonCfgField) String() string {
 	return fmt.Sprintf("common_cfg+%d", uint8(f))
 }
 
-// DeviceStatus is the virtio device_status register (spec-reference §4.1).
+// DeviceStatus is the virtio device_status register (virtio spec
+// content.tex, "Device Status Field").
 type DeviceStatus uint8
 
 // Device status bits.
@@ -110,24 +112,26 @@ const (
 	StatusFailed           DeviceStatus = 128
 )
 
+// deviceStatusNames names the device_status bits in bit order.
+var deviceStatusNames = []struct {
+	b DeviceStatus
+	n string
+}{
+	{StatusAcknowledge, "ACKNOWLEDGE"}, {StatusDriver, "DRIVER"},
+	{StatusDriverOK, "DRIVER_OK"}, {StatusFeaturesOK, "FEATURES_OK"},
+	{StatusSuspend, "SUSPEND"}, {StatusDeviceNeedsReset, "DEVICE_NEEDS_RESET"},
+	{StatusFailed, "FAILED"},
+}
+
 // String returns the set bits joined by '|' (ACKNOWLEDGE|DRIVER|…), or
 // RESET for 0.
 func (s DeviceStatus) String() string {
 	if s == 0 {
 		return "RESET"
 	}
-	names := []struct {
-		b DeviceStatus
-		n string
-	}{
-		{StatusAcknowledge, "ACKNOWLEDGE"}, {StatusDriver, "DRIVER"},
-		{StatusDriverOK, "DRIVER_OK"}, {StatusFeaturesOK, "FEATURES_OK"},
-		{StatusSuspend, "SUSPEND"}, {StatusDeviceNeedsReset, "DEVICE_NEEDS_RESET"},
-		{StatusFailed, "FAILED"},
-	}
 	out := ""
 	rest := s
-	for _, x := range names {
+	for _, x := range deviceStatusNames {
 		if s&x.b != 0 {
 			if out != "" {
 				out += "|"
@@ -168,23 +172,17 @@ const (
 	VirtioPCICapVendor    VirtioPCICapType = 9
 )
 
+var pciCapNames = map[VirtioPCICapType]string{
+	VirtioPCICapCommonCfg: "COMMON_CFG", VirtioPCICapNotifyCfg: "NOTIFY_CFG",
+	VirtioPCICapISRCfg: "ISR_CFG", VirtioPCICapDeviceCfg: "DEVICE_CFG",
+	VirtioPCICapPCICfg: "PCI_CFG", VirtioPCICapSharedMem: "SHARED_MEMORY_CFG",
+	VirtioPCICapVendor: "VENDOR_CFG",
+}
+
 // String returns COMMON_CFG, NOTIFY_CFG, … or CAP_n.
 func (t VirtioPCICapType) String() string {
-	switch t {
-	case VirtioPCICapCommonCfg:
-		return "COMMON_CFG"
-	case VirtioPCICapNotifyCfg:
-		return "NOTIFY_CFG"
-	case VirtioPCICapISRCfg:
-		return "ISR_CFG"
-	case VirtioPCICapDeviceCfg:
-		return "DEVICE_CFG"
-	case VirtioPCICapPCICfg:
-		return "PCI_CFG"
-	case VirtioPCICapSharedMem:
-		return "SHARED_MEMORY_CFG"
-	case VirtioPCICapVendor:
-		return "VENDOR_CFG"
+	if n, ok := pciCapNames[t]; ok {
+		return n
 	}
 	return fmt.Sprintf("CAP_%d", uint8(t))
 }

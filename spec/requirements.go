@@ -3,8 +3,9 @@ package spec
 // Requirement is one normative statement of an edition, with a stable ID
 // that tests, oracles and findings cite.
 type Requirement struct {
-	// ID is stable: ADM-DEV-01 … for the merged text (spec-reference §3),
-	// DRAFT-… for the seed proposal's semantics.
+	// ID is stable: ADM-DEV-01 … for the normative statements of the
+	// merged virtio text (the virtio spec files named in Source), DRAFT-…
+	// for the seed proposal's semantics (docs/spec.md, "Requirement IDs").
 	ID       string
 	Editions []Edition
 	// Level is MUST, SHOULD or MAY (the strongest keyword of the statement;
@@ -33,17 +34,18 @@ var (
 	onlyDraft    = []Edition{Draft2023}
 )
 
-// Source sections.
+// Sources: the virtio spec file that holds a statement of the merged text,
+// or, for the draft, the project's own definition.
 const (
-	srcAdmin    = "VS admin.tex; spec-reference §3"
-	srcPCI      = "VS transport-pci.tex; spec-reference §3"
-	srcCap      = "VS-CAP admin-cmds-capabilities.tex; spec-reference §3"
-	srcRes      = "VS-CAP admin-cmds-resource-objects.tex; spec-reference §3"
-	srcDP       = "VS-DP admin-cmds-device-parts.tex; spec-reference §3"
-	srcDPTheory = "VS-DP device-parts.tex (theory); spec-reference §3"
-	srcSus      = "VS-SUS content.tex; spec-reference §3"
-	srcSeed     = "seed 002; spec-reference §6"
-	srcSim      = "spec-reference §6 (migsim's definition of the draft)"
+	srcAdmin    = "virtio spec admin.tex (Administration Virtqueues)"
+	srcPCI      = "virtio spec transport-pci.tex (Virtio Over PCI Bus)"
+	srcCap      = "virtio spec admin-cmds-capabilities.tex (device and driver capabilities)"
+	srcRes      = "virtio spec admin-cmds-resource-objects.tex (resource objects)"
+	srcDP       = "virtio spec admin-cmds-device-parts.tex (device parts commands)"
+	srcDPTheory = "virtio spec device-parts.tex (device parts)"
+	srcSus      = "virtio spec content.tex (VIRTIO_F_SUSPEND)"
+	srcSeed     = "the 2023 device-context proposal (docs/spec.md, \"The two editions\")"
+	srcSim      = "migsim's definition of the draft (docs/context-format.md, \"draft-2023 device context\")"
 )
 
 func req(id string, eds []Edition, level, side, text, source string) Requirement {
@@ -164,8 +166,11 @@ func (r Requirement) clone() Requirement {
 	return r
 }
 
-// Requirements returns the whole catalog in a stable order: the IDs of
-// spec-reference §3 in its order, then the DRAFT-* IDs. The slice is a copy.
+// Requirements returns the whole catalog in a stable order: the IDs of the
+// merged text grouped by topic (admin device, admin queue device, admin
+// driver, admin queue driver, PCI, capabilities, resource objects, device
+// parts, suspend), then the DRAFT-* IDs, then the device-type IDs (NET-*,
+// requirements_net.go). The slice is a copy.
 func Requirements() []Requirement {
 	out := make([]Requirement, len(catalog))
 	for i, r := range catalog {

@@ -79,8 +79,20 @@ const (
 	ResumeNotifyAlways
 )
 
+// RxWhileStopped is the `rx-while-stopped` knob: what a network device
+// does with a frame that reaches it from the wire while it is quiesced
+// (docs/spec.md, "Knobs").
+type RxWhileStopped uint8
+
+// Values of the rx-while-stopped knob.
+const (
+	RxStoppedDrop RxWhileStopped = iota + 1
+	RxStoppedBuffer
+)
+
 // Rules are the knobs that settle what an edition's text leaves open
-// (DESIGN §2). The zero value is not valid: start from DefaultRules.
+// (docs/spec.md, "Knobs"). The zero value is not valid: start from
+// DefaultRules.
 type Rules struct {
 	Read               ReadSemantics
 	StopConfigWrite    StopConfigWrite
@@ -90,6 +102,7 @@ type Rules struct {
 	FreezeNotify       FreezeNotify
 	Transitions        Transitions
 	ResumeConfigNotify ResumeConfigNotify
+	RxWhileStopped     RxWhileStopped
 }
 
 // DefaultRules returns the edition's defaults: every knob at its first
@@ -104,6 +117,7 @@ func DefaultRules(e Edition) Rules {
 		FreezeNotify:       FreezeNotifyDrop,
 		Transitions:        TransitionsAll,
 		ResumeConfigNotify: ResumeNotifyHeldOnly,
+		RxWhileStopped:     RxStoppedDrop,
 	}
 	if e == Virtio14 {
 		r.Read = ReadFull
@@ -121,7 +135,7 @@ type Knob struct {
 	set      func(*Rules, uint8)
 }
 
-// Knobs lists every knob in a stable order (DESIGN §2). Values are in
+// Knobs lists every knob in a stable order (docs/spec.md, "Knobs"). Values are in
 // declaration order; the edition default of each is given by DefaultRules.
 var Knobs = []Knob{
 	{"read", []string{"incremental-clear", "full"}, "can a failed migration be retried or rolled back?",
@@ -140,6 +154,8 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.Transitions) }, func(r *Rules, v uint8) { r.Transitions = Transitions(v) }},
 	{"resume-config-notify", []string{"held-only", "always"}, "can a config change seen while stopped be lost on the way?",
 		func(r *Rules) uint8 { return uint8(r.ResumeConfigNotify) }, func(r *Rules, v uint8) { r.ResumeConfigNotify = ResumeConfigNotify(v) }},
+	{"rx-while-stopped", []string{"drop", "buffer"}, "what does a stopped net device do with frames from the wire?",
+		func(r *Rules) uint8 { return uint8(r.RxWhileStopped) }, func(r *Rules, v uint8) { r.RxWhileStopped = RxWhileStopped(v) }},
 }
 
 // Get returns the current value of the knob in r.

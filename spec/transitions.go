@@ -97,7 +97,23 @@ func (t TransitionTable) Text() string {
 // (edition name and wire value), one edge per allowed arc. Repeating the
 // current mode is allowed in every edition; those arcs are drawn as dashed
 // self-loops labelled "repeat".
-func (t TransitionTable) DOT() string {
+func (t TransitionTable) DOT() string { return t.DOTStyled(nil) }
+
+// ArcStyle gives one arc of the mode machine extra Graphviz attributes
+// (`color="red", penwidth=2`), for pictures of what a run did.
+type ArcStyle struct {
+	From, To Mode
+	// Attrs are attribute assignments, comma-separated; a label given here
+	// replaces the arc's own.
+	Attrs string
+}
+
+// DOTStyled is DOT with styles: an allowed arc with a style gets the
+// style's attributes; a style on an arc the table does not allow (a
+// refused DEV_MODE_SET, a mode change an FLR made) adds that arc, drawn
+// with the style's attributes alone. Styles on the same arc are drawn as
+// separate edges, in order.
+func (t TransitionTable) DOTStyled(styles []ArcStyle) string {
 	var b strings.Builder
 	label := fmt.Sprintf("%s mode machine: any mode to any mode", t.Edition)
 	if t.Edition == Draft2023 {
@@ -113,20 +129,57 @@ func (t TransitionTable) DOT() string {
 		name := t.Edition.ModeName(m)
 		fmt.Fprintf(&b, "  %s [label=%s];\n", dotQuote(name), dotQuote(name+`\n`+t.Edition.ModeWire(m)))
 	}
+	used := make([]bool, len(styles))
+	edge := func(from, to Mode, attrs string) {
+		fmt.Fprintf(&b, "  %s -> %s", dotQuote(t.Edition.ModeName(from)), dotQuote(t.Edition.ModeName(to)))
+		if attrs != "" {
+			fmt.Fprintf(&b, " [%s]", attrs)
+		}
+		b.WriteString(";\n")
+	}
 	for i, from := range t.Modes {
 		for j, to := range t.Modes {
 			if !t.Allowed[i][j] {
 				continue
 			}
-			attr := ""
+			base := ""
 			if from == to {
-				attr = ` [style=dashed, label="repeat"]`
+				base = `style=dashed, label="repeat"`
 			}
-			fmt.Fprintf(&b, "  %s -> %s%s;\n", dotQuote(t.Edition.ModeName(from)), dotQuote(t.Edition.ModeName(to)), attr)
+			styled := false
+			for k, s := range styles {
+				if s.From == from && s.To == to {
+					used[k], styled = true, true
+					edge(from, to, joinAttrs(base, s.Attrs))
+				}
+			}
+			if !styled {
+				edge(from, to, base)
+			}
+		}
+	}
+	for k, s := range styles {
+		if !used[k] && t.Edition.HasMode(s.From) && t.Edition.HasMode(s.To) {
+			edge(s.From, s.To, s.Attrs)
 		}
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// joinAttrs appends extra attributes to base; a label in extra replaces
+// base's.
+func joinAttrs(base, extra string) string {
+	if extra == "" {
+		return base
+	}
+	if strings.Contains(extra, "label=") {
+		base = strings.ReplaceAll(base, `, label="repeat"`, "")
+	}
+	if base == "" {
+		return extra
+	}
+	return base + ", " + extra
 }
 
 func transitionsKnob(r Rules) string {

@@ -120,3 +120,22 @@ func TestTransitionsDOTEdgesMatchTable(t *testing.T) {
 		}
 	}
 }
+
+func TestTransitionsDOTStyled(t *testing.T) {
+	tt := Draft2023.TransitionTable(DefaultRules(Draft2023))
+	assert.Equal(t, tt.DOT(), tt.DOTStyled(nil))
+	dot := tt.DOTStyled([]ArcStyle{
+		{From: ModeActive, To: ModeStop, Attrs: `color="red", label="taken"`},
+		{From: ModeFreeze, To: ModeFreeze, Attrs: `color="red", label="taken"`},
+	})
+	assert.Contains(t, dot, `"Active" -> "Stop" [color="red", label="taken"];`)
+	assert.Contains(t, dot, `"Freeze" -> "Freeze" [style=dashed, color="red", label="taken"];`)
+	assert.Contains(t, dot, `"Stop" -> "Active";`)
+	// An arc the table forbids is drawn only when styled.
+	strict, err := ParseRules(Draft2023, []string{"transitions=strict-chain"})
+	require.NoError(t, err)
+	st := Draft2023.TransitionTable(strict)
+	assert.NotContains(t, st.DOT(), `"Active" -> "Freeze"`)
+	assert.Contains(t, st.DOTStyled([]ArcStyle{{From: ModeActive, To: ModeFreeze, Attrs: `style=dotted`}}),
+		`"Active" -> "Freeze" [style=dotted];`)
+}

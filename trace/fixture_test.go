@@ -1,72 +1,70 @@
 package trace
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
+	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
 
-func init() {
-	// -rewrite regenerates golden files; another test file of the package
-	// may define it first.
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-// rewriteGolden reports whether -rewrite was given.
-func rewriteGolden() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
-
-// checkGolden compares got with testdata/export/name, or rewrites it.
+// checkGolden compares got with testdata/export/name, or rewrites it
+// under -rewrite.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "export", name)
-	if rewriteGolden() {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./trace -run %s -rewrite", t.Name())
-	require.Equal(t, string(want), string(got), "golden %s differs: review, then go test ./trace -run %s -rewrite", path, t.Name())
+	golden.Check(t, filepath.Join("testdata", "export", name), got)
 }
 
 // exportFixture is a small synthetic trace with every event kind, two
-// hosts, a peer and text that needs escaping in Mermaid.
+// hosts, a peer, admin commands (one failed) and text that needs escaping
+// in Mermaid, recorded as the world records it (edition, endpoints, the
+// completer of memory requests, interrupts under their source).
 func exportFixture() []world.TraceEvent {
 	src := pcie.RID(0x0100)
 	vf := pcie.RID(0x0101)
+	d := spec.Draft2023
 	return []world.TraceEvent{
-		{Step: 0, Kind: world.TraceTLP, Host: "src", Target: "pf", Who: "hypervisor",
+		{Step: 0, Kind: world.TraceTLP, Edition: d, Host: "src", Target: "pf", Who: "hypervisor", From: "hypervisor", To: "src.pf",
 			TLP: pcie.TLP{Kind: pcie.CfgWrite, Completer: src, Addr: 0x10, Data: []byte{0, 0, 0, 0xd0}}},
-		{Step: 0, Kind: world.TraceNote, Host: "src", Target: "pf", Who: "hypervisor", Text: "admin queue 0 started (size 64)"},
-		{Step: 1, Kind: world.TraceTLP, Host: "src", Target: "vf1", Who: "vcpu0",
+		{Step: 0, Kind: world.TraceNote, Edition: d, Host: "src", Target: "pf", Who: "hypervisor", From: "src.pf", To: "src.pf",
+			Text: "admin queue 0 started (size 64)"},
+		{Step: 1, Kind: world.TraceTLP, Edition: d, Host: "src", Target: "vf1", Who: "vcpu0", From: "vcpu0", To: "src.vf1",
 			TLP: pcie.TLP{Kind: pcie.CfgRead, Completer: vf, Addr: 0x34, Len: 1}},
-		{Step: 1, Kind: world.TraceTLP, Host: "src", Target: "vf1", Who: "vcpu0",
-			TLP: pcie.TLP{Kind: pcie.Completion, Requester: vf, Addr: 0x34, Data: []byte{0x40}}},
-		{Step: 2, Kind: world.TraceTLP, Host: "src", Target: "vf1", Who: "vcpu0",
-			TLP: pcie.TLP{Kind: pcie.MemWrite, Addr: 0x1_0000_3000, Data: []byte{0, 0}}},
-		{Step: 3, Kind: world.TraceStep, Host: "src", Target: "vf1", Who: "src.vf1", Text: "fetch(q0)"},
-		{Step: 3, Kind: world.TraceDMA, Host: "src", Target: "vf1", Who: "src.vf1", Text: "MRd 01:00.1 addr=0x100402 len=2"},
-		{Step: 4, Time: 100_000_000, Kind: world.TraceMSIX, Host: "src", Target: "vf1", Who: "src.vf1",
+		{Step: 1, Kind: world.TraceTLP, Edition: d, Host: "src", Target: "vf1", Who: "vcpu0", From: "src.vf1", To: "vcpu0",
+			TLP: pcie.TLP{Kind: pcie.Completion, Completer: vf, Addr: 0x34, Data: []byte{0x40}}},
+		{Step: 2, Kind: world.TraceTLP, Edition: d, Host: "src", Target: "vf1", Who: "vcpu0", From: "vcpu0", To: "src.vf1",
+			TLP: pcie.TLP{Kind: pcie.MemWrite, Completer: vf, Addr: 0x1_0000_3000, Data: []byte{0, 0}}},
+		{Step: 3, Kind: world.TraceStep, Edition: d, Host: "src", Target: "vf1", Who: "src.vf1", From: "src.vf1", To: "src.vf1",
+			Text: "fetch(q0)"},
+		{Step: 3, Kind: world.TraceDMA, Edition: d, Host: "src", Target: "vf1", Who: "src.vf1", From: "src.vf1", To: "src.mem",
+			Text: "MRd 01:00.1 addr=0x100402 len=2"},
+		{Step: 4, Kind: world.TraceAdmin, Edition: d, Host: "src", Target: "pf", Who: "src.pf", From: "hv", To: "src.pf",
+			Text: "DEV_MODE_SET", Admin: adminCommand(0x7, 1, 1, []byte{2, 0, 0, 0, 0, 0, 0, 0}), AdminResult: make([]byte, 8)},
+		{Step: 4, Kind: world.TraceState, Edition: d, Host: "src", Target: "vf1", Who: "src.pf", From: "src.vf1", To: "src.vf1",
+			Text: "mode Freeze", State: world.TraceMemberState{Mode: spec.ModeFreeze}},
+		{Step: 4, Time: 100_000_000, Kind: world.TraceMSIX, Edition: d, Host: "src", Target: "vf1", Who: "src.vf1", From: "src.vf1", To: "vcpu0",
 			MSIX: pcie.MSIXMessage{Source: vf, Vector: 1, Addr: 0xfee0_0000, Data: 0x41}},
-		{Step: 5, Time: 100_000_000, Kind: world.TraceTLP, Host: "src", Target: "vf1", Who: "peer0",
-			TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: world.PeerRID, Addr: 0x1_0000_3000, Data: make([]byte, 16)}},
-		{Step: 5, Time: 100_000_000, Kind: world.TraceNote, Host: "src", Target: "vf1", Who: "peer0",
+		{Step: 5, Time: 100_000_000, Kind: world.TraceTLP, Edition: d, Host: "src", Target: "vf1", Who: "peer0", From: "peer0", To: "src.vf1",
+			TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: world.PeerRID, Completer: vf, Addr: 0x1_0000_3000, Data: make([]byte, 16)}},
+		{Step: 5, Time: 100_000_000, Kind: world.TraceNote, Edition: d, Host: "src", Target: "vf1", Who: "peer0", From: "src.vf1", To: "src.vf1",
 			Text: "kick while Stop; latched #1 <held>"},
-		{Step: 6, Time: 100_000_000, Kind: world.TraceTLP, Host: "dst", Target: "vf1", Who: "hv",
+		{Step: 5, Time: 100_000_000, Kind: world.TraceAdmin, Edition: d, Host: "src", Target: "pf", Who: "src.pf", From: "hv", To: "src.pf",
+			Text: "DEV_MODE_SET", Admin: adminCommand(0x7, 1, 1, []byte{9, 0, 0, 0, 0, 0, 0, 0}),
+			AdminResult: []byte{22, 0, 3, 0, 0, 0, 0, 0}},
+		{Step: 6, Time: 100_000_000, Kind: world.TraceTLP, Edition: d, Host: "dst", Target: "vf1", Who: "hv", From: "hv", To: "dst.vf1",
 			TLP: pcie.TLP{Kind: pcie.CfgWrite, Completer: 0x0201, Addr: 0x86, Data: []byte{0x80, 0x01}}},
-		{Step: 6, Time: 100_000_000, Kind: world.TraceMSIX, Host: "dst", Target: "pf", Who: "dst.pf",
+		{Step: 6, Time: 100_000_000, Kind: world.TraceMSIX, Edition: d, Host: "dst", Target: "pf", Who: "dst.vf1", From: "dst.pf", To: "hv",
 			MSIX: pcie.MSIXMessage{Source: 0x0200, Addr: 0xfee0_0000}},
 	}
+}
+
+// adminCommand encodes an admin command header and data.
+func adminCommand(op uint16, group spec.GroupType, member uint64, data []byte) []byte {
+	return adminq.Command{Opcode: op, Group: group, Member: member, Data: data}.Encode()
 }
 
 // exportFixtureFinding is the finding the fixture ends in.

@@ -9,8 +9,10 @@ import (
 	"github.com/migsim/migsim/world"
 )
 
-// JSONReportFormat is the version of the JSON report layout.
-const JSONReportFormat = 1
+// JSONReportFormat is the version of the JSON report layout. Format 2
+// writes seeds as decimal strings (JavaScript numbers lose seeds above
+// 2^53) and counts state events.
+const JSONReportFormat = 2
 
 // JSONReport is the JSON report of a run or an exploration (docs/traces.md):
 // what ran, the findings, coverage and stats. Fields are written in
@@ -26,8 +28,9 @@ type JSONReport struct {
 	Knobs    []string `json:"knobs"`
 	// Strategy is random, pct, dfs or replay.
 	Strategy string `json:"strategy"`
-	// Seed is the exploration's base seed, or the run's seed.
-	Seed uint64 `json:"seed"`
+	// Seed is the exploration's base seed, or the run's seed, written as a
+	// decimal string.
+	Seed uint64 `json:"seed,string"`
 	// Findings are the findings, in schedule order.
 	Findings []ReportFinding `json:"findings"`
 	Coverage ReportCoverage  `json:"coverage"`
@@ -42,7 +45,7 @@ type ReportFinding struct {
 	engine.Finding
 	// Index is the schedule's index in the exploration; Seed its seed.
 	Index int    `json:"index"`
-	Seed  uint64 `json:"seed"`
+	Seed  uint64 `json:"seed,string"`
 	// Steps and Preemptions describe the failing run; ShrunkSteps and
 	// ShrunkPreemptions the shrunk one, when it was shrunk.
 	Steps             int `json:"steps"`
@@ -73,6 +76,7 @@ type EventCounts struct {
 	DMA   int `json:"dma"`
 	Note  int `json:"note"`
 	Admin int `json:"admin"`
+	State int `json:"state"`
 	// Other counts events of kinds this version does not know.
 	Other int `json:"other"`
 }
@@ -92,8 +96,10 @@ func CountEvents(events []world.TraceEvent) EventCounts {
 			c.DMA++
 		case world.TraceNote:
 			c.Note++
-		case world.TraceKind(RecordKindAdmin):
+		case world.TraceAdmin:
 			c.Admin++
+		case world.TraceState:
+			c.State++
 		default:
 			c.Other++
 		}

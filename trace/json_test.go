@@ -49,10 +49,11 @@ func TestExportJSONReportStats(t *testing.T) {
 	var back map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	assert.Equal(t, []any{}, back["findings"], "findings is [] not null")
+	assert.Equal(t, "0", back["seed"], "seeds are strings")
 	assert.Error(t, WriteJSONReport(&b, nil))
 }
 
 func TestExportCountEvents(t *testing.T) {
-	events := append(exportFixture(), world.TraceEvent{Kind: world.TraceKind(RecordKindAdmin)}, world.TraceEvent{Kind: 42})
-	assert.Equal(t, EventCounts{TLP: 6, Step: 1, MSIX: 2, DMA: 1, Note: 2, Admin: 1, Other: 1}, CountEvents(events))
+	events := append(exportFixture(), world.TraceEvent{Kind: world.TraceAdmin}, world.TraceEvent{Kind: 42})
+	assert.Equal(t, EventCounts{TLP: 6, Step: 1, MSIX: 2, DMA: 1, Note: 2, Admin: 3, State: 1, Other: 1}, CountEvents(events))
 }

@@ -21,6 +21,7 @@ const (
 	layerNumTLP
 	layerNumMSIX
 	layerNumAdmin
+	layerNumState
 )
 
 // gopacket layer types of a migsim trace record.
@@ -38,13 +39,16 @@ var (
 	// LayerTypeAdmin is the admin section of an admin record.
 	LayerTypeAdmin = gopacket.RegisterLayerType(layerNumAdmin,
 		gopacket.LayerTypeMetadata{Name: "MigsimAdmin", Decoder: gopacket.DecodeFunc(decodeAdminLayer)})
+	// LayerTypeState is the state section of a member state record.
+	LayerTypeState = gopacket.RegisterLayerType(layerNumState,
+		gopacket.LayerTypeMetadata{Name: "MigsimState", Decoder: gopacket.DecodeFunc(decodeStateLayer)})
 )
 
 // TraceLayer is the header of a trace record.
 type TraceLayer struct {
 	layers.BaseLayer
-	// Event holds the header fields (Step, Time, Kind, Host, Target, Who,
-	// Text); its TLP and MSIX are in the following layer.
+	// Event holds the header fields (Step, Time, Kind, Edition, Host,
+	// Target, Who, From, To, Text); the section is the following layer.
 	Event world.TraceEvent
 }
 
@@ -79,6 +83,15 @@ type AdminLayer struct {
 // LayerType returns LayerTypeAdmin.
 func (l *AdminLayer) LayerType() gopacket.LayerType { return LayerTypeAdmin }
 
+// StateLayer is the state section of a member state record.
+type StateLayer struct {
+	layers.BaseLayer
+	State world.TraceMemberState
+}
+
+// LayerType returns LayerTypeState.
+func (l *StateLayer) LayerType() gopacket.LayerType { return LayerTypeState }
+
 func decodeTraceLayer(data []byte, p gopacket.PacketBuilder) error {
 	d := recordDecoder{b: data}
 	var r Record
@@ -96,6 +109,8 @@ func decodeTraceLayer(data []byte, p gopacket.PacketBuilder) error {
 		next = LayerTypeMSIX
 	case "admin":
 		next = LayerTypeAdmin
+	case "state":
+		next = LayerTypeState
 	default:
 		if len(l.Payload) > 0 {
 			return fmt.Errorf("trace: trace layer: %d trailing bytes at byte offset %d of a %s record", len(l.Payload), d.off, r.Kind)
@@ -144,5 +159,14 @@ func decodeAdminLayer(data []byte, p gopacket.PacketBuilder) error {
 		return err
 	}
 	p.AddLayer(&AdminLayer{BaseLayer: layers.BaseLayer{Contents: data[:n]}, Command: r.Admin, Result: r.AdminResult})
+	return nil
+}
+
+func decodeStateLayer(data []byte, p gopacket.PacketBuilder) error {
+	r, n, err := decodeSection("state", RecordKindState, data)
+	if err != nil {
+		return err
+	}
+	p.AddLayer(&StateLayer{BaseLayer: layers.BaseLayer{Contents: data[:n]}, State: r.State})
 	return nil
 }

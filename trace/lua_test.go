@@ -2,39 +2,49 @@ package trace
 
 import (
 	"os"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/golden"
 )
 
-// The dissector in docs/migsim.lua and the layout table in docs/traces.md
-// name exactly the fields of RecordFields.
-func TestExportLuaFieldsInSync(t *testing.T) {
-	lua, err := os.ReadFile("../docs/migsim.lua")
+const luaPath = "../docs/migsim.lua"
+
+// The generated section of docs/migsim.lua is DissectorLua: the value
+// tables and ProtoFields come from the Go tables. -rewrite splices it in.
+func TestDissectorLuaInSync(t *testing.T) {
+	lua, err := os.ReadFile(luaPath)
 	require.NoError(t, err)
-	var want []string
-	for _, f := range RecordFields() {
-		want = append(want, f.Name)
+	begin := strings.Index(string(lua), LuaBeginMarker)
+	end := strings.Index(string(lua), LuaEndMarker)
+	require.True(t, begin >= 0 && end > begin, "docs/migsim.lua: no generated section between %q and %q", LuaBeginMarker, LuaEndMarker)
+	end += len(LuaEndMarker) + 1
+	want := DissectorLua()
+	if golden.Rewrite() {
+		lua = []byte(string(lua[:begin]) + want + string(lua[end:]))
+		require.NoError(t, os.WriteFile(luaPath, lua, 0o644))
 	}
-	sort.Strings(want)
-	re := regexp.MustCompile(`ProtoField\.\w+\(\s*"migsim\.([a-z0-9_.]+)"`)
-	var got []string
-	for _, m := range re.FindAllStringSubmatch(string(lua), -1) {
-		got = append(got, m[1])
-	}
-	sort.Strings(got)
-	assert.Equal(t, want, got, "docs/migsim.lua ProtoFields vs sim.RecordFields")
-	// Every field variable is registered in migsim.fields.
-	fields := regexp.MustCompile(`(?s)migsim\.fields = \{(.*?)\n\}`).FindSubmatch(lua)
-	require.NotNil(t, fields, "docs/migsim.lua: no migsim.fields table")
-	for _, name := range want {
-		assert.Contains(t, string(fields[1]), "f."+strings.ReplaceAll(name, ".", "_"), "migsim.fields lacks %s", name)
-	}
+	assert.Equal(t, want, string(lua[begin:end]), "docs/migsim.lua generated section is stale: go test ./trace -run TestDissectorLuaInSync -rewrite")
 	assert.Contains(t, string(lua), `DissectorTable.get("wtap_encap")`)
+}
+
+// Every record field and decoded field is declared once; the generated
+// ProtoFields cover RecordFields.
+func TestDissectorFieldsCoverRecord(t *testing.T) {
+	gen := DissectorLua()
+	seen := map[string]bool{}
+	for _, f := range DissectorFields() {
+		assert.False(t, seen[f.Name], "field %s declared twice", f.Name)
+		seen[f.Name] = true
+		assert.NotEmpty(t, f.Label, "field %s has no label", f.Name)
+		assert.Contains(t, gen, `"migsim.`+f.Name+`"`)
+	}
+	for _, f := range RecordFields() {
+		assert.True(t, seen[f.Name], "record field %s not in the dissector", f.Name)
+	}
 }
 
 func TestExportDocsLayoutInSync(t *testing.T) {
@@ -45,4 +55,9 @@ func TestExportDocsLayoutInSync(t *testing.T) {
 		rows = append(rows, "| `"+f.Name+"` | "+f.Section+" | "+f.Type+" | "+strings.ReplaceAll(f.Doc, "|", `\|`)+" |")
 	}
 	assert.Contains(t, string(doc), strings.Join(rows, "\n"), "docs/traces.md record layout table is out of date")
+	rows = nil
+	for _, f := range decodedFields {
+		rows = append(rows, "| `migsim."+f.Name+"` | "+strings.ReplaceAll(f.Doc, "|", `\|`)+" |")
+	}
+	assert.Contains(t, string(doc), strings.Join(rows, "\n"), "docs/traces.md decoded fields table is out of date")
 }

@@ -41,8 +41,10 @@ func FindingEventStep(f *engine.Finding) int { return f.Step + 1 }
 // last event; window ≤ 0 means the whole trace. Lifelines are the guest
 // vCPUs, the hypervisor, peers and each host's PF and VFs; TLPs are
 // arrows (completions dashed, back to the requester), MSI-X messages are
-// async arrows to the interrupt's consumer, steps, DMA and notes are notes
-// over the function, and the finding is a note over the actors it names.
+// async arrows to the interrupt's consumer, admin commands are arrows from
+// the hypervisor to the PF labelled with the command and its status,
+// steps, DMA, state changes and notes are notes over the function, and the
+// finding is a note over the actors it names.
 func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Finding, window int) error {
 	last := 0
 	for _, e := range events {
@@ -81,7 +83,7 @@ func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Findin
 		}
 	}
 	for _, e := range sel {
-		writeMermaidEvent(&b, e, parts, byName)
+		writeMermaidEvent(&b, e, byName)
 	}
 	if finding != nil {
 		writeMermaidFinding(&b, finding, parts, byName)
@@ -93,7 +95,8 @@ func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Findin
 }
 
 // mermaidParticipants lists the lifelines of the selected events in
-// diagram order. A finding with no events still gets a "world" lifeline.
+// diagram order: every endpoint except guest memory (DMA is a note over
+// the function). A finding with no events still gets a "world" lifeline.
 func mermaidParticipants(events []world.TraceEvent, finding *engine.Finding) []*mermaidParticipant {
 	seen := map[string]*mermaidParticipant{}
 	hosts := map[string]int{}
@@ -111,27 +114,27 @@ func mermaidParticipants(events []world.TraceEvent, finding *engine.Finding) []*
 		if _, ok := hosts[e.Host]; !ok {
 			hosts[e.Host] = len(hosts)
 		}
-		fn := add(functionName(e.Host, e.Target), classFunction)
-		fn.host = hosts[e.Host]
-		fn.fn = functionIndex(e.Target)
-		if !strings.Contains(e.Who, ".") {
-			p := add(e.Who, actorClass(e.Who))
-			if e.Kind == world.TraceTLP && e.TLP.Requester == world.PeerRID && e.TLP.Kind != pcie.Completion {
-				p.class = classPeer
-			}
-		}
 	}
-	// Who names that are functions (a device's own step) are lifelines too.
-	for _, e := range events {
-		if strings.Contains(e.Who, ".") {
-			if _, ok := seen[e.Who]; !ok {
-				h, t, _ := strings.Cut(e.Who, ".")
-				if _, ok := hosts[h]; !ok {
-					hosts[h] = len(hosts)
-				}
-				p := add(e.Who, classFunction)
-				p.host, p.fn = hosts[h], functionIndex(t)
+	for i := range events {
+		e := &events[i]
+		from, to := Endpoints(e)
+		for _, name := range []string{from, to} {
+			if isMemory(name) {
+				continue
 			}
+			h, t, isFn := strings.Cut(name, ".")
+			if !isFn {
+				p := add(name, actorClass(name, hosts))
+				if e.Kind == world.TraceTLP && e.TLP.Requester == world.PeerRID && e.TLP.Kind != pcie.Completion && name == from {
+					p.class = classPeer
+				}
+				continue
+			}
+			if _, ok := hosts[h]; !ok {
+				hosts[h] = len(hosts)
+			}
+			p := add(name, classFunction)
+			p.host, p.fn = hosts[h], functionIndex(t)
 		}
 	}
 	if len(out) == 0 && finding != nil {
@@ -155,11 +158,15 @@ func mermaidParticipants(events []world.TraceEvent, finding *engine.Finding) []*
 	return out
 }
 
-// actorClass classifies an actor name: the world names its hypervisor hv
-// (hypervisor for its host-driver port); every other non-function actor
-// is a guest unless it issues peer TLPs.
-func actorClass(who string) int {
-	if who == "hv" || who == "hypervisor" || who == "world" {
+// isMemory reports whether an endpoint is a host's guest memory (src.mem).
+func isMemory(name string) bool { return strings.HasSuffix(name, ".mem") }
+
+// actorClass classifies an endpoint that is not a function: the world
+// names its hypervisor hv (or after the scenario's hypervisor actor), a
+// host itself receives interrupts nobody takes; every other name is a
+// guest unless it issues peer TLPs.
+func actorClass(name string, hosts map[string]int) int {
+	if _, isHost := hosts[name]; isHost || name == "hv" || name == "hypervisor" || name == "world" {
 		return classHypervisor
 	}
 	return classGuest
@@ -217,51 +224,39 @@ func tlpLabel(t pcie.TLP) string {
 	return fmt.Sprintf("%s %#x = %s", t.Kind, t.Addr, shortData(t.Data))
 }
 
-func writeMermaidEvent(b *strings.Builder, e world.TraceEvent, parts []*mermaidParticipant, byName map[string]*mermaidParticipant) {
+func writeMermaidEvent(b *strings.Builder, e world.TraceEvent, byName map[string]*mermaidParticipant) {
+	fromName, toName := Endpoints(&e)
+	from, to := byName[fromName], byName[toName]
 	fn := byName[functionName(e.Host, e.Target)]
-	who := byName[e.Who]
+	if fn == nil {
+		fn = from
+	}
 	prefix := fmt.Sprintf("[%d] ", e.Step)
+	arrow := func(kind, label string) {
+		if from == nil || to == nil || from == to {
+			fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, mermaidText(label))
+			return
+		}
+		fmt.Fprintf(b, "    %s%s%s: %s\n", from.id, kind, to.id, mermaidText(label))
+	}
 	switch e.Kind {
 	case world.TraceTLP:
-		label := mermaidText(prefix + tlpLabel(e.TLP))
-		switch {
-		case who == fn:
-			fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, label)
-		case e.TLP.Kind == pcie.Completion:
-			fmt.Fprintf(b, "    %s-->>%s: %s\n", fn.id, who.id, label)
-		default:
-			fmt.Fprintf(b, "    %s->>%s: %s\n", who.id, fn.id, label)
+		if e.TLP.Kind == pcie.Completion {
+			arrow("-->>", prefix+tlpLabel(e.TLP))
+		} else {
+			arrow("->>", prefix+tlpLabel(e.TLP))
 		}
 	case world.TraceMSIX:
-		label := mermaidText(fmt.Sprintf("%sMSI-X vector %d", prefix, e.MSIX.Vector))
-		if to := irqConsumer(fn, parts); to != nil && to != fn {
-			fmt.Fprintf(b, "    %s-)%s: %s\n", fn.id, to.id, label)
-		} else {
-			fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, label)
-		}
+		arrow("-)", fmt.Sprintf("%sMSI-X vector %d", prefix, e.MSIX.Vector))
+	case world.TraceAdmin:
+		arrow("->>", prefix+SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
 	case world.TraceDMA:
 		fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, mermaidText(prefix+"DMA "+e.Text))
-	case world.TraceStep:
+	case world.TraceStep, world.TraceState:
 		fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, mermaidText(prefix+e.Text))
 	default:
 		fmt.Fprintf(b, "    Note right of %s: %s\n", fn.id, mermaidText(prefix+e.Text))
 	}
-}
-
-// irqConsumer returns who an interrupt of fn goes to: a PF's to the
-// hypervisor (the owner driver), a VF's to the first guest vCPU; nil when
-// that lifeline is not in the diagram.
-func irqConsumer(fn *mermaidParticipant, parts []*mermaidParticipant) *mermaidParticipant {
-	want := classGuest
-	if fn.fn == 0 {
-		want = classHypervisor
-	}
-	for _, p := range parts {
-		if p.class == want {
-			return p
-		}
-	}
-	return nil
 }
 
 func writeMermaidFinding(b *strings.Builder, f *engine.Finding, parts []*mermaidParticipant, byName map[string]*mermaidParticipant) {

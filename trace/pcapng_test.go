@@ -32,7 +32,7 @@ func TestExportPcapngReadBack(t *testing.T) {
 	assert.Equal(t, 147, int(r.LinkType()))
 	assert.Equal(t, "migsim scenario=fixture edition=draft-2023 knobs=freeze-notify=latch seed=7", r.SectionInfo().Comment)
 	assert.Equal(t, "migsim", r.SectionInfo().Application)
-	n := 0
+	n, inStep := 0, 0
 	for {
 		data, ci, opts, err := r.ReadPacketDataWithOptions()
 		if err == io.EOF {
@@ -41,21 +41,25 @@ func TestExportPcapngReadBack(t *testing.T) {
 		require.NoError(t, err, "packet %d", n)
 		require.Less(t, n, len(events), "more packets than events")
 		e := events[n]
-		assert.Equal(t, PcapngEpoch.Add(time.Duration(e.Time)).UnixNano(), ci.Timestamp.UnixNano(), "packet %d", n)
+		if n > 0 && events[n-1].Step == e.Step {
+			inStep++
+		} else {
+			inStep = 0
+		}
+		want := PcapngEpoch.Add(time.Duration(e.Time) + time.Duration(e.Step)*time.Microsecond + time.Duration(inStep))
+		assert.Equal(t, want.UnixNano(), ci.Timestamp.UnixNano(), "packet %d", n)
 		got, err := DecodeRecord(data)
 		require.NoError(t, err, "packet %d", n)
 		assert.Equal(t, e, got.TraceEvent, "packet %d", n)
-		want := RecordOf(e)
-		assert.Equal(t, []string{DescribeRecord(&want)}, opts.Comments, "packet %d", n)
+		rec := RecordOf(e)
+		assert.Equal(t, []string{DescribeRecord(&rec)}, opts.Comments, "packet %d", n)
 		n++
 	}
 	assert.Equal(t, len(events), n)
 }
 
 func TestExportPcapngLayers(t *testing.T) {
-	admin := RecordOf(world.TraceEvent{Step: 2, Kind: world.TraceNote, Host: "src", Target: "pf", Who: "hv"})
-	admin.Admin, admin.AdminResult = []byte{7, 0, 1, 0}, []byte{0, 0}
-	recs := append(RecordsOf(exportFixture()), admin)
+	recs := RecordsOf(exportFixture())
 	for i, r := range recs {
 		b, err := AppendRecord(nil, &r)
 		require.NoError(t, err)
@@ -67,7 +71,11 @@ func TestExportPcapngLayers(t *testing.T) {
 		assert.Equal(t, r.Who, hdr.Event.Who)
 		assert.Equal(t, r.Text, hdr.Event.Text)
 		switch {
-		case len(r.Admin) > 0:
+		case r.Kind == world.TraceState:
+			l, ok := p.Layer(LayerTypeState).(*StateLayer)
+			require.True(t, ok, "record %d", i)
+			assert.Equal(t, r.State, l.State)
+		case r.Kind == world.TraceAdmin:
 			l, ok := p.Layer(LayerTypeAdmin).(*AdminLayer)
 			require.True(t, ok, "record %d", i)
 			assert.Equal(t, r.Admin, l.Command)
@@ -90,6 +98,32 @@ func TestExportPcapngLayers(t *testing.T) {
 	p := gopacket.NewPacket(b[:len(b)-1], LayerTypeTrace, gopacket.Default)
 	require.NotNil(t, p.ErrorLayer())
 	assert.Contains(t, p.ErrorLayer().Error().Error(), "byte offset")
+}
+
+// Timestamps follow the record order even where virtual time stands still.
+func TestExportPcapngTimestampsOrdered(t *testing.T) {
+	var events []world.TraceEvent
+	for step := 0; step < 4; step++ {
+		for i := 0; i < 3; i++ {
+			events = append(events, world.TraceEvent{Step: step, Kind: world.TraceNote, Host: "src", Target: "pf"})
+		}
+	}
+	events[len(events)-1].Time = 100_000_000
+	var buf bytes.Buffer
+	require.NoError(t, WritePcapng(&buf, events, exportMeta()))
+	r, err := pcapgo.NewNgReader(bytes.NewReader(buf.Bytes()), pcapgo.DefaultNgReaderOptions)
+	require.NoError(t, err)
+	var last time.Time
+	for n := 0; ; n++ {
+		_, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		assert.True(t, ci.Timestamp.After(last), "packet %d at %v, not after %v", n, ci.Timestamp, last)
+		last = ci.Timestamp
+	}
+	assert.Equal(t, int64(100_003_002), last.UnixNano(), "100 ms + step 3 + third record")
 }
 
 func TestExportPcapngErrors(t *testing.T) {

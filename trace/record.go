@@ -7,36 +7,32 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
 
-// RecordVersion is the version byte of the binary trace record that
-// WritePcapng emits, one record per packet (docs/traces.md).
-const RecordVersion = 1
+// RecordVersion is the version of the binary trace record that
+// WritePcapng emits, one record per packet (docs/traces.md). Version 2 added
+// the edition, the endpoints (from, to), the full admin bytes and state
+// records.
+const RecordVersion = 2
 
-// RecordKindAdmin is the record kind reserved for admin commands (the
-// 24-byte command header plus its data, and the result). It follows
-// TraceNote, so a TraceAdmin kind added after world.TraceNote gets the same
-// value.
-const RecordKindAdmin = uint8(world.TraceNote) + 1
+// Record kinds that have a section after the header.
+const (
+	// RecordKindAdmin is the kind of an admin record: the command as the
+	// PF read it and the result it wrote.
+	RecordKindAdmin = uint8(world.TraceAdmin)
+	// RecordKindState is the kind of a member state record.
+	RecordKindState = uint8(world.TraceState)
+)
 
-// Record is one exported trace record: a TraceEvent plus the optional admin
-// slot. The world does not record admin command bytes yet; when it does,
-// RecordOf copies them here and the pcapng export carries them.
+// Record is one exported trace record: a world.TraceEvent.
 type Record struct {
 	world.TraceEvent
-	// Admin is the admin command as it crossed the bus: the 24-byte header
-	// followed by the command data. Set only for RecordKindAdmin records.
-	Admin []byte
-	// AdminResult is the command's result: the 16-byte result header
-	// followed by the result data.
-	AdminResult []byte
 }
 
 // RecordOf wraps a trace event as an export record.
-func RecordOf(e world.TraceEvent) Record {
-	return Record{TraceEvent: e, Admin: e.Admin, AdminResult: e.AdminResult}
-}
+func RecordOf(e world.TraceEvent) Record { return Record{TraceEvent: e} }
 
 // RecordsOf wraps every trace event as an export record.
 func RecordsOf(events []world.TraceEvent) []Record {
@@ -70,17 +66,20 @@ func RecordFields() []RecordField {
 }
 
 var recordFields = []RecordField{
-	{"version", "header", "u8", "record layout version (1)"},
-	{"kind", "header", "u8", "1 tlp, 2 step, 3 msix, 4 dma, 5 note, 6 admin"},
+	{"version", "header", "u8", "record layout version (2)"},
+	{"kind", "header", "u8", "1 tlp, 2 step, 3 msix, 4 dma, 5 note, 6 admin, 7 state"},
+	{"edition", "header", "u8", "spec edition: 1 draft-2023, 2 virtio-1.4 (gives opcodes and modes their names)"},
 	{"step", "header", "u32", "scheduler step the event belongs to (0: host boot)"},
 	{"time", "header", "u64", "virtual time in nanoseconds since the start of the run"},
 	{"host", "header", "str8", "host of the function (src, dst)"},
-	{"target", "header", "str8", "function (pf, vf1, …)"},
-	{"who", "header", "str8", "actor that caused the event (vcpu0, hv, peer, src.vf1)"},
-	{"text", "header", "bytes16", "step label, DMA access or note (UTF-8)"},
+	{"target", "header", "str8", "function (pf, vf1, …): a TLP's receiver, an interrupt's or DMA's origin"},
+	{"who", "header", "str8", "actor whose scheduler step caused the event (vcpu0, hv, peer, src.vf1)"},
+	{"from", "header", "str8", "origin: a TLP's requester, the function of a completion, MSI-X or DMA, the hypervisor of an admin command"},
+	{"to", "header", "str8", "destination: a TLP's function, a completion's requester, an MSI-X's consumer, guest memory (src.mem), the PF"},
+	{"text", "header", "bytes16", "step label, DMA access, note, opcode name or state (UTF-8)"},
 	{"tlp.kind", "tlp", "u8", "1 CfgRd, 2 CfgWr, 3 MRd, 4 MWr, 5 MSI-X, 6 Cpl"},
-	{"tlp.requester", "tlp", "u16", "requester ID (bus<<8 | dev<<3 | fn)"},
-	{"tlp.completer", "tlp", "u16", "completer ID"},
+	{"tlp.requester", "tlp", "u16", "requester ID (bus<<8 | dev<<3 | fn); of a completion: the original requester"},
+	{"tlp.completer", "tlp", "u16", "completer ID: the function that received the request or sent the completion"},
 	{"tlp.addr", "tlp", "u64", "register offset (config) or memory address"},
 	{"tlp.len", "tlp", "u32", "byte count of a read"},
 	{"tlp.data", "tlp", "bytes16", "payload of a write or completion"},
@@ -88,9 +87,17 @@ var recordFields = []RecordField{
 	{"msix.vector", "msix", "u16", "MSI-X vector"},
 	{"msix.addr", "msix", "u64", "message address"},
 	{"msix.data", "msix", "u32", "message data"},
-	{"admin.command", "admin", "bytes16", "admin command: 24-byte header + data"},
-	{"admin.result", "admin", "bytes16", "admin result: 16-byte header + data"},
+	{"admin.command", "admin", "bytes16", "admin command as the PF read it: 24-byte header + command data"},
+	{"admin.result", "admin", "bytes16", "what the PF wrote back: 8-byte status + result data (the used length)"},
+	{"mode", "state", "u8", "the member's mode: 0 Active (running), 1 Stop (stopped), 2 Freeze"},
+	{"state.flags", "state", "u8", "bit 0: FLR in progress, bit 1: virtio reset in progress"},
 }
+
+// State flag bits of a state record.
+const (
+	StateFlagFLR   = 1 << 0
+	StateFlagReset = 1 << 1
+)
 
 // recordSection returns the body section of a record kind ("" for none).
 func recordSection(kind uint8) string {
@@ -101,17 +108,10 @@ func recordSection(kind uint8) string {
 		return "msix"
 	case RecordKindAdmin:
 		return "admin"
+	case RecordKindState:
+		return "state"
 	}
 	return ""
-}
-
-// recordKind returns the wire kind of a record: RecordKindAdmin when the
-// admin slot is filled, else the event's kind.
-func recordKind(r *Record) uint8 {
-	if len(r.Admin) > 0 || len(r.AdminResult) > 0 {
-		return RecordKindAdmin
-	}
-	return uint8(r.Kind)
 }
 
 // AppendRecord appends the binary encoding of r to b. It fails on values
@@ -124,12 +124,12 @@ func AppendRecord(b []byte, r *Record) ([]byte, error) {
 	if r.Time < 0 {
 		return b, fmt.Errorf("trace: record: step %d: negative time %d", r.Step, int64(r.Time))
 	}
-	kind := recordKind(r)
-	b = append(b, RecordVersion, kind)
+	kind := uint8(r.Kind)
+	b = append(b, RecordVersion, kind, uint8(r.Edition))
 	b = binary.LittleEndian.AppendUint32(b, uint32(r.Step))
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.Time))
 	var err error
-	for _, f := range []struct{ name, v string }{{"host", r.Host}, {"target", r.Target}, {"who", r.Who}} {
+	for _, f := range []struct{ name, v string }{{"host", r.Host}, {"target", r.Target}, {"who", r.Who}, {"from", r.From}, {"to", r.To}} {
 		if b, err = appendStr8(b, f.name, f.v); err != nil {
 			return b, fmt.Errorf("trace: record: step %d: %w", r.Step, err)
 		}
@@ -159,11 +159,25 @@ func AppendRecord(b []byte, r *Record) ([]byte, error) {
 		if b, err = appendBytes16(b, "admin.command", r.Admin); err == nil {
 			b, err = appendBytes16(b, "admin.result", r.AdminResult)
 		}
+	case "state":
+		b = append(b, uint8(r.State.Mode), stateFlags(r.State))
 	}
 	if err != nil {
 		return b, fmt.Errorf("trace: record: step %d: %w", r.Step, err)
 	}
 	return b, nil
+}
+
+// stateFlags encodes the state.flags byte.
+func stateFlags(s world.TraceMemberState) uint8 {
+	var f uint8
+	if s.FLRPending {
+		f |= StateFlagFLR
+	}
+	if s.ResetPending {
+		f |= StateFlagReset
+	}
+	return f
 }
 
 func appendStr8(b []byte, field, s string) ([]byte, error) {
@@ -205,16 +219,19 @@ func decodeHeader(d *recordDecoder, r *Record) {
 		return
 	}
 	r.Kind = world.TraceKind(d.u8("kind"))
+	r.Edition = spec.Edition(d.u8("edition"))
 	r.Step = int(d.u32("step"))
 	t := d.u64("time")
 	if d.err == nil && t > math.MaxInt64 {
-		d.err = fmt.Errorf("field time at byte offset 6: %d out of range", t)
+		d.err = fmt.Errorf("field time at byte offset 7: %d out of range", t)
 		return
 	}
 	r.Time = engine.VTime(t)
 	r.Host = string(d.str8("host"))
 	r.Target = string(d.str8("target"))
 	r.Who = string(d.str8("who"))
+	r.From = string(d.str8("from"))
+	r.To = string(d.str8("to"))
 	r.Text = string(d.bytes16("text"))
 }
 
@@ -236,6 +253,10 @@ func decodeBody(d *recordDecoder, kind uint8, r *Record) {
 	case "admin":
 		r.Admin = d.bytes16("admin.command")
 		r.AdminResult = d.bytes16("admin.result")
+	case "state":
+		r.State.Mode = spec.Mode(d.u8("mode"))
+		f := d.u8("state.flags")
+		r.State.FLRPending, r.State.ResetPending = f&StateFlagFLR != 0, f&StateFlagReset != 0
 	}
 }
 

@@ -12,20 +12,18 @@ import (
 
 func TestExportRecordRoundTrip(t *testing.T) {
 	recs := RecordsOf(exportFixture())
-	admin := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceNote, Host: "src", Target: "pf", Who: "hv", Text: "DEV_MODE_SET"})
-	admin.Admin = []byte{0x07, 0x00, 0x01, 0x00}
-	admin.AdminResult = []byte{0, 0}
-	recs = append(recs, admin)
+	short := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceAdmin, Host: "src", Target: "pf", Who: "hv", Text: "DEV_MODE_SET"})
+	short.Admin = []byte{0x07, 0x00, 0x01, 0x00}
+	short.AdminResult = []byte{0, 0}
+	state := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceState, Host: "src", Target: "vf1",
+		State: world.TraceMemberState{Mode: 1, FLRPending: true, ResetPending: true}})
+	recs = append(recs, short, state)
 	for i, r := range recs {
 		b, err := AppendRecord(nil, &r)
 		require.NoError(t, err, "record %d", i)
 		got, err := DecodeRecord(b)
 		require.NoError(t, err, "record %d", i)
-		want := r
-		if len(r.Admin) > 0 {
-			want.Kind = world.TraceKind(RecordKindAdmin)
-		}
-		assert.Equal(t, want, got, "record %d", i)
+		assert.Equal(t, r, got, "record %d", i)
 	}
 }
 
@@ -36,7 +34,8 @@ func TestExportRecordLayoutMatchesFieldTable(t *testing.T) {
 	tests := []struct {
 		kind world.TraceKind
 		sec  string
-	}{{world.TraceTLP, "tlp"}, {world.TraceStep, ""}, {world.TraceMSIX, "msix"}, {world.TraceDMA, ""}, {world.TraceNote, ""}}
+	}{{world.TraceTLP, "tlp"}, {world.TraceStep, ""}, {world.TraceMSIX, "msix"}, {world.TraceDMA, ""}, {world.TraceNote, ""},
+		{world.TraceAdmin, "admin"}, {world.TraceState, "state"}}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
 			want := 0
@@ -66,7 +65,9 @@ func TestExportRecordEncodeErrors(t *testing.T) {
 		{"long who", Record{TraceEvent: world.TraceEvent{Who: long}}, "field who: 256 bytes"},
 		{"long text", Record{TraceEvent: world.TraceEvent{Text: strings.Repeat("y", 70000)}}, "field text: 70000 bytes, at most 65535"},
 		{"long data", Record{TraceEvent: world.TraceEvent{Kind: world.TraceTLP}}, ""},
-		{"long admin", Record{Admin: make([]byte, 65536)}, "field admin.command: 65536 bytes"},
+		{"long admin", Record{TraceEvent: world.TraceEvent{Kind: world.TraceAdmin, Admin: make([]byte, 65536)}}, "field admin.command: 65536 bytes"},
+		{"long result", Record{TraceEvent: world.TraceEvent{Kind: world.TraceAdmin, AdminResult: make([]byte, 65536)}}, "field admin.result: 65536 bytes"},
+		{"long from", Record{TraceEvent: world.TraceEvent{From: long}}, "field from: 256 bytes"},
 	}
 	tests[5].r.TLP.Data = make([]byte, 65536)
 	tests[5].want = "field tlp.data: 65536 bytes"
@@ -95,13 +96,13 @@ func TestExportRecordDecodeErrors(t *testing.T) {
 		b    []byte
 		want string
 	}{
-		{"version", append([]byte{2}, good[1:]...), "field version at byte offset 0: version 2, want 1"},
+		{"version", append([]byte{1}, good[1:]...), "field version at byte offset 0: version 1, want 2"},
 		{"trailing", append(append([]byte{}, good...), 0xff), "1 trailing bytes at byte offset"},
 		{"time", func() []byte {
 			b := append([]byte{}, good...)
-			b[13] = 0x80
+			b[14] = 0x80
 			return b
-		}(), "field time at byte offset 6"},
+		}(), "field time at byte offset 7"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/migsim/migsim/devctx"
-	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -22,10 +22,10 @@ type compatImpl struct {
 	version, minVersion uint16
 	// params are its parameters; Init is the value a source runs with,
 	// except num-queues, which is the scenario's `queues`.
-	params   []devctx.ParamCaps
+	params   []compat.ParamCaps
 	features uint64
 	// parts is the manifest it declares before anything is read.
-	parts []devctx.PartEntry
+	parts []compat.PartEntry
 }
 
 // Parameter names of the simulated virtio-blk implementations.
@@ -36,14 +36,14 @@ const (
 	paramSecureErase = "secure-erase"
 )
 
-func boolPtr(b bool) *devctx.Value { v := devctx.BoolValue(b); return &v }
-func intPtr(i int64) *devctx.Value { v := devctx.IntValue(i); return &v }
-func blkParts() []devctx.PartEntry { return partsOf(blkPartTypes...) }
-func netParts() []devctx.PartEntry { return partsOf(append(blkPartTypes, spec.PartNetCVQCfg)...) }
-func partsOf(ts ...spec.PartType) []devctx.PartEntry {
-	out := make([]devctx.PartEntry, len(ts))
+func boolPtr(b bool) *compat.Value { v := compat.BoolValue(b); return &v }
+func intPtr(i int64) *compat.Value { v := compat.IntValue(i); return &v }
+func blkParts() []compat.PartEntry { return partsOf(blkPartTypes...) }
+func netParts() []compat.PartEntry { return partsOf(append(blkPartTypes, spec.PartNetCVQCfg)...) }
+func partsOf(ts ...spec.PartType) []compat.PartEntry {
+	out := make([]compat.PartEntry, len(ts))
 	for i, t := range ts {
-		out[i] = devctx.PartEntry{Type: t}
+		out[i] = compat.PartEntry{Type: t}
 	}
 	return out
 }
@@ -61,38 +61,38 @@ var compatImpls = []compatImpl{
 	{
 		// current is the implementation every host runs by default: it
 		// knows secure-erase and starts new devices with it on.
-		name: "current", model: devctx.ModelBlk, impl: "migsim-blk/2.1.0", version: 2, minVersion: 1,
-		params: []devctx.ParamCaps{
-			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 8)}, Init: intPtr(1)},
-			{Name: paramSecureErase, Type: devctx.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
+		name: "current", model: compat.ModelBlk, impl: "migsim-blk/2.1.0", version: 2, minVersion: 1,
+		params: []compat.ParamCaps{
+			{Name: paramNumQueues, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(1, 8)}, Init: intPtr(1)},
+			{Name: paramSecureErase, Type: compat.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 	{
 		// future saves a new state layout and no longer loads version 2.
-		name: "future", model: devctx.ModelBlk, impl: "migsim-blk/3.0.0", version: 4, minVersion: 3,
-		params: []devctx.ParamCaps{
-			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 16)}, Init: intPtr(1)},
-			{Name: paramSecureErase, Type: devctx.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
+		name: "future", model: compat.ModelBlk, impl: "migsim-blk/3.0.0", version: 4, minVersion: 3,
+		params: []compat.ParamCaps{
+			{Name: paramNumQueues, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(1, 16)}, Init: intPtr(1)},
+			{Name: paramSecureErase, Type: compat.ParamBool, Init: boolPtr(true), Off: boolPtr(false)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 	{
 		// net is a host whose VFs are network devices: another model.
-		name: "net", model: devctx.ModelNet, impl: "migsim-net/1.5.0", version: 3, minVersion: 1,
-		params: []devctx.ParamCaps{
-			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 8)}, Init: intPtr(1)},
+		name: "net", model: compat.ModelNet, impl: "migsim-net/1.5.0", version: 3, minVersion: 1,
+		params: []compat.ParamCaps{
+			{Name: paramNumQueues, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(1, 8)}, Init: intPtr(1)},
 		},
 		features: netFeatures, parts: netParts(),
 	},
 	{
 		// older predates secure-erase and allows at most 4 queues; its
 		// state layout is the same version 2.
-		name: "older", model: devctx.ModelBlk, impl: "migsim-blk/1.4.2", version: 2, minVersion: 1,
-		params: []devctx.ParamCaps{
-			{Name: paramNumQueues, Type: devctx.ParamInt, Allowed: []devctx.Allowed{devctx.AllowRange(1, 4)}, Init: intPtr(1)},
+		name: "older", model: compat.ModelBlk, impl: "migsim-blk/1.4.2", version: 2, minVersion: 1,
+		params: []compat.ParamCaps{
+			{Name: paramNumQueues, Type: compat.ParamInt, Allowed: []compat.Allowed{compat.AllowRange(1, 4)}, Init: intPtr(1)},
 		},
-		features: uint64(member.DefaultFeatures), parts: blkParts(),
+		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 }
 
@@ -116,36 +116,36 @@ func lookupImpl(name string) (compatImpl, error) {
 
 // caps returns the implementation's capabilities as a destination. Parts
 // are left empty: it knows every part type spec knows.
-func (c compatImpl) caps() devctx.DeviceCaps {
-	id, _ := devctx.ModelDeviceID(c.model)
-	return devctx.DeviceCaps{Impl: c.impl, Models: []devctx.ModelCaps{{
+func (c compatImpl) caps() compat.DeviceCaps {
+	id, _ := compat.ModelDeviceID(c.model)
+	return compat.DeviceCaps{Impl: c.impl, Models: []compat.ModelCaps{{
 		Model: c.model, DeviceID: id, MinVersion: c.minVersion, MaxVersion: c.version,
 		Params: c.params, Features: c.features,
 	}}}
 }
 
 // param returns the named parameter of the implementation.
-func (c compatImpl) param(name string) (devctx.ParamCaps, bool) {
+func (c compatImpl) param(name string) (compat.ParamCaps, bool) {
 	for _, p := range c.params {
 		if p.Name == name {
 			return p, true
 		}
 	}
-	return devctx.ParamCaps{}, false
+	return compat.ParamCaps{}, false
 }
 
 // description is the identity of a source running this implementation
 // with the given parameter values (missing ones take Init, num-queues the
 // scenario's queues).
-func (c compatImpl) description(queues int, values map[string]devctx.Value) devctx.DeviceDescription {
-	d := devctx.DeviceDescription{Model: c.model, StateVersion: c.version, Impl: c.impl,
-		DeviceFeatures: c.features, Parts: append([]devctx.PartEntry(nil), c.parts...)}
+func (c compatImpl) description(queues int, values map[string]compat.Value) compat.DeviceDescription {
+	d := compat.DeviceDescription{Model: c.model, StateVersion: c.version, Impl: c.impl,
+		DeviceFeatures: c.features, Parts: append([]compat.PartEntry(nil), c.parts...)}
 	for _, p := range c.params {
 		v, ok := values[p.Name]
 		switch {
 		case ok:
 		case p.Name == paramNumQueues:
-			v = devctx.IntValue(int64(queues))
+			v = compat.IntValue(int64(queues))
 		case p.Init != nil:
 			v = *p.Init
 		case p.Off != nil:
@@ -153,29 +153,29 @@ func (c compatImpl) description(queues int, values map[string]devctx.Value) devc
 		default:
 			continue
 		}
-		d.Params = append(d.Params, devctx.ParamSetting{Name: p.Name, Value: v, Off: p.Off})
+		d.Params = append(d.Params, compat.ParamSetting{Name: p.Name, Value: v, Off: p.Off})
 	}
 	return d
 }
 
 // parseParamValue reads a `src-param-NAME=VALUE` setting as a value of
 // the parameter's type: bool on/off/true/false, int decimal, str verbatim.
-func parseParamValue(p devctx.ParamCaps, s string) (devctx.Value, error) {
+func parseParamValue(p compat.ParamCaps, s string) (compat.Value, error) {
 	switch p.Type {
-	case devctx.ParamBool:
+	case compat.ParamBool:
 		switch s {
 		case "on", "true", "yes", "1":
-			return devctx.BoolValue(true), nil
+			return compat.BoolValue(true), nil
 		case "off", "false", "no", "0":
-			return devctx.BoolValue(false), nil
+			return compat.BoolValue(false), nil
 		}
-		return devctx.Value{}, fmt.Errorf("%s=%s: want on or off", p.Name, s)
-	case devctx.ParamInt:
+		return compat.Value{}, fmt.Errorf("%s=%s: want on or off", p.Name, s)
+	case compat.ParamInt:
 		var n int64
 		if _, err := fmt.Sscan(s, &n); err != nil || fmt.Sprint(n) != s {
-			return devctx.Value{}, fmt.Errorf("%s=%s: want an integer", p.Name, s)
+			return compat.Value{}, fmt.Errorf("%s=%s: want an integer", p.Name, s)
 		}
-		return devctx.IntValue(n), nil
+		return compat.IntValue(n), nil
 	}
-	return devctx.StrValue(s), nil
+	return compat.StrValue(s), nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
 )
@@ -15,7 +16,7 @@ import (
 // carries typed fields, not parts: its manifest is empty. A payload that
 // does not decode keeps the implementation's own values; the load check
 // judges it.
-func describePayload(d *devctx.DeviceDescription, kind stateKind, payload []byte) {
+func describePayload(d *compat.DeviceDescription, kind stateKind, payload []byte) {
 	var parts []devctx.Part
 	switch kind {
 	case stateDraft:
@@ -54,7 +55,7 @@ func describePayload(d *devctx.DeviceDescription, kind stateKind, payload []byte
 		}
 		if !seen[p.Type] {
 			seen[p.Type] = true
-			d.Parts = append(d.Parts, devctx.PartEntry{Type: p.Type, Flags: p.Flags & spec.PartFlagOptional})
+			d.Parts = append(d.Parts, compat.PartEntry{Type: p.Type, Flags: p.Flags & spec.PartFlagOptional})
 		}
 	}
 }

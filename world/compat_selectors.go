@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -14,20 +15,20 @@ import (
 // num-queues the destination will run with. A 1.4 payload is either a run
 // of parts (save/load) or a VFIO stream of records (vfio-write); a payload
 // that does not read as a stream is taken as parts.
-func checkSelectors(ed spec.Edition, payload []byte, plan devctx.LoadPlan, at devctx.Where) error {
+func checkSelectors(ed spec.Edition, payload []byte, plan compat.LoadPlan, at compat.Where) error {
 	nq := int64(-1)
 	for _, p := range plan.Params {
-		if p.Name == paramNumQueues && p.Value.Type == devctx.ParamInt {
+		if p.Name == paramNumQueues && p.Value.Type == compat.ParamInt {
 			nq = p.Value.Int
 		}
 	}
 	if nq < 0 {
 		return nil
 	}
-	var bad []devctx.Mismatch
+	var bad []compat.Mismatch
 	check := func(what string, idx uint16) {
 		if int64(idx) >= nq {
-			bad = append(bad, devctx.Mismatch{Code: devctx.CodeContext, Field: what + " selector",
+			bad = append(bad, compat.Mismatch{Code: compat.CodeContext, Field: what + " selector",
 				Source: fmt.Sprintf("vq %d", idx), Destination: fmt.Sprintf("num-queues %d (vq 0-%d)", nq, nq-1)})
 		}
 	}
@@ -68,6 +69,6 @@ func checkSelectors(ed spec.Edition, payload []byte, plan devctx.LoadPlan, at de
 	if len(bad) == 0 {
 		return nil
 	}
-	return &devctx.IncompatibleError{Phase: at.Phase, Member: at.Member, Model: plan.Header.Model,
+	return &compat.IncompatibleError{Phase: at.Phase, Member: at.Member, Model: plan.Header.Model,
 		Impl: plan.Header.Impl, Mismatches: bad}
 }

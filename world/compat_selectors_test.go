@@ -8,14 +8,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
 )
 
 func TestCheckSelectors(t *testing.T) {
-	plan := devctx.LoadPlan{Header: devctx.CompatHeader{Model: devctx.ModelBlk},
-		Params: []devctx.Param{{Name: paramNumQueues, Value: devctx.IntValue(2)}}}
-	at := devctx.Where{Phase: devctx.PhaseLoad, Member: 1}
+	plan := compat.LoadPlan{Header: compat.CompatHeader{Model: compat.ModelBlk},
+		Params: []compat.Param{{Name: paramNumQueues, Value: compat.IntValue(2)}}}
+	at := compat.Where{Phase: compat.PhaseLoad, Member: 1}
 	vq := func(i uint16) devctx.Part { return devctx.VQCfg{QueueSize: 64}.Part(i) }
 	parts := func(ps ...devctx.Part) []byte { return devctx.EncodeParts(ps) }
 	draft := func(idx ...uint16) []byte {
@@ -44,10 +45,10 @@ func TestCheckSelectors(t *testing.T) {
 				assert.NoError(t, err)
 				return
 			}
-			var ie *devctx.IncompatibleError
+			var ie *compat.IncompatibleError
 			require.True(t, errors.As(err, &ie), "%v", err)
 			require.Len(t, ie.Mismatches, 1)
-			assert.Equal(t, devctx.CodeContext, ie.Mismatches[0].Code)
+			assert.Equal(t, compat.CodeContext, ie.Mismatches[0].Code)
 			assert.Equal(t, c.bad, ie.Mismatches[0].Source)
 			assert.Contains(t, err.Error(), "load, member 1")
 		})

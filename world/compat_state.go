@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 )
 
 // Settings that choose the hosts' implementations (docs/scenarios.md).
@@ -23,7 +23,7 @@ type hvCompat struct {
 	// src is the source host's implementation and values its parameter
 	// values from `src-param-NAME=VALUE`.
 	src    compatImpl
-	values map[string]devctx.Value
+	values map[string]compat.Value
 	// dst holds the implementation of destinations, by host name
 	// (`dst2-caps`); a host not listed runs dstDefault (`dst-caps`, else
 	// the source's implementation).
@@ -33,7 +33,7 @@ type hvCompat struct {
 	origin map[int]*host
 	// loaded is the identity a host took on by a successful load, by
 	// host index: it runs with the source's parameters from then on.
-	loaded map[int]devctx.DeviceDescription
+	loaded map[int]compat.DeviceDescription
 	// corrupt lists the byte offsets to flip in each VF's saved state the
 	// next time it reaches a destination.
 	corrupt map[int][]int
@@ -45,8 +45,8 @@ type hvCompat struct {
 // newHVCompat reads the compatibility settings of w; a bad one is an error
 // naming the setting.
 func newHVCompat(w *World) (*hvCompat, error) {
-	c := &hvCompat{values: map[string]devctx.Value{}, dst: map[string]compatImpl{},
-		origin: map[int]*host{}, loaded: map[int]devctx.DeviceDescription{}, corrupt: map[int][]int{}}
+	c := &hvCompat{values: map[string]compat.Value{}, dst: map[string]compatImpl{},
+		origin: map[int]*host{}, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
 	name, _ := w.setting(settingSrcImpl)
 	if name == "" {
 		name = defaultImpl
@@ -122,7 +122,7 @@ func (c *hvCompat) implOf(h *host) compatImpl {
 // source's implementation with the scenario's parameter values, or, for a
 // host that loaded a state, its own implementation running the loaded
 // parameters.
-func (c *hvCompat) identity(w *World, h *host) devctx.DeviceDescription {
+func (c *hvCompat) identity(w *World, h *host) compat.DeviceDescription {
 	if d, ok := c.loaded[h.idx]; ok {
 		return d
 	}
@@ -134,9 +134,9 @@ func (c *hvCompat) identity(w *World, h *host) devctx.DeviceDescription {
 
 // adopt records the identity h took on by loading plan: its own
 // implementation, running the parameters the plan applied.
-func (c *hvCompat) adopt(h *host, queues int, plan devctx.LoadPlan) {
+func (c *hvCompat) adopt(h *host, queues int, plan compat.LoadPlan) {
 	impl := c.implOf(h)
-	values := map[string]devctx.Value{}
+	values := map[string]compat.Value{}
 	for _, p := range plan.Params {
 		values[p.Name] = p.Value
 	}

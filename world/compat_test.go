@@ -10,10 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/owner"
-	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -119,12 +118,12 @@ func memberMode(t *testing.T, h *host, vf int) spec.Mode {
 func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 	cases := []struct {
 		name, settings string
-		code           devctx.MismatchCode
+		code           compat.MismatchCode
 		text           string
 	}{
-		{"version", "set dst-caps=future\n", devctx.CodeVersionTooOld, "version: state version 2 is too old for destination (min 3)"},
-		{"model", "set dst-caps=net\n", devctx.CodeModel, "model: source virtio-spec.org/pci/virtio-blk, destination virtio-spec.org/pci/virtio-net"},
-		{"new feature on", "set dst-caps=older\nset src-param-secure-erase=on\n", devctx.CodeParamUnknown, "param-unknown secure-erase: source true, destination does not know it"},
+		{"version", "set dst-caps=future\n", compat.CodeVersionTooOld, "version: state version 2 is too old for destination (min 3)"},
+		{"model", "set dst-caps=net\n", compat.CodeModel, "model: source virtio-spec.org/pci/virtio-blk, destination virtio-spec.org/pci/virtio-net"},
+		{"new feature on", "set dst-caps=older\nset src-param-secure-erase=on\n", compat.CodeParamUnknown, "param-unknown secure-erase: source true, destination does not know it"},
 	}
 	for _, ed := range spec.Editions {
 		for _, c := range cases {
@@ -132,10 +131,10 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 				r := runCompat(t, ed, compatScenario(ed, c.settings, ""))
 				require.NotNil(t, r.finding)
 				assert.Equal(t, "error:incompatible", r.finding.Oracle)
-				var ie *devctx.IncompatibleError
+				var ie *compat.IncompatibleError
 				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
-				assert.Equal(t, []devctx.MismatchCode{c.code}, ie.Codes())
-				assert.Equal(t, devctx.PhasePrecheck, ie.Phase)
+				assert.Equal(t, []compat.MismatchCode{c.code}, ie.Codes())
+				assert.Equal(t, compat.PhasePrecheck, ie.Phase)
 				assert.Equal(t, uint64(1), ie.Member)
 				assert.Equal(t, "precheck", r.w.hv.errOp.Verb)
 				assert.Contains(t, r.finding.Message, "devctx: incompatible (precheck, member 1, model virtio-spec.org/pci/virtio-blk, impl migsim-blk/2.1.0): "+c.text)
@@ -157,10 +156,10 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 	cases := []struct {
 		name, corrupt, oracle string
-		code                  devctx.MismatchCode
+		code                  compat.MismatchCode
 	}{
-		{"payload", "  corrupt vf=1 byte=-1\n", "error:corrupt", devctx.CodeCorrupt},
-		{"magic", "  corrupt byte=0\n", "error:incompatible", devctx.CodeFormat},
+		{"payload", "  corrupt vf=1 byte=-1\n", "error:corrupt", compat.CodeCorrupt},
+		{"magic", "  corrupt byte=0\n", "error:incompatible", compat.CodeFormat},
 	}
 	for _, ed := range spec.Editions {
 		for _, c := range cases {
@@ -168,9 +167,9 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 				r := runCompat(t, ed, compatScenario(ed, "", c.corrupt))
 				require.NotNil(t, r.finding)
 				assert.Equal(t, c.oracle, r.finding.Oracle, r.finding.Message)
-				var ie *devctx.IncompatibleError
+				var ie *compat.IncompatibleError
 				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
-				assert.Equal(t, devctx.PhaseLoad, ie.Phase)
+				assert.Equal(t, compat.PhaseLoad, ie.Phase)
 				assert.True(t, ie.Has(c.code), "%v", ie)
 				assert.Contains(t, r.finding.Message, "rolled back to the source")
 				src, dst := r.w.hosts[0], r.w.hosts[1]
@@ -293,14 +292,14 @@ hypervisor edition=virtio-1.4
 			require.Nil(t, r.finding, "%+v", r.finding)
 			saved, err := c.saved(r.w)
 			require.NoError(t, err)
-			h, payload, err := devctx.DecodeSavedState(saved)
+			h, payload, err := compat.DecodeSavedState(saved)
 			require.NoError(t, err)
 			assert.NotEmpty(t, payload)
-			assert.Equal(t, devctx.ModelBlk, h.Model)
+			assert.Equal(t, compat.ModelBlk, h.Model)
 			assert.Equal(t, uint16(2), h.StateVersion)
 			assert.Equal(t, "migsim-blk/2.1.0", h.Impl)
-			assert.Equal(t, []devctx.Param{{Name: paramNumQueues, Value: devctx.IntValue(1)}, {Name: paramSecureErase, Value: devctx.BoolValue(true)}}, h.Params)
-			assert.Equal(t, uint64(member.DefaultFeatures), h.DeviceFeatures)
+			assert.Equal(t, []compat.Param{{Name: paramNumQueues, Value: compat.IntValue(1)}, {Name: paramSecureErase, Value: compat.BoolValue(true)}}, h.Params)
+			assert.Equal(t, uint64(blk.DefaultFeatures), h.DeviceFeatures)
 			require.NotNil(t, h.DriverFeatures, "the driver features travel in the header")
 			assert.NotZero(t, *h.DriverFeatures&(1<<spec.FeatureVersion1))
 			if c.parts {
@@ -312,135 +311,6 @@ hypervisor edition=virtio-1.4
 			} else {
 				assert.Empty(t, h.Parts, "a draft context carries fields, not parts")
 			}
-		})
-	}
-}
-
-// TestCompatAtomicLoad: when a load fails, the destination member must be
-// exactly as before; a failing load that changed it is an atomic-load
-// finding (DP-DEV-08, ADM-DEV-03), a failing load that did not is none.
-func TestCompatAtomicLoad(t *testing.T) {
-	for _, ed := range spec.Editions {
-		for _, mutate := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/mutate=%v", ed, mutate), func(t *testing.T) {
-				s, err := scenario.ParseScenario("compat.scn", []byte("scenario compat\n"+compatGuest))
-				require.NoError(t, err)
-				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed)}, engine.NewStreams(1))
-				require.NoError(t, err)
-				defer w.Close()
-				dst, err := w.hv.host("dst")
-				require.NoError(t, err)
-				sr, ok := dst.pfCfg.SRIOV()
-				require.True(t, ok)
-				addr := sr.VFBAR0Addr(1) + pcie.BAR0CommonCfg + uint64(spec.CfgDeviceStatus)
-				// A first access instantiates the member.
-				w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead,
-					Requester: hostRID, Addr: addr, Len: 1}}, "test")
-				rejected := errors.New("rejected")
-				err = w.hv.atomicLoad(dst, 1, func() error {
-					if mutate {
-						w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite,
-							Requester: hostRID, Addr: addr, Data: []byte{byte(spec.StatusAcknowledge)}}}, "test")
-					}
-					return rejected
-				})
-				assert.ErrorIs(t, err, rejected)
-				f := w.takeFinding()
-				if !mutate {
-					assert.Nil(t, f)
-					return
-				}
-				require.NotNil(t, f, "the member changed")
-				assert.Equal(t, OracleAtomicLoad, f.Oracle)
-				assert.Contains(t, f.Message, "dst.vf1 changed although its load was rejected (rejected)")
-				want := "ADM-DEV-03"
-				if ed == spec.Virtio14 {
-					want = "DP-DEV-08"
-				}
-				assert.Contains(t, f.Reqs, want)
-			})
-		}
-	}
-}
-
-// TestCompatOneRunning: at the end of a migration flow exactly one host
-// runs the VM's VFs, the one the VM runs on.
-func TestCompatOneRunning(t *testing.T) {
-	cases := []struct {
-		name string
-		ed   spec.Edition
-		flow string
-		want string
-	}{
-		{"both running", spec.Virtio14, `hypervisor
-  await ready
-  vfio src PRE_COPY
-  precopy src
-  halt-vcpus
-  vfio src PRE_COPY_P2P
-  vfio src STOP_COPY
-  copy-memory dst
-  copy-pci dst
-  vfio dst RESUMING
-  vfio-write dst
-  vfio dst STOP
-  vfio dst RUNNING
-  vfio src RUNNING
-  resume-vcpus
-`, "the VM's VFs run on src and dst (running) at the end of the migration"},
-		{"neither", spec.Draft2023, `hypervisor
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  mode dst freeze
-  write dst
-  resume-vcpus
-`, "no host runs the VM's VFs (Active) at the end of the migration"},
-		{"wrong host", spec.Draft2023, `hypervisor
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  copy-memory dst
-  copy-pci dst
-  mode dst freeze
-  write dst
-  mode dst active
-  resume-vcpus
-`, "the VM's VFs run on dst but the VM runs on src (Active) at the end of the migration"},
-		{"rollback after the destination resumed", spec.Draft2023, `hypervisor on-error=rollback
-  await ready
-  halt-vcpus
-  mode src stop
-  mode src freeze
-  read src
-  copy-memory dst
-  copy-pci dst
-  mode dst freeze
-  write dst
-  mode dst active
-  mode dst sideways
-`, "the VM's VFs run on src and dst (Active) after the rollback of compat.scn:22 mode"},
-		{"source only", spec.Draft2023, `hypervisor
-  await ready
-  mode src stop
-`, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := runCompat(t, c.ed, "scenario compat\n"+compatGuest+"\n"+c.flow)
-			if c.want == "" {
-				if r.finding != nil {
-					assert.NotEqual(t, OracleOneRunning, r.finding.Oracle, r.finding.Message)
-				}
-				return
-			}
-			require.NotNil(t, r.finding)
-			assert.Equal(t, OracleOneRunning, r.finding.Oracle)
-			assert.Equal(t, c.want, r.finding.Message)
 		})
 	}
 }
@@ -481,9 +351,9 @@ func TestCompatImplsTable(t *testing.T) {
 			require.NoError(t, c.caps().Validate())
 			h, err := c.description(1, nil).Header()
 			require.NoError(t, err)
-			assert.NoError(t, devctx.CheckCompatible(h, c.caps(), devctx.Where{Phase: devctx.PhasePrecheck, Member: 1}))
-			if c.model == devctx.ModelBlk {
-				assert.Equal(t, uint64(member.DefaultFeatures), c.features)
+			assert.NoError(t, compat.CheckCompatible(h, c.caps(), compat.Where{Phase: compat.PhasePrecheck, Member: 1}))
+			if c.model == compat.ModelBlk {
+				assert.Equal(t, uint64(blk.DefaultFeatures), c.features)
 			}
 			got, err := lookupImpl(c.name)
 			require.NoError(t, err)
@@ -495,8 +365,8 @@ func TestCompatImplsTable(t *testing.T) {
 // TestCompatErrName: compatibility failures are named `corrupt` when the
 // state was damaged and `incompatible` otherwise, through any wrapping.
 func TestCompatErrName(t *testing.T) {
-	corrupt := &devctx.IncompatibleError{Mismatches: []devctx.Mismatch{{Code: devctx.CodeCorrupt}}}
-	version := &devctx.IncompatibleError{Mismatches: []devctx.Mismatch{{Code: devctx.CodeVersionTooNew}}}
+	corrupt := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeCorrupt}}}
+	version := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeVersionTooNew}}}
 	cases := []struct {
 		err  error
 		want string

@@ -1,4 +1,4 @@
-package world
+package world_test
 
 import (
 	"os"
@@ -7,9 +7,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
 )
+
+// continueChooser always continues the previous actor, else takes the first
+// enabled step: the fixed schedule of reference runs.
+type continueChooser struct{}
+
+func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Continue(), nil }
 
 // exploreScenario runs n random schedules of a scenario file under one
 // edition and knob set against its reference run and returns the first
@@ -22,18 +30,18 @@ func exploreScenario(t *testing.T, file string, ed spec.Edition, knobs []string,
 	require.NoError(t, err)
 	rules, err := spec.ParseRules(ed, knobs)
 	require.NoError(t, err)
-	var ref *World
+	var ref *world.World
 	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
-		ref, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Reference: true}, st)
+		ref, err = world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: rules, Reference: true, Oracles: oracle.All()}, st)
 		return ref, err
-	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+	}, 1, continueChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	refLog := ref.GuestLog()
 	for i := 0; i < n; i++ {
 		seed := engine.ScheduleSeed(1, i)
 		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
-			return NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, ReferenceLog: refLog}, st)
+			return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: rules, ReferenceLog: refLog, Oracles: oracle.All()}, st)
 		}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 		require.NoError(t, err)
 		if res.Finding != nil {

@@ -1,7 +1,6 @@
 package world
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
@@ -19,57 +18,22 @@ func (w *World) GuestLog() []string {
 	return out
 }
 
-// Finish runs the end-of-run oracles: a guest that gave up waiting, the
-// hypervisor's outcome, and the comparison with the reference run.
+// Finish ends the run: the first finding of the last step if any, else
+// the finish oracles (a guest that gave up waiting, the comparison with the
+// run without migration, an admin command that never completed), else the
+// `error:NAME` verdict of a hypervisor flow that stopped with an error.
 func (w *World) Finish() *engine.Finding {
 	if w.finding != nil {
 		return w.takeFinding()
 	}
+	w.checkFinish()
+	if w.finding != nil {
+		return w.takeFinding()
+	}
 	if w.hv != nil && w.hv.err != nil {
-		return w.hv.finding()
-	}
-	if w.cfg.ReferenceLog == nil {
-		return nil
-	}
-	got := w.GuestLog()
-	ref := w.cfg.ReferenceLog
-	for i := 0; i < len(got) || i < len(ref); i++ {
-		var g, r string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(ref) {
-			r = ref[i]
-		}
-		if g != r {
-			var actors []string
-			for _, ga := range w.guests {
-				actors = append(actors, ga.name)
-			}
-			if w.hv != nil {
-				actors = append(actors, w.hv.name)
-			}
-			msg := fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, orNone(g), orNone(r))
-			if w.blame != "" {
-				msg += "; blamed on the hypervisor: " + w.blame
-			}
-			return &engine.Finding{Oracle: "transparent", Reqs: w.transparentReqs(), Actors: actors, Message: msg}
-		}
+		return w.hv.verdict()
 	}
 	return nil
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(nothing)"
-	}
-	return s
-}
-
-// transparentReqs are the requirements whose failure the transparent oracle
-// shows, per edition.
-func (w *World) transparentReqs() []string {
-	return w.reqs("DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10")
 }
 
 // Summary renders the world's notes for a report.

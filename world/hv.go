@@ -141,7 +141,7 @@ func (hv *hvActor) runProgram() {
 			break
 		}
 	}
-	hv.checkOneRunning()
+	hv.flowEnd()
 }
 
 func (hv *hvActor) fail(op scenario.Op, err error) {
@@ -198,14 +198,19 @@ func errName(err error) string {
 	return "flow"
 }
 
-// finding turns the flow's error into a finding: a hang is `live`, anything
-// else an `error:NAME` verdict, with the VFs that vanished said out loud.
-func (hv *hvActor) finding() *engine.Finding {
-	name := errName(hv.err)
+// outcome is how the hypervisor's program ended, with the message of its
+// verdict: the failing operation, the error, the VFs that vanished said out
+// loud, the rollback.
+func (hv *hvActor) outcome() FlowOutcome {
+	o := FlowOutcome{Actor: hv.name, OnError: hv.onError}
+	if hv.err == nil {
+		return o
+	}
 	file := hv.flowFile
 	if file == "" {
 		file = hv.w.scen.File
 	}
+	o.Err, o.Name, o.File, o.Line, o.Verb = hv.err, errName(hv.err), file, hv.errOp.Line, hv.errOp.Verb
 	msg := fmt.Sprintf("%s:%d: %s: %v", file, hv.errOp.Line, hv.errOp.Verb, hv.err)
 	for i, gone := range hv.vfsGone {
 		if gone && i < len(hv.w.hosts) {
@@ -218,17 +223,15 @@ func (hv *hvActor) finding() *engine.Finding {
 	case hv.onError == "rollback":
 		msg += "; the source never left running: nothing to roll back"
 	}
-	if name == "no-completion" {
-		return &engine.Finding{Oracle: engine.OracleLive, Actors: []string{hv.name}, Message: msg}
-	}
-	if _, ok := compatErrName(hv.err); ok {
-		// The flow stopped on a compatibility check: the guest must not
-		// have noticed.
-		if f := hv.w.compatTransparent(); f != nil {
-			return f
-		}
-	}
-	return &engine.Finding{Oracle: "error:" + name, Actors: []string{hv.name}, Message: msg}
+	o.Message = msg
+	return o
+}
+
+// verdict is the `error:NAME` finding of a flow that stopped with an error
+// no oracle claimed.
+func (hv *hvActor) verdict() *engine.Finding {
+	o := hv.outcome()
+	return &engine.Finding{Oracle: "error:" + o.Name, Actors: []string{hv.name}, Message: o.Message}
 }
 
 // vfs returns the VFs an operation addresses: vf=N or every VF.

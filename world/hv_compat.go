@@ -1,9 +1,10 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 
-	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -28,7 +29,7 @@ const (
 // precheck checks, before the source leaves Active/running, that
 // destination h can take the state of every VF (`precheck HOST`, steps 1–7
 // of the decision procedure). It changes nothing: on failure the flow
-// stops with the *devctx.IncompatibleError of the first VF that fails.
+// stops with the *compat.IncompatibleError of the first VF that fails.
 func (hv *hvActor) precheck(op scenario.Op, h *host) error {
 	vfs, err := hv.vfs(op)
 	if err != nil {
@@ -36,7 +37,7 @@ func (hv *hvActor) precheck(op scenario.Op, h *host) error {
 	}
 	c, from := hv.compat, hv.w.vm
 	hv.local("precheck "+h.name, func() {
-		var hdr devctx.CompatHeader
+		var hdr compat.CompatHeader
 		hdr, err = c.identity(hv.w, from).Header()
 		if err != nil {
 			err = fmt.Errorf("source %s: %w", from.name, err)
@@ -44,8 +45,8 @@ func (hv *hvActor) precheck(op scenario.Op, h *host) error {
 		}
 		dst := c.implOf(h)
 		for _, vf := range vfs {
-			at := devctx.Where{Phase: devctx.PhasePrecheck, Member: uint64(vf)}
-			if err = devctx.CheckCompatible(hdr, dst.caps(), at); err != nil {
+			at := compat.Where{Phase: compat.PhasePrecheck, Member: uint64(vf)}
+			if err = compat.CheckCompatible(hdr, dst.caps(), at); err != nil {
 				err = fmt.Errorf("%s: %w", h.name, err)
 				return
 			}
@@ -81,13 +82,13 @@ func (hv *hvActor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("world: compat: vf%d from %s: %w", vf, from.name, err)
 	}
-	return devctx.EncodeSavedState(hdr, payload), nil
+	return compat.EncodeSavedState(hdr, payload), nil
 }
 
 // loadCheck checks saved state at destination h before it is applied
 // (steps 1–9, phase load) and returns the payload to write. Bytes the
 // scenario corrupts (`corrupt`) are flipped first, in transit. A
-// rejected state is an *devctx.IncompatibleError; nothing was applied.
+// rejected state is an *compat.IncompatibleError; nothing was applied.
 func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 	c := hv.compat
 	saved, err := c.applyCorruption(vf, saved)
@@ -95,8 +96,8 @@ func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 		return nil, err
 	}
 	dst := c.implOf(h)
-	at := devctx.Where{Phase: devctx.PhaseLoad, Member: uint64(vf)}
-	plan, err := devctx.CheckLoad(saved, dst.caps(), at, nil)
+	at := compat.Where{Phase: compat.PhaseLoad, Member: uint64(vf)}
+	plan, err := compat.CheckLoad(saved, dst.caps(), at, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -111,4 +112,36 @@ func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 	}
 	c.adopt(h, hv.w.scen.Queues, plan)
 	return plan.Payload, nil
+}
+
+// compatErrName names a compatibility failure for verdicts: `corrupt` when
+// the saved state was damaged (length, CRC, device id), `incompatible`
+// for every other mismatch.
+func compatErrName(err error) (string, bool) {
+	var ie *compat.IncompatibleError
+	if !errors.As(err, &ie) {
+		return "", false
+	}
+	if ie.Has(compat.CodeCorrupt) {
+		return "corrupt", true
+	}
+	return "incompatible", true
+}
+
+// touch records that a migration operation addressed host h.
+func (c *hvCompat) touch(h *host, verb string) {
+	switch verb {
+	case "mode", "read", "discard", "write", "save", "load", "vfio", "precopy", "vfio-write":
+		c.touched[h.idx] = true
+	}
+}
+
+// vcpusHalted reports whether the guest vCPUs are halted.
+func (w *World) vcpusHalted() bool {
+	for _, g := range w.guests {
+		if g.halted {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package world
+package world_test
 
 import (
 	"testing"
@@ -9,9 +9,12 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
 )
 
 // leakyStop is a vendor-style wrapper around any member device with one
@@ -53,7 +56,7 @@ peer p2p
 // once the guest is ready and signalling `stopped` right after the source is
 // stopped, so the peer rings while the device is stopped.
 func withSignalledFlow(s *scenario.Scenario, ed spec.Edition) {
-	flow := DefaultFlow(ed)
+	flow := world.DefaultFlow(ed)
 	flow.Edition = ed
 	ops := []scenario.Op{{Verb: "await", Args: []scenario.Arg{{Value: "ready"}}}}
 	for _, op := range flow.Ops {
@@ -78,7 +81,7 @@ func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory
 	for i := 0; i < n; i++ {
 		seed := engine.ScheduleSeed(7, i)
 		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
-			return NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Factory: f}, st)
+			return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: rules, Factory: f, Oracles: oracle.All()}, st)
 		}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 		require.NoError(t, err)
 		if res.Finding != nil {
@@ -89,11 +92,11 @@ func runWithFactory(t *testing.T, text string, ed spec.Edition, f member.Factory
 }
 
 func TestWorldRunsAnyDeviceFactory(t *testing.T) {
-	leaky := func(c member.Config) member.Device { return &leakyStop{Device: member.NewBlk(c), rid: c.RID} }
+	leaky := func(c member.Config) member.Device { return &leakyStop{Device: blk.New(c), rid: c.RID} }
 	for _, ed := range spec.Editions {
 		t.Run(ed.String(), func(t *testing.T) {
 			// The reference device passes the scenario …
-			assert.Nil(t, runWithFactory(t, plugScenario, ed, member.NewBlk, 60))
+			assert.Nil(t, runWithFactory(t, plugScenario, ed, blk.New, 60))
 			// … and the same scenario, strategy and seeds catch the wrapper's bug.
 			f := runWithFactory(t, plugScenario, ed, leaky, 200)
 			require.NotNil(t, f, "the leaky device was never caught")

@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
 )
 
 // TraceKind says what a TraceEvent records.
@@ -14,7 +16,7 @@ type TraceKind uint8
 // Trace event kinds.
 const (
 	// TraceTLP is a TLP delivered to a function (from a vCPU, the
-	// hypervisor or a peer).
+	// hypervisor or a peer), or the completion it answered with.
 	TraceTLP TraceKind = iota + 1
 	// TraceStep is an internal step or timer of a function.
 	TraceStep
@@ -24,12 +26,16 @@ const (
 	TraceDMA
 	// TraceNote is a remark of a function or the world.
 	TraceNote
-	// TraceAdmin is an admin command the owner completed: Admin holds its
-	// 24-byte header, AdminResult its 8-byte status.
+	// TraceAdmin is an admin command the owner completed: Admin holds the
+	// command as the PF read it (24-byte header and data), AdminResult what
+	// the PF wrote back (8-byte status and result data).
 	TraceAdmin
+	// TraceState is a change of a member's migration state (mode, FLR or
+	// virtio reset in progress), as the member reports it after an event.
+	TraceState
 )
 
-// String returns tlp, step, msix, dma or note.
+// String returns tlp, step, msix, dma, note, admin or state.
 func (k TraceKind) String() string {
 	switch k {
 	case TraceTLP:
@@ -44,8 +50,18 @@ func (k TraceKind) String() string {
 		return "note"
 	case TraceAdmin:
 		return "admin"
+	case TraceState:
+		return "state"
 	}
 	return fmt.Sprintf("trace-%d", uint8(k))
+}
+
+// TraceMemberState is a member's migration state in a TraceState event.
+type TraceMemberState struct {
+	Mode spec.Mode
+	// FLRPending and ResetPending say that a function-level reset or a
+	// virtio reset (device_status written 0) is in progress.
+	FLRPending, ResetPending bool
 }
 
 // TraceEvent is one record of what crossed the simulated bus or happened in
@@ -56,25 +72,180 @@ type TraceEvent struct {
 	Step int
 	Time engine.VTime
 	Kind TraceKind
-	// Host and Target name the function (src, vf1); Who the actor that
-	// caused the event (vcpu0, hv, peer, src.vf1).
+	// Edition is the spec edition the world runs (it gives opcode and mode
+	// values their names).
+	Edition spec.Edition
+	// Host and Target name the function the event belongs to (src, vf1):
+	// the receiver of a TLP, the function that raised an interrupt or made
+	// a DMA access, the PF for admin commands. Who is the actor whose
+	// scheduler step caused the event (vcpu0, hv, peer, src.vf1).
 	Host, Target, Who string
-	TLP               pcie.TLP
-	MSIX              pcie.MSIXMessage
-	// Text is the step label or the note.
+	// From and To are the event's endpoints: the requester and the
+	// function of a TLP (the reverse for a completion), the function and
+	// the interrupt's consumer of an MSI-X, the function and its host's
+	// guest memory (src.mem) of a DMA access, the owner driver and the PF
+	// of an admin command, the function itself for steps, notes and states.
+	From, To string
+	TLP      pcie.TLP
+	MSIX     pcie.MSIXMessage
+	// Text is the step label, the DMA access, the note or the opcode name.
 	Text string
-	// Admin and AdminResult are the header and status of an admin command
-	// (TraceAdmin).
+	// Admin and AdminResult are the command and result bytes of a
+	// TraceAdmin event.
 	Admin, AdminResult []byte
+	// State is the member's new state (TraceState).
+	State TraceMemberState
 }
 
 // Events returns the recorded trace (WorldConfig.Record).
 func (w *World) Events() []TraceEvent { return w.events }
 
+// record appends e for function t of host h; a zero From or To is the
+// function itself.
 func (w *World) record(h *host, t owner.Target, who string, e TraceEvent) {
 	if !w.cfg.Record {
 		return
 	}
-	e.Step, e.Time, e.Host, e.Target, e.Who = w.stepNo, w.now, h.name, t.String(), who
+	e.Step, e.Time, e.Edition, e.Host, e.Target, e.Who = w.stepNo, w.now, w.ed, h.name, t.String(), who
+	fn := h.name + "." + e.Target
+	if e.From == "" {
+		e.From = fn
+	}
+	if e.To == "" {
+		e.To = fn
+	}
 	w.events = append(w.events, e)
+}
+
+// recordDelivery records one event delivered to function t of host h and
+// what it caused, in order: the TLP or step, the members' DMA accesses, the
+// notes, the admin commands completed, the interrupts (under the function
+// that raised them), the completion of a read, and the members whose
+// state changed (against the snapshot taken before the event).
+func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who string, before []recordedState, fx owner.Effects) {
+	if !w.cfg.Record {
+		return
+	}
+	fn := h.name + "." + t.String()
+	if ev.Kind == member.EvTLP {
+		tlp := ev.TLP
+		if tlp.Completer == 0 {
+			tlp.Completer = w.functionRID(h, t) // memory requests are routed by address
+		}
+		w.record(h, t, who, TraceEvent{Kind: TraceTLP, TLP: tlp, From: who, To: fn})
+	} else {
+		w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
+	}
+	for _, a := range w.dma {
+		w.record(a.h, owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
+	}
+	for _, n := range fx.Notes {
+		w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})
+	}
+	for _, c := range fx.Completed {
+		w.record(h, owner.TargetPF, who, TraceEvent{Kind: TraceAdmin, Text: w.ed.OpcodeName(c.Opcode),
+			From: w.ownerDriverName(), Admin: append([]byte(nil), c.Command...), AdminResult: append([]byte(nil), c.Result...)})
+	}
+	for _, irq := range fx.Interrupts {
+		src, to := w.interruptEnds(h, irq)
+		w.record(h, src, who, TraceEvent{Kind: TraceMSIX, MSIX: irq, To: to})
+	}
+	if ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead) {
+		w.record(h, t, who, TraceEvent{Kind: TraceTLP, From: fn, To: who, TLP: pcie.TLP{Kind: pcie.Completion,
+			Requester: ev.TLP.Requester, Completer: w.functionRID(h, t), Addr: ev.TLP.Addr, Data: fx.ReadData}})
+	}
+	for _, b := range before {
+		st := b.dev.Status()
+		now := TraceMemberState{Mode: st.Mode, FLRPending: st.FLRPending, ResetPending: st.ResetPending}
+		was := TraceMemberState{Mode: b.st.Mode, FLRPending: b.st.FLRPending, ResetPending: b.st.ResetPending}
+		if now != was {
+			w.record(h, owner.Target(b.vf), who, TraceEvent{Kind: TraceState, State: now,
+				Text: describeState(w.ed, now)})
+		}
+	}
+}
+
+// recordedState is a member's status before an event, kept for the state
+// records of a recorded trace.
+type recordedState struct {
+	vf  int
+	dev member.Device
+	st  member.Status
+}
+
+// recordBefore returns the status of every member an event to function t
+// of host h may change (all of h's for a PF event), when the trace is
+// recorded; nil otherwise.
+func (w *World) recordBefore(h *host, t owner.Target) []recordedState {
+	if !w.cfg.Record {
+		return nil
+	}
+	lo, hi := 1, w.scen.VFs
+	if t != owner.TargetPF {
+		lo, hi = int(t), int(t)
+	}
+	var out []recordedState
+	for vf := lo; vf <= hi; vf++ {
+		if m, ok := h.pf.Member(vf); ok {
+			out = append(out, recordedState{vf: vf, dev: m, st: m.Status()})
+		}
+	}
+	return out
+}
+
+// functionRID returns the routing ID of function t of host h (0 when it
+// does not exist).
+func (w *World) functionRID(h *host, t owner.Target) pcie.RID {
+	if t == owner.TargetPF {
+		return h.pf.RID()
+	}
+	s, ok := h.pfCfg.SRIOV()
+	if !ok {
+		return 0
+	}
+	return s.VFRID(h.pf.RID(), int(t))
+}
+
+// interruptEnds returns the function that raised irq (from its source
+// RID) and who consumes it: the owner driver for the PF's, the guest bound
+// to the VF when the VM runs on h, else the host itself (world.interrupt
+// drops it).
+func (w *World) interruptEnds(h *host, irq pcie.MSIXMessage) (owner.Target, string) {
+	if irq.Source == h.pf.RID() {
+		return owner.TargetPF, w.ownerDriverName()
+	}
+	vf, ok := w.vfOfRID(h, irq.Source)
+	if !ok {
+		return owner.TargetPF, h.name
+	}
+	if h == w.vm {
+		for _, g := range w.guests {
+			if g.vf == vf {
+				return owner.Target(vf), g.name
+			}
+		}
+	}
+	return owner.Target(vf), h.name
+}
+
+// ownerDriverName is the name of the actor that drives the PFs: the
+// hypervisor.
+func (w *World) ownerDriverName() string {
+	if w.hv != nil {
+		return w.hv.name
+	}
+	return "hv"
+}
+
+// describeState renders a member state for the trace: "mode Freeze, FLR
+// in progress".
+func describeState(ed spec.Edition, s TraceMemberState) string {
+	text := "mode " + ed.ModeName(s.Mode)
+	if s.FLRPending {
+		text += ", FLR in progress"
+	}
+	if s.ResetPending {
+		text += ", reset in progress"
+	}
+	return text
 }

@@ -157,9 +157,10 @@ var vocabulary = sync.OnceValue(func() *scenario.Vocabulary {
 })
 
 // ErrorNames are the names an `expect … error NAME` line may give: the
-// flow errors (errName) and every admin STATUS/QUALIFIER but OK.
+// flow errors (errName; no-completion when the live oracle is not run) and
+// every admin STATUS/QUALIFIER but OK.
 func ErrorNames() []string {
-	names := []string{"incompatible", "corrupt", "owner-reset", "needs-reset", "not-supported", "flow"}
+	names := []string{"incompatible", "corrupt", "owner-reset", "needs-reset", "not-supported", "no-completion", "flow"}
 	var admin []string
 	for _, st := range []spec.Status{spec.StatusENXIO, spec.StatusEAGAIN, spec.StatusENOMEM, spec.StatusEBUSY,
 		spec.StatusEEXIST, spec.StatusEINVAL, spec.StatusENOSPC} {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
@@ -25,14 +26,22 @@ type WorldConfig struct {
 	// Settings override the scenario's `set` lines (an expectation's set:).
 	Settings []scenario.Arg
 	// Factory builds member devices; nil means the reference virtio-blk
-	// (member.NewBlk). sim never names the reference device otherwise.
+	// (blk.New). world never names the reference device otherwise.
 	Factory member.Factory
 	// Reference runs the scenario without migration: the hypervisor skips
 	// every operation that moves, stops or reads the device.
 	Reference bool
 	// ReferenceLog is the guest log of the reference run; when set, the
-	// transparent oracle compares the run's guest log with it.
+	// finish oracles compare the run's guest log with it.
 	ReferenceLog []string
+	// OwnerFault, when set, sees every event a host's PF handled and may
+	// rewrite the effects the PF reports before the world observes and
+	// routes them: a buggy owner planted from outside package owner.
+	OwnerFault func(host string, ev owner.Event, fx *owner.Effects)
+	// Oracles are the checks the world runs at its hooks, in this order
+	// within a hook (package oracle: oracle.All()). None: the world judges
+	// nothing, and a flow that stops with an error ends as `error:NAME`.
+	Oracles []Oracle
 	// Record keeps a TraceEvent for everything that crosses the bus.
 	Record bool
 }
@@ -57,7 +66,7 @@ type World struct {
 	factory  member.Factory
 
 	now   engine.VTime
-	disk  *member.Disk
+	disk  *blk.Disk
 	hosts []*host
 	// vm is the host the VM runs on now.
 	vm *host
@@ -81,10 +90,14 @@ type World struct {
 	// stalled is set by Enabled when nothing can run: blocked waits then
 	// give up so the oracles can judge.
 	stalled bool
+	// oracles are the world's oracles by hook.
+	oracles oracleSet
 	// dma collects the guest-memory accesses of the current device event.
-	dma []dmaAccess
-	// snap is the reused buffer of member snapshots around one event.
-	snap []memberState
+	dma []DMAAccess
+	// changes, irqs and eventPass are the reused buffers of the event hook.
+	changes   []MemberChange
+	irqs      []Interrupt
+	eventPass EventPass
 	// events is the recorded trace (WorldConfig.Record).
 	events []TraceEvent
 	// blame records the first access by a running vCPU to a device the
@@ -139,18 +152,22 @@ type timer struct {
 // NewWorld builds a world from its configuration and the run's streams.
 func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if cfg.Scenario == nil {
-		return nil, fmt.Errorf("world: world: no scenario")
+		return nil, fmt.Errorf("world: no scenario")
 	}
 	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
 		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}}
 	if w.factory == nil {
-		w.factory = member.NewBlk
+		w.factory = blk.New
+	}
+	var err error
+	if w.oracles, err = newOracleSet(cfg.Oracles); err != nil {
+		return nil, err
 	}
 	if err := checkWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
-	w.disk = member.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
+	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
 	src, err := w.addHost("src")
 	if err != nil {
 		return nil, err
@@ -192,14 +209,14 @@ func (w *World) hostByName(name string) (*host, error) {
 func (w *World) addHost(name string) (*host, error) {
 	idx := len(w.hosts)
 	if idx >= 4 {
-		return nil, fmt.Errorf("world: world: too many hosts (at %q)", name)
+		return nil, fmt.Errorf("world: too many hosts (at %q)", name)
 	}
 	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory()}
 	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
 	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk,
 		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
 	if err != nil {
-		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	// Host firmware: place the PF's BAR0 and the VF BAR0 window, enable
 	// memory decoding and bus mastering.
@@ -213,7 +230,7 @@ func (w *World) addHost(name string) (*host, error) {
 		{pcie.RegCommand, 2, 0x0006},
 	} {
 		if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-			return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+			return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 		}
 	}
 	if s, err := pcie.FindExtCap(cs, pcie.ExtCapIDSRIOV); err == nil && s > 0 {
@@ -224,7 +241,7 @@ func (w *World) addHost(name string) (*host, error) {
 			{s + pcie.SRIOVVFBAR0, 4, uint32(vfBAR)}, {s + pcie.SRIOVVFBAR0 + 4, 4, uint32(vfBAR >> 32)},
 		} {
 			if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-				return nil, fmt.Errorf("world: world: host %s: firmware: %w", name, err)
+				return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 			}
 		}
 	}
@@ -233,10 +250,10 @@ func (w *World) addHost(name string) (*host, error) {
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
-				NumQueues: queues, Mem: w.dmaPort(h, vf), Disk: w.disk})
+				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
 		}})
 	if err != nil {
-		return nil, fmt.Errorf("world: world: host %s: %w", name, err)
+		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	h.pf = pf
 	w.hosts = append(w.hosts, h)

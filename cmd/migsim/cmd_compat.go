@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
 )
 
 func init() {
@@ -95,44 +95,44 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func readCompatSource(path string) (devctx.CompatHeader, error) {
+func readCompatSource(path string) (compat.CompatHeader, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return devctx.CompatHeader{}, fmt.Errorf("SRC: %w", err)
+		return compat.CompatHeader{}, fmt.Errorf("SRC: %w", err)
 	}
-	d, err := devctx.ParseSourceDescription(data)
+	d, err := compat.ParseSourceDescription(data)
 	if err != nil {
-		return devctx.CompatHeader{}, fmt.Errorf("SRC %s: %w", path, err)
+		return compat.CompatHeader{}, fmt.Errorf("SRC %s: %w", path, err)
 	}
 	h, err := d.Header()
 	if err != nil {
-		return devctx.CompatHeader{}, fmt.Errorf("SRC %s: %w", path, err)
+		return compat.CompatHeader{}, fmt.Errorf("SRC %s: %w", path, err)
 	}
 	return h, nil
 }
 
-func readCompatDestination(path string) (devctx.DeviceCaps, error) {
+func readCompatDestination(path string) (compat.DeviceCaps, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return devctx.DeviceCaps{}, fmt.Errorf("DST: %w", err)
+		return compat.DeviceCaps{}, fmt.Errorf("DST: %w", err)
 	}
-	c, err := devctx.ParseDestinationDescription(data)
+	c, err := compat.ParseDestinationDescription(data)
 	if err != nil {
-		return devctx.DeviceCaps{}, fmt.Errorf("DST %s: %w", path, err)
+		return compat.DeviceCaps{}, fmt.Errorf("DST %s: %w", path, err)
 	}
 	return c, nil
 }
 
 // compatVerdict runs the precheck and, when it passes, the load check on
 // the encoded state (empty payload), as a migration would.
-func compatVerdict(src devctx.CompatHeader, dst devctx.DeviceCaps) compatReport {
+func compatVerdict(src compat.CompatHeader, dst compat.DeviceCaps) compatReport {
 	rep := compatReport{Model: src.Model, StateVersion: src.StateVersion}
-	err := devctx.CheckCompatible(src, dst, devctx.Where{Phase: devctx.PhasePrecheck})
-	var plan devctx.LoadPlan
+	err := compat.CheckCompatible(src, dst, compat.Where{Phase: compat.PhasePrecheck})
+	var plan compat.LoadPlan
 	if err == nil {
-		plan, err = devctx.CheckLoad(devctx.EncodeSavedState(src, nil), dst, devctx.Where{Phase: devctx.PhaseLoad}, nil)
+		plan, err = compat.CheckLoad(compat.EncodeSavedState(src, nil), dst, compat.Where{Phase: compat.PhaseLoad}, nil)
 	}
-	var ie *devctx.IncompatibleError
+	var ie *compat.IncompatibleError
 	if errors.As(err, &ie) {
 		rep.Verdict, rep.Phase = "incompatible", ie.Phase
 		for _, m := range ie.Mismatches {
@@ -142,7 +142,7 @@ func compatVerdict(src devctx.CompatHeader, dst devctx.DeviceCaps) compatReport 
 		return rep
 	}
 	rep.Verdict = "compatible"
-	rep.Features = devctx.FormatFeatures(src.Model, plan.Features)
+	rep.Features = compat.FormatFeatures(src.Model, plan.Features)
 	for _, p := range plan.Params {
 		rep.Params = append(rep.Params, p.String())
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,26 +12,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
-
-// The golden files under testdata/decode are regenerated with
-//
-//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
-//
-// and reviewed as a diff. The -rewrite flag is shared with the other golden
-// tests of this package; whichever file's init runs first defines it.
-func init() {
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-func decodeRewrite() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
 
 // runDecodeCLI runs `migsim decode args...` in-process.
 func runDecodeCLI(t *testing.T, stdin []byte, args ...string) (int, string, string) {
@@ -47,12 +30,19 @@ const (
 	hexPartsGetAll   = "0f000100000000000000000000000000030000000000000000000000010000000100000000000000"
 	hexPartsSet      = "1000010000000000000000000000000007000000000000000000000000000000010100000000000000000000080000004600003001000000030100000000000000000000010000000f"
 	hexMetadataSize  = "0e000100000000000000000000000000030000000000000000000000010000000000000000000000"
+	hexMetadataList  = "0e000100000000000000000000000000030000000000000000000000010000000200000000000000"
 	hexDevModeLinux  = "11000100000000000000000000000000030000000000000001"
 	hexObjCreateSet  = "0a0001000000000000000000000000000700000000000000000000000000000000000000000000000100000000000000"
 	hexPartsGetSel   = "0f0001000000000000000000000000000300000000000000000000000100000000000000000000000301000000000000000000000000000004010000010000000000000000000000"
 	hexListQueryRes  = "000000000000000083e7030000000000"
 	hexMetadataRes   = "0000000000000000c800000000000000"
 	hexInvalidMember = "1600050000000000"
+	// hexNetParts is a run of VIRTIO_NET_DEV_PART_CVQ_CFG_PART parts (the
+	// vectors of devctx/testdata/net-cvq-parts.json): RX_PROMISC on,
+	// MAC_TABLE_SET, the VLAN table, ANNOUNCE_ACK (OPTIONAL), MQ_VQ_PAIRS_SET 4.
+	hexNetParts = "00020000000000000000000001000000010002000001000000000000001a00000002000000525400123456525400abcdef0100000001005e0000fb0002000002000000000000000600000001006400fe0f00020100030000000000000000000000000200000400000000000000020000000400"
+	// hexNetPartsSet carries them in a DEV_PARTS_SET for VF 7, object 0.
+	hexNetPartsSet = "100001000000000000000000000000000700000000000000000000000000000000020000000000000000000001000000010002000001000000000000001a00000002000000525400123456525400abcdef0100000001005e0000fb0002000002000000000000000600000001006400fe0f00020100030000000000000000000000000200000400000000000000020000000400"
 )
 
 // sampleDraftContext is a small draft-2023 context built with devctx.
@@ -81,7 +71,12 @@ func TestDecodeAcceptanceExample(t *testing.T) {
 	}
 }
 
-// TestDecodeGolden checks the full text output of representative inputs.
+// TestDecodeGolden checks the full text output of representative inputs
+// against testdata/decode; regenerate with
+//
+//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
+//
+// and review the diff.
 func TestDecodeGolden(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -100,19 +95,22 @@ func TestDecodeGolden(t *testing.T) {
 		{"draft-mode-set-freeze", nil, []string{"--spec", "draft-2023", "070001000000000000000000000000000200000000000000 0200000000000000"}},
 		{"draft-ctx-read", draftReadResult(sampleDraftContext(), 0), []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"}},
 		{"context", sampleDraftContext(), []string{"--as", "context", "-"}},
+		{"result-ctx-size", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_SIZE_GET", "0000000000000000 4000000000000000"}},
+		{"result-fields-query", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_FIELDS_QUERY", "0000000000000000 02000000 00000000 0100 0000 40000000 0010 0102 08000000"}},
+		{"result-metadata-list", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 02000000 00000000 03010000000000000000000001000000 04010000010000000000000020000000"}},
+		{"result-metadata-no-req", nil, []string{"--as", "result", "--op", "DEV_PARTS_METADATA_GET", "0000000000000000 c800000000000000"}},
+		{"result-metadata-size-extra", nil, []string{"--as", "result", "--req", hexMetadataSize, "0000000000000000 c800000000000000 00ff"}},
+		{"result-parts-get-all", nil, []string{"--as", "result", "--req", hexPartsGetAll, "0000000000000000 01010000000000000000000008000000460000300100000003010000000000000000000001000000 0f"}},
+		{"result-ctx-read-empty", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "0000000000000000"}},
+		{"net-cvq-parts", nil, []string{"--as", "parts", hexNetParts}},
+		{"parts-set-net", nil, []string{hexNetPartsSet}},
+		{"result-metadata-list-reserved", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 01000000 00000000 03010007000000000000000001000000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
 			require.Equal(t, exitOK, code, errOut)
-			path := filepath.Join("testdata", "decode", tt.name+".golden")
-			if decodeRewrite() {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "golden file missing; run with -rewrite")
-			assert.Equal(t, string(want), out)
+			golden.Check(t, filepath.Join("testdata", "decode", tt.name+".golden"), []byte(out))
 		})
 	}
 }
@@ -187,6 +185,10 @@ func TestDecodeMalformed(t *testing.T) {
 		{"odd hex digits", nil, []string{"0f0"}, []string{"offset 2"}},
 		{"hostile DEV_CTX_READ size", hostileRead, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-"},
 			[]string{"size at byte 8", "4294967295"}},
+		{"FIELDS_QUERY count past the end", nil, []string{"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_FIELDS_QUERY",
+			"0000000000000000 02000000 00000000 0100000040000000"}, []string{"count at byte 8", "count 2, only 1 entries present"}},
+		{"METADATA LIST count past the end", nil, []string{"--as", "result", "--req", hexMetadataList, "0000000000000000 ffffffff"},
+			[]string{"count at byte 8", "count 4294967295, only 0 headers present"}},
 		{"hostile context field length", badCtx, []string{"--as", "context", "-"},
 			[]string{"field 0 (DEVICE_STATUS) at offset 8", "runs past the end"}},
 		{"parts out of order", nil, []string{"--as", "parts",
@@ -204,6 +206,22 @@ func TestDecodeMalformed(t *testing.T) {
 			assert.True(t, strings.HasPrefix(errOut, "migsim decode: "), errOut)
 		})
 	}
+}
+
+// TestDecodeContextResultsAgree checks that adminq leaves raw exactly the
+// results devctx decodes, so that `migsim decode --as result` names every
+// field of every command's result.
+func TestDecodeContextResultsAgree(t *testing.T) {
+	n := 0
+	for _, ed := range spec.Editions {
+		for _, cs := range adminq.Commands(ed) {
+			assert.Equal(t, cs.ContextResult(), devctx.OwnsResult(ed, cs.Opcode), "%s %s", ed, cs.Name)
+			if cs.ContextResult() {
+				n++
+			}
+		}
+	}
+	assert.Equal(t, 5, n)
 }
 
 // TestDecodeUsage checks that usage errors exit 2.
@@ -273,4 +291,34 @@ func TestDecodeEveryPrefix(t *testing.T) {
 		}
 	}
 	assert.Positive(t, runs)
+}
+
+// A command without its data says so instead of decoding zeros (a trace
+// record of DEV_MODE_SET that carried only the header once read as
+// "mode Active (0)").
+func TestDecodeAbsentCommandData(t *testing.T) {
+	tests := []struct {
+		name, hex string
+		want      []string
+		not       []string
+	}{
+		{"no data", "070001000000000000000000000000000100000000000000",
+			[]string{"data    absent: the command carries no data (DEV_MODE_SET needs 8 bytes)"}, []string{"mode"}},
+		{"partial data", "07000100000000000000000000000000010000000000000002",
+			[]string{"mode    Freeze (2)", "note: command data is 1 of 8 bytes: the fields past byte 25 are absent"}, nil},
+		{"whole data", "0700010000000000000000000000000001000000000000000200000000000000",
+			[]string{"mode    Freeze (2)"}, []string{"absent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := runDecodeCLI(t, nil, "--spec", "draft-2023", tt.hex)
+			require.Equal(t, exitOK, code, stderr)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, n := range tt.not {
+				assert.NotContains(t, out, n)
+			}
+		})
+	}
 }

@@ -22,7 +22,8 @@ func init() {
 	})
 }
 
-const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress] [--regress-dir DIR]
+const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
+                  [--regress-dir DIR] [--report-dir DIR]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -38,7 +39,8 @@ error row: a catalog scenario's under --regress-dir, a scenario file's next to
 the file (or says why it cannot).
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or a scenario that does not load.
+a usage error or a scenario that does not load. --report-dir writes a finding
+report (migsim report) for every row that ends in a finding.
 
 flags:
 `
@@ -61,6 +63,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text or json")
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
+	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -98,6 +101,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run", "--write-regress: %v", err)
 		}
 	}
+	if *reportDir != "" {
+		if err := catalog.CheckOutputDir(*reportDir); err != nil {
+			return usageError(stderr, "run", "--report-dir: %v", err)
+		}
+	}
 	rows, err := catalog.JudgeAll(context.Background(), scens, opt.edition, catalog.JudgeConfig{Jobs: opt.jobs}, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
@@ -113,6 +121,12 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			notes = stderr
 		}
 		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
+			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+			return exitFinding
+		}
+	}
+	if *reportDir != "" {
+		if err := writeRunReports(rows, *reportDir, stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 			return exitFinding
 		}

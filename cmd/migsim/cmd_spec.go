@@ -30,7 +30,7 @@ the mode transition table under the given knobs, every knob with its edition
 default and allowed values, and the requirement catalog.
 
 draft-2023 opcode, mode and field-type values are simulator-assigned: the 2023
-proposal published no stable values (spec-reference §6).
+proposal published no stable values (docs/spec.md, "The two editions").
 
 Without --spec, text and json print both editions; dot prints draft-2023 (one
 digraph per output), so pass --spec virtio-1.4 for the other mode machine.
@@ -172,9 +172,9 @@ type specRequirement struct {
 // Notes printed with the tables.
 const (
 	noteDraftValues = "opcode values 0x7..0xd, mode values and context field-type values are " +
-		"simulator-assigned (spec-reference §6): the 2023 proposal published no stable values; " +
+		"simulator-assigned (docs/spec.md): the 2023 proposal published no stable values; " +
 		"LIST_QUERY and LIST_USE keep the spec's 0x0 and 0x1"
-	noteV14Values = "values are the spec's (VS admin.tex, device-parts.tex) and match Linux's uapi"
+	noteV14Values = "values are the spec's (virtio spec admin.tex, device-parts.tex) and match Linux's uapi"
 	noteEEXIST    = "missing from the spec's status table; 17 is the Linux errno the spec says statuses follow"
 	noteDraftMode = "mode values 0x3..0xff are rejected with EINVAL/INVALID_FIELD"
 )

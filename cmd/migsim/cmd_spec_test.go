@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,25 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
-
-// Regenerate the golden files with
-//
-//	go test ./cmd/migsim -run TestSpecDot -rewrite
-//
-// and review the diff. The flag is shared with other golden tests of this
-// package: it is defined here only if no other test file defined it first.
-func init() {
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files under testdata/")
-	}
-}
-
-func rewriteGolden() bool {
-	f := flag.Lookup("rewrite")
-	return f != nil && f.Value.String() == "true"
-}
 
 // runSpecCLI runs migsim in-process and returns exit code, stdout and stderr.
 func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
@@ -233,6 +215,11 @@ func TestSpecHelp(t *testing.T) {
 	}
 }
 
+// TestSpecDot checks the DOT output against testdata/spec; regenerate with
+//
+//	go test ./cmd/migsim -run TestSpecDot -rewrite
+//
+// and review the diff.
 func TestSpecDot(t *testing.T) {
 	cases := []struct {
 		golden string
@@ -248,14 +235,7 @@ func TestSpecDot(t *testing.T) {
 			require.Equal(t, exitOK, code, errOut)
 			require.NoError(t, checkDOT(out))
 
-			path := filepath.Join("testdata", "spec", c.golden)
-			if rewriteGolden() {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "golden file missing; run with -rewrite")
-			assert.Equal(t, string(want), out)
+			golden.Check(t, filepath.Join("testdata", "spec", c.golden), []byte(out))
 		})
 	}
 }

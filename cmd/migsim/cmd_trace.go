@@ -11,7 +11,9 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
+	"github.com/migsim/migsim/world"
 )
 
 func init() {
@@ -22,7 +24,7 @@ func init() {
 	})
 }
 
-const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text] [--out PATH] [--window N]
+const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text|timeline|gantt|dot] [--out PATH] [--window N]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:
@@ -30,6 +32,9 @@ and writes it:
   mermaid  a sequence diagram of the last --window steps before the finding
   json     the run's report: finding, coverage (events per kind), stats
   text     one line per event
+  timeline the members' modes over the run as a text lane chart
+  gantt    the same as a Mermaid gantt chart
+  dot      the edition's mode machine with the run's transitions drawn
 See docs/traces.md. The output depends on the schedule alone.
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
@@ -40,13 +45,13 @@ flags:
 `
 
 // traceFormats are the values of --format.
-var traceFormats = []string{"pcapng", "mermaid", "json", "text"}
+var traceFormats = []string{"pcapng", "mermaid", "json", "text", "timeline", "gantt", "dot"}
 
 // runTrace implements `migsim trace`.
 func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("trace", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "pcapng, mermaid, json or text")
+	format := fs.String("format", "text", "pcapng, mermaid, json, text, timeline, gantt or dot")
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
@@ -106,6 +111,12 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		r := trace.NewRunReport(sc.Strategy, res, events)
 		r.Scenario, r.Edition, r.Knobs, r.ScheduleFile = sc.Scenario, sc.Edition, append([]string{}, sc.Knobs...), path
 		err = trace.WriteJSONReport(&buf, r)
+	case "timeline":
+		err = trace.WriteTimelineText(&buf, events)
+	case "gantt":
+		err = trace.WriteTimelineGantt(&buf, events, "Mode timeline of "+sc.Scenario+", x axis in scheduler steps")
+	case "dot":
+		err = writeTraceModeGraph(&buf, sc, events)
 	default:
 		err = trace.WriteText(&buf, events)
 	}
@@ -127,6 +138,20 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "migsim trace: %d events, %d steps, %s: wrote %s (%s)\n",
 		len(events), res.Steps(), traceFindingText(res.Finding), *out, *format)
 	return exitOK
+}
+
+// writeTraceModeGraph draws the run's transitions on its edition's mode
+// machine under the schedule's knobs.
+func writeTraceModeGraph(w io.Writer, sc *engine.Schedule, events []world.TraceEvent) error {
+	ed, err := spec.ParseEdition(sc.Edition)
+	if err != nil {
+		return err
+	}
+	rules, err := spec.ParseRules(ed, sc.Knobs)
+	if err != nil {
+		return err
+	}
+	return trace.WriteModeGraph(w, ed.TransitionTable(rules), events)
 }
 
 func validTraceFormat(f string) bool {

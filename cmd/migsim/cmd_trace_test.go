@@ -85,11 +85,22 @@ func TestTrace_Formats(t *testing.T) {
 		var r trace.JSONReport
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
 		c := r.Coverage.Events
-		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.Other)
+		assert.Equal(t, len(lines), c.TLP+c.Step+c.MSIX+c.DMA+c.Note+c.Admin+c.State+c.Other)
 		assert.Equal(t, "trace-smoke", r.Scenario)
 		assert.Equal(t, path, r.ScheduleFile)
 		assert.Equal(t, int64(res.Steps()), r.Coverage.Steps)
 		assert.Empty(t, r.Findings)
+	})
+	t.Run("pictures", func(t *testing.T) {
+		code, out, stderr := runTraceCmd(path, "--format", "timeline")
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, out, "mode timeline, steps 0-")
+		code, out, stderr = runTraceCmd(path, "--format", "gantt")
+		require.Equal(t, exitOK, code, stderr)
+		assert.NoError(t, trace.CheckMermaid(out), out)
+		code, out, stderr = runTraceCmd(path, "--format", "dot")
+		require.Equal(t, exitOK, code, stderr)
+		assert.True(t, strings.HasPrefix(out, `digraph "draft-2023" {`), out)
 	})
 	t.Run("mermaid", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "mermaid", "--window", "0")
@@ -148,7 +159,7 @@ func TestTrace_UsageErrors(t *testing.T) {
 	}{
 		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
 		{"two files", []string{path, path}, exitUsage, "got 2 arguments"},
-		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text]`},
+		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text timeline gantt dot]`},
 		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
 		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
 		{"help", []string{"--help"}, exitOK, "usage: migsim trace FILE"},

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/trace"
+)
+
+func init() {
+	register(command{
+		name:    "report",
+		summary: "replay a schedule file and write a finding report (Markdown, pcapng, DOT)",
+		run:     runReport,
+	})
+}
+
+const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N]
+
+Replays a schedule file strictly (like migsim replay) with the trace recorded
+and writes, under DIR, for a schedule named NAME.json:
+  NAME.md      the report: verdict, scenario and knobs, requirements with
+               their text, the steps before the finding, a Mermaid sequence
+               diagram, the mode timeline, the mode graph's transitions and
+               the replay command (GitHub renders the Mermaid blocks)
+  NAME.pcapng  the whole trace, for Wireshark with docs/migsim.lua
+  NAME.dot     the edition's mode machine with the run's transitions drawn
+See docs/traces.md. The files depend on the schedule alone.
+
+Exit 0 when the report was written (whether or not the run ends in a
+finding), 1 when the schedule cannot be read or does not replay, 2 on a usage
+error.
+
+flags:
+`
+
+// runReport implements `migsim report`.
+func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("report", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", ".", "directory to write the report files to")
+	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
+	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, reportUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return usageError(stderr, "report", "%v", err)
+	}
+	if fs.NArg() != 1 {
+		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", fs.NArg())
+	}
+	if *steps < 1 {
+		return usageError(stderr, "report", "--steps %d: want 1 or more", *steps)
+	}
+	path := fs.Arg(0)
+	sc, err := catalog.ReadScheduleFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim report: %v\n", err)
+		return exitFinding
+	}
+	md, err := writeFindingReport(sc, path, *out, reportOptions{steps: *steps, maxSteps: *maxSteps})
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim report: %s: %v\n", path, err)
+		return exitFinding
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", md)
+	return exitOK
+}
+
+// reportOptions are the knobs of writeFindingReport.
+type reportOptions struct {
+	steps    int
+	maxSteps int
+}
+
+// writeFindingReport replays sc with the trace recorded and writes
+// NAME.md, NAME.pcapng and NAME.dot under dir, NAME being the schedule's
+// regression name; schedPath is the schedule file the replay command
+// names. It returns the Markdown file's path.
+func writeFindingReport(sc *engine.Schedule, schedPath, dir string, opt reportOptions) (string, error) {
+	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: opt.maxSteps})
+	if err != nil {
+		return "", err
+	}
+	scen, err := catalog.ScheduleScenario(sc)
+	if err != nil {
+		return "", err
+	}
+	ed, err := spec.ParseEdition(sc.Edition)
+	if err != nil {
+		return "", err
+	}
+	rules, err := spec.ParseRules(ed, sc.Knobs)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	name := strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
+	files := map[string]*bytes.Buffer{}
+	var pcap, dot, md bytes.Buffer
+	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
+		return "", err
+	}
+	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {
+		return "", err
+	}
+	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
+		Steps: opt.steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
+	if err := trace.WriteReport(&md, r); err != nil {
+		return "", err
+	}
+	files[name+".pcapng"], files[name+".dot"], files[name+".md"] = &pcap, &dot, &md
+	for _, f := range []string{name + ".pcapng", name + ".dot", name + ".md"} {
+		if err := os.WriteFile(filepath.Join(dir, f), files[f].Bytes(), 0o644); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Join(dir, name+".md"), nil
+}
+
+// writeRunReports writes a report for every row of `migsim run` that ends
+// in a finding with a shrunk schedule: the schedule file and the report
+// files under dir.
+func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error {
+	for i := range rows {
+		o := &rows[i]
+		if o.Schedule == nil || o.Schedule.Finding == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		sched := filepath.Join(dir, catalog.ScheduleRegressName(o.Schedule))
+		if err := o.Schedule.WriteFile(sched); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		md, err := writeFindingReport(o.Schedule, sched, dir, reportOptions{steps: trace.DefaultReportSteps,
+			maxSteps: catalog.DefaultJudgeMaxSteps})
+		if err != nil {
+			return fmt.Errorf("report: %s: %w", sched, err)
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", md)
+	}
+	return nil
+}

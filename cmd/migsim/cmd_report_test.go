@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/trace"
+)
+
+// canonicalFinding is the regression schedule of the canonical finding:
+// the guest's FLR completes inside Freeze (flr-during-freeze, draft-2023,
+// flr-vs-mode=complete-anyway).
+const canonicalFinding = "../../catalog/testdata/regress/flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
+
+// The report of the canonical finding is golden (testdata/report), has
+// every section in order, and its Mermaid blocks parse. Regenerate with
+// go test ./cmd/migsim -run TestReport_CanonicalFindingGolden -rewrite.
+func TestReport_CanonicalFindingGolden(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	name := "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway"
+	assert.Equal(t, "wrote "+filepath.Join(dir, name+".md")+"\n", out)
+	md, err := os.ReadFile(filepath.Join(dir, name+".md"))
+	require.NoError(t, err)
+	for _, ext := range []string{".pcapng", ".dot"} {
+		fi, err := os.Stat(filepath.Join(dir, name+ext))
+		require.NoError(t, err, ext)
+		assert.Positive(t, fi.Size(), ext)
+	}
+	dot, err := os.ReadFile(filepath.Join(dir, name+".dot"))
+	require.NoError(t, err)
+	assert.Contains(t, string(dot), `"Freeze" -> "Active" [color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src.vf1@91"];`)
+
+	last := -1
+	for _, s := range trace.ReportSections {
+		i := strings.Index(string(md), "\n## "+s+"\n")
+		require.True(t, i > last, "section %q missing or out of order", s)
+		last = i
+	}
+	blocks := trace.MermaidBlocks(string(md))
+	require.Len(t, blocks, 2, "sequence diagram and gantt")
+	for i, b := range blocks {
+		assert.NoError(t, trace.CheckMermaid(b), "block %d", i)
+	}
+	assert.Contains(t, string(md), "**Violation of `frozen-context`**")
+	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **violated** | MUST | device |")
+	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
+
+	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
+}
+
+// migsim run --report-dir writes a schedule and a report per finding; the
+// report's replay command names the schedule written beside it.
+func TestReport_RunReportDir(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--report-dir", dir, flrScenario)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	mds, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	require.NoError(t, err)
+	require.Len(t, mds, 1, "one finding row: %s", stderr)
+	base := strings.TrimSuffix(mds[0], ".md")
+	for _, ext := range []string{".json", ".pcapng", ".dot"} {
+		_, err := os.Stat(base + ext)
+		assert.NoError(t, err, ext)
+	}
+	md, err := os.ReadFile(mds[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+base+".json")
+	assert.Contains(t, stderr, "wrote "+mds[0])
+	code, _, stderr = runSimCLI(t, "replay", base+".json")
+	assert.Equal(t, exitFinding, code, "the schedule replays to its finding: %s", stderr)
+}
+
+func TestReport_UsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
+		{"bad steps", []string{canonicalFinding, "--steps", "0"}, exitUsage, "--steps 0"},
+		{"missing file", []string{"nope.json"}, exitFinding, "nope.json"},
+		{"help", []string{"--help"}, exitOK, "usage: migsim report SCHEDULE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runSimCLI(t, append([]string{"report"}, tt.args...)...)
+			assert.Equal(t, tt.code, code)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}

@@ -1,0 +1,113 @@
+package devctx
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// NetCVQField returns the draft-2023 NET_CVQ field (spec.FieldNetCVQ,
+// simulator-assigned; docs/context-format.md, "virtio-net fields"): the
+// VIRTIO_NET_DEV_PART_CVQ_CFG_PART parts, encoded as DEV_PARTS_GET returns
+// them. Every part must be of type 0x200.
+func NetCVQField(parts []Part) Field { return Field{Type: spec.FieldNetCVQ, Value: EncodeParts(parts)} }
+
+// DecodeNetCVQField reads a NET_CVQ value: a run of parts, each of type
+// VIRTIO_NET_DEV_PART_CVQ_CFG_PART with a selector the spec lists and a
+// value that decodes (DecodeNetCVQValue), no selector twice.
+func DecodeNetCVQField(b []byte) ([]Part, error) {
+	ps, err := DecodeParts(b, DecodeOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("devctx: NET_CVQ value: %w", err)
+	}
+	seen := map[spec.NetCVQCommand]int{}
+	off := 0
+	for i, p := range ps.List {
+		if err := checkNetCVQPart(p, seen, i); err != nil {
+			return nil, fmt.Errorf("devctx: NET_CVQ value: part %d at offset %d: %w", i, off, err)
+		}
+		off += spec.PartHeaderSize + len(p.Value)
+	}
+	return ps.List, nil
+}
+
+// checkNetCVQPart checks one part of a NET_CVQ value.
+func checkNetCVQPart(p Part, seen map[spec.NetCVQCommand]int, i int) error {
+	if p.Type != spec.PartNetCVQCfg {
+		return fmt.Errorf("%w: type %s, want %s", ErrValue, p.Type, spec.PartNetCVQCfg)
+	}
+	s := p.NetCVQ()
+	if !s.ReservedZero() {
+		return fmt.Errorf("%w: %s: reserved selector bytes not zero", ErrSelector, s.Cmd())
+	}
+	if prev, ok := seen[s.Cmd()]; ok {
+		return fmt.Errorf("%w: %s already given by part %d", ErrDuplicate, s.Cmd(), prev)
+	}
+	seen[s.Cmd()] = i
+	_, err := DecodeNetCVQValue(s.Cmd(), p.Value)
+	return err
+}
+
+// NetInflightSize is the size of one NET_INFLIGHT entry.
+const NetInflightSize = 16
+
+// NetInflight is one NET_INFLIGHT entry (simulator-assigned): le16 queue;
+// le16 head; le32 written; u8 ack; u8 reserved[7]. It names a request the
+// device executed and has not completed — a frame it put on the wire, a
+// frame it wrote into a receive buffer (written = the used length), a
+// control command it applied (ack = the byte it will write) — so that a
+// destination that takes the request over from VQ_SPLIT_DEV_OWN_DESC
+// completes it instead of doing it again.
+type NetInflight struct {
+	Queue   uint16
+	Head    uint16
+	Written uint32
+	Ack     uint8
+}
+
+// NetInflightList is the NET_INFLIGHT field (spec.FieldNetInflight), in the
+// order the device executed the requests.
+type NetInflightList struct{ Entries []NetInflight }
+
+// Encode returns the entry list.
+func (l NetInflightList) Encode() []byte {
+	b := newEntryList(len(l.Entries), NetInflightSize)
+	for i, e := range l.Entries {
+		w := b[entryListHeader+i*NetInflightSize:]
+		binary.LittleEndian.PutUint16(w[0:], e.Queue)
+		binary.LittleEndian.PutUint16(w[2:], e.Head)
+		binary.LittleEndian.PutUint32(w[4:], e.Written)
+		w[8] = e.Ack
+	}
+	return b
+}
+
+// Field returns the value as a NET_INFLIGHT field.
+func (l NetInflightList) Field() Field { return Field{Type: spec.FieldNetInflight, Value: l.Encode()} }
+
+// DecodeNetInflightList reads a NET_INFLIGHT value; an ack other than 0
+// (VIRTIO_NET_OK) or 1 (VIRTIO_NET_ERR) is an ErrValue error, and so is a
+// queue and head given twice.
+func DecodeNetInflightList(b []byte) (NetInflightList, error) {
+	var l NetInflightList
+	seen := map[uint32]bool{}
+	err := decodeEntries(spec.FieldNetInflight, b, NetInflightSize, func(w []byte) error {
+		e := NetInflight{Queue: binary.LittleEndian.Uint16(w[0:]), Head: binary.LittleEndian.Uint16(w[2:]),
+			Written: binary.LittleEndian.Uint32(w[4:]), Ack: w[8]}
+		if e.Ack > spec.NetAckErr {
+			return fmt.Errorf("%w: ack %d, want 0 or 1", ErrValue, e.Ack)
+		}
+		k := uint32(e.Queue)<<16 | uint32(e.Head)
+		if seen[k] {
+			return fmt.Errorf("%w: q%d head %d given twice", ErrValue, e.Queue, e.Head)
+		}
+		seen[k] = true
+		l.Entries = append(l.Entries, e)
+		return nil
+	})
+	if err != nil {
+		return NetInflightList{}, err
+	}
+	return l, nil
+}

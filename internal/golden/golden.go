@@ -1,0 +1,80 @@
+// Package golden compares test output with files under testdata/ and
+// regenerates them: run the tests with -rewrite, then review the change as a
+// diff before committing it.
+//
+//	go test ./cmd/migsim -run TestDecodeGolden -rewrite
+//
+// Every test package that imports golden shares its one -rewrite flag.
+package golden
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// FlagName is the test flag that regenerates golden files.
+const FlagName = "rewrite"
+
+// rewrite is the one definition of the flag: a test package that defined
+// its own would panic at start-up ("flag redefined").
+var rewrite = flag.Bool(FlagName, false, "rewrite golden files (testdata/, generated docs) instead of comparing with them")
+
+// Rewrite reports whether the tests run with -rewrite.
+func Rewrite() bool { return *rewrite }
+
+// Check compares got with the file at path (relative to the test's package
+// directory, normally under testdata/). Under -rewrite it writes got there
+// instead, creating directories as needed. A missing file or a difference
+// fails t with the diff and the command that regenerates the file.
+func Check(t testing.TB, path string, got []byte) {
+	t.Helper()
+	if Rewrite() {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		t.Logf("golden: rewrote %s", path)
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file %s missing: create it with %s", path, Command(t))
+	assert.Equal(t, string(want), string(got),
+		"golden file %s differs: review the diff; if the new output is right, regenerate with %s", path, Command(t))
+}
+
+// Command returns the go test command that reruns t with -rewrite, e.g.
+// "go test ./cmd/migsim -run '^TestDecodeGolden$/^context$' -rewrite".
+func Command(t testing.TB) string {
+	var run []string
+	for _, part := range strings.Split(t.Name(), "/") {
+		run = append(run, "^"+regexp.QuoteMeta(part)+"$")
+	}
+	return fmt.Sprintf("go test %s -run '%s' -%s", packageDir(), strings.Join(run, "/"), FlagName)
+}
+
+// packageDir names the test's package directory relative to the module
+// root ("./cmd/migsim"), or "." when the root is not found.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		if filepath.Dir(dir) == dir {
+			return "."
+		}
+	}
+}

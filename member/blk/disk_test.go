@@ -1,0 +1,53 @@
+package blk
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDiskReadWriteRanges(t *testing.T) {
+	d := NewDisk(8, "serial")
+	data := bytes.Repeat([]byte{0xab}, 2*SectorSize)
+	require.NoError(t, d.Write(6, data))
+	got, err := d.Read(5, 3*SectorSize)
+	require.NoError(t, err)
+	assert.Equal(t, make([]byte, SectorSize), got[:SectorSize], "unwritten sectors read as zeros")
+	assert.Equal(t, data, got[SectorSize:])
+	tests := []struct {
+		name   string
+		sector uint64
+		n      int
+	}{
+		{"past the end", 7, 2 * SectorSize},
+		{"start past the end", 9, SectorSize},
+		{"not whole sectors", 0, 100},
+	}
+	for _, tc := range tests {
+		_, err := d.Read(tc.sector, tc.n)
+		assert.Error(t, err, tc.name)
+		assert.Error(t, d.Write(tc.sector, make([]byte, tc.n)), tc.name)
+	}
+}
+
+func TestDiskResizeFlushDigest(t *testing.T) {
+	d := NewDisk(4, "s")
+	empty := d.Digest()
+	require.NoError(t, d.Write(1, make([]byte, SectorSize)))
+	assert.Equal(t, empty, d.Digest(), "a zero sector is no content")
+	require.NoError(t, d.Write(1, bytes.Repeat([]byte{1}, SectorSize)))
+	assert.NotEqual(t, empty, d.Digest())
+	d.Resize(2)
+	assert.Equal(t, uint64(2), d.Capacity())
+	_, err := d.Read(2, SectorSize)
+	assert.Error(t, err, "beyond the new end")
+	d.Resize(4)
+	got, err := d.Read(1, SectorSize)
+	require.NoError(t, err)
+	assert.Equal(t, bytes.Repeat([]byte{1}, SectorSize), got, "data past a shrink survives a regrow")
+	d.Flush()
+	assert.Equal(t, uint64(1), d.Flushes())
+	assert.Equal(t, "s", d.Serial())
+}

@@ -1,0 +1,48 @@
+package member
+
+import "github.com/migsim/migsim/devctx"
+
+// Inspect exposes what a Core keeps inside to the external tests of this
+// directory (package member_test), which drive the core through the blk
+// backend and so cannot live in package member.
+type Inspect struct{ d *Core }
+
+// InspectCore returns the view of dev, which must be a *Core.
+func InspectCore(dev Device) Inspect { return Inspect{dev.(*Core)} }
+
+// Config is the configuration the core was built with, defaults filled in.
+func (i Inspect) Config() Config { return i.d.cfg }
+
+// MSIXLen is the size of the MSI-X table.
+func (i Inspect) MSIXLen() int { return i.d.msix.Len() }
+
+// Queue returns queue q's registers.
+func (i Inspect) Queue(q int) QueueRegs { return i.d.st.queues[q].QueueRegs }
+
+// Taken counts the requests queue q has taken and not completed.
+func (i Inspect) Taken(q int) int { return len(i.d.st.queues[q].reqs) }
+
+// IRQHeld reports a held used-buffer interrupt of queue q.
+func (i Inspect) IRQHeld(q int) bool { return i.d.st.queues[q].irqHeld }
+
+// NotifyLatched reports a latched doorbell of queue q.
+func (i Inspect) NotifyLatched(q int) bool { return i.d.st.queues[q].notifyLatched }
+
+// FetchPending reports a doorbell of queue q received and not served.
+func (i Inspect) FetchPending(q int) bool { return i.d.st.queues[q].fetchPending }
+
+// ConfigHeld reports a held configuration-change interrupt.
+func (i Inspect) ConfigHeld() bool { return i.d.st.configHeld }
+
+// LatchedFields and LatchedParts count what a context or parts write
+// latched for the next move to Active.
+func (i Inspect) LatchedFields() int { return len(i.d.latchedFields) }
+
+// LatchedParts counts the parts DEV_PARTS_SET latched.
+func (i Inspect) LatchedParts() int { return len(i.d.latchedParts) }
+
+// DraftFields is the full draft-2023 context now.
+func (i Inspect) DraftFields() []devctx.Field { return i.d.draftFields() }
+
+// Parts is the DEV_PARTS_GET ALL result now.
+func (i Inspect) Parts() []devctx.Part { return i.d.parts() }

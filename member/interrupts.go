@@ -1,0 +1,82 @@
+package member
+
+import (
+	"fmt"
+)
+
+// raise sends the MSI-X message of vector, unless the vector is NO_VECTOR
+// or outside the table, or its entry is masked (then the pending bit is
+// set).
+func (d *Core) raise(vector uint16, what string, fx *Effects) {
+	if vector == NoVector {
+		fx.note("%s interrupt: no vector", what)
+		return
+	}
+	if int(vector) >= d.msix.Len() {
+		fx.note("%s interrupt: vector %d outside a table of %d", what, vector, d.msix.Len())
+		return
+	}
+	msg, sent := d.msix.Signal(d.cfg.RID, vector)
+	if !sent {
+		fx.note("%s interrupt: vector %d masked, pending", what, vector)
+		return
+	}
+	fx.Interrupts = append(fx.Interrupts, msg)
+}
+
+// queueInterrupt signals a used buffer on queue q, or holds it while
+// quiesced.
+func (d *Core) queueInterrupt(q uint16, fx *Effects) {
+	d.st.isr |= 1
+	if d.quiesced() {
+		d.st.queues[q].irqHeld = true
+		fx.note("q%d interrupt held (%s)", q, d.modeName())
+		return
+	}
+	d.raise(d.st.queues[q].Vector, fmt.Sprintf("q%d", q), fx)
+}
+
+// configInterrupt signals a configuration change, or holds it while
+// quiesced.
+func (d *Core) configInterrupt(fx *Effects) {
+	d.st.isr |= 2
+	if d.quiesced() {
+		d.st.configHeld = true
+		fx.note("config-change interrupt held (%s)", d.modeName())
+		return
+	}
+	d.raise(d.st.ConfigVector, "config", fx)
+}
+
+// deliverHeld sends every held interrupt (StepDeliverHeld). While still
+// quiesced it is a no-op.
+func (d *Core) deliverHeld(fx *Effects) {
+	if d.quiesced() {
+		fx.note("deliver-held while %s: no-op", d.modeName())
+		return
+	}
+	if d.st.configHeld {
+		d.st.configHeld = false
+		d.raise(d.st.ConfigVector, "config (held)", fx)
+	}
+	for i := range d.st.queues {
+		q := &d.st.queues[i]
+		if q.irqHeld {
+			q.irqHeld = false
+			d.raise(q.Vector, fmt.Sprintf("q%d (held)", i), fx)
+		}
+	}
+}
+
+// anyHeld reports whether an interrupt is held.
+func (d *Core) anyHeld() bool {
+	if d.st.configHeld {
+		return true
+	}
+	for i := range d.st.queues {
+		if d.st.queues[i].irqHeld {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,41 @@
+package oracle
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/migsim/migsim/world"
+)
+
+// AtomicLoad is the atomic-load oracle: a rejected load leaves the
+// destination member unchanged (docs/compat.md, "Decision procedure", step
+// 10).
+var AtomicLoad world.LoadOracle = atomicLoad{}
+
+type atomicLoad struct{}
+
+var atomicLoadInfo = world.OracleInfo{
+	Name: "atomic-load",
+	Doc:  "a rejected context write leaves the destination member unchanged",
+	Reqs: []string{"DP-DEV-08", "ADM-DEV-03"},
+	Observes: "the destination member's status and context digest (as it reports them) before a load and after " +
+		"the load was rejected, by the compatibility check or by the device",
+}
+
+func (atomicLoad) Info() world.OracleInfo { return atomicLoadInfo }
+
+// CheckRejectedLoad reports a member that is not exactly as before.
+func (atomicLoad) CheckRejectedLoad(p *world.LoadPass) {
+	if p.After == p.Before {
+		return
+	}
+	var what []string
+	if p.After.ContextDigest != p.Before.ContextDigest {
+		what = append(what, fmt.Sprintf("context digest %#x → %#x", p.Before.ContextDigest, p.After.ContextDigest))
+	}
+	if p.After.Status != p.Before.Status {
+		what = append(what, fmt.Sprintf("status %+v → %+v", p.Before.Status, p.After.Status))
+	}
+	name := p.Member.Name()
+	p.Report([]string{p.Who, name}, "%s changed although its load was rejected (%v): %s", name, p.Err, strings.Join(what, ", "))
+}

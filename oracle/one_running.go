@@ -1,0 +1,85 @@
+package oracle
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// OneRunning is the one-running oracle: at the end of a migration flow that
+// succeeded or rolled back, exactly one host runs the VM's VFs, the one the
+// VM runs on.
+var OneRunning world.FlowOracle = oneRunning{}
+
+type oneRunning struct{}
+
+var oneRunningInfo = world.OracleInfo{
+	Name: "one-running",
+	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
+	Observes: "the mode of every VF on every host (as each reports it) once the hypervisor's flow is over, and " +
+		"the host the VM runs on",
+}
+
+func (oneRunning) Info() world.OracleInfo { return oneRunningInfo }
+
+// CheckFlowEnd: a host runs the VM's VFs when every VF is Active and it is
+// the source or a destination that took the VM's state (a write or load
+// that succeeded); a destination's idle VFs, or VFs whose load was
+// rejected, do not count. Source-only flows, runs without migration, flows
+// stopped by on-error=stop and a source that crashed or lost its VFs are
+// not judged.
+func (oneRunning) CheckFlowEnd(p *world.FlowPass) {
+	f := p.Flow
+	if p.Reference || (f.Err != nil && f.OnError != "rollback") || p.Hosts[0].Failed || p.Hosts[0].VFsGone {
+		return
+	}
+	migrated := false
+	for _, h := range p.Hosts[1:] {
+		migrated = migrated || h.Touched
+	}
+	if !migrated {
+		return
+	}
+	var running, partial []string
+	runner := ""
+	for i, h := range p.Hosts {
+		if h.Failed || h.VFsGone || (i != 0 && !h.Received) {
+			continue
+		}
+		active := 0
+		for vf := 1; vf <= p.VFs(); vf++ {
+			if m, ok := p.Member(h.Name, vf); ok && m.Status().Mode == spec.ModeActive {
+				active++
+			}
+		}
+		switch {
+		case active == p.VFs():
+			running = append(running, h.Name)
+			runner = h.Name
+		case active > 0:
+			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.Name, active, p.VFs()))
+		}
+	}
+	var msg string
+	switch {
+	case len(partial) > 0:
+		msg = "VFs split across hosts: " + strings.Join(append(running, partial...), ", ") + " run some"
+	case len(running) == 0:
+		msg = "no host runs the VM's VFs"
+	case len(running) > 1:
+		msg = "the VM's VFs run on " + strings.Join(running, " and ")
+	case runner != p.VMHost:
+		msg = fmt.Sprintf("the VM's VFs run on %s but the VM runs on %s", runner, p.VMHost)
+	default:
+		return
+	}
+	active := p.Edition().ModeName(spec.ModeActive)
+	if f.Err != nil {
+		msg += fmt.Sprintf(" (%s) after the rollback of %s:%d %s", active, f.File, f.Line, f.Verb)
+	} else {
+		msg += fmt.Sprintf(" (%s) at the end of the migration", active)
+	}
+	p.Report([]string{f.Actor}, "%s", msg)
+}

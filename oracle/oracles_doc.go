@@ -1,0 +1,141 @@
+package oracle
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// DocPath is where Doc's output lives, relative to the module root.
+const DocPath = "docs/oracles.md"
+
+// RegenerateDoc is the command that rewrites DocPath.
+const RegenerateDoc = "go test ./oracle -run TestOraclesDoc -rewrite"
+
+// Doc renders docs/oracles.md from the registry: every oracle with its
+// meaning, what a host observes for it, the hooks it runs at and its
+// requirement IDs with their text; the hooks; the verdicts that are not
+// oracles.
+func Doc() string {
+	var b strings.Builder
+	b.WriteString(docIntro)
+	b.WriteString("\n| oracle | meaning | hook | requirements |\n|---|---|---|---|\n")
+	for _, o := range all {
+		info := o.Info()
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", info.Name, info.Name, mdEscape(info.Doc),
+			hooksText(o), orDash(strings.Join(info.Reqs, " ")))
+	}
+	for _, o := range all {
+		writeOracle(&b, o)
+	}
+	b.WriteString("\n## Hooks\n\nThe world's observation points, in the order a run reaches them " +
+		"(package `world`: the hook interfaces and their passes).\n\n| hook | when, and what the pass carries |\n|---|---|\n")
+	for _, h := range world.Hooks {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", h, mdEscape(h.Doc()))
+	}
+	b.WriteString("\n## Verdicts that are not oracles\n\nA finding can carry these names too. No oracle " +
+		"checks them: the part of migsim named reports them. `scenario`, `reference` and `panic` never match " +
+		"an expectation.\n\n| verdict | meaning | reported by |\n|---|---|---|\n")
+	for _, v := range verdicts {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Name, mdEscape(v.Doc), v.ReportedBy)
+	}
+	b.WriteString(docAdding)
+	return b.String()
+}
+
+const docIntro = `# Oracles
+
+<!-- Generated from the registry (oracle/*.go) by oracle.Doc.
+     Do not edit: change the oracle, then run
+     ` + RegenerateDoc + ` -->
+
+An oracle judges a run from what a host could observe: the TLPs a function puts on the bus, the
+statuses of admin commands, the state a context or parts read returns, the guest's own log.
+"Stopped" means Stop or Freeze (draft-2023), stopped (virtio-1.4). Two observations are still the
+device's own account of itself: a member's mode as it reports it, and its context digest (the
+device's digest of what a context read would return, taken without reading); the oracles that use
+them say so under "What a host observes".
+
+Each oracle is a value in package ` + "`oracle`" + `, one file per oracle; the world calls it at the
+hooks it implements and it reports through the pass it is handed. A finding names the oracle, the
+requirement IDs of the run's edition, the step after which it was seen and the actors involved;
+the first finding of a run ends it. Within one hook the oracles run in the order below, so when two
+fire on the same step the first one listed is reported. ` + "`migsim oracles`" + ` prints this table.
+`
+
+const docAdding = `
+## Adding an oracle
+
+1. Write ` + "`oracle/<name>.go`" + `: an exported value of an unexported type with ` + "`Info()`" + ` (name,
+   meaning, requirement IDs from ` + "`spec.LookupRequirement`" + `, what a host observes) and the
+   check of each hook it needs (` + "`CheckEvent`" + `, ` + "`CheckRejectedLoad`" + `, ` + "`CheckFlowEnd`" + `,
+   ` + "`CheckFinish`" + `). Judge only what the pass carries; report with ` + "`Report`" + ` or
+   ` + "`ReportReqs`" + `.
+2. Add it to the registry (` + "`oracle/registry.go`" + `) where its place in the order is right.
+3. Plant a bug it must find and a clean case it must not (` + "`oracle/planted_test.go`" + `): a
+   wrapper around the reference device, an owner fault or a hypervisor program, and say what the
+   run gives without the oracle.
+4. Regenerate this file: ` + "`" + RegenerateDoc + "`" + `.
+
+If the oracle needs an observation no hook carries yet, add it to the pass in package ` + "`world`" + `
+(world/oracle_pass.go), filled where the world sees it; never let an oracle reach into a device.
+`
+
+func writeOracle(b *strings.Builder, o world.Oracle) {
+	info := o.Info()
+	fmt.Fprintf(b, "\n## %s\n\n%s.\n\n**What a host observes.** %s.\n\n**Hook.** ", info.Name, upperFirst(info.Doc), upperFirst(info.Observes))
+	var hooks []string
+	for _, h := range world.HooksOf(o) {
+		hooks = append(hooks, "`"+string(h)+"`")
+	}
+	b.WriteString(strings.Join(hooks, ", ") + ".\n")
+	if info.Name == Live.Info().Name {
+		b.WriteString("\nThe engine reports `live` too, for a deadlock or the step bound (see below).\n")
+	}
+	if len(info.Reqs) > 0 {
+		b.WriteString("\n**Requirements.**\n")
+		for _, id := range info.Reqs {
+			if r, ok := spec.LookupRequirement(id); ok {
+				fmt.Fprintf(b, "- %s (%s, %s): %s.\n", id, r.Level, editionsText(r.Editions), mdEscape(r.Text))
+			} else {
+				fmt.Fprintf(b, "- %s: not in the requirement catalog.\n", id)
+			}
+		}
+	}
+	fmt.Fprintf(b, "\n**Planted bugs.** `go test ./oracle -run 'TestPlanted/%s/'`.\n", info.Name)
+}
+
+func hooksText(o world.Oracle) string {
+	var out []string
+	for _, h := range world.HooksOf(o) {
+		out = append(out, string(h))
+	}
+	return strings.Join(out, ", ")
+}
+
+func editionsText(eds []spec.Edition) string {
+	parts := make([]string, len(eds))
+	for i, e := range eds {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// mdEscape keeps free text from breaking a Markdown table row.
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

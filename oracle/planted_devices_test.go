@@ -1,0 +1,175 @@
+package oracle_test
+
+import (
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// The planted bugs: wrappers around any member device, built only with the
+// public member API, and one owner fault. Each breaks exactly one rule.
+
+// isDoorbell reports whether ev is a memory write into the notify region
+// of the member c configures: a kick.
+func isDoorbell(c member.Config, ev member.Event) bool {
+	base := c.BAR0 + pcie.BAR0Notify
+	return ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr >= base && ev.TLP.Addr < base+pcie.BAR0NotifyLen
+}
+
+// wrap turns a wrapper constructor into a factory wrapper.
+func wrap(w func(c member.Config, d member.Device) member.Device) func(member.Factory) member.Factory {
+	return func(inner member.Factory) member.Factory {
+		return func(c member.Config) member.Device { return w(c, inner(c)) }
+	}
+}
+
+// notifyWhenStopped signals the guest on every doorbell that reaches it
+// while quiesced (breaks DRAFT-STOP-01, DP-DEV-11).
+type notifyWhenStopped struct {
+	member.Device
+	c member.Config
+}
+
+func (d *notifyWhenStopped) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if isDoorbell(d.c, ev) && d.Status().Mode.Quiesced() {
+		fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: d.c.RID, Vector: 1, Addr: guest.MSIXAddr, Data: guest.MSIXDataBase + 1})
+	}
+	return fx
+}
+
+// dmaWhenStopped peeks at guest memory on every doorbell that reaches it
+// while quiesced (breaks DRAFT-STOP-02, DP-DEV-11).
+type dmaWhenStopped struct {
+	member.Device
+	c member.Config
+}
+
+func (d *dmaWhenStopped) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if isDoorbell(d.c, ev) && d.Status().Mode.Quiesced() {
+		var avail [4]byte
+		_ = d.c.Mem.ReadMem(d.c.RID, 0x1000, avail[:])
+	}
+	return fx
+}
+
+// kickInFreeze serves a doorbell in Freeze as if it were in Stop: it takes
+// the inner device to Stop, hands it the kick and freezes it again, so the
+// kick is recorded in a context that must not change (breaks DRAFT-FRZ-01,
+// DRAFT-FRZ-02). The inner device's answers to these private mode changes
+// never reach the owner.
+type kickInFreeze struct {
+	member.Device
+	c   member.Config
+	tag uint64
+}
+
+func (d *kickInFreeze) setMode(m spec.Mode) {
+	data := make([]byte, 8)
+	data[0] = byte(m)
+	d.tag++
+	d.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + d.tag,
+		Opcode: uint16(spec.DraftOpDevModeSet), Data: data}})
+}
+
+func (d *kickInFreeze) Handle(ev member.Event) member.Effects {
+	if !isDoorbell(d.c, ev) || d.Status().Mode != spec.ModeFreeze {
+		return d.Device.Handle(ev)
+	}
+	d.setMode(spec.ModeStop)
+	fx := d.Device.Handle(ev)
+	d.setMode(spec.ModeFreeze)
+	return fx
+}
+
+// changedOnFailure rejects a reserved draft mode with EINVAL (correct) but
+// stops the device anyway (breaks ADM-DEV-03).
+type changedOnFailure struct{ member.Device }
+
+func (d *changedOnFailure) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.DraftOpDevModeSet) && len(ev.Admin.Data) > 0 && ev.Admin.Data[0] > 2 {
+		stop := make([]byte, 8)
+		stop[0] = byte(spec.ModeStop)
+		d.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: ev.Admin.Tag + 1<<32, Opcode: ev.Admin.Opcode, Data: stop}})
+	}
+	return fx
+}
+
+// einvalWithoutQualifier fails commands with EINVAL but qualifier OK, which
+// names no reason (breaks ADM-DEV-01).
+type einvalWithoutQualifier struct{ member.Device }
+
+func (d *einvalWithoutQualifier) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	for i := range fx.Completions {
+		if fx.Completions[i].Status == spec.StatusEINVAL {
+			fx.Completions[i].Qualifier = spec.QOK
+		}
+	}
+	return fx
+}
+
+// neverAnswersModeSet applies DEV_MODE_SET but never completes it: the
+// owner waits for the member's answer forever.
+type neverAnswersModeSet struct{ member.Device }
+
+func (d *neverAnswersModeSet) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if ev.Kind == member.EvAdmin && (ev.Admin.Opcode == uint16(spec.DraftOpDevModeSet) || ev.Admin.Opcode == uint16(spec.OpDevModeSet)) {
+		fx.Completions = nil
+	}
+	return fx
+}
+
+// dropsContextWrite acknowledges DEV_CTX_WRITE without applying it: the
+// destination resumes as a blank device (breaks DRAFT-CTX-01; the guest
+// notices).
+type dropsContextWrite struct{ member.Device }
+
+func (d *dropsContextWrite) Handle(ev member.Event) member.Effects {
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.DraftOpDevCtxWrite) {
+		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Admin.Tag, Status: spec.StatusOK}}}
+	}
+	return d.Device.Handle(ev)
+}
+
+// okWithQualifier is an owner fault: the PF reports every successful
+// command on a member with qualifier INVALID_FIELD (breaks ADM-DEV-02).
+func okWithQualifier(_ string, _ owner.Event, fx *owner.Effects) {
+	for i := range fx.Completed {
+		if fx.Completed[i].Status == spec.StatusOK && fx.Completed[i].Member != 0 {
+			fx.Completed[i].Qualifier = spec.QInvalidField
+		}
+	}
+}
+
+// resumesOnRejectedSet holds every DEV_PARTS_SET and answers it from its
+// own admin step: EINVAL/INVALID_FIELD, after resuming the member on the
+// way (breaks DP-DEV-08: a failed SET has no side effects). The answer
+// comes in the member's own event, where the owner only relays it.
+type resumesOnRejectedSet struct {
+	member.Device
+	held map[uint64]bool
+}
+
+func (d *resumesOnRejectedSet) Handle(ev member.Event) member.Effects {
+	switch {
+	case ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.OpDevPartsSet):
+		if d.held == nil {
+			d.held = map[uint64]bool{}
+		}
+		d.held[ev.Admin.Tag] = true
+		return member.Effects{Steps: []member.Step{{Kind: member.StepAdmin, Tag: ev.Admin.Tag}}}
+	case ev.Kind == member.EvStep && ev.Step.Kind == member.StepAdmin && d.held[ev.Step.Tag]:
+		delete(d.held, ev.Step.Tag)
+		resume := make([]byte, 8) // flags 0: running
+		d.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + ev.Step.Tag,
+			Opcode: uint16(spec.OpDevModeSet), Data: resume}})
+		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Step.Tag, Status: spec.StatusEINVAL, Qualifier: spec.QInvalidField}}}
+	}
+	return d.Device.Handle(ev)
+}

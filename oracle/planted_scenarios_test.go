@@ -1,0 +1,226 @@
+package oracle_test
+
+// The scenarios of the planted-bug suite: small worlds, one VF, one fixed
+// schedule each.
+
+// stopKick stops the source, has a peer ring the doorbell and resumes.
+const stopKick = `scenario stop-kick
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  await resumed
+  read sector=0 count=2
+peer p2p
+  await stopped
+  kick vf=1 q=0
+  signal kicked
+hypervisor edition=draft-2023
+  await ready
+  mode src stop
+  signal stopped
+  await kicked
+  mode src active
+  signal resumed
+hypervisor edition=virtio-1.4
+  await ready
+  mode src stopped
+  signal stopped
+  await kicked
+  mode src running
+  signal resumed
+`
+
+// freezeKick freezes the source, has a peer ring the doorbell and resumes.
+const freezeKick = `scenario freeze-kick
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  await resumed
+  read sector=0 count=2
+peer p2p
+  await frozen
+  kick vf=1 q=0
+  signal kicked
+hypervisor
+  await ready
+  halt-vcpus
+  mode src stop
+  mode src freeze
+  signal frozen
+  await kicked
+  mode src active
+  resume-vcpus
+  signal resumed
+`
+
+// badMode asks for a reserved draft mode.
+const badMode = `scenario bad-mode
+vfs 1
+guest vcpu0
+  probe
+  signal probed
+hypervisor
+  await probed
+  mode src 7
+`
+
+// stopOnly stops the source and ends.
+const stopOnly = `scenario stop-only
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor
+  await ready
+  mode src stop
+`
+
+// saveLoad migrates with virtio-1.4 save and load; extra goes before the
+// load.
+func saveLoad(extra string) string {
+	return `scenario save-load
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor on-error=rollback
+  await ready
+  halt-vcpus
+  mode src stopped
+  save src
+  copy-memory dst
+  copy-pci dst
+  mode dst stopped
+` + extra + `  load dst
+  switchover dst
+  mode dst running
+  resume-vcpus
+`
+}
+
+// dropWrite migrates with the draft default flow, then the guest reads on
+// the destination.
+const dropWrite = `scenario drop-write
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  await moved
+  read sector=0 count=2
+hypervisor
+  await ready
+  mode src stop
+  read src
+  halt-vcpus
+  mode src freeze
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst freeze
+  write dst
+  switchover dst
+  mode dst active
+  resume-vcpus
+  signal moved
+`
+
+// stopThenIncompatible stops the source, lets the guest submit a request
+// and only then checks the destination, which runs virtio-net.
+func stopThenIncompatible(onError string) string {
+	return `scenario stop-then-incompatible
+vfs 1
+set dst-caps=net
+guest vcpu0
+  probe
+  signal ready
+  await go
+  write sector=0 count=2 pattern=0x41
+hypervisor on-error=` + onError + `
+  await ready
+  mode src stop
+  signal go
+  precheck dst
+`
+}
+
+// compatGuest keeps writing while the hypervisor runs; the one-running
+// flows follow it.
+const compatGuest = `scenario planted
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  submit write sector=2 count=2 pattern=0x42
+  wait
+  read sector=0 count=4
+
+`
+
+const bothRunning = `hypervisor
+  await ready
+  vfio src PRE_COPY
+  precopy src
+  halt-vcpus
+  vfio src PRE_COPY_P2P
+  vfio src STOP_COPY
+  copy-memory dst
+  copy-pci dst
+  vfio dst RESUMING
+  vfio-write dst
+  vfio dst STOP
+  vfio dst RUNNING
+  vfio src RUNNING
+  resume-vcpus
+`
+
+const neitherRunning = `hypervisor
+  await ready
+  halt-vcpus
+  mode src stop
+  mode src freeze
+  read src
+  mode dst freeze
+  write dst
+  resume-vcpus
+`
+
+const wrongHost = `hypervisor
+  await ready
+  halt-vcpus
+  mode src stop
+  mode src freeze
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst freeze
+  write dst
+  mode dst active
+  resume-vcpus
+`
+
+const rollbackAfterResume = `hypervisor on-error=rollback
+  await ready
+  halt-vcpus
+  mode src stop
+  mode src freeze
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst freeze
+  write dst
+  mode dst active
+  mode dst sideways
+`
+
+const sourceOnly = `hypervisor
+  await ready
+  mode src stop
+`

@@ -1,0 +1,235 @@
+package oracle_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// plant is one case of the planted-bug suite: a scenario, the bug (a
+// device wrapper, an owner fault, or none when the scenario's hypervisor
+// program is the fault) and the verdict the full registry must give. A
+// case whose want is its oracle proves the oracle fires, and that no other
+// (weaker) oracle fires first; any other want is a clean case the oracle
+// must stay silent on.
+type plant struct {
+	oracle string
+	name   string
+	ed     spec.Edition
+	knobs  []string
+	scn    string
+	device func(member.Factory) member.Factory
+	owner  func(host string, ev owner.Event, fx *owner.Effects)
+	// want is the finding's oracle ("" for none); msg a part of its
+	// message; reqs requirement IDs it carries.
+	want string
+	msg  string
+	reqs []string
+	// without is what the run gives with the registry minus oracle (see
+	// TestDisableEachOracle).
+	without string
+}
+
+// planted is the suite. Every oracle of the registry has a case that fires
+// and a clean case (TestPlantedCoversTheRegistry).
+var planted = []plant{
+	{oracle: "no-notify-when-stopped", name: "interrupt on a kick in Stop", ed: spec.Draft2023, scn: stopKick,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &notifyWhenStopped{d, c} }),
+		want:   "no-notify-when-stopped", msg: "src.vf1 sent MSI-X", reqs: []string{"DRAFT-STOP-01"}},
+	{oracle: "no-notify-when-stopped", name: "interrupt on a kick while stopped", ed: spec.Virtio14, scn: stopKick,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &notifyWhenStopped{d, c} }),
+		want:   "no-notify-when-stopped", msg: "while stopped", reqs: []string{"DP-DEV-11"}},
+	{oracle: "no-notify-when-stopped", name: "clean", ed: spec.Virtio14, scn: stopKick},
+
+	{oracle: "no-dma-when-stopped", name: "memory read on a kick in Stop", ed: spec.Draft2023, scn: stopKick,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &dmaWhenStopped{d, c} }),
+		want:   "no-dma-when-stopped", msg: "src.vf1 in Stop accessed guest memory: MRd", reqs: []string{"DRAFT-STOP-02"}},
+	{oracle: "no-dma-when-stopped", name: "memory read on a kick while stopped", ed: spec.Virtio14, scn: stopKick,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &dmaWhenStopped{d, c} }),
+		want:   "no-dma-when-stopped", msg: "in stopped accessed guest memory", reqs: []string{"DP-DEV-11"}},
+	{oracle: "no-dma-when-stopped", name: "clean", ed: spec.Draft2023, scn: stopKick},
+
+	{oracle: "frozen-context", name: "kick recorded in Freeze", ed: spec.Draft2023, scn: freezeKick,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &kickInFreeze{Device: d, c: c} }),
+		want:   "frozen-context", msg: "src.vf1: device context changed in Freeze (after a step of p2p", reqs: []string{"DRAFT-FRZ-02"}},
+	{oracle: "frozen-context", name: "clean", ed: spec.Draft2023, scn: freezeKick},
+	{oracle: "frozen-context", name: "clean: freeze-notify=latch records the kick", ed: spec.Draft2023, scn: freezeKick,
+		knobs: []string{"freeze-notify=latch"}},
+
+	{oracle: "admin-status", name: "success with qualifier INVALID_FIELD", ed: spec.Draft2023, scn: stopKick, owner: okWithQualifier,
+		want: "admin-status", msg: "src.pf: DEV_MODE_SET (member 1) succeeded with qualifier INVALID_FIELD, want OK", reqs: []string{"ADM-DEV-02"}},
+	{oracle: "admin-status", name: "failed command changed the member", ed: spec.Draft2023, scn: badMode,
+		device: wrap(func(_ member.Config, d member.Device) member.Device { return &changedOnFailure{d} }),
+		want:   "admin-status", msg: "src.vf1: DEV_MODE_SET failed EINVAL/INVALID_FIELD but changed the member (mode Active → Stop)",
+		reqs: []string{"ADM-DEV-03"}, without: "error:EINVAL/INVALID_FIELD"},
+	{oracle: "admin-status", name: "EINVAL without a reason", ed: spec.Draft2023, scn: badMode,
+		device: wrap(func(_ member.Config, d member.Device) member.Device { return &einvalWithoutQualifier{d} }),
+		want:   "admin-status", msg: "src.pf: DEV_MODE_SET (member 1) failed EINVAL with qualifier OK", reqs: []string{"ADM-DEV-01"},
+		without: "error:EINVAL/OK"},
+	{oracle: "admin-status", name: "clean: a reserved mode is refused", ed: spec.Draft2023, scn: badMode, want: "error:EINVAL/INVALID_FIELD"},
+
+	{oracle: "atomic-load", name: "a rejected SET resumed the member", ed: spec.Virtio14, scn: saveLoad(""),
+		device: wrap(func(_ member.Config, d member.Device) member.Device { return &resumesOnRejectedSet{Device: d} }),
+		want:   "atomic-load", msg: "dst.vf1 changed although its load was rejected", reqs: []string{"DP-DEV-08"},
+		without: "error:EINVAL/INVALID_FIELD"},
+	{oracle: "atomic-load", name: "clean", ed: spec.Virtio14, scn: saveLoad("")},
+	{oracle: "atomic-load", name: "clean: a damaged record is rejected before it is sent", ed: spec.Virtio14,
+		scn: saveLoad("  corrupt vf=1 byte=-1\n"), want: "error:corrupt"},
+
+	{oracle: "one-running", name: "both running", ed: spec.Virtio14, scn: compatGuest + bothRunning,
+		want: "one-running", msg: "the VM's VFs run on src and dst (running) at the end of the migration"},
+	{oracle: "one-running", name: "neither", ed: spec.Draft2023, scn: compatGuest + neitherRunning,
+		want: "one-running", msg: "no host runs the VM's VFs (Active) at the end of the migration", without: "transparent"},
+	{oracle: "one-running", name: "wrong host", ed: spec.Draft2023, scn: compatGuest + wrongHost,
+		want: "one-running", msg: "the VM's VFs run on dst but the VM runs on src (Active) at the end of the migration",
+		without: "transparent"},
+	{oracle: "one-running", name: "rollback after the destination resumed", ed: spec.Draft2023, scn: compatGuest + rollbackAfterResume,
+		want: "one-running", msg: "the VM's VFs run on src and dst (Active) after the rollback of planted.scn:22 mode",
+		without: "error:flow"},
+	{oracle: "one-running", name: "clean: source only (the guest notices)", ed: spec.Draft2023, scn: compatGuest + sourceOnly,
+		want: "transparent"},
+	{oracle: "one-running", name: "clean: the default flow", ed: spec.Virtio14, scn: compatGuest + "set hv-await=ready\n"},
+
+	{oracle: "transparent", name: "destination drops the context write", ed: spec.Draft2023, scn: dropWrite,
+		device: wrap(func(_ member.Config, d member.Device) member.Device { return &dropsContextWrite{d} }),
+		want:   "transparent", msg: "the guest can tell it moved: entry", reqs: []string{"DRAFT-CTX-01"}},
+	{oracle: "transparent", name: "stopped, then an incompatible destination", ed: spec.Draft2023, scn: stopThenIncompatible("stop"),
+		want: "transparent", msg: "the guest noticed a migration that stopped on a compatibility check: entry",
+		without: "error:incompatible"},
+	{oracle: "transparent", name: "clean: the default flow", ed: spec.Draft2023, scn: dropWrite},
+	{oracle: "transparent", name: "clean: rolled back after an incompatible destination", ed: spec.Draft2023,
+		scn: stopThenIncompatible("rollback"), want: "error:incompatible"},
+
+	{oracle: "live", name: "mode set never completes", ed: spec.Draft2023, scn: stopOnly,
+		device: wrap(func(_ member.Config, d member.Device) member.Device { return &neverAnswersModeSet{d} }),
+		want:   "live", msg: "planted.scn:9: mode: src vf1 → Stop: owner: DEV_MODE_SET: owner: command 2: owner: admin command never completed",
+		without: "error:no-completion"},
+	{oracle: "live", name: "clean", ed: spec.Draft2023, scn: stopOnly},
+}
+
+// continueChooser continues the previous actor, else takes the first
+// enabled step: one fixed schedule per case.
+type continueChooser struct{}
+
+func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Continue(), nil }
+
+// runPlant runs the case once without migration (its guest log is the
+// reference) and once migrating, with the given oracles, and returns the
+// migrating run's finding.
+func runPlant(t *testing.T, c plant, oracles []world.Oracle) *engine.Finding {
+	t.Helper()
+	s, err := scenario.ParseScenario("planted.scn", []byte(c.scn))
+	require.NoError(t, err)
+	rules, err := spec.ParseRules(c.ed, c.knobs)
+	require.NoError(t, err)
+	cfg := world.WorldConfig{Scenario: s, Edition: c.ed, Rules: rules, OwnerFault: c.owner, Oracles: oracles}
+	if c.device != nil {
+		cfg.Factory = c.device(blk.New)
+	}
+	run := func(cfg world.WorldConfig) (engine.Result, *world.World) {
+		var w *world.World
+		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+			var err error
+			w, err = world.NewWorld(cfg, st)
+			return w, err
+		}, 1, continueChooser{}, engine.RunConfig{MaxSteps: 100_000})
+		require.NoError(t, err)
+		return res, w
+	}
+	ref := cfg
+	ref.Reference = true
+	res, w := run(ref)
+	require.Nil(t, res.Finding, "the run without migration finds nothing")
+	cfg.ReferenceLog = w.GuestLog()
+	res, _ = run(cfg)
+	return res.Finding
+}
+
+func oracleOf(f *engine.Finding) string {
+	if f == nil {
+		return ""
+	}
+	return f.Oracle
+}
+
+// TestPlanted: every planted bug is found by its oracle, first; every
+// clean case gives its verdict (no finding, or the flow's named error).
+func TestPlanted(t *testing.T) {
+	for _, c := range planted {
+		t.Run(c.oracle+"/"+c.name, func(t *testing.T) {
+			f := runPlant(t, c, oracle.All())
+			if c.want == "" {
+				assert.Nil(t, f, "%+v", f)
+				return
+			}
+			require.NotNil(t, f)
+			assert.Equal(t, c.want, f.Oracle, f.Message)
+			assert.Contains(t, f.Message, c.msg)
+			for _, id := range c.reqs {
+				assert.Contains(t, f.Reqs, id)
+			}
+			if o, ok := oracle.Lookup(f.Oracle); ok {
+				for _, id := range f.Reqs {
+					assert.Contains(t, o.Info().Reqs, id, "a finding cites only its oracle's requirements")
+				}
+			}
+		})
+	}
+}
+
+// TestPlantedCoversTheRegistry: every oracle has a case that fires and a
+// clean case.
+func TestPlantedCoversTheRegistry(t *testing.T) {
+	for _, name := range oracle.Names() {
+		var fires, clean int
+		for _, c := range planted {
+			switch {
+			case c.oracle == name && c.want == name:
+				fires++
+			case c.oracle == name:
+				clean++
+			}
+		}
+		assert.Positive(t, fires, "%s has no planted bug", name)
+		assert.Positive(t, clean, "%s has no clean case", name)
+	}
+	for _, c := range planted {
+		_, ok := oracle.Lookup(c.oracle)
+		assert.True(t, ok, "case %q names oracle %q, not in the registry", c.name, c.oracle)
+	}
+}
+
+// TestDisableEachOracle runs the registry minus one oracle on that
+// oracle's planted bugs: at least one is then no longer found as it was,
+// and each yields what the table says (often nothing at all: no other
+// oracle would have noticed).
+func TestDisableEachOracle(t *testing.T) {
+	for _, name := range oracle.Names() {
+		t.Run(name, func(t *testing.T) {
+			rest := oracle.Without(name)
+			require.Len(t, rest, len(oracle.All())-1)
+			lost := 0
+			for _, c := range planted {
+				if c.want != name {
+					continue
+				}
+				got := oracleOf(runPlant(t, c, rest))
+				assert.Equal(t, c.without, got, "%s without %s", c.name, name)
+				if got != c.want {
+					lost++
+				}
+			}
+			assert.Positive(t, lost, "every planted bug of %s is still found without it", name)
+		})
+	}
+}

@@ -1,0 +1,84 @@
+package oracle
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/world"
+)
+
+// Transparent is the transparent oracle: the guest cannot tell it moved.
+var Transparent world.FinishOracle = transparent{}
+
+type transparent struct{}
+
+var transparentInfo = world.OracleInfo{
+	Name: "transparent",
+	Doc:  "the guest cannot tell it moved: its log matches the run without migration",
+	Reqs: []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"},
+	Observes: "the guest's own log (every request's status and the data read back, config values, the final " +
+		"device status, requests that never completed) against the run without migration",
+}
+
+func (transparent) Info() world.OracleInfo { return transparentInfo }
+
+// CheckFinish compares the guest's log with the run without migration,
+// entry by entry, when the flow succeeded or stopped on a compatibility
+// check (it stopped before or rolled back, so nothing may show). A flow
+// that stopped with another error is that error's verdict. A finding after
+// a vCPU touched a member the hypervisor froze without halting the vCPUs
+// is blamed on the hypervisor.
+func (transparent) CheckFinish(p *world.FinishPass) {
+	if p.ReferenceLog == nil {
+		return
+	}
+	var ie *compat.IncompatibleError
+	compat := p.Flow != nil && p.Flow.Err != nil && errors.As(p.Flow.Err, &ie)
+	if p.Flow != nil && p.Flow.Err != nil && !compat {
+		return
+	}
+	i, got, want, ok := firstDifference(p.GuestLog(), p.ReferenceLog)
+	if !ok {
+		return
+	}
+	if compat {
+		p.Report([]string{p.Flow.Actor}, "the guest noticed a migration that stopped on a compatibility check: entry %d of its log is %q, without migration %q",
+			i, got, want)
+		return
+	}
+	actors := append([]string{}, p.Guests...)
+	if p.Flow != nil {
+		actors = append(actors, p.Flow.Actor)
+	}
+	msg := fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, got, want)
+	if p.Blame != "" {
+		msg += "; blamed on the hypervisor: " + p.Blame
+	}
+	p.Report(actors, "%s", msg)
+}
+
+// firstDifference returns the first index where the logs differ, with both
+// entries ("(nothing)" past a log's end or for an empty entry).
+func firstDifference(got, ref []string) (int, string, string, bool) {
+	for i := 0; i < len(got) || i < len(ref); i++ {
+		var g, r string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(ref) {
+			r = ref[i]
+		}
+		if g != r {
+			return i, orNone(g), orNone(r), true
+		}
+	}
+	return 0, "", "", false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(nothing)"
+	}
+	return s
+}

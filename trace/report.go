@@ -1,0 +1,305 @@
+package trace
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// DefaultReportSteps is how many scheduler steps before the finding a
+// report shows (its step list and sequence diagram).
+const DefaultReportSteps = 12
+
+// Report is everything a finding report says (WriteReport).
+type Report struct {
+	// Schedule is the replayed schedule; SchedulePath the path the replay
+	// command names.
+	Schedule     *engine.Schedule
+	SchedulePath string
+	// Scenario is the schedule's scenario (title, question, explanation,
+	// requirements, expectations); nil leaves those out.
+	Scenario *scenario.Scenario
+	// Result is the replayed run and Events its recorded trace.
+	Result engine.Result
+	Events []world.TraceEvent
+	// Steps is how many scheduler steps before the finding the step list
+	// and the sequence diagram show (DefaultReportSteps when 0).
+	Steps int
+	// PcapngFile and DOTFile name the files written beside the report
+	// (empty: not written).
+	PcapngFile, DOTFile string
+}
+
+// ReportSections are the second-level headings of a report, in order.
+var ReportSections = []string{"Verdict", "Scenario", "Requirements", "Steps before the finding",
+	"Sequence diagram", "Mode timeline", "Mode graph", "Reproduce"}
+
+// WriteReport writes a finding report in Markdown, ready to paste into a
+// spec discussion or an issue tracker (Mermaid blocks render on GitHub):
+// the verdict, the scenario and its knobs, the requirements with their
+// text, the last steps before the finding, a sequence diagram, the mode
+// timeline, the mode graph and the commands that reproduce it.
+func WriteReport(w io.Writer, r *Report) error {
+	if r == nil || r.Schedule == nil {
+		return fmt.Errorf("trace: report: no schedule")
+	}
+	sc := r.Schedule
+	steps := r.Steps
+	if steps <= 0 {
+		steps = DefaultReportSteps
+	}
+	ed, err := spec.ParseEdition(sc.Edition)
+	if err != nil {
+		return fmt.Errorf("trace: report: %w", err)
+	}
+	f := r.Result.Finding
+	var b strings.Builder
+	title := "no finding"
+	if f != nil {
+		title = "`" + f.Oracle + "`"
+	}
+	fmt.Fprintf(&b, "# migsim: %s in %s (%s)\n\n", title, sc.Scenario, knobsText(sc))
+	if r.Scenario != nil && r.Scenario.Title != "" {
+		fmt.Fprintf(&b, "%s\n\n", r.Scenario.Title)
+	}
+
+	b.WriteString("## Verdict\n\n")
+	if f != nil {
+		fmt.Fprintf(&b, "**Violation of `%s`** after scheduler step %d (trace step %d): %s\n\n",
+			f.Oracle, f.Step, FindingEventStep(f), f.Message)
+		if len(f.Actors) > 0 {
+			fmt.Fprintf(&b, "Actors involved: %s.\n\n", codeList(f.Actors))
+		}
+	} else {
+		b.WriteString("**Pass**: the run ends without a finding.\n\n")
+	}
+	if exp := expectation(r.Scenario, ed, sc); exp != nil {
+		want := exp.Verdict.String()
+		if exp.Oracle != "" {
+			want += " " + exp.Oracle
+		}
+		fmt.Fprintf(&b, "The scenario expects **%s** here", want)
+		if exp.Note != "" {
+			fmt.Fprintf(&b, " (%s)", exp.Note)
+		}
+		b.WriteString(".\n\n")
+	}
+
+	b.WriteString("## Scenario\n\n")
+	fmt.Fprintf(&b, "| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| scenario | `%s`", sc.Scenario)
+	if r.Scenario != nil && r.Scenario.Question > 0 {
+		fmt.Fprintf(&b, " (seed question %d)", r.Scenario.Question)
+	}
+	b.WriteString(" |\n")
+	fmt.Fprintf(&b, "| edition | `%s` |\n", sc.Edition)
+	fmt.Fprintf(&b, "| knobs | %s |\n", orDefault(sc.Knobs, "edition defaults"))
+	fmt.Fprintf(&b, "| settings | %s |\n", orDefault(sc.Settings, "scenario's own"))
+	fmt.Fprintf(&b, "| seed | `%d` |\n", sc.Seed)
+	fmt.Fprintf(&b, "| schedule | %d steps, %d preemptions, strategy %s, trace hash `%s` |\n\n",
+		sc.Steps, sc.Preemptions, sc.Strategy, sc.TraceHash)
+	if r.Scenario != nil && len(r.Scenario.Explain) > 0 {
+		fmt.Fprintf(&b, "%s\n\n", strings.Join(r.Scenario.Explain, " "))
+	}
+
+	b.WriteString("## Requirements\n\n")
+	writeRequirements(&b, r, ed)
+
+	first := 0
+	if f != nil {
+		first = max(0, FindingEventStep(f)-steps+1)
+	} else if n := len(r.Events); n > 0 {
+		first = max(0, r.Events[n-1].Step-steps+1)
+	}
+	b.WriteString("## Steps before the finding\n\n")
+	fmt.Fprintf(&b, "The last %d scheduler steps of the run (trace steps %d and on), every recorded event. "+
+		"They are the steps just before the finding, not a causal slice: an event that matters can lie further back "+
+		"(the full trace is in the pcapng file).\n\n", steps, first)
+	b.WriteString("```text\n")
+	for i := range r.Events {
+		if r.Events[i].Step >= first {
+			rec := RecordOf(r.Events[i])
+			b.WriteString(DescribeRecord(&rec) + "\n")
+		}
+	}
+	b.WriteString("```\n\n")
+
+	b.WriteString("## Sequence diagram\n\n```mermaid\n")
+	if err := WriteMermaid(&b, r.Events, f, steps); err != nil {
+		return err
+	}
+	b.WriteString("```\n\n")
+
+	b.WriteString("## Mode timeline\n\n")
+	b.WriteString("Each member's migration mode over the whole run, as the member reports it after each event " +
+		"(state records), with any FLR or virtio reset in progress.\n\n```mermaid\n")
+	if err := WriteTimelineGantt(&b, r.Events, "Mode timeline, x axis in scheduler steps"); err != nil {
+		return err
+	}
+	b.WriteString("```\n\n```text\n")
+	if err := WriteTimelineText(&b, r.Events); err != nil {
+		return err
+	}
+	b.WriteString("```\n\n")
+
+	b.WriteString("## Mode graph\n\n")
+	writeModeArcs(&b, r.Events, ed)
+	if r.DOTFile != "" {
+		fmt.Fprintf(&b, "The %s mode machine with these transitions drawn on it: [`%s`](%s) "+
+			"(`dot -Tsvg %s -o mode-graph.svg`).\n\n", ed, r.DOTFile, r.DOTFile, r.DOTFile)
+	}
+
+	b.WriteString("## Reproduce\n\n```sh\n")
+	fmt.Fprintf(&b, "go run ./cmd/migsim replay %s\n", shellQuote(r.SchedulePath))
+	fmt.Fprintf(&b, "go run ./cmd/migsim trace %s --format text\n", shellQuote(r.SchedulePath))
+	pcap := "run.pcapng"
+	if r.PcapngFile != "" {
+		pcap = r.PcapngFile
+	} else {
+		fmt.Fprintf(&b, "go run ./cmd/migsim trace %s --format pcapng --out %s\n", shellQuote(r.SchedulePath), pcap)
+	}
+	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellQuote(pcap))
+	b.WriteString("```\n")
+	if r.PcapngFile != "" {
+		fmt.Fprintf(&b, "\nThe trace is in [`%s`](%s) (Wireshark with `docs/migsim.lua`; docs/traces.md).\n",
+			r.PcapngFile, r.PcapngFile)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("trace: report: %w", err)
+	}
+	return nil
+}
+
+// knobsText renders the run's edition and knobs: "draft-2023,
+// flr-vs-mode=complete-anyway".
+func knobsText(sc *engine.Schedule) string {
+	return strings.Join(append([]string{sc.Edition}, append(append([]string{}, sc.Knobs...), sc.Settings...)...), ", ")
+}
+
+// orDefault renders values as code, or says what applies without them.
+func orDefault(vs []string, none string) string {
+	if len(vs) == 0 {
+		return none
+	}
+	return codeList(vs)
+}
+
+func codeList(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = "`" + v + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// expectation returns the scenario's expectation for the schedule's
+// edition, knobs and settings (nil when there is none).
+func expectation(s *scenario.Scenario, ed spec.Edition, sc *engine.Schedule) *scenario.Expectation {
+	if s == nil {
+		return nil
+	}
+	want, err := spec.ParseRules(ed, sc.Knobs)
+	if err != nil {
+		return nil
+	}
+	for i := range s.Expect {
+		e := &s.Expect[i]
+		if e.Edition != ed {
+			continue
+		}
+		r, err := spec.ParseRules(ed, e.Knobs)
+		if err != nil || r != want {
+			continue
+		}
+		var set []string
+		for _, a := range e.Settings {
+			set = append(set, a.Key+"="+a.Value)
+		}
+		if strings.Join(set, ",") == strings.Join(sc.Settings, ",") {
+			return e
+		}
+	}
+	return nil
+}
+
+// writeRequirements lists the finding's requirements, then the
+// scenario's other ones that apply to the edition.
+func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
+	var ids []string
+	seen := map[string]bool{}
+	violated := map[string]bool{}
+	if f := r.Result.Finding; f != nil {
+		for _, id := range f.Reqs {
+			violated[id] = true
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if r.Scenario != nil {
+		for _, id := range r.Scenario.Requirements {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		b.WriteString("The finding names no requirement.\n\n")
+		return
+	}
+	b.WriteString("| ID | | level | binds | requirement |\n|---|---|---|---|---|\n")
+	for _, id := range ids {
+		mark := "scenario"
+		if violated[id] {
+			mark = "**violated**"
+		}
+		q, ok := spec.LookupRequirement(id)
+		if !ok {
+			fmt.Fprintf(b, "| `%s` | %s | | | (not in migsim's catalog) |\n", id, mark)
+			continue
+		}
+		if !q.AppliesTo(ed) {
+			mark += ", other edition"
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", id, mark, q.Level, q.Side, strings.ReplaceAll(q.Text, "|", `\|`))
+	}
+	b.WriteString("\n")
+}
+
+// writeModeArcs lists the run's mode transitions.
+func writeModeArcs(b *strings.Builder, events []world.TraceEvent, ed spec.Edition) {
+	arcs := ModeArcs(events)
+	if len(arcs) == 0 {
+		b.WriteString("No member changed mode.\n\n")
+		return
+	}
+	b.WriteString("| step | function | transition | how |\n|---|---|---|---|\n")
+	for _, a := range arcs {
+		how := "DEV_MODE_SET, OK"
+		switch a.Kind {
+		case ArcRefused:
+			how = "DEV_MODE_SET refused: " + a.Why
+		case ArcOther:
+			how = "no DEV_MODE_SET: " + a.Why
+		}
+		fmt.Fprintf(b, "| %d | `%s` | %s → %s | %s |\n", a.Step, a.Function, ed.ModeName(a.From), ed.ModeName(a.To), how)
+	}
+	b.WriteString("\n")
+}
+
+// shellQuote quotes a path for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

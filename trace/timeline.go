@@ -1,0 +1,230 @@
+package trace
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// ModeSpan is one stretch of a member's state: steps From to To-1.
+type ModeSpan struct {
+	From, To int
+	State    world.TraceMemberState
+}
+
+// ModeLane is the state timeline of one member function (src.vf1).
+type ModeLane struct {
+	Function string
+	Spans    []ModeSpan
+}
+
+// ModeTimeline returns one lane per member that appears in the trace
+// (hosts in order of first appearance, VFs by number), built from the
+// state records: every member starts Active with nothing in progress at
+// step 0, and the last span ends after the trace's last step.
+func ModeTimeline(events []world.TraceEvent) []ModeLane {
+	last := 0
+	hosts := map[string]int{}
+	lanes := map[string]*ModeLane{}
+	var order []*ModeLane
+	for _, e := range events {
+		last = max(last, e.Step)
+		if _, ok := hosts[e.Host]; !ok {
+			hosts[e.Host] = len(hosts)
+		}
+		if !strings.HasPrefix(e.Target, "vf") {
+			continue
+		}
+		fn := functionName(e.Host, e.Target)
+		l, ok := lanes[fn]
+		if !ok {
+			l = &ModeLane{Function: fn, Spans: []ModeSpan{{From: 0}}}
+			lanes[fn] = l
+			order = append(order, l)
+		}
+		if e.Kind != world.TraceState {
+			continue
+		}
+		cur := &l.Spans[len(l.Spans)-1]
+		if cur.State == e.State {
+			continue
+		}
+		if cur.From == e.Step {
+			cur.State = e.State // several changes within one step: keep the last
+			continue
+		}
+		cur.To = e.Step
+		l.Spans = append(l.Spans, ModeSpan{From: e.Step, State: e.State})
+	}
+	for _, l := range order {
+		l.Spans[len(l.Spans)-1].To = last + 1
+		// Merge neighbours a same-step overwrite made equal.
+		merged := l.Spans[:1]
+		for _, s := range l.Spans[1:] {
+			if p := &merged[len(merged)-1]; p.State == s.State {
+				p.To = s.To
+				continue
+			}
+			merged = append(merged, s)
+		}
+		l.Spans = merged
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		hi, ti, _ := strings.Cut(order[i].Function, ".")
+		hj, tj, _ := strings.Cut(order[j].Function, ".")
+		if hosts[hi] != hosts[hj] {
+			return hosts[hi] < hosts[hj]
+		}
+		return functionIndex(ti) < functionIndex(tj)
+	})
+	out := make([]ModeLane, len(order))
+	for i, l := range order {
+		out[i] = *l
+	}
+	return out
+}
+
+// stateName renders a state: "Freeze + FLR", "stopped + reset".
+func stateName(ed spec.Edition, s world.TraceMemberState) string {
+	n := ed.ModeName(s.Mode)
+	if s.FLRPending {
+		n += " + FLR"
+	}
+	if s.ResetPending {
+		n += " + reset"
+	}
+	return n
+}
+
+// stateLetter is a state's column in the text chart: the mode's initial,
+// upper case, lower case while an FLR or reset is in progress.
+func stateLetter(ed spec.Edition, s world.TraceMemberState) byte {
+	c := strings.ToUpper(ed.ModeName(s.Mode))[0]
+	if s.FLRPending || s.ResetPending {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// traceEdition is the edition the events were recorded under.
+func traceEdition(events []world.TraceEvent) spec.Edition {
+	for _, e := range events {
+		if e.Edition != 0 {
+			return e.Edition
+		}
+	}
+	return spec.Draft2023
+}
+
+// maxTimelineColumns bounds the width of the text chart.
+const maxTimelineColumns = 64
+
+// WriteTimelineText writes the mode timeline as a compact text lane chart:
+// one lane per member, one column per range of steps (the state at the
+// range's last step), an axis of step numbers, a legend, and below it
+// every span exactly:
+//
+//	src.vf1  AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAaSfffffffffA
+//	src.vf1: 0-62 Active · 63 Active + FLR · 64-70 Stop + FLR · …
+func WriteTimelineText(w io.Writer, events []world.TraceEvent) error {
+	lanes := ModeTimeline(events)
+	ed := traceEdition(events)
+	var b strings.Builder
+	if len(lanes) == 0 {
+		b.WriteString("no member functions in the trace\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	end := lanes[0].Spans[len(lanes[0].Spans)-1].To
+	per := (end + maxTimelineColumns - 1) / maxTimelineColumns
+	cols := (end + per - 1) / per
+	width := len("step")
+	for _, l := range lanes {
+		width = max(width, len(l.Function))
+	}
+	var letters []string
+	for _, m := range ed.Modes() {
+		letters = append(letters, fmt.Sprintf("%c %s", stateLetter(ed, world.TraceMemberState{Mode: m}), ed.ModeName(m)))
+	}
+	fmt.Fprintf(&b, "mode timeline, steps 0-%d, one column per %d step(s): %s; lower case while an FLR or reset is in progress\n",
+		end-1, per, strings.Join(letters, ", "))
+	axis := []byte(strings.Repeat(" ", cols))
+	for c := 0; c < cols; c += 10 {
+		copy(axis[c:], strconv.Itoa(c*per))
+	}
+	fmt.Fprintf(&b, "%-*s  %s\n", width, "step", strings.TrimRight(string(axis[:cols]), " "))
+	for _, l := range lanes {
+		row := make([]byte, cols)
+		for c := range row {
+			at := min((c+1)*per, end) - 1
+			for _, s := range l.Spans {
+				if at >= s.From && at < s.To {
+					row[c] = stateLetter(ed, s.State)
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%-*s  %s\n", width, l.Function, row)
+	}
+	for _, l := range lanes {
+		var parts []string
+		for _, s := range l.Spans {
+			r := strconv.Itoa(s.From)
+			if s.To-1 > s.From {
+				r += "-" + strconv.Itoa(s.To-1)
+			}
+			parts = append(parts, r+" "+stateName(ed, s.State))
+		}
+		fmt.Fprintf(&b, "%s: %s\n", l.Function, strings.Join(parts, " · "))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("trace: timeline: %w", err)
+	}
+	return nil
+}
+
+// WriteTimelineGantt writes the mode timeline as a Mermaid gantt chart:
+// one section per member, one bar per span, the axis in scheduler steps
+// (dateFormat X reads the step numbers as seconds). Stop and Freeze bars
+// are marked crit, bars with an FLR or reset in progress active.
+func WriteTimelineGantt(w io.Writer, events []world.TraceEvent, title string) error {
+	lanes := ModeTimeline(events)
+	ed := traceEdition(events)
+	var b strings.Builder
+	b.WriteString("gantt\n")
+	fmt.Fprintf(&b, "    title %s\n", ganttText(title))
+	b.WriteString("    dateFormat X\n")
+	b.WriteString("    axisFormat %s\n")
+	for _, l := range lanes {
+		fmt.Fprintf(&b, "    section %s\n", ganttText(l.Function))
+		for _, s := range l.Spans {
+			tag := ""
+			switch {
+			case s.State.FLRPending || s.State.ResetPending:
+				tag = "active, "
+			case s.State.Mode.Quiesced():
+				tag = "crit, "
+			}
+			fmt.Fprintf(&b, "    %s :%s%d, %d\n", ganttText(stateName(ed, s.State)), tag, s.From, s.To)
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("trace: gantt: %w", err)
+	}
+	return nil
+}
+
+// ganttText keeps a gantt title or task name to characters Mermaid takes
+// literally there (no ':' '#' ';').
+func ganttText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ':' || r == '#' || r == ';' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, s)
+}

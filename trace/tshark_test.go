@@ -1,0 +1,202 @@
+package trace
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world"
+)
+
+// The real thing: every regression schedule's pcapng goes through tshark
+// with docs/migsim.lua. No Lua error, no malformed packet, no expert error;
+// every packet's Info column is the text export's line; the decoded admin
+// status, mode and member agree with the Go decoding. Skips when tshark is
+// not installed (.ci/run installs it and fails when it cannot).
+
+// tsharkPath returns the tshark binary. Without it the test skips, unless
+// MIGSIM_REQUIRE_TSHARK is set (.ci/run sets it), which makes it fail.
+func tsharkPath(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("tshark")
+	if err != nil {
+		if os.Getenv("MIGSIM_REQUIRE_TSHARK") != "" {
+			t.Fatalf("MIGSIM_REQUIRE_TSHARK is set but tshark is not installed: %v", err)
+		}
+		t.Skip("tshark not installed: the dissector is not run in Wireshark (apt-get install tshark; .ci/run installs it)")
+	}
+	return p
+}
+
+// regressTrace is one regression schedule recorded and written as pcapng.
+type regressTrace struct {
+	name   string
+	sched  *engine.Schedule
+	res    engine.Result
+	events []world.TraceEvent
+	pcapng string
+}
+
+var (
+	regressOnce   sync.Once
+	regressCached []regressTrace
+	regressErr    error
+)
+
+// regressTraces records every regression schedule once per test binary.
+func regressTraces(t *testing.T) []regressTrace {
+	t.Helper()
+	regressOnce.Do(func() {
+		files, err := filepath.Glob(filepath.Join("..", catalog.RegressDir, "*.json"))
+		if err == nil && len(files) == 0 {
+			err = fmt.Errorf("no regression schedules")
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			if err != nil {
+				break
+			}
+			var sc *engine.Schedule
+			if sc, err = catalog.ReadScheduleFile(f); err != nil {
+				break
+			}
+			res, events, rerr := catalog.RecordSchedule(sc, engine.RunConfig{})
+			if err = rerr; err != nil {
+				err = fmt.Errorf("%s: %w", f, err)
+				break
+			}
+			name := strings.TrimSuffix(filepath.Base(f), ".json")
+			regressCached = append(regressCached, regressTrace{name: name, sched: sc, res: res, events: events})
+		}
+		regressErr = err
+	})
+	require.NoError(t, regressErr)
+	return regressCached
+}
+
+// recordRegressTraces writes every regression trace's pcapng under dir.
+func recordRegressTraces(t *testing.T, dir string) []regressTrace {
+	t.Helper()
+	out := append([]regressTrace(nil), regressTraces(t)...)
+	for i := range out {
+		tr := &out[i]
+		tr.pcapng = filepath.Join(dir, tr.name+".pcapng")
+		var b bytes.Buffer
+		require.NoError(t, WritePcapng(&b, tr.events, MetaOf(tr.sched)), tr.name)
+		require.NoError(t, os.WriteFile(tr.pcapng, b.Bytes(), 0o644))
+	}
+	return out
+}
+
+// tshark runs tshark with the dissector and returns stdout; stderr must
+// hold nothing but the root warning some systems print.
+func tshark(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd := exec.Command(bin, append([]string{"-X", "lua_script:" + luaPath}, args...)...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	require.NoError(t, cmd.Run(), "tshark %v: %s", args, errb.String())
+	for _, l := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
+		if l != "" && !strings.Contains(l, "Running as user") {
+			t.Errorf("tshark %v: stderr: %s", args, l)
+		}
+	}
+	return out.String()
+}
+
+// infoLine is the Info column the dissector writes for a record: the text
+// export's line with "[step]" in place of "step t=time".
+func infoLine(r *Record) string {
+	parts := strings.SplitN(DescribeRecord(r), " ", 3)
+	return fmt.Sprintf("[%d] %s", r.Step, parts[2])
+}
+
+// packetFields are the fields the test asks tshark for, in column order.
+var packetFields = []string{"migsim.step", "migsim.kind", "migsim.admin.status", "migsim.mode",
+	"migsim.admin.member", "migsim.admin.opcode_name", "_ws.expert.severity", "_ws.col.Info"}
+
+func TestTsharkDissectsRegressionTraces(t *testing.T) {
+	bin := tsharkPath(t)
+	traces := recordRegressTraces(t, t.TempDir())
+	records := 0
+	for _, tr := range traces {
+		t.Run(tr.name, func(t *testing.T) {
+			expert := tshark(t, bin, "-r", tr.pcapng, "-q", "-z", "expert,warn")
+			assert.NotContains(t, expert, "Errors (", "expert errors")
+			assert.NotContains(t, expert, "Warnings (", "expert warnings")
+			assert.NotContains(t, expert, "Lua Error")
+			assert.NotContains(t, expert, "Malformed")
+
+			args := []string{"-r", tr.pcapng, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"}
+			for _, f := range packetFields {
+				args = append(args, "-e", f)
+			}
+			lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
+			require.Len(t, lines, len(tr.events), "one packet per event")
+			for i, l := range lines {
+				col := strings.Split(l, "\t")
+				require.Len(t, col, len(packetFields), "packet %d: %q", i+1, l)
+				r := RecordOf(tr.events[i])
+				assert.Equal(t, strconv.Itoa(r.Step), col[0], "packet %d step", i+1)
+				assert.Equal(t, strconv.Itoa(int(r.Kind)), col[1], "packet %d kind", i+1)
+				assert.Equal(t, infoLine(&r), col[7], "packet %d Info", i+1)
+				switch r.Kind {
+				case world.TraceAdmin:
+					s := SummarizeAdmin(r.Edition, r.Admin, r.AdminResult)
+					assert.Equal(t, strconv.Itoa(int(s.Status)), col[2], "packet %d status", i+1)
+					assert.Equal(t, strconv.FormatUint(s.Member, 10), col[4], "packet %d member", i+1)
+					assert.Equal(t, s.Name, col[5], "packet %d opcode name", i+1)
+					if s.HasMode {
+						assert.Equal(t, strconv.Itoa(int(s.Mode)), col[3], "packet %d mode", i+1)
+					}
+				case world.TraceState:
+					assert.Equal(t, strconv.Itoa(int(r.State.Mode)), col[3], "packet %d mode", i+1)
+				}
+				// Comments (the packet comment) are the only expert infos
+				// above chat level besides notes of failed commands.
+				for _, sev := range strings.Split(col[6], ",") {
+					assert.NotContains(t, []string{"8388608", "6291456"}, sev, "packet %d: expert error or warning", i+1)
+				}
+			}
+			records += len(lines)
+		})
+	}
+	t.Logf("dissected %d records of %d regression traces", records, len(traces))
+}
+
+// The acceptance filter: migsim.admin.status != 0 selects exactly the
+// failed admin commands.
+func TestTsharkFailedAdminFilter(t *testing.T) {
+	bin := tsharkPath(t)
+	traces := recordRegressTraces(t, t.TempDir())
+	withFailure := 0
+	for _, tr := range traces {
+		var want []string
+		for i, e := range tr.events {
+			if e.Kind == world.TraceAdmin && !SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Succeeded() {
+				want = append(want, strconv.Itoa(i+1))
+			}
+		}
+		out := tshark(t, bin, "-r", tr.pcapng, "-Y", "migsim.admin.status != 0", "-T", "fields", "-e", "frame.number")
+		got := strings.Fields(out)
+		if len(want) == 0 {
+			assert.Empty(t, got, tr.name)
+			continue
+		}
+		withFailure++
+		assert.Equal(t, want, got, tr.name)
+	}
+	assert.Positive(t, withFailure, "no regression schedule has a failed admin command")
+}

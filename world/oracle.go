@@ -1,0 +1,167 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+)
+
+// The world judges nothing itself. It is given a list of oracles
+// (WorldConfig.Oracles; package oracle holds the registry, docs/oracles.md
+// describes each) and calls them at its observation points, the hooks: after
+// every event delivered to a function, at a rejected load, at the end of the
+// hypervisor's migration flow and when the run ends. Each hook hands the
+// oracle a pass: what a host observed there, a read-only view of the world,
+// and Report, which stamps the finding with the oracle's name and the
+// requirement IDs of its info that apply to the world's edition.
+
+// OracleInfo describes an oracle: what findings, documents and the CLI say
+// about it.
+type OracleInfo struct {
+	// Name names the oracle in findings and expectations ("frozen-context").
+	Name string
+	// Doc is its one-line meaning.
+	Doc string
+	// Reqs are the requirement IDs it checks (spec.LookupRequirement), in
+	// every edition; a finding carries those that apply to the world's.
+	Reqs []string
+	// Observes says what a host observes that the oracle judges.
+	Observes string
+}
+
+// Oracle is a check the world runs. It implements one or more of the hook
+// interfaces below; HooksOf says which.
+type Oracle interface {
+	Info() OracleInfo
+}
+
+// EventOracle runs after every event delivered to a PF or a member (a TLP,
+// an internal step, a timer, a backend change), before its effects are
+// routed.
+type EventOracle interface {
+	Oracle
+	CheckEvent(p *EventPass)
+}
+
+// LoadOracle runs when a load of saved state into a destination member (a
+// draft DEV_CTX_WRITE, a virtio-1.4 load, a VFIO stream write) was
+// rejected, by the compatibility check or by the device.
+type LoadOracle interface {
+	Oracle
+	CheckRejectedLoad(p *LoadPass)
+}
+
+// FlowOracle runs once, when the hypervisor's program ends (after a
+// rollback when it asked for one).
+type FlowOracle interface {
+	Oracle
+	CheckFlowEnd(p *FlowPass)
+}
+
+// FinishOracle runs when the run ends without an earlier finding: every
+// actor finished or gave up waiting.
+type FinishOracle interface {
+	Oracle
+	CheckFinish(p *FinishPass)
+}
+
+// Hook names one of the world's observation points.
+type Hook string
+
+// The hooks, in the order a run reaches them.
+const (
+	HookEvent        Hook = "event"
+	HookRejectedLoad Hook = "rejected-load"
+	HookFlowEnd      Hook = "flow-end"
+	HookFinish       Hook = "finish"
+)
+
+// Hooks lists every hook in order.
+var Hooks = []Hook{HookEvent, HookRejectedLoad, HookFlowEnd, HookFinish}
+
+// Doc says when the hook runs and what its pass carries.
+func (h Hook) Doc() string {
+	switch h {
+	case HookEvent:
+		return "after every event delivered to a PF or a member: the members' status before and after, " +
+			"their context (captured for a member in Freeze and around the PF's admin steps), the guest-memory " +
+			"accesses, the MSI-X messages and the admin commands the PF completed during the event"
+	case HookRejectedLoad:
+		return "when a load of saved state into a destination member was rejected: the member's status and " +
+			"context before the load and after the rejection, and the error"
+	case HookFlowEnd:
+		return "once, when the hypervisor's program ends: how it ended, each host's state (failed, VFs gone, " +
+			"addressed by a migration operation, took the VM's state) and the host the VM runs on"
+	case HookFinish:
+		return "when the run ends without an earlier finding: how the hypervisor's program ended, the guest's " +
+			"log and the log of the run without migration"
+	}
+	return string(h)
+}
+
+// HooksOf lists the hooks o runs at, in order.
+func HooksOf(o Oracle) []Hook {
+	var out []Hook
+	if _, ok := o.(EventOracle); ok {
+		out = append(out, HookEvent)
+	}
+	if _, ok := o.(LoadOracle); ok {
+		out = append(out, HookRejectedLoad)
+	}
+	if _, ok := o.(FlowOracle); ok {
+		out = append(out, HookFlowEnd)
+	}
+	if _, ok := o.(FinishOracle); ok {
+		out = append(out, HookFinish)
+	}
+	return out
+}
+
+// oracleSet is the world's oracles split by hook, in the order given, each
+// with its info read once.
+type oracleSet struct {
+	event  []hooked[EventOracle]
+	load   []hooked[LoadOracle]
+	flow   []hooked[FlowOracle]
+	finish []hooked[FinishOracle]
+}
+
+type hooked[T any] struct {
+	o    T
+	info *OracleInfo
+}
+
+// newOracleSet sorts os by hook. An oracle without a name or a hook, or a
+// name given twice, is an error.
+func newOracleSet(os []Oracle) (oracleSet, error) {
+	var s oracleSet
+	var names []string
+	for i, o := range os {
+		if o == nil {
+			return s, fmt.Errorf("world: oracle %d is nil", i)
+		}
+		info := o.Info()
+		info.Reqs = slices.Clone(info.Reqs)
+		switch {
+		case info.Name == "":
+			return s, fmt.Errorf("world: oracle %d (%T) has no name", i, o)
+		case slices.Contains(names, info.Name):
+			return s, fmt.Errorf("world: oracle %s given twice", info.Name)
+		case len(HooksOf(o)) == 0:
+			return s, fmt.Errorf("world: oracle %s runs at no hook", info.Name)
+		}
+		names = append(names, info.Name)
+		if x, ok := o.(EventOracle); ok {
+			s.event = append(s.event, hooked[EventOracle]{x, &info})
+		}
+		if x, ok := o.(LoadOracle); ok {
+			s.load = append(s.load, hooked[LoadOracle]{x, &info})
+		}
+		if x, ok := o.(FlowOracle); ok {
+			s.flow = append(s.flow, hooked[FlowOracle]{x, &info})
+		}
+		if x, ok := o.(FinishOracle); ok {
+			s.finish = append(s.finish, hooked[FinishOracle]{x, &info})
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,172 @@
+package world
+
+import (
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// snapshot records, before an event, the members it could change: every
+// instantiated member of h for a PF event, else the target. A context
+// digest is costly, so it is captured only where an oracle may compare it
+// (MemberChange.ContextChanged): for a member in Freeze and around the PF's
+// internal steps, where admin commands run. Nothing is recorded when the
+// world runs no event oracle.
+func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
+	out := w.changes[:0]
+	defer func() { w.changes = out }()
+	if len(w.oracles.event) == 0 {
+		return
+	}
+	lo, hi := 1, w.scen.VFs
+	if t != owner.TargetPF {
+		lo, hi = int(t), int(t)
+	}
+	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
+	for vf := lo; vf <= hi; vf++ {
+		m, ok := h.pf.Member(vf)
+		if !ok {
+			continue
+		}
+		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m}, Before: m.Status()}
+		if adminStep || c.Before.Mode == spec.ModeFreeze {
+			c.before, c.captured = m.ContextDigest(), true
+		}
+		out = append(out, c)
+	}
+}
+
+// checkEvent runs the event oracles on one delivered event, in the order
+// the world was given them.
+func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Effects, who string) {
+	if len(w.oracles.event) == 0 {
+		return
+	}
+	for i := range w.changes {
+		w.changes[i].After = w.changes[i].dev.Status()
+	}
+	irqs := w.irqs[:0]
+	for _, m := range fx.Interrupts {
+		vf, ok := w.vfOfRID(h, m.Source)
+		if !ok {
+			vf = 0
+		}
+		irqs = append(irqs, Interrupt{Msg: m, VF: vf})
+	}
+	w.irqs = irqs
+	p := &w.eventPass
+	*p = EventPass{Pass: Pass{w: w}, Host: h.name, Target: t, Who: who, Event: ev, Members: w.changes,
+		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed, Notes: fx.Notes}
+	for _, o := range w.oracles.event {
+		p.info = o.info
+		o.o.CheckEvent(p)
+	}
+}
+
+// isDoorbell reports whether ev is a memory write into the notify region of
+// a member of any host.
+func (w *World) isDoorbell(ev member.Event) bool {
+	if ev.Kind != member.EvTLP || ev.TLP.Kind != pcie.MemWrite {
+		return false
+	}
+	for _, h := range w.hosts {
+		s, ok := h.pfCfg.SRIOV()
+		if !ok {
+			continue
+		}
+		for vf := 1; vf <= w.scen.VFs; vf++ {
+			base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
+			if ev.TLP.Addr >= base && ev.TLP.Addr < base+pcie.BAR0NotifyLen {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// memberState is member vf of h now, and the device (nil when absent).
+func memberState(h *host, vf int) (MemberState, member.Device) {
+	m, ok := h.pf.Member(vf)
+	if !ok {
+		return MemberState{}, nil
+	}
+	return MemberState{Present: true, Status: m.Status(), ContextDigest: m.ContextDigest()}, m
+}
+
+// atomicLoad runs load, one VF's write or load at destination h, and, when
+// it is rejected, runs the load oracles on the member as it was before and
+// is after (docs/compat.md, "Decision procedure", step 10).
+func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
+	w := hv.w
+	var before MemberState
+	var dev member.Device
+	if len(w.oracles.load) > 0 {
+		before, dev = memberState(h, vf)
+	}
+	err := load()
+	if err == nil {
+		hv.compat.received[h.idx] = true
+	}
+	if err == nil || !before.Present {
+		return err
+	}
+	after, _ := memberState(h, vf)
+	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev},
+		Err: err, Before: before, After: after}
+	for _, o := range w.oracles.load {
+		p.info = o.info
+		o.o.CheckRejectedLoad(p)
+	}
+	return err
+}
+
+// flowEnd runs the flow oracles once the hypervisor's program ended.
+func (hv *hvActor) flowEnd() {
+	w := hv.w
+	if len(w.oracles.flow) == 0 {
+		return
+	}
+	p := &FlowPass{Pass: Pass{w: w}, Flow: hv.outcome(), Reference: w.cfg.Reference}
+	if w.vm != nil {
+		p.VMHost = w.vm.name
+	}
+	for _, h := range w.hosts {
+		p.Hosts = append(p.Hosts, HostState{Name: h.name, Failed: h.failed, VFsGone: hv.vfsGone[h.idx],
+			Touched: hv.compat.touched[h.idx], Received: hv.compat.received[h.idx]})
+	}
+	for _, o := range w.oracles.flow {
+		p.info = o.info
+		o.o.CheckFlowEnd(p)
+	}
+}
+
+// checkFinish runs the finish oracles.
+func (w *World) checkFinish() {
+	if len(w.oracles.finish) == 0 {
+		return
+	}
+	p := &FinishPass{Pass: Pass{w: w}, ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame}
+	if w.hv != nil {
+		f := w.hv.outcome()
+		p.Flow = &f
+	}
+	for _, g := range w.guests {
+		p.Guests = append(p.Guests, g.name)
+	}
+	for _, o := range w.oracles.finish {
+		p.info = o.info
+		o.o.CheckFinish(p)
+	}
+}
+
+// reqs keeps the requirement IDs that apply to the world's edition.
+func (w *World) reqs(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if r, ok := spec.LookupRequirement(id); ok && r.AppliesTo(w.ed) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,235 @@
+package world
+
+import (
+	"strconv"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// Pass is what every hook hands an oracle: a read-only view of the world
+// and Report. The hook-specific passes embed it.
+type Pass struct {
+	w    *World
+	info *OracleInfo
+}
+
+// Edition is the world's edition.
+func (p *Pass) Edition() spec.Edition { return p.w.ed }
+
+// Rules are the world's knobs.
+func (p *Pass) Rules() spec.Rules { return p.w.rules }
+
+// VFs is the number of VFs every host enables.
+func (p *Pass) VFs() int { return p.w.scen.VFs }
+
+// Member returns a read-only view of member vf of the named host, if the
+// host exists and the member was instantiated.
+func (p *Pass) Member(host string, vf int) (MemberView, bool) {
+	for _, h := range p.w.hosts {
+		if h.name != host {
+			continue
+		}
+		m, ok := h.pf.Member(vf)
+		if !ok {
+			return MemberView{}, false
+		}
+		return MemberView{Host: host, VF: vf, dev: m}, true
+	}
+	return MemberView{}, false
+}
+
+// Report records a finding of the oracle with every requirement ID of its
+// info that applies to the world's edition. Only the first finding of a
+// step counts; later ones are dropped.
+func (p *Pass) Report(actors []string, format string, args ...any) {
+	p.ReportReqs(p.info.Reqs, actors, format, args...)
+}
+
+// ReportReqs is Report naming some of the info's requirement IDs: the ones
+// this particular violation breaks.
+func (p *Pass) ReportReqs(reqs []string, actors []string, format string, args ...any) {
+	p.w.report(p.info.Name, p.w.reqs(reqs...), actors, format, args...)
+}
+
+// MemberView is a read-only view of one member.
+type MemberView struct {
+	Host string
+	VF   int
+	dev  member.Device
+}
+
+// Name names the member in findings ("src.vf1").
+func (m MemberView) Name() string { return m.Host + ".vf" + strconv.Itoa(m.VF) }
+
+// Status is the member's status now, as it reports it.
+func (m MemberView) Status() member.Status { return m.dev.Status() }
+
+// MemberChange is one member around one event: its status before and
+// after, and its device context when the world captured it before.
+type MemberChange struct {
+	MemberView
+	Before, After member.Status
+	// digest is the context digest before the event (when captured) and,
+	// once asked, after it.
+	before, after        uint64
+	captured, afterKnown bool
+}
+
+// ContextChanged reports whether the member's device context changed
+// across the event. known is false when the world did not capture it
+// before the event: it does for a member in Freeze and for every member
+// around the PF's internal steps (where admin commands run).
+func (m *MemberChange) ContextChanged() (changed, known bool) {
+	if !m.captured {
+		return false, false
+	}
+	if !m.afterKnown {
+		m.after, m.afterKnown = m.dev.ContextDigest(), true
+	}
+	return m.after != m.before, true
+}
+
+// DMAAccess is one guest-memory access by a member, as its memory port saw
+// it.
+type DMAAccess struct {
+	Host   string
+	VF     int
+	Access virtq.Access
+	h      *host
+}
+
+// Interrupt is one MSI-X message a function sent.
+type Interrupt struct {
+	Msg pcie.MSIXMessage
+	// VF is the member that sent it; 0 for the PF or a requester that is
+	// no VF of the host.
+	VF int
+}
+
+// EventPass is the pass of HookEvent: one event delivered to a function of
+// a host, and what the host observed during it.
+type EventPass struct {
+	Pass
+	// Host names the host; Target is the function (owner.TargetPF or a VF
+	// number); Who the actor or device pseudo-actor that caused the event.
+	Host   string
+	Target owner.Target
+	Who    string
+	Event  member.Event
+	// Members are the members the event could change: every instantiated
+	// member of the host for a PF event, else the target.
+	Members []MemberChange
+	// DMA are the guest-memory accesses members made during the event.
+	DMA []DMAAccess
+	// Interrupts are the MSI-X messages sent during the event.
+	Interrupts []Interrupt
+	// Completed are the admin commands the PF completed during the event,
+	// in completion order.
+	Completed []owner.AdminOutcome
+	// Notes are the functions' remarks for the trace.
+	Notes    []owner.Note
+	doorbell int8 // 0 unknown, 1 no, 2 yes
+}
+
+// Doorbell reports whether the event is a memory write into the notify
+// region of any member of any host (a guest kick or a peer's doorbell).
+func (p *EventPass) Doorbell() bool {
+	if p.doorbell == 0 {
+		p.doorbell = 1
+		if p.w.isDoorbell(p.Event) {
+			p.doorbell = 2
+		}
+	}
+	return p.doorbell == 2
+}
+
+// PFName names the host's PF in findings ("src.pf").
+func (p *EventPass) PFName() string { return p.Host + ".pf" }
+
+// MemberState is a member's observable state at one moment.
+type MemberState struct {
+	// Present is false when the member does not exist (not instantiated,
+	// or its SR-IOV group is gone).
+	Present       bool
+	Status        member.Status
+	ContextDigest uint64
+}
+
+// LoadPass is the pass of HookRejectedLoad: one load into a destination
+// member that was rejected.
+type LoadPass struct {
+	Pass
+	// Who is the hypervisor actor; Member the destination member.
+	Who    string
+	Member MemberView
+	// Err is why the load was rejected.
+	Err error
+	// Before is the member before the load, After after the rejection.
+	Before, After MemberState
+}
+
+// FlowOutcome is how the hypervisor's program ended.
+type FlowOutcome struct {
+	// Actor names the hypervisor actor.
+	Actor string
+	// Err is the error that stopped the program; nil when every operation
+	// succeeded. Name is the name its `error NAME` verdict would carry.
+	Err  error
+	Name string
+	// File, Line and Verb locate the operation that failed (File is the
+	// scenario file or the edition's default flow).
+	File string
+	Line int
+	Verb string
+	// OnError is the program's on-error: stop or rollback.
+	OnError string
+	// Message is the flow verdict's message: the failing operation, the
+	// error, hosts whose VFs vanished, the rollback.
+	Message string
+}
+
+// HostState is one host as the end of the flow finds it.
+type HostState struct {
+	Name string
+	// Failed: the host crashed (`fail`); VFsGone: its SR-IOV group was
+	// removed (PF FLR, VF Enable cleared).
+	Failed, VFsGone bool
+	// Touched: a migration operation (mode, read, write, save, load, vfio…)
+	// addressed the host. Received: a write or load of the VM's state
+	// succeeded on it.
+	Touched, Received bool
+}
+
+// FlowPass is the pass of HookFlowEnd.
+type FlowPass struct {
+	Pass
+	Flow FlowOutcome
+	// Reference is true in a run without migration.
+	Reference bool
+	// Hosts are the hosts in creation order; Hosts[0] is the source.
+	Hosts []HostState
+	// VMHost names the host the VM runs on.
+	VMHost string
+}
+
+// FinishPass is the pass of HookFinish.
+type FinishPass struct {
+	Pass
+	// Flow is how the hypervisor's program ended; nil without one.
+	Flow *FlowOutcome
+	// ReferenceLog is the guest log of the run without migration; nil when
+	// the world was given none (nothing to compare with).
+	ReferenceLog []string
+	// Guests names the guest actors.
+	Guests []string
+	// Blame is the first access by a running vCPU to a member the
+	// hypervisor had frozen or stopped, if any.
+	Blame string
+}
+
+// GuestLog is what the guests observed (World.GuestLog).
+func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
