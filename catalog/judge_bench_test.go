@@ -46,3 +46,33 @@ func BenchmarkExploreCanonical(b *testing.B) {
 		b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/schedule")
 	}
 }
+
+// BenchmarkExploreManyVFs explores vm-8-of-1024 (1,024 VFs enabled, a VM
+// of 8 migrating while two other VMs do I/O) with pct on one job, in both
+// editions, and reports schedules/s. Target: the scenario's 100 schedules
+// per edition in seconds, i.e. well above 100 schedules/s; its cost must
+// follow the VFs the VM holds and the guests touch, not the VFs enabled.
+func BenchmarkExploreManyVFs(b *testing.B) {
+	s, err := CatalogScenario("vm-8-of-1024")
+	require.NoError(b, err)
+	for _, ed := range spec.Editions {
+		b.Run(ed.String(), func(b *testing.B) {
+			tg, err := NewTarget(s, ed, nil, nil)
+			require.NoError(b, err)
+			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+			require.NoError(b, err)
+			b.ResetTimer()
+			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
+				Schedules: b.N, Seed: 1, Jobs: 1, PCTDepth: 3, MaxSteps: DefaultJudgeMaxSteps})
+			b.StopTimer()
+			require.NoError(b, err)
+			require.Zero(b, sum.Failing)
+			if elapsed := b.Elapsed().Seconds(); elapsed > 0 {
+				b.ReportMetric(float64(sum.Schedules)/elapsed, "schedules/s")
+			}
+			if sum.Schedules > 0 {
+				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/schedule")
+			}
+		})
+	}
+}

@@ -27,9 +27,13 @@ func Vocabulary() *scenario.Vocabulary {
 }
 
 // CheckScenario checks a parsed scenario against the vocabulary
-// (scenario.Check); the error is a *scenario.CheckError.
+// (scenario.Check; the error is a *scenario.CheckError), then that every
+// expectation gives a VM the world can build (world.CheckVM).
 func CheckScenario(s *scenario.Scenario) error {
-	return scenario.Check(s, Vocabulary())
+	if err := scenario.Check(s, Vocabulary()); err != nil {
+		return err
+	}
+	return world.CheckVM(s)
 }
 
 // CheckTarget checks what a run of s under ed with knobs and settings

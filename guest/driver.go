@@ -23,17 +23,17 @@ type Driver interface {
 	// Log is the guest-visible history: what the transparent oracle
 	// compares with the run without migration.
 	Log() []string
+	// Plan is the guest memory the driver uses (Config.Plan).
+	Plan() MemoryPlan
 }
 
 // Config is what a driver is told when it is bound to a VF.
 type Config struct {
-	// Queues is how many request queues the driver sets up (the
-	// scenario's `queues`).
-	Queues int
-	// MemBase is the start of the guest-physical window the driver keeps
-	// its rings and buffers in: guests bound to different VFs of one VM
-	// get different windows, so they never share a ring.
-	MemBase uint64
+	// Plan is the guest memory the driver may use: a ring region per
+	// request queue (the scenario's `queues`) and a buffer region. The
+	// world gives every driver of a VM its own plan, so two guests never
+	// share a ring.
+	Plan MemoryPlan
 }
 
 // Info describes a guest driver: its name in scenarios (`guest NAME

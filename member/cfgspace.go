@@ -20,16 +20,18 @@ type CfgSpace interface {
 
 // newDefaultCfg builds the VF configuration space of pcie for c, with a
 // device configuration of cfgLen bytes. The MSI-X vector count is clamped to
-// what BAR0 holds.
+// what BAR0 holds. Every member with the same options shares one layout
+// (pcie.SharedVFTemplate): a member's configuration space costs only the
+// registers written since power-on.
 func newDefaultCfg(c Config, cfgLen uint32) CfgSpace {
 	v := min(max(c.MSIXVectors, 1), pcie.MaxMSIXVectors)
-	cs, err := pcie.NewVFConfig(pcie.VFOptions{RID: c.RID, MSIXVectors: v, DeviceCfgLen: cfgLen})
+	t, err := pcie.SharedVFTemplate(pcie.VFOptions{MSIXVectors: v, DeviceCfgLen: cfgLen})
 	if err != nil {
 		// Only a device type with an oversized configuration gets here;
 		// keep the device usable anyway.
 		return nullCfg{}
 	}
-	return cs
+	return t.New(c.RID)
 }
 
 // nullCfg is an empty configuration space: reads return 0, writes do

@@ -46,6 +46,13 @@ func (d *Core) resume(fx *Effects) {
 	d.baseline = nil
 	fromParts := false
 	var ev pendingApply
+	// A doorbell this device accepted while quiesced (DRAFT-STOP-03,
+	// DP-DEV-10) is its own record, newer than any context or parts written
+	// to it: the latched state applied below must not erase it. On a
+	// destination that passes through Stop after the context write (every
+	// VF of a VM stopped before any resumes), a peer's doorbell arrives
+	// exactly then.
+	rung := d.latchedDoorbells()
 	if len(d.latchedFields) > 0 {
 		if err := d.applyFields(&d.st, d.latchedFields, &ev); err != nil {
 			fx.note("latched context not applied: %v", err)
@@ -63,6 +70,7 @@ func (d *Core) resume(fx *Effects) {
 		}
 		d.latchedParts = nil
 	}
+	d.keepDoorbells(rung)
 	if ev.flr {
 		d.flrDeferred = true
 	}
@@ -146,5 +154,34 @@ func (d *Core) rederive(fx *Effects) {
 		q.reqs = nil
 		q.irqHeld = true
 		fx.note("q%d: indices re-derived from used idx %d", qi, idx)
+	}
+}
+
+// latchedDoorbell is a doorbell a queue latched: its queue and the avail
+// index it carried.
+type latchedDoorbell struct {
+	queue uint16
+	avail uint16
+}
+
+// latchedDoorbells lists the queues with a latched doorbell.
+func (d *Core) latchedDoorbells() []latchedDoorbell {
+	var out []latchedDoorbell
+	for qi, q := range d.st.queues {
+		if q.notifyLatched {
+			out = append(out, latchedDoorbell{uint16(qi), q.latchedAvail})
+		}
+	}
+	return out
+}
+
+// keepDoorbells latches again the doorbells of rung that an applied context
+// cleared.
+func (d *Core) keepDoorbells(rung []latchedDoorbell) {
+	for _, r := range rung {
+		if int(r.queue) < len(d.st.queues) {
+			q := &d.st.queues[r.queue]
+			q.notifyLatched, q.latchedAvail = true, r.avail
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -63,4 +64,40 @@ func TestDRAFT_STOP_03_PendingFetchLatchedWhenLeavingActive(t *testing.T) {
 	used, err = gu.rings[0].UsedIdx()
 	require.NoError(t, err)
 	assert.Equal(t, uint16(1), used, "served once at Active")
+}
+
+// A doorbell a draft-2023 destination latches in Stop, after the context
+// was written in Freeze and before the move to Active, is the device's own
+// record: the context applied at Active must not erase it (DRAFT-STOP-03).
+// This is the destination of a VM whose VFs ring each other peer-to-peer:
+// every VF goes from Freeze to Stop before any goes to Active, and a VF
+// that resumed first rings one still in Stop.
+func TestDRAFT_STOP_03_DoorbellInStopSurvivesContextWrite(t *testing.T) {
+	r := spec.DefaultRules(spec.Draft2023)
+	src, gu := liveRig(t, spec.Draft2023, r)
+	gu.submit(0, tOut, 0, pattern(5, 512), 512) // posted, not kicked
+	require.Equal(t, spec.StatusOK, src.modeSet(spec.ModeStop).Status)
+	require.Equal(t, spec.StatusOK, src.modeSet(spec.ModeFreeze).Status)
+	read := src.admin(uint16(spec.DraftOpDevCtxRead), nil, 1<<16)
+	require.Equal(t, spec.StatusOK, read.Status)
+	ctx := decodeRead(t, read.Result)
+
+	dst := newRig(t, spec.Draft2023, r, 2, src.disk, src.mem.Clone())
+	dst.setupMSIX(dst.in.MSIXLen())
+	for _, d := range gu.rings {
+		if d != nil {
+			d.SetMemory(dst.mem)
+		}
+	}
+	gu.g = dst
+	require.Equal(t, spec.StatusOK, dst.modeSet(spec.ModeFreeze).Status)
+	require.Equal(t, spec.StatusOK, dst.admin(uint16(spec.DraftOpDevCtxWrite), devctx.EncodeDraftContext(ctx), 0).Status)
+	require.Equal(t, spec.StatusOK, dst.modeSet(spec.ModeStop).Status)
+	gu.kick(0) // a peer's doorbell, latched in Stop
+	require.True(t, dst.in.NotifyLatched(0))
+	require.Equal(t, spec.StatusOK, dst.modeSet(spec.ModeActive).Status)
+	dst.run(-1)
+	used, err := gu.rings[0].UsedIdx()
+	require.NoError(t, err)
+	assert.Equal(t, uint16(1), used, "the doorbell latched in Stop is served at Active")
 }

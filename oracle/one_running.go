@@ -18,7 +18,7 @@ type oneRunning struct{}
 var oneRunningInfo = world.OracleInfo{
 	Name: "one-running",
 	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
-	Observes: "the mode of every VF on every host (as each reports it) once the hypervisor's flow is over, and " +
+	Observes: "the mode of every VF of the VM on every host (as each reports it) once the hypervisor's flow is over, and " +
 		"the host the VM runs on",
 }
 
@@ -49,17 +49,18 @@ func (oneRunning) CheckFlowEnd(p *world.FlowPass) {
 			continue
 		}
 		active := 0
-		for vf := 1; vf <= p.VFs(); vf++ {
+		vfs := p.VMVFs()
+		for _, vf := range vfs {
 			if m, ok := p.Member(h.Name, vf); ok && m.Status().Mode == spec.ModeActive {
 				active++
 			}
 		}
 		switch {
-		case active == p.VFs():
+		case active == len(vfs):
 			running = append(running, h.Name)
 			runner = h.Name
 		case active > 0:
-			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.Name, active, p.VFs()))
+			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.Name, active, len(vfs)))
 		}
 	}
 	var msg string

@@ -174,9 +174,9 @@ func TestAVQ_DEV_02_NoFailureOnLength(t *testing.T) {
 // per VF: members appear when first addressed.
 func TestEnableVFsCreatesNoMember(t *testing.T) {
 	w := probed(t, spec.Virtio14, testMemVFs)
-	assert.Empty(t, w.pf.members)
+	assert.Zero(t, w.pf.members.len())
 	require.NoError(t, w.drv.SetMode(testMemVFs, true))
-	assert.Len(t, w.pf.members, 1)
+	assert.Equal(t, 1, w.pf.members.len())
 	_, ok := w.pf.Member(testMemVFs)
 	assert.True(t, ok)
 	assert.NotEmpty(t, w.host.Interrupts, "admin completions raise the PF's MSI-X vector")

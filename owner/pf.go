@@ -2,6 +2,7 @@ package owner
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
@@ -73,7 +74,7 @@ type PF struct {
 	msixOn     bool
 
 	admin   adminState
-	members map[uint16]member.Device
+	members memberTable
 	// forwarded maps an admin request tag to the queue entry it answers.
 	forwarded map[uint64]forward
 	nextTag   uint64
@@ -88,7 +89,8 @@ type forward struct {
 	hasObj bool
 }
 
-// New builds a PF in its power-on state. Nothing is allocated per VF.
+// New builds a PF in its power-on state. Nothing is allocated per VF:
+// members are built on first use (memberTable).
 func New(c Config) (*PF, error) {
 	if c.Edition != spec.Draft2023 && c.Edition != spec.Virtio14 {
 		return nil, fmt.Errorf("owner: edition %s: want draft-2023 or virtio-1.4", c.Edition)
@@ -145,9 +147,13 @@ func (p *PF) Member(vf int) (member.Device, bool) {
 	if vf < 1 || vf > 0xffff {
 		return nil, false
 	}
-	m, ok := p.members[uint16(vf)]
-	return m, ok
+	m := p.members.get(uint16(vf))
+	return m, m != nil
 }
+
+// Members yields the members built so far (never building one), in VF
+// order. Its cost is that of the members built, not of the VFs enabled.
+func (p *PF) Members() iter.Seq2[int, member.Device] { return p.members.all() }
 
 // memberFor returns VF n's member, creating it on first use; ok is false
 // when VF n does not exist.
@@ -156,14 +162,11 @@ func (p *PF) memberFor(vf uint16) (member.Device, bool) {
 	if !ok || vf == 0 || int(vf) > s.EnabledVFs() {
 		return nil, false
 	}
-	if m, ok := p.members[vf]; ok {
+	if m := p.members.get(vf); m != nil {
 		return m, true
 	}
-	if p.members == nil {
-		p.members = make(map[uint16]member.Device)
-	}
 	m := p.cfg.NewMember(int(vf), s.VFRID(p.rid, int(vf)), s.VFBAR0Addr(int(vf)))
-	p.members[vf] = m
+	p.members.put(vf, m)
 	return m, true
 }
 

@@ -61,7 +61,7 @@ func (p *PF) removeVFs(fx *Effects, existed int, why string) {
 		delete(p.forwarded, tag)
 		p.complete(fx, f.entry, adminqResult(spec.StatusEINVAL, spec.QInvalidGroup))
 	}
-	p.members = nil
+	p.members.clear()
 	if len(p.admin.objects) > 0 {
 		fx.note(TargetPF, "%d resource object(s) destroyed with their VFs", len(p.admin.objects))
 		p.admin.objects = map[uint32]*object{}

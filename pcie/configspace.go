@@ -1,7 +1,6 @@
 package pcie
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -26,7 +25,7 @@ var (
 // layout is what a configuration space shares with every other function
 // built from the same options: the power-on values, the per-byte write masks
 // and the capability offsets. All VFs of one PF share one layout, so a VF's
-// own state is only its 4 KiB of register values.
+// own state is only the register values that differ from it (values).
 type layout struct {
 	init  [ConfigSpaceSize]byte // power-on values
 	wmask [ConfigSpaceSize]byte // bits software may write
@@ -44,18 +43,18 @@ type layout struct {
 // ConfigSpace holds no virtio semantics. A write to a register with
 // behaviour (Initiate FLR, VF Enable, NumVFs, Bus Master Enable, MSI-X
 // Enable, PowerState) is reported in the returned WriteEffect for the device
-// model to act on. The zero value is not usable; build one with NewPFConfig,
+// model to act on. Register values are kept sparsely against the power-on
+// values the function shares with every function built from the same
+// options: a function never written costs a few words. The zero value is not usable; build one with NewPFConfig,
 // NewVFConfig or a VFTemplate. A ConfigSpace is not safe for concurrent use.
 type ConfigSpace struct {
-	data [ConfigSpaceSize]byte
-	lay  *layout
-	rid  RID
+	v   values
+	lay *layout
+	rid RID
 }
 
 func newConfigSpace(l *layout, rid RID) *ConfigSpace {
-	c := &ConfigSpace{lay: l, rid: rid}
-	c.data = l.init
-	return c
+	return &ConfigSpace{lay: l, rid: rid}
 }
 
 // RID returns the routing ID the function was built for.
@@ -83,7 +82,7 @@ func (c *ConfigSpace) Read(off, size int) (uint32, error) {
 	}
 	var v uint32
 	for i := size - 1; i >= 0; i-- {
-		v = v<<8 | uint32(c.data[off+i])
+		v = v<<8 | uint32(c.at(off+i))
 	}
 	return v, nil
 }
@@ -111,13 +110,13 @@ func (c *ConfigSpace) Write(off, size int, val uint32) (WriteEffect, error) {
 		o := off + i
 		b := byte(val >> (8 * i))
 		m, w := c.lay.wmask[o], c.lay.w1c[o]
-		nb[i] = (c.data[o]&^m | b&m) &^ (b & w)
+		nb[i] = (c.at(o)&^m | b&m) &^ (b & w)
 	}
 	get := func(o int) byte {
 		if o >= off && o < off+size {
 			return nb[o-off]
 		}
-		return c.data[o]
+		return c.at(o)
 	}
 	put := func(o int, b byte) {
 		if o >= off && o < off+size {
@@ -129,12 +128,12 @@ func (c *ConfigSpace) Write(off, size int, val uint32) (WriteEffect, error) {
 	if s := c.lay.sriov; s != 0 && overlaps(off, size, s+SRIOVNumVFs, 2) {
 		o := s + SRIOVNumVFs
 		if before.vfEnable {
-			put(o, c.data[o])
-			put(o+1, c.data[o+1])
+			put(o, c.at(o))
+			put(o+1, c.at(o+1))
 			flags |= NumVFsIgnored
 		} else {
 			n := uint16(get(o)) | uint16(get(o+1))<<8
-			total := binary.LittleEndian.Uint16(c.data[s+SRIOVTotalVFs:])
+			total := c.u16(s + SRIOVTotalVFs)
 			if n > total {
 				return WriteEffect{}, fmt.Errorf("pcie: config write at %#x size %d: SR-IOV NumVFs %d, TotalVFs %d: %w",
 					off, size, n, total, ErrNumVFsTooLarge)
@@ -153,7 +152,9 @@ func (c *ConfigSpace) Write(off, size int, val uint32) (WriteEffect, error) {
 			flags |= FLRInitiated
 		}
 	}
-	copy(c.data[off:off+size], nb[:size])
+	for i := 0; i < size; i++ {
+		c.set(off+i, nb[i])
+	}
 	return c.effect(before, flags), nil
 }
 
@@ -171,16 +172,13 @@ type state struct {
 	numVFs   uint16
 }
 
-func (c *ConfigSpace) u16(o int) uint16 { return binary.LittleEndian.Uint16(c.data[o:]) }
-func (c *ConfigSpace) u32(o int) uint32 { return binary.LittleEndian.Uint32(c.data[o:]) }
-
 func (c *ConfigSpace) snapshot() state {
 	s := state{cmd: c.u16(RegCommand)}
 	if c.lay.msix != 0 {
 		s.msixCtl = c.u16(c.lay.msix + MSIXMsgCtl)
 	}
 	if c.lay.pm != 0 {
-		s.power = PowerState(c.data[c.lay.pm+PMCtrlStatus] & PMCSRPowerStateMask)
+		s.power = PowerState(c.at(c.lay.pm+PMCtrlStatus) & PMCSRPowerStateMask)
 	}
 	if o := c.lay.sriov; o != 0 {
 		ctl := c.u16(o + SRIOVControl)
@@ -230,7 +228,7 @@ func (c *ConfigSpace) effect(before state, flags EffectFlags) WriteEffect {
 // so every VF disappears).
 func (c *ConfigSpace) Reset() WriteEffect {
 	before := c.snapshot()
-	c.data = c.lay.init
+	c.v = values{}
 	return c.effect(before, 0)
 }
 

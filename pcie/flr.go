@@ -41,8 +41,8 @@ func (c *ConfigSpace) SetTransactionsPending(pending bool) {
 		return
 	}
 	if pending {
-		c.data[p+PCIeDevSta] |= byte(DevStaTransPending)
+		c.set(p+PCIeDevSta, c.at(p+PCIeDevSta)|byte(DevStaTransPending))
 	} else {
-		c.data[p+PCIeDevSta] &^= byte(DevStaTransPending)
+		c.set(p+PCIeDevSta, c.at(p+PCIeDevSta)&^byte(DevStaTransPending))
 	}
 }

@@ -42,6 +42,6 @@ func (c *ConfigSpace) PowerState() PowerState { return c.snapshot().power }
 // It is a no-op without a PM capability.
 func (c *ConfigSpace) SetPMEStatus() {
 	if p := c.lay.pm; p != 0 {
-		c.data[p+PMCtrlStatus+1] |= byte(PMCSRPMEStatus >> 8)
+		c.set(p+PMCtrlStatus+1, c.at(p+PMCtrlStatus+1)|byte(PMCSRPMEStatus>>8))
 	}
 }

@@ -165,6 +165,18 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 		if len(ctx.Hosts) > 0 && !contains(ctx.Hosts, val) {
 			return "", fmt.Errorf("unknown host %s (hosts: %s)%s", val, strings.Join(ctx.Hosts, ", "), didYouMean(val, ctx.Hosts))
 		}
+	case ArgText:
+		if val == "" {
+			return "", fmt.Errorf("want a value")
+		}
+	case ArgHex:
+		n, err := hexLen(val)
+		if err != nil {
+			return "", err
+		}
+		if int64(n) < s.Min || int64(n) > s.Max {
+			return "", fmt.Errorf("%d bytes, want %d..%d", n, s.Min, s.Max)
+		}
 	case ArgVF:
 		hi := int64(ctx.VFs)
 		if hi == 0 {
@@ -208,4 +220,18 @@ func intInRange(s string, lo, hi int64) error {
 		return fmt.Errorf("%d outside %d..%d", n, lo, hi)
 	}
 	return nil
+}
+
+// hexLen returns how many bytes the hex digits of s hold.
+func hexLen(s string) (int, error) {
+	if len(s)%2 != 0 {
+		return 0, fmt.Errorf("want hex digits in pairs")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return 0, fmt.Errorf("want hex digits (%q is not one)", c)
+		}
+	}
+	return len(s) / 2, nil
 }

@@ -6,10 +6,10 @@ import "github.com/migsim/migsim/spec"
 // command line, which shares these) gives is checked against them at load,
 // so no value can make a run hang or exhaust memory.
 const (
-	// MaxVFs bounds `vfs`: the world's cost grows faster than linearly
-	// with the VF count (every host boots every VF; the default flows
-	// address each), and 64 VFs still explore in seconds.
-	MaxVFs = 64
+	// MaxVFs bounds `vfs`, the VFs every host enables (PCIe SR-IOV's
+	// TotalVFs is 16 bits). How many of them one VM migrates together is
+	// the world's limit (world.MaxVMVFs), checked at load too.
+	MaxVFs = 65535
 	// MaxQueues bounds `queues` (request queues per VF).
 	MaxQueues = 64
 	// MaxSchedules bounds an exploration's schedules (`schedules=`,

@@ -31,6 +31,10 @@ const (
 	ArgVF
 	// ArgQueue is a request queue of the scenario: 0..queues-1.
 	ArgQueue
+	// ArgHex is bytes in hex digits, Min..Max bytes.
+	ArgHex
+	// ArgText is any non-empty word (a SettingSpec's Check reads it).
+	ArgText
 )
 
 // ArgSpec describes one argument of an operation, an actor or a setting.
@@ -110,6 +114,8 @@ func (a *ArgSpec) placeholder() string {
 		return "NAME"
 	case ArgHost:
 		return "HOST"
+	case ArgHex:
+		return "HEX"
 	}
 	return "N"
 }

@@ -23,27 +23,57 @@ func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 	return p.w.vm.guestMem.WriteMem(rid, addr, data)
 }
 
-// hostGuestPort is the guest memory of one host as its devices reach it.
-type hostGuestPort struct{ h *host }
+// otherPort is the memory of the VMs that stay on the source, as their
+// guests see it.
+type otherPort struct{ w *World }
+
+func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	return p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
+}
+
+func (p otherPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	return p.w.hosts[0].otherMem.WriteMem(rid, addr, data)
+}
+
+// hostGuestPort is the guest memory of one host as its devices reach it:
+// the VM's copy on that host, or (other) the memory of the VMs that stay
+// on the source.
+type hostGuestPort struct {
+	h     *host
+	other bool
+}
+
+func (p hostGuestPort) mem() (*virtq.GuestMemory, error) {
+	m := p.h.guestMem
+	if p.other {
+		m = p.h.otherMem
+	}
+	if m == nil {
+		return nil, fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	}
+	return m, nil
+}
 
 func (p hostGuestPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
-	if p.h.guestMem == nil {
-		return fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	m, err := p.mem()
+	if err != nil {
+		return err
 	}
-	return p.h.guestMem.ReadMem(rid, addr, buf)
+	return m.ReadMem(rid, addr, buf)
 }
 
 func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	if p.h.guestMem == nil {
-		return fmt.Errorf("world: host %s holds no guest memory", p.h.name)
+	m, err := p.mem()
+	if err != nil {
+		return err
 	}
-	return p.h.guestMem.WriteMem(rid, addr, data)
+	return m.WriteMem(rid, addr, data)
 }
 
 // dmaPort is the memory port of member vf on host h: every access is
 // recorded for the trace and the event hook (EventPass.DMA).
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
-	return &virtq.Observer{Port: hostGuestPort{h}, Hook: func(a virtq.Access) error {
+	return &virtq.Observer{Port: hostGuestPort{h: h, other: !w.inVM(vf)}, Hook: func(a virtq.Access) error {
 		w.dma = append(w.dma, DMAAccess{Host: h.name, VF: vf, Access: a, h: h})
 		return nil
 	}}
@@ -137,7 +167,7 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 		w.notef("%s: interrupt from unknown requester %s dropped", h.name, irq.Source)
 		return
 	}
-	if h != w.vm {
+	if h != w.hostOfVF(vf) {
 		w.notef("%s.vf%d: %s dropped: the VM does not run on %s", h.name, vf, irq, h.name)
 		return
 	}

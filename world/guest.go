@@ -19,10 +19,6 @@ import (
 // it onto whichever host VF backs it).
 func guestBAR0(vf int) uint64 { return 0xc000_0000 + uint64(vf-1)*pcie.BAR0Size }
 
-// guestMemWindow is the guest-physical window of the driver bound to the
-// VM's VF n: 4 GiB each, VF 1's at 0 (guest memory is sparse).
-func guestMemWindow(vf int) uint64 { return uint64(vf-1) << 32 }
-
 // guestActor is one vCPU running a guest program with a driver bound to one
 // VF of the VM. It runs the verbs every guest shares (sleep, signal, await)
 // itself and hands every other operation to its driver.
@@ -55,7 +51,11 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g.id = len(w.actors)
 	g.name = p.Name
 	g.fpDev = engine.Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
-	g.drv = info.New(g, guest.Config{Queues: w.scen.Queues, MemBase: guestMemWindow(g.vf)})
+	plan, err := w.guestMem.plan(w.scen.Queues)
+	if err != nil {
+		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
+	}
+	g.drv = info.New(g, guest.Config{Plan: plan})
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
 	g.start(func(y func(*actorReq) []byte) {
@@ -65,15 +65,16 @@ func (w *World) addGuest(p *scenario.Program) error {
 	return nil
 }
 
-// vmHostVF returns the host VF backing the guest's VF now.
-func (g *guestActor) hostVF() (*host, owner.Target) { return g.w.vm, owner.Target(g.vf) }
+// hostVF returns the host VF backing the guest's VF now.
+func (g *guestActor) hostVF() (*host, owner.Target) { return g.w.hostOfVF(g.vf), owner.Target(g.vf) }
 
 func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
 	base := guestBAR0(g.vf)
 	if addr < base || addr >= base+pcie.BAR0Size {
 		return 0, false
 	}
-	s, ok := g.w.vm.pfCfg.SRIOV()
+	h, _ := g.hostVF()
+	s, ok := h.pfCfg.SRIOV()
 	if !ok {
 		return 0, false
 	}
@@ -217,8 +218,14 @@ func (g *guestActor) Sleep(ns uint64) {
 	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
 }
 
-// Memory implements GuestBus.
-func (g *guestActor) Memory() pcie.MemoryPort { return vmPort{g.w} }
+// Memory implements GuestBus: the VM's memory wherever it runs, or, for a
+// guest of another VM, that VM's memory on the source.
+func (g *guestActor) Memory() pcie.MemoryPort {
+	if g.w.inVM(g.vf) {
+		return vmPort{g.w}
+	}
+	return otherPort{g.w}
+}
 
 // BAR0 implements GuestBus.
 func (g *guestActor) BAR0() uint64 { return guestBAR0(g.vf) }

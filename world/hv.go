@@ -159,7 +159,10 @@ func (hv *hvActor) rollback() {
 		return
 	}
 	hv.w.vm = src
-	for vf := 1; vf <= hv.w.scen.VFs && hv.compat.touched[0]; vf++ {
+	for _, vf := range hv.w.vmVFs {
+		if !hv.compat.touched[0] {
+			break
+		}
 		d := hv.drv[0]
 		var err error
 		if hv.w.ed == spec.Virtio14 {
@@ -234,7 +237,7 @@ func (hv *hvActor) verdict() *engine.Finding {
 	return &engine.Finding{Oracle: "error:" + o.Name, Actors: []string{hv.name}, Message: o.Message}
 }
 
-// vfs returns the VFs an operation addresses: vf=N or every VF.
+// vfs returns the VFs an operation addresses: vf=N or every VF of the VM.
 func (hv *hvActor) vfs(op scenario.Op) ([]int, error) {
 	if v, ok := scenario.Lookup(op.Args, "vf"); ok {
 		n, err := strconv.Atoi(v)
@@ -243,11 +246,7 @@ func (hv *hvActor) vfs(op scenario.Op) ([]int, error) {
 		}
 		return []int{n}, nil
 	}
-	out := make([]int, hv.w.scen.VFs)
-	for i := range out {
-		out[i] = i + 1
-	}
-	return out, nil
+	return slices.Clone(hv.w.vmVFs), nil
 }
 
 // hostArg is the first bare word of op: the host it acts on.
@@ -264,7 +263,8 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
 	args, err := w.bind(hvVerbs, op)
 	if err != nil {
-		return err
+		// The flow's outcome names the verb.
+		return errors.New(strings.TrimPrefix(err.Error(), op.Verb+": "))
 	}
 	switch op.Verb {
 	case "halt-vcpus":
@@ -279,8 +279,14 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		n := args.Int("sectors")
 		hv.local(fmt.Sprintf("resize sectors=%d", n), func() {
 			w.disk.Resize(uint64(n))
-			for vf := 1; vf <= w.scen.VFs; vf++ {
+			for _, vf := range w.vmVFs {
 				w.deliver(w.vm, owner.Target(vf), member.Event{Kind: member.EvBackend}, hv.name)
+			}
+			// The VMs that stay on the source share the disk.
+			for _, g := range w.guests {
+				if !w.inVM(g.vf) {
+					w.deliver(w.hosts[0], owner.Target(g.vf), member.Event{Kind: member.EvBackend}, hv.name)
+				}
 			}
 		})
 		return nil
@@ -527,10 +533,13 @@ func (hv *hvActor) loadRecords(h *host, d *owner.Driver, vf int) error {
 	return err
 }
 
-// setHalted halts or resumes every guest vCPU.
+// setHalted halts or resumes every vCPU of the VM (the guests of VMs that
+// are not migrated keep running).
 func (w *World) setHalted(halted bool) {
 	for _, g := range w.guests {
-		g.halted = halted
+		if w.inVM(g.vf) {
+			g.halted = halted
+		}
 	}
 }
 
@@ -539,7 +548,7 @@ func (w *World) setHalted(halted bool) {
 // MSI-X Message Control, PMCSR (power state) and MSI-X table, from the host
 // the VM runs on to h.
 func (w *World) copyPCIState(from, to *host) {
-	for vf := 1; vf <= w.scen.VFs; vf++ {
+	for _, vf := range w.vmVFs {
 		fs, ok1 := from.pfCfg.SRIOV()
 		ts, ok2 := to.pfCfg.SRIOV()
 		if !ok1 || !ok2 {
@@ -566,8 +575,12 @@ func (w *World) copyPCIState(from, to *host) {
 // DefaultFlow is the edition's migration as the seed (draft-2023) or QEMU
 // over vfio-virtio (virtio-1.4) drives it: RUNNING→PRE_COPY (a full
 // snapshot while the guest runs), vCPUs paused, →PRE_COPY_P2P, →STOP_COPY on
-// the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING on
-// the destination.
+// the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING_P2P,
+// →RUNNING on the destination. Each line moves every VF of the VM before
+// the next line moves any: with several devices QEMU brings all of them to
+// a P2P state (PRE_COPY_P2P on the source, RUNNING_P2P on the destination)
+// before any goes further (hw/vfio/migration.c, the prepare step of
+// vfio_vmstate_change_prepare before vfio_vmstate_change).
 func DefaultFlow(ed spec.Edition) *scenario.Program {
 	defaultFlowsOnce.Do(parseDefaultFlows)
 	p := *defaultFlows[ed]
@@ -612,6 +625,7 @@ func defaultFlowText(ed spec.Edition) string {
   vfio-write dst
   vfio dst STOP
   switchover dst
+  vfio dst RUNNING_P2P
   vfio dst RUNNING
   resume-vcpus
   vfio src STOP

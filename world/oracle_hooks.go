@@ -12,28 +12,30 @@ import (
 // digest is costly, so it is captured only where an oracle may compare it
 // (MemberChange.ContextChanged): for a member in Freeze and around the PF's
 // internal steps, where admin commands run. Nothing is recorded when the
-// world runs no event oracle.
+// world runs no event oracle. Its cost follows the members built, not the
+// VFs enabled.
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
 	if len(w.oracles.event) == 0 {
 		return
 	}
-	lo, hi := 1, w.scen.VFs
-	if t != owner.TargetPF {
-		lo, hi = int(t), int(t)
-	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
-	for vf := lo; vf <= hi; vf++ {
-		m, ok := h.pf.Member(vf)
-		if !ok {
-			continue
-		}
+	add := func(vf int, m member.Device) {
 		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m}, Before: m.Status()}
 		if adminStep || c.Before.Mode == spec.ModeFreeze {
 			c.before, c.captured = m.ContextDigest(), true
 		}
 		out = append(out, c)
+	}
+	if t != owner.TargetPF {
+		if m, ok := h.pf.Member(int(t)); ok {
+			add(int(t), m)
+		}
+		return
+	}
+	for vf, m := range h.pf.Members() {
+		add(vf, m)
 	}
 }
 
@@ -72,14 +74,12 @@ func (w *World) isDoorbell(ev member.Event) bool {
 	}
 	for _, h := range w.hosts {
 		s, ok := h.pfCfg.SRIOV()
-		if !ok {
+		if !ok || ev.TLP.Addr < s.VFBAR0 {
 			continue
 		}
-		for vf := 1; vf <= w.scen.VFs; vf++ {
-			base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
-			if ev.TLP.Addr >= base && ev.TLP.Addr < base+pcie.BAR0NotifyLen {
-				return true
-			}
+		vf := (ev.TLP.Addr-s.VFBAR0)/pcie.BAR0Size + 1
+		if off := (ev.TLP.Addr - s.VFBAR0) % pcie.BAR0Size; vf <= uint64(w.scen.VFs) && off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
+			return true
 		}
 	}
 	return false

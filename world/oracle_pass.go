@@ -1,6 +1,7 @@
 package world
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/migsim/migsim/member"
@@ -25,6 +26,9 @@ func (p *Pass) Rules() spec.Rules { return p.w.rules }
 
 // VFs is the number of VFs every host enables.
 func (p *Pass) VFs() int { return p.w.scen.VFs }
+
+// VMVFs are the VFs of the VM being migrated, sorted (a copy).
+func (p *Pass) VMVFs() []int { return slices.Clone(p.w.vmVFs) }
 
 // Member returns a read-only view of member vf of the named host, if the
 // host exists and the member was instantiated.

@@ -2,6 +2,7 @@ package world
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
@@ -15,16 +16,17 @@ import (
 const PeerRID pcie.RID = 0x0300
 
 // peerActor is another device (or a fault injector) of the VM: it writes
-// VF doorbells peer-to-peer and can reset an owner.
+// VF doorbells and VF BAR memory peer-to-peer and can reset an owner.
 type peerActor struct {
 	actor
 	w     *World
 	prog  *scenario.Program
 	yield func(*actorReq) []byte
 	// vf, when not 0, is the VF of the VM that backs the peer (`peer NAME
-	// vf=N`): its doorbell writes are that VF's transactions, so it issues
-	// them only while that VF runs (Active/running) on the VM's host — a
-	// stopped device starts no transaction (DP-DEV-11).
+	// vf=N`): its doorbell and memory writes are that VF's transactions
+	// (requester: the VF's routing ID), so it issues them only while that VF
+	// runs (Active/running) on the VM's host — a stopped device starts no
+	// transaction (DP-DEV-11).
 	vf int
 }
 
@@ -64,19 +66,28 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: engine.Footprint{Writes: 1 << resGlobal},
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
-				h := w.vm
+				h := w.hostOfVF(vf)
 				if !pa.running() {
 					w.notef("%s: p2p kick to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
 					return nil
 				}
-				s, ok := h.pfCfg.SRIOV()
-				if !ok || vf > s.EnabledVFs() {
-					w.notef("%s: p2p kick to vf%d on %s: no such VF", pa.name, vf, h.name)
+				pa.p2pWrite(h, vf, pcie.BAR0Notify+uint64(q)*pcie.NotifyMultiplier, binary.LittleEndian.AppendUint16(nil, uint16(q)), "kick")
+				return nil
+			}})
+	case "write":
+		vf, off, v := int(args.Int("vf")), int(args.Int("offset")), args.Str("bytes")
+		data, err := hex.DecodeString(v)
+		if err != nil || off+len(data) > pcie.BAR0Size {
+			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
+		}
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v), fp: engine.Footprint{Writes: 1 << resGlobal},
+			ready: func() bool { return pa.running() || w.stalled },
+			do: func() []byte {
+				if !pa.running() {
+					w.notef("%s: p2p write to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
 					return nil
 				}
-				addr := s.VFBAR0Addr(vf) + pcie.BAR0Notify + uint64(q)*pcie.NotifyMultiplier
-				w.deliver(h, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: PeerRID, Addr: addr,
-					Data: binary.LittleEndian.AppendUint16(nil, uint16(q))}}, pa.name)
+				pa.p2pWrite(w.hostOfVF(vf), vf, uint64(off), data, "write")
 				return nil
 			}})
 	case "pf-flr":
@@ -107,6 +118,24 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	return nil
 }
 
+// p2pWrite sends a memory write TLP peer-to-peer into VF vf's BAR0 at off,
+// on host h: the requester is the peer's own VF when it has one (its
+// routing ID on the same host), else PeerRID.
+func (pa *peerActor) p2pWrite(h *host, vf int, off uint64, data []byte, what string) {
+	w := pa.w
+	s, ok := h.pfCfg.SRIOV()
+	if !ok || vf < 1 || vf > s.EnabledVFs() {
+		w.notef("%s: p2p %s to vf%d on %s: no such VF", pa.name, what, vf, h.name)
+		return
+	}
+	req := PeerRID
+	if pa.vf != 0 {
+		req = s.VFRID(h.pf.RID(), pa.vf)
+	}
+	w.deliver(h, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: req,
+		Addr: s.VFBAR0Addr(vf) + off, Data: data}}, pa.name)
+}
+
 // running reports whether the peer may start a transaction: always for a
 // free-standing peer; for one backed by a VF, while that VF is
 // Active/running on the host the VM runs on.
@@ -114,7 +143,7 @@ func (pa *peerActor) running() bool {
 	if pa.vf == 0 {
 		return true
 	}
-	h := pa.w.vm
+	h := pa.w.hostOfVF(pa.vf)
 	if h.failed || pa.vf > h.pf.NumVFs() {
 		return false
 	}

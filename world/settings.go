@@ -33,6 +33,8 @@ func settingSpecs() []scenario.SettingSpec {
 			Doc: "the implementation of dst2 alone (default: dst-caps)"},
 		{Key: settingSrcParam, Prefix: true, Arg: scenario.ArgSpec{Kind: scenario.ArgName}, Check: checkSrcParam,
 			Doc: "a parameter of the source's implementation"},
+		{Key: settingVMVFs, Arg: scenario.ArgSpec{Kind: scenario.ArgText}, Check: checkVMVFs,
+			Doc: "the VFs of the VM being migrated (1-8,12)"},
 	}
 }
 
@@ -42,6 +44,16 @@ func implNames() []string {
 		names[i] = c.name
 	}
 	return names
+}
+
+// settingVMVFs names the VFs of the VM (VMVFs).
+const settingVMVFs = "vm-vfs"
+
+// checkVMVFs checks the syntax of `vm-vfs=LIST`; the VF numbers are
+// checked against the scenario's vfs by CheckVM.
+func checkVMVFs(_, value string, _ []scenario.Arg) error {
+	_, err := parseVFList(value, scenario.MaxVFs)
+	return err
 }
 
 // lastSetting returns the value of key among settings (the last one wins).

@@ -180,15 +180,15 @@ func (w *World) recordBefore(h *host, t owner.Target) []recordedState {
 	if !w.cfg.Record {
 		return nil
 	}
-	lo, hi := 1, w.scen.VFs
-	if t != owner.TargetPF {
-		lo, hi = int(t), int(t)
-	}
 	var out []recordedState
-	for vf := lo; vf <= hi; vf++ {
-		if m, ok := h.pf.Member(vf); ok {
-			out = append(out, recordedState{vf: vf, dev: m, st: m.Status()})
+	if t != owner.TargetPF {
+		if m, ok := h.pf.Member(int(t)); ok {
+			out = append(out, recordedState{vf: int(t), dev: m, st: m.Status()})
 		}
+		return out
+	}
+	for vf, m := range h.pf.Members() {
+		out = append(out, recordedState{vf: vf, dev: m, st: m.Status()})
 	}
 	return out
 }

@@ -1,12 +1,12 @@
 package world
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -103,6 +103,11 @@ var peerVerbs = append(scenario.VerbTable{
 	{Name: "kick", Args: []scenario.ArgSpec{
 		{Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF whose doorbell is written"},
 		{Name: "q", Kind: scenario.ArgQueue, Default: "0", Doc: "the queue"}}, Doc: "a P2P doorbell write"},
+	{Name: "write", Args: []scenario.ArgSpec{
+		{Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF whose BAR0 is written"},
+		{Name: "offset", Kind: scenario.ArgInt, Min: 0, Max: pcie.BAR0Size - 1, Required: true, Doc: "offset in BAR0"},
+		{Name: "bytes", Kind: scenario.ArgHex, Min: 1, Max: 8, Required: true, Doc: "the bytes written, in hex"}},
+		Doc: "a P2P memory write into a VF's BAR0"},
 	{Name: "pf-flr", Args: []scenario.ArgSpec{hostArg}, Doc: "a fault: HOST's PF is reset"},
 }, syncVerbs...)
 
@@ -201,8 +206,7 @@ func (w *World) bind(t scenario.VerbTable, op scenario.Op) (scenario.Values, err
 			return vals, nil
 		}
 		if first == nil {
-			// The caller names the verb.
-			first = errors.New(strings.TrimPrefix(err.Error(), op.Verb+": "))
+			first = err
 		}
 	}
 	return scenario.Values{}, first

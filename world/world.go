@@ -68,8 +68,9 @@ type World struct {
 	now   engine.VTime
 	disk  *blk.Disk
 	hosts []*host
-	// vm is the host the VM runs on now.
-	vm *host
+	// vm is the host the VM runs on now; vmVFs its VFs, sorted (vm.go).
+	vm    *host
+	vmVFs []int
 
 	actors []*actor
 	// devs lists device pseudo-actors (a function with pending events), in
@@ -86,7 +87,9 @@ type World struct {
 	notes []worldNote
 
 	guests []*guestActor
-	hv     *hvActor
+	// guestMem hands each guest driver its own guest memory.
+	guestMem *guestMemAllocator
+	hv       *hvActor
 	// stalled is set by Enabled when nothing can run: blocked waits then
 	// give up so the oracles can judge.
 	stalled bool
@@ -116,6 +119,9 @@ type host struct {
 	pfCfg    *pcie.ConfigSpace
 	hostMem  *virtq.GuestMemory
 	guestMem *virtq.GuestMemory
+	// otherMem is the memory of the VMs that are not migrated (guests on
+	// VFs outside the VM); only the source has it.
+	otherMem *virtq.GuestMemory
 	// vfMem is the port the members of this host use: it forwards to
 	// guestMem through the DMA observer.
 	failed bool
@@ -155,7 +161,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		return nil, fmt.Errorf("world: no scenario")
 	}
 	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
-		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}}
+		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}, guestMem: newGuestMemAllocator()}
 	if w.factory == nil {
 		w.factory = blk.New
 	}
@@ -173,7 +179,11 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		return nil, err
 	}
 	src.guestMem = virtq.NewGuestMemory()
+	src.otherMem = virtq.NewGuestMemory()
 	w.vm = src
+	if err := w.buildVM(); err != nil {
+		return nil, err
+	}
 	if err := w.buildActors(); err != nil {
 		return nil, err
 	}

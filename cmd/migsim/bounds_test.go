@@ -86,3 +86,12 @@ func TestHelpFlagsAndExit(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "usage: migsim replay")
 }
+
+// vfs 65535 runs: the hosts enable every VF, the VM migrates the one its
+// guest uses.
+func TestVFs65535Runs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "many.scn")
+	require.NoError(t, os.WriteFile(p, []byte("scenario many\nvfs 65535\nguest g vf=65535\n  probe\n  write sector=0 count=1\nexpect draft-2023 pass\nexpect virtio-1.4 pass\nexplore strategy=random schedules=2\n"), 0o644))
+	code, out, stderr := runSimCLI(t, "run", p)
+	assert.Equal(t, exitOK, code, "%s\n%s", out, stderr)
+}

@@ -17,12 +17,13 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		summary: "measure exploration throughput (schedules/s, ns/decision) on the canonical scenario",
+		summary: "measure exploration throughput (schedules/s, ns/decision); bench vfs: memory per VF",
 		run:     runBench,
 	})
 }
 
 const benchUsage = `usage: migsim bench [--scenario S] [--seconds N] [--schedules N] [--strategy S]
+       migsim bench vfs [--count N] [--spec EDITION]   (memory per VF; see bench vfs --help)
 
 Runs the canonical exploration (flr-during-freeze under draft-2023 with its
 default knobs when the catalog has it) on one core, in batches of --schedules
@@ -50,6 +51,9 @@ func canonicalScenario() string {
 
 // runBench implements `migsim bench`.
 func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "vfs" {
+		return runBenchVFs(args[1:], stdout, stderr)
+	}
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	tf := addTargetFlags(fs, canonicalScenario())

@@ -36,7 +36,7 @@ var malformedCases = []struct {
 	full string
 }{
 	{name: "host typo", extra: "hypervisor\n  mode scr stop\n", want: `10:8: mode: HOST "scr": unknown host scr (hosts: src, dst, dst2); did you mean src?`},
-	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME)"},
+	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs)"},
 	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: -5 outside 1..4294967296"},
 	{name: "capacity not a number", extra: "set capacity=lots\n", want: "9:5: set capacity=lots: want a number 1..4294967296"},
 	{name: "setting twice", extra: "set capacity=8 capacity=9\n", want: "9:16: setting capacity given twice (first at 9:5)"},
@@ -84,7 +84,9 @@ var malformedCases = []struct {
 	{name: "knob typo", full: malformedBase + "expect draft-2023 flr-vs-mod=defer-flr pass\n", want: "9:19: expect: unknown knob \"flr-vs-mod\""},
 	{name: "knob value", full: malformedBase + "expect draft-2023 read=partial pass\n", want: `9:19: expect: knob read: unknown value "partial"`},
 	{name: "edition typo", full: malformedBase + "expect draft-2032 pass\n", want: "9:8: expect: unknown edition \"draft-2032\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
-	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65535", 1) + malformedTail, want: "2:5: vfs: 65535 outside 1..64"},
+	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65536", 1) + malformedTail, want: "2:5: vfs: 65536 outside 1..65535"},
+	{name: "a VM of every VF", full: "scenario m\nvfs 65535\nhypervisor\n  halt-vcpus\nexpect draft-2023 pass\n", want: "5: expect draft-2023: vfs 65535 with no guest or VF-backed peer: the VM would hold every VF, at most 256 migrate together"},
+	{name: "vm-vfs list", extra: "set vm-vfs=1-x\n", want: `9:5: set vm-vfs=1-x: "1-x": want VF numbers or ranges A-B`},
 	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues: 0 outside 1..64"},
 	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth: 1000000000 outside 1..64"},
 	{name: "bound with pct", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct bound=2\n", want: "10:22: explore: bound: only dfs has a preemption bound"},

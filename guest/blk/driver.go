@@ -11,15 +11,27 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// Guest memory plan, inside the driver's window (guest.Config.MemBase):
-// each queue gets a 64 KiB window for its rings; request buffers come from
-// a bump allocator above them.
+// The default memory plan (DefaultPlan): each queue gets a 64 KiB window
+// for its rings from 1 MiB up; request buffers come from a 16 MiB window at
+// 16 MiB, through a bump allocator.
 const (
 	guestRingBase   = 0x0010_0000
 	guestRingStride = 0x0001_0000
 	guestBufBase    = 0x0100_0000
+	guestBufSize    = 0x0100_0000
 	sectorSize      = 512
 )
+
+// DefaultPlan is the memory plan of a lone driver with the given number of
+// queues: rings at 1 MiB + q·64 KiB (64 KiB each), buffers in [16 MiB,
+// 32 MiB). The world's allocator hands its first driver exactly this plan.
+func DefaultPlan(queues int) guest.MemoryPlan {
+	p := guest.MemoryPlan{Buffers: guest.Region{Base: guestBufBase, Size: guestBufSize}}
+	for q := 0; q < max(queues, 1); q++ {
+		p.Rings = append(p.Rings, guest.Region{Base: guestRingBase + uint64(q)*guestRingStride, Size: guestRingStride})
+	}
+	return p
+}
 
 // virtio-blk request types.
 const (
@@ -32,10 +44,12 @@ const (
 // Driver is a virtio-pci block driver modelled on Linux's
 // virtio_pci_modern and virtio_blk: it probes the device (reset, negotiate,
 // queue setup writing each 64-bit field as lo then hi, DRIVER_OK), runs block
-// requests, and records everything the guest can observe in its Log, which
-// the transparent oracle compares with a run without migration.
+// requests, and records everything the guest can observe in its log (Log),
+// which the transparent oracle compares with a run without migration. It is
+// the guest.Driver of virtio-blk VFs (Info).
 type Driver struct {
 	bus    guest.Bus
+	plan   guest.MemoryPlan
 	queues []*guestQueue
 	// features are the features negotiated at the last probe.
 	features spec.Features
@@ -48,9 +62,7 @@ type Driver struct {
 	capacity uint64
 	// pcieCap, msixCap are configuration-space offsets found at probe.
 	pcieCap, msixCap uint16
-	// memBase is the start of the driver's guest-physical window; nextBuf
-	// the next free buffer address in it.
-	memBase, nextBuf uint64
+	nextBuf          uint64
 	// pendingCfg counts config-change interrupts not yet handled.
 	pendingCfg int
 	// done holds, per queue, the log lines of completions harvested since
@@ -86,14 +98,24 @@ type guestReq struct {
 	done    bool
 }
 
-// New returns a driver that will set up queues request queues, with its
-// rings and buffers in the window at guest-physical memBase.
-func New(bus guest.Bus, queues int, memBase uint64) *Driver {
-	if queues < 1 {
-		queues = 1
-	}
-	return &Driver{bus: bus, wantQueues: queues, shadow: map[uint64]byte{}, memBase: memBase, nextBuf: memBase + guestBufBase}
+// New returns a driver that will set up queues request queues in the
+// default memory plan (DefaultPlan).
+func New(bus guest.Bus, queues int) *Driver {
+	return NewWithPlan(bus, DefaultPlan(queues))
 }
+
+// NewWithPlan returns a driver that sets up one request queue per ring
+// region of plan (at least one) and takes its request buffers from
+// plan.Buffers only.
+func NewWithPlan(bus guest.Bus, plan guest.MemoryPlan) *Driver {
+	if len(plan.Rings) == 0 {
+		plan.Rings = DefaultPlan(1).Rings
+	}
+	return &Driver{bus: bus, plan: plan, wantQueues: len(plan.Rings), shadow: map[uint64]byte{}, nextBuf: plan.Buffers.Base}
+}
+
+// Plan is the guest memory the driver uses.
+func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
 
 func (g *Driver) logf(format string, args ...any) {
 	g.log = append(g.log, fmt.Sprintf(format, args...))
@@ -133,10 +155,20 @@ func pad(b []byte, n int) []byte {
 	return out
 }
 
-func (g *Driver) alloc(n uint64) uint64 {
+// alloc takes n bytes (rounded up to 16) of the buffer region. When the
+// region is used up and no request is in flight it starts again from its
+// base; otherwise ok is false.
+func (g *Driver) alloc(n uint64) (addr uint64, ok bool) {
+	n = (n + 15) &^ 15
+	if !g.plan.Buffers.Contains(g.nextBuf, n) {
+		if g.Outstanding() > 0 || !g.plan.Buffers.Contains(g.plan.Buffers.Base, n) {
+			return 0, false
+		}
+		g.nextBuf = g.plan.Buffers.Base
+	}
 	a := g.nextBuf
-	g.nextBuf += (n + 15) &^ 15
-	return a
+	g.nextBuf += n
+	return a, true
 }
 
 // findCaps walks the capability list for the PCIe and MSI-X capabilities,
@@ -250,7 +282,12 @@ func (g *Driver) setupQueue(q uint16) bool {
 		g.fail("queue %d: vector %d not accepted", q, vec)
 		return false
 	}
-	l := virtq.NewLayout(g.memBase+guestRingBase+uint64(q)*guestRingStride, size)
+	region := g.plan.Rings[q]
+	l := virtq.NewLayout(region.Base, size)
+	if !region.Contains(region.Base, l.End()-region.Base) {
+		g.fail("queue %d: a ring of size %d does not fit its memory %s", q, size, region)
+		return false
+	}
 	ring, err := virtq.NewDriverRing(g.bus.Memory(), guest.RID, l)
 	if err != nil {
 		g.fail("queue %d: %v", q, err)
@@ -342,31 +379,45 @@ func (g *Driver) Post(q int, kind string, sector uint64, count int, pattern byte
 	}
 	r := &guestReq{op: kind, sector: sector, count: count, pattern: pattern}
 	mem := g.bus.Memory()
-	hdr := g.alloc(16)
-	r.status = g.alloc(1)
+	n := uint32(count * sectorSize)
+	var dataLen uint64
+	switch kind {
+	case "write", "read":
+		dataLen = uint64(n)
+	case "flush":
+	case "get-id":
+		dataLen = 20
+	default:
+		g.fail("submit: unknown request %q", kind)
+		return false
+	}
+	hdr, ok1 := g.alloc(16)
+	st, ok2 := g.alloc(1)
+	data, ok3 := g.alloc(dataLen)
+	if !ok1 || !ok2 || !ok3 {
+		g.fail("%s: out of buffer memory %s with %d requests in flight", kind, g.plan.Buffers, g.Outstanding())
+		return false
+	}
+	r.status = st
 	var bufs []virtq.Buffer
 	bufs = append(bufs, virtq.Buffer{Addr: hdr, Len: 16})
-	n := uint32(count * sectorSize)
 	switch kind {
 	case "write":
 		r.typ = blkTOut
-		r.data = g.alloc(uint64(n))
+		r.data = data
 		_ = mem.WriteMem(guest.RID, r.data, patternBytes(sector, count, pattern))
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n})
 	case "read":
 		r.typ = blkTIn
-		r.data = g.alloc(uint64(n))
+		r.data = data
 		_ = mem.WriteMem(guest.RID, r.data, make([]byte, n))
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: n, Writable: true})
 	case "flush":
 		r.typ = blkTFlush
 	case "get-id":
 		r.typ = blkTGetID
-		r.data = g.alloc(20)
+		r.data = data
 		bufs = append(bufs, virtq.Buffer{Addr: r.data, Len: 20, Writable: true})
-	default:
-		g.fail("submit: unknown request %q", kind)
-		return false
 	}
 	h := make([]byte, 16)
 	binary.LittleEndian.PutUint32(h[0:], r.typ)

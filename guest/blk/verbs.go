@@ -62,7 +62,7 @@ var Info = guest.Info{
 	DeviceID: spec.PCIDeviceVirtioBlk,
 	Verbs:    Verbs,
 	Doc:      "Linux-like virtio-pci block driver (virtio_pci_modern, virtio_blk)",
-	New:      func(bus guest.Bus, cfg guest.Config) guest.Driver { return New(bus, cfg.Queues, cfg.MemBase) },
+	New:      func(bus guest.Bus, cfg guest.Config) guest.Driver { return NewWithPlan(bus, cfg.Plan) },
 }
 
 // Log returns the guest-visible history.

@@ -1,0 +1,84 @@
+package pcie
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestValuesSparse checks when a function's register values are copied out
+// of the shared layout: never for reads or writes that change nothing, the
+// PCI-compatible half for a Command write, the extended half only for a
+// write that changes a byte there (a PF's SR-IOV capability; a VF has no
+// writable extended bit), and never again after Reset.
+func TestValuesSparse(t *testing.T) {
+	tests := []struct {
+		name            string
+		c               func(t *testing.T) *ConfigSpace
+		off, size       int
+		val             uint32
+		wantStd, wantEx bool
+	}{
+		{"VF read-only Vendor ID", testVF, RegVendorID, 2, 0x1234, false, false},
+		{"VF Command to its power-on value", testVF, RegCommand, 2, 0, false, false},
+		{"VF Command Bus Master", testVF, RegCommand, 2, uint32(CmdBusMaster), true, false},
+		{"VF extended space", testVF, 0x100, 4, 0xffffffff, false, false},
+		{"PF NumVFs", testPF, SRIOVCapOffset + SRIOVNumVFs, 2, 4, false, true},
+		{"PF MSI-X Enable", testPF, MSIXCapOffset + MSIXMsgCtl, 2, uint32(MSIXCtlEnable), true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c(t)
+			for off := 0; off < ConfigSpaceSize; off += 4 {
+				_, err := c.Read(off, 4)
+				require.NoError(t, err)
+			}
+			assert.Nil(t, c.v.std, "reads copy nothing")
+			assert.Nil(t, c.v.ext, "reads copy nothing")
+			_, err := c.Write(tt.off, tt.size, tt.val)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantStd, c.v.std != nil, "PCI-compatible half copied")
+			assert.Equal(t, tt.wantEx, c.v.ext != nil, "extended half copied")
+			c.Reset()
+			assert.Equal(t, values{}, c.v, "reset returns to the layout's values")
+		})
+	}
+}
+
+// TestValuesReadBack checks that a function reads the layout's power-on
+// values until written, its own values after, and that functions of one
+// template do not share them.
+func TestValuesReadBack(t *testing.T) {
+	tmpl, err := NewVFTemplate(VFOptions{MSIXVectors: 2})
+	require.NoError(t, err)
+	a, b := tmpl.New(0x0101), tmpl.New(0x0102)
+	for off := 0; off < ConfigSpaceSize; off++ {
+		va, err := a.Read(off, 1)
+		require.NoError(t, err)
+		require.Equal(t, uint32(tmpl.lay.init[off]), va, "offset %#x", off)
+	}
+	mustWrite(t, a, RegCommand, 2, uint32(CmdBusMaster))
+	mustWrite(t, a, RegInterruptLine, 1, 0x0b)
+	assert.Equal(t, uint32(CmdBusMaster), mustRead(t, a, RegCommand, 2))
+	assert.Equal(t, uint32(0x0b), mustRead(t, a, RegInterruptLine, 1))
+	assert.Equal(t, uint32(0), mustRead(t, b, RegCommand, 2), "another VF of the template is untouched")
+	assert.Equal(t, uint32(0), mustRead(t, b, RegInterruptLine, 1))
+	assert.Equal(t, uint32(0), uint32(tmpl.lay.init[RegCommand]), "the layout is untouched")
+}
+
+// TestSharedVFTemplate checks that equal options (whatever the RID) give one
+// template, different options another, and bad options an error.
+func TestSharedVFTemplate(t *testing.T) {
+	a, err := SharedVFTemplate(VFOptions{RID: 0x0101, MSIXVectors: 3})
+	require.NoError(t, err)
+	b, err := SharedVFTemplate(VFOptions{RID: 0x0202, MSIXVectors: 3})
+	require.NoError(t, err)
+	c, err := SharedVFTemplate(VFOptions{MSIXVectors: 4})
+	require.NoError(t, err)
+	assert.Same(t, a, b)
+	assert.NotSame(t, a, c)
+	assert.Same(t, a.New(0x0101).lay, b.New(0x0102).lay, "VFs share one layout")
+	_, err = SharedVFTemplate(VFOptions{MSIXVectors: 0})
+	assert.ErrorIs(t, err, ErrBadOptions)
+}

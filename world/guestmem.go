@@ -1,0 +1,71 @@
+package world
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/guest"
+)
+
+// Guest-physical memory the allocator hands out. Rings come from
+// [1 MiB, 16 MiB) in 64 KiB windows, buffers from [16 MiB, 3 GiB) in
+// 16 MiB windows (below the VFs' guest BAR0s at 0xc000_0000); when either
+// runs out, both continue above 4 GiB. The first driver's plan is exactly
+// guest/blk's DefaultPlan, the layout every single-guest scenario has
+// always used.
+const (
+	ringArenaBase  = 0x0010_0000
+	ringArenaEnd   = 0x0100_0000
+	ringWindow     = 0x0001_0000
+	bufArenaBase   = 0x0100_0000
+	bufArenaEnd    = 0xc000_0000
+	bufWindow      = 0x0100_0000
+	highArenaBase  = 0x1_0000_0000
+	highArenaLimit = 1 << 46
+)
+
+// guestMemAllocator hands every guest driver its own memory plan: a ring
+// window per queue and a buffer window, never overlapping another driver's.
+// It is a bump allocator over fixed arenas, so plans depend only on the
+// order of the requests (the guests' order in the scenario).
+type guestMemAllocator struct {
+	ring, buf, high uint64
+}
+
+func newGuestMemAllocator() *guestMemAllocator {
+	return &guestMemAllocator{ring: ringArenaBase, buf: bufArenaBase, high: highArenaBase}
+}
+
+// take returns size bytes from the arena whose next address is *next and
+// whose end is end, or from the high arena once it is used up.
+func (a *guestMemAllocator) take(next *uint64, end, size uint64) (guest.Region, error) {
+	if *next+size <= end {
+		r := guest.Region{Base: *next, Size: size}
+		*next += size
+		return r, nil
+	}
+	if a.high+size > highArenaLimit {
+		return guest.Region{}, fmt.Errorf("world: guest memory exhausted (%#x bytes wanted at %#x)", size, a.high)
+	}
+	r := guest.Region{Base: a.high, Size: size}
+	a.high += size
+	return r, nil
+}
+
+// plan returns the next driver's memory: one ring window per queue, then a
+// buffer window.
+func (a *guestMemAllocator) plan(queues int) (guest.MemoryPlan, error) {
+	var p guest.MemoryPlan
+	for q := 0; q < max(queues, 1); q++ {
+		r, err := a.take(&a.ring, ringArenaEnd, ringWindow)
+		if err != nil {
+			return guest.MemoryPlan{}, err
+		}
+		p.Rings = append(p.Rings, r)
+	}
+	r, err := a.take(&a.buf, bufArenaEnd, bufWindow)
+	if err != nil {
+		return guest.MemoryPlan{}, err
+	}
+	p.Buffers = r
+	return p, nil
+}

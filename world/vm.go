@@ -1,0 +1,139 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// MaxVMVFs bounds the VFs one VM migrates together: every flow operation
+// without vf= runs once per VF of the VM, so a larger VM makes every
+// schedule longer by as much. Hosts may enable up to 65,535 VFs; only the
+// VM's are migrated.
+const MaxVMVFs = 256
+
+// buildVM fixes the VFs of the VM (VMVFs).
+func (w *World) buildVM() error {
+	vfs, err := VMVFs(w.scen, w.ed, w.settings)
+	if err != nil {
+		return fmt.Errorf("world: %s: %w", w.scen.File, err)
+	}
+	w.vmVFs = vfs
+	return nil
+}
+
+// VMVFs returns the VFs of the VM a world of scenario s runs under edition
+// ed with the given settings (the scenario's `set` lines, then an
+// expectation's set: entries): the VFs a hypervisor flow addresses when an
+// operation names no vf=, whose guests the hypervisor halts and whose guest
+// memory it copies. `set vm-vfs=LIST` names them (e.g. 1-8,12); by default
+// they are the VFs the scenario's guests and VF-backed peers use (every VF
+// when there are none). A guest on a VF outside the VM belongs to another
+// VM that stays on the source and keeps running. A VM of more than
+// MaxVMVFs VFs is an error.
+func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]int, error) {
+	var out []int
+	list, named := "", false
+	for _, a := range settings {
+		if a.Key == "vm-vfs" {
+			list, named = a.Value, true
+		}
+	}
+	if named {
+		vfs, err := parseVFList(list, s.VFs)
+		if err != nil {
+			return nil, fmt.Errorf("set vm-vfs=%s: %w", list, err)
+		}
+		out = vfs
+	} else {
+		for _, p := range s.Actors {
+			if (p.Edition != 0 && p.Edition != ed) || (p.Kind != scenario.ActorGuest && p.Kind != scenario.ActorPeer) {
+				continue
+			}
+			vf := 0
+			if v, ok := scenario.Lookup(p.Args, "vf"); ok {
+				vf, _ = strconv.Atoi(v) // addGuest and addPeer report a bad one
+			} else if p.Kind == scenario.ActorGuest {
+				vf = 1
+			}
+			if vf >= 1 && vf <= s.VFs && !slices.Contains(out, vf) {
+				out = append(out, vf)
+			}
+		}
+		slices.Sort(out)
+		if len(out) == 0 {
+			if s.VFs > MaxVMVFs {
+				return nil, fmt.Errorf("vfs %d with no guest or VF-backed peer: the VM would hold every VF, at most %d migrate together (set vm-vfs=LIST)",
+					s.VFs, MaxVMVFs)
+			}
+			for vf := 1; vf <= s.VFs; vf++ {
+				out = append(out, vf)
+			}
+		}
+	}
+	if len(out) > MaxVMVFs {
+		return nil, fmt.Errorf("the VM holds %d VFs, at most %d migrate together", len(out), MaxVMVFs)
+	}
+	return out, nil
+}
+
+// CheckVM checks, before anything runs, that every expectation of s gives
+// a VM the world can build (VMVFs): a scenario with thousands of VFs is
+// refused at load with the reason instead of running for minutes.
+func CheckVM(s *scenario.Scenario) error {
+	for _, e := range s.Expect {
+		if e.Verdict == scenario.VerdictNA {
+			continue
+		}
+		settings := append(append([]scenario.Arg{}, s.Settings...), e.Settings...)
+		if _, err := VMVFs(s, e.Edition, settings); err != nil {
+			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
+		}
+	}
+	return nil
+}
+
+// parseVFList parses a list of VF numbers and ranges ("1-8,12") against
+// the n VFs enabled; the result is sorted and without duplicates.
+func parseVFList(s string, n int) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(hi)
+		}
+		if err != nil || a < 1 || b < a || b > n {
+			return nil, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
+		}
+		if b-a+1 > MaxVMVFs {
+			return nil, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
+		}
+		for vf := a; vf <= b; vf++ {
+			out = append(out, vf)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// inVM reports whether VF vf belongs to the VM.
+func (w *World) inVM(vf int) bool {
+	_, ok := slices.BinarySearch(w.vmVFs, vf)
+	return ok
+}
+
+// hostOfVF is the host whose copy of VF vf the guest bound to it uses: the
+// host the VM runs on for the VM's VFs, the source for every other VF (the
+// VMs that are not migrated stay there).
+func (w *World) hostOfVF(vf int) *host {
+	if w.inVM(vf) {
+		return w.vm
+	}
+	return w.hosts[0]
+}

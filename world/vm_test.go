@@ -1,0 +1,173 @@
+package world
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+func TestVMVFs(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		want    []int
+		wantErr string
+	}{
+		{"guests and VF peers", "vfs 8\nguest a vf=3\n  probe\nguest b\n  probe\npeer p vf=5\n  kick vf=3\npeer q\n  kick vf=1\n", []int{1, 3, 5}, ""},
+		{"named", "vfs 1024\nset vm-vfs=1-8,12,8\nguest a vf=9\n  probe\n", []int{1, 2, 3, 4, 5, 6, 7, 8, 12}, ""},
+		{"no guest: every VF", "vfs 3\n", []int{1, 2, 3}, ""},
+		{"no guest, too many VFs", "vfs 65535\n", nil, "the VM would hold every VF"},
+		{"range too large", "vfs 65535\nset vm-vfs=1-65535\n", nil, "at most 256 VFs"},
+		{"list too large", "vfs 1024\nset vm-vfs=1-200,301-400\n", nil, "the VM holds 300 VFs"},
+		{"past the VFs", "vfs 4\nset vm-vfs=2-5\n", nil, "inside 1..4"},
+		{"not a number", "vfs 4\nset vm-vfs=x\n", nil, "want VF numbers"},
+		{"backwards", "vfs 4\nset vm-vfs=3-2\n", nil, "want VF numbers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := scenario.ParseScenario("vm.scn", []byte("scenario vm\n"+tt.src))
+			require.NoError(t, err)
+			got, err := VMVFs(s, spec.Draft2023, s.Settings)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestCheckVMRefusesAtLoad: a scenario whose VM cannot be built is refused
+// before anything runs, naming the expectation's line, and an expectation's
+// set: entry counts.
+func TestCheckVMRefusesAtLoad(t *testing.T) {
+	ok, err := scenario.ParseScenario("ok.scn", []byte("scenario ok\nvfs 65535\nguest a vf=65535\n  probe\nexpect draft-2023 pass\n"))
+	require.NoError(t, err)
+	assert.NoError(t, CheckVM(ok))
+	bad, err := scenario.ParseScenario("bad.scn", []byte("scenario bad\nvfs 65535\nguest a\n  probe\nexpect draft-2023 pass\nexpect virtio-1.4 set:vm-vfs=1-999 pass\n"))
+	require.NoError(t, err)
+	err = CheckVM(bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.scn:6: expect virtio-1.4: set vm-vfs=1-999")
+}
+
+// TestOtherVMsKeepRunning: halt-vcpus halts only the VM's guests; a guest
+// outside the VM uses the source's memory of the VMs that stay and its VF
+// on the source whatever host the VM runs on.
+func TestOtherVMsKeepRunning(t *testing.T) {
+	s, err := scenario.ParseScenario("vm.scn", []byte("scenario vm\nvfs 16\nset vm-vfs=1-2\nguest a vf=1\n  probe\nguest b vf=16\n  probe\n"))
+	require.NoError(t, err)
+	w, err := NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: spec.DefaultRules(spec.Virtio14)}, engine.Streams{})
+	require.NoError(t, err)
+	defer w.Close()
+	a, b := w.guests[0], w.guests[1]
+	w.setHalted(true)
+	assert.True(t, a.halted)
+	assert.False(t, b.halted, "the other VM keeps running")
+	dst, err := w.hostByName("dst")
+	require.NoError(t, err)
+	w.vm = dst
+	ha, _ := a.hostVF()
+	hb, _ := b.hostVF()
+	assert.Same(t, dst, ha)
+	assert.Same(t, w.hosts[0], hb)
+	assert.Equal(t, otherPort{w}, b.Memory())
+	assert.Equal(t, vmPort{w}, a.Memory())
+}
+
+// TestManyVFsRun: 65,535 enabled VFs with guests on the first and the last
+// run like a small scenario: only the touched VFs cost anything.
+func TestManyVFsRun(t *testing.T) {
+	src := `scenario many
+vfs 65535
+guest a vf=1
+  probe
+  write sector=0 count=2 pattern=0x11
+  read sector=0 count=2
+guest b vf=65535
+  probe
+  write sector=100 count=2 pattern=0x22
+  read sector=100 count=2
+`
+	s, err := scenario.ParseScenario("many.scn", []byte(src))
+	require.NoError(t, err)
+	for _, ed := range spec.Editions {
+		var logs [2][]string
+		for i, ref := range []bool{true, false} {
+			var w *World
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Reference: ref}, st)
+				return w, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+			require.NoError(t, err)
+			require.Nil(t, res.Finding, "%s reference=%v", ed, ref)
+			logs[i] = w.GuestLog()
+			built := 0
+			for range w.hosts[0].pf.Members() {
+				built++
+			}
+			assert.Equal(t, 2, built, "%s: members built on the source", ed)
+		}
+		assert.Equal(t, logs[0], logs[1], "%s: the guests cannot tell they moved", ed)
+	}
+}
+
+// TestPeerWriteIsTheVFsTransaction: a VF-backed peer's doorbell and BAR
+// writes carry its VF's routing ID and reach the other VF's BAR0.
+func TestPeerWriteIsTheVFsTransaction(t *testing.T) {
+	src := `scenario p2p
+vfs 2
+guest a vf=1
+  probe
+guest b vf=2
+  probe
+peer dma vf=1
+  write vf=2 offset=0x2020 bytes=00
+  kick vf=2 q=0
+`
+	s, err := scenario.ParseScenario("p2p.scn", []byte(src))
+	require.NoError(t, err)
+	var w *World
+	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
+		var err error
+		w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: spec.DefaultRules(spec.Virtio14), Reference: true, Record: true}, st)
+		return w, err
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+	require.NoError(t, err)
+	sr, _ := w.hosts[0].pfCfg.SRIOV()
+	var addrs []uint64
+	for _, e := range w.Events() {
+		if e.Kind == TraceTLP && e.Who == "dma" && e.TLP.Kind == pcie.MemWrite {
+			assert.Equal(t, sr.VFRID(w.hosts[0].pf.RID(), 1), e.TLP.Requester)
+			assert.Equal(t, "vf2", e.Target)
+			addrs = append(addrs, e.TLP.Addr-sr.VFBAR0Addr(2))
+		}
+	}
+	assert.Equal(t, []uint64{0x2020, pcie.BAR0Notify}, addrs, "one BAR write and one doorbell")
+}
+
+func TestPeerWriteRejectsBadArguments(t *testing.T) {
+	for line, want := range map[string]string{"write vf=2 bytes=00": "write: missing offset=N",
+		"write vf=2 offset=0x8000 bytes=00":            "write: offset=0x8000: 32768 outside 0..32767",
+		"write vf=2 offset=0 bytes=zz":                 "write: bytes=zz: want hex digits",
+		"write vf=2 offset=0 bytes=001122334455667788": "write: bytes=001122334455667788: 9 bytes, want 1..8"} {
+		s, err := scenario.ParseScenario("p2p.scn", []byte("scenario p2p\nvfs 2\nguest a\n  probe\npeer dma vf=1\n  "+line+"\n"))
+		require.NoError(t, err)
+		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+			return NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: spec.DefaultRules(spec.Virtio14), Reference: true}, st)
+		}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+		require.NoError(t, err)
+		require.NotNil(t, res.Finding, line)
+		assert.Equal(t, "scenario", res.Finding.Oracle, line)
+		assert.Contains(t, res.Finding.Message, want, line)
+	}
+}
