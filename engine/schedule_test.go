@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -153,4 +154,33 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 	require.NoError(t, s.Validate())
 	s.Choices = []Choice{{Index: 0, Label: "a"}}
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
+}
+
+// FuzzParseSchedule: no input makes the schedule reader panic, and a
+// schedule it accepts encodes, reads back and encodes to the same bytes.
+func FuzzParseSchedule(f *testing.F) {
+	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	s := &Schedule{Format: ScheduleFormat, Edition: "draft-2023", Scenario: "x", Strategy: StrategyRandom,
+		TraceHash: "0000000000000000", Seed: ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
+		Choices: []Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
+	b, err := s.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		s, err := ParseSchedule(in)
+		if err != nil {
+			return
+		}
+		out, err := s.Marshal()
+		require.NoError(t, err)
+		back, err := ParseSchedule(out)
+		require.NoError(t, err, "%s", out)
+		again, err := back.Marshal()
+		require.NoError(t, err)
+		assert.Equal(t, string(out), string(again))
+	})
 }

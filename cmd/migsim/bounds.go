@@ -27,10 +27,8 @@ const (
 	maxMaxSteps = 10_000_000
 	// maxSeconds bounds bench --seconds.
 	maxSeconds = 3600
-	// maxWindow bounds trace --window.
+	// maxWindow bounds trace --window and report --steps.
 	maxWindow = 1_000_000
-	// maxShards bounds the n of --shard i/n.
-	maxShards = 1 << 16
 )
 
 // intFlagLimit is the range of one integer flag.
