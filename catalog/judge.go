@@ -42,6 +42,17 @@ type JudgeConfig struct {
 	Shrink engine.ShrinkConfig
 	// Progress, when set, receives the exploration's progress.
 	Progress func(engine.Progress)
+	// NoMemo turns the exploration memo off (it is on for targets whose
+	// worlds share one reference log; see Target.FactoryInfo). Outcomes do
+	// not depend on it.
+	NoMemo bool
+	// RowStart, when set, is called by JudgeAll before each row (row
+	// counts from 0 of rows).
+	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)
+	// ShrinkCtx, when set, bounds the shrinking of the first finding
+	// instead of ctx, so that a finding found before ctx ended is still
+	// shrunk (until ShrinkCtx ends too).
+	ShrinkCtx context.Context
 }
 
 // Outcome is the judged result of one expectation of one scenario.
@@ -80,6 +91,9 @@ type Outcome struct {
 	// Defect explains an outcome that can never match (a scenario error, a
 	// panic, a failing reference run).
 	Defect string
+	// Interrupted is set when the context ended the exploration early:
+	// Explored and the finding are what it got to.
+	Interrupted bool
 }
 
 // VerdictOf turns a finding into a verdict: nil is pass, "error:NAME" is
@@ -115,6 +129,9 @@ func defect(f *engine.Finding) string {
 // against it, and shrinks the first finding. An `n/a` expectation is
 // reported without running. The error is for runs that cannot be built or
 // a cancelled ctx; a broken reference run is an outcome with a Defect.
+// When ctx ends during the exploration, the outcome so far is returned
+// with Interrupted set together with the context's error, its first
+// finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
 	b := s.BudgetFor(e.Edition)
 	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
@@ -128,7 +145,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
 	t.Settings, t.Member, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.MaxSteps, cfg.Oracles
-	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
+	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	var refErr *ReferenceError
 	if errors.As(err, &refErr) {
 		fd := refErr.Finding
@@ -143,14 +160,19 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
+	var memo *engine.MemoConfig
+	if seedFree && !cfg.NoMemo {
+		memo = &engine.MemoConfig{}
+	}
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
-		StopOnFinding: true, Progress: cfg.Progress})
-	if err != nil {
+		StopOnFinding: true, Progress: cfg.Progress, Memo: memo})
+	interrupted := err != nil && ctx.Err() != nil
+	if err != nil && !interrupted {
 		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 	}
 	sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
-	out.Explored = sum
+	out.Explored, out.Interrupted = sum, interrupted
 	out.Got = scenario.VerdictPass
 	if len(sum.Findings) > 0 {
 		rep := sum.Findings[0]
@@ -158,21 +180,29 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		out.Finding, out.FindingIndex = &fd, rep.Index
 		out.Got, out.GotOracle = VerdictOf(&fd)
 		out.Defect = defect(&fd)
-		if err := out.shrink(t, f, rep, b, cfg); err != nil {
+		shrinkCtx := ctx
+		if cfg.ShrinkCtx != nil {
+			shrinkCtx = cfg.ShrinkCtx
+		}
+		if err := out.shrink(shrinkCtx, t, f, rep, b, cfg); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 	}
 	out.Match = out.Defect == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle
+	if interrupted {
+		out.Match = false // an unfinished exploration proves nothing
+		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, ctx.Err())
+	}
 	return out, nil
 }
 
 // shrink shrinks the first finding and records its schedule.
-func (o *Outcome) shrink(t Target, f engine.Factory, rep engine.Report, b scenario.Budget, cfg JudgeConfig) error {
+func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep engine.Report, b scenario.Budget, cfg JudgeConfig) error {
 	sc := cfg.Shrink
 	if sc.MaxSteps == 0 {
 		sc.MaxSteps = t.maxSteps()
 	}
-	sr, err := engine.Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
+	sr, err := engine.ShrinkContext(ctx, f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
 	if err != nil {
 		return err
 	}
@@ -212,6 +242,9 @@ func (o *Outcome) ExploredText() string {
 	}
 	if o.Finding != nil {
 		s += fmt.Sprintf(", first finding at #%d", o.FindingIndex)
+	}
+	if o.Interrupted {
+		s += " (interrupted)"
 	}
 	return s
 }

@@ -14,15 +14,31 @@ import (
 // JudgeAll judges every expectation of the scenarios (only those of
 // edition when it is not zero), in scenario then file order, and returns
 // one Outcome per row. A scenario without expect lines is reported on warn.
+// When ctx ends, the rows so far are returned (the last one Interrupted)
+// with the error.
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {
 	var rows []Outcome
+	total := 0
+	for _, s := range scens {
+		for _, e := range s.Expect {
+			if edition == 0 || e.Edition == edition {
+				total++
+			}
+		}
+	}
 	for _, s := range scens {
 		for _, e := range s.Expect {
 			if edition != 0 && e.Edition != edition {
 				continue
 			}
+			if cfg.RowStart != nil {
+				cfg.RowStart(len(rows), total, s, e)
+			}
 			o, err := Judge(ctx, s, e, cfg)
 			if err != nil {
+				if o.Interrupted {
+					rows = append(rows, o)
+				}
 				return rows, err
 			}
 			rows = append(rows, o)

@@ -157,17 +157,27 @@ func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 // equal the guest program does not depend on the seed and every world
 // shares that log, otherwise each seed gets its own reference run (cached).
 func (t Target) Factory(probe uint64) (engine.Factory, error) {
+	f, _, err := t.FactoryInfo(probe)
+	return f, err
+}
+
+// FactoryInfo is Factory that also reports whether the worlds share one
+// reference log. Only then may an exploration remember runs across seeds
+// (engine.MemoConfig): the worlds then depend on their seed only through
+// the streams they draw from, while a per-seed reference log makes the
+// transparent oracle depend on the seed itself.
+func (t Target) FactoryInfo(probe uint64) (engine.Factory, bool, error) {
 	t.Oracles = t.oracles()
 	ref, err := t.Reference(probe)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	other, err := t.Reference(engine.SplitMix64(probe ^ 0x7265666572656e63))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if slices.Equal(ref, other) {
-		return func(st engine.Streams) (engine.System, error) { return t.World(st, ref) }, nil
+		return func(st engine.Streams) (engine.System, error) { return t.World(st, ref) }, true, nil
 	}
 	refs := &referenceCache{t: t, logs: map[uint64][]string{probe: ref}}
 	return func(st engine.Streams) (engine.System, error) {
@@ -176,7 +186,7 @@ func (t Target) Factory(probe uint64) (engine.Factory, error) {
 			return nil, err
 		}
 		return t.World(st, log)
-	}, nil
+	}, false, nil
 }
 
 // referenceCache holds the reference logs of a seed-dependent guest program.

@@ -47,9 +47,9 @@ func (s *coroSys) Enabled(buf []Step) []Step {
 	for i, c := range s.actors {
 		if op, ok := c.Pending(); ok {
 			if op.write {
-				buf = append(buf, Step{Actor: i, Label: s.labels[i][1], Footprint: Footprint{Writes: 1}})
+				buf = append(buf, Step{Actor: i, Label: s.labels[i][1], Footprint: Writes(1)})
 			} else {
-				buf = append(buf, Step{Actor: i, Label: s.labels[i][0], Footprint: Footprint{Reads: 1}})
+				buf = append(buf, Step{Actor: i, Label: s.labels[i][0], Footprint: Reads(1)})
 			}
 		}
 	}

@@ -7,12 +7,10 @@ import (
 	"runtime"
 	"slices"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // exploreRound is how many schedules run between two aggregation points.
-// Results are aggregated, pct's k is updated and progress is reported per
+// Results are aggregated, the memo grows and progress is reported per
 // round, so everything but elapsed time is independent of Jobs.
 const exploreRound = 256
 
@@ -22,8 +20,8 @@ type ExploreConfig struct {
 	Factory Factory
 	// Strategy is random, pct or dfs.
 	Strategy string
-	// Schedules is the number of schedules (for dfs: the run budget,
-	// pruned runs included).
+	// Schedules is the number of schedules (for dfs: the run budget of
+	// this shard, pruned runs included).
 	Schedules int
 	// Seed is the base seed; schedule i runs with ScheduleSeed(Seed, i).
 	// dfs runs every path with ScheduleSeed(Seed, 0).
@@ -31,18 +29,33 @@ type ExploreConfig struct {
 	// Jobs bounds parallel runs; zero means GOMAXPROCS. dfs runs
 	// sequentially.
 	Jobs int
-	// Shard and Shards select the schedules with index ≡ Shard (mod
-	// Shards); Shards ≤ 1 runs them all. dfs cannot be sharded.
+	// Shard and Shards split the exploration: random and pct run the
+	// schedules with index ≡ Shard (mod Shards), dfs the subtrees of its
+	// split (DFSConfig.SplitDepth) numbered ≡ Shard. Shards ≤ 1 runs all.
 	Shard, Shards int
 	// PCTDepth is pct's d; PCTSteps its initial k (zero: defaults).
 	PCTDepth, PCTSteps int
 	// Bound is dfs's preemption bound (negative: unbounded).
 	Bound int
+	// Reduction is dfs's partial-order reduction (default sleep sets).
+	Reduction Reduction
+	// SplitDepth is dfs's split depth (DFSConfig.SplitDepth: zero means
+	// none, or DefaultSplitDepth when sharded).
+	SplitDepth int
+	// States turns on dfs's state pruning for systems that implement
+	// StateHasher (DFSConfig.States).
+	States bool
 	// MaxSteps bounds each run.
 	MaxSteps int
 	// StopOnFinding ends the exploration after the round in which the
-	// first finding appears.
+	// first finding appears (dfs: after that run).
 	StopOnFinding bool
+	// Memo, when set, remembers executed runs of random and pct and reuses
+	// their results (see MemoConfig for when that is sound).
+	Memo *MemoConfig
+	// MergeData keeps in the Summary what MergeSummaries needs: the
+	// interleaving hashes and dfs's runs per subtree.
+	MergeData bool
 	// Shrink shrinks every reported finding (sequentially, after the
 	// exploration) with this configuration, when non-nil.
 	Shrink *ShrinkConfig
@@ -56,9 +69,14 @@ type ExploreConfig struct {
 
 // Report is a finding with the schedule that produced it.
 type Report struct {
-	// Index is the schedule's index in the exploration; Seed its seed.
+	// Index is the schedule's index in the exploration (dfs: the number
+	// of complete runs before it, in depth-first order); Seed its seed.
 	Index int
 	Seed  uint64
+	// Subtree and SubtreeIndex place a dfs finding in its subtree of the
+	// split (for merging shards): Index counts the runs of the earlier
+	// subtrees plus SubtreeIndex.
+	Subtree, SubtreeIndex int
 	// Finding is the violation.
 	Finding Finding
 	// Result is the failing run (it owns its choices).
@@ -67,11 +85,14 @@ type Report struct {
 	Shrunk *ShrinkResult
 }
 
-// Summary is the outcome of an exploration. Every field except Elapsed is
-// a function of the configuration alone, whatever Jobs is.
+// Summary is the outcome of an exploration. Every field except Elapsed,
+// Executed and Memo is a function of the configuration alone, whatever
+// Jobs is and whether the memo is on.
 type Summary struct {
 	Strategy string
 	Seed     uint64
+	// Shard and Shards are the configuration's (Shards ≤ 1: everything).
+	Shard, Shards int
 	// Schedules counts completed runs; Pruned counts dfs runs abandoned.
 	Schedules, Pruned int
 	// Decisions sums the steps of every run.
@@ -88,16 +109,40 @@ type Summary struct {
 	// Complete is set when dfs exhausted its space; BoundHit when the
 	// preemption bound cut at least one pick.
 	Complete, BoundHit bool
+	// Reduction and SplitDepth are dfs's; StateHits counts dfs decisions
+	// pruned because their state had been explored.
+	Reduction  Reduction
+	SplitDepth int
+	StateHits  int
+	// Interrupted is set when the context ended the exploration early.
+	Interrupted bool
+	// Executed counts runs of the system: schedules not answered by the
+	// memo, memo checks, and dfs's runs into other shards' subtrees.
+	Executed int
+	// Memo describes the memo's work.
+	Memo MemoStats
+	// Interleavings (sorted) and Subtrees are kept with MergeData.
+	Interleavings []uint64
+	Subtrees      []SubtreeRuns
 	// Elapsed is wall-clock time, for throughput only.
 	Elapsed time.Duration
 }
 
-// SchedulesPerSecond returns the throughput.
+// SchedulesPerSecond returns the throughput in schedules (memo hits
+// included).
 func (s *Summary) SchedulesPerSecond() float64 {
 	if s.Elapsed <= 0 {
 		return 0
 	}
 	return float64(s.Schedules+s.Pruned) / s.Elapsed.Seconds()
+}
+
+// ExecutedPerSecond returns the throughput in runs of the system.
+func (s *Summary) ExecutedPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Executed) / s.Elapsed.Seconds()
 }
 
 // NsPerDecision returns wall-clock nanoseconds per decision (system work
@@ -114,6 +159,12 @@ type runOut struct {
 	res   Result
 	steps int
 	err   error
+	ran   bool // the schedule was run (false: cancelled before)
+	// executed: the system ran; hit/verified: the memo answered (and the
+	// answer was checked); path/at: the run's events for the memo.
+	executed, hit, verified bool
+	path                    *eventLog
+	at                      *memoNode
 }
 
 type explorer struct {
@@ -123,11 +174,22 @@ type explorer struct {
 	oracles  map[string]bool
 	lenSum   int64
 	start    time.Time
+	memo     *memo
+	// walk and todo are runRound's buffers.
+	walk memoWalk
+	todo []task
+}
+
+// worker is one job's reusable state.
+type worker struct {
+	r   *Runner
+	log eventLog
 }
 
 // Explore runs cfg.Schedules schedules and collects findings. It returns
 // the summary so far together with an error when a run cannot be built or
-// ctx is cancelled.
+// ctx ends (Summary.Interrupted; findings found so far are kept, and are
+// shrunk only when ctx has not ended).
 func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.Factory == nil {
 		return Summary{}, errors.New("engine: explore: no factory")
@@ -138,8 +200,8 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.Shards > 1 && (cfg.Shard < 0 || cfg.Shard >= cfg.Shards) {
 		return Summary{}, fmt.Errorf("engine: explore: shard %d/%d out of range", cfg.Shard, cfg.Shards)
 	}
-	if cfg.Shards > 1 && cfg.Strategy == StrategyDFS {
-		return Summary{}, errors.New("engine: explore: dfs cannot be sharded")
+	if cfg.Shards < 1 {
+		cfg.Shards = 1
 	}
 	if cfg.Jobs <= 0 {
 		cfg.Jobs = runtime.GOMAXPROCS(0)
@@ -151,85 +213,52 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 		cfg.PCTSteps = DefaultPCTSteps
 	}
 	e := &explorer{cfg: cfg, distinct: map[uint64]struct{}{}, oracles: map[string]bool{}, start: cfg.Clock()}
-	e.sum = Summary{Strategy: cfg.Strategy, Seed: cfg.Seed, PCTSteps: cfg.PCTSteps}
+	e.sum = Summary{Strategy: cfg.Strategy, Seed: cfg.Seed, Shard: cfg.Shard, Shards: cfg.Shards, PCTSteps: cfg.PCTSteps}
+	if cfg.Memo != nil && cfg.Strategy != StrategyDFS {
+		e.memo = newMemo(*cfg.Memo)
+	}
 	var err error
 	if cfg.Strategy == StrategyDFS {
+		e.sum.Reduction, e.sum.SplitDepth = cfg.Reduction, EffectiveSplitDepth(cfg.SplitDepth, cfg.Shards)
 		err = e.dfs(ctx)
 	} else {
 		err = e.rounds(ctx)
 	}
+	if ctx.Err() != nil {
+		e.sum.Interrupted = true
+	}
 	if err == nil && cfg.Shrink != nil {
-		err = e.shrink()
+		err = e.shrink(ctx)
+	}
+	if e.memo != nil {
+		e.sum.Memo.Nodes, e.sum.Memo.Full = e.memo.nodes, e.memo.full
+	}
+	if cfg.MergeData {
+		e.sum.Interleavings = make([]uint64, 0, len(e.distinct))
+		for h := range e.distinct {
+			e.sum.Interleavings = append(e.sum.Interleavings, h)
+		}
+		slices.Sort(e.sum.Interleavings)
 	}
 	e.sum.Elapsed = cfg.Clock().Sub(e.start)
 	e.progress(true)
 	return e.sum, err
 }
 
-// indices returns this shard's schedule indices.
-func (e *explorer) indices() []int {
-	var idx []int
-	for i := 0; i < e.cfg.Schedules; i++ {
-		if e.cfg.Shards <= 1 || i%e.cfg.Shards == e.cfg.Shard {
+// owned reports whether schedule i belongs to this shard.
+func (e *explorer) owned(i int) bool { return e.cfg.Shards <= 1 || i%e.cfg.Shards == e.cfg.Shard }
+
+// roundIndices returns the schedule indices round r runs and whether each
+// is this shard's. pct's first round runs in full in every shard: k is
+// learnt from it, the same way in every shard.
+func (e *explorer) roundIndices(lo int, idx []int) []int {
+	idx = idx[:0]
+	for i := lo; i < min(lo+exploreRound, e.cfg.Schedules); i++ {
+		if e.owned(i) || (lo == 0 && e.cfg.Strategy == StrategyPCT) {
 			idx = append(idx, i)
 		}
 	}
 	return idx
-}
-
-func (e *explorer) rounds(ctx context.Context) error {
-	idx := e.indices()
-	runners := make(chan *Runner, e.cfg.Jobs)
-	for range e.cfg.Jobs {
-		runners <- NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})
-	}
-	outs := make([]runOut, exploreRound)
-	for lo := 0; lo < len(idx); lo += exploreRound {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("engine: explore: %w", err)
-		}
-		round := idx[lo:min(lo+exploreRound, len(idx))]
-		k := e.sum.PCTSteps
-		var g errgroup.Group
-		g.SetLimit(e.cfg.Jobs)
-		for j, i := range round {
-			g.Go(func() error {
-				r := <-runners
-				outs[j] = e.runOne(r, i, k)
-				runners <- r
-				return nil
-			})
-		}
-		_ = g.Wait() // runs report through outs
-		for j, i := range round {
-			if err := e.add(i, outs[j]); err != nil {
-				return err
-			}
-			outs[j] = runOut{}
-		}
-		if e.cfg.Strategy == StrategyPCT {
-			e.sum.PCTSteps = max(1, int((e.lenSum+int64(e.sum.Schedules)-1)/int64(e.sum.Schedules)))
-		}
-		e.progress(false)
-		if e.cfg.StopOnFinding && len(e.sum.Findings) > 0 {
-			break
-		}
-	}
-	return nil
-}
-
-// runOne runs schedule i.
-func (e *explorer) runOne(r *Runner, i, k int) runOut {
-	seed := ScheduleSeed(e.cfg.Seed, i)
-	rng := NewStream(seed, StreamSchedule)
-	var ch Chooser
-	if e.cfg.Strategy == StrategyPCT {
-		ch = NewPCT(rng, e.cfg.PCTDepth, k)
-	} else {
-		ch = NewRandom(rng)
-	}
-	res, err := r.RunSeed(e.cfg.Factory, seed, ch)
-	return keep(res, err)
 }
 
 // keep detaches a result from its Runner's buffer: a failing run keeps a
@@ -241,7 +270,24 @@ func keep(res Result, err error) runOut {
 	} else {
 		res.Choices = nil
 	}
-	return runOut{res: res, steps: n, err: err}
+	return runOut{res: res, steps: n, err: err, ran: true}
+}
+
+// remember counts a run's cost and adds it to the memo, in schedule order.
+func (e *explorer) remember(o runOut) error {
+	if o.executed {
+		e.sum.Executed++
+	}
+	if o.hit {
+		e.sum.Memo.Hits++
+	}
+	if o.verified {
+		e.sum.Memo.Verified++
+	}
+	if o.err != nil || o.path == nil {
+		return o.err
+	}
+	return e.memo.insert(o.at, o.path, o.path.leaf)
 }
 
 // add aggregates one run, in schedule order.
@@ -265,45 +311,17 @@ func (e *explorer) add(i int, o runOut) error {
 	return nil
 }
 
-func (e *explorer) dfs(ctx context.Context) error {
-	s := NewDFS(e.cfg.Bound)
-	seed := ScheduleSeed(e.cfg.Seed, 0)
-	r := NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})
-	defer func() { e.sum.Complete, e.sum.BoundHit = s.Done(), s.BoundHit() }()
-	for n := 0; n < e.cfg.Schedules; n++ {
-		if n%exploreRound == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("engine: explore: %w", err)
-			}
-			e.progress(false)
-		}
-		res, err := r.RunSeed(e.cfg.Factory, seed, s)
-		pruned := errors.Is(err, ErrPruned)
-		if pruned {
-			e.sum.Pruned++
-		} else {
-			if err := e.add(s.Runs(), keep(res, err)); err != nil {
-				return err
-			}
-			if e.cfg.StopOnFinding && len(e.sum.Findings) > 0 {
-				return nil
-			}
-		}
-		if !s.Next(pruned) {
-			return nil
-		}
+func (e *explorer) shrink(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return nil
 	}
-	return nil
-}
-
-func (e *explorer) shrink() error {
 	for i := range e.sum.Findings {
 		rep := &e.sum.Findings[i]
 		cfg := *e.cfg.Shrink
 		if cfg.MaxSteps == 0 {
 			cfg.MaxSteps = e.cfg.MaxSteps
 		}
-		sr, err := Shrink(e.cfg.Factory, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, cfg)
+		sr, err := ShrinkContext(ctx, e.cfg.Factory, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, cfg)
 		if err != nil {
 			return fmt.Errorf("engine: explore: schedule %d: %w", rep.Index, err)
 		}

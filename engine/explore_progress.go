@@ -9,8 +9,9 @@ import (
 
 // Progress is a snapshot of a running exploration.
 type Progress struct {
-	// Done and Total count this shard's schedules.
-	Done, Total int
+	// Done and Total count this shard's schedules; Executed the runs of
+	// the system (Summary.Executed).
+	Done, Total, Executed int
 	// Distinct counts distinct interleavings; Findings distinct oracles.
 	Distinct, Findings int
 	// Elapsed is wall-clock time since the start.
@@ -32,11 +33,11 @@ func (e *explorer) progress(final bool) {
 		return
 	}
 	total := e.cfg.Schedules
-	if e.cfg.Shards > 1 {
+	if e.cfg.Shards > 1 && e.cfg.Strategy != StrategyDFS {
 		total = (e.cfg.Schedules - e.cfg.Shard + e.cfg.Shards - 1) / e.cfg.Shards
 	}
 	e.cfg.Progress(Progress{
-		Done: e.sum.Schedules + e.sum.Pruned, Total: total,
+		Done: e.sum.Schedules + e.sum.Pruned, Total: total, Executed: e.sum.Executed,
 		Distinct: len(e.distinct), Findings: len(e.sum.Findings),
 		Elapsed: e.cfg.Clock().Sub(e.start), Final: final,
 	})
@@ -66,7 +67,7 @@ func LineProgress(w io.Writer) func(Progress) {
 		if p.Final {
 			end = "\n"
 		}
-		fmt.Fprintf(w, "\rexplore: %d/%d schedules, %.0f/s, %d distinct interleavings, %d findings%s",
-			p.Done, p.Total, p.Rate(), p.Distinct, p.Findings, end)
+		fmt.Fprintf(w, "\rexplore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings%s",
+			p.Done, p.Total, p.Executed, p.Rate(), p.Distinct, p.Findings, end)
 	}
 }

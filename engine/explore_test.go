@@ -137,8 +137,8 @@ func TestExplore_Progress(t *testing.T) {
 	assert.InDelta(t, float64(2*exploreRound+1)/4, sum.SchedulesPerSecond(), 1e-9)
 
 	var b bytes.Buffer
-	LineProgress(&b)(Progress{Done: 10, Total: 20, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
-	assert.Equal(t, "\rexplore: 10/20 schedules, 5/s, 3 distinct interleavings, 1 findings\n", b.String())
+	LineProgress(&b)(Progress{Done: 10, Total: 20, Executed: 4, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
+	assert.Equal(t, "\rexplore: 10/20 schedules (4 executed), 5/s, 3 distinct interleavings, 1 findings\n", b.String())
 }
 
 // A pipe or file is not a terminal, so no progress line is drawn.
@@ -160,7 +160,6 @@ func TestExplore_ConfigErrors(t *testing.T) {
 		{ExploreConfig{Factory: f, Strategy: "replay"}, `engine: explore: strategy "replay": want random, pct or dfs`},
 		{ExploreConfig{Factory: f, Strategy: "bfs"}, `engine: explore: strategy "bfs": want random, pct or dfs`},
 		{ExploreConfig{Factory: f, Strategy: StrategyRandom, Shard: 2, Shards: 2}, "engine: explore: shard 2/2 out of range"},
-		{ExploreConfig{Factory: f, Strategy: StrategyDFS, Shard: 0, Shards: 2}, "engine: explore: dfs cannot be sharded"},
 	}
 	for _, tc := range cases {
 		_, err := Explore(context.Background(), tc.cfg)
@@ -172,15 +171,23 @@ func TestExplore_ConfigErrors(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
-// pct learns k from the observed run lengths.
+// pct learns k once, from the mean run length of its first round, the
+// same way in every shard.
 func TestExplore_PCTLearnsK(t *testing.T) {
-	sum, err := Explore(context.Background(), ExploreConfig{
-		Factory: noisyRace.factory(), Strategy: StrategyPCT, Schedules: 2 * exploreRound, Seed: 1, PCTSteps: 1000,
+	first, err := Explore(context.Background(), ExploreConfig{
+		Factory: noisyRace.factory(), Strategy: StrategyPCT, Schedules: exploreRound, Seed: 1, PCTSteps: 1000,
 	})
 	require.NoError(t, err)
-	mean := int((sum.Decisions + int64(sum.Schedules) - 1) / int64(sum.Schedules))
-	assert.Equal(t, mean, sum.PCTSteps)
-	assert.Less(t, sum.PCTSteps, 1000)
+	mean := int((first.Decisions + int64(first.Schedules) - 1) / int64(first.Schedules))
+	assert.Less(t, mean, 1000)
+	for _, shards := range []int{1, 3} {
+		sum, err := Explore(context.Background(), ExploreConfig{
+			Factory: noisyRace.factory(), Strategy: StrategyPCT, Schedules: 3 * exploreRound, Seed: 1, PCTSteps: 1000,
+			Shard: shards - 1, Shards: shards,
+		})
+		require.NoError(t, err)
+		assert.Equal(t, mean, sum.PCTSteps, "%d shards", shards)
+	}
 }
 
 // Findings are ordered by schedule index, one per oracle.

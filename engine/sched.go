@@ -12,22 +12,6 @@ type VTime int64
 // String renders the time as a Go duration (0s, 100ms, 1.5s).
 func (t VTime) String() string { return time.Duration(t).String() }
 
-// Footprint is the shared state a step touches, as two bit sets of
-// system-defined resources (bit i = resource i). A zero footprint means the
-// step touches only its own actor's private state. Two steps of different
-// actors are independent (they commute) when neither writes what the other
-// reads or writes; partial-order reduction and shrinking rely on it, so a
-// system must not understate a footprint.
-type Footprint struct {
-	Reads, Writes uint64
-}
-
-// Conflicts reports whether two footprints are dependent: one writes a
-// resource the other reads or writes.
-func (f Footprint) Conflicts(g Footprint) bool {
-	return f.Writes&(g.Reads|g.Writes) != 0 || g.Writes&f.Reads != 0
-}
-
 // Step is one step a system offers to run next.
 type Step struct {
 	// Actor is a small dense id (0, 1, 2, …) naming who runs the step.
@@ -126,6 +110,15 @@ type Decision struct {
 	Enabled []Step
 	// Prev is the actor of the previous step, -1 at the start.
 	Prev int
+	// Advances counts the clock advances so far in the run. Every step
+	// before an advance happens before every step after it: an advance
+	// comes only when nothing was enabled.
+	Advances int
+	// State is the system's state hash (StateHasher) when HasState is set;
+	// the runner computes it only for choosers that ask (dfs with state
+	// pruning).
+	State    uint64
+	HasState bool
 }
 
 // PrevEnabled reports whether the previous actor has an enabled step, in
@@ -157,6 +150,22 @@ func firstOfActor(steps []Step, actor int) int {
 // Chooser picks one step per decision. An error abandons the run.
 type Chooser interface {
 	Choose(d *Decision) (int, error)
+}
+
+// StateHasher is implemented by systems that can hash their whole state:
+// everything that determines what they do next (shared state, each actor's
+// position and what it has received so far, pending timers, the clock).
+// Two states with equal hashes must behave the same under the same
+// choices; ok is false when the system cannot tell right now. Depth-first
+// search uses it to skip a state it has already explored with at least the
+// same remaining preemption budget (ExploreConfig.States).
+type StateHasher interface {
+	StateHash() (hash uint64, ok bool)
+}
+
+// stateChooser is a chooser that wants Decision.State filled in.
+type stateChooser interface {
+	wantsState() bool
 }
 
 // ErrPruned is returned by a chooser that abandons a run because it cannot

@@ -17,7 +17,7 @@ func newBenchSys(actors, steps int) *benchSys {
 	s := &benchSys{remaining: steps}
 	for a := 0; a < actors; a++ {
 		s.steps = append(s.steps, Step{Actor: a, Label: "guest" + string(rune('0'+a)) + ":mmio-write common_cfg.queue_desc_lo",
-			Footprint: Footprint{Writes: 1 << a}})
+			Footprint: Writes(Resource(a))})
 	}
 	return s
 }

@@ -27,6 +27,9 @@ type Runner struct {
 	enabled []Step
 	choices []Choice
 	tw      traceWriter
+	// log, when set, records the run's decisions and stream draws for the
+	// memo (see memo.go).
+	log *eventLog
 }
 
 // NewRunner returns a Runner with the given configuration.
@@ -61,7 +64,12 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 			err = nil
 		}
 	}()
-	sys, err := f(NewStreams(seed))
+	st := NewStreams(seed)
+	if r.log != nil {
+		r.log.reset()
+		st = r.log.streams(seed)
+	}
+	sys, err := f(st)
 	if err != nil {
 		return Result{Seed: seed}, fmt.Errorf("engine: seed %d: build system: %w", seed, err)
 	}
@@ -69,6 +77,9 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 		defer c.Close()
 	}
 	res, err = r.Run(sys, ch)
+	if r.log != nil {
+		r.log.close() // draws after the run (in Close) change nothing
+	}
 	res.Seed = seed
 	return res, err
 }
@@ -93,6 +104,10 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	}()
 	tracing := r.cfg.Trace != nil
 	d := Decision{Prev: -1}
+	var hasher StateHasher
+	if sc, ok := ch.(stateChooser); ok && sc.wantsState() {
+		hasher, _ = sys.(StateHasher)
+	}
 	advanced := false // the clock moved and no step ran since
 	for {
 		if sys.Done() {
@@ -124,6 +139,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			res.Now = max(res.Now, t)
 			sys.Advance(res.Now)
 			advanced = true
+			d.Advances++
 			res.TraceHash = mix(mix(res.TraceHash, clockMark), uint64(res.Now))
 			if tracing {
 				r.tw.clock(res.Now)
@@ -132,6 +148,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		advanced = false
 		d.Index, d.Now, d.Enabled = step, res.Now, en
+		if hasher != nil {
+			d.State, d.HasState = hasher.StateHash()
+		}
 		i, cerr := ch.Choose(&d)
 		if cerr != nil {
 			return res, cerr
@@ -145,6 +164,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			res.Preemptions++
 		}
 		r.choices = append(r.choices, Choice{Index: i, Actor: s.Actor, Label: s.Label, Footprint: s.Footprint, Preempt: pre})
+		if r.log != nil {
+			r.log.decision(&d, i)
+		}
 		lh := hashString(s.Label)
 		res.Interleaving = mix(res.Interleaving, lh)
 		res.TraceHash = mix(mix(mix(mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)

@@ -207,18 +207,3 @@ func TestStreams_Independent(t *testing.T) {
 	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(2, 0))
 	assert.Equal(t, "workload", StreamWorkload.String())
 }
-
-// Footprints: writes conflict with reads and writes, reads commute.
-func TestFootprint_Conflicts(t *testing.T) {
-	r, w, other := Footprint{Reads: 1}, Footprint{Writes: 1}, Footprint{Writes: 2}
-	cases := []struct {
-		a, b Footprint
-		want bool
-	}{
-		{r, r, false}, {r, w, true}, {w, r, true}, {w, w, true}, {w, other, false}, {Footprint{}, w, false},
-	}
-	for i, tc := range cases {
-		assert.Equal(t, tc.want, tc.a.Conflicts(tc.b), "case %d", i)
-	}
-	assert.False(t, Step{Actor: 1, Footprint: w}.Independent(Step{Actor: 1}), "same actor never commutes")
-}

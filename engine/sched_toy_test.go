@@ -20,7 +20,7 @@ const (
 )
 
 const (
-	resCounter = 1 << 0
+	resCounter Resource = 0
 )
 
 type toyInstr struct {
@@ -79,10 +79,10 @@ func newToy(c toyConfig, st Streams) *toySys {
 		for i := 0; i < c.incs; i++ {
 			if c.locked {
 				act.prog = append(act.prog, toyInstr{op: opInc, label: name + ":inc counter",
-					fp: Footprint{Reads: resCounter, Writes: resCounter}})
+					fp: NewFootprint([]Resource{resCounter}, []Resource{resCounter})})
 				continue
 			}
-			act.prog = append(act.prog, toyInstr{op: opRead, label: name + ":read counter", fp: Footprint{Reads: resCounter}})
+			act.prog = append(act.prog, toyInstr{op: opRead, label: name + ":read counter", fp: Reads(resCounter)})
 			n := c.computes
 			if c.workload && n > 0 {
 				n = 1 + st.Workload.IntN(n)
@@ -90,7 +90,7 @@ func newToy(c toyConfig, st Streams) *toySys {
 			for j := 0; j < n; j++ {
 				act.prog = append(act.prog, toyInstr{op: opCompute, label: name + ":compute"})
 			}
-			act.prog = append(act.prog, toyInstr{op: opWrite, label: name + ":write counter", fp: Footprint{Writes: resCounter}})
+			act.prog = append(act.prog, toyInstr{op: opWrite, label: name + ":write counter", fp: Writes(resCounter)})
 		}
 		s.actors = append(s.actors, act)
 	}
@@ -108,7 +108,7 @@ func newToy(c toyConfig, st Streams) *toySys {
 		name := "noise"
 		act := &toyActor{name: name}
 		for i := 0; i < c.noise; i++ {
-			act.prog = append(act.prog, toyInstr{op: opNoise, label: name + ":poke", fp: Footprint{Writes: 1 << 8}})
+			act.prog = append(act.prog, toyInstr{op: opNoise, label: name + ":poke", fp: Writes(8)})
 		}
 		s.actors = append(s.actors, act)
 	}

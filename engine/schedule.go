@@ -122,9 +122,26 @@ func (s *Schedule) Seal() error {
 	return nil
 }
 
+// scheduleJSON is Schedule without its methods: what MarshalJSON and
+// checksum encode.
+type scheduleJSON Schedule
+
+// MarshalJSON encodes the schedule sealed (format 2: with the checksum of
+// its fields), also when it is embedded in another document.
+func (s Schedule) MarshalJSON() ([]byte, error) {
+	if s.Format == ScheduleFormat {
+		sum, err := s.checksum()
+		if err != nil {
+			return nil, err
+		}
+		s.Checksum = sum
+	}
+	return json.Marshal(scheduleJSON(s))
+}
+
 // checksum hashes every stored field but Checksum.
 func (s *Schedule) checksum() (string, error) {
-	c := *s
+	c := scheduleJSON(*s)
 	c.Checksum = ""
 	b, err := json.Marshal(&c)
 	if err != nil {

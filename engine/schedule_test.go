@@ -76,7 +76,7 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 			s, err := ParseSchedule(b)
 			require.NoError(t, err)
 			e.edit(s)
-			out, err := json.Marshal(s) // not Marshal: keep the old checksum
+			out, err := json.Marshal(scheduleJSON(*s)) // not sealed: keep the old checksum
 			require.NoError(t, err)
 			_, err = ParseSchedule(out)
 			require.Error(t, err)

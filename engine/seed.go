@@ -44,8 +44,7 @@ func SplitMix64(x uint64) uint64 {
 // NewStream returns the stream id of seed: a PCG generator seeded with two
 // SplitMix64 words of (seed, id).
 func NewStream(seed uint64, id StreamID) *rand.Rand {
-	a := SplitMix64(seed ^ SplitMix64(uint64(id)))
-	return rand.New(rand.NewPCG(a, SplitMix64(a^uint64(id))))
+	return rand.New(rand.NewPCG(streamSeed(seed, id)))
 }
 
 // ScheduleSeed returns the seed of schedule i of an exploration from base.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"slices"
 )
@@ -17,11 +18,14 @@ type ShrinkConfig struct {
 	MaxSteps int
 }
 
-// Size measures a schedule. Shrinking orders schedules by steps, then
-// preemptions, then the actor sequence (lexicographically).
+// Size measures a schedule. Shrinking orders schedules by preemptions,
+// then relevant steps (the causal slice), then steps, then the actor
+// sequence (lexicographically).
 type Size struct {
 	Steps       int `json:"steps"`
 	Preemptions int `json:"preemptions"`
+	// Relevant is the size of the causal slice (CausalSlice).
+	Relevant int `json:"relevant,omitempty"`
 }
 
 // String renders "N steps, P preemptions".
@@ -35,23 +39,42 @@ type ShrinkResult struct {
 	Before, After Size
 	// Replays counts candidate replays.
 	Replays int
+	// Interrupted is set when the context ended shrinking early: Result
+	// is the smallest failing run found until then.
+	Interrupted bool
 	// Result is the shrunk run; it owns its choices.
 	Result Result
+	// Slice lists the indices of Result's steps the finding depends on
+	// (CausalSlice), ascending.
+	Slice []int
 }
 
-// Shrink reduces a failing schedule while it still fails with the same
-// oracle. The passes, repeated until none helps or the replay budget is
-// spent: (1) replace each preemption by continuing the previous actor;
-// (2) delta-debug the choice list (ddmin: remove chunks, halving the chunk
-// size when nothing can go); (3) canonicalise: swap adjacent independent
-// steps into ascending actor order. Candidates replay leniently (see
-// NewLenientReplay), so edited lists stay meaningful; a candidate is kept
-// only when it fails with the same oracle and is smaller (see Size).
+// SliceText renders "N of M steps matter".
+func (r *ShrinkResult) SliceText() string {
+	return fmt.Sprintf("%d of %d steps matter", len(r.Slice), len(r.Result.Choices))
+}
+
+// Shrink is ShrinkContext without a context.
 func Shrink(f Factory, seed uint64, choices []Choice, oracle string, cfg ShrinkConfig) (ShrinkResult, error) {
+	return ShrinkContext(context.Background(), f, seed, choices, oracle, cfg)
+}
+
+// ShrinkContext reduces a failing schedule while it still fails with the
+// same oracle. The passes, repeated until none helps or the replay budget
+// is spent: (1) replace each preemption by continuing the previous actor;
+// (2) keep only the causal slice; (3) remove every step of one actor; (4)
+// delta-debug the choice list (ddmin: remove chunks, halving the chunk
+// size when nothing can go); (5) canonicalise: swap adjacent independent
+// steps into ascending actor order. Candidates replay leniently (see NewLenientReplay), so edited
+// lists stay meaningful; a candidate is kept only when it fails with the
+// same oracle and is smaller (see Size), so the result never has more
+// preemptions than the input. When ctx ends, the smallest failing run so
+// far is returned with Interrupted set.
+func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice, oracle string, cfg ShrinkConfig) (ShrinkResult, error) {
 	if cfg.MaxReplays <= 0 {
 		cfg.MaxReplays = DefaultShrinkReplays
 	}
-	sh := &shrinker{f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps})}
+	sh := &shrinker{ctx: ctx, f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps})}
 	first, err := sh.replay(choices)
 	if err != nil {
 		return ShrinkResult{}, err
@@ -60,22 +83,59 @@ func Shrink(f Factory, seed uint64, choices []Choice, oracle string, cfg ShrinkC
 		return ShrinkResult{}, fmt.Errorf("engine: shrink: seed %d: schedule of %d choices ends in %q, want finding %q",
 			seed, len(choices), oracleOf(first.Finding), oracle)
 	}
-	sh.cur = first
+	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
 	before := sizeOf(first)
-	for sh.replays < sh.max {
+	for sh.more() {
 		progress := sh.removePreemptions()
+		progress = sh.keepSlice() || progress
+		progress = sh.removeActors() || progress
 		progress = sh.ddmin() || progress
 		progress = sh.canonicalise() || progress
 		if !progress {
 			break
 		}
 	}
-	return ShrinkResult{Before: before, After: sizeOf(sh.cur), Replays: sh.replays, Result: sh.cur}, nil
+	return ShrinkResult{Before: before, After: sizeOf(sh.cur), Replays: sh.replays, Interrupted: ctx.Err() != nil,
+		Result: sh.cur, Slice: CausalSlice(sh.cur)}, nil
 }
 
-func sizeOf(r Result) Size { return Size{Steps: len(r.Choices), Preemptions: r.Preemptions} }
+func sizeOf(r Result) Size {
+	return Size{Steps: len(r.Choices), Preemptions: r.Preemptions, Relevant: len(CausalSlice(r))}
+}
+
+// CausalSlice returns the indices of the steps of res that its finding
+// depends on through happens-before: the finding's step, and backwards
+// every earlier step of the same actor as a step in the slice or whose
+// footprint conflicts with one. Clock advances are not dependencies here
+// (a step after an advance may still rely on time having passed). Without
+// a finding the slice is empty.
+func CausalSlice(res Result) []int {
+	cs := res.Choices
+	if res.Finding == nil || len(cs) == 0 {
+		return nil
+	}
+	end := min(max(res.Finding.Step, 0), len(cs)-1)
+	slice := []int{end}
+	actors := map[int]bool{cs[end].Actor: true}
+	for j := end - 1; j >= 0; j-- {
+		dep := actors[cs[j].Actor]
+		for _, k := range slice {
+			if dep {
+				break
+			}
+			dep = cs[j].Footprint.Conflicts(cs[k].Footprint)
+		}
+		if dep {
+			slice = append(slice, j)
+			actors[cs[j].Actor] = true
+		}
+	}
+	slices.Reverse(slice)
+	return slice
+}
 
 type shrinker struct {
+	ctx     context.Context
 	f       Factory
 	seed    uint64
 	oracle  string
@@ -83,7 +143,12 @@ type shrinker struct {
 	replays int
 	r       *Runner
 	cur     Result
+	// curRelevant is the size of cur's causal slice.
+	curRelevant int
 }
+
+// more reports whether the budget and the context allow another replay.
+func (sh *shrinker) more() bool { return sh.replays < sh.max && sh.ctx.Err() == nil }
 
 // replay runs a candidate leniently and returns a Result owning its choices.
 func (sh *shrinker) replay(cs []Choice) (Result, error) {
@@ -99,24 +164,32 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 // try replays a candidate and adopts it when it still fails the same way
 // and is smaller.
 func (sh *shrinker) try(cs []Choice) bool {
-	if sh.replays >= sh.max {
+	if !sh.more() {
 		return false
 	}
 	res, err := sh.replay(cs)
-	if err != nil || oracleOf(res.Finding) != sh.oracle || !smaller(res, sh.cur) {
+	if err != nil || oracleOf(res.Finding) != sh.oracle || res.Preemptions > sh.cur.Preemptions {
 		return false
 	}
-	sh.cur = res
+	rel := len(CausalSlice(res))
+	if !smaller(res, rel, sh.cur, sh.curRelevant) {
+		return false
+	}
+	sh.cur, sh.curRelevant = res, rel
 	return true
 }
 
-// smaller orders results by steps, preemptions, then actor sequence.
-func smaller(a, b Result) bool {
-	if len(a.Choices) != len(b.Choices) {
-		return len(a.Choices) < len(b.Choices)
-	}
+// smaller orders results by preemptions, relevant steps (ra, rb: the
+// sizes of their causal slices), steps, then actor sequence.
+func smaller(a Result, ra int, b Result, rb int) bool {
 	if a.Preemptions != b.Preemptions {
 		return a.Preemptions < b.Preemptions
+	}
+	if ra != rb {
+		return ra < rb
+	}
+	if len(a.Choices) != len(b.Choices) {
+		return len(a.Choices) < len(b.Choices)
 	}
 	for i := range a.Choices {
 		if x, y := a.Choices[i].Actor, b.Choices[i].Actor; x != y {
@@ -128,7 +201,7 @@ func smaller(a, b Result) bool {
 
 func (sh *shrinker) removePreemptions() bool {
 	progress := false
-	for j := 0; j < len(sh.cur.Choices) && sh.replays < sh.max; j++ {
+	for j := 0; j < len(sh.cur.Choices) && sh.more(); j++ {
 		if !sh.cur.Choices[j].Preempt {
 			continue
 		}
@@ -142,10 +215,44 @@ func (sh *shrinker) removePreemptions() bool {
 	return progress
 }
 
+// keepSlice tries the causal slice alone: every step the finding does not
+// depend on is dropped at once.
+func (sh *shrinker) keepSlice() bool {
+	slice := CausalSlice(sh.cur)
+	if len(slice) == len(sh.cur.Choices) {
+		return false
+	}
+	cand := make([]Choice, 0, len(slice))
+	for _, j := range slice {
+		cand = append(cand, sh.cur.Choices[j])
+	}
+	return sh.try(cand)
+}
+
+// removeActors tries, for each actor from the highest id down, the
+// schedule without any of its steps.
+func (sh *shrinker) removeActors() bool {
+	progress := false
+	var actors []int
+	for _, c := range sh.cur.Choices {
+		if !slices.Contains(actors, c.Actor) {
+			actors = append(actors, c.Actor)
+		}
+	}
+	slices.Sort(actors)
+	for i := len(actors) - 1; i >= 0 && sh.more(); i-- {
+		cand := slices.DeleteFunc(slices.Clone(sh.cur.Choices), func(c Choice) bool { return c.Actor == actors[i] })
+		if len(cand) < len(sh.cur.Choices) && sh.try(cand) {
+			progress = true
+		}
+	}
+	return progress
+}
+
 func (sh *shrinker) ddmin() bool {
 	progress := false
 	n := 2
-	for len(sh.cur.Choices) >= 2 && sh.replays < sh.max {
+	for len(sh.cur.Choices) >= 2 && sh.more() {
 		cs := sh.cur.Choices
 		if n > len(cs) {
 			n = len(cs)
@@ -173,7 +280,7 @@ func (sh *shrinker) ddmin() bool {
 
 func (sh *shrinker) canonicalise() bool {
 	progress := false
-	for j := 0; j+1 < len(sh.cur.Choices) && sh.replays < sh.max; j++ {
+	for j := 0; j+1 < len(sh.cur.Choices) && sh.more(); j++ {
 		a, b := sh.cur.Choices[j], sh.cur.Choices[j+1]
 		if a.Actor <= b.Actor || a.Footprint.Conflicts(b.Footprint) {
 			continue

@@ -12,26 +12,28 @@ import (
 // increments each and an independent noise actor.
 var noisyRace = toyConfig{racers: 3, incs: 2, computes: 2, noise: 5}
 
-// Shrinking a random failing schedule of the noisy race yields the minimal
-// one: racer0 reads, racer1 preempts it and completes an increment, racer0
-// preempts racer1 (which has a second increment to do) and writes its stale
-// value. That is 8 steps (read, 2 computes, write for each) and two
-// preemptions; the noise and the third racer are gone. (The only failing
-// schedules with one preemption let racer1 finish both increments: 12
-// steps.)
+// Shrinking a random failing schedule of the noisy race yields the
+// smallest one by preemptions first: racer0 reads, racer1 preempts it and
+// completes both its increments, racer0 writes its stale value. That is 12
+// steps (read, 2 computes, write per increment) and one preemption; the
+// noise and the third racer are gone. (With two preemptions 8 steps would
+// do — racer0 preempting racer1 between its increments — but shrinking
+// never trades a preemption for steps.) Every step matters: racer1's
+// steps are ordered before its writes, which conflict with racer0's.
 func TestShrink_LostUpdateMinimal(t *testing.T) {
 	f := noisyRace.factory()
 	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
 	require.NoError(t, err)
 	require.NotEmpty(t, sum.Findings)
 	rep := sum.Findings[0]
-	require.Greater(t, rep.Result.Steps(), 8, "the random schedule is already minimal; pick another seed")
+	require.Greater(t, rep.Result.Preemptions, 1, "the random schedule is already minimal; pick another seed")
 
 	sr, err := Shrink(f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{})
 	require.NoError(t, err)
 	t.Logf("shrunk %s → %s in %d replays\n%s", sr.Before, sr.After, sr.Replays, choiceLabels(sr.Result.Choices))
-	assert.Equal(t, Size{Steps: rep.Result.Steps(), Preemptions: rep.Result.Preemptions}, sr.Before)
-	assert.Equal(t, Size{Steps: 8, Preemptions: 2}, sr.After)
+	assert.Equal(t, Size{Steps: rep.Result.Steps(), Preemptions: rep.Result.Preemptions, Relevant: len(CausalSlice(rep.Result))}, sr.Before)
+	assert.Equal(t, Size{Steps: 12, Preemptions: 1, Relevant: 12}, sr.After)
+	assert.Equal(t, "12 of 12 steps matter", sr.SliceText())
 	require.NotNil(t, sr.Result.Finding)
 	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
 
@@ -44,7 +46,7 @@ func TestShrink_LostUpdateMinimal(t *testing.T) {
 			cand[i], cand[i+1] = cand[i+1], cand[i]
 			res, err := Run(f, rep.Seed, NewLenientReplay(cand), RunConfig{})
 			require.NoError(t, err)
-			assert.False(t, res.Finding != nil && smaller(res, sr.Result), "swapping steps %d,%d shrinks further", i, i+1)
+			assert.False(t, res.Finding != nil && smaller(res, len(CausalSlice(res)), sr.Result, len(sr.Slice)), "swapping steps %d,%d shrinks further", i, i+1)
 		}
 	}
 
@@ -69,7 +71,7 @@ func TestShrink_ViaExplore(t *testing.T) {
 	a, b := run(1), run(4)
 	require.Len(t, a.Findings, 1)
 	require.NotNil(t, a.Findings[0].Shrunk)
-	assert.Equal(t, Size{Steps: 8, Preemptions: 2}, a.Findings[0].Shrunk.After)
+	assert.Equal(t, Size{Steps: 12, Preemptions: 1, Relevant: 12}, a.Findings[0].Shrunk.After)
 	assert.Equal(t, a, b)
 }
 
@@ -115,17 +117,17 @@ func TestShrink_Canonicalise(t *testing.T) {
 		s := newToy(toyConfig{noise: 0}, st)
 		for a := 0; a < 3; a++ {
 			name := "solo" + string(rune('a'+a))
-			s.actors = append(s.actors, &toyActor{name: name, prog: []toyInstr{{op: opNoise, label: name + ":poke", fp: Footprint{Writes: 1 << a}}}})
+			s.actors = append(s.actors, &toyActor{name: name, prog: []toyInstr{{op: opNoise, label: name + ":poke", fp: Writes(Resource(a))}}})
 		}
 		s.failAtEnd = true
 		return s, nil
 	}
 	rec := []Choice{{Index: 2, Actor: 2, Label: "soloc:poke"}, {Index: 1, Actor: 1, Label: "solob:poke"}, {Index: 0, Actor: 0, Label: "soloa:poke"}}
-	sh := &shrinker{f: f, seed: 1, oracle: "end", max: 100, r: NewRunner(RunConfig{})}
+	sh := &shrinker{ctx: context.Background(), f: f, seed: 1, oracle: "end", max: 100, r: NewRunner(RunConfig{})}
 	first, err := sh.replay(rec)
 	require.NoError(t, err)
 	require.NotNil(t, first.Finding)
-	sh.cur = first
+	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
 	assert.True(t, sh.canonicalise())
 	var got []string
 	for _, c := range sh.cur.Choices {
@@ -133,4 +135,110 @@ func TestShrink_Canonicalise(t *testing.T) {
 	}
 	assert.Equal(t, []string{"soloa:poke", "solob:poke", "soloc:poke"}, got)
 	assert.False(t, sh.canonicalise(), "a canonical schedule is a fixpoint")
+}
+
+// Shrinking never returns more preemptions than it was given, on failing
+// schedules of random toy systems found by random exploration.
+func TestShrink_PreemptionsNeverIncrease(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 4, vars: 3}
+	shrunk := 0
+	for sys := 0; sys < *propSystems; sys++ {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		f := propFactory(progs, gen.vars)
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 30, Seed: uint64(sys), Jobs: 1})
+		require.NoError(t, err)
+		for _, rep := range sum.Findings {
+			sr, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 200})
+			require.NoError(t, err)
+			shrunk++
+			assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions, "system %d %s\n%s", sys, rep.Finding.Oracle, propString(progs))
+			assert.Equal(t, rep.Finding.Oracle, sr.Result.Finding.Oracle)
+			assert.Equal(t, CausalSlice(sr.Result), sr.Slice)
+		}
+	}
+	assert.Greater(t, shrunk, *propSystems)
+}
+
+// plantedSys has one bad step among many: "bug:corrupt" writes a wrong
+// value into the checked resource; "checker:check" reads it at the end and
+// reports. Eight noise actors work on their own resources meanwhile, and
+// a writer prepares the resource first.
+func plantedSys(Streams) (System, error) {
+	s := newToy(toyConfig{}, Streams{})
+	const checked Resource = 50
+	s.actors = append(s.actors,
+		&toyActor{name: "writer", prog: []toyInstr{{op: opCompute, label: "writer:init", fp: Writes(checked)}}},
+		&toyActor{name: "bug", prog: []toyInstr{
+			{op: opCompute, label: "bug:prepare"},
+			{op: opCompute, label: "bug:corrupt", fp: Writes(checked)},
+		}})
+	for a := 0; a < 8; a++ {
+		name := "noise" + string(rune('a'+a))
+		act := &toyActor{name: name}
+		for i := 0; i < 4; i++ {
+			act.prog = append(act.prog, toyInstr{op: opNoise, label: name + ":poke", fp: Writes(Resource(100 + a))})
+		}
+		s.actors = append(s.actors, act)
+	}
+	s.actors = append(s.actors, &toyActor{name: "checker", prog: []toyInstr{{op: opCompute, label: "checker:check", fp: Reads(checked)}}})
+	return &plantedWrap{toySys: s}, nil
+}
+
+// plantedWrap reports a violation when the checker runs after the bug.
+type plantedWrap struct {
+	*toySys
+	corrupt bool
+}
+
+func (p *plantedWrap) Execute(st Step) *Finding {
+	switch st.Label {
+	case "bug:corrupt":
+		p.corrupt = true
+	case "checker:check":
+		if p.corrupt {
+			p.toySys.Execute(st)
+			return &Finding{Oracle: "corrupt", Message: "checker read the corrupted value"}
+		}
+	}
+	return p.toySys.Execute(st)
+}
+
+// A planted one-step cause: the causal slice of the shrunk schedule is the
+// bug's steps, the writer's and the check — at most 5 steps of the run,
+// however much noise the run had.
+func TestShrink_PlantedCauseSlice(t *testing.T) {
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: plantedSys, Strategy: StrategyRandom, Schedules: 200, Seed: 5, Jobs: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, sum.Findings)
+	rep := sum.Findings[0]
+	before := CausalSlice(rep.Result)
+	assert.LessOrEqual(t, len(before), 5, "even unshrunk, only the cause matters")
+	sr, err := Shrink(plantedSys, rep.Seed, rep.Result.Choices, "corrupt", ShrinkConfig{})
+	require.NoError(t, err)
+	var labels []string
+	for _, i := range sr.Slice {
+		labels = append(labels, sr.Result.Choices[i].Label)
+	}
+	t.Logf("%s → %s, %s: %v", sr.Before, sr.After, sr.SliceText(), labels)
+	assert.LessOrEqual(t, len(sr.Slice), 5)
+	assert.Contains(t, labels, "bug:corrupt")
+	assert.Contains(t, labels, "checker:check")
+	assert.NotContains(t, labels, "noisea:poke")
+	assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions)
+}
+
+// An interrupted shrink returns the smallest failing run found so far.
+func TestShrink_Interrupted(t *testing.T) {
+	f := noisyRace.factory()
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
+	require.NoError(t, err)
+	rep := sum.Findings[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sr, err := ShrinkContext(ctx, f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{})
+	require.NoError(t, err)
+	assert.True(t, sr.Interrupted)
+	assert.Equal(t, sr.Before, sr.After)
+	assert.Equal(t, 1, sr.Replays)
+	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
 }

@@ -1,32 +1,60 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
 
 // DFS is a bounded exhaustive search over the choices of a deterministic
 // system (stateless model checking, as in CHESS). Each run replays the
-// current path, then extends it with the first untried pick; after the run
-// the deepest decision with an untried pick moves to it.
+// current path, then extends it with the first pick to explore; after the
+// run the deepest decision with a pick left moves to it.
 //
 // Picks are tried non-preemptive first (the previous actor's steps), then
 // the others in enabled order. A pick that switches away from a previous
-// actor that is still enabled is a preemption; a path may hold at most
-// Bound of them (Bound < 0: unbounded). Partial-order reduction uses sleep
-// sets over Step.Independent: once a pick has been explored at a decision,
-// later siblings do not explore it again until a dependent step runs. A run
-// whose every enabled step is asleep (or beyond the bound) is pruned.
+// actor that is still enabled is a preemption; a path holds at most Bound
+// of them.
+//
+// Sleep sets (ReductionSleep, ReductionDPOR): once a pick has been
+// explored at a decision, later siblings do not explore it again until a
+// dependent step runs. With a bound, only the previous actor's step is put
+// to sleep for its siblings: moving a previously-running actor's step to
+// the front of an equivalent path never costs a preemption, moving any
+// other step can, and the equivalent path must stay within the bound (see
+// docs/engine.md). A run whose every enabled step is asleep is pruned.
+//
+// DPOR (ReductionDPOR) explores at each decision only a source set: after
+// every run it finds the races of the run (pairs of dependent steps of
+// different actors with nothing ordering them in between, the clock
+// advances ordering everything) and, for each, adds one initial step of
+// the reversed order to the decision before the race (strategy_dpor.go).
 //
 // DFS is one Chooser reused across runs; it is not safe for concurrent use
 // and every run must use the same seed.
 type DFS struct {
-	bound    int
+	cfg      DFSConfig
 	stack    []dfsNode
 	done     bool
 	boundHit bool
 	runs     int
 	pruned   int
+	// first is the depth of the first decision of the current run that
+	// was not replayed from the previous run.
+	first int
+	// subtree numbers the split frontier's picks in depth-first order;
+	// cur is the current run's subtree (-1 while above the split).
+	subtree, cur int
+	foreign      int
+	// last describes the run Next ended: its subtree and kind.
+	lastSub    int
+	lastKind   RunKind
+	subRuns    []SubtreeRuns
+	states     map[dfsStateKey][]dfsStateSeen
+	stateCount int
+	stateHits  int
+	// scratch of the DPOR analysis.
+	an dporScratch
 }
 
 type dfsNode struct {
@@ -34,13 +62,46 @@ type dfsNode struct {
 	prev     int  // actor of the previous step, -1 at the start
 	prevOn   bool // prev has an enabled step here
 	preempts int  // preemptions on the path before this decision
+	adv      int  // clock advances before this decision
 	chosen   int
 	tried    []int
 	sleep    []Step
+	// after[i] tells whether pick i's actor is enabled right after it
+	// (-1: not known yet), for the bounded sleep-set rule.
+	after []int8
+	// full: every awake pick within the bound is explored (above the
+	// split, or no DPOR); otherwise only the steps of actors in backtrack.
+	full      bool
+	backtrack []int
+	// branch counts the branching decisions above this one; frontier is
+	// set on the last branching decision above the split.
+	branch   int
+	frontier bool
+	// bounded: the search has a preemption bound (see asleep).
+	bounded bool
+	// eff is the footprint of the chosen actor's step(s), for effActor-1
+	// (see fpOf).
+	eff      Footprint
+	effActor int
+	// state is the node's state key, when state pruning recorded it.
+	state    dfsStateKey
+	hasState bool
 }
 
-// NewDFS returns a search with the given preemption bound.
-func NewDFS(bound int) *DFS { return &DFS{bound: bound} }
+// NewDFS returns a search with sleep sets and the given preemption bound.
+func NewDFS(bound int) *DFS { return NewSearch(DFSConfig{Bound: bound}) }
+
+// NewSearch returns a search with the given configuration.
+func NewSearch(cfg DFSConfig) *DFS {
+	if cfg.Shards < 1 {
+		cfg.Shards = 1
+	}
+	cfg.SplitDepth = EffectiveSplitDepth(cfg.SplitDepth, cfg.Shards)
+	if cfg.Reduction == ReductionDPOR {
+		cfg.States = false
+	}
+	return &DFS{cfg: cfg, cur: -1}
+}
 
 // Done reports whether the search space (within the bound) is exhausted.
 func (s *DFS) Done() bool { return s.done }
@@ -52,8 +113,24 @@ func (s *DFS) BoundHit() bool { return s.boundHit }
 // Runs returns the number of completed runs (explored schedules).
 func (s *DFS) Runs() int { return s.runs }
 
-// Pruned returns the number of runs abandoned by sleep sets or the bound.
+// Pruned returns the number of runs abandoned by sleep sets, the bound or
+// state pruning.
 func (s *DFS) Pruned() int { return s.pruned }
+
+// Foreign returns the number of runs abandoned at the split because their
+// subtree belongs to another shard.
+func (s *DFS) Foreign() int { return s.foreign }
+
+// StateHits returns the number of decisions pruned by state.
+func (s *DFS) StateHits() int { return s.stateHits }
+
+// Subtree returns the current run's subtree number (-1 above the split).
+func (s *DFS) Subtree() int { return s.cur }
+
+// SubtreeRuns returns the complete runs per subtree, in subtree order.
+func (s *DFS) SubtreeRuns() []SubtreeRuns { return slices.Clone(s.subRuns) }
+
+func (s *DFS) wantsState() bool { return s.cfg.States }
 
 func (n *dfsNode) isPreemption(i int) bool {
 	return n.prevOn && n.enabled[i].Actor != n.prev
@@ -61,99 +138,248 @@ func (n *dfsNode) isPreemption(i int) bool {
 
 func (n *dfsNode) asleep(i int) bool {
 	e := &n.enabled[i]
-	for _, s := range n.sleep {
-		if s.Actor == e.Actor && s.Label == e.Label {
+	for _, z := range n.sleep {
+		if z.Actor == e.Actor && z.Label == e.Label {
+			return !n.bounded || n.staysEnabledAfter(i)
+		}
+	}
+	return false
+}
+
+// staysEnabledAfter reports whether a step of another actor, independent
+// of step i, is enabled: after step i something is still enabled, so no
+// clock advance can follow it. With a bound a sleeping step may only be
+// skipped then (see DFS.maySleep).
+func (n *dfsNode) staysEnabledAfter(i int) bool {
+	for j := range n.enabled {
+		if j != i && n.enabled[j].Independent(n.enabled[i]) {
 			return true
 		}
 	}
 	return false
 }
 
-// nextPick returns the first untried, awake pick within the bound in
-// preference order (previous actor first), or -1.
-func (s *DFS) nextPick(n *dfsNode) int {
-	try := func(i int) bool {
-		if slices.Contains(n.tried, i) || n.asleep(i) {
-			return false
-		}
-		if n.isPreemption(i) && s.bound >= 0 && n.preempts+1 > s.bound {
-			s.boundHit = true
-			return false
-		}
-		return true
+// candidate reports whether pick i may still be explored at n.
+func (s *DFS) candidate(n *dfsNode, i int) bool {
+	if slices.Contains(n.tried, i) || n.asleep(i) {
+		return false
 	}
+	if !n.full && !slices.Contains(n.backtrack, n.enabled[i].Actor) {
+		return false
+	}
+	if n.isPreemption(i) && s.cfg.Bound >= 0 && n.preempts+1 > s.cfg.Bound {
+		s.boundHit = true
+		return false
+	}
+	return true
+}
+
+// nextPick returns the first pick to explore in preference order (the
+// previous actor first), or -1.
+func (s *DFS) nextPick(n *dfsNode) int {
 	for i := range n.enabled {
-		if n.enabled[i].Actor == n.prev && try(i) {
+		if n.enabled[i].Actor == n.prev && s.candidate(n, i) {
 			return i
 		}
 	}
 	for i := range n.enabled {
-		if n.enabled[i].Actor != n.prev && try(i) {
+		if n.enabled[i].Actor != n.prev && s.candidate(n, i) {
 			return i
 		}
 	}
 	return -1
 }
 
+// candidates counts the picks a full node explores.
+func (s *DFS) candidates(n *dfsNode) int {
+	c := 0
+	for i := range n.enabled {
+		if s.candidate(n, i) {
+			c++
+		}
+	}
+	return c
+}
+
 // Choose replays the current path, then extends it.
 func (s *DFS) Choose(d *Decision) (int, error) {
 	if d.Index < len(s.stack) {
 		n := &s.stack[d.Index]
-		if len(n.enabled) != len(d.Enabled) {
-			return 0, fmt.Errorf("engine: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
-				d.Index, len(d.Enabled), len(n.enabled))
-		}
-		for i := range n.enabled {
-			if n.enabled[i].Label != d.Enabled[i].Label {
-				return 0, fmt.Errorf("engine: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
-					d.Index, i, d.Enabled[i].Label, n.enabled[i].Label)
-			}
+		if err := sameEnabled(d, n.enabled); err != nil {
+			return 0, err
 		}
 		return n.chosen, nil
 	}
-	n := dfsNode{enabled: slices.Clone(d.Enabled), prev: d.Prev, prevOn: d.PrevEnabled()}
+	n := dfsNode{enabled: slices.Clone(d.Enabled), prev: d.Prev, prevOn: d.PrevEnabled(), adv: d.Advances}
+	n.after = make([]int8, len(n.enabled))
+	for i := range n.after {
+		n.after[i] = -1
+	}
+	n.full = s.cfg.Reduction != ReductionDPOR
 	if k := len(s.stack); k > 0 {
 		p := &s.stack[k-1]
 		c := p.enabled[p.chosen]
+		p.after[p.chosen] = 0
+		if d.PrevEnabled() {
+			p.after[p.chosen] = 1
+		}
 		n.preempts = p.preempts
 		if p.isPreemption(p.chosen) {
 			n.preempts++
 		}
-		for _, z := range p.sleep {
-			if z.Independent(c) {
-				n.sleep = append(n.sleep, z)
+		n.branch = p.branch
+		if p.full && s.isBranching(p) {
+			n.branch++
+		}
+		if s.cfg.Reduction != ReductionNone {
+			for _, z := range p.sleep {
+				if z.Independent(c) {
+					n.sleep = append(n.sleep, z)
+				}
+			}
+			for _, t := range p.tried {
+				if z := p.enabled[t]; z.Independent(c) && s.maySleep(p, t, c) {
+					n.sleep = append(n.sleep, z)
+				}
 			}
 		}
-		for _, t := range p.tried {
-			if z := p.enabled[t]; z.Independent(c) {
-				n.sleep = append(n.sleep, z)
-			}
+	}
+	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
+		n.full = true
+	}
+	n.bounded = s.cfg.Bound >= 0
+	if s.cfg.States && d.HasState {
+		n.state, n.hasState = s.stateKey(d.State, &n), true
+		if s.seen(&n) {
+			s.stateHits++
+			return 0, ErrPruned
 		}
+	}
+	if !n.full {
+		// DPOR: start with one pick; races add the others.
+		n.full = true
+		if i := s.nextPick(&n); i >= 0 {
+			n.backtrack = append(n.backtrack, n.enabled[i].Actor)
+		}
+		n.full = false
 	}
 	n.chosen = s.nextPick(&n)
 	if n.chosen < 0 {
+		s.stack = append(s.stack, n) // kept for the race analysis, dropped by Next
 		return 0, ErrPruned
 	}
+	if n.full && s.cfg.SplitDepth > 0 && n.branch == s.cfg.SplitDepth-1 && s.isBranching(&n) {
+		n.frontier = true
+	}
 	s.stack = append(s.stack, n)
-	return n.chosen, nil
+	top := &s.stack[len(s.stack)-1]
+	if top.frontier && !s.enterOwned(top) {
+		return 0, ErrForeign
+	}
+	return top.chosen, nil
 }
 
-// Next ends a run: pruned tells whether the run was abandoned (ErrPruned).
-// It moves the search to the next path and reports whether there is one.
-func (s *DFS) Next(pruned bool) bool {
-	if pruned {
+// isBranching reports whether a full node offers more than one pick in
+// total (explored and to explore).
+func (s *DFS) isBranching(n *dfsNode) bool {
+	hit := s.boundHit
+	c := len(n.tried) + s.candidates(n)
+	s.boundHit = hit
+	return c > 1
+}
+
+func sameEnabled(d *Decision, en []Step) error {
+	if len(en) != len(d.Enabled) {
+		return fmt.Errorf("engine: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
+			d.Index, len(d.Enabled), len(en))
+	}
+	for i := range en {
+		if en[i].Label != d.Enabled[i].Label {
+			return fmt.Errorf("engine: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
+				d.Index, i, d.Enabled[i].Label, en[i].Label)
+		}
+	}
+	return nil
+}
+
+// Next ends a run with its result and error (nil, ErrPruned, ErrForeign
+// or another chooser error), moves the search to the next path and reports
+// whether there is one.
+func (s *DFS) Next(res *Result, err error) bool {
+	pruned, foreign := errors.Is(err, ErrPruned), errors.Is(err, ErrForeign)
+	switch {
+	case foreign:
+	case pruned:
 		s.pruned++
-	} else {
+	default:
 		s.runs++
 	}
+	if s.cur < 0 && !foreign {
+		// The run ended above the split: it is a subtree of its own.
+		s.cur = s.subtree
+		s.subtree++
+		if !s.owns() {
+			// Another shard counts it.
+			if pruned {
+				s.pruned--
+			} else {
+				s.runs--
+			}
+			s.foreign++
+			foreign = true
+		}
+	}
+	if k := min(len(res.Choices), len(s.stack)); k > 0 && !foreign {
+		if last := &s.stack[k-1]; k == len(s.stack) && last.after[last.chosen] < 0 {
+			last.after[last.chosen] = 0 // the run ended right after it
+		}
+	}
+	s.lastSub = s.cur
+	switch {
+	case foreign:
+		s.lastKind = RunForeign
+	case pruned:
+		s.lastKind = RunPruned
+	default:
+		s.lastKind = RunComplete
+	}
+	if !foreign && !pruned && s.owns() {
+		if k := len(s.subRuns); k == 0 || s.subRuns[k-1].ID != s.cur {
+			s.subRuns = append(s.subRuns, SubtreeRuns{ID: s.cur})
+		}
+		s.subRuns[len(s.subRuns)-1].Runs++
+	}
+	if s.cfg.Reduction == ReductionDPOR && !foreign {
+		s.analyse(res, pruned)
+	}
+	// A decision pruned at its creation (kept for the analysis) is dropped.
+	if k := len(s.stack); k > 0 && s.stack[k-1].chosen < 0 {
+		s.stack = s.stack[:k-1]
+	}
 	for len(s.stack) > 0 {
-		top := &s.stack[len(s.stack)-1]
-		top.tried = append(top.tried, top.chosen)
+		k := len(s.stack) - 1
+		top := &s.stack[k]
+		if !slices.Contains(top.tried, top.chosen) {
+			top.tried = append(top.tried, top.chosen)
+		}
 		if i := s.nextPick(top); i >= 0 {
 			top.chosen = i
+			s.first = k
+			switch {
+			case top.frontier:
+				if !s.enterOwned(top) {
+					continue
+				}
+			case top.branch < s.cfg.SplitDepth:
+				s.cur = -1
+			}
 			return true
 		}
-		s.stack = s.stack[:len(s.stack)-1]
+		s.forget(top)
+		s.stack = s.stack[:k]
+		if top.branch < s.cfg.SplitDepth {
+			s.cur = -1
+		}
 	}
 	s.done = true
 	return false

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,44 +38,66 @@ func TestStrategy_FindLostUpdate(t *testing.T) {
 
 // dfs with preemption bound 1 finds the lost update; with bound 0 it
 // explores the whole bounded space, finds nothing and says the bound cut it.
+// Every reduction reaches the same outcomes as the unreduced search.
 //
-// The expected counts follow from the toy: the racers' reads and writes of
-// the counter are the only dependent steps (R0<W0, R1<W1; W0 conflicts with
-// R1 and W1, W1 with R0), so there are four Mazurkiewicz traces: the two
-// serial orders and the two where both reads precede both writes (ordered
-// W0,W1 or W1,W0), which are the lost updates. Each serial order needs no
-// preemption, one interleaved order needs one and the other two.
+// The racers' reads and writes of the counter are the only dependent steps
+// (R0<W0, R1<W1; W0 conflicts with R1 and W1, W1 with R0), and the noise
+// actor commutes with everything, so there are four Mazurkiewicz traces:
+// the two serial orders and the two where both reads precede both writes
+// (ordered W0,W1 or W1,W0), which are the lost updates. Each serial order
+// needs no preemption, one interleaved order needs one and the other two.
+// DPOR runs one schedule per trace reachable within the bound, plus the
+// serial orders' and the conservative points' redundancy (2, 6, 10 runs);
+// unbounded it runs exactly the 4 traces. Sleep sets alone cannot prune as
+// much under a bound: only the previous actor's step may sleep (see
+// DFS.maySleep), so the noise actor's placements are all run.
 func TestStrategy_DFSPreemptionBound(t *testing.T) {
 	cases := []struct {
+		red          Reduction
 		bound        int
 		wantRuns     int
 		wantFailing  int
 		wantBoundHit bool
 	}{
-		{bound: 0, wantRuns: 2, wantFailing: 0, wantBoundHit: true},
-		{bound: 1, wantRuns: 3, wantFailing: 1, wantBoundHit: true},
-		{bound: 2, wantRuns: 4, wantFailing: 2, wantBoundHit: false},
-		{bound: -1, wantRuns: 4, wantFailing: 2, wantBoundHit: false},
+		{ReductionNone, 0, 6, 0, true},
+		{ReductionNone, 1, 54, 24, true},
+		{ReductionNone, 2, 320, 216, true},
+		{ReductionSleep, 0, 6, 0, true},
+		{ReductionSleep, 1, 42, 20, true},
+		{ReductionSleep, 2, 74, 52, true},
+		{ReductionSleep, -1, 4, 2, false},
+		{ReductionDPOR, 0, 2, 0, true},
+		{ReductionDPOR, 1, 6, 4, true},
+		{ReductionDPOR, 2, 10, 8, false},
+		{ReductionDPOR, -1, 4, 2, false},
 	}
 	for _, tc := range cases {
+		name := fmt.Sprintf("%s bound %d", tc.red, tc.bound)
 		sum, err := Explore(context.Background(), ExploreConfig{
-			Factory: lostUpdate.factory(), Strategy: StrategyDFS, Schedules: 100_000, Seed: 1, Bound: tc.bound,
+			Factory: lostUpdate.factory(), Strategy: StrategyDFS, Schedules: 100_000, Seed: 1, Bound: tc.bound, Reduction: tc.red,
 		})
-		require.NoError(t, err, "bound %d", tc.bound)
-		assert.True(t, sum.Complete, "bound %d", tc.bound)
-		assert.Equal(t, tc.wantRuns, sum.Schedules, "bound %d", tc.bound)
-		assert.Equal(t, tc.wantRuns, sum.Distinct, "bound %d", tc.bound)
-		assert.Equal(t, tc.wantFailing, sum.Failing, "bound %d", tc.bound)
-		assert.Equal(t, tc.wantBoundHit, sum.BoundHit, "bound %d", tc.bound)
+		require.NoError(t, err, name)
+		assert.True(t, sum.Complete, name)
+		assert.Equal(t, tc.wantRuns, sum.Schedules, name)
+		assert.Equal(t, tc.wantRuns, sum.Distinct, name)
+		assert.Equal(t, tc.wantFailing, sum.Failing, name)
+		assert.Equal(t, tc.wantBoundHit, sum.BoundHit, name)
 		if tc.wantFailing > 0 {
-			require.Len(t, sum.Findings, 1)
-			assert.Equal(t, "lost-update", sum.Findings[0].Finding.Oracle)
+			require.Len(t, sum.Findings, 1, name)
+			assert.Equal(t, "lost-update", sum.Findings[0].Finding.Oracle, name)
 			if tc.bound >= 0 {
-				assert.LessOrEqual(t, sum.Findings[0].Result.Preemptions, tc.bound)
+				assert.LessOrEqual(t, sum.Findings[0].Result.Preemptions, tc.bound, name)
 			}
 		} else {
-			assert.Empty(t, sum.Findings)
+			assert.Empty(t, sum.Findings, name)
 		}
+		ref := ReductionNone
+		if tc.bound < 0 {
+			ref = ReductionSleep
+		}
+		want, _, _ := searchOutcomes(t, lostUpdate.factory(), DFSConfig{Bound: tc.bound, Reduction: ref})
+		got, _, _ := searchOutcomes(t, lostUpdate.factory(), DFSConfig{Bound: tc.bound, Reduction: tc.red})
+		assert.Equal(t, outcomeList(want), outcomeList(got), name)
 	}
 }
 
@@ -97,7 +120,7 @@ func TestStrategy_DFSPartialOrderReduction(t *testing.T) {
 		for a := 0; a < 3; a++ {
 			act := &toyActor{name: "solo" + string(rune('a'+a))}
 			for i := 0; i < 3; i++ {
-				act.prog = append(act.prog, toyInstr{op: opNoise, label: act.name + ":poke", fp: Footprint{Writes: 1 << (8 + a)}})
+				act.prog = append(act.prog, toyInstr{op: opNoise, label: act.name + ":poke", fp: Writes(Resource(8 + a))})
 			}
 			s.actors = append(s.actors, act)
 		}

@@ -13,8 +13,9 @@ const (
 	// MaxQueues bounds `queues` (request queues per VF).
 	MaxQueues = 64
 	// MaxSchedules bounds an exploration's schedules (`schedules=`,
-	// --schedules).
-	MaxSchedules = 1_000_000
+	// --schedules): a billion, a budget for shards and Ctrl-C (an
+	// exploration's memory does not grow with its schedules).
+	MaxSchedules = 1_000_000_000
 	// MaxDepth bounds pct's depth d: its change points are drawn up front,
 	// so memory grows with d.
 	MaxDepth = 64

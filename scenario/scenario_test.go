@@ -107,7 +107,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"bound with pct", "scenario a\nexplore strategy=pct bound=2\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
 		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2\n", "x.scn:2:22: explore: depth: only pct has a depth"},
 		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
-		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000"},
+		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
 		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2:7: unterminated"},
 		{"set without key", "scenario a\nset alone\n", "x.scn:2:5: set: \"alone\" is not key=value"},

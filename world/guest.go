@@ -50,7 +50,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name
-	g.fpDev = engine.Footprint{Writes: 1<<uint(0) | 1<<resGuestMem | 1<<resGlobal}
+	g.fpDev = fpGuestDev
 	plan, err := w.guestMem.plan(w.scen.Queues)
 	if err != nil {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
@@ -195,7 +195,7 @@ func (g *guestActor) regName(addr uint64) string {
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
 // when the world has stalled (then ok is false).
 func (g *guestActor) WaitIRQ() (uint16, bool) {
-	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: engine.Footprint{Reads: 1 << resGlobal},
+	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: fpReadGlobal,
 		ready: func() bool { return len(g.irqs) > 0 || g.w.stalled },
 		do: func() []byte {
 			if len(g.irqs) == 0 {

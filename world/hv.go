@@ -119,7 +119,7 @@ func (hv *hvActor) host(name string) (*host, error) {
 // local is one visible hypervisor operation that is not an owner-driver
 // access (halting vCPUs, copying memory, switching over).
 func (hv *hvActor) local(label string, do func()) {
-	hv.yield(&actorReq{label: hv.name + ":" + label, fp: engine.Footprint{Writes: 1 << resGlobal},
+	hv.yield(&actorReq{label: hv.name + ":" + label, fp: fpWriteGlobal,
 		do: func() []byte { do(); return nil }})
 }
 

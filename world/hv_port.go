@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"strconv"
 
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -28,7 +27,7 @@ func (p *hvPort) access(label string, do func() []byte) []byte {
 		return do()
 	}
 	return p.hv.yield(&actorReq{label: p.hv.name + ":" + p.h.name + " " + label,
-		fp: engine.Footprint{Writes: 1<<uint(p.h.idx) | 1<<resGlobal}, do: do})
+		fp: fpHost[p.h.idx].hvAccess, do: do})
 }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
@@ -75,7 +74,7 @@ func (p *hvPort) WaitAdmin() {
 		return
 	}
 	i := p.h.idx
-	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: engine.Footprint{Reads: 1 << uint(i)},
+	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: fpHost[i].waitAdmin,
 		ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.stalled || p.h.failed }})
 	hv.seen[i] = hv.published[i]
 }

@@ -63,7 +63,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	switch op.Verb {
 	case "kick":
 		vf, q := int(args.Int("vf")), int(args.Int("q"))
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: engine.Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: fpWriteGlobal,
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.hostOfVF(vf)
@@ -80,7 +80,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if err != nil || off+len(data) > pcie.BAR0Size {
 			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
 		}
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v), fp: engine.Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v), fp: fpWriteGlobal,
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				if !pa.running() {
@@ -96,7 +96,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if err != nil {
 			return err
 		}
-		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: engine.Footprint{Writes: 1 << resGlobal},
+		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: fpWriteGlobal,
 			do: func() []byte {
 				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
 				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,

@@ -53,6 +53,25 @@ const (
 	resGlobal   = 63
 )
 
+// Step footprints, built once: building a footprint allocates.
+var (
+	fpWriteGlobal = engine.Writes(resGlobal)
+	fpReadGlobal  = engine.Reads(resGlobal)
+	fpGuestDev    = engine.Writes(0, resGuestMem, resGlobal)
+	// fpHost holds, per host index, the footprints of the host's device
+	// steps, of a hypervisor access to it and of a wait for its admin
+	// queue.
+	fpHost = func() (t [resGuestMem]struct{ dev, hvAccess, waitAdmin engine.Footprint }) {
+		for h := range t {
+			r := engine.Resource(h)
+			t[h].dev = engine.Writes(r, resGuestMem, resDisk)
+			t[h].hvAccess = engine.Writes(r, resGlobal)
+			t[h].waitAdmin = engine.Reads(r)
+		}
+		return t
+	}()
+)
+
 // World is the simulated machine: hosts with an owner and its members,
 // guest memory, a disk shared by all hosts, and the actors (guest vCPUs,
 // hypervisor, peer device). It implements engine.System.
@@ -313,8 +332,7 @@ func (w *World) enabled(buf []engine.Step) []engine.Step {
 		if h.failed {
 			continue
 		}
-		fp := engine.Footprint{Writes: 1<<uint(d.key.host) | 1<<resGuestMem | 1<<resDisk}
-		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fp})
+		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fpHost[d.key.host].dev})
 	}
 	return buf
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -64,16 +65,31 @@ var budgetFlagLimits = []intFlagLimit{
 	{"bound", -1, scenario.MaxBound, "dfs's preemption bound, -1 for none"},
 	{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
 	{"max-steps", 1, maxMaxSteps, "steps of one run"},
+	{"split-depth", 0, scenario.MaxBound, "branching decisions explored in full"},
 }
 
-// checkStrategyFlags refuses a flag the strategy ignores: --bound belongs
-// to dfs, --depth to pct.
+// strategyFlags are the flags only some strategies read.
+var strategyFlags = []struct {
+	flag, what string
+	strategies []string
+}{
+	{"bound", "a preemption bound", []string{engine.StrategyDFS}},
+	{"reduction", "a partial-order reduction", []string{engine.StrategyDFS}},
+	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
+	{"states", "a state cache", []string{engine.StrategyDFS}},
+	{"depth", "a depth", []string{engine.StrategyPCT}},
+	{"memo", "a memo of interleavings", []string{engine.StrategyRandom, engine.StrategyPCT}},
+}
+
+// checkStrategyFlags refuses a flag the strategy ignores (--bound belongs
+// to dfs, --depth to pct, …).
 func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
-	if fs.Changed("bound") && strategy != engine.StrategyDFS {
-		return fmt.Errorf("--bound: only dfs has a preemption bound (the strategy is %s; add --strategy dfs)", strategy)
-	}
-	if fs.Changed("depth") && strategy != engine.StrategyPCT {
-		return fmt.Errorf("--depth: only pct has a depth (the strategy is %s; add --strategy pct)", strategy)
+	for _, f := range strategyFlags {
+		if fs.Lookup(f.flag) == nil || !fs.Changed(f.flag) || slices.Contains(f.strategies, strategy) {
+			continue
+		}
+		return fmt.Errorf("--%s: only %s has %s (the strategy is %s; add --strategy %s)",
+			f.flag, strings.Join(f.strategies, " and "), f.what, strategy, f.strategies[0])
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		want string
 	}{
 		{"pct depth 1e9", []string{"explore", "--scenario", flrScenario, "--strategy", "pct", "--depth", "1000000000"}, "--depth 1000000000: want 1..64"},
-		{"schedules beyond the limit", []string{"explore", "--scenario", flrScenario, "--schedules", "100000000"}, "--schedules 100000000: want 1..1000000"},
+		{"schedules beyond the limit", []string{"explore", "--scenario", flrScenario, "--schedules", "2000000000"}, "--schedules 2000000000: want 1..1000000000"},
 		{"bound beyond the limit", []string{"explore", "--scenario", flrScenario, "--strategy", "dfs", "--bound", "1000"}, "--bound 1000: want -1..64"},
 		{"jobs beyond the limit", []string{"explore", "--scenario", flrScenario, "--jobs", "100000"}, "--jobs 100000: want 0..256"},
 		{"bound with pct", []string{"explore", "--scenario", flrScenario, "--strategy", "pct", "--bound", "2"}, "--bound: only dfs has a preemption bound (the strategy is pct"},
@@ -39,7 +39,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds +Inf: want a finite number of seconds"},
 		{"bench seconds NaN", []string{"bench", "--seconds", "NaN"}, "--seconds NaN: want a finite number of seconds"},
 		{"bench seconds beyond the limit", []string{"bench", "--seconds", "1e9"}, "--seconds 1e+09: want 0..3600"},
-		{"bench schedules beyond the limit", []string{"bench", "--schedules", "2000000"}, "--schedules 2000000: want 1..1000000"},
+		{"bench schedules beyond the limit", []string{"bench", "--schedules", "2000000000"}, "--schedules 2000000000: want 1..1000000000"},
 		{"run jobs beyond the limit", []string{"run", "--jobs", "100000", flrScenario}, "--jobs 100000: want 0..256"},
 		{"replay max-steps 0", []string{"replay", "--max-steps", "0", "x.json"}, "--max-steps 0: want 1..10000000"},
 		{"trace window beyond the limit", []string{"trace", "--window", "2000000", "x.json"}, "--window 2000000: want 0..1000000"},

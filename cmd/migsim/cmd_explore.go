@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -26,21 +24,44 @@ func init() {
 
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
-       [--jobs J] [--shard i/n] [--out DIR]
+       [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
+       [--jobs J] [--shard i/n] [--out DIR] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
 what was explored: schedules, distinct interleavings, findings (the first of
 each oracle, lowest schedule index), throughput. The first finding is shrunk
-(size before and after), its schedule is written under DIR and the command
-that replays it is printed. Strategy, schedules, seed, bound and depth default
-to the scenario's explore line for the edition. Progress goes to stderr when
-it is a terminal.
+(size before and after, and how many of its steps the finding depends on),
+its schedule is written under DIR and the command that replays it is
+printed. Strategy, schedules, seed, bound and depth default to the
+scenario's explore line for the edition. Random and pct remember the runs
+they executed and do not run a known interleaving twice (--memo=false runs
+every schedule). Progress goes to stderr when it is a terminal (--progress).
 
-Exit 0 when nothing was found, 1 on a finding, 2 on a usage error.
+--shard i/n explores the i-th of n parts (schedule indices i mod n for
+random and pct, the subtrees of a split tree for dfs) and writes its files
+with a .shard-i-of-n suffix, plus a .summary.json that 'migsim merge'
+combines into the report one process gives.
+
+Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
+finding found so far (a second Ctrl-C stops shrinking: the schedule is then
+written as far as it got) and prints the summary so far.
+
+Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, 130 when
+interrupted.
 
 flags:
 `
+
+// exploreRun holds explore's execution options.
+type exploreRun struct {
+	jobs, shard, shards int
+	reduction           engine.Reduction
+	splitDepth          int
+	states, memo        bool
+	out                 string
+	progress            *lineWriter
+}
 
 // runExplore implements `migsim explore`.
 func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -52,10 +73,15 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
+	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none")
+	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
+	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state)")
+	memo := fs.Bool("memo", true, "random, pct: reuse the results of interleavings already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
-	shard := fs.String("shard", "", "run only schedules with index = i mod n, as i/n")
+	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
-	out := fs.String("out", ".", "directory for the shrunk schedule file")
+	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, exploreUsage)
 		fs.PrintDefaults()
@@ -101,6 +127,13 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		b.Depth = *depth
 	}
+	red, err := engine.ParseReduction(*reduction)
+	if err != nil {
+		return usageError(stderr, "explore", "--reduction: %v", err)
+	}
+	if *splitDepth < 0 {
+		return usageError(stderr, "explore", "--split-depth %d: want 0 or more", *splitDepth)
+	}
 	if *jobs < 0 {
 		return usageError(stderr, "explore", "--jobs %d: want 0 (GOMAXPROCS) or more", *jobs)
 	}
@@ -111,8 +144,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
-	if sn > 1 && b.Strategy == engine.StrategyDFS {
-		return usageError(stderr, "explore", "--shard: dfs cannot be sharded")
+	pw, err := progressWriter(*progress, stderr)
+	if err != nil {
+		return usageError(stderr, "explore", "%v", err)
 	}
 	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
 		return usageError(stderr, "explore", "%v", err)
@@ -121,17 +155,16 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
 	t.MaxSteps = *maxSteps
-	return explore(t, b, exploreRun{jobs: *jobs, shard: si, shards: sn, out: *out}, stdout, stderr)
-}
-
-// exploreRun holds explore's execution options.
-type exploreRun struct {
-	jobs, shard, shards int
-	out                 string
+	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
+		states: *states, memo: *memo, out: *out, progress: pw}
+	return explore(t, b, run, stdout, stderr)
 }
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
-	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
+	tuneGC()
+	ctx, shrinkCtx, stop := interrupts()
+	defer stop()
+	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	if serr := setupError(err, t.MaxSteps); serr != nil {
 		return usageError(stderr, "explore", "%v", serr)
 	}
@@ -139,80 +172,116 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
-	fmt.Fprintf(stdout, "explore %s: %s\n", targetText(t), budgetText(b))
-	var progress func(engine.Progress)
-	if file, ok := stderr.(*os.File); ok {
-		progress = engine.TerminalProgress(file)
+	rep := exploreReport{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
+		Bound: b.Bound, Schedules: b.Schedules}
+	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
+	var memo *engine.MemoConfig
+	if run.memo && seedFree {
+		memo = &engine.MemoConfig{}
 	}
-	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
+	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
-		PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.MaxSteps, Progress: progress})
-	if err != nil {
+		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
+		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(run.progress, stderr)})
+	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
 	}
-	printSummary(stdout, &sum, b)
-	if len(sum.Findings) == 0 {
-		fmt.Fprintln(stdout, "no findings")
-		return exitOK
-	}
-	for _, r := range sum.Findings {
-		fd := r.Finding
-		fmt.Fprintf(stdout, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, r.Index, r.Seed, fd.Step, fd.Message)
-		if len(fd.Reqs) > 0 {
-			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+	rep.Summary = sum
+	rep.printSummary(stdout)
+	code := exitOK
+	if len(sum.Findings) > 0 {
+		code = exitFinding
+		first := sum.Findings[0]
+		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle,
+			engine.ShrinkConfig{MaxSteps: t.MaxSteps})
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+			return exitFinding
 		}
-		if len(fd.Actors) > 0 {
-			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
+		rep.Shrunk, rep.Schedule = &sr, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
+	}
+	if err := os.MkdirAll(run.out, 0o755); err != nil {
+		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
+		return exitFinding
+	}
+	if rep.Schedule != nil {
+		name := catalog.ScheduleRegressName(rep.Schedule)
+		rep.Path = filepath.Join(run.out, shardName(name, ".json", run.shard, run.shards))
+		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
+			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+			return exitFinding
 		}
 	}
-	first := sum.Findings[0]
-	sr, err := engine.Shrink(f, first.Seed, first.Result.Choices, first.Finding.Oracle, engine.ShrinkConfig{MaxSteps: t.MaxSteps})
-	if err != nil {
-		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-		return exitFinding
+	if run.shards > 1 {
+		p := filepath.Join(run.out, shardName(catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(),
+			catalog.SettingStrings(t.Settings)), ".summary.json", run.shard, run.shards))
+		if err := writeShardFile(p, &rep); err != nil {
+			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+			return exitFinding
+		}
+		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
 	}
-	fmt.Fprintf(stdout, "shrunk %s: %s -> %s (%d replays)\n", first.Finding.Oracle, sr.Before, sr.After, sr.Replays)
-	sc := t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
-	p := filepath.Join(run.out, catalog.ScheduleRegressName(sc))
-	if err := catalog.WriteSchedule(sc, p); err != nil {
-		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-		return exitFinding
+	rep.printResult(stdout)
+	if sum.Interrupted {
+		return exitInterrupted
 	}
-	fmt.Fprintf(stdout, "schedule: %s (trace hash %s)\n", p, sc.TraceHash)
-	fmt.Fprintf(stdout, "replay: go run ./cmd/migsim replay %s\n", p)
-	return exitFinding
+	return code
+}
+
+// exploreProgress returns the progress callback of explore: status lines
+// on pw (nil: none), and in any case one line on stderr when the first
+// finding appears (the exploration goes on; Ctrl-C stops it and keeps the
+// finding).
+func exploreProgress(pw *lineWriter, stderr io.Writer) func(engine.Progress) {
+	told := false
+	return func(p engine.Progress) {
+		if pw != nil {
+			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings"
+			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.Distinct, p.Findings}
+			if p.Final {
+				pw.final(msg, args...)
+			} else {
+				pw.status(msg, args...)
+			}
+		}
+		if p.Findings > 0 && !told && !p.Final {
+			told = true
+			if pw != nil && pw.open {
+				pw.final("")
+			}
+			fmt.Fprintf(stderr, "migsim explore: first finding after %d schedules; exploring on (Ctrl-C stops, then shrinks and writes it)\n", p.Done)
+		}
+	}
 }
 
 // budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3".
-func budgetText(b scenario.Budget) string {
+func budgetText(b scenario.Budget, run exploreRun) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
-		return fmt.Sprintf("dfs up to %d schedules, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		s := fmt.Sprintf("dfs up to %d schedules, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		if run.reduction != engine.ReductionSleep {
+			s += ", reduction " + run.reduction.String()
+		}
+		if d := engine.EffectiveSplitDepth(run.splitDepth, run.shards); d > 0 {
+			s += fmt.Sprintf(", split depth %d", d)
+		}
+		if run.states {
+			s += ", state pruning"
+		}
+		return s
 	case engine.StrategyPCT:
 		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
 	}
 	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
 }
 
-// printSummary prints what an exploration covered; only the last line
-// (throughput) depends on the wall clock.
-func printSummary(w io.Writer, sum *engine.Summary, b scenario.Budget) {
-	fmt.Fprintf(w, "schedules: %d", sum.Schedules)
-	if sum.Pruned > 0 {
-		fmt.Fprintf(w, " (+%d pruned)", sum.Pruned)
+// shardName inserts ".shard-I-of-N" before suffix in a file name ending in
+// .json; unsharded names get suffix only.
+func shardName(name, suffix string, shard, shards int) string {
+	base := name[:len(name)-len(filepath.Ext(name))]
+	if shards > 1 {
+		base += fmt.Sprintf(".shard-%d-of-%d", shard, shards)
 	}
-	fmt.Fprintf(w, ", decisions: %d, distinct interleavings: %d, failing: %d, findings: %d\n",
-		sum.Decisions, sum.Distinct, sum.Failing, len(sum.Findings))
-	if b.Strategy == engine.StrategyDFS {
-		switch {
-		case sum.Complete && !sum.BoundHit:
-			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", b.Bound)
-		case sum.Complete:
-			fmt.Fprintf(w, "dfs: exhaustive up to the preemption bound %d (bound cut)\n", b.Bound)
-		default:
-			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", b.Schedules)
-		}
-	}
-	fmt.Fprintf(w, "throughput: %.0f schedules/s, %.0f ns/decision\n", sum.SchedulesPerSecond(), sum.NsPerDecision())
+	return base + suffix
 }

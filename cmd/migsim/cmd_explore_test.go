@@ -13,8 +13,8 @@ import (
 	"github.com/migsim/migsim/catalog"
 )
 
-// exploreFLR runs the issue-4 acceptance exploration on the test copy of
-// flr-during-freeze, writing under dir.
+// exploreFLR explores the test copy of flr-during-freeze with
+// flr-vs-mode=complete-anyway (pct, 100 schedules), writing under dir.
 func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string) {
 	t.Helper()
 	args := append([]string{"explore", "--scenario", flrScenario, "--spec", "draft-2023",
@@ -36,7 +36,7 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway: pct 100 schedules, seed 1, depth 3\n")
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
-	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \(\d+ replays\)$`, out)
+	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \(\d+ replays\), \d+ of \d+ steps matter$`, out)
 	m := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "explore prints the replay command:\n%s", out)
 	path := m[1]
@@ -108,6 +108,24 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
+// dfs with DPOR, and with a split, says so in its header.
+func TestExplore_DFSReductions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--reduction", "dpor"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction dpor\n"},
+		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
+	} {
+		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
+			"--schedules", "100000", "--out", t.TempDir()}, tc.args...)
+		code, out, stderr := runSimCLI(t, args...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, out, tc.want)
+		assert.Contains(t, out, "dfs: exhaustive")
+	}
+}
+
 func TestExplore_Shards(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"0/2", "1/2"} {
@@ -136,12 +154,14 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"zero schedules", []string{"explore", "--scenario", smokeScenario, "--schedules", "0"}, "--schedules 0"},
 		{"bad shard", []string{"explore", "--scenario", smokeScenario, "--shard", "2/2"}, `--shard "2/2"`},
 		{"shard syntax", []string{"explore", "--scenario", smokeScenario, "--shard", "1of2"}, `--shard "1of2"`},
-		{"dfs shard", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--shard", "0/2"}, "dfs cannot be sharded"},
 		{"bad knob", []string{"explore", "--scenario", smokeScenario, "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
 		{"bad setting", []string{"explore", "--scenario", smokeScenario, "--set", "novalue"}, `--set "novalue"`},
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},
 		{"extra argument", []string{"explore", "--scenario", smokeScenario, "extra"}, "unexpected arguments"},
 		{"bad depth", []string{"explore", "--scenario", smokeScenario, "--depth", "0"}, "--depth 0"},
+		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--reduction", "magic"}, `unknown reduction "magic"`},
+		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
+		{"bad progress", []string{"explore", "--scenario", smokeScenario, "--progress", "sometimes"}, `--progress "sometimes"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -20,7 +22,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: migsim replay FILE [--trace]
+const replayUsage = `usage: migsim replay FILE [--trace | --slice]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -28,7 +30,11 @@ is gone, or the embedded catalog's scenario of that name; the hash of the
 scenario's parsed form must match),
 edition, knobs, settings and seed, runs the reference without migration, then
 follows the recorded choices strictly. Prints the finding and the trace hash;
---trace prints the trace, one line per step. A divergence names the step.
+--trace prints the trace, one line per step. --slice prints only the steps
+the finding depends on through happens-before (the finding's step and, back
+from it, every step of the same actor or with a conflicting footprint), with
+the clock jumps before them, after "slice: N of M steps matter". A
+divergence names the step.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
 finding or diverges, 2 on a usage error or a bad or stale schedule file.
@@ -41,6 +47,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("replay", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
+	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
@@ -51,6 +58,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		return usageError(stderr, "replay", "%v", err)
+	}
+	if *trace && *slice {
+		return usageError(stderr, "replay", "--trace and --slice: choose one")
 	}
 	if fs.NArg() != 1 {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
@@ -78,12 +88,19 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, ", seed %d, %d steps, %d preemptions\n", sc.Seed, sc.Steps, sc.Preemptions)
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}
-	if *trace {
+	var full bytes.Buffer
+	switch {
+	case *trace:
 		cfg.Trace = stdout
+	case *slice:
+		cfg.Trace = &full
 	}
 	res, err := catalog.ReplaySchedule(sc, cfg)
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "replay", "%v", serr)
+	}
+	if *slice && err == nil {
+		printSlice(stdout, full.String(), res)
 	}
 	if err != nil {
 		fmt.Fprintf(stdout, "diverged: %s\n", userError(err))
@@ -106,4 +123,34 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	return exitOK
+}
+
+// printSlice prints the trace lines of the steps in res's causal slice,
+// each clock jump before a printed step once.
+func printSlice(w io.Writer, trace string, res engine.Result) {
+	slice := engine.CausalSlice(res)
+	if len(slice) == 0 {
+		fmt.Fprintln(w, "slice: no finding, nothing to slice")
+		return
+	}
+	fmt.Fprintf(w, "slice: %d of %d steps matter\n", len(slice), len(res.Choices))
+	in := make(map[int]bool, len(slice))
+	for _, i := range slice {
+		in[i] = true
+	}
+	clock := ""
+	for _, l := range strings.Split(strings.TrimSuffix(trace, "\n"), "\n") {
+		idx, _, _ := strings.Cut(l, " ")
+		if idx == "-" {
+			clock = l
+			continue
+		}
+		if i, err := strconv.Atoi(idx); err == nil && in[i] {
+			if clock != "" {
+				fmt.Fprintln(w, clock)
+				clock = ""
+			}
+			fmt.Fprintln(w, l)
+		}
+	}
 }

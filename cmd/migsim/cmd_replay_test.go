@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,6 +43,7 @@ func editSchedule(t *testing.T, src string, edit func(*engine.Schedule)) string 
 func TestReplay(t *testing.T) {
 	p := recordFLR(t)
 	t.Run("trace", func(t *testing.T) { testReplayTrace(t, p) })
+	t.Run("slice", func(t *testing.T) { testReplaySlice(t, p) })
 	t.Run("divergence names the step", func(t *testing.T) { testReplayDivergence(t, p) })
 	t.Run("bad schedule files", func(t *testing.T) { testReplayBadFiles(t, p) })
 }
@@ -62,6 +65,29 @@ func testReplayTrace(t *testing.T, p string) {
 	code2, out2, _ := runSimCLI(t, "replay", "--trace", p)
 	require.Equal(t, exitFinding, code2)
 	assert.Equal(t, out, out2, "the trace is the same byte for byte")
+}
+
+// --slice prints "N of M steps matter" and exactly those N step lines,
+// each as --trace prints it.
+func testReplaySlice(t *testing.T, p string) {
+	_, full, _ := runSimCLI(t, "replay", "--trace", p)
+	code, out, _ := runSimCLI(t, "replay", "--slice", p)
+	require.Equal(t, exitFinding, code)
+	m := regexp.MustCompile(`(?m)^slice: (\d+) of (\d+) steps matter$`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	n, _ := strconv.Atoi(m[1])
+	steps := 0
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 3 && strings.HasPrefix(f[1], "t=") && f[0] != "-" {
+			steps++
+			assert.Contains(t, full, l+"\n")
+		}
+	}
+	assert.Equal(t, n, steps)
+	assert.Positive(t, n)
+	code, _, stderr := runSimCLI(t, "replay", "--slice", "--trace", p)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "choose one")
 }
 
 func testReplayDivergence(t *testing.T, good string) {

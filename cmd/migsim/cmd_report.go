@@ -162,7 +162,7 @@ func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error
 			return fmt.Errorf("report: %w", err)
 		}
 		sched := filepath.Join(dir, catalog.ScheduleRegressName(o.Schedule))
-		if err := o.Schedule.WriteFile(sched); err != nil {
+		if err := catalog.WriteSchedule(o.Schedule, sched); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		md, err := writeFindingReport(o.Schedule, sched, dir, reportOptions{steps: trace.DefaultReportSteps,

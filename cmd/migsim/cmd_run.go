@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -23,7 +23,7 @@ func init() {
 }
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
-                  [--regress-dir DIR] [--report-dir DIR]
+       [--regress-dir DIR] [--report-dir DIR] [--progress auto|always|never]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -33,14 +33,20 @@ error name) and what was explored. The first finding of each row is shrunk.
 Without arguments the embedded catalog runs; an argument is a scenario file
 (a path, or a name ending in .scn) or the name of a catalog scenario. Every
 scenario is checked before anything runs. The table does not depend on --jobs.
+Progress (the row being judged and its exploration) goes to stderr when it
+is a terminal, with a summary line at the end.
+
+Ctrl-C (SIGINT, SIGTERM) stops the row being judged, shrinks its finding if
+it had one (a second Ctrl-C stops that too) and prints the table of the
+rows so far, the interrupted one last.
 
 --write-regress writes the shrunk schedule of every matching violation or
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
-the file (or says why it cannot).
+the file (or says why it cannot). --report-dir writes a finding report
+(migsim report) for every row that ends in a finding.
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or a scenario that does not load. --report-dir writes a finding
-report (migsim report) for every row that ends in a finding.
+a usage error or a scenario that does not load, 130 when interrupted.
 
 flags:
 `
@@ -64,6 +70,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -91,6 +98,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
+	pw, err := progressWriter(*progress, stderr)
+	if err != nil {
+		return usageError(stderr, "run", "%v", err)
+	}
 	scens, err := runScenarios(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
@@ -106,10 +117,23 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run", "--report-dir: %v", err)
 		}
 	}
-	rows, err := catalog.JudgeAll(context.Background(), scens, opt.edition, catalog.JudgeConfig{Jobs: opt.jobs}, stderr)
-	if err != nil {
+	tuneGC()
+	ctx, shrinkCtx, stop := interrupts()
+	defer stop()
+	rp := &runProgress{w: pw, start: time.Now()}
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx}
+	if pw != nil {
+		cfg.RowStart, cfg.Progress = rp.row, rp.explore
+	}
+	rows, err := catalog.JudgeAll(ctx, scens, opt.edition, cfg, stderr)
+	rp.done(rows)
+	interrupted := err != nil && ctx.Err() != nil
+	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitFinding
+	}
+	if interrupted {
+		opt.writeRegress = false // a partial run knows too little to write or prune the files
 	}
 	if opt.writeRegress {
 		// Only a run of the whole catalog knows which files are orphans.
@@ -139,6 +163,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitFinding
+	}
+	if interrupted {
+		fmt.Fprintf(stdout, "interrupted: %d rows judged, the last one only in part\n", len(rows))
+		return exitInterrupted
 	}
 	for _, r := range rows {
 		if !r.Match {

@@ -1,0 +1,61 @@
+package catalog
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+)
+
+// The memo changes what runs, never what is reported: pct over a catalog
+// scenario gives the same summary (findings, distinct interleavings,
+// decisions, pct's k) with the memo on or off, for one job or two, while
+// running the world for only some of the schedules.
+func TestMemo_CatalogScenarioSameSummary(t *testing.T) {
+	s, err := CatalogScenario("flr-during-freeze")
+	require.NoError(t, err)
+	for _, knobs := range [][]string{nil, {"flr-vs-mode=complete-anyway"}} {
+		tg, err := NewTarget(s, spec.Draft2023, knobs, nil)
+		require.NoError(t, err)
+		f, seedFree, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
+		require.NoError(t, err)
+		require.True(t, seedFree, "the guest program does not depend on the seed")
+		cfg := engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT, Schedules: 600, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps}
+		off, err := engine.Explore(context.Background(), cfg)
+		require.NoError(t, err)
+		for _, jobs := range []int{1, 2} {
+			c := cfg
+			c.Jobs, c.Memo = jobs, &engine.MemoConfig{VerifyEvery: 16}
+			on, err := engine.Explore(context.Background(), c)
+			require.NoError(t, err)
+			assert.Less(t, on.Executed, on.Schedules, "knobs %v: the memo answers repeated interleavings", knobs)
+			assert.Positive(t, on.Memo.Verified)
+			a, b := off, on
+			a.Elapsed, a.Executed, a.Memo = 0, 0, engine.MemoStats{}
+			b.Elapsed, b.Executed, b.Memo = 0, 0, engine.MemoStats{}
+			assert.Equal(t, a, b, "knobs %v, %d jobs", knobs, jobs)
+		}
+		if knobs != nil {
+			require.NotEmpty(t, off.Findings)
+		}
+	}
+}
+
+// Judging with the memo gives the same outcome as without.
+func TestMemo_JudgeSameOutcome(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	for _, e := range s.Expect[:2] {
+		var outs []Outcome
+		for _, noMemo := range []bool{false, true} {
+			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 1, NoMemo: noMemo})
+			require.NoError(t, err)
+			o.Explored.Executed, o.Explored.Memo = 0, engine.MemoStats{}
+			outs = append(outs, o)
+		}
+		assert.Equal(t, outs[0], outs[1], "line %d", e.Line)
+	}
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// exploreReport is what explore prints; merge rebuilds it from the shards'
+// summary files and prints it the same way.
+type exploreReport struct {
+	// Target and Budget are the header's texts (targetText, budgetText).
+	Target string `json:"target"`
+	Budget string `json:"budget"`
+	// Strategy, Bound and Schedules are the budget's.
+	Strategy  string `json:"strategy"`
+	Bound     int    `json:"bound"`
+	Schedules int    `json:"schedules"`
+	// Summary is the exploration's.
+	Summary engine.Summary `json:"summary"`
+	// Shrunk is the shrunk first finding; Schedule its schedule file,
+	// written at Path.
+	Shrunk   *engine.ShrinkResult `json:"shrunk,omitempty"`
+	Schedule *engine.Schedule     `json:"schedule,omitempty"`
+	Path     string               `json:"-"`
+}
+
+// printSummary prints what the exploration covered; only the throughput
+// line depends on the wall clock (and, with shards, on how the work was
+// split).
+func (r *exploreReport) printSummary(w io.Writer) {
+	sum := &r.Summary
+	fmt.Fprintf(w, "schedules: %d", sum.Schedules)
+	if sum.Pruned > 0 {
+		fmt.Fprintf(w, " (+%d pruned)", sum.Pruned)
+	}
+	fmt.Fprintf(w, ", decisions: %d, distinct interleavings: %d, failing: %d, findings: %d\n",
+		sum.Decisions, sum.Distinct, sum.Failing, len(sum.Findings))
+	if r.Strategy == engine.StrategyDFS {
+		switch {
+		case sum.Interrupted:
+		case sum.Complete && !sum.BoundHit:
+			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", r.Bound)
+		case sum.Complete:
+			fmt.Fprintf(w, "dfs: exhaustive up to the preemption bound %d (bound cut)\n", r.Bound)
+		default:
+			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
+		}
+		if sum.StateHits > 0 {
+			fmt.Fprintf(w, "dfs: %d decisions skipped as states already explored\n", sum.StateHits)
+		}
+	}
+	if sum.Interrupted {
+		fmt.Fprintf(w, "interrupted: the summary covers only the %d schedules run before the interrupt\n", sum.Schedules+sum.Pruned)
+	}
+	fmt.Fprintf(w, "throughput: %.0f schedules/s, %d runs executed (%.0f/s, %d memo hits), %.0f ns/decision\n",
+		sum.SchedulesPerSecond(), sum.Executed, sum.ExecutedPerSecond(), sum.Memo.Hits, sum.NsPerDecision())
+}
+
+// printResult prints the findings, the shrunk first finding and where its
+// schedule went.
+func (r *exploreReport) printResult(w io.Writer) {
+	sum := &r.Summary
+	if len(sum.Findings) == 0 {
+		fmt.Fprintln(w, "no findings")
+		return
+	}
+	for _, rep := range sum.Findings {
+		fd := rep.Finding
+		fmt.Fprintf(w, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, rep.Index, rep.Seed, fd.Step, fd.Message)
+		if len(fd.Reqs) > 0 {
+			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+		}
+		if len(fd.Actors) > 0 {
+			fmt.Fprintf(w, "  actors: %s\n", strings.Join(fd.Actors, " "))
+		}
+	}
+	if sr := r.Shrunk; sr != nil {
+		fmt.Fprintf(w, "shrunk %s: %s -> %s (%d replays), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
+			sr.Replays, sr.SliceText())
+		if sr.Interrupted {
+			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
+		}
+	}
+	if r.Schedule != nil && r.Path != "" {
+		fmt.Fprintf(w, "schedule: %s (trace hash %s)\n", r.Path, r.Schedule.TraceHash)
+		fmt.Fprintf(w, "replay: go run ./cmd/migsim replay %s\n", r.Path)
+	}
+}

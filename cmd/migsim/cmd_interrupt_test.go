@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+)
+
+// startUntil starts the migsim binary with args, waits until a line of its
+// stderr contains marker, sends sig and returns the exit status, stdout
+// and stderr. A deadline kills a process that never gets there.
+func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, migsimBinary(t), args...)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	pipe, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var stderr strings.Builder
+	sc := bufio.NewScanner(pipe)
+	signalled := false
+	for sc.Scan() {
+		stderr.WriteString(sc.Text() + "\n")
+		if !signalled && strings.Contains(sc.Text(), marker) {
+			require.NoError(t, cmd.Process.Signal(sig))
+			signalled = true
+		}
+	}
+	err = cmd.Wait()
+	require.True(t, signalled, "never saw %q; stderr:\n%s", marker, stderr.String())
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// Ctrl-C after the first finding: explore stops, prints the summary so
+// far, shrinks and writes the finding, and exits 130.
+func TestExplore_SIGINTKeepsTheFinding(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := startUntil(t, "first finding after", os.Interrupt,
+		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--out", dir)
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	assert.Contains(t, out, "interrupted: the summary covers only the ")
+	assert.Regexp(t, `(?m)^schedules: \d+, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
+	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+`, out)
+	assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
+	path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json")
+	assert.Contains(t, out, "schedule: "+path)
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	require.NotNil(t, sc.Finding)
+	assert.Equal(t, "frozen-context", sc.Finding.Oracle)
+}
+
+// SIGTERM during a row: run prints the table so far (the interrupted row
+// says so) and exits 130.
+func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
+	src, err := os.ReadFile(flrScenario)
+	require.NoError(t, err)
+	var lines []string
+	for _, l := range strings.Split(string(src), "\n") {
+		switch {
+		case strings.HasPrefix(l, "expect "):
+			continue
+		case strings.HasPrefix(l, "explore "):
+			l = "explore strategy=pct schedules=100000000 depth=3 seed=1"
+		}
+		lines = append(lines, l)
+	}
+	lines = append(lines, "expect draft-2023 pass")
+	scn := filepath.Join(t.TempDir(), "long.scn")
+	require.NoError(t, os.WriteFile(scn, []byte(strings.Join(lines, "\n")), 0o644))
+	code, out, stderr := startUntil(t, " schedules (", syscall.SIGTERM, "run", scn, "--jobs", "1", "--progress", "always")
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	rows := tableRows(out)
+	require.Len(t, rows, 1, out)
+	assert.Contains(t, rows[0], "(interrupted)")
+	assert.Contains(t, out, "interrupted: 1 rows judged, the last one only in part\n")
+	assert.Contains(t, stderr, "run: row 1/1 test-flr-freeze draft-2023")
+	assert.Regexp(t, `(?m)^run: 1 rows judged in \S+: \d+ schedules \(\d+ executed\), 1 mismatched$`, stderr)
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// comparable drops what may differ between one process and merged shards:
+// the throughput line, and the output directory in paths.
+func comparable(out string, dirs ...string) string {
+	var keep []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "throughput: ") {
+			continue
+		}
+		for _, d := range dirs {
+			l = strings.ReplaceAll(l, d, "DIR")
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+// Four `migsim explore --shard i/4` processes, run in parallel, merged by
+// `migsim merge`, give the report (and the schedule file, byte for byte)
+// of one process exploring everything: pct with a finding, dfs without.
+func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
+	bin := migsimBinary(t)
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"pct", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}},
+		{"dfs", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
+			"--schedules", "100000", "--split-depth", "2", "--jobs", "1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			single := t.TempDir()
+			wantCode, want, stderr := runSimCLI(t, append(tc.args, "--out", single)...)
+			require.Contains(t, []int{exitOK, exitFinding}, wantCode, stderr)
+
+			var procs []*exec.Cmd
+			var outs []*bytes.Buffer
+			var dirs []string
+			for i := 0; i < 4; i++ {
+				dir := t.TempDir()
+				cmd := exec.Command(bin, append(tc.args, "--shard", fmt.Sprintf("%d/4", i), "--out", dir)...)
+				var out bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &out
+				require.NoError(t, cmd.Start())
+				procs, outs, dirs = append(procs, cmd), append(outs, &out), append(dirs, dir)
+			}
+			for i, p := range procs {
+				err := p.Wait()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				} else {
+					require.NoError(t, err)
+				}
+				require.Contains(t, []int{exitOK, exitFinding}, code, "shard %d: %s", i, outs[i])
+				files, err := filepath.Glob(filepath.Join(dirs[i], "*.shard-*-of-4.summary.json"))
+				require.NoError(t, err)
+				require.Len(t, files, 1, "shard %d writes one shard-named summary", i)
+			}
+			merged := t.TempDir()
+			code, got, stderr := runSimCLI(t, append([]string{"merge", "--out", merged}, dirs...)...)
+			assert.Equal(t, wantCode, code, stderr)
+			assert.Contains(t, stderr, "4 shard summaries")
+			assert.Equal(t, comparable(want, single), comparable(got, merged))
+			if wantCode == exitFinding {
+				name := "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
+				a, err := os.ReadFile(filepath.Join(single, name))
+				require.NoError(t, err)
+				b, err := os.ReadFile(filepath.Join(merged, name))
+				require.NoError(t, err)
+				assert.Equal(t, string(a), string(b))
+			}
+		})
+	}
+}
+
+// Merge refuses incomplete or mixed sets of shards.
+func TestMerge_BadInputsExit2(t *testing.T) {
+	dirs := make([]string, 3)
+	for i := range dirs {
+		dirs[i] = t.TempDir()
+		seed := "2"
+		if i == 2 {
+			seed = "3"
+		}
+		code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--schedules", "8", "--seed", seed,
+			"--shard", fmt.Sprintf("%d/2", i%2), "--out", dirs[i])
+		require.Equal(t, exitOK, code, stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.summary.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "extra": true}`), 0o644))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing", []string{"merge"}, "want at least one DIR or FILE"},
+		{"missing shard", []string{"merge", dirs[0]}, "shard 1/2 is missing"},
+		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice"},
+		{"two explorations", []string{"merge", dirs[0], dirs[2]}, "not one exploration"},
+		{"empty dir", []string{"merge", t.TempDir()}, "no shard summaries"},
+		{"unknown field", []string{"merge", bad}, `unknown field "extra"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, tc.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, tc.want)
+		})
+	}
+	code, _, stderr := runSimCLI(t, "merge", dirs[0], dirs[1])
+	assert.Equal(t, exitOK, code, stderr)
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+)
+
+// progressWriter returns where progress goes for a --progress mode: a
+// terminal line (rewritten in place) for auto when stderr is a terminal,
+// one line per update for always, nothing otherwise.
+func progressWriter(mode string, stderr io.Writer) (*lineWriter, error) {
+	switch mode {
+	case "never":
+		return nil, nil
+	case "always":
+		return &lineWriter{w: stderr}, nil
+	case "auto":
+		if f, ok := stderr.(*os.File); ok && engine.IsTerminal(f) {
+			return &lineWriter{w: stderr, terminal: true}, nil
+		}
+		return nil, nil
+	}
+	return nil, fmt.Errorf("--progress %q: want auto, always or never", mode)
+}
+
+// lineWriter writes status lines: in place on a terminal ("\r"), one per
+// line elsewhere.
+type lineWriter struct {
+	w        io.Writer
+	terminal bool
+	open     bool // a terminal line is being rewritten
+}
+
+func (l *lineWriter) status(format string, a ...any) {
+	if l.terminal {
+		fmt.Fprintf(l.w, "\r\033[K"+format, a...)
+		l.open = true
+		return
+	}
+	fmt.Fprintf(l.w, format+"\n", a...)
+}
+
+// final ends the status line and writes a last line.
+func (l *lineWriter) final(format string, a ...any) {
+	if l.open {
+		fmt.Fprint(l.w, "\r\033[K")
+		l.open = false
+	}
+	fmt.Fprintf(l.w, format+"\n", a...)
+}
+
+// runProgress reports `migsim run`'s progress: the row being judged and
+// its exploration.
+type runProgress struct {
+	w     *lineWriter
+	start time.Time
+	// name is the current row: "3/21 flr-during-freeze draft-2023".
+	name string
+	// schedules and executed sum the finished rows' explorations.
+	schedules, executed int
+	last                engine.Progress
+}
+
+// row is JudgeConfig.RowStart.
+func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
+	p.schedules += p.last.Done
+	p.executed += p.last.Executed
+	p.last = engine.Progress{}
+	p.name = fmt.Sprintf("%d/%d %s %s", row+1, rows, s.Name, e.Edition)
+	p.w.status("run: row %s", p.name)
+}
+
+// explore is JudgeConfig.Progress.
+func (p *runProgress) explore(e engine.Progress) {
+	p.last = e
+	p.w.status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings",
+		p.name, e.Done, e.Total, e.Executed, e.Rate(), e.Distinct, e.Findings)
+}
+
+// done writes the summary line.
+func (p *runProgress) done(rows []catalog.Outcome) {
+	if p.w == nil {
+		return
+	}
+	mismatched := 0
+	for i := range rows {
+		if !rows[i].Match {
+			mismatched++
+		}
+	}
+	p.w.final("run: %d rows judged in %s: %d schedules (%d executed), %d mismatched",
+		len(rows), time.Since(p.start).Round(time.Millisecond), p.schedules+p.last.Done, p.executed+p.last.Executed, mismatched)
+}

@@ -1,0 +1,173 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+func (e *explorer) rounds(ctx context.Context) error {
+	workers := make([]*worker, e.cfg.Jobs)
+	for i := range workers {
+		workers[i] = &worker{r: NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})}
+	}
+	outs := make([]runOut, exploreRound)
+	var idx []int
+	for lo := 0; lo < e.cfg.Schedules; lo += exploreRound {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("engine: explore: %w", err)
+		}
+		idx = e.roundIndices(lo, idx)
+		k := e.sum.PCTSteps
+		e.runRound(ctx, workers, idx, k, outs)
+		var lenSum int64
+		for j, i := range idx {
+			o := outs[j]
+			outs[j] = runOut{}
+			if !o.ran {
+				continue
+			}
+			lenSum += int64(o.steps)
+			if err := e.remember(o); err != nil {
+				return fmt.Errorf("engine: explore: schedule %d: %w", i, err)
+			}
+			if !e.owned(i) {
+				continue
+			}
+			if err := e.add(i, o); err != nil {
+				return err
+			}
+		}
+		if lo == 0 && e.cfg.Strategy == StrategyPCT && len(idx) > 0 && ctx.Err() == nil {
+			// k: the mean run length of the first round.
+			e.sum.PCTSteps = max(1, int((lenSum+int64(len(idx))-1)/int64(len(idx))))
+		}
+		e.progress(false)
+		if e.cfg.StopOnFinding && len(e.sum.Findings) > 0 {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("engine: explore: %w", err)
+	}
+	return nil
+}
+
+// runRound runs the round's schedules idx into outs. With the memo, the
+// walks come first, in this goroutine (a walk costs microseconds, a run
+// hundreds): hits are answered at once, and only the runs to execute —
+// misses and memo checks — go to the jobs. The jobs are one goroutine
+// each, taking the next run until none is left: no goroutine or channel
+// handoff per schedule, and none at all for a round of hits or with one
+// job (waking another thread costs more than a hit on a busy machine).
+func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k int, outs []runOut) {
+	todo := e.todo[:0]
+	for j, i := range idx {
+		if ctx.Err() != nil {
+			break
+		}
+		seed := ScheduleSeed(e.cfg.Seed, i)
+		t := task{j: j, i: i, seed: seed, ch: e.chooser(seed, k)}
+		if e.memo != nil {
+			leaf, at, ev, err := e.memo.walk(&e.walk, seed, t.ch)
+			switch {
+			case err != nil:
+				outs[j] = runOut{err: err, ran: true}
+				continue
+			case leaf != nil:
+				outs[j] = runOut{res: leaf.result(seed, e.memo, &e.walk), steps: leaf.steps, ran: true, hit: true}
+				if !e.memo.verify(i) {
+					continue
+				}
+				t.check = leaf
+			}
+			t.picks, t.at, t.ev = slices.Clone(e.walk.picks), at, ev
+		}
+		todo = append(todo, t)
+	}
+	e.todo = todo
+	var next atomic.Int64
+	work := func(w *worker) {
+		for {
+			n := int(next.Add(1) - 1)
+			if n >= len(todo) || ctx.Err() != nil {
+				return
+			}
+			e.execute(w, &todo[n], outs)
+		}
+	}
+	n := min(len(workers), len(todo))
+	if n <= 1 {
+		work(workers[0])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, w := range workers[:n] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(w)
+		}()
+	}
+	wg.Wait()
+}
+
+// task is one run to execute in a round: a schedule the memo did not
+// answer (picks: the walk's, at/ev: where it left the tree), or a memo hit
+// to check (check: the remembered result).
+type task struct {
+	j, i  int
+	seed  uint64
+	ch    Chooser
+	picks []int
+	at    *memoNode
+	ev    int
+	check *memoLeaf
+}
+
+// chooser returns schedule seed's chooser.
+func (e *explorer) chooser(seed uint64, k int) Chooser {
+	rng := NewStream(seed, StreamSchedule)
+	if e.cfg.Strategy == StrategyPCT {
+		return NewPCT(rng, e.cfg.PCTDepth, k)
+	}
+	return NewRandom(rng)
+}
+
+// execute runs a task on worker w and stores its outcome in outs.
+func (e *explorer) execute(w *worker, t *task, outs []runOut) {
+	switch {
+	case t.check != nil:
+		out := &outs[t.j]
+		out.executed, out.verified = true, true
+		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &pathChooser{picks: t.picks})
+		if err != nil {
+			out.err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
+		} else if diff := t.check.sameAs(&res); diff != "" {
+			out.err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
+		}
+		return
+	case e.memo == nil:
+		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
+	case e.memo.full:
+		// The tree no longer grows: run without recording.
+		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch}))
+	default:
+		w.r.log = &w.log
+		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch})
+		w.r.log = nil
+		outs[t.j] = keep(res, err)
+		if err == nil {
+			ev := t.ev
+			if t.at == nil {
+				ev = 0
+			}
+			path := w.log.detach(ev)
+			path.leaf = leafOf(&res)
+			outs[t.j].at, outs[t.j].path = t.at, path
+		}
+	}
+	outs[t.j].executed = true
+}

@@ -1,0 +1,364 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// DefaultMemoNodes caps the memo's tree when MemoConfig.MaxNodes is zero.
+// A node costs about 150 bytes plus 40 per enabled step of a decision, so
+// the default stays under about 60 MB.
+const DefaultMemoNodes = 250_000
+
+// DefaultMemoVerify re-executes about one memo hit in this many.
+const DefaultMemoVerify = 256
+
+// MemoConfig configures the decision-tree memo of random and pct
+// exploration (ExploreConfig.Memo).
+//
+// The memo is a tree of every run executed so far: a node per decision
+// (the enabled steps the chooser saw and, per pick, the child) and per raw
+// draw the system made from its seed's streams (per drawn word, the
+// child); a path ends in a leaf holding the run's result. Before running
+// schedule i the explorer walks the tree with schedule i's chooser —
+// asking it for a pick at every decision node and drawing at every draw
+// node from schedule i's own streams — and runs the system only when the
+// walk leaves the tree; a walk that reaches a leaf reuses its result.
+//
+// Soundness: a run's behaviour must be a function of its choices and of
+// the words it draws from Streams.Workload and Streams.Fault (the System
+// contract). Draws are part of the key, so systems that draw are memoised
+// per drawn value, not per seed. A factory whose systems read Streams.Seed
+// directly (beyond building streams from it) or depend on anything outside
+// the run (wall clock, files, external processes) must not use the memo.
+//
+// Results do not depend on the memo: every Summary field but Elapsed,
+// Executed and Memo is the same with it on or off, for any Jobs. The tree
+// changes only between rounds, in schedule order, so which schedules hit
+// does not depend on Jobs either.
+type MemoConfig struct {
+	// MaxNodes caps the tree (zero: DefaultMemoNodes). At the cap the tree
+	// stops growing: runs it already holds are still reused, new ones are
+	// executed and not remembered (Summary.Memo.Full).
+	MaxNodes int
+	// VerifyEvery re-executes about one hit in VerifyEvery (chosen by
+	// schedule index) and fails the exploration when the run does not
+	// reproduce the remembered result: it catches systems that are not
+	// deterministic. Zero means DefaultMemoVerify; negative never.
+	VerifyEvery int
+}
+
+// MemoStats describes the memo's work in an exploration.
+type MemoStats struct {
+	// Hits counts schedules answered from the tree; Verified the hits
+	// re-executed as a check.
+	Hits, Verified int
+	// Nodes is the size of the tree at the end; Full is set when it
+	// reached MaxNodes.
+	Nodes int
+	Full  bool
+}
+
+// memoNode is one node of the tree: a decision, a draw, or a leaf.
+type memoNode struct {
+	kind eventKind
+	// decision: Decision fields and a child per pick (nil: not run yet).
+	prev, adv int32
+	now       VTime
+	enabled   []Step
+	kids      []*memoNode
+	// draw: the stream and a child per drawn word.
+	stream StreamID
+	draws  []memoDraw
+	// leaf: the run's result.
+	leaf *memoLeaf
+}
+
+type memoDraw struct {
+	value uint64
+	node  *memoNode
+}
+
+// memoLeaf is a remembered run's result, without its seed and choices
+// (the walk rebuilds those).
+type memoLeaf struct {
+	steps       int
+	preemptions int
+	now         VTime
+	finding     *Finding
+	traceHash   uint64
+	interleave  uint64
+}
+
+func leafOf(res *Result) *memoLeaf {
+	l := &memoLeaf{steps: len(res.Choices), preemptions: res.Preemptions, now: res.Now,
+		traceHash: res.TraceHash, interleave: res.Interleaving}
+	if res.Finding != nil {
+		f := *res.Finding
+		l.finding = &f
+	}
+	return l
+}
+
+// sameAs reports how a re-executed run differs from the leaf, or "".
+func (l *memoLeaf) sameAs(res *Result) string { return l.diff(leafOf(res)) }
+
+// diff reports how run r differs from the remembered l, or "".
+func (l *memoLeaf) diff(r *memoLeaf) string {
+	switch {
+	case r.steps != l.steps:
+		return fmt.Sprintf("%d steps, remembered %d", r.steps, l.steps)
+	case r.traceHash != l.traceHash:
+		return fmt.Sprintf("trace hash %s, remembered %s", FormatHash(r.traceHash), FormatHash(l.traceHash))
+	case oracleOf(r.finding) != oracleOf(l.finding):
+		return fmt.Sprintf("finding %q, remembered %q", oracleOf(r.finding), oracleOf(l.finding))
+	case r.finding != nil && r.finding.Message != l.finding.Message:
+		return fmt.Sprintf("finding message %q, remembered %q", r.finding.Message, l.finding.Message)
+	}
+	return ""
+}
+
+// result rebuilds the run's Result from the leaf; a failing run gets its
+// choices from the walk w that reached the leaf.
+func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk) Result {
+	res := Result{Seed: seed, Preemptions: l.preemptions, Now: l.now, TraceHash: l.traceHash, Interleaving: l.interleave}
+	if l.finding != nil {
+		f := *l.finding
+		f.Reqs, f.Actors = slices.Clone(f.Reqs), slices.Clone(f.Actors)
+		res.Finding = &f
+		res.Choices = m.choices(w)
+	}
+	return res
+}
+
+// memo is the tree. Walks may run concurrently; inserts must not overlap
+// them (the explorer inserts between rounds).
+type memo struct {
+	cfg   MemoConfig
+	root  *memoNode
+	nodes int
+	full  bool
+}
+
+func newMemo(cfg MemoConfig) *memo {
+	if cfg.MaxNodes <= 0 {
+		cfg.MaxNodes = DefaultMemoNodes
+	}
+	if cfg.VerifyEvery == 0 {
+		cfg.VerifyEvery = DefaultMemoVerify
+	}
+	return &memo{cfg: cfg}
+}
+
+// verify reports whether a hit of schedule i is re-executed as a check.
+func (m *memo) verify(i int) bool {
+	return m.cfg.VerifyEvery > 0 && SplitMix64(uint64(i)^0x6d656d6f)%uint64(m.cfg.VerifyEvery) == 0
+}
+
+// memoWalk is a worker's walk state, reused between schedules.
+type memoWalk struct {
+	streams walkStreams
+	picks   []int
+	// draws holds, per draw node passed, the index of the child taken, so
+	// that choices can be rebuilt without storing them on every walk.
+	draws []int
+	d     Decision
+}
+
+// walk follows the tree with ch and the streams of seed. It returns the
+// leaf when the run is remembered; otherwise the node where the walk left
+// the tree (nil when the tree is empty) and that node's event index. The
+// picks made on the way are in w.picks (choices: m.choices).
+func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode, int, error) {
+	w.streams.reset(seed)
+	w.picks, w.draws = w.picks[:0], w.draws[:0]
+	n, ev := m.root, 0
+	d := &w.d
+	for n != nil {
+		var next *memoNode
+		switch n.kind {
+		case evLeaf:
+			return n.leaf, nil, ev, nil
+		case evDecision:
+			*d = Decision{Index: len(w.picks), Now: n.now, Enabled: n.enabled, Prev: int(n.prev), Advances: int(n.adv)}
+			i, err := ch.Choose(d)
+			d.Enabled = nil
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if i < 0 || i >= len(n.enabled) {
+				return nil, nil, 0, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", d.Index, i, len(n.enabled))
+			}
+			w.picks = append(w.picks, i)
+			next = n.kids[i]
+		case evDraw:
+			v, ok := w.streams.next(n.stream)
+			if !ok {
+				return nil, nil, 0, fmt.Errorf("engine: memo: draw from unknown stream %s", n.stream)
+			}
+			for j, k := range n.draws {
+				if k.value == v {
+					next = k.node
+					w.draws = append(w.draws, j)
+					break
+				}
+			}
+		}
+		if next == nil {
+			return nil, n, ev, nil
+		}
+		n, ev = next, ev+1
+	}
+	return nil, nil, 0, nil
+}
+
+// choices rebuilds the choices of the path the last walk w took to a leaf.
+func (m *memo) choices(w *memoWalk) []Choice {
+	cs := make([]Choice, 0, len(w.picks))
+	n, p, q := m.root, 0, 0
+	for n != nil && n.kind != evLeaf {
+		if n.kind == evDraw {
+			n = n.draws[w.draws[q]].node
+			q++
+			continue
+		}
+		i := w.picks[p]
+		p++
+		s := &n.enabled[i]
+		prev := int(n.prev)
+		cs = append(cs, Choice{Index: i, Actor: s.Actor, Label: s.Label, Footprint: s.Footprint,
+			Preempt: prev >= 0 && s.Actor != prev && firstOfActor(n.enabled, prev) >= 0})
+		n = n.kids[i]
+	}
+	return cs
+}
+
+// errNotDeterministic is wrapped by the memo's determinism errors.
+var errNotDeterministic = errors.New("the system is not deterministic (or depends on its seed outside its streams): explore without the memo")
+
+// insert adds an executed run to the tree: log holds its events from the
+// node at on (the whole run when at is nil), leaf its result. At MaxNodes
+// the tree stops growing. A run that contradicts the tree is an error.
+func (m *memo) insert(at *memoNode, log *eventLog, leaf *memoLeaf) error {
+	n, k := at, 0
+	if n == nil {
+		if m.root == nil {
+			if m.nodes >= m.cfg.MaxNodes {
+				m.full = true
+				return nil
+			}
+			m.root = m.newNode(log, 0, leaf)
+		}
+		n = m.root
+	}
+	for {
+		if msg := n.matches(log, k); msg != "" {
+			return fmt.Errorf("engine: memo: event %d: %s: %w", k, msg, errNotDeterministic)
+		}
+		if n.kind == evLeaf {
+			if diff := n.leaf.diff(leaf); diff != "" {
+				return fmt.Errorf("engine: memo: the same path ran twice: %s: %w", diff, errNotDeterministic)
+			}
+			return nil
+		}
+		e := &log.events[k]
+		next := n.child(e.value)
+		if next == nil {
+			if m.nodes >= m.cfg.MaxNodes {
+				m.full = true
+				return nil
+			}
+			next = m.newNode(log, k+1, leaf)
+			if n.kind == evDecision {
+				n.kids[e.value] = next
+			} else {
+				n.draws = append(n.draws, memoDraw{value: e.value, node: next})
+			}
+		}
+		n, k = next, k+1
+	}
+}
+
+// newNode builds the node of event k (a leaf past the last event).
+func (m *memo) newNode(log *eventLog, k int, leaf *memoLeaf) *memoNode {
+	m.nodes++
+	if k == len(log.events) {
+		return &memoNode{kind: evLeaf, leaf: leaf}
+	}
+	e := &log.events[k]
+	if e.kind == evDraw {
+		return &memoNode{kind: evDraw, stream: e.stream}
+	}
+	en := slices.Clone(log.enabled(e))
+	return &memoNode{kind: evDecision, prev: e.prev, adv: e.adv, now: e.now, enabled: en, kids: make([]*memoNode, len(en))}
+}
+
+// matches checks that event k of log is the event the node remembers.
+func (n *memoNode) matches(log *eventLog, k int) string {
+	if k == len(log.events) {
+		if n.kind != evLeaf {
+			return "the run ended where an earlier run went on"
+		}
+		return ""
+	}
+	e := &log.events[k]
+	switch {
+	case n.kind == evLeaf:
+		return "the run went on where an earlier run ended"
+	case n.kind != e.kind:
+		return "a draw where an earlier run decided, or the reverse"
+	case n.kind == evDraw && n.stream != e.stream:
+		return fmt.Sprintf("a draw from stream %s where an earlier run drew from %s", e.stream, n.stream)
+	case n.kind == evDecision:
+		en := log.enabled(e)
+		if len(en) != len(n.enabled) || int(e.value) >= len(en) {
+			return fmt.Sprintf("%d enabled steps where an earlier run had %d", len(en), len(n.enabled))
+		}
+		for i := range en {
+			if en[i].Label != n.enabled[i].Label || en[i].Actor != n.enabled[i].Actor {
+				return fmt.Sprintf("enabled[%d] is %q where an earlier run had %q", i, en[i].Label, n.enabled[i].Label)
+			}
+		}
+	}
+	return ""
+}
+
+func (n *memoNode) child(v uint64) *memoNode {
+	if n.kind == evDecision {
+		return n.kids[v]
+	}
+	for _, k := range n.draws {
+		if k.value == v {
+			return k.node
+		}
+	}
+	return nil
+}
+
+// prefixChooser replays the picks a memo walk already made, then asks the
+// strategy's chooser (which has seen exactly those decisions).
+type prefixChooser struct {
+	picks []int
+	ch    Chooser
+}
+
+func (p *prefixChooser) Choose(d *Decision) (int, error) {
+	if d.Index < len(p.picks) {
+		return p.picks[d.Index], nil
+	}
+	return p.ch.Choose(d)
+}
+
+// errPastPath stops a verification run that outlives the remembered path.
+var errPastPath = errors.New("the run went on past the remembered path")
+
+// pathChooser replays a remembered path and nothing more.
+type pathChooser struct{ picks []int }
+
+func (p *pathChooser) Choose(d *Decision) (int, error) {
+	if d.Index < len(p.picks) {
+		return p.picks[d.Index], nil
+	}
+	return 0, errPastPath
+}

@@ -1,0 +1,141 @@
+package engine
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// withoutCost clears the fields that may differ with the memo on: the
+// wall clock and the memo's own accounting.
+func withoutCost(s Summary) Summary {
+	s.Elapsed, s.Executed, s.Memo = 0, 0, MemoStats{}
+	return s
+}
+
+// The memo changes what is executed, never what is reported: random and
+// pct summaries (findings, distinct interleavings, decisions, pct's k) are
+// the same with it on or off, for any number of jobs, on systems that draw
+// from their workload stream and systems that do not, also when the tree
+// is capped.
+func TestMemo_SameResults(t *testing.T) {
+	systems := []struct {
+		name    string
+		f       Factory
+		repeats bool // pct and random repeat interleavings
+	}{
+		{"noisy race", noisyRace.factory(), false},
+		{"lost update", lostUpdate.factory(), true},
+		{"workload draws", toyConfig{racers: 2, incs: 2, computes: 3, workload: true}.factory(), false},
+		{"sleepers", toyConfig{racers: 2, incs: 1, computes: 1, sleepers: 2, sleeps: 2}.factory(), true},
+	}
+	memos := []struct {
+		name string
+		cfg  MemoConfig
+	}{
+		{"default", MemoConfig{}},
+		{"capped", MemoConfig{MaxNodes: 40, VerifyEvery: 3}},
+	}
+	for _, sys := range systems {
+		for _, strategy := range []string{StrategyRandom, StrategyPCT} {
+			cfg := ExploreConfig{Factory: sys.f, Strategy: strategy, Schedules: 900, Seed: 7, Jobs: 1}
+			off, err := Explore(context.Background(), cfg)
+			require.NoError(t, err)
+			assert.Equal(t, off.Schedules, off.Executed)
+			for _, m := range memos {
+				for _, jobs := range []int{1, 3} {
+					name := sys.name + "/" + strategy + "/" + m.name
+					c := cfg
+					c.Jobs, c.Memo = jobs, &m.cfg
+					on, err := Explore(context.Background(), c)
+					require.NoError(t, err, name)
+					assert.Equal(t, withoutCost(off), withoutCost(on), name)
+					assert.Equal(t, on.Schedules, on.Executed+on.Memo.Hits-on.Memo.Verified, name)
+					if m.cfg.MaxNodes == 0 {
+						if sys.repeats {
+							assert.Positive(t, on.Memo.Hits, name)
+						}
+						assert.False(t, on.Memo.Full, name)
+					} else {
+						assert.True(t, on.Memo.Full, name)
+						assert.LessOrEqual(t, on.Memo.Nodes, m.cfg.MaxNodes, name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The memo's executed count does not depend on jobs either: the tree grows
+// between rounds, in schedule order.
+func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
+	var got []Summary
+	for _, jobs := range []int{1, 4} {
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyPCT,
+			Schedules: 1500, Seed: 2, Jobs: jobs, Memo: &MemoConfig{}})
+		require.NoError(t, err)
+		sum.Elapsed = 0
+		got = append(got, sum)
+	}
+	assert.Equal(t, got[0], got[1])
+	assert.Less(t, got[0].Executed, got[0].Schedules)
+}
+
+// flakySys changes its enabled steps on every other build: a system that
+// is not deterministic.
+type flakySys struct {
+	*toySys
+	odd bool
+}
+
+func (s *flakySys) Enabled(buf []Step) []Step {
+	buf = s.toySys.Enabled(buf)
+	if s.odd && len(buf) > 1 {
+		buf[0], buf[1] = buf[1], buf[0]
+	}
+	return buf
+}
+
+// The memo refuses a system that is not deterministic: the re-executed
+// sample or the next insert disagrees with the tree.
+func TestMemo_CatchesNondeterminism(t *testing.T) {
+	var builds atomic.Int64
+	f := func(st Streams) (System, error) {
+		return &flakySys{toySys: newToy(toyConfig{racers: 2, incs: 1, locked: true}, st), odd: builds.Add(1)%7 == 0}, nil
+	}
+	_, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 2000, Seed: 1,
+		Jobs: 1, Memo: &MemoConfig{VerifyEvery: 2}})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, errNotDeterministic)
+}
+
+// Draws are part of the key: a system whose program depends on the
+// workload stream is remembered per drawn value, and the walk reproduces
+// the draws of each seed without running the system.
+func TestMemo_DrawsAreKeys(t *testing.T) {
+	m := newMemo(MemoConfig{})
+	f := toyConfig{racers: 2, incs: 1, computes: 4, workload: true}.factory()
+	r := NewRunner(RunConfig{})
+	var log eventLog
+	r.log = &log
+	res, err := r.RunSeed(f, 11, NewRandom(NewStream(11, StreamSchedule)))
+	require.NoError(t, err)
+	draws := 0
+	for _, e := range log.events {
+		if e.kind == evDraw {
+			draws++
+		}
+	}
+	assert.Equal(t, 2, draws, "one draw per increment")
+	path := log.detach(0)
+	require.NoError(t, m.insert(nil, path, leafOf(&res)))
+	var w memoWalk
+	leaf, _, _, err := m.walk(&w, 11, NewRandom(NewStream(11, StreamSchedule)))
+	require.NoError(t, err)
+	require.NotNil(t, leaf, "the same seed walks to the leaf")
+	assert.Equal(t, res.TraceHash, leaf.traceHash)
+	assert.Equal(t, res.Choices, m.choices(&w), "the walk rebuilds the choices")
+}

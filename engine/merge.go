@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// MergeSummaries combines the summaries of every shard of one exploration
+// (each explored with MergeData) into the summary a single unsharded
+// process gives with the same configuration (for dfs: the same split
+// depth): counts add up, distinct interleavings are the union, the first
+// finding of each oracle is the lowest schedule index over all shards
+// (for dfs, indices are renumbered in depth-first order across subtrees).
+// Elapsed is the slowest shard's; Executed and Memo add up (they are cost,
+// not result). With StopOnFinding the shards stop independently and the
+// merge is only what they ran.
+func MergeSummaries(parts []Summary) (Summary, error) {
+	if len(parts) == 0 {
+		return Summary{}, errors.New("engine: merge: no summaries")
+	}
+	first := parts[0]
+	n := max(first.Shards, 1)
+	seen := make([]bool, n)
+	for i, p := range parts {
+		switch {
+		case p.Strategy != first.Strategy || p.Seed != first.Seed || max(p.Shards, 1) != n:
+			return Summary{}, fmt.Errorf("engine: merge: summary %d is %s seed %d shard %d/%d, summary 0 is %s seed %d of %d shards",
+				i, p.Strategy, p.Seed, p.Shard, p.Shards, first.Strategy, first.Seed, n)
+		case p.Reduction != first.Reduction || p.SplitDepth != first.SplitDepth || p.PCTSteps != first.PCTSteps:
+			return Summary{}, fmt.Errorf("engine: merge: summary %d differs from summary 0 in reduction, split depth or pct k", i)
+		case p.Shard < 0 || p.Shard >= n:
+			return Summary{}, fmt.Errorf("engine: merge: summary %d: shard %d out of range 0..%d", i, p.Shard, n-1)
+		case seen[p.Shard]:
+			return Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice", p.Shard, n)
+		case p.Distinct > 0 && len(p.Interleavings) == 0:
+			return Summary{}, fmt.Errorf("engine: merge: shard %d/%d was explored without MergeData", p.Shard, n)
+		}
+		seen[p.Shard] = true
+	}
+	if missing := slices.Index(seen, false); missing >= 0 {
+		return Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
+	}
+	out := Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
+		Reduction: first.Reduction, SplitDepth: first.SplitDepth, Complete: true}
+	var offsets map[int]int
+	if first.Strategy == StrategyDFS {
+		offsets = map[int]int{}
+		var subs []SubtreeRuns
+		for _, p := range parts {
+			subs = append(subs, p.Subtrees...)
+		}
+		slices.SortFunc(subs, func(a, b SubtreeRuns) int { return cmp.Compare(a.ID, b.ID) })
+		at := 0
+		for _, s := range subs {
+			offsets[s.ID] = at
+			at += s.Runs
+		}
+		out.Subtrees = subs
+	}
+	best := map[string]Report{}
+	for _, p := range parts {
+		out.Schedules += p.Schedules
+		out.Pruned += p.Pruned
+		out.Decisions += p.Decisions
+		out.Failing += p.Failing
+		out.Executed += p.Executed
+		out.StateHits += p.StateHits
+		out.Complete = out.Complete && p.Complete
+		out.BoundHit = out.BoundHit || p.BoundHit
+		out.Interrupted = out.Interrupted || p.Interrupted
+		out.Memo.Hits += p.Memo.Hits
+		out.Memo.Verified += p.Memo.Verified
+		out.Memo.Nodes += p.Memo.Nodes
+		out.Memo.Full = out.Memo.Full || p.Memo.Full
+		out.Elapsed = max(out.Elapsed, p.Elapsed)
+		out.Interleavings = append(out.Interleavings, p.Interleavings...)
+		for _, r := range p.Findings {
+			if offsets != nil {
+				r.Index = offsets[r.Subtree] + r.SubtreeIndex
+			}
+			if b, ok := best[r.Finding.Oracle]; !ok || r.Index < b.Index {
+				best[r.Finding.Oracle] = r
+			}
+		}
+	}
+	slices.Sort(out.Interleavings)
+	out.Interleavings = slices.Compact(out.Interleavings)
+	out.Distinct = len(out.Interleavings)
+	for _, r := range best {
+		out.Findings = append(out.Findings, r)
+	}
+	slices.SortFunc(out.Findings, func(a, b Report) int { return cmp.Compare(a.Index, b.Index) })
+	return out, nil
+}
