@@ -88,8 +88,8 @@ func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
 		if fs.Lookup(f.flag) == nil || !fs.Changed(f.flag) || slices.Contains(f.strategies, strategy) {
 			continue
 		}
-		return fmt.Errorf("--%s: only %s has %s (the strategy is %s; add --strategy %s)",
-			f.flag, strings.Join(f.strategies, " and "), f.what, strategy, f.strategies[0])
+		return fmt.Errorf("--%s: %s is for %s only (the strategy is %s; add --strategy %s)",
+			f.flag, f.what, strings.Join(f.strategies, " and "), strategy, f.strategies[0])
 	}
 	return nil
 }
