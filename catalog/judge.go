@@ -80,11 +80,20 @@ type Outcome struct {
 	Finding *engine.Finding
 	// FindingIndex is the schedule index of Finding.
 	FindingIndex int
-	// Budget is the exploration that was run; Explored what it covered.
+	// Budget is the scenario's exploration; Explored what it covered.
 	Budget   scenario.Budget
 	Explored engine.Summary
-	// Match reports whether Got agrees with Expected.
+	// Runs are every exploration of the row (RowBudgets): the scenario's
+	// budget first, then the cross-check under the other strategy.
+	Runs []StrategyRun
+	// Match reports whether every exploration agrees with Expected.
 	Match bool
+	// Mismatch says why a row does not match besides its verdict: another
+	// oracle fired too, a strategy disagreed, an n/a that does not hold.
+	Mismatch string
+	// NA is the mechanical reason of an n/a row: the operation its
+	// edition lacks.
+	NA string
 	// Shrunk is the shrunk first finding; Schedule its schedule file.
 	Shrunk   *engine.ShrinkResult
 	Schedule *engine.Schedule
@@ -124,27 +133,32 @@ func defect(f *engine.Finding) string {
 	return ""
 }
 
-// Judge runs one expectation of a scenario: the reference run, then the
-// scenario's exploration budget for the edition with worlds that compare
-// against it, and shrinks the first finding. An `n/a` expectation is
-// reported without running. The error is for runs that cannot be built or
-// a cancelled ctx; a broken reference run is an outcome with a Defect.
-// When ctx ends during the exploration, the outcome so far is returned
+// Judge runs one expectation of a scenario: the reference run, then every
+// exploration of the row (RowBudgets: the scenario's budget and a second
+// strategy) with worlds that compare against it, each to its end, and
+// shrinks the first finding. The row matches when every exploration gives
+// the expected verdict and nothing else. An `n/a` expectation is checked
+// (checkNA): the run must stop on the operation its edition lacks. The
+// error is for runs that cannot be built or a cancelled ctx; a broken
+// reference run is an outcome with a Defect.
+// When ctx ends during an exploration, the outcome so far is returned
 // with Interrupted set together with the context's error, its first
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
 	b := s.BudgetFor(e.Edition)
 	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
-	if e.Verdict == scenario.VerdictNA {
-		out.Got, out.Match = scenario.VerdictNA, true
-		return out, nil
-	}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
 	t.Settings, t.Member, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.MaxSteps, cfg.Oracles
+	if e.Verdict == scenario.VerdictNA {
+		if err := out.checkNA(t); err != nil {
+			return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
+		}
+		return out, nil
+	}
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	var refErr *ReferenceError
 	if errors.As(err, &refErr) {
@@ -164,18 +178,13 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if seedFree && !cfg.NoMemo {
 		memo = &engine.MemoConfig{}
 	}
-	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
-		Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
-		StopOnFinding: true, Progress: cfg.Progress, Memo: memo})
-	interrupted := err != nil && ctx.Err() != nil
-	if err != nil && !interrupted {
+	rep, interrupted, err := out.explore(ctx, t, f, cfg, memo)
+	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 	}
-	sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
-	out.Explored, out.Interrupted = sum, interrupted
+	out.Interrupted = interrupted
 	out.Got = scenario.VerdictPass
-	if len(sum.Findings) > 0 {
-		rep := sum.Findings[0]
+	if rep != nil {
 		fd := rep.Finding
 		out.Finding, out.FindingIndex = &fd, rep.Index
 		out.Got, out.GotOracle = VerdictOf(&fd)
@@ -184,11 +193,11 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		if cfg.ShrinkCtx != nil {
 			shrinkCtx = cfg.ShrinkCtx
 		}
-		if err := out.shrink(shrinkCtx, t, f, rep, b, cfg); err != nil {
+		if err := out.shrink(shrinkCtx, t, f, *rep, b, cfg); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 	}
-	out.Match = out.Defect == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle
+	out.Match = out.Defect == "" && out.Mismatch == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle
 	if interrupted {
 		out.Match = false // an unfinished exploration proves nothing
 		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, ctx.Err())
@@ -219,7 +228,20 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 // "pct 2000 schedules", "dfs bound 2: 1234 schedules (exhaustive)",
 // "random 256/2000 schedules, first finding at #17", "not run".
 func (o *Outcome) ExploredText() string {
-	if o.Got == scenario.VerdictNA || (o.Explored.Schedules == 0 && o.Explored.Pruned == 0) {
+	if o.Expected == scenario.VerdictNA {
+		if o.NA != "" {
+			return "checked: " + o.NA
+		}
+		return "checked"
+	}
+	if len(o.Runs) > 1 {
+		var parts []string
+		for i := range o.Runs {
+			parts = append(parts, o.Runs[i].Text())
+		}
+		return strings.Join(parts, "; ")
+	}
+	if o.Explored.Schedules == 0 && o.Explored.Pruned == 0 {
 		return "not run"
 	}
 	b, sum := o.Budget, o.Explored

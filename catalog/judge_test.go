@@ -9,30 +9,36 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
 // judgeFLRScenario is a copy of the FLR-during-freeze question: under
-// draft-2023 with flr-vs-mode=complete-anyway the FLR completes inside
-// Freeze and the frozen-context oracle fires.
+// draft-2023 with flr-vs-mode=complete-anyway and mode-after-flr=keep the
+// FLR completes inside Freeze and the frozen-context oracle fires. Its
+// virtio-1.4 row says n/a although the default virtio-1.4 flow runs it: a
+// checked n/a that does not hold.
 const judgeFLRScenario = `scenario judge-flr-freeze
 question 1
 vfs 1
+set hv-await=ready
 
 guest vcpu0
   probe
   write sector=0 count=4 pattern=0x11
+  signal ready
   flr
   probe
   write sector=4 count=4 pattern=0x22
   read sector=0 count=8
 
 expect draft-2023 pass
-expect draft-2023 flr-vs-mode=complete-anyway violation frozen-context
-expect draft-2023 flr-vs-mode=complete-anyway pass -- deliberately wrong
-expect virtio-1.4 n/a -- not run
+expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context
+expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep pass -- deliberately wrong
+expect virtio-1.4 n/a freeze -- wrong: the default virtio-1.4 flow runs
 explore strategy=pct schedules=300 depth=3 seed=1
 `
 
@@ -127,7 +133,7 @@ func TestJudge_Expectations(t *testing.T) {
 		{"default knobs pass", s.Expect[0], scenario.VerdictPass, "", true, false, true},
 		{"complete-anyway finds frozen-context", s.Expect[1], scenario.VerdictViolation, "frozen-context", true, true, true},
 		{"a wrong expectation does not match", s.Expect[2], scenario.VerdictViolation, "frozen-context", false, true, true},
-		{"n/a is not run", s.Expect[3], scenario.VerdictNA, "", true, false, false},
+		{"an n/a row that runs is a mismatch", s.Expect[3], scenario.VerdictPass, "", false, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -154,13 +160,13 @@ func TestJudge_ShrunkScheduleReplays(t *testing.T) {
 	require.NotNil(t, o.Schedule)
 	require.NotNil(t, o.Shrunk)
 	assert.LessOrEqual(t, o.Shrunk.After.Steps, o.Shrunk.Before.Steps)
-	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, o.Schedule.Knobs)
+	assert.Equal(t, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, o.Schedule.Knobs)
 	assert.Equal(t, s.File, o.Schedule.ScenarioFile, "a scenario outside the catalog is found again by its path")
 	assert.Equal(t, s.Hash, o.Schedule.ScenarioHash)
 
 	p, err := o.WriteRegress(t.TempDir())
 	require.NoError(t, err)
-	assert.Equal(t, "judge-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", filepath.Base(p))
+	assert.Equal(t, "judge-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json", filepath.Base(p))
 	sc, err := ReadScheduleFile(p)
 	require.NoError(t, err)
 	res, err := ReplaySchedule(sc, engine.RunConfig{})
@@ -242,7 +248,7 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			o, err := Judge(context.Background(), s, e, JudgeConfig{})
 			require.NoError(t, err)
 			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
-			assert.Equal(t, "random 20 schedules", o.ExploredText())
+			assert.Equal(t, "random 20 schedules; pct 20 schedules", o.ExploredText())
 		})
 	}
 }
@@ -272,4 +278,68 @@ func TestJudge_SettingsParse(t *testing.T) {
 			assert.Equal(t, len(c.in), len(SettingStrings(got)))
 		})
 	}
+}
+
+// naScenario freezes the source: virtio-1.4 has no Freeze.
+const naScenario = `scenario judge-na
+vfs 1
+guest vcpu0
+  probe
+  signal ready
+hypervisor
+  await ready
+  mode src stop
+  mode src freeze
+  mode src active
+expect virtio-1.4 n/a stop -- the first mode word virtio-1.4 lacks
+expect virtio-1.4 n/a freeze -- wrong: the flow stops on stop first
+expect virtio-1.4 n/a -- no reason given
+expect draft-2023 n/a stop -- wrong: draft-2023 has Stop
+explore strategy=random schedules=5 seed=1
+`
+
+// TestJudge_NAIsChecked: an n/a row is run once under its edition; it
+// matches only when the flow stops on the operation the row names.
+func TestJudge_NAIsChecked(t *testing.T) {
+	s := writeScenario(t, "na.scn", naScenario)
+	cases := []struct {
+		match    bool
+		mismatch string
+	}{
+		{true, ""},
+		{false, "n/a freeze, but the run stops because virtio-1.4 has no stop"},
+		{false, "n/a states no reason"},
+		{false, "the row runs under draft-2023"},
+	}
+	require.Len(t, s.Expect, len(cases))
+	for i, c := range cases {
+		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
+		require.NoError(t, err)
+		assert.Equal(t, c.match, o.Match, "row %d: %s", i, o.Mismatch)
+		if c.mismatch != "" {
+			assert.Contains(t, o.Mismatch, c.mismatch)
+		} else {
+			assert.Empty(t, o.Mismatch)
+			assert.Equal(t, "checked: virtio-1.4 has no stop (mode src stop)", o.ExploredText())
+		}
+	}
+}
+
+// TestJudge_KeepsExploringAfterTheExpectedFinding: a row that expects one
+// violation does not match when another oracle fires too, in any schedule
+// of either exploration (here a device that reads guest memory on a
+// doorbell while stopped, on a row that expects transparent).
+func TestJudge_KeepsExploringAfterTheExpectedFinding(t *testing.T) {
+	s, err := CatalogScenario("retry-without-discard")
+	require.NoError(t, err)
+	m, ok := mutants.Lookup("prefetch-when-stopped")
+	require.True(t, ok)
+	e := s.Expect[0]
+	require.Equal(t, "transparent", e.Oracle)
+	o, err := Judge(context.Background(), s, e, JudgeConfig{Member: m.Factory(blk.New)})
+	require.NoError(t, err)
+	assert.False(t, o.Match)
+	assert.Contains(t, o.Mismatch, "found no-dma-when-stopped besides transparent")
+	require.Len(t, o.Runs, 2)
+	assert.Equal(t, []string{"random", "pct"}, []string{o.Runs[0].Budget.Strategy, o.Runs[1].Budget.Strategy})
 }

@@ -17,7 +17,7 @@ import (
 // found, and with no oracle at all nothing is.
 func TestJudge_OracleSet(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	e := s.Expect[1] // flr-vs-mode=complete-anyway violation frozen-context
+	e := s.Expect[1] // flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context
 	cases := []struct {
 		name    string
 		oracles []world.Oracle

@@ -17,27 +17,39 @@ import (
 const QuestionsDocPath = "docs/questions.md"
 
 // QuestionsDoc renders docs/questions.md from scenarios: every scenario
-// that answers a seed question (Question > 0), grouped by question, with
-// its expected verdict per edition and knob set, the oracles and
-// requirements involved, the explanation, the exploration budget and the
-// replay command of each counterexample (the regression schedule the judge
-// writes under RegressDir).
+// that answers a seed question (Question > 0), grouped by question, then
+// every other scenario that explains itself (coverage and compatibility
+// scenarios), with its expected verdict per edition and knob set, the
+// oracles and requirements involved, the explanation, the explorations
+// that judge it and the replay command of each counterexample (the
+// regression schedule the judge writes under RegressDir).
 func QuestionsDoc(scenarios []*scenario.Scenario) string {
-	var qs []*scenario.Scenario
+	var qs, others []*scenario.Scenario
 	for _, s := range scenarios {
-		if s.Question > 0 {
+		switch {
+		case s.Question > 0:
 			qs = append(qs, s)
+		case len(s.Explain) > 0:
+			others = append(others, s)
 		}
 	}
 	sortScenarios(qs)
+	sortScenarios(others)
 	var b strings.Builder
 	b.WriteString(questionsDocIntro)
-	writeSummary(&b, qs)
+	writeSummary(&b, append(append([]*scenario.Scenario{}, qs...), others...))
 	for i, s := range qs {
 		if i == 0 || qs[i-1].Question != s.Question {
 			fmt.Fprintf(&b, "\n## Question %d\n", s.Question)
 		}
 		writeQuestion(&b, s)
+	}
+	if len(others) > 0 {
+		b.WriteString("\n## Beyond the seed questions\n\nScenarios that answer no seed question: paths the " +
+			"questions do not reach (commands a device must refuse) and migration compatibility.\n")
+		for _, s := range others {
+			writeQuestion(&b, s)
+		}
 	}
 	return b.String()
 }
@@ -53,18 +65,28 @@ commands) is a scenario in catalog/scenarios/, run under both editions and under
 that matter. ` + "`go run ./cmd/migsim run`" + ` judges every row below
 and exits 1 if a verdict differs from its expectation.
 
-Verdicts: **pass** — no oracle fired within the stated exploration; **violation ORACLE** — the
-named oracle fired; **error NAME** — the hypervisor's flow stopped with that named error, with no
-hang; **n/a** — the question does not apply to the edition. A violation or error row comes with a
-shrunk counterexample: a schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte.
-Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists them).
+Verdicts: **pass** — no oracle fired within the stated explorations; **violation ORACLE** — the
+named oracle fired, and no other; **error NAME** — the hypervisor's flow stopped with that named
+error, with no hang; **n/a WORD** — the edition lacks WORD (a verb or a mode the scenario's flow
+uses): the judge runs the row and checks that the flow stops on that operation, so a row that runs
+under the edition is a mismatch. A violation or error row comes with a shrunk counterexample: a
+schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte. Knobs not shown have
+the edition's default (` + "`migsim spec`" + ` lists them).
+
+Every row is judged by two explorations (the scenario's own budget and the same number of
+schedules under the other sampling strategy: random for pct, pct for random and dfs) and each
+runs to its end: the row matches only when both give the expected verdict and nothing else.
 `
 
 func writeSummary(b *strings.Builder, qs []*scenario.Scenario) {
 	b.WriteString("\n## Summary\n\n| # | scenario | edition | knobs | expected |\n|---|---|---|---|---|\n")
 	for _, s := range qs {
+		q := "—"
+		if s.Question > 0 {
+			q = fmt.Sprint(s.Question)
+		}
 		for _, e := range s.Expect {
-			fmt.Fprintf(b, "| %d | [%s](#%s) | %s | %s | %s |\n", s.Question, s.Name, s.Name, e.Edition,
+			fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s | %s |\n", q, s.Name, s.Name, e.Edition,
 				orDash(rowKnobs(e)), VerdictText(e.Verdict, e.Oracle))
 		}
 	}
@@ -74,8 +96,12 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
 	fmt.Fprintf(b, "\n### %s\n\n**%s** (`%s`)\n\n", s.Name, mdEscape(s.Title), path.Base(s.File))
 	b.WriteString("| edition | knobs | expected | oracle / error | note |\n|---|---|---|---|---|\n")
 	for _, e := range s.Expect {
+		what := orDash(e.Oracle)
+		if e.Verdict == scenario.VerdictNA {
+			what = "lacks `" + e.Oracle + "`"
+		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", e.Edition, orDash(rowKnobs(e)), e.Verdict,
-			orDash(e.Oracle), orDash(mdEscape(e.Note)))
+			what, orDash(mdEscape(e.Note)))
 	}
 	if len(s.Explain) > 0 {
 		fmt.Fprintf(b, "\n**Why.** %s\n", mdEscape(strings.Join(s.Explain, " ")))
@@ -102,8 +128,11 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
 	}
 	b.WriteString("\n**Exploration.**\n")
 	for _, ed := range scenarioEditions(s) {
-		bud := s.BudgetFor(ed)
-		fmt.Fprintf(b, "- %s: %s.\n", ed, budgetText(bud))
+		var parts []string
+		for _, bud := range RowBudgets(s.BudgetFor(ed)) {
+			parts = append(parts, budgetText(bud))
+		}
+		fmt.Fprintf(b, "- %s: %s.\n", ed, strings.Join(parts, "; cross-checked with "))
 	}
 	var replays []string
 	for _, e := range s.Expect {
@@ -151,6 +180,9 @@ func scenarioOracles(s *scenario.Scenario) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range s.Expect {
+		if e.Verdict == scenario.VerdictNA {
+			continue
+		}
 		if e.Oracle != "" && !seen[e.Oracle] {
 			seen[e.Oracle] = true
 			out = append(out, e.Oracle)

@@ -57,12 +57,12 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 // dir, which belong to no such row any more.
 func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) error {
 	written := map[string]bool{}
-	userFiles := map[string]bool{}
+	userFiles := map[string]bool{} // a scenario file: whether a row wrote next to it
 	var userOrder []string
 	for i := range rows {
 		o := &rows[i]
 		file := userScenarioFile(o)
-		if file != "" && !userFiles[file] {
+		if _, seen := userFiles[file]; file != "" && !seen {
 			userFiles[file] = false
 			userOrder = append(userOrder, file)
 		}

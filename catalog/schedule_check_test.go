@@ -31,10 +31,11 @@ func TestReadScheduleFile_WorldFields(t *testing.T) {
 	}
 }
 
-// A format-1 schedule (hash of the scenario file's bytes, no checksum)
-// still reads and replays; its finding and trace hash are reproduced.
+// A format-1 schedule (hash of the scenario file's bytes, the file's path
+// as given where it was recorded, no checksum) still reads and replays; its
+// finding and trace hash are reproduced.
 func TestReadScheduleFile_Format1StillReplays(t *testing.T) {
-	sc, err := ReadScheduleFile(filepath.Join("testdata", "sched", "format1-flr-during-freeze.json"))
+	sc, err := ReadScheduleFile(filepath.Join("testdata", "sched", "format1-flr-freeze.json"))
 	require.NoError(t, err)
 	require.Equal(t, engine.ScheduleFormatV1, sc.Format)
 	res, err := ReplaySchedule(sc, engine.RunConfig{})

@@ -94,6 +94,9 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 		if !o.Match {
 			mismatched++
 		}
+		if o.Mismatch != "" {
+			fmt.Fprintf(w, "\n%s %s %s: mismatch: %s\n", o.Scenario, o.Edition, knobsText(o), o.Mismatch)
+		}
 		if o.Finding == nil {
 			continue
 		}
@@ -135,6 +138,8 @@ type runRow struct {
 	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
 	Replay   string          `json:"replay,omitempty"`
 	Defect   string          `json:"defect,omitempty"`
+	Mismatch string          `json:"mismatch,omitempty"`
+	NA       string          `json:"na,omitempty"`
 }
 
 type runExplored struct {
@@ -167,7 +172,7 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: SettingStrings(o.Settings),
 			Expected: VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
-			Match: o.Match, Finding: o.Finding, Defect: o.Defect,
+			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
 				Text: o.ExploredText()}}

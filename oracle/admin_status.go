@@ -1,7 +1,9 @@
 package oracle
 
 import (
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -15,23 +17,27 @@ type adminStatus struct{}
 var adminStatusInfo = world.OracleInfo{
 	Name: "admin-status",
 	Doc:  "every admin command gets the spec status and qualifier; a failed one has no side effects",
-	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "DP-DEV-08"},
-	Observes: "the status and status_qualifier of each admin command as the PF reports writing them, and the " +
-		"addressed member's mode and context digest (as it reports them) around a command that failed",
+	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "DP-DEV-08", "DRAFT-MODE-02", "DRAFT-MODE-03",
+		"DRAFT-CTX-01", "DP-DEV-04", "DP-DEV-12", "DRAFT-SYNC-01"},
+	Observes: "the status and status_qualifier of each admin command as the PF reports writing them, against " +
+		"what the spec requires given the mode the owner last set (a reserved or forbidden mode, a context or " +
+		"parts write outside Freeze/stopped) and an FLR the host started less than 100 ms before (a held reply, " +
+		"under flr-vs-mode=hold-reply); and the addressed member's mode and context digest (as it reports " +
+		"them) around a command that failed",
 }
 
 func (adminStatus) Info() world.OracleInfo { return adminStatusInfo }
 
-// CheckEvent judges the commands the PF completed during one of its own
-// events: a success carries qualifier OK (ADM-DEV-02), an EINVAL a defined
-// qualifier (ADM-DEV-01), and a command that failed left the member it
-// addressed as it was, mode and context (ADM-DEV-03, DP-DEV-08). Commands
-// answered inside a member's own event (a held reply released by the end of
-// an FLR) are not judged here: the FLR itself changes the member.
+// CheckEvent judges the commands completed during one event: a success
+// carries qualifier OK (ADM-DEV-02), an EINVAL a defined qualifier
+// (ADM-DEV-01); a command the spec forbids in the mode the owner knows
+// fails (DRAFT-MODE-02, DRAFT-MODE-03, DRAFT-CTX-01, DP-DEV-04); a reply
+// the knobs hold during an FLR is not sent before it ends (DP-DEV-12,
+// DRAFT-SYNC-01); and a command that failed left the member it addressed
+// as it reports itself, mode and context (ADM-DEV-03, DP-DEV-08). The last
+// check runs on the PF's own events only: a held reply released by the end
+// of an FLR comes with the FLR's own changes.
 func (adminStatus) CheckEvent(p *world.EventPass) {
-	if p.Target != owner.TargetPF {
-		return
-	}
 	for _, c := range p.Completed {
 		op := p.Edition().OpcodeName(c.Opcode)
 		switch {
@@ -42,20 +48,119 @@ func (adminStatus) CheckEvent(p *world.EventPass) {
 			p.ReportReqs([]string{"ADM-DEV-01"}, []string{p.Who, p.PFName()},
 				"%s: %s (member %d) failed EINVAL with qualifier %s", p.PFName(), op, c.Member, c.Qualifier)
 		}
-		if c.Status == spec.StatusOK || c.Group != spec.GroupSRIOV {
+		if c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
 			continue
 		}
-		for i := range p.Members {
-			m := &p.Members[i]
-			if uint64(m.VF) != c.Member {
-				continue
-			}
-			if changed, known := m.ContextChanged(); m.After.Mode != m.Before.Mode || (known && changed) {
-				ed := p.Edition()
-				p.ReportReqs([]string{"ADM-DEV-03", "DP-DEV-08"}, []string{p.Who, m.Name()},
-					"%s: %s failed %s/%s but changed the member (mode %s → %s)", m.Name(), op, c.Status, c.Qualifier,
-					ed.ModeName(m.Before.Mode), ed.ModeName(m.After.Mode))
-			}
+		m, ok := p.Member(p.Host, int(c.Member))
+		if !ok {
+			continue
+		}
+		checkForbidden(p, c, m, op)
+		checkHeld(p, c, m, op)
+		if c.Status != spec.StatusOK && p.Target == owner.TargetPF {
+			checkNoSideEffect(p, c, op)
 		}
 	}
+}
+
+// checkForbidden reports a command that succeeded although the spec
+// requires it to fail in the mode the owner knows the member is in.
+func checkForbidden(p *world.EventPass, c owner.AdminOutcome, m world.MemberView, op string) {
+	if c.Status != spec.StatusOK {
+		return
+	}
+	v := m.Owner()
+	data := commandData(c)
+	ed := p.Edition()
+	name := m.Name()
+	if ed == spec.Draft2023 {
+		switch spec.DraftOpcode(c.Opcode) {
+		case spec.DraftOpDevModeSet:
+			to := spec.Mode(0)
+			if len(data) > 0 {
+				to = spec.Mode(data[0])
+			}
+			switch {
+			case !ed.HasMode(to):
+				p.ReportReqs([]string{"DRAFT-MODE-02"}, []string{p.Who, name}, "%s: %s to reserved mode %d succeeded, want EINVAL/INVALID_FIELD",
+					name, op, uint8(to))
+			case len(v.Pending) == 1 && !ed.TransitionAllowed(p.Rules(), v.Mode, to):
+				p.ReportReqs([]string{"DRAFT-MODE-03"}, []string{p.Who, name}, "%s: %s %s → %s succeeded although transitions=%s forbids it",
+					name, op, ed.ModeName(v.Mode), ed.ModeName(to), knobValue(p, "transitions"))
+			}
+		case spec.DraftOpDevCtxWrite:
+			if v.Present && !v.ModePending && v.Mode != spec.ModeFreeze {
+				p.ReportReqs([]string{"DRAFT-CTX-01"}, []string{p.Who, name}, "%s: %s succeeded in %s (the owner's mode), want EINVAL/INVALID_FIELD",
+					name, op, ed.ModeName(v.Mode))
+			}
+		}
+		return
+	}
+	if spec.Opcode(c.Opcode) == spec.OpDevPartsSet && v.Running() {
+		p.ReportReqs([]string{"DP-DEV-04"}, []string{p.Who, name}, "%s: %s succeeded while the owner has the member running", name, op)
+	}
+}
+
+// checkHeld reports a reply to a command the device must hold during an
+// FLR (flr-vs-mode=hold-reply) that came before the FLR's 100 ms were over.
+func checkHeld(p *world.EventPass, c owner.AdminOutcome, m world.MemberView, op string) {
+	v := m.Owner()
+	if p.Rules().FLRVsMode != spec.FLRHoldReply || !v.FLR || !holdable(p.Edition(), c.Opcode) {
+		return
+	}
+	end := v.FLRAt + engine.VTime(pcie.FLRDurationNs)
+	if p.Now() >= end {
+		return
+	}
+	name := m.Name()
+	p.ReportReqs([]string{"DP-DEV-12", "DRAFT-SYNC-01"}, []string{p.Who, name}, "%s: %s answered %s at %s, during the FLR "+
+		"the host started at %s (flr-vs-mode=hold-reply holds the reply until %s)", name, op, c.Status, p.Now(), v.FLRAt, end)
+}
+
+// holdable reports whether a command's reply waits for an FLR in progress
+// (DP-DEV-12; the draft's context writes and reads too).
+func holdable(ed spec.Edition, op uint16) bool {
+	if ed == spec.Draft2023 {
+		switch spec.DraftOpcode(op) {
+		case spec.DraftOpDevModeSet, spec.DraftOpDevCtxWrite, spec.DraftOpDevCtxRead:
+			return true
+		}
+		return false
+	}
+	return spec.Opcode(op) == spec.OpDevModeSet || spec.Opcode(op) == spec.OpDevPartsSet
+}
+
+// checkNoSideEffect reports a failed command after which the member, as it
+// reports itself, is not as before (ADM-DEV-03, DP-DEV-08).
+func checkNoSideEffect(p *world.EventPass, c owner.AdminOutcome, op string) {
+	for i := range p.Members {
+		m := &p.Members[i]
+		if uint64(m.VF) != c.Member {
+			continue
+		}
+		if changed, known := m.ContextChanged(); m.After.Mode != m.Before.Mode || (known && changed) {
+			ed := p.Edition()
+			p.ReportReqs([]string{"ADM-DEV-03", "DP-DEV-08"}, []string{p.Who, m.Name()},
+				"%s: %s failed %s/%s but changed the member (mode %s → %s)", m.Name(), op, c.Status, c.Qualifier,
+				ed.ModeName(m.Before.Mode), ed.ModeName(m.After.Mode))
+		}
+	}
+}
+
+// commandData returns the command-specific data of a completed command.
+func commandData(c owner.AdminOutcome) []byte {
+	if len(c.Command) <= spec.AdminCmdHeaderSize {
+		return nil
+	}
+	return c.Command[spec.AdminCmdHeaderSize:]
+}
+
+// knobValue returns a knob's value in the world's rules.
+func knobValue(p *world.EventPass, name string) string {
+	for _, k := range spec.Knobs {
+		if k.Name == name {
+			return k.Get(p.Rules())
+		}
+	}
+	return ""
 }

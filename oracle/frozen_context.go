@@ -1,14 +1,17 @@
 package oracle
 
 import (
-	"github.com/migsim/migsim/owner"
+	"bytes"
+	"strings"
+
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
 
 // FrozenContext is the frozen-context oracle: in Freeze the device context
-// does not change (DRAFT-FRZ-02).
-var FrozenContext world.EventOracle = frozenContext{}
+// does not change (DRAFT-FRZ-02), as the owner's reads show it.
+var FrozenContext world.ReceivedOracle = frozenContext{}
 
 type frozenContext struct{}
 
@@ -16,41 +19,79 @@ var frozenContextInfo = world.OracleInfo{
 	Name: "frozen-context",
 	Doc:  "in Freeze the device context does not change",
 	Reqs: []string{"DRAFT-FRZ-02"},
-	Observes: "the context of a member in Freeze before and after every event that reaches it or its owner, " +
-		"and its mode; both as the member reports them (its context digest, its status)",
+	Observes: "the bytes of the owner's context reads of a member in Freeze (the mode the owner set): the image " +
+		"after the first read of the Freeze and after every later one, fields merged by type, so a second " +
+		"read must return nothing new under read=incremental-clear and the same bytes under read=full; the " +
+		"hypervisor reads a frozen member again before it moves it out of Freeze and once the run has settled",
 }
 
 func (frozenContext) Info() world.OracleInfo { return frozenContextInfo }
 
-// CheckEvent: only the owner moves a member out of Freeze (an admin
-// command, a PF event); any other event that starts in Freeze must leave the
-// context, mode included, as it was. A doorbell the member records under
-// freeze-notify=latch is that knob's documented departure from DRAFT-FRZ-01
-// (the kick is kept in VQ_SPLIT_RUNTIME_CFG so the destination serves it),
-// the one change this oracle does not count.
-func (frozenContext) CheckEvent(p *world.EventPass) {
-	if p.Rules().FreezeNotify == spec.FreezeNotifyLatch && p.Doorbell() {
+// CheckReceived compares a complete read taken in Freeze with the image of
+// the Freeze's first read. A doorbell the member records under
+// freeze-notify=latch is that knob's documented departure from
+// DRAFT-FRZ-01 (the kick is kept in VQ_SPLIT_RUNTIME_CFG so the destination
+// serves it): the latch flag and its index are not compared under it.
+func (frozenContext) CheckReceived(p *world.ReceivedPass) {
+	r := p.Read
+	if r == nil || r.First || !r.EpochFrozen || !r.Frozen || r.Err != nil {
 		return
 	}
-	ownEvent := p.Target != owner.TargetPF
-	for i := range p.Members {
-		m := &p.Members[i]
-		if m.Before.Mode != spec.ModeFreeze || (m.After.Mode != spec.ModeFreeze && !ownEvent) {
-			continue
-		}
-		if changed, known := m.ContextChanged(); !known || changed || m.After.Mode != m.Before.Mode {
-			name := m.Name()
-			p.Report([]string{p.Who, name}, "%s: device context changed in Freeze (%s)", name, describeEvent(p))
-		}
+	changed := changedFields(r.EpochImage, r.Image, p.Rules().FreezeNotify == spec.FreezeNotifyLatch)
+	if len(changed) == 0 {
+		return
 	}
+	name := p.Member.Name()
+	p.Report([]string{p.Who, name}, "%s: device context changed in Freeze: a read after the first returned %s "+
+		"(%s)", name, strings.Join(changed, ", "), p.OpName())
 }
 
-// describeEvent says which event a finding is about: the actor and the
-// first note the functions left.
-func describeEvent(p *world.EventPass) string {
-	s := "after a step of " + p.Who
-	if len(p.Notes) > 0 {
-		s += ": " + p.Notes[0].String()
+// changedFields names the field types whose values differ between two
+// encoded draft contexts; with latch, VQ_SPLIT_RUNTIME_CFG is compared
+// without its notify-latched flag and latched index. Undecodable input
+// counts as one change.
+func changedFields(a, b []byte, latch bool) []string {
+	if bytes.Equal(a, b) {
+		return nil
 	}
-	return s
+	ca, erra := devctx.DecodeDraftContext(a)
+	cb, errb := devctx.DecodeDraftContext(b)
+	if erra != nil || errb != nil {
+		return []string{"an undecodable context"}
+	}
+	at := map[spec.FieldType][]byte{}
+	for _, f := range ca.Fields {
+		at[f.Type] = f.Value
+	}
+	var out []string
+	for _, f := range cb.Fields {
+		old, ok := at[f.Type]
+		delete(at, f.Type)
+		if ok && latch && f.Type == spec.FieldVQSplitRuntimeCfg {
+			old, f.Value = unlatched(old), unlatched(f.Value)
+		}
+		if !ok || !bytes.Equal(old, f.Value) {
+			out = append(out, f.Type.String())
+		}
+	}
+	for _, f := range ca.Fields {
+		if _, gone := at[f.Type]; gone {
+			out = append(out, f.Type.String()+" (gone)")
+		}
+	}
+	return out
+}
+
+// unlatched re-encodes a VQ_SPLIT_RUNTIME_CFG value without the
+// notify-latched flags and latched indices.
+func unlatched(v []byte) []byte {
+	l, err := devctx.DecodeVQSplitRuntimeList(v)
+	if err != nil {
+		return v
+	}
+	for i := range l.Queues {
+		l.Queues[i].Flags &^= devctx.RuntimeNotifyLatched
+		l.Queues[i].LatchedAvailIdx = 0
+	}
+	return l.Encode()
 }

@@ -2,38 +2,39 @@ package oracle
 
 import "github.com/migsim/migsim/world"
 
-// NoDMAWhenStopped is the no-dma-when-stopped oracle: a member in Stop,
-// Freeze or stopped touches no guest memory (DRAFT-STOP-02, DP-DEV-11).
+// NoDMAWhenStopped is the no-dma-when-stopped oracle: a member the owner has
+// stopped touches no guest memory (DRAFT-STOP-02, DP-DEV-11).
 var NoDMAWhenStopped world.EventOracle = noDMAWhenStopped{}
 
 type noDMAWhenStopped struct{}
 
 var noDMAWhenStoppedInfo = world.OracleInfo{
 	Name: "no-dma-when-stopped",
-	Doc:  "no guest-memory access by a member in Stop/Freeze/stopped",
+	Doc:  "no guest-memory access by a member the owner has stopped (Stop/Freeze/stopped)",
 	Reqs: []string{"DRAFT-STOP-02", "DP-DEV-11"},
-	Observes: "the memory read and write TLPs a member sends toward guest memory (its memory port) during an " +
-		"event that finds and leaves it in Stop, Freeze or stopped, as the member reports its mode",
+	Observes: "the memory read and write TLPs a member sends toward guest memory (its memory port), and the mode " +
+		"the owner last set: stopped from the moment the owner driver received the successful completion of the " +
+		"command that stopped the member until it submits the next mode command, whatever the member reports",
 }
 
 func (noDMAWhenStopped) Info() world.OracleInfo { return noDMAWhenStoppedInfo }
 
-// CheckEvent reports the first access of each member that was quiesced
-// before and after the event (an access during the event that resumes or
-// stops it is the transition's own).
+// CheckEvent reports the first access of each member the owner knows is
+// stopped. An access during the event that executes the stop command
+// itself (virtio-1.4 writes back taken buffers before it replies,
+// DP-DEV-09) comes before the host received the completion, so it is the
+// transition's own.
 func (noDMAWhenStopped) CheckEvent(p *world.EventPass) {
-	for i := range p.Members {
-		m := &p.Members[i]
-		if !m.Before.Mode.Quiesced() || !m.After.Mode.Quiesced() {
+	for _, a := range p.DMA {
+		m, ok := p.Member(a.Host, a.VF)
+		if !ok {
 			continue
 		}
-		for _, a := range p.DMA {
-			if a.Host == m.Host && a.VF == m.VF {
-				name := m.Name()
-				p.Report([]string{p.Who, name}, "%s in %s accessed guest memory: %s", name,
-					p.Edition().ModeName(m.After.Mode), a.Access)
-				break
-			}
+		if v := m.Owner(); v.Stopped() {
+			name := m.Name()
+			p.Report([]string{p.Who, name}, "%s accessed guest memory after the owner stopped it (%s): %s", name,
+				p.Edition().ModeName(v.Mode), a.Access)
+			return
 		}
 	}
 }

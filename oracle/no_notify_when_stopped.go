@@ -2,23 +2,24 @@ package oracle
 
 import "github.com/migsim/migsim/world"
 
-// NoNotifyWhenStopped is the no-notify-when-stopped oracle: a member in
-// Stop, Freeze or stopped sends no interrupt (DRAFT-STOP-01, DP-DEV-11).
+// NoNotifyWhenStopped is the no-notify-when-stopped oracle: a member the
+// owner has stopped sends no interrupt (DRAFT-STOP-01, DP-DEV-11).
 var NoNotifyWhenStopped world.EventOracle = noNotifyWhenStopped{}
 
 type noNotifyWhenStopped struct{}
 
 var noNotifyWhenStoppedInfo = world.OracleInfo{
-	Name:     "no-notify-when-stopped",
-	Doc:      "no MSI-X or config interrupt from a member in Stop/Freeze/stopped",
-	Reqs:     []string{"DRAFT-STOP-01", "DP-DEV-11"},
-	Observes: "the MSI-X messages a member sends, and its mode (as it reports it) once the event that sent them is over",
+	Name: "no-notify-when-stopped",
+	Doc:  "no MSI-X or config interrupt from a member the owner has stopped (Stop/Freeze/stopped)",
+	Reqs: []string{"DRAFT-STOP-01", "DP-DEV-11"},
+	Observes: "the MSI-X messages a member sends, and the mode the owner last set: stopped from the moment the " +
+		"owner driver received the successful completion of the command that stopped the member until it " +
+		"submits the next mode command, whatever the member reports",
 }
 
 func (noNotifyWhenStopped) Info() world.OracleInfo { return noNotifyWhenStoppedInfo }
 
-// CheckEvent reports a message from a member that is quiesced after the
-// event that sent it.
+// CheckEvent reports a message from a member the owner knows is stopped.
 func (noNotifyWhenStopped) CheckEvent(p *world.EventPass) {
 	for _, irq := range p.Interrupts {
 		if irq.VF == 0 {
@@ -28,9 +29,10 @@ func (noNotifyWhenStopped) CheckEvent(p *world.EventPass) {
 		if !ok {
 			continue
 		}
-		if mode := m.Status().Mode; mode.Quiesced() {
+		if v := m.Owner(); v.Stopped() {
 			name := m.Name()
-			p.Report([]string{p.Who, name}, "%s sent %s while %s", name, irq.Msg, p.Edition().ModeName(mode))
+			p.Report([]string{p.Who, name}, "%s sent %s after the owner stopped it (%s)", name, irq.Msg, p.Edition().ModeName(v.Mode))
+			return
 		}
 	}
 }

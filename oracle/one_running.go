@@ -18,13 +18,14 @@ type oneRunning struct{}
 var oneRunningInfo = world.OracleInfo{
 	Name: "one-running",
 	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
-	Observes: "the mode of every VF of the VM on every host (as each reports it) once the hypervisor's flow is over, and " +
-		"the host the VM runs on",
+	Observes: "the mode the owner last set for every VF of the VM on every host (the completions its driver received, an " +
+		"FLR it saw and mode-after-flr) once the hypervisor's flow is over, and the host the VM runs on",
 }
 
 func (oneRunning) Info() world.OracleInfo { return oneRunningInfo }
 
-// CheckFlowEnd: a host runs the VM's VFs when every VF is Active and it is
+// CheckFlowEnd: a host runs the VM's VFs when the owner knows every VF is
+// Active (running) and it is
 // the source or a destination that took the VM's state (a write or load
 // that succeeded); a destination's idle VFs, or VFs whose load was
 // rejected, do not count. Source-only flows, runs without migration, flows
@@ -51,7 +52,7 @@ func (oneRunning) CheckFlowEnd(p *world.FlowPass) {
 		active := 0
 		vfs := p.VMVFs()
 		for _, vf := range vfs {
-			if m, ok := p.Member(h.Name, vf); ok && m.Status().Mode == spec.ModeActive {
+			if m, ok := p.Member(h.Name, vf); ok && m.Owner().Running() {
 				active++
 			}
 		}

@@ -52,11 +52,16 @@ const docIntro = `# Oracles
      ` + RegenerateDoc + ` -->
 
 An oracle judges a run from what a host could observe: the TLPs a function puts on the bus, the
-statuses of admin commands, the state a context or parts read returns, the guest's own log.
-"Stopped" means Stop or Freeze (draft-2023), stopped (virtio-1.4). Two observations are still the
-device's own account of itself: a member's mode as it reports it, and its context digest (the
-device's digest of what a context read would return, taken without reading); the oracles that use
-them say so under "What a host observes".
+statuses of admin commands, the bytes a context or parts read returns, the guest's own log.
+"Stopped" means: the owner driver received the successful completion of the command that stopped
+the member (Stop or Freeze in draft-2023, the stopped bit in virtio-1.4) and has not yet submitted
+another mode command, whatever the member reports about itself. The world keeps this owner-side
+view per member (package world, OwnerView): the mode the last successful mode command set, the
+mode commands and other admin commands outstanding, an FLR the host saw start (100 ms, then the
+mode follows mode-after-flr) and a virtio reset in progress. A member's own account of itself
+(the mode in its status, its context digest) is judged by one oracle only, self-report, which
+compares it with the host's view; atomic-load and the side-effect check of admin-status also
+compare a member's account before and after a failed command, and say so below.
 
 Each oracle is a value in package ` + "`oracle`" + `, one file per oracle; the world calls it at the
 hooks it implements and it reports through the pass it is handed. A finding names the oracle, the
@@ -70,7 +75,7 @@ const docAdding = `
 
 1. Write ` + "`oracle/<name>.go`" + `: an exported value of an unexported type with ` + "`Info()`" + ` (name,
    meaning, requirement IDs from ` + "`spec.LookupRequirement`" + `, what a host observes) and the
-   check of each hook it needs (` + "`CheckEvent`" + `, ` + "`CheckRejectedLoad`" + `, ` + "`CheckFlowEnd`" + `,
+   check of each hook it needs (` + "`CheckEvent`" + `, ` + "`CheckReceived`" + `, ` + "`CheckRejectedLoad`" + `, ` + "`CheckFlowEnd`" + `,
    ` + "`CheckFinish`" + `). Judge only what the pass carries; report with ` + "`Report`" + ` or
    ` + "`ReportReqs`" + `.
 2. Add it to the registry (` + "`oracle/registry.go`" + `) where its place in the order is right.

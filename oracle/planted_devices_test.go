@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -147,16 +148,18 @@ func okWithQualifier(_ string, _ owner.Event, fx *owner.Effects) {
 	}
 }
 
-// resumesOnRejectedSet holds every DEV_PARTS_SET and answers it from its
-// own admin step: EINVAL/INVALID_FIELD, after resuming the member on the
-// way (breaks DP-DEV-08: a failed SET has no side effects). The answer
+// changesOnRejectedSet holds every DEV_PARTS_SET and answers it from its
+// own admin step: EINVAL/INVALID_FIELD, after moving its
+// driver_feature_select on the way, a context change (breaks DP-DEV-08: a
+// failed SET has no side effects). Its mode is untouched, and the answer
 // comes in the member's own event, where the owner only relays it.
-type resumesOnRejectedSet struct {
+type changesOnRejectedSet struct {
 	member.Device
+	c    member.Config
 	held map[uint64]bool
 }
 
-func (d *resumesOnRejectedSet) Handle(ev member.Event) member.Effects {
+func (d *changesOnRejectedSet) Handle(ev member.Event) member.Effects {
 	switch {
 	case ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.OpDevPartsSet):
 		if d.held == nil {
@@ -166,10 +169,18 @@ func (d *resumesOnRejectedSet) Handle(ev member.Event) member.Effects {
 		return member.Effects{Steps: []member.Step{{Kind: member.StepAdmin, Tag: ev.Admin.Tag}}}
 	case ev.Kind == member.EvStep && ev.Step.Kind == member.StepAdmin && d.held[ev.Step.Tag]:
 		delete(d.held, ev.Step.Tag)
-		resume := make([]byte, 8) // flags 0: running
-		d.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + ev.Step.Tag,
-			Opcode: uint16(spec.OpDevModeSet), Data: resume}})
+		addr := d.c.BAR0 + pcie.BAR0CommonCfg + uint64(spec.CfgDriverFeatureSelect)
+		d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: d.c.RID, Addr: addr, Data: []byte{1, 0, 0, 0}}})
 		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Step.Tag, Status: spec.StatusEINVAL, Qualifier: spec.QInvalidField}}}
 	}
 	return d.Device.Handle(ev)
+}
+
+// mutant is a planted bug from the mutant library.
+func mutant(name string) func(member.Factory) member.Factory {
+	m, ok := mutants.Lookup(name)
+	if !ok {
+		panic("no mutant " + name)
+	}
+	return m.Factory
 }

@@ -50,6 +50,7 @@ hypervisor
   halt-vcpus
   mode src stop
   mode src freeze
+  read src
   signal frozen
   await kicked
   mode src active
@@ -78,6 +79,34 @@ guest vcpu0
 hypervisor
   await ready
   mode src stop
+`
+
+// freezeRead freezes the source straight from Active and reads it: the
+// read returns the whole context.
+const freezeRead = `scenario freeze-read
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor
+  await ready
+  halt-vcpus
+  mode src freeze
+  read src
+  resume-vcpus
+`
+
+// stopOnly14 stops the source and ends (virtio-1.4).
+const stopOnly14 = `scenario stop-only
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor
+  await ready
+  mode src stopped
 `
 
 // saveLoad migrates with virtio-1.4 save and load; extra goes before the

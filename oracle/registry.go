@@ -14,6 +14,8 @@ var all = []world.Oracle{
 	NoDMAWhenStopped,
 	NoNotifyWhenStopped,
 	AdminStatus,
+	Readback,
+	SelfReport,
 	AtomicLoad,
 	OneRunning,
 	Live,

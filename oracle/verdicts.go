@@ -25,7 +25,9 @@ var verdicts = []Verdict{
 	{Name: ErrorPrefix + "NAME", ReportedBy: "world (World.Finish)",
 		Doc: "the hypervisor's flow stopped with the named error and no oracle claimed it: an admin status " +
 			"(`EINVAL/INVALID_FIELD`), `owner-reset`, `needs-reset`, `not-supported`, `incompatible`, `corrupt`, " +
-			"`flow` (any other flow error), or `no-completion` when the `live` oracle is not run"},
+			"`unexpected-success` (an operation marked fails=NAME succeeded), `n/a:WORD` (the flow used a verb or mode " +
+			"WORD the edition lacks: what an `n/a WORD` row expects), `flow` (any other flow error), or " +
+			"`no-completion` when the `live` oracle is not run"},
 	{Name: "scenario", ReportedBy: "world (guest and peer actors)",
 		Doc: "the scenario asks for an operation the world cannot run; it never matches an expectation"},
 	{Name: "reference", ReportedBy: "catalog (Judge)",

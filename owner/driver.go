@@ -38,6 +38,22 @@ type DriverConfig struct {
 	SlotSize uint64
 	// MSIData is the data of the admin queue's MSI-X message.
 	MSIData uint32
+	// Observer, when set, sees every command the driver submits and every
+	// completion it receives: what the host knows of its own commands (a
+	// simulator keeps the owner's view of each member with it).
+	Observer DriverObserver
+}
+
+// DriverObserver is told what the host learns through its admin queue.
+// Both calls happen inside the driver call that caused them (Submit, Wait),
+// so an observer sees them in the order the host did.
+type DriverObserver interface {
+	// Submitted is called once a command is on the queue and the PF was
+	// kicked; tok is the token Wait takes.
+	Submitted(tok uint64, c adminq.Command)
+	// Received is called when the driver reads a completion from the used
+	// ring (before Wait returns it).
+	Received(c adminq.Completion)
 }
 
 // Driver is the owner driver a hypervisor uses (the role of Linux's
@@ -291,6 +307,9 @@ func (d *Driver) Submit(c adminq.Command, resultCap int) (uint64, error) {
 		return 0, fmt.Errorf("owner: %s: %w", d.opName(c.Opcode), err)
 	}
 	d.host.MMIOWrite(d.cfg.BAR0+pcie.BAR0Notify+uint64(d.aqIndex)*pcie.NotifyMultiplier, leBytes(uint64(d.aqIndex), 2))
+	if d.cfg.Observer != nil {
+		d.cfg.Observer.Submitted(tok, c)
+	}
 	return tok, nil
 }
 
@@ -337,6 +356,9 @@ func (d *Driver) harvest() (bool, error) {
 	got, err := d.q.Harvest()
 	for _, c := range got {
 		d.done[c.Token] = c
+		if d.cfg.Observer != nil {
+			d.cfg.Observer.Received(c)
+		}
 	}
 	if err != nil {
 		return len(got) > 0, fmt.Errorf("owner: harvest: %w", err)

@@ -297,7 +297,7 @@ func CheckKnob(kv string) error {
 // verdictWords are the verdicts of an expect line.
 var verdictWords = []string{"pass", "violation", "error", "n/a"}
 
-// expect EDITION [knob=value …] [set:key=value …] pass | violation ORACLE | error NAME | n/a [-- note]
+// expect EDITION [knob=value …] [set:key=value …] pass | violation ORACLE | error NAME | n/a [WORD] [-- note]
 func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 	e := Expectation{Line: line}
 	rest := w[1:]
@@ -332,8 +332,14 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		e.Verdict = VerdictPass
 		i++
 	case "n/a":
+		// n/a WORD: the verb or mode the edition lacks, which the judge
+		// checks the scenario's flow stops on.
 		e.Verdict = VerdictNA
 		i++
+		if i < len(rest) && rest[i].text != "--" {
+			e.Oracle, e.OracleCol = rest[i].text, rest[i].col
+			i++
+		}
 	case "violation", "error":
 		e.Verdict = VerdictViolation
 		if rest[i].text == "error" {

@@ -172,7 +172,8 @@ func (v Verdict) String() string {
 
 // Expectation is one `expect` line: under Edition with Knobs applied to its
 // defaults (and Settings applied to the scenario's), the run gives Verdict;
-// for a violation, Oracle names the oracle; for an error, the error's name.
+// for a violation, Oracle names the oracle; for an error, the error's name;
+// for n/a, the verb or mode word the edition lacks (the reason).
 type Expectation struct {
 	Edition  spec.Edition
 	Knobs    []string

@@ -45,7 +45,7 @@ func TestTracesDocExamples(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, blocks, "text examples in docs/traces.md")
-	arc := `"Freeze" -> "Active" [color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src.vf1@91"];`
+	arc := `"Freeze" -> "Active" [color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src.vf1@156"];`
 	assert.Contains(t, string(doc), arc)
 	assert.True(t, written[arc], "mode graph arc of the doc")
 	for _, s := range ReportSections {

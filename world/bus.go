@@ -84,12 +84,15 @@ func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []byte {
 	w.snapshot(h, t, ev)
 	w.dma = w.dma[:0]
+	w.observeTLP(h, t, ev)
 	before := w.recordBefore(h, t)
 	oev := owner.Event{Target: t, Ev: ev}
 	fx := h.pf.Handle(oev)
 	if w.cfg.OwnerFault != nil {
 		w.cfg.OwnerFault(h.name, oev, &fx)
 	}
+	w.observeRead(h, t, ev, fx.ReadData)
+	w.recordAnswer(h, fx)
 	w.recordDelivery(h, t, ev, who, before, fx)
 	w.checkEvent(h, t, ev, fx, who)
 	w.route(h, fx)
@@ -135,6 +138,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 		w.hv.published[h.idx] += fx.Published
 	}
 	if fx.RemovedVFs > 0 {
+		w.forgetMembers(h)
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {
 			if d.key.host == h.idx && d.key.target != owner.TargetPF {

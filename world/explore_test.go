@@ -62,7 +62,8 @@ func TestWorldExploreScenarios(t *testing.T) {
 		{"../catalog/scenarios/kick-during-stop.scn", spec.Virtio14, nil, ""},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, nil, ""},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Virtio14, nil, ""},
-		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}, "frozen-context"},
+		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}, "one-running"},
+		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, "frozen-context"},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=defer-flr"}, ""},
 	}
 	for _, c := range cases {

@@ -38,3 +38,12 @@ func (w *World) Finish() *engine.Finding {
 
 // Summary renders the world's notes for a report.
 func (w *World) Summary() string { return strings.Join(w.Notes(), "\n") }
+
+// FlowOutcome is how the hypervisor's program ended so far; false when the
+// world has no hypervisor.
+func (w *World) FlowOutcome() (FlowOutcome, bool) {
+	if w.hv == nil {
+		return FlowOutcome{}, false
+	}
+	return w.hv.outcome(), true
+}

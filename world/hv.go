@@ -21,8 +21,6 @@ import (
 const (
 	hvRingBase = 0x0001_0000
 	hvBufBase  = 0x0010_0000
-	// hvReadChunk is the room the hypervisor gives DEV_CTX_READ.
-	hvReadChunk = 64 << 10
 )
 
 // hvActor is the hypervisor: the owner driver on every host and the
@@ -91,7 +89,8 @@ func (hv *hvActor) boot(h *host) error {
 		hv.drv = append(hv.drv, nil)
 	}
 	port := &hvPort{w: hv.w, h: h, hv: hv, sync: true}
-	d := owner.NewDriver(port, h.hostMem, owner.DriverConfig{Edition: hv.w.ed, BAR0: h.pfCfg.BAR0(), Ring: hvRingBase, Buffers: hvBufBase})
+	d := owner.NewDriver(port, h.hostMem, owner.DriverConfig{Edition: hv.w.ed, BAR0: h.pfCfg.BAR0(), Ring: hvRingBase,
+		Buffers: hvBufBase, Observer: truthObserver{w: hv.w, h: h}})
 	if err := d.Probe(); err != nil {
 		return fmt.Errorf("world: host %s: owner driver probe: %w", h.name, err)
 	}
@@ -136,11 +135,12 @@ func (hv *hvActor) runProgram() {
 		if hv.w.cfg.Reference && migrationVerbs[op.Verb] {
 			continue
 		}
-		if err := hv.exec(op); err != nil {
+		if err := expectFailure(op, hv.exec(op)); err != nil {
 			hv.fail(op, err)
 			break
 		}
 	}
+	hv.auditAll()
 	hv.flowEnd()
 }
 
@@ -163,14 +163,7 @@ func (hv *hvActor) rollback() {
 		if !hv.compat.touched[0] {
 			break
 		}
-		d := hv.drv[0]
-		var err error
-		if hv.w.ed == spec.Virtio14 {
-			err = d.SetMode(vf, false)
-		} else {
-			err = d.DraftSetMode(vf, spec.ModeActive)
-		}
-		if err != nil {
+		if err := hv.setMode(src, hv.drv[0], vf, spec.ModeActive); err != nil {
 			hv.w.notef("rollback: vf%d: %v", vf, err)
 		}
 	}
@@ -186,7 +179,12 @@ func errName(err error) string {
 		return name
 	}
 	var ae *owner.AdminError
+	var ee *EditionError
 	switch {
+	case errors.As(err, &ee):
+		return ee.Name()
+	case errors.Is(err, ErrUnexpectedSuccess):
+		return "unexpected-success"
 	case errors.As(err, &ae):
 		return ae.Status.String() + "/" + ae.Qualifier.String()
 	case errors.Is(err, owner.ErrOwnerReset):
@@ -261,6 +259,9 @@ func (hv *hvActor) hostArg(op scenario.Op) (*host, error) {
 
 func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
+	if word, ok := hv.otherEdition(op); ok {
+		return hv.editionError(op, word)
+	}
 	args, err := w.bind(hvVerbs, op)
 	if err != nil {
 		// The flow's outcome names the verb.
@@ -332,6 +333,34 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	return nil
 }
 
+// otherEdition reports the word of an operation that belongs to another
+// edition (a verb of the other edition, a draft mode under virtio-1.4):
+// the run stops on it with an EditionError, the reason of an n/a row.
+func (hv *hvActor) otherEdition(op scenario.Op) (string, bool) {
+	if len(hvVerbs.Lookup(op.Verb, hv.w.ed)) == 0 && len(hvVerbs.Lookup(op.Verb, 0)) > 0 {
+		return op.Verb, true
+	}
+	if op.Verb != "mode" || hv.w.ed != spec.Virtio14 {
+		return "", false
+	}
+	var words []string
+	for _, a := range op.Args {
+		if a.Key == "" {
+			words = append(words, a.Value)
+		}
+	}
+	if len(words) != 2 {
+		return "", false
+	}
+	if _, ok := parseMode(spec.Virtio14, words[1]); ok {
+		return "", false
+	}
+	if _, draft := parseMode(spec.Draft2023, words[1]); draft {
+		return words[1], true
+	}
+	return "", false
+}
+
 func (hv *hvActor) sync(op scenario.Op, args scenario.Values) error {
 	switch op.Verb {
 	case "signal":
@@ -376,6 +405,11 @@ func (hv *hvActor) mode(op scenario.Op, h *host, d *owner.Driver) error {
 		}
 	}
 	m, ok := parseMode(hv.w.ed, word)
+	if !ok && hv.w.ed == spec.Virtio14 {
+		if _, draft := parseMode(spec.Draft2023, word); draft {
+			return hv.editionError(op, word)
+		}
+	}
 	if !ok {
 		var names []string
 		for _, x := range hv.w.ed.Modes() {
@@ -388,12 +422,7 @@ func (hv *hvActor) mode(op scenario.Op, h *host, d *owner.Driver) error {
 		return err
 	}
 	for _, vf := range vfs {
-		if hv.w.ed == spec.Virtio14 {
-			err = d.SetMode(vf, m == spec.ModeStop)
-		} else {
-			err = d.DraftSetMode(vf, m)
-		}
-		if err != nil {
+		if err := hv.setMode(h, d, vf, m); err != nil {
 			return fmt.Errorf("%s vf%d → %s: %w", h.name, vf, hv.w.ed.ModeName(m), err)
 		}
 	}
@@ -402,13 +431,13 @@ func (hv *hvActor) mode(op scenario.Op, h *host, d *owner.Driver) error {
 
 func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 	if hv.w.ed != spec.Draft2023 {
-		return fmt.Errorf("%s: a draft-2023 operation (use save/load for virtio-1.4)", op.Verb)
+		return hv.editionError(op, op.Verb)
 	}
 	vfs, err := hv.vfs(op)
 	if err != nil {
 		return err
 	}
-	chunk := hvReadChunk
+	chunk := 0 // sized by DEV_CTX_SIZE_GET (readContext)
 	if v, ok := scenario.Lookup(op.Args, "chunk"); ok {
 		n, err := strconv.ParseInt(v, 0, 64)
 		if err != nil {
@@ -419,7 +448,7 @@ func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 	for _, vf := range vfs {
 		switch op.Verb {
 		case "read":
-			b, _, err := d.ReadContext(vf, chunk)
+			b, err := hv.readContext(d, vf, chunk)
 			if err != nil {
 				return fmt.Errorf("read %s vf%d: %w", h.name, vf, err)
 			}
@@ -465,7 +494,7 @@ func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 // one PARTS_SET per record in order, OBJ_DESTROY.
 func (hv *hvActor) parts(op scenario.Op, h *host, d *owner.Driver) error {
 	if hv.w.ed != spec.Virtio14 {
-		return fmt.Errorf("%s: a virtio-1.4 operation (use read/write for draft-2023)", op.Verb)
+		return hv.editionError(op, op.Verb)
 	}
 	vfs, err := hv.vfs(op)
 	if err != nil {

@@ -30,7 +30,7 @@ func (hv *hvActor) migDev(h *host, vf int) *owner.MigDevice {
 // produces is read from the data FD into the VF's stream.
 func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 	if hv.w.ed != spec.Virtio14 {
-		return fmt.Errorf("%s: a virtio-1.4 operation (the draft has no VFIO mapping)", op.Verb)
+		return hv.editionError(op, op.Verb)
 	}
 	vfs, err := hv.vfs(op)
 	if err != nil {

@@ -42,6 +42,14 @@ type EventOracle interface {
 	CheckEvent(p *EventPass)
 }
 
+// ReceivedOracle runs when the owner driver received the completion of a
+// command it sent to a member: what the host learned from it (a mode read
+// back, a context read, a status).
+type ReceivedOracle interface {
+	Oracle
+	CheckReceived(p *ReceivedPass)
+}
+
 // LoadOracle runs when a load of saved state into a destination member (a
 // draft DEV_CTX_WRITE, a virtio-1.4 load, a VFIO stream write) was
 // rejected, by the compatibility check or by the device.
@@ -70,21 +78,27 @@ type Hook string
 // The hooks, in the order a run reaches them.
 const (
 	HookEvent        Hook = "event"
+	HookReceived     Hook = "received"
 	HookRejectedLoad Hook = "rejected-load"
 	HookFlowEnd      Hook = "flow-end"
 	HookFinish       Hook = "finish"
 )
 
 // Hooks lists every hook in order.
-var Hooks = []Hook{HookEvent, HookRejectedLoad, HookFlowEnd, HookFinish}
+var Hooks = []Hook{HookEvent, HookReceived, HookRejectedLoad, HookFlowEnd, HookFinish}
 
 // Doc says when the hook runs and what its pass carries.
 func (h Hook) Doc() string {
 	switch h {
 	case HookEvent:
-		return "after every event delivered to a PF or a member: the members' status before and after, " +
-			"their context (captured for a member in Freeze and around the PF's admin steps), the guest-memory " +
-			"accesses, the MSI-X messages and the admin commands the PF completed during the event"
+		return "after every event delivered to a PF or a member: the members' status before and after (their own " +
+			"account) and what the host knows of them (OwnerView), their context digest around the PF's admin steps, " +
+			"the guest-memory accesses, the MSI-X messages and the admin commands completed during the event"
+	case HookReceived:
+		return "when the owner driver read the completion of a command it sent to a member: the command, " +
+			"its status and result, what the host knew of the member before and after (OwnerView) and, for a " +
+			"complete context or parts read, the host's image of the context and the reference image of the " +
+			"quiesced epoch"
 	case HookRejectedLoad:
 		return "when a load of saved state into a destination member was rejected: the member's status and " +
 			"context before the load and after the rejection, and the error"
@@ -104,6 +118,9 @@ func HooksOf(o Oracle) []Hook {
 	if _, ok := o.(EventOracle); ok {
 		out = append(out, HookEvent)
 	}
+	if _, ok := o.(ReceivedOracle); ok {
+		out = append(out, HookReceived)
+	}
 	if _, ok := o.(LoadOracle); ok {
 		out = append(out, HookRejectedLoad)
 	}
@@ -120,6 +137,7 @@ func HooksOf(o Oracle) []Hook {
 // with its info read once.
 type oracleSet struct {
 	event  []hooked[EventOracle]
+	recv   []hooked[ReceivedOracle]
 	load   []hooked[LoadOracle]
 	flow   []hooked[FlowOracle]
 	finish []hooked[FinishOracle]
@@ -152,6 +170,9 @@ func newOracleSet(os []Oracle) (oracleSet, error) {
 		names = append(names, info.Name)
 		if x, ok := o.(EventOracle); ok {
 			s.event = append(s.event, hooked[EventOracle]{x, &info})
+		}
+		if x, ok := o.(ReceivedOracle); ok {
+			s.recv = append(s.recv, hooked[ReceivedOracle]{x, &info})
 		}
 		if x, ok := o.(LoadOracle); ok {
 			s.load = append(s.load, hooked[LoadOracle]{x, &info})

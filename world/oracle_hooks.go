@@ -10,10 +10,10 @@ import (
 // snapshot records, before an event, the members it could change: every
 // instantiated member of h for a PF event, else the target. A context
 // digest is costly, so it is captured only where an oracle may compare it
-// (MemberChange.ContextChanged): for a member in Freeze and around the PF's
-// internal steps, where admin commands run. Nothing is recorded when the
-// world runs no event oracle. Its cost follows the members built, not the
-// VFs enabled.
+// (MemberChange.ContextChanged): around the PF's internal steps, where admin
+// commands run and a failed one must leave its member as it was. Nothing
+// is recorded when the world runs no event oracle. Its cost follows the
+// members built, not the VFs enabled.
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
@@ -22,8 +22,8 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
 	add := func(vf int, m member.Device) {
-		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m}, Before: m.Status()}
-		if adminStep || c.Before.Mode == spec.ModeFreeze {
+		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m, w: w, h: h}, Before: m.Status()}
+		if adminStep {
 			c.before, c.captured = m.ContextDigest(), true
 		}
 		out = append(out, c)
@@ -112,7 +112,7 @@ func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
 		return err
 	}
 	after, _ := memberState(h, vf)
-	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev},
+	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev, w: w, h: h},
 		Err: err, Before: before, After: after}
 	for _, o := range w.oracles.load {
 		p.info = o.info

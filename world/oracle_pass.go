@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -24,6 +25,9 @@ func (p *Pass) Edition() spec.Edition { return p.w.ed }
 // Rules are the world's knobs.
 func (p *Pass) Rules() spec.Rules { return p.w.rules }
 
+// Now is the virtual time of the run.
+func (p *Pass) Now() engine.VTime { return p.w.now }
+
 // VFs is the number of VFs every host enables.
 func (p *Pass) VFs() int { return p.w.scen.VFs }
 
@@ -41,7 +45,7 @@ func (p *Pass) Member(host string, vf int) (MemberView, bool) {
 		if !ok {
 			return MemberView{}, false
 		}
-		return MemberView{Host: host, VF: vf, dev: m}, true
+		return MemberView{Host: host, VF: vf, dev: m, w: p.w, h: h}, true
 	}
 	return MemberView{}, false
 }
@@ -64,13 +68,30 @@ type MemberView struct {
 	Host string
 	VF   int
 	dev  member.Device
+	w    *World
+	h    *host
+}
+
+// Owner is what the host knows of the member now (OwnerView): the mode the
+// owner last set, commands outstanding, an FLR or reset in progress.
+func (m MemberView) Owner() OwnerView {
+	if m.w == nil || m.h == nil {
+		return OwnerView{}
+	}
+	return m.w.ownerView(m.h, m.VF)
 }
 
 // Name names the member in findings ("src.vf1").
 func (m MemberView) Name() string { return m.Host + ".vf" + strconv.Itoa(m.VF) }
 
-// Status is the member's status now, as it reports it.
-func (m MemberView) Status() member.Status { return m.dev.Status() }
+// Status is the member's status now, as it reports it: the device's own
+// account, which only the self-report oracle judges.
+func (m MemberView) Status() member.Status {
+	if m.dev == nil {
+		return member.Status{}
+	}
+	return m.dev.Status()
+}
 
 // MemberChange is one member around one event: its status before and
 // after, and its device context when the world captured it before.
@@ -84,9 +105,10 @@ type MemberChange struct {
 }
 
 // ContextChanged reports whether the member's device context changed
-// across the event. known is false when the world did not capture it
-// before the event: it does for a member in Freeze and for every member
-// around the PF's internal steps (where admin commands run).
+// across the event, by the member's own digest (its account of itself).
+// known is false when the world did not capture it before the event: it
+// does for every member around the PF's internal steps (where admin
+// commands run).
 func (m *MemberChange) ContextChanged() (changed, known bool) {
 	if !m.captured {
 		return false, false

@@ -91,18 +91,9 @@ func (pa *peerActor) exec(op scenario.Op) error {
 				return nil
 			}})
 	case "pf-flr":
-		name := args.Str("HOST")
-		h, err := w.hostByName(name)
-		if err != nil {
-			return err
-		}
-		pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: fpWriteGlobal,
-			do: func() []byte {
-				ctl := leUint(w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Len: 2}}, pa.name))
-				w.deliver(h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: h.pf.RID(), Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl,
-					Data: binary.LittleEndian.AppendUint16(nil, uint16(ctl)|uint16(pcie.DevCtlInitiateFLR))}}, pa.name)
-				return nil
-			}})
+		return pa.pfFLR(op)
+	case "vf-flr":
+		return pa.vfFLR(op)
 	case "signal":
 		name := args.Str("NAME")
 		pa.yield(&actorReq{label: pa.name + ":signal " + name, do: func() []byte { w.signals[name] = true; return nil }})

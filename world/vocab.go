@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -69,8 +70,9 @@ func modeArg(ed spec.Edition) scenario.ArgSpec {
 }
 
 // hvVerbs is the hypervisor's vocabulary (docs/scenarios.md, "Hypervisor
-// operations"); hvActor.exec runs it.
-var hvVerbs = append(scenario.VerbTable{
+// operations"); hvActor.exec runs it. Every operation takes fails=NAME
+// (expectFailure).
+var hvVerbs = withFails(append(scenario.VerbTable{
 	{Name: "halt-vcpus", Doc: "stop every guest vCPU"},
 	{Name: "resume-vcpus", Doc: "restart every guest vCPU"},
 	{Name: "resize", Args: []scenario.ArgSpec{{Name: "sectors", Kind: scenario.ArgInt, Min: 1, Max: MaxCapacity, Required: true}},
@@ -85,8 +87,8 @@ var hvVerbs = append(scenario.VerbTable{
 	{Name: "precheck", Args: []scenario.ArgSpec{hostArg, vfArg}, Doc: "compatibility check of every VF against HOST"},
 	{Name: "mode", Args: []scenario.ArgSpec{hostArg, modeArg(spec.Draft2023), vfArg}, Editions: draftOnly, Doc: "DEV_MODE_SET"},
 	{Name: "mode", Args: []scenario.ArgSpec{hostArg, modeArg(spec.Virtio14), vfArg}, Editions: v14Only, Doc: "DEV_MODE_SET"},
-	{Name: "read", Args: []scenario.ArgSpec{hostArg, vfArg, {Name: "chunk", Kind: scenario.ArgInt, Min: 1, Max: hvReadChunk, Default: fmt.Sprint(hvReadChunk),
-		Doc: "bytes DEV_CTX_READ may return"}}, Editions: draftOnly, Doc: "DEV_CTX_READ, merged into the hypervisor's copy"},
+	{Name: "read", Args: []scenario.ArgSpec{hostArg, vfArg, {Name: "chunk", Kind: scenario.ArgInt, Min: 1, Max: maxReadBuffer,
+		Doc: "bytes DEV_CTX_READ may return (default: what DEV_CTX_SIZE_GET reports)"}}, Editions: draftOnly, Doc: "DEV_CTX_READ, merged into the hypervisor's copy"},
 	{Name: "discard", Args: []scenario.ArgSpec{hostArg, vfArg}, Editions: draftOnly, Doc: "DEV_CTX_DISCARD"},
 	{Name: "forget", Args: []scenario.ArgSpec{hostArg, vfArg}, Editions: draftOnly, Doc: "drop the hypervisor's copy"},
 	{Name: "write", Args: []scenario.ArgSpec{hostArg, vfArg}, Editions: draftOnly, Doc: "DEV_CTX_WRITE of the hypervisor's copy"},
@@ -96,7 +98,21 @@ var hvVerbs = append(scenario.VerbTable{
 		Editions: v14Only, Doc: "move the VFIO-v2 state machine along Linux's path"},
 	{Name: "precopy", Args: []scenario.ArgSpec{hostArg, vfArg}, Editions: v14Only, Doc: "VFIO_MIG_GET_PRECOPY_INFO: one more snapshot"},
 	{Name: "vfio-write", Args: []scenario.ArgSpec{hostArg, vfArg}, Editions: v14Only, Doc: "write the saved stream to the RESUMING device"},
-}, syncVerbs...)
+}, syncVerbs...))
+
+// withFails adds fails=NAME to every verb of t: the operation must fail
+// with that error (a flow error name or an admin STATUS/QUALIFIER), and the
+// flow goes on.
+func withFails(t scenario.VerbTable) scenario.VerbTable {
+	fails := scenario.ArgSpec{Name: "fails", Kind: scenario.ArgWord, Values: ErrorNames(),
+		Doc: "the error the operation must fail with; the flow then goes on"}
+	out := make(scenario.VerbTable, len(t))
+	for i, v := range t {
+		v.Args = append(append([]scenario.ArgSpec(nil), v.Args...), fails)
+		out[i] = v
+	}
+	return out
+}
 
 // peerVerbs is a peer's vocabulary (docs/scenarios.md, "Peer operations").
 var peerVerbs = append(scenario.VerbTable{
@@ -108,7 +124,10 @@ var peerVerbs = append(scenario.VerbTable{
 		{Name: "offset", Kind: scenario.ArgInt, Min: 0, Max: pcie.BAR0Size - 1, Required: true, Doc: "offset in BAR0"},
 		{Name: "bytes", Kind: scenario.ArgHex, Min: 1, Max: 8, Required: true, Doc: "the bytes written, in hex"}},
 		Doc: "a P2P memory write into a VF's BAR0"},
-	{Name: "pf-flr", Args: []scenario.ArgSpec{hostArg}, Doc: "a fault: HOST's PF is reset"},
+	{Name: "pf-flr", Args: []scenario.ArgSpec{hostArg, {Name: "while", Kind: scenario.ArgWord, Values: []string{"admin-outstanding"},
+		Doc: "wait until an admin command is outstanding on HOST"}}, Doc: "a fault: HOST's PF is reset"},
+	{Name: "vf-flr", Args: []scenario.ArgSpec{hostArg, {Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF reset"}},
+		Doc: "a fault: a VF of HOST is reset"},
 }, syncVerbs...)
 
 // Actor attributes.
@@ -162,10 +181,12 @@ var vocabulary = sync.OnceValue(func() *scenario.Vocabulary {
 })
 
 // ErrorNames are the names an `expect … error NAME` line may give: the
-// flow errors (errName; no-completion when the live oracle is not run) and
+// flow errors (errName; no-completion when the live oracle is not run,
+// unexpected-success for an operation marked fails= that succeeded) and
 // every admin STATUS/QUALIFIER but OK.
 func ErrorNames() []string {
-	names := []string{"incompatible", "corrupt", "owner-reset", "needs-reset", "not-supported", "no-completion", "flow"}
+	names := []string{"incompatible", "corrupt", "owner-reset", "needs-reset", "not-supported", "no-completion",
+		"unexpected-success", "flow"}
 	var admin []string
 	for _, st := range []spec.Status{spec.StatusENXIO, spec.StatusEAGAIN, spec.StatusENOMEM, spec.StatusEBUSY,
 		spec.StatusEEXIST, spec.StatusEINVAL, spec.StatusENOSPC} {
@@ -210,4 +231,18 @@ func (w *World) bind(t scenario.VerbTable, op scenario.Op) (scenario.Values, err
 		}
 	}
 	return scenario.Values{}, first
+}
+
+// argInt reads an integer argument of op, def when it is absent. The
+// operation was bound (bind) first, so the value is in range.
+func argInt(op scenario.Op, key string, def int) (int, error) {
+	v, ok := scenario.Lookup(op.Args, key)
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s=%q is not a number", op.Verb, key, v)
+	}
+	return int(n), nil
 }

@@ -141,9 +141,9 @@ type host struct {
 	// otherMem is the memory of the VMs that are not migrated (guests on
 	// VFs outside the VM); only the source has it.
 	otherMem *virtq.GuestMemory
-	// vfMem is the port the members of this host use: it forwards to
-	// guestMem through the DMA observer.
-	failed bool
+	failed   bool
+	// truth is what the host knows of each member (owner_truth.go).
+	truth map[int]*memberTruth
 }
 
 type devKey struct {

@@ -18,7 +18,7 @@ import (
 func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string) {
 	t.Helper()
 	args := append([]string{"explore", "--scenario", flrScenario, "--spec", "draft-2023",
-		"--knob", "flr-vs-mode=complete-anyway", "--strategy", "pct", "--schedules", "100", "--seed", "1",
+		"--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep", "--strategy", "pct", "--schedules", "100", "--seed", "1",
 		"--out", dir}, extra...)
 	return runSimCLI(t, args...)
 }
@@ -33,14 +33,14 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := exploreFLR(t, dir)
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
-	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway: pct 100 schedules, seed 1, depth 3\n")
+	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: pct 100 schedules, seed 1, depth 3\n")
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
 	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \(\d+ replays\), \d+ of \d+ steps matter$`, out)
 	m := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "explore prints the replay command:\n%s", out)
 	path := m[1]
-	assert.Equal(t, filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"), path)
+	assert.Equal(t, filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json"), path)
 	sc, err := catalog.ReadScheduleFile(path)
 	require.NoError(t, err)
 	require.NotNil(t, sc.Finding)
@@ -64,7 +64,7 @@ func TestExplore_SameSeedSameSchedule(t *testing.T) {
 		dir := t.TempDir()
 		code, out, _ := exploreFLR(t, dir, "--jobs", jobs)
 		require.Equal(t, exitFinding, code)
-		b, err := os.ReadFile(filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"))
+		b, err := os.ReadFile(filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json"))
 		require.NoError(t, err)
 		files = append(files, b)
 		// Everything but the throughput line and the output directory is

@@ -57,14 +57,14 @@ func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int
 func TestExplore_SIGINTKeepsTheFinding(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := startUntil(t, "first finding after", os.Interrupt,
-		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--out", dir)
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	assert.Contains(t, out, "interrupted: the summary covers only the ")
 	assert.Regexp(t, `(?m)^schedules: \d+, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+`, out)
 	assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
-	path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json")
+	path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	assert.Contains(t, out, "schedule: "+path)
 	sc, err := catalog.ReadScheduleFile(path)
 	require.NoError(t, err)

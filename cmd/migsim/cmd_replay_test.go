@@ -22,7 +22,7 @@ func recordFLR(t *testing.T) string {
 	dir := t.TempDir()
 	code, _, stderr := exploreFLR(t, dir)
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
-	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json")
+	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	require.FileExists(t, p)
 	return p
 }

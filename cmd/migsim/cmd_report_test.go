@@ -15,8 +15,8 @@ import (
 
 // canonicalFinding is the regression schedule of the canonical finding:
 // the guest's FLR completes inside Freeze (flr-during-freeze, draft-2023,
-// flr-vs-mode=complete-anyway).
-const canonicalFinding = "../../catalog/testdata/regress/flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
+// flr-vs-mode=complete-anyway, mode-after-flr=keep).
+const canonicalFinding = "../../catalog/testdata/regress/flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json"
 
 // The report of the canonical finding is golden (testdata/report), has
 // every section in order, and its Mermaid blocks parse. Regenerate with
@@ -25,7 +25,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir)
 	require.Equal(t, exitOK, code, stderr)
-	name := "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway"
+	name := "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep"
 	assert.Equal(t, "wrote "+filepath.Join(dir, name+".md")+"\n", out)
 	md, err := os.ReadFile(filepath.Join(dir, name+".md"))
 	require.NoError(t, err)
@@ -36,7 +36,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	}
 	dot, err := os.ReadFile(filepath.Join(dir, name+".dot"))
 	require.NoError(t, err)
-	assert.Contains(t, string(dot), `"Freeze" -> "Active" [color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src.vf1@91"];`)
+	assert.Contains(t, string(dot), `"Stop" -> "Freeze" [color="#d62728", fontcolor="#d62728", penwidth=2.5, label="src.vf1@77"];`)
 
 	last := -1
 	for _, s := range trace.ReportSections {
@@ -54,6 +54,18 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
 
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
+}
+
+// The mode graph draws a transition the FLR made as a dotted arc: under
+// mode-after-flr=running the FLR that completes inside Freeze takes the
+// source back to Active.
+func TestReport_FLRArc(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runSimCLI(t, "report", "../../catalog/testdata/regress/flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	dot, err := os.ReadFile(filepath.Join(dir, "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.dot"))
+	require.NoError(t, err)
+	assert.Regexp(t, `"Freeze" -> "Active" \[color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src\.vf1@\d+"\];`, string(dot))
 }
 
 // migsim run --report-dir writes a schedule and a report per finding; the

@@ -65,7 +65,7 @@ func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
 	rows := tableRows(out)
 	require.Len(t, rows, 2, "one row per expectation")
 	for i, ed := range []string{"draft-2023", "virtio-1.4"} {
-		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "random", "20", "schedules"},
+		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "random", "20", "schedules;", "pct", "20", "schedules"},
 			strings.Fields(rows[i]))
 	}
 	assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
@@ -95,8 +95,9 @@ func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
 	require.Len(t, rows, 2, "--spec keeps draft-2023 rows only")
 	f := strings.Fields(rows[1])
 	require.GreaterOrEqual(t, len(f), 9)
-	assert.Equal(t, []string{"ok", "1", "test-flr-freeze", "draft-2023", "flr-vs-mode=complete-anyway", "violation", "frozen-context", "violation", "frozen-context"}, f[:9])
-	assert.Contains(t, out, "test-flr-freeze draft-2023 flr-vs-mode=complete-anyway: frozen-context at step")
+	require.GreaterOrEqual(t, len(f), 10)
+	assert.Equal(t, []string{"ok", "1", "test-flr-freeze", "draft-2023", "flr-vs-mode=complete-anyway", "mode-after-flr=keep", "violation", "frozen-context", "violation", "frozen-context"}, f[:10])
+	assert.Contains(t, out, "test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: frozen-context at step")
 	assert.Contains(t, out, "  shrunk: ")
 	assert.NotContains(t, out, "replay: ", "a scenario outside the catalog has no regression file")
 }
@@ -113,9 +114,9 @@ func TestRun_JSON(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
-	written := filepath.Join(user, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json")
+	written := filepath.Join(user, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	assert.Contains(t, stderr, "wrote "+written)
-	assert.Contains(t, stderr, smoke+": no matching violation or error row, so no counterexample to write")
+	assert.Equal(t, 1, strings.Count(stderr, smoke+": no matching violation or error row, so no counterexample to write"), stderr)
 	code, rout, rerr := runSimCLI(t, "replay", written)
 	assert.Equal(t, exitFinding, code, rerr)
 	assert.Contains(t, rout, "finding frozen-context")
@@ -146,7 +147,7 @@ func TestRun_JSON(t *testing.T) {
 	assert.Equal(t, 0, doc.Mismatch)
 	v := doc.Rows[1]
 	assert.Equal(t, "test-flr-freeze", v.Scenario)
-	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, v.Knobs)
+	assert.Equal(t, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, v.Knobs)
 	assert.Equal(t, "violation frozen-context", v.Expected)
 	assert.Equal(t, "violation", v.Got)
 	assert.Equal(t, "frozen-context", v.Oracle)

@@ -135,7 +135,7 @@ func TestTrace_FindingMermaid(t *testing.T) {
 	var path string
 	var res engine.Result
 	for seed := uint64(1); seed <= 300 && res.Finding == nil; seed++ {
-		path, res = traceSchedule(t, "trace-flr.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"},
+		path, res = traceSchedule(t, "trace-flr.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"},
 			seed, engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), 3, engine.DefaultPCTSteps))
 	}
 	require.NotNil(t, res.Finding, "no frozen-context finding in 300 pct schedules")

@@ -25,7 +25,7 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 
 	t.Chdir(work)
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", "scn/flr.scn", "--knob", "flr-vs-mode=complete-anyway",
-		"--strategy", "pct", "--schedules", "100", "--seed", "1", "--out", "out")
+		"--knob", "mode-after-flr=keep", "--strategy", "pct", "--schedules", "100", "--seed", "1", "--out", "out")
 	require.Equal(t, exitFinding, code, stderr)
 	m := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, m, out)

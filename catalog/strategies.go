@@ -1,0 +1,200 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world"
+)
+
+// A verdict must not depend on the strategy that found it. Judge explores
+// every row under the scenario's own budget and under a second one with
+// the other sampling strategy (RowBudgets), runs each to its end (it does
+// not stop at the first finding) and matches only when every exploration
+// gives exactly the expected verdict: no finding for pass, the expected
+// oracle or error and nothing else for a violation or an error row.
+
+// DefaultCrossSchedules bounds the second exploration of a dfs row.
+const DefaultCrossSchedules = 300
+
+// RowBudgets returns the explorations that judge a row whose scenario
+// budget is b: b itself, then the same number of schedules under the other
+// sampling strategy (random for pct, pct for random, pct with at most
+// DefaultCrossSchedules schedules for dfs), same seed.
+func RowBudgets(b scenario.Budget) []scenario.Budget {
+	second := b
+	second.Bound = 0
+	switch b.Strategy {
+	case engine.StrategyPCT:
+		second.Strategy = engine.StrategyRandom
+	case engine.StrategyDFS:
+		second.Strategy = engine.StrategyPCT
+		second.Schedules = min(b.Schedules, DefaultCrossSchedules)
+	default:
+		second.Strategy = engine.StrategyPCT
+	}
+	if second.Depth == 0 {
+		second.Depth = 3
+	}
+	return []scenario.Budget{b, second}
+}
+
+// StrategyRun is one exploration of a row.
+type StrategyRun struct {
+	Budget   scenario.Budget
+	Explored engine.Summary
+}
+
+// Verdicts lists the verdict names the run's schedules gave, in the order
+// first found: an oracle, or "error:NAME".
+func (r *StrategyRun) Verdicts() []string {
+	var out []string
+	for _, f := range r.Explored.Findings {
+		if !slices.Contains(out, f.Finding.Oracle) {
+			out = append(out, f.Finding.Oracle)
+		}
+	}
+	return out
+}
+
+// Text describes the run: "pct 300 schedules", "dfs bound 1: 18 schedules
+// (bound cut)", "random 50 schedules, 50 failing, first at #0".
+func (r *StrategyRun) Text() string {
+	b, sum := r.Budget, r.Explored
+	s := fmt.Sprintf("%s %d schedules", b.Strategy, sum.Schedules)
+	if b.Strategy == engine.StrategyDFS {
+		s = fmt.Sprintf("dfs bound %d: %d schedules", b.Bound, sum.Schedules)
+		switch {
+		case sum.Complete && !sum.BoundHit:
+			s += " (exhaustive)"
+		case sum.Complete:
+			s += " (bound cut)"
+		default:
+			s += " (budget cut)"
+		}
+	}
+	if len(sum.Findings) > 0 {
+		s += fmt.Sprintf(", %d failing, first at #%d", sum.Failing, sum.Findings[0].Index)
+	}
+	return s
+}
+
+// explore runs every budget of the row, sets the outcome's verdict from the
+// first (the scenario's own) and its match from all of them. memo, when
+// set, lets each exploration answer known interleavings from its tree.
+// interrupted reports that ctx ended; the explorations done so far are
+// kept.
+func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg JudgeConfig, memo *engine.MemoConfig) (first *engine.Report, interrupted bool, err error) {
+	want := ""
+	switch o.Expected {
+	case scenario.VerdictViolation:
+		want = o.ExpectedOracle
+	case scenario.VerdictError:
+		want = "error:" + o.ExpectedOracle
+	}
+	var why []string
+	for i, b := range RowBudgets(o.Budget) {
+		var m *engine.MemoConfig
+		if memo != nil {
+			mc := *memo
+			m = &mc
+		}
+		sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
+			Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, MaxSteps: t.maxSteps(),
+			Progress: cfg.Progress, Memo: m})
+		if err != nil && ctx.Err() != nil {
+			interrupted = true
+		} else if err != nil {
+			return nil, false, err
+		}
+		sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
+		run := StrategyRun{Budget: b, Explored: sum}
+		o.Runs = append(o.Runs, run)
+		if i == 0 {
+			o.Explored = sum
+			if len(sum.Findings) > 0 {
+				rep := sum.Findings[0]
+				first = &rep
+			}
+		}
+		if interrupted {
+			break // an unfinished exploration proves nothing: no mismatch reason
+		}
+		got := run.Verdicts()
+		switch {
+		case want == "" && len(got) > 0:
+			why = append(why, fmt.Sprintf("%s %s: found %s", b.Strategy, describeCount(b), strings.Join(got, ", ")))
+		case want != "" && !slices.Contains(got, want):
+			why = append(why, fmt.Sprintf("%s %s: never found %s", b.Strategy, describeCount(b), want))
+		case want != "" && len(got) > 1:
+			var other []string
+			for _, g := range got {
+				if g != want {
+					other = append(other, g)
+				}
+			}
+			why = append(why, fmt.Sprintf("%s %s: found %s besides %s", b.Strategy, describeCount(b), strings.Join(other, ", "), want))
+		}
+	}
+	o.Mismatch = strings.Join(why, "; ")
+	return first, interrupted, nil
+}
+
+func describeCount(b scenario.Budget) string {
+	if b.Strategy == engine.StrategyDFS {
+		return fmt.Sprintf("bound %d", b.Bound)
+	}
+	return fmt.Sprintf("%d", b.Schedules)
+}
+
+// checkNA verifies an n/a row: run under its edition (one schedule, the
+// continue-the-previous-actor order), the scenario's flow must stop at an
+// operation the edition lacks (world.EditionError), and that operation's
+// word must be the reason the expectation states (`n/a WORD`). Anything
+// else — the row runs, stops for another reason, or stops on another word
+// — is a mismatch.
+func (o *Outcome) checkNA(t Target) error {
+	var w *world.World
+	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+		var err error
+		w, err = t.World(st, nil)
+		return w, err
+	}, engine.ScheduleSeed(o.Budget.Seed, 0), continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
+	if err != nil {
+		return err
+	}
+	o.Got, o.GotOracle = scenario.VerdictNA, o.ExpectedOracle
+	fd := res.Finding
+	var ee *world.EditionError
+	flowErr := error(nil)
+	if w != nil {
+		if fo, ok := w.FlowOutcome(); ok {
+			flowErr = fo.Err
+		}
+	}
+	switch {
+	case fd == nil:
+		o.Got, o.GotOracle = scenario.VerdictPass, ""
+		o.Mismatch = fmt.Sprintf("the row runs under %s: n/a needs an operation the edition lacks", o.Edition)
+	case !errors.As(flowErr, &ee):
+		o.Got, o.GotOracle = VerdictOf(fd)
+		f := *fd
+		o.Finding = &f
+		o.Mismatch = fmt.Sprintf("the row does not stop on an operation %s lacks: %s", o.Edition, fd.Message)
+	case o.ExpectedOracle == "":
+		o.NA = ee.Error()
+		o.Mismatch = fmt.Sprintf("n/a states no reason; the run stops because %s (write `n/a %s`)", ee.Error(), ee.Word)
+	case ee.Word != o.ExpectedOracle:
+		o.NA = ee.Error()
+		o.Mismatch = fmt.Sprintf("n/a %s, but the run stops because %s", o.ExpectedOracle, ee.Error())
+	default:
+		o.NA = ee.Error()
+		o.Match = true
+	}
+	return nil
+}

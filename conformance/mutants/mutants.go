@@ -1,0 +1,77 @@
+package mutants
+
+import (
+	"slices"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// Mutant is one device bug.
+type Mutant struct {
+	// Name names it ("acks-stop-keeps-pipeline").
+	Name string
+	// Doc says in one line what the device does wrong.
+	Doc string
+	// Editions are the editions the bug exists in (a draft context field
+	// has no virtio-1.4 counterpart, and so on).
+	Editions []spec.Edition
+	// Wrap builds the buggy device around d, a device of configuration c.
+	Wrap func(c member.Config, d member.Device) member.Device
+}
+
+// Factory returns a factory of buggy devices around inner's.
+func (m Mutant) Factory(inner member.Factory) member.Factory {
+	return func(c member.Config) member.Device { return m.Wrap(c, inner(c)) }
+}
+
+// Applies reports whether the bug exists in edition ed.
+func (m Mutant) Applies(ed spec.Edition) bool { return slices.Contains(m.Editions, ed) }
+
+var (
+	bothEditions = []spec.Edition{spec.Draft2023, spec.Virtio14}
+	draftOnly    = []spec.Edition{spec.Draft2023}
+	v14Only      = []spec.Edition{spec.Virtio14}
+)
+
+// all is the library, in a stable order: quiescing, the admin commands,
+// saving state, restoring it, the device's account of itself.
+var all = []Mutant{
+	acksStopKeepsPipeline,
+	prefetchWhenStopped,
+	irqOnKickWhenStopped,
+	configIRQNotHeld,
+	dropsPendingDoorbellAtStop,
+	resumeWithoutAvailPoll,
+	goesRunningAfterFLR,
+	answersModeSetDuringFLR,
+	rejectsModeButStops,
+	acceptsCtxWriteWhileRunning,
+	acceptsPartsSetWhileRunning,
+	appliesConfigWriteInFreeze,
+	modeGetLies,
+	underReportsContextSize,
+	partsOutOfOrder,
+	losesHeldConfigIRQ,
+	losesLatchedDoorbell,
+	acksStateWithoutApplying,
+	rewindsLastAvailOnRestore,
+	wrongUsedIdxOnRestore,
+	msixVectorLostOnRestore,
+	completesTwiceAfterResume,
+	reportsActiveWhileStopped,
+	digestUnstable,
+}
+
+// All returns every mutant (a fresh slice).
+func All() []Mutant { return slices.Clone(all) }
+
+// Lookup returns the mutant of that name.
+func Lookup(name string) (Mutant, bool) {
+	for _, m := range all {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Mutant{}, false
+}

@@ -1,0 +1,83 @@
+package mutants
+
+import (
+	"encoding/binary"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// queueSnoop follows the driver's writes to the common configuration to
+// know where each queue's rings are, as a device's DMA engine would be
+// programmed.
+type queueSnoop struct {
+	sel    uint16
+	driver map[uint16]uint64
+	device map[uint16]uint64
+	size   map[uint16]uint16
+}
+
+// observe takes one event; only common-configuration writes matter.
+func (s *queueSnoop) observe(c member.Config, ev member.Event) {
+	off, ok := bar0Offset(c, ev)
+	if !ok || ev.TLP.Kind != pcie.MemWrite || off >= spec.CommonCfgSize {
+		return
+	}
+	if s.driver == nil {
+		s.driver, s.device, s.size = map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint16{}
+	}
+	data := ev.TLP.Data
+	var v uint64
+	for i := len(data) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(data[i])
+	}
+	set := func(m map[uint16]uint64, hi bool) {
+		if hi {
+			m[s.sel] = m[s.sel]&0xffffffff | v<<32
+		} else {
+			m[s.sel] = m[s.sel]&^0xffffffff | v&0xffffffff
+		}
+	}
+	switch spec.CommonCfgField(off) {
+	case spec.CfgQueueSelect:
+		s.sel = uint16(v)
+	case spec.CfgQueueSize:
+		s.size[s.sel] = uint16(v)
+	case spec.CfgQueueDriverLo:
+		set(s.driver, false)
+	case spec.CfgQueueDriverHi:
+		set(s.driver, true)
+	case spec.CfgQueueDeviceLo:
+		set(s.device, false)
+	case spec.CfgQueueDeviceHi:
+		set(s.device, true)
+	}
+}
+
+// duplicateLastUsed writes the last used element of a split ring again
+// and bumps used idx: the device reports a request it already completed
+// once more. used is the used ring's address, size the queue size.
+func duplicateLastUsed(c member.Config, used uint64, size uint16) {
+	if used == 0 || size == 0 {
+		return
+	}
+	var idx [2]byte
+	if c.Mem.ReadMem(c.RID, used+2, idx[:]) != nil {
+		return
+	}
+	u := binary.LittleEndian.Uint16(idx[:])
+	if u == 0 {
+		return
+	}
+	elem := func(i uint16) uint64 { return used + 4 + uint64(i%size)*8 }
+	var e [8]byte
+	if c.Mem.ReadMem(c.RID, elem(u-1), e[:]) != nil {
+		return
+	}
+	if c.Mem.WriteMem(c.RID, elem(u), e[:]) != nil {
+		return
+	}
+	binary.LittleEndian.PutUint16(idx[:], u+1)
+	_ = c.Mem.WriteMem(c.RID, used+2, idx[:])
+}

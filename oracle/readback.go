@@ -1,0 +1,57 @@
+package oracle
+
+import (
+	"github.com/migsim/migsim/world"
+)
+
+// Readback is the readback oracle: what the owner reads back from a member
+// agrees with what it set and with what the member said before.
+var Readback world.ReceivedOracle = readback{}
+
+type readback struct{}
+
+var readbackInfo = world.OracleInfo{
+	Name: "readback",
+	Doc:  "what the owner reads back agrees with what it set and what it was told: DEV_MODE_GET returns the mode the owner last set; a context or parts read matches the size reported just before it",
+	Reqs: []string{"DRAFT-MODE-04", "DRAFT-CTX-06", "DP-DEV-03"},
+	Observes: "the result of DEV_MODE_GET (draft-2023), which the hypervisor sends after every DEV_MODE_SET, " +
+		"against the mode the owner last set successfully; the length of a DEV_CTX_READ (draft-2023) sized by " +
+		"the DEV_CTX_SIZE_GET just before it, taken while the owner has the member in Freeze (nothing may " +
+		"change in between): one chunk of exactly that size; a DEV_PARTS_GET(ALL) (virtio-1.4) in a buffer " +
+		"of METADATA_GET(SIZE): no longer, whole parts in the required order",
+}
+
+func (readback) Info() world.OracleInfo { return readbackInfo }
+
+// CheckReceived judges a DEV_MODE_GET and a complete read.
+func (readback) CheckReceived(p *world.ReceivedPass) {
+	name := p.Member.Name()
+	ed := p.Edition()
+	if p.ModeGet && p.Before.Present && !p.Before.ModePending && !p.Before.FLR && p.Mode != p.Before.Mode {
+		p.ReportReqs([]string{"DRAFT-MODE-04"}, []string{p.Who, name}, "%s: DEV_MODE_GET returned %s, but the "+
+			"last DEV_MODE_SET that succeeded set %s", name, ed.ModeName(p.Mode), ed.ModeName(p.Before.Mode))
+		return
+	}
+	r := p.Read
+	if r == nil || r.Size < 0 {
+		return
+	}
+	if r.SizeExact {
+		if r.Frozen && !r.SizeMatches() {
+			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
+				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name, r.Size, r.FirstChunk, r.Chunks)
+		}
+		return
+	}
+	if !r.SizeMatches() {
+		what := "they do not decode"
+		if r.Err != nil {
+			what = r.Err.Error()
+		}
+		if int64(r.FirstChunk) > r.Size {
+			what = "more than the size"
+		}
+		p.ReportReqs([]string{"DP-DEV-03"}, []string{p.Who, name}, "%s: DEV_PARTS_METADATA_GET(SIZE) reported %d bytes; "+
+			"DEV_PARTS_GET(ALL) into a buffer of that size returned %d bytes: %s", name, r.Size, r.FirstChunk, what)
+	}
+}

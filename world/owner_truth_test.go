@@ -1,0 +1,178 @@
+package world_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// receivedLog records every completion the host received, as the
+// received hook hands it over.
+type receivedLog struct {
+	lines []string
+	reads []world.ContextRead
+}
+
+func (*receivedLog) Info() world.OracleInfo {
+	return world.OracleInfo{Name: "received-log", Doc: "records", Observes: "every completion"}
+}
+
+func (l *receivedLog) CheckReceived(p *world.ReceivedPass) {
+	ed := p.Edition()
+	line := fmt.Sprintf("%s %s %s: %s → %s", p.Member.Name(), p.OpName(), p.Status, ed.ModeName(p.Before.Mode), ed.ModeName(p.After.Mode))
+	if p.ModeGet {
+		line += " get=" + ed.ModeName(p.Mode)
+	}
+	if r := p.Read; r != nil {
+		line += fmt.Sprintf(" read first=%v frozen=%v same=%v", r.First, r.Frozen, bytes.Equal(r.Image, r.EpochImage))
+		l.reads = append(l.reads, *r)
+	}
+	l.lines = append(l.lines, line)
+}
+
+// runOnce runs a scenario once (the continue-the-previous-actor schedule)
+// with the given oracles and returns the finding.
+func runOnce(t *testing.T, src string, ed spec.Edition, oracles ...world.Oracle) *engine.Finding {
+	t.Helper()
+	s, err := scenario.ParseScenario("truth.scn", []byte(src))
+	require.NoError(t, err)
+	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+		return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Oracles: oracles}, st)
+	}, 1, continueChooser{}, engine.RunConfig{MaxSteps: 200000})
+	require.NoError(t, err)
+	return res.Finding
+}
+
+// TestOwnerView: the host's view follows the completions it received: a
+// refused reserved mode changes nothing, DEV_MODE_GET follows every
+// DEV_MODE_SET, a read in Freeze opens the epoch, and the member is read
+// once more (an audit read, same bytes) before it leaves Freeze.
+func TestOwnerView(t *testing.T) {
+	const src = `scenario truth
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor
+  await ready
+  mode src stop
+  mode src 7 fails=EINVAL/INVALID_FIELD
+  halt-vcpus
+  mode src freeze
+  read src
+  mode src active
+  resume-vcpus
+`
+	log := &receivedLog{}
+	require.Nil(t, runOnce(t, src, spec.Draft2023, log))
+	assert.Equal(t, []string{
+		"src.vf1 DEV_MODE_SET OK: Active → Stop",
+		"src.vf1 DEV_MODE_GET OK: Stop → Stop get=Stop",
+		"src.vf1 DEV_MODE_SET EINVAL: Stop → Stop",
+		"src.vf1 DEV_MODE_GET OK: Stop → Stop get=Stop",
+		"src.vf1 DEV_MODE_SET OK: Stop → Freeze",
+		"src.vf1 DEV_MODE_GET OK: Freeze → Freeze get=Freeze",
+		"src.vf1 DEV_CTX_SIZE_GET OK: Freeze → Freeze",
+		"src.vf1 DEV_CTX_READ OK: Freeze → Freeze read first=true frozen=true same=true",
+		"src.vf1 DEV_CTX_SIZE_GET OK: Freeze → Freeze",
+		"src.vf1 DEV_CTX_READ OK: Freeze → Freeze read first=false frozen=true same=true",
+		"src.vf1 DEV_MODE_SET OK: Freeze → Active",
+		"src.vf1 DEV_MODE_GET OK: Active → Active get=Active",
+	}, log.lines)
+	require.Len(t, log.reads, 2)
+	assert.Equal(t, log.reads[0].Size, int64(log.reads[0].FirstChunk), "the read returned what DEV_CTX_SIZE_GET said")
+	assert.True(t, log.reads[1].SizeMatches())
+}
+
+// TestFlowVerdictNames: an operation the edition lacks stops the flow with
+// the n/a verdict name the judge checks; fails= turns an expected refusal
+// into a step of the flow and an unexpected success into a named error.
+func TestFlowVerdictNames(t *testing.T) {
+	cases := []struct {
+		name, ops string
+		ed        spec.Edition
+		oracle    string
+		msg       string
+	}{
+		{"a mode the edition lacks", "  mode src freeze\n", spec.Virtio14, "error:n/a:freeze",
+			"virtio-1.4 has no freeze (mode src freeze)"},
+		{"a verb the edition lacks", "  read src\n", spec.Virtio14, "error:n/a:read", "virtio-1.4 has no read (read src)"},
+		{"a refusal the flow expects", "  mode src 7 fails=EINVAL/INVALID_FIELD\n", spec.Draft2023, "", ""},
+		{"a refusal that did not come", "  mode src stop fails=EINVAL/INVALID_FIELD\n", spec.Draft2023,
+			"error:unexpected-success", "expected it to fail with EINVAL/INVALID_FIELD, it succeeded"},
+		{"another error than the expected one", "  mode src 7 fails=EINVAL/INVALID_OPCODE\n", spec.Draft2023,
+			"error:EINVAL/INVALID_FIELD", "expected it to fail with EINVAL/INVALID_OPCODE, got EINVAL/INVALID_FIELD"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "scenario names\nvfs 1\nguest vcpu0\n  probe\n  signal ready\nhypervisor\n  await ready\n" + c.ops
+			f := runOnce(t, src, c.ed, oracle.All()...)
+			if c.oracle == "" {
+				assert.Nil(t, f)
+				return
+			}
+			require.NotNil(t, f)
+			assert.Equal(t, c.oracle, f.Oracle)
+			assert.Contains(t, f.Message, c.msg)
+		})
+	}
+}
+
+// digestCheck counts the reads the self-report oracle compares with the
+// member's digest and passes them on to it.
+type digestCheck struct{ compared int }
+
+func (*digestCheck) Info() world.OracleInfo {
+	return world.OracleInfo{Name: "digest-check", Doc: "counts", Observes: "reads"}
+}
+
+func (c *digestCheck) CheckReceived(p *world.ReceivedPass) {
+	if r := p.Read; r != nil && !r.First && r.DigestKnown {
+		c.compared++
+	}
+}
+
+// TestReferenceDigestAgreesWithReads: the reference device's context
+// digest changes exactly when the bytes of its context reads do, over
+// random schedules of scenarios whose context changes between reads
+// (draft Stop reads, pre-copy) and scenarios where it must not (Freeze):
+// the self-report oracle stays silent, and it did compare.
+func TestReferenceDigestAgreesWithReads(t *testing.T) {
+	files := []string{"precopy-then-delta", "kick-during-stop", "split-queue-desc-write", "smoke-migrate"}
+	for _, ed := range spec.Editions {
+		counter := &digestCheck{}
+		for _, name := range files {
+			file := "../catalog/scenarios/" + name + ".scn"
+			for i := 0; i < 20; i++ {
+				s, err := scenario.ParseScenario(file, mustRead(t, file))
+				require.NoError(t, err)
+				seed := engine.ScheduleSeed(1, i)
+				res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+					return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed),
+						Oracles: []world.Oracle{counter, oracle.SelfReport}}, st)
+				}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
+				require.NoError(t, err)
+				assert.Nil(t, res.Finding, "%s %s schedule %d", name, ed, i)
+			}
+		}
+		assert.Positive(t, counter.compared, "%s: no read was compared with the digest", ed)
+	}
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	return b
+}
