@@ -93,6 +93,14 @@ func judgeShort(t *testing.T, s *scenario.Scenario, e scenario.Expectation) {
 		assert.True(t, o.Match, "%s:%d: expected pass, got %s: %v", s.File, e.Line, VerdictText(o.Got, o.GotOracle), o.Finding)
 		return
 	}
+	got, oracle := VerdictOf(regressFinding(t, s, e))
+	assert.Equal(t, VerdictText(e.Verdict, e.Oracle), VerdictText(got, oracle))
+}
+
+// regressFinding replays the regression schedule of a violation or error
+// row and returns the finding it ends in.
+func regressFinding(t *testing.T, s *scenario.Scenario, e scenario.Expectation) *engine.Finding {
+	t.Helper()
 	r, err := spec.ParseRules(e.Edition, e.Knobs)
 	require.NoError(t, err)
 	p := filepath.Join("testdata", "regress", RegressName(s.Name, e.Edition, r.Diff(e.Edition), SettingStrings(e.Settings)))
@@ -101,8 +109,7 @@ func judgeShort(t *testing.T, s *scenario.Scenario, e scenario.Expectation) {
 	res, err := ReplaySchedule(sc, engine.RunConfig{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
-	got, oracle := VerdictOf(res.Finding)
-	assert.Equal(t, VerdictText(e.Verdict, e.Oracle), VerdictText(got, oracle))
+	return res.Finding
 }
 
 // TestQuestionsDoc fails when docs/questions.md differs from what
