@@ -42,8 +42,8 @@ HEX may be split over several arguments and may contain spaces and colons;
   --as context  a draft-2023 device context (field_count and TLV fields)
 
 draft-2023 opcode and field values are simulator-assigned (docs/spec.md).
-Malformed input prints the error with its byte offset and exits 1; usage
-errors exit 2.
+Malformed or empty input prints the error with its byte offset and exits 2,
+as usage errors do.
 
 flags:
 `
@@ -132,7 +132,10 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	} else if in, err = parseHex(strings.Join(fs.Args(), " ")); err != nil {
 		fmt.Fprintf(stderr, "migsim decode: %v\n", err)
-		return exitFinding
+		return exitUsage
+	}
+	if len(in) == 0 {
+		return usageErr("empty input: nothing to decode (give HEX digits, or - with bytes on stdin)")
 	}
 	doc, code, err := decodeInput(fl, in)
 	if err != nil {
@@ -193,7 +196,7 @@ func hexValue(c byte) (byte, bool) {
 }
 
 // decodeInput decodes in as fl says. On error it returns the exit code:
-// exitUsage for bad flag values, exitFinding for malformed input.
+// exitUsage for bad flag values and malformed input alike.
 func decodeInput(fl decodeFlags, in []byte) (decodeDoc, int, error) {
 	doc := decodeDoc{Edition: fl.edition.String(), As: fl.as, Length: len(in)}
 	var err error
@@ -215,7 +218,7 @@ func decodeInput(fl decodeFlags, in []byte) (decodeDoc, int, error) {
 		err = addContext(&doc, in, 0)
 	}
 	if err != nil {
-		return doc, exitFinding, err
+		return doc, exitUsage, err
 	}
 	return doc, exitOK, nil
 }

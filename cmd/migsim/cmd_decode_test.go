@@ -162,8 +162,8 @@ func TestDecodeHexForms(t *testing.T) {
 	}
 }
 
-// TestDecodeMalformed checks that malformed input exits 1 with an error
-// naming where it went wrong, and never panics.
+// TestDecodeMalformed checks that malformed input exits 2 (an input error)
+// with an error naming where it went wrong, and never panics.
 func TestDecodeMalformed(t *testing.T) {
 	hostileRead := draftReadResult(nil, 0)
 	binary.LittleEndian.PutUint32(hostileRead[8:], 0xffffffff)
@@ -198,7 +198,7 @@ func TestDecodeMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
-			assert.Equal(t, exitFinding, code)
+			assert.Equal(t, exitUsage, code)
 			assert.Empty(t, out)
 			for _, w := range tt.want {
 				assert.Contains(t, errOut, w)
@@ -232,6 +232,9 @@ func TestDecodeUsage(t *testing.T) {
 		want string
 	}{
 		{"no input", nil, "missing input"},
+		{"empty hex", []string{""}, "empty input: nothing to decode"},
+		{"only blanks", []string{" : "}, "empty input: nothing to decode"},
+		{"empty stdin", []string{"-"}, "empty input: nothing to decode"},
 		{"bad --as", []string{"--as", "blob", "00"}, "unknown --as"},
 		{"bad --spec", []string{"--spec", "virtio-2", "00"}, "unknown edition"},
 		{"bad --format", []string{"--format", "xml", "00"}, "unknown format"},
@@ -261,7 +264,7 @@ func TestDecodePartialContextChunk(t *testing.T) {
 }
 
 // TestDecodeEveryPrefix decodes every prefix of a few inputs in every mode
-// and edition: the exit code is 0 or 1, and 1 always comes with an error.
+// and edition: the exit code is 0 or 2, and 2 always comes with an error.
 func TestDecodeEveryPrefix(t *testing.T) {
 	inputs := []string{hexPartsSet, hexPartsGetSel, hexObjCreateSet, hex.EncodeToString(draftReadResult(sampleDraftContext(), 0))}
 	modes := [][]string{
@@ -278,8 +281,8 @@ func TestDecodeEveryPrefix(t *testing.T) {
 		for n := 0; n <= len(raw); n++ {
 			for _, m := range modes {
 				code, out, errOut := runDecodeCLI(t, raw[:n], append(append([]string(nil), m...), "-")...)
-				require.Contains(t, []int{exitOK, exitFinding}, code, "%v on %x: %s", m, raw[:n], errOut)
-				if code == exitFinding {
+				require.Contains(t, []int{exitOK, exitUsage}, code, "%v on %x: %s", m, raw[:n], errOut)
+				if code == exitUsage {
 					assert.NotEmpty(t, errOut)
 					assert.Empty(t, out)
 				}
