@@ -26,7 +26,7 @@ type cellWant struct {
 	status             spec.Status
 	// ids: the requirement of the cell first; dmaID, msixID, changedID
 	// name the requirement a wrong observation breaks ("" for ids[0]).
-	ids                       []string
+	ids                      []string
 	dmaID, msixID, changedID string
 }
 

@@ -20,8 +20,8 @@ const (
 
 // Guest memory of the test guest.
 const (
-	ringBase  = 0x1_0010_0000
-	bufBase   = 0x400000
+	ringBase   = 0x1_0010_0000
+	bufBase    = 0x400000
 	guestQSize = 32
 )
 
@@ -29,9 +29,9 @@ const (
 // feature the device offers, sets up queues with MSI-X vectors (config 0,
 // queue q uses q+1), posts requests and reads the used rings.
 type guest struct {
-	g     *rig
-	rings []*virtq.DriverRing
-	next  uint64
+	g      *rig
+	rings  []*virtq.DriverRing
+	next   uint64
 	posted int
 }
 
