@@ -2,8 +2,6 @@ package extdevice
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,17 +30,13 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 }
 
 // DecodeMessage decodes one line strictly: a single JSON object whose keys
-// are all fields of Message, with an id and an op. Errors name the byte
-// offset where JSON stops making sense.
+// are all fields of Message (case-sensitive, at every depth), with an id
+// and an op. Errors name the byte offset where the line stops making
+// sense.
 func DecodeMessage(line []byte) (*Message, error) {
-	d := json.NewDecoder(bytes.NewReader(line))
-	d.DisallowUnknownFields()
-	var m Message
-	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("malformed message %s: %w", quoteLine(line), jsonError(err, d))
-	}
-	if d.More() {
-		return nil, fmt.Errorf("malformed message %s: data after the JSON object at byte %d", quoteLine(line), d.InputOffset())
+	m, err := parseMessage(line)
+	if err != nil {
+		return nil, fmt.Errorf("malformed message %s: %w", quoteLine(line), err)
 	}
 	if m.Op == "" {
 		return nil, fmt.Errorf("malformed message %s: no op", quoteLine(line))
@@ -50,16 +44,7 @@ func DecodeMessage(line []byte) (*Message, error) {
 	if m.ID == 0 {
 		return nil, fmt.Errorf("malformed message %s: no id", quoteLine(line))
 	}
-	return &m, nil
-}
-
-// jsonError adds the byte offset to a decoding error.
-func jsonError(err error, d *json.Decoder) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("byte %d: %w", se.Offset, err)
-	}
-	return fmt.Errorf("byte %d: %w", d.InputOffset(), err)
+	return m, nil
 }
 
 // quoteLine quotes the start of a line for error messages.
@@ -73,12 +58,7 @@ func quoteLine(line []byte) string {
 
 // writeMessage writes m as one line and flushes.
 func writeMessage(w *bufio.Writer, m *Message) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if _, err := w.Write(b); err != nil {
+	if _, err := w.Write(append(appendMessage(w.AvailableBuffer(), m), '\n')); err != nil {
 		return err
 	}
 	return w.Flush()

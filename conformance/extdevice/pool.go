@@ -85,8 +85,9 @@ func (p *Pool) setErr(e *Error) {
 	p.errMu.Unlock()
 }
 
-// pick returns the process for a new device, starting one while fewer than
-// Procs run, else round robin.
+// pick returns the process for a new device: the first one idle now (so
+// that a single exploration keeps using one warm process), a new one while
+// fewer than Procs run, else round robin.
 func (p *Pool) pick() (*process, uint64, error) {
 	if err := p.Err(); err != nil {
 		return nil, 0, err
@@ -94,12 +95,19 @@ func (p *Pool) pick() (*process, uint64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.devs++
+	for _, proc := range p.procs {
+		if proc.mu.TryLock() {
+			proc.mu.Unlock()
+			return proc, p.devs, nil
+		}
+	}
 	if len(p.procs) < p.opts.Procs {
 		proc, _, err := startProcess(p.argv, p.opts.Timeout, p.setErr)
 		if err != nil {
 			return nil, 0, err
 		}
 		p.procs = append(p.procs, proc)
+		return proc, p.devs, nil
 	}
 	proc := p.procs[p.next%len(p.procs)]
 	p.next++

@@ -110,7 +110,7 @@ func (p *process) name() string { return filepath.Base(p.argv[0]) }
 func (p *process) hello() (Info, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	x := p.begin("hello")
+	x := p.begin(func() string { return "hello" })
 	x.send(&Message{Op: OpHello, Protocol: ProtocolVersion})
 	m := x.recv()
 	if x.err == nil {
@@ -120,11 +120,11 @@ func (p *process) hello() (Info, error) {
 		return Info{}, x.err
 	}
 	if m.Protocol != ProtocolVersion {
-		return Info{}, p.fail(x.what, fmt.Sprintf("hello answers protocol %d, the kit speaks %d", m.Protocol, ProtocolVersion))
+		return Info{}, p.fail(x.desc(), fmt.Sprintf("hello answers protocol %d, the kit speaks %d", m.Protocol, ProtocolVersion))
 	}
 	info, err := infoFromHello(m)
 	if err != nil {
-		return Info{}, p.fail(x.what, "hello: "+err.Error())
+		return Info{}, p.fail(x.desc(), "hello: "+err.Error())
 	}
 	return info, nil
 }
@@ -134,17 +134,20 @@ func (p *process) hello() (Info, error) {
 type exchange struct {
 	p        *process
 	id       uint64
-	what     string
+	what     func() string
 	deadline time.Time
 	err      *Error
 }
 
-// begin starts an exchange; p.mu is held.
-func (p *process) begin(what string) *exchange {
+// begin starts an exchange; p.mu is held. what describes the request for
+// error messages (called only when one is needed).
+func (p *process) begin(what func() string) *exchange {
 	p.nextID++
-	return &exchange{p: p, id: p.nextID, what: fmt.Sprintf("%s (request %d)", what, p.nextID),
-		deadline: time.Now().Add(p.timeout)}
+	return &exchange{p: p, id: p.nextID, what: what, deadline: time.Now().Add(p.timeout)}
 }
+
+// desc describes the exchange: "event … for device 3 (vf 1) (request 12)".
+func (x *exchange) desc() string { return fmt.Sprintf("%s (request %d)", x.what(), x.id) }
 
 func (x *exchange) send(m *Message) {
 	if x.err != nil {
@@ -152,15 +155,15 @@ func (x *exchange) send(m *Message) {
 	}
 	m.ID = x.id
 	if err := x.p.in.SetWriteDeadline(x.deadline); err != nil {
-		x.err = x.p.fail(x.what, "set deadline: "+err.Error())
+		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return
 	}
 	if err := writeMessage(x.p.w, m); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			x.err = x.p.fail(x.what, fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
+			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
 			return
 		}
-		x.err = x.p.fail(x.what, fmt.Sprintf("sending %s: %v", m.Op, err))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("sending %s: %v", m.Op, err))
 	}
 }
 
@@ -170,31 +173,31 @@ func (x *exchange) recv() *Message {
 		return nil
 	}
 	if err := x.p.out.SetReadDeadline(x.deadline); err != nil {
-		x.err = x.p.fail(x.what, "set deadline: "+err.Error())
+		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return nil
 	}
 	line, err := readLine(x.p.r)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		x.err = x.p.fail(x.what, fmt.Sprintf("no reply within %s", x.p.timeout))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("no reply within %s", x.p.timeout))
 		return nil
 	case errors.Is(err, io.EOF):
-		x.err = x.p.fail(x.what, "the device closed its output instead of replying")
+		x.err = x.p.fail(x.desc(), "the device closed its output instead of replying")
 		return nil
 	case errors.Is(err, errLineTooLong):
-		x.err = x.p.fail(x.what, fmt.Sprintf("the device wrote a line longer than %d bytes (output flood)", MaxLine))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("the device wrote a line longer than %d bytes (output flood)", MaxLine))
 		return nil
 	case err != nil:
-		x.err = x.p.fail(x.what, "reading the reply: "+err.Error())
+		x.err = x.p.fail(x.desc(), "reading the reply: "+err.Error())
 		return nil
 	}
 	m, err := DecodeMessage(line)
 	if err != nil {
-		x.err = x.p.fail(x.what, err.Error())
+		x.err = x.p.fail(x.desc(), err.Error())
 		return nil
 	}
 	if m.ID != x.id {
-		x.err = x.p.fail(x.what, fmt.Sprintf("got %s for request %d while request %d is in progress (a reply sent twice, or out of turn)", m.Op, m.ID, x.id))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("got %s for request %d while request %d is in progress (a reply sent twice, or out of turn)", m.Op, m.ID, x.id))
 		return nil
 	}
 	return m
@@ -210,7 +213,7 @@ func (x *exchange) expect(m *Message, ops ...string) bool {
 			return true
 		}
 	}
-	x.err = x.p.fail(x.what, fmt.Sprintf("got op %q, want %s", m.Op, strings.Join(ops, " or ")))
+	x.err = x.p.fail(x.desc(), fmt.Sprintf("got op %q, want %s", m.Op, strings.Join(ops, " or ")))
 	return false
 }
 
@@ -218,7 +221,7 @@ func (x *exchange) expect(m *Message, ops ...string) bool {
 // a device that answers twice is caught here or by the next exchange.
 func (x *exchange) done() {
 	if x.err == nil && x.p.r.Buffered() > 0 {
-		x.err = x.p.fail(x.what, fmt.Sprintf("%d more bytes after the reply (a reply sent twice?)", x.p.r.Buffered()))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%d more bytes after the reply (a reply sent twice?)", x.p.r.Buffered()))
 	}
 }
 

@@ -42,7 +42,7 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 	if proc.err != nil {
 		return nil, proc.err
 	}
-	x := proc.begin(fmt.Sprintf("new device %d (vf %d)", id, c.VF))
+	x := proc.begin(func() string { return fmt.Sprintf("new device %d (vf %d)", id, c.VF) })
 	x.send(&Message{Op: OpNew, Dev: id, Config: ConfigToWire(c, wd), Drop: proc.takeDrops()})
 	m := x.recv()
 	if x.expect(m, OpReady) {
@@ -59,7 +59,7 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 // state takes the status and digest of a reply.
 func (d *device) state(x *exchange, m *Message) {
 	if m.Status == nil || m.Digest == nil {
-		x.err = x.p.fail(x.what, fmt.Sprintf("%s without status or digest", m.Op))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without status or digest", m.Op))
 		return
 	}
 	d.status, d.digest = statusFromWire(m.Status), uint64(*m.Digest)
@@ -83,7 +83,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 	if p.err != nil {
 		return member.Effects{}, p.err
 	}
-	x := p.begin(fmt.Sprintf("event %s for device %d (vf %d)", describe(ev), d.id, d.vf))
+	x := p.begin(func() string { return fmt.Sprintf("event %s for device %d (vf %d)", describe(ev), d.id, d.vf) })
 	req := &Message{Op: OpEvent, Dev: d.id, Event: EventToWire(ev)}
 	if d.disk != nil {
 		c := d.disk.Capacity()
@@ -100,7 +100,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 		case OpEffects:
 			fx, err := effectsFromWire(m, d.rid)
 			if err != nil {
-				x.err = p.fail(x.what, "effects: "+err.Error())
+				x.err = p.fail(x.desc(), "effects: "+err.Error())
 				break
 			}
 			d.state(x, m)
@@ -114,7 +114,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			return fx, nil
 		case OpMemRead, OpMemWrite:
 			if f := d.memory(x, m); f != "" && fault == nil {
-				fault = &Error{Command: p.name(), Request: x.what, What: f, Fault: true}
+				fault = &Error{Command: p.name(), Request: x.desc(), What: f, Fault: true}
 			}
 		case OpDiskRead, OpDiskWrite, OpDiskFlush:
 			d.diskOp(x, m)
@@ -125,40 +125,39 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 	return member.Effects{}, x.err
 }
 
-// memory answers a memory request through the device's memory port. An
-// access outside guest memory is answered with an error and returned as a
-// fault.
+// memory serves a memory request through the device's memory port: a read
+// is answered with mem-data, a write is posted (no answer). An access
+// outside guest memory is not made: a read is answered with an error, and
+// either is returned as a fault.
 func (d *device) memory(x *exchange, m *Message) (fault string) {
 	n := m.Len
 	if m.Op == OpMemWrite {
 		n = len(m.Data)
 	}
 	addr := uint64(m.Addr)
-	answer := &Message{Op: OpMemData}
-	if m.Op == OpMemWrite {
-		answer.Op = OpMemDone
-	}
 	switch {
 	case n <= 0 || n > MaxAccess:
-		x.err = x.p.fail(x.what, fmt.Sprintf("%s of %d bytes at %#x: want 1 to %d bytes", m.Op, n, addr, MaxAccess))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s of %d bytes at %#x: want 1 to %d bytes", m.Op, n, addr, MaxAccess))
 		return ""
 	case addr >= GuestAddrLimit || uint64(n) > GuestAddrLimit-addr:
 		fault = fmt.Sprintf("%s of %d bytes at %#x: outside guest memory [0, %#x) (an IOMMU fault)", m.Op, n, addr, GuestAddrLimit)
-		answer.Error = "outside guest memory"
-		x.send(answer)
+		if m.Op == OpMemRead {
+			x.send(&Message{Op: OpMemData, Error: "outside guest memory"})
+		}
 		return fault
 	}
-	var err error
-	if m.Op == OpMemRead {
-		buf := make([]byte, n)
-		if err = d.mem.ReadMem(d.rid, addr, buf); err == nil {
-			answer.Data = buf
+	if m.Op == OpMemWrite {
+		if err := d.mem.WriteMem(d.rid, addr, m.Data); err != nil {
+			return fmt.Sprintf("mem-write of %d bytes at %#x: %v", n, addr, err)
 		}
-	} else {
-		err = d.mem.WriteMem(d.rid, addr, m.Data)
+		return ""
 	}
-	if err != nil {
+	answer := &Message{Op: OpMemData}
+	buf := make([]byte, n)
+	if err := d.mem.ReadMem(d.rid, addr, buf); err != nil {
 		answer.Error = err.Error()
+	} else {
+		answer.Data = buf
 	}
 	x.send(answer)
 	return ""
@@ -167,13 +166,13 @@ func (d *device) memory(x *exchange, m *Message) (fault string) {
 // diskOp answers a disk request from the kit's disk.
 func (d *device) diskOp(x *exchange, m *Message) {
 	if d.disk == nil {
-		x.err = x.p.fail(x.what, m.Op+": the device has no disk")
+		x.err = x.p.fail(x.desc(), m.Op+": the device has no disk")
 		return
 	}
 	switch m.Op {
 	case OpDiskRead:
 		if m.Len <= 0 || m.Len > MaxAccess {
-			x.err = x.p.fail(x.what, fmt.Sprintf("disk-read of %d bytes: want 1 to %d", m.Len, MaxAccess))
+			x.err = x.p.fail(x.desc(), fmt.Sprintf("disk-read of %d bytes: want 1 to %d", m.Len, MaxAccess))
 			return
 		}
 		data, err := d.disk.Read(m.Sector, m.Len)

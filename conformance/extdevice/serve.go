@@ -164,6 +164,15 @@ func (s *server) state(m *Message, d member.Device) *Message {
 	return m
 }
 
+// post writes a message that has no answer, without flushing: it leaves
+// with the next message that needs one.
+func (s *server) post(m *Message) {
+	m.ID = s.cur
+	if _, err := s.out.Write(append(appendMessage(s.out.AvailableBuffer(), m), '\n')); err != nil {
+		panic(serveError{fmt.Errorf("extdevice: serve: write %s: %w", m.Op, err)})
+	}
+}
+
 // nested sends a request of the device and returns the kit's answer,
 // which must have op want.
 func (s *server) nested(req *Message, want string) *Message {
