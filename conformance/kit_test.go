@@ -201,7 +201,9 @@ type buildFailure struct {
 	err error
 }
 
-func (b *buildFailure) Error() string { return "go build ../examples/extblk: " + b.err.Error() + "\n" + b.out }
+func (b *buildFailure) Error() string {
+	return "go build ../examples/extblk: " + b.err.Error() + "\n" + b.out
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()

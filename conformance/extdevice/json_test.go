@@ -32,7 +32,7 @@ func sampleMessages() []*Message {
 		{ID: 7, Op: OpDiskRead, Sector: 99, Len: 512},
 		{ID: 7, Op: OpEffects, ReadData: []byte{1, 2}, Interrupts: []Interrupt{{Vector: 1, Addr: 0xfee00004, Data: 0x41}},
 			Completions: []Completion{{Tag: 3, Status: 22, Qualifier: 3, Result: []byte{9}}, {Tag: 4}},
-			Timers: []Timer{{Timer: "pm", Delay: 10_000_000}}, Steps: []Step{{Kind: "fetch"}, {Kind: "complete", Queue: 1}},
+			Timers:      []Timer{{Timer: "pm", Delay: 10_000_000}}, Steps: []Step{{Kind: "fetch"}, {Kind: "complete", Queue: 1}},
 			Notes: []string{"a note\nwith a newline", "<&>"}, Status: &Status{Mode: 2, DeviceStatus: 15, FLRPending: true, ResetPending: true, HeldReplies: 2},
 			Digest: &digest},
 		{ID: 8, Op: OpReady, Status: &Status{}, Digest: new(Hex64)},
