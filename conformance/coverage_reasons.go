@@ -6,10 +6,10 @@ package conformance
 
 // Reasons shared by several requirements.
 const (
-	whyNet    = "a virtio-net requirement; the kit's rows and device tests drive a virtio-blk device (member/net's own tests check the reference virtio-net)"
-	whyDriver = "binds the driver (the owner driver or the guest's), not the device; the kit tests a device"
-	whyOwner  = "binds the owner device (the PF: its admin queue, command lists and SR-IOV group, package owner); the kit tests a member device, which sees only the admin requests the owner validated and forwards"
-	whyMay    = "a MAY: it permits a behaviour, so no observation can fail it"
+	whyNet    = "virtio-net; the kit drives a virtio-blk device (member/net's tests check the reference virtio-net)"
+	whyDriver = "binds the driver (owner driver or guest), not the device under test"
+	whyOwner  = "binds the owner (the PF, its admin queue, SR-IOV group), not the member device under test"
+	whyMay    = "a MAY: it permits a behaviour, nothing can fail it"
 )
 
 var notCovered = map[string]string{

@@ -114,9 +114,10 @@ func reportRequirement[X T[X]](t X, r RequirementResult) {
 // String renders a failure on one line, then its replay.
 func (f Failure) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", f.Row, f.Message)
-	if f.Oracle != "" && !strings.HasPrefix(f.Message, f.Oracle) {
-		fmt.Fprintf(&b, " (oracle %s)", f.Oracle)
+	if f.Oracle != "" {
+		fmt.Fprintf(&b, "%s: oracle %s %s", f.Row, f.Oracle, f.Message)
+	} else {
+		fmt.Fprintf(&b, "%s: %s", f.Row, f.Message)
 	}
 	if len(f.Requirements) > 0 {
 		fmt.Fprintf(&b, " [%s]", strings.Join(f.Requirements, " "))
@@ -201,6 +202,7 @@ func (k *kit) report() *Report {
 	for _, u := range k.units {
 		u.Verdict = u.verdict()
 	}
+	cov, _ := StaticCoverage()
 	for _, req := range spec.Requirements() {
 		rr := RequirementResult{ID: req.ID, Level: req.Level, Side: req.Side, Text: req.Text}
 		for _, e := range req.Editions {
@@ -236,6 +238,8 @@ func (k *kit) report() *Report {
 			rr.Verdict = verdictPass
 		case skipped > 0:
 			rr.Verdict, rr.Why = verdictSkip, strings.Join(reasons, "; ")
+		case cov.Covered(req.ID):
+			rr.Verdict, rr.Why = verdictSkip, "exercised only by units this run did not select"
 		default:
 			rr.Verdict, rr.Why = verdictNotCovered, notCoveredWhy(req.ID)
 		}

@@ -150,7 +150,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		}
 	case rep != nil:
 		fd := rep.Finding
-		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("%s at step %d: %s", fd.Oracle, fd.Step, fd.Message)
+		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", fd.Step, fd.Message)
 		if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
 			fl.Requirements = ids
 		}
@@ -158,8 +158,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if o.Mismatch != "" {
 		fl.Message += " (" + o.Mismatch + ")"
 	}
-	if fl.Oracle == engine.OraclePanic && extdevice.IsDeviceFinding(strings.TrimPrefix(fl.Message, fl.Oracle+" at ")) ||
-		strings.Contains(fl.Message, extdevice.ErrorPrefix) {
+	if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = "device protocol"
 	}
 	if rep != nil {
@@ -232,7 +231,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	fl.Replay = k.replayCommand(path)
 	if res.Finding != nil {
 		fd := res.Finding
-		fl.Message = fmt.Sprintf("%s at step %d of %d: %s", fd.Oracle, fd.Step, len(res.Choices), fd.Message)
+		fl.Message = fmt.Sprintf("at step %d of %d: %s", fd.Step, len(res.Choices), fd.Message)
 	}
 }
 
