@@ -42,7 +42,7 @@ func referenceBudget() conformance.Budget {
 // the kit covers passes.
 func TestReferenceAllGreen(t *testing.T) {
 	rec := conformance.NewRecorder("kit")
-	rep := conformance.Run(rec, blk.New, conformance.WithBudget(referenceBudget()), conformance.ReplayDir(t.TempDir()))
+	rep := conformanceTest(rec, blk.New, conformance.WithBudget(referenceBudget()), conformance.ReplayDir(t.TempDir()))
 	require.NotNil(t, rep)
 	assert.False(t, rec.Failed(), "failed: %v", rec.FailedLeaves())
 	assert.Empty(t, rep.FailedRequirements())

@@ -57,25 +57,28 @@ flags:
 
 // conformOptions are the parsed flags of migsim conform.
 type conformOptions struct {
-	device    string
-	args      []string
-	editions  []string
-	knobs     []string
-	budget    string
-	schedules int
-	shrink    int
-	jobs      int
-	scenarios []string
-	parts     string
-	reports   []string
-	replayDir string
-	timeout   time.Duration
-	procs     int
-	replay    string
-	trace     bool
-	bench     bool
-	list      bool
-	progress  bool
+	device     string
+	args       []string
+	editions   []string
+	knobs      []string
+	budget     string
+	schedules  int
+	shrink     int
+	jobs       int
+	scenarios  []string
+	parts      string
+	reports    []string
+	replayDir  string
+	timeout    time.Duration
+	procs      int
+	replay     string
+	trace      bool
+	bench      bool
+	list       bool
+	progress   bool
+	transcript string
+	// transcriptW is the opened --transcript file.
+	transcriptW io.Writer
 }
 
 func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -100,6 +103,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE (slow; for debugging a device)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, conformUsage)
 		fs.PrintDefaults()
@@ -120,6 +124,14 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if o.device == "" {
 		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:mutant/NAME or exec:PATH)")
+	}
+	if o.transcript != "" {
+		f, err := os.Create(o.transcript)
+		if err != nil {
+			return usageError(stderr, "conform", "--transcript: %v", err)
+		}
+		defer f.Close()
+		o.transcriptW = f
 	}
 	dev, eds, err := parseDevice(o)
 	if err != nil {

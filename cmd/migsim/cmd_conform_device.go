@@ -43,7 +43,7 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 			return nil, nil, fmt.Errorf("--device exec: names no program")
 		}
 		argv := append([]string{path}, o.args...)
-		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs}), nil, nil
+		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil
 	}
 	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:mutant/NAME or exec:PATH", o.device)
 }

@@ -2,6 +2,7 @@ package extdevice
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -23,6 +24,10 @@ type Options struct {
 	// Procs is how many processes serve devices (zero: GOMAXPROCS):
 	// devices are spread over them, one request at a time per process.
 	Procs int
+	// Transcript, when set, receives every line exchanged with every
+	// process: "kit> " before what the kit sent, "dev> " before what a
+	// device sent (a debugging aid; it slows the exchange).
+	Transcript io.Writer
 }
 
 // Pool runs an external device command: up to Options.Procs processes of
@@ -40,6 +45,23 @@ type Pool struct {
 	// errMu guards err, the first protocol error of any process.
 	errMu sync.Mutex
 	err   *Error
+	// transcript is Options.Transcript, shared by the processes.
+	transcript *transcript
+}
+
+// transcript writes the lines of every process to one writer.
+type transcript struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (t *transcript) line(prefix string, b []byte) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, "%s%s\n", prefix, b)
 }
 
 // Start starts the command argv (the path, then its arguments) and runs
@@ -55,7 +77,10 @@ func Start(argv []string, o Options) (*Pool, error) {
 		o.Procs = runtime.GOMAXPROCS(0)
 	}
 	pool := &Pool{argv: slices.Clone(argv), opts: o}
-	proc, info, err := startProcess(argv, o.Timeout, pool.setErr)
+	if o.Transcript != nil {
+		pool.transcript = &transcript{w: o.Transcript}
+	}
+	proc, info, err := startProcess(argv, o.Timeout, pool.setErr, pool.transcript)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +127,7 @@ func (p *Pool) pick() (*process, uint64, error) {
 		}
 	}
 	if len(p.procs) < p.opts.Procs {
-		proc, _, err := startProcess(p.argv, p.opts.Timeout, p.setErr)
+		proc, _, err := startProcess(p.argv, p.opts.Timeout, p.setErr, p.transcript)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -43,12 +43,14 @@ type process struct {
 
 	// onFail is told of the process's protocol error.
 	onFail func(*Error)
+	// log, when set, receives every line.
+	log *transcript
 }
 
 // startProcess starts argv with its stdin, stdout and stderr on pipes and
 // runs the handshake.
-func startProcess(argv []string, timeout time.Duration, onFail func(*Error)) (*process, Info, error) {
-	p := &process{argv: argv, timeout: timeout, exited: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail}
+func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log *transcript) (*process, Info, error) {
+	p := &process{argv: argv, timeout: timeout, exited: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log}
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
@@ -158,6 +160,9 @@ func (x *exchange) send(m *Message) {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return
 	}
+	if x.p.log != nil {
+		x.p.log.line("kit> ", appendMessage(nil, m))
+	}
 	if err := writeMessage(x.p.w, m); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
@@ -190,6 +195,9 @@ func (x *exchange) recv() *Message {
 	case err != nil:
 		x.err = x.p.fail(x.desc(), "reading the reply: "+err.Error())
 		return nil
+	}
+	if x.p.log != nil {
+		x.p.log.line("dev> ", line)
 	}
 	m, err := DecodeMessage(line)
 	if err != nil {
