@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,6 +22,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
 )
 
 // Budgets of the kit's own tests (go test ./conformance/..., 2 cores):
@@ -256,3 +258,47 @@ func TestCoverageDoc(t *testing.T) {
 }
 
 func conformanceRunConfig() engine.RunConfig { return engine.RunConfig{} }
+
+// TestHostileDeviceThroughTheKit: an external device that breaks the
+// protocol stops the kit with an error naming the message (within the
+// deadline, without a panic or a hang); one that only writes guest memory
+// outside the guest fails the units it ran, as device faults.
+func TestHostileDeviceThroughTheKit(t *testing.T) {
+	hostile := filepath.Join(t.TempDir(), "hostile")
+	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	opts := []conformance.Option{conformance.Short(), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir())}
+	for _, tc := range []struct {
+		mode, want string
+	}{
+		{"hang", "no reply within 300ms"},
+		{"twice", "sent twice"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			d := conformance.ExecDevice([]string{hostile, tc.mode}, extdevice.Options{Timeout: 300 * time.Millisecond})
+			rep, err := conformance.Check(d, opts...)
+			require.NoError(t, err)
+			assert.Contains(t, rep.Stopped, "the device broke the protocol")
+			assert.Contains(t, rep.Stopped, tc.want)
+			assert.True(t, rep.Failed())
+			notRun := 0
+			for _, u := range rep.Units {
+				if strings.HasPrefix(u.Reason, "not run: ") {
+					notRun++
+				}
+			}
+			assert.Positive(t, notRun, "the units after the protocol error are not run")
+		})
+	}
+	t.Run("oob-dma", func(t *testing.T) {
+		d := conformance.ExecDevice([]string{hostile, "oob-dma"}, extdevice.Options{Timeout: 2 * time.Second})
+		rep, err := conformance.Check(d, append(opts, conformance.Editions(spec.Virtio14))...)
+		require.NoError(t, err)
+		assert.Empty(t, rep.Stopped, "a fault does not end the device")
+		u, ok := rep.Unit("smoke-migrate/virtio-1.4")
+		require.True(t, ok)
+		require.Equal(t, "fail", u.Verdict)
+		assert.Equal(t, "device protocol", u.Failures[0].Check)
+		assert.Contains(t, u.Failures[0].Message, "outside guest memory")
+	})
+}

@@ -108,6 +108,10 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			if x.err != nil {
 				break
 			}
+			if isRead(ev) && len(fx.ReadData) != ev.TLP.Len && fault == nil {
+				fault = &Error{Command: p.name(), Request: x.desc(), Fault: true,
+					What: fmt.Sprintf("a %d-byte read answered with %d bytes of read_data", ev.TLP.Len, len(fx.ReadData))}
+			}
 			if fault != nil {
 				return fx, fault
 			}
@@ -196,6 +200,12 @@ func (d *device) diskOp(x *exchange, m *Message) {
 func (d *device) Status() member.Status { return d.status }
 
 func (d *device) ContextDigest() uint64 { return d.digest }
+
+// isRead reports a configuration or memory read, which must be answered
+// with exactly its length of data.
+func isRead(ev member.Event) bool {
+	return ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead)
+}
 
 // describe names an event for error messages.
 func describe(ev member.Event) string {
