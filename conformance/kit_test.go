@@ -25,11 +25,15 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// Budgets of the kit's own tests (go test ./conformance/..., 2 cores):
-// -short runs every catalog row with ShortBudget; without -short the
-// reference device runs rows with up to referenceSchedules schedules per
-// exploration. The mutants and the external device always run with
-// ShortBudget: what they show does not need more.
+// Budgets of the kit's own tests: -short runs every catalog row with
+// ShortBudget; without -short the reference device runs rows with up to
+// referenceSchedules schedules per exploration. The mutants and the
+// external device always run with ShortBudget: what they show does not
+// need more. Measured on 2 shared cores (load average about 9):
+// go test -short ./conformance/... takes about 105 s of wall time (60 s
+// of CPU), the reference 15 s, the two mutants 22 s, the external device
+// against the builtin 48 s; without -short ./conformance takes about
+// 135 s.
 const referenceSchedules = 100
 
 func referenceBudget() conformance.Budget {

@@ -95,3 +95,21 @@ func TestCheckSavedStateMessages(t *testing.T) {
 	assert.Equal(t, "devctx: incompatible (load, member 1, model virtio-spec.org/pci/virtio-net): "+
 		"context part 0 (VQ_CFG) selector: source vq 6, destination num-queues 4 (vq 0-3)", err.Error())
 }
+
+// FuzzCheckSavedState: every load-time check of any bytes ends in a plan
+// or an *IncompatibleError, never a panic.
+func FuzzCheckSavedState(f *testing.F) {
+	h := compatLoadHeader()
+	f.Add(EncodeSavedState(h, devctx.EncodeParts([]devctx.Part{devctx.VQCfg{QueueSize: 64}.Part(6), devctx.NewPart(0x3ff, nil)})))
+	h.Parts = nil
+	f.Add(EncodeSavedState(h, devctx.EncodeDraftContext(devctx.DraftContext{})))
+	f.Add([]byte("MGSC"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, err := CheckSavedState(b, compatLoadCaps(), Where{Phase: PhaseLoad})
+		if err != nil {
+			var ie *IncompatibleError
+			require.True(t, errors.As(err, &ie), "%v", err)
+			require.NotEmpty(t, ie.Mismatches)
+		}
+	})
+}
