@@ -136,39 +136,47 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 	return e, true, nil
 }
 
-// Complete writes r into the entry's writable part (clipped to it, padded
-// with zeros to a multiple of 8 where it fits: AVQ-DEV-01, AVQ-DEV-03) and
-// marks the entry done. The used entry is published by Publish. Completing
-// an entry twice is an error.
+// Complete writes r into the entry's writable part and marks the entry
+// done; the used entry is published by Publish. Completing an entry twice
+// is an error. The result is clipped to the buffer; where the padding fits,
+// the bytes up to the next multiple of 8 are initialised to zero
+// (AVQ-DEV-03), but the used length counts only the defined structure — the
+// status and the command's result — as "the actual length of data written"
+// (AVQ-DEV-01). A driver that takes the result length as used length − 8,
+// as Linux does (drivers/virtio/virtio_pci_modern.c, vp_modern_avq_done),
+// must not get the padding as result data: a DEV_PARTS_GET record would
+// then end in zero bytes no DEV_PARTS_SET accepts (docs/owner.md, "Result
+// length").
 func (q *DeviceQueue) Complete(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Result) error {
 	if e.done {
 		return fmt.Errorf("adminq: command %d (head %d): completed twice", e.Seq, e.Head)
 	}
-	out := clipResult(r, e.WriteCap)
-	n, err := virtq.Scatter(mem, rid, e.writable, out)
-	if err != nil {
+	out, n := clipResult(r, e.WriteCap)
+	if _, err := virtq.Scatter(mem, rid, e.writable, out); err != nil {
 		return fmt.Errorf("adminq: command %d (head %d): write result: %w", e.Seq, e.Head, err)
 	}
-	e.used = n
+	e.used = uint32(n)
 	e.done = true
 	return nil
 }
 
 // clipResult encodes r, clips it to capacity and pads it with zeros to a
 // multiple of 8 bytes if the padding fits (the status is always written when
-// there is room for it).
-func clipResult(r Result, capacity uint64) []byte {
+// there is room for it). It returns the bytes to write and the used length:
+// the encoded result's length, clipped, without the padding.
+func clipResult(r Result, capacity uint64) ([]byte, int) {
 	enc := r.Encode()
 	n := uint64(len(enc))
 	if n > capacity {
 		n = capacity
 	}
+	used := int(n)
 	if rem := n % 8; rem != 0 && n+8-rem <= capacity {
 		pad := 8 - rem
 		enc = append(enc, make([]byte, pad)...)
 		n += pad
 	}
-	return enc[:n]
+	return enc[:n], used
 }
 
 // Publish writes the used entries of the completed commands at the front of

@@ -76,17 +76,48 @@ func (d *DriverQueue) Outstanding() int { return d.ring.Outstanding() }
 func align8(v uint64) uint64 { return (v + 7) &^ 7 }
 
 // Submit writes the command into a free slot, posts its chain and publishes
-// the avail index. resultCap is the room given for command_specific_result.
-// It returns a token that Harvest reports with the completion.
+// the avail index. resultCap is the room given for command_specific_result,
+// in one descriptor. It returns a token that Harvest reports with the
+// completion.
 func (d *DriverQueue) Submit(c Command, resultCap int) (uint64, error) {
 	if resultCap < 0 {
 		return 0, fmt.Errorf("adminq: submit opcode %#x: negative result capacity %d", c.Opcode, resultCap)
 	}
-	bufs := 2
-	if len(c.Data) > 0 {
-		bufs++
-	}
+	var segs []int
 	if resultCap > 0 {
+		segs = []int{resultCap}
+	}
+	return d.SubmitSG(c, segs)
+}
+
+// SubmitPages is Submit with the result room given as whole pages, one
+// descriptor each, covering at least resultCap bytes: the scatter-gather
+// list Linux's vfio-virtio builds for DEV_PARTS_GET (drivers/vfio/pci/virtio/
+// migrate.c, virtiovf_read_device_context_chunk: DIV_ROUND_UP(size,
+// PAGE_SIZE) pages, the list ended at the entry that covers size).
+func (d *DriverQueue) SubmitPages(c Command, resultCap, page int) (uint64, error) {
+	if resultCap < 0 || page <= 0 {
+		return 0, fmt.Errorf("adminq: submit opcode %#x: result capacity %d in pages of %d", c.Opcode, resultCap, page)
+	}
+	var segs []int
+	for n := 0; n < resultCap; n += page {
+		segs = append(segs, page)
+	}
+	return d.SubmitSG(c, segs)
+}
+
+// SubmitSG is Submit with the result room split into descriptors of the
+// given lengths (each > 0), in order.
+func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
+	resultCap := 0
+	for _, n := range result {
+		if n <= 0 {
+			return 0, fmt.Errorf("adminq: submit opcode %#x: result descriptor of %d bytes", c.Opcode, n)
+		}
+		resultCap += n
+	}
+	bufs := 2 + len(result)
+	if len(c.Data) > 0 {
 		bufs++
 	}
 	if d.ring.NumFree() < bufs {
@@ -121,8 +152,9 @@ func (d *DriverQueue) Submit(c Command, resultCap int) (uint64, error) {
 		return 0, fmt.Errorf("adminq: clear status: %w", err)
 	}
 	chain = append(chain, virtq.Buffer{Addr: slot + statusOff, Len: spec.AdminResultHeaderSize, Writable: true})
-	if resultCap > 0 {
-		chain = append(chain, virtq.Buffer{Addr: slot + resultOff, Len: uint32(resultCap), Writable: true})
+	for off := uint64(0); len(result) > 0; result = result[1:] {
+		chain = append(chain, virtq.Buffer{Addr: slot + resultOff + off, Len: uint32(result[0]), Writable: true})
+		off += uint64(result[0])
 	}
 	head, err := d.ring.Add(chain)
 	if err != nil {

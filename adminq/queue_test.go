@@ -73,7 +73,9 @@ func TestAVQ_DEV_04_QueueOrder(t *testing.T) {
 }
 
 // TestAVQ_DEV_03_StatusAlwaysWrittenMultipleOf8 checks the used length for
-// results of several sizes and buffers of several capacities.
+// results of several sizes and buffers of several capacities: the padding
+// to a multiple of 8 is initialised but not counted (AVQ-DEV-01: used length
+// = the defined structure written).
 func TestAVQ_DEV_03_StatusAlwaysWrittenMultipleOf8(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -83,7 +85,7 @@ func TestAVQ_DEV_03_StatusAlwaysWrittenMultipleOf8(t *testing.T) {
 		wantData  []byte
 	}{
 		{"no result", 0, nil, 8, nil},
-		{"2-byte result padded", 8, []byte{4, 2}, 16, []byte{4, 2, 0, 0, 0, 0, 0, 0}},
+		{"2-byte result: padding not counted", 8, []byte{4, 2}, 10, []byte{4, 2}},
 		{"result clipped to the buffer", 4, []byte{1, 2, 3, 4, 5, 6, 7, 8}, 12, []byte{1, 2, 3, 4}},
 		{"long buffer, short result", 64, []byte{9, 9, 9, 9, 9, 9, 9, 9}, 16, []byte{9, 9, 9, 9, 9, 9, 9, 9}},
 	}
@@ -169,4 +171,55 @@ func TestDriverQueueSlotsExhausted(t *testing.T) {
 	_, drv, _ := newTestQueues(t, 8)
 	_, err := drv.Submit(Command{Opcode: 0xf, Group: spec.GroupSRIOV, Member: 1}, 1<<20)
 	assert.ErrorContains(t, err, "slot holds 4096")
+}
+
+// TestSubmitPagesLinuxSizing checks the result buffer Linux's vfio-virtio
+// gives DEV_PARTS_GET: whole pages covering the size, one descriptor each.
+// A result that is not a multiple of 8 comes back with its own length: the
+// device initialises the padding but does not count it (AVQ-DEV-01), so the
+// driver's used length − 8 is the result itself.
+func TestSubmitPagesLinuxSizing(t *testing.T) {
+	tests := []struct {
+		name      string
+		size      int
+		wantPages int
+	}{
+		{"less than a page", 13, 1},
+		{"exactly a page", 64, 1},
+		{"a page and a byte", 65, 2},
+		{"three pages", 130, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := virtq.NewGuestMemory()
+			l := virtq.NewLayout(0x10000, 8)
+			drv, err := NewDriverQueue(mem, testRID, l, 0x100000, 1024)
+			require.NoError(t, err)
+			dev := NewDeviceQueue(l)
+			_, err = drv.SubmitPages(Command{Opcode: 0xf, Group: spec.GroupSRIOV, Member: 1, Data: make([]byte, 16)}, tt.size, 64)
+			require.NoError(t, err)
+			e, ok, err := dev.Pop(mem, testRID)
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, uint64(8+64*tt.wantPages), e.WriteCap)
+			segs, err := dev.Ring.Chain(mem, testRID, e.Head)
+			require.NoError(t, err)
+			assert.Len(t, segs, 3+tt.wantPages, "header, data, status and one descriptor per page")
+			result := make([]byte, tt.size)
+			for i := range result {
+				result[i] = byte(i) | 1
+			}
+			require.NoError(t, dev.Complete(mem, testRID, e, Result{Data: result}))
+			_, err = dev.Publish(mem, testRID)
+			require.NoError(t, err)
+			got, err := drv.Harvest()
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, uint32(8+tt.size), got[0].UsedLen)
+			assert.Equal(t, result, got[0].Result.Data, "the result across page descriptors, no padding")
+		})
+	}
+	_, drv, _ := newTestQueues(t, 4)
+	_, err := drv.SubmitPages(Command{Opcode: 0xf}, 4096*3, 4096)
+	assert.ErrorContains(t, err, "descriptors free", "more pages than the ring has descriptors")
 }

@@ -101,20 +101,14 @@ func (r Result) Encode() []byte {
 }
 
 // WriteResult writes r into a device-writable buffer of the driver's size
-// (AVQ-DEV-01, AVQ-DEV-03): the output is clipped to len(buf), and the
-// written length (the used length) is rounded up to a multiple of 8 within
-// the buffer, zero-filled. It returns the used length.
+// (AVQ-DEV-01, AVQ-DEV-03): the output is clipped to len(buf) and zero-filled
+// up to a multiple of 8 within the buffer. It returns the used length: the
+// bytes of r written, without the padding (DeviceQueue.Complete says why).
 func WriteResult(buf []byte, r Result) int {
 	enc := r.Encode()
 	n := copy(buf, enc)
-	if rem := n % 8; rem != 0 {
-		pad := 8 - rem
-		if n+pad <= len(buf) {
-			for i := n; i < n+pad; i++ {
-				buf[i] = 0
-			}
-			n += pad
-		}
+	if rem := n % 8; rem != 0 && n+8-rem <= len(buf) {
+		clear(buf[n : n+8-rem])
 	}
 	return n
 }

@@ -19,8 +19,9 @@ import (
 // judgeFLRScenario is a copy of the FLR-during-freeze question: under
 // draft-2023 with flr-vs-mode=complete-anyway and mode-after-flr=keep the
 // FLR completes inside Freeze and the frozen-context oracle fires. Its
-// virtio-1.4 row says n/a although the default virtio-1.4 flow runs it: a
-// checked n/a that does not hold.
+// virtio-1.4 row says n/a although the default virtio-1.4 flow runs it (and
+// stops on the guest's FLR: vf-reset, not an operation the edition lacks):
+// a checked n/a that does not hold.
 const judgeFLRScenario = `scenario judge-flr-freeze
 question 1
 vfs 1
@@ -133,7 +134,7 @@ func TestJudge_Expectations(t *testing.T) {
 		{"default knobs pass", s.Expect[0], scenario.VerdictPass, "", true, false, true},
 		{"complete-anyway finds frozen-context", s.Expect[1], scenario.VerdictViolation, "frozen-context", true, true, true},
 		{"a wrong expectation does not match", s.Expect[2], scenario.VerdictViolation, "frozen-context", false, true, true},
-		{"an n/a row that runs is a mismatch", s.Expect[3], scenario.VerdictPass, "", false, false, false},
+		{"an n/a row that runs is a mismatch", s.Expect[3], scenario.VerdictError, "vf-reset", false, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -37,6 +37,8 @@ var knobCases = []knobCase{
 	{"freeze-notify=latch", "peer-kick-frozen-no-stop", spec.Draft2023, "transparent", ""},
 	{"transitions=strict-chain", "active-to-freeze-on-destination", spec.Draft2023, "", "error:EINVAL/INVALID_FIELD"},
 	{"resume-config-notify=always", "resize-in-stop-only", spec.Virtio14, "transparent", ""},
+	{"list-before-vf-enable=invalid-group", "linux-admin-init", spec.Virtio14, "", "error:not-migratable"},
+	{"cap-group=sriov", "linux-admin-init", spec.Virtio14, "", "error:not-migratable"},
 }
 
 // knobsElsewhere are the knob values whose difference is shown by a test of

@@ -92,8 +92,9 @@ var planted = []plant{
 	{oracle: "readback", name: "context size under-reported", ed: spec.Draft2023, scn: freezeRead, device: mutant("under-reports-context-size"),
 		want: "readback", msg: "src.vf1: DEV_CTX_SIZE_GET reported", reqs: []string{"DRAFT-CTX-06"}},
 	{oracle: "readback", name: "parts size under-reported", ed: spec.Virtio14, scn: saveLoad(""), device: mutant("under-reports-context-size"),
-		want: "readback", msg: "src.vf1: DEV_PARTS_METADATA_GET(SIZE) reported", reqs: []string{"DP-DEV-03"},
-		without: "error:EINVAL/INVALID_FIELD"},
+		// Without readback nothing notices: Linux's page-sized buffer takes
+		// the whole parts although the size was 16 bytes short.
+		want: "readback", msg: "src.vf1: DEV_PARTS_METADATA_GET(SIZE) reported", reqs: []string{"DP-DEV-03"}},
 	{oracle: "readback", name: "clean", ed: spec.Draft2023, scn: dropWrite},
 
 	{oracle: "self-report", name: "status says Active after a stop", ed: spec.Draft2023, scn: stopOnly, device: mutant("reports-active-while-stopped"),

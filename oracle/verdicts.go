@@ -25,6 +25,10 @@ var verdicts = []Verdict{
 	{Name: ErrorPrefix + "NAME", ReportedBy: "world (World.Finish)",
 		Doc: "the hypervisor's flow stopped with the named error and no oracle claimed it: an admin status " +
 			"(`EINVAL/INVALID_FIELD`), `owner-reset`, `needs-reset`, `not-supported`, `incompatible`, `corrupt`, " +
+			"`not-migratable` (the owner driver's admin initialisation left the VFs without migration support), " +
+			"`vf-reset` (a reset of the VF ended its VFIO migration session: reset_done disabled the data FD), " +
+			"`fd-out-of-sync` (QEMU's data_fd out of sync), `fd-disabled` (a data FD in its error state), " +
+			"`no-object-id` (every resource object id of the owner is in use), " +
 			"`unexpected-success` (an operation marked fails=NAME succeeded), `n/a:WORD` (the flow used a verb or mode " +
 			"WORD the edition lacks: what an `n/a WORD` row expects), `flow` (any other flow error), or " +
 			"`no-completion` when the `live` oracle is not run"},

@@ -163,7 +163,7 @@ func (p *PF) opName(op uint16) string {
 // executes it or prepares its forwarding. Nothing changes before every check
 // has passed, so a failed command has no side effects (ADM-DEV-03).
 func (p *PF) run(c adminq.Command, resultCap int) outcome {
-	if q, bad := p.checkGroup(c.Group); bad {
+	if q, bad := p.checkGroup(c.Group, c.Opcode); bad {
 		return fail(spec.StatusEINVAL, q)
 	}
 	op := c.Opcode
@@ -188,14 +188,22 @@ func (p *PF) run(c adminq.Command, resultCap int) outcome {
 }
 
 // checkGroup returns the qualifier of a bad group: an unknown group, or
-// SR-IOV without the capability or with VF Enable = 0 (ADM-DEV-10).
-func (p *PF) checkGroup(g spec.GroupType) (spec.Qualifier, bool) {
+// SR-IOV without the capability or with VF Enable = 0 (ADM-DEV-10). Under
+// list-before-vf-enable=answer (the default) the SR-IOV group's LIST_QUERY
+// and LIST_USE are answered while VF Enable = 0: Linux sends them at the
+// PF's DRIVER_OK, before any VF can exist.
+func (p *PF) checkGroup(g spec.GroupType, op uint16) (spec.Qualifier, bool) {
 	switch g {
 	case spec.GroupSelf:
 		return 0, false
 	case spec.GroupSRIOV:
 		s, ok := p.sriov()
-		if !ok || !s.VFEnable {
+		if !ok {
+			return spec.QInvalidGroup, true
+		}
+		early := p.cfg.ListBeforeVFEnable != spec.ListBeforeVFEnableInvalidGroup &&
+			(op == uint16(spec.OpListQuery) || op == uint16(spec.OpListUse))
+		if !s.VFEnable && !early {
 			return spec.QInvalidGroup, true
 		}
 		return 0, false

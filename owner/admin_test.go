@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -51,15 +52,22 @@ func TestADM_DEV_01_ValidationOrder(t *testing.T) {
 	}
 }
 
+// withListBeforeVFEnable sets the PF's list-before-vf-enable knob.
+func withListBeforeVFEnable(v spec.ListBeforeVFEnable) worldOpt {
+	return func(c *Config, _ *pcie.PFOptions) { c.ListBeforeVFEnable = v }
+}
+
 // TestADM_DEV_10_SRIOVGroupNeedsVFEnable checks INVALID_GROUP while VF
-// Enable = 0 (before enabling and after clearing it).
+// Enable = 0 (before enabling and after clearing it), with the knob at
+// ADM-DEV-10's letter.
 func TestADM_DEV_10_SRIOVGroupNeedsVFEnable(t *testing.T) {
-	w := probed(t, spec.Virtio14, 0)
+	w := probed(t, spec.Virtio14, 0, withListBeforeVFEnable(spec.ListBeforeVFEnableInvalidGroup))
 	r := w.raw(t, cmd(opLQ, spec.GroupSRIOV, 0), 8)
 	assert.Equal(t, spec.StatusEINVAL, r.Status)
 	assert.Equal(t, spec.QInvalidGroup, r.Qualifier)
 
 	require.NoError(t, w.drv.EnableVFs(2))
+	require.NoError(t, w.drv.InitAdmin(), "the list and capability commands once the group exists")
 	r = w.raw(t, cmd(opDMS, spec.GroupSRIOV, 2, 1), 0)
 	assert.Equal(t, spec.StatusOK, r.Status)
 	r = w.raw(t, cmd(opDMS, spec.GroupSRIOV, 3, 1), 0)
@@ -167,7 +175,7 @@ func TestAVQ_DEV_02_NoFailureOnLength(t *testing.T) {
 	w := probed(t, spec.Virtio14, 2)
 	r := w.raw(t, cmd(uint16(spec.OpDeviceCapGet), spec.GroupSelf, 0), 8)
 	assert.Equal(t, spec.StatusOK, r.Status, "DEVICE_CAP_GET without data: id reads as 0")
-	assert.Equal(t, []byte{DefaultPartsLimit, DefaultPartsLimit, 0, 0, 0, 0, 0, 0}, r.Data)
+	assert.Equal(t, []byte{DefaultPartsLimit, DefaultPartsLimit}, r.Data, "the 2-byte structure, no padding")
 }
 
 // TestEnableVFsCreatesNoMember checks that enabling VFs allocates nothing

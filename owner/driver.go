@@ -20,6 +20,9 @@ const (
 	// DraftMask is the draft-2023 command set 0x7..0xd (no Linux driver
 	// exists for it).
 	DraftMask uint64 = 0x3F80
+	// PageSize is the page size of the host (x86-64 Linux's PAGE_SIZE):
+	// the unit of the buffers Linux's vfio-virtio gives DEV_PARTS_GET.
+	PageSize = 4096
 )
 
 // DriverConfig places the owner driver's admin queue in host memory.
@@ -38,6 +41,11 @@ type DriverConfig struct {
 	SlotSize uint64
 	// MSIData is the data of the admin queue's MSI-X message.
 	MSIData uint32
+	// CapGroup is the group the capability commands are sent on: Self (the
+	// zero value; Linux since commit 16c22c56d428, "virtio_pci: Use self
+	// group type for cap commands") or SR-IOV (Linux from commit
+	// bfcad518605d, which brought them, until then): the cap-group knob.
+	CapGroup spec.GroupType
 	// Observer, when set, sees every command the driver submits and every
 	// completion it receives: what the host knows of its own commands (a
 	// simulator keeps the owner's view of each member with it).
@@ -74,9 +82,12 @@ type Driver struct {
 	// object ids in use (Linux's one IDA per PF, shared by GET and SET
 	// objects and every VF).
 	capLimit uint8
-	ids      map[uint32]bool
-	done     map[uint64]adminq.Completion
-	dead     error
+	// initErr is why the admin initialisation at DRIVER_OK left the driver
+	// without the device-parts commands or objects (nil when it did not).
+	initErr error
+	ids     map[uint32]bool
+	done    map[uint64]adminq.Completion
+	dead    error
 	// unfiltered lets tests send opcodes outside supported_cmds.
 	unfiltered bool
 }
@@ -87,6 +98,16 @@ func NewDriver(host HostPort, mem pcie.MemoryPort, c DriverConfig) *Driver {
 		c.SlotSize = 1<<20 + 4096
 	}
 	return &Driver{host: host, mem: mem, cfg: c}
+}
+
+// SetHost replaces the driver's host port and returns the previous one. A
+// host whose kernel sends admin commands from another context lends the
+// driver to it: vfio-pci runs vfio-virtio's reset_done in the thread that
+// reset the VF, and its OBJ_DESTROYs go through the same admin queue.
+func (d *Driver) SetHost(h HostPort) HostPort {
+	prev := d.host
+	d.host = h
+	return prev
 }
 
 func (d *Driver) common(f spec.CommonCfgField) uint64 {
@@ -102,15 +123,16 @@ func (d *Driver) write(f spec.CommonCfgField, n int, v uint64) {
 }
 
 // Probe resets the PF, negotiates VERSION_1, SR_IOV and ADMIN_VQ, sets the
-// admin queue up and sets DRIVER_OK. If VFs are enabled it then runs the
-// admin initialisation (InitAdmin).
+// admin queue up and sets DRIVER_OK, then runs the admin initialisation at
+// once, as Linux's vp_set_status does at DRIVER_OK (vp_modern_avq_activate):
+// whether VFs exist or not. A failed initialisation is not a probe error —
+// Linux's is void — it leaves the driver without the commands it could not
+// enable; Migratable says why.
 func (d *Driver) Probe() error {
 	if err := d.probeTransport(); err != nil {
 		return err
 	}
-	if d.vfsEnabled() {
-		return d.InitAdmin()
-	}
+	d.initErr = d.InitAdmin()
 	return nil
 }
 
@@ -196,11 +218,9 @@ func (d *Driver) vfsEnabled() bool {
 	return d.host.ConfigRead(pcie.SRIOVCapOffset+pcie.SRIOVControl, 2)&uint32(pcie.SRIOVCtlVFEnable) != 0
 }
 
-// EnableVFs writes NumVFs and sets VF Enable (n = 0 clears VF Enable), then
-// runs InitAdmin: the SR-IOV group exists only while VF Enable = 1
-// (ADM-DEV-10), so its LIST_QUERY waits until then. (Linux runs it at the
-// PF's DRIVER_OK, before sriov_numvfs is written; a device that follows
-// ADM-DEV-10 to the letter answers that with INVALID_GROUP.)
+// EnableVFs writes NumVFs and sets VF Enable (n = 0 clears VF Enable), as
+// Linux's sriov_numvfs does: the admin initialisation is not run again
+// (Linux runs it once, at the PF's DRIVER_OK).
 func (d *Driver) EnableVFs(n uint16) error {
 	ctl := uint16(d.host.ConfigRead(pcie.SRIOVCapOffset+pcie.SRIOVControl, 2))
 	if n == 0 {
@@ -213,10 +233,7 @@ func (d *Driver) EnableVFs(n uint16) error {
 	if got := d.host.ConfigRead(pcie.SRIOVCapOffset+pcie.SRIOVNumVFs, 2); got != uint32(n) {
 		return fmt.Errorf("owner: enable %d VFs: NumVFs reads %d", n, got)
 	}
-	if d.q == nil {
-		return nil
-	}
-	return d.InitAdmin()
+	return nil
 }
 
 // FLR initiates a Function Level Reset of the PF (Device Control bit 15).
@@ -226,11 +243,29 @@ func (d *Driver) FLR() {
 }
 
 // InitAdmin runs the command-list and capability initialisation as Linux's
-// virtio_pci_admin_cmd_list_init and _cap_init do: an 8-byte LIST_QUERY for
-// group SR-IOV, LIST_USE of its intersection with the driver's mask, kept as
+// virtio_pci_admin_cmd_list_init and virtio_pci_admin_cmd_cap_init do
+// (drivers/virtio/virtio_pci_modern.c): an 8-byte LIST_QUERY for group
+// SR-IOV, LIST_USE of its intersection with the driver's mask, kept as
 // supported_cmds; then (virtio-1.4) CAP_ID_LIST_QUERY, DEVICE_CAP_GET(0) and
-// DRIVER_CAP_SET with both limits = min(get, set).
+// DRIVER_CAP_SET with both limits = min(get, set), on the group of
+// DriverConfig.CapGroup. As in Linux, a failed list initialisation does not
+// stop the capability one: its commands are then refused by the driver
+// itself (not in supported_cmds). The error says what failed first; the
+// driver keeps what succeeded.
 func (d *Driver) InitAdmin() error {
+	d.supported, d.listed, d.capLimit = 0, false, 0
+	listErr := d.initList()
+	if d.cfg.Edition != spec.Virtio14 {
+		return listErr
+	}
+	capErr := d.initCaps()
+	if listErr != nil {
+		return listErr
+	}
+	return capErr
+}
+
+func (d *Driver) initList() error {
 	res, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpListQuery), Group: spec.GroupSRIOV}, 8)
 	if err != nil {
 		return fmt.Errorf("owner: list query: %w", err)
@@ -245,26 +280,28 @@ func (d *Driver) InitAdmin() error {
 		return fmt.Errorf("owner: list use %#x: %w", use, err)
 	}
 	d.supported, d.listed = use, true
-	if d.cfg.Edition != spec.Virtio14 || use&bit(uint16(spec.OpCapIDListQuery)) == 0 {
-		return nil
-	}
-	caps, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpCapIDListQuery), Group: spec.GroupSelf}, 8)
+	return nil
+}
+
+func (d *Driver) initCaps() error {
+	g := d.cfg.CapGroup
+	caps, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpCapIDListQuery), Group: g}, 8)
 	if err != nil {
-		return fmt.Errorf("owner: cap id list query: %w", err)
+		return fmt.Errorf("owner: cap id list query (%s): %w", g, err)
 	}
 	if !adminq.DecodeBitmap(adminq.BitmapCaps, d.cfg.Edition, caps).Has(uint(spec.CapDevParts)) {
-		return nil
+		return fmt.Errorf("owner: cap id list query (%s): no VIRTIO_DEV_PARTS_CAP", g)
 	}
-	lim, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDeviceCapGet), Group: spec.GroupSelf,
+	lim, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDeviceCapGet), Group: g,
 		Data: adminq.CapGet{ID: spec.CapDevParts}.Encode()}, 8)
 	if err != nil {
-		return fmt.Errorf("owner: device cap get: %w", err)
+		return fmt.Errorf("owner: device cap get (%s): %w", g, err)
 	}
 	l := adminq.DecodeDevPartsCap(lim)
 	m := min(l.GetLimit, l.SetLimit)
 	data := adminq.DriverCapSet{ID: spec.CapDevParts, Cap: adminq.DevPartsCap{GetLimit: m, SetLimit: m}}.Encode()
-	if _, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDriverCapSet), Group: spec.GroupSelf, Data: data}, 0); err != nil {
-		return fmt.Errorf("owner: driver cap set %d/%d: %w", m, m, err)
+	if _, err := d.Exec(adminq.Command{Opcode: uint16(spec.OpDriverCapSet), Group: g, Data: data}, 0); err != nil {
+		return fmt.Errorf("owner: driver cap set %d/%d (%s): %w", m, m, g, err)
 	}
 	d.capLimit = m
 	return nil
@@ -280,6 +317,28 @@ func (d *Driver) HasDevParts() bool {
 	return d.supported&LinuxDevPartsMask == LinuxDevPartsMask && d.capLimit > 0
 }
 
+// Migratable reports whether the driver can migrate its VFs, decided once
+// from the admin initialisation as Linux's vfio-virtio decides it at probe
+// (drivers/vfio/pci/virtio/main.c: only a VF whose PF passes
+// virtio_pci_admin_has_dev_parts gets migration ops): virtio-1.4 needs every
+// device-parts command in supported_cmds and an object limit above zero
+// (HasDevParts); draft-2023 every command of DraftMask. Otherwise the error
+// is ErrNotMigratable, wrapping what the initialisation ran into.
+func (d *Driver) Migratable() error {
+	switch {
+	case d.q == nil:
+		return fmt.Errorf("owner: %w: %w", ErrNotMigratable, ErrNoAdminQueue)
+	case d.cfg.Edition == spec.Draft2023 && d.supported&DraftMask == DraftMask,
+		d.cfg.Edition == spec.Virtio14 && d.HasDevParts():
+		return nil
+	}
+	why := d.initErr
+	if why == nil {
+		why = fmt.Errorf("supported_cmds %#x, object limit %d", d.supported, d.capLimit)
+	}
+	return fmt.Errorf("owner: %w: %w", ErrNotMigratable, why)
+}
+
 // ObjectLimit is min(get, set) as set with DRIVER_CAP_SET.
 func (d *Driver) ObjectLimit() uint8 { return d.capLimit }
 
@@ -293,6 +352,12 @@ func (d *Driver) opName(op uint16) string {
 // Submit posts a command and kicks the PF without waiting. Opcodes other
 // than LIST_QUERY and LIST_USE must be in supported_cmds (ErrNotSupported).
 func (d *Driver) Submit(c adminq.Command, resultCap int) (uint64, error) {
+	return d.submit(c, func() (uint64, error) { return d.q.Submit(c, resultCap) })
+}
+
+// submit checks c against supported_cmds, posts it with post and kicks the
+// PF.
+func (d *Driver) submit(c adminq.Command, post func() (uint64, error)) (uint64, error) {
 	if d.dead != nil {
 		return 0, d.dead
 	}
@@ -302,7 +367,7 @@ func (d *Driver) Submit(c adminq.Command, resultCap int) (uint64, error) {
 	if !d.unfiltered && c.Opcode > 1 && (c.Opcode >= 64 || d.supported&bit(c.Opcode) == 0) {
 		return 0, fmt.Errorf("owner: %s: %w", d.opName(c.Opcode), ErrNotSupported)
 	}
-	tok, err := d.q.Submit(c, resultCap)
+	tok, err := post()
 	if err != nil {
 		return 0, fmt.Errorf("owner: %s: %w", d.opName(c.Opcode), err)
 	}
@@ -373,6 +438,21 @@ func (d *Driver) Exec(c adminq.Command, resultCap int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.finish(c, tok)
+}
+
+// ExecPages is Exec with the result room in whole pages of PageSize bytes,
+// one descriptor each, covering at least resultCap bytes (Linux's
+// scatter-gather list for DEV_PARTS_GET).
+func (d *Driver) ExecPages(c adminq.Command, resultCap int) ([]byte, error) {
+	tok, err := d.submit(c, func() (uint64, error) { return d.q.SubmitPages(c, resultCap, PageSize) })
+	if err != nil {
+		return nil, err
+	}
+	return d.finish(c, tok)
+}
+
+func (d *Driver) finish(c adminq.Command, tok uint64) ([]byte, error) {
 	comp, err := d.Wait(tok)
 	if err != nil {
 		return nil, fmt.Errorf("owner: %s: %w", d.opName(c.Opcode), err)

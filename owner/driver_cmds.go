@@ -70,11 +70,14 @@ func (d *Driver) PartsSize(vf int, id uint32) (uint32, error) {
 	return devctx.DecodeMetadataSize(r).Size, nil
 }
 
-// PartsGetAll sends DEV_PARTS_GET(ALL) with size bytes of room and returns
-// the parts.
+// PartsGetAll sends DEV_PARTS_GET(ALL) with room for size bytes as Linux's
+// vfio-virtio gives it (drivers/vfio/pci/virtio/migrate.c,
+// virtiovf_read_device_context_chunk): whole pages covering size, one
+// descriptor each, so the buffer is usually longer than size. It returns
+// the result as Linux takes it: used length − 8 bytes.
 func (d *Driver) PartsGetAll(vf int, id uint32, size int) ([]byte, error) {
 	data := adminq.PartsGet{Hdr: partsObject(id), Type: spec.PartsGetAll}.Encode()
-	return d.vfCmd(uint16(spec.OpDevPartsGet), vf, data, size)
+	return d.ExecPages(adminq.Command{Opcode: uint16(spec.OpDevPartsGet), Group: spec.GroupSRIOV, Member: uint64(vf), Data: data}, size)
 }
 
 // PartsSet sends DEV_PARTS_SET with the parts as given.

@@ -27,8 +27,14 @@ var (
 	// probed it.
 	ErrNoAdminQueue = errors.New("owner: no admin queue")
 	// ErrNoObjectID: every resource object id below the driver's limit is
-	// in use.
+	// in use (Linux's ida_alloc_range fails: -ENOSPC).
 	ErrNoObjectID = errors.New("owner: no free resource object id")
+	// ErrNotMigratable: the admin initialisation at the PF's DRIVER_OK did
+	// not give the driver every migration command (or, virtio-1.4, any
+	// resource object), so its VFs have no migration support — what
+	// Linux's vfio-virtio decides at probe; a hypervisor refuses to start a
+	// migration of them.
+	ErrNotMigratable = errors.New("owner: VF not migratable")
 )
 
 // Status sentinels: errors.Is(err, ErrInvalidMember) holds for an

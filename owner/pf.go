@@ -54,6 +54,12 @@ type Config struct {
 	// GetLimit and SetLimit are the device's VIRTIO_DEV_PARTS_CAP limits
 	// (default 32 each; virtio-1.4 only).
 	GetLimit, SetLimit uint8
+	// ListBeforeVFEnable says whether LIST_QUERY and LIST_USE of the SR-IOV
+	// group are answered while VF Enable = 0 (the list-before-vf-enable
+	// knob; zero is its default, answer): Linux runs them at the PF's
+	// DRIVER_OK, before any VF exists, while ADM-DEV-10 wants INVALID_GROUP
+	// there (docs/owner.md, "Admin initialisation").
+	ListBeforeVFEnable spec.ListBeforeVFEnable
 }
 
 // PF is the owner device: a virtio device whose admin virtqueue manages the

@@ -68,7 +68,7 @@ var catalog = []Requirement{
 	// Admin queue — device.
 	req("AVQ-DEV-01", bothEditions, LevelMust, SideDevice, "short buffers: missing input reads as zero, output past the end is dropped; long buffers: extra input ignored, only the defined structure written, used length = bytes written", srcAdmin),
 	req("AVQ-DEV-02", bothEditions, LevelMust, SideDevice, "never fail a command only because of a buffer's length", srcAdmin),
-	req("AVQ-DEV-03", bothEditions, LevelMust, SideDevice, "always write status and status_qualifier; the writable area written is a multiple of 8 bytes", srcAdmin),
+	req("AVQ-DEV-03", bothEditions, LevelMust, SideDevice, "always write status and status_qualifier and initialise the writable part to a multiple of 8 bytes (the used length counts the defined structure only, AVQ-DEV-01)", srcAdmin),
 	req("AVQ-DEV-04", bothEditions, LevelMust, SideDevice, "process the commands of one admin queue in queue order; across queues any order is allowed", srcAdmin),
 	req("AVQ-DEV-05", bothEditions, LevelMust, SideDevice, "EAGAIN or ENOMEM means the command had no side effects (safe to retry)", srcAdmin),
 

@@ -90,6 +90,36 @@ const (
 	RxStoppedBuffer
 )
 
+// ListBeforeVFEnable is the `list-before-vf-enable` knob: whether the
+// owner answers LIST_QUERY and LIST_USE of the SR-IOV group while VF
+// Enable = 0 (docs/spec.md, "Knobs").
+type ListBeforeVFEnable uint8
+
+// Values of the list-before-vf-enable knob.
+const (
+	ListBeforeVFEnableAnswer ListBeforeVFEnable = iota + 1
+	ListBeforeVFEnableInvalidGroup
+)
+
+// CapGroup is the `cap-group` knob: the group type the owner driver sends
+// the capability commands (CAP_ID_LIST_QUERY, DEVICE_CAP_GET,
+// DRIVER_CAP_SET) on, which Linux changed (docs/spec.md, "Knobs").
+type CapGroup uint8
+
+// Values of the cap-group knob.
+const (
+	CapGroupSelf CapGroup = iota + 1
+	CapGroupSRIOV
+)
+
+// Group returns the group type of the value (Self or SR-IOV).
+func (c CapGroup) Group() GroupType {
+	if c == CapGroupSRIOV {
+		return GroupSRIOV
+	}
+	return GroupSelf
+}
+
 // Rules are the knobs that settle what an edition's text leaves open
 // (docs/spec.md, "Knobs"). The zero value is not valid: start from
 // DefaultRules.
@@ -103,6 +133,8 @@ type Rules struct {
 	Transitions        Transitions
 	ResumeConfigNotify ResumeConfigNotify
 	RxWhileStopped     RxWhileStopped
+	ListBeforeVFEnable ListBeforeVFEnable
+	CapGroup           CapGroup
 }
 
 // DefaultRules returns the edition's defaults: every knob at its first
@@ -118,6 +150,8 @@ func DefaultRules(e Edition) Rules {
 		Transitions:        TransitionsAll,
 		ResumeConfigNotify: ResumeNotifyHeldOnly,
 		RxWhileStopped:     RxStoppedDrop,
+		ListBeforeVFEnable: ListBeforeVFEnableAnswer,
+		CapGroup:           CapGroupSelf,
 	}
 	if e == Virtio14 {
 		r.Read = ReadFull
@@ -156,6 +190,10 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.ResumeConfigNotify) }, func(r *Rules, v uint8) { r.ResumeConfigNotify = ResumeConfigNotify(v) }},
 	{"rx-while-stopped", []string{"drop", "buffer"}, "what does a stopped net device do with frames from the wire?",
 		func(r *Rules) uint8 { return uint8(r.RxWhileStopped) }, func(r *Rules, v uint8) { r.RxWhileStopped = RxWhileStopped(v) }},
+	{"list-before-vf-enable", []string{"answer", "invalid-group"}, "does the owner answer the SR-IOV group's LIST_QUERY before VF Enable? (ADM-DEV-10 says no; Linux asks then)",
+		func(r *Rules) uint8 { return uint8(r.ListBeforeVFEnable) }, func(r *Rules, v uint8) { r.ListBeforeVFEnable = ListBeforeVFEnable(v) }},
+	{"cap-group", []string{"self", "sriov"}, "which group does the host send the capability commands on? (Linux changed it)",
+		func(r *Rules) uint8 { return uint8(r.CapGroup) }, func(r *Rules, v uint8) { r.CapGroup = CapGroup(v) }},
 }
 
 // Get returns the current value of the knob in r.

@@ -61,7 +61,7 @@ func TestWorldExploreScenarios(t *testing.T) {
 		{"../catalog/scenarios/kick-during-stop.scn", spec.Draft2023, nil, ""},
 		{"../catalog/scenarios/kick-during-stop.scn", spec.Virtio14, nil, ""},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, nil, ""},
-		{"../catalog/scenarios/flr-during-freeze.scn", spec.Virtio14, nil, ""},
+		{"../catalog/scenarios/flr-during-freeze.scn", spec.Virtio14, nil, "error:vf-reset"},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}, "one-running"},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, "frozen-context"},
 		{"../catalog/scenarios/flr-during-freeze.scn", spec.Draft2023, []string{"flr-vs-mode=defer-flr"}, ""},

@@ -133,14 +133,20 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 	return leUint(res)
 }
 
-// CfgWrite implements GuestBus.
+// CfgWrite implements GuestBus. A write of Initiate FLR under virtio-1.4
+// is trapped by the hypervisor (vfio_trap.go): the vCPU returns once
+// vfio-pci's reset and vfio-virtio's reset_done are over.
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
+	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
+	trapped := g.w.trapsFLR(off, data)
 	g.op("cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
-		data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
 	})
+	if trapped {
+		g.trapFLR()
+	}
 }
 
 // MMIORead implements GuestBus.

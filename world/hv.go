@@ -49,6 +49,12 @@ type hvActor struct {
 	// saving data read from the source, per VF.
 	mig    map[devKey]*owner.MigDevice
 	stream map[int][]byte
+	// fds are the data FDs QEMU holds (migration->data_fd); written counts
+	// the stream bytes written to the destination, per VF; kern is the
+	// host kernel's state of vfio-pci's trapped resets (vfio_trap.go).
+	fds     map[devKey]*owner.MigFile
+	written map[int]int
+	kern    vfioKernel
 	// compat is the compatibility bookkeeping (world_hv_compat.go).
 	compat *hvCompat
 }
@@ -82,7 +88,8 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 }
 
 // boot brings a host up before the scheduled run: the owner driver probes
-// the PF, enables the scenario's VFs and initialises the admin commands.
+// the PF (its admin initialisation runs at DRIVER_OK, before any VF exists,
+// as Linux's does), then enables the scenario's VFs.
 func (hv *hvActor) boot(h *host) error {
 	for len(hv.ports) <= h.idx {
 		hv.ports = append(hv.ports, nil)
@@ -90,7 +97,7 @@ func (hv *hvActor) boot(h *host) error {
 	}
 	port := &hvPort{w: hv.w, h: h, hv: hv, sync: true}
 	d := owner.NewDriver(port, h.hostMem, owner.DriverConfig{Edition: hv.w.ed, BAR0: h.pfCfg.BAR0(), Ring: hvRingBase,
-		Buffers: hvBufBase, Observer: truthObserver{w: hv.w, h: h}})
+		Buffers: hvBufBase, CapGroup: hv.w.rules.CapGroup.Group(), Observer: truthObserver{w: hv.w, h: h}})
 	if err := d.Probe(); err != nil {
 		return fmt.Errorf("world: host %s: owner driver probe: %w", h.name, err)
 	}
@@ -127,7 +134,21 @@ var migrationVerbs = map[string]bool{
 	"mode": true, "read": true, "discard": true, "write": true, "forget": true, "save": true,
 	"load": true, "halt-vcpus": true, "resume-vcpus": true, "copy-memory": true, "copy-pci": true,
 	"switchover": true, "fail": true, "precheck": true, "vfio": true, "precopy": true, "vfio-write": true,
-	"corrupt": true,
+	"corrupt": true, "data-size": true,
+}
+
+// driverVerbs send admin commands through the owner driver of the host
+// they address; the hypervisor holds that driver while one runs.
+var driverVerbs = map[string]bool{
+	"pf-flr": true, "mode": true, "read": true, "discard": true, "write": true, "save": true, "load": true,
+	"vfio": true, "precopy": true, "vfio-write": true, "data-size": true,
+}
+
+// migrationOps are the operations that move or read a VF's state: each
+// first checks that the host's owner driver can migrate (owner.Migratable).
+var migrationOps = map[string]bool{
+	"mode": true, "read": true, "discard": true, "write": true, "save": true, "load": true,
+	"vfio": true, "precopy": true, "vfio-write": true, "data-size": true, "precheck": true,
 }
 
 func (hv *hvActor) runProgram() {
@@ -159,13 +180,17 @@ func (hv *hvActor) rollback() {
 		return
 	}
 	hv.w.vm = src
-	for _, vf := range hv.w.vmVFs {
-		if !hv.compat.touched[0] {
-			break
+	if hv.compat.touched[0] {
+		hv.acquireDriver(src)
+		for _, vf := range hv.w.vmVFs {
+			if hv.rollbackVFIO(src, vf) {
+				continue
+			}
+			if err := hv.setMode(src, hv.drv[0], vf, spec.ModeActive); err != nil {
+				hv.w.notef("rollback: vf%d: %v", vf, err)
+			}
 		}
-		if err := hv.setMode(src, hv.drv[0], vf, spec.ModeActive); err != nil {
-			hv.w.notef("rollback: vf%d: %v", vf, err)
-		}
+		hv.releaseDriver(src)
 	}
 	if hv.w.vcpusHalted() {
 		hv.local("resume-vcpus (rollback)", func() { hv.w.setHalted(false) })
@@ -183,6 +208,16 @@ func errName(err error) string {
 	switch {
 	case errors.As(err, &ee):
 		return ee.Name()
+	case errors.Is(err, owner.ErrNotMigratable):
+		return "not-migratable"
+	case errors.Is(err, owner.ErrSessionReset):
+		return "vf-reset"
+	case errors.Is(err, ErrDataFDOutOfSync):
+		return "fd-out-of-sync"
+	case errors.Is(err, owner.ErrFileDisabled):
+		return "fd-disabled"
+	case errors.Is(err, owner.ErrNoObjectID):
+		return "no-object-id"
 	case errors.Is(err, ErrUnexpectedSuccess):
 		return "unexpected-success"
 	case errors.As(err, &ae):
@@ -261,6 +296,7 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
 	switch op.Verb {
 	case "halt-vcpus":
+		hv.waitTraps()
 		hv.local("halt-vcpus", func() { w.setHalted(true) })
 		return nil
 	case "resume-vcpus":
@@ -293,8 +329,22 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	if err != nil {
 		return err
 	}
+	if migrationOps[op.Verb] && !hv.otherEdition(op) {
+		if err := hv.migratable(h); err != nil {
+			return err
+		}
+		if op.Verb == "precheck" && w.vm != nil && w.vm != h {
+			if err := hv.migratable(w.vm); err != nil {
+				return err
+			}
+		}
+	}
 	hv.compat.touch(h, op.Verb)
 	d := hv.drv[h.idx]
+	if driverVerbs[op.Verb] {
+		hv.acquireDriver(h)
+		defer hv.releaseDriver(h)
+	}
 	switch op.Verb {
 	case "copy-memory":
 		hv.local("copy-memory "+h.name, func() { h.guestMem = w.vm.guestMem.Clone() })
@@ -313,12 +363,12 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		return hv.draftCtx(op, h, d)
 	case "save", "load":
 		return hv.parts(op, h, d)
-	case "vfio", "precopy", "vfio-write":
+	case "vfio", "precopy", "vfio-write", "data-size":
 		return hv.vfio(op, h)
 	case "precheck":
 		return hv.precheck(op, h)
 	default:
-		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, vfio, precopy, vfio-write, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, corrupt, signal, await, sleep)", op.Verb)
+		return fmt.Errorf("unknown hypervisor operation %q (want halt-vcpus, resume-vcpus, mode, read, discard, write, forget, save, load, vfio, precopy, vfio-write, data-size, copy-memory, copy-pci, switchover, fail, pf-flr, resize, precheck, corrupt, signal, await, sleep)", op.Verb)
 	}
 	return nil
 }
@@ -569,14 +619,21 @@ func (w *World) copyPCIState(from, to *host) {
 }
 
 // DefaultFlow is the edition's migration as the seed (draft-2023) or QEMU
-// over vfio-virtio (virtio-1.4) drives it: RUNNING→PRE_COPY (a full
-// snapshot while the guest runs), vCPUs paused, →PRE_COPY_P2P, →STOP_COPY on
-// the source; RUNNING→…→RESUMING, the stream written, →STOP, →RUNNING_P2P,
-// →RUNNING on the destination. Each line moves every VF of the VM before
-// the next line moves any: with several devices QEMU brings all of them to
-// a P2P state (PRE_COPY_P2P on the source, RUNNING_P2P on the destination)
-// before any goes further (hw/vfio/migration.c, the prepare step of
-// vfio_vmstate_change_prepare before vfio_vmstate_change).
+// over vfio-virtio (virtio-1.4) drives it. virtio-1.4, with QEMU's timing
+// (hw/vfio/migration.c): the destination enters RESUMING when it sets its
+// load up (vfio_load_setup), before any data; the source queries the data
+// size (vfio_save_setup) and enters PRE_COPY (a full snapshot while the
+// guest runs); a pre-copy round (PRECOPY_INFO, read) whose records the
+// destination writes while the source still runs; vCPUs paused,
+// →PRE_COPY_P2P, →STOP_COPY, the final record written; the destination
+// →STOP, →RUNNING_P2P, →RUNNING; the source →STOP. A failed migration
+// resumes the VM on the source with its VFs in RUNNING (on-error=rollback:
+// QEMU restarts the VM and vfio_vmstate_change moves each VF to RUNNING).
+// Each line moves every VF of the VM before the next line moves any: with
+// several devices QEMU brings all of them to a P2P state (PRE_COPY_P2P on
+// the source, RUNNING_P2P on the destination) before any goes further
+// (hw/vfio/migration.c, the prepare step of vfio_vmstate_change_prepare
+// before vfio_vmstate_change).
 func DefaultFlow(ed spec.Edition) *scenario.Program {
 	defaultFlowsOnce.Do(parseDefaultFlows)
 	p := *defaultFlows[ed]
@@ -608,16 +665,18 @@ func defaultFlowText(ed spec.Edition) string {
   resume-vcpus
 `
 	if ed == spec.Virtio14 {
-		src = `hypervisor
+		src = `hypervisor on-error=rollback
   precheck dst
+  vfio dst RESUMING
+  data-size src
   vfio src PRE_COPY
   precopy src
+  vfio-write dst
   halt-vcpus
   vfio src PRE_COPY_P2P
   vfio src STOP_COPY
   copy-memory dst
   copy-pci dst
-  vfio dst RESUMING
   vfio-write dst
   vfio dst STOP
   switchover dst

@@ -125,11 +125,13 @@ func (hv *hvActor) auditAll() {
 		if h.failed || h.idx >= len(hv.drv) || hv.drv[h.idx] == nil {
 			continue
 		}
+		hv.acquireDriver(h)
 		for vf := 1; vf <= w.scen.VFs; vf++ {
 			if w.auditable(h, vf) {
 				hv.audit(h, hv.drv[h.idx], vf)
 			}
 		}
+		hv.releaseDriver(h)
 	}
 }
 

@@ -287,7 +287,12 @@ func (w *World) addHost(name string) (*host, error) {
 	}
 	h.pfCfg = cs
 	queues := uint16(w.scen.Queues)
-	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem,
+	limit, err := w.objLimit()
+	if err != nil {
+		return nil, err
+	}
+	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: h.hostMem, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
+		GetLimit: limit, SetLimit: limit,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
