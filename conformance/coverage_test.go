@@ -54,3 +54,14 @@ func TestDeviceTestsNameRequirements(t *testing.T) {
 	}
 	assert.Greater(t, len(seen), 50)
 }
+
+// TestOwnerKnobsAreKnobs: every owner knob the kit ignores exists.
+func TestOwnerKnobsAreKnobs(t *testing.T) {
+	for _, name := range OwnerKnobs {
+		found := false
+		for _, k := range spec.Knobs {
+			found = found || k.Name == name
+		}
+		assert.True(t, found, "OwnerKnobs names %s, which is not a knob", name)
+	}
+}

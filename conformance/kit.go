@@ -173,12 +173,20 @@ func (k *kit) unitsOf(kind string) []*Unit {
 	return out
 }
 
+// OwnerKnobs are the knobs that settle what the owner (the PF and its
+// driver) does, not the member device: the kit's owner implements every
+// value, so they never skip a unit, whatever a device declares.
+var OwnerKnobs = []string{"list-before-vf-enable", "cap-group"}
+
 // skipReason says why a unit of edition e with rules does not run, or "".
 func (k *kit) skipReason(e spec.Edition, rules spec.Rules) string {
 	if !slices.Contains(k.editions, e) {
 		return fmt.Sprintf("the device does not implement %s (it implements %s)", e, editionList(k.editions))
 	}
 	for _, kn := range spec.Knobs {
+		if slices.Contains(OwnerKnobs, kn.Name) {
+			continue
+		}
 		v := kn.Get(rules)
 		vals, ok := k.knobs[kn.Name]
 		if !ok {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member"
@@ -85,10 +86,16 @@ func TestProtocolDocConstants(t *testing.T) {
 			fmt.Fprintf(&b, "| %s | %#x | %s |\n", e, o.Value, o.Name)
 		}
 	}
-	b.WriteString("\nKnobs (`rules` of `new`, `knobs` of `hello`; docs/spec.md, \"Knobs\"):\n\n| knob | values | draft-2023 default | virtio-1.4 default |\n|---|---|---|---|\n")
+	b.WriteString("\nKnobs (`rules` of `new`, `knobs` of `hello`; docs/spec.md, \"Knobs\"). A knob that binds the owner\n" +
+		"settles what the PF or its driver does: a device ignores it and need not declare it.\n\n" +
+		"| knob | values | draft-2023 default | virtio-1.4 default | binds |\n|---|---|---|---|---|\n")
 	for _, k := range spec.Knobs {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k.Name, strings.Join(k.Values, ", "),
-			k.Get(spec.DefaultRules(spec.Draft2023)), k.Get(spec.DefaultRules(spec.Virtio14)))
+		binds := "the member"
+		if slices.Contains(conformance.OwnerKnobs, k.Name) {
+			binds = "the owner"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", k.Name, strings.Join(k.Values, ", "),
+			k.Get(spec.DefaultRules(spec.Draft2023)), k.Get(spec.DefaultRules(spec.Virtio14)), binds)
 	}
 	golden.CheckSection(t, protocolDoc, "constants", []byte(b.String()))
 }
