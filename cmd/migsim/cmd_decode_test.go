@@ -14,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
@@ -119,7 +120,7 @@ func TestDecodeGolden(t *testing.T) {
 func TestDecodeJSON(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--format", "json", hexPartsSet)
 	require.Equal(t, exitOK, code, errOut)
-	var doc decodeDoc
+	var doc decodeview.Doc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, "virtio-1.4", doc.Edition)
 	assert.Equal(t, 73, doc.Length)
@@ -130,9 +131,9 @@ func TestDecodeJSON(t *testing.T) {
 	assert.Equal(t, "DEV_PARTS_SET (0x0010)", fields["opcode"])
 	assert.Equal(t, "7", fields["member"])
 	require.Len(t, doc.Sections, 2)
-	assert.Equal(t, decodeSection{Name: "part[1]", Offset: 56, Fields: []decodeField{
-		{"type", "DEVICE_STATUS (0x0103)"}, {"flags", "0"}, {"length", "1"},
-		{"status", "0x0f (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)"}}}, doc.Sections[1])
+	assert.Equal(t, decodeview.Section{Name: "part[1]", Offset: 56, Fields: []decodeview.Field{
+		{Name: "type", Value: "DEVICE_STATUS (0x0103)"}, {Name: "flags", Value: "0"}, {Name: "length", Value: "1"},
+		{Name: "status", Value: "0x0f (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)"}}}, doc.Sections[1])
 }
 
 // TestDecodeStdin checks that '-' reads raw bytes from stdin.
