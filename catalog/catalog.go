@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/world"
 )
 
 // scenarioFS holds the embedded scenario catalog (catalog/scenarios/*.scn).
@@ -33,10 +32,10 @@ var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 			return nil, fmt.Errorf("catalog: catalog: %w", err)
 		}
 		s, err := scenario.ParseScenario(n, src)
-		if err == nil {
-			err = world.CheckVM(s)
-		}
 		if err != nil {
+			return nil, fmt.Errorf("catalog: catalog: %w", err)
+		}
+		if err := CheckScenario(s); err != nil {
 			return nil, fmt.Errorf("catalog: catalog: %w", err)
 		}
 		if prev, dup := seen[s.Name]; dup {
@@ -103,18 +102,24 @@ func Embedded(s *scenario.Scenario) bool {
 	return false
 }
 
-// LoadScenarioFile reads and parses a scenario file; errors carry the path
-// (and file:line for syntax errors).
+// LoadScenarioFile reads, parses and checks a scenario file
+// (CheckScenario); errors carry the path and file:line:col.
 func LoadScenarioFile(p string) (*scenario.Scenario, error) {
 	src, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}
-	s, err := scenario.ParseScenario(p, src)
-	if err == nil {
-		err = world.CheckVM(s)
-	}
+	return LoadScenario(p, src)
+}
+
+// LoadScenario parses and checks a scenario's text; file names it in
+// errors.
+func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
+	s, err := scenario.ParseScenario(file, src)
 	if err != nil {
+		return nil, fmt.Errorf("catalog: scenario: %w", err)
+	}
+	if err := CheckScenario(s); err != nil {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}
 	return s, nil

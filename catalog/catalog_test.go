@@ -61,7 +61,7 @@ func TestCatalog_LoadScenarioFile(t *testing.T) {
 		err  string
 	}{
 		{"good", good, ""},
-		{"syntax error names file and line", bad, bad + `:2: vfs: "lots" is not a number`},
+		{"syntax error names file and line", bad, bad + `:2:5: vfs: "lots" is not a number`},
 		{"missing file", filepath.Join(dir, "none.scn"), "none.scn: no such file"},
 	}
 	for _, c := range cases {

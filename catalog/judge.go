@@ -58,6 +58,10 @@ type JudgeConfig struct {
 // Outcome is the judged result of one expectation of one scenario.
 type Outcome struct {
 	Scenario string
+	// File is the scenario's file; Embedded reports whether it is the
+	// embedded catalog's.
+	File     string
+	Embedded bool
 	Question int
 	// Line is the expectation's line in the scenario file.
 	Line    int
@@ -142,7 +146,7 @@ func defect(f *engine.Finding) string {
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
 	b := s.BudgetFor(e.Edition)
-	out := Outcome{Scenario: s.Name, Question: s.Question, Line: e.Line, Edition: e.Edition,
+	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
 	if err != nil {
@@ -189,7 +193,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		if cfg.ShrinkCtx != nil {
 			shrinkCtx = cfg.ShrinkCtx
 		}
-		if err := out.shrink(shrinkCtx, t, f, *rep, b.Strategy, cfg); err != nil {
+		if err := out.shrink(shrinkCtx, t, f, *rep, b, cfg); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 	}
@@ -202,7 +206,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 }
 
 // shrink shrinks the first finding and records its schedule.
-func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep engine.Report, strategy string, cfg JudgeConfig) error {
+func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep engine.Report, b scenario.Budget, cfg JudgeConfig) error {
 	sc := cfg.Shrink
 	if sc.MaxSteps == 0 {
 		sc.MaxSteps = t.maxSteps()
@@ -212,27 +216,12 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 		return err
 	}
 	o.Shrunk = &sr
-	o.Schedule = t.Schedule(strategy, sr.Result)
+	o.Schedule = t.Schedule(b.Strategy, b.Seed, rep.Index, sr.Result)
 	if sr.Result.Finding != nil {
 		fd := *sr.Result.Finding
 		o.Finding = &fd
 	}
 	return nil
-}
-
-// Schedule records a run of the target as a schedule file.
-func (t Target) Schedule(strategy string, res engine.Result) *engine.Schedule {
-	sc := engine.NewSchedule(strategy, res)
-	sc.Edition = t.Edition.String()
-	sc.Knobs = append([]string{}, t.Knobs()...)
-	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
-	if !Embedded(t.Scenario) {
-		sc.ScenarioFile = t.Scenario.File
-	}
-	if len(t.Settings) > 0 {
-		sc.Settings = SettingStrings(t.Settings)
-	}
-	return sc
 }
 
 // ExploredText describes what an outcome's exploration covered:

@@ -215,20 +215,31 @@ func TestJudge_SameSeedSameTraceHash(t *testing.T) {
 	}
 }
 
-func TestJudge_ScenarioErrorIsADefect(t *testing.T) {
-	s := writeScenario(t, "bad.scn", `scenario judge-bad-op
+// A wrong operation is refused when the scenario loads, with its position,
+// and Judge refuses a scenario that was parsed but never checked: no
+// verdict is produced for it.
+func TestJudge_ScenarioErrorRefusedBeforeAnyRun(t *testing.T) {
+	src := `scenario judge-bad-op
 guest vcpu0
   probe
   frobnicate x=1
-expect draft-2023 violation scenario
+expect draft-2023 violation transparent
 explore strategy=random schedules=3
-`)
+`
+	p := filepath.Join(t.TempDir(), "bad.scn")
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	_, err := LoadScenarioFile(p)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.scn:4:3: unknown guest operation frobnicate")
+	var ce *scenario.CheckError
+	assert.ErrorAs(t, err, &ce)
+
+	s, err := scenario.ParseScenario("bad.scn", []byte(src))
+	require.NoError(t, err, "the syntax is fine")
 	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{})
-	require.NoError(t, err)
-	assert.Equal(t, scenario.VerdictViolation, o.Got)
-	assert.Equal(t, OracleScenario, o.GotOracle)
-	assert.False(t, o.Match, "a scenario error never matches, even when expected")
-	assert.Contains(t, o.Defect, "bad.scn:4")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.scn:4:3: unknown guest operation frobnicate")
+	assert.Zero(t, o.Got, "no verdict")
 }
 
 func TestJudge_SmokePassesBothEditions(t *testing.T) {

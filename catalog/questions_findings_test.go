@@ -52,12 +52,20 @@ func TestQuestionsFindingMessages(t *testing.T) {
 				}
 			}
 			require.NotNil(t, e, "no expectation for %s %v", c.ed, c.knobs)
-			o, err := Judge(context.Background(), s, *e, JudgeConfig{})
-			require.NoError(t, err)
-			require.NotNil(t, o.Finding)
-			assert.Equal(t, c.oracle, o.Finding.Oracle)
+			var fd *engine.Finding
+			if testing.Short() {
+				// The race detector's budget: the row's regression schedule
+				// ends in the finding the judge shrinks to.
+				fd = regressFinding(t, s, *e)
+			} else {
+				o, err := Judge(context.Background(), s, *e, JudgeConfig{})
+				require.NoError(t, err)
+				fd = o.Finding
+			}
+			require.NotNil(t, fd)
+			assert.Equal(t, c.oracle, fd.Oracle)
 			for _, sub := range c.contains {
-				assert.Contains(t, o.Finding.Message, sub)
+				assert.Contains(t, fd.Message, sub)
 			}
 		})
 	}
@@ -84,5 +92,5 @@ hypervisor
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	assert.Equal(t, "error:flow", res.Finding.Oracle)
-	assert.Contains(t, res.Finding.Message, `mode src "bogus"`)
+	assert.Contains(t, res.Finding.Message, `mode: MODE "bogus": want one of active, stop, freeze`)
 }

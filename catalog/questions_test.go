@@ -21,7 +21,10 @@ import (
 // embedded catalog but the compatibility ones (TestCompatScenarios): each
 // verdict must match its `expect` line under both explorations of the row,
 // and every violation or error must come with a shrunk schedule that
-// replays to the same oracle.
+// replays to the same oracle. With -short (the race detector's run) the
+// budgets shrink: a pass row explores at most shortBudget schedules, and a
+// violation or error row replays its regression schedule instead of
+// searching for it again.
 func TestQuestionsCatalog(t *testing.T) {
 	ss, err := Catalog()
 	require.NoError(t, err)
@@ -35,6 +38,10 @@ func TestQuestionsCatalog(t *testing.T) {
 				name += "/" + strings.Join(append(append([]string{}, e.Knobs...), SettingStrings(e.Settings)...), ",")
 			}
 			t.Run(name, func(t *testing.T) {
+				if testing.Short() {
+					judgeShort(t, s, e)
+					return
+				}
 				o, err := Judge(context.Background(), s, e, JudgeConfig{})
 				require.NoError(t, err)
 				msg := ""
@@ -56,6 +63,53 @@ func TestQuestionsCatalog(t *testing.T) {
 			})
 		}
 	}
+}
+
+// shortBudget caps the schedules of a pass row under -short.
+const shortBudget = 10
+
+// judgeShort is TestQuestionsCatalog's row under -short: a pass row is
+// judged with at most shortBudget schedules; a violation or error row's
+// regression schedule must replay to the expected verdict.
+func judgeShort(t *testing.T, s *scenario.Scenario, e scenario.Expectation) {
+	switch e.Verdict {
+	case scenario.VerdictNA:
+		o, err := Judge(context.Background(), s, e, JudgeConfig{})
+		require.NoError(t, err)
+		assert.True(t, o.Match, "%s:%d: n/a does not hold: %s", s.File, e.Line, o.Mismatch)
+		return
+	case scenario.VerdictPass:
+		c := s.Clone()
+		for i := range c.Explore {
+			c.Explore[i].Schedules = min(c.Explore[i].Schedules, shortBudget)
+		}
+		if len(c.Explore) == 0 {
+			b := scenario.DefaultBudget
+			b.Schedules = shortBudget
+			c.Explore = []scenario.Budget{b}
+		}
+		o, err := Judge(context.Background(), c, e, JudgeConfig{})
+		require.NoError(t, err)
+		assert.True(t, o.Match, "%s:%d: expected pass, got %s: %v", s.File, e.Line, VerdictText(o.Got, o.GotOracle), o.Finding)
+		return
+	}
+	got, oracle := VerdictOf(regressFinding(t, s, e))
+	assert.Equal(t, VerdictText(e.Verdict, e.Oracle), VerdictText(got, oracle))
+}
+
+// regressFinding replays the regression schedule of a violation or error
+// row and returns the finding it ends in.
+func regressFinding(t *testing.T, s *scenario.Scenario, e scenario.Expectation) *engine.Finding {
+	t.Helper()
+	r, err := spec.ParseRules(e.Edition, e.Knobs)
+	require.NoError(t, err)
+	p := filepath.Join("testdata", "regress", RegressName(s.Name, e.Edition, r.Diff(e.Edition), SettingStrings(e.Settings)))
+	sc, err := ReadScheduleFile(p)
+	require.NoError(t, err, "a %s row has a regression schedule", e.Verdict)
+	res, err := ReplaySchedule(sc, engine.RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	return res.Finding
 }
 
 // TestQuestionsDoc fails when docs/questions.md differs from what

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -66,35 +65,10 @@ func (o *Outcome) WriteRegress(dir string) (string, error) {
 		return "", fmt.Errorf("catalog: regress: %s %s: no shrunk schedule (verdict %s)", o.Scenario, o.Edition, o.Got)
 	}
 	p := filepath.Join(dir, o.RegressName())
-	if err := o.Schedule.WriteFile(p); err != nil {
+	if err := WriteSchedule(o.Schedule, p); err != nil {
 		return "", fmt.Errorf("catalog: regress: %s: %w", p, err)
 	}
 	return p, nil
-}
-
-// ScheduleScenario finds the scenario a schedule was recorded against: the
-// file it names (ScenarioFile) when set, else the embedded catalog's
-// scenario of that name. The scenario's hash must equal the recorded one,
-// else the error wraps ErrStale.
-func ScheduleScenario(sc *engine.Schedule) (*scenario.Scenario, error) {
-	var s *scenario.Scenario
-	var err error
-	if sc.ScenarioFile != "" {
-		s, err = LoadScenarioFile(sc.ScenarioFile)
-	} else {
-		s, err = CatalogScenario(sc.Scenario)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if s.Name != sc.Scenario {
-		return nil, fmt.Errorf("catalog: schedule names scenario %q, %s defines %q", sc.Scenario, s.File, s.Name)
-	}
-	if s.Hash != sc.ScenarioHash {
-		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; regenerate it (%s, or explore again)",
-			ErrStale, s.Name, s.File, s.Hash, sc.ScenarioHash, RegenerateCommand)
-	}
-	return s, nil
 }
 
 // TargetOf builds the target a schedule runs: its scenario (see

@@ -163,7 +163,7 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
 	require.NoError(t, err)
-	sc := tg.Schedule(engine.StrategyRandom, res)
+	sc := tg.Schedule(engine.StrategyRandom, 1, 0, res)
 	require.Empty(t, sc.ScenarioFile, "catalog scenarios are found by name")
 
 	got, err := ReplaySchedule(sc, engine.RunConfig{})
@@ -186,7 +186,7 @@ func TestRegress_DivergenceNamesTheStep(t *testing.T) {
 	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	require.Greater(t, res.Steps(), 5)
-	sc := tg.Schedule(engine.StrategyRandom, res)
+	sc := tg.Schedule(engine.StrategyRandom, 1, 0, res)
 	sc.Choices[5].Label = "vcpu0:not-a-step"
 	_, err = ReplaySchedule(sc, engine.RunConfig{})
 	require.ErrorIs(t, err, engine.ErrDiverged)

@@ -109,25 +109,42 @@ feed:
 }
 
 // WriteRegressFiles writes the shrunk schedule of every matching violation
-// or error row whose scenario is the catalog's (only those replay in go
-// test). With prune it then removes the other schedule files of dir, which
-// belong to no such row any more.
+// or error row: a catalog scenario's under dir (go test replays those), a
+// scenario file's next to that file. A scenario file with no such row is
+// said so on out. With prune it then removes the other schedule files of
+// dir, which belong to no such row any more.
 func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("regress: %w", err)
-	}
 	written := map[string]bool{}
+	userFiles := map[string]bool{} // a scenario file: whether a row wrote next to it
+	var userOrder []string
 	for i := range rows {
 		o := &rows[i]
-		if o.Schedule == nil || !o.Match || o.Schedule.ScenarioFile != "" {
+		file := userScenarioFile(o)
+		if _, seen := userFiles[file]; file != "" && !seen {
+			userFiles[file] = false
+			userOrder = append(userOrder, file)
+		}
+		if o.Schedule == nil || !o.Match {
 			continue
 		}
-		p, err := o.WriteRegress(dir)
+		d := dir
+		if file != "" {
+			d = filepath.Dir(file)
+			userFiles[file] = true
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("regress: %w", err)
+		}
+		p, err := o.WriteRegress(d)
 		if err != nil {
 			return err
 		}
-		written[filepath.Base(p)] = true
+		written[p] = true
 		fmt.Fprintf(out, "wrote %s\n", p)
+	}
+	for _, f := range userOrder {
+		if !userFiles[f] {
+			fmt.Fprintf(out, "%s: no matching violation or error row, so no counterexample to write\n", f)
+		}
 	}
 	if !prune {
 		return nil
@@ -137,7 +154,7 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 		return fmt.Errorf("regress: %w", err)
 	}
 	for _, p := range old {
-		if written[filepath.Base(p)] {
+		if written[p] {
 			continue
 		}
 		if err := os.Remove(p); err != nil {
@@ -148,10 +165,23 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 	return nil
 }
 
-// RegressPath returns the regression file of a row when it exists.
-func RegressPath(o *Outcome, dir string) string {
-	if o.Schedule == nil || o.Schedule.ScenarioFile != "" {
+// userScenarioFile is the file of a row's scenario when it is not the
+// embedded catalog's ("" for catalog rows).
+func userScenarioFile(o *Outcome) string {
+	if o.File == "" || o.Embedded {
 		return ""
+	}
+	return o.File
+}
+
+// RegressPath returns the regression file of a row when it exists: under
+// dir for a catalog scenario, next to the scenario file otherwise.
+func RegressPath(o *Outcome, dir string) string {
+	if o.Schedule == nil {
+		return ""
+	}
+	if f := userScenarioFile(o); f != "" {
+		dir = filepath.Dir(f)
 	}
 	p := filepath.Join(dir, o.RegressName())
 	if _, err := os.Stat(p); err != nil {

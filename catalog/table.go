@@ -30,6 +30,40 @@ func orHyphen(s string) string {
 	return s
 }
 
+// tableWidth is the width long lines under the table wrap at.
+const tableWidth = 100
+
+// tableLegend explains the table's marks and abbreviations.
+const tableLegend = `
+ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1). Q: the seed
+question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
+"random 256/300 schedules": the first finding came in the round that ran 256 of a budget
+of 300, and exploring stopped there; dfs "exhaustive": every schedule was run; "bound cut":
+every schedule within the preemption bound was run, and the bound cut others; "budget cut":
+the schedule budget ran out first.
+`
+
+// wrapLine wraps text at width columns on spaces; continuation lines
+// start with indent. A word longer than the width stays whole.
+func wrapLine(text string, width int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Split(text, " ") {
+		switch {
+		case i == 0:
+		case col+1+len(word) > width && col > len(indent):
+			b.WriteString("\n" + indent)
+			col = len(indent)
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += len(word)
+	}
+	return b.String()
+}
+
 // WriteTable prints the verdict table, the counterexamples and defects,
 // and a summary line.
 func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
@@ -51,6 +85,9 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
+	if len(rows) > 0 {
+		fmt.Fprint(w, tableLegend)
+	}
 	found, shrunk, mismatched := 0, 0, 0
 	for i := range rows {
 		o := &rows[i]
@@ -64,8 +101,8 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 			continue
 		}
 		found++
-		fmt.Fprintf(w, "\n%s %s %s: %s at step %d: %s\n", o.Scenario, o.Edition, knobsText(o),
-			o.Finding.Oracle, o.Finding.Step, o.Finding.Message)
+		fmt.Fprintf(w, "\n%s\n", wrapLine(fmt.Sprintf("%s %s %s: %s at step %d: %s", o.Scenario, o.Edition, knobsText(o),
+			o.Finding.Oracle, o.Finding.Step, o.Finding.Message), tableWidth, "    "))
 		if len(o.Finding.Reqs) > 0 {
 			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(o.Finding.Reqs, " "))
 		}
@@ -77,7 +114,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 			fmt.Fprintf(w, "  replay: go run ./cmd/migsim replay %s\n", p)
 		}
 		if o.Defect != "" {
-			fmt.Fprintf(w, "  defect: %s\n", o.Defect)
+			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
 		}
 	}
 	fmt.Fprintf(w, "\n%d rows: %d match, %d mismatch; %d findings, %d shrunk\n", len(rows), len(rows)-mismatched, mismatched, found, shrunk)

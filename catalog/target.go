@@ -44,16 +44,21 @@ func (t Target) oracles() []world.Oracle {
 }
 
 // NewTarget builds a target from an edition, "key=value" knobs and
-// "key=value" settings. Errors name the bad knob or setting.
+// "key=value" settings, after checking them and the scenario's programs
+// under the edition (CheckTarget): the semantic check runs before any
+// schedule. Errors name the bad knob, setting or line.
 func NewTarget(s *scenario.Scenario, ed spec.Edition, knobs, settings []string) (Target, error) {
 	if s == nil {
 		return Target{}, fmt.Errorf("catalog: target: no scenario")
 	}
-	rules, err := spec.ParseRules(ed, knobs)
+	args, err := ParseSettings(settings)
 	if err != nil {
 		return Target{}, fmt.Errorf("catalog: target %s %s: %w", s.Name, ed, err)
 	}
-	args, err := ParseSettings(settings)
+	if err := CheckTarget(s, ed, knobs, args); err != nil {
+		return Target{}, fmt.Errorf("catalog: target %s %s: %w", s.Name, ed, err)
+	}
+	rules, err := spec.ParseRules(ed, knobs)
 	if err != nil {
 		return Target{}, fmt.Errorf("catalog: target %s %s: %w", s.Name, ed, err)
 	}

@@ -2,19 +2,28 @@ package engine
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"sync"
 )
 
 // ScheduleFormat is the version of the schedule file format this package
-// writes and reads.
-const ScheduleFormat = 1
+// writes. It reads ScheduleFormat and ScheduleFormatV1.
+const ScheduleFormat = 2
+
+// ScheduleFormatV1 is the previous format, still read: it has no base seed,
+// index, scenario text or checksum; its scenario hash is a hash of the
+// scenario file's bytes and its scenario file a path relative to where it
+// was recorded.
+const ScheduleFormatV1 = 1
 
 // Schedule is a replayable run: what system to build (edition, knobs,
 // scenario — opaque to the engine, which checks only that they are
@@ -32,16 +41,25 @@ type Schedule struct {
 	Edition string `json:"edition"`
 	// Knobs are key=value pairs that differ from the edition's defaults.
 	Knobs []string `json:"knobs"`
-	// Scenario names the scenario; ScenarioHash is a hash of its text, so
-	// a replay against an edited scenario is refused.
+	// Scenario names the scenario; ScenarioHash is a hash of its parsed
+	// (canonical) form, so a replay against an edited scenario is refused
+	// and a comment edit is not an edit.
 	Scenario     string `json:"scenario"`
 	ScenarioHash string `json:"scenario_hash"`
-	// ScenarioFile is the path the scenario was read from when it is not
-	// one of the embedded catalog's (empty for catalog scenarios).
+	// ScenarioFile is where the scenario was read from when it is not one
+	// of the embedded catalog's (empty for catalog scenarios): a path
+	// relative to the schedule file's directory. ScenarioText is its
+	// canonical text, replayed when the file is gone.
 	ScenarioFile string `json:"scenario_file,omitempty"`
+	ScenarioText string `json:"scenario_text,omitempty"`
 	// Settings are the world settings (key=value) the judged expectation
 	// applied on top of the scenario's own `set` lines.
 	Settings []string `json:"settings,omitempty"`
+	// BaseSeed and Index are the exploration's base seed and the
+	// schedule's index in it: Seed is ScheduleSeed(BaseSeed, Index) (dfs:
+	// index 0 for every path).
+	BaseSeed uint64 `json:"base_seed"`
+	Index    int    `json:"index"`
 	// Seed is the run's seed (not the exploration's base seed).
 	Seed uint64 `json:"seed"`
 	// Strategy is the strategy that found the schedule.
@@ -55,6 +73,12 @@ type Schedule struct {
 	Finding *Finding `json:"finding,omitempty"`
 	// Choices lists every pick.
 	Choices []Choice `json:"choices"`
+	// Checksum is a hash of every other field (Seal): a file edited by hand
+	// is refused, whichever field changed.
+	Checksum string `json:"checksum,omitempty"`
+	// Dir is the directory of the file the schedule was read from (not
+	// stored): a relative ScenarioFile resolves against it.
+	Dir string `json:"-"`
 }
 
 var moduleVersion = sync.OnceValue(func() string {
@@ -72,7 +96,7 @@ func ModuleVersion() string { return moduleVersion() }
 func FormatHash(h uint64) string { return fmt.Sprintf("%016x", h) }
 
 // NewSchedule records a run's result. The caller fills Edition, Knobs,
-// Scenario and ScenarioHash.
+// Scenario and ScenarioHash, and BaseSeed and Index when they are known.
 func NewSchedule(strategy string, res Result) *Schedule {
 	return &Schedule{
 		Format:      ScheduleFormat,
@@ -88,8 +112,53 @@ func NewSchedule(strategy string, res Result) *Schedule {
 	}
 }
 
-// Marshal encodes the schedule as indented JSON with a final newline.
+// Seal sets the checksum of a format-2 schedule from its other fields.
+func (s *Schedule) Seal() error {
+	sum, err := s.checksum()
+	if err != nil {
+		return err
+	}
+	s.Checksum = sum
+	return nil
+}
+
+// scheduleJSON is Schedule without its methods: what MarshalJSON and
+// checksum encode.
+type scheduleJSON Schedule
+
+// MarshalJSON encodes the schedule sealed (format 2: with the checksum of
+// its fields), also when it is embedded in another document.
+func (s Schedule) MarshalJSON() ([]byte, error) {
+	if s.Format == ScheduleFormat {
+		sum, err := s.checksum()
+		if err != nil {
+			return nil, err
+		}
+		s.Checksum = sum
+	}
+	return json.Marshal(scheduleJSON(s))
+}
+
+// checksum hashes every stored field but Checksum.
+func (s *Schedule) checksum() (string, error) {
+	c := scheduleJSON(*s)
+	c.Checksum = ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("engine: encode schedule: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]), nil
+}
+
+// Marshal seals a format-2 schedule (Seal) and encodes it as indented
+// JSON with a final newline.
 func (s *Schedule) Marshal() ([]byte, error) {
+	if s.Format == ScheduleFormat {
+		if err := s.Seal(); err != nil {
+			return nil, err
+		}
+	}
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("engine: encode schedule: %w", err)
@@ -109,8 +178,9 @@ func (s *Schedule) WriteFile(path string) error {
 	return nil
 }
 
-// ReadScheduleFile reads and validates a schedule file. Errors name the
-// file and the field (and the byte offset for malformed JSON).
+// ReadScheduleFile reads and validates a schedule file and sets Dir.
+// Errors name the file and the field (and the byte offset for malformed
+// JSON).
 func ReadScheduleFile(path string) (*Schedule, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -120,6 +190,7 @@ func ReadScheduleFile(path string) (*Schedule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: schedule %s: %w", path, err)
 	}
+	s.Dir = filepath.Dir(path)
 	return s, nil
 }
 
@@ -145,6 +216,15 @@ func parseSchedule(b []byte) (*Schedule, error) {
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
+	}
+	if s.Format == ScheduleFormat {
+		sum, err := s.checksum()
+		if err != nil {
+			return nil, err
+		}
+		if sum != s.Checksum {
+			return nil, fmt.Errorf("field checksum: the file was edited after it was written (its fields hash to %s, checksum %q); a schedule replays as recorded: explore again for a new one", sum, s.Checksum)
+		}
 	}
 	return &s, nil
 }
@@ -174,8 +254,8 @@ func (s *Schedule) Validate() error {
 }
 
 func (s *Schedule) validate() error {
-	if s.Format != ScheduleFormat {
-		return fmt.Errorf("field format: version %d, want %d", s.Format, ScheduleFormat)
+	if s.Format != ScheduleFormat && s.Format != ScheduleFormatV1 {
+		return fmt.Errorf("field format: version %d, want %d (or %d)", s.Format, ScheduleFormat, ScheduleFormatV1)
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")
@@ -209,6 +289,22 @@ func (s *Schedule) validate() error {
 	if s.Finding != nil && s.Finding.Oracle == "" {
 		return errors.New("field finding.oracle: empty")
 	}
+	if s.Format == ScheduleFormatV1 {
+		return nil
+	}
+	if s.Checksum == "" {
+		return errors.New("field checksum: missing")
+	}
+	if s.Index < 0 {
+		return fmt.Errorf("field index: negative %d", s.Index)
+	}
+	idx := s.Index
+	if s.Strategy == StrategyDFS {
+		idx = 0
+	}
+	if want := ScheduleSeed(s.BaseSeed, idx); s.Seed != want {
+		return fmt.Errorf("field seed: %d is not the seed of schedule #%d from base seed %d (%d)", s.Seed, s.Index, s.BaseSeed, want)
+	}
 	return nil
 }
 
@@ -230,8 +326,21 @@ func (s *Schedule) Replay(f Factory, cfg RunConfig) (Result, error) {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: run ended after %d steps (%s), schedule has %d",
 			s.Seed, ErrDiverged, len(res.Choices), endReason(res), len(s.Choices))
 	}
+	for i, c := range res.Choices {
+		if c.Actor != s.Choices[i].Actor {
+			return res, fmt.Errorf("engine: replay of seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
+				s.Seed, ErrDiverged, i, c.Label, c.Actor, s.Choices[i].Actor)
+		}
+	}
+	if res.Preemptions != s.Preemptions {
+		return res, fmt.Errorf("engine: replay of seed %d: %w: %d preemptions, recorded %d", s.Seed, ErrDiverged, res.Preemptions, s.Preemptions)
+	}
 	if want, got := oracleOf(s.Finding), oracleOf(res.Finding); want != got {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %q, recorded %q", s.Seed, ErrDiverged, got, want)
+	}
+	if s.Finding != nil && res.Finding.Step != s.Finding.Step {
+		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %s at step %d, recorded at step %d",
+			s.Seed, ErrDiverged, res.Finding.Oracle, res.Finding.Step, s.Finding.Step)
 	}
 	if got := FormatHash(res.TraceHash); got != s.TraceHash {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: trace hash %s, recorded %s", s.Seed, ErrDiverged, got, s.TraceHash)

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,10 +15,12 @@ import (
 // reproduces the recorded trace.
 func TestSchedule_RoundTrip(t *testing.T) {
 	f := lostUpdate.factory()
-	res, err := Run(f, 77, NewRandom(NewStream(77, StreamSchedule)), RunConfig{})
+	seed := ScheduleSeed(77, 3)
+	res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{})
 	require.NoError(t, err)
 	s := NewSchedule(StrategyRandom, res)
 	s.Edition, s.Knobs, s.Scenario, s.ScenarioHash = "virtio-1.4", []string{"mode-after-flr=keep"}, "toy", "abc"
+	s.BaseSeed, s.Index = 77, 3
 	path := filepath.Join(t.TempDir(), "s.json")
 	require.NoError(t, s.WriteFile(path))
 
@@ -23,8 +28,11 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	want := *s
 	want.Choices = stripUnrecorded(s.Choices)
+	want.Dir = filepath.Dir(path)
 	assert.Equal(t, &want, got)
 	assert.Equal(t, "devel", got.Module)
+	assert.Equal(t, ScheduleFormat, got.Format)
+	assert.Len(t, got.Checksum, 16)
 
 	again, err := got.Replay(f, RunConfig{})
 	require.NoError(t, err)
@@ -34,7 +42,54 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	other := toyConfig{racers: 2, incs: 1, locked: true}.factory()
 	_, err = got.Replay(other, RunConfig{})
 	require.ErrorIs(t, err, ErrDiverged)
-	assert.Contains(t, err.Error(), "engine: replay of seed 77: engine: replay diverged at step 0")
+	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 0", seed))
+}
+
+// Every field of a format-2 schedule is checked: an edit the replay could
+// not notice (seed, strategy, knobs, an actor) is refused when the file is
+// read, by the seed's derivation or the checksum; an edited actor with a
+// recomputed checksum is refused by the replay.
+func TestSchedule_EditedFieldsRefused(t *testing.T) {
+	f := lostUpdate.factory()
+	seed := ScheduleSeed(9, 1)
+	res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{})
+	require.NoError(t, err)
+	good := NewSchedule(StrategyRandom, res)
+	good.Edition, good.Scenario, good.ScenarioHash, good.BaseSeed, good.Index = "draft-2023", "toy", "abc", 9, 1
+	b, err := good.Marshal()
+	require.NoError(t, err)
+	_, err = ParseSchedule(b)
+	require.NoError(t, err)
+	edits := []struct {
+		name string
+		edit func(*Schedule)
+		want string
+	}{
+		{"seed", func(s *Schedule) { s.Seed++ }, "field seed: "},
+		{"strategy", func(s *Schedule) { s.Strategy = StrategyPCT }, "field checksum: the file was edited"},
+		{"knobs", func(s *Schedule) { s.Knobs = []string{"read=full"} }, "field checksum: the file was edited"},
+		{"settings", func(s *Schedule) { s.Settings = []string{"capacity=8"} }, "field checksum: the file was edited"},
+		{"actor", func(s *Schedule) { s.Choices[0].Actor++ }, "field checksum: the file was edited"},
+	}
+	for _, e := range edits {
+		t.Run(e.name, func(t *testing.T) {
+			s, err := ParseSchedule(b)
+			require.NoError(t, err)
+			e.edit(s)
+			out, err := json.Marshal(scheduleJSON(*s)) // not sealed: keep the old checksum
+			require.NoError(t, err)
+			_, err = ParseSchedule(out)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), e.want)
+		})
+	}
+	// Resealed, an edited actor still fails the replay.
+	s, err := ParseSchedule(b)
+	require.NoError(t, err)
+	s.Choices[0].Actor++
+	_, err = s.Replay(f, RunConfig{})
+	require.ErrorIs(t, err, ErrDiverged)
+	assert.Contains(t, err.Error(), "recorded actor")
 }
 
 // stripUnrecorded drops the fields a schedule file does not keep.
@@ -63,7 +118,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		file string
 		want string
 	}{
-		{"bad-format.json", "field format: version 2, want 1"},
+		{"bad-format.json", "field format: version 3, want 2 (or 1)"},
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
 		{"seed-string.json", "field seed: got JSON string, want uint64"},
@@ -99,4 +154,33 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 	require.NoError(t, s.Validate())
 	s.Choices = []Choice{{Index: 0, Label: "a"}}
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
+}
+
+// FuzzParseSchedule: no input makes the schedule reader panic, and a
+// schedule it accepts encodes, reads back and encodes to the same bytes.
+func FuzzParseSchedule(f *testing.F) {
+	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	s := &Schedule{Format: ScheduleFormat, Edition: "draft-2023", Scenario: "x", Strategy: StrategyRandom,
+		TraceHash: "0000000000000000", Seed: ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
+		Choices: []Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
+	b, err := s.Marshal()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		s, err := ParseSchedule(in)
+		if err != nil {
+			return
+		}
+		out, err := s.Marshal()
+		require.NoError(t, err)
+		back, err := ParseSchedule(out)
+		require.NoError(t, err, "%s", out)
+		again, err := back.Marshal()
+		require.NoError(t, err)
+		assert.Equal(t, string(out), string(again))
+	})
 }

@@ -2,6 +2,29 @@ package scenario
 
 import "github.com/migsim/migsim/spec"
 
+// Limits of the scenario language. Every number a scenario (or the
+// command line, which shares these) gives is checked against them at load,
+// so no value can make a run hang or exhaust memory.
+const (
+	// MaxVFs bounds `vfs`, the VFs every host enables (PCIe SR-IOV's
+	// TotalVFs is 16 bits). How many of them one VM migrates together is
+	// the world's limit (world.MaxVMVFs), checked at load too.
+	MaxVFs = 65535
+	// MaxQueues bounds `queues` (request queues per VF).
+	MaxQueues = 64
+	// MaxSchedules bounds an exploration's schedules (`schedules=`,
+	// --schedules): a billion, a budget for shards and Ctrl-C (an
+	// exploration's memory does not grow with its schedules).
+	MaxSchedules = 1_000_000_000
+	// MaxDepth bounds pct's depth d: its change points are drawn up front,
+	// so memory grows with d.
+	MaxDepth = 64
+	// MaxBound bounds dfs's preemption bound (-1: unbounded).
+	MaxBound = 64
+	// MaxQuestion bounds `question`.
+	MaxQuestion = 1000
+)
+
 // DefaultBudget is the exploration of a scenario that states none for an
 // edition: 100 random schedules from seed 1.
 var DefaultBudget = Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 1}

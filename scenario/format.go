@@ -6,8 +6,8 @@ import (
 )
 
 // Format renders the scenario in canonical form. Parsing the output gives
-// back an equal scenario (apart from Source, Hash and line numbers), so
-// scenarios print and parse losslessly.
+// back an equal scenario (apart from File, Source, SourceHash and
+// positions; see Equal), so scenarios print and parse losslessly.
 func (s *Scenario) Format() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "scenario %s\n", s.Name)
@@ -21,7 +21,7 @@ func (s *Scenario) Format() string {
 		fmt.Fprintf(&b, "explain %s\n", e)
 	}
 	if len(s.Requirements) > 0 {
-		fmt.Fprintf(&b, "requirements %s\n", strings.Join(s.Requirements, " "))
+		fmt.Fprintf(&b, "requirements %s\n", joinWords(s.Requirements))
 	}
 	fmt.Fprintf(&b, "vfs %d\nqueues %d\n", s.VFs, s.Queues)
 	if len(s.Settings) > 0 {
@@ -57,14 +57,14 @@ func (s *Scenario) Format() string {
 			b.WriteString(" " + k)
 		}
 		for _, a := range e.Settings {
-			b.WriteString(" set:" + a.Key + "=" + a.Value)
+			b.WriteString(" set:" + a.Key + "=" + quoteWord(a.Value))
 		}
 		b.WriteString(" " + e.Verdict.String())
 		if e.Oracle != "" {
-			b.WriteString(" " + e.Oracle)
+			b.WriteString(" " + quoteWord(e.Oracle))
 		}
 		if e.Note != "" {
-			b.WriteString(" -- " + e.Note)
+			b.WriteString(" -- " + joinWords(strings.Split(e.Note, " ")))
 		}
 		b.WriteString("\n")
 	}
@@ -74,16 +74,28 @@ func (s *Scenario) Format() string {
 			b.WriteString(" edition=" + x.Edition.String())
 		}
 		fmt.Fprintf(&b, " strategy=%s schedules=%d", x.Strategy, x.Schedules)
-		if x.Bound != 0 {
+		switch x.Strategy {
+		case "dfs":
 			fmt.Fprintf(&b, " bound=%d", x.Bound)
+		case "pct":
+			fmt.Fprintf(&b, " depth=%d", x.Depth)
 		}
-		fmt.Fprintf(&b, " depth=%d seed=%d", x.Depth, x.Seed)
+		fmt.Fprintf(&b, " seed=%d", x.Seed)
 		if x.Reduction != "" {
 			b.WriteString(" reduction=" + x.Reduction)
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// joinWords joins words with spaces, quoting those that need it.
+func joinWords(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = quoteWord(w)
+	}
+	return strings.Join(parts, " ")
 }
 
 func joinArgs(args []Arg) string {

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,19 +42,19 @@ func TestParseScenario(t *testing.T) {
 	assert.Equal(t, 1, s.Question)
 	assert.Equal(t, 2, s.VFs)
 	assert.Equal(t, []string{"DP-DEV-12", "DRAFT-FRZ-02"}, s.Requirements)
-	assert.Equal(t, []Arg{{"vcpus", "2"}, {"label", "two words"}}, s.Settings)
+	assert.Equal(t, []Arg{{"vcpus", "2", Pos{8, 5}}, {"label", "two words", Pos{8, 13}}}, s.Settings)
 	require.Len(t, s.Actors, 2)
 	assert.Equal(t, ActorGuest, s.Actors[0].Kind)
 	assert.Equal(t, "vcpu0", s.Actors[0].Name)
 	require.Len(t, s.Actors[0].Ops, 3)
-	assert.Equal(t, Op{Verb: "write", Args: []Arg{{"sector", "0"}, {"count", "8"}, {"pattern", "0xa1"}}, Line: 12}, s.Actors[0].Ops[1])
+	assert.Equal(t, Op{Verb: "write", Args: []Arg{{"sector", "0", Pos{12, 9}}, {"count", "8", Pos{12, 18}}, {"pattern", "0xa1", Pos{12, 26}}}, Line: 12, Col: 3}, s.Actors[0].Ops[1])
 	assert.Equal(t, spec.Draft2023, s.Actors[1].Edition)
 	require.Len(t, s.Expect, 3)
 	assert.Equal(t, VerdictViolation, s.Expect[1].Verdict)
 	assert.Equal(t, "frozen-context", s.Expect[1].Oracle)
 	assert.Equal(t, []string{"flr-vs-mode=complete-anyway"}, s.Expect[1].Knobs)
 	assert.Equal(t, "the FLR lands in Freeze", s.Expect[1].Note)
-	assert.Equal(t, []Arg{{"with-stop", "none"}}, s.Expect[2].Settings)
+	assert.Equal(t, []Arg{{"with-stop", "none", Pos{21, 23}}}, s.Expect[2].Settings)
 	require.Len(t, s.Explore, 2)
 	assert.Equal(t, Budget{Strategy: "pct", Schedules: 2000, Depth: 3, Seed: 7, Line: 22}, s.Explore[0])
 	assert.Equal(t, Budget{Edition: spec.Virtio14, Strategy: "dfs", Schedules: 5000, Bound: 2, Depth: 3, Seed: 1, Line: 23,
@@ -68,9 +69,22 @@ func TestScenarioFormatRoundTrip(t *testing.T) {
 	s2, err := ParseScenario("q1-formatted.scn", []byte(text))
 	require.NoError(t, err)
 	assert.Equal(t, text, s2.Format(), "format is a fixed point")
-	assert.Equal(t, len(s.Actors), len(s2.Actors))
-	assert.Equal(t, s.Expect[1].Knobs, s2.Expect[1].Knobs)
-	assert.Equal(t, s.Settings, s2.Settings)
+	assert.True(t, Equal(s, s2), "parse(print(s)) = s")
+	assert.Equal(t, s.Hash, s2.Hash, "the canonical hash ignores comments and spacing")
+	assert.NotEqual(t, s.SourceHash, s2.SourceHash)
+}
+
+func TestCanonicalHashIgnoresComments(t *testing.T) {
+	a, err := ParseScenario("a.scn", []byte(sampleScenario))
+	require.NoError(t, err)
+	edited := strings.ReplaceAll(sampleScenario, "# a comment", "# another comment, longer")
+	edited = "# a new header comment\n\n" + strings.ReplaceAll(edited, "  probe", "\tprobe   ")
+	b, err := ParseScenario("b.scn", []byte(edited))
+	require.NoError(t, err)
+	assert.Equal(t, a.Hash, b.Hash)
+	c, err := ParseScenario("c.scn", []byte(strings.ReplaceAll(sampleScenario, "count=8", "count=9")))
+	require.NoError(t, err)
+	assert.NotEqual(t, a.Hash, c.Hash)
 }
 
 func TestParseScenarioErrors(t *testing.T) {
@@ -78,19 +92,30 @@ func TestParseScenarioErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"no name", "vfs 1\n", "x.scn:1: missing `scenario NAME` line"},
-		{"unknown directive", "scenario a\nfrobnicate 3\n", "x.scn:2: unknown directive \"frobnicate\""},
-		{"op outside block", "scenario a\n  probe\n", "x.scn:2: indented operation \"probe\" outside"},
-		{"bad vfs", "scenario a\nvfs 0\n", "x.scn:2: vfs: 0 outside 1..65535"},
-		{"bad number", "scenario a\nquestion x\n", "x.scn:2: question: \"x\" is not a number"},
-		{"bad edition", "scenario a\nexpect draft-2025 pass\n", "x.scn:2: expect: spec: unknown edition"},
-		{"bad knob", "scenario a\nexpect draft-2023 flr-vs-mode=never pass\n", "x.scn:2: expect: spec: knob flr-vs-mode: unknown value \"never\" (allowed: hold-reply, defer-flr, complete-anyway)"},
-		{"missing oracle", "scenario a\nexpect draft-2023 violation\n", "x.scn:2: expect: violation needs a name"},
-		{"bad verdict", "scenario a\nexpect draft-2023 maybe\n", "x.scn:2: expect: unknown verdict \"maybe\""},
-		{"bad strategy", "scenario a\nexplore strategy=bfs\n", "x.scn:2: explore: strategy: unknown strategy \"bfs\""},
-		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast\n", "x.scn:2: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
-		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2: guest vcpu0 has no operations"},
-		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2: column 7: unterminated"},
-		{"set without key", "scenario a\nset alone\n", "x.scn:2: set: \"alone\" is not key=value"},
+		{"unknown directive", "scenario a\nfrobnicate 3\n", "x.scn:2:1: unknown directive \"frobnicate\""},
+		{"directive typo", "scenario a\nexpct draft-2023 pass\n", "x.scn:2:1: unknown directive \"expct\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); did you mean expect?"},
+		{"op outside block", "scenario a\n  probe\n", "x.scn:2:3: indented operation \"probe\" outside"},
+		{"bad vfs", "scenario a\nvfs 0\n", "x.scn:2:5: vfs: 0 outside 1..65535"},
+		{"huge vfs", "scenario a\nvfs 65536\n", "x.scn:2:5: vfs: 65536 outside 1..65535"},
+		{"huge queues", "scenario a\nqueues 65\n", "x.scn:2:8: queues: 65 outside 1..64"},
+		{"bad number", "scenario a\nquestion x\n", "x.scn:2:10: question: \"x\" is not a number"},
+		{"vfs twice", "scenario a\nvfs 1\nvfs 2\n", "x.scn:3:1: vfs: given twice (first at line 2)"},
+		{"bad edition", "scenario a\nexpect draft-2025 pass\n", "x.scn:2:8: expect: unknown edition \"draft-2025\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
+		{"bad knob", "scenario a\nexpect draft-2023 flr-vs-mode=never pass\n", "x.scn:2:19: expect: knob flr-vs-mode: unknown value \"never\" (allowed: hold-reply, defer-flr, complete-anyway)"},
+		{"knob typo", "scenario a\nexpect draft-2023 flr-vs-mod=defer-flr pass\n", "did you mean flr-vs-mode?"},
+		{"missing oracle", "scenario a\nexpect draft-2023 violation\n", "x.scn:2:19: expect: violation needs a name"},
+		{"bad verdict", "scenario a\nexpect draft-2023 maybe\n", "x.scn:2:19: expect: unknown verdict \"maybe\""},
+		{"verdict typo", "scenario a\nexpect draft-2023 pas\n", "did you mean pass?"},
+		{"bad strategy", "scenario a\nexplore strategy=bfs\n", "x.scn:2:9: explore: strategy: unknown strategy \"bfs\""},
+		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast\n", "x.scn:2:22: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
+		{"reduction with pct", "scenario a\nexplore strategy=pct reduction=dpor\n", "x.scn:2:22: explore: reduction: only dfs has a reduction (strategy pct ignores it)"},
+		{"bound with pct", "scenario a\nexplore strategy=pct bound=2\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
+		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2\n", "x.scn:2:22: explore: depth: only pct has a depth"},
+		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
+		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
+		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
+		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2:7: unterminated"},
+		{"set without key", "scenario a\nset alone\n", "x.scn:2:5: set: \"alone\" is not key=value"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,6 +143,9 @@ func FuzzParseScenario(f *testing.F) {
 		}
 		if s2.Format() != text {
 			t.Fatalf("format not stable:\n%s\n---\n%s", text, s2.Format())
+		}
+		if !Equal(s, s2) {
+			t.Fatalf("parse(print(s)) != s:\n%s", text)
 		}
 	})
 }

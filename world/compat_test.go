@@ -194,13 +194,14 @@ func TestCompatCorruptOffsetOutsideState(t *testing.T) {
 	assert.Contains(t, r.finding.Message, "corrupt vf1 byte=1000000: outside the")
 }
 
-// TestCompatCorruptOpArgs: bad `corrupt` arguments are flow errors naming
+// TestCompatCorruptOpArgs: bad `corrupt` arguments that reach a world
+// unchecked (scenario.Check refuses them at load) are flow errors naming
 // the argument.
 func TestCompatCorruptOpArgs(t *testing.T) {
 	cases := []struct{ op, want string }{
-		{"  corrupt vf=1\n", "corrupt: want byte=K"},
-		{"  corrupt byte=x\n", "corrupt: byte=x: not an integer"},
-		{"  corrupt vf=9 byte=1\n", "corrupt: vf=9 outside 1..1"},
+		{"  corrupt vf=1\n", "corrupt: missing byte=N"},
+		{"  corrupt byte=x\n", "corrupt: byte=x: want a number -1048576..1048576"},
+		{"  corrupt vf=9 byte=1\n", "corrupt: vf=9: 9 outside 1..1"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -314,17 +315,21 @@ hypervisor edition=virtio-1.4
 	}
 }
 
-// TestCompatSettings: every compatibility setting is checked when the world
-// is built; a bad one names the setting and what would have been right.
+// TestCompatSettings: every setting is checked against the settings table
+// when the world is built; a bad one names the setting and what would have
+// been right.
 func TestCompatSettings(t *testing.T) {
 	cases := []struct{ set, want string }{
-		{"src-impl=newest", `set src-impl: unknown implementation "newest" (want current, future, net, older)`},
-		{"dst-caps=x", `set dst-caps: unknown implementation "x"`},
-		{"dst2-caps=x", `set dst2-caps: unknown implementation "x"`},
-		{"dst3-caps=older", "set dst3-caps: no such host"},
-		{"src-param-rss=on", `set src-param-rss: implementation current has no parameter "rss" (has num-queues, secure-erase)`},
-		{"src-param-secure-erase=maybe", "set src-param-secure-erase: secure-erase=maybe: want on or off"},
-		{"src-param-num-queues=four", "set src-param-num-queues: num-queues=four: want an integer"},
+		{"src-impl=newest", `set src-impl=newest: want one of current, future, net, older`},
+		{"dst-caps=x", `set dst-caps=x: want one of current, future, net, older`},
+		{"dst2-caps=x", `set dst2-caps=x: want one of current, future, net, older`},
+		{"dst3-caps=older", "unknown setting dst3-caps (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, obj-limit); did you mean dst-caps?"},
+		{"src-param-rss=on", `set src-param-rss=on: implementation current has no parameter "rss" (has num-queues, secure-erase)`},
+		{"src-param-secure-erase=maybe", "set src-param-secure-erase=maybe: secure-erase=maybe: want on or off"},
+		{"src-param-num-queues=four", "set src-param-num-queues=four: num-queues=four: want an integer"},
+		{"capacity=-5", "set capacity=-5: -5 outside 1..4294967296"},
+		{"capacity=abc", "set capacity=abc: want a number 1..4294967296"},
+		{"bogus=1", "unknown setting bogus"},
 	}
 	for _, c := range cases {
 		t.Run(c.set, func(t *testing.T) {
@@ -332,7 +337,7 @@ func TestCompatSettings(t *testing.T) {
 			require.NoError(t, err)
 			_, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023)}, engine.NewStreams(1))
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), "world: compat: "+c.want)
+			assert.Contains(t, err.Error(), "world: compat.scn: "+c.want)
 		})
 	}
 }

@@ -11,7 +11,7 @@ import (
 func (w *World) GuestLog() []string {
 	var out []string
 	for _, g := range w.guests {
-		for _, l := range g.drv.Log {
+		for _, l := range g.drv.Log() {
 			out = append(out, g.name+": "+l)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
-	guestblk "github.com/migsim/migsim/guest/blk"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -21,28 +20,34 @@ import (
 func guestBAR0(vf int) uint64 { return 0xc000_0000 + uint64(vf-1)*pcie.BAR0Size }
 
 // guestActor is one vCPU running a guest program with a driver bound to one
-// VF of the VM.
+// VF of the VM. It runs the verbs every guest shares (sleep, signal, await)
+// itself and hands every other operation to its driver.
 type guestActor struct {
 	actor
 	w     *World
 	vf    int
 	prog  *scenario.Program
-	drv   *guestblk.Driver
+	drv   guest.Driver
 	irqs  []uint16
 	yield func(*actorReq) []byte
 	fpDev engine.Footprint
 }
 
 func (w *World) addGuest(p *scenario.Program) error {
-	vf := 1
-	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > w.scen.VFs {
-			return fmt.Errorf("%s:%d: guest %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
-		}
-		vf = n
+	at := scenario.Pos{Line: p.Line, Col: p.NameCol}
+	attrs, err := scenario.BindAttrs("guest "+p.Name, vocabulary().GuestAttrs, p.Args, w.bindCtx(), at)
+	if err != nil {
+		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
 	}
-	g := &guestActor{w: w, vf: vf, prog: p}
+	name := attrs.Str("driver")
+	if name == "" {
+		name = vocabulary().DefaultDriver
+	}
+	info, ok := driverNamed(name)
+	if !ok {
+		return fmt.Errorf("%s:%d: guest %s: no guest driver %q", w.scen.File, p.Line, p.Name, name)
+	}
+	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name
 	g.fpDev = fpGuestDev
@@ -50,7 +55,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	if err != nil {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
 	}
-	g.drv = guestblk.NewWithPlan(g, plan)
+	g.drv = info.New(g, guest.Config{Plan: plan})
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
 	g.start(func(y func(*actorReq) []byte) {
@@ -267,109 +272,34 @@ func (g *guestActor) settle() {
 	}
 }
 
-func argInt(op scenario.Op, key string, def int) (int, error) {
-	v, ok := scenario.Lookup(op.Args, key)
-	if !ok {
-		return def, nil
-	}
-	n, err := strconv.ParseInt(v, 0, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %s=%q is not a number", op.Verb, key, v)
-	}
-	return int(n), nil
-}
-
+// exec runs one guest operation: the shared verbs here, the rest in the
+// driver.
 func (g *guestActor) exec(op scenario.Op) error {
-	d := g.drv
 	switch op.Verb {
-	case "probe":
-		d.Probe()
-	case "write", "read", "flush", "get-id", "submit", "post":
-		kind := op.Verb
-		if op.Verb == "submit" || op.Verb == "post" {
-			if len(op.Args) == 0 || op.Args[0].Key != "" {
-				return fmt.Errorf("%s: want %s write|read|flush|get-id [sector= count= pattern= q=]", op.Verb, op.Verb)
-			}
-			kind = op.Args[0].Value
-		}
-		sector, err := argInt(op, "sector", 0)
-		if err != nil {
-			return err
-		}
-		count, err := argInt(op, "count", 1)
-		if err != nil {
-			return err
-		}
-		pat, err := argInt(op, "pattern", 0x5a)
-		if err != nil {
-			return err
-		}
-		q, err := argInt(op, "q", 0)
-		if err != nil {
-			return err
-		}
-		switch op.Verb {
-		case "post":
-			d.Post(q, kind, uint64(sector), count, byte(pat))
-		case "submit":
-			d.Submit(q, kind, uint64(sector), count, byte(pat))
-		default:
-			d.Submit(q, kind, uint64(sector), count, byte(pat))
-			d.WaitAll()
-		}
-	case "wait":
-		d.WaitAll()
-	case "kick":
-		q, err := argInt(op, "q", 0)
-		if err != nil {
-			return err
-		}
-		d.Kick(q)
-	case "wce":
-		if len(op.Args) != 1 || (op.Args[0].Value != "on" && op.Args[0].Value != "off") {
-			return fmt.Errorf("wce: want on or off")
-		}
-		d.SetWCE(op.Args[0].Value == "on")
-	case "read-config":
-		d.ReadConfig()
-	case "reset":
-		d.Reset()
-	case "flr":
-		d.FLR()
-	case "pm":
-		if len(op.Args) != 1 || (op.Args[0].Value != "d3" && op.Args[0].Value != "d0") {
-			return fmt.Errorf("pm: want d3 or d0")
-		}
-		d.SetPowerState(op.Args[0].Value == "d3")
 	case "sleep":
-		ms, err := argInt(op, "ms", 1)
+		v, err := g.w.bind(syncVerbs, op)
 		if err != nil {
 			return err
 		}
-		g.Sleep(uint64(ms) * 1_000_000)
+		g.Sleep(uint64(v.Int("ms")) * 1_000_000)
 	case "signal":
-		name, err := oneWord(op)
+		v, err := g.w.bind(syncVerbs, op)
 		if err != nil {
 			return err
 		}
+		name := v.Str("NAME")
 		g.op("signal "+name, func() []byte { g.w.signals[name] = true; return nil })
 	case "await":
-		name, err := oneWord(op)
+		v, err := g.w.bind(syncVerbs, op)
 		if err != nil {
 			return err
 		}
+		name := v.Str("NAME")
 		g.yield(&actorReq{label: g.name + ":await " + name, ready: func() bool { return g.w.signals[name] }})
 	default:
-		return fmt.Errorf("unknown guest operation %q (want probe, write, read, flush, get-id, submit, post, wait, kick, wce, read-config, reset, flr, pm, sleep, signal, await)", op.Verb)
+		return g.drv.Exec(op)
 	}
 	return nil
-}
-
-func oneWord(op scenario.Op) (string, error) {
-	if len(op.Args) != 1 || op.Args[0].Key != "" {
-		return "", fmt.Errorf("%s: want one name", op.Verb)
-	}
-	return op.Args[0].Value, nil
 }
 
 // othersDone reports whether every actor but a is done and no device work

@@ -294,6 +294,14 @@ func (hv *hvActor) hostArg(op scenario.Op) (*host, error) {
 
 func (hv *hvActor) exec(op scenario.Op) error {
 	w := hv.w
+	if word, ok := hv.otherEdition(op); ok {
+		return hv.editionError(op, word)
+	}
+	args, err := w.bind(hvVerbs, op)
+	if err != nil {
+		// The flow's outcome names the verb.
+		return errors.New(strings.TrimPrefix(err.Error(), op.Verb+": "))
+	}
 	switch op.Verb {
 	case "halt-vcpus":
 		hv.waitTraps()
@@ -303,12 +311,9 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		hv.local("resume-vcpus", func() { w.setHalted(false) })
 		return nil
 	case "signal", "await", "sleep":
-		return hv.sync(op)
+		return hv.sync(op, args)
 	case "resize":
-		n, err := argInt(op, "sectors", 0)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("resize: want sectors=N > 0")
-		}
+		n := args.Int("sectors")
 		hv.local(fmt.Sprintf("resize sectors=%d", n), func() {
 			w.disk.Resize(uint64(n))
 			for _, vf := range w.vmVFs {
@@ -329,7 +334,7 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	if err != nil {
 		return err
 	}
-	if migrationOps[op.Verb] && !hv.otherEdition(op) {
+	if migrationOps[op.Verb] { // an operation of the other edition stopped above
 		if err := hv.migratable(h); err != nil {
 			return err
 		}
@@ -352,6 +357,11 @@ func (hv *hvActor) exec(op scenario.Op) error {
 		from := w.vm
 		hv.local("copy-pci "+h.name, func() { w.copyPCIState(from, h) })
 	case "switchover":
+		if h.guestMem == nil {
+			// Found by the scenario generator: the VM would run on a host
+			// without its memory.
+			return fmt.Errorf("the VM's memory is not on %s (copy-memory %s first)", h.name, h.name)
+		}
 		hv.local("switchover "+h.name, func() { w.vm = h })
 	case "fail":
 		hv.local("fail "+h.name, func() { h.failed = true })
@@ -373,28 +383,47 @@ func (hv *hvActor) exec(op scenario.Op) error {
 	return nil
 }
 
-func (hv *hvActor) sync(op scenario.Op) error {
+// otherEdition reports the word of an operation that belongs to another
+// edition (a verb of the other edition, a draft mode under virtio-1.4):
+// the run stops on it with an EditionError, the reason of an n/a row.
+func (hv *hvActor) otherEdition(op scenario.Op) (string, bool) {
+	if len(hvVerbs.Lookup(op.Verb, hv.w.ed)) == 0 && len(hvVerbs.Lookup(op.Verb, 0)) > 0 {
+		return op.Verb, true
+	}
+	if op.Verb != "mode" || hv.w.ed != spec.Virtio14 {
+		return "", false
+	}
+	var words []string
+	for _, a := range op.Args {
+		if a.Key == "" {
+			words = append(words, a.Value)
+		}
+	}
+	if len(words) != 2 {
+		return "", false
+	}
+	if _, ok := parseMode(spec.Virtio14, words[1]); ok {
+		return "", false
+	}
+	if _, draft := parseMode(spec.Draft2023, words[1]); draft {
+		return words[1], true
+	}
+	return "", false
+}
+
+func (hv *hvActor) sync(op scenario.Op, args scenario.Values) error {
 	switch op.Verb {
 	case "signal":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		hv.local("signal "+name, func() { hv.w.signals[name] = true })
 	case "await":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		hv.yield(&actorReq{label: hv.name + ":await " + name, ready: func() bool { return hv.w.signals[name] || hv.w.stalled }})
 		if !hv.w.signals[name] {
 			return fmt.Errorf("await %s: never signalled", name)
 		}
 	case "sleep":
-		ms, err := argInt(op, "ms", 1)
-		if err != nil {
-			return err
-		}
+		ms := args.Int("ms")
 		until := hv.w.now + engine.VTime(ms)*1_000_000
 		hv.w.addTimer(timer{at: until, actor: &hv.actor})
 		hv.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", hv.name, ms), ready: func() bool { return hv.w.now >= until }})
@@ -458,9 +487,13 @@ func (hv *hvActor) draftCtx(op scenario.Op, h *host, d *owner.Driver) error {
 	if err != nil {
 		return err
 	}
-	chunk, err := argInt(op, "chunk", 0)
-	if err != nil {
-		return err
+	chunk := 0 // sized by DEV_CTX_SIZE_GET (readContext)
+	if v, ok := scenario.Lookup(op.Args, "chunk"); ok {
+		n, err := strconv.ParseInt(v, 0, 64)
+		if err != nil {
+			return fmt.Errorf("%s: chunk=%s is not a number", op.Verb, v)
+		}
+		chunk = int(n)
 	}
 	for _, vf := range vfs {
 		switch op.Verb {

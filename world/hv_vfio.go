@@ -230,36 +230,15 @@ func (hv *hvActor) migratable(h *host) error {
 	return nil
 }
 
-// otherEdition reports whether op belongs to the other edition (its run
-// stops with an EditionError, which the migratability check must not hide):
-// a draft-2023 verb under virtio-1.4, a virtio-1.4 verb under draft-2023,
-// or a mode word of the other edition.
-func (hv *hvActor) otherEdition(op scenario.Op) bool {
-	switch op.Verb {
-	case "read", "write", "discard":
-		return hv.w.ed != spec.Draft2023
-	case "save", "load", "vfio", "precopy", "vfio-write", "data-size":
-		return hv.w.ed != spec.Virtio14
-	case "mode":
-		for _, a := range op.Args[1:] {
-			if a.Key == "" {
-				_, ok := parseMode(hv.w.ed, a.Value)
-				return !ok
-			}
-		}
-	}
-	return false
-}
-
 // objLimit is the `obj-limit=N` setting: the VIRTIO_DEV_PARTS_CAP get and
 // set limits of every host's owner (1..255; 0, the owner's default, when
 // unset).
 func (w *World) objLimit() (uint8, error) {
-	v, ok := w.setting("obj-limit")
+	v, ok := w.setting(settingObjLimit)
 	if !ok {
 		return 0, nil
 	}
-	n := w.settingInt("obj-limit", -1)
+	n := w.settingInt(settingObjLimit, -1)
 	if n < 1 || n > 255 {
 		return 0, fmt.Errorf("world: set obj-limit=%s: want 1..255", v)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
@@ -33,12 +32,12 @@ type peerActor struct {
 
 func (w *World) addPeer(p *scenario.Program) error {
 	pa := &peerActor{w: w, prog: p}
-	if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > w.scen.VFs {
-			return fmt.Errorf("%s:%d: peer %s: vf=%s outside 1..%d", w.scen.File, p.Line, p.Name, v, w.scen.VFs)
-		}
-		pa.vf = n
+	attrs, err := scenario.BindAttrs("peer "+p.Name, peerAttrs, p.Args, w.bindCtx(), scenario.Pos{Line: p.Line, Col: p.NameCol})
+	if err != nil {
+		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
+	}
+	if attrs.Given("vf") {
+		pa.vf = int(attrs.Int("vf"))
 	}
 	pa.id = len(w.actors)
 	pa.name = p.Name
@@ -57,16 +56,13 @@ func (w *World) addPeer(p *scenario.Program) error {
 
 func (pa *peerActor) exec(op scenario.Op) error {
 	w := pa.w
+	args, err := w.bind(peerVerbs, op)
+	if err != nil {
+		return err
+	}
 	switch op.Verb {
 	case "kick":
-		vf, err := argInt(op, "vf", 1)
-		if err != nil {
-			return err
-		}
-		q, err := argInt(op, "q", 0)
-		if err != nil {
-			return err
-		}
+		vf, q := int(args.Int("vf")), int(args.Int("q"))
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: fpWriteGlobal,
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
@@ -79,17 +75,9 @@ func (pa *peerActor) exec(op scenario.Op) error {
 				return nil
 			}})
 	case "write":
-		vf, err := argInt(op, "vf", 1)
-		if err != nil {
-			return err
-		}
-		off, err := argInt(op, "offset", -1)
-		if err != nil || off < 0 || off >= pcie.BAR0Size {
-			return fmt.Errorf("write: want offset=N inside BAR0 (0..%#x)", pcie.BAR0Size-1)
-		}
-		v, _ := scenario.Lookup(op.Args, "bytes")
+		vf, off, v := int(args.Int("vf")), int(args.Int("offset")), args.Str("bytes")
 		data, err := hex.DecodeString(v)
-		if err != nil || len(data) == 0 || len(data) > 8 || off+len(data) > pcie.BAR0Size {
+		if err != nil || off+len(data) > pcie.BAR0Size {
 			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
 		}
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v), fp: fpWriteGlobal,
@@ -107,27 +95,16 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	case "vf-flr":
 		return pa.vfFLR(op)
 	case "signal":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		pa.yield(&actorReq{label: pa.name + ":signal " + name, do: func() []byte { w.signals[name] = true; return nil }})
 	case "await":
-		name, err := oneWord(op)
-		if err != nil {
-			return err
-		}
+		name := args.Str("NAME")
 		pa.yield(&actorReq{label: pa.name + ":await " + name, ready: func() bool { return w.signals[name] || w.stalled }})
 	case "sleep":
-		ms, err := argInt(op, "ms", 1)
-		if err != nil {
-			return err
-		}
+		ms := int(args.Int("ms"))
 		until := w.now + engine.VTime(ms)*1_000_000
 		w.addTimer(timer{at: until, actor: &pa.actor})
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), ready: func() bool { return w.now >= until }})
-	default:
-		return fmt.Errorf("unknown peer operation %q (want kick, write, pf-flr, vf-flr, signal, await, sleep)", op.Verb)
 	}
 	return nil
 }

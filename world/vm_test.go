@@ -156,7 +156,10 @@ peer dma vf=1
 }
 
 func TestPeerWriteRejectsBadArguments(t *testing.T) {
-	for _, line := range []string{"write vf=2 bytes=00", "write vf=2 offset=0x8000 bytes=00", "write vf=2 offset=0 bytes=zz", "write vf=2 offset=0 bytes=001122334455667788"} {
+	for line, want := range map[string]string{"write vf=2 bytes=00": "write: missing offset=N",
+		"write vf=2 offset=0x8000 bytes=00":            "write: offset=0x8000: 32768 outside 0..32767",
+		"write vf=2 offset=0 bytes=zz":                 "write: bytes=zz: want hex digits",
+		"write vf=2 offset=0 bytes=001122334455667788": "write: bytes=001122334455667788: 9 bytes, want 1..8"} {
 		s, err := scenario.ParseScenario("p2p.scn", []byte("scenario p2p\nvfs 2\nguest a\n  probe\npeer dma vf=1\n  "+line+"\n"))
 		require.NoError(t, err)
 		res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
@@ -165,6 +168,6 @@ func TestPeerWriteRejectsBadArguments(t *testing.T) {
 		require.NoError(t, err)
 		require.NotNil(t, res.Finding, line)
 		assert.Equal(t, "scenario", res.Finding.Oracle, line)
-		assert.Contains(t, res.Finding.Message, "write: want", line)
+		assert.Contains(t, res.Finding.Message, want, line)
 	}
 }

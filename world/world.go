@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
@@ -189,8 +190,11 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if w.oracles, err = newOracleSet(cfg.Oracles); err != nil {
 		return nil, err
 	}
+	if err := checkWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
+		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
+	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
-	w.disk = blk.NewDisk(uint64(w.settingInt("capacity", 2048)), "migsim-disk")
+	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
 	w.disk.SetObserver(w.diskAccess)
 	src, err := w.addHost("src")
 	if err != nil {
@@ -220,32 +224,17 @@ func (w *World) setting(key string) (string, bool) {
 	return v, ok
 }
 
-func (w *World) settingInt(key string, def int) int {
-	v, ok := w.setting(key)
-	if !ok {
-		return def
-	}
-	var n int
-	if _, err := fmt.Sscan(v, &n); err != nil {
-		return def
-	}
-	return n
-}
-
-func (w *World) settingBool(key string, def bool) bool {
-	v, ok := w.setting(key)
-	if !ok {
-		return def
-	}
-	return v == "true" || v == "yes" || v == "1" || v == "on"
-}
-
 // hostByName returns the named host, creating a destination on first use.
+// Only the vocabulary's hosts exist: a misspelt name is an error, not a
+// new host.
 func (w *World) hostByName(name string) (*host, error) {
 	for _, h := range w.hosts {
 		if h.name == name {
 			return h, nil
 		}
+	}
+	if !slices.Contains(Hosts, name) {
+		return nil, fmt.Errorf("unknown host %q (hosts: %s)", name, strings.Join(Hosts, ", "))
 	}
 	return w.addHost(name)
 }

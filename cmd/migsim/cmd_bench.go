@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 )
 
 func init() {
@@ -75,20 +76,23 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *schedules < 1 {
 		return usageError(stderr, "bench", "--schedules %d: want at least 1", *schedules)
 	}
-	if *seconds < 0 {
-		return usageError(stderr, "bench", "--seconds %v: want 0 or more", *seconds)
+	if err := checkFiniteFlag("seconds", *seconds, 0, maxSeconds); err != nil {
+		return usageError(stderr, "bench", "%v", err)
+	}
+	if err := checkIntFlags(fs, intFlagLimit{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}); err != nil {
+		return usageError(stderr, "bench", "%v", err)
 	}
 	if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT {
 		return usageError(stderr, "bench", "--strategy %q: want random or pct", *strategy)
 	}
 	t, err := tf.resolve()
 	if err != nil {
-		return usageError(stderr, "bench", "%v", err)
+		return usageError(stderr, "bench", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim bench: %v\n", err)
+		fmt.Fprintf(stderr, "migsim bench: %s\n", userError(err))
 		return exitFinding
 	}
 	var total engine.Summary

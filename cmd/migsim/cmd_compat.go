@@ -47,10 +47,13 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("compat", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
+	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): run every load-time check on it")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: migsim compat [--format text|json] SRC DST")
+		fmt.Fprintln(stderr, "       migsim compat --state [--format text|json] SAVED DST")
 		fmt.Fprintln(stderr, "\nSRC is a source device description, DST a destination description (JSON;")
-		fmt.Fprintln(stderr, "see docs/compat.md). Exit 0 compatible, 1 incompatible, 2 usage.")
+		fmt.Fprintln(stderr, "see docs/compat.md); SAVED a saved state (binary). Exit 0 compatible, 1")
+		fmt.Fprintln(stderr, "incompatible, 2 usage.")
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
@@ -72,6 +75,9 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	srcPath, dstPath := fs.Arg(0), fs.Arg(1)
+	if *state {
+		return compatState(srcPath, dstPath, *format, stdout, stderr)
+	}
 	src, err := readCompatSource(srcPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
@@ -83,7 +89,12 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	rep := compatVerdict(src, dst)
-	if *format == "json" {
+	return writeCompatReport(stdout, rep, *format)
+}
+
+// writeCompatReport prints the report and returns the exit status.
+func writeCompatReport(stdout io.Writer, rep compatReport, format string) int {
+	if format == "json" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	} else {
@@ -132,6 +143,11 @@ func compatVerdict(src compat.CompatHeader, dst compat.DeviceCaps) compatReport 
 	if err == nil {
 		plan, err = compat.CheckLoad(compat.EncodeSavedState(src, nil), dst, compat.Where{Phase: compat.PhaseLoad}, nil)
 	}
+	return fillCompatReport(rep, plan, err)
+}
+
+// fillCompatReport completes a report from a check's plan and error.
+func fillCompatReport(rep compatReport, plan compat.LoadPlan, err error) compatReport {
 	var ie *compat.IncompatibleError
 	if errors.As(err, &ie) {
 		rep.Verdict, rep.Phase = "incompatible", ie.Phase
@@ -142,7 +158,7 @@ func compatVerdict(src compat.CompatHeader, dst compat.DeviceCaps) compatReport 
 		return rep
 	}
 	rep.Verdict = "compatible"
-	rep.Features = compat.FormatFeatures(src.Model, plan.Features)
+	rep.Features = compat.FormatFeatures(rep.Model, plan.Features)
 	for _, p := range plan.Params {
 		rep.Params = append(rep.Params, p.String())
 	}

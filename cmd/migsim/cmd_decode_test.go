@@ -14,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
@@ -119,7 +120,7 @@ func TestDecodeGolden(t *testing.T) {
 func TestDecodeJSON(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--format", "json", hexPartsSet)
 	require.Equal(t, exitOK, code, errOut)
-	var doc decodeDoc
+	var doc decodeview.Doc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, "virtio-1.4", doc.Edition)
 	assert.Equal(t, 73, doc.Length)
@@ -130,9 +131,9 @@ func TestDecodeJSON(t *testing.T) {
 	assert.Equal(t, "DEV_PARTS_SET (0x0010)", fields["opcode"])
 	assert.Equal(t, "7", fields["member"])
 	require.Len(t, doc.Sections, 2)
-	assert.Equal(t, decodeSection{Name: "part[1]", Offset: 56, Fields: []decodeField{
-		{"type", "DEVICE_STATUS (0x0103)"}, {"flags", "0"}, {"length", "1"},
-		{"status", "0x0f (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)"}}}, doc.Sections[1])
+	assert.Equal(t, decodeview.Section{Name: "part[1]", Offset: 56, Fields: []decodeview.Field{
+		{Name: "type", Value: "DEVICE_STATUS (0x0103)"}, {Name: "flags", Value: "0"}, {Name: "length", Value: "1"},
+		{Name: "status", Value: "0x0f (ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK)"}}}, doc.Sections[1])
 }
 
 // TestDecodeStdin checks that '-' reads raw bytes from stdin.
@@ -162,8 +163,8 @@ func TestDecodeHexForms(t *testing.T) {
 	}
 }
 
-// TestDecodeMalformed checks that malformed input exits 1 with an error
-// naming where it went wrong, and never panics.
+// TestDecodeMalformed checks that malformed input exits 2 (an input error)
+// with an error naming where it went wrong, and never panics.
 func TestDecodeMalformed(t *testing.T) {
 	hostileRead := draftReadResult(nil, 0)
 	binary.LittleEndian.PutUint32(hostileRead[8:], 0xffffffff)
@@ -198,7 +199,7 @@ func TestDecodeMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
-			assert.Equal(t, exitFinding, code)
+			assert.Equal(t, exitUsage, code)
 			assert.Empty(t, out)
 			for _, w := range tt.want {
 				assert.Contains(t, errOut, w)
@@ -232,6 +233,9 @@ func TestDecodeUsage(t *testing.T) {
 		want string
 	}{
 		{"no input", nil, "missing input"},
+		{"empty hex", []string{""}, "empty input: nothing to decode"},
+		{"only blanks", []string{" : "}, "empty input: nothing to decode"},
+		{"empty stdin", []string{"-"}, "empty input: nothing to decode"},
 		{"bad --as", []string{"--as", "blob", "00"}, "unknown --as"},
 		{"bad --spec", []string{"--spec", "virtio-2", "00"}, "unknown edition"},
 		{"bad --format", []string{"--format", "xml", "00"}, "unknown format"},
@@ -261,7 +265,7 @@ func TestDecodePartialContextChunk(t *testing.T) {
 }
 
 // TestDecodeEveryPrefix decodes every prefix of a few inputs in every mode
-// and edition: the exit code is 0 or 1, and 1 always comes with an error.
+// and edition: the exit code is 0 or 2, and 2 always comes with an error.
 func TestDecodeEveryPrefix(t *testing.T) {
 	inputs := []string{hexPartsSet, hexPartsGetSel, hexObjCreateSet, hex.EncodeToString(draftReadResult(sampleDraftContext(), 0))}
 	modes := [][]string{
@@ -278,8 +282,8 @@ func TestDecodeEveryPrefix(t *testing.T) {
 		for n := 0; n <= len(raw); n++ {
 			for _, m := range modes {
 				code, out, errOut := runDecodeCLI(t, raw[:n], append(append([]string(nil), m...), "-")...)
-				require.Contains(t, []int{exitOK, exitFinding}, code, "%v on %x: %s", m, raw[:n], errOut)
-				if code == exitFinding {
+				require.Contains(t, []int{exitOK, exitUsage}, code, "%v on %x: %s", m, raw[:n], errOut)
+				if code == exitUsage {
 					assert.NotEmpty(t, errOut)
 					assert.Empty(t, out)
 				}

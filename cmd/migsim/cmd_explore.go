@@ -95,9 +95,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
+	if err := checkIntFlags(fs, budgetFlagLimits...); err != nil {
+		return usageError(stderr, "explore", "%v", err)
+	}
 	t, err := tf.resolve()
 	if err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return usageError(stderr, "explore", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	if fs.Changed("strategy") {
@@ -151,6 +154,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
+	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
+		return usageError(stderr, "explore", "%v", err)
+	}
+	if err := catalog.CheckOutputDir(*out); err != nil {
+		return usageError(stderr, "explore", "--out: %v", err)
+	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw}
@@ -162,8 +171,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
+	if serr := setupError(err, t.MaxSteps); serr != nil {
+		return usageError(stderr, "explore", "%v", serr)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
 	rep := exploreReport{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
@@ -193,7 +205,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitFinding
 		}
-		rep.Shrunk, rep.Schedule = &sr, t.Schedule(b.Strategy, sr.Result)
+		rep.Shrunk, rep.Schedule = &sr, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
 	}
 	if err := os.MkdirAll(run.out, 0o755); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
@@ -202,7 +214,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
 		rep.Path = filepath.Join(run.out, shardName(name, ".json", run.shard, run.shards))
-		if err := rep.Schedule.WriteFile(rep.Path); err != nil {
+		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitFinding
 		}

@@ -53,7 +53,7 @@ func (tf targetFlags) resolve() (catalog.Target, error) {
 	}
 	t, err := catalog.NewTarget(s, ed, *tf.knobs, *tf.settings)
 	if err != nil {
-		return catalog.Target{}, fmt.Errorf("--knob: %w", err)
+		return catalog.Target{}, err
 	}
 	return t, nil
 }

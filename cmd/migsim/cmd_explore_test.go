@@ -45,7 +45,11 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, sc.Finding)
 	assert.Equal(t, "frozen-context", sc.Finding.Oracle)
-	assert.Equal(t, flrScenario, sc.ScenarioFile)
+	assert.False(t, filepath.IsAbs(sc.ScenarioFile), "stored relative to the schedule file: %s", sc.ScenarioFile)
+	abs, err := filepath.Abs(flrScenario)
+	require.NoError(t, err)
+	assert.Equal(t, abs, filepath.Join(sc.Dir, filepath.FromSlash(sc.ScenarioFile)))
+	assert.NotEmpty(t, sc.ScenarioText, "the schedule carries the scenario's text")
 
 	code, rout, rerr := runSimCLI(t, "replay", path)
 	require.Equal(t, exitFinding, code, "replay reproduces the finding; stderr: %s", rerr)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 )
 
@@ -74,7 +75,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitFinding
 		}
 		rep.Path = filepath.Join(*out, name)
-		if err := rep.Schedule.WriteFile(rep.Path); err != nil {
+		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: %v\n", err)
 			return exitFinding
 		}

@@ -24,8 +24,10 @@ func init() {
 
 const replayUsage = `usage: migsim replay FILE [--trace | --slice]
 
-Rebuilds the run a schedule file records: its scenario (the file it names, or
-the embedded catalog's scenario of that name; the scenario's hash must match),
+Rebuilds the run a schedule file records: its scenario (the file it names,
+relative to the schedule file, or the text the schedule carries when that file
+is gone, or the embedded catalog's scenario of that name; the hash of the
+scenario's parsed form must match),
 edition, knobs, settings and seed, runs the reference without migration, then
 follows the recorded choices strictly. Prints the finding and the trace hash;
 --trace prints the trace, one line per step. --slice prints only the steps
@@ -63,14 +65,17 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
+	if err := checkIntFlags(fs, intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+		return usageError(stderr, "replay", "%v", err)
+	}
 	path := fs.Arg(0)
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim replay: %v\n", err)
+		fmt.Fprintf(stderr, "migsim replay: %s\n", userError(err))
 		return exitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
-		fmt.Fprintf(stderr, "migsim replay: %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
 	knobs := "defaults"
@@ -91,11 +96,14 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		cfg.Trace = &full
 	}
 	res, err := catalog.ReplaySchedule(sc, cfg)
+	if serr := setupError(err, *maxSteps); serr != nil {
+		return usageError(stderr, "replay", "%v", serr)
+	}
 	if *slice && err == nil {
 		printSlice(stdout, full.String(), res)
 	}
 	if err != nil {
-		fmt.Fprintf(stdout, "diverged: %v\n", err)
+		fmt.Fprintf(stdout, "diverged: %s\n", userError(err))
 		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
 		return exitFinding
 	}

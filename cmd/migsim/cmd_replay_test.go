@@ -106,8 +106,10 @@ func testReplayBadFiles(t *testing.T, good string) {
 		return p
 	}
 	stale := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
-	unknown := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile, sc.Scenario = "", "no-such-scenario" })
-	gone := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile = filepath.Join(dir, "gone.scn") })
+	unknown := editSchedule(t, good, func(sc *engine.Schedule) {
+		sc.ScenarioFile, sc.ScenarioText, sc.Scenario = "", "", "no-such-scenario"
+	})
+	gone := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile, sc.ScenarioText = filepath.Join(dir, "gone.scn"), "" })
 	badSetting := editSchedule(t, good, func(sc *engine.Schedule) { sc.Settings = []string{"novalue"} })
 	cases := []struct {
 		name string
@@ -122,7 +124,7 @@ func testReplayBadFiles(t *testing.T, good string) {
 		{"wrong type", write("type.json", `{"format": "one"}`), []string{"type.json", "field format"}},
 		{"stale scenario", stale, []string{"stale schedule", "was recorded against 0123456789abcdef", "regenerate"}},
 		{"unknown scenario", unknown, []string{`no scenario "no-such-scenario"`}},
-		{"scenario file gone", gone, []string{"gone.scn", "no such file"}},
+		{"scenario file gone, no text", gone, []string{"gone.scn", "no such file"}},
 		{"bad setting", badSetting, []string{`setting 0 "novalue": want key=value`}},
 	}
 	for _, c := range cases {

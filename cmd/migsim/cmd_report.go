@@ -38,8 +38,8 @@ and writes, under DIR, for a schedule named NAME.json:
 See docs/traces.md. The files depend on the schedule alone.
 
 Exit 0 when the report was written (whether or not the run ends in a
-finding), 1 when the schedule cannot be read or does not replay, 2 on a usage
-error.
+finding), 1 when the schedule does not replay, 2 on a usage error or a
+schedule file that cannot be read (bad or stale).
 
 flags:
 `
@@ -67,15 +67,29 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *steps < 1 {
 		return usageError(stderr, "report", "--steps %d: want 1 or more", *steps)
 	}
+	if err := checkIntFlags(fs, intFlagLimit{"steps", 1, maxWindow, "steps listed"},
+		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+		return usageError(stderr, "report", "%v", err)
+	}
+	if err := catalog.CheckOutputDir(*out); err != nil {
+		return usageError(stderr, "report", "--out: %v", err)
+	}
 	path := fs.Arg(0)
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim report: %v\n", err)
-		return exitFinding
+		fmt.Fprintf(stderr, "migsim report: %s\n", userError(err))
+		return exitUsage
+	}
+	if _, err := catalog.TargetOf(sc); err != nil {
+		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
+		return exitUsage
 	}
 	md, err := writeFindingReport(sc, path, *out, reportOptions{steps: *steps, maxSteps: *maxSteps})
+	if serr := setupError(err, *maxSteps); serr != nil {
+		return usageError(stderr, "report", "%v", serr)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim report: %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
 		return exitFinding
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", md)
@@ -148,7 +162,7 @@ func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error
 			return fmt.Errorf("report: %w", err)
 		}
 		sched := filepath.Join(dir, catalog.ScheduleRegressName(o.Schedule))
-		if err := o.Schedule.WriteFile(sched); err != nil {
+		if err := catalog.WriteSchedule(o.Schedule, sched); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		md, err := writeFindingReport(o.Schedule, sched, dir, reportOptions{steps: trace.DefaultReportSteps,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -21,15 +22,17 @@ func init() {
 	})
 }
 
-const runUsage = `usage: migsim run [FILE...] [--spec E] [--jobs J] [--format text|json] [--write-regress] [--report-dir DIR]
-       [--progress auto|always|never]
+const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
+       [--regress-dir DIR] [--report-dir DIR] [--progress auto|always|never]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
 dfs bound), and prints one row per scenario x expectation: question, scenario,
 edition, knobs and settings, expected verdict, verdict got, its oracle (or
 error name) and what was explored. The first finding of each row is shrunk.
-Without FILE the embedded catalog runs. The table does not depend on --jobs.
+Without arguments the embedded catalog runs; an argument is a scenario file
+(a path, or a name ending in .scn) or the name of a catalog scenario. Every
+scenario is checked before anything runs. The table does not depend on --jobs.
 Progress (the row being judged and its exploration) goes to stderr when it
 is a terminal, with a summary line at the end.
 
@@ -37,9 +40,13 @@ Ctrl-C (SIGINT, SIGTERM) stops the row being judged, shrinks its finding if
 it had one (a second Ctrl-C stops that too) and prints the table of the
 rows so far, the interrupted one last.
 
+--write-regress writes the shrunk schedule of every matching violation or
+error row: a catalog scenario's under --regress-dir, a scenario file's next to
+the file (or says why it cannot). --report-dir writes a finding report
+(migsim report) for every row that ends in a finding.
+
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or an unreadable scenario, 130 when interrupted. --report-dir writes a
-finding report (migsim report) for every row that ends in a finding.
+a usage error or a scenario that does not load, 130 when interrupted.
 
 flags:
 `
@@ -60,7 +67,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	edition := fs.String("spec", "", "judge only this edition's expectations: draft-2023 or virtio-1.4 (default: all)")
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
-	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row of a catalog scenario under --regress-dir")
+	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
@@ -88,14 +95,27 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.jobs < 0 {
 		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
 	}
+	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
+		return usageError(stderr, "run", "%v", err)
+	}
 	pw, err := progressWriter(*progress, stderr)
 	if err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
 	scens, err := runScenarios(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitUsage
+	}
+	if opt.writeRegress {
+		if err := checkRegressDirs(scens, opt.regressDir); err != nil {
+			return usageError(stderr, "run", "--write-regress: %v", err)
+		}
+	}
+	if *reportDir != "" {
+		if err := catalog.CheckOutputDir(*reportDir); err != nil {
+			return usageError(stderr, "run", "--report-dir: %v", err)
+		}
 	}
 	tuneGC()
 	ctx, shrinkCtx, stop := interrupts()
@@ -109,7 +129,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	rp.done(rows)
 	interrupted := err != nil && ctx.Err() != nil
 	if err != nil && !interrupted {
-		fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitFinding
 	}
 	if interrupted {
@@ -118,14 +138,20 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.writeRegress {
 		// Only a run of the whole catalog knows which files are orphans.
 		prune := fs.NArg() == 0 && opt.edition == 0
-		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, stdout); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %v\n", err)
+		// With --format json stdout holds one JSON document: the list of
+		// files written goes to stderr.
+		notes := stdout
+		if opt.format == "json" {
+			notes = stderr
+		}
+		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
+			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 			return exitFinding
 		}
 	}
 	if *reportDir != "" {
 		if err := writeRunReports(rows, *reportDir, stderr); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %v\n", err)
+			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 			return exitFinding
 		}
 	}
@@ -157,7 +183,8 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 	return exitUsage
 }
 
-// runScenarios loads the scenario files, or the embedded catalog when
+// runScenarios loads and checks the scenarios named by files (a path, or
+// a catalog name, as explore takes them), or the embedded catalog when
 // there are none.
 func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
@@ -165,11 +192,35 @@ func runScenarios(files []string) ([]*scenario.Scenario, error) {
 	}
 	var out []*scenario.Scenario
 	for _, f := range files {
-		s, err := catalog.LoadScenarioFile(f)
+		s, err := catalog.FindScenario(f)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// checkRegressDirs checks, before anything runs, that every regression
+// schedule can be written: the catalog's under dir, a scenario file's
+// next to it.
+func checkRegressDirs(scens []*scenario.Scenario, dir string) error {
+	checked := map[string]bool{}
+	if len(scens) == 0 {
+		return catalog.CheckOutputDir(dir)
+	}
+	for _, s := range scens {
+		d := dir
+		if !catalog.Embedded(s) {
+			d = filepath.Dir(s.File)
+		}
+		if checked[d] {
+			continue
+		}
+		checked[d] = true
+		if err := catalog.CheckOutputDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

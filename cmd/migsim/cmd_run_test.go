@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,6 +19,16 @@ const (
 	wrongScenario = "testdata/sim/wrong-expect.scn"
 	badScenario   = "testdata/sim/bad-syntax.scn"
 )
+
+// copyScenario copies a scenario file into dir and returns the copy's path.
+func copyScenario(t *testing.T, src, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	require.NoError(t, err)
+	p := filepath.Join(dir, filepath.Base(src))
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	return p
+}
 
 // runSimCLI runs migsim in-process and returns the exit status, stdout and
 // stderr.
@@ -91,16 +102,24 @@ func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
 	assert.NotContains(t, out, "replay: ", "a scenario outside the catalog has no regression file")
 }
 
-// TestRun_JSON checks the JSON table; --write-regress writes nothing for
-// scenario files (their schedules are not regression files), so the
-// output stays one JSON document.
+// TestRun_JSON checks the JSON table; --write-regress writes a scenario
+// file's counterexamples next to the file (not under --regress-dir, which
+// holds the catalog's) and says so on stderr, so the output stays one JSON
+// document.
 func TestRun_JSON(t *testing.T) {
-	dir := t.TempDir()
-	code, out, _ := runSimCLI(t, "run", "--format", "json", "--write-regress", "--regress-dir", dir, flrScenario, smokeScenario)
+	dir, user := t.TempDir(), t.TempDir()
+	flr, smoke := copyScenario(t, flrScenario, user), copyScenario(t, smokeScenario, user)
+	code, out, stderr := runSimCLI(t, "run", "--format", "json", "--write-regress", "--regress-dir", dir, flr, smoke)
 	require.Equal(t, exitOK, code)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+	written := filepath.Join(user, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
+	assert.Contains(t, stderr, "wrote "+written)
+	assert.Equal(t, 1, strings.Count(stderr, smoke+": no matching violation or error row, so no counterexample to write"), stderr)
+	code, rout, rerr := runSimCLI(t, "replay", written)
+	assert.Equal(t, exitFinding, code, rerr)
+	assert.Contains(t, rout, "finding frozen-context")
 	var doc struct {
 		Rows []struct {
 			Scenario string   `json:"scenario"`
@@ -149,7 +168,7 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 		{"unknown flag", []string{"run", "--frobnicate"}, "unknown flag: --frobnicate"},
 		{"negative jobs", []string{"run", "--jobs", "-1", smokeScenario}, "--jobs -1"},
 		{"missing file", []string{"run", "testdata/sim/none.scn"}, "testdata/sim/none.scn"},
-		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2: vfs: "lots" is not a number`},
+		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2:5: vfs: "lots" is not a number`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

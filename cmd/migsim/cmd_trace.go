@@ -38,8 +38,8 @@ and writes it:
 See docs/traces.md. The output depends on the schedule alone.
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
-1 when the schedule file cannot be read or does not replay (bad, stale or
-diverging), 2 on a usage error.
+1 when the schedule does not replay (diverging), 2 on a usage error or a
+schedule file that cannot be read (bad or stale).
 
 flags:
 `
@@ -74,15 +74,31 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *window < 0 {
 		return traceUsageError(stderr, "--window %d: want 0 or more", *window)
 	}
+	if err := checkIntFlags(fs, intFlagLimit{"window", 0, maxWindow, "steps shown"},
+		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+		return traceUsageError(stderr, "%v", err)
+	}
+	if *out != "" {
+		if err := checkOutputFile(*out); err != nil {
+			return traceUsageError(stderr, "--out: %v", err)
+		}
+	}
 	path := fs.Arg(0)
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
-		return exitFinding
+		fmt.Fprintf(stderr, "migsim trace: %s\n", userError(err))
+		return exitUsage
+	}
+	if _, err := catalog.TargetOf(sc); err != nil {
+		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
+		return exitUsage
 	}
 	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	if serr := setupError(err, *maxSteps); serr != nil {
+		return traceUsageError(stderr, "%v", serr)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
 		return exitFinding
 	}
 	var buf bytes.Buffer

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,12 +29,13 @@ func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, se
 	require.NoError(t, err)
 	tg, err := catalog.NewTarget(s, ed, knobs, nil)
 	require.NoError(t, err)
-	f, err := tg.Factory(seed)
+	runSeed := engine.ScheduleSeed(seed, 0)
+	f, err := tg.Factory(runSeed)
 	require.NoError(t, err)
-	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	res, err := engine.Run(f, runSeed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), strings.TrimSuffix(scn, ".scn")+".json")
-	require.NoError(t, tg.Schedule(engine.StrategyRandom, res).WriteFile(path))
+	require.NoError(t, catalog.WriteSchedule(tg.Schedule(engine.StrategyRandom, seed, 0, res), path))
 	return path, res
 }
 
@@ -62,7 +64,7 @@ func TestTrace_Formats(t *testing.T) {
 		r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
 		require.NoError(t, err)
 		assert.Equal(t, trace.PcapngLinkType, r.LinkType())
-		assert.Contains(t, r.SectionInfo().Comment, "scenario=trace-smoke edition=draft-2023 knobs=default seed=3")
+		assert.Contains(t, r.SectionInfo().Comment, fmt.Sprintf("scenario=trace-smoke edition=draft-2023 knobs=default seed=%d", engine.ScheduleSeed(3, 0)))
 		n := 0
 		for {
 			data, _, err := r.ReadPacketData()
@@ -173,43 +175,46 @@ func TestTrace_UsageErrors(t *testing.T) {
 
 func TestTrace_BadScheduleFiles(t *testing.T) {
 	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
-	good, err := os.ReadFile(path)
-	require.NoError(t, err)
-	edit := func(f func(m map[string]any)) []byte {
-		var m map[string]any
-		require.NoError(t, json.Unmarshal(good, &m))
-		f(m)
-		b, err := json.Marshal(m)
+	// edit changes the schedule and writes it sealed (a valid checksum), so
+	// what fails is the edit itself.
+	edit := func(f func(sc *engine.Schedule)) []byte {
+		sc, err := catalog.ReadScheduleFile(path)
+		require.NoError(t, err)
+		f(sc)
+		b, err := sc.Marshal()
 		require.NoError(t, err)
 		return b
 	}
+	good, err := os.ReadFile(path)
+	require.NoError(t, err)
 	tests := []struct {
 		name string
 		data []byte
+		code int
 		want string
 	}{
-		{"malformed", []byte(`{"format": 1,`), "truncated JSON"},
-		{"stale scenario", edit(func(m map[string]any) { m["scenario_hash"] = "0000000000000000" }), "stale schedule"},
-		{"diverging choice", edit(func(m map[string]any) {
-			m["choices"].([]any)[2].(map[string]any)["label"] = "vcpu0:no-such-step"
-		}), "replay diverged at step 2"},
-		{"diverging hash", edit(func(m map[string]any) { m["trace_hash"] = "0123456789abcdef" }), "trace hash"},
+		{"malformed", []byte(`{"format": 1,`), exitUsage, "truncated JSON"},
+		{"edited by hand", bytes.Replace(good, []byte(`"seed": `), []byte(`"seed": 1`), 1), exitUsage, "field seed: "},
+		{"stale scenario", edit(func(sc *engine.Schedule) { sc.ScenarioHash = "0000000000000000" }), exitUsage, "stale schedule"},
+		{"diverging choice", edit(func(sc *engine.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), exitFinding, "replay diverged at step 2"},
+		{"diverging hash", edit(func(sc *engine.Schedule) { sc.TraceHash = "0123456789abcdef" }), exitFinding, "trace hash"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "bad.json")
 			require.NoError(t, os.WriteFile(p, tt.data, 0o644))
 			code, stdout, stderr := runTraceCmd(p, "--format", "text")
-			assert.Equal(t, exitFinding, code)
+			assert.Equal(t, tt.code, code, stderr)
 			assert.Empty(t, stdout)
 			assert.Contains(t, stderr, p)
 			assert.Contains(t, stderr, tt.want)
+			assert.NotContains(t, stderr, "engine: ", "no package prefixes")
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "nope.json")
 		code, _, stderr := runTraceCmd(p)
-		assert.Equal(t, exitFinding, code)
+		assert.Equal(t, exitUsage, code)
 		assert.Contains(t, stderr, "nope.json")
 	})
 }

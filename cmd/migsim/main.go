@@ -11,11 +11,12 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
-// Exit codes shared by every subcommand.
+// Exit codes shared by every subcommand (migsim help exit): 130 is an
+// interrupted run.
 const (
 	exitOK      = 0
-	exitFinding = 1 // a finding, a mismatched verdict, an incompatibility, a malformed input
-	exitUsage   = 2
+	exitFinding = 1 // a finding, a mismatched verdict, a diverging replay, an incompatibility
+	exitUsage   = 2 // a usage or input error
 )
 
 // command is one subcommand. Each lives in its own cmd_<name>.go file and
@@ -36,12 +37,15 @@ func register(c command) {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "help" {
+		return help(args[1:], stdin, stdout, stderr)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -63,5 +67,6 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags, 'migsim help flags' for every")
+	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes.")
 }

@@ -138,6 +138,17 @@ func DecodeSavedState(b []byte) (CompatHeader, []byte, error) {
 	return h, payload, nil
 }
 
+// DecodeHeader reads the header of a saved state alone, without judging
+// the payload (its length and CRC32C): a tool can then name the model of a
+// state whose payload is damaged. It returns the header's length.
+func DecodeHeader(b []byte) (CompatHeader, int, error) {
+	h, hl, err := decodeCompatHeader(b)
+	if err != nil {
+		return CompatHeader{}, 0, err
+	}
+	return h, hl, nil
+}
+
 // checkCompatPayload checks payload_len and crc32c against b[hl:].
 func checkCompatPayload(h CompatHeader, b []byte, hl int) ([]byte, *CompatDecodeError) {
 	payload := b[hl:]

@@ -46,9 +46,11 @@ func (c MismatchCode) String() string {
 }
 
 // Mismatch is one reason for incompatibility. Field names what differs (a
-// parameter name, "model", "state_version", a feature or part name);
-// Source and Destination are the two sides as printed; Bit is the feature
-// bit number for CodeFeatures and CodeContext and 0 otherwise. A format
+// parameter name, "model", "state_version", a feature, or a part by where
+// it is, its index and type: "manifest part 2 (PART_0x03ff)"); Source and
+// Destination are the two sides as printed; Bit is the feature bit number
+// for CodeFeatures and CodeContext, the part's index for CodePartUnknown,
+// and 0 otherwise. A format
 // or corrupt mismatch found while decoding has an empty Destination and
 // names the byte offset in Source.
 type Mismatch struct {
@@ -68,6 +70,9 @@ func (m Mismatch) String() string {
 			return fmt.Sprintf("%s %s: %s", m.Code, m.Field, m.Source)
 		}
 	case CodeContext:
+		if strings.HasSuffix(m.Field, " selector") {
+			return fmt.Sprintf("context %s: source %s, destination %s", m.Field, m.Source, m.Destination)
+		}
 		return fmt.Sprintf("context driver_features bit %d (%s): acknowledged by the driver, not offered by the device", m.Bit, m.Field)
 	case CodeModel:
 		return fmt.Sprintf("model: source %s, destination %s", m.Source, m.Destination)

@@ -66,19 +66,18 @@ func CheckLoad(saved []byte, dst DeviceCaps, at Where, knownPart func(spec.PartT
 			}
 		}
 	}
-	// 9. parts manifest.
-	seen := map[spec.PartType]bool{}
-	for _, pe := range h.Parts {
-		if knownPart(pe.Type) || seen[pe.Type] {
+	// 9. parts manifest: every entry, by its index.
+	for i, pe := range h.Parts {
+		if knownPart(pe.Type) {
 			continue
 		}
-		seen[pe.Type] = true
+		what := fmt.Sprintf("manifest part %d (%s)", i, pe.Type)
 		if pe.Optional() {
 			plan.Skipped = append(plan.Skipped, pe)
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf("part %s (OPTIONAL) unknown to the destination: skipped", pe.Type))
+			plan.Warnings = append(plan.Warnings, what+" (OPTIONAL) unknown to the destination: skipped")
 			continue
 		}
-		ms = append(ms, Mismatch{Code: CodePartUnknown, Field: pe.Type.String(), Source: "mandatory", Destination: "unknown"})
+		ms = append(ms, Mismatch{Code: CodePartUnknown, Field: what, Source: "mandatory", Destination: "unknown", Bit: i})
 	}
 	if len(ms) > 0 {
 		sortMismatches(ms)

@@ -50,17 +50,17 @@ func TestCompatLoad_Steps8And9(t *testing.T) {
 			codes: []MismatchCode{CodeContext, CodeContext}, fields: []string{"VIRTIO_NET_F_CTRL_VQ", "VIRTIO_NET_F_MQ"}},
 		{name: "driver_features_subset", saved: enc(func(h *CompatHeader) { df := compatBits(32); h.DriverFeatures = &df })},
 		{name: "unknown_mandatory_part", saved: enc(func(h *CompatHeader) { h.Parts = append(h.Parts, PartEntry{Type: 0x300}) }),
-			codes: []MismatchCode{CodePartUnknown}, fields: []string{"PART_0x0300"}},
+			codes: []MismatchCode{CodePartUnknown}, fields: []string{"manifest part 3 (PART_0x0300)"}},
 		{name: "unknown_optional_part_ok", saved: enc(func(h *CompatHeader) {
 			h.Parts = append(h.Parts, PartEntry{Type: 0x300, Flags: spec.PartFlagOptional})
 		})},
 		{name: "knownPart_overrides", saved: enc(nil), known: func(t spec.PartType) bool { return t != spec.PartVQCfg },
-			codes: []MismatchCode{CodePartUnknown}, fields: []string{"VQ_CFG"}},
+			codes: []MismatchCode{CodePartUnknown}, fields: []string{"manifest part 2 (VQ_CFG)"}},
 		{name: "context_and_parts_all_reported", saved: enc(func(h *CompatHeader) {
 			df := compatBits(32, 22)
 			h.DriverFeatures = &df
 			h.Parts = append(h.Parts, PartEntry{Type: 0x301}, PartEntry{Type: 0x300})
-		}), codes: []MismatchCode{CodeContext, CodePartUnknown, CodePartUnknown}, fields: []string{"VIRTIO_NET_F_MQ", "PART_0x0300", "PART_0x0301"}},
+		}), codes: []MismatchCode{CodeContext, CodePartUnknown, CodePartUnknown}, fields: []string{"VIRTIO_NET_F_MQ", "manifest part 3 (PART_0x0301)", "manifest part 4 (PART_0x0300)"}},
 		{name: "precheck_stage_at_load", saved: enc(func(h *CompatHeader) { h.Params = []Param{{"num-queues", IntValue(9)}} }),
 			codes: []MismatchCode{CodeParamValue}},
 	}
@@ -102,8 +102,10 @@ func TestCompatLoad_PlanSetsOffAndSkipsOptional(t *testing.T) {
 	assert.Equal(t, h.DeviceFeatures, plan.Features, "destination offers exactly the source bitmap")
 	assert.Equal(t, []Param{{"rss", BoolValue(false)}}, plan.SetToOff)
 	assert.Equal(t, []Param{{"num-queues", IntValue(4)}, {"rss", BoolValue(false)}}, plan.Params)
-	assert.Equal(t, []PartEntry{{Type: 0x300, Flags: spec.PartFlagOptional}}, plan.Skipped)
-	assert.Equal(t, []string{"part PART_0x0300 (OPTIONAL) unknown to the destination: skipped"}, plan.Warnings)
+	assert.Equal(t, []PartEntry{{Type: 0x300, Flags: spec.PartFlagOptional}, {Type: 0x300, Flags: spec.PartFlagOptional}}, plan.Skipped,
+		"every manifest entry, a repeated type included")
+	assert.Equal(t, []string{"manifest part 3 (PART_0x0300) (OPTIONAL) unknown to the destination: skipped",
+		"manifest part 4 (PART_0x0300) (OPTIONAL) unknown to the destination: skipped"}, plan.Warnings)
 }
 
 func TestCompatLoad_ExactCorruptMessage(t *testing.T) {

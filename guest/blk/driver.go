@@ -44,8 +44,9 @@ const (
 // Driver is a virtio-pci block driver modelled on Linux's
 // virtio_pci_modern and virtio_blk: it probes the device (reset, negotiate,
 // queue setup writing each 64-bit field as lo then hi, DRIVER_OK), runs block
-// requests, and records everything the guest can observe in its Log, which
-// the transparent oracle compares with a run without migration.
+// requests, and records everything the guest can observe in its log (Log),
+// which the transparent oracle compares with a run without migration. It is
+// the guest.Driver of virtio-blk VFs (Info).
 type Driver struct {
 	bus    guest.Bus
 	plan   guest.MemoryPlan
@@ -69,8 +70,8 @@ type Driver struct {
 	// interrupts) depends on the schedule even without migration, so Flush
 	// writes them queue by queue, each queue in its used-ring order.
 	done [][]string
-	// Log is the guest-visible history.
-	Log []string
+	// log is the guest-visible history (Log).
+	log []string
 	// Failed is set when the driver gave up on the device (FEATURES_OK
 	// refused, a request failed, data did not match).
 	Failed []string
@@ -117,13 +118,13 @@ func NewWithPlan(bus guest.Bus, plan guest.MemoryPlan) *Driver {
 func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
 
 func (g *Driver) logf(format string, args ...any) {
-	g.Log = append(g.Log, fmt.Sprintf(format, args...))
+	g.log = append(g.log, fmt.Sprintf(format, args...))
 }
 
 func (g *Driver) fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	g.Failed = append(g.Failed, msg)
-	g.Log = append(g.Log, "FAIL "+msg)
+	g.log = append(g.log, "FAIL "+msg)
 }
 
 func (g *Driver) common(f spec.CommonCfgField) uint64 {
@@ -477,7 +478,7 @@ func (g *Driver) WaitAll() bool {
 // queue by queue (each queue in its used-ring order).
 func (g *Driver) Flush() {
 	for q, lines := range g.done {
-		g.Log = append(g.Log, lines...)
+		g.log = append(g.log, lines...)
 		g.done[q] = nil
 	}
 }
@@ -500,11 +501,11 @@ func (g *Driver) HandleIRQ(v uint16) {
 	for len(g.done) <= q {
 		g.done = append(g.done, nil)
 	}
-	log := g.Log
-	g.Log = nil
+	saved := g.log
+	g.log = nil
 	defer func() {
-		g.done[q] = append(g.done[q], g.Log...)
-		g.Log = log
+		g.done[q] = append(g.done[q], g.log...)
+		g.log = saved
 	}()
 	used, err := gq.ring.Harvest()
 	if err != nil {

@@ -78,3 +78,46 @@ func packageDir() string {
 		}
 	}
 }
+
+// sectionMarkers are the lines that delimit a generated section of a
+// hand-written file: "<!-- BEGIN name -->" and "<!-- END name -->".
+func sectionMarkers(name string) (begin, end string) {
+	return "<!-- BEGIN " + name + " -->\n", "<!-- END " + name + " -->\n"
+}
+
+// CheckSection is Check for one generated section of a file that holds
+// other text too (a document with several generated tables): the text
+// between the lines "<!-- BEGIN name -->" and "<!-- END name -->" must
+// equal got. Under -rewrite the section is replaced in place (appended,
+// with its markers, when the file has none).
+func CheckSection(t testing.TB, path, name string, got []byte) {
+	t.Helper()
+	begin, end := sectionMarkers(name)
+	data, err := os.ReadFile(path)
+	if err != nil && !(Rewrite() && os.IsNotExist(err)) {
+		require.NoError(t, err, "file %s missing", path)
+	}
+	doc := string(data)
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
+	found := i >= 0 && j > i
+	if Rewrite() {
+		var out string
+		if found {
+			out = doc[:i+len(begin)] + string(got) + doc[j:]
+		} else {
+			if doc != "" && !strings.HasSuffix(doc, "\n") {
+				doc += "\n"
+			}
+			out = doc + begin + string(got) + end
+		}
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+		t.Logf("golden: rewrote section %s of %s", name, path)
+		return
+	}
+	require.True(t, found, "%s has no section %q (lines %q … %q): create it with %s", path, name,
+		strings.TrimSpace(begin), strings.TrimSpace(end), Command(t))
+	assert.Equal(t, doc[i+len(begin):j], string(got),
+		"section %s of %s differs: review the diff; if the new output is right, regenerate with %s", name, path, Command(t))
+}

@@ -63,3 +63,34 @@ func TestCheckRewrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "fresh\n", string(b), "-rewrite writes the output, creating directories")
 }
+
+func checkSection(t *testing.T, path, name string, got []byte) *recorder {
+	r := &recorder{TB: t}
+	func() {
+		defer func() {
+			if p := recover(); p != nil && p != any(r) {
+				panic(p)
+			}
+		}()
+		CheckSection(r, path, name, got)
+	}()
+	return r
+}
+
+func TestCheckSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "doc.md")
+	doc := "# Title\n\nhand text\n<!-- BEGIN table -->\n| a |\n<!-- END table -->\nmore text\n"
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
+	assert.False(t, checkSection(t, path, "table", []byte("| a |\n")).failed, "equal section passes")
+	assert.True(t, checkSection(t, path, "table", []byte("| b |\n")).failed, "a different section fails")
+	assert.True(t, checkSection(t, path, "other", []byte("x\n")).failed, "a missing section fails")
+
+	require.NoError(t, flag.Set(FlagName, "true"))
+	t.Cleanup(func() { require.NoError(t, flag.Set(FlagName, "false")) })
+	checkSection(t, path, "table", []byte("| b |\n"))
+	checkSection(t, path, "other", []byte("x\n"))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "# Title\n\nhand text\n<!-- BEGIN table -->\n| b |\n<!-- END table -->\nmore text\n<!-- BEGIN other -->\nx\n<!-- END other -->\n", string(got),
+		"the section is replaced in place, the hand text kept, a new section appended")
+}

@@ -56,7 +56,7 @@ func TestConfigWriteChecks(t *testing.T) {
 func TestResizeIsAHostChange(t *testing.T) {
 	d := testDevice(t, virtq.NewGuestMemory())
 	assert.Equal(t, member.HostChange{What: "capacity unchanged (16)"}, d.HostChange())
-	d.disk.Resize(32)
+	d.disk.(*Disk).Resize(32)
 	assert.Equal(t, member.HostChange{Config: true, What: "capacity change to 32"}, d.HostChange())
 	assert.Equal(t, uint64(16), binary.LittleEndian.Uint64(d.ReadConfig()), "not shown before it is applied")
 	assert.Equal(t, "capacity 16 -> 32", d.ApplyHostChange())
@@ -67,7 +67,7 @@ func TestResizeIsAHostChange(t *testing.T) {
 func TestResetDefaults(t *testing.T) {
 	d := testDevice(t, virtq.NewGuestMemory())
 	d.writeback = 0
-	d.disk.Resize(20)
+	d.disk.(*Disk).Resize(20)
 	d.Reset()
 	assert.Equal(t, uint64(20), d.capacity, "the disk's capacity now")
 	assert.Equal(t, uint8(1), d.writeback)

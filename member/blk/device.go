@@ -24,11 +24,25 @@ var Type = member.DeviceType{
 	NewBackend: newDevice,
 }
 
+// Storage is the disk a virtio-blk device serves: the in-memory *Disk the
+// source and destination worlds share, or a disk reached through another
+// channel (an external device reaches the kit's disk through its protocol,
+// package conformance/extdevice). Read and Write take whole sectors.
+type Storage interface {
+	Capacity() uint64
+	Serial() string
+	Read(sector uint64, n int) ([]byte, error)
+	Write(sector uint64, data []byte) error
+	Flush()
+}
+
+var _ Storage = (*Disk)(nil)
+
 // New builds a virtio-blk member device: the virtio core with the blk
 // backend. It is a member.Factory and the default one. c.Backing is the
-// *Disk shared by the source and destination worlds; nil (or anything that
-// is not a *Disk) gives the device an empty disk of capacity 0 of its own,
-// on which every IN and OUT fails with IOERR.
+// Storage (normally the *Disk) shared by the source and destination worlds;
+// nil (or anything that is not a Storage) gives the device an empty disk of
+// capacity 0 of its own, on which every IN and OUT fails with IOERR.
 func New(c member.Config) member.Device { return member.NewCore(c, Type) }
 
 var _ member.Factory = New
@@ -38,7 +52,7 @@ var _ member.Factory = New
 type device struct {
 	mem  pcie.MemoryPort
 	rid  pcie.RID
-	disk *Disk
+	disk Storage
 	// features are the offered features; queueSizeMax and numQueues
 	// derive seg_max and num_queues of virtio_blk_config.
 	features     spec.Features
@@ -53,8 +67,8 @@ type device struct {
 
 // newDevice is Type.NewBackend.
 func newDevice(c member.Config) member.Backend {
-	disk, _ := c.Backing.(*Disk)
-	if disk == nil {
+	disk, _ := c.Backing.(Storage)
+	if d, ok := disk.(*Disk); disk == nil || (ok && d == nil) {
 		disk = NewDisk(0, "")
 	}
 	d := &device{mem: c.Mem, rid: c.RID, disk: disk, features: c.Features,

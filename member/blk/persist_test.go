@@ -14,7 +14,7 @@ import (
 
 func TestDevCfgFieldRoundTrip(t *testing.T) {
 	src := testDevice(t, virtq.NewGuestMemory())
-	src.disk.Resize(40)
+	src.disk.(*Disk).Resize(40)
 	src.ApplyHostChange()
 	src.WriteConfig(cfgWriteback, []byte{0})
 	fs := src.Fields()

@@ -114,7 +114,7 @@ func TestOutReachesTheDiskAndFlushIsCounted(t *testing.T) {
 	assert.Equal(t, payload, got)
 	_, err = run(d, chain(t, mem, TypeFlush, 0, 0, false))
 	require.NoError(t, err)
-	assert.Equal(t, uint64(1), d.disk.Flushes())
+	assert.Equal(t, uint64(1), d.disk.(*Disk).Flushes())
 }
 
 func TestRequestErrors(t *testing.T) {

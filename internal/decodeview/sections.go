@@ -1,4 +1,4 @@
-package main
+package decodeview
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// This file turns decoded bytes into a decodeDoc: adminq decodes the admin
+// This file turns decoded bytes into a Doc: adminq decodes the admin
 // frame, the command data and the results of non-context commands; devctx
 // decodes the context and parts results, the device parts and the draft
 // context inside them.
@@ -20,46 +20,46 @@ const simulatorAssignedNote = "draft-2023 field type values are simulator-assign
 
 // resultRequest builds the command a result answers from --op and --req;
 // nil when neither is given.
-func resultRequest(fl decodeFlags) (*adminq.TypedCommand, error) {
-	if fl.op == "" && fl.req == "" {
+func resultRequest(fl Options) (*adminq.TypedCommand, error) {
+	if fl.Op == "" && fl.Req == "" {
 		return nil, nil
 	}
-	req := &adminq.TypedCommand{Edition: fl.edition}
-	if fl.req != "" {
-		b, err := parseHex(fl.req)
+	req := &adminq.TypedCommand{Edition: fl.Edition}
+	if fl.Req != "" {
+		b, err := ParseHex(fl.Req)
 		if err != nil {
 			return nil, fmt.Errorf("--req: %w", err)
 		}
-		c := adminq.DecodeTypedCommand(fl.edition, b)
+		c := adminq.DecodeTypedCommand(fl.Edition, b)
 		req = &c
 	}
-	if fl.op != "" {
-		op, err := adminq.ParseOpcode(fl.edition, fl.op)
+	if fl.Op != "" {
+		op, err := adminq.ParseOpcode(fl.Edition, fl.Op)
 		if err != nil {
 			return nil, fmt.Errorf("--op: %w", err)
 		}
-		if fl.req != "" && op != req.Opcode {
-			return nil, fmt.Errorf("--op %s disagrees with the opcode %s of --req", fl.op, req.Name())
+		if fl.Req != "" && op != req.Opcode {
+			return nil, fmt.Errorf("--op %s disagrees with the opcode %s of --req", fl.Op, req.Name())
 		}
 		req.Opcode = op
 	}
 	return req, nil
 }
 
-func toDecodeFields(fs []adminq.Field, drop func(name string) bool) []decodeField {
-	out := make([]decodeField, 0, len(fs))
+func toDecodeFields(fs []adminq.Field, drop func(name string) bool) []Field {
+	out := make([]Field, 0, len(fs))
 	for _, f := range fs {
 		if drop == nil || !drop(f.Name) {
-			out = append(out, decodeField{f.Name, f.Value})
+			out = append(out, Field{f.Name, f.Value})
 		}
 	}
 	return out
 }
 
-func attrsToFields(as []devctx.Attr) []decodeField {
-	out := make([]decodeField, len(as))
+func attrsToFields(as []devctx.Attr) []Field {
+	out := make([]Field, len(as))
 	for i, a := range as {
-		out[i] = decodeField{a.Name, a.Value}
+		out[i] = Field{a.Name, a.Value}
 	}
 	return out
 }
@@ -69,7 +69,7 @@ func dropNamed(name string) func(string) bool {
 	return func(f string) bool { return f == name || strings.HasPrefix(f, name+"[") }
 }
 
-func decodeCommandDoc(doc *decodeDoc, ed spec.Edition, in []byte) error {
+func decodeCommandDoc(doc *Doc, ed spec.Edition, in []byte) error {
 	c := adminq.DecodeTypedCommand(ed, in)
 	doc.Title = c.Name() + " command"
 	var drop func(string) bool
@@ -100,7 +100,7 @@ func decodeCommandDoc(doc *decodeDoc, ed spec.Edition, in []byte) error {
 // instead of showing the missing bytes as zeros (a device reads them as
 // zero, but they were not given): no data at all replaces the data fields
 // with one "data: absent" field; a partial structure gets a note.
-func markAbsentData(doc *decodeDoc, c adminq.TypedCommand) {
+func markAbsentData(doc *Doc, c adminq.TypedCommand) {
 	if c.Data.Payload == nil {
 		return
 	}
@@ -110,7 +110,7 @@ func markAbsentData(doc *decodeDoc, c adminq.TypedCommand) {
 	}
 	if c.Data.Len == 0 {
 		header := len(doc.Fields) - len(c.Data.Fields())
-		doc.Fields = append(doc.Fields[:header], decodeField{"data", fmt.Sprintf(
+		doc.Fields = append(doc.Fields[:header], Field{"data", fmt.Sprintf(
 			"absent: the command carries no data (%s needs %d bytes); nothing below the header is decoded", c.Name(), need)})
 		return
 	}
@@ -143,7 +143,7 @@ func contextRequest(ed spec.Edition, req *adminq.TypedCommand) devctx.ResultRequ
 	return rr
 }
 
-func decodeResultDoc(doc *decodeDoc, ed spec.Edition, req *adminq.TypedCommand, in []byte) error {
+func decodeResultDoc(doc *Doc, ed spec.Edition, req *adminq.TypedCommand, in []byte) error {
 	r := adminq.DecodeTypedResult(ed, req, in)
 	doc.Title = "result"
 	if req != nil {
@@ -171,14 +171,14 @@ func decodeResultDoc(doc *decodeDoc, ed spec.Edition, req *adminq.TypedCommand, 
 // addResultSections expands what a context or parts result carries: the
 // part headers of a METADATA LIST, the parts of a PARTS_GET, the context of
 // a DEV_CTX_READ. It returns the fields the sections replace.
-func addResultSections(doc *decodeDoc, res devctx.Result) (func(string) bool, error) {
+func addResultSections(doc *Doc, res devctx.Result) (func(string) bool, error) {
 	const hdr = spec.AdminResultHeaderSize
 	switch p := res.(type) {
 	case devctx.MetadataList:
 		if len(p.Headers) > 0 {
 			for i, h := range p.Headers {
-				doc.Sections = append(doc.Sections, decodeSection{fmt.Sprintf("hdrs[%d]", i),
-					hdr + 8 + i*spec.PartHeaderSize, []decodeField{{"header", h.Describe()}}})
+				doc.Sections = append(doc.Sections, Section{fmt.Sprintf("hdrs[%d]", i),
+					hdr + 8 + i*spec.PartHeaderSize, []Field{{"header", h.Describe()}}})
 			}
 			return dropNamed("hdrs"), nil
 		}
@@ -198,7 +198,7 @@ func addResultSections(doc *decodeDoc, res devctx.Result) (func(string) bool, er
 // contextChunk expands a draft context carried in a command or result. A
 // chunk that may be partial (a split write, a read with bytes remaining)
 // that does not decode as a whole context is noted, not an error.
-func contextChunk(doc *decodeDoc, name string, b []byte, base int, partial bool) func(string) bool {
+func contextChunk(doc *Doc, name string, b []byte, base int, partial bool) func(string) bool {
 	err := addContext(doc, b, base)
 	if err == nil {
 		return dropNamed(name)
@@ -233,7 +233,7 @@ func rebaseErr(err error, base int) error {
 	return err
 }
 
-func addParts(doc *decodeDoc, name string, b []byte, base int, opts devctx.DecodeOptions) error {
+func addParts(doc *Doc, name string, b []byte, base int, opts devctx.DecodeOptions) error {
 	ps, err := devctx.DecodeParts(b, opts)
 	if err != nil {
 		return rebaseErr(err, base)
@@ -244,10 +244,10 @@ func addParts(doc *decodeDoc, name string, b []byte, base int, opts devctx.Decod
 
 // addPartSections adds one section per part and a note per unknown
 // OPTIONAL part; base is the offset of the run in the input.
-func addPartSections(doc *decodeDoc, name string, ps devctx.Parts, base int) {
+func addPartSections(doc *Doc, name string, ps devctx.Parts, base int) {
 	off := base
 	for i, p := range ps.List {
-		doc.Sections = append(doc.Sections, decodeSection{fmt.Sprintf("%s[%d]", name, i), off, attrsToFields(p.Attrs())})
+		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("%s[%d]", name, i), off, attrsToFields(p.Attrs())})
 		off += spec.PartHeaderSize + len(p.Value)
 	}
 	for _, w := range ps.Unknown {
@@ -256,29 +256,29 @@ func addPartSections(doc *decodeDoc, name string, ps devctx.Parts, base int) {
 	}
 }
 
-func addHeaders(doc *decodeDoc, name string, b []byte, base int) error {
+func addHeaders(doc *Doc, name string, b []byte, base int) error {
 	hs, err := devctx.DecodePartHeaders(b)
 	if err != nil {
 		return rebaseErr(err, base)
 	}
 	for i, h := range hs {
-		doc.Sections = append(doc.Sections, decodeSection{fmt.Sprintf("%s[%d]", name, i),
-			base + i*spec.PartHeaderSize, []decodeField{{"header", h.Describe()}}})
+		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("%s[%d]", name, i),
+			base + i*spec.PartHeaderSize, []Field{{"header", h.Describe()}}})
 	}
 	return nil
 }
 
-func addContext(doc *decodeDoc, b []byte, base int) error {
+func addContext(doc *Doc, b []byte, base int) error {
 	c, err := devctx.DecodeDraftContext(b)
 	if err != nil {
 		return rebaseErr(err, base)
 	}
 	doc.Notes = append(doc.Notes, simulatorAssignedNote)
-	doc.Sections = append(doc.Sections, decodeSection{"context", base,
-		[]decodeField{{"field_count", fmt.Sprint(len(c.Fields))}}})
+	doc.Sections = append(doc.Sections, Section{"context", base,
+		[]Field{{"field_count", fmt.Sprint(len(c.Fields))}}})
 	off := base + spec.DraftCtxHeaderSize
 	for i, f := range c.Fields {
-		doc.Sections = append(doc.Sections, decodeSection{fmt.Sprintf("field[%d]", i), off, attrsToFields(f.Attrs())})
+		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("field[%d]", i), off, attrsToFields(f.Attrs())})
 		off += f.EncodedSize()
 	}
 	return nil

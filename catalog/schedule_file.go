@@ -1,0 +1,163 @@
+package catalog
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// Schedule records a run of the target as a schedule: its edition, knobs,
+// settings and scenario, the exploration's base seed and the schedule's
+// index in it. A scenario outside the embedded catalog travels as its
+// absolute path and its canonical text (WriteSchedule makes the path
+// relative to the schedule file).
+func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine.Result) *engine.Schedule {
+	sc := engine.NewSchedule(strategy, res)
+	sc.Edition = t.Edition.String()
+	sc.Knobs = append([]string{}, t.Knobs()...)
+	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
+	sc.BaseSeed, sc.Index = baseSeed, index
+	if !Embedded(t.Scenario) {
+		sc.ScenarioFile = t.Scenario.File
+		if abs, err := filepath.Abs(t.Scenario.File); err == nil {
+			sc.ScenarioFile = abs
+		}
+		sc.ScenarioText = t.Scenario.Format()
+	}
+	if len(t.Settings) > 0 {
+		sc.Settings = SettingStrings(t.Settings)
+	}
+	return sc
+}
+
+// WriteSchedule writes sc to path with its scenario file made relative to
+// path's directory, so the schedule replays from any working directory
+// (and wherever the pair is moved together). sc itself is left as it is.
+func WriteSchedule(sc *engine.Schedule, path string) error {
+	c := *sc
+	if c.ScenarioFile != "" && filepath.IsAbs(c.ScenarioFile) {
+		if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
+			if rel, err := filepath.Rel(dir, c.ScenarioFile); err == nil {
+				c.ScenarioFile = filepath.ToSlash(rel)
+			}
+		}
+	}
+	return c.WriteFile(path)
+}
+
+// CheckOutputDir checks, before any work, that schedules can be written
+// under dir: it exists as a directory or can be created.
+func CheckOutputDir(dir string) error {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return fmt.Errorf("%s is not a directory", dir)
+		}
+		f, err := os.CreateTemp(dir, ".migsim-write-check-*")
+		if err != nil {
+			return fmt.Errorf("%s is not writable: %w", dir, err)
+		}
+		name := f.Name()
+		f.Close()
+		return os.Remove(name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	return nil
+}
+
+// ReadScheduleFile reads a schedule file (engine.ReadScheduleFile) and
+// checks the fields only the world gives a meaning to (CheckSchedule).
+// Errors name the file and the field.
+func ReadScheduleFile(path string) (*engine.Schedule, error) {
+	s, err := engine.ReadScheduleFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckSchedule(s); err != nil {
+		return nil, fmt.Errorf("catalog: schedule %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// CheckSchedule checks a schedule's edition, its knobs (known, and as the
+// recorder writes them: only those that differ from the edition's
+// defaults, sorted) and its settings (known keys, typed values).
+func CheckSchedule(s *engine.Schedule) error {
+	ed, err := spec.ParseEdition(s.Edition)
+	if err != nil {
+		return fmt.Errorf("field edition: %w", err)
+	}
+	for _, k := range s.Knobs {
+		if err := scenario.CheckKnob(k); err != nil {
+			return fmt.Errorf("field knobs: %w", err)
+		}
+	}
+	r, err := spec.ParseRules(ed, s.Knobs)
+	if err != nil {
+		return fmt.Errorf("field knobs: %w", err)
+	}
+	if want := r.Diff(ed); !slices.Equal(want, s.Knobs) && len(want)+len(s.Knobs) > 0 {
+		return fmt.Errorf("field knobs: %q is not how a schedule records them (want %q: the knobs that differ from %s's defaults, sorted)", s.Knobs, want, ed)
+	}
+	args, err := ParseSettings(s.Settings)
+	if err != nil {
+		return fmt.Errorf("field settings: %w", err)
+	}
+	if err := Vocabulary().CheckSettings(nil, args); err != nil {
+		return fmt.Errorf("field settings: %w", err)
+	}
+	return nil
+}
+
+// ScheduleScenario finds the scenario a schedule was recorded against: the
+// file it names (relative to the schedule file's directory in format 2),
+// else the text it carries when that file is gone, else the embedded
+// catalog's scenario of that name. The scenario's hash (format 2: of its
+// parsed form; format 1: of the file's bytes) must equal the recorded one,
+// else the error wraps ErrStale.
+func ScheduleScenario(sc *engine.Schedule) (*scenario.Scenario, error) {
+	var s *scenario.Scenario
+	var err error
+	p := sc.ScenarioFile
+	if p != "" && sc.Format != engine.ScheduleFormatV1 && !filepath.IsAbs(p) && sc.Dir != "" {
+		p = filepath.Join(sc.Dir, filepath.FromSlash(p))
+	}
+	switch {
+	case p == "" && sc.ScenarioText == "":
+		s, err = CatalogScenario(sc.Scenario)
+	case p != "" && (sc.ScenarioText == "" || fileExists(p)):
+		s, err = LoadScenarioFile(p)
+	default:
+		name := p
+		if name == "" {
+			name = "scenario_text of the schedule"
+		}
+		s, err = LoadScenario(name, []byte(sc.ScenarioText))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Name != sc.Scenario {
+		return nil, fmt.Errorf("catalog: schedule names scenario %q, %s defines %q", sc.Scenario, s.File, s.Name)
+	}
+	hash := s.Hash
+	if sc.Format == engine.ScheduleFormatV1 {
+		hash = s.SourceHash
+	}
+	if hash != sc.ScenarioHash {
+		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; regenerate it (%s, or explore again)",
+			ErrStale, s.Name, s.File, hash, sc.ScenarioHash, RegenerateCommand)
+	}
+	return s, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,72 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// OracleNames are the names `expect … violation NAME` accepts: the
+// registry's oracles (oracle.Names), sorted.
+func OracleNames() []string {
+	names := oracle.Names()
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// Vocabulary is the world's vocabulary with the oracle names: what a
+// scenario is checked against.
+func Vocabulary() *scenario.Vocabulary {
+	v := world.Vocabulary()
+	v.Oracles = OracleNames()
+	return v
+}
+
+// CheckScenario checks a parsed scenario against the vocabulary
+// (scenario.Check; the error is a *scenario.CheckError), then that every
+// expectation gives a VM the world can build (world.CheckVM).
+func CheckScenario(s *scenario.Scenario) error {
+	if err := scenario.Check(s, Vocabulary()); err != nil {
+		return err
+	}
+	return world.CheckVM(s)
+}
+
+// CheckTarget checks what a run of s under ed with knobs and settings
+// needs beyond CheckScenario: the programs that run under ed (unless s
+// expects n/a under ed), the knobs
+// (key=value, each known, with a suggestion for a near miss) and the
+// settings (on top of the scenario's).
+func CheckTarget(s *scenario.Scenario, ed spec.Edition, knobs []string, settings []scenario.Arg) error {
+	v := Vocabulary()
+	// An edition the scenario expects n/a under runs to the operation it
+	// lacks (checkNA): its programs are not that edition's.
+	if !expectsNA(s, ed) {
+		if err := scenario.CheckEdition(s, v, ed); err != nil {
+			return err
+		}
+	}
+	for _, k := range knobs {
+		if err := scenario.CheckKnob(k); err != nil {
+			return fmt.Errorf("--knob %s: %w", k, err)
+		}
+	}
+	if err := v.CheckSettings(s.Settings, settings); err != nil {
+		return fmt.Errorf("--set: %w", err)
+	}
+	return nil
+}
+
+// expectsNA reports whether s has an `expect ED n/a` line for ed.
+func expectsNA(s *scenario.Scenario, ed spec.Edition) bool {
+	for _, e := range s.Expect {
+		if e.Edition == ed && e.Verdict == scenario.VerdictNA {
+			return true
+		}
+	}
+	return false
+}

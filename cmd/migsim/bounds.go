@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+)
+
+// Limits of the command line's numbers (the scenario's own are in package
+// scenario and apply to the flags that override them: --schedules,
+// --depth, --bound).
+const (
+	// maxJobs bounds --jobs.
+	maxJobs = 256
+	// maxMaxSteps bounds --max-steps: the longest catalog run takes a few
+	// thousand steps.
+	maxMaxSteps = 10_000_000
+	// maxSeconds bounds bench --seconds.
+	maxSeconds = 3600
+	// maxWindow bounds trace --window and report --steps.
+	maxWindow = 1_000_000
+)
+
+// intFlagLimit is the range of one integer flag.
+type intFlagLimit struct {
+	name   string
+	lo, hi int
+	what   string
+}
+
+// checkIntFlags checks every given integer flag against its range: the
+// error names the flag, its value and the limit.
+func checkIntFlags(fs *pflag.FlagSet, limits ...intFlagLimit) error {
+	for _, l := range limits {
+		if !fs.Changed(l.name) {
+			continue
+		}
+		n, err := fs.GetInt(l.name)
+		if err != nil {
+			return fmt.Errorf("--%s: %v", l.name, err)
+		}
+		if n < l.lo || n > l.hi {
+			return fmt.Errorf("--%s %d: want %d..%d (%s)", l.name, n, l.lo, l.hi, l.what)
+		}
+	}
+	return nil
+}
+
+// budgetFlagLimits are the limits of the flags that override a scenario's
+// exploration budget.
+var budgetFlagLimits = []intFlagLimit{
+	{"schedules", 1, scenario.MaxSchedules, "schedules to run"},
+	{"depth", 1, scenario.MaxDepth, "pct's depth"},
+	{"bound", -1, scenario.MaxBound, "dfs's preemption bound, -1 for none"},
+	{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
+	{"max-steps", 1, maxMaxSteps, "steps of one run"},
+	{"split-depth", 0, scenario.MaxBound, "branching decisions explored in full"},
+}
+
+// strategyFlags are the flags only some strategies read.
+var strategyFlags = []struct {
+	flag, what string
+	strategies []string
+}{
+	{"bound", "a preemption bound", []string{engine.StrategyDFS}},
+	{"reduction", "a partial-order reduction", []string{engine.StrategyDFS}},
+	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
+	{"states", "a state cache", []string{engine.StrategyDFS}},
+	{"depth", "a depth", []string{engine.StrategyPCT}},
+	{"memo", "a memo of interleavings", []string{engine.StrategyRandom, engine.StrategyPCT}},
+}
+
+// checkStrategyFlags refuses a flag the strategy ignores (--bound belongs
+// to dfs, --depth to pct, …).
+func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
+	for _, f := range strategyFlags {
+		if fs.Lookup(f.flag) == nil || !fs.Changed(f.flag) || slices.Contains(f.strategies, strategy) {
+			continue
+		}
+		return fmt.Errorf("--%s: %s is for %s only (the strategy is %s; add --strategy %s)",
+			f.flag, f.what, strings.Join(f.strategies, " and "), strategy, f.strategies[0])
+	}
+	return nil
+}
+
+// checkFiniteFlag refuses NaN, ±Inf and values outside [lo, hi] for a
+// float flag.
+func checkFiniteFlag(name string, v, lo, hi float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("--%s %v: want a finite number of seconds", name, v)
+	}
+	if v < lo || v > hi {
+		return fmt.Errorf("--%s %v: want %v..%v", name, v, lo, hi)
+	}
+	return nil
+}
+
+// setupError reports a reference run that needs more steps than
+// --max-steps allows: a setup problem (exit 2), not a finding.
+func setupError(err error, maxSteps int) error {
+	var ref *catalog.ReferenceError
+	if errors.As(err, &ref) && ref.Finding.Oracle == engine.OracleLive && strings.HasPrefix(ref.Finding.Message, "step bound") {
+		return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
+	}
+	return nil
+}
+
+// packagePrefix matches the package names errors are wrapped with inside
+// the module ("catalog: ", "engine: "): the CLI shows what the user did,
+// not where in the code it was noticed.
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
+
+// userError renders an error for the terminal without package prefixes. A
+// scenario error is shown as it is: file:line:col and the message.
+func userError(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ce *scenario.CheckError
+	if errors.As(err, &ce) {
+		return ce.Error()
+	}
+	var pe *scenario.ParseError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
+	msg := err.Error()
+	for {
+		// Prefixes follow each other ("catalog: scenario: "): strip until
+		// none is left.
+		next := packagePrefix.ReplaceAllString(msg, "$1")
+		if next == msg {
+			return msg
+		}
+		msg = next
+	}
+}
+
+// isInputError reports whether err is about the user's input (a scenario
+// that does not parse or check, a bad knob or setting): exit 2.
+func isInputError(err error) bool {
+	var pe *scenario.ParseError
+	var ce *scenario.CheckError
+	return errors.As(err, &pe) || errors.As(err, &ce)
+}
+
+// checkOutputFile checks, before any work, that path can be written: not a
+// directory, in a directory that exists.
+func checkOutputFile(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory (want a file)", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFormerHangsExit2AtOnce: every value that used to run for minutes (or
+// forever), or was accepted silently, is refused before any work with the
+// flag and its limit named.
+func TestFormerHangsExit2AtOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"pct depth 1e9", []string{"explore", "--scenario", flrScenario, "--strategy", "pct", "--depth", "1000000000"}, "--depth 1000000000: want 1..64"},
+		{"schedules beyond the limit", []string{"explore", "--scenario", flrScenario, "--schedules", "2000000000"}, "--schedules 2000000000: want 1..1000000000"},
+		{"bound beyond the limit", []string{"explore", "--scenario", flrScenario, "--strategy", "dfs", "--bound", "1000"}, "--bound 1000: want -1..64"},
+		{"jobs beyond the limit", []string{"explore", "--scenario", flrScenario, "--jobs", "100000"}, "--jobs 100000: want 0..256"},
+		{"bound with pct", []string{"explore", "--scenario", flrScenario, "--strategy", "pct", "--bound", "2"}, "--bound: a preemption bound is for dfs only (the strategy is pct"},
+		{"bound with the scenario's pct", []string{"explore", "--scenario", flrScenario, "--bound", "2"}, "--bound: a preemption bound is for dfs only (the strategy is pct"},
+		{"depth with random", []string{"explore", "--scenario", flrScenario, "--strategy", "random", "--depth", "2"}, "--depth: a depth is for pct only (the strategy is random; add --strategy pct)"},
+		{"reduction with pct", []string{"explore", "--scenario", flrScenario, "--strategy", "pct", "--reduction", "dpor"}, "--reduction: a partial-order reduction is for dfs only"},
+		{"memo with dfs", []string{"explore", "--scenario", flrScenario, "--strategy", "dfs", "--memo=false"}, "--memo: a memo of interleavings is for random and pct only (the strategy is dfs"},
+		{"max-steps 1 is a setup error", []string{"explore", "--scenario", flrScenario, "--max-steps", "1"}, "--max-steps 1 is too small: the run without migration of test-flr-freeze (draft-2023) needs more steps"},
+		{"max-steps beyond the limit", []string{"explore", "--scenario", flrScenario, "--max-steps", "1000000000"}, "--max-steps 1000000000: want 1..10000000"},
+		{"out is a file", []string{"explore", "--scenario", flrScenario, "--out", file}, "--out: " + file + " is not a directory"},
+		{"bad --set", []string{"explore", "--scenario", flrScenario, "--set", "bogus=1"}, "--set: unknown setting bogus"},
+		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: -5 outside 1..4294967296"},
+		{"knob typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mod=defer-flr"}, `--knob flr-vs-mod=defer-flr: unknown knob "flr-vs-mod"`},
+		{"knob value typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mode=defer-flrr"}, `unknown value "defer-flrr" (allowed: hold-reply, defer-flr, complete-anyway); did you mean defer-flr?`},
+		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds +Inf: want a finite number of seconds"},
+		{"bench seconds NaN", []string{"bench", "--seconds", "NaN"}, "--seconds NaN: want a finite number of seconds"},
+		{"bench seconds beyond the limit", []string{"bench", "--seconds", "1e9"}, "--seconds 1e+09: want 0..3600"},
+		{"bench schedules beyond the limit", []string{"bench", "--schedules", "2000000000"}, "--schedules 2000000000: want 1..1000000000"},
+		{"run jobs beyond the limit", []string{"run", "--jobs", "100000", flrScenario}, "--jobs 100000: want 0..256"},
+		{"replay max-steps 0", []string{"replay", "--max-steps", "0", "x.json"}, "--max-steps 0: want 1..10000000"},
+		{"trace window beyond the limit", []string{"trace", "--window", "2000000", "x.json"}, "--window 2000000: want 0..1000000"},
+		{"trace out is a directory", []string{"trace", "--out", t.TempDir(), "x.json"}, "is a directory (want a file)"},
+		{"run write-regress into a file", []string{"run", "--write-regress", "--regress-dir", filepath.Join(file, "sub"), "smoke-migrate"}, "--write-regress: cannot create " + filepath.Join(file, "sub")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code, "stdout: %s\nstderr: %s", out, stderr)
+			assert.Contains(t, stderr, c.want)
+			assert.NotContains(t, out, "schedules:", "nothing was explored")
+		})
+	}
+}
+
+// TestUserError: the CLI shows errors without the module's package
+// prefixes, and scenario errors as file:line:col alone.
+func TestUserError(t *testing.T) {
+	assert.Equal(t, "replay of seed 7: replay diverged at step 3",
+		userError(errors.New("engine: replay of seed 7: engine: replay diverged at step 3")))
+	assert.Equal(t, "target x draft-2023: --knob k: unknown knob",
+		userError(errors.New("catalog: target x draft-2023: --knob k: spec: unknown knob")))
+	assert.Equal(t, "--spec: unknown edition", userError(fmt.Errorf("--spec: %w", errors.New("unknown edition"))),
+		"a flag name is not a package")
+}
+
+// migsim help flags lists every flag of every command; help exit the
+// shared exit codes.
+func TestHelpFlagsAndExit(t *testing.T) {
+	code, out, _ := runSimCLI(t, "help", "flags")
+	require.Equal(t, exitOK, code)
+	for _, want := range []string{"migsim explore\n", "--max-steps int", "--bound int", "migsim gen\n", "--max-schedules int",
+		"migsim decode\n", "--req string", "migsim run\n", "--write-regress", "migsim trace\n", "--window int"} {
+		assert.Contains(t, out, want)
+	}
+	code, out, _ = runSimCLI(t, "help", "exit")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "130  interrupted")
+	code, _, stderr := runSimCLI(t, "help", "bogus")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unknown topic "bogus"`)
+	code, out, _ = runSimCLI(t, "help", "replay")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "usage: migsim replay")
+}
+
+// vfs 65535 runs: the hosts enable every VF, the VM migrates the one its
+// guest uses.
+func TestVFs65535Runs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "many.scn")
+	require.NoError(t, os.WriteFile(p, []byte("scenario many\nvfs 65535\nguest g vf=65535\n  probe\n  write sector=0 count=1\nexpect draft-2023 pass\nexpect virtio-1.4 pass\nexplore strategy=random schedules=2\n"), 0o644))
+	code, out, stderr := runSimCLI(t, "run", p)
+	assert.Equal(t, exitOK, code, "%s\n%s", out, stderr)
+}

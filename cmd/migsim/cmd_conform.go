@@ -1,0 +1,287 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+)
+
+func init() {
+	register(command{
+		name:    "conform",
+		summary: "run the conformance kit against a device (builtin or an external process) and report per requirement",
+		run:     runConform,
+	})
+}
+
+const conformUsage = `usage: migsim conform --device DEVICE [flags] [-- DEVICE-ARGS...]
+       migsim conform --device DEVICE --replay FILE [--trace]
+       migsim conform --bench [--device exec:PATH] [--schedules N]
+       migsim conform --list
+
+Runs the conformance kit (docs/conformance.md) against a member device: the
+per-requirement device tests, then every catalog row judged with the device,
+and reports every requirement of the spec catalog as pass, fail (with the
+row, the oracle and the replay command of the counterexample), skipped or
+not covered.
+
+DEVICE is
+  builtin:blk          the reference virtio-blk
+  builtin:mutant/NAME  the reference with one bug of the mutant library
+                       (--list names them); it runs the editions the bug exists in
+  exec:PATH            an external process speaking the device protocol
+                       (docs/device-protocol.md) on stdin and stdout; the
+                       arguments after -- are passed to it. It is started
+                       per catalog row; every request has a deadline (--timeout)
+
+--replay FILE replays a counterexample the kit wrote, with the device.
+--bench measures the executed runs per second of one row with the reference
+device in-process and with DEVICE (default: none, in-process only) and the
+ratio between them.
+
+Exit 0 when every unit passes, 1 when one fails or the device breaks the
+protocol, 2 on a usage error, 130 when interrupted.
+
+flags:
+`
+
+// conformOptions are the parsed flags of migsim conform.
+type conformOptions struct {
+	device     string
+	args       []string
+	editions   []string
+	knobs      []string
+	budget     string
+	schedules  int
+	shrink     int
+	jobs       int
+	scenarios  []string
+	parts      string
+	reports    []string
+	replayDir  string
+	timeout    time.Duration
+	procs      int
+	replay     string
+	trace      bool
+	bench      bool
+	list       bool
+	progress   bool
+	transcript string
+	// transcriptW is the opened --transcript file.
+	transcriptW io.Writer
+}
+
+func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("conform", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o conformOptions
+	fs.StringVar(&o.device, "device", "", "the device: builtin:blk, builtin:mutant/NAME or exec:PATH")
+	fs.StringSliceVar(&o.editions, "spec", nil, "editions the device implements: draft-2023, virtio-1.4 (default: what it declares)")
+	fs.StringArrayVar(&o.knobs, "knob", nil, "a knob value the device implements, key=value (repeat; a knob not named keeps what the device declares)")
+	fs.StringVar(&o.budget, "budget", "full", "catalog budget: full (every row's own exploration) or short (conformance.ShortBudget)")
+	fs.IntVar(&o.schedules, "schedules", 0, "cap every exploration at N schedules (0: the budget's); with --bench, the schedules measured")
+	fs.IntVar(&o.shrink, "shrink-replays", 0, "bound the shrinking of a counterexample (0: the budget's)")
+	fs.IntVar(&o.jobs, "jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
+	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this scenario's rows (repeat)")
+	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
+	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
+	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
+	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request")
+	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
+	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
+	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace")
+	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")
+	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
+	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE (slow; for debugging a device)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, conformUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return usageError(stderr, "conform", "%v", err)
+	}
+	o.args = fs.Args()
+	if o.list {
+		listBuiltins(stdout)
+		return exitOK
+	}
+	if o.bench {
+		return conformBench(o, stdout, stderr)
+	}
+	if o.device == "" {
+		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:mutant/NAME or exec:PATH)")
+	}
+	if o.transcript != "" {
+		f, err := os.Create(o.transcript)
+		if err != nil {
+			return usageError(stderr, "conform", "--transcript: %v", err)
+		}
+		defer f.Close()
+		o.transcriptW = f
+	}
+	dev, eds, err := parseDevice(o)
+	if err != nil {
+		return usageError(stderr, "conform", "%v", err)
+	}
+	if o.replay != "" {
+		return conformReplay(dev, o, stdout, stderr)
+	}
+	opts, closers, err := conformKitOptions(o, eds, stdout, stderr)
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	if err != nil {
+		return usageError(stderr, "conform", "%v", err)
+	}
+	ctx, _, stop := interrupts()
+	defer stop()
+	rep, err := conformance.Check(dev, append(opts, conformance.Context(ctx))...)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
+		return exitFinding
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "migsim conform: interrupted; the report holds the units judged so far")
+		return exitInterrupted
+	}
+	if rep.Failed() {
+		return exitFinding
+	}
+	return exitOK
+}
+
+// conformKitOptions turns the flags into kit options; the files it opens
+// are returned to be closed.
+func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.Writer) ([]conformance.Option, []io.Closer, error) {
+	var opts []conformance.Option
+	var closers []io.Closer
+	for _, s := range o.editions {
+		e, err := spec.ParseEdition(s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--spec: %w", err)
+		}
+		eds = append(eds, e)
+	}
+	if len(eds) > 0 {
+		opts = append(opts, conformance.Editions(eds...))
+	}
+	for _, kv := range o.knobs {
+		var r spec.Rules
+		if err := r.Parse(kv); err != nil {
+			return nil, nil, fmt.Errorf("--knob: %w", err)
+		}
+	}
+	if len(o.knobs) > 0 {
+		opts = append(opts, conformance.Knobs(o.knobs...))
+	}
+	var b conformance.Budget
+	switch o.budget {
+	case "full":
+	case "short":
+		b = conformance.ShortBudget
+	default:
+		return nil, nil, fmt.Errorf("--budget %q: want full or short", o.budget)
+	}
+	if o.schedules < 0 || o.shrink < 0 || o.jobs < 0 || o.procs < 0 {
+		return nil, nil, fmt.Errorf("--schedules, --shrink-replays, --jobs and --procs: want 0 or more")
+	}
+	if o.schedules > 0 {
+		b.Schedules = o.schedules
+	}
+	if o.shrink > 0 {
+		b.ShrinkReplays = o.shrink
+	}
+	b.Jobs = o.jobs
+	opts = append(opts, conformance.WithBudget(b), conformance.ReplayDir(o.replayDir))
+	switch o.parts {
+	case "all":
+	case "device":
+		opts = append(opts, conformance.Parts(true, false))
+	case "rows":
+		opts = append(opts, conformance.Parts(false, true))
+	default:
+		return nil, nil, fmt.Errorf("--parts %q: want all, device or rows", o.parts)
+	}
+	if len(o.scenarios) > 0 {
+		opts = append(opts, conformance.Scenarios(o.scenarios...))
+	}
+	reports := o.reports
+	toStdout := false
+	for _, r := range reports {
+		toStdout = toStdout || !strings.Contains(r, "=")
+	}
+	if !toStdout {
+		reports = append([]string{"text"}, reports...)
+	}
+	for _, r := range reports {
+		format, file, toFile := strings.Cut(r, "=")
+		if !contains(conformance.ReportFormats, format) {
+			return nil, closers, fmt.Errorf("--report %q: want FORMAT or FORMAT=FILE, FORMAT one of %s", r, strings.Join(conformance.ReportFormats, ", "))
+		}
+		w := stdout
+		if toFile {
+			f, err := os.Create(file)
+			if err != nil {
+				return nil, closers, fmt.Errorf("--report %s: %w", r, err)
+			}
+			closers = append(closers, f)
+			w = f
+		}
+		opts = append(opts, conformance.WriteReport(format, w))
+	}
+	if o.progress {
+		opts = append(opts, conformance.Progress(stderr))
+	}
+	return opts, closers, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// conformReplay replays a counterexample with the device.
+func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.Writer) int {
+	cfg := engine.RunConfig{}
+	if o.trace {
+		cfg.Trace = stdout
+	}
+	res, err := conformance.Replay(dev, o.replay, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
+		if errors.Is(err, engine.ErrDiverged) {
+			return exitFinding
+		}
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "replay %s with %s: %d steps\n", o.replay, dev.Name(), len(res.Choices))
+	if fd := res.Finding; fd != nil {
+		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
+		if len(fd.Reqs) > 0 {
+			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+		}
+		return exitFinding
+	}
+	fmt.Fprintln(stdout, "no finding")
+	return exitOK
+}

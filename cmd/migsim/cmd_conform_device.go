@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
+)
+
+// Device names of migsim conform.
+const (
+	builtinBlk    = "builtin:blk"
+	builtinMutant = "builtin:mutant/"
+	execPrefix    = "exec:"
+)
+
+// parseDevice builds the device --device names; for a mutant it also
+// returns the editions the bug exists in.
+func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
+	switch {
+	case o.device == builtinBlk:
+		return conformance.FactoryDevice(builtinBlk, blk.New), nil, noArgs(o)
+	case strings.HasPrefix(o.device, builtinMutant):
+		name := strings.TrimPrefix(o.device, builtinMutant)
+		m, ok := mutants.Lookup(name)
+		if !ok {
+			return nil, nil, fmt.Errorf("--device %s: no mutant %q (migsim conform --list names them)", o.device, name)
+		}
+		var eds []spec.Edition
+		if len(o.editions) == 0 {
+			eds = m.Editions
+		}
+		return conformance.FactoryDevice(o.device, m.Factory(blk.New)), eds, noArgs(o)
+	case strings.HasPrefix(o.device, execPrefix):
+		path := strings.TrimPrefix(o.device, execPrefix)
+		if path == "" {
+			return nil, nil, fmt.Errorf("--device exec: names no program")
+		}
+		argv := append([]string{path}, o.args...)
+		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil
+	}
+	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:mutant/NAME or exec:PATH", o.device)
+}
+
+// noArgs refuses arguments for a builtin device.
+func noArgs(o conformOptions) error {
+	if len(o.args) > 0 {
+		return fmt.Errorf("arguments %q: only an exec: device takes arguments", o.args)
+	}
+	return nil
+}
+
+// listBuiltins prints the builtin devices.
+func listBuiltins(w io.Writer) {
+	fmt.Fprintf(w, "%-44s %s\n", builtinBlk, "the reference virtio-blk (member/blk)")
+	for _, m := range mutants.All() {
+		var eds []string
+		for _, e := range m.Editions {
+			eds = append(eds, e.String())
+		}
+		fmt.Fprintf(w, "%-44s %s (%s)\n", builtinMutant+m.Name, m.Doc, strings.Join(eds, ", "))
+	}
+}
+
+// conformBench measures runs per second in-process and with the device.
+func conformBench(o conformOptions, stdout, stderr io.Writer) int {
+	n := o.schedules
+	if n <= 0 {
+		n = 300
+	}
+	devs := []conformance.Device{conformance.FactoryDevice(builtinBlk+" (in-process)", blk.New)}
+	if o.device != "" {
+		d, _, err := parseDevice(o)
+		if err != nil {
+			return usageError(stderr, "conform", "%v", err)
+		}
+		devs = append(devs, d)
+	}
+	fmt.Fprintf(stdout, "throughput of %s/%s: %d random schedules, memo off, jobs %d\n", conformance.BenchScenario,
+		conformance.BenchEdition, n, o.jobs)
+	var base float64
+	for i, d := range devs {
+		tp, err := conformance.MeasureThroughput(context.Background(), d, n, o.jobs)
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim conform: %v\n", err)
+			return exitFinding
+		}
+		line := fmt.Sprintf("  %-40s %6d runs in %8.3fs: %8.1f runs/s", d.Name(), tp.Runs, tp.Elapsed.Seconds(), tp.PerSecond())
+		if i == 0 {
+			base = tp.PerSecond()
+		} else if tp.PerSecond() > 0 {
+			line += fmt.Sprintf(" (%.1fx slower)", base/tp.PerSecond())
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	return exitOK
+}

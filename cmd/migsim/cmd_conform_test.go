@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// buildProgram builds a package of the module into t.TempDir() and
+// returns the binary.
+func buildProgram(t *testing.T, pkg, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput()
+	require.NoError(t, err, "go build %s:\n%s", pkg, out)
+	return path
+}
+
+// conformSmall are the flags that keep a CLI test small: the short budget
+// and one scenario.
+func conformSmall(t *testing.T, extra ...string) []string {
+	return append([]string{"conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", t.TempDir()}, extra...)
+}
+
+func TestConform_BuiltinBlkExits0(t *testing.T) {
+	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:blk")...)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	assert.Contains(t, out, "conformance of builtin:blk (draft-2023, virtio-1.4)")
+	assert.Contains(t, out, "0 fail")
+	assert.Contains(t, out, "DRAFT-MODE-04  MUST   Pass")
+}
+
+// A mutant exits 1 and names the requirement, the oracle, the row and the
+// replay command, which reproduces the finding.
+func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
+		"--device", "builtin:mutant/mode-get-lies")
+	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	assert.Contains(t, out, "conformance of builtin:mutant/mode-get-lies (draft-2023)")
+	assert.Contains(t, out, "DRAFT-MODE-04  MUST   Fail")
+	schedule := filepath.Join(dir, "smoke-migrate_draft-2023.json")
+	assert.Contains(t, out, "smoke-migrate/draft-2023: oracle readback at step")
+	assert.Contains(t, out, "replay: migsim conform --device builtin:mutant/mode-get-lies --replay "+schedule)
+
+	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule)
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "finding readback at step")
+	assert.Contains(t, out, "requirements: DRAFT-MODE-04")
+}
+
+// --report junit=FILE writes XML that parses, with one testcase per
+// requirement of the spec catalog; the text still goes to stdout.
+func TestConform_JUnitReport(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.xml")
+	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:mutant/mode-get-lies", "--report", "junit="+file)...)
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "REQUIREMENT")
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var suites struct {
+		XMLName xml.Name `xml:"testsuites"`
+		Suites  []struct {
+			Name     string `xml:"name,attr"`
+			Failures int    `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &suites))
+	require.Equal(t, "requirements", suites.Suites[0].Name)
+	ids := map[string]bool{}
+	for _, c := range suites.Suites[0].Cases {
+		assert.False(t, ids[c.Name], "one testcase per requirement: %s twice", c.Name)
+		ids[c.Name] = true
+		if c.Name == "DRAFT-MODE-04" {
+			require.NotNil(t, c.Failure)
+			assert.Contains(t, c.Failure.Message, "DRAFT-MODE-04/draft-2023/mode-get-follows-mode-set")
+		}
+	}
+	assert.Len(t, ids, 98)
+	assert.Equal(t, 1, suites.Suites[0].Failures)
+}
+
+// The reference device as an external process gives the same report as
+// the builtin one.
+func TestConform_ExecExtblkSameTableAsBuiltin(t *testing.T) {
+	extblk := buildProgram(t, "../../examples/extblk", "extblk")
+	code, want, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:blk")...)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	code, got, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+extblk)...)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, got)
+	first, wantBody, _ := strings.Cut(want, "\n")
+	gotFirst, gotBody, _ := strings.Cut(got, "\n")
+	assert.Equal(t, wantBody, gotBody, "the report after its first line")
+	assert.Equal(t, strings.Replace(first, "builtin:blk", "exec:"+filepath.ToSlash(extblk), 1), gotFirst)
+}
+
+// A device that exits at once is a clear error naming it, exit 1.
+func TestConform_ExecDeviceThatExits(t *testing.T) {
+	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")
+	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+hostile, "--timeout", "2s", "--", "exit")...)
+	require.Equal(t, exitFinding, code, "stdout: %s", out)
+	assert.Contains(t, stderr, "migsim conform: conformance: device exec:"+filepath.ToSlash(hostile))
+	assert.Contains(t, stderr, "hello")
+	assert.Contains(t, stderr, "exit status 3")
+}
+
+func TestConform_UsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"conform"}, "--device is required"},
+		{[]string{"conform", "--device", "builtin:net"}, `--device "builtin:net": want builtin:blk`},
+		{[]string{"conform", "--device", "builtin:mutant/nope"}, `no mutant "nope"`},
+		{[]string{"conform", "--device", "builtin:blk", "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
+		{[]string{"conform", "--device", "builtin:blk", "--budget", "huge"}, `--budget "huge"`},
+		{[]string{"conform", "--device", "builtin:blk", "--report", "pdf"}, `--report "pdf"`},
+		{[]string{"conform", "--device", "builtin:blk", "--", "arg"}, "only an exec: device takes arguments"},
+		{[]string{"conform", "--device", "builtin:blk", "--spec", "draft-2099"}, "--spec"},
+	}
+	for _, tc := range tests {
+		code, _, stderr := runSimCLI(t, tc.args...)
+		assert.Equal(t, exitUsage, code, "%v", tc.args)
+		assert.Contains(t, stderr, tc.want, "%v", tc.args)
+	}
+}
+
+func TestConform_ListAndBench(t *testing.T) {
+	code, out, _ := runSimCLI(t, "conform", "--list")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "builtin:blk")
+	assert.Contains(t, out, "builtin:mutant/mode-get-lies")
+
+	extblk := buildProgram(t, "../../examples/extblk", "extblk")
+	code, out, stderr := runSimCLI(t, "conform", "--bench", "--schedules", "20", "--device", "exec:"+extblk)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "throughput of smoke-migrate/draft-2023: 20 random schedules")
+	assert.Contains(t, out, "builtin:blk (in-process)")
+	assert.Contains(t, out, "exec:"+filepath.ToSlash(extblk))
+	assert.Contains(t, out, "x slower")
+}

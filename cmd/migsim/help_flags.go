@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// exitCodesText documents the exit codes every command shares.
+const exitCodesText = `exit codes (every command):
+  0    ok: no finding, every verdict matched, the output was written
+  1    a finding or a mismatch: a violation, a verdict that differs from its
+       expectation, a replay that diverges, an incompatible pair (compat)
+  2    a usage or input error: a bad flag or value, a scenario or schedule
+       that does not load (file:line:col), a value outside its limit
+  130  interrupted (SIGINT)
+`
+
+// help implements `migsim help [COMMAND|flags|exit]`.
+func help(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stdout)
+		return exitOK
+	}
+	switch args[0] {
+	case "flags":
+		return helpFlags(stdout)
+	case "exit":
+		fmt.Fprint(stdout, exitCodesText)
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "migsim help: unknown topic %q (want a command, flags or exit)\n", args[0])
+		return exitUsage
+	}
+	return c.run([]string{"--help"}, stdin, stdout, stdout)
+}
+
+// helpFlags prints every flag of every command, as each command's --help
+// lists them: the list is complete by construction.
+func helpFlags(stdout io.Writer) int {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		var out bytes.Buffer
+		commands[n].run([]string{"--help"}, strings.NewReader(""), &out, &out)
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprintf(stdout, "migsim %s\n", n)
+		for _, line := range strings.Split(out.String(), "\n") {
+			// pflag's PrintDefaults: six spaces, then the flag.
+			if strings.HasPrefix(line, "      --") {
+				fmt.Fprintln(stdout, line)
+			}
+		}
+	}
+	return exitOK
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// malformedBase is a valid scenario the malformed cases start from: line
+// numbers in the cases count from its first line.
+const malformedBase = `scenario m
+vfs 1
+queues 1
+set hv-await=ready
+guest vcpu0
+  probe
+  signal ready
+  write sector=0 count=1
+`
+
+// malformedTail ends every case with an expectation and a small budget.
+const malformedTail = `expect draft-2023 pass
+explore strategy=random schedules=2
+`
+
+// malformedCases are scenarios with one mistake each: the error's
+// line:col and message. Lines 1-8 are malformedBase; a case's extra lines
+// start at 9.
+var malformedCases = []struct {
+	name, extra, want string
+	// full replaces base+extra+tail when set.
+	full string
+}{
+	{name: "host typo", extra: "hypervisor\n  mode scr stop\n", want: `10:8: mode: HOST "scr": unknown host scr (hosts: src, dst, dst2); did you mean src?`},
+	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, obj-limit)"},
+	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: -5 outside 1..4294967296"},
+	{name: "capacity not a number", extra: "set capacity=lots\n", want: "9:5: set capacity=lots: want a number 1..4294967296"},
+	{name: "setting twice", extra: "set capacity=8 capacity=9\n", want: "9:16: setting capacity given twice (first at 9:5)"},
+	{name: "guest attribute", extra: "guest vcpu1 foo=bar\n  probe\n", want: "9:13: guest: unknown argument foo= (want vf, driver)"},
+	{name: "duplicate guest", extra: "guest vcpu0\n  probe\n", want: "9:7: guest vcpu0: the name is taken by the guest at line 5"},
+	{name: "guest named like the hypervisor", extra: "peer hv\n  kick\n", want: "9:6: peer hv: the name is reserved"},
+	{name: "peer kick vf beyond vfs", extra: "peer p\n  kick vf=9\n", want: "10:8: kick: vf=9: 9 outside 1..1 (the scenario has vfs 1)"},
+	{name: "unknown oracle", full: malformedBase + "expect draft-2023 violation bogus-oracle\n", want: "9:29: expect: unknown oracle bogus-oracle"},
+	{name: "oracle typo", full: malformedBase + "expect draft-2023 violation transparnt\n", want: "did you mean transparent?"},
+	{name: "unknown error name", full: malformedBase + "expect draft-2023 error EINVAL/INVALID_FEILD\n", want: "9:25: expect: unknown error name EINVAL/INVALID_FEILD"},
+	{name: "unknown requirement", extra: "requirements DP-DEV-12 DP-DEV-99\n", want: "9:24: requirements: unknown requirement ID DP-DEV-99"},
+	{name: "guest op typo", extra: "guest vcpu1\n  prob\n", want: "10:3: unknown guest operation prob (want probe, write,"},
+	{name: "count not a number", extra: "guest vcpu1\n  write count=abc\n", want: "10:9: write: count=abc: want a number 1..256"},
+	{name: "count zero", extra: "guest vcpu1\n  write count=0\n", want: "10:9: write: count=0: 0 outside 1..256"},
+	{name: "count too large", extra: "guest vcpu1\n  read count=100000\n", want: "10:8: read: count=100000: 100000 outside 1..256"},
+	{name: "negative sector", extra: "guest vcpu1\n  write sector=-1\n", want: "10:9: write: sector=-1: -1 outside 0..4294967295"},
+	{name: "queue beyond queues", extra: "guest vcpu1\n  write q=1\n", want: "10:9: write: q=1: 1 outside 0..0 (the scenario has queues 1: 0..0)"},
+	{name: "pattern beyond a byte", extra: "guest vcpu1\n  write pattern=256\n", want: "10:9: write: pattern=256: 256 outside 0..255"},
+	{name: "guest vf beyond vfs", extra: "guest vcpu1 vf=5\n  probe\n", want: "9:13: guest: vf=5: 5 outside 1..1"},
+	{name: "unknown driver", extra: "guest vcpu1 driver=net\n  probe\n", want: "9:13: guest: driver=net: want one of blk"},
+	{name: "submit bad kind", extra: "guest vcpu1\n  submit wirte\n", want: `10:10: submit: KIND "wirte": want one of write, read, flush, get-id; did you mean write?`},
+	{name: "submit without kind", extra: "guest vcpu1\n  submit sector=1\n", want: "10:3: submit: missing KIND"},
+	{name: "wce value", extra: "guest vcpu1\n  wce maybe\n", want: `10:7: wce: STATE "maybe": want one of on, off`},
+	{name: "pm state", extra: "guest vcpu1\n  pm d5\n", want: `10:6: pm: STATE "d5": want one of d3, d0`},
+	{name: "extra word", extra: "guest vcpu1\n  probe now\n", want: `10:9: probe: unexpected word "now" (usage: probe)`},
+	{name: "two signal names", extra: "guest vcpu1\n  signal a b\n", want: `10:12: signal: unexpected word "b"`},
+	{name: "await never signalled", extra: "guest vcpu1\n  await redy\n", want: "10:9: await redy: no actor signals redy (signals: ready); did you mean ready?"},
+	{name: "hv-await never signalled", full: strings.Replace(malformedBase, "hv-await=ready", "hv-await=go", 1) + malformedTail, want: "4:5: set hv-await: go: no actor signals go"},
+	{name: "hypervisor verb typo", extra: "hypervisor\n  halt-vcpu\n", want: "10:3: unknown hypervisor operation halt-vcpu (want halt-vcpus,"},
+	{name: "mode typo", extra: "hypervisor\n  mode src freez\n", want: `10:12: mode: MODE "freez": want one of active, stop, freeze, or a number 0..255; did you mean freeze?`},
+	{name: "mode under two editions", full: malformedBase + "hypervisor\n  mode src frozen\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n", want: `10:12: mode: MODE "frozen": want one of active, stop, freeze, or a number 0..255 (under draft-2023)`},
+	{name: "draft mode under virtio-1.4", full: malformedBase + "hypervisor\n  mode src stop\nexpect virtio-1.4 pass\n", want: `10:12: mode: MODE "stop": want one of running, stopped`},
+	{name: "draft verb under virtio-1.4", full: malformedBase + "hypervisor\n  read src\nexpect virtio-1.4 pass\n", want: "10:3: read: not a virtio-1.4 operation (draft-2023 has it)"},
+	{name: "vfio state typo", extra: "hypervisor edition=virtio-1.4\n  vfio src PRECOPY\n", want: "did you mean PRE_COPY?"},
+	{name: "resize without sectors", extra: "hypervisor\n  resize\n", want: "10:3: resize: missing sectors=N"},
+	{name: "resize to nothing", extra: "hypervisor\n  resize sectors=0\n", want: "10:10: resize: sectors=0: 0 outside 1..4294967296"},
+	{name: "negative sleep", extra: "hypervisor\n  sleep ms=-1\n", want: "10:9: sleep: ms=-1: -1 outside 0..60000"},
+	{name: "corrupt offset", extra: "hypervisor\n  corrupt byte=x\n", want: "10:11: corrupt: byte=x: want a number"},
+	{name: "on-error value", extra: "hypervisor on-error=retry\n  halt-vcpus\n", want: "9:12: hypervisor: on-error=retry: want one of stop, rollback"},
+	{name: "two hypervisors", extra: "hypervisor\n  halt-vcpus\nhypervisor edition=draft-2023\n  halt-vcpus\n", want: "11:1: a second hypervisor program for the same edition (the first is at line 9"},
+	{name: "peer pf-flr host", extra: "peer p\n  pf-flr scr\n", want: `10:10: pf-flr: HOST "scr": unknown host scr`},
+	{name: "implementation typo", extra: "set dst-caps=olde\n", want: "9:5: set dst-caps=olde: want one of current, future, net, older; did you mean older?"},
+	{name: "parameter typo", extra: "set src-param-secure-eras=on\n", want: "did you mean src-param-secure-erase?"},
+	{name: "expectation setting", full: malformedBase + "expect draft-2023 set:bogus=1 pass\n", want: "9:23: expect: set:unknown setting bogus"},
+	{name: "knob typo", full: malformedBase + "expect draft-2023 flr-vs-mod=defer-flr pass\n", want: "9:19: expect: unknown knob \"flr-vs-mod\""},
+	{name: "knob value", full: malformedBase + "expect draft-2023 read=partial pass\n", want: `9:19: expect: knob read: unknown value "partial"`},
+	{name: "edition typo", full: malformedBase + "expect draft-2032 pass\n", want: "9:8: expect: unknown edition \"draft-2032\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
+	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65536", 1) + malformedTail, want: "2:5: vfs: 65536 outside 1..65535"},
+	{name: "a VM of every VF", full: "scenario m\nvfs 65535\nhypervisor\n  halt-vcpus\nexpect draft-2023 pass\n", want: "5: expect draft-2023: vfs 65535 with no guest or VF-backed peer: the VM would hold every VF, at most 256 migrate together"},
+	{name: "vm-vfs list", extra: "set vm-vfs=1-x\n", want: `9:5: set vm-vfs=1-x: "1-x": want VF numbers or ranges A-B`},
+	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues: 0 outside 1..64"},
+	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth: 1000000000 outside 1..64"},
+	{name: "bound with pct", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct bound=2\n", want: "10:22: explore: bound: only dfs has a preemption bound"},
+	{name: "strategy typo", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pcts\n", want: `10:9: explore: strategy: unknown strategy "pcts" (want random, pct or dfs); did you mean pct?`},
+	{name: "directive typo", full: malformedBase + "expct draft-2023 pass\n", want: "9:1: unknown directive \"expct\""},
+	{name: "kick queue not a number", extra: "guest vcpu1\n  kick q=x\n", want: "10:8: kick: q=x: want a number 0..0"},
+}
+
+// TestMalformedScenariosExit2AtLoad: every malformed scenario exits 2
+// before anything runs, with file:line:col and the message, under run and
+// explore alike; none produces a verdict.
+func TestMalformedScenariosExit2AtLoad(t *testing.T) {
+	require.GreaterOrEqual(t, len(malformedCases), 40)
+	dir := t.TempDir()
+	for _, c := range malformedCases {
+		t.Run(c.name, func(t *testing.T) {
+			src := c.full
+			if src == "" {
+				src = malformedBase + c.extra + malformedTail
+			}
+			p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".scn")
+			require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+			want := c.want
+			if strings.Contains(want, ":") && want[0] >= '0' && want[0] <= '9' {
+				want = p + ":" + want
+			}
+			code, out, stderr := runSimCLI(t, "run", p)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.Empty(t, out, "no verdict table")
+			assert.Contains(t, stderr, want)
+			assert.NotContains(t, stderr, "catalog: ")
+
+			code, out, stderr = runSimCLI(t, "explore", "--scenario", p)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.Empty(t, out, "nothing explored")
+			assert.Contains(t, stderr, want)
+		})
+	}
+}

@@ -1,0 +1,67 @@
+package conformance
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// TestCoverageReasons: every requirement of the spec catalog is exercised
+// by a device test or a row, or has a reason why not; no exercised one
+// keeps a reason, and the table names no unknown requirement.
+func TestCoverageReasons(t *testing.T) {
+	cov, err := StaticCoverage()
+	require.NoError(t, err)
+	for _, r := range spec.Requirements() {
+		_, listed := notCovered[r.ID]
+		if cov.Covered(r.ID) {
+			assert.False(t, listed, "%s is covered; remove its reason from coverage_reasons.go", r.ID)
+			continue
+		}
+		if len(r.ID) > 4 && r.ID[:4] == "NET-" {
+			continue
+		}
+		assert.True(t, listed, "%s (%s, %s): nothing exercises it; add a device test, a row, or a reason to coverage_reasons.go", r.ID, r.Level, r.Side)
+	}
+	for id := range notCovered {
+		_, ok := spec.LookupRequirement(id)
+		assert.True(t, ok, "coverage_reasons.go names %s, which is not a requirement", id)
+	}
+}
+
+// TestDeviceTestsNameRequirements: every device test names requirements
+// of the catalog that apply to its editions, and names are unique.
+func TestDeviceTestsNameRequirements(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range spec.Editions {
+		for _, dt := range deviceTests() {
+			if !dt.appliesTo(e) {
+				continue
+			}
+			for _, id := range dt.requirements() {
+				r, ok := spec.LookupRequirement(id)
+				if assert.True(t, ok, "%s/%s names %s", dt.id, dt.name, id) && id == dt.id {
+					assert.True(t, r.AppliesTo(e), "%s/%s runs in %s", dt.id, dt.name, e)
+				}
+			}
+			name := dt.id + "/" + e.String() + "/" + dt.name
+			assert.False(t, seen[name], "duplicate device test %s", name)
+			seen[name] = true
+		}
+	}
+	assert.Greater(t, len(seen), 50)
+}
+
+// TestOwnerKnobsAreKnobs: every owner knob the kit ignores exists.
+func TestOwnerKnobsAreKnobs(t *testing.T) {
+	for _, name := range OwnerKnobs {
+		found := false
+		for _, k := range spec.Knobs {
+			found = found || k.Name == name
+		}
+		assert.True(t, found, "OwnerKnobs names %s, which is not a knob", name)
+	}
+}

@@ -1,0 +1,144 @@
+package conformance
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// deviceTest is one per-requirement device test: it drives a device (or a
+// source and a destination) through events and judges what a host
+// observes. Its unit is named "<ID>/<name>" under each edition it runs in.
+type deviceTest struct {
+	// id is the requirement the test checks; also lists the others it
+	// exercises (a failure names the requirement it breaks).
+	id   string
+	also []string
+	name string
+	// editions limits the test (nil: every edition id applies to).
+	editions []spec.Edition
+	// knobs are the knob values the test runs with (besides the edition's
+	// defaults); a device that does not implement them skips it.
+	knobs []string
+	run   func(c *check)
+}
+
+// check is one run of a device test: the device under test, its edition
+// and rules, and the failures found.
+type check struct {
+	ed      spec.Edition
+	rules   spec.Rules
+	factory member.Factory
+	id      string
+	fails   []Failure
+	// fatal is set by a device's protocol error (an external device): the
+	// kit stops.
+	fatal error
+}
+
+// stopCheck unwinds a check after a fatal failure.
+type stopCheck struct{}
+
+// errorf records a failure of requirement id ("" for the test's own).
+func (c *check) errorf(id, format string, args ...any) {
+	if id == "" {
+		id = c.id
+	}
+	c.fails = append(c.fails, Failure{Requirements: []string{id}, Check: "device test", Message: fmt.Sprintf(format, args...)})
+}
+
+// fatalf records a failure of the test's requirement and ends the check.
+func (c *check) fatalf(format string, args ...any) {
+	c.errorf("", format, args...)
+	panic(stopCheck{})
+}
+
+// expect records a failure when ok is false.
+func (c *check) expect(ok bool, format string, args ...any) {
+	if !ok {
+		c.errorf("", format, args...)
+	}
+}
+
+// expectEq records a failure when got != want.
+func expectEq[V comparable](c *check, got, want V, what string) {
+	if got != want {
+		c.errorf("", "%s: got %v, want %v", what, got, want)
+	}
+}
+
+// expectSame records a failure when two byte strings differ.
+func (c *check) expectSame(got, want []byte, what string) {
+	if !bytes.Equal(got, want) {
+		c.errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// runCheck runs one device test and returns its failures. A device that
+// panics fails the test with the panic; an external device's protocol
+// error is returned as fatal.
+func runCheck(dt deviceTest, ed spec.Edition, rules spec.Rules, f member.Factory) (c *check) {
+	c = &check{ed: ed, rules: rules, factory: f, id: dt.id}
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if _, ok := p.(stopCheck); ok {
+			return
+		}
+		var xe *extdevice.Error
+		if err, ok := p.(error); ok && errors.As(err, &xe) {
+			c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Check: "device protocol", Message: xe.Error()})
+			if !xe.Fault {
+				c.fatal = xe
+			}
+			return
+		}
+		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Check: "device test", Message: fmt.Sprintf("the device panicked: %v", p)})
+	}()
+	dt.run(c)
+	return c
+}
+
+// appliesTo reports whether the test runs in edition e.
+func (dt deviceTest) appliesTo(e spec.Edition) bool {
+	if dt.editions != nil {
+		return slices.Contains(dt.editions, e)
+	}
+	r, ok := spec.LookupRequirement(dt.id)
+	return ok && r.AppliesTo(e)
+}
+
+// requirements lists every ID the test exercises.
+func (dt deviceTest) requirements() []string { return append([]string{dt.id}, dt.also...) }
+
+// deviceTests is the per-requirement device test table, in catalog order
+// of the requirement they check.
+func deviceTests() []deviceTest {
+	var all []deviceTest
+	for _, group := range [][]deviceTest{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(),
+		contextTests(), flrTests(), roundTripTests(), tableTests()} {
+		all = append(all, group...)
+	}
+	order := map[string]int{}
+	for i, r := range spec.Requirements() {
+		order[r.ID] = i
+	}
+	slices.SortStableFunc(all, func(a, b deviceTest) int { return order[a.id] - order[b.id] })
+	return all
+}

@@ -1,0 +1,100 @@
+package conformance
+
+import (
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// Admin commands and the transport: statuses, no side effects of a
+// refused command, the 64-bit register halves, reset, registers while
+// quiesced.
+
+// refuse sends a command the device must refuse in Active/running: a
+// reserved mode (draft-2023) or DEV_PARTS_SET while running (virtio-1.4).
+func (g *rig) refuse() (what string, status spec.Status, qual spec.Qualifier) {
+	if g.c.ed == spec.Draft2023 {
+		c := g.admin(uint16(spec.DraftOpDevModeSet), []byte{3, 0, 0, 0, 0, 0, 0, 0}, 0)
+		return "DEV_MODE_SET to reserved mode 3", c.Status, c.Qualifier
+	}
+	c := g.partsSet(devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})}))
+	return "DEV_PARTS_SET while running", c.Status, c.Qualifier
+}
+
+// serves checks that the device still serves a request: it completes
+// once with status OK.
+func serves(c *check, g *rig, gu *guest, what string) {
+	q := len(gu.rings) - 1
+	before := gu.used(q)
+	r := gu.submit(q, blkOut, 7, pattern(9, 512), 512)
+	gu.kick(q)
+	g.run()
+	c.expect(gu.used(q) == before+1 && gu.status(r) == 0, "%s: a request afterwards completes %d times with status %#x, want once with 0",
+		what, gu.used(q)-before, gu.status(r))
+}
+
+func adminTests() []deviceTest {
+	return []deviceTest{
+		{id: "ADM-DEV-02", name: "status-and-qualifier", run: func(c *check) {
+			g, _ := c.live()
+			g.mustMode(spec.ModeActive) // admin checks the qualifier of every success
+			what, st, _ := g.refuse()
+			c.expect(st != spec.StatusOK, "%s: status OK, want a failure status", what)
+		}},
+		{id: "ADM-DEV-03", name: "refused-command-no-side-effects", run: func(c *check) {
+			g, gu := c.live()
+			before := g.state()
+			what, st, q := g.refuse()
+			c.expect(st == spec.StatusEINVAL, "%s: %s/%s, want EINVAL", what, st, q)
+			c.expectSame(g.state(), before, what+": the state read back after the refusal")
+			serves(c, g, gu, what)
+		}},
+	}
+}
+
+func transportTests() []deviceTest {
+	return []deviceTest{
+		{id: "PCI-DEV-02", name: "halves-independent", run: func(c *check) {
+			g := c.newRig(nil, nil)
+			g.common(spec.CfgQueueSelect, 1)
+			g.common(spec.CfgQueueDescLo, 0x11112222)
+			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing lo")
+			expectEq(c, g.commonRead(spec.CfgQueueDescHi), 0, "queue_desc hi before it is written")
+			g.common(spec.CfgQueueDriverHi, 7)
+			expectEq(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi written first")
+			expectEq(c, g.commonRead(spec.CfgQueueDriverLo), 0, "queue_driver lo after writing only hi")
+			g.common(spec.CfgQueueDescHi, 3)
+			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing hi")
+			expectEq(c, g.commonRead(spec.CfgQueueDescHi), 3, "queue_desc hi")
+			g.write(uint64(spec.CfgQueueDeviceLo), []byte{0x40, 0, 0, 0, 5, 0, 0, 0})
+			expectEq(c, g.commonRead(spec.CfgQueueDeviceLo), 0x40, "queue_device lo after a 64-bit write")
+			expectEq(c, g.commonRead(spec.CfgQueueDeviceHi), 5, "queue_device hi after a 64-bit write")
+			g.common(spec.CfgQueueSelect, 0)
+			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0, "queue 0's queue_desc lo (untouched)")
+		}},
+		{id: "PCI-DEV-03", name: "reset-reads-zero-when-done", run: func(c *check) {
+			g, _ := c.live()
+			c.expect(g.commonRead(spec.CfgDeviceStatus) != 0, "device_status reads 0 on a live device")
+			g.common(spec.CfgDeviceStatus, 0)
+			g.run()
+			expectEq(c, g.commonRead(spec.CfgDeviceStatus), 0, "device_status once the reset is done")
+		}},
+		{id: "DRAFT-PCI-01", name: "registers-in-every-mode", editions: []spec.Edition{spec.Draft2023}, run: registersQuiesced},
+		{id: "DP-DEV-10", name: "registers-while-stopped", editions: []spec.Edition{spec.Virtio14}, run: registersQuiesced},
+	}
+}
+
+// registersQuiesced: in every quiesced mode, common-configuration writes
+// read back and configuration reads return what they returned running.
+func registersQuiesced(c *check) {
+	for _, m := range c.ed.Modes() {
+		if !m.Quiesced() {
+			continue
+		}
+		g, _ := c.live()
+		ids := g.cfgRead(0, 4)
+		g.mustMode(m)
+		g.common(spec.CfgQueueSelect, 1)
+		expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select read back in "+c.ed.ModeName(m))
+		c.expectSame(g.cfgRead(0, 4), ids, "vendor and device ID read in "+c.ed.ModeName(m))
+	}
+}

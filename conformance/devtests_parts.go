@@ -1,0 +1,192 @@
+package conformance
+
+import (
+	"encoding/binary"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// virtio-1.4 device parts: GET and SET, their order, lengths, what a SET
+// checks and applies, and the metadata buffer.
+
+// parts reads DEV_PARTS_GET(ALL) and decodes it without judging the order.
+func (g *rig) parts() []devctx.Part {
+	ps, err := devctx.DecodeParts(g.state(), devctx.DecodeOptions{AnyOrder: true})
+	if err != nil {
+		g.c.fatalf("DEV_PARTS_GET(ALL) result: %v", err)
+	}
+	return ps.List
+}
+
+// stopped returns a live device the owner has stopped.
+func (c *check) stopped() (*rig, *guest) {
+	g, gu := c.live()
+	g.mustMode(spec.ModeStop)
+	return g, gu
+}
+
+func partsTests() []deviceTest {
+	return []deviceTest{
+		{id: "DP-DEV-02", name: "repeated-get-and-set", run: func(c *check) {
+			g, _ := c.stopped()
+			first := g.state()
+			c.expectSame(g.state(), first, "a second DEV_PARTS_GET(ALL)")
+			for i := 0; i < 2; i++ {
+				r := g.partsSet(first)
+				c.expect(r.Status == spec.StatusOK, "DEV_PARTS_SET %d of the device's own parts: %s/%s, want OK", i+1, r.Status, r.Qualifier)
+			}
+			g.mustMode(spec.ModeActive)
+		}},
+		{id: "DP-DEV-03", name: "get-in-required-order", run: func(c *check) {
+			g, _ := c.live()
+			all := g.state()
+			if _, err := devctx.DecodeParts(all, devctx.DecodeOptions{Complete: true}); err != nil {
+				c.errorf("", "DEV_PARTS_GET(ALL): %v", err)
+			}
+			ps := g.parts()
+			if len(ps) < 2 {
+				c.fatalf("DEV_PARTS_GET(ALL) returned %d parts", len(ps))
+			}
+			last, first := ps[len(ps)-1], ps[0]
+			r := g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetSelected, last.Header(), first.Header()), snapshotCap)
+			if r.Status != spec.StatusOK {
+				c.fatalf("DEV_PARTS_GET(SELECTED): %s/%s", r.Status, r.Qualifier)
+			}
+			c.expectSame(r.Result, devctx.EncodeParts([]devctx.Part{first, last}), "DEV_PARTS_GET(SELECTED) of the last and the first part")
+		}},
+		{id: "DP-DEV-04", name: "set-while-running-fails", also: []string{"ADM-DEV-03"}, run: func(c *check) {
+			g, _ := c.live()
+			before := g.state()
+			r := g.partsSet(devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})}))
+			c.expect(r.Status != spec.StatusOK, "DEV_PARTS_SET while running: OK, want a failure")
+			c.expectSame(g.state(), before, "the parts read back after DEV_PARTS_SET while running")
+		}},
+		{id: "DP-DEV-05", name: "length-mismatch-fails", run: func(c *check) {
+			for _, p := range []devctx.Part{
+				devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 31)),
+				devctx.NewVQPart(spec.PartVQNotifyCfg, 0, make([]byte, 9)),
+				devctx.NewPart(spec.PartDeviceStatus, []byte{1, 2}),
+				devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1}),
+			} {
+				g, _ := c.stopped()
+				r := g.partsSet(devctx.EncodeParts([]devctx.Part{p}))
+				c.expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of %s with a %d-byte value: OK, want a failure", p.Type, len(p.Value))
+			}
+		}},
+		{id: "DP-DEV-06", name: "features-checked-read-only-not-applied", run: func(c *check) {
+			g, _ := c.stopped()
+			bad := devctx.NewPart(spec.PartDevFeatures, devctx.FeatureWords{1 << 63}.Encode())
+			r := g.partsSet(devctx.EncodeParts([]devctx.Part{bad}))
+			c.expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of DEV_FEATURES with a bit the device does not offer: OK, want a failure")
+			offered := g.offered()
+			ok := devctx.NewPart(spec.PartDevFeatures, devctx.FeatureWords{offered}.Encode())
+			ro := devctx.NewCommonCfgPart(spec.CfgNumQueues, []byte{9, 0})
+			sel := devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})
+			if r := g.partsSet(devctx.EncodeParts([]devctx.Part{ok, ro, sel})); r.Status != spec.StatusOK {
+				c.fatalf("DEV_PARTS_SET of DEV_FEATURES, num_queues and queue_select: %s/%s, want OK", r.Status, r.Qualifier)
+			}
+			g.mustMode(spec.ModeActive)
+			expectEq(c, g.commonRead(spec.CfgNumQueues), rigQueues, "num_queues after a SET of 9 (read-only)")
+			expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select after a SET of 1, at resume")
+		}},
+		{id: "DP-DEV-08", name: "failed-set-no-side-effects", run: func(c *check) {
+			good := devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})})
+			bad := devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgDriverFeatureSelect, []byte{1, 0, 0, 0}),
+				devctx.NewVQPart(spec.PartVQCfg, 7, make([]byte, 32))})
+			after := func(fail bool) []byte {
+				g, _ := c.stopped()
+				if r := g.partsSet(good); r.Status != spec.StatusOK {
+					c.fatalf("DEV_PARTS_SET of queue_select: %s/%s", r.Status, r.Qualifier)
+				}
+				if fail {
+					before := g.state()
+					r := g.partsSet(bad)
+					c.expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of a valid part and a part for queue 7 (of %d): OK, want a failure", rigQueues)
+					c.expectSame(g.state(), before, "the parts read back after the failed SET")
+				}
+				g.mustMode(spec.ModeActive)
+				return g.state()
+			}
+			c.expectSame(after(true), after(false), "the parts after resume, with a failed SET before it, against none")
+		}},
+		{id: "DP-DEV-09", name: "stop-finishes-outstanding", run: func(c *check) {
+			g, gu := c.live()
+			r1 := gu.submit(0, blkOut, 0, pattern(1, 512), 512)
+			r2 := gu.submit(0, blkOut, 1, pattern(2, 512), 512)
+			gu.kick(0)
+			// Let the device start: a few of its steps, not all.
+			for i := 0; i < 3 && len(g.steps) > 0; i++ {
+				s := g.steps[0]
+				g.steps = g.steps[1:]
+				g.handle(member.Event{Kind: member.EvStep, Step: s})
+			}
+			g.quiet()
+			tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
+			if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
+				c.fatalf("DEV_MODE_SET stopped with requests in flight: completed %v, status %s", ok, r.Status)
+			}
+			expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
+			g.quiet()
+			g.run() // what the device asked for before the stop
+			expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET stopped completed")
+			g.mustMode(spec.ModeActive)
+			g.run()
+			c.expect(gu.used(0) == 2 && gu.status(r1) == 0 && gu.status(r2) == 0,
+				"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.used(0), gu.status(r1), gu.status(r2))
+			got, err := g.disk.Read(0, 1024)
+			if err != nil || string(got) != string(append(pattern(1, 512), pattern(2, 512)...)) {
+				c.errorf("", "the disk after both writes completed does not hold their data (%v)", err)
+			}
+		}},
+		{id: "DP-DEV-15", name: "metadata-buffer-too-small", also: []string{"ADM-DEV-04"}, run: func(c *check) {
+			g, _ := c.live()
+			data := make([]byte, spec.ResourceObjCmdHeaderSize+8)
+			data[spec.ResourceObjCmdHeaderSize] = uint8(spec.MetadataList)
+			before := g.state()
+			r := g.admin(uint16(spec.OpDevPartsMetadataGet), data, 16)
+			expectEq(c, r.Status, spec.StatusENOMEM, "DEV_PARTS_METADATA_GET(LIST) in a 16-byte buffer")
+			if !bytesEqual(g.state(), before) {
+				c.errorf("ADM-DEV-04", "the parts read back changed after DEV_PARTS_METADATA_GET failed with ENOMEM")
+			}
+			r = g.admin(uint16(spec.OpDevPartsMetadataGet), data, snapshotCap)
+			expectEq(c, r.Status, spec.StatusOK, "DEV_PARTS_METADATA_GET(LIST) in a 64 KiB buffer")
+			data[spec.ResourceObjCmdHeaderSize] = uint8(spec.MetadataSize)
+			r = g.admin(uint16(spec.OpDevPartsMetadataGet), data, 8)
+			if r.Status == spec.StatusOK && len(r.Result) >= 4 {
+				expectEq(c, int(binary.LittleEndian.Uint32(r.Result)), len(g.state()), "DEV_PARTS_METADATA_GET(SIZE) against DEV_PARTS_GET(ALL)")
+			} else {
+				c.errorf("", "DEV_PARTS_METADATA_GET(SIZE): %s/%s with %d bytes", r.Status, r.Qualifier, len(r.Result))
+			}
+		}},
+		{id: "DP-DEV-12", name: "reply-held-during-reset-and-pm", run: func(c *check) {
+			g, _ := c.live()
+			g.common(spec.CfgDeviceStatus, 0)
+			tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
+			if _, ok := g.completion(tag); ok && len(g.steps) > 0 {
+				c.errorf("", "DEV_MODE_SET answered during a virtio reset in progress")
+			}
+			g.run()
+			if _, ok := g.completion(tag); !ok {
+				c.errorf("", "DEV_MODE_SET during a reset never answered once the reset is done")
+			}
+			g.tmrs = nil
+			g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: rigHost, Completer: rigRID,
+				Addr: pcie.PMCapOffset + 4, Data: []byte{3, 0}}})
+			if len(g.tmrs) == 0 {
+				c.fatalf("a PM transition to D3hot asks for no timer")
+			}
+			tag = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0)
+			if _, ok := g.completion(tag); ok {
+				c.errorf("", "DEV_MODE_SET answered during a PM transition in progress")
+			}
+			g.fire()
+			g.run()
+			if _, ok := g.completion(tag); !ok {
+				c.errorf("", "DEV_MODE_SET during a PM transition never answered once it is done")
+			}
+		}},
+	}
+}

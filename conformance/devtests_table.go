@@ -1,0 +1,196 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// The mode × event table: every event a host can send, in every quiesced
+// mode of both editions (and the admin commands in every mode), with what
+// the host must observe: guest-memory accesses, MSI-X messages, a change
+// of the state it reads back, and the admin status. Each cell is a device
+// test of the requirement its expectation comes from.
+
+// tableEvent is one event of the table: do sends it and returns the admin
+// completion's status (OK for a non-admin event).
+type tableEvent struct {
+	name string
+	do   func(g *rig, gu *guest) spec.Status
+}
+
+// cellWant is what the host must observe for one cell.
+type cellWant struct {
+	dma, msix, changed bool
+	status             spec.Status
+	// ids: the requirement of the cell first; dmaID, msixID, changedID
+	// name the requirement a wrong observation breaks ("" for ids[0]).
+	ids                      []string
+	dmaID, msixID, changedID string
+}
+
+func tableEvents(e spec.Edition) []tableEvent {
+	ok := spec.StatusOK
+	evs := []tableEvent{
+		{"common-config-write", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgQueueSelect, 1); return ok }},
+		{"device-config-write", func(g *rig, _ *guest) spec.Status { g.write(blkConfig(blkCfgWriteback), []byte{0}); return ok }},
+		{"doorbell", func(g *rig, gu *guest) spec.Status {
+			gu.submit(0, blkOut, 0, pattern(3, 512), 512)
+			g.quiet()
+			gu.kick(0)
+			return ok
+		}},
+		{"reset", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgDeviceStatus, 0); return ok }},
+		{"DEV_MODE_SET-same", nil}, // filled per mode
+	}
+	if e == spec.Draft2023 {
+		for _, op := range []spec.DraftOpcode{spec.DraftOpDevModeGet, spec.DraftOpDevCtxSizeGet, spec.DraftOpDevCtxRead,
+			spec.DraftOpDevCtxFieldsQuery, spec.DraftOpDevCtxDiscard} {
+			evs = append(evs, tableEvent{op.String(), func(g *rig, _ *guest) spec.Status {
+				return g.admin(uint16(op), make([]byte, 8), 4096).Status
+			}})
+		}
+		return append(evs, tableEvent{"DEV_CTX_WRITE", func(g *rig, _ *guest) spec.Status {
+			st, _ := g.ctxWrite(decodeFields(g.c, g.state()))
+			return st
+		}})
+	}
+	meta := make([]byte, spec.ResourceObjCmdHeaderSize+8)
+	return append(evs,
+		tableEvent{"DEV_PARTS_METADATA_GET", func(g *rig, _ *guest) spec.Status {
+			return g.admin(uint16(spec.OpDevPartsMetadataGet), meta, 4096).Status
+		}},
+		tableEvent{"DEV_PARTS_GET", func(g *rig, _ *guest) spec.Status {
+			return g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), snapshotCap).Status
+		}},
+		tableEvent{"DEV_PARTS_SET", func(g *rig, _ *guest) spec.Status { return g.partsSet(g.state()).Status }},
+	)
+}
+
+// cellExpect is the spec's outcome of an event in a mode with default
+// knobs, and the requirements it comes from; ok is false for cells the
+// table leaves out (a doorbell or a configuration write while running).
+func cellExpect(e spec.Edition, m spec.Mode, ev string) (w cellWant, ok bool) {
+	draft := e == spec.Draft2023
+	q := m.Quiesced()
+	pick := func(d, v string) string {
+		if draft {
+			return d
+		}
+		return v
+	}
+	switch ev {
+	case "common-config-write":
+		// Registers behave the same in every mode; queue_select is state.
+		if !draft && !q {
+			return w, false
+		}
+		w.changed, w.ids = true, []string{pick("DRAFT-PCI-01", "DP-DEV-10")}
+	case "device-config-write":
+		switch {
+		case !q:
+			return w, false
+		case m == spec.ModeFreeze:
+			w.ids = []string{"DRAFT-FRZ-03", "DRAFT-FRZ-02"}
+		default:
+			// Draft: DEV_CFG changes in Stop; 1.4 has no part for it.
+			w.changed, w.ids = draft, []string{pick("DRAFT-STOP-03", "DP-DEV-10")}
+		}
+	case "doorbell":
+		switch {
+		case !q:
+			return w, false
+		case m == spec.ModeFreeze:
+			w.ids, w.changedID = []string{"DRAFT-FRZ-01", "DRAFT-FRZ-02"}, "DRAFT-FRZ-02"
+		case draft:
+			// The latched doorbell is in VQ_SPLIT_RUNTIME_CFG.
+			w.changed, w.ids = true, []string{"DRAFT-STOP-02", "DRAFT-STOP-01", "DRAFT-STOP-03"}
+			w.msixID, w.changedID = "DRAFT-STOP-01", "DRAFT-STOP-03"
+		default:
+			w.ids = []string{"DP-DEV-11", "DP-DEV-10"}
+		}
+	case "reset":
+		w.changed, w.ids = true, []string{"PCI-DEV-03"}
+	case "DEV_MODE_SET-same":
+		w.ids = []string{pick("DRAFT-MODE-03", "DP-DEV-13")}
+	case "DEV_CTX_WRITE":
+		if m != spec.ModeFreeze {
+			w.status = spec.StatusEINVAL
+		}
+		w.ids = []string{"DRAFT-CTX-01"}
+	case "DEV_PARTS_SET":
+		if !q {
+			w.status = spec.StatusEINVAL
+		}
+		w.ids = []string{"DP-DEV-02"}
+		if !q {
+			w.ids = []string{"DP-DEV-04", "DP-DEV-02"}
+		}
+	case "DEV_MODE_GET":
+		w.ids = []string{"DRAFT-MODE-04"}
+	case "DEV_CTX_SIZE_GET":
+		w.ids = []string{"DRAFT-CTX-06"}
+	case "DEV_CTX_READ":
+		w.ids = []string{"DRAFT-CTX-02"}
+	case "DEV_CTX_DISCARD":
+		w.ids = []string{"DRAFT-CTX-03"}
+	case "DEV_CTX_FIELDS_QUERY", "DEV_PARTS_METADATA_GET":
+		w.ids = []string{"ADM-DEV-02"}
+	case "DEV_PARTS_GET":
+		w.ids = []string{"DP-DEV-02"}
+	default:
+		return w, false
+	}
+	return w, true
+}
+
+// tableTests builds one device test per cell of both editions.
+func tableTests() []deviceTest {
+	var out []deviceTest
+	for _, e := range spec.Editions {
+		for _, m := range e.Modes() {
+			for _, ev := range tableEvents(e) {
+				w, ok := cellExpect(e, m, ev.name)
+				if !ok {
+					continue
+				}
+				do := ev.do
+				if ev.name == "DEV_MODE_SET-same" {
+					do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
+				}
+				name := fmt.Sprintf("table-%s-%s", strings.ToLower(e.ModeName(m)), strings.ToLower(ev.name))
+				out = append(out, deviceTest{id: w.ids[0], also: w.ids[1:], name: name, editions: []spec.Edition{e},
+					run: func(c *check) { tableCell(c, m, do, w) }})
+			}
+		}
+	}
+	return out
+}
+
+// tableCell runs one cell.
+func tableCell(c *check, m spec.Mode, do func(*rig, *guest) spec.Status, w cellWant) {
+	g, gu := c.live()
+	g.mustMode(m)
+	g.run()
+	before := g.state()
+	g.quiet()
+	st := do(g, gu)
+	g.run()
+	dma, msix := len(g.rec.Accesses) > 0, len(g.irqs) > 0
+	changed := !bytesEqual(g.state(), before)
+	if st != w.status {
+		c.errorf("", "admin status %s, want %s", st, w.status)
+	}
+	if dma != w.dma {
+		c.errorf(w.dmaID, "guest-memory accesses: %v, want %v", dma, w.dma)
+	}
+	if msix != w.msix {
+		c.errorf(w.msixID, "MSI-X messages: %v, want %v", msix, w.msix)
+	}
+	if changed != w.changed {
+		c.errorf(w.changedID, "the state read back changed: %v, want %v", changed, w.changed)
+	}
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }

@@ -1,0 +1,23 @@
+// Package extdevice runs a member device as an external process: the
+// device protocol of docs/device-protocol.md, newline-delimited JSON on the
+// process's stdin and stdout, with a version handshake first and a
+// wall-clock deadline on every request.
+//
+// The kit's side is Pool: it starts the command (up to Options.Procs
+// processes, each serving many devices), and its Factory builds
+// member.Devices that forward every event and answer the process's nested
+// requests (guest-memory reads and writes through the device's
+// member.Config.Mem, so the world observes every DMA; disk reads, writes
+// and flushes on the disk in member.Config.Backing). Status and
+// ContextDigest come with every reply, so they cost no round trip. A
+// malformed, late, unexpected or missing message, a process that dies or
+// floods its output ends the pool with an *Error that names the request
+// and the message; a device panics with it (Handle cannot return an
+// error) and the engine reports the panic as a finding of the run. A
+// guest-memory access outside the guest is a fault of that run only.
+//
+// The device's side is Serve: it answers the protocol with any
+// member.Factory, and is what an external device written in Go runs in its
+// main (examples/extblk is the reference virtio-blk). A device in another
+// language implements the same messages from docs/device-protocol.md.
+package extdevice

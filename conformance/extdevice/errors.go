@@ -1,0 +1,72 @@
+package extdevice
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is an external device's failure: it broke the protocol (a
+// malformed, late, unexpected or missing message; the process died) or,
+// when Fault is set, kept the protocol but asked for something no device
+// may do (guest memory outside the guest's range). A protocol error ends
+// the process; a fault only ends the run it happened in.
+//
+// Handle cannot return an error, so a device proxy panics with an *Error;
+// the engine turns the panic into a finding of the run (engine.OraclePanic)
+// whose message is Error(), and package conformance reports it under
+// IsDeviceFinding.
+type Error struct {
+	// Command names the device process (its path).
+	Command string
+	// Request says what the kit was doing: "event 12 (admin tag 3) for
+	// device 4 (vf 1)".
+	Request string
+	// What went wrong, naming the message.
+	What string
+	// Exit says how the process ended, when it did ("exit status 1",
+	// "killed after the deadline").
+	Exit string
+	// Stderr is the end of what the process wrote on stderr.
+	Stderr string
+	// Fault is set for a device fault that kept the protocol.
+	Fault bool
+}
+
+// ErrorPrefix starts every Error's message.
+const ErrorPrefix = "extdevice: "
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrorPrefix)
+	if e.Fault {
+		b.WriteString("device fault: ")
+	} else {
+		b.WriteString("protocol: ")
+	}
+	fmt.Fprintf(&b, "%s: %s: %s", e.Command, e.Request, e.What)
+	if e.Exit != "" {
+		fmt.Fprintf(&b, "; process %s", e.Exit)
+	}
+	if s := strings.TrimSpace(e.Stderr); s != "" {
+		fmt.Fprintf(&b, "; stderr: %s", strings.ReplaceAll(s, "\n", " | "))
+	}
+	return b.String()
+}
+
+// IsDeviceFinding reports whether a finding message is an Error's (a
+// protocol error or a device fault of an external device).
+func IsDeviceFinding(msg string) bool { return strings.HasPrefix(msg, ErrorPrefix) }
+
+// tail keeps the last bytes written to it (a process's stderr).
+type tail struct {
+	buf []byte
+	max int
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}

@@ -1,0 +1,242 @@
+package extdevice_test
+
+import (
+	"encoding/binary"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// The test programs are built once per test binary.
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// binaries builds examples/extblk and testdata/hostile and returns their
+// paths.
+func binaries(t *testing.T) (extblk, hostile string) {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := osMkdirTemp()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir = dir
+		for pkg, name := range map[string]string{"../../examples/extblk": "extblk", "./testdata/hostile": "hostile"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+			if err != nil {
+				buildErr = &buildError{pkg: pkg, out: string(out), err: err}
+				return
+			}
+		}
+	})
+	require.NoError(t, buildErr)
+	return filepath.Join(buildDir, "extblk"), filepath.Join(buildDir, "hostile")
+}
+
+const (
+	rid  = pcie.RID(0x0109)
+	bar0 = uint64(0xfe000000)
+	ring = uint64(0x100000)
+	buf  = uint64(0x400000)
+)
+
+// session drives a device through a short life: configuration and BAR
+// reads, feature negotiation, a queue, a write request served with DMA and
+// the disk, a stop, a parts read and an FLR. It returns every effect, the
+// status and digest after each event, and the disk's contents.
+func session(t *testing.T, f member.Factory) ([]member.Effects, []member.Status, []uint64, []byte) {
+	t.Helper()
+	mem := virtq.NewGuestMemory()
+	disk := blk.NewDisk(64, "session-disk")
+	d := f(member.Config{Edition: spec.Virtio14, Rules: spec.DefaultRules(spec.Virtio14), VF: 1, RID: rid, BAR0: bar0,
+		NumQueues: 1, Mem: mem, Backing: disk})
+	var fxs []member.Effects
+	var sts []member.Status
+	var dgs []uint64
+	var steps []member.Step
+	handle := func(ev member.Event) member.Effects {
+		fx := d.Handle(ev)
+		fxs, sts, dgs = append(fxs, fx), append(sts, d.Status()), append(dgs, d.ContextDigest())
+		steps = append(steps, fx.Steps...)
+		return fx
+	}
+	run := func() {
+		for len(steps) > 0 {
+			s := steps[0]
+			steps = steps[1:]
+			handle(member.Event{Kind: member.EvStep, Step: s})
+		}
+	}
+	write := func(off uint64, v uint64, n int) {
+		handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: 1, Addr: bar0 + off,
+			Data: binary.LittleEndian.AppendUint64(nil, v)[:n]}})
+	}
+	handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: 1, Completer: rid, Addr: 0, Len: 4}})
+	handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: 1, Addr: bar0 + uint64(spec.CfgNumQueues), Len: 2}})
+	ok := uint64(spec.StatusAcknowledge | spec.StatusDriver)
+	write(uint64(spec.CfgDeviceStatus), ok, 1)
+	write(uint64(spec.CfgDriverFeatureSelect), 0, 4)
+	write(uint64(spec.CfgDriverFeature), uint64(blk.DefaultFeatures)&0xffffffff, 4)
+	write(uint64(spec.CfgDriverFeatureSelect), 1, 4)
+	write(uint64(spec.CfgDriverFeature), uint64(blk.DefaultFeatures)>>32, 4)
+	ok |= uint64(spec.StatusFeaturesOK)
+	write(uint64(spec.CfgDeviceStatus), ok, 1)
+	l := virtq.NewLayout(ring, 8)
+	dr, err := virtq.NewDriverRing(mem, 1, l)
+	require.NoError(t, err)
+	write(uint64(spec.CfgQueueSelect), 0, 2)
+	write(uint64(spec.CfgQueueSize), 8, 2)
+	write(uint64(spec.CfgQueueDescLo), l.Desc, 8)
+	write(uint64(spec.CfgQueueDriverLo), l.Avail, 8)
+	write(uint64(spec.CfgQueueDeviceLo), l.Used, 8)
+	write(uint64(spec.CfgQueueEnable), 1, 2)
+	write(uint64(spec.CfgDeviceStatus), ok|uint64(spec.StatusDriverOK), 1)
+	hdr := make([]byte, 16)
+	binary.LittleEndian.PutUint32(hdr, 1) // VIRTIO_BLK_T_OUT
+	binary.LittleEndian.PutUint64(hdr[8:], 3)
+	require.NoError(t, mem.WriteMem(1, buf, hdr))
+	data := make([]byte, 512)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	require.NoError(t, mem.WriteMem(1, buf+16, data))
+	_, err = dr.Add([]virtq.Buffer{{Addr: buf, Len: 16}, {Addr: buf + 16, Len: 512}, {Addr: buf + 600, Len: 1, Writable: true}})
+	require.NoError(t, err)
+	require.NoError(t, dr.Publish())
+	write(pcie.BAR0Notify, 0, 2)
+	run()
+	handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1, Opcode: uint16(spec.OpDevModeSet), Data: []byte{spec.DevModeFlagStopped}}})
+	get := make([]byte, spec.ResourceObjCmdHeaderSize+8)
+	get[spec.ResourceObjCmdHeaderSize] = uint8(spec.PartsGetAll)
+	handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 2, Opcode: uint16(spec.OpDevPartsGet), Data: get, ResultCap: 4096}})
+	disk.Resize(128)
+	handle(member.Event{Kind: member.EvBackend})
+	handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: 1, Completer: rid,
+		Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, 0x80}}})
+	handle(member.Event{Kind: member.EvTimer, Timer: member.TimerFLR})
+	run()
+	sector, err := disk.Read(3, 512)
+	require.NoError(t, err)
+	return fxs, sts, dgs, sector
+}
+
+// TestExternalMatchesInProcess: the reference device served over the
+// protocol answers every event as the in-process device does.
+func TestExternalMatchesInProcess(t *testing.T) {
+	extblk, _ := binaries(t)
+	pool, err := extdevice.Start([]string{extblk}, extdevice.Options{Procs: 1})
+	require.NoError(t, err)
+	defer pool.Close()
+	assert.Equal(t, spec.Editions, pool.Info().Editions)
+	assert.Equal(t, extdevice.AllKnobs(), pool.Info().Knobs)
+	wantFx, wantSt, wantDg, wantDisk := session(t, blk.New)
+	gotFx, gotSt, gotDg, gotDisk := session(t, pool.Factory())
+	require.Len(t, gotFx, len(wantFx))
+	for i := range wantFx {
+		assert.Equal(t, normal(wantFx[i]), normal(gotFx[i]), "event %d", i)
+	}
+	assert.Equal(t, wantSt, gotSt)
+	assert.Equal(t, wantDg, gotDg)
+	assert.Equal(t, wantDisk, gotDisk, "the request reached the kit's disk")
+	assert.NoError(t, pool.Err())
+}
+
+// normal makes empty and nil slices compare equal.
+func normal(fx member.Effects) member.Effects {
+	if len(fx.ReadData) == 0 {
+		fx.ReadData = nil
+	}
+	if len(fx.Notes) == 0 {
+		fx.Notes = nil
+	}
+	return fx
+}
+
+// TestHostileDevices: every way of breaking the protocol ends in an error
+// that names what happened, within the deadline, without a panic reaching
+// the caller, and with no process left behind.
+func TestHostileDevices(t *testing.T) {
+	_, hostile := binaries(t)
+	tests := []struct {
+		mode string
+		// atStart: the handshake fails; else the first event does.
+		atStart bool
+		want    []string
+		fault   bool
+	}{
+		{"exit", true, []string{"hello", "closed its output", "exit status 3", "exiting at once"}, false},
+		{"garbage", true, []string{"hello", "malformed message", "this is not a protocol message"}, false},
+		{"silent", true, []string{"hello", "no reply within"}, false},
+		{"flood", false, []string{"new device", "longer than"}, false},
+		{"hang", false, []string{"new device", "no reply within"}, false},
+		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},
+		{"twice", false, []string{"sent twice"}, false},
+		{"oob-dma", false, []string{"device fault", "mem-write of 4 bytes at 0x1000000000000000: outside guest memory"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			start := time.Now()
+			pool, err := extdevice.Start([]string{hostile, tc.mode}, extdevice.Options{Timeout: 500 * time.Millisecond, Procs: 1})
+			if tc.atStart {
+				require.Error(t, err)
+				for _, w := range tc.want {
+					assert.Contains(t, err.Error(), w)
+				}
+				assert.Less(t, time.Since(start), 5*time.Second)
+				return
+			}
+			require.NoError(t, err)
+			pids := extdevice.PIDs(pool)
+			got := catch(func() {
+				f := pool.Factory()
+				d := f(member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, NumQueues: 1,
+					Mem: virtq.NewGuestMemory(), Backing: blk.NewDisk(8, "x")})
+				for i := 0; i < 3; i++ {
+					d.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: 1, Completer: rid, Len: 4}})
+				}
+			})
+			require.NotNil(t, got, "the device's failure surfaces")
+			t.Log(got)
+			for _, w := range tc.want {
+				assert.Contains(t, got.Error(), w)
+			}
+			assert.Equal(t, tc.fault, got.Fault)
+			assert.True(t, extdevice.IsDeviceFinding(got.Error()))
+			if !tc.fault {
+				assert.Equal(t, got, pool.Err(), "a protocol error ends the pool")
+			}
+			require.NoError(t, pool.Close())
+			assert.Less(t, time.Since(start), 5*time.Second)
+			for _, pid := range pids {
+				assert.False(t, alive(pid), "process %d left behind", pid)
+			}
+		})
+	}
+}
+
+// catch runs f and returns the *extdevice.Error it panics with.
+func catch(f func()) (e *extdevice.Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e, _ = p.(*extdevice.Error)
+		}
+	}()
+	f()
+	return nil
+}

@@ -1,0 +1,145 @@
+package extdevice
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sampleMessages hold every field of Message at least once, with values
+// that need escaping or their whole range.
+func sampleMessages() []*Message {
+	capacity, digest := uint64(2048), Hex64(0xfedcba9876543210)
+	return []*Message{
+		{ID: 1, Op: OpHello, Protocol: ProtocolVersion},
+		{ID: 1, Op: OpHello, Protocol: 1, Name: "dev \"quoted\" \\ tab\t é ☃ \x01", Editions: []string{"draft-2023", "virtio-1.4"},
+			Knobs: map[string][]string{"read": {"full", "incremental-clear"}, "flr-vs-mode": {"hold-reply"}}},
+		{ID: 2, Op: OpNew, Dev: 7, Drop: []uint64{1, 3, 1 << 60}, Config: &Config{Edition: "draft-2023",
+			Rules: map[string]string{"read": "full", "transitions": "all"}, VF: 1024, RID: 0xffff, BAR0: 0x1_0000_0000,
+			NumQueues: 2, QueueSizeMax: 64, Features: 1<<63 | 1, MSIXVectors: 3, Disk: &Disk{Serial: "migsim-disk", Capacity: 1 << 40}}},
+		{ID: 3, Op: OpEvent, Dev: 7, Capacity: &capacity, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "MWr", Requester: 1, Completer: 0x109,
+			Addr: 0xfe000000, Data: []byte{0, 1, 0xff}}}},
+		{ID: 4, Op: OpEvent, Dev: 7, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "CfgRd", Len: 4}}},
+		{ID: 5, Op: OpEvent, Dev: 7, Event: &Event{Kind: "admin", Admin: &AdminRequest{Tag: 1 << 50, Opcode: 0x11, Data: []byte{1}, ResultCap: 4096, ObjectID: 9}}},
+		{ID: 6, Op: OpEvent, Dev: 7, Event: &Event{Kind: "timer", Timer: "flr"}},
+		{ID: 7, Op: OpEvent, Dev: 7, Event: &Event{Kind: "step", Step: &Step{Kind: "admin", Queue: 3, Tag: 12}}},
+		{ID: 7, Op: OpMemRead, Addr: 0x1000, Len: 16},
+		{ID: 7, Op: OpMemData, Data: bytes.Repeat([]byte{0xab}, 33)},
+		{ID: 7, Op: OpMemData, Error: "outside guest memory"},
+		{ID: 7, Op: OpDiskRead, Sector: 99, Len: 512},
+		{ID: 7, Op: OpEffects, ReadData: []byte{1, 2}, Interrupts: []Interrupt{{Vector: 1, Addr: 0xfee00004, Data: 0x41}},
+			Completions: []Completion{{Tag: 3, Status: 22, Qualifier: 3, Result: []byte{9}}, {Tag: 4}},
+			Timers:      []Timer{{Timer: "pm", Delay: 10_000_000}}, Steps: []Step{{Kind: "fetch"}, {Kind: "complete", Queue: 1}},
+			Notes: []string{"a note\nwith a newline", "<&>"}, Status: &Status{Mode: 2, DeviceStatus: 15, FLRPending: true, ResetPending: true, HeldReplies: 2},
+			Digest: &digest},
+		{ID: 8, Op: OpReady, Status: &Status{}, Digest: new(Hex64)},
+	}
+}
+
+// strictJSON decodes a line with encoding/json, refusing unknown fields.
+func strictJSON(t *testing.T, line []byte) *Message {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(line))
+	d.DisallowUnknownFields()
+	var m Message
+	require.NoError(t, d.Decode(&m), "%s", line)
+	return &m
+}
+
+// TestAppendAgreesWithEncodingJSON: encoding/json reads what appendMessage
+// writes as the same message.
+func TestAppendAgreesWithEncodingJSON(t *testing.T) {
+	for _, m := range sampleMessages() {
+		line := appendMessage(nil, m)
+		assert.Equal(t, m, strictJSON(t, line), "%s", line)
+	}
+}
+
+// TestParseAgreesWithEncodingJSON: the parser reads what encoding/json
+// writes as encoding/json reads it, and reads its own output back.
+func TestParseAgreesWithEncodingJSON(t *testing.T) {
+	for _, m := range sampleMessages() {
+		line, err := json.Marshal(m)
+		require.NoError(t, err)
+		got, err := parseMessage(line)
+		require.NoError(t, err, "%s", line)
+		assert.Equal(t, m, got, "%s", line)
+		got, err = parseMessage(appendMessage(nil, m))
+		require.NoError(t, err)
+		assert.Equal(t, m, got)
+	}
+}
+
+// TestParseErrors: what the parser refuses, with the byte offset.
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"id":1,"op":"hello","bogus":1}`, `byte 21: unknown field "bogus"`},
+		{`{"id":1,"op":"effects","status":{"mode":1,"speed":3}}`, `byte 42: unknown field "speed"`},
+		{`{"id":1.5,"op":"x"}`, `byte 6: want an integer, got a fraction or exponent`},
+		{`{"id":-1,"op":"x"}`, `byte 6: want a non-negative integer`},
+		{`{"id":01,"op":"x"}`, `byte 6: integer with a leading zero`},
+		{`{"id":1,"op":"x"} {}`, `byte 18: data after the JSON object`},
+		{`{"id":1,"op":"x`, `byte 15: unterminated string`},
+		{`{"id":1,"op":"effects","read_data":"abc"}`, `byte 35: bad hex bytes`},
+		{`{"id":1,"op":"mem-read","addr":"1000"}`, `byte 31: want a "0x…" string`},
+		{`{"id":1,"op":"effects","status":{"mode":256}}`, `byte 40: integer out of range for 8 bits`},
+		{`{"id":1,"op":"x","name":"a\qb"}`, `byte 27: bad escape \q`},
+		{`["id"]`, `byte 0: want '{', got '['`},
+		{``, `byte 0: unexpected end of input`},
+	}
+	for _, tc := range tests {
+		_, err := parseMessage([]byte(tc.line))
+		if assert.Error(t, err, tc.line) {
+			assert.Contains(t, err.Error(), tc.want, tc.line)
+		}
+	}
+}
+
+// FuzzDecodeMessage: the decoder never panics, and what it accepts it
+// writes and reads back unchanged.
+func FuzzDecodeMessage(f *testing.F) {
+	for _, m := range sampleMessages() {
+		f.Add(appendMessage(nil, m))
+	}
+	f.Add([]byte(`{"id":1,"op":"x","name":"\ud800\udc00\ud800x"}`))
+	f.Add([]byte(`{"id":1,"op":"x","knobs":null,"config":null,"capacity":null}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		m, err := DecodeMessage(line)
+		if err != nil {
+			return
+		}
+		again, err := DecodeMessage(appendMessage(nil, m))
+		require.NoError(t, err)
+		assert.Equal(t, normalize(m), normalize(again))
+	})
+}
+
+// normalize makes nil and empty maps and slices compare equal.
+func normalize(m *Message) *Message {
+	c := *m
+	if len(c.Knobs) == 0 {
+		c.Knobs = nil
+	}
+	for k, v := range c.Knobs {
+		if len(v) == 0 {
+			c.Knobs[k] = nil
+		}
+	}
+	if c.Config != nil && len(c.Config.Rules) == 0 {
+		cc := *c.Config
+		cc.Rules = nil
+		c.Config = &cc
+	}
+	for _, s := range []*[]string{&c.Editions, &c.Notes} {
+		if len(*s) == 0 {
+			*s = nil
+		}
+	}
+	if len(c.Drop) == 0 {
+		c.Drop = nil
+	}
+	return &c
+}

@@ -1,0 +1,193 @@
+package extdevice
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// DefaultTimeout is the wall-clock deadline of one request (the hello, a
+// new device, one event with every nested request it makes) when Options
+// leaves it zero. It does not depend on virtual time.
+const DefaultTimeout = 5 * time.Second
+
+// Options configure a Pool.
+type Options struct {
+	// Timeout is the deadline of every request (zero: DefaultTimeout).
+	Timeout time.Duration
+	// Procs is how many processes serve devices (zero: GOMAXPROCS):
+	// devices are spread over them, one request at a time per process.
+	Procs int
+	// Transcript, when set, receives every line exchanged with every
+	// process: "kit> " before what the kit sent, "dev> " before what a
+	// device sent (a debugging aid; it slows the exchange).
+	Transcript io.Writer
+}
+
+// Pool runs an external device command: up to Options.Procs processes of
+// it, each serving many devices (one per `new`), reached through one
+// member.Factory. The first protocol error ends the pool: Err returns it,
+// and every device of the pool panics with it from then on.
+type Pool struct {
+	argv  []string
+	opts  Options
+	info  Info
+	mu    sync.Mutex
+	procs []*process
+	next  int
+	devs  uint64
+	// errMu guards err, the first protocol error of any process.
+	errMu sync.Mutex
+	err   *Error
+	// transcript is Options.Transcript, shared by the processes.
+	transcript *transcript
+}
+
+// transcript writes the lines of every process to one writer.
+type transcript struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (t *transcript) line(prefix string, b []byte) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, "%s%s\n", prefix, b)
+}
+
+// Start starts the command argv (the path, then its arguments) and runs
+// the handshake; further processes start when devices need them.
+func Start(argv []string, o Options) (*Pool, error) {
+	if len(argv) == 0 || argv[0] == "" {
+		return nil, fmt.Errorf("extdevice: no command")
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Procs <= 0 {
+		o.Procs = runtime.GOMAXPROCS(0)
+	}
+	pool := &Pool{argv: slices.Clone(argv), opts: o}
+	if o.Transcript != nil {
+		pool.transcript = &transcript{w: o.Transcript}
+	}
+	proc, info, err := startProcess(argv, o.Timeout, pool.setErr, pool.transcript)
+	if err != nil {
+		return nil, err
+	}
+	pool.info, pool.procs = info, []*process{proc}
+	return pool, nil
+}
+
+// Info is what the device declared in its hello.
+func (p *Pool) Info() Info { return p.info }
+
+// Err returns the first protocol error of the pool's processes, or nil.
+func (p *Pool) Err() error {
+	p.errMu.Lock()
+	defer p.errMu.Unlock()
+	if p.err == nil {
+		return nil
+	}
+	return p.err
+}
+
+// setErr records the pool's first protocol error.
+func (p *Pool) setErr(e *Error) {
+	p.errMu.Lock()
+	if p.err == nil && !e.Fault {
+		p.err = e
+	}
+	p.errMu.Unlock()
+}
+
+// pick returns the process for a new device: the first one idle now (so
+// that a single exploration keeps using one warm process), a new one while
+// fewer than Procs run, else round robin.
+func (p *Pool) pick() (*process, uint64, error) {
+	if err := p.Err(); err != nil {
+		return nil, 0, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.devs++
+	for _, proc := range p.procs {
+		if proc.mu.TryLock() {
+			proc.mu.Unlock()
+			return proc, p.devs, nil
+		}
+	}
+	if len(p.procs) < p.opts.Procs {
+		proc, _, err := startProcess(p.argv, p.opts.Timeout, p.setErr, p.transcript)
+		if err != nil {
+			return nil, 0, err
+		}
+		p.procs = append(p.procs, proc)
+		return proc, p.devs, nil
+	}
+	proc := p.procs[p.next%len(p.procs)]
+	p.next++
+	return proc, p.devs, nil
+}
+
+// Factory returns the factory of the pool's devices. Building a device
+// sends `new` to one of the processes; a failure panics with the *Error
+// (the engine reports a panic as a finding of the run).
+func (p *Pool) Factory() member.Factory {
+	return func(c member.Config) member.Device {
+		proc, id, err := p.pick()
+		if err != nil {
+			panic(err)
+		}
+		d, derr := newDevice(proc, id, c)
+		if derr != nil {
+			panic(derr)
+		}
+		return d
+	}
+}
+
+// Close ends every process: its stdin is closed, and it is killed if it
+// does not exit within a second. No process outlives Close.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	procs := p.procs
+	p.procs = nil
+	p.mu.Unlock()
+	p.setErr(&Error{Command: p.argv[0], Request: "use after close", What: "the pool was closed"})
+	for _, proc := range procs {
+		proc.close()
+	}
+	return nil
+}
+
+// infoFromHello reads a device's declaration.
+func infoFromHello(m *Message) (Info, error) {
+	info := Info{Name: m.Name, Knobs: map[string][]string{}}
+	for _, s := range m.Editions {
+		e, err := spec.ParseEdition(s)
+		if err != nil {
+			return Info{}, err
+		}
+		info.Editions = append(info.Editions, e)
+	}
+	for name, vals := range m.Knobs {
+		var r spec.Rules
+		for _, v := range vals {
+			if err := r.Set(name, v); err != nil {
+				return Info{}, err
+			}
+		}
+		info.Knobs[name] = slices.Clone(vals)
+	}
+	return info, nil
+}

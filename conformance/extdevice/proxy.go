@@ -1,0 +1,223 @@
+package extdevice
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/pcie"
+)
+
+// device is the kit's side of one external device: it forwards events,
+// answers the device's memory and disk requests from its own
+// configuration (the world's memory port and disk), and keeps the status
+// and context digest of the last reply, so Status and ContextDigest cost
+// nothing.
+type device struct {
+	proc   *process
+	id     uint64
+	vf     int
+	rid    pcie.RID
+	mem    pcie.MemoryPort
+	disk   blk.Storage
+	status member.Status
+	digest uint64
+}
+
+var _ member.Device = (*device)(nil)
+
+// newDevice sends `new` for configuration c.
+func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
+	d := &device{proc: proc, id: id, vf: c.VF, rid: c.RID, mem: c.Mem}
+	var wd *Disk
+	if s, ok := c.Backing.(blk.Storage); ok {
+		if b, isDisk := s.(*blk.Disk); !isDisk || b != nil {
+			d.disk = s
+			wd = &Disk{Serial: s.Serial(), Capacity: s.Capacity()}
+		}
+	}
+	proc.mu.Lock()
+	defer proc.mu.Unlock()
+	if proc.err != nil {
+		return nil, proc.err
+	}
+	x := proc.begin(func() string { return fmt.Sprintf("new device %d (vf %d)", id, c.VF) })
+	x.send(&Message{Op: OpNew, Dev: id, Config: ConfigToWire(c, wd), Drop: proc.takeDrops()})
+	m := x.recv()
+	if x.expect(m, OpReady) {
+		d.state(x, m)
+		x.done()
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	runtime.AddCleanup(d, func(id uint64) { proc.drop(id) }, id)
+	return d, nil
+}
+
+// state takes the status and digest of a reply.
+func (d *device) state(x *exchange, m *Message) {
+	if m.Status == nil || m.Digest == nil {
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without status or digest", m.Op))
+		return
+	}
+	d.status, d.digest = statusFromWire(m.Status), uint64(*m.Digest)
+}
+
+// Handle sends the event and answers the device's nested requests until
+// its effects arrive. A protocol error or a device fault panics with the
+// *Error.
+func (d *device) Handle(ev member.Event) member.Effects {
+	fx, err := d.handle(ev)
+	if err != nil {
+		panic(err)
+	}
+	return fx
+}
+
+func (d *device) handle(ev member.Event) (member.Effects, *Error) {
+	p := d.proc
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return member.Effects{}, p.err
+	}
+	x := p.begin(func() string { return fmt.Sprintf("event %s for device %d (vf %d)", describe(ev), d.id, d.vf) })
+	req := &Message{Op: OpEvent, Dev: d.id, Event: EventToWire(ev)}
+	if d.disk != nil {
+		c := d.disk.Capacity()
+		req.Capacity = &c
+	}
+	x.send(req)
+	var fault *Error
+	for x.err == nil {
+		m := x.recv()
+		if x.err != nil {
+			break
+		}
+		switch m.Op {
+		case OpEffects:
+			fx, err := effectsFromWire(m, d.rid)
+			if err != nil {
+				x.err = p.fail(x.desc(), "effects: "+err.Error())
+				break
+			}
+			d.state(x, m)
+			x.done()
+			if x.err != nil {
+				break
+			}
+			if isRead(ev) && len(fx.ReadData) != ev.TLP.Len && fault == nil {
+				fault = &Error{Command: p.name(), Request: x.desc(), Fault: true,
+					What: fmt.Sprintf("a %d-byte read answered with %d bytes of read_data", ev.TLP.Len, len(fx.ReadData))}
+			}
+			if fault != nil {
+				return fx, fault
+			}
+			return fx, nil
+		case OpMemRead, OpMemWrite:
+			if f := d.memory(x, m); f != "" && fault == nil {
+				fault = &Error{Command: p.name(), Request: x.desc(), What: f, Fault: true}
+			}
+		case OpDiskRead, OpDiskWrite, OpDiskFlush:
+			d.diskOp(x, m)
+		default:
+			x.expect(m, OpEffects, OpMemRead, OpMemWrite, OpDiskRead, OpDiskWrite, OpDiskFlush)
+		}
+	}
+	return member.Effects{}, x.err
+}
+
+// memory serves a memory request through the device's memory port: a read
+// is answered with mem-data, a write is posted (no answer). An access
+// outside guest memory is not made: a read is answered with an error, and
+// either is returned as a fault.
+func (d *device) memory(x *exchange, m *Message) (fault string) {
+	n := m.Len
+	if m.Op == OpMemWrite {
+		n = len(m.Data)
+	}
+	addr := uint64(m.Addr)
+	switch {
+	case n <= 0 || n > MaxAccess:
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s of %d bytes at %#x: want 1 to %d bytes", m.Op, n, addr, MaxAccess))
+		return ""
+	case addr >= GuestAddrLimit || uint64(n) > GuestAddrLimit-addr:
+		fault = fmt.Sprintf("%s of %d bytes at %#x: outside guest memory [0, %#x) (an IOMMU fault)", m.Op, n, addr, GuestAddrLimit)
+		if m.Op == OpMemRead {
+			x.send(&Message{Op: OpMemData, Error: "outside guest memory"})
+		}
+		return fault
+	}
+	if m.Op == OpMemWrite {
+		if err := d.mem.WriteMem(d.rid, addr, m.Data); err != nil {
+			return fmt.Sprintf("mem-write of %d bytes at %#x: %v", n, addr, err)
+		}
+		return ""
+	}
+	answer := &Message{Op: OpMemData}
+	buf := make([]byte, n)
+	if err := d.mem.ReadMem(d.rid, addr, buf); err != nil {
+		answer.Error = err.Error()
+	} else {
+		answer.Data = buf
+	}
+	x.send(answer)
+	return ""
+}
+
+// diskOp answers a disk request from the kit's disk.
+func (d *device) diskOp(x *exchange, m *Message) {
+	if d.disk == nil {
+		x.err = x.p.fail(x.desc(), m.Op+": the device has no disk")
+		return
+	}
+	switch m.Op {
+	case OpDiskRead:
+		if m.Len <= 0 || m.Len > MaxAccess {
+			x.err = x.p.fail(x.desc(), fmt.Sprintf("disk-read of %d bytes: want 1 to %d", m.Len, MaxAccess))
+			return
+		}
+		data, err := d.disk.Read(m.Sector, m.Len)
+		a := &Message{Op: OpDiskData, Data: data}
+		if err != nil {
+			a.Error, a.Data = err.Error(), nil
+		}
+		x.send(a)
+	case OpDiskWrite:
+		a := &Message{Op: OpDiskDone}
+		if err := d.disk.Write(m.Sector, m.Data); err != nil {
+			a.Error = err.Error()
+		}
+		x.send(a)
+	case OpDiskFlush:
+		d.disk.Flush()
+		x.send(&Message{Op: OpDiskDone})
+	}
+}
+
+func (d *device) Status() member.Status { return d.status }
+
+func (d *device) ContextDigest() uint64 { return d.digest }
+
+// isRead reports a configuration or memory read, which must be answered
+// with exactly its length of data.
+func isRead(ev member.Event) bool {
+	return ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead)
+}
+
+// describe names an event for error messages.
+func describe(ev member.Event) string {
+	switch ev.Kind {
+	case member.EvTLP:
+		return fmt.Sprintf("tlp %s addr=%#x", ev.TLP.Kind, ev.TLP.Addr)
+	case member.EvAdmin:
+		return fmt.Sprintf("admin opcode %#x tag %d", ev.Admin.Opcode, ev.Admin.Tag)
+	case member.EvTimer:
+		return "timer " + ev.Timer.String()
+	case member.EvStep:
+		return "step " + ev.Step.String()
+	}
+	return ev.Kind.String()
+}

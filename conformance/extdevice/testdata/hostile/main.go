@@ -1,0 +1,108 @@
+// Command hostile is an external device that breaks the protocol in the
+// way its one argument names; the extdevice tests run it.
+//
+//	exit     exits at once, before the hello
+//	garbage  answers the hello with a line that is not JSON
+//	silent   reads its input and never answers
+//	hang     answers the hello, then never answers again
+//	twice    the reference device, writing every reply twice
+//	oob-dma  the reference device, writing guest memory at 2^60 on every event
+//	flood    answers the hello, then writes without end and without newline
+//	wrongop  answers every request with an op the protocol does not have
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: hostile MODE")
+		os.Exit(2)
+	}
+	info := extdevice.Info{Name: "hostile " + os.Args[1], Editions: spec.Editions, Knobs: extdevice.AllKnobs()}
+	in := bufio.NewReader(os.Stdin)
+	switch os.Args[1] {
+	case "exit":
+		fmt.Fprintln(os.Stderr, "hostile: exiting at once")
+		os.Exit(3)
+	case "garbage":
+		_, _ = in.ReadString('\n')
+		fmt.Println("this is not a protocol message")
+		_, _ = io.Copy(io.Discard, in)
+	case "silent":
+		_, _ = io.Copy(io.Discard, in)
+	case "hang":
+		line, _ := in.ReadString('\n')
+		fmt.Println(hello(line))
+		_, _ = io.Copy(io.Discard, in)
+	case "flood":
+		line, _ := in.ReadString('\n')
+		fmt.Println(hello(line))
+		chunk := bytes.Repeat([]byte("x"), 64<<10)
+		for {
+			if _, err := os.Stdout.Write(chunk); err != nil {
+				return
+			}
+		}
+	case "wrongop":
+		for {
+			line, err := in.ReadString('\n')
+			if err != nil {
+				return
+			}
+			id := line[strings.Index(line, `"id":`)+5 : strings.Index(line, ",")]
+			fmt.Printf("{\"id\":%s,\"op\":\"teapot\"}\n", id)
+		}
+	case "twice":
+		serve(in, twiceWriter{os.Stdout}, blk.New, info)
+	case "oob-dma":
+		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
+	default:
+		fmt.Fprintf(os.Stderr, "hostile: unknown mode %q\n", os.Args[1])
+		os.Exit(2)
+	}
+}
+
+func serve(in io.Reader, out io.Writer, f member.Factory, info extdevice.Info) {
+	if err := extdevice.Serve(in, out, f, info); err != nil {
+		fmt.Fprintln(os.Stderr, "hostile:", err)
+		os.Exit(1)
+	}
+}
+
+// hello answers a hello line of request 1.
+func hello(string) string {
+	return `{"id":1,"op":"hello","protocol":1,"name":"hostile","editions":["draft-2023","virtio-1.4"]}`
+}
+
+// twiceWriter writes everything twice.
+type twiceWriter struct{ w io.Writer }
+
+func (t twiceWriter) Write(p []byte) (int, error) {
+	if _, err := t.w.Write(p); err != nil {
+		return 0, err
+	}
+	return t.w.Write(p)
+}
+
+// oob writes guest memory far outside the guest on every event.
+type oob struct {
+	member.Device
+	c member.Config
+}
+
+func (d oob) Handle(ev member.Event) member.Effects {
+	_ = d.c.Mem.WriteMem(d.c.RID, 1<<60, []byte{1, 2, 3, 4})
+	return d.Device.Handle(ev)
+}

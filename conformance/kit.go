@@ -1,0 +1,326 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// Run runs the conformance kit on the device f builds, as subtests of t:
+// "device/<ID>/<edition>/<case>" for the per-requirement device tests,
+// "rows/<scenario>/<edition>[/<knobs>]" for every catalog row judged with
+// the device, and "requirements/<ID>" for the verdict of each requirement
+// (pass, fail with the row, oracle and replay command, or skipped: not
+// covered, or not exercised under the device's editions and knobs). It
+// returns the report.
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, mydevice.New)
+//	}
+func Run[X T[X]](t X, f member.Factory, opts ...Option) *Report {
+	t.Helper()
+	return RunDevice(t, FactoryDevice("device", f), opts...)
+}
+
+// RunDevice is Run for any Device (an external process, say).
+func RunDevice[X T[X]](t X, d Device, opts ...Option) *Report {
+	t.Helper()
+	k, err := newKit(d, opts)
+	if err != nil {
+		t.Errorf("%v", err)
+		return nil
+	}
+	for _, group := range []struct {
+		name, kind string
+	}{{"device", kindDevice}, {"rows", kindRow}} {
+		units := k.unitsOf(group.kind)
+		if len(units) == 0 {
+			continue
+		}
+		t.Run(group.name, func(t X) {
+			for _, u := range units {
+				t.Run(u.Name, func(t X) {
+					k.run(u)
+					u.Verdict = u.verdict()
+					reportUnit(t, u)
+				})
+			}
+		})
+	}
+	rep := k.finish()
+	t.Run("requirements", func(t X) {
+		for _, r := range rep.Requirements {
+			t.Run(r.ID, func(t X) { reportRequirement(t, r) })
+		}
+	})
+	if rep.Stopped != "" {
+		t.Errorf("the kit stopped: %s", rep.Stopped)
+	}
+	if err := k.writeReports(rep); err != nil {
+		t.Errorf("%v", err)
+	}
+	return rep
+}
+
+// Check runs the kit without a test and returns the report (the command
+// line's `migsim conform`). The error is for a kit that cannot start: bad
+// options, a device that cannot be opened.
+func Check(d Device, opts ...Option) (*Report, error) {
+	k, err := newKit(d, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range k.units {
+		k.run(u)
+	}
+	rep := k.finish()
+	return rep, k.writeReports(rep)
+}
+
+// kit is one run of the kit.
+type kit struct {
+	dev      Device
+	cfg      config
+	editions []spec.Edition
+	knobs    map[string][]string
+	units    []*Unit
+	tests    map[*Unit]deviceTest
+	rows     map[*Unit]row
+	// devFactory is the device tests' open device.
+	devFactory member.Factory
+	devClose   func() error
+	// stopped is set once the device broke the protocol: the rest is not
+	// run.
+	stopped string
+	tmpDir  string
+}
+
+func newKit(d Device, opts []Option) (*kit, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	eds, knobs, err := d.Declares()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
+	}
+	k := &kit{dev: d, cfg: cfg, editions: eds, knobs: knobs, tests: map[*Unit]deviceTest{}, rows: map[*Unit]row{}}
+	if cfg.editions != nil {
+		k.editions = cfg.editions
+	}
+	if k.knobs == nil {
+		k.knobs = map[string][]string{}
+	}
+	for name, vals := range cfg.knobs {
+		k.knobs[name] = vals
+	}
+	if err := k.plan(); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// plan lists every unit: the device tests of every edition, then the
+// catalog rows.
+func (k *kit) plan() error {
+	if k.cfg.device {
+		for _, e := range spec.Editions {
+			for _, dt := range deviceTests() {
+				if !dt.appliesTo(e) {
+					continue
+				}
+				u := &Unit{Kind: kindDevice, Name: dt.id + "/" + e.String() + "/" + dt.name, Edition: e.String(),
+					Requirements: applying(dt.requirements(), e)}
+				k.units = append(k.units, u)
+				k.tests[u] = dt
+			}
+		}
+	}
+	if k.cfg.catalog {
+		rows, err := catalogRows()
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if k.cfg.scenarios != nil && !slices.Contains(k.cfg.scenarios, r.s.Name) {
+				continue
+			}
+			u := &Unit{Kind: kindRow, Name: r.name(), Edition: r.e.Edition.String(), Requirements: r.requirements(),
+				Expected: r.expected()}
+			k.units = append(k.units, u)
+			k.rows[u] = r
+		}
+	}
+	return nil
+}
+
+func (k *kit) unitsOf(kind string) []*Unit {
+	var out []*Unit
+	for _, u := range k.units {
+		if u.Kind == kind {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// OwnerKnobs are the knobs that settle what the owner (the PF and its
+// driver) does, not the member device: the kit's owner implements every
+// value, so they never skip a unit, whatever a device declares.
+var OwnerKnobs = []string{"list-before-vf-enable", "cap-group"}
+
+// skipReason says why a unit of edition e with rules does not run, or "".
+func (k *kit) skipReason(e spec.Edition, rules spec.Rules) string {
+	if !slices.Contains(k.editions, e) {
+		return fmt.Sprintf("the device does not implement %s (it implements %s)", e, editionList(k.editions))
+	}
+	for _, kn := range spec.Knobs {
+		if slices.Contains(OwnerKnobs, kn.Name) {
+			continue
+		}
+		v := kn.Get(rules)
+		vals, ok := k.knobs[kn.Name]
+		if !ok {
+			vals = []string{kn.Get(spec.DefaultRules(e))}
+		}
+		if !slices.Contains(vals, v) {
+			return fmt.Sprintf("needs %s=%s; the device implements %s=%s", kn.Name, v, kn.Name, strings.Join(vals, "|"))
+		}
+	}
+	return ""
+}
+
+func editionList(eds []spec.Edition) string {
+	if len(eds) == 0 {
+		return "none"
+	}
+	var s []string
+	for _, e := range eds {
+		s = append(s, e.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+// run runs one unit (once).
+func (k *kit) run(u *Unit) {
+	if u.done {
+		return
+	}
+	u.done = true
+	start := time.Now()
+	defer func() { u.elapsed = time.Since(start) }()
+	if k.stopped != "" {
+		u.skip("not run: " + k.stopped)
+		return
+	}
+	if err := k.cfg.ctx.Err(); err != nil {
+		u.skip("not run: " + err.Error())
+		return
+	}
+	defer k.progress(u)
+	if dt, ok := k.tests[u]; ok {
+		k.runDeviceTest(u, dt)
+		return
+	}
+	k.runRow(u, k.rows[u])
+}
+
+func (k *kit) progress(u *Unit) {
+	if k.cfg.progress != nil {
+		fmt.Fprintf(k.cfg.progress, "conform: %-4s %s %s (%s)\n", u.verdict(), u.Kind, u.Name, u.elapsed.Round(time.Millisecond))
+	}
+}
+
+func (k *kit) runDeviceTest(u *Unit, dt deviceTest) {
+	e, _ := spec.ParseEdition(u.Edition)
+	rules, err := spec.ParseRules(e, dt.knobs)
+	if err != nil {
+		u.fail(Failure{Requirements: u.Requirements, Check: "device test", Message: err.Error()})
+		return
+	}
+	if why := k.skipReason(e, rules); why != "" {
+		u.skip(why)
+		return
+	}
+	if k.devFactory == nil {
+		f, done, err := k.dev.Open()
+		if err != nil {
+			k.stop(u, err)
+			return
+		}
+		k.devFactory, k.devClose = f, done
+	}
+	c := runCheck(dt, e, rules, k.devFactory)
+	for _, fl := range c.fails {
+		fl.Row = u.Name
+		u.fail(fl)
+	}
+	if c.fatal != nil {
+		k.stopped = fmt.Sprintf("the device broke the protocol in %s: %v", u.Name, c.fatal)
+	}
+}
+
+func (k *kit) runRow(u *Unit, r row) {
+	k.closeDevice()
+	rules, err := r.rules()
+	if err != nil {
+		u.fail(Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name, Message: err.Error()})
+		return
+	}
+	if why := k.skipReason(r.e.Edition, rules); why != "" {
+		u.skip(why)
+		return
+	}
+	f, done, err := k.dev.Open()
+	if err != nil {
+		k.stop(u, err)
+		return
+	}
+	k.judgeRow(u, r, f)
+	if err := done(); err != nil {
+		k.stopped = fmt.Sprintf("the device broke the protocol in %s: %v", u.Name, err)
+		if u.Verdict != verdictFail {
+			u.fail(Failure{Requirements: u.Requirements, Check: "device protocol", Row: u.Name, Message: err.Error()})
+		}
+	}
+}
+
+// stop records a device that cannot be opened as the unit's failure and
+// stops the kit.
+func (k *kit) stop(u *Unit, err error) {
+	var xe *extdevice.Error
+	check := "device"
+	if errors.As(err, &xe) {
+		check = "device protocol"
+	}
+	u.fail(Failure{Requirements: u.Requirements, Check: check, Row: u.Name, Message: err.Error()})
+	k.stopped = fmt.Sprintf("the device cannot be started (%s): %v", u.Name, err)
+}
+
+// closeDevice releases the device tests' device.
+func (k *kit) closeDevice() {
+	if k.devClose != nil {
+		if err := k.devClose(); err != nil && k.stopped == "" {
+			k.stopped = fmt.Sprintf("the device broke the protocol in the device tests: %v", err)
+		}
+		k.devFactory, k.devClose = nil, nil
+	}
+}
+
+// finish runs what is left, releases the device and builds the report.
+func (k *kit) finish() *Report {
+	for _, u := range k.units {
+		k.run(u)
+	}
+	k.closeDevice()
+	return k.report()
+}

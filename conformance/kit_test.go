@@ -1,0 +1,308 @@
+package conformance_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
+)
+
+// Budgets of the kit's own tests: -short runs every catalog row with
+// ShortBudget; without -short the reference device runs rows with up to
+// referenceSchedules schedules per exploration. The mutants and the
+// external device always run with ShortBudget: what they show does not
+// need more. Measured on 2 shared cores (load average about 9):
+// go test -short ./conformance/... takes about 105 s of wall time (60 s
+// of CPU), the reference 15 s, the two mutants 22 s, the external device
+// against the builtin 48 s; without -short ./conformance takes about
+// 135 s.
+const referenceSchedules = 100
+
+func referenceBudget() conformance.Budget {
+	if testing.Short() {
+		return conformance.ShortBudget
+	}
+	return conformance.Budget{Schedules: referenceSchedules, ShrinkReplays: conformance.ShortBudget.ShrinkReplays}
+}
+
+// TestReferenceAllGreen runs the whole kit on the reference device under
+// a Recorder: no unit fails, no requirement fails, and every requirement
+// the kit covers passes.
+func TestReferenceAllGreen(t *testing.T) {
+	rec := conformance.NewRecorder("kit")
+	rep := conformanceTest(rec, blk.New, conformance.WithBudget(referenceBudget()), conformance.ReplayDir(t.TempDir()))
+	require.NotNil(t, rep)
+	assert.False(t, rec.Failed(), "failed: %v", rec.FailedLeaves())
+	assert.Empty(t, rep.FailedRequirements())
+	assert.False(t, rep.Failed())
+	counts := rep.Counts()
+	assert.Zero(t, counts["fail"])
+	assert.Positive(t, counts["pass"])
+	for _, u := range rep.Units {
+		if u.Verdict == "skip" {
+			assert.True(t, strings.HasPrefix(u.Reason, "inconclusive"), "%s skipped: %s", u.Name, u.Reason)
+		}
+	}
+}
+
+// twoMutants are the mutants the kit's test runs, with the requirements
+// each breaks: no more, no fewer.
+var twoMutants = []struct {
+	name  string
+	fails []string
+	// row is one catalog row that fails, and its oracle.
+	row, oracle string
+}{
+	{"mode-get-lies", []string{"DRAFT-MODE-04"}, "smoke-migrate/draft-2023", "readback"},
+	{"irq-on-kick-when-stopped", []string{"DP-DEV-11", "DRAFT-STOP-01", "DRAFT-FRZ-01"}, "kick-during-stop/draft-2023", "no-notify-when-stopped"},
+}
+
+// TestMutantsFailNamedRequirements runs the kit on two mutants of the
+// library: each fails exactly the requirements it breaks, through named
+// subtests (requirements/ID), with the row, the oracle and a replay
+// command that reproduces the counterexample.
+func TestMutantsFailNamedRequirements(t *testing.T) {
+	for _, tc := range twoMutants {
+		t.Run(tc.name, func(t *testing.T) {
+			m, ok := mutants.Lookup(tc.name)
+			require.True(t, ok)
+			dir := t.TempDir()
+			d := conformance.FactoryDevice("builtin:mutant/"+tc.name, m.Factory(blk.New))
+			rec := conformance.NewRecorder("kit")
+			rep := conformance.RunDevice(rec, d, conformance.Short(), conformance.Editions(m.Editions...), conformance.ReplayDir(dir))
+			require.NotNil(t, rep)
+			assert.Equal(t, tc.fails, rep.FailedRequirements())
+			var failedReqs []string
+			for _, name := range rec.FailedLeaves() {
+				if id, ok := strings.CutPrefix(name, "kit/requirements/"); ok {
+					failedReqs = append(failedReqs, id)
+				}
+			}
+			assert.Equal(t, tc.fails, failedReqs, "the failed requirement subtests")
+			u, ok := rep.Unit(tc.row)
+			require.True(t, ok, tc.row)
+			require.Equal(t, "fail", u.Verdict)
+			f := u.Failures[0]
+			assert.Equal(t, tc.oracle, f.Oracle)
+			assert.Contains(t, f.Replay, "migsim conform --device builtin:mutant/"+tc.name+" --replay "+dir)
+			require.FileExists(t, f.Schedule)
+			res, err := conformance.Replay(d, f.Schedule, conformanceRunConfig())
+			require.NoError(t, err, "the counterexample replays")
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, tc.oracle, res.Finding.Oracle)
+			ref, err := conformance.Replay(conformance.FactoryDevice("builtin:blk", blk.New), f.Schedule, conformanceRunConfig())
+			if err == nil {
+				assert.Nil(t, ref.Finding, "the reference device does not fail the counterexample")
+			}
+		})
+	}
+}
+
+// TestReportFormats: the text, JSON and JUnit reports of one small run.
+func TestReportFormats(t *testing.T) {
+	m, _ := mutants.Lookup("mode-get-lies")
+	var text, js, junit bytes.Buffer
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:mutant/mode-get-lies", m.Factory(blk.New)),
+		conformance.Short(), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir()),
+		conformance.WriteReport("text", &text), conformance.WriteReport("json", &js), conformance.WriteReport("junit", &junit))
+	require.NoError(t, err)
+	assert.Contains(t, text.String(), "DRAFT-MODE-04  MUST   Fail")
+	assert.Contains(t, text.String(), "replay: migsim conform --device builtin:mutant/mode-get-lies --replay ")
+
+	var back conformance.Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	assert.Equal(t, rep.FailedRequirements(), back.FailedRequirements())
+
+	var suites struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(junit.Bytes(), &suites))
+	require.NotEmpty(t, suites.Suites)
+	assert.Equal(t, "requirements", suites.Suites[0].Name)
+	assert.Len(t, suites.Suites[0].Cases, len(rep.Requirements), "one testcase per requirement")
+	var failed []string
+	for _, c := range suites.Suites[0].Cases {
+		if c.Failure != nil {
+			failed = append(failed, c.Name)
+		}
+	}
+	assert.Equal(t, []string{"DRAFT-MODE-04"}, failed)
+	total := 0
+	for _, s := range suites.Suites {
+		total += len(s.Cases)
+	}
+	assert.Equal(t, len(rep.Requirements)+len(rep.Units), total, "one testcase per requirement, device test and row")
+}
+
+// TestKnobsSkipRows: a device that declares one value of a knob skips the
+// rows and device tests of the others, saying why.
+func TestKnobsSkipRows(t *testing.T) {
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), conformance.Short(),
+		conformance.Scenarios("flr-during-freeze"), conformance.Knobs("flr-vs-mode=hold-reply", "transitions=all"))
+	require.NoError(t, err)
+	u, ok := rep.Unit("flr-during-freeze/draft-2023/flr-vs-mode=defer-flr")
+	require.True(t, ok)
+	assert.Equal(t, "skip", u.Verdict)
+	assert.Equal(t, "needs flr-vs-mode=defer-flr; the device implements flr-vs-mode=hold-reply", u.Reason)
+	u, ok = rep.Unit("DRAFT-MODE-03/draft-2023/strict-chain")
+	require.True(t, ok)
+	assert.Equal(t, "skip", u.Verdict)
+	u, ok = rep.Unit("flr-during-freeze/draft-2023")
+	require.True(t, ok)
+	assert.Equal(t, "pass", u.Verdict)
+	_, err = conformance.Check(conformance.FactoryDevice("x", blk.New), conformance.Knobs("flr-vs-mode=sometimes"))
+	assert.ErrorContains(t, err, `unknown value "sometimes"`)
+}
+
+// The test programs are built once per test binary.
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// extblk builds examples/extblk and returns its path.
+func extblk(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "conformance-test-")
+		if buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "extblk"), "../examples/extblk").CombinedOutput()
+		if err != nil {
+			buildErr = &buildFailure{string(out), err}
+		}
+	})
+	require.NoError(t, buildErr)
+	return filepath.Join(buildDir, "extblk")
+}
+
+type buildFailure struct {
+	out string
+	err error
+}
+
+func (b *buildFailure) Error() string {
+	return "go build ../examples/extblk: " + b.err.Error() + "\n" + b.out
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// TestExternalMatchesBuiltin: the reference device as an external process
+// (examples/extblk, built here) gives the same verdict for every unit as
+// the in-process device, with the same explorations.
+func TestExternalMatchesBuiltin(t *testing.T) {
+	path := extblk(t)
+	ext := conformance.ExecDevice([]string{path}, extdevice.Options{})
+	opts := []conformance.Option{conformance.Short(), conformance.ReplayDir(t.TempDir())}
+	want, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), opts...)
+	require.NoError(t, err)
+	got, err := conformance.Check(ext, opts...)
+	require.NoError(t, err)
+	assert.Empty(t, got.Stopped)
+	require.Len(t, got.Units, len(want.Units))
+	for i, w := range want.Units {
+		g := got.Units[i]
+		assert.Equal(t, w.Name, g.Name)
+		assert.Equal(t, w.Verdict, g.Verdict, w.Name)
+		assert.Equal(t, w.Explored, g.Explored, w.Name)
+		assert.Equal(t, w.Reason, g.Reason, w.Name)
+	}
+	assert.Equal(t, verdicts(want), verdicts(got))
+}
+
+func verdicts(r *conformance.Report) []string {
+	var out []string
+	for _, q := range r.Requirements {
+		out = append(out, q.ID+" "+q.Verdict)
+	}
+	return slices.Clip(out)
+}
+
+// TestCoverageDoc keeps the coverage matrix of docs/conformance.md (section
+// "coverage") generated from the device tests, the catalog and the
+// reasons of what is not covered.
+func TestCoverageDoc(t *testing.T) {
+	cov, err := conformance.StaticCoverage()
+	require.NoError(t, err)
+	doc := "<!-- Generated by TestCoverageDoc (conformance). Do not edit: run\n     go test ./conformance -run TestCoverageDoc -rewrite -->\n\n" +
+		conformance.CoverageDoc(cov)
+	golden.CheckSection(t, "../docs/conformance.md", "coverage", []byte(doc))
+}
+
+func conformanceRunConfig() engine.RunConfig { return engine.RunConfig{} }
+
+// TestHostileDeviceThroughTheKit: an external device that breaks the
+// protocol stops the kit with an error naming the message (within the
+// deadline, without a panic or a hang); one that only writes guest memory
+// outside the guest fails the units it ran, as device faults.
+func TestHostileDeviceThroughTheKit(t *testing.T) {
+	hostile := filepath.Join(t.TempDir(), "hostile")
+	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	opts := []conformance.Option{conformance.Short(), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir())}
+	for _, tc := range []struct {
+		mode, want string
+	}{
+		{"hang", "no reply within 300ms"},
+		{"twice", "sent twice"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			d := conformance.ExecDevice([]string{hostile, tc.mode}, extdevice.Options{Timeout: 300 * time.Millisecond})
+			rep, err := conformance.Check(d, opts...)
+			require.NoError(t, err)
+			assert.Contains(t, rep.Stopped, "the device broke the protocol")
+			assert.Contains(t, rep.Stopped, tc.want)
+			assert.True(t, rep.Failed())
+			notRun := 0
+			for _, u := range rep.Units {
+				if strings.HasPrefix(u.Reason, "not run: ") {
+					notRun++
+				}
+			}
+			assert.Positive(t, notRun, "the units after the protocol error are not run")
+		})
+	}
+	t.Run("oob-dma", func(t *testing.T) {
+		d := conformance.ExecDevice([]string{hostile, "oob-dma"}, extdevice.Options{Timeout: 2 * time.Second})
+		rep, err := conformance.Check(d, append(opts, conformance.Editions(spec.Virtio14))...)
+		require.NoError(t, err)
+		assert.Empty(t, rep.Stopped, "a fault does not end the device")
+		u, ok := rep.Unit("smoke-migrate/virtio-1.4")
+		require.True(t, ok)
+		require.Equal(t, "fail", u.Verdict)
+		assert.Equal(t, "device protocol", u.Failures[0].Check)
+		assert.Contains(t, u.Failures[0].Message, "outside guest memory")
+	})
+}

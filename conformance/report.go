@@ -1,0 +1,346 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// Kinds of units and verdicts.
+const (
+	kindDevice = "device-test"
+	kindRow    = "row"
+
+	verdictPass       = "pass"
+	verdictFail       = "fail"
+	verdictSkip       = "skip"
+	verdictNotCovered = "not covered"
+)
+
+// ReportFormats are the formats of Report.
+var ReportFormats = []string{"text", "json", "junit"}
+
+// Unit is one device test or one catalog row, with its result.
+type Unit struct {
+	// Kind is "device-test" or "row".
+	Kind string `json:"kind"`
+	// Name is "<ID>/<edition>/<case>" for a device test and
+	// "<scenario>/<edition>[/<knobs>][/set:<settings>]" for a row.
+	Name    string `json:"name"`
+	Edition string `json:"edition"`
+	// Requirements are the IDs the unit exercises.
+	Requirements []string `json:"requirements"`
+	// Expected is a row's expected verdict.
+	Expected string `json:"expected,omitempty"`
+	// Verdict is pass, fail or skip; Reason says why a unit was skipped.
+	Verdict  string    `json:"verdict"`
+	Reason   string    `json:"reason,omitempty"`
+	Failures []Failure `json:"failures,omitempty"`
+	// Explored says what a row's explorations covered.
+	Explored string `json:"explored,omitempty"`
+
+	done    bool
+	elapsed time.Duration
+}
+
+// Failure is one broken rule: the requirements it breaks, the check that
+// saw it (a device test, a catalog row's oracle, the device protocol), the
+// message and, for a row, the counterexample and how to replay it.
+type Failure struct {
+	Requirements []string `json:"requirements"`
+	Check        string   `json:"check"`
+	Oracle       string   `json:"oracle,omitempty"`
+	Row          string   `json:"unit"`
+	Message      string   `json:"message"`
+	Schedule     string   `json:"schedule,omitempty"`
+	Replay       string   `json:"replay,omitempty"`
+}
+
+func (u *Unit) fail(f Failure) {
+	u.Verdict = verdictFail
+	u.Failures = append(u.Failures, f)
+}
+
+func (u *Unit) skip(why string) {
+	if u.Verdict == "" {
+		u.Verdict, u.Reason = verdictSkip, why
+	}
+}
+
+func (u *Unit) verdict() string {
+	if u.Verdict == "" {
+		return verdictPass
+	}
+	return u.Verdict
+}
+
+// reportUnit tells t a unit's result: each failure, or why it was
+// skipped.
+func reportUnit[X T[X]](t X, u *Unit) {
+	t.Helper()
+	for _, f := range u.Failures {
+		t.Errorf("%s", f)
+	}
+	if u.Explored != "" {
+		t.Logf("explored: %s", u.Explored)
+	}
+	if u.Verdict == verdictSkip {
+		t.Skip(u.Reason)
+	}
+}
+
+// reportRequirement tells t a requirement's verdict.
+func reportRequirement[X T[X]](t X, r RequirementResult) {
+	t.Helper()
+	switch r.Verdict {
+	case verdictFail:
+		for _, f := range r.Failures {
+			t.Errorf("%s %s broken: %s", r.Level, r.ID, f)
+		}
+	case verdictSkip:
+		t.Skip(r.Why)
+	case verdictNotCovered:
+		t.Skip("not covered: " + r.Why)
+	default:
+		t.Logf("%s: exercised by %s", r.ID, strings.Join(r.Units, ", "))
+	}
+}
+
+// String renders a failure on one line, then its replay.
+func (f Failure) String() string {
+	var b strings.Builder
+	if f.Oracle != "" {
+		fmt.Fprintf(&b, "%s: oracle %s %s", f.Row, f.Oracle, f.Message)
+	} else {
+		fmt.Fprintf(&b, "%s: %s", f.Row, f.Message)
+	}
+	if len(f.Requirements) > 0 {
+		fmt.Fprintf(&b, " [%s]", strings.Join(f.Requirements, " "))
+	}
+	if f.Replay != "" {
+		fmt.Fprintf(&b, "\n  replay: %s", f.Replay)
+	}
+	return b.String()
+}
+
+// Report is the kit's result: every unit and the verdict of every
+// requirement of the spec catalog.
+type Report struct {
+	Device       string              `json:"device"`
+	Editions     []string            `json:"editions"`
+	Budget       Budget              `json:"budget"`
+	Units        []*Unit             `json:"units"`
+	Requirements []RequirementResult `json:"requirements"`
+	// Stopped says why the kit stopped early (the device broke the
+	// protocol), or is empty.
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// RequirementResult is the verdict of one requirement.
+type RequirementResult struct {
+	ID       string   `json:"id"`
+	Level    string   `json:"level"`
+	Side     string   `json:"side"`
+	Editions []string `json:"editions"`
+	Text     string   `json:"text"`
+	// Verdict is pass, fail, skip (every unit that exercises it was
+	// skipped) or "not covered" (nothing in the kit exercises it; Why
+	// says why).
+	Verdict string `json:"verdict"`
+	// Units are the units that exercise it.
+	Units    []string  `json:"units,omitempty"`
+	Failures []Failure `json:"failures,omitempty"`
+	Why      string    `json:"why,omitempty"`
+}
+
+// Failed reports whether some requirement or unit failed, or the kit
+// stopped early.
+func (r *Report) Failed() bool {
+	if r.Stopped != "" {
+		return true
+	}
+	for _, u := range r.Units {
+		if u.Verdict == verdictFail {
+			return true
+		}
+	}
+	return false
+}
+
+// FailedRequirements lists the IDs whose verdict is fail.
+func (r *Report) FailedRequirements() []string {
+	var out []string
+	for _, q := range r.Requirements {
+		if q.Verdict == verdictFail {
+			out = append(out, q.ID)
+		}
+	}
+	return out
+}
+
+// Unit returns the unit of that name.
+func (r *Report) Unit(name string) (*Unit, bool) {
+	for _, u := range r.Units {
+		if u.Name == name {
+			return u, true
+		}
+	}
+	return nil, false
+}
+
+// report builds the report from the units.
+func (k *kit) report() *Report {
+	rep := &Report{Device: k.dev.Name(), Budget: k.cfg.budget, Units: k.units, Stopped: k.stopped}
+	for _, e := range k.editions {
+		rep.Editions = append(rep.Editions, e.String())
+	}
+	for _, u := range k.units {
+		u.Verdict = u.verdict()
+	}
+	cov, _ := StaticCoverage()
+	for _, req := range spec.Requirements() {
+		rr := RequirementResult{ID: req.ID, Level: req.Level, Side: req.Side, Text: req.Text}
+		for _, e := range req.Editions {
+			rr.Editions = append(rr.Editions, e.String())
+		}
+		ran, skipped := 0, 0
+		var reasons []string
+		for _, u := range k.units {
+			failed := false
+			for _, f := range u.Failures {
+				if slices.Contains(f.Requirements, req.ID) {
+					rr.Failures = append(rr.Failures, f)
+					failed = true
+				}
+			}
+			if !failed && !slices.Contains(u.Requirements, req.ID) {
+				continue
+			}
+			rr.Units = append(rr.Units, u.Name)
+			if u.Verdict == verdictSkip {
+				skipped++
+				if !slices.Contains(reasons, u.Reason) {
+					reasons = append(reasons, u.Reason)
+				}
+				continue
+			}
+			ran++
+		}
+		switch {
+		case len(rr.Failures) > 0:
+			rr.Verdict = verdictFail
+		case ran > 0:
+			rr.Verdict = verdictPass
+		case skipped > 0:
+			rr.Verdict, rr.Why = verdictSkip, strings.Join(reasons, "; ")
+		case cov.Covered(req.ID):
+			rr.Verdict, rr.Why = verdictSkip, "exercised only by units this run did not select"
+		default:
+			rr.Verdict, rr.Why = verdictNotCovered, notCoveredWhy(req.ID)
+		}
+		rep.Requirements = append(rep.Requirements, rr)
+	}
+	return rep
+}
+
+// writeReports writes the report to every sink of the options.
+func (k *kit) writeReports(rep *Report) error {
+	for _, s := range k.cfg.reports {
+		if err := rep.Write(s.format, s.w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Write writes the report as text, json or junit.
+func (r *Report) Write(format string, w io.Writer) error {
+	var err error
+	switch format {
+	case "text":
+		err = r.WriteText(w)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(r)
+	case "junit":
+		err = r.WriteJUnit(w)
+	default:
+		err = fmt.Errorf("want one of %s", strings.Join(ReportFormats, ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("conformance: report (%s): %w", format, err)
+	}
+	return nil
+}
+
+// Counts counts requirements by verdict.
+func (r *Report) Counts() map[string]int {
+	m := map[string]int{}
+	for _, q := range r.Requirements {
+		m[q.Verdict]++
+	}
+	return m
+}
+
+// WriteText writes the summary, one line per requirement, then every
+// failure with its replay command.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	c := r.Counts()
+	units := map[string]int{}
+	for _, u := range r.Units {
+		units[u.Verdict]++
+	}
+	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skipped, %d not covered; %d units: %d pass, %d fail, %d skipped\n",
+		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotCovered],
+		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
+	if r.Stopped != "" {
+		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)
+	}
+	fmt.Fprintf(&b, "\n%-14s %-6s %-11s %s\n", "REQUIREMENT", "LEVEL", "VERDICT", "EVIDENCE")
+	for _, q := range r.Requirements {
+		ev := ""
+		switch q.Verdict {
+		case verdictFail:
+			ev = fmt.Sprintf("%d failure(s), first: %s", len(q.Failures), q.Failures[0].Row)
+		case verdictPass:
+			ev = evidence(r, q.Units)
+		default:
+			ev = q.Why
+		}
+		fmt.Fprintf(&b, "%-14s %-6s %-11s %s\n", q.ID, q.Level, strings.ToUpper(q.Verdict[:1])+q.Verdict[1:], ev)
+	}
+	var fails []Failure
+	for _, u := range r.Units {
+		fails = append(fails, u.Failures...)
+	}
+	if len(fails) > 0 {
+		b.WriteString("\nfailures:\n")
+		for _, f := range fails {
+			fmt.Fprintf(&b, "%s\n", f)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// evidence counts the device tests and rows among units.
+func evidence(r *Report, names []string) string {
+	dev, rows := 0, 0
+	for _, n := range names {
+		if u, ok := r.Unit(n); ok && u.Verdict == verdictPass {
+			if u.Kind == kindDevice {
+				dev++
+			} else {
+				rows++
+			}
+		}
+	}
+	return fmt.Sprintf("%d device tests, %d rows", dev, rows)
+}

@@ -1,0 +1,295 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// row is one expectation of one catalog scenario.
+type row struct {
+	s *scenario.Scenario
+	e scenario.Expectation
+}
+
+// catalogRows lists every row of the embedded catalog, in catalog order.
+func catalogRows() ([]row, error) {
+	ss, err := catalog.Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: %w", err)
+	}
+	var out []row
+	for _, s := range ss {
+		for _, e := range s.Expect {
+			out = append(out, row{s, e})
+		}
+	}
+	return out, nil
+}
+
+// name is the row's unit name: scenario/edition[/knobs][/set:settings].
+func (r row) name() string {
+	parts := []string{r.s.Name, r.e.Edition.String()}
+	if len(r.e.Knobs) > 0 {
+		parts = append(parts, strings.Join(r.e.Knobs, ","))
+	}
+	if len(r.e.Settings) > 0 {
+		parts = append(parts, "set:"+strings.Join(catalog.SettingStrings(r.e.Settings), ","))
+	}
+	return strings.Join(parts, "/")
+}
+
+// requirements are the IDs a row exercises: its scenario's requirements
+// line and the requirements of the oracle it expects, those that apply to
+// its edition, in catalog order.
+func (r row) requirements() []string {
+	ids := slices.Clone(r.s.Requirements)
+	if r.e.Verdict == scenario.VerdictViolation {
+		if o, ok := oracle.Lookup(r.e.Oracle); ok {
+			ids = append(ids, o.Info().Reqs...)
+		}
+	}
+	return applying(ids, r.e.Edition)
+}
+
+// applying keeps the IDs that apply to edition e, once each, in catalog
+// order.
+func applying(ids []string, e spec.Edition) []string {
+	var out []string
+	for _, req := range spec.RequirementsFor(e) {
+		if slices.Contains(ids, req.ID) {
+			out = append(out, req.ID)
+		}
+	}
+	return out
+}
+
+// expected renders the row's expectation ("pass", "violation transparent").
+func (r row) expected() string { return catalog.VerdictText(r.e.Verdict, r.e.Oracle) }
+
+// rules are the row's knobs.
+func (r row) rules() (spec.Rules, error) { return spec.ParseRules(r.e.Edition, r.e.Knobs) }
+
+// capped returns the scenario with every exploration capped at n schedules
+// (n = 0: unchanged).
+func capped(s *scenario.Scenario, n int) *scenario.Scenario {
+	if n <= 0 {
+		return s
+	}
+	c := *s
+	c.Explore = nil
+	seen := map[spec.Edition]bool{}
+	for _, b := range s.Explore {
+		b.Schedules = min(b.Schedules, n)
+		c.Explore = append(c.Explore, b)
+		seen[b.Edition] = true
+	}
+	if !seen[0] {
+		b := scenario.DefaultBudget
+		b.Schedules = min(b.Schedules, n)
+		c.Explore = append(c.Explore, b)
+	}
+	return &c
+}
+
+// judgeRow judges one row with the device's factory and fills the unit.
+func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
+	o, err := catalog.Judge(k.cfg.ctx, capped(r.s, k.cfg.budget.Schedules), r.e, catalog.JudgeConfig{
+		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: f,
+		// The kit shrinks only the counterexamples it reports.
+		Shrink: engine.ShrinkConfig{MaxReplays: 1},
+	})
+	if err != nil && !o.Interrupted {
+		u.fail(Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name, Message: err.Error()})
+		return
+	}
+	u.Explored = o.ExploredText()
+	if o.Interrupted {
+		u.skip("interrupted")
+		return
+	}
+	if o.Match {
+		return
+	}
+	want := ""
+	switch o.Expected {
+	case scenario.VerdictViolation:
+		want = o.ExpectedOracle
+	case scenario.VerdictError:
+		want = oracle.ErrorPrefix + o.ExpectedOracle
+	}
+	rep := firstUnexpected(o, want)
+	if rep == nil && o.Defect == "" && want != "" && k.cfg.budget.Schedules > 0 {
+		// Nothing unexpected; the expected finding was missed by some
+		// exploration cut short by the budget.
+		if foundBy(o, want) {
+			u.Explored += fmt.Sprintf(" (%s missed by an exploration under the budget's cap)", r.expected())
+			return
+		}
+		u.skip(fmt.Sprintf("inconclusive: %s not reached within the budget's cap of %d schedules per exploration", r.expected(), k.cfg.budget.Schedules))
+		return
+	}
+	fl := Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name,
+		Message: fmt.Sprintf("expected %s, got %s", r.expected(), catalog.VerdictText(o.Got, o.GotOracle))}
+	switch {
+	case o.Defect != "":
+		fl.Message = o.Defect
+		if o.Finding != nil {
+			fl.Oracle = o.Finding.Oracle
+		}
+	case rep != nil:
+		fd := rep.Finding
+		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", fd.Step, fd.Message)
+		if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
+			fl.Requirements = ids
+		}
+	}
+	if o.Mismatch != "" {
+		fl.Message += " (" + o.Mismatch + ")"
+	}
+	if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
+		fl.Check = "device protocol"
+	}
+	if rep != nil {
+		k.counterexample(&fl, r, f, *rep, o)
+	}
+	u.fail(fl)
+}
+
+// firstUnexpected returns the first finding of the row's explorations
+// (the scenario's own first) that is not the expected one.
+func firstUnexpected(o catalog.Outcome, want string) *engine.Report {
+	for i := range o.Runs {
+		for _, rep := range o.Runs[i].Explored.Findings {
+			if rep.Finding.Oracle != want {
+				r := rep
+				return &r
+			}
+		}
+	}
+	return nil
+}
+
+// foundBy reports whether some exploration of the row found want.
+func foundBy(o catalog.Outcome, want string) bool {
+	for i := range o.Runs {
+		if slices.Contains(o.Runs[i].Verdicts(), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// counterexample shrinks a failing run, writes its schedule and fills the
+// failure's replay.
+func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) {
+	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
+	if err != nil {
+		return
+	}
+	t.Settings, t.Member, t.MaxSteps = r.e.Settings, f, k.cfg.budget.MaxSteps
+	fac, err := t.Factory(rep.Seed)
+	if err != nil {
+		return
+	}
+	sr, err := engine.ShrinkContext(k.cfg.ctx, fac, rep.Seed, rep.Result.Choices, rep.Finding.Oracle,
+		engine.ShrinkConfig{MaxReplays: k.cfg.budget.ShrinkReplays, MaxSteps: k.cfg.budget.MaxSteps})
+	res := rep.Result
+	if err == nil {
+		res = sr.Result
+	}
+	strategy, baseSeed := o.Budget.Strategy, o.Budget.Seed
+	for _, run := range o.Runs {
+		if slices.ContainsFunc(run.Explored.Findings, func(x engine.Report) bool { return x.Seed == rep.Seed && x.Index == rep.Index }) {
+			strategy, baseSeed = run.Budget.Strategy, run.Budget.Seed
+			break
+		}
+	}
+	sc := t.Schedule(strategy, baseSeed, rep.Index, res)
+	dir, err := k.replayDir()
+	if err != nil {
+		fl.Message += "; the counterexample was not written: " + err.Error()
+		return
+	}
+	path := filepath.Join(dir, catalog.ScheduleRegressName(sc))
+	if err := sc.WriteFile(path); err != nil {
+		fl.Message += "; the counterexample was not written: " + err.Error()
+		return
+	}
+	fl.Schedule = path
+	fl.Replay = k.replayCommand(path)
+	if res.Finding != nil {
+		fd := res.Finding
+		fl.Message = fmt.Sprintf("at step %d of %d: %s", fd.Step, len(res.Choices), fd.Message)
+	}
+}
+
+// replayDir returns (and creates) the directory of counterexamples.
+func (k *kit) replayDir() (string, error) {
+	if k.cfg.replayDir == "" {
+		if k.tmpDir == "" {
+			d, err := os.MkdirTemp("", "migsim-conform-")
+			if err != nil {
+				return "", err
+			}
+			k.tmpDir = d
+		}
+		return k.tmpDir, nil
+	}
+	if err := os.MkdirAll(k.cfg.replayDir, 0o755); err != nil {
+		return "", err
+	}
+	return k.cfg.replayDir, nil
+}
+
+// replayCommand tells how to replay a schedule file with the device.
+func (k *kit) replayCommand(path string) string {
+	if k.cfg.replayCmd != nil {
+		return k.cfg.replayCmd(path)
+	}
+	return fmt.Sprintf("migsim conform --device %s --replay %s", k.dev.Name(), path)
+}
+
+// Replay replays a schedule file the kit wrote with the device f builds:
+// the row's reference run, then the recorded choices. trace, when set,
+// receives the trace. It returns the run's result (its finding, if any).
+func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
+	sc, err := catalog.ReadScheduleFile(path)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	t, err := catalog.TargetOf(sc)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	f, done, err := d.Open()
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	defer done()
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = catalog.DefaultJudgeMaxSteps
+	}
+	t.Member, t.MaxSteps = f, cfg.MaxSteps
+	fac, err := t.Factory(sc.Seed)
+	var refErr *catalog.ReferenceError
+	if errors.As(err, &refErr) {
+		fd := refErr.Finding
+		return engine.Result{Finding: &fd}, nil
+	}
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	return sc.Replay(fac, cfg)
+}

@@ -1,0 +1,237 @@
+package scenario
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Context is what arguments are checked against besides their spec: the
+// scenario's VF and queue counts and the world's hosts. A zero count or an
+// empty host list leaves that kind unchecked beyond its syntax.
+type Context struct {
+	VFs, Queues int
+	Hosts       []string
+}
+
+// Values are the arguments of one operation (or one block's attributes)
+// checked against their specs: every declared argument, given or at its
+// default.
+type Values struct {
+	vals  map[string]string
+	given map[string]bool
+}
+
+// Str returns the argument's value ("" for an optional one without a
+// default that was not given).
+func (v Values) Str(name string) string { return v.vals[name] }
+
+// Int returns the argument's value as an integer (Bind checked it parses).
+func (v Values) Int(name string) int64 {
+	n, _ := parseInt(v.vals[name])
+	return n
+}
+
+// Given reports whether the argument was written (not defaulted).
+func (v Values) Given(name string) bool { return v.given[name] }
+
+// argError is a problem with one argument (or word) at a position.
+type argError struct {
+	pos Pos
+	msg string
+}
+
+func (e *argError) Error() string { return e.msg }
+
+// Bind checks op's arguments against verb: positional words in order, each
+// key known and given once, every value of its kind and in range, every
+// required argument present. It returns the values with defaults applied.
+// The world runs an operation with the values Bind returns, and Check runs
+// Bind at load, so a scenario that loads runs as it was checked.
+func Bind(verb *VerbSpec, op Op, ctx Context) (Values, error) {
+	return bindArgs(verb.Name, verb.Args, op.Args, ctx, Pos{op.Line, op.Col})
+}
+
+// BindAttrs checks a block's key=value attributes against specs.
+func BindAttrs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, error) {
+	return bindArgs(what, specs, args, ctx, at)
+}
+
+func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, error) {
+	v := Values{vals: map[string]string{}, given: map[string]bool{}}
+	var positional []*ArgSpec
+	var keys []string
+	for i := range specs {
+		if specs[i].Positional {
+			positional = append(positional, &specs[i])
+		} else {
+			keys = append(keys, specs[i].Name)
+		}
+	}
+	next := 0
+	for _, a := range args {
+		var s *ArgSpec
+		if a.Key == "" {
+			if next >= len(positional) {
+				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %q (usage: %s)", what, a.Value, usage(what, specs))}
+			}
+			s = positional[next]
+			next++
+		} else {
+			for i := range specs {
+				if !specs[i].Positional && specs[i].Name == a.Key {
+					s = &specs[i]
+				}
+			}
+			if s == nil {
+				msg := fmt.Sprintf("%s: unknown argument %s=", what, a.Key)
+				if len(keys) == 0 {
+					msg += fmt.Sprintf(" (%s takes no key=value arguments)", what)
+				} else {
+					msg += fmt.Sprintf(" (want %s)%s", strings.Join(keys, ", "), didYouMean(a.Key, keys))
+				}
+				return v, &argError{pos: a.Pos, msg: msg}
+			}
+			if v.given[s.Name] {
+				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, a.Key)}
+			}
+		}
+		val, err := bindValue(s, a.Value, ctx)
+		if err != nil {
+			return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s %v", what, argLabel(s, a), err)}
+		}
+		v.vals[s.Name], v.given[s.Name] = val, true
+	}
+	for i := range specs {
+		s := &specs[i]
+		if v.given[s.Name] {
+			continue
+		}
+		if s.Required {
+			return v, &argError{pos: at, msg: fmt.Sprintf("%s: missing %s (usage: %s)", what, requiredLabel(s), usage(what, specs))}
+		}
+		if s.Default != "" {
+			v.vals[s.Name] = s.Default
+		}
+	}
+	return v, nil
+}
+
+func usage(what string, specs []ArgSpec) string {
+	v := VerbSpec{Name: what, Args: specs}
+	return v.Usage()
+}
+
+func argLabel(s *ArgSpec, a Arg) string {
+	if s.Positional {
+		return fmt.Sprintf("%s %q:", s.Name, a.Value)
+	}
+	return fmt.Sprintf("%s=%s:", a.Key, a.Value)
+}
+
+func requiredLabel(s *ArgSpec) string {
+	if s.Positional {
+		return s.Name
+	}
+	return s.Name + "=" + s.placeholder()
+}
+
+// bindValue checks one value against its spec and returns it.
+func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
+	switch s.Kind {
+	case ArgInt:
+		return val, intInRange(val, s.Min, s.Max)
+	case ArgWord:
+		for _, w := range s.Values {
+			if w == val || (s.Fold && strings.EqualFold(w, val)) {
+				return val, nil
+			}
+		}
+		if s.AllowInt {
+			if _, err := parseInt(val); err == nil {
+				return val, intInRange(val, s.Min, s.Max)
+			}
+		}
+		want := strings.Join(s.Values, ", ")
+		if s.AllowInt {
+			want += fmt.Sprintf(", or a number %d..%d", s.Min, s.Max)
+		}
+		return "", fmt.Errorf("want one of %s%s", want, didYouMean(val, s.Values))
+	case ArgName:
+		if !validName(val) {
+			return "", fmt.Errorf("want a name of letters, digits, '-', '_', '.', ':' or '/'")
+		}
+	case ArgHost:
+		if len(ctx.Hosts) > 0 && !contains(ctx.Hosts, val) {
+			return "", fmt.Errorf("unknown host %s (hosts: %s)%s", val, strings.Join(ctx.Hosts, ", "), didYouMean(val, ctx.Hosts))
+		}
+	case ArgText:
+		if val == "" {
+			return "", fmt.Errorf("want a value")
+		}
+	case ArgHex:
+		n, err := hexLen(val)
+		if err != nil {
+			return "", err
+		}
+		if int64(n) < s.Min || int64(n) > s.Max {
+			return "", fmt.Errorf("%d bytes, want %d..%d", n, s.Min, s.Max)
+		}
+	case ArgVF:
+		hi := int64(ctx.VFs)
+		if hi == 0 {
+			hi = MaxVFs
+		}
+		if err := intInRange(val, 1, hi); err != nil {
+			return "", fmt.Errorf("%v (the scenario has vfs %d)", err, hi)
+		}
+	case ArgQueue:
+		hi := int64(ctx.Queues)
+		if hi == 0 {
+			hi = MaxQueues
+		}
+		if err := intInRange(val, 0, hi-1); err != nil {
+			return "", fmt.Errorf("%v (the scenario has queues %d: 0..%d)", err, hi, hi-1)
+		}
+	}
+	return val, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseInt parses a decimal integer, or one with a 0x, 0o or 0b prefix.
+func parseInt(s string) (int64, error) {
+	return strconv.ParseInt(s, 0, 64)
+}
+
+func intInRange(s string, lo, hi int64) error {
+	n, err := parseInt(s)
+	if err != nil {
+		return fmt.Errorf("want a number %d..%d", lo, hi)
+	}
+	if n < lo || n > hi {
+		return fmt.Errorf("%d outside %d..%d", n, lo, hi)
+	}
+	return nil
+}
+
+// hexLen returns how many bytes the hex digits of s hold.
+func hexLen(s string) (int, error) {
+	if len(s)%2 != 0 {
+		return 0, fmt.Errorf("want hex digits in pairs")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return 0, fmt.Errorf("want hex digits (%q is not one)", c)
+		}
+	}
+	return len(s) / 2, nil
+}

@@ -1,0 +1,359 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// CheckError lists every problem Check found, in file order.
+type CheckError struct {
+	Problems []*ParseError
+}
+
+func (e *CheckError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Check checks every name and value of s against the vocabulary: settings
+// (known, typed, ranged), requirement IDs, actor names (unique, not
+// reserved) and attributes, at most one hypervisor program per edition,
+// every operation of every program under each edition it runs in (the
+// editions of the scenario's expectations; its own edition= when it has
+// one), VF and queue references against vfs and queues, awaited names that
+// something signals, and the oracle, error and setting names of every
+// expectation. The error is a *CheckError with file:line:col and a
+// suggestion for near misses.
+func Check(s *Scenario, v *Vocabulary) error {
+	return check(s, v, 0)
+}
+
+// CheckEdition is Check, plus the programs that run under ed checked under
+// ed (for a run the scenario's expectations do not name, e.g. explore
+// --spec).
+func CheckEdition(s *Scenario, v *Vocabulary, ed spec.Edition) error {
+	return check(s, v, ed)
+}
+
+type checker struct {
+	s     *Scenario
+	v     *Vocabulary
+	ctx   Context
+	probs []*ParseError
+	seen  map[string]bool
+}
+
+func check(s *Scenario, v *Vocabulary, extra spec.Edition) error {
+	c := &checker{s: s, v: v, ctx: Context{VFs: s.VFs, Queues: s.Queues, Hosts: v.Hosts}, seen: map[string]bool{}}
+	c.add(v.CheckSettings(nil, s.Settings))
+	c.requirements()
+	runs := c.runEditions(extra)
+	c.actors(runs)
+	c.signals()
+	for i := range s.Expect {
+		c.expectation(&s.Expect[i])
+	}
+	if len(c.probs) == 0 {
+		return nil
+	}
+	sort.SliceStable(c.probs, func(i, j int) bool {
+		a, b := c.probs[i], c.probs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return &CheckError{Problems: c.probs}
+}
+
+// add records a problem (once: a program checked under two editions
+// reports a shared problem once).
+func (c *checker) add(err error) {
+	if err == nil {
+		return
+	}
+	var ae *argError
+	pe := &ParseError{File: c.s.File, Msg: err.Error()}
+	if errors.As(err, &ae) {
+		pe.Line, pe.Col, pe.Msg = ae.pos.Line, ae.pos.Col, ae.msg
+	}
+	if key := pe.Error(); !c.seen[key] {
+		c.seen[key] = true
+		c.probs = append(c.probs, pe)
+	}
+}
+
+func (c *checker) addf(pos Pos, format string, args ...any) {
+	c.add(&argError{pos: pos, msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) requirements() {
+	var ids []string
+	for _, r := range spec.Requirements() {
+		ids = append(ids, r.ID)
+	}
+	for i, id := range c.s.Requirements {
+		if _, ok := spec.LookupRequirement(id); ok {
+			continue
+		}
+		var pos Pos
+		if i < len(c.s.RequirementPos) {
+			pos = c.s.RequirementPos[i]
+		}
+		c.addf(pos, "requirements: unknown requirement ID %s (migsim spec lists them)%s", id, didYouMean(id, ids))
+	}
+}
+
+// runEditions are the editions the scenario runs under: those of its
+// expectations that run (not n/a), and extra. None means the programs are
+// checked against every edition's verbs at once.
+func (c *checker) runEditions(extra spec.Edition) []spec.Edition {
+	var eds []spec.Edition
+	add := func(e spec.Edition) {
+		for _, x := range eds {
+			if x == e {
+				return
+			}
+		}
+		eds = append(eds, e)
+	}
+	for _, e := range c.s.Expect {
+		if e.Verdict != VerdictNA {
+			add(e.Edition)
+		}
+	}
+	if extra != 0 {
+		add(extra)
+	}
+	return eds
+}
+
+// editionsOf are the editions program p is checked under.
+func editionsOf(p *Program, runs []spec.Edition) []spec.Edition {
+	if p.Edition != 0 {
+		return []spec.Edition{p.Edition}
+	}
+	if len(runs) == 0 {
+		return []spec.Edition{0}
+	}
+	return runs
+}
+
+func overlap(a, b *Program) bool {
+	return a.Edition == 0 || b.Edition == 0 || a.Edition == b.Edition
+}
+
+func (c *checker) actors(runs []spec.Edition) {
+	for i, p := range c.s.Actors {
+		at := Pos{p.Line, p.NameCol}
+		for _, q := range c.s.Actors[:i] {
+			if !overlap(p, q) {
+				continue
+			}
+			switch {
+			case p.Kind == ActorHypervisor && q.Kind == ActorHypervisor:
+				c.addf(at, "a second hypervisor program for the same edition (the first is at line %d; give each edition=)", q.Line)
+			case p.Kind != ActorHypervisor && q.Kind != ActorHypervisor && p.Name == q.Name:
+				c.addf(at, "%s %s: the name is taken by the %s at line %d", p.Kind, p.Name, q.Kind, q.Line)
+			}
+		}
+		if p.Kind != ActorHypervisor && contains(c.v.Reserved, p.Name) {
+			c.addf(at, "%s %s: the name is reserved (for the hypervisor's steps)", p.Kind, p.Name)
+		}
+		c.program(p, runs)
+	}
+}
+
+func (c *checker) program(p *Program, runs []spec.Edition) {
+	at := Pos{p.Line, p.NameCol}
+	var attrs []ArgSpec
+	switch p.Kind {
+	case ActorGuest:
+		attrs = c.v.GuestAttrs
+	case ActorPeer:
+		attrs = c.v.PeerAttrs
+	case ActorHypervisor:
+		attrs = c.v.HypervisorAttrs
+	}
+	vals, err := BindAttrs(p.Kind.String(), attrs, p.Args, c.ctx, at)
+	if err != nil {
+		c.add(err)
+		return
+	}
+	var tables []VerbTable
+	switch p.Kind {
+	case ActorGuest:
+		name := vals.Str("driver")
+		if name == "" {
+			name = c.v.DefaultDriver
+		}
+		d, ok := c.v.Driver(name)
+		if !ok {
+			c.addf(at, "guest %s: no guest driver %q", p.Name, name)
+			return
+		}
+		tables = []VerbTable{d.Verbs, c.v.GuestVerbs}
+	case ActorPeer:
+		tables = []VerbTable{c.v.Peer}
+	case ActorHypervisor:
+		tables = []VerbTable{c.v.Hypervisor}
+	}
+	eds := editionsOf(p, runs)
+	for _, ed := range eds {
+		for _, op := range p.Ops {
+			c.op(p, op, tables, ed, len(eds) > 1)
+		}
+	}
+}
+
+// op checks one operation under ed (0: under any edition); multi says the
+// program runs under more than one edition, so a problem names which.
+func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, multi bool) {
+	at := Pos{op.Line, op.Col}
+	var cands []*VerbSpec
+	for _, t := range tables {
+		cands = append(cands, t.Lookup(op.Verb, ed)...)
+	}
+	if len(cands) == 0 {
+		var elsewhere []*VerbSpec
+		var names []string
+		for _, t := range tables {
+			elsewhere = append(elsewhere, t.Lookup(op.Verb, 0)...)
+			names = append(names, t.Names(ed)...)
+		}
+		if len(elsewhere) > 0 {
+			c.addf(at, "%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, or use that edition's verbs)",
+				op.Verb, ed, editionNames(elsewhere[0].Editions), p.Kind, ed)
+			return
+		}
+		c.addf(at, "unknown %s operation %s (want %s)%s", p.Kind, op.Verb, strings.Join(names, ", "), didYouMean(op.Verb, names))
+		return
+	}
+	var first error
+	for _, v := range cands {
+		_, err := Bind(v, op, c.ctx)
+		if err == nil {
+			return
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if multi {
+		var ae *argError
+		if errors.As(first, &ae) {
+			ae.msg += fmt.Sprintf(" (under %s)", ed)
+		}
+	}
+	c.add(first)
+}
+
+func editionNames(eds []spec.Edition) string {
+	names := make([]string, len(eds))
+	for i, e := range eds {
+		names[i] = e.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// signals checks that every awaited name is signalled by some actor (an
+// await nobody answers can only end in a hang), including the default
+// flow's hv-await setting.
+func (c *checker) signals() {
+	signalled := map[string]bool{}
+	var names []string
+	for _, p := range c.s.Actors {
+		for _, op := range p.Ops {
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !signalled[op.Args[0].Value] {
+				signalled[op.Args[0].Value] = true
+				names = append(names, op.Args[0].Value)
+			}
+		}
+	}
+	check := func(name string, pos Pos, what string) {
+		if !signalled[name] {
+			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, name, name, orNone(names), didYouMean(name, names))
+		}
+	}
+	for _, p := range c.s.Actors {
+		for _, op := range p.Ops {
+			if op.Verb == "await" && len(op.Args) == 1 && op.Args[0].Key == "" {
+				check(op.Args[0].Value, op.Args[0].Pos, "await")
+			}
+		}
+	}
+	for _, a := range c.s.Settings {
+		if a.Key == "hv-await" {
+			check(a.Value, a.Pos, "set hv-await:")
+		}
+	}
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *checker) expectation(e *Expectation) {
+	at := Pos{e.Line, e.OracleCol}
+	switch e.Verdict {
+	case VerdictViolation:
+		if !contains(c.v.Oracles, e.Oracle) {
+			c.addf(at, "expect: unknown oracle %s (oracles: %s)%s", e.Oracle, strings.Join(c.v.Oracles, ", "), didYouMean(e.Oracle, c.v.Oracles))
+		}
+	case VerdictError:
+		if !contains(c.v.Errors, e.Oracle) {
+			c.addf(at, "expect: unknown error name %s (errors: %s)%s", e.Oracle, errorList(c.v.Errors), didYouMean(e.Oracle, c.v.Errors))
+		}
+	}
+	if err := c.v.CheckSettings(c.s.Settings, e.Settings); err != nil {
+		var ae *argError
+		if errors.As(err, &ae) {
+			ae.msg = "expect: set:" + strings.TrimPrefix(ae.msg, "set ")
+		}
+		c.add(err)
+	}
+	for _, a := range e.Settings {
+		if a.Key == "hv-await" {
+			c.checkAwaitSetting(a)
+		}
+	}
+}
+
+func (c *checker) checkAwaitSetting(a Arg) {
+	for _, p := range c.s.Actors {
+		for _, op := range p.Ops {
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Value == a.Value {
+				return
+			}
+		}
+	}
+	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", a.Value, a.Value)
+}
+
+// errorList shortens the list of error names for a message: the named
+// errors, and the admin statuses as STATUS/QUALIFIER.
+func errorList(names []string) string {
+	var out []string
+	admin := false
+	for _, n := range names {
+		if strings.Contains(n, "/") {
+			admin = true
+			continue
+		}
+		out = append(out, n)
+	}
+	if admin {
+		out = append(out, "an admin STATUS/QUALIFIER such as EINVAL/INVALID_FIELD")
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,121 @@
+package scenario
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// word is one word of a scenario line: its text with quoted parts
+// unquoted, and the 1-based byte column it starts at.
+type word struct {
+	text string
+	col  int
+}
+
+// cutComment returns line without its comment and trailing blanks. A '#'
+// outside a quoted string starts a comment; inside a quoted string a
+// backslash escapes the next byte, as strconv.Unquote reads it, so the
+// comment is cut exactly where the tokenizer stops (a quote left open
+// keeps the rest of the line).
+func cutComment(line string) string {
+	inQuote := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case inQuote && c == '\\':
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case c == '#' && !inQuote:
+			return strings.TrimRight(line[:i], " \t\r")
+		}
+	}
+	return strings.TrimRight(line, " \t\r")
+}
+
+// lexWords splits a comment-free line on blanks (spaces and tabs),
+// keeping "quoted strings" (Go syntax, anywhere in a word, also after
+// key=) together and unquoted.
+func lexWords(s string) ([]word, error) {
+	var out []word
+	i := 0
+	for i < len(s) {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
+		start := i
+		var b strings.Builder
+		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+			if s[i] == '"' {
+				q, err := strconv.QuotedPrefix(s[i:])
+				if err != nil {
+					return nil, &colError{col: i + 1, msg: "unterminated or malformed quoted string"}
+				}
+				u, _ := strconv.Unquote(q)
+				b.WriteString(u)
+				i += len(q)
+				continue
+			}
+			b.WriteByte(s[i])
+			i++
+		}
+		out = append(out, word{text: b.String(), col: start + 1})
+	}
+	return out, nil
+}
+
+// colError is an error at a column of the current line.
+type colError struct {
+	col int
+	msg string
+}
+
+func (e *colError) Error() string { return fmt.Sprintf("column %d: %s", e.col, e.msg) }
+
+// validName reports whether s is a non-empty name of letters, digits, '-',
+// '_', '.', ':' or '/'.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		ok := r == '-' || r == '_' || r == '.' || r == ':' || r == '/' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// parseArgs turns words into arguments at line: key=value (the key a
+// valid name), or a bare word.
+func parseArgs(words []word, line int) ([]Arg, error) {
+	args := make([]Arg, 0, len(words))
+	for _, w := range words {
+		pos := Pos{line, w.col}
+		k, v, ok := strings.Cut(w.text, "=")
+		if !ok {
+			args = append(args, Arg{Value: w.text, Pos: pos})
+			continue
+		}
+		if !validName(k) {
+			return nil, &colError{col: w.col, msg: fmt.Sprintf("%q: bad key %q (want letters, digits, '-', '_', '.', ':' or '/')", w.text, k)}
+		}
+		args = append(args, Arg{Key: k, Value: v, Pos: pos})
+	}
+	return args, nil
+}
+
+// Lookup returns the value of key among args.
+func Lookup(args []Arg, key string) (string, bool) {
+	for _, a := range args {
+		if a.Key == key {
+			return a.Value, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,66 @@
+package scenario
+
+import "strings"
+
+// Suggest returns the option nearest to got when it is a near miss (a
+// typo: at most one edit per four characters, at least one), else "".
+// Comparison ignores case.
+func Suggest(got string, options []string) string {
+	best, bestD := "", -1
+	g := strings.ToLower(got)
+	for _, o := range options {
+		d := editDistance(g, strings.ToLower(o))
+		if d == 0 {
+			continue
+		}
+		if bestD < 0 || d < bestD {
+			best, bestD = o, d
+		}
+	}
+	limit := max(1, len(got)/4)
+	if bestD < 0 || bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// didYouMean renders a suggestion as "; did you mean X?", or "".
+func didYouMean(got string, options []string) string {
+	if s := Suggest(got, options); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
+}
+
+// editDistance is the Damerau–Levenshtein distance (optimal string
+// alignment) of a and b, in bytes: insertions, deletions, substitutions
+// and swaps of adjacent bytes each cost one.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return max(len(a), len(b))
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
