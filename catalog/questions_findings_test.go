@@ -37,8 +37,12 @@ func TestQuestionsFindingMessages(t *testing.T) {
 			"error:EINVAL/INVALID_FIELD", []string{"dst vf1 → Freeze", "DEV_MODE_SET"}},
 		{"DRAFT-FRZ-01 lost peer kick", "peer-kick-frozen-no-stop", spec.Draft2023, nil, "transparent",
 			[]string{"never completed"}},
-		{"question 8 spec gap: capacity the guest believes", "capacity-change-while-stopped", spec.Virtio14, nil, "transparent",
-			[]string{"final: capacity=2048", "capacity=4096"}},
+		{"question 8 spec gap: capacity the guest believes", "capacity-change-while-stopped", spec.Virtio14,
+			[]string{"resume-config-notify=held-only"}, "transparent", []string{"final: capacity=2048", "capacity=4096"}},
+		{"reply-on-start: the reset no part carries", "reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"},
+			"transparent", []string{"device_status never read 0"}},
+		{"DRAFT-PCI-01 against DRAFT-FRZ-02: the common configuration changes in Freeze", "common-config-write-in-freeze",
+			spec.Draft2023, nil, "frozen-context", []string{"PCI_COMMON_CFG"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -30,8 +30,11 @@ type Core struct {
 	flrPending   bool
 	flrDeferred  bool
 	resetPending bool
-	pmPending    bool
-	held         []AdminRequest
+	// resetDeferred: a reset whose completion reached a frozen device under
+	// reset-vs-mode=reply-on-start; it completes at the move to Active.
+	resetDeferred bool
+	pmPending     bool
+	held          []AdminRequest
 }
 
 // NewCore builds a member device of type t from c: zero fields of c take

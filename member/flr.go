@@ -47,7 +47,7 @@ func (d *Core) finishFLR(fx *Effects) {
 // replies are then answered.
 func (d *Core) doFLR(fx *Effects) {
 	d.flrPending, d.flrDeferred = false, false
-	d.resetPending = false
+	d.resetPending, d.resetDeferred = false, false
 	d.st = newState(d.cfg, d.st.dev)
 	d.msix = NewMSIXTable(d.cfg.MSIXVectors)
 	d.cs.Reset()
@@ -65,12 +65,23 @@ func (d *Core) doFLR(fx *Effects) {
 // PCI state and stay); device_status reads 0 from now on (PCI-DEV-03). The
 // migration mode is the owner's and stays: a guest's virtio reset does not
 // resume a device the owner stopped (mode-after-flr governs FLR only).
+//
+// With reset-vs-mode=reply-on-start the mode change was answered once the
+// reset had started; a reset that would complete while the device is frozen
+// completes instead at the move to Active (DRAFT-FRZ-02), still pending in
+// the context (PENDING_EVENTS).
 func (d *Core) finishReset(fx *Effects) {
 	if !d.resetPending {
 		fx.note("finish-reset with no reset in progress: no-op")
 		return
 	}
-	d.resetPending = false
+	if d.cfg.Rules.ResetVsMode == spec.ResetReplyOnStart && d.mode == spec.ModeFreeze {
+		d.resetDeferred = true
+		fx.note("device reset completion deferred to the move to %s (reset-vs-mode=reply-on-start)",
+			d.cfg.Edition.ModeName(spec.ModeActive))
+		return
+	}
+	d.resetPending, d.resetDeferred = false, false
 	d.st = newState(d.cfg, d.st.dev)
 	d.latchedFields, d.latchedParts = nil, nil
 	fx.note("device reset complete, mode %s", d.modeName())

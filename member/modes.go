@@ -77,6 +77,9 @@ func (d *Core) resume(fx *Effects) {
 	if ev.reset && !d.resetPending {
 		d.resetPending = true
 		fx.Steps = append(fx.Steps, Step{Kind: StepFinishReset})
+	} else if d.resetDeferred {
+		d.resetDeferred = false
+		fx.Steps = append(fx.Steps, Step{Kind: StepFinishReset})
 	}
 	if d.flrDeferred {
 		fx.note("deferred FLR carried out at the move to %s", d.cfg.Edition.ModeName(spec.ModeActive))
@@ -93,7 +96,15 @@ func (d *Core) resume(fx *Effects) {
 		d.rederive(fx)
 	}
 	if d.cfg.Rules.ResumeConfigNotify == spec.ResumeNotifyAlways {
+		// The notifications a stopped device may owe and no part carries:
+		// a config change, and the used buffers written back at Stop
+		// (DP-DEV-09). Spurious ones are harmless to a driver.
 		d.st.configHeld = true
+		for qi := range d.st.queues {
+			if d.queueLive(uint16(qi)) {
+				d.st.queues[qi].irqHeld = true
+			}
+		}
 	}
 	if d.anyHeld() {
 		fx.Steps = append(fx.Steps, Step{Kind: StepDeliverHeld})
@@ -104,11 +115,13 @@ func (d *Core) resume(fx *Effects) {
 			continue
 		}
 		fetch := q.notifyLatched
-		// A draft-2023 device serves what its context says: a doorbell it
-		// latched (VQ_SPLIT_RUNTIME_CFG). It does not poll the avail ring,
-		// so a doorbell dropped in Freeze stays lost (question 7). A
-		// virtio-1.4 device checks the ring: no part carries a doorbell.
-		if !fetch && d.cfg.Edition == spec.Virtio14 {
+		// With resume-avail=latched-only (the draft-2023 default) a device
+		// serves what its context says: a doorbell it latched
+		// (VQ_SPLIT_RUNTIME_CFG); a doorbell dropped in Freeze stays
+		// unserved until the guest kicks again (question 7). With recheck
+		// (the virtio-1.4 default: no part carries a doorbell) it compares
+		// each queue's avail idx with last_avail and fetches what is new.
+		if !fetch && d.cfg.Rules.ResumeAvail == spec.ResumeAvailRecheck {
 			ring := q.ring()
 			if idx, err := ring.AvailIdx(d.cfg.Mem, d.cfg.RID); err == nil && idx != q.lastAvail {
 				fetch = true
@@ -136,8 +149,8 @@ func (d *Core) latchPendingFetches(fx *Effects) {
 // rederive rebuilds what virtio-1.4 parts do not carry after a resume from
 // parts: the ring indices come from used idx in guest memory (every taken
 // buffer was written back at stop, so last_avail = used idx), and since a
-// held interrupt is carried by no part, one used-buffer notification per
-// enabled queue is sent (spurious notifications are harmless).
+// held interrupt is carried by no part, whether the used buffers written
+// back at Stop are announced is resume-config-notify's choice (resume).
 func (d *Core) rederive(fx *Effects) {
 	for qi := range d.st.queues {
 		q := &d.st.queues[qi]
@@ -152,7 +165,6 @@ func (d *Core) rederive(fx *Effects) {
 		}
 		q.lastAvail, q.usedIdx = idx, idx
 		q.reqs = nil
-		q.irqHeld = true
 		fx.note("q%d: indices re-derived from used idx %d", qi, idx)
 	}
 }

@@ -134,6 +134,7 @@ func TestDP_DEV_03_PartsGetOrderAndSelected(t *testing.T) {
 func TestResumeConfigNotifyV14(t *testing.T) {
 	for _, always := range []bool{false, true} {
 		r := spec.DefaultRules(spec.Virtio14)
+		r.ResumeConfigNotify = spec.ResumeNotifyHeldOnly
 		if always {
 			r.ResumeConfigNotify = spec.ResumeNotifyAlways
 		}

@@ -10,10 +10,12 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// A draft-2023 device serves at Active what its context records: a doorbell
-// dropped in Freeze (freeze-notify=drop) stays lost, one latched is served;
-// a virtio-1.4 device checks the avail ring at resume (no part carries a
-// doorbell), so a request posted while stopped is served either way.
+// With resume-avail=latched-only (the draft-2023 default) a device serves at
+// Active what its context records: the request of a doorbell dropped in
+// Freeze (freeze-notify=drop) waits for the guest's next kick, one latched
+// is served. With recheck (the virtio-1.4 default: no part carries a
+// doorbell) the device checks the avail ring at resume, so a request posted
+// while quiesced is served either way.
 func TestDRAFT_FRZ_01_DoorbellInFreezeServedOnlyWhenLatched(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -25,7 +27,9 @@ func TestDRAFT_FRZ_01_DoorbellInFreezeServedOnlyWhenLatched(t *testing.T) {
 		{"draft drop", spec.Draft2023, nil, spec.ModeFreeze, 0},
 		{"draft latch", spec.Draft2023, []string{"freeze-notify=latch"}, spec.ModeFreeze, 1},
 		{"draft stop", spec.Draft2023, nil, spec.ModeStop, 1},
+		{"draft drop recheck", spec.Draft2023, []string{"resume-avail=recheck"}, spec.ModeFreeze, 1},
 		{"1.4 stopped", spec.Virtio14, nil, spec.ModeStop, 1},
+		{"1.4 stopped latched-only", spec.Virtio14, []string{"resume-avail=latched-only"}, spec.ModeStop, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

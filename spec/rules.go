@@ -37,10 +37,15 @@ const (
 // ResetVsMode is the `reset-vs-mode` knob.
 type ResetVsMode uint8
 
-// Values of the reset-vs-mode knob.
+// Values of the reset-vs-mode knob. ResetReplyOnStart is the seed thread's
+// alternative to waiting for the reset to complete: the device answers the
+// mode change once the reset has started, and a reset still in progress when
+// the device is frozen completes only at the move to Active (the context
+// carries it as PENDING_EVENTS; no virtio-1.4 part carries it).
 const (
 	ResetHoldReply ResetVsMode = iota + 1
 	ResetCompleteAnyway
+	ResetReplyOnStart
 )
 
 // ModeAfterFLR is the `mode-after-flr` knob.
@@ -70,13 +75,33 @@ const (
 	TransitionsStrictChain
 )
 
-// ResumeConfigNotify is the `resume-config-notify` knob.
+// ResumeConfigNotify is the `resume-config-notify` knob: which
+// notifications a device sends at the move to Active. A stopped device
+// sends none (DRAFT-STOP-01, DP-DEV-11), so the ones it owes pile up: the
+// used-buffer notifications of requests completed or written back at Stop
+// (DP-DEV-09) and a config-change notification. held-only sends what the
+// device itself holds or its context carries (PENDING_EVENTS; no
+// virtio-1.4 part carries a held notification); always sends a
+// config-change notification and a used-buffer notification on every live
+// queue at every resume (spurious notifications are allowed).
 type ResumeConfigNotify uint8
 
 // Values of the resume-config-notify knob.
 const (
 	ResumeNotifyHeldOnly ResumeConfigNotify = iota + 1
 	ResumeNotifyAlways
+)
+
+// ResumeAvail is the `resume-avail` knob: whether a device re-checks each
+// queue's avail ring at the move to Active (the seed thread's answer to a
+// doorbell lost while the device could not take it) or serves only the
+// doorbells its context or its own record carries.
+type ResumeAvail uint8
+
+// Values of the resume-avail knob.
+const (
+	ResumeAvailLatchedOnly ResumeAvail = iota + 1
+	ResumeAvailRecheck
 )
 
 // RxWhileStopped is the `rx-while-stopped` knob: what a network device
@@ -132,13 +157,16 @@ type Rules struct {
 	FreezeNotify       FreezeNotify
 	Transitions        Transitions
 	ResumeConfigNotify ResumeConfigNotify
+	ResumeAvail        ResumeAvail
 	RxWhileStopped     RxWhileStopped
 	ListBeforeVFEnable ListBeforeVFEnable
 	CapGroup           CapGroup
 }
 
 // DefaultRules returns the edition's defaults: every knob at its first
-// value, and read=incremental-clear for draft-2023, read=full for virtio-1.4.
+// value, except for virtio-1.4 read=full (draft-2023: incremental-clear),
+// resume-avail=recheck (draft-2023: latched-only) and
+// resume-config-notify=always (draft-2023: held-only).
 func DefaultRules(e Edition) Rules {
 	r := Rules{
 		Read:               ReadIncrementalClear,
@@ -149,12 +177,15 @@ func DefaultRules(e Edition) Rules {
 		FreezeNotify:       FreezeNotifyDrop,
 		Transitions:        TransitionsAll,
 		ResumeConfigNotify: ResumeNotifyHeldOnly,
+		ResumeAvail:        ResumeAvailLatchedOnly,
 		RxWhileStopped:     RxStoppedDrop,
 		ListBeforeVFEnable: ListBeforeVFEnableAnswer,
 		CapGroup:           CapGroupSelf,
 	}
 	if e == Virtio14 {
 		r.Read = ReadFull
+		r.ResumeAvail = ResumeAvailRecheck
+		r.ResumeConfigNotify = ResumeNotifyAlways
 	}
 	return r
 }
@@ -178,7 +209,7 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.StopConfigWrite) }, func(r *Rules, v uint8) { r.StopConfigWrite = StopConfigWrite(v) }},
 	{"flr-vs-mode", []string{"hold-reply", "defer-flr", "complete-anyway"}, "FLR during freeze",
 		func(r *Rules) uint8 { return uint8(r.FLRVsMode) }, func(r *Rules, v uint8) { r.FLRVsMode = FLRVsMode(v) }},
-	{"reset-vs-mode", []string{"hold-reply", "complete-anyway"}, "virtio reset racing stop/freeze",
+	{"reset-vs-mode", []string{"hold-reply", "complete-anyway", "reply-on-start"}, "virtio reset racing stop/freeze",
 		func(r *Rules) uint8 { return uint8(r.ResetVsMode) }, func(r *Rules, v uint8) { r.ResetVsMode = ResetVsMode(v) }},
 	{"mode-after-flr", []string{"running", "keep"}, "does FLR clear the stop? (1.4 is silent)",
 		func(r *Rules) uint8 { return uint8(r.ModeAfterFLR) }, func(r *Rules, v uint8) { r.ModeAfterFLR = ModeAfterFLR(v) }},
@@ -186,8 +217,10 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.FreezeNotify) }, func(r *Rules, v uint8) { r.FreezeNotify = FreezeNotify(v) }},
 	{"transitions", []string{"all", "strict-chain"}, "may Active go straight to Freeze?",
 		func(r *Rules) uint8 { return uint8(r.Transitions) }, func(r *Rules, v uint8) { r.Transitions = Transitions(v) }},
-	{"resume-config-notify", []string{"held-only", "always"}, "can a config change seen while stopped be lost on the way?",
+	{"resume-config-notify", []string{"held-only", "always"}, "can a notification held while stopped (config change, written-back requests) be lost on the way?",
 		func(r *Rules) uint8 { return uint8(r.ResumeConfigNotify) }, func(r *Rules, v uint8) { r.ResumeConfigNotify = ResumeConfigNotify(v) }},
+	{"resume-avail", []string{"latched-only", "recheck"}, "does a resumed device re-check the avail ring, or serve only latched doorbells?",
+		func(r *Rules) uint8 { return uint8(r.ResumeAvail) }, func(r *Rules, v uint8) { r.ResumeAvail = ResumeAvail(v) }},
 	{"rx-while-stopped", []string{"drop", "buffer"}, "what does a stopped net device do with frames from the wire?",
 		func(r *Rules) uint8 { return uint8(r.RxWhileStopped) }, func(r *Rules, v uint8) { r.RxWhileStopped = RxWhileStopped(v) }},
 	{"list-before-vf-enable", []string{"answer", "invalid-group"}, "does the owner answer the SR-IOV group's LIST_QUERY before VF Enable? (ADM-DEV-10 says no; Linux asks then)",

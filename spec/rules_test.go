@@ -12,9 +12,11 @@ func TestRulesDefaultsPerEdition(t *testing.T) {
 		e    Edition
 		read ReadSemantics
 		knob string
+		// other are the knobs whose default is not their first value.
+		other map[string]string
 	}{
-		{Draft2023, ReadIncrementalClear, "incremental-clear"},
-		{Virtio14, ReadFull, "full"},
+		{Draft2023, ReadIncrementalClear, "incremental-clear", nil},
+		{Virtio14, ReadFull, "full", map[string]string{"resume-config-notify": "always", "resume-avail": "recheck"}},
 	}
 	for _, c := range cases {
 		t.Run(c.e.String(), func(t *testing.T) {
@@ -24,7 +26,9 @@ func TestRulesDefaultsPerEdition(t *testing.T) {
 			assert.Empty(t, r.Diff(c.e), "defaults differ from nothing")
 			for _, k := range Knobs {
 				assert.NotEmpty(t, k.Get(r), "knob %s has a default", k.Name)
-				if k.Name != "read" {
+				if v, ok := c.other[k.Name]; ok {
+					assert.Equal(t, v, k.Get(r), "knob %s default", k.Name)
+				} else if k.Name != "read" {
 					assert.Equal(t, k.Values[0], k.Get(r), "knob %s defaults to its first value", k.Name)
 				}
 			}

@@ -336,6 +336,17 @@ func (g *Driver) ReadConfig() {
 	g.logf("config: capacity=%d writeback=%d", c, wb)
 }
 
+// ConfigVector writes config_msix_vector in the common configuration when
+// set is 0..0xffff and reads it back, as Linux's vp_modern_config_vector
+// (drivers/virtio/virtio_pci_modern_dev.c) does; set < 0 only reads. The
+// value read is logged.
+func (g *Driver) ConfigVector(set int) {
+	if set >= 0 {
+		g.w16(spec.CfgConfigMSIXVector, uint16(set))
+	}
+	g.logf("config-vector: %d", g.r16(spec.CfgConfigMSIXVector))
+}
+
 // SetWCE writes the writeback field (VIRTIO_BLK_F_CONFIG_WCE) and reads it
 // back, as virtio_blk's cache_type store does.
 func (g *Driver) SetWCE(on bool) {

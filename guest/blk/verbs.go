@@ -50,6 +50,9 @@ var Verbs = scenario.VerbTable{
 	{Name: "wce", Args: []scenario.ArgSpec{{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"on", "off"}, Required: true}},
 		Doc: "write the writeback field and read it back"},
 	{Name: "read-config", Doc: "read capacity (generation loop) and writeback"},
+	{Name: "config-vector", Args: []scenario.ArgSpec{{Name: "set", Kind: scenario.ArgInt, Min: -1, Max: 0xffff, Default: "-1",
+		Doc: "the vector to write (-1: only read)"}},
+		Doc: "write config_msix_vector (common configuration) and read it back, as vp_modern_config_vector does; log the value read"},
 	{Name: "reset", Doc: "device_status <- 0, poll until it reads 0"},
 	{Name: "flr", Doc: "function-level reset, 100 ms, poll until the function answers"},
 	{Name: "pm", Args: []scenario.ArgSpec{{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"d3", "d0"}, Required: true}},
@@ -105,6 +108,8 @@ func (g *Driver) Exec(op scenario.Op) error {
 		g.SetWCE(v.Str("STATE") == "on")
 	case "read-config":
 		g.ReadConfig()
+	case "config-vector":
+		g.ConfigVector(int(v.Int("set")))
 	case "reset":
 		g.Reset()
 	case "flr":
