@@ -103,6 +103,9 @@ type Outcome struct {
 	// Interrupted is set when the context ended the exploration early:
 	// Explored and the finding are what it got to.
 	Interrupted bool
+	// Impact is the first finding's impact (judgeImpact); its value and
+	// evidence are also in Finding and in Schedule's finding.
+	Impact ImpactOf
 }
 
 // VerdictOf turns a finding into a verdict: nil is pass, "error:NAME" is
@@ -194,6 +197,9 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 			shrinkCtx = cfg.ShrinkCtx
 		}
 		if err := out.shrink(shrinkCtx, t, f, *rep, b, cfg); err != nil {
+			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
+		}
+		if err := out.judgeImpact(t, rep.Seed, rep.Result.Choices); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -24,6 +25,14 @@ const QuestionsDocPath = "docs/questions.md"
 // that judge it and the replay command of each counterexample (the
 // regression schedule the judge writes under RegressDir).
 func QuestionsDoc(scenarios []*scenario.Scenario) string {
+	return QuestionsDocFrom(scenarios, nil)
+}
+
+// QuestionsDocFrom is QuestionsDoc with the regression schedules read
+// from regress (the directory RegressDir; nil for none): every
+// counterexample then shows its finding's impact (guest-visible,
+// rule-only, flow-error) and requirement IDs as the judge recorded them.
+func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
 	var qs, others []*scenario.Scenario
 	for _, s := range scenarios {
 		switch {
@@ -37,18 +46,18 @@ func QuestionsDoc(scenarios []*scenario.Scenario) string {
 	sortScenarios(others)
 	var b strings.Builder
 	b.WriteString(questionsDocIntro)
-	writeSummary(&b, append(append([]*scenario.Scenario{}, qs...), others...))
+	writeSummary(&b, append(append([]*scenario.Scenario{}, qs...), others...), regress)
 	for i, s := range qs {
 		if i == 0 || qs[i-1].Question != s.Question {
 			fmt.Fprintf(&b, "\n## Question %d\n", s.Question)
 		}
-		writeQuestion(&b, s)
+		writeQuestion(&b, s, regress)
 	}
 	if len(others) > 0 {
 		b.WriteString("\n## Beyond the seed questions\n\nScenarios that answer no seed question: paths the " +
 			"questions do not reach (commands a device must refuse) and migration compatibility.\n")
 		for _, s := range others {
-			writeQuestion(&b, s)
+			writeQuestion(&b, s, regress)
 		}
 	}
 	return b.String()
@@ -76,23 +85,34 @@ the edition's default (` + "`migsim spec`" + ` lists them).
 Every row is judged by two explorations (the scenario's own budget and the same number of
 schedules under the other sampling strategy: random for pct, pct for random and dfs) and each
 runs to its end: the row matches only when both give the expected verdict and nothing else.
+
+The impact of a violation or error row (the summary's last column, and each counterexample) is
+decided from its shrunk run: **guest-visible** when the guest could tell (the transparent or live
+oracle judged damage, also when the run goes on past the rule that broke first), **rule-only** when
+a rule broke and the guest could not tell in that run, **flow-error** when the migration stopped
+with a named error (docs/oracles.md, "Impact of a finding"). Each counterexample names the
+requirements its run exercised.
 `
 
-func writeSummary(b *strings.Builder, qs []*scenario.Scenario) {
-	b.WriteString("\n## Summary\n\n| # | scenario | edition | knobs | expected |\n|---|---|---|---|---|\n")
+func writeSummary(b *strings.Builder, qs []*scenario.Scenario, regress fs.FS) {
+	b.WriteString("\n## Summary\n\n| # | scenario | edition | knobs | expected | impact |\n|---|---|---|---|---|---|\n")
 	for _, s := range qs {
 		q := "—"
 		if s.Question > 0 {
 			q = fmt.Sprint(s.Question)
 		}
 		for _, e := range s.Expect {
-			fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s | %s |\n", q, s.Name, s.Name, e.Edition,
-				orDash(rowKnobs(e)), VerdictText(e.Verdict, e.Oracle))
+			impact := ""
+			if f := recordedFinding(regress, s, e); f != nil {
+				impact = f.Impact
+			}
+			fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s | %s | %s |\n", q, s.Name, s.Name, e.Edition,
+				orDash(rowKnobs(e)), VerdictText(e.Verdict, e.Oracle), orDash(impact))
 		}
 	}
 }
 
-func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
+func writeQuestion(b *strings.Builder, s *scenario.Scenario, regress fs.FS) {
 	fmt.Fprintf(b, "\n### %s\n\n**%s** (`%s`)\n\n", s.Name, mdEscape(s.Title), path.Base(s.File))
 	b.WriteString("| edition | knobs | expected | oracle / error | note |\n|---|---|---|---|---|\n")
 	for _, e := range s.Expect {
@@ -144,12 +164,51 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario) {
 		if knobs == "" {
 			knobs = "defaults"
 		}
-		replays = append(replays, fmt.Sprintf("- %s %s: `go run ./cmd/migsim replay %s/%s`", e.Edition, knobs, RegressDir, name))
+		line := fmt.Sprintf("- %s %s: `go run ./cmd/migsim replay %s/%s`", e.Edition, knobs, RegressDir, name)
+		if f := recordedFinding(regress, s, e); f != nil {
+			line += impactDoc(f)
+		}
+		replays = append(replays, line)
 	}
 	if len(replays) > 0 {
 		b.WriteString("\n**Counterexamples** (shrunk; regenerate with `" + RegenerateCommand + "`).\n")
 		b.WriteString(strings.Join(replays, "\n") + "\n")
 	}
+}
+
+// recordedFinding returns the finding of an expectation's regression
+// schedule in regress, nil when there is none or it cannot be read (the
+// regression tests report those).
+func recordedFinding(regress fs.FS, s *scenario.Scenario, e scenario.Expectation) *engine.Finding {
+	if regress == nil || (e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError) {
+		return nil
+	}
+	b, err := fs.ReadFile(regress, RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings)))
+	if err != nil {
+		return nil
+	}
+	sc, err := engine.ParseSchedule(b)
+	if err != nil {
+		return nil
+	}
+	return sc.Finding
+}
+
+// impactDoc renders a counterexample's impact and requirement IDs.
+func impactDoc(f *engine.Finding) string {
+	if f.Impact == "" {
+		return ""
+	}
+	s := fmt.Sprintf(" — impact **%s**", f.Impact)
+	if f.ImpactWhy != "" {
+		s += ": " + mdEscape(f.ImpactWhy)
+	}
+	if len(f.Reqs) > 0 {
+		s += "; requirements " + strings.Join(f.Reqs, " ")
+	} else {
+		s += "; no requirement"
+	}
+	return s
 }
 
 // rowKnobs renders an expectation's knobs and set: settings as written.

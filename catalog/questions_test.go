@@ -118,7 +118,7 @@ func regressFinding(t *testing.T, s *scenario.Scenario, e scenario.Expectation) 
 func TestQuestionsDoc(t *testing.T) {
 	ss, err := Catalog()
 	require.NoError(t, err)
-	want := QuestionsDoc(ss)
+	want := QuestionsDocFrom(ss, os.DirFS(filepath.Join("..", RegressDir)))
 	file := filepath.Join("..", QuestionsDocPath)
 	if golden.Rewrite() {
 		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))

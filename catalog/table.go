@@ -35,7 +35,9 @@ const tableWidth = 100
 
 // tableLegend explains the table's marks and abbreviations.
 const tableLegend = `
-ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1). Q: the seed
+ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1). IMPACT: a
+finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, the guest could
+not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
 question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
 "random 256/300 schedules": the first finding came in the round that ran 256 of a budget
 of 300, and exploring stopped there; dfs "exhaustive": every schedule was run; "bound cut":
@@ -68,7 +70,7 @@ func wrapLine(text string, width int, indent string) string {
 // and a summary line.
 func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tEXPLORED")
+	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
 	for i := range rows {
 		o := &rows[i]
 		mark := "ok"
@@ -79,8 +81,12 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 		if o.Question != 0 {
 			q = strconv.Itoa(o.Question)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
-			VerdictText(o.Expected, o.ExpectedOracle), o.Got, orHyphen(o.GotOracle), o.ExploredText())
+		impact := ""
+		if o.Finding != nil {
+			impact = o.Finding.Impact
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
+			VerdictText(o.Expected, o.ExpectedOracle), o.Got, orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText())
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
@@ -103,6 +109,9 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 		found++
 		fmt.Fprintf(w, "\n%s\n", wrapLine(fmt.Sprintf("%s %s %s: %s at step %d: %s", o.Scenario, o.Edition, knobsText(o),
 			o.Finding.Oracle, o.Finding.Step, o.Finding.Message), tableWidth, "    "))
+		if o.Finding.Impact != "" {
+			fmt.Fprintf(w, "%s\n", wrapLine("  impact: "+impactText(o.Finding), tableWidth, "    "))
+		}
 		if len(o.Finding.Reqs) > 0 {
 			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(o.Finding.Reqs, " "))
 		}
@@ -208,4 +217,12 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// impactText renders a finding's impact with its evidence.
+func impactText(f *engine.Finding) string {
+	if f.ImpactWhy == "" {
+		return f.Impact
+	}
+	return f.Impact + " (" + f.ImpactWhy + ")"
 }

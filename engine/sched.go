@@ -47,6 +47,12 @@ type Finding struct {
 	Message string `json:"message"`
 	// Stack holds the first frames of a panic.
 	Stack string `json:"stack,omitempty"`
+	// Impact says whether harm reached the guest ("guest-visible") or only
+	// a rule broke ("rule-only"), or the flow stopped ("flow-error"); the
+	// catalog's judge sets it (docs/oracles.md, "Impact of a finding"),
+	// ImpactWhy its evidence. The engine never reads them.
+	Impact    string `json:"impact,omitempty"`
+	ImpactWhy string `json:"impact_why,omitempty"`
 }
 
 // Oracle names the scheduler itself reports.

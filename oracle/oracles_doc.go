@@ -41,6 +41,7 @@ func Doc() string {
 	for _, v := range verdicts {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Name, mdEscape(v.Doc), v.ReportedBy)
 	}
+	b.WriteString(docImpact)
 	b.WriteString(docAdding)
 	return b.String()
 }
@@ -68,6 +69,35 @@ hooks it implements and it reports through the pass it is handed. A finding name
 requirement IDs of the run's edition, the step after which it was seen and the actors involved;
 the first finding of a run ends it. Within one hook the oracles run in the order below, so when two
 fire on the same step the first one listed is reported. ` + "`migsim oracles`" + ` prints this table.
+`
+
+const docImpact = `
+## Impact of a finding
+
+Every finding the catalog's judge reports (` + "`migsim run`" + `, the regression schedules, ` + "`migsim report`" + `,
+docs/questions.md) says what it did to the guest, decided from what its run observed, not from
+the oracle's name:
+
+- **guest-visible**: harm reached the guest. The finding is ` + "`transparent`" + ` or ` + "`live`" + `, or it is
+  another oracle's and the run, replayed without that oracle (and without every other
+  non-guest-visible oracle that fires on the way, each named), ends in ` + "`transparent`" + ` or ` + "`live`" + `.
+- **rule-only**: a rule of the edition broke and, in that run, nothing the guest sees was damaged:
+  the replay without the rule oracles that fired runs to its end (or to a flow error) with no
+  guest-visible finding. The FLR that completes inside Freeze and resumes the abandoned source
+  after switchover (` + "`one-running`" + `) is one.
+- **flow-error**: the hypervisor's flow stopped with a named error; the migration failed and no
+  guest-visible oracle fired (the transparent oracle does not compare a failed migration's log).
+
+Defects (` + "`scenario`" + `, ` + "`reference`" + `, ` + "`panic`" + `) have no impact. The replay follows the
+shrunk schedule and then continues the last actor, so the impact is that of one concrete run.
+
+A finding's requirement IDs are derived from the same run: a rule oracle's finding names the
+requirement of the rule that broke (what the oracle reported); a guest-visible finding, a flow
+error, or a rule finding whose oracle names none, names the requirements of its oracle and of its
+scenario that apply to the edition and whose operation the run's trace shows (a mode set by a
+successful DEV_MODE_SET, a successful context read or write or parts command, an FLR or reset in
+progress): a transparent finding after a Stop names the Stop rules, one after neither names none.
+The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.go.
 `
 
 const docAdding = `

@@ -75,6 +75,13 @@ func WriteReport(w io.Writer, r *Report) error {
 		if len(f.Actors) > 0 {
 			fmt.Fprintf(&b, "Actors involved: %s.\n\n", codeList(f.Actors))
 		}
+		if f.Impact != "" {
+			fmt.Fprintf(&b, "Impact: **%s**", f.Impact)
+			if f.ImpactWhy != "" {
+				fmt.Fprintf(&b, " (%s)", f.ImpactWhy)
+			}
+			b.WriteString(" (docs/oracles.md, \"Impact of a finding\").\n\n")
+		}
 	} else {
 		b.WriteString("**Pass**: the run ends without a finding.\n\n")
 	}

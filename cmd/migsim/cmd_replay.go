@@ -109,6 +109,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
+		if err := catalog.AnnotateFinding(sc, fd, *maxSteps); err != nil {
+			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(err))
+			return exitFinding
+		}
+		if fd.Impact != "" {
+			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
+		}
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}

@@ -111,6 +111,9 @@ func writeFindingReport(sc *engine.Schedule, schedPath, dir string, opt reportOp
 	if err != nil {
 		return "", err
 	}
+	if err := catalog.AnnotateFinding(sc, res.Finding, opt.maxSteps); err != nil {
+		return "", err
+	}
 	scen, err := catalog.ScheduleScenario(sc)
 	if err != nil {
 		return "", err

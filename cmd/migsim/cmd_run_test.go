@@ -59,13 +59,13 @@ func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	lines := strings.Split(out, "\n")
 	require.NotEmpty(t, lines)
-	for _, col := range []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "EXPLORED"} {
+	for _, col := range []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "IMPACT", "EXPLORED"} {
 		assert.Contains(t, lines[0], col)
 	}
 	rows := tableRows(out)
 	require.Len(t, rows, 2, "one row per expectation")
 	for i, ed := range []string{"draft-2023", "virtio-1.4"} {
-		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "random", "20", "schedules;", "pct", "20", "schedules"},
+		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "-", "random", "20", "schedules;", "pct", "20", "schedules"},
 			strings.Fields(rows[i]))
 	}
 	assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
@@ -95,8 +95,9 @@ func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
 	require.Len(t, rows, 2, "--spec keeps draft-2023 rows only")
 	f := strings.Fields(rows[1])
 	require.GreaterOrEqual(t, len(f), 9)
-	require.GreaterOrEqual(t, len(f), 10)
-	assert.Equal(t, []string{"ok", "1", "test-flr-freeze", "draft-2023", "flr-vs-mode=complete-anyway", "mode-after-flr=keep", "violation", "frozen-context", "violation", "frozen-context"}, f[:10])
+	require.GreaterOrEqual(t, len(f), 11)
+	assert.Equal(t, []string{"ok", "1", "test-flr-freeze", "draft-2023", "flr-vs-mode=complete-anyway", "mode-after-flr=keep", "violation", "frozen-context", "violation", "frozen-context", "rule-only"}, f[:11])
+	assert.Contains(t, out, "  impact: rule-only (the run went on past frozen-context to its end; no guest-visible oracle fired)")
 	assert.Contains(t, out, "test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: frozen-context at step")
 	assert.Contains(t, out, "  shrunk: ")
 	assert.NotContains(t, out, "replay: ", "a scenario outside the catalog has no regression file")

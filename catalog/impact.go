@@ -1,0 +1,197 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/world"
+)
+
+// Impacts of a finding (docs/oracles.md, "Impact of a finding").
+const (
+	// ImpactGuest: harm reached the guest. The finding is a guest-visible
+	// oracle's (transparent, live), or a guest-visible oracle also judged
+	// damage when the run went on past the rule oracles that fired first.
+	ImpactGuest = "guest-visible"
+	// ImpactRule: a rule of the edition broke, and in that run no
+	// guest-visible oracle judged damage, even with every rule oracle that
+	// fired taken out and the run let go on to its end.
+	ImpactRule = "rule-only"
+	// ImpactFlow: the hypervisor's flow stopped with a named error; the
+	// migration failed and the guest kept running where it was, with no
+	// guest-visible damage judged.
+	ImpactFlow = "flow-error"
+)
+
+// GuestVisible reports whether the named oracle judges what the guest
+// itself observes: its log against the run without migration
+// (transparent) or a run that never finishes (live).
+func GuestVisible(name string) bool {
+	return name == oracle.Transparent.Info().Name || name == engine.OracleLive
+}
+
+// ImpactOf is the impact of one finding and how it was decided.
+type ImpactOf struct {
+	// Impact is ImpactGuest, ImpactRule or ImpactFlow; empty for a finding
+	// that is a defect (scenario, panic, reference).
+	Impact string
+	// Rules are the rule oracles that fired in the run, in the order the
+	// continued runs met them (the finding's oracle first).
+	Rules []string
+	// Damage is the guest-visible finding that showed the harm (the
+	// finding itself for a transparent or live finding); nil otherwise.
+	Damage *engine.Finding
+}
+
+// Text renders the impact with its evidence: "guest-visible (transparent
+// at step 120, after frozen-context)".
+func (i ImpactOf) Text() string {
+	if w := i.Why(); w != "" {
+		return i.Impact + " (" + w + ")"
+	}
+	return i.Impact
+}
+
+// Why is the impact's evidence: "transparent at step 120, after
+// frozen-context", "the run went on past one-running to its end; no
+// guest-visible oracle fired".
+func (i ImpactOf) Why() string {
+	switch i.Impact {
+	case ImpactGuest:
+		if i.Damage == nil {
+			return ""
+		}
+		s := fmt.Sprintf("%s at step %d", i.Damage.Oracle, i.Damage.Step)
+		if len(i.Rules) > 0 {
+			s += ", after " + strings.Join(i.Rules, ", ")
+		}
+		return s
+	case ImpactRule:
+		return fmt.Sprintf("the run went on past %s to its end; no guest-visible oracle fired", strings.Join(i.Rules, ", "))
+	case ImpactFlow:
+		return "the migration stopped; no guest-visible oracle fired"
+	}
+	return ""
+}
+
+// maxImpactRuns bounds the continued runs of one impact derivation (one per
+// rule oracle that can fire).
+var maxImpactRuns = len(oracle.All())
+
+// DeriveImpact decides a finding's impact from what the run observed. A
+// guest-visible finding is ImpactGuest, a flow error ImpactFlow. For a
+// rule oracle's finding the run is replayed (leniently, from seed with
+// choices, then continuing the last actor) without that oracle; when
+// another rule oracle fires it is taken out too and the run replayed
+// again, until a guest-visible oracle fires (ImpactGuest) or the run ends
+// without one (ImpactRule). Defects have no impact.
+func (t Target) DeriveImpact(seed uint64, choices []engine.Choice, f *engine.Finding) (ImpactOf, error) {
+	if f == nil || defect(f) != "" {
+		return ImpactOf{}, nil
+	}
+	if GuestVisible(f.Oracle) {
+		return ImpactOf{Impact: ImpactGuest, Damage: f}, nil
+	}
+	if strings.HasPrefix(f.Oracle, oracle.ErrorPrefix) {
+		return ImpactOf{Impact: ImpactFlow}, nil
+	}
+	out := ImpactOf{Rules: []string{f.Oracle}}
+	ref, err := t.Reference(seed)
+	if err != nil {
+		return out, fmt.Errorf("catalog: impact of %s: %w", f.Oracle, err)
+	}
+	for range maxImpactRuns {
+		os := withoutOracles(t.oracles(), out.Rules)
+		fac := func(st engine.Streams) (engine.System, error) {
+			return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+				Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Oracles: os}, st)
+		}
+		res, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()})
+		if err != nil {
+			return out, fmt.Errorf("catalog: impact of %s: %w", f.Oracle, err)
+		}
+		g := res.Finding
+		switch {
+		case g == nil, strings.HasPrefix(g.Oracle, oracle.ErrorPrefix), defect(g) != "":
+			out.Impact = ImpactRule
+			return out, nil
+		case GuestVisible(g.Oracle):
+			out.Impact, out.Damage = ImpactGuest, g
+			return out, nil
+		case slices.Contains(out.Rules, g.Oracle):
+			return out, fmt.Errorf("catalog: impact of %s: oracle %s fired although it was taken out", f.Oracle, g.Oracle)
+		}
+		out.Rules = append(out.Rules, g.Oracle)
+	}
+	return out, fmt.Errorf("catalog: impact of %s: more than %d rule oracles fired", f.Oracle, maxImpactRuns)
+}
+
+// withoutOracles returns os minus the named oracles.
+func withoutOracles(os []world.Oracle, names []string) []world.Oracle {
+	out := []world.Oracle{}
+	for _, o := range os {
+		if !slices.Contains(names, o.Info().Name) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// judgeImpact decides the impact and the requirement IDs of the outcome's
+// first finding from its shrunk run (the unshrunk one, seed and choices,
+// when shrinking left none) and records them in Finding and in Schedule's
+// finding.
+func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) error {
+	if o.Schedule != nil && o.Schedule.Finding != nil {
+		seed, choices = o.Schedule.Seed, o.Schedule.Choices
+	}
+	if o.Finding == nil || defect(o.Finding) != "" {
+		return nil
+	}
+	imp, err := t.DeriveImpact(seed, choices, o.Finding)
+	if err != nil {
+		return err
+	}
+	facts, err := t.RunFactsOf(seed, choices)
+	if err != nil {
+		return err
+	}
+	o.Impact = imp
+	reqs := FindingReqs(o.Finding, t.Edition, oracleReqs(o.Finding.Oracle), t.Scenario.Requirements, facts)
+	for _, f := range []*engine.Finding{o.Finding, o.scheduleFinding()} {
+		if f != nil {
+			f.Impact, f.ImpactWhy, f.Reqs = imp.Impact, imp.Why(), slices.Clone(reqs)
+		}
+	}
+	return nil
+}
+
+// scheduleFinding is the finding of the outcome's schedule, if any.
+func (o *Outcome) scheduleFinding() *engine.Finding {
+	if o.Schedule == nil {
+		return nil
+	}
+	return o.Schedule.Finding
+}
+
+// AnnotateFinding sets the impact and the requirement IDs of f, the
+// finding of a replay of sc, as the judge does (DeriveImpact,
+// FindingReqs): what a report shows does not depend on whether the
+// schedule file recorded them.
+func AnnotateFinding(sc *engine.Schedule, f *engine.Finding, maxSteps int) error {
+	if f == nil || defect(f) != "" {
+		return nil
+	}
+	t, err := TargetOf(sc)
+	if err != nil {
+		return err
+	}
+	if maxSteps > 0 {
+		t.MaxSteps = maxSteps
+	}
+	o := Outcome{Finding: f}
+	return o.judgeImpact(t, sc.Seed, sc.Choices)
+}

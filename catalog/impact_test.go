@@ -1,0 +1,143 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// planted is a rule oracle for the tests: it fires when a draft
+// DEV_MODE_SET to its mode completes (never in a run without migration).
+type planted struct {
+	name string
+	mode spec.Mode
+}
+
+func (p planted) Info() world.OracleInfo {
+	return world.OracleInfo{Name: p.name, Doc: "a planted rule that fires when a mode is set"}
+}
+
+func (p planted) CheckEvent(e *world.EventPass) {
+	for _, c := range e.Completed {
+		if c.Opcode == uint16(spec.DraftOpDevModeSet) && c.Status == spec.StatusOK && len(c.Command) > 24 &&
+			spec.Mode(c.Command[24]) == p.mode {
+			e.Report(nil, "planted rule %s broke", p.name)
+		}
+	}
+}
+
+func plantedOracle(name string, m spec.Mode) planted { return planted{name: name, mode: m} }
+
+// regressSchedule reads a regression schedule of the catalog.
+func regressSchedule(t *testing.T, name string) *engine.Schedule {
+	t.Helper()
+	sc, err := ReadScheduleFile(filepath.Join("testdata", "regress", name))
+	require.NoError(t, err)
+	return sc
+}
+
+func TestDeriveImpact(t *testing.T) {
+	lost := regressSchedule(t, "freeze-without-halting-vcpus_draft-2023.json") // the guest sees its requests lost
+	for _, tc := range []struct {
+		name     string
+		sc       *engine.Schedule
+		scenario string
+		extra    []world.Oracle
+		finding  string
+		want     string
+		rules    []string
+		damage   string
+	}{
+		{name: "a transparent finding is guest-visible", sc: lost, finding: "transparent", want: ImpactGuest, damage: "transparent"},
+		{name: "a flow error is a flow error", sc: lost, finding: "error:corrupt", want: ImpactFlow},
+		{name: "a defect has no impact", sc: lost, finding: engine.OraclePanic, want: ""},
+		{name: "a rule that broke in a run the guest notices is guest-visible", sc: lost,
+			extra: []world.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
+			want: ImpactGuest, rules: []string{"first-rule"}, damage: "transparent"},
+		{name: "every rule that fires on the way is named", sc: lost,
+			extra:   []world.Oracle{plantedOracle("first-rule", spec.ModeStop), plantedOracle("second-rule", spec.ModeFreeze)},
+			finding: "first-rule", want: ImpactGuest, rules: []string{"first-rule", "second-rule"}, damage: "transparent"},
+		{name: "a rule that broke in a run the guest does not notice is rule-only", scenario: "smoke-migrate",
+			extra: []world.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
+			want: ImpactRule, rules: []string{"first-rule"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var target Target
+			var seed uint64
+			var choices []engine.Choice
+			if tc.sc != nil {
+				var err error
+				target, err = TargetOf(tc.sc)
+				require.NoError(t, err)
+				seed, choices = tc.sc.Seed, tc.sc.Choices
+			} else {
+				s, err := CatalogScenario(tc.scenario)
+				require.NoError(t, err)
+				target, err = NewTarget(s, spec.Draft2023, nil, nil)
+				require.NoError(t, err)
+				seed = 1
+			}
+			target.Oracles = append(oracle.All(), tc.extra...)
+			imp, err := target.DeriveImpact(seed, choices, &engine.Finding{Oracle: tc.finding})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, imp.Impact)
+			assert.Equal(t, tc.rules, imp.Rules)
+			if tc.damage == "" {
+				assert.Nil(t, imp.Damage)
+			} else if assert.NotNil(t, imp.Damage) {
+				assert.Equal(t, tc.damage, imp.Damage.Oracle)
+			}
+		})
+	}
+}
+
+// TestRegressImpact checks that every regression schedule records the
+// impact and the requirement IDs its run gives today (AnnotateFinding, as
+// the judge derives them), so docs/questions.md, which shows them, is not
+// stale. Regenerate with go run ./cmd/migsim run --write-regress.
+func TestRegressImpact(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "regress"))
+	require.NoError(t, err)
+	var transparent []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		sc := regressSchedule(t, e.Name())
+		require.NotNil(t, sc.Finding, e.Name())
+		res, err := ReplaySchedule(sc, engine.RunConfig{})
+		require.NoError(t, err, e.Name())
+		require.NoError(t, AnnotateFinding(sc, res.Finding, 0), e.Name())
+		assert.NotEmpty(t, sc.Finding.Impact, "%s records no impact: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, res.Finding.Impact, sc.Finding.Impact, "%s: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, res.Finding.ImpactWhy, sc.Finding.ImpactWhy, "%s: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, res.Finding.Reqs, sc.Finding.Reqs, "%s: run %s", e.Name(), RegenerateCommand)
+		if sc.Finding.Oracle == "transparent" && sc.Edition == spec.Draft2023.String() {
+			transparent = append(transparent, strings.Join(sc.Finding.Reqs, " "))
+		}
+	}
+	// The transparent findings of one edition name what each run exercised,
+	// not one list for all.
+	require.Greater(t, len(transparent), 2)
+	assert.Positive(t, countOther(transparent), "every draft transparent finding names the same requirements")
+}
+
+// countOther counts the lists that differ from the first.
+func countOther(lists []string) int {
+	n := 0
+	for _, l := range lists[1:] {
+		if l != lists[0] {
+			n++
+		}
+	}
+	return n
+}
