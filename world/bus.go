@@ -135,7 +135,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 		d.pending = append(d.pending, devEvent{ev: member.Event{Kind: member.EvStep, Step: s.Step}, label: d.name + ":" + s.Step.String()})
 	}
 	if fx.Published > 0 && w.hv != nil {
-		w.hv.published[h.idx] += fx.Published
+		w.hv.Published(h.idx, fx.Published)
 	}
 	if fx.RemovedVFs > 0 {
 		w.forgetMembers(h)
@@ -154,7 +154,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 		}
 		w.timers = kept
 		if w.hv != nil {
-			w.hv.vfsGone[h.idx] = true
+			w.hv.VFsGone(h.idx)
 		}
 	}
 }
