@@ -21,7 +21,7 @@ import (
 // VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (vfio_query_stop_copy_size). Each call
 // into the VF's driver holds its state_mutex (hvKernel.locked), and a
 // reset_done that came meanwhile is done when the call ends
-// (vfio_trap.go).
+// (trap.go).
 
 // ErrDataFDOutOfSync is QEMU's "data_fd out of sync" (-EBADF): a state
 // change returned a new data FD while QEMU still holds one — what happens
