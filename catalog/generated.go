@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 	"github.com/migsim/migsim/spec"
@@ -130,7 +131,7 @@ func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation
 	if err != nil {
 		return propErr(s, "replay", "%v", err)
 	}
-	sc, err := engine.ParseSchedule(raw)
+	sc, err := schedfile.Parse(raw)
 	if err != nil {
 		return propErr(s, "replay", "%v", err)
 	}

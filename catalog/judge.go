@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -96,7 +97,7 @@ type Outcome struct {
 	NA string
 	// Shrunk is the shrunk first finding; Schedule its schedule file.
 	Shrunk   *engine.ShrinkResult
-	Schedule *engine.Schedule
+	Schedule *schedfile.Schedule
 	// Defect explains an outcome that can never match (a scenario error, a
 	// panic, a failing reference run).
 	Defect string

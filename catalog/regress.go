@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -42,7 +43,7 @@ func RegressName(scenario string, ed spec.Edition, knobs, settings []string) str
 }
 
 // ScheduleRegressName returns the file name of a schedule's regression file.
-func ScheduleRegressName(s *engine.Schedule) string {
+func ScheduleRegressName(s *schedfile.Schedule) string {
 	ed, _ := spec.ParseEdition(s.Edition)
 	return RegressName(s.Scenario, ed, s.Knobs, s.Settings)
 }
@@ -73,7 +74,7 @@ func (o *Outcome) WriteRegress(dir string) (string, error) {
 
 // TargetOf builds the target a schedule runs: its scenario (see
 // ScheduleScenario), edition, knobs and settings.
-func TargetOf(sc *engine.Schedule) (Target, error) {
+func TargetOf(sc *schedfile.Schedule) (Target, error) {
 	s, err := ScheduleScenario(sc)
 	if err != nil {
 		return Target{}, err
@@ -89,7 +90,7 @@ func TargetOf(sc *engine.Schedule) (Target, error) {
 // and replays its choices strictly: same steps, same finding oracle, same
 // trace hash, else an error wrapping engine.ErrDiverged that names the step.
 // cfg.Trace receives the trace lines.
-func ReplaySchedule(sc *engine.Schedule, cfg engine.RunConfig) (engine.Result, error) {
+func ReplaySchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, error) {
 	t, err := TargetOf(sc)
 	if err != nil {
 		return engine.Result{}, err

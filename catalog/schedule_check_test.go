@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // A schedule whose edition or knobs the world does not know is refused with
@@ -37,7 +38,7 @@ func TestReadScheduleFile_WorldFields(t *testing.T) {
 func TestReadScheduleFile_Format1StillReplays(t *testing.T) {
 	sc, err := ReadScheduleFile(filepath.Join("testdata", "sched", "format1-flr-freeze.json"))
 	require.NoError(t, err)
-	require.Equal(t, engine.ScheduleFormatV1, sc.Format)
+	require.Equal(t, schedfile.FormatV1, sc.Format)
 	res, err := ReplaySchedule(sc, engine.RunConfig{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
@@ -47,7 +48,7 @@ func TestReadScheduleFile_Format1StillReplays(t *testing.T) {
 
 // Knobs and settings are checked as the recorder writes them.
 func TestCheckSchedule_KnobsAndSettings(t *testing.T) {
-	base := engine.Schedule{Edition: "draft-2023"}
+	base := schedfile.Schedule{Edition: "draft-2023"}
 	cases := []struct {
 		name     string
 		knobs    []string

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -16,8 +17,8 @@ import (
 // index in it. A scenario outside the embedded catalog travels as its
 // absolute path and its canonical text (WriteSchedule makes the path
 // relative to the schedule file).
-func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine.Result) *engine.Schedule {
-	sc := engine.NewSchedule(strategy, res)
+func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine.Result) *schedfile.Schedule {
+	sc := schedfile.New(strategy, res)
 	sc.Edition = t.Edition.String()
 	sc.Knobs = append([]string{}, t.Knobs()...)
 	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
@@ -38,7 +39,7 @@ func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine
 // WriteSchedule writes sc to path with its scenario file made relative to
 // path's directory, so the schedule replays from any working directory
 // (and wherever the pair is moved together). sc itself is left as it is.
-func WriteSchedule(sc *engine.Schedule, path string) error {
+func WriteSchedule(sc *schedfile.Schedule, path string) error {
 	c := *sc
 	if c.ScenarioFile != "" && filepath.IsAbs(c.ScenarioFile) {
 		if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
@@ -71,11 +72,11 @@ func CheckOutputDir(dir string) error {
 	return nil
 }
 
-// ReadScheduleFile reads a schedule file (engine.ReadScheduleFile) and
+// ReadScheduleFile reads a schedule file (schedfile.ReadFile) and
 // checks the fields only the world gives a meaning to (CheckSchedule).
 // Errors name the file and the field.
-func ReadScheduleFile(path string) (*engine.Schedule, error) {
-	s, err := engine.ReadScheduleFile(path)
+func ReadScheduleFile(path string) (*schedfile.Schedule, error) {
+	s, err := schedfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func ReadScheduleFile(path string) (*engine.Schedule, error) {
 // CheckSchedule checks a schedule's edition, its knobs (known, and as the
 // recorder writes them: only those that differ from the edition's
 // defaults, sorted) and its settings (known keys, typed values).
-func CheckSchedule(s *engine.Schedule) error {
+func CheckSchedule(s *schedfile.Schedule) error {
 	ed, err := spec.ParseEdition(s.Edition)
 	if err != nil {
 		return fmt.Errorf("field edition: %w", err)
@@ -121,11 +122,11 @@ func CheckSchedule(s *engine.Schedule) error {
 // catalog's scenario of that name. The scenario's hash (format 2: of its
 // parsed form; format 1: of the file's bytes) must equal the recorded one,
 // else the error wraps ErrStale.
-func ScheduleScenario(sc *engine.Schedule) (*scenario.Scenario, error) {
+func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 	var s *scenario.Scenario
 	var err error
 	p := sc.ScenarioFile
-	if p != "" && sc.Format != engine.ScheduleFormatV1 && !filepath.IsAbs(p) && sc.Dir != "" {
+	if p != "" && sc.Format != schedfile.FormatV1 && !filepath.IsAbs(p) && sc.Dir != "" {
 		p = filepath.Join(sc.Dir, filepath.FromSlash(p))
 	}
 	switch {
@@ -147,7 +148,7 @@ func ScheduleScenario(sc *engine.Schedule) (*scenario.Scenario, error) {
 		return nil, fmt.Errorf("catalog: schedule names scenario %q, %s defines %q", sc.Scenario, s.File, s.Name)
 	}
 	hash := s.Hash
-	if sc.Format == engine.ScheduleFormatV1 {
+	if sc.Format == schedfile.FormatV1 {
 		hash = s.SourceHash
 	}
 	if hash != sc.ScenarioHash {

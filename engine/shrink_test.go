@@ -51,11 +51,12 @@ func TestShrink_LostUpdateMinimal(t *testing.T) {
 	}
 
 	// The shrunk schedule replays strictly to the same trace.
-	s := NewSchedule(StrategyRandom, sr.Result)
-	s.Edition, s.Scenario, s.ScenarioHash = "draft-2023", "toy-lost-update", "0"
-	again, err := s.Replay(f, RunConfig{})
+	again, err := Run(f, sr.Result.Seed, NewReplay(sr.Result.Choices), RunConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, sr.Result.TraceHash, again.TraceHash)
+	assert.Equal(t, sr.Result.Preemptions, again.Preemptions)
+	require.NotNil(t, again.Finding)
+	assert.Equal(t, sr.Result.Finding.Oracle, again.Finding.Oracle)
 }
 
 // Shrinking is deterministic and the explorer can do it for every finding.

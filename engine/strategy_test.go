@@ -26,8 +26,7 @@ func TestStrategy_FindLostUpdate(t *testing.T) {
 			assert.Equal(t, 200, sum.Schedules)
 
 			// The reported schedule replays to the same finding and trace.
-			s := NewSchedule(strategy, rep.Result)
-			again, err := Run(lostUpdate.factory(), s.Seed, NewReplay(s.Choices), RunConfig{})
+			again, err := Run(lostUpdate.factory(), rep.Result.Seed, NewReplay(rep.Result.Choices), RunConfig{})
 			require.NoError(t, err)
 			assert.Equal(t, rep.Result.TraceHash, again.TraceHash)
 			require.NotNil(t, again.Finding)

@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/world"
 )
 
@@ -153,7 +154,7 @@ func truncateComment(s string) string {
 }
 
 // MetaOf returns the pcapng metadata of a schedule.
-func MetaOf(sc *engine.Schedule) Meta {
+func MetaOf(sc *schedfile.Schedule) Meta {
 	return Meta{Scenario: sc.Scenario, Edition: sc.Edition, Knobs: append([]string(nil), sc.Knobs...),
 		Seed: sc.Seed, Module: engine.ModuleVersion()}
 }

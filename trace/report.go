@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
@@ -19,7 +20,7 @@ const DefaultReportSteps = 12
 type Report struct {
 	// Schedule is the replayed schedule; SchedulePath the path the replay
 	// command names.
-	Schedule     *engine.Schedule
+	Schedule     *schedfile.Schedule
 	SchedulePath string
 	// Scenario is the schedule's scenario (title, question, explanation,
 	// requirements, expectations); nil leaves those out.
@@ -184,7 +185,7 @@ func WriteReport(w io.Writer, r *Report) error {
 
 // knobsText renders the run's edition and knobs: "draft-2023,
 // flr-vs-mode=complete-anyway".
-func knobsText(sc *engine.Schedule) string {
+func knobsText(sc *schedfile.Schedule) string {
 	return strings.Join(append([]string{sc.Edition}, append(append([]string{}, sc.Knobs...), sc.Settings...)...), ", ")
 }
 
@@ -206,7 +207,7 @@ func codeList(vs []string) string {
 
 // expectation returns the scenario's expectation for the schedule's
 // edition, knobs and settings (nil when there is none).
-func expectation(s *scenario.Scenario, ed spec.Edition, sc *engine.Schedule) *scenario.Expectation {
+func expectation(s *scenario.Scenario, ed spec.Edition, sc *schedfile.Schedule) *scenario.Expectation {
 	if s == nil {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/world"
 )
 
@@ -43,7 +44,7 @@ func tsharkPath(t *testing.T) string {
 // regressTrace is one regression schedule recorded and written as pcapng.
 type regressTrace struct {
 	name   string
-	sched  *engine.Schedule
+	sched  *schedfile.Schedule
 	res    engine.Result
 	events []world.TraceEvent
 	pcapng string
@@ -68,7 +69,7 @@ func regressTraces(t *testing.T) []regressTrace {
 			if err != nil {
 				break
 			}
-			var sc *engine.Schedule
+			var sc *schedfile.Schedule
 			if sc, err = catalog.ReadScheduleFile(f); err != nil {
 				break
 			}

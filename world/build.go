@@ -44,7 +44,7 @@ func (w *World) buildActors() error {
 		return err
 	}
 	if defaultFlow {
-		w.hv.flowFile = "default " + w.ed.String() + " flow"
+		w.hv.SetFlowFile("default " + w.ed.String() + " flow")
 	}
 	return nil
 }

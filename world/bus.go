@@ -153,7 +153,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 		w.touchW(resHost(rcAdminQ, h.idx))
 	}
 	if fx.Published > 0 && w.hv != nil {
-		w.hv.published[h.idx] += fx.Published
+		w.hv.Published(h.idx, fx.Published)
 	}
 	if fx.RemovedVFs > 0 {
 		w.touchW(resHost(rcGroup, h.idx))
@@ -173,7 +173,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 		}
 		w.timers = kept
 		if w.hv != nil {
-			w.hv.vfsGone[h.idx] = true
+			w.hv.VFsGone(h.idx)
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member/blk"
@@ -132,15 +131,15 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 				require.NotNil(t, r.finding)
 				assert.Equal(t, "error:incompatible", r.finding.Oracle)
 				var ie *compat.IncompatibleError
-				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
+				require.True(t, errors.As(r.w.hv.Err(), &ie), "%v", r.w.hv.Err())
 				assert.Equal(t, []compat.MismatchCode{c.code}, ie.Codes())
 				assert.Equal(t, compat.PhasePrecheck, ie.Phase)
 				assert.Equal(t, uint64(1), ie.Member)
-				assert.Equal(t, "precheck", r.w.hv.errOp.Verb)
+				assert.Equal(t, "precheck", r.w.hv.Outcome().Verb)
 				assert.Contains(t, r.finding.Message, "devctx: incompatible (precheck, member 1, model virtio-spec.org/pci/virtio-blk, impl migsim-blk/2.1.0): "+c.text)
 				src := r.w.hosts[0]
 				assert.Equal(t, spec.ModeActive, memberMode(t, src, 1), "the source never left Active/running")
-				assert.False(t, r.w.hv.compat.touched[0], "no migration command reached the source")
+				assert.False(t, r.w.hv.Touched(0), "no migration command reached the source")
 				assert.Same(t, src, r.w.vm)
 				assert.False(t, r.w.vcpusHalted())
 				assert.Equal(t, r.refLog, r.w.GuestLog(), "the guest cannot tell")
@@ -168,7 +167,7 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 				require.NotNil(t, r.finding)
 				assert.Equal(t, c.oracle, r.finding.Oracle, r.finding.Message)
 				var ie *compat.IncompatibleError
-				require.True(t, errors.As(r.w.hv.err, &ie), "%v", r.w.hv.err)
+				require.True(t, errors.As(r.w.hv.Err(), &ie), "%v", r.w.hv.Err())
 				assert.Equal(t, compat.PhaseLoad, ie.Phase)
 				assert.True(t, ie.Has(c.code), "%v", ie)
 				assert.Contains(t, r.finding.Message, "rolled back to the source")
@@ -178,7 +177,7 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 				assert.Same(t, src, r.w.vm)
 				assert.Equal(t, r.refLog, r.w.GuestLog(), "the guest cannot tell")
 				if ed == spec.Virtio14 {
-					assert.Zero(t, r.w.hv.migDev(dst, 1).RecordsApplied(), "no PARTS_SET reached the destination")
+					assert.Zero(t, r.w.hv.MigDevice(dst, 1).RecordsApplied(), "no PARTS_SET reached the destination")
 				}
 			})
 		}
@@ -239,11 +238,11 @@ func TestCompatOldToNew(t *testing.T) {
 				}
 				// The destination now runs its own implementation with the
 				// source's parameters: secure-erase off, omitted.
-				h, err := r.w.hv.compat.identity(r.w, dst).Header()
+				h, err := r.w.hv.Identity(dst).Header()
 				require.NoError(t, err)
-				_, listed := h.Param(paramSecureErase)
+				_, listed := h.Param("secure-erase")
 				assert.False(t, listed)
-				assert.Equal(t, r.w.hv.compat.implOf(dst).impl, h.Impl)
+				assert.Equal(t, r.w.hv.Impl(dst), h.Impl)
 			})
 		}
 	}
@@ -277,13 +276,13 @@ hypervisor edition=virtio-1.4
 		parts bool
 	}{
 		{"draft write", spec.Draft2023, compatScenario(spec.Draft2023, "", ""), func(w *World) ([]byte, error) {
-			return w.hv.wrapState(1, stateDraft, devctx.EncodeDraftContext(w.hv.ctx[1]))
+			return w.hv.SavedState(1)
 		}, false},
 		{"1.4 save/load", spec.Virtio14, saveLoad, func(w *World) ([]byte, error) {
-			return w.hv.records[1][0], nil
+			return w.hv.SavedState(1)
 		}, true},
 		{"1.4 vfio stream", spec.Virtio14, compatScenario(spec.Virtio14, "", ""), func(w *World) ([]byte, error) {
-			return w.hv.wrapState(1, stateStream, w.hv.stream[1])
+			return w.hv.SavedState(1)
 		}, true},
 	}
 	for _, c := range cases {
@@ -298,7 +297,7 @@ hypervisor edition=virtio-1.4
 			assert.Equal(t, compat.ModelBlk, h.Model)
 			assert.Equal(t, uint16(2), h.StateVersion)
 			assert.Equal(t, "migsim-blk/2.1.0", h.Impl)
-			assert.Equal(t, []compat.Param{{Name: paramNumQueues, Value: compat.IntValue(1)}, {Name: paramSecureErase, Value: compat.BoolValue(true)}}, h.Params)
+			assert.Equal(t, []compat.Param{{Name: "num-queues", Value: compat.IntValue(1)}, {Name: "secure-erase", Value: compat.BoolValue(true)}}, h.Params)
 			assert.Equal(t, uint64(blk.DefaultFeatures), h.DeviceFeatures)
 			require.NotNil(t, h.DriverFeatures, "the driver features travel in the header")
 			assert.NotZero(t, *h.DriverFeatures&(1<<spec.FeatureVersion1))
@@ -307,7 +306,8 @@ hypervisor edition=virtio-1.4
 				for _, p := range h.Parts {
 					types = append(types, p.Type)
 				}
-				assert.Equal(t, blkPartTypes, types)
+				assert.Equal(t, []spec.PartType{spec.PartDevFeatures, spec.PartDrvFeatures, spec.PartPCICommonCfg,
+					spec.PartDeviceStatus, spec.PartVQCfg, spec.PartVQNotifyCfg}, types, "the reference member's parts, in GET order")
 			} else {
 				assert.Empty(t, h.Parts, "a draft context carries fields, not parts")
 			}
@@ -339,44 +339,6 @@ func TestCompatSettings(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "world: compat.scn: "+c.want)
 		})
-	}
-}
-
-// TestCompatImplsTable: every named implementation describes a valid
-// header and valid capabilities, accepts its own state, and the blk ones
-// offer exactly what the reference member offers.
-func TestCompatImplsTable(t *testing.T) {
-	for _, c := range compatImpls {
-		t.Run(c.name, func(t *testing.T) {
-			require.NoError(t, c.caps().Validate())
-			h, err := c.description(1, nil).Header()
-			require.NoError(t, err)
-			assert.NoError(t, compat.CheckCompatible(h, c.caps(), compat.Where{Phase: compat.PhasePrecheck, Member: 1}))
-			if c.model == compat.ModelBlk {
-				assert.Equal(t, uint64(blk.DefaultFeatures), c.features)
-			}
-			got, err := lookupImpl(c.name)
-			require.NoError(t, err)
-			assert.Equal(t, c.impl, got.impl)
-		})
-	}
-}
-
-// TestCompatErrName: compatibility failures are named `corrupt` when the
-// state was damaged and `incompatible` otherwise, through any wrapping.
-func TestCompatErrName(t *testing.T) {
-	corrupt := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeCorrupt}}}
-	version := &compat.IncompatibleError{Mismatches: []compat.Mismatch{{Code: compat.CodeVersionTooNew}}}
-	cases := []struct {
-		err  error
-		want string
-	}{
-		{fmt.Errorf("write dst vf1: %w", corrupt), "corrupt"},
-		{fmt.Errorf("precheck: %w", version), "incompatible"},
-		{errors.New("other"), "flow"},
-	}
-	for _, c := range cases {
-		assert.Equal(t, c.want, errName(c.err), "%v", c.err)
 	}
 }
 

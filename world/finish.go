@@ -30,8 +30,8 @@ func (w *World) Finish() *engine.Finding {
 	if w.finding != nil {
 		return w.takeFinding()
 	}
-	if w.hv != nil && w.hv.err != nil {
-		return w.hv.verdict()
+	if w.hv != nil && w.hv.Err() != nil {
+		return w.hv.Verdict()
 	}
 	return nil
 }
@@ -45,5 +45,5 @@ func (w *World) FlowOutcome() (FlowOutcome, bool) {
 	if w.hv == nil {
 		return FlowOutcome{}, false
 	}
-	return w.hv.outcome(), true
+	return w.hv.Outcome(), true
 }

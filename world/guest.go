@@ -139,7 +139,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 }
 
 // CfgWrite implements GuestBus. A write of Initiate FLR under virtio-1.4
-// is trapped by the hypervisor (vfio_trap.go): the vCPU returns once
+// is trapped by the hypervisor (world/hv/trap.go): the vCPU returns once
 // vfio-pci's reset and vfio-virtio's reset_done are over.
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]

@@ -5,6 +5,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/hv"
 )
 
 // snapshot records, before an event, the members it could change: every
@@ -94,25 +95,22 @@ func memberState(h *host, vf int) (MemberState, member.Device) {
 	return MemberState{Present: true, Status: m.Status(), ContextDigest: m.ContextDigest()}, m
 }
 
-// atomicLoad runs load, one VF's write or load at destination h, and, when
-// it is rejected, runs the load oracles on the member as it was before and
-// is after (docs/compat.md, "Decision procedure", step 10).
-func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
-	w := hv.w
+// checkedLoad runs load, one VF's write or load at destination h on behalf
+// of who, and, when it is rejected, runs the load oracles on the member as
+// it was before and is after (docs/compat.md, "Decision procedure", step
+// 10).
+func (w *World) checkedLoad(h *host, vf int, who string, load func() error) error {
 	var before MemberState
 	var dev member.Device
 	if len(w.oracles.load) > 0 {
 		before, dev = memberState(h, vf)
 	}
 	err := load()
-	if err == nil {
-		hv.compat.received[h.idx] = true
-	}
 	if err == nil || !before.Present {
 		return err
 	}
 	after, _ := memberState(h, vf)
-	p := &LoadPass{Pass: Pass{w: w}, Who: hv.name, Member: MemberView{Host: h.name, VF: vf, dev: dev, w: w, h: h},
+	p := &LoadPass{Pass: Pass{w: w}, Who: who, Member: MemberView{Host: h.name, VF: vf, dev: dev, w: w, h: h},
 		Err: err, Before: before, After: after}
 	for _, o := range w.oracles.load {
 		p.info = o.info
@@ -121,19 +119,20 @@ func (hv *hvActor) atomicLoad(h *host, vf int, load func() error) error {
 	return err
 }
 
-// flowEnd runs the flow oracles once the hypervisor's program ended.
-func (hv *hvActor) flowEnd() {
-	w := hv.w
+// flowEnd runs the flow oracles once the hypervisor's program ended with
+// outcome o; flags are what it knows of each host, in creation order.
+func (w *World) flowEnd(o FlowOutcome, flags []hv.HostFlags) {
 	if len(w.oracles.flow) == 0 {
 		return
 	}
-	p := &FlowPass{Pass: Pass{w: w}, Flow: hv.outcome(), Reference: w.cfg.Reference}
+	p := &FlowPass{Pass: Pass{w: w}, Flow: o, Reference: w.cfg.Reference}
 	if w.vm != nil {
 		p.VMHost = w.vm.name
 	}
-	for _, h := range w.hosts {
-		p.Hosts = append(p.Hosts, HostState{Name: h.name, Failed: h.failed, VFsGone: hv.vfsGone[h.idx],
-			Touched: hv.compat.touched[h.idx], Received: hv.compat.received[h.idx]})
+	for i, h := range w.hosts {
+		f := flags[i]
+		p.Hosts = append(p.Hosts, HostState{Name: h.name, Failed: h.failed, VFsGone: f.VFsGone,
+			Touched: f.Touched, Received: f.Received})
 	}
 	for _, o := range w.oracles.flow {
 		p.info = o.info
@@ -148,7 +147,7 @@ func (w *World) checkFinish() {
 	}
 	p := &FinishPass{Pass: Pass{w: w}, ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame}
 	if w.hv != nil {
-		f := w.hv.outcome()
+		f := w.hv.Outcome()
 		p.Flow = &f
 	}
 	for _, g := range w.guests {

@@ -206,8 +206,9 @@ func TestRejectedLoadHook(t *testing.T) {
 				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Oracles: []Oracle{p}}, engine.NewStreams(1))
 				require.NoError(t, err)
 				defer w.Close()
-				dst, err := w.hv.host("dst")
+				hd, err := w.hv.Host("dst")
 				require.NoError(t, err)
+				dst := hd.(*host)
 				sr, ok := dst.pfCfg.SRIOV()
 				require.True(t, ok)
 				addr := sr.VFBAR0Addr(1) + pcie.BAR0CommonCfg + uint64(spec.CfgDeviceStatus)
@@ -215,7 +216,7 @@ func TestRejectedLoadHook(t *testing.T) {
 				w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead,
 					Requester: hostRID, Addr: addr, Len: 1}}, "test")
 				rejected := errors.New("rejected")
-				err = w.hv.atomicLoad(dst, 1, func() error {
+				err = w.hv.AtomicLoad(dst, 1, func() error {
 					if c.mutate {
 						w.deliver(dst, owner.Target(1), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite,
 							Requester: hostRID, Addr: addr, Data: []byte{byte(spec.StatusAcknowledge)}}}, "test")
@@ -228,7 +229,7 @@ func TestRejectedLoadHook(t *testing.T) {
 				if !c.reject {
 					require.NoError(t, err)
 					assert.Zero(t, p.loads)
-					assert.True(t, w.hv.compat.received[dst.idx])
+					assert.True(t, w.hv.Received(dst.idx))
 					return
 				}
 				assert.ErrorIs(t, err, rejected)

@@ -47,7 +47,7 @@ func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView)
 		p.Member.dev = m
 	}
 	if w.hv != nil {
-		p.Who = w.hv.name
+		p.Who = w.hvActor.name
 	}
 	if w.ed == spec.Draft2023 && spec.DraftOpcode(c.Command.Opcode) == spec.DraftOpDevModeGet && c.Result.Status == spec.StatusOK {
 		p.ModeGet, p.Mode = true, spec.Mode(adminq.DecodeDraftMode(c.Result.Data).Mode)

@@ -1,11 +1,11 @@
 package world
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world/hv"
 )
 
 // settingCapacity is the disk size setting; defaultCapacity its default.
@@ -41,13 +41,7 @@ func settingSpecs() []scenario.SettingSpec {
 	}
 }
 
-func implNames() []string {
-	names := make([]string, len(compatImpls))
-	for i, c := range compatImpls {
-		names[i] = c.name
-	}
-	return names
-}
+func implNames() []string { return hv.ImplNames() }
 
 // settingVMVFs names the VFs of the VM (VMVFs).
 const settingVMVFs = "vm-vfs"
@@ -77,25 +71,7 @@ func checkSrcParam(key, value string, settings []scenario.Arg) error {
 	if !ok {
 		implName = defaultImpl
 	}
-	impl, err := lookupImpl(implName)
-	if err != nil {
-		return err
-	}
-	name := strings.TrimPrefix(key, settingSrcParam)
-	p, ok := impl.param(name)
-	if !ok {
-		var names []string
-		for _, q := range impl.params {
-			names = append(names, q.Name)
-		}
-		msg := fmt.Sprintf("implementation %s has no parameter %q (has %s)", impl.name, name, strings.Join(names, ", "))
-		if s := scenario.Suggest(name, names); s != "" {
-			msg += "; did you mean " + settingSrcParam + s + "?"
-		}
-		return fmt.Errorf("%s", msg)
-	}
-	_, err = parseParamValue(p, value)
-	return err
+	return hv.CheckSrcParam(implName, strings.TrimPrefix(key, settingSrcParam), value)
 }
 
 // settingInt returns an integer setting, or def when it is not set. The

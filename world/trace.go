@@ -232,7 +232,7 @@ func (w *World) interruptEnds(h *host, irq pcie.MSIXMessage) (owner.Target, stri
 // hypervisor.
 func (w *World) ownerDriverName() string {
 	if w.hv != nil {
-		return w.hv.name
+		return w.hvActor.name
 	}
 	return "hv"
 }

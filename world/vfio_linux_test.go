@@ -104,7 +104,7 @@ func TestFLRTrapResetDone(t *testing.T) {
 			assert.Equal(t, tt.wantVerb, o.Verb)
 			assert.ErrorIs(t, o.Err, owner.ErrSessionReset)
 			src := w.hosts[0]
-			assert.Equal(t, tt.wantState, w.hv.mig[devKey{src.idx, owner.Target(1)}].State())
+			assert.Equal(t, tt.wantState, w.hv.MigDevice(src, 1).State())
 			assert.NotEmpty(t, notesWith(w, "reset_done of src.vf1"))
 			assert.Equal(t, tt.deferred, len(notesWith(w, "deferred")) > 0, "%v", w.Notes())
 		})

@@ -70,8 +70,8 @@ func modeArg(ed spec.Edition) scenario.ArgSpec {
 }
 
 // hvVerbs is the hypervisor's vocabulary (docs/scenarios.md, "Hypervisor
-// operations"); hvActor.exec runs it. Every operation takes fails=NAME
-// (expectFailure).
+// operations"); the hypervisor (world/hv) runs it. Every operation takes fails=NAME
+// (expectFailure in world/hv).
 var hvVerbs = withFails(append(scenario.VerbTable{
 	{Name: "halt-vcpus", Doc: "stop every guest vCPU"},
 	{Name: "resume-vcpus", Doc: "restart every guest vCPU"},
@@ -182,7 +182,7 @@ var vocabulary = sync.OnceValue(func() *scenario.Vocabulary {
 })
 
 // ErrorNames are the names an `expect … error NAME` line may give: the
-// flow errors (errName; no-completion when the live oracle is not run,
+// flow errors (errName in world/hv; no-completion when the live oracle is not run,
 // unexpected-success for an operation marked fails= that succeeded) and
 // every admin STATUS/QUALIFIER but OK.
 func ErrorNames() []string {

@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/hv"
 )
 
 // WorldConfig builds one World: one run of one scenario under one edition
@@ -95,7 +96,8 @@ type World struct {
 	guests []*guestActor
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guestMemAllocator
-	hv       *hvActor
+	hv       *hv.Hypervisor
+	hvActor  *actor
 	// stalled is set by Enabled when nothing can run: blocked waits then
 	// give up so the oracles can judge.
 	stalled bool
@@ -435,7 +437,7 @@ func (w *World) addTimer(t timer) {
 // has stopped with an error: nobody will resume it, and Finish reports the
 // named error rather than a hang.
 func (w *World) Done() bool {
-	hvFailed := w.hv != nil && w.hv.done && w.hv.err != nil
+	hvFailed := w.hv != nil && w.hvActor.done && w.hv.Err() != nil
 	for _, a := range w.actors {
 		if !a.done && !(hvFailed && a.halted) {
 			return false

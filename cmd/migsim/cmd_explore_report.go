@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // exploreReport is what explore prints; merge rebuilds it from the shards'
@@ -23,7 +24,7 @@ type exploreReport struct {
 	// Shrunk is the shrunk first finding; Schedule its schedule file,
 	// written at Path.
 	Shrunk   *engine.ShrinkResult `json:"shrunk,omitempty"`
-	Schedule *engine.Schedule     `json:"schedule,omitempty"`
+	Schedule *schedfile.Schedule  `json:"schedule,omitempty"`
 	Path     string               `json:"-"`
 }
 

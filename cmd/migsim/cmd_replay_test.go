@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // recordFLR explores the test FLR scenario once and returns the written
@@ -28,7 +28,7 @@ func recordFLR(t *testing.T) string {
 }
 
 // editSchedule rewrites a copy of a schedule file through edit.
-func editSchedule(t *testing.T, src string, edit func(*engine.Schedule)) string {
+func editSchedule(t *testing.T, src string, edit func(*schedfile.Schedule)) string {
 	t.Helper()
 	sc, err := catalog.ReadScheduleFile(src)
 	require.NoError(t, err)
@@ -91,7 +91,7 @@ func testReplaySlice(t *testing.T, p string) {
 }
 
 func testReplayDivergence(t *testing.T, good string) {
-	p := editSchedule(t, good, func(sc *engine.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
+	p := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
 	code, out, _ := runSimCLI(t, "replay", p)
 	assert.Equal(t, exitFinding, code)
 	assert.Contains(t, out, "diverged: ")
@@ -105,12 +105,12 @@ func testReplayBadFiles(t *testing.T, good string) {
 		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 		return p
 	}
-	stale := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
-	unknown := editSchedule(t, good, func(sc *engine.Schedule) {
+	stale := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.ScenarioHash = "0123456789abcdef" })
+	unknown := editSchedule(t, good, func(sc *schedfile.Schedule) {
 		sc.ScenarioFile, sc.ScenarioText, sc.Scenario = "", "", "no-such-scenario"
 	})
-	gone := editSchedule(t, good, func(sc *engine.Schedule) { sc.ScenarioFile, sc.ScenarioText = filepath.Join(dir, "gone.scn"), "" })
-	badSetting := editSchedule(t, good, func(sc *engine.Schedule) { sc.Settings = []string{"novalue"} })
+	gone := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.ScenarioFile, sc.ScenarioText = filepath.Join(dir, "gone.scn"), "" })
+	badSetting := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Settings = []string{"novalue"} })
 	cases := []struct {
 		name string
 		path string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 )
@@ -106,7 +107,7 @@ type reportOptions struct {
 // NAME.md, NAME.pcapng and NAME.dot under dir, NAME being the schedule's
 // regression name; schedPath is the schedule file the replay command
 // names. It returns the Markdown file's path.
-func writeFindingReport(sc *engine.Schedule, schedPath, dir string, opt reportOptions) (string, error) {
+func writeFindingReport(sc *schedfile.Schedule, schedPath, dir string, opt reportOptions) (string, error) {
 	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: opt.maxSteps})
 	if err != nil {
 		return "", err

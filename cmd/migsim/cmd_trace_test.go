@@ -16,6 +16,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 )
@@ -177,7 +178,7 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
 	// edit changes the schedule and writes it sealed (a valid checksum), so
 	// what fails is the edit itself.
-	edit := func(f func(sc *engine.Schedule)) []byte {
+	edit := func(f func(sc *schedfile.Schedule)) []byte {
 		sc, err := catalog.ReadScheduleFile(path)
 		require.NoError(t, err)
 		f(sc)
@@ -195,9 +196,9 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 	}{
 		{"malformed", []byte(`{"format": 1,`), exitUsage, "truncated JSON"},
 		{"edited by hand", bytes.Replace(good, []byte(`"seed": `), []byte(`"seed": 1`), 1), exitUsage, "field seed: "},
-		{"stale scenario", edit(func(sc *engine.Schedule) { sc.ScenarioHash = "0000000000000000" }), exitUsage, "stale schedule"},
-		{"diverging choice", edit(func(sc *engine.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), exitFinding, "replay diverged at step 2"},
-		{"diverging hash", edit(func(sc *engine.Schedule) { sc.TraceHash = "0123456789abcdef" }), exitFinding, "trace hash"},
+		{"stale scenario", edit(func(sc *schedfile.Schedule) { sc.ScenarioHash = "0000000000000000" }), exitUsage, "stale schedule"},
+		{"diverging choice", edit(func(sc *schedfile.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), exitFinding, "replay diverged at step 2"},
+		{"diverging hash", edit(func(sc *schedfile.Schedule) { sc.TraceHash = "0123456789abcdef" }), exitFinding, "trace hash"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

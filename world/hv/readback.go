@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"errors"
@@ -24,27 +24,31 @@ import (
 //   - a member the host read while quiesced is read again before the
 //     host moves it out of Freeze and once the run has settled at the end
 //     of the program (an audit read): the frozen-context oracle compares the
-//     images (owner_reads.go), the self-report oracle the member's digest.
+//     images (world/owner_reads.go), the self-report oracle the member's digest.
 
 // maxReadBuffer bounds the buffer a size report makes the hypervisor give
 // a context read (the owner driver's command slot is 1 MiB + 4 KiB).
-const maxReadBuffer = 1 << 20
+const maxReadBuffer = MaxReadBuffer
+
+// MaxReadBuffer bounds the buffer of one context read (the scenario
+// verb's chunk=N too).
+const MaxReadBuffer = 1 << 20
 
 // setMode sends one mode command for member vf of h: first an audit read
 // when the member is frozen and was read in this epoch, then DEV_MODE_SET
 // and (draft-2023) DEV_MODE_GET.
-func (hv *hvActor) setMode(h *host, d *owner.Driver, vf int, m spec.Mode) error {
-	if hv.w.ed == spec.Draft2023 && hv.w.ownerView(h, vf).Frozen() && hv.w.auditable(h, vf) {
+func (hv *Hypervisor) setMode(h Host, d *owner.Driver, vf int, m spec.Mode) error {
+	if hv.ed == spec.Draft2023 && hv.w.OwnerFrozen(h, vf) && hv.w.Auditable(h, vf) {
 		hv.audit(h, d, vf)
 	}
-	if hv.w.ed == spec.Virtio14 {
+	if hv.ed == spec.Virtio14 {
 		return d.SetMode(vf, m == spec.ModeStop)
 	}
 	err := d.DraftSetMode(vf, m)
 	var ae *owner.AdminError
 	if err == nil || errors.As(err, &ae) {
 		if _, gerr := d.DraftModeGet(vf); gerr != nil && err == nil {
-			hv.w.notef("hv: %s vf%d: DEV_MODE_GET after DEV_MODE_SET: %v", h.name, vf, gerr)
+			hv.w.Notef("hv: %s vf%d: DEV_MODE_GET after DEV_MODE_SET: %v", h.Name(), vf, gerr)
 		}
 	}
 	return err
@@ -56,7 +60,7 @@ func (hv *hvActor) setMode(h *host, d *owner.Driver, vf int, m spec.Mode) error 
 // commands; a read that then fails with ENOMEM had no side effect
 // (AVQ-DEV-05) and is sized and sent again, a few times, the last time
 // with the largest buffer. A scenario's chunk=N fixes the buffer instead.
-func (hv *hvActor) readContext(d *owner.Driver, vf int, chunk int) ([]byte, error) {
+func (hv *Hypervisor) readContext(d *owner.Driver, vf int, chunk int) ([]byte, error) {
 	if chunk > 0 {
 		b, _, err := d.ReadContext(vf, chunk)
 		return b, err
@@ -82,21 +86,21 @@ func (hv *hvActor) readContext(d *owner.Driver, vf int, chunk int) ([]byte, erro
 
 // audit reads member vf of h once more for the oracles: a draft context
 // read, or a virtio-1.4 DEV_PARTS_GET(ALL) on an object of its own. The
-// result goes nowhere but to the host's image (owner_reads.go); an error
+// result goes nowhere but to the host's image (world/owner_reads.go); an error
 // is noted and otherwise ignored (the member may be gone).
-func (hv *hvActor) audit(h *host, d *owner.Driver, vf int) {
+func (hv *Hypervisor) audit(h Host, d *owner.Driver, vf int) {
 	var err error
-	if hv.w.ed == spec.Draft2023 {
+	if hv.ed == spec.Draft2023 {
 		_, err = hv.readContext(d, vf, 0)
 	} else {
 		err = hv.auditParts(d, vf)
 	}
 	if err != nil {
-		hv.w.notef("hv: audit read of %s vf%d: %v", h.name, vf, err)
+		hv.w.Notef("hv: audit read of %s vf%d: %v", h.Name(), vf, err)
 	}
 }
 
-func (hv *hvActor) auditParts(d *owner.Driver, vf int) error {
+func (hv *Hypervisor) auditParts(d *owner.Driver, vf int) error {
 	id, err := d.CreateObject(vf, spec.DevPartsObjTypeGet)
 	if err != nil {
 		return err
@@ -115,35 +119,24 @@ func (hv *hvActor) auditParts(d *owner.Driver, vf int) error {
 // device work or device timer pending) and reads every member the host
 // read in its current quiesced epoch once more. Nothing is done when there
 // is no such member.
-func (hv *hvActor) auditAll() {
+func (hv *Hypervisor) auditAll() {
 	w := hv.w
-	if w.cfg.Reference || !hv.anyAuditable() {
+	if w.Reference() || !w.AnyAuditable() {
 		return
 	}
-	hv.yield(&actorReq{label: hv.name + ":settle", ready: func() bool { return w.stalled || w.othersDone(&hv.actor) }})
-	for _, h := range w.hosts {
-		if h.failed || h.idx >= len(hv.drv) || hv.drv[h.idx] == nil {
+	hv.yield(&Req{Label: hv.name + ":settle", Ready: func() bool { return w.Stalled() || w.OthersDone() }})
+	for _, h := range w.Hosts() {
+		if h.Failed() || h.Index() >= len(hv.drv) || hv.drv[h.Index()] == nil {
 			continue
 		}
 		hv.acquireDriver(h)
-		for vf := 1; vf <= w.scen.VFs; vf++ {
-			if w.auditable(h, vf) {
-				hv.audit(h, hv.drv[h.idx], vf)
+		for vf := 1; vf <= hv.scen.VFs; vf++ {
+			if w.Auditable(h, vf) {
+				hv.audit(h, hv.drv[h.Index()], vf)
 			}
 		}
 		hv.releaseDriver(h)
 	}
-}
-
-func (hv *hvActor) anyAuditable() bool {
-	for _, h := range hv.w.hosts {
-		for vf := range h.truth {
-			if hv.w.auditable(h, vf) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // EditionError is a flow operation the world's edition does not have: a
@@ -168,12 +161,12 @@ func (e *EditionError) Error() string {
 func (e *EditionError) Name() string { return "n/a:" + e.Word }
 
 // editionError returns the EditionError of op.
-func (hv *hvActor) editionError(op scenario.Op, word string) error {
+func (hv *Hypervisor) editionError(op scenario.Op, word string) error {
 	text := op.Verb
 	for _, a := range op.Args {
 		text += " " + a.String()
 	}
-	return &EditionError{Edition: hv.w.ed, Word: strings.ToLower(word), Op: text}
+	return &EditionError{Edition: hv.ed, Word: strings.ToLower(word), Op: text}
 }
 
 // expectFailure applies an operation's fails=NAME: the operation must fail

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"errors"
@@ -30,29 +30,29 @@ const (
 // destination h can take the state of every VF (`precheck HOST`, steps 1–7
 // of the decision procedure). It changes nothing: on failure the flow
 // stops with the *compat.IncompatibleError of the first VF that fails.
-func (hv *hvActor) precheck(op scenario.Op, h *host) error {
+func (hv *Hypervisor) precheck(op scenario.Op, h Host) error {
 	vfs, err := hv.vfs(op)
 	if err != nil {
 		return err
 	}
-	c, from := hv.compat, hv.w.vm
-	hv.local("precheck "+h.name, func() {
+	c, from := hv.compat, hv.w.VM()
+	hv.local("precheck "+h.Name(), func() {
 		var hdr compat.CompatHeader
-		hdr, err = c.identity(hv.w, from).Header()
+		hdr, err = c.identity(from).Header()
 		if err != nil {
-			err = fmt.Errorf("source %s: %w", from.name, err)
+			err = fmt.Errorf("source %s: %w", from.Name(), err)
 			return
 		}
 		dst := c.implOf(h)
 		for _, vf := range vfs {
 			at := compat.Where{Phase: compat.PhasePrecheck, Member: uint64(vf)}
 			if err = compat.CheckCompatible(hdr, dst.caps(), at); err != nil {
-				err = fmt.Errorf("%s: %w", h.name, err)
+				err = fmt.Errorf("%s: %w", h.Name(), err)
 				return
 			}
 		}
-		hv.w.notef("precheck %s: %s (%s) accepts %s state version %d from %s (%s), %d VF(s)",
-			h.name, dst.name, dst.impl, hdr.Model, hdr.StateVersion, from.name, hdr.Impl, len(vfs))
+		hv.w.Notef("precheck %s: %s (%s) accepts %s state version %d from %s (%s), %d VF(s)",
+			h.Name(), dst.name, dst.impl, hdr.Model, hdr.StateVersion, from.Name(), hdr.Impl, len(vfs))
 	})
 	return err
 }
@@ -62,7 +62,7 @@ func (hv *hvActor) precheck(op scenario.Op, h *host) error {
 // payload the hypervisor keeps. The bytes come from the device unwrapped;
 // the hypervisor remembers h, whose identity wrapState writes into the
 // header.
-func (hv *hvActor) unwrapRead(h *host, vf int, b []byte) ([]byte, error) {
+func (hv *Hypervisor) unwrapRead(h Host, vf int, b []byte) ([]byte, error) {
 	hv.compat.origin[vf] = h
 	return b, nil
 }
@@ -71,16 +71,16 @@ func (hv *hvActor) unwrapRead(h *host, vf int, b []byte) ([]byte, error) {
 // header of the host the state was read from (the source when nothing was
 // read), with the parts manifest and the device and driver features taken
 // from the payload when it holds them.
-func (hv *hvActor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, error) {
+func (hv *Hypervisor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, error) {
 	from := hv.compat.origin[vf]
 	if from == nil {
-		from = hv.w.hosts[0]
+		from = hv.w.Hosts()[0]
 	}
-	d := hv.compat.identity(hv.w, from)
+	d := hv.compat.identity(from)
 	describePayload(&d, kind, payload)
 	hdr, err := d.Header()
 	if err != nil {
-		return nil, fmt.Errorf("world: compat: vf%d from %s: %w", vf, from.name, err)
+		return nil, fmt.Errorf("world: compat: vf%d from %s: %w", vf, from.Name(), err)
 	}
 	return compat.EncodeSavedState(hdr, payload), nil
 }
@@ -89,7 +89,7 @@ func (hv *hvActor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, er
 // (steps 1–9, phase load) and returns the payload to write. Bytes the
 // scenario corrupts (`corrupt`) are flipped first, in transit. A
 // rejected state is an *compat.IncompatibleError; nothing was applied.
-func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
+func (hv *Hypervisor) loadCheck(h Host, vf int, saved []byte) ([]byte, error) {
 	c := hv.compat
 	saved, err := c.applyCorruption(vf, saved)
 	if err != nil {
@@ -101,16 +101,16 @@ func (hv *hvActor) loadCheck(h *host, vf int, saved []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSelectors(hv.w.ed, plan.Payload, plan, at); err != nil {
+	if err := checkSelectors(hv.ed, plan.Payload, plan, at); err != nil {
 		return nil, err
 	}
 	for _, w := range plan.Warnings {
-		hv.w.notef("load %s vf%d: %s", h.name, vf, w)
+		hv.w.Notef("load %s vf%d: %s", h.Name(), vf, w)
 	}
 	for _, p := range plan.SetToOff {
-		hv.w.notef("load %s vf%d: %s runs at its off value (the source omits it)", h.name, vf, p)
+		hv.w.Notef("load %s vf%d: %s runs at its off value (the source omits it)", h.Name(), vf, p)
 	}
-	c.adopt(h, hv.w.scen.Queues, plan)
+	c.adopt(h, hv.scen.Queues, plan)
 	return plan.Payload, nil
 }
 
@@ -129,19 +129,9 @@ func compatErrName(err error) (string, bool) {
 }
 
 // touch records that a migration operation addressed host h.
-func (c *hvCompat) touch(h *host, verb string) {
+func (c *hvCompat) touch(h Host, verb string) {
 	switch verb {
 	case "mode", "read", "discard", "write", "save", "load", "vfio", "precopy", "vfio-write":
-		c.touched[h.idx] = true
+		c.touched[h.Index()] = true
 	}
-}
-
-// vcpusHalted reports whether the guest vCPUs are halted.
-func (w *World) vcpusHalted() bool {
-	for _, g := range w.guests {
-		if g.halted {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"github.com/migsim/migsim/devctx/compat"

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ type hvCompat struct {
 	dst        map[string]compatImpl
 	dstDefault compatImpl
 	// origin is the host each VF's state was last read from.
-	origin map[int]*host
+	origin map[int]Host
 	// loaded is the identity a host took on by a successful load, by
 	// host index: it runs with the source's parameters from then on.
 	loaded map[int]compat.DeviceDescription
@@ -40,14 +40,16 @@ type hvCompat struct {
 	// touched marks the hosts a migration operation addressed; received
 	// the hosts a write or load of the VM's state succeeded on.
 	touched, received [4]bool
+	// queues is the scenario's num-queues.
+	queues int
 }
 
 // newHVCompat reads the compatibility settings of w; a bad one is an error
 // naming the setting.
-func newHVCompat(w *World) (*hvCompat, error) {
+func newHVCompat(w World) (*hvCompat, error) {
 	c := &hvCompat{values: map[string]compat.Value{}, dst: map[string]compatImpl{},
-		origin: map[int]*host{}, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
-	name, _ := w.setting(settingSrcImpl)
+		origin: map[int]Host{}, queues: w.Scenario().Queues, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
+	name, _ := w.Setting(settingSrcImpl)
 	if name == "" {
 		name = defaultImpl
 	}
@@ -56,13 +58,13 @@ func newHVCompat(w *World) (*hvCompat, error) {
 		return nil, fmt.Errorf("world: compat: set %s: %w", settingSrcImpl, err)
 	}
 	c.dstDefault = c.src
-	if v, ok := w.setting(settingDstCaps); ok {
+	if v, ok := w.Setting(settingDstCaps); ok {
 		if c.dstDefault, err = lookupImpl(v); err != nil {
 			return nil, fmt.Errorf("world: compat: set %s: %w", settingDstCaps, err)
 		}
 	}
 	keys := map[string]string{}
-	for _, a := range w.settings {
+	for _, a := range w.Settings() {
 		keys[a.Key] = a.Value // the last one wins, as in World.setting
 	}
 	sorted := make([]string, 0, len(keys))
@@ -108,11 +110,11 @@ func paramNames(c compatImpl) string {
 }
 
 // implOf returns the implementation host h runs.
-func (c *hvCompat) implOf(h *host) compatImpl {
-	if h.idx == 0 {
+func (c *hvCompat) implOf(h Host) compatImpl {
+	if h.Index() == 0 {
 		return c.src
 	}
-	if impl, ok := c.dst[h.name]; ok {
+	if impl, ok := c.dst[h.Name()]; ok {
 		return impl
 	}
 	return c.dstDefault
@@ -122,19 +124,19 @@ func (c *hvCompat) implOf(h *host) compatImpl {
 // source's implementation with the scenario's parameter values, or, for a
 // host that loaded a state, its own implementation running the loaded
 // parameters.
-func (c *hvCompat) identity(w *World, h *host) compat.DeviceDescription {
-	if d, ok := c.loaded[h.idx]; ok {
+func (c *hvCompat) identity(h Host) compat.DeviceDescription {
+	if d, ok := c.loaded[h.Index()]; ok {
 		return d
 	}
-	if h.idx == 0 {
-		return c.src.description(w.scen.Queues, c.values)
+	if h.Index() == 0 {
+		return c.src.description(c.queues, c.values)
 	}
-	return c.implOf(h).description(w.scen.Queues, nil)
+	return c.implOf(h).description(c.queues, nil)
 }
 
 // adopt records the identity h took on by loading plan: its own
 // implementation, running the parameters the plan applied.
-func (c *hvCompat) adopt(h *host, queues int, plan compat.LoadPlan) {
+func (c *hvCompat) adopt(h Host, queues int, plan compat.LoadPlan) {
 	impl := c.implOf(h)
 	values := map[string]compat.Value{}
 	for _, p := range plan.Params {
@@ -142,5 +144,5 @@ func (c *hvCompat) adopt(h *host, queues int, plan compat.LoadPlan) {
 	}
 	d := impl.description(queues, values)
 	d.DeviceFeatures = plan.Features
-	c.loaded[h.idx] = d
+	c.loaded[h.Index()] = d
 }

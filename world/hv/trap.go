@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"encoding/binary"
@@ -8,7 +8,6 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/spec"
 )
 
 // A guest's FLR of its VF under virtio-1.4 is trapped, as with QEMU over
@@ -40,53 +39,51 @@ type vfioKernel struct {
 	trapping int
 	// locked are the VFs whose state_mutex the hypervisor holds; deferred
 	// the resets reset_done left to the hypervisor.
-	locked, deferred map[devKey]bool
+	locked, deferred map[vfKey]bool
 }
 
-// trapsFLR reports whether a guest's configuration write of data at off
-// sets Initiate FLR and is trapped (virtio-1.4 with a hypervisor).
-func (w *World) trapsFLR(off uint16, data []byte) bool {
-	if w.ed != spec.Virtio14 || w.hv == nil {
-		return false
-	}
-	b, ok := byteAt(uint64(off), data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
-	return ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
+// TrapBegin and TrapEnd bracket a vCPU's trapped FLR (the kernel's
+// 100 ms and reset_done): halting the vCPUs waits while one is inside.
+func (hv *Hypervisor) TrapBegin() { hv.kern.trapping++ }
+
+// TrapEnd ends a trapped FLR TrapBegin began.
+func (hv *Hypervisor) TrapEnd() { hv.kern.trapping-- }
+
+// ResetDone is vfio-virtio's reset_done for VF vf of h, run by the vCPU
+// named who on its actor (yield).
+func (hv *Hypervisor) ResetDone(h Host, vf int, who string, yield Yield) {
+	hv.resetDone(h, vf, vcpu{name: who, yield: yield})
 }
 
-// trapFLR is the rest of the trapped write once the FLR started: the
-// kernel's 100 ms, then reset_done.
-func (g *guestActor) trapFLR() {
-	hv := g.w.hv
-	hv.kern.trapping++
-	defer func() { hv.kern.trapping-- }()
-	g.Sleep(pcie.FLRDurationNs)
-	h, _ := g.hostVF()
-	hv.resetDone(h, g.vf, g)
+// vcpu is the vCPU running reset_done.
+type vcpu struct {
+	name  string
+	yield Yield
 }
 
 // resetDone is vfio-virtio's reset_done for VF vf of h, run by vCPU g.
-func (hv *hvActor) resetDone(h *host, vf int, g *guestActor) {
-	k := devKey{h.idx, owner.Target(vf)}
+func (hv *Hypervisor) resetDone(h Host, vf int, g vcpu) {
+	k := vfKey{h.Index(), vf}
 	m := hv.mig[k]
 	if m == nil {
 		return // no migration state: the VF was RUNNING, nothing to do
 	}
 	if hv.kern.locked[k] {
 		hv.kern.deferred[k] = true
-		hv.w.notef("%s: reset_done of %s.vf%d deferred: the hypervisor holds its state_mutex", g.name, h.name, vf)
+		hv.w.Notef("%s: reset_done of %s.vf%d deferred: the hypervisor holds its state_mutex", g.name, h.Name(), vf)
 		return
 	}
 	if m.Saving() == nil && m.Resuming() == nil {
 		m.ResetDone()
 		return
 	}
-	i := h.idx
+	i := h.Index()
 	if hv.kern.drvOwner[i] != "" {
-		g.yield(&actorReq{label: g.name + ":reset_done waits for " + h.name + "'s owner driver",
-			ready: func() bool { return hv.kern.drvOwner[i] == "" || hv.w.stalled }})
+		g.yield(&Req{Label: g.name + ":reset_done waits for " + h.Name() + "'s owner driver",
+			Ready: func() bool { return hv.kern.drvOwner[i] == "" || hv.w.Stalled() }})
 	}
 	if hv.kern.drvOwner[i] != "" {
-		hv.w.notef("%s: reset_done of %s.vf%d: the owner driver never came free", g.name, h.name, vf)
+		hv.w.Notef("%s: reset_done of %s.vf%d: the owner driver never came free", g.name, h.Name(), vf)
 		return
 	}
 	hv.kern.drvOwner[i] = g.name
@@ -95,52 +92,52 @@ func (hv *hvActor) resetDone(h *host, vf int, g *guestActor) {
 	m.ResetDone()
 	d.SetHost(prev)
 	hv.kern.drvOwner[i] = ""
-	hv.w.notef("%s: reset_done of %s.vf%d: VFIO state RUNNING, data FDs disabled, objects destroyed", g.name, h.name, vf)
+	hv.w.Notef("%s: reset_done of %s.vf%d: VFIO state RUNNING, data FDs disabled, objects destroyed", g.name, h.Name(), vf)
 }
 
 // acquireDriver makes the hypervisor the user of h's owner driver for one
 // operation, waiting while a vCPU's reset_done has it.
-func (hv *hvActor) acquireDriver(h *host) {
-	i := h.idx
+func (hv *Hypervisor) acquireDriver(h Host) {
+	i := h.Index()
 	if o := hv.kern.drvOwner[i]; o != "" && o != "hv" {
-		hv.yield(&actorReq{label: hv.name + ":wait for " + h.name + "'s owner driver",
-			ready: func() bool { return hv.kern.drvOwner[i] == "" || hv.w.stalled }})
+		hv.yield(&Req{Label: hv.name + ":wait for " + h.Name() + "'s owner driver",
+			Ready: func() bool { return hv.kern.drvOwner[i] == "" || hv.w.Stalled() }})
 	}
 	hv.kern.drvOwner[i] = "hv"
 }
 
-func (hv *hvActor) releaseDriver(h *host) {
-	if hv.kern.drvOwner[h.idx] == "hv" {
-		hv.kern.drvOwner[h.idx] = ""
+func (hv *Hypervisor) releaseDriver(h Host) {
+	if hv.kern.drvOwner[h.Index()] == "hv" {
+		hv.kern.drvOwner[h.Index()] = ""
 	}
 }
 
 // waitTraps waits until no vCPU is inside a trapped FLR: halting the vCPUs
 // needs the lock the trapping vCPU holds.
-func (hv *hvActor) waitTraps() {
+func (hv *Hypervisor) waitTraps() {
 	if hv.kern.trapping == 0 {
 		return
 	}
-	hv.yield(&actorReq{label: hv.name + ":wait for the vCPUs' trapped FLRs",
-		ready: func() bool { return hv.kern.trapping == 0 || hv.w.stalled }})
+	hv.yield(&Req{Label: hv.name + ":wait for the vCPUs' trapped FLRs",
+		Ready: func() bool { return hv.kern.trapping == 0 || hv.w.Stalled() }})
 }
 
 // kernelPort is h's owner-driver host port lent to vCPU g: every access is
 // a visible operation of g.
 type kernelPort struct {
-	h  *host
-	hv *hvActor
-	g  *guestActor
+	h  Host
+	hv *Hypervisor
+	g  vcpu
 }
 
 func (p *kernelPort) access(label string, do func() []byte) []byte {
-	return p.g.yield(&actorReq{label: p.g.name + ":reset_done " + p.h.name + " " + label,
-		fp: fpHost[p.h.idx].hvAccess, do: do})
+	return p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " " + label,
+		Access: AccessHost, Host: p.h.Index(), Do: do})
 }
 
 func (p *kernelPort) cfg(t pcie.TLP) []byte {
-	t.Requester, t.Completer = hostRID, p.h.pf.RID()
-	return p.hv.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.g.name)
+	t.Requester, t.Completer = HostRID, p.hv.w.PFRID(p.h)
+	return p.hv.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.g.name)
 }
 
 // ConfigRead implements owner.HostPort.
@@ -160,7 +157,7 @@ func (p *kernelPort) ConfigWrite(off, size int, val uint32) {
 // MMIORead implements owner.HostPort.
 func (p *kernelPort) MMIORead(addr uint64, n int) []byte {
 	return p.access("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte {
-		return p.hv.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, p.g.name)
+		return p.hv.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: HostRID, Addr: addr, Len: n}}, p.g.name)
 	})
 }
 
@@ -168,15 +165,15 @@ func (p *kernelPort) MMIORead(addr uint64, n int) []byte {
 func (p *kernelPort) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
 	p.access("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(d), func() []byte {
-		return p.hv.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, p.g.name)
+		return p.hv.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: HostRID, Addr: addr, Data: d}}, p.g.name)
 	})
 }
 
 // WaitAdmin implements owner.HostPort, on the hypervisor's completion
 // counters (the driver has one user at a time).
 func (p *kernelPort) WaitAdmin() {
-	hv, i := p.hv, p.h.idx
-	p.g.yield(&actorReq{label: p.g.name + ":reset_done " + p.h.name + " wait-admin", fp: fpHost[i].waitAdmin,
-		ready: func() bool { return hv.published[i] > hv.seen[i] || hv.w.stalled || p.h.failed }})
+	hv, i := p.hv, p.h.Index()
+	p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
+		Ready: func() bool { return hv.published[i] > hv.seen[i] || hv.w.Stalled() || p.h.Failed() }})
 	hv.seen[i] = hv.published[i]
 }

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"errors"
@@ -21,7 +21,7 @@ import (
 // VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (vfio_query_stop_copy_size). Each call
 // into the VF's driver holds its state_mutex (hvKernel.locked), and a
 // reset_done that came meanwhile is done when the call ends
-// (vfio_trap.go).
+// (trap.go).
 
 // ErrDataFDOutOfSync is QEMU's "data_fd out of sync" (-EBADF): a state
 // change returned a new data FD while QEMU still holds one — what happens
@@ -30,15 +30,15 @@ var ErrDataFDOutOfSync = errors.New("world: data_fd out of sync (EBADF)")
 
 // migDev returns the VFIO migration state machine of VF vf on host h,
 // created in RUNNING on first use, on the world's clock.
-func (hv *hvActor) migDev(h *host, vf int) *owner.MigDevice {
+func (hv *Hypervisor) migDev(h Host, vf int) *owner.MigDevice {
 	if hv.mig == nil {
-		hv.mig = map[devKey]*owner.MigDevice{}
+		hv.mig = map[vfKey]*owner.MigDevice{}
 	}
-	k := devKey{h.idx, owner.Target(vf)}
+	k := vfKey{h.Index(), vf}
 	m, ok := hv.mig[k]
 	if !ok {
-		m = owner.NewMigDevice(hv.drv[h.idx], vf, owner.VirtioMigFlags)
-		m.SetClock(func() int64 { return int64(hv.w.now) })
+		m = owner.NewMigDevice(hv.drv[h.Index()], vf, owner.VirtioMigFlags)
+		m.SetClock(func() int64 { return int64(hv.w.Now()) })
 		hv.mig[k] = m
 	}
 	return m
@@ -46,10 +46,10 @@ func (hv *hvActor) migDev(h *host, vf int) *owner.MigDevice {
 
 // locked runs call holding VF vf's state_mutex, then does a reset_done
 // that came meanwhile (virtiovf_state_mutex_unlock).
-func (hv *hvActor) locked(h *host, vf int, m *owner.MigDevice, call func() error) error {
-	k := devKey{h.idx, owner.Target(vf)}
+func (hv *Hypervisor) locked(h Host, vf int, m *owner.MigDevice, call func() error) error {
+	k := vfKey{h.Index(), vf}
 	if hv.kern.locked == nil {
-		hv.kern.locked, hv.kern.deferred = map[devKey]bool{}, map[devKey]bool{}
+		hv.kern.locked, hv.kern.deferred = map[vfKey]bool{}, map[vfKey]bool{}
 	}
 	hv.kern.locked[k] = true
 	err := call()
@@ -57,15 +57,15 @@ func (hv *hvActor) locked(h *host, vf int, m *owner.MigDevice, call func() error
 	if hv.kern.deferred[k] {
 		delete(hv.kern.deferred, k)
 		m.ResetDone()
-		hv.w.notef("hv: %s.vf%d: deferred reset_done: VFIO state RUNNING, data FDs disabled, objects destroyed", h.name, vf)
+		hv.w.Notef("hv: %s.vf%d: deferred reset_done: VFIO state RUNNING, data FDs disabled, objects destroyed", h.Name(), vf)
 	}
 	return err
 }
 
 // vfio runs `vfio HOST STATE`, `precopy HOST`, `vfio-write HOST` and
 // `data-size HOST`.
-func (hv *hvActor) vfio(op scenario.Op, h *host) error {
-	if hv.w.ed != spec.Virtio14 {
+func (hv *Hypervisor) vfio(op scenario.Op, h Host) error {
+	if hv.ed != spec.Virtio14 {
 		return hv.editionError(op, op.Verb)
 	}
 	vfs, err := hv.vfs(op)
@@ -85,40 +85,40 @@ func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 		}
 	}
 	if hv.stream == nil {
-		hv.stream, hv.written, hv.fds = map[int][]byte{}, map[int]int{}, map[devKey]*owner.MigFile{}
+		hv.stream, hv.written, hv.fds = map[int][]byte{}, map[int]int{}, map[vfKey]*owner.MigFile{}
 	}
 	for _, vf := range vfs {
 		m := hv.migDev(h, vf)
-		k := devKey{h.idx, owner.Target(vf)}
+		k := vfKey{h.Index(), vf}
 		switch op.Verb {
 		case "vfio":
 			if err := hv.setState(h, vf, m, target); err != nil {
-				return fmt.Errorf("%s vf%d → %s: %w", h.name, vf, target, err)
+				return fmt.Errorf("%s vf%d → %s: %w", h.Name(), vf, target, err)
 			}
 		case "precopy":
 			f := hv.fds[k]
 			if f == nil {
-				return fmt.Errorf("precopy %s vf%d: no data FD", h.name, vf)
+				return fmt.Errorf("precopy %s vf%d: no data FD", h.Name(), vf)
 			}
 			var initial, dirty uint64
 			if err := hv.locked(h, vf, m, func() (err error) { initial, dirty, err = f.PrecopyInfo(); return err }); err != nil {
-				return fmt.Errorf("precopy %s vf%d: %w", h.name, vf, err)
+				return fmt.Errorf("precopy %s vf%d: %w", h.Name(), vf, err)
 			}
-			hv.w.notef("hv: precopy %s vf%d: initial_bytes=%d dirty_bytes=%d", h.name, vf, initial, dirty)
+			hv.w.Notef("hv: precopy %s vf%d: initial_bytes=%d dirty_bytes=%d", h.Name(), vf, initial, dirty)
 		case "data-size":
 			var size uint32
 			err := hv.locked(h, vf, m, func() (err error) { size, err = m.DataSize(); return err })
 			if err != nil {
 				// QEMU's vfio_save_setup keeps its default buffer size when
 				// the query fails.
-				hv.w.notef("hv: data-size %s vf%d: %v (ignored, as QEMU does)", h.name, vf, err)
+				hv.w.Notef("hv: data-size %s vf%d: %v (ignored, as QEMU does)", h.Name(), vf, err)
 			} else {
-				hv.w.notef("hv: data-size %s vf%d: %d bytes", h.name, vf, size)
+				hv.w.Notef("hv: data-size %s vf%d: %d bytes", h.Name(), vf, size)
 			}
 			continue
 		case "vfio-write":
 			if err := hv.vfioWrite(h, vf, m); err != nil {
-				return fmt.Errorf("vfio-write %s vf%d: %w", h.name, vf, err)
+				return fmt.Errorf("vfio-write %s vf%d: %w", h.Name(), vf, err)
 			}
 			continue
 		}
@@ -127,7 +127,7 @@ func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 		// enters PRE_COPY (vfio_save_setup).
 		if op.Verb == "precopy" || target == owner.StateStopCopy {
 			if err := hv.readFD(h, vf); err != nil {
-				return fmt.Errorf("%s %s vf%d: read: %w", op.Verb, h.name, vf, err)
+				return fmt.Errorf("%s %s vf%d: read: %w", op.Verb, h.Name(), vf, err)
 			}
 		}
 	}
@@ -137,8 +137,8 @@ func (hv *hvActor) vfio(op scenario.Op, h *host) error {
 // setState is vfio_migration_set_state: the new state, then QEMU's check
 // of the returned data FD. QEMU keeps a data FD until the device leaves the
 // saving and resuming states.
-func (hv *hvActor) setState(h *host, vf int, m *owner.MigDevice, target owner.MigState) error {
-	k := devKey{h.idx, owner.Target(vf)}
+func (hv *Hypervisor) setState(h Host, vf int, m *owner.MigDevice, target owner.MigState) error {
+	k := vfKey{h.Index(), vf}
 	var f *owner.MigFile
 	if err := hv.locked(h, vf, m, func() (err error) { f, err = m.SetStateFD(target); return err }); err != nil {
 		return err
@@ -163,8 +163,8 @@ func (hv *hvActor) setState(h *host, vf int, m *owner.MigDevice, target owner.Mi
 
 // readFD reads the saving data FD QEMU holds for VF vf of h, if any, into
 // the VF's stream.
-func (hv *hvActor) readFD(h *host, vf int) error {
-	f := hv.fds[devKey{h.idx, owner.Target(vf)}]
+func (hv *Hypervisor) readFD(h Host, vf int) error {
+	f := hv.fds[vfKey{h.Index(), vf}]
 	if f == nil || !f.IsSaving() {
 		return nil
 	}
@@ -181,8 +181,8 @@ func (hv *hvActor) readFD(h *host, vf int) error {
 
 // vfioWrite writes the VF's stream bytes not yet written to the
 // destination's data FD, wrapped and checked as one saved state.
-func (hv *hvActor) vfioWrite(h *host, vf int, m *owner.MigDevice) error {
-	f := hv.fds[devKey{h.idx, owner.Target(vf)}]
+func (hv *Hypervisor) vfioWrite(h Host, vf int, m *owner.MigDevice) error {
+	f := hv.fds[vfKey{h.Index(), vf}]
 	if f == nil {
 		return fmt.Errorf("no data FD")
 	}
@@ -207,15 +207,15 @@ func (hv *hvActor) vfioWrite(h *host, vf int, m *owner.MigDevice) error {
 // rollbackVFIO is QEMU's failed migration on the source: the VM starts
 // again and vfio_vmstate_change moves every VF to RUNNING (the data FD is
 // closed by the cleanup). It reports whether VF vf of h is under VFIO.
-func (hv *hvActor) rollbackVFIO(h *host, vf int) bool {
-	k := devKey{h.idx, owner.Target(vf)}
+func (hv *Hypervisor) rollbackVFIO(h Host, vf int) bool {
+	k := vfKey{h.Index(), vf}
 	m := hv.mig[k]
 	if m == nil {
 		return false
 	}
 	delete(hv.fds, k)
 	if err := hv.locked(h, vf, m, func() error { return m.SetState(owner.StateRunning) }); err != nil {
-		hv.w.notef("rollback: %s.vf%d → RUNNING: %v", h.name, vf, err)
+		hv.w.Notef("rollback: %s.vf%d → RUNNING: %v", h.Name(), vf, err)
 	}
 	return true
 }
@@ -223,24 +223,9 @@ func (hv *hvActor) rollbackVFIO(h *host, vf int) bool {
 // migratable refuses a migration operation on a host whose owner driver
 // cannot migrate its VFs (owner.ErrNotMigratable): QEMU refuses to migrate
 // a device without migration support before anything moves.
-func (hv *hvActor) migratable(h *host) error {
-	if err := hv.drv[h.idx].Migratable(); err != nil {
-		return fmt.Errorf("%s: %w", h.name, err)
+func (hv *Hypervisor) migratable(h Host) error {
+	if err := hv.drv[h.Index()].Migratable(); err != nil {
+		return fmt.Errorf("%s: %w", h.Name(), err)
 	}
 	return nil
-}
-
-// objLimit is the `obj-limit=N` setting: the VIRTIO_DEV_PARTS_CAP get and
-// set limits of every host's owner (1..255; 0, the owner's default, when
-// unset).
-func (w *World) objLimit() (uint8, error) {
-	v, ok := w.setting(settingObjLimit)
-	if !ok {
-		return 0, nil
-	}
-	n := w.settingInt(settingObjLimit, -1)
-	if n < 1 || n > 255 {
-		return 0, fmt.Errorf("world: set obj-limit=%s: want 1..255", v)
-	}
-	return uint8(n), nil
 }

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // (header included; a negative K counts from the end, -1 is the last byte)
 // is flipped on its way to the next destination it reaches: the next
 // write, the first record of the next load, the next vfio-write.
-func (hv *hvActor) corruptOp(op scenario.Op) error {
+func (hv *Hypervisor) corruptOp(op scenario.Op) error {
 	v, ok := scenario.Lookup(op.Args, "byte")
 	if !ok {
 		return fmt.Errorf("corrupt: want byte=K (an offset in the saved state; negative counts from the end)")

@@ -1,4 +1,4 @@
-package engine
+package schedfile
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/migsim/migsim/engine"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,34 +16,34 @@ import (
 // A schedule written and read back is the same schedule, and its replay
 // reproduces the recorded trace.
 func TestSchedule_RoundTrip(t *testing.T) {
-	f := lostUpdate.factory()
-	seed := ScheduleSeed(77, 3)
-	res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{})
+	f := lostUpdate
+	seed := engine.ScheduleSeed(77, 3)
+	res, err := engine.Run(f, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{})
 	require.NoError(t, err)
-	s := NewSchedule(StrategyRandom, res)
+	s := New(engine.StrategyRandom, res)
 	s.Edition, s.Knobs, s.Scenario, s.ScenarioHash = "virtio-1.4", []string{"mode-after-flr=keep"}, "toy", "abc"
 	s.BaseSeed, s.Index = 77, 3
 	path := filepath.Join(t.TempDir(), "s.json")
 	require.NoError(t, s.WriteFile(path))
 
-	got, err := ReadScheduleFile(path)
+	got, err := ReadFile(path)
 	require.NoError(t, err)
 	want := *s
 	want.Choices = stripUnrecorded(s.Choices)
 	want.Dir = filepath.Dir(path)
 	assert.Equal(t, &want, got)
 	assert.Equal(t, "devel", got.Module)
-	assert.Equal(t, ScheduleFormat, got.Format)
+	assert.Equal(t, Format, got.Format)
 	assert.Len(t, got.Checksum, 16)
 
-	again, err := got.Replay(f, RunConfig{})
+	again, err := got.Replay(f, engine.RunConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, res.TraceHash, again.TraceHash)
 
 	// A replay against a different system is refused and says where.
-	other := toyConfig{racers: 2, incs: 1, locked: true}.factory()
-	_, err = got.Replay(other, RunConfig{})
-	require.ErrorIs(t, err, ErrDiverged)
+	other := otherSystem
+	_, err = got.Replay(other, engine.RunConfig{})
+	require.ErrorIs(t, err, engine.ErrDiverged)
 	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 0", seed))
 }
 
@@ -50,15 +52,15 @@ func TestSchedule_RoundTrip(t *testing.T) {
 // read, by the seed's derivation or the checksum; an edited actor with a
 // recomputed checksum is refused by the replay.
 func TestSchedule_EditedFieldsRefused(t *testing.T) {
-	f := lostUpdate.factory()
-	seed := ScheduleSeed(9, 1)
-	res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{})
+	f := lostUpdate
+	seed := engine.ScheduleSeed(9, 1)
+	res, err := engine.Run(f, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{})
 	require.NoError(t, err)
-	good := NewSchedule(StrategyRandom, res)
+	good := New(engine.StrategyRandom, res)
 	good.Edition, good.Scenario, good.ScenarioHash, good.BaseSeed, good.Index = "draft-2023", "toy", "abc", 9, 1
 	b, err := good.Marshal()
 	require.NoError(t, err)
-	_, err = ParseSchedule(b)
+	_, err = Parse(b)
 	require.NoError(t, err)
 	edits := []struct {
 		name string
@@ -66,44 +68,44 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 		want string
 	}{
 		{"seed", func(s *Schedule) { s.Seed++ }, "field seed: "},
-		{"strategy", func(s *Schedule) { s.Strategy = StrategyPCT }, "field checksum: the file was edited"},
+		{"strategy", func(s *Schedule) { s.Strategy = engine.StrategyPCT }, "field checksum: the file was edited"},
 		{"knobs", func(s *Schedule) { s.Knobs = []string{"read=full"} }, "field checksum: the file was edited"},
 		{"settings", func(s *Schedule) { s.Settings = []string{"capacity=8"} }, "field checksum: the file was edited"},
 		{"actor", func(s *Schedule) { s.Choices[0].Actor++ }, "field checksum: the file was edited"},
 	}
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
-			s, err := ParseSchedule(b)
+			s, err := Parse(b)
 			require.NoError(t, err)
 			e.edit(s)
 			out, err := json.Marshal(scheduleJSON(*s)) // not sealed: keep the old checksum
 			require.NoError(t, err)
-			_, err = ParseSchedule(out)
+			_, err = Parse(out)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), e.want)
 		})
 	}
 	// Resealed, an edited actor still fails the replay.
-	s, err := ParseSchedule(b)
+	s, err := Parse(b)
 	require.NoError(t, err)
 	s.Choices[0].Actor++
-	_, err = s.Replay(f, RunConfig{})
-	require.ErrorIs(t, err, ErrDiverged)
+	_, err = s.Replay(f, engine.RunConfig{})
+	require.ErrorIs(t, err, engine.ErrDiverged)
 	assert.Contains(t, err.Error(), "recorded actor")
 }
 
 // stripUnrecorded drops the fields a schedule file does not keep.
-func stripUnrecorded(cs []Choice) []Choice {
-	out := make([]Choice, len(cs))
+func stripUnrecorded(cs []engine.Choice) []engine.Choice {
+	out := make([]engine.Choice, len(cs))
 	for i, c := range cs {
-		out[i] = Choice{Index: c.Index, Actor: c.Actor, Label: c.Label}
+		out[i] = engine.Choice{Index: c.Index, Actor: c.Actor, Label: c.Label}
 	}
 	return out
 }
 
 // The example file parses, seed included at full 64-bit range.
 func TestSchedule_ReadValid(t *testing.T) {
-	s, err := ReadScheduleFile(filepath.Join("testdata", "sched", "valid.json"))
+	s, err := ReadFile(filepath.Join("testdata", "sched", "valid.json"))
 	require.NoError(t, err)
 	assert.Equal(t, uint64(18446744073709551615), s.Seed)
 	assert.Equal(t, uint64(0x0123456789abcdef), s.Hash())
@@ -136,23 +138,23 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join("testdata", "sched", tc.file)
-			_, err := ReadScheduleFile(path)
+			_, err := ReadFile(path)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "engine: schedule "+path+": ")
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-	_, err := ReadScheduleFile(filepath.Join("testdata", "sched", "missing.json"))
+	_, err := ReadFile(filepath.Join("testdata", "sched", "missing.json"))
 	assert.ErrorContains(t, err, "engine: read schedule: open testdata/sched/missing.json")
 }
 
 // Parsing from bytes and validating in memory give package-prefixed errors.
 func TestSchedule_ParseAndValidate(t *testing.T) {
-	_, err := ParseSchedule([]byte(`{"format": 1, "bogus": true}`))
+	_, err := Parse([]byte(`{"format": 1, "bogus": true}`))
 	assert.EqualError(t, err, `engine: schedule: decode: json: unknown field "bogus"`)
 	s := &Schedule{Format: 1, Edition: "virtio-1.4", Scenario: "x", Strategy: "dfs", TraceHash: "0000000000000000"}
 	require.NoError(t, s.Validate())
-	s.Choices = []Choice{{Index: 0, Label: "a"}}
+	s.Choices = []engine.Choice{{Index: 0, Label: "a"}}
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
 }
 
@@ -164,20 +166,20 @@ func FuzzParseSchedule(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 	}
-	s := &Schedule{Format: ScheduleFormat, Edition: "draft-2023", Scenario: "x", Strategy: StrategyRandom,
-		TraceHash: "0000000000000000", Seed: ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
-		Choices: []Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
+	s := &Schedule{Format: Format, Edition: "draft-2023", Scenario: "x", Strategy: engine.StrategyRandom,
+		TraceHash: "0000000000000000", Seed: engine.ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
+		Choices: []engine.Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
 	b, err := s.Marshal()
 	require.NoError(f, err)
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, in []byte) {
-		s, err := ParseSchedule(in)
+		s, err := Parse(in)
 		if err != nil {
 			return
 		}
 		out, err := s.Marshal()
 		require.NoError(t, err)
-		back, err := ParseSchedule(out)
+		back, err := Parse(out)
 		require.NoError(t, err, "%s", out)
 		again, err := back.Marshal()
 		require.NoError(t, err)

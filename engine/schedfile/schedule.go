@@ -1,4 +1,8 @@
-package engine
+// Package schedfile is the schedule file: a replayable run of the engine
+// (seed, strategy, every choice, what system it ran) stored as versioned,
+// checksummed JSON (docs/engine.md, "Schedule files"), its reader with
+// errors naming the file and the field, and its strict replay.
+package schedfile
 
 import (
 	"bytes"
@@ -10,20 +14,20 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
-	"sync"
+
+	"github.com/migsim/migsim/engine"
 )
 
-// ScheduleFormat is the version of the schedule file format this package
-// writes. It reads ScheduleFormat and ScheduleFormatV1.
-const ScheduleFormat = 2
+// Format is the version of the schedule file format this package
+// writes. It reads Format and FormatV1.
+const Format = 2
 
-// ScheduleFormatV1 is the previous format, still read: it has no base seed,
+// FormatV1 is the previous format, still read: it has no base seed,
 // index, scenario text or checksum; its scenario hash is a hash of the
 // scenario file's bytes and its scenario file a path relative to where it
 // was recorded.
-const ScheduleFormatV1 = 1
+const FormatV1 = 1
 
 // Schedule is a replayable run: what system to build (edition, knobs,
 // scenario — opaque to the engine, which checks only that they are
@@ -31,7 +35,7 @@ const ScheduleFormatV1 = 1
 // seed its streams come from, and every choice. It is stored as a
 // versioned JSON file (docs/engine.md).
 type Schedule struct {
-	// Format is ScheduleFormat.
+	// Format is the format version the file was written in (Format, FormatV1).
 	Format int `json:"format"`
 	// Module is the migsim module version that recorded it ("devel" when
 	// unknown).
@@ -56,7 +60,7 @@ type Schedule struct {
 	// applied on top of the scenario's own `set` lines.
 	Settings []string `json:"settings,omitempty"`
 	// BaseSeed and Index are the exploration's base seed and the
-	// schedule's index in it: Seed is ScheduleSeed(BaseSeed, Index) (dfs:
+	// schedule's index in it: Seed is engine.ScheduleSeed(BaseSeed, Index) (dfs:
 	// index 0 for every path).
 	BaseSeed uint64 `json:"base_seed"`
 	Index    int    `json:"index"`
@@ -67,12 +71,12 @@ type Schedule struct {
 	// Steps and Preemptions describe the choice list.
 	Steps       int `json:"steps"`
 	Preemptions int `json:"preemptions"`
-	// TraceHash is Result.TraceHash as 16 hex digits; a replay must match.
+	// TraceHash is engine.Result.TraceHash as 16 hex digits; a replay must match.
 	TraceHash string `json:"trace_hash"`
 	// Finding is the violation the schedule ends in, if any.
-	Finding *Finding `json:"finding,omitempty"`
+	Finding *engine.Finding `json:"finding,omitempty"`
 	// Choices lists every pick.
-	Choices []Choice `json:"choices"`
+	Choices []engine.Choice `json:"choices"`
 	// Checksum is a hash of every other field (Seal): a file edited by hand
 	// is refused, whichever field changed.
 	Checksum string `json:"checksum,omitempty"`
@@ -81,34 +85,20 @@ type Schedule struct {
 	Dir string `json:"-"`
 }
 
-var moduleVersion = sync.OnceValue(func() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-})
-
-// ModuleVersion returns the main module's version from the build info, or
-// "devel" when it is unknown (go run, go test).
-func ModuleVersion() string { return moduleVersion() }
-
-// FormatHash renders a 64-bit hash as 16 hex digits.
-func FormatHash(h uint64) string { return fmt.Sprintf("%016x", h) }
-
-// NewSchedule records a run's result. The caller fills Edition, Knobs,
+// New records a run's result. The caller fills Edition, Knobs,
 // Scenario and ScenarioHash, and BaseSeed and Index when they are known.
-func NewSchedule(strategy string, res Result) *Schedule {
+func New(strategy string, res engine.Result) *Schedule {
 	return &Schedule{
-		Format:      ScheduleFormat,
-		Module:      ModuleVersion(),
+		Format:      Format,
+		Module:      engine.ModuleVersion(),
 		Knobs:       []string{},
 		Seed:        res.Seed,
 		Strategy:    strategy,
 		Steps:       len(res.Choices),
 		Preemptions: res.Preemptions,
-		TraceHash:   FormatHash(res.TraceHash),
+		TraceHash:   engine.FormatHash(res.TraceHash),
 		Finding:     res.Finding,
-		Choices:     append([]Choice{}, res.Choices...),
+		Choices:     append([]engine.Choice{}, res.Choices...),
 	}
 }
 
@@ -129,7 +119,7 @@ type scheduleJSON Schedule
 // MarshalJSON encodes the schedule sealed (format 2: with the checksum of
 // its fields), also when it is embedded in another document.
 func (s Schedule) MarshalJSON() ([]byte, error) {
-	if s.Format == ScheduleFormat {
+	if s.Format == Format {
 		sum, err := s.checksum()
 		if err != nil {
 			return nil, err
@@ -154,7 +144,7 @@ func (s *Schedule) checksum() (string, error) {
 // Marshal seals a format-2 schedule (Seal) and encodes it as indented
 // JSON with a final newline.
 func (s *Schedule) Marshal() ([]byte, error) {
-	if s.Format == ScheduleFormat {
+	if s.Format == Format {
 		if err := s.Seal(); err != nil {
 			return nil, err
 		}
@@ -178,15 +168,15 @@ func (s *Schedule) WriteFile(path string) error {
 	return nil
 }
 
-// ReadScheduleFile reads and validates a schedule file and sets Dir.
+// ReadFile reads and validates a schedule file and sets Dir.
 // Errors name the file and the field (and the byte offset for malformed
 // JSON).
-func ReadScheduleFile(path string) (*Schedule, error) {
+func ReadFile(path string) (*Schedule, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("engine: read schedule: %w", err)
 	}
-	s, err := parseSchedule(b)
+	s, err := parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("engine: schedule %s: %w", path, err)
 	}
@@ -194,17 +184,17 @@ func ReadScheduleFile(path string) (*Schedule, error) {
 	return s, nil
 }
 
-// ParseSchedule decodes and validates a schedule. Unknown fields are
+// Parse decodes and validates a schedule. Unknown fields are
 // errors, so a typo is not silently ignored.
-func ParseSchedule(b []byte) (*Schedule, error) {
-	s, err := parseSchedule(b)
+func Parse(b []byte) (*Schedule, error) {
+	s, err := parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("engine: schedule: %w", err)
 	}
 	return s, nil
 }
 
-func parseSchedule(b []byte) (*Schedule, error) {
+func parse(b []byte) (*Schedule, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var s Schedule
@@ -217,7 +207,7 @@ func parseSchedule(b []byte) (*Schedule, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	if s.Format == ScheduleFormat {
+	if s.Format == Format {
 		sum, err := s.checksum()
 		if err != nil {
 			return nil, err
@@ -254,8 +244,8 @@ func (s *Schedule) Validate() error {
 }
 
 func (s *Schedule) validate() error {
-	if s.Format != ScheduleFormat && s.Format != ScheduleFormatV1 {
-		return fmt.Errorf("field format: version %d, want %d (or %d)", s.Format, ScheduleFormat, ScheduleFormatV1)
+	if s.Format != Format && s.Format != FormatV1 {
+		return fmt.Errorf("field format: version %d, want %d (or %d)", s.Format, Format, FormatV1)
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")
@@ -263,7 +253,7 @@ func (s *Schedule) validate() error {
 	if s.Scenario == "" {
 		return errors.New("field scenario: empty")
 	}
-	if _, err := ParseStrategy(s.Strategy); err != nil {
+	if _, err := engine.ParseStrategy(s.Strategy); err != nil {
 		return fmt.Errorf("field strategy: %w", err)
 	}
 	if _, err := strconv.ParseUint(s.TraceHash, 16, 64); err != nil || len(s.TraceHash) != 16 {
@@ -289,7 +279,7 @@ func (s *Schedule) validate() error {
 	if s.Finding != nil && s.Finding.Oracle == "" {
 		return errors.New("field finding.oracle: empty")
 	}
-	if s.Format == ScheduleFormatV1 {
+	if s.Format == FormatV1 {
 		return nil
 	}
 	if s.Checksum == "" {
@@ -299,10 +289,10 @@ func (s *Schedule) validate() error {
 		return fmt.Errorf("field index: negative %d", s.Index)
 	}
 	idx := s.Index
-	if s.Strategy == StrategyDFS {
+	if s.Strategy == engine.StrategyDFS {
 		idx = 0
 	}
-	if want := ScheduleSeed(s.BaseSeed, idx); s.Seed != want {
+	if want := engine.ScheduleSeed(s.BaseSeed, idx); s.Seed != want {
 		return fmt.Errorf("field seed: %d is not the seed of schedule #%d from base seed %d (%d)", s.Seed, s.Index, s.BaseSeed, want)
 	}
 	return nil
@@ -317,47 +307,47 @@ func (s *Schedule) Hash() uint64 {
 // Replay runs the schedule strictly against a system built by f from the
 // schedule's seed, and checks the run: same steps, same finding oracle,
 // same trace hash. The Result is returned even when the check fails.
-func (s *Schedule) Replay(f Factory, cfg RunConfig) (Result, error) {
-	res, err := Run(f, s.Seed, NewReplay(s.Choices), cfg)
+func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result, error) {
+	res, err := engine.Run(f, s.Seed, engine.NewReplay(s.Choices), cfg)
 	if err != nil {
 		return res, fmt.Errorf("engine: replay of seed %d: %w", s.Seed, err)
 	}
 	if len(res.Choices) != len(s.Choices) {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: run ended after %d steps (%s), schedule has %d",
-			s.Seed, ErrDiverged, len(res.Choices), endReason(res), len(s.Choices))
+			s.Seed, engine.ErrDiverged, len(res.Choices), endReason(res), len(s.Choices))
 	}
 	for i, c := range res.Choices {
 		if c.Actor != s.Choices[i].Actor {
 			return res, fmt.Errorf("engine: replay of seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
-				s.Seed, ErrDiverged, i, c.Label, c.Actor, s.Choices[i].Actor)
+				s.Seed, engine.ErrDiverged, i, c.Label, c.Actor, s.Choices[i].Actor)
 		}
 	}
 	if res.Preemptions != s.Preemptions {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: %d preemptions, recorded %d", s.Seed, ErrDiverged, res.Preemptions, s.Preemptions)
+		return res, fmt.Errorf("engine: replay of seed %d: %w: %d preemptions, recorded %d", s.Seed, engine.ErrDiverged, res.Preemptions, s.Preemptions)
 	}
 	if want, got := oracleOf(s.Finding), oracleOf(res.Finding); want != got {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %q, recorded %q", s.Seed, ErrDiverged, got, want)
+		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %q, recorded %q", s.Seed, engine.ErrDiverged, got, want)
 	}
 	if s.Finding != nil && res.Finding.Step != s.Finding.Step {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %s at step %d, recorded at step %d",
-			s.Seed, ErrDiverged, res.Finding.Oracle, res.Finding.Step, s.Finding.Step)
+			s.Seed, engine.ErrDiverged, res.Finding.Oracle, res.Finding.Step, s.Finding.Step)
 	}
-	if got := FormatHash(res.TraceHash); got != s.TraceHash {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: trace hash %s, recorded %s", s.Seed, ErrDiverged, got, s.TraceHash)
+	if got := engine.FormatHash(res.TraceHash); got != s.TraceHash {
+		return res, fmt.Errorf("engine: replay of seed %d: %w: trace hash %s, recorded %s", s.Seed, engine.ErrDiverged, got, s.TraceHash)
 	}
 	return res, nil
 }
 
-func oracleOf(f *Finding) string {
-	if f == nil {
-		return ""
-	}
-	return f.Oracle
-}
-
-func endReason(res Result) string {
+func endReason(res engine.Result) string {
 	if res.Finding != nil {
 		return "finding " + res.Finding.Oracle
 	}
 	return "done"
+}
+
+func oracleOf(f *engine.Finding) string {
+	if f == nil {
+		return ""
+	}
+	return f.Oracle
 }

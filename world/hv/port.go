@@ -1,4 +1,4 @@
-package world
+package hv
 
 import (
 	"encoding/binary"
@@ -14,25 +14,23 @@ import (
 // (sync) it runs the PF's work inline; afterwards every access is a visible
 // operation of the hypervisor actor.
 type hvPort struct {
-	w    *World
-	h    *host
-	hv   *hvActor
+	w    World
+	h    Host
+	hv   *Hypervisor
 	sync bool
 }
-
-const hostRID pcie.RID = 0x0000
 
 func (p *hvPort) access(label string, do func() []byte) []byte {
 	if p.sync || p.hv == nil || p.hv.yield == nil {
 		return do()
 	}
-	return p.hv.yield(&actorReq{label: p.hv.name + ":" + p.h.name + " " + label,
-		fp: fpHost[p.h.idx].hvAccess, do: do})
+	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label,
+		Access: AccessHost, Host: p.h.Index(), Do: do})
 }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
-	t.Requester, t.Completer = hostRID, p.h.pf.RID()
-	return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
+	t.Requester, t.Completer = HostRID, p.w.PFRID(p.h)
+	return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
 }
 
 // ConfigRead implements owner.HostPort.
@@ -53,7 +51,7 @@ func (p *hvPort) ConfigWrite(off, size int, val uint32) {
 // MMIORead implements owner.HostPort.
 func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 	return p.access("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte {
-		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: addr, Len: n}}, p.hvName())
+		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: HostRID, Addr: addr, Len: n}}, p.hvName())
 	})
 }
 
@@ -61,7 +59,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
 	p.access("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(d), func() []byte {
-		return p.w.deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: addr, Data: d}}, p.hvName())
+		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: HostRID, Addr: addr, Data: d}}, p.hvName())
 	})
 }
 
@@ -73,9 +71,9 @@ func (p *hvPort) WaitAdmin() {
 		p.runInline()
 		return
 	}
-	i := p.h.idx
-	hv.yield(&actorReq{label: hv.name + ":" + p.h.name + " wait-admin", fp: fpHost[i].waitAdmin,
-		ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.stalled || p.h.failed }})
+	i := p.h.Index()
+	hv.yield(&Req{Label: hv.name + ":" + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
+		Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }})
 	hv.seen[i] = hv.published[i]
 }
 
@@ -83,31 +81,16 @@ func (p *hvPort) WaitAdmin() {
 // moving the clock) until the PF publishes or nothing is left. Used while a
 // host boots, before the scheduled part of the run.
 func (p *hvPort) runInline() {
-	start := p.hv.published[p.h.idx]
+	start := p.hv.published[p.h.Index()]
 	for n := 0; n < 1<<16; n++ {
-		if p.hv.published[p.h.idx] > start {
+		if p.hv.published[p.h.Index()] > start {
 			break
 		}
-		ran := false
-		for _, d := range p.w.devs {
-			if d.key.host == p.h.idx && len(d.pending) > 0 {
-				ev := d.pending[0]
-				d.pending = d.pending[1:]
-				p.w.deliver(p.h, d.key.target, ev.ev, d.name)
-				ran = true
-				break
-			}
-		}
-		if ran {
-			continue
-		}
-		at, ok := p.w.NextTimer()
-		if !ok {
+		if !p.w.StepInline(p.h) {
 			break
 		}
-		p.w.Advance(at)
 	}
-	p.hv.seen[p.h.idx] = p.hv.published[p.h.idx]
+	p.hv.seen[p.h.Index()] = p.hv.published[p.h.Index()]
 }
 
 // hvName is the hypervisor actor's name for traces (one name everywhere).

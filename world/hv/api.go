@@ -1,0 +1,69 @@
+package hv
+
+import (
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/spec"
+)
+
+// What the world tells the hypervisor and asks of it while it runs.
+
+// Published counts n admin completions host i's PF published (the owner
+// driver's WaitAdmin).
+func (hv *Hypervisor) Published(i, n int) { hv.published[i] += n }
+
+// VFsGone records that host i's SR-IOV group was removed.
+func (hv *Hypervisor) VFsGone(i int) { hv.vfsGone[i] = true }
+
+// Err is the error that stopped the program; nil while none did.
+func (hv *Hypervisor) Err() error { return hv.err }
+
+// Outcome is how the program ended so far.
+func (hv *Hypervisor) Outcome() FlowOutcome { return hv.outcome() }
+
+// Verdict is the `error:NAME` finding of a flow that stopped with an
+// error no oracle claimed.
+func (hv *Hypervisor) Verdict() *engine.Finding { return hv.verdict() }
+
+// Touched reports whether a migration operation addressed host i;
+// Received whether a write or load of the VM's state succeeded on it.
+func (hv *Hypervisor) Touched(i int) bool { return hv.compat.touched[i] }
+
+// Received reports whether a write or load of the VM's state succeeded on
+// host i.
+func (hv *Hypervisor) Received(i int) bool { return hv.compat.received[i] }
+
+// Host returns the named host with its owner driver up.
+func (hv *Hypervisor) Host(name string) (Host, error) { return hv.host(name) }
+
+// MigDevice is the VFIO migration state machine of VF vf on h (created in
+// RUNNING on first use).
+func (hv *Hypervisor) MigDevice(h Host, vf int) *owner.MigDevice { return hv.migDev(h, vf) }
+
+// AtomicLoad runs load, one VF's write or load at destination h, the way
+// the flow does: through the load oracles, recording a success.
+func (hv *Hypervisor) AtomicLoad(h Host, vf int, load func() error) error {
+	return hv.atomicLoad(h, vf, load)
+}
+
+// Identity is the description of h's VFs as a migration source (the
+// identity a host took on by a load, once it did).
+func (hv *Hypervisor) Identity(h Host) compat.DeviceDescription { return hv.compat.identity(h) }
+
+// Impl names the implementation h runs (its compatibility Impl string).
+func (hv *Hypervisor) Impl(h Host) string { return hv.compat.implOf(h).impl }
+
+// SavedState is VF vf's state as the hypervisor would send it now, wrapped
+// in its compatibility header: the merged draft context, the first
+// virtio-1.4 record it saved, or the VFIO stream it read.
+func (hv *Hypervisor) SavedState(vf int) ([]byte, error) {
+	switch {
+	case hv.ed == spec.Draft2023:
+		return hv.wrapState(vf, stateDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
+	case len(hv.records[vf]) > 0:
+		return hv.records[vf][0], nil
+	}
+	return hv.wrapState(vf, stateStream, hv.stream[vf])
+}

@@ -1,0 +1,304 @@
+package world
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/hv"
+)
+
+// The hypervisor is package hv. This file is the world's side of it: the
+// actor it runs on, the services it uses (hvWorld implements hv.World),
+// and the names the world keeps for what moved there.
+
+// EditionError is a flow operation the world's edition does not have
+// (hv.EditionError); its verdict name is "n/a:WORD".
+type EditionError = hv.EditionError
+
+// Flow errors with verdict names of their own (package hv).
+var (
+	// ErrUnexpectedSuccess: an operation marked fails=NAME succeeded.
+	ErrUnexpectedSuccess = hv.ErrUnexpectedSuccess
+	// ErrDataFDOutOfSync: QEMU's "data_fd out of sync" (EBADF).
+	ErrDataFDOutOfSync = hv.ErrDataFDOutOfSync
+)
+
+// DefaultFlow is the edition's default migration flow (hv.DefaultFlow).
+func DefaultFlow(ed spec.Edition) *scenario.Program { return hv.DefaultFlow(ed) }
+
+const (
+	// maxReadBuffer bounds a context read's buffer (the read verb's chunk).
+	maxReadBuffer = hv.MaxReadBuffer
+	// hostRID is the requester ID of the host's own accesses.
+	hostRID = hv.HostRID
+	// Settings of the hosts' implementations (docs/scenarios.md).
+	settingSrcImpl  = hv.SettingSrcImpl
+	settingDstCaps  = hv.SettingDstCaps
+	settingCapsTail = hv.SettingCapsTail
+	settingSrcParam = hv.SettingSrcParam
+	defaultImpl     = hv.DefaultImpl
+)
+
+// addHypervisor builds the hypervisor running p, registers its actor,
+// boots the owner driver of every host and starts the program.
+func (w *World) addHypervisor(p *scenario.Program) error {
+	h, err := hv.New(hvWorld{w}, p)
+	if err != nil {
+		return err
+	}
+	a := &actor{id: len(w.actors), name: hv.Name}
+	w.hv, w.hvActor = h, a
+	w.actors = append(w.actors, a)
+	if err := h.Boot(); err != nil {
+		return err
+	}
+	a.start(func(y func(*actorReq) []byte) { h.Run(hvYield(y)) })
+	return nil
+}
+
+// hvYield turns an actor's yield into the hypervisor's: its requests get
+// the footprints of what they access.
+func hvYield(y func(*actorReq) []byte) hv.Yield {
+	return func(r *hv.Req) []byte {
+		return y(&actorReq{label: r.Label, fp: hvFootprint(r), ready: r.Ready, do: r.Do})
+	}
+}
+
+func hvFootprint(r *hv.Req) engine.Footprint {
+	switch r.Access {
+	case hv.AccessGlobal:
+		return fpWriteGlobal
+	case hv.AccessHost:
+		return fpHost[r.Host].hvAccess
+	case hv.AccessWaitAdmin:
+		return fpHost[r.Host].waitAdmin
+	}
+	var none engine.Footprint
+	return none
+}
+
+// Name, Index and Failed make a host an hv.Host.
+func (h *host) Name() string { return h.name }
+
+// Index is the host's position in creation order.
+func (h *host) Index() int { return h.idx }
+
+// Failed reports whether the host crashed.
+func (h *host) Failed() bool { return h.failed }
+
+func hostOf(h hv.Host) *host { return h.(*host) }
+
+// hvWorld is the world as the hypervisor sees it.
+type hvWorld struct{ w *World }
+
+func (s hvWorld) Edition() spec.Edition             { return s.w.ed }
+func (s hvWorld) Rules() spec.Rules                 { return s.w.rules }
+func (s hvWorld) Scenario() *scenario.Scenario      { return s.w.scen }
+func (s hvWorld) Reference() bool                   { return s.w.cfg.Reference }
+func (s hvWorld) Setting(key string) (string, bool) { return s.w.setting(key) }
+func (s hvWorld) Settings() []scenario.Arg          { return s.w.settings }
+func (s hvWorld) Notef(format string, args ...any)  { s.w.notef(format, args...) }
+func (s hvWorld) Now() engine.VTime                 { return s.w.now }
+func (s hvWorld) Stalled() bool                     { return s.w.stalled }
+
+func (s hvWorld) Hosts() []hv.Host {
+	out := make([]hv.Host, len(s.w.hosts))
+	for i, h := range s.w.hosts {
+		out[i] = h
+	}
+	return out
+}
+
+func (s hvWorld) HostByName(name string) (hv.Host, error) {
+	h, err := s.w.hostByName(name)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func (s hvWorld) HostMem(h hv.Host) *virtq.GuestMemory { return hostOf(h).hostMem }
+func (s hvWorld) PFBAR0(h hv.Host) uint64              { return hostOf(h).pfCfg.BAR0() }
+func (s hvWorld) PFRID(h hv.Host) pcie.RID             { return hostOf(h).pf.RID() }
+func (s hvWorld) DriverObserver(h hv.Host) owner.DriverObserver {
+	return truthObserver{w: s.w, h: hostOf(h)}
+}
+
+func (s hvWorld) Deliver(h hv.Host, t owner.Target, ev member.Event, who string) []byte {
+	return s.w.deliver(hostOf(h), t, ev, who)
+}
+
+// StepInline runs h's first pending device event, else moves the clock
+// to the next timer.
+func (s hvWorld) StepInline(hh hv.Host) bool {
+	w, h := s.w, hostOf(hh)
+	for _, d := range w.devs {
+		if d.key.host == h.idx && len(d.pending) > 0 {
+			ev := d.pending[0]
+			d.pending = d.pending[1:]
+			w.deliver(h, d.key.target, ev.ev, d.name)
+			return true
+		}
+	}
+	at, ok := w.NextTimer()
+	if !ok {
+		return false
+	}
+	w.Advance(at)
+	return true
+}
+
+func (s hvWorld) VM() hv.Host {
+	if s.w.vm == nil {
+		return nil
+	}
+	return s.w.vm
+}
+
+func (s hvWorld) VMVFs() []int                     { return s.w.vmVFs }
+func (s hvWorld) Switchover(h hv.Host)             { s.w.vm = hostOf(h) }
+func (s hvWorld) HasVMMemory(h hv.Host) bool       { return hostOf(h).guestMem != nil }
+func (s hvWorld) CopyMemory(h hv.Host)             { hostOf(h).guestMem = s.w.vm.guestMem.Clone() }
+func (s hvWorld) CopyPCI(from, to hv.Host)         { s.w.copyPCIState(hostOf(from), hostOf(to)) }
+func (s hvWorld) Fail(h hv.Host)                   { hostOf(h).failed = true }
+func (s hvWorld) SetHalted(halted bool)            { s.w.setHalted(halted) }
+func (s hvWorld) VCPUsHalted() bool                { return s.w.vcpusHalted() }
+func (s hvWorld) Signal(name string)               { s.w.signals[name] = true }
+func (s hvWorld) Signalled(name string) bool       { return s.w.signals[name] }
+func (s hvWorld) WakeAt(at engine.VTime)           { s.w.addTimer(timer{at: at, actor: s.w.hvActor}) }
+func (s hvWorld) OthersDone() bool                 { return s.w.othersDone(s.w.hvActor) }
+func (s hvWorld) Auditable(h hv.Host, vf int) bool { return s.w.auditable(hostOf(h), vf) }
+
+func (s hvWorld) OwnerFrozen(h hv.Host, vf int) bool {
+	return s.w.ownerView(hostOf(h), vf).Frozen()
+}
+
+func (s hvWorld) AnyAuditable() bool {
+	for _, h := range s.w.hosts {
+		for vf := range h.truth {
+			if s.w.auditable(h, vf) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Resize resizes the shared disk and tells every VF backed by it: the
+// VM's, and those of the VMs that stay on the source.
+func (s hvWorld) Resize(sectors uint64) {
+	w := s.w
+	w.disk.Resize(sectors)
+	for _, vf := range w.vmVFs {
+		w.deliver(w.vm, owner.Target(vf), member.Event{Kind: member.EvBackend}, hv.Name)
+	}
+	for _, g := range w.guests {
+		if !w.inVM(g.vf) {
+			w.deliver(w.hosts[0], owner.Target(g.vf), member.Event{Kind: member.EvBackend}, hv.Name)
+		}
+	}
+}
+
+func (s hvWorld) Bind(op scenario.Op) (scenario.Values, error) { return s.w.bind(hvVerbs, op) }
+
+func (s hvWorld) OtherEditionVerb(verb string) bool {
+	return len(hvVerbs.Lookup(verb, s.w.ed)) == 0 && len(hvVerbs.Lookup(verb, 0)) > 0
+}
+
+func (s hvWorld) CheckedLoad(h hv.Host, vf int, who string, load func() error) error {
+	return s.w.checkedLoad(hostOf(h), vf, who, load)
+}
+
+func (s hvWorld) FlowEnd(o FlowOutcome, flags []hv.HostFlags) { s.w.flowEnd(o, flags) }
+
+// vcpusHalted reports whether the guest vCPUs are halted.
+func (w *World) vcpusHalted() bool {
+	for _, g := range w.guests {
+		if g.halted {
+			return true
+		}
+	}
+	return false
+}
+
+// trapsFLR reports whether a guest's configuration write of data at off
+// sets Initiate FLR and is trapped (virtio-1.4 with a hypervisor): QEMU
+// over vfio-pci turns it into VFIO_DEVICE_RESET (hv.Hypervisor.ResetDone).
+func (w *World) trapsFLR(off uint16, data []byte) bool {
+	if w.ed != spec.Virtio14 || w.hv == nil {
+		return false
+	}
+	b, ok := byteAt(uint64(off), data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
+	return ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
+}
+
+// trapFLR is the rest of the trapped write once the FLR started: the
+// kernel's 100 ms, then reset_done on the vCPU's own actor.
+func (g *guestActor) trapFLR() {
+	h := g.w.hv
+	h.TrapBegin()
+	defer h.TrapEnd()
+	g.Sleep(pcie.FLRDurationNs)
+	host, _ := g.hostVF()
+	h.ResetDone(host, g.vf, g.name, hvYield(g.yield))
+}
+
+// setHalted halts or resumes every vCPU of the VM (the guests of VMs that
+// are not migrated keep running).
+func (w *World) setHalted(halted bool) {
+	for _, g := range w.guests {
+		if w.inVM(g.vf) {
+			g.halted = halted
+		}
+	}
+}
+
+// copyPCIState copies what the hypervisor saves itself (device parts leave
+// configuration space and the MSI-X table out): each VF's Command register,
+// MSI-X Message Control, PMCSR (power state) and MSI-X table, from the host
+// the VM runs on to h.
+func (w *World) copyPCIState(from, to *host) {
+	for _, vf := range w.vmVFs {
+		fs, ok1 := from.pfCfg.SRIOV()
+		ts, ok2 := to.pfCfg.SRIOV()
+		if !ok1 || !ok2 {
+			continue
+		}
+		fr, tr := fs.VFRID(from.pf.RID(), vf), ts.VFRID(to.pf.RID(), vf)
+		regs := []struct{ off, size int }{{pcie.RegCommand, 2}, {pcie.MSIXCapOffset + pcie.MSIXMsgCtl, 2},
+			{pcie.PMCapOffset + pcie.PMCtrlStatus, 2}} // QEMU's vfio restores PMCSR with config space
+		for _, reg := range regs {
+			v := w.deliver(from, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: hostRID, Completer: fr, Addr: uint64(reg.off), Len: reg.size}}, "hv")
+			w.deliver(to, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: hostRID, Completer: tr, Addr: uint64(reg.off), Data: v}}, "hv")
+		}
+		vectors := w.scen.Queues + 1
+		for v := 0; v < vectors; v++ {
+			off := uint64(pcie.BAR0MSIXTable + v*pcie.MSIXEntrySize)
+			for dw := uint64(0); dw < pcie.MSIXEntrySize; dw += 4 {
+				e := w.deliver(from, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: hostRID, Addr: fs.VFBAR0Addr(vf) + off + dw, Len: 4}}, "hv")
+				w.deliver(to, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: hostRID, Addr: ts.VFBAR0Addr(vf) + off + dw, Data: e}}, "hv")
+			}
+		}
+	}
+}
+
+// objLimit is the `obj-limit=N` setting: the VIRTIO_DEV_PARTS_CAP get and
+// set limits of every host's owner (1..255; 0, the owner's default, when
+// unset).
+func (w *World) objLimit() (uint8, error) {
+	v, ok := w.setting(settingObjLimit)
+	if !ok {
+		return 0, nil
+	}
+	n := w.settingInt(settingObjLimit, -1)
+	if n < 1 || n > 255 {
+		return 0, fmt.Errorf("world: set obj-limit=%s: want 1..255", v)
+	}
+	return uint8(n), nil
+}
