@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world"
 )
@@ -181,7 +182,7 @@ func (o *Outcome) scheduleFinding() *engine.Finding {
 // finding of a replay of sc, as the judge does (DeriveImpact,
 // FindingReqs): what a report shows does not depend on whether the
 // schedule file recorded them.
-func AnnotateFinding(sc *engine.Schedule, f *engine.Finding, maxSteps int) error {
+func AnnotateFinding(sc *schedfile.Schedule, f *engine.Finding, maxSteps int) error {
 	if f == nil || defect(f) != "" {
 		return nil
 	}

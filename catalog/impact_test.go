@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
@@ -38,7 +39,7 @@ func (p planted) CheckEvent(e *world.EventPass) {
 func plantedOracle(name string, m spec.Mode) planted { return planted{name: name, mode: m} }
 
 // regressSchedule reads a regression schedule of the catalog.
-func regressSchedule(t *testing.T, name string) *engine.Schedule {
+func regressSchedule(t *testing.T, name string) *schedfile.Schedule {
 	t.Helper()
 	sc, err := ReadScheduleFile(filepath.Join("testdata", "regress", name))
 	require.NoError(t, err)
@@ -49,7 +50,7 @@ func TestDeriveImpact(t *testing.T) {
 	lost := regressSchedule(t, "freeze-without-halting-vcpus_draft-2023.json") // the guest sees its requests lost
 	for _, tc := range []struct {
 		name     string
-		sc       *engine.Schedule
+		sc       *schedfile.Schedule
 		scenario string
 		extra    []world.Oracle
 		finding  string

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -187,7 +188,7 @@ func recordedFinding(regress fs.FS, s *scenario.Scenario, e scenario.Expectation
 	if err != nil {
 		return nil
 	}
-	sc, err := engine.ParseSchedule(b)
+	sc, err := schedfile.Parse(b)
 	if err != nil {
 		return nil
 	}

@@ -57,8 +57,8 @@ func (w *World) initFootprints() {
 	}
 	loadVFs := slices.Clone(w.vmVFs)
 	if w.hv != nil {
-		s.rollback = w.hv.onError == "rollback"
-		for _, op := range w.hv.prog.Ops {
+		s.rollback = w.hv.OnError() == "rollback"
+		for _, op := range w.hv.Program().Ops {
 			if op.Verb != "write" && op.Verb != "load" && op.Verb != "vfio-write" {
 				continue
 			}
@@ -97,7 +97,7 @@ func (w *World) initFootprints() {
 	w.actorInfo = make([]actorInfo, len(w.actors))
 	for i, a := range w.actors {
 		switch {
-		case w.hv != nil && a == &w.hv.actor:
+		case w.hv != nil && a == w.hvActor:
 			w.actorInfo[i] = actorInfo{kind: kindHV}
 		case w.guestOf(a) != nil:
 			gi := slices.Index(w.guests, w.guestOf(a))

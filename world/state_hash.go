@@ -215,7 +215,8 @@ func (sh *stateHasher) resource(r engine.Resource) uint64 {
 	case rcAdminQ:
 		v := w.hosts[a].hostMem.StateHash()
 		if w.hv != nil {
-			v = deephash.Mix(deephash.Mix(v, uint64(w.hv.published[a])), uint64(w.hv.seen[a]))
+			pub, seen := w.hv.AdminCounts(a)
+			v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
 		}
 		return v
 	case rcFailed:
@@ -311,7 +312,7 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 func (sh *stateHasher) group(h *host) uint64 {
 	v := uint64(h.pf.NumVFs())
 	if sh.w.hv != nil {
-		v = deephash.Mix(v, boolBits(sh.w.hv.vfsGone[h.idx]))
+		v = deephash.Mix(v, boolBits(sh.w.hv.Gone(h.idx)))
 	}
 	return v
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -67,3 +68,18 @@ func (hv *Hypervisor) SavedState(vf int) ([]byte, error) {
 	}
 	return hv.wrapState(vf, stateStream, hv.stream[vf])
 }
+
+// Program is the flow the hypervisor runs.
+func (hv *Hypervisor) Program() *scenario.Program { return hv.prog }
+
+// OnError is what the flow does when an operation fails: stop or
+// rollback (`on-error`).
+func (hv *Hypervisor) OnError() string { return hv.onError }
+
+// AdminCounts are the admin completions host i's PF published and the
+// owner driver has seen (state hashing).
+func (hv *Hypervisor) AdminCounts(i int) (published, seen int) { return hv.published[i], hv.seen[i] }
+
+// Gone reports whether host i's SR-IOV group was removed under the
+// hypervisor.
+func (hv *Hypervisor) Gone(i int) bool { return hv.vfsGone[i] }
