@@ -49,7 +49,7 @@ func newHVCompat(w *World) (*hvCompat, error) {
 		origin: map[int]*host{}, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
 	name, _ := w.setting(settingSrcImpl)
 	if name == "" {
-		name = defaultImpl
+		name = w.defaultImplName()
 	}
 	var err error
 	if c.src, err = lookupImpl(name); err != nil {
