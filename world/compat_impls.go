@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,6 +96,10 @@ var compatImpls = append([]compatImpl{
 		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
 }, netImpls()...)
+
+func init() {
+	slices.SortFunc(compatImpls, func(a, b compatImpl) int { return strings.Compare(a.name, b.name) })
+}
 
 // defaultImpl is the implementation of a host no setting names.
 const defaultImpl = "current"

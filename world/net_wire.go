@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/devctx"
+	guestnet "github.com/migsim/migsim/guest/net"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -21,8 +22,8 @@ var wireVerbs = scenario.VerbTable{
 		{Name: "flow", Kind: scenario.ArgInt, Min: 0, Max: 1 << 16, Default: "0", Doc: "the flow (steering, order)"},
 		{Name: "size", Kind: scenario.ArgInt, Min: 60, Max: 1518, Default: "64", Doc: "bytes of each frame"},
 		{Name: "vlan", Kind: scenario.ArgInt, Min: -1, Max: 4095, Default: "-1", Doc: "802.1Q tag (-1: untagged)"},
-		{Name: "to", Kind: scenario.ArgWord, Values: []string{"vm", "bcast", "other"}, Default: "vm",
-			Doc: "destination: the VM's mac, broadcast, or an address the VM never set"}},
+		{Name: "to", Kind: scenario.ArgWord, Values: []string{"vm", "bcast", "table", "other"}, Default: "vm",
+			Doc: "destination: the VM's provisioned mac, broadcast, the first unicast address of the guest's mac-table, or an address the VM never set"}},
 		Doc: "frames with sequence numbers arrive on the VF's port; the device takes them in at once"},
 	{Name: "link", Args: []scenario.ArgSpec{wireVFArg,
 		{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"up", "down"}, Required: true}},
@@ -54,6 +55,8 @@ func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
 			switch to {
 			case "bcast":
 				dst = devctx.MAC{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+			case "table":
+				dst = devctx.MAC(guestnet.MACTable(1, 0)[4:10])
 			case "other":
 				dst = devctx.MAC{0x02, 0xee, 0xee, 0xee, 0xee, byte(vf)}
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -150,4 +151,34 @@ func (n *netWorld) wireVFs() []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkVFDevice checks at load what buildNet and addGuest would refuse for
+// an expectation's settings: a net world needs a queue pair, and every
+// guest's driver must bind the VFs' device type.
+func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) error {
+	dev, _ := lastSetting(settings, settingVFDevice)
+	want := uint16(spec.PCIDeviceVirtioBlk)
+	if dev == vfDeviceNet {
+		want = spec.PCIDeviceVirtioNet
+		if s.Queues < netMinQueues {
+			return fmt.Errorf("a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d", netMinQueues, s.Queues)
+		}
+	} else {
+		dev = vfDeviceBlk
+	}
+	for _, p := range s.Actors {
+		if p.Kind != scenario.ActorGuest || (p.Edition != 0 && p.Edition != ed) {
+			continue
+		}
+		name, ok := scenario.Lookup(p.Args, "driver")
+		if !ok {
+			name = vocabulary().DefaultDriver
+		}
+		if d, ok := driverNamed(name); ok && d.DeviceID != want {
+			return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (set %s=… names the VFs' device type)",
+				p.Name, p.Line, name, dev, settingVFDevice)
+		}
+	}
+	return nil
 }

@@ -14,6 +14,18 @@ import (
 // handles interrupts until the ack is in (virtnet_send_command). It reports
 // whether the command was posted.
 func (g *Driver) command(c spec.NetCVQCommand, data []byte, wait bool) bool {
+	if !g.post(c, data, false) {
+		return false
+	}
+	if wait {
+		g.Wait()
+	}
+	return true
+}
+
+// post posts a control command and kicks the control queue; internal
+// commands are the driver's own (neither logged nor waited for).
+func (g *Driver) post(c spec.NetCVQCommand, data []byte, internal bool) bool {
 	q, ok := g.queues[g.ctrl]
 	if !g.hasCtl || !ok {
 		g.fail("ctrl %s: no control queue", c)
@@ -34,13 +46,10 @@ func (g *Driver) command(c spec.NetCVQCommand, data []byte, wait bool) bool {
 		chain = append(chain, virtq.Buffer{Addr: a + 2, Len: uint32(len(data))})
 	}
 	chain = append(chain, virtq.Buffer{Addr: ack, Len: 1, Writable: true})
-	if !g.add(q, &buf{slot: a, cmd: c, data: data, ack: ack, desc: describe(c, data)}, chain) {
+	if !g.add(q, &buf{slot: a, cmd: c, data: data, ack: ack, desc: describe(c, data), internal: internal}, chain) {
 		return false
 	}
 	g.kick(q)
-	if wait {
-		g.Wait()
-	}
 	return true
 }
 
@@ -48,7 +57,9 @@ func (g *Driver) command(c spec.NetCVQCommand, data []byte, wait bool) bool {
 func (g *Driver) acked(b *buf) {
 	ack := make([]byte, 1)
 	_ = g.bus.Memory().ReadMem(guest.RID, b.ack, ack)
-	g.note(g.ctrl, fmt.Sprintf("ctrl %s: ack=%d", b.desc, ack[0]))
+	if !b.internal {
+		g.note(g.ctrl, fmt.Sprintf("ctrl %s: ack=%d", b.desc, ack[0]))
+	}
 	switch {
 	case b.cmd == spec.NetAnnounceAck:
 		g.pendingAnnounce = false
@@ -131,8 +142,8 @@ func (g *Driver) SetPairs(n uint16, wait bool) {
 func (g *Driver) Final() {
 	g.Flush()
 	st := g.r8(spec.CfgDeviceStatus)
-	g.logf("final: link=%s mac=%s pairs=%d status=%s outstanding=%d", linkString(g.status), macString(g.mac), g.pairs,
-		spec.DeviceStatus(st), g.outstanding())
+	g.logf("final: link=%s mac=%s pairs=%d announces=%d status=%s outstanding=%d", linkString(g.status), macString(g.mac), g.pairs,
+		g.announces, spec.DeviceStatus(st), g.outstanding())
 }
 
 // Reset resets the device and forgets its queues.

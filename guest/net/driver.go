@@ -68,12 +68,16 @@ type Driver struct {
 	// counts the frames received, rxBad the failures.
 	rxLast  map[uint32]uint64
 	rxCount int
+	// rxMark is rxCount as the last Recv left it.
+	rxMark int
 	// done holds per queue the completions harvested since the last Flush.
 	done map[uint16][]string
 	// pendingAnnounce is an announce seen in a configuration interrupt and
 	// not acknowledged yet.
 	pendingAnnounce bool
-	log             []string
+	// announces counts the announces the driver handled.
+	announces int
+	log       []string
 	// Failed lists what went wrong.
 	Failed []string
 	// msixCap, pcieCap are capability offsets found at probe.
@@ -100,6 +104,9 @@ type buf struct {
 	data []byte
 	ack  uint64
 	desc string
+	// internal marks the driver's own buffers (the announce frame and its
+	// ANNOUNCE_ACK): not workload, so neither logged nor waited for.
+	internal bool
 }
 
 // New returns a driver that uses the ring regions and buffers of plan.

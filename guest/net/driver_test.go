@@ -125,7 +125,7 @@ func TestControlCommands(t *testing.T) {
 	} {
 		assert.Contains(t, log, want)
 	}
-	assert.Equal(t, "final: link=up mac=02:00:00:00:01:07 pairs=2 status=ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK outstanding=0", log[len(log)-1])
+	assert.Equal(t, "final: link=up mac=02:00:00:00:01:07 pairs=2 announces=0 status=ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK outstanding=0", log[len(log)-1])
 	_ = b
 }
 
@@ -141,8 +141,9 @@ func TestLinkAndAnnounce(t *testing.T) {
 	b.backend()
 	b.drain(d)
 	exec(t, d, "wait")
-	assert.Contains(t, d.Log(), "announce: peers notified")
-	assert.Contains(t, d.Log(), "ctrl VIRTIO_NET_CTRL_ANNOUNCE_ACK: ack=0")
+	b.drain(d)
+	assert.Zero(t, d.announces-1, "one announce")
+	assert.False(t, d.pendingAnnounce, "the ANNOUNCE_ACK was used")
 	tx := b.link.Transmitted()
 	require.Len(t, tx, 1)
 	_, flow, ok := ParseFrame(tx[0].Frame.Data)
@@ -170,4 +171,15 @@ func TestFrameRoundTrip(t *testing.T) {
 	_, _, ok = ParseFrame(f[:20])
 	assert.False(t, ok)
 	_ = membernet.DefaultMTU
+}
+
+func TestRecv(t *testing.T) {
+	b, d := probed(t, 9, 9)
+	for range 3 {
+		b.port.Arrive(b.link.Frame(b.link.MAC(), 0, -1, 80))
+	}
+	b.backend()
+	exec(t, d, "recv", kv("n", "2"))
+	exec(t, d, "recv", kv("n", "2"))
+	assert.Equal(t, []string{"recv: 2 frames", "recv: 1 of 2 frames"}, d.Log()[len(d.Log())-2:])
 }

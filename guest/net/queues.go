@@ -107,12 +107,18 @@ func (g *Driver) txQueue(p int) *queue {
 	return g.queues[uint16(2*p+1)]
 }
 
-// outstanding counts the transmit buffers and control commands in flight.
+// outstanding counts the workload's transmit buffers and control commands
+// in flight.
 func (g *Driver) outstanding() int {
 	n := 0
 	for _, q := range g.order {
-		if k := g.queues[q].kind; k != 'r' {
-			n += len(g.queues[q].inflight)
+		if g.queues[q].kind == 'r' {
+			continue
+		}
+		for _, b := range g.queues[q].inflight {
+			if !b.internal {
+				n++
+			}
 		}
 	}
 	return n

@@ -42,6 +42,8 @@ var Verbs = scenario.VerbTable{
 	{Name: "post", Args: sendArgs, Doc: "post frames without kicking"},
 	{Name: "kick", Args: []scenario.ArgSpec{pairArg}, Doc: "write the doorbell of a pair's transmit queue"},
 	{Name: "wait", Doc: "wait until every transmitted frame and control command completed"},
+	{Name: "recv", Args: []scenario.ArgSpec{{Name: "n", Kind: scenario.ArgInt, Min: 1, Max: 1024, Required: true, Doc: "frames"}},
+		Doc: "wait until n more frames were received (since the last recv) and log how many came"},
 	{Name: "rx-mode", Args: []scenario.ArgSpec{
 		{Name: "MODE", Positional: true, Kind: scenario.ArgWord, Values: []string{"promisc", "allmulti", "alluni", "nomulti", "nouni", "nobcast"}, Required: true},
 		{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"on", "off"}, Required: true}, waitArg},
@@ -99,6 +101,8 @@ func (g *Driver) Exec(op scenario.Op) error {
 		g.Kick(int(v.Int("q")))
 	case "wait":
 		g.Wait()
+	case "recv":
+		g.Recv(int(v.Int("n")))
 	case "rx-mode":
 		on := byte(0)
 		if v.Str("STATE") == "on" {
