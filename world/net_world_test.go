@@ -81,3 +81,73 @@ func TestNetWorldErrors(t *testing.T) {
 		})
 	}
 }
+
+const netStoppedScenario = `scenario net-stopped
+vfs 1
+queues 9
+set vf-device=net
+guest vcpu0 driver=net
+  probe
+  signal ready
+peer wire
+  await stopped
+  rx n=5
+  signal sent
+hypervisor edition=virtio-1.4 on-error=rollback
+  await ready
+  precheck dst
+  vfio dst RESUMING
+  vfio src PRE_COPY
+  halt-vcpus
+  vfio src PRE_COPY_P2P
+  signal stopped
+  await sent
+  vfio src STOP_COPY
+  copy-memory dst
+  copy-pci dst
+  vfio-write dst
+  vfio dst STOP
+  switchover dst
+  vfio dst RUNNING_P2P
+  vfio dst RUNNING
+  resume-vcpus
+  vfio src STOP
+`
+
+// TestNetFramesWhileStopped: frames that arrive while the source is
+// stopped are dropped `stopped` under rx-while-stopped=drop, and stay
+// held on the migrated source under buffer (counted pending); none reaches
+// a receive buffer.
+func TestNetFramesWhileStopped(t *testing.T) {
+	s, err := scenario.ParseScenario("net-stopped.scn", []byte(netStoppedScenario))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		knob   string
+		reason string
+	}{{"rx-while-stopped=drop", "stopped"}, {"rx-while-stopped=buffer", ""}} {
+		t.Run(tc.knob, func(t *testing.T) {
+			rules, err := spec.ParseRules(spec.Virtio14, []string{tc.knob})
+			require.NoError(t, err)
+			var w *World
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: rules}, st)
+				return w, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
+			require.NoError(t, err)
+			require.Nil(t, res.Finding)
+			v := w.Wire()[0]
+			assert.Empty(t, v.Delivered, "no frame reached a receive buffer")
+			if tc.reason == "" {
+				assert.Empty(t, v.Drops)
+				assert.Equal(t, 5, v.Pending["src.vf1"], "held in the source's receive FIFO")
+				return
+			}
+			require.Len(t, v.Drops, 5)
+			for _, d := range v.Drops {
+				assert.Equal(t, "src.vf1", d.Port)
+				assert.Equal(t, tc.reason, d.Reason.String())
+			}
+		})
+	}
+}
