@@ -35,6 +35,9 @@ type JudgeConfig struct {
 	MaxSteps int
 	// Member builds member devices; nil means the world's default.
 	Member member.Factory
+	// NetMember builds the members of a world of virtio-net VFs; nil
+	// means the reference virtio-net.
+	NetMember member.Factory
 	// Oracles are the checks every world runs; nil means the whole
 	// registry (oracle.All), an empty non-nil list none.
 	Oracles []world.Oracle
@@ -156,7 +159,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
-	t.Settings, t.Member, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.MaxSteps, cfg.Oracles
+	t.Settings, t.Member, t.NetMember, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.NetMember, cfg.MaxSteps, cfg.Oracles
 	if e.Verdict == scenario.VerdictNA {
 		if err := out.checkNA(t); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)

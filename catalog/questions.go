@@ -34,20 +34,23 @@ func QuestionsDoc(scenarios []*scenario.Scenario) string {
 // counterexample then shows its finding's impact (guest-visible,
 // rule-only, flow-error) and requirement IDs as the judge recorded them.
 func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
-	var qs, others []*scenario.Scenario
+	var qs, others, net []*scenario.Scenario
 	for _, s := range scenarios {
 		switch {
 		case s.Question > 0:
 			qs = append(qs, s)
+		case len(s.Explain) > 0 && isNetScenario(s):
+			net = append(net, s)
 		case len(s.Explain) > 0:
 			others = append(others, s)
 		}
 	}
 	sortScenarios(qs)
 	sortScenarios(others)
+	sortScenarios(net)
 	var b strings.Builder
 	b.WriteString(questionsDocIntro)
-	writeSummary(&b, append(append([]*scenario.Scenario{}, qs...), others...), regress)
+	writeSummary(&b, append(append(append([]*scenario.Scenario{}, qs...), others...), net...), regress)
 	for i, s := range qs {
 		if i == 0 || qs[i-1].Question != s.Question {
 			fmt.Fprintf(&b, "\n## Question %d\n", s.Question)
@@ -61,8 +64,36 @@ func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
 			writeQuestion(&b, s, regress)
 		}
 	}
+	if len(net) > 0 {
+		b.WriteString(netSectionIntro)
+		for _, s := range net {
+			writeQuestion(&b, s, regress)
+		}
+	}
 	return b.String()
 }
+
+// isNetScenario reports whether a scenario runs virtio-net VFs (`set
+// vf-device=net`): its rows go to the virtio-net section.
+func isNetScenario(s *scenario.Scenario) bool {
+	for _, a := range s.Settings {
+		if a.Key == "vf-device" && a.Value == "net" {
+			return true
+		}
+	}
+	return false
+}
+
+const netSectionIntro = `
+## virtio-net
+
+Scenarios of virtio-net VFs (` + "`set vf-device=net`" + `, docs/net.md): frames that keep arriving while
+the VF is stopped, link changes, control commands and transmits in flight at the stop, the 0x200
+control-queue parts, announce and multiqueue across a migration, and the compatibility of queue
+pairs. The guest runs the net driver (guest/net); a peer plays the network (rx, link, announce). The
+` + "`wire`" + ` oracle judges the network's records: every frame the guest transmitted on the wire
+once, received frames delivered at most once and in order, every frame that arrived accounted for.
+`
 
 const questionsDocIntro = `# The seed questions
 

@@ -29,7 +29,7 @@ func RecordSchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result
 	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Record: true, Oracles: t.oracles()}, st)
+			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Record: true, Oracles: t.oracles()}, st)
 		return w, err
 	}
 	res, err := sc.Replay(f, cfg)

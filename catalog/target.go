@@ -28,6 +28,9 @@ type Target struct {
 	Settings []scenario.Arg
 	// Member builds member devices; nil means the world's default.
 	Member member.Factory
+	// NetMember builds the members of a world of virtio-net VFs; nil
+	// means the reference virtio-net.
+	NetMember member.Factory
 	// MaxSteps bounds the reference run (zero: DefaultJudgeMaxSteps).
 	MaxSteps int
 	// Oracles are the checks every world of the target runs; nil means
@@ -115,7 +118,7 @@ func (t Target) Reference(seed uint64) ([]string, error) {
 	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Factory: t.Member, Reference: true, Oracles: t.Oracles}, st)
+			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, Oracles: t.Oracles}, st)
 		return w, err
 	}
 	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
@@ -148,7 +151,7 @@ func (e *ReferenceError) Error() string {
 // guest's log with ref.
 func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 	return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-		Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Oracles: t.oracles()}, st)
+		Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Oracles: t.oracles()}, st)
 }
 
 // Factory returns a factory of migrating worlds that carry the reference

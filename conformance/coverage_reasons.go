@@ -6,7 +6,7 @@ package conformance
 
 // Reasons shared by several requirements.
 const (
-	whyNet    = "virtio-net; the kit drives a virtio-blk device (member/net's tests check the reference virtio-net)"
+	whyNet    = "virtio-net; no catalog row exercises it (member/net's tests check the reference virtio-net)"
 	whyDriver = "binds the driver (owner driver or guest), not the device under test"
 	whyOwner  = "binds the owner (the PF, its admin queue, SR-IOV group), not the member device under test"
 	whyMay    = "a MAY: it permits a behaviour, nothing can fail it"

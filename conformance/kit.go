@@ -132,7 +132,7 @@ func newKit(d Device, opts []Option) (*kit, error) {
 // plan lists every unit: the device tests of every edition, then the
 // catalog rows.
 func (k *kit) plan() error {
-	if k.cfg.device {
+	if k.cfg.device && deviceType(k.dev) == deviceBlk {
 		for _, e := range spec.Editions {
 			for _, dt := range deviceTests() {
 				if !dt.appliesTo(e) {
@@ -274,6 +274,10 @@ func (k *kit) runRow(u *Unit, r row) {
 	rules, err := r.rules()
 	if err != nil {
 		u.fail(Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name, Message: err.Error()})
+		return
+	}
+	if why := k.typeSkip(r); why != "" {
+		u.skip(why)
 		return
 	}
 	if why := k.skipReason(r.e.Edition, rules); why != "" {

@@ -105,8 +105,9 @@ func capped(s *scenario.Scenario, n int) *scenario.Scenario {
 
 // judgeRow judges one row with the device's factory and fills the unit.
 func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
+	blk, net := judgeFactories(k.dev, f)
 	o, err := catalog.Judge(k.cfg.ctx, capped(r.s, k.cfg.budget.Schedules), r.e, catalog.JudgeConfig{
-		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: f,
+		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net,
 		// The kit shrinks only the counterexamples it reports.
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
 	})
@@ -198,7 +199,8 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	if err != nil {
 		return
 	}
-	t.Settings, t.Member, t.MaxSteps = r.e.Settings, f, k.cfg.budget.MaxSteps
+	t.Settings, t.MaxSteps = r.e.Settings, k.cfg.budget.MaxSteps
+	setFactory(&t, k.dev, f)
 	fac, err := t.Factory(rep.Seed)
 	if err != nil {
 		return
@@ -281,7 +283,8 @@ func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) 
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = catalog.DefaultJudgeMaxSteps
 	}
-	t.Member, t.MaxSteps = f, cfg.MaxSteps
+	t.MaxSteps = cfg.MaxSteps
+	setFactory(&t, d, f)
 	fac, err := t.Factory(sc.Seed)
 	var refErr *catalog.ReferenceError
 	if errors.As(err, &refErr) {

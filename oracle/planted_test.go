@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
@@ -29,7 +30,9 @@ type plant struct {
 	knobs  []string
 	scn    string
 	device func(member.Factory) member.Factory
-	owner  func(host string, ev owner.Event, fx *owner.Effects)
+	// netDevice wraps the virtio-net factory of a world of net VFs.
+	netDevice func(member.Factory) member.Factory
+	owner     func(host string, ev owner.Event, fx *owner.Effects)
 	// want is the finding's oracle ("" for none); msg a part of its
 	// message; reqs requirement IDs it carries.
 	want string
@@ -154,6 +157,9 @@ func runPlant(t *testing.T, c plant, oracles []world.Oracle) *engine.Finding {
 	cfg := world.WorldConfig{Scenario: s, Edition: c.ed, Rules: rules, OwnerFault: c.owner, Oracles: oracles}
 	if c.device != nil {
 		cfg.Factory = c.device(blk.New)
+	}
+	if c.netDevice != nil {
+		cfg.NetFactory = c.netDevice(membernet.New)
 	}
 	run := func(cfg world.WorldConfig) (engine.Result, *world.World) {
 		var w *world.World

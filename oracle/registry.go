@@ -19,6 +19,7 @@ var all = []world.Oracle{
 	AtomicLoad,
 	OneRunning,
 	Live,
+	Wire,
 	Transparent,
 }
 

@@ -47,6 +47,9 @@ func (w *World) addGuest(p *scenario.Program) error {
 	if !ok {
 		return fmt.Errorf("%s:%d: guest %s: no guest driver %q", w.scen.File, p.Line, p.Name, name)
 	}
+	if err := w.checkGuestDriver(name, info.DeviceID); err != nil {
+		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
+	}
 	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name

@@ -3,16 +3,18 @@ package world
 import (
 	"github.com/migsim/migsim/guest"
 	guestblk "github.com/migsim/migsim/guest/blk"
+	guestnet "github.com/migsim/migsim/guest/net"
 	"github.com/migsim/migsim/spec"
 )
 
 // guestDrivers are the guest drivers a guest may run (`guest NAME
 // driver=…`); a guest without driver= runs the one registered for the
 // device type of the VM's VFs.
-var guestDrivers = []guest.Info{guestblk.Info}
+var guestDrivers = []guest.Info{guestblk.Info, guestnet.Info}
 
-// vmDeviceID is the PCI device ID of the VM's VFs: the world builds
-// virtio-blk functions (every host's PF and its VFs).
+// vmDeviceID is the PCI device ID of the VFs whose driver a guest without
+// driver= runs: virtio-blk, the world's default (`set vf-device=net` makes
+// the VFs virtio-net, and their guests name driver=net).
 const vmDeviceID = spec.PCIDeviceVirtioBlk
 
 // driverFor returns the driver registered for a device ID.

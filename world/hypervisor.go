@@ -97,10 +97,18 @@ func hostOf(h hv.Host) *host { return h.(*host) }
 // hvWorld is the world as the hypervisor sees it.
 type hvWorld struct{ w *World }
 
-func (s hvWorld) Edition() spec.Edition             { return s.w.ed }
-func (s hvWorld) Rules() spec.Rules                 { return s.w.rules }
-func (s hvWorld) Scenario() *scenario.Scenario      { return s.w.scen }
-func (s hvWorld) Reference() bool                   { return s.w.cfg.Reference }
+func (s hvWorld) Edition() spec.Edition        { return s.w.ed }
+func (s hvWorld) Rules() spec.Rules            { return s.w.rules }
+func (s hvWorld) Scenario() *scenario.Scenario { return s.w.scen }
+func (s hvWorld) Reference() bool              { return s.w.cfg.Reference }
+
+// DefaultImplName is the reference implementation of the VFs' device type.
+func (s hvWorld) DefaultImplName() string {
+	if s.w.vfDevice() == vfDeviceNet {
+		return hv.NetImplDefault
+	}
+	return defaultImpl
+}
 func (s hvWorld) Setting(key string) (string, bool) { return s.w.setting(key) }
 func (s hvWorld) Settings() []scenario.Arg          { return s.w.settings }
 func (s hvWorld) Notef(format string, args ...any)  { s.w.notef(format, args...) }

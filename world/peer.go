@@ -60,6 +60,9 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	if err != nil {
 		return err
 	}
+	if isWireVerb(op.Verb) {
+		return pa.wire(op, args)
+	}
 	switch op.Verb {
 	case "kick":
 		vf, q := int(args.Int("vf")), int(args.Int("q"))

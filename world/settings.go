@@ -36,6 +36,8 @@ func settingSpecs() []scenario.SettingSpec {
 			Doc: "a parameter of the source's implementation"},
 		{Key: settingVMVFs, Arg: scenario.ArgSpec{Kind: scenario.ArgText}, Check: checkVMVFs,
 			Doc: "the VFs of the VM being migrated (1-8,12)"},
+		{Key: settingVFDevice, Arg: scenario.ArgSpec{Kind: scenario.ArgWord, Values: []string{vfDeviceBlk, vfDeviceNet}},
+			Doc: "the device type of every host's VFs: blk (default) or net (docs/net.md)"},
 		{Key: settingObjLimit, Arg: scenario.ArgSpec{Kind: scenario.ArgInt, Min: 1, Max: 255},
 			Doc: "the VIRTIO_DEV_PARTS_CAP get and set limits of every host's owner (default 32)"},
 	}

@@ -93,6 +93,9 @@ func CheckVM(s *scenario.Scenario) error {
 		if _, err := VMVFs(s, e.Edition, settings); err != nil {
 			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
 		}
+		if err := checkVFDevice(s, e.Edition, settings); err != nil {
+			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
+		}
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ var peerVerbs = append(scenario.VerbTable{
 		Doc: "wait until an admin command is outstanding on HOST"}}, Doc: "a fault: HOST's PF is reset"},
 	{Name: "vf-flr", Args: []scenario.ArgSpec{hostArg, {Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF reset"}},
 		Doc: "a fault: a VF of HOST is reset"},
-}, syncVerbs...)
+}, append(wireVerbs, syncVerbs...)...)
 
 // Actor attributes.
 var (

@@ -29,6 +29,9 @@ type WorldConfig struct {
 	// Factory builds member devices; nil means the reference virtio-blk
 	// (blk.New). world never names the reference device otherwise.
 	Factory member.Factory
+	// NetFactory builds the members of a world of virtio-net VFs (`set
+	// vf-device=net`); nil means the reference virtio-net (net_world.go).
+	NetFactory member.Factory
 	// Reference runs the scenario without migration: the hypervisor skips
 	// every operation that moves, stops or reads the device.
 	Reference bool
@@ -72,8 +75,10 @@ type World struct {
 	streams  engine.Streams
 	factory  member.Factory
 
-	now   engine.VTime
-	disk  *blk.Disk
+	now  engine.VTime
+	disk *blk.Disk
+	// net is the network of a world of virtio-net VFs (net_world.go).
+	net   *netWorld
 	hosts []*host
 	// vm is the host the VM runs on now; vmVFs its VFs, sorted (vm.go).
 	vm    *host
@@ -198,6 +203,9 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
 	w.disk.SetObserver(w.diskAccess)
+	if err := w.buildNet(); err != nil {
+		return nil, err
+	}
 	src, err := w.addHost("src")
 	if err != nil {
 		return nil, err
@@ -248,7 +256,7 @@ func (w *World) addHost(name string) (*host, error) {
 	}
 	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory()}
 	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
-	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk,
+	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk, VFDeviceID: w.vfDeviceID(),
 		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
 	if err != nil {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
@@ -289,7 +297,7 @@ func (w *World) addHost(name string) (*host, error) {
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
 		GetLimit: limit, SetLimit: limit,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
-			return w.factory(member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
+			return w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
 		}})
 	if err != nil {

@@ -37,6 +37,7 @@ not covered.
 
 DEVICE is
   builtin:blk          the reference virtio-blk
+  builtin:net          the reference virtio-net (the catalog's virtio-net rows)
   builtin:mutant/NAME  the reference with one bug of the mutant library
                        (--list names them); it runs the editions the bug exists in
   exec:PATH            an external process speaking the device protocol

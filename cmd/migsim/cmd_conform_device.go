@@ -10,12 +10,14 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
 // Device names of migsim conform.
 const (
 	builtinBlk    = "builtin:blk"
+	builtinNet    = "builtin:net"
 	builtinMutant = "builtin:mutant/"
 	execPrefix    = "exec:"
 )
@@ -26,6 +28,8 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 	switch {
 	case o.device == builtinBlk:
 		return conformance.FactoryDevice(builtinBlk, blk.New), nil, noArgs(o)
+	case o.device == builtinNet:
+		return conformance.NetFactoryDevice(builtinNet, membernet.New), nil, noArgs(o)
 	case strings.HasPrefix(o.device, builtinMutant):
 		name := strings.TrimPrefix(o.device, builtinMutant)
 		m, ok := mutants.Lookup(name)
@@ -36,6 +40,9 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		if len(o.editions) == 0 {
 			eds = m.Editions
 		}
+		if m.Device == mutants.DeviceNet {
+			return conformance.NetFactoryDevice(o.device, m.Factory(membernet.New)), eds, noArgs(o)
+		}
 		return conformance.FactoryDevice(o.device, m.Factory(blk.New)), eds, noArgs(o)
 	case strings.HasPrefix(o.device, execPrefix):
 		path := strings.TrimPrefix(o.device, execPrefix)
@@ -45,7 +52,7 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		argv := append([]string{path}, o.args...)
 		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil
 	}
-	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:mutant/NAME or exec:PATH", o.device)
+	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", o.device)
 }
 
 // noArgs refuses arguments for a builtin device.
@@ -59,6 +66,7 @@ func noArgs(o conformOptions) error {
 // listBuiltins prints the builtin devices.
 func listBuiltins(w io.Writer) {
 	fmt.Fprintf(w, "%-44s %s\n", builtinBlk, "the reference virtio-blk (member/blk)")
+	fmt.Fprintf(w, "%-44s %s\n", builtinNet, "the reference virtio-net (member/net): the catalog's virtio-net rows")
 	for _, m := range mutants.All() {
 		var eds []string
 		for _, e := range m.Editions {

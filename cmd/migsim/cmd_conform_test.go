@@ -122,7 +122,7 @@ func TestConform_UsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"conform"}, "--device is required"},
-		{[]string{"conform", "--device", "builtin:net"}, `--device "builtin:net": want builtin:blk`},
+		{[]string{"conform", "--device", "builtin:scsi"}, `--device "builtin:scsi": want builtin:blk, builtin:net`},
 		{[]string{"conform", "--device", "builtin:mutant/nope"}, `no mutant "nope"`},
 		{[]string{"conform", "--device", "builtin:blk", "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
 		{[]string{"conform", "--device", "builtin:blk", "--budget", "huge"}, `--budget "huge"`},

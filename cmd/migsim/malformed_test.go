@@ -36,7 +36,7 @@ var malformedCases = []struct {
 	full string
 }{
 	{name: "host typo", extra: "hypervisor\n  mode scr stop\n", want: `10:8: mode: HOST "scr": unknown host scr (hosts: src, dst, dst2); did you mean src?`},
-	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, obj-limit)"},
+	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit)"},
 	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: -5 outside 1..4294967296"},
 	{name: "capacity not a number", extra: "set capacity=lots\n", want: "9:5: set capacity=lots: want a number 1..4294967296"},
 	{name: "setting twice", extra: "set capacity=8 capacity=9\n", want: "9:16: setting capacity given twice (first at 9:5)"},
@@ -56,7 +56,7 @@ var malformedCases = []struct {
 	{name: "queue beyond queues", extra: "guest vcpu1\n  write q=1\n", want: "10:9: write: q=1: 1 outside 0..0 (the scenario has queues 1: 0..0)"},
 	{name: "pattern beyond a byte", extra: "guest vcpu1\n  write pattern=256\n", want: "10:9: write: pattern=256: 256 outside 0..255"},
 	{name: "guest vf beyond vfs", extra: "guest vcpu1 vf=5\n  probe\n", want: "9:13: guest: vf=5: 5 outside 1..1"},
-	{name: "unknown driver", extra: "guest vcpu1 driver=net\n  probe\n", want: "9:13: guest: driver=net: want one of blk"},
+	{name: "unknown driver", extra: "guest vcpu1 driver=scsi\n  probe\n", want: "9:13: guest: driver=scsi: want one of blk, net"},
 	{name: "submit bad kind", extra: "guest vcpu1\n  submit wirte\n", want: `10:10: submit: KIND "wirte": want one of write, read, flush, get-id; did you mean write?`},
 	{name: "submit without kind", extra: "guest vcpu1\n  submit sector=1\n", want: "10:3: submit: missing KIND"},
 	{name: "wce value", extra: "guest vcpu1\n  wce maybe\n", want: `10:7: wce: STATE "maybe": want one of on, off`},
@@ -78,7 +78,7 @@ var malformedCases = []struct {
 	{name: "on-error value", extra: "hypervisor on-error=retry\n  halt-vcpus\n", want: "9:12: hypervisor: on-error=retry: want one of stop, rollback"},
 	{name: "two hypervisors", extra: "hypervisor\n  halt-vcpus\nhypervisor edition=draft-2023\n  halt-vcpus\n", want: "11:1: a second hypervisor program for the same edition (the first is at line 9"},
 	{name: "peer pf-flr host", extra: "peer p\n  pf-flr scr\n", want: `10:10: pf-flr: HOST "scr": unknown host scr`},
-	{name: "implementation typo", extra: "set dst-caps=olde\n", want: "9:5: set dst-caps=olde: want one of current, future, net, older; did you mean older?"},
+	{name: "implementation typo", extra: "set dst-caps=olde\n", want: "9:5: set dst-caps=olde: want one of current, future, net, net-4pairs, net-current, older; did you mean older?"},
 	{name: "parameter typo", extra: "set src-param-secure-eras=on\n", want: "did you mean src-param-secure-erase?"},
 	{name: "expectation setting", full: malformedBase + "expect draft-2023 set:bogus=1 pass\n", want: "9:23: expect: set:unknown setting bogus"},
 	{name: "knob typo", full: malformedBase + "expect draft-2023 flr-vs-mod=defer-flr pass\n", want: "9:19: expect: unknown knob \"flr-vs-mod\""},

@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -59,6 +60,8 @@ var catches = []catch{
 	{"completes-twice-after-resume", "kick-during-stop", spec.Virtio14, nil, "transparent"},
 	{"reports-active-while-stopped", "smoke-migrate", spec.Draft2023, nil, "self-report"},
 	{"digest-unstable", "smoke-migrate", spec.Draft2023, nil, "self-report"},
+	{"dma-rx-while-stopped", "net-rx-while-stopped", spec.Virtio14, nil, "no-dma-when-stopped"},
+	{"forgets-mac-table-on-restore", "net-mac-table-before-stop", spec.Virtio14, nil, "transparent"},
 }
 
 // Detection is measured over detectSeeds explorations of detectSchedules
@@ -78,13 +81,14 @@ type detection struct {
 // finding the row does not expect. dfs rows are sampled with pct (a seed
 // means nothing to dfs). Unless the mutant is caught by self-report, the
 // registry runs without it: every other mutant must be caught by what a host
-// observes, however the device describes itself.
-func explore(t *testing.T, c catch, dev member.Factory, seed uint64) detection {
+// observes, however the device describes itself. dev builds the blk
+// members, net the members of a world of net VFs (nil: the reference).
+func explore(t *testing.T, c catch, dev, net member.Factory, seed uint64) detection {
 	t.Helper()
 	s, e := row(t, c)
 	tgt, err := catalog.NewTarget(s, e.Edition, e.Knobs, nil)
 	require.NoError(t, err)
-	tgt.Settings, tgt.Member = e.Settings, dev
+	tgt.Settings, tgt.Member, tgt.NetMember = e.Settings, dev, net
 	if c.oracle != "self-report" {
 		tgt.Oracles = oracle.Without("self-report")
 	}
@@ -167,7 +171,11 @@ func TestMutantsCaught(t *testing.T) {
 			var idx []int
 			count := map[string]int{}
 			for seed := uint64(1); seed <= detectSeeds; seed++ {
-				d := explore(t, c, m.Factory(blk.New), seed)
+				dev, net := m.Factory(blk.New), member.Factory(nil)
+				if m.Device == mutants.DeviceNet {
+					dev, net = blk.New, m.Factory(membernet.New)
+				}
+				d := explore(t, c, dev, net, seed)
 				if !assert.GreaterOrEqual(t, d.index, 0, "seed %d: %s not caught in %d schedules of %s %s",
 					seed, c.mutant, detectSchedules, c.scenario, c.edition) {
 					continue
@@ -196,7 +204,7 @@ func TestMutantsCaught(t *testing.T) {
 		clean[key] = true
 		t.Run("reference/"+c.scenario+"/"+c.edition.String(), func(t *testing.T) {
 			for seed := uint64(1); seed <= detectSeeds; seed++ {
-				d := explore(t, c, blk.New, seed)
+				d := explore(t, c, blk.New, nil, seed)
 				assert.Equal(t, -1, d.index, "seed %d: the reference device gives %s", seed, d.oracle)
 			}
 		})

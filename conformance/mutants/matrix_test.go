@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 )
 
 // fullMatrix runs every mutant against every row of the catalog (slow;
@@ -41,7 +42,11 @@ func TestMutantMatrix(t *testing.T) {
 				if !m.Applies(e.Edition) {
 					continue
 				}
-				o, err := catalog.Judge(context.Background(), s, e, catalog.JudgeConfig{Member: m.Factory(blk.New)})
+				cfg := catalog.JudgeConfig{Member: m.Factory(blk.New)}
+				if m.Device == mutants.DeviceNet {
+					cfg = catalog.JudgeConfig{NetMember: m.Factory(membernet.New)}
+				}
+				o, err := catalog.Judge(context.Background(), s, e, cfg)
 				require.NoError(t, err)
 				if o.Match {
 					continue

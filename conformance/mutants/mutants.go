@@ -18,7 +18,17 @@ type Mutant struct {
 	Editions []spec.Edition
 	// Wrap builds the buggy device around d, a device of configuration c.
 	Wrap func(c member.Config, d member.Device) member.Device
+	// Device is the device type the bug belongs to: DeviceAny (any
+	// member; the reference blk catches it) or DeviceNet (a virtio-net
+	// member, caught in a world of net VFs).
+	Device string
 }
+
+// Device types of mutants.
+const (
+	DeviceAny = ""
+	DeviceNet = "net"
+)
 
 // Factory returns a factory of buggy devices around inner's.
 func (m Mutant) Factory(inner member.Factory) member.Factory {
@@ -61,6 +71,8 @@ var all = []Mutant{
 	completesTwiceAfterResume,
 	reportsActiveWhileStopped,
 	digestUnstable,
+	dmaRxWhileStopped,
+	forgetsMACTableOnRestore,
 }
 
 // All returns every mutant (a fresh slice).

@@ -13,6 +13,7 @@ import (
 // programmed.
 type queueSnoop struct {
 	sel    uint16
+	desc   map[uint16]uint64
 	driver map[uint16]uint64
 	device map[uint16]uint64
 	size   map[uint16]uint16
@@ -25,7 +26,7 @@ func (s *queueSnoop) observe(c member.Config, ev member.Event) {
 		return
 	}
 	if s.driver == nil {
-		s.driver, s.device, s.size = map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint16{}
+		s.desc, s.driver, s.device, s.size = map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint16{}
 	}
 	data := ev.TLP.Data
 	var v uint64
@@ -44,6 +45,10 @@ func (s *queueSnoop) observe(c member.Config, ev member.Event) {
 		s.sel = uint16(v)
 	case spec.CfgQueueSize:
 		s.size[s.sel] = uint16(v)
+	case spec.CfgQueueDescLo:
+		set(s.desc, false)
+	case spec.CfgQueueDescHi:
+		set(s.desc, true)
 	case spec.CfgQueueDriverLo:
 		set(s.driver, false)
 	case spec.CfgQueueDriverHi:

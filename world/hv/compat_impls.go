@@ -2,6 +2,7 @@ package hv
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,7 +58,7 @@ const netFeatures = uint64(1)<<spec.FeatureVersion1 | 1<<15 | 1<<17
 
 // compatImpls is the table `set src-impl=NAME` and `set dst-caps=NAME`
 // choose from, sorted by name.
-var compatImpls = []compatImpl{
+var compatImpls = append([]compatImpl{
 	{
 		// current is the implementation every host runs by default: it
 		// knows secure-erase and starts new devices with it on.
@@ -94,6 +95,10 @@ var compatImpls = []compatImpl{
 		},
 		features: uint64(blk.DefaultFeatures), parts: blkParts(),
 	},
+}, netImpls()...)
+
+func init() {
+	slices.SortFunc(compatImpls, func(a, b compatImpl) int { return strings.Compare(a.name, b.name) })
 }
 
 // defaultImpl is the implementation of a host no setting names.
@@ -146,6 +151,8 @@ func (c compatImpl) description(queues int, values map[string]compat.Value) comp
 		case ok:
 		case p.Name == paramNumQueues:
 			v = compat.IntValue(int64(queues))
+		case c.model == compat.ModelNet && p.Init != nil && isNetDerived(p.Name):
+			v, _ = netParamDefault(p.Name, queues)
 		case p.Init != nil:
 			v = *p.Init
 		case p.Off != nil:

@@ -51,7 +51,7 @@ func newHVCompat(w World) (*hvCompat, error) {
 		origin: map[int]Host{}, queues: w.Scenario().Queues, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
 	name, _ := w.Setting(settingSrcImpl)
 	if name == "" {
-		name = defaultImpl
+		name = w.DefaultImplName()
 	}
 	var err error
 	if c.src, err = lookupImpl(name); err != nil {

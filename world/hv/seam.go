@@ -79,6 +79,9 @@ type World interface {
 	Scenario() *scenario.Scenario
 	// Reference reports a run without migration.
 	Reference() bool
+	// DefaultImplName is the implementation a host runs when no setting
+	// names one: the reference of the VFs' device type.
+	DefaultImplName() string
 	// Setting returns a world setting; Settings all of them in order.
 	Setting(key string) (string, bool)
 	Settings() []scenario.Arg

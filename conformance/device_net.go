@@ -1,0 +1,69 @@
+package conformance
+
+import (
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/scenario"
+)
+
+// NetFactoryDevice is an in-process virtio-net device built by f: the kit
+// judges it on the catalog's virtio-net rows (`set vf-device=net`, where
+// the world builds the VFs with f) and skips the virtio-blk rows and the
+// device tests, whose guest is a block driver.
+func NetFactoryDevice(name string, f member.Factory) Device { return netDevice{factoryDevice{name, f}} }
+
+type netDevice struct{ factoryDevice }
+
+// DeviceType names the device type: "net".
+func (netDevice) DeviceType() string { return deviceNet }
+
+// Device types of the kit (a Device without a DeviceType method is blk).
+const (
+	deviceBlk = "blk"
+	deviceNet = "net"
+)
+
+// deviceType returns the type of the device under test.
+func deviceType(d Device) string {
+	if t, ok := d.(interface{ DeviceType() string }); ok {
+		return t.DeviceType()
+	}
+	return deviceBlk
+}
+
+// rowDevice is the device type of a row's VFs (`set vf-device=`, in the
+// scenario or the expectation; the last one wins).
+func rowDevice(r row) string {
+	v := deviceBlk
+	for _, a := range append(append([]scenario.Arg{}, r.s.Settings...), r.e.Settings...) {
+		if a.Key == "vf-device" {
+			v = a.Value
+		}
+	}
+	return v
+}
+
+// typeSkip says why a row does not run for the device, or "".
+func (k *kit) typeSkip(r row) string {
+	if got, want := rowDevice(r), deviceType(k.dev); got != want {
+		return "a virtio-" + got + " row; the device is virtio-" + want
+	}
+	return ""
+}
+
+// setFactory makes f the target's factory for the device's type.
+func setFactory(t *catalog.Target, d Device, f member.Factory) {
+	if deviceType(d) == deviceNet {
+		t.NetMember = f
+		return
+	}
+	t.Member = f
+}
+
+// judgeFactories returns the blk and net factories of a judge.
+func judgeFactories(d Device, f member.Factory) (blk, net member.Factory) {
+	if deviceType(d) == deviceNet {
+		return nil, f
+	}
+	return f, nil
+}

@@ -1,0 +1,360 @@
+package net
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// Sizes and offsets of the virtio-net device (virtio spec, "Device
+// configuration layout", "Device Operation").
+const (
+	// hdrLen is sizeof(struct virtio_net_hdr) with num_buffers (VERSION_1).
+	hdrLen = 12
+	// cfgStatus, cfgMaxPairs and cfgMTU are offsets in virtio_net_config.
+	cfgStatus   = 6
+	cfgMaxPairs = 8
+	cfgMTU      = 10
+	// rxPerQueue is how many receive buffers the driver keeps posted on
+	// each receive queue it uses.
+	rxPerQueue = 16
+	// EtherTypeMigsim is the EtherType of the frames the driver sends
+	// (IEEE 802 local experimental), as the simulated link's: after it
+	// come le64 sequence number and le32 flow.
+	EtherTypeMigsim = 0x88b5
+	// AnnounceFlow is the flow of the frame the driver sends for an
+	// announce (netdev_notify_peers).
+	AnnounceFlow = 0xffffffff
+)
+
+// Wanted are the features the driver accepts when offered
+// (virtnet_probe's feature table, without offloads and MRG_RXBUF).
+const Wanted = spec.Features(1<<spec.FeatureVersion1 | 1<<spec.FeatureNetMTU | 1<<spec.FeatureNetMAC |
+	1<<spec.FeatureNetStatus | 1<<spec.FeatureNetCtrlVQ | 1<<spec.FeatureNetCtrlRx | 1<<spec.FeatureNetCtrlVLAN |
+	1<<spec.FeatureNetCtrlRxExtra | 1<<spec.FeatureNetGuestAnnounce | 1<<spec.FeatureNetMQ |
+	1<<spec.FeatureNetCtrlMACAddr | 1<<spec.FeatureNotifConfigData)
+
+// Driver is the virtio-net guest driver. It logs what the guest can observe
+// (Log) in a form that does not depend on the schedule when nothing goes
+// wrong: control acks in command order, transmit completions queue by
+// queue, the closing link state and mac. Received frames are not logged one
+// by one — the network may lose frames — but checked: a frame seen twice or
+// before an earlier frame of its flow is a failure.
+type Driver struct {
+	bus  guest.Bus
+	plan guest.MemoryPlan
+	mem  *slots
+	// features negotiated at the last probe; maxPairs, mtu, mac and status
+	// read from the configuration; pairs in use.
+	features spec.Features
+	maxPairs uint16
+	pairs    uint16
+	mtu      uint16
+	mac      [6]byte
+	status   uint16
+	// queues by device queue index (nil: not set up); ctrl is the control
+	// queue's index.
+	queues map[uint16]*queue
+	order  []uint16
+	ctrl   uint16
+	hasCtl bool
+	// txSeq numbers the frames the driver transmits (from 1).
+	txSeq uint64
+	// rxLast is, per flow, the highest sequence number received; rxCount
+	// counts the frames received, rxBad the failures.
+	rxLast  map[uint32]uint64
+	rxCount int
+	// rxMark is rxCount as the last Recv left it.
+	rxMark int
+	// done holds per queue the completions harvested since the last Flush.
+	done map[uint16][]string
+	// pendingAnnounce is an announce seen in a configuration interrupt and
+	// not acknowledged yet.
+	pendingAnnounce bool
+	// announces counts the announces the driver handled.
+	announces int
+	log       []string
+	// Failed lists what went wrong.
+	Failed []string
+	// msixCap, pcieCap are capability offsets found at probe.
+	msixCap, pcieCap uint16
+}
+
+// queue is one virtqueue the driver set up.
+type queue struct {
+	index    uint16
+	kind     byte // 'r', 't' or 'c'
+	ring     *virtq.DriverRing
+	notify   uint64
+	notifyV  uint16
+	inflight map[uint16]*buf
+}
+
+// buf is one posted buffer chain.
+type buf struct {
+	slot uint64
+	// seq, flow of a transmitted frame; cmd and ack of a command.
+	seq  uint64
+	flow uint32
+	cmd  spec.NetCVQCommand
+	data []byte
+	ack  uint64
+	desc string
+	// internal marks the driver's own buffers (the announce frame and its
+	// ANNOUNCE_ACK): not workload, so neither logged nor waited for.
+	internal bool
+}
+
+// New returns a driver that uses the ring regions and buffers of plan.
+func New(bus guest.Bus, plan guest.MemoryPlan) *Driver {
+	if len(plan.Rings) == 0 {
+		plan.Rings = DefaultPlan(3).Rings
+	}
+	return &Driver{bus: bus, plan: plan, mem: newSlots(plan.Buffers, slotSize), queues: map[uint16]*queue{},
+		rxLast: map[uint32]uint64{}, done: map[uint16][]string{}}
+}
+
+// Plan is the guest memory the driver uses.
+func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
+
+// Log returns the guest-visible history.
+func (g *Driver) Log() []string { return g.log }
+
+// Features returns the negotiated features.
+func (g *Driver) Features() spec.Features { return g.features }
+
+// Pairs is the number of queue pairs in use.
+func (g *Driver) Pairs() uint16 { return g.pairs }
+
+// Received counts the frames the guest received.
+func (g *Driver) Received() int { return g.rxCount }
+
+// Sent is the sequence number of the last frame the driver transmitted.
+func (g *Driver) Sent() uint64 { return g.txSeq }
+
+func (g *Driver) logf(format string, args ...any) {
+	g.log = append(g.log, fmt.Sprintf(format, args...))
+}
+
+func (g *Driver) fail(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	g.Failed = append(g.Failed, msg)
+	g.log = append(g.log, "FAIL "+msg)
+}
+
+func (g *Driver) common(f spec.CommonCfgField) uint64 {
+	return g.bus.BAR0() + pcie.BAR0CommonCfg + uint64(f)
+}
+
+func (g *Driver) w8(f spec.CommonCfgField, v uint8) { g.bus.MMIOWrite(g.common(f), []byte{v}) }
+func (g *Driver) w16(f spec.CommonCfgField, v uint16) {
+	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint16(nil, v))
+}
+func (g *Driver) w32(f spec.CommonCfgField, v uint32) {
+	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint32(nil, v))
+}
+func (g *Driver) r8(f spec.CommonCfgField) uint8 { return pad(g.bus.MMIORead(g.common(f), 1), 1)[0] }
+func (g *Driver) r16(f spec.CommonCfgField) uint16 {
+	return binary.LittleEndian.Uint16(pad(g.bus.MMIORead(g.common(f), 2), 2))
+}
+func (g *Driver) r32(f spec.CommonCfgField) uint32 {
+	return binary.LittleEndian.Uint32(pad(g.bus.MMIORead(g.common(f), 4), 4))
+}
+
+func pad(b []byte, n int) []byte {
+	if len(b) >= n {
+		return b
+	}
+	out := make([]byte, n)
+	copy(out, b)
+	return out
+}
+
+// devCfg reads n bytes of virtio_net_config at off.
+func (g *Driver) devCfg(off uint64, n int) []byte {
+	return pad(g.bus.MMIORead(g.bus.BAR0()+pcie.BAR0DeviceCfg+off, n), n)
+}
+
+// findCaps walks the capability list for the PCIe and MSI-X capabilities.
+func (g *Driver) findCaps() {
+	if g.pcieCap != 0 {
+		return
+	}
+	ptr := uint16(g.bus.CfgRead(0x34, 1) &^ 3)
+	for i := 0; ptr != 0 && i < 48; i++ {
+		hdr := g.bus.CfgRead(ptr, 2)
+		switch uint8(hdr) {
+		case 0x10:
+			g.pcieCap = ptr
+		case 0x11:
+			g.msixCap = ptr
+		}
+		ptr = uint16(hdr>>8) &^ 3
+	}
+}
+
+// reset writes 0 to device_status and polls until it reads 0; the driver
+// forgets its queues (the buffers they held are its own again).
+func (g *Driver) reset() bool {
+	g.w8(spec.CfgDeviceStatus, 0)
+	for i := 0; i < 64; i++ {
+		if g.r8(spec.CfgDeviceStatus) == 0 {
+			g.forgetQueues()
+			return true
+		}
+		g.bus.Sleep(1_000_000)
+	}
+	g.fail("reset: device_status never read 0")
+	return false
+}
+
+func (g *Driver) forgetQueues() {
+	for _, q := range g.order {
+		for _, b := range g.queues[q].inflight {
+			g.mem.put(b.slot)
+		}
+	}
+	g.queues = map[uint16]*queue{}
+	g.order = nil
+	g.hasCtl = false
+	g.pendingAnnounce = false
+}
+
+// Probe initialises the device as virtnet_probe does: MSI-X, reset,
+// ACKNOWLEDGE, DRIVER, features, FEATURES_OK (read back), the
+// configuration, every queue pair the memory plan has rings for and the
+// control queue, DRIVER_OK, receive buffers, then VIRTIO_NET_CTRL_MQ for
+// the pairs in use (virtnet_set_queues).
+func (g *Driver) Probe() {
+	g.findCaps()
+	g.bus.CfgWrite(0x04, 2, 0x0006)
+	// Every vector of the table (Message Control, Table Size): queue q
+	// uses vector q+1, and the control queue's index follows
+	// max_virtqueue_pairs, not the plan.
+	vectors := len(g.plan.Rings) + 1
+	if g.msixCap != 0 {
+		vectors = int(g.bus.CfgRead(g.msixCap+2, 2)&0x7ff) + 1
+	}
+	for v := 0; v < vectors && v < pcie.MaxMSIXVectors; v++ {
+		base := g.bus.BAR0() + pcie.BAR0MSIXTable + uint64(v*pcie.MSIXEntrySize)
+		for i, dw := range []uint32{uint32(guest.MSIXAddr), uint32(uint64(guest.MSIXAddr) >> 32), guest.MSIXDataBase + uint32(v), 0} {
+			g.bus.MMIOWrite(base+uint64(4*i), binary.LittleEndian.AppendUint32(nil, dw))
+		}
+	}
+	if g.msixCap != 0 {
+		g.bus.CfgWrite(g.msixCap+2, 2, 0x8000)
+	}
+	if !g.reset() {
+		return
+	}
+	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge))
+	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge|spec.StatusDriver))
+	var offered uint64
+	for sel := uint32(0); sel < 2; sel++ {
+		g.w32(spec.CfgDeviceFeatureSelect, sel)
+		offered |= uint64(g.r32(spec.CfgDeviceFeature)) << (32 * sel)
+	}
+	acked := spec.Features(offered) & Wanted
+	if !acked.Has(spec.FeatureNetCtrlVQ) {
+		// virtnet_validate_feature: the control-queue features need CTRL_VQ.
+		for _, f := range spec.NetFeatureNeedsCtrlVQ {
+			acked &^= spec.Features(f.Mask())
+		}
+	}
+	for sel := uint32(0); sel < 2; sel++ {
+		g.w32(spec.CfgDriverFeatureSelect, sel)
+		g.w32(spec.CfgDriverFeature, uint32(uint64(acked)>>(32*sel)))
+	}
+	st := spec.StatusAcknowledge | spec.StatusDriver | spec.StatusFeaturesOK
+	g.w8(spec.CfgDeviceStatus, uint8(st))
+	if spec.DeviceStatus(g.r8(spec.CfgDeviceStatus))&spec.StatusFeaturesOK == 0 {
+		g.fail("probe: device refused FEATURES_OK for %s", spec.NetFeaturesString(acked))
+		return
+	}
+	g.features = acked
+	g.logf("probe: features %s", spec.NetFeaturesString(acked))
+	g.readConfig()
+	g.w16(spec.CfgConfigMSIXVector, 0)
+	if g.r16(spec.CfgConfigMSIXVector) != 0 {
+		g.fail("probe: config vector not accepted")
+		return
+	}
+	if !g.setupQueues() {
+		return
+	}
+	g.w8(spec.CfgDeviceStatus, uint8(st|spec.StatusDriverOK))
+	for _, q := range g.order {
+		if g.queues[q].kind == 'r' {
+			g.refill(g.queues[q])
+		}
+	}
+	g.logf("probe: DRIVER_OK mac=%s mtu=%d max-pairs=%d link=%s", macString(g.mac), g.mtu, g.maxPairs, linkString(g.status))
+	if g.features.Has(spec.FeatureNetMQ) && g.pairs > 1 {
+		g.command(spec.NetMQVQPairsSet, binary.LittleEndian.AppendUint16(nil, g.pairs), true)
+	}
+}
+
+// readConfig reads virtio_net_config with the generation loop of
+// virtio_cread_bytes.
+func (g *Driver) readConfig() {
+	for i := 0; i < 16; i++ {
+		gen := g.r8(spec.CfgConfigGeneration)
+		b := g.devCfg(0, 12)
+		if g.r8(spec.CfgConfigGeneration) != gen {
+			continue
+		}
+		copy(g.mac[:], b[:6])
+		g.status = spec.NetStatusLinkUp
+		if g.features.Has(spec.FeatureNetStatus) {
+			g.status = binary.LittleEndian.Uint16(b[cfgStatus:])
+		}
+		g.maxPairs = 1
+		if g.features.Has(spec.FeatureNetMQ) {
+			g.maxPairs = max(binary.LittleEndian.Uint16(b[cfgMaxPairs:]), 1)
+		}
+		g.mtu = 1500
+		if g.features.Has(spec.FeatureNetMTU) {
+			g.mtu = binary.LittleEndian.Uint16(b[cfgMTU:])
+		}
+		return
+	}
+	g.fail("config: generation never stable")
+}
+
+// setupQueues sets up the pairs the plan has rings for (at most
+// max_virtqueue_pairs) and the control queue at 2·max_virtqueue_pairs,
+// each on the next ring region of the plan.
+func (g *Driver) setupQueues() bool {
+	rings := len(g.plan.Rings)
+	ctl := g.features.Has(spec.FeatureNetCtrlVQ)
+	if ctl {
+		rings--
+	}
+	g.pairs = min(g.maxPairs, uint16(max(rings/2, 0)))
+	if g.pairs == 0 {
+		g.fail("probe: %d ring regions are not enough for a queue pair", len(g.plan.Rings))
+		return false
+	}
+	nq := g.r16(spec.CfgNumQueues)
+	slot := 0
+	for p := uint16(0); p < g.pairs; p++ {
+		for i, k := range []byte{'r', 't'} {
+			if !g.setupQueue(2*p+uint16(i), k, slot, nq) {
+				return false
+			}
+			slot++
+		}
+	}
+	if ctl {
+		g.ctrl = 2 * g.maxPairs
+		if !g.setupQueue(g.ctrl, 'c', slot, nq) {
+			return false
+		}
+		g.hasCtl = true
+	}
+	return true
+}

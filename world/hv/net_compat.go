@@ -1,0 +1,53 @@
+package hv
+
+import (
+	"github.com/migsim/migsim/devctx/compat"
+	membernet "github.com/migsim/migsim/member/net"
+)
+
+// Implementations of the virtio-net VFs (`set vf-device=net`), described by
+// member/net's own compatibility description (membernet.DefaultCompat):
+// model virtio-spec.org/pci/virtio-net with num-queue-pairs, mtu and
+// mac-filter-size. NetImplDefault is what every host of a net world runs
+// unless src-impl or dst-caps names another.
+const (
+	// NetImplDefault is the virtio-net reference implementation.
+	NetImplDefault = "net-current"
+	netImplFour    = "net-4pairs"
+)
+
+// netImpls are the virtio-net implementations of the compatImpls table:
+// the reference device, and the same built for at most 4 pairs (a
+// destination that cannot take a source with more).
+func netImpls() []compatImpl {
+	four := membernet.DefaultCompat()
+	four.MaxPairs = 4
+	four.Impl = "migsim-net-4pairs/1.0.0"
+	return []compatImpl{netImplOf(NetImplDefault, membernet.DefaultCompat()), netImplOf(netImplFour, four)}
+}
+
+// netImplOf turns a membernet.Compat into a compatImpl: its capabilities'
+// parameters (whose Init values are what a source runs with; the pairs
+// follow the scenario's queues) and the parts manifest of its description.
+func netImplOf(name string, c membernet.Compat) compatImpl {
+	caps := c.Caps().Models[0]
+	return compatImpl{name: name, model: caps.Model, impl: c.Impl, version: c.StateVersion, minVersion: c.MinStateVersion,
+		params: caps.Params, features: uint64(c.Features), parts: c.Description(1, membernet.DefaultMTU, nil).Parts}
+}
+
+// netPairsOf is max_virtqueue_pairs of a member with queues queues (2N+1:
+// N pairs and the control queue; 2N: N pairs).
+func netPairsOf(queues int) int64 { return int64(max(queues/2, 1)) }
+
+// netParamDefault is the value of a virtio-net parameter a source derives
+// from the scenario (num-queue-pairs from queues); ok is false for others.
+func netParamDefault(name string, queues int) (compat.Value, bool) {
+	if name == membernet.ParamNumQueuePairs {
+		return compat.IntValue(netPairsOf(queues)), true
+	}
+	return compat.Value{}, false
+}
+
+// isNetDerived reports whether a virtio-net parameter follows the scenario
+// (netParamDefault).
+func isNetDerived(name string) bool { _, ok := netParamDefault(name, 0); return ok }
