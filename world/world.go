@@ -106,6 +106,9 @@ type World struct {
 	notes []worldNote
 
 	guests []*guestActor
+	// peers are the peer actors, in scenario order (their reads are part
+	// of GuestLog).
+	peers []*peerActor
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guestMemAllocator
 	hv       *hvActor
@@ -126,6 +129,11 @@ type World struct {
 	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
 	// hypervisor should have halted the vCPUs first (question 14).
 	blame string
+	// posted is the bus model of guest MMIO writes (bus_posted.go); lanes
+	// hold the writes in flight; laneBusy is set while a lane delivers.
+	posted   string
+	lanes    []*busLane
+	laneBusy bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -192,6 +200,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
+	w.posted = w.postedMode()
 	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
 	src, err := w.addHost("src")
 	if err != nil {
@@ -300,14 +309,14 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 	if d, ok := w.devIndex[k]; ok {
 		return d
 	}
-	d := &devActor{id: len(w.actors) + len(w.devs), key: k, name: h.name + "." + t.String()}
+	d := &devActor{id: w.nextActorID(), key: k, name: h.name + "." + t.String()}
 	w.devs = append(w.devs, d)
 	w.devIndex[k] = d
 	return d
 }
 
 // Enabled lists the enabled steps: actors in id order, then devices in
-// creation order.
+// creation order, then the lanes of the bus with writes in flight.
 func (w *World) Enabled(buf []engine.Step) []engine.Step {
 	buf = w.enabled(buf)
 	if len(buf) == 0 && len(w.timers) == 0 && !w.Done() && !w.stalled {
@@ -339,13 +348,15 @@ func (w *World) enabled(buf []engine.Step) []engine.Step {
 		}
 		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: fpHost[d.key.host].dev})
 	}
-	return buf
+	return w.laneSteps(buf)
 }
 
 // Execute runs one step.
 func (w *World) Execute(s engine.Step) *engine.Finding {
 	w.stepNo++
-	if s.ID < len(w.actors) {
+	if s.ID < 0 {
+		w.deliverHead(w.lanes[-1-s.ID])
+	} else if s.ID < len(w.actors) {
 		w.actors[s.ID].run(w)
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
@@ -428,7 +439,7 @@ func (w *World) Done() bool {
 			return false
 		}
 	}
-	return true
+	return w.lanesIdle()
 }
 
 // ActorName names an actor or a device.
@@ -439,6 +450,11 @@ func (w *World) ActorName(id int) string {
 	for _, d := range w.devs {
 		if d.id == id {
 			return d.name
+		}
+	}
+	for _, l := range w.lanes {
+		if l.id == id {
+			return l.name
 		}
 	}
 	return fmt.Sprintf("actor%d", id)
