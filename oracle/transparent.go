@@ -18,7 +18,8 @@ var transparentInfo = world.OracleInfo{
 	Doc:  "the guest cannot tell it moved: its log matches the run without migration",
 	Reqs: []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"},
 	Observes: "the guest's own log (every request's status and the data read back, config values, the final " +
-		"device status, requests that never completed) against the run without migration",
+		"device status, requests that never completed) and what peer devices of the VM read from its VFs, " +
+		"against the run without migration",
 }
 
 func (transparent) Info() world.OracleInfo { return transparentInfo }
@@ -27,8 +28,9 @@ func (transparent) Info() world.OracleInfo { return transparentInfo }
 // entry by entry, when the flow succeeded or stopped on a compatibility
 // check (it stopped before or rolled back, so nothing may show). A flow
 // that stopped with another error is that error's verdict. A finding after
-// a vCPU touched a member the hypervisor froze without halting the vCPUs
-// is blamed on the hypervisor.
+// a vCPU touched a member the hypervisor froze without halting the vCPUs,
+// or after a vCPU's posted write still in flight landed on a member the
+// hypervisor had frozen or stopped, is blamed on the hypervisor.
 func (transparent) CheckFinish(p *world.FinishPass) {
 	if p.ReferenceLog == nil {
 		return

@@ -323,7 +323,7 @@ func TestCompatSettings(t *testing.T) {
 		{"src-impl=newest", `set src-impl=newest: want one of current, future, net, net-4pairs, net-current, older`},
 		{"dst-caps=x", `set dst-caps=x: want one of current, future, net, net-4pairs, net-current, older`},
 		{"dst2-caps=x", `set dst2-caps=x: want one of current, future, net, net-4pairs, net-current, older`},
-		{"dst3-caps=older", "unknown setting dst3-caps (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit); did you mean dst-caps?"},
+		{"dst3-caps=older", "unknown setting dst3-caps (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit, posted-writes); did you mean dst-caps?"},
 		{"src-param-rss=on", `set src-param-rss=on: implementation current has no parameter "rss" (has num-queues, secure-erase)`},
 		{"src-param-secure-erase=maybe", "set src-param-secure-erase=maybe: secure-erase=maybe: want on or off"},
 		{"src-param-num-queues=four", "set src-param-num-queues=four: num-queues=four: want an integer"},

@@ -6,13 +6,19 @@ import (
 	"github.com/migsim/migsim/engine"
 )
 
-// GuestLog returns what the guests observed, guest by guest: the history the
-// transparent oracle compares with a run without migration.
+// GuestLog returns what the guests observed, guest by guest, then what the
+// peers' reads returned, peer by peer: the history the transparent oracle
+// compares with a run without migration.
 func (w *World) GuestLog() []string {
 	var out []string
 	for _, g := range w.guests {
 		for _, l := range g.drv.Log() {
 			out = append(out, g.name+": "+l)
+		}
+	}
+	for _, p := range w.peers {
+		for _, l := range p.log {
+			out = append(out, p.name+": "+l)
 		}
 	}
 	return out

@@ -98,6 +98,10 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 		return nil
 	}
 	g.checkHalted(h, target, t)
+	if t.Kind == pcie.MemWrite && g.w.posted != postedImmediate {
+		g.w.post(h, target, t, g.name) // posted: in flight on the bus (bus_posted.go)
+		return nil
+	}
 	return g.w.deliver(h, target, member.Event{Kind: member.EvTLP, TLP: t}, g.name)
 }
 
@@ -322,6 +326,9 @@ func (w *World) othersDone(a *actor) bool {
 		if len(d.pending) > 0 && !w.hosts[d.key.host].failed {
 			return false
 		}
+	}
+	if !w.lanesIdle() {
+		return false
 	}
 	return len(w.timers) == 0 || w.onlyActorTimers()
 }

@@ -28,6 +28,10 @@ type peerActor struct {
 	// runs (Active/running) on the VM's host — a stopped device starts no
 	// transaction (DP-DEV-11).
 	vf int
+	// log holds what the peer's reads returned, in its program order: part
+	// of what the VM can tell (GuestLog), compared with the run without
+	// migration.
+	log []string
 }
 
 func (w *World) addPeer(p *scenario.Program) error {
@@ -42,6 +46,7 @@ func (w *World) addPeer(p *scenario.Program) error {
 	pa.id = len(w.actors)
 	pa.name = p.Name
 	w.actors = append(w.actors, &pa.actor)
+	w.peers = append(w.peers, pa)
 	pa.start(func(y func(*actorReq) []byte) {
 		pa.yield = y
 		for _, op := range p.Ops {
@@ -93,6 +98,22 @@ func (pa *peerActor) exec(op scenario.Op) error {
 				pa.p2pWrite(w.hostOfVF(vf), vf, uint64(off), data, "write")
 				return nil
 			}})
+	case "read":
+		vf, off, n := int(args.Int("vf")), int(args.Int("offset")), int(args.Int("len"))
+		if off+n > pcie.BAR0Size {
+			return fmt.Errorf("read: offset %#x + len %d beyond BAR0 (%#x bytes)", off, n, pcie.BAR0Size)
+		}
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-read vf%d +%#x/%d", pa.name, vf, off, n), fp: fpWriteGlobal,
+			ready: func() bool { return pa.running() || w.stalled },
+			do: func() []byte {
+				if !pa.running() {
+					w.notef("%s: p2p read of vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
+					return nil
+				}
+				got := pa.p2pRead(w.hostOfVF(vf), vf, uint64(off), n)
+				pa.log = append(pa.log, fmt.Sprintf("read vf%d +%#x/%d: %s", vf, off, n, hex.EncodeToString(got)))
+				return nil
+			}})
 	case "pf-flr":
 		return pa.pfFLR(op)
 	case "vf-flr":
@@ -128,6 +149,28 @@ func (pa *peerActor) p2pWrite(h *host, vf int, off uint64, data []byte, what str
 	}
 	w.deliver(h, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: req,
 		Addr: s.VFBAR0Addr(vf) + off, Data: data}}, pa.name)
+}
+
+// p2pRead sends a memory read TLP peer-to-peer to VF vf's BAR0 at off, on
+// host h, and returns the completion's data (all ones when no VF answers,
+// as a master abort reads).
+func (pa *peerActor) p2pRead(h *host, vf int, off uint64, n int) []byte {
+	w := pa.w
+	s, ok := h.pfCfg.SRIOV()
+	if !ok || vf < 1 || vf > s.EnabledVFs() {
+		w.notef("%s: p2p read of vf%d on %s: no such VF", pa.name, vf, h.name)
+		return allOnes(n)
+	}
+	req := PeerRID
+	if pa.vf != 0 {
+		req = s.VFRID(h.pf.RID(), pa.vf)
+	}
+	out := w.deliver(h, owner.Target(vf), member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: req,
+		Addr: s.VFBAR0Addr(vf) + off, Len: n}}, pa.name)
+	if len(out) < n {
+		out = append(out, make([]byte, n-len(out))...)
+	}
+	return out
 }
 
 // running reports whether the peer may start a transaction: always for a

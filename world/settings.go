@@ -40,6 +40,8 @@ func settingSpecs() []scenario.SettingSpec {
 			Doc: "the device type of every host's VFs: blk (default) or net (docs/net.md)"},
 		{Key: settingObjLimit, Arg: scenario.ArgSpec{Kind: scenario.ArgInt, Min: 1, Max: 255},
 			Doc: "the VIRTIO_DEV_PARTS_CAP get and set limits of every host's owner (default 32)"},
+		{Key: settingPostedWrites, Arg: scenario.ArgSpec{Kind: scenario.ArgWord, Values: postedValues},
+			Doc: "guest MMIO writes: immediate (delivered in the vCPU's step), in-flight (a TLP delivered by its own step, PCIe-ordered per requester and host), in-flight-unordered (the hypervisor's traffic does not push them)"},
 	}
 }
 

@@ -126,6 +126,15 @@ func (w *World) stateHash(ids bool) uint64 {
 			h = deephash.String(h, a.req.label)
 		}
 	}
+	// The writes in flight on the bus (bus_posted.go): what each lane
+	// still has to deliver, in order.
+	for _, l := range w.lanes {
+		h = deephash.Mix(deephash.Mix(h, uint64(l.id)), uint64(len(l.writes)))
+		for _, pw := range l.writes {
+			h = deephash.Mix(deephash.Mix(h, uint64(pw.target)), pw.tlp.Addr)
+			h = deephash.Bytes(deephash.String(h, pw.who), pw.tlp.Data)
+		}
+	}
 	if ids {
 		for _, d := range w.devs {
 			h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(d.id)), uint64(d.key.host)), uint64(d.key.target))

@@ -125,6 +125,11 @@ var peerVerbs = append(scenario.VerbTable{
 		{Name: "offset", Kind: scenario.ArgInt, Min: 0, Max: pcie.BAR0Size - 1, Required: true, Doc: "offset in BAR0"},
 		{Name: "bytes", Kind: scenario.ArgHex, Min: 1, Max: 8, Required: true, Doc: "the bytes written, in hex"}},
 		Doc: "a P2P memory write into a VF's BAR0"},
+	{Name: "read", Args: []scenario.ArgSpec{
+		{Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF whose BAR0 is read"},
+		{Name: "offset", Kind: scenario.ArgInt, Min: 0, Max: pcie.BAR0Size - 1, Required: true, Doc: "offset in BAR0"},
+		{Name: "len", Kind: scenario.ArgInt, Min: 1, Max: 8, Default: "4", Doc: "bytes read"}},
+		Doc: "a P2P memory read of a VF's BAR0; the bytes returned go to the peer's log"},
 	{Name: "pf-flr", Args: []scenario.ArgSpec{hostArg, {Name: "while", Kind: scenario.ArgWord, Values: []string{"admin-outstanding"},
 		Doc: "wait until an admin command is outstanding on HOST"}}, Doc: "a fault: HOST's PF is reset"},
 	{Name: "vf-flr", Args: []scenario.ArgSpec{hostArg, {Name: "vf", Kind: scenario.ArgVF, Default: "1", Doc: "the VF reset"}},

@@ -99,6 +99,9 @@ type World struct {
 	notes []worldNote
 
 	guests []*guestActor
+	// peers are the peer actors, in scenario order (their reads are part
+	// of GuestLog).
+	peers []*peerActor
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guestMemAllocator
 	hv       *hv.Hypervisor
@@ -135,6 +138,11 @@ type World struct {
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
 	observing *actor
+	// posted is the bus model of guest MMIO writes (bus_posted.go); lanes
+	// hold the writes in flight; laneBusy is set while a lane delivers.
+	posted   string
+	lanes    []*busLane
+	laneBusy bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -201,6 +209,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
+	w.posted = w.postedMode()
 	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
 	w.disk.SetObserver(w.diskAccess)
 	if err := w.buildNet(); err != nil {
@@ -314,14 +323,15 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 	if d, ok := w.devIndex[k]; ok {
 		return d
 	}
-	d := &devActor{id: len(w.actors) + len(w.devs), key: k, name: h.name + "." + t.String()}
+	d := &devActor{id: w.nextActorID(), key: k, name: h.name + "." + t.String()}
 	w.devs = append(w.devs, d)
 	w.devIndex[k] = d
 	return d
 }
 
 // Enabled lists the enabled steps: actors in id order, then devices in
-// creation order, each with its footprint (footprint.go).
+// creation order, each with its footprint (footprint.go), then the lanes
+// of the bus with writes in flight (bus_posted.go).
 func (w *World) Enabled(buf []engine.Step) []engine.Step {
 	for i, a := range w.actors {
 		if a.done || a.halted {
@@ -342,7 +352,7 @@ func (w *World) Enabled(buf []engine.Step) []engine.Step {
 		}
 		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: w.deviceFootprint(d)})
 	}
-	return buf
+	return w.laneSteps(buf)
 }
 
 // Epoch implements engine.Epocher: when nothing can run and no timer is
@@ -364,7 +374,9 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 	w.stepNo++
 	w.beginStep(s)
 	defer w.endStep()
-	if s.ID < len(w.actors) {
+	if s.ID < 0 {
+		w.deliverHead(w.lanes[-1-s.ID])
+	} else if s.ID < len(w.actors) {
 		if w.chaining {
 			w.chainStep(s.ID, s.Footprint)
 		}
@@ -456,7 +468,7 @@ func (w *World) Done() bool {
 			return false
 		}
 	}
-	return true
+	return w.lanesIdle()
 }
 
 // ActorName names an actor or a device.
@@ -467,6 +479,11 @@ func (w *World) ActorName(id int) string {
 	for _, d := range w.devs {
 		if d.id == id {
 			return d.name
+		}
+	}
+	for _, l := range w.lanes {
+		if l.id == id {
+			return l.name
 		}
 	}
 	return fmt.Sprintf("actor%d", id)

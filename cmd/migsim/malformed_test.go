@@ -36,7 +36,7 @@ var malformedCases = []struct {
 	full string
 }{
 	{name: "host typo", extra: "hypervisor\n  mode scr stop\n", want: `10:8: mode: HOST "scr": unknown host scr (hosts: src, dst, dst2); did you mean src?`},
-	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit)"},
+	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit, posted-writes)"},
 	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: -5 outside 1..4294967296"},
 	{name: "capacity not a number", extra: "set capacity=lots\n", want: "9:5: set capacity=lots: want a number 1..4294967296"},
 	{name: "setting twice", extra: "set capacity=8 capacity=9\n", want: "9:16: setting capacity given twice (first at 9:5)"},

@@ -347,9 +347,11 @@ func (g *Driver) ConfigVector(set int) {
 	g.logf("config-vector: %d", g.r16(spec.CfgConfigMSIXVector))
 }
 
-// SetWCE writes the writeback field (VIRTIO_BLK_F_CONFIG_WCE) and reads it
-// back, as virtio_blk's cache_type store does.
-func (g *Driver) SetWCE(on bool) {
+// SetWCE writes the writeback field (VIRTIO_BLK_F_CONFIG_WCE) and, with
+// readback, reads it back, as virtio_blk's cache_type_store does. Without
+// it the write is the vCPU's last access: a posted write that no read of
+// the vCPU pushes ahead.
+func (g *Driver) SetWCE(on, readback bool) {
 	if !g.features.Has(spec.FeatureBlkConfigWCE) {
 		g.fail("wce: CONFIG_WCE not negotiated")
 		return
@@ -360,6 +362,10 @@ func (g *Driver) SetWCE(on bool) {
 	}
 	addr := g.bus.BAR0() + pcie.BAR0DeviceCfg + 32
 	g.bus.MMIOWrite(addr, []byte{v})
+	if !readback {
+		g.logf("wce: wrote %d", v)
+		return
+	}
 	got := g.bus.MMIORead(addr, 1)[0]
 	g.logf("wce: wrote %d read back %d", v, got)
 }

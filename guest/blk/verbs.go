@@ -47,7 +47,8 @@ var Verbs = scenario.VerbTable{
 	{Name: "post", Args: withKind(requestArgs), Doc: "post a request without kicking"},
 	{Name: "wait", Doc: "wait until every submitted request completed"},
 	{Name: "kick", Args: []scenario.ArgSpec{requestArgs[3]}, Doc: "write the queue's doorbell"},
-	{Name: "wce", Args: []scenario.ArgSpec{{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"on", "off"}, Required: true}},
+	{Name: "wce", Args: []scenario.ArgSpec{{Name: "STATE", Positional: true, Kind: scenario.ArgWord, Values: []string{"on", "off"}, Required: true},
+		{Name: "readback", Kind: scenario.ArgWord, Values: []string{"yes", "no"}, Default: "yes", Doc: "read the field back after the write (no: the write alone, a posted write nothing pushes)"}},
 		Doc: "write the writeback field and read it back"},
 	{Name: "read-config", Doc: "read capacity (generation loop) and writeback"},
 	{Name: "config-vector", Args: []scenario.ArgSpec{{Name: "set", Kind: scenario.ArgInt, Min: -1, Max: 0xffff, Default: "-1",
@@ -105,7 +106,7 @@ func (g *Driver) Exec(op scenario.Op) error {
 	case "kick":
 		g.Kick(q)
 	case "wce":
-		g.SetWCE(v.Str("STATE") == "on")
+		g.SetWCE(v.Str("STATE") == "on", v.Str("readback") == "yes")
 	case "read-config":
 		g.ReadConfig()
 	case "config-vector":
