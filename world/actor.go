@@ -1,6 +1,9 @@
 package world
 
-import "github.com/migsim/migsim/engine"
+import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/por"
+)
 
 // actorReq is the next visible operation an actor is suspended on: the
 // scheduler may run it when ready reports true (nil: always); do performs it
@@ -12,7 +15,7 @@ type actorReq struct {
 	do    func() []byte
 	// cls is the operation's classification for footprints, parsed from
 	// the label on first use (footprint_steps.go).
-	cls *stepClass
+	cls *por.Step
 }
 
 // actor is a guest vCPU, the hypervisor or a peer device, running its

@@ -10,20 +10,21 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/por"
 )
 
 // vmPort is guest memory wherever the VM runs now (the guest's own view).
 type vmPort struct{ w *World }
 
 func (p vmPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
-	p.w.touchW(resMem(p.w.vm.idx, false))
+	p.w.touchW(por.ResMem(p.w.vm.idx, false))
 	err := p.w.vm.guestMem.ReadMem(rid, addr, buf)
 	p.w.observeMemRead(addr, buf)
 	return err
 }
 
 func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	p.w.touchW(resMem(p.w.vm.idx, false))
+	p.w.touchW(por.ResMem(p.w.vm.idx, false))
 	return p.w.vm.guestMem.WriteMem(rid, addr, data)
 }
 
@@ -32,14 +33,14 @@ func (p vmPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 type otherPort struct{ w *World }
 
 func (p otherPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
-	p.w.touchW(resMem(0, true))
+	p.w.touchW(por.ResMem(0, true))
 	err := p.w.hosts[0].otherMem.ReadMem(rid, addr, buf)
 	p.w.observeMemRead(addr, buf)
 	return err
 }
 
 func (p otherPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	p.w.touchW(resMem(0, true))
+	p.w.touchW(por.ResMem(0, true))
 	return p.w.hosts[0].otherMem.WriteMem(rid, addr, data)
 }
 
@@ -83,7 +84,7 @@ func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 	other := !w.inVM(vf)
 	return &virtq.Observer{Port: hostGuestPort{h: h, other: other}, Hook: func(a virtq.Access) error {
-		w.touchW(resMem(h.idx, other))
+		w.touchW(por.ResMem(h.idx, other))
 		w.dma = append(w.dma, DMAAccess{Host: h.name, VF: vf, Access: a, h: h})
 		return nil
 	}}
@@ -153,13 +154,13 @@ func (w *World) route(h *host, fx owner.Effects) {
 		d.pending = append(d.pending, devEvent{ev: member.Event{Kind: member.EvStep, Step: s.Step}, label: d.name + ":" + s.Step.String()})
 	}
 	if fx.Published > 0 {
-		w.touchW(resHost(rcAdminQ, h.idx))
+		w.touchW(por.ResHost(por.ClassAdminQ, h.idx))
 	}
 	if fx.Published > 0 && w.hv != nil {
 		w.hv.Published(h.idx, fx.Published)
 	}
 	if fx.RemovedVFs > 0 {
-		w.touchW(resHost(rcGroup, h.idx))
+		w.touchW(por.ResHost(por.ClassGroup, h.idx))
 		w.forgetMembers(h)
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {
@@ -204,7 +205,7 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 	vec := uint16(irq.Data - guest.MSIXDataBase)
 	for i, g := range w.guests {
 		if g.vf == vf {
-			w.touchW(resGuest(rcIRQ, i))
+			w.touchW(por.ResGuest(por.ClassIRQ, i))
 			g.irqs = append(g.irqs, vec)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
 )
 
 // The footprint guard: partial-order reduction trusts a step's footprint,
@@ -76,27 +77,27 @@ func (w *World) endStep() {
 		return
 	}
 	if w.vm != g.vm {
-		w.touchW(resVM)
+		w.touchW(por.ResVM)
 	}
 	if len(w.hosts) != g.hosts {
-		w.touchW(resHosts)
+		w.touchW(por.ResHosts)
 	}
 	if w.blame != g.blame {
-		w.touchW(resBlame)
+		w.touchW(por.ResBlame)
 	}
 	for i, gu := range w.guests {
 		if i < len(g.halted) && gu.halted != g.halted[i] {
-			w.touchW(resGuest(rcHalt, i))
+			w.touchW(por.ResGuest(por.ClassHalt, i))
 		}
 	}
 	for _, h := range w.hosts {
 		if h.idx < g.hosts && h.failed != g.failed[h.idx] {
-			w.touchW(resHost(rcFailed, h.idx))
+			w.touchW(por.ResHost(por.ClassFailed, h.idx))
 		}
 	}
 	for name, set := range w.signals {
 		if set && !slices.Contains(g.signals, name) {
-			w.touchW(resSignal(name))
+			w.touchW(por.ResSignal(name))
 		}
 	}
 	g.on = false
@@ -106,26 +107,18 @@ func (w *World) endStep() {
 // the step created is its own: nothing else could have touched it.
 func (w *World) mayWrite(r engine.Resource) bool {
 	ws := w.guard.fp.Writes()
-	return hasResource(ws, r) || hasResource(ws, resAll) || w.newHost(r)
+	return por.HasResource(ws, r) || por.HasResource(ws, por.ResAll) || w.newHost(r)
 }
 
 // newHost reports whether r belongs to a host created by the running step.
 func (w *World) newHost(r engine.Resource) bool {
-	switch uint8(r >> 56) {
-	case rcFunc, rcGroup, rcVMMode, rcAdminQ, rcFailed, rcMem:
-		return int(uint32(r>>32)&(1<<24-1)) >= w.guard.hosts
-	}
-	return false
+	h, ok := por.HostOf(r)
+	return ok && h >= w.guard.hosts
 }
 
 // mayRead reports whether the running step declared reading or writing r.
 func (w *World) mayRead(r engine.Resource) bool {
-	return w.mayWrite(r) || hasResource(w.guard.fp.Reads(), r)
-}
-
-func hasResource(s []engine.Resource, r engine.Resource) bool {
-	_, ok := slices.BinarySearch(s, r)
-	return ok
+	return w.mayWrite(r) || por.HasResource(w.guard.fp.Reads(), r)
 }
 
 // touchW checks that the running step declared writing r.
@@ -145,49 +138,13 @@ func (w *World) touchR(r engine.Resource) {
 // touchFunc checks that the running step declared writing function t of
 // host h, or the whole group.
 func (w *World) touchFunc(h int, t owner.Target) {
-	if w.guard.on && !w.mayWrite(resFunc(h, t)) && !w.mayWrite(resHost(rcGroup, h)) {
-		w.understated("write", resFunc(h, t))
+	if w.guard.on && !w.mayWrite(por.ResFunc(h, t)) && !w.mayWrite(por.ResHost(por.ClassGroup, h)) {
+		w.understated("write", por.ResFunc(h, t))
 	}
 }
 
 func (w *World) understated(how string, r engine.Resource) {
-	panic(fmt.Sprintf("world: footprint of %q (%s) does not declare the %s of %s", w.guard.label, w.guard.fp, how, resourceName(r)))
-}
-
-// resourceName renders a resource for guard messages.
-func resourceName(r engine.Resource) string {
-	class, a, b := uint8(r>>56), uint32(r>>32)&(1<<24-1), uint32(r)
-	switch class {
-	case rcAll:
-		return "everything"
-	case rcFunc:
-		return fmt.Sprintf("host %d %s", a, owner.Target(b))
-	case rcGroup:
-		return fmt.Sprintf("host %d's SR-IOV group", a)
-	case rcVMMode:
-		return fmt.Sprintf("the modes of the VM's members on host %d", a)
-	case rcAdminQ:
-		return fmt.Sprintf("host %d's admin queue", a)
-	case rcFailed:
-		return fmt.Sprintf("host %d's failure", a)
-	case rcMem:
-		return fmt.Sprintf("guest memory %d on host %d", b, a)
-	case rcDisk:
-		return "the disk"
-	case rcIRQ:
-		return fmt.Sprintf("guest %d's interrupts", a)
-	case rcHalt:
-		return fmt.Sprintf("guest %d's halt", a)
-	case rcSignal:
-		return fmt.Sprintf("signal %#x", b)
-	case rcVM:
-		return "the VM's host"
-	case rcBlame:
-		return "the blame"
-	case rcHosts:
-		return "the hosts"
-	}
-	return fmt.Sprintf("resource %#x", uint64(r))
+	panic(fmt.Sprintf("world: footprint of %q (%s) does not declare the %s of %s", w.guard.label, w.guard.fp, how, por.ResourceName(r)))
 }
 
 // guardBefore records the target of an event before it is delivered.
@@ -207,7 +164,7 @@ func (w *World) guardBefore(h *host, t owner.Target) {
 		return
 	}
 	mg.modes = mg.modes[:0]
-	if w.mayWrite(resHost(rcGroup, h.idx)) {
+	if w.mayWrite(por.ResHost(por.ClassGroup, h.idx)) {
 		return
 	}
 	mg.numVFs = h.pf.NumVFs()
@@ -229,11 +186,11 @@ func (w *World) guardAfter(h *host, t owner.Target, fx *owner.Effects) {
 		m, ok := h.pf.Member(int(t))
 		changed := ok != mg.built || (ok && m.Status().Mode != mg.mode)
 		if changed && w.inVM(int(t)) {
-			w.touchW(resHost(rcVMMode, h.idx))
+			w.touchW(por.ResHost(por.ClassVMMode, h.idx))
 		}
 		return
 	}
-	if w.mayWrite(resHost(rcGroup, h.idx)) {
+	if w.mayWrite(por.ResHost(por.ClassGroup, h.idx)) {
 		return
 	}
 	i := 0
@@ -245,7 +202,7 @@ func (w *World) guardAfter(h *host, t owner.Target, fx *owner.Effects) {
 		i++
 	}
 	if !same || i != len(mg.modes) {
-		w.touchW(resHost(rcGroup, h.idx))
+		w.touchW(por.ResHost(por.ClassGroup, h.idx))
 	}
 }
 
@@ -257,12 +214,12 @@ type guardedHostMem struct {
 }
 
 func (p guardedHostMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
-	p.w.touchW(resHost(rcAdminQ, p.h.idx))
+	p.w.touchW(por.ResHost(por.ClassAdminQ, p.h.idx))
 	return p.h.hostMem.ReadMem(rid, addr, buf)
 }
 
 func (p guardedHostMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	p.w.touchW(resHost(rcAdminQ, p.h.idx))
+	p.w.touchW(por.ResHost(por.ClassAdminQ, p.h.idx))
 	return p.h.hostMem.WriteMem(rid, addr, data)
 }
 
@@ -270,8 +227,8 @@ func (p guardedHostMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 // write needs it written.
 func (w *World) diskAccess(write bool) {
 	if write {
-		w.touchW(resDisk)
+		w.touchW(por.ResDisk)
 	} else {
-		w.touchR(resDisk)
+		w.touchR(por.ResDisk)
 	}
 }

@@ -6,10 +6,9 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/deephash"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
-	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/por"
 )
 
 // State hashing (engine.StateHasher): dfs with state pruning skips a state
@@ -121,7 +120,7 @@ func (w *World) stateHash(ids bool) uint64 {
 	h := sh.shared()
 	for _, a := range w.actors {
 		h = deephash.Mix(h, a.chain)
-		h = deephash.Mix(h, boolBits(a.done, a.halted))
+		h = deephash.Mix(h, por.BoolBits(a.done, a.halted))
 		if a.req != nil {
 			h = deephash.String(h, a.req.label)
 		}
@@ -143,16 +142,6 @@ func (w *World) stateHash(ids bool) uint64 {
 	return h
 }
 
-func boolBits(bs ...bool) uint64 {
-	var v uint64
-	for i, b := range bs {
-		if b {
-			v |= 1 << i
-		}
-	}
-	return v
-}
-
 // chainStep starts a step of actor i with footprint fp in its chain. A
 // guest or a peer reads the shared state only through the result of its
 // operation, guest memory (its driver's rings and buffers) and the clock:
@@ -162,17 +151,17 @@ func boolBits(bs ...bool) uint64 {
 // the shared state, as does any step that may touch everything.
 func (w *World) chainStep(i int, fp engine.Footprint) {
 	a := w.actors[i]
-	if w.actorInfo[i].kind == kindHV || hasResource(fp.Writes(), resAll) {
+	if w.actorInfo[i].kind == por.ActorHV || por.HasResource(fp.Writes(), por.ResAll) {
 		a.chain = deephash.Mix(a.chain, w.hasher().restricted(fp))
 		return
 	}
-	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), boolBits(w.stalled))
+	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), por.BoolBits(w.stalled))
 	w.observing = a
 }
 
 // observe records the result of the actor's operation in its chain.
 func (a *actor) observe(res []byte) {
-	a.chain = deephash.Bytes(deephash.Mix(a.chain, boolBits(res == nil)), res)
+	a.chain = deephash.Bytes(deephash.Mix(a.chain, por.BoolBits(res == nil)), res)
 }
 
 // observeMemRead records guest memory the observed actor read.
@@ -186,10 +175,10 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 // the stall; a footprint that may write everything hashes everything.
 func (sh *stateHasher) restricted(fp engine.Footprint) uint64 {
 	w := sh.w
-	if hasResource(fp.Writes(), resAll) {
+	if por.HasResource(fp.Writes(), por.ResAll) {
 		return sh.shared()
 	}
-	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), boolBits(w.stalled))
+	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
 	for _, set := range [][]engine.Resource{fp.Reads(), fp.Writes()} {
 		for _, r := range set {
 			h = deephash.Mix(deephash.Mix(h, uint64(r)), sh.resource(r))
@@ -202,42 +191,42 @@ func (sh *stateHasher) restricted(fp engine.Footprint) uint64 {
 func (sh *stateHasher) resource(r engine.Resource) uint64 {
 	w := sh.w
 	class, a := uint8(r>>56), int(uint32(r>>32)&(1<<24-1))
-	if a >= len(w.hosts) && class != rcIRQ && class != rcHalt && class != rcSignal {
+	if a >= len(w.hosts) && class != por.ClassIRQ && class != por.ClassHalt && class != por.ClassSignal {
 		return 0 // a host that does not exist yet
 	}
 	switch class {
-	case rcFunc:
+	case por.ClassFunc:
 		return sh.function(w.hosts[a], owner.Target(uint32(r)))
-	case rcGroup:
+	case por.ClassGroup:
 		return sh.group(w.hosts[a])
-	case rcVMMode:
+	case por.ClassVMMode:
 		h := w.hosts[a]
 		v := uint64(0)
 		for _, vf := range w.vmVFs {
 			m, ok := h.pf.Member(vf)
-			v = deephash.Mix(v, boolBits(ok))
+			v = deephash.Mix(v, por.BoolBits(ok))
 			if ok {
 				v = deephash.Mix(v, uint64(m.Status().Mode))
 			}
 		}
 		return v
-	case rcAdminQ:
+	case por.ClassAdminQ:
 		v := w.hosts[a].hostMem.StateHash()
 		if w.hv != nil {
 			pub, seen := w.hv.AdminCounts(a)
 			v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
 		}
 		return v
-	case rcFailed:
-		return boolBits(w.hosts[a].failed)
-	case rcMem:
+	case por.ClassFailed:
+		return por.BoolBits(w.hosts[a].failed)
+	case por.ClassMem:
 		if uint32(r) == 1 {
 			return w.hosts[a].otherMem.StateHash()
 		}
 		return w.hosts[a].guestMem.StateHash()
-	case rcDisk:
+	case por.ClassDisk:
 		return w.disk.StateHash()
-	case rcIRQ:
+	case por.ClassIRQ:
 		if a < len(w.guests) {
 			v := uint64(len(w.guests[a].irqs))
 			for _, x := range w.guests[a].irqs {
@@ -245,25 +234,25 @@ func (sh *stateHasher) resource(r engine.Resource) uint64 {
 			}
 			return v
 		}
-	case rcHalt:
+	case por.ClassHalt:
 		if a < len(w.guests) {
-			return boolBits(w.guests[a].halted)
+			return por.BoolBits(w.guests[a].halted)
 		}
-	case rcSignal:
+	case por.ClassSignal:
 		v := uint64(0)
 		for n, set := range w.signals {
-			if set && fnv32(n) == uint32(r) {
+			if set && por.FNV32(n) == uint32(r) {
 				v ^= deephash.String(0, n)
 			}
 		}
 		return v
-	case rcVM:
+	case por.ClassVM:
 		if w.vm != nil {
 			return uint64(w.vm.idx) + 1
 		}
-	case rcBlame:
+	case por.ClassBlame:
 		return deephash.String(0, w.blame)
-	case rcHosts:
+	case por.ClassHosts:
 		v := uint64(0)
 		for _, x := range w.hosts {
 			v = deephash.String(v, x.name)
@@ -302,13 +291,13 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 	for _, dv := range sh.w.devs {
 		if dv.key.host == h.idx && dv.key.target == t {
 			for _, e := range dv.pending {
-				v = deephash.String(deephash.Mix(v, eventHash(e.ev)), e.label)
+				v = deephash.String(deephash.Mix(v, por.EventHash(e.ev)), e.label)
 			}
 		}
 	}
 	for _, tm := range sh.w.timers {
 		if tm.dev != nil && tm.dev.host == h.idx && tm.dev.target == t {
-			v = deephash.Mix(deephash.Mix(v, uint64(tm.at)), eventHash(tm.ev))
+			v = deephash.Mix(deephash.Mix(v, uint64(tm.at)), por.EventHash(tm.ev))
 		}
 	}
 	return v
@@ -321,26 +310,9 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 func (sh *stateHasher) group(h *host) uint64 {
 	v := uint64(h.pf.NumVFs())
 	if sh.w.hv != nil {
-		v = deephash.Mix(v, boolBits(sh.w.hv.Gone(h.idx)))
+		v = deephash.Mix(v, por.BoolBits(sh.w.hv.Gone(h.idx)))
 	}
 	return v
-}
-
-// eventHash hashes a device event.
-func eventHash(ev member.Event) uint64 {
-	v := deephash.Mix(uint64(ev.Kind), uint64(ev.Timer))
-	v = deephash.Mix(v, uint64(ev.Step.Kind)|uint64(ev.Step.Queue)<<8)
-	v = deephash.Mix(v, ev.Step.Tag)
-	v = tlpHash(v, ev.TLP)
-	a := ev.Admin
-	v = deephash.Mix(deephash.Mix(deephash.Mix(v, a.Tag), uint64(a.Opcode)), uint64(a.ResultCap)<<32|uint64(a.ObjectID))
-	return deephash.Bytes(v, a.Data)
-}
-
-func tlpHash(v uint64, t pcie.TLP) uint64 {
-	v = deephash.Mix(v, uint64(t.Kind)|uint64(t.Requester)<<8|uint64(t.Completer)<<24)
-	v = deephash.Mix(deephash.Mix(v, t.Addr), uint64(t.Len))
-	return deephash.Bytes(v, t.Data)
 }
 
 func (sh *stateHasher) signals() uint64 {
@@ -361,7 +333,7 @@ func (sh *stateHasher) signals() uint64 {
 // shared hashes the whole shared state.
 func (sh *stateHasher) shared() uint64 {
 	w := sh.w
-	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), boolBits(w.stalled))
+	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
 	h = deephash.Mix(h, sh.signals())
 	h = deephash.String(h, w.blame)
 	if w.vm != nil {
@@ -370,19 +342,19 @@ func (sh *stateHasher) shared() uint64 {
 	h = deephash.Mix(h, w.disk.StateHash())
 	for _, x := range w.hosts {
 		h = deephash.String(h, x.name)
-		h = deephash.Mix(h, boolBits(x.failed))
+		h = deephash.Mix(h, por.BoolBits(x.failed))
 		h = deephash.Mix(h, sh.function(x, owner.TargetPF))
 		for vf := range x.pf.Members() {
 			h = deephash.Mix(h, sh.function(x, owner.Target(vf)))
 		}
 		h = deephash.Mix(h, sh.group(x))
-		h = deephash.Mix(h, sh.resource(resHost(rcAdminQ, x.idx)))
+		h = deephash.Mix(h, sh.resource(por.ResHost(por.ClassAdminQ, x.idx)))
 		h = deephash.Mix(h, x.guestMem.StateHash())
 		h = deephash.Mix(h, x.otherMem.StateHash())
 	}
 	for i, g := range w.guests {
-		h = deephash.Mix(h, sh.resource(resGuest(rcIRQ, i)))
-		h = deephash.Mix(h, boolBits(g.halted))
+		h = deephash.Mix(h, sh.resource(por.ResGuest(por.ClassIRQ, i)))
+		h = deephash.Mix(h, por.BoolBits(g.halted))
 	}
 	for _, t := range w.timers {
 		if t.actor != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/por"
 )
 
 // WorldConfig builds one World: one run of one scenario under one edition
@@ -57,9 +58,9 @@ type WorldConfig struct {
 // does not use them: it computes every step's footprint from the step and
 // the state (footprint.go).
 var (
-	fpWriteGlobal = fpAll
-	fpReadGlobal  = fpAll
-	fpGuestDev    = fpAll
+	fpWriteGlobal = por.FPAll
+	fpReadGlobal  = por.FPAll
+	fpGuestDev    = por.FPAll
 	fpHost        [4]struct{ dev, hvAccess, waitAdmin engine.Footprint }
 )
 
@@ -126,7 +127,7 @@ type World struct {
 
 	// Footprints (footprint.go): the world's shape and its hash, each
 	// actor's kind, the hosts the hypervisor loads into, and the guard.
-	fpShape     fpShape
+	fpShape     por.Shape
 	fpShapeHash uint64
 	actorInfo   []actorInfo
 	loadHosts   []string

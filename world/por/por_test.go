@@ -1,0 +1,59 @@
+package por
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/owner"
+)
+
+func TestClassify(t *testing.T) {
+	cases := []struct {
+		kind ActorKind
+		rest string
+		want Step
+	}{
+		{ActorGuest, "mmio-write 0x1000=01", Step{Kind: KindGuestTLP, TLP: true}},
+		{ActorGuest, "signal go", Step{Kind: KindGuest, Sub: GuestSignal, Sig: FNV32("go")}},
+		{ActorGuest, "frobnicate", Step{Kind: KindAll}},
+		{ActorHV, "switchover dst", Step{Kind: KindHV, Sub: HVSwitch, Host: "dst"}},
+		{ActorHV, "src pf mmio-write 0x2000=01", Step{Kind: KindHV, Sub: HVPlain, Host: "src", PFAccess: true, Doorbell: true, Addr: 0x2000}},
+		{ActorHV, "src frobnicate", Step{Kind: KindAll, Host: "src"}},
+		{ActorPeer, "p2p-kick vf2 q0", Step{Kind: KindPeer, Sub: PeerTLP, VF: 2}},
+		{ActorPeer, "p2p-kick vfx", Step{Kind: KindAll}},
+		{0, "sleep", Step{Kind: KindAll}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.rest, func(t *testing.T) {
+			assert.Equal(t, tc.want, *Classify(tc.kind, tc.rest))
+		})
+	}
+}
+
+func TestFootprintIndependence(t *testing.T) {
+	s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}}
+	h := s.Hash()
+	vf1 := s.Footprint(h, Key{Kind: KindVF, H: 0, A: 1})
+	vf2 := s.Footprint(h, Key{Kind: KindVF, H: 0, A: 2})
+	pf := s.Footprint(h, Key{Kind: KindPF, H: 0})
+	otherHost := s.Footprint(h, Key{Kind: KindVF, H: 1, A: 1})
+	assert.Equal(t, vf1, s.Footprint(h, Key{Kind: KindVF, H: 0, A: 1}), "built once, cached")
+	assert.True(t, HasResource(vf1.Writes(), ResFunc(0, owner.Target(1))))
+	assert.True(t, HasResource(pf.Writes(), ResHost(ClassGroup, 0)))
+	assert.True(t, HasResource(vf1.Reads(), ResHost(ClassGroup, 0)), "a member event reads its group")
+	assert.False(t, HasResource(vf2.Writes(), ResFunc(0, owner.Target(1))))
+	assert.False(t, HasResource(otherHost.Writes(), ResFunc(0, owner.Target(1))))
+	assert.Equal(t, FPAll, s.Footprint(h, Key{Kind: KindAll}))
+	assert.NotEqual(t, h, (&Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}, Rollback: true}).Hash())
+}
+
+func TestResourceName(t *testing.T) {
+	assert.Equal(t, "host 1's SR-IOV group", ResourceName(ResHost(ClassGroup, 1)))
+	assert.Equal(t, "the disk", ResourceName(ResDisk))
+	h, ok := HostOf(ResMem(2, true))
+	assert.True(t, ok)
+	assert.Equal(t, 2, h)
+	_, ok = HostOf(ResVM)
+	assert.False(t, ok)
+}
