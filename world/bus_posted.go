@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // Posted writes in flight (setting posted-writes, docs/scenarios.md "The
@@ -44,19 +45,6 @@ import (
 // the lane's host: it writes that host's devices and global state (the
 // lanes, interrupts, the blame), the footprint of a hypervisor access.
 
-// settingPostedWrites selects the bus model for guest MMIO writes.
-const settingPostedWrites = "posted-writes"
-
-// Values of settingPostedWrites.
-const (
-	postedImmediate = "immediate"
-	postedInFlight  = "in-flight"
-	postedUnordered = "in-flight-unordered"
-)
-
-// postedValues lists the values of settingPostedWrites, default first.
-var postedValues = []string{postedImmediate, postedInFlight, postedUnordered}
-
 // busLane is one requester's path to the functions of one host, with the
 // posted writes in flight on it, oldest first.
 type busLane struct {
@@ -81,10 +69,10 @@ type postedWrite struct {
 
 // postedMode returns the bus model of the run (immediate when unset).
 func (w *World) postedMode() string {
-	if v, ok := w.setting(settingPostedWrites); ok {
+	if v, ok := w.setting(vocab.SettingPostedWrites); ok {
 		return v
 	}
-	return postedImmediate
+	return vocab.PostedImmediate
 }
 
 // nextActorID is the next dense actor id for a device or a lane.
@@ -101,7 +89,7 @@ func (w *World) post(h *host, target owner.Target, t pcie.TLP, who string) {
 // lane returns the lane of requester rid (and, in-flight-unordered, of
 // vCPU who) to host h, creating it.
 func (w *World) lane(h *host, rid pcie.RID, who string) *busLane {
-	if w.posted != postedUnordered {
+	if w.posted != vocab.PostedUnordered {
 		who = ""
 	}
 	for _, l := range w.lanes {
@@ -125,7 +113,7 @@ func (w *World) pushPosted(h *host, rid pcie.RID, who string, kind pcie.TLPKind)
 	if w.laneBusy {
 		return
 	}
-	unordered := w.posted == postedUnordered
+	unordered := w.posted == vocab.PostedUnordered
 	for _, l := range w.lanes {
 		if l.h != h || l.rid != rid || (unordered && l.who != who) {
 			continue

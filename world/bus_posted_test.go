@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/vocab"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // lazyBus continues the previous actor and takes a lane of the bus only
@@ -67,16 +67,16 @@ func TestPostedWrites(t *testing.T) {
 		lanes, landed bool
 		pushedByHV    bool
 	}{
-		{mode: postedImmediate},
-		{mode: postedInFlight, lanes: true, pushedByHV: true},
-		{mode: postedUnordered, lanes: true, landed: true},
+		{mode: vocab.PostedImmediate},
+		{mode: vocab.PostedInFlight, lanes: true, pushedByHV: true},
+		{mode: vocab.PostedUnordered, lanes: true, landed: true},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			var w *World
 			_, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 				var err error
 				w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023),
-					Settings: []scenario.Arg{{Key: settingPostedWrites, Value: tc.mode}}}, st)
+					Settings: []scenario.Arg{{Key: vocab.SettingPostedWrites, Value: tc.mode}}}, st)
 				return w, err
 			}, 1, lazyBus{}, engine.RunConfig{MaxSteps: 100000})
 			require.NoError(t, err)

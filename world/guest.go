@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // guestBAR0 is the guest-physical BAR0 of the VM's VF n (the hypervisor maps
@@ -35,15 +36,15 @@ type guestActor struct {
 
 func (w *World) addGuest(p *scenario.Program) error {
 	at := scenario.Pos{Line: p.Line, Col: p.NameCol}
-	attrs, err := scenario.BindAttrs("guest "+p.Name, vocabulary().GuestAttrs, p.Args, w.bindCtx(), at)
+	attrs, err := scenario.BindAttrs("guest "+p.Name, vocab.Vocabulary().GuestAttrs, p.Args, w.bindCtx(), at)
 	if err != nil {
 		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
 	}
 	name := attrs.Str("driver")
 	if name == "" {
-		name = vocabulary().DefaultDriver
+		name = vocab.Vocabulary().DefaultDriver
 	}
-	info, ok := driverNamed(name)
+	info, ok := vocab.DriverNamed(name)
 	if !ok {
 		return fmt.Errorf("%s:%d: guest %s: no guest driver %q", w.scen.File, p.Line, p.Name, name)
 	}
@@ -98,7 +99,7 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 		return nil
 	}
 	g.checkHalted(h, target, t)
-	if t.Kind == pcie.MemWrite && g.w.posted != postedImmediate {
+	if t.Kind == pcie.MemWrite && g.w.posted != vocab.PostedImmediate {
 		g.w.post(h, target, t, g.name) // posted: in flight on the bus (bus_posted.go)
 		return nil
 	}
@@ -284,20 +285,20 @@ func (g *guestActor) settle() {
 func (g *guestActor) exec(op scenario.Op) error {
 	switch op.Verb {
 	case "sleep":
-		v, err := g.w.bind(syncVerbs, op)
+		v, err := g.w.bind(vocab.SyncVerbs, op)
 		if err != nil {
 			return err
 		}
 		g.Sleep(uint64(v.Int("ms")) * 1_000_000)
 	case "signal":
-		v, err := g.w.bind(syncVerbs, op)
+		v, err := g.w.bind(vocab.SyncVerbs, op)
 		if err != nil {
 			return err
 		}
 		name := v.Str("NAME")
 		g.op("signal "+name, func() []byte { g.w.signals[name] = true; return nil })
 	case "await":
-		v, err := g.w.bind(syncVerbs, op)
+		v, err := g.w.bind(vocab.SyncVerbs, op)
 		if err != nil {
 			return err
 		}

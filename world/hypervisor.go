@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // The hypervisor is package hv. This file is the world's side of it: the
@@ -32,18 +33,8 @@ var (
 // DefaultFlow is the edition's default migration flow (hv.DefaultFlow).
 func DefaultFlow(ed spec.Edition) *scenario.Program { return hv.DefaultFlow(ed) }
 
-const (
-	// maxReadBuffer bounds a context read's buffer (the read verb's chunk).
-	maxReadBuffer = hv.MaxReadBuffer
-	// hostRID is the requester ID of the host's own accesses.
-	hostRID = hv.HostRID
-	// Settings of the hosts' implementations (docs/scenarios.md).
-	settingSrcImpl  = hv.SettingSrcImpl
-	settingDstCaps  = hv.SettingDstCaps
-	settingCapsTail = hv.SettingCapsTail
-	settingSrcParam = hv.SettingSrcParam
-	defaultImpl     = hv.DefaultImpl
-)
+// hostRID is the requester ID of the host's own accesses.
+const hostRID = hv.HostRID
 
 // addHypervisor builds the hypervisor running p, registers its actor,
 // boots the owner driver of every host and starts the program.
@@ -104,10 +95,10 @@ func (s hvWorld) Reference() bool              { return s.w.cfg.Reference }
 
 // DefaultImplName is the reference implementation of the VFs' device type.
 func (s hvWorld) DefaultImplName() string {
-	if s.w.vfDevice() == vfDeviceNet {
+	if s.w.vfDevice() == vocab.VFDeviceNet {
 		return hv.NetImplDefault
 	}
-	return defaultImpl
+	return hv.DefaultImpl
 }
 func (s hvWorld) Setting(key string) (string, bool) { return s.w.setting(key) }
 func (s hvWorld) Settings() []scenario.Arg          { return s.w.settings }
@@ -213,10 +204,10 @@ func (s hvWorld) Resize(sectors uint64) {
 	}
 }
 
-func (s hvWorld) Bind(op scenario.Op) (scenario.Values, error) { return s.w.bind(hvVerbs, op) }
+func (s hvWorld) Bind(op scenario.Op) (scenario.Values, error) { return s.w.bind(vocab.HVVerbs, op) }
 
 func (s hvWorld) OtherEditionVerb(verb string) bool {
-	return len(hvVerbs.Lookup(verb, s.w.ed)) == 0 && len(hvVerbs.Lookup(verb, 0)) > 0
+	return len(vocab.HVVerbs.Lookup(verb, s.w.ed)) == 0 && len(vocab.HVVerbs.Lookup(verb, 0)) > 0
 }
 
 func (s hvWorld) CheckedLoad(h hv.Host, vf int, who string, load func() error) error {
@@ -300,11 +291,11 @@ func (w *World) copyPCIState(from, to *host) {
 // set limits of every host's owner (1..255; 0, the owner's default, when
 // unset).
 func (w *World) objLimit() (uint8, error) {
-	v, ok := w.setting(settingObjLimit)
+	v, ok := w.setting(vocab.SettingObjLimit)
 	if !ok {
 		return 0, nil
 	}
-	n := w.settingInt(settingObjLimit, -1)
+	n := w.settingInt(vocab.SettingObjLimit, -1)
 	if n < 1 || n > 255 {
 		return 0, fmt.Errorf("world: set obj-limit=%s: want 1..255", v)
 	}

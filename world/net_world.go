@@ -9,17 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-)
-
-// settingVFDevice is the device type of every host's VFs (`set
-// vf-device=net`): blk (default) or net. One SR-IOV PF has one VF Device
-// ID, so the setting is per world, not per VF.
-const settingVFDevice = "vf-device"
-
-// VF device types (`set vf-device=`).
-const (
-	vfDeviceBlk = "blk"
-	vfDeviceNet = "net"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // netMinQueues is the smallest `queues` of a world of net VFs: one pair.
@@ -52,15 +42,15 @@ func netSeed(vf int) uint64 { return 0x6e657400 + uint64(vf) }
 
 // vfDevice returns the VFs' device type.
 func (w *World) vfDevice() string {
-	if v, ok := w.setting(settingVFDevice); ok {
+	if v, ok := w.setting(vocab.SettingVFDevice); ok {
 		return v
 	}
-	return vfDeviceBlk
+	return vocab.VFDeviceBlk
 }
 
 // vfDeviceID is the PCI Device ID of the VFs.
 func (w *World) vfDeviceID() uint16 {
-	if w.vfDevice() == vfDeviceNet {
+	if w.vfDevice() == vocab.VFDeviceNet {
 		return spec.PCIDeviceVirtioNet
 	}
 	return spec.PCIDeviceVirtioBlk
@@ -69,7 +59,7 @@ func (w *World) vfDeviceID() uint16 {
 // buildNet prepares the network of a world of net VFs; a blk world has
 // none.
 func (w *World) buildNet() error {
-	if w.vfDevice() != vfDeviceNet {
+	if w.vfDevice() != vocab.VFDeviceNet {
 		return nil
 	}
 	if w.scen.Queues < netMinQueues {
@@ -119,7 +109,7 @@ func (w *World) newMember(h *host, vf int, c member.Config) member.Device {
 // device type.
 func (w *World) checkGuestDriver(name string, deviceID uint16) error {
 	if deviceID != w.vfDeviceID() {
-		return fmt.Errorf("driver %s does not bind %s VFs (set %s=… names the VFs' device type)", name, w.vfDevice(), settingVFDevice)
+		return fmt.Errorf("driver %s does not bind %s VFs (set %s=… names the VFs' device type)", name, w.vfDevice(), vocab.SettingVFDevice)
 	}
 	return nil
 }
@@ -157,15 +147,15 @@ func (n *netWorld) wireVFs() []int {
 // an expectation's settings: a net world needs a queue pair, and every
 // guest's driver must bind the VFs' device type.
 func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) error {
-	dev, _ := lastSetting(settings, settingVFDevice)
+	dev, _ := vocab.LastSetting(settings, vocab.SettingVFDevice)
 	want := uint16(spec.PCIDeviceVirtioBlk)
-	if dev == vfDeviceNet {
+	if dev == vocab.VFDeviceNet {
 		want = spec.PCIDeviceVirtioNet
 		if s.Queues < netMinQueues {
 			return fmt.Errorf("a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d", netMinQueues, s.Queues)
 		}
 	} else {
-		dev = vfDeviceBlk
+		dev = vocab.VFDeviceBlk
 	}
 	for _, p := range s.Actors {
 		if p.Kind != scenario.ActorGuest || (p.Edition != 0 && p.Edition != ed) {
@@ -173,11 +163,11 @@ func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Ar
 		}
 		name, ok := scenario.Lookup(p.Args, "driver")
 		if !ok {
-			name = vocabulary().DefaultDriver
+			name = vocab.Vocabulary().DefaultDriver
 		}
-		if d, ok := driverNamed(name); ok && d.DeviceID != want {
+		if d, ok := vocab.DriverNamed(name); ok && d.DeviceID != want {
 			return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (set %s=… names the VFs' device type)",
-				p.Name, p.Line, name, dev, settingVFDevice)
+				p.Name, p.Line, name, dev, vocab.SettingVFDevice)
 		}
 	}
 	return nil

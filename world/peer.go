@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // PeerRID is the requester ID of a peer device's transactions.
@@ -36,7 +37,7 @@ type peerActor struct {
 
 func (w *World) addPeer(p *scenario.Program) error {
 	pa := &peerActor{w: w, prog: p}
-	attrs, err := scenario.BindAttrs("peer "+p.Name, peerAttrs, p.Args, w.bindCtx(), scenario.Pos{Line: p.Line, Col: p.NameCol})
+	attrs, err := scenario.BindAttrs("peer "+p.Name, vocab.PeerAttrs, p.Args, w.bindCtx(), scenario.Pos{Line: p.Line, Col: p.NameCol})
 	if err != nil {
 		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
 	}
@@ -61,7 +62,7 @@ func (w *World) addPeer(p *scenario.Program) error {
 
 func (pa *peerActor) exec(op scenario.Op) error {
 	w := pa.w
-	args, err := w.bind(peerVerbs, op)
+	args, err := w.bind(vocab.PeerVerbs, op)
 	if err != nil {
 		return err
 	}

@@ -4,17 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/vocab"
 )
-
-// MaxVMVFs bounds the VFs one VM migrates together: every flow operation
-// without vf= runs once per VF of the VM, so a larger VM makes every
-// schedule longer by as much. Hosts may enable up to 65,535 VFs; only the
-// VM's are migrated.
-const MaxVMVFs = 256
 
 // buildVM fixes the VFs of the VM (VMVFs).
 func (w *World) buildVM() error {
@@ -44,7 +38,7 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 		}
 	}
 	if named {
-		vfs, err := parseVFList(list, s.VFs)
+		vfs, err := vocab.ParseVFList(list, s.VFs)
 		if err != nil {
 			return nil, fmt.Errorf("set vm-vfs=%s: %w", list, err)
 		}
@@ -98,31 +92,6 @@ func CheckVM(s *scenario.Scenario) error {
 		}
 	}
 	return nil
-}
-
-// parseVFList parses a list of VF numbers and ranges ("1-8,12") against
-// the n VFs enabled; the result is sorted and without duplicates.
-func parseVFList(s string, n int) ([]int, error) {
-	var out []int
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.Atoi(lo)
-		b := a
-		if err == nil && isRange {
-			b, err = strconv.Atoi(hi)
-		}
-		if err != nil || a < 1 || b < a || b > n {
-			return nil, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
-		}
-		if b-a+1 > MaxVMVFs {
-			return nil, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
-		}
-		for vf := a; vf <= b; vf++ {
-			out = append(out, vf)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
 }
 
 // inVM reports whether VF vf belongs to the VM.

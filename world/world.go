@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // WorldConfig builds one World: one run of one scenario under one edition
@@ -206,12 +207,12 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if w.oracles, err = newOracleSet(cfg.Oracles); err != nil {
 		return nil, err
 	}
-	if err := checkWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
+	if err := vocab.CheckWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.posted = w.postedMode()
-	w.disk = blk.NewDisk(uint64(w.settingInt(settingCapacity, defaultCapacity)), "migsim-disk")
+	w.disk = blk.NewDisk(uint64(w.settingInt(vocab.SettingCapacity, vocab.DefaultCapacity)), "migsim-disk")
 	w.disk.SetObserver(w.diskAccess)
 	if err := w.buildNet(); err != nil {
 		return nil, err
@@ -245,7 +246,7 @@ func (w *World) setting(key string) (string, bool) {
 }
 
 // hostByName returns the named host, creating a destination on first use.
-// Only the vocabulary's hosts exist: a misspelt name is an error, not a
+// Only the vocab.Vocabulary's hosts exist: a misspelt name is an error, not a
 // new host.
 func (w *World) hostByName(name string) (*host, error) {
 	for _, h := range w.hosts {

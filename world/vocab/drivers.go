@@ -1,4 +1,4 @@
-package world
+package vocab
 
 import (
 	"github.com/migsim/migsim/guest"
@@ -7,19 +7,19 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// guestDrivers are the guest drivers a guest may run (`guest NAME
+// GuestDrivers are the guest drivers a guest may run (`guest NAME
 // driver=…`); a guest without driver= runs the one registered for the
 // device type of the VM's VFs.
-var guestDrivers = []guest.Info{guestblk.Info, guestnet.Info}
+var GuestDrivers = []guest.Info{guestblk.Info, guestnet.Info}
 
-// vmDeviceID is the PCI device ID of the VFs whose driver a guest without
+// VMDeviceID is the PCI device ID of the VFs whose driver a guest without
 // driver= runs: virtio-blk, the world's default (`set vf-device=net` makes
 // the VFs virtio-net, and their guests name driver=net).
-const vmDeviceID = spec.PCIDeviceVirtioBlk
+const VMDeviceID = spec.PCIDeviceVirtioBlk
 
-// driverFor returns the driver registered for a device ID.
-func driverFor(deviceID uint16) (guest.Info, bool) {
-	for _, d := range guestDrivers {
+// DriverFor returns the driver registered for a device ID.
+func DriverFor(deviceID uint16) (guest.Info, bool) {
+	for _, d := range GuestDrivers {
 		if d.DeviceID == deviceID {
 			return d, true
 		}
@@ -27,9 +27,9 @@ func driverFor(deviceID uint16) (guest.Info, bool) {
 	return guest.Info{}, false
 }
 
-// driverNamed returns the driver with that name.
-func driverNamed(name string) (guest.Info, bool) {
-	for _, d := range guestDrivers {
+// DriverNamed returns the driver with that name.
+func DriverNamed(name string) (guest.Info, bool) {
+	for _, d := range GuestDrivers {
 		if d.Name == name {
 			return d, true
 		}
