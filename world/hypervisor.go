@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -233,7 +234,7 @@ func (w *World) trapsFLR(off uint16, data []byte) bool {
 	if w.ed != spec.Virtio14 || w.hv == nil {
 		return false
 	}
-	b, ok := byteAt(uint64(off), data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
+	b, ok := ownerview.ByteAt(uint64(off), data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
 	return ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
 }
 

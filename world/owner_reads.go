@@ -1,35 +1,16 @@
 package world
 
 import (
-	"bytes"
-	"cmp"
-	"slices"
-
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // The host's image of a member's context, built from what its reads
-// returned, and the rule the frozen-context oracle judges it by.
-//
-// draft-2023: the owner keeps the fields every DEV_CTX_READ returned, merged
-// by type (devctx.Merge), so under read=incremental-clear a read that
-// returns only what changed still leaves the owner with the whole context;
-// under read=full every read replaces it. virtio-1.4: the image is the last
-// DEV_PARTS_GET(ALL) result with its parts sorted by type and selector (the
-// order within one part type is not the owner's concern).
-//
-// A quiesced epoch runs from the completion of a mode command to the
-// submission of the next one. The image after the epoch's first complete
-// read is its reference; every later complete read in the same epoch is
-// compared with it. In Freeze nothing may change (DRAFT-FRZ-02): under
-// incremental-clear a second read must return no field whose value differs
-// from what the owner holds, under read=full it must return the same bytes;
-// both come down to "the merged image is unchanged". A read moves the
-// incremental baseline, so it can only hide a change the image then shows:
-// the comparison is side-effect consistent.
+// returned (package world/ownerview describes the rule the frozen-context
+// oracle judges it by).
 
 // ctxView is what the host knows of one member's context.
 type ctxView struct {
@@ -57,52 +38,9 @@ type ctxView struct {
 	answerKnown  bool
 }
 
-// ContextRead is one complete context read as the host received it (a
-// draft DEV_CTX_READ and its continuation chunks, or a virtio-1.4
-// DEV_PARTS_GET(ALL)).
-type ContextRead struct {
-	// Returned is what the read returned: the fields of every chunk as one
-	// encoded context (draft) or the parts (virtio-1.4).
-	Returned []byte
-	// Image is the host's image of the whole context after the read.
-	Image []byte
-	// Quiesced and Frozen are the host's view at the read.
-	Quiesced, Frozen bool
-	// First is set for the first complete read of a quiesced epoch; then
-	// EpochImage is Image. EpochFrozen: that first read was taken in Freeze.
-	First       bool
-	EpochImage  []byte
-	EpochFrozen bool
-	// Digest is the member's own digest of its context when it answered
-	// this read, EpochDigest when it answered the epoch's first read
-	// (DigestKnown when both were recorded).
-	Digest, EpochDigest uint64
-	DigestKnown         bool
-	// Size is what the size query sent just before reported (-1: none);
-	// SizeExact for a draft DEV_CTX_SIZE_GET (the bytes the next read
-	// returns), else an upper bound (DEV_PARTS_METADATA_GET SIZE).
-	Size      int64
-	SizeExact bool
-	// FirstChunk is the length of the first chunk's context (draft) or of
-	// the parts (virtio-1.4); Chunks the number of reads it took.
-	FirstChunk, Chunks int
-	// Err says why the result does not decode.
-	Err error
-}
-
-// SizeMatches reports whether the read agrees with the size reported just
-// before it: a draft read of exactly that many bytes in one chunk, a
-// virtio-1.4 GET no larger that decodes to whole parts. True when no size
-// was reported.
-func (r *ContextRead) SizeMatches() bool {
-	if r.Size < 0 {
-		return true
-	}
-	if r.SizeExact {
-		return r.Chunks == 1 && int64(r.FirstChunk) == r.Size
-	}
-	return r.Err == nil && int64(r.FirstChunk) <= r.Size
-}
+// ContextRead is one complete context read as the host received it
+// (ownerview.ContextRead).
+type ContextRead = ownerview.ContextRead
 
 // recordAnswer notes the member's own digest of its context when it
 // answered a context or parts read (the event that completed it).
@@ -139,7 +77,7 @@ func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerVi
 	if w.ed == spec.Draft2023 {
 		switch spec.DraftOpcode(c.Command.Opcode) {
 		case spec.DraftOpDevCtxSizeGet:
-			v.size, v.sizeFresh = int64(le64(data)), true
+			v.size, v.sizeFresh = int64(ownerview.LE64(data)), true
 			v.sizeExact = len(c.Command.Data) == 0 || c.Command.Data[0] == 0
 			return nil
 		case spec.DraftOpDevCtxRead:
@@ -157,7 +95,7 @@ func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerVi
 	case spec.OpDevPartsGet:
 		if len(c.Command.Data) > 8 && spec.PartsGetType(c.Command.Data[8]) == spec.PartsGetAll {
 			r := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Size: -1}
-			img, err := normalisedParts(data)
+			img, err := ownerview.NormalisedParts(data)
 			if err != nil {
 				r.Err = err
 				img = data
@@ -225,21 +163,4 @@ func (w *World) finishRead(t *memberTruth, r *ContextRead, before OwnerView) *Co
 func (w *World) auditable(h *host, vf int) bool {
 	t, ok := h.truth[vf]
 	return ok && t.ctx.epochImg != nil && t.ctx.epochOf == t.epoch && w.ownerView(h, vf).Stopped()
-}
-
-// normalisedParts decodes a DEV_PARTS_GET(ALL) result and re-encodes it
-// with the parts sorted by type, then selector.
-func normalisedParts(b []byte) ([]byte, error) {
-	ps, err := devctx.DecodeParts(b, devctx.DecodeOptions{Complete: true, AnyOrder: true})
-	if err != nil {
-		return nil, err
-	}
-	list := slices.Clone(ps.List)
-	slices.SortStableFunc(list, func(a, b devctx.Part) int {
-		if c := cmp.Compare(a.Type, b.Type); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.Selector[:], b.Selector[:])
-	})
-	return devctx.EncodeParts(list), nil
 }

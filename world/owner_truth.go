@@ -1,7 +1,6 @@
 package world
 
 import (
-	"encoding/binary"
 	"slices"
 
 	"github.com/migsim/migsim/adminq"
@@ -10,30 +9,16 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // Owner-side truth: what the host knows of each member, from what crossed
 // its own admin queue and the bus, never from what a member says about
-// itself.
-//
-//   - The mode is the one the last successfully completed mode command set
-//     (draft DEV_MODE_SET's mode, virtio-1.4's stopped bit), as of the moment
-//     the owner driver read the completion; a member starts Active. A mode
-//     command submitted and not yet completed makes the mode uncertain: the
-//     device may act on it at any time.
-//   - An FLR of the member is in progress from the configuration write that
-//     set Initiate FLR until 100 ms later (the time a host waits, PCIe
-//     §6.6.2). At its end the mode follows mode-after-flr (running: the FLR
-//     clears the stop), except that with flr-vs-mode=defer-flr an FLR that
-//     ends while the host has the member quiesced waits for the next resume.
-//   - A virtio reset is in progress from the write of 0 to device_status
-//     until a read of device_status returns 0 (PCI-DEV-03).
-//   - Admin commands are outstanding from submission to completion; a PF FLR
-//     (the SR-IOV group removed) forgets every member.
-//
-// The oracles judge against this view (OwnerView), so a device that lies
-// about its mode cannot change a verdict; the self-report oracle compares
-// the two.
+// itself (package world/ownerview states the rules and holds the view the
+// oracles read). The world keeps the record here.
+
+// OwnerView is what the host knows of one member (ownerview.OwnerView).
+type OwnerView = ownerview.OwnerView
 
 // memberTruth is the host's knowledge of one member.
 type memberTruth struct {
@@ -52,65 +37,6 @@ type memberTruth struct {
 	// epoch is the time between two of them.
 	epoch int
 	ctx   ctxView
-}
-
-// OwnerView is what the host knows of one member (see the comment above):
-// the basis of the oracles that judge modes.
-type OwnerView struct {
-	// Present is false when the member does not exist (its SR-IOV group was
-	// removed, or it was never enabled).
-	Present bool
-	// Mode is the mode the last successful mode command set (Active when
-	// none did).
-	Mode spec.Mode
-	// ModePending is set while a mode command is outstanding: the member
-	// may be in the old or the new mode. Pending lists the target modes.
-	ModePending bool
-	Pending     []spec.Mode
-	// Outstanding counts the member's admin commands submitted and not yet
-	// completed.
-	Outstanding int
-	// FLR is set while an FLR the host saw start is in progress (100 ms);
-	// FLRDeferred while defer-flr holds it until the next resume.
-	FLR, FLRDeferred bool
-	// FLRAt is when the FLR started (meaningful while FLR is set).
-	FLRAt engine.VTime
-	// Reset is set from the write of 0 to device_status until a read of 0.
-	Reset bool
-}
-
-// Stopped reports whether the host knows the member is quiesced (Stop,
-// Freeze or stopped) and has no command outstanding that could resume it.
-func (v OwnerView) Stopped() bool {
-	if !v.Present || !v.Mode.Quiesced() {
-		return false
-	}
-	for _, m := range v.Pending {
-		if !m.Quiesced() {
-			return false
-		}
-	}
-	return true
-}
-
-// Frozen reports whether the host knows the member is in Freeze (draft) and
-// has no mode command outstanding.
-func (v OwnerView) Frozen() bool {
-	return v.Present && v.Mode == spec.ModeFreeze && !v.ModePending
-}
-
-// Running reports whether the host knows the member is Active (running) and
-// has no command outstanding that could stop it.
-func (v OwnerView) Running() bool {
-	if !v.Present || v.Mode != spec.ModeActive {
-		return false
-	}
-	for _, m := range v.Pending {
-		if m != spec.ModeActive {
-			return false
-		}
-	}
-	return true
 }
 
 // truth returns the host's record of member vf, creating it.
@@ -164,7 +90,7 @@ func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
 	vf := int(t)
 	switch tlp.Kind {
 	case pcie.CfgWrite:
-		if b, ok := byteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
+		if b, ok := ownerview.ByteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
 			mt := w.truth(h, vf)
 			if mt.flr {
 				return
@@ -209,15 +135,6 @@ func (w *World) commonCfgOffset(h *host, vf int, addr uint64) (uint64, bool) {
 	return addr - base, true
 }
 
-// byteAt returns the byte at configuration offset want of a write of data
-// at addr.
-func byteAt(addr uint64, data []byte, want int) (byte, bool) {
-	if uint64(want) < addr || uint64(want) >= addr+uint64(len(data)) {
-		return 0, false
-	}
-	return data[uint64(want)-addr], true
-}
-
 // forgetMembers drops the host's knowledge of every member of h: its
 // SR-IOV group is gone (a PF FLR, VF Enable cleared).
 func (w *World) forgetMembers(h *host) { h.truth = nil }
@@ -231,14 +148,14 @@ type truthObserver struct {
 
 // Submitted implements owner.DriverObserver.
 func (o truthObserver) Submitted(_ uint64, c adminq.Command) {
-	vf, ok := memberOf(c)
+	vf, ok := ownerview.MemberOf(c)
 	if !ok {
 		return
 	}
 	w := o.w
 	t := w.truth(o.h, vf)
 	t.outstanding++
-	if to, ok := w.modeTarget(c); ok {
+	if to, ok := ownerview.ModeTarget(w.ed, c); ok {
 		t.pending = append(t.pending, to)
 		t.epoch++
 	}
@@ -246,7 +163,7 @@ func (o truthObserver) Submitted(_ uint64, c adminq.Command) {
 
 // Received implements owner.DriverObserver.
 func (o truthObserver) Received(c adminq.Completion) {
-	vf, ok := memberOf(c.Command)
+	vf, ok := ownerview.MemberOf(c.Command)
 	if !ok {
 		return
 	}
@@ -256,7 +173,7 @@ func (o truthObserver) Received(c adminq.Completion) {
 	if t.outstanding > 0 {
 		t.outstanding--
 	}
-	to, isMode := w.modeTarget(c.Command)
+	to, isMode := ownerview.ModeTarget(w.ed, c.Command)
 	if isMode {
 		if len(t.pending) > 0 {
 			t.pending = t.pending[1:]
@@ -269,41 +186,4 @@ func (o truthObserver) Received(c adminq.Completion) {
 		}
 	}
 	w.received(h, vf, c, before)
-}
-
-// memberOf returns the member a command addresses (SR-IOV group, member > 0).
-func memberOf(c adminq.Command) (int, bool) {
-	if c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
-		return 0, false
-	}
-	return int(c.Member), true
-}
-
-// modeTarget returns the mode a mode command asks for.
-func (w *World) modeTarget(c adminq.Command) (spec.Mode, bool) {
-	if w.ed == spec.Draft2023 {
-		if spec.DraftOpcode(c.Opcode) != spec.DraftOpDevModeSet {
-			return 0, false
-		}
-		var m byte
-		if len(c.Data) > 0 {
-			m = c.Data[0]
-		}
-		return spec.Mode(m), true
-	}
-	if spec.Opcode(c.Opcode) != spec.OpDevModeSet {
-		return 0, false
-	}
-	if len(c.Data) > 0 && c.Data[0]&spec.DevModeFlagStopped != 0 {
-		return spec.ModeStop, true
-	}
-	return spec.ModeActive, true
-}
-
-// le64 reads a little-endian uint64 (0 when b is short).
-func le64(b []byte) uint64 {
-	if len(b) < 8 {
-		return 0
-	}
-	return binary.LittleEndian.Uint64(b)
 }
