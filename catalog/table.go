@@ -40,9 +40,10 @@ finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, t
 not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
 question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
 "random 256/300 schedules": the first finding came in the round that ran 256 of a budget
-of 300, and exploring stopped there; dfs "exhaustive": every schedule was run; "bound cut":
-every schedule within the preemption bound was run, and the bound cut others; "budget cut":
-the schedule budget ran out first.
+of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every
+schedule within the preemption bound was run (N complete runs; runs that reached a state
+already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
+schedule was run, "bound 2 not exhausted": the run budget ran out first.
 `
 
 // wrapLine wraps text at width columns on spaces; continuation lines

@@ -34,7 +34,8 @@ var threadClaims = []ThreadClaim{
 		Rows: []ClaimRow{
 			{Scenario: "reset-racing-stop", Edition: "draft-2023", Verdict: "pass"},
 			{Scenario: "reset-racing-stop", Edition: "draft-2023", Knobs: "reset-vs-mode=complete-anyway", Verdict: "violation frozen-context"},
-			{Pending: "reply once the reset has started (a reset-vs-mode value)"},
+			{Scenario: "reset-racing-stop", Edition: "draft-2023", Knobs: "reset-vs-mode=reply-on-start", Verdict: "pass"},
+			{Scenario: "reset-racing-stop", Edition: "virtio-1.4", Knobs: "reset-vs-mode=reply-on-start", Verdict: "violation transparent"},
 		},
 		Side: WhoMichael, Why: "only one of the device behaviours the text allows passes: the behaviour has to be specified"},
 	{Line: 115, Who: WhoParav, Quote: "So, the migration driver do not need to wait for FLR to complete.",
@@ -157,15 +158,19 @@ var threadClaims = []ThreadClaim{
 		Rows: []ClaimRow{
 			{Scenario: "peer-kick-frozen-no-stop", Edition: "draft-2023", Verdict: "violation transparent"},
 			{Scenario: "vm-p2p-doorbells-no-stop", Edition: "virtio-1.4", Verdict: "pass"},
-			{Pending: "a resume re-check of the avail ring as a knob"},
+			{Scenario: "vm-p2p-doorbells-no-stop", Edition: "draft-2023", Knobs: "resume-avail=recheck", Verdict: "pass"},
+			{Scenario: "vm-p2p-doorbells-no-stop", Edition: "virtio-1.4", Knobs: "resume-avail=latched-only", Verdict: "violation transparent"},
 		},
 		Side: SideNeither, Why: "ignoring loses the kick in the draft; it is harmless only when the resume re-checks the ring, as the virtio-1.4 device does"},
 	{Line: 478, Who: WhoParav, Quote: "MMIO read/write can be initiated by the peer device while the device is in stopped state.",
 		Claim: "a peer may read or write the device's MMIO while it is stopped",
 		Rows: []ClaimRow{
-			{Pending: "peer MMIO reads and writes to a stopped or frozen device"},
+			{Scenario: "peer-mmio-reads-quiesced", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "peer-mmio-reads-quiesced", Edition: "virtio-1.4", Verdict: "pass"},
+			{Scenario: "peer-mmio-writes-stopped", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "peer-mmio-writes-stopped", Edition: "virtio-1.4", Verdict: "violation transparent"},
 		},
-		Side: SideOpen, Why: "no row judges peer MMIO other than doorbells yet"},
+		Side: WhoParav, Why: "reads are answered validly in both editions and the draft carries the writes; virtio-1.4 loses a device-configuration write, as no part carries it"},
 	{Line: 497, Who: WhoJason, Quote: "For example, in the middle of feature negotiation etc. It may",
 		Claim: "a freeze in the middle of feature negotiation leaves implementation-specific sub-states",
 		Rows: []ClaimRow{
@@ -183,9 +188,11 @@ var threadClaims = []ThreadClaim{
 	{Line: 520, Who: WhoJason, Quote: "How, you don't trap so 1) and 2) are posted, how can hypervisor know if there's",
 		Claim: "register writes are posted: halting the vCPUs does not prove none is in flight",
 		Rows: []ClaimRow{
-			{Pending: "posted writes in flight when the vCPUs halt"},
+			{Scenario: "doorbell-in-flight-at-halt", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "doorbell-in-flight-at-halt", Edition: "draft-2023", Knobs: "set:posted-writes=in-flight-unordered", Verdict: "violation transparent"},
+			{Scenario: "config-write-in-flight-at-halt", Edition: "draft-2023", Knobs: "set:posted-writes=in-flight-unordered", Verdict: "violation transparent"},
 		},
-		Side: SideOpen, Why: "guest writes are delivered within the vCPU's step; no row has a write in flight yet"},
+		Side: WhoJason, Why: "halting the vCPUs retires nothing: only PCIe ordering (the admin doorbell pushes the guest's posted writes ahead) saves the draft flow; without it the write lands in Freeze and is lost"},
 	{Line: 523, Who: WhoParav, Quote: "Because hypervisor has stopped the vcpus which are issuing them.",
 		Claim: "the hypervisor halts the vCPUs before the freeze, so nothing is in flight",
 		Rows: []ClaimRow{
@@ -219,7 +226,7 @@ var threadClaims = []ThreadClaim{
 		Rows: []ClaimRow{
 			{Scenario: "kick-during-stop", Edition: "virtio-1.4", Verdict: "pass"},
 			{Scenario: "vm-p2p-doorbells-no-stop", Edition: "virtio-1.4", Verdict: "pass"},
-			{Pending: "a resume re-check of the avail ring as a knob"},
+			{Scenario: "kick-during-stop", Edition: "virtio-1.4", Knobs: "resume-avail=latched-only", Verdict: "violation transparent"},
 		},
 		Side: WhoJason, Why: "the virtio-1.4 rows pass because the resumed device re-reads the avail index"},
 	{Line: 582, Who: WhoJason, Quote: "For example, WCE. What's more important, the spec allows config space to be",
@@ -232,9 +239,10 @@ var threadClaims = []ThreadClaim{
 	{Line: 592, Who: WhoParav, Quote: "The device would respond to stop/freeze request when it has internally",
 		Claim: "the device answers Stop/Freeze once it has internally started the reset",
 		Rows: []ClaimRow{
-			{Pending: "reply once the reset has started (a reset-vs-mode value)"},
+			{Scenario: "reset-racing-stop", Edition: "draft-2023", Knobs: "reset-vs-mode=reply-on-start", Verdict: "pass"},
+			{Scenario: "reset-racing-stop", Edition: "virtio-1.4", Knobs: "reset-vs-mode=reply-on-start", Verdict: "violation transparent"},
 		},
-		Side: SideOpen, Why: "the catalog judges replying once the reset is done, not once it started"},
+		Side: SideNeither, Why: "it works in the draft, whose context carries the reset still running; in virtio-1.4 the reset finishes after the final parts read and no part carries it"},
 	{Line: 602, Who: WhoMichael, Quote: "Then we need to spec device behaviour.",
 		Claim: "if the device is the synchronisation point, its behaviour must be specified",
 		Rows: []ClaimRow{
@@ -245,8 +253,8 @@ var threadClaims = []ThreadClaim{
 	{Line: 617, Who: WhoJason, Quote: "It's not necessarily caused by config write, it could be things like",
 		Claim: "device-initiated configuration changes (link status, capacity) also happen",
 		Rows: []ClaimRow{
-			{Scenario: "capacity-change-while-stopped", Edition: "virtio-1.4", Verdict: "violation transparent"},
-			{Scenario: "resize-in-stop-only", Edition: "virtio-1.4", Verdict: "violation transparent"},
+			{Scenario: "capacity-change-while-stopped", Edition: "virtio-1.4", Knobs: "resume-config-notify=held-only", Verdict: "violation transparent"},
+			{Scenario: "resize-in-stop-only", Edition: "virtio-1.4", Knobs: "resume-config-notify=held-only", Verdict: "violation transparent"},
 		},
 		Side: WhoJason, Why: "no virtio-1.4 part carries a change held while stopped"},
 	{Line: 621, Who: WhoParav, Quote: "The point is, when in freeze mode, the member device is frozen, hence,",
@@ -259,9 +267,10 @@ var threadClaims = []ThreadClaim{
 	{Line: 628, Who: WhoParav, Quote: "all the PCI transport level registers MUST be always accessible",
 		Claim: "PCI transport registers work the same in every mode",
 		Rows: []ClaimRow{
-			{Pending: "a common-config write in Freeze (transport rule against the frozen context)"},
+			{Scenario: "common-config-write-in-freeze", Edition: "draft-2023", Verdict: "violation frozen-context"},
+			{Scenario: "common-config-write-in-freeze", Edition: "virtio-1.4", Verdict: "pass"},
 		},
-		Side: SideOpen, Why: "no row writes common config in Freeze yet"},
+		Side: WhoParav, Why: "the transport rule wins in the draft and breaks the frozen context: the two draft rules conflict (docs/questions.md); virtio-1.4 carries the write in PCI_COMMON_CFG"},
 	{Line: 651, Who: WhoJason, Quote: "So this implies the freeze needs to wait for FLR otherwise device context may",
 		Claim: "the freeze must wait for the FLR, else the context changes after it",
 		Rows: []ClaimRow{

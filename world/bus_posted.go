@@ -172,7 +172,7 @@ func (w *World) laneSteps(buf []engine.Step) []engine.Step {
 		if len(l.writes) == 0 || l.h.failed {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: l.id, ID: -1 - i, Label: l.writes[0].label, Footprint: fpHost[l.h.idx].hvAccess})
+		buf = append(buf, engine.Step{Actor: l.id, ID: -1 - i, Label: l.writes[0].label, Footprint: fpAll})
 	}
 	return buf
 }

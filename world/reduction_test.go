@@ -71,6 +71,7 @@ func TestReductions_SameOutcomes(t *testing.T) {
 	}{
 		{"flr-during-freeze", spec.Draft2023, nil},
 		{"flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=complete-anyway"}},
+		{"flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}},
 		{"flr-during-freeze", spec.Draft2023, []string{"flr-vs-mode=defer-flr"}},
 		{"reset-racing-stop", spec.Draft2023, nil},
 		{"reset-racing-stop", spec.Draft2023, []string{"reset-vs-mode=complete-anyway"}},

@@ -354,6 +354,15 @@ func (w *World) Enabled(buf []engine.Step) []engine.Step {
 		}
 		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: w.deviceFootprint(d)})
 	}
+	if !w.lanesIdle() {
+		// A write in flight lands when its lane delivers it or when a
+		// later access pushes it ahead (PCIe ordering, bus_posted.go): any
+		// step may then reach any function, so every step declares
+		// everything (sound for the reduction, and the guard agrees).
+		for i := range buf {
+			buf[i].Footprint = fpAll
+		}
+	}
 	return w.laneSteps(buf)
 }
 
