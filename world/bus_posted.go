@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -172,7 +173,7 @@ func (w *World) laneSteps(buf []engine.Step) []engine.Step {
 		if len(l.writes) == 0 || l.h.failed {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: l.id, ID: -1 - i, Label: l.writes[0].label, Footprint: fpAll})
+		buf = append(buf, engine.Step{Actor: l.id, ID: -1 - i, Label: l.writes[0].label, Footprint: por.FPAll})
 	}
 	return buf
 }

@@ -360,7 +360,7 @@ func (w *World) Enabled(buf []engine.Step) []engine.Step {
 		// step may then reach any function, so every step declares
 		// everything (sound for the reduction, and the guard agrees).
 		for i := range buf {
-			buf[i].Footprint = fpAll
+			buf[i].Footprint = por.FPAll
 		}
 	}
 	return w.laneSteps(buf)
