@@ -127,33 +127,17 @@ func (g *Driver) fail(format string, args ...any) {
 	g.log = append(g.log, "FAIL "+msg)
 }
 
-func (g *Driver) common(f spec.CommonCfgField) uint64 {
-	return g.bus.BAR0() + pcie.BAR0CommonCfg + uint64(f)
-}
+// cc is the driver's access to the common configuration.
+func (g *Driver) cc() guest.CommonCfg { return guest.CommonCfg{Bus: g.bus} }
 
-func (g *Driver) w8(f spec.CommonCfgField, v uint8) { g.bus.MMIOWrite(g.common(f), []byte{v}) }
-func (g *Driver) w16(f spec.CommonCfgField, v uint16) {
-	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint16(nil, v))
-}
-func (g *Driver) w32(f spec.CommonCfgField, v uint32) {
-	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint32(nil, v))
-}
-func (g *Driver) r8(f spec.CommonCfgField) uint8 { return g.bus.MMIORead(g.common(f), 1)[0] }
-func (g *Driver) r16(f spec.CommonCfgField) uint16 {
-	return binary.LittleEndian.Uint16(pad(g.bus.MMIORead(g.common(f), 2), 2))
-}
-func (g *Driver) r32(f spec.CommonCfgField) uint32 {
-	return binary.LittleEndian.Uint32(pad(g.bus.MMIORead(g.common(f), 4), 4))
-}
+func (g *Driver) w8(f spec.CommonCfgField, v uint8)   { g.cc().W8(f, v) }
+func (g *Driver) w16(f spec.CommonCfgField, v uint16) { g.cc().W16(f, v) }
+func (g *Driver) w32(f spec.CommonCfgField, v uint32) { g.cc().W32(f, v) }
+func (g *Driver) r8(f spec.CommonCfgField) uint8      { return g.cc().R8(f) }
+func (g *Driver) r16(f spec.CommonCfgField) uint16    { return g.cc().R16(f) }
+func (g *Driver) r32(f spec.CommonCfgField) uint32    { return g.cc().R32(f) }
 
-func pad(b []byte, n int) []byte {
-	if len(b) >= n {
-		return b
-	}
-	out := make([]byte, n)
-	copy(out, b)
-	return out
-}
+func pad(b []byte, n int) []byte { return guest.Pad(b, n) }
 
 // alloc takes n bytes (rounded up to 16) of the buffer region. When the
 // region is used up and no request is in flight it starts again from its
@@ -270,46 +254,13 @@ func (g *Driver) reset() bool {
 }
 
 func (g *Driver) setupQueue(q uint16) bool {
-	g.w16(spec.CfgQueueSelect, q)
-	size := g.r16(spec.CfgQueueSize)
-	if size == 0 {
-		g.fail("queue %d: size 0", q)
-		return false
-	}
-	vec := q + 1
-	g.w16(spec.CfgQueueMSIXVector, vec)
-	if g.r16(spec.CfgQueueMSIXVector) != vec {
-		g.fail("queue %d: vector %d not accepted", q, vec)
-		return false
-	}
-	region := g.plan.Rings[q]
-	l := virtq.NewLayout(region.Base, size)
-	if !region.Contains(region.Base, l.End()-region.Base) {
-		g.fail("queue %d: a ring of size %d does not fit its memory %s", q, size, region)
-		return false
-	}
-	ring, err := virtq.NewDriverRing(g.bus.Memory(), guest.RID, l)
+	sq, err := guest.SetupQueue(g.cc(), q, q+1, g.plan.Rings[q], g.features.Has(spec.FeatureNotifConfigData))
 	if err != nil {
-		g.fail("queue %d: %v", q, err)
+		g.fail("%v", err)
 		return false
 	}
-	// vp_iowrite64_twopart: low half, then high half — the window question 3
-	// is about.
-	for _, f := range []struct {
-		lo, hi spec.CommonCfgField
-		addr   uint64
-	}{{spec.CfgQueueDescLo, spec.CfgQueueDescHi, l.Desc}, {spec.CfgQueueDriverLo, spec.CfgQueueDriverHi, l.Avail}, {spec.CfgQueueDeviceLo, spec.CfgQueueDeviceHi, l.Used}} {
-		g.w32(f.lo, uint32(f.addr))
-		g.w32(f.hi, uint32(f.addr>>32))
-	}
-	off := g.r16(spec.CfgQueueNotifyOff)
-	gq := &guestQueue{index: q, ring: ring, notifyV: q, inflight: map[uint16]*guestReq{},
-		notify: g.bus.BAR0() + pcie.BAR0Notify + uint64(off)*pcie.NotifyMultiplier}
-	if g.features.Has(spec.FeatureNotifConfigData) {
-		gq.notifyV = g.r16(spec.CfgQueueNotifConfigData)
-	}
-	g.w16(spec.CfgQueueEnable, 1)
-	g.queues = append(g.queues, gq)
+	g.queues = append(g.queues, &guestQueue{index: q, ring: sq.Ring, notifyV: sq.NotifyValue, inflight: map[uint16]*guestReq{},
+		notify: sq.Notify})
 	return true
 }
 

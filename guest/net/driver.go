@@ -146,33 +146,17 @@ func (g *Driver) fail(format string, args ...any) {
 	g.log = append(g.log, "FAIL "+msg)
 }
 
-func (g *Driver) common(f spec.CommonCfgField) uint64 {
-	return g.bus.BAR0() + pcie.BAR0CommonCfg + uint64(f)
-}
+// cc is the driver's access to the common configuration.
+func (g *Driver) cc() guest.CommonCfg { return guest.CommonCfg{Bus: g.bus} }
 
-func (g *Driver) w8(f spec.CommonCfgField, v uint8) { g.bus.MMIOWrite(g.common(f), []byte{v}) }
-func (g *Driver) w16(f spec.CommonCfgField, v uint16) {
-	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint16(nil, v))
-}
-func (g *Driver) w32(f spec.CommonCfgField, v uint32) {
-	g.bus.MMIOWrite(g.common(f), binary.LittleEndian.AppendUint32(nil, v))
-}
-func (g *Driver) r8(f spec.CommonCfgField) uint8 { return pad(g.bus.MMIORead(g.common(f), 1), 1)[0] }
-func (g *Driver) r16(f spec.CommonCfgField) uint16 {
-	return binary.LittleEndian.Uint16(pad(g.bus.MMIORead(g.common(f), 2), 2))
-}
-func (g *Driver) r32(f spec.CommonCfgField) uint32 {
-	return binary.LittleEndian.Uint32(pad(g.bus.MMIORead(g.common(f), 4), 4))
-}
+func (g *Driver) w8(f spec.CommonCfgField, v uint8)   { g.cc().W8(f, v) }
+func (g *Driver) w16(f spec.CommonCfgField, v uint16) { g.cc().W16(f, v) }
+func (g *Driver) w32(f spec.CommonCfgField, v uint32) { g.cc().W32(f, v) }
+func (g *Driver) r8(f spec.CommonCfgField) uint8      { return g.cc().R8(f) }
+func (g *Driver) r16(f spec.CommonCfgField) uint16    { return g.cc().R16(f) }
+func (g *Driver) r32(f spec.CommonCfgField) uint32    { return g.cc().R32(f) }
 
-func pad(b []byte, n int) []byte {
-	if len(b) >= n {
-		return b
-	}
-	out := make([]byte, n)
-	copy(out, b)
-	return out
-}
+func pad(b []byte, n int) []byte { return guest.Pad(b, n) }
 
 // devCfg reads n bytes of virtio_net_config at off.
 func (g *Driver) devCfg(off uint64, n int) []byte {

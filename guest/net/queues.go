@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 
 	"github.com/migsim/migsim/guest"
-	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 )
@@ -16,44 +15,13 @@ func (g *Driver) setupQueue(q uint16, k byte, slot int, numQueues uint16) bool {
 		g.fail("queue %d: the device has %d queues", q, numQueues)
 		return false
 	}
-	g.w16(spec.CfgQueueSelect, q)
-	size := g.r16(spec.CfgQueueSize)
-	if size == 0 {
-		g.fail("queue %d: size 0", q)
-		return false
-	}
-	vec := q + 1
-	g.w16(spec.CfgQueueMSIXVector, vec)
-	if g.r16(spec.CfgQueueMSIXVector) != vec {
-		g.fail("queue %d: vector %d not accepted", q, vec)
-		return false
-	}
-	region := g.plan.Rings[slot]
-	l := virtq.NewLayout(region.Base, size)
-	if !region.Contains(region.Base, l.End()-region.Base) {
-		g.fail("queue %d: a ring of size %d does not fit its memory %s", q, size, region)
-		return false
-	}
-	ring, err := virtq.NewDriverRing(g.bus.Memory(), guest.RID, l)
+	sq, err := guest.SetupQueue(g.cc(), q, q+1, g.plan.Rings[slot], g.features.Has(spec.FeatureNotifConfigData))
 	if err != nil {
-		g.fail("queue %d: %v", q, err)
+		g.fail("%v", err)
 		return false
 	}
-	for _, f := range []struct {
-		lo, hi spec.CommonCfgField
-		addr   uint64
-	}{{spec.CfgQueueDescLo, spec.CfgQueueDescHi, l.Desc}, {spec.CfgQueueDriverLo, spec.CfgQueueDriverHi, l.Avail}, {spec.CfgQueueDeviceLo, spec.CfgQueueDeviceHi, l.Used}} {
-		g.w32(f.lo, uint32(f.addr))
-		g.w32(f.hi, uint32(f.addr>>32))
-	}
-	off := g.r16(spec.CfgQueueNotifyOff)
-	gq := &queue{index: q, kind: k, ring: ring, notifyV: q, inflight: map[uint16]*buf{},
-		notify: g.bus.BAR0() + pcie.BAR0Notify + uint64(off)*pcie.NotifyMultiplier}
-	if g.features.Has(spec.FeatureNotifConfigData) {
-		gq.notifyV = g.r16(spec.CfgQueueNotifConfigData)
-	}
-	g.w16(spec.CfgQueueEnable, 1)
-	g.queues[q] = gq
+	g.queues[q] = &queue{index: q, kind: k, ring: sq.Ring, notifyV: sq.NotifyValue, inflight: map[uint16]*buf{},
+		notify: sq.Notify}
 	g.order = append(g.order, q)
 	return true
 }
