@@ -106,7 +106,7 @@ var reqTriggers = map[string]func(RunFacts) bool{
 // FindingReqs derives the requirement IDs of a finding from what its run
 // exercised:
 //   - a rule oracle's finding keeps the IDs the oracle reported: the
-//     requirement of the rule that broke (world.Pass.ReportReqs);
+//     requirement of the rule that broke (observe.Pass.ReportReqs);
 //   - a guest-visible finding (transparent, live), a flow error or a rule
 //     oracle's finding that names no requirement (one-running) names
 //     the requirements of its oracle and of the scenario that apply to the

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // Impacts of a finding (docs/oracles.md, "Impact of a finding").
@@ -131,8 +132,8 @@ func (t Target) DeriveImpact(seed uint64, choices []engine.Choice, f *engine.Fin
 }
 
 // withoutOracles returns os minus the named oracles.
-func withoutOracles(os []world.Oracle, names []string) []world.Oracle {
-	out := []world.Oracle{}
+func withoutOracles(os []observe.Oracle, names []string) []observe.Oracle {
+	out := []observe.Oracle{}
 	for _, o := range os {
 		if !slices.Contains(names, o.Info().Name) {
 			out = append(out, o)

@@ -13,7 +13,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // planted is a rule oracle for the tests: it fires when a draft
@@ -23,11 +23,11 @@ type planted struct {
 	mode spec.Mode
 }
 
-func (p planted) Info() world.OracleInfo {
-	return world.OracleInfo{Name: p.name, Doc: "a planted rule that fires when a mode is set"}
+func (p planted) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: p.name, Doc: "a planted rule that fires when a mode is set"}
 }
 
-func (p planted) CheckEvent(e *world.EventPass) {
+func (p planted) CheckEvent(e *observe.EventPass) {
 	for _, c := range e.Completed {
 		if c.Opcode == uint16(spec.DraftOpDevModeSet) && c.Status == spec.StatusOK && len(c.Command) > 24 &&
 			spec.Mode(c.Command[24]) == p.mode {
@@ -52,7 +52,7 @@ func TestDeriveImpact(t *testing.T) {
 		name     string
 		sc       *schedfile.Schedule
 		scenario string
-		extra    []world.Oracle
+		extra    []observe.Oracle
 		finding  string
 		want     string
 		rules    []string
@@ -62,13 +62,13 @@ func TestDeriveImpact(t *testing.T) {
 		{name: "a flow error is a flow error", sc: lost, finding: "error:corrupt", want: ImpactFlow},
 		{name: "a defect has no impact", sc: lost, finding: engine.OraclePanic, want: ""},
 		{name: "a rule that broke in a run the guest notices is guest-visible", sc: lost,
-			extra: []world.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
+			extra: []observe.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
 			want: ImpactGuest, rules: []string{"first-rule"}, damage: "transparent"},
 		{name: "every rule that fires on the way is named", sc: lost,
-			extra:   []world.Oracle{plantedOracle("first-rule", spec.ModeStop), plantedOracle("second-rule", spec.ModeFreeze)},
+			extra:   []observe.Oracle{plantedOracle("first-rule", spec.ModeStop), plantedOracle("second-rule", spec.ModeFreeze)},
 			finding: "first-rule", want: ImpactGuest, rules: []string{"first-rule", "second-rule"}, damage: "transparent"},
 		{name: "a rule that broke in a run the guest does not notice is rule-only", scenario: "smoke-migrate",
-			extra: []world.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
+			extra: []observe.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
 			want: ImpactRule, rules: []string{"first-rule"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

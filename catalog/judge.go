@@ -12,7 +12,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // Verdict names that are not oracles (docs/oracles.md, "Verdicts that are
@@ -40,7 +40,7 @@ type JudgeConfig struct {
 	NetMember member.Factory
 	// Oracles are the checks every world runs; nil means the whole
 	// registry (oracle.All), an empty non-nil list none.
-	Oracles []world.Oracle
+	Oracles []observe.Oracle
 	// Shrink configures the shrinking of the first finding (zero value:
 	// the engine's defaults).
 	Shrink engine.ShrinkConfig

@@ -9,7 +9,7 @@ import (
 
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // TestJudge_OracleSet: the judge runs the registry unless told otherwise;
@@ -20,14 +20,14 @@ func TestJudge_OracleSet(t *testing.T) {
 	e := s.Expect[1] // flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context
 	cases := []struct {
 		name    string
-		oracles []world.Oracle
+		oracles []observe.Oracle
 		got     scenario.Verdict
 		oracle  string
 	}{
 		{"the registry by default", nil, scenario.VerdictViolation, "frozen-context"},
 		{"the registry given", oracle.All(), scenario.VerdictViolation, "frozen-context"},
 		{"without frozen-context", oracle.Without("frozen-context"), scenario.VerdictPass, ""},
-		{"none", []world.Oracle{}, scenario.VerdictPass, ""},
+		{"none", []observe.Oracle{}, scenario.VerdictPass, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // DefaultJudgeMaxSteps bounds every run of a judged exploration when
@@ -35,11 +36,11 @@ type Target struct {
 	MaxSteps int
 	// Oracles are the checks every world of the target runs; nil means
 	// the whole registry (oracle.All), an empty non-nil list none.
-	Oracles []world.Oracle
+	Oracles []observe.Oracle
 }
 
 // oracles returns the target's oracles (the registry when nil).
-func (t Target) oracles() []world.Oracle {
+func (t Target) oracles() []observe.Oracle {
 	if t.Oracles == nil {
 		return oracle.All()
 	}

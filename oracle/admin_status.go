@@ -5,16 +5,16 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // AdminStatus is the admin-status oracle: every admin command gets the
 // spec's status and qualifier, and a failed one has no side effects.
-var AdminStatus world.EventOracle = adminStatus{}
+var AdminStatus observe.EventOracle = adminStatus{}
 
 type adminStatus struct{}
 
-var adminStatusInfo = world.OracleInfo{
+var adminStatusInfo = observe.OracleInfo{
 	Name: "admin-status",
 	Doc:  "every admin command gets the spec status and qualifier; a failed one has no side effects",
 	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "DP-DEV-08", "DRAFT-MODE-02", "DRAFT-MODE-03",
@@ -26,7 +26,7 @@ var adminStatusInfo = world.OracleInfo{
 		"them) around a command that failed",
 }
 
-func (adminStatus) Info() world.OracleInfo { return adminStatusInfo }
+func (adminStatus) Info() observe.OracleInfo { return adminStatusInfo }
 
 // CheckEvent judges the commands completed during one event: a success
 // carries qualifier OK (ADM-DEV-02), an EINVAL a defined qualifier
@@ -37,7 +37,7 @@ func (adminStatus) Info() world.OracleInfo { return adminStatusInfo }
 // as it reports itself, mode and context (ADM-DEV-03, DP-DEV-08). The last
 // check runs on the PF's own events only: a held reply released by the end
 // of an FLR comes with the FLR's own changes.
-func (adminStatus) CheckEvent(p *world.EventPass) {
+func (adminStatus) CheckEvent(p *observe.EventPass) {
 	for _, c := range p.Completed {
 		op := p.Edition().OpcodeName(c.Opcode)
 		switch {
@@ -65,7 +65,7 @@ func (adminStatus) CheckEvent(p *world.EventPass) {
 
 // checkForbidden reports a command that succeeded although the spec
 // requires it to fail in the mode the owner knows the member is in.
-func checkForbidden(p *world.EventPass, c owner.AdminOutcome, m world.MemberView, op string) {
+func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, op string) {
 	if c.Status != spec.StatusOK {
 		return
 	}
@@ -103,7 +103,7 @@ func checkForbidden(p *world.EventPass, c owner.AdminOutcome, m world.MemberView
 
 // checkHeld reports a reply to a command the device must hold during an
 // FLR (flr-vs-mode=hold-reply) that came before the FLR's 100 ms were over.
-func checkHeld(p *world.EventPass, c owner.AdminOutcome, m world.MemberView, op string) {
+func checkHeld(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, op string) {
 	v := m.Owner()
 	if p.Rules().FLRVsMode != spec.FLRHoldReply || !v.FLR || !holdable(p.Edition(), c.Opcode) {
 		return
@@ -132,7 +132,7 @@ func holdable(ed spec.Edition, op uint16) bool {
 
 // checkNoSideEffect reports a failed command after which the member, as it
 // reports itself, is not as before (ADM-DEV-03, DP-DEV-08).
-func checkNoSideEffect(p *world.EventPass, c owner.AdminOutcome, op string) {
+func checkNoSideEffect(p *observe.EventPass, c owner.AdminOutcome, op string) {
 	for i := range p.Members {
 		m := &p.Members[i]
 		if uint64(m.VF) != c.Member {
@@ -156,7 +156,7 @@ func commandData(c owner.AdminOutcome) []byte {
 }
 
 // knobValue returns a knob's value in the world's rules.
-func knobValue(p *world.EventPass, name string) string {
+func knobValue(p *observe.EventPass, name string) string {
 	for _, k := range spec.Knobs {
 		if k.Name == name {
 			return k.Get(p.Rules())

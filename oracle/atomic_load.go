@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // AtomicLoad is the atomic-load oracle: a rejected load leaves the
 // destination member unchanged (docs/compat.md, "Decision procedure", step
 // 10).
-var AtomicLoad world.LoadOracle = atomicLoad{}
+var AtomicLoad observe.LoadOracle = atomicLoad{}
 
 type atomicLoad struct{}
 
-var atomicLoadInfo = world.OracleInfo{
+var atomicLoadInfo = observe.OracleInfo{
 	Name: "atomic-load",
 	Doc:  "a rejected context write leaves the destination member unchanged",
 	Reqs: []string{"DP-DEV-08", "ADM-DEV-03"},
@@ -22,10 +22,10 @@ var atomicLoadInfo = world.OracleInfo{
 		"the load was rejected, by the compatibility check or by the device",
 }
 
-func (atomicLoad) Info() world.OracleInfo { return atomicLoadInfo }
+func (atomicLoad) Info() observe.OracleInfo { return atomicLoadInfo }
 
 // CheckRejectedLoad reports a member that is not exactly as before.
-func (atomicLoad) CheckRejectedLoad(p *world.LoadPass) {
+func (atomicLoad) CheckRejectedLoad(p *observe.LoadPass) {
 	if p.After == p.Before {
 		return
 	}

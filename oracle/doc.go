@@ -5,7 +5,7 @@
 // Each oracle is a value in its own file, modelled on
 // golang.org/x/tools/go/analysis: a name, a one-line meaning, the
 // requirement IDs it checks (spec.LookupRequirement), what a host observes
-// for it, and its check at one or more of the world's hooks (world.Oracle
+// for it, and its check at one or more of the world's hooks (observe.Oracle
 // and the hook interfaces). All lists them in a stable order, Lookup finds
 // one by name; drivers (the catalog's judge, the conformance kit, tests)
 // take a list, and nothing is wired by hand. docs/oracles.md is generated

@@ -6,16 +6,16 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // FrozenContext is the frozen-context oracle: in Freeze the device context
 // does not change (DRAFT-FRZ-02), as the owner's reads show it.
-var FrozenContext world.ReceivedOracle = frozenContext{}
+var FrozenContext observe.ReceivedOracle = frozenContext{}
 
 type frozenContext struct{}
 
-var frozenContextInfo = world.OracleInfo{
+var frozenContextInfo = observe.OracleInfo{
 	Name: "frozen-context",
 	Doc:  "in Freeze the device context does not change",
 	Reqs: []string{"DRAFT-FRZ-02"},
@@ -25,14 +25,14 @@ var frozenContextInfo = world.OracleInfo{
 		"hypervisor reads a frozen member again before it moves it out of Freeze and once the run has settled",
 }
 
-func (frozenContext) Info() world.OracleInfo { return frozenContextInfo }
+func (frozenContext) Info() observe.OracleInfo { return frozenContextInfo }
 
 // CheckReceived compares a complete read taken in Freeze with the image of
 // the Freeze's first read. A doorbell the member records under
 // freeze-notify=latch is that knob's documented departure from
 // DRAFT-FRZ-01 (the kick is kept in VQ_SPLIT_RUNTIME_CFG so the destination
 // serves it): the latch flag and its index are not compared under it.
-func (frozenContext) CheckReceived(p *world.ReceivedPass) {
+func (frozenContext) CheckReceived(p *observe.ReceivedPass) {
 	r := p.Read
 	if r == nil || r.First || !r.EpochFrozen || !r.Frozen || r.Err != nil {
 		return

@@ -1,14 +1,14 @@
 package oracle
 
-import "github.com/migsim/migsim/world"
+import "github.com/migsim/migsim/world/observe"
 
 // NoDMAWhenStopped is the no-dma-when-stopped oracle: a member the owner has
 // stopped touches no guest memory (DRAFT-STOP-02, DP-DEV-11).
-var NoDMAWhenStopped world.EventOracle = noDMAWhenStopped{}
+var NoDMAWhenStopped observe.EventOracle = noDMAWhenStopped{}
 
 type noDMAWhenStopped struct{}
 
-var noDMAWhenStoppedInfo = world.OracleInfo{
+var noDMAWhenStoppedInfo = observe.OracleInfo{
 	Name: "no-dma-when-stopped",
 	Doc:  "no guest-memory access by a member the owner has stopped (Stop/Freeze/stopped)",
 	Reqs: []string{"DRAFT-STOP-02", "DP-DEV-11"},
@@ -17,14 +17,14 @@ var noDMAWhenStoppedInfo = world.OracleInfo{
 		"command that stopped the member until it submits the next mode command, whatever the member reports",
 }
 
-func (noDMAWhenStopped) Info() world.OracleInfo { return noDMAWhenStoppedInfo }
+func (noDMAWhenStopped) Info() observe.OracleInfo { return noDMAWhenStoppedInfo }
 
 // CheckEvent reports the first access of each member the owner knows is
 // stopped. An access during the event that executes the stop command
 // itself (virtio-1.4 writes back taken buffers before it replies,
 // DP-DEV-09) comes before the host received the completion, so it is the
 // transition's own.
-func (noDMAWhenStopped) CheckEvent(p *world.EventPass) {
+func (noDMAWhenStopped) CheckEvent(p *observe.EventPass) {
 	for _, a := range p.DMA {
 		m, ok := p.Member(a.Host, a.VF)
 		if !ok {

@@ -1,14 +1,14 @@
 package oracle
 
-import "github.com/migsim/migsim/world"
+import "github.com/migsim/migsim/world/observe"
 
 // NoNotifyWhenStopped is the no-notify-when-stopped oracle: a member the
 // owner has stopped sends no interrupt (DRAFT-STOP-01, DP-DEV-11).
-var NoNotifyWhenStopped world.EventOracle = noNotifyWhenStopped{}
+var NoNotifyWhenStopped observe.EventOracle = noNotifyWhenStopped{}
 
 type noNotifyWhenStopped struct{}
 
-var noNotifyWhenStoppedInfo = world.OracleInfo{
+var noNotifyWhenStoppedInfo = observe.OracleInfo{
 	Name: "no-notify-when-stopped",
 	Doc:  "no MSI-X or config interrupt from a member the owner has stopped (Stop/Freeze/stopped)",
 	Reqs: []string{"DRAFT-STOP-01", "DP-DEV-11"},
@@ -17,10 +17,10 @@ var noNotifyWhenStoppedInfo = world.OracleInfo{
 		"submits the next mode command, whatever the member reports",
 }
 
-func (noNotifyWhenStopped) Info() world.OracleInfo { return noNotifyWhenStoppedInfo }
+func (noNotifyWhenStopped) Info() observe.OracleInfo { return noNotifyWhenStoppedInfo }
 
 // CheckEvent reports a message from a member the owner knows is stopped.
-func (noNotifyWhenStopped) CheckEvent(p *world.EventPass) {
+func (noNotifyWhenStopped) CheckEvent(p *observe.EventPass) {
 	for _, irq := range p.Interrupts {
 		if irq.VF == 0 {
 			continue

@@ -5,24 +5,24 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // OneRunning is the one-running oracle: at the end of a migration flow that
 // succeeded or rolled back, exactly one host runs the VM's VFs, the one the
 // VM runs on.
-var OneRunning world.FlowOracle = oneRunning{}
+var OneRunning observe.FlowOracle = oneRunning{}
 
 type oneRunning struct{}
 
-var oneRunningInfo = world.OracleInfo{
+var oneRunningInfo = observe.OracleInfo{
 	Name: "one-running",
 	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
 	Observes: "the mode the owner last set for every VF of the VM on every host (the completions its driver received, an " +
 		"FLR it saw and mode-after-flr) once the hypervisor's flow is over, and the host the VM runs on",
 }
 
-func (oneRunning) Info() world.OracleInfo { return oneRunningInfo }
+func (oneRunning) Info() observe.OracleInfo { return oneRunningInfo }
 
 // CheckFlowEnd: a host runs the VM's VFs when the owner knows every VF is
 // Active (running) and it is
@@ -31,7 +31,7 @@ func (oneRunning) Info() world.OracleInfo { return oneRunningInfo }
 // rejected, do not count. Source-only flows, runs without migration, flows
 // stopped by on-error=stop and a source that crashed or lost its VFs are
 // not judged.
-func (oneRunning) CheckFlowEnd(p *world.FlowPass) {
+func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 	f := p.Flow
 	if p.Reference || (f.Err != nil && f.OnError != "rollback") || p.Hosts[0].Failed || p.Hosts[0].VFsGone {
 		return

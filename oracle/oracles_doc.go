@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // DocPath is where Doc's output lives, relative to the module root.
@@ -31,8 +31,8 @@ func Doc() string {
 		writeOracle(&b, o)
 	}
 	b.WriteString("\n## Hooks\n\nThe world's observation points, in the order a run reaches them " +
-		"(package `world`: the hook interfaces and their passes).\n\n| hook | when, and what the pass carries |\n|---|---|\n")
-	for _, h := range world.Hooks {
+		"(package `world/observe`: the hook interfaces and their passes).\n\n| hook | when, and what the pass carries |\n|---|---|\n")
+	for _, h := range observe.Hooks {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", h, mdEscape(h.Doc()))
 	}
 	b.WriteString("\n## Verdicts that are not oracles\n\nA finding can carry these names too. No oracle " +
@@ -114,15 +114,15 @@ const docAdding = `
    run gives without the oracle.
 4. Regenerate this file: ` + "`" + RegenerateDoc + "`" + `.
 
-If the oracle needs an observation no hook carries yet, add it to the pass in package ` + "`world`" + `
-(world/oracle_pass.go), filled where the world sees it; never let an oracle reach into a device.
+If the oracle needs an observation no hook carries yet, add it to the pass in package ` + "`world/observe`" + `
+(world/observe/pass.go), filled where the world sees it (world/oracle_hooks.go); never let an oracle reach into a device.
 `
 
-func writeOracle(b *strings.Builder, o world.Oracle) {
+func writeOracle(b *strings.Builder, o observe.Oracle) {
 	info := o.Info()
 	fmt.Fprintf(b, "\n## %s\n\n%s.\n\n**What a host observes.** %s.\n\n**Hook.** ", info.Name, upperFirst(info.Doc), upperFirst(info.Observes))
 	var hooks []string
-	for _, h := range world.HooksOf(o) {
+	for _, h := range observe.HooksOf(o) {
 		hooks = append(hooks, "`"+string(h)+"`")
 	}
 	b.WriteString(strings.Join(hooks, ", ") + ".\n")
@@ -142,9 +142,9 @@ func writeOracle(b *strings.Builder, o world.Oracle) {
 	fmt.Fprintf(b, "\n**Planted bugs.** `go test ./oracle -run 'TestPlanted/%s/'`.\n", info.Name)
 }
 
-func hooksText(o world.Oracle) string {
+func hooksText(o observe.Oracle) string {
 	var out []string
-	for _, h := range world.HooksOf(o) {
+	for _, h := range observe.HooksOf(o) {
 		out = append(out, string(h))
 	}
 	return strings.Join(out, ", ")

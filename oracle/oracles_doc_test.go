@@ -12,7 +12,7 @@ import (
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // TestOraclesDoc: docs/oracles.md is the registry rendered by oracle.Doc;
@@ -38,7 +38,7 @@ func TestOraclesDocContent(t *testing.T) {
 		has("\n## " + info.Name + "\n")
 		has(info.Doc[1:])
 		has(info.Observes[1:])
-		for _, h := range world.HooksOf(o) {
+		for _, h := range observe.HooksOf(o) {
 			has("`" + string(h) + "`")
 		}
 		for _, id := range info.Reqs {

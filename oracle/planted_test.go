@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // plant is one case of the planted-bug suite: a scenario, the bug (a
@@ -148,7 +149,7 @@ func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Contin
 // runPlant runs the case once without migration (its guest log is the
 // reference) and once migrating, with the given oracles, and returns the
 // migrating run's finding.
-func runPlant(t *testing.T, c plant, oracles []world.Oracle) *engine.Finding {
+func runPlant(t *testing.T, c plant, oracles []observe.Oracle) *engine.Finding {
 	t.Helper()
 	s, err := scenario.ParseScenario("planted.scn", []byte(c.scn))
 	require.NoError(t, err)

@@ -1,16 +1,16 @@
 package oracle
 
 import (
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // Readback is the readback oracle: what the owner reads back from a member
 // agrees with what it set and with what the member said before.
-var Readback world.ReceivedOracle = readback{}
+var Readback observe.ReceivedOracle = readback{}
 
 type readback struct{}
 
-var readbackInfo = world.OracleInfo{
+var readbackInfo = observe.OracleInfo{
 	Name: "readback",
 	Doc:  "what the owner reads back agrees with what it set and what it was told: DEV_MODE_GET returns the mode the owner last set; a context or parts read matches the size reported just before it",
 	Reqs: []string{"DRAFT-MODE-04", "DRAFT-CTX-06", "DP-DEV-03"},
@@ -21,10 +21,10 @@ var readbackInfo = world.OracleInfo{
 		"of METADATA_GET(SIZE): no longer, whole parts in the required order",
 }
 
-func (readback) Info() world.OracleInfo { return readbackInfo }
+func (readback) Info() observe.OracleInfo { return readbackInfo }
 
 // CheckReceived judges a DEV_MODE_GET and a complete read.
-func (readback) CheckReceived(p *world.ReceivedPass) {
+func (readback) CheckReceived(p *observe.ReceivedPass) {
 	name := p.Member.Name()
 	ed := p.Edition()
 	if p.ModeGet && p.Before.Present && !p.Before.ModePending && !p.Before.FLR && p.Mode != p.Before.Mode {

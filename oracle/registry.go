@@ -3,13 +3,13 @@ package oracle
 import (
 	"slices"
 
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // all is the registry, in the order the world runs the oracles of one hook:
 // the order decides which finding is reported when two fire on the same
 // step.
-var all = []world.Oracle{
+var all = []observe.Oracle{
 	FrozenContext,
 	NoDMAWhenStopped,
 	NoNotifyWhenStopped,
@@ -24,10 +24,10 @@ var all = []world.Oracle{
 }
 
 // All returns every oracle, in the registry's order (a fresh slice).
-func All() []world.Oracle { return slices.Clone(all) }
+func All() []observe.Oracle { return slices.Clone(all) }
 
 // Lookup returns the oracle of that name.
-func Lookup(name string) (world.Oracle, bool) {
+func Lookup(name string) (observe.Oracle, bool) {
 	for _, o := range all {
 		if o.Info().Name == name {
 			return o, true
@@ -47,8 +47,8 @@ func Names() []string {
 
 // Without returns the registry minus the named oracles: a driver that
 // wants to see what a run finds without them.
-func Without(names ...string) []world.Oracle {
-	var out []world.Oracle
+func Without(names ...string) []observe.Oracle {
+	var out []observe.Oracle
 	for _, o := range all {
 		if !slices.Contains(names, o.Info().Name) {
 			out = append(out, o)

@@ -9,7 +9,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // TestRegistry: every oracle has a unique name, a meaning, what a host
@@ -26,7 +26,7 @@ func TestRegistry(t *testing.T) {
 		seen[info.Name] = true
 		assert.NotEmpty(t, info.Doc, info.Name)
 		assert.NotEmpty(t, info.Observes, info.Name)
-		assert.NotEmpty(t, world.HooksOf(o), info.Name)
+		assert.NotEmpty(t, observe.HooksOf(o), info.Name)
 		for _, id := range info.Reqs {
 			_, ok := spec.LookupRequirement(id)
 			assert.True(t, ok, "%s cites unknown requirement %s", info.Name, id)

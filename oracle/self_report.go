@@ -3,7 +3,7 @@ package oracle
 import (
 	"bytes"
 
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // SelfReport is the self-report oracle: what a member says about itself
@@ -11,13 +11,13 @@ import (
 // reads. It is the one oracle that looks at a device's own account, and
 // only to compare it with the host's view: no other verdict depends on it.
 var SelfReport interface {
-	world.EventOracle
-	world.ReceivedOracle
+	observe.EventOracle
+	observe.ReceivedOracle
 } = selfReport{}
 
 type selfReport struct{}
 
-var selfReportInfo = world.OracleInfo{
+var selfReportInfo = observe.OracleInfo{
 	Name: "self-report",
 	Doc:  "a member's account of itself agrees with the host's view: it does not claim a mode other than the one the owner set, and its context digest changes exactly when its context reads do",
 	Observes: "the mode a member reports in its status after every event, against the mode the owner last set " +
@@ -25,12 +25,12 @@ var selfReportInfo = world.OracleInfo{
 		"one quiesced epoch, against the bytes those reads returned",
 }
 
-func (selfReport) Info() world.OracleInfo { return selfReportInfo }
+func (selfReport) Info() observe.OracleInfo { return selfReportInfo }
 
 // CheckEvent reports a member the owner knows is stopped that claims
 // another mode (typically Active: a device that acks the stop and goes on
 // as if running while saying so).
-func (selfReport) CheckEvent(p *world.EventPass) {
+func (selfReport) CheckEvent(p *observe.EventPass) {
 	ed := p.Edition()
 	for i := range p.Members {
 		m := &p.Members[i]
@@ -49,7 +49,7 @@ func (selfReport) CheckEvent(p *world.EventPass) {
 
 // CheckReceived compares the member's digest with the bytes of the reads
 // of one quiesced epoch: the bytes changed exactly when the digest did.
-func (selfReport) CheckReceived(p *world.ReceivedPass) {
+func (selfReport) CheckReceived(p *observe.ReceivedPass) {
 	r := p.Read
 	if r == nil || r.First || !r.DigestKnown || r.Err != nil {
 		return

@@ -5,15 +5,15 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/devctx/compat"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // Transparent is the transparent oracle: the guest cannot tell it moved.
-var Transparent world.FinishOracle = transparent{}
+var Transparent observe.FinishOracle = transparent{}
 
 type transparent struct{}
 
-var transparentInfo = world.OracleInfo{
+var transparentInfo = observe.OracleInfo{
 	Name: "transparent",
 	Doc:  "the guest cannot tell it moved: its log matches the run without migration",
 	Reqs: []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"},
@@ -22,7 +22,7 @@ var transparentInfo = world.OracleInfo{
 		"against the run without migration",
 }
 
-func (transparent) Info() world.OracleInfo { return transparentInfo }
+func (transparent) Info() observe.OracleInfo { return transparentInfo }
 
 // CheckFinish compares the guest's log with the run without migration,
 // entry by entry, when the flow succeeded or stopped on a compatibility
@@ -31,7 +31,7 @@ func (transparent) Info() world.OracleInfo { return transparentInfo }
 // a vCPU touched a member the hypervisor froze without halting the vCPUs,
 // or after a vCPU's posted write still in flight landed on a member the
 // hypervisor had frozen or stopped, is blamed on the hypervisor.
-func (transparent) CheckFinish(p *world.FinishPass) {
+func (transparent) CheckFinish(p *observe.FinishPass) {
 	if p.ReferenceLog == nil {
 		return
 	}

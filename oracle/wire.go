@@ -7,16 +7,16 @@ import (
 
 	guestnet "github.com/migsim/migsim/guest/net"
 	membernet "github.com/migsim/migsim/member/net"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // Wire is the wire oracle: in a world of virtio-net VFs, the network saw
 // what the guest did. It runs at the end of the run.
-var Wire world.FinishOracle = wire{}
+var Wire observe.FinishOracle = wire{}
 
 type wire struct{}
 
-var wireInfo = world.OracleInfo{
+var wireInfo = observe.OracleInfo{
 	Name: "wire",
 	Doc:  "virtio-net: every frame the guest transmitted reached the wire once, received frames reached the guest at most once and in order, none vanished uncounted",
 	Reqs: []string{"DP-DEV-09", "DRAFT-CTX-01"},
@@ -25,14 +25,14 @@ var wireInfo = world.OracleInfo{
 		"and the transmit completions in the guest's log",
 }
 
-func (wire) Info() world.OracleInfo { return wireInfo }
+func (wire) Info() observe.OracleInfo { return wireInfo }
 
 // CheckFinish judges each VF's network: a guest frame on the wire twice
 // (resent by a destination) or a completed transmit never on it; a
 // received frame written into a receive buffer twice, or before an earlier
 // frame of its flow; a frame that arrived on a port and was neither
 // delivered, dropped with a reason, nor still pending.
-func (wire) CheckFinish(p *world.FinishPass) {
+func (wire) CheckFinish(p *observe.FinishPass) {
 	log := p.GuestLog()
 	for _, v := range p.Wire() {
 		if msg := judgeWire(v, log); msg != "" {
@@ -42,7 +42,7 @@ func (wire) CheckFinish(p *world.FinishPass) {
 	}
 }
 
-func judgeWire(v world.WireView, log []string) string {
+func judgeWire(v observe.WireView, log []string) string {
 	onWire := map[uint64][]string{}
 	for _, t := range v.Transmitted {
 		if seq, _, ok := guestnet.ParseFrame(t.Frame.Data); ok {

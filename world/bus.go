@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -80,12 +81,12 @@ func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 }
 
 // dmaPort is the memory port of member vf on host h: every access is
-// recorded for the trace and the event hook (EventPass.DMA).
+// recorded for the trace and the event hook (observe.EventPass.DMA).
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 	other := !w.inVM(vf)
 	return &virtq.Observer{Port: hostGuestPort{h: h, other: other}, Hook: func(a virtq.Access) error {
 		w.touchW(por.ResMem(h.idx, other))
-		w.dma = append(w.dma, DMAAccess{Host: h.name, VF: vf, Access: a, h: h})
+		w.dma = append(w.dma, observe.DMAAccess{Host: h.name, VF: vf, Access: a})
 		return nil
 	}}
 }

@@ -19,6 +19,9 @@ import (
 // actor it runs on, the services it uses (hvWorld implements hv.World),
 // and the names the world keeps for what moved there.
 
+// FlowOutcome is how the hypervisor's program ended (hv.FlowOutcome).
+type FlowOutcome = hv.FlowOutcome
+
 // EditionError is a flow operation the world's edition does not have
 // (hv.EditionError); its verdict name is "n/a:WORD".
 type EditionError = hv.EditionError

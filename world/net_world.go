@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -24,16 +25,7 @@ type netWorld struct {
 	ports map[devKey]*membernet.Port
 	// made lists the frames the wire made, in order, with the port they
 	// were put on.
-	made []WireFrame
-}
-
-// WireFrame is one frame the wire put on a port: its link sequence number
-// and flow, and the port.
-type WireFrame struct {
-	VF   int
-	Seq  uint64
-	Flow uint32
-	Port string
+	made []observe.WireFrame
 }
 
 // netSeed is the seed of VF vf's link: the same in a run and in its run

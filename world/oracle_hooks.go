@@ -1,12 +1,18 @@
 package world
 
 import (
+	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/observe"
 )
+
+// The world judges nothing itself: it runs the oracles it is given at its
+// hooks (package world/observe), with what a host observed there. This
+// file fills the passes.
 
 // snapshot records, before an event, the members it could change: every
 // instantiated member of h for a PF event, else the target. A context
@@ -18,36 +24,29 @@ import (
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
-	if len(w.oracles.event) == 0 {
+	if !w.oracles.Runs(observe.HookEvent) {
 		return
 	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
-	add := func(vf int, m member.Device) {
-		c := MemberChange{MemberView: MemberView{Host: h.name, VF: vf, dev: m, w: w, h: h}, Before: m.Status()}
-		if adminStep {
-			c.before, c.captured = m.ContextDigest(), true
-		}
-		out = append(out, c)
-	}
 	if t != owner.TargetPF {
 		if m, ok := h.pf.Member(int(t)); ok {
-			add(int(t), m)
+			out = append(out, w.oracles.MemberChange(h.name, int(t), m, adminStep))
 		}
 		return
 	}
 	for vf, m := range h.pf.Members() {
-		add(vf, m)
+		out = append(out, w.oracles.MemberChange(h.name, vf, m, adminStep))
 	}
 }
 
 // checkEvent runs the event oracles on one delivered event, in the order
 // the world was given them.
 func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Effects, who string) {
-	if len(w.oracles.event) == 0 {
+	if !w.oracles.Runs(observe.HookEvent) {
 		return
 	}
 	for i := range w.changes {
-		w.changes[i].After = w.changes[i].dev.Status()
+		w.changes[i].After = w.changes[i].Status()
 	}
 	irqs := w.irqs[:0]
 	for _, m := range fx.Interrupts {
@@ -55,16 +54,13 @@ func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Ef
 		if !ok {
 			vf = 0
 		}
-		irqs = append(irqs, Interrupt{Msg: m, VF: vf})
+		irqs = append(irqs, observe.Interrupt{Msg: m, VF: vf})
 	}
 	w.irqs = irqs
 	p := &w.eventPass
-	*p = EventPass{Pass: Pass{w: w}, Host: h.name, Target: t, Who: who, Event: ev, Members: w.changes,
+	*p = observe.EventPass{Host: h.name, Target: t, Who: who, Event: ev, Members: w.changes,
 		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed, Notes: fx.Notes}
-	for _, o := range w.oracles.event {
-		p.info = o.info
-		o.o.CheckEvent(p)
-	}
+	w.oracles.Event(p)
 }
 
 // isDoorbell reports whether ev is a memory write into the notify region of
@@ -87,12 +83,12 @@ func (w *World) isDoorbell(ev member.Event) bool {
 }
 
 // memberState is member vf of h now, and the device (nil when absent).
-func memberState(h *host, vf int) (MemberState, member.Device) {
+func memberState(h *host, vf int) (observe.MemberState, member.Device) {
 	m, ok := h.pf.Member(vf)
 	if !ok {
-		return MemberState{}, nil
+		return observe.MemberState{}, nil
 	}
-	return MemberState{Present: true, Status: m.Status(), ContextDigest: m.ContextDigest()}, m
+	return observe.MemberState{Present: true, Status: m.Status(), ContextDigest: m.ContextDigest()}, m
 }
 
 // checkedLoad runs load, one VF's write or load at destination h on behalf
@@ -100,9 +96,9 @@ func memberState(h *host, vf int) (MemberState, member.Device) {
 // it was before and is after (docs/compat.md, "Decision procedure", step
 // 10).
 func (w *World) checkedLoad(h *host, vf int, who string, load func() error) error {
-	var before MemberState
+	var before observe.MemberState
 	var dev member.Device
-	if len(w.oracles.load) > 0 {
+	if w.oracles.Runs(observe.HookRejectedLoad) {
 		before, dev = memberState(h, vf)
 	}
 	err := load()
@@ -110,42 +106,35 @@ func (w *World) checkedLoad(h *host, vf int, who string, load func() error) erro
 		return err
 	}
 	after, _ := memberState(h, vf)
-	p := &LoadPass{Pass: Pass{w: w}, Who: who, Member: MemberView{Host: h.name, VF: vf, dev: dev, w: w, h: h},
-		Err: err, Before: before, After: after}
-	for _, o := range w.oracles.load {
-		p.info = o.info
-		o.o.CheckRejectedLoad(p)
-	}
+	w.oracles.RejectedLoad(&observe.LoadPass{Who: who, Member: w.oracles.MemberView(h.name, vf, dev),
+		Err: err, Before: before, After: after})
 	return err
 }
 
 // flowEnd runs the flow oracles once the hypervisor's program ended with
 // outcome o; flags are what it knows of each host, in creation order.
 func (w *World) flowEnd(o FlowOutcome, flags []hv.HostFlags) {
-	if len(w.oracles.flow) == 0 {
+	if !w.oracles.Runs(observe.HookFlowEnd) {
 		return
 	}
-	p := &FlowPass{Pass: Pass{w: w}, Flow: o, Reference: w.cfg.Reference}
+	p := &observe.FlowPass{Flow: o, Reference: w.cfg.Reference}
 	if w.vm != nil {
 		p.VMHost = w.vm.name
 	}
 	for i, h := range w.hosts {
 		f := flags[i]
-		p.Hosts = append(p.Hosts, HostState{Name: h.name, Failed: h.failed, VFsGone: f.VFsGone,
+		p.Hosts = append(p.Hosts, observe.HostState{Name: h.name, Failed: h.failed, VFsGone: f.VFsGone,
 			Touched: f.Touched, Received: f.Received})
 	}
-	for _, o := range w.oracles.flow {
-		p.info = o.info
-		o.o.CheckFlowEnd(p)
-	}
+	w.oracles.FlowEnd(p)
 }
 
 // checkFinish runs the finish oracles.
 func (w *World) checkFinish() {
-	if len(w.oracles.finish) == 0 {
+	if !w.oracles.Runs(observe.HookFinish) {
 		return
 	}
-	p := &FinishPass{Pass: Pass{w: w}, ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame}
+	p := &observe.FinishPass{ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame}
 	if w.hv != nil {
 		f := w.hv.Outcome()
 		p.Flow = &f
@@ -153,19 +142,27 @@ func (w *World) checkFinish() {
 	for _, g := range w.guests {
 		p.Guests = append(p.Guests, g.name)
 	}
-	for _, o := range w.oracles.finish {
-		p.info = o.info
-		o.o.CheckFinish(p)
-	}
+	w.oracles.Finish(p)
 }
 
-// reqs keeps the requirement IDs that apply to the world's edition.
-func (w *World) reqs(ids ...string) []string {
-	var out []string
-	for _, id := range ids {
-		if r, ok := spec.LookupRequirement(id); ok && r.AppliesTo(w.ed) {
-			out = append(out, id)
-		}
+// received runs the received oracles on one completion the host read.
+func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView) {
+	read := w.contextRead(h, vf, c, before)
+	if !w.oracles.Runs(observe.HookReceived) || w.cfg.Reference {
+		return
 	}
-	return out
+	var dev member.Device
+	if m, ok := h.pf.Member(vf); ok {
+		dev = m
+	}
+	p := &observe.ReceivedPass{Who: "hv", Member: w.oracles.MemberView(h.name, vf, dev),
+		Opcode: c.Command.Opcode, Data: c.Command.Data, Status: c.Result.Status, Qualifier: c.Result.Qualifier,
+		Result: c.Result.Data, Before: before, After: w.ownerView(h, vf), Read: read}
+	if w.hv != nil {
+		p.Who = w.hvActor.name
+	}
+	if w.ed == spec.Draft2023 && spec.DraftOpcode(c.Command.Opcode) == spec.DraftOpDevModeGet && c.Result.Status == spec.StatusOK {
+		p.ModeGet, p.Mode = true, spec.Mode(adminq.DecodeDraftMode(c.Result.Data).Mode)
+	}
+	w.oracles.Received(p)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // probe is an oracle at every hook that records what the world hands it
@@ -24,15 +25,17 @@ type probe struct {
 	finishes               int
 	dma, irqs, completions int
 	frozenCaptured         int
-	lastLoad               LoadPass
-	flow                   FlowPass
-	finish                 FinishPass
+	lastLoad               observe.LoadPass
+	flow                   observe.FlowPass
+	finish                 observe.FinishPass
 	guestLog               []string
 }
 
-func (p *probe) Info() OracleInfo { return OracleInfo{Name: p.name, Doc: "records every hook"} }
+func (p *probe) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: p.name, Doc: "records every hook"}
+}
 
-func (p *probe) CheckEvent(e *EventPass) {
+func (p *probe) CheckEvent(e *observe.EventPass) {
 	p.events++
 	p.dma += len(e.DMA)
 	p.completions += len(e.Completed)
@@ -48,9 +51,9 @@ func (p *probe) CheckEvent(e *EventPass) {
 	}
 }
 
-func (p *probe) CheckRejectedLoad(l *LoadPass) { p.loads++; p.lastLoad = *l }
-func (p *probe) CheckFlowEnd(f *FlowPass)      { p.flows++; p.flow = *f }
-func (p *probe) CheckFinish(f *FinishPass) {
+func (p *probe) CheckRejectedLoad(l *observe.LoadPass) { p.loads++; p.lastLoad = *l }
+func (p *probe) CheckFlowEnd(f *observe.FlowPass)      { p.flows++; p.flow = *f }
+func (p *probe) CheckFinish(f *observe.FinishPass) {
 	p.finishes++
 	p.finish = *f
 	p.guestLog = f.GuestLog()
@@ -59,22 +62,22 @@ func (p *probe) CheckFinish(f *FinishPass) {
 // eventOnly has only the event hook.
 type eventOnly struct{ name string }
 
-func (e eventOnly) Info() OracleInfo    { return OracleInfo{Name: e.name} }
-func (eventOnly) CheckEvent(*EventPass) {}
+func (e eventOnly) Info() observe.OracleInfo    { return observe.OracleInfo{Name: e.name} }
+func (eventOnly) CheckEvent(*observe.EventPass) {}
 
 // infoOnly runs at no hook.
 type infoOnly struct{}
 
-func (infoOnly) Info() OracleInfo { return OracleInfo{Name: "info-only"} }
+func (infoOnly) Info() observe.OracleInfo { return observe.OracleInfo{Name: "info-only"} }
 
 // reporter reports at the finish hook with the requirement IDs it is told.
 type reporter struct{ reqs []string }
 
-func (reporter) Info() OracleInfo {
-	return OracleInfo{Name: "reporter", Reqs: []string{"DRAFT-FRZ-02", "DP-DEV-11", "ADM-DEV-02"}}
+func (reporter) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: "reporter", Reqs: []string{"DRAFT-FRZ-02", "DP-DEV-11", "ADM-DEV-02"}}
 }
 
-func (r reporter) CheckFinish(p *FinishPass) {
+func (r reporter) CheckFinish(p *observe.FinishPass) {
 	if r.reqs == nil {
 		p.Report([]string{"a", "b", "a"}, "reported %d", 1)
 		return
@@ -83,10 +86,10 @@ func (r reporter) CheckFinish(p *FinishPass) {
 }
 
 func TestHooksOf(t *testing.T) {
-	assert.Equal(t, []Hook{HookEvent, HookRejectedLoad, HookFlowEnd, HookFinish}, HooksOf(&probe{}))
-	assert.Equal(t, []Hook{HookEvent}, HooksOf(eventOnly{}))
-	assert.Empty(t, HooksOf(infoOnly{}))
-	for _, h := range Hooks {
+	assert.Equal(t, []observe.Hook{observe.HookEvent, observe.HookRejectedLoad, observe.HookFlowEnd, observe.HookFinish}, observe.HooksOf(&probe{}))
+	assert.Equal(t, []observe.Hook{observe.HookEvent}, observe.HooksOf(eventOnly{}))
+	assert.Empty(t, observe.HooksOf(infoOnly{}))
+	for _, h := range observe.Hooks {
 		assert.NotEqual(t, string(h), h.Doc(), "hook %s has a doc", h)
 	}
 }
@@ -97,13 +100,13 @@ func TestNewWorldRejectsBadOracles(t *testing.T) {
 	s, err := scenario.ParseScenario("smoke.scn", []byte(smokeScenario))
 	require.NoError(t, err)
 	cases := []struct {
-		oracles []Oracle
+		oracles []observe.Oracle
 		want    string
 	}{
-		{[]Oracle{nil}, "world: oracle 0 is nil"},
-		{[]Oracle{eventOnly{}}, "has no name"},
-		{[]Oracle{eventOnly{"x"}, eventOnly{"x"}}, "world: oracle x given twice"},
-		{[]Oracle{infoOnly{}}, "world: oracle info-only runs at no hook"},
+		{[]observe.Oracle{nil}, "world: observe: oracle 0 is nil"},
+		{[]observe.Oracle{eventOnly{}}, "has no name"},
+		{[]observe.Oracle{eventOnly{"x"}, eventOnly{"x"}}, "world: observe: oracle x given twice"},
+		{[]observe.Oracle{infoOnly{}}, "world: observe: oracle info-only runs at no hook"},
 	}
 	for _, c := range cases {
 		_, err := NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023), Oracles: c.oracles}, engine.NewStreams(1))
@@ -114,7 +117,7 @@ func TestNewWorldRejectsBadOracles(t *testing.T) {
 
 // runProbed migrates the smoke scenario under ed with oracles and returns
 // the finding.
-func runProbed(t *testing.T, ed spec.Edition, ref []string, oracles ...Oracle) (*engine.Finding, *World) {
+func runProbed(t *testing.T, ed spec.Edition, ref []string, oracles ...observe.Oracle) (*engine.Finding, *World) {
 	t.Helper()
 	s, err := scenario.ParseScenario("smoke.scn", []byte(smokeScenario))
 	require.NoError(t, err)
@@ -152,8 +155,8 @@ func TestHooksSeeTheRun(t *testing.T) {
 			assert.Equal(t, "hv", p.flow.Flow.Actor)
 			assert.Equal(t, "dst", p.flow.VMHost)
 			require.Len(t, p.flow.Hosts, 2)
-			assert.Equal(t, HostState{Name: "src", Touched: true}, p.flow.Hosts[0])
-			assert.Equal(t, HostState{Name: "dst", Touched: true, Received: true}, p.flow.Hosts[1])
+			assert.Equal(t, observe.HostState{Name: "src", Touched: true}, p.flow.Hosts[0])
+			assert.Equal(t, observe.HostState{Name: "dst", Touched: true, Received: true}, p.flow.Hosts[1])
 			assert.Equal(t, 1, p.finishes)
 			assert.Equal(t, ref, p.finish.ReferenceLog)
 			assert.Equal(t, []string{"vcpu0"}, p.finish.Guests)
@@ -203,7 +206,7 @@ func TestRejectedLoadHook(t *testing.T) {
 				s, err := scenario.ParseScenario("compat.scn", []byte("scenario compat\n"+compatGuest))
 				require.NoError(t, err)
 				p := &probe{name: "probe"}
-				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Oracles: []Oracle{p}}, engine.NewStreams(1))
+				w, err := NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Oracles: []observe.Oracle{p}}, engine.NewStreams(1))
 				require.NoError(t, err)
 				defer w.Close()
 				hd, err := w.hv.Host("dst")

@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // receivedLog records every completion the host received, as the
@@ -23,11 +24,11 @@ type receivedLog struct {
 	reads []world.ContextRead
 }
 
-func (*receivedLog) Info() world.OracleInfo {
-	return world.OracleInfo{Name: "received-log", Doc: "records", Observes: "every completion"}
+func (*receivedLog) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: "received-log", Doc: "records", Observes: "every completion"}
 }
 
-func (l *receivedLog) CheckReceived(p *world.ReceivedPass) {
+func (l *receivedLog) CheckReceived(p *observe.ReceivedPass) {
 	ed := p.Edition()
 	line := fmt.Sprintf("%s %s %s: %s → %s", p.Member.Name(), p.OpName(), p.Status, ed.ModeName(p.Before.Mode), ed.ModeName(p.After.Mode))
 	if p.ModeGet {
@@ -42,7 +43,7 @@ func (l *receivedLog) CheckReceived(p *world.ReceivedPass) {
 
 // runOnce runs a scenario once (the continue-the-previous-actor schedule)
 // with the given oracles and returns the finding.
-func runOnce(t *testing.T, src string, ed spec.Edition, oracles ...world.Oracle) *engine.Finding {
+func runOnce(t *testing.T, src string, ed spec.Edition, oracles ...observe.Oracle) *engine.Finding {
 	t.Helper()
 	s, err := scenario.ParseScenario("truth.scn", []byte(src))
 	require.NoError(t, err)
@@ -133,11 +134,11 @@ func TestFlowVerdictNames(t *testing.T) {
 // member's digest and passes them on to it.
 type digestCheck struct{ compared int }
 
-func (*digestCheck) Info() world.OracleInfo {
-	return world.OracleInfo{Name: "digest-check", Doc: "counts", Observes: "reads"}
+func (*digestCheck) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: "digest-check", Doc: "counts", Observes: "reads"}
 }
 
-func (c *digestCheck) CheckReceived(p *world.ReceivedPass) {
+func (c *digestCheck) CheckReceived(p *observe.ReceivedPass) {
 	if r := p.Read; r != nil && !r.First && r.DigestKnown {
 		c.compared++
 	}
@@ -160,7 +161,7 @@ func TestReferenceDigestAgreesWithReads(t *testing.T) {
 				seed := engine.ScheduleSeed(1, i)
 				res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 					return world.NewWorld(world.WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed),
-						Oracles: []world.Oracle{counter, oracle.SelfReport}}, st)
+						Oracles: []observe.Oracle{counter, oracle.SelfReport}}, st)
 				}, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: 200000})
 				require.NoError(t, err)
 				assert.Nil(t, res.Finding, "%s %s schedule %d", name, ed, i)

@@ -69,7 +69,7 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who str
 		w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
 	}
 	for _, a := range w.dma {
-		w.record(a.h, owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
+		w.record(w.hostNamed(a.Host), owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
 	}
 	for _, n := range fx.Notes {
 		w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})

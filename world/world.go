@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -47,7 +48,7 @@ type WorldConfig struct {
 	// Oracles are the checks the world runs at its hooks, in this order
 	// within a hook (package oracle: oracle.All()). None: the world judges
 	// nothing, and a flow that stops with an error ends as `error:NAME`.
-	Oracles []Oracle
+	Oracles []observe.Oracle
 	// Record keeps a TraceEvent for everything that crosses the bus.
 	Record bool
 	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
@@ -112,13 +113,13 @@ type World struct {
 	// give up so the oracles can judge.
 	stalled bool
 	// oracles are the world's oracles by hook.
-	oracles oracleSet
+	oracles observe.Set
 	// dma collects the guest-memory accesses of the current device event.
-	dma []DMAAccess
+	dma []observe.DMAAccess
 	// changes, irqs and eventPass are the reused buffers of the event hook.
-	changes   []MemberChange
-	irqs      []Interrupt
-	eventPass EventPass
+	changes   []observe.MemberChange
+	irqs      []observe.Interrupt
+	eventPass observe.EventPass
 	// events is the recorded trace (WorldConfig.Record).
 	events []TraceEvent
 	// blame records the first access by a running vCPU to a device the
@@ -204,8 +205,8 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		w.factory = blk.New
 	}
 	var err error
-	if w.oracles, err = newOracleSet(cfg.Oracles); err != nil {
-		return nil, err
+	if w.oracles, err = observe.NewSet(observeWorld{w}, cfg.Oracles); err != nil {
+		return nil, fmt.Errorf("world: %w", err)
 	}
 	if err := vocab.CheckWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)

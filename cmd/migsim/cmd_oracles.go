@@ -12,7 +12,7 @@ import (
 
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
 )
 
 func init() {
@@ -99,7 +99,7 @@ func oracleEntries(ed spec.Edition) []oracleEntry {
 	for _, o := range oracle.All() {
 		info := o.Info()
 		e := oracleEntry{Name: info.Name, Meaning: info.Doc, Observes: info.Observes, Reqs: []string{}}
-		for _, h := range world.HooksOf(o) {
+		for _, h := range observe.HooksOf(o) {
 			e.Hooks = append(e.Hooks, string(h))
 		}
 		for _, id := range info.Reqs {

@@ -1,18 +1,4 @@
-package world
-
-import (
-	"fmt"
-	"slices"
-)
-
-// The world judges nothing itself. It is given a list of oracles
-// (WorldConfig.Oracles; package oracle holds the registry, docs/oracles.md
-// describes each) and calls them at its observation points, the hooks: after
-// every event delivered to a function, at a rejected load, at the end of the
-// hypervisor's migration flow and when the run ends. Each hook hands the
-// oracle a pass: what a host observed there, a read-only view of the world,
-// and Report, which stamps the finding with the oracle's name and the
-// requirement IDs of its info that apply to the world's edition.
+package observe
 
 // OracleInfo describes an oracle: what findings, documents and the CLI say
 // about it.
@@ -131,58 +117,4 @@ func HooksOf(o Oracle) []Hook {
 		out = append(out, HookFinish)
 	}
 	return out
-}
-
-// oracleSet is the world's oracles split by hook, in the order given, each
-// with its info read once.
-type oracleSet struct {
-	event  []hooked[EventOracle]
-	recv   []hooked[ReceivedOracle]
-	load   []hooked[LoadOracle]
-	flow   []hooked[FlowOracle]
-	finish []hooked[FinishOracle]
-}
-
-type hooked[T any] struct {
-	o    T
-	info *OracleInfo
-}
-
-// newOracleSet sorts os by hook. An oracle without a name or a hook, or a
-// name given twice, is an error.
-func newOracleSet(os []Oracle) (oracleSet, error) {
-	var s oracleSet
-	var names []string
-	for i, o := range os {
-		if o == nil {
-			return s, fmt.Errorf("world: oracle %d is nil", i)
-		}
-		info := o.Info()
-		info.Reqs = slices.Clone(info.Reqs)
-		switch {
-		case info.Name == "":
-			return s, fmt.Errorf("world: oracle %d (%T) has no name", i, o)
-		case slices.Contains(names, info.Name):
-			return s, fmt.Errorf("world: oracle %s given twice", info.Name)
-		case len(HooksOf(o)) == 0:
-			return s, fmt.Errorf("world: oracle %s runs at no hook", info.Name)
-		}
-		names = append(names, info.Name)
-		if x, ok := o.(EventOracle); ok {
-			s.event = append(s.event, hooked[EventOracle]{x, &info})
-		}
-		if x, ok := o.(ReceivedOracle); ok {
-			s.recv = append(s.recv, hooked[ReceivedOracle]{x, &info})
-		}
-		if x, ok := o.(LoadOracle); ok {
-			s.load = append(s.load, hooked[LoadOracle]{x, &info})
-		}
-		if x, ok := o.(FlowOracle); ok {
-			s.flow = append(s.flow, hooked[FlowOracle]{x, &info})
-		}
-		if x, ok := o.(FinishOracle); ok {
-			s.finish = append(s.finish, hooked[FinishOracle]{x, &info})
-		}
-	}
-	return s, nil
 }

@@ -1,4 +1,4 @@
-package world
+package observe
 
 import (
 	"slices"
@@ -11,44 +11,39 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // Pass is what every hook hands an oracle: a read-only view of the world
 // and Report. The hook-specific passes embed it.
 type Pass struct {
-	w    *World
+	w    World
 	info *OracleInfo
 }
 
 // Edition is the world's edition.
-func (p *Pass) Edition() spec.Edition { return p.w.ed }
+func (p *Pass) Edition() spec.Edition { return p.w.Edition() }
 
 // Rules are the world's knobs.
-func (p *Pass) Rules() spec.Rules { return p.w.rules }
+func (p *Pass) Rules() spec.Rules { return p.w.Rules() }
 
 // Now is the virtual time of the run.
-func (p *Pass) Now() engine.VTime { return p.w.now }
+func (p *Pass) Now() engine.VTime { return p.w.Now() }
 
 // VFs is the number of VFs every host enables.
-func (p *Pass) VFs() int { return p.w.scen.VFs }
+func (p *Pass) VFs() int { return p.w.VFs() }
 
 // VMVFs are the VFs of the VM being migrated, sorted (a copy).
-func (p *Pass) VMVFs() []int { return slices.Clone(p.w.vmVFs) }
+func (p *Pass) VMVFs() []int { return slices.Clone(p.w.VMVFs()) }
 
 // Member returns a read-only view of member vf of the named host, if the
 // host exists and the member was instantiated.
 func (p *Pass) Member(host string, vf int) (MemberView, bool) {
-	for _, h := range p.w.hosts {
-		if h.name != host {
-			continue
-		}
-		m, ok := h.pf.Member(vf)
-		if !ok {
-			return MemberView{}, false
-		}
-		return MemberView{Host: host, VF: vf, dev: m, w: p.w, h: h}, true
+	m, ok := p.w.Member(host, vf)
+	if !ok {
+		return MemberView{}, false
 	}
-	return MemberView{}, false
+	return MemberView{Host: host, VF: vf, dev: m, w: p.w}, true
 }
 
 // Report records a finding of the oracle with every requirement ID of its
@@ -61,7 +56,7 @@ func (p *Pass) Report(actors []string, format string, args ...any) {
 // ReportReqs is Report naming some of the info's requirement IDs: the ones
 // this particular violation breaks.
 func (p *Pass) ReportReqs(reqs []string, actors []string, format string, args ...any) {
-	p.w.report(p.info.Name, p.w.reqs(reqs...), actors, format, args...)
+	p.w.Report(p.info.Name, applying(p.w.Edition(), reqs), actors, format, args...)
 }
 
 // MemberView is a read-only view of one member.
@@ -69,17 +64,16 @@ type MemberView struct {
 	Host string
 	VF   int
 	dev  member.Device
-	w    *World
-	h    *host
+	w    World
 }
 
 // Owner is what the host knows of the member now (OwnerView): the mode the
 // owner last set, commands outstanding, an FLR or reset in progress.
-func (m MemberView) Owner() OwnerView {
-	if m.w == nil || m.h == nil {
-		return OwnerView{}
+func (m MemberView) Owner() ownerview.OwnerView {
+	if m.w == nil {
+		return ownerview.OwnerView{}
 	}
-	return m.w.ownerView(m.h, m.VF)
+	return m.w.OwnerView(m.Host, m.VF)
 }
 
 // Name names the member in findings ("src.vf1").
@@ -126,7 +120,6 @@ type DMAAccess struct {
 	Host   string
 	VF     int
 	Access virtq.Access
-	h      *host
 }
 
 // Interrupt is one MSI-X message a function sent.
@@ -167,7 +160,7 @@ type EventPass struct {
 func (p *EventPass) Doorbell() bool {
 	if p.doorbell == 0 {
 		p.doorbell = 1
-		if p.w.isDoorbell(p.Event) {
+		if p.w.Doorbell(p.Event) {
 			p.doorbell = 2
 		}
 	}
@@ -199,9 +192,6 @@ type LoadPass struct {
 	Before, After MemberState
 }
 
-// FlowOutcome is how the hypervisor's program ended (hv.FlowOutcome).
-type FlowOutcome = hv.FlowOutcome
-
 // HostState is one host as the end of the flow finds it.
 type HostState struct {
 	Name string
@@ -217,7 +207,7 @@ type HostState struct {
 // FlowPass is the pass of HookFlowEnd.
 type FlowPass struct {
 	Pass
-	Flow FlowOutcome
+	Flow hv.FlowOutcome
 	// Reference is true in a run without migration.
 	Reference bool
 	// Hosts are the hosts in creation order; Hosts[0] is the source.
@@ -230,7 +220,7 @@ type FlowPass struct {
 type FinishPass struct {
 	Pass
 	// Flow is how the hypervisor's program ended; nil without one.
-	Flow *FlowOutcome
+	Flow *hv.FlowOutcome
 	// ReferenceLog is the guest log of the run without migration; nil when
 	// the world was given none (nothing to compare with).
 	ReferenceLog []string
@@ -243,3 +233,14 @@ type FinishPass struct {
 
 // GuestLog is what the guests observed (World.GuestLog).
 func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
+
+// applying keeps the requirement IDs that apply to edition ed.
+func applying(ed spec.Edition, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if r, ok := spec.LookupRequirement(id); ok && r.AppliesTo(ed) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

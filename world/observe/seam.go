@@ -1,0 +1,37 @@
+package observe
+
+import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/ownerview"
+)
+
+// World is what the passes read of the world they observe. The world
+// implements it and hands it to NewSet.
+type World interface {
+	// Edition is the world's edition; Rules its knobs.
+	Edition() spec.Edition
+	Rules() spec.Rules
+	// Now is the virtual time of the run.
+	Now() engine.VTime
+	// VFs is the number of VFs every host enables; VMVFs the VFs of the
+	// VM being migrated, sorted (the passes copy it).
+	VFs() int
+	VMVFs() []int
+	// Member returns member vf of the named host, if the host exists and
+	// the member was instantiated.
+	Member(host string, vf int) (member.Device, bool)
+	// OwnerView is what the named host knows of its member vf now.
+	OwnerView(host string, vf int) ownerview.OwnerView
+	// Doorbell reports whether ev is a memory write into the notify
+	// region of a member of any host.
+	Doorbell(ev member.Event) bool
+	// Report records a finding of the named oracle; only the first of a
+	// step counts.
+	Report(oracle string, reqs, actors []string, format string, args ...any)
+	// GuestLog is what the guests observed; Wire the network views of
+	// a world of virtio-net VFs, VF by VF.
+	GuestLog() []string
+	Wire() []WireView
+}

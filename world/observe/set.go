@@ -1,0 +1,144 @@
+package observe
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/member"
+)
+
+// Set is a world's oracles sorted by hook, in the order given, each with
+// its info read once, and the World their passes read. The zero Set runs
+// no oracle.
+type Set struct {
+	w      World
+	event  []hooked[EventOracle]
+	recv   []hooked[ReceivedOracle]
+	load   []hooked[LoadOracle]
+	flow   []hooked[FlowOracle]
+	finish []hooked[FinishOracle]
+}
+
+type hooked[T any] struct {
+	o    T
+	info *OracleInfo
+}
+
+// NewSet sorts os by hook; their passes read w. An oracle without a name
+// or a hook, or a name given twice, is an error.
+func NewSet(w World, os []Oracle) (Set, error) {
+	s := Set{w: w}
+	var names []string
+	for i, o := range os {
+		if o == nil {
+			return Set{}, fmt.Errorf("observe: oracle %d is nil", i)
+		}
+		info := o.Info()
+		info.Reqs = slices.Clone(info.Reqs)
+		switch {
+		case info.Name == "":
+			return Set{}, fmt.Errorf("observe: oracle %d (%T) has no name", i, o)
+		case slices.Contains(names, info.Name):
+			return Set{}, fmt.Errorf("observe: oracle %s given twice", info.Name)
+		case len(HooksOf(o)) == 0:
+			return Set{}, fmt.Errorf("observe: oracle %s runs at no hook", info.Name)
+		}
+		names = append(names, info.Name)
+		if x, ok := o.(EventOracle); ok {
+			s.event = append(s.event, hooked[EventOracle]{x, &info})
+		}
+		if x, ok := o.(ReceivedOracle); ok {
+			s.recv = append(s.recv, hooked[ReceivedOracle]{x, &info})
+		}
+		if x, ok := o.(LoadOracle); ok {
+			s.load = append(s.load, hooked[LoadOracle]{x, &info})
+		}
+		if x, ok := o.(FlowOracle); ok {
+			s.flow = append(s.flow, hooked[FlowOracle]{x, &info})
+		}
+		if x, ok := o.(FinishOracle); ok {
+			s.finish = append(s.finish, hooked[FinishOracle]{x, &info})
+		}
+	}
+	return s, nil
+}
+
+// Runs reports whether any oracle of the set runs at hook h: the world
+// gathers a hook's observations only then.
+func (s *Set) Runs(h Hook) bool {
+	switch h {
+	case HookEvent:
+		return len(s.event) > 0
+	case HookReceived:
+		return len(s.recv) > 0
+	case HookRejectedLoad:
+		return len(s.load) > 0
+	case HookFlowEnd:
+		return len(s.flow) > 0
+	case HookFinish:
+		return len(s.finish) > 0
+	}
+	return false
+}
+
+// MemberView returns the view of member vf of the named host; dev is the
+// member (nil when absent).
+func (s *Set) MemberView(host string, vf int, dev member.Device) MemberView {
+	return MemberView{Host: host, VF: vf, dev: dev, w: s.w}
+}
+
+// MemberChange records member vf of the named host before an event: its
+// status and, when capture is set, its context digest (a digest is costly:
+// the world captures it only where an oracle may compare it).
+func (s *Set) MemberChange(host string, vf int, dev member.Device, capture bool) MemberChange {
+	c := MemberChange{MemberView: s.MemberView(host, vf, dev), Before: dev.Status()}
+	if capture {
+		c.before, c.captured = dev.ContextDigest(), true
+	}
+	return c
+}
+
+// Event runs the event oracles on p, in the order the set was given them.
+func (s *Set) Event(p *EventPass) {
+	p.w = s.w
+	for _, o := range s.event {
+		p.info = o.info
+		o.o.CheckEvent(p)
+	}
+}
+
+// Received runs the received oracles on p.
+func (s *Set) Received(p *ReceivedPass) {
+	p.w = s.w
+	for _, o := range s.recv {
+		p.info = o.info
+		o.o.CheckReceived(p)
+	}
+}
+
+// RejectedLoad runs the load oracles on p.
+func (s *Set) RejectedLoad(p *LoadPass) {
+	p.w = s.w
+	for _, o := range s.load {
+		p.info = o.info
+		o.o.CheckRejectedLoad(p)
+	}
+}
+
+// FlowEnd runs the flow oracles on p.
+func (s *Set) FlowEnd(p *FlowPass) {
+	p.w = s.w
+	for _, o := range s.flow {
+		p.info = o.info
+		o.o.CheckFlowEnd(p)
+	}
+}
+
+// Finish runs the finish oracles on p.
+func (s *Set) Finish(p *FinishPass) {
+	p.w = s.w
+	for _, o := range s.finish {
+		p.info = o.info
+		o.o.CheckFinish(p)
+	}
+}

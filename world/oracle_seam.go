@@ -1,0 +1,49 @@
+package world
+
+import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/observe"
+)
+
+// observeWorld is the world as the oracles' passes read it
+// (observe.World).
+type observeWorld struct{ w *World }
+
+func (s observeWorld) Edition() spec.Edition         { return s.w.ed }
+func (s observeWorld) Rules() spec.Rules             { return s.w.rules }
+func (s observeWorld) Now() engine.VTime             { return s.w.now }
+func (s observeWorld) VFs() int                      { return s.w.scen.VFs }
+func (s observeWorld) VMVFs() []int                  { return s.w.vmVFs }
+func (s observeWorld) Doorbell(ev member.Event) bool { return s.w.isDoorbell(ev) }
+func (s observeWorld) GuestLog() []string            { return s.w.GuestLog() }
+func (s observeWorld) Wire() []observe.WireView      { return s.w.Wire() }
+
+func (s observeWorld) Member(host string, vf int) (member.Device, bool) {
+	if h := s.w.hostNamed(host); h != nil {
+		return h.pf.Member(vf)
+	}
+	return nil, false
+}
+
+func (s observeWorld) OwnerView(host string, vf int) OwnerView {
+	if h := s.w.hostNamed(host); h != nil {
+		return s.w.ownerView(h, vf)
+	}
+	return OwnerView{}
+}
+
+func (s observeWorld) Report(oracle string, reqs, actors []string, format string, args ...any) {
+	s.w.report(oracle, reqs, actors, format, args...)
+}
+
+// hostNamed returns the named host; nil when it was not created.
+func (w *World) hostNamed(name string) *host {
+	for _, h := range w.hosts {
+		if h.name == name {
+			return h
+		}
+	}
+	return nil
+}
