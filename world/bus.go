@@ -162,7 +162,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 	}
 	if fx.RemovedVFs > 0 {
 		w.touchW(por.ResHost(por.ClassGroup, h.idx))
-		w.forgetMembers(h)
+		h.truth.Forget()
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {
 			if d.key.host == h.idx && d.key.target != owner.TargetPF {

@@ -55,7 +55,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g.id = len(w.actors)
 	g.name = p.Name
 	g.fpDev = fpGuestDev
-	plan, err := w.guestMem.plan(w.scen.Queues)
+	plan, err := w.guestMem.Plan(w.scen.Queues)
 	if err != nil {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
 	}

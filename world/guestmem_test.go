@@ -10,7 +10,6 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
-	guestblk "github.com/migsim/migsim/guest/blk"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
@@ -36,32 +35,6 @@ func assertDisjoint(t *testing.T, plans []guest.MemoryPlan) {
 		for j := i + 1; j < len(all); j++ {
 			assert.False(t, all[i].r.Overlaps(all[j].r), "%s %s overlaps %s %s", all[i].name, all[i].r, all[j].name, all[j].r)
 		}
-	}
-}
-
-// TestGuestMemAllocatorDisjoint hands out plans for N guests × M queues,
-// past the end of the low arenas, and checks that no two overlap, that each
-// has M ring windows big enough for the largest ring migsim's devices offer,
-// and that the first plan is the default layout every single-guest
-// scenario uses.
-func TestGuestMemAllocatorDisjoint(t *testing.T) {
-	for _, tc := range []struct{ guests, queues int }{{1, 1}, {2, 1}, {4, 3}, {300, 1}, {100, 4}} {
-		t.Run(fmt.Sprintf("%dx%d", tc.guests, tc.queues), func(t *testing.T) {
-			a := newGuestMemAllocator()
-			var plans []guest.MemoryPlan
-			for g := 0; g < tc.guests; g++ {
-				p, err := a.plan(tc.queues)
-				require.NoError(t, err)
-				require.Len(t, p.Rings, tc.queues)
-				for _, r := range p.Rings {
-					assert.GreaterOrEqual(t, r.Size, uint64(ringWindow))
-				}
-				assert.GreaterOrEqual(t, p.Buffers.Size, uint64(bufWindow))
-				plans = append(plans, p)
-			}
-			assert.Equal(t, guestblk.DefaultPlan(tc.queues), plans[0], "the first driver keeps the historical layout")
-			assertDisjoint(t, plans)
-		})
 	}
 }
 

@@ -184,10 +184,8 @@ func (s hvWorld) OwnerFrozen(h hv.Host, vf int) bool {
 
 func (s hvWorld) AnyAuditable() bool {
 	for _, h := range s.w.hosts {
-		for vf := range h.truth {
-			if s.w.auditable(h, vf) {
-				return true
-			}
+		if h.truth.AnyAuditable(h.present) {
+			return true
 		}
 	}
 	return false

@@ -145,9 +145,9 @@ func (w *World) checkFinish() {
 	w.oracles.Finish(p)
 }
 
-// received runs the received oracles on one completion the host read.
-func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView) {
-	read := w.contextRead(h, vf, c, before)
+// received runs the received oracles on one completion the host read of
+// member vf: what it knew before, the read it completes (if any).
+func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView, read *ContextRead) {
 	if !w.oracles.Runs(observe.HookReceived) || w.cfg.Reference {
 		return
 	}

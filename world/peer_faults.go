@@ -94,14 +94,7 @@ func (w *World) initiateFLR(h *host, t owner.Target, who string) {
 
 // adminOutstanding reports whether the host has an admin command for one
 // of h's members submitted and not completed.
-func (w *World) adminOutstanding(h *host) bool {
-	for _, t := range h.truth {
-		if t.outstanding > 0 {
-			return true
-		}
-	}
-	return false
-}
+func (w *World) adminOutstanding(h *host) bool { return h.truth.Outstanding() }
 
 // firstWord is the first bare word of op.
 func firstWord(op scenario.Op) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
@@ -17,6 +18,7 @@ import (
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -106,7 +108,7 @@ type World struct {
 	// of GuestLog).
 	peers []*peerActor
 	// guestMem hands each guest driver its own guest memory.
-	guestMem *guestMemAllocator
+	guestMem *guest.Allocator
 	hv       *hv.Hypervisor
 	hvActor  *actor
 	// stalled is set by Enabled when nothing can run: blocked waits then
@@ -163,7 +165,7 @@ type host struct {
 	otherMem *virtq.GuestMemory
 	failed   bool
 	// truth is what the host knows of each member (owner_truth.go).
-	truth map[int]*memberTruth
+	truth *ownerview.Record
 }
 
 type devKey struct {
@@ -200,7 +202,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 		return nil, fmt.Errorf("world: no scenario")
 	}
 	w := &World{cfg: cfg, scen: cfg.Scenario, ed: cfg.Edition, rules: cfg.Rules, streams: st,
-		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}, guestMem: newGuestMemAllocator()}
+		factory: cfg.Factory, devIndex: map[devKey]*devActor{}, signals: map[string]bool{}, guestMem: guest.NewAllocator()}
 	if w.factory == nil {
 		w.factory = blk.New
 	}
@@ -266,7 +268,7 @@ func (w *World) addHost(name string) (*host, error) {
 	if idx >= 4 {
 		return nil, fmt.Errorf("world: too many hosts (at %q)", name)
 	}
-	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory()}
+	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory(), truth: ownerview.NewRecord(observeWorld{w})}
 	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
 	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk, VFDeviceID: w.vfDeviceID(),
 		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})

@@ -24,7 +24,7 @@ import (
 //   - a member the host read while quiesced is read again before the
 //     host moves it out of Freeze and once the run has settled at the end
 //     of the program (an audit read): the frozen-context oracle compares the
-//     images (world/owner_reads.go), the self-report oracle the member's digest.
+//     images (world/ownerview/reads.go), the self-report oracle the member's digest.
 
 // maxReadBuffer bounds the buffer a size report makes the hypervisor give
 // a context read (the owner driver's command slot is 1 MiB + 4 KiB).
@@ -86,7 +86,7 @@ func (hv *Hypervisor) readContext(d *owner.Driver, vf int, chunk int) ([]byte, e
 
 // audit reads member vf of h once more for the oracles: a draft context
 // read, or a virtio-1.4 DEV_PARTS_GET(ALL) on an object of its own. The
-// result goes nowhere but to the host's image (world/owner_reads.go); an error
+// result goes nowhere but to the host's image (world/ownerview/reads.go); an error
 // is noted and otherwise ignored (the member may be gone).
 func (hv *Hypervisor) audit(h Host, d *owner.Driver, vf int) {
 	var err error

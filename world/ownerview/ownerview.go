@@ -42,10 +42,12 @@
 // incremental baseline, so it can only hide a change the image then shows:
 // the comparison is side-effect consistent.
 //
-// The world (package world) keeps the record of every member and fills
-// the views; this package holds the views the oracles read and the pure
-// parts of the bookkeeping: which member a command addresses, the mode it
-// asks for, the byte a configuration write sets, the normalised parts.
+// This package keeps the record (Record, one per host: the modes, FLRs,
+// resets, outstanding commands and the context image of each member) and
+// renders the views the oracles read (OwnerView, ContextRead). The world
+// (package world) feeds each host's record what it sees cross the bus and
+// the owner driver's queue, through Record's methods; the record reads the
+// world only through Env (the clock, the knobs, the edition).
 package ownerview
 
 import (

@@ -1,15 +1,13 @@
-package world
+package ownerview
 
 import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
-	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/ownerview"
 )
 
 // The host's image of a member's context, built from what its reads
-// returned (package world/ownerview describes the rule the frozen-context
+// returned (the package comment describes the rule the frozen-context
 // oracle judges it by).
 
 // ctxView is what the host knows of one member's context.
@@ -38,50 +36,38 @@ type ctxView struct {
 	answerKnown  bool
 }
 
-// ContextRead is one complete context read as the host received it
-// (ownerview.ContextRead).
-type ContextRead = ownerview.ContextRead
+// ReadsContext reports whether opcode reads a member's context in edition
+// ed: a draft DEV_CTX_READ, a virtio-1.4 DEV_PARTS_GET.
+func ReadsContext(ed spec.Edition, opcode uint16) bool {
+	return (ed == spec.Draft2023 && spec.DraftOpcode(opcode) == spec.DraftOpDevCtxRead) ||
+		(ed == spec.Virtio14 && spec.Opcode(opcode) == spec.OpDevPartsGet)
+}
 
-// recordAnswer notes the member's own digest of its context when it
-// answered a context or parts read (the event that completed it).
-func (w *World) recordAnswer(h *host, fx owner.Effects) {
-	for _, c := range fx.Completed {
-		if c.Status != spec.StatusOK || c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
-			continue
-		}
-		read := (w.ed == spec.Draft2023 && spec.DraftOpcode(c.Opcode) == spec.DraftOpDevCtxRead) ||
-			(w.ed == spec.Virtio14 && spec.Opcode(c.Opcode) == spec.OpDevPartsGet)
-		if !read {
-			continue
-		}
-		vf := int(c.Member)
-		m, ok := h.pf.Member(vf)
-		if !ok {
-			continue
-		}
-		t := w.truth(h, vf)
-		t.ctx.answerDigest, t.ctx.answerKnown = m.ContextDigest(), true
-	}
+// Answered records member vf's own digest of its context when it answered
+// a context or parts read (in the event that completed it).
+func (r *Record) Answered(vf int, digest uint64) {
+	t := r.truth(vf)
+	t.ctx.answerDigest, t.ctx.answerKnown = digest, true
 }
 
 // contextRead updates the host's image from a received completion and
 // returns the read it completes, if any.
-func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerView) *ContextRead {
-	t := w.truth(h, vf)
+func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *ContextRead {
+	t := r.truth(vf)
 	v := &t.ctx
 	if c.Result.Status != spec.StatusOK {
 		v.sizeFresh = false
 		return nil
 	}
 	data := c.Result.Data
-	if w.ed == spec.Draft2023 {
+	if r.env.Edition() == spec.Draft2023 {
 		switch spec.DraftOpcode(c.Command.Opcode) {
 		case spec.DraftOpDevCtxSizeGet:
-			v.size, v.sizeFresh = int64(ownerview.LE64(data)), true
+			v.size, v.sizeFresh = int64(LE64(data)), true
 			v.sizeExact = len(c.Command.Data) == 0 || c.Command.Data[0] == 0
 			return nil
 		case spec.DraftOpDevCtxRead:
-			return w.draftChunk(t, data, before)
+			return draftChunk(t, data, before)
 		}
 		v.sizeFresh = false
 		return nil
@@ -94,16 +80,16 @@ func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerVi
 		}
 	case spec.OpDevPartsGet:
 		if len(c.Command.Data) > 8 && spec.PartsGetType(c.Command.Data[8]) == spec.PartsGetAll {
-			r := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Size: -1}
-			img, err := ownerview.NormalisedParts(data)
+			rd := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Size: -1}
+			img, err := NormalisedParts(data)
 			if err != nil {
-				r.Err = err
+				rd.Err = err
 				img = data
 			} else if _, err := devctx.DecodeParts(data, devctx.DecodeOptions{Complete: true}); err != nil {
-				r.Err = err // whole parts, but not in the required order (DP-DEV-03)
+				rd.Err = err // whole parts, but not in the required order (DP-DEV-03)
 			}
-			r.Image = img
-			return w.finishRead(t, r, before)
+			rd.Image = img
+			return finishRead(t, rd, before)
 		}
 	}
 	v.sizeFresh = false
@@ -112,7 +98,7 @@ func (w *World) contextRead(h *host, vf int, c adminq.Completion, before OwnerVi
 
 // draftChunk takes one DEV_CTX_READ result; the read is complete when
 // remaining_ctx_size is 0.
-func (w *World) draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
+func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 	v := &t.ctx
 	res, err := devctx.DecodeCtxReadResult(data)
 	var got devctx.DraftContext
@@ -131,11 +117,11 @@ func (w *World) draftChunk(t *memberTruth, data []byte, before OwnerView) *Conte
 	v.draft = devctx.Merge(v.draft, v.chunk)
 	v.chunk, v.chunks, v.firstChunk = devctx.DraftContext{}, 0, 0
 	r.Image = devctx.EncodeDraftContext(v.draft)
-	return w.finishRead(t, r, before)
+	return finishRead(t, r, before)
 }
 
 // finishRead fills in the epoch, size and digest of a complete read.
-func (w *World) finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
+func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 	v := &t.ctx
 	if v.sizeFresh {
 		r.Size, r.SizeExact = v.size, v.sizeExact
@@ -158,9 +144,21 @@ func (w *World) finishRead(t *memberTruth, r *ContextRead, before OwnerView) *Co
 	return r
 }
 
-// auditable reports whether the host read member vf of h in the current
-// quiesced epoch (so a later read has something to be compared with).
-func (w *World) auditable(h *host, vf int) bool {
-	t, ok := h.truth[vf]
-	return ok && t.ctx.epochImg != nil && t.ctx.epochOf == t.epoch && w.ownerView(h, vf).Stopped()
+// Auditable reports whether the host read member vf in the current
+// quiesced epoch (so a later read has something to be compared with);
+// present says whether the member exists.
+func (r *Record) Auditable(vf int, present bool) bool {
+	t, ok := r.members[vf]
+	return ok && t.ctx.epochImg != nil && t.ctx.epochOf == t.epoch && r.View(vf, present).Stopped()
+}
+
+// AnyAuditable reports whether any member is Auditable; present says
+// whether member vf exists.
+func (r *Record) AnyAuditable(present func(vf int) bool) bool {
+	for vf := range r.members {
+		if r.Auditable(vf, present(vf)) {
+			return true
+		}
+	}
+	return false
 }

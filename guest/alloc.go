@@ -1,10 +1,6 @@
-package world
+package guest
 
-import (
-	"fmt"
-
-	"github.com/migsim/migsim/guest"
-)
+import "fmt"
 
 // Guest-physical memory the allocator hands out. Rings come from
 // [1 MiB, 16 MiB) in 64 KiB windows, buffers from [16 MiB, 3 GiB) in
@@ -23,48 +19,49 @@ const (
 	highArenaLimit = 1 << 46
 )
 
-// guestMemAllocator hands every guest driver its own memory plan: a ring
-// window per queue and a buffer window, never overlapping another driver's.
-// It is a bump allocator over fixed arenas, so plans depend only on the
-// order of the requests (the guests' order in the scenario).
-type guestMemAllocator struct {
+// Allocator hands every guest driver of a world its own memory plan: a
+// ring window per queue and a buffer window, never overlapping another
+// driver's. It is a bump allocator over fixed arenas, so plans depend only
+// on the order of the requests (the guests' order in the scenario).
+type Allocator struct {
 	ring, buf, high uint64
 }
 
-func newGuestMemAllocator() *guestMemAllocator {
-	return &guestMemAllocator{ring: ringArenaBase, buf: bufArenaBase, high: highArenaBase}
+// NewAllocator returns an allocator that has handed out nothing.
+func NewAllocator() *Allocator {
+	return &Allocator{ring: ringArenaBase, buf: bufArenaBase, high: highArenaBase}
 }
 
 // take returns size bytes from the arena whose next address is *next and
 // whose end is end, or from the high arena once it is used up.
-func (a *guestMemAllocator) take(next *uint64, end, size uint64) (guest.Region, error) {
+func (a *Allocator) take(next *uint64, end, size uint64) (Region, error) {
 	if *next+size <= end {
-		r := guest.Region{Base: *next, Size: size}
+		r := Region{Base: *next, Size: size}
 		*next += size
 		return r, nil
 	}
 	if a.high+size > highArenaLimit {
-		return guest.Region{}, fmt.Errorf("world: guest memory exhausted (%#x bytes wanted at %#x)", size, a.high)
+		return Region{}, fmt.Errorf("guest: memory exhausted (%#x bytes wanted at %#x)", size, a.high)
 	}
-	r := guest.Region{Base: a.high, Size: size}
+	r := Region{Base: a.high, Size: size}
 	a.high += size
 	return r, nil
 }
 
-// plan returns the next driver's memory: one ring window per queue, then a
-// buffer window.
-func (a *guestMemAllocator) plan(queues int) (guest.MemoryPlan, error) {
-	var p guest.MemoryPlan
+// Plan returns the next driver's memory: one ring window per queue (at
+// least one), then a buffer window.
+func (a *Allocator) Plan(queues int) (MemoryPlan, error) {
+	var p MemoryPlan
 	for q := 0; q < max(queues, 1); q++ {
 		r, err := a.take(&a.ring, ringArenaEnd, ringWindow)
 		if err != nil {
-			return guest.MemoryPlan{}, err
+			return MemoryPlan{}, err
 		}
 		p.Rings = append(p.Rings, r)
 	}
 	r, err := a.take(&a.buf, bufArenaEnd, bufWindow)
 	if err != nil {
-		return guest.MemoryPlan{}, err
+		return MemoryPlan{}, err
 	}
 	p.Buffers = r
 	return p, nil

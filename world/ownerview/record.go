@@ -1,0 +1,182 @@
+package ownerview
+
+import (
+	"slices"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// Env is what a Record needs of the world it is kept in: the virtual
+// clock (an FLR lasts 100 ms), the knobs (mode-after-flr, flr-vs-mode) and
+// the edition (which commands set a mode or read a context).
+type Env interface {
+	Now() engine.VTime
+	Rules() spec.Rules
+	Edition() spec.Edition
+}
+
+// Record is what one host knows of its members (the package comment's
+// rules), kept from what crossed its admin queue and the bus: the TLPs
+// the host and the guest send its functions, the commands the owner
+// driver submitted and the completions it read. The world keeps one per
+// host and feeds it.
+type Record struct {
+	env     Env
+	members map[int]*memberTruth
+}
+
+// NewRecord returns the empty record of a host of the world env.
+func NewRecord(env Env) *Record { return &Record{env: env} }
+
+// memberTruth is the host's knowledge of one member.
+type memberTruth struct {
+	mode spec.Mode
+	// pending are the target modes of mode commands submitted and not yet
+	// completed, in submission order.
+	pending     []spec.Mode
+	outstanding int
+	// flrAt is when the host saw Initiate FLR; flr while it is in
+	// progress; flrDeferred when defer-flr carried it to the next resume.
+	flr         bool
+	flrAt       engine.VTime
+	flrDeferred bool
+	reset       bool
+	// epoch counts the mode commands submitted for the member: a quiesced
+	// epoch is the time between two of them.
+	epoch int
+	ctx   ctxView
+}
+
+// truth returns the host's record of member vf, creating it.
+func (r *Record) truth(vf int) *memberTruth {
+	if r.members == nil {
+		r.members = map[int]*memberTruth{}
+	}
+	t, ok := r.members[vf]
+	if !ok {
+		t = &memberTruth{mode: spec.ModeActive}
+		r.members[vf] = t
+	}
+	r.settleFLR(t)
+	return t
+}
+
+// settleFLR ends an FLR whose 100 ms have passed: the mode follows
+// mode-after-flr, unless defer-flr holds it while quiesced.
+func (r *Record) settleFLR(t *memberTruth) {
+	if !t.flr || r.env.Now() < t.flrAt+engine.VTime(pcie.FLRDurationNs) {
+		return
+	}
+	t.flr = false
+	rules := r.env.Rules()
+	if rules.FLRVsMode == spec.FLRDefer && t.mode.Quiesced() {
+		t.flrDeferred = true
+		return
+	}
+	if rules.ModeAfterFLR == spec.AfterFLRRunning {
+		t.mode = spec.ModeActive
+	}
+}
+
+// View renders what the host knows of member vf; present says whether the
+// member exists (one never instantiated, or whose SR-IOV group is gone,
+// has the zero view).
+func (r *Record) View(vf int, present bool) OwnerView {
+	if !present {
+		return OwnerView{}
+	}
+	t := r.truth(vf)
+	return OwnerView{Present: true, Mode: t.mode, ModePending: len(t.pending) > 0, Pending: slices.Clone(t.pending),
+		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset}
+}
+
+// ObserveWrite updates the record from a TLP the host or the guest sends
+// to member vf, before the member handles it: a configuration write that
+// sets Initiate FLR, a write of 0 to device_status. cfgOff is the offset
+// of a memory write inside the member's common configuration; inCfg is
+// false when it falls outside.
+func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
+	switch tlp.Kind {
+	case pcie.CfgWrite:
+		if b, ok := ByteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
+			mt := r.truth(vf)
+			if mt.flr {
+				return
+			}
+			if r.env.Rules().FLRVsMode == spec.FLRDefer && mt.mode.Quiesced() {
+				mt.flrDeferred = true
+				return
+			}
+			mt.flr, mt.flrAt = true, r.env.Now()
+		}
+	case pcie.MemWrite:
+		if inCfg && cfgOff == uint64(spec.CfgDeviceStatus) && len(tlp.Data) > 0 && tlp.Data[0] == 0 {
+			r.truth(vf).reset = true
+		}
+	}
+}
+
+// ObserveStatusRead ends a reset of member vf in progress: a read of its
+// device_status returned 0.
+func (r *Record) ObserveStatusRead(vf int) {
+	if mt, ok := r.members[vf]; ok {
+		mt.reset = false
+	}
+}
+
+// Forget drops the host's knowledge of every member: its SR-IOV group is
+// gone (a PF FLR, VF Enable cleared).
+func (r *Record) Forget() { r.members = nil }
+
+// Outstanding reports whether the host has an admin command for one of
+// its members submitted and not completed.
+func (r *Record) Outstanding() bool {
+	for _, t := range r.members {
+		if t.outstanding > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Submitted records a command the owner driver submitted.
+func (r *Record) Submitted(c adminq.Command) {
+	vf, ok := MemberOf(c)
+	if !ok {
+		return
+	}
+	t := r.truth(vf)
+	t.outstanding++
+	if to, ok := ModeTarget(r.env.Edition(), c); ok {
+		t.pending = append(t.pending, to)
+		t.epoch++
+	}
+}
+
+// Received records a completion the owner driver read for member vf
+// (MemberOf); present says whether the member exists. It returns what
+// the host knew of the member before the completion and the context or
+// parts read it completes, if any.
+func (r *Record) Received(vf int, c adminq.Completion, present bool) (before OwnerView, read *ContextRead) {
+	t := r.truth(vf)
+	before = r.View(vf, present)
+	if t.outstanding > 0 {
+		t.outstanding--
+	}
+	to, isMode := ModeTarget(r.env.Edition(), c.Command)
+	if isMode {
+		if len(t.pending) > 0 {
+			t.pending = t.pending[1:]
+		}
+		if c.Result.Status == spec.StatusOK {
+			t.mode = to
+			if to == spec.ModeActive {
+				t.flrDeferred = false
+			}
+		}
+	}
+	return before, r.contextRead(vf, c, before)
+}
