@@ -61,6 +61,7 @@ func (p *Pass) ReportReqs(reqs []string, actors []string, format string, args ..
 
 // MemberView is a read-only view of one member.
 type MemberView struct {
+	// Host names the member's host; VF is its number.
 	Host string
 	VF   int
 	dev  member.Device
@@ -117,6 +118,7 @@ func (m *MemberChange) ContextChanged() (changed, known bool) {
 // DMAAccess is one guest-memory access by a member, as its memory port saw
 // it.
 type DMAAccess struct {
+	// Host and VF name the member; Access is what it read or wrote.
 	Host   string
 	VF     int
 	Access virtq.Access

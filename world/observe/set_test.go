@@ -1,0 +1,77 @@
+package observe
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type eventOnly struct{ name string }
+
+func (e eventOnly) Info() OracleInfo    { return OracleInfo{Name: e.name} }
+func (eventOnly) CheckEvent(*EventPass) {}
+
+type flowFinish struct{}
+
+func (flowFinish) Info() OracleInfo {
+	return OracleInfo{Name: "flow-finish", Reqs: []string{"DRAFT-FRZ-02"}}
+}
+func (flowFinish) CheckFlowEnd(*FlowPass)  {}
+func (flowFinish) CheckFinish(*FinishPass) {}
+
+type noHook struct{}
+
+func (noHook) Info() OracleInfo { return OracleInfo{Name: "no-hook"} }
+
+// TestNewSet: a set runs at exactly the hooks of its oracles; a nil
+// oracle, one without a name or a hook, and a name given twice are errors
+// that name it.
+func TestNewSet(t *testing.T) {
+	cases := []struct {
+		name    string
+		oracles []Oracle
+		runs    []Hook
+		err     string
+	}{
+		{"none", nil, nil, ""},
+		{"event", []Oracle{eventOnly{"e"}}, []Hook{HookEvent}, ""},
+		{"two", []Oracle{eventOnly{"e"}, flowFinish{}}, []Hook{HookEvent, HookFlowEnd, HookFinish}, ""},
+		{"nil", []Oracle{eventOnly{"e"}, nil}, nil, "observe: oracle 1 is nil"},
+		{"no name", []Oracle{eventOnly{}}, nil, "observe: oracle 0 (observe.eventOnly) has no name"},
+		{"twice", []Oracle{eventOnly{"x"}, eventOnly{"x"}}, nil, "observe: oracle x given twice"},
+		{"no hook", []Oracle{noHook{}}, nil, "observe: oracle no-hook runs at no hook"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewSet(nil, c.oracles)
+			if c.err != "" {
+				require.EqualError(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			var runs []Hook
+			for _, h := range Hooks {
+				if s.Runs(h) {
+					runs = append(runs, h)
+				}
+			}
+			assert.Equal(t, c.runs, runs)
+		})
+	}
+	var zero Set
+	for _, h := range Hooks {
+		assert.False(t, zero.Runs(h), "the zero set runs nothing at %s", h)
+	}
+}
+
+// TestHooksOf: an oracle's hooks, in the order a run reaches them; every
+// hook has a doc.
+func TestHooksOf(t *testing.T) {
+	assert.Equal(t, []Hook{HookFlowEnd, HookFinish}, HooksOf(flowFinish{}))
+	assert.Equal(t, []Hook{HookEvent}, HooksOf(eventOnly{}))
+	assert.Empty(t, HooksOf(noHook{}))
+	for _, h := range Hooks {
+		assert.NotEqual(t, string(h), h.Doc(), "hook %s has a doc", h)
+	}
+}
