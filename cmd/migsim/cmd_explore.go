@@ -53,6 +53,12 @@ interrupted.
 flags:
 `
 
+// DefaultDFSRunBudget is the run budget of a dfs chosen with --strategy
+// for a scenario whose explore line is not dfs: large enough to exhaust
+// preemption bound 2 of every catalog scenario the memo and state pruning
+// reach in minutes, bounded so that a search always ends.
+const DefaultDFSRunBudget = 1_000_000
+
 // exploreRun holds explore's execution options.
 type exploreRun struct {
 	jobs, shard, shards int
@@ -69,13 +75,13 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	tf := addTargetFlags(fs, "")
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
-	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's)")
+	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs)")
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
-	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line)")
+	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
 	memo := fs.Bool("memo", true, "random, pct: reuse the results of interleavings already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -103,6 +109,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
+	scenarioDFS := b.Strategy == engine.StrategyDFS
 	if fs.Changed("strategy") {
 		if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT && *strategy != engine.StrategyDFS {
 			return usageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
@@ -131,10 +138,21 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "--reduction: %v", err)
 	}
-	if b.Strategy == engine.StrategyDFS && !fs.Changed("reduction") && !fs.Changed("states") {
+	switch {
+	case b.Strategy != engine.StrategyDFS:
+	case scenarioDFS && !fs.Changed("reduction") && !fs.Changed("states"):
 		// The scenario's explore line says how its dfs is reduced.
 		if red, *states, err = catalog.BudgetReduction(b); err != nil {
 			return usageError(stderr, "explore", "%v", err)
+		}
+	case !scenarioDFS:
+		// dfs chosen here: sleep sets with state pruning unless the flags
+		// say otherwise, and a run budget meant to exhaust the bound.
+		if !fs.Changed("states") && !fs.Changed("reduction") {
+			*states = true
+		}
+		if !fs.Changed("schedules") {
+			b.Schedules = DefaultDFSRunBudget
 		}
 	}
 	if *splitDepth < 0 {
