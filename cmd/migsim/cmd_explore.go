@@ -34,7 +34,9 @@ each oracle, lowest schedule index), throughput. The first finding is shrunk
 (size before and after, and how many of its steps the finding depends on),
 its schedule is written under DIR and the command that replays it is
 printed. Strategy, schedules, seed, bound and depth default to the
-scenario's explore line for the edition. Random and pct remember the runs
+scenario's explore line for the edition; --strategy dfs on a scenario whose
+line is not dfs searches with state pruning (--states) and a budget of
+1,000,000 runs unless flags say otherwise. Random and pct remember the runs
 they executed and do not run a known interleaving twice (--memo=false runs
 every schedule). Progress goes to stderr when it is a terminal (--progress).
 
