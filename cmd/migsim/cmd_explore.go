@@ -36,7 +36,8 @@ its schedule is written under DIR and the command that replays it is
 printed. Strategy, schedules, seed, bound and depth default to the
 scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of
-1,000,000 runs unless flags say otherwise. Random and pct remember the runs
+1,000,000 runs unless flags say otherwise, and a --bound above the line's
+gets that budget too. Random and pct remember the runs
 they executed and do not run a known interleaving twice (--memo=false runs
 every schedule). Progress goes to stderr when it is a terminal (--progress).
 
@@ -77,7 +78,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	tf := addTargetFlags(fs, "")
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
-	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs)")
+	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
@@ -111,7 +112,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
-	scenarioDFS := b.Strategy == engine.StrategyDFS
+	line := b
 	if fs.Changed("strategy") {
 		if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT && *strategy != engine.StrategyDFS {
 			return usageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
@@ -140,21 +141,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "--reduction: %v", err)
 	}
-	switch {
-	case b.Strategy != engine.StrategyDFS:
-	case scenarioDFS && !fs.Changed("reduction") && !fs.Changed("states"):
-		// The scenario's explore line says how its dfs is reduced.
-		if red, *states, err = catalog.BudgetReduction(b); err != nil {
+	if b.Strategy == engine.StrategyDFS {
+		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
 			return usageError(stderr, "explore", "%v", err)
-		}
-	case !scenarioDFS:
-		// dfs chosen here: sleep sets with state pruning unless the flags
-		// say otherwise, and a run budget meant to exhaust the bound.
-		if !fs.Changed("states") && !fs.Changed("reduction") {
-			*states = true
-		}
-		if !fs.Changed("schedules") {
-			b.Schedules = DefaultDFSRunBudget
 		}
 	}
 	if *splitDepth < 0 {
@@ -184,6 +173,36 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw}
 	return explore(t, b, run, stdout, stderr)
+}
+
+// dfsDefaults settles what a dfs exploration whose flags leave it open
+// does. Under the scenario's own dfs line, the line's reduction, and its
+// budget unless --bound raises its bound (a budget sized for bound 1 does
+// not exhaust bound 2): then DefaultDFSRunBudget. With dfs picked by
+// --strategy for a scenario explored otherwise: sleep sets with state
+// pruning and DefaultDFSRunBudget. changed reports whether a flag was
+// given.
+func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.Reduction, states bool) (scenario.Budget, engine.Reduction, bool, error) {
+	if line.Strategy != engine.StrategyDFS {
+		if !changed("states") && !changed("reduction") {
+			states = true
+		}
+		if !changed("schedules") {
+			b.Schedules = DefaultDFSRunBudget
+		}
+		return b, red, states, nil
+	}
+	if !changed("reduction") && !changed("states") {
+		var err error
+		if red, states, err = catalog.BudgetReduction(b); err != nil {
+			return b, red, states, err
+		}
+	}
+	raised := b.Bound != line.Bound && (b.Bound < 0 || (line.Bound >= 0 && b.Bound > line.Bound))
+	if raised && !changed("schedules") {
+		b.Schedules = max(b.Schedules, DefaultDFSRunBudget)
+	}
+	return b, red, states, nil
 }
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
