@@ -50,6 +50,10 @@ type JudgeConfig struct {
 	// worlds share one reference log; see Target.FactoryInfo). Outcomes do
 	// not depend on it.
 	NoMemo bool
+	// NoStates turns dfs's state pruning off where an explore line asks
+	// for it (reduction=states): the exploration a device without a state
+	// hash gets. Verdicts do not depend on it; the explored counts do.
+	NoStates bool
 	// RowStart, when set, is called by JudgeAll before each row (row
 	// counts from 0 of rows).
 	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)

@@ -101,6 +101,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		if err != nil {
 			return nil, false, err
 		}
+		states = states && !cfg.NoStates
 		sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 			Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, Reduction: red, States: states,
 			MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m})

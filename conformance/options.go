@@ -49,6 +49,10 @@ type Budget struct {
 	Jobs int `json:"jobs,omitempty"`
 	// MaxSteps bounds each run (zero: the catalog's default).
 	MaxSteps int `json:"max_steps,omitempty"`
+	// NoStatePruning explores dfs rows without state pruning, as a device
+	// with no state hash (an external device) is explored: the counts of
+	// the explored text then compare with such a device's.
+	NoStatePruning bool `json:"no_state_pruning,omitempty"`
 }
 
 // ShortBudget is the budget of Short: a few schedules per exploration,

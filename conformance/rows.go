@@ -107,7 +107,7 @@ func capped(s *scenario.Scenario, n int) *scenario.Scenario {
 func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	blk, net := judgeFactories(k.dev, f)
 	o, err := catalog.Judge(k.cfg.ctx, capped(r.s, k.cfg.budget.Schedules), r.e, catalog.JudgeConfig{
-		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net,
+		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net, NoStates: k.cfg.budget.NoStatePruning,
 		// The kit shrinks only the counterexamples it reports.
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
 	})

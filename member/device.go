@@ -2,6 +2,7 @@ package member
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -20,11 +21,12 @@ type Step struct {
 
 // String renders the step for traces, e.g. fetch(q0).
 func (s Step) String() string {
+	// strconv, not fmt: every scheduled device step is labelled.
 	if s.Kind == StepAdmin {
-		return fmt.Sprintf("%s(tag %d)", s.Kind, s.Tag)
+		return s.Kind.String() + "(tag " + strconv.FormatUint(uint64(s.Tag), 10) + ")"
 	}
 	if s.Kind == StepFetch || s.Kind == StepExecute || s.Kind == StepComplete {
-		return fmt.Sprintf("%s(q%d)", s.Kind, s.Queue)
+		return s.Kind.String() + "(q" + strconv.FormatInt(int64(s.Queue), 10) + ")"
 	}
 	return s.Kind.String()
 }

@@ -56,7 +56,8 @@ func (d *Core) draftFields() []devctx.Field {
 	if d.resetPending {
 		pe.Flags |= devctx.PendingReset
 	}
-	fs := []devctx.Field{
+	dev := s.dev.Fields()
+	fs := append(make([]devctx.Field, 0, 9+len(dev)),
 		img.Field(),
 		rt.Field(),
 		devctx.FeaturesField(spec.FieldDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}),
@@ -65,9 +66,8 @@ func (d *Core) draftFields() []devctx.Field {
 		vq.Field(),
 		run.Field(),
 		own.Field(),
-		pe.Field(),
-	}
-	fs = append(fs, s.dev.Fields()...)
+		pe.Field())
+	fs = append(fs, dev...)
 	slices.SortStableFunc(fs, func(a, b devctx.Field) int { return cmp.Compare(a.Type, b.Type) })
 	return fs
 }

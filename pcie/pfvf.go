@@ -3,6 +3,7 @@ package pcie
 import (
 	"fmt"
 	"math/bits"
+	"sync"
 
 	"github.com/migsim/migsim/spec"
 )
@@ -107,6 +108,33 @@ func (l *layout) bar64(o int, size uint64) {
 // distinct from the PF's and from each other's (modulo 16 bits); options
 // that cannot be built are an error wrapping ErrBadOptions.
 func NewPFConfig(o PFOptions) (*ConfigSpace, error) {
+	pfLayouts.Lock()
+	l, ok := pfLayouts.m[o]
+	pfLayouts.Unlock()
+	if !ok {
+		var err error
+		if l, err = newPFLayout(o); err != nil {
+			return nil, err
+		}
+		pfLayouts.Lock()
+		if pfLayouts.m == nil {
+			pfLayouts.m = map[PFOptions]*layout{}
+		}
+		pfLayouts.m[o] = l
+		pfLayouts.Unlock()
+	}
+	return newConfigSpace(l, o.RID), nil
+}
+
+// pfLayouts caches PF layouts by their options: a layout is immutable once
+// built, so every PF built with the same options, in any world, shares one
+// (a world is built per explored run).
+var pfLayouts struct {
+	sync.Mutex
+	m map[PFOptions]*layout
+}
+
+func newPFLayout(o PFOptions) (*layout, error) {
 	rev, class, subVendor, subID, devCfgLen, err := identity(o.Revision, o.ClassCode, o.SubsystemVendorID, o.SubsystemID, o.MSIXVectors, o.DeviceCfgLen)
 	if err != nil {
 		return nil, fmt.Errorf("pcie: PF %s: %w", o.RID, err)
@@ -143,7 +171,7 @@ func NewPFConfig(o PFOptions) (*ConfigSpace, error) {
 		l.mask32(s+SRIOVSystemPageSize, sriovSupportedPageSizes)
 		l.bar64(s+SRIOVVFBAR0, BAR0Size)
 	}
-	return newConfigSpace(l, o.RID), nil
+	return l, nil
 }
 
 // checkVFRouting rejects First VF Offset / VF Stride values that give two

@@ -104,36 +104,67 @@ func draft2023Opcodes() []OpcodeInfo {
 // virtio-1.4 the opcode table of the virtio spec (admin.tex, 0x0..0x11); for
 // draft-2023 LIST_QUERY, LIST_USE and the simulator-assigned draft commands
 // 0x7..0xd (docs/spec.md, "The two editions"). An unknown edition has none.
+// The list is the caller's copy.
 func (e Edition) Opcodes() []OpcodeInfo {
+	t := e.opcodeTable()
+	if t == nil {
+		return nil
+	}
+	out := make([]OpcodeInfo, len(t))
+	for i, o := range t {
+		out[i] = o.clone()
+	}
+	return out
+}
+
+// The opcode tables, built once: lookups run on every admin command.
+var (
+	virtio14Table  = virtio14Opcodes()
+	draft2023Table = draft2023Opcodes()
+)
+
+func (e Edition) opcodeTable() []OpcodeInfo {
 	switch e {
 	case Virtio14:
-		return virtio14Opcodes()
+		return virtio14Table
 	case Draft2023:
-		return draft2023Opcodes()
+		return draft2023Table
 	}
 	return nil
 }
 
-// LookupOpcode returns the edition's command with value v.
-func (e Edition) LookupOpcode(v uint16) (OpcodeInfo, bool) {
-	for _, o := range e.Opcodes() {
-		if o.Value == v {
-			return o, true
+func (o OpcodeInfo) clone() OpcodeInfo {
+	o.Groups = append([]GroupType(nil), o.Groups...)
+	return o
+}
+
+// lookupOpcode returns the shared table entry of v, or nil.
+func (e Edition) lookupOpcode(v uint16) *OpcodeInfo {
+	t := e.opcodeTable()
+	for i := range t {
+		if t[i].Value == v {
+			return &t[i]
 		}
+	}
+	return nil
+}
+
+// LookupOpcode returns the edition's command with value v (the caller's
+// copy).
+func (e Edition) LookupOpcode(v uint16) (OpcodeInfo, bool) {
+	if o := e.lookupOpcode(v); o != nil {
+		return o.clone(), true
 	}
 	return OpcodeInfo{}, false
 }
 
 // HasOpcode reports whether v is an opcode of the edition.
-func (e Edition) HasOpcode(v uint16) bool {
-	_, ok := e.LookupOpcode(v)
-	return ok
-}
+func (e Edition) HasOpcode(v uint16) bool { return e.lookupOpcode(v) != nil }
 
 // OpcodeName names v in the edition (DEV_MODE_SET is 0x11 in virtio-1.4 and
 // 0x7 in draft-2023), or OPCODE_0x… when the edition has no such opcode.
 func (e Edition) OpcodeName(v uint16) string {
-	if o, ok := e.LookupOpcode(v); ok {
+	if o := e.lookupOpcode(v); o != nil {
 		return o.Name
 	}
 	return fmt.Sprintf("OPCODE_%#04x", v)

@@ -32,6 +32,21 @@ type DriverRing struct {
 	lastUsed uint16
 }
 
+// zeroPage is written, never modified: zeroMem writes it page by page.
+var zeroPage [PageSize]byte
+
+// zeroMem writes n zero bytes at addr.
+func zeroMem(mem pcie.MemoryPort, rid pcie.RID, addr, n uint64) error {
+	for n > 0 {
+		k := min(n, PageSize)
+		if err := mem.WriteMem(rid, addr, zeroPage[:k]); err != nil {
+			return err
+		}
+		addr, n = addr+k, n-k
+	}
+	return nil
+}
+
 // NewDriverRing zeroes the queue's memory (descriptor table, avail and used
 // rings) and returns a driver for it that issues its accesses as rid.
 func NewDriverRing(mem pcie.MemoryPort, rid pcie.RID, l Layout) (*DriverRing, error) {
@@ -47,7 +62,7 @@ func NewDriverRing(mem pcie.MemoryPort, rid pcie.RID, l Layout) (*DriverRing, er
 		{"avail ring", l.Avail, AvailRingSize(l.Size)},
 		{"used ring", l.Used, UsedRingSize(l.Size)},
 	} {
-		if err := mem.WriteMem(rid, part.addr, make([]byte, part.size)); err != nil {
+		if err := zeroMem(mem, rid, part.addr, part.size); err != nil {
 			return nil, fmt.Errorf("virtq: zero %s at %#x: %w", part.what, part.addr, err)
 		}
 	}

@@ -107,7 +107,7 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	w.devicesChanged(h, t)
 	w.guardAfter(h, t, &fx)
 	if w.cfg.OwnerFault != nil {
-		w.cfg.OwnerFault(h.name, oev, &fx)
+		fx = w.ownerFault(h, oev, fx) // a copy: fx itself stays off the heap
 	}
 	w.observeRead(h, t, ev, fx.ReadData)
 	w.recordAnswer(h, fx)
@@ -115,6 +115,13 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	w.checkEvent(h, t, ev, fx, who)
 	w.route(h, fx)
 	return fx.ReadData
+}
+
+// ownerFault runs the configured owner fault on a copy of fx and returns
+// the copy.
+func (w *World) ownerFault(h *host, oev owner.Event, fx owner.Effects) owner.Effects {
+	w.cfg.OwnerFault(h.name, oev, &fx)
+	return fx
 }
 
 func (w *World) vfOfRID(h *host, rid pcie.RID) (int, bool) {

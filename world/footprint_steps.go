@@ -85,9 +85,11 @@ func (w *World) classify(a *actor, info actorInfo) *por.Step {
 	if a.req.cls != nil {
 		return a.req.cls
 	}
-	c := &por.Step{Kind: por.KindAll}
+	var c *por.Step
 	if rest, ok := strings.CutPrefix(a.req.label, a.name+":"); ok {
 		c = por.Classify(info.kind, rest)
+	} else {
+		c = &por.Step{Kind: por.KindAll}
 	}
 	a.req.cls = c
 	return c

@@ -34,7 +34,10 @@ each oracle, lowest schedule index), throughput. The first finding is shrunk
 (size before and after, and how many of its steps the finding depends on),
 its schedule is written under DIR and the command that replays it is
 printed. Strategy, schedules, seed, bound and depth default to the
-scenario's explore line for the edition. Random and pct remember the runs
+scenario's explore line for the edition; --strategy dfs on a scenario whose
+line is not dfs searches with state pruning (--states) and a budget of
+1,000,000 runs unless flags say otherwise, and a --bound above the line's
+gets that budget too. Random and pct remember the runs
 they executed and do not run a known interleaving twice (--memo=false runs
 every schedule). Progress goes to stderr when it is a terminal (--progress).
 
@@ -53,6 +56,12 @@ interrupted.
 flags:
 `
 
+// DefaultDFSRunBudget is the run budget of a dfs chosen with --strategy
+// for a scenario whose explore line is not dfs: large enough to exhaust
+// preemption bound 2 of every catalog scenario the memo and state pruning
+// reach in minutes, bounded so that a search always ends.
+const DefaultDFSRunBudget = 1_000_000
+
 // exploreRun holds explore's execution options.
 type exploreRun struct {
 	jobs, shard, shards int
@@ -69,13 +78,13 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	tf := addTargetFlags(fs, "")
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
-	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's)")
+	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
-	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line)")
+	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
 	memo := fs.Bool("memo", true, "random, pct: reuse the results of interleavings already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -103,6 +112,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "%s", userError(err))
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
+	line := b
 	if fs.Changed("strategy") {
 		if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT && *strategy != engine.StrategyDFS {
 			return usageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
@@ -131,9 +141,8 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "--reduction: %v", err)
 	}
-	if b.Strategy == engine.StrategyDFS && !fs.Changed("reduction") && !fs.Changed("states") {
-		// The scenario's explore line says how its dfs is reduced.
-		if red, *states, err = catalog.BudgetReduction(b); err != nil {
+	if b.Strategy == engine.StrategyDFS {
+		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
 			return usageError(stderr, "explore", "%v", err)
 		}
 	}
@@ -164,6 +173,36 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw}
 	return explore(t, b, run, stdout, stderr)
+}
+
+// dfsDefaults settles what a dfs exploration whose flags leave it open
+// does. Under the scenario's own dfs line, the line's reduction, and its
+// budget unless --bound raises its bound (a budget sized for bound 1 does
+// not exhaust bound 2): then DefaultDFSRunBudget. With dfs picked by
+// --strategy for a scenario explored otherwise: sleep sets with state
+// pruning and DefaultDFSRunBudget. changed reports whether a flag was
+// given.
+func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.Reduction, states bool) (scenario.Budget, engine.Reduction, bool, error) {
+	if line.Strategy != engine.StrategyDFS {
+		if !changed("states") && !changed("reduction") {
+			states = true
+		}
+		if !changed("schedules") {
+			b.Schedules = DefaultDFSRunBudget
+		}
+		return b, red, states, nil
+	}
+	if !changed("reduction") && !changed("states") {
+		var err error
+		if red, states, err = catalog.BudgetReduction(b); err != nil {
+			return b, red, states, err
+		}
+	}
+	raised := b.Bound != line.Bound && (b.Bound < 0 || (line.Bound >= 0 && b.Bound > line.Bound))
+	if raised && !changed("schedules") {
+		b.Schedules = max(b.Schedules, DefaultDFSRunBudget)
+	}
+	return b, red, states, nil
 }
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {

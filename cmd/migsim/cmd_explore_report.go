@@ -45,12 +45,12 @@ func (r *exploreReport) printSummary(w io.Writer) {
 		case sum.Complete && !sum.BoundHit:
 			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", r.Bound)
 		case sum.Complete:
-			fmt.Fprintf(w, "dfs: exhaustive up to the preemption bound %d (bound cut)\n", r.Bound)
+			fmt.Fprintf(w, "dfs: exhaustive bound %d: %d interleavings (the bound cut some picks)\n", r.Bound, sum.Schedules)
 		default:
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
 		}
 		if sum.StateHits > 0 {
-			fmt.Fprintf(w, "dfs: %d decisions skipped as states already explored\n", sum.StateHits)
+			fmt.Fprintf(w, "dfs: %d runs ended at states already explored\n", sum.StateHits)
 		}
 	}
 	if sum.Interrupted {

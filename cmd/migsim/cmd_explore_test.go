@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 )
 
 // exploreFLR explores the test copy of flr-during-freeze with
@@ -108,6 +111,28 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
+// dfs picked on the command line for a scenario explored otherwise prunes
+// states and gets a budget meant to exhaust the bound, unless flags say
+// otherwise.
+func TestExplore_DFSPickedHereDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "dfs up to 1000000 schedules, seed 2, bound 0, state pruning\n"},
+		{[]string{"--states=false"}, "dfs up to 1000000 schedules, seed 2, bound 0\n"},
+		{[]string{"--schedules", "70000"}, "dfs up to 70000 schedules, seed 2, bound 0, state pruning\n"},
+		{[]string{"--reduction", "dpor"}, "dfs up to 1000000 schedules, seed 2, bound 0, reduction dpor\n"},
+	} {
+		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
+			"--out", t.TempDir()}, tc.args...)
+		code, out, stderr := runSimCLI(t, args...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, out, tc.want, "%q", tc.args)
+		assert.Regexp(t, `(?m)^dfs: exhaustive( bound 0: \d+ interleavings \(the bound cut some picks\)| \(bound 0 never cut\))$`, out, "%q", tc.args)
+	}
+}
+
 // dfs with DPOR, and with a split, says so in its header.
 func TestExplore_DFSReductions(t *testing.T) {
 	for _, tc := range []struct {
@@ -198,6 +223,48 @@ func TestBench_UsageErrorsExit2(t *testing.T) {
 			code, _, stderr := runSimCLI(t, c.args...)
 			assert.Equal(t, exitUsage, code)
 			assert.Contains(t, stderr, c.want)
+		})
+	}
+}
+
+// dfsDefaults: the scenario's dfs line keeps its reduction and budget
+// unless a flag or a raised bound says otherwise; dfs picked by --strategy
+// prunes states and gets DefaultDFSRunBudget.
+func TestExplore_DFSDefaults(t *testing.T) {
+	dfsLine := scenario.Budget{Strategy: engine.StrategyDFS, Bound: 1, Schedules: 5000, Reduction: "states"}
+	pctLine := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 100}
+	with := func(l scenario.Budget, bound, schedules int) scenario.Budget {
+		l.Strategy, l.Bound = engine.StrategyDFS, bound
+		if schedules > 0 {
+			l.Schedules = schedules
+		}
+		return l
+	}
+	tests := []struct {
+		name          string
+		line, b       scenario.Budget
+		changed       []string
+		wantSchedules int
+		wantStates    bool
+	}{
+		{"the line as written", dfsLine, dfsLine, nil, 5000, true},
+		{"the line's bound, lowered", dfsLine, with(dfsLine, 0, 0), []string{"bound"}, 5000, true},
+		{"the line's bound, raised", dfsLine, with(dfsLine, 2, 0), []string{"bound"}, DefaultDFSRunBudget, true},
+		{"unbounded", dfsLine, with(dfsLine, -1, 0), []string{"bound"}, DefaultDFSRunBudget, true},
+		{"raised, with a budget", dfsLine, with(dfsLine, 2, 70), []string{"bound", "schedules"}, 70, true},
+		{"raised, no state pruning", dfsLine, with(dfsLine, 2, 0), []string{"bound", "states"}, DefaultDFSRunBudget, false},
+		{"picked by --strategy", pctLine, with(pctLine, 2, 0), []string{"strategy", "bound"}, DefaultDFSRunBudget, true},
+		{"picked, with a budget", pctLine, with(pctLine, 2, 70), []string{"strategy", "schedules"}, 70, true},
+		{"picked, states off", pctLine, with(pctLine, 2, 0), []string{"strategy", "states"}, DefaultDFSRunBudget, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			changed := func(f string) bool { return slices.Contains(tc.changed, f) }
+			b, red, states, err := dfsDefaults(tc.b, tc.line, changed, engine.ReductionSleep, false) // --states=false where changed
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantSchedules, b.Schedules)
+			assert.Equal(t, tc.wantStates, states)
+			assert.Equal(t, engine.ReductionSleep, red)
 		})
 	}
 }
