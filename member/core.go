@@ -146,8 +146,6 @@ func (d *Core) step(s Step, fx *Effects) {
 		d.deliverHeld(fx)
 	case StepAdmin:
 		d.stepAdmin(s.Tag, fx)
-	case StepCommit:
-		d.stepCommit(fx)
 	default:
 		fx.note("unknown step %s ignored", s)
 	}

@@ -44,9 +44,6 @@ const (
 	StepFinishReset // finish-reset
 	// StepDeliverHeld delivers interrupts held while quiesced, after resume.
 	StepDeliverHeld // deliver-held
-	// StepCommit finishes register work the device accepted and has not
-	// finished: a FEATURES_OK validation, a queue enable.
-	StepCommit // commit
 )
 
 // TimerID names a timer a device armed.

@@ -37,12 +37,11 @@ func _() {
 	_ = x[StepFinishFLR-5]
 	_ = x[StepFinishReset-6]
 	_ = x[StepDeliverHeld-7]
-	_ = x[StepCommit-8]
 }
 
-const _StepKind_name = "fetchexecutecompleteadminfinish-flrfinish-resetdeliver-heldcommit"
+const _StepKind_name = "fetchexecutecompleteadminfinish-flrfinish-resetdeliver-held"
 
-var _StepKind_index = [...]uint8{0, 5, 12, 20, 25, 35, 47, 59, 65}
+var _StepKind_index = [...]uint8{0, 5, 12, 20, 25, 35, 47, 59}
 
 func (i StepKind) String() string {
 	idx := int(i) - 1

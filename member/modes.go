@@ -112,7 +112,7 @@ func (d *Core) resume(fx *Effects) {
 	if d.st.hasPendingWork() {
 		// Register work accepted before the device was quiesced and
 		// carried (pending-work=carry) is finished now.
-		fx.Steps = append(fx.Steps, Step{Kind: StepCommit})
+		d.finishWork(fx)
 	}
 	if d.anyHeld() {
 		fx.Steps = append(fx.Steps, Step{Kind: StepDeliverHeld})

@@ -5,9 +5,8 @@ import (
 )
 
 // Register work that takes more than one device step: the device accepts a
-// driver's write at once and finishes it in a later step (StepCommit), as a
-// device with firmware behind its register file does. Two writes work this
-// way:
+// driver's write at once and finishes it later, as a device with firmware
+// behind its register file does. Two writes work this way:
 //
 //   - setting FEATURES_OK: device_status keeps the bit clear until the
 //     device has validated the driver's features, then sets it (or leaves it
@@ -15,14 +14,17 @@ import (
 //   - writing queue_enable: the queue reads as not enabled until the device
 //     has committed it.
 //
-// The virtio registers handle accesses in order: a later access to the
-// common configuration or a doorbell (the driver's read-back of
-// device_status, its next register write, a kick) waits for the work, so a
-// driver never sees it half done. The PCI-architected MSI-X table and PBA
-// (which a hypervisor copies) do not wait. What only a mode change
-// can catch — the vCPUs halted between the write and the next access — is
-// the `pending-work` knob's: finish it before the mode change completes,
-// carry it in the saved state, or drop it (spec.PendingWork).
+// The device finishes the work when something needs it, never on its own
+// in between: the virtio registers handle accesses in order, so a later
+// access to the common configuration or a doorbell (the driver's read-back
+// of device_status, its next register write, a kick) waits for it and a
+// driver never sees it half done; a mode change that quiesces the device
+// does what the `pending-work` knob says (finish it before the reply, carry
+// it in the saved state, or drop it: spec.PendingWork); the move to Active
+// finishes what was carried. Finishing as late as that is what a mode change
+// can catch; a device that finished earlier is the schedule in which it
+// does not. The PCI-architected MSI-X table and PBA (which a hypervisor
+// copies) do not wait.
 
 // hasPendingWork reports whether a FEATURES_OK validation or a queue
 // enable is accepted and not finished.
@@ -38,30 +40,13 @@ func (s *state) hasPendingWork() bool {
 	return false
 }
 
-// acceptWork records register work just accepted: it runs in a later
-// StepCommit while the device is Active. Under pending-work=finish a
-// quiesced device does not leave it pending: it finishes it at once.
+// acceptWork records register work just accepted. Under
+// pending-work=finish a quiesced device does not leave it owed: it finishes
+// it at once.
 func (d *Core) acceptWork(fx *Effects) {
 	if d.quiesced() && d.cfg.Rules.PendingWork == spec.PendingWorkFinish {
 		d.finishWork(fx)
-		return
 	}
-	fx.Steps = append(fx.Steps, Step{Kind: StepCommit})
-}
-
-// stepCommit (StepCommit) finishes the pending register work, unless the
-// device is quiesced: then the work waits for the move to Active (the mode
-// change did not finish it: pending-work=carry or drop).
-func (d *Core) stepCommit(fx *Effects) {
-	if !d.st.hasPendingWork() {
-		fx.note("commit: no register work pending")
-		return
-	}
-	if d.quiesced() {
-		fx.note("commit held: %s (pending-work=%s)", d.modeName(), pendingWorkName(d.cfg.Rules.PendingWork))
-		return
-	}
-	d.finishWork(fx)
 }
 
 // pendingWorkName names a pending-work value as the knob spells it.

@@ -28,7 +28,7 @@ func parseTLPKind(s string) (pcie.TLPKind, error) {
 }
 
 func parseStepKind(s string) (member.StepKind, error) {
-	for k := member.StepFetch; k <= member.StepCommit; k++ {
+	for k := member.StepFetch; k <= member.StepDeliverHeld; k++ {
 		if k.String() == s {
 			return k, nil
 		}

@@ -36,7 +36,7 @@ func TestProtocolDocConstants(t *testing.T) {
 	for k := member.EvTLP; k <= member.EvBackend; k++ {
 		evs = append(evs, "`"+k.String()+"`")
 	}
-	for k := member.StepFetch; k <= member.StepCommit; k++ {
+	for k := member.StepFetch; k <= member.StepDeliverHeld; k++ {
 		steps = append(steps, "`"+k.String()+"`")
 	}
 	for k := member.TimerFLR; k <= member.TimerPM; k++ {
