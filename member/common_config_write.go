@@ -75,7 +75,7 @@ func (d *Core) queueWrite(qi uint16, q *queueState, w CommonWrite, fx *Effects) 
 			fx.note("queue_enable %d for q%d ignored: only 1 may be written", v, qi)
 			return
 		}
-		// The device commits the queue in a later step (pending_work.go).
+		// The device commits the queue later (pending_work.go).
 		if q.Enable == 0 && !q.enablePending {
 			q.enablePending = true
 			d.acceptWork(fx)
@@ -100,10 +100,10 @@ func (d *Core) queueWrite(qi uint16, q *queueState, w CommonWrite, fx *Effects) 
 
 // statusWrite handles a device_status write: 0 starts a reset (finished by
 // StepFinishReset; the register reads 0 only then, PCI-DEV-03); setting
-// FEATURES_OK starts the validation of the driver's features (StepCommit,
-// finishWork), which leaves the bit clear when the driver acked a feature
-// the device does not offer or not VERSION_1, or a combination the backend
-// refuses (FeatureChecker).
+// FEATURES_OK starts the validation of the driver's features (finished by
+// finishWork, pending_work.go), which leaves the bit clear when the driver
+// acked a feature the device does not offer or not VERSION_1, or a
+// combination the backend refuses (FeatureChecker).
 func (d *Core) statusWrite(v spec.DeviceStatus, fx *Effects) {
 	if v == 0 {
 		if d.resetPending {
@@ -123,7 +123,7 @@ func (d *Core) statusWrite(v spec.DeviceStatus, fx *Effects) {
 	}
 	s := &d.st
 	if v&spec.StatusFeaturesOK != 0 && s.Status&spec.StatusFeaturesOK == 0 {
-		// Validated in a later step; the bit reads clear until then
+		// Validated later; the bit reads clear until then
 		// (pending_work.go).
 		s.Status = v &^ spec.StatusFeaturesOK
 		s.featuresPending = true
