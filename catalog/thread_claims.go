@@ -122,9 +122,11 @@ var threadClaims = []ThreadClaim{
 		Claim: "in-flight descriptors exist before Stop; Stop does not create them",
 		Rows: []ClaimRow{
 			{Scenario: "inflight-descriptors-at-stop", Edition: "draft-2023", Verdict: "pass"},
-			{Pending: "re-executed device-owned descriptors that are not safe to repeat"},
+			{Scenario: "net-tx-reexecuted", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "net-tx-reexecuted", Edition: "draft-2023", Knobs: "reexec=all", Verdict: "violation wire"},
+			{Scenario: "net-tx-reexecuted", Edition: "virtio-1.4", Knobs: "reexec=all", Verdict: "pass"},
 		},
-		Side: SideNeither, Why: "both are right on facts: the requests are taken before the stop and left unreturned by it"},
+		Side: SideNeither, Why: "both are right on facts: the requests are taken before the stop and left unreturned by it; re-executing them on a draft destination is safe only where the source records what it already executed (a transmit re-executed as the draft words it reaches the wire twice), and virtio-1.4 leaves none to re-execute"},
 	{Line: 362, Who: WhoParav, Quote: "Device cannot process the queue because it does not initiate any read/write",
 		Claim: "a stopped device cannot process its queue",
 		Rows: []ClaimRow{
@@ -135,9 +137,11 @@ var threadClaims = []ThreadClaim{
 		Claim: "a device can keep processing available buffers internally and turn them into in-flight ones",
 		Rows: []ClaimRow{
 			{Scenario: "inflight-descriptors-at-stop", Edition: "draft-2023", Verdict: "pass"},
-			{Pending: "half-done device work a Freeze interrupts (FEATURES_OK, queue enable)"},
+			{Scenario: "queue-enable-half-done", Edition: "draft-2023", Knobs: "pending-work=carry", Verdict: "pass"},
+			{Scenario: "queue-enable-half-done", Edition: "draft-2023", Knobs: "pending-work=drop", Verdict: "violation transparent"},
+			{Scenario: "queue-enable-half-done", Edition: "virtio-1.4", Knobs: "pending-work=carry", Verdict: "violation transparent"},
 		},
-		Side: WhoJason, Why: "the draft's context has to carry device-owned descriptors because of exactly that"},
+		Side: WhoJason, Why: "the draft's context has to carry device-owned descriptors because of exactly that, and internal work the device accepted and has not finished (a queue enable) must be finished before the mode change or carried too: no virtio-1.4 part can carry it"},
 	{Line: 384, Who: WhoParav, Quote: "For example caching the posted avail index in the notification.",
 		Claim: "a notification in Stop updates the context (e.g. the cached avail index)",
 		Rows: []ClaimRow{
@@ -176,15 +180,18 @@ var threadClaims = []ThreadClaim{
 		Rows: []ClaimRow{
 			{Scenario: "feature-negotiation-in-flight", Edition: "draft-2023", Verdict: "pass"},
 			{Scenario: "feature-negotiation-in-flight", Edition: "virtio-1.4", Verdict: "pass"},
-			{Pending: "FEATURES_OK validation as multi-step device work a Freeze interrupts"},
+			{Scenario: "features-ok-half-done", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "features-ok-half-done", Edition: "draft-2023", Knobs: "pending-work=drop", Verdict: "violation transparent"},
+			{Scenario: "features-ok-half-done", Edition: "virtio-1.4", Knobs: "pending-work=carry", Verdict: "violation transparent"},
 		},
-		Side: WhoParav, Why: "with the vCPUs halted first the negotiation is never cut between its register writes"},
+		Side: WhoJason, Why: "the sub-state is real: vCPUs halted between the FEATURES_OK write and its read-back leave the validation owed; a device that finishes it before the mode change passes under both editions, one that carries it passes only under the draft, and neither text says which it must do"},
 	{Line: 500, Who: WhoParav, Quote: "Yes. it is allowed in middle of feature negotiation, for sure.",
 		Claim: "freezing in the middle of feature negotiation is allowed; the context covers the sub-state",
 		Rows: []ClaimRow{
 			{Scenario: "feature-negotiation-in-flight", Edition: "draft-2023", Verdict: "pass"},
+			{Scenario: "features-ok-half-done", Edition: "draft-2023", Knobs: "pending-work=carry", Verdict: "pass"},
 		},
-		Side: WhoParav, Why: "the negotiation state travels in the context"},
+		Side: WhoParav, Why: "the negotiation state travels in the context, and PENDING_EVENTS can carry a validation still owed"},
 	{Line: 520, Who: WhoJason, Quote: "How, you don't trap so 1) and 2) are posted, how can hypervisor know if there's",
 		Claim: "register writes are posted: halting the vCPUs does not prove none is in flight",
 		Rows: []ClaimRow{
@@ -212,8 +219,18 @@ var threadClaims = []ThreadClaim{
 		Rows: []ClaimRow{
 			{Scenario: "reset-racing-stop", Edition: "draft-2023", Verdict: "pass"},
 			{Scenario: "reset-racing-stop", Edition: "virtio-1.4", Verdict: "pass"},
+			{Scenario: "features-ok-half-done", Edition: "virtio-1.4", Verdict: "pass"},
+			{Scenario: "queue-enable-half-done", Edition: "virtio-1.4", Verdict: "pass"},
 		},
-		Side: WhoParav, Why: "holding the reply until the reset is done passes under both editions"},
+		Side: WhoParav, Why: "holding the reply until the reset is done, or until register work the device owes is finished, passes under both editions"},
+	{Line: 541, Who: WhoParav, Quote: "And in stop mode, device context would capture #5 or #4, depending where is",
+		Claim: "a device stopped in the middle of feature validation captures the sub-state it is in, in its context",
+		Rows: []ClaimRow{
+			{Scenario: "features-ok-half-done", Edition: "draft-2023", Knobs: "pending-work=carry", Verdict: "pass"},
+			{Scenario: "features-ok-half-done", Edition: "virtio-1.4", Knobs: "pending-work=carry", Verdict: "violation transparent"},
+			{Scenario: "features-ok-half-done", Edition: "draft-2023", Knobs: "pending-work=drop", Verdict: "violation transparent"},
+		},
+		Side: SideNeither, Why: "capturing the owed validation works in the draft's context (PENDING_EVENTS); no virtio-1.4 part can say it is owed, and a context of committed registers alone loses it"},
 	{Line: 560, Who: WhoJason, Quote: "So only the driver notification is allowed by not config write?",
 		Claim: "Stop accepts notifications; what of device-configuration writes",
 		Rows: []ClaimRow{

@@ -136,7 +136,11 @@ const (
 	PendingConfigIRQ uint32 = 1 << 0 // a config-change interrupt is held
 	PendingFLR       uint32 = 1 << 1 // an FLR is in progress
 	PendingReset     uint32 = 1 << 2 // a device reset is in progress
-	pendingKnown            = PendingConfigIRQ | PendingFLR | PendingReset
+	// PendingFeaturesOK: the driver set FEATURES_OK and the device has not
+	// validated its features yet (DEVICE_STATUS holds the bit clear until
+	// then; pending-work=carry).
+	PendingFeaturesOK uint32 = 1 << 3
+	pendingKnown             = PendingConfigIRQ | PendingFLR | PendingReset | PendingFeaturesOK
 )
 
 // PendingEventsSize is the value size of PENDING_EVENTS.

@@ -78,7 +78,11 @@ func DecodeVQCfgList(b []byte) (VQCfgList, error) {
 const (
 	RuntimeNotifyLatched uint8 = 1 << 0 // a driver notification is latched
 	RuntimeIRQHeld       uint8 = 1 << 1 // an interrupt is held
-	runtimeKnown               = RuntimeNotifyLatched | RuntimeIRQHeld
+	// RuntimeEnablePending: the driver wrote queue_enable and the device
+	// has not committed the queue yet (PCI_VQ_CFG says not enabled until
+	// then; pending-work=carry).
+	RuntimeEnablePending uint8 = 1 << 2
+	runtimeKnown               = RuntimeNotifyLatched | RuntimeIRQHeld | RuntimeEnablePending
 )
 
 // VQSplitRuntimeEntrySize is the size of one VQ_SPLIT_RUNTIME_CFG entry.

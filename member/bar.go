@@ -51,6 +51,14 @@ func (d *Core) memTLP(t pcie.TLP, fx *Effects) {
 		}
 		return
 	}
+	// The virtio registers handle accesses in order: register work an
+	// earlier write started (a FEATURES_OK validation, a queue enable) is
+	// finished before a common-configuration access or a doorbell is served
+	// (pending_work.go). The MSI-X table, PBA, ISR and device configuration
+	// do not wait for it.
+	if d.st.hasPendingWork() && (off < spec.CommonCfgSize || off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen) {
+		d.finishWork(fx)
+	}
 	if t.Kind == pcie.MemRead {
 		fx.ReadData = d.barRead(off, n, fx)
 		return

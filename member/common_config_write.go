@@ -75,8 +75,11 @@ func (d *Core) queueWrite(qi uint16, q *queueState, w CommonWrite, fx *Effects) 
 			fx.note("queue_enable %d for q%d ignored: only 1 may be written", v, qi)
 			return
 		}
-		q.Enable = 1
-		q.Reset = 0
+		// The device commits the queue later (pending_work.go).
+		if q.Enable == 0 && !q.enablePending {
+			q.enablePending = true
+			d.acceptWork(fx)
+		}
 	case spec.CfgQueueReset:
 		if v != 1 || !d.cfg.Features.Has(spec.FeatureRingReset) {
 			fx.note("queue_reset %d for q%d ignored", v, qi)
@@ -97,9 +100,10 @@ func (d *Core) queueWrite(qi uint16, q *queueState, w CommonWrite, fx *Effects) 
 
 // statusWrite handles a device_status write: 0 starts a reset (finished by
 // StepFinishReset; the register reads 0 only then, PCI-DEV-03); setting
-// FEATURES_OK validates the driver's features and leaves the bit clear when
-// the driver acked a feature the device does not offer or not VERSION_1, or
-// a combination the backend refuses (FeatureChecker).
+// FEATURES_OK starts the validation of the driver's features (finished by
+// finishWork, pending_work.go), which leaves the bit clear when the driver
+// acked a feature the device does not offer or not VERSION_1, or a
+// combination the backend refuses (FeatureChecker).
 func (d *Core) statusWrite(v spec.DeviceStatus, fx *Effects) {
 	if v == 0 {
 		if d.resetPending {
@@ -119,16 +123,12 @@ func (d *Core) statusWrite(v spec.DeviceStatus, fx *Effects) {
 	}
 	s := &d.st
 	if v&spec.StatusFeaturesOK != 0 && s.Status&spec.StatusFeaturesOK == 0 {
-		if !FeaturesAcceptable(d.cfg.Features, s.DriverFeatures) {
-			fx.note("FEATURES_OK refused: driver features %s not acceptable (offered %s)",
-				spec.Features(s.DriverFeatures), d.cfg.Features)
-			v &^= spec.StatusFeaturesOK
-		} else if fc, ok := s.dev.(FeatureChecker); ok {
-			if err := fc.CheckFeatures(spec.Features(s.DriverFeatures)); err != nil {
-				fx.note("FEATURES_OK refused: %v", err)
-				v &^= spec.StatusFeaturesOK
-			}
-		}
+		// Validated later; the bit reads clear until then
+		// (pending_work.go).
+		s.Status = v &^ spec.StatusFeaturesOK
+		s.featuresPending = true
+		d.acceptWork(fx)
+		return
 	}
 	s.Status = v
 }

@@ -6,7 +6,9 @@ import (
 
 // setMode moves the device to mode to (validated by the caller).
 //
-// Leaving Active: virtio-1.4 writes back every buffer already taken
+// Leaving Active: register work the device accepted and has not finished
+// (a FEATURES_OK validation, a queue enable) is finished first or left
+// pending, per pending-work; virtio-1.4 writes back every buffer already taken
 // (execute + used element, interrupts held) before the reply (DP-DEV-09);
 // draft-2023 keeps them as device-owned descriptors in the context. The
 // incremental-read baseline is dropped, so the first read after the move
@@ -21,6 +23,7 @@ func (d *Core) setMode(to spec.Mode, fx *Effects) {
 	}
 	fx.note("mode %s -> %s", d.cfg.Edition.ModeName(from), d.cfg.Edition.ModeName(to))
 	if from == spec.ModeActive {
+		d.finishWorkBeforeQuiesce(fx)
 		d.mode = to
 		d.baseline = nil
 		if d.cfg.Edition == spec.Virtio14 {
@@ -105,6 +108,11 @@ func (d *Core) resume(fx *Effects) {
 				d.st.queues[qi].irqHeld = true
 			}
 		}
+	}
+	if d.st.hasPendingWork() {
+		// Register work accepted before the device was quiesced and
+		// carried (pending-work=carry) is finished now.
+		d.finishWork(fx)
 	}
 	if d.anyHeld() {
 		fx.Steps = append(fx.Steps, Step{Kind: StepDeliverHeld})

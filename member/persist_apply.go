@@ -122,6 +122,7 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			q.notifyLatched = e.Flags&devctx.RuntimeNotifyLatched != 0
 			q.latchedAvail = e.LatchedAvailIdx
 			q.irqHeld = e.Flags&devctx.RuntimeIRQHeld != 0
+			q.enablePending = e.Flags&devctx.RuntimeEnablePending != 0
 		}
 	case spec.FieldVQSplitDevOwnDesc:
 		l, err := devctx.DecodeDevOwnDescList(f.Value)
@@ -152,6 +153,7 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 				s.queues[qi].irqHeld = true
 			}
 		}
+		s.featuresPending = p.Flags&devctx.PendingFeaturesOK != 0
 		ev.flr = p.Flags&devctx.PendingFLR != 0
 		ev.reset = p.Flags&devctx.PendingReset != 0
 	default:

@@ -19,6 +19,9 @@ func (d *Core) draftFields() []devctx.Field {
 	run := devctx.VQSplitRuntimeList{}
 	own := devctx.DevOwnDescList{}
 	var heldIRQs uint64
+	// Register work accepted and not finished travels unless the device
+	// saves committed registers only (pending-work=drop).
+	carried := d.cfg.Rules.PendingWork != spec.PendingWorkDrop
 	for qi := range s.queues {
 		q := &s.queues[qi]
 		for i, lo := range QueueAddrLo {
@@ -34,6 +37,9 @@ func (d *Core) draftFields() []devctx.Field {
 		if q.notifyLatched {
 			e.Flags |= devctx.RuntimeNotifyLatched
 			e.LatchedAvailIdx = q.latchedAvail
+		}
+		if q.enablePending && carried {
+			e.Flags |= devctx.RuntimeEnablePending
 		}
 		if q.irqHeld {
 			e.Flags |= devctx.RuntimeIRQHeld
@@ -55,6 +61,9 @@ func (d *Core) draftFields() []devctx.Field {
 	}
 	if d.resetPending {
 		pe.Flags |= devctx.PendingReset
+	}
+	if s.featuresPending && carried {
+		pe.Flags |= devctx.PendingFeaturesOK
 	}
 	dev := s.dev.Fields()
 	fs := append(make([]devctx.Field, 0, 9+len(dev)),

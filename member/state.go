@@ -42,6 +42,9 @@ type queueState struct {
 	// draft-2023 device that leaves Active turns it into a latched
 	// notification, so the context carries it (it is not itself context).
 	fetchPending bool
+	// enablePending: queue_enable written, not committed yet
+	// (pending_work.go).
+	enablePending bool
 
 	reqs []*request
 }
@@ -61,6 +64,9 @@ type state struct {
 
 	isr        uint8
 	configHeld bool
+	// featuresPending: FEATURES_OK written, the features not validated yet
+	// (pending_work.go); Status holds the bit clear until then.
+	featuresPending bool
 
 	dev Backend
 }

@@ -43,6 +43,9 @@ var knobCases = []knobCase{
 	{"resume-avail=latched-only", "kick-reaches-stopped-device", spec.Virtio14, "", "transparent"},
 	{"list-before-vf-enable=invalid-group", "linux-admin-init", spec.Virtio14, "", "error:not-migratable"},
 	{"cap-group=sriov", "linux-admin-init", spec.Virtio14, "", "error:not-migratable"},
+	{"pending-work=carry", "features-ok-half-done", spec.Virtio14, "", "transparent"},
+	{"pending-work=drop", "queue-enable-half-done", spec.Draft2023, "", "transparent"},
+	{"reexec=all", "net-tx-reexecuted", spec.Draft2023, "", "wire"},
 }
 
 // knobsElsewhere are the knob values whose difference is shown by a test of

@@ -145,6 +145,42 @@ func (c CapGroup) Group() GroupType {
 	return GroupSelf
 }
 
+// PendingWork is the `pending-work` knob: what a mode change that quiesces
+// the device (draft-2023 Stop or Freeze, virtio-1.4 stopped) does with
+// register work the device accepted and has not finished — the validation
+// behind a FEATURES_OK write, the commit behind a queue_enable write. finish
+// does it before the mode change completes (the seed thread: "if the device
+// needs more time, let device take time to do it"); carry replies at once,
+// holds the work while quiesced and saves it as pending (draft-2023:
+// PENDING_EVENTS and VQ_SPLIT_RUNTIME_CFG flags; no virtio-1.4 part carries
+// it), so a destination finishes it at the move to Active; drop replies at
+// once and saves the registers as committed only, so the work is lost on
+// the way.
+type PendingWork uint8
+
+// Values of the pending-work knob.
+const (
+	PendingWorkFinish PendingWork = iota + 1
+	PendingWorkCarry
+	PendingWorkDrop
+)
+
+// Reexec is the `reexec` knob: what a draft-2023 destination does with a
+// device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) the source already
+// executed and did not complete. skip-executed: the source records what it
+// executed (virtio-net: NET_INFLIGHT) and the destination completes it
+// without executing it again; all: the draft's text as written ("in-flight
+// descriptors are re-executed"): nothing records execution and every one
+// is executed again. virtio-1.4 writes every taken buffer back before the
+// stop completes (DP-DEV-09), so nothing is left to re-execute there.
+type Reexec uint8
+
+// Values of the reexec knob.
+const (
+	ReexecSkipExecuted Reexec = iota + 1
+	ReexecAll
+)
+
 // Rules are the knobs that settle what an edition's text leaves open
 // (docs/spec.md, "Knobs"). The zero value is not valid: start from
 // DefaultRules.
@@ -161,6 +197,8 @@ type Rules struct {
 	RxWhileStopped     RxWhileStopped
 	ListBeforeVFEnable ListBeforeVFEnable
 	CapGroup           CapGroup
+	PendingWork        PendingWork
+	Reexec             Reexec
 }
 
 // DefaultRules returns the edition's defaults: every knob at its first
@@ -181,6 +219,8 @@ func DefaultRules(e Edition) Rules {
 		RxWhileStopped:     RxStoppedDrop,
 		ListBeforeVFEnable: ListBeforeVFEnableAnswer,
 		CapGroup:           CapGroupSelf,
+		PendingWork:        PendingWorkFinish,
+		Reexec:             ReexecSkipExecuted,
 	}
 	if e == Virtio14 {
 		r.Read = ReadFull
@@ -227,6 +267,10 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.ListBeforeVFEnable) }, func(r *Rules, v uint8) { r.ListBeforeVFEnable = ListBeforeVFEnable(v) }},
 	{"cap-group", []string{"self", "sriov"}, "which group does the host send the capability commands on? (Linux changed it)",
 		func(r *Rules) uint8 { return uint8(r.CapGroup) }, func(r *Rules, v uint8) { r.CapGroup = CapGroup(v) }},
+	{"pending-work", []string{"finish", "carry", "drop"}, "does a stop or freeze wait for a FEATURES_OK validation or queue enable the device has not finished?",
+		func(r *Rules) uint8 { return uint8(r.PendingWork) }, func(r *Rules, v uint8) { r.PendingWork = PendingWork(v) }},
+	{"reexec", []string{"skip-executed", "all"}, "does a draft destination execute again a device-owned request the source executed?",
+		func(r *Rules) uint8 { return uint8(r.Reexec) }, func(r *Rules, v uint8) { r.Reexec = Reexec(v) }},
 }
 
 // Get returns the current value of the knob in r.

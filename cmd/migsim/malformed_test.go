@@ -61,7 +61,7 @@ var malformedCases = []struct {
 	{name: "submit without kind", extra: "guest vcpu1\n  submit sector=1\n", want: "10:3: submit: missing KIND"},
 	{name: "wce value", extra: "guest vcpu1\n  wce maybe\n", want: `10:7: wce: STATE "maybe": want one of on, off`},
 	{name: "pm state", extra: "guest vcpu1\n  pm d5\n", want: `10:6: pm: STATE "d5": want one of d3, d0`},
-	{name: "extra word", extra: "guest vcpu1\n  probe now\n", want: `10:9: probe: unexpected word "now" (usage: probe)`},
+	{name: "extra word", extra: "guest vcpu1\n  probe now\n", want: `10:9: probe: unexpected word "now" (usage: probe [from=start|features-ok|queue-enable] [until=features-ok|queue-enable|end])`},
 	{name: "two signal names", extra: "guest vcpu1\n  signal a b\n", want: `10:12: signal: unexpected word "b"`},
 	{name: "await never signalled", extra: "guest vcpu1\n  await redy\n", want: "10:9: await redy: no actor signals redy (signals: ready); did you mean ready?"},
 	{name: "hv-await never signalled", full: strings.Replace(malformedBase, "hv-await=ready", "hv-await=go", 1) + malformedTail, want: "4:5: set hv-await: go: no actor signals go"},

@@ -75,6 +75,10 @@ type Driver struct {
 	// Failed is set when the driver gave up on the device (FEATURES_OK
 	// refused, a request failed, data did not match).
 	Failed []string
+	// acked are the features the last probe wrote before FEATURES_OK; a
+	// probe cut after that write (ProbePart) reads FEATURES_OK back with
+	// them.
+	acked uint64
 }
 
 type guestQueue struct {
@@ -172,71 +176,6 @@ func (g *Driver) findCaps() {
 		}
 		ptr = uint16(hdr>>8) &^ 3
 	}
-}
-
-// Probe initialises the device as Linux does: enable memory and bus
-// mastering, program and enable MSI-X, reset, ACKNOWLEDGE, DRIVER, feature
-// negotiation, FEATURES_OK (read back), queue setup, DRIVER_OK.
-func (g *Driver) Probe() {
-	g.findCaps()
-	g.bus.CfgWrite(0x04, 2, 0x0006) // Command: memory space, bus master
-	vectors := 1 + g.wantQueues
-	for v := 0; v < vectors; v++ {
-		// Linux's __pci_write_msi_msg: address low, address high, data, then
-		// the vector control word (unmask), each a 32-bit write.
-		base := g.bus.BAR0() + pcie.BAR0MSIXTable + uint64(v*pcie.MSIXEntrySize)
-		for i, dw := range []uint32{uint32(guest.MSIXAddr), uint32(uint64(guest.MSIXAddr) >> 32), guest.MSIXDataBase + uint32(v), 0} {
-			g.bus.MMIOWrite(base+uint64(4*i), binary.LittleEndian.AppendUint32(nil, dw))
-		}
-	}
-	if g.msixCap != 0 {
-		g.bus.CfgWrite(g.msixCap+2, 2, 0x8000) // MSI-X Enable
-	}
-	if !g.reset() {
-		return
-	}
-	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge))
-	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge|spec.StatusDriver))
-	var offered uint64
-	for sel := uint32(0); sel < 2; sel++ {
-		g.w32(spec.CfgDeviceFeatureSelect, sel)
-		offered |= uint64(g.r32(spec.CfgDeviceFeature)) << (32 * sel)
-	}
-	want := spec.FeatureVersion1.Mask() | spec.FeatureBlkFlush.Mask() | spec.FeatureBlkConfigWCE.Mask() |
-		spec.FeatureBlkBlkSize.Mask() | spec.FeatureBlkSegMax.Mask() | spec.FeatureBlkSizeMax.Mask() |
-		spec.FeatureRingReset.Mask() | spec.FeatureNotifConfigData.Mask()
-	acked := offered & want
-	for sel := uint32(0); sel < 2; sel++ {
-		g.w32(spec.CfgDriverFeatureSelect, sel)
-		g.w32(spec.CfgDriverFeature, uint32(acked>>(32*sel)))
-	}
-	st := spec.StatusAcknowledge | spec.StatusDriver | spec.StatusFeaturesOK
-	g.w8(spec.CfgDeviceStatus, uint8(st))
-	if spec.DeviceStatus(g.r8(spec.CfgDeviceStatus))&spec.StatusFeaturesOK == 0 {
-		g.fail("probe: device refused FEATURES_OK for %s", spec.Features(acked))
-		return
-	}
-	g.features = spec.Features(acked)
-	g.logf("probe: features %s", g.features)
-	g.w16(spec.CfgConfigMSIXVector, 0)
-	if g.r16(spec.CfgConfigMSIXVector) != 0 {
-		g.fail("probe: config vector not accepted")
-		return
-	}
-	nq := int(g.r16(spec.CfgNumQueues))
-	if nq < g.wantQueues {
-		g.fail("probe: device has %d queues, want %d", nq, g.wantQueues)
-		return
-	}
-	g.queues = g.queues[:0]
-	for q := 0; q < g.wantQueues; q++ {
-		if !g.setupQueue(uint16(q)) {
-			return
-		}
-	}
-	g.w8(spec.CfgDeviceStatus, uint8(st|spec.StatusDriverOK))
-	g.capacity = g.readCapacity()
-	g.logf("probe: DRIVER_OK capacity=%d", g.capacity)
 }
 
 // reset writes 0 to device_status and polls until it reads 0 (PCI-DEV-03).

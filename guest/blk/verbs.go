@@ -38,7 +38,12 @@ func withKind(args []scenario.ArgSpec) []scenario.ArgSpec {
 // Verbs is the block driver's workload language (docs/scenarios.md, "Guest
 // operations").
 var Verbs = scenario.VerbTable{
-	{Name: "probe", Doc: "initialise the device as Linux does and read the capacity"},
+	{Name: "probe", Args: []scenario.ArgSpec{
+		{Name: "from", Kind: scenario.ArgWord, Values: probePoints[:3], Default: "start",
+			Doc: "where to start: start, or the point an earlier probe until= stopped at"},
+		{Name: "until", Kind: scenario.ArgWord, Values: probePoints[1:], Default: "end",
+			Doc: "where to stop: features-ok (right after the FEATURES_OK write), queue-enable (right after the last queue_enable write) or end"}},
+		Doc: "initialise the device as Linux does and read the capacity"},
 	{Name: "write", Args: requestArgs, Doc: "one write request; waits for its interrupt"},
 	{Name: "read", Args: requestArgs, Doc: "one read request, checked against what the guest wrote; waits"},
 	{Name: "flush", Args: requestArgs, Doc: "one flush request; waits"},
@@ -85,7 +90,7 @@ func (g *Driver) Exec(op scenario.Op) error {
 	q := int(v.Int("q"))
 	switch op.Verb {
 	case "probe":
-		g.Probe()
+		g.ProbePart(probePoint(v.Str("from")), probePoint(v.Str("until")))
 	case "write", "read", "flush", "get-id", "submit", "post":
 		kind := op.Verb
 		if op.Verb == "submit" || op.Verb == "post" {

@@ -163,3 +163,31 @@ func TestDraftFieldsRoundTrip(t *testing.T) {
 	assert.Equal(t, want, got, "DEV_CFG (announce pending included) and NET_CVQ arrive unchanged")
 	assert.Len(t, dst.link.Transmitted(), 1, "and the frame was not sent again")
 }
+
+// TestTxReexecAll: under reexec=all (the draft's "in-flight descriptors are
+// re-executed" as written) the source records no execution, so a draft
+// destination sends again a frame the source put on the wire and did not
+// complete; virtio-1.4 wrote the buffer back at the stop and sends it once
+// under either value.
+func TestTxReexecAll(t *testing.T) {
+	for _, c := range []struct {
+		e     spec.Edition
+		sends int
+	}{{spec.Draft2023, 2}, {spec.Virtio14, 1}} {
+		t.Run(c.e.String(), func(t *testing.T) {
+			r := spec.DefaultRules(c.e)
+			require.NoError(t, r.Set("reexec", "all"))
+			src := newRig(t, c.e, r, nil, "src", nil)
+			gu := newGuest(src, allFeatures, 0, 1, ctrlMQ)
+			gu.post(1, 0, ethFrame(src.link.Peer(), src.link.MAC(), 60, 1))
+			gu.kick(1)
+			src.runOnly(member.StepFetch)
+			src.runOnly(member.StepExecute)
+			dst := migrate(t, src, gu)
+			dst.run()
+			gu.harvest()
+			assert.Equal(t, 1, gu.tx, "the guest sees its buffer used once")
+			assert.Len(t, src.link.Transmitted(), c.sends, "frames on the wire")
+		})
+	}
+}

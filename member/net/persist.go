@@ -88,9 +88,17 @@ func (d *device) ApplyPart(p devctx.Part, negotiated spec.Features) (bool, error
 // "virtio-net fields"): DEV_CFG (virtio_net_config as the driver reads it,
 // so status and a pending announce travel), NET_CVQ (the parts Parts
 // returns) and NET_INFLIGHT (what was executed and not completed).
+//
+// With reexec=all (the draft's "in-flight descriptors are re-executed" as
+// written) the device records no execution: NET_INFLIGHT travels empty and
+// the destination executes every device-owned request again.
 func (d *device) Fields() []devctx.Field {
+	inflight := d.inflight
+	if d.rules.Reexec == spec.ReexecAll {
+		inflight = nil
+	}
 	return []devctx.Field{devctx.DevCfgField(d.ReadConfig()), devctx.NetCVQField(d.Parts()),
-		devctx.NetInflightList{Entries: d.inflight}.Field()}
+		devctx.NetInflightList{Entries: inflight}.Field()}
 }
 
 // ApplyField applies DEV_CFG, NET_CVQ or NET_INFLIGHT; ok is false for
