@@ -303,6 +303,13 @@ func budgetText(b scenario.Budget) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
 		s += fmt.Sprintf(", preemption bound %d", b.Bound)
+		switch b.Reduction {
+		case "":
+		case "states":
+			s += ", sleep sets with state pruning"
+		default:
+			s += ", reduction " + b.Reduction
+		}
 	case engine.StrategyPCT:
 		s += fmt.Sprintf(", depth %d", b.Depth)
 	}
