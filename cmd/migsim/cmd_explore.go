@@ -57,9 +57,10 @@ flags:
 `
 
 // DefaultDFSRunBudget is the run budget of a dfs chosen with --strategy
-// for a scenario whose explore line is not dfs: large enough to exhaust
-// preemption bound 2 of every catalog scenario the memo and state pruning
-// reach in minutes, bounded so that a search always ends.
+// for a scenario whose explore line is not dfs, or with a --bound above
+// its dfs line's: room for preemption bound 2 of the catalog's larger
+// scenarios with state pruning (kick-during-stop under virtio-1.4 takes
+// 44,440 runs), bounded so that a search always ends.
 const DefaultDFSRunBudget = 1_000_000
 
 // exploreRun holds explore's execution options.
