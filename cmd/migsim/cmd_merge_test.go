@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -92,36 +91,6 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			}
 		})
 	}
-}
-
-// With state pruning (the default of dfs picked on the command line) the
-// shards prune less than one process but find the same oracles, and the
-// merge reports them.
-func TestMerge_StatePruningShardsFindTheSame(t *testing.T) {
-	args := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
-		"--strategy", "dfs", "--bound", "1", "--split-depth", "2", "--jobs", "1"}
-	code, single, stderr := runSimCLI(t, append(args, "--out", t.TempDir())...)
-	require.Equal(t, exitFinding, code, stderr)
-	require.Contains(t, single, "state pruning")
-	var dirs []string
-	for i := 0; i < 4; i++ {
-		dir := t.TempDir()
-		code, out, stderr := runSimCLI(t, append(args, "--shard", fmt.Sprintf("%d/4", i), "--out", dir)...)
-		require.Contains(t, []int{exitOK, exitFinding}, code, "shard %d: %s%s", i, out, stderr)
-		dirs = append(dirs, dir)
-	}
-	code, merged, stderr := runSimCLI(t, append([]string{"merge", "--out", t.TempDir()}, dirs...)...)
-	require.Equal(t, exitFinding, code, stderr)
-	oracles := func(out string) []string {
-		m := regexp.MustCompile(`(?m)^finding ([a-z-]+) at schedule #`).FindAllStringSubmatch(out, -1)
-		var o []string
-		for _, x := range m {
-			o = append(o, x[1])
-		}
-		return o
-	}
-	require.NotEmpty(t, oracles(single), single)
-	assert.Equal(t, oracles(single), oracles(merged), "single:\n%s\nmerged:\n%s", single, merged)
 }
 
 // Merge refuses incomplete or mixed sets of shards.
