@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,9 +61,7 @@ func TestQuestionsFindingMessages(t *testing.T) {
 				// ends in the finding the judge shrinks to.
 				fd = regressFinding(t, s, *e)
 			} else {
-				o, err := Judge(context.Background(), s, *e, JudgeConfig{})
-				require.NoError(t, err)
-				fd = o.Finding
+				fd = judgedRow(t, s, *e).Finding // judged once with TestQuestionsCatalog
 			}
 			require.NotNil(t, fd)
 			assert.Equal(t, c.oracle, fd.Oracle)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,8 +43,7 @@ func TestQuestionsCatalog(t *testing.T) {
 					judgeShort(t, s, e)
 					return
 				}
-				o, err := Judge(context.Background(), s, e, JudgeConfig{})
-				require.NoError(t, err)
+				o := judgedRow(t, s, e)
 				msg := ""
 				if o.Finding != nil {
 					msg = o.Finding.Message
@@ -63,6 +63,35 @@ func TestQuestionsCatalog(t *testing.T) {
 			})
 		}
 	}
+}
+
+// judged keeps the outcome of every catalog row judged with the default
+// configuration, so that the tests that look at the same row's finding
+// (TestQuestionsFindingMessages) do not judge it a second time.
+var judged struct {
+	sync.Mutex
+	m map[string]Outcome
+}
+
+// judgedRow judges row e of s with JudgeConfig{} once per test process.
+func judgedRow(t *testing.T, s *scenario.Scenario, e scenario.Expectation) Outcome {
+	t.Helper()
+	key := s.File + ":" + strconv.Itoa(e.Line)
+	judged.Lock()
+	o, ok := judged.m[key]
+	judged.Unlock()
+	if ok {
+		return o
+	}
+	o, err := Judge(context.Background(), s, e, JudgeConfig{})
+	require.NoError(t, err)
+	judged.Lock()
+	defer judged.Unlock()
+	if judged.m == nil {
+		judged.m = map[string]Outcome{}
+	}
+	judged.m[key] = o
+	return o
 }
 
 // shortBudget caps the schedules of a pass row under -short.
