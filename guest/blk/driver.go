@@ -165,28 +165,14 @@ func (g *Driver) findCaps() {
 	if g.pcieCap != 0 {
 		return
 	}
-	ptr := uint16(g.bus.CfgRead(0x34, 1) &^ 3)
-	for i := 0; ptr != 0 && i < 48; i++ {
-		hdr := g.bus.CfgRead(ptr, 2)
-		switch uint8(hdr) {
-		case 0x10:
-			g.pcieCap = ptr
-		case 0x11:
-			g.msixCap = ptr
-		}
-		ptr = uint16(hdr>>8) &^ 3
-	}
+	g.pcieCap, g.msixCap = guest.FindCaps(g.bus)
 }
 
 // reset writes 0 to device_status and polls until it reads 0 (PCI-DEV-03).
 func (g *Driver) reset() bool {
-	g.w8(spec.CfgDeviceStatus, 0)
-	for i := 0; i < 64; i++ {
-		if g.r8(spec.CfgDeviceStatus) == 0 {
-			g.queues = nil
-			return true
-		}
-		g.bus.Sleep(1_000_000) // Linux msleep(1) between polls
+	if guest.ResetDevice(g.cc()) {
+		g.queues = nil
+		return true
 	}
 	g.fail("reset: device_status never read 0")
 	return false

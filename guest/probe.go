@@ -1,0 +1,44 @@
+package guest
+
+import "github.com/migsim/migsim/spec"
+
+// Capability IDs FindCaps looks for (PCI Local Bus spec, capability list).
+const (
+	capIDPCIe = 0x10
+	capIDMSIX = 0x11
+)
+
+// FindCaps walks the function's capability list for the PCIe and MSI-X
+// capabilities, as Linux's pci_find_capability does: every read is a
+// visible configuration access. An absent capability is 0.
+func FindCaps(bus Bus) (pcieCap, msixCap uint16) {
+	ptr := uint16(bus.CfgRead(0x34, 1) &^ 3)
+	for i := 0; ptr != 0 && i < 48; i++ {
+		hdr := bus.CfgRead(ptr, 2)
+		switch uint8(hdr) {
+		case capIDPCIe:
+			pcieCap = ptr
+		case capIDMSIX:
+			msixCap = ptr
+		}
+		ptr = uint16(hdr>>8) &^ 3
+	}
+	return pcieCap, msixCap
+}
+
+// ResetPolls bounds the device_status polls of ResetDevice.
+const ResetPolls = 64
+
+// ResetDevice writes 0 to device_status and polls until it reads 0, a
+// millisecond of virtual time between polls (Linux's vp_modern_reset with
+// msleep(1)); false when it never reads 0 within ResetPolls polls.
+func ResetDevice(c CommonCfg) bool {
+	c.W8(spec.CfgDeviceStatus, 0)
+	for range ResetPolls {
+		if c.R8(spec.CfgDeviceStatus) == 0 {
+			return true
+		}
+		c.Bus.Sleep(1_000_000)
+	}
+	return false
+}
