@@ -30,6 +30,9 @@ type process struct {
 	errMu  sync.Mutex
 	stderr tail
 	exited chan struct{}
+	// stderrDone is closed once the process's stderr reached its end (the
+	// tail then holds everything it wrote).
+	stderrDone chan struct{}
 	// waitErr is cmd.Wait's result, set before exited closes.
 	waitErr error
 
@@ -50,7 +53,7 @@ type process struct {
 // startProcess starts argv with its stdin, stdout and stderr on pipes and
 // runs the handshake.
 func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log *transcript) (*process, Info, error) {
-	p := &process{argv: argv, timeout: timeout, exited: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log}
+	p := &process{argv: argv, timeout: timeout, exited: make(chan struct{}), stderrDone: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log}
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
@@ -78,6 +81,7 @@ func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log
 	go func() {
 		_, _ = io.Copy(lockedWriter{p}, errR)
 		errR.Close()
+		close(p.stderrDone)
 	}()
 	go func() {
 		p.waitErr = p.cmd.Wait()
@@ -240,6 +244,12 @@ func (p *process) fail(what, msg string) *Error {
 		return p.err
 	}
 	exit := p.stop()
+	// The process has ended; what it wrote last may still be in the pipe.
+	// A child it left behind can hold the pipe open: wait a moment only.
+	select {
+	case <-p.stderrDone:
+	case <-time.After(100 * time.Millisecond):
+	}
 	p.errMu.Lock()
 	stderr := string(p.stderr.buf)
 	p.errMu.Unlock()
