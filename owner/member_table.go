@@ -2,6 +2,7 @@ package owner
 
 import (
 	"iter"
+	"slices"
 
 	"github.com/migsim/migsim/member"
 )
@@ -13,10 +14,11 @@ const tablePage = 256
 // paged: a page of 256 slots is allocated when the first VF in it is built,
 // so enabling VFs allocates nothing, a touched VF costs one 16-byte slot (a
 // map costs about 100 bytes an entry), and a lookup is two indexations
-// whatever the number of members.
+// whatever the number of members. The built VF numbers are also kept in
+// order, so walking the members costs the members built, not the pages.
 type memberTable struct {
 	pages [0x10000 / tablePage]*[tablePage]member.Device
-	n     int
+	vfs   []uint16
 }
 
 // get returns VF vf's member, nil when it was not built.
@@ -35,13 +37,14 @@ func (t *memberTable) put(vf uint16, m member.Device) {
 		t.pages[vf/tablePage] = p
 	}
 	if p[vf%tablePage] == nil {
-		t.n++
+		i, _ := slices.BinarySearch(t.vfs, vf)
+		t.vfs = slices.Insert(t.vfs, i, vf)
 	}
 	p[vf%tablePage] = m
 }
 
 // len is the number of members built.
-func (t *memberTable) len() int { return t.n }
+func (t *memberTable) len() int { return len(t.vfs) }
 
 // clear drops every member.
 func (t *memberTable) clear() { *t = memberTable{} }
@@ -49,14 +52,9 @@ func (t *memberTable) clear() { *t = memberTable{} }
 // all yields the built members in VF order.
 func (t *memberTable) all() iter.Seq2[int, member.Device] {
 	return func(yield func(int, member.Device) bool) {
-		for pi, p := range t.pages {
-			if p == nil {
-				continue
-			}
-			for i, m := range p {
-				if m != nil && !yield(pi*tablePage+i, m) {
-					return
-				}
+		for _, vf := range t.vfs {
+			if !yield(int(vf), t.get(vf)) {
+				return
 			}
 		}
 	}

@@ -62,10 +62,12 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 // HeadAt reads avail ring entry i (modulo the size) and checks that it names
 // a descriptor of the table.
 func (r *DeviceRing) HeadAt(mem pcie.MemoryPort, rid pcie.RID, i uint16) (uint16, error) {
-	head, err := port{mem, rid}.read16(r.availRingAddr(i), fmt.Sprintf("avail ring[%d]", i%r.Size))
-	if err != nil {
-		return 0, err
+	addr := r.availRingAddr(i)
+	var b [2]byte
+	if err := mem.ReadMem(rid, addr, b[:]); err != nil {
+		return 0, fmt.Errorf("virtq: read avail ring[%d] at %#x: %w", i%r.Size, addr, err)
 	}
+	head := binary.LittleEndian.Uint16(b[:])
 	if head >= r.Size {
 		return 0, fmt.Errorf("virtq: avail ring[%d]: head %d outside a table of %d descriptors", i%r.Size, head, r.Size)
 	}
@@ -108,7 +110,7 @@ func (r *DeviceRing) Chain(mem pcie.MemoryPort, rid pcie.RID, head uint16) ([]Se
 			}
 			return w.segs, nil
 		}
-		if err := w.add(d, fmt.Sprintf("descriptor %d", i)); err != nil {
+		if err := w.add(d, descLoc{index: i}); err != nil {
 			return nil, err
 		}
 		if d.Flags&DescFNext == 0 {
@@ -128,7 +130,22 @@ type walker struct {
 	writable bool
 }
 
-func (w *walker) add(d Desc, where string) error {
+// descLoc names a descriptor in errors: index i of the ring's table, or
+// entry index of the indirect table of ring descriptor of. It is formatted
+// only when an error is built, so walking a good chain formats nothing.
+type descLoc struct {
+	index, of uint16
+	indirect  bool
+}
+
+func (l descLoc) String() string {
+	if l.indirect {
+		return fmt.Sprintf("indirect descriptor %d of descriptor %d", l.index, l.of)
+	}
+	return fmt.Sprintf("descriptor %d", l.index)
+}
+
+func (w *walker) add(d Desc, where descLoc) error {
 	wr := d.Flags&DescFWrite != 0
 	if w.writable && !wr {
 		return fmt.Errorf("virtq: %s: readable segment after a writable one", where)
@@ -163,7 +180,7 @@ func (w *walker) indirect(p port, d Desc, at uint16) error {
 		if err != nil {
 			return err
 		}
-		where := fmt.Sprintf("indirect descriptor %d of descriptor %d", j, at)
+		where := descLoc{index: uint16(j), of: at, indirect: true}
 		if e.Flags&DescFIndirect != 0 {
 			return fmt.Errorf("virtq: %s: nested INDIRECT", where)
 		}
