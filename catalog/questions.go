@@ -180,11 +180,7 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario, regress fs.FS) {
 	}
 	b.WriteString("\n**Exploration.**\n")
 	for _, ed := range scenarioEditions(s) {
-		var parts []string
-		for _, bud := range RowBudgets(s.BudgetFor(ed)) {
-			parts = append(parts, budgetText(bud))
-		}
-		fmt.Fprintf(b, "- %s: %s.\n", ed, strings.Join(parts, "; cross-checked with "))
+		fmt.Fprintf(b, "- %s: %s.\n", ed, explorationText(s, ed))
 	}
 	var replays []string
 	for _, e := range s.Expect {
@@ -298,11 +294,36 @@ func scenarioEditions(s *scenario.Scenario) []spec.Edition {
 	return out
 }
 
+// explorationText describes how the rows of one edition are explored: the
+// scenario's budget, then the second exploration of its pass rows and of
+// its other rows (RowBudgets), each named once.
+func explorationText(s *scenario.Scenario, ed spec.Edition) string {
+	b := s.BudgetFor(ed)
+	var pass, other bool
+	for _, e := range s.Expect {
+		if e.Edition == ed && e.Verdict != scenario.VerdictNA {
+			pass = pass || e.Verdict == scenario.VerdictPass
+			other = other || e.Verdict != scenario.VerdictPass
+		}
+	}
+	text := budgetText(b)
+	passSecond, otherSecond := RowBudgets(b, true)[1], RowBudgets(b, false)[1]
+	switch {
+	case passSecond == otherSecond || !pass:
+		text += "; cross-checked with " + budgetText(otherSecond)
+	case !other:
+		text += "; proof (exhaustive when the run budget suffices): " + budgetText(passSecond)
+	default:
+		text += "; pass rows' proof (exhaustive when the run budget suffices): " + budgetText(passSecond) + "; the other rows cross-checked with " + budgetText(otherSecond)
+	}
+	return text
+}
+
 func budgetText(b scenario.Budget) string {
 	s := fmt.Sprintf("%s, %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
 	switch b.Strategy {
 	case engine.StrategyDFS:
-		s += fmt.Sprintf(", preemption bound %d", b.Bound)
+		s = fmt.Sprintf("dfs, run budget %d, preemption bound %d", b.Schedules, b.Bound)
 		switch b.Reduction {
 		case "":
 		case "states":

@@ -111,10 +111,11 @@ func judgeShort(t *testing.T, s *scenario.Scenario, e scenario.Expectation) {
 		c := s.Clone()
 		for i := range c.Explore {
 			c.Explore[i].Schedules = min(c.Explore[i].Schedules, shortBudget)
+			c.Explore[i].Proof = min(c.Explore[i].Proof, shortBudget)
 		}
 		if len(c.Explore) == 0 {
 			b := scenario.DefaultBudget
-			b.Schedules = shortBudget
+			b.Schedules, b.Proof = shortBudget, shortBudget
 			c.Explore = []scenario.Budget{b}
 		}
 		o, err := Judge(context.Background(), c, e, JudgeConfig{})

@@ -13,28 +13,43 @@ import (
 )
 
 // A verdict must not depend on the strategy that found it. Judge explores
-// every row under the scenario's own budget and under a second one with
-// the other sampling strategy (RowBudgets), runs each to its end (it does
-// not stop at the first finding) and matches only when every exploration
-// gives exactly the expected verdict: no finding for pass, the expected
-// oracle or error and nothing else for a violation or an error row.
+// every row under the scenario's own budget and under a second one
+// (RowBudgets), runs each to its end (it does not stop at the first
+// finding) and matches only when every exploration gives exactly the
+// expected verdict: no finding for pass, the expected oracle or error and
+// nothing else for a violation or an error row. A pass claims that no
+// schedule fails, which sampling cannot show: the second exploration of a
+// pass row of a sampling line is the proof, a dfs search at preemption
+// bound scenario.ProofBound with state pruning that either exhausts the
+// bound or says how far its run budget (`proof=`) got. A violation needs
+// one failing schedule, and its second exploration is the other sampling
+// strategy.
 
 // DefaultCrossSchedules bounds the second exploration of a dfs row.
 const DefaultCrossSchedules = 300
 
 // RowBudgets returns the explorations that judge a row whose scenario
-// budget is b: b itself, then the same number of schedules under the other
-// sampling strategy (random for pct, pct for random, pct with at most
-// DefaultCrossSchedules schedules for dfs), same seed.
-func RowBudgets(b scenario.Budget) []scenario.Budget {
+// budget is b: b itself, then, for a pass row (pass) of a random or pct
+// line with a proof budget, the dfs proof (bound scenario.ProofBound,
+// state pruning, b.Proof runs); otherwise the same number of schedules
+// under the other sampling strategy (random for pct, pct for random, pct
+// with at most DefaultCrossSchedules schedules for dfs), same seed.
+func RowBudgets(b scenario.Budget, pass bool) []scenario.Budget {
+	if pass && b.Strategy != engine.StrategyDFS && b.Proof > 0 {
+		proof := scenario.Budget{Edition: b.Edition, Strategy: engine.StrategyDFS, Schedules: b.Proof,
+			Bound: scenario.ProofBound, Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
+		return []scenario.Budget{b, proof}
+	}
 	second := b
 	second.Bound = 0
+	second.Proof = 0
 	switch b.Strategy {
 	case engine.StrategyPCT:
 		second.Strategy = engine.StrategyRandom
 	case engine.StrategyDFS:
 		second.Strategy = engine.StrategyPCT
 		second.Schedules = min(b.Schedules, DefaultCrossSchedules)
+		second.Reduction = ""
 	default:
 		second.Strategy = engine.StrategyPCT
 	}
@@ -91,7 +106,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		want = "error:" + o.ExpectedOracle
 	}
 	var why []string
-	for i, b := range RowBudgets(o.Budget) {
+	for i, b := range RowBudgets(o.Budget, o.Expected == scenario.VerdictPass) {
 		var m *engine.MemoConfig
 		if memo != nil {
 			mc := *memo

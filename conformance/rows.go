@@ -81,8 +81,8 @@ func (r row) expected() string { return catalog.VerdictText(r.e.Verdict, r.e.Ora
 // rules are the row's knobs.
 func (r row) rules() (spec.Rules, error) { return spec.ParseRules(r.e.Edition, r.e.Knobs) }
 
-// capped returns the scenario with every exploration capped at n schedules
-// (n = 0: unchanged).
+// capped returns the scenario with every exploration capped at n schedules,
+// the proof of its pass rows at n runs (n = 0: unchanged).
 func capped(s *scenario.Scenario, n int) *scenario.Scenario {
 	if n <= 0 {
 		return s
@@ -91,13 +91,13 @@ func capped(s *scenario.Scenario, n int) *scenario.Scenario {
 	c.Explore = nil
 	seen := map[spec.Edition]bool{}
 	for _, b := range s.Explore {
-		b.Schedules = min(b.Schedules, n)
+		b.Schedules, b.Proof = min(b.Schedules, n), min(b.Proof, n)
 		c.Explore = append(c.Explore, b)
 		seen[b.Edition] = true
 	}
 	if !seen[0] {
 		b := scenario.DefaultBudget
-		b.Schedules = min(b.Schedules, n)
+		b.Schedules, b.Proof = min(b.Schedules, n), min(b.Proof, n)
 		c.Explore = append(c.Explore, b)
 	}
 	return &c

@@ -21,13 +21,19 @@ const (
 	MaxDepth = 64
 	// MaxBound bounds dfs's preemption bound (-1: unbounded).
 	MaxBound = 64
+	// DefaultProofRuns is the run budget of a pass row's proof
+	// (Budget.Proof) when the explore line gives none: about what the row's
+	// second sampling exploration cost before, so a row that is cheap to
+	// prove is proved and the others say how far the search got.
+	DefaultProofRuns = 300
 	// MaxQuestion bounds `question`.
 	MaxQuestion = 1000
 )
 
 // DefaultBudget is the exploration of a scenario that states none for an
-// edition: 100 random schedules from seed 1.
-var DefaultBudget = Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 1}
+// edition: 100 random schedules from seed 1, pass rows proved with the
+// default proof budget.
+var DefaultBudget = Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 1, Proof: DefaultProofRuns}
 
 // BudgetFor returns the scenario's exploration budget for an edition: the
 // first `explore` line for that edition, else the first for every edition,

@@ -84,6 +84,9 @@ func (s *Scenario) Format() string {
 		if x.Reduction != "" {
 			b.WriteString(" reduction=" + x.Reduction)
 		}
+		if x.Strategy != "dfs" && x.Proof != DefaultProofRuns {
+			fmt.Fprintf(&b, " proof=%d", x.Proof)
+		}
 		b.WriteString("\n")
 	}
 	return b.String()

@@ -369,9 +369,9 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 }
 
 // budgetKeys are the keys of an explore line.
-var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", "seed", "reduction"}
+var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", "seed", "reduction", "proof"}
 
-// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R]
+// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R] [proof=N]
 func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
 	args, err := parseArgs(rest, line)
@@ -379,7 +379,8 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 		return b, p.wrapf(line, err, "explore: ")
 	}
 	seen := map[string]bool{}
-	var boundAt, depthAt, reductionAt int
+	var boundAt, depthAt, reductionAt, proofAt int
+	b.Proof = DefaultProofRuns
 	for _, a := range args {
 		if a.Key == "" {
 			return b, p.errAt(line, a.Pos.Col, "explore: %q is not key=value (keys: %s)", a.Value, strings.Join(budgetKeys, ", "))
@@ -418,6 +419,9 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			if !slices.Contains(Reductions, a.Value) {
 				err = fmt.Errorf("unknown reduction %q (want %s)%s", a.Value, strings.Join(Reductions, ", "), didYouMean(a.Value, Reductions))
 			}
+		case "proof":
+			b.Proof, err = boundedInt(a.Value, 0, MaxSchedules)
+			proofAt = a.Pos.Col
 		default:
 			err = fmt.Errorf("unknown key %q (want %s)%s", a.Key, strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
 		}
@@ -433,6 +437,12 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	}
 	if depthAt > 0 && b.Strategy != "pct" {
 		return b, p.errAt(line, depthAt, "explore: depth: only pct has a depth (strategy %s ignores it)", b.Strategy)
+	}
+	if b.Strategy == "dfs" {
+		if proofAt > 0 {
+			return b, p.errAt(line, proofAt, "explore: proof: a dfs line proves its pass rows itself (proof= is for random and pct)")
+		}
+		b.Proof = 0
 	}
 	return b, nil
 }

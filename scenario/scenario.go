@@ -201,7 +201,16 @@ type Budget struct {
 	// default when empty), dpor, none, or states (sleep sets with state
 	// pruning: a state explored before is not explored again).
 	Reduction string
+	// Proof is the run budget of the dfs search (preemption bound
+	// ProofBound, state pruning) that tries to prove a pass row of a
+	// random or pct line exhaustively (`proof=`; DefaultProofRuns when the
+	// line does not say, 0 for none). A dfs line proves by itself: 0.
+	Proof int
 }
+
+// ProofBound is the preemption bound a pass row of a sampling line is
+// proved at (Budget.Proof).
+const ProofBound = 2
 
 // Reductions lists the values of an explore line's reduction=.
 var Reductions = []string{"sleep", "dpor", "none", "states"}

@@ -56,7 +56,7 @@ func TestParseScenario(t *testing.T) {
 	assert.Equal(t, "the FLR lands in Freeze", s.Expect[1].Note)
 	assert.Equal(t, []Arg{{"with-stop", "none", Pos{21, 23}}}, s.Expect[2].Settings)
 	require.Len(t, s.Explore, 2)
-	assert.Equal(t, Budget{Strategy: "pct", Schedules: 2000, Depth: 3, Seed: 7, Line: 22}, s.Explore[0])
+	assert.Equal(t, Budget{Strategy: "pct", Schedules: 2000, Depth: 3, Seed: 7, Line: 22, Proof: DefaultProofRuns}, s.Explore[0])
 	assert.Equal(t, Budget{Edition: spec.Virtio14, Strategy: "dfs", Schedules: 5000, Bound: 2, Depth: 3, Seed: 1, Line: 23,
 		Reduction: "states"}, s.Explore[1])
 	assert.Len(t, s.Hash, 16)
@@ -111,6 +111,9 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"reduction with pct", "scenario a\nexplore strategy=pct reduction=dpor\n", "x.scn:2:22: explore: reduction: only dfs has a reduction (strategy pct ignores it)"},
 		{"bound with pct", "scenario a\nexplore strategy=pct bound=2\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
 		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2\n", "x.scn:2:22: explore: depth: only pct has a depth"},
+		{"proof with dfs", "scenario a\nexplore strategy=dfs proof=100\n", "x.scn:2:22: explore: proof: a dfs line proves its pass rows itself"},
+		{"proof negative", "scenario a\nexplore strategy=pct proof=-1\n", "x.scn:2:22: explore: proof: -1 outside 0..1000000000"},
+		{"proof not a number", "scenario a\nexplore strategy=random proof=many\n", "x.scn:2:25: explore: proof: \"many\" is not a number"},
 		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
 		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},

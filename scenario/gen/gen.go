@@ -148,7 +148,10 @@ func (g *generator) expectation(ed spec.Edition) scenario.Expectation {
 	return e
 }
 
-// budget is a small exploration.
+// budget is a small exploration. It has no proof (Proof 0): a generated
+// pass row is cross-checked by the other sampling strategy, since a dfs
+// proof per generated scenario would cost more than the generator's
+// whole budget.
 func (g *generator) budget() scenario.Budget {
 	b := scenario.Budget{Strategy: pick(g, "random", "pct"), Schedules: 1 + g.r.IntN(g.cfg.MaxSchedules), Depth: 3, Seed: uint64(1 + g.r.IntN(1000))}
 	if b.Strategy == "pct" {
