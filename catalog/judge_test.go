@@ -194,6 +194,58 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 	assert.Equal(t, []key{got[0], got[0], got[0]}, got)
 }
 
+// TestJudge_JobsDoNotChangeAPassRowsProof: a pass row's proof (dfs with
+// state pruning, jobs sharing the states explored) says the same whatever
+// the jobs.
+func TestJudge_JobsDoNotChangeAPassRowsProof(t *testing.T) {
+	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	var got []string
+	for _, jobs := range []int{1, 2} {
+		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs})
+		require.NoError(t, err)
+		assert.True(t, o.Match, o.Mismatch)
+		require.Len(t, o.Runs, 2)
+		assert.Equal(t, "dfs", o.Runs[1].Budget.Strategy, "the pass row has a proof")
+		got = append(got, o.ExploredText())
+	}
+	assert.Equal(t, got[0], got[1])
+}
+
+// TestRowBudgets: a pass row of a sampling line is proved by dfs at bound
+// 2 with state pruning under the line's proof budget; other rows, lines
+// without a proof and dfs lines get a second sampling exploration.
+func TestRowBudgets(t *testing.T) {
+	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 5, Line: 9, Proof: 700}
+	random := scenario.Budget{Strategy: "random", Schedules: 20, Depth: 3, Seed: 1, Proof: scenario.DefaultProofRuns}
+	dfs := scenario.Budget{Strategy: "dfs", Schedules: 5000, Bound: 2, Depth: 3, Seed: 1, Reduction: "states"}
+	noProof := pct
+	noProof.Proof = 0
+	proof := func(b scenario.Budget) scenario.Budget {
+		return scenario.Budget{Strategy: "dfs", Schedules: b.Proof, Bound: 2, Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
+	}
+	cases := []struct {
+		name string
+		b    scenario.Budget
+		pass bool
+		want scenario.Budget
+	}{
+		{"pct pass row", pct, true, proof(pct)},
+		{"random pass row", random, true, proof(random)},
+		{"pct violation row", pct, false, scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}},
+		{"random error row", random, false, scenario.Budget{Strategy: "pct", Schedules: 20, Depth: 3, Seed: 1}},
+		{"proof=0 pass row", noProof, true, scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}},
+		{"dfs pass row", dfs, true, scenario.Budget{Strategy: "pct", Schedules: DefaultCrossSchedules, Depth: 3, Seed: 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := RowBudgets(c.b, c.pass)
+			require.Len(t, got, 2)
+			assert.Equal(t, c.b, got[0], "the scenario's own budget comes first")
+			assert.Equal(t, c.want, got[1])
+		})
+	}
+}
+
 func TestJudge_SameSeedSameTraceHash(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
 	for _, ed := range spec.Editions {
@@ -249,7 +301,12 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			o, err := Judge(context.Background(), s, e, JudgeConfig{})
 			require.NoError(t, err)
 			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
-			assert.Equal(t, "random 20 schedules; pct 20 schedules", o.ExploredText())
+			// The sampling, then the pass row's proof under the default
+			// proof budget (this small world needs more to exhaust bound 2).
+			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 300 spent, \d+ interleavings`, o.ExploredText())
+			require.Len(t, o.Runs, 2)
+			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.ProofBound,
+				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}, o.Runs[1].Budget)
 		})
 	}
 }
