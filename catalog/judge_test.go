@@ -303,7 +303,7 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
 			// The sampling, then the pass row's proof under the default
 			// proof budget (this small world needs more to exhaust bound 2).
-			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 300 spent, \d+ interleavings`, o.ExploredText())
+			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings`, o.ExploredText())
 			require.Len(t, o.Runs, 2)
 			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.ProofBound,
 				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}, o.Runs[1].Budget)

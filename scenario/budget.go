@@ -22,10 +22,11 @@ const (
 	// MaxBound bounds dfs's preemption bound (-1: unbounded).
 	MaxBound = 64
 	// DefaultProofRuns is the run budget of a pass row's proof
-	// (Budget.Proof) when the explore line gives none: about what the row's
-	// second sampling exploration cost before, so a row that is cheap to
-	// prove is proved and the others say how far the search got.
-	DefaultProofRuns = 300
+	// (Budget.Proof) when the explore line gives none: no more than the
+	// row's second sampling exploration cost before there were proofs, so
+	// a row that is cheap to prove is proved, the others say how far the
+	// search got, and lines raise it where the proof takes seconds.
+	DefaultProofRuns = 100
 	// MaxQuestion bounds `question`.
 	MaxQuestion = 1000
 )

@@ -70,7 +70,7 @@ func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
 		assert.Equal(t, []string{"ok", "-", "test-smoke", ed, "defaults", "pass", "pass", "-", "-", "random", "20", "schedules;"}, f[:12])
 		// The pass row's proof: dfs at bound 2 under the default run budget,
 		// which this scenario needs more than to exhaust.
-		assert.Contains(t, rows[i], "bound 2 not exhausted: run budget of 300 spent,")
+		assert.Contains(t, rows[i], "bound 2 not exhausted: run budget of 100 spent,")
 	}
 	assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
 }
