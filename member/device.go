@@ -121,3 +121,12 @@ type Device interface {
 	// moves). The frozen-context oracle compares it across steps.
 	ContextDigest() uint64
 }
+
+// Opaque is implemented by a member whose state lives outside this process
+// (an external device behind a protocol, whose Go value is only a proxy):
+// nothing in the process can hash that state, so a world holding one
+// reports no state hash and a dfs search does not prune states with it.
+type Opaque interface {
+	// OpaqueState marks the member; it does nothing.
+	OpaqueState()
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/world/por"
@@ -104,6 +105,9 @@ func (w *World) devicesChanged(h *host, t owner.Target) {
 // once a run asked for its first state hash before its first step; asked
 // later, the world cannot tell.
 func (w *World) StateHash() (uint64, bool) {
+	if w.holdsOpaque() {
+		return 0, false
+	}
 	if !w.chaining {
 		if w.stepNo > 0 {
 			return 0, false
@@ -111,6 +115,26 @@ func (w *World) StateHash() (uint64, bool) {
 		w.chaining = true
 	}
 	return w.stateHash(true), true
+}
+
+// holdsOpaque reports whether a member built so far keeps its state
+// outside the process (member.Opaque); once one is, the world never hashes
+// again. A run asks before its first step, and members are built by then
+// only if a scenario's boot built them; a member built later makes every
+// later hash refused, so no state with it is ever compared.
+func (w *World) holdsOpaque() bool {
+	if w.opaque {
+		return true
+	}
+	for _, h := range w.hosts {
+		for _, m := range h.pf.Members() {
+			if _, ok := m.(member.Opaque); ok {
+				w.opaque = true
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stateHash hashes the state; with ids it includes the ids of the device

@@ -137,9 +137,10 @@ type World struct {
 	loadHosts   []string
 	guard       stepGuard
 	// sh hashes the state (state_hash.go); chaining is set once the run
-	// keeps the actors' chains.
-	sh       *stateHasher
-	chaining bool
+	// keeps the actors' chains; opaque once a member's state is out of
+	// reach (member.Opaque).
+	sh               *stateHasher
+	chaining, opaque bool
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
 	observing *actor
@@ -391,7 +392,7 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 	if s.ID < 0 {
 		w.deliverHead(w.lanes[-1-s.ID])
 	} else if s.ID < len(w.actors) {
-		if w.chaining {
+		if w.chaining && !w.holdsOpaque() {
 			w.chainStep(s.ID, s.Footprint)
 		}
 		w.actors[s.ID].run(w)

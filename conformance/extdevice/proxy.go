@@ -201,6 +201,10 @@ func (d *device) Status() member.Status { return d.status }
 
 func (d *device) ContextDigest() uint64 { return d.digest }
 
+// OpaqueState implements member.Opaque: the device's state is in its
+// process, so the world cannot hash it.
+func (d *device) OpaqueState() {}
+
 // isRead reports a configuration or memory read, which must be answered
 // with exactly its length of data.
 func isRead(ev member.Event) bool {
