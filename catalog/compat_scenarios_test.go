@@ -35,6 +35,8 @@ func TestCompatScenarios(t *testing.T) {
 				s := s
 				if testing.Short() {
 					s = shortProofs(s)
+				} else {
+					t.Parallel() // as TestQuestionsCatalog's rows
 				}
 				o, err := Judge(context.Background(), s, e, JudgeConfig{})
 				require.NoError(t, err)
