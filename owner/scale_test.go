@@ -53,15 +53,18 @@ func TestScaleRigRejectsBadConfig(t *testing.T) {
 }
 
 // TestMemberTable checks the paged member table: pages appear on first
-// use, the count follows puts, clear drops everything.
+// use, the count follows puts, the walk is in VF order whatever the order
+// of building, clear drops everything.
 func TestMemberTable(t *testing.T) {
 	var tb memberTable
 	assert.Nil(t, tb.get(1))
 	f1, f2 := &fakeMember{vf: 1}, &fakeMember{vf: 65535}
+	f3 := &fakeMember{vf: 300}
 	tb.put(1, f1)
 	tb.put(65535, f2)
+	tb.put(300, f3) // built out of VF order
 	tb.put(1, f1)
-	assert.Equal(t, 2, tb.len())
+	assert.Equal(t, 3, tb.len())
 	assert.Same(t, f1, tb.get(1))
 	assert.Same(t, f2, tb.get(65535))
 	assert.Nil(t, tb.get(2))
@@ -71,13 +74,13 @@ func TestMemberTable(t *testing.T) {
 			pages++
 		}
 	}
-	assert.Equal(t, 2, pages)
+	assert.Equal(t, 3, pages)
 	var order []int
 	for vf, m := range tb.all() {
 		order = append(order, vf)
 		assert.NotNil(t, m)
 	}
-	assert.Equal(t, []int{1, 65535}, order)
+	assert.Equal(t, []int{1, 300, 65535}, order, "members walk in VF order")
 	tb.clear()
 	assert.Zero(t, tb.len())
 	assert.Nil(t, tb.get(65535))

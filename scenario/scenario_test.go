@@ -62,6 +62,34 @@ func TestParseScenario(t *testing.T) {
 	assert.Len(t, s.Hash, 16)
 }
 
+// TestExploreProof: proof= sets a sampling line's proof budget (default
+// DefaultProofRuns, 0 for none), Format writes it only when it is not the
+// default, and a dfs line has none.
+func TestExploreProof(t *testing.T) {
+	tests := []struct {
+		line, format string
+		want         int
+	}{
+		{"explore strategy=random schedules=5", "explore strategy=random schedules=5 seed=1\n", DefaultProofRuns},
+		{"explore strategy=pct schedules=5 proof=2500", "explore strategy=pct schedules=5 depth=3 seed=1 proof=2500\n", 2500},
+		{"explore strategy=random schedules=5 proof=0", "explore strategy=random schedules=5 seed=1 proof=0\n", 0},
+		{"explore strategy=dfs schedules=5 bound=2", "explore strategy=dfs schedules=5 bound=2 seed=1\n", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			s, err := ParseScenario("p.scn", []byte("scenario p\n"+tc.line+"\n"))
+			require.NoError(t, err)
+			require.Len(t, s.Explore, 1)
+			assert.Equal(t, tc.want, s.Explore[0].Proof)
+			text := s.Format()
+			assert.Contains(t, text, tc.format)
+			s2, err := ParseScenario("p2.scn", []byte(text))
+			require.NoError(t, err)
+			assert.Equal(t, s.Explore[0].Proof, s2.Explore[0].Proof, "the proof survives formatting")
+		})
+	}
+}
+
 func TestScenarioFormatRoundTrip(t *testing.T) {
 	s, err := ParseScenario("q1.scn", []byte(sampleScenario))
 	require.NoError(t, err)
