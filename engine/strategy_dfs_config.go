@@ -74,8 +74,8 @@ type DFSConfig struct {
 	// Shard and Shards select this search's subtrees.
 	Shard, Shards int
 	// States prunes a decision whose state (StateHasher) has been explored
-	// completely before with at least the same remaining bound, the same
-	// previous actor and no more sleeping steps. Ignored with
+	// completely before with no more sleeping steps and a remaining bound
+	// that pays for every path from it (strategy_dfs_state.go). Ignored with
 	// ReductionDPOR, whose backtrack sets need every run.
 	States bool
 }

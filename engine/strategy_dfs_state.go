@@ -6,25 +6,49 @@ import "slices"
 // explored completely before is skipped when that earlier visit covered
 // everything this one would explore.
 //
-// The key is the system's state hash and the previous actor (it decides
-// which picks are preemptions). An earlier visit covers this one when its
-// remaining preemption budget was at least as large and its sleep set a
-// subset of this one's: it explored every path this one would, and more.
-// Only visits whose subtree is complete are remembered (recorded when the
-// search leaves them), so a state on the current path never prunes itself;
-// in a sharded search only visits inside the shard's own subtrees are.
+// The key is the system's state hash. A visit also records its previous
+// actor when that actor has a step enabled (it decides which picks are
+// preemptions), -1 when it has none (no pick is then a preemption). An
+// earlier visit covers this one when its sleep set was a subset of this
+// one's and its remaining preemption budget was large enough for every
+// path this one may run: at least this one's when both have the same
+// previous actor or the earlier had none, at least one more otherwise
+// (only the first pick's cost can differ, by one: after it both paths
+// have the same previous actor). It explored every path this one would,
+// and more. Only visits whose subtree is complete are remembered (recorded
+// when the search leaves them), so a state on the current path never
+// prunes itself; in a sharded search only visits inside the shard's own
+// subtrees are.
 
 type dfsStateKey struct {
 	hash uint64
-	prev int
 }
 
 type dfsStateSeen struct {
 	remaining int // -1: unbounded
+	prev      int // the previous actor if it has a step enabled, else -1
 	sleep     []uint64
 }
 
-func (s *DFS) stateKey(h uint64, n *dfsNode) dfsStateKey { return dfsStateKey{hash: h, prev: n.prev} }
+func (s *DFS) stateKey(h uint64, _ *dfsNode) dfsStateKey { return dfsStateKey{hash: h} }
+
+// freePrev is the node's previous actor when it has a step enabled (a
+// switch away from it is a preemption), else -1.
+func freePrev(n *dfsNode) int {
+	if n.prevOn {
+		return n.prev
+	}
+	return -1
+}
+
+// coversFrom reports whether an earlier visit v covers a node whose
+// previous actor (freePrev) is prev and whose remaining budget is rem.
+func coversFrom(v dfsStateSeen, prev, rem int) bool {
+	if v.prev == prev || v.prev < 0 || v.remaining < 0 {
+		return covers(v.remaining, rem)
+	}
+	return rem >= 0 && v.remaining >= rem+1
+}
 
 func (s *DFS) remaining(n *dfsNode) int {
 	if s.cfg.Bound < 0 {
@@ -65,9 +89,9 @@ func subset(a, b []uint64) bool {
 
 // seen reports whether a complete earlier visit covers n.
 func (s *DFS) seen(n *dfsNode) bool {
-	rem, sl := s.remaining(n), sleepKey(n)
+	rem, sl, prev := s.remaining(n), sleepKey(n), freePrev(n)
 	for _, v := range s.states[n.state] {
-		if covers(v.remaining, rem) && subset(v.sleep, sl) {
+		if coversFrom(v, prev, rem) && subset(v.sleep, sl) {
 			return true
 		}
 	}
@@ -86,6 +110,6 @@ func (s *DFS) forget(n *dfsNode) {
 	if s.states == nil {
 		s.states = map[dfsStateKey][]dfsStateSeen{}
 	}
-	s.states[n.state] = append(s.states[n.state], dfsStateSeen{remaining: s.remaining(n), sleep: sleepKey(n)})
+	s.states[n.state] = append(s.states[n.state], dfsStateSeen{remaining: s.remaining(n), prev: freePrev(n), sleep: sleepKey(n)})
 	s.stateCount++
 }
