@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -246,6 +247,16 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			return exitFinding
 		}
 		rep.Shrunk, rep.Schedule = &sr, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
+		// The shrunk finding's impact and the requirements it breaks, as
+		// run and replay print them (the finding list above keeps the
+		// oracle's own list).
+		if fd := sr.Result.Finding; fd != nil {
+			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
+				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
+			} else if sf := rep.Schedule.Finding; sf != nil && sf != fd {
+				sf.Impact, sf.ImpactWhy, sf.Reqs = fd.Impact, fd.ImpactWhy, slices.Clone(fd.Reqs)
+			}
+		}
 	}
 	if err := os.MkdirAll(run.out, 0o755); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)

@@ -81,6 +81,12 @@ func (r *exploreReport) printResult(w io.Writer) {
 	if sr := r.Shrunk; sr != nil {
 		fmt.Fprintf(w, "shrunk %s: %s -> %s (%d replays), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
 			sr.Replays, sr.SliceText())
+		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
+			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
+			if len(fd.Reqs) > 0 {
+				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+			}
+		}
 		if sr.Interrupted {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}

@@ -40,6 +40,8 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
 	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \(\d+ replays\), \d+ of \d+ steps matter$`, out)
+	assert.Regexp(t, `(?m)^shrunk frozen-context: .*\n  impact: (guest-visible|rule-only|flow-error) \(.+\)\n  requirements: [A-Z]`, out,
+		"the shrunk finding's impact and requirements, as run and replay print them")
 	m := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, m, "explore prints the replay command:\n%s", out)
 	path := m[1]
@@ -53,10 +55,13 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, abs, filepath.Join(sc.Dir, filepath.FromSlash(sc.ScenarioFile)))
 	assert.NotEmpty(t, sc.ScenarioText, "the schedule carries the scenario's text")
+	require.NotEmpty(t, sc.Finding.Impact, "the schedule file records the impact explore printed")
+	assert.Contains(t, out, "  impact: "+sc.Finding.Impact+" (")
 
 	code, rout, rerr := runSimCLI(t, "replay", path)
 	require.Equal(t, exitFinding, code, "replay reproduces the finding; stderr: %s", rerr)
 	assert.Contains(t, rout, "finding frozen-context at step ")
+	assert.Contains(t, rout, "  impact: "+sc.Finding.Impact+" (", "replay derives the same impact")
 	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
 }
 
