@@ -220,6 +220,8 @@ func TestRowBudgets(t *testing.T) {
 	dfs := scenario.Budget{Strategy: "dfs", Schedules: 5000, Bound: 2, Depth: 3, Seed: 1, Reduction: "states"}
 	noProof := pct
 	noProof.Proof = 0
+	bound3 := pct
+	bound3.ProofBound = 3
 	proof := func(b scenario.Budget) scenario.Budget {
 		return scenario.Budget{Strategy: "dfs", Schedules: b.Proof, Bound: 2, Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
 	}
@@ -230,6 +232,7 @@ func TestRowBudgets(t *testing.T) {
 		want scenario.Budget
 	}{
 		{"pct pass row", pct, true, proof(pct)},
+		{"pct pass row with proof-bound=3", bound3, true, scenario.Budget{Strategy: "dfs", Schedules: 700, Bound: 3, Depth: 3, Seed: 5, Line: 9, Reduction: "states"}},
 		{"random pass row", random, true, proof(random)},
 		{"pct violation row", pct, false, scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}},
 		{"random error row", random, false, scenario.Budget{Strategy: "pct", Schedules: 20, Depth: 3, Seed: 1}},
@@ -305,7 +308,7 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			// proof budget (this small world needs more to exhaust bound 2).
 			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings`, o.ExploredText())
 			require.Len(t, o.Runs, 2)
-			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.ProofBound,
+			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.DefaultProofBound,
 				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}, o.Runs[1].Budget)
 		})
 	}

@@ -20,7 +20,7 @@ import (
 // nothing else for a violation or an error row. A pass claims that no
 // schedule fails, which sampling cannot show: the second exploration of a
 // pass row of a sampling line is the proof, a dfs search at preemption
-// bound scenario.ProofBound with state pruning that either exhausts the
+// bound scenario.DefaultProofBound (or the line's proof-bound=) with state pruning that either exhausts the
 // bound or says how far its run budget (`proof=`) got. A violation needs
 // one failing schedule, and its second exploration is the other sampling
 // strategy.
@@ -30,14 +30,14 @@ const DefaultCrossSchedules = 300
 
 // RowBudgets returns the explorations that judge a row whose scenario
 // budget is b: b itself, then, for a pass row (pass) of a random or pct
-// line with a proof budget, the dfs proof (bound scenario.ProofBound,
+// line with a proof budget, the dfs proof (bound b.EffectiveProofBound(),
 // state pruning, b.Proof runs); otherwise the same number of schedules
 // under the other sampling strategy (random for pct, pct for random, pct
 // with at most DefaultCrossSchedules schedules for dfs), same seed.
 func RowBudgets(b scenario.Budget, pass bool) []scenario.Budget {
 	if pass && b.Strategy != engine.StrategyDFS && b.Proof > 0 {
 		proof := scenario.Budget{Edition: b.Edition, Strategy: engine.StrategyDFS, Schedules: b.Proof,
-			Bound: scenario.ProofBound, Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
+			Bound: b.EffectiveProofBound(), Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
 		return []scenario.Budget{b, proof}
 	}
 	second := b

@@ -87,6 +87,9 @@ func (s *Scenario) Format() string {
 		if x.Strategy != "dfs" && x.Proof != DefaultProofRuns {
 			fmt.Fprintf(&b, " proof=%d", x.Proof)
 		}
+		if x.Strategy != "dfs" && x.ProofBound != 0 && x.ProofBound != DefaultProofBound {
+			fmt.Fprintf(&b, " proof-bound=%d", x.ProofBound)
+		}
 		b.WriteString("\n")
 	}
 	return b.String()

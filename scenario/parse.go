@@ -369,9 +369,9 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 }
 
 // budgetKeys are the keys of an explore line.
-var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", "seed", "reduction", "proof"}
+var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", "seed", "reduction", "proof", "proof-bound"}
 
-// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R] [proof=N]
+// explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R] [proof=N] [proof-bound=B]
 func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
 	args, err := parseArgs(rest, line)
@@ -379,7 +379,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 		return b, p.wrapf(line, err, "explore: ")
 	}
 	seen := map[string]bool{}
-	var boundAt, depthAt, reductionAt, proofAt int
+	var boundAt, depthAt, reductionAt, proofAt, proofBoundAt int
 	b.Proof = DefaultProofRuns
 	for _, a := range args {
 		if a.Key == "" {
@@ -422,6 +422,9 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 		case "proof":
 			b.Proof, err = boundedInt(a.Value, 0, MaxSchedules)
 			proofAt = a.Pos.Col
+		case "proof-bound":
+			b.ProofBound, err = boundedInt(a.Value, DefaultProofBound, MaxBound)
+			proofBoundAt = a.Pos.Col
 		default:
 			err = fmt.Errorf("unknown key %q (want %s)%s", a.Key, strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
 		}
@@ -441,6 +444,9 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	if b.Strategy == "dfs" {
 		if proofAt > 0 {
 			return b, p.errAt(line, proofAt, "explore: proof: a dfs line proves its pass rows itself (proof= is for random and pct)")
+		}
+		if proofBoundAt > 0 {
+			return b, p.errAt(line, proofBoundAt, "explore: proof-bound: a dfs line proves its pass rows at its own bound= (proof-bound= is for random and pct)")
 		}
 		b.Proof = 0
 	}

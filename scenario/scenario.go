@@ -206,11 +206,22 @@ type Budget struct {
 	// random or pct line exhaustively (`proof=`; DefaultProofRuns when the
 	// line does not say, 0 for none). A dfs line proves by itself: 0.
 	Proof int
+	// ProofBound is the proof's preemption bound (`proof-bound=`,
+	// DefaultProofBound..MaxBound); 0 means DefaultProofBound.
+	ProofBound int
 }
 
-// ProofBound is the preemption bound a pass row of a sampling line is
-// proved at (Budget.Proof).
-const ProofBound = 2
+// DefaultProofBound is the preemption bound a pass row of a sampling line
+// is proved at (Budget.Proof) unless its line raises it (proof-bound=).
+const DefaultProofBound = 2
+
+// EffectiveProofBound is the preemption bound of the budget's proof.
+func (b Budget) EffectiveProofBound() int {
+	if b.ProofBound == 0 {
+		return DefaultProofBound
+	}
+	return b.ProofBound
+}
 
 // Reductions lists the values of an explore line's reduction=.
 var Reductions = []string{"sleep", "dpor", "none", "states"}

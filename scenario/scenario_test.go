@@ -74,6 +74,7 @@ func TestExploreProof(t *testing.T) {
 		{"explore strategy=pct schedules=5 proof=2500", "explore strategy=pct schedules=5 depth=3 seed=1 proof=2500\n", 2500},
 		{"explore strategy=random schedules=5 proof=0", "explore strategy=random schedules=5 seed=1 proof=0\n", 0},
 		{"explore strategy=dfs schedules=5 bound=2", "explore strategy=dfs schedules=5 bound=2 seed=1\n", 0},
+		{"explore strategy=pct schedules=5 proof=900 proof-bound=3", "explore strategy=pct schedules=5 depth=3 seed=1 proof=900 proof-bound=3\n", 900},
 	}
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
@@ -86,6 +87,7 @@ func TestExploreProof(t *testing.T) {
 			s2, err := ParseScenario("p2.scn", []byte(text))
 			require.NoError(t, err)
 			assert.Equal(t, s.Explore[0].Proof, s2.Explore[0].Proof, "the proof survives formatting")
+			assert.Equal(t, s.Explore[0].ProofBound, s2.Explore[0].ProofBound, "the proof's bound survives formatting")
 		})
 	}
 }
@@ -142,6 +144,10 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"proof with dfs", "scenario a\nexplore strategy=dfs proof=100\n", "x.scn:2:22: explore: proof: a dfs line proves its pass rows itself"},
 		{"proof negative", "scenario a\nexplore strategy=pct proof=-1\n", "x.scn:2:22: explore: proof: -1 outside 0..1000000000"},
 		{"proof not a number", "scenario a\nexplore strategy=random proof=many\n", "x.scn:2:25: explore: proof: \"many\" is not a number"},
+		{"proof-bound with dfs", "scenario a\nexplore strategy=dfs proof-bound=3\n", "x.scn:2:22: explore: proof-bound: a dfs line proves its pass rows at its own bound="},
+		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1\n", "x.scn:2:22: explore: proof-bound: 1 outside 2..64"},
+		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65\n", "x.scn:2:22: explore: proof-bound: 65 outside 2..64"},
+		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x\n", "x.scn:2:25: explore: proof-bound: \"x\" is not a number"},
 		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
 		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
