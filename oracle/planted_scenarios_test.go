@@ -109,6 +109,22 @@ hypervisor
   mode src stopped
 `
 
+// precopyOnly14 reads the running source in PRE_COPY (METADATA_GET(SIZE),
+// then DEV_PARTS_GET(ALL) into Linux's page-sized buffer) and resumes it:
+// every parts read is taken while the member runs.
+const precopyOnly14 = `scenario precopy-only
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+hypervisor
+  await ready
+  vfio src PRE_COPY
+  precopy src
+  vfio src RUNNING
+`
+
 // saveLoad migrates with virtio-1.4 save and load; extra goes before the
 // load.
 func saveLoad(extra string) string {

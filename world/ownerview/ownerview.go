@@ -147,6 +147,11 @@ type ContextRead struct {
 	// returns), else an upper bound (DEV_PARTS_METADATA_GET SIZE).
 	Size      int64
 	SizeExact bool
+	// SizeQuiesced: the member was stopped (or frozen) when the size was
+	// reported. A running member's state may change between the size
+	// query and the read (a guest's MAC_TABLE_SET during PRE_COPY grows
+	// the parts), so only then does the size bound the read.
+	SizeQuiesced bool
 	// FirstChunk is the length of the first chunk's context (draft) or of
 	// the parts (virtio-1.4); Chunks the number of reads it took.
 	FirstChunk, Chunks int

@@ -23,6 +23,9 @@ type ctxView struct {
 	size      int64
 	sizeFresh bool
 	sizeExact bool
+	// sizeQuiesced: the member was stopped (or frozen) in the host's view
+	// when the size query was answered.
+	sizeQuiesced bool
 	// epochImg is the image after the first complete read of epoch
 	// epochOf; epochDigest the member's digest then.
 	epochImg    []byte
@@ -65,6 +68,7 @@ func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *Con
 		case spec.DraftOpDevCtxSizeGet:
 			v.size, v.sizeFresh = int64(LE64(data)), true
 			v.sizeExact = len(c.Command.Data) == 0 || c.Command.Data[0] == 0
+			v.sizeQuiesced = before.Stopped()
 			return nil
 		case spec.DraftOpDevCtxRead:
 			return draftChunk(t, data, before)
@@ -76,6 +80,7 @@ func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *Con
 	case spec.OpDevPartsMetadataGet:
 		if len(c.Command.Data) > 8 && spec.MetadataType(c.Command.Data[8]) == spec.MetadataSize {
 			v.size, v.sizeFresh, v.sizeExact = int64(devctx.DecodeMetadataSize(data).Size), true, false
+			v.sizeQuiesced = before.Stopped()
 			return nil
 		}
 	case spec.OpDevPartsGet:
@@ -124,7 +129,7 @@ func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 	v := &t.ctx
 	if v.sizeFresh {
-		r.Size, r.SizeExact = v.size, v.sizeExact
+		r.Size, r.SizeExact, r.SizeQuiesced = v.size, v.sizeExact, v.sizeQuiesced
 	}
 	v.sizeFresh = false
 	r.Quiesced, r.Frozen = before.Stopped(), before.Frozen()
