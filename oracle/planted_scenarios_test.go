@@ -125,6 +125,48 @@ hypervisor
   vfio src RUNNING
 `
 
+// latchKickIncremental: the guest writes WCE in Stop, so the first Freeze
+// read is incremental; a peer rings the frozen VF's doorbell between the
+// DEV_CTX_SIZE_GET and the DEV_CTX_READ that follows it. Under
+// freeze-notify=latch the member keeps the doorbell in its context, so
+// the read no longer fits the size and goes on at the cursor.
+const latchKickIncremental = `scenario latch-kick-incr
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x75
+  signal ready
+  post write sector=2 count=2 pattern=0x76
+  await stopped
+  wce off
+  signal posted
+  wait
+  read sector=0 count=4
+peer p2p
+  await frozen
+  kick vf=1 q=0
+  signal kicked
+hypervisor
+  await ready
+  mode src stop
+  read src
+  signal stopped
+  await posted
+  halt-vcpus
+  mode src freeze
+  signal frozen
+  read src
+  await kicked
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst freeze
+  write dst
+  switchover dst
+  mode dst active
+  resume-vcpus
+`
+
 // saveLoad migrates with virtio-1.4 save and load; extra goes before the
 // load.
 func saveLoad(extra string) string {

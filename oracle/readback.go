@@ -16,10 +16,13 @@ var readbackInfo = observe.OracleInfo{
 	Reqs: []string{"DRAFT-MODE-04", "DRAFT-CTX-06", "DP-DEV-03"},
 	Observes: "the result of DEV_MODE_GET (draft-2023), which the hypervisor sends after every DEV_MODE_SET, " +
 		"against the mode the owner last set successfully; the length of a DEV_CTX_READ (draft-2023) sized by " +
-		"the DEV_CTX_SIZE_GET just before it, taken while the owner has the member in Freeze (nothing may " +
-		"change in between): one chunk of exactly that size; a DEV_PARTS_GET(ALL) (virtio-1.4) after a " +
-		"METADATA_GET(SIZE): whole parts in the required order, and no longer than that size when the member " +
-		"was stopped at both (a running member's parts may grow in between)",
+		"the DEV_CTX_SIZE_GET just before it, taken while the owner has the member in Freeze: one chunk of " +
+		"exactly that size; a DEV_PARTS_GET(ALL) (virtio-1.4) after a METADATA_GET(SIZE): whole parts in the " +
+		"required order, and no longer than that size when the member was stopped at both. The size is not " +
+		"judged when a write TLP (a doorbell, a register write) reached the member between the two: a running " +
+		"member's parts may grow, a stopped virtio-1.4 member may update them on a notification (DP-DEV-10), a " +
+		"draft member under freeze-notify=latch keeps the doorbell in its context (frozen-context judges such " +
+		"changes)",
 }
 
 func (readback) Info() observe.OracleInfo { return readbackInfo }
@@ -38,7 +41,7 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 		return
 	}
 	if r.SizeExact {
-		if r.Frozen && !r.SizeMatches() {
+		if r.Frozen && !r.WrittenSinceSize && !r.SizeMatches() {
 			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
 				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name, r.Size, r.FirstChunk, r.Chunks)
 		}
@@ -46,9 +49,10 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 	}
 	// Whole parts in the required order always; no more than the size
 	// only when the member was stopped from the size query to the read
-	// (running, its parts may grow in between, and the driver's buffer,
-	// page-sized under Linux, may hold the larger result).
-	longer := int64(r.FirstChunk) > r.Size && r.SizeQuiesced && r.Quiesced
+	// and nothing was written to it in between (running, or notified while
+	// stopped, its parts may grow, and the driver's buffer, page-sized
+	// under Linux, may hold the larger result).
+	longer := int64(r.FirstChunk) > r.Size && r.SizeQuiesced && r.Quiesced && !r.WrittenSinceSize
 	if r.Err != nil || longer {
 		what := "they do not decode"
 		if r.Err != nil {

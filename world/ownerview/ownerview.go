@@ -152,6 +152,13 @@ type ContextRead struct {
 	// query and the read (a guest's MAC_TABLE_SET during PRE_COPY grows
 	// the parts), so only then does the size bound the read.
 	SizeQuiesced bool
+	// WrittenSinceSize: a write TLP (a doorbell, a register write) reached
+	// the member between the size query and the read. A stopped virtio-1.4
+	// member accepts driver notifications and may update its parts
+	// (DP-DEV-10), a draft member under freeze-notify=latch keeps a
+	// doorbell in its context; a change that breaks a rule is the
+	// frozen-context oracle's to judge, not the size's.
+	WrittenSinceSize bool
 	// FirstChunk is the length of the first chunk's context (draft) or of
 	// the parts (virtio-1.4); Chunks the number of reads it took.
 	FirstChunk, Chunks int

@@ -24,8 +24,11 @@ type ctxView struct {
 	sizeFresh bool
 	sizeExact bool
 	// sizeQuiesced: the member was stopped (or frozen) in the host's view
-	// when the size query was answered.
-	sizeQuiesced bool
+	// when the size query was answered. sizeWatch is set from the size
+	// query's submission (the member may answer it any time after) to the
+	// next complete read; sizeWritten: a write TLP reached the member in
+	// that time.
+	sizeQuiesced, sizeWatch, sizeWritten bool
 	// epochImg is the image after the first complete read of epoch
 	// epochOf; epochDigest the member's digest then.
 	epochImg    []byte
@@ -129,8 +132,9 @@ func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 	v := &t.ctx
 	if v.sizeFresh {
-		r.Size, r.SizeExact, r.SizeQuiesced = v.size, v.sizeExact, v.sizeQuiesced
+		r.Size, r.SizeExact, r.SizeQuiesced, r.WrittenSinceSize = v.size, v.sizeExact, v.sizeQuiesced, v.sizeWritten
 	}
+	v.sizeWatch, v.sizeWritten = false, false
 	v.sizeFresh = false
 	r.Quiesced, r.Frozen = before.Stopped(), before.Frozen()
 	r.Digest = v.answerDigest
@@ -166,4 +170,14 @@ func (r *Record) AnyAuditable(present func(vf int) bool) bool {
 		}
 	}
 	return false
+}
+
+// sizeQuery reports whether c asks member vf's context or parts size: a
+// draft DEV_CTX_SIZE_GET, a virtio-1.4 METADATA_GET(SIZE).
+func sizeQuery(ed spec.Edition, c adminq.Command) bool {
+	if ed == spec.Draft2023 {
+		return spec.DraftOpcode(c.Opcode) == spec.DraftOpDevCtxSizeGet
+	}
+	return spec.Opcode(c.Opcode) == spec.OpDevPartsMetadataGet && len(c.Data) > 8 &&
+		spec.MetadataType(c.Data[8]) == spec.MetadataSize
 }

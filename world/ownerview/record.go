@@ -99,6 +99,11 @@ func (r *Record) View(vf int, present bool) OwnerView {
 // of a memory write inside the member's common configuration; inCfg is
 // false when it falls outside.
 func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
+	if tlp.Kind == pcie.MemWrite || tlp.Kind == pcie.CfgWrite {
+		if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch {
+			mt.ctx.sizeWritten = true
+		}
+	}
 	switch tlp.Kind {
 	case pcie.CfgWrite:
 		if b, ok := ByteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
@@ -150,6 +155,9 @@ func (r *Record) Submitted(c adminq.Command) {
 	}
 	t := r.truth(vf)
 	t.outstanding++
+	if sizeQuery(r.env.Edition(), c) {
+		t.ctx.sizeWatch, t.ctx.sizeWritten = true, false
+	}
 	if to, ok := ModeTarget(r.env.Edition(), c); ok {
 		t.pending = append(t.pending, to)
 		t.epoch++
