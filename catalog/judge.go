@@ -61,6 +61,24 @@ type JudgeConfig struct {
 	// instead of ctx, so that a finding found before ctx ended is still
 	// shrunk (until ShrinkCtx ends too).
 	ShrinkCtx context.Context
+	// ProofRuns, when positive, is the least run budget of a pass row's
+	// proof: a sampling line's proof=, a dfs line's schedules= (for its
+	// pass rows). A machine with time proves rows the catalog's budgets,
+	// sized for CI, leave unexhausted (migsim run --proof-runs).
+	ProofRuns int
+}
+
+// withProofRuns raises a pass row's proof budget to cfg.ProofRuns.
+func (cfg JudgeConfig) withProofRuns(b scenario.Budget, v scenario.Verdict) scenario.Budget {
+	if cfg.ProofRuns <= 0 || v != scenario.VerdictPass {
+		return b
+	}
+	if b.Strategy == engine.StrategyDFS {
+		b.Schedules = max(b.Schedules, cfg.ProofRuns)
+	} else {
+		b.Proof = max(b.Proof, cfg.ProofRuns)
+	}
+	return b
 }
 
 // Outcome is the judged result of one expectation of one scenario.
@@ -156,7 +174,7 @@ func defect(f *engine.Finding) string {
 // with Interrupted set together with the context's error, its first
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
-	b := s.BudgetFor(e.Edition)
+	b := cfg.withProofRuns(s.BudgetFor(e.Edition), e.Verdict)
 	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)

@@ -404,3 +404,44 @@ func TestJudge_KeepsExploringAfterTheExpectedFinding(t *testing.T) {
 	require.Len(t, o.Runs, 2)
 	assert.Equal(t, []string{"random", "pct"}, []string{o.Runs[0].Budget.Strategy, o.Runs[1].Budget.Strategy})
 }
+
+// TestJudge_ProofRunsRaisesTheProof: JudgeConfig.ProofRuns (migsim run
+// --proof-runs) raises a pass row's proof budget, and the row the default
+// budget leaves unexhausted is proved; other rows and larger budgets are
+// left alone.
+func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
+	if !testing.Short() { // the race run (-short) keeps the table below: two judged rows cost it ~25 s
+		s := writeScenario(t, "flr.scn", judgeFLRScenario)
+		e := s.Expect[0]
+		require.Equal(t, scenario.VerdictPass, e.Verdict)
+		o, err := Judge(context.Background(), s, e, JudgeConfig{})
+		require.NoError(t, err)
+		assert.Regexp(t, `; bound 2 not exhausted: run budget of 100 spent`, o.ExploredText())
+		o, err = Judge(context.Background(), s, e, JudgeConfig{ProofRuns: 5000})
+		require.NoError(t, err)
+		assert.True(t, o.Match)
+		require.Len(t, o.Runs, 2)
+		assert.Equal(t, 5000, o.Runs[1].Budget.Schedules)
+		assert.Regexp(t, `^pct 300 schedules; exhaustive bound 2: \d+ interleavings`, o.ExploredText())
+	}
+
+	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 1, Proof: 700}
+	dfs := scenario.Budget{Strategy: "dfs", Schedules: 5000, Bound: 2, Seed: 1}
+	for _, c := range []struct {
+		name string
+		runs int
+		b    scenario.Budget
+		v    scenario.Verdict
+		want scenario.Budget
+	}{
+		{"off", 0, pct, scenario.VerdictPass, pct},
+		{"raises a sampling line's proof", 900, pct, scenario.VerdictPass, func() scenario.Budget { b := pct; b.Proof = 900; return b }()},
+		{"never lowers it", 500, pct, scenario.VerdictPass, pct},
+		{"a dfs line's run budget", 8000, dfs, scenario.VerdictPass, func() scenario.Budget { b := dfs; b.Schedules = 8000; return b }()},
+		{"not a violation row", 900, pct, scenario.VerdictViolation, pct},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, JudgeConfig{ProofRuns: c.runs}.withProofRuns(c.b, c.v))
+		})
+	}
+}

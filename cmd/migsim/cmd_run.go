@@ -23,7 +23,7 @@ func init() {
 }
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
-       [--regress-dir DIR] [--report-dir DIR] [--progress auto|always|never]
+       [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--progress auto|always|never]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -33,6 +33,9 @@ error name) and what was explored. The first finding of each row is shrunk.
 Without arguments the embedded catalog runs; an argument is a scenario file
 (a path, or a name ending in .scn) or the name of a catalog scenario. Every
 scenario is checked before anything runs. The table does not depend on --jobs.
+--proof-runs N raises every pass row's proof to at least N runs (the explore
+lines' proof= budgets are sized for CI): for a machine with time to prove
+rows the catalog leaves unexhausted.
 Progress (the row being judged and its exploration) goes to stderr when it
 is a terminal, with a summary line at the end.
 
@@ -71,6 +74,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
+	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -95,7 +99,8 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.jobs < 0 {
 		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
+	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
+		intFlagLimit{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
 	pw, err := progressWriter(*progress, stderr)
@@ -121,7 +126,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	rp := &runProgress{w: pw, start: time.Now()}
-	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx}
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns}
 	if pw != nil {
 		cfg.RowStart, cfg.Progress = rp.row, rp.explore
 	}
