@@ -19,14 +19,16 @@ var atomicLoadInfo = observe.OracleInfo{
 	Doc:  "a rejected context write leaves the destination member unchanged",
 	Reqs: []string{"DP-DEV-08", "ADM-DEV-03"},
 	Observes: "the destination member's status and context digest (as it reports them) before a load and after " +
-		"the load was rejected, by the compatibility check or by the device",
+		"the load was rejected, by the compatibility check or by the device; not judged when the host saw an FLR " +
+		"or a device reset of the member in progress at the load or start before the rejection (the member " +
+		"changes by itself then: a reply held for an FLR comes with the FLR's changes, DP-DEV-12)",
 }
 
 func (atomicLoad) Info() observe.OracleInfo { return atomicLoadInfo }
 
 // CheckRejectedLoad reports a member that is not exactly as before.
 func (atomicLoad) CheckRejectedLoad(p *observe.LoadPass) {
-	if p.After == p.Before {
+	if p.After == p.Before || p.Reset {
 		return
 	}
 	var what []string

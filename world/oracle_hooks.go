@@ -98,8 +98,12 @@ func memberState(h *host, vf int) (observe.MemberState, member.Device) {
 func (w *World) checkedLoad(h *host, vf int, who string, load func() error) error {
 	var before observe.MemberState
 	var dev member.Device
+	var resetBefore bool
+	var resets int
 	if w.oracles.Runs(observe.HookRejectedLoad) {
 		before, dev = memberState(h, vf)
+		v := h.truth.View(vf, before.Present)
+		resetBefore, resets = v.FLR || v.FLRDeferred || v.Reset, h.truth.Resets(vf)
 	}
 	err := load()
 	if err == nil || !before.Present {
@@ -107,7 +111,7 @@ func (w *World) checkedLoad(h *host, vf int, who string, load func() error) erro
 	}
 	after, _ := memberState(h, vf)
 	w.oracles.RejectedLoad(&observe.LoadPass{Who: who, Member: w.oracles.MemberView(h.name, vf, dev),
-		Err: err, Before: before, After: after})
+		Err: err, Before: before, After: after, Reset: resetBefore || h.truth.Resets(vf) != resets})
 	return err
 }
 

@@ -192,6 +192,11 @@ type LoadPass struct {
 	Err error
 	// Before is the member before the load, After after the rejection.
 	Before, After MemberState
+	// Reset: an FLR or a device reset of the member was in progress when
+	// the load began or started before it was rejected (the host saw it
+	// start); the member changes by itself then (a held reply released by
+	// the end of an FLR comes with the FLR's own changes).
+	Reset bool
 }
 
 // HostState is one host as the end of the flow finds it.

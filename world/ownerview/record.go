@@ -48,6 +48,8 @@ type memberTruth struct {
 	// epoch is the time between two of them.
 	epoch int
 	ctx   ctxView
+	// resets counts the FLRs and device resets the host saw start.
+	resets int
 }
 
 // truth returns the host's record of member vf, creating it.
@@ -111,6 +113,7 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 			if mt.flr {
 				return
 			}
+			mt.resets++
 			if r.env.Rules().FLRVsMode == spec.FLRDefer && mt.mode.Quiesced() {
 				mt.flrDeferred = true
 				return
@@ -119,7 +122,9 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 		}
 	case pcie.MemWrite:
 		if inCfg && cfgOff == uint64(spec.CfgDeviceStatus) && len(tlp.Data) > 0 && tlp.Data[0] == 0 {
-			r.truth(vf).reset = true
+			t := r.truth(vf)
+			t.reset = true
+			t.resets++
 		}
 	}
 }
@@ -187,4 +192,13 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 		}
 	}
 	return before, r.contextRead(vf, c, before)
+}
+
+// Resets counts the FLRs and device resets (a write of 0 to device_status)
+// the host saw start for member vf.
+func (r *Record) Resets(vf int) int {
+	if t, ok := r.members[vf]; ok {
+		return t.resets
+	}
+	return 0
 }
