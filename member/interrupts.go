@@ -21,6 +21,7 @@ func (d *Core) raise(vector uint16, what string, fx *Effects) {
 		fx.note("%s interrupt: vector %d masked, pending", what, vector)
 		return
 	}
+	d.msix.ClearPending(vector) // the message sent is the one pending too
 	fx.Interrupts = append(fx.Interrupts, msg)
 }
 
@@ -66,11 +67,22 @@ func (d *Core) deliverHeld(fx *Effects) {
 			d.raise(q.Vector, fmt.Sprintf("q%d (held)", i), fx)
 		}
 	}
+	// An entry unmasked while quiesced with its pending bit set: PCI's
+	// MSI-X rule sends the pending message once the entry is unmasked, and
+	// a stopped function keeps PCI-architected behaviour (DP-DEV-10), so
+	// it goes now.
+	for v := range d.msix.Len() {
+		if d.msix.pendingUnmasked(uint16(v)) {
+			d.msix.ClearPending(uint16(v))
+			msg, _ := d.msix.Signal(d.cfg.RID, uint16(v))
+			fx.Interrupts = append(fx.Interrupts, msg)
+		}
+	}
 }
 
 // anyHeld reports whether an interrupt is held.
 func (d *Core) anyHeld() bool {
-	if d.st.configHeld {
+	if d.st.configHeld || d.msix.Deliverable() {
 		return true
 	}
 	for i := range d.st.queues {

@@ -99,5 +99,24 @@ func (t *MSIXTable) Signal(src pcie.RID, v uint16) (msg pcie.MSIXMessage, sent b
 	return pcie.MSIXMessage{Source: src, Vector: v, Addr: e.addr, Data: e.data}, true
 }
 
+// Deliverable reports whether an entry is unmasked with its pending bit
+// set: a message the function owes as soon as it may send (an entry
+// unmasked while the function was quiesced).
+func (t *MSIXTable) Deliverable() bool {
+	for _, e := range t.entries {
+		if e.pending && !e.masked {
+			return true
+		}
+	}
+	return false
+}
+
 // ClearPending clears entry v's pending bit.
 func (t *MSIXTable) ClearPending(v uint16) { t.entries[v].pending = false }
+
+// pendingUnmasked reports whether entry v is unmasked with its pending bit
+// set.
+func (t *MSIXTable) pendingUnmasked(v uint16) bool {
+	e := t.entries[v]
+	return e.pending && !e.masked
+}

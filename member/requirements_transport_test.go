@@ -131,3 +131,42 @@ func TestDeviceConfigWriteInStop(t *testing.T) {
 		assert.Equal(t, []byte{want}, g.read(pcie.BAR0DeviceCfg+cfgWriteback, 1))
 	}
 }
+
+// TestMSIXUnmaskedWhileStopped: a used-buffer interrupt raised while its
+// MSI-X entry is masked sets the pending bit; the entry unmasked while the
+// owner has the member stopped must not send it then (no notification
+// while stopped) and must send it, once, when the member runs again (PCI's
+// MSI-X pending rule; a stopped function keeps PCI-architected behaviour,
+// DP-DEV-10). Before, the pending message was never sent and the guest
+// waited forever.
+func TestMSIXUnmaskedWhileStopped(t *testing.T) {
+	masked, unmasked := []byte{1, 0, 0, 0}, []byte{0, 0, 0, 0}
+	for _, e := range spec.Editions {
+		g, gu := liveRig(t, e, spec.DefaultRules(e))
+		n := g.in.MSIXLen()
+		for v := range n {
+			g.write(pcie.BAR0MSIXTable+uint64(v)*pcie.MSIXEntrySize+12, masked)
+		}
+		gu.submit(0, tOut, 0, pattern(1, 512), 512)
+		g.irqs = nil
+		gu.kick(0)
+		require.Positive(t, g.run(-1), "%s: the request is served", e)
+		require.Empty(t, g.irqs, "%s: masked: pending, not sent", e)
+		require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeStop).Status)
+		for v := range n {
+			g.write(pcie.BAR0MSIXTable+uint64(v)*pcie.MSIXEntrySize+12, unmasked)
+		}
+		g.run(-1)
+		assert.Empty(t, g.irqs, "%s: unmasked while stopped: still not sent", e)
+		require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status)
+		g.run(-1)
+		qv := g.in.Queue(0).Vector
+		sent := 0
+		for _, m := range g.irqs {
+			if m.Vector == qv {
+				sent++
+			}
+		}
+		assert.Equal(t, 1, sent, "%s: queue 0's pending message sent once the member runs: %v", e, g.irqs)
+	}
+}
