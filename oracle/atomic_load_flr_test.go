@@ -1,18 +1,13 @@
 package oracle_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/oracle"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
-	"github.com/migsim/migsim/world/observe"
 )
 
 // flrDuringLoad: the host starts an FLR of the destination VF while the
@@ -60,19 +55,9 @@ hypervisor edition=virtio-1.4
 // needs a preemption: the test explores (pct found it at schedule 0
 // before the oracle knew of the FLR).
 func TestAtomicLoadFLRDuringLoad(t *testing.T) {
-	s, err := scenario.ParseScenario("flr-load.scn", []byte(flrDuringLoad))
-	require.NoError(t, err)
 	for _, ed := range spec.Editions {
-		rules, err := spec.ParseRules(ed, nil)
-		require.NoError(t, err)
-		cfg := world.WorldConfig{Scenario: s, Edition: ed, Rules: rules, Oracles: []observe.Oracle{oracle.AtomicLoad}}
-		f := func(st engine.Streams) (engine.System, error) { return world.NewWorld(cfg, st) }
-		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
-			Schedules: 200, Seed: 1, Jobs: 1, PCTDepth: 3, MaxSteps: 100_000})
-		require.NoError(t, err)
-		require.Equal(t, 200, sum.Schedules)
-		for _, fd := range sum.Findings {
-			assert.NotEqual(t, "atomic-load", fd.Finding.Oracle, "%s: %s", ed, fd.Finding.Message)
+		for _, fd := range exploreOne(t, flrDuringLoad, ed, nil, oracle.AtomicLoad, 200, engine.StrategyPCT)[engine.StrategyPCT] {
+			assert.NotEqual(t, "atomic-load", fd.Oracle, "%s: %s", ed, fd.Message)
 		}
 	}
 }
