@@ -102,8 +102,7 @@ func (w *World) checkedLoad(h *host, vf int, who string, load func() error) erro
 	var resets int
 	if w.oracles.Runs(observe.HookRejectedLoad) {
 		before, dev = memberState(h, vf)
-		v := h.truth.View(vf, before.Present)
-		resetBefore, resets = v.FLR || v.FLRDeferred || v.Reset, h.truth.Resets(vf)
+		resetBefore, resets = h.truth.Resetting(vf), h.truth.Resets(vf)
 	}
 	err := load()
 	if err == nil || !before.Present {

@@ -79,3 +79,20 @@ func TestPartsReadSizeContext(t *testing.T) {
 		})
 	}
 }
+
+// TestResets: the host counts the FLRs and device resets it saw start for a
+// member, and knows which are still in progress, without creating a record
+// for a member it never heard of.
+func TestResets(t *testing.T) {
+	r := NewRecord(testEnv{spec.Draft2023})
+	assert.False(t, r.Resetting(1))
+	assert.Zero(t, r.Resets(1))
+	assert.Empty(t, r.members, "asking creates no record")
+	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, 0x80}}
+	r.ObserveWrite(1, flr, 0, false)
+	assert.True(t, r.Resetting(1))
+	assert.Equal(t, 1, r.Resets(1))
+	r.ObserveWrite(1, pcie.TLP{Kind: pcie.MemWrite, Data: []byte{0}}, uint64(spec.CfgDeviceStatus), true)
+	assert.Equal(t, 2, r.Resets(1))
+	assert.Zero(t, r.Resets(2), "per member")
+}

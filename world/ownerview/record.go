@@ -194,6 +194,14 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 	return before, r.contextRead(vf, c, before)
 }
 
+// Resetting reports whether the host saw an FLR or a device reset of
+// member vf start that it has not seen end (an FLR whose 100 ms passed
+// counts until the record next settles it); it creates no record.
+func (r *Record) Resetting(vf int) bool {
+	t, ok := r.members[vf]
+	return ok && (t.flr || t.flrDeferred || t.reset)
+}
+
 // Resets counts the FLRs and device resets (a write of 0 to device_status)
 // the host saw start for member vf.
 func (r *Record) Resets(vf int) int {
