@@ -250,7 +250,10 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	n.bounded = s.cfg.Bound >= 0
 	if h, ok := d.StateHash(); s.cfg.States && ok {
 		n.state, n.hasState = s.stateKey(h, &n), true
-		if s.seen(&n) {
+		// Above the split every shard walks the same nodes and numbers
+		// the subtrees below them; pruning one there (by a visit from
+		// this shard's own subtrees) would shift the numbering.
+		if !(s.cfg.Shards > 1 && n.branch < s.cfg.SplitDepth) && s.seen(&n) {
 			s.stateHits++
 			return 0, ErrPruned
 		}

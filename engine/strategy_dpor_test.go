@@ -67,6 +67,8 @@ func TestDFS_ReductionsSound(t *testing.T) {
 		// Sharded with state pruning: a shard remembers the states of its
 		// own subtrees only; the shards together reach every outcome.
 		{"sleep-states-3-shards", DFSConfig{Reduction: ReductionSleep, States: true, Shards: 3, SplitDepth: 2}},
+		// The split depth --shard uses by default.
+		{"sleep-states-3-shards-depth-4", DFSConfig{Reduction: ReductionSleep, States: true, Shards: 3, SplitDepth: 4}},
 	}
 	runs := map[string]int{}
 	for sys := 0; sys < *propSystems; sys++ {
