@@ -424,6 +424,9 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			proofAt = a.Pos.Col
 		case "proof-bound":
 			b.ProofBound, err = boundedInt(a.Value, DefaultProofBound, MaxBound)
+			if b.ProofBound == DefaultProofBound {
+				b.ProofBound = 0 // the default: formats to nothing and parses back the same
+			}
 			proofBoundAt = a.Pos.Col
 		default:
 			err = fmt.Errorf("unknown key %q (want %s)%s", a.Key, strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))

@@ -75,6 +75,7 @@ func TestExploreProof(t *testing.T) {
 		{"explore strategy=random schedules=5 proof=0", "explore strategy=random schedules=5 seed=1 proof=0\n", 0},
 		{"explore strategy=dfs schedules=5 bound=2", "explore strategy=dfs schedules=5 bound=2 seed=1\n", 0},
 		{"explore strategy=pct schedules=5 proof=900 proof-bound=3", "explore strategy=pct schedules=5 depth=3 seed=1 proof=900 proof-bound=3\n", 900},
+		{"explore strategy=pct schedules=5 proof-bound=2", "explore strategy=pct schedules=5 depth=3 seed=1\n", DefaultProofRuns},
 	}
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
@@ -88,6 +89,7 @@ func TestExploreProof(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, s.Explore[0].Proof, s2.Explore[0].Proof, "the proof survives formatting")
 			assert.Equal(t, s.Explore[0].ProofBound, s2.Explore[0].ProofBound, "the proof's bound survives formatting")
+			assert.True(t, Equal(s, s2), "parse(format(s)) = s")
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -251,10 +250,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		// run and replay print them (the finding list above keeps the
 		// oracle's own list).
 		if fd := sr.Result.Finding; fd != nil {
+			// rep.Schedule shares fd, so the schedule file records them too.
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
-			} else if sf := rep.Schedule.Finding; sf != nil && sf != fd {
-				sf.Impact, sf.ImpactWhy, sf.Reqs = fd.Impact, fd.ImpactWhy, slices.Clone(fd.Reqs)
 			}
 		}
 	}
