@@ -4,10 +4,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // flrDuringLoad: the host starts an FLR of the destination VF while the
@@ -56,8 +58,11 @@ hypervisor edition=virtio-1.4
 // before the oracle knew of the FLR).
 func TestAtomicLoadFLRDuringLoad(t *testing.T) {
 	for _, ed := range spec.Editions {
-		for _, fd := range exploreOne(t, flrDuringLoad, ed, nil, oracle.AtomicLoad, 200, engine.StrategyPCT)[engine.StrategyPCT] {
+		hits := 0
+		probe := raceProbe{hits: &hits, load: func(p *observe.LoadPass) bool { return p.Reset && p.After != p.Before }}
+		for _, fd := range exploreOne(t, flrDuringLoad, ed, nil, oracle.AtomicLoad, probe, 200, engine.StrategyPCT)[engine.StrategyPCT] {
 			assert.NotEqual(t, "atomic-load", fd.Oracle, "%s: %s", ed, fd.Message)
 		}
+		require.Positive(t, hits, "%s: the exploration reached the race: a load rejected while an FLR changed the member", ed)
 	}
 }

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
 )
 
@@ -18,11 +19,11 @@ var readbackInfo = observe.OracleInfo{
 		"against the mode the owner last set successfully; the length of a DEV_CTX_READ (draft-2023) sized by " +
 		"the DEV_CTX_SIZE_GET just before it, taken while the owner has the member in Freeze: one chunk of " +
 		"exactly that size; a DEV_PARTS_GET(ALL) (virtio-1.4) after a METADATA_GET(SIZE): whole parts in the " +
-		"required order, and no longer than that size when the member was stopped at both. The size is not " +
-		"judged when a write TLP (a doorbell, a register write) reached the member between the two: a running " +
-		"member's parts may grow, a stopped virtio-1.4 member may update them on a notification (DP-DEV-10), a " +
-		"draft member under freeze-notify=latch keeps the doorbell in its context (frozen-context judges such " +
-		"changes)",
+		"required order, and no longer than that size when the member was stopped at both and no write TLP " +
+		"reached it from the size query's submission to the read (a stopped virtio-1.4 member may update its " +
+		"parts on a notification or a configuration write, DP-DEV-10). A draft read is not judged when a " +
+		"doorbell reached the frozen member in that time under freeze-notify=latch, which keeps it in the " +
+		"context (frozen-context judges such changes)",
 }
 
 func (readback) Info() observe.OracleInfo { return readbackInfo }
@@ -41,7 +42,10 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 		return
 	}
 	if r.SizeExact {
-		if r.Frozen && !r.WrittenSinceSize && !r.SizeMatches() {
+		// Only a latched doorbell may change a frozen member (the
+		// freeze-notify=latch knob); then the read may outgrow the size.
+		latched := r.NotifiedSinceSize && p.Rules().FreezeNotify == spec.FreezeNotifyLatch
+		if r.Frozen && !latched && !r.SizeMatches() {
 			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
 				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name, r.Size, r.FirstChunk, r.Chunks)
 		}

@@ -47,6 +47,19 @@ func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
 		off, inCfg = w.commonCfgOffset(h, int(t), ev.TLP.Addr)
 	}
 	h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg)
+	if ev.TLP.Kind == pcie.MemWrite && w.isVFNotify(h, int(t), ev.TLP.Addr) {
+		h.truth.ObserveNotify(int(t))
+	}
+}
+
+// isVFNotify reports whether addr is in the notify region of VF vf of h.
+func (w *World) isVFNotify(h *host, vf int, addr uint64) bool {
+	s, ok := h.pfCfg.SRIOV()
+	if !ok {
+		return false
+	}
+	base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
+	return addr >= base && addr < base+pcie.BAR0NotifyLen
 }
 
 // observeRead clears a reset in progress once a read of device_status

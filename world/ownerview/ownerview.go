@@ -153,12 +153,14 @@ type ContextRead struct {
 	// the parts), so only then does the size bound the read.
 	SizeQuiesced bool
 	// WrittenSinceSize: a write TLP (a doorbell, a register write) reached
-	// the member between the size query and the read. A stopped virtio-1.4
-	// member accepts driver notifications and may update its parts
-	// (DP-DEV-10), a draft member under freeze-notify=latch keeps a
-	// doorbell in its context; a change that breaks a rule is the
-	// frozen-context oracle's to judge, not the size's.
-	WrittenSinceSize bool
+	// the member from the size query's submission to the read;
+	// NotifiedSinceSize: a driver notification (a write to the notify
+	// region) did. A stopped virtio-1.4 member accepts notifications and
+	// configuration writes and may update its parts (DP-DEV-10); a frozen
+	// draft member under freeze-notify=latch keeps a doorbell in its
+	// context. A change that breaks a rule is the frozen-context oracle's
+	// to judge, not the size's.
+	WrittenSinceSize, NotifiedSinceSize bool
 	// FirstChunk is the length of the first chunk's context (draft) or of
 	// the parts (virtio-1.4); Chunks the number of reads it took.
 	FirstChunk, Chunks int

@@ -27,8 +27,8 @@ type ctxView struct {
 	// when the size query was answered. sizeWatch is set from the size
 	// query's submission (the member may answer it any time after) to the
 	// next complete read; sizeWritten: a write TLP reached the member in
-	// that time.
-	sizeQuiesced, sizeWatch, sizeWritten bool
+	// that time, sizeNotified: a driver notification did.
+	sizeQuiesced, sizeWatch, sizeWritten, sizeNotified bool
 	// epochImg is the image after the first complete read of epoch
 	// epochOf; epochDigest the member's digest then.
 	epochImg    []byte
@@ -132,9 +132,10 @@ func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 	v := &t.ctx
 	if v.sizeFresh {
-		r.Size, r.SizeExact, r.SizeQuiesced, r.WrittenSinceSize = v.size, v.sizeExact, v.sizeQuiesced, v.sizeWritten
+		r.Size, r.SizeExact, r.SizeQuiesced = v.size, v.sizeExact, v.sizeQuiesced
+		r.WrittenSinceSize, r.NotifiedSinceSize = v.sizeWritten, v.sizeNotified
 	}
-	v.sizeWatch, v.sizeWritten = false, false
+	v.sizeWatch, v.sizeWritten, v.sizeNotified = false, false, false
 	v.sizeFresh = false
 	r.Quiesced, r.Frozen = before.Stopped(), before.Frozen()
 	r.Digest = v.answerDigest

@@ -58,10 +58,12 @@ func TestPartsReadSizeContext(t *testing.T) {
 			r.Submitted(size)
 			if c.writeAt == "after-submit" {
 				r.ObserveWrite(vf, doorbell, 0, false)
+				r.ObserveNotify(vf)
 			}
 			r.Received(vf, adminq.Completion{Command: size, Result: adminq.Result{Data: devctx.MetadataSize{Size: uint32(len(parts))}.Encode()}}, true)
 			if c.writeAt == "after-size" {
 				r.ObserveWrite(vf, doorbell, 0, false)
+				r.ObserveNotify(vf)
 			}
 			r.Submitted(get)
 			_, rd := r.Received(vf, adminq.Completion{Command: get, Result: adminq.Result{Data: parts}}, true)
@@ -69,6 +71,7 @@ func TestPartsReadSizeContext(t *testing.T) {
 			assert.Equal(t, int64(len(parts)), rd.Size)
 			assert.Equal(t, c.wantQuiesced, rd.SizeQuiesced)
 			assert.Equal(t, c.wantWrit, rd.WrittenSinceSize)
+			assert.Equal(t, c.wantWrit, rd.NotifiedSinceSize)
 
 			// The next read has no size query before it.
 			r.Submitted(get)
@@ -76,6 +79,7 @@ func TestPartsReadSizeContext(t *testing.T) {
 			require.NotNil(t, rd)
 			assert.Equal(t, int64(-1), rd.Size)
 			assert.False(t, rd.WrittenSinceSize)
+			assert.False(t, rd.NotifiedSinceSize)
 		})
 	}
 }

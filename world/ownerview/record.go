@@ -129,6 +129,14 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 	}
 }
 
+// ObserveNotify records a driver notification (a write to the notify
+// region) that reached member vf.
+func (r *Record) ObserveNotify(vf int) {
+	if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch {
+		mt.ctx.sizeNotified = true
+	}
+}
+
 // ObserveStatusRead ends a reset of member vf in progress: a read of its
 // device_status returned 0.
 func (r *Record) ObserveStatusRead(vf int) {
@@ -161,7 +169,7 @@ func (r *Record) Submitted(c adminq.Command) {
 	t := r.truth(vf)
 	t.outstanding++
 	if sizeQuery(r.env.Edition(), c) {
-		t.ctx.sizeWatch, t.ctx.sizeWritten = true, false
+		t.ctx.sizeWatch, t.ctx.sizeWritten, t.ctx.sizeNotified = true, false, false
 	}
 	if to, ok := ModeTarget(r.env.Edition(), c); ok {
 		t.pending = append(t.pending, to)
@@ -196,10 +204,12 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 
 // Resetting reports whether the host saw an FLR or a device reset of
 // member vf start that it has not seen end (an FLR whose 100 ms passed
-// counts until the record next settles it); it creates no record.
+// counts until the record next settles it); it creates no record. An FLR
+// defer-flr deferred does not count: it changes nothing while the member
+// stays quiesced (its start does, and Resets counts it).
 func (r *Record) Resetting(vf int) bool {
 	t, ok := r.members[vf]
-	return ok && (t.flr || t.flrDeferred || t.reset)
+	return ok && (t.flr || t.reset)
 }
 
 // Resets counts the FLRs and device resets (a write of 0 to device_status)
