@@ -18,7 +18,8 @@ import "slices"
 // and more. Only visits whose subtree is complete are remembered (recorded
 // when the search leaves them), so a state on the current path never
 // prunes itself; in a sharded search only visits inside the shard's own
-// subtrees are.
+// subtrees are, and nodes above the split are never pruned (every shard
+// walks them and numbers the subtrees below them the same way).
 
 type dfsStateKey struct {
 	hash uint64

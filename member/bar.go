@@ -117,11 +117,9 @@ func (d *Core) msixWrite(off uint64, data []byte, fx *Effects) {
 		return
 	}
 	if !fire || d.quiesced() {
-		return
+		return // while quiesced the message waits for deliverHeld
 	}
-	d.msix.ClearPending(v)
-	msg, _ := d.msix.Signal(d.cfg.RID, v)
-	fx.Interrupts = append(fx.Interrupts, msg)
+	d.sendPending(v, fx)
 }
 
 // window returns n bytes of b from off, zero past its end.

@@ -73,11 +73,17 @@ func (d *Core) deliverHeld(fx *Effects) {
 	// it goes now.
 	for v := range d.msix.Len() {
 		if d.msix.pendingUnmasked(uint16(v)) {
-			d.msix.ClearPending(uint16(v))
-			msg, _ := d.msix.Signal(d.cfg.RID, uint16(v))
-			fx.Interrupts = append(fx.Interrupts, msg)
+			d.sendPending(uint16(v), fx)
 		}
 	}
+}
+
+// sendPending sends the pending message of unmasked entry v and clears
+// its pending bit.
+func (d *Core) sendPending(v uint16, fx *Effects) {
+	d.msix.ClearPending(v)
+	msg, _ := d.msix.Signal(d.cfg.RID, v)
+	fx.Interrupts = append(fx.Interrupts, msg)
 }
 
 // anyHeld reports whether an interrupt is held.

@@ -103,8 +103,8 @@ func (t *MSIXTable) Signal(src pcie.RID, v uint16) (msg pcie.MSIXMessage, sent b
 // set: a message the function owes as soon as it may send (an entry
 // unmasked while the function was quiesced).
 func (t *MSIXTable) Deliverable() bool {
-	for _, e := range t.entries {
-		if e.pending && !e.masked {
+	for v := range t.entries {
+		if t.pendingUnmasked(uint16(v)) {
 			return true
 		}
 	}
