@@ -3,7 +3,6 @@ package por
 import (
 	"encoding/binary"
 	"hash/fnv"
-	"sync"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
@@ -139,18 +138,12 @@ type cacheKey struct {
 // fpCache holds every footprint built, for every world: a footprint is
 // immutable and its key says everything it depends on (with the shape's
 // hash), so worlds of one target build each footprint once.
-var fpCache sync.Map // cacheKey → engine.Footprint
+var fpCache cache[cacheKey, engine.Footprint]
 
 // Footprint returns the footprint of key k in a world of shape s, whose
 // Hash is hash, building it on first use.
 func (s *Shape) Footprint(hash uint64, k Key) engine.Footprint {
-	ck := cacheKey{hash, k}
-	if fp, ok := fpCache.Load(ck); ok {
-		return fp.(engine.Footprint)
-	}
-	fp := s.build(k)
-	fpCache.Store(ck, fp)
-	return fp
+	return fpCache.get(cacheKey{hash, k}, func() engine.Footprint { return s.build(k) })
 }
 
 // builder collects the resources of one footprint.
@@ -351,15 +344,9 @@ func InSorted(s []int, v int) bool {
 type unionKey struct{ a, b engine.Footprint }
 
 // fpUnions caches unions of cached footprints (unionKey → Footprint).
-var fpUnions sync.Map
+var fpUnions cache[unionKey, engine.Footprint]
 
 // Union returns f ∪ g, built once per pair for the process.
 func Union(f, g engine.Footprint) engine.Footprint {
-	k := unionKey{f, g}
-	if u, ok := fpUnions.Load(k); ok {
-		return u.(engine.Footprint)
-	}
-	u := f.Union(g)
-	fpUnions.Store(k, u)
-	return u
+	return fpUnions.get(unionKey{f, g}, func() engine.Footprint { return f.Union(g) })
 }
