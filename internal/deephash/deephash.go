@@ -123,9 +123,12 @@ type StateHasher interface {
 
 var stateHasherType = reflect.TypeOf((*StateHasher)(nil)).Elem()
 
-// Mix folds v into h (the engine's trace mix).
+// Mix folds v into h: a multiply-add, so that the result depends on h and
+// v apart (with h ^= v, as a plain finaliser mix does, Mix(1, 1) ==
+// Mix(0, 0): a list [1] whose hash starts from its length hashed like the
+// empty list), then the splitmix64 finaliser.
 func Mix(h, v uint64) uint64 {
-	h ^= v
+	h = h*0x9e3779b97f4a7c15 + v
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 31
 	h *= 0x94d049bb133111eb
