@@ -27,6 +27,9 @@ type actor struct {
 	req    *actorReq
 	done   bool
 	halted bool
+	// trapping is set while the actor runs the hypervisor's code (a
+	// trapped FLR): its steps change the hypervisor's state (shareChains).
+	trapping bool
 	// chain summarises the actor's state for state hashing (state_hash.go).
 	chain uint64
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/vocab"
@@ -85,7 +84,10 @@ func (h *host) Name() string { return h.name }
 func (h *host) Index() int { return h.idx }
 
 // Failed reports whether the host crashed.
-func (h *host) Failed() bool { return h.failed }
+func (h *host) Failed() bool {
+	h.w.observeBool(h.failed)
+	return h.failed
+}
 
 func hostOf(h hv.Host) *host { return h.(*host) }
 
@@ -107,34 +109,47 @@ func (s hvWorld) DefaultImplName() string {
 func (s hvWorld) Setting(key string) (string, bool) { return s.w.setting(key) }
 func (s hvWorld) Settings() []scenario.Arg          { return s.w.settings }
 func (s hvWorld) Notef(format string, args ...any)  { s.w.notef(format, args...) }
-func (s hvWorld) Now() engine.VTime                 { return s.w.now }
-func (s hvWorld) Stalled() bool                     { return s.w.stalled }
+func (s hvWorld) Observed(v uint64)                 { s.w.observeValue(v) }
+
+func (s hvWorld) Now() engine.VTime {
+	s.w.observeValue(uint64(s.w.now))
+	return s.w.now
+}
+
+func (s hvWorld) Stalled() bool { return s.w.observeBool(s.w.stalled) }
 
 func (s hvWorld) Hosts() []hv.Host {
 	out := make([]hv.Host, len(s.w.hosts))
 	for i, h := range s.w.hosts {
 		out[i] = h
 	}
+	s.w.observeValue(uint64(len(out)))
 	return out
 }
 
 func (s hvWorld) HostByName(name string) (hv.Host, error) {
 	h, err := s.w.hostByName(name)
 	if err != nil {
+		s.w.observeErr(err)
 		return nil, err
 	}
+	s.w.observeValue(uint64(h.idx))
 	return h, nil
 }
 
-func (s hvWorld) HostMem(h hv.Host) *virtq.GuestMemory { return hostOf(h).hostMem }
-func (s hvWorld) PFBAR0(h hv.Host) uint64              { return hostOf(h).pfCfg.BAR0() }
-func (s hvWorld) PFRID(h hv.Host) pcie.RID             { return hostOf(h).pf.RID() }
+func (s hvWorld) HostMem(h hv.Host) pcie.MemoryPort {
+	return observedMem{w: s.w, m: hostOf(h).hostMem}
+}
+func (s hvWorld) PFBAR0(h hv.Host) uint64  { return hostOf(h).pfCfg.BAR0() }
+func (s hvWorld) PFRID(h hv.Host) pcie.RID { return hostOf(h).pf.RID() }
 func (s hvWorld) DriverObserver(h hv.Host) owner.DriverObserver {
 	return truthObserver{w: s.w, h: hostOf(h)}
 }
 
 func (s hvWorld) Deliver(h hv.Host, t owner.Target, ev member.Event, who string) []byte {
-	return s.w.deliver(hostOf(h), t, ev, who)
+	res := s.w.deliver(hostOf(h), t, ev, who)
+	s.w.observeBytes(res)
+	return res
 }
 
 // StepInline runs h's first pending device event, else moves the clock
@@ -146,49 +161,53 @@ func (s hvWorld) StepInline(hh hv.Host) bool {
 			ev := d.pending[0]
 			d.pending = d.pending[1:]
 			w.deliver(h, d.key.target, ev.ev, d.name)
-			return true
+			return w.observeBool(true)
 		}
 	}
 	at, ok := w.NextTimer()
 	if !ok {
-		return false
+		return w.observeBool(false)
 	}
 	w.Advance(at)
-	return true
+	return w.observeBool(true)
 }
 
 func (s hvWorld) VM() hv.Host {
 	if s.w.vm == nil {
+		s.w.observeValue(0)
 		return nil
 	}
+	s.w.observeValue(uint64(s.w.vm.idx) + 1)
 	return s.w.vm
 }
 
-func (s hvWorld) VMVFs() []int                     { return s.w.vmVFs }
-func (s hvWorld) Switchover(h hv.Host)             { s.w.vm = hostOf(h) }
-func (s hvWorld) HasVMMemory(h hv.Host) bool       { return hostOf(h).guestMem != nil }
-func (s hvWorld) CopyMemory(h hv.Host)             { hostOf(h).guestMem = s.w.vm.guestMem.Clone() }
-func (s hvWorld) CopyPCI(from, to hv.Host)         { s.w.copyPCIState(hostOf(from), hostOf(to)) }
-func (s hvWorld) Fail(h hv.Host)                   { hostOf(h).failed = true }
-func (s hvWorld) SetHalted(halted bool)            { s.w.setHalted(halted) }
-func (s hvWorld) VCPUsHalted() bool                { return s.w.vcpusHalted() }
-func (s hvWorld) Signal(name string)               { s.w.signals[name] = true }
-func (s hvWorld) Signalled(name string) bool       { return s.w.signals[name] }
-func (s hvWorld) WakeAt(at engine.VTime)           { s.w.addTimer(timer{at: at, actor: s.w.hvActor}) }
-func (s hvWorld) OthersDone() bool                 { return s.w.othersDone(s.w.hvActor) }
-func (s hvWorld) Auditable(h hv.Host, vf int) bool { return s.w.auditable(hostOf(h), vf) }
+func (s hvWorld) VMVFs() []int               { return s.w.vmVFs }
+func (s hvWorld) Switchover(h hv.Host)       { s.w.vm = hostOf(h) }
+func (s hvWorld) HasVMMemory(h hv.Host) bool { return s.w.observeBool(hostOf(h).guestMem != nil) }
+func (s hvWorld) CopyMemory(h hv.Host)       { hostOf(h).guestMem = s.w.vm.guestMem.Clone() }
+func (s hvWorld) CopyPCI(from, to hv.Host)   { s.w.copyPCIState(hostOf(from), hostOf(to)) }
+func (s hvWorld) Fail(h hv.Host)             { hostOf(h).failed = true }
+func (s hvWorld) SetHalted(halted bool)      { s.w.setHalted(halted) }
+func (s hvWorld) VCPUsHalted() bool          { return s.w.observeBool(s.w.vcpusHalted()) }
+func (s hvWorld) Signal(name string)         { s.w.signals[name] = true }
+func (s hvWorld) Signalled(name string) bool { return s.w.observeBool(s.w.signals[name]) }
+func (s hvWorld) WakeAt(at engine.VTime)     { s.w.addTimer(timer{at: at, actor: s.w.hvActor}) }
+func (s hvWorld) OthersDone() bool           { return s.w.observeBool(s.w.othersDone(s.w.hvActor)) }
+func (s hvWorld) Auditable(h hv.Host, vf int) bool {
+	return s.w.observeBool(s.w.auditable(hostOf(h), vf))
+}
 
 func (s hvWorld) OwnerFrozen(h hv.Host, vf int) bool {
-	return s.w.ownerView(hostOf(h), vf).Frozen()
+	return s.w.observeBool(s.w.ownerView(hostOf(h), vf).Frozen())
 }
 
 func (s hvWorld) AnyAuditable() bool {
 	for _, h := range s.w.hosts {
 		if h.truth.AnyAuditable(h.present) {
-			return true
+			return s.w.observeBool(true)
 		}
 	}
-	return false
+	return s.w.observeBool(false)
 }
 
 // Resize resizes the shared disk and tells every VF backed by it: the
@@ -213,7 +232,9 @@ func (s hvWorld) OtherEditionVerb(verb string) bool {
 }
 
 func (s hvWorld) CheckedLoad(h hv.Host, vf int, who string, load func() error) error {
-	return s.w.checkedLoad(hostOf(h), vf, who, load)
+	err := s.w.checkedLoad(hostOf(h), vf, who, load)
+	s.w.observeErr(err)
+	return err
 }
 
 func (s hvWorld) FlowEnd(o FlowOutcome, flags []hv.HostFlags) { s.w.flowEnd(o, flags) }
@@ -243,8 +264,12 @@ func (w *World) trapsFLR(off uint16, data []byte) bool {
 // kernel's 100 ms, then reset_done on the vCPU's own actor.
 func (g *guestActor) trapFLR() {
 	h := g.w.hv
+	g.trapping, g.w.hvShared = true, true
 	h.TrapBegin()
-	defer h.TrapEnd()
+	defer func() {
+		h.TrapEnd()
+		g.trapping, g.w.hvShared = false, true
+	}()
 	g.Sleep(pcie.FLRDurationNs)
 	host, _ := g.hostVF()
 	h.ResetDone(host, g.vf, g.name, hvYield(g.yield))

@@ -16,15 +16,19 @@ import (
 // it has explored before. The world's state is its shared state — every
 // host's owner and members with their pending events and timers, host and
 // guest memory, the disk, the clock and the stall, signals, the VM's host,
-// halted vCPUs, failed hosts, pending interrupts, the blame — and each
-// actor's. An actor runs straight-line code on a coroutine whose stack
-// cannot be hashed, but it is deterministic: its state after a step is a
-// function of its state before and of the shared state the step read, and
-// a step reads only what its footprint declares. So an actor's state is
-// summarised by a chain: the hash, step after step, of the declared part
-// of the shared state it ran against (the resources of its footprint, each
-// hashed on its own). Two states whose shared state and chains are equal
-// behave the same.
+// halted vCPUs, failed hosts, pending interrupts, the blame, what the
+// hypervisor can read of each host's record of its members
+// (ownerview.Record.StateHash) — and each actor's. What the oracles keep
+// to judge with is not part of it: state pruning assumes a verdict
+// follows from the state reached, and the sampling strategies that run
+// beside every proof cross-check the oracles that keep history. An actor runs straight-line
+// code on a coroutine whose stack cannot be hashed, but it is
+// deterministic: its state after a step is a function of its state before
+// and of the values the step read. So an actor's state is summarised by a
+// chain: the hash, step after step, of exactly what it read (chainStep,
+// hv_observe.go), or, for a step that may touch everything, of the whole
+// shared state. Two states whose shared state and chains are equal behave
+// the same.
 //
 // Devices are hashed by reflection (internal/deephash: every field, so
 // nothing is left out), once per change: a device's hash is kept until an
@@ -168,19 +172,34 @@ func (w *World) stateHash(ids bool) uint64 {
 
 // chainStep starts a step of actor i with footprint fp in its chain. A
 // guest or a peer reads the shared state only through the result of its
-// operation, guest memory (its driver's rings and buffers) and the clock:
-// its chain records exactly those values (observe, observeMemRead), so that it
-// does not change when state it never read does. The hypervisor's program
-// reads much of the world directly; its chain records the declared part of
-// the shared state, as does any step that may touch everything.
+// operation, guest memory (its driver's rings and buffers) and the clock;
+// the hypervisor through hv.World, host memory and the results of its
+// operations (hv_observe.go). The chain records exactly those values
+// (observe, observeMemRead, observeValue), so that it does not change when
+// state the actor never read does. A step that may touch everything
+// records the whole shared state instead.
 func (w *World) chainStep(i int, fp engine.Footprint) {
 	a := w.actors[i]
-	if w.actorInfo[i].kind == por.ActorHV || por.HasResource(fp.Writes(), por.ResAll) {
-		a.chain = deephash.Mix(a.chain, w.hasher().restricted(fp))
+	if por.HasResource(fp.Writes(), por.ResAll) {
+		a.chain = deephash.Mix(a.chain, w.hasher().shared())
 		return
 	}
 	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), por.BoolBits(w.stalled))
 	w.observing = a
+}
+
+// shareChains follows a step of actor a that ran the hypervisor's code (a
+// vCPU's trapped FLR): the step read and changed the hypervisor's state,
+// and the hypervisor's next steps read what it changed. Each chain then
+// holds the other's, so that each actor's state stays a function of its
+// chain.
+func (w *World) shareChains(a *actor) {
+	w.hvShared = false
+	if !w.chaining || w.hvActor == nil || a == w.hvActor {
+		return
+	}
+	c := deephash.Mix(a.chain, w.hvActor.chain)
+	a.chain, w.hvActor.chain = c, deephash.Mix(c, 0x5ba7ed)
 }
 
 // observe records the result of the actor's operation in its chain.
@@ -195,95 +214,25 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 	}
 }
 
-// restricted hashes the resources fp reads or writes, with the clock and
-// the stall; a footprint that may write everything hashes everything.
-func (sh *stateHasher) restricted(fp engine.Footprint) uint64 {
-	w := sh.w
-	if por.HasResource(fp.Writes(), por.ResAll) {
-		return sh.shared()
+// adminQ hashes host h's memory (the owner driver's admin queue and
+// buffers) with the hypervisor's counts of the completions its PF
+// published and the driver saw.
+func (sh *stateHasher) adminQ(h *host) uint64 {
+	v := h.hostMem.StateHash()
+	if sh.w.hv != nil {
+		pub, seen := sh.w.hv.AdminCounts(h.idx)
+		v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
 	}
-	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
-	for _, set := range [][]engine.Resource{fp.Reads(), fp.Writes()} {
-		for _, r := range set {
-			h = deephash.Mix(deephash.Mix(h, uint64(r)), sh.resource(r))
-		}
-	}
-	return h
+	return v
 }
 
-// resource hashes the state behind one resource.
-func (sh *stateHasher) resource(r engine.Resource) uint64 {
-	w := sh.w
-	class, a := uint8(r>>56), int(uint32(r>>32)&(1<<24-1))
-	if a >= len(w.hosts) && class != por.ClassIRQ && class != por.ClassHalt && class != por.ClassSignal {
-		return 0 // a host that does not exist yet
+// irqsHash hashes the interrupts pending for guest g, in order.
+func irqsHash(g *guestActor) uint64 {
+	v := deephash.Mix(0, uint64(len(g.irqs)))
+	for _, x := range g.irqs {
+		v = deephash.Mix(v, uint64(x))
 	}
-	switch class {
-	case por.ClassFunc:
-		return sh.function(w.hosts[a], owner.Target(uint32(r)))
-	case por.ClassGroup:
-		return sh.group(w.hosts[a])
-	case por.ClassVMMode:
-		h := w.hosts[a]
-		v := uint64(0)
-		for _, vf := range w.vmVFs {
-			m, ok := h.pf.Member(vf)
-			v = deephash.Mix(v, por.BoolBits(ok))
-			if ok {
-				v = deephash.Mix(v, uint64(m.Status().Mode))
-			}
-		}
-		return v
-	case por.ClassAdminQ:
-		v := w.hosts[a].hostMem.StateHash()
-		if w.hv != nil {
-			pub, seen := w.hv.AdminCounts(a)
-			v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
-		}
-		return v
-	case por.ClassFailed:
-		return por.BoolBits(w.hosts[a].failed)
-	case por.ClassMem:
-		if uint32(r) == 1 {
-			return w.hosts[a].otherMem.StateHash()
-		}
-		return w.hosts[a].guestMem.StateHash()
-	case por.ClassDisk:
-		return w.disk.StateHash()
-	case por.ClassIRQ:
-		if a < len(w.guests) {
-			v := uint64(len(w.guests[a].irqs))
-			for _, x := range w.guests[a].irqs {
-				v = deephash.Mix(v, uint64(x))
-			}
-			return v
-		}
-	case por.ClassHalt:
-		if a < len(w.guests) {
-			return por.BoolBits(w.guests[a].halted)
-		}
-	case por.ClassSignal:
-		v := uint64(0)
-		for n, set := range w.signals {
-			if set && por.FNV32(n) == uint32(r) {
-				v ^= deephash.String(0, n)
-			}
-		}
-		return v
-	case por.ClassVM:
-		if w.vm != nil {
-			return uint64(w.vm.idx) + 1
-		}
-	case por.ClassBlame:
-		return deephash.String(0, w.blame)
-	case por.ClassHosts:
-		v := uint64(0)
-		for _, x := range w.hosts {
-			v = deephash.String(v, x.name)
-		}
-		return v
-	}
-	return 0
+	return v
 }
 
 // devices returns the hash cache of host h.
@@ -372,12 +321,13 @@ func (sh *stateHasher) shared() uint64 {
 			h = deephash.Mix(h, sh.function(x, owner.Target(vf)))
 		}
 		h = deephash.Mix(h, sh.group(x))
-		h = deephash.Mix(h, sh.resource(por.ResHost(por.ClassAdminQ, x.idx)))
+		h = deephash.Mix(h, sh.adminQ(x))
 		h = deephash.Mix(h, x.guestMem.StateHash())
 		h = deephash.Mix(h, x.otherMem.StateHash())
+		h = deephash.Mix(h, x.truth.StateHash())
 	}
-	for i, g := range w.guests {
-		h = deephash.Mix(h, sh.resource(por.ResGuest(por.ClassIRQ, i)))
+	for _, g := range w.guests {
+		h = deephash.Mix(h, irqsHash(g))
 		h = deephash.Mix(h, por.BoolBits(g.halted))
 	}
 	for _, t := range w.timers {

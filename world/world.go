@@ -144,6 +144,9 @@ type World struct {
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
 	observing *actor
+	// hvShared is set by a step that ran the hypervisor's code on another
+	// actor (shareChains).
+	hvShared bool
 	// posted is the bus model of guest MMIO writes (bus_posted.go); lanes
 	// hold the writes in flight; laneBusy is set while a lane delivers.
 	posted   string
@@ -155,6 +158,9 @@ type World struct {
 // memory holding the PF's admin queue, and the guest memory copy of the VM
 // (on the source from the start, on a destination after copy-memory).
 type host struct {
+	// w is the world, for observing what the hypervisor reads of the
+	// host (Failed).
+	w        *World
 	name     string
 	idx      int
 	pf       *owner.PF
@@ -269,7 +275,7 @@ func (w *World) addHost(name string) (*host, error) {
 	if idx >= 4 {
 		return nil, fmt.Errorf("world: too many hosts (at %q)", name)
 	}
-	h := &host{name: name, idx: idx, hostMem: virtq.NewGuestMemory(), truth: ownerview.NewRecord(observeWorld{w})}
+	h := &host{w: w, name: name, idx: idx, hostMem: virtq.NewGuestMemory(), truth: ownerview.NewRecord(observeWorld{w})}
 	rid := pcie.RID(uint16(idx+1) << 8) // bus idx+1, device 0, function 0
 	cs, err := pcie.NewPFConfig(pcie.PFOptions{RID: rid, DeviceID: spec.PCIDeviceVirtioBlk, VFDeviceID: w.vfDeviceID(),
 		TotalVFs: uint16(w.scen.VFs), FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
@@ -395,8 +401,12 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 		if w.chaining && !w.holdsOpaque() {
 			w.chainStep(s.ID, s.Footprint)
 		}
-		w.actors[s.ID].run(w)
+		a := w.actors[s.ID]
+		a.run(w)
 		w.observing = nil
+		if w.hvShared || a.trapping {
+			w.shareChains(a)
+		}
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
 		ev := d.pending[0]

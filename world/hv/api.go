@@ -83,3 +83,23 @@ func (hv *Hypervisor) AdminCounts(i int) (published, seen int) { return hv.publi
 // Gone reports whether host i's SR-IOV group was removed under the
 // hypervisor.
 func (hv *Hypervisor) Gone(i int) bool { return hv.vfsGone[i] }
+
+// publishedSeen is the number of used entries the PF of host i published,
+// as the hypervisor's code reads it (observed: the world updates it).
+func (hv *Hypervisor) publishedSeen(i int) int {
+	n := hv.published[i]
+	hv.w.Observed(uint64(n))
+	return n
+}
+
+// gone is Gone as the hypervisor's code reads it (observed: the world
+// updates it).
+func (hv *Hypervisor) gone(i int) bool {
+	g := hv.vfsGone[i]
+	var v uint64
+	if g {
+		v = 1
+	}
+	hv.w.Observed(v)
+	return g
+}

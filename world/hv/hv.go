@@ -188,7 +188,7 @@ func (hv *Hypervisor) fail(op scenario.Op, err error) {
 // Active/running and the vCPUs run again there.
 func (hv *Hypervisor) rollback() {
 	src := hv.w.Hosts()[0]
-	if src.Failed() || hv.vfsGone[0] {
+	if src.Failed() || hv.gone(0) {
 		return
 	}
 	hv.w.Switchover(src)

@@ -74,23 +74,23 @@ func (p *hvPort) WaitAdmin() {
 	i := p.h.Index()
 	hv.yield(&Req{Label: hv.name + ":" + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
 		Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }})
-	hv.seen[i] = hv.published[i]
+	hv.seen[i] = hv.publishedSeen(i)
 }
 
 // runInline runs the host's pending device events (and its timers, by
 // moving the clock) until the PF publishes or nothing is left. Used while a
 // host boots, before the scheduled part of the run.
 func (p *hvPort) runInline() {
-	start := p.hv.published[p.h.Index()]
+	start := p.hv.publishedSeen(p.h.Index())
 	for n := 0; n < 1<<16; n++ {
-		if p.hv.published[p.h.Index()] > start {
+		if p.hv.publishedSeen(p.h.Index()) > start {
 			break
 		}
 		if !p.w.StepInline(p.h) {
 			break
 		}
 	}
-	p.hv.seen[p.h.Index()] = p.hv.published[p.h.Index()]
+	p.hv.seen[p.h.Index()] = p.hv.publishedSeen(p.h.Index())
 }
 
 // hvName is the hypervisor actor's name for traces (one name everywhere).

@@ -20,7 +20,6 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/virtq"
 )
 
 // Name is the hypervisor actor's name in step labels, traces and findings.
@@ -86,6 +85,11 @@ type World interface {
 	Setting(key string) (string, bool)
 	Settings() []scenario.Arg
 	Notef(format string, args ...any)
+	// Observed records a value the running actor read from the
+	// hypervisor's own state that the world updates (the admin
+	// publication counts, removed groups), for state hashing: an actor's
+	// state is a function of the values it read.
+	Observed(v uint64)
 	Now() engine.VTime
 	// Stalled reports that nothing can run: waits give up.
 	Stalled() bool
@@ -97,7 +101,7 @@ type World interface {
 	// HostMem is h's host memory (the owner driver's queues); PFBAR0 and
 	// PFRID its PF's BAR0 address and requester ID; DriverObserver what
 	// watches h's owner driver.
-	HostMem(h Host) *virtq.GuestMemory
+	HostMem(h Host) pcie.MemoryPort
 	PFBAR0(h Host) uint64
 	PFRID(h Host) pcie.RID
 	DriverObserver(h Host) owner.DriverObserver

@@ -175,5 +175,5 @@ func (p *kernelPort) WaitAdmin() {
 	hv, i := p.hv, p.h.Index()
 	p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
 		Ready: func() bool { return hv.published[i] > hv.seen[i] || hv.w.Stalled() || p.h.Failed() }})
-	hv.seen[i] = hv.published[i]
+	hv.seen[i] = hv.publishedSeen(i)
 }

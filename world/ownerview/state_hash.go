@@ -1,0 +1,42 @@
+package ownerview
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/migsim/migsim/internal/deephash"
+)
+
+// StateHash hashes the part of the record that decides what happens next:
+// for each member, what the hypervisor can read of it (its view: mode,
+// mode commands pending, commands outstanding, FLR and reset in progress;
+// whether it is auditable). What the record keeps only for the oracles to
+// judge with (the size-query watch, reset counts, when an FLR began, the
+// images read) is left out: it follows the order of steps that commute
+// (a guest's write and a hypervisor's doorbell), so hashing it would keep
+// apart states that behave the same.
+func (r *Record) StateHash() uint64 {
+	h := deephash.Mix(0, uint64(len(r.members)))
+	for _, vf := range slices.Sorted(maps.Keys(r.members)) {
+		t := r.members[vf]
+		h = deephash.Mix(deephash.Mix(h, uint64(vf)), uint64(t.mode))
+		h = deephash.Mix(h, uint64(len(t.pending)))
+		for _, m := range t.pending {
+			h = deephash.Mix(h, uint64(m))
+		}
+		h = deephash.Mix(h, uint64(t.outstanding))
+		h = deephash.Mix(h, bits(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
+	}
+	return h
+}
+
+// bits packs booleans, first in the lowest bit.
+func bits(bs ...bool) uint64 {
+	var v uint64
+	for i, b := range bs {
+		if b {
+			v |= 1 << i
+		}
+	}
+	return v
+}

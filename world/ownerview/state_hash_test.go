@@ -1,0 +1,49 @@
+package ownerview
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestRecordStateHash: what the hypervisor can read of a member (a
+// command outstanding, a mode, an FLR in progress) changes the record's
+// hash; what only the oracles keep (the size-query watch) does not, so a
+// guest's write and a hypervisor's doorbell that commute leave the same
+// hash in either order.
+func TestRecordStateHash(t *testing.T) {
+	const vf = 1
+	size := adminq.Command{Opcode: uint16(spec.OpDevPartsMetadataGet), Group: spec.GroupSRIOV, Member: vf,
+		Data: append(make([]byte, 8), byte(spec.MetadataSize), 0, 0, 0, 0, 0, 0, 0)}
+	stop := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf,
+		Data: []byte{spec.DevModeFlagStopped}}
+	doorbell := pcie.TLP{Kind: pcie.MemWrite, Addr: 0x3000, Data: []byte{0, 0}}
+	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	for _, c := range []struct {
+		name    string
+		do      func(r *Record)
+		changes bool
+	}{
+		{"a size query outstanding", func(r *Record) { r.Submitted(size) }, true},
+		{"a stop completed", func(r *Record) { r.Submitted(stop); r.Received(vf, adminq.Completion{Command: stop}, true) }, true},
+		{"an FLR started", func(r *Record) { r.ObserveWrite(vf, flr, 0, false) }, true},
+		{"a doorbell", func(r *Record) { r.ObserveWrite(vf, doorbell, 0, false) }, false},
+		{"a notification", func(r *Record) { r.ObserveNotify(vf) }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := NewRecord(testEnv{spec.Virtio14})
+			r.Submitted(size) // a size watch is on: doorbells mark it
+			before := r.StateHash()
+			c.do(r)
+			if c.changes {
+				assert.NotEqual(t, before, r.StateHash())
+			} else {
+				assert.Equal(t, before, r.StateHash())
+			}
+		})
+	}
+}

@@ -1,0 +1,65 @@
+package world_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// freshWorld builds smoke-migrate's world under ed, hashing from its
+// first step on.
+func freshWorld(t *testing.T, ed spec.Edition) *world.World {
+	t.Helper()
+	s, err := catalog.CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, ed, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(t, err)
+	sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
+	require.NoError(t, err)
+	w := sys.(*world.World)
+	t.Cleanup(w.Close)
+	_, ok := w.StateHash()
+	require.True(t, ok)
+	return w
+}
+
+// TestStateHash_PendingInterrupts: states that differ only in the
+// interrupts pending for a vCPU hash apart. A weak hash combiner once
+// hashed [1] like [] (the list's length mixed with its only element
+// cancelled out), and dfs with state pruning merged a run whose interrupt
+// was delivered before the vCPUs halted with one whose interrupt was held.
+func TestStateHash_PendingInterrupts(t *testing.T) {
+	lists := [][]uint16{nil, {0}, {1}, {2}, {1, 1}, {1, 2}, {2, 1}, {0, 1, 2}}
+	for _, ed := range spec.Editions {
+		w := freshWorld(t, ed)
+		seen := map[uint64][]uint16{}
+		for _, l := range lists {
+			w.SetGuestIRQs(0, l)
+			h, ok := w.StateHash()
+			require.True(t, ok)
+			prev, dup := seen[h]
+			assert.False(t, dup, "%s: pending %v hashes like %v", ed, l, prev)
+			seen[h] = l
+		}
+	}
+}
+
+// TestStateHash_OwnerRecord: what the host knows of its members (an admin
+// command outstanding, modes, FLRs) is part of the state: the hypervisor
+// reads it (OwnerFrozen, Auditable) and the oracles judge with it.
+func TestStateHash_OwnerRecord(t *testing.T) {
+	w := freshWorld(t, spec.Virtio14)
+	before, _ := w.StateHash()
+	w.SubmitForTest(adminq.Command{Opcode: 0x5, Group: spec.GroupSRIOV, Member: 1})
+	after, _ := w.StateHash()
+	assert.NotEqual(t, before, after, "a command outstanding for a member changes the state")
+}
