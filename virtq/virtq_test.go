@@ -141,8 +141,8 @@ func writeDescs(t *testing.T, mem *GuestMemory, l Layout, descs map[uint16]Desc,
 			require.NoError(t, mem.WriteMem(rid, l.descAddr(i), b[:]))
 		}
 	}
-	require.NoError(t, port{mem, rid}.write16(l.availRingAddr(0), head, "ring"))
-	require.NoError(t, port{mem, rid}.write16(l.availIdxAddr(), 1, "idx"))
+	require.NoError(t, port{mem: mem, rid: rid}.write16(l.availRingAddr(0), head, "ring"))
+	require.NoError(t, port{mem: mem, rid: rid}.write16(l.availIdxAddr(), 1, "idx"))
 }
 
 func TestChainMalformedIsError(t *testing.T) {
@@ -216,7 +216,7 @@ func TestPopRejectsBadRing(t *testing.T) {
 	})
 	t.Run("avail idx too far ahead", func(t *testing.T) {
 		mem := NewGuestMemory()
-		require.NoError(t, port{mem, rid}.write16(l.availIdxAddr(), 5, "idx"))
+		require.NoError(t, port{mem: mem, rid: rid}.write16(l.availIdxAddr(), 5, "idx"))
 		dev := DeviceRing{Layout: l}
 		_, _, err := dev.Pop(mem, rid)
 		assert.ErrorContains(t, err, "5 ahead")
