@@ -9,8 +9,8 @@ import (
 
 // TestValuesSparse checks when a function's register values are copied out
 // of the shared layout: never for reads or writes that change nothing, the
-// PCI-compatible half for a Command write, the extended half only for a
-// write that changes a byte there (a PF's SR-IOV capability; a VF has no
+// PCI-compatible half for a Command write, a chunk of the extended space
+// only for a write that changes a byte there (a PF's SR-IOV capability; a VF has no
 // writable extended bit), and never again after Reset.
 func TestValuesSparse(t *testing.T) {
 	tests := []struct {
@@ -39,11 +39,36 @@ func TestValuesSparse(t *testing.T) {
 			_, err := c.Write(tt.off, tt.size, tt.val)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantStd, c.v.std != nil, "PCI-compatible half copied")
-			assert.Equal(t, tt.wantEx, c.v.ext != nil, "extended half copied")
+			assert.Equal(t, tt.wantEx, c.v.ext != nil, "extended space copied")
+			if tt.wantEx {
+				copied := 0
+				for _, k := range c.v.ext {
+					if k != nil {
+						copied++
+					}
+				}
+				assert.Equal(t, 1, copied, "only the written 256-byte chunk is copied")
+			}
 			c.Reset()
 			assert.Equal(t, values{}, c.v, "reset returns to the layout's values")
 		})
 	}
+}
+
+// TestValuesStateHash checks that the state hash follows the values, not
+// which of them were ever copied out of the layout.
+func TestValuesStateHash(t *testing.T) {
+	c := testPF(t)
+	fresh := c.StateHash()
+	numVFs := SRIOVCapOffset + SRIOVNumVFs
+	mustWrite(t, c, numVFs, 2, 4)
+	changed := c.StateHash()
+	assert.NotEqual(t, fresh, changed)
+	mustWrite(t, c, numVFs, 2, 0)
+	assert.NotNil(t, c.v.ext)
+	assert.Equal(t, fresh, c.StateHash(), "written back to its power-on value")
+	mustWrite(t, c, numVFs, 2, 4)
+	assert.Equal(t, changed, c.StateHash())
 }
 
 // TestValuesReadBack checks that a function reads the layout's power-on
