@@ -86,12 +86,11 @@ func (d *Core) Status() Status {
 // read it now: the encoded draft context (draft-2023) or the encoded
 // DEV_PARTS_GET ALL result (virtio-1.4). No baseline or cursor moves.
 func (d *Core) ContextDigest() uint64 {
-	h := fnv.New64a()
 	if d.cfg.Edition == spec.Draft2023 {
-		h.Write(devctx.EncodeDraftContext(devctx.DraftContext{Fields: d.draftFields()}))
-	} else {
-		h.Write(devctx.EncodeParts(d.parts()))
+		return devctx.DraftContext{Fields: d.draftFields()}.FNV64a()
 	}
+	h := fnv.New64a()
+	h.Write(devctx.EncodeParts(d.parts()))
 	return h.Sum64()
 }
 
