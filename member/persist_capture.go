@@ -14,10 +14,17 @@ import (
 func (d *Core) draftFields() []devctx.Field {
 	s := &d.st
 	img := devctx.CommonCfgImage(d.commonImage())
-	var rt devctx.CommonRuntimeCfg
-	vq := devctx.VQCfgList{}
-	run := devctx.VQSplitRuntimeList{}
-	own := devctx.DevOwnDescList{}
+	// The lists are built in arrays on the stack when they fit.
+	var (
+		writes [4]devctx.SplitWrite
+		vqs    [4]devctx.VQCfgEntry
+		runs   [4]devctx.VQSplitRuntimeEntry
+		owned  [8]devctx.DevOwnDesc
+	)
+	rt := devctx.CommonRuntimeCfg{Writes: writes[:0]}
+	vq := devctx.VQCfgList{Queues: vqs[:0]}
+	run := devctx.VQSplitRuntimeList{Queues: runs[:0]}
+	own := devctx.DevOwnDescList{Descs: owned[:0]}
 	var heldIRQs uint64
 	// Register work accepted and not finished travels unless the device
 	// saves committed registers only (pending-work=drop).
@@ -66,19 +73,41 @@ func (d *Core) draftFields() []devctx.Field {
 		pe.Flags |= devctx.PendingFeaturesOK
 	}
 	dev := s.dev.Fields()
-	fs := append(make([]devctx.Field, 0, 9+len(dev)),
-		img.Field(),
-		rt.Field(),
-		devctx.FeaturesField(spec.FieldDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}),
-		devctx.FeaturesField(spec.FieldDrvFeatures, devctx.FeatureWords{s.DriverFeatures}),
-		devctx.DeviceStatusField(s.Status),
-		vq.Field(),
-		run.Field(),
-		own.Field(),
-		pe.Field())
+	// The core's values share one buffer, sized to hold them all.
+	const listHeaders, featureWords = 4 * 8, 2 * 8
+	size := len(img) + listHeaders + featureWords + devctx.DeviceStatusSize + devctx.PendingEventsSize +
+		len(rt.Writes)*devctx.SplitWriteSize + len(vq.Queues)*devctx.VQCfgEntrySize +
+		len(run.Queues)*devctx.VQSplitRuntimeEntrySize + len(own.Descs)*devctx.DevOwnDescSize
+	v := valueBuf{b: make([]byte, 0, size)}
+	fs := make([]devctx.Field, 0, 9+len(dev))
+	// One statement per value: each appends to the buffer the previous
+	// one left.
+	fs = append(fs, v.field(spec.FieldPCICommonCfg, img.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldPCICommonRuntimeCfg, rt.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldDrvFeatures, devctx.FeatureWords{s.DriverFeatures}.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldDeviceStatus, devctx.AppendDeviceStatus(v.b, s.Status)))
+	fs = append(fs, v.field(spec.FieldPCIVQCfg, vq.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldVQSplitRuntimeCfg, run.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldVQSplitDevOwnDesc, own.AppendValue(v.b)))
+	fs = append(fs, v.field(spec.FieldPendingEvents, pe.AppendValue(v.b)))
 	fs = append(fs, dev...)
 	slices.SortStableFunc(fs, func(a, b devctx.Field) int { return cmp.Compare(a.Type, b.Type) })
 	return fs
+}
+
+// valueBuf is a buffer field values are appended to one after another.
+type valueBuf struct {
+	b []byte
+}
+
+// field takes b, v.b with one more value appended, as the buffer and
+// returns that value as a field of type t. The value's capacity ends with
+// it, so appending to it never reaches the next value.
+func (v *valueBuf) field(t spec.FieldType, b []byte) devctx.Field {
+	start := len(v.b)
+	v.b = b
+	return devctx.Field{Type: t, Value: b[start:len(b):len(b)]}
 }
 
 // partsCommonCfg are the PCI_COMMON_CFG fields that travel as parts: the
