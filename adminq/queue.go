@@ -125,6 +125,15 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
 	}
 	e := &Entry{Seq: q.nextSeq, Head: head, In: in}
+	nw := 0
+	for _, s := range segs {
+		if s.Writable {
+			nw++
+		}
+	}
+	if nw > 0 {
+		e.writable = make([]virtq.Segment, 0, nw)
+	}
 	for _, s := range segs {
 		if s.Writable {
 			e.writable = append(e.writable, s)
@@ -165,7 +174,8 @@ func (q *DeviceQueue) Complete(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Re
 // there is room for it). It returns the bytes to write and the used length:
 // the encoded result's length, clipped, without the padding.
 func clipResult(r Result, capacity uint64) ([]byte, int) {
-	enc := r.Encode()
+	// Room for the padding, so that it is appended in place.
+	enc := r.appendTo(make([]byte, 0, align8(spec.AdminResultHeaderSize+uint64(len(r.Data)))))
 	n := uint64(len(enc))
 	if n > capacity {
 		n = capacity
