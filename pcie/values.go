@@ -1,5 +1,7 @@
 package pcie
 
+import "encoding/binary"
+
 // stdSize is the size of the PCI-compatible part of configuration space;
 // extended capabilities follow it.
 const stdSize = 256
@@ -73,6 +75,36 @@ func (c *ConfigSpace) extValues(buf *[ConfigSpaceSize - stdSize]byte) {
 	}
 }
 
+// span returns the values of bytes [o, o+n) (0 ≤ o, o+n ≤
+// ConfigSpaceSize) when they lie in one 256-byte chunk, as every naturally
+// aligned register does, and nil otherwise. The slice is read-only.
+func (c *ConfigSpace) span(o, n int) []byte {
+	if n <= 0 || o/stdSize != (o+n-1)/stdSize {
+		return nil
+	}
+	var k *[stdSize]byte
+	if o < stdSize {
+		k = c.v.std
+	} else if c.v.ext != nil {
+		k = c.v.ext[o/stdSize-1]
+	}
+	if k == nil {
+		return c.lay.init[o : o+n]
+	}
+	return k[o%stdSize : o%stdSize+n]
+}
+
 // u16 and u32 read little-endian registers.
-func (c *ConfigSpace) u16(o int) uint16 { return uint16(c.at(o)) | uint16(c.at(o+1))<<8 }
-func (c *ConfigSpace) u32(o int) uint32 { return uint32(c.u16(o)) | uint32(c.u16(o+2))<<16 }
+func (c *ConfigSpace) u16(o int) uint16 {
+	if b := c.span(o, 2); b != nil {
+		return binary.LittleEndian.Uint16(b)
+	}
+	return uint16(c.at(o)) | uint16(c.at(o+1))<<8
+}
+
+func (c *ConfigSpace) u32(o int) uint32 {
+	if b := c.span(o, 4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return uint32(c.u16(o)) | uint32(c.u16(o+2))<<16
+}

@@ -107,3 +107,21 @@ func TestSharedVFTemplate(t *testing.T) {
 	_, err = SharedVFTemplate(VFOptions{MSIXVectors: 0})
 	assert.ErrorIs(t, err, ErrBadOptions)
 }
+
+// TestValuesRegisters checks that 16- and 32-bit register reads agree with
+// the bytes at every offset, across the 256-byte chunks of the values
+// (written or not) and the layout.
+func TestValuesRegisters(t *testing.T) {
+	c := testPF(t)
+	mustWrite(t, c, SRIOVCapOffset+SRIOVNumVFs, 2, 4)
+	mustWrite(t, c, RegCommand, 2, uint32(CmdBusMaster))
+	for o := 0; o+4 <= ConfigSpaceSize; o++ {
+		want16 := uint16(c.at(o)) | uint16(c.at(o+1))<<8
+		want32 := uint32(want16) | uint32(c.at(o+2))<<16 | uint32(c.at(o+3))<<24
+		require.Equal(t, want16, c.u16(o), "u16 at %#x", o)
+		require.Equal(t, want32, c.u32(o), "u32 at %#x", o)
+	}
+	st, ok := c.SRIOV()
+	require.True(t, ok)
+	assert.Equal(t, uint16(4), st.NumVFs)
+}
