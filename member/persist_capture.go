@@ -11,7 +11,12 @@ import (
 // draftFields returns the full draft-2023 context of the device now, one
 // field per type in type order: the core's fields and the backend's
 // device-specific ones (blk: DEV_CFG).
-func (d *Core) draftFields() []devctx.Field {
+func (d *Core) draftFields() []devctx.Field { return d.appendDraftFields(nil, nil) }
+
+// appendDraftFields is draftFields building the list in fs and the core's
+// values in vals when their capacity suffices (a caller that only reads
+// the context passes arrays of its own).
+func (d *Core) appendDraftFields(fs []devctx.Field, vals []byte) []devctx.Field {
 	s := &d.st
 	img := devctx.CommonCfgImage(d.commonImage())
 	// The lists are built in arrays on the stack when they fit.
@@ -78,35 +83,42 @@ func (d *Core) draftFields() []devctx.Field {
 	size := len(img) + listHeaders + featureWords + devctx.DeviceStatusSize + devctx.PendingEventsSize +
 		len(rt.Writes)*devctx.SplitWriteSize + len(vq.Queues)*devctx.VQCfgEntrySize +
 		len(run.Queues)*devctx.VQSplitRuntimeEntrySize + len(own.Descs)*devctx.DevOwnDescSize
-	v := valueBuf{b: make([]byte, 0, size)}
-	fs := make([]devctx.Field, 0, 9+len(dev))
-	// One statement per value: each appends to the buffer the previous
-	// one left.
-	fs = append(fs, v.field(spec.FieldPCICommonCfg, img.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldPCICommonRuntimeCfg, rt.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldDrvFeatures, devctx.FeatureWords{s.DriverFeatures}.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldDeviceStatus, devctx.AppendDeviceStatus(v.b, s.Status)))
-	fs = append(fs, v.field(spec.FieldPCIVQCfg, vq.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldVQSplitRuntimeCfg, run.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldVQSplitDevOwnDesc, own.AppendValue(v.b)))
-	fs = append(fs, v.field(spec.FieldPendingEvents, pe.AppendValue(v.b)))
+	b := vals[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
+	if fs = fs[:0]; cap(fs) < 9+len(dev) {
+		fs = make([]devctx.Field, 0, 9+len(dev))
+	}
+	// Each value is appended to b after the previous one; n is where it
+	// starts.
+	n := len(b)
+	b = img.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCICommonCfg, b, n)), len(b)
+	b = rt.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCICommonRuntimeCfg, b, n)), len(b)
+	b = devctx.FeatureWords{uint64(d.cfg.Features)}.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldDevFeatures, b, n)), len(b)
+	b = devctx.FeatureWords{s.DriverFeatures}.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldDrvFeatures, b, n)), len(b)
+	b = devctx.AppendDeviceStatus(b, s.Status)
+	fs, n = append(fs, valueField(spec.FieldDeviceStatus, b, n)), len(b)
+	b = vq.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCIVQCfg, b, n)), len(b)
+	b = run.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldVQSplitRuntimeCfg, b, n)), len(b)
+	b = own.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldVQSplitDevOwnDesc, b, n)), len(b)
+	b = pe.AppendValue(b)
+	fs = append(fs, valueField(spec.FieldPendingEvents, b, n))
 	fs = append(fs, dev...)
 	slices.SortStableFunc(fs, func(a, b devctx.Field) int { return cmp.Compare(a.Type, b.Type) })
 	return fs
 }
 
-// valueBuf is a buffer field values are appended to one after another.
-type valueBuf struct {
-	b []byte
-}
-
-// field takes b, v.b with one more value appended, as the buffer and
-// returns that value as a field of type t. The value's capacity ends with
-// it, so appending to it never reaches the next value.
-func (v *valueBuf) field(t spec.FieldType, b []byte) devctx.Field {
-	start := len(v.b)
-	v.b = b
+// valueField returns b[start:] as a field of type t, its capacity ending
+// with it so that appending to it never reaches what follows in b.
+func valueField(t spec.FieldType, b []byte, start int) devctx.Field {
 	return devctx.Field{Type: t, Value: b[start:len(b):len(b)]}
 }
 
