@@ -84,10 +84,14 @@ type Driver struct {
 	scratch []byte
 }
 
+// minScratch is the scratch buffer's first size: eight sectors, a
+// request of 4 KiB.
+const minScratch = 8 * sectorSize
+
 // buf returns n bytes of the driver's scratch buffer (not zeroed).
 func (g *Driver) buf(n int) []byte {
 	if cap(g.scratch) < n {
-		g.scratch = make([]byte, n)
+		g.scratch = make([]byte, max(n, minScratch))
 	}
 	return g.scratch[:n]
 }
