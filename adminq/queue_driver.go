@@ -179,9 +179,11 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 
 // Harvest returns every command the device published since the last call,
 // in used-ring order.
-func (d *DriverQueue) Harvest() ([]Completion, error) {
+func (d *DriverQueue) Harvest() ([]Completion, error) { return d.AppendHarvest(nil) }
+
+// AppendHarvest is Harvest appending the completions to out.
+func (d *DriverQueue) AppendHarvest(out []Completion) ([]Completion, error) {
 	used, err := d.ring.Harvest()
-	var out []Completion
 	for _, u := range used {
 		s := d.byHead[u.ID]
 		if s == nil {
