@@ -125,9 +125,13 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
 	}
 	e := &Entry{Seq: q.nextSeq, Head: head, In: in}
-	for _, s := range segs {
+	// A chain's writable segments follow its readable ones (Chain checks
+	// it), so they are the tail of segs.
+	for i, s := range segs {
 		if s.Writable {
-			e.writable = append(e.writable, s)
+			if e.writable == nil {
+				e.writable = segs[i:]
+			}
 			e.WriteCap += uint64(s.Len)
 		}
 	}
@@ -165,7 +169,8 @@ func (q *DeviceQueue) Complete(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Re
 // there is room for it). It returns the bytes to write and the used length:
 // the encoded result's length, clipped, without the padding.
 func clipResult(r Result, capacity uint64) ([]byte, int) {
-	enc := r.Encode()
+	// Room for the padding, so that it is appended in place.
+	enc := r.appendTo(make([]byte, 0, align8(spec.AdminResultHeaderSize+uint64(len(r.Data)))))
 	n := uint64(len(enc))
 	if n > capacity {
 		n = capacity
@@ -184,16 +189,26 @@ func clipResult(r Result, capacity uint64) ([]byte, int) {
 // it published.
 func (q *DeviceQueue) Publish(mem pcie.MemoryPort, rid pcie.RID) (int, error) {
 	n := 0
-	for len(q.pending) > 0 && q.pending[0].done {
-		e := q.pending[0]
+	defer func() { q.dropFront(n) }()
+	for n < len(q.pending) && q.pending[n].done {
+		e := q.pending[n]
 		if err := q.Ring.PushUsed(mem, rid, e.Head, e.used); err != nil {
 			return n, fmt.Errorf("adminq: command %d (head %d): publish: %w", e.Seq, e.Head, err)
 		}
-		q.pending[0] = nil
-		q.pending = q.pending[1:]
 		n++
 	}
 	return n, nil
+}
+
+// dropFront removes the first n pending entries, keeping the list at the
+// start of its array so that later pops append in place.
+func (q *DeviceQueue) dropFront(n int) {
+	if n == 0 {
+		return
+	}
+	rest := copy(q.pending, q.pending[n:])
+	clear(q.pending[rest:])
+	q.pending = q.pending[:rest]
 }
 
 // Reset forgets every popped command without publishing it (the queue is

@@ -47,6 +47,9 @@ type DriverQueue struct {
 	nextToken uint64
 	byHead    []*submitted
 	freeSlots []uint16
+	// buf is the scratch buffer of the header and status writes (host
+	// memory keeps neither).
+	buf [spec.AdminCmdHeaderSize]byte
 }
 
 // NewDriverQueue zeroes the queue's rings in mem and returns its driver,
@@ -60,9 +63,9 @@ func NewDriverQueue(mem pcie.MemoryPort, rid pcie.RID, l virtq.Layout, bufBase, 
 		return nil, fmt.Errorf("adminq: %w", err)
 	}
 	d := &DriverQueue{ring: r, mem: mem, rid: rid, bufBase: bufBase, slotSize: slotSize,
-		byHead: make([]*submitted, l.Size)}
-	for i := int(l.Size) - 1; i >= 0; i-- {
-		d.freeSlots = append(d.freeSlots, uint16(i))
+		byHead: make([]*submitted, l.Size), freeSlots: make([]uint16, l.Size)}
+	for i := range d.freeSlots {
+		d.freeSlots[i] = l.Size - 1 - uint16(i)
 	}
 	return d, nil
 }
@@ -135,11 +138,12 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 	}
 	slotIdx := d.freeSlots[len(d.freeSlots)-1]
 	slot := d.bufBase + uint64(slotIdx)*d.slotSize
-	enc := c.Encode()
-	if err := d.mem.WriteMem(d.rid, slot, enc[:spec.AdminCmdHeaderSize]); err != nil {
+	hdr := c.appendHeader(d.buf[:0])
+	if err := d.mem.WriteMem(d.rid, slot, hdr); err != nil {
 		return 0, fmt.Errorf("adminq: write command header: %w", err)
 	}
-	chain := []virtq.Buffer{{Addr: slot, Len: spec.AdminCmdHeaderSize}}
+	var chainBuf [8]virtq.Buffer
+	chain := append(chainBuf[:0], virtq.Buffer{Addr: slot, Len: spec.AdminCmdHeaderSize})
 	if len(c.Data) > 0 {
 		if err := d.mem.WriteMem(d.rid, slot+dataOff, c.Data); err != nil {
 			return 0, fmt.Errorf("adminq: write command data: %w", err)
@@ -148,7 +152,9 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 	}
 	// The status is cleared so a device that writes nothing reads as zero
 	// (AVQ-DRV-02); the result is read only up to the used length.
-	if err := d.mem.WriteMem(d.rid, slot+statusOff, make([]byte, spec.AdminResultHeaderSize)); err != nil {
+	status := d.buf[:spec.AdminResultHeaderSize]
+	clear(status)
+	if err := d.mem.WriteMem(d.rid, slot+statusOff, status); err != nil {
 		return 0, fmt.Errorf("adminq: clear status: %w", err)
 	}
 	chain = append(chain, virtq.Buffer{Addr: slot + statusOff, Len: spec.AdminResultHeaderSize, Writable: true})
@@ -173,9 +179,11 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 
 // Harvest returns every command the device published since the last call,
 // in used-ring order.
-func (d *DriverQueue) Harvest() ([]Completion, error) {
+func (d *DriverQueue) Harvest() ([]Completion, error) { return d.AppendHarvest(nil) }
+
+// AppendHarvest is Harvest appending the completions to out.
+func (d *DriverQueue) AppendHarvest(out []Completion) ([]Completion, error) {
 	used, err := d.ring.Harvest()
-	var out []Completion
 	for _, u := range used {
 		s := d.byHead[u.ID]
 		if s == nil {

@@ -46,13 +46,18 @@ func DecodeCommand(b []byte) Command {
 
 // Encode returns the command's bytes: the 24-byte header followed by Data.
 func (c Command) Encode() []byte {
-	b := make([]byte, spec.AdminCmdHeaderSize+len(c.Data))
-	binary.LittleEndian.PutUint16(b[0:2], c.Opcode)
-	binary.LittleEndian.PutUint16(b[2:4], uint16(c.Group))
-	copy(b[4:16], c.Reserved1[:])
-	binary.LittleEndian.PutUint64(b[16:24], c.Member)
-	copy(b[24:], c.Data)
-	return b
+	b := c.appendHeader(make([]byte, 0, spec.AdminCmdHeaderSize+len(c.Data)))
+	return append(b, c.Data...)
+}
+
+// appendHeader appends the command's 24-byte header to b.
+func (c Command) appendHeader(b []byte) []byte {
+	var h [spec.AdminCmdHeaderSize]byte
+	binary.LittleEndian.PutUint16(h[0:2], c.Opcode)
+	binary.LittleEndian.PutUint16(h[2:4], uint16(c.Group))
+	copy(h[4:16], c.Reserved1[:])
+	binary.LittleEndian.PutUint64(h[16:24], c.Member)
+	return append(b, h[:]...)
 }
 
 // String renders the header for traces (opcode as a number; use the
@@ -92,12 +97,16 @@ func DecodeResult(b []byte) Result {
 
 // Encode returns the result's bytes: the 8-byte status followed by Data.
 func (r Result) Encode() []byte {
-	b := make([]byte, spec.AdminResultHeaderSize+len(r.Data))
-	binary.LittleEndian.PutUint16(b[0:2], uint16(r.Status))
-	binary.LittleEndian.PutUint16(b[2:4], uint16(r.Qualifier))
-	copy(b[4:8], r.Reserved2[:])
-	copy(b[8:], r.Data)
-	return b
+	return r.appendTo(make([]byte, 0, spec.AdminResultHeaderSize+len(r.Data)))
+}
+
+// appendTo appends the result's bytes to b.
+func (r Result) appendTo(b []byte) []byte {
+	var h [spec.AdminResultHeaderSize]byte
+	binary.LittleEndian.PutUint16(h[0:2], uint16(r.Status))
+	binary.LittleEndian.PutUint16(h[2:4], uint16(r.Qualifier))
+	copy(h[4:8], r.Reserved2[:])
+	return append(append(b, h[:]...), r.Data...)
 }
 
 // WriteResult writes r into a device-writable buffer of the driver's size

@@ -3,6 +3,8 @@ package devctx
 import (
 	"bytes"
 	"slices"
+
+	"github.com/migsim/migsim/spec"
 )
 
 // Incremental reads (draft-2023, read=incremental-clear) return only the
@@ -20,6 +22,12 @@ import (
 // repeated types keep their relative order). Values are shared, not copied.
 func Canonical(c DraftContext) DraftContext {
 	fs := slices.Clone(c.Fields)
+	sortByType(fs)
+	return DraftContext{Fields: fs}
+}
+
+// sortByType sorts fs by type in place, stably.
+func sortByType(fs []Field) {
 	slices.SortStableFunc(fs, func(a, b Field) int {
 		switch {
 		case a.Type < b.Type:
@@ -29,7 +37,6 @@ func Canonical(c DraftContext) DraftContext {
 		}
 		return 0
 	})
-	return DraftContext{Fields: fs}
 }
 
 // Delta returns the fields of after whose type is absent from before or
@@ -57,20 +64,46 @@ func Delta(before, after DraftContext) DraftContext {
 // is added. The result is in canonical order (by type). Values are shared
 // with the inputs.
 func Merge(base, delta DraftContext) DraftContext {
-	out := slices.Clone(base.Fields)
-	at := make(map[uint32]int, len(out))
-	for i, f := range out {
-		if _, ok := at[uint32(f.Type)]; !ok {
-			at[uint32(f.Type)] = i
+	if len(base.Fields)+len(delta.Fields) == 0 {
+		return DraftContext{}
+	}
+	out := make([]Field, len(base.Fields), len(base.Fields)+len(delta.Fields))
+	copy(out, base.Fields)
+	if len(out)*len(delta.Fields) > mergeScanMax*mergeScanMax {
+		out = mergeIndexed(out, delta.Fields)
+	} else {
+		for _, f := range delta.Fields {
+			if i := slices.IndexFunc(out, func(g Field) bool { return g.Type == f.Type }); i >= 0 {
+				out[i] = f
+			} else {
+				out = append(out, f)
+			}
 		}
 	}
-	for _, f := range delta.Fields {
-		if i, ok := at[uint32(f.Type)]; ok {
+	sortByType(out)
+	return DraftContext{Fields: out}
+}
+
+// mergeScanMax bounds the merges whose fields are found by scanning (at
+// most mergeScanMax² comparisons); larger ones index the types.
+const mergeScanMax = 32
+
+// mergeIndexed applies delta to out as Merge does, finding each type's
+// first field through an index.
+func mergeIndexed(out, delta []Field) []Field {
+	at := make(map[spec.FieldType]int, len(out)+len(delta))
+	for i, f := range out {
+		if _, ok := at[f.Type]; !ok {
+			at[f.Type] = i
+		}
+	}
+	for _, f := range delta {
+		if i, ok := at[f.Type]; ok {
 			out[i] = f
 			continue
 		}
-		at[uint32(f.Type)] = len(out)
+		at[f.Type] = len(out)
 		out = append(out, f)
 	}
-	return Canonical(DraftContext{Fields: out})
+	return out
 }

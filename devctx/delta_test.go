@@ -2,6 +2,7 @@ package devctx
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,47 @@ func TestDeltaAndMergeExamples(t *testing.T) {
 		})
 	}
 	assert.Equal(t, DraftContext{Fields: []Field{c, a, b}}, Canonical(DraftContext{Fields: []Field{b, a, c}}))
+}
+
+// TestMergeRepeatedAndLargeContexts checks Merge against its definition on
+// contexts with repeated and unordered types, small ones (scanned) and
+// large ones (indexed): a field of a type the merged list holds replaces
+// its first field of that type, one of a new type is appended, and the
+// result is stably sorted by type.
+func TestMergeRepeatedAndLargeContexts(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	gen := func(n, types int) DraftContext {
+		var c DraftContext
+		for range n {
+			c.Fields = append(c.Fields, Field{Type: spec.FieldType(1 + r.IntN(types)), Value: randValue(r)})
+		}
+		return c
+	}
+	reference := func(base, delta DraftContext) DraftContext {
+		var out []Field
+		out = append(out, base.Fields...)
+		for _, f := range delta.Fields {
+			i := slices.IndexFunc(out, func(g Field) bool { return g.Type == f.Type })
+			if i >= 0 {
+				out[i] = f
+			} else {
+				out = append(out, f)
+			}
+		}
+		return Canonical(DraftContext{Fields: out})
+	}
+	for _, size := range []struct{ base, delta, types int }{
+		{0, 0, 4}, {0, 3, 4}, {3, 0, 4}, {5, 5, 4}, {12, 9, 30}, {40, 40, 60}, {300, 200, 500},
+	} {
+		for range 20 {
+			base, delta := gen(size.base, size.types), gen(size.delta, size.types)
+			want, got := reference(base, delta), Merge(base, delta)
+			require.Equal(t, len(want.Fields), len(got.Fields), "%+v", size)
+			for i := range want.Fields {
+				require.Equal(t, want.Fields[i].Type, got.Fields[i].Type, "%+v field %d", size, i)
+				require.Equal(t, want.Fields[i].Value, got.Fields[i].Value, "%+v field %d", size, i)
+			}
+		}
+	}
+	assert.Nil(t, Merge(DraftContext{}, DraftContext{}).Fields)
 }

@@ -1,6 +1,7 @@
 package devctx
 
 import (
+	"hash/fnv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +29,9 @@ func FuzzDecodeDraftContext(f *testing.F) {
 			return
 		}
 		enc := EncodeDraftContext(c)
+		h := fnv.New64a()
+		h.Write(enc)
+		assert.Equal(t, h.Sum64(), c.FNV64a(), "FNV64a hashes the encoding")
 		// Reserved words are ignored on decode and written as zero, so the
 		// encoding may differ from b only there; its length may not.
 		assert.Len(t, enc, len(b))

@@ -2,6 +2,7 @@ package devctx
 
 import (
 	"fmt"
+	"hash/fnv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,6 +38,9 @@ func TestDraftContextRoundTrip(t *testing.T) {
 				assert.Equal(t, string(tc.ctx.Fields[i].Value), string(got.Fields[i].Value))
 			}
 			assert.Equal(t, b, EncodeDraftContext(got))
+			h := fnv.New64a()
+			h.Write(b)
+			assert.Equal(t, h.Sum64(), tc.ctx.FNV64a(), "FNV64a hashes the encoding")
 		})
 	}
 }

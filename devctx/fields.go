@@ -41,9 +41,18 @@ func decodeEntries(t spec.FieldType, b []byte, size int, fn func(e []byte) error
 // newEntryList returns a zeroed entry list of n entries of size bytes with
 // its count written.
 func newEntryList(n, size int) []byte {
-	b := make([]byte, entryListHeader+n*size)
-	binary.LittleEndian.PutUint32(b, uint32(n))
+	b, _ := appendEntryList(make([]byte, 0, entryListHeader+n*size), n, size)
 	return b
+}
+
+// appendEntryList appends a zeroed entry list of n entries of size bytes
+// with its count written to b, and returns b and the list.
+func appendEntryList(b []byte, n, size int) (out, list []byte) {
+	start := len(b)
+	b = append(b, make([]byte, entryListHeader+n*size)...)
+	list = b[start:]
+	binary.LittleEndian.PutUint32(list, uint32(n))
+	return b, list
 }
 
 // CommonCfgImage is the PCI_COMMON_CFG (0x1) field: the 64-byte
@@ -88,6 +97,9 @@ func (c *CommonCfgImage) Queue64(lo spec.CommonCfgField) uint64 {
 	return uint64(c.Get(lo)) | uint64(c.Get(lo+4))<<32
 }
 
+// AppendValue appends the PCI_COMMON_CFG value (the image) to b.
+func (c *CommonCfgImage) AppendValue(b []byte) []byte { return append(b, c[:]...) }
+
 // Field returns the image as a PCI_COMMON_CFG field.
 func (c *CommonCfgImage) Field() Field {
 	return Field{Type: spec.FieldPCICommonCfg, Value: append([]byte(nil), c[:]...)}
@@ -113,9 +125,14 @@ const DeviceStatusSize = 8
 
 // DeviceStatusField returns status as a DEVICE_STATUS field.
 func DeviceStatusField(s spec.DeviceStatus) Field {
-	v := make([]byte, DeviceStatusSize)
+	return Field{Type: spec.FieldDeviceStatus, Value: AppendDeviceStatus(make([]byte, 0, DeviceStatusSize), s)}
+}
+
+// AppendDeviceStatus appends the DEVICE_STATUS value of s to b.
+func AppendDeviceStatus(b []byte, s spec.DeviceStatus) []byte {
+	var v [DeviceStatusSize]byte
 	v[0] = uint8(s)
-	return Field{Type: spec.FieldDeviceStatus, Value: v}
+	return append(b, v[:]...)
 }
 
 // DecodeDeviceStatus reads a DEVICE_STATUS value, exactly 8 bytes; the
@@ -155,11 +172,14 @@ type PendingEvents struct {
 }
 
 // Encode returns the 16-byte value.
-func (p PendingEvents) Encode() []byte {
-	b := make([]byte, PendingEventsSize)
-	binary.LittleEndian.PutUint32(b, p.Flags)
-	binary.LittleEndian.PutUint64(b[8:], p.HeldIRQs)
-	return b
+func (p PendingEvents) Encode() []byte { return p.AppendValue(make([]byte, 0, PendingEventsSize)) }
+
+// AppendValue appends the 16-byte value to b.
+func (p PendingEvents) AppendValue(b []byte) []byte {
+	var v [PendingEventsSize]byte
+	binary.LittleEndian.PutUint32(v[:], p.Flags)
+	binary.LittleEndian.PutUint64(v[8:], p.HeldIRQs)
+	return append(b, v[:]...)
 }
 
 // Field returns the value as a PENDING_EVENTS field.

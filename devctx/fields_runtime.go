@@ -43,9 +43,14 @@ type CommonRuntimeCfg struct {
 
 // Encode returns the entry list.
 func (c CommonRuntimeCfg) Encode() []byte {
-	b := newEntryList(len(c.Writes), SplitWriteSize)
+	return c.AppendValue(make([]byte, 0, entryListHeader+len(c.Writes)*SplitWriteSize))
+}
+
+// AppendValue appends the entry list to b.
+func (c CommonRuntimeCfg) AppendValue(b []byte) []byte {
+	b, l := appendEntryList(b, len(c.Writes), SplitWriteSize)
 	for i, w := range c.Writes {
-		e := b[entryListHeader+i*SplitWriteSize:]
+		e := l[entryListHeader+i*SplitWriteSize:]
 		binary.LittleEndian.PutUint16(e, w.Queue)
 		e[2] = uint8(w.Field)
 		e[3] = w.Flags

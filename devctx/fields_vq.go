@@ -32,9 +32,14 @@ type VQCfgList struct {
 
 // Encode returns the entry list.
 func (l VQCfgList) Encode() []byte {
-	b := newEntryList(len(l.Queues), VQCfgEntrySize)
+	return l.AppendValue(make([]byte, 0, entryListHeader+len(l.Queues)*VQCfgEntrySize))
+}
+
+// AppendValue appends the entry list to b.
+func (l VQCfgList) AppendValue(b []byte) []byte {
+	b, list := appendEntryList(b, len(l.Queues), VQCfgEntrySize)
 	for i, q := range l.Queues {
-		e := b[entryListHeader+i*VQCfgEntrySize:]
+		e := list[entryListHeader+i*VQCfgEntrySize:]
 		binary.LittleEndian.PutUint16(e[0:], q.Index)
 		binary.LittleEndian.PutUint16(e[2:], q.Size)
 		binary.LittleEndian.PutUint16(e[4:], q.MSIXVector)
@@ -107,9 +112,14 @@ type VQSplitRuntimeList struct {
 
 // Encode returns the entry list.
 func (l VQSplitRuntimeList) Encode() []byte {
-	b := newEntryList(len(l.Queues), VQSplitRuntimeEntrySize)
+	return l.AppendValue(make([]byte, 0, entryListHeader+len(l.Queues)*VQSplitRuntimeEntrySize))
+}
+
+// AppendValue appends the entry list to b.
+func (l VQSplitRuntimeList) AppendValue(b []byte) []byte {
+	b, list := appendEntryList(b, len(l.Queues), VQSplitRuntimeEntrySize)
 	for i, q := range l.Queues {
-		e := b[entryListHeader+i*VQSplitRuntimeEntrySize:]
+		e := list[entryListHeader+i*VQSplitRuntimeEntrySize:]
 		binary.LittleEndian.PutUint16(e[0:], q.Index)
 		binary.LittleEndian.PutUint16(e[2:], q.LastAvailIdx)
 		binary.LittleEndian.PutUint16(e[4:], q.UsedIdx)
@@ -167,9 +177,14 @@ type DevOwnDescList struct {
 
 // Encode returns the entry list.
 func (l DevOwnDescList) Encode() []byte {
-	b := newEntryList(len(l.Descs), DevOwnDescSize)
+	return l.AppendValue(make([]byte, 0, entryListHeader+len(l.Descs)*DevOwnDescSize))
+}
+
+// AppendValue appends the entry list to b.
+func (l DevOwnDescList) AppendValue(b []byte) []byte {
+	b, list := appendEntryList(b, len(l.Descs), DevOwnDescSize)
 	for i, d := range l.Descs {
-		e := b[entryListHeader+i*DevOwnDescSize:]
+		e := list[entryListHeader+i*DevOwnDescSize:]
 		binary.LittleEndian.PutUint16(e[0:], d.Queue)
 		binary.LittleEndian.PutUint16(e[2:], d.Head)
 	}

@@ -87,10 +87,12 @@ func DecodeVQNotifyCfg(b []byte) (VQNotifyCfg, error) {
 type FeatureWords []uint64
 
 // Encode returns 8 bytes per word.
-func (f FeatureWords) Encode() []byte {
-	b := make([]byte, 8*len(f))
-	for i, w := range f {
-		binary.LittleEndian.PutUint64(b[8*i:], w)
+func (f FeatureWords) Encode() []byte { return f.AppendValue(make([]byte, 0, 8*len(f))) }
+
+// AppendValue appends 8 bytes per word to b.
+func (f FeatureWords) AppendValue(b []byte) []byte {
+	for _, w := range f {
+		b = binary.LittleEndian.AppendUint64(b, w)
 	}
 	return b
 }

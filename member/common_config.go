@@ -201,10 +201,17 @@ func (e *CommonWriteError) Error() string {
 // field and match its size; an 8-byte write at the lo half of a 64-bit queue
 // address writes both halves (lo first). The error is a *CommonWriteError.
 func DecodeCommonWrite(off uint32, data []byte) ([]CommonWrite, error) {
+	return AppendCommonWrite(nil, off, data)
+}
+
+// AppendCommonWrite is DecodeCommonWrite appending the writes to dst (one,
+// or two for a 64-bit queue address), so that a caller can decode into an
+// array of its own. On error it returns nil.
+func AppendCommonWrite(dst []CommonWrite, off uint32, data []byte) ([]CommonWrite, error) {
 	info, ok := spec.LookupCommonCfgField(off)
 	if ok && info.Half == "lo" && len(data) == 8 {
 		hi, _ := spec.LookupCommonCfgField(off + 4)
-		return []CommonWrite{{info, binary.LittleEndian.Uint32(data)}, {hi, binary.LittleEndian.Uint32(data[4:])}}, nil
+		return append(dst, CommonWrite{info, binary.LittleEndian.Uint32(data)}, CommonWrite{hi, binary.LittleEndian.Uint32(data[4:])}), nil
 	}
 	if !ok || info.Size != len(data) {
 		return nil, &CommonWriteError{Off: off, Len: len(data)}
@@ -212,5 +219,5 @@ func DecodeCommonWrite(off uint32, data []byte) ([]CommonWrite, error) {
 	if info.ReadOnly {
 		return nil, &CommonWriteError{Off: off, Len: len(data), ReadOnly: true, Name: info.Name}
 	}
-	return []CommonWrite{{info, uint32(leValue(data))}}, nil
+	return append(dst, CommonWrite{info, uint32(leValue(data))}), nil
 }

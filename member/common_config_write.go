@@ -18,7 +18,8 @@ func (d *Core) commonImage() [spec.CommonCfgSize]byte {
 // commonWrite handles a driver write to the common configuration. It
 // behaves the same in every mode (DRAFT-PCI-01, DP-DEV-10).
 func (d *Core) commonWrite(off uint32, data []byte, fx *Effects) {
-	ws, err := DecodeCommonWrite(off, data)
+	var buf [2]CommonWrite
+	ws, err := AppendCommonWrite(buf[:0], off, data)
 	if err != nil {
 		fx.note("%v", err)
 		return

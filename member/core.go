@@ -2,6 +2,7 @@ package member
 
 import (
 	"hash/fnv"
+	"sync"
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
@@ -86,14 +87,32 @@ func (d *Core) Status() Status {
 // read it now: the encoded draft context (draft-2023) or the encoded
 // DEV_PARTS_GET ALL result (virtio-1.4). No baseline or cursor moves.
 func (d *Core) ContextDigest() uint64 {
-	h := fnv.New64a()
 	if d.cfg.Edition == spec.Draft2023 {
-		h.Write(devctx.EncodeDraftContext(devctx.DraftContext{Fields: d.draftFields()}))
-	} else {
-		h.Write(devctx.EncodeParts(d.parts()))
+		sc := digestScratches.Get().(*digestScratch)
+		fs := d.appendDraftFields(sc.fields[:0], sc.values[:0])
+		sum := devctx.DraftContext{Fields: fs}.FNV64a()
+		clear(fs) // keep no backend value alive
+		sc.fields = fs[:0]
+		digestScratches.Put(sc)
+		return sum
 	}
+	h := fnv.New64a()
+	h.Write(devctx.EncodeParts(d.parts()))
 	return h.Sum64()
 }
+
+// digestScratch is what ContextDigest builds the context in: it is only
+// hashed, so the buffers are reused. They hold no state: appendDraftFields
+// writes every value it returns, and the fields are cleared after use.
+type digestScratch struct {
+	fields []devctx.Field
+	values []byte
+}
+
+// digestScratches are the digest buffers, one per concurrent caller.
+var digestScratches = sync.Pool{New: func() any {
+	return &digestScratch{fields: make([]devctx.Field, 0, 16), values: make([]byte, 0, 512)}
+}}
 
 // Mode returns the current migration mode.
 func (d *Core) Mode() spec.Mode { return d.mode }

@@ -26,10 +26,28 @@ func (s Step) String() string {
 		return s.Kind.String() + "(tag " + strconv.FormatUint(uint64(s.Tag), 10) + ")"
 	}
 	if s.Kind == StepFetch || s.Kind == StepExecute || s.Kind == StepComplete {
-		return s.Kind.String() + "(q" + strconv.FormatInt(int64(s.Queue), 10) + ")"
+		if int(s.Queue) < len(queueStepNames[s.Kind]) {
+			return queueStepNames[s.Kind][s.Queue]
+		}
+		return queueStepName(s.Kind, s.Queue)
 	}
 	return s.Kind.String()
 }
+
+func queueStepName(k StepKind, q uint16) string {
+	return k.String() + "(q" + strconv.FormatInt(int64(q), 10) + ")"
+}
+
+// queueStepNames holds the names of the queue steps of the first queues,
+// so that labelling a step allocates nothing.
+var queueStepNames = func() (names [StepComplete + 1][8]string) {
+	for _, k := range []StepKind{StepFetch, StepExecute, StepComplete} {
+		for q := range names[k] {
+			names[k][q] = queueStepName(k, uint16(q))
+		}
+	}
+	return names
+}()
 
 // Timer is a request to deliver EvTimer after Delay nanoseconds of virtual
 // time.

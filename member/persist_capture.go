@@ -11,13 +11,25 @@ import (
 // draftFields returns the full draft-2023 context of the device now, one
 // field per type in type order: the core's fields and the backend's
 // device-specific ones (blk: DEV_CFG).
-func (d *Core) draftFields() []devctx.Field {
+func (d *Core) draftFields() []devctx.Field { return d.appendDraftFields(nil, nil) }
+
+// appendDraftFields is draftFields building the list in fs and the core's
+// values in vals when their capacity suffices (a caller that only reads
+// the context passes arrays of its own).
+func (d *Core) appendDraftFields(fs []devctx.Field, vals []byte) []devctx.Field {
 	s := &d.st
 	img := devctx.CommonCfgImage(d.commonImage())
-	var rt devctx.CommonRuntimeCfg
-	vq := devctx.VQCfgList{}
-	run := devctx.VQSplitRuntimeList{}
-	own := devctx.DevOwnDescList{}
+	// The lists are built in arrays on the stack when they fit.
+	var (
+		writes [4]devctx.SplitWrite
+		vqs    [4]devctx.VQCfgEntry
+		runs   [4]devctx.VQSplitRuntimeEntry
+		owned  [8]devctx.DevOwnDesc
+	)
+	rt := devctx.CommonRuntimeCfg{Writes: writes[:0]}
+	vq := devctx.VQCfgList{Queues: vqs[:0]}
+	run := devctx.VQSplitRuntimeList{Queues: runs[:0]}
+	own := devctx.DevOwnDescList{Descs: owned[:0]}
 	var heldIRQs uint64
 	// Register work accepted and not finished travels unless the device
 	// saves committed registers only (pending-work=drop).
@@ -66,19 +78,48 @@ func (d *Core) draftFields() []devctx.Field {
 		pe.Flags |= devctx.PendingFeaturesOK
 	}
 	dev := s.dev.Fields()
-	fs := append(make([]devctx.Field, 0, 9+len(dev)),
-		img.Field(),
-		rt.Field(),
-		devctx.FeaturesField(spec.FieldDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}),
-		devctx.FeaturesField(spec.FieldDrvFeatures, devctx.FeatureWords{s.DriverFeatures}),
-		devctx.DeviceStatusField(s.Status),
-		vq.Field(),
-		run.Field(),
-		own.Field(),
-		pe.Field())
+	// The core's values share one buffer, sized to hold them all.
+	const listHeaders, featureWords = 4 * 8, 2 * 8
+	size := len(img) + listHeaders + featureWords + devctx.DeviceStatusSize + devctx.PendingEventsSize +
+		len(rt.Writes)*devctx.SplitWriteSize + len(vq.Queues)*devctx.VQCfgEntrySize +
+		len(run.Queues)*devctx.VQSplitRuntimeEntrySize + len(own.Descs)*devctx.DevOwnDescSize
+	b := vals[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
+	if fs = fs[:0]; cap(fs) < 9+len(dev) {
+		fs = make([]devctx.Field, 0, 9+len(dev))
+	}
+	// Each value is appended to b after the previous one; n is where it
+	// starts.
+	n := len(b)
+	b = img.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCICommonCfg, b, n)), len(b)
+	b = rt.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCICommonRuntimeCfg, b, n)), len(b)
+	b = devctx.FeatureWords{uint64(d.cfg.Features)}.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldDevFeatures, b, n)), len(b)
+	b = devctx.FeatureWords{s.DriverFeatures}.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldDrvFeatures, b, n)), len(b)
+	b = devctx.AppendDeviceStatus(b, s.Status)
+	fs, n = append(fs, valueField(spec.FieldDeviceStatus, b, n)), len(b)
+	b = vq.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldPCIVQCfg, b, n)), len(b)
+	b = run.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldVQSplitRuntimeCfg, b, n)), len(b)
+	b = own.AppendValue(b)
+	fs, n = append(fs, valueField(spec.FieldVQSplitDevOwnDesc, b, n)), len(b)
+	b = pe.AppendValue(b)
+	fs = append(fs, valueField(spec.FieldPendingEvents, b, n))
 	fs = append(fs, dev...)
 	slices.SortStableFunc(fs, func(a, b devctx.Field) int { return cmp.Compare(a.Type, b.Type) })
 	return fs
+}
+
+// valueField returns b[start:] as a field of type t, its capacity ending
+// with it so that appending to it never reaches what follows in b.
+func valueField(t spec.FieldType, b []byte, start int) devctx.Field {
+	return devctx.Field{Type: t, Value: b[start:len(b):len(b)]}
 }
 
 // partsCommonCfg are the PCI_COMMON_CFG fields that travel as parts: the

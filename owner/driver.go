@@ -3,6 +3,7 @@ package owner
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/pcie"
@@ -86,8 +87,10 @@ type Driver struct {
 	// without the device-parts commands or objects (nil when it did not).
 	initErr error
 	ids     map[uint32]bool
-	done    map[uint64]adminq.Completion
-	dead    error
+	// done are the completions harvested and not yet waited for, in
+	// harvest order (a handful: a list beats a map).
+	done []adminq.Completion
+	dead error
 	// unfiltered lets tests send opcodes outside supported_cmds.
 	unfiltered bool
 }
@@ -209,7 +212,8 @@ func (d *Driver) probeTransport() error {
 	d.q, d.aqIndex, d.dead = q, idx, nil
 	d.supported, d.listed, d.capLimit = 0, false, 0
 	d.ids = map[uint32]bool{}
-	d.done = map[uint64]adminq.Completion{}
+	clear(d.done)
+	d.done = d.done[:0]
 	return nil
 }
 
@@ -384,8 +388,9 @@ func (d *Driver) submit(c adminq.Command, post func() (uint64, error)) (uint64, 
 // a PF FLR), ErrNeedsReset, or ErrNoCompletion.
 func (d *Driver) Wait(tok uint64) (adminq.Completion, error) {
 	for {
-		if c, ok := d.done[tok]; ok {
-			delete(d.done, tok)
+		if i := d.doneIndex(tok); i >= 0 {
+			c := d.done[i]
+			d.done = slices.Delete(d.done, i, i+1)
 			return c, nil
 		}
 		if d.dead != nil {
@@ -395,7 +400,7 @@ func (d *Driver) Wait(tok uint64) (adminq.Completion, error) {
 		if err != nil {
 			return adminq.Completion{}, err
 		}
-		if _, ok := d.done[tok]; ok || progressed {
+		if d.doneIndex(tok) >= 0 || progressed {
 			continue
 		}
 		d.host.WaitAdmin()
@@ -417,10 +422,18 @@ func (d *Driver) Wait(tok uint64) (adminq.Completion, error) {
 	}
 }
 
+// doneIndex returns the index in done of the completion of the command
+// with token tok, -1 if it has not been harvested.
+func (d *Driver) doneIndex(tok uint64) int {
+	return slices.IndexFunc(d.done, func(c adminq.Completion) bool { return c.Token == tok })
+}
+
 func (d *Driver) harvest() (bool, error) {
-	got, err := d.q.Harvest()
+	n := len(d.done)
+	done, err := d.q.AppendHarvest(d.done)
+	d.done = done
+	got := done[n:]
 	for _, c := range got {
-		d.done[c.Token] = c
 		if d.cfg.Observer != nil {
 			d.cfg.Observer.Received(c)
 		}

@@ -142,7 +142,11 @@ func (d *Driver) ReadContext(vf int, chunk int) ([]byte, int, error) {
 				return devctx.EncodeDraftContext(all), n, fmt.Errorf("owner: DEV_CTX_READ of VF %d, read %d: %w", vf, n, err)
 			}
 		}
-		all.Fields = append(all.Fields, c.Fields...)
+		if len(all.Fields) == 0 {
+			all.Fields = c.Fields // the first read's fields, not copied
+		} else {
+			all.Fields = append(all.Fields, c.Fields...)
+		}
 		if r.Remaining == 0 {
 			return devctx.EncodeDraftContext(all), n, nil
 		}

@@ -11,36 +11,43 @@ import (
 const tablePage = 256
 
 // memberTable maps VF numbers (1..65535) to the members built so far. It is
-// paged: a page of 256 slots is allocated when the first VF in it is built,
-// so enabling VFs allocates nothing, a touched VF costs one 16-byte slot (a
-// map costs about 100 bytes an entry), and a lookup is two indexations
-// whatever the number of members. The built VF numbers are also kept in
-// order, so walking the members costs the members built, not the pages.
+// paged: page i holds VFs i*256 .. i*256+255 and is only as long as its
+// highest VF built, and there are only as many pages as the highest VF
+// built needs. So enabling VFs allocates nothing, building VF 1 costs a few
+// dozen bytes, a built VF costs about one 16-byte slot (a map costs about
+// 100 bytes an entry), and a lookup is two indexations whatever the number
+// of members. The built VF numbers are also kept in order, so walking the
+// members costs the members built, not the pages.
 type memberTable struct {
-	pages [0x10000 / tablePage]*[tablePage]member.Device
+	pages [][]member.Device
 	vfs   []uint16
 }
 
 // get returns VF vf's member, nil when it was not built.
 func (t *memberTable) get(vf uint16) member.Device {
-	if p := t.pages[vf/tablePage]; p != nil {
-		return p[vf%tablePage]
+	i, j := int(vf/tablePage), int(vf%tablePage)
+	if i < len(t.pages) && j < len(t.pages[i]) {
+		return t.pages[i][j]
 	}
 	return nil
 }
 
 // put stores VF vf's member (not nil).
 func (t *memberTable) put(vf uint16, m member.Device) {
-	p := t.pages[vf/tablePage]
-	if p == nil {
-		p = new([tablePage]member.Device)
-		t.pages[vf/tablePage] = p
+	i, j := int(vf/tablePage), int(vf%tablePage)
+	if i >= len(t.pages) {
+		t.pages = append(t.pages, make([][]member.Device, i+1-len(t.pages))...)
 	}
-	if p[vf%tablePage] == nil {
-		i, _ := slices.BinarySearch(t.vfs, vf)
-		t.vfs = slices.Insert(t.vfs, i, vf)
+	p := t.pages[i]
+	if j >= len(p) {
+		p = append(p, make([]member.Device, j+1-len(p))...)
+		t.pages[i] = p
 	}
-	p[vf%tablePage] = m
+	if p[j] == nil {
+		k, _ := slices.BinarySearch(t.vfs, vf)
+		t.vfs = slices.Insert(t.vfs, k, vf)
+	}
+	p[j] = m
 }
 
 // len is the number of members built.

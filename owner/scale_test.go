@@ -70,11 +70,13 @@ func TestMemberTable(t *testing.T) {
 	assert.Nil(t, tb.get(2))
 	pages := 0
 	for _, p := range tb.pages {
-		if p != nil {
+		if len(p) > 0 {
 			pages++
 		}
 	}
 	assert.Equal(t, 3, pages)
+	assert.Len(t, tb.pages, 256, "as many pages as VF 65535 needs")
+	assert.Len(t, tb.pages[0], 2, "page 0 holds up to VF 1")
 	var order []int
 	for vf, m := range tb.all() {
 		order = append(order, vf)

@@ -88,7 +88,8 @@ func (p *PF) commonWrite(fx *Effects, off uint64, data []byte) {
 	ignored := func() {
 		fx.note(TargetPF, "common cfg write %s (%d bytes): ignored", spec.CommonCfgField(off), len(data))
 	}
-	ws, err := member.DecodeCommonWrite(uint32(off), data)
+	var buf [2]member.CommonWrite
+	ws, err := member.AppendCommonWrite(buf[:0], uint32(off), data)
 	if err != nil {
 		ignored()
 		return

@@ -1,6 +1,9 @@
 package pcie
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // SR-IOV extended capability registers, as offsets from the capability
 // (Linux include/uapi/linux/pci_regs.h, PCI_SRIOV_*), and SR-IOV Control
@@ -80,16 +83,28 @@ func (c *ConfigSpace) SRIOV() (SRIOVState, bool) {
 	if o == 0 {
 		return SRIOVState{}, false
 	}
-	ctl := c.u16(o + SRIOVControl)
+	// The capability's registers, read at once when they lie in one
+	// chunk of the values, byte by byte otherwise.
+	b := c.span(o, SRIOVCapSize)
+	if b == nil {
+		var cp [SRIOVCapSize]byte
+		for i := range cp {
+			cp[i] = c.at(o + i)
+		}
+		b = cp[:]
+	}
+	u16 := func(r int) uint16 { return binary.LittleEndian.Uint16(b[r:]) }
+	u32 := func(r int) uint32 { return binary.LittleEndian.Uint32(b[r:]) }
+	ctl := u16(SRIOVControl)
 	return SRIOVState{
 		VFEnable:      ctl&SRIOVCtlVFEnable != 0,
-		NumVFs:        c.u16(o + SRIOVNumVFs),
-		TotalVFs:      c.u16(o + SRIOVTotalVFs),
-		FirstVFOffset: c.u16(o + SRIOVFirstVFOffset),
-		VFStride:      c.u16(o + SRIOVVFStride),
-		VFDeviceID:    c.u16(o + SRIOVVFDeviceID),
+		NumVFs:        u16(SRIOVNumVFs),
+		TotalVFs:      u16(SRIOVTotalVFs),
+		FirstVFOffset: u16(SRIOVFirstVFOffset),
+		VFStride:      u16(SRIOVVFStride),
+		VFDeviceID:    u16(SRIOVVFDeviceID),
 		VFMemorySpace: ctl&SRIOVCtlVFMSE != 0,
-		VFBAR0:        uint64(c.u32(o+SRIOVVFBAR0)&^0xF) | uint64(c.u32(o+SRIOVVFBAR0+4))<<32,
+		VFBAR0:        uint64(u32(SRIOVVFBAR0)&^0xF) | uint64(u32(SRIOVVFBAR0+4))<<32,
 	}, true
 }
 

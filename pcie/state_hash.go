@@ -17,7 +17,9 @@ func (c *ConfigSpace) StateHash() uint64 {
 		h = mix(h, l.stdHash)
 	}
 	if c.v.ext != nil {
-		h = mix(h, hashBytes(c.v.ext[:]))
+		var ext [ConfigSpaceSize - stdSize]byte
+		c.extValues(&ext)
+		h = mix(h, hashBytes(ext[:]))
 	} else {
 		h = mix(h, l.extHash)
 	}

@@ -82,7 +82,9 @@ func (m MSIXMessage) String() string {
 
 // MemoryPort is how a device reaches guest memory. The world supplies it, so
 // every DMA access is observed (oracle no-dma-when-stopped) and can be
-// refused. Reads fill buf entirely or return an error.
+// refused. Reads fill buf entirely or return an error. Like io.Reader and
+// io.Writer, an implementation must not keep buf or data once the call
+// returns: callers reuse them.
 type MemoryPort interface {
 	ReadMem(requester RID, addr uint64, buf []byte) error
 	WriteMem(requester RID, addr uint64, data []byte) error

@@ -1,18 +1,24 @@
 package pcie
 
+import "encoding/binary"
+
 // stdSize is the size of the PCI-compatible part of configuration space;
 // extended capabilities follow it.
 const stdSize = 256
 
+// extChunks is how many stdSize-byte chunks the extended space holds.
+const extChunks = (ConfigSpaceSize - stdSize) / stdSize
+
 // values holds one function's register values sparsely, against its
-// layout's power-on values: the PCI-compatible 256 bytes and the extended
-// space are each copied out of the layout the first time a write changes
-// one of their bytes. A function nobody wrote to costs two nil pointers; a
-// VF a driver set up (Command, MSI-X Enable) costs 256 bytes, since a VF's
-// extended space has no writable bit.
+// layout's power-on values: the PCI-compatible 256 bytes and each 256-byte
+// chunk of the extended space are copied out of the layout the first time a
+// write changes one of their bytes. A function nobody wrote to costs two
+// nil pointers; a VF a driver set up (Command, MSI-X Enable) costs 256
+// bytes, since a VF's extended space has no writable bit; a PF whose SR-IOV
+// capability was written costs 256 bytes more, and a table of 15 pointers.
 type values struct {
 	std *[stdSize]byte
-	ext *[ConfigSpaceSize - stdSize]byte
+	ext *[extChunks]*[stdSize]byte
 }
 
 // at returns the byte at o (0 ≤ o < ConfigSpaceSize).
@@ -22,13 +28,15 @@ func (c *ConfigSpace) at(o int) byte {
 			return c.v.std[o]
 		}
 	} else if c.v.ext != nil {
-		return c.v.ext[o-stdSize]
+		if k := c.v.ext[o/stdSize-1]; k != nil {
+			return k[o%stdSize]
+		}
 	}
 	return c.lay.init[o]
 }
 
-// set stores b at o, copying the half it falls in out of the layout if this
-// is the first change there.
+// set stores b at o, copying the chunk it falls in out of the layout if
+// this is the first change there.
 func (c *ConfigSpace) set(o int, b byte) {
 	if c.at(o) == b {
 		return
@@ -42,12 +50,61 @@ func (c *ConfigSpace) set(o int, b byte) {
 		return
 	}
 	if c.v.ext == nil {
-		c.v.ext = new([ConfigSpaceSize - stdSize]byte)
-		copy(c.v.ext[:], c.lay.init[stdSize:])
+		c.v.ext = new([extChunks]*[stdSize]byte)
 	}
-	c.v.ext[o-stdSize] = b
+	i := o/stdSize - 1
+	k := c.v.ext[i]
+	if k == nil {
+		k = new([stdSize]byte)
+		copy(k[:], c.lay.init[o&^(stdSize-1):])
+		c.v.ext[i] = k
+	}
+	k[o%stdSize] = b
+}
+
+// extValues copies the extended space's values into buf.
+func (c *ConfigSpace) extValues(buf *[ConfigSpaceSize - stdSize]byte) {
+	copy(buf[:], c.lay.init[stdSize:])
+	if c.v.ext == nil {
+		return
+	}
+	for i, k := range c.v.ext {
+		if k != nil {
+			copy(buf[i*stdSize:], k[:])
+		}
+	}
+}
+
+// span returns the values of bytes [o, o+n) (0 ≤ o, o+n ≤
+// ConfigSpaceSize) when they lie in one 256-byte chunk, as every naturally
+// aligned register does, and nil otherwise. The slice is read-only.
+func (c *ConfigSpace) span(o, n int) []byte {
+	if n <= 0 || o/stdSize != (o+n-1)/stdSize {
+		return nil
+	}
+	var k *[stdSize]byte
+	if o < stdSize {
+		k = c.v.std
+	} else if c.v.ext != nil {
+		k = c.v.ext[o/stdSize-1]
+	}
+	if k == nil {
+		return c.lay.init[o : o+n]
+	}
+	return k[o%stdSize : o%stdSize+n]
 }
 
 // u16 and u32 read little-endian registers.
-func (c *ConfigSpace) u16(o int) uint16 { return uint16(c.at(o)) | uint16(c.at(o+1))<<8 }
-func (c *ConfigSpace) u32(o int) uint32 { return uint32(c.u16(o)) | uint32(c.u16(o+2))<<16 }
+func (c *ConfigSpace) u16(o int) uint16 {
+	if b := c.span(o, 2); b != nil {
+		return binary.LittleEndian.Uint16(b)
+	}
+	return uint16(c.at(o)) | uint16(c.at(o+1))<<8
+}
+
+func (c *ConfigSpace) u32(o int) uint32 {
+	if b := c.span(o, 4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return uint32(c.u16(o)) | uint32(c.u16(o+2))<<16
+}

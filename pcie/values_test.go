@@ -9,8 +9,8 @@ import (
 
 // TestValuesSparse checks when a function's register values are copied out
 // of the shared layout: never for reads or writes that change nothing, the
-// PCI-compatible half for a Command write, the extended half only for a
-// write that changes a byte there (a PF's SR-IOV capability; a VF has no
+// PCI-compatible half for a Command write, a chunk of the extended space
+// only for a write that changes a byte there (a PF's SR-IOV capability; a VF has no
 // writable extended bit), and never again after Reset.
 func TestValuesSparse(t *testing.T) {
 	tests := []struct {
@@ -39,11 +39,36 @@ func TestValuesSparse(t *testing.T) {
 			_, err := c.Write(tt.off, tt.size, tt.val)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantStd, c.v.std != nil, "PCI-compatible half copied")
-			assert.Equal(t, tt.wantEx, c.v.ext != nil, "extended half copied")
+			assert.Equal(t, tt.wantEx, c.v.ext != nil, "extended space copied")
+			if tt.wantEx {
+				copied := 0
+				for _, k := range c.v.ext {
+					if k != nil {
+						copied++
+					}
+				}
+				assert.Equal(t, 1, copied, "only the written 256-byte chunk is copied")
+			}
 			c.Reset()
 			assert.Equal(t, values{}, c.v, "reset returns to the layout's values")
 		})
 	}
+}
+
+// TestValuesStateHash checks that the state hash follows the values, not
+// which of them were ever copied out of the layout.
+func TestValuesStateHash(t *testing.T) {
+	c := testPF(t)
+	fresh := c.StateHash()
+	numVFs := SRIOVCapOffset + SRIOVNumVFs
+	mustWrite(t, c, numVFs, 2, 4)
+	changed := c.StateHash()
+	assert.NotEqual(t, fresh, changed)
+	mustWrite(t, c, numVFs, 2, 0)
+	assert.NotNil(t, c.v.ext)
+	assert.Equal(t, fresh, c.StateHash(), "written back to its power-on value")
+	mustWrite(t, c, numVFs, 2, 4)
+	assert.Equal(t, changed, c.StateHash())
 }
 
 // TestValuesReadBack checks that a function reads the layout's power-on
@@ -81,4 +106,22 @@ func TestSharedVFTemplate(t *testing.T) {
 	assert.Same(t, a.New(0x0101).lay, b.New(0x0102).lay, "VFs share one layout")
 	_, err = SharedVFTemplate(VFOptions{MSIXVectors: 0})
 	assert.ErrorIs(t, err, ErrBadOptions)
+}
+
+// TestValuesRegisters checks that 16- and 32-bit register reads agree with
+// the bytes at every offset, across the 256-byte chunks of the values
+// (written or not) and the layout.
+func TestValuesRegisters(t *testing.T) {
+	c := testPF(t)
+	mustWrite(t, c, SRIOVCapOffset+SRIOVNumVFs, 2, 4)
+	mustWrite(t, c, RegCommand, 2, uint32(CmdBusMaster))
+	for o := 0; o+4 <= ConfigSpaceSize; o++ {
+		want16 := uint16(c.at(o)) | uint16(c.at(o+1))<<8
+		want32 := uint32(want16) | uint32(c.at(o+2))<<16 | uint32(c.at(o+3))<<24
+		require.Equal(t, want16, c.u16(o), "u16 at %#x", o)
+		require.Equal(t, want32, c.u32(o), "u32 at %#x", o)
+	}
+	st, ok := c.SRIOV()
+	require.True(t, ok)
+	assert.Equal(t, uint16(4), st.NumVFs)
 }

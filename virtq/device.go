@@ -22,13 +22,13 @@ type DeviceRing struct {
 
 // AvailIdx reads the driver's avail idx (a DMA read).
 func (r *DeviceRing) AvailIdx(mem pcie.MemoryPort, rid pcie.RID) (uint16, error) {
-	return port{mem, rid}.read16(r.availIdxAddr(), "avail idx")
+	return port{mem: mem, rid: rid}.read16(r.availIdxAddr(), "avail idx")
 }
 
 // ReadUsedIdx reads used idx from guest memory (a DMA read). A device resumed
 // without saved indices uses it to find where it left off.
 func (r *DeviceRing) ReadUsedIdx(mem pcie.MemoryPort, rid pcie.RID) (uint16, error) {
-	return port{mem, rid}.read16(r.usedIdxAddr(), "used idx")
+	return port{mem: mem, rid: rid}.read16(r.usedIdxAddr(), "used idx")
 }
 
 // Pop takes the next available head: it reads avail idx and, when the driver
@@ -39,7 +39,7 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 	if err := r.Validate(); err != nil {
 		return 0, false, err
 	}
-	p := port{mem, rid}
+	p := scratchPort(mem, rid)
 	idx, err := p.read16(r.availIdxAddr(), "avail idx")
 	if err != nil {
 		return 0, false, err
@@ -51,7 +51,7 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 	if pending > r.Size {
 		return 0, false, fmt.Errorf("virtq: avail idx %d is %d ahead of last_avail %d, more than queue size %d", idx, pending, r.LastAvail, r.Size)
 	}
-	head, err = r.HeadAt(mem, rid, r.LastAvail)
+	head, err = r.headAt(p, r.LastAvail)
 	if err != nil {
 		return 0, false, err
 	}
@@ -62,12 +62,16 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 // HeadAt reads avail ring entry i (modulo the size) and checks that it names
 // a descriptor of the table.
 func (r *DeviceRing) HeadAt(mem pcie.MemoryPort, rid pcie.RID, i uint16) (uint16, error) {
+	return r.headAt(port{mem: mem, rid: rid}, i)
+}
+
+func (r *DeviceRing) headAt(p port, i uint16) (uint16, error) {
 	addr := r.availRingAddr(i)
-	var b [2]byte
-	if err := mem.ReadMem(rid, addr, b[:]); err != nil {
+	b := p.scratch(2)
+	if err := p.mem.ReadMem(p.rid, addr, b); err != nil {
 		return 0, fmt.Errorf("virtq: read avail ring[%d] at %#x: %w", i%r.Size, addr, err)
 	}
-	head := binary.LittleEndian.Uint16(b[:])
+	head := binary.LittleEndian.Uint16(b)
 	if head >= r.Size {
 		return 0, fmt.Errorf("virtq: avail ring[%d]: head %d outside a table of %d descriptors", i%r.Size, head, r.Size)
 	}
@@ -90,8 +94,10 @@ func (r *DeviceRing) Chain(mem pcie.MemoryPort, rid pcie.RID, head uint16) ([]Se
 	if head >= r.Size {
 		return nil, fmt.Errorf("virtq: chain head %d outside a table of %d descriptors", head, r.Size)
 	}
-	p := port{mem, rid}
-	w := walker{}
+	p := scratchPort(mem, rid)
+	// Most chains (a request's header, data and status) have at most
+	// four segments.
+	w := walker{segs: make([]Segment, 0, 4)}
 	i := head
 	for n := 0; ; n++ {
 		if n >= int(r.Size) {
@@ -204,14 +210,15 @@ func (r *DeviceRing) PushUsed(mem pcie.MemoryPort, rid pcie.RID, head uint16, wr
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	var b [UsedElemSize]byte
+	p := scratchPort(mem, rid)
+	b := p.scratch(UsedElemSize)
 	binary.LittleEndian.PutUint32(b[0:4], uint32(head))
 	binary.LittleEndian.PutUint32(b[4:8], written)
 	addr := r.usedElemAddr(r.UsedIdx)
-	if err := mem.WriteMem(rid, addr, b[:]); err != nil {
+	if err := mem.WriteMem(rid, addr, b); err != nil {
 		return fmt.Errorf("virtq: write used ring[%d] at %#x: %w", r.UsedIdx%r.Size, addr, err)
 	}
-	if err := (port{mem, rid}).write16(r.usedIdxAddr(), r.UsedIdx+1, "used idx"); err != nil {
+	if err := p.write16(r.usedIdxAddr(), r.UsedIdx+1, "used idx"); err != nil {
 		return err
 	}
 	r.UsedIdx++
@@ -241,17 +248,26 @@ func Scatter(mem pcie.MemoryPort, rid pcie.RID, segs []Segment, data []byte) (ui
 
 // Gather reads the readable segments in order, up to limit bytes.
 func Gather(mem pcie.MemoryPort, rid pcie.RID, segs []Segment, limit int) ([]byte, error) {
+	total := 0
+	for _, s := range segs {
+		if !s.Writable && total < limit {
+			total += min(int(s.Len), limit-total)
+		}
+	}
 	var out []byte
+	if total > 0 {
+		out = make([]byte, 0, total)
+	}
 	for i, s := range segs {
 		if s.Writable || len(out) >= limit {
 			continue
 		}
 		k := min(int(s.Len), limit-len(out))
-		b := make([]byte, k)
+		b := out[len(out) : len(out)+k]
 		if err := mem.ReadMem(rid, s.Addr, b); err != nil {
 			return nil, fmt.Errorf("virtq: read segment %d at %#x: %w", i, s.Addr, err)
 		}
-		out = append(out, b...)
+		out = out[:len(out)+k]
 	}
 	return out, nil
 }

@@ -22,14 +22,23 @@ type DriverRing struct {
 	Layout
 	mem pcie.MemoryPort
 	rid pcie.RID
+	// buf is the scratch buffer of every access the driver makes.
+	buf [DescSize]byte
 	// free is a stack of free descriptor indices.
 	free []uint16
-	// chains[head] lists the descriptors of the chain posted at head.
-	chains [][]uint16
+	// links[i] chains the descriptors posted together: links[head].n is
+	// the length of the chain posted at head (0 when none is), and
+	// links[i].next the descriptor after i in its chain.
+	links []link
 	// availIdx is the driver's shadow avail idx (published by Publish).
 	availIdx uint16
 	// lastUsed is the next used-ring entry to harvest.
 	lastUsed uint16
+}
+
+// link is a descriptor's entry in DriverRing.links.
+type link struct {
+	next, n uint16
 }
 
 // zeroPage is written, never modified: zeroMem writes it page by page.
@@ -66,12 +75,15 @@ func NewDriverRing(mem pcie.MemoryPort, rid pcie.RID, l Layout) (*DriverRing, er
 			return nil, fmt.Errorf("virtq: zero %s at %#x: %w", part.what, part.addr, err)
 		}
 	}
-	d := &DriverRing{Layout: l, mem: mem, rid: rid, chains: make([][]uint16, l.Size)}
-	for i := int(l.Size) - 1; i >= 0; i-- {
-		d.free = append(d.free, uint16(i))
+	d := &DriverRing{Layout: l, mem: mem, rid: rid, free: make([]uint16, l.Size), links: make([]link, l.Size)}
+	for i := range d.free {
+		d.free[i] = l.Size - 1 - uint16(i)
 	}
 	return d, nil
 }
+
+// port is the driver's port to its memory, through its scratch buffer.
+func (d *DriverRing) port() port { return port{d.mem, d.rid, d.buf[:]} }
 
 // NumFree is the number of free descriptors.
 func (d *DriverRing) NumFree() int { return len(d.free) }
@@ -97,11 +109,9 @@ func (d *DriverRing) Add(bufs []Buffer) (uint16, error) {
 			return 0, fmt.Errorf("virtq: add: buffer %d is readable after a writable one", i)
 		}
 	}
-	idx := make([]uint16, len(bufs))
-	for i := range bufs {
-		idx[i] = d.free[len(d.free)-1-i]
-	}
-	var b [DescSize]byte
+	// The chain takes the descriptors from the top of the free stack down.
+	idx := func(i int) uint16 { return d.free[len(d.free)-1-i] }
+	b := d.buf[:]
 	for i, buf := range bufs {
 		desc := Desc{Addr: buf.Addr, Len: buf.Len}
 		if buf.Writable {
@@ -109,19 +119,22 @@ func (d *DriverRing) Add(bufs []Buffer) (uint16, error) {
 		}
 		if i+1 < len(bufs) {
 			desc.Flags |= DescFNext
-			desc.Next = idx[i+1]
+			desc.Next = idx(i + 1)
 		}
-		desc.Encode(b[:])
-		if err := d.mem.WriteMem(d.rid, d.descAddr(idx[i]), b[:]); err != nil {
-			return 0, fmt.Errorf("virtq: write descriptor %d: %w", idx[i], err)
+		desc.Encode(b)
+		if err := d.mem.WriteMem(d.rid, d.descAddr(idx(i)), b); err != nil {
+			return 0, fmt.Errorf("virtq: write descriptor %d: %w", idx(i), err)
 		}
 	}
-	head := idx[0]
-	if err := (port{d.mem, d.rid}).write16(d.availRingAddr(d.availIdx), head, "avail ring"); err != nil {
+	head := idx(0)
+	if err := d.port().write16(d.availRingAddr(d.availIdx), head, "avail ring"); err != nil {
 		return 0, err
 	}
+	for i := range len(bufs) - 1 {
+		d.links[idx(i)].next = idx(i + 1)
+	}
+	d.links[head].n = uint16(len(bufs))
 	d.free = d.free[:len(d.free)-len(bufs)]
-	d.chains[head] = idx
 	d.availIdx++
 	return head, nil
 }
@@ -129,12 +142,12 @@ func (d *DriverRing) Add(bufs []Buffer) (uint16, error) {
 // Publish writes the avail idx so the device can see every chain added so
 // far.
 func (d *DriverRing) Publish() error {
-	return port{d.mem, d.rid}.write16(d.availIdxAddr(), d.availIdx, "avail idx")
+	return d.port().write16(d.availIdxAddr(), d.availIdx, "avail idx")
 }
 
 // UsedIdx reads the device's used idx from memory.
 func (d *DriverRing) UsedIdx() (uint16, error) {
-	return port{d.mem, d.rid}.read16(d.usedIdxAddr(), "used idx")
+	return d.port().read16(d.usedIdxAddr(), "used idx")
 }
 
 // Harvest reads every used element the device published since the last
@@ -150,21 +163,26 @@ func (d *DriverRing) Harvest() ([]Used, error) {
 		return nil, fmt.Errorf("virtq: used idx %d is %d ahead of %d, more than queue size %d", idx, n, d.lastUsed, d.Size)
 	}
 	var out []Used
-	var b [UsedElemSize]byte
+	b := d.buf[:UsedElemSize]
 	for ; d.lastUsed != idx; d.lastUsed++ {
 		addr := d.usedElemAddr(d.lastUsed)
-		if err := d.mem.ReadMem(d.rid, addr, b[:]); err != nil {
+		if err := d.mem.ReadMem(d.rid, addr, b); err != nil {
 			return out, fmt.Errorf("virtq: read used ring[%d] at %#x: %w", d.lastUsed%d.Size, addr, err)
 		}
 		u := Used{ID: binary.LittleEndian.Uint32(b[0:4]), Len: binary.LittleEndian.Uint32(b[4:8])}
-		if u.ID >= uint32(d.Size) || d.chains[u.ID] == nil {
+		if u.ID >= uint32(d.Size) || d.links[u.ID].n == 0 {
 			return out, fmt.Errorf("virtq: used ring[%d]: id %d is not an outstanding head", d.lastUsed%d.Size, u.ID)
 		}
-		chain := d.chains[u.ID]
-		for i := len(chain) - 1; i >= 0; i-- {
-			d.free = append(d.free, chain[i])
+		// Free the chain's descriptors last first, so the next chain
+		// takes them in the order this one did.
+		n := int(d.links[u.ID].n)
+		base := len(d.free)
+		d.free = d.free[:base+n]
+		for k, j := n-1, uint16(u.ID); k >= 0; k-- {
+			d.free[base+k] = j
+			j = d.links[j].next
 		}
-		d.chains[u.ID] = nil
+		d.links[u.ID].n = 0
 		out = append(out, u)
 	}
 	return out, nil

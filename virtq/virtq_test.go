@@ -2,6 +2,7 @@ package virtq
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -140,8 +141,8 @@ func writeDescs(t *testing.T, mem *GuestMemory, l Layout, descs map[uint16]Desc,
 			require.NoError(t, mem.WriteMem(rid, l.descAddr(i), b[:]))
 		}
 	}
-	require.NoError(t, port{mem, rid}.write16(l.availRingAddr(0), head, "ring"))
-	require.NoError(t, port{mem, rid}.write16(l.availIdxAddr(), 1, "idx"))
+	require.NoError(t, port{mem: mem, rid: rid}.write16(l.availRingAddr(0), head, "ring"))
+	require.NoError(t, port{mem: mem, rid: rid}.write16(l.availIdxAddr(), 1, "idx"))
 }
 
 func TestChainMalformedIsError(t *testing.T) {
@@ -215,7 +216,7 @@ func TestPopRejectsBadRing(t *testing.T) {
 	})
 	t.Run("avail idx too far ahead", func(t *testing.T) {
 		mem := NewGuestMemory()
-		require.NoError(t, port{mem, rid}.write16(l.availIdxAddr(), 5, "idx"))
+		require.NoError(t, port{mem: mem, rid: rid}.write16(l.availIdxAddr(), 5, "idx"))
 		dev := DeviceRing{Layout: l}
 		_, _, err := dev.Pop(mem, rid)
 		assert.ErrorContains(t, err, "5 ahead")
@@ -252,6 +253,9 @@ func TestGuestMemorySparse(t *testing.T) {
 	require.NoError(t, m.ReadMem(rid, 0xdead0000, buf))
 	assert.Equal(t, []byte{0, 0, 0, 0}, buf, "untouched memory reads zero")
 	assert.Empty(t, m.Pages())
+	require.NoError(t, m.WriteMem(rid, 0x7000, make([]byte, 2*PageSize)))
+	assert.Empty(t, m.Pages(), "zeros written to untouched pages allocate nothing")
+	assert.Zero(t, m.StateHash())
 
 	data := make([]byte, PageSize+10)
 	for i := range data {
@@ -284,6 +288,15 @@ func TestGuestMemoryCloneAndDigest(t *testing.T) {
 	require.NoError(t, c.WriteMem(rid, 0x5000, []byte{3}))
 	assert.Equal(t, d, m.Digest(), "writes to the clone do not reach the original")
 	assert.NotEqual(t, d, c.Digest())
+	cd := c.Digest()
+	require.NoError(t, m.WriteMem(rid, 0x1000, []byte{4}))
+	assert.Equal(t, cd, c.Digest(), "writes to the original do not reach the clone")
+	got := []byte{0}
+	require.NoError(t, c.ReadMem(rid, 0x1000, got))
+	assert.Equal(t, []byte{2}, got)
+	require.NoError(t, m.ReadMem(rid, 0x1000, got))
+	assert.Equal(t, []byte{4}, got)
+	assert.Equal(t, m.StateHash(), m.Clone().StateHash())
 
 	// Same contents written in another order give the same digest.
 	o := NewGuestMemory()
@@ -328,4 +341,39 @@ func TestScatterGatherLimits(t *testing.T) {
 	g, err := Gather(m, rid, segs, 2)
 	require.NoError(t, err)
 	assert.Len(t, g, 2)
+}
+
+func TestGuestMemoryChunksAndSharing(t *testing.T) {
+	m := NewGuestMemory()
+	data := make([]byte, 3*chunkSize)
+	for i := range data {
+		data[i] = byte(i%251 + 1)
+	}
+	// A write that straddles chunks and a page boundary.
+	at := uint64(2*PageSize - chunkSize - 3)
+	require.NoError(t, m.WriteMem(rid, at, data))
+	assert.Equal(t, []uint64{PageSize, 2 * PageSize}, m.Pages())
+	c := m.Clone()
+	hash := m.StateHash()
+	require.NoError(t, m.WriteMem(rid, at+10, []byte{0}))
+	require.NoError(t, c.WriteMem(rid, at+20, []byte{0}))
+	assert.NotEqual(t, hash, m.StateHash())
+	assert.NotEqual(t, m.StateHash(), c.StateHash())
+	for _, tc := range []struct {
+		mem  *GuestMemory
+		zero int
+	}{{m, 10}, {c, 20}} {
+		got := make([]byte, len(data))
+		require.NoError(t, tc.mem.ReadMem(rid, at, got))
+		want := slices.Clone(data)
+		want[tc.zero] = 0
+		assert.Equal(t, want, got)
+	}
+	// Writing back the same bytes gives back the same hash, whichever
+	// chunks were copied on the way.
+	require.NoError(t, m.WriteMem(rid, at+10, data[10:11]))
+	assert.Equal(t, hash, m.StateHash())
+	o := NewGuestMemory()
+	require.NoError(t, o.WriteMem(rid, at, data))
+	assert.Equal(t, o.Digest(), m.Digest())
 }
