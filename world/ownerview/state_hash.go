@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/world/por"
 )
 
 // StateHash hashes the part of the record that decides what happens next:
@@ -25,18 +26,7 @@ func (r *Record) StateHash() uint64 {
 			h = deephash.Mix(h, uint64(m))
 		}
 		h = deephash.Mix(h, uint64(t.outstanding))
-		h = deephash.Mix(h, bits(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
+		h = deephash.Mix(h, por.BoolBits(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
 	}
 	return h
-}
-
-// bits packs booleans, first in the lowest bit.
-func bits(bs ...bool) uint64 {
-	var v uint64
-	for i, b := range bs {
-		if b {
-			v |= 1 << i
-		}
-	}
-	return v
 }
