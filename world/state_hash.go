@@ -153,15 +153,6 @@ func (w *World) stateHash(ids bool) uint64 {
 			h = deephash.String(h, a.req.label)
 		}
 	}
-	// The writes in flight on the bus (bus_posted.go): what each lane
-	// still has to deliver, in order.
-	for _, l := range w.lanes {
-		h = deephash.Mix(deephash.Mix(h, uint64(l.id)), uint64(len(l.writes)))
-		for _, pw := range l.writes {
-			h = deephash.Mix(deephash.Mix(h, uint64(pw.target)), pw.tlp.Addr)
-			h = deephash.Bytes(deephash.String(h, pw.who), pw.tlp.Data)
-		}
-	}
 	if ids {
 		for _, d := range w.devs {
 			h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(d.id)), uint64(d.key.host)), uint64(d.key.target))
@@ -313,6 +304,17 @@ func (sh *stateHasher) shared() uint64 {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}
 	h = deephash.Mix(h, w.disk.StateHash())
+	// The writes in flight on the bus (bus_posted.go): what each lane
+	// still has to deliver, in order. They are shared state: a step that
+	// may touch everything (and records this hash in its chain) may push
+	// them ahead of itself.
+	for _, l := range w.lanes {
+		h = deephash.Mix(deephash.Mix(h, uint64(l.id)), uint64(len(l.writes)))
+		for _, pw := range l.writes {
+			h = deephash.Mix(deephash.Mix(h, uint64(pw.target)), pw.tlp.Addr)
+			h = deephash.Bytes(deephash.String(h, pw.who), pw.tlp.Data)
+		}
+	}
 	for _, x := range w.hosts {
 		h = deephash.String(h, x.name)
 		h = deephash.Mix(h, por.BoolBits(x.failed))

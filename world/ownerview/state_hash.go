@@ -10,8 +10,8 @@ import (
 
 // StateHash hashes the part of the record that decides what happens next:
 // for each member, what the hypervisor can read of it (its view: mode,
-// mode commands pending, commands outstanding, FLR and reset in progress;
-// whether it is auditable). What the record keeps only for the oracles to
+// mode commands pending, commands outstanding, FLR and reset in progress
+// and, while one is, when the FLR began; whether it is auditable). What the record keeps only for the oracles to
 // judge with (the size-query watch, reset counts, when an FLR began, the
 // images read) is left out: it follows the order of steps that commute
 // (a guest's write and a hypervisor's doorbell), so hashing it would keep
@@ -27,6 +27,11 @@ func (r *Record) StateHash() uint64 {
 		}
 		h = deephash.Mix(h, uint64(t.outstanding))
 		h = deephash.Mix(h, por.BoolBits(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
+		if t.flr {
+			// An FLR in progress ends 100 ms after it began (settleFLR),
+			// which the next read of the record sees.
+			h = deephash.Mix(h, uint64(t.flrAt))
+		}
 	}
 	return h
 }
