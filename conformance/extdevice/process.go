@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -170,6 +171,13 @@ func (x *exchange) send(m *Message) {
 	if err := writeMessage(x.p.w, m); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
+			return
+		}
+		if errors.Is(err, syscall.EPIPE) {
+			// A device that exits at once may close its input before the
+			// kit writes (broken pipe) or after (then the read sees its
+			// output closed): either way the process status follows.
+			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device closed its input instead of reading %s", m.Op))
 			return
 		}
 		x.err = x.p.fail(x.desc(), fmt.Sprintf("sending %s: %v", m.Op, err))

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/internal/deephash"
-	"github.com/migsim/migsim/world/por"
 )
 
 // StateHash hashes the part of the record that decides what happens next:
@@ -26,7 +25,7 @@ func (r *Record) StateHash() uint64 {
 			h = deephash.Mix(h, uint64(m))
 		}
 		h = deephash.Mix(h, uint64(t.outstanding))
-		h = deephash.Mix(h, por.BoolBits(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
+		h = deephash.Mix(h, flags(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
 		if t.flr {
 			// An FLR in progress ends 100 ms after it began (settleFLR),
 			// which the next read of the record sees.
@@ -34,4 +33,20 @@ func (r *Record) StateHash() uint64 {
 		}
 	}
 	return h
+}
+
+// flags packs booleans into a word, the first in the lowest bit (as the
+// world's por.BoolBits, which this package does not import).
+func flags(bs ...bool) (v uint64) {
+	for i, b := range bs {
+		v |= uint64(boolBit(b)) << i
+	}
+	return v
+}
+
+func boolBit(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
