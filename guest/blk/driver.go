@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"slices"
 
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/pcie"
@@ -510,17 +511,7 @@ func (g *Driver) holdsExpected(buf []byte, sector uint64) bool {
 					return false
 				}
 			}
-		} else if !allZero(got) {
-			return false
-		}
-	}
-	return true
-}
-
-// allZero reports whether b holds only zero bytes.
-func allZero(b []byte) bool {
-	for _, v := range b {
-		if v != 0 {
+		} else if slices.ContainsFunc(got, func(b byte) bool { return b != 0 }) {
 			return false
 		}
 	}
