@@ -1,6 +1,9 @@
 package world
 
-import "github.com/migsim/migsim/adminq"
+import (
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/pcie"
+)
 
 // CanonicalStateHash is StateHash without the ids of the device
 // pseudo-actors, which depend on the order devices first had work: two
@@ -17,3 +20,15 @@ func (w *World) SetGuestIRQs(i int, irqs []uint16) { w.guests[i].irqs = irqs }
 
 // SubmitForTest records on host 0's owner record that cmd was submitted.
 func (w *World) SubmitForTest(cmd adminq.Command) { w.hosts[0].truth.Submitted(cmd) }
+
+// SharedHash is the hash of the shared state, what a step that may touch
+// everything records in its actor's chain.
+func (w *World) SharedHash() uint64 { return w.hasher().shared() }
+
+// PostWriteForTest puts a guest write to VF 1 of the first host in flight
+// on a bus lane.
+func (w *World) PostWriteForTest(addr uint64, data []byte) {
+	l := &busLane{id: len(w.lanes), h: w.hosts[0]}
+	l.writes = append(l.writes, postedWrite{target: 1, tlp: pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: data}, who: "vcpu0"})
+	w.lanes = append(w.lanes, l)
+}

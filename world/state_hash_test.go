@@ -63,3 +63,14 @@ func TestStateHash_OwnerRecord(t *testing.T) {
 	after, _ := w.StateHash()
 	assert.NotEqual(t, before, after, "a command outstanding for a member changes the state")
 }
+
+// TestStateHash_PostedWritesAreShared: the writes in flight on the bus are
+// shared state, in the hash a step that may touch everything records in
+// its chain (such a step may push them ahead of itself), not only in the
+// whole state's.
+func TestStateHash_PostedWritesAreShared(t *testing.T) {
+	w := freshWorld(t, spec.Draft2023)
+	before := w.SharedHash()
+	w.PostWriteForTest(0x3000, []byte{0, 0})
+	assert.NotEqual(t, before, w.SharedHash(), "a write in flight changes the shared state")
+}

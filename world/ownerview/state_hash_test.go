@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -46,4 +47,27 @@ func TestRecordStateHash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// clockEnv is testEnv at a chosen time.
+type clockEnv struct {
+	testEnv
+	now engine.VTime
+}
+
+func (e clockEnv) Now() engine.VTime { return e.now }
+
+// TestRecordStateHash_FLRStart: while an FLR is in progress, when it began
+// is part of the hash (the next read of the record ends it 100 ms later);
+// records whose FLRs began at different times hash apart.
+func TestRecordStateHash_FLRStart(t *testing.T) {
+	const vf = 1
+	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	hashAt := func(now engine.VTime) uint64 {
+		r := NewRecord(clockEnv{testEnv{spec.Virtio14}, now})
+		r.ObserveWrite(vf, flr, 0, false)
+		return r.StateHash()
+	}
+	assert.NotEqual(t, hashAt(1_000), hashAt(2_000))
+	assert.Equal(t, hashAt(1_000), hashAt(1_000))
 }
