@@ -51,16 +51,21 @@ type propSys struct {
 // propGen describes generated systems.
 type propGen struct {
 	actors, instrs, vars int
+	// total bounds the instructions of all actors together (0: 8).
+	total int
 }
 
 // genProp draws a system description from rng.
 func genProp(rng *rand.Rand, g propGen) [][]propInstr {
 	res := func(v int) Resource { return Resource(v) }
 	progs := make([][]propInstr, 2+rng.IntN(g.actors-1))
-	total := 0
+	total, most := 0, g.total
+	if most == 0 {
+		most = 8
+	}
 	for a := range progs {
 		n := 1 + rng.IntN(g.instrs)
-		for i := 0; i < n && total < 8; i++ {
+		for i := 0; i < n && total < most; i++ {
 			total++
 			in := propInstr{op: propOp(rng.IntN(int(numPropOps))), v: rng.IntN(g.vars), w: rng.IntN(g.vars), k: 1 + rng.IntN(3)}
 			name := fmt.Sprintf("a%d:%d", a, i)
@@ -158,6 +163,9 @@ func (s *propSys) Advance(now VTime) {
 		}
 	}
 }
+
+// Finished implements Finisher: the actor ran its whole program.
+func (s *propSys) Finished(a int) bool { return s.pc[a] >= len(s.progs[a]) && !s.sleeping[a] }
 
 func (s *propSys) Done() bool {
 	for a, p := range s.progs {

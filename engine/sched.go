@@ -126,6 +126,10 @@ type Decision struct {
 	// the chooser calls StateHash (a state hash can cost more than a step).
 	State    uint64
 	HasState bool
+	// PrevFinished is set when the previous actor has finished: it has no
+	// step now and will never have one (Finisher). Unset when the system
+	// cannot tell.
+	PrevFinished bool
 	// hasher computes State on demand; stateDone is set once it did.
 	hasher    StateHasher
 	stateDone bool
@@ -181,6 +185,17 @@ type Chooser interface {
 // same remaining preemption budget (ExploreConfig.States).
 type StateHasher interface {
 	StateHash() (hash uint64, ok bool)
+}
+
+// Finisher is implemented by systems that can tell a finished actor (no
+// step now, none ever again) from one that is blocked (no step now, but a
+// later step of another actor may enable one). Depth-first search under a
+// preemption bound needs the difference: switching away from a blocked
+// actor is free, and a reordering that moves a step ahead of that switch
+// may unblock the actor and make the switch a preemption (see
+// DFS.Choose). Without it every actor with no step counts as blocked.
+type Finisher interface {
+	Finished(actor int) bool
 }
 
 // Epocher is implemented by systems with a state change that is neither a

@@ -109,6 +109,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		hasher, _ = sys.(StateHasher)
 	}
 	epocher, _ := sys.(Epocher)
+	finisher, _ := sys.(Finisher)
 	advanced := false // the clock moved and no step ran since
 	for {
 		if sys.Done() {
@@ -153,6 +154,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		advanced = false
 		d.Index, d.Now, d.Enabled = step, res.Now, en
+		d.PrevFinished = finisher != nil && d.Prev >= 0 && finisher.Finished(d.Prev)
 		if hasher != nil {
 			// The first hash of a run is taken eagerly: a system may need
 			// it to start tracking its state (the world's actor chains).

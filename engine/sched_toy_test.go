@@ -180,6 +180,11 @@ func (s *toySys) Done() bool {
 	return true
 }
 
+// Finished implements Finisher: the actor ran its whole program.
+func (s *toySys) Finished(a int) bool {
+	return a < len(s.actors) && s.actors[a].pc >= len(s.actors[a].prog) && !s.actors[a].sleeping
+}
+
 func (s *toySys) Finish() *Finding {
 	if s.failAtEnd {
 		return &Finding{Oracle: "end", Message: "toy: reached the end"}

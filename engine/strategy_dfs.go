@@ -244,6 +244,15 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 			}
 		}
 	}
+	if s.cfg.Bound >= 0 && d.Prev >= 0 && !n.prevOn && !d.PrevFinished {
+		// The previous actor is blocked, so switching away from it here is
+		// free. A sleeping step z stands for the paths that run it later,
+		// covered by ones that run it first; but z, run first, may be what
+		// unblocks this actor, and then the covering path pays a
+		// preemption here that this one does not. So nothing sleeps past
+		// a blocked previous actor.
+		n.sleep = nil
+	}
 	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
 		n.full = true
 	}

@@ -496,6 +496,14 @@ func (w *World) Done() bool {
 	return w.lanesIdle()
 }
 
+// Finished implements engine.Finisher: a guest vCPU, the hypervisor or a
+// peer whose program has returned. A halted vCPU is not finished (the
+// hypervisor may resume it), nor is a device or a bus lane, which a later
+// step can always give work.
+func (w *World) Finished(id int) bool {
+	return id >= 0 && id < len(w.actors) && w.actors[id].done
+}
+
 // ActorName names an actor or a device.
 func (w *World) ActorName(id int) string {
 	if id < len(w.actors) {
