@@ -86,6 +86,10 @@ type dfsNode struct {
 	// state is the node's state key, when state pruning recorded it.
 	state    dfsStateKey
 	hasState bool
+	// cut is set when the preemption bound cut off a pick in the node's
+	// subtree, or a visit that covered a state in it had such a cut: only
+	// then does the subtree's coverage depend on its remaining budget.
+	cut bool
 }
 
 // NewDFS returns a search with sleep sets and the given preemption bound.
@@ -169,6 +173,7 @@ func (s *DFS) candidate(n *dfsNode, i int) bool {
 	}
 	if n.isPreemption(i) && s.cfg.Bound >= 0 && n.preempts+1 > s.cfg.Bound {
 		s.boundHit = true
+		n.cut = true
 		return false
 	}
 	return true
@@ -264,6 +269,9 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 		// this shard's own subtrees) would shift the numbering.
 		if !(s.cfg.Shards > 1 && n.branch < s.cfg.SplitDepth) && s.seen(&n) {
 			s.stateHits++
+			if k := len(s.stack); k > 0 && n.cut {
+				s.stack[k-1].cut = true
+			}
 			return 0, ErrPruned
 		}
 	}
@@ -366,6 +374,9 @@ func (s *DFS) Next(res *Result, err error) bool {
 	}
 	// A decision pruned at its creation (kept for the analysis) is dropped.
 	if k := len(s.stack); k > 0 && s.stack[k-1].chosen < 0 {
+		if k > 1 && s.stack[k-1].cut {
+			s.stack[k-2].cut = true
+		}
 		s.stack = s.stack[:k-1]
 	}
 	for len(s.stack) > 0 {
@@ -388,6 +399,9 @@ func (s *DFS) Next(res *Result, err error) bool {
 			return true
 		}
 		s.forget(top)
+		if k > 0 && top.cut {
+			s.stack[k-1].cut = true
+		}
 		s.stack = s.stack[:k]
 		if top.branch < s.cfg.SplitDepth {
 			s.cur = -1

@@ -15,7 +15,11 @@ import "slices"
 // previous actor or the earlier had none, at least one more otherwise
 // (only the first pick's cost can differ, by one: after it both paths
 // have the same previous actor). It explored every path this one would,
-// and more. Only visits whose subtree is complete are remembered (recorded
+// and more. A visit whose subtree the bound never cut (no pick refused for
+// the bound, no state below pruned by a visit that depended on its budget)
+// is remembered with an unbounded budget: with any larger budget the
+// search would have run exactly the same paths, so it covers every later
+// visit whatever its budget (dfsNode.cut). Only visits whose subtree is complete are remembered (recorded
 // when the search leaves them), so a state on the current path never
 // prunes itself; in a sharded search only visits inside the shard's own
 // subtrees are, and nodes above the split are never pruned (every shard
@@ -93,6 +97,7 @@ func (s *DFS) seen(n *dfsNode) bool {
 	rem, sl, prev := s.remaining(n), sleepKey(n), freePrev(n)
 	for _, v := range s.states[n.state] {
 		if coversFrom(v, prev, rem) && subset(v.sleep, sl) {
+			n.cut = v.remaining >= 0
 			return true
 		}
 	}
@@ -111,6 +116,10 @@ func (s *DFS) forget(n *dfsNode) {
 	if s.states == nil {
 		s.states = map[dfsStateKey][]dfsStateSeen{}
 	}
-	s.states[n.state] = append(s.states[n.state], dfsStateSeen{remaining: s.remaining(n), prev: freePrev(n), sleep: sleepKey(n)})
+	rem := s.remaining(n)
+	if !n.cut {
+		rem = -1 // no pick was cut off below: it covers every budget
+	}
+	s.states[n.state] = append(s.states[n.state], dfsStateSeen{remaining: rem, prev: freePrev(n), sleep: sleepKey(n)})
 	s.stateCount++
 }

@@ -22,13 +22,18 @@ var propLargerSystems = flag.Int("engine.largersystems", 300, "random systems Te
 // runs that step first pays a preemption at the switch. Without the rule
 // that wakes every sleeping step past a blocked previous actor (DFS.Choose),
 // sleep sets miss an outcome at bound 1 in system 1222 (and dpor with
-// them), and state pruning inherits the miss.
+// them), and state pruning inherits the miss. The systems also check
+// state pruning's budget rule: a visit whose subtree the bound never cut
+// covers every budget, and a cut anywhere below — or a state below pruned
+// by a visit with a cut — makes it depend on its budget again (removing
+// either propagation fails systems 1222 and 288).
 func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 	gen := propGen{actors: 3, instrs: 6, vars: 2, total: 12}
 	variants := []DFSConfig{
 		{Reduction: ReductionSleep},
 		{Reduction: ReductionDPOR},
 		{Reduction: ReductionSleep, States: true},
+		{Reduction: ReductionSleep, States: true, Shards: 3, SplitDepth: 2},
 	}
 	systems := []int{1222}
 	for sys := range *propLargerSystems {
@@ -45,8 +50,14 @@ func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 			runs[fmt.Sprintf("none bound %d", bound)] += refRuns
 			for _, cfg := range variants {
 				cfg.Bound = bound
-				got, n, _ := searchOutcomes(t, f, cfg)
-				name := fmt.Sprintf("%s states=%v bound %d", cfg.Reduction, cfg.States, bound)
+				got, n := map[string]bool{}, 0
+				for shard := range max(cfg.Shards, 1) {
+					cfg.Shard = shard
+					o, sn, _ := searchOutcomes(t, f, cfg)
+					maps.Copy(got, o)
+					n += sn
+				}
+				name := fmt.Sprintf("%s states=%v shards=%d bound %d", cfg.Reduction, cfg.States, max(cfg.Shards, 1), bound)
 				runs[name] += n
 				if !assert.Equal(t, outcomeList(ref), outcomeList(got), "system %d, %s:\n%s", sys, name, propString(progs)) {
 					return
@@ -56,6 +67,6 @@ func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 	}
 	keys := slices.Sorted(maps.Keys(runs))
 	for _, k := range keys {
-		t.Logf("%-28s %d runs", k, runs[k])
+		t.Logf("%-37s %d runs", k, runs[k])
 	}
 }
