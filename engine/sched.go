@@ -198,6 +198,27 @@ type Finisher interface {
 	Finished(actor int) bool
 }
 
+// LazyFootprinter is implemented by systems whose footprints cost to
+// compute. A chooser replaying a path it has walked before already knows
+// its pick and the footprints of the steps it saw there: at such a
+// decision the runner lists the enabled steps without footprints and asks
+// for the footprint of the step it runs only.
+type LazyFootprinter interface {
+	// EnabledBare appends the enabled steps as Enabled does, but with zero
+	// footprints.
+	EnabledBare(buf []Step) []Step
+	// StepFootprint returns the footprint Enabled would give s, in the
+	// state Enabled or EnabledBare listed it in.
+	StepFootprint(s Step) Footprint
+}
+
+// replayer is a chooser that can tell a decision whose pick it knows from
+// an earlier run (dfs replaying its path) and that needs no footprints
+// there.
+type replayer interface {
+	replays(index int) bool
+}
+
 // Epocher is implemented by systems with a state change that is neither a
 // step nor a clock move but, like a clock advance, happens only when nothing
 // is enabled (the world's "stalled": blocked waits give up). When nothing is

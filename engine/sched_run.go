@@ -110,6 +110,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	}
 	epocher, _ := sys.(Epocher)
 	finisher, _ := sys.(Finisher)
+	lazy, _ := sys.(LazyFootprinter)
+	rep, _ := ch.(replayer)
+	if r.log != nil {
+		lazy = nil // the memo keeps every decision's footprints
+	}
 	advanced := false // the clock moved and no step ran since
 	for {
 		if sys.Done() {
@@ -124,7 +129,13 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 				Message: fmt.Sprintf("step bound %d exceeded", r.cfg.MaxSteps)}
 			return res, nil
 		}
-		en := sys.Enabled(r.enabled[:0])
+		bare := lazy != nil && rep != nil && rep.replays(step)
+		var en []Step
+		if bare {
+			en = lazy.EnabledBare(r.enabled[:0])
+		} else {
+			en = sys.Enabled(r.enabled[:0])
+		}
 		r.enabled = en
 		if len(en) == 0 {
 			t, ok := sys.NextTimer()
@@ -169,6 +180,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		if i < 0 || i >= len(en) {
 			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
+		}
+		if bare {
+			en[i].Footprint = lazy.StepFootprint(en[i])
 		}
 		s := en[i]
 		pre := d.Prev >= 0 && s.Actor != d.Prev && firstOfActor(en, d.Prev) >= 0

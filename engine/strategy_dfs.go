@@ -206,6 +206,13 @@ func (s *DFS) candidates(n *dfsNode) int {
 	return c
 }
 
+// replays reports whether the decision at index replays the current path:
+// its pick and its steps' footprints are known (not with DPOR, whose race
+// analysis reads every run's footprints).
+func (s *DFS) replays(index int) bool {
+	return index < len(s.stack) && s.cfg.Reduction != ReductionDPOR
+}
+
 // Choose replays the current path, then extends it.
 func (s *DFS) Choose(d *Decision) (int, error) {
 	if d.Index < len(s.stack) {

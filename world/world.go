@@ -344,7 +344,26 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 // Enabled lists the enabled steps: actors in id order, then devices in
 // creation order, each with its footprint (footprint.go), then the lanes
 // of the bus with writes in flight (bus_posted.go).
-func (w *World) Enabled(buf []engine.Step) []engine.Step {
+func (w *World) Enabled(buf []engine.Step) []engine.Step { return w.enabled(buf, true) }
+
+// EnabledBare implements engine.LazyFootprinter: Enabled without the
+// footprints, for a decision the scheduler replays.
+func (w *World) EnabledBare(buf []engine.Step) []engine.Step { return w.enabled(buf, false) }
+
+// StepFootprint implements engine.LazyFootprinter: the footprint Enabled
+// gives step s now.
+func (w *World) StepFootprint(s engine.Step) engine.Footprint {
+	switch {
+	case s.ID < 0 || !w.lanesIdle():
+		return por.FPAll
+	case s.ID < len(w.actors):
+		return w.actorFootprint(s.ID)
+	}
+	return w.deviceFootprint(w.devs[s.ID-len(w.actors)])
+}
+
+func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
+	start := len(buf)
 	for i, a := range w.actors {
 		if a.done || a.halted {
 			continue
@@ -352,7 +371,11 @@ func (w *World) Enabled(buf []engine.Step) []engine.Step {
 		if a.req.ready != nil && !a.req.ready() {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: a.id, ID: i, Label: a.req.label, Footprint: w.actorFootprint(i)})
+		st := engine.Step{Actor: a.id, ID: i, Label: a.req.label}
+		if fp {
+			st.Footprint = w.actorFootprint(i)
+		}
+		buf = append(buf, st)
 	}
 	for i, d := range w.devs {
 		if len(d.pending) == 0 {
@@ -362,14 +385,18 @@ func (w *World) Enabled(buf []engine.Step) []engine.Step {
 		if h.failed {
 			continue
 		}
-		buf = append(buf, engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: w.deviceFootprint(d)})
+		st := engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label}
+		if fp {
+			st.Footprint = w.deviceFootprint(d)
+		}
+		buf = append(buf, st)
 	}
-	if !w.lanesIdle() {
+	if fp && !w.lanesIdle() {
 		// A write in flight lands when its lane delivers it or when a
 		// later access pushes it ahead (PCIe ordering, bus_posted.go): any
 		// step may then reach any function, so every step declares
 		// everything (sound for the reduction, and the guard agrees).
-		for i := range buf {
+		for i := start; i < len(buf); i++ {
 			buf[i].Footprint = por.FPAll
 		}
 	}
