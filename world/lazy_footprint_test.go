@@ -21,8 +21,8 @@ type eagerWorld struct {
 }
 
 func (e eagerWorld) StateHash() (uint64, bool) { return e.w.StateHash() }
-func (e eagerWorld) Epoch() bool                { return e.w.Epoch() }
-func (e eagerWorld) Finished(id int) bool       { return e.w.Finished(id) }
+func (e eagerWorld) Epoch() bool               { return e.w.Epoch() }
+func (e eagerWorld) Finished(id int) bool      { return e.w.Finished(id) }
 
 // TestLazyFootprints_SameSearch: dfs replaying its path lets the world list
 // the steps without footprints and compute only the one it runs; the
