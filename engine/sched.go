@@ -122,8 +122,9 @@ type Decision struct {
 	Advances int
 	// State is the system's state hash (StateHasher) when HasState is set;
 	// the runner computes it only for choosers that ask (dfs with state
-	// pruning), at the first decision of a run and, at the others, when
-	// the chooser calls StateHash (a state hash can cost more than a step).
+	// pruning), when the chooser calls StateHash (a state hash can cost
+	// more than a step), and at the first decision of a run of a system
+	// that needs it to start tracking its state and is no StateTracker.
 	State    uint64
 	HasState bool
 	// PrevFinished is set when the previous actor has finished: it has no
@@ -196,6 +197,14 @@ type StateHasher interface {
 // DFS.Choose). Without it every actor with no step counts as blocked.
 type Finisher interface {
 	Finished(actor int) bool
+}
+
+// StateTracker is implemented by state hashers that must be told before
+// their first step that their state will be asked for (the world starts
+// keeping its actors' chains). Without it the runner asks for the first
+// decision's hash, which a chooser replaying that decision never reads.
+type StateTracker interface {
+	TrackState()
 }
 
 // LazyFootprinter is implemented by systems whose footprints cost to

@@ -171,7 +171,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			// it to start tracking its state (the world's actor chains).
 			d.hasher, d.stateDone, d.State, d.HasState = hasher, false, 0, false
 			if step == 0 {
-				d.StateHash()
+				if tr, ok := hasher.(StateTracker); ok {
+					tr.TrackState()
+				} else {
+					d.StateHash()
+				}
 			}
 		}
 		i, cerr := ch.Choose(&d)

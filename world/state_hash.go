@@ -121,6 +121,14 @@ func (w *World) StateHash() (uint64, bool) {
 	return w.stateHash(true), true
 }
 
+// TrackState implements engine.StateTracker: the run keeps the actors'
+// chains from its first step on, as a first StateHash before it would.
+func (w *World) TrackState() {
+	if w.stepNo == 0 && !w.holdsOpaque() {
+		w.chaining = true
+	}
+}
+
 // holdsOpaque reports whether a member built so far keeps its state
 // outside the process (member.Opaque); once one is, the world never hashes
 // again. A run asks before its first step, and members are built by then

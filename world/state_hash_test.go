@@ -74,3 +74,47 @@ func TestStateHash_PostedWritesAreShared(t *testing.T) {
 	w.PostWriteForTest(0x3000, []byte{0, 0})
 	assert.NotEqual(t, before, w.SharedHash(), "a write in flight changes the shared state")
 }
+
+// TestStateHash_TrackStateLikeFirstHash: a run told to track its state
+// before its first step (engine.StateTracker, so a replayed first decision
+// costs no hash) hashes every later state as a run whose first state was
+// hashed, along a whole run of smoke-migrate under each edition; without
+// either, the world refuses to hash after its first step.
+func TestStateHash_TrackStateLikeFirstHash(t *testing.T) {
+	for _, ed := range spec.Editions {
+		hashed := freshWorld(t, ed)
+		s, err := catalog.CatalogScenario("smoke-migrate")
+		require.NoError(t, err)
+		tg, err := catalog.NewTarget(s, ed, nil, nil)
+		require.NoError(t, err)
+		f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+		require.NoError(t, err)
+		build := func() *world.World {
+			sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
+			require.NoError(t, err)
+			w := sys.(*world.World)
+			t.Cleanup(w.Close)
+			return w
+		}
+		tracked, untracked := build(), build()
+		tracked.TrackState()
+		steps := 0
+		for ; !hashed.Done() && steps < 2000; steps++ {
+			en := hashed.Enabled(nil)
+			if len(en) == 0 {
+				break // the clock would move: far enough
+			}
+			for _, w := range []*world.World{hashed, tracked, untracked} {
+				require.Nil(t, w.Execute(en[0]), "%s step %d", ed, steps)
+			}
+			want, ok := hashed.StateHash()
+			require.True(t, ok)
+			got, ok := tracked.StateHash()
+			require.True(t, ok)
+			require.Equal(t, want, got, "%s: state after step %d (%s)", ed, steps, en[0].Label)
+		}
+		assert.Greater(t, steps, 50, "%s: the run went on", ed)
+		_, ok := untracked.StateHash()
+		assert.False(t, ok, "%s: a run not tracked from its first step cannot hash", ed)
+	}
+}
