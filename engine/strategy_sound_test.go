@@ -35,8 +35,12 @@ func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 		{Reduction: ReductionSleep, States: true},
 		{Reduction: ReductionSleep, States: true, Shards: 3, SplitDepth: 2},
 	}
+	n := *propLargerSystems
+	if testing.Short() {
+		n = min(n, 60) // the race detector's run
+	}
 	systems := []int{1222}
-	for sys := range *propLargerSystems {
+	for sys := range n {
 		if sys != 1222 {
 			systems = append(systems, sys)
 		}

@@ -45,9 +45,13 @@ func TestLazyFootprints_SameSearch(t *testing.T) {
 	}
 	_, lazy := engine.System(&world.World{}).(engine.LazyFootprinter)
 	require.True(t, lazy, "the world lists steps without footprints on request")
+	bound := 1
+	if testing.Short() {
+		bound = 0 // the race detector's run
+	}
 	explore := func(f engine.Factory) engine.Summary {
 		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyDFS,
-			Bound: 1, States: true, Schedules: 1 << 20, Jobs: 1, MaxSteps: catalog.DefaultJudgeMaxSteps})
+			Bound: bound, States: true, Schedules: 1 << 20, Jobs: 1, MaxSteps: catalog.DefaultJudgeMaxSteps})
 		require.NoError(t, err)
 		require.True(t, sum.Complete)
 		return sum
