@@ -41,6 +41,20 @@ func searchOutcomes(t testing.TB, f Factory, cfg DFSConfig) (map[string]bool, in
 	return out, s.Runs(), s.Pruned()
 }
 
+// searchShards runs every shard of cfg (one when unsharded) and returns
+// the outcomes they reach together and their complete runs.
+func searchShards(t testing.TB, f Factory, cfg DFSConfig) (map[string]bool, int) {
+	t.Helper()
+	got, n := map[string]bool{}, 0
+	for shard := range max(cfg.Shards, 1) {
+		cfg.Shard = shard
+		o, sn, _ := searchOutcomes(t, f, cfg)
+		maps.Copy(got, o)
+		n += sn
+	}
+	return got, n
+}
+
 func outcomeList(m map[string]bool) string {
 	var l []string
 	for k := range m {
@@ -81,13 +95,7 @@ func TestDFS_ReductionsSound(t *testing.T) {
 			for _, v := range variants {
 				cfg := v.cfg
 				cfg.Bound = bound
-				got, n := map[string]bool{}, 0
-				for shard := range max(cfg.Shards, 1) {
-					cfg.Shard = shard
-					o, sn, _ := searchOutcomes(t, f, cfg)
-					maps.Copy(got, o)
-					n += sn
-				}
+				got, n := searchShards(t, f, cfg)
 				runs[fmt.Sprintf("%s bound %d", v.name, bound)] += n
 				if !assert.Equal(t, outcomeList(ref), outcomeList(got), "system %d, %s, bound %d:\n%s", sys, v.name, bound, propString(progs)) {
 					return

@@ -54,13 +54,7 @@ func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 			runs[fmt.Sprintf("none bound %d", bound)] += refRuns
 			for _, cfg := range variants {
 				cfg.Bound = bound
-				got, n := map[string]bool{}, 0
-				for shard := range max(cfg.Shards, 1) {
-					cfg.Shard = shard
-					o, sn, _ := searchOutcomes(t, f, cfg)
-					maps.Copy(got, o)
-					n += sn
-				}
+				got, n := searchShards(t, f, cfg)
 				name := fmt.Sprintf("%s states=%v shards=%d bound %d", cfg.Reduction, cfg.States, max(cfg.Shards, 1), bound)
 				runs[name] += n
 				if !assert.Equal(t, outcomeList(ref), outcomeList(got), "system %d, %s:\n%s", sys, name, propString(progs)) {

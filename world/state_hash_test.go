@@ -17,19 +17,29 @@ import (
 // first step on.
 func freshWorld(t *testing.T, ed spec.Edition) *world.World {
 	t.Helper()
+	w := smokeWorlds(t, ed)()
+	_, ok := w.StateHash()
+	require.True(t, ok)
+	return w
+}
+
+// smokeWorlds returns a builder of smoke-migrate's worlds under ed, all of
+// the same seed.
+func smokeWorlds(t *testing.T, ed spec.Edition) func() *world.World {
+	t.Helper()
 	s, err := catalog.CatalogScenario("smoke-migrate")
 	require.NoError(t, err)
 	tg, err := catalog.NewTarget(s, ed, nil, nil)
 	require.NoError(t, err)
 	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
 	require.NoError(t, err)
-	sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
-	require.NoError(t, err)
-	w := sys.(*world.World)
-	t.Cleanup(w.Close)
-	_, ok := w.StateHash()
-	require.True(t, ok)
-	return w
+	return func() *world.World {
+		sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
+		require.NoError(t, err)
+		w := sys.(*world.World)
+		t.Cleanup(w.Close)
+		return w
+	}
 }
 
 // TestStateHash_PendingInterrupts: states that differ only in the
@@ -83,19 +93,7 @@ func TestStateHash_PostedWritesAreShared(t *testing.T) {
 func TestStateHash_TrackStateLikeFirstHash(t *testing.T) {
 	for _, ed := range spec.Editions {
 		hashed := freshWorld(t, ed)
-		s, err := catalog.CatalogScenario("smoke-migrate")
-		require.NoError(t, err)
-		tg, err := catalog.NewTarget(s, ed, nil, nil)
-		require.NoError(t, err)
-		f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-		require.NoError(t, err)
-		build := func() *world.World {
-			sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
-			require.NoError(t, err)
-			w := sys.(*world.World)
-			t.Cleanup(w.Close)
-			return w
-		}
+		build := smokeWorlds(t, ed)
 		tracked, untracked := build(), build()
 		tracked.TrackState()
 		steps := 0
