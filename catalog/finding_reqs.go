@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // RunFacts are what a run exercised, read from its trace up to its end
@@ -27,14 +28,14 @@ type RunFacts struct {
 }
 
 // FactsOf reads the facts of a recorded trace.
-func FactsOf(ed spec.Edition, events []world.TraceEvent) RunFacts {
+func FactsOf(ed spec.Edition, events []record.TraceEvent) RunFacts {
 	var f RunFacts
 	for _, e := range events {
 		switch e.Kind {
-		case world.TraceState:
+		case record.TraceState:
 			f.FLR = f.FLR || e.State.FLRPending
 			f.Reset = f.Reset || e.State.ResetPending
-		case world.TraceAdmin:
+		case record.TraceAdmin:
 			if len(e.AdminResult) < 2 || spec.Status(binary.LittleEndian.Uint16(e.AdminResult)) != spec.StatusOK {
 				continue
 			}

@@ -8,25 +8,25 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // adminEvent is a completed admin command of a trace: opcode name, first
 // data byte, status.
-func adminEvent(name string, data byte, status spec.Status) world.TraceEvent {
+func adminEvent(name string, data byte, status spec.Status) record.TraceEvent {
 	cmd := make([]byte, 25)
 	cmd[24] = data
 	res := make([]byte, 8)
 	binary.LittleEndian.PutUint16(res, uint16(status))
-	return world.TraceEvent{Kind: world.TraceAdmin, Text: name, Admin: cmd, AdminResult: res}
+	return record.TraceEvent{Kind: record.TraceAdmin, Text: name, Admin: cmd, AdminResult: res}
 }
 
 func TestFactsOf(t *testing.T) {
-	draft := []world.TraceEvent{
+	draft := []record.TraceEvent{
 		adminEvent("DEV_MODE_SET", 1, spec.StatusOK),
 		adminEvent("DEV_MODE_SET", 2, spec.StatusEINVAL), // failed: Freeze not reached
 		adminEvent("DEV_CTX_READ", 0, spec.StatusOK),
-		{Kind: world.TraceState, State: world.TraceMemberState{FLRPending: true}},
+		{Kind: record.TraceState, State: record.TraceMemberState{FLRPending: true}},
 	}
 	f := FactsOf(spec.Draft2023, draft)
 	assert.Equal(t, []spec.Mode{spec.ModeStop}, f.Modes)
@@ -34,7 +34,7 @@ func TestFactsOf(t *testing.T) {
 	assert.True(t, f.FLR)
 	assert.False(t, f.Reset)
 
-	v14 := []world.TraceEvent{adminEvent("DEV_MODE_SET", 1, spec.StatusOK), adminEvent("DEV_MODE_SET", 0, spec.StatusOK)}
+	v14 := []record.TraceEvent{adminEvent("DEV_MODE_SET", 1, spec.StatusOK), adminEvent("DEV_MODE_SET", 0, spec.StatusOK)}
 	assert.Equal(t, []spec.Mode{spec.ModeStop, spec.ModeActive}, FactsOf(spec.Virtio14, v14).Modes)
 }
 

@@ -6,13 +6,14 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // RecordSchedule replays a schedule like ReplaySchedule, with
 // WorldConfig.Record set, and returns the run and its recorded trace.
 // Recording does not change the schedule: the replay is strict and checks
 // the trace hash, so the events are those of the recorded run.
-func RecordSchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, []world.TraceEvent, error) {
+func RecordSchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, []record.TraceEvent, error) {
 	t, err := TargetOf(sc)
 	if err != nil {
 		return engine.Result{}, nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // OracleNames are the names `expect … violation NAME` accepts: the
@@ -21,7 +22,7 @@ func OracleNames() []string {
 // Vocabulary is the world's vocabulary with the oracle names: what a
 // scenario is checked against.
 func Vocabulary() *scenario.Vocabulary {
-	v := world.Vocabulary()
+	v := vocab.Vocabulary()
 	v.Oracles = OracleNames()
 	return v
 }

@@ -8,7 +8,7 @@ import "github.com/migsim/migsim/spec"
 const (
 	// MaxVFs bounds `vfs`, the VFs every host enables (PCIe SR-IOV's
 	// TotalVFs is 16 bits). How many of them one VM migrates together is
-	// the world's limit (world.MaxVMVFs), checked at load too.
+	// the world's limit (world/vocab.MaxVMVFs), checked at load too.
 	MaxVFs = 65535
 	// MaxQueues bounds `queues` (request queues per VF).
 	MaxQueues = 64

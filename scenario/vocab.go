@@ -10,7 +10,7 @@ import (
 // The vocabulary of a scenario: which hosts, settings, actor attributes,
 // operations and their arguments, oracle and error names a world accepts.
 // This package defines its shape and checks scenarios against it (Check);
-// the world supplies the tables (world.Vocabulary), each next to the code
+// the world supplies the tables (world/vocab.Vocabulary), each next to the code
 // that runs it, so a verb is checked at load exactly as it runs.
 
 // ArgKind says what values an argument takes.

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // functionOfRID names the function a routing ID belongs to in the
@@ -32,10 +32,10 @@ func TestTraceAttribution(t *testing.T) {
 			at := tr.name + " event " + strconv.Itoa(i)
 			from, to := Endpoints(&e)
 			switch e.Kind {
-			case world.TraceMSIX:
+			case record.TraceMSIX:
 				assert.Equal(t, functionOfRID(e.MSIX.Source), e.Target, at)
 				assert.Equal(t, functionName(e.Host, e.Target), from, at)
-			case world.TraceTLP:
+			case record.TraceTLP:
 				assert.Equal(t, functionOfRID(e.TLP.Completer), e.Target, "%s: completer %s", at, e.TLP.Completer)
 				if e.TLP.Kind == pcie.Completion {
 					assert.Equal(t, lastReq, e.TLP.Requester, "%s: a completion goes back to its requester", at)
@@ -44,14 +44,14 @@ func TestTraceAttribution(t *testing.T) {
 					lastReq = e.TLP.Requester
 					assert.Equal(t, functionName(e.Host, e.Target), to, at)
 				}
-			case world.TraceAdmin:
+			case record.TraceAdmin:
 				s := SummarizeAdmin(e.Edition, e.Admin, e.AdminResult)
 				assert.True(t, s.HasHeader && s.HasStatus, "%s: admin record without header or status", at)
 				if s.ModeSet {
 					assert.True(t, s.HasMode, "%s: DEV_MODE_SET without its data", at)
 				}
 				assert.Equal(t, "pf", e.Target, at)
-			case world.TraceDMA:
+			case record.TraceDMA:
 				assert.True(t, strings.HasSuffix(to, ".mem"), at)
 			}
 		}

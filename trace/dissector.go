@@ -6,7 +6,7 @@ import (
 
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // The Wireshark dissector (docs/migsim.lua) is hand-written Lua around a
@@ -124,7 +124,7 @@ type luaRow struct {
 // dissectorTables returns the value tables of the dissector.
 func dissectorTables() []luaTable {
 	kinds := luaTable{name: "kinds"}
-	for k := world.TraceTLP; k <= world.TraceState; k++ {
+	for k := record.TraceTLP; k <= record.TraceState; k++ {
 		kinds.rows = append(kinds.rows, luaRow{uint64(k), k.String()})
 	}
 	tlpKinds := luaTable{name: "tlp_kinds"}

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // JSONReportFormat is the version of the JSON report layout. Format 2
@@ -82,23 +82,23 @@ type EventCounts struct {
 }
 
 // CountEvents counts events per kind.
-func CountEvents(events []world.TraceEvent) EventCounts {
+func CountEvents(events []record.TraceEvent) EventCounts {
 	var c EventCounts
 	for _, e := range events {
 		switch e.Kind {
-		case world.TraceTLP:
+		case record.TraceTLP:
 			c.TLP++
-		case world.TraceStep:
+		case record.TraceStep:
 			c.Step++
-		case world.TraceMSIX:
+		case record.TraceMSIX:
 			c.MSIX++
-		case world.TraceDMA:
+		case record.TraceDMA:
 			c.DMA++
-		case world.TraceNote:
+		case record.TraceNote:
 			c.Note++
-		case world.TraceAdmin:
+		case record.TraceAdmin:
 			c.Admin++
-		case world.TraceState:
+		case record.TraceState:
 			c.State++
 		default:
 			c.Other++
@@ -146,7 +146,7 @@ func NewExploreReport(sum *engine.Summary) *JSONReport {
 
 // NewRunReport builds the report of one run (a replay) with its recorded
 // events. The caller fills Scenario, Edition, Knobs and ScheduleFile.
-func NewRunReport(strategy string, res engine.Result, events []world.TraceEvent) *JSONReport {
+func NewRunReport(strategy string, res engine.Result, events []record.TraceEvent) *JSONReport {
 	r := &JSONReport{
 		Format:   JSONReportFormat,
 		Module:   engine.ModuleVersion(),

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 func TestExportJSONReportGolden(t *testing.T) {
@@ -54,6 +54,6 @@ func TestExportJSONReportStats(t *testing.T) {
 }
 
 func TestExportCountEvents(t *testing.T) {
-	events := append(exportFixture(), world.TraceEvent{Kind: world.TraceAdmin}, world.TraceEvent{Kind: 42})
+	events := append(exportFixture(), record.TraceEvent{Kind: record.TraceAdmin}, record.TraceEvent{Kind: 42})
 	assert.Equal(t, EventCounts{TLP: 6, Step: 1, MSIX: 2, DMA: 1, Note: 2, Admin: 3, State: 1, Other: 1}, CountEvents(events))
 }

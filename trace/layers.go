@@ -7,7 +7,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // gopacket layers for the packets WritePcapng emits, so Go tools can decode
@@ -49,7 +49,7 @@ type TraceLayer struct {
 	layers.BaseLayer
 	// Event holds the header fields (Step, Time, Kind, Edition, Host,
 	// Target, Who, From, To, Text); the section is the following layer.
-	Event world.TraceEvent
+	Event record.TraceEvent
 }
 
 // LayerType returns LayerTypeTrace.
@@ -86,7 +86,7 @@ func (l *AdminLayer) LayerType() gopacket.LayerType { return LayerTypeAdmin }
 // StateLayer is the state section of a member state record.
 type StateLayer struct {
 	layers.BaseLayer
-	State world.TraceMemberState
+	State record.TraceMemberState
 }
 
 // LayerType returns LayerTypeState.
@@ -136,7 +136,7 @@ func decodeSection(what string, kind uint8, data []byte) (Record, int, error) {
 }
 
 func decodeTLPLayer(data []byte, p gopacket.PacketBuilder) error {
-	r, n, err := decodeSection("tlp", uint8(world.TraceTLP), data)
+	r, n, err := decodeSection("tlp", uint8(record.TraceTLP), data)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func decodeTLPLayer(data []byte, p gopacket.PacketBuilder) error {
 }
 
 func decodeMSIXLayer(data []byte, p gopacket.PacketBuilder) error {
-	r, n, err := decodeSection("msix", uint8(world.TraceMSIX), data)
+	r, n, err := decodeSection("msix", uint8(record.TraceMSIX), data)
 	if err != nil {
 		return err
 	}

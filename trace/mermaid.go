@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // Mermaid participant classes, in diagram order: guest vCPUs, the
@@ -45,7 +46,7 @@ func FindingEventStep(f *engine.Finding) int { return f.Step + 1 }
 // the hypervisor to the PF labelled with the command and its status,
 // steps, DMA, state changes and notes are notes over the function, and the
 // finding is a note over the actors it names.
-func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Finding, window int) error {
+func WriteMermaid(w io.Writer, events []record.TraceEvent, finding *engine.Finding, window int) error {
 	last := 0
 	for _, e := range events {
 		last = max(last, e.Step)
@@ -57,7 +58,7 @@ func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Findin
 	if window > 0 {
 		first = max(0, last-window+1)
 	}
-	var sel []world.TraceEvent
+	var sel []record.TraceEvent
 	for _, e := range events {
 		if e.Step >= first && e.Step <= last {
 			sel = append(sel, e)
@@ -97,7 +98,7 @@ func WriteMermaid(w io.Writer, events []world.TraceEvent, finding *engine.Findin
 // mermaidParticipants lists the lifelines of the selected events in
 // diagram order: every endpoint except guest memory (DMA is a note over
 // the function). A finding with no events still gets a "world" lifeline.
-func mermaidParticipants(events []world.TraceEvent, finding *engine.Finding) []*mermaidParticipant {
+func mermaidParticipants(events []record.TraceEvent, finding *engine.Finding) []*mermaidParticipant {
 	seen := map[string]*mermaidParticipant{}
 	hosts := map[string]int{}
 	var out []*mermaidParticipant
@@ -125,7 +126,7 @@ func mermaidParticipants(events []world.TraceEvent, finding *engine.Finding) []*
 			h, t, isFn := strings.Cut(name, ".")
 			if !isFn {
 				p := add(name, actorClass(name, hosts))
-				if e.Kind == world.TraceTLP && e.TLP.Requester == world.PeerRID && e.TLP.Kind != pcie.Completion && name == from {
+				if e.Kind == record.TraceTLP && e.TLP.Requester == world.PeerRID && e.TLP.Kind != pcie.Completion && name == from {
 					p.class = classPeer
 				}
 				continue
@@ -224,7 +225,7 @@ func tlpLabel(t pcie.TLP) string {
 	return fmt.Sprintf("%s %#x = %s", t.Kind, t.Addr, shortData(t.Data))
 }
 
-func writeMermaidEvent(b *strings.Builder, e world.TraceEvent, byName map[string]*mermaidParticipant) {
+func writeMermaidEvent(b *strings.Builder, e record.TraceEvent, byName map[string]*mermaidParticipant) {
 	fromName, toName := Endpoints(&e)
 	from, to := byName[fromName], byName[toName]
 	fn := byName[functionName(e.Host, e.Target)]
@@ -240,19 +241,19 @@ func writeMermaidEvent(b *strings.Builder, e world.TraceEvent, byName map[string
 		fmt.Fprintf(b, "    %s%s%s: %s\n", from.id, kind, to.id, mermaidText(label))
 	}
 	switch e.Kind {
-	case world.TraceTLP:
+	case record.TraceTLP:
 		if e.TLP.Kind == pcie.Completion {
 			arrow("-->>", prefix+tlpLabel(e.TLP))
 		} else {
 			arrow("->>", prefix+tlpLabel(e.TLP))
 		}
-	case world.TraceMSIX:
+	case record.TraceMSIX:
 		arrow("-)", fmt.Sprintf("%sMSI-X vector %d", prefix, e.MSIX.Vector))
-	case world.TraceAdmin:
+	case record.TraceAdmin:
 		arrow("->>", prefix+SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
-	case world.TraceDMA:
+	case record.TraceDMA:
 		fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, mermaidText(prefix+"DMA "+e.Text))
-	case world.TraceStep, world.TraceState:
+	case record.TraceStep, record.TraceState:
 		fmt.Fprintf(b, "    Note over %s: %s\n", fn.id, mermaidText(prefix+e.Text))
 	default:
 		fmt.Fprintf(b, "    Note right of %s: %s\n", fn.id, mermaidText(prefix+e.Text))

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // ArcKind says how a trace moved a member between modes.
@@ -40,14 +40,14 @@ type ModeArc struct {
 // refused arc from its current mode); a state record whose mode differs
 // from the current one is a change nothing asked for, named after what was
 // in progress before it.
-func ModeArcs(events []world.TraceEvent) []ModeArc {
+func ModeArcs(events []record.TraceEvent) []ModeArc {
 	cur := map[string]spec.Mode{}
-	prev := map[string]world.TraceMemberState{}
+	prev := map[string]record.TraceMemberState{}
 	var out []ModeArc
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {
-		case world.TraceAdmin:
+		case record.TraceAdmin:
 			s := SummarizeAdmin(e.Edition, e.Admin, e.AdminResult)
 			if !s.ModeSet || !s.HasMode {
 				continue
@@ -60,7 +60,7 @@ func ModeArcs(events []world.TraceEvent) []ModeArc {
 				cur[fn] = s.Mode
 			}
 			out = append(out, a)
-		case world.TraceState:
+		case record.TraceState:
 			fn := functionName(e.Host, e.Target)
 			was := prev[fn]
 			prev[fn] = e.State
@@ -93,7 +93,7 @@ const (
 // that succeeded in bold red, labelled with the functions and steps; those
 // refused dashed red with their status; changes an FLR or reset made
 // dotted blue.
-func WriteModeGraph(w io.Writer, table spec.TransitionTable, events []world.TraceEvent) error {
+func WriteModeGraph(w io.Writer, table spec.TransitionTable, events []record.TraceEvent) error {
 	type key struct {
 		kind     ArcKind
 		from, to spec.Mode

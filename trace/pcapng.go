@@ -13,7 +13,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // PcapngLinkType is the link type of the pcapng interface: LINKTYPE_USER0
@@ -82,7 +82,7 @@ func (m Meta) Comment() string {
 // virtual time after PcapngEpoch, whose data is the binary record
 // (AppendRecord, docs/traces.md) and whose comment is the event in words.
 // Equal inputs give equal bytes.
-func WritePcapng(w io.Writer, events []world.TraceEvent, meta Meta) error {
+func WritePcapng(w io.Writer, events []record.TraceEvent, meta Meta) error {
 	return WritePcapngRecords(w, RecordsOf(events), meta)
 }
 

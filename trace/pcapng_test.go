@@ -8,10 +8,9 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/migsim/migsim/world/record"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/migsim/migsim/world"
 )
 
 func TestExportPcapngDeterministic(t *testing.T) {
@@ -71,20 +70,20 @@ func TestExportPcapngLayers(t *testing.T) {
 		assert.Equal(t, r.Who, hdr.Event.Who)
 		assert.Equal(t, r.Text, hdr.Event.Text)
 		switch {
-		case r.Kind == world.TraceState:
+		case r.Kind == record.TraceState:
 			l, ok := p.Layer(LayerTypeState).(*StateLayer)
 			require.True(t, ok, "record %d", i)
 			assert.Equal(t, r.State, l.State)
-		case r.Kind == world.TraceAdmin:
+		case r.Kind == record.TraceAdmin:
 			l, ok := p.Layer(LayerTypeAdmin).(*AdminLayer)
 			require.True(t, ok, "record %d", i)
 			assert.Equal(t, r.Admin, l.Command)
 			assert.Equal(t, r.AdminResult, l.Result)
-		case r.Kind == world.TraceTLP:
+		case r.Kind == record.TraceTLP:
 			l, ok := p.Layer(LayerTypeTLP).(*TLPLayer)
 			require.True(t, ok, "record %d", i)
 			assert.Equal(t, r.TLP, l.TLP)
-		case r.Kind == world.TraceMSIX:
+		case r.Kind == record.TraceMSIX:
 			l, ok := p.Layer(LayerTypeMSIX).(*MSIXLayer)
 			require.True(t, ok, "record %d", i)
 			assert.Equal(t, r.MSIX, l.MSIX)
@@ -102,10 +101,10 @@ func TestExportPcapngLayers(t *testing.T) {
 
 // Timestamps follow the record order even where virtual time stands still.
 func TestExportPcapngTimestampsOrdered(t *testing.T) {
-	var events []world.TraceEvent
+	var events []record.TraceEvent
 	for step := 0; step < 4; step++ {
 		for i := 0; i < 3; i++ {
-			events = append(events, world.TraceEvent{Step: step, Kind: world.TraceNote, Host: "src", Target: "pf"})
+			events = append(events, record.TraceEvent{Step: step, Kind: record.TraceNote, Host: "src", Target: "pf"})
 		}
 	}
 	events[len(events)-1].Time = 100_000_000

@@ -8,7 +8,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // RecordVersion is the version of the binary trace record that
@@ -21,21 +21,21 @@ const RecordVersion = 2
 const (
 	// RecordKindAdmin is the kind of an admin record: the command as the
 	// PF read it and the result it wrote.
-	RecordKindAdmin = uint8(world.TraceAdmin)
+	RecordKindAdmin = uint8(record.TraceAdmin)
 	// RecordKindState is the kind of a member state record.
-	RecordKindState = uint8(world.TraceState)
+	RecordKindState = uint8(record.TraceState)
 )
 
-// Record is one exported trace record: a world.TraceEvent.
+// Record is one exported trace record: a record.TraceEvent.
 type Record struct {
-	world.TraceEvent
+	record.TraceEvent
 }
 
 // RecordOf wraps a trace event as an export record.
-func RecordOf(e world.TraceEvent) Record { return Record{TraceEvent: e} }
+func RecordOf(e record.TraceEvent) Record { return Record{TraceEvent: e} }
 
 // RecordsOf wraps every trace event as an export record.
-func RecordsOf(events []world.TraceEvent) []Record {
+func RecordsOf(events []record.TraceEvent) []Record {
 	out := make([]Record, len(events))
 	for i, e := range events {
 		out[i] = RecordOf(e)
@@ -102,9 +102,9 @@ const (
 // recordSection returns the body section of a record kind ("" for none).
 func recordSection(kind uint8) string {
 	switch kind {
-	case uint8(world.TraceTLP):
+	case uint8(record.TraceTLP):
 		return "tlp"
-	case uint8(world.TraceMSIX):
+	case uint8(record.TraceMSIX):
 		return "msix"
 	case RecordKindAdmin:
 		return "admin"
@@ -169,7 +169,7 @@ func AppendRecord(b []byte, r *Record) ([]byte, error) {
 }
 
 // stateFlags encodes the state.flags byte.
-func stateFlags(s world.TraceMemberState) uint8 {
+func stateFlags(s record.TraceMemberState) uint8 {
 	var f uint8
 	if s.FLRPending {
 		f |= StateFlagFLR
@@ -218,7 +218,7 @@ func decodeHeader(d *recordDecoder, r *Record) {
 		d.err = fmt.Errorf("field version at byte offset 0: version %d, want %d", v, RecordVersion)
 		return
 	}
-	r.Kind = world.TraceKind(d.u8("kind"))
+	r.Kind = record.TraceKind(d.u8("kind"))
 	r.Edition = spec.Edition(d.u8("edition"))
 	r.Step = int(d.u32("step"))
 	t := d.u64("time")

@@ -4,19 +4,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/migsim/migsim/world/record"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/migsim/migsim/world"
 )
 
 func TestExportRecordRoundTrip(t *testing.T) {
 	recs := RecordsOf(exportFixture())
-	short := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceAdmin, Host: "src", Target: "pf", Who: "hv", Text: "DEV_MODE_SET"})
+	short := RecordOf(record.TraceEvent{Step: 9, Kind: record.TraceAdmin, Host: "src", Target: "pf", Who: "hv", Text: "DEV_MODE_SET"})
 	short.Admin = []byte{0x07, 0x00, 0x01, 0x00}
 	short.AdminResult = []byte{0, 0}
-	state := RecordOf(world.TraceEvent{Step: 9, Kind: world.TraceState, Host: "src", Target: "vf1",
-		State: world.TraceMemberState{Mode: 1, FLRPending: true, ResetPending: true}})
+	state := RecordOf(record.TraceEvent{Step: 9, Kind: record.TraceState, Host: "src", Target: "vf1",
+		State: record.TraceMemberState{Mode: 1, FLRPending: true, ResetPending: true}})
 	recs = append(recs, short, state)
 	for i, r := range recs {
 		b, err := AppendRecord(nil, &r)
@@ -32,10 +31,10 @@ func TestExportRecordLayoutMatchesFieldTable(t *testing.T) {
 	// sections, with every variable field empty.
 	size := map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "str8": 1, "bytes16": 2}
 	tests := []struct {
-		kind world.TraceKind
+		kind record.TraceKind
 		sec  string
-	}{{world.TraceTLP, "tlp"}, {world.TraceStep, ""}, {world.TraceMSIX, "msix"}, {world.TraceDMA, ""}, {world.TraceNote, ""},
-		{world.TraceAdmin, "admin"}, {world.TraceState, "state"}}
+	}{{record.TraceTLP, "tlp"}, {record.TraceStep, ""}, {record.TraceMSIX, "msix"}, {record.TraceDMA, ""}, {record.TraceNote, ""},
+		{record.TraceAdmin, "admin"}, {record.TraceState, "state"}}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
 			want := 0
@@ -45,7 +44,7 @@ func TestExportRecordLayoutMatchesFieldTable(t *testing.T) {
 					want += size[f.Type]
 				}
 			}
-			b, err := AppendRecord(nil, &Record{TraceEvent: world.TraceEvent{Kind: tt.kind}})
+			b, err := AppendRecord(nil, &Record{TraceEvent: record.TraceEvent{Kind: tt.kind}})
 			require.NoError(t, err)
 			assert.Len(t, b, want)
 		})
@@ -59,15 +58,15 @@ func TestExportRecordEncodeErrors(t *testing.T) {
 		r    Record
 		want string
 	}{
-		{"negative step", Record{TraceEvent: world.TraceEvent{Step: -1}}, "step -1 out of range"},
-		{"negative time", Record{TraceEvent: world.TraceEvent{Time: -5}}, "negative time -5"},
-		{"long host", Record{TraceEvent: world.TraceEvent{Host: long}}, "field host: 256 bytes, at most 255"},
-		{"long who", Record{TraceEvent: world.TraceEvent{Who: long}}, "field who: 256 bytes"},
-		{"long text", Record{TraceEvent: world.TraceEvent{Text: strings.Repeat("y", 70000)}}, "field text: 70000 bytes, at most 65535"},
-		{"long data", Record{TraceEvent: world.TraceEvent{Kind: world.TraceTLP}}, ""},
-		{"long admin", Record{TraceEvent: world.TraceEvent{Kind: world.TraceAdmin, Admin: make([]byte, 65536)}}, "field admin.command: 65536 bytes"},
-		{"long result", Record{TraceEvent: world.TraceEvent{Kind: world.TraceAdmin, AdminResult: make([]byte, 65536)}}, "field admin.result: 65536 bytes"},
-		{"long from", Record{TraceEvent: world.TraceEvent{From: long}}, "field from: 256 bytes"},
+		{"negative step", Record{TraceEvent: record.TraceEvent{Step: -1}}, "step -1 out of range"},
+		{"negative time", Record{TraceEvent: record.TraceEvent{Time: -5}}, "negative time -5"},
+		{"long host", Record{TraceEvent: record.TraceEvent{Host: long}}, "field host: 256 bytes, at most 255"},
+		{"long who", Record{TraceEvent: record.TraceEvent{Who: long}}, "field who: 256 bytes"},
+		{"long text", Record{TraceEvent: record.TraceEvent{Text: strings.Repeat("y", 70000)}}, "field text: 70000 bytes, at most 65535"},
+		{"long data", Record{TraceEvent: record.TraceEvent{Kind: record.TraceTLP}}, ""},
+		{"long admin", Record{TraceEvent: record.TraceEvent{Kind: record.TraceAdmin, Admin: make([]byte, 65536)}}, "field admin.command: 65536 bytes"},
+		{"long result", Record{TraceEvent: record.TraceEvent{Kind: record.TraceAdmin, AdminResult: make([]byte, 65536)}}, "field admin.result: 65536 bytes"},
+		{"long from", Record{TraceEvent: record.TraceEvent{From: long}}, "field from: 256 bytes"},
 	}
 	tests[5].r.TLP.Data = make([]byte, 65536)
 	tests[5].want = "field tlp.data: 65536 bytes"

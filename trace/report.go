@@ -9,7 +9,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // DefaultReportSteps is how many scheduler steps before the finding a
@@ -27,7 +27,7 @@ type Report struct {
 	Scenario *scenario.Scenario
 	// Result is the replayed run and Events its recorded trace.
 	Result engine.Result
-	Events []world.TraceEvent
+	Events []record.TraceEvent
 	// Steps is how many scheduler steps before the finding the step list
 	// and the sequence diagram show (DefaultReportSteps when 0).
 	Steps int
@@ -282,7 +282,7 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 }
 
 // writeModeArcs lists the run's mode transitions.
-func writeModeArcs(b *strings.Builder, events []world.TraceEvent, ed spec.Edition) {
+func writeModeArcs(b *strings.Builder, events []record.TraceEvent, ed spec.Edition) {
 	arcs := ModeArcs(events)
 	if len(arcs) == 0 {
 		b.WriteString("No member changed mode.\n\n")

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // DescribeRecord renders a record in words, as the text export and the
@@ -67,12 +67,12 @@ func tlpText(t pcie.TLP) string {
 // or for events recorded without them, the actor and the function of a
 // request (the reverse for a completion) and the function alone for
 // everything else.
-func Endpoints(e *world.TraceEvent) (from, to string) {
+func Endpoints(e *record.TraceEvent) (from, to string) {
 	if e.From != "" && e.To != "" {
 		return e.From, e.To
 	}
 	fn := functionName(e.Host, e.Target)
-	if e.Kind == world.TraceTLP && e.Who != "" {
+	if e.Kind == record.TraceTLP && e.Who != "" {
 		if e.TLP.Kind == pcie.Completion {
 			return fn, e.Who
 		}
@@ -91,7 +91,7 @@ func functionName(host, target string) string {
 }
 
 // WriteText writes the events one per line (DescribeRecord).
-func WriteText(w io.Writer, events []world.TraceEvent) error {
+func WriteText(w io.Writer, events []record.TraceEvent) error {
 	for i := range events {
 		r := RecordOf(events[i])
 		if _, err := io.WriteString(w, DescribeRecord(&r)+"\n"); err != nil {

@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // ModeSpan is one stretch of a member's state: steps From to To-1.
 type ModeSpan struct {
 	From, To int
-	State    world.TraceMemberState
+	State    record.TraceMemberState
 }
 
 // ModeLane is the state timeline of one member function (src.vf1).
@@ -27,7 +27,7 @@ type ModeLane struct {
 // (hosts in order of first appearance, VFs by number), built from the
 // state records: every member starts Active with nothing in progress at
 // step 0, and the last span ends after the trace's last step.
-func ModeTimeline(events []world.TraceEvent) []ModeLane {
+func ModeTimeline(events []record.TraceEvent) []ModeLane {
 	last := 0
 	hosts := map[string]int{}
 	lanes := map[string]*ModeLane{}
@@ -47,7 +47,7 @@ func ModeTimeline(events []world.TraceEvent) []ModeLane {
 			lanes[fn] = l
 			order = append(order, l)
 		}
-		if e.Kind != world.TraceState {
+		if e.Kind != record.TraceState {
 			continue
 		}
 		cur := &l.Spans[len(l.Spans)-1]
@@ -90,7 +90,7 @@ func ModeTimeline(events []world.TraceEvent) []ModeLane {
 }
 
 // stateName renders a state: "Freeze + FLR", "stopped + reset".
-func stateName(ed spec.Edition, s world.TraceMemberState) string {
+func stateName(ed spec.Edition, s record.TraceMemberState) string {
 	n := ed.ModeName(s.Mode)
 	if s.FLRPending {
 		n += " + FLR"
@@ -103,7 +103,7 @@ func stateName(ed spec.Edition, s world.TraceMemberState) string {
 
 // stateLetter is a state's column in the text chart: the mode's initial,
 // upper case, lower case while an FLR or reset is in progress.
-func stateLetter(ed spec.Edition, s world.TraceMemberState) byte {
+func stateLetter(ed spec.Edition, s record.TraceMemberState) byte {
 	c := strings.ToUpper(ed.ModeName(s.Mode))[0]
 	if s.FLRPending || s.ResetPending {
 		c += 'a' - 'A'
@@ -112,7 +112,7 @@ func stateLetter(ed spec.Edition, s world.TraceMemberState) byte {
 }
 
 // traceEdition is the edition the events were recorded under.
-func traceEdition(events []world.TraceEvent) spec.Edition {
+func traceEdition(events []record.TraceEvent) spec.Edition {
 	for _, e := range events {
 		if e.Edition != 0 {
 			return e.Edition
@@ -131,7 +131,7 @@ const maxTimelineColumns = 64
 //
 //	src.vf1  AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAaSfffffffffA
 //	src.vf1: 0-62 Active · 63 Active + FLR · 64-70 Stop + FLR · …
-func WriteTimelineText(w io.Writer, events []world.TraceEvent) error {
+func WriteTimelineText(w io.Writer, events []record.TraceEvent) error {
 	lanes := ModeTimeline(events)
 	ed := traceEdition(events)
 	var b strings.Builder
@@ -149,7 +149,7 @@ func WriteTimelineText(w io.Writer, events []world.TraceEvent) error {
 	}
 	var letters []string
 	for _, m := range ed.Modes() {
-		letters = append(letters, fmt.Sprintf("%c %s", stateLetter(ed, world.TraceMemberState{Mode: m}), ed.ModeName(m)))
+		letters = append(letters, fmt.Sprintf("%c %s", stateLetter(ed, record.TraceMemberState{Mode: m}), ed.ModeName(m)))
 	}
 	fmt.Fprintf(&b, "mode timeline, steps 0-%d, one column per %d step(s): %s; lower case while an FLR or reset is in progress\n",
 		end-1, per, strings.Join(letters, ", "))
@@ -191,7 +191,7 @@ func WriteTimelineText(w io.Writer, events []world.TraceEvent) error {
 // one section per member, one bar per span, the axis in scheduler steps
 // (dateFormat X reads the step numbers as seconds). Stop and Freeze bars
 // are marked crit, bars with an FLR or reset in progress active.
-func WriteTimelineGantt(w io.Writer, events []world.TraceEvent, title string) error {
+func WriteTimelineGantt(w io.Writer, events []record.TraceEvent, title string) error {
 	lanes := ModeTimeline(events)
 	ed := traceEdition(events)
 	var b strings.Builder

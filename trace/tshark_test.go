@@ -18,7 +18,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // The real thing: every regression schedule's pcapng goes through tshark
@@ -46,7 +46,7 @@ type regressTrace struct {
 	name   string
 	sched  *schedfile.Schedule
 	res    engine.Result
-	events []world.TraceEvent
+	events []record.TraceEvent
 	pcapng string
 }
 
@@ -154,7 +154,7 @@ func TestTsharkDissectsRegressionTraces(t *testing.T) {
 				assert.Equal(t, strconv.Itoa(int(r.Kind)), col[1], "packet %d kind", i+1)
 				assert.Equal(t, infoLine(&r), col[7], "packet %d Info", i+1)
 				switch r.Kind {
-				case world.TraceAdmin:
+				case record.TraceAdmin:
 					s := SummarizeAdmin(r.Edition, r.Admin, r.AdminResult)
 					assert.Equal(t, strconv.Itoa(int(s.Status)), col[2], "packet %d status", i+1)
 					assert.Equal(t, strconv.FormatUint(s.Member, 10), col[4], "packet %d member", i+1)
@@ -162,7 +162,7 @@ func TestTsharkDissectsRegressionTraces(t *testing.T) {
 					if s.HasMode {
 						assert.Equal(t, strconv.Itoa(int(s.Mode)), col[3], "packet %d mode", i+1)
 					}
-				case world.TraceState:
+				case record.TraceState:
 					assert.Equal(t, strconv.Itoa(int(r.State.Mode)), col[3], "packet %d mode", i+1)
 				}
 				// Comments (the packet comment) are the only expert infos
@@ -186,7 +186,7 @@ func TestTsharkFailedAdminFilter(t *testing.T) {
 	for _, tr := range traces {
 		var want []string
 		for i, e := range tr.events {
-			if e.Kind == world.TraceAdmin && !SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Succeeded() {
+			if e.Kind == record.TraceAdmin && !SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Succeeded() {
 				want = append(want, strconv.Itoa(i+1))
 			}
 		}

@@ -7,34 +7,12 @@ import (
 	"github.com/migsim/migsim/world/record"
 )
 
-// The trace's types are package world/record; the world keeps their names.
-type (
-	// TraceKind says what a TraceEvent records (record.TraceKind).
-	TraceKind = record.TraceKind
-	// TraceMemberState is a member's migration state in a TraceState event.
-	TraceMemberState = record.TraceMemberState
-	// TraceEvent is one record of what crossed the simulated bus or
-	// happened in a function (record.TraceEvent).
-	TraceEvent = record.TraceEvent
-)
-
-// Trace event kinds (package record).
-const (
-	TraceTLP   = record.TraceTLP
-	TraceStep  = record.TraceStep
-	TraceMSIX  = record.TraceMSIX
-	TraceDMA   = record.TraceDMA
-	TraceNote  = record.TraceNote
-	TraceAdmin = record.TraceAdmin
-	TraceState = record.TraceState
-)
-
 // Events returns the recorded trace (WorldConfig.Record).
-func (w *World) Events() []TraceEvent { return w.events }
+func (w *World) Events() []record.TraceEvent { return w.events }
 
 // record appends e for function t of host h; a zero From or To is the
 // function itself.
-func (w *World) record(h *host, t owner.Target, who string, e TraceEvent) {
+func (w *World) record(h *host, t owner.Target, who string, e record.TraceEvent) {
 	if !w.cfg.Record {
 		return
 	}
@@ -64,34 +42,34 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who str
 		if tlp.Completer == 0 {
 			tlp.Completer = w.functionRID(h, t) // memory requests are routed by address
 		}
-		w.record(h, t, who, TraceEvent{Kind: TraceTLP, TLP: tlp, From: who, To: fn})
+		w.record(h, t, who, record.TraceEvent{Kind: record.TraceTLP, TLP: tlp, From: who, To: fn})
 	} else {
-		w.record(h, t, who, TraceEvent{Kind: TraceStep, Text: describeMemberEvent(ev)})
+		w.record(h, t, who, record.TraceEvent{Kind: record.TraceStep, Text: describeMemberEvent(ev)})
 	}
 	for _, a := range w.dma {
-		w.record(w.hostNamed(a.Host), owner.Target(a.VF), who, TraceEvent{Kind: TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
+		w.record(w.hostNamed(a.Host), owner.Target(a.VF), who, record.TraceEvent{Kind: record.TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
 	}
 	for _, n := range fx.Notes {
-		w.record(h, n.Target, who, TraceEvent{Kind: TraceNote, Text: n.Text})
+		w.record(h, n.Target, who, record.TraceEvent{Kind: record.TraceNote, Text: n.Text})
 	}
 	for _, c := range fx.Completed {
-		w.record(h, owner.TargetPF, who, TraceEvent{Kind: TraceAdmin, Text: w.ed.OpcodeName(c.Opcode),
+		w.record(h, owner.TargetPF, who, record.TraceEvent{Kind: record.TraceAdmin, Text: w.ed.OpcodeName(c.Opcode),
 			From: w.ownerDriverName(), Admin: append([]byte(nil), c.Command...), AdminResult: append([]byte(nil), c.Result...)})
 	}
 	for _, irq := range fx.Interrupts {
 		src, to := w.interruptEnds(h, irq)
-		w.record(h, src, who, TraceEvent{Kind: TraceMSIX, MSIX: irq, To: to})
+		w.record(h, src, who, record.TraceEvent{Kind: record.TraceMSIX, MSIX: irq, To: to})
 	}
 	if ev.Kind == member.EvTLP && (ev.TLP.Kind == pcie.CfgRead || ev.TLP.Kind == pcie.MemRead) {
-		w.record(h, t, who, TraceEvent{Kind: TraceTLP, From: fn, To: who, TLP: pcie.TLP{Kind: pcie.Completion,
+		w.record(h, t, who, record.TraceEvent{Kind: record.TraceTLP, From: fn, To: who, TLP: pcie.TLP{Kind: pcie.Completion,
 			Requester: ev.TLP.Requester, Completer: w.functionRID(h, t), Addr: ev.TLP.Addr, Data: fx.ReadData}})
 	}
 	for _, b := range before {
 		st := b.dev.Status()
-		now := TraceMemberState{Mode: st.Mode, FLRPending: st.FLRPending, ResetPending: st.ResetPending}
-		was := TraceMemberState{Mode: b.st.Mode, FLRPending: b.st.FLRPending, ResetPending: b.st.ResetPending}
+		now := record.TraceMemberState{Mode: st.Mode, FLRPending: st.FLRPending, ResetPending: st.ResetPending}
+		was := record.TraceMemberState{Mode: b.st.Mode, FLRPending: b.st.FLRPending, ResetPending: b.st.ResetPending}
 		if now != was {
-			w.record(h, owner.Target(b.vf), who, TraceEvent{Kind: TraceState, State: now,
+			w.record(h, owner.Target(b.vf), who, record.TraceEvent{Kind: record.TraceState, State: now,
 				Text: record.DescribeState(w.ed, now)})
 		}
 	}

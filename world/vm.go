@@ -28,7 +28,7 @@ func (w *World) buildVM() error {
 // they are the VFs the scenario's guests and VF-backed peers use (every VF
 // when there are none). A guest on a VF outside the VM belongs to another
 // VM that stays on the source and keeps running. A VM of more than
-// MaxVMVFs VFs is an error.
+// vocab.MaxVMVFs VFs is an error.
 func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]int, error) {
 	var out []int
 	list, named := "", false
@@ -60,17 +60,17 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 		}
 		slices.Sort(out)
 		if len(out) == 0 {
-			if s.VFs > MaxVMVFs {
+			if s.VFs > vocab.MaxVMVFs {
 				return nil, fmt.Errorf("vfs %d with no guest or VF-backed peer: the VM would hold every VF, at most %d migrate together (set vm-vfs=LIST)",
-					s.VFs, MaxVMVFs)
+					s.VFs, vocab.MaxVMVFs)
 			}
 			for vf := 1; vf <= s.VFs; vf++ {
 				out = append(out, vf)
 			}
 		}
 	}
-	if len(out) > MaxVMVFs {
-		return nil, fmt.Errorf("the VM holds %d VFs, at most %d migrate together", len(out), MaxVMVFs)
+	if len(out) > vocab.MaxVMVFs {
+		return nil, fmt.Errorf("the VM holds %d VFs, at most %d migrate together", len(out), vocab.MaxVMVFs)
 	}
 	return out, nil
 }

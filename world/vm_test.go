@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/record"
 )
 
 func TestVMVFs(t *testing.T) {
@@ -146,7 +147,7 @@ peer dma vf=1
 	sr, _ := w.hosts[0].pfCfg.SRIOV()
 	var addrs []uint64
 	for _, e := range w.Events() {
-		if e.Kind == TraceTLP && e.Who == "dma" && e.TLP.Kind == pcie.MemWrite {
+		if e.Kind == record.TraceTLP && e.Who == "dma" && e.TLP.Kind == pcie.MemWrite {
 			assert.Equal(t, sr.VFRID(w.hosts[0].pf.RID(), 1), e.TLP.Requester)
 			assert.Equal(t, "vf2", e.Target)
 			addrs = append(addrs, e.TLP.Addr-sr.VFBAR0Addr(2))

@@ -13,35 +13,9 @@ import (
 // drivers, limits) is package world/vocab; this file binds operations
 // against it and keeps the names other packages use.
 
-// Hosts are the hosts a scenario may name (vocab.Hosts).
-var Hosts = vocab.Hosts
-
-// Limits of world settings and hypervisor arguments (package vocab).
-const (
-	MaxCapacity    = vocab.MaxCapacity
-	MaxSleepMs     = vocab.MaxSleepMs
-	MaxCorruptByte = vocab.MaxCorruptByte
-	// MaxVMVFs bounds the VFs one VM migrates together (vocab.MaxVMVFs).
-	MaxVMVFs = vocab.MaxVMVFs
-)
-
-// Vocabulary returns what a scenario may name in this world
-// (vocab.Vocabulary).
-func Vocabulary() *scenario.Vocabulary { return vocab.Vocabulary() }
-
-// ErrorNames are the names an `expect … error NAME` line may give
-// (vocab.ErrorNames).
-func ErrorNames() []string { return vocab.ErrorNames() }
-
-// CheckSettings checks world settings (the command line's --set) against
-// the settings table (vocab.CheckSettings).
-func CheckSettings(s *scenario.Scenario, settings []scenario.Arg) error {
-	return vocab.CheckSettings(s, settings)
-}
-
 // bindCtx is what the world's operations are checked against.
 func (w *World) bindCtx() scenario.Context {
-	return scenario.Context{VFs: w.scen.VFs, Queues: w.scen.Queues, Hosts: Hosts}
+	return scenario.Context{VFs: w.scen.VFs, Queues: w.scen.Queues, Hosts: vocab.Hosts}
 }
 
 // bind checks op against the verbs of table that exist under the world's

@@ -20,6 +20,7 @@ import (
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/record"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -51,7 +52,7 @@ type WorldConfig struct {
 	// within a hook (package oracle: oracle.All()). None: the world judges
 	// nothing, and a flow that stops with an error ends as `error:NAME`.
 	Oracles []observe.Oracle
-	// Record keeps a TraceEvent for everything that crosses the bus.
+	// Record keeps a record.TraceEvent for everything that crosses the bus.
 	Record bool
 	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
 	// which checks every step's touches against its declared footprint.
@@ -123,7 +124,7 @@ type World struct {
 	irqs      []observe.Interrupt
 	eventPass observe.EventPass
 	// events is the recorded trace (WorldConfig.Record).
-	events []TraceEvent
+	events []record.TraceEvent
 	// blame records the first access by a running vCPU to a device the
 	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
 	// hypervisor should have halted the vCPUs first (question 14).
@@ -264,8 +265,8 @@ func (w *World) hostByName(name string) (*host, error) {
 			return h, nil
 		}
 	}
-	if !slices.Contains(Hosts, name) {
-		return nil, fmt.Errorf("unknown host %q (hosts: %s)", name, strings.Join(Hosts, ", "))
+	if !slices.Contains(vocab.Hosts, name) {
+		return nil, fmt.Errorf("unknown host %q (hosts: %s)", name, strings.Join(vocab.Hosts, ", "))
 	}
 	return w.addHost(name)
 }

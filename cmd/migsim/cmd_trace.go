@@ -14,7 +14,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 func init() {
@@ -143,7 +143,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // writeTraceModeGraph draws the run's transitions on its edition's mode
 // machine under the schedule's knobs.
-func writeTraceModeGraph(w io.Writer, sc *schedfile.Schedule, events []world.TraceEvent) error {
+func writeTraceModeGraph(w io.Writer, sc *schedfile.Schedule, events []record.TraceEvent) error {
 	ed, err := spec.ParseEdition(sc.Edition)
 	if err != nil {
 		return err

@@ -9,14 +9,14 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/vocab"
 )
 
 // Every generated scenario checks against the world's vocabulary and
 // prints and parses back to itself; the budget and sizes stay within the
 // configuration.
 func TestGenerateValidAndLossless(t *testing.T) {
-	v := world.Vocabulary()
+	v := vocab.Vocabulary()
 	v.Oracles = []string{"transparent"}
 	cfg := gen.Config{MaxVFs: 2, MaxQueues: 2, MaxOps: 5, MaxSchedules: 3}
 	for seed := uint64(0); seed < 300; seed++ {
