@@ -258,12 +258,14 @@ func leUint(b []byte) uint32 {
 // runProgram interprets the guest program, then records the final view
 // once every other actor has finished.
 func (g *guestActor) runProgram() {
-	for _, op := range g.prog.Ops {
+	for k, op := range g.prog.Ops {
+		g.rebaseChain(k)
 		if err := g.exec(op); err != nil {
 			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
 			return
 		}
 	}
+	g.rebaseChain(len(g.prog.Ops))
 	g.settle()
 	g.drv.Final()
 }

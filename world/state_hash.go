@@ -27,8 +27,9 @@ import (
 // and of the values the step read. So an actor's state is summarised by a
 // chain: the hash, step after step, of exactly what it read (chainStep,
 // hv_observe.go), or, for a step that may touch everything, of the whole
-// shared state. Two states whose shared state and chains are equal behave
-// the same.
+// shared state. A guest's chain starts afresh at each operation of its
+// program (guest_chain.go). Two states whose shared state and chains are
+// equal behave the same.
 //
 // Devices are hashed by reflection (internal/deephash: every field, so
 // nothing is left out), once per change: a device's hash is kept until an
