@@ -27,9 +27,8 @@ import (
 // and of the values the step read. So an actor's state is summarised by a
 // chain: the hash, step after step, of exactly what it read (chainStep,
 // hv_observe.go), or, for a step that may touch everything, of the whole
-// shared state. A guest's chain starts afresh at each operation of its
-// program (guest_chain.go). Two states whose shared state and chains are
-// equal behave the same.
+// shared state. Two states whose shared state and chains are equal behave
+// the same.
 //
 // Devices are hashed by reflection (internal/deephash: every field, so
 // nothing is left out), once per change: a device's hash is kept until an
@@ -192,6 +191,13 @@ func (w *World) shareChains(a *actor) {
 	}
 	c := deephash.Mix(a.chain, w.hvActor.chain)
 	a.chain, w.hvActor.chain = c, deephash.Mix(c, 0x5ba7ed)
+}
+
+// restartChain: docs/engine.md, "what the world hashes" (a guest's chain).
+func (g *guestActor) restartChain(k int) {
+	if w := g.w; w.observing == &g.actor && !w.hvShared {
+		g.chain = deephash.Mix(deephash.Mix(deephash.Mix(0x9e5ba5e, uint64(k)), uint64(w.now)), w.hasher().dev.Hash(g.drv))
+	}
 }
 
 // observe records the result of the actor's operation in its chain.
