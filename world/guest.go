@@ -1,6 +1,7 @@
 package world
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -128,13 +129,7 @@ func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
 		map[bool]string{true: "froze", false: "stopped"}[mode == spec.ModeFreeze], h.name, int(target), g.name, t.Kind, w.stepNo)
 }
 
-func allOnes(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = 0xff
-	}
-	return b
-}
+func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }
 
 // CfgRead implements GuestBus.
 func (g *guestActor) CfgRead(off uint16, n int) uint32 {
@@ -245,25 +240,22 @@ func (g *guestActor) Memory() pcie.MemoryPort {
 func (g *guestActor) BAR0() uint64 { return guestBAR0(g.vf) }
 
 func leUint(b []byte) uint32 {
-	var v uint32
-	for i := len(b) - 1; i >= 0 && i < 4; i-- {
-		v = v<<8 | uint32(b[i])
-	}
-	if len(b) > 4 {
-		v = binary.LittleEndian.Uint32(b)
-	}
-	return v
+	var le [4]byte
+	copy(le[:], b)
+	return binary.LittleEndian.Uint32(le[:])
 }
 
 // runProgram interprets the guest program, then records the final view
 // once every other actor has finished.
 func (g *guestActor) runProgram() {
-	for _, op := range g.prog.Ops {
+	for k, op := range g.prog.Ops {
+		g.restartChain(k)
 		if err := g.exec(op); err != nil {
 			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
 			return
 		}
 	}
+	g.restartChain(len(g.prog.Ops))
 	g.settle()
 	g.drv.Final()
 }

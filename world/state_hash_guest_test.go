@@ -1,0 +1,101 @@
+package world_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// errScheduleEnd stops a labelChooser's run at the end of its list.
+var errScheduleEnd = errors.New("end of the schedule")
+
+// labelChooser picks the steps of a list of labels, in order, and records
+// the world's state hash at the decision after the last.
+type labelChooser struct {
+	w      **world.World
+	labels []string
+	hash   uint64
+}
+
+func (c *labelChooser) Choose(d *engine.Decision) (int, error) {
+	h, ok := (*c.w).StateHash() // from decision 0 on: the actors' chains are kept
+	if !ok {
+		return 0, errors.New("the world refused to hash its state")
+	}
+	if d.Index == len(c.labels) {
+		c.hash = h
+		return 0, errScheduleEnd
+	}
+	for i, s := range d.Enabled {
+		if s.Label == c.labels[d.Index] {
+			return i, nil
+		}
+	}
+	return 0, errors.New("step " + c.labels[d.Index] + " is not enabled")
+}
+
+// stateAfter runs vm-two-guests under virtio-1.4 along labels and returns
+// the state hash after them.
+func stateAfter(t *testing.T, labels []string) uint64 {
+	t.Helper()
+	s, err := catalog.CatalogScenario("vm-two-guests")
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(t, err)
+	var w *world.World
+	wf := func(st engine.Streams) (engine.System, error) {
+		sys, err := f(st)
+		if err == nil {
+			w = sys.(*world.World)
+		}
+		return sys, err
+	}
+	c := &labelChooser{w: &w, labels: labels}
+	_, err = engine.Run(wf, engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	require.ErrorIs(t, err, errScheduleEnd)
+	return c.hash
+}
+
+// TestStateHash_GuestChainRestartsAtOperations: two schedules of
+// vm-two-guests that share 219 steps (testdata/vm-two-guests-v14-prefix.txt:
+// both guests probed and posted their writes, the VM moved to the
+// destination) and then run VF 1's completion and vcpu0's steps in two
+// orders. In one, vcpu0 takes the configuration interrupt after the
+// completion, in the other before: it reads different things while its
+// write is in flight, so nine steps on (mid-operation, equal steps taken)
+// the states stay apart. Four steps later both have finished the write and
+// are waiting for the read they posted next: the guest's chain restarted
+// when the read began, and the states are one. Before the chain restarted
+// at operations, they stayed apart for ever.
+func TestStateHash_GuestChainRestartsAtOperations(t *testing.T) {
+	b, err := os.ReadFile("testdata/vm-two-guests-v14-prefix.txt")
+	require.NoError(t, err)
+	prefix := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Len(t, prefix, 219)
+	completionFirst := []string{"dst.vf1:complete(q0)", "vcpu0:wait-irq", "vcpu0:mmio-read config_generation",
+		"vcpu0:mmio-read devcfg+0", "vcpu0:mmio-read devcfg+4", "vcpu0:mmio-read config_generation", "vcpu0:wait-irq",
+		"vcpu0:mmio-write notify+0=0000", "vcpu0:wait-irq",
+		"dst.vf1:fetch(q0)", "dst.vf1:execute(q0)", "dst.vf1:complete(q0)", "vcpu0:wait-irq"}
+	configFirst := []string{"vcpu0:wait-irq", "vcpu0:mmio-read config_generation", "vcpu0:mmio-read devcfg+0",
+		"vcpu0:mmio-read devcfg+4", "vcpu0:mmio-read config_generation", "vcpu0:wait-irq", "dst.vf1:complete(q0)",
+		"vcpu0:wait-irq", "vcpu0:mmio-write notify+0=0000",
+		"dst.vf1:fetch(q0)", "dst.vf1:execute(q0)", "dst.vf1:complete(q0)", "vcpu0:wait-irq"}
+	run := func(tail []string) uint64 {
+		return stateAfter(t, append(append([]string(nil), prefix...), tail...))
+	}
+	assert.NotEqual(t, run(completionFirst[:9]), run(configFirst[:9]),
+		"mid-operation, what the guest read keeps the states apart")
+	assert.Equal(t, run(completionFirst), run(configFirst),
+		"once both finished the write, how they read their way through it no longer counts")
+}
