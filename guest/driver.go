@@ -52,3 +52,34 @@ type Info struct {
 func (i Info) Vocab() scenario.DriverVocab {
 	return scenario.DriverVocab{Name: i.Name, Verbs: i.Verbs, Doc: i.Doc}
 }
+
+// StateHasher is a Driver whose whole state is in its fields whenever
+// none of its methods is running, or when one waits in CleanWaiter's
+// WaitIRQClean: StateHash hashes all of it (everything it will read
+// again), and two drivers with one hash do the same from then on, given
+// the same machine. The world's state hashing (docs/engine.md, "what the
+// world hashes") then summarises a guest by this hash where it can,
+// instead of by everything the guest ever read.
+type StateHasher interface {
+	StateHash() uint64
+}
+
+// CleanWaiter is a Bus on which a driver can wait for an interrupt at a
+// point where nothing but its own fields decides what it does next.
+type CleanWaiter interface {
+	// WaitIRQClean is WaitIRQ called by a StateHasher driver where what
+	// it does after the wait follows from the vector and ok, the
+	// machine, the operation it was handed (Exec's argument) and its
+	// fields alone: the methods between Exec and the wait hold nothing
+	// else that they use afterwards.
+	WaitIRQClean() (vector uint16, ok bool)
+}
+
+// WaitIRQClean waits on bus with its WaitIRQClean when it has one, else
+// with WaitIRQ.
+func WaitIRQClean(bus Bus) (uint16, bool) {
+	if c, ok := bus.(CleanWaiter); ok {
+		return c.WaitIRQClean()
+	}
+	return bus.WaitIRQ()
+}

@@ -2,9 +2,9 @@ package world
 
 import (
 	"reflect"
-	"slices"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -193,6 +193,16 @@ func (w *World) shareChains(a *actor) {
 	a.chain, w.hvActor.chain = c, deephash.Mix(c, 0x5ba7ed)
 }
 
+// cleanChain restarts a guest's chain from its state where the driver says
+// nothing else counts (guest.CleanWaiter) and when its program settles:
+// the operation it runs and its driver's fields (guest.StateHasher), not
+// how it got there. Not while the vCPU runs the hypervisor's code.
+func (g *guestActor) cleanChain() {
+	if sh, ok := g.drv.(guest.StateHasher); ok && g.w.chaining && !g.trapping {
+		g.chain = deephash.Mix(deephash.Mix(0xc1ea4c4a17, uint64(g.opIdx)), sh.StateHash())
+	}
+}
+
 // observe records the result of the actor's operation in its chain.
 func (a *actor) observe(res []byte) {
 	a.chain = deephash.Bytes(deephash.Mix(a.chain, por.BoolBits(res == nil)), res)
@@ -213,15 +223,6 @@ func (sh *stateHasher) adminQ(h *host) uint64 {
 	if sh.w.hv != nil {
 		pub, seen := sh.w.hv.AdminCounts(h.idx)
 		v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
-	}
-	return v
-}
-
-// irqsHash hashes the interrupts pending for guest g, in order.
-func irqsHash(g *guestActor) uint64 {
-	v := deephash.Mix(0, uint64(len(g.irqs)))
-	for _, x := range g.irqs {
-		v = deephash.Mix(v, uint64(x))
 	}
 	return v
 }
@@ -279,26 +280,11 @@ func (sh *stateHasher) group(h *host) uint64 {
 	return v
 }
 
-func (sh *stateHasher) signals() uint64 {
-	var names []string
-	for n, set := range sh.w.signals {
-		if set {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	v := uint64(len(names))
-	for _, n := range names {
-		v = deephash.String(v, n)
-	}
-	return v
-}
-
 // shared hashes the whole shared state.
 func (sh *stateHasher) shared() uint64 {
 	w := sh.w
 	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
-	h = deephash.Mix(h, sh.signals())
+	h = deephash.Mix(h, por.SignalsHash(w.signals))
 	h = deephash.String(h, w.blame)
 	if w.vm != nil {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
@@ -329,7 +315,7 @@ func (sh *stateHasher) shared() uint64 {
 		h = deephash.Mix(h, x.truth.StateHash())
 	}
 	for _, g := range w.guests {
-		h = deephash.Mix(h, irqsHash(g))
+		h = deephash.Mix(h, por.IRQsHash(g.irqs))
 		h = deephash.Mix(h, por.BoolBits(g.halted))
 	}
 	for _, t := range w.timers {
