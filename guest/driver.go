@@ -1,6 +1,11 @@
 package guest
 
-import "github.com/migsim/migsim/scenario"
+import (
+	"sync"
+
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/scenario"
+)
 
 // Driver is a guest driver bound to one VF of the VM, as the world's guest
 // actor (one vCPU) runs it: the operations of the driver's workload
@@ -63,6 +68,18 @@ func (i Info) Vocab() scenario.DriverVocab {
 type StateHasher interface {
 	StateHash() uint64
 }
+
+// HashFields hashes v by reflection (internal/deephash) with a hasher
+// that keeps what it learnt of v's types from call to call: a driver's
+// StateHash runs at every wait of a state-pruned exploration.
+func HashFields(v any) uint64 {
+	h := hashers.Get().(*deephash.Hasher)
+	defer hashers.Put(h)
+	return h.Hash(v)
+}
+
+// hashers are the reusable hashers of HashFields, one per concurrent caller.
+var hashers = sync.Pool{New: func() any { return new(deephash.Hasher) }}
 
 // CleanWaiter is a Bus on which a driver can wait for an interrupt at a
 // point where nothing but its own fields decides what it does next.

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/guest"
-	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -408,7 +407,7 @@ func (g *Driver) StateHash() uint64 {
 			c.done[q] = lines
 		}
 	}
-	return deephash.Hash(&c)
+	return guest.HashFields(&c)
 }
 
 // driverFields is a Driver without its methods: deephash walks it rather

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/guest"
-	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 )
@@ -112,7 +111,7 @@ func (g *Driver) Wait() bool {
 func (g *Driver) StateHash() uint64 {
 	c := driverFields(*g)
 	c.bus = nil
-	return deephash.Hash(&c)
+	return guest.HashFields(&c)
 }
 
 // driverFields is a Driver without its methods: deephash walks it rather
