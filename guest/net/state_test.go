@@ -30,3 +30,26 @@ func TestDriver_StateHash(t *testing.T) {
 		assert.NotEqual(t, a.StateHash(), c.StateHash(), name)
 	}
 }
+
+// TestSlots_StateHash: the free slots hash by their order, which decides
+// the next slot taken, and the hash kept as the stack moves is the hash of
+// the stack.
+func TestSlots_StateHash(t *testing.T) {
+	r := guest.Region{Base: 0x1000, Size: 0x4000}
+	a, b := newSlots(r, 0x1000), newSlots(r, 0x1000)
+	assert.Equal(t, a.StateHash(), b.StateHash())
+	x, _ := a.get()
+	y, _ := a.get()
+	a.put(x)
+	a.put(y)
+	assert.NotEqual(t, a.StateHash(), b.StateHash(), "the same slots in another order")
+	c := &slots{}
+	for _, s := range a.free {
+		c.put(s)
+	}
+	assert.Equal(t, c.StateHash(), a.StateHash())
+	_, _ = b.get()
+	assert.NotEqual(t, newSlots(r, 0x1000).StateHash(), b.StateHash())
+	b.put(0x1000)
+	assert.Equal(t, newSlots(r, 0x1000).StateHash(), b.StateHash())
+}
