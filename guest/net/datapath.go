@@ -92,9 +92,7 @@ func (g *Driver) Kick(p int) {
 func (g *Driver) Wait() bool {
 	defer g.Flush()
 	for g.outstanding() > 0 {
-		// Clean: Exec and command use nothing after the wait but what
-		// their operation says (SetPairs: the pairs it sets).
-		v, ok := guest.WaitIRQClean(g.bus)
+		v, ok := g.bus.WaitIRQ()
 		if !ok {
 			g.Flush()
 			g.logf("wait: %d buffers never used", g.outstanding())
@@ -104,19 +102,6 @@ func (g *Driver) Wait() bool {
 	}
 	return true
 }
-
-// StateHash implements guest.StateHasher: every field by reflection
-// (internal/deephash; a ring hashes with virtq.DriverRing.StateHash), but
-// the bus, which is the machine.
-func (g *Driver) StateHash() uint64 {
-	c := driverFields(*g)
-	c.bus = nil
-	return guest.HashFields(&c)
-}
-
-// driverFields is a Driver without its methods: deephash walks it rather
-// than calling StateHash.
-type driverFields Driver
 
 // Flush appends the completions harvested since the last flush to the log,
 // queue by queue (each in used-ring order), the configuration's last.
@@ -180,9 +165,7 @@ func (g *Driver) HandleIRQ(v uint16) {
 func (g *Driver) Recv(n int) {
 	want := g.rxMark + n
 	for g.rxCount < want {
-		// Clean: want is the operation's n past rxMark, which only this
-		// loop's end moves.
-		v, ok := guest.WaitIRQClean(g.bus)
+		v, ok := g.bus.WaitIRQ()
 		if !ok {
 			break
 		}

@@ -1,9 +1,6 @@
 package net
 
-import (
-	"github.com/migsim/migsim/guest"
-	"github.com/migsim/migsim/internal/deephash"
-)
+import "github.com/migsim/migsim/guest"
 
 // The default memory plan (DefaultPlan): each queue a 64 KiB ring window
 // from 1 MiB up, buffers in a 16 MiB window at 16 MiB, cut into slots.
@@ -32,15 +29,13 @@ func DefaultPlan(queues int) guest.MemoryPlan {
 // first, so the same sequence of operations always uses the same memory.
 type slots struct {
 	free []uint64
-	// sums[i] hashes free[:i+1], kept as the stack moves (StateHash).
-	sums []uint64
 }
 
 func newSlots(r guest.Region, size uint64) *slots {
 	s := &slots{}
 	n := r.Size / size
 	for i := n; i > 0; i-- {
-		s.put(r.Base + (i-1)*size)
+		s.free = append(s.free, r.Base+(i-1)*size)
 	}
 	return s
 }
@@ -52,27 +47,8 @@ func (s *slots) get() (uint64, bool) {
 	}
 	a := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]
-	s.sums = s.sums[:len(s.sums)-1]
 	return a, true
 }
 
 // put returns a slot.
-func (s *slots) put(a uint64) {
-	var prev uint64
-	if len(s.sums) > 0 {
-		prev = s.sums[len(s.sums)-1]
-	}
-	s.free = append(s.free, a)
-	s.sums = append(s.sums, deephash.Mix(prev, a))
-}
-
-// StateHash hashes the free slots in stack order (which slot the next get
-// takes): the driver's StateHash meets thousands of them at every wait, so
-// the hash is kept as the stack moves.
-func (s *slots) StateHash() uint64 {
-	var top uint64
-	if len(s.sums) > 0 {
-		top = s.sums[len(s.sums)-1]
-	}
-	return deephash.Mix(top, uint64(len(s.free)))
-}
+func (s *slots) put(a uint64) { s.free = append(s.free, a) }
