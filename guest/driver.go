@@ -1,6 +1,11 @@
 package guest
 
-import "github.com/migsim/migsim/scenario"
+import (
+	"sync"
+
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/scenario"
+)
 
 // Driver is a guest driver bound to one VF of the VM, as the world's guest
 // actor (one vCPU) runs it: the operations of the driver's workload
@@ -51,4 +56,47 @@ type Info struct {
 // Vocab returns the driver's vocabulary for scenario checks.
 func (i Info) Vocab() scenario.DriverVocab {
 	return scenario.DriverVocab{Name: i.Name, Verbs: i.Verbs, Doc: i.Doc}
+}
+
+// StateHasher is a Driver whose whole state is in its fields whenever
+// none of its methods is running, or when one waits in CleanWaiter's
+// WaitIRQClean: StateHash hashes all of it (everything it will read
+// again), and two drivers with one hash do the same from then on, given
+// the same machine. The world's state hashing (docs/engine.md, "what the
+// world hashes") then summarises a guest by this hash where it can,
+// instead of by everything the guest ever read.
+type StateHasher interface {
+	StateHash() uint64
+}
+
+// HashFields hashes v by reflection (internal/deephash) with a hasher
+// that keeps what it learnt of v's types from call to call: a driver's
+// StateHash runs at every wait of a state-pruned exploration.
+func HashFields(v any) uint64 {
+	h := hashers.Get().(*deephash.Hasher)
+	defer hashers.Put(h)
+	return h.Hash(v)
+}
+
+// hashers are the reusable hashers of HashFields, one per concurrent caller.
+var hashers = sync.Pool{New: func() any { return new(deephash.Hasher) }}
+
+// CleanWaiter is a Bus on which a driver can wait for an interrupt at a
+// point where nothing but its own fields decides what it does next.
+type CleanWaiter interface {
+	// WaitIRQClean is WaitIRQ called by a StateHasher driver where what
+	// it does after the wait follows from the vector and ok, the
+	// machine, the operation it was handed (Exec's argument) and its
+	// fields alone: the methods between Exec and the wait hold nothing
+	// else that they use afterwards.
+	WaitIRQClean() (vector uint16, ok bool)
+}
+
+// WaitIRQClean waits on bus with its WaitIRQClean when it has one, else
+// with WaitIRQ.
+func WaitIRQClean(bus Bus) (uint16, bool) {
+	if c, ok := bus.(CleanWaiter); ok {
+		return c.WaitIRQClean()
+	}
+	return bus.WaitIRQ()
 }

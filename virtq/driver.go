@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/pcie"
 )
 
@@ -192,3 +193,23 @@ func (d *DriverRing) Harvest() ([]Used, error) {
 // in guest memory in a real guest; when the world copies guest memory to the
 // destination at switchover, it rebinds the driver to the copy.
 func (d *DriverRing) SetMemory(mem pcie.MemoryPort) { d.mem = mem }
+
+// StateHash hashes the ring as the driver's later work depends on it: its
+// layout, requester, free descriptors (a stack: their order decides which
+// the next chain takes), chain links and avail and used indices. It leaves
+// out the memory port (the memory is hashed where it lives) and the scratch
+// buffer, which every access writes before it reads it. With it a driver's
+// state hashes by reflection (internal/deephash) without walking the port.
+func (d *DriverRing) StateHash() uint64 {
+	h := deephash.Mix(deephash.Mix(deephash.Mix(deephash.Mix(0, d.Desc), d.Avail), d.Used), uint64(d.Size))
+	h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(d.rid)), uint64(d.availIdx)), uint64(d.lastUsed))
+	h = deephash.Mix(h, uint64(len(d.free)))
+	for _, f := range d.free {
+		h = deephash.Mix(h, uint64(f))
+	}
+	h = deephash.Mix(h, uint64(len(d.links)))
+	for _, l := range d.links {
+		h = deephash.Mix(h, uint64(l.next)<<16|uint64(l.n))
+	}
+	return h
+}

@@ -2,6 +2,7 @@ package world
 
 import (
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 )
 
@@ -31,4 +32,21 @@ func (w *World) PostWriteForTest(addr uint64, data []byte) {
 	l := &busLane{id: len(w.lanes), h: w.hosts[0]}
 	l.writes = append(l.writes, postedWrite{target: 1, tlp: pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: data}, who: "vcpu0"})
 	w.lanes = append(w.lanes, l)
+}
+
+// GuestDriver is the driver of guest i.
+func (w *World) GuestDriver(i int) any { return w.guests[i].drv }
+
+// GuestLabel is the label of guest i's pending operation ("" when none).
+func (w *World) GuestLabel(i int) string {
+	if r := w.guests[i].req; r != nil {
+		return r.label
+	}
+	return ""
+}
+
+// StepGuest runs guest i's pending operation.
+func (w *World) StepGuest(i int) {
+	g := w.guests[i]
+	w.Execute(engine.Step{Actor: g.id, ID: g.id, Label: g.req.label, Footprint: w.actorFootprint(g.id)})
 }

@@ -33,6 +33,8 @@ type guestActor struct {
 	irqs  []uint16
 	yield func(*actorReq) []byte
 	fpDev engine.Footprint
+	// opIdx is the operation running, len(prog.Ops) once settling.
+	opIdx int
 }
 
 func (w *World) addGuest(p *scenario.Program) error {
@@ -220,6 +222,12 @@ func (g *guestActor) WaitIRQ() (uint16, bool) {
 	return binary.LittleEndian.Uint16(res), true
 }
 
+// WaitIRQClean implements guest.CleanWaiter (cleanChain).
+func (g *guestActor) WaitIRQClean() (uint16, bool) {
+	g.cleanChain()
+	return g.WaitIRQ()
+}
+
 // Sleep implements GuestBus.
 func (g *guestActor) Sleep(ns uint64) {
 	until := g.w.now + engine.VTime(ns)
@@ -249,13 +257,15 @@ func leUint(b []byte) uint32 {
 // once every other actor has finished.
 func (g *guestActor) runProgram() {
 	for k, op := range g.prog.Ops {
+		g.opIdx = k
 		g.restartChain(k)
 		if err := g.exec(op); err != nil {
 			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
 			return
 		}
 	}
-	g.restartChain(len(g.prog.Ops))
+	g.opIdx = len(g.prog.Ops)
+	g.restartChain(g.opIdx)
 	g.settle()
 	g.drv.Final()
 }
@@ -264,6 +274,7 @@ func (g *guestActor) runProgram() {
 // handles the interrupts still pending, so the final view does not depend
 // on the schedule.
 func (g *guestActor) settle() {
+	g.cleanChain()
 	g.yield(&actorReq{label: g.name + ":settle", ready: func() bool { return g.w.othersDone(&g.actor) }})
 	for len(g.irqs) > 0 {
 		v := g.irqs[0]

@@ -2,9 +2,9 @@ package world
 
 import (
 	"reflect"
-	"slices"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -203,8 +203,18 @@ func (w *World) shareChains(a *actor) {
 
 // restartChain: docs/engine.md, "what the world hashes" (a guest's chain).
 func (g *guestActor) restartChain(k int) {
-	if w := g.w; w.observing == &g.actor && !w.hvShared {
+	if w := g.w; w.observing == &g.actor && !w.hvShared && !g.trapping {
 		g.chain = deephash.Mix(deephash.Mix(deephash.Mix(0x9e5ba5e, uint64(k)), uint64(w.now)), w.hasher().dev.Hash(g.drv))
+	}
+}
+
+// cleanChain restarts a guest's chain from its state where the driver says
+// nothing else counts (guest.CleanWaiter) and when its program settles:
+// the operation it runs and its driver's fields (guest.StateHasher), not
+// how it got there. Not while the vCPU runs the hypervisor's code.
+func (g *guestActor) cleanChain() {
+	if sh, ok := g.drv.(guest.StateHasher); ok && g.w.chaining && !g.trapping && !g.w.hvShared {
+		g.chain = deephash.Mix(deephash.Mix(0xc1ea4c4a17, uint64(g.opIdx)), sh.StateHash())
 	}
 }
 
@@ -228,15 +238,6 @@ func (sh *stateHasher) adminQ(h *host) uint64 {
 	if sh.w.hv != nil {
 		pub, seen := sh.w.hv.AdminCounts(h.idx)
 		v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
-	}
-	return v
-}
-
-// irqsHash hashes the interrupts pending for guest g, in order.
-func irqsHash(g *guestActor) uint64 {
-	v := deephash.Mix(0, uint64(len(g.irqs)))
-	for _, x := range g.irqs {
-		v = deephash.Mix(v, uint64(x))
 	}
 	return v
 }
@@ -294,26 +295,11 @@ func (sh *stateHasher) group(h *host) uint64 {
 	return v
 }
 
-func (sh *stateHasher) signals() uint64 {
-	var names []string
-	for n, set := range sh.w.signals {
-		if set {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	v := uint64(len(names))
-	for _, n := range names {
-		v = deephash.String(v, n)
-	}
-	return v
-}
-
 // shared hashes the whole shared state.
 func (sh *stateHasher) shared() uint64 {
 	w := sh.w
 	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
-	h = deephash.Mix(h, sh.signals())
+	h = deephash.Mix(h, por.SignalsHash(w.signals))
 	h = deephash.String(h, w.blame)
 	if w.vm != nil {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
@@ -344,7 +330,7 @@ func (sh *stateHasher) shared() uint64 {
 		h = deephash.Mix(h, x.truth.StateHash())
 	}
 	for _, g := range w.guests {
-		h = deephash.Mix(h, irqsHash(g))
+		h = deephash.Mix(h, por.IRQsHash(g.irqs))
 		h = deephash.Mix(h, por.BoolBits(g.halted))
 	}
 	for _, t := range w.timers {

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest/blk"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -114,5 +115,49 @@ func TestStateHash_TrackStateLikeFirstHash(t *testing.T) {
 		assert.Greater(t, steps, 50, "%s: the run went on", ed)
 		_, ok := untracked.StateHash()
 		assert.False(t, ok, "%s: a run not tracked from its first step cannot hash", ed)
+	}
+}
+
+// waitingGuest runs smoke-migrate's guest alone under ed until it waits
+// for the completion of its first write (its kick still in flight or
+// queued, the device not run), and returns the world and its hash there.
+func waitingGuest(t *testing.T, ed spec.Edition) (*world.World, uint64) {
+	t.Helper()
+	w := freshWorld(t, ed)
+	for i := 0; w.GuestLabel(0) != "vcpu0:wait-irq"; i++ {
+		require.Less(t, i, 500, "the guest never waits")
+		require.NotEmpty(t, w.GuestLabel(0), "the guest ended")
+		w.StepGuest(0)
+	}
+	h, ok := w.StateHash()
+	require.True(t, ok)
+	return w, h
+}
+
+// TestStateHash_CleanWait: a guest waiting for an interrupt in its
+// driver's wait loop is its operation and its driver's fields, not what it
+// read to get there. A spurious interrupt it handles (nothing completed)
+// brings it back to the same state: the hash said otherwise while the
+// guest's chain recorded every value it read. A driver whose fields differ
+// stays apart.
+func TestStateHash_CleanWait(t *testing.T) {
+	for _, ed := range spec.Editions {
+		w, before := waitingGuest(t, ed)
+		w.SetGuestIRQs(0, []uint16{1})
+		w.StepGuest(0)
+		require.Equal(t, "vcpu0:wait-irq", w.GuestLabel(0))
+		after, ok := w.StateHash()
+		require.True(t, ok)
+		assert.Equal(t, before, after, "%s: a spurious interrupt handled changes the state", ed)
+
+		w2, _ := waitingGuest(t, ed)
+		drv, ok := w2.GuestDriver(0).(*blk.Driver)
+		require.True(t, ok)
+		drv.Failed = append(drv.Failed, "gave up")
+		w2.SetGuestIRQs(0, []uint16{1})
+		w2.StepGuest(0)
+		other, ok := w2.StateHash()
+		require.True(t, ok)
+		assert.NotEqual(t, before, other, "%s: a driver that gave up is another state", ed)
 	}
 }

@@ -379,7 +379,8 @@ func (g *Driver) Outstanding() int {
 func (g *Driver) WaitAll() bool {
 	defer g.Flush()
 	for g.Outstanding() > 0 {
-		v, ok := g.bus.WaitIRQ()
+		// Clean: Exec, and Submit before it, use nothing after the wait.
+		v, ok := guest.WaitIRQClean(g.bus)
 		if !ok {
 			g.Flush()
 			g.logf("wait: %d requests never completed", g.Outstanding())
@@ -389,6 +390,29 @@ func (g *Driver) WaitAll() bool {
 	}
 	return true
 }
+
+// StateHash implements guest.StateHasher: every field by reflection
+// (internal/deephash; a ring hashes with virtq.DriverRing.StateHash), but
+// the bus, which is the machine, and the scratch buffer, which the driver
+// fills before every use; in done an empty queue is nil and the queues
+// after the last with lines are left out (Flush, its only reader, skips
+// empty queues, and an interrupt that harvested nothing may have grown it).
+func (g *Driver) StateHash() uint64 {
+	c := driverFields(*g)
+	c.bus, c.scratch = nil, nil
+	c.done = nil
+	for q, lines := range g.done {
+		if len(lines) > 0 {
+			c.done = append(c.done[:len(c.done):len(c.done)], make([][]string, q+1-len(c.done))...)
+			c.done[q] = lines
+		}
+	}
+	return guest.HashFields(&c)
+}
+
+// driverFields is a Driver without its methods: deephash walks it rather
+// than calling StateHash.
+type driverFields Driver
 
 // Flush appends the completions harvested since the last flush to the log,
 // queue by queue (each queue in its used-ring order).

@@ -1,6 +1,8 @@
 package por
 
 import (
+	"slices"
+
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
@@ -33,4 +35,29 @@ func TLPHash(v uint64, t pcie.TLP) uint64 {
 	v = deephash.Mix(v, uint64(t.Kind)|uint64(t.Requester)<<8|uint64(t.Completer)<<24)
 	v = deephash.Mix(deephash.Mix(v, t.Addr), uint64(t.Len))
 	return deephash.Bytes(v, t.Data)
+}
+
+// IRQsHash hashes the interrupts pending for a guest, in order.
+func IRQsHash(irqs []uint16) uint64 {
+	v := deephash.Mix(0, uint64(len(irqs)))
+	for _, x := range irqs {
+		v = deephash.Mix(v, uint64(x))
+	}
+	return v
+}
+
+// SignalsHash hashes the names of the signals set, sorted.
+func SignalsHash(signals map[string]bool) uint64 {
+	var names []string
+	for n, set := range signals {
+		if set {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	v := uint64(len(names))
+	for _, n := range names {
+		v = deephash.String(v, n)
+	}
+	return v
 }
