@@ -258,14 +258,12 @@ func leUint(b []byte) uint32 {
 func (g *guestActor) runProgram() {
 	for k, op := range g.prog.Ops {
 		g.opIdx = k
-		g.restartChain(k)
 		if err := g.exec(op); err != nil {
 			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
 			return
 		}
 	}
 	g.opIdx = len(g.prog.Ops)
-	g.restartChain(g.opIdx)
 	g.settle()
 	g.drv.Final()
 }

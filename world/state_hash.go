@@ -201,16 +201,6 @@ func (w *World) shareChains(a *actor) {
 	a.chain, w.hvActor.chain = c, deephash.Mix(c, 0x5ba7ed)
 }
 
-// restartChain: docs/engine.md, "what the world hashes" (a guest's chain).
-// Only a driver that hashes itself (guest.StateHasher): a net driver walked
-// by reflection at every operation made a net run half as dear again.
-func (g *guestActor) restartChain(k int) {
-	sh, ok := g.drv.(guest.StateHasher)
-	if w := g.w; ok && w.observing == &g.actor && !w.hvShared && !g.trapping {
-		g.chain = deephash.Mix(deephash.Mix(deephash.Mix(0x9e5ba5e, uint64(k)), uint64(w.now)), sh.StateHash())
-	}
-}
-
 // cleanChain restarts a guest's chain from its state where the driver says
 // nothing else counts (guest.CleanWaiter) and when its program settles:
 // the operation it runs and its driver's fields (guest.StateHasher), not
