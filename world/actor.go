@@ -10,7 +10,6 @@ import (
 // in the world and returns its result to the actor.
 type actorReq struct {
 	label string
-	fp    engine.Footprint
 	ready func() bool
 	do    func() []byte
 	// cls is the operation's classification for footprints, parsed from

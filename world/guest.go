@@ -32,7 +32,6 @@ type guestActor struct {
 	drv   guest.Driver
 	irqs  []uint16
 	yield func(*actorReq) []byte
-	fpDev engine.Footprint
 	// opIdx is the operation running, len(prog.Ops) once settling.
 	opIdx int
 }
@@ -57,7 +56,6 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name
-	g.fpDev = fpGuestDev
 	plan, err := w.guestMem.Plan(w.scen.Queues)
 	if err != nil {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
@@ -89,7 +87,7 @@ func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
 }
 
 func (g *guestActor) op(label string, do func() []byte) []byte {
-	return g.yield(&actorReq{label: g.name + ":" + label, fp: g.fpDev, do: do})
+	return g.yield(&actorReq{label: g.name + ":" + label, do: do})
 }
 
 func (g *guestActor) tlp(t pcie.TLP) []byte {
@@ -206,7 +204,7 @@ func (g *guestActor) regName(addr uint64) string {
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
 // when the world has stalled (then ok is false).
 func (g *guestActor) WaitIRQ() (uint16, bool) {
-	res := g.yield(&actorReq{label: g.name + ":wait-irq", fp: fpReadGlobal,
+	res := g.yield(&actorReq{label: g.name + ":wait-irq",
 		ready: func() bool { return len(g.irqs) > 0 || g.w.stalled },
 		do: func() []byte {
 			if len(g.irqs) == 0 {

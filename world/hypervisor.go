@@ -56,25 +56,12 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 	return nil
 }
 
-// hvYield turns an actor's yield into the hypervisor's: its requests get
-// the footprints of what they access.
+// hvYield turns an actor's yield into the hypervisor's (a step's footprint
+// comes from its label and the state: footprint.go).
 func hvYield(y func(*actorReq) []byte) hv.Yield {
 	return func(r *hv.Req) []byte {
-		return y(&actorReq{label: r.Label, fp: hvFootprint(r), ready: r.Ready, do: r.Do})
+		return y(&actorReq{label: r.Label, ready: r.Ready, do: r.Do})
 	}
-}
-
-func hvFootprint(r *hv.Req) engine.Footprint {
-	switch r.Access {
-	case hv.AccessGlobal:
-		return fpWriteGlobal
-	case hv.AccessHost:
-		return fpHost[r.Host].hvAccess
-	case hv.AccessWaitAdmin:
-		return fpHost[r.Host].waitAdmin
-	}
-	var none engine.Footprint
-	return none
 }
 
 // Name, Index and Failed make a host an hv.Host.

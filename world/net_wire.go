@@ -60,6 +60,6 @@ func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
 			w.wireDeliver(h, vf, pa.name)
 		}
 	}
-	pa.yield(&actorReq{label: label, fp: fpWriteGlobal, do: func() []byte { do(); return nil }})
+	pa.yield(&actorReq{label: label, do: func() []byte { do(); return nil }})
 	return nil
 }

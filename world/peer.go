@@ -72,7 +72,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	switch op.Verb {
 	case "kick":
 		vf, q := int(args.Int("vf")), int(args.Int("q"))
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q), fp: fpWriteGlobal,
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q),
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.hostOfVF(vf)
@@ -89,7 +89,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if err != nil || off+len(data) > pcie.BAR0Size {
 			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
 		}
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v), fp: fpWriteGlobal,
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v),
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				if !pa.running() {
@@ -104,7 +104,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		if off+n > pcie.BAR0Size {
 			return fmt.Errorf("read: offset %#x + len %d beyond BAR0 (%#x bytes)", off, n, pcie.BAR0Size)
 		}
-		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-read vf%d +%#x/%d", pa.name, vf, off, n), fp: fpWriteGlobal,
+		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-read vf%d +%#x/%d", pa.name, vf, off, n),
 			ready: func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				if !pa.running() {

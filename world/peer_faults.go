@@ -36,7 +36,7 @@ func (pa *peerActor) pfFLR(op scenario.Op) error {
 	default:
 		return fmt.Errorf("pf-flr: while=%s (want admin-outstanding)", v)
 	}
-	pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, fp: fpWriteGlobal, ready: ready,
+	pa.yield(&actorReq{label: pa.name + ":pf-flr " + name, ready: ready,
 		do: func() []byte {
 			if ready != nil && !w.adminOutstanding(h) {
 				w.notef("%s: pf-flr %s skipped: no admin command was ever outstanding", pa.name, name)
@@ -65,7 +65,7 @@ func (pa *peerActor) vfFLR(op scenario.Op) error {
 	if vf < 1 || vf > w.scen.VFs {
 		return fmt.Errorf("vf-flr: vf=%d outside 1..%d", vf, w.scen.VFs)
 	}
-	pa.yield(&actorReq{label: fmt.Sprintf("%s:vf-flr %s vf%d", pa.name, name, vf), fp: fpWriteGlobal,
+	pa.yield(&actorReq{label: fmt.Sprintf("%s:vf-flr %s vf%d", pa.name, name, vf),
 		do: func() []byte {
 			if _, ok := h.pf.Member(vf); !ok {
 				w.notef("%s: vf-flr %s vf%d: no such member", pa.name, name, vf)

@@ -59,16 +59,6 @@ type WorldConfig struct {
 	NoFootprintCheck bool
 }
 
-// Footprints the actors attach to their requests (actorReq.fp). Enabled
-// does not use them: it computes every step's footprint from the step and
-// the state (footprint.go).
-var (
-	fpWriteGlobal = por.FPAll
-	fpReadGlobal  = por.FPAll
-	fpGuestDev    = por.FPAll
-	fpHost        [4]struct{ dev, hvAccess, waitAdmin engine.Footprint }
-)
-
 // World is the simulated machine: hosts with an owner and its members,
 // guest memory, a disk shared by all hosts, and the actors (guest vCPUs,
 // hypervisor, peer device). It implements engine.System.

@@ -137,7 +137,7 @@ func (hv *Hypervisor) host(name string) (Host, error) {
 // local is one visible hypervisor operation that is not an owner-driver
 // access (halting vCPUs, copying memory, switching over).
 func (hv *Hypervisor) local(label string, do func()) {
-	hv.yield(&Req{Label: hv.name + ":" + label, Access: AccessGlobal,
+	hv.yield(&Req{Label: hv.name + ":" + label,
 		Do: func() []byte { do(); return nil }})
 }
 

@@ -24,8 +24,7 @@ func (p *hvPort) access(label string, do func() []byte) []byte {
 	if p.sync || p.hv == nil || p.hv.yield == nil {
 		return do()
 	}
-	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label,
-		Access: AccessHost, Host: p.h.Index(), Do: do})
+	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label, Do: do})
 }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
@@ -72,7 +71,7 @@ func (p *hvPort) WaitAdmin() {
 		return
 	}
 	i := p.h.Index()
-	hv.yield(&Req{Label: hv.name + ":" + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
+	hv.yield(&Req{Label: hv.name + ":" + p.h.Name() + " wait-admin",
 		Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }})
 	hv.seen[i] = hv.publishedSeen(i)
 }

@@ -39,32 +39,13 @@ type Host interface {
 	Failed() bool
 }
 
-// Access says which shared state a step touches, for the scheduler's
-// footprints.
-type Access uint8
-
-// Accesses of the hypervisor's steps.
-const (
-	// AccessNone: a wait that touches nothing.
-	AccessNone Access = iota
-	// AccessGlobal: a step that may touch anything (halting vCPUs,
-	// copying memory, switching over).
-	AccessGlobal
-	// AccessHost: an owner-driver access to host Req.Host.
-	AccessHost
-	// AccessWaitAdmin: a wait for host Req.Host's admin queue.
-	AccessWaitAdmin
-)
-
 // Req is the next visible operation of the actor running the hypervisor's
 // code: the scheduler may run it when Ready reports true (nil: always); Do
 // performs it and its result is what the yield returns.
 type Req struct {
-	Label  string
-	Access Access
-	Host   int
-	Ready  func() bool
-	Do     func() []byte
+	Label string
+	Ready func() bool
+	Do    func() []byte
 }
 
 // Yield suspends the running actor on r and returns r.Do's result once the

@@ -131,8 +131,7 @@ type kernelPort struct {
 }
 
 func (p *kernelPort) access(label string, do func() []byte) []byte {
-	return p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " " + label,
-		Access: AccessHost, Host: p.h.Index(), Do: do})
+	return p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " " + label, Do: do})
 }
 
 func (p *kernelPort) cfg(t pcie.TLP) []byte {
@@ -173,7 +172,7 @@ func (p *kernelPort) MMIOWrite(addr uint64, data []byte) {
 // counters (the driver has one user at a time).
 func (p *kernelPort) WaitAdmin() {
 	hv, i := p.hv, p.h.Index()
-	p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " wait-admin", Access: AccessWaitAdmin, Host: i,
+	p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " wait-admin",
 		Ready: func() bool { return hv.published[i] > hv.seen[i] || hv.w.Stalled() || p.h.Failed() }})
 	hv.seen[i] = hv.publishedSeen(i)
 }
