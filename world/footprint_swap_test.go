@@ -79,13 +79,7 @@ func TestFootprints_SwapIndependentSteps(t *testing.T) {
 			}
 			require.NoError(t, err, "%s line %d", s.Name, e.Line)
 			var w *world.World
-			wf := func(st engine.Streams) (engine.System, error) {
-				sys, err := f(st)
-				if err == nil {
-					w = sys.(*world.World)
-				}
-				return sys, err
-			}
+			wf := keepWorld(f, &w)
 			seed := engine.ScheduleSeed(7, e.Line)
 			orig, err := engine.Run(wf, seed, engine.NewRandom(rand.New(rand.NewPCG(seed, 1))), engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 			require.NoError(t, err)

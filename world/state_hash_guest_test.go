@@ -43,6 +43,17 @@ func (c *labelChooser) Choose(d *engine.Decision) (int, error) {
 	return 0, errors.New("step " + c.labels[d.Index] + " is not enabled")
 }
 
+// keepWorld wraps f so that *w is the world of the run it builds last.
+func keepWorld(f engine.Factory, w **world.World) engine.Factory {
+	return func(st engine.Streams) (engine.System, error) {
+		sys, err := f(st)
+		if err == nil {
+			*w = sys.(*world.World)
+		}
+		return sys, err
+	}
+}
+
 // stateAfter runs vm-two-guests under virtio-1.4 along labels and returns
 // the state hash after them.
 func stateAfter(t *testing.T, labels []string) uint64 {
@@ -54,15 +65,8 @@ func stateAfter(t *testing.T, labels []string) uint64 {
 	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
 	require.NoError(t, err)
 	var w *world.World
-	wf := func(st engine.Streams) (engine.System, error) {
-		sys, err := f(st)
-		if err == nil {
-			w = sys.(*world.World)
-		}
-		return sys, err
-	}
 	c := &labelChooser{w: &w, labels: labels}
-	_, err = engine.Run(wf, engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	_, err = engine.Run(keepWorld(f, &w), engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.ErrorIs(t, err, errScheduleEnd)
 	return c.hash
 }
