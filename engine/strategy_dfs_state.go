@@ -19,7 +19,8 @@ import "slices"
 // the bound, no state below pruned by a visit that depended on its budget)
 // is remembered with an unbounded budget: with any larger budget the
 // search would have run exactly the same paths, so it covers every later
-// visit whatever its budget (dfsNode.cut). Only visits whose subtree is complete are remembered (recorded
+// visit whatever its budget (dfsNode.cut). Only visits whose subtree is
+// complete are remembered (recorded
 // when the search leaves them), so a state on the current path never
 // prunes itself; in a sharded search only visits inside the shard's own
 // subtrees are, and nodes above the split are never pruned (every shard

@@ -161,3 +161,35 @@ func TestStateHash_CleanWait(t *testing.T) {
 		assert.NotEqual(t, before, other, "%s: a driver that gave up is another state", ed)
 	}
 }
+
+// TestFinished: an actor is finished (engine.Finisher) once its program
+// has returned, not before; ids that are no actor (devices, lanes, out of
+// range) never are.
+func TestFinished(t *testing.T) {
+	s, err := catalog.CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(t, err)
+	var w *world.World
+	first := true
+	c := chooserFunc(func(d *engine.Decision) (int, error) {
+		if first {
+			assert.False(t, w.Finished(0), "the guest has not started")
+			first = false
+		}
+		return 0, nil
+	})
+	res, err := engine.Run(keepWorld(f, &w), engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	require.Nil(t, res.Finding)
+	assert.True(t, w.Finished(0), "the guest's program returned")
+	assert.False(t, w.Finished(-1))
+	assert.False(t, w.Finished(1<<20))
+}
+
+// chooserFunc is a Chooser in one function.
+type chooserFunc func(*engine.Decision) (int, error)
+
+func (f chooserFunc) Choose(d *engine.Decision) (int, error) { return f(d) }
