@@ -174,7 +174,7 @@ func defect(f *engine.Finding) string {
 // with Interrupted set together with the context's error, its first
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
-	b := cfg.withProofRuns(s.BudgetFor(e.Edition), e.Verdict)
+	b := cfg.withProofRuns(s.RowBudget(e), e.Verdict)
 	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)

@@ -2,8 +2,10 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -311,6 +313,24 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.DefaultProofBound,
 				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}, o.Runs[1].Budget)
 		})
+	}
+}
+
+// TestJudge_RowProof: an expect line's own proof= is that row's proof run
+// budget, and its edition's other rows keep their explore line's (the
+// sibling row here is the same world, so only the budget differs).
+func TestJudge_RowProof(t *testing.T) {
+	src := strings.Replace(judgeSmokeScenario, "expect draft-2023 pass\n",
+		"expect draft-2023 pass\nexpect draft-2023 proof=37 pass\n", 1)
+	s := writeScenario(t, "row-proof.scn", src)
+	require.Equal(t, 37, s.Expect[1].Proof)
+	for i, want := range []int{scenario.DefaultProofRuns, 37} {
+		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
+		require.NoError(t, err)
+		assert.True(t, o.Match)
+		require.Len(t, o.Runs, 2)
+		assert.Equal(t, want, o.Runs[1].Budget.Schedules, "row %d's proof budget", i)
+		assert.Regexp(t, fmt.Sprintf(`; bound 2 not exhausted: run budget of %d spent`, want), o.ExploredText())
 	}
 }
 

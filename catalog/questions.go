@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -315,6 +316,11 @@ func explorationText(s *scenario.Scenario, ed spec.Edition) string {
 		text += "; proof (exhaustive when the run budget suffices): " + budgetText(passSecond)
 	default:
 		text += "; pass rows' proof (exhaustive when the run budget suffices): " + budgetText(passSecond) + "; the other rows cross-checked with " + budgetText(otherSecond)
+	}
+	for _, e := range s.Expect {
+		if e.Edition == ed && e.Verdict == scenario.VerdictPass && (e.Proof > 0 || e.ProofBound > 0) {
+			text += fmt.Sprintf("; the pass row of line %d (%s) has its own proof: %s", e.Line, cmp.Or(rowKnobs(e), "defaults"), budgetText(RowBudgets(s.RowBudget(e), true)[1]))
+		}
 	}
 	return text
 }

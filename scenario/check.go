@@ -327,6 +327,9 @@ func (c *checker) expectation(e *Expectation) {
 			c.checkAwaitSetting(a)
 		}
 	}
+	if b := c.s.BudgetFor(e.Edition); e.ProofCol > 0 && b.Strategy == "dfs" {
+		c.addf(Pos{e.Line, e.ProofCol}, "expect: proof: the %s rows' explore line is dfs, which proves its pass rows itself (proof= and proof-bound= are for random and pct lines)", e.Edition)
+	}
 }
 
 func (c *checker) checkAwaitSetting(a Arg) {

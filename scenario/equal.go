@@ -51,7 +51,7 @@ func (s *Scenario) stripped() *Scenario {
 		}
 	}
 	for i := range c.Expect {
-		c.Expect[i].Line, c.Expect[i].OracleCol = 0, 0
+		c.Expect[i].Line, c.Expect[i].OracleCol, c.Expect[i].ProofCol = 0, 0, 0
 		stripArgs(c.Expect[i].Settings)
 	}
 	for i := range c.Explore {

@@ -59,6 +59,12 @@ func (s *Scenario) Format() string {
 		for _, a := range e.Settings {
 			b.WriteString(" set:" + a.Key + "=" + quoteWord(a.Value))
 		}
+		if e.Proof > 0 {
+			fmt.Fprintf(&b, " proof=%d", e.Proof)
+		}
+		if e.ProofBound > 0 {
+			fmt.Fprintf(&b, " proof-bound=%d", e.ProofBound)
+		}
 		b.WriteString(" " + e.Verdict.String())
 		if e.Oracle != "" {
 			b.WriteString(" " + quoteWord(e.Oracle))

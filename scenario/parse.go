@@ -298,7 +298,7 @@ func CheckKnob(kv string) error {
 // verdictWords are the verdicts of an expect line.
 var verdictWords = []string{"pass", "violation", "error", "n/a"}
 
-// expect EDITION [knob=value …] [set:key=value …] pass | violation ORACLE | error NAME | n/a [WORD] [-- note]
+// expect EDITION [knob=value …] [set:key=value …] [proof=N] [proof-bound=B] pass | violation ORACLE | error NAME | n/a [WORD] [-- note]
 func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 	e := Expectation{Line: line}
 	rest := w[1:]
@@ -318,6 +318,12 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 				return e, p.errAt(line, rest[i].col, "expect: set:%s: bad key %q", k, key)
 			}
 			e.Settings = append(e.Settings, Arg{Key: key, Value: val, Pos: Pos{line, rest[i].col + len("set:")}})
+			continue
+		}
+		if key, val, _ := strings.Cut(rest[i].text, "="); key == "proof" || key == "proof-bound" {
+			if err := e.setProof(key, val, rest[i].col); err != nil {
+				return e, p.errAt(line, rest[i].col, "expect: %s: %v", key, err)
+			}
 			continue
 		}
 		if err := CheckKnob(rest[i].text); err != nil {
@@ -355,6 +361,9 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		return e, p.errAt(line, rest[i].col, "expect: unknown verdict %q (want pass, violation, error or n/a)%s",
 			rest[i].text, didYouMean(rest[i].text, verdictWords))
 	}
+	if e.ProofCol > 0 && e.Verdict != VerdictPass {
+		return e, p.errAt(line, e.ProofCol, "expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", e.Verdict)
+	}
 	if i < len(rest) {
 		if rest[i].text != "--" {
 			return e, p.errAt(line, rest[i].col, "expect: unexpected %q after the verdict (a note starts with --)", rest[i].text)
@@ -366,6 +375,31 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		e.Note = strings.Join(notes, " ")
 	}
 	return e, nil
+}
+
+// setProof parses an expect line's proof=N (1..MaxSchedules) or
+// proof-bound=B (DefaultProofBound..MaxBound), each at most once.
+func (e *Expectation) setProof(key, val string, col int) error {
+	var err error
+	switch key {
+	case "proof":
+		if e.Proof > 0 {
+			return fmt.Errorf("given twice")
+		}
+		e.Proof, err = boundedInt(val, 1, MaxSchedules)
+	default:
+		if e.ProofBound > 0 {
+			return fmt.Errorf("given twice")
+		}
+		e.ProofBound, err = boundedInt(val, DefaultProofBound, MaxBound)
+	}
+	if err != nil {
+		return err
+	}
+	if e.ProofCol == 0 {
+		e.ProofCol = col
+	}
+	return nil
 }
 
 // budgetKeys are the keys of an explore line.

@@ -184,6 +184,29 @@ type Expectation struct {
 	Line     int
 	// OracleCol is the column of Oracle.
 	OracleCol int
+	// Proof, when positive, is this row's own proof run budget
+	// (`proof=` on the expect line), in place of its explore line's
+	// Budget.Proof: a pass row that exhausts its search in seconds gets
+	// the budget it needs without its edition's other rows spending it.
+	Proof int
+	// ProofBound, when positive, is this row's own proof preemption bound
+	// (`proof-bound=`), in place of its explore line's Budget.ProofBound.
+	ProofBound int
+	// ProofCol is the column of the first of proof= and proof-bound=.
+	ProofCol int
+}
+
+// RowBudget returns the exploration budget of one expectation: its
+// edition's (BudgetFor) with the row's own proof= and proof-bound=.
+func (s *Scenario) RowBudget(e Expectation) Budget {
+	b := s.BudgetFor(e.Edition)
+	if e.Proof > 0 {
+		b.Proof = e.Proof
+	}
+	if e.ProofBound > 0 {
+		b.ProofBound = e.ProofBound
+	}
+	return b
 }
 
 // Budget is one `explore` line: how a scenario proves its expectations.

@@ -94,6 +94,48 @@ func TestExploreProof(t *testing.T) {
 	}
 }
 
+// TestExpectProof: an expect line's proof= and proof-bound= give that pass
+// row its own proof budget and bound (RowBudget), the edition's other rows
+// keep their line's, and both survive formatting.
+func TestExpectProof(t *testing.T) {
+	src := "scenario p\n" +
+		"expect draft-2023 proof=9000 pass\n" +
+		"expect draft-2023 flr-vs-mode=defer-flr set:capacity=8 proof-bound=3 pass -- a note\n" +
+		"expect draft-2023 flr-vs-mode=hold-reply pass\n" +
+		"expect virtio-1.4 pass\n" +
+		"explore strategy=pct schedules=5 proof=700\n" +
+		"explore edition=virtio-1.4 strategy=random schedules=5\n"
+	s, err := ParseScenario("p.scn", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, s.Expect, 4)
+	tests := []struct {
+		row         int
+		proof       int
+		bound       int
+		lineProofOf string
+	}{
+		{0, 9000, DefaultProofBound, "the row's own budget, the line's bound"},
+		{1, 700, 3, "the line's budget, the row's own bound"},
+		{2, 700, DefaultProofBound, "the line's budget and bound"},
+		{3, DefaultProofRuns, DefaultProofBound, "the other edition's line, untouched"},
+	}
+	for _, tc := range tests {
+		b := s.RowBudget(s.Expect[tc.row])
+		assert.Equal(t, tc.proof, b.Proof, "row %d: %s", tc.row, tc.lineProofOf)
+		assert.Equal(t, tc.bound, b.EffectiveProofBound(), "row %d: %s", tc.row, tc.lineProofOf)
+	}
+	assert.Equal(t, 700, s.BudgetFor(spec.Draft2023).Proof, "the line's budget is not changed by a row's")
+	assert.Equal(t, 19, s.Expect[0].ProofCol)
+	assert.Equal(t, 56, s.Expect[1].ProofCol)
+	text := s.Format()
+	assert.Contains(t, text, "expect draft-2023 proof=9000 pass\n")
+	assert.Contains(t, text, "expect draft-2023 flr-vs-mode=defer-flr set:capacity=8 proof-bound=3 pass -- a note\n")
+	s2, err := ParseScenario("p2.scn", []byte(text))
+	require.NoError(t, err)
+	assert.True(t, Equal(s, s2), "parse(format(s)) = s")
+	assert.Equal(t, text, s2.Format())
+}
+
 func TestScenarioFormatRoundTrip(t *testing.T) {
 	s, err := ParseScenario("q1.scn", []byte(sampleScenario))
 	require.NoError(t, err)
@@ -150,6 +192,14 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1\n", "x.scn:2:22: explore: proof-bound: 1 outside 2..64"},
 		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65\n", "x.scn:2:22: explore: proof-bound: 65 outside 2..64"},
 		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x\n", "x.scn:2:25: explore: proof-bound: \"x\" is not a number"},
+		{"row proof zero", "scenario a\nexpect draft-2023 proof=0 pass\n", "x.scn:2:19: expect: proof: 0 outside 1..1000000000"},
+		{"row proof too large", "scenario a\nexpect draft-2023 proof=1000000001 pass\n", "x.scn:2:19: expect: proof: 1000000001 outside 1..1000000000"},
+		{"row proof not a number", "scenario a\nexpect draft-2023 proof=lots pass\n", "x.scn:2:19: expect: proof: \"lots\" is not a number"},
+		{"row proof twice", "scenario a\nexpect draft-2023 proof=5 proof=6 pass\n", "x.scn:2:27: expect: proof: given twice"},
+		{"row proof-bound below the default", "scenario a\nexpect draft-2023 proof-bound=1 pass\n", "x.scn:2:19: expect: proof-bound: 1 outside 2..64"},
+		{"row proof-bound twice", "scenario a\nexpect draft-2023 proof-bound=3 proof-bound=3 pass\n", "x.scn:2:33: expect: proof-bound: given twice"},
+		{"row proof on a violation row", "scenario a\nexpect draft-2023 proof=5 violation live\n", "x.scn:2:19: expect: proof= and proof-bound= are a pass row's (its proof); a violation row is cross-checked instead"},
+		{"row proof-bound on an error row", "scenario a\nexpect draft-2023 read=full proof-bound=3 error flow\n", "x.scn:2:29: expect: proof= and proof-bound= are a pass row's"},
 		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
 		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
@@ -170,6 +220,7 @@ func TestParseScenarioErrors(t *testing.T) {
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(sampleScenario))
 	f.Add([]byte("scenario a\nguest g\n  x \"\\\"\"\n"))
+	f.Add([]byte("scenario a\nexpect draft-2023 proof=9 proof-bound=3 pass -- n\nexplore strategy=pct proof=5\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {

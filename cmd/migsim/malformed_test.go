@@ -90,6 +90,8 @@ var malformedCases = []struct {
 	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues: 0 outside 1..64"},
 	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth: 1000000000 outside 1..64"},
 	{name: "bound with pct", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct bound=2\n", want: "10:22: explore: bound: only dfs has a preemption bound"},
+	{name: "row proof under a dfs line", full: malformedBase + "expect draft-2023 proof=500 pass\nexplore strategy=dfs schedules=5 bound=2\n", want: "9:19: expect: proof: the draft-2023 rows' explore line is dfs, which proves its pass rows itself"},
+	{name: "row proof on a violation row", full: malformedBase + "expect draft-2023 proof=500 violation live\n", want: "9:19: expect: proof= and proof-bound= are a pass row's"},
 	{name: "strategy typo", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pcts\n", want: `10:9: explore: strategy: unknown strategy "pcts" (want random, pct or dfs); did you mean pct?`},
 	{name: "directive typo", full: malformedBase + "expct draft-2023 pass\n", want: "9:1: unknown directive \"expct\""},
 	{name: "kick queue not a number", extra: "guest vcpu1\n  kick q=x\n", want: "10:8: kick: q=x: want a number 0..0"},
