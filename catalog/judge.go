@@ -66,6 +66,22 @@ type JudgeConfig struct {
 	// pass rows). A machine with time proves rows the catalog's budgets,
 	// sized for CI, leave unexhausted (migsim run --proof-runs).
 	ProofRuns int
+	// MaxRuns, when positive, caps every exploration of a row at MaxRuns
+	// schedules and its proof at MaxRuns runs, after ProofRuns: the
+	// explore line's and the expect line's own budgets alike (the
+	// conformance kit's --schedules, the tests' -short budgets).
+	MaxRuns int
+}
+
+// rowBudget is the budget a row is judged with: its scenario's
+// (Scenario.RowBudget), its proof raised to ProofRuns, everything capped
+// at MaxRuns.
+func (cfg JudgeConfig) rowBudget(s *scenario.Scenario, e scenario.Expectation) scenario.Budget {
+	b := cfg.withProofRuns(s.RowBudget(e), e.Verdict)
+	if cfg.MaxRuns > 0 {
+		b.Schedules, b.Proof = min(b.Schedules, cfg.MaxRuns), min(b.Proof, cfg.MaxRuns)
+	}
+	return b
 }
 
 // withProofRuns raises a pass row's proof budget to cfg.ProofRuns.
@@ -174,7 +190,7 @@ func defect(f *engine.Finding) string {
 // with Interrupted set together with the context's error, its first
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
-	b := cfg.withProofRuns(s.RowBudget(e), e.Verdict)
+	b := cfg.rowBudget(s, e)
 	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
 		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)

@@ -334,6 +334,34 @@ func TestJudge_RowProof(t *testing.T) {
 	}
 }
 
+// TestJudge_RowBudgetCaps: a row is judged with its own proof= where it
+// has one, raised by ProofRuns, and MaxRuns caps the line's and the row's
+// budgets alike (the conformance kit's --schedules, -short tests).
+func TestJudge_RowBudgetCaps(t *testing.T) {
+	s, err := scenario.ParseScenario("caps.scn", []byte("scenario caps\n"+
+		"expect draft-2023 pass\nexpect draft-2023 proof=9000 pass\nexpect draft-2023 violation live\n"+
+		"explore strategy=pct schedules=300 proof=700\n"))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name            string
+		row             int
+		cfg             JudgeConfig
+		schedules, runs int
+	}{
+		{"the line's", 0, JudgeConfig{}, 300, 700},
+		{"the row's own", 1, JudgeConfig{}, 300, 9000},
+		{"raised", 1, JudgeConfig{ProofRuns: 12000}, 300, 12000},
+		{"the row's own, capped", 1, JudgeConfig{MaxRuns: 10}, 10, 10},
+		{"raised, then capped", 0, JudgeConfig{ProofRuns: 12000, MaxRuns: 50}, 50, 50},
+		{"a violation row's proof is not raised", 2, JudgeConfig{ProofRuns: 12000}, 300, 700},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := c.cfg.rowBudget(s, s.Expect[c.row])
+			assert.Equal(t, []int{c.schedules, c.runs}, []int{b.Schedules, b.Proof})
+		})
+	}
+}
+
 func TestJudge_SettingsParse(t *testing.T) {
 	cases := []struct {
 		name string

@@ -113,17 +113,7 @@ func judgeShort(t *testing.T, s *scenario.Scenario, e scenario.Expectation) {
 		assert.True(t, o.Match, "%s:%d: n/a does not hold: %s", s.File, e.Line, o.Mismatch)
 		return
 	case scenario.VerdictPass:
-		c := s.Clone()
-		for i := range c.Explore {
-			c.Explore[i].Schedules = min(c.Explore[i].Schedules, shortBudget)
-			c.Explore[i].Proof = min(c.Explore[i].Proof, shortBudget)
-		}
-		if len(c.Explore) == 0 {
-			b := scenario.DefaultBudget
-			b.Schedules, b.Proof = shortBudget, shortBudget
-			c.Explore = []scenario.Budget{b}
-		}
-		o, err := Judge(context.Background(), c, e, JudgeConfig{})
+		o, err := Judge(context.Background(), s, e, JudgeConfig{MaxRuns: shortBudget})
 		require.NoError(t, err)
 		assert.True(t, o.Match, "%s:%d: expected pass, got %s: %v", s.File, e.Line, VerdictText(o.Got, o.GotOracle), o.Finding)
 		return

@@ -81,32 +81,10 @@ func (r row) expected() string { return catalog.VerdictText(r.e.Verdict, r.e.Ora
 // rules are the row's knobs.
 func (r row) rules() (spec.Rules, error) { return spec.ParseRules(r.e.Edition, r.e.Knobs) }
 
-// capped returns the scenario with every exploration capped at n schedules,
-// the proof of its pass rows at n runs (n = 0: unchanged).
-func capped(s *scenario.Scenario, n int) *scenario.Scenario {
-	if n <= 0 {
-		return s
-	}
-	c := *s
-	c.Explore = nil
-	seen := map[spec.Edition]bool{}
-	for _, b := range s.Explore {
-		b.Schedules, b.Proof = min(b.Schedules, n), min(b.Proof, n)
-		c.Explore = append(c.Explore, b)
-		seen[b.Edition] = true
-	}
-	if !seen[0] {
-		b := scenario.DefaultBudget
-		b.Schedules, b.Proof = min(b.Schedules, n), min(b.Proof, n)
-		c.Explore = append(c.Explore, b)
-	}
-	return &c
-}
-
 // judgeRow judges one row with the device's factory and fills the unit.
 func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	blk, net := judgeFactories(k.dev, f)
-	o, err := catalog.Judge(k.cfg.ctx, capped(r.s, k.cfg.budget.Schedules), r.e, catalog.JudgeConfig{
+	o, err := catalog.Judge(k.cfg.ctx, r.s, r.e, catalog.JudgeConfig{MaxRuns: k.cfg.budget.Schedules,
 		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net, NoStates: k.cfg.budget.NoStatePruning,
 		// The kit shrinks only the counterexamples it reports.
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
