@@ -26,28 +26,35 @@ func DefaultPlan(queues int) guest.MemoryPlan {
 }
 
 // slots hands out fixed-size buffer slots of a region, lowest address
-// first, so the same sequence of operations always uses the same memory.
+// first, so the same sequence of operations always uses the same memory: a
+// returned slot is taken again before any never-used one (last returned,
+// first taken). The never-used slots are counted, not listed, so a driver
+// costs nothing per slot until it uses one (the default region has 8,192).
 type slots struct {
+	// free are the returned slots, the last returned last.
 	free []uint64
+	// base and size are the region's first slot and the slot size; used
+	// counts the slots ever handed out (base+i*size for i < used), n is
+	// how many the region holds.
+	base, size, used, n uint64
 }
 
 func newSlots(r guest.Region, size uint64) *slots {
-	s := &slots{}
-	n := r.Size / size
-	for i := n; i > 0; i-- {
-		s.free = append(s.free, r.Base+(i-1)*size)
-	}
-	return s
+	return &slots{base: r.Base, size: size, n: r.Size / size}
 }
 
 // get takes a slot; ok is false when none is left.
 func (s *slots) get() (uint64, bool) {
-	if len(s.free) == 0 {
+	if len(s.free) > 0 {
+		a := s.free[len(s.free)-1]
+		s.free = s.free[:len(s.free)-1]
+		return a, true
+	}
+	if s.used == s.n {
 		return 0, false
 	}
-	a := s.free[len(s.free)-1]
-	s.free = s.free[:len(s.free)-1]
-	return a, true
+	s.used++
+	return s.base + (s.used-1)*s.size, true
 }
 
 // put returns a slot.
