@@ -42,3 +42,15 @@ func (c DraftContext) FNV64a() uint64 {
 	}
 	return uint64(h)
 }
+
+// PartsFNV64a returns the FNV-64a hash of EncodeParts(parts), without
+// building the encoding.
+func PartsFNV64a(parts []Part) uint64 {
+	h := fnv64a(fnvOffset64)
+	var hdr [spec.PartHeaderSize]byte
+	for _, p := range parts {
+		h.write(p.Header().Append(hdr[:0]))
+		h.write(p.Value)
+	}
+	return uint64(h)
+}

@@ -1,6 +1,7 @@
 package devctx
 
 import (
+	"hash/fnv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,6 +35,9 @@ func FuzzDecodeParts(f *testing.F) {
 			return
 		}
 		enc := EncodeParts(ps.List)
+		h := fnv.New64a()
+		h.Write(enc)
+		assert.Equal(t, h.Sum64(), PartsFNV64a(ps.List), "PartsFNV64a hashes the encoding")
 		// The reserved header byte is ignored on decode and written as zero,
 		// so the encoding may differ from b only there; its length may not.
 		assert.Len(t, enc, len(b))

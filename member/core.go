@@ -1,7 +1,6 @@
 package member
 
 import (
-	"hash/fnv"
 	"sync"
 
 	"github.com/migsim/migsim/devctx"
@@ -96,9 +95,7 @@ func (d *Core) ContextDigest() uint64 {
 		digestScratches.Put(sc)
 		return sum
 	}
-	h := fnv.New64a()
-	h.Write(devctx.EncodeParts(d.parts()))
-	return h.Sum64()
+	return devctx.PartsFNV64a(d.parts())
 }
 
 // digestScratch is what ContextDigest builds the context in: it is only

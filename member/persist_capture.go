@@ -139,7 +139,8 @@ func (d *Core) parts() []devctx.Part {
 	img := devctx.CommonCfgImage(d.commonImage())
 	dev := devctx.NewPart(spec.PartDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}.Encode())
 	dev.Flags = spec.PartFlagOptional
-	out := []devctx.Part{dev, devctx.NewPart(spec.PartDrvFeatures, devctx.FeatureWords{s.DriverFeatures}.Encode())}
+	out := make([]devctx.Part, 0, 3+len(partsCommonCfg)+2*len(s.queues)+8) // 8: room for the backend's own parts
+	out = append(out, dev, devctx.NewPart(spec.PartDrvFeatures, devctx.FeatureWords{s.DriverFeatures}.Encode()))
 	for _, f := range partsCommonCfg {
 		out = append(out, devctx.NewCommonCfgPart(f, devctx.CommonCfgBytes(f, img.Get(f))))
 	}
