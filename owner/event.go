@@ -2,6 +2,7 @@ package owner
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
@@ -20,7 +21,7 @@ func (t Target) String() string {
 	if t == TargetPF {
 		return "pf"
 	}
-	return fmt.Sprintf("vf%d", uint16(t))
+	return "vf" + strconv.Itoa(int(uint16(t)))
 }
 
 // Event is one input to the owner: for the PF itself (a TLP from the host
