@@ -78,8 +78,12 @@ func HashFields(v any) uint64 {
 	return h.Hash(v)
 }
 
-// hashers are the reusable hashers of HashFields, one per concurrent caller.
-var hashers = sync.Pool{New: func() any { return new(deephash.Hasher) }}
+// hashers are the reusable hashers of HashFields, one per concurrent
+// caller, compiling into one cache.
+var (
+	fieldHashFns = deephash.NewCache(nil)
+	hashers      = sync.Pool{New: func() any { h := fieldHashFns.Hasher(); return &h }}
+)
 
 // CleanWaiter is a Bus on which a driver can wait for an interrupt at a
 // point where nothing but its own fields decides what it does next.

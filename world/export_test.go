@@ -16,6 +16,15 @@ func (w *World) CanonicalStateHash() uint64 {
 	return w.stateHash(false)
 }
 
+// StateHashWith is StateHash computed by a fresh hasher, with no device
+// hash cached: by reflection alone when reflective is set.
+func (w *World) StateHashWith(reflective bool) uint64 {
+	saved := w.sh
+	w.sh = newStateHasher(w, reflective)
+	defer func() { w.sh = saved }()
+	return w.stateHash(true)
+}
+
 // SetGuestIRQs sets the interrupts pending for guest i.
 func (w *World) SetGuestIRQs(i int, irqs []uint16) { w.guests[i].irqs = irqs }
 

@@ -81,11 +81,25 @@ func skipShared(t reflect.Type) bool {
 
 func (w *World) hasher() *stateHasher {
 	if w.sh == nil {
-		w.sh = &stateHasher{w: w,
-			pf:  deephash.Hasher{Skip: func(t reflect.Type) bool { return skipShared(t) || t == memberTableType }},
-			dev: deephash.Hasher{Skip: skipShared}}
+		w.sh = newStateHasher(w, false)
 	}
 	return w.sh
+}
+
+// pfHashFns and devHashFns keep the compiled device hashers across worlds
+// (a world hashes for one run): the PF's skips its member table.
+var (
+	pfHashFns  = deephash.NewCache(func(t reflect.Type) bool { return skipShared(t) || t == memberTableType })
+	devHashFns = deephash.NewCache(skipShared)
+)
+
+// newStateHasher returns a state hasher of w with no hash cached;
+// reflective walks the devices by reflection alone (the reference the
+// compiled walk is checked against).
+func newStateHasher(w *World, reflective bool) *stateHasher {
+	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher()}
+	sh.pf.Reflective, sh.dev.Reflective = reflective, reflective
+	return sh
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may

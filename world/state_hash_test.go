@@ -1,6 +1,7 @@
 package world_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -193,3 +194,48 @@ func TestFinished(t *testing.T) {
 type chooserFunc func(*engine.Decision) (int, error)
 
 func (f chooserFunc) Choose(d *engine.Decision) (int, error) { return f(d) }
+
+// TestStateHash_CompiledLikeReflection: the devices' hashes by the
+// compiled walk (internal/deephash) are those of the reflective walk, and
+// the cached hashes those of a fresh hasher, at every step of a random run
+// of a blk, a virtio-net and a two-VF scenario under each edition.
+func TestStateHash_CompiledLikeReflection(t *testing.T) {
+	for _, name := range []string{"smoke-migrate", "net-link-while-stopped", "vm-two-guests"} {
+		s, err := catalog.CatalogScenario(name)
+		require.NoError(t, err)
+		for _, ed := range spec.Editions {
+			tg, err := catalog.NewTarget(s, ed, nil, nil)
+			require.NoError(t, err)
+			seed := engine.ScheduleSeed(7, 0)
+			f, err := tg.Factory(seed)
+			require.NoError(t, err)
+			sys, err := f(engine.NewStreams(seed))
+			require.NoError(t, err)
+			w := sys.(*world.World)
+			t.Cleanup(w.Close)
+			w.TrackState()
+			rng := rand.New(rand.NewPCG(7, uint64(ed)))
+			steps := 0
+			for ; !w.Done() && steps < 400; steps++ {
+				en := w.Enabled(nil)
+				if len(en) == 0 {
+					at, ok := w.NextTimer()
+					if !ok {
+						break
+					}
+					w.Advance(at)
+					continue
+				}
+				if f := w.Execute(en[rng.IntN(len(en))]); f != nil {
+					break
+				}
+				cached, ok := w.StateHash()
+				require.True(t, ok)
+				compiled := w.StateHashWith(false)
+				require.Equal(t, w.StateHashWith(true), compiled, "%s %s: step %d", name, ed, steps)
+				require.Equal(t, compiled, cached, "%s %s: step %d: the cached hash is a fresh hasher's", name, ed, steps)
+			}
+			assert.Greater(t, steps, 50, "%s %s: the run went on", name, ed)
+		}
+	}
+}

@@ -23,10 +23,16 @@ import (
 // not walked (shared resources a caller hashes on their own).
 type Hasher struct {
 	Skip func(reflect.Type) bool
+	// Reflective, when set, walks every value by reflection alone: the
+	// reference the compiled walk (compiled.go) is checked against.
+	Reflective bool
 	seen map[ptrKey]uint64
 	// types caches, per type, whether it is skipped and whether it hashes
 	// itself.
 	types map[reflect.Type]typeFlags
+	// cache holds the compiled hashers of addressable values
+	// (compiled.go): a Cache's, or the hasher's own.
+	cache *Cache
 }
 
 type typeFlags uint8
@@ -170,6 +176,9 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 		return Mix(acc, 0xdead)
 	}
 	k := v.Kind()
+	if !h.Reflective && v.CanAddr() && k != reflect.Interface && k != reflect.Map {
+		return h.compiled(v.Type())(h, acc, v.Addr().UnsafePointer())
+	}
 	if k <= reflect.Complex128 && h.Skip == nil || k <= reflect.Complex128 && !h.Skip(v.Type()) {
 		return basic(Mix(acc, uint64(k)), v)
 	}

@@ -123,3 +123,106 @@ func TestMix_BothArgumentsCount(t *testing.T) {
 		assert.NotEqual(t, Mix(p[0][0], p[0][1]), Mix(p[1][0], p[1][1]), "Mix%v and Mix%v", p[0], p[1])
 	}
 }
+
+type (
+	skippedInt int
+	padded     struct {
+		a uint8
+		b uint32
+	}
+	packed struct {
+		a uint32
+		b [4]uint8
+	}
+	kinds struct {
+		b    bool
+		i    int
+		i8   int8
+		i16  int16
+		i32  int32
+		i64  int64
+		u    uint
+		u16  uint16
+		up   uintptr
+		f32  float32
+		f64  float64
+		c64  complex64
+		c128 complex128
+		s    string
+		sk   skippedInt
+		ch   chan int
+		fn   func()
+	}
+	wide struct {
+		kinds
+		pads    []padded
+		packs   [3]packed
+		none    [0]int
+		empty   []int
+		nilS    []int
+		bytes   []byte
+		noBytes []byte
+		arr     [2]padded
+		m       map[string]any
+		anyS    any
+		anyP    any
+		anyNil  any
+		self    *selfHashed
+		ring    *ringNode
+		next    **wide
+		nested  [][]*leaf
+		strs    []string
+	}
+	ringNode struct {
+		v    int
+		next *ringNode
+	}
+)
+
+func wideValue(x int) *wide {
+	r := &ringNode{v: x}
+	r.next = &ringNode{v: x + 1, next: r}
+	l := &leaf{b: [8]byte{byte(x)}, s: []byte{3}, n: x}
+	w := &wide{
+		kinds: kinds{b: x%2 == 0, i: -x, i8: -8, i16: 16, i32: -32, i64: int64(x) << 40, u: 7, u16: 9, up: 11,
+			f32: 1.5, f64: -2.25, c64: complex(1, -1), c128: complex(float64(x), 2), s: "s", sk: 3},
+		pads: []padded{{1, 2}, {3, uint32(x)}}, packs: [3]packed{{a: 1}, {b: [4]uint8{byte(x)}}},
+		empty: []int{}, bytes: []byte{1, 2, byte(x)}, noBytes: []byte{}, arr: [2]padded{{a: 5}},
+		m:    map[string]any{"a": padded{1, 2}, "b": l, "c": []int{x}},
+		anyS: padded{a: byte(x)}, anyP: l, self: &selfHashed{}, ring: r,
+		nested: [][]*leaf{{l, l}, nil, {}}, strs: []string{"x", ""},
+	}
+	w.next = &w
+	return w
+}
+
+// TestCompiled_SameAsTheWalk: the compiled walk gives the hash the
+// reflective walk gives, for every kind, skipped types, shared and cyclic
+// pointers, interfaces and maps, at the top level by value and by pointer.
+func TestCompiled_SameAsTheWalk(t *testing.T) {
+	skip := func(t reflect.Type) bool { return t == reflect.TypeOf(skippedInt(0)) || t == reflect.TypeOf(&ringNode{}) }
+	values := []any{
+		build(1, false), build(2, true), *build(3, false),
+		wideValue(1), wideValue(2), *wideValue(3),
+		[]padded{{1, 2}}, [2]padded{{a: 1}}, padded{1, 2}, packed{a: 1},
+		map[int]*leaf{1: {n: 1}}, 5, "str", []byte(nil), (*wide)(nil),
+	}
+	for _, sk := range []func(reflect.Type) bool{nil, skip} {
+		for i, v := range values {
+			fast := Hasher{Skip: sk}
+			ref := Hasher{Skip: sk, Reflective: true}
+			want := ref.Hash(v)
+			assert.Equal(t, want, fast.Hash(v), "value %d (%T), skip %v", i, v, sk != nil)
+			assert.Equal(t, want, fast.Hash(v), "value %d (%T) again, with the compiled functions cached", i, v)
+		}
+	}
+	a, b := wideValue(1), wideValue(1)
+	b.pads[1].b++
+	assert.NotEqual(t, Hash(a), Hash(b), "a field of a struct in a slice")
+	b = wideValue(1)
+	b.ring.next.v++
+	assert.NotEqual(t, Hash(a), Hash(b), "a field behind a cycle")
+	b = wideValue(1)
+	b.c64 = complex(1, 1)
+	assert.NotEqual(t, Hash(a), Hash(b), "a complex64")
+}
