@@ -26,7 +26,7 @@ type Hasher struct {
 	// Reflective, when set, walks every value by reflection alone: the
 	// reference the compiled walk (compiled.go) is checked against.
 	Reflective bool
-	seen map[ptrKey]uint64
+	seen       map[ptrKey]uint64
 	// types caches, per type, whether it is skipped and whether it hashes
 	// itself.
 	types map[reflect.Type]typeFlags

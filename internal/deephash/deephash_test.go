@@ -200,7 +200,9 @@ func wideValue(x int) *wide {
 // reflective walk gives, for every kind, skipped types, shared and cyclic
 // pointers, interfaces and maps, at the top level by value and by pointer.
 func TestCompiled_SameAsTheWalk(t *testing.T) {
-	skip := func(t reflect.Type) bool { return t == reflect.TypeOf(skippedInt(0)) || t == reflect.TypeOf(&ringNode{}) }
+	skip := func(t reflect.Type) bool {
+		return t == reflect.TypeOf(skippedInt(0)) || t == reflect.TypeOf(&ringNode{})
+	}
 	values := []any{
 		build(1, false), build(2, true), *build(3, false),
 		wideValue(1), wideValue(2), *wideValue(3),
