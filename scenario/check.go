@@ -327,8 +327,26 @@ func (c *checker) expectation(e *Expectation) {
 			c.checkAwaitSetting(a)
 		}
 	}
-	if b := c.s.BudgetFor(e.Edition); e.ProofCol > 0 && b.Strategy == "dfs" {
-		c.addf(Pos{e.Line, e.ProofCol}, "expect: proof: the %s rows' explore line is dfs, which proves its pass rows itself (proof= and proof-bound= are for random and pct lines)", e.Edition)
+	c.expectationProof(e)
+}
+
+// expectationProof checks a row's own proof= and proof-bound= against its
+// explore line: not on a dfs line (which proves its pass rows itself), not
+// a bound alone where the line proves nothing (proof=0).
+func (c *checker) expectationProof(e *Expectation) {
+	if e.Proof == 0 && e.ProofBound == 0 {
+		return
+	}
+	at := Pos{e.Line, e.ProofCol}
+	if e.Verdict != VerdictPass {
+		c.addf(at, "expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", e.Verdict)
+		return
+	}
+	switch b := c.s.BudgetFor(e.Edition); {
+	case b.Strategy == "dfs":
+		c.addf(at, "expect: proof: the %s rows' explore line is dfs, which proves its pass rows itself (proof= and proof-bound= are for random and pct lines)", e.Edition)
+	case e.Proof == 0 && b.Proof == 0:
+		c.addf(at, "expect: proof-bound: the %s rows' explore line has proof=0 (no proof): give the row its own proof= too", e.Edition)
 	}
 }
 

@@ -361,7 +361,7 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		return e, p.errAt(line, rest[i].col, "expect: unknown verdict %q (want pass, violation, error or n/a)%s",
 			rest[i].text, didYouMean(rest[i].text, verdictWords))
 	}
-	if e.ProofCol > 0 && e.Verdict != VerdictPass {
+	if (e.Proof > 0 || e.ProofBound > 0) && e.Verdict != VerdictPass {
 		return e, p.errAt(line, e.ProofCol, "expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", e.Verdict)
 	}
 	if i < len(rest) {

@@ -91,6 +91,7 @@ var malformedCases = []struct {
 	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth: 1000000000 outside 1..64"},
 	{name: "bound with pct", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct bound=2\n", want: "10:22: explore: bound: only dfs has a preemption bound"},
 	{name: "row proof under a dfs line", full: malformedBase + "expect draft-2023 proof=500 pass\nexplore strategy=dfs schedules=5 bound=2\n", want: "9:19: expect: proof: the draft-2023 rows' explore line is dfs, which proves its pass rows itself"},
+	{name: "row proof-bound under a line without proofs", full: malformedBase + "expect draft-2023 proof-bound=3 pass\nexplore strategy=pct schedules=5 proof=0\n", want: "9:19: expect: proof-bound: the draft-2023 rows' explore line has proof=0 (no proof): give the row its own proof= too"},
 	{name: "row proof on a violation row", full: malformedBase + "expect draft-2023 proof=500 violation live\n", want: "9:19: expect: proof= and proof-bound= are a pass row's"},
 	{name: "strategy typo", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pcts\n", want: `10:9: explore: strategy: unknown strategy "pcts" (want random, pct or dfs); did you mean pct?`},
 	{name: "directive typo", full: malformedBase + "expct draft-2023 pass\n", want: "9:1: unknown directive \"expct\""},

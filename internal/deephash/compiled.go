@@ -205,8 +205,11 @@ func (c *Cache) interfaceFn(t reflect.Type) hashFn {
 		if e.Kind() != reflect.Pointer {
 			return h.value(acc, e)
 		}
-		ptr := e.UnsafePointer()
-		return c.fn(et)(h, acc, unsafe.Pointer(&ptr))
+		// The pointer's hasher (pointerFn, or a skipped type's, which reads
+		// nothing) reads the word at its address before anything else, so
+		// one word of the hasher holds it for the call.
+		h.ptr = e.UnsafePointer()
+		return c.fn(et)(h, acc, unsafe.Pointer(&h.ptr))
 	}
 }
 

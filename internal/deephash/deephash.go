@@ -23,7 +23,9 @@ import (
 )
 
 // Hasher hashes values; Skip, when set, names the types whose values are
-// not walked (shared resources a caller hashes on their own).
+// not walked (shared resources a caller hashes on their own). Skip must not
+// change once the hasher has hashed (its compiled hashers, or its Cache's,
+// keep the decisions it made).
 type Hasher struct {
 	Skip func(reflect.Type) bool
 	// Reflective, when set, walks every value by reflection alone: the
@@ -36,6 +38,9 @@ type Hasher struct {
 	// cache holds the compiled hashers of addressable values
 	// (compiled.go): a Cache's, or the hasher's own.
 	cache *Cache
+	// ptr holds an interface's pointer for the hasher of its type
+	// (interfaceFn).
+	ptr unsafe.Pointer
 }
 
 type typeFlags uint8
