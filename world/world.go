@@ -544,16 +544,21 @@ func (w *World) ActorName(id int) string {
 func (w *World) Notes() []string {
 	out := make([]string, len(w.notes))
 	for i, n := range w.notes {
-		out[i] = "[" + strconv.Itoa(n.step) + "] " + n.prefix + n.text
+		prefix := ""
+		if n.host != "" {
+			prefix = n.host + "." + n.target.String() + ": "
+		}
+		out[i] = "[" + strconv.Itoa(n.step) + "] " + prefix + n.text
 	}
 	return out
 }
 
 // worldNote is one trace note, kept unformatted until Notes asks: most runs
-// never read their notes.
+// never read their notes. A function's note names its host and target.
 type worldNote struct {
-	step         int
-	prefix, text string
+	step       int
+	host, text string
+	target     owner.Target
 }
 
 func (w *World) notef(format string, args ...any) {
@@ -562,5 +567,5 @@ func (w *World) notef(format string, args ...any) {
 
 // noteFrom keeps a function's note as it is, prefixed with its host.
 func (w *World) noteFrom(h *host, n owner.Note) {
-	w.notes = append(w.notes, worldNote{step: w.stepNo, prefix: h.name + "." + n.Target.String() + ": ", text: n.Text})
+	w.notes = append(w.notes, worldNote{step: w.stepNo, host: h.name, target: n.Target, text: n.Text})
 }
