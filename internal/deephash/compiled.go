@@ -225,22 +225,16 @@ func (c *Cache) pointerFn(t reflect.Type, fl typeFlags) hashFn {
 			return Mix(acc, 0)
 		}
 		key := ptrKey{uintptr(to), t}
-		if n, ok := h.seen[key]; ok {
-			if n == inProgress {
-				return Mix(acc, 0xc1c1e)
-			}
-			return Mix(acc, n)
+		if v, seen := h.enter(acc, key); seen {
+			return v
 		}
-		h.seen[key] = inProgress
 		var n uint64
 		if self {
-			// The type hashes its own state (faster, and kept as it changes).
 			n = reflect.NewAt(elem, to).Interface().(StateHasher).StateHash() | 1
 		} else {
 			n = target.get()(h, seed, to) | 1
 		}
-		h.seen[key] = n
-		return Mix(acc, n)
+		return h.leave(acc, key, n)
 	}
 }
 

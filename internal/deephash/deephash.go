@@ -228,13 +228,9 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 			return Mix(acc, 0)
 		}
 		p := ptrKey{v.Pointer(), v.Type()}
-		if n, ok := h.seen[p]; ok {
-			if n == inProgress {
-				return Mix(acc, 0xc1c1e)
-			}
-			return Mix(acc, n)
+		if r, seen := h.enter(acc, p); seen {
+			return r
 		}
-		h.seen[p] = inProgress
 		var n uint64
 		if fl&typeSelf != 0 {
 			// The type hashes its own state (faster, and kept as it changes).
@@ -242,8 +238,7 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 		} else {
 			n = h.value(seed, v.Elem()) | 1
 		}
-		h.seen[p] = n
-		return Mix(acc, n)
+		return h.leave(acc, p, n)
 	case reflect.Interface:
 		if v.IsNil() {
 			return Mix(acc, 0)
@@ -282,6 +277,26 @@ func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
 	}
 	// Func, Chan, UnsafePointer: their kind only.
 	return acc
+}
+
+// enter starts hashing what pointer key points to: seen is true when it
+// was met before in this hash, and r is then acc with its hash (a constant
+// for a pointer met again while its target is being hashed: a cycle).
+func (h *Hasher) enter(acc uint64, key ptrKey) (r uint64, seen bool) {
+	if n, ok := h.seen[key]; ok {
+		if n == inProgress {
+			return Mix(acc, 0xc1c1e), true
+		}
+		return Mix(acc, n), true
+	}
+	h.seen[key] = inProgress
+	return 0, false
+}
+
+// leave records n, the hash of what key points to, and folds it into acc.
+func (h *Hasher) leave(acc uint64, key ptrKey, n uint64) uint64 {
+	h.seen[key] = n
+	return Mix(acc, n)
 }
 
 // basic hashes a boolean or a number.
