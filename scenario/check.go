@@ -339,7 +339,7 @@ func (c *checker) expectationProof(e *Expectation) {
 	}
 	at := Pos{e.Line, e.ProofCol}
 	if e.Verdict != VerdictPass {
-		c.addf(at, "expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", e.Verdict)
+		c.addf(at, "%s", proofNotPass(e.Verdict))
 		return
 	}
 	switch b := c.s.BudgetFor(e.Edition); {

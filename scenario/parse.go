@@ -362,7 +362,7 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 			rest[i].text, didYouMean(rest[i].text, verdictWords))
 	}
 	if (e.Proof > 0 || e.ProofBound > 0) && e.Verdict != VerdictPass {
-		return e, p.errAt(line, e.ProofCol, "expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", e.Verdict)
+		return e, p.errAt(line, e.ProofCol, "%s", proofNotPass(e.Verdict))
 	}
 	if i < len(rest) {
 		if rest[i].text != "--" {
@@ -375,6 +375,12 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		e.Note = strings.Join(notes, " ")
 	}
 	return e, nil
+}
+
+// proofNotPass is the error of proof= or proof-bound= on a row that is not
+// a pass row.
+func proofNotPass(v Verdict) string {
+	return fmt.Sprintf("expect: proof= and proof-bound= are a pass row's (its proof); a %s row is cross-checked instead", v)
 }
 
 // setProof parses an expect line's proof=N (1..MaxSchedules) or
