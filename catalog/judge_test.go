@@ -493,3 +493,39 @@ func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckScenario_RowProofBuiltInCode: a scenario built or edited in code
+// (no columns) is checked for its rows' own proofs like a parsed one.
+func TestCheckScenario_RowProofBuiltInCode(t *testing.T) {
+	base, err := scenario.ParseScenario("built.scn", []byte(judgeSmokeScenario))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name string
+		edit func(s *scenario.Scenario)
+		want string
+	}{
+		{"a pass row's own proof", func(s *scenario.Scenario) { s.Expect[0].Proof = 500 }, ""},
+		{"on a violation row", func(s *scenario.Scenario) {
+			s.Expect[0].Verdict, s.Expect[0].Oracle, s.Expect[0].ProofBound = scenario.VerdictViolation, "transparent", 3
+		}, "a violation row is cross-checked instead"},
+		{"under a dfs line", func(s *scenario.Scenario) {
+			s.Explore[0] = scenario.Budget{Strategy: "dfs", Schedules: 5, Bound: 2, Seed: 1, Line: s.Explore[0].Line}
+			s.Expect[1].Proof = 500
+		}, "the virtio-1.4 rows' explore line is dfs"},
+		{"a bound alone where the line proves nothing", func(s *scenario.Scenario) {
+			s.Explore[0].Proof, s.Expect[0].ProofBound = 0, 3
+		}, "the draft-2023 rows' explore line has proof=0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := base.Clone()
+			c.edit(s)
+			err := CheckScenario(s)
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
