@@ -57,6 +57,17 @@ expect virtio-1.4 pass
 explore strategy=random schedules=20 seed=3
 `
 
+// shortShrink bounds the shrinking of a judged row's finding under -short
+// (the race detector's run, where shrinking the FLR scenario's finding
+// costs most of a judged row): the tests that use it check verdicts, jobs,
+// the memo and oracle sets, which do not depend on how far shrinking got.
+func shortShrink() engine.ShrinkConfig {
+	if testing.Short() {
+		return engine.ShrinkConfig{MaxReplays: 200}
+	}
+	return engine.ShrinkConfig{}
+}
+
 // writeScenario stores src under a temporary directory and loads it from
 // there, so schedules recorded from it name a file that exists.
 func writeScenario(t *testing.T, name, src string) *scenario.Scenario {
@@ -140,7 +151,7 @@ func TestJudge_Expectations(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := Judge(context.Background(), s, c.expect, JudgeConfig{Jobs: 2})
+			o, err := Judge(context.Background(), s, c.expect, JudgeConfig{Jobs: 2, Shrink: shortShrink()})
 			require.NoError(t, err)
 			assert.Equal(t, c.got, o.Got)
 			assert.Equal(t, c.oracle, o.GotOracle)
@@ -188,7 +199,7 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 	}
 	var got []key
 	for _, jobs := range []int{1, 2, 4} {
-		o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{Jobs: jobs})
+		o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{Jobs: jobs, Shrink: shortShrink()})
 		require.NoError(t, err)
 		require.NotNil(t, o.Schedule)
 		got = append(got, key{o.Schedule.TraceHash, o.ExploredText(), o.FindingIndex, o.Shrunk.After})
