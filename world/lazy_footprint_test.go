@@ -29,12 +29,7 @@ func (e eagerWorld) Finished(id int) bool      { return e.w.Finished(id) }
 // search (complete and pruned runs, interleavings, trace hashes) is the
 // same as with every footprint computed.
 func TestLazyFootprints_SameSearch(t *testing.T) {
-	s, err := catalog.CatalogScenario("kick-during-stop")
-	require.NoError(t, err)
-	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-	require.NoError(t, err)
+	f := catalogFactory(t, "kick-during-stop", spec.Virtio14, nil, engine.ScheduleSeed(1, 0))
 	eager := func(st engine.Streams) (engine.System, error) {
 		sys, err := f(st)
 		if err != nil {

@@ -97,12 +97,7 @@ func TestReductions_SameOutcomes(t *testing.T) {
 	}
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.edition, row.knobs), func(t *testing.T) {
-			s, err := catalog.CatalogScenario(row.scenario)
-			require.NoError(t, err)
-			tg, err := catalog.NewTarget(s, row.edition, row.knobs, nil)
-			require.NoError(t, err)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			require.NoError(t, err)
+			f := catalogFactory(t, row.scenario, row.edition, row.knobs, engine.ScheduleSeed(1, 0))
 			var want outcomeSet
 			runs := map[string]int{}
 			for _, c := range []struct {

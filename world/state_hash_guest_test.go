@@ -58,15 +58,10 @@ func keepWorld(f engine.Factory, w **world.World) engine.Factory {
 // the state hash after them.
 func stateAfter(t *testing.T, labels []string) uint64 {
 	t.Helper()
-	s, err := catalog.CatalogScenario("vm-two-guests")
-	require.NoError(t, err)
-	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-	require.NoError(t, err)
+	f := catalogFactory(t, "vm-two-guests", spec.Virtio14, nil, engine.ScheduleSeed(1, 0))
 	var w *world.World
 	c := &labelChooser{w: &w, labels: labels}
-	_, err = engine.Run(keepWorld(f, &w), engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	_, err := engine.Run(keepWorld(f, &w), engine.ScheduleSeed(1, 0), c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.ErrorIs(t, err, errScheduleEnd)
 	return c.hash
 }

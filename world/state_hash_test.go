@@ -25,16 +25,24 @@ func freshWorld(t *testing.T, ed spec.Edition) *world.World {
 	return w
 }
 
+// catalogFactory returns the factory of a catalog scenario's worlds under
+// ed with knobs, as the judge builds them for schedule seed.
+func catalogFactory(t *testing.T, name string, ed spec.Edition, knobs []string, seed uint64) engine.Factory {
+	t.Helper()
+	s, err := catalog.CatalogScenario(name)
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, ed, knobs, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(seed)
+	require.NoError(t, err)
+	return f
+}
+
 // smokeWorlds returns a builder of smoke-migrate's worlds under ed, all of
 // the same seed.
 func smokeWorlds(t *testing.T, ed spec.Edition) func() *world.World {
 	t.Helper()
-	s, err := catalog.CatalogScenario("smoke-migrate")
-	require.NoError(t, err)
-	tg, err := catalog.NewTarget(s, ed, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-	require.NoError(t, err)
+	f := catalogFactory(t, "smoke-migrate", ed, nil, engine.ScheduleSeed(1, 0))
 	return func() *world.World {
 		sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
 		require.NoError(t, err)
@@ -167,12 +175,7 @@ func TestStateHash_CleanWait(t *testing.T) {
 // has returned, not before; ids that are no actor (devices, lanes, out of
 // range) never are.
 func TestFinished(t *testing.T) {
-	s, err := catalog.CatalogScenario("smoke-migrate")
-	require.NoError(t, err)
-	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-	require.NoError(t, err)
+	f := catalogFactory(t, "smoke-migrate", spec.Virtio14, nil, engine.ScheduleSeed(1, 0))
 	var w *world.World
 	first := true
 	c := chooserFunc(func(d *engine.Decision) (int, error) {
@@ -201,15 +204,9 @@ func (f chooserFunc) Choose(d *engine.Decision) (int, error) { return f(d) }
 // of a blk, a virtio-net and a two-VF scenario under each edition.
 func TestStateHash_CompiledLikeReflection(t *testing.T) {
 	for _, name := range []string{"smoke-migrate", "net-link-while-stopped", "vm-two-guests"} {
-		s, err := catalog.CatalogScenario(name)
-		require.NoError(t, err)
 		for _, ed := range spec.Editions {
-			tg, err := catalog.NewTarget(s, ed, nil, nil)
-			require.NoError(t, err)
 			seed := engine.ScheduleSeed(7, 0)
-			f, err := tg.Factory(seed)
-			require.NoError(t, err)
-			sys, err := f(engine.NewStreams(seed))
+			sys, err := catalogFactory(t, name, ed, nil, seed)(engine.NewStreams(seed))
 			require.NoError(t, err)
 			w := sys.(*world.World)
 			t.Cleanup(w.Close)
