@@ -1,23 +1,29 @@
 package engine
 
-import "iter"
-
-// Coro runs an actor body as a pull coroutine (iter.Pull): the body calls
-// yield with its next visible operation and is suspended there; the world
-// reads the pending operation, executes it when the scheduler picks the
-// actor, and resumes the body with the operation's result. There is no
-// channel ping-pong: a switch costs about as much as a function call.
+// Coro runs an actor body as a pull coroutine (iter.Pull, coro_worker.go):
+// the body calls yield with its next visible operation and is suspended
+// there; the world reads the pending operation, executes it when the
+// scheduler picks the actor, and resumes the body with the operation's
+// result. There is no channel ping-pong: a switch costs about as much as a
+// function call.
 //
 // The body must return when yield panics with a stop signal; Stop does
 // that by unwinding the suspended body (deferred calls run). Any other
 // panic in the body propagates to the caller of Resume (the scheduler then
 // reports it as a "panic" finding).
+//
+// A body runs on a worker goroutine that outlives it: once the body has
+// returned or been unwound, the worker runs the next coroutine's body
+// (coro_worker.go). An exploration starts every actor of every run anew,
+// and a fresh goroutine per actor and run costs its creation and the
+// growth of its stack each time.
 type Coro[Op, Res any] struct {
-	next func() (Op, bool)
-	stop func()
+	wk   *coroWorker
 	op   Op
 	res  Res
 	live bool
+	// stopping makes the suspended yield unwind the body (Stop).
+	stopping bool
 }
 
 // coroStop unwinds a body whose coroutine was stopped.
@@ -25,25 +31,50 @@ type coroStop struct{}
 
 // NewCoro starts body and runs it up to its first yield.
 func NewCoro[Op, Res any](body func(yield func(Op) Res)) *Coro[Op, Res] {
-	c := &Coro[Op, Res]{}
-	seq := func(y func(Op) bool) {
-		defer func() {
-			if p := recover(); p != nil {
-				if _, ok := p.(coroStop); !ok {
-					panic(p)
-				}
-			}
-		}()
-		body(func(op Op) Res {
-			if !y(op) {
-				panic(coroStop{})
-			}
-			return c.res
-		})
-	}
-	c.next, c.stop = iter.Pull(seq)
-	c.op, c.live = c.next()
+	c := &Coro[Op, Res]{wk: getCoroWorker(), live: true}
+	c.wk.run = func(y func(struct{}) bool) { c.runBody(body, y) }
+	c.switchTo()
 	return c
+}
+
+// runBody runs body on the worker: yield hands the operation to the
+// caller through the Coro and suspends the worker (y) until Resume or
+// Stop.
+func (c *Coro[Op, Res]) runBody(body func(yield func(Op) Res), y func(struct{}) bool) {
+	defer func() {
+		var zero Op
+		c.op, c.live = zero, false
+		if p := recover(); p != nil {
+			if _, ok := p.(coroStop); !ok {
+				panic(p)
+			}
+		}
+	}()
+	body(func(op Op) Res {
+		if c.stopping {
+			panic(coroStop{}) // a deferred call of the body yields while it unwinds
+		}
+		c.op = op
+		if !y(struct{}{}) || c.stopping {
+			panic(coroStop{})
+		}
+		return c.res
+	})
+}
+
+// switchTo runs the body until it yields or ends; a body that ended gives
+// its worker back. While the body runs, c holds no worker: a body that
+// panics takes its worker with it (iter.Pull ends a coroutine whose
+// function panics), and the panic reaches the caller.
+func (c *Coro[Op, Res]) switchTo() {
+	wk := c.wk
+	c.wk = nil
+	wk.next()
+	c.wk = wk
+	if !c.live {
+		c.wk = nil
+		putCoroWorker(wk)
+	}
 }
 
 // Pending returns the operation the body is suspended on; ok is false once
@@ -56,16 +87,19 @@ func (c *Coro[Op, Res]) Done() bool { return !c.live }
 // Resume hands res to the suspended yield and runs the body to its next
 // yield (or its end). Resuming a finished coroutine does nothing.
 func (c *Coro[Op, Res]) Resume(res Res) {
-	if !c.live {
+	if !c.live || c.wk == nil {
 		return
 	}
 	c.res = res
-	c.op, c.live = c.next()
+	c.switchTo()
 }
 
 // Stop unwinds a suspended body and releases the coroutine. It is safe to
 // call more than once and after the body returned.
 func (c *Coro[Op, Res]) Stop() {
+	if c.live && c.wk != nil {
+		c.stopping = true
+		c.switchTo()
+	}
 	c.live = false
-	c.stop()
 }

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -148,4 +150,107 @@ func TestCoro_WorldOnCoroutines(t *testing.T) {
 	require.Len(t, sum.Findings, 1)
 	assert.True(t, sum.Complete)
 	assert.LessOrEqual(t, sum.Findings[0].Result.Preemptions, 1)
+}
+
+// TestCoro_WorkersReused: coroutines that run one after another share
+// their goroutines — finished, stopped or panicked — and a body on a reused
+// worker sees nothing of the last one's.
+func TestCoro_WorkersReused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		end  func(c *Coro[int, int])
+	}{
+		{"returned", func(c *Coro[int, int]) { c.Resume(1); c.Resume(2) }},
+		{"stopped", func(c *Coro[int, int]) { c.Resume(1); c.Stop() }},
+		{"never resumed", func(c *Coro[int, int]) { c.Stop() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, started := runtime.NumGoroutine(), coroWorkersStarted.Load()
+			for i := range 500 {
+				var got []int
+				c := NewCoro(func(yield func(int) int) {
+					got = append(got, yield(i))
+					got = append(got, yield(i+1))
+				})
+				op, ok := c.Pending()
+				require.True(t, ok)
+				require.Equal(t, i, op, "the body starts afresh")
+				tc.end(c)
+				assert.True(t, c.Done())
+				assert.Subset(t, []int{1, 2}, got)
+			}
+			assert.LessOrEqual(t, coroWorkersStarted.Load()-started, int64(1), "one worker runs them all")
+			assert.LessOrEqual(t, runtime.NumGoroutine()-before, 1, "no goroutine left behind")
+		})
+	}
+}
+
+// TestCoro_PanicTakesItsWorker: a body that panics ends its worker; the
+// coroutines after it run on others.
+func TestCoro_PanicTakesItsWorker(t *testing.T) {
+	for range 3 {
+		c := NewCoro(func(yield func(int) int) {
+			yield(0)
+			panic("actor broke")
+		})
+		assert.PanicsWithValue(t, "actor broke", func() { c.Resume(0) })
+		c.Stop()
+		ok := NewCoro(func(yield func(int) int) { assert.Equal(t, 7, yield(1)) })
+		ok.Resume(7)
+		assert.True(t, ok.Done())
+	}
+}
+
+// TestCoro_YieldWhileUnwinding: a deferred call that yields while Stop
+// unwinds the body does not suspend it again.
+func TestCoro_YieldWhileUnwinding(t *testing.T) {
+	var log []string
+	c := NewCoro(func(yield func(int) int) {
+		defer func() {
+			defer func() { log = append(log, "inner deferred") }()
+			yield(2)
+			log = append(log, "after the deferred yield")
+		}()
+		yield(1)
+	})
+	c.Stop()
+	assert.Equal(t, []string{"inner deferred"}, log)
+	next := NewCoro(func(yield func(int) int) { yield(3) })
+	op, ok := next.Pending()
+	assert.True(t, ok)
+	assert.Equal(t, 3, op)
+	next.Stop()
+}
+
+// TestCoro_ConcurrentExplorations: coroutines of many goroutines at once
+// (explorations with jobs) take and give back workers safely (run with
+// -race).
+func TestCoro_ConcurrentExplorations(t *testing.T) {
+	var wg sync.WaitGroup
+	sums := make([]int, 8)
+	for g := range sums {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				c := NewCoro(func(yield func(int) int) {
+					s := 0
+					for k := range 3 {
+						s += yield(k)
+					}
+					sums[g] += s
+				})
+				for k := 1; !c.Done(); k++ {
+					c.Resume(k)
+				}
+				if i%7 == 0 {
+					c.Stop()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for g, s := range sums {
+		assert.Equal(t, 200*6, s, "goroutine %d", g)
+	}
 }
