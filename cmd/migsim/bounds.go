@@ -30,7 +30,14 @@ const (
 	maxSeconds = 3600
 	// maxWindow bounds trace --window and report --steps.
 	maxWindow = 1_000_000
+	// maxShrinkReplays bounds --shrink-replays: a catalog finding shrinks
+	// within engine.DefaultShrinkReplays.
+	maxShrinkReplays = 1_000_000
 )
+
+// shrinkReplaysLimit is the range of --shrink-replays (run, explore,
+// conform).
+var shrinkReplaysLimit = intFlagLimit{"shrink-replays", 0, maxShrinkReplays, "0 keeps the default bound"}
 
 // intFlagLimit is the range of one integer flag.
 type intFlagLimit struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -116,6 +117,10 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "conform", "%v", err)
 	}
 	o.args = fs.Args()
+	if err := checkIntFlags(fs, intFlagLimit{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
+		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
+		return usageError(stderr, "conform", "%v", err)
+	}
 	if o.list {
 		listBuiltins(stdout)
 		return exitOK

@@ -69,8 +69,11 @@ type exploreRun struct {
 	reduction           engine.Reduction
 	splitDepth          int
 	states, memo        bool
-	out                 string
-	progress            *lineWriter
+	// shrinkReplays bounds the shrinking of the first finding (0: the
+	// engine's default).
+	shrinkReplays int
+	out           string
+	progress      *lineWriter
 }
 
 // runExplore implements `migsim explore`.
@@ -90,6 +93,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
+	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink the first finding (0: 5000)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
@@ -105,7 +109,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, budgetFlagLimits...); err != nil {
+	if err := checkIntFlags(fs, append(budgetFlagLimits, shrinkReplaysLimit)...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
 	t, err := tf.resolve()
@@ -171,7 +175,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{jobs: *jobs, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -240,7 +244,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		code = exitFinding
 		first := sum.Findings[0]
 		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle,
-			engine.ShrinkConfig{MaxSteps: t.MaxSteps})
+			engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays})
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitFinding

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -259,6 +260,40 @@ func TestExplore_DFSDefaults(t *testing.T) {
 			assert.Equal(t, tc.wantSchedules, b.Schedules)
 			assert.Equal(t, tc.wantStates, states)
 			assert.Equal(t, engine.ReductionSleep, red)
+		})
+	}
+}
+
+// TestShrinkReplaysBoundsShrinking: --shrink-replays N stops shrinking
+// after N replays in explore and run alike; the finding is still shrunk
+// as far as it got and written.
+func TestShrinkReplaysBoundsShrinking(t *testing.T) {
+	shrunk := regexp.MustCompile(`shrunk(?: frozen-context)?: \d+ steps, \d+ preemptions -> \d+ steps, \d+ preemptions \((\d+) replays\)`)
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, extra ...string) (int, string)
+	}{
+		{"explore", func(t *testing.T, extra ...string) (int, string) {
+			code, out, _ := exploreFLR(t, t.TempDir(), extra...)
+			return code, out
+		}},
+		{"run", func(t *testing.T, extra ...string) (int, string) {
+			code, out, _ := runSimCLI(t, append([]string{"run", "--spec", "draft-2023", "--jobs", "1", flrScenario}, extra...)...)
+			return code, out
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var replays []int
+			for _, extra := range [][]string{nil, {"--shrink-replays", "3"}} {
+				_, out := tc.run(t, extra...)
+				m := shrunk.FindStringSubmatch(out)
+				require.NotNil(t, m, "a shrunk finding:\n%s", out)
+				n, err := strconv.Atoi(m[1])
+				require.NoError(t, err)
+				replays = append(replays, n)
+			}
+			assert.Greater(t, replays[0], 3, "unbounded, shrinking takes more than 3 replays")
+			assert.Equal(t, 3, replays[1], "bounded at 3")
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -75,6 +76,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
+	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -100,7 +102,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
 	}
 	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
-		intFlagLimit{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}); err != nil {
+		intFlagLimit{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}, shrinkReplaysLimit); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
 	pw, err := progressWriter(*progress, stderr)
@@ -126,7 +128,8 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	rp := &runProgress{w: pw, start: time.Now()}
-	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns}
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns,
+		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
 		cfg.RowStart, cfg.Progress = rp.row, rp.explore
 	}
