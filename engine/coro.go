@@ -16,7 +16,11 @@ package engine
 // returned or been unwound, the worker runs the next coroutine's body
 // (coro_worker.go). An exploration starts every actor of every run anew,
 // and a fresh goroutine per actor and run costs its creation and the
-// growth of its stack each time.
+// growth of its stack each time. The workers are shared by every
+// goroutine of the process, so a Coro must not be used from a goroutine
+// locked to its OS thread (runtime.LockOSThread, package initialisation,
+// a cgo callback): the runtime refuses to switch between a locked and an
+// unlocked goroutine.
 type Coro[Op, Res any] struct {
 	wk   *coroWorker
 	op   Op
@@ -54,6 +58,10 @@ func (c *Coro[Op, Res]) runBody(body func(yield func(Op) Res), y func(struct{}) 
 		if c.stopping {
 			panic(coroStop{}) // a deferred call of the body yields while it unwinds
 		}
+		if c.wk != nil || !c.live {
+			// The body of another coroutine would be suspended in its place.
+			panic("engine: a coroutine's yield called outside its running body")
+		}
 		c.op = op
 		if !y(struct{}{}) || c.stopping {
 			panic(coroStop{})
@@ -63,15 +71,17 @@ func (c *Coro[Op, Res]) runBody(body func(yield func(Op) Res), y func(struct{}) 
 }
 
 // switchTo runs the body until it yields or ends; a body that ended gives
-// its worker back. While the body runs, c holds no worker: a body that
-// panics takes its worker with it (iter.Pull ends a coroutine whose
-// function panics), and the panic reaches the caller.
+// its worker back, once the worker says it waits between bodies. While the
+// body runs, c holds no worker: a body that panics takes its worker with it
+// (iter.Pull ends a coroutine whose function panics), and the panic
+// reaches the caller.
 func (c *Coro[Op, Res]) switchTo() {
 	wk := c.wk
 	c.wk = nil
+	wk.between = false
 	wk.next()
 	c.wk = wk
-	if !c.live {
+	if wk.between {
 		c.wk = nil
 		putCoroWorker(wk)
 	}
@@ -87,19 +97,26 @@ func (c *Coro[Op, Res]) Done() bool { return !c.live }
 // Resume hands res to the suspended yield and runs the body to its next
 // yield (or its end). Resuming a finished coroutine does nothing.
 func (c *Coro[Op, Res]) Resume(res Res) {
-	if !c.live || c.wk == nil {
+	if !c.live {
 		return
+	}
+	if c.wk == nil {
+		panic("engine: a coroutine resumed from its own body")
 	}
 	c.res = res
 	c.switchTo()
 }
 
 // Stop unwinds a suspended body and releases the coroutine. It is safe to
-// call more than once and after the body returned.
+// call more than once and after the body returned. Called while the body
+// runs (the body, or a coroutine it resumed, stops it), it unwinds the
+// body at its next yield.
 func (c *Coro[Op, Res]) Stop() {
-	if c.live && c.wk != nil {
-		c.stopping = true
+	if !c.live {
+		return
+	}
+	c.stopping = true
+	if c.wk != nil {
 		c.switchTo()
 	}
-	c.live = false
 }

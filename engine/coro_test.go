@@ -153,7 +153,8 @@ func TestCoro_WorldOnCoroutines(t *testing.T) {
 }
 
 // TestCoro_WorkersReused: coroutines that run one after another share
-// their goroutines — finished, stopped or panicked — and a body on a reused
+// their goroutines — finished or stopped (a panic takes its worker:
+// TestCoro_PanicTakesItsWorker) — and a body on a reused
 // worker sees nothing of the last one's.
 func TestCoro_WorkersReused(t *testing.T) {
 	for _, tc := range []struct {
@@ -253,4 +254,56 @@ func TestCoro_ConcurrentExplorations(t *testing.T) {
 	for g, s := range sums {
 		assert.Equal(t, 200*6, s, "goroutine %d", g)
 	}
+}
+
+// TestCoro_Misuse: a body that stops its own coroutine is unwound at its
+// next yield and its worker serves the next coroutine cleanly; a yield
+// kept past its body, or a Resume from the body itself, panics instead of
+// suspending someone else's body.
+func TestCoro_Misuse(t *testing.T) {
+	t.Run("a body stops itself", func(t *testing.T) {
+		var self *Coro[int, int]
+		var log []string
+		self = NewCoro(func(yield func(int) int) {
+			defer func() { log = append(log, "unwound") }()
+			yield(1)
+			self.Stop()
+			yield(2)
+			log = append(log, "after the stop")
+		})
+		self.Resume(0)
+		assert.True(t, self.Done())
+		assert.Equal(t, []string{"unwound"}, log)
+		var got []int
+		next := NewCoro(func(yield func(int) int) { got = append(got, yield(10), yield(11)) })
+		op, ok := next.Pending()
+		require.True(t, ok)
+		assert.Equal(t, 10, op, "the next coroutine runs its own body from its start")
+		next.Resume(100)
+		next.Resume(101)
+		assert.True(t, next.Done())
+		assert.Equal(t, []int{100, 101}, got)
+	})
+	t.Run("a yield kept past its body", func(t *testing.T) {
+		var kept func(int) int
+		c := NewCoro(func(yield func(int) int) { kept = yield })
+		assert.True(t, c.Done())
+		other := NewCoro(func(yield func(int) int) {
+			assert.PanicsWithValue(t, "engine: a coroutine's yield called outside its running body", func() { kept(42) })
+			yield(7)
+		})
+		op, ok := other.Pending()
+		assert.True(t, ok)
+		assert.Equal(t, 7, op)
+		other.Stop()
+	})
+	t.Run("a body resumes itself", func(t *testing.T) {
+		var self *Coro[int, int]
+		self = NewCoro(func(yield func(int) int) {
+			yield(1)
+			assert.PanicsWithValue(t, "engine: a coroutine resumed from its own body", func() { self.Resume(5) })
+		})
+		self.Resume(0)
+		assert.True(t, self.Done())
+	})
 }

@@ -6,11 +6,12 @@ import (
 	"sync/atomic"
 )
 
-// maxIdleCoroWorkers bounds the workers kept for reuse: more than the
-// actors of the worlds a process explores at once (a world has a handful,
-// explorations run up to one world per job). A worker given back beyond
-// it ends.
-const maxIdleCoroWorkers = 64
+// maxIdleCoroWorkers bounds the workers kept for reuse. A world has a
+// handful of actors and an exploration runs a world per job (up to 256):
+// when more workers than this are idle at once, the ones beyond it end,
+// and the next runs start new ones. An idle worker holds its stack (a few
+// KB to tens of KB).
+const maxIdleCoroWorkers = 256
 
 // coroWorker is a goroutine that runs coroutine bodies one after another
 // (Coro): an iter.Pull coroutine whose function loops, running the body
@@ -21,6 +22,9 @@ type coroWorker struct {
 	stop func()
 	// run is the body to run when the worker resumes between bodies.
 	run func(y func(struct{}) bool)
+	// between is set by the worker when its body has ended and it waits
+	// for the next: only then may it be given back.
+	between bool
 }
 
 // idleCoroWorkers are the workers between bodies, ready for reuse.
@@ -56,6 +60,7 @@ func getCoroWorker() *coroWorker {
 			run(y)
 			// The body returned or was unwound: suspend until the next
 			// body (true) or the end of the worker (false).
+			wk.between = true
 			if !y(struct{}{}) {
 				return
 			}
