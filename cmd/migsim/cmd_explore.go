@@ -25,7 +25,7 @@ func init() {
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
-       [--jobs J] [--shard i/n] [--out DIR] [--progress auto|always|never]
+       [--jobs J] [--shard i/n] [--out DIR] [--shrink-replays N] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints

@@ -24,7 +24,7 @@ func init() {
 }
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
-       [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--progress auto|always|never]
+       [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N] [--progress auto|always|never]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
