@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -15,18 +16,8 @@ import (
 // the notes are asked for.
 func TestNotes_FunctionNotesNameTheirFunction(t *testing.T) {
 	w := smokeWorlds(t, spec.Virtio14)()
-	for steps := 0; !w.Done() && steps < 2000; steps++ {
-		en := w.Enabled(nil)
-		if len(en) == 0 {
-			at, ok := w.NextTimer()
-			if !ok {
-				break
-			}
-			w.Advance(at)
-			continue
-		}
-		require.Nil(t, w.Execute(en[0]))
-	}
+	_, f := walk(w, 2000, func([]engine.Step) int { return 0 }, nil)
+	require.Nil(t, f)
 	fn := regexp.MustCompile(`^\[\d+\] (src|dst)\.(pf|vf\d+): \S`)
 	var named int
 	for _, n := range w.Notes() {

@@ -212,27 +212,41 @@ func TestStateHash_CompiledLikeReflection(t *testing.T) {
 			t.Cleanup(w.Close)
 			w.TrackState()
 			rng := rand.New(rand.NewPCG(7, uint64(ed)))
-			steps := 0
-			for ; !w.Done() && steps < 400; steps++ {
-				en := w.Enabled(nil)
-				if len(en) == 0 {
-					at, ok := w.NextTimer()
-					if !ok {
-						break
-					}
-					w.Advance(at)
-					continue
-				}
-				if f := w.Execute(en[rng.IntN(len(en))]); f != nil {
-					break
-				}
+			steps, _ := walk(w, 400, func(en []engine.Step) int { return rng.IntN(len(en)) }, func(step int) {
 				cached, ok := w.StateHash()
 				require.True(t, ok)
 				compiled := w.StateHashWith(false)
-				require.Equal(t, w.StateHashWith(true), compiled, "%s %s: step %d", name, ed, steps)
-				require.Equal(t, compiled, cached, "%s %s: step %d: the cached hash is a fresh hasher's", name, ed, steps)
-			}
+				require.Equal(t, w.StateHashWith(true), compiled, "%s %s: step %d", name, ed, step)
+				require.Equal(t, compiled, cached, "%s %s: step %d: the cached hash is a fresh hasher's", name, ed, step)
+			})
 			assert.Greater(t, steps, 50, "%s %s: the run went on", name, ed)
 		}
 	}
+}
+
+// walk runs w for at most max steps: pick chooses among the enabled steps,
+// the clock advances when none is, and each (when not nil) runs after every
+// step. It stops at the end of the run or at a finding, and returns the
+// steps taken and the finding.
+func walk(w *world.World, max int, pick func(en []engine.Step) int, each func(step int)) (int, *engine.Finding) {
+	steps := 0
+	for !w.Done() && steps < max {
+		en := w.Enabled(nil)
+		if len(en) == 0 {
+			at, ok := w.NextTimer()
+			if !ok {
+				break
+			}
+			w.Advance(at)
+			continue
+		}
+		steps++
+		if f := w.Execute(en[pick(en)]); f != nil {
+			return steps, f
+		}
+		if each != nil {
+			each(steps)
+		}
+	}
+	return steps, nil
 }
