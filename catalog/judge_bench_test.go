@@ -28,7 +28,8 @@ const benchCanonical = "flr-during-freeze"
 // effective schedules/s (memo hits included), executed runs and memo hits
 // per 1000 schedules. Bytes and allocations per op are per schedule.
 //
-// Nothing asserts the targets.
+// The test binary paces the collector as the migsim command does
+// (package gcpolicy, TestMain). Nothing asserts the targets.
 func BenchmarkExploreCanonical(b *testing.B) {
 	s, err := CatalogScenario(benchCanonical)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
@@ -213,6 +214,7 @@ func (b *buildFailure) Error() string {
 }
 
 func TestMain(m *testing.M) {
+	gcpolicy.Apply() // as the migsim command does
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)

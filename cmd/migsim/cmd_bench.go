@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -79,6 +80,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := checkFiniteFlag("seconds", *seconds, 0, maxSeconds); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}
+	gcpolicy.Apply()
 	if err := checkIntFlags(fs, intFlagLimit{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -121,6 +122,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
 		return usageError(stderr, "conform", "%v", err)
 	}
+	gcpolicy.Apply()
 	if o.list {
 		listBuiltins(stdout)
 		return exitOK

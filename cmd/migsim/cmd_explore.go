@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -211,7 +212,7 @@ func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.
 }
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
-	tuneGC()
+	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))

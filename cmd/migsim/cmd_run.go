@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -124,7 +125,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run", "--report-dir: %v", err)
 		}
 	}
-	tuneGC()
+	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	rp := &runProgress{w: pw, start: time.Now()}

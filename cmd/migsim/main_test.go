@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
 // The migsim binary, built once for the tests that run it as a process
@@ -21,6 +23,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	gcpolicy.Apply() // as the migsim command does
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)

@@ -1,0 +1,5 @@
+//go:build race
+
+package gcpolicy
+
+const raceEnabled = true
