@@ -7,7 +7,6 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -29,12 +28,12 @@ func Vocabulary() *scenario.Vocabulary {
 
 // CheckScenario checks a parsed scenario against the vocabulary
 // (scenario.Check; the error is a *scenario.CheckError), then that every
-// expectation gives a VM the world can build (world.CheckVM).
+// expectation gives a VM the world can build (world/vocab.CheckVM).
 func CheckScenario(s *scenario.Scenario) error {
 	if err := scenario.Check(s, Vocabulary()); err != nil {
 		return err
 	}
-	return world.CheckVM(s)
+	return vocab.CheckVM(s)
 }
 
 // CheckTarget checks what a run of s under ed with knobs and settings

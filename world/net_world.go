@@ -7,14 +7,10 @@ import (
 	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/vocab"
 )
-
-// netMinQueues is the smallest `queues` of a world of net VFs: one pair.
-const netMinQueues = 2
 
 // netWorld is the network of a world of virtio-net VFs: one link per VF of
 // the VM, shared by the hosts as the disk is (the source's and the
@@ -54,9 +50,9 @@ func (w *World) buildNet() error {
 	if w.vfDevice() != vocab.VFDeviceNet {
 		return nil
 	}
-	if w.scen.Queues < netMinQueues {
+	if w.scen.Queues < vocab.NetMinQueues {
 		return fmt.Errorf("world: %s: a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d",
-			w.scen.File, netMinQueues, w.scen.Queues)
+			w.scen.File, vocab.NetMinQueues, w.scen.Queues)
 	}
 	w.net = &netWorld{links: map[int]*membernet.Link{}, ports: map[devKey]*membernet.Port{}}
 	return nil
@@ -133,34 +129,4 @@ func (n *netWorld) wireVFs() []int {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// checkVFDevice checks at load what buildNet and addGuest would refuse for
-// an expectation's settings: a net world needs a queue pair, and every
-// guest's driver must bind the VFs' device type.
-func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) error {
-	dev, _ := vocab.LastSetting(settings, vocab.SettingVFDevice)
-	want := uint16(spec.PCIDeviceVirtioBlk)
-	if dev == vocab.VFDeviceNet {
-		want = spec.PCIDeviceVirtioNet
-		if s.Queues < netMinQueues {
-			return fmt.Errorf("a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d", netMinQueues, s.Queues)
-		}
-	} else {
-		dev = vocab.VFDeviceBlk
-	}
-	for _, p := range s.Actors {
-		if p.Kind != scenario.ActorGuest || (p.Edition != 0 && p.Edition != ed) {
-			continue
-		}
-		name, ok := scenario.Lookup(p.Args, "driver")
-		if !ok {
-			name = vocab.Vocabulary().DefaultDriver
-		}
-		if d, ok := vocab.DriverNamed(name); ok && d.DeviceID != want {
-			return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (set %s=… names the VFs' device type)",
-				p.Name, p.Line, name, dev, vocab.SettingVFDevice)
-		}
-	}
-	return nil
 }

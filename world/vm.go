@@ -3,94 +3,17 @@ package world
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
-	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/vocab"
 )
 
-// buildVM fixes the VFs of the VM (VMVFs).
+// buildVM fixes the VFs of the VM (vocab.VMVFs).
 func (w *World) buildVM() error {
-	vfs, err := VMVFs(w.scen, w.ed, w.settings)
+	vfs, err := vocab.VMVFs(w.scen, w.ed, w.settings)
 	if err != nil {
 		return fmt.Errorf("world: %s: %w", w.scen.File, err)
 	}
 	w.vmVFs = vfs
-	return nil
-}
-
-// VMVFs returns the VFs of the VM a world of scenario s runs under edition
-// ed with the given settings (the scenario's `set` lines, then an
-// expectation's set: entries): the VFs a hypervisor flow addresses when an
-// operation names no vf=, whose guests the hypervisor halts and whose guest
-// memory it copies. `set vm-vfs=LIST` names them (e.g. 1-8,12); by default
-// they are the VFs the scenario's guests and VF-backed peers use (every VF
-// when there are none). A guest on a VF outside the VM belongs to another
-// VM that stays on the source and keeps running. A VM of more than
-// vocab.MaxVMVFs VFs is an error.
-func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]int, error) {
-	var out []int
-	list, named := "", false
-	for _, a := range settings {
-		if a.Key == "vm-vfs" {
-			list, named = a.Value, true
-		}
-	}
-	if named {
-		vfs, err := vocab.ParseVFList(list, s.VFs)
-		if err != nil {
-			return nil, fmt.Errorf("set vm-vfs=%s: %w", list, err)
-		}
-		out = vfs
-	} else {
-		for _, p := range s.Actors {
-			if (p.Edition != 0 && p.Edition != ed) || (p.Kind != scenario.ActorGuest && p.Kind != scenario.ActorPeer) {
-				continue
-			}
-			vf := 0
-			if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-				vf, _ = strconv.Atoi(v) // addGuest and addPeer report a bad one
-			} else if p.Kind == scenario.ActorGuest {
-				vf = 1
-			}
-			if vf >= 1 && vf <= s.VFs && !slices.Contains(out, vf) {
-				out = append(out, vf)
-			}
-		}
-		slices.Sort(out)
-		if len(out) == 0 {
-			if s.VFs > vocab.MaxVMVFs {
-				return nil, fmt.Errorf("vfs %d with no guest or VF-backed peer: the VM would hold every VF, at most %d migrate together (set vm-vfs=LIST)",
-					s.VFs, vocab.MaxVMVFs)
-			}
-			for vf := 1; vf <= s.VFs; vf++ {
-				out = append(out, vf)
-			}
-		}
-	}
-	if len(out) > vocab.MaxVMVFs {
-		return nil, fmt.Errorf("the VM holds %d VFs, at most %d migrate together", len(out), vocab.MaxVMVFs)
-	}
-	return out, nil
-}
-
-// CheckVM checks, before anything runs, that every expectation of s gives
-// a VM the world can build (VMVFs): a scenario with thousands of VFs is
-// refused at load with the reason instead of running for minutes.
-func CheckVM(s *scenario.Scenario) error {
-	for _, e := range s.Expect {
-		if e.Verdict == scenario.VerdictNA {
-			continue
-		}
-		settings := append(append([]scenario.Arg{}, s.Settings...), e.Settings...)
-		if _, err := VMVFs(s, e.Edition, settings); err != nil {
-			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
-		}
-		if err := checkVFDevice(s, e.Edition, settings); err != nil {
-			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
-		}
-	}
 	return nil
 }
 

@@ -52,7 +52,7 @@ func settingSpecs() []scenario.SettingSpec {
 const SettingVMVFs = "vm-vfs"
 
 // checkVMVFs checks the syntax of `vm-vfs=LIST`; the VF numbers are
-// checked against the scenario's vfs by world.CheckVM.
+// checked against the scenario's vfs by CheckVM.
 func checkVMVFs(_, value string, _ []scenario.Arg) error {
 	_, err := ParseVFList(value, scenario.MaxVFs)
 	return err

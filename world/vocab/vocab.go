@@ -2,7 +2,8 @@
 // the hosts a scenario may name, the verb tables of guests, the
 // hypervisor, peers and the wire, actor attributes, the world settings and
 // their checks, the error names of flows, the guest drivers a guest may
-// run, and the limits of arguments. The scenario checker (scenario.Check)
+// run, the limits of arguments, and the VM every expectation builds (its
+// VFs and their device type, checked at load: vm.go). The scenario checker (scenario.Check)
 // and the world (package world, which binds operations against these
 // tables) read it; the hypervisor's own names come from world/hv.
 package vocab
