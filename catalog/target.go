@@ -37,6 +37,9 @@ type Target struct {
 	// Oracles are the checks every world of the target runs; nil means
 	// the whole registry (oracle.All), an empty non-nil list none.
 	Oracles []observe.Oracle
+	// CheckReplays runs every check on the steps a dfs search replays too
+	// (world.WorldConfig.CheckReplays).
+	CheckReplays bool
 }
 
 // oracles returns the target's oracles (the registry when nil).
@@ -152,7 +155,8 @@ func (e *ReferenceError) Error() string {
 // guest's log with ref.
 func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 	return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-		Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Oracles: t.oracles()}, st)
+		Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Oracles: t.oracles(),
+		CheckReplays: t.CheckReplays}, st)
 }
 
 // Factory returns a factory of migrating worlds that carry the reference

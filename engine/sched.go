@@ -223,9 +223,27 @@ type LazyFootprinter interface {
 
 // replayer is a chooser that can tell a decision whose pick it knows from
 // an earlier run (dfs replaying its path) and that needs no footprints
-// there.
+// there (replays), and a decision whose step an earlier run executed from
+// the same path and went on past without a finding (judged: the decisions
+// before the one the run branches at).
 type replayer interface {
 	replays(index int) bool
+	judged(index int) bool
+}
+
+// ReplayAware is implemented by systems that can leave out, on a step an
+// earlier run already judged, the checks that judge a step on its own.
+// Before every step the runner calls Replayed: true when the chooser
+// replays a path and an earlier run of the same search executed this very
+// step after the same steps and went on past it without a finding (dfs
+// re-running the path to the decision it branches at). The system is
+// deterministic (dfs checks that every replayed decision offers the same
+// steps), so such a step changes the state as it did then and a check
+// that looks at the step alone says what it said then. The system must
+// still make every change of state, and keep running the checks that
+// carry something from one step to the next.
+type ReplayAware interface {
+	Replayed(judged bool)
 }
 
 // Epocher is implemented by systems with a state change that is neither a

@@ -112,6 +112,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	finisher, _ := sys.(Finisher)
 	lazy, _ := sys.(LazyFootprinter)
 	rep, _ := ch.(replayer)
+	aware, _ := sys.(ReplayAware)
 	if r.log != nil {
 		lazy = nil // the memo keeps every decision's footprints
 	}
@@ -202,6 +203,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		res.TraceHash = mix(mix(mix(mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
 		if tracing {
 			r.tw.step(step, res.Now, sys.ActorName(s.Actor), s.Label)
+		}
+		if aware != nil {
+			aware.Replayed(rep != nil && rep.judged(step))
 		}
 		f := sys.Execute(s)
 		step++

@@ -213,6 +213,12 @@ func (s *DFS) replays(index int) bool {
 	return index < len(s.stack) && s.cfg.Reduction != ReductionDPOR
 }
 
+// judged reports whether the decision at index replays a step an earlier
+// run executed after the same steps and went on past: the decisions above
+// the one the run branches at keep the pick the previous run made there,
+// and that run took at least one more step.
+func (s *DFS) judged(index int) bool { return index < s.first }
+
 // Choose replays the current path, then extends it.
 func (s *DFS) Choose(d *Decision) (int, error) {
 	if d.Index < len(s.stack) {

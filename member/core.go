@@ -82,6 +82,10 @@ func (d *Core) Status() Status {
 	}
 }
 
+// PureQueries implements Pure: Status and ContextDigest read the device
+// and change nothing.
+func (d *Core) PureQueries() {}
+
 // ContextDigest is an FNV-64a hash of the full context as the owner could
 // read it now: the encoded draft context (draft-2023) or the encoded
 // DEV_PARTS_GET ALL result (virtio-1.4). No baseline or cursor moves.

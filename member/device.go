@@ -140,6 +140,18 @@ type Device interface {
 	ContextDigest() uint64
 }
 
+// Pure is implemented by a member whose Status and ContextDigest are known
+// to change nothing (the built-in devices: member.Core; the world's tests
+// check it). A search may then call them fewer times than a run from
+// scratch would: on a step an earlier run already judged, the world
+// leaves out the event oracles and the footprint guard, which call them.
+// A member that only promises it (a wrapper, an external device) is
+// queried on every step.
+type Pure interface {
+	// PureQueries marks the member; it does nothing.
+	PureQueries()
+}
+
 // Opaque is implemented by a member whose state lives outside this process
 // (an external device behind a protocol, whose Go value is only a proxy):
 // nothing in the process can hash that state, so a world holding one

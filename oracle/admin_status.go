@@ -28,6 +28,9 @@ var adminStatusInfo = observe.OracleInfo{
 
 func (adminStatus) Info() observe.OracleInfo { return adminStatusInfo }
 
+// PerEvent implements observe.PerEventOracle: it judges each event on its own.
+func (adminStatus) PerEvent() {}
+
 // CheckEvent judges the commands completed during one event: a success
 // carries qualifier OK (ADM-DEV-02), an EINVAL a defined qualifier
 // (ADM-DEV-01); a command the spec forbids in the mode the owner knows

@@ -19,6 +19,9 @@ var noDMAWhenStoppedInfo = observe.OracleInfo{
 
 func (noDMAWhenStopped) Info() observe.OracleInfo { return noDMAWhenStoppedInfo }
 
+// PerEvent implements observe.PerEventOracle: it judges each event on its own.
+func (noDMAWhenStopped) PerEvent() {}
+
 // CheckEvent reports the first access of each member the owner knows is
 // stopped. An access during the event that executes the stop command
 // itself (virtio-1.4 writes back taken buffers before it replies,

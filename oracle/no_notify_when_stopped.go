@@ -19,6 +19,9 @@ var noNotifyWhenStoppedInfo = observe.OracleInfo{
 
 func (noNotifyWhenStopped) Info() observe.OracleInfo { return noNotifyWhenStoppedInfo }
 
+// PerEvent implements observe.PerEventOracle: it judges each event on its own.
+func (noNotifyWhenStopped) PerEvent() {}
+
 // CheckEvent reports a message from a member the owner knows is stopped.
 func (noNotifyWhenStopped) CheckEvent(p *observe.EventPass) {
 	for _, irq := range p.Interrupts {

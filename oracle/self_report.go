@@ -27,6 +27,9 @@ var selfReportInfo = observe.OracleInfo{
 
 func (selfReport) Info() observe.OracleInfo { return selfReportInfo }
 
+// PerEvent implements observe.PerEventOracle: it judges each event on its own.
+func (selfReport) PerEvent() {}
+
 // CheckEvent reports a member the owner knows is stopped that claims
 // another mode (typically Active: a device that acks the stop and goes on
 // as if running while saying so).

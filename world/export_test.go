@@ -3,6 +3,7 @@ package world
 import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 )
 
@@ -58,4 +59,22 @@ func (w *World) GuestLabel(i int) string {
 func (w *World) StepGuest(i int) {
 	g := w.guests[i]
 	w.Execute(engine.Step{Actor: g.id, ID: g.id, Label: g.req.label, Footprint: w.actorFootprint(g.id)})
+}
+
+// QueryMembersForTest asks every member built, on every host, for its
+// status and context digest (what the event oracles and the footprint
+// guard ask), and returns how many it asked and whether all of them are
+// member.Pure.
+func (w *World) QueryMembersForTest() (n int, pure bool) {
+	pure = true
+	for _, h := range w.hosts {
+		for _, m := range h.pf.Members() {
+			m.Status()
+			m.ContextDigest()
+			n++
+			_, ok := m.(member.Pure)
+			pure = pure && ok
+		}
+	}
+	return n, pure
 }

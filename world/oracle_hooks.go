@@ -24,7 +24,7 @@ import (
 func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
-	if !w.oracles.Runs(observe.HookEvent) {
+	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
 		return
 	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
@@ -42,7 +42,7 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 // checkEvent runs the event oracles on one delivered event, in the order
 // the world was given them.
 func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Effects, who string) {
-	if !w.oracles.Runs(observe.HookEvent) {
+	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
 		return
 	}
 	for i := range w.changes {

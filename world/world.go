@@ -57,6 +57,10 @@ type WorldConfig struct {
 	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
 	// which checks every step's touches against its declared footprint.
 	NoFootprintCheck bool
+	// CheckReplays runs the event oracles and the footprint guard on every
+	// step, also on those a dfs search replays after an earlier run judged
+	// them (replay.go).
+	CheckReplays bool
 }
 
 // World is the simulated machine: hosts with an owner and its members,
@@ -143,6 +147,10 @@ type World struct {
 	posted   string
 	lanes    []*busLane
 	laneBusy bool
+	// replayed is set while a step an earlier run judged runs and its
+	// per-event checks are left out (replay.go); perEvent when every event
+	// oracle judges an event on its own.
+	replayed, perEvent bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -208,6 +216,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if w.oracles, err = observe.NewSet(observeWorld{w}, cfg.Oracles); err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
+	w.perEvent = w.oracles.EventsPerEvent()
 	if err := vocab.CheckWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
@@ -431,6 +440,7 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 		d.pending = d.pending[1:]
 		w.deliver(w.hosts[d.key.host], d.key.target, ev.ev, d.name)
 	}
+	w.replayed = false // what happens between steps (timers, an epoch) is checked
 	return w.takeFinding()
 }
 

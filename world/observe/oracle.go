@@ -28,6 +28,19 @@ type EventOracle interface {
 	CheckEvent(p *EventPass)
 }
 
+// PerEventOracle is an EventOracle that judges every event on its own:
+// what it reports depends only on the pass it is handed, and it keeps
+// nothing from one event to the next. A search that replays a step an
+// earlier run already judged (dfs re-running the path to the decision it
+// branches at) leaves such oracles out on that step: on a deterministic
+// world they would report what they reported then, nothing. An event
+// oracle that is not one keeps every event oracle running on every step.
+type PerEventOracle interface {
+	EventOracle
+	// PerEvent marks the oracle; it does nothing.
+	PerEvent()
+}
+
 // ReceivedOracle runs when the owner driver received the completion of a
 // command it sent to a member: what the host learned from it (a mode read
 // back, a context read, a status).

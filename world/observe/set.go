@@ -81,6 +81,17 @@ func (s *Set) Runs(h Hook) bool {
 	return false
 }
 
+// EventsPerEvent reports whether every event oracle of the set is a
+// PerEventOracle (true when there are none).
+func (s *Set) EventsPerEvent() bool {
+	for _, o := range s.event {
+		if _, ok := o.o.(PerEventOracle); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // MemberView returns the view of member vf of the named host; dev is the
 // member (nil when absent).
 func (s *Set) MemberView(host string, vf int, dev member.Device) MemberView {

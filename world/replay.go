@@ -1,0 +1,43 @@
+package world
+
+import "github.com/migsim/migsim/member"
+
+// Replayed steps: a dfs search re-runs the path to the decision it
+// branches at, and every step of it before that decision was run by an
+// earlier run of the search after the same steps, and judged there
+// without a finding (engine.ReplayAware). The world is deterministic, so
+// such a step changes the state exactly as it did then, and every check
+// that looks at the step alone says what it said then. On such a step the
+// world leaves those checks out: the event oracles, when each of them
+// judges an event on its own (observe.PerEventOracle), and the footprint
+// guard. Everything that changes state still runs, and so do the checks
+// that carry something to later steps (the received, load, flow-end and
+// finish oracles, the notes, the guest log, the actors' chains). Both kinds
+// of check query the members (Status, ContextDigest), so they are left
+// out only while every member built answers queries without side effects
+// (member.Pure) and none is outside the process (member.Opaque).
+// WorldConfig.CheckReplays runs everything on every step.
+
+// Replayed implements engine.ReplayAware.
+func (w *World) Replayed(judged bool) {
+	w.replayed = judged && w.perEvent && !w.cfg.CheckReplays && w.pureMembers()
+}
+
+// pureMembers reports whether every member built so far is a member.Pure
+// inside the process.
+func (w *World) pureMembers() bool {
+	if w.opaque {
+		return false
+	}
+	for _, h := range w.hosts {
+		for _, m := range h.pf.Members() {
+			if _, ok := m.(member.Pure); !ok {
+				return false
+			}
+			if _, ok := m.(member.Opaque); ok {
+				return false
+			}
+		}
+	}
+	return true
+}
