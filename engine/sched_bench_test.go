@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"testing"
+
+	"github.com/migsim/migsim/engine/coro"
 )
 
 // benchSys is the cheapest possible system: a fixed set of enabled steps
@@ -67,7 +69,7 @@ func BenchmarkSchedulerDecision(b *testing.B) {
 // BenchmarkCoroutineSwitch measures one Resume of an iter.Pull coroutine
 // actor (a switch in and out).
 func BenchmarkCoroutineSwitch(b *testing.B) {
-	c := NewCoro(func(yield func(int) int) {
+	c := coro.New(func(yield func(int) int) {
 		v := 0
 		for {
 			v = yield(v + 1)

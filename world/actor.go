@@ -1,7 +1,7 @@
 package world
 
 import (
-	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/coro"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -22,7 +22,7 @@ type actorReq struct {
 type actor struct {
 	id     int
 	name   string
-	co     *engine.Coro[*actorReq, []byte]
+	co     *coro.Coro[*actorReq, []byte]
 	req    *actorReq
 	done   bool
 	halted bool
@@ -35,7 +35,7 @@ type actor struct {
 
 // start runs body on a coroutine up to its first visible operation.
 func (a *actor) start(body func(yield func(*actorReq) []byte)) {
-	a.co = engine.NewCoro(body)
+	a.co = coro.New(body)
 	a.next()
 }
 

@@ -1,4 +1,4 @@
-package engine
+package coro
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
 )
 
 // memOp is a visible operation of a coroutine actor: read or write the
@@ -35,7 +37,7 @@ func newCoroSys(n, incs int) *coroSys {
 		s.names = append(s.names, name)
 		s.labels = append(s.labels, [2]string{name + ":read counter", name + ":write counter"})
 		s.lastVal = append(s.lastVal, 0)
-		s.actors = append(s.actors, NewCoro(func(yield func(memOp) int) {
+		s.actors = append(s.actors, New(func(yield func(memOp) int) {
 			for range incs {
 				v := yield(memOp{})
 				yield(memOp{write: true, val: v + 1})
@@ -45,20 +47,20 @@ func newCoroSys(n, incs int) *coroSys {
 	return s
 }
 
-func (s *coroSys) Enabled(buf []Step) []Step {
+func (s *coroSys) Enabled(buf []engine.Step) []engine.Step {
 	for i, c := range s.actors {
 		if op, ok := c.Pending(); ok {
 			if op.write {
-				buf = append(buf, Step{Actor: i, Label: s.labels[i][1], Footprint: Writes(1)})
+				buf = append(buf, engine.Step{Actor: i, Label: s.labels[i][1], Footprint: engine.Writes(1)})
 			} else {
-				buf = append(buf, Step{Actor: i, Label: s.labels[i][0], Footprint: Reads(1)})
+				buf = append(buf, engine.Step{Actor: i, Label: s.labels[i][0], Footprint: engine.Reads(1)})
 			}
 		}
 	}
 	return buf
 }
 
-func (s *coroSys) Execute(st Step) *Finding {
+func (s *coroSys) Execute(st engine.Step) *engine.Finding {
 	c := s.actors[st.Actor]
 	op, _ := c.Pending()
 	if !op.write {
@@ -70,15 +72,15 @@ func (s *coroSys) Execute(st Step) *Finding {
 	s.counter = op.val
 	c.Resume(0)
 	if stale {
-		return &Finding{Oracle: "lost-update", Actors: []string{s.names[st.Actor]}, Message: "stale write"}
+		return &engine.Finding{Oracle: "lost-update", Actors: []string{s.names[st.Actor]}, Message: "stale write"}
 	}
 	return nil
 }
 
-func (s *coroSys) NextTimer() (VTime, bool) { return 0, false }
-func (s *coroSys) Advance(VTime)            {}
-func (s *coroSys) ActorName(i int) string   { return s.names[i] }
-func (s *coroSys) Finish() *Finding         { return nil }
+func (s *coroSys) NextTimer() (engine.VTime, bool) { return 0, false }
+func (s *coroSys) Advance(engine.VTime)            {}
+func (s *coroSys) ActorName(i int) string          { return s.names[i] }
+func (s *coroSys) Finish() *engine.Finding         { return nil }
 
 func (s *coroSys) Done() bool {
 	for _, c := range s.actors {
@@ -98,7 +100,7 @@ func (s *coroSys) Close() {
 // A coroutine yields its operations in order and receives their results.
 func TestCoro_YieldResume(t *testing.T) {
 	var got []int
-	c := NewCoro(func(yield func(string) int) {
+	c := New(func(yield func(string) int) {
 		got = append(got, yield("a"))
 		got = append(got, yield("b"))
 	})
@@ -120,7 +122,7 @@ func TestCoro_YieldResume(t *testing.T) {
 // the yield does.
 func TestCoro_StopUnwinds(t *testing.T) {
 	var log []string
-	c := NewCoro(func(yield func(int) int) {
+	c := New(func(yield func(int) int) {
 		defer func() { log = append(log, "deferred") }()
 		yield(1)
 		log = append(log, "after yield")
@@ -134,7 +136,7 @@ func TestCoro_StopUnwinds(t *testing.T) {
 // A panic in the body reaches the caller of Resume, and the scheduler
 // turns it into a finding.
 func TestCoro_PanicPropagates(t *testing.T) {
-	c := NewCoro(func(yield func(int) int) {
+	c := New(func(yield func(int) int) {
 		yield(0)
 		panic("actor broke")
 	})
@@ -144,8 +146,8 @@ func TestCoro_PanicPropagates(t *testing.T) {
 // The lost-update race written as coroutine actors is found and shrunk
 // like the state-machine one.
 func TestCoro_WorldOnCoroutines(t *testing.T) {
-	f := func(Streams) (System, error) { return newCoroSys(2, 2), nil }
-	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyDFS, Schedules: 1000, Bound: 1})
+	f := func(engine.Streams) (engine.System, error) { return newCoroSys(2, 2), nil }
+	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyDFS, Schedules: 1000, Bound: 1})
 	require.NoError(t, err)
 	require.Len(t, sum.Findings, 1)
 	assert.True(t, sum.Complete)
@@ -169,7 +171,7 @@ func TestCoro_WorkersReused(t *testing.T) {
 			before, started := runtime.NumGoroutine(), coroWorkersStarted.Load()
 			for i := range 500 {
 				var got []int
-				c := NewCoro(func(yield func(int) int) {
+				c := New(func(yield func(int) int) {
 					got = append(got, yield(i))
 					got = append(got, yield(i+1))
 				})
@@ -190,13 +192,13 @@ func TestCoro_WorkersReused(t *testing.T) {
 // coroutines after it run on others.
 func TestCoro_PanicTakesItsWorker(t *testing.T) {
 	for range 3 {
-		c := NewCoro(func(yield func(int) int) {
+		c := New(func(yield func(int) int) {
 			yield(0)
 			panic("actor broke")
 		})
 		assert.PanicsWithValue(t, "actor broke", func() { c.Resume(0) })
 		c.Stop()
-		ok := NewCoro(func(yield func(int) int) { assert.Equal(t, 7, yield(1)) })
+		ok := New(func(yield func(int) int) { assert.Equal(t, 7, yield(1)) })
 		ok.Resume(7)
 		assert.True(t, ok.Done())
 	}
@@ -206,7 +208,7 @@ func TestCoro_PanicTakesItsWorker(t *testing.T) {
 // unwinds the body does not suspend it again.
 func TestCoro_YieldWhileUnwinding(t *testing.T) {
 	var log []string
-	c := NewCoro(func(yield func(int) int) {
+	c := New(func(yield func(int) int) {
 		defer func() {
 			defer func() { log = append(log, "inner deferred") }()
 			yield(2)
@@ -216,7 +218,7 @@ func TestCoro_YieldWhileUnwinding(t *testing.T) {
 	})
 	c.Stop()
 	assert.Equal(t, []string{"inner deferred"}, log)
-	next := NewCoro(func(yield func(int) int) { yield(3) })
+	next := New(func(yield func(int) int) { yield(3) })
 	op, ok := next.Pending()
 	assert.True(t, ok)
 	assert.Equal(t, 3, op)
@@ -234,7 +236,7 @@ func TestCoro_ConcurrentExplorations(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 200 {
-				c := NewCoro(func(yield func(int) int) {
+				c := New(func(yield func(int) int) {
 					s := 0
 					for k := range 3 {
 						s += yield(k)
@@ -264,7 +266,7 @@ func TestCoro_Misuse(t *testing.T) {
 	t.Run("a body stops itself", func(t *testing.T) {
 		var self *Coro[int, int]
 		var log []string
-		self = NewCoro(func(yield func(int) int) {
+		self = New(func(yield func(int) int) {
 			defer func() { log = append(log, "unwound") }()
 			yield(1)
 			self.Stop()
@@ -275,7 +277,7 @@ func TestCoro_Misuse(t *testing.T) {
 		assert.True(t, self.Done())
 		assert.Equal(t, []string{"unwound"}, log)
 		var got []int
-		next := NewCoro(func(yield func(int) int) { got = append(got, yield(10), yield(11)) })
+		next := New(func(yield func(int) int) { got = append(got, yield(10), yield(11)) })
 		op, ok := next.Pending()
 		require.True(t, ok)
 		assert.Equal(t, 10, op, "the next coroutine runs its own body from its start")
@@ -286,10 +288,10 @@ func TestCoro_Misuse(t *testing.T) {
 	})
 	t.Run("a yield kept past its body", func(t *testing.T) {
 		var kept func(int) int
-		c := NewCoro(func(yield func(int) int) { kept = yield })
+		c := New(func(yield func(int) int) { kept = yield })
 		assert.True(t, c.Done())
-		other := NewCoro(func(yield func(int) int) {
-			assert.PanicsWithValue(t, "engine: a coroutine's yield called outside its running body", func() { kept(42) })
+		other := New(func(yield func(int) int) {
+			assert.PanicsWithValue(t, "coro: a coroutine's yield called outside its running body", func() { kept(42) })
 			yield(7)
 		})
 		op, ok := other.Pending()
@@ -299,9 +301,9 @@ func TestCoro_Misuse(t *testing.T) {
 	})
 	t.Run("a body resumes itself", func(t *testing.T) {
 		var self *Coro[int, int]
-		self = NewCoro(func(yield func(int) int) {
+		self = New(func(yield func(int) int) {
 			yield(1)
-			assert.PanicsWithValue(t, "engine: a coroutine resumed from its own body", func() { self.Resume(5) })
+			assert.PanicsWithValue(t, "coro: a coroutine resumed from its own body", func() { self.Resume(5) })
 		})
 		self.Resume(0)
 		assert.True(t, self.Done())

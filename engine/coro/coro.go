@@ -1,6 +1,11 @@
-package engine
+// Package coro runs an actor written as straight-line code as a pull
+// coroutine on a reused worker goroutine (Coro): the world's actors (guest
+// vCPUs, the hypervisor, peers) run on it, and the engine's scheduler picks
+// which pending operation runs next (docs/engine.md, "Actors on
+// coroutines").
+package coro
 
-// Coro runs an actor body as a pull coroutine (iter.Pull, coro_worker.go):
+// Coro runs an actor body as a pull coroutine (iter.Pull, worker.go):
 // the body calls yield with its next visible operation and is suspended
 // there; the world reads the pending operation, executes it when the
 // scheduler picks the actor, and resumes the body with the operation's
@@ -14,7 +19,7 @@ package engine
 //
 // A body runs on a worker goroutine that outlives it: once the body has
 // returned or been unwound, the worker runs the next coroutine's body
-// (coro_worker.go). An exploration starts every actor of every run anew,
+// (worker.go). An exploration starts every actor of every run anew,
 // and a fresh goroutine per actor and run costs its creation and the
 // growth of its stack each time. The workers are shared by every
 // goroutine of the process, so a Coro must not be used from a goroutine
@@ -33,8 +38,8 @@ type Coro[Op, Res any] struct {
 // coroStop unwinds a body whose coroutine was stopped.
 type coroStop struct{}
 
-// NewCoro starts body and runs it up to its first yield.
-func NewCoro[Op, Res any](body func(yield func(Op) Res)) *Coro[Op, Res] {
+// New starts body and runs it up to its first yield.
+func New[Op, Res any](body func(yield func(Op) Res)) *Coro[Op, Res] {
 	c := &Coro[Op, Res]{wk: getCoroWorker(), live: true}
 	c.wk.run = func(y func(struct{}) bool) { c.runBody(body, y) }
 	c.switchTo()
@@ -60,7 +65,7 @@ func (c *Coro[Op, Res]) runBody(body func(yield func(Op) Res), y func(struct{}) 
 		}
 		if c.wk != nil || !c.live {
 			// The body of another coroutine would be suspended in its place.
-			panic("engine: a coroutine's yield called outside its running body")
+			panic("coro: a coroutine's yield called outside its running body")
 		}
 		c.op = op
 		if !y(struct{}{}) || c.stopping {
@@ -101,7 +106,7 @@ func (c *Coro[Op, Res]) Resume(res Res) {
 		return
 	}
 	if c.wk == nil {
-		panic("engine: a coroutine resumed from its own body")
+		panic("coro: a coroutine resumed from its own body")
 	}
 	c.res = res
 	c.switchTo()
