@@ -481,6 +481,9 @@ func (w *World) Advance(now engine.VTime) {
 		panic(fmt.Sprintf("world: step %q moved the clock to %s", w.guard.label, now))
 	}
 	w.now = now
+	for _, h := range w.hosts {
+		h.truth.Settle() // FLRs end with time, not when something reads the record
+	}
 	for len(w.timers) > 0 && w.timers[0].at <= now {
 		t := w.timers[0]
 		w.timers = w.timers[1:]

@@ -83,14 +83,37 @@ func (r *Record) settleFLR(t *memberTruth) {
 	}
 }
 
+// Settle ends every FLR whose 100 ms have passed (settleFLR). The world
+// calls it whenever its clock moves, so that what the record holds, and
+// its StateHash, never depend on whether something read it in between:
+// reads (View, Auditable, Resetting) change nothing.
+func (r *Record) Settle() {
+	for _, t := range r.members {
+		r.settleFLR(t)
+	}
+}
+
+// look returns the host's record of member vf as it stands now, without
+// changing the record: a settled copy, or, for a member the record never
+// saw, an Active member with nothing in progress.
+func (r *Record) look(vf int) memberTruth {
+	t, ok := r.members[vf]
+	if !ok {
+		return memberTruth{mode: spec.ModeActive}
+	}
+	c := *t
+	r.settleFLR(&c)
+	return c
+}
+
 // View renders what the host knows of member vf; present says whether the
 // member exists (one never instantiated, or whose SR-IOV group is gone,
-// has the zero view).
+// has the zero view). It changes nothing.
 func (r *Record) View(vf int, present bool) OwnerView {
 	if !present {
 		return OwnerView{}
 	}
-	t := r.truth(vf)
+	t := r.look(vf)
 	return OwnerView{Present: true, Mode: t.mode, ModePending: len(t.pending) > 0, Pending: slices.Clone(t.pending),
 		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset}
 }
@@ -203,13 +226,13 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 }
 
 // Resetting reports whether the host saw an FLR or a device reset of
-// member vf start that it has not seen end (an FLR whose 100 ms passed
-// counts until the record next settles it); it creates no record. An FLR
-// defer-flr deferred does not count: it changes nothing while the member
-// stays quiesced (its start does, and Resets counts it).
+// member vf start that it has not seen end (an FLR ends 100 ms after it
+// began); it changes nothing. An FLR defer-flr deferred does not count: it
+// changes nothing while the member stays quiesced (its start does, and
+// Resets counts it).
 func (r *Record) Resetting(vf int) bool {
-	t, ok := r.members[vf]
-	return ok && (t.flr || t.reset)
+	t := r.look(vf)
+	return t.flr || t.reset
 }
 
 // Resets counts the FLRs and device resets (a write of 0 to device_status)

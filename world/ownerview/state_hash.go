@@ -27,8 +27,8 @@ func (r *Record) StateHash() uint64 {
 		h = deephash.Mix(h, uint64(t.outstanding))
 		h = deephash.Mix(h, flags(t.flr, t.flrDeferred, t.reset, t.ctx.epochImg != nil, t.ctx.epochOf == t.epoch))
 		if t.flr {
-			// An FLR in progress ends 100 ms after it began (settleFLR),
-			// which the next read of the record sees.
+			// An FLR in progress ends 100 ms after it began (Settle,
+			// when the world's clock moves).
 			h = deephash.Mix(h, uint64(t.flrAt))
 		}
 	}

@@ -58,7 +58,7 @@ type clockEnv struct {
 func (e clockEnv) Now() engine.VTime { return e.now }
 
 // TestRecordStateHash_FLRStart: while an FLR is in progress, when it began
-// is part of the hash (the next read of the record ends it 100 ms later);
+// is part of the hash (Settle ends it once the clock is 100 ms later);
 // records whose FLRs began at different times hash apart.
 func TestRecordStateHash_FLRStart(t *testing.T) {
 	const vf = 1
@@ -70,4 +70,54 @@ func TestRecordStateHash_FLRStart(t *testing.T) {
 	}
 	assert.NotEqual(t, hashAt(1_000), hashAt(2_000))
 	assert.Equal(t, hashAt(1_000), hashAt(1_000))
+}
+
+// movingEnv is testEnv with a clock the test moves.
+type movingEnv struct {
+	testEnv
+	now *engine.VTime
+}
+
+func (e movingEnv) Now() engine.VTime { return *e.now }
+
+// TestRecordReadsChangeNothing: reading the record (View, Resetting,
+// Auditable, AnyAuditable) of a member it knows and of one it never saw
+// changes neither the record nor its hash, also once an FLR's 100 ms have
+// passed: what the record holds never depends on whether an oracle read it
+// (a dfs search leaves the event oracles out on replayed steps). The reads
+// already see the FLR over; Settle, which the world calls when its clock
+// moves, then ends it in the record.
+func TestRecordReadsChangeNothing(t *testing.T) {
+	const vf, unseen = 1, 2
+	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	var now engine.VTime
+	r := NewRecord(movingEnv{testEnv{spec.Virtio14}, &now})
+	r.ObserveWrite(vf, flr, 0, false)
+	reads := []struct {
+		name string
+		read func()
+	}{
+		{"view", func() { r.View(vf, true); r.View(unseen, true) }},
+		{"resetting", func() { r.Resetting(vf); r.Resetting(unseen) }},
+		{"auditable", func() { r.Auditable(vf, true); r.Auditable(unseen, true) }},
+		{"any auditable", func() { r.AnyAuditable(func(int) bool { return true }) }},
+	}
+	for _, at := range []engine.VTime{0, engine.VTime(pcie.FLRDurationNs) + 1} {
+		now = at
+		for _, rd := range reads {
+			before, members := r.StateHash(), len(r.members)
+			rd.read()
+			assert.Equal(t, before, r.StateHash(), "%s at %s", rd.name, at)
+			assert.Len(t, r.members, members, "%s at %s", rd.name, at)
+		}
+	}
+	assert.False(t, r.View(vf, true).FLR, "100 ms later the FLR is over")
+	assert.False(t, r.Resetting(vf))
+	before := r.StateHash()
+	r.Settle()
+	assert.NotEqual(t, before, r.StateHash(), "Settle ends it in the record")
+	assert.False(t, r.View(vf, true).FLR)
+	settled := r.StateHash()
+	r.Settle()
+	assert.Equal(t, settled, r.StateHash(), "settling twice changes nothing")
 }
