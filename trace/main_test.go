@@ -1,15 +1,11 @@
 package trace
 
 import (
-	"os"
 	"testing"
 
 	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
-// TestMain paces the garbage collector as the migsim command does
-// (package gcpolicy): these tests run explorations.
-func TestMain(m *testing.M) {
-	gcpolicy.Apply()
-	os.Exit(m.Run())
-}
+// TestMain paces the garbage collector as the migsim command does: these
+// tests explore.
+func TestMain(m *testing.M) { gcpolicy.TestMain(m) }

@@ -24,6 +24,14 @@ import (
 // set: a cycle starts when the heap has grown by Percent% since the last.
 const Percent = 400
 
+// TestMain is the TestMain of a package whose tests explore: it applies
+// the policy, runs the tests (m is the *testing.M) and exits with their
+// code.
+func TestMain(m interface{ Run() int }) {
+	Apply()
+	os.Exit(m.Run())
+}
+
 // Apply sets the collector's target to Percent unless GOGC is set or the
 // race detector is on, and returns the target in effect.
 func Apply() int {
