@@ -53,10 +53,6 @@ type DFS struct {
 	states     map[dfsStateKey][]dfsStateSeen
 	stateCount int
 	stateHits  int
-	// trans are the known transitions; virtualRuns counts the runs they
-	// pruned (strategy_dfs_trans.go).
-	trans       map[dfsTransKey]dfsTrans
-	virtualRuns int
 	// scratch of the DPOR analysis.
 	an dporScratch
 }
@@ -240,14 +236,40 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	n.full = s.cfg.Reduction != ReductionDPOR
 	if k := len(s.stack); k > 0 {
 		p := &s.stack[k-1]
-		s.inherit(&n, p, p.chosen)
+		c := p.enabled[p.chosen]
+		p.after[p.chosen] = 0
+		if d.PrevEnabled() {
+			p.after[p.chosen] = 1
+		}
+		n.preempts = p.preempts
+		if p.isPreemption(p.chosen) {
+			n.preempts++
+		}
 		n.branch = p.branch
 		if p.full && s.isBranching(p) {
 			n.branch++
 		}
+		if s.cfg.Reduction != ReductionNone {
+			for _, z := range p.sleep {
+				if z.Independent(c) {
+					n.sleep = append(n.sleep, z)
+				}
+			}
+			for _, t := range p.tried {
+				if z := p.enabled[t]; z.Independent(c) && s.maySleep(p, t, c) {
+					n.sleep = append(n.sleep, z)
+				}
+			}
+		}
 	}
-	if d.Prev >= 0 {
-		s.wakeAll(&n, d.PrevFinished)
+	if s.cfg.Bound >= 0 && d.Prev >= 0 && !n.prevOn && !d.PrevFinished {
+		// The previous actor is blocked, so switching away from it here is
+		// free. A sleeping step z stands for the paths that run it later,
+		// covered by ones that run it first; but z, run first, may be what
+		// unblocks this actor, and then the covering path pays a
+		// preemption here that this one does not. So nothing sleeps past
+		// a blocked previous actor.
+		n.sleep = nil
 	}
 	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
 		n.full = true
@@ -255,9 +277,6 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	n.bounded = s.cfg.Bound >= 0
 	if h, ok := d.StateHash(); s.cfg.States && ok {
 		n.state, n.hasState = s.stateKey(h, &n), true
-		if k := len(s.stack); k > 0 {
-			s.learn(&s.stack[k-1], h, n.prevOn, d.PrevFinished)
-		}
 		// Above the split every shard walks the same nodes and numbers
 		// the subtrees below them; pruning one there (by a visit from
 		// this shard's own subtrees) would shift the numbering.
