@@ -78,3 +78,13 @@ func (w *World) QueryMembersForTest() (n int, pure bool) {
 	}
 	return n, pure
 }
+
+// MemberBuiltDuringReplayForTest marks the world inside a replayed step
+// whose checks are left out, tells it that step built m, and reports
+// whether the checks are still left out.
+func (w *World) MemberBuiltDuringReplayForTest(m member.Device) bool {
+	w.replayed = true
+	defer func() { w.replayed = false }()
+	w.memberBuilt(m)
+	return w.replayed
+}

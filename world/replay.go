@@ -41,3 +41,17 @@ func (w *World) pureMembers() bool {
 	}
 	return true
 }
+
+// memberBuilt keeps the checks on for the rest of a replayed step once it
+// builds a member that is not member.Pure (or is outside the process):
+// Replayed looked at the members built before the step.
+func (w *World) memberBuilt(m member.Device) {
+	if !w.replayed {
+		return
+	}
+	_, pure := m.(member.Pure)
+	_, opaque := m.(member.Opaque)
+	if !pure || opaque {
+		w.replayed = false
+	}
+}

@@ -260,3 +260,31 @@ func TestReplayed_PureMembersQueriedWithoutSideEffects(t *testing.T) {
 		}
 	}
 }
+
+// pureOpaque is a member outside the process (as an external device's
+// proxy is) that also says it is member.Pure.
+type pureOpaque struct{ claimsPure }
+
+func (pureOpaque) OpaqueState() {}
+
+// TestReplayed_MemberBuiltMidStep: a replayed step that builds a member
+// that is not member.Pure, or is outside the process, runs its remaining
+// checks; a built-in member keeps them left out.
+func TestReplayed_MemberBuiltMidStep(t *testing.T) {
+	w := smokeWorlds(t, spec.Virtio14)()
+	c := member.Config{Edition: spec.Virtio14, Rules: spec.DefaultRules(spec.Virtio14), VF: 1}
+	cases := []struct {
+		name    string
+		m       member.Device
+		leftOut bool
+	}{
+		{"built-in", blk.New(c), true},
+		{"wrapper", &impureDigest{Device: blk.New(c)}, false},
+		{"outside the process", pureOpaque{claimsPure{&impureDigest{Device: blk.New(c)}}}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.leftOut, w.MemberBuiltDuringReplayForTest(tc.m))
+		})
+	}
+}

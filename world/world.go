@@ -318,8 +318,10 @@ func (w *World) addHost(name string) (*host, error) {
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
 		GetLimit: limit, SetLimit: limit,
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
-			return w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
+			m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
+			w.memberBuilt(m)
+			return m
 		}})
 	if err != nil {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
