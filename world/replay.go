@@ -23,18 +23,15 @@ func (w *World) Replayed(judged bool) {
 	w.replayed = judged && w.perEvent && !w.cfg.CheckReplays && w.pureMembers()
 }
 
-// pureMembers reports whether every member built so far is a member.Pure
-// inside the process.
+// pureMembers reports whether every member built so far answers queries
+// without side effects inside the process.
 func (w *World) pureMembers() bool {
-	if w.opaque {
+	if w.holdsOpaque() {
 		return false
 	}
 	for _, h := range w.hosts {
 		for _, m := range h.pf.Members() {
-			if _, ok := m.(member.Pure); !ok {
-				return false
-			}
-			if _, ok := m.(member.Opaque); ok {
+			if !pureMember(m) {
 				return false
 			}
 		}
@@ -42,16 +39,18 @@ func (w *World) pureMembers() bool {
 	return true
 }
 
-// memberBuilt keeps the checks on for the rest of a replayed step once it
-// builds a member that is not member.Pure (or is outside the process):
-// Replayed looked at the members built before the step.
-func (w *World) memberBuilt(m member.Device) {
-	if !w.replayed {
-		return
-	}
+// pureMember reports whether m is a member.Pure inside the process.
+func pureMember(m member.Device) bool {
 	_, pure := m.(member.Pure)
 	_, opaque := m.(member.Opaque)
-	if !pure || opaque {
+	return pure && !opaque
+}
+
+// memberBuilt keeps the checks on for the rest of a replayed step once it
+// builds a member that is not pureMember: Replayed looked at the members
+// built before the step.
+func (w *World) memberBuilt(m member.Device) {
+	if w.replayed && !pureMember(m) {
 		w.replayed = false
 	}
 }

@@ -8,7 +8,8 @@
 // quarter as often for about 15% less CPU, and the heap stays well under
 // 100 MB (docs/engine.md, "Throughput and jobs"). The commands that explore
 // apply it, and so do the test binaries of the packages whose tests
-// explore, so that benchmarks and CI measure what the command runs.
+// explore, so that their benchmarks measure what the command runs (CI's
+// go test step sets GOGC=400 itself).
 //
 // The GOGC environment variable, when set, wins. Under the race detector
 // nothing changes: its shadow memory grows with the heap, and CI runs two
