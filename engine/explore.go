@@ -117,7 +117,8 @@ type Summary struct {
 	// Interrupted is set when the context ended the exploration early.
 	Interrupted bool
 	// Executed counts runs of the system: schedules not answered by the
-	// memo, memo checks, and dfs's runs into other shards' subtrees.
+	// memo, memo checks, and dfs's runs into other shards' subtrees; not
+	// the dfs runs a known transition pruned without running them.
 	Executed int
 	// Memo describes the memo's work.
 	Memo MemoStats

@@ -13,6 +13,7 @@ func (e *explorer) dfs(ctx context.Context) error {
 		Shard: e.cfg.Shard, Shards: e.cfg.Shards, States: e.cfg.States})
 	seed := ScheduleSeed(e.cfg.Seed, 0)
 	r := NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})
+	maxSteps := r.cfg.MaxSteps
 	defer func() {
 		e.sum.Complete, e.sum.BoundHit, e.sum.StateHits = s.Done(), s.BoundHit(), s.StateHits()
 		if e.cfg.MergeData {
@@ -28,8 +29,14 @@ func (e *explorer) dfs(ctx context.Context) error {
 		if n%exploreRound == 0 {
 			e.progress(false)
 		}
-		res, err := r.RunSeed(e.cfg.Factory, seed, s)
-		e.sum.Executed++
+		var res Result
+		var err error
+		if s.Virtual(maxSteps) {
+			err = ErrPruned // a known transition to a covered state: not run
+		} else {
+			res, err = r.RunSeed(e.cfg.Factory, seed, s)
+			e.sum.Executed++
+		}
 		if err != nil && !errors.Is(err, ErrForeign) && !errors.Is(err, ErrPruned) {
 			return fmt.Errorf("engine: explore: dfs run %d: %w", s.Runs(), err)
 		}

@@ -134,6 +134,11 @@ type Decision struct {
 	// hasher computes State on demand; stateDone is set once it did.
 	hasher    StateHasher
 	stateDone bool
+	// judger computes the judge hash on demand (JudgeHash).
+	judger    JudgeHasher
+	judgeDone bool
+	judge     uint64
+	hasJudge  bool
 }
 
 // StateHash returns the system's state hash at this decision, computing
@@ -144,6 +149,16 @@ func (d *Decision) StateHash() (uint64, bool) {
 		d.stateDone = true
 	}
 	return d.State, d.HasState
+}
+
+// JudgeHash returns the system's judge hash at this decision (JudgeHasher),
+// computing it on the first call; ok is false when the system has none.
+func (d *Decision) JudgeHash() (uint64, bool) {
+	if !d.judgeDone && d.judger != nil {
+		d.judge, d.hasJudge = d.judger.JudgeHash()
+		d.judgeDone = true
+	}
+	return d.judge, d.hasJudge
 }
 
 // PrevEnabled reports whether the previous actor has an enabled step, in
@@ -186,6 +201,19 @@ type Chooser interface {
 // same remaining preemption budget (ExploreConfig.States).
 type StateHasher interface {
 	StateHash() (hash uint64, ok bool)
+}
+
+// JudgeHasher is implemented by systems whose checks keep, from one step
+// to the next, state that StateHash leaves out (what an oracle remembers
+// to judge later steps with). JudgeHash hashes it: two decisions with equal
+// state and judge hashes judge the same step the same way. ok is false
+// when the system cannot tell (a check keeps something it cannot hash).
+// Depth-first search with state pruning prunes a run without running it
+// only when its pick ran before from a decision with the same state and
+// judge hashes and found nothing (known transitions, DFS.Virtual); a
+// system without it never has a run pruned that way.
+type JudgeHasher interface {
+	JudgeHash() (hash uint64, ok bool)
 }
 
 // Finisher is implemented by systems that can tell a finished actor (no

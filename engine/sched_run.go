@@ -105,8 +105,10 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	tracing := r.cfg.Trace != nil
 	d := Decision{Prev: -1}
 	var hasher StateHasher
+	var judger JudgeHasher
 	if sc, ok := ch.(stateChooser); ok && sc.wantsState() {
 		hasher, _ = sys.(StateHasher)
+		judger, _ = sys.(JudgeHasher)
 	}
 	epocher, _ := sys.(Epocher)
 	finisher, _ := sys.(Finisher)
@@ -171,6 +173,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			// The first hash of a run is taken eagerly: a system may need
 			// it to start tracking its state (the world's actor chains).
 			d.hasher, d.stateDone, d.State, d.HasState = hasher, false, 0, false
+			d.judger, d.judgeDone, d.judge, d.hasJudge = judger, false, 0, false
 			if step == 0 {
 				if tr, ok := hasher.(StateTracker); ok {
 					tr.TrackState()

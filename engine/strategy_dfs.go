@@ -53,6 +53,10 @@ type DFS struct {
 	states     map[dfsStateKey][]dfsStateSeen
 	stateCount int
 	stateHits  int
+	// trans are the known transitions; virtualRuns counts the runs they
+	// pruned (strategy_dfs_trans.go).
+	trans       map[dfsTransKey]dfsTrans
+	virtualRuns int
 	// scratch of the DPOR analysis.
 	an dporScratch
 }
@@ -83,9 +87,13 @@ type dfsNode struct {
 	// (see fpOf).
 	eff      Footprint
 	effActor int
-	// state is the node's state key, when state pruning recorded it.
+	// state is the node's state key, when state pruning recorded it;
+	// judge the system's judge hash there, when it has one and the search
+	// keeps known transitions (strategy_dfs_trans.go).
 	state    dfsStateKey
 	hasState bool
+	judge    uint64
+	hasJudge bool
 	// cut is set when the preemption bound cut off a pick in the node's
 	// subtree, or a visit that covered a state in it had such a cut: only
 	// then does the subtree's coverage depend on its remaining budget.
@@ -236,40 +244,14 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	n.full = s.cfg.Reduction != ReductionDPOR
 	if k := len(s.stack); k > 0 {
 		p := &s.stack[k-1]
-		c := p.enabled[p.chosen]
-		p.after[p.chosen] = 0
-		if d.PrevEnabled() {
-			p.after[p.chosen] = 1
-		}
-		n.preempts = p.preempts
-		if p.isPreemption(p.chosen) {
-			n.preempts++
-		}
+		s.inherit(&n, p, p.chosen)
 		n.branch = p.branch
 		if p.full && s.isBranching(p) {
 			n.branch++
 		}
-		if s.cfg.Reduction != ReductionNone {
-			for _, z := range p.sleep {
-				if z.Independent(c) {
-					n.sleep = append(n.sleep, z)
-				}
-			}
-			for _, t := range p.tried {
-				if z := p.enabled[t]; z.Independent(c) && s.maySleep(p, t, c) {
-					n.sleep = append(n.sleep, z)
-				}
-			}
-		}
 	}
-	if s.cfg.Bound >= 0 && d.Prev >= 0 && !n.prevOn && !d.PrevFinished {
-		// The previous actor is blocked, so switching away from it here is
-		// free. A sleeping step z stands for the paths that run it later,
-		// covered by ones that run it first; but z, run first, may be what
-		// unblocks this actor, and then the covering path pays a
-		// preemption here that this one does not. So nothing sleeps past
-		// a blocked previous actor.
-		n.sleep = nil
+	if d.Prev >= 0 {
+		s.wakeAll(&n, d.PrevFinished)
 	}
 	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
 		n.full = true
@@ -277,6 +259,12 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	n.bounded = s.cfg.Bound >= 0
 	if h, ok := d.StateHash(); s.cfg.States && ok {
 		n.state, n.hasState = s.stateKey(h, &n), true
+		if s.transitions() {
+			n.judge, n.hasJudge = d.JudgeHash()
+		}
+		if k := len(s.stack); k > 0 {
+			s.learn(&s.stack[k-1], h, n.prevOn, d.PrevFinished)
+		}
 		// Above the split every shard walks the same nodes and numbers
 		// the subtrees below them; pruning one there (by a visit from
 		// this shard's own subtrees) would shift the numbering.
