@@ -116,6 +116,13 @@ const docAdding = `
 
 If the oracle needs an observation no hook carries yet, add it to the pass in package ` + "`world/observe`" + `
 (world/observe/pass.go), filled where the world sees it (world/oracle_hooks.go); never let an oracle reach into a device.
+
+Keep the oracle's type a struct without fields: what it needs to remember belongs in the hosts'
+records (package ` + "`world/ownerview`" + `), which the world hashes. A dfs proof skips a step it already judged
+from the same state and the same oracle state (known transitions, docs/engine.md); an oracle that
+must keep state of its own implements ` + "`observe.StateHasher`" + `, and one that holds something it does
+not hash turns that off. An event oracle that keeps nothing between events also says so with
+` + "`PerEvent()`" + ` (` + "`observe.PerEventOracle`" + `), so that replayed steps are not judged twice.
 `
 
 func writeOracle(b *strings.Builder, o observe.Oracle) {

@@ -71,3 +71,21 @@ func TestVerdicts(t *testing.T) {
 	_, ok = oracle.Meaning("no-such-verdict")
 	assert.False(t, ok)
 }
+
+// TestRegistry_OraclesKeepNothing: the built-in oracles hold no state of
+// their own (what they remember is in the hosts' records), so a world
+// judged by all of them has an oracle hash and dfs proofs can prune runs
+// by known transitions (observe's TestSetStateHash: an oracle with a
+// field it does not hash turns that off).
+func TestRegistry_OraclesKeepNothing(t *testing.T) {
+	for _, o := range oracle.All() {
+		s, err := observe.NewSet(nil, []observe.Oracle{o})
+		require.NoError(t, err)
+		_, ok := s.StateHash()
+		assert.True(t, ok, "%s holds state it does not hash", o.Info().Name)
+	}
+	s, err := observe.NewSet(nil, oracle.All())
+	require.NoError(t, err)
+	_, ok := s.StateHash()
+	assert.True(t, ok)
+}

@@ -41,6 +41,20 @@ type PerEventOracle interface {
 	PerEvent()
 }
 
+// StateHasher is an oracle that keeps state of its own from one hook to
+// the next (what it saw, to judge later events with) and hashes it. An
+// oracle that keeps state is either one or a value that holds nothing (a
+// struct without fields, or a pointer to one) keeping it outside itself,
+// which it must not: a search that skips a step it judged before from the
+// same world state and the same oracle state (Set.StateHash) relies on
+// it. The built-in oracles hold nothing: what they remember is the hosts'
+// records of their members (package ownerview), which the world hashes.
+type StateHasher interface {
+	Oracle
+	// StateHash hashes everything the oracle keeps.
+	StateHash() uint64
+}
+
 // ReceivedOracle runs when the owner driver received the completion of a
 // command it sent to a member: what the host learned from it (a mode read
 // back, a context read, a status).

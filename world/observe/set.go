@@ -2,8 +2,10 @@ package observe
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 )
 
@@ -17,6 +19,10 @@ type Set struct {
 	load   []hooked[LoadOracle]
 	flow   []hooked[FlowOracle]
 	finish []hooked[FinishOracle]
+	// kept are the oracles that hash what they keep; unhashed is set when
+	// an oracle holds something and does not hash it (StateHash).
+	kept     []StateHasher
+	unhashed bool
 }
 
 type hooked[T any] struct {
@@ -44,6 +50,11 @@ func NewSet(w World, os []Oracle) (Set, error) {
 			return Set{}, fmt.Errorf("observe: oracle %s runs at no hook", info.Name)
 		}
 		names = append(names, info.Name)
+		if x, ok := o.(StateHasher); ok {
+			s.kept = append(s.kept, x)
+		} else if !holdsNothing(o) {
+			s.unhashed = true
+		}
 		if x, ok := o.(EventOracle); ok {
 			s.event = append(s.event, hooked[EventOracle]{x, &info})
 		}
@@ -90,6 +101,31 @@ func (s *Set) EventsPerEvent() bool {
 		}
 	}
 	return true
+}
+
+// holdsNothing reports whether o's value can hold no state: a struct
+// without fields (or another type of size zero), or a pointer to one.
+func holdsNothing(o Oracle) bool {
+	t := reflect.TypeOf(o)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Size() == 0
+}
+
+// StateHash hashes what the set's oracles keep of their own from one hook
+// to the next: nothing for an oracle that holds nothing, its StateHash for
+// a StateHasher. ok is false when an oracle holds something it does not
+// hash: then two worlds in the same state may judge a step differently.
+func (s *Set) StateHash() (uint64, bool) {
+	if s.unhashed {
+		return 0, false
+	}
+	h := deephash.Mix(0, uint64(len(s.kept)))
+	for _, o := range s.kept {
+		h = deephash.Mix(h, o.StateHash())
+	}
+	return h, true
 }
 
 // MemberView returns the view of member vf of the named host; dev is the

@@ -75,3 +75,51 @@ func TestHooksOf(t *testing.T) {
 		assert.NotEqual(t, string(h), h.Doc(), "hook %s has a doc", h)
 	}
 }
+
+// keeping is an event oracle that keeps a count and hashes it.
+type keeping struct{ n *uint64 }
+
+func (keeping) Info() OracleInfo                { return OracleInfo{Name: "keeping"} }
+func (k keeping) CheckEvent(*EventPass)         { *k.n++ }
+func (k keeping) StateHash() uint64             { return *k.n }
+func (*pointerToNothing) Info() OracleInfo      { return OracleInfo{Name: "pointer"} }
+func (*pointerToNothing) CheckEvent(*EventPass) {}
+
+// pointerToNothing is an oracle whose value is a pointer to a struct
+// without fields.
+type pointerToNothing struct{}
+
+// TestSetStateHash: a set's oracle hash is there when every oracle holds
+// nothing (a struct without fields, or a pointer to one) or hashes what it
+// keeps, and follows what they keep; an oracle that holds something it
+// does not hash (a field) leaves the set without one.
+func TestSetStateHash(t *testing.T) {
+	var n uint64
+	cases := []struct {
+		name    string
+		oracles []Oracle
+		ok      bool
+		follows bool // the hash changes with n
+	}{
+		{"none", nil, true, false},
+		{"hold nothing", []Oracle{flowFinish{}, &pointerToNothing{}}, true, false},
+		{"hashes what it keeps", []Oracle{flowFinish{}, keeping{&n}}, true, true},
+		{"holds a field", []Oracle{flowFinish{}, eventOnly{"e"}}, false, false},
+		{"holds a field beside one that hashes", []Oracle{keeping{&n}, eventOnly{"e"}}, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewSet(nil, c.oracles)
+			require.NoError(t, err)
+			n = 1
+			h1, ok := s.StateHash()
+			require.Equal(t, c.ok, ok)
+			if !ok {
+				return
+			}
+			n = 2
+			h2, _ := s.StateHash()
+			assert.Equal(t, c.follows, h1 != h2)
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -26,6 +27,8 @@ type Env interface {
 type Record struct {
 	env     Env
 	members map[int]*memberTruth
+	// judge hashes the record for JudgeHash (kept for its buffers).
+	judge *deephash.Hasher
 }
 
 // NewRecord returns the empty record of a host of the world env.

@@ -15,7 +15,8 @@ import (
 // command outstanding, a mode, an FLR in progress) changes the record's
 // hash; what only the oracles keep (the size-query watch) does not, so a
 // guest's write and a hypervisor's doorbell that commute leave the same
-// hash in either order.
+// hash in either order. Every change, also of what only the oracles keep,
+// changes the judge hash.
 func TestRecordStateHash(t *testing.T) {
 	const vf = 1
 	size := adminq.Command{Opcode: uint16(spec.OpDevPartsMetadataGet), Group: spec.GroupSRIOV, Member: vf,
@@ -38,13 +39,17 @@ func TestRecordStateHash(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := NewRecord(testEnv{spec.Virtio14})
 			r.Submitted(size) // a size watch is on: doorbells mark it
-			before := r.StateHash()
+			before, judgeBefore := r.StateHash(), r.JudgeHash()
+			assert.Equal(t, judgeBefore, r.JudgeHash(), "hashing changes nothing")
 			c.do(r)
 			if c.changes {
 				assert.NotEqual(t, before, r.StateHash())
 			} else {
 				assert.Equal(t, before, r.StateHash())
 			}
+			// The judge hash covers the whole record: what the oracles
+			// keep changes it too.
+			assert.NotEqual(t, judgeBefore, r.JudgeHash())
 		})
 	}
 }

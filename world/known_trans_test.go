@@ -1,0 +1,192 @@
+package world_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/observe"
+)
+
+// TestKnownTransitions_SameSearch: on the world, a dfs exploration that
+// prunes runs by known transitions without running them (Explore) makes
+// the same search as one that runs every run: the same complete and
+// pruned runs and state hits within the same budget, and every run it
+// does run ends as the corresponding run did (findings with their steps
+// and messages, end states, guest logs), on rows with several VFs, with
+// virtio-net and with findings. It runs fewer runs. With an oracle that
+// remembers what it saw (the order of the events), the same holds when
+// the oracle hashes what it keeps, and no run is pruned without running
+// when it does not; an oracle whose hash leaves its memory out (a planted
+// bug) changes the search.
+func TestKnownTransitions_SameSearch(t *testing.T) {
+	rows := []struct {
+		scenario string
+		ed       spec.Edition
+		knobs    []string
+		runs     int
+	}{
+		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 800},
+		{"vfio-object-limit", spec.Draft2023, nil, 800},
+		{"smoke-migrate", spec.Virtio14, nil, 800},
+		{"net-link-while-stopped", spec.Draft2023, nil, 600},
+	}
+	if testing.Short() {
+		rows = rows[:1]
+		rows[0].runs = 300
+	}
+	kinds := []historyKind{historyNone, historyHashed, historyUnhashed, historyLeftOut}
+	virtual := map[historyKind]int{}
+	differ, historyFindings := 0, 0
+	for _, row := range rows {
+		for _, kind := range kinds {
+			t.Run(fmt.Sprintf("%s/%s/%v/%s", row.scenario, row.ed, row.knobs, kind), func(t *testing.T) {
+				s, err := catalog.CatalogScenario(row.scenario)
+				require.NoError(t, err)
+				tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+				require.NoError(t, err)
+				hist := &eventHistory{}
+				tg.Oracles = oracle.All()
+				switch kind {
+				case historyHashed:
+					tg.Oracles = append(tg.Oracles, hashedHistory{hist})
+				case historyUnhashed:
+					tg.Oracles = append(tg.Oracles, unhashedHistory{hist})
+				case historyLeftOut:
+					tg.Oracles = append(tg.Oracles, leftOutHistory{hist})
+				}
+				seed := engine.ScheduleSeed(1, 0)
+				f, err := tg.Factory(seed)
+				require.NoError(t, err)
+				logged := func(out *[]string) engine.Factory {
+					return func(st engine.Streams) (engine.System, error) {
+						hist.h = 0 // one run at a time (Jobs 1): a new run forgets
+						sys, err := f(st)
+						if err != nil {
+							return nil, err
+						}
+						return &runLog{World: sys.(*world.World), out: out}, nil
+					}
+				}
+				cfg := engine.DFSConfig{Bound: 2, Reduction: engine.ReductionSleep, States: true}
+				var want, got []string
+				search := engine.NewSearch(cfg)
+				r := engine.NewRunner(engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+				for range row.runs {
+					res, err := r.RunSeed(logged(&want), seed, search)
+					if !search.Next(&res, err) {
+						break
+					}
+				}
+				sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: logged(&got), Strategy: engine.StrategyDFS,
+					Bound: cfg.Bound, Reduction: cfg.Reduction, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
+					MaxSteps: catalog.DefaultJudgeMaxSteps})
+				require.NoError(t, err)
+				virtual[kind] += sum.Schedules + sum.Pruned - sum.Executed
+				assert.LessOrEqual(t, sum.Executed, sum.Schedules+sum.Pruned)
+				t.Logf("%d runs (%d complete, %d failing), %d executed", sum.Schedules+sum.Pruned, sum.Schedules, sum.Failing, sum.Executed)
+				if kind == historyLeftOut {
+					if fmt.Sprint(want) != fmt.Sprint(got) {
+						differ++
+					}
+					return
+				}
+				if kind != historyNone {
+					historyFindings += countOracle(want, historyOracle)
+				}
+				assert.Equal(t, search.Runs(), sum.Schedules, "complete runs")
+				assert.Equal(t, search.Pruned(), sum.Pruned, "pruned runs")
+				assert.Equal(t, search.StateHits(), sum.StateHits, "state hits")
+				assert.Equal(t, search.Done(), sum.Complete)
+				assert.Equal(t, want, got, "the runs end the same way, in order")
+			})
+		}
+	}
+	assert.Positive(t, virtual[historyNone], "some runs were pruned without running")
+	assert.Positive(t, virtual[historyHashed], "some runs were pruned without running with a hashed history")
+	assert.Zero(t, virtual[historyUnhashed], "an oracle that keeps what it does not hash has every run run")
+	assert.Positive(t, historyFindings, "the history oracle fires in some runs")
+	assert.Positive(t, differ, "an oracle hash that leaves the history out changes the search")
+}
+
+// countOracle counts the runs of a runLog that ended in a finding of the
+// named oracle.
+func countOracle(runs []string, name string) int {
+	n := 0
+	for _, r := range runs {
+		var step int
+		var o string
+		if _, err := fmt.Sscanf(r, "step %d %s", &step, &o); err == nil && o == name+":" {
+			n++
+		}
+	}
+	return n
+}
+
+// historyKind is which history oracle a search adds to the built-in ones.
+type historyKind int
+
+const (
+	historyNone historyKind = iota
+	historyHashed
+	historyUnhashed
+	historyLeftOut
+)
+
+func (k historyKind) String() string {
+	return [...]string{"builtin", "history-hashed", "history-unhashed", "history-left-out"}[k]
+}
+
+const historyOracle = "event-order"
+
+// eventHistory is what the history oracles remember: a hash of who caused
+// every event so far, in order (two paths to one world state differ in
+// it when they order commuting steps differently).
+type eventHistory struct{ h uint64 }
+
+// unhashedHistory fires at an event that reaches a member the host has
+// moved out of Active (never in a run without migration) when the events
+// so far, in their order, hash to a multiple of 3: a verdict that depends
+// on more than the world's state. It keeps its memory and does not hash
+// it.
+type unhashedHistory struct{ s *eventHistory }
+
+func (unhashedHistory) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: historyOracle, Doc: "planted: depends on the order of the events"}
+}
+
+func (o unhashedHistory) CheckEvent(p *observe.EventPass) {
+	o.s.h = deephash.String(o.s.h, p.Who)
+	if o.s.h%3 != 0 {
+		return
+	}
+	for i := range p.Members {
+		if m := &p.Members[i]; m.Owner().Mode != spec.ModeActive {
+			p.Report([]string{p.Who}, "events in the order %x reached %s", o.s.h, m.Name())
+			return
+		}
+	}
+}
+
+// hashedHistory is the same oracle, hashing what it keeps.
+type hashedHistory unhashedHistory
+
+func (o hashedHistory) Info() observe.OracleInfo         { return unhashedHistory(o).Info() }
+func (o hashedHistory) CheckEvent(p *observe.EventPass)  { unhashedHistory(o).CheckEvent(p) }
+func (o hashedHistory) StateHash() uint64                { return o.s.h }
+func (o leftOutHistory) Info() observe.OracleInfo        { return unhashedHistory(o).Info() }
+func (o leftOutHistory) CheckEvent(p *observe.EventPass) { unhashedHistory(o).CheckEvent(p) }
+func (leftOutHistory) StateHash() uint64                 { return 0 }
+
+// leftOutHistory is the same oracle with a hash that leaves its memory out
+// (a planted bug).
+type leftOutHistory unhashedHistory
