@@ -20,12 +20,17 @@ type hvPort struct {
 	sync bool
 }
 
-func (p *hvPort) access(label string, do func() []byte) []byte {
-	if p.sync || p.hv == nil || p.hv.yield == nil {
+func (p *hvPort) access(label func() string, do func() []byte) []byte {
+	if p.inline() {
 		return do()
 	}
-	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label, Do: do})
+	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label(), Do: do})
 }
+
+// inline reports whether the port runs an access at once instead of as a
+// step of the hypervisor actor (while the host boots): its label, which
+// only a step needs, is then never built.
+func (p *hvPort) inline() bool { return p.sync || p.hv == nil || p.hv.yield == nil }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
 	t.Requester, t.Completer = HostRID, p.w.PFRID(p.h)
@@ -34,7 +39,7 @@ func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
 
 // ConfigRead implements owner.HostPort.
 func (p *hvPort) ConfigRead(off, size int) uint32 {
-	res := p.access("pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte {
+	res := p.access(func() string { return "pf cfg-read 0x" + strconv.FormatUint(uint64(off), 16) }, func() []byte {
 		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgRead, Addr: uint64(off), Len: size})
 	})
 	return leUint(res)
@@ -42,14 +47,16 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 
 // ConfigWrite implements owner.HostPort.
 func (p *hvPort) ConfigWrite(off, size int, val uint32) {
-	p.access("pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16), func() []byte {
+	p.access(func() string {
+		return "pf cfg-write 0x" + strconv.FormatUint(uint64(off), 16) + "=0x" + strconv.FormatUint(uint64(val), 16)
+	}, func() []byte {
 		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]})
 	})
 }
 
 // MMIORead implements owner.HostPort.
 func (p *hvPort) MMIORead(addr uint64, n int) []byte {
-	return p.access("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte {
+	return p.access(func() string { return "pf mmio-read 0x" + strconv.FormatUint(addr, 16) }, func() []byte {
 		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: HostRID, Addr: addr, Len: n}}, p.hvName())
 	})
 }
@@ -57,7 +64,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 // MMIOWrite implements owner.HostPort.
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
-	p.access("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(d), func() []byte {
+	p.access(func() string { return "pf mmio-write 0x" + strconv.FormatUint(addr, 16) + "=" + hex.EncodeToString(d) }, func() []byte {
 		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: HostRID, Addr: addr, Data: d}}, p.hvName())
 	})
 }
@@ -66,7 +73,7 @@ func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 // used entry since the last wait, or when nothing more can happen.
 func (p *hvPort) WaitAdmin() {
 	hv := p.hv
-	if p.sync || hv == nil || hv.yield == nil {
+	if p.inline() {
 		p.runInline()
 		return
 	}
