@@ -1,13 +1,17 @@
 package world
 
 import (
+	"cmp"
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/world/por"
 )
@@ -44,14 +48,21 @@ type devHashes struct {
 // stateHasher hashes parts of the world.
 type stateHasher struct {
 	w *World
-	// pf skips the members (hashed on their own), dev does not.
-	pf, dev deephash.Hasher
-	hosts   []devHashes
+	// pf skips the members (hashed on their own), dev does not; link and
+	// port hash the network of net VFs (netHash).
+	pf, dev, link, port deephash.Hasher
+	hosts               []devHashes
 }
 
 var (
 	worldPkg = reflect.TypeOf(World{}).PkgPath()
 	diskType = reflect.TypeOf(blk.Disk{})
+	// A net member reaches its port, and through it the link every host's
+	// copy of the VF shares: both are hashed as shared state (netHash),
+	// not as part of the member, whose hash is kept until an event reaches
+	// it while the wire and the other hosts' copies change the link.
+	portType = reflect.TypeOf(membernet.Port{})
+	linkType = reflect.TypeOf(membernet.Link{})
 	// memberTableType is the PF's table of members: the members are hashed
 	// on their own, and which exist is not the PF function's state.
 	memberTableType = reflect.TypeOf(owner.PF{}).FieldByIndex(memberTableField()).Type
@@ -70,13 +81,13 @@ func memberTableField() []int {
 
 // skipShared names the types the deep hash does not walk: the world's own
 // ports and closures inside devices (the world hashes what they reach on
-// its own) and the shared disk.
+// its own), the shared disk and a net member's port and link.
 func skipShared(t reflect.Type) bool {
 	b := t
 	for b.Kind() == reflect.Pointer {
 		b = b.Elem()
 	}
-	return b.PkgPath() == worldPkg || b == diskType
+	return b.PkgPath() == worldPkg || b == diskType || b == portType || b == linkType
 }
 
 func (w *World) hasher() *stateHasher {
@@ -91,14 +102,23 @@ func (w *World) hasher() *stateHasher {
 var (
 	pfHashFns  = deephash.NewCache(func(t reflect.Type) bool { return skipShared(t) || t == memberTableType })
 	devHashFns = deephash.NewCache(skipShared)
+	// linkHashFns hashes a link whole; portHashFns a port without its link.
+	linkHashFns = deephash.NewCache(nil)
+	portHashFns = deephash.NewCache(func(t reflect.Type) bool {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		return t == linkType
+	})
 )
 
 // newStateHasher returns a state hasher of w with no hash cached;
 // reflective walks the devices by reflection alone (the reference the
 // compiled walk is checked against).
 func newStateHasher(w *World, reflective bool) *stateHasher {
-	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher()}
+	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher(), link: linkHashFns.Hasher(), port: portHashFns.Hasher()}
 	sh.pf.Reflective, sh.dev.Reflective = reflective, reflective
+	sh.link.Reflective, sh.port.Reflective = reflective, reflective
 	return sh
 }
 
@@ -302,6 +322,28 @@ func (sh *stateHasher) group(h *host) uint64 {
 	return v
 }
 
+// netHash hashes the network of a world of net VFs: every link (its
+// frames' numbering and what crossed it) and every port (its arrivals,
+// FIFO, link state), in VF and host order; 0 for a blk world.
+func (sh *stateHasher) netHash() uint64 {
+	n := sh.w.net
+	if n == nil {
+		return 0
+	}
+	h := deephash.Mix(0, uint64(len(n.links)))
+	for _, vf := range slices.Sorted(maps.Keys(n.links)) {
+		h = deephash.Mix(deephash.Mix(h, uint64(vf)), sh.link.Hash(n.links[vf]))
+	}
+	keys := slices.SortedFunc(maps.Keys(n.ports), func(a, b devKey) int {
+		return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.target, b.target))
+	})
+	h = deephash.Mix(h, uint64(len(keys)))
+	for _, k := range keys {
+		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.target)), sh.port.Hash(n.ports[k]))
+	}
+	return h
+}
+
 // shared hashes the whole shared state.
 func (sh *stateHasher) shared() uint64 {
 	w := sh.w
@@ -312,6 +354,7 @@ func (sh *stateHasher) shared() uint64 {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}
 	h = deephash.Mix(h, w.disk.StateHash())
+	h = deephash.Mix(h, sh.netHash())
 	// The writes in flight on the bus (bus_posted.go): what each lane
 	// still has to deliver, in order. They are shared state: a step that
 	// may touch everything (and records this hash in its chain) may push
