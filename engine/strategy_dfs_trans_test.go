@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,14 +75,13 @@ func compareTransitions(t *testing.T, progs [][]propInstr, vars int, kind transK
 	logged := func(log *[]string) Factory {
 		return func(Streams) (System, error) { return newTransSys(progs, vars, kind, log), nil }
 	}
-	s := NewSearch(cfg)
-	r := NewRunner(RunConfig{MaxSteps: 200})
-	for n := 0; ; n++ {
-		require.Less(t, n, 1_000_000)
-		res, err := r.RunSeed(logged(&want), 1, s)
-		if !s.Next(&res, err) {
-			break
-		}
+	var unused []string
+	s, wantPaths := transPaths(t, logged(&want), cfg, false)
+	_, gotPaths := transPaths(t, logged(&unused), cfg, true)
+	if kind != transHistoryLeftOut {
+		assert.Equal(t, wantPaths, gotPaths, "%+v: every run, run or pruned by a known transition, takes the same path", cfg)
+	} else if !slices.Equal(wantPaths, gotPaths) {
+		got = append(got, "paths differ")
 	}
 	sum, err := Explore(context.Background(), ExploreConfig{Factory: logged(&got), Strategy: StrategyDFS, Bound: cfg.Bound,
 		Reduction: cfg.Reduction, States: true, Schedules: 1 << 30, Jobs: 1, MaxSteps: 200})
@@ -94,6 +94,30 @@ func compareTransitions(t *testing.T, progs [][]propInstr, vars int, kind transK
 	assert.True(t, sum.Complete)
 	assert.LessOrEqual(t, sum.Executed, sum.Schedules+sum.Pruned)
 	return want, got, sum
+}
+
+// transPaths runs a dfs search of f with cfg to its end, as Explore does
+// when transitions is set (a run pruned by a known transition is not run),
+// and returns it with the path of every run, run or not.
+func transPaths(t *testing.T, f Factory, cfg DFSConfig, transitions bool) (*DFS, []string) {
+	t.Helper()
+	s := NewSearch(cfg)
+	r := NewRunner(RunConfig{MaxSteps: 200})
+	var paths []string
+	for n := 0; ; n++ {
+		require.Less(t, n, 1_000_000)
+		var res Result
+		var err error
+		if transitions && s.Virtual(200) {
+			err = ErrPruned
+		} else {
+			res, err = r.RunSeed(f, 1, s)
+		}
+		paths = append(paths, fmt.Sprint(s.Path()))
+		if !s.Next(&res, err) {
+			return s, paths
+		}
+	}
 }
 
 // transKind is what a generated system's checks keep and what its judge

@@ -3,6 +3,7 @@ package world_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,27 +68,28 @@ func TestKnownTransitions_SameSearch(t *testing.T) {
 				seed := engine.ScheduleSeed(1, 0)
 				f, err := tg.Factory(seed)
 				require.NoError(t, err)
-				logged := func(out *[]string) engine.Factory {
+				logged := func(out *[]string, judge bool) engine.Factory {
 					return func(st engine.Streams) (engine.System, error) {
 						hist.h = 0 // one run at a time (Jobs 1): a new run forgets
 						sys, err := f(st)
 						if err != nil {
 							return nil, err
 						}
-						return &runLog{World: sys.(*world.World), out: out}, nil
+						l := &runLog{World: sys.(*world.World), out: out}
+						if !judge {
+							return &runLogNoJudge{l}, nil
+						}
+						return l, nil
 					}
 				}
 				cfg := engine.DFSConfig{Bound: 2, Reduction: engine.ReductionSleep, States: true}
-				var want, got []string
-				search := engine.NewSearch(cfg)
-				r := engine.NewRunner(engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
-				for range row.runs {
-					res, err := r.RunSeed(logged(&want), seed, search)
-					if !search.Next(&res, err) {
-						break
-					}
-				}
-				sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: logged(&got), Strategy: engine.StrategyDFS,
+				// want: every run run, the world's judge hash hidden (no
+				// transition is learnt or used); got: Explore.
+				var want, got, unused []string
+				wantPaths := dfsPaths(t, logged(&want, false), cfg, seed, row.runs, false)
+				gotPaths := dfsPaths(t, logged(&unused, true), cfg, seed, row.runs, true)
+				search := wantPaths.search
+				sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: logged(&got, true), Strategy: engine.StrategyDFS,
 					Bound: cfg.Bound, Reduction: cfg.Reduction, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
 					MaxSteps: catalog.DefaultJudgeMaxSteps})
 				require.NoError(t, err)
@@ -95,7 +97,7 @@ func TestKnownTransitions_SameSearch(t *testing.T) {
 				assert.LessOrEqual(t, sum.Executed, sum.Schedules+sum.Pruned)
 				t.Logf("%d runs (%d complete, %d failing), %d executed", sum.Schedules+sum.Pruned, sum.Schedules, sum.Failing, sum.Executed)
 				if kind == historyLeftOut {
-					if fmt.Sprint(want) != fmt.Sprint(got) {
+					if fmt.Sprint(want) != fmt.Sprint(got) || !slices.Equal(wantPaths.paths, gotPaths.paths) {
 						differ++
 					}
 					return
@@ -108,6 +110,11 @@ func TestKnownTransitions_SameSearch(t *testing.T) {
 				assert.Equal(t, search.StateHits(), sum.StateHits, "state hits")
 				assert.Equal(t, search.Done(), sum.Complete)
 				assert.Equal(t, want, got, "the runs end the same way, in order")
+				assert.Equal(t, want, unused, "the runs end the same way, in order")
+				require.Equal(t, len(wantPaths.paths), len(gotPaths.paths), "runs")
+				for i := range wantPaths.paths {
+					require.Equal(t, wantPaths.paths[i], gotPaths.paths[i], "run %d takes the same path", i)
+				}
 			})
 		}
 	}
@@ -117,6 +124,41 @@ func TestKnownTransitions_SameSearch(t *testing.T) {
 	assert.Positive(t, historyFindings, "the history oracle fires in some runs")
 	assert.Positive(t, differ, "an oracle hash that leaves the history out changes the search")
 }
+
+// searched is a dfs search and the path of each of its runs, in order.
+type searched struct {
+	search *engine.DFS
+	paths  []string
+}
+
+// dfsPaths searches f with cfg for at most runs runs, as Explore does when
+// transitions is set (a run the search prunes by a known transition is not
+// run), and records the path of every run, run or not.
+func dfsPaths(t *testing.T, f engine.Factory, cfg engine.DFSConfig, seed uint64, runs int, transitions bool) searched {
+	t.Helper()
+	s := searched{search: engine.NewSearch(cfg)}
+	r := engine.NewRunner(engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	for range runs {
+		var res engine.Result
+		var err error
+		if transitions && s.search.Virtual(catalog.DefaultJudgeMaxSteps) {
+			err = engine.ErrPruned
+		} else {
+			res, err = r.RunSeed(f, seed, s.search)
+		}
+		s.paths = append(s.paths, fmt.Sprint(s.search.Path()))
+		if !s.search.Next(&res, err) {
+			break
+		}
+	}
+	return s
+}
+
+// runLogNoJudge is a runLog without a judge hash: dfs prunes no run by a
+// known transition, and never asks the world for one.
+type runLogNoJudge struct{ *runLog }
+
+func (runLogNoJudge) JudgeHash() (uint64, bool) { return 0, false }
 
 // countOracle counts the runs of a runLog that ended in a finding of the
 // named oracle.

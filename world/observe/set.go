@@ -51,6 +51,11 @@ func NewSet(w World, os []Oracle) (Set, error) {
 		}
 		names = append(names, info.Name)
 		if x, ok := o.(StateHasher); ok {
+			if _, ok := o.(PerEventOracle); ok {
+				// A search leaves a per-event oracle out of the steps it
+				// replays, and what this one keeps would then depend on it.
+				return Set{}, fmt.Errorf("observe: oracle %s keeps state (StateHasher) and says it judges every event on its own (PerEventOracle)", info.Name)
+			}
 			s.kept = append(s.kept, x)
 		} else if !holdsNothing(o) {
 			s.unhashed = true

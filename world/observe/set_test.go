@@ -25,7 +25,8 @@ type noHook struct{}
 func (noHook) Info() OracleInfo { return OracleInfo{Name: "no-hook"} }
 
 // TestNewSet: a set runs at exactly the hooks of its oracles; a nil
-// oracle, one without a name or a hook, and a name given twice are errors
+// oracle, one without a name or a hook, a name given twice, and an oracle
+// that keeps state but says it judges every event on its own are errors
 // that name it.
 func TestNewSet(t *testing.T) {
 	cases := []struct {
@@ -59,6 +60,9 @@ func TestNewSet(t *testing.T) {
 			assert.Equal(t, c.runs, runs)
 		})
 	}
+	var n uint64
+	_, err := NewSet(nil, []Oracle{keepingPerEvent{keeping{&n}}})
+	require.EqualError(t, err, "observe: oracle keeping keeps state (StateHasher) and says it judges every event on its own (PerEventOracle)")
 	var zero Set
 	for _, h := range Hooks {
 		assert.False(t, zero.Runs(h), "the zero set runs nothing at %s", h)
@@ -84,6 +88,11 @@ func (k keeping) CheckEvent(*EventPass)         { *k.n++ }
 func (k keeping) StateHash() uint64             { return *k.n }
 func (*pointerToNothing) Info() OracleInfo      { return OracleInfo{Name: "pointer"} }
 func (*pointerToNothing) CheckEvent(*EventPass) {}
+
+// keepingPerEvent keeps state and says it keeps nothing between events.
+type keepingPerEvent struct{ keeping }
+
+func (keepingPerEvent) PerEvent() {}
 
 // pointerToNothing is an oracle whose value is a pointer to a struct
 // without fields.

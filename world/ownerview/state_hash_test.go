@@ -41,6 +41,7 @@ func TestRecordStateHash(t *testing.T) {
 			r.Submitted(size) // a size watch is on: doorbells mark it
 			before, judgeBefore := r.StateHash(), r.JudgeHash()
 			assert.Equal(t, judgeBefore, r.JudgeHash(), "hashing changes nothing")
+			assert.Equal(t, before, r.StateHash(), "hashing changes nothing")
 			c.do(r)
 			if c.changes {
 				assert.NotEqual(t, before, r.StateHash())
