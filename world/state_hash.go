@@ -48,10 +48,9 @@ type devHashes struct {
 // stateHasher hashes parts of the world.
 type stateHasher struct {
 	w *World
-	// pf skips the members (hashed on their own), dev does not; link and
-	// port hash the network of net VFs (netHash).
-	pf, dev, link, port deephash.Hasher
-	hosts               []devHashes
+	// pf skips the members (hashed on their own), dev does not.
+	pf, dev deephash.Hasher
+	hosts   []devHashes
 }
 
 var (
@@ -102,23 +101,14 @@ func (w *World) hasher() *stateHasher {
 var (
 	pfHashFns  = deephash.NewCache(func(t reflect.Type) bool { return skipShared(t) || t == memberTableType })
 	devHashFns = deephash.NewCache(skipShared)
-	// linkHashFns hashes a link whole; portHashFns a port without its link.
-	linkHashFns = deephash.NewCache(nil)
-	portHashFns = deephash.NewCache(func(t reflect.Type) bool {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		return t == linkType
-	})
 )
 
 // newStateHasher returns a state hasher of w with no hash cached;
 // reflective walks the devices by reflection alone (the reference the
 // compiled walk is checked against).
 func newStateHasher(w *World, reflective bool) *stateHasher {
-	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher(), link: linkHashFns.Hasher(), port: portHashFns.Hasher()}
+	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher()}
 	sh.pf.Reflective, sh.dev.Reflective = reflective, reflective
-	sh.link.Reflective, sh.port.Reflective = reflective, reflective
 	return sh
 }
 
@@ -322,9 +312,8 @@ func (sh *stateHasher) group(h *host) uint64 {
 	return v
 }
 
-// netHash hashes the network of a world of net VFs: every link (its
-// frames' numbering and what crossed it) and every port (its arrivals,
-// FIFO, link state), in VF and host order; 0 for a blk world.
+// netHash hashes the network of a world of net VFs: every link and every
+// port (membernet's StateHash), in VF and host order; 0 for a blk world.
 func (sh *stateHasher) netHash() uint64 {
 	n := sh.w.net
 	if n == nil {
@@ -332,14 +321,14 @@ func (sh *stateHasher) netHash() uint64 {
 	}
 	h := deephash.Mix(0, uint64(len(n.links)))
 	for _, vf := range slices.Sorted(maps.Keys(n.links)) {
-		h = deephash.Mix(deephash.Mix(h, uint64(vf)), sh.link.Hash(n.links[vf]))
+		h = deephash.Mix(deephash.Mix(h, uint64(vf)), n.links[vf].StateHash())
 	}
 	keys := slices.SortedFunc(maps.Keys(n.ports), func(a, b devKey) int {
 		return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.target, b.target))
 	})
 	h = deephash.Mix(h, uint64(len(keys)))
 	for _, k := range keys {
-		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.target)), sh.port.Hash(n.ports[k]))
+		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.target)), n.ports[k].StateHash())
 	}
 	return h
 }

@@ -1,0 +1,42 @@
+package net
+
+import (
+	"reflect"
+
+	"github.com/migsim/migsim/internal/deephash"
+)
+
+// linkFields and portFields are Link and Port without their methods: what
+// their StateHash walks (a *Link is itself a deephash.StateHasher).
+type (
+	linkFields Link
+	portFields Port
+)
+
+var (
+	linkHashFns = deephash.NewCache(nil)
+	// portHashFns leave the port's link out: it is hashed on its own.
+	portHashFns = deephash.NewCache(func(t reflect.Type) bool {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		return t == reflect.TypeOf(Link{})
+	})
+)
+
+// StateHash hashes everything the link holds (every field, by
+// internal/deephash): its addresses, its frames' numbering and what
+// crossed it. Several ports share a link: whoever hashes their state
+// hashes the link once, on its own.
+func (l *Link) StateHash() uint64 {
+	h := linkHashFns.Hasher()
+	return h.Hash((*linkFields)(l))
+}
+
+// StateHash hashes everything the port holds but its link (Link.StateHash):
+// its name, the frames arrived and in its FIFO, the link state and an
+// announce request.
+func (p *Port) StateHash() uint64 {
+	h := portHashFns.Hasher()
+	return h.Hash((*portFields)(p))
+}
