@@ -39,7 +39,7 @@ func TestKnownTransitions_SameSearch(t *testing.T) {
 		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 800},
 		{"vfio-object-limit", spec.Draft2023, nil, 800},
 		{"smoke-migrate", spec.Virtio14, nil, 800},
-		{"net-link-while-stopped", spec.Draft2023, nil, 600},
+		{"net-rx-while-stopped", spec.Virtio14, nil, 1000},
 	}
 	if testing.Short() {
 		rows = rows[:1]

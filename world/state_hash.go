@@ -10,9 +10,8 @@ import (
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/world/devhash"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -35,8 +34,11 @@ import (
 // the same.
 //
 // Devices are hashed by reflection (internal/deephash: every field, so
-// nothing is left out), once per change: a device's hash is kept until an
-// event reaches it (a PF event may change every member of its host).
+// nothing is left out; package devhash says what is left to the shared
+// state), once per change: a device's hash is kept until an event reaches
+// it (a PF event may change every member of its host), but not for a
+// member that is not member.Pure (its status and digest queries may
+// change it).
 
 // devHashes caches the hash of every device of a host.
 type devHashes struct {
@@ -53,41 +55,9 @@ type stateHasher struct {
 	hosts   []devHashes
 }
 
-var (
-	worldPkg = reflect.TypeOf(World{}).PkgPath()
-	diskType = reflect.TypeOf(blk.Disk{})
-	// A net member reaches its port, and through it the link every host's
-	// copy of the VF shares: both are hashed as shared state (netHash),
-	// not as part of the member, whose hash is kept until an event reaches
-	// it while the wire and the other hosts' copies change the link.
-	portType = reflect.TypeOf(membernet.Port{})
-	linkType = reflect.TypeOf(membernet.Link{})
-	// memberTableType is the PF's table of members: the members are hashed
-	// on their own, and which exist is not the PF function's state.
-	memberTableType = reflect.TypeOf(owner.PF{}).FieldByIndex(memberTableField()).Type
-)
-
-// memberTableField finds the PF's field holding the member table.
-func memberTableField() []int {
-	t := reflect.TypeOf(owner.PF{})
-	for i := range t.NumField() {
-		if t.Field(i).Type.Name() == "memberTable" {
-			return []int{i}
-		}
-	}
-	panic("world: owner.PF has no memberTable field")
-}
-
-// skipShared names the types the deep hash does not walk: the world's own
-// ports and closures inside devices (the world hashes what they reach on
-// its own), the shared disk and a net member's port and link.
-func skipShared(t reflect.Type) bool {
-	b := t
-	for b.Kind() == reflect.Pointer {
-		b = b.Elem()
-	}
-	return b.PkgPath() == worldPkg || b == diskType || b == portType || b == linkType
-}
+// worldPkg is the package of the world's own types, which the device
+// hashers leave out (package devhash).
+var worldPkg = reflect.TypeOf(World{}).PkgPath()
 
 func (w *World) hasher() *stateHasher {
 	if w.sh == nil {
@@ -96,20 +66,12 @@ func (w *World) hasher() *stateHasher {
 	return w.sh
 }
 
-// pfHashFns and devHashFns keep the compiled device hashers across worlds
-// (a world hashes for one run): the PF's skips its member table.
-var (
-	pfHashFns  = deephash.NewCache(func(t reflect.Type) bool { return skipShared(t) || t == memberTableType })
-	devHashFns = deephash.NewCache(skipShared)
-)
-
 // newStateHasher returns a state hasher of w with no hash cached;
 // reflective walks the devices by reflection alone (the reference the
 // compiled walk is checked against).
 func newStateHasher(w *World, reflective bool) *stateHasher {
-	sh := &stateHasher{w: w, pf: pfHashFns.Hasher(), dev: devHashFns.Hasher()}
-	sh.pf.Reflective, sh.dev.Reflective = reflective, reflective
-	return sh
+	hs := devhash.New(worldPkg, w.net != nil, reflective)
+	return &stateHasher{w: w, pf: hs.PF, dev: hs.Member}
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may
@@ -281,7 +243,11 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 		mh, ok := d.members[int(t)]
 		if !ok {
 			mh = sh.dev.Hash(m)
-			d.members[int(t)] = mh
+			if pureMember(m) {
+				// A member that is not may change when it is only
+				// asked for its status or digest, with no event.
+				d.members[int(t)] = mh
+			}
 		}
 		v = mh
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest/blk"
+	"github.com/migsim/migsim/member"
+	memberblk "github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -254,4 +256,37 @@ func walk(w *world.World, max int, pick func(en []engine.Step) int, each func(st
 		}
 	}
 	return steps, nil
+}
+
+// TestStateHash_ImpureMemberNotCached: a member that is not member.Pure
+// (here one whose digest queries change it, as the digest-unstable mutant
+// does) may change with no event reaching it, when the oracles ask for its
+// digest: its hash is not kept from one state to the next, so the cached
+// state hash stays a fresh hasher's at every step of random runs.
+func TestStateHash_ImpureMemberNotCached(t *testing.T) {
+	for _, ed := range spec.Editions {
+		s, err := catalog.CatalogScenario("smoke-migrate")
+		require.NoError(t, err)
+		tg, err := catalog.NewTarget(s, ed, nil, nil)
+		require.NoError(t, err)
+		queries := 0
+		tg.Member = func(c member.Config) member.Device { return &impureDigest{Device: memberblk.New(c), total: &queries} }
+		seed := engine.ScheduleSeed(3, 0)
+		f, err := tg.Factory(seed)
+		require.NoError(t, err)
+		for run := range 3 {
+			sys, err := f(engine.NewStreams(seed))
+			require.NoError(t, err)
+			w := sys.(*world.World)
+			w.TrackState()
+			rng := rand.New(rand.NewPCG(uint64(run), uint64(ed)))
+			walk(w, 400, func(en []engine.Step) int { return rng.IntN(len(en)) }, func(step int) {
+				cached, ok := w.StateHash()
+				require.True(t, ok)
+				require.Equal(t, w.StateHashWith(false), cached, "%s run %d step %d: the cached hash is a fresh hasher's", ed, run, step)
+			})
+			w.Close()
+		}
+		assert.Positive(t, queries, "%s: the oracles asked the members for their digests", ed)
+	}
 }
