@@ -16,24 +16,48 @@ type Context struct {
 
 // Values are the arguments of one operation (or one block's attributes)
 // checked against their specs: every declared argument, given or at its
-// default.
+// default, in the order of the specs. The world binds an operation every
+// time it runs one, so Values is one small slice searched by name, not maps.
 type Values struct {
-	vals  map[string]string
-	given map[string]bool
+	args []boundArg
+}
+
+// boundArg is one declared argument's value.
+type boundArg struct {
+	name, val string
+	given     bool
+}
+
+// find returns the named argument, or nil for one not declared.
+func (v Values) find(name string) *boundArg {
+	for i := range v.args {
+		if v.args[i].name == name {
+			return &v.args[i]
+		}
+	}
+	return nil
 }
 
 // Str returns the argument's value ("" for an optional one without a
 // default that was not given).
-func (v Values) Str(name string) string { return v.vals[name] }
+func (v Values) Str(name string) string {
+	if a := v.find(name); a != nil {
+		return a.val
+	}
+	return ""
+}
 
 // Int returns the argument's value as an integer (Bind checked it parses).
 func (v Values) Int(name string) int64 {
-	n, _ := parseInt(v.vals[name])
+	n, _ := parseInt(v.Str(name))
 	return n
 }
 
 // Given reports whether the argument was written (not defaulted).
-func (v Values) Given(name string) bool { return v.given[name] }
+func (v Values) Given(name string) bool {
+	a := v.find(name)
+	return a != nil && a.given
+}
 
 // argError is a problem with one argument (or word) at a position.
 type argError struct {
@@ -58,63 +82,68 @@ func BindAttrs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (V
 }
 
 func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, error) {
-	v := Values{vals: map[string]string{}, given: map[string]bool{}}
-	var positional []*ArgSpec
-	var keys []string
+	v := Values{args: make([]boundArg, len(specs))}
 	for i := range specs {
-		if specs[i].Positional {
-			positional = append(positional, &specs[i])
-		} else {
-			keys = append(keys, specs[i].Name)
-		}
+		v.args[i].name = specs[i].Name
 	}
-	next := 0
+	next := 0 // the next positional spec to fill
 	for _, a := range args {
-		var s *ArgSpec
+		si := -1
 		if a.Key == "" {
-			if next >= len(positional) {
+			for next < len(specs) && !specs[next].Positional {
+				next++
+			}
+			if next >= len(specs) {
 				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %q (usage: %s)", what, a.Value, usage(what, specs))}
 			}
-			s = positional[next]
+			si = next
 			next++
 		} else {
 			for i := range specs {
 				if !specs[i].Positional && specs[i].Name == a.Key {
-					s = &specs[i]
+					si = i
 				}
 			}
-			if s == nil {
-				msg := fmt.Sprintf("%s: unknown argument %s=", what, a.Key)
-				if len(keys) == 0 {
-					msg += fmt.Sprintf(" (%s takes no key=value arguments)", what)
-				} else {
-					msg += fmt.Sprintf(" (want %s)%s", strings.Join(keys, ", "), didYouMean(a.Key, keys))
-				}
-				return v, &argError{pos: a.Pos, msg: msg}
+			if si < 0 {
+				return v, &argError{pos: a.Pos, msg: unknownKey(what, a.Key, specs)}
 			}
-			if v.given[s.Name] {
+			if v.args[si].given {
 				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, a.Key)}
 			}
 		}
+		s := &specs[si]
 		val, err := bindValue(s, a.Value, ctx)
 		if err != nil {
 			return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s %v", what, argLabel(s, a), err)}
 		}
-		v.vals[s.Name], v.given[s.Name] = val, true
+		v.args[si].val, v.args[si].given = val, true
 	}
 	for i := range specs {
 		s := &specs[i]
-		if v.given[s.Name] {
+		if v.args[i].given {
 			continue
 		}
 		if s.Required {
 			return v, &argError{pos: at, msg: fmt.Sprintf("%s: missing %s (usage: %s)", what, requiredLabel(s), usage(what, specs))}
 		}
-		if s.Default != "" {
-			v.vals[s.Name] = s.Default
-		}
+		v.args[i].val = s.Default
 	}
 	return v, nil
+}
+
+// unknownKey says that key is not an argument of what, and which are.
+func unknownKey(what, key string, specs []ArgSpec) string {
+	var keys []string
+	for i := range specs {
+		if !specs[i].Positional {
+			keys = append(keys, specs[i].Name)
+		}
+	}
+	msg := fmt.Sprintf("%s: unknown argument %s=", what, key)
+	if len(keys) == 0 {
+		return msg + fmt.Sprintf(" (%s takes no key=value arguments)", what)
+	}
+	return msg + fmt.Sprintf(" (want %s)%s", strings.Join(keys, ", "), didYouMean(key, keys))
 }
 
 func usage(what string, specs []ArgSpec) string {

@@ -13,8 +13,9 @@ type actorReq struct {
 	ready func() bool
 	do    func() []byte
 	// cls is the operation's classification for footprints, parsed from
-	// the label on first use (footprint_steps.go).
-	cls *por.Step
+	// the label on first use (footprint_steps.go, classified).
+	cls        por.Step
+	classified bool
 }
 
 // actor is a guest vCPU, the hypervisor or a peer device, running its

@@ -82,17 +82,15 @@ func (w *World) peerVF(name string) int {
 
 // classify parses the label of an actor's pending operation once.
 func (w *World) classify(a *actor, info actorInfo) *por.Step {
-	if a.req.cls != nil {
-		return a.req.cls
+	r := a.req
+	if !r.classified {
+		r.cls = por.Step{Kind: por.KindAll}
+		if rest, ok := strings.CutPrefix(r.label, a.name+":"); ok {
+			r.cls = por.Classify(info.kind, rest)
+		}
+		r.classified = true
 	}
-	var c *por.Step
-	if rest, ok := strings.CutPrefix(a.req.label, a.name+":"); ok {
-		c = por.Classify(info.kind, rest)
-	} else {
-		c = &por.Step{Kind: por.KindAll}
-	}
-	a.req.cls = c
-	return c
+	return &r.cls
 }
 
 // hostIndex finds a host by name; ok is false when it does not exist.

@@ -86,8 +86,11 @@ func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
 	return s.VFBAR0Addr(g.vf) + (addr - base), true
 }
 
+// op yields one visible operation; label is its whole step label, the
+// actor's name first ("vcpu0:mmio-write …"), built by the caller in one
+// concatenation.
 func (g *guestActor) op(label string, do func() []byte) []byte {
-	return g.yield(&actorReq{label: g.name + ":" + label, do: do})
+	return g.yield(&actorReq{label: label, do: do})
 }
 
 func (g *guestActor) tlp(t pcie.TLP) []byte {
@@ -133,7 +136,7 @@ func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }
 
 // CfgRead implements GuestBus.
 func (g *guestActor) CfgRead(off uint16, n int) uint32 {
-	res := g.op("cfg-read 0x"+strconv.FormatUint(uint64(off), 16)+"/"+strconv.Itoa(n), func() []byte {
+	res := g.op(g.name+":cfg-read 0x"+strconv.FormatUint(uint64(off), 16)+"/"+strconv.Itoa(n), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgRead, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Len: n})
@@ -147,7 +150,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.op("cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
+	g.op(g.name+":cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -159,7 +162,7 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
-	return g.op("mmio-read "+g.regName(addr), func() []byte {
+	return g.op(g.name+":mmio-read "+g.regName(addr), func() []byte {
 		ha, ok := g.hostAddr(addr)
 		if !ok {
 			return allOnes(n)
@@ -175,7 +178,14 @@ func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...)
-	g.op("mmio-write "+g.regName(addr)+"="+hex.EncodeToString(d), func() []byte {
+	var hb [32]byte
+	label := ""
+	if 2*len(d) <= len(hb) {
+		label = g.name + ":mmio-write " + g.regName(addr) + "=" + string(hb[:hex.Encode(hb[:], d)])
+	} else {
+		label = g.name + ":mmio-write " + g.regName(addr) + "=" + hex.EncodeToString(d)
+	}
+	g.op(label, func() []byte {
 		if ha, ok := g.hostAddr(addr); ok {
 			g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: d})
 		}
@@ -295,7 +305,7 @@ func (g *guestActor) exec(op scenario.Op) error {
 			return err
 		}
 		name := v.Str("NAME")
-		g.op("signal "+name, func() []byte { g.w.signals[name] = true; return nil })
+		g.op(g.name+":signal "+name, func() []byte { g.w.signals[name] = true; return nil })
 	case "await":
 		v, err := g.w.bind(vocab.SyncVerbs, op)
 		if err != nil {

@@ -186,6 +186,36 @@ type devActor struct {
 	key     devKey
 	name    string
 	pending []devEvent
+	// labels are the labels of the queue steps scheduled so far: a device
+	// runs the same few (fetch, execute and complete of each queue) many
+	// times a run. Not state: the state hash reads pending.
+	labels []devStepLabel
+}
+
+// devStepLabel is the label of one step of a device.
+type devStepLabel struct {
+	step  member.Step
+	label string
+}
+
+// maxStepLabels bounds the labels a device keeps.
+const maxStepLabels = 32
+
+// stepLabel returns the label of a step scheduled on the device ("NAME:fetch(q0)").
+func (d *devActor) stepLabel(s member.Step) string {
+	for i := range d.labels {
+		if d.labels[i].step == s {
+			return d.labels[i].label
+		}
+	}
+	l := d.name + ":" + s.String()
+	if s.Kind != member.StepAdmin && len(d.labels) < maxStepLabels {
+		if d.labels == nil {
+			d.labels = make([]devStepLabel, 0, 8)
+		}
+		d.labels = append(d.labels, devStepLabel{step: s, label: l})
+	}
+	return l
 }
 
 type devEvent struct {

@@ -20,16 +20,14 @@ type hvPort struct {
 	sync bool
 }
 
-func (p *hvPort) access(label func() string, do func() []byte) []byte {
-	if p.inline() {
-		return do()
-	}
-	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label(), Do: do})
+// step runs an access as a visible operation of the hypervisor actor.
+func (p *hvPort) step(label string, do func() []byte) []byte {
+	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label, Do: do})
 }
 
 // inline reports whether the port runs an access at once instead of as a
 // step of the hypervisor actor (while the host boots): its label, which
-// only a step needs, is then never built.
+// only a step needs, is then never built, nor are the closures of a step.
 func (p *hvPort) inline() bool { return p.sync || p.hv == nil || p.hv.yield == nil }
 
 func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
@@ -37,36 +35,49 @@ func (p *hvPort) cfgTLP(t pcie.TLP) []byte {
 	return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
 }
 
+// mmioTLP delivers a memory read or write of the PF's BAR.
+func (p *hvPort) mmioTLP(t pcie.TLP) []byte {
+	t.Requester = HostRID
+	return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: t}, p.hvName())
+}
+
 // ConfigRead implements owner.HostPort.
 func (p *hvPort) ConfigRead(off, size int) uint32 {
-	res := p.access(func() string { return "pf cfg-read 0x" + strconv.FormatUint(uint64(off), 16) }, func() []byte {
-		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgRead, Addr: uint64(off), Len: size})
-	})
-	return leUint(res)
+	t := pcie.TLP{Kind: pcie.CfgRead, Addr: uint64(off), Len: size}
+	if p.inline() {
+		return leUint(p.cfgTLP(t))
+	}
+	return leUint(p.step("pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte { return p.cfgTLP(t) }))
 }
 
 // ConfigWrite implements owner.HostPort.
 func (p *hvPort) ConfigWrite(off, size int, val uint32) {
-	p.access(func() string {
-		return "pf cfg-write 0x" + strconv.FormatUint(uint64(off), 16) + "=0x" + strconv.FormatUint(uint64(val), 16)
-	}, func() []byte {
-		return p.cfgTLP(pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]})
-	})
+	t := pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]}
+	if p.inline() {
+		p.cfgTLP(t)
+		return
+	}
+	p.step("pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16),
+		func() []byte { return p.cfgTLP(t) })
 }
 
 // MMIORead implements owner.HostPort.
 func (p *hvPort) MMIORead(addr uint64, n int) []byte {
-	return p.access(func() string { return "pf mmio-read 0x" + strconv.FormatUint(addr, 16) }, func() []byte {
-		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemRead, Requester: HostRID, Addr: addr, Len: n}}, p.hvName())
-	})
+	t := pcie.TLP{Kind: pcie.MemRead, Addr: addr, Len: n}
+	if p.inline() {
+		return p.mmioTLP(t)
+	}
+	return p.step("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte { return p.mmioTLP(t) })
 }
 
 // MMIOWrite implements owner.HostPort.
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
-	d := append([]byte(nil), data...)
-	p.access(func() string { return "pf mmio-write 0x" + strconv.FormatUint(addr, 16) + "=" + hex.EncodeToString(d) }, func() []byte {
-		return p.w.Deliver(p.h, owner.TargetPF, member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: HostRID, Addr: addr, Data: d}}, p.hvName())
-	})
+	t := pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: append([]byte(nil), data...)}
+	if p.inline() {
+		p.mmioTLP(t)
+		return
+	}
+	p.step("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(t.Data), func() []byte { return p.mmioTLP(t) })
 }
 
 // WaitAdmin implements owner.HostPort: it returns once the PF published a

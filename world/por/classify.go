@@ -32,15 +32,15 @@ type Step struct {
 // Classify parses the label of an operation of an actor of kind k, after
 // the actor's name and colon ("NAME:rest"). An operation it does not know
 // is of KindAll.
-func Classify(k ActorKind, rest string) *Step {
-	c := &Step{Kind: KindAll}
+func Classify(k ActorKind, rest string) Step {
+	c := Step{Kind: KindAll}
 	switch k {
 	case ActorGuest:
-		classifyGuest(c, rest)
+		classifyGuest(&c, rest)
 	case ActorHV:
-		classifyHV(c, rest)
+		classifyHV(&c, rest)
 	case ActorPeer:
-		classifyPeer(c, rest)
+		classifyPeer(&c, rest)
 	}
 	return c
 }
@@ -63,6 +63,10 @@ func classifyGuest(c *Step, rest string) {
 
 // classifyHV parses a hypervisor label: "HOST pf KIND 0xADDR…", "HOST
 // wait-admin" or one of the operations of its own.
+// hvHostOps are the sub-kinds of the hypervisor's operations that name a
+// host.
+var hvHostOps = map[string]uint8{"copy-memory": HVCopyMem, "copy-pci": HVCopyPCI, "switchover": HVSwitch, "fail": HVFail}
+
 func classifyHV(c *Step, rest string) {
 	verb, arg, _ := strings.Cut(rest, " ")
 	c.Kind = KindHV
@@ -80,7 +84,7 @@ func classifyHV(c *Step, rest string) {
 		c.Sub = HVHalt
 		return
 	case "copy-memory", "copy-pci", "switchover", "fail":
-		c.Sub = map[string]uint8{"copy-memory": HVCopyMem, "copy-pci": HVCopyPCI, "switchover": HVSwitch, "fail": HVFail}[verb]
+		c.Sub = hvHostOps[verb]
 		c.Host = arg
 		return
 	case "resize":

@@ -26,7 +26,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.rest, func(t *testing.T) {
-			assert.Equal(t, tc.want, *Classify(tc.kind, tc.rest))
+			assert.Equal(t, tc.want, Classify(tc.kind, tc.rest))
 		})
 	}
 }
