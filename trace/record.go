@@ -90,7 +90,7 @@ var recordFields = []RecordField{
 	{"admin.command", "admin", "bytes16", "admin command as the PF read it: 24-byte header + command data"},
 	{"admin.result", "admin", "bytes16", "what the PF wrote back: 8-byte status + result data (the used length)"},
 	{"mode", "state", "u8", "the member's mode: 0 Active (running), 1 Stop (stopped), 2 Freeze"},
-	{"state.flags", "state", "u8", "bit 0: FLR in progress, bit 1: virtio reset in progress"},
+	{"state.flags", "state", "u8", "bit 0: FLR in progress, bit 1: virtio reset in progress; the other bits are 0"},
 }
 
 // State flag bits of a state record.
@@ -256,6 +256,11 @@ func decodeBody(d *recordDecoder, kind uint8, r *Record) {
 	case "state":
 		r.State.Mode = spec.Mode(d.u8("mode"))
 		f := d.u8("state.flags")
+		if d.err == nil && f&^(StateFlagFLR|StateFlagReset) != 0 {
+			// A bit the layout does not define would be lost on re-encoding.
+			d.err = fmt.Errorf("field state.flags at byte offset %d: undefined bits %#02x", d.off-1, f&^(StateFlagFLR|StateFlagReset))
+			return
+		}
 		r.State.FLRPending, r.State.ResetPending = f&StateFlagFLR != 0, f&StateFlagReset != 0
 	}
 }
