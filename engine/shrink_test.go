@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,6 +86,37 @@ func TestShrink_NotFailing(t *testing.T) {
 	assert.EqualError(t, err, `engine: shrink: seed 1: schedule of 2 choices ends in "", want finding "lost-update"`)
 }
 
+// A system that does not run the same way twice is caught by the shrink's
+// memo (a run that contradicts a remembered one) instead of being shrunk
+// from answers that are not its own.
+func TestShrink_MemoCatchesNonDeterminism(t *testing.T) {
+	base := noisyRace.factory()
+	runs := 0
+	f := func(st Streams) (System, error) {
+		runs++
+		s, err := base(st)
+		if err == nil && runs > 3 {
+			// From the fourth run on, the noise actor's steps are
+			// labelled differently: the same choices run differently.
+			for _, a := range s.(*toySys).actors {
+				for i := range a.prog {
+					if a.prog[i].op == opNoise {
+						a.prog[i].label += " again"
+					}
+				}
+			}
+		}
+		return s, err
+	}
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: base, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, sum.Findings)
+	rep := sum.Findings[0]
+	_, err = Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, errNotDeterministic)
+}
+
 // Lenient replay falls back deterministically when a label is gone.
 func TestReplay_LenientFallback(t *testing.T) {
 	f := toyConfig{racers: 2, incs: 2, locked: true}.factory()
@@ -124,7 +156,7 @@ func TestShrink_Canonicalise(t *testing.T) {
 		return s, nil
 	}
 	rec := []Choice{{Index: 2, Actor: 2, Label: "soloc:poke"}, {Index: 1, Actor: 1, Label: "solob:poke"}, {Index: 0, Actor: 0, Label: "soloa:poke"}}
-	sh := &shrinker{ctx: context.Background(), f: f, seed: 1, oracle: "end", max: 100, r: NewRunner(RunConfig{})}
+	sh := newShrinker(context.Background(), f, 1, "end", ShrinkConfig{MaxReplays: 100})
 	first, err := sh.replay(rec)
 	require.NoError(t, err)
 	require.NotNil(t, first.Finding)
@@ -158,6 +190,49 @@ func TestShrink_PreemptionsNeverIncrease(t *testing.T) {
 		}
 	}
 	assert.Greater(t, shrunk, *propSystems)
+}
+
+// The shrink's memo answers candidates without running them and changes
+// nothing else: on failing schedules of random toy systems, and of the
+// noisy race with its compute counts drawn from the workload stream,
+// shrinking with and without it gives the same sizes, replays, schedule
+// and slice, in fewer runs.
+func TestShrink_MemoSameResult(t *testing.T) {
+	shrunk, replays, executed := 0, 0, 0
+	same := func(f Factory, rep Report, what string) {
+		t.Helper()
+		on, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 300})
+		require.NoError(t, err)
+		off, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 300, NoMemo: true})
+		require.NoError(t, err)
+		shrunk++
+		replays += on.Replays
+		executed += on.Executed
+		assert.Equal(t, off.Replays, off.Executed, "without the memo every candidate runs")
+		assert.LessOrEqual(t, on.Executed, on.Replays)
+		on.Executed, off.Executed = 0, 0
+		assert.Equal(t, off, on, "%s: %s", what, rep.Finding.Oracle)
+	}
+	gen := propGen{actors: 3, instrs: 4, vars: 3}
+	for sys := 0; sys < *propSystems; sys++ {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		f := propFactory(progs, gen.vars)
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 30, Seed: uint64(sys), Jobs: 1})
+		require.NoError(t, err)
+		for _, rep := range sum.Findings {
+			same(f, rep, fmt.Sprintf("system %d\n%s", sys, propString(progs)))
+		}
+	}
+	drawn := toyConfig{racers: 3, incs: 2, computes: 3, noise: 4, workload: true}.factory()
+	for seed := uint64(1); seed <= 10; seed++ {
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: drawn, Strategy: StrategyRandom, Schedules: 50, Seed: seed, Jobs: 1})
+		require.NoError(t, err)
+		require.NotEmpty(t, sum.Findings, "seed %d", seed)
+		same(drawn, sum.Findings[0], fmt.Sprintf("noisy race with drawn computes, seed %d", seed))
+	}
+	require.Greater(t, shrunk, *propSystems)
+	assert.Less(t, executed, replays, "the memo answers some candidates")
+	t.Logf("%d shrinks: %d candidate replays, %d runs with the memo", shrunk, replays, executed)
 }
 
 // plantedSys has one bad step among many: "bug:corrupt" writes a wrong
