@@ -121,7 +121,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 		}
 		if o.Shrunk != nil {
 			shrunk++
-			fmt.Fprintf(w, "  shrunk: %s -> %s (%d replays)\n", o.Shrunk.Before, o.Shrunk.After, o.Shrunk.Replays)
+			fmt.Fprintf(w, "  shrunk: %s -> %s (%d replays, %d executed)\n", o.Shrunk.Before, o.Shrunk.After, o.Shrunk.Replays, o.Shrunk.Executed)
 		}
 		if p := RegressPath(o, regressDir); p != "" {
 			fmt.Fprintf(w, "  replay: go run ./cmd/migsim replay %s\n", p)

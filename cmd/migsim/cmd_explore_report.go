@@ -79,8 +79,8 @@ func (r *exploreReport) printResult(w io.Writer) {
 		}
 	}
 	if sr := r.Shrunk; sr != nil {
-		fmt.Fprintf(w, "shrunk %s: %s -> %s (%d replays), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
-			sr.Replays, sr.SliceText())
+		fmt.Fprintf(w, "shrunk %s: %s -> %s (%d replays, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
+			sr.Replays, sr.Executed, sr.SliceText())
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
 			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 			if len(fd.Reqs) > 0 {
