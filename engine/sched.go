@@ -238,8 +238,10 @@ type StateTracker interface {
 // LazyFootprinter is implemented by systems whose footprints cost to
 // compute. A chooser replaying a path it has walked before already knows
 // its pick and the footprints of the steps it saw there: at such a
-// decision the runner lists the enabled steps without footprints and asks
-// for the footprint of the step it runs only.
+// decision the runner lists the enabled steps without footprints and gives
+// the step it runs the footprint the chooser kept from the run that made
+// the decision (the state there is the same), asking StepFootprint only
+// when the chooser has none.
 type LazyFootprinter interface {
 	// EnabledBare appends the enabled steps as Enabled does, but with zero
 	// footprints.
@@ -257,6 +259,10 @@ type LazyFootprinter interface {
 type replayer interface {
 	replays(index int) bool
 	judged(index int) bool
+	// footprint returns the footprint of pick i at a decision the
+	// chooser replays, as the earlier run that made the decision computed
+	// it (the state there is the same), so a replay need not compute it.
+	footprint(index, i int) (Footprint, bool)
 }
 
 // ReplayAware is implemented by systems that can leave out, on a step an

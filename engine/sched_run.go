@@ -190,7 +190,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
 		}
 		if bare {
-			en[i].Footprint = lazy.StepFootprint(en[i])
+			if fp, ok := rep.footprint(step, i); ok {
+				en[i].Footprint = fp
+			} else {
+				en[i].Footprint = lazy.StepFootprint(en[i])
+			}
 		}
 		s := en[i]
 		pre := d.Prev >= 0 && s.Actor != d.Prev && firstOfActor(en, d.Prev) >= 0

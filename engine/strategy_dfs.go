@@ -227,6 +227,15 @@ func (s *DFS) replays(index int) bool {
 // and that run took at least one more step.
 func (s *DFS) judged(index int) bool { return index < s.first }
 
+// footprint returns the footprint pick i had when the decision at index
+// was made: the node keeps the steps its run offered, footprints included.
+func (s *DFS) footprint(index, i int) (Footprint, bool) {
+	if !s.replays(index) || i < 0 || i >= len(s.stack[index].enabled) {
+		return Footprint{}, false
+	}
+	return s.stack[index].enabled[i].Footprint, true
+}
+
 // Choose replays the current path, then extends it.
 func (s *DFS) Choose(d *Decision) (int, error) {
 	if d.Index < len(s.stack) {
