@@ -47,8 +47,9 @@ type JudgeConfig struct {
 	// Progress, when set, receives the exploration's progress.
 	Progress func(engine.Progress)
 	// NoMemo turns the exploration memo off (it is on for targets whose
-	// worlds share one reference log; see Target.FactoryInfo). Outcomes do
-	// not depend on it.
+	// worlds share one reference log; see Target.FactoryInfo), and the
+	// shrink's memo (engine.ShrinkConfig.NoMemo). Outcomes do not depend on
+	// it.
 	NoMemo bool
 	// NoStates turns dfs's state pruning off where an explore line asks
 	// for it (reduction=states): the exploration a device without a state
@@ -259,6 +260,7 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 	if sc.MaxSteps == 0 {
 		sc.MaxSteps = t.maxSteps()
 	}
+	sc.NoMemo = sc.NoMemo || cfg.NoMemo
 	sr, err := engine.ShrinkContext(ctx, f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
 	if err != nil {
 		return err

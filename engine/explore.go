@@ -286,15 +286,15 @@ func (e *explorer) remember(o runOut) error {
 		e.sum.Memo.Verified++
 	}
 	if o.err != nil || o.path == nil {
-		return o.err
+		return exploreAdvice(o.err)
 	}
-	return e.memo.insert(o.at, o.path, o.path.leaf)
+	return exploreAdvice(e.memo.insert(o.at, o.path, o.path.leaf))
 }
 
 // add aggregates one run, in schedule order.
 func (e *explorer) add(i int, o runOut) error {
 	if o.err != nil {
-		return fmt.Errorf("engine: explore: schedule %d: %w", i, o.err)
+		return fmt.Errorf("engine: explore: schedule %d: %w", i, exploreAdvice(o.err))
 	}
 	e.sum.Schedules++
 	n := o.steps

@@ -235,7 +235,15 @@ func (m *memo) choices(w *memoWalk) []Choice {
 }
 
 // errNotDeterministic is wrapped by the memo's determinism errors.
-var errNotDeterministic = errors.New("the system is not deterministic (or depends on its seed outside its streams): explore without the memo")
+var errNotDeterministic = errors.New("the system is not deterministic (or depends on its seed outside its streams)")
+
+// exploreAdvice adds to an exploration's determinism error what to do.
+func exploreAdvice(err error) error {
+	if errors.Is(err, errNotDeterministic) {
+		return fmt.Errorf("%w: explore without the memo", err)
+	}
+	return err
+}
 
 // insert adds an executed run to the tree: log holds its events from the
 // node at on (the whole run when at is nil), leaf its result. At MaxNodes
@@ -345,6 +353,9 @@ type prefixChooser struct {
 
 func (p *prefixChooser) Choose(d *Decision) (int, error) {
 	if d.Index < len(p.picks) {
+		if i := p.picks[d.Index]; i >= len(d.Enabled) {
+			return 0, fmt.Errorf("engine: memo: step %d: %d enabled steps where an earlier run had more: %w", d.Index, len(d.Enabled), errNotDeterministic)
+		}
 		return p.picks[d.Index], nil
 	}
 	return p.ch.Choose(d)

@@ -89,6 +89,9 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 	if cfg.MaxReplays <= 0 {
 		cfg.MaxReplays = DefaultShrinkReplays
 	}
+	if oracle == "" {
+		return ShrinkResult{}, fmt.Errorf("engine: shrink: seed %d: no oracle: only a failing run shrinks", seed)
+	}
 	sh := newShrinker(ctx, f, seed, oracle, cfg)
 	first, err := sh.replay(choices)
 	if err != nil {
@@ -152,12 +155,16 @@ func CausalSlice(res Result) []int {
 	return slice
 }
 
+// shrinkMemoNodes caps a shrink's memo (about 25 MB): a shrink of the
+// default 5,000 replays adds at most the steps after each candidate's edit.
+const shrinkMemoNodes = 100_000
+
 // newShrinker returns a shrinker of failing runs of seed with the oracle's
 // finding; cfg.MaxReplays must be positive.
 func newShrinker(ctx context.Context, f Factory, seed uint64, oracle string, cfg ShrinkConfig) *shrinker {
 	sh := &shrinker{ctx: ctx, f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps})}
 	if !cfg.NoMemo {
-		sh.memo = newMemo(MemoConfig{})
+		sh.memo = newMemo(MemoConfig{MaxNodes: shrinkMemoNodes})
 	}
 	return sh
 }
@@ -218,10 +225,10 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 	switch {
 	case leaf != nil:
 		res, err = sh.r.RunSeed(sh.f, sh.seed, &pathChooser{picks: picks})
-		if err == nil {
-			if diff := leaf.sameAs(&res); diff != "" {
-				err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
-			}
+		if err != nil {
+			err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
+		} else if diff := leaf.sameAs(&res); diff != "" {
+			err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
 		}
 	case sh.memo.full:
 		res, err = sh.r.RunSeed(sh.f, sh.seed, &prefixChooser{picks: picks, ch: ch})
@@ -236,6 +243,9 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 			path := sh.log.detach(ev)
 			err = sh.memo.insert(at, path, leafOf(&res))
 		}
+	}
+	if errors.Is(err, errNotDeterministic) {
+		return Result{}, fmt.Errorf("engine: shrink: seed %d: the same choices ran differently, so no shrunk schedule would reproduce: %w", sh.seed, err)
 	}
 	if err != nil {
 		return Result{}, fmt.Errorf("engine: shrink: seed %d: %w", sh.seed, err)
@@ -255,7 +265,7 @@ func (sh *shrinker) try(cs []Choice) bool {
 		sh.err = err // the memo's answers cannot be trusted: stop
 		return false
 	}
-	if err != nil || oracleOf(res.Finding) != sh.oracle || res.Preemptions > sh.cur.Preemptions {
+	if err != nil || res.Finding == nil || res.Finding.Oracle != sh.oracle || res.Preemptions > sh.cur.Preemptions {
 		return false
 	}
 	rel := len(CausalSlice(res))

@@ -117,6 +117,57 @@ func TestShrink_MemoCatchesNonDeterminism(t *testing.T) {
 	assert.ErrorIs(t, err, errNotDeterministic)
 }
 
+// A system that runs differently only once contradicts the memo on other
+// paths than a mismatched label: a remembered pick past the end of the
+// steps it now offers (a miss), a memo check that runs past its remembered
+// path. Both stop the shrink with the determinism error.
+func TestShrink_MemoCatchesNonDeterminismOnce(t *testing.T) {
+	cfg := toyConfig{racers: 3, incs: 2, locked: true, noise: 4}
+	base := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.failAtEnd = true
+		return s, nil
+	}
+	for _, tc := range []struct {
+		name string
+		k    int
+		seed uint64
+	}{
+		{"prefix pick out of range on a miss", 4, 2},
+		{"memo check runs past the remembered path", 10, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sum, err := Explore(context.Background(), ExploreConfig{Factory: base, Strategy: StrategyRandom, Schedules: 10, Seed: tc.seed, Jobs: 1})
+			require.NoError(t, err)
+			require.NotEmpty(t, sum.Findings)
+			rep := sum.Findings[0]
+			runs := 0
+			f := func(st Streams) (System, error) {
+				runs++
+				s, err := base(st)
+				if runs == tc.k { // this one run has an extra noise step
+					for _, a := range s.(*toySys).actors {
+						if a.prog[0].op == opNoise {
+							a.prog = append(a.prog, a.prog[0])
+						}
+					}
+				}
+				return s, err
+			}
+			_, err = Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{})
+			assert.ErrorIs(t, err, errNotDeterministic)
+			assert.ErrorContains(t, err, "no shrunk schedule would reproduce")
+		})
+	}
+}
+
+// Only a failing run shrinks: no oracle is refused before anything runs.
+func TestShrink_NoOracle(t *testing.T) {
+	f := toyConfig{racers: 2, incs: 1, locked: true}.factory()
+	_, err := Shrink(f, 1, nil, "", ShrinkConfig{})
+	assert.EqualError(t, err, "engine: shrink: seed 1: no oracle: only a failing run shrinks")
+}
+
 // Lenient replay falls back deterministically when a label is gone.
 func TestReplay_LenientFallback(t *testing.T) {
 	f := toyConfig{racers: 2, incs: 2, locked: true}.factory()

@@ -85,7 +85,6 @@ var strategyFlags = []struct {
 	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
 	{"states", "a state cache", []string{engine.StrategyDFS}},
 	{"depth", "a depth", []string{engine.StrategyPCT}},
-	{"memo", "a memo of interleavings", []string{engine.StrategyRandom, engine.StrategyPCT}},
 }
 
 // checkStrategyFlags refuses a flag the strategy ignores (--bound belongs

@@ -39,8 +39,9 @@ scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of
 1,000,000 runs unless flags say otherwise, and a --bound above the line's
 gets that budget too. Random and pct remember the runs
-they executed and do not run a known interleaving twice (--memo=false runs
-every schedule). Progress goes to stderr when it is a terminal (--progress).
+they executed and do not run a known interleaving twice, and shrinking does
+not run a candidate that replays into a run it already ran (--memo=false
+runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress).
 
 --shard i/n explores the i-th of n parts (schedule indices i mod n for
 random and pct, the subtrees of a split tree for dfs) and writes its files
@@ -90,7 +91,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
-	memo := fs.Bool("memo", true, "random, pct: reuse the results of interleavings already run")
+	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
@@ -245,7 +246,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		code = exitFinding
 		first := sum.Findings[0]
 		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle,
-			engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays})
+			engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo})
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitFinding

@@ -14,8 +14,9 @@ import (
 )
 
 // shardFileFormat is the version of the shard summary files explore writes
-// with --shard and merge reads.
-const shardFileFormat = 1
+// with --shard and merge reads. Version 2 added the shrink's Executed count
+// (engine.ShrinkResult); merge refuses files of another version.
+const shardFileFormat = 2
 
 // shardFile is a shard's summary file: the report explore printed, as
 // JSON (the summary under engine.Summary's field names), and the file name

@@ -36,16 +36,16 @@ func TestShardFile_Errors(t *testing.T) {
 		name, text, want string
 	}{
 		{"empty", ``, "decode: EOF"},
-		{"syntax", `{"format": 1,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 1} {}`, "trailing data"},
-		{"format", `{"format": 2}`, "field format: version 2"},
-		{"target", `{"format": 1, "report": {"budget": "b"}}`, "field report.target"},
-		{"strategy", `{"format": 1, "report": {"target": "t", "budget": "b", "strategy": "bfs"}}`, `field report.strategy: "bfs"`},
-		{"not a shard", `{"format": 1, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 1}}}`,
+		{"syntax", `{"format": 2,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 2} {}`, "trailing data"},
+		{"format", `{"format": 1}`, "field format: version 1, want 2"},
+		{"target", `{"format": 2, "report": {"budget": "b"}}`, "field report.target"},
+		{"strategy", `{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "bfs"}}`, `field report.strategy: "bfs"`},
+		{"not a shard", `{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 1}}}`,
 			"is not a shard"},
-		{"path in name", `{"format": 1, "schedule_name": "../x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
+		{"path in name", `{"format": 2, "schedule_name": "../x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
 			"summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`, "is not a schedule file name"},
-		{"name without schedule", `{"format": 1, "schedule_name": "x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
+		{"name without schedule", `{"format": 2, "schedule_name": "x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
 			"summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`, "go together"},
 	}
 	for _, tc := range cases {
@@ -57,8 +57,8 @@ func TestShardFile_Errors(t *testing.T) {
 
 // FuzzParseShardFile: any input is parsed or refused, never a panic.
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 1, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
-	f.Add([]byte(`{"format": 1, "schedule_name": "a.json"}`))
+	f.Add([]byte(`{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
+	f.Add([]byte(`{"format": 2, "schedule_name": "a.json"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sf, err := parseShardFile(b)

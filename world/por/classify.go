@@ -61,12 +61,12 @@ func classifyGuest(c *Step, rest string) {
 	}
 }
 
-// classifyHV parses a hypervisor label: "HOST pf KIND 0xADDR…", "HOST
-// wait-admin" or one of the operations of its own.
 // hvHostOps are the sub-kinds of the hypervisor's operations that name a
 // host.
 var hvHostOps = map[string]uint8{"copy-memory": HVCopyMem, "copy-pci": HVCopyPCI, "switchover": HVSwitch, "fail": HVFail}
 
+// classifyHV parses a hypervisor label: "HOST pf KIND 0xADDR…", "HOST
+// wait-admin" or one of the operations of its own.
 func classifyHV(c *Step, rest string) {
 	verb, arg, _ := strings.Cut(rest, " ")
 	c.Kind = KindHV

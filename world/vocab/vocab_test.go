@@ -1,11 +1,13 @@
 package vocab
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -53,4 +55,32 @@ func TestVocabulary(t *testing.T) {
 		assert.NotEmpty(t, HVVerbs.Lookup(verb, 0), verb)
 	}
 	assert.NotEmpty(t, PeerVerbs.Lookup("rx", 0), "peers run the wire's verbs")
+}
+
+// Every argument list names each argument once: scenario.Values looks an
+// argument up by name, so a second one of the same name would be
+// unreachable.
+func TestVocabulary_ArgNamesUnique(t *testing.T) {
+	v := Vocabulary()
+	lists := map[string][]scenario.ArgSpec{"guest attributes": v.GuestAttrs, "peer attributes": v.PeerAttrs,
+		"hypervisor attributes": v.HypervisorAttrs}
+	tables := []scenario.VerbTable{v.GuestVerbs, v.Hypervisor, v.Peer}
+	for _, d := range v.Drivers {
+		tables = append(tables, d.Verbs)
+	}
+	n := 0
+	for i, tb := range tables {
+		for j, verb := range tb {
+			lists[fmt.Sprintf("table %d verb %d (%s)", i, j, verb.Name)] = verb.Args
+			n++
+		}
+	}
+	assert.Greater(t, n, 50, "the verbs of every actor")
+	for what, args := range lists {
+		seen := map[string]bool{}
+		for _, a := range args {
+			assert.False(t, seen[a.Name], "%s: argument %s declared twice", what, a.Name)
+			seen[a.Name] = true
+		}
+	}
 }
