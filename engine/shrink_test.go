@@ -224,23 +224,32 @@ func TestShrink_Canonicalise(t *testing.T) {
 // Shrinking never returns more preemptions than it was given, on failing
 // schedules of random toy systems found by random exploration.
 func TestShrink_PreemptionsNeverIncrease(t *testing.T) {
-	gen := propGen{actors: 3, instrs: 4, vars: 3}
 	shrunk := 0
+	eachPropFinding(t, func(f Factory, rep Report, what string) {
+		sr, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 200})
+		require.NoError(t, err)
+		shrunk++
+		assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions, "%s: %s", what, rep.Finding.Oracle)
+		assert.Equal(t, rep.Finding.Oracle, sr.Result.Finding.Oracle)
+		assert.Equal(t, CausalSlice(sr.Result), sr.Slice)
+	})
+	assert.Greater(t, shrunk, *propSystems)
+}
+
+// eachPropFinding explores 30 random schedules of each random toy system
+// and calls fn with every finding (what names the system for messages).
+func eachPropFinding(t *testing.T, fn func(f Factory, rep Report, what string)) {
+	t.Helper()
+	gen := propGen{actors: 3, instrs: 4, vars: 3}
 	for sys := 0; sys < *propSystems; sys++ {
 		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 		f := propFactory(progs, gen.vars)
 		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 30, Seed: uint64(sys), Jobs: 1})
 		require.NoError(t, err)
 		for _, rep := range sum.Findings {
-			sr, err := Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{MaxReplays: 200})
-			require.NoError(t, err)
-			shrunk++
-			assert.LessOrEqual(t, sr.After.Preemptions, sr.Before.Preemptions, "system %d %s\n%s", sys, rep.Finding.Oracle, propString(progs))
-			assert.Equal(t, rep.Finding.Oracle, sr.Result.Finding.Oracle)
-			assert.Equal(t, CausalSlice(sr.Result), sr.Slice)
+			fn(f, rep, fmt.Sprintf("system %d\n%s", sys, propString(progs)))
 		}
 	}
-	assert.Greater(t, shrunk, *propSystems)
 }
 
 // The shrink's memo answers candidates without running them and changes
@@ -264,16 +273,7 @@ func TestShrink_MemoSameResult(t *testing.T) {
 		on.Executed, off.Executed = 0, 0
 		assert.Equal(t, off, on, "%s: %s", what, rep.Finding.Oracle)
 	}
-	gen := propGen{actors: 3, instrs: 4, vars: 3}
-	for sys := 0; sys < *propSystems; sys++ {
-		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
-		f := propFactory(progs, gen.vars)
-		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 30, Seed: uint64(sys), Jobs: 1})
-		require.NoError(t, err)
-		for _, rep := range sum.Findings {
-			same(f, rep, fmt.Sprintf("system %d\n%s", sys, propString(progs)))
-		}
-	}
+	eachPropFinding(t, same)
 	drawn := toyConfig{racers: 3, incs: 2, computes: 3, noise: 4, workload: true}.factory()
 	for seed := uint64(1); seed <= 10; seed++ {
 		sum, err := Explore(context.Background(), ExploreConfig{Factory: drawn, Strategy: StrategyRandom, Schedules: 50, Seed: seed, Jobs: 1})
