@@ -45,7 +45,8 @@ func TestMemo_CatalogScenarioSameSummary(t *testing.T) {
 	}
 }
 
-// Judging with the memo gives the same outcome as without.
+// Judging with the memos (the exploration's and the shrink's) gives the
+// same outcome as without.
 func TestMemo_JudgeSameOutcome(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
 	for _, e := range s.Expect[:2] {
@@ -56,6 +57,12 @@ func TestMemo_JudgeSameOutcome(t *testing.T) {
 			o.Explored.Executed, o.Explored.Memo = 0, engine.MemoStats{}
 			for i := range o.Runs { // every exploration of the row, not only the first
 				o.Runs[i].Explored.Executed, o.Runs[i].Explored.Memo = 0, engine.MemoStats{}
+			}
+			if o.Shrunk != nil { // the shrink's memo: fewer runs, the same shrink
+				if noMemo {
+					assert.Equal(t, o.Shrunk.Replays, o.Shrunk.Executed, "line %d: without the memo every candidate runs", e.Line)
+				}
+				o.Shrunk.Executed = 0
 			}
 			outs = append(outs, o)
 		}

@@ -53,7 +53,7 @@ type ExploreConfig struct {
 	// Memo, when set, remembers executed runs of random and pct and reuses
 	// their results (see MemoConfig for when that is sound).
 	Memo *MemoConfig
-	// MergeData keeps in the Summary what MergeSummaries needs: the
+	// MergeData keeps in the Summary what merge.Summaries (package engine/merge) needs: the
 	// interleaving hashes and dfs's runs per subtree.
 	MergeData bool
 	// Shrink shrinks every reported finding (sequentially, after the

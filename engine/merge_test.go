@@ -1,4 +1,4 @@
-package engine
+package engine_test
 
 import (
 	"context"
@@ -7,20 +7,23 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/merge"
 )
 
 // explorePart explores one shard (or everything, shards 1) with MergeData.
-func explorePart(t *testing.T, cfg ExploreConfig, shard, shards int) Summary {
+func explorePart(t *testing.T, cfg engine.ExploreConfig, shard, shards int) engine.Summary {
 	t.Helper()
 	cfg.Shard, cfg.Shards, cfg.MergeData = shard, shards, true
-	sum, err := Explore(context.Background(), cfg)
+	sum, err := engine.Explore(context.Background(), cfg)
 	require.NoError(t, err)
 	return sum
 }
 
 // mergeView is what must agree between one process and merged shards.
-func mergeView(s Summary) Summary {
-	s = withoutCost(s)
+func mergeView(s engine.Summary) engine.Summary {
+	s = engine.WithoutCost(s)
 	s.Shard, s.Shards = 0, 1
 	return s
 }
@@ -30,28 +33,28 @@ func mergeView(s Summary) Summary {
 func TestMerge_ShardsEqualOneProcess(t *testing.T) {
 	cases := []struct {
 		name string
-		cfg  ExploreConfig
+		cfg  engine.ExploreConfig
 	}{
-		{"random", ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyRandom, Schedules: 700, Seed: 3}},
-		{"pct", ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyPCT, Schedules: 700, Seed: 3, Memo: &MemoConfig{}}},
-		{"dfs sleep", ExploreConfig{Factory: lostUpdate.factory(), Strategy: StrategyDFS, Schedules: 100_000, Bound: 2, SplitDepth: 3}},
-		{"dfs dpor", ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyDFS, Schedules: 100_000, Bound: 1,
-			Reduction: ReductionDPOR, SplitDepth: 4}},
-		{"dfs none", ExploreConfig{Factory: lostUpdate.factory(), Strategy: StrategyDFS, Schedules: 100_000, Bound: 1,
-			Reduction: ReductionNone, SplitDepth: 2}},
+		{"random", engine.ExploreConfig{Factory: engine.NoisyRaceFactory(), Strategy: engine.StrategyRandom, Schedules: 700, Seed: 3}},
+		{"pct", engine.ExploreConfig{Factory: engine.NoisyRaceFactory(), Strategy: engine.StrategyPCT, Schedules: 700, Seed: 3, Memo: &engine.MemoConfig{}}},
+		{"dfs sleep", engine.ExploreConfig{Factory: engine.LostUpdateFactory(), Strategy: engine.StrategyDFS, Schedules: 100_000, Bound: 2, SplitDepth: 3}},
+		{"dfs dpor", engine.ExploreConfig{Factory: engine.NoisyRaceFactory(), Strategy: engine.StrategyDFS, Schedules: 100_000, Bound: 1,
+			Reduction: engine.ReductionDPOR, SplitDepth: 4}},
+		{"dfs none", engine.ExploreConfig{Factory: engine.LostUpdateFactory(), Strategy: engine.StrategyDFS, Schedules: 100_000, Bound: 1,
+			Reduction: engine.ReductionNone, SplitDepth: 2}},
 	}
 	for _, tc := range cases {
 		whole := explorePart(t, tc.cfg, 0, 1)
 		require.NotEmpty(t, whole.Findings, tc.name)
 		for _, n := range []int{2, 4} {
-			var parts []Summary
+			var parts []engine.Summary
 			for i := 0; i < n; i++ {
 				parts = append(parts, explorePart(t, tc.cfg, i, n))
 			}
-			got, err := MergeSummaries(parts)
+			got, err := merge.Summaries(parts)
 			require.NoError(t, err, tc.name)
 			assert.Equal(t, mergeView(whole), mergeView(got), "%s, %d shards", tc.name, n)
-			if tc.cfg.Strategy == StrategyDFS {
+			if tc.cfg.Strategy == engine.StrategyDFS {
 				busy := 0
 				for _, p := range parts {
 					if p.Schedules > 0 {
@@ -67,20 +70,18 @@ func TestMerge_ShardsEqualOneProcess(t *testing.T) {
 // Sharded dfs reaches exactly the outcomes of one process on random toy
 // systems, for every reduction.
 func TestMerge_DFSShardsSound(t *testing.T) {
-	gen := propGen{actors: 3, instrs: 4, vars: 3}
-	for sys := 0; sys < *propSystems/3; sys++ {
-		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
-		for _, red := range []Reduction{ReductionSleep, ReductionDPOR} {
-			cfg := ExploreConfig{Factory: propFactory(progs, gen.vars), Strategy: StrategyDFS, Schedules: 1 << 20,
+	for sys, ps := range engine.PropSystems(engine.PropSystemCount() / 3) {
+		for _, red := range []engine.Reduction{engine.ReductionSleep, engine.ReductionDPOR} {
+			cfg := engine.ExploreConfig{Factory: ps.Factory, Strategy: engine.StrategyDFS, Schedules: 1 << 20,
 				Bound: 1, Reduction: red, SplitDepth: 2}
 			whole := explorePart(t, cfg, 0, 1)
-			var parts []Summary
+			var parts []engine.Summary
 			for i := 0; i < 3; i++ {
 				parts = append(parts, explorePart(t, cfg, i, 3))
 			}
-			got, err := MergeSummaries(parts)
+			got, err := merge.Summaries(parts)
 			require.NoError(t, err)
-			if !assert.Equal(t, mergeView(whole), mergeView(got), fmt.Sprintf("system %d %s\n%s", sys, red, propString(progs))) {
+			if !assert.Equal(t, mergeView(whole), mergeView(got), fmt.Sprintf("system %d %s\n%s", sys, red, ps.Text)) {
 				return
 			}
 		}
@@ -89,24 +90,24 @@ func TestMerge_DFSShardsSound(t *testing.T) {
 
 // Merging refuses summaries that do not make one exploration.
 func TestMerge_Errors(t *testing.T) {
-	cfg := ExploreConfig{Factory: lostUpdate.factory(), Strategy: StrategyRandom, Schedules: 50, Seed: 1}
+	cfg := engine.ExploreConfig{Factory: engine.LostUpdateFactory(), Strategy: engine.StrategyRandom, Schedules: 50, Seed: 1}
 	a, b := explorePart(t, cfg, 0, 2), explorePart(t, cfg, 1, 2)
 	other := b
 	other.Seed = 2
 	noData := b
 	noData.Interleavings = nil
 	cases := []struct {
-		parts []Summary
+		parts []engine.Summary
 		want  string
 	}{
 		{nil, "engine: merge: no summaries"},
-		{[]Summary{a}, "engine: merge: shard 1/2 is missing"},
-		{[]Summary{a, a}, "engine: merge: shard 0/2 appears twice"},
-		{[]Summary{a, other}, "engine: merge: summary 1 is random seed 2 shard 1/2, summary 0 is random seed 1 of 2 shards"},
-		{[]Summary{a, noData}, "engine: merge: shard 1/2 was explored without MergeData"},
+		{[]engine.Summary{a}, "engine: merge: shard 1/2 is missing"},
+		{[]engine.Summary{a, a}, "engine: merge: shard 0/2 appears twice"},
+		{[]engine.Summary{a, other}, "engine: merge: summary 1 is random seed 2 shard 1/2, summary 0 is random seed 1 of 2 shards"},
+		{[]engine.Summary{a, noData}, "engine: merge: shard 1/2 was explored without MergeData"},
 	}
 	for _, tc := range cases {
-		_, err := MergeSummaries(tc.parts)
+		_, err := merge.Summaries(tc.parts)
 		assert.EqualError(t, err, tc.want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/merge"
 )
 
 func init() {
@@ -132,7 +133,7 @@ func mergeShards(files []string) (*exploreReport, string, error) {
 		shards = append(shards, sf)
 		parts = append(parts, sf.Report.Summary)
 	}
-	sum, err := engine.MergeSummaries(parts)
+	sum, err := merge.Summaries(parts)
 	if err != nil {
 		return nil, "", err
 	}

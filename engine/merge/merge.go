@@ -1,13 +1,19 @@
-package engine
+// Package merge combines the summaries of the shards of one exploration
+// (engine.ExploreConfig Shard and Shards, explored with MergeData) into the
+// summary one unsharded process gives: what `migsim merge` prints
+// (docs/scale.md).
+package merge
 
 import (
 	"cmp"
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/engine"
 )
 
-// MergeSummaries combines the summaries of every shard of one exploration
+// Summaries combines the summaries of every shard of one exploration
 // (each explored with MergeData) into the summary a single unsharded
 // process gives with the same configuration (for dfs: the same split
 // depth): counts add up, distinct interleavings are the union, the first
@@ -16,9 +22,9 @@ import (
 // Elapsed is the slowest shard's; Executed and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
-func MergeSummaries(parts []Summary) (Summary, error) {
+func Summaries(parts []engine.Summary) (engine.Summary, error) {
 	if len(parts) == 0 {
-		return Summary{}, errors.New("engine: merge: no summaries")
+		return engine.Summary{}, errors.New("engine: merge: no summaries")
 	}
 	first := parts[0]
 	n := max(first.Shards, 1)
@@ -26,32 +32,32 @@ func MergeSummaries(parts []Summary) (Summary, error) {
 	for i, p := range parts {
 		switch {
 		case p.Strategy != first.Strategy || p.Seed != first.Seed || max(p.Shards, 1) != n:
-			return Summary{}, fmt.Errorf("engine: merge: summary %d is %s seed %d shard %d/%d, summary 0 is %s seed %d of %d shards",
+			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d is %s seed %d shard %d/%d, summary 0 is %s seed %d of %d shards",
 				i, p.Strategy, p.Seed, p.Shard, p.Shards, first.Strategy, first.Seed, n)
 		case p.Reduction != first.Reduction || p.SplitDepth != first.SplitDepth || p.PCTSteps != first.PCTSteps:
-			return Summary{}, fmt.Errorf("engine: merge: summary %d differs from summary 0 in reduction, split depth or pct k", i)
+			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d differs from summary 0 in reduction, split depth or pct k", i)
 		case p.Shard < 0 || p.Shard >= n:
-			return Summary{}, fmt.Errorf("engine: merge: summary %d: shard %d out of range 0..%d", i, p.Shard, n-1)
+			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d: shard %d out of range 0..%d", i, p.Shard, n-1)
 		case seen[p.Shard]:
-			return Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice", p.Shard, n)
+			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice", p.Shard, n)
 		case p.Distinct > 0 && len(p.Interleavings) == 0:
-			return Summary{}, fmt.Errorf("engine: merge: shard %d/%d was explored without MergeData", p.Shard, n)
+			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d was explored without MergeData", p.Shard, n)
 		}
 		seen[p.Shard] = true
 	}
 	if missing := slices.Index(seen, false); missing >= 0 {
-		return Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
+		return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
 	}
-	out := Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
+	out := engine.Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
 		Reduction: first.Reduction, SplitDepth: first.SplitDepth, Complete: true}
 	var offsets map[int]int
-	if first.Strategy == StrategyDFS {
+	if first.Strategy == engine.StrategyDFS {
 		offsets = map[int]int{}
-		var subs []SubtreeRuns
+		var subs []engine.SubtreeRuns
 		for _, p := range parts {
 			subs = append(subs, p.Subtrees...)
 		}
-		slices.SortFunc(subs, func(a, b SubtreeRuns) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(subs, func(a, b engine.SubtreeRuns) int { return cmp.Compare(a.ID, b.ID) })
 		at := 0
 		for _, s := range subs {
 			offsets[s.ID] = at
@@ -59,7 +65,7 @@ func MergeSummaries(parts []Summary) (Summary, error) {
 		}
 		out.Subtrees = subs
 	}
-	best := map[string]Report{}
+	best := map[string]engine.Report{}
 	for _, p := range parts {
 		out.Schedules += p.Schedules
 		out.Pruned += p.Pruned
@@ -91,6 +97,6 @@ func MergeSummaries(parts []Summary) (Summary, error) {
 	for _, r := range best {
 		out.Findings = append(out.Findings, r)
 	}
-	slices.SortFunc(out.Findings, func(a, b Report) int { return cmp.Compare(a.Index, b.Index) })
+	slices.SortFunc(out.Findings, func(a, b engine.Report) int { return cmp.Compare(a.Index, b.Index) })
 	return out, nil
 }
