@@ -1,7 +1,8 @@
 // Package merge combines the summaries of the shards of one exploration
 // (engine.ExploreConfig Shard and Shards, explored with MergeData) into the
 // summary one unsharded process gives: what `migsim merge` prints
-// (docs/scale.md).
+// (docs/scale.md). Its tests are engine's external tests
+// (engine/merge_test.go), beside the toy systems they shard.
 package merge
 
 import (
