@@ -142,30 +142,14 @@ func (e *explorer) execute(w *worker, t *task, outs []runOut) {
 	case t.check != nil:
 		out := &outs[t.j]
 		out.executed, out.verified = true, true
-		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &pathChooser{picks: t.picks})
-		if err != nil {
-			out.err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
-		} else if diff := t.check.sameAs(&res); diff != "" {
-			out.err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
-		}
+		_, out.err = recheck(w.r, e.cfg.Factory, t.seed, t.picks, t.check)
 		return
 	case e.memo == nil:
 		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
-	case e.memo.full:
-		// The tree no longer grows: run without recording.
-		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch}))
 	default:
-		w.r.log = &w.log
-		res, err := w.r.RunSeed(e.cfg.Factory, t.seed, &prefixChooser{picks: t.picks, ch: t.ch})
-		w.r.log = nil
+		res, path, err := e.memo.runMiss(w.r, &w.log, e.cfg.Factory, t.seed, t.picks, t.ch, t.at, t.ev)
 		outs[t.j] = keep(res, err)
-		if err == nil {
-			ev := t.ev
-			if t.at == nil {
-				ev = 0
-			}
-			path := w.log.detach(ev)
-			path.leaf = leafOf(&res)
+		if path != nil {
 			outs[t.j].at, outs[t.j].path = t.at, path
 		}
 	}

@@ -344,6 +344,44 @@ func (n *memoNode) child(v uint64) *memoNode {
 	return nil
 }
 
+// recheck re-executes a remembered run along the picks of the walk that
+// reached its leaf and fails with a determinism error when the run differs
+// from the leaf (or cannot be run along them).
+func recheck(r *Runner, f Factory, seed uint64, picks []int, leaf *memoLeaf) (Result, error) {
+	res, err := r.RunSeed(f, seed, &pathChooser{picks: picks})
+	if err != nil {
+		return res, fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
+	}
+	if diff := leaf.sameAs(&res); diff != "" {
+		return res, fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
+	}
+	return res, nil
+}
+
+// runMiss runs a schedule whose walk left the tree at node at (its event
+// ev; at is nil when the tree is empty): the walk's picks, then ch. Unless
+// the tree is full it records the run in log and returns its events from
+// at on, with the result as their leaf, for insert.
+func (m *memo) runMiss(r *Runner, log *eventLog, f Factory, seed uint64, picks []int, ch Chooser, at *memoNode, ev int) (Result, *eventLog, error) {
+	pc := &prefixChooser{picks: picks, ch: ch}
+	if m.full {
+		res, err := r.RunSeed(f, seed, pc)
+		return res, nil, err
+	}
+	r.log = log
+	res, err := r.RunSeed(f, seed, pc)
+	r.log = nil
+	if err != nil {
+		return res, nil, err
+	}
+	if at == nil {
+		ev = 0
+	}
+	path := log.detach(ev)
+	path.leaf = leafOf(&res)
+	return res, path, nil
+}
+
 // prefixChooser replays the picks a memo walk already made, then asks the
 // strategy's chooser (which has seen exactly those decisions).
 type prefixChooser struct {

@@ -222,26 +222,13 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 	sh.executed++
 	picks := slices.Clone(sh.walk.picks)
 	var res Result
-	switch {
-	case leaf != nil:
-		res, err = sh.r.RunSeed(sh.f, sh.seed, &pathChooser{picks: picks})
-		if err != nil {
-			err = fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
-		} else if diff := leaf.sameAs(&res); diff != "" {
-			err = fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
-		}
-	case sh.memo.full:
-		res, err = sh.r.RunSeed(sh.f, sh.seed, &prefixChooser{picks: picks, ch: ch})
-	default:
-		sh.r.log = &sh.log
-		res, err = sh.r.RunSeed(sh.f, sh.seed, &prefixChooser{picks: picks, ch: ch})
-		sh.r.log = nil
-		if err == nil {
-			if at == nil {
-				ev = 0
-			}
-			path := sh.log.detach(ev)
-			err = sh.memo.insert(at, path, leafOf(&res))
+	if leaf != nil {
+		res, err = recheck(sh.r, sh.f, sh.seed, picks, leaf)
+	} else {
+		var path *eventLog
+		res, path, err = sh.memo.runMiss(sh.r, &sh.log, sh.f, sh.seed, picks, ch, at, ev)
+		if path != nil {
+			err = sh.memo.insert(at, path, path.leaf)
 		}
 	}
 	if errors.Is(err, errNotDeterministic) {
