@@ -297,3 +297,32 @@ func TestShrinkReplaysBoundsShrinking(t *testing.T) {
 		})
 	}
 }
+
+// TestExplore_MemoFlagReachesTheShrink: the shrink answers candidates that
+// replay into a run it already ran from its memo (fewer runs executed than
+// replays); --memo=false runs every one, under any strategy, and the
+// shrink is the same.
+func TestExplore_MemoFlagReachesTheShrink(t *testing.T) {
+	shrunk := regexp.MustCompile(`(?m)^shrunk frozen-context: (.*) \((\d+) replays, (\d+) executed\)`)
+	parse := func(out string) (string, int, int) {
+		m := shrunk.FindStringSubmatch(out)
+		require.NotNil(t, m, "a shrunk finding:\n%s", out)
+		replays, err := strconv.Atoi(m[2])
+		require.NoError(t, err)
+		executed, err := strconv.Atoi(m[3])
+		require.NoError(t, err)
+		return m[1], replays, executed
+	}
+	_, on, _ := exploreFLR(t, t.TempDir())
+	sizesOn, replaysOn, executedOn := parse(on)
+	assert.Less(t, executedOn, replaysOn, "the memo answers some candidates")
+	_, off, _ := exploreFLR(t, t.TempDir(), "--memo=false")
+	sizesOff, replaysOff, executedOff := parse(off)
+	assert.Equal(t, replaysOff, executedOff, "--memo=false runs every candidate")
+	assert.Equal(t, [2]any{sizesOn, replaysOn}, [2]any{sizesOff, replaysOff}, "the same shrink")
+
+	code, dfs, stderr := exploreFLR(t, t.TempDir(), "--strategy", "dfs", "--bound", "1", "--memo=false")
+	require.Equal(t, exitFinding, code, "dfs takes --memo=false for its shrink: %s", stderr)
+	_, replays, executed := parse(dfs)
+	assert.Equal(t, replays, executed)
+}
