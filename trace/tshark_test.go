@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,26 +183,53 @@ func TestTsharkDissectsRegressionTraces(t *testing.T) {
 }
 
 // The acceptance filter: migsim.admin.status != 0 selects exactly the
-// failed admin commands.
+// failed admin commands. Every regression trace goes through it in one
+// tshark run: their records one after the other in one pcapng (the
+// dissector decodes each record on its own; the section's description is
+// only informative), so a frame number names a trace and its event.
 func TestTsharkFailedAdminFilter(t *testing.T) {
 	bin := tsharkPath(t)
-	traces := recordRegressTraces(t, t.TempDir())
+	traces := regressTraces(t)
+	var all []record.TraceEvent
+	var want []int
+	owner := map[int]string{} // frame number -> trace and event
 	withFailure := 0
 	for _, tr := range traces {
-		var want []string
+		failed := false
 		for i, e := range tr.events {
+			frame := len(all) + 1
+			owner[frame] = fmt.Sprintf("%s event %d", tr.name, i+1)
+			all = append(all, e)
 			if e.Kind == record.TraceAdmin && !SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Succeeded() {
-				want = append(want, strconv.Itoa(i+1))
+				want = append(want, frame)
+				failed = true
 			}
 		}
-		out := tshark(t, bin, "-r", tr.pcapng, "-Y", "migsim.admin.status != 0", "-T", "fields", "-e", "frame.number")
-		got := strings.Fields(out)
-		if len(want) == 0 {
-			assert.Empty(t, got, tr.name)
-			continue
+		if failed {
+			withFailure++
 		}
-		withFailure++
-		assert.Equal(t, want, got, tr.name)
 	}
 	assert.Positive(t, withFailure, "no regression schedule has a failed admin command")
+	path := filepath.Join(t.TempDir(), "all.pcapng")
+	var b bytes.Buffer
+	require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	out := tshark(t, bin, "-r", path, "-Y", "migsim.admin.status != 0", "-T", "fields", "-e", "frame.number")
+	var got []int
+	for _, f := range strings.Fields(out) {
+		n, err := strconv.Atoi(f)
+		require.NoError(t, err, "frame number %q", f)
+		got = append(got, n)
+	}
+	for _, n := range got {
+		if !slices.Contains(want, n) {
+			t.Errorf("the filter selects %s, which is not a failed admin command", owner[n])
+		}
+	}
+	for _, n := range want {
+		if !slices.Contains(got, n) {
+			t.Errorf("the filter misses %s, a failed admin command", owner[n])
+		}
+	}
+	assert.Len(t, got, len(want), "failed admin commands selected")
 }
