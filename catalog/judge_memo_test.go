@@ -52,7 +52,7 @@ func TestMemo_JudgeSameOutcome(t *testing.T) {
 	for _, e := range s.Expect[:2] {
 		var outs []Outcome
 		for _, noMemo := range []bool{false, true} {
-			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 1, NoMemo: noMemo, Shrink: shortShrink()})
+			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 1, NoMemo: noMemo, MaxRuns: shortRuns(), Shrink: shortShrink()})
 			require.NoError(t, err)
 			o.Explored.Executed, o.Explored.Memo = 0, engine.MemoStats{}
 			for i := range o.Runs { // every exploration of the row, not only the first

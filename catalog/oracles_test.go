@@ -31,7 +31,7 @@ func TestJudge_OracleSet(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 2, Oracles: c.oracles, Shrink: shortShrink()})
+			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 2, MaxRuns: shortRuns(), Oracles: c.oracles, Shrink: shortShrink()})
 			require.NoError(t, err)
 			assert.Equal(t, c.got, o.Got)
 			assert.Equal(t, c.oracle, o.GotOracle)
