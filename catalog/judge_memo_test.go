@@ -24,7 +24,11 @@ func TestMemo_CatalogScenarioSameSummary(t *testing.T) {
 		f, seedFree, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
 		require.NoError(t, err)
 		require.True(t, seedFree, "the guest program does not depend on the seed")
-		cfg := engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT, Schedules: 600, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps}
+		schedules := 600
+		if testing.Short() {
+			schedules = 300 // the race detector's run: past the first round of 256, which sets pct's run length
+		}
+		cfg := engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT, Schedules: schedules, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps}
 		off, err := engine.Explore(context.Background(), cfg)
 		require.NoError(t, err)
 		for _, jobs := range []int{1, 2} {
