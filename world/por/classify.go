@@ -114,13 +114,9 @@ func classifyPeer(c *Step, rest string) {
 	c.Kind = KindPeer
 	switch verb {
 	case "p2p-kick", "p2p-write":
-		vfWord, _, _ := strings.Cut(arg, " ")
-		n, err := strconv.Atoi(strings.TrimPrefix(vfWord, "vf"))
-		if err != nil {
-			c.Kind = KindAll
-			return
-		}
-		c.Sub, c.VF = PeerTLP, n
+		classifyPeerVF(c, PeerTLP, arg)
+	case "rx", "link", "announce":
+		classifyPeerVF(c, PeerWire, arg)
 	case "pf-flr":
 		c.Sub, c.Host = PeerPF, arg
 	case "signal":
@@ -132,4 +128,15 @@ func classifyPeer(c *Step, rest string) {
 	default:
 		c.Kind = KindAll
 	}
+}
+
+// classifyPeerVF classifies a peer operation on one VF ("vfN …") as sub.
+func classifyPeerVF(c *Step, sub uint8, arg string) {
+	vfWord, _, _ := strings.Cut(arg, " ")
+	n, err := strconv.Atoi(strings.TrimPrefix(vfWord, "vf"))
+	if err != nil {
+		c.Kind = KindAll
+		return
+	}
+	c.Sub, c.VF = sub, n
 }

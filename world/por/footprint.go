@@ -82,6 +82,10 @@ const (
 	PeerAwait
 	PeerTLP
 	PeerPF
+	// PeerWire is an operation of the network on one net VF (rx, link,
+	// announce): it changes the VF's port where the VM runs and its link,
+	// and hands the member that port's change (member.EvBackend).
+	PeerWire
 )
 
 // Key identifies one footprint of a world of a given shape.
@@ -320,7 +324,7 @@ func (s *Shape) peer(b *builder, k Key) {
 		b.write(ResSignalHash(k.B))
 	case PeerAwait:
 		b.read(ResSignalHash(k.B))
-	case PeerTLP:
+	case PeerTLP, PeerWire:
 		s.member(b, int(k.H), int(k.A), k.Bits)
 	case PeerPF:
 		s.pf(b, int(k.H))

@@ -22,6 +22,10 @@ func TestClassify(t *testing.T) {
 		{ActorHV, "src frobnicate", Step{Kind: KindAll, Host: "src"}},
 		{ActorPeer, "p2p-kick vf2 q0", Step{Kind: KindPeer, Sub: PeerTLP, VF: 2}},
 		{ActorPeer, "p2p-kick vfx", Step{Kind: KindAll}},
+		{ActorPeer, "rx vf1 n=2 flow=0", Step{Kind: KindPeer, Sub: PeerWire, VF: 1}},
+		{ActorPeer, "link vf3 down", Step{Kind: KindPeer, Sub: PeerWire, VF: 3}},
+		{ActorPeer, "announce vf1", Step{Kind: KindPeer, Sub: PeerWire, VF: 1}},
+		{ActorPeer, "rx wire", Step{Kind: KindAll}},
 		{0, "sleep", Step{Kind: KindAll}},
 	}
 	for _, tc := range cases {
