@@ -143,12 +143,6 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		case por.PeerTLP, por.PeerWire:
 			h := w.hostOfVF(c.VF)
 			k.H, k.A, k.Bits = uint8(h.idx), uint16(c.VF), w.memberBits(h, c.VF, false)
-			if c.Sub == por.PeerWire {
-				// The member takes the port's change as a backend event,
-				// which the device's own backend events declare alike
-				// (deviceFootprint).
-				k.Bits |= por.VFStep | por.VFMode
-			}
 		case por.PeerPF:
 			h, ok := w.hostIndex(c.Host)
 			if !ok {

@@ -324,8 +324,12 @@ func (s *Shape) peer(b *builder, k Key) {
 		b.write(ResSignalHash(k.B))
 	case PeerAwait:
 		b.read(ResSignalHash(k.B))
-	case PeerTLP, PeerWire:
+	case PeerTLP:
 		s.member(b, int(k.H), int(k.A), k.Bits)
+	case PeerWire:
+		// The member takes the port's change as a backend event, declared
+		// as the device's own backend events are (world's deviceFootprint).
+		s.member(b, int(k.H), int(k.A), k.Bits|VFStep|VFMode)
 	case PeerPF:
 		s.pf(b, int(k.H))
 	}

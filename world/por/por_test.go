@@ -49,6 +49,13 @@ func TestFootprintIndependence(t *testing.T) {
 	assert.False(t, HasResource(vf2.Writes(), ResFunc(0, owner.Target(1))))
 	assert.False(t, HasResource(otherHost.Writes(), ResFunc(0, owner.Target(1))))
 	assert.Equal(t, FPAll, s.Footprint(h, Key{Kind: KindAll}))
+	wire := s.Footprint(h, Key{Kind: KindPeer, Sub: PeerWire, NH: 2, H: 1, A: 1})
+	assert.True(t, HasResource(wire.Writes(), ResFunc(1, owner.Target(1))), "a wire step reaches its VF's member")
+	assert.True(t, HasResource(wire.Writes(), ResHost(ClassVMMode, 1)), "as a backend event, which may change its mode")
+	assert.True(t, HasResource(wire.Writes(), ResDisk), "as a backend event")
+	assert.True(t, HasResource(wire.Reads(), ResVM), "where the VF runs")
+	assert.False(t, HasResource(wire.Writes(), ResAll))
+	assert.False(t, wire.Conflicts(s.Footprint(h, Key{Kind: KindGuest, Sub: GuestPlain, H: 0, A: 1})), "the guest of another VM")
 	assert.NotEqual(t, h, (&Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}, Rollback: true}).Hash())
 }
 
