@@ -171,24 +171,24 @@ func foundBy(o catalog.Outcome, want string) bool {
 }
 
 // counterexample shrinks a failing run, writes its schedule and fills the
-// failure's replay. When the run cannot be shrunk (the device did not fail
-// the same way when the run was replayed, or the row's target does not
-// build) the message says so and why, and the schedule written is the run
+// failure's replay. When the run cannot be shrunk (most often: the device
+// did not fail the same way when the run was replayed) the message says so
+// and why, and the schedule written is the run
 // as the exploration found it: a device that runs differently on the same
 // choices is itself worth knowing about.
 func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) {
-	res, notShrunk := k.shrink(r, f, rep)
-	defer func() {
-		if notShrunk != nil {
-			fl.Message += "; not shrunk: " + notShrunk.Error()
-		}
-	}()
 	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()
 		return
 	}
 	t.Settings = r.e.Settings
+	res, notShrunk := k.shrink(t, f, rep)
+	defer func() {
+		if notShrunk != nil {
+			fl.Message += "; not shrunk: " + notShrunk.Error()
+		}
+	}()
 	strategy, baseSeed := o.Budget.Strategy, o.Budget.Seed
 	for _, run := range o.Runs {
 		if slices.ContainsFunc(run.Explored.Findings, func(x engine.Report) bool { return x.Seed == rep.Seed && x.Index == rep.Index }) {
@@ -215,14 +215,11 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	}
 }
 
-// shrink shrinks the failing run rep of row r with the device's factory
-// f. On an error it returns the run as found, and the error.
-func (k *kit) shrink(r row, f member.Factory, rep engine.Report) (engine.Result, error) {
-	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
-	if err != nil {
-		return rep.Result, err
-	}
-	t.Settings, t.MaxSteps = r.e.Settings, k.cfg.budget.MaxSteps
+// shrink shrinks the failing run rep of target t (a copy) with the
+// device's factory f. On an error it returns the run as found, and the
+// error.
+func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report) (engine.Result, error) {
+	t.MaxSteps = k.cfg.budget.MaxSteps
 	setFactory(&t, k.dev, f)
 	fac, err := t.Factory(rep.Seed)
 	if err != nil {
