@@ -173,9 +173,9 @@ func foundBy(o catalog.Outcome, want string) bool {
 // counterexample shrinks a failing run, writes its schedule and fills the
 // failure's replay. When the run cannot be shrunk (most often: the device
 // did not fail the same way when the run was replayed) the message says so
-// and why, and the schedule written is the run
-// as the exploration found it: a device that runs differently on the same
-// choices is itself worth knowing about.
+// and why, and the schedule written is the run as the exploration found
+// it: a device that runs differently on the same choices is itself worth
+// knowing about.
 func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) {
 	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
 	if err != nil {
