@@ -95,12 +95,8 @@ func (w *World) classify(a *actor, info actorInfo) *por.Step {
 
 // hostIndex finds a host by name; ok is false when it does not exist.
 func (w *World) hostIndex(name string) (int, bool) {
-	for _, h := range w.hosts {
-		if h.name == name {
-			return h.idx, true
-		}
-	}
-	return 0, false
+	i := slices.IndexFunc(w.hosts, func(h *host) bool { return h.name == name }) // hosts[i].idx == i
+	return i, i >= 0
 }
 
 // actorFootprint is the footprint of actor i's pending operation.
