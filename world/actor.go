@@ -12,6 +12,9 @@ type actorReq struct {
 	label string
 	ready func() bool
 	do    func() []byte
+	// trap is set on a configuration write that starts a trapped FLR: the
+	// step goes on into the hypervisor's code (hypervisor.go, trapFLR).
+	trap bool
 	// cls is the operation's classification for footprints, parsed from
 	// the label on first use (footprint_steps.go, classified).
 	cls        por.Step

@@ -103,6 +103,16 @@ func (w *World) endStep() {
 	g.on = false
 }
 
+// touchHV checks a step of an actor other than the hypervisor that ran
+// the hypervisor's code (a vCPU's trapped FLR): it changed the
+// hypervisor's state, which no resource names, so it must have declared
+// writing everything.
+func (w *World) touchHV() {
+	if w.guard.on && !w.mayWrite(por.ResAll) {
+		w.understated("write", por.ResAll)
+	}
+}
+
 // mayWrite reports whether the running step declared writing r. A host
 // the step created is its own: nothing else could have touched it.
 func (w *World) mayWrite(r engine.Resource) bool {

@@ -102,6 +102,11 @@ func (w *World) hostIndex(name string) (int, bool) {
 // actorFootprint is the footprint of actor i's pending operation.
 func (w *World) actorFootprint(i int) engine.Footprint {
 	a := w.actors[i]
+	if a.trapping || a.req.trap {
+		// The step runs the hypervisor's code (a trapped FLR): it reads and
+		// changes the hypervisor's state, which no resource names.
+		return por.FPAll
+	}
 	info := w.actorInfo[i]
 	c := w.classify(a, info)
 	switch c.Kind {

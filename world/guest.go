@@ -150,11 +150,11 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.op(g.name+":cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(v), 16), func() []byte {
+	g.yield(&actorReq{label: g.name + ":cfg-write 0x" + strconv.FormatUint(uint64(off), 16) + "=0x" + strconv.FormatUint(uint64(v), 16), trap: trapped, do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
-	})
+	}})
 	if trapped {
 		g.trapFLR()
 	}

@@ -463,6 +463,9 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 		a := w.actors[s.ID]
 		a.run(w)
 		w.observing = nil
+		if (w.hvShared || a.trapping) && a != w.hvActor {
+			w.touchHV()
+		}
 		if w.hvShared || a.trapping {
 			w.shareChains(a)
 		}
