@@ -252,7 +252,8 @@ func (s *Shape) guest(b *builder, g, h int) {
 // VM's members (the flow-end oracles), the halted vCPUs, the members it
 // loads (the load oracles compare them before and after), write any admin
 // queue (the next command) and create a host; with on-error=rollback it
-// may move the VM back to the source.
+// may move the VM back to the source, which changes nothing while the VM
+// runs there.
 func (s *Shape) hv(b *builder, k Key) {
 	b.read(ResVM)
 	b.write(ResHosts)
@@ -268,7 +269,9 @@ func (s *Shape) hv(b *builder, k Key) {
 	for g := range s.GuestVFs {
 		b.read(ResGuest(ClassHalt, g))
 	}
-	if s.Rollback {
+	if s.Rollback && k.VMHost != 0 {
+		// A failed operation moves the VM back to the source (host 0);
+		// while it runs there, that move changes nothing.
 		b.write(ResVM)
 	}
 	h := int(k.H)

@@ -59,6 +59,23 @@ func TestFootprintIndependence(t *testing.T) {
 	assert.NotEqual(t, h, (&Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}, Rollback: true}).Hash())
 }
 
+// TestFootprintRollback: under on-error=rollback a hypervisor step may
+// move the VM back to the source, so it writes the VM's host, but only
+// while the VM runs elsewhere: on the source that move changes nothing.
+func TestFootprintRollback(t *testing.T) {
+	for _, rollback := range []bool{false, true} {
+		s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1}, LoadVFs: []int{1}, Rollback: rollback}
+		h := s.Hash()
+		onSource := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1, VMHost: 0})
+		moved := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1, VMHost: 1})
+		member := s.Footprint(h, Key{Kind: KindVF, H: 0, A: 1, Bits: VFStep})
+		assert.False(t, HasResource(onSource.Writes(), ResVM), "rollback=%v", rollback)
+		assert.Equal(t, rollback, HasResource(moved.Writes(), ResVM), "rollback=%v", rollback)
+		assert.Equal(t, rollback, moved.Conflicts(member), "rollback=%v: the member reads where its interrupts go", rollback)
+		assert.False(t, onSource.Conflicts(member), "rollback=%v", rollback)
+	}
+}
+
 func TestResourceName(t *testing.T) {
 	assert.Equal(t, "host 1's SR-IOV group", ResourceName(ResHost(ClassGroup, 1)))
 	assert.Equal(t, "the disk", ResourceName(ResDisk))
