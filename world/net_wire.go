@@ -41,7 +41,7 @@ func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
 			for range n {
 				f := link.Frame(dst, flow, vlan, size)
 				port.Arrive(f)
-				w.net.made = append(w.net.made, observe.WireFrame{VF: vf, Seq: f.Seq, Flow: flow, Port: port.Name()})
+				w.net.Made(observe.WireFrame{VF: vf, Seq: f.Seq, Flow: flow, Port: port.Name()})
 			}
 			w.wireDeliver(h, vf, pa.name)
 		}

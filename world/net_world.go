@@ -2,31 +2,14 @@ package world
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/network"
 	"github.com/migsim/migsim/world/vocab"
 )
-
-// netWorld is the network of a world of virtio-net VFs: one link per VF of
-// the VM, shared by the hosts as the disk is (the source's and the
-// destinations' copies of a VF are on the same network), a port per host
-// copy of a VF, and what the wire actor put on the ports.
-type netWorld struct {
-	links map[int]*membernet.Link
-	ports map[devKey]*membernet.Port
-	// made lists the frames the wire made, in order, with the port they
-	// were put on.
-	made []observe.WireFrame
-}
-
-// netSeed is the seed of VF vf's link: the same in a run and in its run
-// without migration, so the frames are the same bytes.
-func netSeed(vf int) uint64 { return 0x6e657400 + uint64(vf) }
 
 // vfDevice returns the VFs' device type.
 func (w *World) vfDevice() string {
@@ -54,29 +37,8 @@ func (w *World) buildNet() error {
 		return fmt.Errorf("world: %s: a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d",
 			w.scen.File, vocab.NetMinQueues, w.scen.Queues)
 	}
-	w.net = &netWorld{links: map[int]*membernet.Link{}, ports: map[devKey]*membernet.Port{}}
+	w.net = network.New()
 	return nil
-}
-
-// link returns VF vf's link, creating it.
-func (n *netWorld) link(vf int) *membernet.Link {
-	l, ok := n.links[vf]
-	if !ok {
-		l = membernet.NewLink(netSeed(vf), membernet.DefaultMTU)
-		n.links[vf] = l
-	}
-	return l
-}
-
-// port returns the port of host h's VF vf, creating it.
-func (n *netWorld) port(h *host, vf int) *membernet.Port {
-	k := devKey{h.idx, owner.Target(vf)}
-	p, ok := n.ports[k]
-	if !ok {
-		p = n.link(vf).NewPort(fmt.Sprintf("%s.vf%d", h.name, vf), membernet.DefaultFIFOFrames)
-		n.ports[k] = p
-	}
-	return p
 }
 
 // newMember builds host h's member for VF vf: the configured factory with
@@ -86,7 +48,7 @@ func (w *World) newMember(h *host, vf int, c member.Config) member.Device {
 	if w.net == nil {
 		return w.factory(c)
 	}
-	c.Backing = w.net.port(h, vf)
+	c.Backing = w.net.Port(h.idx, h.name, vf)
 	if w.cfg.NetFactory != nil {
 		return w.cfg.NetFactory(c)
 	}
@@ -118,15 +80,5 @@ func (w *World) wireDeliver(h *host, vf int, who string) {
 // on now: the switch learns the new location at switchover.
 func (w *World) wireVF(vf int) (*host, *membernet.Port, *membernet.Link) {
 	h := w.hostOfVF(vf)
-	return h, w.net.port(h, vf), w.net.link(vf)
-}
-
-// wireVFs lists the VFs that have a link, in order.
-func (n *netWorld) wireVFs() []int {
-	var out []int
-	for vf := range n.links {
-		out = append(out, vf)
-	}
-	slices.Sort(out)
-	return out
+	return h, w.net.Port(h.idx, h.name, vf), w.net.Link(vf)
 }

@@ -1,10 +1,7 @@
 package world
 
 import (
-	"cmp"
-	"maps"
 	"reflect"
-	"slices"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
@@ -278,29 +275,13 @@ func (sh *stateHasher) group(h *host) uint64 {
 	return v
 }
 
-// netHash hashes the network of a world of net VFs: the frames the wire made, every link and
-// every port (membernet's StateHash), in VF and host order; 0 for a blk world.
+// netHash hashes the network of a world of net VFs (network.StateHash);
+// 0 for a blk world.
 func (sh *stateHasher) netHash() uint64 {
-	n := sh.w.net
-	if n == nil {
+	if sh.w.net == nil {
 		return 0
 	}
-	h := deephash.Mix(0, uint64(len(n.made)))
-	for _, f := range n.made { // the wire oracle judges with them at the end
-		h = deephash.String(deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(f.VF)), f.Seq), uint64(f.Flow)), f.Port)
-	}
-	h = deephash.Mix(h, uint64(len(n.links)))
-	for _, vf := range slices.Sorted(maps.Keys(n.links)) {
-		h = deephash.Mix(deephash.Mix(h, uint64(vf)), n.links[vf].StateHash())
-	}
-	keys := slices.SortedFunc(maps.Keys(n.ports), func(a, b devKey) int {
-		return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.target, b.target))
-	})
-	h = deephash.Mix(h, uint64(len(keys)))
-	for _, k := range keys {
-		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.target)), n.ports[k].StateHash())
-	}
-	return h
+	return sh.w.net.StateHash()
 }
 
 // shared hashes the whole shared state.

@@ -43,9 +43,9 @@ type orderChooser struct {
 
 func (c *orderChooser) Choose(d *engine.Decision) (int, error) {
 	w := *c.w
-	if c.made == "" && w.net != nil && len(w.net.made) == 2 {
+	if c.made == "" && w.net != nil && len(w.net.Frames()) == 2 {
 		c.hash, _ = w.StateHash()
-		c.made = fmt.Sprint(w.net.made)
+		c.made = fmt.Sprint(w.net.Frames())
 	}
 	for _, p := range c.order {
 		for i, s := range d.Enabled {

@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/network"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
@@ -77,8 +78,9 @@ type World struct {
 
 	now  engine.VTime
 	disk *blk.Disk
-	// net is the network of a world of virtio-net VFs (net_world.go).
-	net   *netWorld
+	// net is the network of a world of virtio-net VFs (package
+	// world/network; net_world.go builds it).
+	net   *network.Network
 	hosts []*host
 	// vm is the host the VM runs on now; vmVFs its VFs, sorted (vm.go).
 	vm    *host

@@ -1,0 +1,118 @@
+// Package network is the network of a world of virtio-net VFs: one link
+// per VF of the VM, shared by the hosts as the disk is (the source's and
+// the destinations' copies of a VF are on the same network), a port per
+// host copy of a VF, and the frames the wire actor put on the ports. The
+// world builds it, hands each member its port (member.Config.Backing) and
+// hashes it with its state.
+package network
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/migsim/migsim/internal/deephash"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/world/observe"
+)
+
+// Network is the links, the ports and the frames made of one world.
+type Network struct {
+	links map[int]*membernet.Link
+	ports map[portKey]*membernet.Port
+	// made lists the frames the wire made, in order, with the port they
+	// were put on.
+	made []observe.WireFrame
+}
+
+// portKey names the port of host (its index) copy of VF vf.
+type portKey struct{ host, vf int }
+
+// New returns a network with no link yet.
+func New() *Network {
+	return &Network{links: map[int]*membernet.Link{}, ports: map[portKey]*membernet.Port{}}
+}
+
+// seed is the seed of VF vf's link: the same in a run and in its run
+// without migration, so the frames are the same bytes.
+func seed(vf int) uint64 { return 0x6e657400 + uint64(vf) }
+
+// Link returns VF vf's link, creating it.
+func (n *Network) Link(vf int) *membernet.Link {
+	l, ok := n.links[vf]
+	if !ok {
+		l = membernet.NewLink(seed(vf), membernet.DefaultMTU)
+		n.links[vf] = l
+	}
+	return l
+}
+
+// Port returns the port of VF vf on the host of index host named name,
+// creating it.
+func (n *Network) Port(host int, name string, vf int) *membernet.Port {
+	k := portKey{host, vf}
+	p, ok := n.ports[k]
+	if !ok {
+		p = n.Link(vf).NewPort(fmt.Sprintf("%s.vf%d", name, vf), membernet.DefaultFIFOFrames)
+		n.ports[k] = p
+	}
+	return p
+}
+
+// Made records a frame the wire put on a port.
+func (n *Network) Made(f observe.WireFrame) { n.made = append(n.made, f) }
+
+// Frames returns the frames the wire made, in order; the caller must not
+// modify them.
+func (n *Network) Frames() []observe.WireFrame { return n.made }
+
+// VFs lists the VFs that have a link, in order.
+func (n *Network) VFs() []int { return slices.Sorted(maps.Keys(n.links)) }
+
+// View is VF vf's network as the wire oracle judges it: the link's
+// records, the frames made for it and what each of its ports (in host
+// order) still holds. Guests are left to the caller.
+func (n *Network) View(vf int) observe.WireView {
+	l := n.Link(vf)
+	v := observe.WireView{VF: vf, Transmitted: l.Transmitted(), Delivered: l.Delivered(), Drops: l.Drops(), Pending: map[string]int{}}
+	for _, f := range n.made {
+		if f.VF == vf {
+			v.Made = append(v.Made, f)
+		}
+	}
+	for _, k := range n.sortedPorts() {
+		if k.vf == vf {
+			p := n.ports[k]
+			v.Pending[p.Name()] = p.Waiting() + p.Held()
+		}
+	}
+	return v
+}
+
+// sortedPorts lists the ports' keys by host, then VF.
+func (n *Network) sortedPorts() []portKey {
+	return slices.SortedFunc(maps.Keys(n.ports), func(a, b portKey) int {
+		return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.vf, b.vf))
+	})
+}
+
+// StateHash hashes the network: the frames the wire made (the wire oracle
+// judges with them at the end), every link and every port (membernet's
+// StateHash), in VF and host order.
+func (n *Network) StateHash() uint64 {
+	h := deephash.Mix(0, uint64(len(n.made)))
+	for _, f := range n.made {
+		h = deephash.String(deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(f.VF)), f.Seq), uint64(f.Flow)), f.Port)
+	}
+	h = deephash.Mix(h, uint64(len(n.links)))
+	for _, vf := range n.VFs() {
+		h = deephash.Mix(deephash.Mix(h, uint64(vf)), n.links[vf].StateHash())
+	}
+	keys := n.sortedPorts()
+	h = deephash.Mix(h, uint64(len(keys)))
+	for _, k := range keys {
+		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.vf)), n.ports[k].StateHash())
+	}
+	return h
+}

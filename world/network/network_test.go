@@ -1,0 +1,42 @@
+package network
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/world/observe"
+)
+
+// TestNetwork: a VF has one link and one port per host, made once; the
+// view of a VF holds its frames and what its ports hold, in host order;
+// the state hash follows the frames made, their order and the ports.
+func TestNetwork(t *testing.T) {
+	n := New()
+	src, dst := n.Port(0, "src", 1), n.Port(1, "dst", 1)
+	assert.Same(t, src, n.Port(0, "src", 1), "made once")
+	assert.Same(t, n.Link(1), n.Link(1))
+	assert.Equal(t, "dst.vf1", dst.Name())
+	n.Port(0, "src", 2)
+	assert.Equal(t, []int{1, 2}, n.VFs())
+
+	empty := n.StateHash()
+	f := n.Link(1).Frame(n.Link(1).MAC(), 0, 0, 64)
+	src.Arrive(f)
+	a := observe.WireFrame{VF: 1, Seq: f.Seq, Port: src.Name()}
+	n.Made(a)
+	assert.NotEqual(t, empty, n.StateHash())
+	v := n.View(1)
+	assert.Equal(t, []observe.WireFrame{a}, v.Made)
+	assert.Equal(t, map[string]int{"src.vf1": 1, "dst.vf1": 0}, v.Pending)
+	assert.Empty(t, n.View(2).Made)
+
+	b := observe.WireFrame{VF: 2, Seq: 7, Port: "src.vf2"}
+	ab, ba := New(), New()
+	ab.Made(a)
+	ab.Made(b)
+	ba.Made(b)
+	ba.Made(a)
+	assert.NotEqual(t, ab.StateHash(), ba.StateHash(), "the order frames were made in")
+	assert.Equal(t, []observe.WireFrame{b, a}, ba.Frames())
+}
