@@ -15,6 +15,13 @@ type actorReq struct {
 	// trap is set on a configuration write that starts a trapped FLR: the
 	// step goes on into the hypervisor's code (hypervisor.go, trapFLR).
 	trap bool
+	// post is set on a guest's MMIO write when writes travel on the bus
+	// (posted-writes in flight): the step puts it on a lane, and any later
+	// request may then push it ahead of itself (bus_posted.go).
+	post bool
+	// truth is set on an access to a VF that changes what its host knows
+	// of it (ownerview.ObservedAt).
+	truth bool
 	// cls is the operation's classification for footprints, parsed from
 	// the label on first use (footprint_steps.go, classified).
 	cls        por.Step

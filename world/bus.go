@@ -169,6 +169,7 @@ func (w *World) route(h *host, fx owner.Effects) {
 	}
 	if fx.RemovedVFs > 0 {
 		w.touchW(por.ResHost(por.ClassGroup, h.idx))
+		w.touchW(por.ResHost(por.ClassTruth, h.idx))
 		h.truth.Forget()
 		w.notef("%s: SR-IOV group removed: all %d VFs are gone", h.name, fx.RemovedVFs)
 		for _, d := range w.devs {

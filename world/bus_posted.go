@@ -40,11 +40,13 @@ import (
 //     management controller, or ID-based ordering between requesters). Only
 //     the vCPU's own later requests push its writes.
 //
-// Read/write sets of the steps (partial-order reduction): a guest MMIO
-// write appends to its lane (global state; its step already writes
-// resGlobal); a lane step removes its head and delivers it to a function of
-// the lane's host: it writes that host's devices and global state (the
-// lanes, interrupts, the blame), the footprint of a hypervisor access.
+// Footprints of the steps (partial-order reduction): a guest MMIO write
+// appends to its lane, and any later request of its requester may push it
+// ahead of itself to the function it addresses, so its step declares
+// writing everything (footprint_steps.go); while any write is in flight,
+// every step does (World.Enabled), lane steps included. The footprint
+// guard fails a step that leaves a write in flight without that
+// declaration.
 
 // busLane is one requester's path to the functions of one host, with the
 // posted writes in flight on it, oldest first.

@@ -34,6 +34,8 @@ type stepGuard struct {
 	halted       []bool
 	failed       [4]bool
 	memberBefore memberGuard
+	// lanesIdle: no write was in flight on the bus before the step.
+	lanesIdle bool
 }
 
 // memberGuard is what an event's target looked like before the event.
@@ -54,6 +56,7 @@ func (w *World) beginStep(s engine.Step) {
 	}
 	g.on, g.fp, g.label = true, s.Footprint, s.Label
 	g.vm, g.hosts, g.blame = w.vm, len(w.hosts), w.blame
+	g.lanesIdle = w.lanesIdle()
 	g.signals = g.signals[:0]
 	for name, set := range w.signals {
 		if set {
@@ -81,6 +84,11 @@ func (w *World) endStep() {
 	}
 	if len(w.hosts) != g.hosts {
 		w.touchW(por.ResHosts)
+	}
+	if g.lanesIdle && !w.lanesIdle() {
+		// A write put in flight may reach any function ahead of any later
+		// request (bus_posted.go).
+		w.touchW(por.ResAll)
 	}
 	if w.blame != g.blame {
 		w.touchW(por.ResBlame)

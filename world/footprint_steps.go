@@ -102,9 +102,13 @@ func (w *World) hostIndex(name string) (int, bool) {
 // actorFootprint is the footprint of actor i's pending operation.
 func (w *World) actorFootprint(i int) engine.Footprint {
 	a := w.actors[i]
-	if a.trapping || a.req.trap {
+	if a.trapping || a.req.trap || a.req.post {
 		// The step runs the hypervisor's code (a trapped FLR): it reads and
-		// changes the hypervisor's state, which no resource names.
+		// changes the hypervisor's state, which no resource names. Or it
+		// puts a write on a bus lane, which any later request may push
+		// ahead of itself to any function (bus_posted.go): with a write in
+		// flight every step declares everything, and so does the step that
+		// puts the first one there.
 		return por.FPAll
 	}
 	info := w.actorInfo[i]
@@ -113,7 +117,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 	case por.KindGuestTLP:
 		g := w.guests[info.guest]
 		h := w.hostOfVF(g.vf)
-		return w.footprint(por.Key{Kind: por.KindGuestTLP, H: uint8(h.idx), A: uint16(info.guest), Bits: w.memberBits(h, g.vf, true)})
+		return w.footprint(por.Key{Kind: por.KindGuestTLP, H: uint8(h.idx), A: uint16(info.guest), Bits: w.memberBits(h, g.vf, true) | truthBit(a.req)})
 	case por.KindGuest:
 		g := w.guests[info.guest]
 		return w.footprint(por.Key{Kind: por.KindGuest, Sub: c.Sub, H: uint8(w.hostOfVF(g.vf).idx), A: uint16(info.guest), B: c.Sig})
@@ -143,7 +147,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		switch c.Sub {
 		case por.PeerTLP, por.PeerWire:
 			h := w.hostOfVF(c.VF)
-			k.H, k.A, k.Bits = uint8(h.idx), uint16(c.VF), w.memberBits(h, c.VF, false)
+			k.H, k.A, k.Bits = uint8(h.idx), uint16(c.VF), w.memberBits(h, c.VF, false)|truthBit(a.req)
 		case por.PeerPF:
 			h, ok := w.hostIndex(c.Host)
 			if !ok {
@@ -154,6 +158,15 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		return w.footprint(k)
 	}
 	return por.FPAll
+}
+
+// truthBit is por.VFTruth for an access that changes what the host knows
+// of the VF (actorReq.truth).
+func truthBit(r *actorReq) uint8 {
+	if r.truth {
+		return por.VFTruth
+	}
+	return 0
 }
 
 // loadMask has bit i set when host i is one the hypervisor loads into.

@@ -7,6 +7,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/por"
 )
 
 // Owner-side truth: what the host knows of each member, from what crossed
@@ -43,8 +44,11 @@ func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
 	}
 	var off uint64
 	var inCfg bool
-	if ev.TLP.Kind == pcie.MemWrite {
+	if ev.TLP.Kind == pcie.MemWrite || ev.TLP.Kind == pcie.MemRead {
 		off, inCfg = w.commonCfgOffset(h, int(t), ev.TLP.Addr)
+	}
+	if ownerview.Observed(ev.TLP, off, inCfg) {
+		w.touchW(por.ResHost(por.ClassTruth, h.idx))
 	}
 	h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg)
 	if ev.TLP.Kind == pcie.MemWrite && w.isVFNotify(h, int(t), ev.TLP.Addr) {
@@ -109,7 +113,10 @@ type truthObserver struct {
 }
 
 // Submitted implements owner.DriverObserver.
-func (o truthObserver) Submitted(_ uint64, c adminq.Command) { o.h.truth.Submitted(c) }
+func (o truthObserver) Submitted(_ uint64, c adminq.Command) {
+	o.w.touchW(por.ResHost(por.ClassTruth, o.h.idx))
+	o.h.truth.Submitted(c)
+}
 
 // Received implements owner.DriverObserver.
 func (o truthObserver) Received(c adminq.Completion) {
@@ -117,6 +124,7 @@ func (o truthObserver) Received(c adminq.Completion) {
 	if !ok {
 		return
 	}
+	o.w.touchW(por.ResHost(por.ClassTruth, o.h.idx))
 	before, read := o.h.truth.Received(vf, c, o.h.present(vf))
 	o.w.received(o.h, vf, c, before, read)
 }

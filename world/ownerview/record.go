@@ -155,6 +155,38 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 	}
 }
 
+// Observed reports whether ObserveWrite or ObserveStatusRead may change
+// what StateHash hashes, for a TLP to a member: a configuration write
+// that sets Initiate FLR, a write of 0 to device_status, a read of
+// device_status. cfgOff and inCfg place a memory request in the member's
+// common configuration as for ObserveWrite. Every other access changes at
+// most what the record keeps for the oracles (JudgeHash).
+func Observed(tlp pcie.TLP, cfgOff uint64, inCfg bool) bool {
+	switch tlp.Kind {
+	case pcie.CfgWrite:
+		b, ok := ByteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
+		return ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
+	case pcie.MemWrite:
+		return inCfg && cfgOff == uint64(spec.CfgDeviceStatus) && len(tlp.Data) > 0 && tlp.Data[0] == 0
+	case pcie.MemRead:
+		return inCfg && cfgOff == uint64(spec.CfgDeviceStatus)
+	}
+	return false
+}
+
+// ObservedAt is Observed for an access of kind to a member at offset off
+// of its BAR0 (of its configuration space for a configuration request),
+// as a driver or a peer knows it before the access is routed: its step
+// then declares writing the host's record.
+func ObservedAt(kind pcie.TLPKind, off uint64, data []byte) bool {
+	var cfgOff uint64
+	inCfg := false
+	if (kind == pcie.MemWrite || kind == pcie.MemRead) && off >= pcie.BAR0CommonCfg && off-pcie.BAR0CommonCfg < spec.CommonCfgSize {
+		cfgOff, inCfg = off-pcie.BAR0CommonCfg, true
+	}
+	return Observed(pcie.TLP{Kind: kind, Addr: off, Data: data}, cfgOff, inCfg)
+}
+
 // ObserveNotify records a driver notification (a write to the notify
 // region) that reached member vf.
 func (r *Record) ObserveNotify(vf int) {

@@ -58,6 +58,10 @@ const (
 	// VFEnable: the event's enabledness depends on the host not having
 	// failed (device steps).
 	VFEnable
+	// VFTruth: the access changes what the host knows of the member
+	// (Initiate FLR, a write of 0 to device_status, a read of
+	// device_status: ownerview.Observed).
+	VFTruth
 )
 
 // Sub-kinds of guest, hypervisor and peer steps (Key.Sub).
@@ -221,15 +225,19 @@ func (s *Shape) member(b *builder, h, vf int, bits uint8) {
 	if bits&VFBlame != 0 {
 		b.write(ResBlame)
 	}
+	if bits&VFTruth != 0 {
+		b.write(ResHost(ClassTruth, h))
+	}
 }
 
 // pf is an event of the PF of host h that may reach any member: admin
 // commands (a resume may read and write guest memory, raise interrupts and
-// serve requests), configuration writes (FLR, VF Enable).
+// serve requests), configuration writes (FLR, VF Enable; the host then
+// forgets what it knew of the members).
 func (s *Shape) pf(b *builder, h int) {
 	b.read(ResVM, ResHost(ClassFailed, h))
 	b.write(ResFunc(h, owner.TargetPF), ResHost(ClassGroup, h), ResHost(ClassVMMode, h), ResHost(ClassAdminQ, h),
-		ResMem(h, false), ResMem(h, true), ResDisk)
+		ResHost(ClassTruth, h), ResMem(h, false), ResMem(h, true), ResDisk)
 	for g := range s.GuestVFs {
 		b.write(ResGuest(ClassIRQ, g))
 	}
@@ -251,7 +259,8 @@ func (s *Shape) guest(b *builder, g, h int) {
 // may read the VM's host, every host's group, failure and the modes of the
 // VM's members (the flow-end oracles), the halted vCPUs, the members it
 // loads (the load oracles compare them before and after), write any admin
-// queue (the next command) and create a host; with on-error=rollback it
+// queue (the next command) and the host's record of its members (the
+// commands it submits and the completions it reads) and create a host; with on-error=rollback it
 // may move the VM back to the source, which changes nothing while the VM
 // runs there.
 func (s *Shape) hv(b *builder, k Key) {
@@ -259,7 +268,7 @@ func (s *Shape) hv(b *builder, k Key) {
 	b.write(ResHosts)
 	for h := 0; h < int(k.NH); h++ {
 		b.read(ResHost(ClassGroup, h), ResHost(ClassFailed, h), ResHost(ClassVMMode, h))
-		b.write(ResHost(ClassAdminQ, h))
+		b.write(ResHost(ClassAdminQ, h), ResHost(ClassTruth, h))
 		if k.LoadMask&(1<<h) != 0 {
 			for _, vf := range s.LoadVFs {
 				b.read(ResFunc(h, owner.Target(vf)))

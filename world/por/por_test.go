@@ -76,6 +76,23 @@ func TestFootprintRollback(t *testing.T) {
 	}
 }
 
+// TestFootprintTruth: a guest's access that changes what the host knows
+// of the member (VFTruth) conflicts with every hypervisor step, which
+// submits commands and reads completions into that record; other accesses
+// to the member do not.
+func TestFootprintTruth(t *testing.T) {
+	s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1}, LoadVFs: []int{1}}
+	h := s.Hash()
+	hv := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1})
+	plain := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 0})
+	observed := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 0, Bits: VFTruth})
+	assert.False(t, plain.Conflicts(hv))
+	assert.True(t, observed.Conflicts(hv))
+	assert.True(t, HasResource(observed.Writes(), ResHost(ClassTruth, 0)))
+	assert.True(t, HasResource(s.Footprint(h, Key{Kind: KindPF, H: 1}).Writes(), ResHost(ClassTruth, 1)), "a PF event may make the host forget its members")
+	assert.Equal(t, "host 1's record of its members", ResourceName(ResHost(ClassTruth, 1)))
+}
+
 func TestResourceName(t *testing.T) {
 	assert.Equal(t, "host 1's SR-IOV group", ResourceName(ResHost(ClassGroup, 1)))
 	assert.Equal(t, "the disk", ResourceName(ResDisk))

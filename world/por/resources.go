@@ -61,6 +61,10 @@ const (
 	ClassBlame
 	// ClassHosts is the set of hosts (the hypervisor and peers create them).
 	ClassHosts
+	// ClassTruth (host): what the host knows of its members
+	// (ownerview.Record): the owner driver's commands and completions, and
+	// the FLRs and resets it saw start and end.
+	ClassTruth
 )
 
 // ResFunc is function t of host h.
@@ -113,7 +117,7 @@ func Split(r engine.Resource) (class uint8, a, b uint32) {
 func HostOf(r engine.Resource) (int, bool) {
 	class, a, _ := Split(r)
 	switch class {
-	case ClassFunc, ClassGroup, ClassVMMode, ClassAdminQ, ClassFailed, ClassMem:
+	case ClassFunc, ClassGroup, ClassVMMode, ClassAdminQ, ClassFailed, ClassMem, ClassTruth:
 		return int(a), true
 	}
 	return 0, false
@@ -167,6 +171,8 @@ func ResourceName(r engine.Resource) string {
 		return "the blame"
 	case ClassHosts:
 		return "the hosts"
+	case ClassTruth:
+		return fmt.Sprintf("host %d's record of its members", a)
 	}
 	return fmt.Sprintf("resource %#x", uint64(r))
 }

@@ -1,0 +1,123 @@
+package world
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// understated is a world that lists steps with the footprint of what
+// their operation alone touches, leaving out what strip names: "trap" (a
+// vCPU's trapped FLR runs the hypervisor's code), "post" (a guest's MMIO
+// write put in flight on the bus), "truth" (an access that changes what
+// the host knows of the member). A planted understatement.
+type understated struct {
+	*World
+	strip string
+}
+
+func (w understated) Enabled(buf []engine.Step) []engine.Step {
+	out := w.World.Enabled(buf)
+	if !w.lanesIdle() {
+		return out // every step declares everything while a write is in flight
+	}
+	for i := range out {
+		s := &out[i]
+		if s.ID < 0 || s.ID >= len(w.actors) {
+			continue
+		}
+		a := w.actors[s.ID]
+		saved, req := a.trapping, *a.req
+		switch w.strip {
+		case "trap":
+			a.trapping, a.req.trap = false, false
+		case "post":
+			a.req.post = false
+		case "truth":
+			a.req.truth = false
+		}
+		s.Footprint = w.actorFootprint(s.ID)
+		a.trapping, *a.req = saved, req
+	}
+	return out
+}
+
+const guardPostedScenario = `scenario posted
+vfs 1
+set posted-writes=in-flight
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x11
+`
+
+// guardFLRScenario has the guest start an FLR of its VF while the
+// hypervisor's mode commands come and go (draft-2023: the FLR reaches the
+// device).
+const guardFLRScenario = `scenario flr
+vfs 1
+guest vcpu0
+  probe
+  signal ready
+  flr
+hypervisor
+  await ready
+  mode src stop
+  mode src freeze
+`
+
+// TestFootprintGuard_StepsThatTouchMore: a step that runs the hypervisor's
+// code (a vCPU's configuration write that starts a trapped FLR) or puts a
+// guest's write in flight on the bus (which any later request may push
+// ahead of itself) declares writing everything; an access that changes
+// what the host knows of its member (an FLR, a reset) declares writing
+// the host's record. The guard catches a footprint that leaves any out.
+func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
+	tests := []struct {
+		name, text, strip string
+		ed                spec.Edition
+		// finding is the run's finding with the right footprints; step the
+		// label of the step the guard names when they are understated, and
+		// what it names as left out.
+		finding, step, what string
+	}{
+		{"trapped FLR", strings.Replace(flrTrapScenario, "%s", "sleep ms=300\n  precopy src", 1), "trap", spec.Virtio14, "error:vf-reset", "vcpu0:cfg-write 0x50=", "write of everything"},
+		{"posted write", guardPostedScenario, "post", spec.Draft2023, "", "vcpu0:mmio-write ", "write of everything"},
+		// The driver's probe resets the device first: its write of 0 to
+		// device_status is the first access the host records.
+		{"reset seen by the host", guardFLRScenario, "truth", spec.Draft2023, "", "vcpu0:mmio-write device_status=00", "write of host 0's record of its members"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := scenario.ParseScenario("guard.scn", []byte(tt.text))
+			require.NoError(t, err)
+			for _, planted := range []bool{false, true} {
+				res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+					w, err := NewWorld(WorldConfig{Scenario: s, Edition: tt.ed, Rules: spec.DefaultRules(tt.ed)}, st)
+					if planted && err == nil {
+						return understated{w, tt.strip}, nil
+					}
+					return w, err
+				}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+				require.NoError(t, err)
+				if !planted {
+					if tt.finding == "" {
+						assert.Nil(t, res.Finding)
+					} else if assert.NotNil(t, res.Finding) {
+						assert.Equal(t, tt.finding, res.Finding.Oracle, res.Finding.Message)
+					}
+					continue
+				}
+				require.NotNil(t, res.Finding, "planted")
+				assert.Equal(t, engine.OraclePanic, res.Finding.Oracle)
+				assert.Contains(t, res.Finding.Message, `footprint of "`+tt.step)
+				assert.Contains(t, res.Finding.Message, "does not declare the "+tt.what)
+			}
+		})
+	}
+}
