@@ -19,9 +19,9 @@ type actorReq struct {
 	// (posted-writes in flight): the step puts it on a lane, and any later
 	// request may then push it ahead of itself (bus_posted.go).
 	post bool
-	// truth is set on an access to a VF that changes what its host knows
-	// of it (ownerview.ObservedAt).
-	truth bool
+	// access is what an access to a VF touches besides the member's own
+	// state (accessBits: por.VFTruth, por.VFReset).
+	access uint8
 	// cls is the operation's classification for footprints, parsed from
 	// the label on first use (footprint_steps.go, classified).
 	cls        por.Step

@@ -10,13 +10,15 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
 )
 
 // understated is a world that lists steps with the footprint of what
 // their operation alone touches, leaving out what strip names: "trap" (a
 // vCPU's trapped FLR runs the hypervisor's code), "post" (a guest's MMIO
 // write put in flight on the bus), "truth" (an access that changes what
-// the host knows of the member). A planted understatement.
+// the host knows of the member), "reset" (an access that resets the
+// member's backend, here a net device's held frames). A planted understatement.
 type understated struct {
 	*World
 	strip string
@@ -40,7 +42,9 @@ func (w understated) Enabled(buf []engine.Step) []engine.Step {
 		case "post":
 			a.req.post = false
 		case "truth":
-			a.req.truth = false
+			a.req.access = 0
+		case "reset":
+			a.req.access &^= por.VFReset
 		}
 		s.Footprint = w.actorFootprint(s.ID)
 		a.trapping, *a.req = saved, req
@@ -71,6 +75,26 @@ hypervisor
   mode src freeze
 `
 
+// guardNetScenario has the network leave frames in the VF's receive FIFO
+// while the device is reset (its driver reset it and set nothing up
+// again); the guest's next write of 0 to device_status finds it already
+// reset and resets it again at once, in its own step, which drops them.
+const guardNetScenario = `scenario net-reset
+vfs 1
+queues 3
+set vf-device=net
+guest vcpu0 driver=net
+  probe
+  reset
+  signal reset
+  await sent
+  reset
+peer wire
+  await reset
+  rx n=4
+  signal sent
+`
+
 // TestFootprintGuard_StepsThatTouchMore: a step that runs the hypervisor's
 // code (a vCPU's configuration write that starts a trapped FLR) or puts a
 // guest's write in flight on the bus (which any later request may push
@@ -91,6 +115,7 @@ func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
 		// The driver's probe resets the device first: its write of 0 to
 		// device_status is the first access the host records.
 		{"reset seen by the host", guardFLRScenario, "truth", spec.Draft2023, "", "vcpu0:mmio-write device_status=00", "write of host 0's record of its members"},
+		{"reset dropping held frames", guardNetScenario, "reset", spec.Virtio14, "", "vcpu0:mmio-write device_status=00", "write of the disk (the network in a net world)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

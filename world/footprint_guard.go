@@ -36,6 +36,10 @@ type stepGuard struct {
 	memberBefore memberGuard
 	// lanesIdle: no write was in flight on the bus before the step.
 	lanesIdle bool
+	// net is the network's state hash before a step that did not declare
+	// writing it (netChecked).
+	net        uint64
+	netChecked bool
 }
 
 // memberGuard is what an event's target looked like before the event.
@@ -57,6 +61,13 @@ func (w *World) beginStep(s engine.Step) {
 	g.on, g.fp, g.label = true, s.Footprint, s.Label
 	g.vm, g.hosts, g.blame = w.vm, len(w.hosts), w.blame
 	g.lanesIdle = w.lanesIdle()
+	// A net world's links and ports are the disk's resource: the guard
+	// sees what traffic changed in them (network.Activity), around a step
+	// that did not declare writing them.
+	g.netChecked = w.net != nil && !w.mayWrite(por.ResDisk)
+	if g.netChecked {
+		g.net = w.net.Activity()
+	}
 	g.signals = g.signals[:0]
 	for name, set := range w.signals {
 		if set {
@@ -84,6 +95,9 @@ func (w *World) endStep() {
 	}
 	if len(w.hosts) != g.hosts {
 		w.touchW(por.ResHosts)
+	}
+	if g.netChecked && w.net.Activity() != g.net {
+		w.touchW(por.ResDisk)
 	}
 	if g.lanesIdle && !w.lanesIdle() {
 		// A write put in flight may reach any function ahead of any later

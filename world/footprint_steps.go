@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -117,7 +118,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 	case por.KindGuestTLP:
 		g := w.guests[info.guest]
 		h := w.hostOfVF(g.vf)
-		return w.footprint(por.Key{Kind: por.KindGuestTLP, H: uint8(h.idx), A: uint16(info.guest), Bits: w.memberBits(h, g.vf, true) | truthBit(a.req)})
+		return w.footprint(por.Key{Kind: por.KindGuestTLP, H: uint8(h.idx), A: uint16(info.guest), Bits: w.memberBits(h, g.vf, true) | a.req.access})
 	case por.KindGuest:
 		g := w.guests[info.guest]
 		return w.footprint(por.Key{Kind: por.KindGuest, Sub: c.Sub, H: uint8(w.hostOfVF(g.vf).idx), A: uint16(info.guest), B: c.Sig})
@@ -147,7 +148,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		switch c.Sub {
 		case por.PeerTLP, por.PeerWire:
 			h := w.hostOfVF(c.VF)
-			k.H, k.A, k.Bits = uint8(h.idx), uint16(c.VF), w.memberBits(h, c.VF, false)|truthBit(a.req)
+			k.H, k.A, k.Bits = uint8(h.idx), uint16(c.VF), w.memberBits(h, c.VF, false)|a.req.access
 		case por.PeerPF:
 			h, ok := w.hostIndex(c.Host)
 			if !ok {
@@ -160,13 +161,19 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 	return por.FPAll
 }
 
-// truthBit is por.VFTruth for an access that changes what the host knows
-// of the VF (actorReq.truth).
-func truthBit(r *actorReq) uint8 {
-	if r.truth {
+// accessBits returns what an access of kind to a VF, at offset off of its
+// BAR0 (of its configuration space for a configuration request), touches
+// besides the member: what the host knows of it (por.VFTruth,
+// ownerview.ObservedAt), and, for an access that may reset it (Initiate
+// FLR, a write of 0 to device_status), its backend (por.VFReset).
+func accessBits(kind pcie.TLPKind, off uint64, data []byte) uint8 {
+	if !ownerview.ObservedAt(kind, off, data) {
+		return 0
+	}
+	if kind == pcie.MemRead {
 		return por.VFTruth
 	}
-	return 0
+	return por.VFTruth | por.VFReset
 }
 
 // loadMask has bit i set when host i is one the hypervisor loads into.

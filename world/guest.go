@@ -14,7 +14,6 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -151,7 +150,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.yield(&actorReq{label: g.name + ":cfg-write 0x" + strconv.FormatUint(uint64(off), 16) + "=0x" + strconv.FormatUint(uint64(v), 16), trap: trapped, truth: ownerview.ObservedAt(pcie.CfgWrite, uint64(off), data), do: func() []byte {
+	g.yield(&actorReq{label: g.name + ":cfg-write 0x" + strconv.FormatUint(uint64(off), 16) + "=0x" + strconv.FormatUint(uint64(v), 16), trap: trapped, access: accessBits(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -163,7 +162,7 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
-	return g.yield(&actorReq{label: g.name + ":mmio-read " + g.regName(addr), truth: ownerview.ObservedAt(pcie.MemRead, addr-guestBAR0(g.vf), nil), do: func() []byte {
+	return g.yield(&actorReq{label: g.name + ":mmio-read " + g.regName(addr), access: accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), do: func() []byte {
 		ha, ok := g.hostAddr(addr)
 		if !ok {
 			return allOnes(n)
@@ -186,7 +185,7 @@ func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	} else {
 		label = g.name + ":mmio-write " + g.regName(addr) + "=" + hex.EncodeToString(d)
 	}
-	g.yield(&actorReq{label: label, post: g.w.posted != vocab.PostedImmediate, truth: ownerview.ObservedAt(pcie.MemWrite, addr-guestBAR0(g.vf), d), do: func() []byte {
+	g.yield(&actorReq{label: label, post: g.w.posted != vocab.PostedImmediate, access: accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), do: func() []byte {
 		if ha, ok := g.hostAddr(addr); ok {
 			g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: d})
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -91,8 +90,8 @@ func (pa *peerActor) exec(op scenario.Op) error {
 			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
 		}
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v),
-			truth: ownerview.ObservedAt(pcie.MemWrite, uint64(off), data),
-			ready: func() bool { return pa.running() || w.stalled },
+			access: accessBits(pcie.MemWrite, uint64(off), data),
+			ready:  func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				if !pa.running() {
 					w.notef("%s: p2p write to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)

@@ -40,3 +40,17 @@ func (p *Port) StateHash() uint64 {
 	h := portHashFns.Hasher()
 	return h.Hash((*portFields)(p))
 }
+
+// Fresh reports whether the link is as NewLink made it: nothing crossed
+// it and it made no frame. Making a link changes nothing a member could
+// tell, so whoever compares the network's state around a step may leave
+// fresh links out.
+func (l *Link) Fresh() bool {
+	return l.nextRx == 1 && l.nextTx == 1 && len(l.tx) == 0 && len(l.rx) == 0 && len(l.drops) == 0
+}
+
+// Fresh reports whether the port is as NewPort made it: nothing arrived or
+// held, the link up, no announce requested.
+func (p *Port) Fresh() bool {
+	return len(p.arrivals) == 0 && len(p.fifo) == 0 && p.linkUp && !p.announce
+}

@@ -116,3 +116,27 @@ func (n *Network) StateHash() uint64 {
 	}
 	return h
 }
+
+// Activity hashes what traffic changed in the network: the frames made and
+// every link and port that is not fresh (membernet's Fresh). Making a link
+// or a port changes nothing a member could tell (the world makes a member's
+// port when it builds the member), so Activity, unlike StateHash, stays
+// the same when one is made; the world's footprint guard compares it
+// around a step.
+func (n *Network) Activity() uint64 {
+	h := deephash.Mix(0, uint64(len(n.made)))
+	for _, f := range n.made {
+		h = deephash.String(deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(f.VF)), f.Seq), uint64(f.Flow)), f.Port)
+	}
+	for _, vf := range n.VFs() {
+		if l := n.links[vf]; !l.Fresh() {
+			h = deephash.Mix(deephash.Mix(h, uint64(vf)), l.StateHash())
+		}
+	}
+	for _, k := range n.sortedPorts() {
+		if p := n.ports[k]; !p.Fresh() {
+			h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.vf)), p.StateHash())
+		}
+	}
+	return h
+}

@@ -62,6 +62,10 @@ const (
 	// (Initiate FLR, a write of 0 to device_status, a read of
 	// device_status: ownerview.Observed).
 	VFTruth
+	// VFReset: the access may reset the member (Initiate FLR, a write of 0
+	// to device_status), and its backend with it: a virtio-net member drops
+	// the frames it holds (the network is the disk's resource).
+	VFReset
 )
 
 // Sub-kinds of guest, hypervisor and peer steps (Key.Sub).
@@ -211,7 +215,7 @@ func (s *Shape) member(b *builder, h, vf int, bits uint8) {
 			b.write(ResGuest(ClassIRQ, g))
 		}
 	}
-	if bits&VFStep != 0 {
+	if bits&(VFStep|VFReset) != 0 {
 		b.write(ResDisk)
 	} else {
 		b.read(ResDisk)

@@ -91,11 +91,14 @@ func TestFootprintTruth(t *testing.T) {
 	assert.True(t, HasResource(observed.Writes(), ResHost(ClassTruth, 0)))
 	assert.True(t, HasResource(s.Footprint(h, Key{Kind: KindPF, H: 1}).Writes(), ResHost(ClassTruth, 1)), "a PF event may make the host forget its members")
 	assert.Equal(t, "host 1's record of its members", ResourceName(ResHost(ClassTruth, 1)))
+	reset := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 0, Bits: VFTruth | VFReset})
+	assert.True(t, HasResource(reset.Writes(), ResDisk), "a reset resets the backend: a net device drops the frames it holds")
+	assert.False(t, HasResource(observed.Writes(), ResDisk))
 }
 
 func TestResourceName(t *testing.T) {
 	assert.Equal(t, "host 1's SR-IOV group", ResourceName(ResHost(ClassGroup, 1)))
-	assert.Equal(t, "the disk", ResourceName(ResDisk))
+	assert.Equal(t, "the disk (the network in a net world)", ResourceName(ResDisk))
 	h, ok := HostOf(ResMem(2, true))
 	assert.True(t, ok)
 	assert.Equal(t, 2, h)

@@ -46,7 +46,8 @@ const (
 	ClassFailed
 	// ClassMem (host, 0 the VM's copy / 1 the other VMs'): guest memory.
 	ClassMem
-	// ClassDisk is the disk every host shares.
+	// ClassDisk is the disk every host shares, and in a world of net VFs
+	// the network (every link and port).
 	ClassDisk
 	// ClassIRQ (guest): the interrupts pending for a guest vCPU.
 	ClassIRQ
@@ -158,7 +159,7 @@ func ResourceName(r engine.Resource) string {
 	case ClassMem:
 		return fmt.Sprintf("guest memory %d on host %d", b, a)
 	case ClassDisk:
-		return "the disk"
+		return "the disk (the network in a net world)"
 	case ClassIRQ:
 		return fmt.Sprintf("guest %d's interrupts", a)
 	case ClassHalt:
