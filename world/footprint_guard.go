@@ -15,8 +15,10 @@ import (
 // and an understated one silently drops interleavings. So while a step runs
 // the world checks everything it can see the step touch — the function an
 // event reaches, a member's mode, guest memory, the PF's host memory, the
-// disk, interrupts for a guest, pending events and timers, the VM's host,
-// halted vCPUs, failed hosts, signals, the blame — against the declared
+// disk (a net world's network), interrupts for a guest, pending events and
+// timers, the VM's host, halted vCPUs, failed hosts, signals, the blame,
+// the host's record of its members, a write put in flight on the bus, the
+// hypervisor's code run on another actor — against the declared
 // footprint, and panics (a "panic" finding naming the step and the
 // resource) on the first resource it did not declare.
 

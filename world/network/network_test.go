@@ -40,3 +40,19 @@ func TestNetwork(t *testing.T) {
 	assert.NotEqual(t, ab.StateHash(), ba.StateHash(), "the order frames were made in")
 	assert.Equal(t, []observe.WireFrame{b, a}, ba.Frames())
 }
+
+// TestActivity: making a link or a port leaves the activity as it was;
+// traffic and a link change do not.
+func TestActivity(t *testing.T) {
+	n := New()
+	quiet := n.Activity()
+	p := n.Port(0, "src", 1)
+	n.Port(1, "dst", 1)
+	assert.Equal(t, quiet, n.Activity(), "made, not used")
+	assert.NotEqual(t, quiet, n.StateHash(), "the state hash sees what exists")
+	p.Arrive(n.Link(1).Frame(n.Link(1).MAC(), 0, 0, 64))
+	arrived := n.Activity()
+	assert.NotEqual(t, quiet, arrived, "a frame arrived")
+	n.Port(1, "dst", 1).SetLinkUp(false)
+	assert.NotEqual(t, arrived, n.Activity(), "a link went down")
+}
