@@ -41,6 +41,32 @@ func (p *Port) StateHash() uint64 {
 	return h.Hash((*portFields)(p))
 }
 
+// Activity summarises what traffic changed in the link: its frames'
+// numbering and how many frames it recorded transmitted, delivered and
+// dropped. Every change a member or the world makes to a link moves one of
+// them (records are only appended), and it walks no record: cheap to
+// compare around every step.
+func (l *Link) Activity() uint64 {
+	h := deephash.Mix(deephash.Mix(0, l.nextRx), l.nextTx)
+	return deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(len(l.tx))), uint64(len(l.rx))), uint64(len(l.drops)))
+}
+
+// Activity summarises what traffic changed in the port: the frames arrived
+// and held, the link state and an announce request. Every change moves one
+// of them: a frame taken in leaves the arrivals, one written or dropped
+// leaves the FIFO, and the link records either.
+func (p *Port) Activity() uint64 {
+	h := deephash.Mix(deephash.Mix(0, uint64(len(p.arrivals))), uint64(len(p.fifo)))
+	var flags uint64
+	if p.linkUp {
+		flags |= 1
+	}
+	if p.announce {
+		flags |= 2
+	}
+	return deephash.Mix(h, flags)
+}
+
 // Fresh reports whether the link is as NewLink made it: nothing crossed
 // it and it made no frame. Making a link changes nothing a member could
 // tell, so whoever compares the network's state around a step may leave
