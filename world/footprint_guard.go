@@ -38,8 +38,8 @@ type stepGuard struct {
 	memberBefore memberGuard
 	// lanesIdle: no write was in flight on the bus before the step.
 	lanesIdle bool
-	// net is the network's state hash before a step that did not declare
-	// writing it (netChecked).
+	// net is the network's activity (network.Activity) before a step that
+	// did not declare writing it (netChecked).
 	net        uint64
 	netChecked bool
 }
