@@ -132,26 +132,25 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 			mt.ctx.sizeWritten = true
 		}
 	}
+	if !Observed(tlp, cfgOff, inCfg) {
+		return
+	}
 	switch tlp.Kind {
-	case pcie.CfgWrite:
-		if b, ok := ByteAt(tlp.Addr, tlp.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
-			mt := r.truth(vf)
-			if mt.flr {
-				return
-			}
-			mt.resets++
-			if r.env.Rules().FLRVsMode == spec.FLRDefer && mt.mode.Quiesced() {
-				mt.flrDeferred = true
-				return
-			}
-			mt.flr, mt.flrAt = true, r.env.Now()
+	case pcie.CfgWrite: // Initiate FLR
+		mt := r.truth(vf)
+		if mt.flr {
+			return
 		}
-	case pcie.MemWrite:
-		if inCfg && cfgOff == uint64(spec.CfgDeviceStatus) && len(tlp.Data) > 0 && tlp.Data[0] == 0 {
-			t := r.truth(vf)
-			t.reset = true
-			t.resets++
+		mt.resets++
+		if r.env.Rules().FLRVsMode == spec.FLRDefer && mt.mode.Quiesced() {
+			mt.flrDeferred = true
+			return
 		}
+		mt.flr, mt.flrAt = true, r.env.Now()
+	case pcie.MemWrite: // a write of 0 to device_status
+		t := r.truth(vf)
+		t.reset = true
+		t.resets++
 	}
 }
 
