@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,70 +91,51 @@ func TestFootprints_CoEnabledPairsCommute(t *testing.T) {
 	scens, err := catalog.Catalog()
 	require.NoError(t, err)
 	rows, pairs := 0, 0
-	for _, s := range scens {
-		for _, e := range s.Expect {
-			if e.Verdict.String() == "n/a" {
-				continue
+	forEachRowRun(t, scens, *pairSeed, func(r rowRun) {
+		w, wf, seed, orig, name := r.w, r.wf, r.seed, r.orig, r.name
+		cfg := engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps}
+		rows++
+		rec := &pairChooser{w: w, want: orig.Choices, at: -1}
+		_, _ = engine.Run(wf, seed, rec, cfg)
+		require.NoError(t, rec.err, "%s: replay", name)
+		var at []int
+		for k, en := range rec.enabled {
+			if len(en) > 1 && k < len(orig.Choices) {
+				at = append(at, k)
 			}
-			tg, err := catalog.NewTarget(s, e.Edition, e.Knobs, nil)
-			require.NoError(t, err)
-			tg.Settings = e.Settings
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			var refErr *catalog.ReferenceError
-			if errors.As(err, &refErr) {
-				continue
+		}
+		if n := *pairDecisions; n > 0 && len(at) > n {
+			picked := make([]int, 0, n)
+			for i := range n {
+				picked = append(picked, at[i*len(at)/n])
 			}
-			require.NoError(t, err, "%s line %d", s.Name, e.Line)
-			var w *world.World
-			wf := keepWorld(f, &w)
-			seed := engine.ScheduleSeed(*pairSeed, e.Line)
-			cfg := engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps}
-			orig, err := engine.Run(wf, seed, engine.NewRandom(rand.New(rand.NewPCG(seed, 1))), cfg)
-			require.NoError(t, err)
-			rows++
-			name := fmt.Sprintf("%s line %d (%s)", s.Name, e.Line, e.Edition)
-			rec := &pairChooser{w: &w, want: orig.Choices, at: -1}
-			_, _ = engine.Run(wf, seed, rec, cfg)
-			require.NoError(t, rec.err, "%s: replay", name)
-			var at []int
-			for k, en := range rec.enabled {
-				if len(en) > 1 && k < len(orig.Choices) {
-					at = append(at, k)
-				}
-			}
-			if n := *pairDecisions; n > 0 && len(at) > n {
-				picked := make([]int, 0, n)
-				for i := range n {
-					picked = append(picked, at[i*len(at)/n])
-				}
-				at = picked
-			}
-			for _, k := range at {
-				en := rec.enabled[k]
-				for i := range en {
-					for j := i + 1; j < len(en); j++ {
-						a, b := en[i], en[j]
-						if a.actor == b.actor || a.fp.Conflicts(b.fp) {
-							continue
-						}
-						run := func(first, second string) (uint64, error) {
-							c := &pairChooser{w: &w, want: orig.Choices, at: k, first: first, second: second}
-							_, _ = engine.Run(wf, seed, c, cfg)
-							return c.hash, c.err
-						}
-						ab, errAB := run(a.label, b.label)
-						ba, errBA := run(b.label, a.label)
-						pairs++
-						if !assert.NoError(t, errAB, "%s: at decision %d, %q then %q (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp) ||
-							!assert.NoError(t, errBA, "%s: at decision %d, %q then %q (footprints %s, %s)", name, k, b.label, a.label, b.fp, a.fp) {
-							continue
-						}
-						assert.Equal(t, ab, ba, "%s: at decision %d, %q and %q reach different states in either order (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp)
+			at = picked
+		}
+		for _, k := range at {
+			en := rec.enabled[k]
+			for i := range en {
+				for j := i + 1; j < len(en); j++ {
+					a, b := en[i], en[j]
+					if a.actor == b.actor || a.fp.Conflicts(b.fp) {
+						continue
 					}
+					run := func(first, second string) (uint64, error) {
+						c := &pairChooser{w: w, want: orig.Choices, at: k, first: first, second: second}
+						_, _ = engine.Run(wf, seed, c, cfg)
+						return c.hash, c.err
+					}
+					ab, errAB := run(a.label, b.label)
+					ba, errBA := run(b.label, a.label)
+					pairs++
+					if !assert.NoError(t, errAB, "%s: at decision %d, %q then %q (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp) ||
+						!assert.NoError(t, errBA, "%s: at decision %d, %q then %q (footprints %s, %s)", name, k, b.label, a.label, b.fp, a.fp) {
+						continue
+					}
+					assert.Equal(t, ab, ba, "%s: at decision %d, %q and %q reach different states in either order (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp)
 				}
 			}
 		}
-	}
+	})
 	t.Logf("%d rows, %d independent pairs run in both orders", rows, pairs)
 	require.NotZero(t, pairs)
 }

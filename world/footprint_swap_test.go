@@ -94,10 +94,19 @@ func TestFootprints_SwapIndependentSteps(t *testing.T) {
 	require.NotZero(t, swaps)
 }
 
-// swapRows runs every catalog row once with base's seed, swaps independent
-// adjacent steps of the run and checks each swap; it returns the swaps.
-func swapRows(t *testing.T, scens []*scenario.Scenario, base uint64, rows *int) int {
-	swaps := 0
+// rowRun is one random run of a judged catalog row.
+type rowRun struct {
+	name string
+	// wf builds the row's worlds; w is the last one it built.
+	wf   engine.Factory
+	w    **world.World
+	seed uint64
+	orig engine.Result
+}
+
+// forEachRowRun runs every judged catalog row of scens once at random, with
+// a seed from base and the row's line, and hands fn the run.
+func forEachRowRun(t *testing.T, scens []*scenario.Scenario, base uint64, fn func(r rowRun)) {
 	for _, s := range scens {
 		for _, e := range s.Expect {
 			if e.Verdict.String() == "n/a" {
@@ -112,55 +121,64 @@ func swapRows(t *testing.T, scens []*scenario.Scenario, base uint64, rows *int) 
 				continue
 			}
 			require.NoError(t, err, "%s line %d", s.Name, e.Line)
-			var w *world.World
-			wf := keepWorld(f, &w)
-			seed := engine.ScheduleSeed(base, e.Line)
-			orig, err := engine.Run(wf, seed, engine.NewRandom(rand.New(rand.NewPCG(seed, 1))), engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
-			require.NoError(t, err)
-			*rows++
-			name := fmt.Sprintf("%s line %d (%s, seed %d)", s.Name, e.Line, e.Edition, base)
-			replay := func(swap int) (*swapChooser, uint64, *engine.Finding, error) {
-				c := &swapChooser{w: &w, want: orig.Choices, swap: swap}
-				res, err := engine.Run(wf, seed, c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
-				if c.err != nil {
-					return c, 0, nil, c.err
-				}
-				return c, w.CanonicalStateHash(), res.Finding, err
-			}
-			ref, refEnd, refFinding, err := replay(-1)
-			require.NoError(t, err, "%s: replay", name)
-			require.Equal(t, findingOracle(orig.Finding), findingOracle(refFinding), "%s: replay: %+v", name, refFinding)
-			var cands []int
-			for i := 0; i+2 < len(orig.Choices); i++ {
-				a, b := orig.Choices[i], orig.Choices[i+1]
-				if a.Actor != b.Actor && !a.Footprint.Conflicts(b.Footprint) && ref.advances[i] == ref.advances[i+1] {
-					cands = append(cands, i)
-				}
-			}
-			n := *swapsPerRun
-			if testing.Short() && n > 3 {
-				n = 3 // the race detector's run: the full run tries 12
-			}
-			if n > 0 && len(cands) > n {
-				picked := make([]int, 0, n)
-				for k := range n {
-					picked = append(picked, cands[k*len(cands)/n])
-				}
-				cands = picked
-			}
-			for _, i := range cands {
-				a, b := orig.Choices[i], orig.Choices[i+1]
-				got, gotEnd, gotFinding, err := replay(i)
-				swaps++
-				if !assert.NoError(t, err, "%s: steps %d %q and %d %q (footprints %s, %s) do not commute", name, i, a.Label, i+1, b.Label, a.Footprint, b.Footprint) {
-					continue
-				}
-				assert.Equal(t, ref.hashes[i+2], got.hashes[i+2], "%s: state after steps %d %q and %d %q differs when exchanged", name, i, a.Label, i+1, b.Label)
-				assert.Equal(t, refEnd, gotEnd, "%s: end state differs when steps %d %q and %d %q are exchanged", name, i, a.Label, i+1, b.Label)
-				assert.Equal(t, findingOracle(refFinding), findingOracle(gotFinding), "%s: finding differs when steps %d and %d are exchanged", name, i, i+1)
-			}
+			r := rowRun{name: fmt.Sprintf("%s line %d (%s, seed %d)", s.Name, e.Line, e.Edition, base),
+				w: new(*world.World), seed: engine.ScheduleSeed(base, e.Line)}
+			r.wf = keepWorld(f, r.w)
+			r.orig, err = engine.Run(r.wf, r.seed, engine.NewRandom(rand.New(rand.NewPCG(r.seed, 1))), engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+			require.NoError(t, err, r.name)
+			fn(r)
 		}
 	}
+}
+
+// swapRows runs every catalog row once with base's seed, swaps independent
+// adjacent steps of the run and checks each swap; it returns the swaps.
+func swapRows(t *testing.T, scens []*scenario.Scenario, base uint64, rows *int) int {
+	swaps := 0
+	forEachRowRun(t, scens, base, func(r rowRun) {
+		w, wf, seed, orig, name := r.w, r.wf, r.seed, r.orig, r.name
+		*rows++
+		replay := func(swap int) (*swapChooser, uint64, *engine.Finding, error) {
+			c := &swapChooser{w: w, want: orig.Choices, swap: swap}
+			res, err := engine.Run(wf, seed, c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+			if c.err != nil {
+				return c, 0, nil, c.err
+			}
+			return c, (*w).CanonicalStateHash(), res.Finding, err
+		}
+		ref, refEnd, refFinding, err := replay(-1)
+		require.NoError(t, err, "%s: replay", name)
+		require.Equal(t, findingOracle(orig.Finding), findingOracle(refFinding), "%s: replay: %+v", name, refFinding)
+		var cands []int
+		for i := 0; i+2 < len(orig.Choices); i++ {
+			a, b := orig.Choices[i], orig.Choices[i+1]
+			if a.Actor != b.Actor && !a.Footprint.Conflicts(b.Footprint) && ref.advances[i] == ref.advances[i+1] {
+				cands = append(cands, i)
+			}
+		}
+		n := *swapsPerRun
+		if testing.Short() && n > 3 {
+			n = 3 // the race detector's run: the full run tries 12
+		}
+		if n > 0 && len(cands) > n {
+			picked := make([]int, 0, n)
+			for k := range n {
+				picked = append(picked, cands[k*len(cands)/n])
+			}
+			cands = picked
+		}
+		for _, i := range cands {
+			a, b := orig.Choices[i], orig.Choices[i+1]
+			got, gotEnd, gotFinding, err := replay(i)
+			swaps++
+			if !assert.NoError(t, err, "%s: steps %d %q and %d %q (footprints %s, %s) do not commute", name, i, a.Label, i+1, b.Label, a.Footprint, b.Footprint) {
+				continue
+			}
+			assert.Equal(t, ref.hashes[i+2], got.hashes[i+2], "%s: state after steps %d %q and %d %q differs when exchanged", name, i, a.Label, i+1, b.Label)
+			assert.Equal(t, refEnd, gotEnd, "%s: end state differs when steps %d %q and %d %q are exchanged", name, i, a.Label, i+1, b.Label)
+			assert.Equal(t, findingOracle(refFinding), findingOracle(gotFinding), "%s: finding differs when steps %d and %d are exchanged", name, i, i+1)
+		}
+	})
 	return swaps
 }
 
