@@ -208,10 +208,14 @@ type StateHasher interface {
 // to judge later steps with). JudgeHash hashes it: two decisions with equal
 // state and judge hashes judge the same step the same way. ok is false
 // when the system cannot tell (a check keeps something it cannot hash).
-// Depth-first search with state pruning prunes a run without running it
-// only when its pick ran before from a decision with the same state and
-// judge hashes and found nothing (known transitions, DFS.Virtual); a
-// system without it never has a run pruned that way.
+// Depth-first search with state pruning skips a decision only when an
+// earlier visit had the same state and judge hashes: two paths that reach
+// one state having shown the checks different things are both explored
+// (a decision whose judge hash is not ok is never skipped). It prunes a
+// run without running it only when its pick ran before from a decision
+// with the same state and judge hashes and found nothing (known
+// transitions, DFS.Virtual); a system without a JudgeHasher never has a
+// run pruned that way, and its state hash is taken to hold its checks.
 type JudgeHasher interface {
 	JudgeHash() (hash uint64, ok bool)
 }

@@ -87,12 +87,12 @@ type dfsNode struct {
 	// (see fpOf).
 	eff      Footprint
 	effActor int
-	// state is the node's state key, when state pruning recorded it;
-	// judge the system's judge hash there, when it has one and the search
-	// keeps known transitions (strategy_dfs_trans.go).
+	// state is the node's state key (its state and judge hashes), when
+	// state pruning recorded it; hasJudge is set when the system hashed
+	// what its checks keep there (JudgeHasher), which known transitions
+	// need (strategy_dfs_trans.go).
 	state    dfsStateKey
 	hasState bool
-	judge    uint64
 	hasJudge bool
 	// cut is set when the preemption bound cut off a pick in the node's
 	// subtree, or a visit that covered a state in it had such a cut: only
@@ -266,13 +266,10 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 		n.full = true
 	}
 	n.bounded = s.cfg.Bound >= 0
-	if h, ok := d.StateHash(); s.cfg.States && ok {
-		n.state, n.hasState = s.stateKey(h, &n), true
-		if s.transitions() {
-			n.judge, n.hasJudge = d.JudgeHash()
-		}
+	if key, judged, ok := s.stateKey(d); ok {
+		n.state, n.hasState, n.hasJudge = key, true, judged
 		if k := len(s.stack); k > 0 {
-			s.learn(&s.stack[k-1], h, n.prevOn, d.PrevFinished)
+			s.learn(&s.stack[k-1], key, n.prevOn, d.PrevFinished)
 		}
 		// Above the split every shard walks the same nodes and numbers
 		// the subtrees below them; pruning one there (by a visit from

@@ -73,7 +73,8 @@ type DFSConfig struct {
 	SplitDepth int
 	// Shard and Shards select this search's subtrees.
 	Shard, Shards int
-	// States prunes a decision whose state (StateHasher) has been explored
+	// States prunes a decision whose state (StateHasher) and checks
+	// (JudgeHasher, when the system has one) have been explored
 	// completely before with no more sleeping steps and a remaining bound
 	// that pays for every path from it (strategy_dfs_state.go). Ignored with
 	// ReductionDPOR, whose backtrack sets need every run.

@@ -6,7 +6,16 @@ import "slices"
 // explored completely before is skipped when that earlier visit covered
 // everything this one would explore.
 //
-// The key is the system's state hash. A visit also records its previous
+// The key is the system's state hash with its judge hash (JudgeHasher):
+// what the system's checks keep to judge later steps with, such as an
+// image read earlier that a later read must match. Two paths may reach
+// one state having shown the checks different things, and a check may
+// then pass a later step on one and fail it on the other; so a visit
+// covers only visits with the same state and the same judge hash. A
+// system that has a judge hasher but cannot hash its checks at a decision
+// (ok false) has no key there, and the decision is never pruned nor
+// remembered; a system without one takes its state hash to hold its
+// checks too. A visit also records its previous
 // actor when that actor has a step enabled (it decides which picks are
 // preemptions), -1 when it has none (no pick is then a preemption). An
 // earlier visit covers this one when its sleep set was a subset of this
@@ -27,7 +36,7 @@ import "slices"
 // walks them and numbers the subtrees below them the same way).
 
 type dfsStateKey struct {
-	hash uint64
+	hash, judge uint64
 }
 
 type dfsStateSeen struct {
@@ -36,7 +45,26 @@ type dfsStateSeen struct {
 	sleep     []uint64
 }
 
-func (s *DFS) stateKey(h uint64, _ *dfsNode) dfsStateKey { return dfsStateKey{hash: h} }
+// stateKey returns the state key of decision d when state pruning is on
+// and the system can hash its state there, and its checks when it has a
+// judge hasher (judged: it has one and could).
+func (s *DFS) stateKey(d *Decision) (key dfsStateKey, judged, ok bool) {
+	if !s.cfg.States {
+		return dfsStateKey{}, false, false
+	}
+	h, ok := d.StateHash()
+	if !ok {
+		return dfsStateKey{}, false, false
+	}
+	if d.judger == nil {
+		return dfsStateKey{hash: h}, false, true
+	}
+	j, ok := d.JudgeHash()
+	if !ok {
+		return dfsStateKey{}, false, false
+	}
+	return dfsStateKey{hash: h, judge: j}, true, true
+}
 
 // freePrev is the node's previous actor when it has a step enabled (a
 // switch away from it is a preemption), else -1.

@@ -24,10 +24,13 @@ package engine
 // (shards and split depths number the subtrees from the decisions they
 // see) nor with DPOR (its race analysis reads the runs).
 
-type dfsTransKey struct{ state, judge, step uint64 }
+type dfsTransKey struct {
+	from dfsStateKey
+	step uint64
+}
 
 type dfsTrans struct {
-	child                uint64
+	child                dfsStateKey
 	prevOn, prevFinished bool
 }
 
@@ -39,16 +42,17 @@ func (s *DFS) transitions() bool {
 	return s.cfg.States && s.cfg.Reduction != ReductionDPOR && s.cfg.Shards <= 1 && s.cfg.SplitDepth == 0
 }
 
-// learn records that the pick p.chosen, run from p's state, led to state
-// h, where its actor had a step enabled (prevOn) or had finished.
-func (s *DFS) learn(p *dfsNode, h uint64, prevOn, prevFinished bool) {
+// learn records that the pick p.chosen, run from p's state, led to the
+// state with key child, where its actor had a step enabled (prevOn) or had
+// finished.
+func (s *DFS) learn(p *dfsNode, child dfsStateKey, prevOn, prevFinished bool) {
 	if !p.hasState || !p.hasJudge || !s.transitions() || len(s.trans) >= DefaultStateCap {
 		return
 	}
 	if s.trans == nil {
 		s.trans = map[dfsTransKey]dfsTrans{}
 	}
-	s.trans[dfsTransKey{p.state.hash, p.judge, stepKey(p.enabled[p.chosen])}] = dfsTrans{child: h, prevOn: prevOn, prevFinished: prevFinished}
+	s.trans[dfsTransKey{p.state, stepKey(p.enabled[p.chosen])}] = dfsTrans{child: child, prevOn: prevOn, prevFinished: prevFinished}
 }
 
 // inherit fills in what node n, reached from p by pick i, takes from p:
@@ -105,14 +109,14 @@ func (s *DFS) Virtual(maxSteps int) bool {
 	if !p.hasState || !p.hasJudge || p.chosen < 0 {
 		return false
 	}
-	tr, ok := s.trans[dfsTransKey{p.state.hash, p.judge, stepKey(p.enabled[p.chosen])}]
+	tr, ok := s.trans[dfsTransKey{p.state, stepKey(p.enabled[p.chosen])}]
 	if !ok {
 		return false
 	}
 	n := dfsNode{prev: p.enabled[p.chosen].Actor, prevOn: tr.prevOn, bounded: s.cfg.Bound >= 0}
 	s.inherit(&n, p, p.chosen)
 	s.wakeAll(&n, tr.prevFinished)
-	n.state, n.hasState = dfsStateKey{hash: tr.child}, true
+	n.state, n.hasState, n.hasJudge = tr.child, true, true
 	if !s.seen(&n) {
 		p.after[p.chosen] = -1 // the run will learn it
 		return false

@@ -19,9 +19,10 @@ import (
 // halted vCPUs, failed hosts, pending interrupts, the blame, what the
 // hypervisor can read of each host's record of its members
 // (ownerview.Record.StateHash) — and each actor's. What the oracles keep
-// to judge with is not part of it: state pruning assumes a verdict
-// follows from the state reached, and the sampling strategies that run
-// beside every proof cross-check the oracles that keep history. An actor runs straight-line
+// to judge with is not part of it: that is the judge hash (JudgeHash,
+// judge_hash.go), and state pruning keys a visit on both, so two paths
+// that reach one state having shown the oracles different things are
+// both explored. An actor runs straight-line
 // code on a coroutine whose stack cannot be hashed, but it is
 // deterministic: its state after a step is a function of its state before
 // and of the values the step read. So an actor's state is summarised by a
