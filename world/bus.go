@@ -105,7 +105,7 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	w.guardBefore(h, t)
 	fx := h.pf.Handle(oev)
 	w.devicesChanged(h, t)
-	w.guardAfter(h, t, &fx)
+	w.guardAfterEvent(h, t, &fx)
 	if w.cfg.OwnerFault != nil {
 		fx = w.ownerFault(h, oev, fx) // a copy: fx itself stays off the heap
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/guard"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/network"
 	"github.com/migsim/migsim/world/observe"
@@ -127,12 +128,15 @@ type World struct {
 	blame string
 
 	// Footprints (footprint.go): the world's shape and its hash, each
-	// actor's kind, the hosts the hypervisor loads into, and the guard.
+	// actor's kind, the hosts the hypervisor loads into, and the guard
+	// (footprint_guard.go) with its scratch.
 	fpShape     por.Shape
 	fpShapeHash uint64
 	actorInfo   []actorInfo
 	loadHosts   []string
-	guard       stepGuard
+	guard       guard.Step
+	guardAfter  guard.State
+	guardModes  []spec.Mode
 	// sh hashes the state (state_hash.go); chaining is set once the run
 	// keeps the actors' chains; opaque once a member's state is out of
 	// reach (member.Opaque).
@@ -512,10 +516,10 @@ func (w *World) NextTimer() (engine.VTime, bool) {
 // Advance moves the clock; due device timers become pending device events
 // and sleeping actors wake.
 func (w *World) Advance(now engine.VTime) {
-	if w.guard.on {
+	if w.guard.On() {
 		// A host booting inside a step (hvPort.runInline) must not need the
 		// clock: time moves only between steps.
-		panic(fmt.Sprintf("world: step %q moved the clock to %s", w.guard.label, now))
+		panic(fmt.Sprintf("world: step %q moved the clock to %s", w.guard.Label(), now))
 	}
 	w.now = now
 	for _, h := range w.hosts {

@@ -1,0 +1,179 @@
+// Package guard is the world's footprint guard. Partial-order reduction
+// trusts a step's footprint, and an understated one silently drops
+// interleavings. So while a step runs, the world reports every resource it
+// sees the step touch — the function an event reaches, a member's mode,
+// guest memory, the PF's host memory, the disk (a net world's network),
+// interrupts for a guest, pending events and timers, the host's record of
+// its members, the hypervisor's code run on another actor — and what it
+// looks like outside its events before and after the step (State: the
+// VM's host, the hosts, signals, the blame, halted vCPUs, failed hosts, a
+// write put in flight on the bus, the network's activity). The guard
+// panics (a "panic" finding naming the step and the resource) on the
+// first resource the step's footprint did not declare.
+package guard
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
+)
+
+// State is what the world looks like outside its events, around a step.
+type State struct {
+	// VM is the index of the host the VM runs on (-1: none), Hosts the
+	// number of hosts.
+	VM, Hosts int
+	// Blame is whom the transparent oracle blames so far.
+	Blame string
+	// Signals are the signals set, sorted.
+	Signals []string
+	// Halted says, per guest, whether its vCPU is halted; Failed, per
+	// host, whether it failed.
+	Halted []bool
+	Failed [4]bool
+	// LanesIdle: no write is in flight on the bus.
+	LanesIdle bool
+	// Net is the network's activity (network.Activity), kept when
+	// NetChecked: the step did not declare writing the disk, whose
+	// resource a net world's network is.
+	Net        uint64
+	NetChecked bool
+}
+
+// Step is the guard of the running step.
+type Step struct {
+	on     bool
+	fp     engine.Footprint
+	label  string
+	before State
+	// The target of the event being delivered, before it: a member's
+	// existence and mode, or the PF's members (Member, PF).
+	built  bool
+	mode   spec.Mode
+	numVFs int
+	modes  []spec.Mode
+}
+
+// Begin arms the guard for step s; the caller then fills Before.
+func (g *Step) Begin(s engine.Step) { g.on, g.fp, g.label = true, s.Footprint, s.Label }
+
+// Before is the state before the running step, for the caller to fill.
+func (g *Step) Before() *State { return &g.before }
+
+// On reports whether a step is being guarded.
+func (g *Step) On() bool { return g.on }
+
+// Label is the running step's label.
+func (g *Step) Label() string { return g.label }
+
+// End checks what changed outside events between Before and after, and
+// disarms the guard.
+func (g *Step) End(after *State) {
+	if !g.on {
+		return
+	}
+	b := &g.before
+	if after.VM != b.VM {
+		g.TouchW(por.ResVM)
+	}
+	if after.Hosts != b.Hosts {
+		g.TouchW(por.ResHosts)
+	}
+	if b.NetChecked && after.Net != b.Net {
+		g.TouchW(por.ResDisk)
+	}
+	if b.LanesIdle && !after.LanesIdle {
+		// A write put in flight may reach any function ahead of any later
+		// request.
+		g.TouchW(por.ResAll)
+	}
+	if after.Blame != b.Blame {
+		g.TouchW(por.ResBlame)
+	}
+	for i, h := range after.Halted {
+		if i < len(b.Halted) && h != b.Halted[i] {
+			g.TouchW(por.ResGuest(por.ClassHalt, i))
+		}
+	}
+	for i := range min(after.Hosts, b.Hosts, len(b.Failed)) {
+		if after.Failed[i] != b.Failed[i] {
+			g.TouchW(por.ResHost(por.ClassFailed, i))
+		}
+	}
+	for _, name := range after.Signals {
+		if _, found := slices.BinarySearch(b.Signals, name); !found {
+			g.TouchW(por.ResSignal(name))
+		}
+	}
+	g.on = false
+}
+
+// MayWrite reports whether the running step declared writing r. A host
+// the step created is its own: nothing else could have touched it.
+func (g *Step) MayWrite(r engine.Resource) bool {
+	ws := g.fp.Writes()
+	return por.HasResource(ws, r) || por.HasResource(ws, por.ResAll) || g.newHost(r)
+}
+
+// newHost reports whether r belongs to a host created by the running step.
+func (g *Step) newHost(r engine.Resource) bool {
+	h, ok := por.HostOf(r)
+	return ok && h >= g.before.Hosts
+}
+
+// MayRead reports whether the running step declared reading or writing r.
+func (g *Step) MayRead(r engine.Resource) bool {
+	return g.MayWrite(r) || por.HasResource(g.fp.Reads(), r)
+}
+
+// TouchW checks that the running step declared writing r.
+func (g *Step) TouchW(r engine.Resource) {
+	if g.on && !g.MayWrite(r) {
+		g.understated("write", r)
+	}
+}
+
+// TouchR checks that the running step declared reading r.
+func (g *Step) TouchR(r engine.Resource) {
+	if g.on && !g.MayRead(r) {
+		g.understated("read", r)
+	}
+}
+
+// TouchFunc checks that the running step declared writing function t of
+// host h, or the whole group.
+func (g *Step) TouchFunc(h int, t owner.Target) {
+	if g.on && !g.MayWrite(por.ResFunc(h, t)) && !g.MayWrite(por.ResHost(por.ClassGroup, h)) {
+		g.understated("write", por.ResFunc(h, t))
+	}
+}
+
+func (g *Step) understated(how string, r engine.Resource) {
+	panic(fmt.Sprintf("world: footprint of %q (%s) does not declare the %s of %s", g.label, g.fp, how, por.ResourceName(r)))
+}
+
+// Member records a member an event is about to reach: whether it exists
+// and its mode.
+func (g *Step) Member(built bool, mode spec.Mode) { g.built, g.mode = built, mode }
+
+// MemberChanged reports whether the member the event reached changed its
+// existence or mode (Member recorded them before).
+func (g *Step) MemberChanged(built bool, mode spec.Mode) bool {
+	return built != g.built || (built && mode != g.mode)
+}
+
+// PF records, before a PF event that did not declare writing its group,
+// its number of VFs and its members' modes in order.
+func (g *Step) PF(numVFs int, modes []spec.Mode) {
+	g.numVFs, g.modes = numVFs, append(g.modes[:0], modes...)
+}
+
+// PFSame reports whether the PF's members after the event are those PF
+// recorded: as many VFs, and the same modes in order.
+func (g *Step) PFSame(numVFs int, modes []spec.Mode) bool {
+	return numVFs == g.numVFs && slices.Equal(modes, g.modes)
+}

@@ -1,0 +1,116 @@
+package guard
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
+)
+
+// before is the state every case starts from: two hosts, the VM on the
+// first, one signal set, two guests running.
+func before() State {
+	return State{VM: 0, Hosts: 2, Signals: []string{"ready"}, Halted: []bool{false, false}, LanesIdle: true}
+}
+
+// panicOf runs f and returns what it panicked with ("" for nothing).
+func panicOf(f func()) (msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg = p.(string)
+		}
+	}()
+	f()
+	return ""
+}
+
+// TestEnd: a change outside events panics naming its resource unless the
+// step declared writing it; nothing changed, nothing to declare.
+func TestEnd(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*State)
+		res    engine.Resource
+		// what the panic names ("" when the change needs no declaration)
+		what string
+	}{
+		{"nothing", func(*State) {}, por.ResBlame, ""},
+		{"the VM moves", func(s *State) { s.VM = 1 }, por.ResVM, "write of the VM's host"},
+		{"a host is made", func(s *State) { s.Hosts = 3 }, por.ResHosts, "write of the hosts"},
+		{"a write is put in flight", func(s *State) { s.LanesIdle = false }, por.ResAll, "write of everything"},
+		{"the blame", func(s *State) { s.Blame = "hv" }, por.ResBlame, "write of the blame"},
+		{"a vCPU halts", func(s *State) { s.Halted = []bool{false, true} }, por.ResGuest(por.ClassHalt, 1), "write of"},
+		{"a host fails", func(s *State) { s.Failed[1] = true }, por.ResHost(por.ClassFailed, 1), "write of"},
+		{"a signal is set", func(s *State) { s.Signals = []string{"go", "ready"} }, por.ResSignal("go"), "write of"},
+		{"the network moves", func(s *State) { s.Net = 7 }, por.ResDisk, "write of the disk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, declared := range []bool{false, true} {
+				var g Step
+				fp := engine.Writes(por.ResSignal("other"))
+				if declared {
+					fp = engine.Writes(tt.res)
+				}
+				g.Begin(engine.Step{Label: "vcpu0:step", Footprint: fp})
+				*g.Before() = before()
+				g.Before().NetChecked = true
+				after := before()
+				after.NetChecked = true
+				tt.change(&after)
+				msg := panicOf(func() { g.End(&after) })
+				if declared || tt.what == "" {
+					assert.Empty(t, msg)
+					assert.False(t, g.On(), "End disarms the guard")
+					continue
+				}
+				assert.Contains(t, msg, `footprint of "vcpu0:step"`)
+				assert.Contains(t, msg, "does not declare the "+tt.what)
+			}
+		})
+	}
+}
+
+// TestTouch: a touch needs the resource declared (a read is covered by a
+// write; everything by ResAll), a function needs it or its whole group,
+// and a host the step created is its own. Unarmed, nothing panics.
+func TestTouch(t *testing.T) {
+	var g Step
+	g.Begin(engine.Step{Label: "hv:step", Footprint: engine.NewFootprint([]engine.Resource{por.ResDisk}, []engine.Resource{por.ResHost(por.ClassGroup, 0)})})
+	*g.Before() = before()
+	assert.Empty(t, panicOf(func() { g.TouchR(por.ResDisk) }))
+	assert.Contains(t, panicOf(func() { g.TouchW(por.ResDisk) }), "does not declare the write of the disk")
+	assert.Empty(t, panicOf(func() { g.TouchFunc(0, owner.Target(3)) }), "the group covers its functions")
+	assert.Contains(t, panicOf(func() { g.TouchFunc(1, owner.Target(3)) }), "does not declare the write of")
+	assert.Empty(t, panicOf(func() { g.TouchW(por.ResHost(por.ClassTruth, 2)) }), "host 2 did not exist before the step")
+	same := before()
+	g.End(&same)
+	assert.Empty(t, panicOf(func() { g.TouchW(por.ResDisk) }), "unarmed")
+
+	g.Begin(engine.Step{Label: "hv:all", Footprint: engine.Writes(por.ResAll)})
+	*g.Before() = before()
+	assert.Empty(t, panicOf(func() { g.TouchW(por.ResHost(por.ClassTruth, 1)) }))
+}
+
+// TestMemberAndPF: an event's target compared before and after it.
+func TestMemberAndPF(t *testing.T) {
+	var g Step
+	g.Member(true, spec.ModeActive)
+	assert.False(t, g.MemberChanged(true, spec.ModeActive))
+	assert.True(t, g.MemberChanged(true, spec.ModeStop))
+	assert.True(t, g.MemberChanged(false, 0))
+	g.Member(false, 0)
+	assert.True(t, g.MemberChanged(true, spec.ModeActive), "built by the event")
+
+	modes := []spec.Mode{spec.ModeActive, spec.ModeStop}
+	g.PF(2, modes)
+	modes[0] = spec.ModeFreeze // the caller reuses its buffer
+	require.True(t, g.PFSame(2, []spec.Mode{spec.ModeActive, spec.ModeStop}))
+	assert.False(t, g.PFSame(1, []spec.Mode{spec.ModeActive}))
+	assert.False(t, g.PFSame(2, []spec.Mode{spec.ModeActive, spec.ModeFreeze}))
+}
