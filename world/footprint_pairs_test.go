@@ -40,7 +40,10 @@ type pairChooser struct {
 	// enabled records every decision's enabled steps (record mode: at < 0).
 	enabled [][]enabledStep
 	hash    uint64
-	err     error
+	// judge is the judge hash after the pair (judged: the world had one).
+	judge  uint64
+	judged bool
+	err    error
 }
 
 func (c *pairChooser) pick(d *engine.Decision, label string) (int, error) {
@@ -77,6 +80,7 @@ func (c *pairChooser) Choose(d *engine.Decision) (int, error) {
 		return c.pick(d, c.second)
 	}
 	c.hash = (*c.w).CanonicalStateHash()
+	c.judge, c.judged = (*c.w).JudgeHash()
 	return 0, errPairDone
 }
 
@@ -119,10 +123,10 @@ func TestFootprints_CoEnabledPairsCommute(t *testing.T) {
 					if a.actor == b.actor || a.fp.Conflicts(b.fp) {
 						continue
 					}
-					run := func(first, second string) (uint64, error) {
+					run := func(first, second string) (*pairChooser, error) {
 						c := &pairChooser{w: w, want: orig.Choices, at: k, first: first, second: second}
 						_, _ = engine.Run(wf, seed, c, cfg)
-						return c.hash, c.err
+						return c, c.err
 					}
 					ab, errAB := run(a.label, b.label)
 					ba, errBA := run(b.label, a.label)
@@ -131,7 +135,10 @@ func TestFootprints_CoEnabledPairsCommute(t *testing.T) {
 						!assert.NoError(t, errBA, "%s: at decision %d, %q then %q (footprints %s, %s)", name, k, b.label, a.label, b.fp, a.fp) {
 						continue
 					}
-					assert.Equal(t, ab, ba, "%s: at decision %d, %q and %q reach different states in either order (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp)
+					assert.Equal(t, ab.hash, ba.hash, "%s: at decision %d, %q and %q reach different states in either order (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp)
+					if ab.judged && ba.judged {
+						assert.Equal(t, ab.judge, ba.judge, "%s: at decision %d, %q and %q leave the oracles different things in either order (footprints %s, %s)", name, k, a.label, b.label, a.fp, b.fp)
+					}
 				}
 			}
 		}

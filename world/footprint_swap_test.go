@@ -35,14 +35,17 @@ type swapChooser struct {
 	w    **world.World
 	want []engine.Choice
 	swap int // -1: no swap
-	// hashes and advances record, per decision, the state hash and the
-	// clock advances (stalls included) so far.
-	hashes, advances []uint64
-	err              error
+	// hashes, judges and advances record, per decision, the state hash,
+	// the judge hash (0 when the world has none) and the clock advances
+	// (stalls included) so far.
+	hashes, judges, advances []uint64
+	err                      error
 }
 
 func (c *swapChooser) Choose(d *engine.Decision) (int, error) {
 	c.hashes = append(c.hashes, (*c.w).CanonicalStateHash()) // from decision 0 on: the actors' chains are kept
+	judge, _ := (*c.w).JudgeHash()
+	c.judges = append(c.judges, judge)
 	c.advances = append(c.advances, uint64(d.Advances))
 	if d.Index >= len(c.want) {
 		return 0, fmt.Errorf("the run outlives its %d recorded steps", len(c.want))
@@ -70,7 +73,8 @@ func (c *swapChooser) Choose(d *engine.Decision) (int, error) {
 // advance or stall between them) are exchanged; the exchanged run must be
 // possible (neither step enabled or disabled the other), reach the same
 // state right after the pair (StateHash: shared state and every actor's
-// chain), and end with the same finding and end state.
+// chain) with the same judge hash (what the oracles keep), and end with
+// the same finding and end state.
 func TestFootprints_SwapIndependentSteps(t *testing.T) {
 	rows := 0
 	swaps := 0
@@ -175,6 +179,7 @@ func swapRows(t *testing.T, scens []*scenario.Scenario, base uint64, rows *int) 
 				continue
 			}
 			assert.Equal(t, ref.hashes[i+2], got.hashes[i+2], "%s: state after steps %d %q and %d %q differs when exchanged", name, i, a.Label, i+1, b.Label)
+			assert.Equal(t, ref.judges[i+2], got.judges[i+2], "%s: what the oracles keep after steps %d %q and %d %q differs when exchanged", name, i, a.Label, i+1, b.Label)
 			assert.Equal(t, refEnd, gotEnd, "%s: end state differs when steps %d %q and %d %q are exchanged", name, i, a.Label, i+1, b.Label)
 			assert.Equal(t, findingOracle(refFinding), findingOracle(gotFinding), "%s: finding differs when steps %d and %d are exchanged", name, i, i+1)
 		}

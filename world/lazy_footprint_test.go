@@ -21,6 +21,7 @@ type eagerWorld struct {
 }
 
 func (e eagerWorld) StateHash() (uint64, bool) { return e.w.StateHash() }
+func (e eagerWorld) JudgeHash() (uint64, bool) { return e.w.JudgeHash() }
 func (e eagerWorld) Epoch() bool               { return e.w.Epoch() }
 func (e eagerWorld) Finished(id int) bool      { return e.w.Finished(id) }
 

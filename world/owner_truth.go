@@ -37,7 +37,8 @@ func (w *World) auditable(h *host, vf int) bool { return h.truth.Auditable(vf, h
 
 // observeTLP updates the host's knowledge from a TLP the host or the guest
 // sends to a function, before the function handles it: Initiate FLR, a
-// write of 0 to device_status.
+// write of 0 to device_status, and for the oracles a write or a
+// notification while a size query is watched.
 func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
 	if ev.Kind != member.EvTLP || t == owner.TargetPF {
 		return
@@ -47,12 +48,15 @@ func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
 	if ev.TLP.Kind == pcie.MemWrite || ev.TLP.Kind == pcie.MemRead {
 		off, inCfg = w.commonCfgOffset(h, int(t), ev.TLP.Addr)
 	}
-	if ownerview.Observed(ev.TLP, off, inCfg) {
-		w.touchW(por.ResHost(por.ClassTruth, h.idx))
+	touched := ownerview.Observed(ev.TLP, off, inCfg)
+	if h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg) {
+		touched = true
 	}
-	h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg)
-	if ev.TLP.Kind == pcie.MemWrite && w.isVFNotify(h, int(t), ev.TLP.Addr) {
-		h.truth.ObserveNotify(int(t))
+	if ev.TLP.Kind == pcie.MemWrite && w.isVFNotify(h, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
+		touched = true
+	}
+	if touched {
+		w.touchW(por.ResHost(por.ClassTruth, h.idx))
 	}
 }
 

@@ -72,15 +72,17 @@ func (pa *peerActor) exec(op scenario.Op) error {
 	switch op.Verb {
 	case "kick":
 		vf, q := int(args.Int("vf")), int(args.Int("q"))
+		off, data := pcie.BAR0Notify+uint64(q)*pcie.NotifyMultiplier, binary.LittleEndian.AppendUint16(nil, uint16(q))
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q),
-			ready: func() bool { return pa.running() || w.stalled },
+			access: accessBits(pcie.MemWrite, off, data),
+			ready:  func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.hostOfVF(vf)
 				if !pa.running() {
 					w.notef("%s: p2p kick to vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
 					return nil
 				}
-				pa.p2pWrite(h, vf, pcie.BAR0Notify+uint64(q)*pcie.NotifyMultiplier, binary.LittleEndian.AppendUint16(nil, uint16(q)), "kick")
+				pa.p2pWrite(h, vf, off, data, "kick")
 				return nil
 			}})
 	case "write":

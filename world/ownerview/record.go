@@ -125,26 +125,28 @@ func (r *Record) View(vf int, present bool) OwnerView {
 // to member vf, before the member handles it: a configuration write that
 // sets Initiate FLR, a write of 0 to device_status. cfgOff is the offset
 // of a memory write inside the member's common configuration; inCfg is
-// false when it falls outside.
-func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
+// false when it falls outside. watched reports whether the write was the
+// first to reach the member while a size query is watched, which changes
+// what the record keeps for the oracles (JudgeHash) only.
+func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) (watched bool) {
 	if tlp.Kind == pcie.MemWrite || tlp.Kind == pcie.CfgWrite {
-		if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch {
-			mt.ctx.sizeWritten = true
+		if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch && !mt.ctx.sizeWritten {
+			mt.ctx.sizeWritten, watched = true, true
 		}
 	}
 	if !Observed(tlp, cfgOff, inCfg) {
-		return
+		return watched
 	}
 	switch tlp.Kind {
 	case pcie.CfgWrite: // Initiate FLR
 		mt := r.truth(vf)
 		if mt.flr {
-			return
+			return watched
 		}
 		mt.resets++
 		if r.env.Rules().FLRVsMode == spec.FLRDefer && mt.mode.Quiesced() {
 			mt.flrDeferred = true
-			return
+			return watched
 		}
 		mt.flr, mt.flrAt = true, r.env.Now()
 	case pcie.MemWrite: // a write of 0 to device_status
@@ -152,6 +154,7 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 		t.reset = true
 		t.resets++
 	}
+	return watched
 }
 
 // Observed reports whether ObserveWrite or ObserveStatusRead may change
@@ -159,7 +162,8 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) {
 // that sets Initiate FLR, a write of 0 to device_status, a read of
 // device_status. cfgOff and inCfg place a memory request in the member's
 // common configuration as for ObserveWrite. Every other access changes at
-// most what the record keeps for the oracles (JudgeHash).
+// most what the record keeps for the oracles (JudgeHash): a write while a
+// size query is watched.
 func Observed(tlp pcie.TLP, cfgOff uint64, inCfg bool) bool {
 	switch tlp.Kind {
 	case pcie.CfgWrite:
@@ -187,11 +191,14 @@ func ObservedAt(kind pcie.TLPKind, off uint64, data []byte) bool {
 }
 
 // ObserveNotify records a driver notification (a write to the notify
-// region) that reached member vf.
-func (r *Record) ObserveNotify(vf int) {
-	if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch {
+// region) that reached member vf; watched reports whether it was the
+// first while a size query is watched (as for ObserveWrite).
+func (r *Record) ObserveNotify(vf int) (watched bool) {
+	if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch && !mt.ctx.sizeNotified {
 		mt.ctx.sizeNotified = true
+		return true
 	}
+	return false
 }
 
 // ObserveStatusRead ends a reset of member vf in progress: a read of its
