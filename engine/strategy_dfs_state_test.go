@@ -46,7 +46,7 @@ func TestDFS_StatePruningKeepsTheChecksHistory(t *testing.T) {
 	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	systems := 200
 	if testing.Short() {
-		systems = 60
+		systems = 20 // the race detector's run
 	}
 	lost := 0
 	for sys := range systems {

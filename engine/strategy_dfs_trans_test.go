@@ -23,7 +23,7 @@ func TestDFS_KnownTransitionsSameSearch(t *testing.T) {
 	for _, kind := range []transKind{transKeepsNothing, transHistoryHashed, transNoJudgeHash} {
 		t.Run(kind.String(), func(t *testing.T) {
 			virtual := 0
-			for sys := range 60 {
+			for sys := range transSystems() {
 				progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 				for _, cfg := range transConfigs {
 					want, got, sum := compareTransitions(t, progs, gen.vars, kind, cfg)
@@ -49,7 +49,7 @@ func TestDFS_KnownTransitionsSameSearch(t *testing.T) {
 func TestDFS_KnownTransitionsNeedTheJudgeHash(t *testing.T) {
 	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	differ := 0
-	for sys := range 60 {
+	for sys := range transSystems() {
 		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 		for _, cfg := range transConfigs {
 			want, got, _ := compareTransitions(t, progs, gen.vars, transHistoryLeftOut, cfg)
@@ -59,7 +59,16 @@ func TestDFS_KnownTransitionsNeedTheJudgeHash(t *testing.T) {
 		}
 	}
 	assert.Positive(t, differ, "a judge hash that leaves the checks' history out changes the search")
-	t.Logf("%d of %d searches differ", differ, 60*len(transConfigs))
+	t.Logf("%d of %d searches differ", differ, transSystems()*len(transConfigs))
+}
+
+// transSystems is how many generated systems the known-transition tests
+// search: 60, or 20 under -short (the race detector's run).
+func transSystems() int {
+	if testing.Short() {
+		return 20
+	}
+	return 60
 }
 
 var transConfigs = []DFSConfig{{Reduction: ReductionSleep, States: true, Bound: 2},
