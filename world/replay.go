@@ -24,20 +24,8 @@ func (w *World) Replayed(judged bool) {
 }
 
 // pureMembers reports whether every member built so far answers queries
-// without side effects inside the process.
-func (w *World) pureMembers() bool {
-	if w.holdsOpaque() {
-		return false
-	}
-	for _, h := range w.hosts {
-		for _, m := range h.pf.Members() {
-			if !pureMember(m) {
-				return false
-			}
-		}
-	}
-	return true
-}
+// without side effects inside the process (memberBuilt keeps count).
+func (w *World) pureMembers() bool { return !w.impure }
 
 // pureMember reports whether m is a member.Pure inside the process.
 func pureMember(m member.Device) bool {
@@ -46,11 +34,17 @@ func pureMember(m member.Device) bool {
 	return pure && !opaque
 }
 
-// memberBuilt keeps the checks on for the rest of a replayed step once it
-// builds a member that is not pureMember: Replayed looked at the members
-// built before the step.
+// memberBuilt records that a member was built: whether it is not
+// pureMember (impure) or keeps its state outside the process (opaque),
+// which stay set for the rest of the run even when the member is gone. It
+// keeps the checks on for the rest of a replayed step that builds such a
+// member: Replayed looked at the members built before the step.
 func (w *World) memberBuilt(m member.Device) {
-	if w.replayed && !pureMember(m) {
+	if _, ok := m.(member.Opaque); ok {
+		w.opaque = true
+	}
+	if !pureMember(m) {
+		w.impure = true
 		w.replayed = false
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/world/devhash"
 	"github.com/migsim/migsim/world/por"
@@ -114,24 +113,12 @@ func (w *World) TrackState() {
 }
 
 // holdsOpaque reports whether a member built so far keeps its state
-// outside the process (member.Opaque); once one is, the world never hashes
-// again. A run asks before its first step, and members are built by then
-// only if a scenario's boot built them; a member built later makes every
-// later hash refused, so no state with it is ever compared.
-func (w *World) holdsOpaque() bool {
-	if w.opaque {
-		return true
-	}
-	for _, h := range w.hosts {
-		for _, m := range h.pf.Members() {
-			if _, ok := m.(member.Opaque); ok {
-				w.opaque = true
-				return true
-			}
-		}
-	}
-	return false
-}
+// outside the process (member.Opaque, recorded by memberBuilt); once one
+// is, the world never hashes again. A run asks before its first step, and
+// members are built by then only if a scenario's boot built them; a member
+// built later makes every later hash refused, so no state with it is ever
+// compared.
+func (w *World) holdsOpaque() bool { return w.opaque }
 
 // stateHash hashes the state; with ids it includes the ids of the device
 // pseudo-actors, which follow the order they were created in.

@@ -138,10 +138,11 @@ type World struct {
 	guardAfter  guard.State
 	guardModes  []spec.Mode
 	// sh hashes the state (state_hash.go); chaining is set once the run
-	// keeps the actors' chains; opaque once a member's state is out of
-	// reach (member.Opaque).
-	sh               *stateHasher
-	chaining, opaque bool
+	// keeps the actors' chains; opaque once a member built keeps its state
+	// out of reach (member.Opaque), impure once one is not pureMember
+	// (memberBuilt).
+	sh                       *stateHasher
+	chaining, opaque, impure bool
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
 	observing *actor

@@ -125,6 +125,16 @@ func (h Hook) Doc() string {
 	return string(h)
 }
 
+// hasHook reports whether o runs at any hook (HooksOf is not empty),
+// without building the list.
+func hasHook(o Oracle) bool {
+	switch o.(type) {
+	case EventOracle, ReceivedOracle, LoadOracle, FlowOracle, FinishOracle:
+		return true
+	}
+	return false
+}
+
 // HooksOf lists the hooks o runs at, in order.
 func HooksOf(o Oracle) []Hook {
 	var out []Hook

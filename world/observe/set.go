@@ -46,7 +46,7 @@ func NewSet(w World, os []Oracle) (Set, error) {
 			return Set{}, fmt.Errorf("observe: oracle %d (%T) has no name", i, o)
 		case slices.Contains(names, info.Name):
 			return Set{}, fmt.Errorf("observe: oracle %s given twice", info.Name)
-		case len(HooksOf(o)) == 0:
+		case !hasHook(o):
 			return Set{}, fmt.Errorf("observe: oracle %s runs at no hook", info.Name)
 		}
 		names = append(names, info.Name)
