@@ -50,7 +50,8 @@ func (w understated) Enabled(buf []engine.Step) []engine.Step {
 		case "watch":
 			// A write that neither resets the member nor starts an FLR
 			// declares the host's record only for the size-query watch.
-			if a.req.access&por.VFReset == 0 && (strings.Contains(a.req.label, ":mmio-write ") || strings.Contains(a.req.label, ":cfg-write ")) {
+			if a.req.access&por.VFReset == 0 && (strings.Contains(a.req.label, ":mmio-write ") || strings.Contains(a.req.label, ":cfg-write ") ||
+				strings.Contains(a.req.label, ":p2p-kick ") || strings.Contains(a.req.label, ":p2p-write ")) {
 				a.req.access &^= por.VFTruth
 			}
 		}
@@ -103,6 +104,24 @@ hypervisor
   mode src active
 `
 
+// guardPeerWatchScenario has a peer ring VF 1's doorbell once the
+// hypervisor asked for the size of its context (draft-2023's read).
+const guardPeerWatchScenario = `scenario peer-watch
+vfs 2
+guest vcpu0 vf=1
+  probe
+  signal ready
+peer p2p vf=2
+  await go
+  kick vf=1 q=0
+hypervisor
+  await ready
+  mode src stop vf=1
+  signal go
+  read src vf=1
+  mode src active vf=1
+`
+
 // guardNetScenario has the network leave frames in the VF's receive FIFO
 // while the device is reset (its driver reset it and set nothing up
 // again); the guest's next write of 0 to device_status finds it already
@@ -147,6 +166,7 @@ func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
 		{"reset seen by the host", guardFLRScenario, "truth", spec.Draft2023, "", "vcpu0:mmio-write device_status=00", "write of host 0's record of its members"},
 		{"reset dropping held frames", guardNetScenario, "reset", spec.Virtio14, "", "vcpu0:mmio-write device_status=00", "write of the disk (the network in a net world)"},
 		{"write while a size query is watched", guardWatchScenario, "watch", spec.Draft2023, "", "vcpu0:mmio-write ", "write of host 0's record of its members"},
+		{"peer's kick while a size query is watched", guardPeerWatchScenario, "watch", spec.Draft2023, "", "p2p:p2p-kick vf1 q0", "write of host 0's record of its members"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

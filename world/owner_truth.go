@@ -96,7 +96,11 @@ func (w *World) commonCfgOffset(h *host, vf int, addr uint64) (uint64, bool) {
 }
 
 // recordAnswer notes the member's own digest of its context when it
-// answered a context or parts read (the event that completed it).
+// answered a context or parts read (the event that completed it). The
+// host's record keeps it for the oracles until the hypervisor reads the
+// completion, so it travels with the completion: the step declares the
+// host's admin queue, which every step that reads the completion writes
+// (the guard checks it).
 func (w *World) recordAnswer(h *host, fx owner.Effects) {
 	for _, c := range fx.Completed {
 		if c.Status != spec.StatusOK || c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff ||
@@ -104,6 +108,7 @@ func (w *World) recordAnswer(h *host, fx owner.Effects) {
 			continue
 		}
 		if m, ok := h.pf.Member(int(c.Member)); ok {
+			w.touchW(por.ResHost(por.ClassAdminQ, h.idx))
 			h.truth.Answered(int(c.Member), m.ContextDigest())
 		}
 	}
