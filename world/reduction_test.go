@@ -101,6 +101,14 @@ func TestReductions_SameOutcomes(t *testing.T) {
 	}
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.edition, row.knobs), func(t *testing.T) {
+			if !testing.Short() {
+				// The rows are independent: in go test's run (two packages at
+				// a time) the world package is often the last one left, and
+				// its longest test then uses both cores. Not under -short,
+				// where the race detector's memory grows with the work in
+				// flight.
+				t.Parallel()
+			}
 			f := catalogFactory(t, row.scenario, row.edition, row.knobs, engine.ScheduleSeed(1, 0))
 			var want outcomeSet
 			runs := map[string]int{}
