@@ -52,8 +52,8 @@ Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
 written as far as it got) and prints the summary so far.
 
-Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, 130 when
-interrupted.
+Exit 0 when nothing was found, 1 on a finding, 2 on a usage error or when
+the results cannot be written under --out, 130 when interrupted.
 
 flags:
 `
@@ -162,6 +162,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *maxSteps < 1 {
 		return usageError(stderr, "explore", "--max-steps %d: want at least 1", *maxSteps)
 	}
+	if fs.Changed("shard") && *shard == "" {
+		return usageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)
+	}
 	si, sn, err := parseShard(*shard)
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
@@ -262,16 +265,18 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			}
 		}
 	}
+	// Results that cannot be written are an error (2), not a finding: a
+	// batch system takes 1 for success (docs/scale.md).
 	if err := os.MkdirAll(run.out, 0o755); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
-		return exitFinding
+		return exitUsage
 	}
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
 		rep.Path = filepath.Join(run.out, shardName(name, ".json", run.shard, run.shards))
 		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitFinding
+			return exitUsage
 		}
 	}
 	if run.shards > 1 {
@@ -279,7 +284,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			catalog.SettingStrings(t.Settings)), ".summary.json", run.shard, run.shards))
 		if err := writeShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitFinding
+			return exitUsage
 		}
 		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
 	}
@@ -311,7 +316,7 @@ func exploreProgress(pw *lineWriter, stderr io.Writer) func(engine.Progress) {
 			if pw != nil && pw.open {
 				pw.final("")
 			}
-			fmt.Fprintf(stderr, "migsim explore: first finding after %d schedules; exploring on (Ctrl-C stops, then shrinks and writes it)\n", p.Done)
+			fmt.Fprintf(stderr, "migsim explore: a finding among the first %d schedules; exploring on (Ctrl-C stops, then shrinks and writes it)\n", p.Done)
 		}
 	}
 }

@@ -146,6 +146,17 @@ func TestExplore_DFSReductions(t *testing.T) {
 	}
 }
 
+// Results that cannot be written exit 2, not 1: a batch system takes 1 for
+// a finding, a success (docs/scale.md). Here the shard summary's path is a
+// directory already.
+func TestExplore_UnwritableResultsExit2(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "test-smoke_draft-2023.shard-0-of-2.summary.json"), 0o755))
+	code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/2", "--out", dir)
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "shard summary")
+}
+
 func TestExplore_Shards(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"0/2", "1/2"} {
@@ -174,6 +185,7 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"zero schedules", []string{"explore", "--scenario", smokeScenario, "--schedules", "0"}, "--schedules 0"},
 		{"bad shard", []string{"explore", "--scenario", smokeScenario, "--shard", "2/2"}, `--shard "2/2"`},
 		{"shard syntax", []string{"explore", "--scenario", smokeScenario, "--shard", "1of2"}, `--shard "1of2"`},
+		{"empty shard", []string{"explore", "--scenario", smokeScenario, "--shard", ""}, `--shard ""`},
 		{"bad knob", []string{"explore", "--scenario", smokeScenario, "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
 		{"bad setting", []string{"explore", "--scenario", smokeScenario, "--set", "novalue"}, `--set "novalue"`},
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},

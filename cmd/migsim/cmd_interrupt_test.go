@@ -56,7 +56,7 @@ func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int
 // far, shrinks and writes the finding, and exits 130.
 func TestExplore_SIGINTKeepsTheFinding(t *testing.T) {
 	dir := t.TempDir()
-	code, out, stderr := startUntil(t, "first finding after", os.Interrupt,
+	code, out, stderr := startUntil(t, "a finding among the first", os.Interrupt,
 		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--out", dir)
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)

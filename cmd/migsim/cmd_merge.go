@@ -33,8 +33,10 @@ the union, the first finding of each oracle over all shards, and the shrunk
 first finding, whose schedule file it writes under --out with the name one
 process would give it. Only the throughput line differs.
 
-Exit 0 when nothing was found, 1 on a finding, 2 on a usage error or bad,
-missing or mismatched summaries.
+Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
+missing or mismatched summaries or when the schedule file cannot be
+written, 130 when a shard was interrupted (the merged report is then only
+what the shards ran, and says so).
 
 flags:
 `
@@ -73,15 +75,18 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if rep.Schedule != nil {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
-			return exitFinding
+			return exitUsage
 		}
 		rep.Path = filepath.Join(*out, name)
 		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: %v\n", err)
-			return exitFinding
+			return exitUsage
 		}
 	}
 	rep.printResult(stdout)
+	if rep.Summary.Interrupted {
+		return exitInterrupted // the merged search is not the whole one
+	}
 	if len(rep.Summary.Findings) > 0 {
 		return exitFinding
 	}
@@ -118,20 +123,36 @@ func shardFiles(args []string) ([]string, error) {
 func mergeShards(files []string) (*exploreReport, string, error) {
 	var shards []*shardFile
 	var parts []engine.Summary
+	byShard := map[int]string{}
 	for _, f := range files {
 		sf, err := readShardFile(f)
 		if err != nil {
 			return nil, "", err
 		}
+		s := &sf.Report.Summary
 		if len(shards) > 0 {
 			a, b := &shards[0].Report, &sf.Report
 			if a.Target != b.Target || a.Budget != b.Budget {
 				return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
 					f, b.Target, b.Budget, files[0], a.Target, a.Budget)
 			}
+			if n := a.Summary.Shards; s.Shards != n {
+				return nil, "", fmt.Errorf("%s is shard %d/%d, %s one of %d shards: not one exploration", f, s.Shard, s.Shards, files[0], n)
+			}
 		}
+		if other, dup := byShard[s.Shard]; dup {
+			return nil, "", fmt.Errorf("shard %d/%d appears twice: %s and %s", s.Shard, s.Shards, other, f)
+		}
+		byShard[s.Shard] = f
 		shards = append(shards, sf)
 		parts = append(parts, sf.Report.Summary)
+	}
+	n := shards[0].Report.Summary.Shards
+	for i := range n {
+		if _, ok := byShard[i]; !ok {
+			return nil, "", fmt.Errorf("shard %d/%d of %s (%s) is missing: merge wants the summary of every shard", i, n,
+				shards[0].Report.Target, shards[0].Report.Budget)
+		}
 	}
 	sum, err := merge.Summaries(parts)
 	if err != nil {

@@ -108,14 +108,26 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.summary.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "extra": true}`), 0o644))
+	// A summary edited by hand: its checksum no longer holds.
+	sums, err := filepath.Glob(filepath.Join(dirs[1], "*.summary.json"))
+	require.NoError(t, err)
+	require.Len(t, sums, 1)
+	text, err := os.ReadFile(sums[0])
+	require.NoError(t, err)
+	edited := filepath.Join(t.TempDir(), "edited.summary.json")
+	require.NoError(t, os.WriteFile(edited, []byte(strings.Replace(string(text), `"Schedules": 4`, `"Schedules": 999999`, 1)), 0o644))
+	require.NotEqual(t, string(text), mustRead(t, edited), "the edit changed nothing")
+	regress := filepath.Join("..", "..", "catalog", "testdata", "regress", "active-to-freeze-on-destination_draft-2023_transitions=strict-chain.json")
 	cases := []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"nothing", []string{"merge"}, "want at least one DIR or FILE"},
-		{"missing shard", []string{"merge", dirs[0]}, "shard 1/2 is missing"},
-		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice"},
+		{"missing shard", []string{"merge", dirs[0]}, "shard 1/2 of test-smoke draft-2023 (random 8 schedules, seed 2) is missing"},
+		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice: " + filepath.Join(dirs[0], "")},
+		{"edited", []string{"merge", dirs[0], edited}, "field checksum"},
+		{"a schedule file", []string{"merge", regress}, "a schedule file (migsim replay reads it), not a shard summary"},
 		{"two explorations", []string{"merge", dirs[0], dirs[2]}, "not one exploration"},
 		{"empty dir", []string{"merge", t.TempDir()}, "no shard summaries"},
 		{"unknown field", []string{"merge", bad}, `unknown field "extra"`},
@@ -130,4 +142,21 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	}
 	code, _, stderr := runSimCLI(t, "merge", dirs[0], dirs[1])
 	assert.Equal(t, exitOK, code, stderr)
+
+	// A shard that was interrupted: the merge is not the whole search.
+	sf, err := readShardFile(sums[0])
+	require.NoError(t, err)
+	sf.Report.Summary.Interrupted = true
+	stopped := t.TempDir()
+	require.NoError(t, writeShardFile(filepath.Join(stopped, filepath.Base(sums[0])), &sf.Report))
+	code, out, stderr := runSimCLI(t, "merge", dirs[0], stopped)
+	assert.Equal(t, exitInterrupted, code, stderr)
+	assert.Contains(t, out, "interrupted")
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
 }

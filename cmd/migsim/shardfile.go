@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,8 +17,9 @@ import (
 
 // shardFileFormat is the version of the shard summary files explore writes
 // with --shard and merge reads. Version 2 added the shrink's Executed count
-// (engine.ShrinkResult); merge refuses files of another version.
-const shardFileFormat = 2
+// (engine.ShrinkResult), version 3 the checksum; merge refuses files of
+// another version.
+const shardFileFormat = 3
 
 // shardFile is a shard's summary file: the report explore printed, as
 // JSON (the summary under engine.Summary's field names), and the file name
@@ -26,6 +29,21 @@ type shardFile struct {
 	Module       string        `json:"module"`
 	ScheduleName string        `json:"schedule_name,omitempty"`
 	Report       exploreReport `json:"report"`
+	// Checksum is a hash of every other field: a summary changed after
+	// explore wrote it is refused, as a schedule file is.
+	Checksum string `json:"checksum"`
+}
+
+// checksum hashes every field but Checksum.
+func (sf *shardFile) checksum() (string, error) {
+	c := *sf
+	c.Checksum = ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]), nil
 }
 
 // writeShardFile writes a shard's report to path.
@@ -34,6 +52,11 @@ func writeShardFile(path string, rep *exploreReport) error {
 	if rep.Schedule != nil {
 		sf.ScheduleName = catalog.ScheduleRegressName(rep.Schedule)
 	}
+	sum, err := sf.checksum()
+	if err != nil {
+		return fmt.Errorf("shard summary %s: encode: %w", path, err)
+	}
+	sf.Checksum = sum
 	b, err := json.MarshalIndent(&sf, "", "  ")
 	if err != nil {
 		return fmt.Errorf("shard summary %s: encode: %w", path, err)
@@ -68,15 +91,26 @@ func parseShardFile(b []byte) (*shardFile, error) {
 		if errors.As(err, &syn) {
 			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
 		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
+			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
+		}
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
 	}
 	r, sum := &sf.Report, &sf.Report.Summary
-	switch {
-	case sf.Format != shardFileFormat:
+	if sf.Format != shardFileFormat {
 		return nil, fmt.Errorf("field format: version %d, want %d", sf.Format, shardFileFormat)
+	}
+	if want, err := sf.checksum(); err != nil || want != sf.Checksum {
+		return nil, fmt.Errorf("field checksum: %q does not match the summary (%q): it was changed after explore wrote it", sf.Checksum, want)
+	}
+	if err := checkShardCounts(sum); err != nil {
+		return nil, err
+	}
+	switch {
 	case r.Target == "" || r.Budget == "":
 		return nil, errors.New("field report.target or report.budget: empty")
 	case r.Strategy != engine.StrategyRandom && r.Strategy != engine.StrategyPCT && r.Strategy != engine.StrategyDFS:
@@ -104,4 +138,39 @@ func parseShardFile(b []byte) (*shardFile, error) {
 		}
 	}
 	return &sf, nil
+}
+
+// checkShardCounts checks the counts of a shard's summary against each
+// other: none negative, the distinct interleavings listed, and a dfs
+// shard's subtrees its own (subtree i belongs to shard i mod n), each once.
+func checkShardCounts(sum *engine.Summary) error {
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{
+		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
+		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
+		{"Executed", int64(sum.Executed)},
+	} {
+		if c.v < 0 {
+			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
+		}
+	}
+	switch {
+	case sum.Distinct > sum.Schedules:
+		return fmt.Errorf("field report.summary.Distinct: %d distinct interleavings in %d schedules", sum.Distinct, sum.Schedules)
+	case len(sum.Interleavings) != sum.Distinct:
+		return fmt.Errorf("field report.summary.Interleavings: %d listed, Distinct says %d", len(sum.Interleavings), sum.Distinct)
+	case sum.Failing > sum.Schedules+sum.Pruned:
+		return fmt.Errorf("field report.summary.Failing: %d failing runs in %d", sum.Failing, sum.Schedules+sum.Pruned)
+	}
+	seen := map[int]bool{}
+	for i, st := range sum.Subtrees {
+		if st.ID < 0 || st.Runs < 0 || sum.Shards < 1 || st.ID%sum.Shards != sum.Shard || seen[st.ID] {
+			return fmt.Errorf("field report.summary.Subtrees[%d]: subtree %d (%d runs) is not shard %d/%d's, or is listed twice",
+				i, st.ID, st.Runs, sum.Shard, sum.Shards)
+		}
+		seen[st.ID] = true
+	}
+	return nil
 }

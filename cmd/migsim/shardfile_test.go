@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
 )
 
 // A shard summary written by explore reads back to the same report.
@@ -30,26 +33,58 @@ func TestShardFile_RoundTrip(t *testing.T) {
 	assert.Equal(t, string(a), string(b))
 }
 
-// Bad shard summaries are errors naming the field or the offset.
+// Bad shard summaries are errors naming the field or the offset: text that
+// is not a summary, a summary changed after it was written (its checksum),
+// and summaries whose fields do not hold together although their checksum
+// does (sealed below, as a writer with a bug would).
 func TestShardFile_Errors(t *testing.T) {
-	cases := []struct {
+	for _, tc := range []struct {
 		name, text, want string
 	}{
 		{"empty", ``, "decode: EOF"},
-		{"syntax", `{"format": 2,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 2} {}`, "trailing data"},
-		{"format", `{"format": 1}`, "field format: version 1, want 2"},
-		{"target", `{"format": 2, "report": {"budget": "b"}}`, "field report.target"},
-		{"strategy", `{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "bfs"}}`, `field report.strategy: "bfs"`},
-		{"not a shard", `{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 1}}}`,
-			"is not a shard"},
-		{"path in name", `{"format": 2, "schedule_name": "../x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
-			"summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`, "is not a schedule file name"},
-		{"name without schedule", `{"format": 2, "schedule_name": "x.json", "report": {"target": "t", "budget": "b", "strategy": "pct",
-			"summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`, "go together"},
-	}
-	for _, tc := range cases {
+		{"syntax", `{"format": 3,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 3} {}`, "trailing data"},
+		{"format", `{"format": 2}`, "field format: version 2, want 3"},
+		{"edited", `{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+			"field checksum"},
+	} {
 		_, err := parseShardFile([]byte(tc.text))
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(sf *shardFile)
+		want   string
+	}{
+		{"target", func(sf *shardFile) { sf.Report.Target = "" }, "field report.target"},
+		{"strategy", func(sf *shardFile) { sf.Report.Strategy = "bfs" }, `field report.strategy: "bfs"`},
+		{"not a shard", func(sf *shardFile) { sf.Report.Summary.Shards = 1 }, "is not a shard"},
+		{"path in name", func(sf *shardFile) { sf.ScheduleName = "../x.json" }, "is not a schedule file name"},
+		{"name without schedule", func(sf *shardFile) { sf.ScheduleName = "x.json" }, "go together"},
+		{"negative count", func(sf *shardFile) { sf.Report.Summary.Schedules = -5 }, "field report.summary.Schedules: -5 is negative"},
+		{"more distinct than schedules", func(sf *shardFile) {
+			sf.Report.Summary.Distinct, sf.Report.Summary.Interleavings = 3, []uint64{1, 2, 3}
+		}, "field report.summary.Distinct"},
+		{"distinct not listed", func(sf *shardFile) {
+			sf.Report.Summary.Schedules, sf.Report.Summary.Distinct = 5, 2
+		}, "field report.summary.Interleavings"},
+		{"another shard's subtree", func(sf *shardFile) {
+			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 0, Runs: 4}, {ID: 3, Runs: 1}}
+		}, "field report.summary.Subtrees[1]: subtree 3"},
+		{"a subtree twice", func(sf *shardFile) {
+			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
+		}, "listed twice"},
+	} {
+		sf := shardFile{Format: shardFileFormat, Report: exploreReport{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
+			Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
+		tc.change(&sf)
+		sum, err := sf.checksum()
+		require.NoError(t, err)
+		sf.Checksum = sum
+		b, err := json.Marshal(&sf)
+		require.NoError(t, err)
+		_, err = parseShardFile(b)
 		require.Error(t, err, tc.name)
 		assert.Contains(t, err.Error(), tc.want, tc.name)
 	}
@@ -57,8 +92,8 @@ func TestShardFile_Errors(t *testing.T) {
 
 // FuzzParseShardFile: any input is parsed or refused, never a panic.
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 2, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
-	f.Add([]byte(`{"format": 2, "schedule_name": "a.json"}`))
+	f.Add([]byte(`{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
+	f.Add([]byte(`{"format": 3, "schedule_name": "a.json"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sf, err := parseShardFile(b)
