@@ -86,7 +86,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
 	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
-	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's)")
+	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
@@ -190,8 +190,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // budget unless --bound raises its bound (a budget sized for bound 1 does
 // not exhaust bound 2): then DefaultDFSRunBudget. With dfs picked by
 // --strategy for a scenario explored otherwise: sleep sets with state
-// pruning and DefaultDFSRunBudget. changed reports whether a flag was
-// given.
+// pruning, DefaultDFSRunBudget and the bound `migsim run` proves the
+// line's pass rows at (2, or the line's proof-bound=). changed reports
+// whether a flag was given.
 func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.Reduction, states bool) (scenario.Budget, engine.Reduction, bool, error) {
 	if line.Strategy != engine.StrategyDFS {
 		if !changed("states") && !changed("reduction") {
@@ -199,6 +200,9 @@ func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.
 		}
 		if !changed("schedules") {
 			b.Schedules = DefaultDFSRunBudget
+		}
+		if !changed("bound") {
+			b.Bound = line.EffectiveProofBound() // the bound `migsim run` proves the line's pass rows at
 		}
 		return b, red, states, nil
 	}

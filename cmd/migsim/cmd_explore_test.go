@@ -236,10 +236,12 @@ func TestBench_UsageErrorsExit2(t *testing.T) {
 
 // dfsDefaults: the scenario's dfs line keeps its reduction and budget
 // unless a flag or a raised bound says otherwise; dfs picked by --strategy
-// prunes states and gets DefaultDFSRunBudget.
+// prunes states and gets DefaultDFSRunBudget and the bound `migsim run`
+// proves the line's pass rows at.
 func TestExplore_DFSDefaults(t *testing.T) {
 	dfsLine := scenario.Budget{Strategy: engine.StrategyDFS, Bound: 1, Schedules: 5000, Reduction: "states"}
 	pctLine := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 100}
+	pct3Line := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 100, ProofBound: 3}
 	with := func(l scenario.Budget, bound, schedules int) scenario.Budget {
 		l.Strategy, l.Bound = engine.StrategyDFS, bound
 		if schedules > 0 {
@@ -253,16 +255,18 @@ func TestExplore_DFSDefaults(t *testing.T) {
 		changed       []string
 		wantSchedules int
 		wantStates    bool
+		wantBound     int
 	}{
-		{"the line as written", dfsLine, dfsLine, nil, 5000, true},
-		{"the line's bound, lowered", dfsLine, with(dfsLine, 0, 0), []string{"bound"}, 5000, true},
-		{"the line's bound, raised", dfsLine, with(dfsLine, 2, 0), []string{"bound"}, DefaultDFSRunBudget, true},
-		{"unbounded", dfsLine, with(dfsLine, -1, 0), []string{"bound"}, DefaultDFSRunBudget, true},
-		{"raised, with a budget", dfsLine, with(dfsLine, 2, 70), []string{"bound", "schedules"}, 70, true},
-		{"raised, no state pruning", dfsLine, with(dfsLine, 2, 0), []string{"bound", "states"}, DefaultDFSRunBudget, false},
-		{"picked by --strategy", pctLine, with(pctLine, 2, 0), []string{"strategy", "bound"}, DefaultDFSRunBudget, true},
-		{"picked, with a budget", pctLine, with(pctLine, 2, 70), []string{"strategy", "schedules"}, 70, true},
-		{"picked, states off", pctLine, with(pctLine, 2, 0), []string{"strategy", "states"}, DefaultDFSRunBudget, false},
+		{"the line as written", dfsLine, dfsLine, nil, 5000, true, 1},
+		{"the line's bound, lowered", dfsLine, with(dfsLine, 0, 0), []string{"bound"}, 5000, true, 0},
+		{"the line's bound, raised", dfsLine, with(dfsLine, 2, 0), []string{"bound"}, DefaultDFSRunBudget, true, 2},
+		{"unbounded", dfsLine, with(dfsLine, -1, 0), []string{"bound"}, DefaultDFSRunBudget, true, -1},
+		{"raised, with a budget", dfsLine, with(dfsLine, 2, 70), []string{"bound", "schedules"}, 70, true, 2},
+		{"raised, no state pruning", dfsLine, with(dfsLine, 2, 0), []string{"bound", "states"}, DefaultDFSRunBudget, false, 2},
+		{"picked by --strategy", pctLine, with(pctLine, 1, 0), []string{"strategy", "bound"}, DefaultDFSRunBudget, true, 1},
+		{"picked, with a budget", pctLine, with(pctLine, 0, 70), []string{"strategy", "schedules"}, 70, true, 2},
+		{"picked, states off", pctLine, with(pctLine, 0, 0), []string{"strategy", "states"}, DefaultDFSRunBudget, false, 2},
+		{"picked, the line's proof bound", pct3Line, with(pct3Line, 0, 0), []string{"strategy"}, DefaultDFSRunBudget, true, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -271,6 +275,7 @@ func TestExplore_DFSDefaults(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantSchedules, b.Schedules)
 			assert.Equal(t, tc.wantStates, states)
+			assert.Equal(t, tc.wantBound, b.Bound, "the bound")
 			assert.Equal(t, engine.ReductionSleep, red)
 		})
 	}
