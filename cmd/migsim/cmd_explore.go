@@ -329,7 +329,7 @@ func exploreProgress(pw *lineWriter, stderr io.Writer) func(engine.Progress) {
 func budgetText(b scenario.Budget, run exploreRun) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
-		s := fmt.Sprintf("dfs up to %d schedules, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		s := fmt.Sprintf("dfs up to %d runs, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
 		if run.reduction != engine.ReductionSleep {
 			s += ", reduction " + run.reduction.String()
 		}

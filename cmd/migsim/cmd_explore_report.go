@@ -52,6 +52,9 @@ func (r *exploreReport) printSummary(w io.Writer) {
 		if sum.StateHits > 0 {
 			fmt.Fprintf(w, "dfs: %d runs ended at states already explored\n", sum.StateHits)
 		}
+		if known := sum.Schedules + sum.Pruned - sum.Executed; known > 0 {
+			fmt.Fprintf(w, "dfs: %d of them known to end there without running (known transitions)\n", known)
+		}
 	}
 	if sum.Interrupted {
 		fmt.Fprintf(w, "interrupted: the summary covers only the %d schedules run before the interrupt\n", sum.Schedules+sum.Pruned)

@@ -113,7 +113,7 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023",
 		"--strategy", "dfs", "--bound", "0", "--schedules", "5", "--out", t.TempDir())
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "dfs up to 5 schedules, seed 2, bound 0")
+	assert.Contains(t, out, "dfs up to 5 runs, seed 2, bound 0")
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
@@ -124,7 +124,7 @@ func TestExplore_DFSPickedHereDefaults(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
 		"--bound", "0", "--out", t.TempDir())
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, out, "dfs up to 1000000 schedules, seed 2, bound 0, state pruning\n")
+	assert.Contains(t, out, "dfs up to 1000000 runs, seed 2, bound 0, state pruning\n")
 	assert.Regexp(t, `(?m)^dfs: exhaustive( bound 0: \d+ interleavings \(the bound cut some picks\)| \(bound 0 never cut\))$`, out)
 }
 
@@ -134,8 +134,8 @@ func TestExplore_DFSReductions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--reduction", "dpor"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction dpor\n"},
-		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 schedules, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
+		{[]string{"--reduction", "dpor"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
+		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
 	} {
 		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--out", t.TempDir()}, tc.args...)
