@@ -117,6 +117,28 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
+// The dfs summary accounts for every run: those that ended at states
+// already explored, how many of them were known to end there without being
+// run (known transitions), and the runs executed, which are the rest.
+func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
+		"--bound", "1", "--jobs", "1", "--out", t.TempDir())
+	require.Equal(t, exitOK, code, stderr)
+	num := func(re string) int {
+		m := regexp.MustCompile(re).FindStringSubmatch(out)
+		require.NotNil(t, m, "%s in:\n%s", re, out)
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		return n
+	}
+	schedules, pruned := num(`(?m)^schedules: (\d+) `), num(`\(\+(\d+) pruned\)`)
+	hits, known := num(`(?m)^dfs: (\d+) runs ended at states already explored$`), num(`(?m)^dfs: (\d+) of them known to end there without running`)
+	executed := num(`(\d+) runs executed`)
+	assert.Positive(t, known)
+	assert.LessOrEqual(t, known, hits)
+	assert.Equal(t, schedules+pruned, executed+known)
+}
+
 // dfs picked on the command line for a scenario explored otherwise prunes
 // states and gets a budget meant to exhaust the bound, end to end (the
 // flags that say otherwise: TestExplore_DFSDefaults).
