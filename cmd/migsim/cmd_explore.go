@@ -233,6 +233,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	rep := exploreReport{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
 		Bound: b.Bound, Schedules: b.Schedules}
+	if run.shards > 1 {
+		if err := checkShardOverwrite(shardSummaryPath(t, run), &rep); err != nil {
+			return usageError(stderr, "explore", "--out: %v", err)
+		}
+	}
 	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
 	var memo *engine.MemoConfig
 	if run.memo && seedFree {
@@ -284,8 +289,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		}
 	}
 	if run.shards > 1 {
-		p := filepath.Join(run.out, shardName(catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(),
-			catalog.SettingStrings(t.Settings)), ".summary.json", run.shard, run.shards))
+		p := shardSummaryPath(t, run)
 		if err := writeShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage

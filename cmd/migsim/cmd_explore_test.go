@@ -179,6 +179,28 @@ func TestExplore_UnwritableResultsExit2(t *testing.T) {
 	assert.Contains(t, stderr, "shard summary")
 }
 
+// Shard summaries are named by target and shard, not by budget: a shard of
+// another exploration into the same --out is refused before it runs, while
+// the same exploration run again replaces its summary.
+func TestExplore_ShardKeepsAnotherExplorationsSummary(t *testing.T) {
+	dir := t.TempDir()
+	shard := func(seed string) (int, string) {
+		code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--schedules", "4",
+			"--seed", seed, "--shard", "0/2", "--out", dir)
+		return code, stderr
+	}
+	code, stderr := shard("2")
+	require.Equal(t, exitOK, code, stderr)
+	p := filepath.Join(dir, "test-smoke_draft-2023.shard-0-of-2.summary.json")
+	before := mustRead(t, p)
+	code, stderr = shard("3")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "holds the summary of another exploration")
+	assert.Equal(t, before, mustRead(t, p), "the other exploration's summary was changed")
+	code, stderr = shard("2")
+	assert.Equal(t, exitOK, code, stderr)
+}
+
 func TestExplore_Shards(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"0/2", "1/2"} {

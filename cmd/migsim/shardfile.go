@@ -46,6 +46,28 @@ func (sf *shardFile) checksum() (string, error) {
 	return hex.EncodeToString(sum[:8]), nil
 }
 
+// shardSummaryPath is where a shard of t writes its summary under --out.
+func shardSummaryPath(t catalog.Target, run exploreRun) string {
+	return filepath.Join(run.out, shardName(catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(),
+		catalog.SettingStrings(t.Settings)), ".summary.json", run.shard, run.shards))
+}
+
+// checkShardOverwrite refuses, before any work, to overwrite at path the
+// summary of another exploration of the same target (another budget, seed
+// or bound: the file name does not say them). The same exploration run
+// again, and a file that is not a summary this build reads, are replaced.
+func checkShardOverwrite(path string, rep *exploreReport) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	old, err := readShardFile(path)
+	if err != nil || (old.Report.Target == rep.Target && old.Report.Budget == rep.Budget) {
+		return nil
+	}
+	return fmt.Errorf("%s holds the summary of another exploration (%s: %s), which this one (%s) would replace: use another --out, or remove it",
+		path, old.Report.Target, old.Report.Budget, rep.Budget)
+}
+
 // writeShardFile writes a shard's report to path.
 func writeShardFile(path string, rep *exploreReport) error {
 	sf := shardFile{Format: shardFileFormat, Module: engine.ModuleVersion(), Report: *rep}
