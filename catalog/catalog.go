@@ -84,6 +84,9 @@ func CatalogScenario(name string) (*scenario.Scenario, error) {
 		names = append(names, s.Name)
 	}
 	sort.Strings(names)
+	if near := scenario.Suggest(name, names); near != "" {
+		return nil, fmt.Errorf("catalog: catalog: no scenario %q; did you mean %s?", name, near)
+	}
 	return nil, fmt.Errorf("catalog: catalog: no scenario %q (have %v)", name, names)
 }
 

@@ -47,6 +47,9 @@ func TestCatalog_Lookup(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `no scenario "no-such-scenario"`)
 	assert.Contains(t, err.Error(), "smoke-migrate", "the error lists what there is")
+	_, err = CatalogScenario("smoke-migrat")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no scenario "smoke-migrat"; did you mean smoke-migrate?`, "a near miss is named")
 }
 
 func TestCatalog_LoadScenarioFile(t *testing.T) {
