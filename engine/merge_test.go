@@ -102,12 +102,17 @@ func TestMerge_Errors(t *testing.T) {
 	}{
 		{nil, "engine: merge: no summaries"},
 		{[]engine.Summary{a}, "engine: merge: shard 1/2 is missing"},
-		{[]engine.Summary{a, a}, "engine: merge: shard 0/2 appears twice"},
+		{[]engine.Summary{a, a}, "engine: merge: shard 0/2 appears twice (summary 0 and summary 1)"},
 		{[]engine.Summary{a, other}, "engine: merge: summary 1 is random seed 2 shard 1/2, summary 0 is random seed 1 of 2 shards"},
-		{[]engine.Summary{a, noData}, "engine: merge: shard 1/2 was explored without MergeData"},
+		{[]engine.Summary{a, noData}, "engine: merge: shard 1/2 (summary 1) was explored without MergeData"},
 	}
 	for _, tc := range cases {
 		_, err := merge.Summaries(tc.parts)
 		assert.EqualError(t, err, tc.want)
 	}
+	// Named parts (shard summary files) are named in the errors.
+	_, err := merge.Named([]engine.Summary{a, other}, []string{"a.json", "b.json"})
+	assert.EqualError(t, err, "engine: merge: b.json is random seed 2 shard 1/2, a.json is random seed 1 of 2 shards")
+	_, err = merge.Named([]engine.Summary{a, a}, []string{"a.json", "c.json"})
+	assert.EqualError(t, err, "engine: merge: shard 0/2 appears twice (a.json and c.json)")
 }

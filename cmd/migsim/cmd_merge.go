@@ -123,40 +123,24 @@ func shardFiles(args []string) ([]string, error) {
 func mergeShards(files []string) (*exploreReport, string, error) {
 	var shards []*shardFile
 	var parts []engine.Summary
-	byShard := map[int]string{}
 	for _, f := range files {
 		sf, err := readShardFile(f)
 		if err != nil {
 			return nil, "", err
 		}
-		s := &sf.Report.Summary
 		if len(shards) > 0 {
 			a, b := &shards[0].Report, &sf.Report
 			if a.Target != b.Target || a.Budget != b.Budget {
 				return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
 					f, b.Target, b.Budget, files[0], a.Target, a.Budget)
 			}
-			if n := a.Summary.Shards; s.Shards != n {
-				return nil, "", fmt.Errorf("%s is shard %d/%d, %s one of %d shards: not one exploration", f, s.Shard, s.Shards, files[0], n)
-			}
 		}
-		if other, dup := byShard[s.Shard]; dup {
-			return nil, "", fmt.Errorf("shard %d/%d appears twice: %s and %s", s.Shard, s.Shards, other, f)
-		}
-		byShard[s.Shard] = f
 		shards = append(shards, sf)
 		parts = append(parts, sf.Report.Summary)
 	}
-	n := shards[0].Report.Summary.Shards
-	for i := range n {
-		if _, ok := byShard[i]; !ok {
-			return nil, "", fmt.Errorf("shard %d/%d of %s (%s) is missing: merge wants the summary of every shard", i, n,
-				shards[0].Report.Target, shards[0].Report.Budget)
-		}
-	}
-	sum, err := merge.Summaries(parts)
+	sum, err := merge.Named(parts, files)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("%s (%s): %w", shards[0].Report.Target, shards[0].Report.Budget, err)
 	}
 	first := shards[0].Report
 	rep := &exploreReport{Target: first.Target, Budget: first.Budget, Strategy: first.Strategy, Bound: first.Bound,

@@ -108,6 +108,9 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.summary.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "extra": true}`), 0o644))
+	sums0, err := filepath.Glob(filepath.Join(dirs[0], "*.summary.json"))
+	require.NoError(t, err)
+	require.Len(t, sums0, 1)
 	// A summary edited by hand: its checksum no longer holds.
 	sums, err := filepath.Glob(filepath.Join(dirs[1], "*.summary.json"))
 	require.NoError(t, err)
@@ -124,8 +127,8 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 		want string
 	}{
 		{"nothing", []string{"merge"}, "want at least one DIR or FILE"},
-		{"missing shard", []string{"merge", dirs[0]}, "shard 1/2 of test-smoke draft-2023 (random 8 schedules, seed 2) is missing"},
-		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice: " + filepath.Join(dirs[0], "")},
+		{"missing shard", []string{"merge", dirs[0]}, "test-smoke draft-2023 (random 8 schedules, seed 2): engine: merge: shard 1/2 is missing"},
+		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice (" + sums0[0] + " and " + sums0[0] + ")"},
 		{"edited", []string{"merge", dirs[0], edited}, "field checksum"},
 		{"a schedule file", []string{"merge", regress}, "a schedule file (migsim replay reads it), not a shard summary"},
 		{"two explorations", []string{"merge", dirs[0], dirs[2]}, "not one exploration"},

@@ -23,30 +23,40 @@ import (
 // Elapsed is the slowest shard's; Executed and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
-func Summaries(parts []engine.Summary) (engine.Summary, error) {
+func Summaries(parts []engine.Summary) (engine.Summary, error) { return Named(parts, nil) }
+
+// Named is Summaries with names[i] naming parts[i] in its errors (a shard
+// summary's file); without a name a part is "summary i".
+func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	if len(parts) == 0 {
 		return engine.Summary{}, errors.New("engine: merge: no summaries")
 	}
+	name := func(i int) string {
+		if i < len(names) {
+			return names[i]
+		}
+		return fmt.Sprintf("summary %d", i)
+	}
 	first := parts[0]
 	n := max(first.Shards, 1)
-	seen := make([]bool, n)
+	seen := make([]int, n) // 1 + the index of the part that is the shard
 	for i, p := range parts {
 		switch {
 		case p.Strategy != first.Strategy || p.Seed != first.Seed || max(p.Shards, 1) != n:
-			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d is %s seed %d shard %d/%d, summary 0 is %s seed %d of %d shards",
-				i, p.Strategy, p.Seed, p.Shard, p.Shards, first.Strategy, first.Seed, n)
+			return engine.Summary{}, fmt.Errorf("engine: merge: %s is %s seed %d shard %d/%d, %s is %s seed %d of %d shards",
+				name(i), p.Strategy, p.Seed, p.Shard, p.Shards, name(0), first.Strategy, first.Seed, n)
 		case p.Reduction != first.Reduction || p.SplitDepth != first.SplitDepth || p.PCTSteps != first.PCTSteps:
-			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d differs from summary 0 in reduction, split depth or pct k", i)
+			return engine.Summary{}, fmt.Errorf("engine: merge: %s differs from %s in reduction, split depth or pct k", name(i), name(0))
 		case p.Shard < 0 || p.Shard >= n:
-			return engine.Summary{}, fmt.Errorf("engine: merge: summary %d: shard %d out of range 0..%d", i, p.Shard, n-1)
-		case seen[p.Shard]:
-			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice", p.Shard, n)
+			return engine.Summary{}, fmt.Errorf("engine: merge: %s: shard %d out of range 0..%d", name(i), p.Shard, n-1)
+		case seen[p.Shard] > 0:
+			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice (%s and %s)", p.Shard, n, name(seen[p.Shard]-1), name(i))
 		case p.Distinct > 0 && len(p.Interleavings) == 0:
-			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d was explored without MergeData", p.Shard, n)
+			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d (%s) was explored without MergeData", p.Shard, n, name(i))
 		}
-		seen[p.Shard] = true
+		seen[p.Shard] = i + 1
 	}
-	if missing := slices.Index(seen, false); missing >= 0 {
+	if missing := slices.Index(seen, 0); missing >= 0 {
 		return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
 	}
 	out := engine.Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
