@@ -78,3 +78,49 @@ func TestDFS_LazyFootprintsSameSearch(t *testing.T) {
 func sameFootprint(a, b Footprint) bool {
 	return slices.Equal(a.Reads(), b.Reads()) && slices.Equal(a.Writes(), b.Writes())
 }
+
+// TestRun_BlindChoosersListBare: random, pct and replay never read the
+// enabled steps' footprints, so with a LazyFootprinter the runner lists
+// every decision bare and asks for the footprint of the step it runs
+// alone; the run (picks, the footprints its choices keep, the trace and
+// the finding) is the same as with every footprint listed, and every step
+// runs with its own footprint.
+func TestRun_BlindChoosersListBare(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 5, vars: 2, total: 10}
+	choosers := []struct {
+		name string
+		new  func(seed uint64, ref []Choice) Chooser
+	}{
+		{"random", func(seed uint64, _ []Choice) Chooser { return NewRandom(NewStream(seed, StreamSchedule)) }},
+		{"pct", func(seed uint64, _ []Choice) Chooser { return NewPCT(NewStream(seed, StreamSchedule), 3, 20) }},
+		{"replay", func(_ uint64, ref []Choice) Chooser { return NewReplay(ref) }},
+	}
+	bareTotal := 0
+	for sys := range 40 {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		seed := ScheduleSeed(uint64(sys), 0)
+		ref, err := Run(propFactory(progs, gen.vars), seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{MaxSteps: 1000})
+		require.NoError(t, err)
+		for _, c := range choosers {
+			want, err := Run(propFactory(progs, gen.vars), seed, c.new(seed, ref.Choices), RunConfig{MaxSteps: 1000})
+			require.NoError(t, err)
+			bare, fps, wrong := 0, 0, 0
+			lazy := func(Streams) (System, error) { return lazyProp{newPropSys(progs, gen.vars), &bare, &fps, &wrong}, nil }
+			got, err := Run(lazy, seed, c.new(seed, ref.Choices), RunConfig{MaxSteps: 1000})
+			require.NoError(t, err)
+			require.Equal(t, len(want.Choices), len(got.Choices), "system %d %s", sys, c.name)
+			for i := range want.Choices {
+				w, g := want.Choices[i], got.Choices[i]
+				assert.Equal(t, [3]any{w.Index, w.Actor, w.Label}, [3]any{g.Index, g.Actor, g.Label}, "system %d %s: pick %d", sys, c.name, i)
+				assert.True(t, sameFootprint(w.Footprint, g.Footprint), "system %d %s: pick %d keeps its footprint", sys, c.name, i)
+			}
+			assert.Equal(t, want.TraceHash, got.TraceHash, "system %d %s", sys, c.name)
+			assert.Equal(t, want.Finding == nil, got.Finding == nil, "system %d %s", sys, c.name)
+			assert.Zero(t, wrong, "system %d %s: a step ran with another footprint than its own", sys, c.name)
+			assert.Equal(t, len(got.Choices), fps, "system %d %s: one footprint per step run, none for the steps not run", sys, c.name)
+			assert.GreaterOrEqual(t, bare, len(got.Choices), "system %d %s: every decision listed bare", sys, c.name)
+			bareTotal += bare
+		}
+	}
+	assert.Positive(t, bareTotal)
+}

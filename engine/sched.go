@@ -269,6 +269,24 @@ type replayer interface {
 	footprint(index, i int) (Footprint, bool)
 }
 
+// footprintBlind is implemented by choosers that never read the enabled
+// steps' footprints (random, pct, replay): with a LazyFootprinter the
+// runner lists the steps without them and gives only the step it runs its
+// footprint (the run's choices keep it, for shrinking and the footprint
+// guard).
+type footprintBlind interface {
+	footprintBlind()
+}
+
+// footprintOf returns the footprint a replayer kept for pick i at the
+// decision at index (none without a replayer).
+func footprintOf(rep replayer, index, i int) (Footprint, bool) {
+	if rep == nil {
+		return Footprint{}, false
+	}
+	return rep.footprint(index, i)
+}
+
 // ReplayAware is implemented by systems that can leave out, on a step an
 // earlier run already judged, the checks that judge a step on its own.
 // Before every step the runner calls Replayed: true when the chooser

@@ -114,6 +114,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	finisher, _ := sys.(Finisher)
 	lazy, _ := sys.(LazyFootprinter)
 	rep, _ := ch.(replayer)
+	_, blind := ch.(footprintBlind)
 	aware, _ := sys.(ReplayAware)
 	if r.log != nil {
 		lazy = nil // the memo keeps every decision's footprints
@@ -132,7 +133,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 				Message: fmt.Sprintf("step bound %d exceeded", r.cfg.MaxSteps)}
 			return res, nil
 		}
-		bare := lazy != nil && rep != nil && rep.replays(step)
+		bare := lazy != nil && (blind || rep != nil && rep.replays(step))
 		var en []Step
 		if bare {
 			en = lazy.EnabledBare(r.enabled[:0])
@@ -190,7 +191,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
 		}
 		if bare {
-			if fp, ok := rep.footprint(step, i); ok {
+			if fp, ok := footprintOf(rep, step, i); ok {
 				en[i].Footprint = fp
 			} else {
 				en[i].Footprint = lazy.StepFootprint(en[i])

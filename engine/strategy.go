@@ -35,6 +35,8 @@ type Random struct {
 // stream).
 func NewRandom(rng *rand.Rand) *Random { return &Random{rng: rng} }
 
+func (r *Random) footprintBlind() {}
+
 // Choose picks uniformly; a single enabled step draws nothing.
 func (r *Random) Choose(d *Decision) (int, error) {
 	if len(d.Enabled) == 1 {
@@ -104,6 +106,8 @@ func (p *PCT) highest(en []Step) int {
 	}
 	return best
 }
+
+func (p *PCT) footprintBlind() {}
 
 // Choose runs the highest-priority enabled actor, applying a change point
 // first when one falls on this decision. Among the chosen actor's steps it

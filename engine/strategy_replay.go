@@ -31,6 +31,8 @@ func NewLenientReplay(choices []Choice) *Replay { return &Replay{choices: choice
 // Len returns the number of recorded choices.
 func (r *Replay) Len() int { return len(r.choices) }
 
+func (r *Replay) footprintBlind() {}
+
 // Choose follows the recorded choice for d.Index.
 func (r *Replay) Choose(d *Decision) (int, error) {
 	en := d.Enabled

@@ -28,37 +28,41 @@ type understated struct {
 
 func (w understated) Enabled(buf []engine.Step) []engine.Step {
 	out := w.World.Enabled(buf)
-	if !w.lanesIdle() {
-		return out // every step declares everything while a write is in flight
-	}
 	for i := range out {
-		s := &out[i]
-		if s.ID < 0 || s.ID >= len(w.actors) {
-			continue
-		}
-		a := w.actors[s.ID]
-		saved, req := a.trapping, *a.req
-		switch w.strip {
-		case "trap":
-			a.trapping, a.req.trap = false, false
-		case "post":
-			a.req.post = false
-		case "truth":
-			a.req.access = 0
-		case "reset":
-			a.req.access &^= por.VFReset
-		case "watch":
-			// A write that neither resets the member nor starts an FLR
-			// declares the host's record only for the size-query watch.
-			if a.req.access&por.VFReset == 0 && (strings.Contains(a.req.label, ":mmio-write ") || strings.Contains(a.req.label, ":cfg-write ") ||
-				strings.Contains(a.req.label, ":p2p-kick ") || strings.Contains(a.req.label, ":p2p-write ")) {
-				a.req.access &^= por.VFTruth
-			}
-		}
-		s.Footprint = w.actorFootprint(s.ID)
-		a.trapping, *a.req = saved, req
+		out[i].Footprint = w.StepFootprint(out[i])
 	}
 	return out
+}
+
+// StepFootprint is the understated footprint too: a chooser that lists
+// the steps without footprints (engine.LazyFootprinter) asks for the
+// footprint of the step it runs alone.
+func (w understated) StepFootprint(s engine.Step) engine.Footprint {
+	if !w.lanesIdle() || s.ID < 0 || s.ID >= len(w.actors) {
+		return w.World.StepFootprint(s) // every step declares everything while a write is in flight
+	}
+	a := w.actors[s.ID]
+	saved, req := a.trapping, *a.req
+	switch w.strip {
+	case "trap":
+		a.trapping, a.req.trap = false, false
+	case "post":
+		a.req.post = false
+	case "truth":
+		a.req.access = 0
+	case "reset":
+		a.req.access &^= por.VFReset
+	case "watch":
+		// A write that neither resets the member nor starts an FLR
+		// declares the host's record only for the size-query watch.
+		if a.req.access&por.VFReset == 0 && (strings.Contains(a.req.label, ":mmio-write ") || strings.Contains(a.req.label, ":cfg-write ") ||
+			strings.Contains(a.req.label, ":p2p-kick ") || strings.Contains(a.req.label, ":p2p-write ")) {
+			a.req.access &^= por.VFTruth
+		}
+	}
+	fp := w.actorFootprint(s.ID)
+	a.trapping, *a.req = saved, req
+	return fp
 }
 
 const guardPostedScenario = `scenario posted
