@@ -112,7 +112,10 @@ type Decision struct {
 	Index int
 	// Now is the virtual time.
 	Now VTime
-	// Enabled lists the enabled steps; the chooser must not keep it.
+	// Enabled lists the enabled steps; the chooser must not keep it. Their
+	// footprints are zero where the chooser does not need them (a
+	// LazyFootprinter system: decisions dfs replays, and every decision of
+	// a footprintBlind chooser).
 	Enabled []Step
 	// Prev is the actor of the previous step, -1 at the start.
 	Prev int
@@ -240,12 +243,14 @@ type StateTracker interface {
 }
 
 // LazyFootprinter is implemented by systems whose footprints cost to
-// compute. A chooser replaying a path it has walked before already knows
-// its pick and the footprints of the steps it saw there: at such a
-// decision the runner lists the enabled steps without footprints and gives
-// the step it runs the footprint the chooser kept from the run that made
-// the decision (the state there is the same), asking StepFootprint only
-// when the chooser has none.
+// compute. The runner lists the enabled steps without footprints at the
+// decisions whose choosers do not need them, and gives only the step it
+// runs its footprint: a chooser replaying a path it has walked before
+// (dfs) already knows its pick and the footprints of the steps it saw
+// there, and gives the footprint it kept from the run that made the
+// decision (the state there is the same); a chooser that never reads
+// footprints (random, pct, replay: footprintBlind) has none, and the
+// runner asks StepFootprint for the step it runs.
 type LazyFootprinter interface {
 	// EnabledBare appends the enabled steps as Enabled does, but with zero
 	// footprints.
@@ -270,10 +275,10 @@ type replayer interface {
 }
 
 // footprintBlind is implemented by choosers that never read the enabled
-// steps' footprints (random, pct, replay): with a LazyFootprinter the
-// runner lists the steps without them and gives only the step it runs its
-// footprint (the run's choices keep it, for shrinking and the footprint
-// guard).
+// steps' footprints (random, pct, replay, byte-driven): with a
+// LazyFootprinter the runner lists the steps without them and gives only
+// the step it runs its footprint (Execute gets it, and the run's choices
+// keep it for shrinking).
 type footprintBlind interface {
 	footprintBlind()
 }

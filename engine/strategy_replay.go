@@ -87,6 +87,8 @@ type Bytes struct {
 // NewBytes returns a byte-driven chooser.
 func NewBytes(data []byte) *Bytes { return &Bytes{data: data} }
 
+func (b *Bytes) footprintBlind() {}
+
 // Choose picks data[d.Index] mod len(d.Enabled).
 func (b *Bytes) Choose(d *Decision) (int, error) {
 	if d.Index >= len(b.data) {

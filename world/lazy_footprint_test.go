@@ -2,6 +2,7 @@ package world_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +58,51 @@ func TestLazyFootprints_SameSearch(t *testing.T) {
 	assert.Equal(t, [4]int{want.Schedules, want.Pruned, want.Distinct, want.StateHits},
 		[4]int{got.Schedules, got.Pruned, got.Distinct, got.StateHits})
 	assert.Equal(t, want.Decisions, got.Decisions)
+}
+
+// bareChecker picks like a random chooser and, at every decision, lists
+// the world's steps both ways: EnabledBare must list the steps Enabled
+// lists (ids, actors, labels, order), and StepFootprint must give each the
+// footprint Enabled gives it.
+type bareChecker struct {
+	t     *testing.T
+	w     **world.World
+	name  string
+	rng   *rand.Rand
+	steps int
+}
+
+func (c *bareChecker) Choose(d *engine.Decision) (int, error) {
+	w := *c.w
+	full, bare := w.Enabled(nil), w.EnabledBare(nil)
+	require.Equal(c.t, len(full), len(bare), "%s: decision %d", c.name, d.Index)
+	for i := range full {
+		f, b := full[i], bare[i]
+		require.Equal(c.t, [3]any{f.ID, f.Actor, f.Label}, [3]any{b.ID, b.Actor, b.Label}, "%s: decision %d step %d", c.name, d.Index, i)
+		fp := w.StepFootprint(b)
+		require.Equal(c.t, f.Footprint.String(), fp.String(), "%s: decision %d %q: StepFootprint is not Enabled's footprint", c.name, d.Index, f.Label)
+		c.steps++
+	}
+	return c.rng.IntN(len(d.Enabled)), nil
+}
+
+// TestLazyFootprints_BareListsWhatEnabledLists: at every decision of a
+// random run of every catalog row, the world's bare listing
+// (engine.LazyFootprinter, used by dfs replays and by every random, pct
+// and replay run) lists the steps Enabled lists, and StepFootprint gives
+// each the footprint Enabled gives it: the footprints the reductions read
+// at new dfs decisions are the ones every other run executes its steps
+// with.
+func TestLazyFootprints_BareListsWhatEnabledLists(t *testing.T) {
+	scens, err := catalog.Catalog()
+	require.NoError(t, err)
+	steps := 0
+	forEachRowRun(t, scens, 3, func(r rowRun) {
+		c := &bareChecker{t: t, w: r.w, name: r.name, rng: rand.New(rand.NewPCG(r.seed, 2))}
+		_, err := engine.Run(r.wf, r.seed, c, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+		require.NoError(t, err, r.name)
+		steps += c.steps
+	})
+	t.Logf("%d enabled steps compared", steps)
+	assert.Greater(t, steps, 10000, "enabled steps compared")
 }

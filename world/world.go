@@ -386,8 +386,11 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 func (w *World) Enabled(buf []engine.Step) []engine.Step { return w.enabled(buf, true) }
 
 // EnabledBare implements engine.LazyFootprinter: Enabled without the
-// footprints, for a decision the scheduler replays.
-func (w *World) EnabledBare(buf []engine.Step) []engine.Step { return w.enabled(buf, false) }
+// footprints, for a decision whose chooser does not need them. Once a
+// member built is not member.Pure it lists them all, as Enabled does: a
+// footprint asks the members for their status, which such a member only
+// promises to answer without a change.
+func (w *World) EnabledBare(buf []engine.Step) []engine.Step { return w.enabled(buf, w.impure) }
 
 // StepFootprint implements engine.LazyFootprinter: the footprint Enabled
 // gives step s now.
