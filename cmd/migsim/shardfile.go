@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // shardFileFormat is the version of the shard summary files explore writes
@@ -38,12 +37,7 @@ type shardFile struct {
 func (sf *shardFile) checksum() (string, error) {
 	c := *sf
 	c.Checksum = ""
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8]), nil
+	return schedfile.Checksum(&c)
 }
 
 // shardSummaryPath is where a shard of t writes its summary under --out.

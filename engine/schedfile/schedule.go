@@ -133,9 +133,20 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 func (s *Schedule) checksum() (string, error) {
 	c := scheduleJSON(*s)
 	c.Checksum = ""
-	b, err := json.Marshal(&c)
+	sum, err := Checksum(&c)
 	if err != nil {
 		return "", fmt.Errorf("engine: encode schedule: %w", err)
+	}
+	return sum, nil
+}
+
+// Checksum is the checksum the project's sealed JSON files carry (schedule
+// files, shard summaries): the first 8 bytes of the SHA-256 of v's JSON
+// encoding, in hex. The caller clears v's own checksum field first.
+func Checksum(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8]), nil
