@@ -10,6 +10,8 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	memberblk "github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -105,4 +107,48 @@ func TestLazyFootprints_BareListsWhatEnabledLists(t *testing.T) {
 	})
 	t.Logf("%d enabled steps compared", steps)
 	assert.Greater(t, steps, 10000, "enabled steps compared")
+}
+
+// TestLazyFootprints_ImpureMemberListsFootprints: once a member that is not
+// member.Pure is built, the bare listing carries every step's footprint,
+// as Enabled does (a footprint queries the members, which such a member
+// only promises to answer without a change); before, it carries none.
+func TestLazyFootprints_ImpureMemberListsFootprints(t *testing.T) {
+	s, err := catalog.CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+	require.NoError(t, err)
+	tg.Member = func(c member.Config) member.Device { return &impureDigest{Device: memberblk.New(c)} }
+	seed := engine.ScheduleSeed(1, 0)
+	f, err := tg.Factory(seed)
+	require.NoError(t, err)
+	for _, pure := range []bool{true, false} {
+		tf := f
+		if pure {
+			tf = catalogFactory(t, "smoke-migrate", spec.Virtio14, nil, seed)
+		}
+		sys, err := tf(engine.NewStreams(seed))
+		require.NoError(t, err)
+		w := sys.(*world.World)
+		bareZero, bareFull := 0, 0
+		walk(w, 400, func(en []engine.Step) int { return 0 }, func(int) {
+			full, bare := w.Enabled(nil), w.EnabledBare(nil)
+			require.Equal(t, len(full), len(bare))
+			for i := range bare {
+				if bare[i].Footprint.IsZero() {
+					bareZero++
+					continue
+				}
+				bareFull++
+				assert.Equal(t, full[i].Footprint.String(), bare[i].Footprint.String())
+			}
+		})
+		w.Close()
+		if pure {
+			assert.Zero(t, bareFull, "pure members: the bare listing has no footprints")
+			assert.Positive(t, bareZero)
+		} else {
+			assert.Positive(t, bareFull, "an impure member built: the bare listing has footprints")
+		}
+	}
 }
