@@ -39,6 +39,9 @@ const (
 // conform).
 var shrinkReplaysLimit = intFlagLimit{"shrink-replays", 0, maxShrinkReplays, "0 keeps the default bound"}
 
+// explainRunsLimit is the range of --explain-runs (explore, replay).
+var explainRunsLimit = intFlagLimit{"explain-runs", 0, maxShrinkReplays, "0 skips the explanation"}
+
 // intFlagLimit is the range of one integer flag.
 type intFlagLimit struct {
 	name   string

@@ -26,15 +26,21 @@ func init() {
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
-       [--jobs J] [--shard i/n] [--out DIR] [--shrink-replays N] [--progress auto|always|never]
+       [--jobs J] [--shard i/n] [--out DIR] [--shrink-replays N] [--explain-runs N]
+       [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
 what was explored: schedules, distinct interleavings, findings (the first of
 each oracle, lowest schedule index), throughput. The first finding is shrunk
 (size before and after, and how many of its steps the finding depends on),
-its schedule is written under DIR and the command that replays it is
-printed. Strategy, schedules, seed, bound and depth default to the
+then explained: each of its steps, nearest the finding first, is run as
+early and as late as it can (the others in their order), and where that
+loses the finding, a bisection names the step it must not pass; the
+orderings the finding needs are printed as "step I before step J", each
+shown by two runs (--explain-runs bounds the runs; 0 skips the
+explanation). Its schedule is written under DIR and the command that
+replays it is printed. Strategy, schedules, seed, bound and depth default to the
 scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of
 1,000,000 runs unless flags say otherwise, and a --bound above the line's
@@ -74,8 +80,10 @@ type exploreRun struct {
 	// shrinkReplays bounds the shrinking of the first finding (0: the
 	// engine's default).
 	shrinkReplays int
-	out           string
-	progress      *lineWriter
+	// explainRuns bounds the explanation of the shrunk finding (0: none).
+	explainRuns int
+	out         string
+	progress    *lineWriter
 }
 
 // runExplore implements `migsim explore`.
@@ -96,6 +104,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink the first finding (0: 5000)")
+	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
@@ -111,7 +120,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, append(budgetFlagLimits, shrinkReplaysLimit)...); err != nil {
+	if err := checkIntFlags(fs, append(budgetFlagLimits, shrinkReplaysLimit, explainRunsLimit)...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
 	t, err := tf.resolve()
@@ -180,7 +189,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, explainRuns: *explainRuns, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -271,6 +280,14 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			// rep.Schedule shares fd, so the schedule file records them too.
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
+			}
+			if run.explainRuns > 0 {
+				ex, err := engine.Explain(shrinkCtx, f, first.Seed, sr.Result, engine.ExplainConfig{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
+				if err != nil {
+					fmt.Fprintf(stderr, "migsim explore: explaining the shrunk finding: %v\n", err)
+				} else {
+					rep.Explained = &ex
+				}
 			}
 		}
 	}

@@ -23,9 +23,12 @@ type exploreReport struct {
 	Summary engine.Summary `json:"summary"`
 	// Shrunk is the shrunk first finding; Schedule its schedule file,
 	// written at Path.
-	Shrunk   *engine.ShrinkResult `json:"shrunk,omitempty"`
-	Schedule *schedfile.Schedule  `json:"schedule,omitempty"`
-	Path     string               `json:"-"`
+	Shrunk *engine.ShrinkResult `json:"shrunk,omitempty"`
+	// Explained is the shrunk finding's explanation (nil when skipped or
+	// when it failed).
+	Explained *engine.Explanation `json:"explained,omitempty"`
+	Schedule  *schedfile.Schedule `json:"schedule,omitempty"`
+	Path      string              `json:"-"`
 }
 
 // printSummary prints what the exploration covered; only the throughput
@@ -93,9 +96,35 @@ func (r *exploreReport) printResult(w io.Writer) {
 		if sr.Interrupted {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}
+		if r.Explained != nil {
+			printWhy(w, r.Explained, sr.Result.Choices)
+		}
 	}
 	if r.Schedule != nil && r.Path != "" {
 		fmt.Fprintf(w, "schedule: %s (trace hash %s)\n", r.Path, r.Schedule.TraceHash)
 		fmt.Fprintf(w, "replay: go run ./cmd/migsim replay %s\n", r.Path)
 	}
+}
+
+// printWhy prints an explanation's summary and the orderings the finding
+// needs, one per line with both steps' indices and labels.
+func printWhy(w io.Writer, ex *engine.Explanation, cs []engine.Choice) {
+	fmt.Fprintf(w, "  why: %s\n", ex.Text())
+	if ex.Interrupted {
+		fmt.Fprintln(w, "  explaining interrupted: the steps before the ones counted were not moved")
+	}
+	for _, o := range ex.Orders {
+		fmt.Fprintf(w, "    %s\n", orderText(o, cs))
+	}
+}
+
+// orderText renders an ordering as "step I LABEL before step J LABEL",
+// with the oracle that fired instead when the reversed run had another
+// finding.
+func orderText(o engine.Order, cs []engine.Choice) string {
+	s := fmt.Sprintf("step %d %s before step %d %s", o.Before, cs[o.Before].Label, o.After, cs[o.After].Label)
+	if o.Instead != "" {
+		s += " (reversed: " + o.Instead + " instead)"
+	}
+	return s
 }

@@ -64,6 +64,28 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Contains(t, rout, "finding frozen-context at step ")
 	assert.Contains(t, rout, "  impact: "+sc.Finding.Impact+" (", "replay derives the same impact")
 	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
+
+	// The explanation: the finding needs the guest's FLR (a write to the
+	// PCIe device control register) before the hypervisor resumes the
+	// vCPUs on the destination; replay --explain gives the same lines.
+	why := whyBlock.FindString(out)
+	require.NotEmpty(t, why, "explore explains the shrunk finding:\n%s", out)
+	assert.Regexp(t, `(?m)^  why: the finding needs \d+ ordering`, why)
+	assert.Regexp(t, `(?m)^    step \d+ vcpu0:cfg-write 0x50=\S+ before step \d+ hv:resume-vcpus$`, why)
+	code, eout, eerr := runSimCLI(t, "replay", "--explain", path)
+	require.Equal(t, exitFinding, code, "stderr: %s", eerr)
+	assert.Equal(t, why, whyBlock.FindString(eout))
+}
+
+// whyBlock is an explanation as explore and replay --explain print it.
+var whyBlock = regexp.MustCompile(`(?m)^  why: .*\n(    step .*\n)*`)
+
+// --explain-runs 0 skips the explanation.
+func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
+	code, out, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "shrunk frozen-context: ")
+	assert.NotContains(t, out, "  why: ")
 }
 
 func TestExplore_SameSeedSameSchedule(t *testing.T) {

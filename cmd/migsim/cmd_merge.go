@@ -157,7 +157,7 @@ func mergeShards(files []string) (*exploreReport, string, error) {
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.Schedule = sf.Report.Shrunk, sf.Report.Schedule
+		rep.Shrunk, rep.Explained, rep.Schedule = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 func init() {
@@ -22,7 +24,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: migsim replay FILE [--trace | --slice]
+const replayUsage = `usage: migsim replay FILE [--trace | --slice | --explain [--explain-runs N]]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -33,8 +35,13 @@ follows the recorded choices strictly. Prints the finding and the trace hash;
 --trace prints the trace, one line per step. --slice prints only the steps
 the finding depends on through happens-before (the finding's step and, back
 from it, every step of the same actor or with a conflicting footprint), with
-the clock jumps before them, after "slice: N of M steps matter". A
-divergence names the step.
+the clock jumps before them, after "slice: N of M steps matter". --explain
+moves each step of the finding's run, nearest the finding first, as early
+and as late as it can run (the others in their recorded order), and where
+that loses the finding bisects for the step it must not pass; it prints
+the orderings the finding needs, "step I before step J", each shown by a
+run with it (the finding stays) and one with it reversed (the finding
+goes), within --explain-runs runs. A divergence names the step.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
 finding or diverges, 2 on a usage error or a bad or stale schedule file.
@@ -48,6 +55,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
 	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
+	explain := fs.Bool("explain", false, "reverse each race before the finding and print which decide it")
+	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs of --explain")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
@@ -59,13 +68,16 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(stderr, "replay", "%v", err)
 	}
-	if *trace && *slice {
-		return usageError(stderr, "replay", "--trace and --slice: choose one")
+	if n := countTrue(*trace, *slice, *explain); n > 1 {
+		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
+	}
+	if fs.Changed("explain-runs") && !*explain {
+		return usageError(stderr, "replay", "--explain-runs goes with --explain")
 	}
 	if fs.NArg() != 1 {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+	if err := checkIntFlags(fs, intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit); err != nil {
 		return usageError(stderr, "replay", "%v", err)
 	}
 	path := fs.Arg(0)
@@ -122,6 +134,12 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
 		}
+		if *explain {
+			if err := printExplanation(stdout, sc, res, *maxSteps, *explainRuns); err != nil {
+				fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(err))
+				return exitFinding
+			}
+		}
 	} else {
 		fmt.Fprintln(stdout, "no finding")
 	}
@@ -160,4 +178,35 @@ func printSlice(w io.Writer, trace string, res engine.Result) {
 			fmt.Fprintln(w, l)
 		}
 	}
+}
+
+// countTrue counts the true values.
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// printExplanation explains res, the schedule's replayed finding, and
+// prints the orderings it needs.
+func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) error {
+	t, err := catalog.TargetOf(sc)
+	if err != nil {
+		return err
+	}
+	t.MaxSteps = maxSteps
+	f, err := t.Factory(sc.Seed)
+	if err != nil {
+		return err
+	}
+	ex, err := engine.Explain(context.Background(), f, sc.Seed, res, engine.ExplainConfig{MaxSteps: maxSteps, MaxRuns: runs})
+	if err != nil {
+		return err
+	}
+	printWhy(w, &ex, res.Choices)
+	return nil
 }
