@@ -112,8 +112,10 @@ named oracle fired, and no other; **error NAME** — the hypervisor's flow stopp
 error, with no hang; **n/a WORD** — the edition lacks WORD (a verb or a mode the scenario's flow
 uses): the judge runs the row and checks that the flow stops on that operation, so a row that runs
 under the edition is a mismatch. A violation or error row comes with a shrunk counterexample: a
-schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte. Knobs not shown have
-the edition's default (` + "`migsim spec`" + ` lists them).
+schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte (` + "`migsim replay --explain FILE`" + `
+names the orderings of two steps its finding needs, each shown by a run with it and one without:
+docs/engine.md, "Explaining"). Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists
+them).
 
 Every row is judged by two explorations (the scenario's own budget and the same number of
 schedules under the other sampling strategy: random for pct, pct for random and dfs) and each
