@@ -258,26 +258,11 @@ func (x *explainer) hasten(j int) (Order, bool, error) {
 	if err != nil || early.kept || early.placed < 0 || early.placed >= j {
 		return Order{}, false, err
 	}
-	lo, hi := early.placed, j // gone from lo (the same run as from 0), kept from j (the recording)
-	loRun := early
-	var hiRun outcome
-	for hi-lo > 1 {
-		if !x.next() {
-			return Order{}, false, nil
-		}
-		mid := lo + (hi-lo)/2
-		o, err := x.run(move{target: j, hasten: true, at: mid})
-		if err != nil {
-			return Order{}, false, err
-		}
-		if o.kept {
-			hi, hiRun = mid, o
-		} else {
-			lo, loRun = mid, o
-		}
-	}
-	if hiRun.cs == nil {
-		hiRun = outcome{placed: j, kept: true, cs: x.cs}
+	// Gone from early.placed (the same run as from 0), kept from j (the
+	// recording).
+	loRun, hiRun, ok, err := x.bisect(j, true, early.placed, j, early, x.recording(j))
+	if !ok || err != nil {
+		return Order{}, false, err
 	}
 	// The run from hi ran j after the step the run from lo ran it before.
 	if loRun.placed < 0 || hiRun.placed <= 0 {
@@ -302,26 +287,11 @@ func (x *explainer) delay(j int) (Order, bool, error) {
 	if err != nil || late.kept || late.placed <= j {
 		return Order{}, false, err
 	}
-	lo, hi := j, late.placed // kept until j (the recording), gone until late.placed
-	hiRun := late
-	var loRun outcome
-	for hi-lo > 1 {
-		if !x.next() {
-			return Order{}, false, nil
-		}
-		mid := lo + (hi-lo)/2
-		o, err := x.run(move{target: j, at: mid})
-		if err != nil {
-			return Order{}, false, err
-		}
-		if o.kept {
-			lo, loRun = mid, o
-		} else {
-			hi, hiRun = mid, o
-		}
-	}
-	if loRun.cs == nil {
-		loRun = outcome{placed: j, kept: true, cs: x.cs}
+	// Kept until j (the recording), gone until late.placed (the same run
+	// as delayed to the end).
+	loRun, hiRun, ok, err := x.bisect(j, false, j, late.placed, x.recording(j), late)
+	if !ok || err != nil {
+		return Order{}, false, err
 	}
 	if hiRun.placed <= 0 || loRun.placed < 0 {
 		return Order{}, false, nil
@@ -331,6 +301,35 @@ func (x *explainer) delay(j int) (Order, bool, error) {
 		return Order{}, false, nil
 	}
 	return Order{Before: j, After: after, Moved: j, Instead: hiRun.other, kept: loRun.cs, gone: hiRun.cs}, true, nil
+}
+
+// recording is the explained run as the outcome of a move of step j that
+// did not move it.
+func (x *explainer) recording(j int) outcome {
+	return outcome{placed: j, kept: true, cs: x.cs}
+}
+
+// bisect narrows the decisions lo < hi a move of step j starts at
+// (hastening) or ends at (delaying), whose runs are loRun and hiRun and
+// differ in keeping the finding, to two adjacent ones, and returns their
+// runs; ok is false when the budget or the context cut it short.
+func (x *explainer) bisect(j int, hasten bool, lo, hi int, loRun, hiRun outcome) (outcome, outcome, bool, error) {
+	for hi-lo > 1 {
+		if !x.next() {
+			return loRun, hiRun, false, nil
+		}
+		mid := lo + (hi-lo)/2
+		o, err := x.run(move{target: j, hasten: hasten, at: mid})
+		if err != nil {
+			return loRun, hiRun, false, err
+		}
+		if o.kept == hiRun.kept {
+			hi, hiRun = mid, o
+		} else {
+			lo, loRun = mid, o
+		}
+	}
+	return loRun, hiRun, true, nil
 }
 
 // recorded returns the index in the explained run of the step c, the
