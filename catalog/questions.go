@@ -113,7 +113,7 @@ error, with no hang; **n/a WORD** — the edition lacks WORD (a verb or a mode t
 uses): the judge runs the row and checks that the flow stops on that operation, so a row that runs
 under the edition is a mismatch. A violation or error row comes with a shrunk counterexample: a
 schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte (` + "`migsim replay --explain FILE`" + `
-names the orderings of two steps its finding needs, each shown by a run with it and one without:
+names the orderings of two steps its finding needs: with the two reversed, the finding goes;
 docs/engine.md, "Explaining"). Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists
 them).
 

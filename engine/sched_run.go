@@ -130,7 +130,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		if step >= r.cfg.MaxSteps {
 			res.Finding = &Finding{Oracle: OracleLive, Step: step - 1,
-				Message: fmt.Sprintf("step bound %d exceeded", r.cfg.MaxSteps)}
+				Message: fmt.Sprintf("%s%d exceeded", stepBoundMessage, r.cfg.MaxSteps)}
 			return res, nil
 		}
 		bare := lazy != nil && (blind || rep != nil && rep.replays(step))
@@ -225,6 +225,10 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 	}
 }
+
+// stepBoundMessage starts the message of the live finding a run that
+// reached its step bound ends with.
+const stepBoundMessage = "step bound "
 
 // panicFinding turns a recovered panic into a finding whose stack keeps the
 // first frames below the panic, without goroutine ids, so that it is the

@@ -35,11 +35,11 @@ what was explored: schedules, distinct interleavings, findings (the first of
 each oracle, lowest schedule index), throughput. The first finding is shrunk
 (size before and after, and how many of its steps the finding depends on),
 then explained: each of its steps, nearest the finding first, is run as
-early and as late as it can (the others in their order), and where that
-loses the finding, a bisection names the step it must not pass; the
-orderings the finding needs are printed as "step I before step J", each
-shown by two runs (--explain-runs bounds the runs; 0 skips the
-explanation). Its schedule is written under DIR and the command that
+early and as late as it can (the others in their recorded order as far as
+the run allows); where a move loses the finding, a bisection finds the
+step it must not pass, and the orderings found print as "step I before
+step J": with the two reversed the finding goes (--explain-runs bounds the
+runs; 0 skips the explanation). Its schedule is written under DIR and the command that
 replays it is printed. Strategy, schedules, seed, bound and depth default to the
 scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of

@@ -70,11 +70,14 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	// vCPUs on the destination; replay --explain gives the same lines.
 	why := whyBlock.FindString(out)
 	require.NotEmpty(t, why, "explore explains the shrunk finding:\n%s", out)
-	assert.Regexp(t, `(?m)^  why: the finding needs \d+ ordering`, why)
+	assert.Regexp(t, `(?m)^  why: 1 ordering decides it: `, why)
 	assert.Regexp(t, `(?m)^    step \d+ vcpu0:cfg-write 0x50=\S+ before step \d+ hv:resume-vcpus$`, why)
 	code, eout, eerr := runSimCLI(t, "replay", "--explain", path)
 	require.Equal(t, exitFinding, code, "stderr: %s", eerr)
 	assert.Equal(t, why, whyBlock.FindString(eout))
+	code, eout, _ = runSimCLI(t, "replay", "--explain", "--explain-runs", "0", path)
+	require.Equal(t, exitFinding, code)
+	assert.Contains(t, eout, "  why: not explained (--explain-runs 0)\n")
 }
 
 // whyBlock is an explanation as explore and replay --explain print it.

@@ -82,6 +82,7 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			assert.Contains(t, stderr, "4 shard summaries")
 			assert.Equal(t, comparable(want, single), comparable(got, merged))
 			if wantCode == exitFinding {
+				assert.Contains(t, got, "\n  why: ", "the shard that shrank the finding carries its explanation to the merge")
 				name := "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
 				a, err := os.ReadFile(filepath.Join(single, name))
 				require.NoError(t, err)

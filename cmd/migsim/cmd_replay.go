@@ -37,11 +37,11 @@ the finding depends on through happens-before (the finding's step and, back
 from it, every step of the same actor or with a conflicting footprint), with
 the clock jumps before them, after "slice: N of M steps matter". --explain
 moves each step of the finding's run, nearest the finding first, as early
-and as late as it can run (the others in their recorded order), and where
-that loses the finding bisects for the step it must not pass; it prints
-the orderings the finding needs, "step I before step J", each shown by a
-run with it (the finding stays) and one with it reversed (the finding
-goes), within --explain-runs runs. A divergence names the step.
+and as late as it can run (the others in their recorded order as far as
+the run allows); where a move loses the finding, a bisection finds the
+step it must not pass, and the orderings found print as "step I before
+step J": with the two reversed the finding goes. At most --explain-runs
+runs (0: no explanation). A divergence names the step.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
 finding or diverges, 2 on a usage error or a bad or stale schedule file.
@@ -55,8 +55,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
 	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
-	explain := fs.Bool("explain", false, "reverse each race before the finding and print which decide it")
-	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs of --explain")
+	explain := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
+	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs of --explain (0: no explanation)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
@@ -194,6 +194,10 @@ func countTrue(bs ...bool) int {
 // printExplanation explains res, the schedule's replayed finding, and
 // prints the orderings it needs.
 func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) error {
+	if runs == 0 {
+		fmt.Fprintln(w, "  why: not explained (--explain-runs 0)")
+		return nil
+	}
 	t, err := catalog.TargetOf(sc)
 	if err != nil {
 		return err
