@@ -153,7 +153,34 @@ func parseShardFile(b []byte) (*shardFile, error) {
 			return nil, fmt.Errorf("field report.summary.Findings[%d].Finding.oracle: empty", i)
 		}
 	}
+	if err := checkExplained(r); err != nil {
+		return nil, err
+	}
 	return &sf, nil
+}
+
+// checkExplained checks a shard's explanation against its shrunk run:
+// every order names two steps of it, the earlier first, and the counts
+// are not negative.
+func checkExplained(r *exploreReport) error {
+	ex := r.Explained
+	if ex == nil {
+		return nil
+	}
+	if r.Shrunk == nil {
+		return errors.New("field report.explained: an explanation without a shrunk finding")
+	}
+	if ex.Steps < 0 || ex.Checked < 0 || ex.Checked > ex.Steps || ex.Runs < 0 || ex.Unpinned < 0 {
+		return fmt.Errorf("field report.explained: counts steps %d, checked %d, runs %d, unpinned %d do not fit",
+			ex.Steps, ex.Checked, ex.Runs, ex.Unpinned)
+	}
+	n := len(r.Shrunk.Result.Choices)
+	for i, o := range ex.Orders {
+		if o.Before < 0 || o.Before >= o.After || o.After >= n || (o.Moved != o.Before && o.Moved != o.After) {
+			return fmt.Errorf("field report.explained.orders[%d]: steps %d before %d (moved %d) in a run of %d steps", i, o.Before, o.After, o.Moved, n)
+		}
+	}
+	return nil
 }
 
 // checkShardCounts checks the counts of a shard's summary against each

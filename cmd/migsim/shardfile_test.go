@@ -75,6 +75,9 @@ func TestShardFile_Errors(t *testing.T) {
 		{"a subtree twice", func(sf *shardFile) {
 			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
 		}, "listed twice"},
+		{"explanation without a shrunk finding", func(sf *shardFile) {
+			sf.Report.Explained = &engine.Explanation{Steps: 3}
+		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
 		sf := shardFile{Format: shardFileFormat, Report: exploreReport{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
 			Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
@@ -90,11 +93,38 @@ func TestShardFile_Errors(t *testing.T) {
 	}
 }
 
+// An explanation must fit the shrunk run it explains: merge prints its
+// steps by index.
+func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
+	shrunk := &engine.ShrinkResult{Result: engine.Result{Choices: make([]engine.Choice, 3)}}
+	for _, tc := range []struct {
+		name string
+		ex   engine.Explanation
+		want string
+	}{
+		{"fits", engine.Explanation{Steps: 3, Checked: 3, Orders: []engine.Order{{Before: 0, After: 2, Moved: 2}}}, ""},
+		{"order beyond the run", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 1, After: 7, Moved: 1}}},
+			"field report.explained.orders[0]: steps 1 before 7 (moved 1) in a run of 3 steps"},
+		{"order backwards", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 2, After: 1, Moved: 1}}}, "steps 2 before 1"},
+		{"moved neither", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 0, After: 1, Moved: 2}}}, "(moved 2)"},
+		{"counts", engine.Explanation{Steps: 3, Checked: 4}, "field report.explained: counts"},
+	} {
+		err := checkExplained(&exploreReport{Shrunk: shrunk, Explained: &tc.ex})
+		if tc.want == "" {
+			assert.NoError(t, err, tc.name)
+			continue
+		}
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}
+
 // FuzzParseShardFile: any input is parsed or refused, never a panic.
 func FuzzParseShardFile(f *testing.F) {
 	f.Add([]byte(`{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
 	f.Add([]byte(`{"format": 3, "schedule_name": "a.json"}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sf, err := parseShardFile(b)
 		if err == nil && (sf.Report.Summary.Shards < 2 || sf.Report.Target == "") {
