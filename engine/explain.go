@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // DefaultExplainRuns bounds the runs one Explain may spend.
@@ -45,9 +44,9 @@ type Explanation struct {
 	// Orders are the orderings found, by Before then After. None is
 	// implied by another through program order (a step of the same actor
 	// as its Before ran no earlier, and one of the same actor as its After
-	// no later), none is reversed alongside another whose own reversal
-	// leaves it in place (that other names the cause), and one per pair
-	// of labels.
+	// no later), none is reversed alongside another kept order whose
+	// own reversal leaves it in place (that other names the cause), and
+	// one per pair of labels.
 	Orders []Order `json:"orders"`
 	// Steps counts the steps up to the finding's (included); Checked
 	// those Explain moved both ways before its budget or its context ran
@@ -133,11 +132,11 @@ func Explain(ctx context.Context, f Factory, seed uint64, res Result, cfg Explai
 	cs := res.Choices
 	end := min(max(res.Finding.Step, 0), len(cs)-1)
 	ex := Explanation{Steps: end + 1}
-	if res.Finding.Oracle == OracleLive && strings.HasPrefix(res.Finding.Message, stepBoundMessage) {
+	if isStepBound(res.Finding) {
 		ex.Skipped = "the finding is the step bound, which every moved run would run to"
 		return ex, nil
 	}
-	x := &explainer{ctx: ctx, f: f, seed: seed, oracle: res.Finding.Oracle, max: cfg.MaxRuns,
+	x := &explainer{ctx: ctx, f: f, seed: seed, finding: res.Finding, max: cfg.MaxRuns,
 		r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps}), cs: cs[:end+1]}
 	x.index()
 	var found []Order

@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // explainer runs the moves of one Explain.
 type explainer struct {
-	ctx    context.Context
-	f      Factory
-	seed   uint64
-	oracle string
-	max    int
-	runs   int
+	ctx  context.Context
+	f    Factory
+	seed uint64
+	// finding is the explained run's finding.
+	finding *Finding
+	max     int
+	runs    int
 	// cut is set when a move needed a run the budget or the context did
 	// not allow.
 	cut bool
@@ -78,11 +80,27 @@ func (x *explainer) run(m move) (outcome, error) {
 	}
 	o := outcome{cs: slices.Clone(got.Choices)}
 	o.placed = x.where(o.cs, m.target)
-	o.kept = got.Finding != nil && got.Finding.Oracle == x.oracle
+	o.kept = sameFinding(got.Finding, x.finding)
 	if got.Finding != nil && !o.kept {
 		o.other = got.Finding.Oracle
+		if isStepBound(got.Finding) {
+			o.other += " (step bound)"
+		}
 	}
 	return o, nil
+}
+
+// sameFinding reports whether got is the explained finding again: the
+// same oracle, and for the live oracle the same kind (a deadlock is not a
+// run that reached the step bound).
+func sameFinding(got, want *Finding) bool {
+	return got != nil && got.Oracle == want.Oracle && (got.Oracle != OracleLive || isStepBound(got) == isStepBound(want))
+}
+
+// isStepBound reports whether f is the live finding of a run that reached
+// its step bound.
+func isStepBound(f *Finding) bool {
+	return f.Oracle == OracleLive && strings.HasPrefix(f.Message, stepBoundMessage)
 }
 
 // recording is the explained run as the outcome of a move of step j that

@@ -26,27 +26,52 @@ func (x *explainer) strongest(os []Order) []Order {
 	return out
 }
 
-// tightest drops, one at a time in the order found, an order whose
-// reversed run also reverses another order left whose own reversed run
-// does not reverse it: that run does not show the first order by itself,
-// the other one names the cause more closely (hastening a peer's doorbell
-// past the owner's doorbell write also takes it past the admin command
-// that write posts). At least one order is left.
+// tightest drops an order whose reversed run also reverses another
+// order that is kept, when that other's own reversed run leaves the first
+// in place: the first run does not show its order by itself, the other
+// names the cause more closely (hastening a peer's doorbell past the
+// owner's doorbell write also takes it past the admin command that write
+// posts). Which orders are kept is decided from the orders whose runs
+// reverse no other one upwards, so it does not depend on the order they
+// were found in; orders left undecided by a cycle are kept.
 func (x *explainer) tightest(os []Order) []Order {
-	out := append([]Order(nil), os...)
-	for dropped := true; dropped; {
-		dropped = false
-		for i, o := range out {
-			for k, p := range out {
-				if k != i && x.reverses(o.gone, p) && !x.reverses(p.gone, o) {
-					out = append(out[:i:i], out[i+1:]...)
-					dropped = true
+	n := len(os)
+	// over[i][k]: i's reversed run reverses k, and k's leaves i in place.
+	over := make([][]bool, n)
+	for i := range os {
+		over[i] = make([]bool, n)
+		for k := range os {
+			over[i][k] = k != i && x.reverses(os[i].gone, os[k]) && !x.reverses(os[k].gone, os[i])
+		}
+	}
+	const undecided, kept, dropped = 0, 1, 2
+	state := make([]int, n)
+	for changed := true; changed; {
+		changed = false
+		for i := range os {
+			if state[i] != undecided {
+				continue
+			}
+			all := true
+			for k := range os {
+				if !over[i][k] {
+					continue
+				}
+				if state[k] == kept {
+					state[i], changed = dropped, true
 					break
 				}
+				all = all && state[k] == dropped
 			}
-			if dropped {
-				break
+			if state[i] == undecided && all {
+				state[i], changed = kept, true
 			}
+		}
+	}
+	var out []Order
+	for i, o := range os {
+		if state[i] != dropped {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,7 +72,7 @@ func choiceLabelList(cs []Choice) []string {
 // Without a move the order replay reproduces the recording.
 func TestExplain_OrderReplayReproduces(t *testing.T) {
 	f, res := lostUpdateRun(t)
-	x := &explainer{ctx: context.Background(), f: f, seed: 1, oracle: "lost-update", max: 10, r: NewRunner(RunConfig{}), cs: res.Choices}
+	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: res.Finding, max: 10, r: NewRunner(RunConfig{}), cs: res.Choices}
 	x.index()
 	// A hastening that starts after the end changes nothing.
 	o, err := x.run(move{target: 3, hasten: true, at: 99})
@@ -135,7 +137,7 @@ func TestExplain_DelayHoldsBackTheActor(t *testing.T) {
 		{{op: pNop, labels: [2]string{"a1 nop"}}},
 	}
 	f := propFactory(progs, 2)
-	x := &explainer{ctx: context.Background(), f: f, seed: 1, max: 10, r: NewRunner(RunConfig{}),
+	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: &Finding{Oracle: "end"}, max: 10, r: NewRunner(RunConfig{}),
 		cs: []Choice{{Actor: 0, Label: "a0 choice v0"}, {Actor: 1, Label: "a1 nop"}}}
 	x.index()
 	o, err := x.run(move{target: 0, at: 5})
@@ -179,6 +181,50 @@ func TestExplain_Pruning(t *testing.T) {
 	g1p.gone = h1p.gone
 	assert.Len(t, x.tightest([]Order{h1p, g1p}), 2)
 	assert.Equal(t, []Order{g1p}, x.dedupe([]Order{g1p, {Before: 1, After: 4}}))
+}
+
+// tightest does not depend on the order the orders were found in: in a
+// chain where o's reversed run also reverses p, p's also reverses q, and
+// q's reverses only q, p goes (q names its cause) and o stays (the order
+// it was confounded with is gone).
+func TestExplain_TightestChain(t *testing.T) {
+	x := &explainer{}
+	for i := range 6 {
+		x.cs = append(x.cs, Choice{Actor: i, Label: fmt.Sprintf("s%d", i)})
+	}
+	x.index()
+	run := func(idx ...int) []Choice {
+		var cs []Choice
+		for _, i := range idx {
+			cs = append(cs, x.cs[i])
+		}
+		return cs
+	}
+	o := Order{Before: 0, After: 1, gone: run(1, 0, 3, 2, 4, 5)}
+	p := Order{Before: 2, After: 3, gone: run(0, 1, 3, 2, 5, 4)}
+	q := Order{Before: 4, After: 5, gone: run(0, 1, 2, 3, 5, 4)}
+	want := []string{"0<1", "4<5"}
+	for _, in := range [][]Order{{o, p, q}, {q, p, o}, {p, o, q}} {
+		var got []string
+		for _, r := range x.tightest(in) {
+			got = append(got, fmt.Sprintf("%d<%d", r.Before, r.After))
+		}
+		slices.Sort(got)
+		assert.Equal(t, want, got)
+	}
+}
+
+// A deadlock is not found again by a run that reaches the step bound:
+// both are the live oracle, but a move that trades one for the other
+// loses the finding.
+func TestExplain_DeadlockIsNotTheStepBound(t *testing.T) {
+	deadlock := &Finding{Oracle: OracleLive, Message: "deadlock: nothing enabled, no timer pending, system not done"}
+	bound := &Finding{Oracle: OracleLive, Message: stepBoundMessage + "200 exceeded"}
+	assert.True(t, sameFinding(deadlock, deadlock))
+	assert.False(t, sameFinding(bound, deadlock))
+	assert.False(t, sameFinding(deadlock, bound))
+	assert.True(t, sameFinding(&Finding{Oracle: "x", Message: "other words"}, &Finding{Oracle: "x"}))
+	assert.False(t, sameFinding(nil, deadlock))
 }
 
 // A finding no order decides (every schedule reaches it) gets no order.

@@ -16,9 +16,10 @@ import (
 
 // shardFileFormat is the version of the shard summary files explore writes
 // with --shard and merge reads. Version 2 added the shrink's Executed count
-// (engine.ShrinkResult), version 3 the checksum; merge refuses files of
+// (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
+// finding's explanation (engine.Explanation); merge refuses files of
 // another version.
-const shardFileFormat = 3
+const shardFileFormat = 4
 
 // shardFile is a shard's summary file: the report explore printed, as
 // JSON (the summary under engine.Summary's field names), and the file name

@@ -42,10 +42,10 @@ func TestShardFile_Errors(t *testing.T) {
 		name, text, want string
 	}{
 		{"empty", ``, "decode: EOF"},
-		{"syntax", `{"format": 3,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 3} {}`, "trailing data"},
-		{"format", `{"format": 2}`, "field format: version 2, want 3"},
-		{"edited", `{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+		{"syntax", `{"format": 4,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 4} {}`, "trailing data"},
+		{"format", `{"format": 3}`, "field format: version 3, want 4"},
+		{"edited", `{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
 			"field checksum"},
 	} {
 		_, err := parseShardFile([]byte(tc.text))
@@ -121,10 +121,10 @@ func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
 
 // FuzzParseShardFile: any input is parsed or refused, never a panic.
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
-	f.Add([]byte(`{"format": 3, "schedule_name": "a.json"}`))
+	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
+	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`))
 	f.Add([]byte(`[]`))
-	f.Add([]byte(`{"format": 3, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`))
+	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sf, err := parseShardFile(b)
 		if err == nil && (sf.Report.Summary.Shards < 2 || sf.Report.Target == "") {
