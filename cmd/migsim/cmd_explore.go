@@ -39,9 +39,9 @@ early and as late as it can (the others in their recorded order as far as
 the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes (--explain-runs bounds the
-runs; 0 skips the explanation). Its schedule is written under DIR and the command that
-replays it is printed. Strategy, schedules, seed, bound and depth default to the
-scenario's explore line for the edition; --strategy dfs on a scenario whose
+runs; 0 skips the explanation). Its schedule is written under DIR and the
+command that replays it is printed. Strategy, schedules, seed, bound and
+depth default to the scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of
 1,000,000 runs unless flags say otherwise, and a --bound above the line's
 gets that budget too. Random and pct remember the runs

@@ -68,7 +68,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(stderr, "replay", "%v", err)
 	}
-	if n := countTrue(*trace, *slice, *explain); n > 1 {
+	if countTrue(*trace, *slice, *explain) > 1 {
 		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
 	}
 	if fs.Changed("explain-runs") && !*explain {
