@@ -23,8 +23,13 @@ type PropSystem struct {
 // PropSystems returns the first n random toy systems of 3 actors of 4
 // instructions over 3 variables, and the count the -engine.systems flag
 // asks the property tests for.
-func PropSystems(n int) []PropSystem {
-	gen := propGen{actors: 3, instrs: 4, vars: 3}
+func PropSystems(n int) []PropSystem { return PropSystemsShaped(n, 3, 4, 3, 0) }
+
+// PropSystemsShaped returns the first n random toy systems of up to
+// actors actors of up to instrs instructions over vars variables, at most
+// total instructions in all (0: 8).
+func PropSystemsShaped(n, actors, instrs, vars, total int) []PropSystem {
+	gen := propGen{actors: actors, instrs: instrs, vars: vars, total: total}
 	out := make([]PropSystem, n)
 	for sys := range out {
 		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)

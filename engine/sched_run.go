@@ -230,6 +230,12 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 // reached its step bound ends with.
 const stepBoundMessage = "step bound "
 
+// StepBound reports whether f is the live finding of a run that reached
+// its step bound (RunConfig.MaxSteps).
+func (f *Finding) StepBound() bool {
+	return f != nil && f.Oracle == OracleLive && strings.HasPrefix(f.Message, stepBoundMessage)
+}
+
 // panicFinding turns a recovered panic into a finding whose stack keeps the
 // first frames below the panic, without goroutine ids, so that it is the
 // same however many workers ran.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 )
@@ -104,7 +105,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink the first finding (0: 5000)")
-	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
+	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	fs.Usage = func() {
@@ -282,7 +283,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
 			}
 			if run.explainRuns > 0 {
-				ex, err := engine.Explain(shrinkCtx, f, first.Seed, sr.Result, engine.ExplainConfig{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
+				ex, err := explain.Explain(shrinkCtx, f, first.Seed, sr.Result, explain.Config{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
 				if err != nil {
 					fmt.Fprintf(stderr, "migsim explore: explaining the shrunk finding: %v\n", err)
 				} else {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 )
 
@@ -26,9 +27,9 @@ type exploreReport struct {
 	Shrunk *engine.ShrinkResult `json:"shrunk,omitempty"`
 	// Explained is the shrunk finding's explanation (nil when skipped or
 	// when it failed).
-	Explained *engine.Explanation `json:"explained,omitempty"`
-	Schedule  *schedfile.Schedule `json:"schedule,omitempty"`
-	Path      string              `json:"-"`
+	Explained *explain.Explanation `json:"explained,omitempty"`
+	Schedule  *schedfile.Schedule  `json:"schedule,omitempty"`
+	Path      string               `json:"-"`
 }
 
 // printSummary prints what the exploration covered; only the throughput
@@ -108,7 +109,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 
 // printWhy prints an explanation's summary and the orderings the finding
 // needs, one per line with both steps' indices and labels.
-func printWhy(w io.Writer, ex *engine.Explanation, cs []engine.Choice) {
+func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice) {
 	fmt.Fprintf(w, "  why: %s\n", ex.Text())
 	if ex.Interrupted {
 		fmt.Fprintln(w, "  explaining interrupted: the steps before the ones counted were not moved")
@@ -121,7 +122,7 @@ func printWhy(w io.Writer, ex *engine.Explanation, cs []engine.Choice) {
 // orderText renders an ordering as "step I LABEL before step J LABEL",
 // with the oracle that fired instead when the reversed run had another
 // finding.
-func orderText(o engine.Order, cs []engine.Choice) string {
+func orderText(o explain.Order, cs []engine.Choice) string {
 	s := fmt.Sprintf("step %d %s before step %d %s", o.Before, cs[o.Before].Label, o.After, cs[o.After].Label)
 	if o.Instead != "" {
 		s += " (reversed: " + o.Instead + " instead)"

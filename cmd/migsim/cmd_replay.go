@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 )
 
@@ -55,8 +56,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
 	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
-	explain := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
-	explainRuns := fs.Int("explain-runs", engine.DefaultExplainRuns, "bound the runs of --explain (0: no explanation)")
+	explainMode := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
+	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs of --explain (0: no explanation)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
@@ -68,10 +69,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(stderr, "replay", "%v", err)
 	}
-	if countTrue(*trace, *slice, *explain) > 1 {
+	if countTrue(*trace, *slice, *explainMode) > 1 {
 		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
 	}
-	if fs.Changed("explain-runs") && !*explain {
+	if fs.Changed("explain-runs") && !*explainMode {
 		return usageError(stderr, "replay", "--explain-runs goes with --explain")
 	}
 	if fs.NArg() != 1 {
@@ -134,7 +135,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
 		}
-		if *explain {
+		if *explainMode {
 			if err := printExplanation(stdout, sc, res, *maxSteps, *explainRuns); err != nil {
 				fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(err))
 				return exitFinding
@@ -207,7 +208,7 @@ func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, ma
 	if err != nil {
 		return err
 	}
-	ex, err := engine.Explain(context.Background(), f, sc.Seed, res, engine.ExplainConfig{MaxSteps: maxSteps, MaxRuns: runs})
+	ex, err := explain.Explain(context.Background(), f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
 	if err != nil {
 		return err
 	}

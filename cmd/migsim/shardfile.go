@@ -17,7 +17,7 @@ import (
 // shardFileFormat is the version of the shard summary files explore writes
 // with --shard and merge reads. Version 2 added the shrink's Executed count
 // (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
-// finding's explanation (engine.Explanation); merge refuses files of
+// finding's explanation (explain.Explanation); merge refuses files of
 // another version.
 const shardFileFormat = 4
 

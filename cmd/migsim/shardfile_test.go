@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 )
 
 // A shard summary written by explore reads back to the same report.
@@ -76,7 +77,7 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
 		}, "listed twice"},
 		{"explanation without a shrunk finding", func(sf *shardFile) {
-			sf.Report.Explained = &engine.Explanation{Steps: 3}
+			sf.Report.Explained = &explain.Explanation{Steps: 3}
 		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
 		sf := shardFile{Format: shardFileFormat, Report: exploreReport{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
@@ -99,15 +100,15 @@ func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
 	shrunk := &engine.ShrinkResult{Result: engine.Result{Choices: make([]engine.Choice, 3)}}
 	for _, tc := range []struct {
 		name string
-		ex   engine.Explanation
+		ex   explain.Explanation
 		want string
 	}{
-		{"fits", engine.Explanation{Steps: 3, Checked: 3, Orders: []engine.Order{{Before: 0, After: 2, Moved: 2}}}, ""},
-		{"order beyond the run", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 1, After: 7, Moved: 1}}},
+		{"fits", explain.Explanation{Steps: 3, Checked: 3, Orders: []explain.Order{{Before: 0, After: 2, Moved: 2}}}, ""},
+		{"order beyond the run", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 1, After: 7, Moved: 1}}},
 			"field report.explained.orders[0]: steps 1 before 7 (moved 1) in a run of 3 steps"},
-		{"order backwards", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 2, After: 1, Moved: 1}}}, "steps 2 before 1"},
-		{"moved neither", engine.Explanation{Steps: 3, Orders: []engine.Order{{Before: 0, After: 1, Moved: 2}}}, "(moved 2)"},
-		{"counts", engine.Explanation{Steps: 3, Checked: 4}, "field report.explained: counts"},
+		{"order backwards", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 2, After: 1, Moved: 1}}}, "steps 2 before 1"},
+		{"moved neither", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 0, After: 1, Moved: 2}}}, "(moved 2)"},
+		{"counts", explain.Explanation{Steps: 3, Checked: 4}, "field report.explained: counts"},
 	} {
 		err := checkExplained(&exploreReport{Shrunk: shrunk, Explained: &tc.ex})
 		if tc.want == "" {

@@ -1,20 +1,21 @@
-package engine
+package explain
 
 import (
 	"context"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/migsim/migsim/engine"
 )
 
 // explainer runs the moves of one Explain.
 type explainer struct {
 	ctx  context.Context
-	f    Factory
+	f    engine.Factory
 	seed uint64
 	// finding is the explained run's finding.
-	finding *Finding
+	finding *engine.Finding
 	max     int
 	runs    int
 	// cut is set when a move needed a run the budget or the context did
@@ -22,8 +23,8 @@ type explainer struct {
 	cut bool
 	// unpinned counts the moves that lost the finding without an order.
 	unpinned int
-	r        *Runner
-	cs       []Choice
+	r        *engine.Runner
+	cs       []engine.Choice
 	// pos[a][n] is the index in cs of actor a's n-th step; ord[i] is
 	// cs[i]'s n.
 	pos [][]int
@@ -68,7 +69,7 @@ type outcome struct {
 	placed int
 	kept   bool
 	other  string
-	cs     []Choice
+	cs     []engine.Choice
 }
 
 func (x *explainer) run(m move) (outcome, error) {
@@ -76,14 +77,14 @@ func (x *explainer) run(m move) (outcome, error) {
 	ch := &orderReplay{x: x, m: m, done: make([]int, len(x.pos))}
 	got, err := x.r.RunSeed(x.f, x.seed, ch)
 	if err != nil {
-		return outcome{}, fmt.Errorf("engine: explain: step %d moved: %w", m.target, err)
+		return outcome{}, fmt.Errorf("explain: step %d moved: %w", m.target, err)
 	}
 	o := outcome{cs: slices.Clone(got.Choices)}
 	o.placed = x.where(o.cs, m.target)
 	o.kept = sameFinding(got.Finding, x.finding)
 	if got.Finding != nil && !o.kept {
 		o.other = got.Finding.Oracle
-		if isStepBound(got.Finding) {
+		if got.Finding.StepBound() {
 			o.other += " (step bound)"
 		}
 	}
@@ -93,14 +94,8 @@ func (x *explainer) run(m move) (outcome, error) {
 // sameFinding reports whether got is the explained finding again: the
 // same oracle, and for the live oracle the same kind (a deadlock is not a
 // run that reached the step bound).
-func sameFinding(got, want *Finding) bool {
-	return got != nil && got.Oracle == want.Oracle && (got.Oracle != OracleLive || isStepBound(got) == isStepBound(want))
-}
-
-// isStepBound reports whether f is the live finding of a run that reached
-// its step bound.
-func isStepBound(f *Finding) bool {
-	return f.Oracle == OracleLive && strings.HasPrefix(f.Message, stepBoundMessage)
+func sameFinding(got, want *engine.Finding) bool {
+	return got != nil && got.Oracle == want.Oracle && (got.Oracle != engine.OracleLive || got.StepBound() == want.StepBound())
 }
 
 // recording is the explained run as the outcome of a move of step j that
@@ -219,7 +214,7 @@ func (x *explainer) order(j int, kept, gone outcome, hastened bool) (Order, bool
 // recorded returns the index in the explained run of the step at index i
 // of run cs (the same actor's step with the same ordinal and label), or
 // -1.
-func (x *explainer) recorded(cs []Choice, i int) int {
+func (x *explainer) recorded(cs []engine.Choice, i int) int {
 	c, n := cs[i], 0
 	for _, d := range cs[:i] {
 		if d.Actor == c.Actor {
@@ -237,7 +232,7 @@ func (x *explainer) recorded(cs []Choice, i int) int {
 
 // where returns the index in run cs of step i of the explained run (its
 // actor's step with the same ordinal, if it has the same label), or -1.
-func (x *explainer) where(cs []Choice, i int) int {
+func (x *explainer) where(cs []engine.Choice, i int) int {
 	a, n := x.cs[i].Actor, x.ord[i]
 	for k, c := range cs {
 		if c.Actor != a {
@@ -268,10 +263,8 @@ type orderReplay struct {
 	done []int
 }
 
-func (o *orderReplay) footprintBlind() {}
-
-// Choose implements Chooser.
-func (o *orderReplay) Choose(d *Decision) (int, error) {
+// Choose implements engine.Chooser.
+func (o *orderReplay) Choose(d *engine.Decision) (int, error) {
 	x, t := o.x, o.x.cs[o.m.target]
 	unrecorded := 2 * (len(x.cs) + d.Index + 1) // after every recorded step
 	best, bestKey := 0, 0

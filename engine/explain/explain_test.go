@@ -1,4 +1,4 @@
-package engine
+package explain
 
 import (
 	"context"
@@ -8,21 +8,23 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
 )
 
 // lostUpdateRun is a lost update with noise between the racers' steps:
 // racer0:read, noise, racer1:read, noise, racer1:write, racer0:write (the
 // finding, racer0 writing 1 over 1).
-func lostUpdateRun(t *testing.T) (Factory, Result) {
+func lostUpdateRun(t *testing.T) (engine.Factory, engine.Result) {
 	t.Helper()
-	f := toyConfig{racers: 2, incs: 1, noise: 2}.factory()
-	sched := []Choice{{Actor: 0, Label: "racer0:read counter"}, {Actor: 2, Label: "noise:poke"},
+	f := lostUpdate
+	sched := []engine.Choice{{Actor: 0, Label: "racer0:read counter"}, {Actor: 2, Label: "noise:poke"},
 		{Actor: 1, Label: "racer1:read counter"}, {Actor: 2, Label: "noise:poke"},
 		{Actor: 1, Label: "racer1:write counter"}, {Actor: 0, Label: "racer0:write counter"}}
 	for i := range sched {
 		sched[i].Index = 9 // no index: the label is looked up
 	}
-	res, err := Run(f, 1, NewLenientReplay(sched), RunConfig{})
+	res, err := engine.Run(f, 1, engine.NewLenientReplay(sched), engine.RunConfig{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	require.Equal(t, "lost-update", res.Finding.Oracle)
@@ -37,7 +39,7 @@ func lostUpdateRun(t *testing.T) (Factory, Result) {
 // order of the two writes or of the two reads do not matter.
 func TestExplain_LostUpdate(t *testing.T) {
 	f, res := lostUpdateRun(t)
-	ex, err := Explain(context.Background(), f, 1, res, ExplainConfig{})
+	ex, err := Explain(context.Background(), f, 1, res, Config{})
 	require.NoError(t, err)
 	assert.Equal(t, []Order{{Before: 0, After: 4, Moved: 0}, {Before: 2, After: 5, Moved: 5}}, exported(ex.Orders))
 	assert.Equal(t, 6, ex.Steps)
@@ -50,29 +52,21 @@ func TestExplain_LostUpdate(t *testing.T) {
 		{"noise:poke", "racer1:read counter", "noise:poke", "racer1:write counter", "racer0:read counter", "racer0:write counter"},
 		{"racer0:read counter", "noise:poke", "noise:poke", "racer0:write counter", "racer1:read counter", "racer1:write counter"},
 	} {
-		var sched []Choice
+		var sched []engine.Choice
 		for _, l := range labels {
-			sched = append(sched, Choice{Index: 9, Label: l})
+			sched = append(sched, engine.Choice{Index: 9, Label: l})
 		}
-		got, err := Run(f, 1, NewLenientReplay(sched), RunConfig{})
+		got, err := engine.Run(f, 1, engine.NewLenientReplay(sched), engine.RunConfig{})
 		require.NoError(t, err)
-		require.Equal(t, labels, choiceLabelList(got.Choices))
+		require.Equal(t, labels, choiceLabels(got.Choices))
 		assert.Nil(t, got.Finding)
 	}
-}
-
-func choiceLabelList(cs []Choice) []string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.Label)
-	}
-	return out
 }
 
 // Without a move the order replay reproduces the recording.
 func TestExplain_OrderReplayReproduces(t *testing.T) {
 	f, res := lostUpdateRun(t)
-	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: res.Finding, max: 10, r: NewRunner(RunConfig{}), cs: res.Choices}
+	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: res.Finding, max: 10, r: engine.NewRunner(engine.RunConfig{}), cs: res.Choices}
 	x.index()
 	// A hastening that starts after the end changes nothing.
 	o, err := x.run(move{target: 3, hasten: true, at: 99})
@@ -88,20 +82,20 @@ func TestExplain_OrderReplayReproduces(t *testing.T) {
 // so.
 func TestExplain_Budget(t *testing.T) {
 	f, res := lostUpdateRun(t)
-	ex, err := Explain(context.Background(), f, 1, res, ExplainConfig{MaxRuns: 3})
+	ex, err := Explain(context.Background(), f, 1, res, Config{MaxRuns: 3})
 	require.NoError(t, err)
 	assert.Equal(t, 3, ex.Runs)
 	assert.Zero(t, ex.Checked, "step 5's delay was cut")
 	assert.Equal(t, []Order{{Before: 2, After: 5, Moved: 5}}, exported(ex.Orders), "hastening step 5 showed its order in 3 runs")
 	assert.Equal(t, "1 ordering decides it: with the two steps reversed (the others in their recorded order as far as the run allows), the finding goes (0 of 6 steps moved both ways, nearest the finding first, 3 runs)", ex.Text())
 
-	ex, err = Explain(context.Background(), f, 1, res, ExplainConfig{MaxRuns: 1})
+	ex, err = Explain(context.Background(), f, 1, res, Config{MaxRuns: 1})
 	require.NoError(t, err)
 	assert.Equal(t, "not explained: the run budget was spent before one step was moved both ways (1 run)", ex.Text())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ex, err = Explain(ctx, f, 1, res, ExplainConfig{})
+	ex, err = Explain(ctx, f, 1, res, Config{})
 	require.NoError(t, err)
 	assert.Zero(t, ex.Checked)
 	assert.Zero(t, ex.Runs)
@@ -112,17 +106,17 @@ func TestExplain_Budget(t *testing.T) {
 // A finding at the step bound is not explained (every moved run would run
 // to the bound), nor one before any step.
 func TestExplain_Skipped(t *testing.T) {
-	f := lostUpdate.factory()
-	res, err := Run(f, 1, NewLenientReplay(nil), RunConfig{MaxSteps: 3})
+	f := lostUpdate
+	res, err := engine.Run(f, 1, engine.NewLenientReplay(nil), engine.RunConfig{MaxSteps: 3})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
-	require.Equal(t, OracleLive, res.Finding.Oracle)
-	ex, err := Explain(context.Background(), f, 1, res, ExplainConfig{MaxSteps: 3})
+	require.Equal(t, engine.OracleLive, res.Finding.Oracle)
+	ex, err := Explain(context.Background(), f, 1, res, Config{MaxSteps: 3})
 	require.NoError(t, err)
 	assert.Zero(t, ex.Runs)
 	assert.Equal(t, "not explained: the finding is the step bound, which every moved run would run to", ex.Text())
 
-	ex, err = Explain(context.Background(), f, 1, Result{Finding: &Finding{Oracle: "x", Step: -1}}, ExplainConfig{})
+	ex, err = Explain(context.Background(), f, 1, engine.Result{Finding: &engine.Finding{Oracle: "x", Step: -1}}, Config{})
 	require.NoError(t, err)
 	assert.Zero(t, ex.Runs)
 	assert.Equal(t, "not explained: the finding came before any step", ex.Text())
@@ -132,17 +126,15 @@ func TestExplain_Skipped(t *testing.T) {
 // both, not only the recorded one: otherwise the other alternative runs
 // in its place and the move is no move.
 func TestExplain_DelayHoldsBackTheActor(t *testing.T) {
-	progs := [][]propInstr{
-		{{op: pChoice, v: 0, w: 1, labels: [2]string{"a0 choice v0", "a0 choice v1"}}},
-		{{op: pNop, labels: [2]string{"a1 nop"}}},
-	}
-	f := propFactory(progs, 2)
-	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: &Finding{Oracle: "end"}, max: 10, r: NewRunner(RunConfig{}),
-		cs: []Choice{{Actor: 0, Label: "a0 choice v0"}, {Actor: 1, Label: "a1 nop"}}}
+	f := toyFactory(false, []string{"a0", "a1"},
+		[]toyInstr{{op: 'c', labels: [2]string{"a0 choice v0", "a0 choice v1"}}},
+		[]toyInstr{{op: 'n', labels: [2]string{"a1 nop"}}})
+	x := &explainer{ctx: context.Background(), f: f, seed: 1, finding: &engine.Finding{Oracle: "end"}, max: 10, r: engine.NewRunner(engine.RunConfig{}),
+		cs: []engine.Choice{{Actor: 0, Label: "a0 choice v0"}, {Actor: 1, Label: "a1 nop"}}}
 	x.index()
 	o, err := x.run(move{target: 0, at: 5})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"a1 nop", "a0 choice v0"}, choiceLabelList(o.cs))
+	assert.Equal(t, []string{"a1 nop", "a0 choice v0"}, choiceLabels(o.cs))
 	assert.Equal(t, 1, o.placed)
 }
 
@@ -150,7 +142,7 @@ func TestExplain_DelayHoldsBackTheActor(t *testing.T) {
 // and keeps the rest; tightest drops an order whose reversed run also
 // reverses another whose own reversed run leaves it in place.
 func TestExplain_Pruning(t *testing.T) {
-	x := &explainer{cs: []Choice{
+	x := &explainer{cs: []engine.Choice{
 		{Actor: 0, Label: "g0"}, {Actor: 0, Label: "g1"}, // 0, 1: a guest
 		{Actor: 1, Label: "h0"}, {Actor: 1, Label: "h1"}, // 2, 3: the hypervisor
 		{Actor: 2, Label: "p0"}, // 4: a peer
@@ -162,8 +154,8 @@ func TestExplain_Pruning(t *testing.T) {
 
 	// p0 hastened past h1 lands before g1 too; p0 hastened past g1 alone
 	// stays after h1: g1 before p0 names the cause, h1 before p0 does not.
-	run := func(labels ...string) []Choice {
-		var cs []Choice
+	run := func(labels ...string) []engine.Choice {
+		var cs []engine.Choice
 		for _, l := range labels {
 			for _, c := range x.cs {
 				if c.Label == l {
@@ -190,11 +182,11 @@ func TestExplain_Pruning(t *testing.T) {
 func TestExplain_TightestChain(t *testing.T) {
 	x := &explainer{}
 	for i := range 6 {
-		x.cs = append(x.cs, Choice{Actor: i, Label: fmt.Sprintf("s%d", i)})
+		x.cs = append(x.cs, engine.Choice{Actor: i, Label: fmt.Sprintf("s%d", i)})
 	}
 	x.index()
-	run := func(idx ...int) []Choice {
-		var cs []Choice
+	run := func(idx ...int) []engine.Choice {
+		var cs []engine.Choice
 		for _, i := range idx {
 			cs = append(cs, x.cs[i])
 		}
@@ -218,26 +210,22 @@ func TestExplain_TightestChain(t *testing.T) {
 // both are the live oracle, but a move that trades one for the other
 // loses the finding.
 func TestExplain_DeadlockIsNotTheStepBound(t *testing.T) {
-	deadlock := &Finding{Oracle: OracleLive, Message: "deadlock: nothing enabled, no timer pending, system not done"}
-	bound := &Finding{Oracle: OracleLive, Message: stepBoundMessage + "200 exceeded"}
+	deadlock := &engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: nothing enabled, no timer pending, system not done"}
+	bound := &engine.Finding{Oracle: engine.OracleLive, Message: "step bound 200 exceeded"}
 	assert.True(t, sameFinding(deadlock, deadlock))
 	assert.False(t, sameFinding(bound, deadlock))
 	assert.False(t, sameFinding(deadlock, bound))
-	assert.True(t, sameFinding(&Finding{Oracle: "x", Message: "other words"}, &Finding{Oracle: "x"}))
+	assert.True(t, sameFinding(&engine.Finding{Oracle: "x", Message: "other words"}, &engine.Finding{Oracle: "x"}))
 	assert.False(t, sameFinding(nil, deadlock))
 }
 
 // A finding no order decides (every schedule reaches it) gets no order.
 func TestExplain_NoOrderDecides(t *testing.T) {
-	f := func(st Streams) (System, error) {
-		sys := newToy(toyConfig{racers: 2, incs: 2, locked: true, noise: 2}, st)
-		sys.failAtEnd = true
-		return sys, nil
-	}
-	res, err := Run(f, 1, NewLenientReplay(nil), RunConfig{})
+	f := toyFactory(true, []string{"a0", "a1", "noise"}, noise(2), noise(2), noise(2))
+	res, err := engine.Run(f, 1, engine.NewLenientReplay(nil), engine.RunConfig{})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
-	ex, err := Explain(context.Background(), f, 1, res, ExplainConfig{})
+	ex, err := Explain(context.Background(), f, 1, res, Config{})
 	require.NoError(t, err)
 	assert.Empty(t, ex.Orders)
 	assert.Equal(t, ex.Steps, ex.Checked)
@@ -246,7 +234,7 @@ func TestExplain_NoOrderDecides(t *testing.T) {
 
 // Without a finding there is nothing to explain.
 func TestExplain_NoFinding(t *testing.T) {
-	_, err := Explain(context.Background(), lostUpdate.factory(), 1, Result{}, ExplainConfig{})
+	_, err := Explain(context.Background(), lostUpdate, 1, engine.Result{}, Config{})
 	assert.ErrorContains(t, err, "no finding")
 }
 
@@ -257,88 +245,4 @@ func exported(os []Order) []Order {
 		out[i] = Order{Before: o.Before, After: o.After, Moved: o.Moved, Instead: o.Instead}
 	}
 	return out
-}
-
-// On generated systems, every order Explain reports is shown by its two
-// runs, replayed strictly: in the kept run the Before step runs before
-// the After step and the finding stays; in the gone run the After step
-// runs first and the finding goes. Orders pair steps of different actors
-// at or before the finding, none is implied by another through program
-// order, and the explanation is the same twice.
-func TestExplain_OrdersShownByTheirRuns(t *testing.T) {
-	explained, orders := 0, 0
-	for sys := range 600 {
-		gen := propGen{actors: 4, instrs: 5, vars: 2, total: 14}
-		if sys%2 == 1 {
-			gen = propGen{actors: 3, instrs: 6, vars: 3, total: 12}
-		}
-		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
-		f := propFactory(progs, gen.vars)
-		seed := ScheduleSeed(uint64(sys), 0)
-		res, err := Run(f, seed, NewRandom(NewStream(seed, StreamSchedule)), RunConfig{MaxSteps: 1000})
-		require.NoError(t, err)
-		if res.Finding == nil {
-			continue
-		}
-		explained++
-		ex, err := Explain(context.Background(), f, seed, res, ExplainConfig{MaxSteps: 1000})
-		require.NoError(t, err)
-		again, err := Explain(context.Background(), f, seed, res, ExplainConfig{MaxSteps: 1000})
-		require.NoError(t, err)
-		assert.Equal(t, ex, again, "system %d", sys)
-		assert.Equal(t, ex.Steps, ex.Checked, "system %d", sys)
-		cs := res.Choices
-		for _, o := range ex.Orders {
-			orders++
-			assert.Less(t, o.Before, o.After, "system %d", sys)
-			assert.LessOrEqual(t, o.After, res.Finding.Step, "system %d", sys)
-			assert.NotEqual(t, cs[o.Before].Actor, cs[o.After].Actor, "system %d", sys)
-			assert.Contains(t, []int{o.Before, o.After}, o.Moved, "system %d", sys)
-			for _, w := range []struct {
-				run  []Choice
-				kept bool
-			}{{o.kept, true}, {o.gone, false}} {
-				got, err := Run(f, seed, NewReplay(w.run), RunConfig{MaxSteps: 1000})
-				require.NoError(t, err, "system %d", sys)
-				b := nthStep(got.Choices, cs, o.Before)
-				a := nthStep(got.Choices, cs, o.After)
-				has := got.Finding != nil && got.Finding.Oracle == res.Finding.Oracle
-				assert.Equal(t, w.kept, has, "system %d order %+v: the finding stays only in the kept run", sys, exported([]Order{o}))
-				require.True(t, a >= 0 && b >= 0, "system %d: both steps run in both runs", sys)
-				assert.Equal(t, w.kept, b < a, "system %d: the kept run runs step %d first, the gone run step %d", sys, o.Before, o.After)
-			}
-			for _, p := range ex.Orders {
-				if (p.Before != o.Before || p.After != o.After) && cs[p.Before].Actor == cs[o.Before].Actor && cs[p.After].Actor == cs[o.After].Actor {
-					assert.False(t, p.Before >= o.Before && p.After <= o.After, "system %d: %+v implies %+v", sys, p, o)
-				}
-			}
-		}
-	}
-	t.Logf("%d failing runs explained, %d orders", explained, orders)
-	assert.Greater(t, explained, 20)
-	assert.Greater(t, orders, 20)
-}
-
-// nthStep returns where run cs ran step i of the recording rec (the same
-// actor's step with the same ordinal and label), or -1.
-func nthStep(cs, rec []Choice, i int) int {
-	n := 0
-	for _, c := range rec[:i] {
-		if c.Actor == rec[i].Actor {
-			n++
-		}
-	}
-	for k, c := range cs {
-		if c.Actor != rec[i].Actor {
-			continue
-		}
-		if n == 0 {
-			if c.Label == rec[i].Label {
-				return k
-			}
-			return -1
-		}
-		n--
-	}
-	return -1
 }

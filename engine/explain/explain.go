@@ -1,20 +1,26 @@
-package engine
+// Package explain says which orderings of two steps a failing run's
+// finding needs, by moving each step as early and as late as it can run
+// and bisecting where a move loses the finding (docs/engine.md,
+// "Explaining").
+package explain
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/engine"
 )
 
-// DefaultExplainRuns bounds the runs one Explain may spend.
-const DefaultExplainRuns = 2000
+// DefaultRuns bounds the runs one Explain may spend.
+const DefaultRuns = 2000
 
-// ExplainConfig configures Explain.
-type ExplainConfig struct {
-	// MaxRuns bounds the runs; zero means DefaultExplainRuns.
+// Config configures Explain.
+type Config struct {
+	// MaxRuns bounds the runs; zero means DefaultRuns.
 	MaxRuns int
-	// MaxSteps bounds each run (RunConfig.MaxSteps); give the bound the
+	// MaxSteps bounds each run (engine.RunConfig.MaxSteps); give the bound the
 	// explained run had.
 	MaxSteps int
 }
@@ -32,11 +38,16 @@ type Order struct {
 	// Instead is the oracle of the finding the reversed run had instead,
 	// first ("" for none).
 	Instead string `json:"instead,omitempty"`
-	// kept and gone are the two runs that show the order, differing in
-	// where the moved step ran: in kept Before ran before After and the
-	// finding stayed, in gone After ran before Before and it went.
-	kept, gone []Choice
+	// kept and gone are the two runs that show the order (Runs).
+	kept, gone []engine.Choice
 }
+
+// Runs returns the two runs that show the order, as choices to replay
+// (engine.NewReplay) with the explained run's factory and seed: in kept
+// Before ran before After and the finding stayed, in gone After ran
+// before Before and it went. Only orders Explain returned in this process
+// have them (a shard summary does not carry them).
+func (o Order) Runs() (kept, gone []engine.Choice) { return o.kept, o.gone }
 
 // Explanation says which orderings of a failing run its finding needs
 // (Explain).
@@ -122,22 +133,22 @@ func plural(n int, what string) string {
 // the other it goes. That pair is an Order; both of its runs were run.
 // A step-bound finding is not explained (every moved run would run to
 // the bound). res must have a finding.
-func Explain(ctx context.Context, f Factory, seed uint64, res Result, cfg ExplainConfig) (Explanation, error) {
+func Explain(ctx context.Context, f engine.Factory, seed uint64, res engine.Result, cfg Config) (Explanation, error) {
 	if res.Finding == nil {
-		return Explanation{}, errors.New("engine: explain: the run has no finding")
+		return Explanation{}, errors.New("explain: the run has no finding")
 	}
 	if cfg.MaxRuns <= 0 {
-		cfg.MaxRuns = DefaultExplainRuns
+		cfg.MaxRuns = DefaultRuns
 	}
 	cs := res.Choices
 	end := min(max(res.Finding.Step, 0), len(cs)-1)
 	ex := Explanation{Steps: end + 1}
-	if isStepBound(res.Finding) {
+	if res.Finding.StepBound() {
 		ex.Skipped = "the finding is the step bound, which every moved run would run to"
 		return ex, nil
 	}
 	x := &explainer{ctx: ctx, f: f, seed: seed, finding: res.Finding, max: cfg.MaxRuns,
-		r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps}), cs: cs[:end+1]}
+		r: engine.NewRunner(engine.RunConfig{MaxSteps: cfg.MaxSteps}), cs: cs[:end+1]}
 	x.index()
 	var found []Order
 	for j := end; j >= 0 && x.more(); j-- {

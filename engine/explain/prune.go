@@ -1,4 +1,6 @@
-package engine
+package explain
+
+import "github.com/migsim/migsim/engine"
 
 // strongest drops the orders another one implies through program order:
 // (a, b) when there is (a2, b2) with a2 a later step of a's actor (or a
@@ -78,7 +80,7 @@ func (x *explainer) tightest(os []Order) []Order {
 }
 
 // reverses reports whether run cs ran both steps of o, After first.
-func (x *explainer) reverses(cs []Choice, o Order) bool {
+func (x *explainer) reverses(cs []engine.Choice, o Order) bool {
 	b, a := x.where(cs, o.Before), x.where(cs, o.After)
 	return a >= 0 && b >= 0 && a < b
 }
