@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -263,17 +265,26 @@ func (k *kit) replayCommand(path string) string {
 // the row's reference run, then the recorded choices. trace, when set,
 // receives the trace. It returns the run's result (its finding, if any).
 func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
+	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
+	return res, err
+}
+
+// ReplayExplained replays a counterexample as Replay does and, when runs
+// is positive and the replay has a finding, explains it with the device
+// (explain.Explain within runs runs): the orderings of two steps the
+// finding needs.
+func ReplayExplained(ctx context.Context, d Device, path string, cfg engine.RunConfig, runs int) (engine.Result, *explain.Explanation, error) {
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		return engine.Result{}, err
+		return engine.Result{}, nil, err
 	}
 	t, err := catalog.TargetOf(sc)
 	if err != nil {
-		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
 	}
 	f, done, err := d.Open()
 	if err != nil {
-		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
 	}
 	defer done()
 	if cfg.MaxSteps <= 0 {
@@ -285,10 +296,18 @@ func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) 
 	var refErr *catalog.ReferenceError
 	if errors.As(err, &refErr) {
 		fd := refErr.Finding
-		return engine.Result{Finding: &fd}, nil
+		return engine.Result{Finding: &fd}, nil, nil
 	}
 	if err != nil {
-		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
 	}
-	return sc.Replay(fac, cfg)
+	res, err := sc.Replay(fac, cfg)
+	if err != nil || res.Finding == nil || runs <= 0 {
+		return res, nil, err
+	}
+	ex, err := explain.Explain(ctx, fac, sc.Seed, res, explain.Config{MaxSteps: cfg.MaxSteps, MaxRuns: runs})
+	if err != nil {
+		return res, nil, fmt.Errorf("conformance: explain %s: %w", path, err)
+	}
+	return res, &ex, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -27,7 +29,7 @@ func init() {
 }
 
 const conformUsage = `usage: migsim conform --device DEVICE [flags] [-- DEVICE-ARGS...]
-       migsim conform --device DEVICE --replay FILE [--trace]
+       migsim conform --device DEVICE --replay FILE [--trace] [--explain [--explain-runs N]]
        migsim conform --bench [--device exec:PATH] [--schedules N]
        migsim conform --list
 
@@ -47,7 +49,9 @@ DEVICE is
                        arguments after -- are passed to it. It is started
                        per catalog row; every request has a deadline (--timeout)
 
---replay FILE replays a counterexample the kit wrote, with the device.
+--replay FILE replays a counterexample the kit wrote, with the device;
+--explain then prints the orderings of two steps its finding needs, as
+migsim replay --explain does (every run with the device).
 --bench measures the executed runs per second of one row with the reference
 device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them.
@@ -76,6 +80,8 @@ type conformOptions struct {
 	procs      int
 	replay     string
 	trace      bool
+	explain    bool
+	explainN   int
 	bench      bool
 	list       bool
 	progress   bool
@@ -103,6 +109,8 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
 	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace")
+	fs.BoolVar(&o.explain, "explain", false, "with --replay: print the orderings of two steps the finding needs")
+	fs.IntVar(&o.explainN, "explain-runs", explain.DefaultRuns, "with --explain: bound its runs (0: no explanation)")
 	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
@@ -119,8 +127,14 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	o.args = fs.Args()
 	if err := checkIntFlags(fs, intFlagLimit{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
-		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}); err != nil {
+		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit); err != nil {
 		return usageError(stderr, "conform", "%v", err)
+	}
+	if (o.explain || fs.Changed("explain-runs")) && o.replay == "" {
+		return usageError(stderr, "conform", "--explain and --explain-runs go with --replay")
+	}
+	if fs.Changed("explain-runs") && !o.explain {
+		return usageError(stderr, "conform", "--explain-runs goes with --explain")
 	}
 	gcpolicy.Apply()
 	if o.list {
@@ -274,7 +288,11 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	if o.trace {
 		cfg.Trace = stdout
 	}
-	res, err := conformance.Replay(dev, o.replay, cfg)
+	runs := 0
+	if o.explain {
+		runs = o.explainN
+	}
+	res, ex, err := conformance.ReplayExplained(context.Background(), dev, o.replay, cfg, runs)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
 		if errors.Is(err, engine.ErrDiverged) {
@@ -287,6 +305,9 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+		}
+		if ex != nil {
+			printWhy(stdout, ex, res.Choices)
 		}
 		return exitFinding
 	}

@@ -53,6 +53,17 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "finding readback at step")
 	assert.Contains(t, out, "requirements: DRAFT-MODE-04")
+	assert.NotContains(t, out, "  why: ")
+
+	// --explain explains the counterexample with the device: the lie is
+	// in every answer, so no ordering decides it.
+	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule, "--explain")
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.Regexp(t, `(?m)^  why: .*\(each of \d+ steps moved both ways, \d+ runs\)$`, out)
+	for _, bad := range [][]string{{"--explain"}, {"--replay", schedule, "--explain-runs", "5"}} {
+		code, _, stderr = runSimCLI(t, append([]string{"conform", "--device", "builtin:mutant/mode-get-lies"}, bad...)...)
+		assert.Equal(t, exitUsage, code, "%v: %s", bad, stderr)
+	}
 }
 
 // --report junit=FILE writes XML that parses, with one testcase per
