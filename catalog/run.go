@@ -1,12 +1,14 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/migsim/migsim/engine"
@@ -21,8 +23,11 @@ import (
 // With cfg.Jobs other than 1 the rows are judged up to Jobs at a time (each
 // exploring on one job when there are at least as many rows as jobs): dfs
 // explores one path at a time, so rows side by side are what uses the
-// cores. Outcomes do not depend on it. When ctx ends, the rows so far are
-// returned (the last one Interrupted) with the error.
+// cores. They start in decreasing order of their run budgets (rowOrder),
+// so that the longest rows do not start last and leave one core idle
+// while they finish. Outcomes and their order do not depend on it. When
+// ctx ends, the rows judged to the end are returned in scenario then file
+// order, then the rows it interrupted (Interrupted), with the error.
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {
 	type rowJob struct {
 		s *scenario.Scenario
@@ -82,8 +87,12 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 			}
 		}()
 	}
+	costs := make([]int, len(jobs))
+	for i, j := range jobs {
+		costs[i] = cfg.rowRuns(j.s, j.e)
+	}
 feed:
-	for i := range jobs {
+	for _, i := range rowOrder(costs) {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -92,20 +101,52 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	var rows []Outcome
+	var rows, cut []Outcome
+	var first error
 	for i := range jobs {
-		if errs[i] != nil {
+		switch {
+		case errs[i] != nil:
 			if outs[i].Interrupted {
-				rows = append(rows, outs[i])
+				cut = append(cut, outs[i])
 			}
-			return rows, errs[i]
+			if first == nil {
+				first = errs[i]
+			}
+		case outs[i].Scenario == "":
+			// Never started: ctx ended first.
+		default:
+			rows = append(rows, outs[i])
 		}
-		if ctx.Err() != nil && outs[i].Scenario == "" {
-			return rows, ctx.Err() // never started
-		}
-		rows = append(rows, outs[i])
+	}
+	if first == nil && ctx.Err() != nil && len(rows) < len(jobs) {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return append(rows, cut...), first
 	}
 	return rows, nil
+}
+
+// rowRuns is the number of runs row (s, e) may explore: the sum of its
+// explorations' budgets (RowBudgets), a rough measure of its cost.
+func (cfg JudgeConfig) rowRuns(s *scenario.Scenario, e scenario.Expectation) int {
+	n := 0
+	for _, b := range RowBudgets(cfg.rowBudget(s, e), e.Verdict == scenario.VerdictPass) {
+		n += b.Schedules
+	}
+	return n
+}
+
+// rowOrder returns the indices of costs from the largest cost to the
+// smallest, equal costs in index order: longest processing time first,
+// which keeps the workers' finishing times close.
+func rowOrder(costs []int) []int {
+	order := make([]int, len(costs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
+	return order
 }
 
 // WriteRegressFiles writes the shrunk schedule of every matching violation

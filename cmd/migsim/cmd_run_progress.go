@@ -60,8 +60,11 @@ func (l *lineWriter) final(format string, a ...any) {
 type runProgress struct {
 	w     *lineWriter
 	start time.Time
-	// name is the current row: "3/21 flr-during-freeze draft-2023".
-	name string
+	// name is the current row: "3/21 flr-during-freeze draft-2023", the
+	// third row started of 21 (rows start longest first, not in table
+	// order).
+	name    string
+	started int
 	// schedules and executed sum the finished rows' explorations.
 	schedules, executed int
 	last                engine.Progress
@@ -72,7 +75,8 @@ func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expect
 	p.schedules += p.last.Done
 	p.executed += p.last.Executed
 	p.last = engine.Progress{}
-	p.name = fmt.Sprintf("%d/%d %s %s", row+1, rows, s.Name, e.Edition)
+	p.started++
+	p.name = fmt.Sprintf("%d/%d %s %s", p.started, rows, s.Name, e.Edition)
 	p.w.status("run: row %s", p.name)
 }
 
