@@ -308,6 +308,14 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	if run.shards > 1 {
 		p := shardSummaryPath(t, run)
+		stale, err := removeStaleShardSchedule(p, run, rep.Path)
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
+			return exitUsage
+		}
+		if stale != "" {
+			fmt.Fprintf(stderr, "migsim explore: removed %s, the schedule file of this shard's last run, which this run did not find again\n", stale)
+		}
 		if err := writeShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage

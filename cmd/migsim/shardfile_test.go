@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -132,4 +133,47 @@ func FuzzParseShardFile(f *testing.F) {
 			t.Fatalf("accepted a summary that is not a shard: %+v", sf)
 		}
 	})
+}
+
+// TestShardFile_StaleScheduleRemoved: a shard run again after its scenario
+// changed, finding nothing this time, removes the schedule file its last
+// run wrote (its summary named it), so no schedule sits beside a summary
+// that does not name it; a run that finds it again keeps it.
+func TestShardFile_StaleScheduleRemoved(t *testing.T) {
+	src, err := os.ReadFile(flrScenario)
+	require.NoError(t, err)
+	dir, out := t.TempDir(), t.TempDir()
+	scn := filepath.Join(dir, "flr-freeze.scn")
+	require.NoError(t, os.WriteFile(scn, src, 0o644))
+	explore := func() (int, string) {
+		code, _, stderr := runSimCLI(t, "explore", "--scenario", scn, "--spec", "draft-2023",
+			"--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+			"--strategy", "pct", "--schedules", "40", "--seed", "1", "--shard", "1/2", "--out", out, "--explain-runs", "0")
+		return code, stderr
+	}
+	code, stderr := explore()
+	require.Equal(t, exitFinding, code, stderr)
+	summary := filepath.Join(out, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.shard-1-of-2.summary.json")
+	sf, err := readShardFile(summary)
+	require.NoError(t, err)
+	require.NotEmpty(t, sf.ScheduleName)
+	sched := filepath.Join(out, shardName(sf.ScheduleName, ".json", 1, 2))
+	require.FileExists(t, sched)
+
+	code, stderr = explore()
+	require.Equal(t, exitFinding, code, stderr)
+	assert.FileExists(t, sched, "the same finding again keeps its file")
+	assert.NotContains(t, stderr, "removed")
+
+	// Without the FLR there is nothing to find.
+	fixed := strings.Replace(string(src), "  flr\n  probe\n", "", 1)
+	require.NotEqual(t, string(src), fixed)
+	require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
+	code, stderr = explore()
+	require.Equal(t, exitOK, code, stderr)
+	assert.NoFileExists(t, sched)
+	assert.Contains(t, stderr, "migsim explore: removed "+sched+", the schedule file of this shard's last run")
+	sf, err = readShardFile(summary)
+	require.NoError(t, err)
+	assert.Empty(t, sf.ScheduleName)
 }
