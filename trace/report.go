@@ -34,16 +34,38 @@ type Report struct {
 	// PcapngFile and DOTFile name the files written beside the report
 	// (empty: not written).
 	PcapngFile, DOTFile string
+	// Why is the explanation of the finding: the orderings of two steps
+	// it needs (docs/engine.md, "Explaining"); nil when it was not
+	// explained, and WhyNone then says why.
+	Why     *Why
+	WhyNone string
+}
+
+// Why is what a report says of the orderings a finding needs: the
+// explanation's summary line and each ordering, in the explanation's
+// order.
+type Why struct {
+	Text   string
+	Orders []WhyOrder
+}
+
+// WhyOrder is one ordering: scheduler step Before (its label) must come
+// before step After for the finding to happen; Instead names the oracle
+// that fired instead when the reversed run had another finding.
+type WhyOrder struct {
+	Before, After           int
+	BeforeLabel, AfterLabel string
+	Instead                 string
 }
 
 // ReportSections are the second-level headings of a report, in order.
-var ReportSections = []string{"Verdict", "Scenario", "Requirements", "Steps before the finding",
+var ReportSections = []string{"Verdict", "Why", "Scenario", "Requirements", "Steps before the finding",
 	"Sequence diagram", "Mode timeline", "Mode graph", "Reproduce"}
 
 // WriteReport writes a finding report in Markdown, ready to paste into a
 // spec discussion or an issue tracker (Mermaid blocks render on GitHub):
-// the verdict, the scenario and its knobs, the requirements with their
-// text, the last steps before the finding, a sequence diagram, the mode
+// the verdict, the orderings the finding needs, the scenario and its
+// knobs, the requirements with their text, the last steps before the finding, a sequence diagram, the mode
 // timeline, the mode graph and the commands that reproduce it.
 func WriteReport(w io.Writer, r *Report) error {
 	if r == nil || r.Schedule == nil {
@@ -97,6 +119,8 @@ func WriteReport(w io.Writer, r *Report) error {
 		}
 		b.WriteString(".\n\n")
 	}
+
+	writeWhy(&b, r)
 
 	b.WriteString("## Scenario\n\n")
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
@@ -181,6 +205,48 @@ func WriteReport(w io.Writer, r *Report) error {
 		return fmt.Errorf("trace: report: %w", err)
 	}
 	return nil
+}
+
+// writeWhy writes the Why section: the orderings of two steps the finding
+// needs, or why there are none to show.
+func writeWhy(b *strings.Builder, r *Report) {
+	b.WriteString("## Why\n\n")
+	switch {
+	case r.Result.Finding == nil:
+		b.WriteString("Nothing to explain: the run ends without a finding.\n\n")
+		return
+	case r.Why == nil:
+		none := r.WhyNone
+		if none == "" {
+			none = "not explained"
+		}
+		fmt.Fprintf(b, "%s.\n\n", upperFirst(none))
+		return
+	}
+	fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Why.Text))
+	for _, o := range r.Why.Orders {
+		fmt.Fprintf(b, "- scheduler step %d `%s` before scheduler step %d `%s`", o.Before, o.BeforeLabel, o.After, o.AfterLabel)
+		if o.Instead != "" {
+			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Why.Orders) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("An ordering names two steps of this run whose order the finding needs: the run with only " +
+		"those two reversed, every other step in its recorded order as far as the run allows, ends without it. " +
+		"\"Needs\" means that one reversal; other completions of the reversed pair are not explored, and a " +
+		"finding no single moved step loses shows no ordering (docs/engine.md, \"Explaining\"; " +
+		"`migsim replay --explain` prints the same).\n\n")
+}
+
+// upperFirst returns s with its first letter in upper case.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // knobsText renders the run's edition and knobs: "draft-2023,

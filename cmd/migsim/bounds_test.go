@@ -47,6 +47,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"explore explain-runs negative", []string{"explore", "--scenario", flrScenario, "--explain-runs", "-1"}, "--explain-runs -1: want 0..1000000"},
 		{"replay explain-runs beyond the limit", []string{"replay", "--explain", "--explain-runs", "2000000", "x.json"}, "--explain-runs 2000000: want 0..1000000"},
 		{"replay explain-runs without explain", []string{"replay", "--explain-runs", "5", "x.json"}, "--explain-runs goes with --explain"},
+		{"report explain-runs beyond the limit", []string{"report", "--explain-runs", "2000000", "x.json"}, "--explain-runs 2000000: want 0..1000000"},
 		{"replay explain and slice", []string{"replay", "--explain", "--slice", "x.json"}, "--trace, --slice and --explain: choose one"},
 		{"conform shrink-replays beyond the limit", []string{"conform", "--device", "builtin:blk", "--shrink-replays", "2000000"}, "--shrink-replays 2000000: want 0..1000000"},
 		{"conform schedules beyond the limit", []string{"conform", "--device", "builtin:blk", "--schedules", "2000000000"}, "--schedules 2000000000: want 0..1000000000"},

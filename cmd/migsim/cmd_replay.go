@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/report"
 )
 
 func init() {
@@ -199,19 +199,10 @@ func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, ma
 		fmt.Fprintln(w, "  why: not explained (--explain-runs 0)")
 		return nil
 	}
-	t, err := catalog.TargetOf(sc)
+	ex, err := report.Explain(sc, res, maxSteps, runs)
 	if err != nil {
 		return err
 	}
-	t.MaxSteps = maxSteps
-	f, err := t.Factory(sc.Seed)
-	if err != nil {
-		return err
-	}
-	ex, err := explain.Explain(context.Background(), f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
-	if err != nil {
-		return err
-	}
-	printWhy(w, &ex, res.Choices)
+	printWhy(w, ex, res.Choices)
 	return nil
 }

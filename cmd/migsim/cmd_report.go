@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/trace"
 )
 
@@ -26,17 +23,20 @@ func init() {
 	})
 }
 
-const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N]
+const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N] [--explain-runs N]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded
 and writes, under DIR, for a schedule named NAME.json:
-  NAME.md      the report: verdict, scenario and knobs, requirements with
-               their text, the steps before the finding, a Mermaid sequence
-               diagram, the mode timeline, the mode graph's transitions and
-               the replay command (GitHub renders the Mermaid blocks)
+  NAME.md      the report: verdict, the orderings of two steps the finding
+               needs (as migsim replay --explain prints them, within
+               --explain-runs runs; 0 leaves them out), scenario and knobs,
+               requirements with their text, the steps before the finding,
+               a Mermaid sequence diagram, the mode timeline, the mode
+               graph's transitions and the replay command (GitHub renders
+               the Mermaid blocks)
   NAME.pcapng  the whole trace, for Wireshark with docs/migsim.lua
   NAME.dot     the edition's mode machine with the run's transitions drawn
-See docs/traces.md. The files depend on the schedule alone.
+See docs/traces.md. The files depend on the schedule (and --explain-runs) alone.
 
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay, 2 on a usage error or a
@@ -52,6 +52,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	out := fs.String("out", ".", "directory to write the report files to")
 	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the finding (0: no explanation)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reportUsage)
 		fs.PrintDefaults()
@@ -69,7 +70,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "report", "--steps %d: want 1 or more", *steps)
 	}
 	if err := checkIntFlags(fs, intFlagLimit{"steps", 1, maxWindow, "steps listed"},
-		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit); err != nil {
 		return usageError(stderr, "report", "%v", err)
 	}
 	if err := catalog.CheckOutputDir(*out); err != nil {
@@ -85,7 +86,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
-	md, err := writeFindingReport(sc, path, *out, reportOptions{steps: *steps, maxSteps: *maxSteps})
+	md, err := report.Write(sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns})
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "report", "%v", serr)
 	}
@@ -95,62 +96,6 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", md)
 	return exitOK
-}
-
-// reportOptions are the knobs of writeFindingReport.
-type reportOptions struct {
-	steps    int
-	maxSteps int
-}
-
-// writeFindingReport replays sc with the trace recorded and writes
-// NAME.md, NAME.pcapng and NAME.dot under dir, NAME being the schedule's
-// regression name; schedPath is the schedule file the replay command
-// names. It returns the Markdown file's path.
-func writeFindingReport(sc *schedfile.Schedule, schedPath, dir string, opt reportOptions) (string, error) {
-	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: opt.maxSteps})
-	if err != nil {
-		return "", err
-	}
-	if err := catalog.AnnotateFinding(sc, res.Finding, opt.maxSteps); err != nil {
-		return "", err
-	}
-	scen, err := catalog.ScheduleScenario(sc)
-	if err != nil {
-		return "", err
-	}
-	ed, err := spec.ParseEdition(sc.Edition)
-	if err != nil {
-		return "", err
-	}
-	rules, err := spec.ParseRules(ed, sc.Knobs)
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	name := strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
-	files := map[string]*bytes.Buffer{}
-	var pcap, dot, md bytes.Buffer
-	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
-		return "", err
-	}
-	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {
-		return "", err
-	}
-	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
-		Steps: opt.steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
-	if err := trace.WriteReport(&md, r); err != nil {
-		return "", err
-	}
-	files[name+".pcapng"], files[name+".dot"], files[name+".md"] = &pcap, &dot, &md
-	for _, f := range []string{name + ".pcapng", name + ".dot", name + ".md"} {
-		if err := os.WriteFile(filepath.Join(dir, f), files[f].Bytes(), 0o644); err != nil {
-			return "", err
-		}
-	}
-	return filepath.Join(dir, name+".md"), nil
 }
 
 // writeRunReports writes a report for every row of `migsim run` that ends
@@ -169,8 +114,8 @@ func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error
 		if err := catalog.WriteSchedule(o.Schedule, sched); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		md, err := writeFindingReport(o.Schedule, sched, dir, reportOptions{steps: trace.DefaultReportSteps,
-			maxSteps: catalog.DefaultJudgeMaxSteps})
+		md, err := report.Write(o.Schedule, sched, dir, report.Options{Steps: trace.DefaultReportSteps,
+			MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
 		if err != nil {
 			return fmt.Errorf("report: %s: %w", sched, err)
 		}

@@ -52,8 +52,22 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	assert.Contains(t, string(md), "**Violation of `frozen-context`**")
 	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **violated** | MUST | device |")
 	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
+	// The Why section: the guest's FLR before the vCPUs resume (as replay
+	// --explain says).
+	assert.Regexp(t, "\n- scheduler step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` before scheduler step \\d+ `hv:resume-vcpus`\n", string(md))
 
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
+}
+
+// --explain-runs 0 leaves the explanation out, and the Why section says so.
+func TestReport_ExplainRunsZero(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir, "--explain-runs", "0")
+	require.Equal(t, exitOK, code, stderr)
+	md, err := os.ReadFile(filepath.Join(dir, "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "\n## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n")
+	assert.NotContains(t, string(md), "- scheduler step")
 }
 
 // The mode graph draws a transition the FLR made as a dotted arc: under
@@ -85,6 +99,8 @@ func TestReport_RunReportDir(t *testing.T) {
 	md, err := os.ReadFile(mds[0])
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+base+".json")
+	assert.Contains(t, string(md), "\n## Why\n\n", "run --report-dir explains with the default budget")
+	assert.NotContains(t, string(md), "Not explained")
 	assert.Contains(t, stderr, "wrote "+mds[0])
 	code, _, stderr = runSimCLI(t, "replay", base+".json")
 	assert.Equal(t, exitFinding, code, "the schedule replays to its finding: %s", stderr)
