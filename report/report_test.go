@@ -21,8 +21,9 @@ import (
 const regress = "../catalog/testdata/regress/reset-racing-stop_draft-2023_reset-vs-mode=complete-anyway.json"
 
 // TestWrite: the report's Why section lists exactly the orderings Explain
-// finds, with the labels of the run's steps; with no run budget it says
-// the finding was not explained.
+// finds, with the labels of the run's steps and, for a PF's admin step,
+// the command it completed; with no run budget it says the finding was not
+// explained.
 func TestWrite(t *testing.T) {
 	sc, err := catalog.ReadScheduleFile(regress)
 	require.NoError(t, err)
@@ -38,7 +39,9 @@ func TestWrite(t *testing.T) {
 		runs int
 		want []string
 	}{
-		{"explained", explain.DefaultRuns, whyLines(ex, res.Choices)},
+		{"explained", explain.DefaultRuns, append(whyLines(ex, res.Choices),
+			// The owner's context read, not its freeze, races the reset.
+			"`src.pf:admin(tag 0)` (DEV_CTX_READ SR-IOV member 1: OK result=16B) before scheduler step ")},
 		{"not explained", 0, []string{"## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n"}},
 	}
 	for _, c := range cases {
@@ -51,6 +54,7 @@ func TestWrite(t *testing.T) {
 			for _, w := range c.want {
 				assert.Contains(t, string(b), w)
 			}
+			assert.Equal(t, c.runs > 0, strings.Contains(string(b), "\n- scheduler step "))
 			for _, ext := range []string{".pcapng", ".dot"} {
 				assert.FileExists(t, strings.TrimSuffix(md, ".md")+ext)
 			}
@@ -59,15 +63,14 @@ func TestWrite(t *testing.T) {
 	}
 }
 
-// whyLines renders the orderings of ex as the report lists them.
+// whyLines returns what the report says of ex: its summary line, and the
+// start and the end of each ordering's line (the admin command a PF's step
+// completed may sit after each label).
 func whyLines(ex *explain.Explanation, cs []engine.Choice) []string {
 	out := []string{"## Why\n\n" + strings.ToUpper(ex.Text()[:1]) + ex.Text()[1:] + ".\n\n"}
 	for _, o := range ex.Orders {
-		l := "- scheduler step " + strconv.Itoa(o.Before) + " `" + cs[o.Before].Label + "` before scheduler step " + strconv.Itoa(o.After) + " `" + cs[o.After].Label + "`"
-		if o.Instead != "" {
-			l += " (reversed: `" + o.Instead + "` instead)"
-		}
-		out = append(out, l+"\n")
+		out = append(out, "\n- scheduler step "+strconv.Itoa(o.Before)+" `"+cs[o.Before].Label+"`",
+			" before scheduler step "+strconv.Itoa(o.After)+" `"+cs[o.After].Label+"`")
 	}
 	return out
 }

@@ -225,7 +225,8 @@ func writeWhy(b *strings.Builder, r *Report) {
 	}
 	fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Why.Text))
 	for _, o := range r.Why.Orders {
-		fmt.Fprintf(b, "- scheduler step %d `%s` before scheduler step %d `%s`", o.Before, o.BeforeLabel, o.After, o.AfterLabel)
+		fmt.Fprintf(b, "- scheduler step %d `%s`%s before scheduler step %d `%s`%s", o.Before, o.BeforeLabel,
+			stepAdmin(r.Events, o.Before), o.After, o.AfterLabel, stepAdmin(r.Events, o.After))
 		if o.Instead != "" {
 			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
 		}
@@ -239,6 +240,24 @@ func writeWhy(b *strings.Builder, r *Report) {
 		"\"Needs\" means that one reversal; other completions of the reversed pair are not explored, and a " +
 		"finding no single moved step loses shows no ordering (docs/engine.md, \"Explaining\"; " +
 		"`migsim replay --explain` prints the same).\n\n")
+}
+
+// stepAdmin renders the admin commands the owner completed in scheduler
+// step i, " (DEV_MODE_SET SR-IOV member 1 mode=Freeze: OK)", or "" when it
+// completed none: a PF's admin step is labelled with its tag alone, and
+// the command it ran says what the ordering is about.
+func stepAdmin(events []record.TraceEvent, i int) string {
+	var cmds []string
+	for k := range events {
+		e := &events[k]
+		if e.Step == i+1 && e.Kind == record.TraceAdmin {
+			cmds = append(cmds, SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
+		}
+	}
+	if len(cmds) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(cmds, "; ") + ")"
 }
 
 // upperFirst returns s with its first letter in upper case.
