@@ -111,6 +111,22 @@ func why(r *trace.Report, opt Options) error {
 	return nil
 }
 
+// AdminCommands records the run of schedule sc and returns, for a
+// scheduler step, the admin commands the owner completed in it
+// (trace.StepAdmin: " (DEV_CTX_READ SR-IOV member 1: OK result=16B)", ""
+// for none), which an explanation's orderings name beside a PF admin
+// step's label. It returns nil when the schedule does not record.
+func AdminCommands(sc *schedfile.Schedule) func(step int) string {
+	if sc == nil {
+		return nil
+	}
+	_, events, err := catalog.RecordSchedule(sc, engine.RunConfig{})
+	if err != nil {
+		return nil
+	}
+	return func(step int) string { return trace.StepAdmin(events, step) }
+}
+
 // Explain explains res, the replayed run of schedule sc, within runs runs
 // of at most maxSteps steps each (what `migsim replay --explain` prints).
 func Explain(sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {

@@ -226,7 +226,7 @@ func writeWhy(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Why.Text))
 	for _, o := range r.Why.Orders {
 		fmt.Fprintf(b, "- scheduler step %d `%s`%s before scheduler step %d `%s`%s", o.Before, o.BeforeLabel,
-			stepAdmin(r.Events, o.Before), o.After, o.AfterLabel, stepAdmin(r.Events, o.After))
+			StepAdmin(r.Events, o.Before), o.After, o.AfterLabel, StepAdmin(r.Events, o.After))
 		if o.Instead != "" {
 			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
 		}
@@ -242,11 +242,12 @@ func writeWhy(b *strings.Builder, r *Report) {
 		"`migsim replay --explain` prints the same).\n\n")
 }
 
-// stepAdmin renders the admin commands the owner completed in scheduler
-// step i, " (DEV_MODE_SET SR-IOV member 1 mode=Freeze: OK)", or "" when it
-// completed none: a PF's admin step is labelled with its tag alone, and
-// the command it ran says what the ordering is about.
-func stepAdmin(events []record.TraceEvent, i int) string {
+// StepAdmin renders the admin commands the owner completed in scheduler
+// step i of a recorded run, " (DEV_MODE_SET SR-IOV member 1 mode=Freeze:
+// OK)", or "" when it completed none: a PF's admin step is labelled with
+// its queue tag alone, and the command it ran says what an ordering of it
+// is about.
+func StepAdmin(events []record.TraceEvent, i int) string {
 	var cmds []string
 	for k := range events {
 		e := &events[k]

@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/report"
 )
 
 // exploreReport is what explore prints; merge rebuilds it from the shards'
@@ -98,7 +99,11 @@ func (r *exploreReport) printResult(w io.Writer) {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}
 		if r.Explained != nil {
-			printWhy(w, r.Explained, sr.Result.Choices)
+			var admin func(int) string
+			if len(r.Explained.Orders) > 0 {
+				admin = report.AdminCommands(r.Schedule)
+			}
+			printWhy(w, r.Explained, sr.Result.Choices, admin)
 		}
 	}
 	if r.Schedule != nil && r.Path != "" {
@@ -108,22 +113,28 @@ func (r *exploreReport) printResult(w io.Writer) {
 }
 
 // printWhy prints an explanation's summary and the orderings the finding
-// needs, one per line with both steps' indices and labels.
-func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice) {
+// needs; admin, when set, gives the admin commands a step completed
+// (report.AdminCommands), printed beside its label.
+func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, admin func(int) string) {
 	fmt.Fprintf(w, "  why: %s\n", ex.Text())
 	if ex.Interrupted {
 		fmt.Fprintln(w, "  explaining interrupted: the steps before the ones counted were not moved")
 	}
 	for _, o := range ex.Orders {
-		fmt.Fprintf(w, "    %s\n", orderText(o, cs))
+		fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
 	}
 }
 
 // orderText renders an ordering as "step I LABEL before step J LABEL",
-// with the oracle that fired instead when the reversed run had another
-// finding.
-func orderText(o explain.Order, cs []engine.Choice) string {
-	s := fmt.Sprintf("step %d %s before step %d %s", o.Before, cs[o.Before].Label, o.After, cs[o.After].Label)
+// each label followed by the admin commands its step completed when admin
+// is set, with the oracle that fired instead when the reversed run had
+// another finding.
+func orderText(o explain.Order, cs []engine.Choice, admin func(int) string) string {
+	note := func(int) string { return "" }
+	if admin != nil {
+		note = admin
+	}
+	s := fmt.Sprintf("step %d %s%s before step %d %s%s", o.Before, cs[o.Before].Label, note(o.Before), o.After, cs[o.After].Label, note(o.After))
 	if o.Instead != "" {
 		s += " (reversed: " + o.Instead + " instead)"
 	}

@@ -203,6 +203,6 @@ func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, ma
 	if err != nil {
 		return err
 	}
-	printWhy(w, ex, res.Choices)
+	printWhy(w, ex, res.Choices, report.AdminCommands(sc))
 	return nil
 }

@@ -174,3 +174,14 @@ func TestReplay_ShowsImpact(t *testing.T) {
 		assert.Contains(t, out, tc.reqs)
 	}
 }
+
+// TestReplay_ExplainNamesAdminCommands: replay --explain prints, beside a
+// PF admin step's label (which names only the queue tag), the admin
+// command the step completed; other steps' labels stand alone.
+func TestReplay_ExplainNamesAdminCommands(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "replay", "--explain",
+		"../../catalog/testdata/regress/reset-racing-stop_draft-2023_reset-vs-mode=complete-anyway.json")
+	require.Equal(t, exitFinding, code, stderr)
+	assert.Regexp(t, `\n    step \d+ src\.pf:admin\(tag 0\) \(DEV_CTX_READ SR-IOV member 1: OK result=16B\) before step \d+ src\.vf1:finish-reset\n`, out)
+	assert.Regexp(t, `\n    step \d+ vcpu0:mmio-write device_status=00 before step \d+ hv:resume-vcpus\n`, out)
+}
