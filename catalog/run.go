@@ -3,6 +3,7 @@ package catalog
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -109,7 +110,8 @@ feed:
 			if outs[i].Interrupted {
 				cut = append(cut, outs[i])
 			}
-			if first == nil {
+			// A row's own error says more than the interruption of another.
+			if first == nil || ctx.Err() != nil && errors.Is(first, ctx.Err()) && !errors.Is(errs[i], ctx.Err()) {
 				first = errs[i]
 			}
 		case outs[i].Scenario == "":

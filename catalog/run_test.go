@@ -1,10 +1,15 @@
 package catalog
 
 import (
+	"context"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/scenario"
 )
 
 func TestRowOrder(t *testing.T) {
@@ -36,4 +41,43 @@ func TestRowRuns(t *testing.T) {
 	assert.Equal(t, b.Schedules+b.Proof, JudgeConfig{}.rowRuns(s, e))
 	assert.Equal(t, b.Schedules+b.Proof+1000, JudgeConfig{ProofRuns: b.Proof + 1000}.rowRuns(s, e))
 	assert.Equal(t, 2*min(b.Schedules, 7), JudgeConfig{MaxRuns: 7}.rowRuns(s, e))
+}
+
+// TestJudgeAll_Interrupted: when ctx ends while rows run, JudgeAll returns
+// the rows judged to the end in table order, then the interrupted ones,
+// each row at most once, with the context's error.
+func TestJudgeAll_Interrupted(t *testing.T) {
+	var scens []*scenario.Scenario
+	for _, n := range []string{"compat-net-mq8-to-4", "resize-in-freeze-only", "pf-flr-with-admin-outstanding", "smoke-migrate"} {
+		s, err := CatalogScenario(n)
+		require.NoError(t, err)
+		scens = append(scens, s)
+	}
+	for _, stopAt := range []int{1, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		started := 0
+		cfg := JudgeConfig{Jobs: 2, MaxRuns: 20, Shrink: shortShrink(), RowStart: func(int, int, *scenario.Scenario, scenario.Expectation) {
+			started++
+			if started == stopAt {
+				cancel()
+			}
+		}}
+		rows, err := JudgeAll(ctx, scens, 0, cfg, io.Discard)
+		cancel()
+		require.ErrorIs(t, err, context.Canceled, "stop at row %d", stopAt)
+		require.NotEmpty(t, rows)
+		seen := map[string]bool{}
+		cut := false
+		for _, r := range rows {
+			key := r.Scenario + " " + r.Edition.String() + " " + strings.Join(r.Knobs, ",") + " " + strings.Join(SettingStrings(r.Settings), ",")
+			assert.False(t, seen[key], "row %s twice", key)
+			seen[key] = true
+			if r.Interrupted {
+				cut = true
+			} else {
+				assert.False(t, cut, "row %s judged to the end after an interrupted one", key)
+			}
+		}
+		assert.True(t, cut, "stop at row %d: the rows running when ctx ended are interrupted", stopAt)
+	}
 }

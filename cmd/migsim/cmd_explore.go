@@ -308,17 +308,21 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	if run.shards > 1 {
 		p := shardSummaryPath(t, run)
-		stale, err := removeStaleShardSchedule(p, run, rep.Path)
-		if err != nil {
-			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitUsage
-		}
-		if stale != "" {
-			fmt.Fprintf(stderr, "migsim explore: removed %s, the schedule file of this shard's last run, which this run did not find again\n", stale)
+		stale := ""
+		if !sum.Interrupted { // an interrupted run did not look everywhere
+			stale = staleShardSchedule(p, run, rep.Path)
 		}
 		if err := writeShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage
+		}
+		if stale != "" {
+			if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintf(stderr, "migsim explore: shard summary %s: remove the schedule file of its last run: %v\n", p, err)
+				return exitUsage
+			} else if err == nil {
+				fmt.Fprintf(stderr, "migsim explore: removed %s, the schedule file of this shard's last run, which this run did not find again\n", stale)
+			}
 		}
 		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
 	}

@@ -95,7 +95,35 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 	rows := tableRows(out)
 	require.Len(t, rows, 1, out)
 	assert.Contains(t, rows[0], "(interrupted)")
-	assert.Contains(t, out, "interrupted: 1 rows judged, the last one only in part\n")
+	assert.Contains(t, out, "interrupted: 1 rows judged, 1 of them (the last) only in part\n")
 	assert.Contains(t, stderr, "run: row 1/1 test-flr-freeze draft-2023")
 	assert.Regexp(t, `(?m)^run: 1 rows judged in \S+: \d+ schedules \(\d+ executed\), 1 mismatched$`, stderr)
+}
+
+// A shard run again and interrupted before it looked everywhere keeps the
+// schedule file of its last run, although it found nothing so far: only a
+// run that ended without the finding removes it.
+func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
+	src, err := os.ReadFile(flrScenario)
+	require.NoError(t, err)
+	dir, out := t.TempDir(), t.TempDir()
+	scn := filepath.Join(dir, "flr-freeze.scn")
+	require.NoError(t, os.WriteFile(scn, src, 0o644))
+	args := []string{"explore", "--scenario", scn, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--shard", "1/2", "--out", out,
+		"--explain-runs", "0", "--progress", "always"}
+	code, stdout, stderr := startUntil(t, "a finding among the first", os.Interrupt, args...)
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	sched := filepath.Join(out, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.shard-1-of-2.json")
+	require.FileExists(t, sched)
+
+	// Without the FLR there is nothing to find; interrupted, the run
+	// cannot tell.
+	fixed := strings.Replace(string(src), "  flr\n  probe\n", "", 1)
+	require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
+	code, stdout, stderr = startUntil(t, "explore: ", os.Interrupt, args...)
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "findings: 0")
+	assert.FileExists(t, sched)
+	assert.NotContains(t, stderr, "removed")
 }

@@ -41,9 +41,11 @@ rows the catalog leaves unexhausted.
 Progress (the row being judged and its exploration) goes to stderr when it
 is a terminal, with a summary line at the end.
 
-Ctrl-C (SIGINT, SIGTERM) stops the row being judged, shrinks its finding if
-it had one (a second Ctrl-C stops that too) and prints the table of the
-rows so far, the interrupted one last.
+Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
+their findings if they had one (a second Ctrl-C stops that too) and prints
+the table of the rows judged to the end, in table order, then the
+interrupted ones. Rows start longest budget first, so the rows judged may
+not be the table's first.
 
 --write-regress writes the shrunk schedule of every matching violation or
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
@@ -136,7 +138,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	rows, err := catalog.JudgeAll(ctx, scens, opt.edition, cfg, stderr)
 	rp.done(rows)
-	interrupted := err != nil && ctx.Err() != nil
+	interrupted := err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitFinding
@@ -174,7 +176,13 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	if interrupted {
-		fmt.Fprintf(stdout, "interrupted: %d rows judged, the last one only in part\n", len(rows))
+		cut := 0
+		for i := range rows {
+			if rows[i].Interrupted {
+				cut++
+			}
+		}
+		fmt.Fprintf(stdout, "interrupted: %d rows judged, %d of them (the last) only in part\n", len(rows), cut)
 		return exitInterrupted
 	}
 	for _, r := range rows {

@@ -63,30 +63,25 @@ func checkShardOverwrite(path string, rep *exploreReport) error {
 		path, old.Report.Target, old.Report.Budget, rep.Budget)
 }
 
-// removeStaleShardSchedule removes, before a shard writes its summary at
-// path, the schedule file the summary there named when this run does not
-// write it again (kept is the schedule file this run wrote, "" for none):
-// the same exploration run again after the scenario or the device changed
-// may find nothing, or another finding, and the old schedule file would sit
-// beside a summary that does not name it. checkShardOverwrite made sure the
+// staleShardSchedule returns the schedule file the shard summary at path
+// names when this run, which ran to its end, does not write it again
+// (kept is the schedule file this run wrote, "" for none): the same
+// exploration run again after the scenario or the device changed may find
+// nothing, and the old schedule would sit beside a summary that does not
+// name it. The schedule's name depends on the target alone, so a run with
+// another finding writes over it instead. checkShardOverwrite made sure the
 // summary at path is this exploration's, or not one this build reads (then
-// nothing is removed). It returns the path removed, "" when none.
-func removeStaleShardSchedule(path string, run exploreRun, kept string) (string, error) {
+// there is none). The caller removes it once the new summary is written.
+func staleShardSchedule(path string, run exploreRun, kept string) string {
 	old, err := readShardFile(path)
 	if err != nil || old.ScheduleName == "" {
-		return "", nil
+		return ""
 	}
 	stale := filepath.Join(run.out, shardName(old.ScheduleName, ".json", run.shard, run.shards))
 	if stale == kept {
-		return "", nil
+		return ""
 	}
-	if err := os.Remove(stale); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return "", nil
-		}
-		return "", fmt.Errorf("shard summary %s: remove the schedule file of its last run: %w", path, err)
-	}
-	return stale, nil
+	return stale
 }
 
 // writeShardFile writes a shard's report to path.
