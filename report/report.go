@@ -37,111 +37,112 @@ type Options struct {
 // Write replays sc with the trace recorded and writes NAME.md,
 // NAME.pcapng and NAME.dot under dir, NAME being the schedule's regression
 // name; schedPath is the schedule file the report's replay command names.
+// ctx bounds the explanation (an interrupted one says so in the report).
 // It returns the Markdown file's path.
-func Write(sc *schedfile.Schedule, schedPath, dir string, opt Options) (string, error) {
+func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) (string, error) {
 	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: opt.MaxSteps})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("report: record the run: %w", err)
 	}
 	if err := catalog.AnnotateFinding(sc, res.Finding, opt.MaxSteps); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	scen, err := catalog.ScheduleScenario(sc)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	ed, err := spec.ParseEdition(sc.Edition)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	rules, err := spec.ParseRules(ed, sc.Knobs)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	name := strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
 	var pcap, dot, md bytes.Buffer
 	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
-	if err := why(r, opt); err != nil {
-		return "", err
-	}
+	why(ctx, r, opt)
 	if err := trace.WriteReport(&md, r); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	for _, f := range []struct {
 		name string
 		b    *bytes.Buffer
 	}{{name + ".pcapng", &pcap}, {name + ".dot", &dot}, {name + ".md", &md}} {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.b.Bytes(), 0o644); err != nil {
-			return "", err
+			return "", fmt.Errorf("report: %w", err)
 		}
 	}
 	return filepath.Join(dir, name+".md"), nil
 }
 
 // why explains the report's finding (opt.ExplainRuns runs) into r.Why, or
-// says in r.WhyNone why it was not.
-func why(r *trace.Report, opt Options) error {
+// says in r.WhyNone why it was not: a budget of 0, or an explanation that
+// failed (the rest of the report does not depend on it).
+func why(ctx context.Context, r *trace.Report, opt Options) {
 	if r.Result.Finding == nil {
-		return nil
+		return
 	}
 	if opt.ExplainRuns == 0 {
 		r.WhyNone = "not explained (--explain-runs 0)"
-		return nil
+		return
 	}
-	ex, err := Explain(r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
+	ex, err := Explain(ctx, r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
 	if err != nil {
-		return fmt.Errorf("explain: %w", err)
+		r.WhyNone = "not explained: " + err.Error()
+		return
 	}
 	cs := r.Result.Choices
-	r.Why = &trace.Why{Text: ex.Text()}
+	r.Why = &trace.Why{Text: ex.Text(), Moved: ex.Checked > 0}
 	for _, o := range ex.Orders {
 		r.Why.Orders = append(r.Why.Orders, trace.WhyOrder{Before: o.Before, After: o.After,
 			BeforeLabel: cs[o.Before].Label, AfterLabel: cs[o.After].Label, Instead: o.Instead})
 	}
-	return nil
 }
 
-// AdminCommands records the run of schedule sc and returns, for a
-// scheduler step, the admin commands the owner completed in it
-// (trace.StepAdmin: " (DEV_CTX_READ SR-IOV member 1: OK result=16B)", ""
-// for none), which an explanation's orderings name beside a PF admin
-// step's label. It returns nil when the schedule does not record.
-func AdminCommands(sc *schedfile.Schedule) func(step int) string {
+// AdminCommands records the run of schedule sc (at most maxSteps steps)
+// and returns, for a scheduler step, the admin commands the owner
+// completed in it (trace.StepAdmin: " (DEV_CTX_READ SR-IOV member 1: OK
+// result=16B)", "" for none), which an explanation's orderings name beside
+// a PF admin step's label.
+func AdminCommands(sc *schedfile.Schedule, maxSteps int) (func(step int) string, error) {
 	if sc == nil {
-		return nil
+		return nil, fmt.Errorf("report: admin commands: no schedule")
 	}
-	_, events, err := catalog.RecordSchedule(sc, engine.RunConfig{})
+	_, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: maxSteps})
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("report: admin commands: %w", err)
 	}
-	return func(step int) string { return trace.StepAdmin(events, step) }
+	return func(step int) string { return trace.StepAdmin(events, step) }, nil
 }
 
 // Explain explains res, the replayed run of schedule sc, within runs runs
-// of at most maxSteps steps each (what `migsim replay --explain` prints).
-func Explain(sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
+// of at most maxSteps steps each (what `migsim replay --explain` prints);
+// ctx ends it early (the explanation says it was interrupted).
+func Explain(ctx context.Context, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
 	t, err := catalog.TargetOf(sc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: explain: %w", err)
 	}
 	t.MaxSteps = maxSteps
 	f, err := t.Factory(sc.Seed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: explain: %w", err)
 	}
-	ex, err := explain.Explain(context.Background(), f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
+	ex, err := explain.Explain(ctx, f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: explain: %w", err)
 	}
 	return &ex, nil
 }

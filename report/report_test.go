@@ -1,8 +1,10 @@
 package report
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,31 +32,46 @@ func TestWrite(t *testing.T) {
 	res, _, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
-	ex, err := Explain(sc, res, catalog.DefaultJudgeMaxSteps, explain.DefaultRuns)
+	ex, err := Explain(context.Background(), sc, res, catalog.DefaultJudgeMaxSteps, explain.DefaultRuns)
 	require.NoError(t, err)
 	require.NotEmpty(t, ex.Orders, "the catalog's explanation of this finding names orderings")
 
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	cases := []struct {
 		name string
+		ctx  context.Context
 		runs int
 		want []string
+		re   []string
+		not  []string
 	}{
-		{"explained", explain.DefaultRuns, append(whyLines(ex, res.Choices),
+		{"explained", context.Background(), explain.DefaultRuns, []string{whySummary(ex),
 			// The owner's context read, not its freeze, races the reset.
-			"`src.pf:admin(tag 0)` (DEV_CTX_READ SR-IOV member 1: OK result=16B) before scheduler step ")},
-		{"not explained", 0, []string{"## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n"}},
+			"`src.pf:admin(tag 0)` (DEV_CTX_READ SR-IOV member 1: OK result=16B) before scheduler step ",
+			"\nAn ordering names two steps"}, whyLines(ex, res.Choices), nil},
+		{"not explained", context.Background(), 0, []string{"## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n"}, nil,
+			[]string{"\n- scheduler step ", "An ordering names"}},
+		{"interrupted", cancelled, explain.DefaultRuns,
+			[]string{"## Why\n\nNot explained: interrupted before one step was moved both ways (0 runs).\n\n## Scenario\n"}, nil,
+			[]string{"\n- scheduler step ", "An ordering names"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			md, err := Write(sc, regress, dir, Options{Steps: trace.DefaultReportSteps, MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: c.runs})
+			md, err := Write(c.ctx, sc, regress, dir, Options{Steps: trace.DefaultReportSteps, MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: c.runs})
 			require.NoError(t, err)
 			b, err := os.ReadFile(md)
 			require.NoError(t, err)
 			for _, w := range c.want {
 				assert.Contains(t, string(b), w)
 			}
-			assert.Equal(t, c.runs > 0, strings.Contains(string(b), "\n- scheduler step "))
+			for _, re := range c.re {
+				assert.Regexp(t, re, string(b))
+			}
+			for _, n := range c.not {
+				assert.NotContains(t, string(b), n)
+			}
 			for _, ext := range []string{".pcapng", ".dot"} {
 				assert.FileExists(t, strings.TrimSuffix(md, ".md")+ext)
 			}
@@ -63,14 +80,21 @@ func TestWrite(t *testing.T) {
 	}
 }
 
-// whyLines returns what the report says of ex: its summary line, and the
-// start and the end of each ordering's line (the admin command a PF's step
-// completed may sit after each label).
+// whySummary is the summary line the report prints for ex.
+func whySummary(ex *explain.Explanation) string {
+	return "## Why\n\n" + strings.ToUpper(ex.Text()[:1]) + ex.Text()[1:] + ".\n\n"
+}
+
+// whyLines returns a pattern per ordering of ex for its whole line: both
+// steps with their scheduler and trace step numbers and labels, each
+// label followed by the admin commands its step completed, if any.
 func whyLines(ex *explain.Explanation, cs []engine.Choice) []string {
-	out := []string{"## Why\n\n" + strings.ToUpper(ex.Text()[:1]) + ex.Text()[1:] + ".\n\n"}
+	var out []string
+	step := func(i int) string {
+		return "scheduler step " + strconv.Itoa(i) + ` \(trace step ` + strconv.Itoa(i+1) + "\\) `" + regexp.QuoteMeta(cs[i].Label) + "`( \\([^\\n]*\\))?"
+	}
 	for _, o := range ex.Orders {
-		out = append(out, "\n- scheduler step "+strconv.Itoa(o.Before)+" `"+cs[o.Before].Label+"`",
-			" before scheduler step "+strconv.Itoa(o.After)+" `"+cs[o.After].Label+"`")
+		out = append(out, "\n- "+step(o.Before)+" before "+step(o.After)+"\n")
 	}
 	return out
 }

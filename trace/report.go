@@ -43,10 +43,12 @@ type Report struct {
 
 // Why is what a report says of the orderings a finding needs: the
 // explanation's summary line and each ordering, in the explanation's
-// order.
+// order. Moved is set when at least one step was moved both ways (the
+// summary is then a result, not only why there is none).
 type Why struct {
 	Text   string
 	Orders []WhyOrder
+	Moved  bool
 }
 
 // WhyOrder is one ordering: scheduler step Before (its label) must come
@@ -225,8 +227,9 @@ func writeWhy(b *strings.Builder, r *Report) {
 	}
 	fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Why.Text))
 	for _, o := range r.Why.Orders {
-		fmt.Fprintf(b, "- scheduler step %d `%s`%s before scheduler step %d `%s`%s", o.Before, o.BeforeLabel,
-			StepAdmin(r.Events, o.Before), o.After, o.AfterLabel, StepAdmin(r.Events, o.After))
+		fmt.Fprintf(b, "- scheduler step %d (trace step %d) `%s`%s before scheduler step %d (trace step %d) `%s`%s",
+			o.Before, o.Before+1, o.BeforeLabel, StepAdmin(r.Events, o.Before),
+			o.After, o.After+1, o.AfterLabel, StepAdmin(r.Events, o.After))
 		if o.Instead != "" {
 			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
 		}
@@ -234,6 +237,9 @@ func writeWhy(b *strings.Builder, r *Report) {
 	}
 	if len(r.Why.Orders) > 0 {
 		b.WriteString("\n")
+	}
+	if !r.Why.Moved {
+		return
 	}
 	b.WriteString("An ordering names two steps of this run whose order the finding needs: the run with only " +
 		"those two reversed, every other step in its recorded order as far as the run allows, ends without it. " +
@@ -243,10 +249,12 @@ func writeWhy(b *strings.Builder, r *Report) {
 }
 
 // StepAdmin renders the admin commands the owner completed in scheduler
-// step i of a recorded run, " (DEV_MODE_SET SR-IOV member 1 mode=Freeze:
-// OK)", or "" when it completed none: a PF's admin step is labelled with
-// its queue tag alone, and the command it ran says what an ordering of it
-// is about.
+// step i of a recorded run (trace step i+1, FindingEventStep), " (DEV_MODE_SET
+// SR-IOV member 1 mode=Freeze: OK)", or "" when it completed none: a PF's
+// admin step is labelled `admin(tag 0)` whatever command it runs, and the
+// command it completed says what an ordering of it is about. A command
+// whose reply waits (for a reset, say) completes in the later step that
+// releases it, and is named there.
 func StepAdmin(events []record.TraceEvent, i int) string {
 	var cmds []string
 	for k := range events {

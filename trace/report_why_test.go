@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/record"
 )
 
 // TestWriteWhy: the Why section lists each ordering with its labels (and
@@ -22,16 +24,19 @@ func TestWriteWhy(t *testing.T) {
 		{"no finding", Report{}, []string{"## Why\n\nNothing to explain: the run ends without a finding.\n\n"}, []string{"- scheduler step"}},
 		{"not explained", Report{Result: finding, WhyNone: "not explained (--explain-runs 0)"},
 			[]string{"## Why\n\nNot explained (--explain-runs 0).\n\n"}, []string{"- scheduler step", "An ordering names"}},
-		{"no ordering", Report{Result: finding, Why: &Why{Text: "no ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs)"}},
+		{"no ordering", Report{Result: finding, Why: &Why{Moved: true, Text: "no ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs)"}},
 			[]string{"## Why\n\nNo ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs).\n\nAn ordering names"},
 			[]string{"- scheduler step"}},
-		{"two orderings", Report{Result: finding, Why: &Why{Text: "2 orderings decide it", Orders: []WhyOrder{
+		{"nothing moved", Report{Result: finding, Why: &Why{Text: "not explained: interrupted before one step was moved both ways (0 runs)"}},
+			[]string{"## Why\n\nNot explained: interrupted before one step was moved both ways (0 runs).\n\n"},
+			[]string{"- scheduler step", "An ordering names"}},
+		{"two orderings", Report{Result: finding, Why: &Why{Moved: true, Text: "2 orderings decide it", Orders: []WhyOrder{
 			{Before: 3, After: 7, BeforeLabel: "vcpu0:mmio-write device_status=00", AfterLabel: "hv:resume-vcpus"},
 			{Before: 5, After: 6, BeforeLabel: "src.pf:admin(tag 0)", AfterLabel: "src.vf1:finish-reset", Instead: "live"},
 		}}},
 			[]string{"2 orderings decide it.\n\n" +
-				"- scheduler step 3 `vcpu0:mmio-write device_status=00` before scheduler step 7 `hv:resume-vcpus`\n" +
-				"- scheduler step 5 `src.pf:admin(tag 0)` before scheduler step 6 `src.vf1:finish-reset` (reversed: `live` instead)\n\n" +
+				"- scheduler step 3 (trace step 4) `vcpu0:mmio-write device_status=00` before scheduler step 7 (trace step 8) `hv:resume-vcpus`\n" +
+				"- scheduler step 5 (trace step 6) `src.pf:admin(tag 0)` before scheduler step 6 (trace step 7) `src.vf1:finish-reset` (reversed: `live` instead)\n\n" +
 				"An ordering names two steps"}, nil},
 	}
 	for _, c := range cases {
@@ -44,6 +49,42 @@ func TestWriteWhy(t *testing.T) {
 			for _, n := range c.not {
 				assert.NotContains(t, b.String(), n)
 			}
+		})
+	}
+}
+
+// TestStepAdmin: the admin commands completed in a scheduler step come
+// from the trace events of the next trace step (the world numbers them
+// from 1), several joined; a step that completed none gets nothing.
+func TestStepAdmin(t *testing.T) {
+	events := exportFixture() // admin commands at trace steps 4 and 5 (failed)
+	admin := map[int]record.TraceEvent{}
+	for _, e := range events {
+		if e.Kind == record.TraceAdmin {
+			admin[e.Step] = e
+		}
+	}
+	require.Len(t, admin, 2)
+	twice := append(exportFixture(), admin[4])
+	one := SummarizeAdmin(admin[4].Edition, admin[4].Admin, admin[4].AdminResult).String()
+	failed := SummarizeAdmin(admin[5].Edition, admin[5].Admin, admin[5].AdminResult).String()
+	require.Contains(t, one, "DEV_MODE_SET")
+	require.Contains(t, failed, "EINVAL")
+	cases := []struct {
+		name   string
+		events []record.TraceEvent
+		step   int
+		want   string
+	}{
+		{"completed in scheduler step 3", events, 3, " (" + one + ")"},
+		{"a failed command", events, 4, " (" + failed + ")"},
+		{"none", events, 2, ""},
+		{"the trace step itself is not the scheduler step", events, 5, ""},
+		{"two in one step", twice, 3, " (" + one + "; " + one + ")"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, StepAdmin(c.events, c.step))
 		})
 	}
 }

@@ -307,7 +307,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}
 		if ex != nil {
-			printWhy(stdout, ex, res.Choices, nil) // the device's run is not the reference's to record
+			printWhy(stdout, ex, res.Choices, nil, 0) // the device's run is not the reference's to record
 		}
 		return exitFinding
 	}

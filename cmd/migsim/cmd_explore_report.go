@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -99,11 +100,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}
 		if r.Explained != nil {
-			var admin func(int) string
-			if len(r.Explained.Orders) > 0 {
-				admin = report.AdminCommands(r.Schedule)
-			}
-			printWhy(w, r.Explained, sr.Result.Choices, admin)
+			printWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0)
 		}
 	}
 	if r.Schedule != nil && r.Path != "" {
@@ -113,15 +110,30 @@ func (r *exploreReport) printResult(w io.Writer) {
 }
 
 // printWhy prints an explanation's summary and the orderings the finding
-// needs; admin, when set, gives the admin commands a step completed
-// (report.AdminCommands), printed beside its label.
-func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, admin func(int) string) {
+// needs, naming beside each step the admin commands it completed
+// (report.AdminCommands, from the run of sc recorded again, with at most
+// maxSteps steps; 0 for the catalog's bound): a PF admin step's label does
+// not say which command it ran. Without sc (a device's run the reference
+// cannot record) the labels stand alone; a run that does not record says
+// so under the orderings.
+func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *schedfile.Schedule, maxSteps int) {
 	fmt.Fprintf(w, "  why: %s\n", ex.Text())
 	if ex.Interrupted {
 		fmt.Fprintln(w, "  explaining interrupted: the steps before the ones counted were not moved")
 	}
+	if len(ex.Orders) == 0 {
+		return
+	}
+	var admin func(int) string
+	var err error
+	if sc != nil {
+		admin, err = report.AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
+	}
 	for _, o := range ex.Orders {
 		fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
+	}
+	if err != nil {
+		fmt.Fprintf(w, "    (the admin commands of these steps are not named: %s)\n", userError(err))
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -199,10 +200,10 @@ func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, ma
 		fmt.Fprintln(w, "  why: not explained (--explain-runs 0)")
 		return nil
 	}
-	ex, err := report.Explain(sc, res, maxSteps, runs)
+	ex, err := report.Explain(context.Background(), sc, res, maxSteps, runs)
 	if err != nil {
 		return err
 	}
-	printWhy(w, ex, res.Choices, report.AdminCommands(sc))
+	printWhy(w, ex, res.Choices, sc, maxSteps)
 	return nil
 }

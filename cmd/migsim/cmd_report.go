@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,11 +37,13 @@ and writes, under DIR, for a schedule named NAME.json:
                the Mermaid blocks)
   NAME.pcapng  the whole trace, for Wireshark with docs/migsim.lua
   NAME.dot     the edition's mode machine with the run's transitions drawn
-See docs/traces.md. The files depend on the schedule (and --explain-runs) alone.
+See docs/traces.md. The files depend on the schedule and the flags alone.
+Ctrl-C stops the explanation: the report is written and says so.
 
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay, 2 on a usage error or a
-schedule file that cannot be read (bad or stale).
+schedule file that cannot be read (bad or stale), 130 when Ctrl-C stopped
+the explanation (the report is written).
 
 flags:
 `
@@ -86,7 +89,10 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
-	md, err := report.Write(sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns})
+	// Ctrl-C stops the explanation; the report says so and is written.
+	ctx, _, stop := interrupts()
+	defer stop()
+	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns})
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "report", "%v", serr)
 	}
@@ -95,13 +101,16 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", md)
+	if ctx.Err() != nil {
+		return exitInterrupted
+	}
 	return exitOK
 }
 
 // writeRunReports writes a report for every row of `migsim run` that ends
 // in a finding with a shrunk schedule: the schedule file and the report
 // files under dir.
-func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error {
+func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, stdout io.Writer) error {
 	for i := range rows {
 		o := &rows[i]
 		if o.Schedule == nil || o.Schedule.Finding == nil {
@@ -114,7 +123,7 @@ func writeRunReports(rows []catalog.Outcome, dir string, stdout io.Writer) error
 		if err := catalog.WriteSchedule(o.Schedule, sched); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		md, err := report.Write(o.Schedule, sched, dir, report.Options{Steps: trace.DefaultReportSteps,
+		md, err := report.Write(ctx, o.Schedule, sched, dir, report.Options{Steps: trace.DefaultReportSteps,
 			MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
 		if err != nil {
 			return fmt.Errorf("report: %s: %w", sched, err)

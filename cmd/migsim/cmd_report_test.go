@@ -54,7 +54,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
 	// The Why section: the guest's FLR before the vCPUs resume (as replay
 	// --explain says).
-	assert.Regexp(t, "\n- scheduler step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` before scheduler step \\d+ `hv:resume-vcpus`\n", string(md))
+	assert.Regexp(t, "\n- scheduler step \\d+ \\(trace step \\d+\\) `vcpu0:cfg-write 0x50=0x[0-9a-f]+` before scheduler step \\d+ \\(trace step \\d+\\) `hv:resume-vcpus`\n", string(md))
 
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
 }

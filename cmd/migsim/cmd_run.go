@@ -161,7 +161,8 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *reportDir != "" {
-		if err := writeRunReports(rows, *reportDir, stderr); err != nil {
+		// Explaining goes on after a first Ctrl-C, as shrinking does.
+		if err := writeRunReports(shrinkCtx, rows, *reportDir, stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 			return exitFinding
 		}

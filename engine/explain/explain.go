@@ -93,8 +93,14 @@ func (e *Explanation) Text() string {
 		return fmt.Sprintf("not explained: %s before one step was moved both ways (%s)", why, runs)
 	}
 	scope := fmt.Sprintf("each of %d steps moved both ways", e.Steps)
+	found := "found"
 	if e.Checked < e.Steps {
-		scope = fmt.Sprintf("%d of %d steps moved both ways, nearest the finding first", e.Checked, e.Steps)
+		cut := "the run budget ran out"
+		if e.Interrupted {
+			cut = "it was interrupted"
+		}
+		scope = fmt.Sprintf("%d of %d steps moved both ways, nearest the finding first, before %s", e.Checked, e.Steps, cut)
+		found = "found so far"
 	}
 	unpinned := ""
 	if e.Unpinned > 0 {
@@ -103,10 +109,10 @@ func (e *Explanation) Text() string {
 	switch len(e.Orders) {
 	case 0:
 		if e.Unpinned == 0 {
-			return fmt.Sprintf("no ordering of two steps found: every move kept the finding (%s, %s)", scope, runs)
+			return fmt.Sprintf("no ordering of two steps %s: every move kept the finding (%s, %s)", found, scope, runs)
 		}
-		return fmt.Sprintf("no ordering of two steps found: %s lost the finding without naming one step to blame (%s, %s)",
-			plural(e.Unpinned, "move"), scope, runs)
+		return fmt.Sprintf("no ordering of two steps %s: %s lost the finding without naming one step to blame (%s, %s)",
+			found, plural(e.Unpinned, "move"), scope, runs)
 	case 1:
 		return fmt.Sprintf("1 ordering decides it: with the two steps reversed (the others in their recorded order as far as the run allows), the finding goes (%s, %s%s)",
 			scope, runs, unpinned)

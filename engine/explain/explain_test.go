@@ -87,7 +87,7 @@ func TestExplain_Budget(t *testing.T) {
 	assert.Equal(t, 3, ex.Runs)
 	assert.Zero(t, ex.Checked, "step 5's delay was cut")
 	assert.Equal(t, []Order{{Before: 2, After: 5, Moved: 5}}, exported(ex.Orders), "hastening step 5 showed its order in 3 runs")
-	assert.Equal(t, "1 ordering decides it: with the two steps reversed (the others in their recorded order as far as the run allows), the finding goes (0 of 6 steps moved both ways, nearest the finding first, 3 runs)", ex.Text())
+	assert.Equal(t, "1 ordering decides it: with the two steps reversed (the others in their recorded order as far as the run allows), the finding goes (0 of 6 steps moved both ways, nearest the finding first, before the run budget ran out, 3 runs)", ex.Text())
 
 	ex, err = Explain(context.Background(), f, 1, res, Config{MaxRuns: 1})
 	require.NoError(t, err)
@@ -245,4 +245,25 @@ func exported(os []Order) []Order {
 		out[i] = Order{Before: o.Before, After: o.After, Moved: o.Moved, Instead: o.Instead}
 	}
 	return out
+}
+
+// TestExplanation_Text: a summary that found nothing says whether every
+// step was moved or the budget (or an interruption) cut it short.
+func TestExplanation_Text(t *testing.T) {
+	cases := []struct {
+		ex   Explanation
+		want string
+	}{
+		{Explanation{Steps: 9, Checked: 9, Runs: 20},
+			"no ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs)"},
+		{Explanation{Steps: 171, Checked: 2, Runs: 5},
+			"no ordering of two steps found so far: every move kept the finding (2 of 171 steps moved both ways, nearest the finding first, before the run budget ran out, 5 runs)"},
+		{Explanation{Steps: 171, Checked: 2, Runs: 5, Interrupted: true},
+			"no ordering of two steps found so far: every move kept the finding (2 of 171 steps moved both ways, nearest the finding first, before it was interrupted, 5 runs)"},
+		{Explanation{Steps: 9, Checked: 4, Runs: 7, Unpinned: 2},
+			"no ordering of two steps found so far: 2 moves lost the finding without naming one step to blame (4 of 9 steps moved both ways, nearest the finding first, before the run budget ran out, 7 runs)"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, c.ex.Text())
+	}
 }
