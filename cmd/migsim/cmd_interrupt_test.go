@@ -104,11 +104,8 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 // schedule file of its last run, although it found nothing so far: only a
 // run that ended without the finding removes it.
 func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
-	src, err := os.ReadFile(flrScenario)
-	require.NoError(t, err)
-	dir, out := t.TempDir(), t.TempDir()
-	scn := filepath.Join(dir, "flr-freeze.scn")
-	require.NoError(t, os.WriteFile(scn, src, 0o644))
+	scn, fixFLR := flrScenarioCopy(t)
+	out := t.TempDir()
 	args := []string{"explore", "--scenario", scn, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--shard", "1/2", "--out", out,
 		"--explain-runs", "0", "--progress", "always"}
@@ -119,8 +116,7 @@ func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
 
 	// Without the FLR there is nothing to find; interrupted, the run
 	// cannot tell.
-	fixed := strings.Replace(string(src), "  flr\n  probe\n", "", 1)
-	require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
+	fixFLR()
 	code, stdout, stderr = startUntil(t, "explore: ", os.Interrupt, args...)
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "findings: 0")

@@ -140,11 +140,8 @@ func FuzzParseShardFile(f *testing.F) {
 // run wrote (its summary named it), so no schedule sits beside a summary
 // that does not name it; a run that finds it again keeps it.
 func TestShardFile_StaleScheduleRemoved(t *testing.T) {
-	src, err := os.ReadFile(flrScenario)
-	require.NoError(t, err)
-	dir, out := t.TempDir(), t.TempDir()
-	scn := filepath.Join(dir, "flr-freeze.scn")
-	require.NoError(t, os.WriteFile(scn, src, 0o644))
+	scn, fixFLR := flrScenarioCopy(t)
+	out := t.TempDir()
 	explore := func() (int, string) {
 		code, _, stderr := runSimCLI(t, "explore", "--scenario", scn, "--spec", "draft-2023",
 			"--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
@@ -165,10 +162,7 @@ func TestShardFile_StaleScheduleRemoved(t *testing.T) {
 	assert.FileExists(t, sched, "the same finding again keeps its file")
 	assert.NotContains(t, stderr, "removed")
 
-	// Without the FLR there is nothing to find.
-	fixed := strings.Replace(string(src), "  flr\n  probe\n", "", 1)
-	require.NotEqual(t, string(src), fixed)
-	require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
+	fixFLR() // without the FLR there is nothing to find
 	code, stderr = explore()
 	require.Equal(t, exitOK, code, stderr)
 	assert.NoFileExists(t, sched)
@@ -176,4 +170,20 @@ func TestShardFile_StaleScheduleRemoved(t *testing.T) {
 	sf, err = readShardFile(summary)
 	require.NoError(t, err)
 	assert.Empty(t, sf.ScheduleName)
+}
+
+// flrScenarioCopy copies the FLR-during-freeze test scenario into a
+// temporary directory and returns the copy's path and a function that
+// rewrites the copy without the guest's FLR (nothing to find then).
+func flrScenarioCopy(t *testing.T) (scn string, fixFLR func()) {
+	t.Helper()
+	src, err := os.ReadFile(flrScenario)
+	require.NoError(t, err)
+	scn = filepath.Join(t.TempDir(), "flr-freeze.scn")
+	require.NoError(t, os.WriteFile(scn, src, 0o644))
+	return scn, func() {
+		fixed := strings.Replace(string(src), "  flr\n  probe\n", "", 1)
+		require.NotEqual(t, string(src), fixed)
+		require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
+	}
 }
