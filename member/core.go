@@ -1,6 +1,7 @@
 package member
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/migsim/migsim/devctx"
@@ -99,15 +100,23 @@ func (d *Core) ContextDigest() uint64 {
 		digestScratches.Put(sc)
 		return sum
 	}
-	return devctx.PartsFNV64a(d.parts())
+	sc := digestScratches.Get().(*digestScratch)
+	ps := d.appendParts(slices.Grow(sc.parts[:0], d.partsCap()))
+	sum := devctx.PartsFNV64a(ps)
+	clear(ps) // keep no part's value alive
+	sc.parts = ps[:0]
+	digestScratches.Put(sc)
+	return sum
 }
 
 // digestScratch is what ContextDigest builds the context in: it is only
 // hashed, so the buffers are reused. They hold no state: appendDraftFields
-// writes every value it returns, and the fields are cleared after use.
+// writes every value it returns, and the fields and parts are cleared after
+// use.
 type digestScratch struct {
 	fields []devctx.Field
 	values []byte
+	parts  []devctx.Part
 }
 
 // digestScratches are the digest buffers, one per concurrent caller.

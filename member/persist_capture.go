@@ -135,11 +135,18 @@ var partsCommonCfg = []spec.CommonCfgField{
 // queue_desc is captured as latched. The device configuration travels in
 // no common part in 1.4 (a spec gap): none is invented.
 func (d *Core) parts() []devctx.Part {
+	return d.appendParts(make([]devctx.Part, 0, d.partsCap()))
+}
+
+// partsCap is room for the parts: the common ones and 8 of the backend's.
+func (d *Core) partsCap() int { return 3 + len(partsCommonCfg) + 2*len(d.st.queues) + 8 }
+
+// appendParts appends the parts (see parts) to out.
+func (d *Core) appendParts(out []devctx.Part) []devctx.Part {
 	s := &d.st
 	img := devctx.CommonCfgImage(d.commonImage())
 	dev := devctx.NewPart(spec.PartDevFeatures, devctx.FeatureWords{uint64(d.cfg.Features)}.Encode())
 	dev.Flags = spec.PartFlagOptional
-	out := make([]devctx.Part, 0, 3+len(partsCommonCfg)+2*len(s.queues)+8) // 8: room for the backend's own parts
 	out = append(out, dev, devctx.NewPart(spec.PartDrvFeatures, devctx.FeatureWords{s.DriverFeatures}.Encode()))
 	for _, f := range partsCommonCfg {
 		out = append(out, devctx.NewCommonCfgPart(f, devctx.CommonCfgBytes(f, img.Get(f))))

@@ -34,6 +34,12 @@ type guestActor struct {
 	yield func(*actorReq) []byte
 	// opIdx is the operation running, len(prog.Ops) once settling.
 	opIdx int
+	// memReq, mem, doMMIORead and doMMIOWrite are a BAR0 access's request
+	// (yieldMem): not state, the request's label and the results the actor
+	// received are.
+	memReq                  actorReq
+	mem                     memAccess
+	doMMIORead, doMMIOWrite func() []byte
 }
 
 func (w *World) addGuest(p *scenario.Program) error {
@@ -56,6 +62,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
 	g.id = len(w.actors)
 	g.name = p.Name
+	g.doMMIORead, g.doMMIOWrite = g.mmioRead, g.mmioWrite
 	plan, err := w.guestMem.Plan(w.scen.Queues)
 	if err != nil {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
@@ -162,53 +169,85 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
-	return g.yield(&actorReq{label: g.name + ":mmio-read " + g.regName(addr), access: accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), do: func() []byte {
-		ha, ok := g.hostAddr(addr)
-		if !ok {
-			return allOnes(n)
-		}
-		out := g.tlp(pcie.TLP{Kind: pcie.MemRead, Requester: guest.RID, Addr: ha, Len: n})
-		if len(out) < n {
-			out = append(out, make([]byte, n-len(out))...)
-		}
-		return out
-	}})
+	g.mem = memAccess{addr: addr, n: n}
+	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil), false, accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
-	d := append([]byte(nil), data...)
-	var hb [32]byte
-	label := ""
-	if 2*len(d) <= len(hb) {
-		label = g.name + ":mmio-write " + g.regName(addr) + "=" + string(hb[:hex.Encode(hb[:], d)])
-	} else {
-		label = g.name + ":mmio-write " + g.regName(addr) + "=" + hex.EncodeToString(d)
-	}
-	g.yield(&actorReq{label: label, post: g.w.posted != vocab.PostedImmediate, access: accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), do: func() []byte {
-		if ha, ok := g.hostAddr(addr); ok {
-			g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: d})
-		}
-		return nil
-	}})
+	d := append([]byte(nil), data...) // the bus and the trace keep it
+	g.mem = memAccess{addr: addr, data: d}
+	g.yieldMem(g.regLabel(":mmio-write ", addr, d), g.w.posted != vocab.PostedImmediate, accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
 }
 
-// regName names a BAR0 register for labels.
-func (g *guestActor) regName(addr uint64) string {
+// memAccess is the operands of the guest's pending BAR0 access, which
+// doMMIORead and doMMIOWrite perform: an actor has one operation pending at
+// a time, and the scheduler runs it before the actor goes on.
+type memAccess struct {
+	addr uint64
+	n    int
+	data []byte
+}
+
+// yieldMem yields a BAR0 access as the actor's one request (g.memReq, reused:
+// the scheduler reads it only while the actor is suspended on it), with do
+// one of the actor's bound methods, so that the access allocates neither.
+func (g *guestActor) yieldMem(label string, post bool, access uint8, do func() []byte) []byte {
+	g.memReq = actorReq{label: label, post: post, access: access, do: do}
+	return g.yield(&g.memReq)
+}
+
+func (g *guestActor) mmioRead() []byte {
+	addr, n := g.mem.addr, g.mem.n
+	ha, ok := g.hostAddr(addr)
+	if !ok {
+		return allOnes(n)
+	}
+	out := g.tlp(pcie.TLP{Kind: pcie.MemRead, Requester: guest.RID, Addr: ha, Len: n})
+	if len(out) < n {
+		out = append(out, make([]byte, n-len(out))...)
+	}
+	return out
+}
+
+func (g *guestActor) mmioWrite() []byte {
+	if ha, ok := g.hostAddr(g.mem.addr); ok {
+		g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: g.mem.data})
+	}
+	return nil
+}
+
+// regLabel builds the label of a BAR0 access in one allocation: the
+// actor's name, verb, the register's name and, for a write, "=" and the
+// data in hex ("vcpu0:mmio-write queue_desc_lo=00100000").
+func (g *guestActor) regLabel(verb string, addr uint64, data []byte) string {
+	var b [96]byte
+	l := append(b[:0], g.name...)
+	l = append(l, verb...)
+	l = g.appendRegName(l, addr)
+	if data != nil {
+		l = append(l, '=')
+		l = hex.AppendEncode(l, data)
+	}
+	return string(l)
+}
+
+// appendRegName appends the name of a BAR0 register for labels.
+func (g *guestActor) appendRegName(b []byte, addr uint64) []byte {
 	off := addr - guestBAR0(g.vf)
 	switch {
 	case off < spec.CommonCfgSize:
-		return spec.CommonCfgField(off).String()
+		return append(b, spec.CommonCfgField(off).String()...)
 	case off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen:
-		return "notify+" + strconv.FormatUint(off-pcie.BAR0Notify, 10)
+		return strconv.AppendUint(append(b, "notify+"...), off-pcie.BAR0Notify, 10)
 	case off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen:
-		return "devcfg+" + strconv.FormatUint(off-pcie.BAR0DeviceCfg, 10)
+		return strconv.AppendUint(append(b, "devcfg+"...), off-pcie.BAR0DeviceCfg, 10)
 	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXPBA:
-		return "msix[" + strconv.FormatUint((off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize, 10) + "]"
+		return append(strconv.AppendUint(append(b, "msix["...), (off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize, 10), ']')
 	case off == pcie.BAR0ISR:
-		return "isr"
+		return append(b, "isr"...)
 	}
-	return fmt.Sprintf("bar0+%#x", off)
+	return strconv.AppendUint(append(b, "bar0+0x"...), off, 16)
 }
 
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or

@@ -57,10 +57,14 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 }
 
 // hvYield turns an actor's yield into the hypervisor's (a step's footprint
-// comes from its label and the state: footprint.go).
+// comes from its label and the state: footprint.go). The actor has one
+// request at a time, so one is reused: the scheduler reads it only while the
+// actor is suspended on it.
 func hvYield(y func(*actorReq) []byte) hv.Yield {
+	req := new(actorReq)
 	return func(r *hv.Req) []byte {
-		return y(&actorReq{label: r.Label, ready: r.Ready, do: r.Do})
+		*req = actorReq{label: r.Label, ready: r.Ready, do: r.Do}
+		return y(req)
 	}
 }
 
@@ -145,8 +149,7 @@ func (s hvWorld) StepInline(hh hv.Host) bool {
 	w, h := s.w, hostOf(hh)
 	for _, d := range w.devs {
 		if d.key.host == h.idx && len(d.pending) > 0 {
-			ev := d.pending[0]
-			d.pending = d.pending[1:]
+			ev := d.popPending()
 			w.deliver(h, d.key.target, ev.ev, d.name)
 			return w.observeBool(true)
 		}

@@ -208,6 +208,21 @@ type devStepLabel struct {
 // maxStepLabels bounds the labels a device keeps.
 const maxStepLabels = 32
 
+// maxAdminLabelTag bounds the admin tags whose step labels a device keeps:
+// an owner driver reuses its first few tags, a long run numbers many.
+const maxAdminLabelTag = 4
+
+// popPending removes and returns the device's first pending event. The
+// rest move down, so the queue keeps its array: appending to a slice
+// advanced past its head would allocate a new one every few events.
+func (d *devActor) popPending() devEvent {
+	ev := d.pending[0]
+	n := copy(d.pending, d.pending[1:])
+	d.pending[n] = devEvent{}
+	d.pending = d.pending[:n]
+	return ev
+}
+
 // stepLabel returns the label of a step scheduled on the device ("NAME:fetch(q0)").
 func (d *devActor) stepLabel(s member.Step) string {
 	for i := range d.labels {
@@ -216,7 +231,7 @@ func (d *devActor) stepLabel(s member.Step) string {
 		}
 	}
 	l := d.name + ":" + s.String()
-	if s.Kind != member.StepAdmin && len(d.labels) < maxStepLabels {
+	if (s.Kind != member.StepAdmin || s.Tag < maxAdminLabelTag) && len(d.labels) < maxStepLabels {
 		if d.labels == nil {
 			d.labels = make([]devStepLabel, 0, 8)
 		}
@@ -481,8 +496,7 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 		}
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
-		ev := d.pending[0]
-		d.pending = d.pending[1:]
+		ev := d.popPending()
 		w.deliver(w.hosts[d.key.host], d.key.target, ev.ev, d.name)
 	}
 	w.replayed = false // what happens between steps (timers, an epoch) is checked

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"strconv"
 
 	"github.com/migsim/migsim/spec"
 )
@@ -179,7 +180,43 @@ func (r *compatReader) fail(off int, format string, args ...any) {
 	}
 }
 
-func (r *compatReader) need(n int, what string) bool {
+// field names what a read takes, for its error: formatted only when the
+// read fails, since a header is decoded on every load.
+type field struct {
+	// item is a field's whole name ("model"), or a list item's kind
+	// ("part") when i is not -1.
+	item string
+	i    int
+	// name is the list item's field ("type"); sub the part of the field
+	// read (" length" of a byte string, " count" of a list).
+	name, sub string
+}
+
+// named is the field called name.
+func named(name string) field { return field{item: name, i: -1} }
+
+// itemField is field name of item i of a list of kind item ("part 3 type").
+func itemField(item string, i int, name string) field { return field{item: item, i: i, name: name} }
+
+// String renders the field as its errors name it.
+func (f field) String() string {
+	s := f.item
+	if f.i >= 0 {
+		s += " " + strconv.Itoa(f.i)
+	}
+	if f.name != "" {
+		s += " " + f.name
+	}
+	return s + f.sub
+}
+
+// with is the part sub of the field.
+func (f field) with(sub string) field {
+	f.sub = sub
+	return f
+}
+
+func (r *compatReader) need(n int, what field) bool {
 	if r.err != nil {
 		return false
 	}
@@ -190,7 +227,7 @@ func (r *compatReader) need(n int, what string) bool {
 	return true
 }
 
-func (r *compatReader) u8(what string) uint8 {
+func (r *compatReader) u8(what field) uint8 {
 	if !r.need(1, what) {
 		return 0
 	}
@@ -198,7 +235,7 @@ func (r *compatReader) u8(what string) uint8 {
 	return r.b[r.off-1]
 }
 
-func (r *compatReader) u16(what string) uint16 {
+func (r *compatReader) u16(what field) uint16 {
 	if !r.need(2, what) {
 		return 0
 	}
@@ -206,7 +243,7 @@ func (r *compatReader) u16(what string) uint16 {
 	return binary.LittleEndian.Uint16(r.b[r.off-2:])
 }
 
-func (r *compatReader) u32(what string) uint32 {
+func (r *compatReader) u32(what field) uint32 {
 	if !r.need(4, what) {
 		return 0
 	}
@@ -214,7 +251,7 @@ func (r *compatReader) u32(what string) uint32 {
 	return binary.LittleEndian.Uint32(r.b[r.off-4:])
 }
 
-func (r *compatReader) u64(what string) uint64 {
+func (r *compatReader) u64(what field) uint64 {
 	if !r.need(8, what) {
 		return 0
 	}
@@ -222,9 +259,9 @@ func (r *compatReader) u64(what string) uint64 {
 	return binary.LittleEndian.Uint64(r.b[r.off-8:])
 }
 
-func (r *compatReader) bytes(what string) []byte {
+func (r *compatReader) bytes(what field) []byte {
 	at := r.off
-	n := r.u32(what + " length")
+	n := r.u32(what.with(" length"))
 	if r.err != nil {
 		return nil
 	}
@@ -237,9 +274,9 @@ func (r *compatReader) bytes(what string) []byte {
 }
 
 // count reads a count and rejects it when count*minSize cannot fit.
-func (r *compatReader) count(what string, minSize int) int {
+func (r *compatReader) count(what field, minSize int) int {
 	at := r.off
-	n := r.u32(what + " count")
+	n := r.u32(what.with(" count"))
 	if r.err != nil {
 		return 0
 	}
@@ -284,11 +321,11 @@ func decodeCompatHeader(b []byte) (CompatHeader, int, *CompatDecodeError) {
 			What: fmt.Sprintf("header_len %d outside %d..%d (input length)", hl, CompatFixedSize, len(b))}
 	}
 	r := &compatReader{b: b[:hl], off: CompatFixedSize}
-	h.Model = string(r.bytes("model"))
+	h.Model = string(r.bytes(named("model")))
 	if r.err == nil && h.Model == "" {
 		r.fail(CompatFixedSize, "empty model")
 	}
-	h.Impl = string(r.bytes("impl"))
+	h.Impl = string(r.bytes(named("impl")))
 	r.params(&h)
 	r.parts(&h)
 	r.tlvs(&h)
@@ -302,14 +339,14 @@ func decodeCompatHeader(b []byte) (CompatHeader, int, *CompatDecodeError) {
 }
 
 func (r *compatReader) params(h *CompatHeader) {
-	n := r.count("params", compatMinParam)
+	n := r.count(named("params"), compatMinParam)
 	if n > 0 {
 		h.Params = make([]Param, 0, n)
 	}
 	for i := 0; i < n && r.err == nil; i++ {
 		at := r.off
-		what := fmt.Sprintf("param %d", i)
-		name := string(r.bytes(what + " name"))
+		what := itemField("param", i, "")
+		name := string(r.bytes(itemField("param", i, "name")))
 		if r.err != nil {
 			return
 		}
@@ -322,11 +359,11 @@ func (r *compatReader) params(h *CompatHeader) {
 			return
 		}
 		tat := r.off
-		v := Value{Type: ParamType(r.u8(what + " type"))}
+		v := Value{Type: ParamType(r.u8(itemField("param", i, "type")))}
 		switch v.Type {
 		case ParamBool:
 			bat := r.off
-			switch r.u8(what + " value") {
+			switch r.u8(itemField("param", i, "value")) {
 			case 0:
 			case 1:
 				v.Bool = true
@@ -334,9 +371,9 @@ func (r *compatReader) params(h *CompatHeader) {
 				r.fail(bat, "%s (%s): bool value %d, want 0 or 1", what, name, r.b[bat])
 			}
 		case ParamInt:
-			v.Int = int64(r.u64(what + " value"))
+			v.Int = int64(r.u64(itemField("param", i, "value")))
 		case ParamStr:
-			v.Str = string(r.bytes(what + " value"))
+			v.Str = string(r.bytes(itemField("param", i, "value")))
 		default:
 			if r.err == nil {
 				r.fail(tat, "%s (%s): unknown type %d", what, name, uint8(v.Type))
@@ -347,16 +384,16 @@ func (r *compatReader) params(h *CompatHeader) {
 }
 
 func (r *compatReader) parts(h *CompatHeader) {
-	n := r.count("parts", compatPartSize)
+	n := r.count(named("parts"), compatPartSize)
 	if n > 0 {
 		h.Parts = make([]PartEntry, 0, n)
 	}
 	for i := 0; i < n && r.err == nil; i++ {
 		pe := PartEntry{}
-		pe.Type = spec.PartType(r.u16(fmt.Sprintf("part %d type", i)))
-		pe.Flags = r.u8(fmt.Sprintf("part %d flags", i))
+		pe.Type = spec.PartType(r.u16(itemField("part", i, "type")))
+		pe.Flags = r.u8(itemField("part", i, "flags"))
 		at := r.off
-		if rsv := r.u8(fmt.Sprintf("part %d reserved", i)); rsv != 0 {
+		if rsv := r.u8(itemField("part", i, "reserved")); rsv != 0 {
 			r.fail(at, "part %d (%s): reserved byte %d, want 0", i, pe.Type, rsv)
 		}
 		h.Parts = append(h.Parts, pe)
@@ -364,11 +401,11 @@ func (r *compatReader) parts(h *CompatHeader) {
 }
 
 func (r *compatReader) tlvs(h *CompatHeader) {
-	n := r.count("tlvs", compatMinTLV)
+	n := r.count(named("tlvs"), compatMinTLV)
 	for i := 0; i < n && r.err == nil; i++ {
 		at := r.off
-		x := HeaderTLV{Type: r.u16(fmt.Sprintf("tlv %d type", i)), Flags: r.u16(fmt.Sprintf("tlv %d flags", i))}
-		x.Value = r.bytes(fmt.Sprintf("tlv %d value", i))
+		x := HeaderTLV{Type: r.u16(itemField("tlv", i, "type")), Flags: r.u16(itemField("tlv", i, "flags"))}
+		x.Value = r.bytes(itemField("tlv", i, "value"))
 		if r.err != nil {
 			return
 		}

@@ -107,7 +107,7 @@ func (hv *Hypervisor) boot(h Host) error {
 		hv.ports = append(hv.ports, nil)
 		hv.drv = append(hv.drv, nil)
 	}
-	port := &hvPort{w: hv.w, h: h, hv: hv, sync: true}
+	port := newPort(hv, h)
 	d := owner.NewDriver(port, hv.w.HostMem(h), owner.DriverConfig{Edition: hv.ed, BAR0: hv.w.PFBAR0(h), Ring: hvRingBase,
 		Buffers: hvBufBase, CapGroup: hv.w.Rules().CapGroup.Group(), Observer: hv.w.DriverObserver(h)})
 	if err := d.Probe(); err != nil {

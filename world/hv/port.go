@@ -18,11 +18,26 @@ type hvPort struct {
 	h    Host
 	hv   *Hypervisor
 	sync bool
+	// pre starts every step label of the port ("hv:src "), wait its
+	// wait-admin request: both are the same for every step, so they are
+	// built once (newPort).
+	pre  string
+	wait Req
 }
 
-// step runs an access as a visible operation of the hypervisor actor.
+// newPort returns the port of host h, running its accesses inline until
+// the host has booted.
+func newPort(hv *Hypervisor, h Host) *hvPort {
+	p := &hvPort{w: hv.w, h: h, hv: hv, sync: true, pre: hv.name + ":" + h.Name() + " "}
+	i := h.Index()
+	p.wait = Req{Label: p.pre + "wait-admin", Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }}
+	return p
+}
+
+// step runs an access as a visible operation of the hypervisor actor;
+// label is the whole step label, p.pre first.
 func (p *hvPort) step(label string, do func() []byte) []byte {
-	return p.hv.yield(&Req{Label: p.hv.name + ":" + p.h.Name() + " " + label, Do: do})
+	return p.hv.yield(&Req{Label: label, Do: do})
 }
 
 // inline reports whether the port runs an access at once instead of as a
@@ -47,7 +62,7 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 	if p.inline() {
 		return leUint(p.cfgTLP(t))
 	}
-	return leUint(p.step("pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte { return p.cfgTLP(t) }))
+	return leUint(p.step(p.pre+"pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte { return p.cfgTLP(t) }))
 }
 
 // ConfigWrite implements owner.HostPort.
@@ -57,7 +72,7 @@ func (p *hvPort) ConfigWrite(off, size int, val uint32) {
 		p.cfgTLP(t)
 		return
 	}
-	p.step("pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16),
+	p.step(p.pre+"pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16),
 		func() []byte { return p.cfgTLP(t) })
 }
 
@@ -67,7 +82,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 	if p.inline() {
 		return p.mmioTLP(t)
 	}
-	return p.step("pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte { return p.mmioTLP(t) })
+	return p.step(p.pre+"pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte { return p.mmioTLP(t) })
 }
 
 // MMIOWrite implements owner.HostPort.
@@ -77,7 +92,7 @@ func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 		p.mmioTLP(t)
 		return
 	}
-	p.step("pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(t.Data), func() []byte { return p.mmioTLP(t) })
+	p.step(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(t.Data), func() []byte { return p.mmioTLP(t) })
 }
 
 // WaitAdmin implements owner.HostPort: it returns once the PF published a
@@ -89,8 +104,7 @@ func (p *hvPort) WaitAdmin() {
 		return
 	}
 	i := p.h.Index()
-	hv.yield(&Req{Label: hv.name + ":" + p.h.Name() + " wait-admin",
-		Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }})
+	hv.yield(&p.wait)
 	hv.seen[i] = hv.publishedSeen(i)
 }
 
