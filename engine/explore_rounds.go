@@ -12,6 +12,7 @@ func (e *explorer) rounds(ctx context.Context) error {
 	workers := make([]*worker, e.cfg.Jobs)
 	for i := range workers {
 		workers[i] = &worker{r: NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})}
+		workers[i].r.blindNoFootprints = true // a finding's run is shrunk by replaying it
 	}
 	outs := make([]runOut, exploreRound)
 	var idx []int

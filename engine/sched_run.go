@@ -30,6 +30,15 @@ type Runner struct {
 	// log, when set, records the run's decisions and stream draws for the
 	// memo (see memo.go).
 	log *eventLog
+	// blindNoFootprints keeps a memo's decisions of a run under a
+	// footprint-blind chooser of a LazyFootprinter system without the
+	// footprints of the steps not picked: only the pick's is computed (the
+	// system checks a step against it), as without the memo. Exploration
+	// sets it for its random and pct runs, whose choices are only ever
+	// replayed (shrinking, explaining and replay compute the footprints
+	// they read); the shrinker's memo, whose results it shrinks by their
+	// footprints, does not.
+	blindNoFootprints bool
 }
 
 // NewRunner returns a Runner with the given configuration.
@@ -116,7 +125,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	rep, _ := ch.(replayer)
 	_, blind := ch.(footprintBlind)
 	aware, _ := sys.(ReplayAware)
-	if r.log != nil {
+	if r.log != nil && !(blind && r.blindNoFootprints) {
 		lazy = nil // the memo keeps every decision's footprints
 	}
 	advanced := false // the clock moved and no step ran since

@@ -146,6 +146,9 @@ func (t VerbTable) Names(ed spec.Edition) []string {
 // edition); more than one when an edition-specific verb has a form per
 // edition.
 func (t VerbTable) Lookup(name string, ed spec.Edition) []*VerbSpec {
+	if !t.Has(name, ed) {
+		return nil
+	}
 	var out []*VerbSpec
 	for i := range t {
 		if t[i].Name == name && t[i].In(ed) {
@@ -153,6 +156,17 @@ func (t VerbTable) Lookup(name string, ed spec.Edition) []*VerbSpec {
 		}
 	}
 	return out
+}
+
+// Has reports whether Lookup(name, ed) finds a verb, without building the
+// list.
+func (t VerbTable) Has(name string, ed spec.Edition) bool {
+	for i := range t {
+		if t[i].Name == name && t[i].In(ed) {
+			return true
+		}
+	}
+	return false
 }
 
 // SettingSpec describes one world setting (`set key=value`, an

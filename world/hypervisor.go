@@ -218,7 +218,7 @@ func (s hvWorld) Resize(sectors uint64) {
 func (s hvWorld) Bind(op scenario.Op) (scenario.Values, error) { return s.w.bind(vocab.HVVerbs, op) }
 
 func (s hvWorld) OtherEditionVerb(verb string) bool {
-	return len(vocab.HVVerbs.Lookup(verb, s.w.ed)) == 0 && len(vocab.HVVerbs.Lookup(verb, 0)) > 0
+	return !vocab.HVVerbs.Has(verb, s.w.ed) && vocab.HVVerbs.Has(verb, 0)
 }
 
 func (s hvWorld) CheckedLoad(h hv.Host, vf int, who string, load func() error) error {

@@ -22,15 +22,18 @@ func (w *World) bindCtx() scenario.Context {
 // edition and returns its arguments. The scenario was checked at load
 // (scenario.Check), so an error here means it was not.
 func (w *World) bind(t scenario.VerbTable, op scenario.Op) (scenario.Values, error) {
-	verbs := t.Lookup(op.Verb, w.ed)
-	if len(verbs) == 0 {
-		if len(t.Lookup(op.Verb, 0)) > 0 {
+	if !t.Has(op.Verb, w.ed) {
+		if t.Has(op.Verb, 0) {
 			return scenario.Values{}, fmt.Errorf("%s: not a %s operation", op.Verb, w.ed)
 		}
 		return scenario.Values{}, fmt.Errorf("unknown operation %q (want %s)", op.Verb, strings.Join(t.Names(w.ed), ", "))
 	}
 	var first error
-	for _, v := range verbs {
+	for i := range t {
+		v := &t[i]
+		if v.Name != op.Verb || !v.In(w.ed) {
+			continue
+		}
 		vals, err := scenario.Bind(v, op, w.bindCtx())
 		if err == nil {
 			return vals, nil

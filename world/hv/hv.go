@@ -56,6 +56,12 @@ type Hypervisor struct {
 	kern    vfioKernel
 	// compat is the compatibility bookkeeping (compat.go).
 	compat *hvCompat
+	// req, localDo and runLocal are the pending local operation (local):
+	// the actor has one operation pending at a time, so its request and its
+	// Do (runLocal, which runs localDo) are the hypervisor's own.
+	req      Req
+	localDo  func()
+	runLocal func() []byte
 }
 
 // New builds the hypervisor running program p in w: its on-error and the
@@ -65,6 +71,10 @@ func New(w World, p *scenario.Program) (*Hypervisor, error) {
 	scen := w.Scenario()
 	hv := &Hypervisor{w: w, ed: w.Edition(), scen: scen, name: Name, prog: p,
 		ctx: map[int]devctx.DraftContext{}, records: map[int][][]byte{}, onError: "stop"}
+	hv.runLocal = func() []byte {
+		hv.localDo()
+		return nil
+	}
 	if v, ok := scenario.Lookup(p.Args, "on-error"); ok {
 		if v != "stop" && v != "rollback" {
 			return nil, fmt.Errorf("%s:%d: hypervisor: on-error=%s (want stop or rollback)", scen.File, p.Line, v)
@@ -137,8 +147,9 @@ func (hv *Hypervisor) host(name string) (Host, error) {
 // local is one visible hypervisor operation that is not an owner-driver
 // access (halting vCPUs, copying memory, switching over).
 func (hv *Hypervisor) local(label string, do func()) {
-	hv.yield(&Req{Label: hv.name + ":" + label,
-		Do: func() []byte { do(); return nil }})
+	hv.localDo = do
+	hv.req = Req{Label: hv.name + ":" + label, Do: hv.runLocal}
+	hv.yield(&hv.req)
 }
 
 // migrationVerbs move, stop or read the device; a reference run skips them.

@@ -23,6 +23,11 @@ type hvPort struct {
 	// built once (newPort).
 	pre  string
 	wait Req
+	// req and acc are the pending access of access; doCfg and doMMIO
+	// deliver acc.
+	req           Req
+	acc           pcie.TLP
+	doCfg, doMMIO func() []byte
 }
 
 // newPort returns the port of host h, running its accesses inline until
@@ -31,6 +36,8 @@ func newPort(hv *Hypervisor, h Host) *hvPort {
 	p := &hvPort{w: hv.w, h: h, hv: hv, sync: true, pre: hv.name + ":" + h.Name() + " "}
 	i := h.Index()
 	p.wait = Req{Label: p.pre + "wait-admin", Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }}
+	p.doCfg = func() []byte { return p.cfgTLP(p.acc) }
+	p.doMMIO = func() []byte { return p.mmioTLP(p.acc) }
 	return p
 }
 
@@ -38,6 +45,17 @@ func newPort(hv *Hypervisor, h Host) *hvPort {
 // label is the whole step label, p.pre first.
 func (p *hvPort) step(label string, do func() []byte) []byte {
 	return p.hv.yield(&Req{Label: label, Do: do})
+}
+
+// access runs t, the port's one pending access (p.acc: an actor has one
+// operation pending at a time, and the scheduler runs it before the actor
+// goes on), as a step labelled label: its request and its Do (p.doCfg or
+// p.doMMIO, bound once in newPort) are the port's own, so a step allocates
+// neither.
+func (p *hvPort) access(label string, t pcie.TLP, do func() []byte) []byte {
+	p.acc = t
+	p.req = Req{Label: label, Do: do}
+	return p.hv.yield(&p.req)
 }
 
 // inline reports whether the port runs an access at once instead of as a
@@ -62,7 +80,7 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 	if p.inline() {
 		return leUint(p.cfgTLP(t))
 	}
-	return leUint(p.step(p.pre+"pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), func() []byte { return p.cfgTLP(t) }))
+	return leUint(p.access(p.pre+"pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), t, p.doCfg))
 }
 
 // ConfigWrite implements owner.HostPort.
@@ -72,8 +90,7 @@ func (p *hvPort) ConfigWrite(off, size int, val uint32) {
 		p.cfgTLP(t)
 		return
 	}
-	p.step(p.pre+"pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16),
-		func() []byte { return p.cfgTLP(t) })
+	p.access(p.pre+"pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16), t, p.doCfg)
 }
 
 // MMIORead implements owner.HostPort.
@@ -82,17 +99,22 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 	if p.inline() {
 		return p.mmioTLP(t)
 	}
-	return p.step(p.pre+"pf mmio-read 0x"+strconv.FormatUint(addr, 16), func() []byte { return p.mmioTLP(t) })
+	return p.access(p.pre+"pf mmio-read 0x"+strconv.FormatUint(addr, 16), t, p.doMMIO)
 }
 
 // MMIOWrite implements owner.HostPort.
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
-	t := pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: append([]byte(nil), data...)}
+	t := pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: append([]byte(nil), data...)} // the bus and the trace keep it
 	if p.inline() {
 		p.mmioTLP(t)
 		return
 	}
-	p.step(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(t.Data), func() []byte { return p.mmioTLP(t) })
+	var hb [32]byte
+	if 2*len(data) <= len(hb) {
+		p.access(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+string(hb[:hex.Encode(hb[:], data)]), t, p.doMMIO)
+		return
+	}
+	p.access(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(data), t, p.doMMIO)
 }
 
 // WaitAdmin implements owner.HostPort: it returns once the PF published a
