@@ -30,14 +30,9 @@ type Runner struct {
 	// log, when set, records the run's decisions and stream draws for the
 	// memo (see memo.go).
 	log *eventLog
-	// blindNoFootprints keeps a memo's decisions of a run under a
-	// footprint-blind chooser of a LazyFootprinter system without the
-	// footprints of the steps not picked: only the pick's is computed (the
-	// system checks a step against it), as without the memo. Exploration
-	// sets it for its random and pct runs, whose choices are only ever
-	// replayed (shrinking, explaining and replay compute the footprints
-	// they read); the shrinker's memo, whose results it shrinks by their
-	// footprints, does not.
+	// blindNoFootprints: the memo keeps only the picks' footprints of a run
+	// under a footprint-blind chooser (exploration's random and pct runs are
+	// only ever replayed; the shrinker's memo keeps them all).
 	blindNoFootprints bool
 }
 
@@ -60,9 +55,7 @@ func Run(f Factory, seed uint64, ch Chooser, cfg RunConfig) (Result, error) {
 
 // Closer is implemented by systems that hold resources (coroutines) to
 // release after a run; RunSeed calls Close on the systems it builds.
-type Closer interface {
-	Close()
-}
+type Closer interface{ Close() }
 
 // RunSeed builds a system from seed with f, runs it, and closes it. Result.Choices
 // aliases the Runner's buffer until the next run.

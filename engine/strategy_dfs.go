@@ -125,8 +125,7 @@ func (s *DFS) BoundHit() bool { return s.boundHit }
 // Runs returns the number of completed runs (explored schedules).
 func (s *DFS) Runs() int { return s.runs }
 
-// Pruned returns the number of runs abandoned by sleep sets, the bound or
-// state pruning.
+// Pruned counts the runs abandoned by sleep sets, the bound or states.
 func (s *DFS) Pruned() int { return s.pruned }
 
 // Foreign returns the number of runs abandoned at the split because their

@@ -7,33 +7,32 @@ import "slices"
 // everything this one would explore.
 //
 // The key is the system's state hash with its judge hash (JudgeHasher):
-// what the system's checks keep to judge later steps with, such as an
-// image read earlier that a later read must match. Two paths may reach
-// one state having shown the checks different things, and a check may
-// then pass a later step on one and fail it on the other; so a visit
-// covers only visits with the same state and the same judge hash. A
-// system that has a judge hasher but cannot hash its checks at a decision
-// (ok false) has no key there, and the decision is never pruned nor
-// remembered; a system without one takes its state hash to hold its
-// checks too. A visit also records its previous
-// actor when that actor has a step enabled (it decides which picks are
-// preemptions), -1 when it has none (no pick is then a preemption). An
+// what the system's checks keep to judge later steps with, such as an image
+// read earlier that a later read must match. Two paths may reach one state
+// having shown the checks different things, and a check may then pass a
+// later step on one and fail it on the other; so a visit covers only visits
+// with the same state and the same judge hash. A system that has a judge
+// hasher but cannot hash its checks at a decision (ok false) has no key
+// there, and the decision is never pruned nor remembered; a system without
+// one takes its state hash to hold its checks too. A visit also records its
+// previous actor when that actor has a step enabled (it decides which picks
+// are preemptions), -1 when it has none (no pick is then a preemption). An
 // earlier visit covers this one when its sleep set was a subset of this
-// one's and its remaining preemption budget was large enough for every
-// path this one may run: at least this one's when both have the same
-// previous actor or the earlier had none, at least one more otherwise
-// (only the first pick's cost can differ, by one: after it both paths
-// have the same previous actor). It explored every path this one would,
-// and more. A visit whose subtree the bound never cut (no pick refused for
-// the bound, no state below pruned by a visit that depended on its budget)
-// is remembered with an unbounded budget: with any larger budget the
-// search would have run exactly the same paths, so it covers every later
-// visit whatever its budget (dfsNode.cut). Only visits whose subtree is
-// complete are remembered (recorded
-// when the search leaves them), so a state on the current path never
-// prunes itself; in a sharded search only visits inside the shard's own
-// subtrees are, and nodes above the split are never pruned (every shard
-// walks them and numbers the subtrees below them the same way).
+// one's and its remaining preemption budget was large enough for every path
+// this one may run: at least this one's when both have the same previous
+// actor or the earlier had none, at least one more otherwise (only the
+// first pick's cost can differ, by one: after it both paths have the same
+// previous actor). It explored every path this one would, and more. A visit
+// whose subtree the bound never cut (no pick refused for the bound, no
+// state below pruned by a visit that depended on its budget) is remembered
+// with an unbounded budget: with any larger budget the search would have
+// run exactly the same paths, so it covers every later visit whatever its
+// budget (dfsNode.cut). Only visits whose subtree is complete are
+// remembered (recorded when the search leaves them), so a state on the
+// current path never prunes itself; in a sharded search only visits inside
+// the shard's own subtrees are, and nodes above the split are never pruned
+// (every shard walks them and numbers the subtrees below them the same
+// way).
 
 type dfsStateKey struct {
 	hash, judge uint64

@@ -160,10 +160,9 @@ func (s *DFS) analyse(res *Result, pruned bool) {
 // directPreds returns the events in [from, k) that are ordered directly
 // before an event of actor act with step st whose clock so far is vk (its
 // actor's previous event and the epoch barrier already joined) and
-// footprint fp: dependent,
-// of another actor, and not already ordered through a later one. Each is
-// joined into vk. Event forced (≥ 0), or every event when all is set, is
-// treated as dependent.
+// footprint fp: dependent, of another actor, and not already ordered
+// through a later one. Each is joined into vk. Event forced (≥ 0), or
+// every event when all is set, is treated as dependent.
 func (s *DFS) directPreds(vk []int32, k, from, act int, fp Footprint, forced int, all bool, out []int32) []int32 {
 	a := &s.an
 	for m := k - 1; m >= from; m-- {
