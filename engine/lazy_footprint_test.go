@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -134,4 +135,48 @@ func findingSummary(f *Finding) string {
 		return ""
 	}
 	return fmt.Sprintf("%s at step %d: %s", f.Oracle, f.Step, f.Message)
+}
+
+// fullCounted counts the listings of a lazyProp that carry every
+// footprint (Enabled called by the runner, not through EnabledBare).
+type fullCounted struct {
+	lazyProp
+	full *int
+}
+
+func (s fullCounted) Enabled(buf []Step) []Step {
+	*s.full++
+	return s.lazyProp.Enabled(buf)
+}
+
+// TestExplore_MemoRunsOfBlindStrategiesListBare: random and pct with the
+// memo list every decision of the runs they execute bare and ask only for
+// the footprint of the step run, as without the memo (an exploration's
+// runs are replayed before anything reads their footprints); every step
+// runs with its own footprint, and the summary is the same with the memo
+// on or off.
+func TestExplore_MemoRunsOfBlindStrategiesListBare(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 5, vars: 2, total: 10}
+	for sys := range 12 {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		for _, strat := range []string{StrategyRandom, StrategyPCT} {
+			var sums [2]Summary
+			for i, memo := range []*MemoConfig{nil, {VerifyEvery: -1}} {
+				bare, fps, wrong, full := 0, 0, 0, 0
+				f := func(Streams) (System, error) {
+					return fullCounted{lazyProp{newPropSys(progs, gen.vars), &bare, &fps, &wrong}, &full}, nil
+				}
+				sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: strat, Schedules: 150,
+					Seed: uint64(sys), Jobs: 1, MaxSteps: 1000, Memo: memo})
+				require.NoError(t, err)
+				assert.Zero(t, full, "system %d %s memo %v: a decision listed with every footprint", sys, strat, memo != nil)
+				assert.Positive(t, bare, "system %d %s memo %v", sys, strat, memo != nil)
+				assert.LessOrEqual(t, fps, bare, "system %d %s memo %v: at most one footprint per listing", sys, strat, memo != nil)
+				assert.Zero(t, wrong, "system %d %s memo %v: a step ran with another footprint than its own", sys, strat, memo != nil)
+				sum.Elapsed, sum.Executed, sum.Memo = 0, 0, MemoStats{}
+				sums[i] = sum
+			}
+			assert.Equal(t, sums[0], sums[1], "system %d %s: the memo changed the summary", sys, strat)
+		}
+	}
 }

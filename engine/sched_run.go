@@ -30,9 +30,8 @@ type Runner struct {
 	// log, when set, records the run's decisions and stream draws for the
 	// memo (see memo.go).
 	log *eventLog
-	// blindNoFootprints: the memo keeps only the picks' footprints of a run
-	// under a footprint-blind chooser (exploration's random and pct runs are
-	// only ever replayed; the shrinker's memo keeps them all).
+	// blindNoFootprints: a memo run of a footprint-blind strategy keeps only
+	// its picks' footprints (random and pct runs are replayed before any read).
 	blindNoFootprints bool
 }
 
@@ -117,6 +116,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	lazy, _ := sys.(LazyFootprinter)
 	rep, _ := ch.(replayer)
 	_, blind := ch.(footprintBlind)
+	if pc, ok := ch.(*prefixChooser); ok && r.blindNoFootprints {
+		_, blind = pc.ch.(footprintBlind) // the memo's walk, then the strategy
+	}
 	aware, _ := sys.(ReplayAware)
 	if r.log != nil && !(blind && r.blindNoFootprints) {
 		lazy = nil // the memo keeps every decision's footprints

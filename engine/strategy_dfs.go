@@ -125,11 +125,10 @@ func (s *DFS) BoundHit() bool { return s.boundHit }
 // Runs returns the number of completed runs (explored schedules).
 func (s *DFS) Runs() int { return s.runs }
 
-// Pruned counts the runs abandoned by sleep sets, the bound or states.
+// Pruned counts the runs abandoned by sleep sets, the bound or state pruning.
 func (s *DFS) Pruned() int { return s.pruned }
 
-// Foreign returns the number of runs abandoned at the split because their
-// subtree belongs to another shard.
+// Foreign counts the runs abandoned at the split for another shard's subtree.
 func (s *DFS) Foreign() int { return s.foreign }
 
 // StateHits returns the number of decisions pruned by state.

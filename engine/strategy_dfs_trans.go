@@ -95,11 +95,10 @@ func (s *DFS) wakeAll(n *dfsNode, prevFinished bool) {
 }
 
 // Virtual reports whether the run the search wants next (Next returned
-// true) is pruned at its first new decision by a known transition: its
-// pick leads to a state an earlier visit covers. Then the caller does not
-// run it and passes ErrPruned to Next, which counts it as a pruned run.
-// maxSteps is the runs' step bound (a run that reached it would end
-// there instead).
+// true) is pruned at its first new decision by a known transition: its pick
+// leads to a state an earlier visit covers. Then the caller does not run it
+// and passes ErrPruned to Next, which counts it as a pruned run. maxSteps
+// is the runs' step bound (a run that reached it would end there instead).
 func (s *DFS) Virtual(maxSteps int) bool {
 	k := len(s.stack) - 1
 	if k < 0 || !s.transitions() || k+1 >= maxSteps {

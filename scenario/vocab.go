@@ -146,9 +146,6 @@ func (t VerbTable) Names(ed spec.Edition) []string {
 // edition); more than one when an edition-specific verb has a form per
 // edition.
 func (t VerbTable) Lookup(name string, ed spec.Edition) []*VerbSpec {
-	if !t.Has(name, ed) {
-		return nil
-	}
 	var out []*VerbSpec
 	for i := range t {
 		if t[i].Name == name && t[i].In(ed) {

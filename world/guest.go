@@ -170,14 +170,14 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
-	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil), false, accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
+	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
-	g.yieldMem(g.regLabel(":mmio-write ", addr, d), g.w.posted != vocab.PostedImmediate, accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
+	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which
@@ -220,12 +220,12 @@ func (g *guestActor) mmioWrite() []byte {
 // regLabel builds the label of a BAR0 access in one allocation: the
 // actor's name, verb, the register's name and, for a write, "=" and the
 // data in hex ("vcpu0:mmio-write queue_desc_lo=00100000").
-func (g *guestActor) regLabel(verb string, addr uint64, data []byte) string {
+func (g *guestActor) regLabel(verb string, addr uint64, data []byte, write bool) string {
 	var b [96]byte
 	l := append(b[:0], g.name...)
 	l = append(l, verb...)
 	l = g.appendRegName(l, addr)
-	if data != nil {
+	if write {
 		l = append(l, '=')
 		l = hex.AppendEncode(l, data)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // isWireVerb reports whether verb is one of the wire's.
-func isWireVerb(verb string) bool { return len(vocab.WireVerbs.Lookup(verb, 0)) > 0 }
+func isWireVerb(verb string) bool { return vocab.WireVerbs.Has(verb, 0) }
 
 // wire runs one of the wire's operations as one step of the peer.
 func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {

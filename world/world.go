@@ -193,9 +193,10 @@ type devActor struct {
 	key     devKey
 	name    string
 	pending []devEvent
-	// labels are the labels of the queue steps scheduled so far: a device
-	// runs the same few (fetch, execute and complete of each queue) many
-	// times a run. Not state: the state hash reads pending.
+	// labels are the labels of the steps scheduled so far (the queue steps
+	// and the admin steps of the first tags): a device runs the same few
+	// (fetch, execute and complete of each queue) many times a run. Not
+	// state: the state hash reads pending.
 	labels []devStepLabel
 }
 

@@ -75,7 +75,7 @@ func (w *workload) readBack() []scenario.Arg {
 }
 
 // has reports whether the driver publishes a verb.
-func (w *workload) has(verb string) bool { return len(w.verbs.Lookup(verb, 0)) > 0 }
+func (w *workload) has(verb string) bool { return w.verbs.Has(verb, 0) }
 
 // next returns the next operations of the workload.
 func (w *workload) next() []scenario.Op {

@@ -41,12 +41,6 @@ func newPort(hv *Hypervisor, h Host) *hvPort {
 	return p
 }
 
-// step runs an access as a visible operation of the hypervisor actor;
-// label is the whole step label, p.pre first.
-func (p *hvPort) step(label string, do func() []byte) []byte {
-	return p.hv.yield(&Req{Label: label, Do: do})
-}
-
 // access runs t, the port's one pending access (p.acc: an actor has one
 // operation pending at a time, and the scheduler runs it before the actor
 // goes on), as a step labelled label: its request and its Do (p.doCfg or
