@@ -1,0 +1,36 @@
+package world
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/pcie"
+)
+
+// TestRegLabel pins the labels of a guest's BAR0 accesses, which schedule
+// files record: every register class, the fallback for an offset no
+// register holds, and a write of no bytes, which keeps its "=".
+func TestRegLabel(t *testing.T) {
+	g := &guestActor{vf: 2}
+	g.name = "vcpu1"
+	base := guestBAR0(2)
+	cases := []struct {
+		off   uint64
+		data  []byte
+		write bool
+		want  string
+	}{
+		{0x14, nil, false, "vcpu1:mmio-read device_status"},
+		{0x20, []byte{0x00, 0x10, 0x00, 0x00}, true, "vcpu1:mmio-write queue_desc_lo=00100000"},
+		{pcie.BAR0ISR, nil, false, "vcpu1:mmio-read isr"},
+		{pcie.BAR0DeviceCfg + 32, []byte{1}, true, "vcpu1:mmio-write devcfg+32=01"},
+		{pcie.BAR0Notify + 4, []byte{0, 0}, true, "vcpu1:mmio-write notify+4=0000"},
+		{pcie.BAR0MSIXTable + 2*pcie.MSIXEntrySize + 8, nil, false, "vcpu1:mmio-read msix[2]"},
+		{0x80, nil, false, "vcpu1:mmio-read bar0+0x80"},
+		{0x14, []byte{}, true, "vcpu1:mmio-write device_status="},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, g.regLabel(map[bool]string{false: ":mmio-read ", true: ":mmio-write "}[c.write], base+c.off, c.data, c.write))
+	}
+}
