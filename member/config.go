@@ -36,6 +36,9 @@ type Config struct {
 	// Cfg is the function's configuration space. Nil builds the member's
 	// own minimal one (PCIe capability with FLR, PM capability).
 	Cfg CfgSpace
+	// Quiet: the device formats no notes (Effects.Notes stays empty). Notes
+	// are for traces; a run whose trace nobody reads need not pay for them.
+	Quiet bool
 }
 
 // Factory builds a member device from its configuration. blk.New (the

@@ -54,7 +54,7 @@ func NewCore(c Config, t DeviceType) *Core {
 
 // Handle applies one event and returns its effects.
 func (d *Core) Handle(ev Event) Effects {
-	var fx Effects
+	fx := Effects{quiet: d.cfg.Quiet}
 	switch ev.Kind {
 	case EvTLP:
 		d.tlp(ev.TLP, &fx)

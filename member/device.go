@@ -100,12 +100,18 @@ type Effects struct {
 	// Steps are internal steps the device wants scheduled.
 	Steps []Step
 	// Notes are human-readable remarks for the trace (a dropped request
-	// during FLR, a doorbell latched in Stop, …).
+	// during FLR, a doorbell latched in Stop, …). A quiet device
+	// (Config.Quiet) makes none.
 	Notes []string
+	// quiet drops notes unformatted (Config.Quiet).
+	quiet bool
 }
 
-// note appends a formatted note.
+// note appends a formatted note, unless the device is quiet.
 func (fx *Effects) note(format string, args ...any) {
+	if fx.quiet {
+		return
+	}
 	fx.Notes = append(fx.Notes, fmt.Sprintf(format, args...))
 }
 

@@ -85,12 +85,15 @@ type Effects struct {
 	// Enable cleared, PF FLR): it is the number of VFs that existed, all of
 	// which are gone. The engine drops every timer and step of VFs 1..n.
 	RemovedVFs int
-	// Notes are remarks for the trace.
+	// Notes are remarks for the trace; a quiet PF (Config.Quiet) makes
+	// none.
 	Notes []Note
 	// Completed lists the admin commands the PF completed (wrote status and
 	// result for) during the event, in completion order, so an observer can
 	// check statuses and side effects (oracle admin-status).
 	Completed []AdminOutcome
+	// quiet drops the PF's notes unformatted (Config.Quiet).
+	quiet bool
 }
 
 // AdminOutcome is one completed admin command: its queue sequence number,
@@ -112,7 +115,11 @@ type AdminOutcome struct {
 	Result []byte
 }
 
+// note appends a formatted note, unless the PF is quiet (Config.Quiet).
 func (fx *Effects) note(t Target, format string, args ...any) {
+	if fx.quiet {
+		return
+	}
 	fx.Notes = append(fx.Notes, Note{Target: t, Text: fmt.Sprintf(format, args...)})
 }
 

@@ -60,6 +60,10 @@ type Config struct {
 	// DRIVER_OK, before any VF exists, while ADM-DEV-10 wants INVALID_GROUP
 	// there (docs/owner.md, "Admin initialisation").
 	ListBeforeVFEnable spec.ListBeforeVFEnable
+	// Quiet: the PF formats no notes (Effects.Notes stays empty but for
+	// its members'). Notes are for traces; a run whose trace nobody reads
+	// need not pay for them.
+	Quiet bool
 }
 
 // PF is the owner device: a virtio device whose admin virtqueue manages the
@@ -193,7 +197,7 @@ func (p *PF) memberFor(vf uint16) (member.Device, bool) {
 // finishing inside a member event included) are written to the admin queue
 // by the PF and published in queue order; they do not appear in Effects.
 func (p *PF) Handle(ev Event) Effects {
-	var fx Effects
+	fx := Effects{quiet: p.cfg.Quiet}
 	if ev.Target == TargetPF {
 		p.handlePF(&fx, ev.Ev)
 	} else {

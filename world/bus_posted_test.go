@@ -76,7 +76,7 @@ func TestPostedWrites(t *testing.T) {
 			_, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 				var err error
 				w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Draft2023, Rules: spec.DefaultRules(spec.Draft2023),
-					Settings: []scenario.Arg{{Key: vocab.SettingPostedWrites, Value: tc.mode}}}, st)
+					Settings: []scenario.Arg{{Key: vocab.SettingPostedWrites, Value: tc.mode}}, Notes: true}, st)
 				return w, err
 			}, 1, lazyBus{}, engine.RunConfig{MaxSteps: 100000})
 			require.NoError(t, err)

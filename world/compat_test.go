@@ -90,7 +90,7 @@ func runCompat(t *testing.T, ed spec.Edition, src string) compatRun {
 	var w *World
 	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
-		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), ReferenceLog: ref.GuestLog()}, st)
+		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), ReferenceLog: ref.GuestLog(), Notes: true}, st)
 		return w, err
 	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)

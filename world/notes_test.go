@@ -7,24 +7,43 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
 )
 
-// TestNotes_FunctionNotesNameTheirFunction: a function's note, kept
-// unformatted during the run, reads "[step] host.function: text" once
-// the notes are asked for.
-func TestNotes_FunctionNotesNameTheirFunction(t *testing.T) {
-	w := smokeWorlds(t, spec.Virtio14)()
-	_, f := walk(w, 2000, func([]engine.Step) int { return 0 }, nil)
-	require.Nil(t, f)
+// TestNotes: a function's note, kept unformatted during the run, reads
+// "[step] host.function: text" once the notes are asked for; a run that
+// is neither recorded nor asked to keep notes keeps none (its devices are
+// quiet), and walks the same steps.
+func TestNotes(t *testing.T) {
+	s, err := catalog.CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
 	fn := regexp.MustCompile(`^\[\d+\] (src|dst)\.(pf|vf\d+): \S`)
-	var named int
-	for _, n := range w.Notes() {
-		require.Regexp(t, `^\[\d+\] \S`, n)
-		if fn.MatchString(n) {
-			named++
+	var labels [2][]string
+	for i, keep := range []bool{true, false} {
+		w, err := world.NewWorld(world.WorldConfig{Scenario: s, Edition: spec.Virtio14,
+			Rules: spec.DefaultRules(spec.Virtio14), Notes: keep}, engine.NewStreams(1))
+		require.NoError(t, err)
+		t.Cleanup(w.Close)
+		_, f := walk(w, 2000, func(en []engine.Step) int {
+			labels[i] = append(labels[i], en[0].Label)
+			return 0
+		}, nil)
+		require.Nil(t, f)
+		if !keep {
+			assert.Empty(t, w.Notes(), "a quiet run keeps no notes")
+			continue
 		}
+		var named int
+		for _, n := range w.Notes() {
+			require.Regexp(t, `^\[\d+\] \S`, n)
+			if fn.MatchString(n) {
+				named++
+			}
+		}
+		assert.Positive(t, named, "the functions' notes name host and function: %v", w.Notes())
 	}
-	assert.Positive(t, named, "the functions' notes name host and function: %v", w.Notes())
+	assert.Equal(t, labels[0], labels[1], "notes change no step")
 }

@@ -59,7 +59,7 @@ func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Ef
 	w.irqs = irqs
 	p := &w.eventPass
 	*p = observe.EventPass{Host: h.name, Target: t, Who: who, Event: ev, Members: w.changes,
-		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed, Notes: fx.Notes}
+		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed}
 	w.oracles.Event(p)
 }
 

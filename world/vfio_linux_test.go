@@ -23,7 +23,7 @@ func runLinux(t *testing.T, text string, rules spec.Rules) (*World, *engine.Find
 	var w *World
 	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
-		w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: rules}, st)
+		w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: rules, Notes: true}, st)
 		return w, err
 	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)

@@ -56,6 +56,11 @@ type WorldConfig struct {
 	Oracles []observe.Oracle
 	// Record keeps a record.TraceEvent for everything that crosses the bus.
 	Record bool
+	// Notes keeps the world's and the functions' notes (World.Notes) in a
+	// run that is not recorded. Without it or Record, the devices format
+	// no notes (owner.Config.Quiet, member.Config.Quiet): no check reads
+	// them.
+	Notes bool
 	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
 	// which checks every step's touches against its declared footprint.
 	NoFootprintCheck bool
@@ -369,10 +374,10 @@ func (w *World) addHost(name string) (*host, error) {
 		return nil, err
 	}
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
-		GetLimit: limit, SetLimit: limit,
+		GetLimit: limit, SetLimit: limit, Quiet: !w.keepNotes(),
 		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
 			m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
-				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk})
+				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk, Quiet: !w.keepNotes()})
 			w.memberBuilt(m)
 			return m
 		}})
@@ -634,11 +639,21 @@ type worldNote struct {
 	target     owner.Target
 }
 
+// keepNotes reports whether the run keeps notes: a recorded one, or one
+// configured to (WorldConfig.Notes).
+func (w *World) keepNotes() bool { return w.cfg.Record || w.cfg.Notes }
+
 func (w *World) notef(format string, args ...any) {
+	if !w.keepNotes() {
+		return
+	}
 	w.notes = append(w.notes, worldNote{step: w.stepNo, text: fmt.Sprintf(format, args...)})
 }
 
 // noteFrom keeps a function's note as it is, prefixed with its host.
 func (w *World) noteFrom(h *host, n owner.Note) {
+	if !w.keepNotes() {
+		return
+	}
 	w.notes = append(w.notes, worldNote{step: w.stepNo, host: h.name, target: n.Target, text: n.Text})
 }

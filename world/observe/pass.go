@@ -152,9 +152,7 @@ type EventPass struct {
 	// Completed are the admin commands the PF completed during the event,
 	// in completion order.
 	Completed []owner.AdminOutcome
-	// Notes are the functions' remarks for the trace.
-	Notes    []owner.Note
-	doorbell int8 // 0 unknown, 1 no, 2 yes
+	doorbell  int8 // 0 unknown, 1 no, 2 yes
 }
 
 // Doorbell reports whether the event is a memory write into the notify
