@@ -97,9 +97,9 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	if len(w.lanes) > 0 && ev.Kind == member.EvTLP {
 		w.pushPosted(h, ev.TLP.Requester, who, ev.TLP.Kind) // PCIe ordering: earlier posted writes first
 	}
-	w.snapshot(h, t, ev)
+	w.snapshot(h, t, &ev)
 	w.dma = w.dma[:0]
-	w.observeTLP(h, t, ev)
+	w.observeTLP(h, t, &ev)
 	before := w.recordBefore(h, t)
 	oev := owner.Event{Target: t, Ev: ev}
 	w.guardBefore(h, t)
@@ -109,11 +109,11 @@ func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []
 	if w.cfg.OwnerFault != nil {
 		fx = w.ownerFault(h, oev, fx) // a copy: fx itself stays off the heap
 	}
-	w.observeRead(h, t, ev, fx.ReadData)
-	w.recordAnswer(h, fx)
-	w.recordDelivery(h, t, ev, who, before, fx)
-	w.checkEvent(h, t, ev, fx, who)
-	w.route(h, fx)
+	w.observeRead(h, t, &ev, fx.ReadData)
+	w.recordAnswer(h, &fx)
+	w.recordDelivery(h, t, &ev, who, before, &fx)
+	w.checkEvent(h, t, &ev, &fx, who)
+	w.route(h, &fx)
 	return fx.ReadData
 }
 
@@ -144,7 +144,7 @@ func describeMemberEvent(ev member.Event) string {
 
 // route applies a function's effects to the world: interrupts to the guest,
 // timers and steps to the scheduler, group removal to the trace.
-func (w *World) route(h *host, fx owner.Effects) {
+func (w *World) route(h *host, fx *owner.Effects) {
 	for _, n := range fx.Notes {
 		w.noteFrom(h, n)
 	}

@@ -21,7 +21,7 @@ import (
 // commands run and a failed one must leave its member as it was. Nothing
 // is recorded when the world runs no event oracle. Its cost follows the
 // members built, not the VFs enabled.
-func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
+func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
 	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
@@ -41,7 +41,7 @@ func (w *World) snapshot(h *host, t owner.Target, ev member.Event) {
 
 // checkEvent runs the event oracles on one delivered event, in the order
 // the world was given them.
-func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Effects, who string) {
+func (w *World) checkEvent(h *host, t owner.Target, ev *member.Event, fx *owner.Effects, who string) {
 	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
 		return
 	}
@@ -58,7 +58,7 @@ func (w *World) checkEvent(h *host, t owner.Target, ev member.Event, fx owner.Ef
 	}
 	w.irqs = irqs
 	p := &w.eventPass
-	*p = observe.EventPass{Host: h.name, Target: t, Who: who, Event: ev, Members: w.changes,
+	*p = observe.EventPass{Host: h.name, Target: t, Who: who, Event: *ev, Members: w.changes,
 		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed}
 	w.oracles.Event(p)
 }

@@ -39,7 +39,7 @@ func (w *World) auditable(h *host, vf int) bool { return h.truth.Auditable(vf, h
 // sends to a function, before the function handles it: Initiate FLR, a
 // write of 0 to device_status, and for the oracles a write or a
 // notification while a size query is watched.
-func (w *World) observeTLP(h *host, t owner.Target, ev member.Event) {
+func (w *World) observeTLP(h *host, t owner.Target, ev *member.Event) {
 	if ev.Kind != member.EvTLP || t == owner.TargetPF {
 		return
 	}
@@ -72,7 +72,7 @@ func (w *World) isVFNotify(h *host, vf int, addr uint64) bool {
 
 // observeRead clears a reset in progress once a read of device_status
 // returns 0.
-func (w *World) observeRead(h *host, t owner.Target, ev member.Event, data []byte) {
+func (w *World) observeRead(h *host, t owner.Target, ev *member.Event, data []byte) {
 	if ev.Kind != member.EvTLP || t == owner.TargetPF || ev.TLP.Kind != pcie.MemRead || len(data) == 0 || data[0] != 0 {
 		return
 	}
@@ -101,7 +101,7 @@ func (w *World) commonCfgOffset(h *host, vf int, addr uint64) (uint64, bool) {
 // completion, so it travels with the completion: the step declares the
 // host's admin queue, which every step that reads the completion writes
 // (the guard checks it).
-func (w *World) recordAnswer(h *host, fx owner.Effects) {
+func (w *World) recordAnswer(h *host, fx *owner.Effects) {
 	for _, c := range fx.Completed {
 		if c.Status != spec.StatusOK || c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff ||
 			!ownerview.ReadsContext(w.ed, c.Opcode) {

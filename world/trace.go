@@ -32,7 +32,7 @@ func (w *World) record(h *host, t owner.Target, who string, e record.TraceEvent)
 // notes, the admin commands completed, the interrupts (under the function
 // that raised them), the completion of a read, and the members whose
 // state changed (against the snapshot taken before the event).
-func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who string, before []recordedState, fx owner.Effects) {
+func (w *World) recordDelivery(h *host, t owner.Target, ev *member.Event, who string, before []recordedState, fx *owner.Effects) {
 	if !w.cfg.Record {
 		return
 	}
@@ -44,7 +44,7 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev member.Event, who str
 		}
 		w.record(h, t, who, record.TraceEvent{Kind: record.TraceTLP, TLP: tlp, From: who, To: fn})
 	} else {
-		w.record(h, t, who, record.TraceEvent{Kind: record.TraceStep, Text: describeMemberEvent(ev)})
+		w.record(h, t, who, record.TraceEvent{Kind: record.TraceStep, Text: describeMemberEvent(*ev)})
 	}
 	for _, a := range w.dma {
 		w.record(w.hostNamed(a.Host), owner.Target(a.VF), who, record.TraceEvent{Kind: record.TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
