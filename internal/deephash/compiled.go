@@ -22,6 +22,8 @@ type Cache struct {
 	skip func(reflect.Type) bool
 	mu   sync.Mutex
 	fns  sync.Map // reflect.Type → hashFn
+	// flagsOf holds the types' flags for the cache's hashers (Hasher.flags).
+	flagsOf sync.Map // reflect.Type → typeFlags
 	// types computes the types' flags (under mu).
 	types Hasher
 }

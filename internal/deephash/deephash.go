@@ -85,6 +85,14 @@ func (h *Hasher) flags(t reflect.Type) typeFlags {
 	if ok {
 		return f
 	}
+	if h.cache != nil {
+		// The hashers of a Cache share its decisions: a hasher lives for
+		// one run, and reflect's Implements is dear.
+		if f, ok := h.cache.flagsOf.Load(t); ok {
+			return f.(typeFlags)
+		}
+		defer func() { h.cache.flagsOf.Store(t, f) }()
+	}
 	f = typeKnown
 	if h.Skip != nil && h.Skip(t) {
 		f |= typeSkip
