@@ -34,7 +34,10 @@ type hooked[T any] struct {
 // or a hook, or a name given twice, is an error.
 func NewSet(w World, os []Oracle) (Set, error) {
 	s := Set{w: w}
-	var names []string
+	// A world is built per run: the infos share one array, and each hook's
+	// list is allocated once, at its size.
+	infos := make([]OracleInfo, len(os))
+	var n [6]int // event, recv, load, flow, finish, kept
 	for i, o := range os {
 		if o == nil {
 			return Set{}, fmt.Errorf("observe: oracle %d is nil", i)
@@ -44,39 +47,63 @@ func NewSet(w World, os []Oracle) (Set, error) {
 		switch {
 		case info.Name == "":
 			return Set{}, fmt.Errorf("observe: oracle %d (%T) has no name", i, o)
-		case slices.Contains(names, info.Name):
+		case slices.ContainsFunc(infos[:i], func(x OracleInfo) bool { return x.Name == info.Name }):
 			return Set{}, fmt.Errorf("observe: oracle %s given twice", info.Name)
 		case !hasHook(o):
 			return Set{}, fmt.Errorf("observe: oracle %s runs at no hook", info.Name)
 		}
-		names = append(names, info.Name)
-		if x, ok := o.(StateHasher); ok {
+		infos[i] = info
+		if _, ok := o.(StateHasher); ok {
 			if _, ok := o.(PerEventOracle); ok {
 				// A search leaves a per-event oracle out of the steps it
 				// replays, and what this one keeps would then depend on it.
 				return Set{}, fmt.Errorf("observe: oracle %s keeps state (StateHasher) and says it judges every event on its own (PerEventOracle)", info.Name)
 			}
-			s.kept = append(s.kept, x)
+			n[5]++
 		} else if !holdsNothing(o) {
 			s.unhashed = true
 		}
+		for h, ok := range hookKinds(o) {
+			if ok {
+				n[h]++
+			}
+		}
+	}
+	s.event, s.recv, s.load = make([]hooked[EventOracle], 0, n[0]), make([]hooked[ReceivedOracle], 0, n[1]), make([]hooked[LoadOracle], 0, n[2])
+	s.flow, s.finish, s.kept = make([]hooked[FlowOracle], 0, n[3]), make([]hooked[FinishOracle], 0, n[4]), make([]StateHasher, 0, n[5])
+	for i, o := range os {
+		info := &infos[i]
+		if x, ok := o.(StateHasher); ok {
+			s.kept = append(s.kept, x)
+		}
 		if x, ok := o.(EventOracle); ok {
-			s.event = append(s.event, hooked[EventOracle]{x, &info})
+			s.event = append(s.event, hooked[EventOracle]{x, info})
 		}
 		if x, ok := o.(ReceivedOracle); ok {
-			s.recv = append(s.recv, hooked[ReceivedOracle]{x, &info})
+			s.recv = append(s.recv, hooked[ReceivedOracle]{x, info})
 		}
 		if x, ok := o.(LoadOracle); ok {
-			s.load = append(s.load, hooked[LoadOracle]{x, &info})
+			s.load = append(s.load, hooked[LoadOracle]{x, info})
 		}
 		if x, ok := o.(FlowOracle); ok {
-			s.flow = append(s.flow, hooked[FlowOracle]{x, &info})
+			s.flow = append(s.flow, hooked[FlowOracle]{x, info})
 		}
 		if x, ok := o.(FinishOracle); ok {
-			s.finish = append(s.finish, hooked[FinishOracle]{x, &info})
+			s.finish = append(s.finish, hooked[FinishOracle]{x, info})
 		}
 	}
 	return s, nil
+}
+
+// hookKinds says which of the event, received, load, flow-end and finish
+// hooks o runs at.
+func hookKinds(o Oracle) [5]bool {
+	_, ev := o.(EventOracle)
+	_, recv := o.(ReceivedOracle)
+	_, load := o.(LoadOracle)
+	_, flow := o.(FlowOracle)
+	_, fin := o.(FinishOracle)
+	return [5]bool{ev, recv, load, flow, fin}
 }
 
 // Runs reports whether any oracle of the set runs at hook h: the world
