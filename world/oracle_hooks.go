@@ -158,7 +158,8 @@ func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView,
 	if m, ok := h.pf.Member(vf); ok {
 		dev = m
 	}
-	p := &observe.ReceivedPass{Who: "hv", Member: w.oracles.MemberView(h.name, vf, dev),
+	p := &w.recvPass
+	*p = observe.ReceivedPass{Who: "hv", Member: w.oracles.MemberView(h.name, vf, dev),
 		Opcode: c.Command.Opcode, Data: c.Command.Data, Status: c.Result.Status, Qualifier: c.Result.Qualifier,
 		Result: c.Result.Data, Before: before, After: w.ownerView(h, vf), Read: read}
 	if w.hv != nil {

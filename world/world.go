@@ -125,6 +125,8 @@ type World struct {
 	changes   []observe.MemberChange
 	irqs      []observe.Interrupt
 	eventPass observe.EventPass
+	// recvPass is the reused pass of the received hook.
+	recvPass observe.ReceivedPass
 	// events is the recorded trace (WorldConfig.Record).
 	events []record.TraceEvent
 	// blame records the first access by a running vCPU to a device the
