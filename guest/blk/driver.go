@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"slices"
 
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/pcie"
@@ -529,35 +528,47 @@ func (g *Driver) holdsExpected(buf []byte, sector uint64) bool {
 	for i := 0; i*sectorSize < len(buf); i++ {
 		s := sector + uint64(i)
 		got := buf[i*sectorSize : (i+1)*sectorSize]
-		if p, ok := g.shadow[s]; ok {
-			for j, b := range got {
-				if b != patternByte(s, j, p) {
-					return false
-				}
+		p, written := g.shadow[s]
+		v := patternWord(s, p)
+		for k := 0; k < sectorSize; k += 8 {
+			want := uint64(0) // never written: zeros
+			if written {
+				want = binary.LittleEndian.Uint64(byteRamp[k:]) ^ v
 			}
-		} else if slices.ContainsFunc(got, func(b byte) bool { return b != 0 }) {
-			return false
+			if binary.LittleEndian.Uint64(got[k:]) != want {
+				return false
+			}
 		}
 	}
 	return true
 }
 
 // fillPattern fills b (whole sectors from sector) with the deterministic
-// content the guest writes.
+// content the guest writes: byte j of sector s is the pattern byte XOR the
+// low byte of s XOR the low byte of j, built 8 bytes at a time.
 func fillPattern(b []byte, sector uint64, pattern byte) {
 	for i := 0; i*sectorSize < len(b); i++ {
-		s := sector + uint64(i)
-		for j := range sectorSize {
-			b[i*sectorSize+j] = patternByte(s, j, pattern)
+		v := patternWord(sector+uint64(i), pattern)
+		dst := b[i*sectorSize : (i+1)*sectorSize]
+		for k := 0; k < sectorSize; k += 8 {
+			binary.LittleEndian.PutUint64(dst[k:], binary.LittleEndian.Uint64(byteRamp[k:])^v)
 		}
 	}
 }
 
-// patternByte is byte j of the content the guest writes to sector s: the
-// pattern byte mixed with the sector number.
-func patternByte(s uint64, j int, pattern byte) byte {
-	return pattern ^ byte(s) ^ byte(j)
+// patternWord is the pattern byte XOR the sector's low byte, in every byte
+// of a word.
+func patternWord(s uint64, pattern byte) uint64 {
+	return uint64(pattern^byte(s)) * 0x0101010101010101
 }
+
+// byteRamp holds the low byte of each offset of a sector.
+var byteRamp = func() (r [sectorSize]byte) {
+	for j := range r {
+		r[j] = byte(j)
+	}
+	return r
+}()
 
 // FLR starts a function-level reset the way Linux's pcie_flr does (set
 // Initiate FLR, wait 100 ms); the driver re-probes afterwards.
