@@ -142,8 +142,16 @@ func (p *PF) AdminQueueIndex() uint16 { return p.cfg.NumQueues }
 // sriov returns the SR-IOV state; ok is false without the capability.
 func (p *PF) sriov() (pcie.SRIOVState, bool) { return p.cs.SRIOV() }
 
+// enabledVFsReader is a configuration space that reads the number of VFs
+// that exist without decoding the whole SR-IOV capability
+// (pcie.ConfigSpace).
+type enabledVFsReader interface{ EnabledVFs() int }
+
 // NumVFs is the number of VFs that exist now (0 unless VF Enable = 1).
 func (p *PF) NumVFs() int {
+	if r, ok := p.cs.(enabledVFsReader); ok {
+		return r.EnabledVFs()
+	}
 	s, ok := p.sriov()
 	if !ok {
 		return 0
@@ -180,13 +188,13 @@ func (p *PF) Members() iter.Seq2[int, member.Device] { return p.members.all() }
 // memberFor returns VF n's member, creating it on first use; ok is false
 // when VF n does not exist.
 func (p *PF) memberFor(vf uint16) (member.Device, bool) {
-	s, ok := p.sriov()
-	if !ok || vf == 0 || int(vf) > s.EnabledVFs() {
+	if vf == 0 || int(vf) > p.NumVFs() {
 		return nil, false
 	}
 	if m := p.members.get(vf); m != nil {
 		return m, true
 	}
+	s, _ := p.sriov()
 	m := p.cfg.NewMember(int(vf), s.VFRID(p.rid, int(vf)), s.VFBAR0Addr(int(vf)))
 	p.members.put(vf, m)
 	return m, true

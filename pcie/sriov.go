@@ -108,6 +108,17 @@ func (c *ConfigSpace) SRIOV() (SRIOVState, bool) {
 	}, true
 }
 
+// EnabledVFs is SRIOV().EnabledVFs() without decoding the rest of the
+// capability: the number of VFs that exist (0 unless VF Enable = 1, or
+// without the capability). The owner asks it at every member event.
+func (c *ConfigSpace) EnabledVFs() int {
+	o := c.lay.sriov
+	if o == 0 || uint16(c.at(o+SRIOVControl))&SRIOVCtlVFEnable == 0 {
+		return 0
+	}
+	return int(c.at(o+SRIOVNumVFs)) | int(c.at(o+SRIOVNumVFs+1))<<8
+}
+
 // VFIdentity returns the Vendor ID and Device ID of the PF's VFs. A VF's own
 // Vendor ID and Device ID registers read 0xFFFF (SR-IOV); software (Linux's
 // pci_iov, vfio) takes the PF's Vendor ID and the VF Device ID of the PF's

@@ -148,6 +148,7 @@ func TestSRIOVAccessor(t *testing.T) {
 		VFDeviceID: 0x1042, VFMemorySpace: true, VFBAR0: 0x1_E0000000,
 	}, st)
 	assert.Equal(t, 10, st.EnabledVFs())
+	assert.Equal(t, 10, c.EnabledVFs())
 	assert.Equal(t, RID(0x0204), st.VFRID(c.RID(), 1))
 	assert.Equal(t, RID(0x0216), st.VFRID(c.RID(), 10))
 	assert.Equal(t, uint64(0x1_E0000000+2*BAR0Size), st.VFBAR0Addr(3))
@@ -168,6 +169,26 @@ func TestSRIOVAccessor(t *testing.T) {
 	mustWrite(t, c, sriovCtl, 2, 0)
 	st, _ = c.SRIOV()
 	assert.Equal(t, 0, st.EnabledVFs())
+	assert.Equal(t, 0, c.EnabledVFs(), "VF Enable = 0")
+}
+
+// TestEnabledVFs: the shortcut reads what SRIOV().EnabledVFs() does,
+// NumVFs' high byte included.
+func TestEnabledVFs(t *testing.T) {
+	for _, tc := range []struct {
+		num    uint32
+		enable bool
+	}{{0, false}, {0, true}, {3, false}, {3, true}, {0x100, true}, {0x12c, true}, {0x12c, false}} {
+		c, err := NewPFConfig(PFOptions{RID: 0x0200, DeviceID: 0x1045, TotalVFs: 300, FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
+		require.NoError(t, err)
+		mustWrite(t, c, sriovNumVFs, 2, tc.num)
+		if tc.enable {
+			mustWrite(t, c, sriovCtl, 2, uint32(SRIOVCtlVFEnable))
+		}
+		st, ok := c.SRIOV()
+		require.True(t, ok)
+		assert.Equal(t, st.EnabledVFs(), c.EnabledVFs(), "NumVFs %#x, enable %v", tc.num, tc.enable)
+	}
 }
 
 func TestSRIOVAbsent(t *testing.T) {
@@ -177,6 +198,7 @@ func TestSRIOVAbsent(t *testing.T) {
 	for name, c := range map[string]*ConfigSpace{"PF without VFs": pf, "VF": vf} {
 		_, ok := c.SRIOV()
 		assert.False(t, ok, name)
+		assert.Zero(t, c.EnabledVFs(), name)
 		_, _, ok = VFIdentity(c)
 		assert.False(t, ok, name)
 		off, err := FindExtCap(c, ExtCapIDSRIOV)
