@@ -30,11 +30,11 @@ func (readback) Info() observe.OracleInfo { return readbackInfo }
 
 // CheckReceived judges a DEV_MODE_GET and a complete read.
 func (readback) CheckReceived(p *observe.ReceivedPass) {
-	name := p.Member.Name()
+	name := p.Member.Name // built only for a report
 	ed := p.Edition()
 	if p.ModeGet && p.Before.Present && !p.Before.ModePending && !p.Before.FLR && p.Mode != p.Before.Mode {
-		p.ReportReqs([]string{"DRAFT-MODE-04"}, []string{p.Who, name}, "%s: DEV_MODE_GET returned %s, but the "+
-			"last DEV_MODE_SET that succeeded set %s", name, ed.ModeName(p.Mode), ed.ModeName(p.Before.Mode))
+		p.ReportReqs([]string{"DRAFT-MODE-04"}, []string{p.Who, name()}, "%s: DEV_MODE_GET returned %s, but the "+
+			"last DEV_MODE_SET that succeeded set %s", name(), ed.ModeName(p.Mode), ed.ModeName(p.Before.Mode))
 		return
 	}
 	r := p.Read
@@ -46,8 +46,8 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 		// freeze-notify=latch knob); then the read may outgrow the size.
 		latched := r.NotifiedSinceSize && p.Rules().FreezeNotify == spec.FreezeNotifyLatch
 		if r.Frozen && !latched && !r.SizeMatches() {
-			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
-				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name, r.Size, r.FirstChunk, r.Chunks)
+			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name()}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
+				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name(), r.Size, r.FirstChunk, r.Chunks)
 		}
 		return
 	}
@@ -65,7 +65,7 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 		if longer {
 			what = "more than the size"
 		}
-		p.ReportReqs([]string{"DP-DEV-03"}, []string{p.Who, name}, "%s: DEV_PARTS_METADATA_GET(SIZE) reported %d bytes; "+
-			"the DEV_PARTS_GET(ALL) right after it returned %d bytes: %s", name, r.Size, r.FirstChunk, what)
+		p.ReportReqs([]string{"DP-DEV-03"}, []string{p.Who, name()}, "%s: DEV_PARTS_METADATA_GET(SIZE) reported %d bytes; "+
+			"the DEV_PARTS_GET(ALL) right after it returned %d bytes: %s", name(), r.Size, r.FirstChunk, what)
 	}
 }

@@ -34,3 +34,26 @@ func TestRegLabel(t *testing.T) {
 		assert.Equal(t, c.want, g.regLabel(map[bool]string{false: ":mmio-read ", true: ":mmio-write "}[c.write], base+c.off, c.data, c.write))
 	}
 }
+
+// TestCfgLabel pins the labels of a guest's configuration accesses, which
+// schedule files record.
+func TestCfgLabel(t *testing.T) {
+	g := &guestActor{}
+	g.name = "vcpu0"
+	for _, c := range []struct {
+		verb string
+		off  uint16
+		sep  byte
+		val  uint64
+		base int
+		want string
+	}{
+		{":cfg-read 0x", 0x4, '/', 2, 10, "vcpu0:cfg-read 0x4/2"},
+		{":cfg-read 0x", 0x100, '/', 4, 10, "vcpu0:cfg-read 0x100/4"},
+		{":cfg-write 0x", 0x48, '=', 0x8000, 16, "vcpu0:cfg-write 0x48=0x8000"},
+		{":cfg-write 0x", 0x4, '=', 0, 16, "vcpu0:cfg-write 0x4=0x0"},
+		{":cfg-write 0x", 0xffc, '=', 0xffffffff, 16, "vcpu0:cfg-write 0xffc=0xffffffff"},
+	} {
+		assert.Equal(t, c.want, g.cfgLabel(c.verb, c.off, c.sep, c.val, c.base))
+	}
+}

@@ -74,7 +74,7 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 	if p.inline() {
 		return leUint(p.cfgTLP(t))
 	}
-	return leUint(p.access(p.pre+"pf cfg-read 0x"+strconv.FormatUint(uint64(off), 16), t, p.doCfg))
+	return leUint(p.access(p.label("cfg-read", uint64(off), labelNone, 0, nil), t, p.doCfg))
 }
 
 // ConfigWrite implements owner.HostPort.
@@ -84,7 +84,7 @@ func (p *hvPort) ConfigWrite(off, size int, val uint32) {
 		p.cfgTLP(t)
 		return
 	}
-	p.access(p.pre+"pf cfg-write 0x"+strconv.FormatUint(uint64(off), 16)+"=0x"+strconv.FormatUint(uint64(val), 16), t, p.doCfg)
+	p.access(p.label("cfg-write", uint64(off), labelValue, uint64(val), nil), t, p.doCfg)
 }
 
 // MMIORead implements owner.HostPort.
@@ -93,7 +93,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 	if p.inline() {
 		return p.mmioTLP(t)
 	}
-	return p.access(p.pre+"pf mmio-read 0x"+strconv.FormatUint(addr, 16), t, p.doMMIO)
+	return p.access(p.label("mmio-read", addr, labelNone, 0, nil), t, p.doMMIO)
 }
 
 // MMIOWrite implements owner.HostPort.
@@ -103,12 +103,32 @@ func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 		p.mmioTLP(t)
 		return
 	}
-	var hb [32]byte
-	if 2*len(data) <= len(hb) {
-		p.access(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+string(hb[:hex.Encode(hb[:], data)]), t, p.doMMIO)
-		return
+	p.access(p.label("mmio-write", addr, labelData, 0, data), t, p.doMMIO)
+}
+
+// What a port's step label ends with after the address (label).
+const (
+	labelNone  = iota
+	labelValue // "=0x" and the value in hex
+	labelData  // "=" and the bytes in hex
+)
+
+// label builds the label of a step of the port in one allocation: "hv:src
+// pf cfg-write 0x4=0x6", "hv:src pf mmio-write 0xd0003000=0000".
+func (p *hvPort) label(verb string, addr uint64, end int, val uint64, data []byte) string {
+	var b [96]byte
+	l := append(b[:0], p.pre...)
+	l = append(l, "pf "...)
+	l = append(l, verb...)
+	l = append(l, " 0x"...)
+	l = strconv.AppendUint(l, addr, 16)
+	switch end {
+	case labelValue:
+		l = strconv.AppendUint(append(l, "=0x"...), val, 16)
+	case labelData:
+		l = hex.AppendEncode(append(l, '='), data)
 	}
-	p.access(p.pre+"pf mmio-write 0x"+strconv.FormatUint(addr, 16)+"="+hex.EncodeToString(data), t, p.doMMIO)
+	return string(l)
 }
 
 // WaitAdmin implements owner.HostPort: it returns once the PF published a
