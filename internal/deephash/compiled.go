@@ -195,6 +195,9 @@ func (c *Cache) structFn(t reflect.Type) hashFn {
 // other value is not addressable and takes the reflective walk.
 func (c *Cache) interfaceFn(t reflect.Type) hashFn {
 	kind := uint64(reflect.Interface)
+	// last is the dynamic type met last and its hasher: an interface
+	// field mostly holds one type (a device's backend, a port).
+	var last atomic.Pointer[typedFn]
 	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
 		acc = Mix(acc, kind)
 		v := reflect.NewAt(t, p).Elem()
@@ -203,16 +206,28 @@ func (c *Cache) interfaceFn(t reflect.Type) hashFn {
 		}
 		e := v.Elem()
 		et := e.Type()
-		acc = String(acc, et.String())
 		if e.Kind() != reflect.Pointer {
-			return h.value(acc, e)
+			return h.value(String(acc, et.String()), e)
 		}
+		l := last.Load()
+		if l == nil || l.t != et {
+			l = &typedFn{et, et.String(), c.fn(et)}
+			last.Store(l)
+		}
+		acc = String(acc, l.name)
 		// The pointer's hasher (pointerFn, or a skipped type's, which reads
 		// nothing) reads the word at its address before anything else, so
 		// one word of the hasher holds it for the call.
 		h.ptr = e.UnsafePointer()
-		return c.fn(et)(h, acc, unsafe.Pointer(&h.ptr))
+		return l.fn(h, acc, unsafe.Pointer(&h.ptr))
 	}
+}
+
+// typedFn is a type's name and compiled hasher.
+type typedFn struct {
+	t    reflect.Type
+	name string
+	fn   hashFn
 }
 
 func (c *Cache) pointerFn(t reflect.Type, fl typeFlags) hashFn {

@@ -218,6 +218,14 @@ func TestCompiled_SameAsTheWalk(t *testing.T) {
 			assert.Equal(t, want, fast.Hash(v), "value %d (%T) again, with the compiled functions cached", i, v)
 		}
 	}
+	// An interface that holds pointers of one type, then another, then the
+	// first again: the compiled walk keeps the last type's hasher.
+	fast, ref := Hasher{}, Hasher{Reflective: true}
+	for i, p := range []any{&leaf{n: 1}, &padded{a: 1}, &padded{a: 2}, &leaf{n: 1}, (*leaf)(nil), &ringNode{v: 3}} {
+		w := wideValue(4)
+		w.anyP = p
+		assert.Equal(t, ref.Hash(w), fast.Hash(w), "anyP %d (%T)", i, p)
+	}
 	a, b := wideValue(1), wideValue(1)
 	b.pads[1].b++
 	assert.NotEqual(t, Hash(a), Hash(b), "a field of a struct in a slice")
