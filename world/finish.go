@@ -1,10 +1,6 @@
 package world
 
-import (
-	"strings"
-
-	"github.com/migsim/migsim/engine"
-)
+import "github.com/migsim/migsim/engine"
 
 // GuestLog returns what the guests observed, guest by guest, then what the
 // peers' reads returned, peer by peer: the history the transparent oracle
@@ -41,9 +37,6 @@ func (w *World) Finish() *engine.Finding {
 	}
 	return nil
 }
-
-// Summary renders the world's notes for a report.
-func (w *World) Summary() string { return strings.Join(w.Notes(), "\n") }
 
 // FlowOutcome is how the hypervisor's program ended so far; false when the
 // world has no hypervisor.

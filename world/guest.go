@@ -143,7 +143,7 @@ func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }
 
 // CfgRead implements GuestBus.
 func (g *guestActor) CfgRead(off uint16, n int) uint32 {
-	res := g.op(g.cfgLabel(":cfg-read 0x", off, '/', uint64(n), 10), func() []byte {
+	res := g.op(g.cfgLabel(":cfg-read 0x", off, "/", uint64(n), 10), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgRead, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Len: n})
@@ -157,7 +157,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.yield(&actorReq{label: g.cfgLabel(":cfg-write 0x", off, '=', uint64(v), 16), trap: trapped, access: accessBits(pcie.CfgWrite, uint64(off), data), do: func() []byte {
+	g.yield(&actorReq{label: g.cfgLabel(":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: accessBits(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -219,19 +219,11 @@ func (g *guestActor) mmioWrite() []byte {
 
 // cfgLabel builds the label of a configuration access in one allocation:
 // the actor's name, verb, the offset in hex, then sep and val in base
-// ("vcpu0:cfg-read 0x4/2", "vcpu0:cfg-write 0x4=0x6"; a base-16 value is
-// written "0x…").
-func (g *guestActor) cfgLabel(verb string, off uint16, sep byte, val uint64, base int) string {
+// ("vcpu0:cfg-read 0x4/2", "vcpu0:cfg-write 0x4=0x6").
+func (g *guestActor) cfgLabel(verb string, off uint16, sep string, val uint64, base int) string {
 	var b [64]byte
-	l := append(b[:0], g.name...)
-	l = append(l, verb...)
-	l = strconv.AppendUint(l, uint64(off), 16)
-	l = append(l, sep)
-	if base == 16 {
-		l = append(l, "0x"...)
-	}
-	l = strconv.AppendUint(l, val, base)
-	return string(l)
+	l := strconv.AppendUint(append(append(b[:0], g.name...), verb...), uint64(off), 16)
+	return string(strconv.AppendUint(append(l, sep...), val, base))
 }
 
 // regLabel builds the label of a BAR0 access in one allocation: the

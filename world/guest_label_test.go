@@ -43,16 +43,16 @@ func TestCfgLabel(t *testing.T) {
 	for _, c := range []struct {
 		verb string
 		off  uint16
-		sep  byte
+		sep  string
 		val  uint64
 		base int
 		want string
 	}{
-		{":cfg-read 0x", 0x4, '/', 2, 10, "vcpu0:cfg-read 0x4/2"},
-		{":cfg-read 0x", 0x100, '/', 4, 10, "vcpu0:cfg-read 0x100/4"},
-		{":cfg-write 0x", 0x48, '=', 0x8000, 16, "vcpu0:cfg-write 0x48=0x8000"},
-		{":cfg-write 0x", 0x4, '=', 0, 16, "vcpu0:cfg-write 0x4=0x0"},
-		{":cfg-write 0x", 0xffc, '=', 0xffffffff, 16, "vcpu0:cfg-write 0xffc=0xffffffff"},
+		{":cfg-read 0x", 0x4, "/", 2, 10, "vcpu0:cfg-read 0x4/2"},
+		{":cfg-read 0x", 0x100, "/", 4, 10, "vcpu0:cfg-read 0x100/4"},
+		{":cfg-write 0x", 0x48, "=0x", 0x8000, 16, "vcpu0:cfg-write 0x48=0x8000"},
+		{":cfg-write 0x", 0x4, "=0x", 0, 16, "vcpu0:cfg-write 0x4=0x0"},
+		{":cfg-write 0x", 0xffc, "=0x", 0xffffffff, 16, "vcpu0:cfg-write 0xffc=0xffffffff"},
 	} {
 		assert.Equal(t, c.want, g.cfgLabel(c.verb, c.off, c.sep, c.val, c.base))
 	}

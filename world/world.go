@@ -646,16 +646,14 @@ type worldNote struct {
 func (w *World) keepNotes() bool { return w.cfg.Record || w.cfg.Notes }
 
 func (w *World) notef(format string, args ...any) {
-	if !w.keepNotes() {
-		return
+	if w.keepNotes() {
+		w.notes = append(w.notes, worldNote{step: w.stepNo, text: fmt.Sprintf(format, args...)})
 	}
-	w.notes = append(w.notes, worldNote{step: w.stepNo, text: fmt.Sprintf(format, args...)})
 }
 
 // noteFrom keeps a function's note as it is, prefixed with its host.
 func (w *World) noteFrom(h *host, n owner.Note) {
-	if !w.keepNotes() {
-		return
+	if w.keepNotes() {
+		w.notes = append(w.notes, worldNote{step: w.stepNo, host: h.name, target: n.Target, text: n.Text})
 	}
-	w.notes = append(w.notes, worldNote{step: w.stepNo, host: h.name, target: n.Target, text: n.Text})
 }
