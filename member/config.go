@@ -36,8 +36,12 @@ type Config struct {
 	// Cfg is the function's configuration space. Nil builds the member's
 	// own minimal one (PCIe capability with FLR, PM capability).
 	Cfg CfgSpace
-	// Quiet: the device formats no notes (Effects.Notes stays empty). Notes
+	// Quiet: a Core formats no notes (Effects.Notes stays empty); a device
+	// outside the process (conformance/extdevice) still sends its own. Notes
 	// are for traces; a run whose trace nobody reads need not pay for them.
+	// Like every field, it is part of the device's state hash, so a
+	// recorded replay's state hashes differ from its search's (nothing
+	// compares them: replays check trace hashes).
 	Quiet bool
 }
 

@@ -52,7 +52,8 @@ func (d *Core) hostEvent(fx *Effects) {
 // configuration, a bumped config_generation and a configuration-change
 // interrupt (held while quiesced).
 func (d *Core) applyHostChange(fx *Effects) {
-	fx.note("%s", d.st.dev.ApplyHostChange())
+	change := d.st.dev.ApplyHostChange() // applied whether or not the device notes it
+	fx.note("%s", change)
 	d.st.ConfigGeneration++
 	d.configInterrupt(fx)
 }

@@ -11,20 +11,22 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
-// TestNotes: a function's note, kept unformatted during the run, reads
-// "[step] host.function: text" once the notes are asked for; a run that
-// is neither recorded nor asked to keep notes keeps none (its devices are
-// quiet), and walks the same steps.
+// TestNotes: a function's note reads "[step] host.function: text" once the
+// notes are asked for; a recorded run keeps them too, and its trace holds
+// the devices' notes; a run that is neither recorded nor asked to keep
+// notes keeps none (its devices are quiet), and walks the same steps.
 func TestNotes(t *testing.T) {
 	s, err := catalog.CatalogScenario("smoke-migrate")
 	require.NoError(t, err)
 	fn := regexp.MustCompile(`^\[\d+\] (src|dst)\.(pf|vf\d+): \S`)
-	var labels [2][]string
-	for i, keep := range []bool{true, false} {
+	var labels [3][]string
+	for i, c := range []struct{ notes, record bool }{{true, false}, {false, true}, {false, false}} {
+		keep := c.notes || c.record
 		w, err := world.NewWorld(world.WorldConfig{Scenario: s, Edition: spec.Virtio14,
-			Rules: spec.DefaultRules(spec.Virtio14), Notes: keep}, engine.NewStreams(1))
+			Rules: spec.DefaultRules(spec.Virtio14), Notes: c.notes, Record: c.record}, engine.NewStreams(1))
 		require.NoError(t, err)
 		t.Cleanup(w.Close)
 		_, f := walk(w, 2000, func(en []engine.Step) int {
@@ -44,6 +46,16 @@ func TestNotes(t *testing.T) {
 			}
 		}
 		assert.Positive(t, named, "the functions' notes name host and function: %v", w.Notes())
+		if c.record {
+			traced := 0
+			for _, e := range w.Events() {
+				if e.Kind == record.TraceNote {
+					traced++
+				}
+			}
+			assert.Positive(t, traced, "a recorded trace holds the devices' notes")
+		}
 	}
 	assert.Equal(t, labels[0], labels[1], "notes change no step")
+	assert.Equal(t, labels[0], labels[2], "notes change no step")
 }

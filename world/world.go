@@ -620,7 +620,8 @@ func (w *World) ActorName(id int) string {
 	return fmt.Sprintf("actor%d", id)
 }
 
-// Notes returns the world's trace notes.
+// Notes returns the world's trace notes: none unless the run is recorded
+// or WorldConfig.Notes is set (keepNotes).
 func (w *World) Notes() []string {
 	out := make([]string, len(w.notes))
 	for i, n := range w.notes {
@@ -633,8 +634,8 @@ func (w *World) Notes() []string {
 	return out
 }
 
-// worldNote is one trace note, kept unformatted until Notes asks: most runs
-// never read their notes. A function's note names its host and target.
+// worldNote is one trace note, its step and function kept apart until
+// Notes renders them. A function's note names its host and target.
 type worldNote struct {
 	step       int
 	host, text string

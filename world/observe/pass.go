@@ -133,7 +133,8 @@ type Interrupt struct {
 }
 
 // EventPass is the pass of HookEvent: one event delivered to a function of
-// a host, and what the host observed during it.
+// a host, and what the host observed during it. The world reuses one pass:
+// it is valid only during the call.
 type EventPass struct {
 	Pass
 	// Host names the host; Target is the function (owner.TargetPF or a VF

@@ -6,7 +6,8 @@ import (
 )
 
 // ReceivedPass is the pass of HookReceived: the owner driver read the
-// completion of a command it had sent to a member.
+// completion of a command it had sent to a member. The world reuses one
+// pass: it is valid only during the call.
 type ReceivedPass struct {
 	Pass
 	// Who is the hypervisor actor; Member the member the command addressed.
