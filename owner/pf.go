@@ -17,6 +17,8 @@ type ConfigSpace interface {
 	Write(off, size int, val uint32) (pcie.WriteEffect, error)
 	Reset() pcie.WriteEffect
 	SRIOV() (pcie.SRIOVState, bool)
+	// EnabledVFs is SRIOV().EnabledVFs(), asked at every member event.
+	EnabledVFs() int
 	RID() pcie.RID
 	BAR0() uint64
 }
@@ -142,22 +144,8 @@ func (p *PF) AdminQueueIndex() uint16 { return p.cfg.NumQueues }
 // sriov returns the SR-IOV state; ok is false without the capability.
 func (p *PF) sriov() (pcie.SRIOVState, bool) { return p.cs.SRIOV() }
 
-// enabledVFsReader is a configuration space that reads the number of VFs
-// that exist without decoding the whole SR-IOV capability
-// (pcie.ConfigSpace).
-type enabledVFsReader interface{ EnabledVFs() int }
-
 // NumVFs is the number of VFs that exist now (0 unless VF Enable = 1).
-func (p *PF) NumVFs() int {
-	if r, ok := p.cs.(enabledVFsReader); ok {
-		return r.EnabledVFs()
-	}
-	s, ok := p.sriov()
-	if !ok {
-		return 0
-	}
-	return s.EnabledVFs()
-}
+func (p *PF) NumVFs() int { return p.cs.EnabledVFs() }
 
 // Member returns VF n's member device if it was created; it never creates
 // one.
