@@ -125,33 +125,31 @@ func (h Hook) Doc() string {
 	return string(h)
 }
 
+// hookOrder lists the hooks in the order hookKinds reports them.
+var hookOrder = [5]Hook{HookEvent, HookReceived, HookRejectedLoad, HookFlowEnd, HookFinish}
+
+// hookKinds says, in hookOrder, which hooks o runs at: the one list of
+// the hooks' interfaces.
+func hookKinds(o Oracle) [5]bool {
+	_, ev := o.(EventOracle)
+	_, recv := o.(ReceivedOracle)
+	_, load := o.(LoadOracle)
+	_, flow := o.(FlowOracle)
+	_, fin := o.(FinishOracle)
+	return [5]bool{ev, recv, load, flow, fin}
+}
+
 // hasHook reports whether o runs at any hook (HooksOf is not empty),
 // without building the list.
-func hasHook(o Oracle) bool {
-	switch o.(type) {
-	case EventOracle, ReceivedOracle, LoadOracle, FlowOracle, FinishOracle:
-		return true
-	}
-	return false
-}
+func hasHook(o Oracle) bool { return hookKinds(o) != [5]bool{} }
 
 // HooksOf lists the hooks o runs at, in order.
 func HooksOf(o Oracle) []Hook {
 	var out []Hook
-	if _, ok := o.(EventOracle); ok {
-		out = append(out, HookEvent)
-	}
-	if _, ok := o.(ReceivedOracle); ok {
-		out = append(out, HookReceived)
-	}
-	if _, ok := o.(LoadOracle); ok {
-		out = append(out, HookRejectedLoad)
-	}
-	if _, ok := o.(FlowOracle); ok {
-		out = append(out, HookFlowEnd)
-	}
-	if _, ok := o.(FinishOracle); ok {
-		out = append(out, HookFinish)
+	for i, ok := range hookKinds(o) {
+		if ok {
+			out = append(out, hookOrder[i])
+		}
 	}
 	return out
 }

@@ -95,17 +95,6 @@ func NewSet(w World, os []Oracle) (Set, error) {
 	return s, nil
 }
 
-// hookKinds says which of the event, received, load, flow-end and finish
-// hooks o runs at.
-func hookKinds(o Oracle) [5]bool {
-	_, ev := o.(EventOracle)
-	_, recv := o.(ReceivedOracle)
-	_, load := o.(LoadOracle)
-	_, flow := o.(FlowOracle)
-	_, fin := o.(FinishOracle)
-	return [5]bool{ev, recv, load, flow, fin}
-}
-
 // Runs reports whether any oracle of the set runs at hook h: the world
 // gathers a hook's observations only then.
 func (s *Set) Runs(h Hook) bool {
