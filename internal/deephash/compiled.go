@@ -22,16 +22,19 @@ type Cache struct {
 	skip func(reflect.Type) bool
 	mu   sync.Mutex
 	fns  sync.Map // reflect.Type → hashFn
-	// flagsOf holds the types' flags for the cache's hashers (Hasher.flags).
+	// flagsOf holds the types' flags for the cache's hashers (Hasher.flags),
+	// the building one included.
 	flagsOf sync.Map // reflect.Type → typeFlags
-	// types computes the types' flags (under mu).
+	// types computes the types' flags while building (under mu).
 	types Hasher
 }
 
 // NewCache returns a cache of compiled hashers that skip the types skip
 // names (Hasher.Skip).
 func NewCache(skip func(reflect.Type) bool) *Cache {
-	return &Cache{skip: skip, types: Hasher{Skip: skip}}
+	c := &Cache{skip: skip}
+	c.types = Hasher{Skip: skip, cache: c}
+	return c
 }
 
 // Hasher returns a hasher whose Skip is the cache's and that compiles
