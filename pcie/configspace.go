@@ -56,7 +56,13 @@ type layout struct {
 type ConfigSpace struct {
 	v   values
 	lay *layout
-	rid RID
+	// hash is StateHash's last result while hashed is set; a change of a
+	// value (set, Reset) clears hashed. A PF's extended space is 3,840
+	// bytes, and a state-pruned search hashes its PF after every event of
+	// its host, most of which change no register.
+	hash   uint64
+	rid    RID
+	hashed bool
 }
 
 func newConfigSpace(l *layout, rid RID) *ConfigSpace {
@@ -234,7 +240,7 @@ func (c *ConfigSpace) effect(before state, flags EffectFlags) WriteEffect {
 // so every VF disappears).
 func (c *ConfigSpace) Reset() WriteEffect {
 	before := c.snapshot()
-	c.v = values{}
+	c.v, c.hashed = values{}, false
 	return c.effect(before, 0)
 }
 

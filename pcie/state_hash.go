@@ -6,8 +6,16 @@ import "encoding/binary"
 // configuration space reads and takes writes: its layout (power-on values,
 // write masks, capabilities), its routing ID and its register values. Two
 // spaces with equal values hash alike whether or not their values were
-// ever copied out of the layout. The layout's share is computed once.
+// ever copied out of the layout. The layout's share is computed once, the
+// whole once per change of a value.
 func (c *ConfigSpace) StateHash() uint64 {
+	if !c.hashed {
+		c.hash, c.hashed = c.computeHash(), true
+	}
+	return c.hash
+}
+
+func (c *ConfigSpace) computeHash() uint64 {
 	l := c.lay
 	l.hashOnce.Do(l.computeHashes)
 	h := mix(l.hash, uint64(c.rid))

@@ -41,6 +41,7 @@ func (c *ConfigSpace) set(o int, b byte) {
 	if c.at(o) == b {
 		return
 	}
+	c.hashed = false
 	if o < stdSize {
 		if c.v.std == nil {
 			c.v.std = new([stdSize]byte)

@@ -1,6 +1,7 @@
 package pcie
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,4 +125,39 @@ func TestValuesRegisters(t *testing.T) {
 	st, ok := c.SRIOV()
 	require.True(t, ok)
 	assert.Equal(t, uint16(4), st.NumVFs)
+}
+
+// TestStateHashCache checks that the hash StateHash keeps is the one it
+// would compute afresh after every kind of change: writes anywhere in the
+// space (standard and extended, W1C bits), writes of the value already
+// there, an FLR's transaction-pending bit and a reset.
+func TestStateHashCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, build := range []struct {
+		name string
+		new  func(*testing.T) *ConfigSpace
+	}{{"pf", testPF}, {"vf", testVF}} {
+		t.Run(build.name, func(t *testing.T) {
+			c := build.new(t)
+			for i := range 2000 {
+				switch k := rng.IntN(20); {
+				case k == 0:
+					c.Reset()
+				case k == 1:
+					c.SetTransactionsPending(rng.IntN(2) == 0)
+				case k == 2:
+					c.SetPMEStatus()
+				default:
+					size := []int{1, 2, 4}[rng.IntN(3)]
+					off := rng.IntN(ConfigSpaceSize/size) * size
+					if k < 10 {
+						off = rng.IntN(stdSize/size) * size // the registers drivers write most
+					}
+					_, _ = c.Write(off, size, rng.Uint32()) // one the space refuses is checked too
+
+				}
+				require.Equal(t, c.computeHash(), c.StateHash(), "change %d", i)
+			}
+		})
+	}
 }
