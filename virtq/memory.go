@@ -40,6 +40,11 @@ type page struct {
 // memories that share storage (a Clone and its original).
 type GuestMemory struct {
 	pages map[uint64]*page
+	// last is the page at lastBase, the one accessed last (nil: none
+	// yet): most accesses fall in the page before them (a ring, a buffer),
+	// and a page, once in pages, stays there.
+	last     *page
+	lastBase uint64
 	// sum is the state hash (StateHash), kept as memory is written: the
 	// sum over every non-zero 8-byte word of a hash of its address and
 	// value.
@@ -80,10 +85,22 @@ func (m *GuestMemory) ReadMem(_ pcie.RID, addr uint64, buf []byte) error {
 // chunkAt returns the chunk holding address a, nil when it was never
 // written.
 func (m *GuestMemory) chunkAt(a uint64) *chunk {
-	if p := m.pages[a&^(PageSize-1)]; p != nil {
+	if p := m.page(a &^ (PageSize - 1)); p != nil {
 		return p.chunks[a%PageSize/chunkSize]
 	}
 	return nil
+}
+
+// page returns the page at base, nil when none was allocated.
+func (m *GuestMemory) page(base uint64) *page {
+	if m.last != nil && m.lastBase == base {
+		return m.last
+	}
+	p := m.pages[base]
+	if p != nil {
+		m.last, m.lastBase = p, base
+	}
+	return p
 }
 
 // allZero reports whether b holds only zero bytes.
@@ -108,14 +125,9 @@ func (m *GuestMemory) WriteMem(_ pcie.RID, addr uint64, data []byte) error {
 		k := min(len(data)-done, int(chunkSize-off))
 		src := data[done : done+k]
 		done += k
-		c := m.writable(a, src)
-		if c == nil {
-			continue
+		if c := m.writable(a, src); c != nil {
+			m.sum += writeWords(a-off, c, int(off), src)
 		}
-		base := a - off
-		m.sum -= wordsHash(base, c, int(off), k)
-		copy(c[off:], src)
-		m.sum += wordsHash(base, c, int(off), k)
 	}
 	return nil
 }
@@ -126,13 +138,14 @@ func (m *GuestMemory) WriteMem(_ pcie.RID, addr uint64, data []byte) error {
 func (m *GuestMemory) writable(a uint64, src []byte) *chunk {
 	base := a &^ (PageSize - 1)
 	i := a % PageSize / chunkSize
-	p := m.pages[base]
+	p := m.page(base)
 	if p == nil {
 		if allZero(src) {
 			return nil
 		}
 		p = new(page)
 		m.pages[base] = p
+		m.last, m.lastBase = p, base
 	}
 	c := p.chunks[i]
 	bit := uint16(1) << i
@@ -211,19 +224,41 @@ func (m *GuestMemory) StateHash() uint64 {
 	return m.sum
 }
 
-// wordsHash sums the hashes of the 8-byte words of chunk c (at address
-// base) that bytes [off, off+n) fall in.
-func wordsHash(base uint64, c *chunk, off, n int) uint64 {
-	var sum uint64
-	for w := off &^ 7; w < off+n; w += 8 {
-		if v := binary.LittleEndian.Uint64(c[w:]); v != 0 {
-			h := (base + uint64(w)) ^ v*0x9e3779b97f4a7c15
-			h ^= h >> 31
-			h *= 0xbf58476d1ce4e5b9
-			h ^= h >> 29
-			h *= 0x94d049bb133111eb
-			sum += h ^ h>>32
+// writeWords copies src into chunk c (at address base) from offset off
+// and returns what that adds to the memory's sum: for each 8-byte word
+// that changed, its new hash less its old one.
+func writeWords(base uint64, c *chunk, off int, src []byte) uint64 {
+	var delta uint64
+	end := off + len(src)
+	for w := off &^ 7; w < end; w += 8 {
+		old := binary.LittleEndian.Uint64(c[w:])
+		var v uint64
+		if w >= off && w+8 <= end {
+			v = binary.LittleEndian.Uint64(src[w-off:])
+			binary.LittleEndian.PutUint64(c[w:], v)
+		} else {
+			lo, hi := max(w, off), min(w+8, end)
+			copy(c[lo:hi], src[lo-off:hi-off])
+			v = binary.LittleEndian.Uint64(c[w:])
+		}
+		if v != old {
+			delta += wordHash(base+uint64(w), v) - wordHash(base+uint64(w), old)
 		}
 	}
-	return sum
+	return delta
+}
+
+// wordHash is the share of the memory's sum of the 8-byte word v at
+// address a: zero for a zero word, so that zeros written anywhere change
+// nothing.
+func wordHash(a, v uint64) uint64 {
+	if v == 0 {
+		return 0
+	}
+	h := a ^ v*0x9e3779b97f4a7c15
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 29
+	h *= 0x94d049bb133111eb
+	return h ^ h>>32
 }
