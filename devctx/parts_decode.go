@@ -44,12 +44,15 @@ type Parts struct {
 
 // partRules tracks the cardinality and order state while decoding a run.
 type partRules struct {
-	opts       DecodeOptions
-	lastOrder  int
-	lastType   spec.PartType
-	seenType   map[spec.PartType]int            // single-instance types → index
-	seenOffset map[uint32]int                   // PCI_COMMON_CFG offset → index
-	seenVQ     map[spec.PartType]map[uint16]int // VQ part type → vq → index
+	opts      DecodeOptions
+	lastOrder int
+	lastType  spec.PartType
+	// once holds, for the single-instance types DEV_FEATURES, DRV_FEATURES
+	// and DEVICE_STATUS (at type - DEV_FEATURES), 1 + the index of the part
+	// that gave it; 0 while none has.
+	once    [spec.PartDeviceStatus - spec.PartDevFeatures + 1]int
+	offsets seenSet    // PCI_COMMON_CFG offset → index
+	vqs     [2]seenSet // VQ_CFG, VQ_NOTIFY_CFG (at type - VQ_CFG): vq → index
 }
 
 // DecodeParts decodes a run of device parts (the result of DEV_PARTS_GET,
@@ -61,8 +64,7 @@ type partRules struct {
 // values alias b.
 func DecodeParts(b []byte, opts DecodeOptions) (Parts, error) {
 	var out Parts
-	r := partRules{opts: opts, seenType: map[spec.PartType]int{},
-		seenOffset: map[uint32]int{}, seenVQ: map[spec.PartType]map[uint16]int{}}
+	r := partRules{opts: opts}
 	off := 0
 	for off < len(b) {
 		idx := len(out.List)
@@ -92,7 +94,7 @@ func DecodeParts(b []byte, opts DecodeOptions) (Parts, error) {
 		off = end
 	}
 	if opts.Complete {
-		if _, ok := r.seenType[spec.PartDeviceStatus]; !ok {
+		if r.once[spec.PartDeviceStatus-spec.PartDevFeatures] == 0 {
 			return Parts{}, &PartError{Offset: len(b), Index: len(out.List), Type: spec.PartDeviceStatus,
 				HasType: true, Err: fmt.Errorf("%w: a complete run holds exactly one DEVICE_STATUS", ErrMissing)}
 		}
@@ -116,27 +118,21 @@ func (r *partRules) check(p Part, idx int) error {
 	}
 	switch p.Type {
 	case spec.PartDevFeatures, spec.PartDrvFeatures, spec.PartDeviceStatus:
-		if prev, ok := r.seenType[p.Type]; ok {
-			return fmt.Errorf("%w: %s already given by part %d", ErrDuplicate, p.Type, prev)
+		seen := &r.once[p.Type-spec.PartDevFeatures]
+		if *seen != 0 {
+			return fmt.Errorf("%w: %s already given by part %d", ErrDuplicate, p.Type, *seen-1)
 		}
-		r.seenType[p.Type] = idx
+		*seen = idx + 1
 	case spec.PartPCICommonCfg:
 		o := p.CommonCfgOffset()
-		if prev, ok := r.seenOffset[o]; ok {
+		if prev, dup := r.offsets.add(o, idx); dup {
 			return fmt.Errorf("%w: offset %d already given by part %d", ErrDuplicate, o, prev)
 		}
-		r.seenOffset[o] = idx
 	case spec.PartVQCfg, spec.PartVQNotifyCfg:
-		m := r.seenVQ[p.Type]
-		if m == nil {
-			m = map[uint16]int{}
-			r.seenVQ[p.Type] = m
-		}
 		vq := p.VQIndex()
-		if prev, ok := m[vq]; ok {
+		if prev, dup := r.vqs[p.Type-spec.PartVQCfg].add(uint32(vq), idx); dup {
 			return fmt.Errorf("%w: vq %d already given by part %d", ErrDuplicate, vq, prev)
 		}
-		m[vq] = idx
 	}
 	return nil
 }
