@@ -42,6 +42,10 @@ type Parts struct {
 	Unknown []PartWarning
 }
 
+// listFirstCap bounds the room DecodeParts first makes for the list: a
+// member's run has about a dozen parts; a longer one grows by append.
+const listFirstCap = 32
+
 // partRules tracks the cardinality and order state while decoding a run.
 type partRules struct {
 	opts      DecodeOptions
@@ -61,7 +65,8 @@ type partRules struct {
 // device parts"). Every error is a *PartError naming the byte offset of
 // the part header, the part index and its type, wrapping one of the
 // sentinel errors. No allocation depends on a length read from the input:
-// values alias b.
+// values alias b, and the list first gets room for as many parts as len(b)
+// can hold (each takes at least a header), up to listFirstCap.
 func DecodeParts(b []byte, opts DecodeOptions) (Parts, error) {
 	var out Parts
 	r := partRules{opts: opts}
@@ -89,6 +94,9 @@ func DecodeParts(b []byte, opts DecodeOptions) (Parts, error) {
 			out.Unknown = append(out.Unknown, PartWarning{Offset: off, Index: idx, Type: h.Type})
 		} else if err := r.check(p, idx); err != nil {
 			return Parts{}, perr(err)
+		}
+		if out.List == nil {
+			out.List = make([]Part, 0, min(len(b)/spec.PartHeaderSize, listFirstCap))
 		}
 		out.List = append(out.List, p)
 		off = end
