@@ -235,12 +235,17 @@ func NormalisedParts(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := slices.Clone(ps.List)
+	return sortedParts(ps.List), nil
+}
+
+// sortedParts sorts list (stably) by type, then selector, in place, and
+// encodes it. The list is the caller's to reorder: a DecodeParts result.
+func sortedParts(list []devctx.Part) []byte {
 	slices.SortStableFunc(list, func(a, b devctx.Part) int {
 		if c := cmp.Compare(a.Type, b.Type); c != 0 {
 			return c
 		}
 		return bytes.Compare(a.Selector[:], b.Selector[:])
 	})
-	return devctx.EncodeParts(list), nil
+	return devctx.EncodeParts(list)
 }
