@@ -89,14 +89,7 @@ func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *Con
 	case spec.OpDevPartsGet:
 		if len(c.Command.Data) > 8 && spec.PartsGetType(c.Command.Data[8]) == spec.PartsGetAll {
 			rd := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Size: -1}
-			img, err := NormalisedParts(data)
-			if err != nil {
-				rd.Err = err
-				img = data
-			} else if _, err := devctx.DecodeParts(data, devctx.DecodeOptions{Complete: true}); err != nil {
-				rd.Err = err // whole parts, but not in the required order (DP-DEV-03)
-			}
-			rd.Image = img
+			rd.Image, rd.Err = partsImage(data)
 			return finishRead(t, rd, before)
 		}
 	}
@@ -181,4 +174,21 @@ func sizeQuery(ed spec.Edition, c adminq.Command) bool {
 	}
 	return spec.Opcode(c.Opcode) == spec.OpDevPartsMetadataGet && len(c.Data) > 8 &&
 		spec.MetadataType(c.Data[8]) == spec.MetadataSize
+}
+
+// partsImage returns the image of a DEV_PARTS_GET(ALL) result and the
+// error it reads with. A result that decodes in the required order
+// (DP-DEV-03) is decoded once; one that only decodes in any order images as
+// NormalisedParts and errs with the order; one that does not decode at all
+// images as the bytes returned and errs as NormalisedParts does.
+func partsImage(data []byte) ([]byte, error) {
+	ps, err := devctx.DecodeParts(data, devctx.DecodeOptions{Complete: true})
+	if err == nil {
+		return sortedParts(ps.List), nil
+	}
+	img, nerr := NormalisedParts(data)
+	if nerr != nil {
+		return data, nerr
+	}
+	return img, err // whole parts, but not in the required order
 }
