@@ -109,17 +109,43 @@ func (d *Core) partsSet(data []byte, fx *Effects) *adminError {
 	if err != nil {
 		return invalidField(err.Error())
 	}
+	all := dec.List
+	if len(d.latchedParts) > 0 {
+		all = append(d.latchedParts, dec.List...)
+	}
 	scratch := d.st.clone()
-	if err := d.applyParts(&scratch, append(d.latchedParts, dec.List...)); err != nil {
+	if err := d.applyParts(&scratch, all); err != nil {
 		return invalidField(err.Error())
 	}
 	for _, w := range dec.Unknown {
 		fx.note("%s: ignored", w)
 	}
-	for _, p := range dec.List {
-		cp := p
-		cp.Value = append([]byte(nil), p.Value...)
-		d.latchedParts = append(d.latchedParts, cp)
+	// The decoded list is ours; its values alias the caller's data.
+	ownValues(dec.List)
+	if len(d.latchedParts) == 0 {
+		d.latchedParts = dec.List
+	} else {
+		d.latchedParts = append(d.latchedParts, dec.List...)
 	}
 	return nil
+}
+
+// ownValues points the parts' values at one copy of them all, each capped
+// so that appending to one never reaches the next; an empty value becomes
+// nil.
+func ownValues(ps []devctx.Part) {
+	n := 0
+	for _, p := range ps {
+		n += len(p.Value)
+	}
+	buf := make([]byte, 0, n)
+	for i, p := range ps {
+		if len(p.Value) == 0 {
+			ps[i].Value = nil
+			continue
+		}
+		start := len(buf)
+		buf = append(buf, p.Value...)
+		ps[i].Value = buf[start:len(buf):len(buf)]
+	}
 }
