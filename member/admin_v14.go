@@ -120,13 +120,10 @@ func (d *Core) partsSet(data []byte, fx *Effects) *adminError {
 	for _, w := range dec.Unknown {
 		fx.note("%s: ignored", w)
 	}
-	// The decoded list is ours; its values alias the caller's data.
-	ownValues(dec.List)
-	if len(d.latchedParts) == 0 {
-		d.latchedParts = dec.List
-	} else {
-		d.latchedParts = append(d.latchedParts, dec.List...)
-	}
+	// all is ours (the decoded list, or the latched parts with it
+	// appended); the new parts' values still alias the caller's data.
+	ownValues(all[len(d.latchedParts):])
+	d.latchedParts = all
 	return nil
 }
 
