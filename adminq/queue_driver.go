@@ -22,6 +22,7 @@ type Completion struct {
 }
 
 type submitted struct {
+	live      bool // a command is in flight at this head
 	token     uint64
 	cmd       Command
 	slot      uint16
@@ -45,7 +46,9 @@ type DriverQueue struct {
 	bufBase   uint64
 	slotSize  uint64
 	nextToken uint64
-	byHead    []*submitted
+	// byHead is the command in flight at each head (live), by value: a
+	// driver submits millions of commands in a search.
+	byHead    []submitted
 	freeSlots []uint16
 	// buf is the scratch buffer of the header and status writes (host
 	// memory keeps neither).
@@ -63,7 +66,7 @@ func NewDriverQueue(mem pcie.MemoryPort, rid pcie.RID, l virtq.Layout, bufBase, 
 		return nil, fmt.Errorf("adminq: %w", err)
 	}
 	d := &DriverQueue{ring: r, mem: mem, rid: rid, bufBase: bufBase, slotSize: slotSize,
-		byHead: make([]*submitted, l.Size), freeSlots: make([]uint16, l.Size)}
+		byHead: make([]submitted, l.Size), freeSlots: make([]uint16, l.Size)}
 	for i := range d.freeSlots {
 		d.freeSlots[i] = l.Size - 1 - uint16(i)
 	}
@@ -173,7 +176,7 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 	c.Data = append([]byte(nil), c.Data...)
 	tok := d.nextToken
 	d.nextToken++
-	d.byHead[head] = &submitted{token: tok, cmd: c, slot: slotIdx, status: slot + statusOff, resultCap: resultCap}
+	d.byHead[head] = submitted{live: true, token: tok, cmd: c, slot: slotIdx, status: slot + statusOff, resultCap: resultCap}
 	return tok, nil
 }
 
@@ -185,11 +188,11 @@ func (d *DriverQueue) Harvest() ([]Completion, error) { return d.AppendHarvest(n
 func (d *DriverQueue) AppendHarvest(out []Completion) ([]Completion, error) {
 	used, err := d.ring.Harvest()
 	for _, u := range used {
-		s := d.byHead[u.ID]
-		if s == nil {
+		if int(u.ID) >= len(d.byHead) || !d.byHead[u.ID].live {
 			return out, fmt.Errorf("adminq: used id %d: no command submitted there", u.ID)
 		}
-		d.byHead[u.ID] = nil
+		s := d.byHead[u.ID]
+		d.byHead[u.ID] = submitted{}
 		d.freeSlots = append(d.freeSlots, s.slot)
 		n := uint64(u.Len)
 		if lim := uint64(spec.AdminResultHeaderSize + s.resultCap); n > lim {
