@@ -17,7 +17,6 @@ import (
 // does not decode keeps the implementation's own values; the load check
 // judges it.
 func describePayload(d *compat.DeviceDescription, kind stateKind, payload []byte) {
-	var parts []devctx.Part
 	switch kind {
 	case stateDraft:
 		d.Parts = nil
@@ -34,30 +33,70 @@ func describePayload(d *compat.DeviceDescription, kind stateKind, payload []byte
 			}
 		}
 		return
-	case stateParts:
-		parts = walkParts(payload)
-	case stateStream:
-		for _, rec := range streamRecords(payload) {
-			parts = append(parts, walkParts(rec)...)
-		}
-	}
-	if parts == nil {
+	case stateParts, stateStream:
+	default:
 		return
 	}
-	d.Parts = nil
-	seen := map[spec.PartType]bool{}
-	for _, p := range parts {
-		switch p.Type {
-		case spec.PartDevFeatures:
-			setFeatures(&d.DeviceFeatures, nil, p.Value)
-		case spec.PartDrvFeatures:
-			setFeatures(nil, &d.DriverFeatures, p.Value)
-		}
-		if !seen[p.Type] {
-			seen[p.Type] = true
-			d.Parts = append(d.Parts, compat.PartEntry{Type: p.Type, Flags: p.Flags & spec.PartFlagOptional})
+	m := manifest{d: d}
+	if kind == stateParts {
+		eachPart(payload, m.add)
+	} else {
+		for _, rec := range streamRecords(payload) {
+			eachPart(rec, m.add)
 		}
 	}
+}
+
+// manifest builds a description's features and part manifest from the
+// parts it is handed, in order; the first part replaces the manifest the
+// description had.
+type manifest struct {
+	d       *compat.DeviceDescription
+	started bool
+	// seen holds the types in d.Parts once there are too many to scan.
+	seen map[spec.PartType]bool
+}
+
+// manifestScan is how many types the manifest scans for a duplicate before
+// it keeps a map: a payload may hold any number of parts.
+const manifestScan = 32
+
+func (m *manifest) add(p devctx.Part) {
+	d := m.d
+	if !m.started {
+		m.started, d.Parts = true, nil
+	}
+	switch p.Type {
+	case spec.PartDevFeatures:
+		setFeatures(&d.DeviceFeatures, nil, p.Value)
+	case spec.PartDrvFeatures:
+		setFeatures(nil, &d.DriverFeatures, p.Value)
+	}
+	if m.has(p.Type) {
+		return
+	}
+	d.Parts = append(d.Parts, compat.PartEntry{Type: p.Type, Flags: p.Flags & spec.PartFlagOptional})
+	if m.seen != nil {
+		m.seen[p.Type] = true
+	} else if len(d.Parts) > manifestScan {
+		m.seen = make(map[spec.PartType]bool, 2*len(d.Parts))
+		for _, e := range d.Parts {
+			m.seen[e.Type] = true
+		}
+	}
+}
+
+// has reports whether the manifest lists type t.
+func (m *manifest) has(t spec.PartType) bool {
+	if m.seen != nil {
+		return m.seen[t]
+	}
+	for _, e := range m.d.Parts {
+		if e.Type == t {
+			return true
+		}
+	}
+	return false
 }
 
 // setFeatures stores word 0 of a feature-words value in dev or drv.
@@ -75,20 +114,19 @@ func setFeatures(dev *uint64, drv **uint64, value []byte) {
 	}
 }
 
-// walkParts splits a run of device parts (16-byte header, value) without
-// judging them; it stops at the first part that does not fit.
-func walkParts(b []byte) []devctx.Part {
-	var out []devctx.Part
+// eachPart hands f the parts of a run of device parts (16-byte header,
+// value) in order, without judging them; it stops at the first part that
+// does not fit.
+func eachPart(b []byte, f func(devctx.Part)) {
 	for off := 0; len(b)-off >= spec.PartHeaderSize; {
 		h, err := devctx.DecodePartHeader(b[off:])
 		if err != nil || uint64(h.Length) > uint64(len(b)-off-spec.PartHeaderSize) {
 			break
 		}
 		start := off + spec.PartHeaderSize
-		out = append(out, devctx.Part{Type: h.Type, Flags: h.Flags, Value: b[start : start+int(h.Length)]})
+		f(devctx.Part{Type: h.Type, Flags: h.Flags, Value: b[start : start+int(h.Length)]})
 		off = start + int(h.Length)
 	}
-	return out
 }
 
 // streamRecords returns the data of the DEVICE_DATA records of a VFIO
