@@ -101,18 +101,33 @@ func BenchmarkChannelRoundTrip(b *testing.B) {
 }
 
 // BenchmarkExploreToy explores the noisy lost-update toy on one core and
-// reports schedules/s and ns/decision (system work included).
+// reports schedules/s and ns/decision (system work included); the -memo
+// cases explore with the decision-tree memo (its misses build the tree,
+// its failing hits rebuild their choices).
 func BenchmarkExploreToy(b *testing.B) {
-	for _, strategy := range []string{StrategyRandom, StrategyPCT} {
-		b.Run(strategy, func(b *testing.B) {
+	cases := []struct {
+		name, strategy string
+		memo           *MemoConfig
+	}{
+		{StrategyRandom, StrategyRandom, nil},
+		{StrategyPCT, StrategyPCT, nil},
+		{StrategyRandom + "-memo", StrategyRandom, &MemoConfig{}},
+		{StrategyPCT + "-memo", StrategyPCT, &MemoConfig{}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
 			sum, err := Explore(context.Background(), ExploreConfig{
-				Factory: noisyRace.factory(), Strategy: strategy, Schedules: b.N, Seed: 1, Jobs: 1,
+				Factory: noisyRace.factory(), Strategy: c.strategy, Schedules: b.N, Seed: 1, Jobs: 1, Memo: c.memo,
 			})
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
+			if c.memo != nil {
+				b.ReportMetric(1000*float64(sum.Executed)/float64(sum.Schedules), "executed/1000")
+			}
 		})
 	}
 }
