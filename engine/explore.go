@@ -176,9 +176,11 @@ type explorer struct {
 	lenSum   int64
 	start    time.Time
 	memo     *memo
-	// walk and todo are runRound's buffers.
-	walk memoWalk
-	todo []task
+	// walk and todo are runRound's buffers; paths holds event logs free
+	// to keep its misses' runs in (as many as a round has had misses).
+	walk  memoWalk
+	todo  []task
+	paths []*eventLog
 }
 
 // worker is one job's reusable state.
@@ -288,7 +290,7 @@ func (e *explorer) remember(o runOut) error {
 	if o.err != nil || o.path == nil {
 		return exploreAdvice(o.err)
 	}
-	return exploreAdvice(e.memo.insert(o.at, o.path, o.path.leaf))
+	return exploreAdvice(e.memo.insert(o.at, o.path))
 }
 
 // add aggregates one run, in schedule order.

@@ -63,7 +63,14 @@ func (e *explorer) rounds(ctx context.Context) error {
 // each, taking the next run until none is left: no goroutine or channel
 // handoff per schedule, and none at all for a round of hits or with one
 // job (waking another thread costs more than a hit on a busy machine).
+// A miss keeps its run for the memo in a path of its own, which the memo
+// takes after the round and the next round reuses.
 func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k int, outs []runOut) {
+	for _, t := range e.todo {
+		if t.path != nil {
+			e.paths = append(e.paths, t.path) // the last round's: inserted
+		}
+	}
 	todo := e.todo[:0]
 	for j, i := range idx {
 		if ctx.Err() != nil {
@@ -85,6 +92,9 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 				t.check = leaf
 			}
 			t.picks, t.at, t.ev = slices.Clone(e.walk.picks), at, ev
+			if t.check == nil && !e.memo.full {
+				t.path = e.freePath()
+			}
 		}
 		todo = append(todo, t)
 	}
@@ -116,7 +126,8 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 }
 
 // task is one run to execute in a round: a schedule the memo did not
-// answer (picks: the walk's, at/ev: where it left the tree), or a memo hit
+// answer (picks: the walk's, at/ev: where it left the tree, path: where
+// the run is kept for the memo, nil when the tree is full), or a memo hit
 // to check (check: the remembered result).
 type task struct {
 	j, i  int
@@ -125,7 +136,18 @@ type task struct {
 	picks []int
 	at    *memoNode
 	ev    int
+	path  *eventLog
 	check *memoLeaf
+}
+
+// freePath returns an event log no task of this round keeps its run in.
+func (e *explorer) freePath() *eventLog {
+	if n := len(e.paths); n > 0 {
+		l := e.paths[n-1]
+		e.paths = e.paths[:n-1]
+		return l
+	}
+	return &eventLog{}
 }
 
 // chooser returns schedule seed's chooser.
@@ -148,10 +170,15 @@ func (e *explorer) execute(w *worker, t *task, outs []runOut) {
 	case e.memo == nil:
 		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
 	default:
-		res, path, err := e.memo.runMiss(w.r, &w.log, e.cfg.Factory, t.seed, t.picks, t.ch, t.at, t.ev)
+		var log *eventLog
+		if t.path != nil {
+			log = &w.log
+		}
+		res, path, err := e.memo.runMiss(w.r, log, e.cfg.Factory, t.seed, t.picks, t.ch, t.at, t.ev)
 		outs[t.j] = keep(res, err)
 		if path != nil {
-			outs[t.j].at, outs[t.j].path = t.at, path
+			t.path.copyPath(path)
+			outs[t.j].at, outs[t.j].path = t.at, t.path
 		}
 	}
 	outs[t.j].executed = true

@@ -245,11 +245,14 @@ func exploreAdvice(err error) error {
 	return err
 }
 
-// insert adds an executed run to the tree: log holds its events from the
-// node at on (the whole run when at is nil), leaf its result. At MaxNodes
-// the tree stops growing. A run that contradicts the tree is an error.
-func (m *memo) insert(at *memoNode, log *eventLog, leaf *memoLeaf) error {
-	n, k := at, 0
+// insert adds an executed run to the tree: log holds its events and
+// (log.leaf) its result; its first log.from events are in the tree, and
+// at is the node of event log.from (nil when the tree was empty; log.from
+// is then 0). At MaxNodes the tree stops growing. A run that contradicts
+// the tree is an error, which counts its events from log.from.
+func (m *memo) insert(at *memoNode, log *eventLog) error {
+	leaf := log.leaf
+	n, k := at, log.from
 	if n == nil {
 		if m.root == nil {
 			if m.nodes >= m.cfg.MaxNodes {
@@ -260,9 +263,10 @@ func (m *memo) insert(at *memoNode, log *eventLog, leaf *memoLeaf) error {
 		}
 		n = m.root
 	}
+	from := k
 	for {
 		if msg := n.matches(log, k); msg != "" {
-			return fmt.Errorf("engine: memo: event %d: %s: %w", k, msg, errNotDeterministic)
+			return fmt.Errorf("engine: memo: event %d: %s: %w", k-from, msg, errNotDeterministic)
 		}
 		if n.kind == evLeaf {
 			if diff := n.leaf.diff(leaf); diff != "" {
@@ -360,11 +364,12 @@ func recheck(r *Runner, f Factory, seed uint64, picks []int, leaf *memoLeaf) (Re
 
 // runMiss runs a schedule whose walk left the tree at node at (its event
 // ev; at is nil when the tree is empty): the walk's picks, then ch. Unless
-// the tree is full it records the run in log and returns its events from
-// at on, with the result as their leaf, for insert.
+// the tree is full or log is nil it records the run in log and returns
+// log, its from and leaf set, for insert; log must then stay untouched
+// until insert has taken what it keeps.
 func (m *memo) runMiss(r *Runner, log *eventLog, f Factory, seed uint64, picks []int, ch Chooser, at *memoNode, ev int) (Result, *eventLog, error) {
 	pc := &prefixChooser{picks: picks, ch: ch}
-	if m.full {
+	if m.full || log == nil {
 		res, err := r.RunSeed(f, seed, pc)
 		return res, nil, err
 	}
@@ -377,9 +382,8 @@ func (m *memo) runMiss(r *Runner, log *eventLog, f Factory, seed uint64, picks [
 	if at == nil {
 		ev = 0
 	}
-	path := log.detach(ev)
-	path.leaf = leafOf(&res)
-	return res, path, nil
+	log.from, log.leaf = ev, leafOf(&res)
+	return res, log, nil
 }
 
 // prefixChooser replays the picks a memo walk already made, then asks the

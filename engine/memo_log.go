@@ -31,11 +31,16 @@ type memoEvent struct {
 // makes from the streams of its seed, in the order they happen. Two runs
 // of a deterministic system whose logs agree up to some event behave the
 // same up to there, whatever their seeds: the log is the memo's key.
+//
+// A log is reused run after run (reset); the memo copies what it keeps.
 type eventLog struct {
 	events []memoEvent
 	steps  []Step
 	closed bool
-	// leaf is the run's result, once detached for the memo.
+	// Once the run is over, for memo.insert: from is the event where the
+	// run's walk left the tree (the events before it are in the tree),
+	// leaf the run's result.
+	from int
 	leaf *memoLeaf
 	// The streams handed to the factory draw from these sources, which
 	// record every word they produce.
@@ -67,6 +72,7 @@ func streamSeed(seed uint64, id StreamID) (uint64, uint64) {
 
 func (l *eventLog) reset() {
 	l.events, l.steps, l.closed = l.events[:0], l.steps[:0], false
+	l.from, l.leaf = 0, nil
 }
 
 // streams returns recording streams of seed, equal draw for draw to
@@ -100,19 +106,26 @@ func (l *eventLog) decision(d *Decision, pick int) {
 // enabled returns the enabled steps of decision event e.
 func (l *eventLog) enabled(e *memoEvent) []Step { return l.steps[e.en : e.en+e.n] }
 
-// detach returns a copy of the events from index from on, owning its
-// steps, so the run's Runner can be reused before the memo takes it.
-func (l *eventLog) detach(from int) *eventLog {
-	out := &eventLog{events: make([]memoEvent, 0, len(l.events)-from), closed: true}
-	for _, e := range l.events[from:] {
-		if e.kind == evDecision {
-			en := len(out.steps)
-			out.steps = append(out.steps, l.enabled(&e)...)
-			e.en = int32(en)
+// copyPath makes l a copy of the events of src the memo does not hold
+// yet (from src.from on) and of its leaf, reusing l's buffers, so that
+// src's Runner can run again before the memo takes l.
+func (l *eventLog) copyPath(src *eventLog) {
+	evs := src.events[src.from:]
+	s0 := int32(len(src.steps)) // the first step of evs
+	for i := range evs {
+		if evs[i].kind == evDecision {
+			s0 = evs[i].en
+			break
 		}
-		out.events = append(out.events, e)
 	}
-	return out
+	l.events = append(l.events[:0], evs...)
+	l.steps = append(l.steps[:0], src.steps[s0:]...)
+	for i := range l.events {
+		if l.events[i].kind == evDecision {
+			l.events[i].en -= s0
+		}
+	}
+	l.closed, l.from, l.leaf = true, 0, src.leaf
 }
 
 // walkStreams reproduces, draw for draw, the raw words the system would

@@ -130,8 +130,8 @@ func TestMemo_DrawsAreKeys(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, draws, "one draw per increment")
-	path := log.detach(0)
-	require.NoError(t, m.insert(nil, path, leafOf(&res)))
+	log.leaf = leafOf(&res)
+	require.NoError(t, m.insert(nil, &log))
 	var w memoWalk
 	leaf, _, _, err := m.walk(&w, 11, NewRandom(NewStream(11, StreamSchedule)))
 	require.NoError(t, err)

@@ -228,7 +228,7 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 		var path *eventLog
 		res, path, err = sh.memo.runMiss(sh.r, &sh.log, sh.f, sh.seed, picks, ch, at, ev)
 		if path != nil {
-			err = sh.memo.insert(at, path, path.leaf)
+			err = sh.memo.insert(at, path)
 		}
 	}
 	if errors.Is(err, errNotDeterministic) {
