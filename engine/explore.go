@@ -265,16 +265,21 @@ func (e *explorer) roundIndices(lo int, idx []int) []int {
 }
 
 // keep detaches a result from its Runner's buffer: a failing run keeps a
-// copy of its choices, a passing one only their count.
-func keep(res Result, err error) runOut {
+// copy of its choices when add may report it, any other only their count.
+func (e *explorer) keep(res Result, err error) runOut {
 	n := len(res.Choices)
-	if res.Finding != nil {
+	if e.mayReport(res.Finding) {
 		res.Choices = slices.Clone(res.Choices)
 	} else {
 		res.Choices = nil
 	}
 	return runOut{res: res, steps: n, err: err, ran: true}
 }
+
+// mayReport reports whether f is a finding add may report: add reports
+// the first run of each oracle, so none after one is. Jobs call it while
+// a round runs, when nothing changes e.oracles.
+func (e *explorer) mayReport(f *Finding) bool { return f != nil && !e.oracles[f.Oracle] }
 
 // remember counts a run's cost and adds it to the memo, in schedule order.
 func (e *explorer) remember(o runOut) error {

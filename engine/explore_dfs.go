@@ -51,7 +51,7 @@ func (e *explorer) dfs(ctx context.Context) error {
 			if sub != curSub {
 				curSub, subStart = sub, index
 			}
-			if err := e.add(index, keep(res, nil)); err != nil {
+			if err := e.add(index, e.keep(res, nil)); err != nil {
 				return err
 			}
 			if k := len(e.sum.Findings); k > 0 && e.sum.Findings[k-1].Index == index {

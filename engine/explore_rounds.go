@@ -85,7 +85,7 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 				outs[j] = runOut{err: err, ran: true}
 				continue
 			case leaf != nil:
-				outs[j] = runOut{res: leaf.result(seed, e.memo, &e.walk), steps: leaf.steps, ran: true, hit: true}
+				outs[j] = runOut{res: leaf.result(seed, e.memo, &e.walk, e.mayReport(leaf.finding)), steps: leaf.steps, ran: true, hit: true}
 				if !e.memo.verify(i) {
 					continue
 				}
@@ -168,14 +168,14 @@ func (e *explorer) execute(w *worker, t *task, outs []runOut) {
 		_, out.err = recheck(w.r, e.cfg.Factory, t.seed, t.picks, t.check)
 		return
 	case e.memo == nil:
-		outs[t.j] = keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
+		outs[t.j] = e.keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
 	default:
 		var log *eventLog
 		if t.path != nil {
 			log = &w.log
 		}
 		res, path, err := e.memo.runMiss(w.r, log, e.cfg.Factory, t.seed, t.picks, t.ch, t.at, t.ev)
-		outs[t.j] = keep(res, err)
+		outs[t.j] = e.keep(res, err)
 		if path != nil {
 			t.path.copyPath(path)
 			outs[t.j].at, outs[t.j].path = t.at, t.path

@@ -122,14 +122,17 @@ func (l *memoLeaf) diff(r *memoLeaf) string {
 }
 
 // result rebuilds the run's Result from the leaf; a failing run gets its
-// choices from the walk w that reached the leaf.
-func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk) Result {
+// choices, when the caller wants them, from the walk w that reached the
+// leaf.
+func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk, choices bool) Result {
 	res := Result{Seed: seed, Preemptions: l.preemptions, Now: l.now, TraceHash: l.traceHash, Interleaving: l.interleave}
 	if l.finding != nil {
 		f := *l.finding
 		f.Reqs, f.Actors = slices.Clone(f.Reqs), slices.Clone(f.Actors)
 		res.Finding = &f
-		res.Choices = m.choices(w)
+		if choices {
+			res.Choices = m.choices(w)
+		}
 	}
 	return res
 }

@@ -217,7 +217,7 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 		return Result{}, fmt.Errorf("engine: shrink: seed %d: %w", sh.seed, err)
 	}
 	if leaf != nil && !sh.memo.verify(sh.replays) {
-		return leaf.result(sh.seed, sh.memo, &sh.walk), nil
+		return leaf.result(sh.seed, sh.memo, &sh.walk, true), nil
 	}
 	sh.executed++
 	picks := slices.Clone(sh.walk.picks)
