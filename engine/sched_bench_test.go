@@ -131,3 +131,31 @@ func BenchmarkExploreToy(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExploreToyDFS runs one complete bounded dfs search of the noisy
+// lost-update toy per op, on one core.
+func BenchmarkExploreToyDFS(b *testing.B) {
+	cases := []struct {
+		name      string
+		reduction Reduction
+		bound     int
+	}{
+		{"sleep-bound1", ReductionSleep, 1},
+		{"dpor-bound2", ReductionDPOR, 2},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var sum Summary
+			for b.Loop() {
+				var err error
+				sum, err = Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyDFS,
+					Schedules: 1 << 30, Seed: 1, Jobs: 1, Bound: c.bound, Reduction: c.reduction})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(sum.Schedules), "schedules")
+		})
+	}
+}
