@@ -243,10 +243,11 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 		}
 		return n.chosen, nil
 	}
-	n := dfsNode{enabled: slices.Clone(d.Enabled), prev: d.Prev, prevOn: d.PrevEnabled(), adv: d.Advances}
-	n.after = make([]int8, len(n.enabled))
-	for i := range n.after {
-		n.after[i] = -1
+	n := dfsNode{prev: d.Prev, prevOn: d.PrevEnabled(), adv: d.Advances}
+	s.reuse(&n)
+	n.enabled = append(n.enabled, d.Enabled...)
+	for range n.enabled {
+		n.after = append(n.after, -1)
 	}
 	n.full = s.cfg.Reduction != ReductionDPOR
 	if k := len(s.stack); k > 0 {
@@ -302,6 +303,17 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 		return 0, ErrForeign
 	}
 	return top.chosen, nil
+}
+
+// reuse gives n, the node of a new decision, the emptied buffers of the
+// node the stack last held at its depth: nothing else refers to a node's
+// buffers, and nothing reads a node once it is off the stack.
+func (s *DFS) reuse(n *dfsNode) {
+	if k := len(s.stack); k < cap(s.stack) {
+		old := &s.stack[:k+1][k]
+		n.enabled, n.after, n.tried = old.enabled[:0], old.after[:0], old.tried[:0]
+		n.sleep, n.backtrack = old.sleep[:0], old.backtrack[:0]
+	}
 }
 
 // isBranching reports whether a full node offers more than one pick in
