@@ -162,10 +162,12 @@ type runOut struct {
 	err   error
 	ran   bool // the schedule was run (false: cancelled before)
 	// executed: the system ran; hit/verified: the memo answered (and the
-	// answer was checked); path/at: the run's events for the memo.
+	// answer was checked); path/at: the run's events for the memo to
+	// insert, or memoErr: the memo's error inserting them as the run ended.
 	executed, hit, verified bool
 	path                    *eventLog
 	at                      *memoNode
+	memoErr                 error
 }
 
 type explorer struct {
@@ -281,7 +283,8 @@ func (e *explorer) keep(res Result, err error) runOut {
 // a round runs, when nothing changes e.oracles.
 func (e *explorer) mayReport(f *Finding) bool { return f != nil && !e.oracles[f.Oracle] }
 
-// remember counts a run's cost and adds it to the memo, in schedule order.
+// remember counts a run's cost and adds it to the memo (unless it is
+// there already), in schedule order.
 func (e *explorer) remember(o runOut) error {
 	if o.executed {
 		e.sum.Executed++
@@ -292,8 +295,13 @@ func (e *explorer) remember(o runOut) error {
 	if o.verified {
 		e.sum.Memo.Verified++
 	}
-	if o.err != nil || o.path == nil {
+	switch {
+	case o.err != nil:
 		return exploreAdvice(o.err)
+	case o.memoErr != nil:
+		return exploreAdvice(o.memoErr)
+	case o.path == nil:
+		return nil
 	}
 	return exploreAdvice(e.memo.insert(o.at, o.path))
 }

@@ -63,8 +63,9 @@ func (e *explorer) rounds(ctx context.Context) error {
 // each, taking the next run until none is left: no goroutine or channel
 // handoff per schedule, and none at all for a round of hits or with one
 // job (waking another thread costs more than a hit on a busy machine).
-// A miss keeps its run for the memo in a path of its own, which the memo
-// takes after the round and the next round reuses.
+// Jobs running side by side keep each miss's run in a path of its own,
+// which the memo takes after the round and the next round reuses; runs
+// that go one at a time go into the tree as they end (runInOrder).
 func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k int, outs []runOut) {
 	for _, t := range e.todo {
 		if t.path != nil {
@@ -92,52 +93,81 @@ func (e *explorer) runRound(ctx context.Context, workers []*worker, idx []int, k
 				t.check = leaf
 			}
 			t.picks, t.at, t.ev = slices.Clone(e.walk.picks), at, ev
-			if t.check == nil && !e.memo.full {
-				t.path = e.freePath()
-			}
+			t.record = t.check == nil && !e.memo.full
 		}
 		todo = append(todo, t)
 	}
 	e.todo = todo
-	var next atomic.Int64
-	work := func(w *worker) {
-		for {
-			n := int(next.Add(1) - 1)
-			if n >= len(todo) || ctx.Err() != nil {
-				return
-			}
-			e.execute(w, &todo[n], outs)
-		}
-	}
 	n := min(len(workers), len(todo))
 	if n <= 1 {
-		work(workers[0])
+		e.runInOrder(ctx, workers[0], todo, outs)
 		return
 	}
+	for j := range todo {
+		if todo[j].record {
+			todo[j].path = e.freePath()
+		}
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for _, w := range workers[:n] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work(w)
+			for {
+				n := int(next.Add(1) - 1)
+				if n >= len(todo) || ctx.Err() != nil {
+					return
+				}
+				e.execute(w, &todo[n], outs, false)
+			}
 		}()
 	}
 	wg.Wait()
 }
 
+// runInOrder runs the round's tasks on w one after the other, in schedule
+// order, and inserts each miss into the tree as soon as it has run,
+// straight from w's log: remember would insert it at the same point of
+// the round, and nothing inserted earlier in the round changes what the
+// later tasks do (their walks are done, and whether they are recorded
+// was decided there). As remember stops at the first schedule that
+// failed, nothing past it is inserted.
+func (e *explorer) runInOrder(ctx context.Context, w *worker, todo []task, outs []runOut) {
+	failed := len(outs) // the first schedule of the round that failed
+	for j := range outs {
+		if outs[j].err != nil {
+			failed = j // its walk failed
+			break
+		}
+	}
+	for k := range todo {
+		if ctx.Err() != nil {
+			return
+		}
+		t := &todo[k]
+		e.execute(w, t, outs, t.j < failed)
+		if o := &outs[t.j]; o.err != nil || o.memoErr != nil {
+			failed = min(failed, t.j)
+		}
+	}
+}
+
 // task is one run to execute in a round: a schedule the memo did not
-// answer (picks: the walk's, at/ev: where it left the tree, path: where
-// the run is kept for the memo, nil when the tree is full), or a memo hit
-// to check (check: the remembered result).
+// answer (picks: the walk's, at/ev: where it left the tree, record: the
+// run is recorded for the memo as the tree was not full, path: where it
+// is kept until the round ends, when jobs run side by side), or a memo
+// hit to check (check: the remembered result).
 type task struct {
-	j, i  int
-	seed  uint64
-	ch    Chooser
-	picks []int
-	at    *memoNode
-	ev    int
-	path  *eventLog
-	check *memoLeaf
+	j, i   int
+	seed   uint64
+	ch     Chooser
+	picks  []int
+	at     *memoNode
+	ev     int
+	record bool
+	path   *eventLog
+	check  *memoLeaf
 }
 
 // freePath returns an event log no task of this round keeps its run in.
@@ -159,8 +189,10 @@ func (e *explorer) chooser(seed uint64, k int) Chooser {
 	return NewRandom(rng)
 }
 
-// execute runs a task on worker w and stores its outcome in outs.
-func (e *explorer) execute(w *worker, t *task, outs []runOut) {
+// execute runs a task on worker w and stores its outcome in outs. A
+// recorded miss is kept in the task's path for remember, or else inserted
+// into the tree now when insert is set.
+func (e *explorer) execute(w *worker, t *task, outs []runOut, insert bool) {
 	switch {
 	case t.check != nil:
 		out := &outs[t.j]
@@ -171,14 +203,19 @@ func (e *explorer) execute(w *worker, t *task, outs []runOut) {
 		outs[t.j] = e.keep(w.r.RunSeed(e.cfg.Factory, t.seed, t.ch))
 	default:
 		var log *eventLog
-		if t.path != nil {
+		if t.record {
 			log = &w.log
 		}
 		res, path, err := e.memo.runMiss(w.r, log, e.cfg.Factory, t.seed, t.picks, t.ch, t.at, t.ev)
-		outs[t.j] = e.keep(res, err)
-		if path != nil {
+		out := &outs[t.j]
+		*out = e.keep(res, err)
+		switch {
+		case path == nil:
+		case t.path != nil:
 			t.path.copyPath(path)
-			outs[t.j].at, outs[t.j].path = t.at, t.path
+			out.at, out.path = t.at, t.path
+		case insert:
+			out.memoErr = e.memo.insert(t.at, path)
 		}
 	}
 	outs[t.j].executed = true

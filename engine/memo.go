@@ -36,9 +36,9 @@ const DefaultMemoVerify = 256
 // the run (wall clock, files, external processes) must not use the memo.
 //
 // Results do not depend on the memo: every Summary field but Elapsed,
-// Executed and Memo is the same with it on or off, for any Jobs. The tree
-// changes only between rounds, in schedule order, so which schedules hit
-// does not depend on Jobs either.
+// Executed and Memo is the same with it on or off, for any Jobs. A
+// round's walks all come before its runs, and the tree takes the runs in
+// schedule order, so which schedules hit does not depend on Jobs either.
 type MemoConfig struct {
 	// MaxNodes caps the tree (zero: DefaultMemoNodes). At the cap the tree
 	// stops growing: runs it already holds are still reused, new ones are
@@ -138,7 +138,8 @@ func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk, choices bool) Resul
 }
 
 // memo is the tree. Walks may run concurrently; inserts must not overlap
-// them (the explorer inserts between rounds).
+// them (the explorer inserts after a round's walks, in schedule order: as
+// the runs end with one job, after the round with more).
 type memo struct {
 	cfg   MemoConfig
 	root  *memoNode
@@ -379,12 +380,12 @@ func recheck(r *Runner, f Factory, seed uint64, picks []int, leaf *memoLeaf) (Re
 
 // runMiss runs a schedule whose walk left the tree at node at (its event
 // ev; at is nil when the tree is empty): the walk's picks, then ch. Unless
-// the tree is full or log is nil it records the run in log and returns
-// log, its from and leaf set, for insert; log must then stay untouched
-// until insert has taken what it keeps.
+// log is nil (the caller passes nil when the tree is full) it records the
+// run in log and returns log, its from and leaf set, for insert; log must
+// then stay untouched until insert has taken what it keeps.
 func (m *memo) runMiss(r *Runner, log *eventLog, f Factory, seed uint64, picks []int, ch Chooser, at *memoNode, ev int) (Result, *eventLog, error) {
 	pc := &prefixChooser{picks: picks, ch: ch}
-	if m.full || log == nil {
+	if log == nil {
 		res, err := r.RunSeed(f, seed, pc)
 		return res, nil, err
 	}

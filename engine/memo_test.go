@@ -69,19 +69,56 @@ func TestMemo_SameResults(t *testing.T) {
 	}
 }
 
-// The memo's executed count does not depend on jobs either: the tree grows
-// between rounds, in schedule order.
+// The memo's executed count and the tree do not depend on jobs either:
+// one job inserts each miss as it runs, several after the round, both in
+// schedule order. That holds when the tree fills up within a round, and
+// when a run contradicts the tree (the exploration stops at the same
+// schedule with the same tree).
 func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
-	var got []Summary
-	for _, jobs := range []int{1, 4} {
-		sum, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyPCT,
-			Schedules: 1500, Seed: 2, Jobs: jobs, Memo: &MemoConfig{}})
-		require.NoError(t, err)
-		sum.Elapsed = 0
-		got = append(got, sum)
+	// seedFlaky's systems change their enabled steps on one seed in mod.
+	seedFlaky := func(mod uint64) Factory {
+		return func(st Streams) (System, error) {
+			return &flakySys{toySys: newToy(noisyRace, st), odd: st.Seed%mod == 0}, nil
+		}
 	}
-	assert.Equal(t, got[0], got[1])
-	assert.Less(t, got[0].Executed, got[0].Schedules)
+	cases := []struct {
+		name    string
+		f       Factory
+		memo    MemoConfig
+		wantErr bool
+	}{
+		{"uncapped", noisyRace.factory(), MemoConfig{}, false},
+		{"full within a round", noisyRace.factory(), MemoConfig{MaxNodes: 300}, false},
+		{"not deterministic in the first round", seedFlaky(97), MemoConfig{VerifyEvery: -1}, true},
+		{"not deterministic among hits and checks", seedFlaky(251), MemoConfig{VerifyEvery: 2}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []Summary
+			var errs []string
+			for _, jobs := range []int{1, 4} {
+				sum, err := Explore(context.Background(), ExploreConfig{Factory: c.f, Strategy: StrategyPCT,
+					Schedules: 1500, Seed: 2, Jobs: jobs, Memo: &c.memo})
+				if c.wantErr {
+					require.ErrorIs(t, err, errNotDeterministic)
+					errs = append(errs, err.Error())
+				} else {
+					require.NoError(t, err)
+				}
+				sum.Elapsed = 0
+				got = append(got, sum)
+			}
+			assert.Equal(t, got[0], got[1])
+			if c.wantErr {
+				assert.Equal(t, errs[0], errs[1])
+			} else {
+				assert.Less(t, got[0].Executed, got[0].Schedules)
+			}
+			if c.memo.MaxNodes > 0 {
+				assert.True(t, got[0].Memo.Full)
+			}
+		})
+	}
 }
 
 // flakySys changes its enabled steps on every other build: a system that

@@ -225,8 +225,11 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 	if leaf != nil {
 		res, err = recheck(sh.r, sh.f, sh.seed, picks, leaf)
 	} else {
-		var path *eventLog
-		res, path, err = sh.memo.runMiss(sh.r, &sh.log, sh.f, sh.seed, picks, ch, at, ev)
+		var log, path *eventLog
+		if !sh.memo.full {
+			log = &sh.log
+		}
+		res, path, err = sh.memo.runMiss(sh.r, log, sh.f, sh.seed, picks, ch, at, ev)
 		if path != nil {
 			err = sh.memo.insert(at, path)
 		}
