@@ -121,18 +121,21 @@ func (l *memoLeaf) diff(r *memoLeaf) string {
 	return ""
 }
 
-// result rebuilds the run's Result from the leaf; a failing run gets its
-// choices, when the caller wants them, from the walk w that reached the
-// leaf.
-func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk, choices bool) Result {
+// result rebuilds the run's Result from the leaf. A failing run the
+// caller may report gets a finding of its own and its choices, from the
+// walk w that reached the leaf; any other failing run shares the leaf's
+// finding, which nothing may change, and has no choices.
+func (l *memoLeaf) result(seed uint64, m *memo, w *memoWalk, report bool) Result {
 	res := Result{Seed: seed, Preemptions: l.preemptions, Now: l.now, TraceHash: l.traceHash, Interleaving: l.interleave}
-	if l.finding != nil {
+	switch {
+	case l.finding == nil:
+	case report:
 		f := *l.finding
 		f.Reqs, f.Actors = slices.Clone(f.Reqs), slices.Clone(f.Actors)
 		res.Finding = &f
-		if choices {
-			res.Choices = m.choices(w)
-		}
+		res.Choices = m.choices(w)
+	default:
+		res.Finding = l.finding
 	}
 	return res
 }
