@@ -278,9 +278,9 @@ func (e *explorer) keep(res Result, err error) runOut {
 	return runOut{res: res, steps: n, err: err, ran: true}
 }
 
-// mayReport reports whether f is a finding add may report: add reports
-// the first run of each oracle, so none after one is. Jobs call it while
-// a round runs, when nothing changes e.oracles.
+// mayReport reports whether add may report a run with finding f: add
+// reports only the first run of each oracle. Jobs call it while a round
+// runs, when nothing changes e.oracles.
 func (e *explorer) mayReport(f *Finding) bool { return f != nil && !e.oracles[f.Oracle] }
 
 // remember counts a run's cost and adds it to the memo (unless it is
