@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/internal/slab"
 )
 
 // DefaultMemoNodes caps the memo's tree when MemoConfig.MaxNodes is zero.
@@ -149,9 +151,9 @@ type memo struct {
 	nodes int
 	full  bool
 	// The nodes, their enabled steps and their children, from slabs.
-	nodeSlab slab[memoNode]
-	stepSlab slab[Step]
-	kidSlab  slab[*memoNode]
+	nodeSlab slab.Slab[memoNode]
+	stepSlab slab.Slab[Step]
+	kidSlab  slab.Slab[*memoNode]
 }
 
 func newMemo(cfg MemoConfig) *memo {
@@ -308,7 +310,7 @@ func (m *memo) insert(at *memoNode, log *eventLog) error {
 // newNode builds the node of event k (a leaf past the last event).
 func (m *memo) newNode(log *eventLog, k int, leaf *memoLeaf) *memoNode {
 	m.nodes++
-	n := &m.nodeSlab.take(1)[0]
+	n := &m.nodeSlab.Take(1)[0]
 	if k == len(log.events) {
 		n.kind, n.leaf = evLeaf, leaf
 		return n
@@ -319,9 +321,9 @@ func (m *memo) newNode(log *eventLog, k int, leaf *memoLeaf) *memoNode {
 		return n
 	}
 	src := log.enabled(e)
-	en := m.stepSlab.take(len(src))
+	en := m.stepSlab.Take(len(src))
 	copy(en, src)
-	*n = memoNode{kind: evDecision, prev: e.prev, adv: e.adv, now: e.now, enabled: en, kids: m.kidSlab.take(len(en))}
+	*n = memoNode{kind: evDecision, prev: e.prev, adv: e.adv, now: e.now, enabled: en, kids: m.kidSlab.Take(len(en))}
 	return n
 }
 
