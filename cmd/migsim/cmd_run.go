@@ -26,6 +26,7 @@ func init() {
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
        [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N] [--progress auto|always|never]
+       [--cpuprofile FILE]
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -51,6 +52,12 @@ not be the table's first.
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
 the file (or says why it cannot). --report-dir writes a finding report
 (migsim report) for every row that ends in a finding.
+
+--cpuprofile writes a CPU profile of the judging (runtime/pprof) to FILE.
+The binary is built with the profile of the whole catalog's run in
+cmd/migsim/default.pgo (profile-guided optimisation, docs/engine.md,
+"Throughput and jobs"); regenerate it with
+go run ./cmd/migsim run --progress never --cpuprofile cmd/migsim/default.pgo
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
 a usage error or a scenario that does not load, 130 when interrupted.
@@ -80,6 +87,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -126,6 +134,13 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err := catalog.CheckOutputDir(*reportDir); err != nil {
 			return usageError(stderr, "run", "--report-dir: %v", err)
 		}
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return usageError(stderr, "run", "--cpuprofile: %v", err)
+		}
+		defer stopProfile()
 	}
 	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()

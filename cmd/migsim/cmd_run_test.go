@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +75,25 @@ func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
 		assert.Contains(t, rows[i], "bound 2 not exhausted: run budget of 100 spent,")
 	}
 	assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
+}
+
+// TestRun_CPUProfile: --cpuprofile writes a profile (pprof's format: a
+// gzipped protocol buffer), and the table is the one a run without it
+// prints.
+func TestRun_CPUProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	code, out, stderr := runSimCLI(t, "run", "--cpuprofile", path, smokeScenario)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	_, plain, _ := runSimCLI(t, "run", smokeScenario)
+	assert.Equal(t, plain, out)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	require.NoError(t, err, "gzipped")
+	b, err := io.ReadAll(z)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "samples", "the profile names its sample type")
 }
 
 func TestRun_WrongExpectationExits1(t *testing.T) {
@@ -174,6 +195,7 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 		{"negative jobs", []string{"run", "--jobs", "-1", smokeScenario}, "--jobs -1"},
 		{"missing file", []string{"run", "testdata/sim/none.scn"}, "testdata/sim/none.scn"},
 		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2:5: vfs: "lots" is not a number`},
+		{"profile in no directory", []string{"run", "--cpuprofile", "testdata/none/cpu.prof", smokeScenario}, "--cpuprofile: open testdata/none/cpu.prof"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
