@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
@@ -32,10 +33,56 @@ type hooked[T any] struct {
 
 // NewSet sorts os by hook; their passes read w. An oracle without a name
 // or a hook, or a name given twice, is an error.
+//
+// A world is built per run, and the worlds of an exploration share one
+// list of oracles: the set built last is kept (lastSet) and handed out
+// again, with its own w, for a list of the same oracles. Sets share their
+// hook lists, which nothing changes once built.
 func NewSet(w World, os []Oracle) (Set, error) {
-	s := Set{w: w}
-	// A world is built per run: the infos share one array, and each hook's
-	// list is allocated once, at its size.
+	lastSet.Lock()
+	s, ok := lastSet.s, sameOracles(lastSet.os, os)
+	lastSet.Unlock()
+	if !ok {
+		var err error
+		if s, err = newSet(os); err != nil {
+			return Set{}, err
+		}
+		lastSet.Lock()
+		lastSet.os, lastSet.s = slices.Clone(os), s
+		lastSet.Unlock()
+	}
+	s.w = w
+	return s, nil
+}
+
+// lastSet is the set NewSet built last, for the oracles os.
+var lastSet struct {
+	sync.Mutex
+	os []Oracle
+	s  Set
+}
+
+// sameOracles reports whether a and b hold the same oracles in the same
+// order: the same dynamic types, comparable, and equal (a pointer the same
+// pointer). An oracle of a type that cannot be compared is never the same.
+func sameOracles(a, b []Oracle) bool {
+	if a == nil || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		t := reflect.TypeOf(a[i])
+		if t != reflect.TypeOf(b[i]) || !t.Comparable() || a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// newSet builds the set of os, without a world.
+func newSet(os []Oracle) (Set, error) {
+	var s Set
+	// The infos share one array, and each hook's list is allocated once,
+	// at its size.
 	infos := make([]OracleInfo, len(os))
 	var n [6]int // event, recv, load, flow, finish, kept
 	for i, o := range os {

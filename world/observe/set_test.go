@@ -1,6 +1,8 @@
 package observe
 
 import (
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,4 +133,64 @@ func TestSetStateHash(t *testing.T) {
 			assert.Equal(t, c.follows, h1 != h2)
 		})
 	}
+}
+
+// uncomparable is an oracle whose type cannot be compared with ==.
+type uncomparable struct{ names []string }
+
+func (u uncomparable) Info() OracleInfo    { return OracleInfo{Name: u.names[0]} }
+func (uncomparable) CheckEvent(*EventPass) {}
+
+// TestNewSet_Shared: sets built for the same oracles share their hook
+// lists and keep their own world, whichever lists alternate and from how
+// many goroutines; oracles that differ (another value, another pointer, a
+// type == cannot compare) get their own set.
+func TestNewSet_Shared(t *testing.T) {
+	var n1, n2 uint64
+	lists := [][]Oracle{
+		{eventOnly{"e"}, flowFinish{}},
+		{eventOnly{"f"}, flowFinish{}},
+		{keeping{&n1}},
+		{keeping{&n2}},
+		{uncomparable{[]string{"u"}}},
+		{uncomparable{[]string{"v"}}, flowFinish{}},
+	}
+	names := func(s Set) []string {
+		var out []string
+		for _, h := range s.event {
+			out = append(out, h.info.Name)
+		}
+		for _, h := range s.finish {
+			out = append(out, h.info.Name)
+		}
+		return out
+	}
+	want := [][]string{{"e", "flow-finish"}, {"f", "flow-finish"}, {"keeping"}, {"keeping"}, {"u"}, {"v", "flow-finish"}}
+	type world struct{ World }
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				k := (g + i) % len(lists)
+				w := &world{}
+				s, err := NewSet(w, append([]Oracle(nil), lists[k]...)) // equal oracles, another slice
+				if !assert.NoError(t, err) {
+					return
+				}
+				assert.Same(t, w, s.w.(*world), "each set keeps its own world")
+				assert.Equal(t, want[k], names(s), "list %d", k)
+				if k == 2 || k == 3 {
+					assert.Equal(t, lists[k][0], s.kept[0], "the kept oracle is the list's own")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	a, err := NewSet(nil, lists[0])
+	require.NoError(t, err)
+	b, err := NewSet(nil, slices.Clone(lists[0]))
+	require.NoError(t, err)
+	assert.Same(t, &a.event[0], &b.event[0], "the same oracles share one set's lists")
 }
