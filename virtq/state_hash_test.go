@@ -82,3 +82,20 @@ func freshSum(m *GuestMemory) uint64 {
 	}
 	return sum
 }
+
+// TestAllZero: a non-zero byte anywhere in buffers of every length up to
+// a few words, whatever the alignment, is seen.
+func TestAllZero(t *testing.T) {
+	buf := make([]byte, 100)
+	for n := range 80 {
+		for off := range 4 {
+			b := buf[off : off+n]
+			require.True(t, allZero(b), "len %d off %d", n, off)
+			for i := range b {
+				b[i] = 0x80
+				require.False(t, allZero(b), "len %d off %d byte %d", n, off, i)
+				b[i] = 0
+			}
+		}
+	}
+}
