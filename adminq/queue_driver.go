@@ -2,6 +2,7 @@ package adminq
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -22,7 +23,7 @@ type Completion struct {
 }
 
 type submitted struct {
-	live      bool // a command is in flight at this head
+	head      uint16 // the chain's head descriptor
 	token     uint64
 	cmd       Command
 	slot      uint16
@@ -46,9 +47,9 @@ type DriverQueue struct {
 	bufBase   uint64
 	slotSize  uint64
 	nextToken uint64
-	// byHead is the command in flight at each head (live), by value: a
-	// driver submits millions of commands in a search.
-	byHead    []submitted
+	// inflight are the commands in flight, by value and in no order (a
+	// driver has a few in flight, and submits millions in a search).
+	inflight  []submitted
 	freeSlots []uint16
 	// buf is the scratch buffer of the header and status writes (host
 	// memory keeps neither).
@@ -66,7 +67,7 @@ func NewDriverQueue(mem pcie.MemoryPort, rid pcie.RID, l virtq.Layout, bufBase, 
 		return nil, fmt.Errorf("adminq: %w", err)
 	}
 	d := &DriverQueue{ring: r, mem: mem, rid: rid, bufBase: bufBase, slotSize: slotSize,
-		byHead: make([]submitted, l.Size), freeSlots: make([]uint16, l.Size)}
+		freeSlots: make([]uint16, l.Size)}
 	for i := range d.freeSlots {
 		d.freeSlots[i] = l.Size - 1 - uint16(i)
 	}
@@ -176,7 +177,7 @@ func (d *DriverQueue) SubmitSG(c Command, result []int) (uint64, error) {
 	c.Data = append([]byte(nil), c.Data...)
 	tok := d.nextToken
 	d.nextToken++
-	d.byHead[head] = submitted{live: true, token: tok, cmd: c, slot: slotIdx, status: slot + statusOff, resultCap: resultCap}
+	d.inflight = append(d.inflight, submitted{head: head, token: tok, cmd: c, slot: slotIdx, status: slot + statusOff, resultCap: resultCap})
 	return tok, nil
 }
 
@@ -188,11 +189,15 @@ func (d *DriverQueue) Harvest() ([]Completion, error) { return d.AppendHarvest(n
 func (d *DriverQueue) AppendHarvest(out []Completion) ([]Completion, error) {
 	used, err := d.ring.Harvest()
 	for _, u := range used {
-		if int(u.ID) >= len(d.byHead) || !d.byHead[u.ID].live {
+		i := slices.IndexFunc(d.inflight, func(s submitted) bool { return uint32(s.head) == u.ID })
+		if i < 0 {
 			return out, fmt.Errorf("adminq: used id %d: no command submitted there", u.ID)
 		}
-		s := d.byHead[u.ID]
-		d.byHead[u.ID] = submitted{}
+		s := d.inflight[i]
+		last := len(d.inflight) - 1
+		d.inflight[i] = d.inflight[last]
+		d.inflight[last] = submitted{} // drops the command's data
+		d.inflight = d.inflight[:last]
 		d.freeSlots = append(d.freeSlots, s.slot)
 		n := uint64(u.Len)
 		if lim := uint64(spec.AdminResultHeaderSize + s.resultCap); n > lim {

@@ -223,3 +223,38 @@ func TestSubmitPagesLinuxSizing(t *testing.T) {
 	_, err := drv.SubmitPages(Command{Opcode: 0xf}, 4096*3, 4096)
 	assert.ErrorContains(t, err, "descriptors free", "more pages than the ring has descriptors")
 }
+
+// TestDriverQueue_Rounds: over rounds of one to three commands, each
+// harvested completion carries the token and command it was submitted
+// with, whatever heads and slots the earlier rounds freed.
+func TestDriverQueue_Rounds(t *testing.T) {
+	mem, drv, dev := newTestQueues(t, 16)
+	member := uint64(0)
+	for round := range 50 {
+		want := map[uint64]uint64{} // token → member
+		for range 1 + round%3 {
+			member++
+			tok, err := drv.Submit(Command{Opcode: 0x11, Group: spec.GroupSRIOV, Member: member, Data: []byte{byte(member)}}, 0)
+			require.NoError(t, err)
+			want[tok] = member
+		}
+		for {
+			e, ok, err := dev.Pop(mem, testRID)
+			require.NoError(t, err)
+			if !ok {
+				break
+			}
+			require.NoError(t, dev.Complete(mem, testRID, e, Result{}))
+		}
+		_, err := dev.Publish(mem, testRID)
+		require.NoError(t, err)
+		got, err := drv.Harvest()
+		require.NoError(t, err)
+		require.Len(t, got, len(want), "round %d", round)
+		for _, c := range got {
+			assert.Equal(t, want[c.Token], c.Command.Member, "round %d token %d", round, c.Token)
+			assert.Equal(t, []byte{byte(c.Command.Member)}, c.Command.Data)
+		}
+		assert.Equal(t, 0, drv.Outstanding())
+	}
+}
