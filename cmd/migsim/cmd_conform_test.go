@@ -17,8 +17,7 @@ import (
 func buildProgram(t *testing.T, pkg, name string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
-	out, err := exec.Command("go", "build", "-pgo=off", "-o", path, pkg).CombinedOutput() // as migsimBinary
-
+	out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput()
 	require.NoError(t, err, "go build %s:\n%s", pkg, out)
 	return path
 }

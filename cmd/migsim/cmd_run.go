@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/profiling"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -136,7 +137,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *cpuProfile != "" {
-		stopProfile, err := startCPUProfile(*cpuProfile)
+		stopProfile, err := profiling.StartCPU(*cpuProfile)
 		if err != nil {
 			return usageError(stderr, "run", "--cpuprofile: %v", err)
 		}

@@ -41,10 +41,7 @@ func migsimBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "migsim")
-		// Without the profile-guided optimisation of default.pgo: the
-		// tests check behaviour, which it does not change, and it would
-		// compile every package again.
-		if out, err := exec.Command("go", "build", "-pgo=off", "-o", binPath, ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
