@@ -37,7 +37,8 @@ type hooked[T any] struct {
 // A world is built per run, and the worlds of an exploration share one
 // list of oracles: the set built last is kept (lastSet) and handed out
 // again, with its own w, for a list of the same oracles. Sets share their
-// hook lists, which nothing changes once built.
+// hook lists, which nothing changes once built, and the infos read when
+// the set was built: an oracle's Info must not change while it is in use.
 func NewSet(w World, os []Oracle) (Set, error) {
 	lastSet.Lock()
 	s, ok := lastSet.s, sameOracles(lastSet.os, os)
@@ -64,11 +65,17 @@ var lastSet struct {
 
 // sameOracles reports whether a and b hold the same oracles in the same
 // order: the same dynamic types, comparable, and equal (a pointer the same
-// pointer). An oracle of a type that cannot be compared is never the same.
-func sameOracles(a, b []Oracle) bool {
+// pointer). An oracle that cannot be compared — of such a type, or holding
+// such a value in an interface field — is never the same.
+func sameOracles(a, b []Oracle) (same bool) {
 	if a == nil || len(a) != len(b) {
 		return false
 	}
+	defer func() {
+		if recover() != nil { // == met a value it cannot compare
+			same = false
+		}
+	}()
 	for i := range a {
 		t := reflect.TypeOf(a[i])
 		if t != reflect.TypeOf(b[i]) || !t.Comparable() || a[i] != b[i] {

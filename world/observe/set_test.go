@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -135,11 +136,18 @@ func TestSetStateHash(t *testing.T) {
 	}
 }
 
-// uncomparable is an oracle whose type cannot be compared with ==.
-type uncomparable struct{ names []string }
+// uncomparable is an oracle whose type cannot be compared with ==;
+// holding compares by type but not always by value (== panics on a slice
+// in its field).
+type (
+	uncomparable struct{ names []string }
+	holding      struct{ v any }
+)
 
 func (u uncomparable) Info() OracleInfo    { return OracleInfo{Name: u.names[0]} }
 func (uncomparable) CheckEvent(*EventPass) {}
+func (h holding) Info() OracleInfo         { return OracleInfo{Name: fmt.Sprint(h.v)} }
+func (holding) CheckEvent(*EventPass)      {}
 
 // TestNewSet_Shared: sets built for the same oracles share their hook
 // lists and keep their own world, whichever lists alternate and from how
@@ -154,6 +162,8 @@ func TestNewSet_Shared(t *testing.T) {
 		{keeping{&n2}},
 		{uncomparable{[]string{"u"}}},
 		{uncomparable{[]string{"v"}}, flowFinish{}},
+		{holding{[]int{1}}},
+		{holding{[]int{2}}},
 	}
 	names := func(s Set) []string {
 		var out []string
@@ -165,7 +175,7 @@ func TestNewSet_Shared(t *testing.T) {
 		}
 		return out
 	}
-	want := [][]string{{"e", "flow-finish"}, {"f", "flow-finish"}, {"keeping"}, {"keeping"}, {"u"}, {"v", "flow-finish"}}
+	want := [][]string{{"e", "flow-finish"}, {"f", "flow-finish"}, {"keeping"}, {"keeping"}, {"u"}, {"v", "flow-finish"}, {"[1]"}, {"[2]"}}
 	type world struct{ World }
 	var wg sync.WaitGroup
 	for g := range 4 {
