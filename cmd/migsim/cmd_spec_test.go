@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/internal/spectable"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -24,31 +25,31 @@ func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-func specJSON(t *testing.T, args ...string) specDoc {
+func specJSON(t *testing.T, args ...string) spectable.Doc {
 	t.Helper()
 	code, out, errOut := runSpecCLI(t, append([]string{"spec", "--format", "json"}, args...)...)
 	require.Equal(t, exitOK, code, errOut)
-	var d specDoc
+	var d spectable.Doc
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&d))
 	return d
 }
 
-func findSpecValue(vs []specValue, name string) (specValue, bool) {
+func findSpecValue(vs []spectable.Value, name string) (spectable.Value, bool) {
 	for _, v := range vs {
 		if v.Name == name {
 			return v, true
 		}
 	}
-	return specValue{}, false
+	return spectable.Value{}, false
 }
 
 func TestSpecJSONVirtio14Acceptance(t *testing.T) {
 	d := specJSON(t, "--spec", "virtio-1.4")
 	assert.Equal(t, "virtio-1.4", d.Edition)
 
-	var modeSet *specOpcode
+	var modeSet *spectable.Opcode
 	for i := range d.Opcodes {
 		if d.Opcodes[i].Name == "DEV_MODE_SET" {
 			modeSet = &d.Opcodes[i]
@@ -61,7 +62,7 @@ func TestSpecJSONVirtio14Acceptance(t *testing.T) {
 
 	cases := []struct {
 		table string
-		vs    []specValue
+		vs    []spectable.Value
 		name  string
 		value uint32
 		hex   string
@@ -130,7 +131,7 @@ func TestSpecWithoutEditionPrintsBoth(t *testing.T) {
 	code, out, errOut = runSpecCLI(t, "spec", "--format", "json")
 	require.Equal(t, exitOK, code, errOut)
 	var both struct {
-		Editions []specDoc `json:"editions"`
+		Editions []spectable.Doc `json:"editions"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &both))
 	require.Len(t, both.Editions, 2)
@@ -164,7 +165,7 @@ func TestSpecKnobsChangeTheTable(t *testing.T) {
 	assert.False(t, allowed["Freeze>Active"])
 	assert.True(t, allowed["Active>Stop"])
 	assert.True(t, allowed["Freeze>Freeze"])
-	knobs := map[string]specKnob{}
+	knobs := map[string]spectable.Knob{}
 	for _, k := range d.Knobs {
 		knobs[k.Name] = k
 	}
