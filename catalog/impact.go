@@ -26,6 +26,11 @@ const (
 	// migration failed and the guest kept running where it was, with no
 	// guest-visible damage judged.
 	ImpactFlow = "flow-error"
+	// ImpactBound: the run reached its step bound before it ended. That is
+	// a livelock or only a run longer than the bound (a --max-steps below
+	// what the migration needs): the guest's final log was never compared,
+	// so nothing is claimed about the guest.
+	ImpactBound = "step-bound"
 )
 
 // GuestVisible reports whether the named oracle judges what the guest
@@ -37,7 +42,7 @@ func GuestVisible(name string) bool {
 
 // ImpactOf is the impact of one finding and how it was decided.
 type ImpactOf struct {
-	// Impact is ImpactGuest, ImpactRule or ImpactFlow; empty for a finding
+	// Impact is ImpactGuest, ImpactRule, ImpactFlow or ImpactBound; empty for a finding
 	// that is a defect (scenario, panic, reference).
 	Impact string
 	// Rules are the rule oracles that fired in the run, in the order the
@@ -75,6 +80,12 @@ func (i ImpactOf) Why() string {
 		return fmt.Sprintf("the run went on past %s to its end; no guest-visible oracle fired", strings.Join(i.Rules, ", "))
 	case ImpactFlow:
 		return "the migration stopped; no guest-visible oracle fired"
+	case ImpactBound:
+		s := "the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger --max-steps tells them apart"
+		if len(i.Rules) > 0 {
+			s = "after " + strings.Join(i.Rules, ", ") + ", " + s
+		}
+		return s
 	}
 	return ""
 }
@@ -84,7 +95,8 @@ func (i ImpactOf) Why() string {
 var maxImpactRuns = len(oracle.All())
 
 // DeriveImpact decides a finding's impact from what the run observed. A
-// guest-visible finding is ImpactGuest, a flow error ImpactFlow. For a
+// guest-visible finding is ImpactGuest, a flow error ImpactFlow, a run cut
+// by its step bound ImpactBound (it proves no harm to the guest). For a
 // rule oracle's finding the run is replayed (leniently, from seed with
 // choices, then continuing the last actor) without that oracle; when
 // another rule oracle fires it is taken out too and the run replayed
@@ -93,6 +105,9 @@ var maxImpactRuns = len(oracle.All())
 func (t Target) DeriveImpact(seed uint64, choices []engine.Choice, f *engine.Finding) (ImpactOf, error) {
 	if f == nil || defect(f) != "" {
 		return ImpactOf{}, nil
+	}
+	if f.StepBound() {
+		return ImpactOf{Impact: ImpactBound}, nil
 	}
 	if GuestVisible(f.Oracle) {
 		return ImpactOf{Impact: ImpactGuest, Damage: f}, nil
@@ -119,6 +134,9 @@ func (t Target) DeriveImpact(seed uint64, choices []engine.Choice, f *engine.Fin
 		switch {
 		case g == nil, strings.HasPrefix(g.Oracle, oracle.ErrorPrefix), defect(g) != "":
 			out.Impact = ImpactRule
+			return out, nil
+		case g.StepBound():
+			out.Impact = ImpactBound
 			return out, nil
 		case GuestVisible(g.Oracle):
 			out.Impact, out.Damage = ImpactGuest, g

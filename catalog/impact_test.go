@@ -54,12 +54,16 @@ func TestDeriveImpact(t *testing.T) {
 		scenario string
 		extra    []observe.Oracle
 		finding  string
+		message  string
 		want     string
 		rules    []string
 		damage   string
 	}{
 		{name: "a transparent finding is guest-visible", sc: lost, finding: "transparent", want: ImpactGuest, damage: "transparent"},
 		{name: "a flow error is a flow error", sc: lost, finding: "error:corrupt", want: ImpactFlow},
+		{name: "a deadlock is guest-visible", sc: lost, finding: engine.OracleLive, message: "deadlock: nothing can run", want: ImpactGuest, damage: engine.OracleLive},
+		{name: "a run cut by its step bound claims nothing about the guest", sc: lost, finding: engine.OracleLive,
+			message: "step bound 150 exceeded", want: ImpactBound},
 		{name: "a defect has no impact", sc: lost, finding: engine.OraclePanic, want: ""},
 		{name: "a rule that broke in a run the guest notices is guest-visible", sc: lost,
 			extra: []observe.Oracle{plantedOracle("first-rule", spec.ModeStop)}, finding: "first-rule",
@@ -88,7 +92,7 @@ func TestDeriveImpact(t *testing.T) {
 				seed = 1
 			}
 			target.Oracles = append(oracle.All(), tc.extra...)
-			imp, err := target.DeriveImpact(seed, choices, &engine.Finding{Oracle: tc.finding})
+			imp, err := target.DeriveImpact(seed, choices, &engine.Finding{Oracle: tc.finding, Message: tc.message})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, imp.Impact)
 			assert.Equal(t, tc.rules, imp.Rules)

@@ -78,7 +78,7 @@ Every finding the catalog's judge reports (` + "`migsim run`" + `, the regressio
 docs/questions.md) says what it did to the guest, decided from what its run observed, not from
 the oracle's name:
 
-- **guest-visible**: harm reached the guest. The finding is ` + "`transparent`" + ` or ` + "`live`" + `, or it is
+- **guest-visible**: harm reached the guest. The finding is ` + "`transparent`" + ` or a deadlock (` + "`live`" + `), or it is
   another oracle's and the run, replayed without that oracle (and without every other
   non-guest-visible oracle that fires on the way, each named), ends in ` + "`transparent`" + ` or ` + "`live`" + `.
 - **rule-only**: a rule of the edition broke and, in that run, nothing the guest sees was damaged:
@@ -87,6 +87,10 @@ the oracle's name:
   after switchover (` + "`one-running`" + `) is one.
 - **flow-error**: the hypervisor's flow stopped with a named error; the migration failed and no
   guest-visible oracle fired (the transparent oracle does not compare a failed migration's log).
+- **step-bound**: the run reached its step bound (` + "`--max-steps`" + `, default 200,000) before it ended,
+  directly or in the replay without the rule oracles that fired. That is a livelock or only a run
+  longer than the bound, which a larger ` + "`--max-steps`" + ` tells apart; the guest's final log was never
+  compared, so nothing is claimed about the guest. A deadlock is ` + "`live`" + ` and guest-visible.
 
 Defects (` + "`scenario`" + `, ` + "`reference`" + `, ` + "`panic`" + `) have no impact. The replay follows the
 shrunk schedule and then continues the last actor, so the impact is that of one concrete run.

@@ -92,6 +92,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
+		return usageError(stderr, "replay", "%v", err)
+	}
 	knobs := "defaults"
 	if len(sc.Knobs) > 0 {
 		knobs = strings.Join(sc.Knobs, " ")

@@ -89,6 +89,9 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
+		return usageError(stderr, "report", "%v", err)
+	}
 	// Ctrl-C stops the explanation; the report says so and is written.
 	ctx, _, stop := interrupts()
 	defer stop()

@@ -94,6 +94,9 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
+		return traceUsageError(stderr, "%v", err)
+	}
 	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return traceUsageError(stderr, "%v", serr)
