@@ -26,6 +26,9 @@ type actorReq struct {
 	// the label on first use (footprint_steps.go, classified).
 	cls        por.Step
 	classified bool
+	// settle is set on a guest's last wait, for the others to be done
+	// (guestActor.settle): othersDone counts a guest waiting there as done.
+	settle bool
 }
 
 // actor is a guest vCPU, the hypervisor or a peer device, running its

@@ -329,7 +329,7 @@ func (g *guestActor) runProgram() {
 // on the schedule.
 func (g *guestActor) settle() {
 	g.cleanChain()
-	g.yield(&actorReq{label: g.name + ":settle", ready: func() bool { return g.w.othersDone(&g.actor) }})
+	g.yield(&actorReq{label: g.name + ":settle", settle: true, ready: func() bool { return g.w.othersDone(&g.actor) }})
 	for len(g.irqs) > 0 {
 		v := g.irqs[0]
 		g.irqs = g.irqs[1:]
@@ -371,12 +371,7 @@ func (g *guestActor) exec(op scenario.Op) error {
 // is pending.
 func (w *World) othersDone(a *actor) bool {
 	for _, b := range w.actors {
-		if b != a && !b.done {
-			if gb := w.guestOf(b); gb != nil {
-				if req := b.req; req != nil && req.label == gb.name+":settle" {
-					continue
-				}
-			}
+		if b != a && !b.done && (b.req == nil || !b.req.settle) {
 			return false
 		}
 	}
