@@ -95,6 +95,29 @@ func (q *DeviceQueue) Lookup(seq uint64) (*Entry, bool) {
 	return nil, false
 }
 
+// PeekMember returns the group member ID of the command Pop would take
+// next, without taking it: it reads the ring and the command's header
+// through a copy of the ring's state, so the queue is as before. ok is
+// false when nothing is available or the chain cannot be read (Pop then
+// reports why). mem should be a port that observes nothing: a peek is
+// not a device access.
+func (q *DeviceQueue) PeekMember(mem pcie.MemoryPort, rid pcie.RID) (member uint64, ok bool) {
+	r := q.Ring // Pop advances LastAvail of this copy only
+	head, got, err := r.Pop(mem, rid)
+	if err != nil || !got {
+		return 0, false
+	}
+	segs, err := r.Chain(mem, rid, head)
+	if err != nil {
+		return 0, false
+	}
+	in, err := virtq.Gather(mem, rid, segs, spec.AdminCmdHeaderSize)
+	if err != nil {
+		return 0, false
+	}
+	return DecodeCommand(in).Member, true
+}
+
 // Available reports whether the driver has posted a chain the device has
 // not popped yet.
 func (q *DeviceQueue) Available(mem pcie.MemoryPort, rid pcie.RID) (bool, error) {

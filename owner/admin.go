@@ -3,6 +3,7 @@ package owner
 import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -25,6 +26,18 @@ func fail(s spec.Status, q spec.Qualifier) outcome {
 }
 
 func ok(data []byte) outcome { return outcome{res: adminq.Result{Data: data}} }
+
+// NextAdminMember returns the group member ID of the command the next
+// admin step would execute, read through mem without changing the queue;
+// ok is false when the queue is not running, nothing is available or the
+// command cannot be read. The world uses it to capture, before the step,
+// the one member the command names.
+func (p *PF) NextAdminMember(mem pcie.MemoryPort) (member uint64, ok bool) {
+	if p.aq == nil || p.broken || p.flr {
+		return 0, false
+	}
+	return p.aq.PeekMember(mem, p.rid)
+}
 
 // stepAdmin pops and executes the next admin command, in queue order
 // (AVQ-DEV-04), and asks for another step while commands remain.

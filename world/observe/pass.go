@@ -103,8 +103,9 @@ type MemberChange struct {
 // ContextChanged reports whether the member's device context changed
 // across the event, by the member's own digest (its account of itself).
 // known is false when the world did not capture it before the event: it
-// does for every member around the PF's internal steps (where admin
-// commands run).
+// does around the PF's internal steps (where admin commands run), for the
+// member the step's command names (for every member when the command's
+// header could not be read).
 func (m *MemberChange) ContextChanged() (changed, known bool) {
 	if !m.captured {
 		return false, false
