@@ -72,6 +72,9 @@ type DeviceQueue struct {
 	nextSeq uint64
 	// pending are the popped entries not yet published, in queue order.
 	pending []*Entry
+	// peek is PeekMember's scratch: a descriptor, then a command header;
+	// zero between peeks.
+	peek [max(virtq.DescSize, spec.AdminCmdHeaderSize)]byte
 }
 
 // NewDeviceQueue returns the device side of a queue laid out as l.
@@ -102,6 +105,19 @@ func (q *DeviceQueue) Lookup(seq uint64) (*Entry, bool) {
 // reports why). mem should be a port that observes nothing: a peek is
 // not a device access.
 func (q *DeviceQueue) PeekMember(mem pcie.MemoryPort, rid pcie.RID) (member uint64, ok bool) {
+	// The header is almost always the whole of the first descriptor: read
+	// it there, into the queue's scratch, without allocating. The scratch
+	// is zeroed after, so the queue's state (which the world hashes) does
+	// not depend on peeks.
+	defer clear(q.peek[:])
+	if d, ok := q.Ring.PeekDesc(mem, rid, q.peek[:]); !ok {
+		return 0, false
+	} else if d.Flags&(virtq.DescFIndirect|virtq.DescFWrite) == 0 && d.Len >= spec.AdminCmdHeaderSize {
+		if mem.ReadMem(rid, d.Addr, q.peek[:spec.AdminCmdHeaderSize]) != nil {
+			return 0, false
+		}
+		return DecodeCommand(q.peek[:spec.AdminCmdHeaderSize]).Member, true
+	}
 	r := q.Ring // Pop advances LastAvail of this copy only
 	head, got, err := r.Pop(mem, rid)
 	if err != nil || !got {

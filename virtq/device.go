@@ -59,6 +59,30 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 	return head, true, nil
 }
 
+// PeekDesc reads the first descriptor of the chain Pop would take next,
+// without taking it, into buf (at least DescSize bytes, the caller's
+// scratch: nothing is allocated). ok is false when nothing is available
+// or a read or the ring's indices are not what Pop would accept.
+func (r *DeviceRing) PeekDesc(mem pcie.MemoryPort, rid pcie.RID, buf []byte) (d Desc, ok bool) {
+	if len(buf) < DescSize || r.Validate() != nil {
+		return Desc{}, false
+	}
+	p := port{mem: mem, rid: rid, buf: buf}
+	idx, err := p.read16(r.availIdxAddr(), "avail idx")
+	if err != nil || idx == r.LastAvail || idx-r.LastAvail > r.Size {
+		return Desc{}, false
+	}
+	head, err := r.headAt(p, r.LastAvail)
+	if err != nil {
+		return Desc{}, false
+	}
+	if err := mem.ReadMem(rid, r.descAddr(head), buf[:DescSize]); err != nil {
+		return Desc{}, false
+	}
+	d, err = DecodeDesc(buf[:DescSize])
+	return d, err == nil
+}
+
 // HeadAt reads avail ring entry i (modulo the size) and checks that it names
 // a descriptor of the table.
 func (r *DeviceRing) HeadAt(mem pcie.MemoryPort, rid pcie.RID, i uint16) (uint16, error) {
