@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,6 +97,14 @@ func TestMerge_Errors(t *testing.T) {
 	other.Seed = 2
 	noData := b
 	noData.Interleavings = nil
+	// A shard count as a summary file may state it: the merge allocates
+	// nothing proportional to it.
+	huge0, huge1 := a, b
+	huge0.Shards, huge1.Shards = 4_000_000_000_000, 4_000_000_000_000
+	third0, third2 := a, b
+	third0.Shards, third2.Shards, third2.Shard = 3, 3, 2
+	outOfRange := b
+	outOfRange.Shard = 7
 	cases := []struct {
 		parts []engine.Summary
 		want  string
@@ -105,6 +114,10 @@ func TestMerge_Errors(t *testing.T) {
 		{[]engine.Summary{a, a}, "engine: merge: shard 0/2 appears twice (summary 0 and summary 1)"},
 		{[]engine.Summary{a, other}, "engine: merge: summary 1 is random seed 2 shard 1/2, summary 0 is random seed 1 of 2 shards"},
 		{[]engine.Summary{a, noData}, "engine: merge: shard 1/2 (summary 1) was explored without MergeData"},
+		{[]engine.Summary{huge0, huge1}, "engine: merge: shard 2/4000000000000 is missing"},
+		{[]engine.Summary{huge1}, "engine: merge: shard 0/4000000000000 is missing"},
+		{[]engine.Summary{third2, third0}, "engine: merge: shard 1/3 is missing"},
+		{[]engine.Summary{a, outOfRange}, "engine: merge: summary 1: shard 7 out of range 0..1"},
 	}
 	for _, tc := range cases {
 		_, err := merge.Summaries(tc.parts)
@@ -115,4 +128,27 @@ func TestMerge_Errors(t *testing.T) {
 	assert.EqualError(t, err, "engine: merge: b.json is random seed 2 shard 1/2, a.json is random seed 1 of 2 shards")
 	_, err = merge.Named([]engine.Summary{a, a}, []string{"a.json", "c.json"})
 	assert.EqualError(t, err, "engine: merge: shard 0/2 appears twice (a.json and c.json)")
+}
+
+// The memory a merge takes is the parts', not the shard count's: a
+// million shards stated, two given, allocate what two of two would.
+func TestMerge_ShardCountAllocatesNothing(t *testing.T) {
+	cfg := engine.ExploreConfig{Factory: engine.LostUpdateFactory(), Strategy: engine.StrategyRandom, Schedules: 50, Seed: 1}
+	a, b := explorePart(t, cfg, 0, 2), explorePart(t, cfg, 1, 2)
+	bytesOf := func(shards int) uint64 {
+		x, y := a, b
+		x.Shards, y.Shards = shards, shards
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := merge.Summaries([]engine.Summary{x, y})
+		runtime.ReadMemStats(&after)
+		if shards == 2 {
+			require.NoError(t, err)
+		} else {
+			require.Error(t, err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	two := bytesOf(2)
+	assert.Less(t, bytesOf(1_000_000), two+4096, "a stated shard count of 10^6 allocates about what 2 does")
 }

@@ -39,7 +39,10 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	}
 	first := parts[0]
 	n := max(first.Shards, 1)
-	seen := make([]int, n) // 1 + the index of the part that is the shard
+	// seen maps a shard to 1 + the index of the part that is it. Its size
+	// is the number of parts, never the shard count, which a summary file
+	// states and may state as anything.
+	seen := make(map[int]int, len(parts))
 	for i, p := range parts {
 		switch {
 		case p.Strategy != first.Strategy || p.Seed != first.Seed || max(p.Shards, 1) != n:
@@ -56,7 +59,13 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		}
 		seen[p.Shard] = i + 1
 	}
-	if missing := slices.Index(seen, 0); missing >= 0 {
+	if len(seen) < n {
+		// The parts are distinct shards in 0..n-1, fewer than n: one of the
+		// first len(parts)+1 shards is missing.
+		missing := 0
+		for seen[missing] > 0 {
+			missing++
+		}
 		return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
 	}
 	out := engine.Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
