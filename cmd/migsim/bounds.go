@@ -33,6 +33,10 @@ const (
 	// maxShrinkReplays bounds --shrink-replays: a catalog finding shrinks
 	// within engine.DefaultShrinkReplays.
 	maxShrinkReplays = 1_000_000
+	// maxShards bounds the n of --shard i/n and the shard count a shard
+	// summary file states: far more processes than anyone runs, and a
+	// bound on what a count read from a file may ask for.
+	maxShards = 1_000_000
 )
 
 // shrinkReplaysLimit is the range of --shrink-replays (run, explore,

@@ -17,6 +17,13 @@ import (
 func TestFormerHangsExit2AtOnce(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "a-file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	// A shard summary, checksum and all, that states 4e12 shards: merge
+	// once made a slice of that size.
+	sf, err := readShardFile(filepath.Join(shardTestdata, "test-smoke_draft-2023.shard-0-of-2.summary.json"))
+	require.NoError(t, err)
+	sf.Report.Summary.Shards = 4_000_000_000_000
+	huge := filepath.Join(t.TempDir(), "huge.summary.json")
+	require.NoError(t, writeShardFile(huge, &sf.Report))
 	cases := []struct {
 		name string
 		args []string
@@ -55,6 +62,8 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"replay max-steps 0", []string{"replay", "--max-steps", "0", "x.json"}, "--max-steps 0: want 1..10000000"},
 		{"trace window beyond the limit", []string{"trace", "--window", "2000000", "x.json"}, "--window 2000000: want 0..1000000"},
 		{"trace out is a directory", []string{"trace", "--out", t.TempDir(), "x.json"}, "is a directory (want a file)"},
+		{"shard count beyond the limit", []string{"explore", "--scenario", flrScenario, "--shard", "0/2000000"}, `--shard "0/2000000": n 2000000: want 1..1000000 shards`},
+		{"merge of a summary stating 4e12 shards", []string{"merge", huge}, "field report.summary.Shards: 4000000000000, want at most 1000000"},
 		{"run write-regress into a file", []string{"run", "--write-regress", "--regress-dir", filepath.Join(file, "sub"), "smoke-migrate"}, "--write-regress: cannot create " + filepath.Join(file, "sub")},
 	}
 	for _, c := range cases {

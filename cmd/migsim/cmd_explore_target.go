@@ -68,7 +68,7 @@ func targetText(t catalog.Target) string {
 	return strings.Join(parts, " ")
 }
 
-// parseShard parses "i/n" with 0 ≤ i < n.
+// parseShard parses "i/n" with 0 ≤ i < n ≤ maxShards.
 func parseShard(s string) (int, int, error) {
 	if s == "" {
 		return 0, 1, nil
@@ -79,6 +79,9 @@ func parseShard(s string) (int, int, error) {
 	}
 	if n < 1 || i < 0 || i >= n {
 		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < n", s)
+	}
+	if n > maxShards {
+		return 0, 0, fmt.Errorf("--shard %q: n %d: want 1..%d shards", s, n, maxShards)
 	}
 	return i, n, nil
 }

@@ -155,6 +155,8 @@ func parseShardFile(b []byte) (*shardFile, error) {
 		return nil, fmt.Errorf("field report.strategy: %q, want random, pct or dfs", r.Strategy)
 	case sum.Strategy != r.Strategy:
 		return nil, fmt.Errorf("field report.summary.Strategy: %q, report.strategy is %q", sum.Strategy, r.Strategy)
+	case sum.Shards > maxShards:
+		return nil, fmt.Errorf("field report.summary.Shards: %d, want at most %d", sum.Shards, maxShards)
 	case sum.Shards < 2 || sum.Shard < 0 || sum.Shard >= sum.Shards:
 		return nil, fmt.Errorf("field report.summary.Shard: %d/%d is not a shard", sum.Shard, sum.Shards)
 	case sf.ScheduleName != "" && (sf.ScheduleName != filepath.Base(sf.ScheduleName) ||

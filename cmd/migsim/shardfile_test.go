@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,10 @@ func TestShardFile_Errors(t *testing.T) {
 		{"target", func(sf *shardFile) { sf.Report.Target = "" }, "field report.target"},
 		{"strategy", func(sf *shardFile) { sf.Report.Strategy = "bfs" }, `field report.strategy: "bfs"`},
 		{"not a shard", func(sf *shardFile) { sf.Report.Summary.Shards = 1 }, "is not a shard"},
+		{"too many shards", func(sf *shardFile) { sf.Report.Summary.Shards = 4_000_000_000_000 },
+			"field report.summary.Shards: 4000000000000, want at most 1000000"},
+		{"one shard over the limit", func(sf *shardFile) { sf.Report.Summary.Shards = maxShards + 1 },
+			"field report.summary.Shards: 1000001, want at most 1000000"},
 		{"path in name", func(sf *shardFile) { sf.ScheduleName = "../x.json" }, "is not a schedule file name"},
 		{"name without schedule", func(sf *shardFile) { sf.ScheduleName = "x.json" }, "go together"},
 		{"negative count", func(sf *shardFile) { sf.Report.Summary.Schedules = -5 }, "field report.summary.Schedules: -5 is negative"},
@@ -135,6 +140,9 @@ func FuzzParseShardFile(f *testing.F) {
 	})
 }
 
+// shardTestdata holds shard summaries as explore wrote them.
+const shardTestdata = "testdata/shard"
+
 // TestShardFile_StaleScheduleRemoved: a shard run again after its scenario
 // changed, finding nothing this time, removes the schedule file its last
 // run wrote (its summary named it), so no schedule sits beside a summary
@@ -186,4 +194,58 @@ func flrScenarioCopy(t *testing.T) (scn string, fixFLR func()) {
 		require.NotEqual(t, string(src), fixed)
 		require.NoError(t, os.WriteFile(scn, []byte(fixed), 0o644))
 	}
+}
+
+// parseShard reads "i/n" with 0 <= i < n <= maxShards, "" as everything.
+func TestParseShard(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		i, n int
+		want string
+	}{
+		{"", 0, 1, ""},
+		{"0/4", 0, 4, ""},
+		{"3/4", 3, 4, ""},
+		{"999999/1000000", 999999, 1000000, ""},
+		{"0/1000001", 0, 0, `--shard "0/1000001": n 1000001: want 1..1000000 shards`},
+		{"0/4000000000000", 0, 0, `--shard "0/4000000000000": n 4000000000000: want 1..1000000 shards`},
+		{"4/4", 0, 0, `--shard "4/4": want 0 <= i < n`},
+		{"-1/4", 0, 0, `--shard "-1/4": want 0 <= i < n`},
+		{"0/0", 0, 0, `--shard "0/0": want 0 <= i < n`},
+		{"1of2", 0, 0, `--shard "1of2": want i/n, e.g. 0/4`},
+		{"01/4", 0, 0, `--shard "01/4": want i/n, e.g. 0/4`},
+		{"1/4 ", 0, 0, `--shard "1/4 ": want i/n, e.g. 0/4`},
+	} {
+		i, n, err := parseShard(tc.in)
+		if tc.want != "" {
+			assert.EqualError(t, err, tc.want, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, [2]int{tc.i, tc.n}, [2]int{i, n}, tc.in)
+	}
+}
+
+// FuzzParseShard: parseShard never panics, accepts only what it prints
+// back ("i/n", canonical) within the limits, and names the flag in its
+// errors.
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"", "0/4", "3/4", "0/1000000", "0/1000001", "1of2", "-1/2", "01/4", "9223372036854775807/9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		i, n, err := parseShard(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "--shard ") {
+				t.Fatalf("%q: error does not name the flag: %v", s, err)
+			}
+			return
+		}
+		if n < 1 || n > maxShards || i < 0 || i >= n {
+			t.Fatalf("%q: accepted %d/%d", s, i, n)
+		}
+		if s != "" && fmt.Sprintf("%d/%d", i, n) != s {
+			t.Fatalf("%q: read as %d/%d", s, i, n)
+		}
+	})
 }
