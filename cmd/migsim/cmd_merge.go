@@ -121,21 +121,31 @@ func shardFiles(args []string) ([]string, error) {
 // mergeShards reads the shard summaries and combines them into the report
 // of one process, with the name of the first finding's schedule file.
 func mergeShards(files []string) (*exploreReport, string, error) {
-	var shards []*shardFile
-	var parts []engine.Summary
+	shards := make([]*shardFile, 0, len(files))
 	for _, f := range files {
 		sf, err := readShardFile(f)
 		if err != nil {
 			return nil, "", err
 		}
-		if len(shards) > 0 {
-			a, b := &shards[0].Report, &sf.Report
-			if a.Target != b.Target || a.Budget != b.Budget {
-				return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
-					f, b.Target, b.Budget, files[0], a.Target, a.Budget)
-			}
-		}
 		shards = append(shards, sf)
+	}
+	return mergeShardFiles(shards, files)
+}
+
+// mergeShardFiles combines shard summaries, as parseShardFile returns them
+// (files[i] names shards[i] in errors), into the report of one process,
+// with the name of the first finding's schedule file.
+func mergeShardFiles(shards []*shardFile, files []string) (*exploreReport, string, error) {
+	if len(shards) == 0 || len(files) != len(shards) {
+		return nil, "", fmt.Errorf("%d shard summaries named by %d files", len(shards), len(files))
+	}
+	parts := make([]engine.Summary, 0, len(shards))
+	for i, sf := range shards {
+		a, b := &shards[0].Report, &sf.Report
+		if a.Target != b.Target || a.Budget != b.Budget {
+			return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
+				files[i], b.Target, b.Budget, files[0], a.Target, a.Budget)
+		}
 		parts = append(parts, sf.Report.Summary)
 	}
 	sum, err := merge.Named(parts, files)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -126,22 +127,158 @@ func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
 	}
 }
 
-// FuzzParseShardFile: any input is parsed or refused, never a panic.
+// shardTestdata holds shard summaries as explore wrote them: the two
+// shards of a pct exploration with a finding (shard 1 found and shrank
+// it) and the two of a dfs exploration without.
+const shardTestdata = "testdata/shard"
+
+// shardSeeds returns the summaries under shardTestdata, sorted by name.
+func shardSeeds(f *testing.F) [][]byte {
+	f.Helper()
+	files, err := filepath.Glob(filepath.Join(shardTestdata, "*.summary.json"))
+	require.NoError(f, err)
+	require.Len(f, files, 4)
+	var seeds [][]byte
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// resealShardFile returns b with its checksum field replaced by the
+// checksum of the rest of b, so that a fuzzer's changes reach the checks
+// behind the checksum. The second result is false when b is not a JSON
+// object of shard summary fields (b is then returned as it is).
+func resealShardFile(b []byte) ([]byte, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil || m == nil {
+		return b, false
+	}
+	for k := range m {
+		if strings.EqualFold(k, "checksum") {
+			delete(m, k)
+		}
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return b, false
+	}
+	var sf shardFile
+	if json.Unmarshal(body, &sf) != nil {
+		return b, false
+	}
+	sum, err := sf.checksum()
+	if err != nil {
+		return b, false
+	}
+	m["checksum"], _ = json.Marshal(sum)
+	sealed, err := json.Marshal(m)
+	if err != nil {
+		return b, false
+	}
+	return sealed, true
+}
+
+// The reseal helper of the fuzz targets gives what explore writes: a real
+// summary, its checksum zeroed, parses again once resealed.
+func TestResealShardFile(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(shardTestdata, "test-smoke_draft-2023.shard-1-of-2.summary.json"))
+	require.NoError(t, err)
+	want, err := parseShardFile(b)
+	require.NoError(t, err)
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(b, &m))
+	m["checksum"] = json.RawMessage(`"0000000000000000"`)
+	zeroed, err := json.Marshal(m)
+	require.NoError(t, err)
+	_, err = parseShardFile(zeroed)
+	require.ErrorContains(t, err, "field checksum")
+	sealed, ok := resealShardFile(zeroed)
+	require.True(t, ok)
+	got, err := parseShardFile(sealed)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	for _, notObject := range []string{``, `[]`, `null`, `{"format": "x"}`} {
+		out, ok := resealShardFile([]byte(notObject))
+		assert.False(t, ok, notObject)
+		assert.Equal(t, notObject, string(out))
+	}
+}
+
+// FuzzParseShardFile: any input is parsed or refused, never a panic, and
+// what is accepted is a shard. With reseal the input's checksum is
+// recomputed first (resealShardFile), so that the checks behind it see
+// the fuzzer's bytes: a resealed input is never refused for its checksum.
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`))
-	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`))
-	f.Add([]byte(`[]`))
-	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
+	f.Add([]byte(`[]`), false)
+	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)
+	for _, b := range shardSeeds(f) {
+		f.Add(b, false)
+		f.Add(b, true)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, reseal bool) {
+		resealed := false
+		if reseal {
+			b, resealed = resealShardFile(b)
+		}
 		sf, err := parseShardFile(b)
-		if err == nil && (sf.Report.Summary.Shards < 2 || sf.Report.Target == "") {
-			t.Fatalf("accepted a summary that is not a shard: %+v", sf)
+		if err != nil {
+			if resealed && strings.HasPrefix(err.Error(), "field checksum") {
+				t.Fatalf("a resealed input is refused for its checksum: %v", err)
+			}
+			return
+		}
+		if sf.Report.Summary.Shards < 2 || sf.Report.Summary.Shards > maxShards || sf.Report.Target == "" {
+			t.Fatalf("accepted a summary that is not a shard: %+v", sf.Report.Summary)
 		}
 	})
 }
 
-// shardTestdata holds shard summaries as explore wrote them.
-const shardTestdata = "testdata/shard"
+// FuzzMergeShards merges shard summaries given as bytes (resealed first
+// when reseal is set, as FuzzParseShardFile does): a and b when both
+// parse, a alone when only it does. Nothing panics, and a merge that
+// succeeds prints its report.
+func FuzzMergeShards(f *testing.F) {
+	seeds := shardSeeds(f)
+	// seeds: flr shard 0, flr shard 1 (the finding), smoke shard 0, smoke shard 1.
+	f.Add(seeds[0], seeds[1], false)
+	f.Add(seeds[1], seeds[0], false)
+	f.Add(seeds[2], seeds[3], false)
+	f.Add(seeds[2], seeds[3], true)
+	f.Add(seeds[0], seeds[2], false)
+	f.Add(seeds[3], seeds[3], false)
+	f.Fuzz(func(t *testing.T, a, b []byte, reseal bool) {
+		var shards []*shardFile
+		var names []string
+		for i, in := range [][]byte{a, b} {
+			if reseal {
+				in, _ = resealShardFile(in)
+			}
+			sf, err := parseShardFile(in)
+			if err != nil {
+				if i == 0 {
+					return
+				}
+				break
+			}
+			shards, names = append(shards, sf), append(names, fmt.Sprintf("shard-%d.summary.json", i))
+		}
+		rep, name, err := mergeShardFiles(shards, names)
+		if err != nil {
+			return
+		}
+		if (rep.Schedule == nil) != (name == "") {
+			t.Fatalf("merged schedule %v named %q", rep.Schedule != nil, name)
+		}
+		var out bytes.Buffer
+		rep.printSummary(&out)
+		rep.printResult(&out)
+	})
+}
 
 // TestShardFile_StaleScheduleRemoved: a shard run again after its scenario
 // changed, finding nothing this time, removes the schedule file its last
