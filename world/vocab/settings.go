@@ -2,7 +2,6 @@ package vocab
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -120,26 +119,56 @@ const (
 const MaxVMVFs = 256
 
 // ParseVFList parses a list of VF numbers and ranges ("1-8,12") against
-// the n VFs enabled; the result is sorted and without duplicates.
+// the n VFs enabled (at most scenario.MaxVFs count); the result is sorted
+// and without duplicates. Every part is checked before any is expanded,
+// and the parts mark a table of the VFs up to the highest one named: what
+// it allocates is bounded by the VFs, not by the list's length, however
+// often the list repeats a range.
 func ParseVFList(s string, n int) ([]int, error) {
-	var out []int
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.Atoi(lo)
-		b := a
-		if err == nil && isRange {
-			b, err = strconv.Atoi(hi)
+	n = min(n, scenario.MaxVFs)
+	highest := 0
+	for part := range strings.SplitSeq(s, ",") {
+		_, b, err := parseVFRange(part, n)
+		if err != nil {
+			return nil, err
 		}
-		if err != nil || a < 1 || b < a || b > n {
-			return nil, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
-		}
-		if b-a+1 > MaxVMVFs {
-			return nil, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
-		}
+		highest = max(highest, b)
+	}
+	seen := make([]uint64, highest/64+1)
+	count := 0
+	for part := range strings.SplitSeq(s, ",") {
+		a, b, _ := parseVFRange(part, n) // checked above
 		for vf := a; vf <= b; vf++ {
+			w, bit := vf/64, uint64(1)<<(vf%64)
+			if seen[w]&bit == 0 {
+				seen[w] |= bit
+				count++
+			}
+		}
+	}
+	out := make([]int, 0, count)
+	for vf := 1; vf <= highest; vf++ {
+		if seen[vf/64]&(uint64(1)<<(vf%64)) != 0 {
 			out = append(out, vf)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return out, nil
+}
+
+// parseVFRange parses one part of a VF list: a VF number or a range A-B
+// inside 1..n of at most MaxVMVFs VFs.
+func parseVFRange(part string, n int) (int, int, error) {
+	lo, hi, isRange := strings.Cut(part, "-")
+	a, err := strconv.Atoi(lo)
+	b := a
+	if err == nil && isRange {
+		b, err = strconv.Atoi(hi)
+	}
+	if err != nil || a < 1 || b < a || b > n {
+		return 0, 0, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
+	}
+	if b-a+1 > MaxVMVFs {
+		return 0, 0, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
+	}
+	return a, b, nil
 }

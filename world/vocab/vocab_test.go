@@ -23,6 +23,11 @@ func TestParseVFList(t *testing.T) {
 		{"3-1", nil, true},
 		{"9", nil, true},
 		{"x", nil, true},
+		{"8,1-8,1-8,8", []int{1, 2, 3, 4, 5, 6, 7, 8}, false},
+		{"1-8,9", nil, true},
+		{"1-8,", nil, true},
+		{"", nil, true},
+		{"1-2-3", nil, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
