@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/migsim/migsim/spec"
 )
@@ -339,6 +340,19 @@ func jsonFeatures(raws []json.RawMessage, model, where string) (uint64, error) {
 	return fs, nil
 }
 
+// partTypeNames maps the name of every part type migsim knows to the
+// type, built once: a description's part names are looked up, not
+// searched for among the 65,536 types.
+var partTypeNames = sync.OnceValue(func() map[string]spec.PartType {
+	m := map[string]spec.PartType{}
+	for u := 0; u <= 0xffff; u++ {
+		if t := spec.PartType(u); t.Known() {
+			m[t.String()] = t
+		}
+	}
+	return m
+})
+
 // jsonPartType parses a part type given as a name (VQ_CFG, PART_0x0300),
 // a "0x…" string or a number.
 func jsonPartType(raw json.RawMessage, where string) (spec.PartType, error) {
@@ -353,10 +367,8 @@ func jsonPartType(raw json.RawMessage, where string) (spec.PartType, error) {
 	if u, err := strconv.ParseUint(s, 0, 16); err == nil {
 		return spec.PartType(u), nil
 	}
-	for u := 0; u <= 0xffff; u++ {
-		if t := spec.PartType(u); t.Known() && t.String() == s {
-			return t, nil
-		}
+	if t, ok := partTypeNames()[s]; ok {
+		return t, nil
 	}
 	var u uint16
 	if _, err := fmt.Sscanf(s, "PART_%v", &u); err == nil && spec.PartType(u).String() == s {
