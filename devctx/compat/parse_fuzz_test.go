@@ -1,0 +1,145 @@
+package compat
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// examplesDir holds the description files and saved states docs/compat.md
+// walks through.
+const examplesDir = "../../docs/examples/compat"
+
+// exampleFiles returns the example files whose names match pattern.
+func exampleFiles(f *testing.F, pattern string) [][]byte {
+	f.Helper()
+	paths, err := filepath.Glob(filepath.Join(examplesDir, pattern))
+	require.NoError(f, err)
+	require.NotEmpty(f, paths, pattern)
+	var out [][]byte
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		out = append(out, b)
+	}
+	return out
+}
+
+// FuzzParseDescriptions parses a source and a destination description:
+// never a panic, errors say which description; a source that parses gives
+// a header that survives the saved-state encoding unchanged, and a pair
+// that parses is checked (CheckCompatible) to a verdict, never a panic.
+func FuzzParseDescriptions(f *testing.F) {
+	srcs, dsts := exampleFiles(f, "src-*.json"), exampleFiles(f, "dst-*.json")
+	for i, s := range srcs {
+		for j, d := range dsts {
+			if (i+j)%2 == 0 || i == 0 {
+				f.Add(s, d)
+			}
+		}
+	}
+	for _, bad := range exampleFiles(f, "bad-*.json") {
+		f.Add(bad, bad)
+	}
+	f.Fuzz(func(t *testing.T, src, dst []byte) {
+		d, srcErr := ParseSourceDescription(src)
+		if srcErr != nil {
+			require.True(t, strings.HasPrefix(srcErr.Error(), "devctx: source description: "), srcErr.Error())
+		}
+		caps, dstErr := ParseDestinationDescription(dst)
+		if dstErr != nil {
+			require.True(t, strings.HasPrefix(dstErr.Error(), "devctx: destination description: "), dstErr.Error())
+		}
+		if srcErr != nil {
+			return
+		}
+		h, err := d.Header()
+		if err != nil {
+			return
+		}
+		got, payload, err := DecodeSavedState(EncodeSavedState(h, []byte{1, 2, 3}))
+		require.NoError(t, err, "a parsed description's header encodes")
+		got.PayloadLen, got.CRC32C = 0, 0 // the encoding's, of the payload
+		require.Equal(t, h, got)
+		require.Equal(t, []byte{1, 2, 3}, payload)
+		if dstErr != nil {
+			return
+		}
+		if err := CheckCompatible(h, caps, Where{Phase: PhasePrecheck}); err != nil {
+			var ie *IncompatibleError
+			require.True(t, errors.As(err, &ie), "%v", err)
+			require.NotEmpty(t, ie.Mismatches)
+		}
+	})
+}
+
+// FuzzParseAllowed: an allowed entry of any type either parses or is an
+// error quoting it, and what parses prints (String; a str entry as
+// itself) back to an entry that parses to the same.
+func FuzzParseAllowed(f *testing.F) {
+	for _, tc := range []struct {
+		t ParamType
+		s string
+	}{
+		{ParamInt, "8"}, {ParamInt, "1-4"}, {ParamInt, "-3--1"}, {ParamInt, "-9223372036854775808"}, {ParamInt, "4-1"},
+		{ParamInt, "-"}, {ParamInt, "1-"}, {ParamBool, "true"}, {ParamBool, "false"}, {ParamBool, "1"},
+		{ParamStr, "four"}, {ParamStr, ""}, {0, "x"}, {9, "1"},
+	} {
+		f.Add(uint8(tc.t), tc.s)
+	}
+	f.Fuzz(func(t *testing.T, pt uint8, s string) {
+		a, err := ParseAllowed(ParamType(pt), s)
+		if err != nil {
+			require.Contains(t, err.Error(), "devctx: allowed ")
+			return
+		}
+		require.Equal(t, ParamType(pt), a.Lo.Type)
+		require.Equal(t, a.Lo.Type, a.Hi.Type)
+		text := a.String()
+		if a.Lo.Type == ParamStr {
+			text = a.Lo.Str
+		}
+		again, err := ParseAllowed(ParamType(pt), text)
+		require.NoError(t, err, "%q prints as %q", s, text)
+		require.Equal(t, a, again)
+	})
+}
+
+// FuzzParseCompatNames: parameter types and feature names parse or are
+// refused, and what parses prints back (ParamType.String, FeatureName) to
+// what parses to the same.
+func FuzzParseCompatNames(f *testing.F) {
+	for _, s := range []string{"bool", "int", "str", "type(4)", "", "VIRTIO_NET_F_MQ", "VIRTIO_F_VERSION_1", "FEATURE_5",
+		"VIRTIO_BLK_F_SIZE_MAX", "63", "64", "-1", "+3", "0x3"} {
+		f.Add(uint8(0), s)
+		f.Add(uint8(1), s)
+		f.Add(uint8(2), s)
+	}
+	models := []string{ModelNet, ModelBlk, "vendor/x"}
+	f.Fuzz(func(t *testing.T, which uint8, s string) {
+		switch which % 4 {
+		case 0:
+			pt, err := ParseParamType(s)
+			if err != nil {
+				require.Contains(t, err.Error(), "unknown parameter type")
+				return
+			}
+			require.True(t, pt.Valid())
+			require.Equal(t, s, pt.String())
+		default:
+			model := models[which%4-1]
+			b, ok := ParseFeature(model, s)
+			if !ok {
+				return
+			}
+			require.True(t, b >= 0 && b <= 63, "bit %d", b)
+			again, ok := ParseFeature(model, FeatureName(model, b))
+			require.True(t, ok)
+			require.Equal(t, b, again, "%s bit %d is named %s", model, b, FeatureName(model, b))
+		}
+	})
+}
