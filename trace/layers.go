@@ -101,8 +101,16 @@ func decodeTraceLayer(data []byte, p gopacket.PacketBuilder) error {
 	}
 	l := &TraceLayer{BaseLayer: layers.BaseLayer{Contents: data[:d.off], Payload: data[d.off:]}, Event: r.TraceEvent}
 	p.AddLayer(l)
+	section := recordSection(uint8(r.Kind))
+	if section != "" && len(l.Payload) == 0 {
+		// gopacket calls no next decoder for an empty payload: a record
+		// whose section is missing would decode as a whole one.
+		if _, _, err := decodeSection(section, uint8(r.Kind), nil); err != nil {
+			return fmt.Errorf("%w (the record ends at byte offset %d, before its %s section)", err, d.off, section)
+		}
+	}
 	var next gopacket.LayerType
-	switch recordSection(uint8(r.Kind)) {
+	switch section {
 	case "tlp":
 		next = LayerTypeTLP
 	case "msix":
