@@ -19,7 +19,8 @@ import (
 // digest is costly, so it is captured only where an oracle may compare it
 // (MemberChange.ContextChanged): around the PF's internal steps, where admin
 // commands run and a failed one must leave its member as it was, and only
-// for the member the step's command names. Nothing is recorded when the
+// for the member the step's command names (for all when its header cannot
+// be read: PF.NextAdminMember). Nothing is recorded when the
 // world runs no event oracle. Its cost follows the members built, not the
 // VFs enabled.
 func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
@@ -35,10 +36,6 @@ func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
 		}
 		return
 	}
-	// The one command a PF admin step executes names its member in its
-	// header: only that member's context is captured (an oracle compares
-	// it only for the command's member). When the header cannot be read,
-	// every member's is.
 	named, known := uint64(0), false
 	if adminStep {
 		named, known = h.pf.NextAdminMember(h.hostMem)
