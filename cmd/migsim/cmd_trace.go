@@ -20,12 +20,13 @@ import (
 func init() {
 	register(command{
 		name:    "trace",
-		summary: "replay a schedule file and export its trace (pcapng, mermaid, json, text)",
+		summary: "replay a schedule file and export its trace (pcapng, mermaid, json, text, timeline, gantt, dot)",
 		run:     runTrace,
 	})
 }
 
 const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text|timeline|gantt|dot] [--out PATH] [--window N]
+       [--max-steps N]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:

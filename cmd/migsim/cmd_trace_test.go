@@ -219,3 +219,26 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 		assert.Contains(t, stderr, "nope.json")
 	})
 }
+
+// TestTrace_DocsListEveryFormat: README's trace line, the usage text and
+// docs/traces.md's table name every value --format takes.
+func TestTrace_DocsListEveryFormat(t *testing.T) {
+	want := "--format " + strings.Join(traceFormats, "|")
+	readme := mustRead(t, "../../README.md")
+	traces := mustRead(t, "../../docs/traces.md")
+	cases := []struct {
+		name, text, want string
+	}{
+		{"README", readme, want},
+		{"usage", traceUsage, want},
+		{"help summary", commands["trace"].summary, strings.Join(traceFormats, ", ")},
+	}
+	for _, f := range traceFormats {
+		cases = append(cases, struct{ name, text, want string }{"docs/traces.md " + f, traces, "| `" + f + "` |"})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Contains(t, c.text, c.want)
+		})
+	}
+}
