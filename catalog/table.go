@@ -124,7 +124,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 			fmt.Fprintf(w, "  shrunk: %s -> %s (%d replays, %d executed)\n", o.Shrunk.Before, o.Shrunk.After, o.Shrunk.Replays, o.Shrunk.Executed)
 		}
 		if p := RegressPath(o, regressDir); p != "" {
-			fmt.Fprintf(w, "  replay: go run ./cmd/migsim replay %s\n", p)
+			fmt.Fprintf(w, "  replay: migsim replay %s\n", p)
 		}
 		if o.Defect != "" {
 			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
@@ -206,7 +206,7 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
 			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
 		}
 		if p := RegressPath(o, regressDir); p != "" {
-			r.Replay = "go run ./cmd/migsim replay " + p
+			r.Replay = "migsim replay " + p
 		}
 		if o.Match {
 			doc.Match++

@@ -189,13 +189,13 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("## Reproduce\n\n```sh\n")
-	fmt.Fprintf(&b, "go run ./cmd/migsim replay %s\n", shellQuote(r.SchedulePath))
-	fmt.Fprintf(&b, "go run ./cmd/migsim trace %s --format text\n", shellQuote(r.SchedulePath))
+	fmt.Fprintf(&b, "migsim replay %s\n", shellQuote(r.SchedulePath))
+	fmt.Fprintf(&b, "migsim trace %s --format text\n", shellQuote(r.SchedulePath))
 	pcap := "run.pcapng"
 	if r.PcapngFile != "" {
 		pcap = r.PcapngFile
 	} else {
-		fmt.Fprintf(&b, "go run ./cmd/migsim trace %s --format pcapng --out %s\n", shellQuote(r.SchedulePath), pcap)
+		fmt.Fprintf(&b, "migsim trace %s --format pcapng --out %s\n", shellQuote(r.SchedulePath), pcap)
 	}
 	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellQuote(pcap))
 	b.WriteString("```\n")

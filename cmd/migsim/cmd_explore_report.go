@@ -105,7 +105,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 	}
 	if r.Schedule != nil && r.Path != "" {
 		fmt.Fprintf(w, "schedule: %s (trace hash %s)\n", r.Path, r.Schedule.TraceHash)
-		fmt.Fprintf(w, "replay: go run ./cmd/migsim replay %s\n", r.Path)
+		fmt.Fprintf(w, "replay: migsim replay %s\n", r.Path)
 	}
 }
 

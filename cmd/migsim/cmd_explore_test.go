@@ -27,7 +27,7 @@ func exploreFLR(t *testing.T, dir string, extra ...string) (int, string, string)
 	return runSimCLI(t, args...)
 }
 
-var replayLine = regexp.MustCompile(`(?m)^replay: go run \./cmd/migsim replay (\S+)$`)
+var replayLine = regexp.MustCompile(`(?m)^replay: migsim replay (\S+)$`)
 
 // TestExplore_FindsShrinksWritesAndReplays is the explore workflow end to
 // end (docs/engine.md, "Exploring"): explore reports the frozen-context violation, shrinks it (size

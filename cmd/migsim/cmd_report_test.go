@@ -51,7 +51,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	}
 	assert.Contains(t, string(md), "**Violation of `frozen-context`**")
 	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **violated** | MUST | device |")
-	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+canonicalFinding)
+	assert.Contains(t, string(md), "\nmigsim replay "+canonicalFinding)
 	// The Why section: the guest's FLR before the vCPUs resume (as replay
 	// --explain says).
 	assert.Regexp(t, "\n- scheduler step \\d+ \\(trace step \\d+\\) `vcpu0:cfg-write 0x50=0x[0-9a-f]+` before scheduler step \\d+ \\(trace step \\d+\\) `hv:resume-vcpus`\n", string(md))
@@ -98,7 +98,7 @@ func TestReport_RunReportDir(t *testing.T) {
 	}
 	md, err := os.ReadFile(mds[0])
 	require.NoError(t, err)
-	assert.Contains(t, string(md), "go run ./cmd/migsim replay "+base+".json")
+	assert.Contains(t, string(md), "\nmigsim replay "+base+".json")
 	assert.Contains(t, string(md), "\n## Why\n\n", "run --report-dir explains with the default budget")
 	assert.NotContains(t, string(md), "Not explained")
 	assert.Contains(t, stderr, "wrote "+mds[0])

@@ -218,3 +218,25 @@ func TestRun_Help(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stderr, "usage: migsim run")
 }
+
+// TestRun_ReplayHintNamesTheBinary: the replay command run prints beside
+// a row with a regression schedule (text and JSON) is the installed
+// binary's, not the module's go run.
+func TestRun_ReplayHintNamesTheBinary(t *testing.T) {
+	const regress = "../../catalog/testdata/regress"
+	want := "migsim replay " + filepath.Join(regress, "flr-during-freeze_virtio-1.4.json")
+	cases := []struct {
+		format, want string
+	}{
+		{"text", "\n  replay: " + want + "\n"},
+		{"json", `"replay": "` + want + `"`},
+	}
+	for _, c := range cases {
+		t.Run(c.format, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, "run", "flr-during-freeze", "--spec", "virtio-1.4", "--regress-dir", regress, "--format", c.format)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Contains(t, out, c.want)
+			assert.NotContains(t, out, "go run")
+		})
+	}
+}
