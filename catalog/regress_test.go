@@ -174,6 +174,7 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	_, err = ReplaySchedule(sc, engine.RunConfig{})
 	require.ErrorIs(t, err, ErrStale)
 	assert.Contains(t, err.Error(), RegenerateCommand)
+	assert.Contains(t, err.Error(), "explore again for a fresh schedule: migsim explore --scenario smoke-migrate --spec draft-2023")
 }
 
 func TestRegress_DivergenceNamesTheStep(t *testing.T) {

@@ -152,10 +152,32 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 		hash = s.SourceHash
 	}
 	if hash != sc.ScenarioHash {
-		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; regenerate it (%s, or explore again)",
-			ErrStale, s.Name, s.File, hash, sc.ScenarioHash, RegenerateCommand)
+		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; %s",
+			ErrStale, s.Name, s.File, hash, sc.ScenarioHash, staleHint(s, sc, p == "" && sc.ScenarioText == ""))
 	}
 	return s, nil
+}
+
+// staleHint says how to get a fresh schedule for a stale one: explore the
+// scenario again (the command names the schedule's edition, knobs and
+// settings), and for one of the catalog's regression schedules (fromCatalog)
+// also the command that rewrites them all.
+func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) string {
+	cmd := "migsim explore --scenario " + s.Name
+	if !fromCatalog {
+		cmd = "migsim explore --scenario " + s.File
+	}
+	cmd += " --spec " + sc.Edition
+	for _, k := range sc.Knobs {
+		cmd += " --knob " + k
+	}
+	for _, kv := range sc.Settings {
+		cmd += " --set " + kv
+	}
+	if fromCatalog {
+		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s", RegenerateCommand, cmd)
+	}
+	return "the scenario was edited after the schedule was recorded: explore again for a fresh schedule: " + cmd
 }
 
 func fileExists(p string) bool {

@@ -63,6 +63,10 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	code, _, rerr = replay(sched)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, rerr, "stale schedule")
+	assert.Contains(t, rerr, "explore again for a fresh schedule: migsim explore --scenario "+scn+
+		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep\n",
+		"a user's scenario gets the command that records a fresh schedule")
+	assert.NotContains(t, rerr, "--write-regress", "the catalog's regression schedules are not the user's")
 
 	// With the file gone, the schedule's own copy of the scenario replays.
 	require.NoError(t, os.Remove(scn))
