@@ -48,7 +48,8 @@ line is not dfs searches with state pruning (--states) and a budget of
 gets that budget too. Random and pct remember the runs
 they executed and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
-runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress).
+runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress),
+and a line when the first finding comes; with --progress never, neither.
 
 --shard i/n explores the i-th of n parts (schedule indices i mod n for
 random and pct, the subtrees of a split tree for dfs) and writes its files
@@ -85,6 +86,9 @@ type exploreRun struct {
 	explainRuns int
 	out         string
 	progress    *lineWriter
+	// quiet is --progress never: not even the line that says a finding
+	// came (exploring goes on).
+	quiet bool
 }
 
 // runExplore implements `migsim explore`.
@@ -191,7 +195,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, explainRuns: *explainRuns, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
-		states: *states, memo: *memo, out: *out, progress: pw}
+		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -256,7 +260,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(run.progress, stderr)})
+		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(run, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -334,11 +338,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 }
 
 // exploreProgress returns the progress callback of explore: status lines
-// on pw (nil: none), and in any case one line on stderr when the first
-// finding appears (the exploration goes on; Ctrl-C stops it and keeps the
-// finding).
-func exploreProgress(pw *lineWriter, stderr io.Writer) func(engine.Progress) {
-	told := false
+// on run.progress (nil: none), and unless run.quiet one line on stderr
+// when the first finding appears (the exploration goes on; Ctrl-C stops it
+// and keeps the finding).
+func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
+	pw, told := run.progress, run.quiet
 	return func(p engine.Progress) {
 		if pw != nil {
 			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings"

@@ -412,3 +412,31 @@ func TestExplore_MemoFlagReachesTheShrink(t *testing.T) {
 	_, replays, executed := parse(dfs)
 	assert.Equal(t, replays, executed)
 }
+
+// TestExplore_ProgressNeverIsSilent: --progress never leaves stderr free
+// of anything progress-like, the line that says a finding came included;
+// the other modes print that line (stderr is no terminal here, so auto
+// prints no status lines).
+func TestExplore_ProgressNeverIsSilent(t *testing.T) {
+	const banner = "a finding among the first"
+	cases := []struct {
+		mode           string
+		banner, status bool
+	}{
+		{"never", false, false},
+		{"auto", true, false},
+		{"always", true, true},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			code, out, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0", "--progress", c.mode)
+			require.Equal(t, exitFinding, code, stderr)
+			assert.Contains(t, out, "finding frozen-context at schedule #")
+			assert.Equal(t, c.banner, strings.Contains(stderr, banner), stderr)
+			assert.Equal(t, c.status, strings.Contains(stderr, "explore: 100/100 schedules"), stderr)
+			if c.mode == "never" {
+				assert.Empty(t, stderr)
+			}
+		})
+	}
+}
