@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -32,14 +33,14 @@ func dfsText(b scenario.Budget, sum engine.Summary) string {
 	var s string
 	switch {
 	case sum.Complete && sum.BoundHit:
-		s = fmt.Sprintf("exhaustive bound %d: %d interleavings", b.Bound, sum.Schedules)
+		s = fmt.Sprintf("exhaustive bound %d: %s", b.Bound, plural.Count(sum.Schedules, "interleaving"))
 	case sum.Complete:
-		s = fmt.Sprintf("exhaustive: %d interleavings (bound %d never cut)", sum.Schedules, b.Bound)
+		s = fmt.Sprintf("exhaustive: %s (bound %d never cut)", plural.Count(sum.Schedules, "interleaving"), b.Bound)
 	default:
-		s = fmt.Sprintf("bound %d not exhausted: run budget of %d spent, %d interleavings", b.Bound, b.Schedules, sum.Schedules)
+		s = fmt.Sprintf("bound %d not exhausted: run budget of %d spent, %s", b.Bound, b.Schedules, plural.Count(sum.Schedules, "interleaving"))
 	}
 	if sum.StateHits > 0 {
-		s += fmt.Sprintf(" (%d runs ended at states already explored)", sum.StateHits)
+		s += fmt.Sprintf(" (%s ended at states already explored)", plural.Count(sum.StateHits, "run"))
 	}
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 )
 
 // knobsText renders a row's knobs and settings ("defaults" when none).
@@ -121,7 +122,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 		}
 		if o.Shrunk != nil {
 			shrunk++
-			fmt.Fprintf(w, "  shrunk: %s -> %s (%d replays, %d executed)\n", o.Shrunk.Before, o.Shrunk.After, o.Shrunk.Replays, o.Shrunk.Executed)
+			fmt.Fprintf(w, "  shrunk: %s -> %s (%s, %d executed)\n", o.Shrunk.Before, o.Shrunk.After, plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed)
 		}
 		if p := RegressPath(o, regressDir); p != "" {
 			fmt.Fprintf(w, "  replay: migsim replay %s\n", p)
@@ -130,7 +131,8 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
 		}
 	}
-	fmt.Fprintf(w, "\n%d rows: %d match, %d mismatch; %d findings, %d shrunk\n", len(rows), len(rows)-mismatched, mismatched, found, shrunk)
+	fmt.Fprintf(w, "\n%s: %d match, %d mismatch; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched, mismatched,
+		plural.Count(found, "finding"), shrunk)
 	return nil
 }
 

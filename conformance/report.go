@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -342,5 +343,5 @@ func evidence(r *Report, names []string) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d device tests, %d rows", dev, rows)
+	return plural.Count(dev, "device test") + ", " + plural.Count(rows, "row")
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/internal/plural"
 )
 
 // DefaultShrinkReplays bounds the replays one Shrink may spend.
@@ -12,8 +14,7 @@ const DefaultShrinkReplays = 5000
 
 // ShrinkConfig configures Shrink.
 type ShrinkConfig struct {
-	// MaxReplays bounds the candidate replays; zero means
-	// DefaultShrinkReplays.
+	// MaxReplays bounds the candidate replays (0: DefaultShrinkReplays).
 	MaxReplays int
 	// MaxSteps bounds each replay (RunConfig.MaxSteps).
 	MaxSteps int
@@ -35,7 +36,7 @@ type Size struct {
 
 // String renders "N steps, P preemptions".
 func (s Size) String() string {
-	return fmt.Sprintf("%d steps, %d preemptions", s.Steps, s.Preemptions)
+	return plural.Count(s.Steps, "step") + ", " + plural.Count(s.Preemptions, "preemption")
 }
 
 // ShrinkResult is a shrunk failing run.

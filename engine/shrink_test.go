@@ -369,3 +369,20 @@ func TestShrink_Interrupted(t *testing.T) {
 	assert.Equal(t, 1, sr.Replays)
 	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
 }
+
+// TestSize_String: a size says its counts in good English.
+func TestSize_String(t *testing.T) {
+	cases := []struct {
+		size Size
+		want string
+	}{
+		{Size{Steps: 1, Preemptions: 1}, "1 step, 1 preemption"},
+		{Size{Steps: 12, Preemptions: 0}, "12 steps, 0 preemptions"},
+		{Size{Steps: 2, Preemptions: 3}, "2 steps, 3 preemptions"},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			assert.Equal(t, c.want, c.size.String())
+		})
+	}
+}

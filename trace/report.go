@@ -7,6 +7,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/record"
@@ -135,8 +136,8 @@ func WriteReport(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "| knobs | %s |\n", orDefault(sc.Knobs, "edition defaults"))
 	fmt.Fprintf(&b, "| settings | %s |\n", orDefault(sc.Settings, "scenario's own"))
 	fmt.Fprintf(&b, "| seed | `%d` |\n", sc.Seed)
-	fmt.Fprintf(&b, "| schedule | %d steps, %d preemptions, strategy %s, trace hash `%s` |\n\n",
-		sc.Steps, sc.Preemptions, sc.Strategy, sc.TraceHash)
+	fmt.Fprintf(&b, "| schedule | %s, %s, strategy %s, trace hash `%s` |\n\n",
+		plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"), sc.Strategy, sc.TraceHash)
 	if r.Scenario != nil && len(r.Scenario.Explain) > 0 {
 		fmt.Fprintf(&b, "%s\n\n", strings.Join(r.Scenario.Explain, " "))
 	}

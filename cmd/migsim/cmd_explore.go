@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -345,8 +346,8 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 	pw, told := run.progress, run.quiet
 	return func(p engine.Progress) {
 		if pw != nil {
-			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings"
-			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.Distinct, p.Findings}
+			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %s, %s"
+			args := []any{p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding")}
 			if p.Final {
 				pw.final(msg, args...)
 			} else {
@@ -358,7 +359,7 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 			if pw != nil && pw.open {
 				pw.final("")
 			}
-			fmt.Fprintf(stderr, "migsim explore: a finding among the first %d schedules; exploring on (Ctrl-C stops, then shrinks and writes it)\n", p.Done)
+			fmt.Fprintf(stderr, "migsim explore: a finding among the first %s; exploring on (Ctrl-C stops, then shrinks and writes it)\n", plural.Count(p.Done, "schedule"))
 		}
 	}
 }

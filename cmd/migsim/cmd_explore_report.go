@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 )
 
@@ -51,22 +52,22 @@ func (r *exploreReport) printSummary(w io.Writer) {
 		case sum.Complete && !sum.BoundHit:
 			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", r.Bound)
 		case sum.Complete:
-			fmt.Fprintf(w, "dfs: exhaustive bound %d: %d interleavings (the bound cut some picks)\n", r.Bound, sum.Schedules)
+			fmt.Fprintf(w, "dfs: exhaustive bound %d: %s (the bound cut some picks)\n", r.Bound, plural.Count(sum.Schedules, "interleaving"))
 		default:
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
 		}
 		if sum.StateHits > 0 {
-			fmt.Fprintf(w, "dfs: %d runs ended at states already explored\n", sum.StateHits)
+			fmt.Fprintf(w, "dfs: %s ended at states already explored\n", plural.Count(sum.StateHits, "run"))
 		}
 		if known := sum.Schedules + sum.Pruned - sum.Executed; known > 0 {
 			fmt.Fprintf(w, "dfs: %d of them known to end there without running (known transitions)\n", known)
 		}
 	}
 	if sum.Interrupted {
-		fmt.Fprintf(w, "interrupted: the summary covers only the %d schedules run before the interrupt\n", sum.Schedules+sum.Pruned)
+		fmt.Fprintf(w, "interrupted: the summary covers only the %s run before the interrupt\n", plural.Count(sum.Schedules+sum.Pruned, "schedule"))
 	}
-	fmt.Fprintf(w, "throughput: %.0f schedules/s, %d runs executed (%.0f/s, %d memo hits), %.0f ns/decision\n",
-		sum.SchedulesPerSecond(), sum.Executed, sum.ExecutedPerSecond(), sum.Memo.Hits, sum.NsPerDecision())
+	fmt.Fprintf(w, "throughput: %.0f schedules/s, %s executed (%.0f/s, %s), %.0f ns/decision\n",
+		sum.SchedulesPerSecond(), plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
 }
 
 // printResult prints the findings, the shrunk first finding and where its
@@ -88,8 +89,8 @@ func (r *exploreReport) printResult(w io.Writer) {
 		}
 	}
 	if sr := r.Shrunk; sr != nil {
-		fmt.Fprintf(w, "shrunk %s: %s -> %s (%d replays, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
-			sr.Replays, sr.Executed, sr.SliceText())
+		fmt.Fprintf(w, "shrunk %s: %s -> %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
+			plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
 			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 			if len(fd.Reqs) > 0 {

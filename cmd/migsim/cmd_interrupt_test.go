@@ -95,9 +95,9 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 	rows := tableRows(out)
 	require.Len(t, rows, 1, out)
 	assert.Contains(t, rows[0], "(interrupted)")
-	assert.Contains(t, out, "interrupted: 1 rows judged, 1 of them (the last) only in part\n")
+	assert.Contains(t, out, "interrupted: 1 row judged, 1 of them (the last) only in part\n")
 	assert.Contains(t, stderr, "run: row 1/1 test-flr-freeze draft-2023")
-	assert.Regexp(t, `(?m)^run: 1 rows judged in \S+: \d+ schedules \(\d+ executed\), 1 mismatched$`, stderr)
+	assert.Regexp(t, `(?m)^run: 1 row judged in \S+: \d+ schedules? \(\d+ executed\), 1 mismatched$`, stderr)
 }
 
 // A shard run again and interrupted before it looked everywhere keeps the

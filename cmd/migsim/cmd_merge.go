@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/merge"
+	"github.com/migsim/migsim/internal/plural"
 )
 
 func init() {
@@ -69,7 +70,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim merge: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "migsim merge: %d shard summaries\n", len(files))
+	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
 	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
 	rep.printSummary(stdout)
 	if rep.Schedule != nil {

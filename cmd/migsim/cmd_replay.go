@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 )
 
@@ -103,7 +104,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(sc.Settings) > 0 {
 		fmt.Fprintf(stdout, ", settings %s", strings.Join(sc.Settings, " "))
 	}
-	fmt.Fprintf(stdout, ", seed %d, %d steps, %d preemptions\n", sc.Seed, sc.Steps, sc.Preemptions)
+	fmt.Fprintf(stdout, ", seed %d, %s, %s\n", sc.Seed, plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"))
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}
 	var full bytes.Buffer
 	switch {

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/profiling"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -199,7 +200,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				cut++
 			}
 		}
-		fmt.Fprintf(stdout, "interrupted: %d rows judged, %d of them (the last) only in part\n", len(rows), cut)
+		fmt.Fprintf(stdout, "interrupted: %s judged, %d of them (the last) only in part\n", plural.Count(len(rows), "row"), cut)
 		return exitInterrupted
 	}
 	for _, r := range rows {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -83,8 +84,8 @@ func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expect
 // explore is JudgeConfig.Progress.
 func (p *runProgress) explore(e engine.Progress) {
 	p.last = e
-	p.w.status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings",
-		p.name, e.Done, e.Total, e.Executed, e.Rate(), e.Distinct, e.Findings)
+	p.w.status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
+		p.name, e.Done, e.Total, e.Executed, e.Rate(), plural.Count(e.Distinct, "distinct interleaving"), plural.Count(e.Findings, "finding"))
 }
 
 // done writes the summary line.
@@ -98,6 +99,6 @@ func (p *runProgress) done(rows []catalog.Outcome) {
 			mismatched++
 		}
 	}
-	p.w.final("run: %d rows judged in %s: %d schedules (%d executed), %d mismatched",
-		len(rows), time.Since(p.start).Round(time.Millisecond), p.schedules+p.last.Done, p.executed+p.last.Executed, mismatched)
+	p.w.final("run: %s judged in %s: %s (%d executed), %d mismatched", plural.Count(len(rows), "row"),
+		time.Since(p.start).Round(time.Millisecond), plural.Count(p.schedules+p.last.Done, "schedule"), p.executed+p.last.Executed, mismatched)
 }

@@ -108,7 +108,7 @@ func TestRun_WrongExpectationExits1(t *testing.T) {
 	rows := tableRows(out)
 	require.Len(t, rows, 1)
 	assert.True(t, strings.HasPrefix(rows[0], "MISMATCH"), rows[0])
-	assert.Contains(t, out, "1 rows: 0 match, 1 mismatch")
+	assert.Contains(t, out, "\n1 row: 0 match, 1 mismatch; 1 finding, 1 shrunk\n")
 }
 
 // TestRun_ViolationRowIsShrunkWhateverTheJobs checks a violation row, its

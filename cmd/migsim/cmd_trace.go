@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
@@ -140,8 +141,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
 		return exitFinding
 	}
-	fmt.Fprintf(stderr, "migsim trace: %d events, %d steps, %s: wrote %s (%s)\n",
-		len(events), res.Steps(), traceFindingText(res.Finding), *out, *format)
+	fmt.Fprintf(stderr, "migsim trace: %s, %s, %s: wrote %s (%s)\n",
+		plural.Count(len(events), "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), *out, *format)
 	return exitOK
 }
 
