@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -62,7 +64,8 @@ cmd/migsim/default.pgo (profile-guided optimisation, docs/engine.md,
 go run ./cmd/migsim run --progress never --cpuprofile cmd/migsim/default.pgo
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error or a scenario that does not load, 130 when interrupted.
+a usage error, a scenario that does not load or nothing to judge (no expect
+line, or none for --spec's edition), 130 when interrupted.
 
 flags:
 `
@@ -125,6 +128,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	scens, err := runScenarios(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+		return exitUsage
+	}
+	if why := nothingToJudge(scens, opt.edition); why != "" {
+		fmt.Fprintf(stderr, "migsim run: nothing to judge: %s\n", why)
 		return exitUsage
 	}
 	if opt.writeRegress {
@@ -216,6 +223,30 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 	fmt.Fprintf(stderr, "migsim %s: "+format+"\n", append([]any{cmd}, a...)...)
 	fmt.Fprintf(stderr, "run 'migsim %s --help' for usage\n", cmd)
 	return exitUsage
+}
+
+// nothingToJudge says why the scenarios have no row under edition (0:
+// every edition), "" when they have one: a run that judges nothing is an
+// input problem, not a pass.
+func nothingToJudge(scens []*scenario.Scenario, edition spec.Edition) string {
+	var eds []string
+	for _, s := range scens {
+		for _, e := range s.Expect {
+			if edition == 0 || e.Edition == edition {
+				return ""
+			}
+			if !slices.Contains(eds, e.Edition.String()) {
+				eds = append(eds, e.Edition.String())
+			}
+		}
+	}
+	switch {
+	case len(eds) > 0:
+		return fmt.Sprintf("--spec %s: no expect line is for %s (the lines are for %s)", edition, edition, strings.Join(eds, ", "))
+	case len(scens) == 1:
+		return fmt.Sprintf("%s: scenario %s has no expect lines (docs/scenarios.md: expect EDITION VERDICT)", scens[0].File, scens[0].Name)
+	}
+	return fmt.Sprintf("none of the %s has expect lines", plural.Count(len(scens), "scenario"))
 }
 
 // runScenarios loads and checks the scenarios named by files (a path, or

@@ -240,3 +240,43 @@ func TestRun_ReplayHintNamesTheBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_NothingToJudgeExits2: a run that would judge no row (a scenario
+// without expect lines, an edition no expect line is for) says so on
+// stderr and exits 2 instead of printing an empty table with exit 0.
+func TestRun_NothingToJudgeExits2(t *testing.T) {
+	dir := t.TempDir()
+	src := mustRead(t, smokeScenario)
+	var noExpect, draftOnly []string
+	for _, l := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(l, "expect ") {
+			noExpect = append(noExpect, l)
+		}
+		if !strings.HasPrefix(l, "expect virtio-1.4") {
+			draftOnly = append(draftOnly, l)
+		}
+	}
+	noExp := filepath.Join(dir, "noexp.scn")
+	require.NoError(t, os.WriteFile(noExp, []byte(strings.Join(noExpect, "\n")), 0o644))
+	draft := filepath.Join(dir, "draft.scn")
+	require.NoError(t, os.WriteFile(draft, []byte(strings.Join(draftOnly, "\n")), 0o644))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no expect lines", []string{noExp}, "migsim run: nothing to judge: " + noExp + ": scenario test-smoke has no expect lines"},
+		{"no expect lines, json", []string{noExp, "--format", "json"}, "has no expect lines"},
+		{"two scenarios without", []string{noExp, noExp}, "nothing to judge: none of the 2 scenarios has expect lines"},
+		{"edition filter", []string{draft, "--spec", "virtio-1.4"},
+			"migsim run: nothing to judge: --spec virtio-1.4: no expect line is for virtio-1.4 (the lines are for draft-2023)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"run"}, c.args...)...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}
