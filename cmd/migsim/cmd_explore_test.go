@@ -280,7 +280,34 @@ func TestBench_PrintsThroughput(t *testing.T) {
 	assert.Contains(t, out, "bench test-smoke draft-2023: pct, 1 job\n")
 	assert.Contains(t, out, "schedules: 5, decisions: ")
 	assert.Regexp(t, `(?m)^throughput: \d+ schedules/s, \d+ ns/decision$`, out)
-	assert.Regexp(t, `(?m)^target: `, out)
+}
+
+// TestBench_JudgesOnlyTheCanonicalExploration: the throughput targets are
+// the canonical exploration's; another scenario, edition, knob or
+// strategy is measured without calling its figure a defect.
+func TestBench_JudgesOnlyTheCanonicalExploration(t *testing.T) {
+	judged := `(?m)^target: (>= 50000 schedules/s met|>= 50000 schedules/s missed \(not below the defect line of 10000\)|below 10000 schedules/s: a defect to report \(target 50000\))$`
+	none := `(?m)^target: none for this exploration \(the 50000 schedules/s target is the canonical one's: flr-during-freeze draft-2023, default knobs, pct\)$`
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"canonical", nil, judged},
+		{"canonical, a default knob named", []string{"--knob", "flr-vs-mode=hold-reply"}, judged},
+		{"scenario file", []string{"--scenario", smokeScenario}, none},
+		{"another edition", []string{"--spec", "virtio-1.4"}, none},
+		{"a knob", []string{"--knob", "flr-vs-mode=complete-anyway"}, none},
+		{"random", []string{"--strategy", "random"}, none},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"bench", "--schedules", "5"}, c.args...)...)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Regexp(t, c.want, out)
+			assert.Equal(t, 1, strings.Count(out, "target: "), out)
+		})
+	}
 }
 
 func TestBench_UsageErrorsExit2(t *testing.T) {
