@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
+	"strings"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -47,6 +49,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if args[0] == "help" {
 		return help(args[1:], stdin, stdout, stderr)
 	}
+	if args[0] == "--version" {
+		args[0] = "version"
+	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "migsim: unknown command %q\n\n", args[0])
@@ -68,5 +73,56 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags, 'migsim help flags' for every")
-	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes.")
+	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes, 'migsim --version' for the version.")
+}
+
+func init() {
+	register(command{name: "version", summary: "print migsim's version: module version, VCS revision, Go version (also --version)", run: runVersion})
+}
+
+// runVersion implements `migsim version` and `migsim --version`.
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintln(stderr, "usage: migsim version (or migsim --version)\n\nPrints the module version, the VCS revision and the Go version the binary\nwas built from (runtime/debug.ReadBuildInfo); \"devel\" for a build without\na module version (go build or go run in the source tree).")
+		return exitOK
+	}
+	if len(args) > 0 {
+		return usageError(stderr, "version", "unexpected arguments %q", args)
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
+	}
+	fmt.Fprintln(stdout, versionText(bi))
+	return exitOK
+}
+
+// versionText renders the build information: "migsim v1.2.0 (revision
+// 0123456789ab, modified; go1.26.8)". A build without a module version
+// ("(devel)") is "devel"; a build without VCS stamping (-buildvcs=false,
+// go run) names no revision; without build information at all it says so.
+func versionText(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "migsim devel (no build information)"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var parts []string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			parts = append([]string{"revision " + s.Value[:min(len(s.Value), 12)]}, parts...)
+		case s.Key == "vcs.modified" && s.Value == "true":
+			parts = append(parts, "modified")
+		}
+	}
+	if bi.GoVersion != "" {
+		parts = append(parts, bi.GoVersion)
+	}
+	if len(parts) == 0 {
+		return "migsim " + v
+	}
+	return "migsim " + v + " (" + strings.Join(parts, ", ") + ")"
 }
