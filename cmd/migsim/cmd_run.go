@@ -54,7 +54,9 @@ not be the table's first.
 
 --write-regress writes the shrunk schedule of every matching violation or
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
-the file (or says why it cannot). --report-dir writes a finding report
+the file (or says why it cannot). Without --write-regress, --regress-dir only
+says where the table looks for the schedules its replay lines name (a note on
+stderr says so). --report-dir writes a finding report
 (migsim report) for every row that ends in a finding.
 
 --cpuprofile writes a CPU profile of the judging (runtime/pprof) to FILE.
@@ -87,7 +89,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
-	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the regression schedules")
+	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the catalog's regression schedules: where --write-regress writes them and the table finds the replay lines' files")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
@@ -104,6 +106,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "run", "%v", err)
 	}
 	opt := runOptions{jobs: *jobs, format: *format, writeRegress: *writeRegress, regressDir: *regressDir}
+	if fs.Changed("regress-dir") && !opt.writeRegress {
+		// Not an error: the table still finds the replay lines' files there.
+		fmt.Fprintln(stderr, "migsim run: --regress-dir without --write-regress writes nothing: it only says where the table looks for the rows' regression schedules")
+	}
 	if *edition != "" {
 		ed, err := spec.ParseEdition(*edition)
 		if err != nil {

@@ -280,3 +280,29 @@ func TestRun_NothingToJudgeExits2(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_RegressDirWithoutWriteRegressSaysSo: --regress-dir alone writes
+// nothing (the table only looks there for replay files); run says so on
+// stderr and judges as usual.
+func TestRun_RegressDirWithoutWriteRegressSaysSo(t *testing.T) {
+	const note = "--regress-dir without --write-regress writes nothing"
+	cases := []struct {
+		name string
+		args []string
+		note bool
+	}{
+		{"alone", []string{"--regress-dir", t.TempDir()}, true},
+		{"with --write-regress", []string{"--regress-dir", t.TempDir(), "--write-regress"}, false},
+		{"neither", nil, false},
+		{"--write-regress alone", []string{"--write-regress"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			scn := copyScenario(t, smokeScenario, t.TempDir())
+			code, out, stderr := runSimCLI(t, append([]string{"run", scn}, c.args...)...)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
+			assert.Equal(t, c.note, strings.Contains(stderr, note), stderr)
+		})
+	}
+}
