@@ -163,17 +163,11 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 // settings), and for one of the catalog's regression schedules (fromCatalog)
 // also the command that rewrites them all.
 func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) string {
-	cmd := "migsim explore --scenario " + s.Name
+	scn := s.Name
 	if !fromCatalog {
-		cmd = "migsim explore --scenario " + s.File
+		scn = s.File
 	}
-	cmd += " --spec " + sc.Edition
-	for _, k := range sc.Knobs {
-		cmd += " --knob " + k
-	}
-	for _, kv := range sc.Settings {
-		cmd += " --set " + kv
-	}
+	cmd := ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings)
 	if fromCatalog {
 		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s", RegenerateCommand, cmd)
 	}
@@ -183,4 +177,18 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) s
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// ExploreCommand is the migsim explore command line that explores a
+// scenario (a catalog name or a file) under an edition, knobs and
+// settings (key=value each) with the scenario's own budget.
+func ExploreCommand(scn, edition string, knobs, settings []string) string {
+	cmd := "migsim explore --scenario " + scn + " --spec " + edition
+	for _, k := range knobs {
+		cmd += " --knob " + k
+	}
+	for _, kv := range settings {
+		cmd += " --set " + kv
+	}
+	return cmd
 }

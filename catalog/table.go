@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/spec"
 )
 
 // knobsText renders a row's knobs and settings ("defaults" when none).
@@ -72,8 +75,11 @@ func wrapLine(text string, width int, indent string) string {
 }
 
 // WriteTable prints the verdict table, the counterexamples and defects,
-// and a summary line.
-func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
+// and a summary line. A counterexample's replay line names its schedule
+// under regressDir (next to a scenario file for its rows) or, when the
+// run wrote finding reports, under reportDir ("" for none); a row whose
+// schedule is in neither says how to get one.
+func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
 	for i := range rows {
@@ -124,8 +130,10 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir string) error {
 			shrunk++
 			fmt.Fprintf(w, "  shrunk: %s -> %s (%s, %d executed)\n", o.Shrunk.Before, o.Shrunk.After, plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed)
 		}
-		if p := RegressPath(o, regressDir); p != "" {
+		if p := replayPath(o, regressDir, reportDir); p != "" {
 			fmt.Fprintf(w, "  replay: migsim replay %s\n", p)
+		} else if h := scheduleHint(o); h != "" {
+			fmt.Fprintf(w, "  schedule: %s\n", h) // one line, for its command to copy
 		}
 		if o.Defect != "" {
 			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
@@ -175,8 +183,9 @@ type runShrunk struct {
 	After  engine.Size `json:"after"`
 }
 
-// WriteJSON prints the rows and a summary as one JSON document.
-func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
+// WriteJSON prints the rows and a summary as one JSON document; a row's
+// replay command is found as WriteTable finds it.
+func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error {
 	doc := struct {
 		Rows     []runRow `json:"rows"`
 		Match    int      `json:"match"`
@@ -207,7 +216,7 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir string) error {
 		if o.Shrunk != nil {
 			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
 		}
-		if p := RegressPath(o, regressDir); p != "" {
+		if p := replayPath(o, regressDir, reportDir); p != "" {
 			r.Replay = "migsim replay " + p
 		}
 		if o.Match {
@@ -231,4 +240,46 @@ func impactText(f *engine.Finding) string {
 		return f.Impact
 	}
 	return f.Impact + " (" + f.ImpactWhy + ")"
+}
+
+// replayPath is the schedule file of a row's counterexample when one
+// exists: its regression schedule (RegressPath), else the copy a finding
+// report under reportDir holds.
+func replayPath(o *Outcome, regressDir, reportDir string) string {
+	if p := RegressPath(o, regressDir); p != "" || reportDir == "" || o.Schedule == nil {
+		return p
+	}
+	p := filepath.Join(reportDir, ScheduleRegressName(o.Schedule))
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// scheduleHint says how to get the schedule of a row's counterexample
+// that no file holds: --write-regress writes a matching row of a scenario
+// file next to the file; it writes no mismatched row, which --report-dir
+// writes (with its report) or explore finds again. "" for a matching
+// catalog row (--write-regress is the catalog's own business) and for a
+// row without a shrunk schedule.
+func scheduleHint(o *Outcome) string {
+	file := userScenarioFile(o)
+	switch {
+	case o.Schedule == nil:
+		return ""
+	case o.Match && file != "":
+		return "not written; run again with --write-regress to write it next to " + file
+	case o.Match:
+		return ""
+	}
+	scn := o.Scenario
+	if file != "" {
+		scn = file
+	}
+	knobs := o.Knobs
+	if r, err := spec.ParseRules(o.Edition, o.Knobs); err == nil {
+		knobs = r.Diff(o.Edition)
+	}
+	return "not written; --report-dir DIR writes it (and a report), or explore it: " +
+		ExploreCommand(scn, o.Edition.String(), knobs, SettingStrings(o.Settings))
 }

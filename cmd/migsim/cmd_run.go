@@ -198,9 +198,9 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if opt.format == "json" {
-		err = catalog.WriteJSON(stdout, rows, opt.regressDir)
+		err = catalog.WriteJSON(stdout, rows, opt.regressDir, *reportDir)
 	} else {
-		err = catalog.WriteTable(stdout, rows, opt.regressDir)
+		err = catalog.WriteTable(stdout, rows, opt.regressDir, *reportDir)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)

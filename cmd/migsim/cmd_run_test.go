@@ -306,3 +306,40 @@ func TestRun_RegressDirWithoutWriteRegressSaysSo(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_ScheduleHint: a counterexample whose schedule no file holds
+// says how to get it, on one line: a mismatched row of a scenario file
+// (which --write-regress does not write) gets --report-dir and the explore
+// command, a matching one --write-regress; with --report-dir the replay
+// line names the report's copy.
+func TestRun_ScheduleHint(t *testing.T) {
+	dir := t.TempDir()
+	wrong := copyScenario(t, wrongScenario, dir)
+	flr := copyScenario(t, flrScenario, dir)
+	reports := filepath.Join(dir, "reports")
+	cases := []struct {
+		name    string
+		args    []string
+		code    int
+		want    string
+		notWant string
+	}{
+		{"mismatch", []string{wrong}, exitFinding,
+			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario " + wrong +
+				" --spec draft-2023 --knob flr-vs-mode=complete-anyway\n", "replay: "},
+		{"mismatch with --report-dir", []string{wrong, "--report-dir", reports}, exitFinding,
+			"\n  replay: migsim replay " + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + "\n", "schedule: not written"},
+		{"mismatch with --report-dir, json", []string{wrong, "--report-dir", reports, "--format", "json"}, exitFinding,
+			`"replay": "migsim replay ` + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + `"`, "schedule: not written"},
+		{"matching row", []string{flr, "--spec", "virtio-1.4"}, exitOK,
+			"\n  schedule: not written; run again with --write-regress to write it next to " + flr + "\n", "--report-dir"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"run", "--progress", "never"}, c.args...)...)
+			require.Equal(t, c.code, code, stderr)
+			assert.Contains(t, out, c.want)
+			assert.NotContains(t, out, c.notWant)
+		})
+	}
+}
