@@ -85,9 +85,6 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "bench", "unexpected arguments %q", fs.Args())
 	}
-	if *schedules < 1 {
-		return usageError(stderr, "bench", "--schedules %d: want at least 1", *schedules)
-	}
 	if err := checkFiniteFlag("seconds", *seconds, 0, maxSeconds); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}

@@ -141,10 +141,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		b.Strategy = *strategy
 	}
-	if fs.Changed("schedules") {
-		if *schedules < 1 {
-			return usageError(stderr, "explore", "--schedules %d: want at least 1", *schedules)
-		}
+	if fs.Changed("schedules") { // checkIntFlags checked the numbers' ranges
 		b.Schedules = *schedules
 	}
 	if fs.Changed("seed") {
@@ -154,9 +151,6 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		b.Bound = *bound
 	}
 	if fs.Changed("depth") {
-		if *depth < 1 {
-			return usageError(stderr, "explore", "--depth %d: want at least 1", *depth)
-		}
 		b.Depth = *depth
 	}
 	red, err := engine.ParseReduction(*reduction)
@@ -167,15 +161,6 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
 			return usageError(stderr, "explore", "%v", err)
 		}
-	}
-	if *splitDepth < 0 {
-		return usageError(stderr, "explore", "--split-depth %d: want 0 or more", *splitDepth)
-	}
-	if *jobs < 0 {
-		return usageError(stderr, "explore", "--jobs %d: want 0 (GOMAXPROCS) or more", *jobs)
-	}
-	if *maxSteps < 1 {
-		return usageError(stderr, "explore", "--max-steps %d: want at least 1", *maxSteps)
 	}
 	if fs.Changed("shard") && *shard == "" {
 		return usageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)

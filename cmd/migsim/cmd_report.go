@@ -69,9 +69,6 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
-	if *steps < 1 {
-		return usageError(stderr, "report", "--steps %d: want 1 or more", *steps)
-	}
 	if err := checkIntFlags(fs, intFlagLimit{"steps", 1, maxWindow, "steps listed"},
 		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit); err != nil {
 		return usageError(stderr, "report", "%v", err)

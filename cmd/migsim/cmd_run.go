@@ -120,9 +120,6 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.format != "text" && opt.format != "json" {
 		return usageError(stderr, "run", "--format %q: want text or json", opt.format)
 	}
-	if opt.jobs < 0 {
-		return usageError(stderr, "run", "--jobs %d: want 0 (GOMAXPROCS) or more", opt.jobs)
-	}
 	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
 		intFlagLimit{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}, shrinkReplaysLimit); err != nil {
 		return usageError(stderr, "run", "%v", err)

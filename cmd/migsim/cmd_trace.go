@@ -74,9 +74,6 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !validTraceFormat(*format) {
 		return traceUsageError(stderr, "--format %q: want one of %v", *format, traceFormats)
 	}
-	if *window < 0 {
-		return traceUsageError(stderr, "--window %d: want 0 or more", *window)
-	}
 	if err := checkIntFlags(fs, intFlagLimit{"window", 0, maxWindow, "steps shown"},
 		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
 		return traceUsageError(stderr, "%v", err)
