@@ -132,7 +132,7 @@ func setupError(err error, maxSteps int) error {
 // packagePrefix matches the package names errors are wrapped with inside
 // the module ("catalog: ", "engine: "): the CLI shows what the user did,
 // not where in the code it was noticed.
-var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|conformance|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
 
 // userError renders an error for the terminal without package prefixes. A
 // scenario error is shown as it is: file:line:col and the message.

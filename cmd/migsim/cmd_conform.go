@@ -293,11 +293,11 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		runs = o.explainN
 	}
 	res, ex, err := conformance.ReplayExplained(context.Background(), dev, o.replay, cfg, runs)
-	if err != nil {
-		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
-		if errors.Is(err, engine.ErrDiverged) {
-			return exitFinding
-		}
+	if errors.Is(err, engine.ErrDiverged) {
+		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
+		return exitFinding
+	} else if err != nil {
+		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "replay %s with %s: %d steps\n", o.replay, dev.Name(), len(res.Choices))

@@ -162,3 +162,39 @@ func TestConform_ListAndBench(t *testing.T) {
 	assert.Contains(t, out, "exec:"+filepath.ToSlash(extblk))
 	assert.Contains(t, out, "x slower")
 }
+
+// TestConform_ReplayErrorsSayItOnce: a counterexample another device does
+// not reproduce, and a schedule that does not load, are said once, without
+// the packages' prefixes ("engine: … engine: …").
+func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
+		"--device", "builtin:mutant/mode-get-lies")
+	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	schedule := filepath.Join(dir, "smoke-migrate_draft-2023.json")
+	require.FileExists(t, schedule)
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte("{}"), 0o644))
+	cases := []struct {
+		name string
+		file string
+		code int
+		want string
+	}{
+		{"the reference does not reproduce the mutant's finding", schedule, exitFinding,
+			"migsim conform: " + schedule + " does not replay with builtin:blk: replay of seed "},
+		{"missing file", filepath.Join(dir, "none.json"), exitUsage, "migsim conform: read schedule: open " + filepath.Join(dir, "none.json")},
+		{"bad schedule", empty, exitUsage, "migsim conform: schedule " + empty + ": field format: version 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", c.file)
+			assert.Equal(t, c.code, code, out)
+			assert.True(t, strings.HasPrefix(stderr, c.want), stderr)
+			assert.Equal(t, 1, strings.Count(stderr, "migsim conform: "), stderr)
+			for _, prefix := range []string{"engine: ", "conformance: ", "catalog: "} {
+				assert.NotContains(t, stderr, prefix)
+			}
+		})
+	}
+}
