@@ -117,9 +117,9 @@ func CheckSchedule(s *schedfile.Schedule) error {
 }
 
 // ScheduleScenario finds the scenario a schedule was recorded against: the
-// file it names (relative to the schedule file's directory in format 2),
+// file it names (relative to the schedule file's directory from format 2 on),
 // else the text it carries when that file is gone, else the embedded
-// catalog's scenario of that name. The scenario's hash (format 2: of its
+// catalog's scenario of that name. The scenario's hash (format 2 on: of its
 // parsed form; format 1: of the file's bytes) must equal the recorded one,
 // else the error wraps ErrStale.
 func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {

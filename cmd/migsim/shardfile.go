@@ -17,9 +17,9 @@ import (
 // shardFileFormat is the version of the shard summary files explore writes
 // with --shard and merge reads. Version 2 added the shrink's Executed count
 // (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
-// finding's explanation (explain.Explanation); merge refuses files of
-// another version.
-const shardFileFormat = 4
+// finding's explanation (explain.Explanation), version 5 the schedule in
+// format 3 (its seeds as strings); merge refuses files of another version.
+const shardFileFormat = 5
 
 // shardFile is a shard's summary file: the report explore printed, as
 // JSON (the summary under engine.Summary's field names), and the file name

@@ -46,10 +46,10 @@ func TestShardFile_Errors(t *testing.T) {
 		name, text, want string
 	}{
 		{"empty", ``, "decode: EOF"},
-		{"syntax", `{"format": 4,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 4} {}`, "trailing data"},
-		{"format", `{"format": 3}`, "field format: version 3, want 4"},
-		{"edited", `{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+		{"syntax", `{"format": 5,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 5} {}`, "trailing data"},
+		{"format", `{"format": 4}`, "field format: version 4, want 5"},
+		{"edited", `{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
 			"field checksum"},
 	} {
 		_, err := parseShardFile([]byte(tc.text))
@@ -212,7 +212,7 @@ func TestResealShardFile(t *testing.T) {
 // recomputed first (resealShardFile), so that the checks behind it see
 // the fuzzer's bytes: a resealed input is never refused for its checksum.
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
 	f.Add([]byte(`[]`), false)
 	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)

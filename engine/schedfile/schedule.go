@@ -20,10 +20,16 @@ import (
 )
 
 // Format is the version of the schedule file format this package
-// writes. It reads Format and FormatV1.
-const Format = 2
+// writes: its seeds are JSON strings of decimal digits, which every JSON
+// reader keeps exact. It reads Format, FormatV2 and FormatV1.
+const Format = 3
 
-// FormatV1 is the previous format, still read: it has no base seed,
+// FormatV2 is the previous format, still read: format 3 but for its seeds,
+// JSON numbers, which readers that hold numbers as doubles (JavaScript,
+// jq before 1.7) round above 2^53.
+const FormatV2 = 2
+
+// FormatV1 is the first format, still read: FormatV2 without a base seed,
 // index, scenario text or checksum; its scenario hash is a hash of the
 // scenario file's bytes and its scenario file a path relative to where it
 // was recorded.
@@ -102,7 +108,8 @@ func New(strategy string, res engine.Result) *Schedule {
 	}
 }
 
-// Seal sets the checksum of a format-2 schedule from its other fields.
+// Seal sets the checksum of a schedule of format 2 or later from its other
+// fields.
 func (s *Schedule) Seal() error {
 	sum, err := s.checksum()
 	if err != nil {
@@ -112,26 +119,134 @@ func (s *Schedule) Seal() error {
 	return nil
 }
 
-// scheduleJSON is Schedule without its methods: what MarshalJSON and
-// checksum encode.
-type scheduleJSON Schedule
+// stored is a schedule as its file holds it: Schedule's stored fields in
+// its order, the seeds as its format writes them (format 3 a JSON string
+// of decimal digits, before a JSON number).
+type stored struct {
+	Format       int             `json:"format"`
+	Module       string          `json:"module"`
+	Edition      string          `json:"edition"`
+	Knobs        []string        `json:"knobs"`
+	Scenario     string          `json:"scenario"`
+	ScenarioHash string          `json:"scenario_hash"`
+	ScenarioFile string          `json:"scenario_file,omitempty"`
+	ScenarioText string          `json:"scenario_text,omitempty"`
+	Settings     []string        `json:"settings,omitempty"`
+	BaseSeed     json.RawMessage `json:"base_seed"`
+	Index        int             `json:"index"`
+	Seed         json.RawMessage `json:"seed"`
+	Strategy     string          `json:"strategy"`
+	Steps        int             `json:"steps"`
+	Preemptions  int             `json:"preemptions"`
+	TraceHash    string          `json:"trace_hash"`
+	Finding      *engine.Finding `json:"finding,omitempty"`
+	Choices      []engine.Choice `json:"choices"`
+	Checksum     string          `json:"checksum,omitempty"`
+}
 
-// MarshalJSON encodes the schedule sealed (format 2: with the checksum of
-// its fields), also when it is embedded in another document.
+// stored renders the schedule as its format stores it.
+func (s *Schedule) stored() stored {
+	seed := func(v uint64) json.RawMessage {
+		b := strconv.AppendUint(nil, v, 10)
+		if s.Format >= Format {
+			b = strconv.AppendQuote(nil, string(b))
+		}
+		return b
+	}
+	return stored{Format: s.Format, Module: s.Module, Edition: s.Edition, Knobs: s.Knobs, Scenario: s.Scenario,
+		ScenarioHash: s.ScenarioHash, ScenarioFile: s.ScenarioFile, ScenarioText: s.ScenarioText, Settings: s.Settings,
+		BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
+		Preemptions: s.Preemptions, TraceHash: s.TraceHash, Finding: s.Finding, Choices: s.Choices, Checksum: s.Checksum}
+}
+
+// schedule reads a stored schedule back; a seed not written as its format
+// writes it is an error naming the field. The seeds of a format this
+// package does not read are left zero (validate names the format).
+func (st *stored) schedule() (*Schedule, error) {
+	s := &Schedule{Format: st.Format, Module: st.Module, Edition: st.Edition, Knobs: st.Knobs, Scenario: st.Scenario,
+		ScenarioHash: st.ScenarioHash, ScenarioFile: st.ScenarioFile, ScenarioText: st.ScenarioText, Settings: st.Settings,
+		Index: st.Index, Strategy: st.Strategy, Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
+		Finding: st.Finding, Choices: st.Choices, Checksum: st.Checksum}
+	if st.Format != Format && st.Format != FormatV2 && st.Format != FormatV1 {
+		return s, nil
+	}
+	var err error
+	if s.BaseSeed, err = parseSeed("base_seed", st.BaseSeed, st.Format); err != nil {
+		return nil, err
+	}
+	if s.Seed, err = parseSeed("seed", st.Seed, st.Format); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSeed reads a stored seed: in format 3 a JSON string of decimal
+// digits, before a JSON number; absent or null is 0.
+func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
+	text := string(bytes.TrimSpace(raw))
+	if text == "" || text == "null" {
+		return 0, nil
+	}
+	kind, want := "number", "uint64"
+	switch {
+	case text[0] == '"':
+		kind = "string"
+	case text == "true" || text == "false":
+		kind = "bool"
+	case text[0] == '{' || text[0] == '[':
+		kind = "object or array"
+	}
+	if format >= Format {
+		want = fmt.Sprintf("a string of decimal digits (format %d)", format)
+		if kind == "string" && json.Unmarshal(raw, &text) == nil {
+			if v, err := strconv.ParseUint(text, 10, 64); err == nil {
+				return v, nil
+			}
+			return 0, fmt.Errorf("field %s: %q is not a decimal uint64", field, text)
+		}
+	} else if kind == "number" {
+		if v, err := strconv.ParseUint(text, 10, 64); err == nil {
+			return v, nil
+		}
+		kind = "number " + text
+	}
+	return 0, fmt.Errorf("field %s: got JSON %s, want %s", field, kind, want)
+}
+
+// MarshalJSON encodes the schedule sealed (format 2 and later: with the
+// checksum of its fields), also when it is embedded in another document.
 func (s Schedule) MarshalJSON() ([]byte, error) {
-	if s.Format == Format {
+	if s.Format != FormatV1 {
 		sum, err := s.checksum()
 		if err != nil {
 			return nil, err
 		}
 		s.Checksum = sum
 	}
-	return json.Marshal(scheduleJSON(s))
+	return json.Marshal(s.stored())
 }
 
-// checksum hashes every stored field but Checksum.
+// UnmarshalJSON decodes a schedule strictly (unknown fields are errors),
+// also when it is embedded in another document; it does not validate it.
+func (s *Schedule) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var st stored
+	if err := dec.Decode(&st); err != nil {
+		return err
+	}
+	got, err := st.schedule()
+	if err != nil {
+		return err
+	}
+	*s = *got
+	return nil
+}
+
+// checksum hashes every stored field but Checksum, as the format stores
+// them.
 func (s *Schedule) checksum() (string, error) {
-	c := scheduleJSON(*s)
+	c := s.stored()
 	c.Checksum = ""
 	sum, err := Checksum(&c)
 	if err != nil {
@@ -152,10 +267,10 @@ func Checksum(v any) (string, error) {
 	return hex.EncodeToString(sum[:8]), nil
 }
 
-// Marshal seals a format-2 schedule (Seal) and encodes it as indented
-// JSON with a final newline.
+// Marshal seals a schedule of format 2 or later (Seal) and encodes it as
+// indented JSON with a final newline.
 func (s *Schedule) Marshal() ([]byte, error) {
-	if s.Format == Format {
+	if s.Format != FormatV1 {
 		if err := s.Seal(); err != nil {
 			return nil, err
 		}
@@ -208,17 +323,21 @@ func Parse(b []byte) (*Schedule, error) {
 func parse(b []byte) (*Schedule, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var s Schedule
-	if err := dec.Decode(&s); err != nil {
+	var st stored
+	if err := dec.Decode(&st); err != nil {
 		return nil, describeJSONError(err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data after the schedule at byte offset %d", dec.InputOffset())
 	}
+	s, err := st.schedule()
+	if err != nil {
+		return nil, err
+	}
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	if s.Format == Format {
+	if s.Format != FormatV1 {
 		sum, err := s.checksum()
 		if err != nil {
 			return nil, err
@@ -227,7 +346,7 @@ func parse(b []byte) (*Schedule, error) {
 			return nil, fmt.Errorf("field checksum: the file was edited after it was written (its fields hash to %s, checksum %q); a schedule replays as recorded: explore again for a new one", sum, s.Checksum)
 		}
 	}
-	return &s, nil
+	return s, nil
 }
 
 func describeJSONError(err error) error {
@@ -255,8 +374,8 @@ func (s *Schedule) Validate() error {
 }
 
 func (s *Schedule) validate() error {
-	if s.Format != Format && s.Format != FormatV1 {
-		return fmt.Errorf("field format: version %d, want %d (or %d)", s.Format, Format, FormatV1)
+	if s.Format != Format && s.Format != FormatV2 && s.Format != FormatV1 {
+		return fmt.Errorf("field format: version %d, want %d (or %d, %d)", s.Format, Format, FormatV2, FormatV1)
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")

@@ -1,10 +1,12 @@
 package schedfile
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/migsim/migsim/engine"
@@ -47,7 +49,7 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 0", seed))
 }
 
-// Every field of a format-2 schedule is checked: an edit the replay could
+// Every field of a schedule of format 2 or later is checked: an edit the replay could
 // not notice (seed, strategy, knobs, an actor) is refused when the file is
 // read, by the seed's derivation or the checksum; an edited actor with a
 // recomputed checksum is refused by the replay.
@@ -78,7 +80,7 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 			s, err := Parse(b)
 			require.NoError(t, err)
 			e.edit(s)
-			out, err := json.Marshal(scheduleJSON(*s)) // not sealed: keep the old checksum
+			out, err := json.Marshal(s.stored()) // not sealed: keep the old checksum
 			require.NoError(t, err)
 			_, err = Parse(out)
 			require.Error(t, err)
@@ -92,6 +94,77 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 	_, err = s.Replay(f, engine.RunConfig{})
 	require.ErrorIs(t, err, engine.ErrDiverged)
 	assert.Contains(t, err.Error(), "recorded actor")
+}
+
+// TestSchedule_SeedsByFormat: format 3 stores the seeds as JSON strings,
+// exact where a JSON reader holds numbers as doubles (a run's seed is
+// mostly above 2^53); formats 2 and 1 store numbers and are still read,
+// their checksum over the numbers. A seed stored otherwise than its
+// format stores it is refused, naming the field.
+func TestSchedule_SeedsByFormat(t *testing.T) {
+	const base = uint64(1) << 60
+	mk := func(format int) []byte {
+		s := &Schedule{Format: format, Edition: "draft-2023", Scenario: "x", Strategy: engine.StrategyRandom,
+			TraceHash: "0000000000000000", BaseSeed: base + 1, Index: 2, Seed: engine.ScheduleSeed(base+1, 2),
+			Choices: []engine.Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
+		b, err := s.Marshal()
+		require.NoError(t, err)
+		return b
+	}
+	v3, v2 := mk(Format), mk(FormatV2)
+	seed := engine.ScheduleSeed(base+1, 2)
+	require.Greater(t, seed, uint64(1)<<53, "a seed a double cannot hold")
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(v3, &doc))
+	assert.Equal(t, fmt.Sprint(seed), doc["seed"], "format 3: the seed as a string, exact")
+	assert.Equal(t, fmt.Sprint(base+1), doc["base_seed"])
+	require.NoError(t, json.Unmarshal(v2, &doc))
+	assert.IsType(t, float64(0), doc["seed"], "format 2: a number")
+
+	num := func(b []byte) []byte { // format 3's seeds written as numbers
+		return bytes.ReplaceAll(b, []byte(`"`+fmt.Sprint(seed)+`"`), []byte(fmt.Sprint(seed)))
+	}
+	str := func(b []byte) []byte { // format 2's seeds written as strings
+		return bytes.ReplaceAll(b, []byte(`"seed": `+fmt.Sprint(seed)), []byte(`"seed": "`+fmt.Sprint(seed)+`"`))
+	}
+	cases := []struct {
+		name string
+		in   []byte
+		want string // "" when it reads
+	}{
+		{"format 3", v3, ""},
+		{"format 2", v2, ""},
+		{"format 3, seed a number", num(v3), "field seed: got JSON number, want a string of decimal digits (format 3)"},
+		{"format 3, seed not digits", bytes.ReplaceAll(v3, []byte(fmt.Sprint(seed)), []byte("x7")), `field seed: "x7" is not a decimal uint64`},
+		{"format 3, base seed negative", bytes.ReplaceAll(v3, []byte(`"`+fmt.Sprint(base+1)+`"`), []byte(`"-1"`)), `field base_seed: "-1" is not a decimal uint64`},
+		{"format 2, seed a string", str(v2), "field seed: got JSON string, want uint64"},
+		{"format 2, seed negative", bytes.ReplaceAll(v2, []byte(`"base_seed": `+fmt.Sprint(base+1)), []byte(`"base_seed": -1`)), "field base_seed: got JSON number -1, want uint64"},
+		{"format 3, seed a bool", bytes.ReplaceAll(v3, []byte(`"`+fmt.Sprint(seed)+`"`), []byte("true")), "field seed: got JSON bool, want a string"},
+	}
+	// Embedded in another document (a shard summary), the same reading.
+	var doc2 struct {
+		S *Schedule `json:"s"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"s": `+string(v3)+`}`), &doc2))
+	assert.Equal(t, seed, doc2.S.Seed)
+	assert.ErrorContains(t, json.Unmarshal([]byte(`{"s": `+string(num(v3))+`}`), &doc2), "field seed: got JSON number")
+	assert.ErrorContains(t, json.Unmarshal([]byte(`{"s": {"format": 3, "colour": 1}}`), &doc2), `unknown field "colour"`)
+
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse(c.in)
+			if c.want != "" {
+				assert.ErrorContains(t, err, c.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, seed, s.Seed)
+			assert.Equal(t, base+1, s.BaseSeed)
+			out, err := s.Marshal()
+			require.NoError(t, err)
+			assert.Equal(t, string(c.in), string(out), "written back as read")
+		})
+	}
 }
 
 // stripUnrecorded drops the fields a schedule file does not keep.
@@ -120,7 +193,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		file string
 		want string
 	}{
-		{"bad-format.json", "field format: version 3, want 2 (or 1)"},
+		{"bad-format.json", "field format: version 4, want 3 (or 2, 1)"},
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
 		{"seed-string.json", "field seed: got JSON string, want uint64"},
@@ -185,4 +258,22 @@ func FuzzParseSchedule(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, string(out), string(again))
 	})
+}
+
+// TestStored_MirrorsSchedule: the stored form has Schedule's stored
+// fields, in Schedule's order and under its JSON names, so a field added
+// to Schedule is not silently left out of the file.
+func TestStored_MirrorsSchedule(t *testing.T) {
+	var want, got []string
+	st := reflect.TypeFor[Schedule]()
+	for i := range st.NumField() {
+		if tag := st.Field(i).Tag.Get("json"); tag != "-" {
+			want = append(want, st.Field(i).Name+" "+tag)
+		}
+	}
+	wt := reflect.TypeFor[stored]()
+	for i := range wt.NumField() {
+		got = append(got, wt.Field(i).Name+" "+wt.Field(i).Tag.Get("json"))
+	}
+	assert.Equal(t, want, got)
 }
