@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -98,6 +100,51 @@ func BenchmarkExploreManyVFs(b *testing.B) {
 			}
 			if sum.Schedules > 0 {
 				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/schedule")
+			}
+		})
+	}
+}
+
+// vmScenario is a VM of n guests, one VF each, each probing, writing and
+// reading its own sectors: the shape whose cost per decision must grow
+// with the VM only as much as each step touches (a guest's step touches
+// its own VF; a PF admin step one member).
+func vmScenario(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario vm-%d-guests\nvfs %d\n", n, n)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "\nguest vcpu%d vf=%d\n  probe\n  write sector=%d count=2 pattern=%#x\n  read sector=%d count=2\n",
+			i-1, i, 4*i, 0x10+i%200, 4*i)
+	}
+	b.WriteString("\nexpect virtio-1.4 pass\n")
+	return b.String()
+}
+
+// BenchmarkExploreVMGuests explores VMs of 4, 16 and 32 guests (vmScenario)
+// under virtio-1.4 with random schedules on one job and reports
+// ns/decision and decisions per run. The decisions grow with the guests;
+// ns/decision should stay nearly flat: a cost per decision that grows with
+// the VM (a scan of every actor or member on every step) shows here as a
+// rising ns/decision. Nothing asserts it.
+func BenchmarkExploreVMGuests(b *testing.B) {
+	for _, n := range []int{4, 16, 32} {
+		b.Run(fmt.Sprintf("guests=%d", n), func(b *testing.B) {
+			s, err := LoadScenario(fmt.Sprintf("vm%d.scn", n), []byte(vmScenario(n)))
+			require.NoError(b, err)
+			tg, err := NewTarget(s, spec.Virtio14, nil, nil)
+			require.NoError(b, err)
+			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+			require.NoError(b, err)
+			b.ReportAllocs()
+			b.ResetTimer()
+			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
+				Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
+			b.StopTimer()
+			require.NoError(b, err)
+			require.Zero(b, sum.Failing)
+			if sum.Decisions > 0 {
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
+				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
 			}
 		})
 	}
