@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -106,9 +107,10 @@ func Embedded(s *scenario.Scenario) bool {
 }
 
 // LoadScenarioFile reads, parses and checks a scenario file
-// (CheckScenario); errors carry the path and file:line:col.
+// (CheckScenario); errors carry the path and file:line:col. A path that is
+// not a regular file, or a file above inputfile.Scenario, is refused.
 func LoadScenarioFile(p string) (*scenario.Scenario, error) {
-	src, err := os.ReadFile(p)
+	src, err := inputfile.ReadFile(p, inputfile.Scenario)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}

@@ -58,6 +58,8 @@ func TestCatalog_LoadScenarioFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(good, []byte("scenario good\nguest vcpu0\n  probe\n"), 0o644))
 	bad := filepath.Join(dir, "bad.scn")
 	require.NoError(t, os.WriteFile(bad, []byte("scenario bad\nvfs lots\n"), 0o644))
+	big := filepath.Join(dir, "big.scn")
+	require.NoError(t, os.WriteFile(big, append([]byte("scenario big\n"), make([]byte, 4<<20)...), 0o644))
 	cases := []struct {
 		name string
 		path string
@@ -66,6 +68,8 @@ func TestCatalog_LoadScenarioFile(t *testing.T) {
 		{"good", good, ""},
 		{"syntax error names file and line", bad, bad + `:2:5: vfs: "lots" is not a number`},
 		{"missing file", filepath.Join(dir, "none.scn"), "none.scn: no such file"},
+		{"a directory is refused", dir, dir + ": not a regular file (a directory): want a scenario file of at most 4 MiB"},
+		{"a file above the limit is refused", big, big + ": 4194317 bytes, above the size limit of 4 MiB for a scenario file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

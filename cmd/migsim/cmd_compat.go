@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/inputfile"
 )
 
 func init() {
@@ -107,7 +107,7 @@ func writeCompatReport(stdout io.Writer, rep compatReport, format string) int {
 }
 
 func readCompatSource(path string) (compat.CompatHeader, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path, inputfile.Description)
 	if err != nil {
 		return compat.CompatHeader{}, fmt.Errorf("SRC: %w", err)
 	}
@@ -123,7 +123,7 @@ func readCompatSource(path string) (compat.CompatHeader, error) {
 }
 
 func readCompatDestination(path string) (compat.DeviceCaps, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path, inputfile.Description)
 	if err != nil {
 		return compat.DeviceCaps{}, fmt.Errorf("DST: %w", err)
 	}

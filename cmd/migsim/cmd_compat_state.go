@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/inputfile"
 )
 
 // compatState implements `migsim compat --state SAVED DST`: every
@@ -14,7 +14,7 @@ import (
 // and payload length, the precheck stages, the manifest, and the payload's
 // parts and their queue selectors against num-queues.
 func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) int {
-	saved, err := os.ReadFile(savedPath)
+	saved, err := inputfile.ReadFile(savedPath, inputfile.SavedState)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: SAVED: %v\n", err)
 		return exitUsage

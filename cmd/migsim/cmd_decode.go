@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/internal/decodeview"
+	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -91,9 +92,9 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var in []byte
 	if fs.NArg() == 1 && fs.Arg(0) == "-" {
-		if in, err = io.ReadAll(stdin); err != nil {
-			fmt.Fprintf(stderr, "migsim decode: read stdin: %v\n", err)
-			return exitFinding
+		if in, err = inputfile.ReadAll(stdin, "stdin", inputfile.DecodeInput); err != nil {
+			fmt.Fprintf(stderr, "migsim decode: read %v\n", err)
+			return exitUsage
 		}
 	} else if in, err = decodeview.ParseHex(strings.Join(fs.Args(), " ")); err != nil {
 		fmt.Fprintf(stderr, "migsim decode: %v\n", err)

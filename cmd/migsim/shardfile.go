@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/inputfile"
 )
 
 // shardFileFormat is the version of the shard summary files explore writes
@@ -107,7 +108,7 @@ func writeShardFile(path string, rep *exploreReport) error {
 
 // readShardFile reads and checks a shard summary file.
 func readShardFile(path string) (*shardFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.ReadFile(path, inputfile.ShardSummary)
 	if err != nil {
 		return nil, fmt.Errorf("shard summary: %w", err)
 	}

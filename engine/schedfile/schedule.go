@@ -17,6 +17,7 @@ import (
 	"strconv"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/inputfile"
 )
 
 // Format is the version of the schedule file format this package
@@ -296,9 +297,10 @@ func (s *Schedule) WriteFile(path string) error {
 
 // ReadFile reads and validates a schedule file and sets Dir.
 // Errors name the file and the field (and the byte offset for malformed
-// JSON).
+// JSON). A path that is not a regular file, or a file above
+// inputfile.Schedule, is refused.
 func ReadFile(path string) (*Schedule, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.ReadFile(path, inputfile.Schedule)
 	if err != nil {
 		return nil, fmt.Errorf("engine: read schedule: %w", err)
 	}

@@ -221,6 +221,28 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 	assert.ErrorContains(t, err, "engine: read schedule: open testdata/sched/missing.json")
 }
 
+// A path that is not a regular file, or a file above the schedule limit,
+// is refused before it is read, naming the path and the limit.
+func TestSchedule_ReadRefusesNonRegularAndLarge(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	require.NoError(t, os.WriteFile(big, nil, 0o644))
+	require.NoError(t, os.Truncate(big, 64<<20+1)) // sparse: no 64 MiB written
+	cases := []struct {
+		name, path, want string
+	}{
+		{"directory", dir, dir + ": not a regular file (a directory): want a schedule file of at most 64 MiB"},
+		{"above the limit", big, big + ": 67108865 bytes, above the size limit of 64 MiB for a schedule file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadFile(tc.path)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "engine: read schedule: "+tc.want)
+		})
+	}
+}
+
 // Parsing from bytes and validating in memory give package-prefixed errors.
 func TestSchedule_ParseAndValidate(t *testing.T) {
 	_, err := Parse([]byte(`{"format": 1, "bogus": true}`))
