@@ -181,6 +181,26 @@ func TestKnobsSkipRows(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown value "sometimes"`)
 }
 
+// TestUnknownScenarioIsAnError: a scenario name the catalog does not have
+// is an error naming it (with a suggestion for a typo), not a run of no
+// rows that passes.
+func TestUnknownScenarioIsAnError(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"nosuch"}, `no scenario "nosuch" (have [`},
+		{[]string{"smoke-migrate", "smoke-migrat"}, `no scenario "smoke-migrat"; did you mean smoke-migrate?`},
+	}
+	for _, tc := range tests {
+		rep, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), conformance.Scenarios(tc.names...))
+		require.Error(t, err, "%v", tc.names)
+		assert.Nil(t, rep)
+		assert.Contains(t, err.Error(), tc.want)
+		assert.True(t, strings.HasPrefix(err.Error(), "conformance: scenarios: "), err.Error())
+	}
+}
+
 // The test programs are built once per test binary.
 var (
 	buildOnce sync.Once

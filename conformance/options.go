@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -116,9 +117,19 @@ func WriteReport(format string, w io.Writer) Option {
 	}
 }
 
-// Scenarios limits the catalog part to the named scenarios.
+// Scenarios limits the catalog part to the named scenarios of the
+// embedded catalog. A name the catalog does not have is an error (with a
+// suggestion for a typo), not a run of no rows.
 func Scenarios(names ...string) Option {
-	return func(c *config) { c.scenarios = slices.Clone(names) }
+	return func(c *config) {
+		for _, n := range names {
+			if _, err := catalog.CatalogScenario(n); err != nil {
+				c.err = fmt.Errorf("conformance: scenarios: %w", err)
+				return
+			}
+		}
+		c.scenarios = slices.Clone(names)
+	}
 }
 
 // Parts chooses the kit's parts: the per-requirement device tests, the

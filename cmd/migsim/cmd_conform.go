@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
@@ -101,7 +102,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.schedules, "schedules", 0, "cap every exploration at N schedules (0: the budget's); with --bench, the schedules measured")
 	fs.IntVar(&o.shrink, "shrink-replays", 0, "bound the shrinking of a counterexample (0: the budget's)")
 	fs.IntVar(&o.jobs, "jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
-	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this scenario's rows (repeat)")
+	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this catalog scenario's rows (repeat; an unknown name is a usage error)")
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
 	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
@@ -135,6 +136,11 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.Changed("explain-runs") && !o.explain {
 		return usageError(stderr, "conform", "--explain-runs goes with --explain")
+	}
+	for _, name := range o.scenarios {
+		if _, err := catalog.CatalogScenario(name); err != nil {
+			return usageError(stderr, "conform", "--scenario: %s", userError(err))
+		}
 	}
 	gcpolicy.Apply()
 	if o.list {

@@ -140,6 +140,9 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--device", "builtin:blk", "--report", "pdf"}, `--report "pdf"`},
 		{[]string{"conform", "--device", "builtin:blk", "--", "arg"}, "only an exec: device takes arguments"},
 		{[]string{"conform", "--device", "builtin:blk", "--spec", "draft-2099"}, "--spec"},
+		{[]string{"conform", "--device", "builtin:blk", "--scenario", "nosuch"}, `--scenario: no scenario "nosuch" (have [`},
+		{[]string{"conform", "--device", "builtin:blk", "--scenario", "smoke-migrate", "--scenario", "smoke-migrat"},
+			`--scenario: no scenario "smoke-migrat"; did you mean smoke-migrate?`},
 	}
 	for _, tc := range tests {
 		code, _, stderr := runSimCLI(t, tc.args...)
