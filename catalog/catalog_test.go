@@ -66,7 +66,7 @@ func TestCatalog_LoadScenarioFile(t *testing.T) {
 		err  string
 	}{
 		{"good", good, ""},
-		{"syntax error names file and line", bad, bad + `:2:5: vfs: "lots" is not a number`},
+		{"syntax error names file and line", bad, bad + `:2:5: vfs lots: want a number 1..65535`},
 		{"missing file", filepath.Join(dir, "none.scn"), "none.scn: no such file"},
 		{"a directory is refused", dir, dir + ": not a regular file (a directory): want a scenario file of at most 4 MiB"},
 		{"a file above the limit is refused", big, big + ": 4194317 bytes, above the size limit of 4 MiB for a scenario file"},

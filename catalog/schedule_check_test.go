@@ -59,7 +59,7 @@ func TestCheckSchedule_KnobsAndSettings(t *testing.T) {
 		{"unsorted", []string{"transitions=strict-chain", "read=full"}, nil, "is not how a schedule records them"},
 		{"unknown knob", []string{"reed=full"}, nil, `field knobs: unknown knob "reed"`},
 		{"unknown setting", nil, []string{"bogus=1"}, "field settings: unknown setting bogus"},
-		{"bad setting value", nil, []string{"capacity=-5"}, "field settings: set capacity=-5: -5 outside"},
+		{"bad setting value", nil, []string{"capacity=-5"}, "field settings: set capacity=-5: want a number 1..4294967296"},
 		{"fine", []string{"read=full", "transitions=strict-chain"}, []string{"capacity=4096"}, ""},
 	}
 	for _, c := range cases {

@@ -2,7 +2,7 @@ package scenario
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 )
 
@@ -49,7 +49,7 @@ func (v Values) Str(name string) string {
 
 // Int returns the argument's value as an integer (Bind checked it parses).
 func (v Values) Int(name string) int64 {
-	n, _ := parseInt(v.Str(name))
+	n, _ := ParseNumber(v.Str(name), math.MinInt64, math.MaxInt64)
 	return n
 }
 
@@ -177,7 +177,7 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 			}
 		}
 		if s.AllowInt {
-			if _, err := parseInt(val); err == nil {
+			if _, err := ParseNumber(val, math.MinInt64, math.MaxInt64); err == nil {
 				return val, intInRange(val, s.Min, s.Max)
 			}
 		}
@@ -235,20 +235,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// parseInt parses a decimal integer, or one with a 0x, 0o or 0b prefix.
-func parseInt(s string) (int64, error) {
-	return strconv.ParseInt(s, 0, 64)
-}
-
+// intInRange checks that s is a number (ParseNumber) in lo..hi.
 func intInRange(s string, lo, hi int64) error {
-	n, err := parseInt(s)
-	if err != nil {
-		return fmt.Errorf("want a number %d..%d", lo, hi)
-	}
-	if n < lo || n > hi {
-		return fmt.Errorf("%d outside %d..%d", n, lo, hi)
-	}
-	return nil
+	_, err := ParseNumber(s, lo, hi)
+	return err
 }
 
 // hexLen returns how many bytes the hex digits of s hold.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // word is one word of a scenario line: its text with quoted parts
@@ -118,4 +119,42 @@ func Lookup(args []Arg, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// maxEcho bounds how many bytes of a token an error message repeats: a
+// megabyte-long word is named by its start.
+const maxEcho = 64
+
+// clip cuts s to maxEcho bytes (at a UTF-8 boundary) with an ellipsis.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// quote renders a token of the file for an error message as a Go quoted
+// string, clipped (clip).
+func quote(s string) string {
+	c := clip(s)
+	if c == s {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(strings.TrimSuffix(c, "…")) + "…"
+}
+
+// echo renders a token for an error message as it is written when it is
+// plain (printable ASCII without blanks, quotes or '#'), else quoted; both
+// clipped.
+func echo(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' || c == '\\' {
+			return quote(s)
+		}
+	}
+	return clip(s)
 }

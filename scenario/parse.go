@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/spec"
@@ -216,16 +215,13 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 func (p *scenarioParser) intArg(w []word, line, lo, hi int) (int, error) {
 	what := w[0].text
 	if len(w) != 2 {
-		return 0, p.errAt(line, w[0].col, "%s: want one number", what)
+		return 0, p.errAt(line, w[0].col, "%s: want one number %d..%d", what, lo, hi)
 	}
-	n, err := strconv.Atoi(w[1].text)
+	n, err := ParseNumber(w[1].text, int64(lo), int64(hi))
 	if err != nil {
-		return 0, p.errAt(line, w[1].col, "%s: %q is not a number", what, w[1].text)
+		return 0, p.errAt(line, w[1].col, "%s %s: %v", what, echo(w[1].text), err)
 	}
-	if n < lo || n > hi {
-		return 0, p.errAt(line, w[1].col, "%s: %d outside %d..%d", what, n, lo, hi)
-	}
-	return n, nil
+	return int(n), nil
 }
 
 func (p *scenarioParser) program(w []word, line int) (*Program, error) {
@@ -322,7 +318,7 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		}
 		if key, val, _ := strings.Cut(rest[i].text, "="); key == "proof" || key == "proof-bound" {
 			if err := e.setProof(key, val, rest[i].col); err != nil {
-				return e, p.errAt(line, rest[i].col, "expect: %s: %v", key, err)
+				return e, p.errAt(line, rest[i].col, "expect: %s: %v", keyLabel(key, val, err), err)
 			}
 			continue
 		}
@@ -449,10 +445,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			b.Depth, err = boundedInt(a.Value, 1, MaxDepth)
 			depthAt = a.Pos.Col
 		case "seed":
-			b.Seed, err = strconv.ParseUint(a.Value, 0, 64)
-			if err != nil {
-				err = fmt.Errorf("%q is not a seed (an unsigned 64-bit number)", a.Value)
-			}
+			b.Seed, err = parseUnsigned(a.Value)
 		case "reduction":
 			b.Reduction = a.Value
 			reductionAt = a.Pos.Col
@@ -472,7 +465,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			err = fmt.Errorf("unknown key %q (want %s)%s", a.Key, strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
 		}
 		if err != nil {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s: %v", a.Key, err)
+			return b, p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(a.Key, a.Value, err), err)
 		}
 	}
 	if boundAt > 0 && b.Strategy != "dfs" {
@@ -496,14 +489,21 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	return b, nil
 }
 
-// boundedInt parses a decimal integer in [lo, hi].
+// boundedInt parses a number of the scenario language (ParseNumber) in
+// [lo, hi].
 func boundedInt(s string, lo, hi int) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+	n, err := ParseNumber(s, int64(lo), int64(hi))
+	return int(n), err
+}
+
+// keyLabel names a key=value of an explore or expect line in an error: the
+// key, and its value as written when the value is a number that does not
+// read ("schedules=0x"; "strategy" for other errors, which name the value
+// themselves).
+func keyLabel(key, val string, err error) string {
+	var ne *NumberError
+	if errors.As(err, &ne) {
+		return key + "=" + echo(val)
 	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("%d outside %d..%d", n, lo, hi)
-	}
-	return n, nil
+	return key
 }

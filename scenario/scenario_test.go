@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -169,10 +170,10 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"unknown directive", "scenario a\nfrobnicate 3\n", "x.scn:2:1: unknown directive \"frobnicate\""},
 		{"directive typo", "scenario a\nexpct draft-2023 pass\n", "x.scn:2:1: unknown directive \"expct\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); did you mean expect?"},
 		{"op outside block", "scenario a\n  probe\n", "x.scn:2:3: indented operation \"probe\" outside"},
-		{"bad vfs", "scenario a\nvfs 0\n", "x.scn:2:5: vfs: 0 outside 1..65535"},
-		{"huge vfs", "scenario a\nvfs 65536\n", "x.scn:2:5: vfs: 65536 outside 1..65535"},
-		{"huge queues", "scenario a\nqueues 65\n", "x.scn:2:8: queues: 65 outside 1..64"},
-		{"bad number", "scenario a\nquestion x\n", "x.scn:2:10: question: \"x\" is not a number"},
+		{"bad vfs", "scenario a\nvfs 0\n", "x.scn:2:5: vfs 0: want a number 1..65535"},
+		{"huge vfs", "scenario a\nvfs 65536\n", "x.scn:2:5: vfs 65536: want a number 1..65535"},
+		{"huge queues", "scenario a\nqueues 65\n", "x.scn:2:8: queues 65: want a number 1..64"},
+		{"bad number", "scenario a\nquestion x\n", "x.scn:2:10: question x: want a number 0..1000"},
 		{"vfs twice", "scenario a\nvfs 1\nvfs 2\n", "x.scn:3:1: vfs: given twice (first at line 2)"},
 		{"bad edition", "scenario a\nexpect draft-2025 pass\n", "x.scn:2:8: expect: unknown edition \"draft-2025\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
 		{"bad knob", "scenario a\nexpect draft-2023 flr-vs-mode=never pass\n", "x.scn:2:19: expect: knob flr-vs-mode: unknown value \"never\" (allowed: hold-reply, defer-flr, complete-anyway)"},
@@ -186,22 +187,22 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"bound with pct", "scenario a\nexplore strategy=pct bound=2\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
 		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2\n", "x.scn:2:22: explore: depth: only pct has a depth"},
 		{"proof with dfs", "scenario a\nexplore strategy=dfs proof=100\n", "x.scn:2:22: explore: proof: a dfs line proves its pass rows itself"},
-		{"proof negative", "scenario a\nexplore strategy=pct proof=-1\n", "x.scn:2:22: explore: proof: -1 outside 0..1000000000"},
-		{"proof not a number", "scenario a\nexplore strategy=random proof=many\n", "x.scn:2:25: explore: proof: \"many\" is not a number"},
+		{"proof negative", "scenario a\nexplore strategy=pct proof=-1\n", "x.scn:2:22: explore: proof=-1: want a number 0..1000000000"},
+		{"proof not a number", "scenario a\nexplore strategy=random proof=many\n", "x.scn:2:25: explore: proof=many: want a number 0..1000000000"},
 		{"proof-bound with dfs", "scenario a\nexplore strategy=dfs proof-bound=3\n", "x.scn:2:22: explore: proof-bound: a dfs line proves its pass rows at its own bound="},
-		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1\n", "x.scn:2:22: explore: proof-bound: 1 outside 2..64"},
-		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65\n", "x.scn:2:22: explore: proof-bound: 65 outside 2..64"},
-		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x\n", "x.scn:2:25: explore: proof-bound: \"x\" is not a number"},
-		{"row proof zero", "scenario a\nexpect draft-2023 proof=0 pass\n", "x.scn:2:19: expect: proof: 0 outside 1..1000000000"},
-		{"row proof too large", "scenario a\nexpect draft-2023 proof=1000000001 pass\n", "x.scn:2:19: expect: proof: 1000000001 outside 1..1000000000"},
-		{"row proof not a number", "scenario a\nexpect draft-2023 proof=lots pass\n", "x.scn:2:19: expect: proof: \"lots\" is not a number"},
+		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1\n", "x.scn:2:22: explore: proof-bound=1: want a number 2..64"},
+		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65\n", "x.scn:2:22: explore: proof-bound=65: want a number 2..64"},
+		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x\n", "x.scn:2:25: explore: proof-bound=x: want a number 2..64"},
+		{"row proof zero", "scenario a\nexpect draft-2023 proof=0 pass\n", "x.scn:2:19: expect: proof=0: want a number 1..1000000000"},
+		{"row proof too large", "scenario a\nexpect draft-2023 proof=1000000001 pass\n", "x.scn:2:19: expect: proof=1000000001: want a number 1..1000000000"},
+		{"row proof not a number", "scenario a\nexpect draft-2023 proof=lots pass\n", "x.scn:2:19: expect: proof=lots: want a number 1..1000000000"},
 		{"row proof twice", "scenario a\nexpect draft-2023 proof=5 proof=6 pass\n", "x.scn:2:27: expect: proof: given twice"},
-		{"row proof-bound below the default", "scenario a\nexpect draft-2023 proof-bound=1 pass\n", "x.scn:2:19: expect: proof-bound: 1 outside 2..64"},
+		{"row proof-bound below the default", "scenario a\nexpect draft-2023 proof-bound=1 pass\n", "x.scn:2:19: expect: proof-bound=1: want a number 2..64"},
 		{"row proof-bound twice", "scenario a\nexpect draft-2023 proof-bound=3 proof-bound=3 pass\n", "x.scn:2:33: expect: proof-bound: given twice"},
 		{"row proof on a violation row", "scenario a\nexpect draft-2023 proof=5 violation live\n", "x.scn:2:19: expect: proof= and proof-bound= are a pass row's (its proof); a violation row is cross-checked instead"},
 		{"row proof-bound on an error row", "scenario a\nexpect draft-2023 read=full proof-bound=3 error flow\n", "x.scn:2:29: expect: proof= and proof-bound= are a pass row's"},
-		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth: 1000000000 outside 1..64"},
-		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "explore: schedules: 99999999999 outside 1..1000000000"},
+		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth=1000000000: want a number 1..64"},
+		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "x.scn:2:9: explore: schedules=99999999999: want a number 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
 		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2:7: unterminated"},
 		{"set without key", "scenario a\nset alone\n", "x.scn:2:5: set: \"alone\" is not key=value"},
@@ -217,10 +218,100 @@ func TestParseScenarioErrors(t *testing.T) {
 	}
 }
 
+// TestParseNumber: one syntax for every number of the scenario language:
+// decimal, or a 0x, 0o or 0b prefix, with a sign; no leading 0 on a
+// decimal (ambiguous with C's octal), no digit separators; a number out
+// of range, overflow included, says the range.
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		in     string
+		lo, hi int64
+		want   int64
+		err    string
+	}{
+		{"0", 0, 10, 0, ""},
+		{"10", 0, 10, 10, ""},
+		{"0x1f", 0, 255, 31, ""},
+		{"0X1F", 0, 255, 31, ""},
+		{"0o17", 0, 255, 15, ""},
+		{"0b101", 0, 255, 5, ""},
+		{"-1", -1, 64, -1, ""},
+		{"-0x10", -16, 0, -16, ""},
+		{"+7", 0, 10, 7, ""},
+		{"-9223372036854775808", math.MinInt64, 0, math.MinInt64, ""},
+		{"11", 0, 10, 0, "want a number 0..10"},
+		{"-2", -1, 64, 0, "want a number -1..64"},
+		{"99999999999999999999", 1, 65535, 0, "want a number 1..65535"},
+		{"0x10000000000000000", 1, 65535, 0, "want a number 1..65535"},
+		{"x", 0, 10, 0, "want a number 0..10"},
+		{"", 0, 10, 0, "want a number 0..10"},
+		{"0x", 0, 10, 0, "want a number 0..10"},
+		{"1_000", 0, 10000, 0, "want a number 0..10000"},
+		{"0x_1", 0, 10, 0, "want a number 0..10"},
+		{"--1", -5, 5, 0, "want a number -5..5"},
+		{"0x-1", -5, 5, 0, "want a number -5..5"},
+		{"1.5", 0, 10, 0, "want a number 0..10"},
+		{"010", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
+		{"00", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 0, or 0o0 for octal)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			n, err := ParseNumber(tc.in, tc.lo, tc.hi)
+			if tc.err != "" {
+				var ne *NumberError
+				require.ErrorAs(t, err, &ne)
+				assert.EqualError(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, n)
+		})
+	}
+}
+
+// TestDirectiveNumbers: the numbers of directives and of explore and expect
+// lines take the prefixes operation arguments take (docs/scenarios.md), and
+// every one out of range names its limit the same way.
+func TestDirectiveNumbers(t *testing.T) {
+	src := "scenario n\nquestion 0b11\nvfs 0x2\nqueues 0o4\n" +
+		"expect draft-2023 proof=0x100 proof-bound=0x3 pass\n" +
+		"explore strategy=pct schedules=0x20 depth=0b10 seed=0xffffffffffffffff proof=0o10\n"
+	s, err := ParseScenario("n.scn", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, 3, s.Question)
+	assert.Equal(t, 2, s.VFs)
+	assert.Equal(t, 4, s.Queues)
+	assert.Equal(t, 256, s.Expect[0].Proof)
+	assert.Equal(t, 3, s.Expect[0].ProofBound)
+	assert.Equal(t, Budget{Strategy: "pct", Schedules: 32, Depth: 2, Seed: math.MaxUint64, Proof: 8, Line: 6}, s.Explore[0])
+
+	bad := []struct {
+		line, want string
+	}{
+		{"vfs 99999999999999999999", "n.scn:2:5: vfs 99999999999999999999: want a number 1..65535"},
+		{"vfs 0x10000", "n.scn:2:5: vfs 0x10000: want a number 1..65535"},
+		{"queues 010", "n.scn:2:8: queues 010: want a number 1..64 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
+		{"question 1_0", "n.scn:2:10: question 1_0: want a number 0..1000"},
+		{"vfs", "n.scn:2:1: vfs: want one number 1..65535"},
+		{"explore schedules=0x3b9aca01", "n.scn:2:9: explore: schedules=0x3b9aca01: want a number 1..1000000000"},
+		{"explore seed=18446744073709551616", "n.scn:2:9: explore: seed=18446744073709551616: want a number 0..18446744073709551615"},
+		{"explore seed=-1", "n.scn:2:9: explore: seed=-1: want a number 0..18446744073709551615"},
+		{"expect virtio-1.4 proof=0b0 pass", "n.scn:2:19: expect: proof=0b0: want a number 1..1000000000"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.line, func(t *testing.T) {
+			_, err := ParseScenario("n.scn", []byte("scenario n\n"+tc.line+"\n"))
+			require.Error(t, err)
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+}
+
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(sampleScenario))
 	f.Add([]byte("scenario a\nguest g\n  x \"\\\"\"\n"))
 	f.Add([]byte("scenario a\nexpect draft-2023 proof=9 proof-bound=3 pass -- n\nexplore strategy=pct proof=5\n"))
+	f.Add([]byte("scenario a\nquestion 0b1\nvfs 0x2\nqueues 0o3\nexplore strategy=pct schedules=0x2 seed=-0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {

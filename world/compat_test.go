@@ -200,7 +200,7 @@ func TestCompatCorruptOpArgs(t *testing.T) {
 	cases := []struct{ op, want string }{
 		{"  corrupt vf=1\n", "corrupt: missing byte=N"},
 		{"  corrupt byte=x\n", "corrupt: byte=x: want a number -1048576..1048576"},
-		{"  corrupt vf=9 byte=1\n", "corrupt: vf=9: 9 outside 1..1"},
+		{"  corrupt vf=9 byte=1\n", "corrupt: vf=9: want a number 1..1"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -327,7 +327,7 @@ func TestCompatSettings(t *testing.T) {
 		{"src-param-rss=on", `set src-param-rss=on: implementation current has no parameter "rss" (has num-queues, secure-erase)`},
 		{"src-param-secure-erase=maybe", "set src-param-secure-erase=maybe: secure-erase=maybe: want on or off"},
 		{"src-param-num-queues=four", "set src-param-num-queues=four: num-queues=four: want an integer"},
-		{"capacity=-5", "set capacity=-5: -5 outside 1..4294967296"},
+		{"capacity=-5", "set capacity=-5: want a number 1..4294967296"},
 		{"capacity=abc", "set capacity=abc: want a number 1..4294967296"},
 		{"bogus=1", "unknown setting bogus"},
 	}

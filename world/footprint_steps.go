@@ -1,8 +1,8 @@
 package world
 
 import (
+	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
@@ -43,8 +43,8 @@ func (w *World) initFootprints() {
 				}
 			}
 			if v, ok := scenario.Lookup(op.Args, "vf"); ok {
-				if n, err := strconv.Atoi(v); err == nil {
-					loadVFs = append(loadVFs, n)
+				if n, err := scenario.ParseNumber(v, 1, math.MaxInt32); err == nil {
+					loadVFs = append(loadVFs, int(n))
 				}
 			}
 		}
@@ -74,8 +74,8 @@ func (w *World) peerVF(name string) int {
 			continue
 		}
 		if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-			n, _ := strconv.Atoi(v)
-			return n
+			n, _ := scenario.ParseNumber(v, 1, math.MaxInt32)
+			return int(n)
 		}
 	}
 	return 0

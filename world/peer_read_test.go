@@ -61,7 +61,7 @@ peer dev
 func TestPeerReadRejectsBadArguments(t *testing.T) {
 	for line, want := range map[string]string{
 		"read offset=0x7fff len=2": "read: offset 0x7fff + len 2 beyond BAR0",
-		"read offset=0 len=9":      "read: len=9: 9 outside 1..8",
+		"read offset=0 len=9":      "read: len=9: want a number 1..8",
 	} {
 		s, err := scenario.ParseScenario("p2p.scn", []byte("scenario p2p\nvfs 1\nguest a\n  probe\npeer dev\n  "+line+"\n"))
 		require.NoError(t, err)

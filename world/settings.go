@@ -1,6 +1,10 @@
 package world
 
-import "strconv"
+import (
+	"math"
+
+	"github.com/migsim/migsim/scenario"
+)
 
 // settingInt returns an integer setting, or def when it is not set. The
 // settings were checked when the world was built (vocab.CheckWorldSettings), so
@@ -10,7 +14,7 @@ func (w *World) settingInt(key string, def int) int {
 	if !ok {
 		return def
 	}
-	n, err := strconv.ParseInt(v, 0, 64)
+	n, err := scenario.ParseNumber(v, math.MinInt64, math.MaxInt64)
 	if err != nil {
 		return def
 	}

@@ -111,7 +111,7 @@ peer dma vf=1
 
 func TestPeerWriteRejectsBadArguments(t *testing.T) {
 	for line, want := range map[string]string{"write vf=2 bytes=00": "write: missing offset=N",
-		"write vf=2 offset=0x8000 bytes=00":            "write: offset=0x8000: 32768 outside 0..32767",
+		"write vf=2 offset=0x8000 bytes=00":            "write: offset=0x8000: want a number 0..32767",
 		"write vf=2 offset=0 bytes=zz":                 "write: bytes=zz: want hex digits",
 		"write vf=2 offset=0 bytes=001122334455667788": "write: bytes=001122334455667788: 9 bytes, want 1..8"} {
 		s, err := scenario.ParseScenario("p2p.scn", []byte("scenario p2p\nvfs 2\nguest a\n  probe\npeer dma vf=1\n  "+line+"\n"))

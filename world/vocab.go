@@ -2,7 +2,7 @@ package world
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 
 	"github.com/migsim/migsim/scenario"
@@ -52,9 +52,9 @@ func argInt(op scenario.Op, key string, def int) (int, error) {
 	if !ok {
 		return def, nil
 	}
-	n, err := strconv.ParseInt(v, 0, 64)
+	n, err := scenario.ParseNumber(v, math.MinInt64, math.MaxInt64)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s=%q is not a number", op.Verb, key, v)
+		return 0, fmt.Errorf("%s: %s=%q: %w", op.Verb, key, v, err)
 	}
 	return int(n), nil
 }

@@ -41,7 +41,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"max-steps beyond the limit", []string{"explore", "--scenario", flrScenario, "--max-steps", "1000000000"}, "--max-steps 1000000000: want 1..10000000"},
 		{"out is a file", []string{"explore", "--scenario", flrScenario, "--out", file}, "--out: " + file + " is not a directory"},
 		{"bad --set", []string{"explore", "--scenario", flrScenario, "--set", "bogus=1"}, "--set: unknown setting bogus"},
-		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: -5 outside 1..4294967296"},
+		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: want a number 1..4294967296"},
 		{"knob typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mod=defer-flr"}, `--knob flr-vs-mod=defer-flr: unknown knob "flr-vs-mod"`},
 		{"knob value typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mode=defer-flrr"}, `unknown value "defer-flrr" (allowed: hold-reply, defer-flr, complete-anyway); did you mean defer-flr?`},
 		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds +Inf: want a finite number of seconds"},

@@ -200,7 +200,7 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 		{"unknown flag", []string{"run", "--frobnicate"}, "unknown flag: --frobnicate"},
 		{"negative jobs", []string{"run", "--jobs", "-1", smokeScenario}, "--jobs -1"},
 		{"missing file", []string{"run", "testdata/sim/none.scn"}, "testdata/sim/none.scn"},
-		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2:5: vfs: "lots" is not a number`},
+		{"syntax error names file:line", []string{"run", badScenario}, badScenario + `:2:5: vfs lots: want a number 1..65535`},
 		{"profile in no directory", []string{"run", "--cpuprofile", "testdata/none/cpu.prof", smokeScenario}, "--cpuprofile: open testdata/none/cpu.prof"},
 	}
 	for _, c := range cases {

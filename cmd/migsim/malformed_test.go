@@ -37,25 +37,25 @@ var malformedCases = []struct {
 }{
 	{name: "host typo", extra: "hypervisor\n  mode scr stop\n", want: `10:8: mode: HOST "scr": unknown host scr (hosts: src, dst, dst2); did you mean src?`},
 	{name: "unknown setting", extra: "set bogus=1\n", want: "9:5: unknown setting bogus (settings: hv-await, capacity, src-impl, dst-caps, dst2-caps, src-param-NAME, vm-vfs, vf-device, obj-limit, posted-writes)"},
-	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: -5 outside 1..4294967296"},
+	{name: "negative capacity", extra: "set capacity=-5\n", want: "9:5: set capacity=-5: want a number 1..4294967296"},
 	{name: "capacity not a number", extra: "set capacity=lots\n", want: "9:5: set capacity=lots: want a number 1..4294967296"},
 	{name: "setting twice", extra: "set capacity=8 capacity=9\n", want: "9:16: setting capacity given twice (first at 9:5)"},
 	{name: "guest attribute", extra: "guest vcpu1 foo=bar\n  probe\n", want: "9:13: guest: unknown argument foo= (want vf, driver)"},
 	{name: "duplicate guest", extra: "guest vcpu0\n  probe\n", want: "9:7: guest vcpu0: the name is taken by the guest at line 5"},
 	{name: "guest named like the hypervisor", extra: "peer hv\n  kick\n", want: "9:6: peer hv: the name is reserved"},
-	{name: "peer kick vf beyond vfs", extra: "peer p\n  kick vf=9\n", want: "10:8: kick: vf=9: 9 outside 1..1 (the scenario has vfs 1)"},
+	{name: "peer kick vf beyond vfs", extra: "peer p\n  kick vf=9\n", want: "10:8: kick: vf=9: want a number 1..1 (the scenario has vfs 1)"},
 	{name: "unknown oracle", full: malformedBase + "expect draft-2023 violation bogus-oracle\n", want: "9:29: expect: unknown oracle bogus-oracle"},
 	{name: "oracle typo", full: malformedBase + "expect draft-2023 violation transparnt\n", want: "did you mean transparent?"},
 	{name: "unknown error name", full: malformedBase + "expect draft-2023 error EINVAL/INVALID_FEILD\n", want: "9:25: expect: unknown error name EINVAL/INVALID_FEILD"},
 	{name: "unknown requirement", extra: "requirements DP-DEV-12 DP-DEV-99\n", want: "9:24: requirements: unknown requirement ID DP-DEV-99"},
 	{name: "guest op typo", extra: "guest vcpu1\n  prob\n", want: "10:3: unknown guest operation prob (want probe, write,"},
 	{name: "count not a number", extra: "guest vcpu1\n  write count=abc\n", want: "10:9: write: count=abc: want a number 1..256"},
-	{name: "count zero", extra: "guest vcpu1\n  write count=0\n", want: "10:9: write: count=0: 0 outside 1..256"},
-	{name: "count too large", extra: "guest vcpu1\n  read count=100000\n", want: "10:8: read: count=100000: 100000 outside 1..256"},
-	{name: "negative sector", extra: "guest vcpu1\n  write sector=-1\n", want: "10:9: write: sector=-1: -1 outside 0..4294967295"},
-	{name: "queue beyond queues", extra: "guest vcpu1\n  write q=1\n", want: "10:9: write: q=1: 1 outside 0..0 (the scenario has queues 1: 0..0)"},
-	{name: "pattern beyond a byte", extra: "guest vcpu1\n  write pattern=256\n", want: "10:9: write: pattern=256: 256 outside 0..255"},
-	{name: "guest vf beyond vfs", extra: "guest vcpu1 vf=5\n  probe\n", want: "9:13: guest: vf=5: 5 outside 1..1"},
+	{name: "count zero", extra: "guest vcpu1\n  write count=0\n", want: "10:9: write: count=0: want a number 1..256"},
+	{name: "count too large", extra: "guest vcpu1\n  read count=100000\n", want: "10:8: read: count=100000: want a number 1..256"},
+	{name: "negative sector", extra: "guest vcpu1\n  write sector=-1\n", want: "10:9: write: sector=-1: want a number 0..4294967295"},
+	{name: "queue beyond queues", extra: "guest vcpu1\n  write q=1\n", want: "10:9: write: q=1: want a number 0..0 (the scenario has queues 1: 0..0)"},
+	{name: "pattern beyond a byte", extra: "guest vcpu1\n  write pattern=256\n", want: "10:9: write: pattern=256: want a number 0..255"},
+	{name: "guest vf beyond vfs", extra: "guest vcpu1 vf=5\n  probe\n", want: "9:13: guest: vf=5: want a number 1..1"},
 	{name: "unknown driver", extra: "guest vcpu1 driver=scsi\n  probe\n", want: "9:13: guest: driver=scsi: want one of blk, net"},
 	{name: "submit bad kind", extra: "guest vcpu1\n  submit wirte\n", want: `10:10: submit: KIND "wirte": want one of write, read, flush, get-id; did you mean write?`},
 	{name: "submit without kind", extra: "guest vcpu1\n  submit sector=1\n", want: "10:3: submit: missing KIND"},
@@ -72,8 +72,8 @@ var malformedCases = []struct {
 	{name: "draft verb under virtio-1.4", full: malformedBase + "hypervisor\n  read src\nexpect virtio-1.4 pass\n", want: "10:3: read: not a virtio-1.4 operation (draft-2023 has it)"},
 	{name: "vfio state typo", extra: "hypervisor edition=virtio-1.4\n  vfio src PRECOPY\n", want: "did you mean PRE_COPY?"},
 	{name: "resize without sectors", extra: "hypervisor\n  resize\n", want: "10:3: resize: missing sectors=N"},
-	{name: "resize to nothing", extra: "hypervisor\n  resize sectors=0\n", want: "10:10: resize: sectors=0: 0 outside 1..4294967296"},
-	{name: "negative sleep", extra: "hypervisor\n  sleep ms=-1\n", want: "10:9: sleep: ms=-1: -1 outside 0..60000"},
+	{name: "resize to nothing", extra: "hypervisor\n  resize sectors=0\n", want: "10:10: resize: sectors=0: want a number 1..4294967296"},
+	{name: "negative sleep", extra: "hypervisor\n  sleep ms=-1\n", want: "10:9: sleep: ms=-1: want a number 0..60000"},
 	{name: "corrupt offset", extra: "hypervisor\n  corrupt byte=x\n", want: "10:11: corrupt: byte=x: want a number"},
 	{name: "on-error value", extra: "hypervisor on-error=retry\n  halt-vcpus\n", want: "9:12: hypervisor: on-error=retry: want one of stop, rollback"},
 	{name: "two hypervisors", extra: "hypervisor\n  halt-vcpus\nhypervisor edition=draft-2023\n  halt-vcpus\n", want: "11:1: a second hypervisor program for the same edition (the first is at line 9"},
@@ -84,11 +84,11 @@ var malformedCases = []struct {
 	{name: "knob typo", full: malformedBase + "expect draft-2023 flr-vs-mod=defer-flr pass\n", want: "9:19: expect: unknown knob \"flr-vs-mod\""},
 	{name: "knob value", full: malformedBase + "expect draft-2023 read=partial pass\n", want: `9:19: expect: knob read: unknown value "partial"`},
 	{name: "edition typo", full: malformedBase + "expect draft-2032 pass\n", want: "9:8: expect: unknown edition \"draft-2032\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
-	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65536", 1) + malformedTail, want: "2:5: vfs: 65536 outside 1..65535"},
+	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65536", 1) + malformedTail, want: "2:5: vfs 65536: want a number 1..65535"},
 	{name: "a VM of every VF", full: "scenario m\nvfs 65535\nhypervisor\n  halt-vcpus\nexpect draft-2023 pass\n", want: "5: expect draft-2023: vfs 65535 with no guest or VF-backed peer: the VM would hold every VF, at most 256 migrate together"},
 	{name: "vm-vfs list", extra: "set vm-vfs=1-x\n", want: `9:5: set vm-vfs=1-x: "1-x": want VF numbers or ranges A-B`},
-	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues: 0 outside 1..64"},
-	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth: 1000000000 outside 1..64"},
+	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues 0: want a number 1..64"},
+	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth=1000000000: want a number 1..64"},
 	{name: "bound with pct", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct bound=2\n", want: "10:22: explore: bound: only dfs has a preemption bound"},
 	{name: "row proof under a dfs line", full: malformedBase + "expect draft-2023 proof=500 pass\nexplore strategy=dfs schedules=5 bound=2\n", want: "9:19: expect: proof: the draft-2023 rows' explore line is dfs, which proves its pass rows itself"},
 	{name: "row proof-bound under a line without proofs", full: malformedBase + "expect draft-2023 proof-bound=3 pass\nexplore strategy=pct schedules=5 proof=0\n", want: "9:19: expect: proof-bound: the draft-2023 rows' explore line has proof=0 (no proof): give the row its own proof= too"},
@@ -96,6 +96,10 @@ var malformedCases = []struct {
 	{name: "strategy typo", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pcts\n", want: `10:9: explore: strategy: unknown strategy "pcts" (want random, pct or dfs); did you mean pct?`},
 	{name: "directive typo", full: malformedBase + "expct draft-2023 pass\n", want: "9:1: unknown directive \"expct\""},
 	{name: "kick queue not a number", extra: "guest vcpu1\n  kick q=x\n", want: "10:8: kick: q=x: want a number 0..0"},
+	{name: "leading zero", extra: "guest vcpu1\n  write sector=010\n", want: "10:9: write: sector=010: want a number 0..4294967295 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
+	{name: "digit separator", extra: "guest vcpu1\n  write sector=1_0\n", want: "10:9: write: sector=1_0: want a number 0..4294967295"},
+	{name: "hex vfs too large", full: strings.Replace(malformedBase, "vfs 1", "vfs 0x10000", 1) + malformedTail, want: "2:5: vfs 0x10000: want a number 1..65535"},
+	{name: "vm-vfs list in hex beyond vfs", extra: "set vm-vfs=0x1-0x2\n", want: `10: expect draft-2023: set vm-vfs=0x1-0x2: "0x1-0x2": want VF numbers or ranges A-B inside 1..1`},
 }
 
 // TestMalformedScenariosExit2AtLoad: every malformed scenario exits 2
@@ -127,5 +131,26 @@ func TestMalformedScenariosExit2AtLoad(t *testing.T) {
 			assert.Empty(t, out, "nothing explored")
 			assert.Contains(t, stderr, want)
 		})
+	}
+}
+
+// TestScenarioNumbers_RunAsChecked: a number the load-time check accepts
+// (0x, 0o, 0b prefixes, a sign) runs as checked. `corrupt vf=0x1
+// byte=-0x1` passed the check but the hypervisor read it with Atoi, so the
+// run ended in error:flow ("not an integer") instead of the scenario's
+// error corrupt.
+func TestScenarioNumbers_RunAsChecked(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "catalog", "scenarios", "compat-corrupt-load.scn"))
+	require.NoError(t, err)
+	require.Contains(t, string(src), "  corrupt vf=1 byte=-1\n")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "hex.scn")
+	require.NoError(t, os.WriteFile(p, []byte(strings.ReplaceAll(string(src), "  corrupt vf=1 byte=-1\n", "  corrupt vf=0x1 byte=-0x1\n")), 0o644))
+	for _, ed := range []string{"draft-2023", "virtio-1.4"} {
+		code, out, stderr := runSimCLI(t, "explore", "--scenario", p, "--spec", ed, "--schedules", "1", "--explain-runs", "0",
+			"--shrink-replays", "1", "--out", dir)
+		assert.Equal(t, exitFinding, code, stderr)
+		assert.Contains(t, out, "finding error:corrupt at schedule #0", ed)
+		assert.NotContains(t, out, "error:flow", ed)
 	}
 }

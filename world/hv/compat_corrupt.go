@@ -2,7 +2,7 @@ package hv
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 
 	"github.com/migsim/migsim/scenario"
 )
@@ -16,10 +16,11 @@ func (hv *Hypervisor) corruptOp(op scenario.Op) error {
 	if !ok {
 		return fmt.Errorf("corrupt: want byte=K (an offset in the saved state; negative counts from the end)")
 	}
-	k, err := strconv.Atoi(v)
+	n, err := scenario.ParseNumber(v, math.MinInt, math.MaxInt)
 	if err != nil {
-		return fmt.Errorf("corrupt: byte=%s: not an integer", v)
+		return fmt.Errorf("corrupt: byte=%s: %w", v, err)
 	}
+	k := int(n)
 	vfs, err := hv.vfs(op)
 	if err != nil {
 		return fmt.Errorf("corrupt: %w", err)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/devctx"
@@ -296,11 +295,11 @@ func (hv *Hypervisor) verdict() *engine.Finding {
 // vfs returns the VFs an operation addresses: vf=N or every VF of the VM.
 func (hv *Hypervisor) vfs(op scenario.Op) ([]int, error) {
 	if v, ok := scenario.Lookup(op.Args, "vf"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > hv.scen.VFs {
-			return nil, fmt.Errorf("vf=%s outside 1..%d", v, hv.scen.VFs)
+		n, err := scenario.ParseNumber(v, 1, int64(hv.scen.VFs))
+		if err != nil {
+			return nil, fmt.Errorf("vf=%s: %w", v, err)
 		}
-		return []int{n}, nil
+		return []int{int(n)}, nil
 	}
 	return slices.Clone(hv.w.VMVFs()), nil
 }

@@ -2,7 +2,7 @@ package hv
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 
 	"github.com/migsim/migsim/devctx"
@@ -16,7 +16,7 @@ import (
 func parseMode(ed spec.Edition, s string) (spec.Mode, bool) {
 	// A number is sent as is (draft-2023), so a scenario can run a
 	// hypervisor that asks for a reserved mode.
-	if n, err := strconv.ParseUint(s, 0, 8); err == nil && ed == spec.Draft2023 {
+	if n, err := scenario.ParseNumber(s, 0, math.MaxUint8); err == nil && ed == spec.Draft2023 {
 		return spec.Mode(n), true
 	}
 	for _, m := range ed.Modes() {
@@ -69,9 +69,9 @@ func (hv *Hypervisor) draftCtx(op scenario.Op, h Host, d *owner.Driver) error {
 	}
 	chunk := 0 // sized by DEV_CTX_SIZE_GET (readContext)
 	if v, ok := scenario.Lookup(op.Args, "chunk"); ok {
-		n, err := strconv.ParseInt(v, 0, 64)
+		n, err := scenario.ParseNumber(v, math.MinInt64, math.MaxInt64)
 		if err != nil {
-			return fmt.Errorf("%s: chunk=%s is not a number", op.Verb, v)
+			return fmt.Errorf("%s: chunk=%s: %w", op.Verb, v, err)
 		}
 		chunk = int(n)
 	}

@@ -2,7 +2,6 @@ package vocab
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/scenario"
@@ -159,16 +158,16 @@ func ParseVFList(s string, n int) ([]int, error) {
 // inside 1..n of at most MaxVMVFs VFs.
 func parseVFRange(part string, n int) (int, int, error) {
 	lo, hi, isRange := strings.Cut(part, "-")
-	a, err := strconv.Atoi(lo)
+	a, err := scenario.ParseNumber(lo, 1, int64(n))
 	b := a
 	if err == nil && isRange {
-		b, err = strconv.Atoi(hi)
+		b, err = scenario.ParseNumber(hi, 1, int64(n))
 	}
-	if err != nil || a < 1 || b < a || b > n {
+	if err != nil || b < a {
 		return 0, 0, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
 	}
 	if b-a+1 > MaxVMVFs {
 		return 0, 0, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
 	}
-	return a, b, nil
+	return int(a), int(b), nil
 }

@@ -2,8 +2,8 @@ package vocab
 
 import (
 	"fmt"
+	"math"
 	"slices"
-	"strconv"
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -43,7 +43,8 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 			}
 			vf := 0
 			if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-				vf, _ = strconv.Atoi(v) // addGuest and addPeer report a bad one
+				n, _ := scenario.ParseNumber(v, 1, math.MaxInt32) // addGuest and addPeer report a bad one
+				vf = int(n)
 			} else if p.Kind == scenario.ActorGuest {
 				vf = 1
 			}

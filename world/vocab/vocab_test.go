@@ -28,6 +28,9 @@ func TestParseVFList(t *testing.T) {
 		{"1-8,", nil, true},
 		{"", nil, true},
 		{"1-2-3", nil, true},
+		{"0x1-0x3,0b1000", []int{1, 2, 3, 8}, false}, // numbers as everywhere in a scenario
+		{"01", nil, true},                            // a leading 0 is ambiguous
+		{"99999999999999999999", nil, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
