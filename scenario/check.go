@@ -304,6 +304,15 @@ func orNone(names []string) string {
 }
 
 func (c *checker) expectation(e *Expectation) {
+	for i, k := range e.Knobs {
+		if err := CheckKnob(k); err != nil {
+			pos := Pos{Line: e.Line}
+			if i < len(e.KnobCols) {
+				pos.Col = e.KnobCols[i]
+			}
+			c.addf(pos, "expect: %v", err)
+		}
+	}
 	at := Pos{e.Line, e.OracleCol}
 	switch e.Verdict {
 	case VerdictViolation:

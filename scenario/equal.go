@@ -28,6 +28,7 @@ func (s *Scenario) Clone() *Scenario {
 	c.Expect = make([]Expectation, len(s.Expect))
 	for i, e := range s.Expect {
 		e.Knobs = slices.Clone(e.Knobs)
+		e.KnobCols = slices.Clone(e.KnobCols)
 		e.Settings = slices.Clone(e.Settings)
 		c.Expect[i] = e
 	}
@@ -51,7 +52,7 @@ func (s *Scenario) stripped() *Scenario {
 		}
 	}
 	for i := range c.Expect {
-		c.Expect[i].Line, c.Expect[i].OracleCol, c.Expect[i].ProofCol = 0, 0, 0
+		c.Expect[i].Line, c.Expect[i].OracleCol, c.Expect[i].ProofCol, c.Expect[i].KnobCols = 0, 0, 0, nil
 		stripArgs(c.Expect[i].Settings)
 	}
 	for i := range c.Explore {

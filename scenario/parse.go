@@ -34,8 +34,9 @@ var directives = []string{"scenario", "question", "title", "explain", "requireme
 
 // ParseScenario parses a scenario file; file names it in errors. It checks
 // the syntax (every line, its words, numbers and their limits, editions,
-// knobs, verdicts, budgets); Check then checks names and values against the
-// world's vocabulary.
+// knobs as NAME=VALUE, verdicts, budgets) and stops at the first error;
+// Check then checks names and values against the world's vocabulary (the
+// knobs against spec's) and reports every problem at once.
 func ParseScenario(file string, src []byte) (*Scenario, error) {
 	p := &scenarioParser{file: file, seen: map[string]int{}}
 	sum := sha256.Sum256(src)
@@ -322,10 +323,13 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 			}
 			continue
 		}
-		if err := CheckKnob(rest[i].text); err != nil {
-			return e, p.errAt(line, rest[i].col, "expect: %v", err)
+		// Which knobs and values exist is Check's to say, with the file's
+		// other problems; the syntax is the parser's.
+		if key, val, _ := strings.Cut(rest[i].text, "="); !validName(key) || !validName(val) {
+			return e, p.errAt(line, rest[i].col, "expect: knob %s: want NAME=VALUE (letters, digits, '-', '_', '.', ':' or '/')", quote(rest[i].text))
 		}
 		e.Knobs = append(e.Knobs, rest[i].text)
+		e.KnobCols = append(e.KnobCols, rest[i].col)
 	}
 	if i >= len(rest) {
 		return e, p.errAt(line, w[0].col, "expect: missing verdict (pass, violation ORACLE, error NAME or n/a)")

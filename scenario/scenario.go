@@ -175,8 +175,12 @@ func (v Verdict) String() string {
 // for a violation, Oracle names the oracle; for an error, the error's name;
 // for n/a, the verb or mode word the edition lacks (the reason).
 type Expectation struct {
-	Edition  spec.Edition
-	Knobs    []string
+	Edition spec.Edition
+	// Knobs are key=value; Check checks each against spec's knobs.
+	Knobs []string
+	// KnobCols are the columns of Knobs (parallel to it; empty for an
+	// expectation built in code).
+	KnobCols []int
 	Settings []Arg
 	Verdict  Verdict
 	Oracle   string

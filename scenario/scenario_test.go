@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -176,8 +177,8 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"bad number", "scenario a\nquestion x\n", "x.scn:2:10: question x: want a number 0..1000"},
 		{"vfs twice", "scenario a\nvfs 1\nvfs 2\n", "x.scn:3:1: vfs: given twice (first at line 2)"},
 		{"bad edition", "scenario a\nexpect draft-2025 pass\n", "x.scn:2:8: expect: unknown edition \"draft-2025\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
-		{"bad knob", "scenario a\nexpect draft-2023 flr-vs-mode=never pass\n", "x.scn:2:19: expect: knob flr-vs-mode: unknown value \"never\" (allowed: hold-reply, defer-flr, complete-anyway)"},
-		{"knob typo", "scenario a\nexpect draft-2023 flr-vs-mod=defer-flr pass\n", "did you mean flr-vs-mode?"},
+		{"knob without a name", "scenario a\nexpect draft-2023 =defer-flr pass\n", "x.scn:2:19: expect: knob \"=defer-flr\": want NAME=VALUE"},
+		{"knob with a blank", "scenario a\nexpect draft-2023 \"flr-vs-mode=a b\" pass\n", "x.scn:2:19: expect: knob \"flr-vs-mode=a b\": want NAME=VALUE"},
 		{"missing oracle", "scenario a\nexpect draft-2023 violation\n", "x.scn:2:19: expect: violation needs a name"},
 		{"bad verdict", "scenario a\nexpect draft-2023 maybe\n", "x.scn:2:19: expect: unknown verdict \"maybe\""},
 		{"verdict typo", "scenario a\nexpect draft-2023 pas\n", "did you mean pass?"},
@@ -216,6 +217,42 @@ func TestParseScenarioErrors(t *testing.T) {
 			assert.ErrorAs(t, err, &pe)
 		})
 	}
+}
+
+// TestCheckKnobsWithTheRest: an unknown knob or knob value on an expect
+// line is a problem Check reports with every other one, in file order, not
+// a parse error that hides them.
+func TestCheckKnobsWithTheRest(t *testing.T) {
+	src := "scenario k\n" +
+		"requirements NOPE-01\n" +
+		"expect draft-2023 flr-vs-mode=nope violation bogus\n" +
+		"expect draft-2023 flr-vs-mod=defer-flr pass\n" +
+		"expect virtio-1.4 error nosuch\n"
+	s, err := ParseScenario("k.scn", []byte(src))
+	require.NoError(t, err, "knob values are Check's")
+	assert.Equal(t, []int{19}, s.Expect[0].KnobCols)
+	err = Check(s, &Vocabulary{Oracles: []string{"live"}, Errors: []string{"flow"}})
+	var ce *CheckError
+	require.ErrorAs(t, err, &ce)
+	var got []string
+	for _, p := range ce.Problems {
+		got = append(got, fmt.Sprintf("%d:%d %s", p.Line, p.Col, p.Msg))
+	}
+	assert.Equal(t, []string{
+		"2:14 requirements: unknown requirement ID NOPE-01 (migsim spec lists them)",
+		`3:19 expect: knob flr-vs-mode: unknown value "nope" (allowed: hold-reply, defer-flr, complete-anyway)`,
+		"3:46 expect: unknown oracle bogus (oracles: live)",
+		`4:19 expect: unknown knob "flr-vs-mod" (knobs: ` + knobNames() + `); did you mean flr-vs-mode?`,
+		"5:25 expect: unknown error name nosuch (errors: flow)",
+	}, got)
+}
+
+func knobNames() string {
+	var names []string
+	for _, k := range spec.Knobs {
+		names = append(names, k.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // TestParseNumber: one syntax for every number of the scenario language:

@@ -154,3 +154,34 @@ func TestScenarioNumbers_RunAsChecked(t *testing.T) {
 		assert.NotContains(t, out, "error:flow", ed)
 	}
 }
+
+// TestMalformedScenario_EveryProblemAtOnce: the checker reports every
+// problem of a file at once, in file order (docs/scenarios.md); a bad knob
+// value on an expect line is one of them, not a parse error that hides the
+// rest.
+func TestMalformedScenario_EveryProblemAtOnce(t *testing.T) {
+	src := malformedBase + "guest vcpu1\n  prob\n" +
+		"expect draft-2023 flr-vs-mode=nope pass\n" +
+		"expect draft-2023 violation bogus-oracle\n" +
+		"explore strategy=random schedules=2\n"
+	p := filepath.Join(t.TempDir(), "many.scn")
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	want := []string{
+		p + `:10:3: unknown guest operation prob`,
+		p + `:11:19: expect: knob flr-vs-mode: unknown value "nope" (allowed: hold-reply, defer-flr, complete-anyway)`,
+		p + `:12:29: expect: unknown oracle bogus-oracle`,
+	}
+	for _, args := range [][]string{{"run", p}, {"explore", "--scenario", p}} {
+		code, out, stderr := runSimCLI(t, args...)
+		assert.Equal(t, exitUsage, code, stderr)
+		assert.Empty(t, out)
+		last := -1
+		for _, w := range want {
+			i := strings.Index(stderr, w)
+			if assert.GreaterOrEqual(t, i, 0, "%v: %q in\n%s", args, w, stderr) {
+				assert.Greater(t, i, last, "%v: in file order", args)
+				last = i
+			}
+		}
+	}
+}
