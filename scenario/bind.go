@@ -94,7 +94,7 @@ func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Va
 				next++
 			}
 			if next >= len(specs) {
-				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %q (usage: %s)", what, a.Value, usage(what, specs))}
+				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %s (usage: %s)", what, quote(a.Value), usage(what, specs))}
 			}
 			si = next
 			next++
@@ -108,7 +108,7 @@ func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Va
 				return v, &argError{pos: a.Pos, msg: unknownKey(what, a.Key, specs)}
 			}
 			if v.args[si].given {
-				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, a.Key)}
+				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, clip(a.Key))}
 			}
 		}
 		s := &specs[si]
@@ -139,7 +139,7 @@ func unknownKey(what, key string, specs []ArgSpec) string {
 			keys = append(keys, specs[i].Name)
 		}
 	}
-	msg := fmt.Sprintf("%s: unknown argument %s=", what, key)
+	msg := fmt.Sprintf("%s: unknown argument %s=", what, clip(key))
 	if len(keys) == 0 {
 		return msg + fmt.Sprintf(" (%s takes no key=value arguments)", what)
 	}
@@ -153,9 +153,9 @@ func usage(what string, specs []ArgSpec) string {
 
 func argLabel(s *ArgSpec, a Arg) string {
 	if s.Positional {
-		return fmt.Sprintf("%s %q:", s.Name, a.Value)
+		return fmt.Sprintf("%s %s:", s.Name, quote(a.Value))
 	}
-	return fmt.Sprintf("%s=%s:", a.Key, a.Value)
+	return fmt.Sprintf("%s=%s:", a.Key, echo(a.Value))
 }
 
 func requiredLabel(s *ArgSpec) string {
@@ -188,11 +188,12 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 		return "", fmt.Errorf("want one of %s%s", want, didYouMean(val, s.Values))
 	case ArgName:
 		if !validName(val) {
-			return "", fmt.Errorf("want a name of letters, digits, '-', '_', '.', ':' or '/'")
+			off, bad := nameProblem(val)
+			return "", fmt.Errorf("%s at byte %d of the value (want a name of letters, digits, '-', '_', '.', ':' or '/')", bad, off)
 		}
 	case ArgHost:
 		if len(ctx.Hosts) > 0 && !contains(ctx.Hosts, val) {
-			return "", fmt.Errorf("unknown host %s (hosts: %s)%s", val, strings.Join(ctx.Hosts, ", "), didYouMean(val, ctx.Hosts))
+			return "", fmt.Errorf("unknown host %s (hosts: %s)%s", echo(val), strings.Join(ctx.Hosts, ", "), didYouMean(val, ctx.Hosts))
 		}
 	case ArgText:
 		if val == "" {

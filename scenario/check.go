@@ -107,7 +107,7 @@ func (c *checker) requirements() {
 		if i < len(c.s.RequirementPos) {
 			pos = c.s.RequirementPos[i]
 		}
-		c.addf(pos, "requirements: unknown requirement ID %s (migsim spec lists them)%s", id, didYouMean(id, ids))
+		c.addf(pos, "requirements: unknown requirement ID %s (migsim spec lists them)%s", echo(id), didYouMean(id, ids))
 	}
 }
 
@@ -161,11 +161,11 @@ func (c *checker) actors(runs []spec.Edition) {
 			case p.Kind == ActorHypervisor && q.Kind == ActorHypervisor:
 				c.addf(at, "a second hypervisor program for the same edition (the first is at line %d; give each edition=)", q.Line)
 			case p.Kind != ActorHypervisor && q.Kind != ActorHypervisor && p.Name == q.Name:
-				c.addf(at, "%s %s: the name is taken by the %s at line %d", p.Kind, p.Name, q.Kind, q.Line)
+				c.addf(at, "%s %s: the name is taken by the %s at line %d", p.Kind, clip(p.Name), q.Kind, q.Line)
 			}
 		}
 		if p.Kind != ActorHypervisor && contains(c.v.Reserved, p.Name) {
-			c.addf(at, "%s %s: the name is reserved (for the hypervisor's steps)", p.Kind, p.Name)
+			c.addf(at, "%s %s: the name is reserved (for the hypervisor's steps)", p.Kind, clip(p.Name))
 		}
 		c.program(p, runs)
 	}
@@ -196,7 +196,7 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 		}
 		d, ok := c.v.Driver(name)
 		if !ok {
-			c.addf(at, "guest %s: no guest driver %q", p.Name, name)
+			c.addf(at, "guest %s: no guest driver %s", clip(p.Name), quote(name))
 			return
 		}
 		tables = []VerbTable{d.Verbs, c.v.GuestVerbs}
@@ -230,10 +230,10 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, mul
 		}
 		if len(elsewhere) > 0 {
 			c.addf(at, "%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, or use that edition's verbs)",
-				op.Verb, ed, editionNames(elsewhere[0].Editions), p.Kind, ed)
+				clip(op.Verb), ed, editionNames(elsewhere[0].Editions), p.Kind, ed)
 			return
 		}
-		c.addf(at, "unknown %s operation %s (want %s)%s", p.Kind, op.Verb, strings.Join(names, ", "), didYouMean(op.Verb, names))
+		c.addf(at, "unknown %s operation %s (want %s)%s", p.Kind, clip(op.Verb), strings.Join(names, ", "), didYouMean(op.Verb, names))
 		return
 	}
 	var first error
@@ -279,7 +279,7 @@ func (c *checker) signals() {
 	}
 	check := func(name string, pos Pos, what string) {
 		if !signalled[name] {
-			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, name, name, orNone(names), didYouMean(name, names))
+			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, echo(name), echo(name), orNone(names), didYouMean(name, names))
 		}
 	}
 	for _, p := range c.s.Actors {
@@ -317,11 +317,11 @@ func (c *checker) expectation(e *Expectation) {
 	switch e.Verdict {
 	case VerdictViolation:
 		if !contains(c.v.Oracles, e.Oracle) {
-			c.addf(at, "expect: unknown oracle %s (oracles: %s)%s", e.Oracle, strings.Join(c.v.Oracles, ", "), didYouMean(e.Oracle, c.v.Oracles))
+			c.addf(at, "expect: unknown oracle %s (oracles: %s)%s", echo(e.Oracle), strings.Join(c.v.Oracles, ", "), didYouMean(e.Oracle, c.v.Oracles))
 		}
 	case VerdictError:
 		if !contains(c.v.Errors, e.Oracle) {
-			c.addf(at, "expect: unknown error name %s (errors: %s)%s", e.Oracle, errorList(c.v.Errors), didYouMean(e.Oracle, c.v.Errors))
+			c.addf(at, "expect: unknown error name %s (errors: %s)%s", echo(e.Oracle), errorList(c.v.Errors), didYouMean(e.Oracle, c.v.Errors))
 		}
 	}
 	if err := c.v.CheckSettings(c.s.Settings, e.Settings); err != nil {
@@ -367,7 +367,7 @@ func (c *checker) checkAwaitSetting(a Arg) {
 			}
 		}
 	}
-	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", a.Value, a.Value)
+	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", echo(a.Value), echo(a.Value))
 }
 
 // errorList shortens the list of error names for a message: the named

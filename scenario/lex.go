@@ -8,10 +8,12 @@ import (
 )
 
 // word is one word of a scenario line: its text with quoted parts
-// unquoted, and the 1-based byte column it starts at.
+// unquoted, and the 1-based byte column it starts at. quoted says the
+// text is not the line's bytes (a byte's offset in it is not a column).
 type word struct {
-	text string
-	col  int
+	text   string
+	col    int
+	quoted bool
 }
 
 // cutComment returns line without its comment and trailing blanks. A '#'
@@ -48,6 +50,7 @@ func lexWords(s string) ([]word, error) {
 			break
 		}
 		start := i
+		quoted := false
 		var b strings.Builder
 		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
 			if s[i] == '"' {
@@ -58,12 +61,13 @@ func lexWords(s string) ([]word, error) {
 				u, _ := strconv.Unquote(q)
 				b.WriteString(u)
 				i += len(q)
+				quoted = true
 				continue
 			}
 			b.WriteByte(s[i])
 			i++
 		}
-		out = append(out, word{text: b.String(), col: start + 1})
+		out = append(out, word{text: b.String(), col: start + 1, quoted: quoted})
 	}
 	return out, nil
 }
@@ -104,7 +108,7 @@ func parseArgs(words []word, line int) ([]Arg, error) {
 			continue
 		}
 		if !validName(k) {
-			return nil, &colError{col: w.col, msg: fmt.Sprintf("%q: bad key %q (want letters, digits, '-', '_', '.', ':' or '/')", w.text, k)}
+			return nil, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))}
 		}
 		args = append(args, Arg{Key: k, Value: v, Pos: pos})
 	}
@@ -137,6 +141,11 @@ func clip(s string) string {
 	return s[:cut] + "…"
 }
 
+// Quote renders a token of a scenario file for an error message as a Go
+// quoted string, clipped to its first 64 bytes with an ellipsis: a
+// megabyte-long word is named by its start.
+func Quote(s string) string { return quote(s) }
+
 // quote renders a token of the file for an error message as a Go quoted
 // string, clipped (clip).
 func quote(s string) string {
@@ -147,9 +156,12 @@ func quote(s string) string {
 	return strconv.Quote(strings.TrimSuffix(c, "…")) + "…"
 }
 
-// echo renders a token for an error message as it is written when it is
-// plain (printable ASCII without blanks, quotes or '#'), else quoted; both
-// clipped.
+// Echo renders a token of a scenario file for an error message as it is
+// written when it is plain (printable ASCII without blanks, quotes, '#' or
+// '\\'), else as Quote does; clipped to its first 64 bytes either way.
+func Echo(s string) string { return echo(s) }
+
+// echo is Echo.
 func echo(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' || c == '\\' {
@@ -157,4 +169,58 @@ func echo(s string) string {
 		}
 	}
 	return clip(s)
+}
+
+// byteOrderMark is U+FEFF in UTF-8, which some editors write at the start
+// of a file.
+const byteOrderMark = "\ufeff"
+
+// controlByte finds the first control byte of a line (a tab is a blank,
+// and a carriage return may end the line, as in a CRLF file): its 1-based
+// column and its name, or 0.
+func controlByte(line string) (int, string) {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c == '\t' || (c == '\r' && i == len(line)-1) || (c >= ' ' && c != 0x7f) {
+			continue
+		}
+		return i + 1, byteName(c)
+	}
+	return 0, ""
+}
+
+// byteName names a control byte: "NUL byte", "control byte 0x1b".
+func byteName(c byte) string {
+	if c == 0 {
+		return "NUL byte"
+	}
+	return fmt.Sprintf("control byte %#02x", c)
+}
+
+// nameProblem returns the byte offset of the first character of s a name
+// may not hold (validName) and what it is: a NUL or control byte, a
+// byte-order mark, a blank, another character. An empty s is the empty
+// name.
+func nameProblem(s string) (int, string) {
+	if s == "" {
+		return 0, "empty name"
+	}
+	for i, r := range s {
+		switch {
+		case r == '-' || r == '_' || r == '.' || r == ':' || r == '/' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
+			continue
+		case r < ' ' || r == 0x7f:
+			return i, byteName(byte(r))
+		case r == 0xfeff:
+			return i, "byte-order mark (U+FEFF)"
+		case r == utf8.RuneError:
+			return i, fmt.Sprintf("invalid UTF-8 byte %#02x", s[i])
+		case r == ' ':
+			return i, "blank"
+		default:
+			return i, fmt.Sprintf("character %q", r)
+		}
+	}
+	return 0, "empty name"
 }

@@ -42,8 +42,15 @@ func ParseScenario(file string, src []byte) (*Scenario, error) {
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: file, Source: string(src), SourceHash: hex.EncodeToString(sum[:8]), VFs: 1, Queues: 1}
 	var cur *Program
-	for i, raw := range strings.Split(string(src), "\n") {
+	// A byte-order mark some editors write at the start of a UTF-8 file
+	// says nothing: it is skipped, and columns of the first line count
+	// from after it, as the editor shows them.
+	body := strings.TrimPrefix(string(src), byteOrderMark)
+	for i, raw := range strings.Split(body, "\n") {
 		line := i + 1
+		if col, what := controlByte(raw); col > 0 {
+			return nil, p.errAt(line, col, "%s at %d:%d: a scenario is text (inside a quoted string, write it as an escape such as \\x00)", what, line, col)
+		}
 		text := cutComment(raw)
 		if strings.TrimSpace(text) == "" {
 			continue
@@ -69,14 +76,14 @@ func ParseScenario(file string, src []byte) (*Scenario, error) {
 		}
 		if indented {
 			if cur == nil {
-				return nil, p.errAt(line, words[0].col, "indented operation %q outside a guest, hypervisor or peer block", words[0].text)
+				return nil, p.errAt(line, words[0].col, "indented operation %s outside a guest, hypervisor or peer block", quote(words[0].text))
 			}
 			if !validName(words[0].text) {
-				return nil, p.errAt(line, words[0].col, "operation %q: want a verb of letters, digits, '-', '_' or '.'", words[0].text)
+				return nil, p.nameErr(line, words[0], "operation", "a verb")
 			}
 			args, err := parseArgs(words[1:], line)
 			if err != nil {
-				return nil, p.wrapf(line, err, "%s: ", words[0].text)
+				return nil, p.wrapf(line, err, "%s: ", clip(words[0].text))
 			}
 			cur.Ops = append(cur.Ops, Op{Verb: words[0].text, Args: args, Line: line, Col: words[0].col})
 			continue
@@ -129,6 +136,18 @@ func (p *scenarioParser) wrapf(line int, err error, prefix string, args ...any) 
 	return p.errAt(line, 0, fmt.Sprintf(prefix, args...)+"%v", err)
 }
 
+// nameErr is the error for a word that is not a valid name: what is wrong
+// with it (a NUL or control byte, a byte-order mark, a character a name may
+// not hold) and where.
+func (p *scenarioParser) nameErr(line int, w word, what, want string) error {
+	off, bad := nameProblem(w.text)
+	col := w.col
+	if !w.quoted {
+		col += off
+	}
+	return p.errAt(line, col, "%s %s: %s at %d:%d (want %s of letters, digits, '-', '_', '.', ':' or '/')", what, quote(w.text), bad, line, col, want)
+}
+
 // once refuses a second line of a directive that may appear only once.
 func (p *scenarioParser) once(what string, line int) error {
 	if first, ok := p.seen[what]; ok {
@@ -149,8 +168,11 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 	}
 	switch head {
 	case "scenario":
-		if len(rest) != 1 || !validName(rest[0].text) {
-			return p.errAt(line, w[0].col, "scenario: want one name of letters, digits, '-', '_' or '.'")
+		if len(rest) != 1 {
+			return p.errAt(line, w[0].col, "scenario: want one name of letters, digits, '-', '_', '.', ':' or '/'")
+		}
+		if !validName(rest[0].text) {
+			return p.nameErr(line, rest[0], "scenario: name", "a name")
 		}
 		s.Name = rest[0].text
 	case "question":
@@ -183,7 +205,7 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 		}
 		for _, a := range args {
 			if a.Key == "" {
-				return p.errAt(line, a.Pos.Col, "set: %q is not key=value", a.Value)
+				return p.errAt(line, a.Pos.Col, "set: %s is not key=value", quote(a.Value))
 			}
 		}
 		s.Settings = append(s.Settings, args...)
@@ -207,7 +229,10 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 		}
 		s.Explore = append(s.Explore, b)
 	default:
-		return p.errAt(line, w[0].col, "unknown directive %q (want %s)%s", head, strings.Join(directives, ", "), didYouMean(head, directives))
+		if strings.HasPrefix(head, byteOrderMark) {
+			return p.errAt(line, w[0].col, "byte-order mark (U+FEFF) at %d:%d: only the start of the file may hold one (two files joined?)", line, w[0].col)
+		}
+		return p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), didYouMean(head, directives))
 	}
 	return nil
 }
@@ -231,7 +256,7 @@ func (p *scenarioParser) program(w []word, line int) (*Program, error) {
 	rest := w[1:]
 	if kind != ActorHypervisor && len(rest) > 0 && !strings.Contains(rest[0].text, "=") {
 		if !validName(rest[0].text) {
-			return nil, p.errAt(line, rest[0].col, "%s: name %q: want letters, digits, '-', '_' or '.'", w[0].text, rest[0].text)
+			return nil, p.nameErr(line, rest[0], w[0].text+": name", "a name")
 		}
 		prog.Name, prog.NameCol = rest[0].text, rest[0].col
 		rest = rest[1:]
@@ -266,7 +291,7 @@ func parseEdition(s string) (spec.Edition, error) {
 	for i, e := range spec.Editions {
 		names[i] = e.String()
 	}
-	return 0, fmt.Errorf("unknown edition %q (want %s)%s", s, strings.Join(names, " or "), didYouMean(s, names))
+	return 0, fmt.Errorf("unknown edition %s (want %s)%s", quote(s), strings.Join(names, " or "), didYouMean(s, names))
 }
 
 // CheckKnob checks one key=value knob against spec's knobs, with a
@@ -274,7 +299,7 @@ func parseEdition(s string) (spec.Edition, error) {
 func CheckKnob(kv string) error {
 	name, value, ok := strings.Cut(kv, "=")
 	if !ok {
-		return fmt.Errorf("knob %q: want key=value", kv)
+		return fmt.Errorf("knob %s: want key=value", quote(kv))
 	}
 	var names []string
 	for _, k := range spec.Knobs {
@@ -287,9 +312,9 @@ func CheckKnob(kv string) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("knob %s: unknown value %q (allowed: %s)%s", name, value, strings.Join(k.Values, ", "), didYouMean(value, k.Values))
+		return fmt.Errorf("knob %s: unknown value %s (allowed: %s)%s", name, quote(value), strings.Join(k.Values, ", "), didYouMean(value, k.Values))
 	}
-	return fmt.Errorf("unknown knob %q (knobs: %s)%s", name, strings.Join(names, ", "), didYouMean(name, names))
+	return fmt.Errorf("unknown knob %s (knobs: %s)%s", quote(name), strings.Join(names, ", "), didYouMean(name, names))
 }
 
 // verdictWords are the verdicts of an expect line.
@@ -312,13 +337,13 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		if k, ok := strings.CutPrefix(rest[i].text, "set:"); ok {
 			key, val, _ := strings.Cut(k, "=")
 			if !validName(key) {
-				return e, p.errAt(line, rest[i].col, "expect: set:%s: bad key %q", k, key)
+				return e, p.errAt(line, rest[i].col, "expect: set:%s: bad key %s", echo(k), quote(key))
 			}
 			e.Settings = append(e.Settings, Arg{Key: key, Value: val, Pos: Pos{line, rest[i].col + len("set:")}})
 			continue
 		}
 		if key, val, _ := strings.Cut(rest[i].text, "="); key == "proof" || key == "proof-bound" {
-			if err := e.setProof(key, val, rest[i].col); err != nil {
+			if err := e.setProof(key, val, rest[i].col); err != nil { // key is proof or proof-bound
 				return e, p.errAt(line, rest[i].col, "expect: %s: %v", keyLabel(key, val, err), err)
 			}
 			continue
@@ -358,15 +383,15 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		e.Oracle, e.OracleCol = rest[i+1].text, rest[i+1].col
 		i += 2
 	default:
-		return e, p.errAt(line, rest[i].col, "expect: unknown verdict %q (want pass, violation, error or n/a)%s",
-			rest[i].text, didYouMean(rest[i].text, verdictWords))
+		return e, p.errAt(line, rest[i].col, "expect: unknown verdict %s (want pass, violation, error or n/a)%s",
+			quote(rest[i].text), didYouMean(rest[i].text, verdictWords))
 	}
 	if (e.Proof > 0 || e.ProofBound > 0) && e.Verdict != VerdictPass {
 		return e, p.errAt(line, e.ProofCol, "%s", proofNotPass(e.Verdict))
 	}
 	if i < len(rest) {
 		if rest[i].text != "--" {
-			return e, p.errAt(line, rest[i].col, "expect: unexpected %q after the verdict (a note starts with --)", rest[i].text)
+			return e, p.errAt(line, rest[i].col, "expect: unexpected %s after the verdict (a note starts with --)", quote(rest[i].text))
 		}
 		notes := make([]string, 0, len(rest)-i-1)
 		for _, n := range rest[i+1:] {
@@ -423,10 +448,10 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 	b.Proof = DefaultProofRuns
 	for _, a := range args {
 		if a.Key == "" {
-			return b, p.errAt(line, a.Pos.Col, "explore: %q is not key=value (keys: %s)", a.Value, strings.Join(budgetKeys, ", "))
+			return b, p.errAt(line, a.Pos.Col, "explore: %s is not key=value (keys: %s)", quote(a.Value), strings.Join(budgetKeys, ", "))
 		}
 		if seen[a.Key] {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s given twice", a.Key)
+			return b, p.errAt(line, a.Pos.Col, "explore: %s given twice", clip(a.Key))
 		}
 		seen[a.Key] = true
 		var err error
@@ -438,7 +463,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			case "random", "pct", "dfs":
 				b.Strategy = a.Value
 			default:
-				err = fmt.Errorf("unknown strategy %q (want random, pct or dfs)%s", a.Value, didYouMean(a.Value, []string{"random", "pct", "dfs"}))
+				err = fmt.Errorf("unknown strategy %s (want random, pct or dfs)%s", quote(a.Value), didYouMean(a.Value, []string{"random", "pct", "dfs"}))
 			}
 		case "schedules":
 			b.Schedules, err = boundedInt(a.Value, 1, MaxSchedules)
@@ -454,7 +479,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			b.Reduction = a.Value
 			reductionAt = a.Pos.Col
 			if !slices.Contains(Reductions, a.Value) {
-				err = fmt.Errorf("unknown reduction %q (want %s)%s", a.Value, strings.Join(Reductions, ", "), didYouMean(a.Value, Reductions))
+				err = fmt.Errorf("unknown reduction %s (want %s)%s", quote(a.Value), strings.Join(Reductions, ", "), didYouMean(a.Value, Reductions))
 			}
 		case "proof":
 			b.Proof, err = boundedInt(a.Value, 0, MaxSchedules)
@@ -466,10 +491,10 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			}
 			proofBoundAt = a.Pos.Col
 		default:
-			err = fmt.Errorf("unknown key %q (want %s)%s", a.Key, strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
+			err = fmt.Errorf("unknown key %s (want %s)%s", quote(a.Key), strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
 		}
 		if err != nil {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(a.Key, a.Value, err), err)
+			return b, p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(clip(a.Key), a.Value, err), err)
 		}
 	}
 	if boundAt > 0 && b.Strategy != "dfs" {

@@ -37,6 +37,24 @@ explore strategy=pct schedules=2000 depth=3 seed=7
 explore edition=virtio-1.4 strategy=dfs schedules=5000 bound=2 reduction=states
 `
 
+// TestParseScenario_BOM: a UTF-8 byte-order mark at the start of a file is
+// skipped (editors write it; nobody sees it): the file parses as without
+// it, columns of line 1 count from after it, and SourceHash still hashes
+// the bytes.
+func TestParseScenario_BOM(t *testing.T) {
+	plain, err := ParseScenario("a.scn", []byte(sampleScenario))
+	require.NoError(t, err)
+	bom, err := ParseScenario("b.scn", []byte("\ufeff"+sampleScenario))
+	require.NoError(t, err)
+	assert.True(t, Equal(plain, bom))
+	assert.Equal(t, plain.Hash, bom.Hash)
+	assert.NotEqual(t, plain.SourceHash, bom.SourceHash)
+	_, err = ParseScenario("c.scn", []byte("\ufeffscenario a\nvfs 0\n"))
+	assert.EqualError(t, err, "c.scn:2:5: vfs 0: want a number 1..65535")
+	_, err = ParseScenario("d.scn", []byte("\ufefffrob 1\n"))
+	assert.EqualError(t, err, "d.scn:1:1: unknown directive \"frob\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore)")
+}
+
 func TestParseScenario(t *testing.T) {
 	s, err := ParseScenario("q1.scn", []byte(sampleScenario))
 	require.NoError(t, err)
@@ -207,6 +225,11 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
 		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2:7: unterminated"},
 		{"set without key", "scenario a\nset alone\n", "x.scn:2:5: set: \"alone\" is not key=value"},
+		{"NUL in the name", "scenario a\x00b\n", "x.scn:1:11: NUL byte at 1:11: a scenario is text"},
+		{"escaped NUL in a quoted name", "scenario \"a\\x00b\"\n", "x.scn:1:10: scenario: name \"a\\x00b\": NUL byte at 1:10 (want a name of letters"},
+		{"BOM on a later line", "scenario a\n\ufeffvfs 1\n", "x.scn:2:1: byte-order mark (U+FEFF) at 2:1: only the start of the file may hold one"},
+		{"long word clipped", "scenario a\n" + strings.Repeat("z", 100000) + " 1\n", "x.scn:2:1: unknown directive \"" + strings.Repeat("z", 64) + "\"… (want"},
+		{"long verb clipped", "scenario a\nguest g\n  " + strings.Repeat("é", 1000) + "\n", "x.scn:3:3: operation \"" + strings.Repeat("é", 32) + "\"…: character 'é' at 3:3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -349,6 +372,8 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("scenario a\nguest g\n  x \"\\\"\"\n"))
 	f.Add([]byte("scenario a\nexpect draft-2023 proof=9 proof-bound=3 pass -- n\nexplore strategy=pct proof=5\n"))
 	f.Add([]byte("scenario a\nquestion 0b1\nvfs 0x2\nqueues 0o3\nexplore strategy=pct schedules=0x2 seed=-0\n"))
+	f.Add([]byte("\ufeffscenario a\r\nexpect draft-2023 flr-vs-mode=nope pass\r\n"))
+	f.Add([]byte("scenario \"a\\x00b\"\nguest g\x00\n  probe\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {

@@ -259,7 +259,7 @@ func (v *Vocabulary) CheckSettings(base, settings []Arg) error {
 	seen := map[string]Arg{}
 	for _, a := range settings {
 		if prev, dup := seen[a.Key]; dup {
-			return &argError{pos: a.Pos, msg: fmt.Sprintf("setting %s given twice (first at %s)", a.Key, posText(prev.Pos))}
+			return &argError{pos: a.Pos, msg: fmt.Sprintf("setting %s given twice (first at %s)", clip(a.Key), posText(prev.Pos))}
 		}
 		seen[a.Key] = a
 		if err := v.checkSetting(a, all); err != nil {
@@ -273,16 +273,16 @@ func (v *Vocabulary) checkSetting(a Arg, all []Arg) error {
 	s, ok := v.Setting(a.Key)
 	if !ok {
 		keys := v.SettingKeys()
-		return &argError{pos: a.Pos, msg: fmt.Sprintf("unknown setting %s (settings: %s)%s", a.Key, strings.Join(keys, ", "), didYouMean(a.Key, keys))}
+		return &argError{pos: a.Pos, msg: fmt.Sprintf("unknown setting %s (settings: %s)%s", clip(a.Key), strings.Join(keys, ", "), didYouMean(a.Key, keys))}
 	}
 	spec := s.Arg
 	spec.Name = a.Key
 	if _, err := bindValue(&spec, a.Value, Context{Hosts: v.Hosts}); err != nil {
-		return &argError{pos: a.Pos, msg: fmt.Sprintf("set %s=%s: %v", a.Key, a.Value, err)}
+		return &argError{pos: a.Pos, msg: fmt.Sprintf("set %s=%s: %v", a.Key, echo(a.Value), err)}
 	}
 	if s.Check != nil {
 		if err := s.Check(a.Key, a.Value, all); err != nil {
-			return &argError{pos: a.Pos, msg: fmt.Sprintf("set %s=%s: %v", a.Key, a.Value, err)}
+			return &argError{pos: a.Pos, msg: fmt.Sprintf("set %s=%s: %v", a.Key, echo(a.Value), err)}
 		}
 	}
 	return nil

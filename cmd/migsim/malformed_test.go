@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,4 +186,93 @@ func TestMalformedScenario_EveryProblemAtOnce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMalformedScenario_LongTokensAreClipped: an error repeats a word of
+// the file by its first 64 bytes and an ellipsis, wherever the word is: a
+// megabyte-long token does not make a megabyte of error.
+func TestMalformedScenario_LongTokensAreClipped(t *testing.T) {
+	long := strings.Repeat("a", 1<<20)
+	cases := []string{
+		"expect draft-2023 X pass\n",
+		"expect draft-2023 violation X\n",
+		"expect draft-2023 error X\n",
+		"expect draft-2023 pass X\n",
+		"expect draft-2023 flr-vs-mode=X pass\n",
+		"expect draft-2023 X=1 pass\n",
+		"expect X pass\n",
+		"X 1\n",
+		"question X\n",
+		"requirements X\n",
+		"set X=1\n",
+		"set capacity=X\n",
+		"set vm-vfs=X\n",
+		"guest vcpu1\n  X\n",
+		"guest vcpu1\n  write count=X\n",
+		"guest vcpu1\n  write X=1\n",
+		"guest vcpu1\n  probe X\n",
+		"guest vcpu1\n  await X\n",
+		"guest vcpu1 driver=X\n  probe\n",
+		"hypervisor\n  mode src X\n",
+		"hypervisor\n  mode X stop\n",
+		"explore strategy=X\n",
+		"explore X=1\n",
+		"explore schedules=X\n",
+		"explore seed=X\n",
+	}
+	dir := t.TempDir()
+	for i, c := range cases {
+		t.Run(strings.TrimSpace(strings.ReplaceAll(c, "\n", " ")), func(t *testing.T) {
+			p := filepath.Join(dir, fmt.Sprintf("long-%d.scn", i))
+			src := malformedBase + strings.ReplaceAll(c, "X", long)
+			if !strings.HasPrefix(c, "expect") && !strings.HasPrefix(c, "explore") {
+				src += malformedTail
+			}
+			require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+			code, _, stderr := runSimCLI(t, "run", p)
+			assert.Equal(t, exitUsage, code)
+			assert.Less(t, len(stderr), 2048, "%.300s", stderr)
+			assert.Regexp(t, `[^a]a{64}"?…`, stderr, "the token clipped to 64 bytes")
+		})
+	}
+}
+
+// TestMalformedScenario_BOMAndControlBytes: a UTF-8 byte-order mark at the
+// start of a file is skipped (editors write it, nobody sees it); a control
+// byte anywhere else is named with its line:col, also inside a name.
+func TestMalformedScenario_BOMAndControlBytes(t *testing.T) {
+	dir := t.TempDir()
+	smoke, err := os.ReadFile(filepath.Join("testdata", "sim", "smoke.scn"))
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"BOM then an error on line 1", "\ufeffscenario a b\n", `:1:1: scenario: want one name`},
+		{"BOM mid-file", malformedBase + "\ufeffexpect draft-2023 pass\n", `:9:1: byte-order mark (U+FEFF) at 9:1: only the start of the file may hold one`},
+		{"NUL in a name", "scenario a\x00b\n", `:1:11: NUL byte at 1:11: a scenario is text`},
+		{"escape in a quoted name", "scenario \"a\\x00b\"\n", `:1:10: scenario: name "a\x00b": NUL byte at 1:10 (want a name of letters`},
+		{"ESC in a verb", malformedBase + "guest vcpu1\n  pro\x1bbe\n", `:10:6: control byte 0x1b at 10:6`},
+		{"DEL in a comment", malformedBase + "# \x7f\n", `:9:3: control byte 0x7f at 9:3`},
+		{"CR inside a line", "scenario a\rb\n", `:1:11: control byte 0x0d at 1:11`},
+		{"BOM inside a name", "scenario a\ufeffb\n", `:1:11: scenario: name "a\ufeffb": byte-order mark (U+FEFF) at 1:11`},
+		{"accent in a guest name", malformedBase + "guest vcpü\n  probe\n", `:9:10: guest: name "vcpü": character 'ü' at 9:10`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".scn")
+			require.NoError(t, os.WriteFile(p, []byte(tc.src), 0o644))
+			code, _, stderr := runSimCLI(t, "run", p)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, p+tc.want)
+		})
+	}
+	// A file that differs from a valid one by its BOM (and CRLF line ends)
+	// loads and runs as that file does.
+	p := filepath.Join(dir, "bom.scn")
+	require.NoError(t, os.WriteFile(p, append([]byte("\ufeff"), bytes.ReplaceAll(smoke, []byte("\n"), []byte("\r\n"))...), 0o644))
+	code, out, stderr := runSimCLI(t, "run", p)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.NotEmpty(t, tableRows(out))
 }

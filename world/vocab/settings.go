@@ -164,10 +164,10 @@ func parseVFRange(part string, n int) (int, int, error) {
 		b, err = scenario.ParseNumber(hi, 1, int64(n))
 	}
 	if err != nil || b < a {
-		return 0, 0, fmt.Errorf("%q: want VF numbers or ranges A-B inside 1..%d", part, n)
+		return 0, 0, fmt.Errorf("%s: want VF numbers or ranges A-B inside 1..%d", scenario.Quote(part), n)
 	}
 	if b-a+1 > MaxVMVFs {
-		return 0, 0, fmt.Errorf("%q: at most %d VFs migrate together", part, MaxVMVFs)
+		return 0, 0, fmt.Errorf("%s: at most %d VFs migrate together", scenario.Quote(part), MaxVMVFs)
 	}
 	return int(a), int(b), nil
 }

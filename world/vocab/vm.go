@@ -33,7 +33,7 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 	if named {
 		vfs, err := ParseVFList(list, s.VFs)
 		if err != nil {
-			return nil, fmt.Errorf("set vm-vfs=%s: %w", list, err)
+			return nil, fmt.Errorf("set vm-vfs=%s: %w", scenario.Echo(list), err)
 		}
 		out = vfs
 	} else {
