@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,6 +180,25 @@ func TestKnobsSkipRows(t *testing.T) {
 	assert.Equal(t, "pass", u.Verdict)
 	_, err = conformance.Check(conformance.FactoryDevice("x", blk.New), conformance.Knobs("flr-vs-mode=sometimes"))
 	assert.ErrorContains(t, err, `unknown value "sometimes"`)
+}
+
+// TestExecDeviceThatCannotStart: a device program that cannot be started
+// is an *extdevice.StartError naming it (the caller's input), not a
+// protocol error of a device.
+func TestExecDeviceThatCannotStart(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	require.NoError(t, os.WriteFile(garbage, []byte("not a program\n"), 0o755))
+	for _, path := range []string{filepath.Join(dir, "nonexistent"), garbage} {
+		_, err := conformance.Check(conformance.ExecDevice([]string{path}, extdevice.Options{}), conformance.Short(),
+			conformance.Scenarios("smoke-migrate"))
+		var se *extdevice.StartError
+		require.ErrorAs(t, err, &se, "%s", path)
+		assert.Equal(t, path, se.Command)
+		assert.Contains(t, err.Error(), "extdevice: start "+path+": ")
+		var pe *extdevice.Error
+		assert.False(t, errors.As(err, &pe), "not a protocol error")
+	}
 }
 
 // TestUnknownScenarioIsAnError: a scenario name the catalog does not have

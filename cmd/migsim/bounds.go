@@ -3,12 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -37,6 +40,10 @@ const (
 	// summary file states: far more processes than anyone runs, and a
 	// bound on what a count read from a file may ask for.
 	maxShards = 1_000_000
+	// maxTimeout bounds conform --timeout, the deadline of one request to
+	// an external device: the reference answers in microseconds, and a
+	// device that needs minutes for one request is hung.
+	maxTimeout = 10 * time.Minute
 )
 
 // shrinkReplaysLimit is the range of --shrink-replays (run, explore,
@@ -166,6 +173,39 @@ func isInputError(err error) bool {
 	var pe *scenario.ParseError
 	var ce *scenario.CheckError
 	return errors.As(err, &pe) || errors.As(err, &ce)
+}
+
+// checkOutputDirAhead checks, before any work, that dir can hold files
+// written later without creating it now: an existing directory that can be
+// written, or a path whose nearest existing ancestor is such a directory
+// (MkdirAll will create the rest). A file on the way (/dev/null/x) is an
+// error naming it.
+func checkOutputDirAhead(dir string) error {
+	p := filepath.Clean(dir)
+	for {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("%s: %s is not a directory", dir, p)
+			}
+			f, err := os.CreateTemp(p, ".migsim-write-check-*")
+			if err != nil {
+				return fmt.Errorf("%s: %s is not writable: %w", dir, p, err)
+			}
+			name := f.Name()
+			f.Close()
+			return os.Remove(name)
+		}
+		// ENOTDIR: a file on the way, which the parent's Stat names.
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		p = parent
+	}
 }
 
 // checkOutputFile checks, before any work, that path can be written: not a

@@ -130,6 +130,9 @@ func TestCompatUsageErrors(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1},
  "params": [{"name": "q", "type": "int", "allowed": ["4-1"]}]}]}`), 0o644))
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(`{}`), 0o644))
+	state := filepath.Join(ex, "state-net-4q.state")
 	wrongKind := filepath.Join(t.TempDir(), "kind.json")
 	require.NoError(t, os.WriteFile(wrongKind, []byte(`{"model": "m/x", "state_version": 1, "colour": "red"}`), 0o644))
 	cases := []struct {
@@ -146,6 +149,11 @@ func TestCompatUsageErrors(t *testing.T) {
 		{"invalid_dst", []string{"compat", src, bad}, `models[0] (m/x): params[0] (q): allowed[0]: devctx: allowed "4-1": range is empty`},
 		{"unknown_field", []string{"compat", wrongKind, dst}, `line 1, column 54: json: unknown field "colour"`},
 		{"dst_as_src", []string{"compat", dst, dst}, `SRC`},
+		// An empty description is an input error whichever side it is on
+		// (it was an incompatible pair, exit 1, as a destination).
+		{"empty_src", []string{"compat", empty, dst}, "SRC " + empty + ": devctx: source description: model: missing"},
+		{"empty_dst", []string{"compat", src, empty}, "DST " + empty + ": devctx: destination description: models: missing"},
+		{"empty_dst_of_state", []string{"compat", "--state", state, empty}, "DST " + empty + ": devctx: destination description: models: missing"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -58,7 +58,8 @@ device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them.
 
 Exit 0 when every unit passes, 1 when one fails or the device breaks the
-protocol, 2 on a usage error, 130 when interrupted.
+protocol, 2 on a usage error (an exec: program that cannot be started
+included), 130 when interrupted.
 
 flags:
 `
@@ -106,7 +107,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
 	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
-	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request")
+	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request (more than 0s, at most 10m)")
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
 	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace")
@@ -131,8 +132,11 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit); err != nil {
 		return usageError(stderr, "conform", "%v", err)
 	}
-	if (o.explain || fs.Changed("explain-runs")) && o.replay == "" {
-		return usageError(stderr, "conform", "--explain and --explain-runs go with --replay")
+	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {
+		return usageError(stderr, "conform", "--trace, --explain and --explain-runs go with --replay")
+	}
+	if o.timeout <= 0 || o.timeout > maxTimeout {
+		return usageError(stderr, "conform", "--timeout %v: want more than 0s and at most %v (the deadline of one request)", o.timeout, maxTimeout)
 	}
 	if fs.Changed("explain-runs") && !o.explain {
 		return usageError(stderr, "conform", "--explain-runs goes with --explain")
@@ -168,6 +172,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if o.replay != "" {
 		return conformReplay(dev, o, stdout, stderr)
 	}
+	if err := checkOutputDirAhead(o.replayDir); err != nil {
+		return usageError(stderr, "conform", "--replay-dir: %v", err)
+	}
 	opts, closers, err := conformKitOptions(o, eds, stdout, stderr)
 	defer func() {
 		for _, c := range closers {
@@ -182,7 +189,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	rep, err := conformance.Check(dev, append(opts, conformance.Context(ctx))...)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
-		return exitFinding
+		return deviceErrorExit(err)
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "migsim conform: interrupted; the report holds the units judged so far")
@@ -277,6 +284,17 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		opts = append(opts, conformance.Progress(stderr))
 	}
 	return opts, closers, nil
+}
+
+// deviceErrorExit is the exit status of an error the kit returned: a
+// device program that cannot be started is an input error (2), anything
+// else a device that broke (1).
+func deviceErrorExit(err error) int {
+	var se *extdevice.StartError
+	if errors.As(err, &se) {
+		return exitUsage
+	}
+	return exitFinding
 }
 
 func contains(ss []string, s string) bool {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"strings"
 
 	"github.com/migsim/migsim/conformance"
@@ -49,10 +51,26 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		if path == "" {
 			return nil, nil, fmt.Errorf("--device exec: names no program")
 		}
+		// The program is looked up as exec.Command will start it (a name
+		// without a slash on PATH): one that cannot start is the user's
+		// input, not a device that broke the protocol.
+		if _, err := exec.LookPath(path); err != nil {
+			return nil, nil, fmt.Errorf("--device %s: cannot start %s: %w", o.device, path, lookPathCause(err))
+		}
 		argv := append([]string{path}, o.args...)
 		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil
 	}
 	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", o.device)
+}
+
+// lookPathCause drops exec.LookPath's own wrapping ("exec: \"x\": "), which
+// repeats the path.
+func lookPathCause(err error) error {
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		return ee.Err
+	}
+	return err
 }
 
 // noArgs refuses arguments for a builtin device.
@@ -97,7 +115,7 @@ func conformBench(o conformOptions, stdout, stderr io.Writer) int {
 		tp, err := conformance.MeasureThroughput(context.Background(), d, n, o.jobs)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim conform: %v\n", err)
-			return exitFinding
+			return deviceErrorExit(err)
 		}
 		line := fmt.Sprintf("  %-40s %6d runs in %8.3fs: %8.1f runs/s", d.Name(), tp.Runs, tp.Elapsed.Seconds(), tp.PerSecond())
 		if i == 0 {

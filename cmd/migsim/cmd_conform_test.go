@@ -128,10 +128,30 @@ func TestConform_ExecDeviceThatExits(t *testing.T) {
 }
 
 func TestConform_UsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	require.NoError(t, os.WriteFile(garbage, []byte("not a program\n"), 0o755))
+	notExec := filepath.Join(dir, "not-exec")
+	require.NoError(t, os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644))
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	small := []string{"--scenario", "smoke-migrate", "--budget", "short", "--replay-dir", dir}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"conform", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "--device exec:" + filepath.Join(dir, "nonexistent") + ": cannot start"},
+		{[]string{"conform", "--device", "exec:" + dir}, "cannot start " + dir + ": is a directory"},
+		{[]string{"conform", "--device", "exec:" + notExec}, "cannot start " + notExec + ": permission denied"},
+		{[]string{"conform", "--device", "exec:migsim-no-such-device-program"}, "cannot start migsim-no-such-device-program: executable file not found"},
+		{append([]string{"conform", "--device", "exec:" + garbage}, small...), "start " + garbage + ": "},
+		{[]string{"conform", "--bench", "--schedules", "1", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "cannot start"},
+		{[]string{"conform", "--device", "builtin:blk", "--timeout", "0s"}, "--timeout 0s: want more than 0s and at most 10m0s"},
+		{[]string{"conform", "--device", "builtin:blk", "--timeout", "-1s"}, "--timeout -1s: want more than 0s and at most 10m0s"},
+		{[]string{"conform", "--device", "builtin:blk", "--timeout", "2h"}, "--timeout 2h0m0s: want more than 0s and at most 10m0s"},
+		{[]string{"conform", "--device", "builtin:blk", "--trace"}, "--trace, --explain and --explain-runs go with --replay"},
+		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", filepath.Join(file, "x")}, "--replay-dir: " + filepath.Join(file, "x") + ": " + file + " is not a directory"},
+		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", file}, "--replay-dir: " + file + ": " + file + " is not a directory"},
 		{[]string{"conform"}, "--device is required"},
 		{[]string{"conform", "--device", "builtin:scsi"}, `--device "builtin:scsi": want builtin:blk, builtin:net`},
 		{[]string{"conform", "--device", "builtin:mutant/nope"}, `no mutant "nope"`},

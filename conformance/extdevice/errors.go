@@ -53,6 +53,21 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// StartError is a device program that could not be started (no such
+// file, not executable, not a program this system runs): the caller's
+// input, not a device that broke the protocol.
+type StartError struct {
+	// Command names the device program (its path).
+	Command string
+	// Err is the error of starting it (exec.Cmd.Start's).
+	Err error
+}
+
+func (e *StartError) Error() string { return "start " + e.Command + ": " + e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *StartError) Unwrap() error { return e.Err }
+
 // IsDeviceFinding reports whether a finding message is an Error's (a
 // protocol error or a device fault of an external device).
 func IsDeviceFinding(msg string) bool { return strings.HasPrefix(msg, ErrorPrefix) }

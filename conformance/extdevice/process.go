@@ -74,7 +74,7 @@ func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log
 	ownProcessGroup(p.cmd)
 	if err := p.cmd.Start(); err != nil {
 		closeAll(inR, inW, outR, outW, errR, errW)
-		return nil, Info{}, fmt.Errorf("extdevice: start %s: %w", argv[0], err)
+		return nil, Info{}, fmt.Errorf("extdevice: %w", &StartError{Command: argv[0], Err: err})
 	}
 	closeAll(inR, outW, errW)
 	p.in, p.out = inW, outR

@@ -157,6 +157,12 @@ func (js jsonSource) description() (DeviceDescription, error) {
 }
 
 func (jd jsonDest) caps() (DeviceCaps, error) {
+	if len(jd.Models) == 0 {
+		// A destination that accepts no model describes no device: every
+		// check against it would fail on the model, which reads as an
+		// incompatible pair instead of the empty file it is.
+		return DeviceCaps{}, errors.New("models: missing (a destination accepts at least one model)")
+	}
 	c := DeviceCaps{Impl: jd.Impl}
 	for i, jm := range jd.Models {
 		where := fmt.Sprintf("models[%d] (%s)", i, jm.Model)

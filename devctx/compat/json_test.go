@@ -93,6 +93,8 @@ func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
 		{"duplicate_param", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": 1}, {"name": "q", "type": "int", "value": 2}]}`,
 			"duplicate"},
 		{"wrong_field_type", true, `{"model": 5}`, "field model"},
+		{"dst_empty", false, `{}`, "models: missing (a destination accepts at least one model)"},
+		{"dst_no_models", false, `{"impl": "x/1", "models": []}`, "models: missing"},
 		{"dst_versions", false, `{"models": [{"model": "m/x"}]}`, `models[0] (m/x): state_versions`},
 		{"dst_empty_range", false, `{"models": [{"model": "m/x", "state_versions": {"min": 3, "max": 1}}]}`, "empty range"},
 		{"dst_alias_unknown_param", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1}, "aliases": [{"version": 1, "params": {"q": 1}}]}]}`,
