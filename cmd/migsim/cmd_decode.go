@@ -42,7 +42,11 @@ HEX may be split over several arguments and may contain spaces and colons;
 
 draft-2023 opcode and field values are simulator-assigned (docs/spec.md).
 Malformed or empty input prints the error with its byte offset and exits 2,
-as usage errors do.
+as usage errors do: a command shorter than its 24-byte header, a result
+shorter than its 8-byte status (--req too), a part, header list or context
+cut short or out of order. Command data shorter than its structure after a
+whole header is decoded (a device reads the missing bytes as zero) with a
+note saying which fields are absent, and exits 0.
 
 flags:
 `

@@ -30,6 +30,9 @@ func resultRequest(fl Options) (*adminq.TypedCommand, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--req: %w", err)
 		}
+		if err := wholeHeader(b, spec.AdminCmdHeaderSize, "a command"); err != nil {
+			return nil, fmt.Errorf("--req: %w", err)
+		}
 		c := adminq.DecodeTypedCommand(fl.Edition, b)
 		req = &c
 	}
@@ -69,7 +72,24 @@ func dropNamed(name string) func(string) bool {
 	return func(f string) bool { return f == name || strings.HasPrefix(f, name+"[") }
 }
 
+// wholeHeader refuses input shorter than the header of what it claims to
+// be: a device reads missing bytes as zero, but bytes that do not hold the
+// header are not a command (or result) to decode.
+func wholeHeader(in []byte, size int, what string) error {
+	if len(in) < size {
+		n := fmt.Sprintf("%d bytes", len(in))
+		if len(in) == 1 {
+			n = "1 byte"
+		}
+		return fmt.Errorf("truncated: %s, but %s starts with its %d-byte header (the input ends at byte offset %d)", n, what, size, len(in))
+	}
+	return nil
+}
+
 func decodeCommandDoc(doc *Doc, ed spec.Edition, in []byte) error {
+	if err := wholeHeader(in, spec.AdminCmdHeaderSize, "a command"); err != nil {
+		return err
+	}
 	c := adminq.DecodeTypedCommand(ed, in)
 	doc.Title = c.Name() + " command"
 	var drop func(string) bool
@@ -144,6 +164,9 @@ func contextRequest(ed spec.Edition, req *adminq.TypedCommand) devctx.ResultRequ
 }
 
 func decodeResultDoc(doc *Doc, ed spec.Edition, req *adminq.TypedCommand, in []byte) error {
+	if err := wholeHeader(in, spec.AdminResultHeaderSize, "a result"); err != nil {
+		return err
+	}
 	r := adminq.DecodeTypedResult(ed, req, in)
 	doc.Title = "result"
 	if req != nil {
