@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/migsim/migsim/spec"
@@ -164,6 +165,48 @@ func (t VerbTable) Has(name string, ed spec.Edition) bool {
 		}
 	}
 	return false
+}
+
+// Bind checks op against the verbs of t that exist under ed and returns
+// its arguments, bound as the first form of the verb that accepts them
+// (Bind). The error says whether the verb is another edition's, unknown,
+// or what its first form refused.
+func (t VerbTable) Bind(op Op, ed spec.Edition, ctx Context) (Values, error) {
+	if !t.Has(op.Verb, ed) {
+		if t.Has(op.Verb, 0) {
+			return Values{}, fmt.Errorf("%s: not a %s operation", op.Verb, ed)
+		}
+		return Values{}, fmt.Errorf("unknown operation %q (want %s)", op.Verb, strings.Join(t.Names(ed), ", "))
+	}
+	var first error
+	for i := range t {
+		v := &t[i]
+		if v.Name != op.Verb || !v.In(ed) {
+			continue
+		}
+		vals, err := Bind(v, op, ctx)
+		if err == nil {
+			return vals, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return Values{}, first
+}
+
+// IntArg reads an integer argument of op, def when it is absent; for an
+// operation already bound (VerbTable.Bind), whose values are in range.
+func IntArg(op Op, key string, def int) (int, error) {
+	v, ok := Lookup(op.Args, key)
+	if !ok {
+		return def, nil
+	}
+	n, err := ParseNumber(v, math.MinInt64, math.MaxInt64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s=%q: %w", op.Verb, key, v, err)
+	}
+	return int(n), nil
 }
 
 // SettingSpec describes one world setting (`set key=value`, an

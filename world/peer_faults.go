@@ -58,7 +58,7 @@ func (pa *peerActor) vfFLR(op scenario.Op) error {
 	if err != nil {
 		return err
 	}
-	vf, err := argInt(op, "vf", 1)
+	vf, err := scenario.IntArg(op, "vf", 1)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,6 @@
 package world
 
 import (
-	"fmt"
-	"math"
-	"strings"
-
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -22,39 +18,5 @@ func (w *World) bindCtx() scenario.Context {
 // edition and returns its arguments. The scenario was checked at load
 // (scenario.Check), so an error here means it was not.
 func (w *World) bind(t scenario.VerbTable, op scenario.Op) (scenario.Values, error) {
-	if !t.Has(op.Verb, w.ed) {
-		if t.Has(op.Verb, 0) {
-			return scenario.Values{}, fmt.Errorf("%s: not a %s operation", op.Verb, w.ed)
-		}
-		return scenario.Values{}, fmt.Errorf("unknown operation %q (want %s)", op.Verb, strings.Join(t.Names(w.ed), ", "))
-	}
-	var first error
-	for i := range t {
-		v := &t[i]
-		if v.Name != op.Verb || !v.In(w.ed) {
-			continue
-		}
-		vals, err := scenario.Bind(v, op, w.bindCtx())
-		if err == nil {
-			return vals, nil
-		}
-		if first == nil {
-			first = err
-		}
-	}
-	return scenario.Values{}, first
-}
-
-// argInt reads an integer argument of op, def when it is absent. The
-// operation was bound (bind) first, so the value is in range.
-func argInt(op scenario.Op, key string, def int) (int, error) {
-	v, ok := scenario.Lookup(op.Args, key)
-	if !ok {
-		return def, nil
-	}
-	n, err := scenario.ParseNumber(v, math.MinInt64, math.MaxInt64)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %s=%q: %w", op.Verb, key, v, err)
-	}
-	return int(n), nil
+	return t.Bind(op, w.ed, w.bindCtx())
 }

@@ -1,12 +1,14 @@
 package hv
 
 import (
+	"math"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -29,8 +31,8 @@ func FuzzParseHVWords(f *testing.F) {
 			if !ok {
 				return
 			}
-			if _, err := strconv.ParseUint(s, 0, 8); err == nil && ed == spec.Draft2023 {
-				return // a number is sent as it is, reserved modes included
+			if _, err := scenario.ParseNumber(s, 0, math.MaxUint8); err == nil && ed == spec.Draft2023 {
+				return // a number (the scenario language's) is sent as it is, reserved modes included
 			}
 			again, ok := parseMode(ed, ed.ModeName(m))
 			require.True(t, ok, "%s mode %q is named %q", ed, s, ed.ModeName(m))
