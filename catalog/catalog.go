@@ -23,24 +23,24 @@ var scenarioFS embed.FS
 var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 	names, err := fs.Glob(scenarioFS, "scenarios/*.scn")
 	if err != nil {
-		return nil, fmt.Errorf("catalog: catalog: %w", err)
+		return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 	}
 	var out []*scenario.Scenario
 	seen := map[string]string{}
 	for _, n := range names {
 		src, err := scenarioFS.ReadFile(n)
 		if err != nil {
-			return nil, fmt.Errorf("catalog: catalog: %w", err)
+			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
 		s, err := scenario.ParseScenario(n, src)
 		if err != nil {
-			return nil, fmt.Errorf("catalog: catalog: %w", err)
+			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
 		if err := CheckScenario(s); err != nil {
-			return nil, fmt.Errorf("catalog: catalog: %w", err)
+			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
 		if prev, dup := seen[s.Name]; dup {
-			return nil, fmt.Errorf("catalog: catalog: %s: scenario %q is already defined in %s", n, s.Name, prev)
+			return nil, fmt.Errorf("catalog: embedded scenarios: %s: scenario %q is already defined in %s", n, s.Name, prev)
 		}
 		seen[s.Name] = n
 		out = append(out, s)
@@ -86,9 +86,9 @@ func CatalogScenario(name string) (*scenario.Scenario, error) {
 	}
 	sort.Strings(names)
 	if near := scenario.Suggest(name, names); near != "" {
-		return nil, fmt.Errorf("catalog: catalog: no scenario %q; did you mean %s?", name, near)
+		return nil, fmt.Errorf("catalog: no scenario %q; did you mean %s?", name, near)
 	}
-	return nil, fmt.Errorf("catalog: catalog: no scenario %q (have %v)", name, names)
+	return nil, fmt.Errorf("catalog: no scenario %q (have %v)", name, names)
 }
 
 // Embedded reports whether the scenario is the embedded catalog's scenario

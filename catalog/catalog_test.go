@@ -49,7 +49,7 @@ func TestCatalog_Lookup(t *testing.T) {
 	assert.Contains(t, err.Error(), "smoke-migrate", "the error lists what there is")
 	_, err = CatalogScenario("smoke-migrat")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `no scenario "smoke-migrat"; did you mean smoke-migrate?`, "a near miss is named")
+	assert.Equal(t, `catalog: no scenario "smoke-migrat"; did you mean smoke-migrate?`, err.Error(), "a near miss is named, the package once")
 }
 
 func TestCatalog_LoadScenarioFile(t *testing.T) {
