@@ -137,6 +137,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim run: nothing to judge: %s\n", why)
 		return exitUsage
 	}
+	if fs.NArg() > 0 {
+		for _, s := range unjudged(scens, opt.edition) {
+			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line for %s: nothing of it is judged\n", s, opt.edition)
+		}
+	}
 	if opt.writeRegress {
 		if err := checkRegressDirs(scens, opt.regressDir); err != nil {
 			return usageError(stderr, "run", "--write-regress: %v", err)
@@ -250,6 +255,23 @@ func nothingToJudge(scens []*scenario.Scenario, edition spec.Edition) string {
 		return fmt.Sprintf("%s: scenario %s has no expect lines (docs/scenarios.md: expect EDITION VERDICT)", scens[0].File, scens[0].Name)
 	}
 	return fmt.Sprintf("none of the %s has expect lines", plural.Count(len(scens), "scenario"))
+}
+
+// unjudged names the scenarios of scens with no expect line for edition
+// (none when edition is 0: every line is judged), in order: a scenario the
+// user named whose rows --spec filters out entirely.
+func unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
+	var out []string
+	for _, s := range scens {
+		if edition != 0 && !slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }) {
+			name := "scenario " + s.Name
+			if s.File != "" {
+				name = s.File + " (" + name + ")"
+			}
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // runScenarios loads and checks the scenarios named by files (a path, or

@@ -281,6 +281,25 @@ func TestRun_NothingToJudgeExits2(t *testing.T) {
 	}
 }
 
+// TestRun_NamedScenarioWithoutRowsIsNoted: a scenario named on the
+// command line whose every row --spec filters out is not silently
+// skipped when another one is judged: a note on stderr names it.
+func TestRun_NamedScenarioWithoutRowsIsNoted(t *testing.T) {
+	var draftOnly []string
+	for _, l := range strings.Split(mustRead(t, smokeScenario), "\n") {
+		if !strings.HasPrefix(l, "expect virtio-1.4") {
+			draftOnly = append(draftOnly, l)
+		}
+	}
+	draft := filepath.Join(t.TempDir(), "draft.scn")
+	require.NoError(t, os.WriteFile(draft, []byte(strings.Join(draftOnly, "\n")), 0o644))
+	code, out, stderr := runSimCLI(t, "run", "--spec", "virtio-1.4", "--progress", "never", smokeScenario, draft)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "virtio-1.4")
+	assert.Contains(t, stderr, "migsim run: note: "+draft+" (scenario test-smoke) has no expect line for virtio-1.4: nothing of it is judged")
+	assert.NotContains(t, stderr, smokeScenario+" (scenario", "the judged scenario is not named")
+}
+
 // TestRun_RegressDirWithoutWriteRegressSaysSo: --regress-dir alone writes
 // nothing (the table only looks there for replay files); run says so on
 // stderr and judges as usual.
