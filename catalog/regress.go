@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"path/filepath"
 	"strings"
 
@@ -22,9 +23,16 @@ const RegenerateCommand = "go run ./cmd/migsim run --write-regress"
 // scenario's: the scenario was edited after the schedule was recorded.
 var ErrStale = errors.New("stale schedule")
 
+// maxRegressBase bounds the name RegressName builds, before ".json": file
+// systems take 255 bytes a name, and a shard's summary adds about 40 to it.
+const maxRegressBase = 200
+
 // RegressName returns the file name of a target's regression schedule:
 // <scenario>_<edition>[_<knob>…][_set-<setting>…].json, with every character
-// other than letters, digits, '-', '.', '=' replaced by '-'.
+// other than letters, digits, '-', '.', '=' replaced by '-'. A name longer
+// than maxRegressBase bytes (a long scenario name, many settings) keeps
+// its first bytes and ends in a hash of the whole, so it stays a legal
+// file name and distinct names stay distinct.
 func RegressName(scenario string, ed spec.Edition, knobs, settings []string) string {
 	parts := []string{scenario, ed.String()}
 	parts = append(parts, knobs...)
@@ -39,7 +47,13 @@ func RegressName(scenario string, ed spec.Edition, knobs, settings []string) str
 			return '-'
 		}, p)
 	}
-	return strings.Join(parts, "_") + ".json"
+	base := strings.Join(parts, "_")
+	if len(base) > maxRegressBase {
+		h := fnv.New64a()
+		h.Write([]byte(base))
+		base = fmt.Sprintf("%s-%016x", base[:maxRegressBase-17], h.Sum64())
+	}
+	return base + ".json"
 }
 
 // ScheduleRegressName returns the file name of a schedule's regression file.
