@@ -3,6 +3,7 @@ package extdevice
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
@@ -17,6 +18,9 @@ import (
 
 // eventTLPKinds are the TLP kinds an event may carry.
 var eventTLPKinds = []pcie.TLPKind{pcie.CfgRead, pcie.CfgWrite, pcie.MemRead, pcie.MemWrite}
+
+// The parsers of names return an error that quotes the name and lists the
+// names it wants; the converters below add the field it was read from.
 
 func parseTLPKind(s string) (pcie.TLPKind, error) {
 	for _, k := range eventTLPKinds {
@@ -33,7 +37,7 @@ func parseStepKind(s string) (member.StepKind, error) {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown step kind %q", s)
+	return 0, fmt.Errorf("unknown step kind %q (want %s)", s, names(member.StepFetch, member.StepDeliverHeld))
 }
 
 func parseTimer(s string) (member.TimerID, error) {
@@ -51,7 +55,19 @@ func parseEventKind(s string) (member.EventKind, error) {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown event kind %q", s)
+	return 0, fmt.Errorf("unknown event kind %q (want %s)", s, names(member.EvTLP, member.EvBackend))
+}
+
+// names lists the names of the values first to last: "a, b or c".
+func names[K interface {
+	~uint8
+	String() string
+}](first, last K) string {
+	var out []string
+	for k := first; k <= last; k++ {
+		out = append(out, k.String())
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
 }
 
 // ConfigToWire renders a device configuration; disk describes the kit's
@@ -66,14 +82,14 @@ func ConfigToWire(c member.Config, disk *Disk) *Config {
 }
 
 // ConfigFromWire reads a device configuration (without Mem and Backing,
-// which the server supplies).
+// which the server supplies). Errors name the field: "config.edition: …".
 func ConfigFromWire(w *Config) (member.Config, error) {
 	if w == nil {
-		return member.Config{}, fmt.Errorf("no config")
+		return member.Config{}, fmt.Errorf("config: missing")
 	}
 	ed, err := spec.ParseEdition(w.Edition)
 	if err != nil {
-		return member.Config{}, fmt.Errorf("config: %w", err)
+		return member.Config{}, fmt.Errorf("config.edition: %w", err)
 	}
 	rules := spec.DefaultRules(ed)
 	names := make([]string, 0, len(w.Rules))
@@ -83,7 +99,7 @@ func ConfigFromWire(w *Config) (member.Config, error) {
 	slices.Sort(names)
 	for _, k := range names {
 		if err := rules.Set(k, w.Rules[k]); err != nil {
-			return member.Config{}, fmt.Errorf("config: rules: %w", err)
+			return member.Config{}, fmt.Errorf("config.rules: %w", err)
 		}
 	}
 	return member.Config{Edition: ed, Rules: rules, VF: w.VF, RID: pcie.RID(w.RID), BAR0: uint64(w.BAR0),
@@ -109,50 +125,67 @@ func EventToWire(ev member.Event) *Event {
 	return out
 }
 
-// EventFromWire reads one event; it names what is missing or unknown.
+// EventFromWire reads one event. Errors name the field ("event.tlp.kind:
+// unknown TLP kind …"): a field the event's kind needs that is missing or
+// unknown, or one of another kind's.
 func EventFromWire(w *Event) (member.Event, error) {
 	if w == nil {
-		return member.Event{}, fmt.Errorf("no event")
+		return member.Event{}, fmt.Errorf("event: missing")
 	}
 	k, err := parseEventKind(w.Kind)
 	if err != nil {
-		return member.Event{}, err
+		return member.Event{}, fmt.Errorf("event.kind: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+		kind member.EventKind
+	}{
+		{"tlp", w.TLP != nil, member.EvTLP},
+		{"admin", w.Admin != nil, member.EvAdmin},
+		{"timer", w.Timer != "", member.EvTimer},
+		{"step", w.Step != nil, member.EvStep},
+	} {
+		if f.set && f.kind != k {
+			return member.Event{}, fmt.Errorf("event.%s: not a field of a %s event", f.name, k)
+		}
 	}
 	ev := member.Event{Kind: k}
 	switch k {
 	case member.EvTLP:
 		if w.TLP == nil {
-			return ev, fmt.Errorf("tlp event without tlp")
+			return ev, fmt.Errorf("event.tlp: missing in a tlp event")
 		}
 		tk, err := parseTLPKind(w.TLP.Kind)
 		if err != nil {
-			return ev, err
+			return ev, fmt.Errorf("event.tlp.kind: %w", err)
 		}
 		ev.TLP = pcie.TLP{Kind: tk, Requester: pcie.RID(w.TLP.Requester), Completer: pcie.RID(w.TLP.Completer),
 			Addr: uint64(w.TLP.Addr), Data: w.TLP.Data, Len: w.TLP.Len}
 	case member.EvAdmin:
 		if w.Admin == nil {
-			return ev, fmt.Errorf("admin event without admin")
+			return ev, fmt.Errorf("event.admin: missing in an admin event")
 		}
 		a := w.Admin
 		ev.Admin = member.AdminRequest{Tag: a.Tag, Opcode: a.Opcode, Data: a.Data, ResultCap: a.ResultCap, ObjectID: a.ObjectID}
 	case member.EvTimer:
 		if ev.Timer, err = parseTimer(w.Timer); err != nil {
-			return ev, err
+			return ev, fmt.Errorf("event.timer: %w", err)
 		}
 	case member.EvStep:
 		if w.Step == nil {
-			return ev, fmt.Errorf("step event without step")
+			return ev, fmt.Errorf("event.step: missing in a step event")
 		}
 		s, err := stepFromWire(*w.Step)
 		if err != nil {
-			return ev, err
+			return ev, fmt.Errorf("event.step.kind: %w", err)
 		}
 		ev.Step = s
 	}
 	return ev, nil
 }
 
+// stepFromWire reads a step; the only error is its kind's.
 func stepFromWire(w Step) (member.Step, error) {
 	k, err := parseStepKind(w.Kind)
 	if err != nil {
@@ -191,6 +224,7 @@ func EffectsToWire(m *Message, fx member.Effects) {
 }
 
 // effectsFromWire reads a device's effects; MSI-X messages come from rid.
+// Errors name the field: "steps[2].kind: unknown step kind …".
 func effectsFromWire(m *Message, rid pcie.RID) (member.Effects, error) {
 	fx := member.Effects{ReadData: m.ReadData, Notes: m.Notes}
 	for _, i := range m.Interrupts {
@@ -203,16 +237,54 @@ func effectsFromWire(m *Message, rid pcie.RID) (member.Effects, error) {
 	for i, t := range m.Timers {
 		id, err := parseTimer(t.Timer)
 		if err != nil {
-			return fx, fmt.Errorf("timers[%d]: %w", i, err)
+			return fx, fmt.Errorf("timers[%d].timer: %w", i, err)
 		}
 		fx.Timers = append(fx.Timers, member.Timer{ID: id, Delay: t.Delay})
 	}
 	for i, s := range m.Steps {
 		st, err := stepFromWire(s)
 		if err != nil {
-			return fx, fmt.Errorf("steps[%d]: %w", i, err)
+			return fx, fmt.Errorf("steps[%d].kind: %w", i, err)
 		}
 		fx.Steps = append(fx.Steps, st)
 	}
 	return fx, nil
+}
+
+// infoToWire fills a hello answer with a device's declaration.
+func infoToWire(m *Message, info Info) {
+	m.Name, m.Knobs = info.Name, info.Knobs
+	for _, e := range info.Editions {
+		m.Editions = append(m.Editions, e.String())
+	}
+}
+
+// infoFromHello reads a device's declaration. Errors name the field
+// ("editions[1]: …", "knobs: …" with the knob), the first in the order of
+// the editions and of the knobs' names.
+func infoFromHello(m *Message) (Info, error) {
+	info := Info{Name: m.Name, Knobs: map[string][]string{}}
+	for i, s := range m.Editions {
+		e, err := spec.ParseEdition(s)
+		if err != nil {
+			return Info{}, fmt.Errorf("editions[%d]: %w", i, err)
+		}
+		info.Editions = append(info.Editions, e)
+	}
+	names := make([]string, 0, len(m.Knobs))
+	for name := range m.Knobs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		vals := m.Knobs[name]
+		var r spec.Rules
+		for _, v := range vals {
+			if err := r.Set(name, v); err != nil {
+				return Info{}, fmt.Errorf("knobs: %w", err)
+			}
+		}
+		info.Knobs[name] = slices.Clone(vals)
+	}
+	return info, nil
 }

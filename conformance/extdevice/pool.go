@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/spec"
 )
 
 // DefaultTimeout is the wall-clock deadline of one request (the hello, a
@@ -168,26 +167,4 @@ func (p *Pool) Close() error {
 		proc.close()
 	}
 	return nil
-}
-
-// infoFromHello reads a device's declaration.
-func infoFromHello(m *Message) (Info, error) {
-	info := Info{Name: m.Name, Knobs: map[string][]string{}}
-	for _, s := range m.Editions {
-		e, err := spec.ParseEdition(s)
-		if err != nil {
-			return Info{}, err
-		}
-		info.Editions = append(info.Editions, e)
-	}
-	for name, vals := range m.Knobs {
-		var r spec.Rules
-		for _, v := range vals {
-			if err := r.Set(name, v); err != nil {
-				return Info{}, err
-			}
-		}
-		info.Knobs[name] = slices.Clone(vals)
-	}
-	return info, nil
 }

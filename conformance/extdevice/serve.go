@@ -110,10 +110,8 @@ func (s *server) answer(m *Message) error {
 		if m.Protocol != ProtocolVersion {
 			return fmt.Errorf("kit speaks protocol %d, this device %d", m.Protocol, ProtocolVersion)
 		}
-		hello := &Message{ID: m.ID, Op: OpHello, Protocol: ProtocolVersion, Name: s.info.Name, Knobs: s.info.Knobs}
-		for _, e := range s.info.Editions {
-			hello.Editions = append(hello.Editions, e.String())
-		}
+		hello := &Message{ID: m.ID, Op: OpHello, Protocol: ProtocolVersion}
+		infoToWire(hello, s.info)
 		s.write(hello)
 	case OpNew:
 		for _, id := range m.Drop {
