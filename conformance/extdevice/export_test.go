@@ -11,3 +11,7 @@ func PIDs(p *Pool) []int {
 	}
 	return out
 }
+
+// SessionTranscript is where TestProtocolDocTranscript keeps the whole
+// transcript of its session, the fuzz targets' seeds.
+const SessionTranscript = sessionTranscript

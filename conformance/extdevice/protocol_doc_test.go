@@ -111,6 +111,9 @@ func TestProtocolDocTranscript(t *testing.T) {
 	defer pool.Close()
 	session(t, pool.Factory())
 	require.NoError(t, pool.Err())
+	// The whole exchange, uncut, seeds the fuzz targets of the wire
+	// converters (convert_fuzz_test.go) with real messages.
+	golden.Check(t, extdevice.SessionTranscript, tr.Bytes())
 	// Whole exchanges worth showing, by request: the handshake, the
 	// device, the first configuration read, the doorbell and the steps it
 	// asks for, and the admin commands. Long hex strings are cut.
