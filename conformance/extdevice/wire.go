@@ -184,11 +184,16 @@ func (h Hex64) MarshalJSON() ([]byte, error) {
 	return []byte(`"0x` + strconv.FormatUint(uint64(h), 16) + `"`), nil
 }
 
-// UnmarshalJSON reads "0x…" (1 to 16 hex digits).
+// UnmarshalJSON reads "0x…" (1 to 16 hex digits); null reads as 0, as
+// the protocol's parser reads it.
 func (h *Hex64) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*h = 0
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("want a \"0x…\" string, got %s", b)
+		return fmt.Errorf("want a \"0x…\" string, got %.40s", b)
 	}
 	digits, ok := strings.CutPrefix(s, "0x")
 	if !ok || digits == "" || len(digits) > 16 {
@@ -213,14 +218,20 @@ func (b HexBytes) MarshalJSON() ([]byte, error) {
 	return append(out, '"'), nil
 }
 
-// UnmarshalJSON reads hex digits (an even number, either case).
+// UnmarshalJSON reads a string of hex digits (an even number, either
+// case; JSON escapes read as the protocol's parser reads them); null reads
+// as no bytes.
 func (b *HexBytes) UnmarshalJSON(data []byte) error {
-	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+	if string(data) == "null" {
+		*b = nil
+		return nil
+	}
+	var s string
+	if len(data) == 0 || data[0] != '"' || json.Unmarshal(data, &s) != nil {
 		return fmt.Errorf("want a string of hex digits, got %.40s", data)
 	}
-	raw := data[1 : len(data)-1]
-	out := make([]byte, hex.DecodedLen(len(raw)))
-	if _, err := hex.Decode(out, raw); err != nil {
+	out, err := hex.DecodeString(s)
+	if err != nil {
 		return fmt.Errorf("bad hex bytes: %v", err)
 	}
 	*b = out
