@@ -17,7 +17,7 @@ func (p *parser) messageField(m *Message, key string) {
 		m.Editions = p.strings()
 	case "knobs":
 		m.Knobs = map[string][]string{}
-		p.object(func(k string) { m.Knobs[k] = p.strings() })
+		p.object(false, func(k string) { m.Knobs[k] = p.strings() })
 	case "dev":
 		m.Dev = p.uint(64)
 	case "config":
@@ -50,7 +50,7 @@ func (p *parser) messageField(m *Message, key string) {
 		m.Interrupts = nil
 		p.array(func() {
 			var i Interrupt
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "vector":
 					i.Vector = uint16(p.uint(16))
@@ -66,7 +66,7 @@ func (p *parser) messageField(m *Message, key string) {
 		m.Completions = nil
 		p.array(func() {
 			var c Completion
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "tag":
 					c.Tag = p.uint(64)
@@ -84,7 +84,7 @@ func (p *parser) messageField(m *Message, key string) {
 		m.Timers = nil
 		p.array(func() {
 			var t Timer
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "timer":
 					t.Timer = p.string()
@@ -113,7 +113,7 @@ func (p *parser) messageField(m *Message, key string) {
 
 func (p *parser) step() Step {
 	var s Step
-	p.object(func(k string) {
+	p.object(true, func(k string) {
 		switch k {
 		case "kind":
 			s.Kind = p.string()
@@ -131,7 +131,7 @@ func (p *parser) status() *Status {
 		return nil
 	}
 	s := &Status{}
-	p.object(func(k string) {
+	p.object(true, func(k string) {
 		switch k {
 		case "mode":
 			s.Mode = uint8(p.uint(8))
@@ -153,13 +153,13 @@ func (p *parser) config() *Config {
 		return nil
 	}
 	c := &Config{}
-	p.object(func(k string) {
+	p.object(true, func(k string) {
 		switch k {
 		case "edition":
 			c.Edition = p.string()
 		case "rules":
 			c.Rules = map[string]string{}
-			p.object(func(name string) { c.Rules[name] = p.string() })
+			p.object(false, func(name string) { c.Rules[name] = p.string() })
 		case "vf":
 			c.VF = p.int()
 		case "rid":
@@ -180,7 +180,7 @@ func (p *parser) config() *Config {
 				return
 			}
 			c.Disk = &Disk{}
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "serial":
 					c.Disk.Serial = p.string()
@@ -198,7 +198,7 @@ func (p *parser) event() *Event {
 		return nil
 	}
 	e := &Event{}
-	p.object(func(k string) {
+	p.object(true, func(k string) {
 		switch k {
 		case "kind":
 			e.Kind = p.string()
@@ -217,7 +217,7 @@ func (p *parser) event() *Event {
 				return
 			}
 			e.TLP = &TLP{}
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "kind":
 					e.TLP.Kind = p.string()
@@ -239,7 +239,7 @@ func (p *parser) event() *Event {
 				return
 			}
 			e.Admin = &AdminRequest{}
-			p.object(func(k string) {
+			p.object(true, func(k string) {
 				switch k {
 				case "tag":
 					e.Admin.Tag = p.uint(64)

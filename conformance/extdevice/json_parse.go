@@ -3,6 +3,7 @@ package extdevice
 import (
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -12,10 +13,11 @@ import (
 // A strict JSON parser for Message, about ten times faster than
 // encoding/json with DisallowUnknownFields, which dominated the cost of a
 // message: one object per line, only the keys Message declares (at any
-// depth), integers without fraction or exponent, strings with the JSON
-// escapes. null reads as the zero value, as in encoding/json. Errors name
-// the byte offset. TestParseAgreesWithEncodingJSON and FuzzDecodeMessage
-// hold it to encoding/json's reading of the same lines.
+// depth, each once per object), integers without fraction or exponent,
+// strings with the JSON escapes. null reads as the zero value, as in
+// encoding/json. Errors name the byte offset. TestParseAgreesWithEncodingJSON
+// and FuzzDecodeMessage hold it to encoding/json's reading of the same
+// lines: what it reads, encoding/json reads the same.
 
 // parser reads one line.
 type parser struct {
@@ -49,7 +51,7 @@ func parseMessage(line []byte) (m *Message, err error) {
 	}()
 	m = &Message{}
 	p.ws()
-	p.object(func(key string) { p.messageField(m, key) })
+	p.object(true, func(key string) { p.messageField(m, key) })
 	p.ws()
 	if p.pos != len(p.b) {
 		p.fail("data after the JSON object")
@@ -92,8 +94,10 @@ func (p *parser) null() bool {
 }
 
 // object reads {"key": value, …}, calling field for each key with the
-// parser at the value.
-func (p *parser) object(field func(key string)) {
+// parser at the value. With fields (an object of a struct's fields, not a
+// map's) a key given twice is an error: encoding/json would merge the two
+// values of a struct or map, where field replaces the first.
+func (p *parser) object(fields bool, field func(key string)) {
 	if p.null() {
 		return
 	}
@@ -103,10 +107,19 @@ func (p *parser) object(field func(key string)) {
 		p.pos++
 		return
 	}
+	var seen [16]string
+	keys := seen[:0]
 	for {
 		p.ws()
 		start := p.pos
 		key := p.str()
+		if fields {
+			if slices.Contains(keys, key) {
+				p.pos = start
+				p.fail("field %q given twice", key)
+			}
+			keys = append(keys, key)
+		}
 		p.ws()
 		p.expect(':')
 		p.ws()
@@ -295,6 +308,9 @@ func (p *parser) int() int {
 	neg := p.peek() == '-'
 	if neg {
 		p.pos++
+		if c := p.peek(); c < '0' || c > '9' {
+			p.fail("want a digit after '-'")
+		}
 	}
 	v := p.uint(63)
 	if neg {

@@ -89,6 +89,9 @@ func TestParseErrors(t *testing.T) {
 		{`{"id":1,"op":"x","name":"a\qb"}`, `byte 27: bad escape \q`},
 		{`["id"]`, `byte 0: want '{', got '['`},
 		{``, `byte 0: unexpected end of input`},
+		{`{"id":1,"op":"x","protocol":-null}`, `byte 29: want a digit after '-'`},
+		{`{"id":1,"op":"new","config":{"vf":3},"config":{"rid":2}}`, `byte 37: field "config" given twice`},
+		{`{"id":1,"op":"effects","status":{"mode":1,"mode":2}}`, `byte 42: field "mode" given twice`},
 	}
 	for _, tc := range tests {
 		_, err := parseMessage([]byte(tc.line))
@@ -98,8 +101,9 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// FuzzDecodeMessage: the decoder never panics, and what it accepts it
-// writes and reads back unchanged.
+// FuzzDecodeMessage: the decoder never panics; what it accepts
+// encoding/json (refusing unknown fields) reads as the same message; and
+// it writes and reads back unchanged.
 func FuzzDecodeMessage(f *testing.F) {
 	for _, m := range sampleMessages() {
 		f.Add(appendMessage(nil, m))
@@ -111,6 +115,11 @@ func FuzzDecodeMessage(f *testing.F) {
 		if err != nil {
 			return
 		}
+		d := json.NewDecoder(bytes.NewReader(line))
+		d.DisallowUnknownFields()
+		var std Message
+		require.NoError(t, d.Decode(&std), "encoding/json refuses what the parser reads")
+		assert.Equal(t, normalize(m), normalize(&std), "encoding/json reads otherwise")
 		again, err := DecodeMessage(appendMessage(nil, m))
 		require.NoError(t, err)
 		assert.Equal(t, normalize(m), normalize(again))
