@@ -36,7 +36,7 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		name := strings.TrimPrefix(o.device, builtinMutant)
 		m, ok := mutants.Lookup(name)
 		if !ok {
-			return nil, nil, fmt.Errorf("--device %s: no mutant %q (migsim conform --list names them)", o.device, name)
+			return nil, nil, fmt.Errorf("--device %q: no mutant %q (migsim conform --list names them)", o.device, name)
 		}
 		var eds []spec.Edition
 		if len(o.editions) == 0 {
