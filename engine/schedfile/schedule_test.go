@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/migsim/migsim/engine"
@@ -253,23 +254,162 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
 }
 
+// resealSchedule returns b with its checksum field replaced by the
+// checksum of the rest of b, as Seal computes it, so that a fuzzer's
+// changes reach the checks behind the checksum. The second result is
+// false when b is not a JSON object of schedule fields of format 2 or
+// later whose seeds read as its format writes them (b is then returned as
+// it is): nothing can be sealed then, and Parse refuses b before the
+// checksum. The fields are read as Parse reads them (a later key of the
+// same name, in any case, wins), so the checksum is that of what Parse
+// reads.
+func resealSchedule(b []byte) ([]byte, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil || m == nil {
+		return b, false
+	}
+	for k := range m {
+		if strings.EqualFold(k, "checksum") {
+			delete(m, k)
+		}
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return b, false
+	}
+	var st stored
+	if json.Unmarshal(body, &st) != nil {
+		return b, false
+	}
+	s, err := st.schedule()
+	if err != nil || s.Format == FormatV1 {
+		return b, false
+	}
+	sum, err := s.checksum()
+	if err != nil {
+		return b, false
+	}
+	m["checksum"], _ = json.Marshal(sum)
+	sealed, err := json.Marshal(m)
+	if err != nil {
+		return b, false
+	}
+	return sealed, true
+}
+
+// scheduleSeeds returns real schedule files: the catalog's regression
+// schedule copied under testdata/sched (format 2), the same schedule in
+// format 3 (its seeds strings), and the example of format 1.
+func scheduleSeeds(tb testing.TB) (v2, v3, v1 []byte) {
+	tb.Helper()
+	v2, err := os.ReadFile(filepath.Join("testdata", "sched", "format2-compat-net-mq8-to-4.json"))
+	require.NoError(tb, err)
+	s, err := Parse(v2)
+	require.NoError(tb, err)
+	require.Equal(tb, FormatV2, s.Format)
+	s.Format = Format
+	v3, err = s.Marshal()
+	require.NoError(tb, err)
+	v1, err = os.ReadFile(filepath.Join("testdata", "sched", "valid.json"))
+	require.NoError(tb, err)
+	return v2, v3, v1
+}
+
+// The reseal helper of the fuzz target gives what a writer gives: a real
+// schedule of format 2 or 3 whose checksum was zeroed, or whose fields were
+// edited, parses once resealed; a format-1 schedule, a seed written
+// otherwise than its format writes it and what is not an object are not
+// resealed.
+func TestResealSchedule(t *testing.T) {
+	v2, v3, v1 := scheduleSeeds(t)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{{"format 2", v2}, {"format 3", v3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := Parse(tc.in)
+			require.NoError(t, err)
+			var m map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(tc.in, &m))
+			m["checksum"] = json.RawMessage(`"0000000000000000"`)
+			zeroed, err := json.Marshal(m)
+			require.NoError(t, err)
+			_, err = Parse(zeroed)
+			require.ErrorContains(t, err, "field checksum: the file was edited")
+			sealed, ok := resealSchedule(zeroed)
+			require.True(t, ok)
+			got, err := Parse(sealed)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+
+			m["scenario"] = json.RawMessage(`"another"`)
+			edited, err := json.Marshal(m)
+			require.NoError(t, err)
+			sealed, ok = resealSchedule(edited)
+			require.True(t, ok)
+			got, err = Parse(sealed)
+			require.NoError(t, err)
+			assert.Equal(t, "another", got.Scenario)
+			assert.Equal(t, want.Seed, got.Seed)
+		})
+	}
+	seedAsNumber := bytes.Replace(v3, []byte(`"seed": "`), []byte(`"seed": `), 1)
+	seedAsNumber = bytes.Replace(seedAsNumber, []byte(`",
+  "strategy"`), []byte(`,
+  "strategy"`), 1)
+	_, err := Parse(seedAsNumber)
+	require.ErrorContains(t, err, "field seed: got JSON number, want a string of decimal digits (format 3)")
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"format 1", v1}, {"format 3, seed a number", seedAsNumber},
+		{"empty", nil}, {"array", []byte(`[]`)}, {"null", []byte(`null`)}, {"format a string", []byte(`{"format": "x"}`)},
+	} {
+		out, ok := resealSchedule(tc.in)
+		assert.False(t, ok, tc.name)
+		assert.Equal(t, string(tc.in), string(out), tc.name)
+	}
+}
+
 // FuzzParseSchedule: no input makes the schedule reader panic, and a
 // schedule it accepts encodes, reads back and encodes to the same bytes.
+// With reseal the input's checksum is recomputed first (resealSchedule),
+// so that the checks behind it see the fuzzer's bytes: a resealed input is
+// never refused for its checksum. Seeded with real schedules of each
+// format, resealed and not. A new input of a few hundred bytes keeps the
+// fuzzer minimising it for tens of seconds (its last pass is quadratic in
+// the input's length): run it with -fuzzminimizetime 200x, e.g.
+//
+//	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule -fuzzminimizetime 200x
 func FuzzParseSchedule(f *testing.F) {
 	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
 		require.NoError(f, err)
-		f.Add(b)
+		f.Add(b, false)
 	}
 	s := &Schedule{Format: Format, Edition: "draft-2023", Scenario: "x", Strategy: engine.StrategyRandom,
 		TraceHash: "0000000000000000", Seed: engine.ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
 		Choices: []engine.Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
 	b, err := s.Marshal()
 	require.NoError(f, err)
-	f.Add(b)
-	f.Fuzz(func(t *testing.T, in []byte) {
+	f.Add(b, false)
+	f.Add(b, true)
+	v2, v3, _ := scheduleSeeds(f)
+	for _, b := range [][]byte{v2, v3} {
+		f.Add(b, false)
+		f.Add(b, true)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, reseal bool) {
+		resealed := false
+		if reseal {
+			in, resealed = resealSchedule(in)
+		}
 		s, err := Parse(in)
 		if err != nil {
+			if resealed && strings.Contains(err.Error(), "field checksum") {
+				t.Fatalf("a resealed input is refused for its checksum: %v\n%s", err, in)
+			}
 			return
 		}
 		out, err := s.Marshal()
