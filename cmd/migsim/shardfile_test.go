@@ -211,6 +211,13 @@ func TestResealShardFile(t *testing.T) {
 // what is accepted is a shard. With reseal the input's checksum is
 // recomputed first (resealShardFile), so that the checks behind it see
 // the fuzzer's bytes: a resealed input is never refused for its checksum.
+//
+// Run it with -fuzzminimizetime 200x: the seed of the shard that found and
+// shrank a finding (under testdata/shard) is 68 KB, and Go's minimisation
+// of a new input grown from it (its last pass is quadratic in the input's
+// length) stalls the fuzzer for up to its default 60 s, again and again:
+//
+//	go test ./cmd/migsim -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
 func FuzzParseShardFile(f *testing.F) {
 	f.Add([]byte(`{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
@@ -241,7 +248,10 @@ func FuzzParseShardFile(f *testing.F) {
 // FuzzMergeShards merges shard summaries given as bytes (resealed first
 // when reseal is set, as FuzzParseShardFile does): a and b when both
 // parse, a alone when only it does. Nothing panics, and a merge that
-// succeeds prints its report.
+// succeeds prints its report. Run it with -fuzzminimizetime 200x, for the
+// reason FuzzParseShardFile gives (its seeds are the same summaries):
+//
+//	go test ./cmd/migsim -run '^$' -fuzz '^FuzzMergeShards$' -fuzzminimizetime 200x
 func FuzzMergeShards(f *testing.F) {
 	seeds := shardSeeds(f)
 	// seeds: flr shard 0, flr shard 1 (the finding), smoke shard 0, smoke shard 1.
