@@ -61,7 +61,7 @@ func TestInputFiles_NotRegularOrTooLarge(t *testing.T) {
 	src := filepath.Join("..", "..", "docs", "examples", "compat", "src-net-8q.json")
 	const (
 		scenarioLimit = "scenario file of at most 4 MiB"
-		scheduleLimit = "schedule file of at most 64 MiB"
+		scheduleLimit = "schedule file of at most 1536 MiB"
 		fifoIs        = ": not a regular file (a FIFO): want a "
 	)
 	tests := []struct {
@@ -78,7 +78,7 @@ func TestInputFiles_NotRegularOrTooLarge(t *testing.T) {
 		{"replay a format-1 schedule naming a FIFO", []string{"replay", v1Fifo}, nil, fifo + fifoIs + scenarioLimit},
 		{"trace a FIFO", []string{"trace", fifo}, nil, fifo + fifoIs + scheduleLimit},
 		{"report a FIFO", []string{"report", "--out", dir, fifo}, nil, fifo + fifoIs + scheduleLimit},
-		{"merge a FIFO", []string{"merge", fifo}, nil, fifo + fifoIs + "shard summary of at most 68 MiB"},
+		{"merge a FIFO", []string{"merge", fifo}, nil, fifo + fifoIs + "shard summary of at most 4 GiB"},
 		{"compat SRC a FIFO", []string{"compat", fifo, dst}, nil, "SRC: " + fifo + fifoIs + "device description of at most 4 MiB"},
 		{"compat DST a FIFO", []string{"compat", src, fifo}, nil, "DST: " + fifo + fifoIs + "device description of at most 4 MiB"},
 		{"compat SAVED a FIFO", []string{"compat", "--state", fifo, dst}, nil, "SAVED: " + fifo + fifoIs + "saved state of at most 64 MiB"},

@@ -228,12 +228,12 @@ func TestSchedule_ReadRefusesNonRegularAndLarge(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.json")
 	require.NoError(t, os.WriteFile(big, nil, 0o644))
-	require.NoError(t, os.Truncate(big, 64<<20+1)) // sparse: no 64 MiB written
+	require.NoError(t, os.Truncate(big, 1536<<20+1)) // sparse: nothing of it written
 	cases := []struct {
 		name, path, want string
 	}{
-		{"directory", dir, dir + ": not a regular file (a directory): want a schedule file of at most 64 MiB"},
-		{"above the limit", big, big + ": 67108865 bytes, above the size limit of 64 MiB for a schedule file"},
+		{"directory", dir, dir + ": not a regular file (a directory): want a schedule file of at most 1536 MiB"},
+		{"above the limit", big, big + ": 1610612737 bytes, above the size limit of 1536 MiB for a schedule file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,16 +29,18 @@ type Limit struct {
 // largest catalog scenario and still parses in well under a second.
 // Machine-written files are bounded by what a run can record: a schedule
 // holds one choice per step, about 100 bytes of indented JSON, and a run
-// is bounded at 200,000 steps by default (catalog.DefaultJudgeMaxSteps),
-// about 20 MB; 64 MiB leaves three times that. A shard summary carries one
-// schedule and a report of a few kilobytes.
+// is bounded at 10,000,000 steps at most (the ceiling of --max-steps), so
+// about 1 GB: 1.5 GiB leaves room. A shard summary carries one schedule,
+// a report of a few kilobytes and, for merge, the hash of every distinct
+// interleaving the shard ran, about 30 bytes each: 4 GiB holds a shard of
+// about 90 million distinct interleavings besides its schedule.
 var (
 	// Scenario bounds a scenario file (*.scn).
 	Scenario = Limit{"scenario file", 4 << 20}
 	// Schedule bounds a schedule file.
-	Schedule = Limit{"schedule file", 64 << 20}
+	Schedule = Limit{"schedule file", 1536 << 20}
 	// ShardSummary bounds a shard summary (*.summary.json).
-	ShardSummary = Limit{"shard summary", 64<<20 + 4<<20}
+	ShardSummary = Limit{"shard summary", 4 << 30}
 	// Description bounds a device description (JSON) of migsim compat.
 	Description = Limit{"device description", 4 << 20}
 	// SavedState bounds a saved device state (compat --state SAVED).
@@ -59,6 +61,8 @@ var (
 // String renders a byte count as migsim's limits are written: "4 MiB".
 func String(n int64) string {
 	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:

@@ -116,7 +116,7 @@ func TestLimitString(t *testing.T) {
 		n    int64
 		want string
 	}{
-		{4 << 20, "4 MiB"}, {64<<20 + 4<<20, "68 MiB"}, {1 << 10, "1 KiB"}, {17, "17 bytes"}, {1<<20 + 1, "1048577 bytes"},
+		{4 << 20, "4 MiB"}, {64<<20 + 4<<20, "68 MiB"}, {4 << 30, "4 GiB"}, {1536 << 20, "1536 MiB"}, {1 << 10, "1 KiB"}, {17, "17 bytes"}, {1<<20 + 1, "1048577 bytes"},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, String(tc.n))
