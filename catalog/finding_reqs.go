@@ -115,10 +115,11 @@ var reqTriggers = map[string]func(RunFacts) bool{
 //     transparent finding after a Stop names the Stop rules, one after a
 //     context write the write's rule, one after neither none.
 //
-// Defects name none. The result is sorted in requirement-catalog order of
+// Defects name none, and so does a run cut by its step bound (it broke
+// no requirement that can be told). The result is sorted in requirement-catalog order of
 // first appearance: the oracle's IDs first, then the scenario's.
 func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []string, facts RunFacts) []string {
-	if f == nil || defect(f) != "" {
+	if f == nil || defect(f) != "" || f.StepBound() {
 		return nil
 	}
 	if !GuestVisible(f.Oracle) && !isFlowError(f.Oracle) && len(f.Reqs) > 0 {

@@ -68,6 +68,10 @@ func TestFindingReqs(t *testing.T) {
 			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, []string{"DP-DEV-14"}},
 		{"a defect names none", engine.Finding{Oracle: "panic", Reqs: []string{"DRAFT-FRZ-02"}},
 			spec.Draft2023, nil, stop, nil},
+		{"a run cut by its step bound names none", engine.Finding{Oracle: engine.OracleLive, Message: "step bound 150 exceeded"},
+			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, nil},
+		{"a deadlock names the exercised ones", engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: nothing enabled"},
+			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, []string{"DP-DEV-14"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, FindingReqs(&tc.f, tc.ed, transparent, tc.scenario, tc.facts))

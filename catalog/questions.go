@@ -125,7 +125,8 @@ The impact of a violation or error row (the summary's last column, and each coun
 decided from its shrunk run: **guest-visible** when the guest could tell (the transparent or live
 oracle judged damage, also when the run goes on past the rule that broke first), **rule-only** when
 a rule broke and the guest could not tell in that run, **flow-error** when the migration stopped
-with a named error (docs/oracles.md, "Impact of a finding"). Each counterexample names the
+with a named error, **step-bound** when the run did not end within its step bound (docs/oracles.md,
+"Impact of a finding"). Each counterexample names the
 requirements its run exercised.
 `
 

@@ -264,6 +264,8 @@ func (k *kit) replayCommand(path string) string {
 // Replay replays a schedule file the kit wrote with the device f builds:
 // the row's reference run, then the recorded choices. trace, when set,
 // receives the trace. It returns the run's result (its finding, if any).
+// A zero cfg.MaxSteps replays under the bound the schedule ran with: its
+// length when its finding is the step bound, else at least its length.
 func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
 	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
 	return res, err
@@ -288,7 +290,12 @@ func ReplayExplained(ctx context.Context, d Device, path string, cfg engine.RunC
 	}
 	defer done()
 	if cfg.MaxSteps <= 0 {
-		cfg.MaxSteps = catalog.DefaultJudgeMaxSteps
+		// The bound the schedule ran under: its own length when its
+		// finding is the step bound, at least its length otherwise.
+		cfg.MaxSteps = max(catalog.DefaultJudgeMaxSteps, sc.Steps)
+		if sc.Finding.StepBound() {
+			cfg.MaxSteps = sc.Steps
+		}
 	}
 	t.MaxSteps = cfg.MaxSteps
 	setFactory(&t, d, f)

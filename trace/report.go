@@ -95,9 +95,16 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("## Verdict\n\n")
-	if f != nil {
+	switch {
+	case f.StepBound():
+		fmt.Fprintf(&b, "**Step bound reached** after scheduler step %d (trace step %d): %s. No oracle judged the run: "+
+			"it is a livelock or only longer than the bound, which a larger `--max-steps` tells apart.\n\n",
+			f.Step, FindingEventStep(f), f.Message)
+	case f != nil:
 		fmt.Fprintf(&b, "**Violation of `%s`** after scheduler step %d (trace step %d): %s\n\n",
 			f.Oracle, f.Step, FindingEventStep(f), f.Message)
+	}
+	if f != nil {
 		if len(f.Actors) > 0 {
 			fmt.Fprintf(&b, "Actors involved: %s.\n\n", codeList(f.Actors))
 		}

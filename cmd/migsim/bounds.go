@@ -130,7 +130,7 @@ func checkFiniteFlag(name string, v, lo, hi float64) error {
 // --max-steps allows: a setup problem (exit 2), not a finding.
 func setupError(err error, maxSteps int) error {
 	var ref *catalog.ReferenceError
-	if errors.As(err, &ref) && ref.Finding.Oracle == engine.OracleLive && strings.HasPrefix(ref.Finding.Message, "step bound") {
+	if errors.As(err, &ref) && ref.Finding.StepBound() {
 		return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
 	}
 	return nil

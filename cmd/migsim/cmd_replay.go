@@ -27,7 +27,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: migsim replay FILE [--trace | --slice | --explain [--explain-runs N]]
+const replayUsage = `usage: migsim replay FILE [--trace | --slice | --explain [--explain-runs N]] [--max-steps N]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -45,6 +45,11 @@ the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes. At most --explain-runs
 runs (0: no explanation). A divergence names the step.
+
+A schedule whose finding is the step bound replays at that bound (its
+length); any other at least at its length: without --max-steps the default
+bound grows to it, and a --max-steps that would cut the schedule short is
+refused.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
 finding or diverges, 2 on a usage error or a bad or stale schedule file.

@@ -14,7 +14,8 @@ import (
 // --max-steps names another, which is refused since the run would not
 // be the recorded one. Any other schedule needs a bound of at least its
 // step count: a smaller --max-steps would cut it short and report the
-// cut as the run's finding.
+// cut as the run's finding, so it is refused, and without --max-steps
+// the default grows to the schedule's length.
 func scheduleMaxSteps(fs *pflag.FlagSet, sc *schedfile.Schedule, maxSteps int) (int, error) {
 	if sc.Finding.StepBound() {
 		if fs.Changed("max-steps") && maxSteps != sc.Steps {
@@ -23,6 +24,9 @@ func scheduleMaxSteps(fs *pflag.FlagSet, sc *schedfile.Schedule, maxSteps int) (
 		return sc.Steps, nil
 	}
 	if maxSteps < sc.Steps {
+		if !fs.Changed("max-steps") {
+			return sc.Steps, nil // explored with a larger --max-steps than the default
+		}
 		return 0, fmt.Errorf("--max-steps %d is below the schedule's %d steps: the run would be cut before its end", maxSteps, sc.Steps)
 	}
 	return maxSteps, nil

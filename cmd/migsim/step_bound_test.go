@@ -1,11 +1,16 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // TestScheduleStepBound: a run cut by --max-steps is reported as such.
@@ -22,8 +27,17 @@ func TestScheduleStepBound(t *testing.T) {
 	assert.Contains(t, out, "step bound 150 exceeded")
 	assert.Contains(t, out, "impact: step-bound (the run did not end within its step bound")
 	assert.NotContains(t, out, "guest-visible")
+	assert.NotContains(t, out, "requirements:", "a cut run broke no requirement that can be told")
 	cut := filepath.Join(dir, "flr-during-freeze_virtio-1.4.json")
 	require.FileExists(t, cut)
+	rdir := t.TempDir()
+	code, _, stderr = runSimCLI(t, "report", "--out", rdir, cut)
+	require.Equal(t, exitOK, code, stderr)
+	md, err := os.ReadFile(filepath.Join(rdir, "flr-during-freeze_virtio-1.4.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "**Step bound reached** after scheduler step 149")
+	assert.NotContains(t, string(md), "**Violation of")
+	assert.NotContains(t, string(md), "**violated**")
 	long := "../../catalog/testdata/regress/flr-during-freeze_virtio-1.4.json" // 178 steps
 
 	for _, tc := range []struct {
@@ -48,6 +62,59 @@ func TestScheduleStepBound(t *testing.T) {
 			code, out, stderr := runSimCLI(t, tc.args...)
 			assert.Equal(t, tc.code, code, "stdout: %s\nstderr: %s", out, stderr)
 			assert.Contains(t, out+stderr, tc.want)
+		})
+	}
+}
+
+// TestConformReplayStepBound: conform --replay replays a step-bound
+// schedule at the bound it was recorded with, so the reference device
+// reproduces it instead of being blamed for a divergence.
+func TestConformReplayStepBound(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runSimCLI(t, "explore", "--scenario", "flr-during-freeze", "--spec", "virtio-1.4",
+		"--schedules", "2", "--max-steps", "150", "--progress", "never", "--out", dir)
+	require.Equal(t, exitFinding, code, stderr)
+	cut := filepath.Join(dir, "flr-during-freeze_virtio-1.4.json")
+	code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", cut)
+	assert.NotContains(t, stderr, "does not replay", "stdout: %s", out)
+	assert.Contains(t, out, "step bound 150 exceeded")
+	assert.Equal(t, exitFinding, code, stderr)
+}
+
+// TestScheduleMaxSteps: the bound each kind of schedule replays under,
+// with and without --max-steps.
+func TestScheduleMaxSteps(t *testing.T) {
+	bound := &engine.Finding{Oracle: engine.OracleLive, Message: "step bound 150 exceeded"}
+	for _, tc := range []struct {
+		name    string
+		steps   int
+		finding *engine.Finding
+		flag    string // --max-steps as given; empty: not given
+		want    int
+		err     string
+	}{
+		{"default bound", 178, nil, "", 200_000, ""},
+		{"longer than the default", 300_000, nil, "", 300_000, ""},
+		{"a bound that fits", 178, nil, "178", 178, ""},
+		{"a bound that cuts", 178, nil, "172", 0, "--max-steps 172 is below the schedule's 178 steps"},
+		{"step bound: its own", 150, bound, "", 150, ""},
+		{"step bound: the same given", 150, bound, "150", 150, ""},
+		{"step bound: another", 150, bound, "160", 0, "the schedule ends at its step bound of 150 steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+			maxSteps := fs.Int("max-steps", 200_000, "")
+			if tc.flag != "" {
+				require.NoError(t, fs.Parse([]string{"--max-steps", tc.flag}))
+			}
+			got, err := scheduleMaxSteps(fs, &schedfile.Schedule{Steps: tc.steps, Finding: tc.finding}, *maxSteps)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }

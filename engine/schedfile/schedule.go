@@ -42,7 +42,8 @@ const FormatV1 = 1
 // seed its streams come from, and every choice. It is stored as a
 // versioned JSON file (docs/engine.md).
 type Schedule struct {
-	// Format is the format version the file was written in (Format, FormatV1).
+	// Format is the format version the file was written in (Format,
+	// FormatV2, FormatV1).
 	Format int `json:"format"`
 	// Module is the migsim module version that recorded it ("devel" when
 	// unknown).
