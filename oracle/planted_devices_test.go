@@ -100,6 +100,23 @@ func (d *changedOnFailure) Handle(ev member.Event) member.Effects {
 	return fx
 }
 
+// contextOnFailure rejects a reserved draft mode with EINVAL (correct) but
+// changes its device context anyway (config_msix_vector), not its mode (breaks ADM-DEV-03): only
+// the context digest the world captured before the command shows it.
+type contextOnFailure struct {
+	member.Device
+	c member.Config
+}
+
+func (d *contextOnFailure) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.DraftOpDevModeSet) && len(ev.Admin.Data) > 0 && ev.Admin.Data[0] > 2 {
+		addr := d.c.BAR0 + pcie.BAR0CommonCfg + uint64(spec.CfgConfigMSIXVector)
+		d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: d.c.RID, Addr: addr, Data: []byte{5, 0}}})
+	}
+	return fx
+}
+
 // einvalWithoutQualifier fails commands with EINVAL but qualifier OK, which
 // names no reason (breaks ADM-DEV-01).
 type einvalWithoutQualifier struct{ member.Device }

@@ -69,6 +69,21 @@ hypervisor
   mode src 7
 `
 
+// badModeVF2 asks for a reserved draft mode for the second VF of two.
+const badModeVF2 = `scenario bad-mode-vf2
+vfs 2
+guest vcpu0 vf=1
+  probe
+  signal probed1
+guest vcpu1 vf=2
+  probe
+  signal probed2
+hypervisor
+  await probed1
+  await probed2
+  mode src 7 vf=2
+`
+
 // stopOnly stops the source and ends.
 const stopOnly = `scenario stop-only
 vfs 1
