@@ -97,7 +97,7 @@ func TestImpactText(t *testing.T) {
 		{ImpactOf{Impact: ImpactRule, Rules: []string{"one-running"}},
 			"rule-only (the run went on past one-running to its end; no guest-visible oracle fired)"},
 		{ImpactOf{Impact: ImpactFlow}, "flow-error (the migration stopped; no guest-visible oracle fired)"},
-		{ImpactOf{Impact: ImpactBound}, "step-bound (the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger --max-steps tells them apart)"},
+		{ImpactOf{Impact: ImpactBound}, "step-bound (the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger step bound (explore --max-steps) tells them apart)"},
 		{ImpactOf{}, ""},
 	} {
 		assert.Equal(t, tc.want, tc.imp.Text())

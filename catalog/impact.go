@@ -81,7 +81,7 @@ func (i ImpactOf) Why() string {
 	case ImpactFlow:
 		return "the migration stopped; no guest-visible oracle fired"
 	case ImpactBound:
-		s := "the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger --max-steps tells them apart"
+		s := "the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger step bound (explore --max-steps) tells them apart"
 		if len(i.Rules) > 0 {
 			s = "after " + strings.Join(i.Rules, ", ") + ", " + s
 		}

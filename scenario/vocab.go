@@ -204,7 +204,7 @@ func IntArg(op Op, key string, def int) (int, error) {
 	}
 	n, err := ParseNumber(v, math.MinInt64, math.MaxInt64)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s=%q: %w", op.Verb, key, v, err)
+		return 0, fmt.Errorf("%s: %s=%s: %w", op.Verb, key, echo(v), err)
 	}
 	return int(n), nil
 }

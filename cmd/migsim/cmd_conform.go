@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -324,7 +325,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "replay %s with %s: %d steps\n", o.replay, dev.Name(), len(res.Choices))
+	fmt.Fprintf(stdout, "replay %s with %s: %s\n", o.replay, dev.Name(), plural.Count(len(res.Choices), "step"))
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
 		if len(fd.Reqs) > 0 {

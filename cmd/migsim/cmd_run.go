@@ -139,7 +139,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		for _, s := range unjudged(scens, opt.edition) {
-			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line for %s: nothing of it is judged\n", s, opt.edition)
+			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line%s: nothing of it is judged\n", s, forEdition(opt.edition))
 		}
 	}
 	if opt.writeRegress {
@@ -257,13 +257,13 @@ func nothingToJudge(scens []*scenario.Scenario, edition spec.Edition) string {
 	return fmt.Sprintf("none of the %s has expect lines", plural.Count(len(scens), "scenario"))
 }
 
-// unjudged names the scenarios of scens with no expect line for edition
-// (none when edition is 0: every line is judged), in order: a scenario the
-// user named whose rows --spec filters out entirely.
+// unjudged names the scenarios of scens with no expect line, or none for
+// edition (when it is not 0), in order: a scenario the user named that
+// gives no row while others do.
 func unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
 	var out []string
 	for _, s := range scens {
-		if edition != 0 && !slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }) {
+		if len(s.Expect) == 0 || edition != 0 && !slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }) {
 			name := "scenario " + s.Name
 			if s.File != "" {
 				name = s.File + " (" + name + ")"
@@ -272,6 +272,14 @@ func unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
 		}
 	}
 	return out
+}
+
+// forEdition is " for E" when --spec names an edition.
+func forEdition(ed spec.Edition) string {
+	if ed == 0 {
+		return ""
+	}
+	return " for " + ed.String()
 }
 
 // runScenarios loads and checks the scenarios named by files (a path, or

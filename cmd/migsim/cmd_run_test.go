@@ -298,6 +298,18 @@ func TestRun_NamedScenarioWithoutRowsIsNoted(t *testing.T) {
 	assert.Contains(t, out, "virtio-1.4")
 	assert.Contains(t, stderr, "migsim run: note: "+draft+" (scenario test-smoke) has no expect line for virtio-1.4: nothing of it is judged")
 	assert.NotContains(t, stderr, smokeScenario+" (scenario", "the judged scenario is not named")
+
+	var noExpect []string
+	for _, l := range draftOnly {
+		if !strings.HasPrefix(l, "expect ") {
+			noExpect = append(noExpect, l)
+		}
+	}
+	none := filepath.Join(t.TempDir(), "none.scn")
+	require.NoError(t, os.WriteFile(none, []byte(strings.Join(noExpect, "\n")), 0o644))
+	code, _, stderr = runSimCLI(t, "run", "--spec", "virtio-1.4", "--progress", "never", smokeScenario, none)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "migsim run: note: "+none+" (scenario test-smoke) has no expect line for virtio-1.4")
 }
 
 // TestRun_RegressDirWithoutWriteRegressSaysSo: --regress-dir alone writes
