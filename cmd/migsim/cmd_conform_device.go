@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os/exec"
 	"strings"
 
@@ -55,7 +56,7 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		// without a slash on PATH): one that cannot start is the user's
 		// input, not a device that broke the protocol.
 		if _, err := exec.LookPath(path); err != nil {
-			return nil, nil, fmt.Errorf("--device %s: cannot start %s: %w", o.device, path, lookPathCause(err))
+			return nil, nil, fmt.Errorf("--device %q: cannot start %q: %w", o.device, path, lookPathCause(err))
 		}
 		argv := append([]string{path}, o.args...)
 		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil
@@ -63,12 +64,16 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", o.device)
 }
 
-// lookPathCause drops exec.LookPath's own wrapping ("exec: \"x\": "), which
-// repeats the path.
+// lookPathCause drops exec.LookPath's own wrapping ("exec: \"x\": ") and
+// the stat error's ("stat x: "), which repeat the path unquoted.
 func lookPathCause(err error) error {
 	var ee *exec.Error
 	if errors.As(err, &ee) {
-		return ee.Err
+		err = ee.Err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
 	return err
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -16,6 +18,9 @@ import (
 // errors, which name the flag and quote the value.
 func TestParseDevice(t *testing.T) {
 	m := mutants.All()[0]
+	prog := filepath.Join(t.TempDir(), "extblk")
+	require.NoError(t, os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755))
+	missing := filepath.Join(t.TempDir(), "nope")
 	tests := []struct {
 		name     string
 		o        conformOptions
@@ -28,7 +33,11 @@ func TestParseDevice(t *testing.T) {
 		{"mutant", conformOptions{device: "builtin:mutant/" + m.Name}, "builtin:mutant/" + m.Name, m.Editions, ""},
 		{"mutant with --spec", conformOptions{device: "builtin:mutant/" + m.Name, editions: []string{"virtio-1.4"}},
 			"builtin:mutant/" + m.Name, nil, ""},
-		{"exec", conformOptions{device: "exec:./extblk", args: []string{"-v"}}, "exec:./extblk", nil, ""},
+		{"exec", conformOptions{device: "exec:" + prog, args: []string{"-v"}}, "exec:" + prog, nil, ""},
+		{"exec of a missing program", conformOptions{device: "exec:" + missing}, "", nil,
+			`--device "exec:` + missing + `": cannot start "` + missing + `": no such file or directory`},
+		{"exec, a control character in the path", conformOptions{device: "exec:a\x01b"}, "", nil,
+			`--device "exec:a\x01b": cannot start "a\x01b"`},
 		{"exec without a program", conformOptions{device: "exec:"}, "", nil, "--device exec: names no program"},
 		{"unknown", conformOptions{device: "builtin:scsi"}, "", nil,
 			`--device "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH`},

@@ -140,10 +140,10 @@ func TestConform_UsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"conform", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "--device exec:" + filepath.Join(dir, "nonexistent") + ": cannot start"},
-		{[]string{"conform", "--device", "exec:" + dir}, "cannot start " + dir + ": is a directory"},
-		{[]string{"conform", "--device", "exec:" + notExec}, "cannot start " + notExec + ": permission denied"},
-		{[]string{"conform", "--device", "exec:migsim-no-such-device-program"}, "cannot start migsim-no-such-device-program: executable file not found"},
+		{[]string{"conform", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, `--device "exec:` + filepath.Join(dir, "nonexistent") + `": cannot start "` + filepath.Join(dir, "nonexistent") + `": no such file or directory`},
+		{[]string{"conform", "--device", "exec:" + dir}, `cannot start "` + dir + `": is a directory`},
+		{[]string{"conform", "--device", "exec:" + notExec}, `cannot start "` + notExec + `": permission denied`},
+		{[]string{"conform", "--device", "exec:migsim-no-such-device-program"}, `cannot start "migsim-no-such-device-program": executable file not found`},
 		{append([]string{"conform", "--device", "exec:" + garbage}, small...), "start " + garbage + ": "},
 		{[]string{"conform", "--bench", "--schedules", "1", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "cannot start"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "0s"}, "--timeout 0s: want more than 0s and at most 10m0s"},
