@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/migsim/migsim/engine"
@@ -154,7 +155,7 @@ func (w *World) route(h *host, fx *owner.Effects) {
 	for _, tm := range fx.Timers {
 		w.touchFunc(h.idx, tm.Target)
 		k := devKey{h.idx, tm.Target}
-		w.addTimer(timer{at: w.now + engine.VTime(tm.Timer.Delay), dev: &k, ev: member.Event{Kind: member.EvTimer, Timer: tm.Timer.ID}})
+		w.addTimer(timer{at: timerAt(w.now, tm.Timer.Delay), dev: &k, ev: member.Event{Kind: member.EvTimer, Timer: tm.Timer.ID}})
 	}
 	for _, s := range fx.Steps {
 		w.touchFunc(h.idx, s.Target)
@@ -222,3 +223,14 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 
 // vfName names VF vf of host h for findings ("src.vf1").
 func vfName(h *host, vf int) string { return h.name + ".vf" + strconv.Itoa(vf) }
+
+// timerAt is when a device's timer armed at now with delay fires: a delay
+// past the end of virtual time (any device may ask for one, an external
+// one for up to 2^64-1 ns) fires last, at the clock's largest value,
+// instead of wrapping into the past.
+func timerAt(now engine.VTime, delay uint64) engine.VTime {
+	if delay > uint64(math.MaxInt64-now) {
+		return math.MaxInt64
+	}
+	return now + engine.VTime(delay)
+}

@@ -1,0 +1,30 @@
+package world
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// TestTimerAt: a device timer fires delay after now, and a delay past the
+// end of virtual time fires at its end rather than wrapping into the past.
+func TestTimerAt(t *testing.T) {
+	for _, tc := range []struct {
+		now   engine.VTime
+		delay uint64
+		want  engine.VTime
+	}{
+		{0, 0, 0},
+		{100, 5, 105},
+		{0, math.MaxInt64, math.MaxInt64},
+		{1, math.MaxInt64, math.MaxInt64},
+		{1 << 40, 1 << 63, math.MaxInt64},
+		{0, math.MaxUint64, math.MaxInt64},
+		{math.MaxInt64, 1, math.MaxInt64},
+	} {
+		assert.Equal(t, tc.want, timerAt(tc.now, tc.delay), "now %d, delay %d", tc.now, tc.delay)
+	}
+}
