@@ -278,6 +278,10 @@ func infoFromHello(m *Message) (Info, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		vals := m.Knobs[name]
+		if len(vals) == 0 {
+			// No value at all would skip every unit, the default's too.
+			return Info{}, fmt.Errorf("knobs: %q: an empty list: name the values the device implements, or leave the knob out (its edition's default only)", name)
+		}
 		var r spec.Rules
 		for _, v := range vals {
 			if err := r.Set(name, v); err != nil {

@@ -53,6 +53,8 @@ func TestFromWireErrors(t *testing.T) {
 			`editions[1]: spec: unknown edition "virtio-2.0"`},
 		{"hello knob value", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"read":["full","never"]}}`,
 			`knobs: spec: knob read: unknown value "never"`},
+		{"hello knob without values", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"read":[]}}`,
+			`knobs: "read": an empty list: name the values the device implements`},
 		{"hello first bad knob by name", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"warp":["9"],"read":["sometimes"]}}`,
 			`knobs: spec: knob read: unknown value "sometimes"`},
 	}
