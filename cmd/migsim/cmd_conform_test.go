@@ -127,6 +127,17 @@ func TestConform_ExecDeviceThatExits(t *testing.T) {
 	assert.Contains(t, stderr, "exit status 3")
 }
 
+// TestConform_PartsDeviceWritesNoReplays: the device tests alone write
+// no counterexample, so an unusable --replay-dir does not stop them.
+func TestConform_PartsDeviceWritesNoReplays(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--parts", "device", "--replay-dir", filepath.Join(file, "x"))
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "MUST")
+	assert.NotContains(t, stderr, "--replay-dir")
+}
+
 func TestConform_UsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage")
