@@ -52,7 +52,11 @@ func ParseNumber(s string, lo, hi int64) (int64, error) {
 		return 0, &NumberError{Range: rng()}
 	}
 	if n < lo || n > hi {
-		return 0, &NumberError{Range: rng()}
+		e := &NumberError{Range: rng()}
+		if strconv.FormatInt(n, 10) != strings.TrimPrefix(s, "+") {
+			e.Hint = fmt.Sprintf("%s is %d", s, n) // 0x8000 against a decimal range
+		}
+		return 0, e
 	}
 	return n, nil
 }

@@ -349,14 +349,14 @@ func TestDirectiveNumbers(t *testing.T) {
 		line, want string
 	}{
 		{"vfs 99999999999999999999", "n.scn:2:5: vfs 99999999999999999999: want a number 1..65535"},
-		{"vfs 0x10000", "n.scn:2:5: vfs 0x10000: want a number 1..65535"},
+		{"vfs 0x10000", "n.scn:2:5: vfs 0x10000: want a number 1..65535 (0x10000 is 65536)"},
 		{"queues 010", "n.scn:2:8: queues 010: want a number 1..64 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
 		{"question 1_0", "n.scn:2:10: question 1_0: want a number 0..1000"},
 		{"vfs", "n.scn:2:1: vfs: want one number 1..65535"},
-		{"explore schedules=0x3b9aca01", "n.scn:2:9: explore: schedules=0x3b9aca01: want a number 1..1000000000"},
+		{"explore schedules=0x3b9aca01", "n.scn:2:9: explore: schedules=0x3b9aca01: want a number 1..1000000000 (0x3b9aca01 is 1000000001)"},
 		{"explore seed=18446744073709551616", "n.scn:2:9: explore: seed=18446744073709551616: want a number 0..18446744073709551615"},
 		{"explore seed=-1", "n.scn:2:9: explore: seed=-1: want a number 0..18446744073709551615"},
-		{"expect virtio-1.4 proof=0b0 pass", "n.scn:2:19: expect: proof=0b0: want a number 1..1000000000"},
+		{"expect virtio-1.4 proof=0b0 pass", "n.scn:2:19: expect: proof=0b0: want a number 1..1000000000 (0b0 is 0)"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.line, func(t *testing.T) {
