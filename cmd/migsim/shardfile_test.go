@@ -14,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/reseal"
 )
 
 // A shard summary written by explore reads back to the same report.
@@ -152,33 +153,14 @@ func shardSeeds(f *testing.F) [][]byte {
 // behind the checksum. The second result is false when b is not a JSON
 // object of shard summary fields (b is then returned as it is).
 func resealShardFile(b []byte) ([]byte, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil || m == nil {
-		return b, false
-	}
-	for k := range m {
-		if strings.EqualFold(k, "checksum") {
-			delete(m, k)
+	return reseal.JSON(b, func(body []byte) (string, bool) {
+		var sf shardFile
+		if json.Unmarshal(body, &sf) != nil {
+			return "", false
 		}
-	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return b, false
-	}
-	var sf shardFile
-	if json.Unmarshal(body, &sf) != nil {
-		return b, false
-	}
-	sum, err := sf.checksum()
-	if err != nil {
-		return b, false
-	}
-	m["checksum"], _ = json.Marshal(sum)
-	sealed, err := json.Marshal(m)
-	if err != nil {
-		return b, false
-	}
-	return sealed, true
+		sum, err := sf.checksum()
+		return sum, err == nil
+	})
 }
 
 // The reseal helper of the fuzz targets gives what explore writes: a real

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/reseal"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -264,37 +265,18 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 // same name, in any case, wins), so the checksum is that of what Parse
 // reads.
 func resealSchedule(b []byte) ([]byte, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil || m == nil {
-		return b, false
-	}
-	for k := range m {
-		if strings.EqualFold(k, "checksum") {
-			delete(m, k)
+	return reseal.JSON(b, func(body []byte) (string, bool) {
+		var st stored
+		if json.Unmarshal(body, &st) != nil {
+			return "", false
 		}
-	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return b, false
-	}
-	var st stored
-	if json.Unmarshal(body, &st) != nil {
-		return b, false
-	}
-	s, err := st.schedule()
-	if err != nil || s.Format == FormatV1 {
-		return b, false
-	}
-	sum, err := s.checksum()
-	if err != nil {
-		return b, false
-	}
-	m["checksum"], _ = json.Marshal(sum)
-	sealed, err := json.Marshal(m)
-	if err != nil {
-		return b, false
-	}
-	return sealed, true
+		s, err := st.schedule()
+		if err != nil || s.Format == FormatV1 {
+			return "", false
+		}
+		sum, err := s.checksum()
+		return sum, err == nil
+	})
 }
 
 // scheduleSeeds returns real schedule files: the catalog's regression
