@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/migsim/migsim/internal/plural"
 )
 
 // Progress is a snapshot of a running exploration.
@@ -50,15 +52,6 @@ func IsTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// TerminalProgress returns a Progress callback that rewrites one status
-// line on f, or nil when f is not a terminal (so logs and pipes stay clean).
-func TerminalProgress(f *os.File) func(Progress) {
-	if !IsTerminal(f) {
-		return nil
-	}
-	return LineProgress(f)
-}
-
 // LineProgress returns a Progress callback that rewrites one status line on
 // w ("\r…") and ends it with a newline on the final call.
 func LineProgress(w io.Writer) func(Progress) {
@@ -67,7 +60,7 @@ func LineProgress(w io.Writer) func(Progress) {
 		if p.Final {
 			end = "\n"
 		}
-		fmt.Fprintf(w, "\rexplore: %d/%d schedules (%d executed), %.0f/s, %d distinct interleavings, %d findings%s",
-			p.Done, p.Total, p.Executed, p.Rate(), p.Distinct, p.Findings, end)
+		fmt.Fprintf(w, "\rexplore: %d/%d schedules (%d executed), %.0f/s, %s, %s%s",
+			p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding"), end)
 	}
 }

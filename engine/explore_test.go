@@ -138,15 +138,17 @@ func TestExplore_Progress(t *testing.T) {
 
 	var b bytes.Buffer
 	LineProgress(&b)(Progress{Done: 10, Total: 20, Executed: 4, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
-	assert.Equal(t, "\rexplore: 10/20 schedules (4 executed), 5/s, 3 distinct interleavings, 1 findings\n", b.String())
+	assert.Equal(t, "\rexplore: 10/20 schedules (4 executed), 5/s, 3 distinct interleavings, 1 finding\n", b.String())
+	b.Reset()
+	LineProgress(&b)(Progress{Done: 1, Total: 2, Executed: 1, Distinct: 1, Findings: 0, Elapsed: time.Second})
+	assert.Equal(t, "\rexplore: 1/2 schedules (1 executed), 1/s, 1 distinct interleaving, 0 findings", b.String())
 }
 
 // A pipe or file is not a terminal, so no progress line is drawn.
-func TestExplore_TerminalProgressOffForFiles(t *testing.T) {
+func TestExplore_IsTerminalFalseForFiles(t *testing.T) {
 	f, err := createTemp(t)
 	require.NoError(t, err)
 	assert.False(t, IsTerminal(f))
-	assert.Nil(t, TerminalProgress(f))
 }
 
 // Bad configurations are errors naming what was wrong.
