@@ -224,10 +224,11 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 // vfName names VF vf of host h for findings ("src.vf1").
 func vfName(h *host, vf int) string { return h.name + ".vf" + strconv.Itoa(vf) }
 
-// timerAt is when a device's timer armed at now with delay fires: a delay
-// past the end of virtual time (any device may ask for one, an external
-// one for up to 2^64-1 ns) fires last, at the clock's largest value,
-// instead of wrapping into the past.
+// timerAt is when a timer armed at now with delay fires (a device's timer,
+// a guest's, peer's or hypervisor's sleep): a delay past the end of
+// virtual time (any device may ask for one, an external one for up to
+// 2^64-1 ns) fires last, at the clock's largest value, instead of wrapping
+// into the past.
 func timerAt(now engine.VTime, delay uint64) engine.VTime {
 	if delay > uint64(math.MaxInt64-now) {
 		return math.MaxInt64

@@ -286,7 +286,7 @@ func (g *guestActor) WaitIRQClean() (uint16, bool) {
 
 // Sleep implements GuestBus.
 func (g *guestActor) Sleep(ns uint64) {
-	until := g.w.now + engine.VTime(ns)
+	until := timerAt(g.w.now, ns) // at the end of virtual time, not wrapped into the past
 	g.w.addTimer(timer{at: until, actor: &g.actor})
 	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
 }

@@ -181,8 +181,12 @@ func (s hvWorld) SetHalted(halted bool)      { s.w.setHalted(halted) }
 func (s hvWorld) VCPUsHalted() bool          { return s.w.observeBool(s.w.vcpusHalted()) }
 func (s hvWorld) Signal(name string)         { s.w.signals[name] = true }
 func (s hvWorld) Signalled(name string) bool { return s.w.observeBool(s.w.signals[name]) }
-func (s hvWorld) WakeAt(at engine.VTime)     { s.w.addTimer(timer{at: at, actor: s.w.hvActor}) }
-func (s hvWorld) OthersDone() bool           { return s.w.observeBool(s.w.othersDone(s.w.hvActor)) }
+func (s hvWorld) WakeAfter(delay uint64) engine.VTime {
+	at := timerAt(s.w.now, delay)
+	s.w.addTimer(timer{at: at, actor: s.w.hvActor})
+	return at
+}
+func (s hvWorld) OthersDone() bool { return s.w.observeBool(s.w.othersDone(s.w.hvActor)) }
 func (s hvWorld) Auditable(h hv.Host, vf int) bool {
 	return s.w.observeBool(s.w.auditable(hostOf(h), vf))
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -133,7 +132,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		pa.yield(&actorReq{label: pa.name + ":await " + name, ready: func() bool { return w.signals[name] }})
 	case "sleep":
 		ms := int(args.Int("ms"))
-		until := w.now + engine.VTime(ms)*1_000_000
+		until := timerAt(w.now, uint64(ms)*1_000_000)
 		w.addTimer(timer{at: until, actor: &pa.actor})
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), ready: func() bool { return w.now >= until }})
 	}

@@ -28,3 +28,18 @@ func TestTimerAt(t *testing.T) {
 		assert.Equal(t, tc.want, timerAt(tc.now, tc.delay), "now %d, delay %d", tc.now, tc.delay)
 	}
 }
+
+// TestWakeAfterSaturates: a hypervisor sleep that starts when the clock is
+// at or near its end (a device timer may have moved it there) wakes at
+// the end of virtual time, after every timer already armed, instead of
+// wrapping to a time before now.
+func TestWakeAfterSaturates(t *testing.T) {
+	for _, now := range []engine.VTime{0, math.MaxInt64 - 5, math.MaxInt64} {
+		w := &World{now: now}
+		w.addTimer(timer{at: now})
+		at := hvWorld{w}.WakeAfter(1_000_000)
+		assert.GreaterOrEqual(t, at, now, "now %d", now)
+		assert.Equal(t, timerAt(now, 1_000_000), at)
+		assert.Equal(t, at, w.timers[len(w.timers)-1].at, "the sleep's timer is armed last")
+	}
+}

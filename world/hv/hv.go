@@ -435,8 +435,7 @@ func (hv *Hypervisor) sync(op scenario.Op, args scenario.Values) error {
 		}
 	case "sleep":
 		ms := args.Int("ms")
-		until := hv.w.Now() + engine.VTime(ms)*1_000_000
-		hv.w.WakeAt(until)
+		until := hv.w.WakeAfter(uint64(ms) * 1_000_000)
 		hv.yield(&Req{Label: fmt.Sprintf("%s:sleep %dms", hv.name, ms), Ready: func() bool { return hv.w.Now() >= until }})
 	}
 	return nil

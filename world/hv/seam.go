@@ -115,8 +115,10 @@ type World interface {
 	// Signal raises a named signal; Signalled reports whether it was.
 	Signal(name string)
 	Signalled(name string) bool
-	// WakeAt wakes the hypervisor's actor at a time (sleep).
-	WakeAt(at engine.VTime)
+	// WakeAfter wakes the hypervisor's actor delay nanoseconds from now,
+	// or at the end of virtual time when that is sooner (sleep), and
+	// returns when.
+	WakeAfter(delay uint64) engine.VTime
 	// OthersDone reports whether every other actor is done.
 	OthersDone() bool
 
