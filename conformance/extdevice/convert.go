@@ -259,15 +259,19 @@ func infoToWire(m *Message, info Info) {
 	}
 }
 
-// infoFromHello reads a device's declaration. Errors name the field
-// ("editions[1]: …", "knobs: …" with the knob), the first in the order of
-// the editions and of the knobs' names.
+// infoFromHello reads a device's declaration, which names each edition
+// and each knob value once. Errors name the field ("editions[1]: …",
+// "knobs: …" with the knob), the first in the order of the editions and of
+// the knobs' names.
 func infoFromHello(m *Message) (Info, error) {
 	info := Info{Name: m.Name, Knobs: map[string][]string{}}
 	for i, s := range m.Editions {
 		e, err := spec.ParseEdition(s)
 		if err != nil {
 			return Info{}, fmt.Errorf("editions[%d]: %w", i, err)
+		}
+		if j := slices.Index(info.Editions, e); j >= 0 {
+			return Info{}, fmt.Errorf("editions[%d]: %s repeated (editions[%d])", i, e, j)
 		}
 		info.Editions = append(info.Editions, e)
 	}
@@ -283,9 +287,12 @@ func infoFromHello(m *Message) (Info, error) {
 			return Info{}, fmt.Errorf("knobs: %q: an empty list: name the values the device implements, or leave the knob out (its edition's default only)", name)
 		}
 		var r spec.Rules
-		for _, v := range vals {
+		for i, v := range vals {
 			if err := r.Set(name, v); err != nil {
 				return Info{}, fmt.Errorf("knobs: %w", err)
+			}
+			if j := slices.Index(vals[:i], v); j >= 0 {
+				return Info{}, fmt.Errorf("knobs: %q[%d]: %q repeated (%q[%d])", name, i, v, name, j)
 			}
 		}
 		info.Knobs[name] = slices.Clone(vals)

@@ -55,6 +55,10 @@ func TestFromWireErrors(t *testing.T) {
 			`knobs: spec: knob read: unknown value "never"`},
 		{"hello knob without values", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"read":[]}}`,
 			`knobs: "read": an empty list: name the values the device implements`},
+		{"hello repeated edition", hello, `{"id":1,"op":"hello","protocol":1,"editions":["virtio-1.4","draft-2023","virtio-1.4"]}`,
+			`editions[2]: virtio-1.4 repeated (editions[0])`},
+		{"hello repeated knob value", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"read":["full","full"]}}`,
+			`knobs: "read"[1]: "full" repeated ("read"[0])`},
 		{"hello first bad knob by name", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"warp":["9"],"read":["sometimes"]}}`,
 			`knobs: spec: knob read: unknown value "sometimes"`},
 	}
