@@ -2,11 +2,14 @@
 // explorations.
 //
 // A run of the world allocates about 150 KB and keeps almost nothing, and
-// an exploration's live heap is a few megabytes, so at the default
+// most explorations' live heap is a few megabytes, so at the default
 // GOGC=100 the collector starts a cycle every few dozen runs, each with
 // two stop-the-world pauses every job must reach. At 400 it runs a
-// quarter as often for about 15% less CPU, and the heap stays well under
-// 100 MB (docs/engine.md, "Throughput and jobs"). The commands that explore
+// quarter as often for about 15% less CPU (docs/engine.md, "Throughput and
+// jobs"). A dfs search with state pruning keeps what it explored, though,
+// up to hundreds of megabytes, and five times that would be gigabytes: so
+// the target follows the live heap and keeps the heap within SoftHeap
+// while it can (tune.go). The commands that explore
 // apply it, and so do the test binaries of the packages whose tests
 // explore, so that their benchmarks measure what the command runs (CI's
 // go test step sets GOGC=400 itself).
@@ -34,13 +37,17 @@ func TestMain(m interface{ Run() int }) {
 }
 
 // Apply sets the collector's target to Percent unless GOGC is set or the
-// race detector is on, and returns the target in effect.
+// race detector is on, and returns the target in effect. The target then
+// follows the live heap after every collection, down to Floor as the live
+// heap grows past a fifth of SoftHeap.
 func Apply() int {
 	if _, set := os.LookupEnv("GOGC"); set || raceEnabled {
+		tuning.Store(false)
 		p := debug.SetGCPercent(100)
 		debug.SetGCPercent(p)
 		return p
 	}
 	debug.SetGCPercent(Percent)
+	tuneAfterGC()
 	return Percent
 }
