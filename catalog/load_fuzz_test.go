@@ -56,14 +56,23 @@ func FuzzLoadScenario(f *testing.F) {
 // replays: never a panic, errors name the field, and a schedule that passes
 // writes (Marshal) and reads back to an equal schedule that passes, its
 // settings printing back as they were written. Seeded with the catalog's
-// regression schedules.
+// regression schedules, each also with its checksum recomputed after the
+// fuzzer's edits (reseal), which CheckSchedule then sees.
 func FuzzCheckSchedule(f *testing.F) {
 	for _, b := range fuzzSeedFiles(f, "testdata/regress/*.json", "testdata/sched/*.json") {
-		f.Add(b)
+		f.Add(b, false)
+		f.Add(b, true)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Fuzz(func(t *testing.T, b []byte, reseal bool) {
+		resealed := false
+		if reseal { // the checksum recomputed, so that edits reach CheckSchedule
+			b, resealed = schedfile.Reseal(b)
+		}
 		s, err := schedfile.Parse(b)
 		if err != nil {
+			if resealed && strings.Contains(err.Error(), "field checksum") {
+				t.Fatalf("a resealed input is refused for its checksum: %v\n%s", err, b)
+			}
 			return
 		}
 		if err := CheckSchedule(s); err != nil {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/internal/reseal"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -255,30 +254,6 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
 }
 
-// resealSchedule returns b with its checksum field replaced by the
-// checksum of the rest of b, as Seal computes it, so that a fuzzer's
-// changes reach the checks behind the checksum. The second result is
-// false when b is not a JSON object of schedule fields of format 2 or
-// later whose seeds read as its format writes them (b is then returned as
-// it is): nothing can be sealed then, and Parse refuses b before the
-// checksum. The fields are read as Parse reads them (a later key of the
-// same name, in any case, wins), so the checksum is that of what Parse
-// reads.
-func resealSchedule(b []byte) ([]byte, bool) {
-	return reseal.JSON(b, func(body []byte) (string, bool) {
-		var st stored
-		if json.Unmarshal(body, &st) != nil {
-			return "", false
-		}
-		s, err := st.schedule()
-		if err != nil || s.Format == FormatV1 {
-			return "", false
-		}
-		sum, err := s.checksum()
-		return sum, err == nil
-	})
-}
-
 // scheduleSeeds returns real schedule files: the catalog's regression
 // schedule copied under testdata/sched (format 2), the same schedule in
 // format 3 (its seeds strings), and the example of format 1.
@@ -318,7 +293,7 @@ func TestResealSchedule(t *testing.T) {
 			require.NoError(t, err)
 			_, err = Parse(zeroed)
 			require.ErrorContains(t, err, "field checksum: the file was edited")
-			sealed, ok := resealSchedule(zeroed)
+			sealed, ok := Reseal(zeroed)
 			require.True(t, ok)
 			got, err := Parse(sealed)
 			require.NoError(t, err)
@@ -327,7 +302,7 @@ func TestResealSchedule(t *testing.T) {
 			m["scenario"] = json.RawMessage(`"another"`)
 			edited, err := json.Marshal(m)
 			require.NoError(t, err)
-			sealed, ok = resealSchedule(edited)
+			sealed, ok = Reseal(edited)
 			require.True(t, ok)
 			got, err = Parse(sealed)
 			require.NoError(t, err)
@@ -348,7 +323,7 @@ func TestResealSchedule(t *testing.T) {
 		{"format 1", v1}, {"format 3, seed a number", seedAsNumber},
 		{"empty", nil}, {"array", []byte(`[]`)}, {"null", []byte(`null`)}, {"format a string", []byte(`{"format": "x"}`)},
 	} {
-		out, ok := resealSchedule(tc.in)
+		out, ok := Reseal(tc.in)
 		assert.False(t, ok, tc.name)
 		assert.Equal(t, string(tc.in), string(out), tc.name)
 	}
@@ -356,7 +331,7 @@ func TestResealSchedule(t *testing.T) {
 
 // FuzzParseSchedule: no input makes the schedule reader panic, and a
 // schedule it accepts encodes, reads back and encodes to the same bytes.
-// With reseal the input's checksum is recomputed first (resealSchedule),
+// With reseal the input's checksum is recomputed first (Reseal),
 // so that the checks behind it see the fuzzer's bytes: a resealed input is
 // never refused for its checksum. Seeded with real schedules of each
 // format, resealed and not. A new input of a few hundred bytes keeps the
@@ -385,7 +360,7 @@ func FuzzParseSchedule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte, reseal bool) {
 		resealed := false
 		if reseal {
-			in, resealed = resealSchedule(in)
+			in, resealed = Reseal(in)
 		}
 		s, err := Parse(in)
 		if err != nil {
