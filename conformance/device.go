@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"context"
+	"errors"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -57,6 +59,25 @@ type execDevice struct {
 	once sync.Once
 	info extdevice.Info
 	err  error
+}
+
+// withContext returns d with ctx as the context of its processes, unless
+// its options already name one: the kit's interruption (Context) then
+// also ends a request the device is slow to answer.
+func (d *execDevice) withContext(ctx context.Context) *execDevice {
+	if d.opts.Context != nil {
+		return d
+	}
+	o := d.opts
+	o.Context = ctx
+	return &execDevice{argv: d.argv, opts: o}
+}
+
+// interrupted reports whether err is an external device's exchange ended
+// by the kit's context: the run was interrupted, the device broke nothing.
+func interrupted(err error) bool {
+	var xe *extdevice.Error
+	return errors.As(err, &xe) && xe.Interrupted
 }
 
 func (d *execDevice) Name() string { return "exec:" + filepath.ToSlash(d.argv[0]) }

@@ -109,6 +109,9 @@ func newKit(d Device, opts []Option) (*kit, error) {
 	if cfg.err != nil {
 		return nil, cfg.err
 	}
+	if ed, ok := d.(*execDevice); ok {
+		d = ed.withContext(cfg.ctx)
+	}
 	eds, knobs, err := d.Declares()
 	if err != nil {
 		return nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
@@ -260,6 +263,10 @@ func (k *kit) runDeviceTest(u *Unit, dt deviceTest) {
 		k.devFactory, k.devClose = f, done
 	}
 	c := runCheck(dt, e, rules, k.devFactory)
+	if interrupted(c.fatal) {
+		u.skip("interrupted")
+		return
+	}
 	for _, fl := range c.fails {
 		fl.Row = u.Name
 		u.fail(fl)
@@ -290,7 +297,10 @@ func (k *kit) runRow(u *Unit, r row) {
 		return
 	}
 	k.judgeRow(u, r, f)
-	if err := done(); err != nil {
+	if err := done(); interrupted(err) {
+		u.Failures, u.Verdict, u.Reason = nil, "", ""
+		u.skip("interrupted")
+	} else if err != nil {
 		k.stopped = fmt.Sprintf("the device broke the protocol in %s: %v", u.Name, err)
 		if u.Verdict != verdictFail {
 			u.fail(Failure{Requirements: u.Requirements, Check: "device protocol", Row: u.Name, Message: err.Error()})
@@ -301,6 +311,10 @@ func (k *kit) runRow(u *Unit, r row) {
 // stop records a device that cannot be opened as the unit's failure and
 // stops the kit.
 func (k *kit) stop(u *Unit, err error) {
+	if interrupted(err) {
+		u.skip("interrupted")
+		return
+	}
 	var xe *extdevice.Error
 	check := "device"
 	if errors.As(err, &xe) {
@@ -313,7 +327,7 @@ func (k *kit) stop(u *Unit, err error) {
 // closeDevice releases the device tests' device.
 func (k *kit) closeDevice() {
 	if k.devClose != nil {
-		if err := k.devClose(); err != nil && k.stopped == "" {
+		if err := k.devClose(); err != nil && k.stopped == "" && !interrupted(err) {
 			k.stopped = fmt.Sprintf("the device broke the protocol in the device tests: %v", err)
 		}
 		k.devFactory, k.devClose = nil, nil

@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -353,4 +354,42 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 		assert.Equal(t, "device protocol", u.Failures[0].Check)
 		assert.Contains(t, u.Failures[0].Message, "outside guest memory")
 	})
+}
+
+// TestInterruptedExternalDevice: the kit's context (Context, Ctrl-C in
+// migsim conform) ends a request the device is slow to answer at once,
+// not at its deadline, and the units it cuts short are skipped as
+// interrupted: the device broke nothing, so nothing fails and the kit
+// does not report it as stopped by a protocol error.
+func TestInterruptedExternalDevice(t *testing.T) {
+	hostile := filepath.Join(t.TempDir(), "hostile")
+	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, tc := range []struct {
+		name  string
+		parts conformance.Option
+	}{
+		{"device tests", conformance.Parts(true, false)},
+		{"rows", conformance.Parts(false, true)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			timer := time.AfterFunc(500*time.Millisecond, cancel)
+			defer timer.Stop()
+			d := conformance.ExecDevice([]string{hostile, "hang"}, extdevice.Options{Timeout: time.Minute})
+			start := time.Now()
+			rep, err := conformance.Check(d, conformance.Short(), conformance.Scenarios("smoke-migrate"),
+				conformance.ReplayDir(t.TempDir()), conformance.Context(ctx), tc.parts)
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 20*time.Second, "the interruption does not wait for the deadline")
+			assert.Empty(t, rep.Stopped, "an interruption is not a protocol error")
+			assert.False(t, rep.Failed())
+			var reasons []string
+			for _, u := range rep.Units {
+				reasons = append(reasons, u.Reason)
+			}
+			assert.Contains(t, reasons, "interrupted", "the unit cut short says so")
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -270,7 +271,7 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 	}
 	for _, r := range reports {
 		format, file, toFile := strings.Cut(r, "=")
-		if !contains(conformance.ReportFormats, format) {
+		if !slices.Contains(conformance.ReportFormats, format) {
 			return nil, closers, fmt.Errorf("--report %q: want FORMAT or FORMAT=FILE, FORMAT one of %s", r, strings.Join(conformance.ReportFormats, ", "))
 		}
 		w := stdout
@@ -291,23 +292,19 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 }
 
 // deviceErrorExit is the exit status of an error the kit returned: a
-// device program that cannot be started is an input error (2), anything
-// else a device that broke (1).
+// device program that cannot be started is an input error (2), a
+// handshake cut short by Ctrl-C an interruption (130), anything else a
+// device that broke (1).
 func deviceErrorExit(err error) int {
 	var se *extdevice.StartError
-	if errors.As(err, &se) {
+	var xe *extdevice.Error
+	switch {
+	case errors.As(err, &se):
 		return exitUsage
+	case errors.As(err, &xe) && xe.Interrupted:
+		return exitInterrupted
 	}
 	return exitFinding
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // conformReplay replays a counterexample with the device.

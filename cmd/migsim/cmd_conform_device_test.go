@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/spec"
 )
@@ -100,4 +103,26 @@ func FuzzParseDevice(f *testing.F) {
 		assert.Empty(t, o.args, "a builtin device took arguments")
 		assert.Equal(t, device, d.Name())
 	})
+}
+
+// TestDeviceErrorExit: the exit status of an error the kit returns before
+// it runs anything: a program that cannot start is the user's input (2), a
+// handshake cut short by Ctrl-C an interruption (130), a device that broke
+// the protocol a finding (1).
+func TestDeviceErrorExit(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"cannot start", fmt.Errorf("conformance: device exec:x: %w", &extdevice.StartError{Command: "x", Err: os.ErrPermission}), exitUsage},
+		{"interrupted handshake", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", Interrupted: true}), exitInterrupted},
+		{"protocol error", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", What: "no reply within 5s"}), exitFinding},
+		{"other", errors.New("conformance: something else"), exitFinding},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, deviceErrorExit(tc.err))
+		})
+	}
 }

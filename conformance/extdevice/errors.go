@@ -30,6 +30,9 @@ type Error struct {
 	Stderr string
 	// Fault is set for a device fault that kept the protocol.
 	Fault bool
+	// Interrupted is set when the kit stopped the exchange (its context
+	// ended, Options.Context): the device broke nothing.
+	Interrupted bool
 }
 
 // ErrorPrefix starts every Error's message.
@@ -38,9 +41,12 @@ const ErrorPrefix = "extdevice: "
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(ErrorPrefix)
-	if e.Fault {
+	switch {
+	case e.Interrupted:
+		b.WriteString("interrupted: ")
+	case e.Fault:
 		b.WriteString("device fault: ")
-	} else {
+	default:
 		b.WriteString("protocol: ")
 	}
 	fmt.Fprintf(&b, "%s: %s: %s", e.Command, e.Request, e.What)

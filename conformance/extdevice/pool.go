@@ -1,6 +1,7 @@
 package extdevice
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime"
@@ -27,6 +28,11 @@ type Options struct {
 	// process: "kit> " before what the kit sent, "dev> " before what a
 	// device sent (a debugging aid; it slows the exchange).
 	Transcript io.Writer
+	// Context, when set, interrupts the pool when it ends: a request
+	// waiting for the device ends at once with an Error whose Interrupted
+	// is set (not a protocol error: the device is not to blame), its
+	// process is killed, and no request starts after it.
+	Context context.Context
 }
 
 // Pool runs an external device command: up to Options.Procs processes of
@@ -79,7 +85,7 @@ func Start(argv []string, o Options) (*Pool, error) {
 	if o.Transcript != nil {
 		pool.transcript = &transcript{w: o.Transcript}
 	}
-	proc, info, err := startProcess(argv, o.Timeout, pool.setErr, pool.transcript)
+	proc, info, err := startProcess(argv, o, pool.setErr, pool.transcript)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +132,7 @@ func (p *Pool) pick() (*process, uint64, error) {
 		}
 	}
 	if len(p.procs) < p.opts.Procs {
-		proc, _, err := startProcess(p.argv, p.opts.Timeout, p.setErr, p.transcript)
+		proc, _, err := startProcess(p.argv, p.opts, p.setErr, p.transcript)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -2,6 +2,7 @@ package extdevice
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,12 +50,24 @@ type process struct {
 	onFail func(*Error)
 	// log, when set, receives every line.
 	log *transcript
+	// ctx interrupts the process's exchanges when it ends (never nil).
+	ctx context.Context
+	// stopInterrupt unregisters the wake-up of a blocked read or write
+	// when ctx ends.
+	stopInterrupt func() bool
 }
 
 // startProcess starts argv with its stdin, stdout and stderr on pipes and
-// runs the handshake.
-func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log *transcript) (*process, Info, error) {
-	p := &process{argv: argv, timeout: timeout, exited: make(chan struct{}), stderrDone: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log}
+// runs the handshake, with o's deadline and context.
+func startProcess(argv []string, o Options, onFail func(*Error), log *transcript) (*process, Info, error) {
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if ctx.Err() != nil {
+		return nil, Info{}, &Error{Command: filepath.Base(argv[0]), Request: "start", What: interruptedWhat, Interrupted: true}
+	}
+	p := &process{argv: argv, timeout: o.Timeout, exited: make(chan struct{}), stderrDone: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log, ctx: ctx}
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
@@ -79,6 +92,13 @@ func startProcess(argv []string, timeout time.Duration, onFail func(*Error), log
 	closeAll(inR, outW, errW)
 	p.in, p.out = inW, outR
 	p.r, p.w = bufio.NewReaderSize(outR, MaxLine), bufio.NewWriter(inW)
+	// When ctx ends, a read or write blocked on the device returns at once
+	// (its deadline passes); the exchange then reports the interruption.
+	p.stopInterrupt = context.AfterFunc(ctx, func() {
+		now := time.Now()
+		_ = p.out.SetReadDeadline(now)
+		_ = p.in.SetWriteDeadline(now)
+	})
 	go func() {
 		_, _ = io.Copy(lockedWriter{p}, errR)
 		errR.Close()
@@ -165,11 +185,17 @@ func (x *exchange) send(m *Message) {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return
 	}
+	if x.interrupted() {
+		return
+	}
 	if x.p.log != nil {
 		x.p.log.line("kit> ", appendMessage(nil, m))
 	}
 	if err := writeMessage(x.p.w, m); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if x.interrupted() {
+				return
+			}
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
 			return
 		}
@@ -193,8 +219,13 @@ func (x *exchange) recv() *Message {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return nil
 	}
+	if x.interrupted() {
+		return nil
+	}
 	line, err := readLine(x.p.r)
 	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded) && x.interrupted():
+		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		x.err = x.p.fail(x.desc(), fmt.Sprintf("no reply within %s", x.p.timeout))
 		return nil
@@ -245,12 +276,35 @@ func (x *exchange) done() {
 	}
 }
 
+// interruptedWhat is the What of an Error that ends an exchange because
+// the pool's context ended.
+const interruptedWhat = "the kit was stopped before the device replied"
+
+// interrupted reports whether the pool's context has ended; if so it ends
+// the process and records the exchange's error as an interruption (set
+// after a deadline, so that a wake-up for the context is not missed).
+func (x *exchange) interrupted() bool {
+	if x.p.ctx.Err() == nil {
+		return false
+	}
+	x.err = x.p.end(&Error{Request: x.desc(), What: interruptedWhat, Interrupted: true})
+	return true
+}
+
 // fail records a protocol error, ends the process and returns the error.
 // It is called with p.mu held.
 func (p *process) fail(what, msg string) *Error {
+	return p.end(&Error{Request: what, What: msg})
+}
+
+// end ends the process and records e, completed with how the process
+// ended and its stderr, as its error (the first one sticks). It is called
+// with p.mu held.
+func (p *process) end(e *Error) *Error {
 	if p.err != nil {
 		return p.err
 	}
+	p.stopInterrupt()
 	exit := p.stop()
 	// The process has ended; what it wrote last may still be in the pipe.
 	// A child it left behind can hold the pipe open: wait a moment only.
@@ -261,7 +315,8 @@ func (p *process) fail(what, msg string) *Error {
 	p.errMu.Lock()
 	stderr := string(p.stderr.buf)
 	p.errMu.Unlock()
-	p.err = &Error{Command: p.name(), Request: what, What: msg, Exit: exit, Stderr: stderr}
+	e.Command, e.Exit, e.Stderr = p.name(), exit, stderr
+	p.err = e
 	if p.onFail != nil {
 		p.onFail(p.err)
 	}
@@ -298,6 +353,7 @@ func (p *process) close() {
 	if p.err != nil {
 		return
 	}
+	p.stopInterrupt()
 	p.in.Close()
 	select {
 	case <-p.exited:
