@@ -96,9 +96,12 @@ type kit struct {
 	devFactory member.Factory
 	devClose   func() error
 	// stopped is set once the device broke the protocol: the rest is not
-	// run.
-	stopped string
-	tmpDir  string
+	// run. It holds the whole error (Report.Stopped); notRun is the short
+	// reason each unit not run gives, which names the unit whose failure
+	// holds the error rather than repeating it (with up to 2 KiB of the
+	// device's stderr) on every line of the report.
+	stopped, notRun string
+	tmpDir          string
 }
 
 func newKit(d Device, opts []Option) (*kit, error) {
@@ -222,7 +225,7 @@ func (k *kit) run(u *Unit) {
 	start := time.Now()
 	defer func() { u.elapsed = time.Since(start) }()
 	if k.stopped != "" {
-		u.skip("not run: " + k.stopped)
+		u.skip("not run: " + k.notRun)
 		return
 	}
 	if err := k.cfg.ctx.Err(); err != nil {
@@ -272,7 +275,7 @@ func (k *kit) runDeviceTest(u *Unit, dt deviceTest) {
 		u.fail(fl)
 	}
 	if c.fatal != nil {
-		k.stopped = fmt.Sprintf("the device broke the protocol in %s: %v", u.Name, c.fatal)
+		k.halt("the device broke the protocol in "+u.Name, c.fatal)
 	}
 }
 
@@ -301,7 +304,7 @@ func (k *kit) runRow(u *Unit, r row) {
 		u.Failures, u.Verdict, u.Reason = nil, "", ""
 		u.skip("interrupted")
 	} else if err != nil {
-		k.stopped = fmt.Sprintf("the device broke the protocol in %s: %v", u.Name, err)
+		k.halt("the device broke the protocol in "+u.Name, err)
 		if u.Verdict != verdictFail {
 			u.fail(Failure{Requirements: u.Requirements, Check: "device protocol", Row: u.Name, Message: err.Error()})
 		}
@@ -321,14 +324,23 @@ func (k *kit) stop(u *Unit, err error) {
 		check = "device protocol"
 	}
 	u.fail(Failure{Requirements: u.Requirements, Check: check, Row: u.Name, Message: err.Error()})
-	k.stopped = fmt.Sprintf("the device cannot be started (%s): %v", u.Name, err)
+	k.halt(fmt.Sprintf("the device cannot be started (%s)", u.Name), err)
+}
+
+// halt stops the kit after a unit failed with err: what says what
+// happened, naming that unit.
+func (k *kit) halt(what string, err error) {
+	k.stopped = fmt.Sprintf("%s: %v", what, err)
+	k.notRun = what + " (that unit's failure has the error)"
 }
 
 // closeDevice releases the device tests' device.
 func (k *kit) closeDevice() {
 	if k.devClose != nil {
 		if err := k.devClose(); err != nil && k.stopped == "" && !interrupted(err) {
+			// No unit failed with this error: every unit not run says it.
 			k.stopped = fmt.Sprintf("the device broke the protocol in the device tests: %v", err)
+			k.notRun = k.stopped
 		}
 		k.devFactory, k.devClose = nil, nil
 	}

@@ -314,7 +314,8 @@ func conformanceRunConfig() engine.RunConfig { return engine.RunConfig{} }
 
 // TestHostileDeviceThroughTheKit: an external device that breaks the
 // protocol stops the kit with an error naming the message (within the
-// deadline, without a panic or a hang); one that only writes guest memory
+// deadline, without a panic or a hang), and the units not run name the
+// unit that failed without repeating its error; one that only writes guest memory
 // outside the guest fails the units it ran, as device faults.
 func TestHostileDeviceThroughTheKit(t *testing.T) {
 	hostile := filepath.Join(t.TempDir(), "hostile")
@@ -338,6 +339,10 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 			for _, u := range rep.Units {
 				if strings.HasPrefix(u.Reason, "not run: ") {
 					notRun++
+					// The error is in the report once (Stopped, and the
+					// failure of the unit it ended), not on every unit.
+					assert.NotContains(t, u.Reason, tc.want, "unit %s", u.Name)
+					assert.Contains(t, u.Reason, "that unit's failure has the error", "unit %s", u.Name)
 				}
 			}
 			assert.Positive(t, notRun, "the units after the protocol error are not run")
