@@ -98,7 +98,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("conform", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o conformOptions
-	fs.StringVar(&o.device, "device", "", "the device: builtin:blk, builtin:mutant/NAME or exec:PATH")
+	fs.StringVar(&o.device, "device", "", "the device: builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH")
 	fs.StringSliceVar(&o.editions, "spec", nil, "editions the device implements: draft-2023, virtio-1.4 (default: what it declares)")
 	fs.StringArrayVar(&o.knobs, "knob", nil, "a knob value the device implements, key=value (repeat; a knob not named keeps what the device declares)")
 	fs.StringVar(&o.budget, "budget", "full", "catalog budget: full (every row's own exploration) or short (conformance.ShortBudget)")
@@ -157,7 +157,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return conformBench(o, stdout, stderr)
 	}
 	if o.device == "" {
-		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:mutant/NAME or exec:PATH)")
+		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH)")
 	}
 	if o.transcript != "" {
 		f, err := os.Create(o.transcript)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -54,9 +55,14 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		}
 		// The program is looked up as exec.Command will start it (a name
 		// without a slash on PATH): one that cannot start is the user's
-		// input, not a device that broke the protocol.
+		// input, not a device that broke the protocol. A file of the current
+		// directory named without a slash is not on PATH: the error says so.
 		if _, err := exec.LookPath(path); err != nil {
-			return nil, nil, fmt.Errorf("--device %q: cannot start %q: %w", o.device, path, lookPathCause(err))
+			hint := ""
+			if _, serr := os.Stat(path); serr == nil && !strings.ContainsRune(path, os.PathSeparator) {
+				hint = fmt.Sprintf(" (a name without a slash is looked up in $PATH; %q runs the file in this directory)", "exec:./"+path)
+			}
+			return nil, nil, fmt.Errorf("--device %q: cannot start %q: %w%s", o.device, path, lookPathCause(err), hint)
 		}
 		argv := append([]string{path}, o.args...)
 		return conformance.ExecDevice(argv, extdevice.Options{Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW}), nil, nil

@@ -21,8 +21,10 @@ import (
 // errors, which name the flag and quote the value.
 func TestParseDevice(t *testing.T) {
 	m := mutants.All()[0]
-	prog := filepath.Join(t.TempDir(), "extblk")
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "extblk")
 	require.NoError(t, os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755))
+	t.Chdir(dir) // extblk is a file of the current directory, not on PATH
 	missing := filepath.Join(t.TempDir(), "nope")
 	tests := []struct {
 		name     string
@@ -41,6 +43,10 @@ func TestParseDevice(t *testing.T) {
 			`--device "exec:` + missing + `": cannot start "` + missing + `": no such file or directory`},
 		{"exec, a control character in the path", conformOptions{device: "exec:a\x01b"}, "", nil,
 			`--device "exec:a\x01b": cannot start "a\x01b"`},
+		{"exec of a file of this directory without ./", conformOptions{device: "exec:extblk"}, "", nil,
+			`--device "exec:extblk": cannot start "extblk": executable file not found in $PATH (a name without a slash is looked up in $PATH; "exec:./extblk" runs the file in this directory)`},
+		{"exec of a name on neither", conformOptions{device: "exec:no-such-device-program"}, "", nil,
+			`--device "exec:no-such-device-program": cannot start "no-such-device-program": executable file not found in $PATH`},
 		{"exec without a program", conformOptions{device: "exec:"}, "", nil, "--device exec: names no program"},
 		{"unknown", conformOptions{device: "builtin:scsi"}, "", nil,
 			`--device "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH`},
