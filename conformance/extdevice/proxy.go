@@ -58,11 +58,25 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 
 // state takes the status and digest of a reply.
 func (d *device) state(x *exchange, m *Message) {
-	if m.Status == nil || m.Digest == nil {
-		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without status or digest", m.Op))
+	if missing := missingState(m); missing != "" {
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without %s (both are required)", m.Op, missing))
 		return
 	}
 	d.status, d.digest = statusFromWire(m.Status), uint64(*m.Digest)
+}
+
+// missingState names what a ready or effects reply lacks of its status
+// and digest ("status", "digest", "status and digest"), or "".
+func missingState(m *Message) string {
+	switch {
+	case m.Status == nil && m.Digest == nil:
+		return "status and digest"
+	case m.Status == nil:
+		return "status"
+	case m.Digest == nil:
+		return "digest"
+	}
+	return ""
 }
 
 // Handle sends the event and answers the device's nested requests until
