@@ -253,12 +253,37 @@ func (k *kit) replayDir() (string, error) {
 	return k.cfg.replayDir, nil
 }
 
-// replayCommand tells how to replay a schedule file with the device.
+// replayCommand tells how to replay a schedule file with the device, as a
+// command to paste into a shell: an exec device's deadline, when not the
+// default, and its arguments after "--" come along, so that the replay
+// runs the program the way the kit ran it.
 func (k *kit) replayCommand(path string) string {
 	if k.cfg.replayCmd != nil {
 		return k.cfg.replayCmd(path)
 	}
-	return fmt.Sprintf("migsim conform --device %s --replay %s", k.dev.Name(), path)
+	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellQuote(k.dev.Name()), shellQuote(path))
+	if ed, ok := k.dev.(*execDevice); ok {
+		if t := ed.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
+			cmd += " --timeout " + t.String()
+		}
+		if len(ed.argv) > 1 {
+			cmd += " --"
+			for _, a := range ed.argv[1:] {
+				cmd += " " + shellQuote(a)
+			}
+		}
+	}
+	return cmd
+}
+
+// shellQuote quotes a word for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Replay replays a schedule file the kit wrote with the device f builds:

@@ -4,11 +4,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/member/blk"
@@ -63,4 +65,34 @@ func TestCounterexample_NotShrunkSaysWhy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, sc.Choices, len(res.Choices), "the schedule is the run as found")
 	assert.NotEmpty(t, fl.Replay)
+}
+
+// TestReplayCommand: the replay command a failure prints runs the device
+// as the kit ran it: an exec device's arguments follow "--" and a deadline
+// other than the default comes along; words a shell would split or expand
+// are quoted.
+func TestReplayCommand(t *testing.T) {
+	tests := []struct {
+		name string
+		dev  Device
+		path string
+		want string
+	}{
+		{"builtin", FactoryDevice("builtin:blk", nil), "conform-replays/a.json",
+			"migsim conform --device builtin:blk --replay conform-replays/a.json"},
+		{"exec without arguments", ExecDevice([]string{"./dev.py"}, extdevice.Options{}), "r/a.json",
+			"migsim conform --device exec:./dev.py --replay r/a.json"},
+		{"exec with arguments", ExecDevice([]string{"./dev.py", "--mode", "strict"}, extdevice.Options{Timeout: extdevice.DefaultTimeout}), "r/a.json",
+			"migsim conform --device exec:./dev.py --replay r/a.json -- --mode strict"},
+		{"exec with a deadline", ExecDevice([]string{"./dev.py", "-v"}, extdevice.Options{Timeout: 30 * time.Second}), "r/a.json",
+			"migsim conform --device exec:./dev.py --replay r/a.json --timeout 30s -- -v"},
+		{"words to quote", ExecDevice([]string{"./my dev", "it's", ""}, extdevice.Options{}), "my replays/a.json",
+			`migsim conform --device 'exec:./my dev' --replay 'my replays/a.json' -- 'it'\''s' ''`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k := &kit{dev: tc.dev, cfg: defaults()}
+			assert.Equal(t, tc.want, k.replayCommand(tc.path))
+		})
+	}
 }
