@@ -159,6 +159,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if o.device == "" {
 		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH)")
 	}
+	if !strings.HasPrefix(o.device, execPrefix) && (fs.Changed("timeout") || fs.Changed("procs") || fs.Changed("transcript")) {
+		return usageError(stderr, "conform", "--timeout, --procs and --transcript: only an exec: device has requests, processes and a transcript")
+	}
 	if o.transcript != "" {
 		f, err := os.Create(o.transcript)
 		if err != nil {
@@ -237,9 +240,6 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		b = conformance.ShortBudget
 	default:
 		return nil, nil, fmt.Errorf("--budget %q: want full or short", o.budget)
-	}
-	if o.schedules < 0 || o.shrink < 0 || o.jobs < 0 || o.procs < 0 {
-		return nil, nil, fmt.Errorf("--schedules, --shrink-replays, --jobs and --procs: want 0 or more")
 	}
 	if o.schedules > 0 {
 		b.Schedules = o.schedules

@@ -170,6 +170,9 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--device", "builtin:blk", "--budget", "huge"}, `--budget "huge"`},
 		{[]string{"conform", "--device", "builtin:blk", "--report", "pdf"}, `--report "pdf"`},
 		{[]string{"conform", "--device", "builtin:blk", "--", "arg"}, "only an exec: device takes arguments"},
+		{[]string{"conform", "--device", "builtin:blk", "--timeout", "5s"}, "--timeout, --procs and --transcript: only an exec: device has"},
+		{[]string{"conform", "--device", "builtin:net", "--procs", "2"}, "--timeout, --procs and --transcript: only an exec: device has"},
+		{[]string{"conform", "--device", "builtin:mutant/nope", "--transcript", filepath.Join(dir, "transcript")}, "--timeout, --procs and --transcript: only an exec: device has"},
 		{[]string{"conform", "--device", "builtin:blk", "--spec", "draft-2099"}, "--spec"},
 		{[]string{"conform", "--device", "builtin:blk", "--scenario", "nosuch"}, `--scenario: no scenario "nosuch" (have [`},
 		{[]string{"conform", "--device", "builtin:blk", "--scenario", "smoke-migrate", "--scenario", "smoke-migrat"},
@@ -180,6 +183,7 @@ func TestConform_UsageErrors(t *testing.T) {
 		assert.Equal(t, exitUsage, code, "%v", tc.args)
 		assert.Contains(t, stderr, tc.want, "%v", tc.args)
 	}
+	assert.NoFileExists(t, filepath.Join(dir, "transcript"), "a refused --transcript writes no file")
 }
 
 func TestConform_ListAndBench(t *testing.T) {
