@@ -393,6 +393,7 @@ func TestInterruptedExternalDevice(t *testing.T) {
 			var reasons []string
 			for _, u := range rep.Units {
 				reasons = append(reasons, u.Reason)
+				assert.NotContains(t, u.Reason, "context canceled", "unit %s: the units after it say interrupted", u.Name)
 			}
 			assert.Contains(t, reasons, "interrupted", "the unit cut short says so")
 		})
