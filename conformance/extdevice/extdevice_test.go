@@ -183,6 +183,7 @@ func TestHostileDevices(t *testing.T) {
 		// "closed its input" or "closed its output": which pipe the kit
 		// finds closed first depends on when the process exits.
 		{"exit", true, []string{"hello", "closed its", "exit status 3", "exiting at once"}, false},
+		{"quit", true, []string{"hello", "closed its", "process exit status 0"}, false},
 		{"garbage", true, []string{"hello", "malformed message", "this is not a protocol message"}, false},
 		{"silent", true, []string{"hello", "no reply within"}, false},
 		{"flood", false, []string{"new device", "longer than"}, false},

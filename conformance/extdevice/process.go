@@ -342,7 +342,7 @@ func (p *process) stop() string {
 	if p.waitErr != nil {
 		return p.waitErr.Error()
 	}
-	return "exited with status 0"
+	return "exit status 0" // as os/exec words the others ("exit status 1")
 }
 
 // close ends a healthy process: it closes its stdin (a device exits at the

@@ -36,6 +36,8 @@ func main() {
 	case "exit":
 		fmt.Fprintln(os.Stderr, "hostile: exiting at once")
 		os.Exit(3)
+	case "quit": // exits at once, as if done
+		os.Exit(0)
 	case "garbage":
 		_, _ = in.ReadString('\n')
 		fmt.Println("this is not a protocol message")
