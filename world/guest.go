@@ -368,10 +368,15 @@ func (g *guestActor) exec(op scenario.Op) error {
 }
 
 // othersDone reports whether every actor but a is done and no device work
-// is pending.
+// is pending. As in Done, a vCPU the hypervisor halted counts as done once
+// the hypervisor's flow has stopped with an error: nobody will resume it, so
+// a guest of another VM (a VF outside vm-vfs, docs/scenarios.md "The VM and
+// its VFs") that waits for the others at its end may finish, and the run
+// ends with the flow's error rather than a deadlock.
 func (w *World) othersDone(a *actor) bool {
+	hvFailed := w.hv != nil && w.hvActor.done && w.hv.Err() != nil
 	for _, b := range w.actors {
-		if b != a && !b.done && (b.req == nil || !b.req.settle) {
+		if b != a && !b.done && (b.req == nil || !b.req.settle) && !(hvFailed && b.halted) {
 			return false
 		}
 	}

@@ -125,3 +125,46 @@ func TestPeerWriteRejectsBadArguments(t *testing.T) {
 		assert.Contains(t, res.Finding.Message, want, line)
 	}
 }
+
+// TestOtherVMGuestEndsAfterFlowError: a flow that stops with an error while
+// the VM's vCPUs are halted ends the run with that error even when a guest
+// of another VM waits for the others at its end: the halted vCPUs, which
+// nobody will resume, count as done for it as they do for the run.
+func TestOtherVMGuestEndsAfterFlowError(t *testing.T) {
+	tests := []struct {
+		name string
+		ed   spec.Edition
+		stop string
+	}{
+		{"draft-2023", spec.Draft2023, "stop"},
+		{"virtio-1.4", spec.Virtio14, "stopped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := `scenario other-vm
+vfs 2
+set vm-vfs=1
+guest a vf=1
+  probe
+  signal ready
+  await moved
+guest b vf=2
+  probe
+  write sector=100 count=2 pattern=0x22
+hypervisor
+  await ready
+  halt-vcpus
+  mode src ` + tt.stop + ` fails=EINVAL/INVALID_FIELD
+  signal moved
+`
+			s, err := scenario.ParseScenario("other-vm.scn", []byte(src))
+			require.NoError(t, err)
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				return NewWorld(WorldConfig{Scenario: s, Edition: tt.ed, Rules: spec.DefaultRules(tt.ed)}, st)
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+			require.NoError(t, err)
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, "error:unexpected-success", res.Finding.Oracle, res.Finding.Message)
+		})
+	}
+}
