@@ -1,6 +1,8 @@
 package world
 
 import (
+	"slices"
+
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -65,13 +67,24 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev *member.Event, who st
 			Requester: ev.TLP.Requester, Completer: w.functionRID(h, t), Addr: ev.TLP.Addr, Data: fx.ReadData}})
 	}
 	for _, b := range before {
-		st := b.dev.Status()
-		now := record.TraceMemberState{Mode: st.Mode, FLRPending: st.FLRPending, ResetPending: st.ResetPending}
-		was := record.TraceMemberState{Mode: b.st.Mode, FLRPending: b.st.FLRPending, ResetPending: b.st.ResetPending}
-		if now != was {
-			w.record(h, owner.Target(b.vf), who, record.TraceEvent{Kind: record.TraceState, State: now,
-				Text: record.DescribeState(w.ed, now)})
+		w.recordState(h, who, b, record.TraceMemberState{Mode: b.st.Mode, FLRPending: b.st.FLRPending, ResetPending: b.st.ResetPending})
+	}
+	// A member the event built (the PF builds a VF's member on first use,
+	// e.g. at the hypervisor's DEV_MODE_SET before the guest touched the VF)
+	// had no snapshot: it started Active with nothing in progress, as every
+	// lane of the mode timeline does.
+	for _, b := range w.recordBefore(h, t) {
+		if !slices.ContainsFunc(before, func(o recordedState) bool { return o.vf == b.vf }) {
+			w.recordState(h, who, b, record.TraceMemberState{})
 		}
+	}
+}
+
+// recordState records b's state when it differs from was.
+func (w *World) recordState(h *host, who string, b recordedState, was record.TraceMemberState) {
+	st := b.dev.Status()
+	if now := (record.TraceMemberState{Mode: st.Mode, FLRPending: st.FLRPending, ResetPending: st.ResetPending}); now != was {
+		w.record(h, owner.Target(b.vf), who, record.TraceEvent{Kind: record.TraceState, State: now, Text: record.DescribeState(w.ed, now)})
 	}
 }
 

@@ -168,3 +168,39 @@ hypervisor
 		})
 	}
 }
+
+// TestRecordedStateOfMemberBuiltByModeSet: a member the PF builds on the
+// hypervisor's first DEV_MODE_SET (no guest touched the VF before) gets a
+// state record for that change, so the mode timeline shows its Stop.
+func TestRecordedStateOfMemberBuiltByModeSet(t *testing.T) {
+	tests := []struct {
+		name string
+		ed   spec.Edition
+		flow string
+		want []spec.Mode
+	}{
+		{"draft-2023", spec.Draft2023, "  mode src stop\n  mode src freeze\n", []spec.Mode{spec.ModeStop, spec.ModeFreeze}},
+		{"virtio-1.4", spec.Virtio14, "  mode src stopped\n", []spec.Mode{spec.ModeStop}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := scenario.ParseScenario("built.scn", []byte("scenario built\nvfs 1\nhypervisor\n"+tt.flow))
+			require.NoError(t, err)
+			var w *World
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tt.ed, Rules: spec.DefaultRules(tt.ed), Record: true}, st)
+				return w, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+			require.NoError(t, err)
+			require.Nil(t, res.Finding)
+			var got []spec.Mode
+			for _, e := range w.Events() {
+				if e.Kind == record.TraceState && e.Host == "src" && e.Target == "vf1" {
+					got = append(got, e.State.Mode)
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
