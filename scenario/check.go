@@ -184,13 +184,20 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 	}
 	vals, err := BindAttrs(p.Kind.String(), attrs, p.Args, c.ctx, at)
 	if err != nil {
+		// Every problem at once (docs/scenarios.md, "Checked at load"): a bad
+		// attribute does not hide the block's operations, which are checked
+		// with the driver the block names, if any.
 		c.add(err)
-		return
 	}
 	var tables []VerbTable
 	switch p.Kind {
 	case ActorGuest:
-		name := vals.Str("driver")
+		var name string
+		if err == nil {
+			name = vals.Str("driver")
+		} else {
+			name, _ = Lookup(p.Args, "driver")
+		}
 		if name == "" {
 			name = c.v.DefaultDriver
 		}
@@ -304,14 +311,24 @@ func orNone(names []string) string {
 }
 
 func (c *checker) expectation(e *Expectation) {
+	first := map[string]Pos{}
 	for i, k := range e.Knobs {
-		if err := CheckKnob(k); err != nil {
-			pos := Pos{Line: e.Line}
-			if i < len(e.KnobCols) {
-				pos.Col = e.KnobCols[i]
-			}
-			c.addf(pos, "expect: %v", err)
+		pos := Pos{Line: e.Line}
+		if i < len(e.KnobCols) {
+			pos.Col = e.KnobCols[i]
 		}
+		if err := CheckKnob(k); err != nil {
+			c.addf(pos, "expect: %v", err)
+			continue
+		}
+		// A knob given twice would silently take its last value: the row
+		// would not be the one the line seems to state.
+		name, _, _ := strings.Cut(k, "=")
+		if prev, dup := first[name]; dup {
+			c.addf(pos, "expect: knob %s given twice (first at %s)", name, posText(prev))
+			continue
+		}
+		first[name] = pos
 	}
 	at := Pos{e.Line, e.OracleCol}
 	switch e.Verdict {

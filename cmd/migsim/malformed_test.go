@@ -101,6 +101,7 @@ var malformedCases = []struct {
 	{name: "leading zero", extra: "guest vcpu1\n  write sector=010\n", want: "10:9: write: sector=010: want a number 0..4294967295 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
 	{name: "digit separator", extra: "guest vcpu1\n  write sector=1_0\n", want: "10:9: write: sector=1_0: want a number 0..4294967295"},
 	{name: "hex vfs too large", full: strings.Replace(malformedBase, "vfs 1", "vfs 0x10000", 1) + malformedTail, want: "2:5: vfs 0x10000: want a number 1..65535"},
+	{name: "knob twice on a row", full: malformedBase + "expect draft-2023 read=full read=incremental-clear pass\n", want: "9:29: expect: knob read given twice (first at 9:19)"},
 	{name: "vm-vfs list in hex beyond vfs", extra: "set vm-vfs=0x1-0x2\n", want: `10: expect draft-2023: set vm-vfs=0x1-0x2: "0x1-0x2": want VF numbers or ranges A-B inside 1..1`},
 }
 
@@ -163,6 +164,7 @@ func TestScenarioNumbers_RunAsChecked(t *testing.T) {
 // rest.
 func TestMalformedScenario_EveryProblemAtOnce(t *testing.T) {
 	src := malformedBase + "guest vcpu1\n  prob\n" +
+		"guest vcpu2 vf=9\n  write count=999\n" + // a bad attribute hides none of the block's operations
 		"expect draft-2023 flr-vs-mode=nope pass\n" +
 		"expect draft-2023 violation bogus-oracle\n" +
 		"explore strategy=random schedules=2\n"
@@ -170,8 +172,10 @@ func TestMalformedScenario_EveryProblemAtOnce(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
 	want := []string{
 		p + `:10:3: unknown guest operation prob`,
-		p + `:11:19: expect: knob flr-vs-mode: unknown value "nope" (allowed: hold-reply, defer-flr, complete-anyway)`,
-		p + `:12:29: expect: unknown oracle bogus-oracle`,
+		p + `:11:13: guest: vf=9: want a number 1..1`,
+		p + `:12:9: write: count=999: want a number 1..256`,
+		p + `:13:19: expect: knob flr-vs-mode: unknown value "nope" (allowed: hold-reply, defer-flr, complete-anyway)`,
+		p + `:14:29: expect: unknown oracle bogus-oracle`,
 	}
 	for _, args := range [][]string{{"run", p}, {"explore", "--scenario", p}} {
 		code, out, stderr := runSimCLI(t, args...)
