@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -50,10 +51,18 @@ func CheckTarget(s *scenario.Scenario, ed spec.Edition, knobs []string, settings
 			return err
 		}
 	}
+	seen := map[string]bool{}
 	for _, k := range knobs {
 		if err := scenario.CheckKnob(k); err != nil {
 			return fmt.Errorf("--knob %s: %w", k, err)
 		}
+		// The last of two values would win silently: the run would not be
+		// the one the command line seems to ask for.
+		name, _, _ := strings.Cut(k, "=")
+		if seen[name] {
+			return fmt.Errorf("--knob %s: knob %s given twice", k, name)
+		}
+		seen[name] = true
 	}
 	if err := v.CheckSettings(s.Settings, settings); err != nil {
 		return fmt.Errorf("--set: %w", err)

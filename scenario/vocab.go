@@ -302,7 +302,11 @@ func (v *Vocabulary) CheckSettings(base, settings []Arg) error {
 	seen := map[string]Arg{}
 	for _, a := range settings {
 		if prev, dup := seen[a.Key]; dup {
-			return &argError{pos: a.Pos, msg: fmt.Sprintf("setting %s given twice (first at %s)", clip(a.Key), posText(prev.Pos))}
+			msg := fmt.Sprintf("setting %s given twice", clip(a.Key))
+			if prev.Pos.Line > 0 {
+				msg += fmt.Sprintf(" (first at %s)", posText(prev.Pos))
+			} // else a command line's --set, or built in code: no file position to name
+			return &argError{pos: a.Pos, msg: msg}
 		}
 		seen[a.Key] = a
 		if err := v.checkSetting(a, all); err != nil {

@@ -280,3 +280,30 @@ func TestMalformedScenario_BOMAndControlBytes(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 	assert.NotEmpty(t, tableRows(out))
 }
+
+// TestExplore_TargetFlagGivenTwice: a knob or a setting given twice on the
+// command line is a usage error naming it, not a run of whichever value
+// came last.
+func TestExplore_TargetFlagGivenTwice(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "twice.scn")
+	require.NoError(t, os.WriteFile(p, []byte(malformedBase+malformedTail), 0o644))
+	tests := []struct {
+		name  string
+		flags []string
+		want  string
+	}{
+		{"knob", []string{"--knob", "read=full", "--knob", "read=incremental-clear"}, "--knob read=incremental-clear: knob read given twice"},
+		{"setting", []string{"--set", "capacity=10", "--set", "capacity=20"}, "--set: setting capacity given twice\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"explore", "--scenario", p, "--schedules", "1", "--jobs", "1", "--out", dir}, tt.flags...)
+			code, out, stderr := runSimCLI(t, args...)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, tt.want)
+			assert.NotContains(t, stderr, "line 0")
+		})
+	}
+}
