@@ -372,9 +372,13 @@ func (g *guestActor) exec(op scenario.Op) error {
 // the hypervisor's flow has stopped with an error: nobody will resume it, so
 // a guest of another VM (a VF outside vm-vfs, docs/scenarios.md "The VM and
 // its VFs") that waits for the others at its end may finish, and the run
-// ends with the flow's error rather than a deadlock.
+// ends with the flow's error rather than a deadlock. The hypervisor itself
+// knows as soon as its flow has failed: its end-of-run audit then settles
+// when the rest of the run has, instead of waiting for the world to stall,
+// after which every wait of the audit's admin commands would give up before
+// the device answered.
 func (w *World) othersDone(a *actor) bool {
-	hvFailed := w.hv != nil && w.hvActor.done && w.hv.Err() != nil
+	hvFailed := w.hv != nil && (w.hvActor.done || a == w.hvActor) && w.hv.Err() != nil
 	for _, b := range w.actors {
 		if b != a && !b.done && (b.req == nil || !b.req.settle) && !(hvFailed && b.halted) {
 			return false

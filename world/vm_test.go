@@ -1,6 +1,8 @@
 package world
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -201,6 +203,50 @@ func TestRecordedStateOfMemberBuiltByModeSet(t *testing.T) {
 				}
 			}
 			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestAuditAfterFlowErrorWaitsForTheDevice: when the flow stops with an
+// error while the vCPUs are halted, the hypervisor's end-of-run audit
+// settles once everything else has (the halted vCPUs will not run again)
+// and its admin commands wait for the device's answers, so the audit read
+// happens; it used to start only when the world stalled, and every wait of
+// its admin commands then gave up before the device answered.
+func TestAuditAfterFlowErrorWaitsForTheDevice(t *testing.T) {
+	tests := []struct {
+		name string
+		ed   spec.Edition
+		flow string // reads the source's context, then fails
+	}{
+		{"draft-2023", spec.Draft2023, "  mode src stop\n  mode src freeze\n  read src\n  mode dst freeze fails=EINVAL/INVALID_FIELD\n"},
+		{"virtio-1.4", spec.Virtio14, "  mode src stopped\n  save src\n  mode dst stopped fails=EINVAL/INVALID_FIELD\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "scenario audit-after-error\nvfs 1\nguest a vf=1\n  probe\n  signal ready\n  await moved\n" +
+				"hypervisor\n  await ready\n  halt-vcpus\n" + tt.flow + "  signal moved\n"
+			s, err := scenario.ParseScenario("audit.scn", []byte(src))
+			require.NoError(t, err)
+			for seed := uint64(1); seed <= 5; seed++ {
+				var w *World
+				res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+					var err error
+					w, err = NewWorld(WorldConfig{Scenario: s, Edition: tt.ed, Rules: spec.DefaultRules(tt.ed), Notes: true}, st)
+					return w, err
+				}, seed, engine.NewRandom(rand.New(rand.NewPCG(seed, 1))), engine.RunConfig{MaxSteps: 200000})
+				require.NoError(t, err)
+				require.NotNil(t, res.Finding)
+				assert.Equal(t, "error:unexpected-success", res.Finding.Oracle, res.Finding.Message)
+				audited := 0
+				for _, n := range w.Notes() {
+					assert.NotContains(t, n, "audit read of", "seed %d: the audit read completes", seed)
+					if strings.Contains(n, "forwarded") && (strings.Contains(n, "DEV_CTX_READ") || strings.Contains(n, "DEV_PARTS_GET")) {
+						audited++
+					}
+				}
+				assert.GreaterOrEqual(t, audited, 2, "seed %d: the flow's read and the audit's reach the device", seed)
+			}
 		})
 	}
 }
