@@ -234,7 +234,7 @@ func TestJudge_JobsDoNotChangeAPassRowsProof(t *testing.T) {
 		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs})
 		require.NoError(t, err)
 		assert.True(t, o.Match, o.Mismatch)
-		require.Len(t, o.Runs, 2)
+		require.Len(t, o.Runs, 3, "the sampling, the proof and its fallback to bound 0")
 		assert.Equal(t, "dfs", o.Runs[1].Budget.Strategy, "the pass row has a proof")
 		got = append(got, o.ExploredText())
 	}
@@ -336,10 +336,15 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
 			// The sampling, then the pass row's proof under the default
 			// proof budget (this small world needs more to exhaust bound 2).
-			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings`, o.ExploredText())
-			require.Len(t, o.Runs, 2)
-			assert.Equal(t, scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.DefaultProofBound,
-				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}, o.Runs[1].Budget)
+			// The proof did not exhaust its bound, so the same budget
+			// searches bound 0 too, and the text says how far that got.
+			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings.*; (exhaustive bound 0: \d+ interleavings|bound 0 not exhausted: run budget of 100 spent)`, o.ExploredText())
+			require.Len(t, o.Runs, 3)
+			proof := scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.DefaultProofBound,
+				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}
+			assert.Equal(t, proof, o.Runs[1].Budget)
+			proof.Bound = FallbackBound
+			assert.Equal(t, proof, o.Runs[2].Budget, "the fallback: the proof's budget at bound 0")
 		})
 	}
 }
@@ -356,8 +361,9 @@ func TestJudge_RowProof(t *testing.T) {
 		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
 		require.NoError(t, err)
 		assert.True(t, o.Match)
-		require.Len(t, o.Runs, 2)
+		require.Len(t, o.Runs, 3)
 		assert.Equal(t, want, o.Runs[1].Budget.Schedules, "row %d's proof budget", i)
+		assert.Equal(t, want, o.Runs[2].Budget.Schedules, "row %d's fallback has the proof's budget", i)
 		assert.Regexp(t, fmt.Sprintf(`; bound 2 not exhausted: run budget of %d spent`, want), o.ExploredText())
 	}
 }
@@ -496,9 +502,9 @@ func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
 		o, err = Judge(context.Background(), s, e, JudgeConfig{ProofRuns: 5000})
 		require.NoError(t, err)
 		assert.True(t, o.Match)
-		require.Len(t, o.Runs, 2)
+		require.Len(t, o.Runs, 2, "an exhausted proof has no fallback")
 		assert.Equal(t, 5000, o.Runs[1].Budget.Schedules)
-		assert.Regexp(t, `^pct 300 schedules; exhaustive bound 2: \d+ interleavings`, o.ExploredText())
+		assert.Regexp(t, `^pct 300 schedules; exhaustive bound 2: \d+ interleavings[^;]*$`, o.ExploredText())
 	}
 
 	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 1, Proof: 700}
@@ -554,6 +560,37 @@ func TestCheckScenario_RowProofBuiltInCode(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// TestFallbackSearch: only a pass row's dfs search that neither exhausted
+// its bound nor found anything falls back, to bound 0 with its own budget.
+func TestFallbackSearch(t *testing.T) {
+	proof := scenario.Budget{Strategy: "dfs", Schedules: 100, Bound: 2, Seed: 1, Reduction: "states"}
+	at0 := proof
+	at0.Bound = FallbackBound
+	found := engine.Summary{Findings: []engine.Report{{}}}
+	tests := []struct {
+		name string
+		b    scenario.Budget
+		sum  engine.Summary
+		want bool
+	}{
+		{"budget spent", proof, engine.Summary{}, true},
+		{"exhausted", proof, engine.Summary{Complete: true}, false},
+		{"a finding", proof, found, false},
+		{"already at bound 0", at0, engine.Summary{}, false},
+		{"unbounded", scenario.Budget{Strategy: "dfs", Schedules: 100, Bound: -1}, engine.Summary{}, false},
+		{"sampling", scenario.Budget{Strategy: "pct", Schedules: 100}, engine.Summary{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := fallbackSearch(tc.b, tc.sum)
+			assert.Equal(t, tc.want, ok)
+			if tc.want {
+				assert.Equal(t, at0, got)
+			}
 		})
 	}
 }
