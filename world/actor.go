@@ -20,7 +20,7 @@ type actorReq struct {
 	// request may then push it ahead of itself (bus_posted.go).
 	post bool
 	// access is what an access to a VF touches besides the member's own
-	// state (accessBits: por.VFTruth, por.VFReset).
+	// state (por.VFAccess: por.VFTruth, por.VFReset).
 	access uint8
 	// cls is the operation's classification for footprints, parsed from
 	// the label on first use (footprint_steps.go, classified).

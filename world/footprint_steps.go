@@ -9,7 +9,6 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -159,31 +158,6 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		return w.footprint(k)
 	}
 	return por.FPAll
-}
-
-// accessBits returns what an access of kind to a VF, at offset off of its
-// BAR0 (of its configuration space for a configuration request), touches
-// besides the member: what the host knows of it (por.VFTruth), and, for
-// an access that may reset it (Initiate FLR, a write of 0 to
-// device_status), its backend (por.VFReset). What the host knows changes
-// with the accesses ownerview.ObservedAt names and, for the oracles, with
-// any write while a size query is watched (ownerview.Record.ObserveWrite:
-// the readback oracle excuses a longer first read after one). A watch
-// starts when the hypervisor submits the query, which may be the other
-// step of a pair the reduction would otherwise reorder, so every write
-// declares it: a write and the query then never commute.
-func accessBits(kind pcie.TLPKind, off uint64, data []byte) uint8 {
-	write := kind == pcie.MemWrite || kind == pcie.CfgWrite
-	if !ownerview.ObservedAt(kind, off, data) {
-		if write {
-			return por.VFTruth
-		}
-		return 0
-	}
-	if !write {
-		return por.VFTruth
-	}
-	return por.VFTruth | por.VFReset
 }
 
 // loadMask has bit i set when host i is one the hypervisor loads into.

@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -157,7 +158,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.yield(&actorReq{label: g.cfgLabel(":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: accessBits(pcie.CfgWrite, uint64(off), data), do: func() []byte {
+	g.yield(&actorReq{label: g.cfgLabel(":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -170,14 +171,14 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
-	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, accessBits(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
+	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, por.VFAccess(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
-	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, accessBits(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
+	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -73,7 +74,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 		vf, q := int(args.Int("vf")), int(args.Int("q"))
 		off, data := pcie.BAR0Notify+uint64(q)*pcie.NotifyMultiplier, binary.LittleEndian.AppendUint16(nil, uint16(q))
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-kick vf%d q%d", pa.name, vf, q),
-			access: accessBits(pcie.MemWrite, off, data),
+			access: por.VFAccess(pcie.MemWrite, off, data),
 			ready:  func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				h := w.hostOfVF(vf)
@@ -91,7 +92,7 @@ func (pa *peerActor) exec(op scenario.Op) error {
 			return fmt.Errorf("write: want bytes=HEX, 1 to 8 bytes inside BAR0")
 		}
 		pa.yield(&actorReq{label: fmt.Sprintf("%s:p2p-write vf%d +%#x=%s", pa.name, vf, off, v),
-			access: accessBits(pcie.MemWrite, uint64(off), data),
+			access: por.VFAccess(pcie.MemWrite, uint64(off), data),
 			ready:  func() bool { return pa.running() || w.stalled },
 			do: func() []byte {
 				if !pa.running() {
