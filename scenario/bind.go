@@ -69,23 +69,42 @@ func (e *argError) Error() string { return e.msg }
 
 // Bind checks op's arguments against verb: positional words in order, each
 // key known and given once, every value of its kind and in range, every
-// required argument present. It returns the values with defaults applied.
+// required argument present. It returns the values with defaults applied,
+// and the first problem (Check reports them all: bindArgs).
 // The world runs an operation with the values Bind returns, and Check runs
 // Bind at load, so a scenario that loads runs as it was checked.
 func Bind(verb *VerbSpec, op Op, ctx Context) (Values, error) {
-	return bindArgs(verb.Name, verb.Args, op.Args, ctx, Pos{op.Line, op.Col})
+	return firstProblem(bindArgs(verb.Name, verb.Args, op.Args, ctx, Pos{op.Line, op.Col}))
 }
 
-// BindAttrs checks a block's key=value attributes against specs.
+// BindAttrs checks a block's key=value attributes against specs, as Bind
+// does.
 func BindAttrs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, error) {
-	return bindArgs(what, specs, args, ctx, at)
+	return firstProblem(bindArgs(what, specs, args, ctx, at))
 }
 
-func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, error) {
+// firstProblem returns the values and the first of the problems, or nil.
+func firstProblem(v Values, probs []*argError) (Values, error) {
+	if len(probs) > 0 {
+		return v, probs[0]
+	}
+	return v, nil
+}
+
+// bindArgs binds args to specs and returns every problem, in the order of
+// the arguments (a missing argument last): one edit of the line fixes
+// them all (docs/scenarios.md, "Checked at load"). Without a problem it
+// allocates nothing but the values, for the world binds an operation every
+// time it runs one.
+func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Values, []*argError) {
 	v := Values{args: make([]boundArg, len(specs))}
 	for i := range specs {
 		v.args[i].name = specs[i].Name
 	}
+	var probs []*argError
+	// stray says a word or key fits no spec: it may be the required
+	// argument misspelt, so a missing one is not reported besides it.
+	stray := false
 	next := 0 // the next positional spec to fill
 	for _, a := range args {
 		si := -1
@@ -94,7 +113,9 @@ func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Va
 				next++
 			}
 			if next >= len(specs) {
-				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %s (usage: %s)", what, quote(a.Value), usage(what, specs))}
+				probs = append(probs, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: unexpected word %s (usage: %s)", what, quote(a.Value), usage(what, specs))})
+				stray = true
+				continue
 			}
 			si = next
 			next++
@@ -105,30 +126,38 @@ func bindArgs(what string, specs []ArgSpec, args []Arg, ctx Context, at Pos) (Va
 				}
 			}
 			if si < 0 {
-				return v, &argError{pos: a.Pos, msg: unknownKey(what, a.Key, specs)}
+				probs = append(probs, &argError{pos: a.Pos, msg: unknownKey(what, a.Key, specs)})
+				stray = true
+				continue
 			}
 			if v.args[si].given {
-				return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, clip(a.Key))}
+				probs = append(probs, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s given twice", what, clip(a.Key))})
+				continue
 			}
 		}
 		s := &specs[si]
+		// A bad value still gives the argument: it is reported as bad,
+		// not also as missing, and a second one as given twice.
+		v.args[si].given = true
 		val, err := bindValue(s, a.Value, ctx)
 		if err != nil {
-			return v, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s %v", what, argLabel(s, a), err)}
+			probs = append(probs, &argError{pos: a.Pos, msg: fmt.Sprintf("%s: %s %v", what, argLabel(s, a), err)})
+			continue
 		}
-		v.args[si].val, v.args[si].given = val, true
+		v.args[si].val = val
 	}
 	for i := range specs {
 		s := &specs[i]
 		if v.args[i].given {
 			continue
 		}
-		if s.Required {
-			return v, &argError{pos: at, msg: fmt.Sprintf("%s: missing %s (usage: %s)", what, requiredLabel(s), usage(what, specs))}
+		if s.Required && !stray {
+			probs = append(probs, &argError{pos: at, msg: fmt.Sprintf("%s: missing %s (usage: %s)", what, requiredLabel(s), usage(what, specs))})
+			continue
 		}
 		v.args[i].val = s.Default
 	}
-	return v, nil
+	return v, probs
 }
 
 // unknownKey says that key is not an argument of what, and which are.

@@ -52,7 +52,7 @@ type checker struct {
 
 func check(s *Scenario, v *Vocabulary, extra spec.Edition) error {
 	c := &checker{s: s, v: v, ctx: Context{VFs: s.VFs, Queues: s.Queues, Hosts: v.Hosts}, seen: map[string]bool{}}
-	c.add(v.CheckSettings(nil, s.Settings))
+	c.addAll(v.checkSettings(nil, s.Settings))
 	c.requirements()
 	runs := c.runEditions(extra)
 	c.actors(runs)
@@ -87,6 +87,13 @@ func (c *checker) add(err error) {
 	if key := pe.Error(); !c.seen[key] {
 		c.seen[key] = true
 		c.probs = append(c.probs, pe)
+	}
+}
+
+// addAll records every problem of a list, as add does.
+func (c *checker) addAll(probs []*argError) {
+	for _, ae := range probs {
+		c.add(ae)
 	}
 }
 
@@ -182,18 +189,16 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 	case ActorHypervisor:
 		attrs = c.v.HypervisorAttrs
 	}
-	vals, err := BindAttrs(p.Kind.String(), attrs, p.Args, c.ctx, at)
-	if err != nil {
-		// Every problem at once (docs/scenarios.md, "Checked at load"): a bad
-		// attribute does not hide the block's operations, which are checked
-		// with the driver the block names, if any.
-		c.add(err)
-	}
+	vals, probs := bindArgs(p.Kind.String(), attrs, p.Args, c.ctx, at)
+	// Every problem at once (docs/scenarios.md, "Checked at load"): a bad
+	// attribute does not hide the block's operations, which are checked
+	// with the driver the block names, if any.
+	c.addAll(probs)
 	var tables []VerbTable
 	switch p.Kind {
 	case ActorGuest:
 		var name string
-		if err == nil {
+		if len(probs) == 0 {
 			name = vals.Str("driver")
 		} else {
 			name, _ = Lookup(p.Args, "driver")
@@ -243,23 +248,24 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, mul
 		c.addf(at, "unknown %s operation %s (want %s)%s", p.Kind, clip(op.Verb), strings.Join(names, ", "), didYouMean(op.Verb, names))
 		return
 	}
-	var first error
-	for _, v := range cands {
-		_, err := Bind(v, op, c.ctx)
-		if err == nil {
+	// The problems of the verb's first form, every one of the line
+	// (docs/scenarios.md, "Checked at load"), unless another form binds.
+	var first []*argError
+	for i, v := range cands {
+		_, probs := bindArgs(v.Name, v.Args, op.Args, c.ctx, at)
+		if len(probs) == 0 {
 			return
 		}
-		if first == nil {
-			first = err
+		if i == 0 {
+			first = probs
 		}
 	}
 	if multi {
-		var ae *argError
-		if errors.As(first, &ae) {
+		for _, ae := range first {
 			ae.msg += fmt.Sprintf(" (under %s)", ed)
 		}
 	}
-	c.add(first)
+	c.addAll(first)
 }
 
 func editionNames(eds []spec.Edition) string {
@@ -341,13 +347,11 @@ func (c *checker) expectation(e *Expectation) {
 			c.addf(at, "expect: unknown error name %s (errors: %s)%s", echo(e.Oracle), errorList(c.v.Errors), didYouMean(e.Oracle, c.v.Errors))
 		}
 	}
-	if err := c.v.CheckSettings(c.s.Settings, e.Settings); err != nil {
-		var ae *argError
-		if errors.As(err, &ae) {
-			ae.msg = "expect: set:" + strings.TrimPrefix(ae.msg, "set ")
-		}
-		c.add(err)
+	probs := c.v.checkSettings(c.s.Settings, e.Settings)
+	for _, ae := range probs {
+		ae.msg = "expect: set:" + strings.TrimPrefix(ae.msg, "set ")
 	}
+	c.addAll(probs)
 	for _, a := range e.Settings {
 		if a.Key == "hv-await" {
 			c.checkAwaitSetting(a)

@@ -297,26 +297,38 @@ func (v *Vocabulary) SettingKeys() []string {
 // known keys, typed and ranged values, no key twice. base are settings
 // already in effect (the scenario's, under an expectation's); they are not
 // checked again but count for settings whose meaning depends on another.
+// The error is the first problem (Check reports them all: checkSettings).
 func (v *Vocabulary) CheckSettings(base, settings []Arg) error {
+	if probs := v.checkSettings(base, settings); len(probs) > 0 {
+		return probs[0]
+	}
+	return nil
+}
+
+// checkSettings is CheckSettings with every problem, in the order of the
+// settings.
+func (v *Vocabulary) checkSettings(base, settings []Arg) []*argError {
 	all := append(append([]Arg{}, base...), settings...)
 	seen := map[string]Arg{}
+	var probs []*argError
 	for _, a := range settings {
 		if prev, dup := seen[a.Key]; dup {
 			msg := fmt.Sprintf("setting %s given twice", clip(a.Key))
 			if prev.Pos.Line > 0 {
 				msg += fmt.Sprintf(" (first at %s)", posText(prev.Pos))
 			} // else a command line's --set, or built in code: no file position to name
-			return &argError{pos: a.Pos, msg: msg}
+			probs = append(probs, &argError{pos: a.Pos, msg: msg})
+			continue
 		}
 		seen[a.Key] = a
 		if err := v.checkSetting(a, all); err != nil {
-			return err
+			probs = append(probs, err)
 		}
 	}
-	return nil
+	return probs
 }
 
-func (v *Vocabulary) checkSetting(a Arg, all []Arg) error {
+func (v *Vocabulary) checkSetting(a Arg, all []Arg) *argError {
 	s, ok := v.Setting(a.Key)
 	if !ok {
 		keys := v.SettingKeys()
