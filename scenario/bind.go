@@ -237,20 +237,20 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 			return "", fmt.Errorf("%d bytes, want %d..%d", n, s.Min, s.Max)
 		}
 	case ArgVF:
-		hi := int64(ctx.VFs)
-		if hi == 0 {
-			hi = MaxVFs
+		// A count of 0 is unknown (a scenario whose vfs did not parse):
+		// the language's limit, which no vfs line stated.
+		if ctx.VFs == 0 {
+			return val, intInRange(val, 1, MaxVFs)
 		}
-		if err := intInRange(val, 1, hi); err != nil {
-			return "", fmt.Errorf("%v (the scenario has vfs %d)", err, hi)
+		if err := intInRange(val, 1, int64(ctx.VFs)); err != nil {
+			return "", fmt.Errorf("%v (the scenario has vfs %d)", err, ctx.VFs)
 		}
 	case ArgQueue:
-		hi := int64(ctx.Queues)
-		if hi == 0 {
-			hi = MaxQueues
+		if ctx.Queues == 0 { // unknown, as a VF count of 0
+			return val, intInRange(val, 0, MaxQueues-1)
 		}
-		if err := intInRange(val, 0, hi-1); err != nil {
-			return "", fmt.Errorf("%v (the scenario has queues %d: 0..%d)", err, hi, hi-1)
+		if err := intInRange(val, 0, int64(ctx.Queues)-1); err != nil {
+			return "", fmt.Errorf("%v (the scenario has queues %d: 0..%d)", err, ctx.Queues, ctx.Queues-1)
 		}
 	}
 	return val, nil

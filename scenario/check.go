@@ -3,13 +3,13 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/migsim/migsim/spec"
 )
 
-// CheckError lists every problem Check found, in file order.
+// CheckError lists every problem found in a scenario at load, in file
+// order: Check's, and those of ParseScenario that did not stop the parse.
 type CheckError struct {
 	Problems []*ParseError
 }
@@ -32,14 +32,14 @@ func (e *CheckError) Error() string {
 // expectation. The error is a *CheckError with file:line:col and a
 // suggestion for near misses.
 func Check(s *Scenario, v *Vocabulary) error {
-	return check(s, v, 0)
+	return check(s, v, 0, nil)
 }
 
 // CheckEdition is Check, plus the programs that run under ed checked under
 // ed (for a run the scenario's expectations do not name, e.g. explore
 // --spec).
 func CheckEdition(s *Scenario, v *Vocabulary, ed spec.Edition) error {
-	return check(s, v, ed)
+	return check(s, v, ed, nil)
 }
 
 type checker struct {
@@ -50,8 +50,14 @@ type checker struct {
 	seen  map[string]bool
 }
 
-func check(s *Scenario, v *Vocabulary, extra spec.Edition) error {
+// check checks s with the problems parse found in it (parsed), and reports
+// them all together, in file order.
+func check(s *Scenario, v *Vocabulary, extra spec.Edition, parsed []*ParseError) error {
 	c := &checker{s: s, v: v, ctx: Context{VFs: s.VFs, Queues: s.Queues, Hosts: v.Hosts}, seen: map[string]bool{}}
+	for _, pe := range parsed {
+		c.seen[pe.Error()] = true
+		c.probs = append(c.probs, pe)
+	}
 	c.addAll(v.checkSettings(nil, s.Settings))
 	c.requirements()
 	runs := c.runEditions(extra)
@@ -63,14 +69,7 @@ func check(s *Scenario, v *Vocabulary, extra spec.Edition) error {
 	if len(c.probs) == 0 {
 		return nil
 	}
-	sort.SliceStable(c.probs, func(i, j int) bool {
-		a, b := c.probs[i], c.probs[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
-	return &CheckError{Problems: c.probs}
+	return &CheckError{Problems: sortProblems(c.probs)}
 }
 
 // add records a problem (once: a program checked under two editions
@@ -132,7 +131,8 @@ func (c *checker) runEditions(extra spec.Edition) []spec.Edition {
 		eds = append(eds, e)
 	}
 	for _, e := range c.s.Expect {
-		if e.Verdict != VerdictNA {
+		// Edition 0: a row whose edition parse could not read.
+		if e.Verdict != VerdictNA && e.Edition != 0 {
 			add(e.Edition)
 		}
 	}
@@ -365,6 +365,12 @@ func (c *checker) expectation(e *Expectation) {
 // a bound alone where the line proves nothing (proof=0).
 func (c *checker) expectationProof(e *Expectation) {
 	if e.Proof == 0 && e.ProofBound == 0 {
+		return
+	}
+	// Which explore line the row runs under depends on its edition and on
+	// every explore line: with one parse could not read, the row's
+	// budget is unknown.
+	if e.Edition == 0 || c.s.unreadExplore {
 		return
 	}
 	at := Pos{e.Line, e.ProofCol}

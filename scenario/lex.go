@@ -97,9 +97,11 @@ func validName(s string) bool {
 }
 
 // parseArgs turns words into arguments at line: key=value (the key a
-// valid name), or a bare word.
-func parseArgs(words []word, line int) ([]Arg, error) {
+// valid name), or a bare word. A word whose key is not a name is left out
+// and returned as a problem, every one of the line, in order.
+func parseArgs(words []word, line int) ([]Arg, []*colError) {
 	args := make([]Arg, 0, len(words))
+	var bad []*colError
 	for _, w := range words {
 		pos := Pos{line, w.col}
 		k, v, ok := strings.Cut(w.text, "=")
@@ -108,11 +110,12 @@ func parseArgs(words []word, line int) ([]Arg, error) {
 			continue
 		}
 		if !validName(k) {
-			return nil, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))}
+			bad = append(bad, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))})
+			continue
 		}
 		args = append(args, Arg{Key: k, Value: v, Pos: pos})
 	}
-	return args, nil
+	return args, bad
 }
 
 // Lookup returns the value of key among args.

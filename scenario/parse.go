@@ -34,10 +34,57 @@ var directives = []string{"scenario", "question", "title", "explain", "requireme
 
 // ParseScenario parses a scenario file; file names it in errors. It checks
 // the syntax (every line, its words, numbers and their limits, editions,
-// knobs as NAME=VALUE, verdicts, budgets) and stops at the first error;
-// Check then checks names and values against the world's vocabulary (the
-// knobs against spec's) and reports every problem at once.
+// knobs as NAME=VALUE, verdicts, budgets); Check then checks names and
+// values against the world's vocabulary (the knobs against spec's). A
+// problem that leaves the rest of the file readable (a bad value of a
+// header directive, a directive given twice, a bad set, expect or explore
+// line, a block without operations) is recorded and the parse goes on;
+// any other stops it there. The error is a *ParseError for one problem, a
+// *CheckError listing them in file order for more. ParseAndCheck reports
+// them together with Check's.
 func ParseScenario(file string, src []byte) (*Scenario, error) {
+	s, probs := parse(file, src)
+	if len(probs) > 0 {
+		return nil, problemsError(probs)
+	}
+	return s, nil
+}
+
+// ParseAndCheck parses a scenario file (ParseScenario) and checks it
+// against v (Check), and reports every problem of both at once, in file
+// order (docs/scenarios.md, "Checked at load"): a problem of the syntax
+// that leaves the rest readable does not hide the rest's. A check that
+// depends on what such a problem left unread is skipped (see parse). The
+// error is a *ParseError or a *CheckError, as ParseScenario's.
+func ParseAndCheck(file string, src []byte, v *Vocabulary) (*Scenario, error) {
+	s, probs := parse(file, src)
+	if s == nil {
+		return nil, problemsError(probs)
+	}
+	if err := check(s, v, 0, probs); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// problemsError is the error of a parse's problems: the one, or a
+// *CheckError listing them.
+func problemsError(probs []*ParseError) error {
+	if len(probs) == 1 {
+		return probs[0]
+	}
+	return &CheckError{Problems: probs}
+}
+
+// parse parses a scenario file and returns it with its problems, in file
+// order. The scenario is nil when a problem stopped the parse; with
+// problems that did not, it is what the rest of the file says, for Check
+// to check, and nothing else may use it. What a problem left unread is
+// marked so that the checks that depend on it are skipped: a bad or
+// repeated vfs or queues leaves VFs or Queues 0 (Context's "unchecked"),
+// an expect line whose edition is unknown has Edition 0, and a broken
+// explore line is left out and sets unreadExplore.
+func parse(file string, src []byte) (*Scenario, []*ParseError) {
 	p := &scenarioParser{file: file, seen: map[string]int{}}
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: file, Source: string(src), SourceHash: hex.EncodeToString(sum[:8]), VFs: 1, Queues: 1}
@@ -49,7 +96,7 @@ func ParseScenario(file string, src []byte) (*Scenario, error) {
 	for i, raw := range strings.Split(body, "\n") {
 		line := i + 1
 		if col, what := controlByte(raw); col > 0 {
-			return nil, p.errAt(line, col, "%s at %d:%d: a scenario is text (inside a quoted string, write it as an escape such as \\x00)", what, line, col)
+			return p.stop(p.errAt(line, col, "%s at %d:%d: a scenario is text (inside a quoted string, write it as an escape such as \\x00)", what, line, col))
 		}
 		text := cutComment(raw)
 		if strings.TrimSpace(text) == "" {
@@ -60,10 +107,9 @@ func ParseScenario(file string, src []byte) (*Scenario, error) {
 			if head, rest, _ := strings.Cut(text, " "); head == "title" || head == "explain" {
 				cur = nil
 				if head == "title" {
-					if err := p.once("title", line); err != nil {
-						return nil, err
+					if p.once("title", line) {
+						s.Title = strings.TrimSpace(rest)
 					}
-					s.Title = strings.TrimSpace(rest)
 				} else {
 					s.Explain = append(s.Explain, strings.TrimSpace(rest))
 				}
@@ -72,37 +118,58 @@ func ParseScenario(file string, src []byte) (*Scenario, error) {
 		}
 		words, err := lexWords(text)
 		if err != nil {
-			return nil, p.wrap(line, err)
+			return p.stop(p.wrap(line, err))
 		}
 		if indented {
 			if cur == nil {
-				return nil, p.errAt(line, words[0].col, "indented operation %s outside a guest, hypervisor or peer block", quote(words[0].text))
+				return p.stop(p.errAt(line, words[0].col, "indented operation %s outside a guest, hypervisor or peer block", quote(words[0].text)))
 			}
 			if !validName(words[0].text) {
-				return nil, p.nameErr(line, words[0], "operation", "a verb")
+				return p.stop(p.nameErr(line, words[0], "operation", "a verb"))
 			}
-			args, err := parseArgs(words[1:], line)
-			if err != nil {
-				return nil, p.wrapf(line, err, "%s: ", clip(words[0].text))
+			// An operation left out would make Check's other findings
+			// about its block unreliable (a block without operations, an
+			// await nobody signals): the parse stops, with every bad key
+			// of the line.
+			args, bad := parseArgs(words[1:], line)
+			if len(bad) > 0 {
+				p.keepCols(line, bad, "%s: ", clip(words[0].text))
+				return nil, sortProblems(p.probs)
 			}
 			cur.Ops = append(cur.Ops, Op{Verb: words[0].text, Args: args, Line: line, Col: words[0].col})
 			continue
 		}
 		cur = nil
-		if err := p.directive(s, &cur, words, line); err != nil {
-			return nil, err
+		if !p.directive(s, &cur, words, line) {
+			return nil, sortProblems(p.probs)
 		}
 	}
-	if s.Name == "" {
-		return nil, p.errAt(1, 0, "missing `scenario NAME` line")
+	// A scenario line that is there but broken has been reported.
+	if _, named := p.seen["scenario"]; !named {
+		p.keep(p.errAt(1, 0, "missing `scenario NAME` line"))
 	}
 	for _, a := range s.Actors {
 		if len(a.Ops) == 0 {
-			return nil, p.errAt(a.Line, a.NameCol, "%s %s has no operations", a.Kind, a.Name)
+			p.keep(p.errAt(a.Line, a.NameCol, "%s %s has no operations", a.Kind, a.Name))
 		}
+	}
+	if len(p.probs) > 0 {
+		return s, sortProblems(p.probs)
 	}
 	s.Hash = CanonicalHash(s)
 	return s, nil
+}
+
+// sortProblems sorts problems into file order (line, then column; stable,
+// so that problems at one position keep the order they were found in).
+func sortProblems(probs []*ParseError) []*ParseError {
+	slices.SortStableFunc(probs, func(a, b *ParseError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return probs
 }
 
 // CanonicalHash is the short hash of the scenario's parsed form (its
@@ -117,6 +184,38 @@ type scenarioParser struct {
 	file string
 	// seen holds the line of each directive that may appear once.
 	seen map[string]int
+	// probs are the problems found so far, in the order found.
+	probs []*ParseError
+}
+
+// keep records a problem (a *ParseError from errAt and its kin).
+func (p *scenarioParser) keep(err error) {
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		pe = &ParseError{File: p.file, Msg: err.Error()}
+	}
+	p.probs = append(p.probs, pe)
+}
+
+// keepCols records problems at columns of line, each message after prefix.
+func (p *scenarioParser) keepCols(line int, bad []*colError, prefix string, args ...any) {
+	for _, ce := range bad {
+		p.keep(p.wrapf(line, ce, prefix, args...))
+	}
+}
+
+// stop records the problem that stops the parse and returns parse's
+// result for it.
+func (p *scenarioParser) stop(err error) (*Scenario, []*ParseError) {
+	p.keep(err)
+	return nil, sortProblems(p.probs)
+}
+
+// fail records the problem that stops the parse and returns false, for
+// directive.
+func (p *scenarioParser) fail(err error) bool {
+	p.keep(err)
+	return false
 }
 
 func (p *scenarioParser) errAt(line, col int, format string, args ...any) error {
@@ -148,37 +247,55 @@ func (p *scenarioParser) nameErr(line int, w word, what, want string) error {
 	return p.errAt(line, col, "%s %s: %s at %d:%d (want %s of letters, digits, '-', '_', '.', ':' or '/')", what, quote(w.text), bad, line, col, want)
 }
 
-// once refuses a second line of a directive that may appear only once.
-func (p *scenarioParser) once(what string, line int) error {
+// once records a second line of a directive that may appear only once as
+// a problem and returns false for it: the line is left out.
+func (p *scenarioParser) once(what string, line int) bool {
 	if first, ok := p.seen[what]; ok {
-		return p.errAt(line, 1, "%s: given twice (first at line %d)", what, first)
+		p.keep(p.errAt(line, 1, "%s: given twice (first at line %d)", what, first))
+		return false
 	}
 	p.seen[what] = line
-	return nil
+	return true
 }
 
-func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line int) error {
+// directive reads one unindented line. A problem that leaves the rest of
+// the file readable is recorded (keep) and the line left out, or the part
+// of it the problem is in; it returns false when a problem stops the parse
+// (recorded with fail).
+func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line int) bool {
 	rest := w[1:]
 	head := w[0].text
 	switch head {
 	case "scenario", "question", "vfs", "queues":
-		if err := p.once(head, line); err != nil {
-			return err
+		if !p.once(head, line) {
+			// Which of two counts the author meant is unknown: the
+			// checks against it are skipped (0 leaves Context's count
+			// unchecked).
+			switch head {
+			case "vfs":
+				s.VFs = 0
+			case "queues":
+				s.Queues = 0
+			}
+			return true
 		}
 	}
 	switch head {
 	case "scenario":
 		if len(rest) != 1 {
-			return p.errAt(line, w[0].col, "scenario: want one name of letters, digits, '-', '_', '.', ':' or '/'")
+			p.keep(p.errAt(line, w[0].col, "scenario: want one name of letters, digits, '-', '_', '.', ':' or '/'"))
+			return true
 		}
 		if !validName(rest[0].text) {
-			return p.nameErr(line, rest[0], "scenario: name", "a name")
+			p.keep(p.nameErr(line, rest[0], "scenario: name", "a name"))
+			return true
 		}
 		s.Name = rest[0].text
 	case "question":
 		n, err := p.intArg(w, line, 0, MaxQuestion)
 		if err != nil {
-			return err
+			p.keep(err)
+			return true
 		}
 		s.Question = n
 	case "requirements":
@@ -187,54 +304,71 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 			s.RequirementPos = append(s.RequirementPos, Pos{line, r.col})
 		}
 	case "vfs":
+		// A bad count leaves VFs 0: the VF references are checked against
+		// the language's limit only, not against a count nobody wrote.
 		n, err := p.intArg(w, line, 1, MaxVFs)
 		if err != nil {
-			return err
+			p.keep(err)
 		}
 		s.VFs = n
 	case "queues":
+		// As vfs: a bad count leaves Queues 0, and queue references are
+		// checked against the language's limit only.
 		n, err := p.intArg(w, line, 1, MaxQueues)
 		if err != nil {
-			return err
+			p.keep(err)
 		}
 		s.Queues = n
 	case "set":
-		args, err := parseArgs(rest, line)
-		if err != nil {
-			return p.wrapf(line, err, "set: ")
-		}
+		// Every bad word of the line is reported; the good settings are
+		// kept and checked (no other setting's check needs a key that is
+		// not a name, or a word without a value).
+		args, bad := parseArgs(rest, line)
+		p.keepCols(line, bad, "set: ")
 		for _, a := range args {
 			if a.Key == "" {
-				return p.errAt(line, a.Pos.Col, "set: %s is not key=value", quote(a.Value))
+				p.keep(p.errAt(line, a.Pos.Col, "set: %s is not key=value", quote(a.Value)))
+				continue
 			}
+			s.Settings = append(s.Settings, a)
 		}
-		s.Settings = append(s.Settings, args...)
 	case "guest", "hypervisor", "peer":
-		prog, err := p.program(w, line)
-		if err != nil {
-			return err
+		// A block left out would make its operations unreadable: the
+		// parse stops.
+		prog, ok := p.program(w, line)
+		if !ok {
+			return false
 		}
 		s.Actors = append(s.Actors, prog)
 		*cur = prog
 	case "expect":
+		// A broken expect line is left out: the other rows and the
+		// programs are checked as without it (the editions the programs
+		// are checked under are those of the rows that remain).
 		e, err := p.expect(w, line)
 		if err != nil {
-			return err
+			p.keep(err)
+			return true
 		}
 		s.Expect = append(s.Expect, e)
 	case "explore":
-		b, err := p.budget(rest, line)
-		if err != nil {
-			return err
+		b, ok := p.budget(rest, line)
+		if !ok {
+			// Which budget a row runs under (BudgetFor) depends on the
+			// line left out: Check skips its checks of the rows' proofs.
+			s.unreadExplore = true
+			return true
 		}
 		s.Explore = append(s.Explore, b)
 	default:
 		if strings.HasPrefix(head, byteOrderMark) {
-			return p.errAt(line, w[0].col, "byte-order mark (U+FEFF) at %d:%d: only the start of the file may hold one (two files joined?)", line, w[0].col)
+			return p.fail(p.errAt(line, w[0].col, "byte-order mark (U+FEFF) at %d:%d: only the start of the file may hold one (two files joined?)", line, w[0].col))
 		}
-		return p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), didYouMean(head, directives))
+		// An unknown directive may be a misspelt block header: the
+		// operations after it would be unreadable.
+		return p.fail(p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), didYouMean(head, directives)))
 	}
-	return nil
+	return true
 }
 
 // intArg reads the one number after a directive, in [lo, hi].
@@ -250,36 +384,40 @@ func (p *scenarioParser) intArg(w []word, line, lo, hi int) (int, error) {
 	return int(n), nil
 }
 
-func (p *scenarioParser) program(w []word, line int) (*Program, error) {
+// program reads a block's first line; false when a problem (recorded)
+// stops the parse: a block that cannot be read makes its operations
+// unreadable.
+func (p *scenarioParser) program(w []word, line int) (*Program, bool) {
 	kind := map[string]ActorKind{"guest": ActorGuest, "hypervisor": ActorHypervisor, "peer": ActorPeer}[w[0].text]
 	prog := &Program{Kind: kind, Name: w[0].text, Line: line, NameCol: w[0].col}
 	rest := w[1:]
 	if kind != ActorHypervisor && len(rest) > 0 && !strings.Contains(rest[0].text, "=") {
 		if !validName(rest[0].text) {
-			return nil, p.nameErr(line, rest[0], w[0].text+": name", "a name")
+			return nil, p.fail(p.nameErr(line, rest[0], w[0].text+": name", "a name"))
 		}
 		prog.Name, prog.NameCol = rest[0].text, rest[0].col
 		rest = rest[1:]
 	}
-	args, err := parseArgs(rest, line)
-	if err != nil {
-		return nil, p.wrapf(line, err, "%s: ", w[0].text)
+	args, bad := parseArgs(rest, line)
+	if len(bad) > 0 {
+		p.keepCols(line, bad, "%s: ", w[0].text)
+		return nil, false
 	}
 	for _, a := range args {
 		if a.Key == "edition" {
 			if prog.Edition != 0 {
-				return nil, p.errAt(line, a.Pos.Col, "%s: edition given twice", w[0].text)
+				return nil, p.fail(p.errAt(line, a.Pos.Col, "%s: edition given twice", w[0].text))
 			}
 			e, err := parseEdition(a.Value)
 			if err != nil {
-				return nil, p.errAt(line, a.Pos.Col, "%s: %v", w[0].text, err)
+				return nil, p.fail(p.errAt(line, a.Pos.Col, "%s: %v", w[0].text, err))
 			}
 			prog.Edition = e
 			continue
 		}
 		prog.Args = append(prog.Args, a)
 	}
-	return prog, nil
+	return prog, true
 }
 
 // parseEdition parses an edition name with a suggestion for a near miss.
@@ -329,7 +467,11 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 	}
 	ed, err := parseEdition(rest[0].text)
 	if err != nil {
-		return e, p.errAt(line, rest[0].col, "expect: %v", err)
+		// The rest of the line is read and kept with Edition 0, so that
+		// its oracle, knobs and settings are checked too; the checks that
+		// depend on the edition skip it (Check's runEditions and
+		// expectationProof).
+		p.keep(p.errAt(line, rest[0].col, "expect: %v", err))
 	}
 	e.Edition = ed
 	i := 1
@@ -437,21 +579,26 @@ func (e *Expectation) setProof(key, val string, col int) error {
 var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", "seed", "reduction", "proof", "proof-bound"}
 
 // explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R] [proof=N] [proof-bound=B]
-func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
+//
+// Every problem of the line is recorded (keep), in file order once sorted;
+// false when there was one.
+func (p *scenarioParser) budget(rest []word, line int) (Budget, bool) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
-	args, err := parseArgs(rest, line)
-	if err != nil {
-		return b, p.wrapf(line, err, "explore: ")
-	}
+	before := len(p.probs)
+	args, bad := parseArgs(rest, line)
+	p.keepCols(line, bad, "explore: ")
 	seen := map[string]bool{}
 	var boundAt, depthAt, reductionAt, proofAt, proofBoundAt int
+	strategyBad := false
 	b.Proof = DefaultProofRuns
 	for _, a := range args {
 		if a.Key == "" {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s is not key=value (keys: %s)", quote(a.Value), strings.Join(budgetKeys, ", "))
+			p.keep(p.errAt(line, a.Pos.Col, "explore: %s is not key=value (keys: %s)", quote(a.Value), strings.Join(budgetKeys, ", ")))
+			continue
 		}
 		if seen[a.Key] {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s given twice", clip(a.Key))
+			p.keep(p.errAt(line, a.Pos.Col, "explore: %s given twice", clip(a.Key)))
+			continue
 		}
 		seen[a.Key] = true
 		var err error
@@ -464,6 +611,7 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 				b.Strategy = a.Value
 			default:
 				err = fmt.Errorf("unknown strategy %s (want random, pct or dfs)%s", quote(a.Value), didYouMean(a.Value, []string{"random", "pct", "dfs"}))
+				strategyBad = true
 			}
 		case "schedules":
 			b.Schedules, err = boundedInt(a.Value, 1, MaxSchedules)
@@ -494,28 +642,33 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, error) {
 			err = fmt.Errorf("unknown key %s (want %s)%s", quote(a.Key), strings.Join(budgetKeys, ", "), didYouMean(a.Key, budgetKeys))
 		}
 		if err != nil {
-			return b, p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(clip(a.Key), a.Value, err), err)
+			p.keep(p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(clip(a.Key), a.Value, err), err))
 		}
 	}
+	// Which keys the strategy takes depends on the strategy: with an
+	// unknown one, the keys are not checked against it.
+	if strategyBad {
+		return b, false
+	}
 	if boundAt > 0 && b.Strategy != "dfs" {
-		return b, p.errAt(line, boundAt, "explore: bound: only dfs has a preemption bound (strategy %s ignores it)", b.Strategy)
+		p.keep(p.errAt(line, boundAt, "explore: bound: only dfs has a preemption bound (strategy %s ignores it)", b.Strategy))
 	}
 	if reductionAt > 0 && b.Strategy != "dfs" {
-		return b, p.errAt(line, reductionAt, "explore: reduction: only dfs has a reduction (strategy %s ignores it)", b.Strategy)
+		p.keep(p.errAt(line, reductionAt, "explore: reduction: only dfs has a reduction (strategy %s ignores it)", b.Strategy))
 	}
 	if depthAt > 0 && b.Strategy != "pct" {
-		return b, p.errAt(line, depthAt, "explore: depth: only pct has a depth (strategy %s ignores it)", b.Strategy)
+		p.keep(p.errAt(line, depthAt, "explore: depth: only pct has a depth (strategy %s ignores it)", b.Strategy))
 	}
 	if b.Strategy == "dfs" {
 		if proofAt > 0 {
-			return b, p.errAt(line, proofAt, "explore: proof: a dfs line proves its pass rows itself (proof= is for random and pct)")
+			p.keep(p.errAt(line, proofAt, "explore: proof: a dfs line proves its pass rows itself (proof= is for random and pct)"))
 		}
 		if proofBoundAt > 0 {
-			return b, p.errAt(line, proofBoundAt, "explore: proof-bound: a dfs line proves its pass rows at its own bound= (proof-bound= is for random and pct)")
+			p.keep(p.errAt(line, proofBoundAt, "explore: proof-bound: a dfs line proves its pass rows at its own bound= (proof-bound= is for random and pct)"))
 		}
 		b.Proof = 0
 	}
-	return b, nil
+	return b, len(p.probs) == before
 }
 
 // boundedInt parses a number of the scenario language (ParseNumber) in

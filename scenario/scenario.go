@@ -53,6 +53,9 @@ type Scenario struct {
 	Source     string
 	Hash       string
 	SourceHash string
+	// unreadExplore says an explore line had a problem and was left out
+	// (a scenario with problems, for Check only: see parse).
+	unreadExplore bool
 }
 
 // Pos is a position in a scenario file: 1-based line and byte column (0

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -374,9 +375,12 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("scenario a\nquestion 0b1\nvfs 0x2\nqueues 0o3\nexplore strategy=pct schedules=0x2 seed=-0\n"))
 	f.Add([]byte("\ufeffscenario a\r\nexpect draft-2023 flr-vs-mode=nope pass\r\n"))
 	f.Add([]byte("scenario \"a\\x00b\"\nguest g\x00\n  probe\n"))
+	f.Add([]byte("scenario a\nvfs 0\nvfs 2\nset x=1 alone \"a b\"=1\nexpect virtio-1.5 proof=2 pass\nexplore bound=2 strategy=bfs seed=x\nguest g\n"))
+	f.Add([]byte("title t\ntitle u\nquestion x\nqueues 99\nexplore schedules=0 schedules=1 depth=0 x\nfrob\nvfs 0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {
+			requireProblemsInOrder(t, err)
 			return
 		}
 		text := s.Format()
@@ -391,4 +395,25 @@ func FuzzParseScenario(f *testing.F) {
 			t.Fatalf("parse(print(s)) != s:\n%s", text)
 		}
 	})
+}
+
+// requireProblemsInOrder checks a parse or load error: a *ParseError, or a
+// *CheckError of at least two, every one with its line, in file order.
+func requireProblemsInOrder(t *testing.T, err error) {
+	t.Helper()
+	var ce *CheckError
+	if !errors.As(err, &ce) {
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		require.GreaterOrEqual(t, pe.Line, 1, err.Error())
+		return
+	}
+	require.GreaterOrEqual(t, len(ce.Problems), 2, err.Error())
+	for i, p := range ce.Problems {
+		require.GreaterOrEqual(t, p.Line, 1, err.Error())
+		if i > 0 {
+			q := ce.Problems[i-1]
+			require.True(t, q.Line < p.Line || q.Line == p.Line && q.Col <= p.Col, "not in file order:\n%s", err)
+		}
+	}
 }
