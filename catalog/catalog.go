@@ -32,11 +32,8 @@ var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 		if err != nil {
 			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
-		s, err := scenario.ParseScenario(n, src)
+		s, err := parseAndCheck(n, src)
 		if err != nil {
-			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
-		}
-		if err := CheckScenario(s); err != nil {
 			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
 		if prev, dup := seen[s.Name]; dup {
@@ -120,11 +117,8 @@ func LoadScenarioFile(p string) (*scenario.Scenario, error) {
 // LoadScenario parses and checks a scenario's text; file names it in
 // errors.
 func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
-	s, err := scenario.ParseScenario(file, src)
+	s, err := parseAndCheck(file, src)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: scenario: %w", err)
-	}
-	if err := CheckScenario(s); err != nil {
 		return nil, fmt.Errorf("catalog: scenario: %w", err)
 	}
 	return s, nil

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,10 +39,25 @@ func FuzzLoadScenario(f *testing.F) {
 	for _, b := range fuzzSeedFiles(f, "scenarios/*.scn", "testdata/gen/*.scn") {
 		f.Add(b)
 	}
+	// Problems of the syntax that leave the rest readable, with the
+	// check's (docs/scenarios.md, "Checked at load").
+	f.Add([]byte("scenario m\nvfs 0\nqueues 2\nqueues 3\nset obj-limit=0 \"a b\"=1\nguest vcpu0 vf=2\n  write q=9 count=0 pattern=0x1ff\n" +
+		"expect virtio-1.5 violation bogus\nexpect draft-2023 proof=3 pass\nexplore strategy=dfs schedules=0 seed=x\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := LoadScenario("fuzz.scn", src)
 		if err != nil {
 			require.True(t, strings.HasPrefix(err.Error(), "catalog: scenario: "), err.Error())
+			// Every problem with its line, in file order.
+			var ce *scenario.CheckError
+			if errors.As(err, &ce) {
+				for i, p := range ce.Problems {
+					require.GreaterOrEqual(t, p.Line, 1, err.Error())
+					if i > 0 {
+						q := ce.Problems[i-1]
+						require.True(t, q.Line < p.Line || q.Line == p.Line && q.Col <= p.Col, "not in file order:\n%s", err)
+					}
+				}
+			}
 			return
 		}
 		text := s.Format()

@@ -37,6 +37,22 @@ func CheckScenario(s *scenario.Scenario) error {
 	return vocab.CheckVM(s)
 }
 
+// parseAndCheck parses a scenario's text and checks it as CheckScenario
+// does, with the problems of the syntax that leave the rest readable
+// reported together with the check's (scenario.ParseAndCheck). The VM
+// check (world/vocab.CheckVM) comes after them, as in CheckScenario: it
+// needs the VF and queue counts and settings read and checked.
+func parseAndCheck(file string, src []byte) (*scenario.Scenario, error) {
+	s, err := scenario.ParseAndCheck(file, src, Vocabulary())
+	if err != nil {
+		return nil, err
+	}
+	if err := vocab.CheckVM(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // CheckTarget checks what a run of s under ed with knobs and settings
 // needs beyond CheckScenario: the programs that run under ed (unless s
 // expects n/a under ed), the knobs
