@@ -51,7 +51,7 @@ func TestRunner_Epoch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, res.Finding, "the epoch releases the wait: no deadlock")
 	assert.Equal(t, []int{0, 1}, ch.seen, "the epoch counts as a clock advance")
-	assert.Equal(t, "0 t=0s a a\n1 t=0s a a\n", trace.String(), "and leaves no trace record")
+	assert.Equal(t, "1 t=0s a a\n2 t=0s a a\n", trace.String(), "and leaves no trace record")
 
 	// Without the epoch the same system deadlocks.
 	sys2 := &stallSystem{released: false}

@@ -38,8 +38,8 @@ type Finding struct {
 	Oracle string `json:"oracle"`
 	// Reqs are the requirement IDs the oracle checks.
 	Reqs []string `json:"reqs,omitempty"`
-	// Step is the index of the step after which the violation was seen;
-	// the scheduler sets it.
+	// Step is the index (from 0) of the step after which the violation was
+	// seen; the scheduler sets it. Output shows it as ShownStep(Step).
 	Step int `json:"step"`
 	// Actors names the actors involved.
 	Actors []string `json:"actors,omitempty"`
@@ -54,6 +54,11 @@ type Finding struct {
 	Impact    string `json:"impact,omitempty"`
 	ImpactWhy string `json:"impact_why,omitempty"`
 }
+
+// ShownStep is the number a user sees for the scheduler step at index i of
+// a run: i+1, the step its trace events carry (docs/traces.md, "Step
+// numbering"; step 0 is the host's boot, before the first scheduler step).
+func ShownStep(i int) int { return i + 1 }
 
 // Oracle names the scheduler itself reports.
 const (

@@ -214,7 +214,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		res.Interleaving = mix(res.Interleaving, lh)
 		res.TraceHash = mix(mix(mix(mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
 		if tracing {
-			r.tw.step(step, res.Now, sys.ActorName(s.Actor), s.Label)
+			r.tw.step(ShownStep(step), res.Now, sys.ActorName(s.Actor), s.Label)
 		}
 		if aware != nil {
 			aware.Replayed(rep != nil && rep.judged(step))

@@ -41,7 +41,7 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 			return d.Continue(), nil
 		}
 		return 0, fmt.Errorf("engine: %w at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
-			ErrDiverged, d.Index, len(r.choices), labels(en))
+			ErrDiverged, ShownStep(d.Index), len(r.choices), labels(en))
 	}
 	c := r.choices[d.Index]
 	if c.Index >= 0 && c.Index < len(en) && en[c.Index].Label == c.Label {
@@ -49,7 +49,7 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 	}
 	if !r.lenient {
 		return 0, fmt.Errorf("engine: %w at step %d: recorded %d %q, enabled [%s]",
-			ErrDiverged, d.Index, c.Index, c.Label, labels(en))
+			ErrDiverged, ShownStep(d.Index), c.Index, c.Label, labels(en))
 	}
 	if c.Index < 0 {
 		return d.Continue(), nil

@@ -452,7 +452,7 @@ func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result
 	for i, c := range res.Choices {
 		if c.Actor != s.Choices[i].Actor {
 			return res, fmt.Errorf("engine: replay of seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
-				s.Seed, engine.ErrDiverged, i, c.Label, c.Actor, s.Choices[i].Actor)
+				s.Seed, engine.ErrDiverged, engine.ShownStep(i), c.Label, c.Actor, s.Choices[i].Actor)
 		}
 	}
 	if res.Preemptions != s.Preemptions {
@@ -463,7 +463,7 @@ func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result
 	}
 	if s.Finding != nil && res.Finding.Step != s.Finding.Step {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %s at step %d, recorded at step %d",
-			s.Seed, engine.ErrDiverged, res.Finding.Oracle, res.Finding.Step, s.Finding.Step)
+			s.Seed, engine.ErrDiverged, res.Finding.Oracle, engine.ShownStep(res.Finding.Step), engine.ShownStep(s.Finding.Step))
 	}
 	if got := engine.FormatHash(res.TraceHash); got != s.TraceHash {
 		return res, fmt.Errorf("engine: replay of seed %d: %w: trace hash %s, recorded %s", s.Seed, engine.ErrDiverged, got, s.TraceHash)

@@ -47,7 +47,7 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	other := otherSystem
 	_, err = got.Replay(other, engine.RunConfig{})
 	require.ErrorIs(t, err, engine.ErrDiverged)
-	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 0", seed))
+	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 1", seed))
 }
 
 // Every field of a schedule of format 2 or later is checked: an edit the replay could
