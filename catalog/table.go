@@ -119,7 +119,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 		}
 		found++
 		fmt.Fprintf(w, "\n%s\n", wrapLine(fmt.Sprintf("%s %s %s: %s at step %d: %s", o.Scenario, o.Edition, knobsText(o),
-			o.Finding.Oracle, o.Finding.Step, o.Finding.Message), tableWidth, "    "))
+			o.Finding.Oracle, engine.ShownStep(o.Finding.Step), o.Finding.Message), tableWidth, "    "))
 		if o.Finding.Impact != "" {
 			fmt.Fprintf(w, "%s\n", wrapLine("  impact: "+impactText(o.Finding), tableWidth, "    "))
 		}
@@ -239,7 +239,7 @@ func impactText(f *engine.Finding) string {
 	if f.ImpactWhy == "" {
 		return f.Impact
 	}
-	return f.Impact + " (" + f.ImpactWhy + ")"
+	return f.Impact + " (" + ShownImpactWhy(f.ImpactWhy) + ")"
 }
 
 // replayPath is the schedule file of a row's counterexample when one

@@ -148,7 +148,7 @@ type ReferenceError struct {
 
 func (e *ReferenceError) Error() string {
 	return fmt.Sprintf("catalog: reference run of %s (%s), without migration: %s at step %d: %s",
-		e.Scenario, e.Edition, e.Finding.Oracle, e.Finding.Step, e.Finding.Message)
+		e.Scenario, e.Edition, e.Finding.Oracle, engine.ShownStep(e.Finding.Step), e.Finding.Message)
 }
 
 // World builds one migrating world of the target whose oracles compare the

@@ -73,6 +73,11 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
 	why(ctx, r, opt)
+	if f := res.Finding; f != nil { // the report shows the impact's step as every output does
+		shown := *f
+		shown.ImpactWhy = catalog.ShownImpactWhy(f.ImpactWhy)
+		r.Result.Finding = &shown
+	}
 	if err := trace.WriteReport(&md, r); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}

@@ -48,13 +48,13 @@ func TestWrite(t *testing.T) {
 	}{
 		{"explained", context.Background(), explain.DefaultRuns, []string{whySummary(ex),
 			// The owner's context read, not its freeze, races the reset.
-			"`src.pf:admin(tag 0)` (DEV_CTX_READ SR-IOV member 1: OK result=16B) before scheduler step ",
+			"`src.pf:admin(tag 0)` (DEV_CTX_READ SR-IOV member 1: OK result=16B) before step ",
 			"\nAn ordering names two steps"}, whyLines(ex, res.Choices), nil},
 		{"not explained", context.Background(), 0, []string{"## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n"}, nil,
-			[]string{"\n- scheduler step ", "An ordering names"}},
+			[]string{"\n- step ", "An ordering names"}},
 		{"interrupted", cancelled, explain.DefaultRuns,
 			[]string{"## Why\n\nNot explained: interrupted before one step was moved both ways (0 runs).\n\n## Scenario\n"}, nil,
-			[]string{"\n- scheduler step ", "An ordering names"}},
+			[]string{"\n- step ", "An ordering names"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -86,12 +86,12 @@ func whySummary(ex *explain.Explanation) string {
 }
 
 // whyLines returns a pattern per ordering of ex for its whole line: both
-// steps with their scheduler and trace step numbers and labels, each
+// steps with the number output shows (index+1, the trace's) and labels, each
 // label followed by the admin commands its step completed, if any.
 func whyLines(ex *explain.Explanation, cs []engine.Choice) []string {
 	var out []string
 	step := func(i int) string {
-		return "scheduler step " + strconv.Itoa(i) + ` \(trace step ` + strconv.Itoa(i+1) + "\\) `" + regexp.QuoteMeta(cs[i].Label) + "`( \\([^\\n]*\\))?"
+		return "step " + strconv.Itoa(i+1) + " `" + regexp.QuoteMeta(cs[i].Label) + "`( \\([^\\n]*\\))?"
 	}
 	for _, o := range ex.Orders {
 		out = append(out, "\n- "+step(o.Before)+" before "+step(o.After)+"\n")

@@ -33,9 +33,9 @@ type mermaidParticipant struct {
 }
 
 // FindingEventStep returns the TraceEvent.Step of the step a finding was
-// seen after: the scheduler numbers steps from 0, the world's event steps
-// from 1 (0 is host boot).
-func FindingEventStep(f *engine.Finding) int { return f.Step + 1 }
+// seen after, the number every output shows for it: the scheduler indexes
+// steps from 0, the world numbers event steps from 1 (0 is host boot).
+func FindingEventStep(f *engine.Finding) int { return engine.ShownStep(f.Step) }
 
 // WriteMermaid writes a Mermaid sequenceDiagram of the last window steps of
 // the trace: up to the finding's step when finding is set, else up to the
@@ -72,7 +72,7 @@ func WriteMermaid(w io.Writer, events []record.TraceEvent, finding *engine.Findi
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
 	if finding != nil {
-		fmt.Fprintf(&b, "    %%%% migsim: %s after step %d, steps %d..%d\n", finding.Oracle, finding.Step, first, last)
+		fmt.Fprintf(&b, "    %%%% migsim: %s after step %d, steps %d..%d\n", finding.Oracle, FindingEventStep(finding), first, last)
 	} else {
 		fmt.Fprintf(&b, "    %%%% migsim: steps %d..%d\n", first, last)
 	}

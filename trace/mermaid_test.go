@@ -79,7 +79,7 @@ func TestExportMermaidParticipantsAndEscaping(t *testing.T) {
 func TestExportMermaidEmpty(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteMermaid(&b, nil, &engine.Finding{Oracle: "live", Message: "deadlock"}, 5))
-	assert.Equal(t, "sequenceDiagram\n    %% migsim: live after step 0, steps 0..1\n    participant world\n    Note over world: finding live: deadlock\n", b.String())
+	assert.Equal(t, "sequenceDiagram\n    %% migsim: live after step 1, steps 0..1\n    participant world\n    Note over world: finding live: deadlock\n", b.String())
 	b.Reset()
 	require.NoError(t, WriteMermaid(&b, nil, nil, 0))
 	assert.Equal(t, "sequenceDiagram\n    %% migsim: steps 0..0\n", b.String())

@@ -52,9 +52,10 @@ type Why struct {
 	Moved  bool
 }
 
-// WhyOrder is one ordering: scheduler step Before (its label) must come
-// before step After for the finding to happen; Instead names the oracle
-// that fired instead when the reversed run had another finding.
+// WhyOrder is one ordering: the scheduler step at index Before (from 0,
+// shown as engine.ShownStep(Before); its label) must come before step After
+// for the finding to happen; Instead names the oracle that fired instead
+// when the reversed run had another finding.
 type WhyOrder struct {
 	Before, After           int
 	BeforeLabel, AfterLabel string
@@ -97,12 +98,12 @@ func WriteReport(w io.Writer, r *Report) error {
 	b.WriteString("## Verdict\n\n")
 	switch {
 	case f.StepBound():
-		fmt.Fprintf(&b, "**Step bound reached** after scheduler step %d (trace step %d): %s. No oracle judged the run: "+
+		fmt.Fprintf(&b, "**Step bound reached** after step %d: %s. No oracle judged the run: "+
 			"it is a livelock or only longer than the bound, which a larger `--max-steps` tells apart.\n\n",
-			f.Step, FindingEventStep(f), f.Message)
+			FindingEventStep(f), f.Message)
 	case f != nil:
-		fmt.Fprintf(&b, "**Violation of `%s`** after scheduler step %d (trace step %d): %s\n\n",
-			f.Oracle, f.Step, FindingEventStep(f), f.Message)
+		fmt.Fprintf(&b, "**Violation of `%s`** after step %d: %s\n\n",
+			f.Oracle, FindingEventStep(f), f.Message)
 	}
 	if f != nil {
 		if len(f.Actors) > 0 {
@@ -159,7 +160,7 @@ func WriteReport(w io.Writer, r *Report) error {
 		first = max(0, r.Events[n-1].Step-steps+1)
 	}
 	b.WriteString("## Steps before the finding\n\n")
-	fmt.Fprintf(&b, "The last %d scheduler steps of the run (trace steps %d and on), every recorded event. "+
+	fmt.Fprintf(&b, "The last %d steps of the run (steps %d and on), every recorded event. "+
 		"They are the steps just before the finding, not a causal slice: an event that matters can lie further back "+
 		"(the full trace is in the pcapng file).\n\n", steps, first)
 	b.WriteString("```text\n")
@@ -235,9 +236,9 @@ func writeWhy(b *strings.Builder, r *Report) {
 	}
 	fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Why.Text))
 	for _, o := range r.Why.Orders {
-		fmt.Fprintf(b, "- scheduler step %d (trace step %d) `%s`%s before scheduler step %d (trace step %d) `%s`%s",
-			o.Before, o.Before+1, o.BeforeLabel, StepAdmin(r.Events, o.Before),
-			o.After, o.After+1, o.AfterLabel, StepAdmin(r.Events, o.After))
+		fmt.Fprintf(b, "- step %d `%s`%s before step %d `%s`%s",
+			engine.ShownStep(o.Before), o.BeforeLabel, StepAdmin(r.Events, o.Before),
+			engine.ShownStep(o.After), o.AfterLabel, StepAdmin(r.Events, o.After))
 		if o.Instead != "" {
 			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
 		}
@@ -257,7 +258,8 @@ func writeWhy(b *strings.Builder, r *Report) {
 }
 
 // StepAdmin renders the admin commands the owner completed in scheduler
-// step i of a recorded run (trace step i+1, FindingEventStep), " (DEV_MODE_SET
+// step i (from 0) of a recorded run (shown and traced as step
+// engine.ShownStep(i)), " (DEV_MODE_SET
 // SR-IOV member 1 mode=Freeze: OK)", or "" when it completed none: a PF's
 // admin step is labelled `admin(tag 0)` whatever command it runs, and the
 // command it completed says what an ordering of it is about. A command
@@ -267,7 +269,7 @@ func StepAdmin(events []record.TraceEvent, i int) string {
 	var cmds []string
 	for k := range events {
 		e := &events[k]
-		if e.Step == i+1 && e.Kind == record.TraceAdmin {
+		if e.Step == engine.ShownStep(i) && e.Kind == record.TraceAdmin {
 			cmds = append(cmds, SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
 		}
 	}

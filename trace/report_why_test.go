@@ -21,22 +21,22 @@ func TestWriteWhy(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"no finding", Report{}, []string{"## Why\n\nNothing to explain: the run ends without a finding.\n\n"}, []string{"- scheduler step"}},
+		{"no finding", Report{}, []string{"## Why\n\nNothing to explain: the run ends without a finding.\n\n"}, []string{"- step "}},
 		{"not explained", Report{Result: finding, WhyNone: "not explained (--explain-runs 0)"},
-			[]string{"## Why\n\nNot explained (--explain-runs 0).\n\n"}, []string{"- scheduler step", "An ordering names"}},
+			[]string{"## Why\n\nNot explained (--explain-runs 0).\n\n"}, []string{"- step ", "An ordering names"}},
 		{"no ordering", Report{Result: finding, Why: &Why{Moved: true, Text: "no ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs)"}},
 			[]string{"## Why\n\nNo ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs).\n\nAn ordering names"},
-			[]string{"- scheduler step"}},
+			[]string{"- step "}},
 		{"nothing moved", Report{Result: finding, Why: &Why{Text: "not explained: interrupted before one step was moved both ways (0 runs)"}},
 			[]string{"## Why\n\nNot explained: interrupted before one step was moved both ways (0 runs).\n\n"},
-			[]string{"- scheduler step", "An ordering names"}},
+			[]string{"- step ", "An ordering names"}},
 		{"two orderings", Report{Result: finding, Why: &Why{Moved: true, Text: "2 orderings decide it", Orders: []WhyOrder{
 			{Before: 3, After: 7, BeforeLabel: "vcpu0:mmio-write device_status=00", AfterLabel: "hv:resume-vcpus"},
 			{Before: 5, After: 6, BeforeLabel: "src.pf:admin(tag 0)", AfterLabel: "src.vf1:finish-reset", Instead: "live"},
 		}}},
 			[]string{"2 orderings decide it.\n\n" +
-				"- scheduler step 3 (trace step 4) `vcpu0:mmio-write device_status=00` before scheduler step 7 (trace step 8) `hv:resume-vcpus`\n" +
-				"- scheduler step 5 (trace step 6) `src.pf:admin(tag 0)` before scheduler step 6 (trace step 7) `src.vf1:finish-reset` (reversed: `live` instead)\n\n" +
+				"- step 4 `vcpu0:mmio-write device_status=00` before step 8 `hv:resume-vcpus`\n" +
+				"- step 6 `src.pf:admin(tag 0)` before step 7 `src.vf1:finish-reset` (reversed: `live` instead)\n\n" +
 				"An ordering names two steps"}, nil},
 	}
 	for _, c := range cases {

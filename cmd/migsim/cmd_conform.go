@@ -327,7 +327,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	}
 	fmt.Fprintf(stdout, "replay %s with %s: %s\n", o.replay, dev.Name(), plural.Count(len(res.Choices), "step"))
 	if fd := res.Finding; fd != nil {
-		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
+		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}

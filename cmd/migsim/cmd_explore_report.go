@@ -80,7 +80,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 	}
 	for _, rep := range sum.Findings {
 		fd := rep.Finding
-		fmt.Fprintf(w, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, rep.Index, rep.Seed, fd.Step, fd.Message)
+		fmt.Fprintf(w, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, rep.Index, rep.Seed, engine.ShownStep(fd.Step), fd.Message)
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}
@@ -92,7 +92,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 		fmt.Fprintf(w, "shrunk %s: %s -> %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
 			plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
-			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
+			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
 			if len(fd.Reqs) > 0 {
 				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 			}
@@ -147,7 +147,8 @@ func orderText(o explain.Order, cs []engine.Choice, admin func(int) string) stri
 	if admin != nil {
 		note = admin
 	}
-	s := fmt.Sprintf("step %d %s%s before step %d %s%s", o.Before, cs[o.Before].Label, note(o.Before), o.After, cs[o.After].Label, note(o.After))
+	s := fmt.Sprintf("step %d %s%s before step %d %s%s", engine.ShownStep(o.Before), cs[o.Before].Label, note(o.Before),
+		engine.ShownStep(o.After), cs[o.After].Label, note(o.After))
 	if o.Instead != "" {
 		s += " (reversed: " + o.Instead + " instead)"
 	}

@@ -131,13 +131,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	if fd := res.Finding; fd != nil {
-		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, fd.Step, fd.Message)
+		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		if err := catalog.AnnotateFinding(sc, fd, *maxSteps); err != nil {
 			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(err))
 			return exitFinding
 		}
 		if fd.Impact != "" {
-			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
+			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
 		}
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
@@ -172,7 +172,7 @@ func printSlice(w io.Writer, trace string, res engine.Result) {
 	fmt.Fprintf(w, "slice: %d of %d steps matter\n", len(slice), len(res.Choices))
 	in := make(map[int]bool, len(slice))
 	for _, i := range slice {
-		in[i] = true
+		in[engine.ShownStep(i)] = true // the trace numbers steps as shown
 	}
 	clock := ""
 	for _, l := range strings.Split(strings.TrimSuffix(trace, "\n"), "\n") {

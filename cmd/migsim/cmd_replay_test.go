@@ -95,7 +95,7 @@ func testReplayDivergence(t *testing.T, good string) {
 	code, out, _ := runSimCLI(t, "replay", p)
 	assert.Equal(t, exitFinding, code)
 	assert.Contains(t, out, "diverged: ")
-	assert.Contains(t, out, "at step 3")
+	assert.Contains(t, out, "at step 4", "the step shown as the trace numbers it: index 3 is step 4")
 }
 
 func testReplayBadFiles(t *testing.T, good string) {

@@ -171,7 +171,7 @@ func traceFindingText(f *engine.Finding) string {
 	if f == nil {
 		return "no finding"
 	}
-	return fmt.Sprintf("finding %s at step %d", f.Oracle, f.Step)
+	return fmt.Sprintf("finding %s at step %d", f.Oracle, engine.ShownStep(f.Step))
 }
 
 func traceUsageError(stderr io.Writer, format string, a ...any) int {

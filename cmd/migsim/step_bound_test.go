@@ -35,7 +35,7 @@ func TestScheduleStepBound(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	md, err := os.ReadFile(filepath.Join(rdir, "flr-during-freeze_virtio-1.4.md"))
 	require.NoError(t, err)
-	assert.Contains(t, string(md), "**Step bound reached** after scheduler step 149")
+	assert.Contains(t, string(md), "**Step bound reached** after step 150")
 	assert.NotContains(t, string(md), "**Violation of")
 	assert.NotContains(t, string(md), "**violated**")
 	long := "../../catalog/testdata/regress/flr-during-freeze_virtio-1.4.json" // 178 steps
