@@ -191,5 +191,5 @@ func TestRegress_DivergenceNamesTheStep(t *testing.T) {
 	sc.Choices[5].Label = "vcpu0:not-a-step"
 	_, err = ReplaySchedule(sc, engine.RunConfig{})
 	require.ErrorIs(t, err, engine.ErrDiverged)
-	assert.Contains(t, err.Error(), "at step 5")
+	assert.Contains(t, err.Error(), "at step 6", "the choice at index 5 is step 6, as the trace numbers it")
 }

@@ -176,12 +176,12 @@ func TestReplay_StrictAndDivergence(t *testing.T) {
 	bad[2].Label = "racer9:teleport"
 	_, err = Run(f, 3, NewReplay(bad), RunConfig{})
 	require.ErrorIs(t, err, ErrDiverged)
-	assert.Contains(t, err.Error(), `replay diverged at step 2: recorded`)
+	assert.Contains(t, err.Error(), `replay diverged at step 3: recorded`) // index 2, shown as the trace numbers it
 	assert.Contains(t, err.Error(), `"racer9:teleport", enabled [0 "`)
 
 	_, err = Run(f, 3, NewReplay(orig.Choices[:1]), RunConfig{})
 	require.ErrorIs(t, err, ErrDiverged)
-	assert.Contains(t, err.Error(), "at step 1: recorded schedule has 1 choices")
+	assert.Contains(t, err.Error(), "at step 2: recorded schedule has 1 choices")
 }
 
 // Drawing more workload numbers never changes the schedule stream, and
