@@ -55,6 +55,11 @@ type JudgeConfig struct {
 	// for it (reduction=states): the exploration a device without a state
 	// hash gets. Verdicts do not depend on it; the explored counts do.
 	NoStates bool
+	// NoFallback leaves out the bound-0 search that follows a pass row's
+	// proof when the proof did not exhaust its bound (FallbackBound): the
+	// conformance kit's choice, whose budgets are short and whose report
+	// is per requirement.
+	NoFallback bool
 	// RowStart, when set, is called by JudgeAll before each row (row
 	// counts from 0 of rows).
 	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)

@@ -594,3 +594,14 @@ func TestFallbackSearch(t *testing.T) {
 		})
 	}
 }
+
+// TestJudge_NoFallback: JudgeConfig.NoFallback (the conformance kit's)
+// leaves the bound-0 search out after a proof that did not exhaust.
+func TestJudge_NoFallback(t *testing.T) {
+	s := writeScenario(t, "smoke.scn", judgeSmokeScenario)
+	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{NoFallback: true})
+	require.NoError(t, err)
+	assert.True(t, o.Match)
+	require.Len(t, o.Runs, 2)
+	assert.NotContains(t, o.ExploredText(), "bound 0")
+}

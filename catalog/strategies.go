@@ -176,7 +176,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 			}
 			why = append(why, fmt.Sprintf("%s %s: found %s besides %s", b.Strategy, describeCount(b), strings.Join(other, ", "), want))
 		}
-		if fb, ok := fallbackSearch(b, sum); ok && want == "" && len(budgets) == 2 {
+		if fb, ok := fallbackSearch(b, sum); ok && want == "" && len(budgets) == 2 && !cfg.NoFallback {
 			budgets = append(budgets, fb)
 		}
 	}

@@ -88,6 +88,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	blk, net := judgeFactories(k.dev, f)
 	o, err := catalog.Judge(k.cfg.ctx, r.s, r.e, catalog.JudgeConfig{MaxRuns: k.cfg.budget.Schedules,
 		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net, NoStates: k.cfg.budget.NoStatePruning,
+		// A row's unit names what its explorations covered; a proof that
+		// did not exhaust its bound is not followed by a bound-0 search.
+		NoFallback: true,
 		// The kit shrinks only the counterexamples it reports.
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
 	})
