@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -264,7 +265,7 @@ func (k *kit) replayCommand(path string) string {
 	if k.cfg.replayCmd != nil {
 		return k.cfg.replayCmd(path)
 	}
-	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellQuote(k.dev.Name()), shellQuote(path))
+	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellquote.Quote(k.dev.Name()), shellquote.Quote(path))
 	if ed, ok := k.dev.(*execDevice); ok {
 		if t := ed.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
 			cmd += " --timeout " + t.String()
@@ -272,21 +273,11 @@ func (k *kit) replayCommand(path string) string {
 		if len(ed.argv) > 1 {
 			cmd += " --"
 			for _, a := range ed.argv[1:] {
-				cmd += " " + shellQuote(a)
+				cmd += " " + shellquote.Quote(a)
 			}
 		}
 	}
 	return cmd
-}
-
-// shellQuote quotes a word for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Replay replays a schedule file the kit wrote with the device f builds:

@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/record"
@@ -198,15 +199,15 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("## Reproduce\n\n```sh\n")
-	fmt.Fprintf(&b, "migsim replay %s\n", shellQuote(r.SchedulePath))
-	fmt.Fprintf(&b, "migsim trace %s --format text\n", shellQuote(r.SchedulePath))
+	fmt.Fprintf(&b, "migsim replay %s\n", shellquote.Quote(r.SchedulePath))
+	fmt.Fprintf(&b, "migsim trace %s --format text\n", shellquote.Quote(r.SchedulePath))
 	pcap := "run.pcapng"
 	if r.PcapngFile != "" {
 		pcap = r.PcapngFile
 	} else {
-		fmt.Fprintf(&b, "migsim trace %s --format pcapng --out %s\n", shellQuote(r.SchedulePath), pcap)
+		fmt.Fprintf(&b, "migsim trace %s --format pcapng --out %s\n", shellquote.Quote(r.SchedulePath), pcap)
 	}
-	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellQuote(pcap))
+	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote(pcap))
 	b.WriteString("```\n")
 	if r.PcapngFile != "" {
 		fmt.Fprintf(&b, "\nThe trace is in [`%s`](%s) (Wireshark with `docs/migsim.lua`; docs/traces.md).\n",
@@ -404,14 +405,4 @@ func writeModeArcs(b *strings.Builder, events []record.TraceEvent, ed spec.Editi
 		fmt.Fprintf(b, "| %d | `%s` | %s → %s | %s |\n", a.Step, a.Function, ed.ModeName(a.From), ed.ModeName(a.To), how)
 	}
 	b.WriteString("\n")
-}
-
-// shellQuote quotes a path for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
