@@ -7,7 +7,7 @@ import "strings"
 
 // Quote returns s as one word of a POSIX shell command: as it is when it
 // holds only letters, digits and -_./=+,:@, else in single quotes (a single
-// quote inside written as '\'').
+// quote inside written as '\”).
 func Quote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
