@@ -6,8 +6,9 @@ package shellquote
 import "strings"
 
 // Quote returns s as one word of a POSIX shell command: as it is when it
-// holds only letters, digits and -_./=+,:@, else in single quotes (a single
-// quote inside written as '\”).
+// holds only letters, digits and -_./=+,:@, else in single quotes, where a
+// single quote of s ends the quoting, is escaped with a backslash and
+// starts it again.
 func Quote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=+,:@", r))
