@@ -23,7 +23,9 @@ import (
 // FLR completes inside Freeze and the frozen-context oracle fires. Its
 // virtio-1.4 row says n/a although the default virtio-1.4 flow runs it (and
 // stops on the guest's FLR: vf-reset, not an operation the edition lacks):
-// a checked n/a that does not hold.
+// a checked n/a that does not hold. A scenario states each row once, so
+// the deliberately wrong pass row of the complete-anyway knobs is built
+// in code (wrongFLRRow).
 const judgeFLRScenario = `scenario judge-flr-freeze
 question 1
 vfs 1
@@ -40,7 +42,6 @@ guest vcpu0
 
 expect draft-2023 pass
 expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context
-expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep pass -- deliberately wrong
 expect virtio-1.4 n/a freeze -- wrong: the default virtio-1.4 flow runs
 explore strategy=pct schedules=300 depth=3 seed=1
 `
@@ -145,9 +146,17 @@ explore edition=virtio-1.4 strategy=dfs schedules=9 bound=2
 	}
 }
 
+// wrongFLRRow is judgeFLRScenario's violation row expected to pass: a
+// wrong expectation.
+func wrongFLRRow(s *scenario.Scenario) scenario.Expectation {
+	e := s.Expect[1]
+	e.Verdict, e.Oracle, e.Note = scenario.VerdictPass, "", "deliberately wrong"
+	return e
+}
+
 func TestJudge_Expectations(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	require.Len(t, s.Expect, 4)
+	require.Len(t, s.Expect, 3)
 	cases := []struct {
 		name    string
 		expect  scenario.Expectation
@@ -159,8 +168,8 @@ func TestJudge_Expectations(t *testing.T) {
 	}{
 		{"default knobs pass", s.Expect[0], scenario.VerdictPass, "", true, false, true},
 		{"complete-anyway finds frozen-context", s.Expect[1], scenario.VerdictViolation, "frozen-context", true, true, true},
-		{"a wrong expectation does not match", s.Expect[2], scenario.VerdictViolation, "frozen-context", false, true, true},
-		{"an n/a row that runs is a mismatch", s.Expect[3], scenario.VerdictError, "vf-reset", false, false, false},
+		{"a wrong expectation does not match", wrongFLRRow(s), scenario.VerdictViolation, "frozen-context", false, true, true},
+		{"an n/a row that runs is a mismatch", s.Expect[2], scenario.VerdictError, "vf-reset", false, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -351,10 +360,10 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 
 // TestJudge_RowProof: an expect line's own proof= is that row's proof run
 // budget, and its edition's other rows keep their explore line's (the
-// sibling row here is the same world, so only the budget differs).
+// sibling row here is the same world under the other edition, so only the
+// budget differs).
 func TestJudge_RowProof(t *testing.T) {
-	src := strings.Replace(judgeSmokeScenario, "expect draft-2023 pass\n",
-		"expect draft-2023 pass\nexpect draft-2023 proof=37 pass\n", 1)
+	src := strings.Replace(judgeSmokeScenario, "expect virtio-1.4 pass\n", "expect virtio-1.4 proof=37 pass\n", 1)
 	s := writeScenario(t, "row-proof.scn", src)
 	require.Equal(t, 37, s.Expect[1].Proof)
 	for i, want := range []int{scenario.DefaultProofRuns, 37} {
@@ -435,28 +444,34 @@ hypervisor
   mode src freeze
   mode src active
 expect virtio-1.4 n/a stop -- the first mode word virtio-1.4 lacks
-expect virtio-1.4 n/a freeze -- wrong: the flow stops on stop first
-expect virtio-1.4 n/a -- no reason given
 expect draft-2023 n/a stop -- wrong: draft-2023 has Stop
 explore strategy=random schedules=5 seed=1
 `
 
 // TestJudge_NAIsChecked: an n/a row is run once under its edition; it
-// matches only when the flow stops on the operation the row names.
+// matches only when the flow stops on the operation the row names. A
+// scenario states each row once: the virtio-1.4 row's wrong variants (the
+// wrong operation, none) are built in code.
 func TestJudge_NAIsChecked(t *testing.T) {
 	s := writeScenario(t, "na.scn", naScenario)
+	require.Len(t, s.Expect, 2)
+	variant := func(oracle, note string) scenario.Expectation {
+		e := s.Expect[0]
+		e.Oracle, e.Note = oracle, note
+		return e
+	}
 	cases := []struct {
+		row      scenario.Expectation
 		match    bool
 		mismatch string
 	}{
-		{true, ""},
-		{false, "n/a freeze, but the run stops because virtio-1.4 has no stop"},
-		{false, "n/a states no reason"},
-		{false, "the row runs under draft-2023"},
+		{s.Expect[0], true, ""},
+		{variant("freeze", "wrong: the flow stops on stop first"), false, "n/a freeze, but the run stops because virtio-1.4 has no stop"},
+		{variant("", "no reason given"), false, "n/a states no reason"},
+		{s.Expect[1], false, "the row runs under draft-2023"},
 	}
-	require.Len(t, s.Expect, len(cases))
 	for i, c := range cases {
-		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
+		o, err := Judge(context.Background(), s, c.row, JudgeConfig{})
 		require.NoError(t, err)
 		assert.Equal(t, c.match, o.Match, "row %d: %s", i, o.Mismatch)
 		if c.mismatch != "" {

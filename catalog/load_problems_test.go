@@ -24,7 +24,7 @@ func TestLoadScenario_EveryProblemAtOnce(t *testing.T) {
 			"m.scn:4:9: write: count=999: want a number 1..256\n" +
 			"m.scn:4:19: write: pattern=0x1ff: want a number 0..255 (0x1ff is 511)\n" +
 			"m.scn:4:33: write: q=4: want a number 0..0 (the scenario has queues 1: 0..0)"},
-		{"an unknown edition hides no oracle", "scenario m\nguest vcpu0\n  probe\nexpect draft-2023 pass\n" +
+		{"an unknown edition hides no oracle", "scenario m\nguest vcpu0\n  probe\nexpect draft-2023 flr-vs-mode=complete-anyway pass\n" +
 			"expect draft-2023 violation bogus\nexpect virtio-1.4 violation nope\nexpect virtio-1.5 pass\n", "" +
 			"m.scn:5:29: expect: unknown oracle bogus (oracles: " + oracleList() + ")\n" +
 			"m.scn:6:29: expect: unknown oracle nope (oracles: " + oracleList() + ")\n" +

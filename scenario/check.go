@@ -66,6 +66,7 @@ func check(s *Scenario, v *Vocabulary, extra spec.Edition, parsed []*ParseError)
 	for i := range s.Expect {
 		c.expectation(&s.Expect[i])
 	}
+	c.sameRows()
 	if len(c.probs) == 0 {
 		return nil
 	}

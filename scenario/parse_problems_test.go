@@ -22,7 +22,7 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 	}{
 		{"an unknown edition hides no oracle", "scenario a\nquestion 1\n" + guest +
 			"expect draft-2023 violation bogus\n" +
-			"expect draft-2023 violation nope\n" +
+			"expect virtio-1.4 violation nope\n" +
 			"expect virtio-1.5 violation nada\n", []string{
 			"5:29 expect: unknown oracle bogus (oracles: live)",
 			"6:29 expect: unknown oracle nope (oracles: live)",

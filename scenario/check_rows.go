@@ -1,0 +1,56 @@
+package scenario
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// sameRows reports an expectation that states a row an earlier line
+// states already: the same edition, the same knob values once the
+// edition's defaults are applied (a knob set to its default names no
+// other row) and the same set: settings. Two such lines judge one
+// configuration; one of them is redundant, or, with another verdict,
+// always a mismatch, and both would write one regression file.
+func (c *checker) sameRows() {
+	first := map[string]int{}
+	for _, e := range c.s.Expect {
+		key, ok := rowKey(e)
+		if !ok {
+			continue // a broken line is reported on its own
+		}
+		if line, dup := first[key]; dup {
+			c.addf(Pos{Line: e.Line, Col: 1}, "expect: the row %s is expected already at line %d (each edition, knob set and set: settings once)", rowText(e), line)
+			continue
+		}
+		first[key] = e.Line
+	}
+}
+
+// rowKey identifies the configuration an expectation judges; false when
+// its edition or a knob is unknown.
+func rowKey(e Expectation) (string, bool) {
+	if e.Edition == 0 {
+		return "", false
+	}
+	rules, err := spec.ParseRules(e.Edition, e.Knobs)
+	if err != nil {
+		return "", false
+	}
+	sets := make([]string, 0, len(e.Settings))
+	for _, a := range e.Settings {
+		sets = append(sets, a.Key+"="+a.Value)
+	}
+	slices.Sort(sets)
+	return e.Edition.String() + " " + strings.Join(rules.Diff(e.Edition), " ") + " set:" + strings.Join(sets, " set:"), true
+}
+
+// rowText names an expectation's row as its line gives it.
+func rowText(e Expectation) string {
+	parts := append([]string{e.Edition.String()}, e.Knobs...)
+	for _, a := range e.Settings {
+		parts = append(parts, "set:"+a.Key+"="+a.Value)
+	}
+	return strings.Join(parts, " ")
+}
