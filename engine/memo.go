@@ -203,7 +203,7 @@ func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode,
 				return nil, nil, 0, err
 			}
 			if i < 0 || i >= len(n.enabled) {
-				return nil, nil, 0, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", d.Index, i, len(n.enabled))
+				return nil, nil, 0, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", ShownStep(d.Index), i, len(n.enabled))
 			}
 			w.picks = append(w.picks, i)
 			next = n.kids[i]
@@ -417,7 +417,7 @@ type prefixChooser struct {
 func (p *prefixChooser) Choose(d *Decision) (int, error) {
 	if d.Index < len(p.picks) {
 		if i := p.picks[d.Index]; i >= len(d.Enabled) {
-			return 0, fmt.Errorf("engine: memo: step %d: %d enabled steps where an earlier run had more: %w", d.Index, len(d.Enabled), errNotDeterministic)
+			return 0, fmt.Errorf("engine: memo: step %d: %d enabled steps where an earlier run had more: %w", ShownStep(d.Index), len(d.Enabled), errNotDeterministic)
 		}
 		return p.picks[d.Index], nil
 	}

@@ -192,7 +192,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			return res, cerr
 		}
 		if i < 0 || i >= len(en) {
-			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", step, i, len(en))
+			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", ShownStep(step), i, len(en))
 		}
 		if bare {
 			if fp, ok := footprintOf(rep, step, i); ok {

@@ -207,3 +207,23 @@ func TestStreams_Independent(t *testing.T) {
 	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(2, 0))
 	assert.Equal(t, "workload", StreamWorkload.String())
 }
+
+// pickAt answers every decision with the continue pick, and decision at
+// with an index out of range.
+type pickAt struct{ at int }
+
+func (p pickAt) Choose(d *Decision) (int, error) {
+	if d.Index == p.at {
+		return len(d.Enabled), nil
+	}
+	return d.Continue(), nil
+}
+
+// TestRun_ChooserOutOfRangeNamesTheShownStep: a chooser that picks outside
+// the enabled steps is an error naming the step as the trace numbers it
+// (decision index 2 is step 3).
+func TestRun_ChooserOutOfRangeNamesTheShownStep(t *testing.T) {
+	_, err := Run(lostUpdate.factory(), 3, pickAt{at: 2}, RunConfig{})
+	require.Error(t, err)
+	assert.Regexp(t, `^engine: step 3: chooser picked (\d+) of \d+ enabled steps$`, err.Error())
+}

@@ -328,12 +328,12 @@ func (s *DFS) isBranching(n *dfsNode) bool {
 func sameEnabled(d *Decision, en []Step) error {
 	if len(en) != len(d.Enabled) {
 		return fmt.Errorf("engine: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
-			d.Index, len(d.Enabled), len(en))
+			ShownStep(d.Index), len(d.Enabled), len(en))
 	}
 	for i := range en {
 		if en[i].Label != d.Enabled[i].Label {
 			return fmt.Errorf("engine: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
-				d.Index, i, d.Enabled[i].Label, en[i].Label)
+				ShownStep(d.Index), i, d.Enabled[i].Label, en[i].Label)
 		}
 	}
 	return nil
