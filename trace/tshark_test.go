@@ -132,54 +132,73 @@ var packetFields = []string{"migsim.step", "migsim.kind", "migsim.admin.status",
 func TestTsharkDissectsRegressionTraces(t *testing.T) {
 	bin := tsharkPath(t)
 	traces := recordRegressTraces(t, t.TempDir())
-	records := 0
+	// One tshark run for every trace (each run costs about 0.3 s of
+	// start-up, a hundred of them most of this package's time): the files
+	// as WritePcapng wrote them, one after the other, are one pcapng of a
+	// section per trace, which tshark reads in order. First the packets'
+	// fields, then the expert summary of everything at warning level or
+	// above, which tshark prints after the packets only when there is
+	// something to list.
+	all := filepath.Join(t.TempDir(), "sections.pcapng")
+	var sections bytes.Buffer
 	for _, tr := range traces {
-		t.Run(tr.name, func(t *testing.T) {
-			// One tshark run per trace (each costs about 0.3 s of
-			// start-up): the packets' fields, then the expert summary of
-			// everything at warning level or above, which tshark prints
-			// after the packets only when there is something to list.
-			args := []string{"-r", tr.pcapng, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"}
-			for _, f := range packetFields {
-				args = append(args, "-e", f)
-			}
-			args = append(args, "-z", "expert,warn")
-			out := tshark(t, bin, args...)
-			packets, summary, _ := strings.Cut(out, "\n\n")
-			assert.Empty(t, summary, "expert infos at warning level or above (Errors, Warns)")
-			assert.NotContains(t, packets, "Lua Error")
-			assert.NotContains(t, packets, "Malformed")
-			lines := strings.Split(strings.TrimSuffix(packets, "\n"), "\n")
-			require.Len(t, lines, len(tr.events), "one packet per event")
-			for i, l := range lines {
-				col := strings.Split(l, "\t")
-				require.Len(t, col, len(packetFields), "packet %d: %q", i+1, l)
-				r := RecordOf(tr.events[i])
-				assert.Equal(t, strconv.Itoa(r.Step), col[0], "packet %d step", i+1)
-				assert.Equal(t, strconv.Itoa(int(r.Kind)), col[1], "packet %d kind", i+1)
-				assert.Equal(t, infoLine(&r), col[7], "packet %d Info", i+1)
-				switch r.Kind {
-				case record.TraceAdmin:
-					s := SummarizeAdmin(r.Edition, r.Admin, r.AdminResult)
-					assert.Equal(t, strconv.Itoa(int(s.Status)), col[2], "packet %d status", i+1)
-					assert.Equal(t, strconv.FormatUint(s.Member, 10), col[4], "packet %d member", i+1)
-					assert.Equal(t, s.Name, col[5], "packet %d opcode name", i+1)
-					if s.HasMode {
-						assert.Equal(t, strconv.Itoa(int(s.Mode)), col[3], "packet %d mode", i+1)
-					}
-				case record.TraceState:
-					assert.Equal(t, strconv.Itoa(int(r.State.Mode)), col[3], "packet %d mode", i+1)
-				}
-				// Comments (the packet comment) are the only expert infos
-				// above chat level besides notes of failed commands.
-				for _, sev := range strings.Split(col[6], ",") {
-					assert.NotContains(t, []string{"8388608", "6291456"}, sev, "packet %d: expert error or warning", i+1)
-				}
-			}
-			records += len(lines)
-		})
+		b, err := os.ReadFile(tr.pcapng)
+		require.NoError(t, err)
+		sections.Write(b)
 	}
-	t.Logf("dissected %d records of %d regression traces", records, len(traces))
+	require.NoError(t, os.WriteFile(all, sections.Bytes(), 0o644))
+	args := []string{"-r", all, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"}
+	for _, f := range packetFields {
+		args = append(args, "-e", f)
+	}
+	args = append(args, "-z", "expert,warn")
+	out := tshark(t, bin, args...)
+	packets, summary, _ := strings.Cut(out, "\n\n")
+	assert.Empty(t, summary, "expert infos at warning level or above (Errors, Warns)")
+	assert.NotContains(t, packets, "Lua Error")
+	assert.NotContains(t, packets, "Malformed")
+	lines := strings.Split(strings.TrimSuffix(packets, "\n"), "\n")
+	total := 0
+	for _, tr := range traces {
+		total += len(tr.events)
+	}
+	require.Len(t, lines, total, "one packet per event of every trace")
+	for _, tr := range traces {
+		mine := lines[:len(tr.events)]
+		lines = lines[len(tr.events):]
+		t.Run(tr.name, func(t *testing.T) { checkPackets(t, tr, mine) })
+	}
+	t.Logf("dissected %d records of %d regression traces", total, len(traces))
+}
+
+// checkPackets checks tshark's field lines of one trace's packets against
+// the trace's events.
+func checkPackets(t *testing.T, tr regressTrace, lines []string) {
+	for i, l := range lines {
+		col := strings.Split(l, "\t")
+		require.Len(t, col, len(packetFields), "packet %d: %q", i+1, l)
+		r := RecordOf(tr.events[i])
+		assert.Equal(t, strconv.Itoa(r.Step), col[0], "packet %d step", i+1)
+		assert.Equal(t, strconv.Itoa(int(r.Kind)), col[1], "packet %d kind", i+1)
+		assert.Equal(t, infoLine(&r), col[7], "packet %d Info", i+1)
+		switch r.Kind {
+		case record.TraceAdmin:
+			s := SummarizeAdmin(r.Edition, r.Admin, r.AdminResult)
+			assert.Equal(t, strconv.Itoa(int(s.Status)), col[2], "packet %d status", i+1)
+			assert.Equal(t, strconv.FormatUint(s.Member, 10), col[4], "packet %d member", i+1)
+			assert.Equal(t, s.Name, col[5], "packet %d opcode name", i+1)
+			if s.HasMode {
+				assert.Equal(t, strconv.Itoa(int(s.Mode)), col[3], "packet %d mode", i+1)
+			}
+		case record.TraceState:
+			assert.Equal(t, strconv.Itoa(int(r.State.Mode)), col[3], "packet %d mode", i+1)
+		}
+		// Comments (the packet comment) are the only expert infos above
+		// chat level besides notes of failed commands.
+		for _, sev := range strings.Split(col[6], ",") {
+			assert.NotContains(t, []string{"8388608", "6291456"}, sev, "packet %d: expert error or warning", i+1)
+		}
+	}
 }
 
 // The acceptance filter: migsim.admin.status != 0 selects exactly the
