@@ -1,8 +1,17 @@
-// Package report writes finding reports: it replays a schedule file with
-// the trace recorded, explains its finding (package engine/explain) and
-// writes the Markdown report, the pcapng trace and the mode graph that
-// package trace renders (docs/traces.md, "Finding reports"). It is what
-// `migsim report` and `migsim run --report-dir` write.
+// Package report holds the reports of a finding and of an exploration.
+//
+// A finding report replays a schedule file with the trace recorded,
+// explains its finding (package engine/explain) and writes the Markdown
+// report, the pcapng trace and the mode graph that package trace renders
+// (docs/traces.md, "Finding reports"). It is what `migsim report` and
+// `migsim run --report-dir` write. PrintWhy prints an explanation's
+// orderings as every command does.
+//
+// An exploration report (Exploration) is what `migsim explore` prints. A
+// shard of an exploration (`explore --shard i/n`) also writes it into its
+// summary file (ShardFile: versioned, checksummed JSON, read strictly);
+// `migsim merge` reads the shards' files and rebuilds the report one
+// process gives (MergeShards, through package engine/merge).
 package report
 
 import (

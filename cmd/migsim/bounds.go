@@ -22,7 +22,8 @@ import (
 
 // Limits of the command line's numbers (the scenario's own are in package
 // scenario and apply to the flags that override them: --schedules,
-// --depth, --bound).
+// --depth, --bound; --shard's n is bounded by report.MaxShards, the bound
+// of the shard summary files).
 const (
 	// maxJobs bounds --jobs.
 	maxJobs = 256
@@ -36,10 +37,6 @@ const (
 	// maxShrinkReplays bounds --shrink-replays: a catalog finding shrinks
 	// within engine.DefaultShrinkReplays.
 	maxShrinkReplays = 1_000_000
-	// maxShards bounds the n of --shard i/n and the shard count a shard
-	// summary file states: far more processes than anyone runs, and a
-	// bound on what a count read from a file may ask for.
-	maxShards = 1_000_000
 	// maxTimeout bounds conform --timeout, the deadline of one request to
 	// an external device: the reference answers in microseconds, and a
 	// device that needs minutes for one request is hung.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/report"
 )
 
 // TestFormerHangsExit2AtOnce: every value that used to run for minutes (or
@@ -19,11 +21,11 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
 	// A shard summary, checksum and all, that states 4e12 shards: merge
 	// once made a slice of that size.
-	sf, err := readShardFile(filepath.Join(shardTestdata, "test-smoke_draft-2023.shard-0-of-2.summary.json"))
+	sf, err := report.ReadShardFile("../../report/testdata/shard/test-smoke_draft-2023.shard-0-of-2.summary.json")
 	require.NoError(t, err)
 	sf.Report.Summary.Shards = 4_000_000_000_000
 	huge := filepath.Join(t.TempDir(), "huge.summary.json")
-	require.NoError(t, writeShardFile(huge, &sf.Report))
+	require.NoError(t, report.WriteShardFile(huge, &sf.Report))
 	cases := []struct {
 		name string
 		args []string

@@ -19,6 +19,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -332,7 +333,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}
 		if ex != nil {
-			printWhy(stdout, ex, res.Choices, nil, 0) // the device's run is not the reference's to record
+			report.PrintWhy(stdout, ex, res.Choices, nil, 0, userError) // the device's run is not the reference's to record
 		}
 		return exitFinding
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -231,10 +232,10 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
-	rep := exploreReport{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
+	rep := report.Exploration{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
 		Bound: b.Bound, Schedules: b.Schedules}
 	if run.shards > 1 {
-		if err := checkShardOverwrite(shardSummaryPath(t, run), &rep); err != nil {
+		if err := report.CheckShardOverwrite(shardSummaryPath(t, run), &rep); err != nil {
 			return usageError(stderr, "explore", "--out: %v", err)
 		}
 	}
@@ -252,7 +253,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		return exitFinding
 	}
 	rep.Summary = sum
-	rep.printSummary(stdout)
+	rep.PrintSummary(stdout)
 	code := exitOK
 	if len(sum.Findings) > 0 {
 		code = exitFinding
@@ -302,7 +303,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		if !sum.Interrupted { // an interrupted run did not look everywhere
 			stale = staleShardSchedule(p, run, rep.Path)
 		}
-		if err := writeShardFile(p, &rep); err != nil {
+		if err := report.WriteShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage
 		}
@@ -316,7 +317,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		}
 		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
 	}
-	rep.printResult(stdout)
+	rep.PrintResult(stdout, userError)
 	if sum.Interrupted {
 		return exitInterrupted
 	}

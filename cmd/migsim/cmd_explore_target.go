@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -68,7 +69,7 @@ func targetText(t catalog.Target) string {
 	return strings.Join(parts, " ")
 }
 
-// parseShard parses "i/n" with 0 ≤ i < n ≤ maxShards.
+// parseShard parses "i/n" with 0 ≤ i < n ≤ report.MaxShards.
 func parseShard(s string) (int, int, error) {
 	if s == "" {
 		return 0, 1, nil
@@ -80,8 +81,8 @@ func parseShard(s string) (int, int, error) {
 	if n < 1 || i < 0 || i >= n {
 		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < n", s)
 	}
-	if n > maxShards {
-		return 0, 0, fmt.Errorf("--shard %q: n %d: want 1..%d shards", s, n, maxShards)
+	if n > report.MaxShards {
+		return 0, 0, fmt.Errorf("--shard %q: n %d: want 1..%d shards", s, n, report.MaxShards)
 	}
 	return i, n, nil
 }

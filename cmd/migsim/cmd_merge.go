@@ -10,9 +10,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/engine/merge"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/report"
 )
 
 func init() {
@@ -72,7 +71,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
 	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
-	rep.printSummary(stdout)
+	rep.PrintSummary(stdout)
 	if rep.Schedule != nil {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
@@ -84,7 +83,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	rep.printResult(stdout)
+	rep.PrintResult(stdout, userError)
 	if rep.Summary.Interrupted {
 		return exitInterrupted // the merged search is not the whole one
 	}
@@ -121,55 +120,14 @@ func shardFiles(args []string) ([]string, error) {
 
 // mergeShards reads the shard summaries and combines them into the report
 // of one process, with the name of the first finding's schedule file.
-func mergeShards(files []string) (*exploreReport, string, error) {
-	shards := make([]*shardFile, 0, len(files))
+func mergeShards(files []string) (*report.Exploration, string, error) {
+	shards := make([]*report.ShardFile, 0, len(files))
 	for _, f := range files {
-		sf, err := readShardFile(f)
+		sf, err := report.ReadShardFile(f)
 		if err != nil {
 			return nil, "", err
 		}
 		shards = append(shards, sf)
 	}
-	return mergeShardFiles(shards, files)
-}
-
-// mergeShardFiles combines shard summaries, as parseShardFile returns them
-// (files[i] names shards[i] in errors), into the report of one process,
-// with the name of the first finding's schedule file.
-func mergeShardFiles(shards []*shardFile, files []string) (*exploreReport, string, error) {
-	if len(shards) == 0 || len(files) != len(shards) {
-		return nil, "", fmt.Errorf("%d shard summaries named by %d files", len(shards), len(files))
-	}
-	parts := make([]engine.Summary, 0, len(shards))
-	for i, sf := range shards {
-		a, b := &shards[0].Report, &sf.Report
-		if a.Target != b.Target || a.Budget != b.Budget {
-			return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
-				files[i], b.Target, b.Budget, files[0], a.Target, a.Budget)
-		}
-		parts = append(parts, sf.Report.Summary)
-	}
-	sum, err := merge.Named(parts, files)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s (%s): %w", shards[0].Report.Target, shards[0].Report.Budget, err)
-	}
-	first := shards[0].Report
-	rep := &exploreReport{Target: first.Target, Budget: first.Budget, Strategy: first.Strategy, Bound: first.Bound,
-		Schedules: first.Schedules, Summary: sum}
-	if len(sum.Findings) == 0 {
-		return rep, "", nil
-	}
-	// The first finding over all shards is the first of its own shard,
-	// which shrank it.
-	want := sum.Findings[0]
-	for _, sf := range shards {
-		fs := sf.Report.Summary.Findings
-		if len(fs) == 0 || fs[0].Seed != want.Seed || fs[0].Finding.Oracle != want.Finding.Oracle ||
-			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
-			continue
-		}
-		rep.Shrunk, rep.Explained, rep.Schedule = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule
-		return rep, sf.ScheduleName, nil
-	}
-	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)
+	return report.MergeShards(shards, files)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/report"
 )
 
 // comparable drops what may differ between one process and merged shards:
@@ -148,11 +150,11 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 
 	// A shard that was interrupted: the merge is not the whole search.
-	sf, err := readShardFile(sums[0])
+	sf, err := report.ReadShardFile(sums[0])
 	require.NoError(t, err)
 	sf.Report.Summary.Interrupted = true
 	stopped := t.TempDir()
-	require.NoError(t, writeShardFile(filepath.Join(stopped, filepath.Base(sums[0])), &sf.Report))
+	require.NoError(t, report.WriteShardFile(filepath.Join(stopped, filepath.Base(sums[0])), &sf.Report))
 	code, out, stderr := runSimCLI(t, "merge", dirs[0], stopped)
 	assert.Equal(t, exitInterrupted, code, stderr)
 	assert.Contains(t, out, "interrupted")

@@ -213,6 +213,6 @@ func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, ma
 	if err != nil {
 		return err
 	}
-	printWhy(w, ex, res.Choices, sc, maxSteps)
+	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, userError)
 	return nil
 }

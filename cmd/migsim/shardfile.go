@@ -1,67 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/report"
 )
-
-// shardFileFormat is the version of the shard summary files explore writes
-// with --shard and merge reads. Version 2 added the shrink's Executed count
-// (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
-// finding's explanation (explain.Explanation), version 5 the schedule in
-// format 3 (its seeds as strings); merge refuses files of another version.
-const shardFileFormat = 5
-
-// shardFile is a shard's summary file: the report explore printed, as
-// JSON (the summary under engine.Summary's field names), and the file name
-// the unsharded schedule would have.
-type shardFile struct {
-	Format       int           `json:"format"`
-	Module       string        `json:"module"`
-	ScheduleName string        `json:"schedule_name,omitempty"`
-	Report       exploreReport `json:"report"`
-	// Checksum is a hash of every other field: a summary changed after
-	// explore wrote it is refused, as a schedule file is.
-	Checksum string `json:"checksum"`
-}
-
-// checksum hashes every field but Checksum.
-func (sf *shardFile) checksum() (string, error) {
-	c := *sf
-	c.Checksum = ""
-	return schedfile.Checksum(&c)
-}
 
 // shardSummaryPath is where a shard of t writes its summary under --out.
 func shardSummaryPath(t catalog.Target, run exploreRun) string {
 	return filepath.Join(run.out, shardName(catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(),
 		catalog.SettingStrings(t.Settings)), ".summary.json", run.shard, run.shards))
-}
-
-// checkShardOverwrite refuses, before any work, to overwrite at path the
-// summary of another exploration of the same target (another budget, seed
-// or bound: the file name does not say them). The same exploration run
-// again, and a file that is not a summary this build reads, are replaced.
-func checkShardOverwrite(path string, rep *exploreReport) error {
-	if _, err := os.Stat(path); err != nil {
-		return nil
-	}
-	old, err := readShardFile(path)
-	if err != nil || (old.Report.Target == rep.Target && old.Report.Budget == rep.Budget) {
-		return nil
-	}
-	return fmt.Errorf("%s holds the summary of another exploration (%s: %s), which this one (%s) would replace: use another --out, or remove it",
-		path, old.Report.Target, old.Report.Budget, rep.Budget)
 }
 
 // staleShardSchedule returns the schedule file the shard summary at path
@@ -70,11 +19,12 @@ func checkShardOverwrite(path string, rep *exploreReport) error {
 // exploration run again after the scenario or the device changed may find
 // nothing, and the old schedule would sit beside a summary that does not
 // name it. The schedule's name depends on the target alone, so a run with
-// another finding writes over it instead. checkShardOverwrite made sure the
-// summary at path is this exploration's, or not one this build reads (then
-// there is none). The caller removes it once the new summary is written.
+// another finding writes over it instead. report.CheckShardOverwrite made
+// sure the summary at path is this exploration's, or not one this build
+// reads (then there is none). The caller removes it once the new summary
+// is written.
 func staleShardSchedule(path string, run exploreRun, kept string) string {
-	old, err := readShardFile(path)
+	old, err := report.ReadShardFile(path)
 	if err != nil || old.ScheduleName == "" {
 		return ""
 	}
@@ -83,162 +33,4 @@ func staleShardSchedule(path string, run exploreRun, kept string) string {
 		return ""
 	}
 	return stale
-}
-
-// writeShardFile writes a shard's report to path.
-func writeShardFile(path string, rep *exploreReport) error {
-	sf := shardFile{Format: shardFileFormat, Module: engine.ModuleVersion(), Report: *rep}
-	if rep.Schedule != nil {
-		sf.ScheduleName = catalog.ScheduleRegressName(rep.Schedule)
-	}
-	sum, err := sf.checksum()
-	if err != nil {
-		return fmt.Errorf("shard summary %s: encode: %w", path, err)
-	}
-	sf.Checksum = sum
-	b, err := json.MarshalIndent(&sf, "", "  ")
-	if err != nil {
-		return fmt.Errorf("shard summary %s: encode: %w", path, err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("shard summary: %w", err)
-	}
-	return nil
-}
-
-// readShardFile reads and checks a shard summary file.
-func readShardFile(path string) (*shardFile, error) {
-	b, err := inputfile.ReadFile(path, inputfile.ShardSummary)
-	if err != nil {
-		return nil, fmt.Errorf("shard summary: %w", err)
-	}
-	sf, err := parseShardFile(b)
-	if err != nil {
-		return nil, fmt.Errorf("shard summary %s: %w", path, err)
-	}
-	return sf, nil
-}
-
-// parseShardFile decodes a shard summary strictly (unknown fields are
-// errors) and checks what merge relies on.
-func parseShardFile(b []byte) (*shardFile, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var sf shardFile
-	if err := dec.Decode(&sf); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
-		}
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
-			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
-		}
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
-	}
-	r, sum := &sf.Report, &sf.Report.Summary
-	if sf.Format != shardFileFormat {
-		return nil, fmt.Errorf("field format: version %d, want %d", sf.Format, shardFileFormat)
-	}
-	if want, err := sf.checksum(); err != nil || want != sf.Checksum {
-		return nil, fmt.Errorf("field checksum: %q does not match the summary (%q): it was changed after explore wrote it", sf.Checksum, want)
-	}
-	if err := checkShardCounts(sum); err != nil {
-		return nil, err
-	}
-	switch {
-	case r.Target == "" || r.Budget == "":
-		return nil, errors.New("field report.target or report.budget: empty")
-	case r.Strategy != engine.StrategyRandom && r.Strategy != engine.StrategyPCT && r.Strategy != engine.StrategyDFS:
-		return nil, fmt.Errorf("field report.strategy: %q, want random, pct or dfs", r.Strategy)
-	case sum.Strategy != r.Strategy:
-		return nil, fmt.Errorf("field report.summary.Strategy: %q, report.strategy is %q", sum.Strategy, r.Strategy)
-	case sum.Shards > maxShards:
-		return nil, fmt.Errorf("field report.summary.Shards: %d, want at most %d", sum.Shards, maxShards)
-	case sum.Shards < 2 || sum.Shard < 0 || sum.Shard >= sum.Shards:
-		return nil, fmt.Errorf("field report.summary.Shard: %d/%d is not a shard", sum.Shard, sum.Shards)
-	case sf.ScheduleName != "" && (sf.ScheduleName != filepath.Base(sf.ScheduleName) ||
-		!strings.HasSuffix(sf.ScheduleName, ".json") || strings.HasPrefix(sf.ScheduleName, ".")):
-		return nil, fmt.Errorf("field schedule_name: %q is not a schedule file name", sf.ScheduleName)
-	case (r.Schedule == nil) != (sf.ScheduleName == "") || (r.Schedule == nil) != (r.Shrunk == nil):
-		return nil, errors.New("field report.schedule: schedule, its name and its shrink result go together")
-	case r.Schedule != nil && len(sum.Findings) == 0:
-		return nil, errors.New("field report.schedule: a schedule without a finding")
-	}
-	if r.Schedule != nil {
-		if err := r.Schedule.Validate(); err != nil {
-			return nil, fmt.Errorf("field report.schedule: %w", err)
-		}
-	}
-	for i, f := range sum.Findings {
-		if f.Finding.Oracle == "" {
-			return nil, fmt.Errorf("field report.summary.Findings[%d].Finding.oracle: empty", i)
-		}
-	}
-	if err := checkExplained(r); err != nil {
-		return nil, err
-	}
-	return &sf, nil
-}
-
-// checkExplained checks a shard's explanation against its shrunk run:
-// every order names two steps of it, the earlier first, and the counts
-// are not negative.
-func checkExplained(r *exploreReport) error {
-	ex := r.Explained
-	if ex == nil {
-		return nil
-	}
-	if r.Shrunk == nil {
-		return errors.New("field report.explained: an explanation without a shrunk finding")
-	}
-	if ex.Steps < 0 || ex.Checked < 0 || ex.Checked > ex.Steps || ex.Runs < 0 || ex.Unpinned < 0 {
-		return fmt.Errorf("field report.explained: counts steps %d, checked %d, runs %d, unpinned %d do not fit",
-			ex.Steps, ex.Checked, ex.Runs, ex.Unpinned)
-	}
-	n := len(r.Shrunk.Result.Choices)
-	for i, o := range ex.Orders {
-		if o.Before < 0 || o.Before >= o.After || o.After >= n || (o.Moved != o.Before && o.Moved != o.After) {
-			return fmt.Errorf("field report.explained.orders[%d]: steps %d before %d (moved %d) in a run of %d steps", i, o.Before, o.After, o.Moved, n)
-		}
-	}
-	return nil
-}
-
-// checkShardCounts checks the counts of a shard's summary against each
-// other: none negative, the distinct interleavings listed, and a dfs
-// shard's subtrees its own (subtree i belongs to shard i mod n), each once.
-func checkShardCounts(sum *engine.Summary) error {
-	for _, c := range []struct {
-		name string
-		v    int64
-	}{
-		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
-		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
-		{"Executed", int64(sum.Executed)},
-	} {
-		if c.v < 0 {
-			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
-		}
-	}
-	switch {
-	case sum.Distinct > sum.Schedules:
-		return fmt.Errorf("field report.summary.Distinct: %d distinct interleavings in %d schedules", sum.Distinct, sum.Schedules)
-	case len(sum.Interleavings) != sum.Distinct:
-		return fmt.Errorf("field report.summary.Interleavings: %d listed, Distinct says %d", len(sum.Interleavings), sum.Distinct)
-	case sum.Failing > sum.Schedules+sum.Pruned:
-		return fmt.Errorf("field report.summary.Failing: %d failing runs in %d", sum.Failing, sum.Schedules+sum.Pruned)
-	}
-	seen := map[int]bool{}
-	for i, st := range sum.Subtrees {
-		if st.ID < 0 || st.Runs < 0 || sum.Shards < 1 || st.ID%sum.Shards != sum.Shard || seen[st.ID] {
-			return fmt.Errorf("field report.summary.Subtrees[%d]: subtree %d (%d runs) is not shard %d/%d's, or is listed twice",
-				i, st.ID, st.Runs, sum.Shard, sum.Shards)
-		}
-		seen[st.ID] = true
-	}
-	return nil
 }

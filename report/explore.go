@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -10,13 +10,15 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
-	"github.com/migsim/migsim/report"
 )
 
-// exploreReport is what explore prints; merge rebuilds it from the shards'
-// summary files and prints it the same way.
-type exploreReport struct {
-	// Target and Budget are the header's texts (targetText, budgetText).
+// Exploration is the report of an exploration: what `migsim explore`
+// prints, and what a shard of it writes into its summary file (ShardFile,
+// as JSON under the tags below); `migsim merge` rebuilds it from the
+// shards' summaries (MergeShards) and prints it the same way.
+type Exploration struct {
+	// Target and Budget are the header's texts: what was explored (the
+	// scenario, edition, knobs and settings) and with what budget.
 	Target string `json:"target"`
 	Budget string `json:"budget"`
 	// Strategy, Bound and Schedules are the budget's.
@@ -32,13 +34,15 @@ type exploreReport struct {
 	// when it failed).
 	Explained *explain.Explanation `json:"explained,omitempty"`
 	Schedule  *schedfile.Schedule  `json:"schedule,omitempty"`
-	Path      string               `json:"-"`
+	// Path is where the schedule file was written ("": nowhere); it is not
+	// part of the summary file.
+	Path string `json:"-"`
 }
 
-// printSummary prints what the exploration covered; only the throughput
+// PrintSummary prints what the exploration covered; only the throughput
 // line depends on the wall clock (and, with shards, on how the work was
 // split).
-func (r *exploreReport) printSummary(w io.Writer) {
+func (r *Exploration) PrintSummary(w io.Writer) {
 	sum := &r.Summary
 	fmt.Fprintf(w, "schedules: %d", sum.Schedules)
 	if sum.Pruned > 0 {
@@ -70,9 +74,9 @@ func (r *exploreReport) printSummary(w io.Writer) {
 		sum.SchedulesPerSecond(), plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
 }
 
-// printResult prints the findings, the shrunk first finding and where its
-// schedule went.
-func (r *exploreReport) printResult(w io.Writer) {
+// PrintResult prints the findings, the shrunk first finding and where its
+// schedule went; errText renders an error in it as PrintWhy's does.
+func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 	sum := &r.Summary
 	if len(sum.Findings) == 0 {
 		fmt.Fprintln(w, "no findings")
@@ -101,7 +105,7 @@ func (r *exploreReport) printResult(w io.Writer) {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}
 		if r.Explained != nil {
-			printWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0)
+			PrintWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0, errText)
 		}
 	}
 	if r.Schedule != nil && r.Path != "" {
@@ -110,14 +114,16 @@ func (r *exploreReport) printResult(w io.Writer) {
 	}
 }
 
-// printWhy prints an explanation's summary and the orderings the finding
-// needs, naming beside each step the admin commands it completed
-// (report.AdminCommands, from the run of sc recorded again, with at most
-// maxSteps steps; 0 for the catalog's bound): a PF admin step's label does
-// not say which command it ran. Without sc (a device's run the reference
-// cannot record) the labels stand alone; a run that does not record says
-// so under the orderings.
-func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *schedfile.Schedule, maxSteps int) {
+// PrintWhy prints an explanation's summary and the orderings the finding
+// needs (cs: the explained run's choices), naming beside each step the
+// admin commands it completed (AdminCommands, from the run of sc recorded
+// again, with at most maxSteps steps; 0 for the catalog's bound): a PF
+// admin step's label does not say which command it ran. Without sc (a
+// device's run the reference cannot record) the labels stand alone; a run
+// that does not record says so under the orderings, its error rendered by
+// errText (nil: the error's own text), which a command line uses to show
+// the user what went wrong rather than where in the code.
+func PrintWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *schedfile.Schedule, maxSteps int, errText func(error) string) {
 	fmt.Fprintf(w, "  why: %s\n", ex.Text())
 	if ex.Interrupted {
 		fmt.Fprintln(w, "  explaining interrupted: the steps before the ones counted were not moved")
@@ -128,13 +134,17 @@ func printWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *sche
 	var admin func(int) string
 	var err error
 	if sc != nil {
-		admin, err = report.AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
+		admin, err = AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
 	}
 	for _, o := range ex.Orders {
 		fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
 	}
 	if err != nil {
-		fmt.Fprintf(w, "    (the admin commands of these steps are not named: %s)\n", userError(err))
+		msg := err.Error()
+		if errText != nil {
+			msg = errText(err)
+		}
+		fmt.Fprintf(w, "    (the admin commands of these steps are not named: %s)\n", msg)
 	}
 }
 

@@ -1,0 +1,32 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
+)
+
+// PrintWhy names the orderings by their steps' labels and, when the run
+// cannot be recorded again for the admin commands, says so under them
+// with the error as errText renders it (its own text without errText).
+func TestPrintWhy_AdminCommandsError(t *testing.T) {
+	ex := &explain.Explanation{Steps: 3, Checked: 3, Orders: []explain.Order{{Before: 0, After: 2, Moved: 2, Instead: "lost-kick"}}}
+	cs := []engine.Choice{{Label: "vcpu0:kick"}, {Label: "hv:stop"}, {Label: "hv:freeze"}}
+	sc := &schedfile.Schedule{Scenario: "no-such-scenario", Edition: "draft-2023"}
+	var own, rendered bytes.Buffer
+	PrintWhy(&own, ex, cs, sc, 0, nil)
+	PrintWhy(&rendered, ex, cs, sc, 0, func(err error) string { return "RENDERED" })
+	order := "    step 1 vcpu0:kick before step 3 hv:freeze (reversed: lost-kick instead)\n"
+	assert.True(t, strings.HasPrefix(own.String(), "  why: "+ex.Text()+"\n"+order), own.String())
+	assert.Contains(t, own.String(), "    (the admin commands of these steps are not named: report: admin commands: catalog: no scenario \"no-such-scenario\"")
+	assert.Equal(t, "  why: "+ex.Text()+"\n"+order+"    (the admin commands of these steps are not named: RENDERED)\n", rendered.String())
+	var alone bytes.Buffer
+	PrintWhy(&alone, ex, cs, nil, 0, nil) // no schedule: the labels stand alone
+	assert.Equal(t, "  why: "+ex.Text()+"\n"+order, alone.String())
+}

@@ -1,0 +1,274 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/merge"
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/inputfile"
+)
+
+// ShardFileFormat is the version of the shard summary files explore writes
+// with --shard and merge reads. Version 2 added the shrink's Executed count
+// (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
+// finding's explanation (explain.Explanation), version 5 the schedule in
+// format 3 (its seeds as strings); merge refuses files of another version.
+const ShardFileFormat = 5
+
+// MaxShards bounds the shard count a shard summary file states, and the n
+// of explore's --shard i/n: far more processes than anyone runs, and a
+// bound on what a count read from a file may ask for.
+const MaxShards = 1_000_000
+
+// ShardFile is a shard's summary file: the report explore printed, as
+// JSON (the summary under engine.Summary's field names), and the file name
+// the unsharded schedule would have.
+type ShardFile struct {
+	// Format is ShardFileFormat; Module the version of the module that
+	// wrote the file (engine.ModuleVersion).
+	Format int    `json:"format"`
+	Module string `json:"module"`
+	// ScheduleName is the name the unsharded schedule file of the shrunk
+	// finding has (catalog.ScheduleRegressName; "" without a finding).
+	ScheduleName string `json:"schedule_name,omitempty"`
+	// Report is the shard's report.
+	Report Exploration `json:"report"`
+	// Checksum is a hash of every other field: a summary changed after
+	// explore wrote it is refused, as a schedule file is.
+	Checksum string `json:"checksum"`
+}
+
+// checksum hashes every field but Checksum.
+func (sf *ShardFile) checksum() (string, error) {
+	c := *sf
+	c.Checksum = ""
+	return schedfile.Checksum(&c)
+}
+
+// CheckShardOverwrite refuses, before any work, to overwrite at path the
+// summary of another exploration of the same target (another budget, seed
+// or bound: the file name does not say them). The same exploration run
+// again, and a file that is not a summary this build reads, are replaced.
+func CheckShardOverwrite(path string, rep *Exploration) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	old, err := ReadShardFile(path)
+	if err != nil || (old.Report.Target == rep.Target && old.Report.Budget == rep.Budget) {
+		return nil
+	}
+	return fmt.Errorf("%s holds the summary of another exploration (%s: %s), which this one (%s) would replace: use another --out, or remove it",
+		path, old.Report.Target, old.Report.Budget, rep.Budget)
+}
+
+// WriteShardFile writes a shard's report to path as its summary file.
+func WriteShardFile(path string, rep *Exploration) error {
+	sf := ShardFile{Format: ShardFileFormat, Module: engine.ModuleVersion(), Report: *rep}
+	if rep.Schedule != nil {
+		sf.ScheduleName = catalog.ScheduleRegressName(rep.Schedule)
+	}
+	sum, err := sf.checksum()
+	if err != nil {
+		return fmt.Errorf("shard summary %s: encode: %w", path, err)
+	}
+	sf.Checksum = sum
+	b, err := json.MarshalIndent(&sf, "", "  ")
+	if err != nil {
+		return fmt.Errorf("shard summary %s: encode: %w", path, err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("shard summary: %w", err)
+	}
+	return nil
+}
+
+// ReadShardFile reads and checks a shard summary file (ParseShardFile);
+// errors name the file.
+func ReadShardFile(path string) (*ShardFile, error) {
+	b, err := inputfile.ReadFile(path, inputfile.ShardSummary)
+	if err != nil {
+		return nil, fmt.Errorf("shard summary: %w", err)
+	}
+	sf, err := ParseShardFile(b)
+	if err != nil {
+		return nil, fmt.Errorf("shard summary %s: %w", path, err)
+	}
+	return sf, nil
+}
+
+// ParseShardFile decodes a shard summary strictly (unknown fields are
+// errors) and checks what merge relies on: the format version, the
+// checksum, counts that hold together, a shard of at most MaxShards, a
+// schedule that goes with its name and shrink result, an explanation
+// that fits the shrunk run. Errors name the field or the byte offset.
+func ParseShardFile(b []byte) (*ShardFile, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var sf ShardFile
+	if err := dec.Decode(&sf); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
+		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
+			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
+		}
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
+	}
+	r, sum := &sf.Report, &sf.Report.Summary
+	if sf.Format != ShardFileFormat {
+		return nil, fmt.Errorf("field format: version %d, want %d", sf.Format, ShardFileFormat)
+	}
+	if want, err := sf.checksum(); err != nil || want != sf.Checksum {
+		return nil, fmt.Errorf("field checksum: %q does not match the summary (%q): it was changed after explore wrote it", sf.Checksum, want)
+	}
+	if err := checkShardCounts(sum); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Target == "" || r.Budget == "":
+		return nil, errors.New("field report.target or report.budget: empty")
+	case r.Strategy != engine.StrategyRandom && r.Strategy != engine.StrategyPCT && r.Strategy != engine.StrategyDFS:
+		return nil, fmt.Errorf("field report.strategy: %q, want random, pct or dfs", r.Strategy)
+	case sum.Strategy != r.Strategy:
+		return nil, fmt.Errorf("field report.summary.Strategy: %q, report.strategy is %q", sum.Strategy, r.Strategy)
+	case sum.Shards > MaxShards:
+		return nil, fmt.Errorf("field report.summary.Shards: %d, want at most %d", sum.Shards, MaxShards)
+	case sum.Shards < 2 || sum.Shard < 0 || sum.Shard >= sum.Shards:
+		return nil, fmt.Errorf("field report.summary.Shard: %d/%d is not a shard", sum.Shard, sum.Shards)
+	case sf.ScheduleName != "" && (sf.ScheduleName != filepath.Base(sf.ScheduleName) ||
+		!strings.HasSuffix(sf.ScheduleName, ".json") || strings.HasPrefix(sf.ScheduleName, ".")):
+		return nil, fmt.Errorf("field schedule_name: %q is not a schedule file name", sf.ScheduleName)
+	case (r.Schedule == nil) != (sf.ScheduleName == "") || (r.Schedule == nil) != (r.Shrunk == nil):
+		return nil, errors.New("field report.schedule: schedule, its name and its shrink result go together")
+	case r.Schedule != nil && len(sum.Findings) == 0:
+		return nil, errors.New("field report.schedule: a schedule without a finding")
+	}
+	if r.Schedule != nil {
+		if err := r.Schedule.Validate(); err != nil {
+			return nil, fmt.Errorf("field report.schedule: %w", err)
+		}
+	}
+	for i, f := range sum.Findings {
+		if f.Finding.Oracle == "" {
+			return nil, fmt.Errorf("field report.summary.Findings[%d].Finding.oracle: empty", i)
+		}
+	}
+	if err := checkExplained(r); err != nil {
+		return nil, err
+	}
+	return &sf, nil
+}
+
+// checkExplained checks a shard's explanation against its shrunk run:
+// every order names two steps of it, the earlier first, and the counts
+// are not negative.
+func checkExplained(r *Exploration) error {
+	ex := r.Explained
+	if ex == nil {
+		return nil
+	}
+	if r.Shrunk == nil {
+		return errors.New("field report.explained: an explanation without a shrunk finding")
+	}
+	if ex.Steps < 0 || ex.Checked < 0 || ex.Checked > ex.Steps || ex.Runs < 0 || ex.Unpinned < 0 {
+		return fmt.Errorf("field report.explained: counts steps %d, checked %d, runs %d, unpinned %d do not fit",
+			ex.Steps, ex.Checked, ex.Runs, ex.Unpinned)
+	}
+	n := len(r.Shrunk.Result.Choices)
+	for i, o := range ex.Orders {
+		if o.Before < 0 || o.Before >= o.After || o.After >= n || (o.Moved != o.Before && o.Moved != o.After) {
+			return fmt.Errorf("field report.explained.orders[%d]: steps %d before %d (moved %d) in a run of %d steps", i, o.Before, o.After, o.Moved, n)
+		}
+	}
+	return nil
+}
+
+// checkShardCounts checks the counts of a shard's summary against each
+// other: none negative, the distinct interleavings listed, and a dfs
+// shard's subtrees its own (subtree i belongs to shard i mod n), each once.
+func checkShardCounts(sum *engine.Summary) error {
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{
+		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
+		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
+		{"Executed", int64(sum.Executed)},
+	} {
+		if c.v < 0 {
+			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
+		}
+	}
+	switch {
+	case sum.Distinct > sum.Schedules:
+		return fmt.Errorf("field report.summary.Distinct: %d distinct interleavings in %d schedules", sum.Distinct, sum.Schedules)
+	case len(sum.Interleavings) != sum.Distinct:
+		return fmt.Errorf("field report.summary.Interleavings: %d listed, Distinct says %d", len(sum.Interleavings), sum.Distinct)
+	case sum.Failing > sum.Schedules+sum.Pruned:
+		return fmt.Errorf("field report.summary.Failing: %d failing runs in %d", sum.Failing, sum.Schedules+sum.Pruned)
+	}
+	seen := map[int]bool{}
+	for i, st := range sum.Subtrees {
+		if st.ID < 0 || st.Runs < 0 || sum.Shards < 1 || st.ID%sum.Shards != sum.Shard || seen[st.ID] {
+			return fmt.Errorf("field report.summary.Subtrees[%d]: subtree %d (%d runs) is not shard %d/%d's, or is listed twice",
+				i, st.ID, st.Runs, sum.Shard, sum.Shards)
+		}
+		seen[st.ID] = true
+	}
+	return nil
+}
+
+// MergeShards combines shard summaries, as ParseShardFile returns them
+// (files[i] names shards[i] in errors), into the report one process
+// exploring everything gives (package engine/merge), with the name of the
+// first finding's schedule file ("" without a finding).
+func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, error) {
+	if len(shards) == 0 || len(files) != len(shards) {
+		return nil, "", fmt.Errorf("%d shard summaries named by %d files", len(shards), len(files))
+	}
+	parts := make([]engine.Summary, 0, len(shards))
+	for i, sf := range shards {
+		a, b := &shards[0].Report, &sf.Report
+		if a.Target != b.Target || a.Budget != b.Budget {
+			return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
+				files[i], b.Target, b.Budget, files[0], a.Target, a.Budget)
+		}
+		parts = append(parts, sf.Report.Summary)
+	}
+	sum, err := merge.Named(parts, files)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s (%s): %w", shards[0].Report.Target, shards[0].Report.Budget, err)
+	}
+	first := shards[0].Report
+	rep := &Exploration{Target: first.Target, Budget: first.Budget, Strategy: first.Strategy, Bound: first.Bound,
+		Schedules: first.Schedules, Summary: sum}
+	if len(sum.Findings) == 0 {
+		return rep, "", nil
+	}
+	// The first finding over all shards is the first of its own shard,
+	// which shrank it.
+	want := sum.Findings[0]
+	for _, sf := range shards {
+		fs := sf.Report.Summary.Findings
+		if len(fs) == 0 || fs[0].Seed != want.Seed || fs[0].Finding.Oracle != want.Finding.Oracle ||
+			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
+			continue
+		}
+		rep.Shrunk, rep.Explained, rep.Schedule = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule
+		return rep, sf.ScheduleName, nil
+	}
+	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)
+}

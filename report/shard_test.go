@@ -1,0 +1,252 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/reseal"
+)
+
+// Bad shard summaries are errors naming the field or the offset: text that
+// is not a summary, a summary changed after it was written (its checksum),
+// and summaries whose fields do not hold together although their checksum
+// does (sealed below, as a writer with a bug would).
+func TestShardFile_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"empty", ``, "decode: EOF"},
+		{"syntax", `{"format": 5,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 5} {}`, "trailing data"},
+		{"format", `{"format": 4}`, "field format: version 4, want 5"},
+		{"edited", `{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+			"field checksum"},
+	} {
+		_, err := ParseShardFile([]byte(tc.text))
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(sf *ShardFile)
+		want   string
+	}{
+		{"target", func(sf *ShardFile) { sf.Report.Target = "" }, "field report.target"},
+		{"strategy", func(sf *ShardFile) { sf.Report.Strategy = "bfs" }, `field report.strategy: "bfs"`},
+		{"not a shard", func(sf *ShardFile) { sf.Report.Summary.Shards = 1 }, "is not a shard"},
+		{"too many shards", func(sf *ShardFile) { sf.Report.Summary.Shards = 4_000_000_000_000 },
+			"field report.summary.Shards: 4000000000000, want at most 1000000"},
+		{"one shard over the limit", func(sf *ShardFile) { sf.Report.Summary.Shards = MaxShards + 1 },
+			"field report.summary.Shards: 1000001, want at most 1000000"},
+		{"path in name", func(sf *ShardFile) { sf.ScheduleName = "../x.json" }, "is not a schedule file name"},
+		{"name without schedule", func(sf *ShardFile) { sf.ScheduleName = "x.json" }, "go together"},
+		{"negative count", func(sf *ShardFile) { sf.Report.Summary.Schedules = -5 }, "field report.summary.Schedules: -5 is negative"},
+		{"more distinct than schedules", func(sf *ShardFile) {
+			sf.Report.Summary.Distinct, sf.Report.Summary.Interleavings = 3, []uint64{1, 2, 3}
+		}, "field report.summary.Distinct"},
+		{"distinct not listed", func(sf *ShardFile) {
+			sf.Report.Summary.Schedules, sf.Report.Summary.Distinct = 5, 2
+		}, "field report.summary.Interleavings"},
+		{"another shard's subtree", func(sf *ShardFile) {
+			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 0, Runs: 4}, {ID: 3, Runs: 1}}
+		}, "field report.summary.Subtrees[1]: subtree 3"},
+		{"a subtree twice", func(sf *ShardFile) {
+			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
+		}, "listed twice"},
+		{"explanation without a shrunk finding", func(sf *ShardFile) {
+			sf.Report.Explained = &explain.Explanation{Steps: 3}
+		}, "field report.explained: an explanation without a shrunk finding"},
+	} {
+		sf := ShardFile{Format: ShardFileFormat, Report: Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
+			Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
+		tc.change(&sf)
+		sum, err := sf.checksum()
+		require.NoError(t, err)
+		sf.Checksum = sum
+		b, err := json.Marshal(&sf)
+		require.NoError(t, err)
+		_, err = ParseShardFile(b)
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}
+
+// An explanation must fit the shrunk run it explains: merge prints its
+// steps by index.
+func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
+	shrunk := &engine.ShrinkResult{Result: engine.Result{Choices: make([]engine.Choice, 3)}}
+	for _, tc := range []struct {
+		name string
+		ex   explain.Explanation
+		want string
+	}{
+		{"fits", explain.Explanation{Steps: 3, Checked: 3, Orders: []explain.Order{{Before: 0, After: 2, Moved: 2}}}, ""},
+		{"order beyond the run", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 1, After: 7, Moved: 1}}},
+			"field report.explained.orders[0]: steps 1 before 7 (moved 1) in a run of 3 steps"},
+		{"order backwards", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 2, After: 1, Moved: 1}}}, "steps 2 before 1"},
+		{"moved neither", explain.Explanation{Steps: 3, Orders: []explain.Order{{Before: 0, After: 1, Moved: 2}}}, "(moved 2)"},
+		{"counts", explain.Explanation{Steps: 3, Checked: 4}, "field report.explained: counts"},
+	} {
+		err := checkExplained(&Exploration{Shrunk: shrunk, Explained: &tc.ex})
+		if tc.want == "" {
+			assert.NoError(t, err, tc.name)
+			continue
+		}
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}
+
+// shardTestdata holds shard summaries as explore wrote them: the two
+// shards of a pct exploration with a finding (shard 1 found and shrank
+// it) and the two of a dfs exploration without.
+const shardTestdata = "testdata/shard"
+
+// shardSeeds returns the summaries under shardTestdata, sorted by name.
+func shardSeeds(f *testing.F) [][]byte {
+	f.Helper()
+	files, err := filepath.Glob(filepath.Join(shardTestdata, "*.summary.json"))
+	require.NoError(f, err)
+	require.Len(f, files, 4)
+	var seeds [][]byte
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// resealShardFile returns b with its checksum field replaced by the
+// checksum of the rest of b, so that a fuzzer's changes reach the checks
+// behind the checksum. The second result is false when b is not a JSON
+// object of shard summary fields (b is then returned as it is).
+func resealShardFile(b []byte) ([]byte, bool) {
+	return reseal.JSON(b, func(body []byte) (string, bool) {
+		var sf ShardFile
+		if json.Unmarshal(body, &sf) != nil {
+			return "", false
+		}
+		sum, err := sf.checksum()
+		return sum, err == nil
+	})
+}
+
+// The reseal helper of the fuzz targets gives what explore writes: a real
+// summary, its checksum zeroed, parses again once resealed.
+func TestResealShardFile(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(shardTestdata, "test-smoke_draft-2023.shard-1-of-2.summary.json"))
+	require.NoError(t, err)
+	want, err := ParseShardFile(b)
+	require.NoError(t, err)
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(b, &m))
+	m["checksum"] = json.RawMessage(`"0000000000000000"`)
+	zeroed, err := json.Marshal(m)
+	require.NoError(t, err)
+	_, err = ParseShardFile(zeroed)
+	require.ErrorContains(t, err, "field checksum")
+	sealed, ok := resealShardFile(zeroed)
+	require.True(t, ok)
+	got, err := ParseShardFile(sealed)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	for _, notObject := range []string{``, `[]`, `null`, `{"format": "x"}`} {
+		out, ok := resealShardFile([]byte(notObject))
+		assert.False(t, ok, notObject)
+		assert.Equal(t, notObject, string(out))
+	}
+}
+
+// FuzzParseShardFile: any input is parsed or refused, never a panic, and
+// what is accepted is a shard. With reseal the input's checksum is
+// recomputed first (resealShardFile), so that the checks behind it see
+// the fuzzer's bytes: a resealed input is never refused for its checksum.
+//
+// Run it with -fuzzminimizetime 200x: the seed of the shard that found and
+// shrank a finding (under testdata/shard) is 68 KB, and Go's minimisation
+// of a new input grown from it (its last pass is quadratic in the input's
+// length) stalls the fuzzer for up to its default 60 s, again and again:
+//
+//	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
+func FuzzParseShardFile(f *testing.F) {
+	f.Add([]byte(`{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
+	f.Add([]byte(`[]`), false)
+	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)
+	for _, b := range shardSeeds(f) {
+		f.Add(b, false)
+		f.Add(b, true)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, reseal bool) {
+		resealed := false
+		if reseal {
+			b, resealed = resealShardFile(b)
+		}
+		sf, err := ParseShardFile(b)
+		if err != nil {
+			if resealed && strings.HasPrefix(err.Error(), "field checksum") {
+				t.Fatalf("a resealed input is refused for its checksum: %v", err)
+			}
+			return
+		}
+		if sf.Report.Summary.Shards < 2 || sf.Report.Summary.Shards > MaxShards || sf.Report.Target == "" {
+			t.Fatalf("accepted a summary that is not a shard: %+v", sf.Report.Summary)
+		}
+	})
+}
+
+// FuzzMergeShards merges shard summaries given as bytes (resealed first
+// when reseal is set, as FuzzParseShardFile does): a and b when both
+// parse, a alone when only it does. Nothing panics, and a merge that
+// succeeds prints its report. Run it with -fuzzminimizetime 200x, for the
+// reason FuzzParseShardFile gives (its seeds are the same summaries):
+//
+//	go test ./report -run '^$' -fuzz '^FuzzMergeShards$' -fuzzminimizetime 200x
+func FuzzMergeShards(f *testing.F) {
+	seeds := shardSeeds(f)
+	// seeds: flr shard 0, flr shard 1 (the finding), smoke shard 0, smoke shard 1.
+	f.Add(seeds[0], seeds[1], false)
+	f.Add(seeds[1], seeds[0], false)
+	f.Add(seeds[2], seeds[3], false)
+	f.Add(seeds[2], seeds[3], true)
+	f.Add(seeds[0], seeds[2], false)
+	f.Add(seeds[3], seeds[3], false)
+	f.Fuzz(func(t *testing.T, a, b []byte, reseal bool) {
+		var shards []*ShardFile
+		var names []string
+		for i, in := range [][]byte{a, b} {
+			if reseal {
+				in, _ = resealShardFile(in)
+			}
+			sf, err := ParseShardFile(in)
+			if err != nil {
+				if i == 0 {
+					return
+				}
+				break
+			}
+			shards, names = append(shards, sf), append(names, fmt.Sprintf("shard-%d.summary.json", i))
+		}
+		rep, name, err := MergeShards(shards, names)
+		if err != nil {
+			return
+		}
+		if (rep.Schedule == nil) != (name == "") {
+			t.Fatalf("merged schedule %v named %q", rep.Schedule != nil, name)
+		}
+		var out bytes.Buffer
+		rep.PrintSummary(&out)
+		rep.PrintResult(&out, nil)
+	})
+}
