@@ -53,6 +53,49 @@ func (sf *ShardFile) checksum() (string, error) {
 	return schedfile.Checksum(&c)
 }
 
+// ShardName inserts ".shard-I-of-N" before suffix in a file name ending in
+// .json; unsharded names get suffix only. A shard's schedule file is
+// named with suffix ".json", its summary file with ".summary.json".
+func ShardName(name, suffix string, shard, shards int) string {
+	base := name[:len(name)-len(filepath.Ext(name))]
+	if shards > 1 {
+		base += fmt.Sprintf(".shard-%d-of-%d", shard, shards)
+	}
+	return base + suffix
+}
+
+// ShardSummaryPath is where shard of shards of an exploration of t writes
+// its summary in dir.
+func ShardSummaryPath(dir string, t catalog.Target, shard, shards int) string {
+	return filepath.Join(dir, ShardName(catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(),
+		catalog.SettingStrings(t.Settings)), ".summary.json", shard, shards))
+}
+
+// ShardSummaries lists the summary files of paths: the *.summary.json
+// files of a directory, a file as it is.
+func ShardSummaries(paths []string) ([]string, error) {
+	var files []string
+	for _, a := range paths {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(a, "*.summary.json"))
+		if err != nil {
+			return nil, err
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("%s: no shard summaries (*.summary.json)", a)
+		}
+		files = append(files, m...)
+	}
+	return files, nil
+}
+
 // CheckShardOverwrite refuses, before any work, to overwrite at path the
 // summary of another exploration of the same target (another budget, seed
 // or bound: the file name does not say them). The same exploration run
@@ -67,6 +110,28 @@ func CheckShardOverwrite(path string, rep *Exploration) error {
 	}
 	return fmt.Errorf("%s holds the summary of another exploration (%s: %s), which this one (%s) would replace: use another --out, or remove it",
 		path, old.Report.Target, old.Report.Budget, rep.Budget)
+}
+
+// StaleShardSchedule returns the schedule file the shard summary at path
+// names when this run of shard of shards, which ran to its end and wrote
+// its files in dir, does not write it again (kept is the schedule file
+// this run wrote, "" for none): the same exploration run again after the
+// scenario or the device changed may find nothing, and the old schedule
+// would sit beside a summary that does not name it. The schedule's name
+// depends on the target alone, so a run with another finding writes over
+// it instead. CheckShardOverwrite made sure the summary at path is this
+// exploration's, or not one this build reads (then there is none). The
+// caller removes it once the new summary is written.
+func StaleShardSchedule(path, dir string, shard, shards int, kept string) string {
+	old, err := ReadShardFile(path)
+	if err != nil || old.ScheduleName == "" {
+		return ""
+	}
+	stale := filepath.Join(dir, ShardName(old.ScheduleName, ".json", shard, shards))
+	if stale == kept {
+		return ""
+	}
+	return stale
 }
 
 // WriteShardFile writes a shard's report to path as its summary file.
@@ -229,6 +294,20 @@ func checkShardCounts(sum *engine.Summary) error {
 		seen[st.ID] = true
 	}
 	return nil
+}
+
+// MergeShardFiles reads the shard summary files (ReadShardFile) and
+// combines them as MergeShards does.
+func MergeShardFiles(files []string) (*Exploration, string, error) {
+	shards := make([]*ShardFile, 0, len(files))
+	for _, f := range files {
+		sf, err := ReadShardFile(f)
+		if err != nil {
+			return nil, "", err
+		}
+		shards = append(shards, sf)
+	}
+	return MergeShards(shards, files)
 }
 
 // MergeShards combines shard summaries, as ParseShardFile returns them

@@ -250,3 +250,18 @@ func FuzzMergeShards(f *testing.F) {
 		rep.PrintResult(&out, nil)
 	})
 }
+
+// A shard's files carry ".shard-I-of-N" before their suffix; an unsharded
+// name only changes its suffix. ShardSummaries finds the summaries of a
+// directory by that suffix and refuses a directory without any.
+func TestShardNames(t *testing.T) {
+	assert.Equal(t, "a_draft-2023.shard-1-of-4.summary.json", ShardName("a_draft-2023.json", ".summary.json", 1, 4))
+	assert.Equal(t, "a_draft-2023.shard-0-of-2.json", ShardName("a_draft-2023.json", ".json", 0, 2))
+	assert.Equal(t, "a_draft-2023.summary.json", ShardName("a_draft-2023.json", ".summary.json", 0, 1))
+	files, err := ShardSummaries([]string{shardTestdata, "shard_test.go"})
+	require.NoError(t, err)
+	assert.Len(t, files, 5)
+	assert.Equal(t, "shard_test.go", files[4])
+	_, err = ShardSummaries([]string{"testdata/fuzz"})
+	assert.EqualError(t, err, "testdata/fuzz: no shard summaries (*.summary.json)")
+}

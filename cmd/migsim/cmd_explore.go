@@ -235,7 +235,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	rep := report.Exploration{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
 		Bound: b.Bound, Schedules: b.Schedules}
 	if run.shards > 1 {
-		if err := report.CheckShardOverwrite(shardSummaryPath(t, run), &rep); err != nil {
+		if err := report.CheckShardOverwrite(report.ShardSummaryPath(run.out, t, run.shard, run.shards), &rep); err != nil {
 			return usageError(stderr, "explore", "--out: %v", err)
 		}
 	}
@@ -291,17 +291,17 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
-		rep.Path = filepath.Join(run.out, shardName(name, ".json", run.shard, run.shards))
+		rep.Path = filepath.Join(run.out, report.ShardName(name, ".json", run.shard, run.shards))
 		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage
 		}
 	}
 	if run.shards > 1 {
-		p := shardSummaryPath(t, run)
+		p := report.ShardSummaryPath(run.out, t, run.shard, run.shards)
 		stale := ""
 		if !sum.Interrupted { // an interrupted run did not look everywhere
-			stale = staleShardSchedule(p, run, rep.Path)
+			stale = report.StaleShardSchedule(p, run.out, run.shard, run.shards, rep.Path)
 		}
 		if err := report.WriteShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
@@ -369,14 +369,4 @@ func budgetText(b scenario.Budget, run exploreRun) string {
 		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
 	}
 	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
-}
-
-// shardName inserts ".shard-I-of-N" before suffix in a file name ending in
-// .json; unsharded names get suffix only.
-func shardName(name, suffix string, shard, shards int) string {
-	base := name[:len(name)-len(filepath.Ext(name))]
-	if shards > 1 {
-		base += fmt.Sprintf(".shard-%d-of-%d", shard, shards)
-	}
-	return base + suffix
 }

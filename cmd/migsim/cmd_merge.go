@@ -59,12 +59,12 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
 	}
-	files, err := shardFiles(fs.Args())
+	files, err := report.ShardSummaries(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %v\n", err)
 		return exitUsage
 	}
-	rep, name, err := mergeShards(files)
+	rep, name, err := report.MergeShardFiles(files)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %v\n", err)
 		return exitUsage
@@ -91,43 +91,4 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	return exitOK
-}
-
-// shardFiles lists the summary files of the arguments: the
-// *.summary.json files of a directory, a file as it is.
-func shardFiles(args []string) ([]string, error) {
-	var files []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		m, err := filepath.Glob(filepath.Join(a, "*.summary.json"))
-		if err != nil {
-			return nil, err
-		}
-		if len(m) == 0 {
-			return nil, fmt.Errorf("%s: no shard summaries (*.summary.json)", a)
-		}
-		files = append(files, m...)
-	}
-	return files, nil
-}
-
-// mergeShards reads the shard summaries and combines them into the report
-// of one process, with the name of the first finding's schedule file.
-func mergeShards(files []string) (*report.Exploration, string, error) {
-	shards := make([]*report.ShardFile, 0, len(files))
-	for _, f := range files {
-		sf, err := report.ReadShardFile(f)
-		if err != nil {
-			return nil, "", err
-		}
-		shards = append(shards, sf)
-	}
-	return report.MergeShards(shards, files)
 }

@@ -53,7 +53,7 @@ func TestShardFile_StaleScheduleRemoved(t *testing.T) {
 	sf, err := report.ReadShardFile(summary)
 	require.NoError(t, err)
 	require.NotEmpty(t, sf.ScheduleName)
-	sched := filepath.Join(out, shardName(sf.ScheduleName, ".json", 1, 2))
+	sched := filepath.Join(out, report.ShardName(sf.ScheduleName, ".json", 1, 2))
 	require.FileExists(t, sched)
 
 	code, stderr = explore()
