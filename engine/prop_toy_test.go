@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/migsim/migsim/internal/runtrace"
 )
 
 // Randomly generated toy systems for property tests: a few actors run
@@ -184,17 +186,17 @@ func (s *propSys) ActorName(a int) string { return s.names[a] }
 
 // StateHash hashes everything that decides what the system does next.
 func (s *propSys) StateHash() (uint64, bool) {
-	h := hashSeed
+	h := runtrace.Seed
 	for a := range s.progs {
-		h = mix(mix(mix(h, uint64(s.pc[a])), uint64(s.local[a])), uint64(s.wake[a]))
+		h = runtrace.Mix(runtrace.Mix(runtrace.Mix(h, uint64(s.pc[a])), uint64(s.local[a])), uint64(s.wake[a]))
 		if s.sleeping[a] {
-			h = mix(h, 1)
+			h = runtrace.Mix(h, 1)
 		}
 	}
 	for _, v := range s.vars {
-		h = mix(h, uint64(v))
+		h = runtrace.Mix(h, uint64(v))
 	}
-	return mix(h, uint64(s.now)), true
+	return runtrace.Mix(h, uint64(s.now)), true
 }
 
 // propString renders a system for failure messages.

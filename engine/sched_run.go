@@ -5,6 +5,9 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"time"
+
+	"github.com/migsim/migsim/internal/runtrace"
 )
 
 // DefaultMaxSteps bounds a run when RunConfig.MaxSteps is zero.
@@ -26,7 +29,7 @@ type Runner struct {
 	cfg     RunConfig
 	enabled []Step
 	choices []Choice
-	tw      traceWriter
+	tw      runtrace.Writer
 	// log, when set, records the run's decisions and stream draws for the
 	// memo (see memo.go).
 	log *eventLog
@@ -40,7 +43,7 @@ func NewRunner(cfg RunConfig) *Runner {
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultMaxSteps
 	}
-	return &Runner{cfg: cfg, tw: traceWriter{w: cfg.Trace}}
+	return &Runner{cfg: cfg, tw: runtrace.NewWriter(cfg.Trace)}
 }
 
 // Run builds a system from seed and runs it under ch with a fresh Runner.
@@ -91,7 +94,7 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 // the Runner's buffer until the next run.
 func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	r.choices = r.choices[:0]
-	res.TraceHash, res.Interleaving = hashSeed, hashSeed
+	res.TraceHash, res.Interleaving = runtrace.Seed, runtrace.Seed
 	step := 0
 	defer func() {
 		if p := recover(); p != nil {
@@ -99,8 +102,8 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			err = nil
 		}
 		res.Choices = r.choices
-		if r.tw.err != nil && err == nil {
-			err = fmt.Errorf("engine: write trace: %w", r.tw.err)
+		if r.tw.Err() != nil && err == nil {
+			err = fmt.Errorf("engine: write trace: %w", r.tw.Err())
 		}
 	}()
 	tracing := r.cfg.Trace != nil
@@ -165,9 +168,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			sys.Advance(res.Now)
 			advanced = true
 			d.Advances++
-			res.TraceHash = mix(mix(res.TraceHash, clockMark), uint64(res.Now))
+			res.TraceHash = runtrace.Mix(runtrace.Mix(res.TraceHash, runtrace.ClockMark), uint64(res.Now))
 			if tracing {
-				r.tw.clock(res.Now)
+				r.tw.Clock(time.Duration(res.Now))
 			}
 			continue
 		}
@@ -210,11 +213,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		if r.log != nil {
 			r.log.decision(&d, i)
 		}
-		lh := hashString(s.Label)
-		res.Interleaving = mix(res.Interleaving, lh)
-		res.TraceHash = mix(mix(mix(mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
+		lh := runtrace.String(s.Label)
+		res.Interleaving = runtrace.Mix(res.Interleaving, lh)
+		res.TraceHash = runtrace.Mix(runtrace.Mix(runtrace.Mix(runtrace.Mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
 		if tracing {
-			r.tw.step(ShownStep(step), res.Now, sys.ActorName(s.Actor), s.Label)
+			r.tw.Step(ShownStep(step), time.Duration(res.Now), sys.ActorName(s.Actor), s.Label)
 		}
 		if aware != nil {
 			aware.Replayed(rep != nil && rep.judged(step))

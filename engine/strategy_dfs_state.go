@@ -1,6 +1,10 @@
 package engine
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/migsim/migsim/internal/runtrace"
+)
 
 // State pruning (DFSConfig.States): a decision whose state has been
 // explored completely before is skipped when that earlier visit covered
@@ -97,7 +101,7 @@ func sleepKey(n *dfsNode) []uint64 {
 	}
 	k := make([]uint64, len(n.sleep))
 	for i, z := range n.sleep {
-		k[i] = mix(hashString(z.Label), uint64(z.Actor))
+		k[i] = runtrace.Mix(runtrace.String(z.Label), uint64(z.Actor))
 	}
 	slices.Sort(k)
 	return slices.Compact(k)

@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/migsim/migsim/internal/runtrace"
+
 // Known transitions (with state pruning): a run that branches at decision
 // p with pick i replays the path to p, runs the pick, and most often ends
 // right there, at a state an earlier visit covers. Such a run does two
@@ -35,7 +37,7 @@ type dfsTrans struct {
 }
 
 // stepKey identifies a step of a state: its actor and label.
-func stepKey(st Step) uint64 { return mix(hashString(st.Label), uint64(st.Actor)) }
+func stepKey(st Step) uint64 { return runtrace.Mix(runtrace.String(st.Label), uint64(st.Actor)) }
 
 // transitions reports whether the search keeps and uses known transitions.
 func (s *DFS) transitions() bool {
