@@ -11,7 +11,6 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
 )
 
 // GeneratedShrinkReplays bounds the shrinking of a generated scenario's
@@ -86,23 +85,15 @@ func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int)
 	}
 	t.Settings = e.Settings
 	b := s.BudgetFor(e.Edition)
-	ref, err := t.Reference(b.Seed)
-	if err != nil {
+	if _, err := t.Reference(b.Seed); err != nil {
 		return propErr(s, "reference", "%v", err)
 	}
-	f := func(st engine.Streams) (engine.System, error) {
-		return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Reference: true, ReferenceLog: ref}, st)
+	race, err := t.ReferenceRace(b.Seed, schedules)
+	if err != nil {
+		return propErr(s, "reference-self", "%s: %v", e.Edition, err)
 	}
-	for i := 0; i < schedules; i++ {
-		seed := engine.ScheduleSeed(b.Seed, i)
-		res, err := engine.Run(f, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: t.maxSteps()})
-		if err != nil {
-			return propErr(s, "reference-self", "%s schedule %d: %v", e.Edition, i, err)
-		}
-		if res.Finding != nil {
-			return propErr(s, "reference-self", "%s schedule %d: %s: %s", e.Edition, i, res.Finding.Oracle, res.Finding.Message)
-		}
+	if race != nil {
+		return propErr(s, "reference-self", "%s schedule %d: %s: %s", e.Edition, race.Schedule, race.Finding.Oracle, race.Finding.Message)
 	}
 	return nil
 }

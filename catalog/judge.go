@@ -148,6 +148,10 @@ type Outcome struct {
 	// Defect explains an outcome that can never match (a scenario error, a
 	// panic, a failing reference run).
 	Defect string
+	// Caveat qualifies a finding that may not be what it seems: a
+	// transparent violation of a scenario whose guest log depends on the
+	// schedule without migration too (ReferenceRace).
+	Caveat string
 	// Interrupted is set when the context ended the exploration early:
 	// Explored and the finding are what it got to.
 	Interrupted bool
@@ -249,6 +253,15 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		}
 		if err := out.judgeImpact(t, rep.Seed, rep.Result.Choices); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
+		}
+		if fd.Oracle == oracle.Transparent.Info().Name {
+			race, err := t.ReferenceRace(b.Seed, ReferenceRaceRuns)
+			if err != nil {
+				return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
+			}
+			if race != nil {
+				out.Caveat = race.Text()
+			}
 		}
 	}
 	out.Match = out.Defect == "" && out.Mismatch == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle

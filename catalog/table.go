@@ -138,6 +138,9 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 		if o.Defect != "" {
 			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
 		}
+		if o.Caveat != "" {
+			fmt.Fprintf(w, "%s\n", wrapLine("  caveat: "+o.Caveat, tableWidth, "    "))
+		}
 	}
 	fmt.Fprintf(w, "\n%s: %d match, %d mismatch; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched, mismatched,
 		plural.Count(found, "finding"), shrunk)
@@ -161,6 +164,7 @@ type runRow struct {
 	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
 	Replay   string          `json:"replay,omitempty"`
 	Defect   string          `json:"defect,omitempty"`
+	Caveat   string          `json:"caveat,omitempty"`
 	Mismatch string          `json:"mismatch,omitempty"`
 	NA       string          `json:"na,omitempty"`
 }
@@ -196,7 +200,7 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error 
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: SettingStrings(o.Settings),
 			Expected: VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
-			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Mismatch: o.Mismatch, NA: o.NA,
+			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
 				Text: o.ExploredText()}}

@@ -1,0 +1,64 @@
+package catalog
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world"
+)
+
+// ReferenceRaceRuns is how many schedules Judge runs without migration
+// when a row finds a transparent violation, to tell a scenario whose guest
+// program races with itself (ReferenceRace).
+const ReferenceRaceRuns = 20
+
+// ReferenceRace is a schedule under which the target's run without
+// migration ends with another guest log than the fixed-schedule reference
+// run of the same seed.
+type ReferenceRace struct {
+	// Schedule is the schedule's index from the base seed; Seed its seed.
+	Schedule int
+	Seed     uint64
+	// Finding is what the run without migration found (the transparent
+	// oracle's comparison with the reference log, most often).
+	Finding engine.Finding
+}
+
+// Text says what the race means for a finding of the row.
+func (r *ReferenceRace) Text() string {
+	return fmt.Sprintf("without migration the guest's log already depends on the schedule (schedule %d, seed %d: %s at step %d: %s): "+
+		"the scenario's guest program races with itself, so a transparent finding may be that race and not the migration; "+
+		"make the program's order deterministic (wait for a request before the operation that depends on it)",
+		r.Schedule, r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message)
+}
+
+// ReferenceRace runs the target without migration (as Reference does)
+// under n random schedules of base, seeds ScheduleSeed(base, i), each
+// judged against the guest log of its own seed's reference run, and
+// returns the first run with a finding; nil when none has one. A
+// migration must be invisible to the guest (the transparent oracle), which
+// only means something when the guest's own program gives one log whatever
+// the schedule: otherwise a transparent finding may be the program's race.
+func (t Target) ReferenceRace(base uint64, n int) (*ReferenceRace, error) {
+	t.Oracles = t.oracles()
+	for i := range n {
+		seed := engine.ScheduleSeed(base, i)
+		ref, err := t.Reference(seed)
+		if err != nil {
+			return nil, err
+		}
+		f := func(st engine.Streams) (engine.System, error) {
+			return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+				Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, ReferenceLog: ref,
+				Oracles: t.Oracles}, st)
+		}
+		res, err := engine.Run(f, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: t.maxSteps()})
+		if err != nil {
+			return nil, fmt.Errorf("catalog: run without migration of %s (%s), schedule %d: %w", t.Scenario.Name, t.Edition, i, err)
+		}
+		if res.Finding != nil {
+			return &ReferenceRace{Schedule: i, Seed: seed, Finding: *res.Finding}, nil
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,82 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// racyGuestScenario submits a write and starts an FLR without waiting for
+// it: whether the write reaches the disk depends on the schedule, with or
+// without migration. calmGuestScenario waits first.
+const racyGuestScenario = `scenario racy-guest
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x11
+  submit write sector=2 count=2 pattern=0x12
+  flr
+  probe
+  read sector=0 count=4
+expect draft-2023 pass
+explore strategy=random schedules=100 seed=1
+`
+
+var calmGuestScenario = strings.Replace(racyGuestScenario, "  flr\n", "  wait\n  flr\n", 1)
+
+// TestReferenceRace: a guest program whose log depends on the schedule
+// without migration is found by its runs without migration; one that
+// waits is not.
+func TestReferenceRace(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		race      bool
+	}{
+		{"racy", racyGuestScenario, true},
+		{"calm", calmGuestScenario, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := writeScenario(t, tc.name+".scn", tc.src)
+			tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+			require.NoError(t, err)
+			race, err := tg.ReferenceRace(1, ReferenceRaceRuns)
+			require.NoError(t, err)
+			if !tc.race {
+				assert.Nil(t, race)
+				return
+			}
+			require.NotNil(t, race)
+			assert.Equal(t, "transparent", race.Finding.Oracle, "the runs without migration disagree on the guest's log")
+			assert.Contains(t, race.Text(), "races with itself")
+		})
+	}
+}
+
+// TestJudge_CaveatOfARacyGuest: a row whose transparent finding may be the
+// guest program's own race says so (Caveat); a transparent finding of a
+// catalog question, whose guest program gives one log whatever the
+// schedule, has no caveat.
+func TestJudge_CaveatOfARacyGuest(t *testing.T) {
+	s := writeScenario(t, "racy.scn", racyGuestScenario)
+	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: 1, MaxRuns: shortRuns(), Shrink: shortShrink()})
+	require.NoError(t, err)
+	require.NotNil(t, o.Finding)
+	assert.Equal(t, "transparent", o.GotOracle)
+	assert.Contains(t, o.Caveat, "the scenario's guest program races with itself")
+	var b strings.Builder
+	require.NoError(t, WriteTable(&b, []Outcome{o}, "", ""))
+	assert.Contains(t, b.String(), "\n  caveat: without migration the guest's log already depends on the schedule")
+
+	q, err := CatalogScenario("retry-without-discard")
+	require.NoError(t, err)
+	require.Equal(t, "transparent", q.Expect[0].Oracle)
+	o, err = Judge(context.Background(), q, q.Expect[0], JudgeConfig{Jobs: 1, MaxRuns: shortRuns(), Shrink: shortShrink()})
+	require.NoError(t, err)
+	assert.Equal(t, "transparent", o.GotOracle)
+	assert.Empty(t, o.Caveat)
+}
