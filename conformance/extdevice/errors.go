@@ -6,7 +6,8 @@ import (
 )
 
 // Error is an external device's failure: it broke the protocol (a
-// malformed, late, unexpected or missing message; the process died) or,
+// malformed, late, unexpected or missing message; the process died, the
+// serve function of a served device returned) or,
 // when Fault is set, kept the protocol but asked for something no device
 // may do (guest memory outside the guest's range). A protocol error ends
 // the process; a fault only ends the run it happened in.
@@ -16,18 +17,24 @@ import (
 // whose message is Error(), and package conformance reports it under
 // IsDeviceFinding.
 type Error struct {
-	// Command names the device process (its path).
+	// Command names the device: its process's command (its path), or a
+	// served device's name (StartServed).
 	Command string
 	// Request says what the kit was doing: "event 12 (admin tag 3) for
 	// device 4 (vf 1)".
 	Request string
 	// What went wrong, naming the message.
 	What string
-	// Exit says how the process ended, when it did ("exit status 1",
-	// "killed after the deadline").
+	// Exit says how the device ended, when it did: a process's status
+	// ("exit status 1", "killed"), or how a served device's serve function
+	// ended ("serve returned: …", "serve panicked: …").
 	Exit string
-	// Stderr is the end of what the process wrote on stderr.
+	// Stderr is the end of what the process wrote on stderr; for a served
+	// device, the start of the stack of its serve function's panic.
 	Stderr string
+	// Served is set for a served device (StartServed): Exit then says how
+	// its serve function ended, not a process's status.
+	Served bool
 	// Fault is set for a device fault that kept the protocol.
 	Fault bool
 	// Interrupted is set when the kit stopped the exchange (its context
@@ -50,11 +57,18 @@ func (e *Error) Error() string {
 		b.WriteString("protocol: ")
 	}
 	fmt.Fprintf(&b, "%s: %s: %s", e.Command, e.Request, e.What)
-	if e.Exit != "" {
+	switch {
+	case e.Exit != "" && e.Served:
+		fmt.Fprintf(&b, "; %s", e.Exit)
+	case e.Exit != "":
 		fmt.Fprintf(&b, "; process %s", e.Exit)
 	}
 	if s := strings.TrimSpace(e.Stderr); s != "" {
-		fmt.Fprintf(&b, "; stderr: %s", strings.ReplaceAll(s, "\n", " | "))
+		label := "stderr"
+		if e.Served {
+			label = "stack"
+		}
+		fmt.Fprintf(&b, "; %s: %s", label, strings.ReplaceAll(s, "\n", " | "))
 	}
 	return b.String()
 }

@@ -1,13 +1,15 @@
 package extdevice
 
 // PIDs returns the process ids of a pool's processes (for tests that check
-// nothing is left behind).
+// nothing is left behind); a served pool has none.
 func PIDs(p *Pool) []int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []int
 	for _, proc := range p.procs {
-		out = append(out, proc.cmd.Process.Pid)
+		if e, ok := proc.dev.(*execRunner); ok {
+			out = append(out, e.cmd.Process.Pid)
+		}
 	}
 	return out
 }

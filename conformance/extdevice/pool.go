@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -23,6 +24,8 @@ type Options struct {
 	Timeout time.Duration
 	// Procs is how many processes serve devices (zero: GOMAXPROCS):
 	// devices are spread over them, one request at a time per process.
+	// For a served pool (StartServed), it is how many serve functions run
+	// at once, each in a goroutine of its own.
 	Procs int
 	// Transcript, when set, receives every line exchanged with every
 	// process: "kit> " before what the kit sent, "dev> " before what a
@@ -38,9 +41,16 @@ type Options struct {
 // Pool runs an external device command: up to Options.Procs processes of
 // it, each serving many devices (one per `new`), reached through one
 // member.Factory. The first protocol error ends the pool: Err returns it,
-// and every device of the pool panics with it from then on.
+// and every device of the pool panics with it from then on. A pool of a
+// served device (StartServed) runs serve functions in goroutines instead
+// of processes, through the same exchanges.
 type Pool struct {
-	argv  []string
+	// command names the device in the pool's own errors (the command's
+	// path, or the served device's name); name in its processes' errors.
+	command, name string
+	// launch starts one more process (or serve goroutine).
+	launch launch
+
 	opts  Options
 	info  Info
 	mu    sync.Mutex
@@ -75,17 +85,48 @@ func Start(argv []string, o Options) (*Pool, error) {
 	if len(argv) == 0 || argv[0] == "" {
 		return nil, fmt.Errorf("extdevice: no command")
 	}
+	argv = slices.Clone(argv)
+	return newPool(argv[0], filepath.Base(argv[0]), func() (runner, writeEnd, readEnd, error) { return launchExec(argv) }, o)
+}
+
+// StartServed is Start for a device written in Go, served in-process:
+// serve, typically
+//
+//	func(r io.Reader, w io.Writer) error { return extdevice.Serve(r, w, blk.New, info) }
+//
+// runs in a goroutine for each "process" of the pool, reading the kit's
+// requests from r and writing its replies on w, over in-memory pipes
+// (net.Pipe) instead of a process's stdin and stdout. The kit's side is
+// the same as Start's: the same bytes, framing, deadlines, interruption
+// (Options.Context), protocol errors, transcript and Close. It is for
+// testing a Go device's protocol handling, and the kit itself, without
+// starting processes: no exec, no OS pipes, no system calls per message.
+// Where a process would exit, serve returns (the kit's Close ends its
+// input: Serve then returns nil); an Error says how it returned (Exit,
+// with Served set) or the start of the stack of its panic, which is the
+// device's failure, not the caller's. Killing a served device closes its
+// pipes: a serve function that neither reads nor writes is left running.
+// name names the device in errors.
+func StartServed(name string, serve func(r io.Reader, w io.Writer) error, o Options) (*Pool, error) {
+	if name == "" || serve == nil {
+		return nil, fmt.Errorf("extdevice: a served device needs a name and a serve function")
+	}
+	return newPool(name, name, func() (runner, writeEnd, readEnd, error) { return launchServed(serve) }, o)
+}
+
+// newPool starts the pool's first device and runs the handshake.
+func newPool(command, name string, start launch, o Options) (*Pool, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
 	if o.Procs <= 0 {
 		o.Procs = runtime.GOMAXPROCS(0)
 	}
-	pool := &Pool{argv: slices.Clone(argv), opts: o}
+	pool := &Pool{command: command, name: name, launch: start, opts: o}
 	if o.Transcript != nil {
 		pool.transcript = &transcript{w: o.Transcript}
 	}
-	proc, info, err := startProcess(argv, o, pool.setErr, pool.transcript)
+	proc, info, err := startProcess(name, start, o, pool.setErr, pool.transcript)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +173,7 @@ func (p *Pool) pick() (*process, uint64, error) {
 		}
 	}
 	if len(p.procs) < p.opts.Procs {
-		proc, _, err := startProcess(p.argv, p.opts, p.setErr, p.transcript)
+		proc, _, err := startProcess(p.name, p.launch, p.opts, p.setErr, p.transcript)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -162,13 +203,15 @@ func (p *Pool) Factory() member.Factory {
 }
 
 // Close ends every process: its stdin is closed, and it is killed if it
-// does not exit within a second. No process outlives Close.
+// does not exit within a second. No process outlives Close. A served
+// device's input ends likewise, and its pipes are closed if its serve
+// function has not returned a second later.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	procs := p.procs
 	p.procs = nil
 	p.mu.Unlock()
-	p.setErr(&Error{Command: p.argv[0], Request: "use after close", What: "the pool was closed"})
+	p.setErr(&Error{Command: p.command, Request: "use after close", What: "the pool was closed"})
 	for _, proc := range procs {
 		proc.close()
 	}

@@ -7,91 +7,102 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
-// stderrTail is how much of a process's stderr an Error quotes.
-const stderrTail = 2048
-
-// process is one running device process and its pipes. One exchange (a
-// request and everything until its reply) runs at a time.
+// process is one running device — a process (Start) or a Go device served
+// in-process (StartServed) — with the kit's ends of its input and output.
+// One exchange (a request and everything until its reply) runs at a time.
+// Everything here is the same for both: only how the device runs, ends and
+// reports (runner) and the kind of pipe ends differ.
 type process struct {
-	argv    []string
+	// name names the device in messages: the command's base name, or the
+	// served device's name.
+	name    string
 	timeout time.Duration
-	cmd     *exec.Cmd
-	in      *os.File // our end of the process's stdin
-	out     *os.File // our end of the process's stdout
+	dev     runner
+	in      writeEnd // our end of the device's input
+	out     readEnd  // our end of the device's output
 	r       *bufio.Reader
 	w       *bufio.Writer
 
-	errMu  sync.Mutex
-	stderr tail
-	exited chan struct{}
-	// stderrDone is closed once the process's stderr reached its end (the
-	// tail then holds everything it wrote).
-	stderrDone chan struct{}
-	// waitErr is cmd.Wait's result, set before exited closes.
-	waitErr error
-
 	mu     sync.Mutex
 	nextID uint64
-	// err is the first protocol error; the process is gone after it.
+	// err is the first protocol error; the device is gone after it.
 	err *Error
 
 	dropMu sync.Mutex
 	drops  []uint64
 
-	// onFail is told of the process's protocol error.
+	// onFail is told of the device's protocol error.
 	onFail func(*Error)
 	// log, when set, receives every line.
 	log *transcript
-	// ctx interrupts the process's exchanges when it ends (never nil).
+	// ctx interrupts the device's exchanges when it ends (never nil).
 	ctx context.Context
 	// stopInterrupt unregisters the wake-up of a blocked read or write
 	// when ctx ends.
 	stopInterrupt func() bool
 }
 
-// startProcess starts argv with its stdin, stdout and stderr on pipes and
-// runs the handshake, with o's deadline and context.
-func startProcess(argv []string, o Options, onFail func(*Error), log *transcript) (*process, Info, error) {
+// writeEnd is the kit's end of a device's input: an *os.File for a
+// process, a net.Pipe end for a served device. Both wake a blocked write
+// with os.ErrDeadlineExceeded when its deadline passes.
+type writeEnd interface {
+	io.WriteCloser
+	SetWriteDeadline(time.Time) error
+}
+
+// readEnd is the kit's end of a device's output.
+type readEnd interface {
+	io.ReadCloser
+	SetReadDeadline(time.Time) error
+}
+
+// runner is how one device runs: what differs between a process and a
+// served device, besides the pipe ends.
+type runner interface {
+	// done is closed once the device has ended (the process exited, the
+	// serve function returned).
+	done() <-chan struct{}
+	// kill ends the device now: SIGKILL to its process group, or the
+	// served device's ends of its pipes closed.
+	kill()
+	// exit says how the device ended, once done is closed; killed says
+	// that kill ended it.
+	exit(killed bool) string
+	// unkillable says what is left of a device that kill did not end.
+	unkillable() string
+	// stderr returns the end of what the device wrote on stderr, waiting
+	// a moment for what is still on its way.
+	stderr() string
+	// served reports a device served in-process (Error.Served).
+	served() bool
+}
+
+// launch starts one device and returns how it runs and the kit's ends of
+// its input and output.
+type launch func() (runner, writeEnd, readEnd, error)
+
+// startProcess starts a device with start and runs the handshake, with o's
+// deadline and context.
+func startProcess(name string, start launch, o Options, onFail func(*Error), log *transcript) (*process, Info, error) {
 	ctx := o.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if ctx.Err() != nil {
-		return nil, Info{}, &Error{Command: filepath.Base(argv[0]), Request: "start", What: interruptedWhat, Interrupted: true}
+		return nil, Info{}, &Error{Command: name, Request: "start", What: interruptedWhat, Interrupted: true}
 	}
-	p := &process{argv: argv, timeout: o.Timeout, exited: make(chan struct{}), stderrDone: make(chan struct{}), stderr: tail{max: stderrTail}, onFail: onFail, log: log, ctx: ctx}
-	inR, inW, err := os.Pipe()
+	dev, in, out, err := start()
 	if err != nil {
-		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
+		return nil, Info{}, err
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		closeAll(inR, inW)
-		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		closeAll(inR, inW, outR, outW)
-		return nil, Info{}, fmt.Errorf("extdevice: %w", err)
-	}
-	p.cmd = exec.Command(argv[0], argv[1:]...)
-	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = inR, outW, errW
-	ownProcessGroup(p.cmd)
-	if err := p.cmd.Start(); err != nil {
-		closeAll(inR, inW, outR, outW, errR, errW)
-		return nil, Info{}, fmt.Errorf("extdevice: %w", &StartError{Command: argv[0], Err: err})
-	}
-	closeAll(inR, outW, errW)
-	p.in, p.out = inW, outR
-	p.r, p.w = bufio.NewReaderSize(outR, MaxLine), bufio.NewWriter(inW)
+	p := &process{name: name, timeout: o.Timeout, dev: dev, in: in, out: out, onFail: onFail, log: log, ctx: ctx}
+	p.r, p.w = bufio.NewReaderSize(out, MaxLine), bufio.NewWriter(in)
 	// When ctx ends, a read or write blocked on the device returns at once
 	// (its deadline passes); the exchange then reports the interruption.
 	p.stopInterrupt = context.AfterFunc(ctx, func() {
@@ -99,39 +110,12 @@ func startProcess(argv []string, o Options, onFail func(*Error), log *transcript
 		_ = p.out.SetReadDeadline(now)
 		_ = p.in.SetWriteDeadline(now)
 	})
-	go func() {
-		_, _ = io.Copy(lockedWriter{p}, errR)
-		errR.Close()
-		close(p.stderrDone)
-	}()
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		close(p.exited)
-	}()
 	info, err := p.hello()
 	if err != nil {
 		return nil, Info{}, err
 	}
 	return p, info, nil
 }
-
-// lockedWriter feeds a process's stderr tail.
-type lockedWriter struct{ p *process }
-
-func (l lockedWriter) Write(b []byte) (int, error) {
-	l.p.errMu.Lock()
-	defer l.p.errMu.Unlock()
-	return l.p.stderr.Write(b)
-}
-
-func closeAll(fs ...*os.File) {
-	for _, f := range fs {
-		f.Close()
-	}
-}
-
-// name is the command's base name for messages.
-func (p *process) name() string { return filepath.Base(p.argv[0]) }
 
 // hello runs the handshake.
 func (p *process) hello() (Info, error) {
@@ -176,12 +160,15 @@ func (p *process) begin(what func() string) *exchange {
 // desc describes the exchange: "event … for device 3 (vf 1) (request 12)".
 func (x *exchange) desc() string { return fmt.Sprintf("%s (request %d)", x.what(), x.id) }
 
+// A net.Pipe (a served device) refuses a deadline once the device's end
+// is closed (io.ErrClosedPipe): the deadline is moot then, as the read or
+// write that follows fails at once, and says so.
 func (x *exchange) send(m *Message) {
 	if x.err != nil {
 		return
 	}
 	m.ID = x.id
-	if err := x.p.in.SetWriteDeadline(x.deadline); err != nil {
+	if err := x.p.in.SetWriteDeadline(x.deadline); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return
 	}
@@ -199,10 +186,11 @@ func (x *exchange) send(m *Message) {
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
 			return
 		}
-		if errors.Is(err, syscall.EPIPE) {
+		if errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe) {
 			// A device that exits at once may close its input before the
-			// kit writes (broken pipe) or after (then the read sees its
-			// output closed): either way the process status follows.
+			// kit writes (broken pipe; a served device's net.Pipe says
+			// io.ErrClosedPipe) or after (then the read sees its output
+			// closed): either way how the device ended follows.
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device closed its input instead of reading %s", m.Op))
 			return
 		}
@@ -215,7 +203,7 @@ func (x *exchange) recv() *Message {
 	if x.err != nil {
 		return nil
 	}
-	if err := x.p.out.SetReadDeadline(x.deadline); err != nil {
+	if err := x.p.out.SetReadDeadline(x.deadline); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return nil
 	}
@@ -297,25 +285,19 @@ func (p *process) fail(what, msg string) *Error {
 	return p.end(&Error{Request: what, What: msg})
 }
 
-// end ends the process and records e, completed with how the process
-// ended and its stderr, as its error (the first one sticks). It is called
-// with p.mu held.
+// end ends the device and records e, completed with how the device ended
+// and its stderr, as its error (the first one sticks). It is called with
+// p.mu held.
 func (p *process) end(e *Error) *Error {
 	if p.err != nil {
 		return p.err
 	}
 	p.stopInterrupt()
-	exit := p.stop()
-	// The process has ended; what it wrote last may still be in the pipe.
-	// A child it left behind can hold the pipe open: wait a moment only.
-	select {
-	case <-p.stderrDone:
-	case <-time.After(100 * time.Millisecond):
-	}
-	p.errMu.Lock()
-	stderr := string(p.stderr.buf)
-	p.errMu.Unlock()
-	e.Command, e.Exit, e.Stderr = p.name(), exit, stderr
+	// A device exiting on its own (after a protocol error, it may be on
+	// its way out) is given a moment; else it is killed.
+	exit := p.halt(100 * time.Millisecond)
+	closeAll(p.in, p.out)
+	e.Command, e.Exit, e.Stderr, e.Served = p.name, exit, p.dev.stderr(), p.dev.served()
 	p.err = e
 	if p.onFail != nil {
 		p.onFail(p.err)
@@ -323,30 +305,26 @@ func (p *process) end(e *Error) *Error {
 	return p.err
 }
 
-// stop ends the process: it waits a moment for one that is exiting on
-// its own, else kills it (and its process group), and says how it ended.
-func (p *process) stop() string {
+// halt waits up to grace for the device to end on its own, else kills it
+// (a process with its process group; a served device by closing its
+// pipes), and says how it ended.
+func (p *process) halt(grace time.Duration) string {
 	select {
-	case <-p.exited:
-	case <-time.After(100 * time.Millisecond):
-		killProcess(p.cmd)
-		select {
-		case <-p.exited:
-		case <-time.After(5 * time.Second):
-			return "did not die after SIGKILL"
-		}
-		closeAll(p.in, p.out)
-		return "killed"
+	case <-p.dev.done():
+		return p.dev.exit(false)
+	case <-time.After(grace):
 	}
-	closeAll(p.in, p.out)
-	if p.waitErr != nil {
-		return p.waitErr.Error()
+	p.dev.kill()
+	select {
+	case <-p.dev.done():
+		return p.dev.exit(true)
+	case <-time.After(5 * time.Second):
+		return p.dev.unkillable()
 	}
-	return "exit status 0" // as os/exec words the others ("exit status 1")
 }
 
-// close ends a healthy process: it closes its stdin (a device exits at the
-// end of its input) and kills it if it has not exited shortly after.
+// close ends a healthy device: it closes its input (a device ends at the
+// end of its input) and kills it if it has not ended a second later.
 func (p *process) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -355,14 +333,16 @@ func (p *process) close() {
 	}
 	p.stopInterrupt()
 	p.in.Close()
-	select {
-	case <-p.exited:
-	case <-time.After(time.Second):
-		killProcess(p.cmd)
-		<-p.exited
-	}
+	p.halt(time.Second)
 	p.out.Close()
-	p.err = &Error{Command: p.name(), Request: "use after close", What: "the device process was closed"}
+	p.err = &Error{Command: p.name, Request: "use after close", What: "the device was closed"}
+}
+
+// closeAll closes the kit's ends of a device's pipes.
+func closeAll(cs ...io.Closer) {
+	for _, c := range cs {
+		c.Close()
+	}
 }
 
 // drop queues a device id to release with the next new request.

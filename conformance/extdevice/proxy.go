@@ -123,7 +123,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 				break
 			}
 			if isRead(ev) && len(fx.ReadData) != ev.TLP.Len && fault == nil {
-				fault = &Error{Command: p.name(), Request: x.desc(), Fault: true,
+				fault = &Error{Command: p.name, Request: x.desc(), Fault: true,
 					What: fmt.Sprintf("a %d-byte read answered with %d bytes of read_data", ev.TLP.Len, len(fx.ReadData))}
 			}
 			if fault != nil {
@@ -132,7 +132,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			return fx, nil
 		case OpMemRead, OpMemWrite:
 			if f := d.memory(x, m); f != "" && fault == nil {
-				fault = &Error{Command: p.name(), Request: x.desc(), What: f, Fault: true}
+				fault = &Error{Command: p.name, Request: x.desc(), What: f, Fault: true}
 			}
 		case OpDiskRead, OpDiskWrite, OpDiskFlush:
 			d.diskOp(x, m)
