@@ -64,13 +64,19 @@ type execDevice struct {
 // withContext returns d with ctx as the context of its processes, unless
 // its options already name one: the kit's interruption (Context) then
 // also ends a request the device is slow to answer.
-func (d *execDevice) withContext(ctx context.Context) *execDevice {
+func (d *execDevice) withContext(ctx context.Context) Device {
 	if d.opts.Context != nil {
 		return d
 	}
 	o := d.opts
 	o.Context = ctx
 	return &execDevice{argv: d.argv, opts: o}
+}
+
+// contextDevice is a device the kit's context interrupts: it returns a
+// copy of itself whose requests end when ctx does.
+type contextDevice interface {
+	withContext(ctx context.Context) Device
 }
 
 // interrupted reports whether err is an external device's exchange ended
@@ -83,7 +89,18 @@ func interrupted(err error) bool {
 func (d *execDevice) Name() string { return "exec:" + filepath.ToSlash(d.argv[0]) }
 
 func (d *execDevice) Open() (member.Factory, func() error, error) {
-	p, err := extdevice.Start(d.argv, d.opts)
+	return openPool(extdevice.Start(d.argv, d.opts))
+}
+
+// Declares runs the handshake once and keeps what the device declared.
+func (d *execDevice) Declares() ([]spec.Edition, map[string][]string, error) {
+	d.once.Do(func() { d.info, d.err = handshake(extdevice.Start(d.argv, d.opts)) })
+	return declared(d.info, d.err)
+}
+
+// openPool returns the factory of a started pool and the function that
+// closes it, returning the pool's protocol error.
+func openPool(p *extdevice.Pool, err error) (member.Factory, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,23 +111,24 @@ func (d *execDevice) Open() (member.Factory, func() error, error) {
 	}, nil
 }
 
-// Declares runs the handshake once and keeps what the device declared.
-func (d *execDevice) Declares() ([]spec.Edition, map[string][]string, error) {
-	d.once.Do(func() {
-		p, err := extdevice.Start(d.argv, d.opts)
-		if err != nil {
-			d.err = err
-			return
-		}
-		d.info = p.Info()
-		p.Close()
-	})
-	if d.err != nil {
-		return nil, nil, d.err
+// handshake keeps what a started pool's device declared, and closes it.
+func handshake(p *extdevice.Pool, err error) (extdevice.Info, error) {
+	if err != nil {
+		return extdevice.Info{}, err
 	}
-	eds := d.info.Editions
+	defer p.Close()
+	return p.Info(), nil
+}
+
+// declared is Declares of a device that declared info in its hello (no
+// editions: both).
+func declared(info extdevice.Info, err error) ([]spec.Edition, map[string][]string, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	eds := info.Editions
 	if len(eds) == 0 {
 		eds = spec.Editions
 	}
-	return slices.Clone(eds), maps.Clone(d.info.Knobs), nil
+	return slices.Clone(eds), maps.Clone(info.Knobs), nil
 }

@@ -112,8 +112,8 @@ func newKit(d Device, opts []Option) (*kit, error) {
 	if cfg.err != nil {
 		return nil, cfg.err
 	}
-	if ed, ok := d.(*execDevice); ok {
-		d = ed.withContext(cfg.ctx)
+	if cd, ok := d.(contextDevice); ok {
+		d = cd.withContext(cfg.ctx)
 	}
 	eds, knobs, err := d.Declares()
 	if err != nil {
