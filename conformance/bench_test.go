@@ -12,8 +12,10 @@ import (
 )
 
 // BenchmarkThroughput measures executed runs per second of the bench row
-// (conformance.BenchScenario) with the reference device in-process and as
-// an external process (examples/extblk) through the device protocol:
+// (conformance.BenchScenario) with the reference device in-process, served
+// in-process through the device protocol (ServedDevice: the protocol's
+// cost without the processes) and as an external process
+// (examples/extblk) through the device protocol:
 //
 //	go test ./conformance -run '^$' -bench Throughput -benchtime 200x
 func BenchmarkThroughput(b *testing.B) {
@@ -22,6 +24,7 @@ func BenchmarkThroughput(b *testing.B) {
 		dev  func() conformance.Device
 	}{
 		{"in-process", func() conformance.Device { return conformance.FactoryDevice("builtin:blk", blk.New) }},
+		{"served", func() conformance.Device { return conformance.ServedDevice("extblk", serveBlk, extdevice.Options{}) }},
 		{"external", func() conformance.Device { return conformance.ExecDevice([]string{extblk(b)}, extdevice.Options{}) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {

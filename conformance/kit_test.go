@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -262,41 +261,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(buildDir)
 	}
 	os.Exit(code)
-}
-
-// TestExternalMatchesBuiltin: the reference device as an external process
-// (examples/extblk, built here) gives the same verdict for every unit as
-// the in-process device, with the same explorations.
-func TestExternalMatchesBuiltin(t *testing.T) {
-	path := extblk(t)
-	ext := conformance.ExecDevice([]string{path}, extdevice.Options{})
-	// An external device has no state hash: the built-in one is explored
-	// without state pruning too, so that the explored counts compare.
-	b := conformance.ShortBudget
-	b.NoStatePruning = true
-	opts := []conformance.Option{conformance.WithBudget(b), conformance.ReplayDir(t.TempDir())}
-	want, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), opts...)
-	require.NoError(t, err)
-	got, err := conformance.Check(ext, opts...)
-	require.NoError(t, err)
-	assert.Empty(t, got.Stopped)
-	require.Len(t, got.Units, len(want.Units))
-	for i, w := range want.Units {
-		g := got.Units[i]
-		assert.Equal(t, w.Name, g.Name)
-		assert.Equal(t, w.Verdict, g.Verdict, w.Name)
-		assert.Equal(t, w.Explored, g.Explored, w.Name)
-		assert.Equal(t, w.Reason, g.Reason, w.Name)
-	}
-	assert.Equal(t, verdicts(want), verdicts(got))
-}
-
-func verdicts(r *conformance.Report) []string {
-	var out []string
-	for _, q := range r.Requirements {
-		out = append(out, q.ID+" "+q.Verdict)
-	}
-	return slices.Clip(out)
 }
 
 // TestCoverageDoc keeps the coverage matrix of docs/conformance.md (section
