@@ -20,4 +20,10 @@
 // member.Factory, and is what an external device written in Go runs in its
 // main (examples/extblk is the reference virtio-blk). A device in another
 // language implements the same messages from docs/device-protocol.md.
+//
+// StartServed is a Pool whose devices are Go serve functions (Serve, as
+// such a main runs it) in goroutines over in-memory pipes instead of
+// processes: the same kit side and the same bytes without exec, OS pipes
+// or system calls, for testing a Go device's protocol handling and the
+// kit itself.
 package extdevice
