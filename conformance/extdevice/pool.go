@@ -106,6 +106,10 @@ func Start(argv []string, o Options) (*Pool, error) {
 // with Served set) or the start of the stack of its panic, which is the
 // device's failure, not the caller's. Killing a served device closes its
 // pipes: a serve function that neither reads nor writes is left running.
+// Unlike an OS pipe, an in-memory pipe holds no bytes: a write waits for
+// the reader, so a serve function that writes when the protocol has it
+// read (a reply sent twice, output before its request) is caught by the
+// deadline ("did not read its input") rather than by what it wrote.
 // name names the device in errors.
 func StartServed(name string, serve func(r io.Reader, w io.Writer) error, o Options) (*Pool, error) {
 	if name == "" || serve == nil {
