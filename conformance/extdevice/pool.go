@@ -108,7 +108,7 @@ func Start(argv []string, o Options) (*Pool, error) {
 // pipes: a serve function that neither reads nor writes is left running.
 // Unlike an OS pipe, an in-memory pipe holds no bytes: a write waits for
 // the reader, so a serve function that writes when the protocol has it
-// read (a reply sent twice, output before its request) is caught by the
+// read (a reply sent twice, output before its request) may be caught by the
 // deadline ("did not read its input") rather than by what it wrote.
 // name names the device in errors.
 func StartServed(name string, serve func(r io.Reader, w io.Writer) error, o Options) (*Pool, error) {
