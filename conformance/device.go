@@ -106,7 +106,9 @@ func openPool(p *extdevice.Pool, err error) (member.Factory, func() error, error
 	}
 	return p.Factory(), func() error {
 		err := p.Err()
-		p.Close()
+		if cerr := p.Close(); err == nil {
+			err = cerr
+		}
 		return err
 	}, nil
 }
@@ -116,8 +118,11 @@ func handshake(p *extdevice.Pool, err error) (extdevice.Info, error) {
 	if err != nil {
 		return extdevice.Info{}, err
 	}
-	defer p.Close()
-	return p.Info(), nil
+	info := p.Info()
+	if err := p.Close(); err != nil {
+		return extdevice.Info{}, err
+	}
+	return info, nil
 }
 
 // declared is Declares of a device that declared info in its hello (no

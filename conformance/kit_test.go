@@ -317,6 +317,19 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 			assert.Positive(t, notRun, "the units after the protocol error are not run")
 		})
 	}
+	// A device that does not end with status 0 at the end of its input
+	// breaks the protocol already after the handshake the kit runs first
+	// (what it declares): nothing runs.
+	for _, mode := range []struct{ name, want string }{
+		{"badexit", "without status 0 at the end of its input; process exit status 4"},
+		{"linger", "did not end within a second of the end of its input; process killed"},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			_, err := conformance.Check(conformance.ExecDevice([]string{hostile, mode.name}, extdevice.Options{}), opts...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), mode.want)
+		})
+	}
 	t.Run("oob-dma", func(t *testing.T) {
 		d := conformance.ExecDevice([]string{hostile, "oob-dma"}, extdevice.Options{Timeout: 2 * time.Second})
 		rep, err := conformance.Check(d, append(opts, conformance.Editions(spec.Virtio14))...)

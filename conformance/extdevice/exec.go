@@ -87,6 +87,8 @@ func (e *execRunner) exit(killed bool) string {
 	return "exit status 0" // as os/exec words the others ("exit status 1")
 }
 
+func (e *execRunner) clean() bool { return e.waitErr == nil }
+
 func (e *execRunner) unkillable() string { return "did not die after SIGKILL" }
 
 // stderr waits a moment for the end of the process's stderr (a child it

@@ -2,6 +2,8 @@ package extdevice_test
 
 import (
 	"encoding/binary"
+	"errors"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -242,4 +244,57 @@ func catch(f func()) (e *extdevice.Error) {
 	}()
 	f()
 	return nil
+}
+
+// TestEndOfInput: a device ends at the end of its input with status 0
+// (docs/device-protocol.md, "The process"); Close says which device did
+// not, and how it ended, with its stderr. A served device's serve function
+// returning an error is the same failure.
+func TestEndOfInput(t *testing.T) {
+	extblk, hostile := binaries(t)
+	serveErr := func(r io.Reader, w io.Writer) error {
+		if err := extdevice.Serve(r, w, blk.New, extdevice.Info{Name: "served", Editions: spec.Editions}); err != nil {
+			return err
+		}
+		return errors.New("cleanup failed")
+	}
+	for _, tc := range []struct {
+		name  string
+		start func() (*extdevice.Pool, error)
+		want  []string // nil: Close returns nil
+	}{
+		{"status 0", func() (*extdevice.Pool, error) { return extdevice.Start([]string{extblk}, extdevice.Options{Procs: 1}) }, nil},
+		{"status 4", func() (*extdevice.Pool, error) {
+			return extdevice.Start([]string{hostile, "badexit"}, extdevice.Options{Procs: 1})
+		}, []string{"end of input", "without status 0", "exit status 4", "exiting with 4"}},
+		{"runs on", func() (*extdevice.Pool, error) {
+			return extdevice.Start([]string{hostile, "linger"}, extdevice.Options{Procs: 1})
+		}, []string{"end of input", "did not end within a second", "killed"}},
+		{"served, serve returns an error", func() (*extdevice.Pool, error) {
+			return extdevice.StartServed("cleanup", serveErr, extdevice.Options{Procs: 1})
+		}, []string{"end of input", "without status 0", "serve returned: cleanup failed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pool, err := tc.start()
+			require.NoError(t, err)
+			pids := extdevice.PIDs(pool)
+			d := pool.Factory()(member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, NumQueues: 1,
+				Mem: virtq.NewGuestMemory(), Backing: blk.NewDisk(8, "x")})
+			d.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgRead, Requester: 1, Completer: rid, Len: 4}})
+			require.NoError(t, pool.Err(), "the device answers")
+			err = pool.Close()
+			for _, pid := range pids {
+				assert.False(t, alive(pid), "process %d left behind", pid)
+			}
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			var xe *extdevice.Error
+			require.ErrorAs(t, err, &xe)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
 }

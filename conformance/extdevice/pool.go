@@ -209,15 +209,24 @@ func (p *Pool) Factory() member.Factory {
 // Close ends every process: its stdin is closed, and it is killed if it
 // does not exit within a second. No process outlives Close. A served
 // device's input ends likewise, and its pipes are closed if its serve
-// function has not returned a second later.
+// function has not returned a second later. A device that does not end as
+// the protocol asks (exit status 0 within that second; a serve function
+// returning nil) is an *Error, the first one returned; a device that
+// failed before is Err's.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	procs := p.procs
 	p.procs = nil
 	p.mu.Unlock()
 	p.setErr(&Error{Command: p.command, Request: "use after close", What: "the pool was closed"})
+	var first *Error
 	for _, proc := range procs {
-		proc.close()
+		if e := proc.close(); e != nil && first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		return first
 	}
 	return nil
 }

@@ -81,6 +81,10 @@ type runner interface {
 	stderr() string
 	// served reports a device served in-process (Error.Served).
 	served() bool
+	// clean reports, once done is closed and kill was not needed, whether
+	// the device ended as the protocol asks at the end of its input:
+	// exit status 0, or its serve function returned nil.
+	clean() bool
 }
 
 // launch starts one device and returns how it runs and the kit's ends of
@@ -324,18 +328,38 @@ func (p *process) halt(grace time.Duration) string {
 }
 
 // close ends a healthy device: it closes its input (a device ends at the
-// end of its input) and kills it if it has not ended a second later.
-func (p *process) close() {
+// end of its input, with status 0) and kills it if it has not ended a
+// second later. A device that ends otherwise breaks the protocol: close
+// returns that error (nil for a device already failed or interrupted,
+// whose error is Err's).
+func (p *process) close() *Error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil {
-		return
+		return nil
 	}
 	p.stopInterrupt()
 	p.in.Close()
-	p.halt(time.Second)
+	killed := false
+	exit := ""
+	select {
+	case <-p.dev.done():
+		exit = p.dev.exit(false)
+	case <-time.After(time.Second):
+		killed = true
+		exit = p.halt(0)
+	}
 	p.out.Close()
 	p.err = &Error{Command: p.name, Request: "use after close", What: "the device was closed"}
+	switch {
+	case killed:
+		return &Error{Command: p.name, Request: "end of input", What: "the device did not end within a second of the end of its input",
+			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
+	case !p.dev.clean():
+		return &Error{Command: p.name, Request: "end of input", What: "the device ended without status 0 at the end of its input",
+			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
+	}
+	return nil
 }
 
 // closeAll closes the kit's ends of a device's pipes.

@@ -65,6 +65,8 @@ func (s *servedRunner) exit(killed bool) string {
 	return what
 }
 
+func (s *servedRunner) clean() bool { return s.err == nil && !s.panicked }
+
 func (s *servedRunner) unkillable() string {
 	return "serve did not return after its pipes were closed (its goroutine is left running)"
 }

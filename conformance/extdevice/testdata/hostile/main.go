@@ -9,6 +9,8 @@
 //	oob-dma  the reference device, writing guest memory at 2^60 on every event
 //	flood    answers the hello, then writes without end and without newline
 //	wrongop  answers every request with an op the protocol does not have
+//	badexit  the reference device, exiting with status 4 at the end of its input
+//	linger   the reference device, running on after the end of its input
 package main
 
 import (
@@ -68,6 +70,13 @@ func main() {
 		}
 	case "twice":
 		serve(in, twiceWriter{os.Stdout}, blk.New, info)
+	case "badexit":
+		serve(in, os.Stdout, blk.New, info)
+		fmt.Fprintln(os.Stderr, "hostile: exiting with 4")
+		os.Exit(4)
+	case "linger":
+		serve(in, os.Stdout, blk.New, info)
+		select {} // never ends on its own
 	case "oob-dma":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
 	default:
