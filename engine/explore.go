@@ -14,6 +14,10 @@ import (
 // round, so everything but elapsed time is independent of Jobs.
 const exploreRound = 256
 
+// PCTLearnSchedules is how many schedules pct learns k from: the first
+// round, which every shard runs in full (and counts only its own of).
+const PCTLearnSchedules = exploreRound
+
 // ExploreConfig configures Explore.
 type ExploreConfig struct {
 	// Factory builds the system for each run.
@@ -21,7 +25,8 @@ type ExploreConfig struct {
 	// Strategy is random, pct or dfs.
 	Strategy string
 	// Schedules is the number of schedules (for dfs: the run budget of
-	// this shard, pruned runs included).
+	// this shard, pruned runs and the runs it executes into other shards'
+	// subtrees included).
 	Schedules int
 	// Seed is the base seed; schedule i runs with ScheduleSeed(Seed, i).
 	// dfs runs every path with ScheduleSeed(Seed, 0).

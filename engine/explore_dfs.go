@@ -31,7 +31,8 @@ func (e *explorer) dfs(ctx context.Context) error {
 		}
 		var res Result
 		var err error
-		if s.Virtual(maxSteps) {
+		virtual := s.Virtual(maxSteps)
+		if virtual {
 			err = ErrPruned // a known transition to a covered state: not run
 		} else {
 			res, err = r.RunSeed(e.cfg.Factory, seed, s)
@@ -43,6 +44,10 @@ func (e *explorer) dfs(ctx context.Context) error {
 		index := s.Runs()
 		more := s.Next(&res, err)
 		switch sub, kind := s.LastRun(); kind {
+		case RunForeign: // a run above the split, executed to find this shard's subtrees
+			if !virtual {
+				n++
+			}
 		case RunPruned:
 			n++
 			e.sum.Pruned++

@@ -218,3 +218,21 @@ func createTemp(t *testing.T) (*os.File, error) {
 	}
 	return f, err
 }
+
+// A dfs shard's runs into other shards' subtrees (above the split, to
+// find its own) count against its run budget: a split deeper than the
+// tree's branching leaves a shard no subtree of its own, and it stops
+// at its budget instead of walking the whole tree.
+func TestExplore_DFSForeignRunsCountAgainstBudget(t *testing.T) {
+	const budget = 20
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyDFS,
+		Schedules: budget, Bound: -1, SplitDepth: 64, Shard: 999_999, Shards: 1_000_000})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, sum.Executed, budget)
+	assert.False(t, sum.Complete, "the budget ends the walk before the tree is exhausted")
+	full, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyDFS,
+		Schedules: 1 << 20, Bound: -1, SplitDepth: 64, Shard: 999_999, Shards: 1_000_000})
+	require.NoError(t, err)
+	assert.Greater(t, full.Executed, budget, "the tree needs more runs than the budget")
+	assert.True(t, full.Complete)
+}
