@@ -112,7 +112,7 @@ func TestMerge_Errors(t *testing.T) {
 		{nil, "engine: merge: no summaries"},
 		{[]engine.Summary{a}, "engine: merge: shard 1/2 is missing"},
 		{[]engine.Summary{a, a}, "engine: merge: shard 0/2 appears twice (summary 0 and summary 1)"},
-		{[]engine.Summary{a, other}, "engine: merge: summary 1 is random seed 2 shard 1/2, summary 0 is random seed 1 of 2 shards"},
+		{[]engine.Summary{a, other}, "engine: merge: summary 1 is shard 1/2 of a random exploration with seed 2, summary 0 is shard 0/2 of a random exploration with seed 1: not one exploration"},
 		{[]engine.Summary{a, noData}, "engine: merge: shard 1/2 (summary 1) was explored without MergeData"},
 		{[]engine.Summary{huge0, huge1}, "engine: merge: shard 2/4000000000000 is missing"},
 		{[]engine.Summary{huge1}, "engine: merge: shard 0/4000000000000 is missing"},
@@ -125,9 +125,9 @@ func TestMerge_Errors(t *testing.T) {
 	}
 	// Named parts (shard summary files) are named in the errors.
 	_, err := merge.Named([]engine.Summary{a, other}, []string{"a.json", "b.json"})
-	assert.EqualError(t, err, "engine: merge: b.json is random seed 2 shard 1/2, a.json is random seed 1 of 2 shards")
+	assert.EqualError(t, err, "b.json is shard 1/2 of a random exploration with seed 2, a.json is shard 0/2 of a random exploration with seed 1: not one exploration")
 	_, err = merge.Named([]engine.Summary{a, a}, []string{"a.json", "c.json"})
-	assert.EqualError(t, err, "engine: merge: shard 0/2 appears twice (a.json and c.json)")
+	assert.EqualError(t, err, "shard 0/2 appears twice (a.json and c.json)")
 }
 
 // The memory a merge takes is the parts', not the shard count's: a

@@ -21,10 +21,19 @@ type Exploration struct {
 	// scenario, edition, knobs and settings) and with what budget.
 	Target string `json:"target"`
 	Budget string `json:"budget"`
-	// Strategy, Bound and Schedules are the budget's.
+	// Strategy, Bound and Schedules are the budget's (Schedules: for dfs
+	// the run budget of each shard); States is set when dfs prunes states
+	// already explored (--states).
 	Strategy  string `json:"strategy"`
 	Bound     int    `json:"bound"`
 	Schedules int    `json:"schedules"`
+	States    bool   `json:"states"`
+	// ScenarioHash is the explored scenario's hash (the scenario_hash of
+	// its schedule files: a hash of its canonical form) and MaxSteps the
+	// step bound of each run: what the shards of one exploration share
+	// besides the header's texts.
+	ScenarioHash string `json:"scenario_hash"`
+	MaxSteps     int    `json:"max_steps"`
 	// Summary is the exploration's.
 	Summary engine.Summary `json:"summary"`
 	// Shrunk is the shrunk first finding; Schedule its schedule file,
@@ -37,6 +46,35 @@ type Exploration struct {
 	// Path is where the schedule file was written ("": nowhere); it is not
 	// part of the summary file.
 	Path string `json:"-"`
+	// Merged is the number of shard summaries a merged report combines
+	// (0: the report of one process or shard); not part of the file.
+	Merged int `json:"-"`
+}
+
+// ShardHeader is what a shard adds to its header after the budget,
+// which is the same in every shard of an exploration: which part of it
+// the shard runs.
+func ShardHeader(strategy string, schedules, shard, shards int) string {
+	switch {
+	case shards == 1:
+		return "; shard 0/1: all of it"
+	case strategy == engine.StrategyDFS:
+		return fmt.Sprintf("; shard %d/%d: the subtrees numbered %d mod %d", shard, shards, shard, shards)
+	}
+	return fmt.Sprintf("; shard %d/%d: the %s numbered %d mod %d", shard, shards, plural.Count(ShardShare(schedules, shard, shards), "schedule"), shard, shards)
+}
+
+// ShardShare is how many of the schedule indices 0…schedules−1 are
+// shard's (those ≡ shard mod shards): what a random or pct shard runs
+// and counts.
+func ShardShare(schedules, shard, shards int) int {
+	if shards <= 1 {
+		return max(schedules, 0)
+	}
+	if schedules <= shard {
+		return 0
+	}
+	return (schedules-shard-1)/shards + 1
 }
 
 // PrintSummary prints what the exploration covered; only the throughput
@@ -57,11 +95,22 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", r.Bound)
 		case sum.Complete:
 			fmt.Fprintf(w, "dfs: exhaustive bound %d: %s (the bound cut some picks)\n", r.Bound, plural.Count(sum.Schedules, "interleaving"))
+		case r.Merged > 1:
+			fmt.Fprintf(w, "dfs: a shard spent its budget of %d runs before its part of the space was exhausted\n", r.Schedules)
+		case sum.Shards > 1:
+			fmt.Fprintf(w, "dfs: budget of %d runs spent before this shard's part of the space was exhausted\n", r.Schedules)
 		default:
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
 		}
 		if sum.StateHits > 0 {
 			fmt.Fprintf(w, "dfs: %s ended at states already explored\n", plural.Count(sum.StateHits, "run"))
+		}
+		switch {
+		case !r.States:
+		case r.Merged > 1:
+			fmt.Fprintln(w, "dfs: each shard pruned only the states it explored itself, so these counts exceed one process's (explore with --states=false for the same counts)")
+		case sum.Shards > 1:
+			fmt.Fprintln(w, "dfs: this shard prunes only the states it explores itself, so merged counts exceed one process's (explore with --states=false for the same counts)")
 		}
 		if known := sum.Schedules + sum.Pruned - sum.Executed; known > 0 {
 			fmt.Fprintf(w, "dfs: %d of them known to end there without running (known transitions)\n", known)

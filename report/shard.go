@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,8 +21,10 @@ import (
 // with --shard and merge reads. Version 2 added the shrink's Executed count
 // (engine.ShrinkResult), version 3 the checksum, version 4 the shrunk
 // finding's explanation (explain.Explanation), version 5 the schedule in
-// format 3 (its seeds as strings); merge refuses files of another version.
-const ShardFileFormat = 5
+// format 3 (its seeds as strings), version 6 what else identifies the
+// exploration (the scenario's hash, the step bound, state pruning) and
+// shard 0/1; merge refuses files of another version.
+const ShardFileFormat = 6
 
 // MaxShards bounds the shard count a shard summary file states, and the n
 // of explore's --shard i/n: far more processes than anyone runs, and a
@@ -54,11 +57,12 @@ func (sf *ShardFile) checksum() (string, error) {
 }
 
 // ShardName inserts ".shard-I-of-N" before suffix in a file name ending in
-// .json; unsharded names get suffix only. A shard's schedule file is
-// named with suffix ".json", its summary file with ".summary.json".
+// .json; unsharded names (shards 0: no --shard) get suffix only. A shard's
+// schedule file is named with suffix ".json", its summary file with
+// ".summary.json".
 func ShardName(name, suffix string, shard, shards int) string {
 	base := name[:len(name)-len(filepath.Ext(name))]
-	if shards > 1 {
+	if shards > 0 {
 		base += fmt.Sprintf(".shard-%d-of-%d", shard, shards)
 	}
 	return base + suffix
@@ -105,8 +109,8 @@ func CheckShardOverwrite(path string, rep *Exploration) error {
 		return nil
 	}
 	old, err := ReadShardFile(path)
-	if err != nil || (old.Report.Target == rep.Target && old.Report.Budget == rep.Budget) {
-		return nil
+	if err != nil || (old.Report.Target == rep.Target && old.Report.Budget == rep.Budget && old.Report.MaxSteps == rep.MaxSteps) {
+		return nil // the same exploration, perhaps of an edited scenario: replaced
 	}
 	return fmt.Errorf("%s holds the summary of another exploration (%s: %s), which this one (%s) would replace: use another --out, or remove it",
 		path, old.Report.Target, old.Report.Budget, rep.Budget)
@@ -180,8 +184,16 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 	var sf ShardFile
 	if err := dec.Decode(&sf); err != nil {
 		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
 			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
+		case errors.As(err, &typ):
+			return nil, fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", typ.Field, typ.Value, typ.Type, typ.Offset)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("truncated at byte %d of %d: the JSON does not end", len(b), len(b))
+		case errors.Is(err, io.EOF):
+			return nil, errors.New("empty file")
 		}
 		var probe map[string]json.RawMessage
 		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
@@ -197,21 +209,22 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, fmt.Errorf("field format: version %d, want %d", sf.Format, ShardFileFormat)
 	}
 	if want, err := sf.checksum(); err != nil || want != sf.Checksum {
-		return nil, fmt.Errorf("field checksum: %q does not match the summary (%q): it was changed after explore wrote it", sf.Checksum, want)
-	}
-	if err := checkShardCounts(sum); err != nil {
-		return nil, err
+		return nil, errors.New("field checksum: does not match the rest of the summary: it was changed after explore wrote it")
 	}
 	switch {
 	case r.Target == "" || r.Budget == "":
 		return nil, errors.New("field report.target or report.budget: empty")
+	case r.ScenarioHash == "":
+		return nil, errors.New("field report.scenario_hash: empty")
+	case r.MaxSteps < 1:
+		return nil, fmt.Errorf("field report.max_steps: %d, want a step bound of at least 1", r.MaxSteps)
 	case r.Strategy != engine.StrategyRandom && r.Strategy != engine.StrategyPCT && r.Strategy != engine.StrategyDFS:
 		return nil, fmt.Errorf("field report.strategy: %q, want random, pct or dfs", r.Strategy)
 	case sum.Strategy != r.Strategy:
 		return nil, fmt.Errorf("field report.summary.Strategy: %q, report.strategy is %q", sum.Strategy, r.Strategy)
 	case sum.Shards > MaxShards:
 		return nil, fmt.Errorf("field report.summary.Shards: %d, want at most %d", sum.Shards, MaxShards)
-	case sum.Shards < 2 || sum.Shard < 0 || sum.Shard >= sum.Shards:
+	case sum.Shards < 1 || sum.Shard < 0 || sum.Shard >= sum.Shards:
 		return nil, fmt.Errorf("field report.summary.Shard: %d/%d is not a shard", sum.Shard, sum.Shards)
 	case sf.ScheduleName != "" && (sf.ScheduleName != filepath.Base(sf.ScheduleName) ||
 		!strings.HasSuffix(sf.ScheduleName, ".json") || strings.HasPrefix(sf.ScheduleName, ".")):
@@ -220,6 +233,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, errors.New("field report.schedule: schedule, its name and its shrink result go together")
 	case r.Schedule != nil && len(sum.Findings) == 0:
 		return nil, errors.New("field report.schedule: a schedule without a finding")
+	}
+	if err := checkShardCounts(r); err != nil {
+		return nil, err
 	}
 	if r.Schedule != nil {
 		if err := r.Schedule.Validate(); err != nil {
@@ -262,45 +278,164 @@ func checkExplained(r *Exploration) error {
 }
 
 // checkShardCounts checks the counts of a shard's summary against each
-// other: none negative, the distinct interleavings listed, and a dfs
-// shard's subtrees its own (subtree i belongs to shard i mod n), each once.
-func checkShardCounts(sum *engine.Summary) error {
+// other and against its budget, as every summary explore writes has them
+// (the engine's ExploreConfig with MergeData, without StopOnFinding):
+//
+//   - none negative; the distinct interleavings listed, sorted, each once,
+//     at most one per schedule and at least one when there are schedules;
+//     at least one failing run per finding, and a run has at most
+//     MaxSteps decisions;
+//   - random and pct run the schedule indices ≡ Shard (mod Shards) below
+//     the budget (ShardShare), all of them unless interrupted, and count
+//     only those; pct also runs the first PCTLearnSchedules in full. Each
+//     schedule run is executed once (a memo miss, or a memo hit checked
+//     again: Memo.Verified) or answered by the memo (Memo.Hits): executed
+//     plus hits minus verified is the schedules run, exactly unless
+//     interrupted.
+//     Their findings are at their own indices, with those indices' seeds;
+//     they prune nothing and have no subtrees;
+//   - dfs counts its complete and pruned runs, and executes its own and
+//     the runs above the split into other shards' subtrees, within the
+//     budget; every complete run is executed; a shard that neither
+//     exhausted its part nor was interrupted spent its budget, and then
+//     executed + pruned covers it (a pruned run that was not executed
+//     stood for a known transition). Its subtrees are its own (subtree i
+//     belongs to shard i mod n), each once, and their runs add up to its
+//     complete runs; its findings sit in them, run with schedule 0's
+//     seed. Without a preemption bound no bound cut a pick.
+func checkShardCounts(r *Exploration) error {
+	sum := &r.Summary
 	for _, c := range []struct {
 		name string
 		v    int64
 	}{
 		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
 		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
-		{"Executed", int64(sum.Executed)},
+		{"Executed", int64(sum.Executed)}, {"Memo.Hits", int64(sum.Memo.Hits)}, {"Memo.Verified", int64(sum.Memo.Verified)},
 	} {
 		if c.v < 0 {
 			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
 		}
 	}
+	if r.Schedules < 0 {
+		return fmt.Errorf("field report.schedules: %d is negative", r.Schedules)
+	}
 	switch {
 	case sum.Distinct > sum.Schedules:
 		return fmt.Errorf("field report.summary.Distinct: %d distinct interleavings in %d schedules", sum.Distinct, sum.Schedules)
+	case sum.Distinct == 0 && sum.Schedules > 0:
+		return fmt.Errorf("field report.summary.Distinct: no interleaving in %d schedules", sum.Schedules)
 	case len(sum.Interleavings) != sum.Distinct:
 		return fmt.Errorf("field report.summary.Interleavings: %d listed, Distinct says %d", len(sum.Interleavings), sum.Distinct)
 	case sum.Failing > sum.Schedules+sum.Pruned:
 		return fmt.Errorf("field report.summary.Failing: %d failing runs in %d", sum.Failing, sum.Schedules+sum.Pruned)
+	case sum.Failing < len(sum.Findings):
+		return fmt.Errorf("field report.summary.Failing: %d failing runs for %d findings", sum.Failing, len(sum.Findings))
+	case r.MaxSteps > 0 && sum.Decisions > 0 && (sum.Decisions-1)/int64(r.MaxSteps) >= int64(sum.Schedules): // more than Schedules × MaxSteps
+		return fmt.Errorf("field report.summary.Decisions: %d decisions in %d schedules of at most %d steps", sum.Decisions, sum.Schedules, r.MaxSteps)
+	case sum.Memo.Verified > sum.Memo.Hits:
+		return fmt.Errorf("field report.summary.Memo.Verified: %d memo hits checked of %d", sum.Memo.Verified, sum.Memo.Hits)
 	}
-	seen := map[int]bool{}
+	for i := 1; i < len(sum.Interleavings); i++ {
+		if sum.Interleavings[i] <= sum.Interleavings[i-1] {
+			return fmt.Errorf("field report.summary.Interleavings[%d]: not sorted, or listed twice", i)
+		}
+	}
+	oracles := map[string]bool{}
+	for i, f := range sum.Findings {
+		if oracles[f.Finding.Oracle] || (i > 0 && f.Index <= sum.Findings[i-1].Index) {
+			return fmt.Errorf("field report.summary.Findings[%d]: oracle %q at #%d: findings are the first of each oracle, by index", i, f.Finding.Oracle, f.Index)
+		}
+		oracles[f.Finding.Oracle] = true
+	}
+	if sum.Strategy == engine.StrategyDFS {
+		return checkDFSCounts(r)
+	}
+	own := ShardShare(r.Schedules, sum.Shard, sum.Shards)
+	ran := own
+	if sum.Strategy == engine.StrategyPCT {
+		learn := min(r.Schedules, engine.PCTLearnSchedules)
+		ran += learn - ShardShare(learn, sum.Shard, sum.Shards)
+	}
+	done := sum.Executed + sum.Memo.Hits - sum.Memo.Verified
+	switch {
+	case sum.Schedules > own || (sum.Schedules < own && !sum.Interrupted):
+		return fmt.Errorf("field report.summary.Schedules: %d, but shard %d/%d of %d schedules runs %d", sum.Schedules, sum.Shard, sum.Shards, r.Schedules, own)
+	case sum.Executed > ran || sum.Memo.Hits > ran || done > ran || (done < ran && !sum.Interrupted):
+		return fmt.Errorf("field report.summary.Executed: %d executed and %d memo hits (%d checked again), but shard %d/%d of %d schedules runs %d",
+			sum.Executed, sum.Memo.Hits, sum.Memo.Verified, sum.Shard, sum.Shards, r.Schedules, ran)
+	case sum.Pruned > 0 || sum.StateHits > 0 || len(sum.Subtrees) > 0 || sum.Complete || sum.BoundHit:
+		return fmt.Errorf("field report.summary: pruned runs, state hits, subtrees or a complete or bounded search in a %s exploration", sum.Strategy)
+	}
+	for i, f := range sum.Findings {
+		if f.Index < 0 || f.Index >= r.Schedules || sum.Shards < 1 || f.Index%sum.Shards != sum.Shard || f.Seed != engine.ScheduleSeed(sum.Seed, f.Index) {
+			return fmt.Errorf("field report.summary.Findings[%d]: schedule #%d (seed %d) is not one of shard %d/%d's", i, f.Index, f.Seed, sum.Shard, sum.Shards)
+		}
+	}
+	return nil
+}
+
+// checkDFSCounts checks a dfs shard's counts (checkShardCounts).
+func checkDFSCounts(r *Exploration) error {
+	sum := &r.Summary
+	switch {
+	case sum.Schedules+sum.Pruned > r.Schedules || sum.Executed > r.Schedules:
+		return fmt.Errorf("field report.summary.Executed: %d runs executed, %d complete and %d pruned, with a budget of %d",
+			sum.Executed, sum.Schedules, sum.Pruned, r.Schedules)
+	case sum.Executed < sum.Schedules:
+		return fmt.Errorf("field report.summary.Executed: %d runs executed for %d complete ones", sum.Executed, sum.Schedules)
+	case !sum.Complete && !sum.Interrupted && sum.Executed+sum.Pruned < r.Schedules:
+		return fmt.Errorf("field report.summary.Complete: neither exhausted nor interrupted, yet %d runs executed and %d pruned leave the budget of %d unspent",
+			sum.Executed, sum.Pruned, r.Schedules)
+	case r.Bound < 0 && sum.BoundHit:
+		return errors.New("field report.summary.BoundHit: set without a preemption bound")
+	}
+	runs := map[int]int{}
+	total := 0
 	for i, st := range sum.Subtrees {
-		if st.ID < 0 || st.Runs < 0 || sum.Shards < 1 || st.ID%sum.Shards != sum.Shard || seen[st.ID] {
+		_, seen := runs[st.ID]
+		if st.ID < 0 || st.Runs < 0 || sum.Shards < 1 || st.ID%sum.Shards != sum.Shard || seen {
 			return fmt.Errorf("field report.summary.Subtrees[%d]: subtree %d (%d runs) is not shard %d/%d's, or is listed twice",
 				i, st.ID, st.Runs, sum.Shard, sum.Shards)
 		}
-		seen[st.ID] = true
+		runs[st.ID] = st.Runs
+		total += st.Runs
+	}
+	if total != sum.Schedules {
+		return fmt.Errorf("field report.summary.Subtrees: %d runs in the subtrees, Schedules says %d", total, sum.Schedules)
+	}
+	for i, f := range sum.Findings {
+		n, ok := runs[f.Subtree]
+		if !ok || f.SubtreeIndex < 0 || f.SubtreeIndex >= n || f.Index < f.SubtreeIndex || f.Index >= sum.Schedules ||
+			f.Seed != engine.ScheduleSeed(sum.Seed, 0) {
+			return fmt.Errorf("field report.summary.Findings[%d]: run #%d (#%d of subtree %d, seed %d) is not in this shard's subtrees",
+				i, f.Index, f.SubtreeIndex, f.Subtree, f.Seed)
+		}
 	}
 	return nil
 }
 
 // MergeShardFiles reads the shard summary files (ReadShardFile) and
-// combines them as MergeShards does.
+// combines them as MergeShards does. A file given twice (by the same
+// path, or by two paths to one file) is an error naming it.
 func MergeShardFiles(files []string) (*Exploration, string, error) {
 	shards := make([]*ShardFile, 0, len(files))
-	for _, f := range files {
+	stats := make([]os.FileInfo, 0, len(files))
+	for i, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return nil, "", fmt.Errorf("shard summary: %w", err)
+		}
+		for j, o := range stats {
+			switch {
+			case !os.SameFile(o, st):
+			case files[j] == f:
+				return nil, "", fmt.Errorf("shard summary %s is given twice", f)
+			default:
+				return nil, "", fmt.Errorf("shard summaries %s and %s are one file, given twice", files[j], files[i])
+			}
+		}
+		stats = append(stats, st)
 		sf, err := ReadShardFile(f)
 		if err != nil {
 			return nil, "", err
@@ -310,20 +445,51 @@ func MergeShardFiles(files []string) (*Exploration, string, error) {
 	return MergeShards(shards, files)
 }
 
+// explorationField returns the first field of the summary file in which
+// b's exploration differs from a's, with a's and b's values ("" when they
+// are one exploration): what the shards of one exploration share.
+func explorationField(a, b *ShardFile) (field, va, vb string) {
+	x, y := &a.Report, &b.Report
+	for _, f := range []struct{ name, a, b string }{
+		{"report.target", x.Target, y.Target},
+		{"report.scenario_hash", x.ScenarioHash, y.ScenarioHash},
+		{"report.max_steps", fmt.Sprint(x.MaxSteps), fmt.Sprint(y.MaxSteps)},
+		{"report.strategy", x.Strategy, y.Strategy},
+		{"report.bound", fmt.Sprint(x.Bound), fmt.Sprint(y.Bound)},
+		{"report.schedules", fmt.Sprint(x.Schedules), fmt.Sprint(y.Schedules)},
+		{"report.states", fmt.Sprint(x.States), fmt.Sprint(y.States)},
+		{"report.budget", x.Budget, y.Budget},
+		{"module", a.Module, b.Module},
+	} {
+		if f.a != f.b {
+			return f.name, f.a, f.b
+		}
+	}
+	return "", "", ""
+}
+
 // MergeShards combines shard summaries, as ParseShardFile returns them
 // (files[i] names shards[i] in errors), into the report one process
 // exploring everything gives (package engine/merge), with the name of the
-// first finding's schedule file ("" without a finding).
+// first finding's schedule file ("" without a finding). Shards of
+// different explorations (explorationField) are an error naming both
+// files and the field.
 func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, error) {
 	if len(shards) == 0 || len(files) != len(shards) {
 		return nil, "", fmt.Errorf("%d shard summaries named by %d files", len(shards), len(files))
 	}
 	parts := make([]engine.Summary, 0, len(shards))
 	for i, sf := range shards {
-		a, b := &shards[0].Report, &sf.Report
-		if a.Target != b.Target || a.Budget != b.Budget {
-			return nil, "", fmt.Errorf("%s explores %q (%s), %s explores %q (%s): not one exploration",
-				files[i], b.Target, b.Budget, files[0], a.Target, a.Budget)
+		if field, a, b := explorationField(shards[0], sf); field != "" {
+			hint := ""
+			switch field {
+			case "report.scenario_hash":
+				hint = " (the scenario changed between them: explore every shard of the edited scenario again)"
+			case "module":
+				hint = " (two builds of migsim: explore every shard with one)"
+			}
+			return nil, "", fmt.Errorf("%s and %s are not one exploration: field %s is %q in the first, %q in the second%s",
+				files[0], files[i], field, a, b, hint)
 		}
 		parts = append(parts, sf.Report.Summary)
 	}
@@ -333,7 +499,8 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 	}
 	first := shards[0].Report
 	rep := &Exploration{Target: first.Target, Budget: first.Budget, Strategy: first.Strategy, Bound: first.Bound,
-		Schedules: first.Schedules, Summary: sum}
+		Schedules: first.Schedules, States: first.States, ScenarioHash: first.ScenarioHash, MaxSteps: first.MaxSteps,
+		Summary: sum, Merged: len(shards)}
 	if len(sum.Findings) == 0 {
 		return rep, "", nil
 	}

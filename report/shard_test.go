@@ -25,12 +25,14 @@ func TestShardFile_Errors(t *testing.T) {
 	for _, tc := range []struct {
 		name, text, want string
 	}{
-		{"empty", ``, "decode: EOF"},
-		{"syntax", `{"format": 5,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 5} {}`, "trailing data"},
-		{"format", `{"format": 4}`, "field format: version 4, want 5"},
-		{"edited", `{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
-			"field checksum"},
+		{"empty", ``, "empty file"},
+		{"truncated", `{"format": 6, "report": {"tar`, "truncated at byte 29 of 29"},
+		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want int"},
+		{"syntax", `{"format": 6,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 6} {}`, "trailing data"},
+		{"format", `{"format": 5}`, "field format: version 5, want 6"},
+		{"edited", `{"format": 6, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+			"field checksum: does not match the rest of the summary: it was changed after explore wrote it"},
 	} {
 		_, err := ParseShardFile([]byte(tc.text))
 		require.Error(t, err, tc.name)
@@ -43,7 +45,10 @@ func TestShardFile_Errors(t *testing.T) {
 	}{
 		{"target", func(sf *ShardFile) { sf.Report.Target = "" }, "field report.target"},
 		{"strategy", func(sf *ShardFile) { sf.Report.Strategy = "bfs" }, `field report.strategy: "bfs"`},
-		{"not a shard", func(sf *ShardFile) { sf.Report.Summary.Shards = 1 }, "is not a shard"},
+		{"not a shard", func(sf *ShardFile) { sf.Report.Summary.Shards = 0 }, "is not a shard"},
+		{"shard out of range", func(sf *ShardFile) { sf.Report.Summary.Shard = 2 }, "field report.summary.Shard: 2/2 is not a shard"},
+		{"no scenario hash", func(sf *ShardFile) { sf.Report.ScenarioHash = "" }, "field report.scenario_hash: empty"},
+		{"no step bound", func(sf *ShardFile) { sf.Report.MaxSteps = 0 }, "field report.max_steps: 0"},
 		{"too many shards", func(sf *ShardFile) { sf.Report.Summary.Shards = 4_000_000_000_000 },
 			"field report.summary.Shards: 4000000000000, want at most 1000000"},
 		{"one shard over the limit", func(sf *ShardFile) { sf.Report.Summary.Shards = MaxShards + 1 },
@@ -58,9 +63,11 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Summary.Schedules, sf.Report.Summary.Distinct = 5, 2
 		}, "field report.summary.Interleavings"},
 		{"another shard's subtree", func(sf *ShardFile) {
+			sf.Report.Strategy, sf.Report.Summary.Strategy = engine.StrategyDFS, engine.StrategyDFS
 			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 0, Runs: 4}, {ID: 3, Runs: 1}}
 		}, "field report.summary.Subtrees[1]: subtree 3"},
 		{"a subtree twice", func(sf *ShardFile) {
+			sf.Report.Strategy, sf.Report.Summary.Strategy = engine.StrategyDFS, engine.StrategyDFS
 			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
 		}, "listed twice"},
 		{"explanation without a shrunk finding", func(sf *ShardFile) {
@@ -68,7 +75,7 @@ func TestShardFile_Errors(t *testing.T) {
 		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
 		sf := ShardFile{Format: ShardFileFormat, Report: Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
-			Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
+			ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
 		tc.change(&sf)
 		sum, err := sf.checksum()
 		require.NoError(t, err)
@@ -180,7 +187,7 @@ func TestResealShardFile(t *testing.T) {
 //
 //	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 5, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 6, "report": {"target": "t", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
 	f.Add([]byte(`[]`), false)
 	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)
@@ -200,7 +207,7 @@ func FuzzParseShardFile(f *testing.F) {
 			}
 			return
 		}
-		if sf.Report.Summary.Shards < 2 || sf.Report.Summary.Shards > MaxShards || sf.Report.Target == "" {
+		if sf.Report.Summary.Shards < 1 || sf.Report.Summary.Shards > MaxShards || sf.Report.Target == "" {
 			t.Fatalf("accepted a summary that is not a shard: %+v", sf.Report.Summary)
 		}
 	})
@@ -257,7 +264,8 @@ func FuzzMergeShards(f *testing.F) {
 func TestShardNames(t *testing.T) {
 	assert.Equal(t, "a_draft-2023.shard-1-of-4.summary.json", ShardName("a_draft-2023.json", ".summary.json", 1, 4))
 	assert.Equal(t, "a_draft-2023.shard-0-of-2.json", ShardName("a_draft-2023.json", ".json", 0, 2))
-	assert.Equal(t, "a_draft-2023.summary.json", ShardName("a_draft-2023.json", ".summary.json", 0, 1))
+	assert.Equal(t, "a_draft-2023.shard-0-of-1.summary.json", ShardName("a_draft-2023.json", ".summary.json", 0, 1))
+	assert.Equal(t, "a_draft-2023.summary.json", ShardName("a_draft-2023.json", ".summary.json", 0, 0))
 	files, err := ShardSummaries([]string{shardTestdata, "shard_test.go"})
 	require.NoError(t, err)
 	assert.Len(t, files, 5)

@@ -56,7 +56,9 @@ and a line when the first finding comes; with --progress never, neither.
 --shard i/n explores the i-th of n parts (schedule indices i mod n for
 random and pct, the subtrees of a split tree for dfs) and writes its files
 with a .shard-i-of-n suffix, plus a .summary.json that 'migsim merge'
-combines into the report one process gives.
+combines into the report one process gives (--shard 0/1: all of it, as the
+one shard of a job array of one). A dfs shard's --schedules is its own,
+and counts the runs it executes into other shards' subtrees too.
 
 Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
@@ -78,9 +80,11 @@ const DefaultDFSRunBudget = 1_000_000
 // exploreRun holds explore's execution options.
 type exploreRun struct {
 	jobs, shard, shards int
-	reduction           engine.Reduction
-	splitDepth          int
-	states, memo        bool
+	// sharded is set by --shard (also 0/1): a summary for merge is written.
+	sharded      bool
+	reduction    engine.Reduction
+	splitDepth   int
+	states, memo bool
 	// shrinkReplays bounds the shrinking of the first finding (0: the
 	// engine's default).
 	shrinkReplays int
@@ -104,7 +108,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
-	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none)")
+	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
@@ -181,7 +185,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, explainRuns: *explainRuns, shard: si, shards: sn, reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -232,14 +236,17 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
-	rep := report.Exploration{Target: targetText(t), Budget: budgetText(b, run), Strategy: b.Strategy,
-		Bound: b.Bound, Schedules: b.Schedules}
-	if run.shards > 1 {
+	rep := report.Exploration{Target: targetText(t), Budget: budgetText(b, run, t.MaxSteps), Strategy: b.Strategy,
+		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: t.Scenario.Hash, MaxSteps: t.MaxSteps,
+		States: b.Strategy == engine.StrategyDFS && run.states && run.reduction != engine.ReductionDPOR}
+	nameShards, header := 0, ""
+	if run.sharded {
+		nameShards, header = run.shards, report.ShardHeader(b.Strategy, b.Schedules, run.shard, run.shards)
 		if err := report.CheckShardOverwrite(report.ShardSummaryPath(run.out, t, run.shard, run.shards), &rep); err != nil {
 			return usageError(stderr, "explore", "--out: %v", err)
 		}
 	}
-	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
+	fmt.Fprintf(stdout, "explore %s: %s%s\n", rep.Target, rep.Budget, header)
 	var memo *engine.MemoConfig
 	if run.memo && seedFree {
 		memo = &engine.MemoConfig{}
@@ -247,7 +254,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.shards > 1, Progress: exploreProgress(run, stderr)})
+		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: exploreProgress(run, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -291,13 +298,13 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
-		rep.Path = filepath.Join(run.out, report.ShardName(name, ".json", run.shard, run.shards))
+		rep.Path = filepath.Join(run.out, report.ShardName(name, ".json", run.shard, nameShards))
 		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage
 		}
 	}
-	if run.shards > 1 {
+	if run.sharded {
 		p := report.ShardSummaryPath(run.out, t, run.shard, run.shards)
 		stale := ""
 		if !sum.Interrupted { // an interrupted run did not look everywhere
@@ -350,11 +357,25 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 	}
 }
 
-// budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3".
-func budgetText(b scenario.Budget, run exploreRun) string {
+// budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3",
+// then the step bound of each run when it is not the default. It is the
+// same in every shard of an exploration (merge compares it); a dfs run
+// budget is each shard's, and says so when there are several.
+func budgetText(b scenario.Budget, run exploreRun, maxSteps int) string {
+	s := budgetBase(b, run)
+	if maxSteps != catalog.DefaultJudgeMaxSteps {
+		s += fmt.Sprintf(", max steps %d", maxSteps)
+	}
+	return s
+}
+
+func budgetBase(b scenario.Budget, run exploreRun) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
 		s := fmt.Sprintf("dfs up to %d runs, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		if run.shards > 1 {
+			s = fmt.Sprintf("dfs up to %d runs per shard, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		}
 		if run.reduction != engine.ReductionSleep {
 			s += ", reduction " + run.reduction.String()
 		}

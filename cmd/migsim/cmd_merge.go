@@ -26,12 +26,15 @@ const mergeUsage = `usage: migsim merge [--out DIR] DIR|FILE...
 
 Reads the shard summaries (*.summary.json) that 'migsim explore --shard i/n'
 wrote into each DIR (or the FILEs given), checks that they are the n shards
-of one exploration, each exactly once, and prints the report that one
-process exploring everything prints (dfs: with the same --split-depth):
+of one exploration (the same scenario, and version of it, budget, step
+bound and build), each exactly once, with counts an exploration gives,
+and prints the report that one process exploring everything prints (dfs:
+with the same --split-depth):
 schedules, decisions and failing runs summed, distinct interleavings as
 the union, the first finding of each oracle over all shards, and the shrunk
 first finding, whose schedule file it writes under --out with the name one
-process would give it. Only the throughput line differs.
+process would give it. Only the throughput line differs (and a dfs budget
+is per shard). --out is checked before anything is read.
 
 Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
 missing or mismatched summaries or when the schedule file cannot be
@@ -59,14 +62,17 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
 	}
+	if err := checkOutputDirAhead(*out); err != nil {
+		return usageError(stderr, "merge", "--out: %v", err)
+	}
 	files, err := report.ShardSummaries(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim merge: %v\n", err)
+		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 		return exitUsage
 	}
 	rep, name, err := report.MergeShardFiles(files)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim merge: %v\n", err)
+		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
@@ -79,7 +85,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		rep.Path = filepath.Join(*out, name)
 		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
-			fmt.Fprintf(stderr, "migsim merge: %v\n", err)
+			fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 			return exitUsage
 		}
 	}

@@ -82,6 +82,10 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			code, got, stderr := runSimCLI(t, append([]string{"merge", "--out", merged}, dirs...)...)
 			assert.Equal(t, wantCode, code, stderr)
 			assert.Contains(t, stderr, "4 shard summaries")
+			if tc.name == "dfs" {
+				// The run budget is each shard's: the merged header says so.
+				want = strings.Replace(want, "dfs up to 100000 runs,", "dfs up to 100000 runs per shard,", 1)
+			}
 			assert.Equal(t, comparable(want, single), comparable(got, merged))
 			if wantCode == exitFinding {
 				assert.Contains(t, got, "\n  why: ", "the shard that shrank the finding carries its explanation to the merge")
@@ -123,6 +127,8 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	edited := filepath.Join(t.TempDir(), "edited.summary.json")
 	require.NoError(t, os.WriteFile(edited, []byte(strings.Replace(string(text), `"Schedules": 4`, `"Schedules": 999999`, 1)), 0o644))
 	require.NotEqual(t, string(text), mustRead(t, edited), "the edit changed nothing")
+	linked := filepath.Join(t.TempDir(), "linked.summary.json")
+	require.NoError(t, os.Symlink(sums0[0], linked))
 	regress := filepath.Join("..", "..", "catalog", "testdata", "regress", "active-to-freeze-on-destination_draft-2023_transitions=strict-chain.json")
 	cases := []struct {
 		name string
@@ -130,8 +136,9 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 		want string
 	}{
 		{"nothing", []string{"merge"}, "want at least one DIR or FILE"},
-		{"missing shard", []string{"merge", dirs[0]}, "test-smoke draft-2023 (random 8 schedules, seed 2): engine: merge: shard 1/2 is missing"},
-		{"twice", []string{"merge", dirs[0], dirs[0]}, "shard 0/2 appears twice (" + sums0[0] + " and " + sums0[0] + ")"},
+		{"missing shard", []string{"merge", dirs[0]}, "migsim merge: test-smoke draft-2023 (random 8 schedules, seed 2): shard 1/2 is missing\n"},
+		{"twice", []string{"merge", dirs[0], dirs[0]}, "migsim merge: shard summary " + sums0[0] + " is given twice\n"},
+		{"twice by two paths", []string{"merge", sums0[0], linked}, "migsim merge: shard summaries " + sums0[0] + " and " + linked + " are one file, given twice\n"},
 		{"edited", []string{"merge", dirs[0], edited}, "field checksum"},
 		{"a schedule file", []string{"merge", regress}, "a schedule file (migsim replay reads it), not a shard summary"},
 		{"two explorations", []string{"merge", dirs[0], dirs[2]}, "not one exploration"},

@@ -23,13 +23,21 @@ import (
 // Elapsed is the slowest shard's; Executed and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
-func Summaries(parts []engine.Summary) (engine.Summary, error) { return Named(parts, nil) }
+func Summaries(parts []engine.Summary) (engine.Summary, error) {
+	out, err := Named(parts, nil)
+	if err != nil {
+		return out, fmt.Errorf("engine: merge: %w", err)
+	}
+	return out, nil
+}
 
 // Named is Summaries with names[i] naming parts[i] in its errors (a shard
-// summary's file); without a name a part is "summary i".
+// summary's file); without a name a part is "summary i". Its errors carry
+// no package prefix: they name the parts, and the caller says what it was
+// merging.
 func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	if len(parts) == 0 {
-		return engine.Summary{}, errors.New("engine: merge: no summaries")
+		return engine.Summary{}, errors.New("no summaries")
 	}
 	name := func(i int) string {
 		if i < len(names) {
@@ -46,16 +54,20 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	for i, p := range parts {
 		switch {
 		case p.Strategy != first.Strategy || p.Seed != first.Seed || max(p.Shards, 1) != n:
-			return engine.Summary{}, fmt.Errorf("engine: merge: %s is %s seed %d shard %d/%d, %s is %s seed %d of %d shards",
-				name(i), p.Strategy, p.Seed, p.Shard, p.Shards, name(0), first.Strategy, first.Seed, n)
-		case p.Reduction != first.Reduction || p.SplitDepth != first.SplitDepth || p.PCTSteps != first.PCTSteps:
-			return engine.Summary{}, fmt.Errorf("engine: merge: %s differs from %s in reduction, split depth or pct k", name(i), name(0))
+			return engine.Summary{}, fmt.Errorf("%s is shard %d/%d of a %s exploration with seed %d, %s is shard %d/%d of a %s exploration with seed %d: not one exploration",
+				name(i), p.Shard, p.Shards, p.Strategy, p.Seed, name(0), first.Shard, first.Shards, first.Strategy, first.Seed)
+		case p.Reduction != first.Reduction:
+			return engine.Summary{}, fmt.Errorf("%s explored with reduction %s, %s with %s: not one exploration", name(i), p.Reduction, name(0), first.Reduction)
+		case p.SplitDepth != first.SplitDepth:
+			return engine.Summary{}, fmt.Errorf("%s explored with split depth %d, %s with %d: not one exploration", name(i), p.SplitDepth, name(0), first.SplitDepth)
+		case p.PCTSteps != first.PCTSteps:
+			return engine.Summary{}, fmt.Errorf("%s learnt pct k %d, %s k %d: not one exploration", name(i), p.PCTSteps, name(0), first.PCTSteps)
 		case p.Shard < 0 || p.Shard >= n:
-			return engine.Summary{}, fmt.Errorf("engine: merge: %s: shard %d out of range 0..%d", name(i), p.Shard, n-1)
+			return engine.Summary{}, fmt.Errorf("%s: shard %d out of range 0..%d", name(i), p.Shard, n-1)
 		case seen[p.Shard] > 0:
-			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d appears twice (%s and %s)", p.Shard, n, name(seen[p.Shard]-1), name(i))
+			return engine.Summary{}, fmt.Errorf("shard %d/%d appears twice (%s and %s)", p.Shard, n, name(seen[p.Shard]-1), name(i))
 		case p.Distinct > 0 && len(p.Interleavings) == 0:
-			return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d (%s) was explored without MergeData", p.Shard, n, name(i))
+			return engine.Summary{}, fmt.Errorf("shard %d/%d (%s) was explored without MergeData", p.Shard, n, name(i))
 		}
 		seen[p.Shard] = i + 1
 	}
@@ -66,7 +78,7 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		for seen[missing] > 0 {
 			missing++
 		}
-		return engine.Summary{}, fmt.Errorf("engine: merge: shard %d/%d is missing", missing, n)
+		return engine.Summary{}, fmt.Errorf("shard %d/%d is missing", missing, n)
 	}
 	out := engine.Summary{Strategy: first.Strategy, Seed: first.Seed, Shards: 1, PCTSteps: first.PCTSteps,
 		Reduction: first.Reduction, SplitDepth: first.SplitDepth, Complete: true}

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// resealed returns the shard summary at name under shardTestdata, changed
+// by change and sealed again, as a writer with a bug (or a hand that knows
+// the checksum) would leave it.
+func resealed(t *testing.T, name string, change func(sf *ShardFile)) []byte {
+	t.Helper()
+	sf, err := ReadShardFile(filepath.Join(shardTestdata, name))
+	require.NoError(t, err)
+	change(sf)
+	sf.Checksum, err = sf.checksum()
+	require.NoError(t, err)
+	b, err := json.Marshal(sf)
+	require.NoError(t, err)
+	return b
+}
+
+const (
+	pctShard1 = "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-1-of-2.summary.json" // pct 6 schedules, a finding at #5
+	dfsShard0 = "test-smoke_draft-2023.shard-0-of-2.summary.json"                                  // dfs up to 12 runs, budget spent
+)
+
+// Counts that no exploration gives are refused although the checksum
+// holds; the same summaries as explore wrote them, or changed the way an
+// honest run could have left them (interrupted), are accepted.
+func TestShardFile_CountChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		change     func(sf *ShardFile)
+		want       string // "": accepted
+	}{
+		{"pct as written", pctShard1, func(*ShardFile) {}, ""},
+		{"pct below its share", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Schedules = 2 },
+			"field report.summary.Schedules: 2, but shard 1/2 of 6 schedules runs 3"},
+		{"pct below its share, interrupted", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.Schedules, sf.Report.Summary.Interrupted = 2, true
+			sf.Report.Summary.Executed = 5
+		}, ""},
+		{"pct above its share", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Schedules = 4 }, "field report.summary.Schedules: 4"},
+		{"pct executed far above what it ran", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Executed = 600 },
+			"field report.summary.Executed: 600 executed and 0 memo hits (0 checked again), but shard 1/2 of 6 schedules runs 6"},
+		{"pct executed below what it ran", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Executed = 5 }, "field report.summary.Executed: 5"},
+		{"pct memo hits for the missing runs", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.Executed, sf.Report.Summary.Memo.Hits = 5, 1
+		}, ""},
+		{"more decisions than the step bound allows", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.Decisions = int64(sf.Report.MaxSteps)*3 + 1
+		}, "field report.summary.Decisions"},
+		{"as many decisions as the step bound allows", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.Decisions = int64(sf.Report.MaxSteps) * 3
+		}, ""},
+		{"a finding at another shard's index", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Findings[0].Index = 4 },
+			"field report.summary.Findings[0]: schedule #4"},
+		{"fewer failing runs than findings", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Failing = 0 },
+			"field report.summary.Failing: 0 failing runs for 1 findings"},
+		{"pct with pruned runs", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Pruned = 1 }, "in a pct exploration"},
+		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
+		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },
+			"field report.summary.Executed: 13 runs executed, 1 complete and 11 pruned, with a budget of 12"},
+		{"dfs complete runs not executed", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 0 },
+			"field report.summary.Executed: 0 runs executed for 1 complete ones"},
+		{"dfs budget not spent", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Pruned = 5; sf.Report.Summary.Executed = 1 },
+			"field report.summary.Complete: neither exhausted nor interrupted"},
+		{"dfs budget not spent, interrupted", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.Pruned, sf.Report.Summary.Executed, sf.Report.Summary.Interrupted = 5, 1, true
+		}, ""},
+		{"dfs subtree runs", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Subtrees[0].Runs = 2 },
+			"field report.summary.Subtrees: 2 runs in the subtrees, Schedules says 1"},
+		{"dfs bound hit without a bound", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Bound, sf.Report.Summary.BoundHit = -1, true
+		}, "field report.summary.BoundHit"},
+		{"interleavings out of order", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.Schedules, sf.Report.Summary.Pruned, sf.Report.Summary.Distinct = 2, 10, 2
+			sf.Report.Summary.Subtrees[0].Runs = 2
+			sf.Report.Summary.Interleavings = []uint64{5, 5}
+		}, "field report.summary.Interleavings[1]"},
+		{"no interleaving", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.Distinct, sf.Report.Summary.Interleavings = 0, nil
+		}, "field report.summary.Distinct: no interleaving in 1 schedules"},
+	} {
+		_, err := ParseShardFile(resealed(t, tc.file, tc.change))
+		if tc.want == "" {
+			assert.NoError(t, err, tc.name)
+			continue
+		}
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}
+
+// Shards that differ in what they explored besides the header's texts
+// (an edited scenario, another step bound, another build) are not one
+// exploration: the error names both files and the field.
+func TestMergeShards_OneExploration(t *testing.T) {
+	const other = "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-0-of-2.summary.json"
+	for _, tc := range []struct {
+		name   string
+		change func(sf *ShardFile)
+		want   string
+	}{
+		{"scenario edited", func(sf *ShardFile) { sf.Report.ScenarioHash = "0123456789abcdef" },
+			`a and b are not one exploration: field report.scenario_hash is "` + "%s" + `" in the first, "0123456789abcdef" in the second (the scenario changed between them`},
+		{"step bound", func(sf *ShardFile) { sf.Report.MaxSteps = 5000 }, `field report.max_steps is "%d" in the first, "5000" in the second`},
+		{"state pruning", func(sf *ShardFile) { sf.Report.States = true }, `field report.states is "false" in the first, "true" in the second`},
+		{"build", func(sf *ShardFile) { sf.Module = "v9.9.9" }, `field module is "devel" in the first, "v9.9.9" in the second (two builds`},
+	} {
+		a, err := ParseShardFile(resealed(t, other, func(*ShardFile) {}))
+		require.NoError(t, err)
+		b, err := ParseShardFile(resealed(t, pctShard1, tc.change))
+		require.NoError(t, err, tc.name)
+		_, _, err = MergeShards([]*ShardFile{a, b}, []string{"a", "b"})
+		require.Error(t, err, tc.name)
+		want := tc.want
+		switch tc.name {
+		case "scenario edited":
+			want = fmt.Sprintf(want, a.Report.ScenarioHash)
+		case "step bound":
+			want = fmt.Sprintf(want, a.Report.MaxSteps)
+		}
+		assert.Contains(t, err.Error(), want, tc.name)
+	}
+}
