@@ -76,3 +76,36 @@ func TestCheckSchedule_KnobsAndSettings(t *testing.T) {
 		})
 	}
 }
+
+// A schedule's finding names an oracle the registry knows, a verdict that
+// is not an oracle, or error:NAME for a known error name: anything else is
+// refused naming the field, with a suggestion for a near miss. Every
+// regression schedule's finding passes.
+func TestCheckSchedule_FindingOracle(t *testing.T) {
+	for _, name := range []string{"frozen-context", "transparent", "live", "panic", "scenario", "reference",
+		"error:incompatible", "error:EINVAL/INVALID_FIELD", "error:n/a:halt"} {
+		s := schedfile.Schedule{Edition: "draft-2023", Finding: &engine.Finding{Oracle: name}}
+		assert.NoError(t, CheckSchedule(&s), name)
+	}
+	cases := map[string]string{
+		"nonsense":      `field finding.oracle: unknown oracle "nonsense": want an oracle (`,
+		"frozen-contxt": `; did you mean frozen-context?`,
+		"error:bogus":   `field finding.oracle: unknown oracle "error:bogus"`,
+		"error:n/a:":    `field finding.oracle: unknown oracle "error:n/a:"`,
+		"error:corupt":  `; did you mean error:corrupt?`,
+		"Transparent x": `unknown oracle "Transparent x"`,
+	}
+	for name, want := range cases {
+		s := schedfile.Schedule{Edition: "draft-2023", Finding: &engine.Finding{Oracle: name}}
+		err := CheckSchedule(&s)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), want)
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "regress", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		_, err := ReadScheduleFile(f)
+		assert.NoError(t, err, f)
+	}
+}

@@ -88,7 +88,8 @@ func ReadScheduleFile(path string) (*schedfile.Schedule, error) {
 
 // CheckSchedule checks a schedule's edition, its knobs (known, and as the
 // recorder writes them: only those that differ from the edition's
-// defaults, sorted) and its settings (known keys, typed values).
+// defaults, sorted), its settings (known keys, typed values) and its
+// finding's oracle (CheckFindingOracle).
 func CheckSchedule(s *schedfile.Schedule) error {
 	ed, err := spec.ParseEdition(s.Edition)
 	if err != nil {
@@ -112,6 +113,11 @@ func CheckSchedule(s *schedfile.Schedule) error {
 	}
 	if err := Vocabulary().CheckSettings(nil, args); err != nil {
 		return fmt.Errorf("field settings: %w", err)
+	}
+	if s.Finding != nil {
+		if err := CheckFindingOracle(s.Finding.Oracle); err != nil {
+			return fmt.Errorf("field finding.oracle: %w", err)
+		}
 	}
 	return nil
 }

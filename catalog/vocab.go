@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +18,50 @@ func OracleNames() []string {
 	names := oracle.Names()
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// FindingOracles are the names a finding recorded in a schedule file can
+// carry: the registry's oracles (OracleNames), the verdicts that are not
+// oracles but error:NAME (findingVerdicts: panic, scenario, reference…)
+// and error:NAME for every error name an `expect … error NAME` line
+// accepts. A flow stopped by an operation the edition lacks,
+// error:n/a:WORD, is also known (CheckFindingOracle).
+func FindingOracles() []string {
+	names := append(OracleNames(), findingVerdicts()...)
+	for _, e := range vocab.ErrorNames() {
+		names = append(names, oracle.ErrorPrefix+e)
+	}
+	return names
+}
+
+// findingVerdicts are the verdict names (oracle.Verdicts) that are neither
+// an oracle's nor error:NAME.
+func findingVerdicts() []string {
+	var out []string
+	for _, v := range oracle.Verdicts() {
+		if !strings.HasPrefix(v.Name, oracle.ErrorPrefix) && !slices.Contains(OracleNames(), v.Name) {
+			out = append(out, v.Name)
+		}
+	}
+	return out
+}
+
+// CheckFindingOracle checks the oracle a schedule file's finding names:
+// one of FindingOracles, or error:n/a:WORD.
+func CheckFindingOracle(name string) error {
+	known := FindingOracles()
+	if slices.Contains(known, name) {
+		return nil
+	}
+	if w, ok := strings.CutPrefix(name, oracle.ErrorPrefix+"n/a:"); ok && w != "" && !strings.ContainsAny(w, " \t\n") {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown oracle %q: want an oracle (%s), a verdict (%s) or error:NAME (NAME an error name `expect … error` accepts, or n/a:WORD); `migsim oracles` lists them",
+		name, strings.Join(OracleNames(), ", "), strings.Join(findingVerdicts(), ", "))
+	if s := scenario.Suggest(name, known); s != "" {
+		msg += "; did you mean " + s + "?"
+	}
+	return errors.New(msg)
 }
 
 // Vocabulary is the world's vocabulary with the oracle names: what a

@@ -358,6 +358,8 @@ func describeJSONError(err error) error {
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
 	case errors.As(err, &typ):
 		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", typ.Field, typ.Value, typ.Type, typ.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -412,6 +414,13 @@ func (s *Schedule) validate() error {
 	if s.Finding != nil && s.Finding.Oracle == "" {
 		return errors.New("field finding.oracle: empty")
 	}
+	// A finding is seen after a step (index 0 to steps-1), before the
+	// first (-1: nothing could run) or after the last (steps: a panic
+	// once the steps ran out).
+	if s.Finding != nil && (s.Finding.Step < -1 || s.Finding.Step > len(s.Choices)) {
+		return fmt.Errorf("field finding.step: %d out of range [-1, %d] (an index from 0 into the file's %d steps)",
+			s.Finding.Step, len(s.Choices), len(s.Choices))
+	}
 	if s.Format == FormatV1 {
 		return nil
 	}
@@ -443,30 +452,30 @@ func (s *Schedule) Hash() uint64 {
 func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result, error) {
 	res, err := engine.Run(f, s.Seed, engine.NewReplay(s.Choices), cfg)
 	if err != nil {
-		return res, fmt.Errorf("engine: replay of seed %d: %w", s.Seed, err)
+		return res, fmt.Errorf("engine: seed %d: %w", s.Seed, err)
 	}
 	if len(res.Choices) != len(s.Choices) {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: run ended after %d steps (%s), schedule has %d",
+		return res, fmt.Errorf("engine: seed %d: %w: run ended after %d steps (%s), schedule has %d",
 			s.Seed, engine.ErrDiverged, len(res.Choices), endReason(res), len(s.Choices))
 	}
 	for i, c := range res.Choices {
 		if c.Actor != s.Choices[i].Actor {
-			return res, fmt.Errorf("engine: replay of seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
+			return res, fmt.Errorf("engine: seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
 				s.Seed, engine.ErrDiverged, engine.ShownStep(i), c.Label, c.Actor, s.Choices[i].Actor)
 		}
 	}
 	if res.Preemptions != s.Preemptions {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: %d preemptions, recorded %d", s.Seed, engine.ErrDiverged, res.Preemptions, s.Preemptions)
+		return res, fmt.Errorf("engine: seed %d: %w: %d preemptions, recorded %d", s.Seed, engine.ErrDiverged, res.Preemptions, s.Preemptions)
 	}
 	if want, got := oracleOf(s.Finding), oracleOf(res.Finding); want != got {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %q, recorded %q", s.Seed, engine.ErrDiverged, got, want)
+		return res, fmt.Errorf("engine: seed %d: %w: finding %q, recorded %q", s.Seed, engine.ErrDiverged, got, want)
 	}
 	if s.Finding != nil && res.Finding.Step != s.Finding.Step {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: finding %s at step %d, recorded at step %d",
+		return res, fmt.Errorf("engine: seed %d: %w: finding %s at step %d, recorded at step %d",
 			s.Seed, engine.ErrDiverged, res.Finding.Oracle, engine.ShownStep(res.Finding.Step), engine.ShownStep(s.Finding.Step))
 	}
 	if got := engine.FormatHash(res.TraceHash); got != s.TraceHash {
-		return res, fmt.Errorf("engine: replay of seed %d: %w: trace hash %s, recorded %s", s.Seed, engine.ErrDiverged, got, s.TraceHash)
+		return res, fmt.Errorf("engine: seed %d: %w: trace hash %s, recorded %s", s.Seed, engine.ErrDiverged, got, s.TraceHash)
 	}
 	return res, nil
 }

@@ -47,7 +47,7 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	other := otherSystem
 	_, err = got.Replay(other, engine.RunConfig{})
 	require.ErrorIs(t, err, engine.ErrDiverged)
-	assert.Contains(t, err.Error(), fmt.Sprintf("engine: replay of seed %d: engine: replay diverged at step 1", seed))
+	assert.Contains(t, err.Error(), fmt.Sprintf("engine: seed %d: engine: replay diverged at step 1", seed))
 }
 
 // Every field of a schedule of format 2 or later is checked: an edit the replay could
@@ -252,6 +252,35 @@ func TestSchedule_ParseAndValidate(t *testing.T) {
 	require.NoError(t, s.Validate())
 	s.Choices = []engine.Choice{{Index: 0, Label: "a"}}
 	assert.EqualError(t, s.Validate(), "engine: schedule: field steps: 0, but 1 choices")
+}
+
+// A finding's step is an index into the file's steps (or -1 before the
+// first, or the count after the last): one beyond them is refused naming
+// the field, also in a file whose checksum was recomputed. A file that is
+// not a JSON object says so.
+func TestSchedule_FindingStepAndWholeFile(t *testing.T) {
+	_, v3, _ := scheduleSeeds(t)
+	s, err := Parse(v3)
+	require.NoError(t, err)
+	require.Len(t, s.Choices, 1)
+	for _, step := range []int{-1, 0, 1} {
+		s.Finding.Step = step
+		b, err := s.Marshal()
+		require.NoError(t, err)
+		_, err = Parse(b)
+		assert.NoError(t, err, "step %d", step)
+	}
+	for _, step := range []int{2, 1000000000, -2} {
+		s.Finding.Step = step
+		b, err := s.Marshal()
+		require.NoError(t, err)
+		_, err = Parse(b)
+		assert.EqualError(t, err, fmt.Sprintf("engine: schedule: field finding.step: %d out of range [-1, 1] (an index from 0 into the file's 1 steps)", step))
+	}
+	for in, want := range map[string]string{"[]": "array", `"x"`: "string", "7": "number"} {
+		_, err := Parse([]byte(in))
+		assert.EqualError(t, err, "engine: schedule: not a JSON object: the file holds a JSON "+want, in)
+	}
 }
 
 // scheduleSeeds returns real schedule files: the catalog's regression
