@@ -91,8 +91,8 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 // TestUserError: the CLI shows errors without the module's package
 // prefixes, and scenario errors as file:line:col alone.
 func TestUserError(t *testing.T) {
-	assert.Equal(t, "replay of seed 7: replay diverged at step 3",
-		userError(errors.New("engine: replay of seed 7: engine: replay diverged at step 3")))
+	assert.Equal(t, "seed 7: replay diverged at step 3",
+		userError(errors.New("engine: seed 7: engine: replay diverged at step 3")))
 	assert.Equal(t, "target x draft-2023: --knob k: unknown knob",
 		userError(errors.New("catalog: target x draft-2023: --knob k: spec: unknown knob")))
 	assert.Equal(t, "--spec: unknown edition", userError(fmt.Errorf("--spec: %w", errors.New("unknown edition"))),

@@ -220,7 +220,7 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 		want string
 	}{
 		{"the reference does not reproduce the mutant's finding", schedule, exitFinding,
-			"migsim conform: " + schedule + " does not replay with builtin:blk: replay of seed "},
+			"migsim conform: " + schedule + " does not replay with builtin:blk: seed "},
 		{"missing file", filepath.Join(dir, "none.json"), exitUsage, "migsim conform: read schedule: open " + filepath.Join(dir, "none.json")},
 		{"bad schedule", empty, exitUsage, "migsim conform: schedule " + empty + ": field format: version 0"},
 	}

@@ -126,7 +126,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		printSlice(stdout, full.String(), res)
 	}
 	if err != nil {
-		fmt.Fprintf(stdout, "diverged: %s\n", userError(err))
+		// A divergence says "replay diverged" itself; another error
+		// of the run says what failed.
+		if errors.Is(err, engine.ErrDiverged) {
+			fmt.Fprintf(stdout, "%s\n", userError(err))
+		} else {
+			fmt.Fprintf(stdout, "replay failed: %s\n", userError(err))
+		}
 		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
 		return exitFinding
 	}

@@ -94,7 +94,10 @@ func testReplayDivergence(t *testing.T, good string) {
 	p := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
 	code, out, _ := runSimCLI(t, "replay", p)
 	assert.Equal(t, exitFinding, code)
-	assert.Contains(t, out, "diverged: ")
+	sc, err := catalog.ReadScheduleFile(p)
+	require.NoError(t, err)
+	assert.Contains(t, out, "\nseed "+strconv.FormatUint(sc.Seed, 10)+": replay diverged at step 4: ")
+	assert.Equal(t, 1, strings.Count(out, "diverged"), "the divergence says diverged once: %s", out)
 	assert.Contains(t, out, "at step 4", "the step shown as the trace numbers it: index 3 is step 4")
 }
 
@@ -111,6 +114,8 @@ func testReplayBadFiles(t *testing.T, good string) {
 	})
 	gone := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.ScenarioFile, sc.ScenarioText = filepath.Join(dir, "gone.scn"), "" })
 	badSetting := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Settings = []string{"novalue"} })
+	badOracle := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Finding.Oracle = "nonsense" })
+	farStep := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Finding.Step = 1000000000 })
 	cases := []struct {
 		name string
 		path string
@@ -126,6 +131,9 @@ func testReplayBadFiles(t *testing.T, good string) {
 		{"unknown scenario", unknown, []string{`no scenario "no-such-scenario"`}},
 		{"scenario file gone, no text", gone, []string{"gone.scn", "no such file"}},
 		{"bad setting", badSetting, []string{`setting 0 "novalue": want key=value`}},
+		{"unknown finding oracle", badOracle, []string{"edited.json", `field finding.oracle: unknown oracle "nonsense"`}},
+		{"finding step beyond the steps", farStep, []string{"edited.json", "field finding.step: 1000000000 out of range [-1, "}},
+		{"not an object", write("array.json", "[]"), []string{"array.json: not a JSON object: the file holds a JSON array"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
