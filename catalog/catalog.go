@@ -85,7 +85,7 @@ func CatalogScenario(name string) (*scenario.Scenario, error) {
 	if near := scenario.Suggest(name, names); near != "" {
 		return nil, fmt.Errorf("catalog: no scenario %q; did you mean %s?", name, near)
 	}
-	return nil, fmt.Errorf("catalog: no scenario %q (have %v)", name, names)
+	return nil, fmt.Errorf("catalog: no scenario %q among the catalog's %d (`migsim run --list` lists them)", name, len(names))
 }
 
 // Embedded reports whether the scenario is the embedded catalog's scenario

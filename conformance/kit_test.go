@@ -214,7 +214,7 @@ func TestUnknownScenarioIsAnError(t *testing.T) {
 		names []string
 		want  string
 	}{
-		{[]string{"nosuch"}, `no scenario "nosuch" (have [`},
+		{[]string{"nosuch"}, "no scenario \"nosuch\" among the catalog's "},
 		{[]string{"smoke-migrate", "smoke-migrat"}, `no scenario "smoke-migrat"; did you mean smoke-migrate?`},
 	}
 	for _, tc := range tests {

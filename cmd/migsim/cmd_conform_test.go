@@ -174,7 +174,7 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--device", "builtin:net", "--procs", "2"}, "--timeout, --procs and --transcript: only an exec: device has"},
 		{[]string{"conform", "--device", "builtin:mutant/nope", "--transcript", filepath.Join(dir, "transcript")}, "--timeout, --procs and --transcript: only an exec: device has"},
 		{[]string{"conform", "--device", "builtin:blk", "--spec", "draft-2099"}, "--spec"},
-		{[]string{"conform", "--device", "builtin:blk", "--scenario", "nosuch"}, `--scenario: no scenario "nosuch" (have [`},
+		{[]string{"conform", "--device", "builtin:blk", "--scenario", "nosuch"}, `--scenario: no scenario "nosuch" among the catalog's `},
 		{[]string{"conform", "--device", "builtin:blk", "--scenario", "smoke-migrate", "--scenario", "smoke-migrat"},
 			`--scenario: no scenario "smoke-migrat"; did you mean smoke-migrate?`},
 	}

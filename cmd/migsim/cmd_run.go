@@ -31,6 +31,13 @@ func init() {
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
        [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N] [--progress auto|always|never]
        [--cpuprofile FILE]
+       migsim run --list
+
+--list prints the embedded catalog's scenarios, one a line, in the
+catalog's order (by question, then name): the seed question it answers
+(Q3; - for none, docs/questions.md), the name (what a NAME argument,
+explore --scenario and conform --scenario take) and the title. It judges
+nothing.
 
 Judges every expectation of every scenario: the run without migration first,
 then the scenario's exploration budget for the edition (strategy, schedules,
@@ -95,6 +102,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
+	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
@@ -104,6 +112,12 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		return usageError(stderr, "run", "%v", err)
+	}
+	if *list {
+		if fs.NArg() > 0 || fs.NFlag() > 1 {
+			return usageError(stderr, "run", "--list takes no other flag and no argument: it lists the embedded catalog")
+		}
+		return listScenarios(stdout, stderr)
 	}
 	opt := runOptions{jobs: *jobs, format: *format, writeRegress: *writeRegress, regressDir: *regressDir}
 	if fs.Changed("regress-dir") && !opt.writeRegress {
@@ -222,6 +236,29 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if !r.Match {
 			return exitFinding
 		}
+	}
+	return exitOK
+}
+
+// listScenarios prints the embedded catalog's scenarios in its order
+// (question, then name): "Q<question>  <name>  <title>" ("-" for a
+// scenario that answers no seed question), the names padded to one column.
+func listScenarios(stdout, stderr io.Writer) int {
+	ss, err := catalog.Catalog()
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+		return exitUsage
+	}
+	width := 0
+	for _, s := range ss {
+		width = max(width, len(s.Name))
+	}
+	for _, s := range ss {
+		q := "-"
+		if s.Question > 0 {
+			q = fmt.Sprintf("Q%d", s.Question)
+		}
+		fmt.Fprintf(stdout, "%-4s %-*s  %s\n", q, width, s.Name, s.Title)
 	}
 	return exitOK
 }

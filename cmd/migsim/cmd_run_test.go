@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
 )
 
 // Scenario files of the engine CLI tests.
@@ -373,4 +377,44 @@ func TestRun_ScheduleHint(t *testing.T) {
 			assert.NotContains(t, out, c.notWant)
 		})
 	}
+}
+
+// TestRun_List: run --list prints every catalog scenario, one a line, in
+// the catalog's order, with its question and title, and judges nothing;
+// an unknown scenario name points to it instead of listing the names.
+func TestRun_List(t *testing.T) {
+	ss, err := catalog.Catalog()
+	require.NoError(t, err)
+	code, out, stderr := runSimCLI(t, "run", "--list")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, stderr)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, len(ss))
+	for i, s := range ss {
+		f := strings.Fields(lines[i])
+		require.GreaterOrEqual(t, len(f), 3, lines[i])
+		q := "-"
+		if s.Question > 0 {
+			q = "Q" + strconv.Itoa(s.Question)
+		}
+		assert.Equal(t, q, f[0], lines[i])
+		assert.Equal(t, s.Name, f[1], lines[i])
+		assert.True(t, strings.HasSuffix(lines[i], "  "+s.Title), lines[i])
+	}
+	code, out, stderr = runSimCLI(t, "run", "--list", smokeScenario)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Contains(t, stderr, "migsim run: --list takes no other flag and no argument: it lists the embedded catalog\n")
+
+	code, _, stderr = runSimCLI(t, "run", "no-such-scenario")
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, fmt.Sprintf("migsim run: no scenario %q among the catalog's %d (`migsim run --list` lists them)\n", "no-such-scenario", len(ss)), stderr)
+	code, _, stderr = runSimCLI(t, "run", "smoke-migrat")
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "migsim run: no scenario \"smoke-migrat\"; did you mean smoke-migrate?\n", stderr)
+
+	_, out, _ = runSimCLI(t, "help")
+	assert.Contains(t, out, "'migsim run --list' for the catalog's scenarios")
+	_, _, stderr = runSimCLI(t, "run", "--help")
+	assert.Contains(t, stderr, "migsim run --list\n")
 }

@@ -73,7 +73,8 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags, 'migsim help flags' for every")
-	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes, 'migsim --version' for the version.")
+	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes, 'migsim --version' for the version,")
+	fmt.Fprintln(w, "'migsim run --list' for the catalog's scenarios.")
 }
 
 func init() {
