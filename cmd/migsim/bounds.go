@@ -75,6 +75,57 @@ func checkIntFlags(fs *pflag.FlagSet, limits ...intFlagLimit) error {
 	return nil
 }
 
+// flagError words a value pflag could not parse as checkIntFlags words a
+// value out of range: "--schedules 99999999999999999999: want
+// 1..1000000000 (schedules to run)" for an integer flag among limits, else
+// what the flag's type takes ("--seed -1: want a whole number
+// 0..18446744073709551615"), in place of strconv's message. Any other
+// error is returned as it is.
+func flagError(err error, limits ...intFlagLimit) error {
+	var iv *pflag.InvalidValueError
+	if !errors.As(err, &iv) {
+		return err
+	}
+	f, v := iv.GetFlag(), iv.GetValue()
+	for _, l := range limits {
+		if l.name == f.Name {
+			return fmt.Errorf("--%s %s: want %d..%d (%s)", l.name, v, l.lo, l.hi, l.what)
+		}
+	}
+	switch f.Value.Type() {
+	case "uint64":
+		return fmt.Errorf("--%s %s: want a whole number 0..%d", f.Name, v, uint64(math.MaxUint64))
+	case "int":
+		return fmt.Errorf("--%s %s: want a whole number %d..%d", f.Name, v, math.MinInt, math.MaxInt)
+	case "float64":
+		return fmt.Errorf("--%s %s: want a number", f.Name, v)
+	case "duration":
+		return fmt.Errorf("--%s %s: want a duration such as 30s or 2m", f.Name, v)
+	case "bool":
+		return fmt.Errorf("--%s=%s: want true or false", f.Name, v)
+	}
+	return err
+}
+
+// The integer flags' limits of each command, for checkIntFlags after the
+// parse and flagError when a value does not parse.
+var (
+	benchLimits   = []intFlagLimit{{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}}
+	conformLimits = []intFlagLimit{{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
+		{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, {"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit}
+	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit)
+	genLimits     = []intFlagLimit{{"count", 1, maxGenCount, "scenarios"},
+		{"max-vfs", 1, scenario.MaxVFs, "VFs"}, {"max-queues", 1, scenario.MaxQueues, "queues"},
+		{"max-ops", 1, 64, "operations"}, {"max-schedules", 1, 1000, "schedules"}}
+	replayLimits = []intFlagLimit{{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit}
+	reportLimits = []intFlagLimit{{"steps", 1, maxWindow, "steps listed"},
+		{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit}
+	runLimits = []intFlagLimit{{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
+		{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}, shrinkReplaysLimit}
+	traceLimits = []intFlagLimit{{"window", 0, maxWindow, "steps shown"},
+		{"max-steps", 1, maxMaxSteps, "steps of the run"}}
+)
+
 // budgetFlagLimits are the limits of the flags that override a scenario's
 // exploration budget.
 var budgetFlagLimits = []intFlagLimit{

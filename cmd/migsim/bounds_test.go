@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,4 +127,34 @@ func TestVFs65535Runs(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte("scenario many\nvfs 65535\nguest g vf=65535\n  probe\n  write sector=0 count=1\nexpect draft-2023 pass\nexpect virtio-1.4 pass\nexplore strategy=random schedules=2\n"), 0o644))
 	code, out, stderr := runSimCLI(t, "run", p)
 	assert.Equal(t, exitOK, code, "%s\n%s", out, stderr)
+}
+
+// TestFlagParseErrorsReadLikeRangeErrors: a numeric flag's value that does
+// not parse is worded as a value out of range is (the flag, the value, what
+// it takes), not as strconv's error, and is a usage error.
+func TestFlagParseErrorsReadLikeRangeErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explore", "--scenario", flrScenario, "--seed", "-1"}, "migsim explore: --seed -1: want a whole number 0..18446744073709551615\n"},
+		{[]string{"explore", "--scenario", flrScenario, "--schedules", "99999999999999999999"}, "migsim explore: --schedules 99999999999999999999: want 1..1000000000 (schedules to run)\n"},
+		{[]string{"explore", "--scenario", flrScenario, "--bound", "x"}, "migsim explore: --bound x: want -1..64 (dfs's preemption bound, -1 for none)\n"},
+		{[]string{"explore", "--scenario", flrScenario, "--states=maybe"}, "migsim explore: --states=maybe: want true or false\n"},
+		{[]string{"run", "--jobs", "1.5"}, "migsim run: --jobs 1.5: want 0..256 (0 is GOMAXPROCS)\n"},
+		{[]string{"gen", "--seed", "1e3"}, "migsim gen: --seed 1e3: want a whole number 0..18446744073709551615\n"},
+		{[]string{"replay", "--max-steps", "lots", "x.json"}, "migsim replay: --max-steps lots: want 1..10000000 (steps of the run)\n"},
+		{[]string{"trace", "--window", "-", "x.json"}, "migsim trace: --window -: want 0..1000000 (steps shown)\n"},
+		{[]string{"bench", "--seconds", "abc"}, "migsim bench: --seconds abc: want a number\n"},
+		{[]string{"conform", "--timeout", "5"}, "migsim conform: --timeout 5: want a duration such as 30s or 2m\n"},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint(c.args), func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			first, _, _ := strings.Cut(stderr, "\n")
+			assert.Equal(t, c.want, first+"\n")
+		})
+	}
 }

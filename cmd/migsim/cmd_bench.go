@@ -12,7 +12,6 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/gcpolicy"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -80,7 +79,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "bench", "%v", err)
+		return usageError(stderr, "bench", "%v", flagError(err, benchLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "bench", "unexpected arguments %q", fs.Args())
@@ -89,7 +88,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "bench", "%v", err)
 	}
 	gcpolicy.Apply()
-	if err := checkIntFlags(fs, intFlagLimit{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}); err != nil {
+	if err := checkIntFlags(fs, benchLimits...); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}
 	if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT {

@@ -54,7 +54,7 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "bench vfs", "%v", err)
+		return usageError(stderr, "bench vfs", "%v", flagError(err))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "bench vfs", "unexpected arguments %q", fs.Args())

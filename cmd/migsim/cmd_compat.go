@@ -61,7 +61,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
+		fmt.Fprintf(stderr, "migsim compat: %v\n", flagError(err))
 		fs.Usage()
 		return exitUsage
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -128,11 +127,10 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "conform", "%v", err)
+		return usageError(stderr, "conform", "%v", flagError(err, conformLimits...))
 	}
 	o.args = fs.Args()
-	if err := checkIntFlags(fs, intFlagLimit{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
-		intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, intFlagLimit{"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit); err != nil {
+	if err := checkIntFlags(fs, conformLimits...); err != nil {
 		return usageError(stderr, "conform", "%v", err)
 	}
 	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {

@@ -74,7 +74,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageErr("%v", err)
+		return usageErr("%v", flagError(err))
 	}
 	var err error
 	if fl.Edition, err = spec.ParseEdition(*edition); err != nil {

@@ -126,12 +126,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "explore", "%v", err)
+		return usageError(stderr, "explore", "%v", flagError(err, exploreLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, append(budgetFlagLimits, shrinkReplaysLimit, explainRunsLimit)...); err != nil {
+	if err := checkIntFlags(fs, exploreLimits...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
 	t, err := tf.resolve()

@@ -68,14 +68,12 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "gen", "%v", err)
+		return usageError(stderr, "gen", "%v", flagError(err, genLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "gen", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"count", 1, maxGenCount, "scenarios"},
-		intFlagLimit{"max-vfs", 1, scenario.MaxVFs, "VFs"}, intFlagLimit{"max-queues", 1, scenario.MaxQueues, "queues"},
-		intFlagLimit{"max-ops", 1, 64, "operations"}, intFlagLimit{"max-schedules", 1, 1000, "schedules"}); err != nil {
+	if err := checkIntFlags(fs, genLimits...); err != nil {
 		return usageError(stderr, "gen", "%v", err)
 	}
 	if *out != "" {

@@ -74,7 +74,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "replay", "%v", err)
+		return usageError(stderr, "replay", "%v", flagError(err, replayLimits...))
 	}
 	if countTrue(*trace, *slice, *explainMode) > 1 {
 		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
@@ -85,7 +85,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit); err != nil {
+	if err := checkIntFlags(fs, replayLimits...); err != nil {
 		return usageError(stderr, "replay", "%v", err)
 	}
 	path := fs.Arg(0)

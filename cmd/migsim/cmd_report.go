@@ -64,13 +64,12 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "report", "%v", err)
+		return usageError(stderr, "report", "%v", flagError(err, reportLimits...))
 	}
 	if fs.NArg() != 1 {
 		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"steps", 1, maxWindow, "steps listed"},
-		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit); err != nil {
+	if err := checkIntFlags(fs, reportLimits...); err != nil {
 		return usageError(stderr, "report", "%v", err)
 	}
 	if err := catalog.CheckOutputDir(*out); err != nil {

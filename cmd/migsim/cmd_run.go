@@ -111,7 +111,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "run", "%v", err)
+		return usageError(stderr, "run", "%v", flagError(err, runLimits...))
 	}
 	if *list {
 		if fs.NArg() > 0 || fs.NFlag() > 1 {
@@ -134,8 +134,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.format != "text" && opt.format != "json" {
 		return usageError(stderr, "run", "--format %q: want text or json", opt.format)
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
-		intFlagLimit{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}, shrinkReplaysLimit); err != nil {
+	if err := checkIntFlags(fs, runLimits...); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
 	pw, err := progressWriter(*progress, stderr)

@@ -66,7 +66,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return traceUsageError(stderr, "%v", err)
+		return traceUsageError(stderr, "%v", flagError(err, traceLimits...))
 	}
 	if fs.NArg() != 1 {
 		return traceUsageError(stderr, "want one schedule FILE, got %d arguments", fs.NArg())
@@ -74,8 +74,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !validTraceFormat(*format) {
 		return traceUsageError(stderr, "--format %q: want one of %v", *format, traceFormats)
 	}
-	if err := checkIntFlags(fs, intFlagLimit{"window", 0, maxWindow, "steps shown"},
-		intFlagLimit{"max-steps", 1, maxMaxSteps, "steps of the run"}); err != nil {
+	if err := checkIntFlags(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}
 	if *out != "" {
