@@ -111,7 +111,7 @@ func TestHelpFlagsAndExit(t *testing.T) {
 	}
 	code, out, _ = runSimCLI(t, "help", "exit")
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "130  interrupted")
+	assert.Contains(t, out, "130  interrupted (SIGINT or SIGTERM: ")
 	code, _, stderr := runSimCLI(t, "help", "bogus")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, `unknown topic "bogus"`)

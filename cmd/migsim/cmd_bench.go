@@ -96,7 +96,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t, err := tf.resolve()
 	if err != nil {
-		return usageError(stderr, "bench", "%s", userError(err))
+		return targetError(stderr, "bench", err)
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))

@@ -29,8 +29,8 @@ func init() {
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
-       [--jobs J] [--shard i/n] [--out DIR] [--shrink-replays N] [--explain-runs N]
-       [--progress auto|always|never]
+       [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N]
+       [--explain-runs N] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -107,7 +107,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
-	reduction := fs.String("reduction", "sleep", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
+	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
@@ -136,7 +136,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t, err := tf.resolve()
 	if err != nil {
-		return usageError(stderr, "explore", "%s", userError(err))
+		return targetError(stderr, "explore", err)
 	}
 	b := t.Scenario.BudgetFor(t.Edition)
 	line := b
@@ -158,13 +158,21 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.Changed("depth") {
 		b.Depth = *depth
 	}
-	red, err := engine.ParseReduction(*reduction)
-	if err != nil {
-		return usageError(stderr, "explore", "--reduction: %v", err)
+	red := engine.ReductionSleep
+	if fs.Changed("reduction") {
+		if red, err = engine.ParseReduction(*reduction); err != nil {
+			msg := userError(err)
+			if near := scenario.Suggest(*reduction, engine.Reductions); near != "" {
+				msg += "; did you mean " + near + "?"
+			}
+			return usageError(stderr, "explore", "--reduction: %s", msg)
+		}
 	}
 	if b.Strategy == engine.StrategyDFS {
 		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
-			return usageError(stderr, "explore", "%v", err)
+			// The scenario's explore line, not the flags: no usage hint.
+			fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
+			return exitUsage
 		}
 	}
 	if fs.Changed("shard") && *shard == "" {

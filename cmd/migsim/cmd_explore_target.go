@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -36,7 +38,7 @@ func (tf targetFlags) resolve() (catalog.Target, error) {
 	}
 	s, err := catalog.FindScenario(*tf.scenario)
 	if err != nil {
-		return catalog.Target{}, err
+		return catalog.Target{}, scenarioError{err}
 	}
 	ed := spec.Draft2023
 	if len(s.Expect) > 0 {
@@ -57,6 +59,25 @@ func (tf targetFlags) resolve() (catalog.Target, error) {
 		return catalog.Target{}, err
 	}
 	return t, nil
+}
+
+// scenarioError is a scenario that does not load: a file that cannot be
+// read, parsed or checked, or a name the catalog lacks (its error points to
+// run --list). It is an input error (exit 2), not a mistake in the use of
+// the flags: no usage hint follows it.
+type scenarioError struct{ err error }
+
+func (e scenarioError) Error() string { return e.err.Error() }
+func (e scenarioError) Unwrap() error { return e.err }
+
+// targetError reports an error of targetFlags.resolve: a scenario that does
+// not load as it is, a flag mistake with the usage hint. Both exit 2.
+func targetError(stderr io.Writer, cmd string, err error) int {
+	if errors.As(err, new(scenarioError)) {
+		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, userError(err))
+		return exitUsage
+	}
+	return usageError(stderr, cmd, "%s", userError(err))
 }
 
 // targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".

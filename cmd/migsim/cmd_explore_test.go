@@ -467,3 +467,47 @@ func TestExplore_ProgressNeverIsSilent(t *testing.T) {
 		})
 	}
 }
+
+// TestExplore_UsageHintOnlyForFlagMistakes: the usage hint follows a
+// mistake in the flags, not a scenario that does not load; --reduction
+// names the value, the valid ones and a near miss; the help gives
+// --reduction one default and the synopsis lists --max-steps.
+func TestExplore_UsageHintOnlyForFlagMistakes(t *testing.T) {
+	const hint = "run 'migsim explore --help' for usage\n"
+	cases := []struct {
+		name string
+		args []string
+		want string // the whole of stderr
+	}{
+		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--reduction", "dpr"},
+			"migsim explore: --reduction: unknown reduction \"dpr\" (want sleep, dpor or none); did you mean dpor?\n" + hint},
+		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"},
+			"migsim explore: --spec: unknown edition \"1.4\" (want draft-2023 or virtio-1.4)\n" + hint},
+		{"scenario file missing", []string{"explore", "--scenario", "testdata/sim/none.scn"},
+			"migsim explore: open testdata/sim/none.scn: no such file or directory\n"},
+		{"scenario file does not parse", []string{"explore", "--scenario", badScenario},
+			"migsim explore: " + badScenario + ":2:5: vfs lots: want a number 1..65535\n"},
+		{"unknown catalog scenario", []string{"explore", "--scenario", "no-such-scenario"},
+			"migsim explore: no scenario \"no-such-scenario\" among the catalog's 59 (`migsim run --list` lists them)\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			if strings.HasPrefix(c.want, "migsim explore: no scenario") {
+				ss, err := catalog.Catalog()
+				require.NoError(t, err)
+				c.want = strings.Replace(c.want, "59", strconv.Itoa(len(ss)), 1)
+			}
+			assert.Equal(t, c.want, stderr)
+		})
+	}
+	_, _, help := runSimCLI(t, "explore", "--help")
+	assert.Contains(t, help, "[--max-steps N]")
+	for _, l := range strings.Split(help, "\n") {
+		if strings.Contains(l, "--reduction string") {
+			assert.Equal(t, 1, strings.Count(l, "default"), l)
+		}
+	}
+}
