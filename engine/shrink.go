@@ -56,9 +56,18 @@ type ShrinkResult struct {
 	Slice []int
 }
 
-// SliceText renders "N of M steps matter".
-func (r *ShrinkResult) SliceText() string {
-	return fmt.Sprintf("%d of %d steps matter", len(r.Slice), len(r.Result.Choices))
+// SliceText renders the slice as SliceSummary does.
+func (r *ShrinkResult) SliceText() string { return SliceSummary(len(r.Slice), len(r.Result.Choices)) }
+
+// SliceSummary renders a causal slice of n of a run's steps: "N of M
+// steps matter", or, when it is every step of several, says that the
+// footprints did not narrow it and where the orderings are named.
+func SliceSummary(n, steps int) string {
+	if n == steps && steps > 1 {
+		return fmt.Sprintf("all %d steps matter: the steps' footprints do not separate them "+
+			"(replay --explain names the orderings the finding needs)", steps)
+	}
+	return fmt.Sprintf("%d of %d steps matter", n, steps)
 }
 
 // Shrink is ShrinkContext without a context.

@@ -34,7 +34,7 @@ func TestShrink_LostUpdateMinimal(t *testing.T) {
 	t.Logf("shrunk %s → %s in %d replays\n%s", sr.Before, sr.After, sr.Replays, choiceLabels(sr.Result.Choices))
 	assert.Equal(t, Size{Steps: rep.Result.Steps(), Preemptions: rep.Result.Preemptions, Relevant: len(CausalSlice(rep.Result))}, sr.Before)
 	assert.Equal(t, Size{Steps: 12, Preemptions: 1, Relevant: 12}, sr.After)
-	assert.Equal(t, "12 of 12 steps matter", sr.SliceText())
+	assert.Equal(t, "all 12 steps matter: the steps' footprints do not separate them (replay --explain names the orderings the finding needs)", sr.SliceText())
 	require.NotNil(t, sr.Result.Finding)
 	assert.Equal(t, "lost-update", sr.Result.Finding.Oracle)
 
@@ -385,4 +385,12 @@ func TestSize_String(t *testing.T) {
 			assert.Equal(t, c.want, c.size.String())
 		})
 	}
+}
+
+// SliceSummary says "N of M" for a slice that leaves steps out, and says
+// plainly that every step matters when none is left out.
+func TestSliceSummary(t *testing.T) {
+	assert.Equal(t, "3 of 12 steps matter", SliceSummary(3, 12))
+	assert.Equal(t, "1 of 1 steps matter", SliceSummary(1, 1))
+	assert.Equal(t, "all 171 steps matter: the steps' footprints do not separate them (replay --explain names the orderings the finding needs)", SliceSummary(171, 171))
 }

@@ -38,7 +38,8 @@ follows the recorded choices strictly. Prints the finding and the trace hash;
 --trace prints the trace, one line per step. --slice prints only the steps
 the finding depends on through happens-before (the finding's step and, back
 from it, every step of the same actor or with a conflicting footprint), with
-the clock jumps before them, after "slice: N of M steps matter". --explain
+the clock jumps before them, after "slice: N of M steps matter" ("all M
+steps matter" when the footprints leave no step out). --explain
 moves each step of the finding's run, nearest the finding first, as early
 and as late as it can run (the others in their recorded order as far as
 the run allows); where a move loses the finding, a bisection finds the
@@ -175,7 +176,7 @@ func printSlice(w io.Writer, trace string, res engine.Result) {
 		fmt.Fprintln(w, "slice: no finding, nothing to slice")
 		return
 	}
-	fmt.Fprintf(w, "slice: %d of %d steps matter\n", len(slice), len(res.Choices))
+	fmt.Fprintf(w, "slice: %s\n", engine.SliceSummary(len(slice), len(res.Choices)))
 	in := make(map[int]bool, len(slice))
 	for _, i := range slice {
 		in[engine.ShownStep(i)] = true // the trace numbers steps as shown
