@@ -39,8 +39,8 @@ func TestMemo_CatalogScenarioSameSummary(t *testing.T) {
 			assert.Less(t, on.Executed, on.Schedules, "knobs %v: the memo answers repeated interleavings", knobs)
 			assert.Positive(t, on.Memo.Verified)
 			a, b := off, on
-			a.Elapsed, a.Executed, a.Memo = 0, 0, engine.MemoStats{}
-			b.Elapsed, b.Executed, b.Memo = 0, 0, engine.MemoStats{}
+			a.Elapsed, a.Executed, a.ExecutedDecisions, a.Memo = 0, 0, 0, engine.MemoStats{}
+			b.Elapsed, b.Executed, b.ExecutedDecisions, b.Memo = 0, 0, 0, engine.MemoStats{}
 			assert.Equal(t, a, b, "knobs %v, %d jobs", knobs, jobs)
 		}
 		if knobs != nil {
@@ -58,9 +58,9 @@ func TestMemo_JudgeSameOutcome(t *testing.T) {
 		for _, noMemo := range []bool{false, true} {
 			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 1, NoMemo: noMemo, MaxRuns: shortRuns(), Shrink: shortShrink()})
 			require.NoError(t, err)
-			o.Explored.Executed, o.Explored.Memo = 0, engine.MemoStats{}
+			o.Explored.Executed, o.Explored.ExecutedDecisions, o.Explored.Memo = 0, 0, engine.MemoStats{}
 			for i := range o.Runs { // every exploration of the row, not only the first
-				o.Runs[i].Explored.Executed, o.Runs[i].Explored.Memo = 0, engine.MemoStats{}
+				o.Runs[i].Explored.Executed, o.Runs[i].Explored.ExecutedDecisions, o.Runs[i].Explored.Memo = 0, 0, engine.MemoStats{}
 			}
 			if o.Shrunk != nil { // the shrink's memo: fewer runs, the same shrink
 				if noMemo {

@@ -91,7 +91,7 @@ type Report struct {
 }
 
 // Summary is the outcome of an exploration. Every field except Elapsed,
-// Executed and Memo is a function of the configuration alone, whatever
+// Executed, ExecutedDecisions and Memo is a function of the configuration alone, whatever
 // Jobs is and whether the memo is on.
 type Summary struct {
 	Strategy string
@@ -125,6 +125,8 @@ type Summary struct {
 	// memo, memo checks, and dfs's runs into other shards' subtrees; not
 	// the dfs runs a known transition pruned without running them.
 	Executed int
+	// ExecutedDecisions sums the steps of the runs Executed counts.
+	ExecutedDecisions int64
 	// Memo describes the memo's work.
 	Memo MemoStats
 	// Interleavings (sorted) and Subtrees are kept with MergeData.
@@ -151,13 +153,14 @@ func (s *Summary) ExecutedPerSecond() float64 {
 	return float64(s.Executed) / s.Elapsed.Seconds()
 }
 
-// NsPerDecision returns wall-clock nanoseconds per decision (system work
-// included).
+// NsPerDecision returns wall-clock nanoseconds per decision of an executed
+// run (system work included): schedules the memo answered and dfs runs a
+// known transition pruned cost next to nothing and are not counted.
 func (s *Summary) NsPerDecision() float64 {
-	if s.Decisions == 0 {
+	if s.ExecutedDecisions == 0 {
 		return 0
 	}
-	return float64(s.Elapsed.Nanoseconds()) / float64(s.Decisions)
+	return float64(s.Elapsed.Nanoseconds()) / float64(s.ExecutedDecisions)
 }
 
 // runOut is one schedule's outcome inside a round.
@@ -293,6 +296,7 @@ func (e *explorer) mayReport(f *Finding) bool { return f != nil && !e.oracles[f.
 func (e *explorer) remember(o runOut) error {
 	if o.executed {
 		e.sum.Executed++
+		e.sum.ExecutedDecisions += int64(o.steps)
 	}
 	if o.hit {
 		e.sum.Memo.Hits++

@@ -37,6 +37,7 @@ func (e *explorer) dfs(ctx context.Context) error {
 		} else {
 			res, err = r.RunSeed(e.cfg.Factory, seed, s)
 			e.sum.Executed++
+			e.sum.ExecutedDecisions += int64(len(res.Choices))
 		}
 		if err != nil && !errors.Is(err, ErrForeign) && !errors.Is(err, ErrPruned) {
 			return fmt.Errorf("engine: explore: dfs run %d: %w", s.Runs(), err)

@@ -173,7 +173,7 @@ func TestExplore_MemoRunsOfBlindStrategiesListBare(t *testing.T) {
 				assert.Positive(t, bare, "system %d %s memo %v", sys, strat, memo != nil)
 				assert.LessOrEqual(t, fps, bare, "system %d %s memo %v: at most one footprint per listing", sys, strat, memo != nil)
 				assert.Zero(t, wrong, "system %d %s memo %v: a step ran with another footprint than its own", sys, strat, memo != nil)
-				sum.Elapsed, sum.Executed, sum.Memo = 0, 0, MemoStats{}
+				sum.Elapsed, sum.Executed, sum.ExecutedDecisions, sum.Memo = 0, 0, 0, MemoStats{}
 				sums[i] = sum
 			}
 			assert.Equal(t, sums[0], sums[1], "system %d %s: the memo changed the summary", sys, strat)

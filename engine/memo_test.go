@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,7 +13,7 @@ import (
 // withoutCost clears the fields that may differ with the memo on: the
 // wall clock and the memo's own accounting.
 func withoutCost(s Summary) Summary {
-	s.Elapsed, s.Executed, s.Memo = 0, 0, MemoStats{}
+	s.Elapsed, s.Executed, s.ExecutedDecisions, s.Memo = 0, 0, 0, MemoStats{}
 	return s
 }
 
@@ -175,4 +176,32 @@ func TestMemo_DrawsAreKeys(t *testing.T) {
 	require.NotNil(t, leaf, "the same seed walks to the leaf")
 	assert.Equal(t, res.TraceHash, leaf.traceHash)
 	assert.Equal(t, res.Choices, m.choices(&w), "the walk rebuilds the choices")
+}
+
+// ns/decision counts the decisions of executed runs only: without the memo
+// every schedule runs and ExecutedDecisions is Decisions; with it the
+// schedules the memo answered add to Decisions, not to ExecutedDecisions,
+// and NsPerDecision divides by the executed ones.
+func TestMemo_NsPerDecisionCountsExecutedRuns(t *testing.T) {
+	explore := func(memo *MemoConfig) Summary {
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyPCT,
+			Schedules: 1500, Seed: 2, Jobs: 1, Memo: memo})
+		require.NoError(t, err)
+		return sum
+	}
+	off, on := explore(nil), explore(&MemoConfig{})
+	assert.Equal(t, off.Schedules, off.Executed)
+	assert.Equal(t, off.Decisions, off.ExecutedDecisions)
+	assert.Equal(t, off.Decisions, on.Decisions)
+	require.Less(t, on.Executed, on.Schedules, "the memo answered schedules")
+	assert.Positive(t, on.ExecutedDecisions)
+	assert.Less(t, on.ExecutedDecisions, on.Decisions)
+	on.Elapsed = time.Duration(on.ExecutedDecisions) * 300
+	assert.InDelta(t, 300, on.NsPerDecision(), 1e-9)
+
+	dfs, err := Explore(context.Background(), ExploreConfig{Factory: noisyRace.factory(), Strategy: StrategyDFS,
+		Schedules: 1 << 20, Bound: 1, Jobs: 1})
+	require.NoError(t, err)
+	assert.Equal(t, dfs.Schedules+dfs.Pruned, dfs.Executed, "no known transitions: every run runs")
+	assert.GreaterOrEqual(t, dfs.ExecutedDecisions, dfs.Decisions, "pruned runs' decisions count too")
 }

@@ -115,6 +115,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		total.Schedules += sum.Schedules
 		total.Decisions += sum.Decisions
+		total.ExecutedDecisions += sum.ExecutedDecisions
 		total.Failing += sum.Failing
 		total.Elapsed += sum.Elapsed
 	}

@@ -20,7 +20,7 @@ import (
 // depth): counts add up, distinct interleavings are the union, the first
 // finding of each oracle is the lowest schedule index over all shards
 // (for dfs, indices are renumbered in depth-first order across subtrees).
-// Elapsed is the slowest shard's; Executed and Memo add up (they are cost,
+// Elapsed is the slowest shard's; Executed, ExecutedDecisions and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
 func Summaries(parts []engine.Summary) (engine.Summary, error) {
@@ -104,6 +104,7 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.Decisions += p.Decisions
 		out.Failing += p.Failing
 		out.Executed += p.Executed
+		out.ExecutedDecisions += p.ExecutedDecisions
 		out.StateHits += p.StateHits
 		out.Complete = out.Complete && p.Complete
 		out.BoundHit = out.BoundHit || p.BoundHit
