@@ -1,8 +1,12 @@
 package oracle
 
 import (
+	"fmt"
+
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // Readback is the readback oracle: what the owner reads back from a member
@@ -28,6 +32,25 @@ var readbackInfo = observe.OracleInfo{
 
 func (readback) Info() observe.OracleInfo { return readbackInfo }
 
+// draftSizeMismatch says what the host saw of a frozen member's draft
+// context read that does not match the size reported just before it: the
+// size, the first read's length and what followed it (one read of exactly
+// the size is what DRAFT-CTX-06 asks for), and whether a write reached the
+// member from the size query to the read.
+func draftSizeMismatch(name string, r *ownerview.ContextRead) string {
+	msg := fmt.Sprintf("%s: DEV_CTX_SIZE_GET reported %d bytes; the DEV_CTX_READ into a buffer of that size returned %d bytes, "+
+		"the whole context", name, r.Size, r.FirstChunk)
+	if r.Chunks > 1 {
+		msg = fmt.Sprintf("%s: DEV_CTX_SIZE_GET reported %d bytes; the first DEV_CTX_READ into a buffer of that size returned %d bytes "+
+			"and the context did not end there: %s followed with %s more (%d in all)", name, r.Size, r.FirstChunk,
+			plural.Count(r.Chunks-1, "more read"), plural.Count(r.Total-r.FirstChunk, "byte"), r.Total)
+	}
+	if r.WrittenSinceSize {
+		msg += "; a write reached the member between the size query and the read"
+	}
+	return msg
+}
+
 // CheckReceived judges a DEV_MODE_GET and a complete read.
 func (readback) CheckReceived(p *observe.ReceivedPass) {
 	name := p.Member.Name // built only for a report
@@ -46,8 +69,7 @@ func (readback) CheckReceived(p *observe.ReceivedPass) {
 		// freeze-notify=latch knob); then the read may outgrow the size.
 		latched := r.NotifiedSinceSize && p.Rules().FreezeNotify == spec.FreezeNotifyLatch
 		if r.Frozen && !latched && !r.SizeMatches() {
-			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name()}, "%s: DEV_CTX_SIZE_GET reported %d bytes, "+
-				"but DEV_CTX_READ into a buffer of that size returned %d bytes in %d read(s)", name(), r.Size, r.FirstChunk, r.Chunks)
+			p.ReportReqs([]string{"DRAFT-CTX-06"}, []string{p.Who, name()}, "%s", draftSizeMismatch(name(), r))
 		}
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // TestReadbackDoorbellBetweenSizeAndRead: under freeze-notify=latch a
@@ -32,5 +33,29 @@ func TestReadbackDoorbellBetweenSizeAndRead(t *testing.T) {
 		for _, fd := range fds {
 			assert.Failf(t, "readback judged a size a latched doorbell made stale", "%s: %s: %s", strategy, fd.Oracle, fd.Message)
 		}
+	}
+}
+
+// The readback finding of a draft read says what the host saw: the size
+// reported, the first read's length and the reads and bytes that followed
+// it, and a write that reached the member between the size query and the
+// read; the first read is not presented as the whole.
+func TestReadback_DraftSizeMismatchMessage(t *testing.T) {
+	cases := []struct {
+		r    ownerview.ContextRead
+		want string
+	}{
+		{ownerview.ContextRead{Size: 112, FirstChunk: 112, Chunks: 2, Total: 128},
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ into a buffer of that size returned 112 bytes " +
+				"and the context did not end there: 1 more read followed with 16 bytes more (128 in all)"},
+		{ownerview.ContextRead{Size: 112, FirstChunk: 96, Chunks: 3, Total: 150, WrittenSinceSize: true},
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ into a buffer of that size returned 96 bytes " +
+				"and the context did not end there: 2 more reads followed with 54 bytes more (150 in all); " +
+				"a write reached the member between the size query and the read"},
+		{ownerview.ContextRead{Size: 112, FirstChunk: 80, Chunks: 1, Total: 80},
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the DEV_CTX_READ into a buffer of that size returned 80 bytes, the whole context"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, oracle.DraftSizeMismatch("src.vf1", &c.r))
 	}
 }

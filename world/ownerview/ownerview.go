@@ -162,8 +162,9 @@ type ContextRead struct {
 	// to judge, not the size's.
 	WrittenSinceSize, NotifiedSinceSize bool
 	// FirstChunk is the length of the first chunk's context (draft) or of
-	// the parts (virtio-1.4); Chunks the number of reads it took.
-	FirstChunk, Chunks int
+	// the parts (virtio-1.4); Chunks the number of reads it took, Total
+	// the length of every chunk's context together.
+	FirstChunk, Chunks, Total int
 	// Err says why the result does not decode.
 	Err error
 }

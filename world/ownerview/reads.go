@@ -14,10 +14,10 @@ import (
 type ctxView struct {
 	draft devctx.DraftContext
 	// A draft read in progress (remaining_ctx_size > 0): the fields and
-	// bytes of its chunks so far.
-	chunk      devctx.DraftContext
-	chunks     int
-	firstChunk int
+	// bytes of its chunks so far (total: their contexts' lengths).
+	chunk             devctx.DraftContext
+	chunks            int
+	firstChunk, total int
 	// size is the last size query's result; sizeFresh while nothing else
 	// was received since, sizeExact for a draft freeze_mode=0 query.
 	size      int64
@@ -88,7 +88,7 @@ func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *Con
 		}
 	case spec.OpDevPartsGet:
 		if len(c.Command.Data) > 8 && spec.PartsGetType(c.Command.Data[8]) == spec.PartsGetAll {
-			rd := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Size: -1}
+			rd := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Total: len(data), Size: -1}
 			rd.Image, rd.Err = partsImage(data)
 			return finishRead(t, rd, before)
 		}
@@ -110,13 +110,15 @@ func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 		v.firstChunk = len(res.Ctx)
 	}
 	v.chunks++
+	v.total += len(res.Ctx)
 	v.chunk.Fields = append(v.chunk.Fields, got.Fields...)
 	if err == nil && res.Remaining > 0 && len(got.Fields) > 0 {
 		return nil
 	}
-	r := &ContextRead{Returned: devctx.EncodeDraftContext(v.chunk), FirstChunk: v.firstChunk, Chunks: v.chunks, Size: -1, Err: err}
+	r := &ContextRead{Returned: devctx.EncodeDraftContext(v.chunk), FirstChunk: v.firstChunk, Chunks: v.chunks, Total: v.total,
+		Size: -1, Err: err}
 	v.draft = devctx.Merge(v.draft, v.chunk)
-	v.chunk, v.chunks, v.firstChunk = devctx.DraftContext{}, 0, 0
+	v.chunk, v.chunks, v.firstChunk, v.total = devctx.DraftContext{}, 0, 0, 0
 	r.Image = devctx.EncodeDraftContext(v.draft)
 	return finishRead(t, r, before)
 }

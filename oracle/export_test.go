@@ -1,0 +1,4 @@
+package oracle
+
+// DraftSizeMismatch is draftSizeMismatch, for the tests of package oracle_test.
+var DraftSizeMismatch = draftSizeMismatch
