@@ -26,6 +26,15 @@ func BudgetReduction(b scenario.Budget) (engine.Reduction, bool, error) {
 	return r, false, nil
 }
 
+// boundText renders a dfs preemption bound for a reader: "bound 2", or
+// "unbounded" for a negative bound (none), which files keep as -1.
+func boundText(bound int) string {
+	if bound < 0 {
+		return "unbounded"
+	}
+	return fmt.Sprintf("bound %d", bound)
+}
+
 // dfsText describes what a dfs exploration covered: "exhaustive bound 2:
 // 980 interleavings (670 runs ended at states already explored)", or,
 // when the run budget ran out first, how far it got.
@@ -33,11 +42,13 @@ func dfsText(b scenario.Budget, sum engine.Summary) string {
 	var s string
 	switch {
 	case sum.Complete && sum.BoundHit:
-		s = fmt.Sprintf("exhaustive bound %d: %s", b.Bound, plural.Count(sum.Schedules, "interleaving"))
+		s = fmt.Sprintf("exhaustive %s: %s", boundText(b.Bound), plural.Count(sum.Schedules, "interleaving"))
+	case sum.Complete && b.Bound < 0:
+		s = fmt.Sprintf("exhaustive: %s (unbounded)", plural.Count(sum.Schedules, "interleaving"))
 	case sum.Complete:
 		s = fmt.Sprintf("exhaustive: %s (bound %d never cut)", plural.Count(sum.Schedules, "interleaving"), b.Bound)
 	default:
-		s = fmt.Sprintf("bound %d not exhausted: run budget of %d spent, %s", b.Bound, b.Schedules, plural.Count(sum.Schedules, "interleaving"))
+		s = fmt.Sprintf("%s not exhausted: run budget of %d spent, %s", boundText(b.Bound), b.Schedules, plural.Count(sum.Schedules, "interleaving"))
 	}
 	if sum.StateHits > 0 {
 		s += fmt.Sprintf(" (%s ended at states already explored)", plural.Count(sum.StateHits, "run"))

@@ -333,6 +333,9 @@ func budgetText(b scenario.Budget) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
 		s = fmt.Sprintf("dfs, run budget %d, preemption bound %d", b.Schedules, b.Bound)
+		if b.Bound < 0 {
+			s = fmt.Sprintf("dfs, run budget %d, no preemption bound", b.Schedules)
+		}
 		switch b.Reduction {
 		case "":
 		case "states":

@@ -186,7 +186,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 
 func describeCount(b scenario.Budget) string {
 	if b.Strategy == engine.StrategyDFS {
-		return fmt.Sprintf("bound %d", b.Bound)
+		return boundText(b.Bound)
 	}
 	return fmt.Sprintf("%d", b.Schedules)
 }
