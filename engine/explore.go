@@ -125,8 +125,10 @@ type Summary struct {
 	// memo, memo checks, and dfs's runs into other shards' subtrees; not
 	// the dfs runs a known transition pruned without running them.
 	Executed int
-	// ExecutedDecisions sums the steps of the runs Executed counts.
-	ExecutedDecisions int64
+	// ExecutedDecisions sums the steps of the runs Executed counts (left
+	// out of JSON when zero, so a summary written without it reads back
+	// and seals as it was written).
+	ExecutedDecisions int64 `json:",omitempty"`
 	// Memo describes the memo's work.
 	Memo MemoStats
 	// Interleavings (sorted) and Subtrees are kept with MergeData.
