@@ -43,6 +43,10 @@ type Exploration struct {
 	// when it failed).
 	Explained *explain.Explanation `json:"explained,omitempty"`
 	Schedule  *schedfile.Schedule  `json:"schedule,omitempty"`
+	// Caveat qualifies the first finding: a transparent violation of a
+	// scenario whose guest log depends on the schedule without migration
+	// too (catalog.ReferenceRace).
+	Caveat string `json:"caveat,omitempty"`
 	// Path is where the schedule file was written ("": nowhere); it is not
 	// part of the summary file.
 	Path string `json:"-"`
@@ -156,6 +160,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		if r.Explained != nil {
 			PrintWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0, errText)
 		}
+	}
+	if r.Caveat != "" {
+		fmt.Fprintf(w, "caveat: %s\n", r.Caveat)
 	}
 	if r.Schedule != nil && r.Path != "" {
 		fmt.Fprintf(w, "schedule: %s (trace hash %s)\n", r.Path, r.Schedule.TraceHash)

@@ -513,7 +513,7 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.Explained, rep.Schedule = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule
+		rep.Shrunk, rep.Explained, rep.Schedule, rep.Caveat = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule, sf.Report.Caveat
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)

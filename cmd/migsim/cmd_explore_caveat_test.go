@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// racyGuest submits a write and starts an FLR without waiting for it:
+// its guest log depends on the schedule with or without migration.
+const racyGuest = `scenario racy-guest
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x11
+  submit write sector=2 count=2 pattern=0x12
+  flr
+  probe
+  read sector=0 count=4
+expect draft-2023 pass
+explore strategy=random schedules=100 seed=1
+`
+
+// TestExplore_CaveatOfARacyGuest: a transparent finding of a scenario
+// whose guest program races with itself says so after the finding (the
+// verdict stays a finding); the same program waiting for its write gets
+// no caveat, and neither does a finding of another oracle.
+func TestExplore_CaveatOfARacyGuest(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, src string
+		caveat    bool
+	}{
+		{"racy", racyGuest, true},
+		{"calm", strings.Replace(racyGuest, "  flr\n", "  wait\n  flr\n", 1), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name+".scn")
+			require.NoError(t, os.WriteFile(p, []byte(tc.src), 0o644))
+			code, out, stderr := runSimCLI(t, "explore", "--scenario", p, "--spec", "draft-2023", "--jobs", "1",
+				"--explain-runs", "0", "--progress", "never", "--out", t.TempDir())
+			if !tc.caveat {
+				assert.Equal(t, exitOK, code, stderr)
+				assert.NotContains(t, out, "caveat:")
+				return
+			}
+			assert.Equal(t, exitFinding, code, stderr)
+			assert.Contains(t, out, "finding transparent")
+			assert.Contains(t, out, "\ncaveat: without migration the guest's log already depends on the schedule")
+		})
+	}
+	code, out, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	assert.Equal(t, exitFinding, code)
+	assert.NotContains(t, out, "caveat:", "a frozen-context finding has none")
+}
