@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/oracle"
@@ -56,12 +57,46 @@ func CheckFindingOracle(name string) error {
 	if w, ok := strings.CutPrefix(name, oracle.ErrorPrefix+"n/a:"); ok && w != "" && !strings.ContainsAny(w, " \t\n") {
 		return nil
 	}
+	if adminErrorName(name) {
+		return nil
+	}
 	msg := fmt.Sprintf("unknown oracle %q: want an oracle (%s), a verdict (%s) or error:NAME (NAME an error name `expect … error` accepts, or n/a:WORD); `migsim oracles` lists them",
 		name, strings.Join(OracleNames(), ", "), strings.Join(findingVerdicts(), ", "))
 	if s := scenario.Suggest(name, known); s != "" {
 		msg += "; did you mean " + s + "?"
 	}
 	return errors.New(msg)
+}
+
+// adminErrorName reports whether name is error:STATUS/QUALIFIER as the
+// flow names an admin command that failed (spec.Status and spec.Qualifier
+// printed): a device may answer a status or qualifier the spec does not
+// name (STATUS_5, QUALIFIER_0x0009), its run ends with that finding, and
+// its schedule file must replay.
+func adminErrorName(name string) bool {
+	pair, ok := strings.CutPrefix(name, oracle.ErrorPrefix)
+	if !ok {
+		return false
+	}
+	st, q, ok := strings.Cut(pair, "/")
+	return ok && printedAs(st, "STATUS_", func(v uint16) string { return spec.Status(v).String() }, spec.Statuses()) &&
+		printedAs(q, "QUALIFIER_", func(v uint16) string { return spec.Qualifier(v).String() }, spec.Qualifiers())
+}
+
+// printedAs reports whether s is how str prints some 16-bit value: one of
+// the defined values' names, or prefix and the number of an undefined one.
+func printedAs[T ~uint16](s, prefix string, str func(uint16) string, defined []T) bool {
+	for _, v := range defined {
+		if str(uint16(v)) == s {
+			return true
+		}
+	}
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		return false
+	}
+	n, err := strconv.ParseUint(rest, 0, 16)
+	return err == nil && str(uint16(n)) == s
 }
 
 // Vocabulary is the world's vocabulary with the oracle names: what a
