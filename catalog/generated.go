@@ -88,7 +88,7 @@ func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int)
 	if _, err := t.Reference(b.Seed); err != nil {
 		return propErr(s, "reference", "%v", err)
 	}
-	race, err := t.ReferenceRace(b.Seed, schedules)
+	race, err := t.ReferenceRace(context.Background(), b.Seed, schedules)
 	if err != nil {
 		return propErr(s, "reference-self", "%s: %v", e.Edition, err)
 	}

@@ -60,6 +60,11 @@ type JudgeConfig struct {
 	// conformance kit's choice, whose budgets are short and whose report
 	// is per requirement.
 	NoFallback bool
+	// NoRaceCheck leaves out the runs without migration that tell whether
+	// a transparent finding may be the guest program's own race
+	// (Target.RaceCaveat): the conformance kit judges a device against the
+	// catalog's scenarios, whose guest programs do not race.
+	NoRaceCheck bool
 	// RowStart, when set, is called by JudgeAll before each row (row
 	// counts from 0 of rows).
 	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)
@@ -254,14 +259,12 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		if err := out.judgeImpact(t, rep.Seed, rep.Result.Choices); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
-		if fd.Oracle == oracle.Transparent.Info().Name {
-			race, err := t.ReferenceRace(b.Seed, ReferenceRaceRuns)
+		if !cfg.NoRaceCheck {
+			caveat, err := t.RaceCaveat(ctx, b.Seed, &fd)
 			if err != nil {
 				return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 			}
-			if race != nil {
-				out.Caveat = race.Text()
-			}
+			out.Caveat = caveat
 		}
 	}
 	out.Match = out.Defect == "" && out.Mismatch == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle

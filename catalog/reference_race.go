@@ -1,9 +1,11 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world"
 )
 
@@ -11,6 +13,9 @@ import (
 // when a row finds a transparent violation, to tell a scenario whose guest
 // program races with itself (ReferenceRace).
 const ReferenceRaceRuns = 20
+
+// transparentName is the transparent oracle's name.
+var transparentName = oracle.Transparent.Info().Name
 
 // ReferenceRace is a schedule under which the target's run without
 // migration ends with another guest log than the fixed-schedule reference
@@ -35,13 +40,18 @@ func (r *ReferenceRace) Text() string {
 // ReferenceRace runs the target without migration (as Reference does)
 // under n random schedules of base, seeds ScheduleSeed(base, i), each
 // judged against the guest log of its own seed's reference run, and
-// returns the first run with a finding; nil when none has one. A
-// migration must be invisible to the guest (the transparent oracle), which
-// only means something when the guest's own program gives one log whatever
-// the schedule: otherwise a transparent finding may be the program's race.
-func (t Target) ReferenceRace(base uint64, n int) (*ReferenceRace, error) {
+// returns the first run with a finding; nil when none has one (or ctx
+// ended first). A migration must be invisible to the guest (the
+// transparent oracle), which only means something when the guest's own
+// program gives one log whatever the schedule: otherwise a transparent
+// finding may be the program's race. A finding of another oracle is a
+// broken run without migration, not a race: Caveat tells them apart.
+func (t Target) ReferenceRace(ctx context.Context, base uint64, n int) (*ReferenceRace, error) {
 	t.Oracles = t.oracles()
 	for i := range n {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
 		seed := engine.ScheduleSeed(base, i)
 		ref, err := t.Reference(seed)
 		if err != nil {
@@ -61,4 +71,20 @@ func (t Target) ReferenceRace(base uint64, n int) (*ReferenceRace, error) {
 		}
 	}
 	return nil, nil
+}
+
+// RaceCaveat is the caveat of a row or exploration whose first finding is
+// fd: for a transparent finding, ReferenceRace's text when the guest's log
+// depends on the schedule without migration too; "" otherwise, and when
+// the runs without migration end in another finding (a broken reference,
+// which the reference run itself reports where it matters).
+func (t Target) RaceCaveat(ctx context.Context, seed uint64, fd *engine.Finding) (string, error) {
+	if fd == nil || fd.Oracle != transparentName {
+		return "", nil
+	}
+	race, err := t.ReferenceRace(ctx, seed, ReferenceRaceRuns)
+	if err != nil || race == nil || race.Finding.Oracle != transparentName {
+		return "", err
+	}
+	return race.Text(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -44,7 +45,7 @@ func TestReferenceRace(t *testing.T) {
 			s := writeScenario(t, tc.name+".scn", tc.src)
 			tg, err := NewTarget(s, spec.Draft2023, nil, nil)
 			require.NoError(t, err)
-			race, err := tg.ReferenceRace(1, ReferenceRaceRuns)
+			race, err := tg.ReferenceRace(context.Background(), 1, ReferenceRaceRuns)
 			require.NoError(t, err)
 			if !tc.race {
 				assert.Nil(t, race)
@@ -53,6 +54,19 @@ func TestReferenceRace(t *testing.T) {
 			require.NotNil(t, race)
 			assert.Equal(t, "transparent", race.Finding.Oracle, "the runs without migration disagree on the guest's log")
 			assert.Contains(t, race.Text(), "races with itself")
+
+			transparent := &engine.Finding{Oracle: "transparent"}
+			caveat, err := tg.RaceCaveat(context.Background(), 1, transparent)
+			require.NoError(t, err)
+			assert.Equal(t, race.Text(), caveat)
+			caveat, err = tg.RaceCaveat(context.Background(), 1, &engine.Finding{Oracle: "frozen-context"})
+			require.NoError(t, err)
+			assert.Empty(t, caveat, "only a transparent finding may be the program's race")
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			race, err = tg.ReferenceRace(ctx, 1, ReferenceRaceRuns)
+			require.NoError(t, err)
+			assert.Nil(t, race, "an ended context runs nothing")
 		})
 	}
 }

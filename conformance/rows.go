@@ -91,7 +91,8 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		Jobs: k.cfg.budget.Jobs, MaxSteps: k.cfg.budget.MaxSteps, Member: blk, NetMember: net, NoStates: k.cfg.budget.NoStatePruning,
 		// A row's unit names what its explorations covered; a proof that
 		// did not exhaust its bound is not followed by a bound-0 search.
-		NoFallback: true,
+		NoFallback:  true,
+		NoRaceCheck: true,
 		// The kit shrinks only the counterexamples it reports.
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
 	})

@@ -14,7 +14,6 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
-	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
 )
@@ -289,14 +288,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
 			}
-			if fd.Oracle == oracle.Transparent.Info().Name {
-				race, err := t.ReferenceRace(b.Seed, catalog.ReferenceRaceRuns)
-				if err != nil {
-					fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", userError(err))
-				} else if race != nil {
-					rep.Caveat = race.Text()
-				}
+			caveat, err := t.RaceCaveat(shrinkCtx, b.Seed, fd)
+			if err != nil {
+				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", userError(err))
 			}
+			rep.Caveat = caveat
 			if run.explainRuns > 0 {
 				ex, err := explain.Explain(shrinkCtx, f, first.Seed, sr.Result, explain.Config{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
 				if err != nil {
