@@ -219,14 +219,21 @@ func (p *Pool) Close() error {
 	p.procs = nil
 	p.mu.Unlock()
 	p.setErr(&Error{Command: p.command, Request: "use after close", What: "the pool was closed"})
-	var first *Error
-	for _, proc := range procs {
-		if e := proc.close(); e != nil && first == nil {
-			first = e
-		}
+	// The devices end side by side: each gets its second at once.
+	errs := make([]*Error, len(procs))
+	var wg sync.WaitGroup
+	for i, proc := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = proc.close()
+		}()
 	}
-	if first != nil {
-		return first
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e // the first process's, in start order
+		}
 	}
 	return nil
 }

@@ -318,6 +318,11 @@ func (p *process) halt(grace time.Duration) string {
 		return p.dev.exit(false)
 	case <-time.After(grace):
 	}
+	return p.kill()
+}
+
+// kill kills the device now and says how it ended.
+func (p *process) kill() string {
 	p.dev.kill()
 	select {
 	case <-p.dev.done():
@@ -346,8 +351,13 @@ func (p *process) close() *Error {
 	case <-p.dev.done():
 		exit = p.dev.exit(false)
 	case <-time.After(time.Second):
-		killed = true
-		exit = p.halt(0)
+		select {
+		case <-p.dev.done(): // it ended as the second did
+			exit = p.dev.exit(false)
+		default:
+			killed = true
+			exit = p.kill()
+		}
 	}
 	p.out.Close()
 	p.err = &Error{Command: p.name, Request: "use after close", What: "the device was closed"}
