@@ -126,8 +126,7 @@ type Summary struct {
 	// the dfs runs a known transition pruned without running them.
 	Executed int
 	// ExecutedDecisions sums the steps of the runs Executed counts (left
-	// out of JSON when zero, so a summary written without it reads back
-	// and seals as it was written).
+	// out of JSON when zero: an exploration that executed nothing).
 	ExecutedDecisions int64 `json:",omitempty"`
 	// Memo describes the memo's work.
 	Memo MemoStats

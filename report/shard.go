@@ -311,7 +311,7 @@ func checkShardCounts(r *Exploration) error {
 	}{
 		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
 		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
-		{"Executed", int64(sum.Executed)}, {"Memo.Hits", int64(sum.Memo.Hits)}, {"Memo.Verified", int64(sum.Memo.Verified)},
+		{"Executed", int64(sum.Executed)}, {"ExecutedDecisions", sum.ExecutedDecisions}, {"Memo.Hits", int64(sum.Memo.Hits)}, {"Memo.Verified", int64(sum.Memo.Verified)},
 	} {
 		if c.v < 0 {
 			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
@@ -333,6 +333,8 @@ func checkShardCounts(r *Exploration) error {
 		return fmt.Errorf("field report.summary.Failing: %d failing runs for %d findings", sum.Failing, len(sum.Findings))
 	case r.MaxSteps > 0 && sum.Decisions > 0 && (sum.Decisions-1)/int64(r.MaxSteps) >= int64(sum.Schedules): // more than Schedules × MaxSteps
 		return fmt.Errorf("field report.summary.Decisions: %d decisions in %d schedules of at most %d steps", sum.Decisions, sum.Schedules, r.MaxSteps)
+	case r.MaxSteps > 0 && sum.ExecutedDecisions > 0 && (sum.ExecutedDecisions-1)/int64(r.MaxSteps) >= int64(sum.Executed): // more than Executed × MaxSteps
+		return fmt.Errorf("field report.summary.ExecutedDecisions: %d decisions in %d executed runs of at most %d steps", sum.ExecutedDecisions, sum.Executed, r.MaxSteps)
 	case sum.Memo.Verified > sum.Memo.Hits:
 		return fmt.Errorf("field report.summary.Memo.Verified: %d memo hits checked of %d", sum.Memo.Verified, sum.Memo.Hits)
 	}

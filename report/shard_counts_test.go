@@ -63,6 +63,14 @@ func TestShardFile_CountChecks(t *testing.T) {
 			"field report.summary.Findings[0]: schedule #4"},
 		{"fewer failing runs than findings", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Failing = 0 },
 			"field report.summary.Failing: 0 failing runs for 1 findings"},
+		{"executed decisions negative", pctShard1, func(sf *ShardFile) { sf.Report.Summary.ExecutedDecisions = -1 },
+			"field report.summary.ExecutedDecisions: -1 is negative"},
+		{"executed decisions above the step bound", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.ExecutedDecisions = int64(sf.Report.MaxSteps)*int64(sf.Report.Summary.Executed) + 1
+		}, "field report.summary.ExecutedDecisions: "},
+		{"executed decisions at the step bound", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.ExecutedDecisions = int64(sf.Report.MaxSteps) * int64(sf.Report.Summary.Executed)
+		}, ""},
 		{"pct with pruned runs", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Pruned = 1 }, "in a pct exploration"},
 		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
 		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },

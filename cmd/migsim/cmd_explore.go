@@ -395,7 +395,7 @@ func budgetBase(b scenario.Budget, run exploreRun) string {
 		if d := engine.EffectiveSplitDepth(run.splitDepth, run.shards); d > 0 {
 			s += fmt.Sprintf(", split depth %d", d)
 		}
-		if run.states {
+		if run.states && run.reduction != engine.ReductionDPOR { // dpor ignores state pruning
 			s += ", state pruning"
 		}
 		return s

@@ -182,6 +182,8 @@ func TestExplore_DFSReductions(t *testing.T) {
 		want string
 	}{
 		{[]string{"--reduction", "dpor"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
+		// dpor ignores state pruning: the header does not claim it.
+		{[]string{"--reduction", "dpor", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
 		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
 	} {
 		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
