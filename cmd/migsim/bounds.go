@@ -230,15 +230,23 @@ func isInputError(err error) bool {
 // error naming it.
 func checkOutputDirAhead(dir string) error {
 	p := filepath.Clean(dir)
+	// at names the directory in the way: dir itself, or dir and the
+	// existing path on the way to it.
+	at := func() string {
+		if p == filepath.Clean(dir) {
+			return p
+		}
+		return dir + ": " + p
+	}
 	for {
 		fi, err := os.Stat(p)
 		if err == nil {
 			if !fi.IsDir() {
-				return fmt.Errorf("%s: %s is not a directory", dir, p)
+				return fmt.Errorf("%s is not a directory", at())
 			}
 			f, err := os.CreateTemp(p, ".migsim-write-check-*")
 			if err != nil {
-				return fmt.Errorf("%s: %s is not writable: %w", dir, p, err)
+				return fmt.Errorf("%s is not writable: %w", at(), err)
 			}
 			name := f.Name()
 			f.Close()

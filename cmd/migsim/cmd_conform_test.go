@@ -162,7 +162,7 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "2h"}, "--timeout 2h0m0s: want more than 0s and at most 10m0s"},
 		{[]string{"conform", "--device", "builtin:blk", "--trace"}, "--trace, --explain and --explain-runs go with --replay"},
 		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", filepath.Join(file, "x")}, "--replay-dir: " + filepath.Join(file, "x") + ": " + file + " is not a directory"},
-		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", file}, "--replay-dir: " + file + ": " + file + " is not a directory"},
+		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", file}, "--replay-dir: " + file + " is not a directory"},
 		{[]string{"conform"}, "--device is required"},
 		{[]string{"conform", "--device", "builtin:scsi"}, `--device "builtin:scsi": want builtin:blk, builtin:net`},
 		{[]string{"conform", "--device", "builtin:mutant/nope"}, `no mutant "nope"`},

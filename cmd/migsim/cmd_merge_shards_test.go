@@ -159,7 +159,7 @@ func TestMerge_OutputAndFileErrors(t *testing.T) {
 	code, out, stderr := runSimCLI(t, append([]string{"merge", "--out", file}, dirs...)...)
 	assert.Equal(t, exitUsage, code)
 	assert.Empty(t, out)
-	assert.Contains(t, stderr, "migsim merge: --out: "+file+": "+file+" is not a directory\n")
+	assert.Contains(t, stderr, "migsim merge: --out: "+file+" is not a directory\n")
 
 	sums, err := report.ShardSummaries(dirs[:1])
 	require.NoError(t, err)
