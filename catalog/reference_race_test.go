@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,28 +13,24 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// racyGuestScenario submits a write and starts an FLR without waiting for
-// it: whether the write reaches the disk depends on the schedule, with or
-// without migration. calmGuestScenario waits first.
-const racyGuestScenario = `scenario racy-guest
-vfs 1
-guest vcpu0
-  probe
-  write sector=0 count=2 pattern=0x11
-  submit write sector=2 count=2 pattern=0x12
-  flr
-  probe
-  read sector=0 count=4
-expect draft-2023 pass
-explore strategy=random schedules=100 seed=1
-`
+// racyGuestFile submits a write and starts an FLR without waiting for it:
+// whether the write reaches the disk depends on the schedule, with or
+// without migration (cmd/migsim's tests use it too).
+const racyGuestFile = "testdata/racy-guest.scn"
 
-var calmGuestScenario = strings.Replace(racyGuestScenario, "  flr\n", "  wait\n  flr\n", 1)
+// racyAndCalm returns the racy scenario's text and the same program
+// waiting for its write before the FLR.
+func racyAndCalm(t *testing.T) (racy, calm string) {
+	b, err := os.ReadFile(racyGuestFile)
+	require.NoError(t, err)
+	return string(b), strings.Replace(string(b), "  flr\n", "  wait\n  flr\n", 1)
+}
 
 // TestReferenceRace: a guest program whose log depends on the schedule
 // without migration is found by its runs without migration; one that
 // waits is not.
 func TestReferenceRace(t *testing.T) {
+	racyGuestScenario, calmGuestScenario := racyAndCalm(t)
 	for _, tc := range []struct {
 		name, src string
 		race      bool
@@ -76,6 +73,7 @@ func TestReferenceRace(t *testing.T) {
 // catalog question, whose guest program gives one log whatever the
 // schedule, has no caveat.
 func TestJudge_CaveatOfARacyGuest(t *testing.T) {
+	racyGuestScenario, _ := racyAndCalm(t)
 	s := writeScenario(t, "racy.scn", racyGuestScenario)
 	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: 1, MaxRuns: shortRuns(), Shrink: shortShrink()})
 	require.NoError(t, err)

@@ -10,20 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// racyGuest submits a write and starts an FLR without waiting for it:
-// its guest log depends on the schedule with or without migration.
-const racyGuest = `scenario racy-guest
-vfs 1
-guest vcpu0
-  probe
-  write sector=0 count=2 pattern=0x11
-  submit write sector=2 count=2 pattern=0x12
-  flr
-  probe
-  read sector=0 count=4
-expect draft-2023 pass
-explore strategy=random schedules=100 seed=1
-`
+// racyGuestScenario submits a write and starts an FLR without waiting for
+// it: its guest log depends on the schedule with or without migration.
+const racyGuestScenario = "../../catalog/testdata/racy-guest.scn"
 
 // TestExplore_CaveatOfARacyGuest: a transparent finding of a scenario
 // whose guest program races with itself says so after the finding (the
@@ -31,6 +20,9 @@ explore strategy=random schedules=100 seed=1
 // no caveat, and neither does a finding of another oracle.
 func TestExplore_CaveatOfARacyGuest(t *testing.T) {
 	dir := t.TempDir()
+	b, err := os.ReadFile(racyGuestScenario)
+	require.NoError(t, err)
+	racyGuest := string(b)
 	for _, tc := range []struct {
 		name, src string
 		caveat    bool
