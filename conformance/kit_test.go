@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,6 +118,8 @@ func TestMutantsFailNamedRequirements(t *testing.T) {
 			require.NoError(t, err, "the counterexample replays")
 			require.NotNil(t, res.Finding)
 			assert.Equal(t, tc.oracle, res.Finding.Oracle)
+			assert.Contains(t, f.Message, fmt.Sprintf("at step %d of %d: ", engine.ShownStep(res.Finding.Step), len(res.Choices)),
+				"the failure numbers its step as the replay's trace does, from 1")
 			ref, err := conformance.Replay(conformance.FactoryDevice("builtin:blk", blk.New), f.Schedule, conformanceRunConfig())
 			if err == nil {
 				assert.Nil(t, ref.Finding, "the reference device does not fail the counterexample")

@@ -136,7 +136,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		}
 	case rep != nil:
 		fd := rep.Finding
-		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", fd.Step, fd.Message)
+		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", engine.ShownStep(fd.Step), fd.Message)
 		if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
 			fl.Requirements = ids
 		}
@@ -218,7 +218,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	fl.Replay = k.replayCommand(path)
 	if res.Finding != nil {
 		fd := res.Finding
-		fl.Message = fmt.Sprintf("at step %d of %d: %s", fd.Step, len(res.Choices), fd.Message)
+		fl.Message = fmt.Sprintf("at step %d of %d: %s", engine.ShownStep(fd.Step), len(res.Choices), fd.Message)
 	}
 }
 
