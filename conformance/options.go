@@ -144,7 +144,8 @@ func Parts(deviceTests, catalogRows bool) Option {
 func ReplayDir(dir string) Option { return func(c *config) { c.replayDir = dir } }
 
 // ReplayCommand sets how a report tells the replay of a schedule file
-// (default: `migsim conform --device DEVICE --replay FILE`).
+// (default: `migsim conform --device DEVICE --replay FILE` for a builtin:
+// or exec: device, else the Go call conformance.Replay with the file).
 func ReplayCommand(f func(path string) string) Option { return func(c *config) { c.replayCmd = f } }
 
 // Context stops the kit when ctx ends: the rows so far are reported.

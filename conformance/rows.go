@@ -258,13 +258,19 @@ func (k *kit) replayDir() (string, error) {
 	return k.cfg.replayDir, nil
 }
 
-// replayCommand tells how to replay a schedule file with the device, as a
-// command to paste into a shell: an exec device's deadline, when not the
-// default, and its arguments after "--" come along, so that the replay
-// runs the program the way the kit ran it.
+// replayCommand tells how to replay a schedule file with the device. For
+// a device the CLI can name (builtin:… and exec:…) it is a command to
+// paste into a shell: an exec device's deadline, when not the default, and
+// its arguments after "--" come along, so that the replay runs the program
+// the way the kit ran it. Any other device (Run's "device", a served
+// device, a FactoryDevice of the caller's) exists only in the caller's Go
+// program, so the replay is the Go call that replays it.
 func (k *kit) replayCommand(path string) string {
 	if k.cfg.replayCmd != nil {
 		return k.cfg.replayCmd(path)
+	}
+	if !cliNames(k.dev) {
+		return fmt.Sprintf("conformance.Replay(<your device>, %q, engine.RunConfig{Trace: os.Stdout})", path)
 	}
 	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellquote.Quote(k.dev.Name()), shellquote.Quote(path))
 	if ed, ok := k.dev.(*execDevice); ok {
@@ -279,6 +285,14 @@ func (k *kit) replayCommand(path string) string {
 		}
 	}
 	return cmd
+}
+
+// cliNames reports whether `migsim conform --device` can name d.
+func cliNames(d Device) bool {
+	if _, ok := d.(*execDevice); ok {
+		return true
+	}
+	return strings.HasPrefix(d.Name(), "builtin:")
 }
 
 // Replay replays a schedule file the kit wrote with the device f builds:

@@ -70,7 +70,8 @@ func TestCounterexample_NotShrunkSaysWhy(t *testing.T) {
 // TestReplayCommand: the replay command a failure prints runs the device
 // as the kit ran it: an exec device's arguments follow "--" and a deadline
 // other than the default comes along; words a shell would split or expand
-// are quoted.
+// are quoted. A device the CLI cannot name (Run's "device", a served
+// device) exists only in the caller's program: its replay is the Go call.
 func TestReplayCommand(t *testing.T) {
 	tests := []struct {
 		name string
@@ -88,6 +89,10 @@ func TestReplayCommand(t *testing.T) {
 			"migsim conform --device exec:./dev.py --replay r/a.json --timeout 30s -- -v"},
 		{"words to quote", ExecDevice([]string{"./my dev", "it's", ""}, extdevice.Options{}), "my replays/a.json",
 			`migsim conform --device 'exec:./my dev' --replay 'my replays/a.json' -- 'it'\''s' ''`},
+		{"Run's device", FactoryDevice("device", nil), "r/a.json",
+			`conformance.Replay(<your device>, "r/a.json", engine.RunConfig{Trace: os.Stdout})`},
+		{"served", ServedDevice("blk", nil, extdevice.Options{}), "my replays/a.json",
+			`conformance.Replay(<your device>, "my replays/a.json", engine.RunConfig{Trace: os.Stdout})`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
