@@ -90,7 +90,8 @@ func firstDiff(a, b []byte) int {
 
 // runCheck runs one device test and returns its failures. A device that
 // panics fails the test with the panic; an external device's protocol
-// error is returned as fatal.
+// error (or fault) fails it naming no requirement, the protocol error
+// also returned as fatal.
 func runCheck(dt deviceTest, ed spec.Edition, rules spec.Rules, f member.Factory) (c *check) {
 	c = &check{ed: ed, rules: rules, factory: f, id: dt.id}
 	defer func() {
@@ -103,7 +104,7 @@ func runCheck(dt deviceTest, ed spec.Edition, rules spec.Rules, f member.Factory
 		}
 		var xe *extdevice.Error
 		if err, ok := p.(error); ok && errors.As(err, &xe) {
-			c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Check: "device protocol", Message: xe.Error()})
+			c.fails = append(c.fails, Failure{Check: checkProtocol, Message: protocolMessage(xe.Error())})
 			if !xe.Fault {
 				c.fatal = xe
 			}

@@ -306,7 +306,7 @@ func (k *kit) runRow(u *Unit, r row) {
 	} else if err != nil {
 		k.halt("the device broke the protocol in "+u.Name, err)
 		if u.Verdict != verdictFail {
-			u.fail(Failure{Requirements: u.Requirements, Check: "device protocol", Row: u.Name, Message: err.Error()})
+			u.fail(Failure{Check: checkProtocol, Row: u.Name, Message: protocolMessage(err.Error())})
 		}
 	}
 }
@@ -319,11 +319,11 @@ func (k *kit) stop(u *Unit, err error) {
 		return
 	}
 	var xe *extdevice.Error
-	check := "device"
+	fl := Failure{Requirements: u.Requirements, Check: "device", Row: u.Name, Message: err.Error()}
 	if errors.As(err, &xe) {
-		check = "device protocol"
+		fl.Requirements, fl.Check, fl.Message = nil, checkProtocol, protocolMessage(fl.Message)
 	}
-	u.fail(Failure{Requirements: u.Requirements, Check: check, Row: u.Name, Message: err.Error()})
+	u.fail(fl)
 	k.halt(fmt.Sprintf("the device cannot be started (%s)", u.Name), err)
 }
 

@@ -10,8 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
@@ -318,6 +321,20 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 				}
 			}
 			assert.Positive(t, notRun, "the units after the protocol error are not run")
+			// The unit the error ended fails, naming no requirement, and
+			// says what the device did.
+			protocol := 0
+			for _, u := range rep.Units {
+				for _, fl := range u.Failures {
+					protocol++
+					assert.Equal(t, "device protocol", fl.Check, "unit %s", u.Name)
+					assert.Empty(t, fl.Requirements, "unit %s", u.Name)
+					assert.True(t, strings.HasPrefix(fl.Message, "the device broke the protocol: "), fl.Message)
+					assert.NotContains(t, fl.Message, "panicked")
+				}
+			}
+			assert.Positive(t, protocol)
+			assert.Empty(t, rep.FailedRequirements(), "a protocol error breaks no requirement")
 		})
 	}
 	// A device that does not end with status 0 at the end of its input
@@ -344,6 +361,47 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 		assert.Equal(t, "device protocol", u.Failures[0].Check)
 		assert.Contains(t, u.Failures[0].Message, "outside guest memory")
 	})
+}
+
+// flaky is a device whose reads return a flipped bit every third read of
+// all its instances together: the same events give different effects.
+type flaky struct {
+	member.Device
+	reads *atomic.Uint64
+}
+
+func (d flaky) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if len(fx.ReadData) > 0 && d.reads.Add(1)%3 == 0 {
+		fx.ReadData = slices.Clone(fx.ReadData)
+		fx.ReadData[0] ^= 1
+	}
+	return fx
+}
+
+// TestNotDeterministicDevice: a device that runs differently on the same
+// choices fails the rows it ran, saying it is not deterministic (not
+// advice the kit's user cannot follow), and breaks no requirement: the kit
+// cannot tell what the spec would say of it.
+func TestNotDeterministicDevice(t *testing.T) {
+	var reads atomic.Uint64
+	f := func(c member.Config) member.Device { return flaky{blk.New(c), &reads} }
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:flaky", f), conformance.Short(),
+		conformance.Parts(false, true), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir()))
+	require.NoError(t, err)
+	assert.True(t, rep.Failed())
+	failed := 0
+	for _, u := range rep.Units {
+		for _, fl := range u.Failures {
+			failed++
+			assert.Equal(t, "device determinism", fl.Check, "unit %s", u.Name)
+			assert.Empty(t, fl.Requirements, "unit %s", u.Name)
+			assert.True(t, strings.HasPrefix(fl.Message, "the device is not deterministic: the same events gave different effects ("), fl.Message)
+			assert.NotContains(t, fl.Message, "without the memo")
+		}
+	}
+	assert.Positive(t, failed)
+	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for a device's non-determinism")
 }
 
 // TestInterruptedExternalDevice: the kit's context (Context, Ctrl-C in

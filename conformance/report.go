@@ -223,6 +223,15 @@ func (k *kit) report() *Report {
 				continue
 			}
 			rr.Units = append(rr.Units, u.Name)
+			if why := notJudged(u); why != "" {
+				// The unit failed, but on the device (protocol,
+				// determinism), not on a requirement: it judged none.
+				skipped++
+				if !slices.Contains(reasons, why) {
+					reasons = append(reasons, why)
+				}
+				continue
+			}
 			if u.Verdict == verdictSkip {
 				skipped++
 				if !slices.Contains(reasons, u.Reason) {
@@ -247,6 +256,21 @@ func (k *kit) report() *Report {
 		rep.Requirements = append(rep.Requirements, rr)
 	}
 	return rep
+}
+
+// notJudged says why a failed unit judged none of its requirements (its
+// failures all name none: the device broke the protocol or is not
+// deterministic), or "".
+func notJudged(u *Unit) string {
+	if u.Verdict != verdictFail || len(u.Failures) == 0 {
+		return ""
+	}
+	for _, f := range u.Failures {
+		if len(f.Requirements) > 0 {
+			return ""
+		}
+	}
+	return fmt.Sprintf("not judged: %s failed on the device, not on a requirement (%s)", u.Name, u.Failures[0].Check)
 }
 
 // writeReports writes the report to every sink of the options.

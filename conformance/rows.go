@@ -97,6 +97,10 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		Shrink: engine.ShrinkConfig{MaxReplays: 1},
 	})
 	if err != nil && !o.Interrupted {
+		if errors.Is(err, engine.ErrNotDeterministic) {
+			u.fail(Failure{Check: checkDeterminism, Row: u.Name, Message: notDeterministicMessage(err)})
+			return
+		}
 		u.fail(Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name, Message: err.Error()})
 		return
 	}
@@ -145,12 +149,67 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Message += " (" + o.Mismatch + ")"
 	}
 	if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
-		fl.Check = "device protocol"
+		fl.Check = checkProtocol
 	}
 	if rep != nil {
 		k.counterexample(&fl, r, f, *rep, o)
 	}
+	if fl.Check == checkProtocol {
+		// The device broke the protocol: the row's verdict is unknown, so
+		// the failure breaks none of its requirements.
+		fl.Requirements, fl.Message = nil, protocolMessage(fl.Message)
+	}
 	u.fail(fl)
+}
+
+// Checks of failures that name no requirement: the device broke the
+// protocol (or faulted), or ran differently on the same choices. Either
+// fails the unit, but says nothing of what the spec asks.
+const (
+	checkProtocol    = "device protocol"
+	checkDeterminism = "device determinism"
+)
+
+// protocolMessage words a failure whose message holds an external
+// device's error (extdevice.Error): what the device did, without the
+// wrapping of the panic that carried it through the engine; where it
+// happened (a step, the run without migration) follows in parentheses.
+func protocolMessage(msg string) string {
+	i := strings.Index(msg, extdevice.ErrorPrefix)
+	if i < 0 {
+		return msg
+	}
+	where, rest := strings.TrimSpace(msg[:i]), msg[i+len(extdevice.ErrorPrefix):]
+	head := "the device broke the protocol: "
+	if r, ok := strings.CutPrefix(rest, "protocol: "); ok {
+		rest = r
+	} else if r, ok := strings.CutPrefix(rest, "device fault: "); ok {
+		head, rest = "the device faulted (it kept the protocol but asked for what no device may do): ", r
+	}
+	switch {
+	case strings.HasPrefix(where, "at step "):
+		rest += " (" + strings.TrimSuffix(where, ":") + ")"
+	case strings.Contains(where, "in the run without migration"):
+		rest += " (in the run without migration)"
+	}
+	return head + rest
+}
+
+// notDeterministicMessage words the engine's determinism error: the same
+// choices ran differently, so the device's effects depend on something
+// other than the events it was given.
+func notDeterministicMessage(err error) string {
+	d := err.Error()
+	if i := strings.Index(d, ": "+engine.ErrNotDeterministic.Error()); i >= 0 {
+		d = d[:i]
+	}
+	if i := strings.LastIndex(d, "engine: "); i >= 0 {
+		d = d[i+len("engine: "):]
+	}
+	for _, p := range []string{"memo: ", "dfs: "} {
+		d = strings.TrimPrefix(d, p)
+	}
+	return "the device is not deterministic: the same events gave different effects (" + d + ")"
 }
 
 // firstUnexpected returns the first finding of the row's explorations

@@ -249,12 +249,14 @@ func (m *memo) choices(w *memoWalk) []Choice {
 	return cs
 }
 
-// errNotDeterministic is wrapped by the memo's determinism errors.
-var errNotDeterministic = errors.New("the system is not deterministic (or depends on its seed outside its streams)")
+// ErrNotDeterministic is wrapped by the memo's determinism errors: the
+// same choices ran differently (a step's effects or the enabled steps
+// differ from an earlier run's). Callers test for it with errors.Is.
+var ErrNotDeterministic = errors.New("the system is not deterministic (or depends on its seed outside its streams)")
 
 // exploreAdvice adds to an exploration's determinism error what to do.
 func exploreAdvice(err error) error {
-	if errors.Is(err, errNotDeterministic) {
+	if errors.Is(err, ErrNotDeterministic) {
 		return fmt.Errorf("%w: explore without the memo", err)
 	}
 	return err
@@ -281,11 +283,11 @@ func (m *memo) insert(at *memoNode, log *eventLog) error {
 	from := k
 	for {
 		if msg := n.matches(log, k); msg != "" {
-			return fmt.Errorf("engine: memo: event %d: %s: %w", k-from, msg, errNotDeterministic)
+			return fmt.Errorf("engine: memo: event %d: %s: %w", k-from, msg, ErrNotDeterministic)
 		}
 		if n.kind == evLeaf {
 			if diff := n.leaf.diff(leaf); diff != "" {
-				return fmt.Errorf("engine: memo: the same path ran twice: %s: %w", diff, errNotDeterministic)
+				return fmt.Errorf("engine: memo: the same path ran twice: %s: %w", diff, ErrNotDeterministic)
 			}
 			return nil
 		}
@@ -375,10 +377,10 @@ func (n *memoNode) child(v uint64) *memoNode {
 func recheck(r *Runner, f Factory, seed uint64, picks []int, leaf *memoLeaf) (Result, error) {
 	res, err := r.RunSeed(f, seed, &pathChooser{picks: picks})
 	if err != nil {
-		return res, fmt.Errorf("memo check: %w: %w", err, errNotDeterministic)
+		return res, fmt.Errorf("memo check: %w: %w", err, ErrNotDeterministic)
 	}
 	if diff := leaf.sameAs(&res); diff != "" {
-		return res, fmt.Errorf("memo check: re-executed run has %s: %w", diff, errNotDeterministic)
+		return res, fmt.Errorf("memo check: re-executed run has %s: %w", diff, ErrNotDeterministic)
 	}
 	return res, nil
 }
@@ -417,7 +419,7 @@ type prefixChooser struct {
 func (p *prefixChooser) Choose(d *Decision) (int, error) {
 	if d.Index < len(p.picks) {
 		if i := p.picks[d.Index]; i >= len(d.Enabled) {
-			return 0, fmt.Errorf("engine: memo: step %d: %d enabled steps where an earlier run had more: %w", ShownStep(d.Index), len(d.Enabled), errNotDeterministic)
+			return 0, fmt.Errorf("engine: memo: step %d: %d enabled steps where an earlier run had more: %w", ShownStep(d.Index), len(d.Enabled), ErrNotDeterministic)
 		}
 		return p.picks[d.Index], nil
 	}

@@ -101,7 +101,7 @@ func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
 				sum, err := Explore(context.Background(), ExploreConfig{Factory: c.f, Strategy: StrategyPCT,
 					Schedules: 1500, Seed: 2, Jobs: jobs, Memo: &c.memo})
 				if c.wantErr {
-					require.ErrorIs(t, err, errNotDeterministic)
+					require.ErrorIs(t, err, ErrNotDeterministic)
 					errs = append(errs, err.Error())
 				} else {
 					require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestMemo_CatchesNondeterminism(t *testing.T) {
 	_, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 2000, Seed: 1,
 		Jobs: 1, Memo: &MemoConfig{VerifyEvery: 2}})
 	require.Error(t, err)
-	assert.ErrorIs(t, err, errNotDeterministic)
+	assert.ErrorIs(t, err, ErrNotDeterministic)
 }
 
 // Draws are part of the key: a system whose program depends on the

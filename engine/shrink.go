@@ -244,7 +244,7 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 			err = sh.memo.insert(at, path)
 		}
 	}
-	if errors.Is(err, errNotDeterministic) {
+	if errors.Is(err, ErrNotDeterministic) {
 		return Result{}, fmt.Errorf("engine: shrink: seed %d: the same choices ran differently, so no shrunk schedule would reproduce: %w", sh.seed, err)
 	}
 	if err != nil {
@@ -261,7 +261,7 @@ func (sh *shrinker) try(cs []Choice) bool {
 		return false
 	}
 	res, err := sh.replay(cs)
-	if errors.Is(err, errNotDeterministic) {
+	if errors.Is(err, ErrNotDeterministic) {
 		sh.err = err // the memo's answers cannot be trusted: stop
 		return false
 	}

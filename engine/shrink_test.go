@@ -114,7 +114,7 @@ func TestShrink_MemoCatchesNonDeterminism(t *testing.T) {
 	rep := sum.Findings[0]
 	_, err = Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{})
 	require.Error(t, err)
-	assert.ErrorIs(t, err, errNotDeterministic)
+	assert.ErrorIs(t, err, ErrNotDeterministic)
 }
 
 // A system that runs differently only once contradicts the memo on other
@@ -155,7 +155,7 @@ func TestShrink_MemoCatchesNonDeterminismOnce(t *testing.T) {
 				return s, err
 			}
 			_, err = Shrink(f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, ShrinkConfig{})
-			assert.ErrorIs(t, err, errNotDeterministic)
+			assert.ErrorIs(t, err, ErrNotDeterministic)
 			assert.ErrorContains(t, err, "no shrunk schedule would reproduce")
 		})
 	}

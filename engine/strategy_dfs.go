@@ -327,13 +327,13 @@ func (s *DFS) isBranching(n *dfsNode) bool {
 
 func sameEnabled(d *Decision, en []Step) error {
 	if len(en) != len(d.Enabled) {
-		return fmt.Errorf("engine: dfs: system is not deterministic: step %d has %d enabled steps, earlier run had %d",
-			ShownStep(d.Index), len(d.Enabled), len(en))
+		return fmt.Errorf("engine: dfs: step %d has %d enabled steps, earlier run had %d: %w",
+			ShownStep(d.Index), len(d.Enabled), len(en), ErrNotDeterministic)
 	}
 	for i := range en {
 		if en[i].Label != d.Enabled[i].Label {
-			return fmt.Errorf("engine: dfs: system is not deterministic: step %d enabled[%d] is %q, earlier run had %q",
-				ShownStep(d.Index), i, d.Enabled[i].Label, en[i].Label)
+			return fmt.Errorf("engine: dfs: step %d enabled[%d] is %q, earlier run had %q: %w",
+				ShownStep(d.Index), i, d.Enabled[i].Label, en[i].Label, ErrNotDeterministic)
 		}
 	}
 	return nil
