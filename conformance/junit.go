@@ -11,6 +11,7 @@ import (
 // testcase per requirement of the spec catalog), one of device tests and
 // one of catalog rows. A failure's message is its first line, its text
 // the whole failure with the replay command; a skipped testcase says why.
+// A run that ended early says how in every suite's properties.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -22,11 +23,19 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+// junitProperty says how the run ended when it ended early: "stopped"
+// (the device broke the protocol) or "interrupted".
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -90,10 +99,18 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		}
 	}
 	all := junitSuites{Name: "migsim conform " + r.Device}
+	var props []junitProperty
+	if r.Stopped != "" {
+		props = append(props, junitProperty{"stopped", r.Stopped})
+	}
+	if r.Interrupted != "" {
+		props = append(props, junitProperty{"interrupted", r.Interrupted})
+	}
 	for _, s := range []junitSuite{reqs, dev, rows} {
 		if s.Tests == 0 {
 			continue
 		}
+		s.Properties = props
 		all.Suites = append(all.Suites, s)
 		all.Tests += s.Tests
 		all.Failures += s.Failures

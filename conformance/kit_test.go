@@ -408,7 +408,7 @@ func TestNotDeterministicDevice(t *testing.T) {
 // migsim conform) ends a request the device is slow to answer at once,
 // not at its deadline, and the units it cuts short are skipped as
 // interrupted: the device broke nothing, so nothing fails and the kit
-// does not report it as stopped by a protocol error.
+// does not report it as stopped by a protocol error, but as interrupted.
 func TestInterruptedExternalDevice(t *testing.T) {
 	hostile := filepath.Join(t.TempDir(), "hostile")
 	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
@@ -439,6 +439,16 @@ func TestInterruptedExternalDevice(t *testing.T) {
 				assert.NotContains(t, u.Reason, "context canceled", "unit %s: the units after it say interrupted", u.Name)
 			}
 			assert.Contains(t, reasons, "interrupted", "the unit cut short says so")
+			// The report says the run was interrupted, in every format,
+			// not only through its counts.
+			assert.Contains(t, rep.Interrupted, "the run was interrupted: ")
+			var text, js, junit bytes.Buffer
+			require.NoError(t, rep.Write("text", &text))
+			require.NoError(t, rep.Write("json", &js))
+			require.NoError(t, rep.Write("junit", &junit))
+			assert.Contains(t, text.String(), "\ninterrupted: the run was interrupted: ")
+			assert.Contains(t, js.String(), `"interrupted": "the run was interrupted: `)
+			assert.Contains(t, junit.String(), `<property name="interrupted" value="the run was interrupted: `)
 		})
 	}
 }

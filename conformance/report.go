@@ -140,6 +140,11 @@ type Report struct {
 	// Stopped says why the kit stopped early (the device broke the
 	// protocol), or is empty.
 	Stopped string `json:"stopped,omitempty"`
+	// Interrupted says that the kit's context ended (Context; Ctrl-C in
+	// migsim conform) before every unit ran, and how many units that
+	// left unjudged, or is empty. The units cut short or not run are
+	// skipped as interrupted; the counts cover only what ran.
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // RequirementResult is the verdict of one requirement.
@@ -202,6 +207,15 @@ func (k *kit) report() *Report {
 	}
 	for _, u := range k.units {
 		u.Verdict = u.verdict()
+	}
+	if k.cfg.ctx.Err() != nil { // the kit's context ends only on an interrupt
+		cut := 0
+		for _, u := range k.units {
+			if u.Verdict == verdictSkip && (u.Reason == "interrupted" || u.Reason == "not run: interrupted") {
+				cut++
+			}
+		}
+		rep.Interrupted = fmt.Sprintf("the run was interrupted: %s of %d cut short or not run", plural.Count(cut, "unit"), len(k.units))
 	}
 	cov, _ := StaticCoverage()
 	for _, req := range spec.Requirements() {
@@ -327,6 +341,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)
+	}
+	if r.Interrupted != "" {
+		fmt.Fprintf(&b, "interrupted: %s\n", r.Interrupted)
 	}
 	fmt.Fprintf(&b, "\n%-14s %-6s %-11s %s\n", "REQUIREMENT", "LEVEL", "VERDICT", "EVIDENCE")
 	for _, q := range r.Requirements {
