@@ -142,6 +142,25 @@ func TestReportFormats(t *testing.T) {
 	assert.Contains(t, text.String(), "DRAFT-MODE-04  MUST   Fail")
 	assert.Contains(t, text.String(), "replay: migsim conform --device builtin:mutant/mode-get-lies --replay ")
 
+	// One word for a skip, in the summary as in the VERDICT column.
+	assert.Regexp(t, `requirements: \d+ pass, \d+ fail, \d+ skip, \d+ not covered; \d+ units: \d+ pass, \d+ fail, \d+ skip\n`, text.String())
+	assert.NotContains(t, text.String(), "skipped")
+	// A row's failure line says what the row expected, as the JSON does.
+	rowFailures := 0
+	for _, u := range rep.Units {
+		for _, f := range u.Failures {
+			if u.Kind == "row" {
+				rowFailures++
+				assert.Equal(t, u.Expected, f.Expected)
+				assert.Contains(t, text.String(), f.Row+": ")
+				assert.Contains(t, f.String(), " (expected "+u.Expected+")")
+			}
+		}
+	}
+	assert.Positive(t, rowFailures)
+	// Requirements are always a list: a unit or failure naming none has [].
+	assert.NotContains(t, js.String(), `"requirements": null`)
+
 	var back conformance.Report
 	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
 	assert.Equal(t, rep.FailedRequirements(), back.FailedRequirements())

@@ -57,12 +57,18 @@ type Failure struct {
 	Check        string   `json:"check"`
 	Oracle       string   `json:"oracle,omitempty"`
 	Row          string   `json:"unit"`
-	Message      string   `json:"message"`
-	Schedule     string   `json:"schedule,omitempty"`
-	Replay       string   `json:"replay,omitempty"`
+	// Expected is a row's expected verdict ("pass", "violation
+	// transparent"), as its unit's; empty for a device test.
+	Expected string `json:"expected,omitempty"`
+	Message  string `json:"message"`
+	Schedule string `json:"schedule,omitempty"`
+	Replay   string `json:"replay,omitempty"`
 }
 
 func (u *Unit) fail(f Failure) {
+	if f.Expected == "" {
+		f.Expected = u.Expected
+	}
 	u.Verdict = verdictFail
 	u.Failures = append(u.Failures, f)
 }
@@ -112,13 +118,17 @@ func reportRequirement[X T[X]](t X, r RequirementResult) {
 	}
 }
 
-// String renders a failure on one line, then its replay.
+// String renders a failure on one line (with what a row expected), then
+// its replay.
 func (f Failure) String() string {
 	var b strings.Builder
 	if f.Oracle != "" {
 		fmt.Fprintf(&b, "%s: oracle %s %s", f.Row, f.Oracle, f.Message)
 	} else {
 		fmt.Fprintf(&b, "%s: %s", f.Row, f.Message)
+	}
+	if f.Expected != "" && !strings.HasPrefix(f.Message, "expected ") {
+		fmt.Fprintf(&b, " (expected %s)", f.Expected)
 	}
 	if len(f.Requirements) > 0 {
 		fmt.Fprintf(&b, " [%s]", strings.Join(f.Requirements, " "))
@@ -207,6 +217,15 @@ func (k *kit) report() *Report {
 	}
 	for _, u := range k.units {
 		u.Verdict = u.verdict()
+		// Requirements are a list in JSON, if an empty one ([] not null).
+		if u.Requirements == nil {
+			u.Requirements = []string{}
+		}
+		for i := range u.Failures {
+			if u.Failures[i].Requirements == nil {
+				u.Failures[i].Requirements = []string{}
+			}
+		}
 	}
 	if k.cfg.ctx.Err() != nil { // the kit's context ends only on an interrupt
 		cut := 0
@@ -336,7 +355,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, u := range r.Units {
 		units[u.Verdict]++
 	}
-	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skipped, %d not covered; %d units: %d pass, %d fail, %d skipped\n",
+	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not covered; %d units: %d pass, %d fail, %d skip\n",
 		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotCovered],
 		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
 	if r.Stopped != "" {
