@@ -9,6 +9,25 @@ import (
 // ErrDiverged is wrapped by every replay divergence error.
 var ErrDiverged = errors.New("replay diverged")
 
+// ErrPastEnd is wrapped, with ErrDiverged, by the divergence of a strict
+// replay whose run goes on past the last recorded choice: every recorded
+// choice was followed, and the run did not end where the recorded one did.
+var ErrPastEnd = errors.New("the run goes on past the recorded choices")
+
+// pastEndError is a strict replay's run outliving its choice list.
+type pastEndError struct {
+	step, choices int
+	enabled       string
+}
+
+func (e *pastEndError) Error() string {
+	return fmt.Sprintf("engine: %v at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
+		ErrDiverged, e.step, e.choices, e.enabled)
+}
+
+// Is makes the error ErrDiverged and ErrPastEnd.
+func (e *pastEndError) Is(target error) bool { return target == ErrDiverged || target == ErrPastEnd }
+
 // Replay follows a recorded choice list. Strict replay fails at the first
 // step whose recorded label is not the enabled step at the recorded index,
 // and when the run outlives the list. Lenient replay (used by the shrinker
@@ -40,8 +59,7 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 		if r.lenient {
 			return d.Continue(), nil
 		}
-		return 0, fmt.Errorf("engine: %w at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
-			ErrDiverged, ShownStep(d.Index), len(r.choices), labels(en))
+		return 0, &pastEndError{step: ShownStep(d.Index), choices: len(r.choices), enabled: labels(en)}
 	}
 	c := r.choices[d.Index]
 	if c.Index >= 0 && c.Index < len(en) && en[c.Index].Label == c.Label {

@@ -52,7 +52,8 @@ DEVICE is
                        arguments after -- are passed to it. It is started
                        per catalog row; every request has a deadline (--timeout)
 
---replay FILE replays a counterexample the kit wrote, with the device;
+--replay FILE replays a counterexample the kit wrote, with the device (exit
+0 when the recorded finding no longer occurs: the device was fixed);
 --explain then prints the orderings of two steps its finding needs, as
 migsim replay --explain does (every run with the device).
 --bench measures the executed runs per second of one row with the reference
@@ -317,6 +318,15 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		runs = o.explainN
 	}
 	res, ex, err := conformance.ReplayExplained(context.Background(), dev, o.replay, cfg, runs)
+	if errors.Is(err, engine.ErrPastEnd) {
+		// Every recorded choice was followed and the run went on: the
+		// recorded finding, which ended the recorded run, did not occur.
+		if sc, rerr := catalog.ReadScheduleFile(o.replay); rerr == nil && sc.Finding != nil {
+			fmt.Fprintf(stdout, "replay %s with %s: the recorded finding (%s at step %d) did not occur: the device no longer fails this counterexample\n",
+				o.replay, dev.Name(), sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
+			return exitOK
+		}
+	}
 	if errors.Is(err, engine.ErrDiverged) {
 		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
 		return exitFinding

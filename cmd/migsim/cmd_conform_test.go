@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
 )
 
 // buildProgram builds a package of the module into t.TempDir() and
@@ -54,6 +56,14 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	assert.Contains(t, out, "finding readback at step")
 	assert.Contains(t, out, "requirements: DRAFT-MODE-04")
 	assert.NotContains(t, out, "  why: ")
+
+	// Replayed with the fixed device (the reference), the run follows
+	// every recorded choice and goes on: the recorded finding did not
+	// occur, which is what its author wants to hear, not a divergence.
+	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", schedule)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	assert.Regexp(t, `the recorded finding \(readback at step \d+\) did not occur: the device no longer fails this counterexample\n`, out)
+	assert.NotContains(t, out+stderr, "diverged")
 
 	// --explain explains the counterexample with the device: the lie is
 	// in every answer, so no ordering decides it.
@@ -201,16 +211,23 @@ func TestConform_ListAndBench(t *testing.T) {
 	assert.Contains(t, out, "x slower")
 }
 
-// TestConform_ReplayErrorsSayItOnce: a counterexample another device does
-// not reproduce, and a schedule that does not load, are said once, without
-// the packages' prefixes ("engine: … engine: …").
+// TestConform_ReplayErrorsSayItOnce: a counterexample whose recorded
+// steps the device does not offer, and a schedule that does not load, are
+// said once, without the packages' prefixes ("engine: … engine: …").
 func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
 		"--device", "builtin:mutant/mode-get-lies")
 	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
-	schedule := filepath.Join(dir, "smoke-migrate_draft-2023.json")
-	require.FileExists(t, schedule)
+	found := filepath.Join(dir, "smoke-migrate_draft-2023.json")
+	require.FileExists(t, found)
+	// A recorded step no run offers: the replay diverges mid-run.
+	sc, err := catalog.ReadScheduleFile(found)
+	require.NoError(t, err)
+	require.Greater(t, len(sc.Choices), 2)
+	sc.Choices[1].Label = "no such step"
+	schedule := filepath.Join(dir, "diverges.json")
+	require.NoError(t, sc.WriteFile(schedule))
 	empty := filepath.Join(dir, "empty.json")
 	require.NoError(t, os.WriteFile(empty, []byte("{}"), 0o644))
 	cases := []struct {
@@ -219,7 +236,7 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 		code int
 		want string
 	}{
-		{"the reference does not reproduce the mutant's finding", schedule, exitFinding,
+		{"a recorded step the device does not offer", schedule, exitFinding,
 			"migsim conform: " + schedule + " does not replay with builtin:blk: seed "},
 		{"missing file", filepath.Join(dir, "none.json"), exitUsage, "migsim conform: read schedule: open " + filepath.Join(dir, "none.json")},
 		{"bad schedule", empty, exitUsage, "migsim conform: schedule " + empty + ": field format: version 0"},
