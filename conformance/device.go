@@ -50,27 +50,55 @@ func (d factoryDevice) Declares() ([]spec.Edition, map[string][]string, error) {
 // ExecDevice is an external device: the command argv, started per row,
 // speaking the device protocol (docs/device-protocol.md).
 func ExecDevice(argv []string, o extdevice.Options) Device {
-	return &execDevice{argv: slices.Clone(argv), opts: o}
+	argv = slices.Clone(argv)
+	return &poolDevice{exec: true, argv: argv, opts: o,
+		start: func(o extdevice.Options) (*extdevice.Pool, error) { return extdevice.Start(argv, o) }}
 }
 
-type execDevice struct {
+// poolDevice is a device the kit reaches through the device protocol, an
+// extdevice.Pool per row: a program (ExecDevice) or a Go device served
+// in-process (ServedDevice).
+type poolDevice struct {
+	// exec is set for a program, argv its command; name is a served
+	// device's.
+	exec bool
 	argv []string
+	name string
 	opts extdevice.Options
-	once sync.Once
-	info extdevice.Info
-	err  error
+	// start starts a pool of the device with the given options.
+	start func(extdevice.Options) (*extdevice.Pool, error)
+	once  sync.Once
+	info  extdevice.Info
+	err   error
 }
 
 // withContext returns d with ctx as the context of its processes, unless
 // its options already name one: the kit's interruption (Context) then
 // also ends a request the device is slow to answer.
-func (d *execDevice) withContext(ctx context.Context) Device {
+func (d *poolDevice) withContext(ctx context.Context) Device {
 	if d.opts.Context != nil {
 		return d
 	}
 	o := d.opts
 	o.Context = ctx
-	return &execDevice{argv: d.argv, opts: o}
+	return &poolDevice{exec: d.exec, argv: d.argv, name: d.name, opts: o, start: d.start}
+}
+
+func (d *poolDevice) Name() string {
+	if d.exec {
+		return "exec:" + filepath.ToSlash(d.argv[0])
+	}
+	return "served:" + d.name
+}
+
+func (d *poolDevice) Open() (member.Factory, func() error, error) {
+	return openPool(d.start(d.opts))
+}
+
+// Declares runs the handshake once and keeps what the device declared.
+func (d *poolDevice) Declares() ([]spec.Edition, map[string][]string, error) {
+	d.once.Do(func() { d.info, d.err = handshake(d.start(d.opts)) })
+	return declared(d.info, d.err)
 }
 
 // contextDevice is a device the kit's context interrupts: it returns a
@@ -84,18 +112,6 @@ type contextDevice interface {
 func interrupted(err error) bool {
 	var xe *extdevice.Error
 	return errors.As(err, &xe) && xe.Interrupted
-}
-
-func (d *execDevice) Name() string { return "exec:" + filepath.ToSlash(d.argv[0]) }
-
-func (d *execDevice) Open() (member.Factory, func() error, error) {
-	return openPool(extdevice.Start(d.argv, d.opts))
-}
-
-// Declares runs the handshake once and keeps what the device declared.
-func (d *execDevice) Declares() ([]spec.Edition, map[string][]string, error) {
-	d.once.Do(func() { d.info, d.err = handshake(extdevice.Start(d.argv, d.opts)) })
-	return declared(d.info, d.err)
 }
 
 // openPool returns the factory of a started pool and the function that

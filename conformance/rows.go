@@ -332,7 +332,7 @@ func (k *kit) replayCommand(path string) string {
 		return fmt.Sprintf("conformance.Replay(<your device>, %q, engine.RunConfig{Trace: os.Stdout})", path)
 	}
 	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellquote.Quote(k.dev.Name()), shellquote.Quote(path))
-	if ed, ok := k.dev.(*execDevice); ok {
+	if ed, ok := k.dev.(*poolDevice); ok && ed.exec {
 		if t := ed.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
 			cmd += " --timeout " + t.String()
 		}
@@ -348,7 +348,7 @@ func (k *kit) replayCommand(path string) string {
 
 // cliNames reports whether `migsim conform --device` can name d.
 func cliNames(d Device) bool {
-	if _, ok := d.(*execDevice); ok {
+	if pd, ok := d.(*poolDevice); ok && pd.exec {
 		return true
 	}
 	return strings.HasPrefix(d.Name(), "builtin:")
