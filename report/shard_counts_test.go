@@ -75,7 +75,7 @@ func TestShardFile_CountChecks(t *testing.T) {
 		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
 		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },
 			"field report.summary.Executed: 13 runs executed, 1 complete and 11 pruned, with a budget of 12"},
-		{"dfs complete runs not executed", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 0 },
+		{"dfs complete runs not executed", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed, sf.Report.Summary.ExecutedDecisions = 0, 0 },
 			"field report.summary.Executed: 0 runs executed for 1 complete ones"},
 		{"dfs budget not spent", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Pruned = 5; sf.Report.Summary.Executed = 1 },
 			"field report.summary.Complete: neither exhausted nor interrupted"},
