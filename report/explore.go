@@ -37,8 +37,10 @@ type Exploration struct {
 	// Summary is the exploration's.
 	Summary engine.Summary `json:"summary"`
 	// Shrunk is the shrunk first finding; Schedule its schedule file,
-	// written at Path.
-	Shrunk *engine.ShrinkResult `json:"shrunk,omitempty"`
+	// written at Path. NotShrunk says Shrunk is the finding's run as found
+	// (explore --no-shrink): one replay, no candidate tried.
+	Shrunk    *engine.ShrinkResult `json:"shrunk,omitempty"`
+	NotShrunk bool                 `json:"not_shrunk,omitempty"`
 	// Explained is the shrunk finding's explanation (nil when skipped or
 	// when it failed).
 	Explained *explain.Explanation `json:"explained,omitempty"`
@@ -146,15 +148,19 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		}
 	}
 	if sr := r.Shrunk; sr != nil {
-		fmt.Fprintf(w, "shrunk %s: %s -> %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
-			plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
+		if r.NotShrunk {
+			fmt.Fprintf(w, "not shrunk (--no-shrink) %s: %s, %s\n", sum.Findings[0].Finding.Oracle, sr.After, sr.SliceText())
+		} else {
+			fmt.Fprintf(w, "shrunk %s: %s -> %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Before, sr.After,
+				plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
+		}
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
 			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
 			if len(fd.Reqs) > 0 {
 				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 			}
 		}
-		if sr.Interrupted {
+		if sr.Interrupted && !r.NotShrunk {
 			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
 		}
 		if r.Explained != nil {

@@ -233,6 +233,8 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, errors.New("field report.schedule: schedule, its name and its shrink result go together")
 	case r.Schedule != nil && len(sum.Findings) == 0:
 		return nil, errors.New("field report.schedule: a schedule without a finding")
+	case r.NotShrunk && (r.Shrunk == nil || r.Shrunk.Before != r.Shrunk.After):
+		return nil, errors.New("field report.not_shrunk: set, yet no finding as found (no shrink result, or one that changed its size)")
 	}
 	if err := checkShardCounts(r); err != nil {
 		return nil, err
@@ -515,7 +517,7 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.Explained, rep.Schedule, rep.Caveat = sf.Report.Shrunk, sf.Report.Explained, sf.Report.Schedule, sf.Report.Caveat
+		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Schedule, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Schedule, sf.Report.Caveat
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)

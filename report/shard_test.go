@@ -70,6 +70,8 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Strategy, sf.Report.Summary.Strategy = engine.StrategyDFS, engine.StrategyDFS
 			sf.Report.Summary.Subtrees = []engine.SubtreeRuns{{ID: 2, Runs: 4}, {ID: 2, Runs: 1}}
 		}, "listed twice"},
+		{"not shrunk without a finding", func(sf *ShardFile) { sf.Report.NotShrunk = true },
+			"field report.not_shrunk: set, yet no finding as found"},
 		{"explanation without a shrunk finding", func(sf *ShardFile) {
 			sf.Report.Explained = &explain.Explanation{Steps: 3}
 		}, "field report.explained: an explanation without a shrunk finding"},

@@ -29,7 +29,7 @@ func init() {
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
-       [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N]
+       [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
        [--explain-runs N] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
@@ -42,7 +42,9 @@ early and as late as it can (the others in their recorded order as far as
 the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes (--explain-runs bounds the
-runs; 0 skips the explanation). Its schedule is written under DIR and the
+runs; 0 skips the explanation). --no-shrink keeps the first finding as
+found (its schedule, size and causal slice; the explanation still runs):
+for long schedules whose shrinking costs more than reading them. Its schedule is written under DIR and the
 command that replays it is printed. Strategy, schedules, seed, bound and
 depth default to the scenario's explore line for the edition; --strategy dfs on a scenario whose
 line is not dfs searches with state pruning (--states) and a budget of
@@ -88,6 +90,8 @@ type exploreRun struct {
 	// shrinkReplays bounds the shrinking of the first finding (0: the
 	// engine's default).
 	shrinkReplays int
+	// noShrink keeps the first finding as found (--no-shrink).
+	noShrink bool
 	// explainRuns bounds the explanation of the shrunk finding (0: none).
 	explainRuns int
 	out         string
@@ -115,6 +119,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of each run")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink the first finding (0: 5000)")
+	noShrink := fs.Bool("no-shrink", false, "keep the first finding as found: write its schedule without shrinking it")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
@@ -133,6 +138,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := checkIntFlags(fs, exploreLimits...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
+	}
+	if *noShrink && fs.Changed("shrink-replays") {
+		return usageError(stderr, "explore", "--no-shrink and --shrink-replays contradict each other: give one")
 	}
 	t, err := tf.resolve()
 	if err != nil {
@@ -193,7 +201,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -273,13 +281,18 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if len(sum.Findings) > 0 {
 		code = exitFinding
 		first := sum.Findings[0]
-		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle,
-			engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo})
+		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo}
+		if run.noShrink {
+			// One replay: the run as found, with its finding annotated
+			// and its causal slice, and no candidate tried.
+			sc.MaxReplays = 1
+		}
+		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle, sc)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitFinding
 		}
-		rep.Shrunk, rep.Schedule = &sr, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
+		rep.Shrunk, rep.NotShrunk, rep.Schedule = &sr, run.noShrink, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
 		// The shrunk finding's impact and the requirements it breaks, as
 		// run and replay print them (the finding list above keeps the
 		// oracle's own list).
@@ -365,7 +378,11 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 			if pw != nil && pw.open {
 				pw.final("")
 			}
-			fmt.Fprintf(stderr, "migsim explore: a finding among the first %s; exploring on (Ctrl-C stops, then shrinks and writes it)\n", plural.Count(p.Done, "schedule"))
+			then := "shrinks and writes it"
+			if run.noShrink {
+				then = "writes it"
+			}
+			fmt.Fprintf(stderr, "migsim explore: a finding among the first %s; exploring on (Ctrl-C stops, then %s)\n", plural.Count(p.Done, "schedule"), then)
 		}
 	}
 }

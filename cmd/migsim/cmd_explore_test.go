@@ -91,6 +91,36 @@ func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
 	assert.NotContains(t, out, "  why: ")
 }
 
+// --no-shrink writes the first finding's run as found: its finding at the
+// step the exploration found it, the size printed once, and a schedule
+// that replays to it.
+func TestExplore_NoShrinkKeepsTheFindingAsFound(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := exploreFLR(t, dir, "--no-shrink", "--explain-runs", "0")
+	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	assert.NotContains(t, out, "shrunk frozen-context: ")
+	m := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) frozen-context: (\d+) steps?, \d+ preemptions?, .*matter`).FindStringSubmatch(out)
+	require.NotNil(t, m, "the size of the run as found:\n%s", out)
+	found := regexp.MustCompile(`(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step (\d+): `).FindStringSubmatch(out)
+	require.NotNil(t, found, out)
+	path := replayLine.FindStringSubmatch(out)
+	require.NotNil(t, path, out)
+	sc, err := catalog.ReadScheduleFile(path[1])
+	require.NoError(t, err)
+	require.NotNil(t, sc.Finding)
+	assert.Equal(t, found[1], strconv.Itoa(engine.ShownStep(sc.Finding.Step)), "the finding where the exploration found it")
+	assert.Equal(t, m[1], strconv.Itoa(len(sc.Choices)), "the schedule is the run as found")
+
+	_, sout, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	sm := regexp.MustCompile(`(?m)^shrunk frozen-context: (\d+) steps?, .* -> (\d+) steps?`).FindStringSubmatch(sout)
+	require.NotNil(t, sm, sout)
+	assert.Equal(t, m[1], sm[1], "the same run before shrinking")
+
+	code, rout, rerr := runSimCLI(t, "replay", path[1])
+	require.Equal(t, exitFinding, code, "stderr: %s", rerr)
+	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
+}
+
 func TestExplore_SameSeedSameSchedule(t *testing.T) {
 	var files [][]byte
 	var outs []string
@@ -265,6 +295,7 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--reduction", "magic"}, `unknown reduction "magic"`},
 		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
 		{"bad progress", []string{"explore", "--scenario", smokeScenario, "--progress", "sometimes"}, `--progress "sometimes"`},
+		{"no-shrink with a shrink bound", []string{"explore", "--scenario", smokeScenario, "--no-shrink", "--shrink-replays", "10"}, "--no-shrink and --shrink-replays"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
