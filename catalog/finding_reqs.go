@@ -153,7 +153,7 @@ func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, erro
 	fac := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Record: true, Oracles: t.oracles()}, st)
+			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Record: true, Oracles: t.oracles()}, st)
 		return w, err
 	}
 	if _, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()}); err != nil {

@@ -149,7 +149,7 @@ func (t Target) DeriveImpact(seed uint64, choices []engine.Choice, f *engine.Fin
 		os := withoutOracles(t.oracles(), out.Rules)
 		fac := func(st engine.Streams) (engine.System, error) {
 			return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-				Settings: t.Settings, Factory: t.Member, ReferenceLog: ref, Oracles: os}, st)
+				Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Oracles: os}, st)
 		}
 		res, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()})
 		if err != nil {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
@@ -175,4 +177,41 @@ func TestShownImpactWhy(t *testing.T) {
 	}
 	assert.Equal(t, "transparent at step 106", ImpactOf{Impact: ImpactGuest, Damage: damage}.Why(),
 		"the stored text keeps the index")
+}
+
+// TestNetMemberBuildsTheContinuedRuns: the runs that derive a finding's
+// impact and its run's facts build a virtio-net target's members with the
+// target's NetMember (the device under test), not the reference.
+func TestNetMemberBuildsTheContinuedRuns(t *testing.T) {
+	s, err := CatalogScenario("net-rx-while-stopped")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		run  func(Target) error
+	}{
+		{"DeriveImpact", func(tg Target) error {
+			_, err := tg.DeriveImpact(1, nil, &engine.Finding{Oracle: "first-rule"})
+			return err
+		}},
+		{"RunFactsOf", func(tg Target) error {
+			_, err := tg.RunFactsOf(1, nil)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+			require.NoError(t, err)
+			built := 0
+			tg.NetMember = func(c member.Config) member.Device {
+				built++
+				return membernet.New(c)
+			}
+			_, err = tg.Reference(1)
+			require.NoError(t, err)
+			reference := built
+			built = 0
+			require.NoError(t, tc.run(tg))
+			assert.Greater(t, built, reference, "the target's NetMember built the run without migration's members only")
+		})
+	}
 }
