@@ -225,7 +225,8 @@ func (o *Outcome) scheduleFinding() *engine.Finding {
 // AnnotateFinding sets the impact and the requirement IDs of f, the
 // finding of a replay of sc, as the judge does (DeriveImpact,
 // FindingReqs): what a report shows does not depend on whether the
-// schedule file recorded them.
+// schedule file recorded them. Target.AnnotateFinding does it with a
+// device under test.
 func AnnotateFinding(sc *schedfile.Schedule, f *engine.Finding, maxSteps int) error {
 	if f == nil || defect(f) != "" {
 		return nil
@@ -236,6 +237,16 @@ func AnnotateFinding(sc *schedfile.Schedule, f *engine.Finding, maxSteps int) er
 	}
 	if maxSteps > 0 {
 		t.MaxSteps = maxSteps
+	}
+	return t.AnnotateFinding(sc, f)
+}
+
+// AnnotateFinding is the package's AnnotateFinding on t: the runs that
+// decide the impact build t's members (Member, NetMember) under t's step
+// bound.
+func (t Target) AnnotateFinding(sc *schedfile.Schedule, f *engine.Finding) error {
+	if f == nil || defect(f) != "" {
+		return nil
 	}
 	o := Outcome{Finding: f}
 	return o.judgeImpact(t, sc.Seed, sc.Choices)

@@ -10,14 +10,23 @@ import (
 )
 
 // RecordSchedule replays a schedule like ReplaySchedule, with
-// WorldConfig.Record set, and returns the run and its recorded trace.
-// Recording does not change the schedule: the replay is strict and checks
-// the trace hash, so the events are those of the recorded run.
+// WorldConfig.Record set, and returns the run and its recorded trace
+// (Target.Record on the schedule's target, the reference devices).
 func RecordSchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, []record.TraceEvent, error) {
 	t, err := TargetOf(sc)
 	if err != nil {
 		return engine.Result{}, nil, err
 	}
+	return t.Record(sc, cfg)
+}
+
+// Record replays schedule sc strictly on t, whose Member and NetMember
+// (a device under test, or nil for the reference) build the members, with
+// WorldConfig.Record set, and returns the run and its recorded trace, with
+// the events recorded up to an error too. Recording does not change the
+// schedule: the replay checks the trace hash, so the events are those of
+// the recorded run. A zero cfg.MaxSteps is DefaultJudgeMaxSteps.
+func (t Target) Record(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, []record.TraceEvent, error) {
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultJudgeMaxSteps
 	}
