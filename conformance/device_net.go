@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"slices"
+
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/scenario"
@@ -32,10 +34,16 @@ func deviceType(d Device) string {
 }
 
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
-// scenario or the expectation; the last one wins).
+// scenario or the expectation).
 func rowDevice(r row) string {
+	return vfDevice(append(slices.Clone(r.s.Settings), r.e.Settings...))
+}
+
+// vfDevice is the device type settings give the VFs (the last
+// `vf-device=` wins).
+func vfDevice(settings []scenario.Arg) string {
 	v := deviceBlk
-	for _, a := range append(append([]scenario.Arg{}, r.s.Settings...), r.e.Settings...) {
+	for _, a := range settings {
 		if a.Key == "vf-device" {
 			v = a.Value
 		}

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
@@ -317,97 +315,17 @@ func (k *kit) replayDir() (string, error) {
 	return k.cfg.replayDir, nil
 }
 
-// replayCommand tells how to replay a schedule file with the device. For
-// a device the CLI can name (builtin:… and exec:…) it is a command to
-// paste into a shell: an exec device's deadline, when not the default, and
-// its arguments after "--" come along, so that the replay runs the program
-// the way the kit ran it. Any other device (Run's "device", a served
+// replayCommand tells how to replay a schedule file with the device: for
+// a device the CLI can name (builtin:… and exec:…) the command to paste
+// into a shell (CommandLine); any other device (Run's "device", a served
 // device, a FactoryDevice of the caller's) exists only in the caller's Go
 // program, so the replay is the Go call that replays it.
 func (k *kit) replayCommand(path string) string {
 	if k.cfg.replayCmd != nil {
 		return k.cfg.replayCmd(path)
 	}
-	if !cliNames(k.dev) {
-		return fmt.Sprintf("conformance.Replay(<your device>, %q, engine.RunConfig{Trace: os.Stdout})", path)
+	if cmd, ok := CommandLine(k.dev, "conform", "--replay "+shellquote.Quote(path)); ok {
+		return cmd
 	}
-	cmd := fmt.Sprintf("migsim conform --device %s --replay %s", shellquote.Quote(k.dev.Name()), shellquote.Quote(path))
-	if ed, ok := k.dev.(*poolDevice); ok && ed.exec {
-		if t := ed.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
-			cmd += " --timeout " + t.String()
-		}
-		if len(ed.argv) > 1 {
-			cmd += " --"
-			for _, a := range ed.argv[1:] {
-				cmd += " " + shellquote.Quote(a)
-			}
-		}
-	}
-	return cmd
-}
-
-// cliNames reports whether `migsim conform --device` can name d.
-func cliNames(d Device) bool {
-	if pd, ok := d.(*poolDevice); ok && pd.exec {
-		return true
-	}
-	return strings.HasPrefix(d.Name(), "builtin:")
-}
-
-// Replay replays a schedule file the kit wrote with the device f builds:
-// the row's reference run, then the recorded choices. trace, when set,
-// receives the trace. It returns the run's result (its finding, if any).
-// A zero cfg.MaxSteps replays under the bound the schedule ran with: its
-// length when its finding is the step bound, else at least its length.
-func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
-	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
-	return res, err
-}
-
-// ReplayExplained replays a counterexample as Replay does and, when runs
-// is positive and the replay has a finding, explains it with the device
-// (explain.Explain within runs runs): the orderings of two steps the
-// finding needs.
-func ReplayExplained(ctx context.Context, d Device, path string, cfg engine.RunConfig, runs int) (engine.Result, *explain.Explanation, error) {
-	sc, err := catalog.ReadScheduleFile(path)
-	if err != nil {
-		return engine.Result{}, nil, err
-	}
-	t, err := catalog.TargetOf(sc)
-	if err != nil {
-		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
-	}
-	f, done, err := d.Open()
-	if err != nil {
-		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
-	}
-	defer done()
-	if cfg.MaxSteps <= 0 {
-		// The bound the schedule ran under: its own length when its
-		// finding is the step bound, at least its length otherwise.
-		cfg.MaxSteps = max(catalog.DefaultJudgeMaxSteps, sc.Steps)
-		if sc.Finding.StepBound() {
-			cfg.MaxSteps = sc.Steps
-		}
-	}
-	t.MaxSteps = cfg.MaxSteps
-	setFactory(&t, d, f)
-	fac, err := t.Factory(sc.Seed)
-	var refErr *catalog.ReferenceError
-	if errors.As(err, &refErr) {
-		fd := refErr.Finding
-		return engine.Result{Finding: &fd}, nil, nil
-	}
-	if err != nil {
-		return engine.Result{}, nil, fmt.Errorf("conformance: replay %s: %w", path, err)
-	}
-	res, err := sc.Replay(fac, cfg)
-	if err != nil || res.Finding == nil || runs <= 0 {
-		return res, nil, err
-	}
-	ex, err := explain.Explain(ctx, fac, sc.Seed, res, explain.Config{MaxSteps: cfg.MaxSteps, MaxRuns: runs})
-	if err != nil {
-		return res, nil, fmt.Errorf("conformance: explain %s: %w", path, err)
-	}
-	return res, &ex, nil
+	return fmt.Sprintf("conformance.Replay(<your device>, %q, engine.RunConfig{Trace: os.Stdout})", path)
 }

@@ -1,0 +1,162 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/world/record"
+)
+
+// ErrDeviceType is the error of a schedule whose VFs are of another
+// device type than the device that is to replay it (a virtio-blk
+// schedule and a virtio-net device, or the reverse): the device would
+// build none of its members.
+var ErrDeviceType = errors.New("the device is not of the schedule's device type")
+
+// ScheduleTarget opens the device d and returns the target schedule sc
+// runs (catalog.TargetOf) with d's instances as its members: the target a
+// counterexample replays on (Replay), and whose trace
+// (catalog.Target.Record) or finding report shows the run as the device
+// made it. ctx ends an external device's requests (an interrupted
+// extdevice.Error). done releases the device and returns its protocol
+// error, if it broke the protocol while open.
+func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t catalog.Target, done func() error, err error) {
+	t, err = catalog.TargetOf(sc)
+	if err != nil {
+		return catalog.Target{}, nil, err
+	}
+	if got, want := vfDevice(append(slices.Clone(t.Scenario.Settings), t.Settings...)), deviceType(d); got != want {
+		return catalog.Target{}, nil, fmt.Errorf("conformance: %w: the schedule's VFs are virtio-%s, %s is virtio-%s", ErrDeviceType, got, d.Name(), want)
+	}
+	if cd, ok := d.(contextDevice); ok && ctx != nil {
+		d = cd.withContext(ctx)
+	}
+	f, done, err := d.Open()
+	if err != nil {
+		return catalog.Target{}, nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
+	}
+	setFactory(&t, d, f)
+	return t, done, nil
+}
+
+// Replay replays a schedule file the kit wrote with the device f builds:
+// the row's reference run, then the recorded choices. trace, when set,
+// receives the trace. It returns the run's result (its finding, if any).
+// A zero cfg.MaxSteps replays under the bound the schedule ran with: its
+// length when its finding is the step bound, else at least its length.
+func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
+	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
+	return res, err
+}
+
+// ReplayExplained replays a counterexample as Replay does and, when runs
+// is positive and the replay has a finding, explains it with the device
+// (explain.Explain within runs runs): the orderings of two steps the
+// finding needs.
+func ReplayExplained(ctx context.Context, d Device, path string, cfg engine.RunConfig, runs int) (engine.Result, *explain.Explanation, error) {
+	r, err := ReplayRecorded(ctx, d, path, cfg, runs)
+	return r.Result, r.Explanation, err
+}
+
+// Replayed is a counterexample replayed with a device (ReplayRecorded).
+type Replayed struct {
+	// Result is the run, its finding if any.
+	Result engine.Result
+	// Events is the run's recorded trace (package trace renders it, as
+	// `migsim trace` does), up to where the replay stopped if it failed.
+	Events []record.TraceEvent
+	// Explanation explains the finding when asked for; else nil.
+	Explanation *explain.Explanation
+}
+
+// ReplayRecorded is ReplayExplained with the trace recorded
+// (catalog.Target.Record). ctx also ends an external device's requests.
+// A run without migration that has a finding is that finding, after no
+// step. When the device broke the protocol, the error is the device's,
+// not the divergence it caused.
+func ReplayRecorded(ctx context.Context, d Device, path string, cfg engine.RunConfig, runs int) (Replayed, error) {
+	sc, err := catalog.ReadScheduleFile(path)
+	if err != nil {
+		return Replayed{}, err
+	}
+	t, done, err := ScheduleTarget(ctx, d, sc)
+	if err != nil {
+		return Replayed{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	if cfg.MaxSteps <= 0 {
+		// The bound the schedule ran under: its own length when its
+		// finding is the step bound, at least its length otherwise.
+		cfg.MaxSteps = max(catalog.DefaultJudgeMaxSteps, sc.Steps)
+		if sc.Finding.StepBound() {
+			cfg.MaxSteps = sc.Steps
+		}
+	}
+	t.MaxSteps = cfg.MaxSteps
+	r, err := replayRecorded(ctx, t, path, sc, cfg, runs)
+	if derr := done(); derr != nil && err != nil {
+		err = fmt.Errorf("conformance: device %s: %w", d.Name(), derr)
+	}
+	return r, err
+}
+
+// replayRecorded records the replay of sc, read from path, on t and
+// explains its finding within runs runs.
+func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *schedfile.Schedule, cfg engine.RunConfig, runs int) (Replayed, error) {
+	res, events, err := t.Record(sc, cfg)
+	var refErr *catalog.ReferenceError
+	if errors.As(err, &refErr) {
+		fd := refErr.Finding
+		return Replayed{Result: engine.Result{Finding: &fd}}, nil
+	}
+	r := Replayed{Result: res, Events: events}
+	if err != nil || res.Finding == nil || runs <= 0 {
+		return r, err
+	}
+	fac, err := t.Factory(sc.Seed)
+	if err != nil {
+		return r, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	ex, err := explain.Explain(ctx, fac, sc.Seed, res, explain.Config{MaxSteps: cfg.MaxSteps, MaxRuns: runs})
+	if err != nil {
+		return r, fmt.Errorf("conformance: explain %s: %w", path, err)
+	}
+	r.Explanation = &ex
+	return r, nil
+}
+
+// CommandLine returns the migsim command line that runs command with the
+// device d, rest (quoted as a shell needs it) after its --device flag:
+// `migsim COMMAND --device D REST`, with an exec device's deadline when
+// not the default and its arguments after "--", so that the command runs
+// the program the way the kit ran it. ok is false for a device no command
+// line names (Run's "device", a served device, a FactoryDevice of the
+// caller's).
+func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
+	pd, _ := d.(*poolDevice)
+	program := pd != nil && pd.exec
+	if !program && !strings.HasPrefix(d.Name(), "builtin:") {
+		return "", false
+	}
+	cmd = fmt.Sprintf("migsim %s --device %s %s", command, shellquote.Quote(d.Name()), rest)
+	if program {
+		if t := pd.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
+			cmd += " --timeout " + t.String()
+		}
+		if len(pd.argv) > 1 {
+			cmd += " --"
+			for _, a := range pd.argv[1:] {
+				cmd += " " + shellquote.Quote(a)
+			}
+		}
+	}
+	return cmd, true
+}
