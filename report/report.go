@@ -41,6 +41,23 @@ type Options struct {
 	// ExplainRuns bounds the runs that explain the finding (0: none; the
 	// report's Why section says so).
 	ExplainRuns int
+	// Device, when set, replays the schedule with a device under test
+	// instead of the reference devices.
+	Device *Device
+}
+
+// Device is a device under test a report replays a schedule with: the
+// replay, the impact of its finding and the explanation's runs all build
+// the device's members.
+type Device struct {
+	// Target is the schedule's target with the device's members
+	// (conformance.ScheduleTarget).
+	Target catalog.Target
+	// Name names the device in the report ("exec:./extblk").
+	Name string
+	// Reproduce are the commands that replay and trace the run with the
+	// device (trace.Report.Reproduce).
+	Reproduce []string
 }
 
 // Write replays sc with the trace recorded and writes NAME.md,
@@ -49,11 +66,23 @@ type Options struct {
 // ctx bounds the explanation (an interrupted one says so in the report).
 // It returns the Markdown file's path.
 func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) (string, error) {
-	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: opt.MaxSteps})
+	var t catalog.Target
+	if opt.Device != nil {
+		t = opt.Device.Target
+	} else {
+		var err error
+		if t, err = catalog.TargetOf(sc); err != nil {
+			return "", fmt.Errorf("report: %w", err)
+		}
+	}
+	if opt.MaxSteps > 0 {
+		t.MaxSteps = opt.MaxSteps
+	}
+	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: opt.MaxSteps})
 	if err != nil {
 		return "", fmt.Errorf("report: record the run: %w", err)
 	}
-	if err := catalog.AnnotateFinding(sc, res.Finding, opt.MaxSteps); err != nil {
+	if err := t.AnnotateFinding(sc, res.Finding); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	scen, err := catalog.ScheduleScenario(sc)
@@ -81,7 +110,10 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
-	why(ctx, r, opt)
+	if d := opt.Device; d != nil {
+		r.Device, r.Reproduce = d.Name, d.Reproduce
+	}
+	why(ctx, t, r, opt)
 	if f := res.Finding; f != nil { // the report shows the impact's step as every output does
 		shown := *f
 		shown.ImpactWhy = catalog.ShownImpactWhy(f.ImpactWhy)
@@ -104,7 +136,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 // why explains the report's finding (opt.ExplainRuns runs) into r.Why, or
 // says in r.WhyNone why it was not: a budget of 0, or an explanation that
 // failed (the rest of the report does not depend on it).
-func why(ctx context.Context, r *trace.Report, opt Options) {
+func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 	if r.Result.Finding == nil {
 		return
 	}
@@ -112,7 +144,7 @@ func why(ctx context.Context, r *trace.Report, opt Options) {
 		r.WhyNone = "not explained (--explain-runs 0)"
 		return
 	}
-	ex, err := Explain(ctx, r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
+	ex, err := explainOn(ctx, t, r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
 	if err != nil {
 		r.WhyNone = "not explained: " + err.Error()
 		return
@@ -149,6 +181,11 @@ func Explain(ctx context.Context, sc *schedfile.Schedule, res engine.Result, max
 	if err != nil {
 		return nil, fmt.Errorf("report: explain: %w", err)
 	}
+	return explainOn(ctx, t, sc, res, maxSteps, runs)
+}
+
+// explainOn is Explain on the target t (its devices).
+func explainOn(ctx context.Context, t catalog.Target, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
 	t.MaxSteps = maxSteps
 	f, err := t.Factory(sc.Seed)
 	if err != nil {

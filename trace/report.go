@@ -41,6 +41,13 @@ type Report struct {
 	// explained, and WhyNone then says why.
 	Why     *Why
 	WhyNone string
+	// Device names the device under test the run was made with
+	// ("exec:./extblk"), empty for the reference devices; Reproduce then
+	// lists the commands that replay and trace the run with it, in place
+	// of `migsim replay` and `migsim trace` (the pcapng export to
+	// run.pcapng too when PcapngFile is empty).
+	Device    string
+	Reproduce []string
 }
 
 // Why is what a report says of the orderings a finding needs: the
@@ -141,6 +148,9 @@ func WriteReport(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, " (seed question %d)", r.Scenario.Question)
 	}
 	b.WriteString(" |\n")
+	if r.Device != "" {
+		fmt.Fprintf(&b, "| device | `%s` |\n", r.Device)
+	}
 	fmt.Fprintf(&b, "| edition | `%s` |\n", sc.Edition)
 	fmt.Fprintf(&b, "| knobs | %s |\n", orDefault(sc.Knobs, "edition defaults"))
 	fmt.Fprintf(&b, "| settings | %s |\n", orDefault(sc.Settings, "scenario's own"))
@@ -199,13 +209,19 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("## Reproduce\n\n```sh\n")
-	fmt.Fprintf(&b, "migsim replay %s\n", shellquote.Quote(r.SchedulePath))
-	fmt.Fprintf(&b, "migsim trace %s --format text\n", shellquote.Quote(r.SchedulePath))
-	pcap := "run.pcapng"
-	if r.PcapngFile != "" {
-		pcap = r.PcapngFile
-	} else {
-		fmt.Fprintf(&b, "migsim trace %s --format pcapng --out %s\n", shellquote.Quote(r.SchedulePath), pcap)
+	reproduce, pcap := r.Reproduce, r.PcapngFile
+	if pcap == "" {
+		pcap = "run.pcapng"
+	}
+	if r.Device == "" {
+		reproduce = []string{"migsim replay " + shellquote.Quote(r.SchedulePath),
+			"migsim trace " + shellquote.Quote(r.SchedulePath) + " --format text"}
+		if r.PcapngFile == "" {
+			reproduce = append(reproduce, "migsim trace "+shellquote.Quote(r.SchedulePath)+" --format pcapng --out "+pcap)
+		}
+	}
+	for _, c := range reproduce {
+		fmt.Fprintln(&b, c)
 	}
 	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote(pcap))
 	b.WriteString("```\n")
