@@ -271,7 +271,16 @@ func writeWhy(b *strings.Builder, r *Report) {
 		"those two reversed, every other step in its recorded order as far as the run allows, ends without it. " +
 		"\"Needs\" means that one reversal; other completions of the reversed pair are not explored, and a " +
 		"finding no single moved step loses shows no ordering (docs/engine.md, \"Explaining\"; " +
-		"`migsim replay --explain` prints the same).\n\n")
+		"`" + explainCommand(r) + "` prints the same).\n\n")
+}
+
+// explainCommand is the command that prints a report's orderings: migsim
+// replay's, or migsim conform's with the report's device.
+func explainCommand(r *Report) string {
+	if r.Device != "" {
+		return "migsim conform --device DEVICE --replay FILE --explain"
+	}
+	return "migsim replay --explain"
 }
 
 // StepAdmin renders the admin commands the owner completed in scheduler

@@ -12,9 +12,10 @@ import (
 )
 
 // TestWriteReportDevice: a report of a run with a device under test names
-// the device and reproduces the run with the caller's commands; one of the
-// reference devices names none and reproduces it with migsim replay and
-// migsim trace (and the pcapng export when no pcapng file was written).
+// the device, reproduces the run with the caller's commands and points at
+// migsim conform for its orderings; one of the reference devices names
+// none and reproduces it with migsim replay and migsim trace (and the
+// pcapng export when no pcapng file was written).
 func TestWriteReportDevice(t *testing.T) {
 	sc := &schedfile.Schedule{Scenario: "fixture", Edition: "draft-2023", Strategy: "random"}
 	dev := []string{"migsim conform --device exec:./dev --replay f.json", "migsim trace --device exec:./dev f.json --format text"}
@@ -26,7 +27,8 @@ func TestWriteReportDevice(t *testing.T) {
 		want, not []string
 	}{
 		{"reference", "", nil, "f.pcapng",
-			[]string{"```sh\nmigsim replay f.json\nmigsim trace f.json --format text\ntshark -X lua_script:docs/migsim.lua -r f.pcapng "},
+			[]string{"```sh\nmigsim replay f.json\nmigsim trace f.json --format text\ntshark -X lua_script:docs/migsim.lua -r f.pcapng ",
+				"`migsim replay --explain` prints the same"},
 			[]string{"| device | `", "--device", "--format pcapng"}},
 		{"reference, no pcapng file", "", nil, "",
 			[]string{"migsim trace f.json --format text\nmigsim trace f.json --format pcapng --out run.pcapng\ntshark -X lua_script:docs/migsim.lua -r run.pcapng "},
@@ -35,12 +37,14 @@ func TestWriteReportDevice(t *testing.T) {
 			[]string{"| device | `exec:./dev` |\n| edition |",
 				"```sh\n" + strings.Join(dev, "\n") + "\ntshark -X lua_script:docs/migsim.lua -r f.pcapng "},
 			[]string{"migsim replay", "migsim trace f.json"}},
+		{"device, explained", "exec:./dev", dev, "f.pcapng",
+			[]string{"`migsim conform --device DEVICE --replay FILE --explain` prints the same"}, []string{"migsim replay"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var b strings.Builder
 			require.NoError(t, WriteReport(&b, &Report{Schedule: sc, SchedulePath: "f.json", Result: engine.Result{Finding: exportFixtureFinding()},
-				Events: exportFixture(), PcapngFile: c.pcap, Device: c.device, Reproduce: c.reproduce}))
+				Events: exportFixture(), PcapngFile: c.pcap, Device: c.device, Reproduce: c.reproduce, Why: &Why{Text: "no ordering", Moved: true}}))
 			for _, w := range c.want {
 				assert.Contains(t, b.String(), w)
 			}
