@@ -20,7 +20,7 @@ import (
 // device type than the device that is to replay it (a virtio-blk
 // schedule and a virtio-net device, or the reverse): the device would
 // build none of its members.
-var ErrDeviceType = errors.New("the device is not of the schedule's device type")
+var ErrDeviceType = errors.New("not the schedule's device type")
 
 // ScheduleTarget opens the device d and returns the target schedule sc
 // runs (catalog.TargetOf) with d's instances as its members: the target a
@@ -35,7 +35,7 @@ func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t ca
 		return catalog.Target{}, nil, err
 	}
 	if got, want := vfDevice(append(slices.Clone(t.Scenario.Settings), t.Settings...)), deviceType(d); got != want {
-		return catalog.Target{}, nil, fmt.Errorf("conformance: %w: the schedule's VFs are virtio-%s, %s is virtio-%s", ErrDeviceType, got, d.Name(), want)
+		return catalog.Target{}, nil, fmt.Errorf("conformance: %s is virtio-%s, the schedule's VFs are virtio-%s: %w", d.Name(), want, got, ErrDeviceType)
 	}
 	if cd, ok := d.(contextDevice); ok && ctx != nil {
 		d = cd.withContext(ctx)
@@ -82,7 +82,7 @@ type Replayed struct {
 // (catalog.Target.Record). ctx also ends an external device's requests.
 // A run without migration that has a finding is that finding, after no
 // step. When the device broke the protocol, the error is the device's,
-// not the divergence it caused.
+// not the divergence it caused (ShowsDeviceError).
 func ReplayRecorded(ctx context.Context, d Device, path string, cfg engine.RunConfig, runs int) (Replayed, error) {
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
@@ -102,10 +102,20 @@ func ReplayRecorded(ctx context.Context, d Device, path string, cfg engine.RunCo
 	}
 	t.MaxSteps = cfg.MaxSteps
 	r, err := replayRecorded(ctx, t, path, sc, cfg, runs)
-	if derr := done(); derr != nil && err != nil {
+	if derr := done(); derr != nil && (err != nil || !ShowsDeviceError(r.Result.Finding)) {
 		err = fmt.Errorf("conformance: device %s: %w", d.Name(), derr)
 	}
 	return r, err
+}
+
+// ShowsDeviceError reports whether a run's finding f is an external
+// device's error (extdevice.IsDeviceFinding): a run that replays to it
+// shows the device's protocol error, which is then no error of the
+// replay. A device's protocol error with any other run is: it explains a
+// replay that failed, and fails one that did not (a device that exits
+// badly at its end).
+func ShowsDeviceError(f *engine.Finding) bool {
+	return f != nil && extdevice.IsDeviceFinding(f.Message)
 }
 
 // replayRecorded records the replay of sc, read from path, on t and
