@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -137,8 +136,8 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {
 		return usageError(stderr, "conform", "--trace, --explain and --explain-runs go with --replay")
 	}
-	if o.timeout <= 0 || o.timeout > maxTimeout {
-		return usageError(stderr, "conform", "--timeout %v: want more than 0s and at most %v (the deadline of one request)", o.timeout, maxTimeout)
+	if err := checkTimeout(o.timeout); err != nil {
+		return usageError(stderr, "conform", "%v", err)
 	}
 	if fs.Changed("explain-runs") && !o.explain {
 		return usageError(stderr, "conform", "--explain-runs goes with --explain")
@@ -204,9 +203,24 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	if rep.Failed() {
+		traceHint(stderr, rep)
 		return exitFinding
 	}
 	return exitOK
+}
+
+// traceHint says once, when a failure has a replay command, what else
+// shows its counterexample with the device.
+func traceHint(w io.Writer, rep *conformance.Report) {
+	for _, u := range rep.Units {
+		for _, f := range u.Failures {
+			if strings.HasPrefix(f.Replay, "migsim conform ") {
+				fmt.Fprintln(w, "migsim conform: a replay command with --trace prints the counterexample's detailed trace; "+
+					"migsim trace and migsim report, given the same --device, write its trace in every format and its finding report")
+				return
+			}
+		}
+	}
 }
 
 // conformKitOptions turns the flags into kit options; the files it opens
@@ -291,15 +305,16 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 	return opts, closers, nil
 }
 
-// deviceErrorExit is the exit status of an error the kit returned: a
-// device program that cannot be started is an input error (2), a
-// handshake cut short by Ctrl-C an interruption (130), anything else a
-// device that broke (1).
+// deviceErrorExit is the exit status of an error the kit or a run with a
+// device returned: a device program that cannot be started, or a device
+// of another type than the schedule's VFs, is an input error (2), a
+// request cut short by Ctrl-C an interruption (130), anything else a
+// device that broke or a run that does not replay (1).
 func deviceErrorExit(err error) int {
 	var se *extdevice.StartError
 	var xe *extdevice.Error
 	switch {
-	case errors.As(err, &se):
+	case errors.As(err, &se), errors.Is(err, conformance.ErrDeviceType):
 		return exitUsage
 	case errors.As(err, &xe) && xe.Interrupted:
 		return exitInterrupted
@@ -307,30 +322,44 @@ func deviceErrorExit(err error) int {
 	return exitFinding
 }
 
-// conformReplay replays a counterexample with the device.
+// conformReplay replays a counterexample with the device; --trace prints
+// its trace as migsim trace --format text does (up to where a replay that
+// failed stopped).
 func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.Writer) int {
-	cfg := engine.RunConfig{}
-	if o.trace {
-		cfg.Trace = stdout
+	sc, err := catalog.ReadScheduleFile(o.replay)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
+		return exitUsage
 	}
 	runs := 0
 	if o.explain {
 		runs = o.explainN
 	}
-	res, ex, err := conformance.ReplayExplained(context.Background(), dev, o.replay, cfg, runs)
-	if errors.Is(err, engine.ErrPastEnd) {
-		// Every recorded choice was followed and the run went on: the
-		// recorded finding, which ended the recorded run, did not occur.
-		if sc, rerr := catalog.ReadScheduleFile(o.replay); rerr == nil && sc.Finding != nil {
-			fmt.Fprintf(stdout, "replay %s with %s: the recorded finding (%s at step %d) did not occur: the device no longer fails this counterexample\n",
-				o.replay, dev.Name(), sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
-			return exitOK
+	ctx, stop := deviceContext(dev)
+	defer stop()
+	r, err := conformance.ReplayRecorded(ctx, dev, o.replay, engine.RunConfig{}, runs)
+	res, ex := r.Result, r.Explanation
+	if o.trace {
+		if werr := writeTrace(stdout, "text", sc, o.replay, res, r.Events, 0); werr != nil {
+			fmt.Fprintf(stderr, "migsim conform: %s: trace: %v\n", o.replay, werr)
+			return exitFinding
 		}
 	}
-	if errors.Is(err, engine.ErrDiverged) {
+	var xe *extdevice.Error
+	switch {
+	case errors.Is(err, engine.ErrPastEnd) && sc.Finding != nil:
+		// Every recorded choice was followed and the run went on: the
+		// recorded finding, which ended the recorded run, did not occur.
+		fmt.Fprintf(stdout, "replay %s with %s: the recorded finding (%s at step %d) did not occur: the device no longer fails this counterexample\n",
+			o.replay, dev.Name(), sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
+		return exitOK
+	case errors.As(err, &xe): // the device broke the protocol, or Ctrl-C ended its request
+		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", o.replay, dev.Name(), deviceMessage(err))
+		return deviceErrorExit(err)
+	case errors.Is(err, engine.ErrDiverged):
 		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
 		return exitFinding
-	} else if err != nil {
+	case err != nil:
 		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
 		return exitUsage
 	}

@@ -25,6 +25,7 @@ func init() {
 }
 
 const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N] [--explain-runs N]
+       [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded
 and writes, under DIR, for a schedule named NAME.json:
@@ -39,11 +40,17 @@ and writes, under DIR, for a schedule named NAME.json:
   NAME.dot     the edition's mode machine with the run's transitions drawn
 See docs/traces.md. The files depend on the schedule and the flags alone.
 Ctrl-C stops the explanation: the report is written and says so.
+--device replays, explains and reports the schedule with a device under test
+instead of the reference, named as migsim conform --device names it
+(builtin:blk, builtin:net, builtin:mutant/NAME, exec:PATH with its arguments
+after --): the report of a counterexample migsim conform wrote, naming the
+device and the commands that reproduce the run with it.
 
 Exit 0 when the report was written (whether or not the run ends in a
-finding), 1 when the schedule does not replay, 2 on a usage error or a
-schedule file that cannot be read (bad or stale), 130 when Ctrl-C stopped
-the explanation (the report is written).
+finding), 1 when the schedule does not replay or the device breaks the
+protocol, 2 on a usage error, a schedule file that cannot be read (bad or
+stale) or a device that cannot be started, 130 when Ctrl-C stopped the
+explanation (the report is written) or a request to the device.
 
 flags:
 `
@@ -56,6 +63,8 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the finding (0: no explanation)")
+	var device deviceFlag
+	device.add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reportUsage)
 		fs.PrintDefaults()
@@ -66,8 +75,12 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(stderr, "report", "%v", flagError(err, reportLimits...))
 	}
-	if fs.NArg() != 1 {
-		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", fs.NArg())
+	args, dev, err := device.parse(fs)
+	if err != nil {
+		return usageError(stderr, "report", "%v", err)
+	}
+	if len(args) != 1 {
+		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", len(args))
 	}
 	if err := checkIntFlags(fs, reportLimits...); err != nil {
 		return usageError(stderr, "report", "%v", err)
@@ -75,7 +88,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := catalog.CheckOutputDir(*out); err != nil {
 		return usageError(stderr, "report", "--out: %v", err)
 	}
-	path := fs.Arg(0)
+	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim report: %s\n", userError(err))
@@ -91,13 +104,18 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// Ctrl-C stops the explanation; the report says so and is written.
 	ctx, _, stop := interrupts()
 	defer stop()
-	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns})
+	t, finish, err := openTarget(ctx, dev, sc)
+	if err != nil {
+		return runFailed(ctx, stderr, "report", path, sc, dev, err)
+	}
+	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
+		Device: reportDevice(dev, t, path)})
+	err = finish(err)
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "report", "%v", serr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
-		return exitFinding
+		return runFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", md)
 	if ctx.Err() != nil {

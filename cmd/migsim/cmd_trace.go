@@ -27,7 +27,7 @@ func init() {
 }
 
 const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text|timeline|gantt|dot] [--out PATH] [--window N]
-       [--max-steps N]
+       [--max-steps N] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:
@@ -39,10 +39,15 @@ and writes it:
   gantt    the same as a Mermaid gantt chart
   dot      the edition's mode machine with the run's transitions drawn
 See docs/traces.md. The output depends on the schedule alone.
+--device replays it with a device under test instead of the reference, named
+as migsim conform --device names it (builtin:blk, builtin:net,
+builtin:mutant/NAME, exec:PATH with its arguments after --): the trace of a
+counterexample migsim conform wrote, as the device ran it.
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
-1 when the schedule does not replay (diverging), 2 on a usage error or a
-schedule file that cannot be read (bad or stale).
+1 when the schedule does not replay (diverging) or the device breaks the
+protocol, 2 on a usage error, a schedule file that cannot be read (bad or
+stale) or a device that cannot be started, 130 when interrupted.
 
 flags:
 `
@@ -58,6 +63,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	var device deviceFlag
+	device.add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, traceUsage)
 		fs.PrintDefaults()
@@ -68,8 +75,12 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return traceUsageError(stderr, "%v", flagError(err, traceLimits...))
 	}
-	if fs.NArg() != 1 {
-		return traceUsageError(stderr, "want one schedule FILE, got %d arguments", fs.NArg())
+	args, dev, err := device.parse(fs)
+	if err != nil {
+		return traceUsageError(stderr, "%v", err)
+	}
+	if len(args) != 1 {
+		return traceUsageError(stderr, "want one schedule FILE, got %d arguments", len(args))
 	}
 	if !validTraceFormat(*format) {
 		return traceUsageError(stderr, "--format %q: want one of %v", *format, traceFormats)
@@ -82,7 +93,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return traceUsageError(stderr, "--out: %v", err)
 		}
 	}
-	path := fs.Arg(0)
+	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s\n", userError(err))
@@ -95,34 +106,22 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}
-	res, events, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	ctx, stop := deviceContext(dev)
+	defer stop()
+	t, finish, err := openTarget(ctx, dev, sc)
+	if err != nil {
+		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
+	}
+	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	err = finish(err)
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return traceUsageError(stderr, "%v", serr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
-		return exitFinding
+		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	var buf bytes.Buffer
-	switch *format {
-	case "pcapng":
-		err = trace.WritePcapng(&buf, events, trace.MetaOf(sc))
-	case "mermaid":
-		err = trace.WriteMermaid(&buf, events, res.Finding, *window)
-	case "json":
-		r := trace.NewRunReport(sc.Strategy, res, events)
-		r.Scenario, r.Edition, r.Knobs, r.ScheduleFile = sc.Scenario, sc.Edition, append([]string{}, sc.Knobs...), path
-		err = trace.WriteJSONReport(&buf, r)
-	case "timeline":
-		err = trace.WriteTimelineText(&buf, events)
-	case "gantt":
-		err = trace.WriteTimelineGantt(&buf, events, "Mode timeline of "+sc.Scenario+", x axis in scheduler steps")
-	case "dot":
-		err = writeTraceModeGraph(&buf, sc, events)
-	default:
-		err = trace.WriteText(&buf, events)
-	}
-	if err != nil {
+	if err := writeTrace(&buf, *format, sc, path, res, events, *window); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
 		return exitFinding
 	}
@@ -140,6 +139,29 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "migsim trace: %s, %s, %s: wrote %s (%s)\n",
 		plural.Count(len(events), "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), *out, *format)
 	return exitOK
+}
+
+// writeTrace writes the recorded run of schedule sc, read from path, in
+// format (one of traceFormats; window is mermaid's): what migsim trace
+// writes, and migsim conform --replay --trace in text.
+func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string, res engine.Result, events []record.TraceEvent, window int) error {
+	switch format {
+	case "pcapng":
+		return trace.WritePcapng(w, events, trace.MetaOf(sc))
+	case "mermaid":
+		return trace.WriteMermaid(w, events, res.Finding, window)
+	case "json":
+		r := trace.NewRunReport(sc.Strategy, res, events)
+		r.Scenario, r.Edition, r.Knobs, r.ScheduleFile = sc.Scenario, sc.Edition, append([]string{}, sc.Knobs...), path
+		return trace.WriteJSONReport(w, r)
+	case "timeline":
+		return trace.WriteTimelineText(w, events)
+	case "gantt":
+		return trace.WriteTimelineGantt(w, events, "Mode timeline of "+sc.Scenario+", x axis in scheduler steps")
+	case "dot":
+		return writeTraceModeGraph(w, sc, events)
+	}
+	return trace.WriteText(w, events)
 }
 
 // writeTraceModeGraph draws the run's transitions on its edition's mode

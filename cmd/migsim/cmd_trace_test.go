@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 )
@@ -26,10 +27,18 @@ import (
 // file and the run.
 func traceSchedule(t *testing.T, scn string, ed spec.Edition, knobs []string, seed uint64, ch engine.Chooser) (string, engine.Result) {
 	t.Helper()
+	return traceScheduleWith(t, nil, scn, ed, knobs, seed, ch)
+}
+
+// traceScheduleWith is traceSchedule with dev building the members (nil:
+// the reference).
+func traceScheduleWith(t *testing.T, dev member.Factory, scn string, ed spec.Edition, knobs []string, seed uint64, ch engine.Chooser) (string, engine.Result) {
+	t.Helper()
 	s, err := catalog.LoadScenarioFile(filepath.Join("testdata", "trace", scn))
 	require.NoError(t, err)
 	tg, err := catalog.NewTarget(s, ed, knobs, nil)
 	require.NoError(t, err)
+	tg.Member = dev
 	runSeed := engine.ScheduleSeed(seed, 0)
 	f, err := tg.Factory(runSeed)
 	require.NoError(t, err)
