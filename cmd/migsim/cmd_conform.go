@@ -53,8 +53,12 @@ DEVICE is
 
 --replay FILE replays a counterexample the kit wrote, with the device (exit
 0 when the recorded finding no longer occurs: the device was fixed);
---explain then prints the orderings of two steps its finding needs, as
-migsim replay --explain does (every run with the device).
+--trace then prints its trace as migsim trace --format text does (every
+event: TLPs, admin commands, DMA, MSI-X, mode changes), and --explain the
+orderings of two steps its finding needs, as migsim replay --explain does
+(every run with the device). migsim trace --device DEVICE FILE (any trace
+format) and migsim report --device DEVICE FILE (the finding report) take
+the same DEVICE, --timeout and arguments after --.
 --bench measures the executed runs per second of one row with the reference
 device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them.
@@ -112,7 +116,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request (more than 0s, at most 10m)")
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
-	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace")
+	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace, as migsim trace --format text does")
 	fs.BoolVar(&o.explain, "explain", false, "with --replay: print the orderings of two steps the finding needs")
 	fs.IntVar(&o.explainN, "explain-runs", explain.DefaultRuns, "with --explain: bound its runs (0: no explanation)")
 	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")

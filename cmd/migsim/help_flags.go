@@ -16,7 +16,8 @@ const exitCodesText = `exit codes (every command):
   2    a usage or input error: a bad flag or value, a scenario or schedule
        that does not load (file:line:col), a value outside its limit
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
-       print what they have and exit 130)
+       print what they have and exit 130; trace with an exec: device stops
+       the request in progress)
 `
 
 // help implements `migsim help [COMMAND|flags|exit]`.
