@@ -45,6 +45,11 @@ type CompatDecodeError struct {
 	Offset int
 	Code   MismatchCode
 	What   string
+	// NotState marks input that is not a saved state at all: too short
+	// for the magic or the fixed header, another magic, or a header_len
+	// past the end of the input (the header is cut short). Every other
+	// error is about a saved state: its format, or its payload (corrupt).
+	NotState bool
 }
 
 // Error returns "devctx: compat header: byte N: what".
@@ -291,15 +296,15 @@ func (r *compatReader) count(what field, minSize int) int {
 func decodeCompatHeader(b []byte) (CompatHeader, int, *CompatDecodeError) {
 	le := binary.LittleEndian
 	if len(b) < len(CompatMagic) {
-		return CompatHeader{}, 0, &CompatDecodeError{Offset: len(b), Code: CodeFormat,
+		return CompatHeader{}, 0, &CompatDecodeError{Offset: len(b), Code: CodeFormat, NotState: true,
 			What: fmt.Sprintf("truncated: %d bytes, the magic needs 4", len(b))}
 	}
 	if string(b[:4]) != CompatMagic {
-		return CompatHeader{}, 0, &CompatDecodeError{Offset: 0, Code: CodeFormat,
+		return CompatHeader{}, 0, &CompatDecodeError{Offset: 0, Code: CodeFormat, NotState: true,
 			What: fmt.Sprintf("bad magic %q, want %q", b[:4], CompatMagic)}
 	}
 	if len(b) < CompatFixedSize {
-		return CompatHeader{}, 0, &CompatDecodeError{Offset: len(b), Code: CodeFormat,
+		return CompatHeader{}, 0, &CompatDecodeError{Offset: len(b), Code: CodeFormat, NotState: true,
 			What: fmt.Sprintf("truncated: %d bytes, the fixed header needs %d", len(b), CompatFixedSize)}
 	}
 	h := CompatHeader{
@@ -316,9 +321,13 @@ func decodeCompatHeader(b []byte) (CompatHeader, int, *CompatDecodeError) {
 			What: fmt.Sprintf("fmt_major %d, this reader knows %d", h.FmtMajor, CompatFmtMajor)}
 	}
 	hl := le.Uint32(b[compatOffHeaderLen:])
-	if hl < CompatFixedSize || uint64(hl) > uint64(len(b)) {
+	if uint64(hl) > uint64(len(b)) {
+		return CompatHeader{}, 0, &CompatDecodeError{Offset: compatOffHeaderLen, Code: CodeFormat, NotState: true,
+			What: fmt.Sprintf("truncated: header_len %d, the input has %d bytes", hl, len(b))}
+	}
+	if hl < CompatFixedSize {
 		return CompatHeader{}, 0, &CompatDecodeError{Offset: compatOffHeaderLen, Code: CodeFormat,
-			What: fmt.Sprintf("header_len %d outside %d..%d (input length)", hl, CompatFixedSize, len(b))}
+			What: fmt.Sprintf("header_len %d below the %d bytes of the fixed header", hl, CompatFixedSize)}
 	}
 	r := &compatReader{b: b[:hl], off: CompatFixedSize}
 	h.Model = string(r.bytes(named("model")))
@@ -391,7 +400,11 @@ func (r *compatReader) parts(h *CompatHeader) {
 	for i := 0; i < n && r.err == nil; i++ {
 		pe := PartEntry{}
 		pe.Type = spec.PartType(r.u16(itemField("part", i, "type")))
+		fat := r.off
 		pe.Flags = r.u8(itemField("part", i, "flags"))
+		if r.err == nil && pe.Flags&^spec.PartFlagOptional != 0 {
+			r.fail(fat, "part %d (%s): flags %#02x, only bit 0 (OPTIONAL) is defined", i, pe.Type, pe.Flags)
+		}
 		at := r.off
 		if rsv := r.u8(itemField("part", i, "reserved")); rsv != 0 {
 			r.fail(at, "part %d (%s): reserved byte %d, want 0", i, pe.Type, rsv)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -101,22 +102,26 @@ func TestCompatCodec_RejectsBadInput(t *testing.T) {
 		code   MismatchCode
 		offset int
 		what   string
+		// notState: the input is not a saved state at all (an input
+		// error for a tool, not a verdict).
+		notState bool
 	}{
-		{"empty", nil, CodeFormat, 0, "truncated"},
-		{"short_magic", []byte("MG"), CodeFormat, 2, "truncated"},
-		{"bad_magic", mut(func(b []byte) []byte { b[0] = 'X'; return b }), CodeFormat, 0, "bad magic"},
-		{"truncated_fixed", good[:20], CodeFormat, 20, "fixed header"},
-		{"fmt_major", mut(func(b []byte) []byte { b[compatOffFmtMajor] = 2; return b }), CodeFormat, 4, "fmt_major 2"},
-		{"header_len_huge", put32(compatOffHeaderLen, 0xFFFFFFFF), CodeFormat, 8, "header_len"},
-		{"header_len_small", put32(compatOffHeaderLen, 4), CodeFormat, 8, "header_len"},
-		{"model_len_hostile", put32(modelLenOff, 0xFFFFFFF0), CodeFormat, modelLenOff, "model length"},
-		{"impl_len_hostile", put32(implLenOff, 0x7FFFFFFF), CodeFormat, implLenOff, "impl length"},
-		{"param_count_hostile", put32(paramCountOff, 0xFFFFFFFF), CodeFormat, paramCountOff, "params count"},
-		{"header_len_short_of_fields", put32(compatOffHeaderLen, uint32(hl-1)), CodeFormat, hl - len("future") - 4, "exceeds"},
-		{"payload_truncated", good[:len(good)-1], CodeCorrupt, compatOffPayloadLen, "payload truncated"},
-		{"payload_trailing", append(append([]byte(nil), good...), 0), CodeCorrupt, compatOffPayloadLen, "follow the header"},
-		{"payload_len_hostile", put32(compatOffPayloadLen, 0xFFFFFFFF), CodeCorrupt, compatOffPayloadLen, "payload truncated"},
-		{"crc_flip", mut(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), CodeCorrupt, compatOffCRC, "crc32c"},
+		{"empty", nil, CodeFormat, 0, "truncated: 0 bytes, the magic needs 4", true},
+		{"short_magic", []byte("MG"), CodeFormat, 2, "truncated", true},
+		{"bad_magic", mut(func(b []byte) []byte { b[0] = 'X'; return b }), CodeFormat, 0, "bad magic", true},
+		{"truncated_fixed", good[:20], CodeFormat, 20, "fixed header", true},
+		{"fmt_major", mut(func(b []byte) []byte { b[compatOffFmtMajor] = 2; return b }), CodeFormat, 4, "fmt_major 2", false},
+		{"header_len_huge", put32(compatOffHeaderLen, 0xFFFFFFFF), CodeFormat, 8, "truncated: header_len 4294967295, the input has", true},
+		{"header_cut_short", good[:40], CodeFormat, 8, "truncated: header_len " + strconv.Itoa(hl) + ", the input has 40 bytes", true},
+		{"header_len_small", put32(compatOffHeaderLen, 4), CodeFormat, 8, "header_len 4 below the 32 bytes of the fixed header", false},
+		{"model_len_hostile", put32(modelLenOff, 0xFFFFFFF0), CodeFormat, modelLenOff, "model length", false},
+		{"impl_len_hostile", put32(implLenOff, 0x7FFFFFFF), CodeFormat, implLenOff, "impl length", false},
+		{"param_count_hostile", put32(paramCountOff, 0xFFFFFFFF), CodeFormat, paramCountOff, "params count", false},
+		{"header_len_short_of_fields", put32(compatOffHeaderLen, uint32(hl-1)), CodeFormat, hl - len("future") - 4, "exceeds", false},
+		{"payload_truncated", good[:len(good)-1], CodeCorrupt, compatOffPayloadLen, "payload truncated", false},
+		{"payload_trailing", append(append([]byte(nil), good...), 0), CodeCorrupt, compatOffPayloadLen, "follow the header", false},
+		{"payload_len_hostile", put32(compatOffPayloadLen, 0xFFFFFFFF), CodeCorrupt, compatOffPayloadLen, "payload truncated", false},
+		{"crc_flip", mut(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), CodeCorrupt, compatOffCRC, "crc32c", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,6 +131,7 @@ func TestCompatCodec_RejectsBadInput(t *testing.T) {
 			assert.Equal(t, tc.code, de.Code)
 			assert.Equal(t, tc.offset, de.Offset)
 			assert.Contains(t, de.Error(), tc.what)
+			assert.Equal(t, tc.notState, de.NotState, "NotState")
 			assert.True(t, strings.HasPrefix(de.Error(), "devctx: compat header: byte "))
 		})
 	}
@@ -146,6 +152,7 @@ func TestCompatCodec_RejectsNonCanonicalFields(t *testing.T) {
 		{"bool_not_0_or_1", boolOff, 2, "bool value 2"},
 		{"param_type_unknown", boolOff - 1, 9, "unknown type 9"},
 		{"part_reserved", partRsvOff, 1, "reserved byte"},
+		{"part_flags_reserved_bit", partRsvOff - 1, 0x80, "part 0 (DEV_FEATURES): flags 0x80, only bit 0 (OPTIONAL) is defined"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,12 +212,21 @@ func FuzzDecodeCompatHeader(f *testing.F) {
 		Extensions: []HeaderTLV{{Type: 5, Flags: 1, Value: []byte{9}}}}, []byte{1, 2, 3}))
 	f.Add([]byte("MGSC"))
 	f.Add([]byte{})
+	good := EncodeSavedState(compatSampleHeader(), []byte("payload"))
+	f.Add(good[:40])                           // a header cut short
+	f.Add(append([]byte("MGSX"), good[4:]...)) // another magic
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, p, err := DecodeSavedState(b)
 		if err != nil {
 			var de *CompatDecodeError
 			require.True(t, errors.As(err, &de))
 			require.True(t, de.Offset >= 0 && de.Offset <= len(b), "offset %d in %d bytes", de.Offset, len(b))
+			// Not a saved state: no magic, no whole fixed header, or (a format
+			// this reader knows) a header_len past the end of the input.
+			fixed := len(b) >= CompatFixedSize && string(b[:4]) == CompatMagic
+			notState := !fixed || (binary.LittleEndian.Uint16(b[compatOffFmtMajor:]) == CompatFmtMajor &&
+				uint64(binary.LittleEndian.Uint32(b[compatOffHeaderLen:])) > uint64(len(b)))
+			require.Equal(t, notState, de.NotState, "%v", de)
 			return
 		}
 		require.NoError(t, h.Validate())

@@ -82,8 +82,9 @@ func (h CompatHeader) Param(name string) (Value, bool) {
 }
 
 // Validate checks what the encoding requires of a header: a model, params
-// sorted by name without duplicates and with valid types, and extension
-// TLVs that are OPTIONAL and not of a known type.
+// sorted by name without duplicates and with valid types, manifest entries
+// whose flags hold no bit but OPTIONAL, and extension TLVs that are
+// OPTIONAL and not of a known type.
 func (h CompatHeader) Validate() error {
 	if h.Model == "" {
 		return fmt.Errorf("devctx: compat header: empty model")
@@ -97,6 +98,11 @@ func (h CompatHeader) Validate() error {
 		}
 		if i > 0 && h.Params[i-1].Name >= p.Name {
 			return fmt.Errorf("devctx: compat header: param %d (%s): not sorted after %q or duplicate", i, p.Name, h.Params[i-1].Name)
+		}
+	}
+	for i, pe := range h.Parts {
+		if pe.Flags&^spec.PartFlagOptional != 0 {
+			return fmt.Errorf("devctx: compat header: part %d (%s): flags %#02x, only bit 0 (OPTIONAL) is defined", i, pe.Type, pe.Flags)
 		}
 	}
 	for i, x := range h.Extensions {
