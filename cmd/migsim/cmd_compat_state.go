@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -11,12 +12,21 @@ import (
 // compatState implements `migsim compat --state SAVED DST`: every
 // load-time check of a saved state, as a destination runs it before it
 // applies anything (compat.CheckSavedState): the header's format, CRC32C
-// and payload length, the precheck stages, the manifest, and the payload's
-// parts and their queue selectors against num-queues.
+// and payload length, the precheck stages, the manifest, and the payload
+// decoded as the destination's device would decode it, cross-checked
+// against the manifest and the header's features. A file that is not a
+// saved state at all (empty, another magic, a header cut short) is an
+// input error (exit 2), not a verdict.
 func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) int {
 	saved, err := inputfile.ReadFile(savedPath, inputfile.SavedState)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: SAVED: %v\n", err)
+		return exitUsage
+	}
+	h, _, herr := compat.DecodeHeader(saved)
+	var de *compat.CompatDecodeError
+	if errors.As(herr, &de) && de.NotState {
+		fmt.Fprintf(stderr, "migsim compat: SAVED %s: not a saved state: byte %d: %s\n", savedPath, de.Offset, de.What)
 		return exitUsage
 	}
 	dst, err := readCompatDestination(dstPath)
@@ -26,7 +36,7 @@ func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) in
 	}
 	plan, err := compat.CheckSavedState(saved, dst, compat.Where{Phase: compat.PhaseLoad})
 	rep := compatReport{Model: "(unknown)"}
-	if h, _, herr := compat.DecodeHeader(saved); herr == nil {
+	if herr == nil {
 		rep.Model, rep.StateVersion = h.Model, h.StateVersion
 	}
 	return writeCompatReport(stdout, fillCompatReport(rep, plan, err), format)

@@ -49,10 +49,11 @@ func (c MismatchCode) String() string {
 // parameter name, "model", "state_version", a feature, or a part by where
 // it is, its index and type: "manifest part 2 (PART_0x03ff)"); Source and
 // Destination are the two sides as printed; Bit is the feature bit number
-// for CodeFeatures and CodeContext, the part's index for CodePartUnknown,
-// and 0 otherwise. A format
-// or corrupt mismatch found while decoding has an empty Destination and
-// names the byte offset in Source.
+// for CodeFeatures and for a CodeContext mismatch about a feature bit, the
+// part's index for CodePartUnknown, and 0 otherwise. A format or corrupt
+// mismatch found while decoding the header, and a context mismatch found
+// in the payload, has an empty Destination: Source then says what is wrong
+// and names the byte offset.
 type Mismatch struct {
 	Code        MismatchCode
 	Field       string
@@ -70,6 +71,9 @@ func (m Mismatch) String() string {
 			return fmt.Sprintf("%s %s: %s", m.Code, m.Field, m.Source)
 		}
 	case CodeContext:
+		if m.Destination == "" {
+			return fmt.Sprintf("context %s: %s", m.Field, m.Source)
+		}
 		if strings.HasSuffix(m.Field, " selector") {
 			return fmt.Sprintf("context %s: source %s, destination %s", m.Field, m.Source, m.Destination)
 		}

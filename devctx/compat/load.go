@@ -13,6 +13,9 @@ type LoadPlan struct {
 	Header CompatHeader
 	// Payload is the verified payload (aliases the saved bytes).
 	Payload []byte
+	// PayloadOffset is the byte offset of the payload in the saved state
+	// (the header's header_len), for messages.
+	PayloadOffset int
 	// Features is the device feature bitmap to offer: exactly the
 	// source's.
 	Features uint64
@@ -54,7 +57,7 @@ func CheckLoad(saved []byte, dst DeviceCaps, at Where, knownPart func(spec.PartT
 	if knownPart == nil {
 		knownPart = m.KnowsPart
 	}
-	plan := LoadPlan{Header: h, Payload: payload, Features: NegotiatedFeatures(h, dst)}
+	plan := LoadPlan{Header: h, Payload: payload, PayloadOffset: hl, Features: NegotiatedFeatures(h, dst)}
 	var ms []Mismatch
 	// 8. context: driver-acknowledged features ⊆ device features.
 	if h.DriverFeatures != nil {

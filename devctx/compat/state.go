@@ -9,10 +9,11 @@ import (
 )
 
 // The checks of a saved state's payload at load (docs/compat.md, "Decision
-// procedure", steps 8 and 9 on the payload): every part it holds is known
-// to the destination or OPTIONAL, and every per-queue part names a queue
-// below the num-queues the destination will run with. CheckLoad judges the
-// header and its manifest; these judge the bytes after it.
+// procedure", the payload checks): CheckLoad judges the header and its
+// manifest; these judge the bytes after it. The selector checks alone are
+// what the simulated hypervisor runs on its payloads (runs of parts, VFIO
+// stream records, draft contexts); CheckSavedState decodes the whole
+// payload (payload.go).
 
 // ParamNumQueues is the parameter the part selectors are checked against.
 const ParamNumQueues = "num-queues"
@@ -75,7 +76,7 @@ func CheckPartSelectors(runs [][]byte, plan LoadPlan, at Where) error {
 
 // CheckContextSelectors checks the PCI_VQ_CFG entries of a draft-2023
 // context against the plan's num-queues. A context that does not decode
-// passes: the device reports malformed contexts itself.
+// passes: CheckPayloadContext reports malformed contexts.
 func CheckContextSelectors(ctx []byte, plan LoadPlan, at Where) error {
 	nq := numQueues(plan)
 	if nq < 0 {
@@ -83,6 +84,15 @@ func CheckContextSelectors(ctx []byte, plan LoadPlan, at Where) error {
 	}
 	c, err := devctx.DecodeDraftContext(ctx)
 	if err != nil {
+		return nil
+	}
+	return incompatibleIf(plan, at, contextSelectorMismatches(c, nq))
+}
+
+// contextSelectorMismatches returns a mismatch per PCI_VQ_CFG entry of c
+// whose queue is not below nq (nq < 0: no num-queues, no check).
+func contextSelectorMismatches(c devctx.DraftContext, nq int64) []Mismatch {
+	if nq < 0 {
 		return nil
 	}
 	var bad []Mismatch
@@ -98,7 +108,7 @@ func CheckContextSelectors(ctx []byte, plan LoadPlan, at Where) error {
 			}
 		}
 	}
-	return incompatibleIf(plan, at, bad)
+	return bad
 }
 
 func selectorMismatch(what string, q uint16, nq int64) Mismatch {
@@ -113,52 +123,21 @@ func incompatibleIf(plan LoadPlan, at Where, bad []Mismatch) error {
 	return &IncompatibleError{Phase: at.Phase, Member: at.Member, Model: plan.Header.Model, Impl: plan.Header.Impl, Mismatches: bad}
 }
 
-// CheckPayloadParts checks every part of a run of device parts against the
-// destination's known part types: an unknown part without OPTIONAL is a
-// part-unknown mismatch naming its index and type; an unknown OPTIONAL one
-// is added to the plan's warnings. Bytes after the last part that fits are
-// corrupt.
-func CheckPayloadParts(run []byte, plan *LoadPlan, dst DeviceCaps, at Where) error {
-	m, _ := dst.Model(plan.Header.Model)
-	parts, end := WalkParts(run)
-	if end != len(run) {
-		return incompatibleIf(*plan, at, []Mismatch{{Code: CodeCorrupt, Field: "payload",
-			Source: fmt.Sprintf("byte %d: %d bytes after part %d do not hold a part", end, len(run)-end, len(parts)-1)}})
-	}
-	var bad []Mismatch
-	for _, p := range parts {
-		if m.KnowsPart(p.Header.Type) {
-			continue
-		}
-		what := fmt.Sprintf("payload part %d (%s)", p.Index, p.Header.Type)
-		if p.Header.Optional() {
-			plan.Warnings = append(plan.Warnings, what+" (OPTIONAL) unknown to the destination: skipped")
-			continue
-		}
-		bad = append(bad, Mismatch{Code: CodePartUnknown, Field: what, Source: "mandatory", Destination: "unknown", Bit: p.Index})
-	}
-	return incompatibleIf(*plan, at, bad)
-}
-
 // CheckSavedState runs every load-time check of a saved state, as any
 // implementation writes it (the compatibility header, then the payload),
 // against a destination: CheckLoad on the header and its manifest, then
-// the payload. A payload of virtio-1.4 device parts (a state whose
-// manifest lists parts, or whose payload is not a draft-2023 context) has
-// every part checked (CheckPayloadParts) and its selectors
-// (CheckPartSelectors); a draft-2023 context its PCI_VQ_CFG selectors
-// (CheckContextSelectors).
+// the payload decoded as the destination's device would decode it. The
+// manifest says what the payload is: a draft-2023 context holds fields,
+// not parts, and has an empty manifest (CheckPayloadContext); a payload of
+// virtio-1.4 device parts lists the part types it holds
+// (CheckPayloadParts).
 func CheckSavedState(saved []byte, dst DeviceCaps, at Where) (LoadPlan, error) {
 	plan, err := CheckLoad(saved, dst, at, nil)
 	if err != nil {
 		return plan, err
 	}
-	_, derr := devctx.DecodeDraftContext(plan.Payload)
-	if len(plan.Header.Parts) == 0 && derr == nil {
-		return plan, CheckContextSelectors(plan.Payload, plan, at)
+	if len(plan.Header.Parts) == 0 {
+		return plan, CheckPayloadContext(plan.Payload, &plan, at)
 	}
-	if err := CheckPayloadParts(plan.Payload, &plan, dst, at); err != nil {
-		return plan, err
-	}
-	return plan, CheckPartSelectors([][]byte{plan.Payload}, plan, at)
+	return plan, CheckPayloadParts(plan.Payload, &plan, dst, at)
 }
