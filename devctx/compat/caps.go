@@ -110,8 +110,8 @@ func (m ModelCaps) KnowsPart(t spec.PartType) bool {
 
 // Validate checks the capabilities for internal consistency: unique
 // models, min ≤ max, unique parameter names with valid types, allowed,
-// init and off values of the parameter's type, aliases naming known
-// parameters.
+// init and off values of the parameter's type, init and off values the
+// parameter allows, aliases naming known parameters.
 func (c DeviceCaps) Validate() error {
 	seen := map[string]bool{}
 	for i, m := range c.Models {
@@ -166,6 +166,9 @@ func (p ParamCaps) validate() error {
 	}{{"init", p.Init}, {"off", p.Off}} {
 		if v.v != nil && v.v.Type != p.Type {
 			return fmt.Errorf("%s: %s value %s: not a %s", p.Name, v.what, v.v, p.Type)
+		}
+		if v.v != nil && !p.Admits(*v.v) {
+			return fmt.Errorf("%s: %s value %s is not allowed (allowed %s)", p.Name, v.what, v.v, formatAllowed(p.Allowed))
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ func BenchmarkJSONPartTypeUnknown(b *testing.B) {
 	b.ReportAllocs()
 	raw := json.RawMessage(`"NOT_A_PART"`)
 	for b.Loop() {
-		if _, err := jsonPartType(raw, "parts[0]: type"); err == nil {
+		if _, err := jsonPartType(raw, jpath{text: "parts[0]: type"}); err == nil {
 			b.Fatal("an unknown name parsed")
 		}
 	}
@@ -29,7 +29,7 @@ func BenchmarkJSONPartTypeName(b *testing.B) {
 	b.ReportAllocs()
 	raw := json.RawMessage(`"VQ_NOTIFY_CFG"`)
 	for b.Loop() {
-		if _, err := jsonPartType(raw, "parts[0]: type"); err != nil {
+		if _, err := jsonPartType(raw, jpath{text: "parts[0]: type"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -39,7 +39,7 @@ func BenchmarkJSONPartTypeName(b *testing.B) {
 // PART_0x… names String gives the others.
 func TestJSONPartType(t *testing.T) {
 	for _, pt := range spec.PartTypes() {
-		got, err := jsonPartType(json.RawMessage(`"`+pt.String()+`"`), "w")
+		got, err := jsonPartType(json.RawMessage(`"`+pt.String()+`"`), jpath{text: "w"})
 		require.NoError(t, err, pt.String())
 		assert.Equal(t, pt, got)
 	}
@@ -56,11 +56,13 @@ func TestJSONPartType(t *testing.T) {
 		{`"PART_0x0100"`, 0, `w: unknown part type "PART_0x0100"`}, // String names it DEV_FEATURES
 		{`"vq_cfg"`, 0, `w: unknown part type "vq_cfg"`},
 		{`"NOPE"`, 0, `w: unknown part type "NOPE"`},
-		{`65536`, 0, `w: 65536 is neither a part name nor a number`},
-		{`-1`, 0, `w: -1 is neither a part name nor a number`},
+		{`65536`, 0, `w: 65536 outside 0-65535 (part_type is a le16)`},
+		{`-1`, 0, `w: -1 outside 0-65535 (part_type is a le16)`},
+		{`"0x10000"`, 0, `w: 0x10000 outside 0-0xffff (part_type is a le16)`},
+		{`2.5`, 0, `w: 2.5 is neither a part name nor a number`},
 		{`{}`, 0, `w: {} is neither a part name nor a number`},
 	} {
-		got, err := jsonPartType(json.RawMessage(tc.raw), "w")
+		got, err := jsonPartType(json.RawMessage(tc.raw), jpath{text: "w"})
 		if tc.err != "" {
 			assert.EqualError(t, err, tc.err, tc.raw)
 			continue

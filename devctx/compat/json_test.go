@@ -68,41 +68,87 @@ func TestCompatJSON_DestinationDescriptionToCaps(t *testing.T) {
 	assert.Equal(t, "1-4, 8, -3--1", formatAllowed(m.Params[0].Allowed))
 }
 
+// TestCompatJSON_ErrorsNameWhere: every error names the line and column
+// and the JSON path of the bad value, and for a number its bounds.
 func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
+	const (
+		src = "devctx: source description: "
+		dst = "devctx: destination description: "
+	)
+	net := func(params string) string {
+		return `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 3},
+ "params": [` + params + `]}]}`
+	}
 	cases := []struct {
 		name string
 		src  bool
 		in   string
-		want string
+		want string // the whole error
 	}{
-		{"syntax", true, "{\n  \"model\": \"m/x\",\n  ]", "line 3, column 3"},
-		{"empty", true, "", "empty input"},
-		{"trailing", true, `{"model": "m/x", "state_version": 1} {}`, "trailing data"},
-		{"missing_model", true, `{"state_version": 1}`, "model: missing"},
-		{"missing_version", true, `{"model": "m/x"}`, "state_version: missing"},
+		{"syntax", true, "{\n  \"model\": \"m/x\",\n  ]", src + "line 3, column 3: invalid character ']' looking for beginning of object key string"},
+		{"empty", true, "", src + "empty input"},
+		{"trailing", true, `{"model": "m/x", "state_version": 1} {}`, src + "line 1, column 39: trailing data after the JSON object"},
+		{"missing_model", true, `{"state_version": 1}`, src + "line 1, column 1: model: missing"},
+		{"missing_version", true, `{"model": "m/x"}`, src + "line 1, column 1: state_version: missing"},
+		{"version_too_big", true, `{"model": "m/x",
+  "state_version": 70000}`, src + "line 2, column 20: state_version: 70000 outside 0-65535 (a le16 of the compatibility header)"},
+		{"version_negative", true, `{"model": "m/x", "state_version": -1}`, src + "line 1, column 35: state_version: -1 outside 0-65535 (a le16 of the compatibility header)"},
+		{"version_fraction", true, `{"model": "m/x", "state_version": 1.5}`, src + "line 1, column 35: state_version: 1.5 is not an integer 0-65535"},
+		{"version_string", true, `{"model": "m/x", "state_version": "3"}`, src + `line 1, column 35: state_version: "3" is not an integer 0-65535`},
+		{"device_id_too_big", true, `{"model": "m/x", "state_version": 1, "virtio_device_id": 65536}`,
+			src + "line 1, column 58: virtio_device_id: 65536 outside 0-65535 (a le16 of the compatibility header)"},
 		{"value_type", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": "four"}]}`,
-			`params[0] (q): value: "four" is not a int`},
+			src + `line 1, column 87: params[0] (q): value: "four" is not an int`},
+		{"value_fraction", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": 4.5}]}`,
+			src + `line 1, column 87: params[0] (q): value: 4.5 is not an int`},
+		{"value_huge", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": 99999999999999999999}]}`,
+			src + `line 1, column 87: params[0] (q): value: 99999999999999999999 is not an int: outside -9223372036854775808..9223372036854775807`},
 		{"bad_type", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "float", "value": 1}]}`,
-			`params[0] (q): type "float"`},
+			src + `line 1, column 71: params[0] (q): type: "float": want bool, int or str`},
 		{"off_type", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "bool", "value": true, "off": 0}]}`,
-			`params[0] (q): off: 0 is not a bool`},
+			src + `line 1, column 101: params[0] (q): off: 0 is not a bool`},
+		{"missing_name", true, `{"model": "m/x", "state_version": 1, "params": [{"type": "int", "value": 1}]}`,
+			src + `line 1, column 49: params[0]: name: missing`},
+		{"duplicate_param", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": 1},
+  {"name": "q", "type": "int", "value": 2}]}`, src + `line 2, column 12: params[1] (q): name: duplicate of params[0] (a parameter is listed once, in any order)`},
 		{"unknown_feature", true, `{"model": "m/x", "state_version": 1, "device_features": ["VIRTIO_NET_F_RSS"]}`,
-			`device_features[0]: unknown feature "VIRTIO_NET_F_RSS" for model m/x`},
-		{"feature_range", true, `{"model": "m/x", "state_version": 1, "device_features": [64]}`, "bit 64 outside 0-63"},
-		{"unknown_part", true, `{"model": "m/x", "state_version": 1, "parts": [{"type": "NOPE"}]}`, `parts[0]: type: unknown part type "NOPE"`},
-		{"duplicate_param", true, `{"model": "m/x", "state_version": 1, "params": [{"name": "q", "type": "int", "value": 1}, {"name": "q", "type": "int", "value": 2}]}`,
-			"duplicate"},
-		{"wrong_field_type", true, `{"model": 5}`, "field model"},
-		{"dst_empty", false, `{}`, "models: missing (a destination accepts at least one model)"},
-		{"dst_no_models", false, `{"impl": "x/1", "models": []}`, "models: missing"},
-		{"dst_versions", false, `{"models": [{"model": "m/x"}]}`, `models[0] (m/x): state_versions`},
-		{"dst_empty_range", false, `{"models": [{"model": "m/x", "state_versions": {"min": 3, "max": 1}}]}`, "empty range"},
+			src + `line 1, column 58: device_features[0]: unknown feature "VIRTIO_NET_F_RSS" for model m/x (use the bit number)`},
+		{"feature_range", true, `{"model": "m/x", "state_version": 1, "device_features": [1, 64]}`,
+			src + `line 1, column 61: device_features[1]: bit 64 outside 0-63: the compatibility header carries feature bits 0-63 (docs/compat.md, "Feature bits above 63")`},
+		{"feature_range_string", true, `{"model": "m/x", "state_version": 1, "driver_features": ["127"]}`,
+			src + `line 1, column 58: driver_features[0]: bit 127 outside 0-63: the compatibility header carries feature bits 0-63 (docs/compat.md, "Feature bits above 63")`},
+		{"unknown_part", true, `{"model": "m/x", "state_version": 1, "parts": [{"type": "NOPE"}]}`,
+			src + `line 1, column 57: parts[0]: type: unknown part type "NOPE"`},
+		{"part_range", true, `{"model": "m/x", "state_version": 1, "parts": [{"type": 70000}]}`,
+			src + `line 1, column 57: parts[0]: type: 70000 outside 0-65535 (part_type is a le16)`},
+		{"wrong_field_type", true, `{"model": 5}`, src + "line 1, column 12: field model: json: cannot unmarshal number into Go struct field jsonSource.model of type string"},
+		{"dst_empty", false, `{}`, dst + "line 1, column 1: models: missing (a destination accepts at least one model)"},
+		{"dst_no_models", false, `{"impl": "x/1", "models": []}`, dst + "line 1, column 27: models: missing (a destination accepts at least one model)"},
+		{"dst_versions", false, `{"models": [{"model": "m/x"}]}`, dst + `line 1, column 13: models[0] (m/x): state_versions: want {"min": N, "max": M}`},
+		{"dst_version_range", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 65536}}]}`,
+			dst + `line 1, column 66: models[0] (m/x): state_versions.max: 65536 outside 0-65535 (a le16 of the compatibility header)`},
+		{"dst_empty_range", false, `{"models": [{"model": "m/x", "state_versions": {"min": 3, "max": 1}}]}`,
+			dst + "line 1, column 48: models[0] (m/x): state_versions: min 3 > max 1: no state version is accepted"},
 		{"dst_alias_unknown_param", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1}, "aliases": [{"version": 1, "params": {"q": 1}}]}]}`,
-			"aliases[0]: params.q: not a parameter"},
-		{"dst_duplicate_model", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1}}, {"model": "m/x", "state_versions": {"min": 1, "max": 1}}]}`,
-			"duplicate"},
-		{"dst_allowed_type", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1}, "params": [{"name": "b", "type": "bool", "allowed": ["yes"]}]}]}`,
-			`allowed[0]: "yes" is not a bool`},
+			dst + "line 1, column 113: models[0] (m/x): aliases[0]: params.q: not a parameter of the model"},
+		{"dst_alias_value_not_allowed", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1},
+ "params": [{"name": "q", "type": "int", "allowed": ["1-4"]}], "aliases": [{"version": 1, "params": {"q": 8}}]}]}`,
+			dst + "line 2, column 107: models[0] (m/x): aliases[0]: params.q: 8 is not allowed (allowed 1-4)"},
+		{"dst_alias_version_twice", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1},
+ "aliases": [{"version": 1, "params": {}}, {"version": 1, "params": {}}]}]}`,
+			dst + "line 2, column 56: models[0] (m/x): aliases[1]: version: 1, duplicate of aliases[0] (a version has one alias)"},
+		{"dst_duplicate_model", false, `{"models": [{"model": "m/x", "state_versions": {"min": 1, "max": 1}},
+ {"model": "m/x", "state_versions": {"min": 1, "max": 1}}]}`,
+			dst + "line 2, column 12: models[1] (m/x): model: duplicate of models[0] (a model is listed once)"},
+		{"dst_allowed_type", false, net(`{"name": "b", "type": "bool", "allowed": ["yes"]}`),
+			dst + `line 2, column 55: models[0] (m/x): params[0] (b): allowed[0]: "yes" is not a bool`},
+		{"dst_init_not_allowed", false, net(`{"name": "q", "type": "int", "allowed": ["1-4"], "init": 9}`),
+			dst + `line 2, column 70: models[0] (m/x): params[0] (q): init: 9 is not allowed (allowed 1-4)`},
+		{"dst_off_not_allowed", false, net(`{"name": "mtu", "type": "int", "allowed": ["1500-9000"], "init": 1500, "off": 0}`),
+			dst + `line 2, column 91: models[0] (m/x): params[0] (mtu): off: 0 is not allowed (allowed 1500-9000)`},
+		{"dst_param_twice", false, net(`{"name": "q", "type": "int"}, {"name": "q", "type": "str"}`),
+			dst + `line 2, column 52: models[0] (m/x): params[1] (q): name: duplicate of params[0] (a parameter is listed once, in any order)`},
+		{"dst_param_no_name", false, net(`{"type": "int"}`), dst + `line 2, column 13: models[0] (m/x): params[0]: name: missing`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,11 +162,20 @@ func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
 			} else {
 				_, err = ParseDestinationDescription([]byte(tc.in))
 			}
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.Regexp(t, `^devctx: `, err.Error())
+			assert.EqualError(t, err, tc.want)
 		})
 	}
+}
+
+// TestCompatJSON_UnsortedParamsAreFine: the JSON lists parameters in any
+// order; the header sorts them.
+func TestCompatJSON_UnsortedParamsAreFine(t *testing.T) {
+	d, err := ParseSourceDescription([]byte(`{"model": "m/x", "state_version": 1,
+ "params": [{"name": "z", "type": "int", "value": 1}, {"name": "a", "type": "bool", "value": true}]}`))
+	require.NoError(t, err)
+	h, err := d.Header()
+	require.NoError(t, err)
+	assert.Equal(t, []Param{{"a", BoolValue(true)}, {"z", IntValue(1)}}, h.Params)
 }
 
 func TestCompatValue_ParseAllowed(t *testing.T) {
@@ -188,4 +243,45 @@ func TestParamTypeString(t *testing.T) {
 		assert.NoError(t, err)
 		assert.Equal(t, pt, got)
 	}
+}
+
+// TestCompatJSON_TrialFiles: the descriptions of testdata/trial that a new
+// user wrote are refused with the line, column, JSON path and bound.
+func TestCompatJSON_TrialFiles(t *testing.T) {
+	const net = "models[0] (virtio-spec.org/pci/virtio-net): "
+	cases := []struct {
+		file string
+		want string // the error after "devctx: source description: " or "devctx: destination description: "
+	}{
+		{"s-bit64.json", `line 3, column 43: device_features[1]: bit 64 outside 0-63: the compatibility header carries feature bits 0-63 (docs/compat.md, "Feature bits above 63")`},
+		{"s-bit127.json", `line 3, column 43: device_features[1]: bit 127 outside 0-63: the compatibility header carries feature bits 0-63 (docs/compat.md, "Feature bits above 63")`},
+		{"s-dupparam.json", "line 1, column 124: params[1] (num-queues): name: duplicate of params[0] (a parameter is listed once, in any order)"},
+		{"s-floatint.json", "line 1, column 113: params[0] (num-queues): value: 4.5 is not an int"},
+		{"s-hugeint.json", "line 1, column 113: params[0] (num-queues): value: 99999999999999999999 is not an int: outside -9223372036854775808..9223372036854775807"},
+		{"s-valtype.json", `line 1, column 113: params[0] (num-queues): value: "four" is not an int`},
+		{"s-ver70000.json", "line 1, column 59: state_version: 70000 outside 0-65535 (a le16 of the compatibility header)"},
+		{"s-verneg.json", "line 1, column 59: state_version: -1 outside 0-65535 (a le16 of the compatibility header)"},
+		{"d-badrange.json", "line 1, column 84: " + net + "state_versions: min 3 > max 1: no state version is accepted"},
+		{"d-minmax.json", "line 1, column 84: " + net + "state_versions: min 3 > max 1: no state version is accepted"},
+		{"d-dupmodel.json", "line 2, column 10: models[1] (virtio-spec.org/pci/virtio-net): model: duplicate of models[0] (a model is listed once)"},
+		{"d-initbad.json", "line 2, column 71: " + net + "params[0] (num-queues): init: 9 is not allowed (allowed 1-4)"},
+		{"d-offbad.json", "line 2, column 120: " + net + "params[1] (rss): off: 7 is not a bool"},
+		{"d-offnotallowed.json", "line 2, column 143: " + net + "params[1] (mtu): off: 0 is not allowed (allowed 1500-9000)"},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			data := trialFile(t, c.file)
+			var err error
+			prefix := "devctx: destination description: "
+			if c.file[0] == 's' {
+				prefix = "devctx: source description: "
+				_, err = ParseSourceDescription(data)
+			} else {
+				_, err = ParseDestinationDescription(data)
+			}
+			assert.EqualError(t, err, prefix+c.want)
+		})
+	}
+	_, err := ParseDestinationDescription(trialFile(t, "d-nomq.json"))
+	assert.NoError(t, err, "a valid destination")
 }

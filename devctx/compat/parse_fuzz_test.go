@@ -45,14 +45,29 @@ func FuzzParseDescriptions(f *testing.F) {
 	for _, bad := range exampleFiles(f, "bad-*.json") {
 		f.Add(bad, bad)
 	}
+	// The hand-made descriptions of testdata/trial: out-of-range numbers,
+	// duplicates, init and off values that are not allowed.
+	trialSrcs, err := filepath.Glob(filepath.Join(trialDir, "s-*.json"))
+	require.NoError(f, err)
+	trialDsts, err := filepath.Glob(filepath.Join(trialDir, "d-*.json"))
+	require.NoError(f, err)
+	for i := range max(len(trialSrcs), len(trialDsts)) {
+		s, err := os.ReadFile(trialSrcs[i%len(trialSrcs)])
+		require.NoError(f, err)
+		d, err := os.ReadFile(trialDsts[i%len(trialDsts)])
+		require.NoError(f, err)
+		f.Add(s, d)
+	}
 	f.Fuzz(func(t *testing.T, src, dst []byte) {
 		d, srcErr := ParseSourceDescription(src)
 		if srcErr != nil {
 			require.True(t, strings.HasPrefix(srcErr.Error(), "devctx: source description: "), srcErr.Error())
+			requireLocated(t, srcErr)
 		}
 		caps, dstErr := ParseDestinationDescription(dst)
 		if dstErr != nil {
 			require.True(t, strings.HasPrefix(dstErr.Error(), "devctx: destination description: "), dstErr.Error())
+			requireLocated(t, dstErr)
 		}
 		if srcErr != nil {
 			return
@@ -75,6 +90,15 @@ func FuzzParseDescriptions(f *testing.F) {
 			require.NotEmpty(t, ie.Mismatches)
 		}
 	})
+}
+
+// requireLocated checks that an error about a value of a description
+// names its line and column.
+func requireLocated(t *testing.T, err error) {
+	var de *descError
+	if errors.As(err, &de) {
+		require.Regexp(t, `description: line \d+, column \d+: `, err.Error())
+	}
 }
 
 // FuzzParseAllowed: an allowed entry of any type either parses or is an
