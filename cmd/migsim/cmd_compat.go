@@ -47,13 +47,14 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("compat", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): run every load-time check on it")
+	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): check its header and decode its payload as the destination would at load (docs/compat.md, \"The payload checks\")")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: migsim compat [--format text|json] SRC DST")
 		fmt.Fprintln(stderr, "       migsim compat --state [--format text|json] SAVED DST")
 		fmt.Fprintln(stderr, "\nSRC is a source device description, DST a destination description (JSON;")
 		fmt.Fprintln(stderr, "see docs/compat.md); SAVED a saved state (binary). Exit 0 compatible, 1")
-		fmt.Fprintln(stderr, "incompatible, 2 usage.")
+		fmt.Fprintln(stderr, "incompatible, 2 usage or input error (a bad description, a SAVED file that")
+		fmt.Fprintln(stderr, "is not a saved state).")
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}

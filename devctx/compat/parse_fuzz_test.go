@@ -1,9 +1,12 @@
 package compat
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -165,5 +168,48 @@ func FuzzParseCompatNames(f *testing.F) {
 			require.True(t, ok)
 			require.Equal(t, b, again, "%s bit %d is named %s", model, b, FeatureName(model, b))
 		}
+	})
+}
+
+// FuzzJSONLocate: finding the value at a JSON path never panics; a value
+// found in a valid document starts a whole JSON value there.
+func FuzzJSONLocate(f *testing.F) {
+	for _, d := range exampleFiles(f, "*.json") {
+		f.Add(d, "models", 0, "params")
+		f.Add(d, "params", 1, "value")
+	}
+	f.Add([]byte(`{"a": [1, {"b": 2}]}`), "a", 1, "b")
+	f.Add([]byte(`[`), "", 0, "")
+	f.Fuzz(func(t *testing.T, data []byte, k1 string, i int, k2 string) {
+		for _, path := range [][]any{nil, {k1}, {k1, i}, {k1, i, k2}, {i}} {
+			off, ok := valueOffset(data, path)
+			if !ok {
+				continue
+			}
+			require.True(t, off >= 0 && off < int64(len(data)), "offset %d of %d bytes", off, len(data))
+			if json.Valid(data) {
+				var v any
+				require.NoError(t, json.NewDecoder(bytes.NewReader(data[off:])).Decode(&v), "path %v at %d", path, off)
+			}
+		}
+	})
+}
+
+// FuzzJSONInteger: an integer literal reads as strconv reads it, within
+// the bounds, or is refused; nothing else reads.
+func FuzzJSONInteger(f *testing.F) {
+	for _, s := range []string{"0", "-1", "65535", "65536", "4.5", "1e3", `"3"`, "99999999999999999999", "-9223372036854775808", "", "-", "null", " 7 "} {
+		f.Add(s, int64(0), int64(65535))
+	}
+	f.Fuzz(func(t *testing.T, s string, lo, hi int64) {
+		n, err := jsonInteger(json.RawMessage(s), lo, hi)
+		want, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			require.True(t, perr != nil || want < lo || want > hi || strings.ContainsAny(s, "+"), "%q refused: %v", s, err)
+			return
+		}
+		require.NoError(t, perr, "%q read as %d", s, n)
+		require.Equal(t, want, n)
+		require.True(t, lo <= n && n <= hi)
 	})
 }
