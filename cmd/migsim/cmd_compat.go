@@ -47,7 +47,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("compat", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): check its header and decode its payload as the destination would at load (docs/compat.md, \"The payload checks\")")
+	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): check its header and decode its payload at load (docs/compat.md, \"The payload checks\")")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: migsim compat [--format text|json] SRC DST")
 		fmt.Fprintln(stderr, "       migsim compat --state [--format text|json] SAVED DST")

@@ -12,9 +12,9 @@ import (
 // compatState implements `migsim compat --state SAVED DST`: every
 // load-time check of a saved state, as a destination runs it before it
 // applies anything (compat.CheckSavedState): the header's format, CRC32C
-// and payload length, the precheck stages, the manifest, and the payload
-// decoded as the destination's device would decode it, cross-checked
-// against the manifest and the header's features. A file that is not a
+// and payload length, the precheck stages, the manifest, and the whole
+// payload decoded, cross-checked against the manifest and the header's
+// features. A file that is not a
 // saved state at all (empty, another magic, a header cut short) is an
 // input error (exit 2), not a verdict.
 func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) int {

@@ -12,11 +12,11 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// The payload of a saved state, decoded as the destination's device would
-// decode it before applying it (docs/compat.md, "Decision procedure", the
-// payload checks), and cross-checked against the header that the precheck
-// judged: the manifest must list what the payload holds, and the feature
-// bits the header declares must be those of the payload.
+// The payload of a saved state, decoded whole with the decoders of devctx
+// before anything is applied (docs/compat.md, "The payload checks"), and
+// cross-checked against the header that the precheck judged: the manifest
+// must list what the payload holds, and the feature bits the header
+// declares must be those of the payload.
 
 // Payload kinds, as the mismatches name them.
 const (
@@ -77,12 +77,13 @@ type placedPart struct {
 	off int
 }
 
-// CheckPayloadParts decodes a payload of virtio-1.4 device parts as the
-// destination's device would (devctx.DecodeParts, a complete run: every
-// length, selector, order and cardinality rule, exactly one
-// DEVICE_STATUS), decodes the values of the network device's
-// NET_CVQ_CFG parts for a virtio-net model, and checks the decoded run
-// against the header and the destination:
+// CheckPayloadParts decodes a payload of virtio-1.4 device parts, a
+// DEV_PARTS_GET ALL result, as the owner's driver decodes one
+// (devctx.DecodeParts, a complete run: every length, selector, order and
+// cardinality rule, exactly one DEVICE_STATUS), decodes the selectors and
+// values of the network device's NET_CVQ_CFG parts for a virtio-net model
+// as that device does, and checks the decoded run against the header and
+// the destination:
 //
 //   - the manifest lists every part type the payload holds, with the same
 //     OPTIONAL flag, and the payload holds every type the manifest lists;
@@ -327,7 +328,7 @@ func featureMismatches(h CompatHeader, dev bool, where string, w devctx.FeatureW
 }
 
 // CheckPayloadContext decodes a payload that is a draft-2023 context as
-// the destination's device would (devctx.DecodeDraftContext, then every
+// the destination's device does (devctx.DecodeDraftContext, then every
 // field's value by its type: docs/context-format.md, "Field values"; the
 // network device's NET_CVQ and NET_INFLIGHT fields for a virtio-net model)
 // and checks it against the header and the destination: the DEV_FEATURES

@@ -126,7 +126,8 @@ func incompatibleIf(plan LoadPlan, at Where, bad []Mismatch) error {
 // CheckSavedState runs every load-time check of a saved state, as any
 // implementation writes it (the compatibility header, then the payload),
 // against a destination: CheckLoad on the header and its manifest, then
-// the payload decoded as the destination's device would decode it. The
+// the whole payload decoded with devctx's decoders and cross-checked with
+// the header. The
 // manifest says what the payload is: a draft-2023 context holds fields,
 // not parts, and has an empty manifest (CheckPayloadContext); a payload of
 // virtio-1.4 device parts lists the part types it holds
