@@ -15,7 +15,10 @@ type Requirement struct {
 	Side string
 	// Text is a one-line paraphrase.
 	Text string
-	// Source names where the statement comes from.
+	// Source names where the statement comes from: a virtio spec file and
+	// its section, or the origin of a DRAFT-* statement followed by the
+	// section of migsim's docs that describes it, as (docs/FILE.md,
+	// "Heading").
 	Source string
 }
 
@@ -44,8 +47,21 @@ const (
 	srcDP       = "virtio spec admin-cmds-device-parts.tex (device parts commands)"
 	srcDPTheory = "virtio spec device-parts.tex (device parts)"
 	srcSus      = "virtio spec content.tex (VIRTIO_F_SUSPEND)"
-	srcSeed     = "the 2023 device-context proposal (docs/spec.md, \"The two editions\")"
-	srcSim      = "migsim's definition of the draft (docs/context-format.md, \"draft-2023 device context\")"
+)
+
+// Sources of the DRAFT-* statements: the 2023 proposal, or migsim's own
+// definition of what it left open, each with the section of the project's
+// docs that describes the statement and names its ID (a test checks that
+// the section exists and does).
+const (
+	seedOrigin = "the 2023 device-context proposal"
+	simOrigin  = "migsim's definition of the draft"
+	docModes   = ` (docs/spec.md, "The two editions")`
+	docStates  = ` (docs/device-model.md, "3. Modes")`
+	docCmds    = ` (docs/device-model.md, "4. Admin commands")`
+	docFLR     = ` (docs/device-model.md, "5. FLR, reset, PM and held replies")`
+	docPCI     = ` (docs/device-model.md, "2. Transport")`
+	docCtx     = ` (docs/context-format.md, "draft-2023 device context")`
 )
 
 func req(id string, eds []Edition, level, side, text, source string) Requirement {
@@ -128,37 +144,37 @@ var catalog = []Requirement{
 	req("SUS-DEV-01", onlyVirtio14, LevelMust, SideDevice, "either suspend or set DEVICE_NEEDS_RESET; while suspended no vq access, notifications or config changes; a held config notification is sent on resume", srcSus),
 
 	// draft-2023: modes.
-	req("DRAFT-MODE-01", onlyDraft, LevelMust, SideDevice, "Active is the mode after the member is instantiated", srcSeed),
-	req("DRAFT-MODE-02", onlyDraft, LevelMust, SideDevice, "DEV_MODE_SET with mode 3..255 fails with EINVAL/INVALID_FIELD and has no side effects", srcSim),
-	req("DRAFT-MODE-03", onlyDraft, LevelMust, SideDevice, "setting the current mode again succeeds; Active to Freeze directly is allowed unless transitions=strict-chain", srcSeed),
-	req("DRAFT-MODE-04", onlyDraft, LevelMust, SideDevice, "DEV_MODE_GET returns the member's current mode", srcSim),
-	req("DRAFT-FLOW-01", onlyDraft, LevelShould, SideDriver, "on the source go Active, Stop, Freeze, so a device frozen early loses no notification from a peer not yet stopped", srcSeed),
-	req("DRAFT-FLOW-02", onlyDraft, LevelMust, SideDriver, "set Freeze only once the member driver has stopped accessing the device (vCPUs halted)", srcSeed),
+	req("DRAFT-MODE-01", onlyDraft, LevelMust, SideDevice, "Active is the mode after the member is instantiated", seedOrigin+docModes),
+	req("DRAFT-MODE-02", onlyDraft, LevelMust, SideDevice, "DEV_MODE_SET with mode 3..255 fails with EINVAL/INVALID_FIELD and has no side effects", simOrigin+docModes),
+	req("DRAFT-MODE-03", onlyDraft, LevelMust, SideDevice, "setting the current mode again succeeds; Active to Freeze directly is allowed unless transitions=strict-chain", seedOrigin+docModes),
+	req("DRAFT-MODE-04", onlyDraft, LevelMust, SideDevice, "DEV_MODE_GET returns the member's current mode", simOrigin+docModes),
+	req("DRAFT-FLOW-01", onlyDraft, LevelShould, SideDriver, "on the source go Active, Stop, Freeze, so a device frozen early loses no notification from a peer not yet stopped", seedOrigin+docModes),
+	req("DRAFT-FLOW-02", onlyDraft, LevelMust, SideDriver, "set Freeze only once the member driver has stopped accessing the device (vCPUs halted)", seedOrigin+docModes),
 
 	// draft-2023: Stop.
-	req("DRAFT-STOP-01", onlyDraft, LevelMust, SideDevice, "in Stop the device sends no notification (no used-buffer or config-change interrupt)", srcSeed),
-	req("DRAFT-STOP-02", onlyDraft, LevelMust, SideDevice, "in Stop the device touches no driver memory: neither the virtqueues nor the buffers they refer to", srcSeed),
-	req("DRAFT-STOP-03", onlyDraft, LevelMust, SideDevice, "in Stop the device accepts driver notifications; its context and device configuration may change", srcSeed),
+	req("DRAFT-STOP-01", onlyDraft, LevelMust, SideDevice, "in Stop the device sends no notification (no used-buffer or config-change interrupt)", seedOrigin+docStates),
+	req("DRAFT-STOP-02", onlyDraft, LevelMust, SideDevice, "in Stop the device touches no driver memory: neither the virtqueues nor the buffers they refer to", seedOrigin+docStates),
+	req("DRAFT-STOP-03", onlyDraft, LevelMust, SideDevice, "in Stop the device accepts driver notifications; its context and device configuration may change", seedOrigin+docStates),
 
 	// draft-2023: Freeze.
-	req("DRAFT-FRZ-01", onlyDraft, LevelMust, SideDevice, "in Freeze the device accepts no driver notifications", srcSeed),
-	req("DRAFT-FRZ-02", onlyDraft, LevelMust, SideDevice, "in Freeze the device context does not change (no device-initiated changes either)", srcSeed),
-	req("DRAFT-FRZ-03", onlyDraft, LevelMust, SideDevice, "in Freeze the device ignores device-configuration writes", srcSeed),
+	req("DRAFT-FRZ-01", onlyDraft, LevelMust, SideDevice, "in Freeze the device accepts no driver notifications", seedOrigin+docStates),
+	req("DRAFT-FRZ-02", onlyDraft, LevelMust, SideDevice, "in Freeze the device context does not change (no device-initiated changes either)", seedOrigin+docStates),
+	req("DRAFT-FRZ-03", onlyDraft, LevelMust, SideDevice, "in Freeze the device ignores device-configuration writes", seedOrigin+docStates),
 
 	// draft-2023: device context.
-	req("DRAFT-CTX-01", onlyDraft, LevelMust, SideDevice, "DEV_CTX_WRITE only in Freeze (else EINVAL/INVALID_FIELD); written fields are latched and applied at the move to Active", srcSeed),
-	req("DRAFT-CTX-02", onlyDraft, LevelMust, SideDevice, "reads are incremental and clear what they returned: the first read after Active or DISCARD returns every field, later reads only changed fields (read=incremental-clear)", srcSeed),
-	req("DRAFT-CTX-03", onlyDraft, LevelMust, SideDevice, "DEV_CTX_DISCARD drops the read cursor and the incremental baseline: the next read returns the full context", srcSim),
-	req("DRAFT-CTX-04", onlyDraft, LevelMust, SideDevice, "a DEV_CTX_READ result buffer smaller than the context gets a prefix of whole fields and remaining_ctx_size; the rest comes on the next read", srcSim),
-	req("DRAFT-CTX-05", onlyDraft, LevelMust, SideDevice, "a context write may be split over several DEV_CTX_WRITEs at field boundaries; the most recently written value of each field is used at Active", srcSeed),
-	req("DRAFT-CTX-06", onlyDraft, LevelMust, SideDevice, "DEV_CTX_SIZE_GET returns the bytes a read would return now; with freeze_mode=1 an upper bound for a read in Freeze", srcSim),
-	req("DRAFT-CTX-07", onlyDraft, LevelMust, SideDevice, "a 64-bit register write frozen between its halves is carried in PCI_COMMON_RUNTIME_CFG; the guest writes the other half on the destination", srcSeed),
-	req("DRAFT-CTX-08", onlyDraft, LevelMust, SideDevice, "context TLV values are 8-byte aligned and padded with zeros", srcSim),
+	req("DRAFT-CTX-01", onlyDraft, LevelMust, SideDevice, "DEV_CTX_WRITE only in Freeze (else EINVAL/INVALID_FIELD); written fields are latched and applied at the move to Active", seedOrigin+docCmds),
+	req("DRAFT-CTX-02", onlyDraft, LevelMust, SideDevice, "reads are incremental and clear what they returned: the first read after Active or DISCARD returns every field, later reads only changed fields (read=incremental-clear)", seedOrigin+docCmds),
+	req("DRAFT-CTX-03", onlyDraft, LevelMust, SideDevice, "DEV_CTX_DISCARD drops the read cursor and the incremental baseline: the next read returns the full context", simOrigin+docCmds),
+	req("DRAFT-CTX-04", onlyDraft, LevelMust, SideDevice, "a DEV_CTX_READ result buffer smaller than the context gets a prefix of whole fields and remaining_ctx_size; the rest comes on the next read", simOrigin+docCmds),
+	req("DRAFT-CTX-05", onlyDraft, LevelMust, SideDevice, "a context write may be split over several DEV_CTX_WRITEs at field boundaries; the most recently written value of each field is used at Active", seedOrigin+docCmds),
+	req("DRAFT-CTX-06", onlyDraft, LevelMust, SideDevice, "DEV_CTX_SIZE_GET returns the bytes a read would return now; with freeze_mode=1 an upper bound for a read in Freeze", simOrigin+docCmds),
+	req("DRAFT-CTX-07", onlyDraft, LevelMust, SideDevice, "a 64-bit register write frozen between its halves is carried in PCI_COMMON_RUNTIME_CFG; the guest writes the other half on the destination", seedOrigin+docCtx),
+	req("DRAFT-CTX-08", onlyDraft, LevelMust, SideDevice, "context TLV values are 8-byte aligned and padded with zeros", simOrigin+docCtx),
 
 	// draft-2023: FLR, reset, synchronisation, PCI.
-	req("DRAFT-FLR-01", onlyDraft, LevelMust, SideDevice, "an FLR of the member updates its device context", srcSeed),
-	req("DRAFT-SYNC-01", onlyDraft, LevelMust, SideDevice, "the device is the single synchronisation point for FLR, reset and mode changes: a Freeze completed after an FLR started sees the FLR-completed member", srcSeed),
-	req("DRAFT-PCI-01", onlyDraft, LevelMust, SideDevice, "PCI transport registers stay accessible and behave the same in every mode", srcSeed),
+	req("DRAFT-FLR-01", onlyDraft, LevelMust, SideDevice, "an FLR of the member updates its device context", seedOrigin+docFLR),
+	req("DRAFT-SYNC-01", onlyDraft, LevelMust, SideDevice, "the device is the single synchronisation point for FLR, reset and mode changes: a Freeze completed after an FLR started sees the FLR-completed member", seedOrigin+docFLR),
+	req("DRAFT-PCI-01", onlyDraft, LevelMust, SideDevice, "PCI transport registers stay accessible and behave the same in every mode", seedOrigin+docPCI),
 }
 
 func (r Requirement) clone() Requirement {
