@@ -20,6 +20,7 @@ func init() {
 }
 
 const specUsage = `usage: migsim spec [--spec draft-2023|virtio-1.4] [--format text|json|dot] [--knob key=value ...]
+       migsim spec ID... [--spec draft-2023|virtio-1.4] [--format text|json]
 
 Prints the tables migsim follows for an edition: the admin opcodes (hex and
 decimal, groups, data -> result), group types, status codes and qualifiers,
@@ -32,6 +33,10 @@ proposal published no stable values (docs/spec.md, "The two editions").
 
 Without --spec, text and json print both editions; dot prints draft-2023 (one
 digraph per output), so pass --spec virtio-1.4 for the other mode machine.
+
+With requirement IDs (DP-DEV-09) it prints each one's text, level, editions,
+source, oracles, and the catalog rows (--spec: that edition's) of the
+scenarios that name it; an unknown ID exits 2 naming the nearest.
 
 flags:
 `
@@ -58,20 +63,35 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageErr("%v", flagError(err))
 	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
 	if *format != "text" && *format != "json" && *format != "dot" {
 		return usageErr("unknown format %q (want text, json or dot)", *format)
 	}
-	editions := spec.Editions
-	switch {
-	case *edition != "":
-		e, err := spec.ParseEdition(*edition)
-		if err != nil {
+	var ed spec.Edition
+	if *edition != "" {
+		var err error
+		if ed, err = spec.ParseEdition(*edition); err != nil {
 			return usageErr("%v", err)
 		}
-		editions = []spec.Edition{e}
+	}
+	if fs.NArg() > 0 { // requirement IDs
+		if *format == "dot" || len(*knobs) > 0 {
+			return usageErr("requirement IDs take --spec and --format text|json only (not --format dot or --knob)")
+		}
+		cs, err := spectable.LookupCatalog(fs.Args(), ed)
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim spec: %s\n", userError(err))
+			return exitUsage
+		}
+		if err := spectable.WriteChecked(stdout, cs, *format == "json"); err != nil {
+			fmt.Fprintf(stderr, "migsim spec: write: %v\n", err)
+			return exitFinding
+		}
+		return exitOK
+	}
+	editions := spec.Editions
+	switch {
+	case ed != 0:
+		editions = []spec.Edition{ed}
 	case *format == "dot":
 		editions = []spec.Edition{spec.Draft2023}
 	}

@@ -194,7 +194,10 @@ func TestSpecUsageErrors(t *testing.T) {
 		{"unknown format", []string{"--format", "xml"}, `unknown format "xml"`},
 		{"unknown knob", []string{"--knob", "speed=fast"}, `unknown knob "speed"`},
 		{"bad knob value", []string{"--knob", "read=partial"}, "allowed: incremental-clear, full"},
-		{"stray argument", []string{"virtio-1.4"}, `unexpected argument "virtio-1.4"`},
+		{"edition as an argument", []string{"virtio-1.4"}, `no requirement "virtio-1.4" (an edition: --spec virtio-1.4)`},
+		{"unknown requirement", []string{"DP-DEV-09", "DP-DEV-99"}, `no requirement "DP-DEV-99"; did you mean DP-DEV-09?`},
+		{"requirement with dot", []string{"DP-DEV-09", "--format", "dot"}, "requirement IDs take --spec and --format text|json only"},
+		{"requirement with knob", []string{"DP-DEV-09", "--knob", "read=full"}, "requirement IDs take --spec and --format text|json only"},
 		{"missing flag value", []string{"--spec"}, "--spec"},
 	}
 	for _, c := range cases {
@@ -204,6 +207,58 @@ func TestSpecUsageErrors(t *testing.T) {
 			assert.Empty(t, out)
 			assert.Contains(t, errOut, c.want)
 		})
+	}
+}
+
+// TestSpecLookup: migsim spec ID... prints each requirement with its
+// source, the oracles that list it and the catalog rows that check it.
+func TestSpecLookup(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		want, lack []string
+	}{
+		{"one ID", []string{"DRAFT-MODE-04"}, []string{
+			"DRAFT-MODE-04 (MUST, device, draft-2023)\n  DEV_MODE_GET returns the member's current mode\n",
+			`  source:  migsim's definition of the draft (docs/spec.md, "The two editions")` + "\n",
+			"  oracles: readback\n",
+			"refused-commands  draft-2023 pass\n"}, nil},
+		{"case ignored, two IDs", []string{"dp-dev-04", "DRAFT-FRZ-02"}, []string{
+			"DP-DEV-04 (SHOULD, device, virtio-1.4)", "refused-commands  virtio-1.4 pass",
+			"\n\nDRAFT-FRZ-02 (MUST, device, draft-2023)", "  oracles: frozen-context\n",
+			"Q1   flr-during-freeze"}, nil},
+		{"--spec keeps that edition's rows", []string{"ADM-DEV-03", "--spec", "virtio-1.4"},
+			[]string{"ADM-DEV-03 (MUST, device, draft-2023, virtio-1.4)", " virtio-1.4 "}, []string{" draft-2023 pass"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runSpecCLI(t, append([]string{"spec"}, tt.args...)...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Empty(t, errOut)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, l := range tt.lack {
+				assert.NotContains(t, out, l)
+			}
+		})
+	}
+	code, out, errOut := runSpecCLI(t, "spec", "--format", "json", "DP-DEV-09", "DRAFT-CTX-01")
+	require.Equal(t, exitOK, code, errOut)
+	var got []spectable.Checked
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&got))
+	require.Len(t, got, 2)
+	assert.Equal(t, "DP-DEV-09", got[0].ID)
+	assert.Equal(t, []string{"virtio-1.4"}, got[0].Editions)
+	assert.Contains(t, got[0].Oracles, "wire")
+	assert.Equal(t, "DRAFT-CTX-01", got[1].ID)
+	require.NotEmpty(t, got[1].Scenarios)
+	for _, s := range got[1].Scenarios {
+		for _, r := range s.Rows {
+			assert.True(t, strings.HasPrefix(r, "draft-2023 "), "%s: %s is a draft-2023 requirement", s.Name, r)
+		}
 	}
 }
 
