@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/migsim/migsim/spec"
@@ -143,15 +144,36 @@ func (c *checker) runEditions(extra spec.Edition) []spec.Edition {
 	return eds
 }
 
-// editionsOf are the editions program p is checked under.
-func editionsOf(p *Program, runs []spec.Edition) []spec.Edition {
-	if p.Edition != 0 {
+// editionsOf are the editions program p is checked under: its own
+// edition=, or the editions the scenario runs under. An edition the
+// scenario only expects n/a under is none of them (docs/scenarios.md,
+// "Expectations"): its rows state that the flow uses a word the edition
+// lacks. A program with no edition left to run under is checked against
+// every edition's verbs at once (0), which still catches what no edition
+// accepts.
+func (c *checker) editionsOf(p *Program, runs []spec.Edition) []spec.Edition {
+	if p.Edition != 0 && (slices.Contains(runs, p.Edition) || !c.onlyNA(p.Edition)) {
 		return []spec.Edition{p.Edition}
 	}
-	if len(runs) == 0 {
+	if p.Edition != 0 || len(runs) == 0 {
 		return []spec.Edition{0}
 	}
 	return runs
+}
+
+// onlyNA reports whether the scenario expects n/a under ed and nothing
+// else (every row of ed is n/a, and there is one).
+func (c *checker) onlyNA(ed spec.Edition) bool {
+	na := false
+	for _, e := range c.s.Expect {
+		if e.Edition == ed {
+			if e.Verdict != VerdictNA {
+				return false
+			}
+			na = true
+		}
+	}
+	return na
 }
 
 func overlap(a, b *Program) bool {
@@ -218,18 +240,47 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 	case ActorHypervisor:
 		tables = []VerbTable{c.v.Hypervisor}
 	}
-	eds := editionsOf(p, runs)
-	for _, ed := range eds {
-		for _, op := range p.Ops {
-			c.op(p, op, tables, ed, len(eds) > 1)
+	eds := c.editionsOf(p, runs)
+	for _, op := range p.Ops {
+		c.opUnder(p, op, tables, eds)
+	}
+}
+
+// opUnder checks one operation under each of eds. A problem found the same
+// under every edition is reported once, as it does not depend on the
+// edition; one found under some editions only names the edition it was
+// found under.
+func (c *checker) opUnder(p *Program, op Op, tables []VerbTable, eds []spec.Edition) {
+	probs := make([][]*argError, len(eds))
+	named := make([]bool, len(eds))
+	for i, ed := range eds {
+		probs[i], named[i] = c.op(p, op, tables, ed)
+	}
+	everywhere := func(ae *argError) bool {
+		for _, other := range probs {
+			if !slices.ContainsFunc(other, func(x *argError) bool { return *x == *ae }) {
+				return false
+			}
+		}
+		return true
+	}
+	for i, list := range probs {
+		for _, ae := range list {
+			if len(eds) > 1 && !named[i] && !everywhere(ae) {
+				ae.msg += fmt.Sprintf(" (under %s)", eds[i])
+			}
+			c.add(ae)
 		}
 	}
 }
 
-// op checks one operation under ed (0: under any edition); multi says the
-// program runs under more than one edition, so a problem names which.
-func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, multi bool) {
+// op returns the problems of one operation under ed (0: under any
+// edition); named says their messages name ed already.
+func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition) (probs []*argError, named bool) {
 	at := Pos{op.Line, op.Col}
+	problem := func(format string, args ...any) []*argError {
+		return []*argError{{pos: at, msg: fmt.Sprintf(format, args...)}}
+	}
 	var cands []*VerbSpec
 	for _, t := range tables {
 		cands = append(cands, t.Lookup(op.Verb, ed)...)
@@ -242,12 +293,10 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, mul
 			names = append(names, t.Names(ed)...)
 		}
 		if len(elsewhere) > 0 {
-			c.addf(at, "%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, or use that edition's verbs)",
-				clip(op.Verb), ed, editionNames(elsewhere[0].Editions), p.Kind, ed)
-			return
+			return problem("%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, or use that edition's verbs)",
+				clip(op.Verb), ed, editionNames(elsewhere[0].Editions), p.Kind, ed), true
 		}
-		c.addf(at, "unknown %s operation %s (want %s)%s", p.Kind, clip(op.Verb), strings.Join(names, ", "), didYouMean(op.Verb, names))
-		return
+		return problem("unknown %s operation %s (want %s)%s", p.Kind, clip(op.Verb), strings.Join(names, ", "), didYouMean(op.Verb, names)), false
 	}
 	// The problems of the verb's first form, every one of the line
 	// (docs/scenarios.md, "Checked at load"), unless another form binds.
@@ -255,18 +304,13 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition, mul
 	for i, v := range cands {
 		_, probs := bindArgs(v.Name, v.Args, op.Args, c.ctx, at)
 		if len(probs) == 0 {
-			return
+			return nil, false
 		}
 		if i == 0 {
 			first = probs
 		}
 	}
-	if multi {
-		for _, ae := range first {
-			ae.msg += fmt.Sprintf(" (under %s)", ed)
-		}
-	}
-	c.addAll(first)
+	return first, false
 }
 
 func editionNames(eds []spec.Edition) string {
