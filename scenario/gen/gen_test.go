@@ -1,6 +1,7 @@
 package gen_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,5 +51,44 @@ func TestPlainMigrationHalted(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 1, n)
+	}
+}
+
+// Text puts the placeholder note right above the expect lines, as
+// comments only: the text parses back to the same scenario and hash.
+func TestTextMarksPlaceholders(t *testing.T) {
+	v := vocab.Vocabulary()
+	v.Oracles = []string{"transparent"}
+	noExpect := gen.Generate(1, v, gen.Config{})
+	noExpect.Expect = nil
+	tests := []struct {
+		name string
+		s    *scenario.Scenario
+		note bool
+	}{
+		{"seed 8", gen.Generate(8, v, gen.Config{}), true},
+		{"seed 108", gen.Generate(108, v, gen.Config{}), true},
+		{"no expect line", noExpect, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := gen.Text(tt.s)
+			if !tt.note {
+				assert.Equal(t, tt.s.Format(), text)
+				return
+			}
+			before, after, ok := strings.Cut(text, gen.PlaceholderNote)
+			require.True(t, ok, "the note is in the text")
+			assert.True(t, strings.HasPrefix(after, "expect "), "the note is right above the expect lines")
+			assert.NotContains(t, before, "\nexpect ")
+			assert.Equal(t, tt.s.Format(), before+after, "the note is all Text adds")
+			for _, l := range strings.Split(strings.TrimSuffix(gen.PlaceholderNote, "\n"), "\n") {
+				assert.True(t, strings.HasPrefix(l, "# "), "%q is a comment", l)
+			}
+			back, err := scenario.ParseScenario(tt.s.File, []byte(text))
+			require.NoError(t, err)
+			assert.True(t, scenario.Equal(tt.s, back))
+			assert.Equal(t, tt.s.Hash, back.Hash)
+		})
 	}
 }
