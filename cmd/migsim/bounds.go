@@ -113,8 +113,9 @@ var (
 	benchLimits   = []intFlagLimit{{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}}
 	conformLimits = []intFlagLimit{{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
 		{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, {"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit}
-	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit)
-	genLimits     = []intFlagLimit{{"count", 1, maxGenCount, "scenarios"},
+	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit,
+		intFlagLimit{"write-run", 0, scenario.MaxSchedules - 1, "a schedule's index"})
+	genLimits = []intFlagLimit{{"count", 1, maxGenCount, "scenarios"},
 		{"max-vfs", 1, scenario.MaxVFs, "VFs"}, {"max-queues", 1, scenario.MaxQueues, "queues"},
 		{"max-ops", 1, 64, "operations"}, {"max-schedules", 1, 1000, "schedules"}}
 	replayLimits = []intFlagLimit{{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit}
@@ -147,6 +148,7 @@ var strategyFlags = []struct {
 	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
 	{"states", "a state cache", []string{engine.StrategyDFS}},
 	{"depth", "a depth", []string{engine.StrategyPCT}},
+	{"write-run", "a schedule index to rebuild", []string{engine.StrategyRandom, engine.StrategyPCT}},
 }
 
 // checkStrategyFlags refuses a flag the strategy ignores (--bound belongs

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -30,7 +31,7 @@ const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v 
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
        [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
-       [--explain-runs N] [--progress auto|always|never]
+       [--explain-runs N] [--write-run N] [--progress auto|always|never]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -54,6 +55,10 @@ they executed and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
 runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress),
 and a line when the first finding comes; with --progress never, neither.
+
+--write-run N also writes schedule N (0: the first; random and pct), with
+or without a finding, to DIR/NAME_run-N.json for migsim trace, replay
+--trace and report; --schedules 1 --write-run 0 makes and writes one run.
 
 --shard i/n explores the i-th of n parts (schedule indices i mod n for
 random and pct, the subtrees of a split tree for dfs) and writes its files
@@ -99,6 +104,8 @@ type exploreRun struct {
 	// quiet is --progress never: not even the line that says a finding
 	// came (exploring goes on).
 	quiet bool
+	// writeRun is --write-run's schedule index (-1: none).
+	writeRun int
 }
 
 // runExplore implements `migsim explore`.
@@ -123,6 +130,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
+	writeRunN := fs.Int("write-run", 0, "also write the schedule file of schedule N of the exploration, with or without a finding (random and pct)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, exploreUsage)
 		fs.PrintDefaults()
@@ -200,8 +208,13 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := catalog.CheckOutputDir(*out); err != nil {
 		return usageError(stderr, "explore", "--out: %v", err)
 	}
+	if !fs.Changed("write-run") {
+		*writeRunN = -1
+	} else if *writeRunN >= b.Schedules || *shard != "" {
+		return usageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
+	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{writeRun: *writeRunN, jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -353,6 +366,20 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	rep.PrintResult(stdout, userError)
 	if sum.Interrupted {
 		return exitInterrupted
+	}
+	if n := run.writeRun; n >= 0 {
+		sc, err := t.ScheduleAt(f, b, n, sum.PCTSteps)
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, userError(err))
+			return exitFinding
+		}
+		p := filepath.Join(run.out, strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")+fmt.Sprintf("_run-%d.json", n))
+		if err := catalog.WriteSchedule(sc, p); err != nil {
+			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %v\n", n, err)
+			return exitUsage
+		}
+		fmt.Fprintf(stdout, "run #%d (seed %d): %s, %d steps\nrun schedule: %s (trace hash %s)\ntrace: migsim trace %s (or migsim replay %s --trace)\n",
+			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, p, p)
 	}
 	return code
 }
