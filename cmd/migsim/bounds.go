@@ -3,20 +3,16 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -45,97 +41,40 @@ const (
 
 // shrinkReplaysLimit is the range of --shrink-replays (run, explore,
 // conform).
-var shrinkReplaysLimit = intFlagLimit{"shrink-replays", 0, maxShrinkReplays, "0 keeps the default bound"}
+var shrinkReplaysLimit = cliflag.Int("shrink-replays", 0, maxShrinkReplays, "0 keeps the default bound")
 
 // explainRunsLimit is the range of --explain-runs (explore, replay).
-var explainRunsLimit = intFlagLimit{"explain-runs", 0, maxShrinkReplays, "0 skips the explanation"}
+var explainRunsLimit = cliflag.Int("explain-runs", 0, maxShrinkReplays, "0 skips the explanation")
 
-// intFlagLimit is the range of one integer flag.
-type intFlagLimit struct {
-	name   string
-	lo, hi int
-	what   string
-}
-
-// checkIntFlags checks every given integer flag against its range: the
-// error names the flag, its value and the limit.
-func checkIntFlags(fs *pflag.FlagSet, limits ...intFlagLimit) error {
-	for _, l := range limits {
-		if !fs.Changed(l.name) {
-			continue
-		}
-		n, err := fs.GetInt(l.name)
-		if err != nil {
-			return fmt.Errorf("--%s: %v", l.name, err)
-		}
-		if n < l.lo || n > l.hi {
-			return fmt.Errorf("--%s %d: want %d..%d (%s)", l.name, n, l.lo, l.hi, l.what)
-		}
-	}
-	return nil
-}
-
-// flagError words a value pflag could not parse as checkIntFlags words a
-// value out of range: "--schedules 99999999999999999999: want
-// 1..1000000000 (schedules to run)" for an integer flag among limits, else
-// what the flag's type takes ("--seed -1: want a whole number
-// 0..18446744073709551615"), in place of strconv's message. Any other
-// error is returned as it is.
-func flagError(err error, limits ...intFlagLimit) error {
-	var iv *pflag.InvalidValueError
-	if !errors.As(err, &iv) {
-		return err
-	}
-	f, v := iv.GetFlag(), iv.GetValue()
-	for _, l := range limits {
-		if l.name == f.Name {
-			return fmt.Errorf("--%s %s: want %d..%d (%s)", l.name, v, l.lo, l.hi, l.what)
-		}
-	}
-	switch f.Value.Type() {
-	case "uint64":
-		return fmt.Errorf("--%s %s: want a whole number 0..%d", f.Name, v, uint64(math.MaxUint64))
-	case "int":
-		return fmt.Errorf("--%s %s: want a whole number %d..%d", f.Name, v, math.MinInt, math.MaxInt)
-	case "float64":
-		return fmt.Errorf("--%s %s: want a number", f.Name, v)
-	case "duration":
-		return fmt.Errorf("--%s %s: want a duration such as 30s or 2m", f.Name, v)
-	case "bool":
-		return fmt.Errorf("--%s=%s: want true or false", f.Name, v)
-	}
-	return err
-}
-
-// The integer flags' limits of each command, for checkIntFlags after the
-// parse and flagError when a value does not parse.
+// The integer flags' limits of each command, for cliflag.CheckInts after the
+// parse and cliflag.Error when a value does not parse.
 var (
-	benchLimits   = []intFlagLimit{{"schedules", 1, scenario.MaxSchedules, "schedules per batch"}}
-	conformLimits = []intFlagLimit{{"schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"}, shrinkReplaysLimit,
-		{"jobs", 0, maxJobs, "0 is GOMAXPROCS"}, {"procs", 0, maxJobs, "0 is GOMAXPROCS"}, explainRunsLimit}
+	benchLimits   = []cliflag.IntLimit{cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules per batch")}
+	conformLimits = []cliflag.IntLimit{cliflag.Int("schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"), shrinkReplaysLimit,
+		cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"), cliflag.Int("procs", 0, maxJobs, "0 is GOMAXPROCS"), explainRunsLimit}
 	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit,
-		intFlagLimit{"write-run", 0, scenario.MaxSchedules - 1, "a schedule's index"})
-	genLimits = []intFlagLimit{{"count", 1, maxGenCount, "scenarios"},
-		{"max-vfs", 1, scenario.MaxVFs, "VFs"}, {"max-queues", 1, scenario.MaxQueues, "queues"},
-		{"max-ops", 1, 64, "operations"}, {"max-schedules", 1, 1000, "schedules"}}
-	replayLimits = []intFlagLimit{{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit}
-	reportLimits = []intFlagLimit{{"steps", 1, maxWindow, "steps listed"},
-		{"max-steps", 1, maxMaxSteps, "steps of the run"}, explainRunsLimit}
-	runLimits = []intFlagLimit{{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
-		{"proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"}, shrinkReplaysLimit}
-	traceLimits = []intFlagLimit{{"window", 0, maxWindow, "steps shown"},
-		{"max-steps", 1, maxMaxSteps, "steps of the run"}}
+		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"))
+	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),
+		cliflag.Int("max-vfs", 1, scenario.MaxVFs, "VFs"), cliflag.Int("max-queues", 1, scenario.MaxQueues, "queues"),
+		cliflag.Int("max-ops", 1, 64, "operations"), cliflag.Int("max-schedules", 1, 1000, "schedules")}
+	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
+	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
+		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
+	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),
+		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), shrinkReplaysLimit}
+	traceLimits = []cliflag.IntLimit{cliflag.Int("window", 0, maxWindow, "steps shown"),
+		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run")}
 )
 
 // budgetFlagLimits are the limits of the flags that override a scenario's
 // exploration budget.
-var budgetFlagLimits = []intFlagLimit{
-	{"schedules", 1, scenario.MaxSchedules, "schedules to run"},
-	{"depth", 1, scenario.MaxDepth, "pct's depth"},
-	{"bound", -1, scenario.MaxBound, "dfs's preemption bound, -1 for none"},
-	{"jobs", 0, maxJobs, "0 is GOMAXPROCS"},
-	{"max-steps", 1, maxMaxSteps, "steps of one run"},
-	{"split-depth", 0, scenario.MaxBound, "branching decisions explored in full"},
+var budgetFlagLimits = []cliflag.IntLimit{
+	cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules to run"),
+	cliflag.Int("depth", 1, scenario.MaxDepth, "pct's depth"),
+	cliflag.Int("bound", -1, scenario.MaxBound, "dfs's preemption bound, -1 for none"),
+	cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),
+	cliflag.Int("max-steps", 1, maxMaxSteps, "steps of one run"),
+	cliflag.Int("split-depth", 0, scenario.MaxBound, "branching decisions explored in full"),
 }
 
 // strategyFlags are the flags only some strategies read.
@@ -160,18 +99,6 @@ func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
 		}
 		return fmt.Errorf("--%s: %s is for %s only (the strategy is %s; add --strategy %s)",
 			f.flag, f.what, strings.Join(f.strategies, " and "), strategy, f.strategies[0])
-	}
-	return nil
-}
-
-// checkFiniteFlag refuses NaN, ±Inf and values outside [lo, hi] for a
-// float flag.
-func checkFiniteFlag(name string, v, lo, hi float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("--%s %v: want a finite number of seconds", name, v)
-	}
-	if v < lo || v > hi {
-		return fmt.Errorf("--%s %v: want %v..%v", name, v, lo, hi)
 	}
 	return nil
 }
@@ -223,62 +150,4 @@ func isInputError(err error) bool {
 	var pe *scenario.ParseError
 	var ce *scenario.CheckError
 	return errors.As(err, &pe) || errors.As(err, &ce)
-}
-
-// checkOutputDirAhead checks, before any work, that dir can hold files
-// written later without creating it now: an existing directory that can be
-// written, or a path whose nearest existing ancestor is such a directory
-// (MkdirAll will create the rest). A file on the way (/dev/null/x) is an
-// error naming it.
-func checkOutputDirAhead(dir string) error {
-	p := filepath.Clean(dir)
-	// at names the directory in the way: dir itself, or dir and the
-	// existing path on the way to it.
-	at := func() string {
-		if p == filepath.Clean(dir) {
-			return p
-		}
-		return dir + ": " + p
-	}
-	for {
-		fi, err := os.Stat(p)
-		if err == nil {
-			if !fi.IsDir() {
-				return fmt.Errorf("%s is not a directory", at())
-			}
-			f, err := os.CreateTemp(p, ".migsim-write-check-*")
-			if err != nil {
-				return fmt.Errorf("%s is not writable: %w", at(), err)
-			}
-			name := f.Name()
-			f.Close()
-			return os.Remove(name)
-		}
-		// ENOTDIR: a file on the way, which the parent's Stat names.
-		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			return fmt.Errorf("%s: %w", dir, err)
-		}
-		parent := filepath.Dir(p)
-		if parent == p {
-			return fmt.Errorf("%s: %w", dir, err)
-		}
-		p = parent
-	}
-}
-
-// checkOutputFile checks, before any work, that path can be written: not a
-// directory, in a directory that exists.
-func checkOutputFile(path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a directory (want a file)", path)
-	}
-	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("directory %s: %w", dir, err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	return nil
 }

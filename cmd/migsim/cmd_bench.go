@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/spec"
 )
@@ -79,16 +80,16 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "bench", "%v", flagError(err, benchLimits...))
+		return usageError(stderr, "bench", "%v", cliflag.Error(err, benchLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "bench", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkFiniteFlag("seconds", *seconds, 0, maxSeconds); err != nil {
+	if err := cliflag.CheckFinite("seconds", *seconds, 0, maxSeconds); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}
 	gcpolicy.Apply()
-	if err := checkIntFlags(fs, benchLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, benchLimits...); err != nil {
 		return usageError(stderr, "bench", "%v", err)
 	}
 	if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT {

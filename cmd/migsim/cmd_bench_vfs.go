@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/spec"
@@ -54,7 +55,7 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "bench vfs", "%v", flagError(err))
+		return usageError(stderr, "bench vfs", "%v", cliflag.Error(err))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "bench vfs", "unexpected arguments %q", fs.Args())

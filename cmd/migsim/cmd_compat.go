@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/inputfile"
 )
 
@@ -62,7 +63,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "migsim compat: %v\n", flagError(err))
+		fmt.Fprintf(stderr, "migsim compat: %v\n", cliflag.Error(err))
 		fs.Usage()
 		return exitUsage
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
@@ -131,10 +132,10 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "conform", "%v", flagError(err, conformLimits...))
+		return usageError(stderr, "conform", "%v", cliflag.Error(err, conformLimits...))
 	}
 	o.args = fs.Args()
-	if err := checkIntFlags(fs, conformLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, conformLimits...); err != nil {
 		return usageError(stderr, "conform", "%v", err)
 	}
 	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {
@@ -182,7 +183,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	// Only catalog rows write counterexamples: --parts device writes none.
 	if o.parts != "device" {
-		if err := checkOutputDirAhead(o.replayDir); err != nil {
+		if err := cliflag.CheckOutputDir(o.replayDir); err != nil {
 			return usageError(stderr, "conform", "--replay-dir: %v", err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/spec"
@@ -74,7 +75,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageErr("%v", flagError(err))
+		return usageErr("%v", cliflag.Error(err))
 	}
 	var err error
 	if fl.Edition, err = spec.ParseEdition(*edition); err != nil {

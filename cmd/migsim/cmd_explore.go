@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
@@ -139,12 +140,12 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "explore", "%v", flagError(err, exploreLimits...))
+		return usageError(stderr, "explore", "%v", cliflag.Error(err, exploreLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, exploreLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, exploreLimits...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
 	if *noShrink && fs.Changed("shrink-replays") {
@@ -162,7 +163,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		b.Strategy = *strategy
 	}
-	if fs.Changed("schedules") { // checkIntFlags checked the numbers' ranges
+	if fs.Changed("schedules") { // cliflag.CheckInts checked the numbers' ranges
 		b.Schedules = *schedules
 	}
 	if fs.Changed("seed") {

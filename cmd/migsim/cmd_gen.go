@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 )
@@ -73,12 +74,12 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "gen", "%v", flagError(err, genLimits...))
+		return usageError(stderr, "gen", "%v", cliflag.Error(err, genLimits...))
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "gen", "unexpected arguments %q", fs.Args())
 	}
-	if err := checkIntFlags(fs, genLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, genLimits...); err != nil {
 		return usageError(stderr, "gen", "%v", err)
 	}
 	if *out != "" {

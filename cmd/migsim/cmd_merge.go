@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 )
@@ -62,7 +63,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
 	}
-	if err := checkOutputDirAhead(*out); err != nil {
+	if err := cliflag.CheckOutputDir(*out); err != nil {
 		return usageError(stderr, "merge", "--out: %v", err)
 	}
 	files, err := report.ShardSummaries(fs.Args())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
@@ -61,7 +62,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageErr("%v", flagError(err))
+		return usageErr("%v", cliflag.Error(err))
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q", fs.Arg(0))

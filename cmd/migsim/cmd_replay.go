@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 )
@@ -75,7 +76,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "replay", "%v", flagError(err, replayLimits...))
+		return usageError(stderr, "replay", "%v", cliflag.Error(err, replayLimits...))
 	}
 	if countTrue(*trace, *slice, *explainMode) > 1 {
 		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
@@ -86,7 +87,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
 	}
-	if err := checkIntFlags(fs, replayLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, replayLimits...); err != nil {
 		return usageError(stderr, "replay", "%v", err)
 	}
 	path := fs.Arg(0)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/trace"
 )
@@ -73,7 +74,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "report", "%v", flagError(err, reportLimits...))
+		return usageError(stderr, "report", "%v", cliflag.Error(err, reportLimits...))
 	}
 	args, dev, err := device.parse(fs)
 	if err != nil {
@@ -82,7 +83,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", len(args))
 	}
-	if err := checkIntFlags(fs, reportLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, reportLimits...); err != nil {
 		return usageError(stderr, "report", "%v", err)
 	}
 	if err := catalog.CheckOutputDir(*out); err != nil {

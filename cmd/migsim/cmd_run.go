@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/profiling"
@@ -111,7 +112,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageError(stderr, "run", "%v", flagError(err, runLimits...))
+		return usageError(stderr, "run", "%v", cliflag.Error(err, runLimits...))
 	}
 	if *list {
 		if fs.NArg() > 0 || fs.NFlag() > 1 {
@@ -134,7 +135,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if opt.format != "text" && opt.format != "json" {
 		return usageError(stderr, "run", "--format %q: want text or json", opt.format)
 	}
-	if err := checkIntFlags(fs, runLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, runLimits...); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
 	pw, err := progressWriter(*progress, stderr)

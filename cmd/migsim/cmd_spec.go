@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/spectable"
 	"github.com/migsim/migsim/spec"
 )
@@ -61,7 +62,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return usageErr("%v", flagError(err))
+		return usageErr("%v", cliflag.Error(err))
 	}
 	if *format != "text" && *format != "json" && *format != "dot" {
 		return usageErr("unknown format %q (want text, json or dot)", *format)

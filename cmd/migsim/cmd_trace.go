@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
@@ -73,7 +74,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		return traceUsageError(stderr, "%v", flagError(err, traceLimits...))
+		return traceUsageError(stderr, "%v", cliflag.Error(err, traceLimits...))
 	}
 	args, dev, err := device.parse(fs)
 	if err != nil {
@@ -85,11 +86,11 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !validTraceFormat(*format) {
 		return traceUsageError(stderr, "--format %q: want one of %v", *format, traceFormats)
 	}
-	if err := checkIntFlags(fs, traceLimits...); err != nil {
+	if err := cliflag.CheckInts(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}
 	if *out != "" {
-		if err := checkOutputFile(*out); err != nil {
+		if err := cliflag.CheckOutputFile(*out); err != nil {
 			return traceUsageError(stderr, "--out: %v", err)
 		}
 	}

@@ -1,0 +1,68 @@
+package cliflag
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// CheckOutputDir checks, before any work, that dir can hold files written
+// later without creating it now: an existing directory that can be
+// written, or a path whose nearest existing ancestor is such a directory
+// (os.MkdirAll will create the rest). A file on the way (/dev/null/x) is
+// an error naming it.
+func CheckOutputDir(dir string) error {
+	p := filepath.Clean(dir)
+	// at names the directory in the way: dir itself, or dir and the
+	// existing path on the way to it.
+	at := func() string {
+		if p == filepath.Clean(dir) {
+			return p
+		}
+		return dir + ": " + p
+	}
+	for {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory", at())
+			}
+			f, err := os.CreateTemp(p, ".migsim-write-check-*")
+			if err != nil {
+				return fmt.Errorf("%s is not writable: %w", at(), err)
+			}
+			name := f.Name()
+			f.Close()
+			return os.Remove(name)
+		}
+		// ENOTDIR: a file on the way, which the parent's Stat names.
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		p = parent
+	}
+}
+
+// CheckOutputFile checks, before any work, that path can be written: not a
+// directory, in a directory that exists.
+func CheckOutputFile(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory (want a file)", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
