@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/engine/visited"
 )
 
 // DFS is a bounded exhaustive search over the choices of a deterministic
@@ -47,15 +49,16 @@ type DFS struct {
 	subtree, cur int
 	foreign      int
 	// last describes the run Next ended: its subtree and kind.
-	lastSub    int
-	lastKind   RunKind
-	subRuns    []SubtreeRuns
-	states     map[dfsStateKey][]dfsStateSeen
-	stateCount int
-	stateHits  int
+	lastSub  int
+	lastKind RunKind
+	subRuns  []SubtreeRuns
+	// states are the complete visits remembered for state pruning
+	// (strategy_dfs_state.go); stateHits counts the decisions they pruned.
+	states    visited.Table
+	stateHits int
 	// trans are the known transitions; virtualRuns counts the runs they
 	// pruned (strategy_dfs_trans.go).
-	trans       map[dfsTransKey]dfsTrans
+	trans       visited.Transitions
 	virtualRuns int
 	// scratch of the DPOR analysis.
 	an dporScratch
@@ -91,7 +94,7 @@ type dfsNode struct {
 	// state pruning recorded it; hasJudge is set when the system hashed
 	// what its checks keep there (JudgeHasher), which known transitions
 	// need (strategy_dfs_trans.go).
-	state    dfsStateKey
+	state    visited.Key
 	hasState bool
 	hasJudge bool
 	// cut is set when the preemption bound cut off a pick in the node's

@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"slices"
+
+	"github.com/migsim/migsim/engine/visited"
 )
 
 // Reduction selects dfs's partial-order reduction.
@@ -54,8 +56,9 @@ func ParseReduction(s string) (Reduction, error) {
 // DFSConfig.SplitDepth is zero.
 const DefaultSplitDepth = 4
 
-// DefaultStateCap caps the states remembered for state pruning.
-const DefaultStateCap = 1 << 20
+// DefaultStateCap caps the states remembered for state pruning, and the
+// known transitions (visited.Cap).
+const DefaultStateCap = visited.Cap
 
 // DFSConfig configures a depth-first search.
 type DFSConfig struct {

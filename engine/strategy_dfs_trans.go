@@ -1,6 +1,6 @@
 package engine
 
-import "github.com/migsim/migsim/internal/runtrace"
+import "github.com/migsim/migsim/engine/visited"
 
 // Known transitions (with state pruning): a run that branches at decision
 // p with pick i replays the path to p, runs the pick, and most often ends
@@ -26,18 +26,8 @@ import "github.com/migsim/migsim/internal/runtrace"
 // (shards and split depths number the subtrees from the decisions they
 // see) nor with DPOR (its race analysis reads the runs).
 
-type dfsTransKey struct {
-	from dfsStateKey
-	step uint64
-}
-
-type dfsTrans struct {
-	child                dfsStateKey
-	prevOn, prevFinished bool
-}
-
 // stepKey identifies a step of a state: its actor and label.
-func stepKey(st Step) uint64 { return runtrace.Mix(runtrace.String(st.Label), uint64(st.Actor)) }
+func stepKey(st Step) uint64 { return visited.StepKey(st.Actor, st.Label) }
 
 // transitions reports whether the search keeps and uses known transitions.
 func (s *DFS) transitions() bool {
@@ -47,14 +37,11 @@ func (s *DFS) transitions() bool {
 // learn records that the pick p.chosen, run from p's state, led to the
 // state with key child, where its actor had a step enabled (prevOn) or had
 // finished.
-func (s *DFS) learn(p *dfsNode, child dfsStateKey, prevOn, prevFinished bool) {
-	if !p.hasState || !p.hasJudge || !s.transitions() || len(s.trans) >= DefaultStateCap {
+func (s *DFS) learn(p *dfsNode, child visited.Key, prevOn, prevFinished bool) {
+	if !p.hasState || !p.hasJudge || !s.transitions() {
 		return
 	}
-	if s.trans == nil {
-		s.trans = map[dfsTransKey]dfsTrans{}
-	}
-	s.trans[dfsTransKey{p.state, stepKey(p.enabled[p.chosen])}] = dfsTrans{child: child, prevOn: prevOn, prevFinished: prevFinished}
+	s.trans.Learn(p.state, stepKey(p.enabled[p.chosen]), visited.Transition{Child: child, PrevOn: prevOn, PrevFinished: prevFinished})
 }
 
 // inherit fills in what node n, reached from p by pick i, takes from p:
@@ -110,14 +97,14 @@ func (s *DFS) Virtual(maxSteps int) bool {
 	if !p.hasState || !p.hasJudge || p.chosen < 0 {
 		return false
 	}
-	tr, ok := s.trans[dfsTransKey{p.state, stepKey(p.enabled[p.chosen])}]
+	tr, ok := s.trans.Lookup(p.state, stepKey(p.enabled[p.chosen]))
 	if !ok {
 		return false
 	}
-	n := dfsNode{prev: p.enabled[p.chosen].Actor, prevOn: tr.prevOn, bounded: s.cfg.Bound >= 0}
+	n := dfsNode{prev: p.enabled[p.chosen].Actor, prevOn: tr.PrevOn, bounded: s.cfg.Bound >= 0}
 	s.inherit(&n, p, p.chosen)
-	s.wakeAll(&n, tr.prevFinished)
-	n.state, n.hasState, n.hasJudge = tr.child, true, true
+	s.wakeAll(&n, tr.PrevFinished)
+	n.state, n.hasState, n.hasJudge = tr.Child, true, true
 	if !s.seen(&n) {
 		p.after[p.chosen] = -1 // the run will learn it
 		return false
