@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/migsim/migsim/engine/stream"
 	"github.com/migsim/migsim/internal/slab"
 )
 
@@ -173,7 +174,7 @@ func (m *memo) verify(i int) bool {
 
 // memoWalk is a worker's walk state, reused between schedules.
 type memoWalk struct {
-	streams walkStreams
+	streams stream.Walk
 	picks   []int
 	// draws holds, per draw node passed, the index of the child taken, so
 	// that choices can be rebuilt without storing them on every walk.
@@ -186,7 +187,7 @@ type memoWalk struct {
 // the tree (nil when the tree is empty) and that node's event index. The
 // picks made on the way are in w.picks (choices: m.choices).
 func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode, int, error) {
-	w.streams.reset(seed)
+	w.streams.Reset(seed)
 	w.picks, w.draws = w.picks[:0], w.draws[:0]
 	n, ev := m.root, 0
 	d := &w.d
@@ -208,7 +209,7 @@ func (m *memo) walk(w *memoWalk, seed uint64, ch Chooser) (*memoLeaf, *memoNode,
 			w.picks = append(w.picks, i)
 			next = n.kids[i]
 		case evDraw:
-			v, ok := w.streams.next(n.stream)
+			v, ok := w.streams.Next(n.stream)
 			if !ok {
 				return nil, nil, 0, fmt.Errorf("engine: memo: draw from unknown stream %s", n.stream)
 			}

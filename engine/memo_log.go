@@ -1,6 +1,6 @@
 package engine
 
-import "math/rand/v2"
+import "github.com/migsim/migsim/engine/stream"
 
 // eventKind is what happened at one point of a run, as the memo sees it.
 type eventKind uint8
@@ -42,32 +42,16 @@ type eventLog struct {
 	// leaf the run's result.
 	from int
 	leaf *memoLeaf
-	// The streams handed to the factory draw from these sources, which
-	// record every word they produce.
-	src          [2]recSource
-	workload, ft *rand.Rand
+	// rec hands the factory streams that record every word they draw in
+	// the log (Drew).
+	rec stream.Recording
 }
 
-// recSource is a PCG source that records every word it produces.
-type recSource struct {
-	pcg rand.PCG
-	id  StreamID
-	log *eventLog
-}
-
-// Uint64 draws the next word and records it.
-func (s *recSource) Uint64() uint64 {
-	v := s.pcg.Uint64()
-	if l := s.log; !l.closed {
-		l.events = append(l.events, memoEvent{kind: evDraw, stream: s.id, value: v})
+// Drew records a raw draw from a stream of the run's seed.
+func (l *eventLog) Drew(id StreamID, v uint64) {
+	if !l.closed {
+		l.events = append(l.events, memoEvent{kind: evDraw, stream: id, value: v})
 	}
-	return v
-}
-
-// streamSeed returns the PCG seed words of stream id of seed (NewStream).
-func streamSeed(seed uint64, id StreamID) (uint64, uint64) {
-	a := SplitMix64(seed ^ SplitMix64(uint64(id)))
-	return a, SplitMix64(a ^ uint64(id))
 }
 
 func (l *eventLog) reset() {
@@ -77,17 +61,7 @@ func (l *eventLog) reset() {
 
 // streams returns recording streams of seed, equal draw for draw to
 // NewStreams(seed).
-func (l *eventLog) streams(seed uint64) Streams {
-	if l.workload == nil {
-		l.src[0] = recSource{id: StreamWorkload, log: l}
-		l.src[1] = recSource{id: StreamFault, log: l}
-		l.workload, l.ft = rand.New(&l.src[0]), rand.New(&l.src[1])
-	}
-	for i := range l.src {
-		l.src[i].pcg.Seed(streamSeed(seed, l.src[i].id))
-	}
-	return Streams{Seed: seed, Workload: l.workload, Fault: l.ft}
-}
+func (l *eventLog) streams(seed uint64) Streams { return l.rec.Set(seed, l) }
 
 // close stops recording: the run is over.
 func (l *eventLog) close() { l.closed = true }
@@ -126,26 +100,4 @@ func (l *eventLog) copyPath(src *eventLog) {
 		}
 	}
 	l.closed, l.from, l.leaf = true, 0, src.leaf
-}
-
-// walkStreams reproduces, draw for draw, the raw words the system would
-// draw from its seed's streams, without running it.
-type walkStreams struct {
-	seed uint64
-	init [2]bool
-	pcg  [2]rand.PCG
-}
-
-func (w *walkStreams) reset(seed uint64) { w.seed, w.init = seed, [2]bool{} }
-
-func (w *walkStreams) next(id StreamID) (uint64, bool) {
-	i := int(id - StreamWorkload)
-	if i < 0 || i >= len(w.pcg) {
-		return 0, false
-	}
-	if !w.init[i] {
-		w.pcg[i].Seed(streamSeed(w.seed, id))
-		w.init[i] = true
-	}
-	return w.pcg[i].Uint64(), true
 }

@@ -184,30 +184,6 @@ func TestReplay_StrictAndDivergence(t *testing.T) {
 	assert.Contains(t, err.Error(), "at step 2: recorded schedule has 1 choices")
 }
 
-// Drawing more workload numbers never changes the schedule stream, and
-// streams of different ids or seeds differ.
-func TestStreams_Independent(t *testing.T) {
-	a, b := NewStreams(5), NewStreams(5)
-	for range 100 {
-		b.Workload.Uint64()
-	}
-	s1, s2 := NewStream(5, StreamSchedule), NewStream(5, StreamSchedule)
-	for range 10 {
-		assert.Equal(t, s1.Uint64(), s2.Uint64())
-	}
-	assert.Equal(t, a.Fault.Uint64(), b.Fault.Uint64(), "fault stream moved with workload draws")
-	x := []uint64{NewStream(5, StreamSchedule).Uint64(), NewStream(5, StreamWorkload).Uint64(),
-		NewStream(5, StreamFault).Uint64(), NewStream(6, StreamSchedule).Uint64()}
-	for i := range x {
-		for j := i + 1; j < len(x); j++ {
-			assert.NotEqual(t, x[i], x[j], "streams %d and %d", i, j)
-		}
-	}
-	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(1, 1))
-	assert.NotEqual(t, ScheduleSeed(1, 0), ScheduleSeed(2, 0))
-	assert.Equal(t, "workload", StreamWorkload.String())
-}
-
 // pickAt answers every decision with the continue pick, and decision at
 // with an index out of range.
 type pickAt struct{ at int }
