@@ -65,7 +65,7 @@ type ExploreConfig struct {
 	// exploration) with this configuration, when non-nil.
 	Shrink *ShrinkConfig
 	// Progress, when set, is called after every round and once at the
-	// end (Final set). See LineProgress.
+	// end (Final set). See progress.Line.
 	Progress func(Progress)
 	// Clock measures elapsed time for throughput; nil means time.Now. It
 	// never influences a schedule.

@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -135,20 +133,6 @@ func TestExplore_Progress(t *testing.T) {
 	assert.Equal(t, 2, got[3].Distinct)
 	assert.Equal(t, 4*time.Second, sum.Elapsed) // one tick at the start, three rounds, the end
 	assert.InDelta(t, float64(2*exploreRound+1)/4, sum.SchedulesPerSecond(), 1e-9)
-
-	var b bytes.Buffer
-	LineProgress(&b)(Progress{Done: 10, Total: 20, Executed: 4, Distinct: 3, Findings: 1, Elapsed: 2 * time.Second, Final: true})
-	assert.Equal(t, "\rexplore: 10/20 schedules (4 executed), 5/s, 3 distinct interleavings, 1 finding\n", b.String())
-	b.Reset()
-	LineProgress(&b)(Progress{Done: 1, Total: 2, Executed: 1, Distinct: 1, Findings: 0, Elapsed: time.Second})
-	assert.Equal(t, "\rexplore: 1/2 schedules (1 executed), 1/s, 1 distinct interleaving, 0 findings", b.String())
-}
-
-// A pipe or file is not a terminal, so no progress line is drawn.
-func TestExplore_IsTerminalFalseForFiles(t *testing.T) {
-	f, err := createTemp(t)
-	require.NoError(t, err)
-	assert.False(t, IsTerminal(f))
 }
 
 // Bad configurations are errors naming what was wrong.
@@ -208,15 +192,6 @@ func TestExplore_FindingsOrdered(t *testing.T) {
 	oracles := []string{sum.Findings[0].Finding.Oracle, sum.Findings[1].Finding.Oracle}
 	sort.Strings(oracles)
 	assert.Equal(t, "lost-update,panic", strings.Join(oracles, ","))
-}
-
-func createTemp(t *testing.T) (*os.File, error) {
-	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "progress")
-	if err == nil {
-		t.Cleanup(func() { _ = f.Close() })
-	}
-	return f, err
 }
 
 // A dfs shard's runs into other shards' subtrees (above the split, to

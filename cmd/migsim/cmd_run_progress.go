@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 )
@@ -22,7 +23,7 @@ func progressWriter(mode string, stderr io.Writer) (*lineWriter, error) {
 	case "always":
 		return &lineWriter{w: stderr}, nil
 	case "auto":
-		if f, ok := stderr.(*os.File); ok && engine.IsTerminal(f) {
+		if f, ok := stderr.(*os.File); ok && progress.IsTerminal(f) {
 			return &lineWriter{w: stderr, terminal: true}, nil
 		}
 		return nil, nil

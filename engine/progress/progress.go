@@ -1,0 +1,56 @@
+// Package progress is what a running exploration says of itself: the
+// snapshot the explorer of package engine hands its progress callback
+// after every round and once at the end (engine.ExploreConfig.Progress),
+// its throughput, and a status line that rewrites itself on a terminal.
+// Package engine names its type.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/migsim/migsim/internal/plural"
+)
+
+// Snapshot is a snapshot of a running exploration.
+type Snapshot struct {
+	// Done and Total count this shard's schedules; Executed the runs of
+	// the system (engine.Summary.Executed).
+	Done, Total, Executed int
+	// Distinct counts distinct interleavings; Findings distinct oracles.
+	Distinct, Findings int
+	// Elapsed is wall-clock time since the start.
+	Elapsed time.Duration
+	// Final is set on the last call.
+	Final bool
+}
+
+// Rate returns schedules per second.
+func (p Snapshot) Rate() float64 {
+	if p.Elapsed <= 0 {
+		return 0
+	}
+	return float64(p.Done) / p.Elapsed.Seconds()
+}
+
+// IsTerminal reports whether f is a character device (a terminal), using
+// only os.File.Stat.
+func IsTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Line returns a progress callback that rewrites one status line on w
+// ("\r…") and ends it with a newline on the final call.
+func Line(w io.Writer) func(Snapshot) {
+	return func(p Snapshot) {
+		end := ""
+		if p.Final {
+			end = "\n"
+		}
+		fmt.Fprintf(w, "\rexplore: %d/%d schedules (%d executed), %.0f/s, %s, %s%s",
+			p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding"), end)
+	}
+}
