@@ -17,7 +17,7 @@ type actorReq struct {
 	trap bool
 	// post is set on a guest's MMIO write when writes travel on the bus
 	// (posted-writes in flight): the step puts it on a lane, and any later
-	// request may then push it ahead of itself (bus_posted.go).
+	// request may then push it ahead of itself (package posted).
 	post bool
 	// access is what an access to a VF touches besides the member's own
 	// state (por.VFAccess: por.VFTruth, por.VFReset).

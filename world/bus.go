@@ -95,7 +95,7 @@ func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
 // deliver hands one event to a function of host h, runs the event oracles
 // on what happened, and routes the effects. It returns the read data.
 func (w *World) deliver(h *host, t owner.Target, ev member.Event, who string) []byte {
-	if len(w.lanes) > 0 && ev.Kind == member.EvTLP {
+	if len(w.bus.Lanes) > 0 && ev.Kind == member.EvTLP {
 		w.pushPosted(h, ev.TLP.Requester, who, ev.TLP.Kind) // PCIe ordering: earlier posted writes first
 	}
 	w.snapshot(h, t, &ev)

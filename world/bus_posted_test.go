@@ -81,7 +81,7 @@ func TestPostedWrites(t *testing.T) {
 			}, 1, lazyBus{}, engine.RunConfig{MaxSteps: 100000})
 			require.NoError(t, err)
 			notes := strings.Join(w.Notes(), "\n")
-			assert.Equal(t, tc.lanes, len(w.lanes) > 0, "lanes")
+			assert.Equal(t, tc.lanes, len(w.bus.Lanes) > 0, "lanes")
 			assert.Equal(t, tc.pushedByHV, strings.Contains(notes, "pushed ahead of hv's"), "pushed by the hypervisor's request:\n%s", notes)
 			assert.Equal(t, tc.lanes, strings.Contains(notes, "pushed ahead of vcpu0's MRd"), "a read pushes the vCPU's own writes")
 			assert.Equal(t, tc.landed, strings.Contains(notes, "landed on src.vf1 after the hypervisor froze it"), notes)

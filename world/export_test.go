@@ -5,6 +5,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/posted"
 )
 
 // CanonicalStateHash is StateHash without the ids of the device
@@ -39,9 +40,9 @@ func (w *World) SharedHash() uint64 { return w.hasher().shared() }
 // PostWriteForTest puts a guest write to VF 1 of the first host in flight
 // on a bus lane.
 func (w *World) PostWriteForTest(addr uint64, data []byte) {
-	l := &busLane{id: len(w.lanes), h: w.hosts[0]}
-	l.writes = append(l.writes, postedWrite{target: 1, tlp: pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: data}, who: "vcpu0"})
-	w.lanes = append(w.lanes, l)
+	l := &posted.Lane{ID: len(w.bus.Lanes), Host: 0}
+	l.Writes = append(l.Writes, posted.Write{Target: 1, TLP: pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: data}, Who: "vcpu0"})
+	w.bus.Lanes = append(w.bus.Lanes, l)
 }
 
 // GuestDriver is the driver of guest i.

@@ -106,7 +106,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		// The step runs the hypervisor's code (a trapped FLR): it reads and
 		// changes the hypervisor's state, which no resource names. Or it
 		// puts a write on a bus lane, which any later request may push
-		// ahead of itself to any function (bus_posted.go): with a write in
+		// ahead of itself to any function (package posted): with a write in
 		// flight every step declares everything, and so does the step that
 		// puts the first one there.
 		return por.FPAll

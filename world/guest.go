@@ -112,7 +112,7 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 	}
 	g.checkHalted(h, target, t)
 	if t.Kind == pcie.MemWrite && g.w.posted != vocab.PostedImmediate {
-		g.w.post(h, target, t, g.name) // posted: in flight on the bus (bus_posted.go)
+		g.w.post(h, target, t, g.name) // posted: in flight on the bus (package posted)
 		return nil
 	}
 	return g.w.deliver(h, target, member.Event{Kind: member.EvTLP, TLP: t}, g.name)

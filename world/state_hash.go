@@ -283,17 +283,8 @@ func (sh *stateHasher) shared() uint64 {
 	}
 	h = deephash.Mix(h, w.disk.StateHash())
 	h = deephash.Mix(h, sh.netHash())
-	// The writes in flight on the bus (bus_posted.go): what each lane
-	// still has to deliver, in order. They are shared state: a step that
-	// may touch everything (and records this hash in its chain) may push
-	// them ahead of itself.
-	for _, l := range w.lanes {
-		h = deephash.Mix(deephash.Mix(h, uint64(l.id)), uint64(len(l.writes)))
-		for _, pw := range l.writes {
-			h = deephash.Mix(deephash.Mix(h, uint64(pw.target)), pw.tlp.Addr)
-			h = deephash.Bytes(deephash.String(h, pw.who), pw.tlp.Data)
-		}
-	}
+	// The writes in flight on the bus (posted.Bus.StateHash).
+	h = w.bus.StateHash(h)
 	for _, x := range w.hosts {
 		h = deephash.String(h, x.name)
 		h = deephash.Mix(h, por.BoolBits(x.failed))

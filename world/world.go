@@ -22,6 +22,7 @@ import (
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/record"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -156,10 +157,10 @@ type World struct {
 	// hvShared is set by a step that ran the hypervisor's code on another
 	// actor (shareChains).
 	hvShared bool
-	// posted is the bus model of guest MMIO writes (bus_posted.go); lanes
-	// hold the writes in flight; laneBusy is set while a lane delivers.
+	// posted is the bus model of guest MMIO writes (bus_posted.go); bus
+	// holds the writes in flight; laneBusy is set while a lane delivers.
 	posted   string
-	lanes    []*busLane
+	bus      posted.Bus
 	laneBusy bool
 	// replayed is set while a step an earlier run judged runs and its
 	// per-event checks are left out (replay.go); perEvent when every event
@@ -282,6 +283,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	}
 	w.settings = append(append([]scenario.Arg{}, cfg.Scenario.Settings...), cfg.Settings...)
 	w.posted = w.postedMode()
+	w.bus.Unordered = w.posted == vocab.PostedUnordered
 	w.disk = blk.NewDisk(uint64(w.settingInt(vocab.SettingCapacity, vocab.DefaultCapacity)), "migsim-disk")
 	w.disk.SetObserver(w.diskAccess)
 	if err := w.buildNet(); err != nil {
@@ -405,7 +407,7 @@ func (w *World) dev(h *host, t owner.Target) *devActor {
 
 // Enabled lists the enabled steps: actors in id order, then devices in
 // creation order, each with its footprint (footprint.go), then the lanes
-// of the bus with writes in flight (bus_posted.go).
+// of the bus with writes in flight (package posted).
 func (w *World) Enabled(buf []engine.Step) []engine.Step { return w.enabled(buf, true) }
 
 // EnabledBare implements engine.LazyFootprinter: Enabled without the
@@ -458,14 +460,14 @@ func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
 	}
 	if fp && !w.lanesIdle() {
 		// A write in flight lands when its lane delivers it or when a
-		// later access pushes it ahead (PCIe ordering, bus_posted.go): any
+		// later access pushes it ahead (PCIe ordering, package posted): any
 		// step may then reach any function, so every step declares
 		// everything (sound for the reduction, and the guard agrees).
 		for i := start; i < len(buf); i++ {
 			buf[i].Footprint = por.FPAll
 		}
 	}
-	return w.laneSteps(buf)
+	return w.bus.Steps(buf, w.hostFailed)
 }
 
 // Epoch implements engine.Epocher: when nothing can run and no timer is
@@ -488,7 +490,7 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 	w.beginStep(s)
 	defer w.endStep()
 	if s.ID < 0 {
-		w.deliverHead(w.lanes[-1-s.ID])
+		w.deliverHead(w.bus.Lanes[-1-s.ID])
 	} else if s.ID < len(w.actors) {
 		if w.chaining && !w.holdsOpaque() {
 			w.chainStep(s.ID, s.Footprint)
@@ -612,10 +614,8 @@ func (w *World) ActorName(id int) string {
 			return d.name
 		}
 	}
-	for _, l := range w.lanes {
-		if l.id == id {
-			return l.name
-		}
+	if name, ok := w.bus.Name(id); ok {
+		return name
 	}
 	return fmt.Sprintf("actor%d", id)
 }
