@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/por"
 )
@@ -125,12 +126,9 @@ func (w *World) ownerFault(h *host, oev owner.Event, fx owner.Effects) owner.Eff
 	return fx
 }
 
+// vfOfRID returns the VF of h whose requester ID is rid.
 func (w *World) vfOfRID(h *host, rid pcie.RID) (int, bool) {
-	s, ok := h.pfCfg.SRIOV()
-	if !ok {
-		return 0, false
-	}
-	return s.VFNumber(h.pf.RID(), rid)
+	return addrmap.VFOfRID(h.pfCfg, h.pf.RID(), rid)
 }
 
 func describeMemberEvent(ev member.Event) string {

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -136,7 +136,7 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		fp := w.footprint(k)
 		if c.PFAccess {
 			pk := por.Key{Kind: por.KindPF, H: k.H}
-			if c.Doorbell && w.isPFNotify(w.hosts[k.H], c.Addr) {
+			if c.Doorbell && addrmap.PFNotify(w.hosts[k.H].pfCfg, c.Addr) {
 				pk.Kind = por.KindDoorbell
 			}
 			fp = por.Union(fp, w.footprint(pk))
@@ -169,12 +169,6 @@ func (w *World) loadMask() uint8 {
 		}
 	}
 	return m
-}
-
-// isPFNotify reports whether addr is in the notify region of h's PF BAR0.
-func (w *World) isPFNotify(h *host, addr uint64) bool {
-	base := h.pfCfg.BAR0()
-	return addr >= base+pcie.BAR0Notify && addr < base+pcie.BAR0Notify+pcie.BAR0NotifyLen
 }
 
 // haltMode is the mode in which a vCPU access is blamed on the hypervisor

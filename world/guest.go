@@ -14,13 +14,10 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/vocab"
 )
-
-// guestBAR0 is the guest-physical BAR0 of the VM's VF n (the hypervisor maps
-// it onto whichever host VF backs it).
-func guestBAR0(vf int) uint64 { return 0xc000_0000 + uint64(vf-1)*pcie.BAR0Size }
 
 // guestActor is one vCPU running a guest program with a driver bound to one
 // VF of the VM. It runs the verbs every guest shares (sleep, signal, await)
@@ -81,17 +78,10 @@ func (w *World) addGuest(p *scenario.Program) error {
 // hostVF returns the host VF backing the guest's VF now.
 func (g *guestActor) hostVF() (*host, owner.Target) { return g.w.hostOfVF(g.vf), owner.Target(g.vf) }
 
+// hostAddr returns the host address of a guest access to its VF's BAR0.
 func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
-	base := guestBAR0(g.vf)
-	if addr < base || addr >= base+pcie.BAR0Size {
-		return 0, false
-	}
 	h, _ := g.hostVF()
-	s, ok := h.pfCfg.SRIOV()
-	if !ok {
-		return 0, false
-	}
-	return s.VFBAR0Addr(g.vf) + (addr - base), true
+	return addrmap.HostAddr(h.pfCfg, g.vf, addr)
 }
 
 // op yields one visible operation; label is its whole step label, the
@@ -171,14 +161,14 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
-	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, por.VFAccess(pcie.MemRead, addr-guestBAR0(g.vf), nil), g.doMMIORead)
+	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, por.VFAccess(pcie.MemRead, addr-addrmap.GuestBAR0(g.vf), nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
-	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-guestBAR0(g.vf), d), g.doMMIOWrite)
+	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-addrmap.GuestBAR0(g.vf), d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which
@@ -234,30 +224,12 @@ func (g *guestActor) regLabel(verb string, addr uint64, data []byte, write bool)
 	var b [96]byte
 	l := append(b[:0], g.name...)
 	l = append(l, verb...)
-	l = g.appendRegName(l, addr)
+	l = addrmap.AppendRegName(l, addr-addrmap.GuestBAR0(g.vf))
 	if write {
 		l = append(l, '=')
 		l = hex.AppendEncode(l, data)
 	}
 	return string(l)
-}
-
-// appendRegName appends the name of a BAR0 register for labels.
-func (g *guestActor) appendRegName(b []byte, addr uint64) []byte {
-	off := addr - guestBAR0(g.vf)
-	switch {
-	case off < spec.CommonCfgSize:
-		return append(b, spec.CommonCfgField(off).String()...)
-	case off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen:
-		return strconv.AppendUint(append(b, "notify+"...), off-pcie.BAR0Notify, 10)
-	case off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen:
-		return strconv.AppendUint(append(b, "devcfg+"...), off-pcie.BAR0DeviceCfg, 10)
-	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXPBA:
-		return append(strconv.AppendUint(append(b, "msix["...), (off-pcie.BAR0MSIXTable)/pcie.MSIXEntrySize, 10), ']')
-	case off == pcie.BAR0ISR:
-		return append(b, "isr"...)
-	}
-	return strconv.AppendUint(append(b, "bar0+0x"...), off, 16)
 }
 
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
@@ -302,7 +274,7 @@ func (g *guestActor) Memory() pcie.MemoryPort {
 }
 
 // BAR0 implements GuestBus.
-func (g *guestActor) BAR0() uint64 { return guestBAR0(g.vf) }
+func (g *guestActor) BAR0() uint64 { return addrmap.GuestBAR0(g.vf) }
 
 func leUint(b []byte) uint32 {
 	var le [4]byte

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/addrmap"
 )
 
 // TestRegLabel pins the labels of a guest's BAR0 accesses, which schedule
@@ -14,7 +15,7 @@ import (
 func TestRegLabel(t *testing.T) {
 	g := &guestActor{vf: 2}
 	g.name = "vcpu1"
-	base := guestBAR0(2)
+	base := addrmap.GuestBAR0(2)
 	cases := []struct {
 		off   uint64
 		data  []byte

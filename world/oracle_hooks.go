@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/observe"
 )
@@ -76,12 +77,7 @@ func (w *World) isDoorbell(ev member.Event) bool {
 		return false
 	}
 	for _, h := range w.hosts {
-		s, ok := h.pfCfg.SRIOV()
-		if !ok || ev.TLP.Addr < s.VFBAR0 {
-			continue
-		}
-		vf := (ev.TLP.Addr-s.VFBAR0)/pcie.BAR0Size + 1
-		if off := (ev.TLP.Addr - s.VFBAR0) % pcie.BAR0Size; vf <= uint64(w.scen.VFs) && off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
+		if addrmap.Doorbell(h.pfCfg, w.scen.VFs, ev.TLP.Addr) {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/por"
 )
@@ -46,28 +47,18 @@ func (w *World) observeTLP(h *host, t owner.Target, ev *member.Event) {
 	var off uint64
 	var inCfg bool
 	if ev.TLP.Kind == pcie.MemWrite || ev.TLP.Kind == pcie.MemRead {
-		off, inCfg = w.commonCfgOffset(h, int(t), ev.TLP.Addr)
+		off, inCfg = addrmap.CommonCfgOffset(h.pfCfg, int(t), ev.TLP.Addr)
 	}
 	touched := ownerview.Observed(ev.TLP, off, inCfg)
 	if h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg) {
 		touched = true
 	}
-	if ev.TLP.Kind == pcie.MemWrite && w.isVFNotify(h, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
+	if ev.TLP.Kind == pcie.MemWrite && addrmap.VFNotify(h.pfCfg, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
 		touched = true
 	}
 	if touched {
 		w.touchW(por.ResHost(por.ClassTruth, h.idx))
 	}
-}
-
-// isVFNotify reports whether addr is in the notify region of VF vf of h.
-func (w *World) isVFNotify(h *host, vf int, addr uint64) bool {
-	s, ok := h.pfCfg.SRIOV()
-	if !ok {
-		return false
-	}
-	base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
-	return addr >= base && addr < base+pcie.BAR0NotifyLen
 }
 
 // observeRead clears a reset in progress once a read of device_status
@@ -76,23 +67,9 @@ func (w *World) observeRead(h *host, t owner.Target, ev *member.Event, data []by
 	if ev.Kind != member.EvTLP || t == owner.TargetPF || ev.TLP.Kind != pcie.MemRead || len(data) == 0 || data[0] != 0 {
 		return
 	}
-	if off, ok := w.commonCfgOffset(h, int(t), ev.TLP.Addr); ok && off == uint64(spec.CfgDeviceStatus) {
+	if off, ok := addrmap.CommonCfgOffset(h.pfCfg, int(t), ev.TLP.Addr); ok && off == uint64(spec.CfgDeviceStatus) {
 		h.truth.ObserveStatusRead(int(t))
 	}
-}
-
-// commonCfgOffset returns the offset of addr inside the common
-// configuration of VF vf of h.
-func (w *World) commonCfgOffset(h *host, vf int, addr uint64) (uint64, bool) {
-	s, ok := h.pfCfg.SRIOV()
-	if !ok {
-		return 0, false
-	}
-	base := s.VFBAR0Addr(vf) + pcie.BAR0CommonCfg
-	if addr < base || addr >= base+spec.CommonCfgSize {
-		return 0, false
-	}
-	return addr - base, true
 }
 
 // recordAnswer notes the member's own digest of its context when it

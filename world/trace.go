@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -119,14 +120,7 @@ func (w *World) recordBefore(h *host, t owner.Target) []recordedState {
 // functionRID returns the routing ID of function t of host h (0 when it
 // does not exist).
 func (w *World) functionRID(h *host, t owner.Target) pcie.RID {
-	if t == owner.TargetPF {
-		return h.pf.RID()
-	}
-	s, ok := h.pfCfg.SRIOV()
-	if !ok {
-		return 0
-	}
-	return s.VFRID(h.pf.RID(), int(t))
+	return addrmap.FunctionRID(h.pfCfg, h.pf.RID(), t)
 }
 
 // interruptEnds returns the function that raised irq (from its source

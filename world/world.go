@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/guard"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/network"
@@ -344,32 +345,8 @@ func (w *World) addHost(name string) (*host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
-	// Host firmware: place the PF's BAR0 and the VF BAR0 window, enable
-	// memory decoding and bus mastering.
-	pfBAR := uint64(0xd000_0000) + uint64(idx)<<24
-	vfBAR := uint64(0x1_0000_0000) + uint64(idx)<<32
-	for _, wr := range []struct {
-		off, size int
-		v         uint32
-	}{
-		{pcie.RegBAR0, 4, uint32(pfBAR)}, {pcie.RegBAR0 + 4, 4, uint32(pfBAR >> 32)},
-		{pcie.RegCommand, 2, 0x0006},
-	} {
-		if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-			return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
-		}
-	}
-	if s, err := pcie.FindExtCap(cs, pcie.ExtCapIDSRIOV); err == nil && s > 0 {
-		for _, wr := range []struct {
-			off, size int
-			v         uint32
-		}{
-			{s + pcie.SRIOVVFBAR0, 4, uint32(vfBAR)}, {s + pcie.SRIOVVFBAR0 + 4, 4, uint32(vfBAR >> 32)},
-		} {
-			if _, err := cs.Write(wr.off, wr.size, wr.v); err != nil {
-				return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
-			}
-		}
+	if err := addrmap.Firmware(cs, idx); err != nil {
+		return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 	}
 	h.pfCfg = cs
 	queues := uint16(w.scen.Queues)
