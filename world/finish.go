@@ -13,8 +13,8 @@ func (w *World) GuestLog() []string {
 		}
 	}
 	for _, p := range w.peers {
-		for _, l := range p.log {
-			out = append(out, p.name+": "+l)
+		for _, l := range p.Log() {
+			out = append(out, p.Name()+": "+l)
 		}
 	}
 	return out

@@ -22,6 +22,7 @@ import (
 	"github.com/migsim/migsim/world/network"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/peer"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/record"
@@ -111,7 +112,7 @@ type World struct {
 	guests []*guestActor
 	// peers are the peer actors, in scenario order (their reads are part
 	// of GuestLog).
-	peers []*peerActor
+	peers []*peer.Peer
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guest.Allocator
 	hv       *hv.Hypervisor

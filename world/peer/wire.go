@@ -1,4 +1,4 @@
-package world
+package peer
 
 import (
 	"fmt"
@@ -10,13 +10,10 @@ import (
 	"github.com/migsim/migsim/world/vocab"
 )
 
-// isWireVerb reports whether verb is one of the wire's.
-func isWireVerb(verb string) bool { return vocab.WireVerbs.Has(verb, 0) }
-
 // wire runs one of the wire's operations as one step of the peer.
-func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
+func (pa *Peer) wire(op scenario.Op, args scenario.Values) error {
 	w := pa.w
-	if w.net == nil {
+	if !w.Net() {
 		return fmt.Errorf("%s: the VFs are not virtio-net (set %s=%s)", op.Verb, vocab.SettingVFDevice, vocab.VFDeviceNet)
 	}
 	vf := int(args.Int("vf"))
@@ -28,7 +25,7 @@ func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
 		to := args.Str("to")
 		label += fmt.Sprintf(" n=%d flow=%d", n, flow)
 		do = func() {
-			h, port, link := w.wireVF(vf)
+			h, port, link := w.Wire(vf)
 			dst := link.MAC()
 			switch to {
 			case "bcast":
@@ -41,25 +38,25 @@ func (pa *peerActor) wire(op scenario.Op, args scenario.Values) error {
 			for range n {
 				f := link.Frame(dst, flow, vlan, size)
 				port.Arrive(f)
-				w.net.Made(observe.WireFrame{VF: vf, Seq: f.Seq, Flow: flow, Port: port.Name()})
+				w.Made(observe.WireFrame{VF: vf, Seq: f.Seq, Flow: flow, Port: port.Name()})
 			}
-			w.wireDeliver(h, vf, pa.name)
+			w.Backend(h, vf, pa.name)
 		}
 	case "link":
 		up := args.Str("STATE") == "up"
 		label += " " + args.Str("STATE")
 		do = func() {
-			h, port, _ := w.wireVF(vf)
+			h, port, _ := w.Wire(vf)
 			port.SetLinkUp(up)
-			w.wireDeliver(h, vf, pa.name)
+			w.Backend(h, vf, pa.name)
 		}
 	case "announce":
 		do = func() {
-			h, port, _ := w.wireVF(vf)
+			h, port, _ := w.Wire(vf)
 			port.RequestAnnounce()
-			w.wireDeliver(h, vf, pa.name)
+			w.Backend(h, vf, pa.name)
 		}
 	}
-	pa.yield(&actorReq{label: label, do: func() []byte { do(); return nil }})
+	pa.yield(&Req{Label: label, Do: func() []byte { do(); return nil }})
 	return nil
 }
