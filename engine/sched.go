@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"errors"
 	"time"
+
+	"github.com/migsim/migsim/engine/dfs"
 )
 
 // VTime is virtual time in nanoseconds since the start of a run. Only the
@@ -234,7 +235,7 @@ type JudgeHasher interface {
 // preemption bound needs the difference: switching away from a blocked
 // actor is free, and a reordering that moves a step ahead of that switch
 // may unblock the actor and make the switch a preemption (see
-// DFS.Choose). Without it every actor with no step counts as blocked.
+// dfs.Search.Choose). Without it every actor with no step counts as blocked.
 type Finisher interface {
 	Finished(actor int) bool
 }
@@ -332,8 +333,9 @@ type stateChooser interface {
 }
 
 // ErrPruned is returned by a chooser that abandons a run because it cannot
-// lead anywhere new (dfs with sleep sets and a preemption bound).
-var ErrPruned = errors.New("engine: run pruned")
+// lead anywhere new (dfs with sleep sets and a preemption bound:
+// dfs.ErrPruned).
+var ErrPruned = dfs.ErrPruned
 
 // Result is the outcome of one run.
 type Result struct {

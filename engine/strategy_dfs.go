@@ -1,334 +1,51 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 
+	"github.com/migsim/migsim/engine/dfs"
 	"github.com/migsim/migsim/engine/visited"
 )
 
-// DFS is a bounded exhaustive search over the choices of a deterministic
-// system (stateless model checking, as in CHESS). Each run replays the
-// current path, then extends it with the first pick to explore; after the
-// run the deepest decision with a pick left moves to it.
-//
-// Picks are tried non-preemptive first (the previous actor's steps), then
-// the others in enabled order. A pick that switches away from a previous
-// actor that is still enabled is a preemption; a path holds at most Bound
-// of them.
-//
-// Sleep sets (ReductionSleep, ReductionDPOR): once a pick has been
-// explored at a decision, later siblings do not explore it again until a
-// dependent step runs. With a bound, only the previous actor's step is put
-// to sleep for its siblings: moving a previously-running actor's step to
-// the front of an equivalent path never costs a preemption, moving any
-// other step can, and the equivalent path must stay within the bound (see
-// docs/engine.md). A run whose every enabled step is asleep is pruned.
-//
-// DPOR (ReductionDPOR) explores at each decision only a source set: after
-// every run it finds the races of the run (pairs of dependent steps of
-// different actors with nothing ordering them in between, the clock
-// advances ordering everything) and, for each, adds one initial step of
-// the reversed order to the decision before the race (strategy_dpor.go).
+// DFS is the dfs strategy: a bounded exhaustive search over the choices of
+// a deterministic system (stateless model checking, as in CHESS), with
+// sleep sets, source-set DPOR, state pruning and the split of its tree for
+// shards (package dfs, dfs.Search). Each run replays the current path,
+// then extends it with the first pick to explore; after the run the
+// deepest decision with a pick left moves to it.
 //
 // DFS is one Chooser reused across runs; it is not safe for concurrent use
 // and every run must use the same seed.
 type DFS struct {
-	cfg      DFSConfig
-	stack    []dfsNode
-	done     bool
-	boundHit bool
-	runs     int
-	pruned   int
-	// first is the depth of the first decision of the current run that
-	// was not replayed from the previous run.
-	first int
-	// subtree numbers the split frontier's picks in depth-first order;
-	// cur is the current run's subtree (-1 while above the split).
-	subtree, cur int
-	foreign      int
-	// last describes the run Next ended: its subtree and kind.
-	lastSub  int
-	lastKind RunKind
-	subRuns  []SubtreeRuns
-	// states are the complete visits remembered for state pruning
-	// (strategy_dfs_state.go); stateHits counts the decisions they pruned.
-	states    visited.Table
-	stateHits int
-	// trans are the known transitions; virtualRuns counts the runs they
-	// pruned (strategy_dfs_trans.go).
-	trans       visited.Transitions
-	virtualRuns int
-	// scratch of the DPOR analysis.
-	an dporScratch
-}
-
-type dfsNode struct {
-	enabled  []Step
-	prev     int  // actor of the previous step, -1 at the start
-	prevOn   bool // prev has an enabled step here
-	preempts int  // preemptions on the path before this decision
-	adv      int  // clock advances before this decision
-	chosen   int
-	tried    []int
-	sleep    []Step
-	// after[i] tells whether pick i's actor is enabled right after it
-	// (-1: not known yet), for the bounded sleep-set rule.
-	after []int8
-	// full: every awake pick within the bound is explored (above the
-	// split, or no DPOR); otherwise only the steps of actors in backtrack.
-	full      bool
-	backtrack []int
-	// branch counts the branching decisions above this one; frontier is
-	// set on the last branching decision above the split.
-	branch   int
-	frontier bool
-	// bounded: the search has a preemption bound (see asleep).
-	bounded bool
-	// eff is the footprint of the chosen actor's step(s), for effActor-1
-	// (see fpOf).
-	eff      Footprint
-	effActor int
-	// state is the node's state key (its state and judge hashes), when
-	// state pruning recorded it; hasJudge is set when the system hashed
-	// what its checks keep there (JudgeHasher), which known transitions
-	// need (strategy_dfs_trans.go).
-	state    visited.Key
-	hasState bool
-	hasJudge bool
-	// cut is set when the preemption bound cut off a pick in the node's
-	// subtree, or a visit that covered a state in it had such a cut: only
-	// then does the subtree's coverage depend on its remaining budget.
-	cut bool
+	s *dfs.Search
+	// en is the scratch a new decision's steps are handed over in.
+	en []dfs.Step
 }
 
 // NewDFS returns a search with sleep sets and the given preemption bound.
 func NewDFS(bound int) *DFS { return NewSearch(DFSConfig{Bound: bound}) }
 
 // NewSearch returns a search with the given configuration.
-func NewSearch(cfg DFSConfig) *DFS {
-	if cfg.Shards < 1 {
-		cfg.Shards = 1
-	}
-	cfg.SplitDepth = EffectiveSplitDepth(cfg.SplitDepth, cfg.Shards)
-	if cfg.Reduction == ReductionDPOR {
-		cfg.States = false
-	}
-	return &DFS{cfg: cfg, cur: -1}
-}
+func NewSearch(cfg DFSConfig) *DFS { return &DFS{s: dfs.New(cfg)} }
 
-// Done reports whether the search space (within the bound) is exhausted.
-func (s *DFS) Done() bool { return s.done }
-
-// BoundHit reports whether the preemption bound cut off at least one pick:
-// when true, a complete search is complete only up to the bound.
-func (s *DFS) BoundHit() bool { return s.boundHit }
-
-// Runs returns the number of completed runs (explored schedules).
-func (s *DFS) Runs() int { return s.runs }
-
-// Pruned counts the runs abandoned by sleep sets, the bound or state pruning.
-func (s *DFS) Pruned() int { return s.pruned }
-
-// Foreign counts the runs abandoned at the split for another shard's subtree.
-func (s *DFS) Foreign() int { return s.foreign }
-
-// StateHits returns the number of decisions pruned by state.
-func (s *DFS) StateHits() int { return s.stateHits }
-
-// Subtree returns the current run's subtree number (-1 above the split).
-func (s *DFS) Subtree() int { return s.cur }
-
-// SubtreeRuns returns the complete runs per subtree, in subtree order.
-func (s *DFS) SubtreeRuns() []SubtreeRuns { return slices.Clone(s.subRuns) }
-
-func (s *DFS) wantsState() bool { return s.cfg.States }
-
-func (n *dfsNode) isPreemption(i int) bool {
-	return n.prevOn && n.enabled[i].Actor != n.prev
-}
-
-func (n *dfsNode) asleep(i int) bool {
-	e := &n.enabled[i]
-	for _, z := range n.sleep {
-		if z.Actor == e.Actor && z.Label == e.Label {
-			return !n.bounded || n.staysEnabledAfter(i)
-		}
-	}
-	return false
-}
-
-// staysEnabledAfter reports whether a step of another actor, independent
-// of step i, is enabled: after step i something is still enabled, so no
-// clock advance can follow it. With a bound a sleeping step may only be
-// skipped then (see DFS.maySleep).
-func (n *dfsNode) staysEnabledAfter(i int) bool {
-	for j := range n.enabled {
-		if j != i && n.enabled[j].Independent(n.enabled[i]) {
-			return true
-		}
-	}
-	return false
-}
-
-// candidate reports whether pick i may still be explored at n.
-func (s *DFS) candidate(n *dfsNode, i int) bool {
-	if slices.Contains(n.tried, i) || n.asleep(i) {
-		return false
-	}
-	if !n.full && !slices.Contains(n.backtrack, n.enabled[i].Actor) {
-		return false
-	}
-	if n.isPreemption(i) && s.cfg.Bound >= 0 && n.preempts+1 > s.cfg.Bound {
-		s.boundHit = true
-		n.cut = true
-		return false
-	}
-	return true
-}
-
-// nextPick returns the first pick to explore in preference order (the
-// previous actor first), or -1.
-func (s *DFS) nextPick(n *dfsNode) int {
-	for i := range n.enabled {
-		if n.enabled[i].Actor == n.prev && s.candidate(n, i) {
-			return i
-		}
-	}
-	for i := range n.enabled {
-		if n.enabled[i].Actor != n.prev && s.candidate(n, i) {
-			return i
-		}
-	}
-	return -1
-}
-
-// candidates counts the picks a full node explores.
-func (s *DFS) candidates(n *dfsNode) int {
-	c := 0
-	for i := range n.enabled {
-		if s.candidate(n, i) {
-			c++
-		}
-	}
-	return c
-}
-
-// replays reports whether the decision at index replays the current path:
-// its pick and its steps' footprints are known (not with DPOR, whose race
-// analysis reads every run's footprints).
-func (s *DFS) replays(index int) bool {
-	return index < len(s.stack) && s.cfg.Reduction != ReductionDPOR
-}
-
-// judged reports whether the decision at index replays a step an earlier
-// run executed after the same steps and went on past: the decisions above
-// the one the run branches at keep the pick the previous run made there,
-// and that run took at least one more step.
-func (s *DFS) judged(index int) bool { return index < s.first }
-
-// footprint returns the footprint pick i had when the decision at index
-// was made: the node keeps the steps its run offered, footprints included.
-func (s *DFS) footprint(index, i int) (Footprint, bool) {
-	if !s.replays(index) || i < 0 || i >= len(s.stack[index].enabled) {
-		return Footprint{}, false
-	}
-	return s.stack[index].enabled[i].Footprint, true
-}
-
-// Choose replays the current path, then extends it.
+// Choose replays the current path, checking that the system offers the
+// steps it offered before, then extends it.
 func (s *DFS) Choose(d *Decision) (int, error) {
-	if d.Index < len(s.stack) {
-		n := &s.stack[d.Index]
-		if err := sameEnabled(d, n.enabled); err != nil {
+	if en, chosen, ok := s.s.Replayed(d.Index); ok {
+		if err := sameEnabled(d, en); err != nil {
 			return 0, err
 		}
-		return n.chosen, nil
+		return chosen, nil
 	}
-	n := dfsNode{prev: d.Prev, prevOn: d.PrevEnabled(), adv: d.Advances}
-	s.reuse(&n)
-	n.enabled = append(n.enabled, d.Enabled...)
-	for range n.enabled {
-		n.after = append(n.after, -1)
+	s.en = s.en[:0]
+	for _, st := range d.Enabled {
+		s.en = append(s.en, dfs.Step{Actor: st.Actor, Label: st.Label, Footprint: st.Footprint})
 	}
-	n.full = s.cfg.Reduction != ReductionDPOR
-	if k := len(s.stack); k > 0 {
-		p := &s.stack[k-1]
-		s.inherit(&n, p, p.chosen)
-		n.branch = p.branch
-		if p.full && s.isBranching(p) {
-			n.branch++
-		}
-	}
-	if d.Prev >= 0 {
-		s.wakeAll(&n, d.PrevFinished)
-	}
-	if s.cfg.SplitDepth > 0 && n.branch < s.cfg.SplitDepth {
-		n.full = true
-	}
-	n.bounded = s.cfg.Bound >= 0
-	if key, judged, ok := s.stateKey(d); ok {
-		n.state, n.hasState, n.hasJudge = key, true, judged
-		if k := len(s.stack); k > 0 {
-			s.learn(&s.stack[k-1], key, n.prevOn, d.PrevFinished)
-		}
-		// Above the split every shard walks the same nodes and numbers
-		// the subtrees below them; pruning one there (by a visit from
-		// this shard's own subtrees) would shift the numbering.
-		if !(s.cfg.Shards > 1 && n.branch < s.cfg.SplitDepth) && s.seen(&n) {
-			s.stateHits++
-			if k := len(s.stack); k > 0 && n.cut {
-				s.stack[k-1].cut = true
-			}
-			return 0, ErrPruned
-		}
-	}
-	if !n.full {
-		// DPOR: start with one pick; races add the others.
-		n.full = true
-		if i := s.nextPick(&n); i >= 0 {
-			n.backtrack = append(n.backtrack, n.enabled[i].Actor)
-		}
-		n.full = false
-	}
-	n.chosen = s.nextPick(&n)
-	if n.chosen < 0 {
-		s.stack = append(s.stack, n) // kept for the race analysis, dropped by Next
-		return 0, ErrPruned
-	}
-	if n.full && s.cfg.SplitDepth > 0 && n.branch == s.cfg.SplitDepth-1 && s.isBranching(&n) {
-		n.frontier = true
-	}
-	s.stack = append(s.stack, n)
-	top := &s.stack[len(s.stack)-1]
-	if top.frontier && !s.enterOwned(top) {
-		return 0, ErrForeign
-	}
-	return top.chosen, nil
+	return s.s.Choose(&dfs.Decision{Index: d.Index, Enabled: s.en, Prev: d.Prev, PrevOn: d.PrevEnabled(),
+		PrevFinished: d.PrevFinished, Advances: d.Advances, State: decisionState{d}})
 }
 
-// reuse gives n, the node of a new decision, the emptied buffers of the
-// node the stack last held at its depth: nothing else refers to a node's
-// buffers, and nothing reads a node once it is off the stack.
-func (s *DFS) reuse(n *dfsNode) {
-	if k := len(s.stack); k < cap(s.stack) {
-		old := &s.stack[:k+1][k]
-		n.enabled, n.after, n.tried = old.enabled[:0], old.after[:0], old.tried[:0]
-		n.sleep, n.backtrack = old.sleep[:0], old.backtrack[:0]
-	}
-}
-
-// isBranching reports whether a full node offers more than one pick in
-// total (explored and to explore).
-func (s *DFS) isBranching(n *dfsNode) bool {
-	hit := s.boundHit
-	c := len(n.tried) + s.candidates(n)
-	s.boundHit = hit
-	return c > 1
-}
-
-func sameEnabled(d *Decision, en []Step) error {
+func sameEnabled(d *Decision, en []dfs.Step) error {
 	if len(en) != len(d.Enabled) {
 		return fmt.Errorf("engine: dfs: step %d has %d enabled steps, earlier run had %d: %w",
 			ShownStep(d.Index), len(d.Enabled), len(en), ErrNotDeterministic)
@@ -342,100 +59,74 @@ func sameEnabled(d *Decision, en []Step) error {
 	return nil
 }
 
+// decisionState gives the search a decision's state key (dfs.StateKeyer).
+type decisionState struct{ d *Decision }
+
+// StateKey returns the state key of the decision when the system can hash
+// its state there, and its checks when it has a judge hasher (judged: it
+// has one and could).
+func (s decisionState) StateKey() (key visited.Key, judged, ok bool) {
+	d := s.d
+	h, ok := d.StateHash()
+	if !ok {
+		return visited.Key{}, false, false
+	}
+	if d.judger == nil {
+		return visited.Key{Hash: h}, false, true
+	}
+	j, ok := d.JudgeHash()
+	if !ok {
+		return visited.Key{}, false, false
+	}
+	return visited.Key{Hash: h, Judge: j}, true, true
+}
+
 // Next ends a run with its result and error (nil, ErrPruned, ErrForeign
 // or another chooser error), moves the search to the next path and reports
 // whether there is one.
-func (s *DFS) Next(res *Result, err error) bool {
-	pruned, foreign := errors.Is(err, ErrPruned), errors.Is(err, ErrForeign)
-	switch {
-	case foreign:
-	case pruned:
-		s.pruned++
-	default:
-		s.runs++
-	}
-	if s.cur < 0 && !foreign {
-		// The run ended above the split: it is a subtree of its own.
-		s.cur = s.subtree
-		s.subtree++
-		if !s.owns() {
-			// Another shard counts it.
-			if pruned {
-				s.pruned--
-			} else {
-				s.runs--
-			}
-			s.foreign++
-			foreign = true
-		}
-	}
-	if k := min(len(res.Choices), len(s.stack)); k > 0 && !foreign {
-		if last := &s.stack[k-1]; k == len(s.stack) && last.after[last.chosen] < 0 {
-			last.after[last.chosen] = 0 // the run ended right after it
-		}
-	}
-	s.lastSub = s.cur
-	switch {
-	case foreign:
-		s.lastKind = RunForeign
-	case pruned:
-		s.lastKind = RunPruned
-	default:
-		s.lastKind = RunComplete
-	}
-	if !foreign && !pruned && s.owns() {
-		if k := len(s.subRuns); k == 0 || s.subRuns[k-1].ID != s.cur {
-			s.subRuns = append(s.subRuns, SubtreeRuns{ID: s.cur})
-		}
-		s.subRuns[len(s.subRuns)-1].Runs++
-	}
-	if s.cfg.Reduction == ReductionDPOR && !foreign {
-		s.analyse(res, pruned)
-	}
-	// A decision pruned at its creation (kept for the analysis) is dropped.
-	if k := len(s.stack); k > 0 && s.stack[k-1].chosen < 0 {
-		if k > 1 && s.stack[k-1].cut {
-			s.stack[k-2].cut = true
-		}
-		s.stack = s.stack[:k-1]
-	}
-	for len(s.stack) > 0 {
-		k := len(s.stack) - 1
-		top := &s.stack[k]
-		if !slices.Contains(top.tried, top.chosen) {
-			top.tried = append(top.tried, top.chosen)
-		}
-		if i := s.nextPick(top); i >= 0 {
-			top.chosen = i
-			s.first = k
-			switch {
-			case top.frontier:
-				if !s.enterOwned(top) {
-					continue
-				}
-			case top.branch < s.cfg.SplitDepth:
-				s.cur = -1
-			}
-			return true
-		}
-		s.forget(top)
-		if k > 0 && top.cut {
-			s.stack[k-1].cut = true
-		}
-		s.stack = s.stack[:k]
-		if top.branch < s.cfg.SplitDepth {
-			s.cur = -1
-		}
-	}
-	s.done = true
-	return false
-}
+func (s *DFS) Next(res *Result, err error) bool { return s.s.Next(len(res.Choices), err) }
+
+// Virtual reports whether the run the search wants next (Next returned
+// true) is pruned at its first new decision by a known transition
+// (dfs.Search.Virtual): then the caller does not run it and passes
+// ErrPruned to Next. maxSteps is the runs' step bound.
+func (s *DFS) Virtual(maxSteps int) bool { return s.s.Virtual(maxSteps) }
+
+// Done reports whether the search space (within the bound) is exhausted.
+func (s *DFS) Done() bool { return s.s.Done() }
+
+// BoundHit reports whether the preemption bound cut off at least one pick:
+// when true, a complete search is complete only up to the bound.
+func (s *DFS) BoundHit() bool { return s.s.BoundHit() }
+
+// Runs returns the number of completed runs (explored schedules).
+func (s *DFS) Runs() int { return s.s.Runs() }
+
+// Pruned counts the runs abandoned by sleep sets, the bound or state pruning.
+func (s *DFS) Pruned() int { return s.s.Pruned() }
+
+// Foreign counts the runs abandoned at the split for another shard's subtree.
+func (s *DFS) Foreign() int { return s.s.Foreign() }
+
+// StateHits returns the number of decisions pruned by state.
+func (s *DFS) StateHits() int { return s.s.StateHits() }
+
+// VirtualRuns counts the runs Virtual pruned without running them.
+func (s *DFS) VirtualRuns() int { return s.s.VirtualRuns() }
+
+// Subtree returns the current run's subtree number (-1 above the split).
+func (s *DFS) Subtree() int { return s.s.Subtree() }
+
+// SubtreeRuns returns the complete runs per subtree, in subtree order.
+func (s *DFS) SubtreeRuns() []SubtreeRuns { return s.s.SubtreeRuns() }
+
+// LastRun returns the subtree and kind of the run the last Next ended.
+func (s *DFS) LastRun() (subtree int, kind RunKind) { return s.s.LastRun() }
 
 // Path returns the current path's picks (for diagnostics).
-func (s *DFS) Path() []int {
-	p := make([]int, len(s.stack))
-	for i := range s.stack {
-		p[i] = s.stack[i].chosen
-	}
-	return p
-}
+func (s *DFS) Path() []int { return s.s.Path() }
+
+func (s *DFS) wantsState() bool                         { return s.s.States() }
+func (s *DFS) replays(index int) bool                   { return s.s.Replays(index) }
+func (s *DFS) judged(index int) bool                    { return s.s.Judged(index) }
+func (s *DFS) footprint(index, i int) (Footprint, bool) { return s.s.Footprint(index, i) }

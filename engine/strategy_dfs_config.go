@@ -1,85 +1,66 @@
 package engine
 
 import (
-	"fmt"
-	"slices"
-
+	"github.com/migsim/migsim/engine/dfs"
 	"github.com/migsim/migsim/engine/visited"
 )
 
-// Reduction selects dfs's partial-order reduction.
-type Reduction uint8
+// The dfs strategy's configuration and vocabulary are package dfs's;
+// engine names them.
 
+// DFSConfig configures a depth-first search (dfs.Config).
+type DFSConfig = dfs.Config
+
+// Reduction selects dfs's partial-order reduction (dfs.Reduction).
+type Reduction = dfs.Reduction
+
+// The reductions (package dfs).
 const (
 	// ReductionSleep uses sleep sets only (the default).
-	ReductionSleep Reduction = iota
-	// ReductionDPOR uses source-set dynamic partial-order reduction
-	// (Abdulla et al., POPL 2014) with sleep sets.
-	ReductionDPOR
-	// ReductionNone explores every pick within the bound: the reference
-	// the reductions are tested against.
-	ReductionNone
+	ReductionSleep = dfs.ReductionSleep
+	// ReductionDPOR uses source-set dynamic partial-order reduction with
+	// sleep sets.
+	ReductionDPOR = dfs.ReductionDPOR
+	// ReductionNone explores every pick within the bound.
+	ReductionNone = dfs.ReductionNone
 )
 
-// EffectiveSplitDepth returns the split depth a search with the given
-// SplitDepth and Shards uses.
-func EffectiveSplitDepth(depth, shards int) int {
-	switch {
-	case depth > 0:
-		return depth
-	case shards > 1:
-		return DefaultSplitDepth
-	}
-	return 0
-}
+// Reductions lists the reduction names in a stable order (dfs.Reductions).
+var Reductions = dfs.Reductions
 
-// Reductions lists the reduction names in a stable order.
-var Reductions = []string{"sleep", "dpor", "none"}
-
-// String returns sleep, dpor or none.
-func (r Reduction) String() string {
-	if int(r) < len(Reductions) {
-		return Reductions[r]
-	}
-	return fmt.Sprintf("reduction-%d", r)
-}
-
-// ParseReduction parses sleep, dpor or none.
-func ParseReduction(s string) (Reduction, error) {
-	if i := slices.Index(Reductions, s); i >= 0 {
-		return Reduction(i), nil
-	}
-	return 0, fmt.Errorf("engine: unknown reduction %q (want sleep, dpor or none)", s)
-}
+// ParseReduction parses sleep, dpor or none (dfs.ParseReduction).
+func ParseReduction(s string) (Reduction, error) { return dfs.ParseReduction(s) }
 
 // DefaultSplitDepth is the split depth of a sharded search whose
-// DFSConfig.SplitDepth is zero.
-const DefaultSplitDepth = 4
+// DFSConfig.SplitDepth is zero (dfs.DefaultSplitDepth).
+const DefaultSplitDepth = dfs.DefaultSplitDepth
+
+// EffectiveSplitDepth returns the split depth a search with the given
+// SplitDepth and Shards uses (dfs.EffectiveSplitDepth).
+func EffectiveSplitDepth(depth, shards int) int { return dfs.EffectiveSplitDepth(depth, shards) }
 
 // DefaultStateCap caps the states remembered for state pruning, and the
 // known transitions (visited.Cap).
 const DefaultStateCap = visited.Cap
 
-// DFSConfig configures a depth-first search.
-type DFSConfig struct {
-	// Bound is the preemption bound (negative: none).
-	Bound int
-	// Reduction is the partial-order reduction.
-	Reduction Reduction
-	// SplitDepth is the number of branching decisions at the top of the
-	// tree that are explored in full (every awake pick within the bound,
-	// whatever the reduction): the picks at the last of them number the
-	// subtrees in depth-first order, and a shard explores the subtrees
-	// whose number is Shard mod Shards. Zero means no split, or
-	// DefaultSplitDepth when Shards > 1. A sharded search and the merge of
-	// its shards equal one unsharded search with the same SplitDepth.
-	SplitDepth int
-	// Shard and Shards select this search's subtrees.
-	Shard, Shards int
-	// States prunes a decision whose state (StateHasher) and checks
-	// (JudgeHasher, when the system has one) have been explored
-	// completely before with no more sleeping steps and a remaining bound
-	// that pays for every path from it (strategy_dfs_state.go). Ignored with
-	// ReductionDPOR, whose backtrack sets need every run.
-	States bool
-}
+// SubtreeRuns counts the complete runs of one subtree of the split
+// (dfs.SubtreeRuns).
+type SubtreeRuns = dfs.SubtreeRuns
+
+// RunKind says how a dfs run counted (dfs.RunKind).
+type RunKind = dfs.RunKind
+
+// The kinds of dfs run (package dfs).
+const (
+	// RunComplete is a complete run of this shard (a schedule).
+	RunComplete = dfs.RunComplete
+	// RunPruned is a run of this shard abandoned by sleep sets, the bound
+	// or state pruning.
+	RunPruned = dfs.RunPruned
+	// RunForeign is a run into (or of) another shard's subtree.
+	RunForeign = dfs.RunForeign
+)
+
+// ErrForeign is returned by a sharded dfs for a run that enters a subtree
+// of another shard (dfs.ErrForeign).
+var ErrForeign = dfs.ErrForeign

@@ -20,7 +20,7 @@ var propLargerSystems = flag.Int("engine.largersystems", 300, "random systems Te
 // actor to block on a wait, be switched away from for free, and be
 // unblocked by a step that a reduction let sleep: the equivalent path that
 // runs that step first pays a preemption at the switch. Without the rule
-// that wakes every sleeping step past a blocked previous actor (DFS.Choose),
+// that wakes every sleeping step past a blocked previous actor (dfs.Search.Choose),
 // sleep sets miss an outcome at bound 1 in system 1222 (and dpor with
 // them), and state pruning inherits the miss. The systems also check
 // state pruning's budget rule: a visit whose subtree the bound never cut

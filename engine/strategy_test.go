@@ -49,7 +49,7 @@ func TestStrategy_FindLostUpdate(t *testing.T) {
 // serial orders' and the conservative points' redundancy (2, 6, 10 runs);
 // unbounded it runs exactly the 4 traces. Sleep sets alone cannot prune as
 // much under a bound: only the previous actor's step may sleep (see
-// DFS.maySleep), so the noise actor's placements are all run.
+// dfs.Search.maySleep), so the noise actor's placements are all run.
 func TestStrategy_DFSPreemptionBound(t *testing.T) {
 	cases := []struct {
 		red          Reduction

@@ -1,5 +1,5 @@
 // Package visited is what a depth-first search with state pruning
-// remembers of the states it has explored (engine.DFSConfig.States): the
+// remembers of the states it has explored (dfs.Config.States): the
 // complete visits of every state and the rule by which an earlier visit
 // covers a later one (Table), and the known transitions, where a step run
 // from a state led (Transitions).
@@ -26,5 +26,5 @@
 //
 // The package knows nothing of the search: which visits are complete,
 // which decisions may be pruned and which transitions may be trusted is
-// the search's to decide (engine.DFS).
+// the search's to decide (package engine/dfs).
 package visited

@@ -1,6 +1,10 @@
-package engine
+package dfs
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/migsim/migsim/engine/footprint"
+)
 
 // Source-set DPOR (Abdulla, Aronis, Jonsson, Sagonas: "Optimal dynamic
 // partial order reduction", POPL 2014, Algorithm 1 "source-DPOR"), run
@@ -49,7 +53,7 @@ type dporScratch struct {
 	initOf []bool
 }
 
-func (s *DFS) actorOf(k int) int {
+func (s *Search) actorOf(k int) int {
 	n := &s.stack[k]
 	return n.enabled[n.chosen].Actor
 }
@@ -58,11 +62,11 @@ func (s *DFS) actorOf(k int) int {
 // its actor had several steps enabled, the union of them all — picking
 // one alternative is a step that touches what any of them would (the
 // alternative not taken may race with later steps).
-func (s *DFS) fpOf(k int) Footprint {
+func (s *Search) fpOf(k int) footprint.Footprint {
 	n := &s.stack[k]
 	act := n.enabled[n.chosen].Actor
 	if n.effActor != act+1 {
-		n.effActor, n.eff = act+1, Footprint{}
+		n.effActor, n.eff = act+1, footprint.Footprint{}
 		for i := range n.enabled {
 			if n.enabled[i].Actor == act {
 				n.eff = n.eff.Union(n.enabled[i].Footprint)
@@ -74,8 +78,8 @@ func (s *DFS) fpOf(k int) Footprint {
 
 // analyse finds the races of the run that just ended and extends the
 // backtrack sets of the decisions before them.
-func (s *DFS) analyse(res *Result, pruned bool) {
-	L := min(len(res.Choices), len(s.stack))
+func (s *Search) analyse(choices int, pruned bool) {
+	L := min(choices, len(s.stack))
 	a := &s.an
 	a.actors = 0
 	for i := range s.stack {
@@ -163,7 +167,7 @@ func (s *DFS) analyse(res *Result, pruned bool) {
 // footprint fp: dependent, of another actor, and not already ordered
 // through a later one. Each is joined into vk. Event forced (≥ 0), or
 // every event when all is set, is treated as dependent.
-func (s *DFS) directPreds(vk []int32, k, from, act int, fp Footprint, forced int, all bool, out []int32) []int32 {
+func (s *Search) directPreds(vk []int32, k, from, act int, fp footprint.Footprint, forced int, all bool, out []int32) []int32 {
 	a := &s.an
 	for m := k - 1; m >= from; m-- {
 		am := s.actorOf(m)
@@ -181,7 +185,7 @@ func (s *DFS) directPreds(vk []int32, k, from, act int, fp Footprint, forced int
 
 // virtual analyses step x, which did not run, as if it ran at position p
 // (after events 0..p-1), dependent on event forced (≥ 0) that disabled it.
-func (s *DFS) virtual(p, epochStart int, x *Step, forced int) {
+func (s *Search) virtual(p, epochStart int, x *Step, forced int) {
 	a := &s.an
 	vx := a.tmp
 	clear(vx)
@@ -201,7 +205,7 @@ func (s *DFS) virtual(p, epochStart int, x *Step, forced int) {
 
 // race handles the race of event m with an event of actor act at position
 // k whose clock is vk (event k itself, or a virtual step).
-func (s *DFS) race(m, k, act int, vk []int32) {
+func (s *Search) race(m, k, act int, vk []int32) {
 	node := &s.stack[m]
 	if node.full {
 		return
@@ -296,7 +300,7 @@ func (s *DFS) race(m, k, act int, vk []int32) {
 
 // conservative adds actor q at the start of the block of steps containing
 // decision m, or every enabled actor there when q is not enabled.
-func (s *DFS) conservative(m, q int) {
+func (s *Search) conservative(m, q int) {
 	j := m
 	for j > 0 && s.stack[j].prev == s.actorOf(j) {
 		j--
@@ -316,6 +320,16 @@ func (s *DFS) conservative(m, q int) {
 			n.backtrack = append(n.backtrack, st.Actor)
 		}
 	}
+}
+
+// firstOfActor returns the index of actor's first step in steps, or -1.
+func firstOfActor(steps []Step, actor int) int {
+	for i := range steps {
+		if steps[i].Actor == actor {
+			return i
+		}
+	}
+	return -1
 }
 
 func hasStep(en []Step, x *Step) bool {

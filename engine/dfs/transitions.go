@@ -1,4 +1,4 @@
-package engine
+package dfs
 
 import "github.com/migsim/migsim/engine/visited"
 
@@ -9,7 +9,7 @@ import "github.com/migsim/migsim/engine/visited"
 // decision), and it finds the state covered. The system is deterministic
 // and its state hash stands for its whole state, so a pick run from a
 // state leads to one state whatever path reached the first; and its judge
-// hash (JudgeHasher) stands for what its checks keep beyond that state, so
+// hash (engine.JudgeHasher) stands for what its checks keep beyond that state, so
 // the pick, run from a decision with the same state and judge hashes, is
 // judged as it was then. The search remembers, for every pick it ran from
 // a decision with both hashes and that found nothing, the state it led to
@@ -30,14 +30,14 @@ import "github.com/migsim/migsim/engine/visited"
 func stepKey(st Step) uint64 { return visited.StepKey(st.Actor, st.Label) }
 
 // transitions reports whether the search keeps and uses known transitions.
-func (s *DFS) transitions() bool {
+func (s *Search) transitions() bool {
 	return s.cfg.States && s.cfg.Reduction != ReductionDPOR && s.cfg.Shards <= 1 && s.cfg.SplitDepth == 0
 }
 
 // learn records that the pick p.chosen, run from p's state, led to the
 // state with key child, where its actor had a step enabled (prevOn) or had
 // finished.
-func (s *DFS) learn(p *dfsNode, child visited.Key, prevOn, prevFinished bool) {
+func (s *Search) learn(p *node, child visited.Key, prevOn, prevFinished bool) {
 	if !p.hasState || !p.hasJudge || !s.transitions() {
 		return
 	}
@@ -47,7 +47,7 @@ func (s *DFS) learn(p *dfsNode, child visited.Key, prevOn, prevFinished bool) {
 // inherit fills in what node n, reached from p by pick i, takes from p:
 // its preemptions and the sleeping steps that stay asleep past the pick.
 // It records in p whether the pick's actor is still enabled at n.
-func (s *DFS) inherit(n, p *dfsNode, i int) {
+func (s *Search) inherit(n, p *node, i int) {
 	c := p.enabled[i]
 	p.after[i] = 0
 	if n.prevOn {
@@ -77,7 +77,7 @@ func (s *DFS) inherit(n, p *dfsNode, i int) {
 // by ones that run it first; but z, run first, may be what unblocks this
 // actor, and then the covering path pays a preemption here that this one
 // does not. So nothing sleeps past a blocked previous actor.
-func (s *DFS) wakeAll(n *dfsNode, prevFinished bool) {
+func (s *Search) wakeAll(n *node, prevFinished bool) {
 	if s.cfg.Bound >= 0 && !n.prevOn && !prevFinished {
 		n.sleep = nil
 	}
@@ -88,7 +88,7 @@ func (s *DFS) wakeAll(n *dfsNode, prevFinished bool) {
 // leads to a state an earlier visit covers. Then the caller does not run it
 // and passes ErrPruned to Next, which counts it as a pruned run. maxSteps
 // is the runs' step bound (a run that reached it would end there instead).
-func (s *DFS) Virtual(maxSteps int) bool {
+func (s *Search) Virtual(maxSteps int) bool {
 	k := len(s.stack) - 1
 	if k < 0 || !s.transitions() || k+1 >= maxSteps {
 		return false
@@ -101,7 +101,7 @@ func (s *DFS) Virtual(maxSteps int) bool {
 	if !ok {
 		return false
 	}
-	n := dfsNode{prev: p.enabled[p.chosen].Actor, prevOn: tr.PrevOn, bounded: s.cfg.Bound >= 0}
+	n := node{prev: p.enabled[p.chosen].Actor, prevOn: tr.PrevOn, bounded: s.cfg.Bound >= 0}
 	s.inherit(&n, p, p.chosen)
 	s.wakeAll(&n, tr.PrevFinished)
 	n.state, n.hasState, n.hasJudge = tr.Child, true, true
@@ -118,4 +118,4 @@ func (s *DFS) Virtual(maxSteps int) bool {
 }
 
 // VirtualRuns counts the runs Virtual pruned without running them.
-func (s *DFS) VirtualRuns() int { return s.virtualRuns }
+func (s *Search) VirtualRuns() int { return s.virtualRuns }

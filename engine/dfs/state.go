@@ -1,11 +1,11 @@
-package engine
+package dfs
 
 import "github.com/migsim/migsim/engine/visited"
 
-// State pruning (DFSConfig.States): a decision whose state has been
+// State pruning (Config.States): a decision whose state has been
 // explored completely before is skipped when that earlier visit covered
 // everything this one would explore. Package visited keeps the visits: a
-// state is the system's state hash with its judge hash (JudgeHasher), and
+// state is the system's state hash with its judge hash (engine.JudgeHasher), and
 // it says when an earlier visit covers a later one (its sleep set, its
 // previous actor, its remaining budget). A system that has a judge hasher
 // but cannot hash its checks at a decision (ok false) has no key there,
@@ -13,7 +13,7 @@ import "github.com/migsim/migsim/engine/visited"
 // takes its state hash to hold its checks too. A visit whose subtree the
 // bound never cut (no pick refused for the bound, no state below pruned by
 // a visit that depended on its budget) is remembered with an unbounded
-// budget (dfsNode.cut). Only visits whose subtree is complete are
+// budget (node.cut). Only visits whose subtree is complete are
 // remembered (recorded when the search leaves them), so a state on the
 // current path never prunes itself; in a sharded search only visits inside
 // the shard's own subtrees are, and nodes above the split are never pruned
@@ -21,36 +21,25 @@ import "github.com/migsim/migsim/engine/visited"
 // way).
 
 // stateKey returns the state key of decision d when state pruning is on
-// and the system can hash its state there, and its checks when it has a
-// judge hasher (judged: it has one and could).
-func (s *DFS) stateKey(d *Decision) (key visited.Key, judged, ok bool) {
+// and the system can hash its state there (Decision.State), with its
+// checks when it has a judge hasher (judged: it has one and could).
+func (s *Search) stateKey(d *Decision) (key visited.Key, judged, ok bool) {
 	if !s.cfg.States {
 		return visited.Key{}, false, false
 	}
-	h, ok := d.StateHash()
-	if !ok {
-		return visited.Key{}, false, false
-	}
-	if d.judger == nil {
-		return visited.Key{Hash: h}, false, true
-	}
-	j, ok := d.JudgeHash()
-	if !ok {
-		return visited.Key{}, false, false
-	}
-	return visited.Key{Hash: h, Judge: j}, true, true
+	return d.State.StateKey()
 }
 
 // freePrev is the node's previous actor when it has a step enabled (a
 // switch away from it is a preemption), else -1.
-func freePrev(n *dfsNode) int {
+func freePrev(n *node) int {
 	if n.prevOn {
 		return n.prev
 	}
 	return -1
 }
 
-func (s *DFS) remaining(n *dfsNode) int {
+func (s *Search) remaining(n *node) int {
 	if s.cfg.Bound < 0 {
 		return -1
 	}
@@ -58,7 +47,7 @@ func (s *DFS) remaining(n *dfsNode) int {
 }
 
 // sleepKey returns the node's sleep set as sorted step keys.
-func sleepKey(n *dfsNode) []uint64 {
+func sleepKey(n *node) []uint64 {
 	if len(n.sleep) == 0 {
 		return nil
 	}
@@ -70,7 +59,7 @@ func sleepKey(n *dfsNode) []uint64 {
 }
 
 // seen reports whether a complete earlier visit covers n.
-func (s *DFS) seen(n *dfsNode) bool {
+func (s *Search) seen(n *node) bool {
 	v, ok := s.states.Covering(n.state, freePrev(n), s.remaining(n), sleepKey(n))
 	if ok {
 		n.cut = v.Remaining >= 0
@@ -80,7 +69,7 @@ func (s *DFS) seen(n *dfsNode) bool {
 
 // forget is called when the search leaves a node: a complete visit is
 // remembered for state pruning.
-func (s *DFS) forget(n *dfsNode) {
+func (s *Search) forget(n *node) {
 	if !n.hasState || s.states.Full() {
 		return
 	}

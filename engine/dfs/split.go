@@ -1,8 +1,8 @@
-package engine
+package dfs
 
 import "errors"
 
-// The split of a dfs tree into subtrees, for shards (DFSConfig.SplitDepth).
+// The split of a dfs tree into subtrees, for shards (Config.SplitDepth).
 
 // SubtreeRuns counts the complete runs of one subtree of the split.
 type SubtreeRuns struct {
@@ -24,7 +24,7 @@ const (
 )
 
 // LastRun returns the subtree and kind of the run the last Next ended.
-func (s *DFS) LastRun() (subtree int, kind RunKind) { return s.lastSub, s.lastKind }
+func (s *Search) LastRun() (subtree int, kind RunKind) { return s.lastSub, s.lastKind }
 
 // ErrForeign is returned by a sharded dfs for a run that enters a subtree
 // of another shard.
@@ -34,7 +34,7 @@ var ErrForeign = errors.New("engine: run belongs to another shard")
 // moves past the picks whose subtrees belong to other shards (they count
 // as explored: their shards explore them). It reports false when no pick
 // of the node is left.
-func (s *DFS) enterOwned(n *dfsNode) bool {
+func (s *Search) enterOwned(n *node) bool {
 	for {
 		s.cur = s.subtree
 		s.subtree++
@@ -63,7 +63,7 @@ func (s *DFS) enterOwned(n *dfsNode) bool {
 // when another step independent of it is enabled. (At a split frontier
 // other shards ran t, so only the first rule applies, the same way in
 // every shard.) docs/engine.md has the case analysis.
-func (s *DFS) maySleep(p *dfsNode, t int, c Step) bool {
+func (s *Search) maySleep(p *node, t int, c Step) bool {
 	z := p.enabled[t]
 	switch {
 	case s.cfg.Bound < 0, p.prevOn && z.Actor == p.prev:
@@ -74,6 +74,6 @@ func (s *DFS) maySleep(p *dfsNode, t int, c Step) bool {
 	return p.after[t] == 0
 }
 
-func (s *DFS) owns() bool {
+func (s *Search) owns() bool {
 	return s.cfg.Shards <= 1 || s.cur%s.cfg.Shards == s.cfg.Shard
 }
