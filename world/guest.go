@@ -3,9 +3,7 @@ package world
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"strconv"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
@@ -16,6 +14,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/steplabel"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -134,7 +133,7 @@ func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }
 
 // CfgRead implements GuestBus.
 func (g *guestActor) CfgRead(off uint16, n int) uint32 {
-	res := g.op(g.cfgLabel(":cfg-read 0x", off, "/", uint64(n), 10), func() []byte {
+	res := g.op(steplabel.Cfg(g.name, ":cfg-read 0x", off, "/", uint64(n), 10), func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgRead, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Len: n})
@@ -148,7 +147,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.w.trapsFLR(off, data)
-	g.yield(&actorReq{label: g.cfgLabel(":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
+	g.yield(&actorReq{label: steplabel.Cfg(g.name, ":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -161,14 +160,14 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
-	return g.yieldMem(g.regLabel(":mmio-read ", addr, nil, false), false, por.VFAccess(pcie.MemRead, addr-addrmap.GuestBAR0(g.vf), nil), g.doMMIORead)
+	return g.yieldMem(steplabel.Reg(g.name, ":mmio-read ", addr-addrmap.GuestBAR0(g.vf), nil, false), false, por.VFAccess(pcie.MemRead, addr-addrmap.GuestBAR0(g.vf), nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
-	g.yieldMem(g.regLabel(":mmio-write ", addr, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-addrmap.GuestBAR0(g.vf), d), g.doMMIOWrite)
+	g.yieldMem(steplabel.Reg(g.name, ":mmio-write ", addr-addrmap.GuestBAR0(g.vf), d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-addrmap.GuestBAR0(g.vf), d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which
@@ -206,30 +205,6 @@ func (g *guestActor) mmioWrite() []byte {
 		g.tlp(pcie.TLP{Kind: pcie.MemWrite, Requester: guest.RID, Addr: ha, Data: g.mem.data})
 	}
 	return nil
-}
-
-// cfgLabel builds the label of a configuration access in one allocation:
-// the actor's name, verb, the offset in hex, then sep and val in base
-// ("vcpu0:cfg-read 0x4/2", "vcpu0:cfg-write 0x4=0x6").
-func (g *guestActor) cfgLabel(verb string, off uint16, sep string, val uint64, base int) string {
-	var b [64]byte
-	l := strconv.AppendUint(append(append(b[:0], g.name...), verb...), uint64(off), 16)
-	return string(strconv.AppendUint(append(l, sep...), val, base))
-}
-
-// regLabel builds the label of a BAR0 access in one allocation: the
-// actor's name, verb, the register's name and, for a write, "=" and the
-// data in hex ("vcpu0:mmio-write queue_desc_lo=00100000").
-func (g *guestActor) regLabel(verb string, addr uint64, data []byte, write bool) string {
-	var b [96]byte
-	l := append(b[:0], g.name...)
-	l = append(l, verb...)
-	l = addrmap.AppendRegName(l, addr-addrmap.GuestBAR0(g.vf))
-	if write {
-		l = append(l, '=')
-		l = hex.AppendEncode(l, data)
-	}
-	return string(l)
 }
 
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or

@@ -26,6 +26,7 @@ import (
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/record"
+	"github.com/migsim/migsim/world/steplabel"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -203,25 +204,10 @@ type devActor struct {
 	key     devKey
 	name    string
 	pending []devEvent
-	// labels are the labels of the steps scheduled so far (the queue steps
-	// and the admin steps of the first tags): a device runs the same few
-	// (fetch, execute and complete of each queue) many times a run. Not
-	// state: the state hash reads pending.
-	labels []devStepLabel
+	// labels are the labels of the steps scheduled so far. Not state: the
+	// state hash reads pending.
+	labels steplabel.Device
 }
-
-// devStepLabel is the label of one step of a device.
-type devStepLabel struct {
-	step  member.Step
-	label string
-}
-
-// maxStepLabels bounds the labels a device keeps.
-const maxStepLabels = 32
-
-// maxAdminLabelTag bounds the admin tags whose step labels a device keeps:
-// an owner driver reuses its first few tags, a long run numbers many.
-const maxAdminLabelTag = 4
 
 // popPending removes and returns the device's first pending event. The
 // rest move down, so the queue keeps its array: appending to a slice
@@ -232,23 +218,6 @@ func (d *devActor) popPending() devEvent {
 	d.pending[n] = devEvent{}
 	d.pending = d.pending[:n]
 	return ev
-}
-
-// stepLabel returns the label of a step scheduled on the device ("NAME:fetch(q0)").
-func (d *devActor) stepLabel(s member.Step) string {
-	for i := range d.labels {
-		if d.labels[i].step == s {
-			return d.labels[i].label
-		}
-	}
-	l := d.name + ":" + s.String()
-	if (s.Kind != member.StepAdmin || s.Tag < maxAdminLabelTag) && len(d.labels) < maxStepLabels {
-		if d.labels == nil {
-			d.labels = make([]devStepLabel, 0, 8)
-		}
-		d.labels = append(d.labels, devStepLabel{step: s, label: l})
-	}
-	return l
 }
 
 type devEvent struct {

@@ -1,21 +1,18 @@
-package world
+package steplabel
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/world/addrmap"
 )
 
 // TestRegLabel pins the labels of a guest's BAR0 accesses, which schedule
 // files record: every register class, the fallback for an offset no
 // register holds, and a write of no bytes, which keeps its "=".
 func TestRegLabel(t *testing.T) {
-	g := &guestActor{vf: 2}
-	g.name = "vcpu1"
-	base := addrmap.GuestBAR0(2)
 	cases := []struct {
 		off   uint64
 		data  []byte
@@ -32,15 +29,13 @@ func TestRegLabel(t *testing.T) {
 		{0x14, []byte{}, true, "vcpu1:mmio-write device_status="},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, g.regLabel(map[bool]string{false: ":mmio-read ", true: ":mmio-write "}[c.write], base+c.off, c.data, c.write))
+		assert.Equal(t, c.want, Reg("vcpu1", map[bool]string{false: ":mmio-read ", true: ":mmio-write "}[c.write], c.off, c.data, c.write))
 	}
 }
 
 // TestCfgLabel pins the labels of a guest's configuration accesses, which
 // schedule files record.
 func TestCfgLabel(t *testing.T) {
-	g := &guestActor{}
-	g.name = "vcpu0"
 	for _, c := range []struct {
 		verb string
 		off  uint16
@@ -55,6 +50,17 @@ func TestCfgLabel(t *testing.T) {
 		{":cfg-write 0x", 0x4, "=0x", 0, 16, "vcpu0:cfg-write 0x4=0x0"},
 		{":cfg-write 0x", 0xffc, "=0x", 0xffffffff, 16, "vcpu0:cfg-write 0xffc=0xffffffff"},
 	} {
-		assert.Equal(t, c.want, g.cfgLabel(c.verb, c.off, c.sep, c.val, c.base))
+		assert.Equal(t, c.want, Cfg("vcpu0", c.verb, c.off, c.sep, c.val, c.base))
 	}
+}
+
+// A device's step labels are its name and the step, kept for the queue
+// steps and the first admin tags only.
+func TestDeviceStep(t *testing.T) {
+	var d Device
+	fetch := member.Step{Kind: member.StepFetch, Queue: 0}
+	assert.Equal(t, "src.vf1:fetch(q0)", d.Step("src.vf1", fetch))
+	assert.Equal(t, "src.vf1:fetch(q0)", d.Step("src.vf1", fetch))
+	assert.Equal(t, "src.vf1:admin(tag 9)", d.Step("src.vf1", member.Step{Kind: member.StepAdmin, Tag: 9}))
+	assert.Len(t, d.labels, 1, "a late admin tag is not kept")
 }

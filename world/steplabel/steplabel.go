@@ -1,0 +1,78 @@
+// Package steplabel builds the labels of the steps the world offers, which
+// traces and schedule files record and partial-order reduction classifies
+// (world/por): a guest's configuration and BAR0 accesses, each built in
+// one allocation, and a device's internal steps, kept per device so that
+// the few it runs many times a run are built once.
+package steplabel
+
+import (
+	"encoding/hex"
+	"strconv"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/world/addrmap"
+)
+
+// Cfg builds the label of a configuration access of actor name: the name,
+// verb, the offset in hex, then sep and val in base ("vcpu0:cfg-read
+// 0x4/2", "vcpu0:cfg-write 0x4=0x6").
+func Cfg(name, verb string, off uint16, sep string, val uint64, base int) string {
+	var b [64]byte
+	l := strconv.AppendUint(append(append(b[:0], name...), verb...), uint64(off), 16)
+	return string(strconv.AppendUint(append(l, sep...), val, base))
+}
+
+// Reg builds the label of an access of actor name at offset off of a VF's
+// BAR0: the name, verb, the register's name (addrmap.AppendRegName) and,
+// for a write, "=" and the data in hex ("vcpu0:mmio-write
+// queue_desc_lo=00100000").
+func Reg(name, verb string, off uint64, data []byte, write bool) string {
+	var b [96]byte
+	l := append(b[:0], name...)
+	l = append(l, verb...)
+	l = addrmap.AppendRegName(l, off)
+	if write {
+		l = append(l, '=')
+		l = hex.AppendEncode(l, data)
+	}
+	return string(l)
+}
+
+// maxSteps bounds the labels a Device keeps.
+const maxSteps = 32
+
+// maxAdminTag bounds the admin tags whose step labels a Device keeps: an
+// owner driver reuses its first few tags, a long run numbers many.
+const maxAdminTag = 4
+
+// Device keeps the labels of the steps scheduled on one device so far
+// (the queue steps and the admin steps of the first tags): a device runs
+// the same few (fetch, execute and complete of each queue) many times a
+// run. The zero Device keeps none.
+type Device struct {
+	labels []stepLabel
+}
+
+// stepLabel is the label of one step of a device.
+type stepLabel struct {
+	step  member.Step
+	label string
+}
+
+// Step returns the label of step s scheduled on the device named name
+// ("NAME:fetch(q0)").
+func (d *Device) Step(name string, s member.Step) string {
+	for i := range d.labels {
+		if d.labels[i].step == s {
+			return d.labels[i].label
+		}
+	}
+	l := name + ":" + s.String()
+	if (s.Kind != member.StepAdmin || s.Tag < maxAdminTag) && len(d.labels) < maxSteps {
+		if d.labels == nil {
+			d.labels = make([]stepLabel, 0, 8)
+		}
+		d.labels = append(d.labels, stepLabel{step: s, label: l})
+	}
+	return l
+}
