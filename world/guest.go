@@ -160,14 +160,16 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 // MMIORead implements GuestBus.
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
-	return g.yieldMem(steplabel.Reg(g.name, ":mmio-read ", addr-addrmap.GuestBAR0(g.vf), nil, false), false, por.VFAccess(pcie.MemRead, addr-addrmap.GuestBAR0(g.vf), nil), g.doMMIORead)
+	off := addr - addrmap.GuestBAR0(g.vf)
+	return g.yieldMem(steplabel.Reg(g.name, ":mmio-read ", off, nil, false), false, por.VFAccess(pcie.MemRead, off, nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
-	g.yieldMem(steplabel.Reg(g.name, ":mmio-write ", addr-addrmap.GuestBAR0(g.vf), d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, addr-addrmap.GuestBAR0(g.vf), d), g.doMMIOWrite)
+	off := addr - addrmap.GuestBAR0(g.vf)
+	g.yieldMem(steplabel.Reg(g.name, ":mmio-write ", off, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, off, d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which
