@@ -428,6 +428,24 @@ func TestNotDeterministicDevice(t *testing.T) {
 	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for a device's non-determinism")
 }
 
+// cancelAtRequest is a transcript that calls cancel when the kit sends a
+// request other than the handshake's hello.
+type cancelAtRequest struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+}
+
+func (c *cancelAtRequest) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range strings.Split(string(p), "\n") {
+		if strings.HasPrefix(l, "kit> ") && !strings.Contains(l, `"op":"hello"`) {
+			c.cancel()
+		}
+	}
+	return len(p), nil
+}
+
 // TestInterruptedExternalDevice: the kit's context (Context, Ctrl-C in
 // migsim conform) ends a request the device is slow to answer at once,
 // not at its deadline, and the units it cuts short are skipped as
@@ -447,9 +465,11 @@ func TestInterruptedExternalDevice(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			timer := time.AfterFunc(500*time.Millisecond, cancel)
-			defer timer.Stop()
-			d := conformance.ExecDevice([]string{hostile, "hang"}, extdevice.Options{Timeout: time.Minute})
+			// Interrupt once the kit sent its first request past the
+			// handshake, which the device never answers: on a clock, a
+			// loaded machine may still be starting the device.
+			d := conformance.ExecDevice([]string{hostile, "hang"}, extdevice.Options{Timeout: time.Minute,
+				Transcript: &cancelAtRequest{cancel: cancel}})
 			start := time.Now()
 			rep, err := conformance.Check(d, conformance.Short(), conformance.Scenarios("smoke-migrate"),
 				conformance.ReplayDir(t.TempDir()), conformance.Context(ctx), tc.parts)
