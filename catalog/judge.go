@@ -129,10 +129,15 @@ type Outcome struct {
 	ExpectedOracle string
 	Got            scenario.Verdict
 	GotOracle      string
-	// Finding is the first finding (lowest schedule index), if any.
+	// Finding is the first finding (lowest schedule index) of the first
+	// exploration of the row that found one (Runs[FindingRun]), if any:
+	// the scenario's own exploration's, else the cross-check's.
 	Finding *engine.Finding
-	// FindingIndex is the schedule index of Finding.
+	// FindingIndex is the schedule index of Finding in its exploration.
 	FindingIndex int
+	// FindingRun is the index in Runs of the exploration that found
+	// Finding (0: the scenario's own).
+	FindingRun int
 	// Budget is the scenario's exploration; Explored what it covered.
 	Budget   scenario.Budget
 	Explored engine.Summary
@@ -253,7 +258,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		if cfg.ShrinkCtx != nil {
 			shrinkCtx = cfg.ShrinkCtx
 		}
-		if err := out.shrink(shrinkCtx, t, f, *rep, b, cfg); err != nil {
+		if err := out.shrink(shrinkCtx, t, f, *rep, out.Runs[out.FindingRun].Budget, cfg); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 		if err := out.judgeImpact(t, rep.Seed, rep.Result.Choices); err != nil {
@@ -275,7 +280,9 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	return out, nil
 }
 
-// shrink shrinks the first finding and records its schedule.
+// shrink shrinks the first finding and records its schedule; b is the
+// budget of the exploration that found it (its strategy and base seed name
+// the schedule).
 func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep engine.Report, b scenario.Budget, cfg JudgeConfig) error {
 	sc := cfg.Shrink
 	if sc.MaxSteps == 0 {

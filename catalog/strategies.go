@@ -113,9 +113,25 @@ func (r *StrategyRun) Text() string {
 	return s
 }
 
-// explore runs every budget of the row, sets the outcome's verdict from the
-// first (the scenario's own) and its match from all of them. memo, when
-// set, lets each exploration answer known interleavings from its tree.
+// firstFinding returns the first finding of the row's explorations, in
+// their order (the scenario's own first), and the index in runs of the
+// exploration that found it; nil and 0 when none found anything.
+func firstFinding(runs []StrategyRun) (*engine.Report, int) {
+	for i := range runs {
+		if f := runs[i].Explored.Findings; len(f) > 0 {
+			rep := f[0]
+			return &rep, i
+		}
+	}
+	return nil, 0
+}
+
+// explore runs every budget of the row and sets its match from all of
+// them. It returns the row's first finding (firstFinding): the scenario's
+// own exploration's when it found one, else the first a later exploration
+// found, so that a row that explorations disagree on shows what was found
+// rather than the pass of the exploration that missed it. memo, when set,
+// lets each exploration answer known interleavings from its tree.
 // interrupted reports that ctx ended; the explorations done so far are
 // kept.
 func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg JudgeConfig, memo *engine.MemoConfig) (first *engine.Report, interrupted bool, err error) {
@@ -153,10 +169,6 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		o.Runs = append(o.Runs, run)
 		if i == 0 {
 			o.Explored = sum
-			if len(sum.Findings) > 0 {
-				rep := sum.Findings[0]
-				first = &rep
-			}
 		}
 		if interrupted {
 			break // an unfinished exploration proves nothing: no mismatch reason
@@ -181,6 +193,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		}
 	}
 	o.Mismatch = strings.Join(why, "; ")
+	first, o.FindingRun = firstFinding(o.Runs)
 	return first, interrupted, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -179,7 +180,10 @@ type runExplored struct {
 	Exhaustive   bool   `json:"exhaustive,omitempty"`
 	BoundHit     bool   `json:"bound_hit,omitempty"`
 	FindingIndex *int   `json:"finding_index,omitempty"`
-	Text         string `json:"text"`
+	// FindingStrategy names the exploration that found the finding when it
+	// is not the one described here (the scenario's own): the cross-check's.
+	FindingStrategy string `json:"finding_strategy,omitempty"`
+	Text            string `json:"text"`
 }
 
 type runShrunk struct {
@@ -216,6 +220,9 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error 
 		if o.Finding != nil {
 			idx := o.FindingIndex
 			r.Explored.FindingIndex = &idx
+			if o.FindingRun > 0 && o.FindingRun < len(o.Runs) {
+				r.Explored.FindingStrategy = o.Runs[o.FindingRun].Budget.Strategy
+			}
 		}
 		if o.Shrunk != nil {
 			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
@@ -284,6 +291,23 @@ func scheduleHint(o *Outcome) string {
 	if r, err := spec.ParseRules(o.Edition, o.Knobs); err == nil {
 		knobs = r.Diff(o.Edition)
 	}
-	return "not written; --report-dir DIR writes it (and a report), or explore it: " +
-		ExploreCommand(scn, o.Edition.String(), knobs, SettingStrings(o.Settings))
+	cmd := ExploreCommand(scn, o.Edition.String(), knobs, SettingStrings(o.Settings))
+	if o.FindingRun > 0 && o.FindingRun < len(o.Runs) {
+		cmd += budgetFlags(o.Runs[o.FindingRun].Budget)
+	}
+	return "not written; --report-dir DIR writes it (and a report), or explore it: " + cmd
+}
+
+// budgetFlags are the migsim explore flags that run exploration b of a
+// row instead of the scenario's own: the cross-check that found a row's
+// finding when the scenario's own exploration did not (same seed).
+func budgetFlags(b scenario.Budget) string {
+	s := fmt.Sprintf(" --strategy %s --schedules %d", b.Strategy, b.Schedules)
+	switch b.Strategy {
+	case engine.StrategyPCT:
+		s += fmt.Sprintf(" --depth %d", b.Depth)
+	case engine.StrategyDFS:
+		s += fmt.Sprintf(" --bound %d", b.Bound)
+	}
+	return s
 }
