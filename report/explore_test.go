@@ -30,3 +30,18 @@ func TestPrintWhy_AdminCommandsError(t *testing.T) {
 	PrintWhy(&alone, ex, cs, nil, 0, nil) // no schedule: the labels stand alone
 	assert.Equal(t, "  why: "+ex.Text()+"\n"+order, alone.String())
 }
+
+// PrintResult's shrunk line words the shrink as migsim run's table does
+// (catalog.ShrinkText): a schedule that lost its preemptions for a step
+// more does not read as a failure to shrink.
+func TestPrintResult_ShrunkLine(t *testing.T) {
+	fd := engine.Finding{Oracle: "transparent", Step: 231}
+	r := &Exploration{Summary: engine.Summary{Schedules: 1, Failing: 1, Findings: []engine.Report{{Finding: fd}}},
+		Shrunk: &engine.ShrinkResult{Before: engine.Size{Steps: 231, Preemptions: 76, Relevant: 231},
+			After: engine.Size{Steps: 232, Relevant: 232}, Replays: 977, Executed: 68,
+			Result: engine.Result{Choices: make([]engine.Choice, 232)}, Slice: []int{0, 231}}}
+	var b bytes.Buffer
+	r.PrintResult(&b, nil)
+	assert.Contains(t, b.String(), "shrunk transparent: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: "+
+		"76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed), 2 of 232 steps matter\n")
+}

@@ -1,0 +1,49 @@
+package catalog
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+)
+
+func TestShrinkText(t *testing.T) {
+	size := func(steps, preemptions, relevant int) engine.Size {
+		return engine.Size{Steps: steps, Preemptions: preemptions, Relevant: relevant}
+	}
+	for _, tc := range []struct {
+		name          string
+		before, after engine.Size
+		want          string
+	}{
+		{"fewer preemptions for one more step reads as the trade it is", size(231, 76, 231), size(232, 0, 232),
+			"231 steps, 76 preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first"},
+		{"fewer of everything", size(120, 3, 100), size(40, 0, 12),
+			"120 steps, 3 preemptions -> 40 steps, 0 preemptions: 3 fewer preemptions, 88 fewer relevant steps, 80 fewer steps"},
+		{"fewer relevant steps for more steps", size(50, 0, 30), size(53, 0, 10),
+			"50 steps, 0 preemptions -> 53 steps, 0 preemptions: 20 fewer relevant steps for 3 more steps, as relevant steps rank before steps"},
+		{"only fewer steps", size(50, 1, 50), size(49, 1, 50),
+			"50 steps, 1 preemption -> 49 steps, 1 preemption: 1 fewer step"},
+		{"nothing smaller", size(12, 1, 12), size(12, 1, 12),
+			"12 steps, 1 preemption -> 12 steps, 1 preemption: no smaller schedule fails the same way"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, ShrinkText(tc.before, tc.after))
+		})
+	}
+}
+
+// TestWriteTable_ShrunkLine: the table's shrunk line says what the shrink
+// gained, wrapped under the table's width.
+func TestWriteTable_ShrunkLine(t *testing.T) {
+	o := Outcome{Scenario: "gen-8", Finding: &engine.Finding{Oracle: "error:incompatible"},
+		Shrunk: &engine.ShrinkResult{Before: engine.Size{Steps: 231, Preemptions: 76, Relevant: 231},
+			After: engine.Size{Steps: 232, Relevant: 232}, Replays: 977, Executed: 68}}
+	var b bytes.Buffer
+	require.NoError(t, WriteTable(&b, []Outcome{o}, t.TempDir(), ""))
+	assert.Contains(t, b.String(), "\n  shrunk: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1 more\n"+
+		"    relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed)\n")
+}
