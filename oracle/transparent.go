@@ -3,6 +3,8 @@ package oracle
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/world/observe"
@@ -45,19 +47,48 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 		return
 	}
 	if compat {
-		p.Report([]string{p.Flow.Actor}, "the guest noticed a migration that stopped on a compatibility check: entry %d of its log is %q, without migration %q",
-			i, got, want)
+		p.Report(withActors(entryActors(nil, got, want), p.Flow.Actor),
+			"the guest noticed a migration that stopped on a compatibility check: entry %d of its log is %q, without migration %q", i, got, want)
 		return
 	}
-	actors := append([]string{}, p.Guests...)
+	actors := entryActors(append([]string{}, p.Guests...), got, want)
 	if p.Flow != nil {
-		actors = append(actors, p.Flow.Actor)
+		actors = withActors(actors, p.Flow.Actor)
 	}
 	msg := fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, got, want)
 	if p.Blame != "" {
 		msg += "; blamed on the hypervisor: " + p.Blame
 	}
 	p.Report(actors, "%s", msg)
+}
+
+// entryActors adds to actors the actors whose log entries differ (got,
+// want): a peer's read is part of what the guest can tell, and the peer
+// whose read differs is involved as much as the guests are.
+func entryActors(actors []string, got, want string) []string {
+	return withActors(actors, entryActor(got), entryActor(want))
+}
+
+// entryActor returns the actor that wrote an entry of the guest log: the
+// world prefixes each entry with its guest's or peer's name and ": "
+// (observe.FinishPass.GuestLog), and names hold no space. "" for an entry
+// without one ("(nothing)" past a log's end).
+func entryActor(entry string) string {
+	name, _, ok := strings.Cut(entry, ": ")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return ""
+	}
+	return name
+}
+
+// withActors appends the names not yet in actors ("" is no name).
+func withActors(actors []string, names ...string) []string {
+	for _, n := range names {
+		if n != "" && !slices.Contains(actors, n) {
+			actors = append(actors, n)
+		}
+	}
+	return actors
 }
 
 // firstDifference returns the first index where the logs differ, with both

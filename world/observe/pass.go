@@ -238,7 +238,9 @@ type FinishPass struct {
 	Blame string
 }
 
-// GuestLog is what the guests observed (World.GuestLog).
+// GuestLog is what the guests observed (World.GuestLog): guest by guest,
+// then what the peers' reads returned, each entry prefixed with the name
+// of the guest or peer that wrote it and ": ".
 func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
 
 // applying keeps the requirement IDs that apply to edition ed.
