@@ -1,123 +1,98 @@
 package catalog
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/catalog/runfacts"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
-	"github.com/migsim/migsim/world/record"
 )
 
-// RunFacts are what a run exercised, read from its trace up to its end
-// (the finding): the operations a requirement can be about.
-type RunFacts struct {
-	// Modes are the modes a DEV_MODE_SET that completed with OK set, in
-	// first-seen order (virtio-1.4's stop is ModeStop, resume ModeActive).
-	Modes []spec.Mode
-	// Commands are the admin opcodes that completed with OK, by name, in
-	// first-seen order.
-	Commands []string
-	// FLR and Reset: a member had a function-level reset or a virtio reset
-	// in progress at some point.
-	FLR, Reset bool
-}
+// RunFacts are what the host observed of a finding's run (runfacts.Of).
+type RunFacts = runfacts.Facts
 
-// FactsOf reads the facts of a recorded trace.
-func FactsOf(ed spec.Edition, events []record.TraceEvent) RunFacts {
-	var f RunFacts
-	for _, e := range events {
-		switch e.Kind {
-		case record.TraceState:
-			f.FLR = f.FLR || e.State.FLRPending
-			f.Reset = f.Reset || e.State.ResetPending
-		case record.TraceAdmin:
-			if len(e.AdminResult) < 2 || spec.Status(binary.LittleEndian.Uint16(e.AdminResult)) != spec.StatusOK {
-				continue
-			}
-			if !slices.Contains(f.Commands, e.Text) {
-				f.Commands = append(f.Commands, e.Text)
-			}
-			if e.Text != "DEV_MODE_SET" || len(e.Admin) <= 24 {
-				continue
-			}
-			m := spec.Mode(e.Admin[24])
-			if ed == spec.Virtio14 {
-				m = spec.ModeActive
-				if e.Admin[24]&1 != 0 {
-					m = spec.ModeStop
-				}
-			}
-			if !slices.Contains(f.Modes, m) {
-				f.Modes = append(f.Modes, m)
-			}
-		}
-	}
-	return f
-}
+func has[T comparable](list []T, v T) bool { return slices.Contains(list, v) }
 
-func (f RunFacts) mode(m spec.Mode) bool { return slices.Contains(f.Modes, m) }
-func (f RunFacts) cmd(name string) bool  { return slices.Contains(f.Commands, name) }
-func (f RunFacts) quiesced() bool        { return f.mode(spec.ModeStop) || f.mode(spec.ModeFreeze) }
-func (f RunFacts) resetDuringMode() bool { return (f.FLR || f.Reset) && f.cmd("DEV_MODE_SET") }
-func (f RunFacts) partsOrModeSet() bool  { return f.cmd("DEV_PARTS_SET") || f.cmd("DEV_MODE_SET") }
-func (f RunFacts) ctxRead() bool         { return f.cmd("DEV_CTX_READ") }
-func (f RunFacts) ctxWrite() bool        { return f.cmd("DEV_CTX_WRITE") }
-func (f RunFacts) stopped() bool         { return f.mode(spec.ModeStop) }
-func (f RunFacts) frozen() bool          { return f.mode(spec.ModeFreeze) }
-func (f RunFacts) flr() bool             { return f.FLR }
-func (f RunFacts) partsSet() bool        { return f.cmd("DEV_PARTS_SET") }
-func (f RunFacts) partsGet() bool        { return f.cmd("DEV_PARTS_GET") }
+func cmd(f RunFacts, name string) bool { return has(f.Commands, name) }
+func resetDuringMode(f RunFacts) bool  { return (f.FLR || f.Reset) && cmd(f, "DEV_MODE_SET") }
+func partsOrModeSet(f RunFacts) bool   { return cmd(f, "DEV_PARTS_SET") || cmd(f, "DEV_MODE_SET") }
+func ctxRead(f RunFacts) bool          { return cmd(f, "DEV_CTX_READ") }
+func ctxWrite(f RunFacts) bool         { return cmd(f, "DEV_CTX_WRITE") }
+func stopped(f RunFacts) bool          { return has(f.Modes, spec.ModeStop) }
+func frozen(f RunFacts) bool           { return has(f.Modes, spec.ModeFreeze) }
+func flr(f RunFacts) bool              { return f.FLR }
+func partsSet(f RunFacts) bool         { return cmd(f, "DEV_PARTS_SET") }
+func partsGet(f RunFacts) bool         { return cmd(f, "DEV_PARTS_GET") }
+func reachedStopped(f RunFacts) bool   { return has(f.Reached, spec.ModeStop) }
+func writtenInStop(f RunFacts) bool    { return has(f.Written, spec.ModeStop) }
+func notifiedFrozen(f RunFacts) bool   { return has(f.Notified, spec.ModeFreeze) }
+func devCfgFrozen(f RunFacts) bool     { return has(f.DevCfgWritten, spec.ModeFreeze) }
+func reachedQuiesced(f RunFacts) bool  { return reachedStopped(f) || has(f.Reached, spec.ModeFreeze) }
+
+// broke returns the trigger of a driver-side rule: the host saw it broken.
+func broke(id string) func(RunFacts) bool {
+	return func(f RunFacts) bool { return has(f.Broken, id) }
+}
 
 // reqTriggers says, for the requirements a guest-visible finding or a flow
-// error can name, which operation a run must have exercised for the
-// requirement to be involved. A requirement not listed here is named by a
-// rule oracle's own finding only (ReportReqs: the rule that broke).
+// error can name, what the host must have observed for the requirement to
+// be involved: a device-side requirement, the operation it is about (a
+// requirement about what a device does with the driver's requests in Stop,
+// a request reaching a stopped member); a driver-side one, the host seeing
+// it broken. A requirement not listed here is named by a rule oracle's own
+// finding only (ReportReqs: the rule that broke).
 var reqTriggers = map[string]func(RunFacts) bool{
-	"DRAFT-STOP-01": RunFacts.stopped,
-	"DRAFT-STOP-02": RunFacts.stopped,
-	"DRAFT-STOP-03": RunFacts.stopped,
-	"DRAFT-FRZ-01":  RunFacts.frozen,
-	"DRAFT-FRZ-02":  RunFacts.frozen,
-	"DRAFT-FRZ-03":  RunFacts.frozen,
-	"DRAFT-FLOW-01": RunFacts.frozen,
-	"DRAFT-FLOW-02": RunFacts.frozen,
-	"DRAFT-CTX-01":  RunFacts.ctxWrite,
-	"DRAFT-CTX-02":  RunFacts.ctxRead,
-	"DRAFT-CTX-05":  RunFacts.ctxWrite,
-	"DRAFT-FLR-01":  RunFacts.flr,
-	"DRAFT-SYNC-01": RunFacts.resetDuringMode,
-	"DRAFT-PCI-01":  RunFacts.quiesced,
-	"DP-DEV-03":     RunFacts.partsGet,
-	"DP-DEV-06":     RunFacts.partsSet,
-	"DP-DEV-08":     RunFacts.partsOrModeSet,
-	"DP-DEV-09":     RunFacts.stopped,
-	"DP-DEV-10":     RunFacts.stopped,
-	"DP-DEV-11":     RunFacts.stopped,
-	"DP-DEV-12":     RunFacts.resetDuringMode,
-	"DP-DEV-14":     RunFacts.flr,
-	"DP-DRV-01":     RunFacts.partsSet,
-	"DP-DRV-03":     RunFacts.stopped,
+	"DRAFT-STOP-01": stopped,
+	"DRAFT-STOP-02": stopped,
+	"DRAFT-STOP-03": writtenInStop,
+	"DRAFT-FRZ-01":  notifiedFrozen,
+	"DRAFT-FRZ-02":  frozen,
+	"DRAFT-FRZ-03":  devCfgFrozen,
+	"DRAFT-FLOW-01": broke("DRAFT-FLOW-01"),
+	"DRAFT-FLOW-02": broke("DRAFT-FLOW-02"),
+	"DRAFT-CTX-01":  ctxWrite,
+	"DRAFT-CTX-02":  ctxRead,
+	"DRAFT-CTX-05":  ctxWrite,
+	"DRAFT-FLR-01":  flr,
+	"DRAFT-SYNC-01": resetDuringMode,
+	"DRAFT-PCI-01":  reachedQuiesced,
+	"DP-DEV-03":     partsGet,
+	"DP-DEV-06":     partsSet,
+	"DP-DEV-08":     partsOrModeSet,
+	"DP-DEV-09":     stopped,
+	"DP-DEV-10":     reachedStopped,
+	"DP-DEV-11":     stopped,
+	"DP-DEV-12":     resetDuringMode,
+	"DP-DEV-14":     flr,
+	"DP-DRV-01":     broke("DP-DRV-01"),
+	"DP-DRV-03":     broke("DP-DRV-03"),
 }
 
-// FindingReqs derives the requirement IDs of a finding from what its run
-// exercised:
+// FindingReqs derives the requirement IDs of a finding from what the host
+// observed of its run:
 //   - a rule oracle's finding keeps the IDs the oracle reported: the
 //     requirement of the rule that broke (observe.Pass.ReportReqs);
 //   - a guest-visible finding (transparent, live), a flow error or a rule
-//     oracle's finding that names no requirement (one-running) names
-//     the requirements of its oracle and of the scenario that apply to the
-//     edition and whose operation the run exercised (reqTriggers): a
-//     transparent finding after a Stop names the Stop rules, one after a
-//     context write the write's rule, one after neither none.
+//     oracle's finding that names no requirement (one-running) names the
+//     driver-side rules the host saw broken (Broken) and the
+//     requirements of its oracle and of the scenario that apply to the
+//     edition and that the run involved (reqTriggers): a transparent
+//     finding after a write reached a member in Stop names the Stop rule,
+//     one after a context write the write's rule, one after neither none;
+//   - but when one of the rules the host saw broken is a driver MUST, the
+//     device's requirements presumed it kept: the finding names the broken
+//     driver rules only (a hypervisor that freezes a member its vCPUs still
+//     access breaks DRAFT-FLOW-02, and whatever the guest then sees is
+//     not the device's doing).
 //
 // Defects name none, and so does a run cut by its step bound (it broke
-// no requirement that can be told). The result is sorted in requirement-catalog order of
-// first appearance: the oracle's IDs first, then the scenario's.
+// no requirement that can be told). The result keeps the order of first
+// appearance: the oracle's IDs, then the scenario's, then the broken rules
+// neither lists.
 func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []string, facts RunFacts) []string {
 	if f == nil || defect(f) != "" || f.StepBound() {
 		return nil
@@ -125,11 +100,18 @@ func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []
 	if !GuestVisible(f.Oracle) && !isFlowError(f.Oracle) && len(f.Reqs) > 0 {
 		return slices.Clone(f.Reqs)
 	}
+	driverOnly := false
+	for _, id := range facts.Broken {
+		if r, ok := spec.LookupRequirement(id); ok && r.AppliesTo(ed) && r.Level == spec.LevelMust {
+			driverOnly = true
+		}
+	}
 	var out []string
-	for _, id := range append(slices.Clone(oracleReqs), scenarioReqs...) {
+	for _, id := range slices.Concat(oracleReqs, scenarioReqs, facts.Broken) {
 		r, ok := spec.LookupRequirement(id)
 		trig, known := reqTriggers[id]
-		if !ok || !r.AppliesTo(ed) || !known || !trig(facts) || slices.Contains(out, id) {
+		if !ok || !r.AppliesTo(ed) || !known || !trig(facts) || slices.Contains(out, id) ||
+			driverOnly && !slices.Contains(facts.Broken, id) {
 			continue
 		}
 		out = append(out, id)
@@ -162,7 +144,7 @@ func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, erro
 	if w == nil {
 		return RunFacts{}, fmt.Errorf("catalog: run facts: no world was built")
 	}
-	return FactsOf(t.Edition, w.Events()), nil
+	return runfacts.Of(t.Edition, t.Scenario, w.Events()), nil
 }
 
 // oracleReqs returns the requirement IDs the named oracle's info lists.

@@ -1,47 +1,27 @@
 package catalog
 
 import (
-	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/record"
 )
-
-// adminEvent is a completed admin command of a trace: opcode name, first
-// data byte, status.
-func adminEvent(name string, data byte, status spec.Status) record.TraceEvent {
-	cmd := make([]byte, 25)
-	cmd[24] = data
-	res := make([]byte, 8)
-	binary.LittleEndian.PutUint16(res, uint16(status))
-	return record.TraceEvent{Kind: record.TraceAdmin, Text: name, Admin: cmd, AdminResult: res}
-}
-
-func TestFactsOf(t *testing.T) {
-	draft := []record.TraceEvent{
-		adminEvent("DEV_MODE_SET", 1, spec.StatusOK),
-		adminEvent("DEV_MODE_SET", 2, spec.StatusEINVAL), // failed: Freeze not reached
-		adminEvent("DEV_CTX_READ", 0, spec.StatusOK),
-		{Kind: record.TraceState, State: record.TraceMemberState{FLRPending: true}},
-	}
-	f := FactsOf(spec.Draft2023, draft)
-	assert.Equal(t, []spec.Mode{spec.ModeStop}, f.Modes)
-	assert.Equal(t, []string{"DEV_MODE_SET", "DEV_CTX_READ"}, f.Commands)
-	assert.True(t, f.FLR)
-	assert.False(t, f.Reset)
-
-	v14 := []record.TraceEvent{adminEvent("DEV_MODE_SET", 1, spec.StatusOK), adminEvent("DEV_MODE_SET", 0, spec.StatusOK)}
-	assert.Equal(t, []spec.Mode{spec.ModeStop, spec.ModeActive}, FactsOf(spec.Virtio14, v14).Modes)
-}
 
 func TestFindingReqs(t *testing.T) {
 	transparent := []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"}
-	stop := RunFacts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"}}
-	freezeWrite := RunFacts{Modes: []spec.Mode{spec.ModeFreeze}, Commands: []string{"DEV_MODE_SET", "DEV_CTX_WRITE"}}
+	stopWritten := RunFacts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"},
+		Reached: []spec.Mode{spec.ModeStop}, Written: []spec.Mode{spec.ModeStop}}
+	stopQuiet := RunFacts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"}}
+	freezeWrite := RunFacts{Modes: []spec.Mode{spec.ModeFreeze}, Commands: []string{"DEV_MODE_SET", "DEV_CTX_WRITE"},
+		Reached: []spec.Mode{spec.ModeFreeze}, Notified: []spec.Mode{spec.ModeFreeze}}
+	vcpuInFreeze := freezeWrite
+	vcpuInFreeze.Broken = []string{"DRAFT-FLOW-02"}
+	peerInFreeze := freezeWrite
+	peerInFreeze.Broken = []string{"DRAFT-FLOW-01"}
+	v14DevCfg := stopWritten
+	v14DevCfg.Broken = []string{"DP-DRV-03"}
 	for _, tc := range []struct {
 		name     string
 		f        engine.Finding
@@ -50,27 +30,43 @@ func TestFindingReqs(t *testing.T) {
 		facts    RunFacts
 		want     []string
 	}{
-		{"transparent after a draft Stop names the Stop rule only", engine.Finding{Oracle: "transparent"},
-			spec.Draft2023, nil, stop, []string{"DRAFT-STOP-03"}},
+		{"transparent after a write reached a member in Stop names the Stop rule", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, nil, stopWritten, []string{"DRAFT-STOP-03"}},
+		{"transparent after a Stop nothing reached names no Stop rule", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-STOP-01", "DRAFT-PCI-01"}, stopQuiet, []string{"DRAFT-STOP-01"}},
 		{"transparent after Freeze and a context write names the write's rule", engine.Finding{Oracle: "transparent"},
 			spec.Draft2023, nil, freezeWrite, []string{"DRAFT-CTX-01"}},
-		{"transparent under 1.4 after a stop names the stop rules", engine.Finding{Oracle: "transparent"},
-			spec.Virtio14, nil, stop, []string{"DP-DEV-09", "DP-DEV-10"}},
+		{"transparent under 1.4 after a request reached a stopped member names the stop rules", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, nil, stopWritten, []string{"DP-DEV-09", "DP-DEV-10"}},
+		{"transparent under 1.4 after a stop nothing reached", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, nil, stopQuiet, []string{"DP-DEV-09"}},
 		{"transparent without a quiescing command names none", engine.Finding{Oracle: "transparent"},
 			spec.Virtio14, nil, RunFacts{}, nil},
-		{"scenario requirements join when exercised", engine.Finding{Oracle: "transparent"},
-			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-FLR-01", "ADM-DEV-01"}, freezeWrite, []string{"DRAFT-CTX-01", "DRAFT-FRZ-01"}},
-		{"a flow error names the exercised scenario requirements", engine.Finding{Oracle: "error:vf-reset"},
+		{"scenario requirements join when involved", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-PCI-01", "DRAFT-FLR-01", "ADM-DEV-01"}, freezeWrite,
+			[]string{"DRAFT-CTX-01", "DRAFT-FRZ-01", "DRAFT-PCI-01"}},
+		{"a broken driver MUST leaves the device's requirements out", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-PCI-01"}, vcpuInFreeze, []string{"DRAFT-FLOW-02"}},
+		{"a broken driver MUST is named though no list names it", engine.Finding{Oracle: "error:vf-reset"},
+			spec.Draft2023, nil, vcpuInFreeze, []string{"DRAFT-FLOW-02"}},
+		{"a broken driver SHOULD is named with the device's", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-FLOW-01", "DRAFT-FRZ-01"}, peerInFreeze,
+			[]string{"DRAFT-CTX-01", "DRAFT-FLOW-01", "DRAFT-FRZ-01"}},
+		{"a broken virtio-1.4 driver SHOULD comes last when no list names it", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, []string{"DP-DEV-06"}, v14DevCfg, []string{"DP-DEV-09", "DP-DEV-10", "DP-DRV-03"}},
+		{"a rule of another edition is not named", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, nil, vcpuInFreeze, nil},
+		{"a flow error names the involved scenario requirements", engine.Finding{Oracle: "error:vf-reset"},
 			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, []string{"DP-DEV-14"}},
 		{"a rule oracle keeps the rule it reported", engine.Finding{Oracle: "frozen-context", Reqs: []string{"DRAFT-FRZ-02"}},
-			spec.Draft2023, []string{"DRAFT-FLR-01"}, RunFacts{FLR: true}, []string{"DRAFT-FRZ-02"}},
-		{"a rule oracle without requirements names the exercised scenario ones", engine.Finding{Oracle: "one-running"},
+			spec.Draft2023, []string{"DRAFT-FLR-01"}, RunFacts{FLR: true, Broken: []string{"DRAFT-FLOW-02"}}, []string{"DRAFT-FRZ-02"}},
+		{"a rule oracle without requirements names the involved scenario ones", engine.Finding{Oracle: "one-running"},
 			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, []string{"DP-DEV-14"}},
 		{"a defect names none", engine.Finding{Oracle: "panic", Reqs: []string{"DRAFT-FRZ-02"}},
-			spec.Draft2023, nil, stop, nil},
+			spec.Draft2023, nil, stopWritten, nil},
 		{"a run cut by its step bound names none", engine.Finding{Oracle: engine.OracleLive, Message: "step bound 150 exceeded"},
 			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, nil},
-		{"a deadlock names the exercised ones", engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: nothing enabled"},
+		{"a deadlock names the involved ones", engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: nothing enabled"},
 			spec.Virtio14, []string{"DP-DEV-12", "DP-DEV-14"}, RunFacts{FLR: true}, []string{"DP-DEV-14"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

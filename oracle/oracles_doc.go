@@ -95,13 +95,25 @@ the oracle's name:
 Defects (` + "`scenario`" + `, ` + "`reference`" + `, ` + "`panic`" + `) have no impact. The replay follows the
 shrunk schedule and then continues the last actor, so the impact is that of one concrete run.
 
-A finding's requirement IDs are derived from the same run: a rule oracle's finding names the
-requirement of the rule that broke (what the oracle reported); a guest-visible finding, a flow
-error, or a rule finding whose oracle names none, names the requirements of its oracle and of its
-scenario that apply to the edition and whose operation the run's trace shows (a mode set by a
-successful DEV_MODE_SET, a successful context read or write or parts command, an FLR or reset in
-progress): a transparent finding after a Stop names the Stop rules, one after neither names none.
-The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.go.
+A finding's requirement IDs are derived from the same run, from what the host observed of it
+(the admin commands its owner driver completed and the requests that crossed the bus, never a
+member's account of itself): a rule oracle's finding names the requirement of the rule that
+broke (what the oracle reported); a guest-visible finding, a flow error, or a rule finding whose
+oracle names none, names the driver-side rules the host saw the run break and the requirements
+of its oracle and of its scenario that apply to the edition and that the run involved. A
+device requirement is involved when the trace shows what it is about: a mode the host set by a
+successful DEV_MODE_SET, a successful context read or write or parts command, an FLR or a reset
+the host saw in progress, a request of a vCPU or a peer that reached a member in the mode the
+requirement covers (a transparent finding after a write reached a member in Stop names the Stop
+rule; after a Stop nothing reached, it does not). A driver-side rule is named when the host saw
+it broken: a vCPU's request reaching a member it had frozen (DRAFT-FLOW-02), a peer's reaching a
+frozen member after a source frozen straight from Active (DRAFT-FLOW-01), a vCPU's access to the
+device configuration of a member it had stopped (DP-DRV-03), a DEV_PARTS_SET on a member it had
+not stopped (DP-DRV-01). When a broken rule is a driver MUST, the device's requirements, which
+presume the driver kept it, are left out: a hypervisor that freezes a member its vCPUs still
+access is to blame, and its finding names DRAFT-FLOW-02 alone.
+The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.go; package catalog/runfacts
+reads the facts from the run's trace.
 `
 
 const docAdding = `

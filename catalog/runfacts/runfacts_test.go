@@ -1,0 +1,126 @@
+package runfacts
+
+import (
+	"encoding/binary"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/record"
+)
+
+// adminEvent is an admin command of a trace that the owner of host src
+// completed: opcode name and number, the member it addresses, its data,
+// its status.
+func adminEvent(name string, opcode uint16, vf uint64, data []byte, status spec.Status) record.TraceEvent {
+	cmd := adminq.Command{Opcode: opcode, Group: spec.GroupSRIOV, Member: vf, Data: data}.Encode()
+	res := make([]byte, 8)
+	binary.LittleEndian.PutUint16(res, uint16(status))
+	return record.TraceEvent{Kind: record.TraceAdmin, Host: "src", Target: "pf", Text: name, Admin: cmd, AdminResult: res}
+}
+
+// draftMode is a draft-2023 DEV_MODE_SET of member vf that completed with OK.
+func draftMode(vf uint64, m spec.Mode) record.TraceEvent {
+	return adminEvent("DEV_MODE_SET", uint16(spec.DraftOpDevModeSet), vf, []byte{byte(m)}, spec.StatusOK)
+}
+
+// request is a TLP from an actor that reached member vf of host src;
+// completion is a member's answer to a read.
+func request(from string, vf int, kind pcie.TLPKind, off uint64, data ...byte) record.TraceEvent {
+	const bar = 0x100000000 + 0x8000 // a naturally aligned VF BAR0 (any multiple of its size)
+	addr := bar + off
+	if kind == pcie.CfgWrite || kind == pcie.CfgRead {
+		addr = off
+	}
+	return record.TraceEvent{Kind: record.TraceTLP, Host: "src", Target: fmt.Sprintf("vf%d", vf), From: from,
+		TLP: pcie.TLP{Kind: kind, Addr: addr, Data: data}}
+}
+
+func completion(vf int, off uint64, data ...byte) record.TraceEvent {
+	e := request("", vf, pcie.Completion, off, data...)
+	e.From = fmt.Sprintf("src.vf%d", vf)
+	return e
+}
+
+// factsScenario names the actors Of tells apart: a vCPU and a peer.
+var factsScenario = &scenario.Scenario{Actors: []*scenario.Program{
+	{Kind: scenario.ActorGuest, Name: "vcpu0"}, {Kind: scenario.ActorPeer, Name: "p2p"}, {Kind: scenario.ActorHypervisor, Name: "hv"}}}
+
+func TestOf(t *testing.T) {
+	notify := uint64(pcie.BAR0Notify)
+	devCfg := uint64(pcie.BAR0DeviceCfg) + 0x20
+	status := uint64(pcie.BAR0CommonCfg) + uint64(spec.CfgDeviceStatus)
+	flr := []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}
+	v14Stop := adminEvent("DEV_MODE_SET", uint16(spec.OpDevModeSet), 1, []byte{spec.DevModeFlagStopped}, spec.StatusOK)
+	v14Resume := adminEvent("DEV_MODE_SET", uint16(spec.OpDevModeSet), 1, []byte{0}, spec.StatusOK)
+	for _, tc := range []struct {
+		name   string
+		ed     spec.Edition
+		events []record.TraceEvent
+		want   Facts
+	}{
+		{"modes and commands come from completions with OK", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop),
+			adminEvent("DEV_MODE_SET", uint16(spec.DraftOpDevModeSet), 1, []byte{byte(spec.ModeFreeze)}, spec.StatusEINVAL),
+			adminEvent("DEV_CTX_READ", uint16(spec.DraftOpDevCtxRead), 1, nil, spec.StatusOK),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET", "DEV_CTX_READ"}}},
+		{"virtio-1.4's stopped bit", spec.Virtio14, []record.TraceEvent{v14Stop, v14Resume},
+			Facts{Modes: []spec.Mode{spec.ModeStop, spec.ModeActive}, Commands: []string{"DEV_MODE_SET"}}},
+		{"requests of the VM's side by the host's mode of the member", spec.Draft2023, []record.TraceEvent{
+			request("vcpu0", 1, pcie.MemRead, 0),
+			draftMode(1, spec.ModeStop),
+			request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+			request("hv", 1, pcie.MemWrite, devCfg, 0),    // the hypervisor's: not the VM's side
+			request("vcpu0", 2, pcie.MemWrite, devCfg, 0), // member 2 was never stopped
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"},
+			Reached: []spec.Mode{spec.ModeActive, spec.ModeStop}, Written: []spec.Mode{spec.ModeStop, spec.ModeActive},
+			Notified: []spec.Mode{spec.ModeStop}, DevCfgWritten: []spec.Mode{spec.ModeActive}}},
+		{"a vCPU reaching a frozen member breaks DRAFT-FLOW-02", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop), draftMode(1, spec.ModeFreeze), request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop, spec.ModeFreeze}, Commands: []string{"DEV_MODE_SET"},
+			Reached: []spec.Mode{spec.ModeFreeze}, Written: []spec.Mode{spec.ModeFreeze}, Notified: []spec.Mode{spec.ModeFreeze},
+			Broken: []string{"DRAFT-FLOW-02"}}},
+		{"a peer reaching a frozen member after a source frozen without Stop breaks DRAFT-FLOW-01", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeFreeze), adminEvent("DEV_CTX_READ", uint16(spec.DraftOpDevCtxRead), 1, nil, spec.StatusOK),
+			request("p2p", 1, pcie.MemWrite, notify, 0, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeFreeze}, Commands: []string{"DEV_MODE_SET", "DEV_CTX_READ"},
+			Reached: []spec.Mode{spec.ModeFreeze}, Written: []spec.Mode{spec.ModeFreeze}, Notified: []spec.Mode{spec.ModeFreeze},
+			Broken: []string{"DRAFT-FLOW-01"}}},
+		{"a peer reaching a source frozen after Stop breaks nothing", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop), draftMode(1, spec.ModeFreeze),
+			adminEvent("DEV_CTX_READ", uint16(spec.DraftOpDevCtxRead), 1, nil, spec.StatusOK),
+			request("p2p", 1, pcie.MemWrite, devCfg, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop, spec.ModeFreeze}, Commands: []string{"DEV_MODE_SET", "DEV_CTX_READ"},
+			Reached: []spec.Mode{spec.ModeFreeze}, Written: []spec.Mode{spec.ModeFreeze}, DevCfgWritten: []spec.Mode{spec.ModeFreeze}}},
+		{"a vCPU's device-configuration access to a stopped member breaks DP-DRV-03", spec.Virtio14, []record.TraceEvent{
+			v14Stop, request("vcpu0", 1, pcie.MemRead, devCfg), request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"}, Reached: []spec.Mode{spec.ModeStop},
+			Written: []spec.Mode{spec.ModeStop}, Notified: []spec.Mode{spec.ModeStop}, Broken: []string{"DP-DRV-03"}}},
+		{"DEV_PARTS_SET on a running member breaks DP-DRV-01", spec.Virtio14, []record.TraceEvent{
+			adminEvent("DEV_PARTS_SET", uint16(spec.OpDevPartsSet), 1, nil, spec.StatusOK),
+		}, Facts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"}}},
+		{"an FLR and a reset the host saw in progress", spec.Virtio14, []record.TraceEvent{
+			request("vcpu0", 1, pcie.CfgWrite, pcie.PCIeCapOffset+pcie.PCIeDevCtl, flr...),
+			request("vcpu0", 1, pcie.MemWrite, status, 0),
+			request("vcpu0", 1, pcie.MemRead, status), completion(1, status, 0x0f),
+		}, Facts{FLR: true, Reset: true, Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
+		{"a configuration read at device_status's offset is not a read of it", spec.Virtio14, []record.TraceEvent{
+			request("vcpu0", 1, pcie.MemWrite, status, 0),
+			request("vcpu0", 1, pcie.CfgRead, status), completion(1, status, 0x0f),
+		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
+		{"a reset that was over at the first read is not seen in progress", spec.Virtio14, []record.TraceEvent{
+			request("vcpu0", 1, pcie.MemWrite, status, 0),
+			request("vcpu0", 1, pcie.MemRead, status), completion(1, status, 0),
+			request("vcpu0", 1, pcie.MemRead, status), completion(1, status, 0x0f),
+		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Of(tc.ed, factsScenario, tc.events))
+		})
+	}
+}
