@@ -21,27 +21,27 @@ const (
 	FeatureNetCtrlMACAddr   Feature = 23
 )
 
+// netFeatureNames names the network device's feature bits (virtio spec,
+// "Network Device", "Feature bits"), those the model uses and the others.
 var netFeatureNames = map[Feature]string{
-	FeatureNetMTU: "VIRTIO_NET_F_MTU", FeatureNetMAC: "VIRTIO_NET_F_MAC",
-	FeatureNetMrgRxBuf: "VIRTIO_NET_F_MRG_RXBUF", FeatureNetStatus: "VIRTIO_NET_F_STATUS",
-	FeatureNetCtrlVQ: "VIRTIO_NET_F_CTRL_VQ", FeatureNetCtrlRx: "VIRTIO_NET_F_CTRL_RX",
-	FeatureNetCtrlVLAN: "VIRTIO_NET_F_CTRL_VLAN", FeatureNetCtrlRxExtra: "VIRTIO_NET_F_CTRL_RX_EXTRA",
-	FeatureNetGuestAnnounce: "VIRTIO_NET_F_GUEST_ANNOUNCE", FeatureNetMQ: "VIRTIO_NET_F_MQ",
-	FeatureNetCtrlMACAddr: "VIRTIO_NET_F_CTRL_MAC_ADDR",
+	0: "VIRTIO_NET_F_CSUM", 1: "VIRTIO_NET_F_GUEST_CSUM",
+	2: "VIRTIO_NET_F_CTRL_GUEST_OFFLOADS", FeatureNetMTU: "VIRTIO_NET_F_MTU",
+	FeatureNetMAC: "VIRTIO_NET_F_MAC", 7: "VIRTIO_NET_F_GUEST_TSO4",
+	8: "VIRTIO_NET_F_GUEST_TSO6", 9: "VIRTIO_NET_F_GUEST_ECN",
+	10: "VIRTIO_NET_F_GUEST_UFO", 11: "VIRTIO_NET_F_HOST_TSO4",
+	12: "VIRTIO_NET_F_HOST_TSO6", 13: "VIRTIO_NET_F_HOST_ECN",
+	14: "VIRTIO_NET_F_HOST_UFO", FeatureNetMrgRxBuf: "VIRTIO_NET_F_MRG_RXBUF",
+	FeatureNetStatus: "VIRTIO_NET_F_STATUS", FeatureNetCtrlVQ: "VIRTIO_NET_F_CTRL_VQ",
+	FeatureNetCtrlRx: "VIRTIO_NET_F_CTRL_RX", FeatureNetCtrlVLAN: "VIRTIO_NET_F_CTRL_VLAN",
+	FeatureNetCtrlRxExtra: "VIRTIO_NET_F_CTRL_RX_EXTRA", FeatureNetGuestAnnounce: "VIRTIO_NET_F_GUEST_ANNOUNCE",
+	FeatureNetMQ: "VIRTIO_NET_F_MQ", FeatureNetCtrlMACAddr: "VIRTIO_NET_F_CTRL_MAC_ADDR",
+	57: "VIRTIO_NET_F_HASH_REPORT", 60: "VIRTIO_NET_F_RSS", 61: "VIRTIO_NET_F_RSC_EXT",
+	62: "VIRTIO_NET_F_STANDBY", 63: "VIRTIO_NET_F_SPEED_DUPLEX",
 }
 
-// NetFeatureName names feature bit f of a network device: the
-// VIRTIO_NET_F_ name, FEATURE_n for another device-specific bit (0-23), else
-// the transport name of Feature.String.
-func NetFeatureName(f Feature) string {
-	if n, ok := netFeatureNames[f]; ok {
-		return n
-	}
-	if f < 24 {
-		return fmt.Sprintf("FEATURE_%d", uint8(f))
-	}
-	return f.String()
-}
+// NetFeatureName names feature bit f of a network device
+// (DeviceFeatureName for VirtioDeviceIDNet).
+func NetFeatureName(f Feature) string { return DeviceFeatureName(VirtioDeviceIDNet, int(f)) }
 
 // NetFeaturesString lists the set bits of a network device's features by
 // name, joined by '|' ("0" when none).

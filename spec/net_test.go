@@ -37,7 +37,8 @@ func TestNetCVQPartSelectorsFollowTheSpecTable(t *testing.T) {
 
 func TestNetFeatureNames(t *testing.T) {
 	assert.Equal(t, "VIRTIO_NET_F_CTRL_VQ", NetFeatureName(FeatureNetCtrlVQ))
-	assert.Equal(t, "FEATURE_9", NetFeatureName(9), "a virtio-blk bit means something else here")
+	assert.Equal(t, "VIRTIO_NET_F_GUEST_ECN", NetFeatureName(9), "bit 9 of a network device, not VIRTIO_BLK_F_FLUSH")
+	assert.Equal(t, "FEATURE_4", NetFeatureName(4), "a device-specific bit the network device leaves undefined")
 	assert.Equal(t, "VIRTIO_F_VERSION_1", NetFeatureName(FeatureVersion1))
 	assert.Equal(t, "VIRTIO_NET_F_MAC|VIRTIO_F_VERSION_1",
 		NetFeaturesString(Features(FeatureNetMAC.Mask()|FeatureVersion1.Mask())))
@@ -53,4 +54,36 @@ func TestRxWhileStoppedKnob(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, RxStoppedBuffer, r.RxWhileStopped)
 	assert.Equal(t, []string{"rx-while-stopped=buffer"}, r.Diff(Virtio14))
+}
+
+// TestDeviceFeatureName checks the one naming of feature bits that compat,
+// the traces and `migsim decode` share: device-specific bits by the device
+// type (none for an unknown type), reserved bits by their VIRTIO_F_ name,
+// any bit number.
+func TestDeviceFeatureName(t *testing.T) {
+	tests := []struct {
+		dev  uint16
+		bit  int
+		want string
+	}{
+		{VirtioDeviceIDBlk, 9, "VIRTIO_BLK_F_FLUSH"},
+		{VirtioDeviceIDNet, 9, "VIRTIO_NET_F_GUEST_ECN"},
+		{0, 9, "FEATURE_9"},
+		{0, 32, "VIRTIO_F_VERSION_1"},
+		{VirtioDeviceIDBlk, 28, "VIRTIO_F_INDIRECT_DESC"},
+		{VirtioDeviceIDNet, 60, "VIRTIO_NET_F_RSS"},
+		{VirtioDeviceIDBlk, 60, "FEATURE_60"},
+		{0, 30, "FEATURE_30"},
+		{VirtioDeviceIDNet, 64, "FEATURE_64"},
+		{VirtioDeviceIDNet, 200, "FEATURE_200"},
+		{VirtioDeviceIDNet, -1, "FEATURE_-1"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, DeviceFeatureName(tt.dev, tt.bit), "device %d bit %d", tt.dev, tt.bit)
+	}
+	assert.Equal(t, "0x0000000100000000 (VIRTIO_F_VERSION_1)", DeviceFeatureWord(0, 0, FeatureVersion1.Mask()))
+	assert.Equal(t, "0x0000000000000001 (FEATURE_64)", DeviceFeatureWord(VirtioDeviceIDNet, 1, 1))
+	assert.Equal(t, "0x0000000000000000", DeviceFeatureWord(VirtioDeviceIDNet, 0, 0))
+	assert.Equal(t, "0x0000000000020020 (VIRTIO_NET_F_MAC|VIRTIO_NET_F_CTRL_VQ)",
+		DeviceFeatureWord(VirtioDeviceIDNet, 0, FeatureNetMAC.Mask()|FeatureNetCtrlVQ.Mask()))
 }
