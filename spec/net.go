@@ -207,3 +207,18 @@ const (
 	// receive buffer, a control command already applied).
 	FieldNetInflight FieldType = FieldDeviceTypeFirst + 1
 )
+
+// netFieldNames names the network device's draft-2023 device-type fields.
+var netFieldNames = map[FieldType]string{FieldNetCVQ: "NET_CVQ", FieldNetInflight: "NET_INFLIGHT"}
+
+// FieldTypeName names draft field type f of a device with virtio device id
+// dev (0 when the type is not known): a network device's device-type
+// fields as NET_CVQ and NET_INFLIGHT, everything else as FieldType.String.
+func FieldTypeName(f FieldType, dev uint16) string {
+	if dev == VirtioDeviceIDNet {
+		if n, ok := netFieldNames[f]; ok {
+			return n
+		}
+	}
+	return f.String()
+}

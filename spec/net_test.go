@@ -87,3 +87,28 @@ func TestDeviceFeatureName(t *testing.T) {
 	assert.Equal(t, "0x0000000000020020 (VIRTIO_NET_F_MAC|VIRTIO_NET_F_CTRL_VQ)",
 		DeviceFeatureWord(VirtioDeviceIDNet, 0, FeatureNetMAC.Mask()|FeatureNetCtrlVQ.Mask()))
 }
+
+// TestFieldTypeName checks that the network device's field types are named
+// only for a network device.
+func TestFieldTypeName(t *testing.T) {
+	assert.Equal(t, "NET_CVQ", FieldTypeName(FieldNetCVQ, VirtioDeviceIDNet))
+	assert.Equal(t, "NET_INFLIGHT", FieldTypeName(FieldNetInflight, VirtioDeviceIDNet))
+	assert.Equal(t, "DEVICE_TYPE_0x1000", FieldTypeName(FieldNetCVQ, 0))
+	assert.Equal(t, "DEVICE_TYPE_0x1001", FieldTypeName(FieldNetInflight, VirtioDeviceIDBlk))
+	assert.Equal(t, "DEVICE_TYPE_0x1002", FieldTypeName(FieldDeviceTypeFirst+2, VirtioDeviceIDNet))
+	assert.Equal(t, "DEVICE_STATUS", FieldTypeName(FieldDeviceStatus, VirtioDeviceIDNet))
+}
+
+// TestLookupCommonCfgField64 checks the le64 fields of the virtio spec's
+// struct virtio_pci_common_cfg, which Linux splits into halves.
+func TestLookupCommonCfgField64(t *testing.T) {
+	for off, want := range map[uint32]string{32: "queue_desc", 40: "queue_driver", 48: "queue_device"} {
+		got, ok := LookupCommonCfgField64(off)
+		assert.True(t, ok, "%d", off)
+		assert.Equal(t, want, got)
+	}
+	for _, off := range []uint32{0, 36, 44, 52, 56, 32 + 256} {
+		_, ok := LookupCommonCfgField64(off)
+		assert.False(t, ok, "%d", off)
+	}
+}

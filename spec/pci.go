@@ -88,6 +88,25 @@ func LookupCommonCfgField(off uint32) (CommonCfgFieldInfo, bool) {
 	return CommonCfgFieldInfo{}, false
 }
 
+// LookupCommonCfgField64 returns the name of the le64 field of struct
+// virtio_pci_common_cfg that starts at offset off: queue_desc (32),
+// queue_driver (40) or queue_device (48). The virtio spec ("Common
+// configuration structure layout") declares them le64; Linux's
+// include/uapi/linux/virtio_pci.h declares each as two le32 halves
+// (queue_desc_lo, queue_desc_hi), and the spec lets a driver write them so
+// (PCI-DEV-02). CommonCfgFields lists the halves.
+func LookupCommonCfgField64(off uint32) (string, bool) {
+	switch off {
+	case uint32(CfgQueueDescLo):
+		return "queue_desc", true
+	case uint32(CfgQueueDriverLo):
+		return "queue_driver", true
+	case uint32(CfgQueueDeviceLo):
+		return "queue_device", true
+	}
+	return "", false
+}
+
 // String returns the spec name of the field, or common_cfg+N for an offset
 // that starts no field.
 func (f CommonCfgField) String() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -120,6 +121,27 @@ func TestSpecDraft2023ListsModesAndSimulatorAssigned(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 	assert.NotContains(t, out, "DP-DEV-13", "virtio-1.4 requirement in the draft catalog")
+}
+
+// TestSpecDraft2023ListsNetFields checks that the draft field types name
+// the virtio-net device-type fields docs/spec.md and docs/context-format.md
+// list, marked as virtio-net only.
+func TestSpecDraft2023ListsNetFields(t *testing.T) {
+	d := specJSON(t, "--spec", "draft-2023")
+	byName := map[string]uint32{}
+	for _, f := range d.FieldTypes {
+		byName[f.Name] = f.Value
+		if f.Name == "NET_CVQ" || f.Name == "NET_INFLIGHT" {
+			assert.Contains(t, f.Note, "virtio-net only")
+			assert.True(t, f.SimulatorAssigned)
+		}
+	}
+	assert.Equal(t, uint32(0x1000), byName["NET_CVQ"])
+	assert.Equal(t, uint32(0x1001), byName["NET_INFLIGHT"])
+	assert.Equal(t, uint32(0x1000), byName["DEVICE_TYPE"], "the device-type range stays listed")
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "spec.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "virtio-net 0x1000 NET_CVQ, 0x1001 NET_INFLIGHT", "docs/spec.md lists what migsim spec prints")
 }
 
 func TestSpecWithoutEditionPrintsBoth(t *testing.T) {

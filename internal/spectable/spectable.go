@@ -141,6 +141,12 @@ func Build(e spec.Edition, r spec.Rules) Doc {
 			uint32(spec.FieldDeviceTypeLast))
 		v.SimulatorAssigned = true
 		d.FieldTypes = append(d.FieldTypes, v)
+		for _, f := range []spec.FieldType{spec.FieldNetCVQ, spec.FieldNetInflight} {
+			v := hexValue(uint32(f), spec.FieldTypeName(f, spec.VirtioDeviceIDNet))
+			v.Note = "device-type field; virtio-net only"
+			v.SimulatorAssigned = true
+			d.FieldTypes = append(d.FieldTypes, v)
+		}
 	} else {
 		for _, p := range spec.PartTypes() {
 			v := hexValue(uint32(p), p.String())
