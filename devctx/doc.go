@@ -7,7 +7,11 @@
 // CheckCompatible are in devctx/compat.
 //
 // Decoders never trust a length: they reject truncated input, lengths past
-// the end, parts out of order or duplicated, and unknown mandatory types with
-// an error naming the byte offset, the part index and the type; they allocate
-// nothing beyond the input. devctx knows no device behaviour.
+// the end, parts out of order or duplicated, reserved bytes and flag bits
+// that are not zero, unknown mandatory types, field types given twice and
+// values their layout forbids with an error naming the byte offset (of the
+// part or field, and of the entry or byte inside its value: OffsetError,
+// Rebase), the index and the type; they allocate nothing beyond the input.
+// devctx knows no device behaviour; it names what a device type gives
+// meaning to (feature bits, device-type fields) when told the type.
 package devctx

@@ -67,18 +67,32 @@ func EncodeDraftContext(c DraftContext) []byte {
 // *FieldError naming the field's byte offset, index and type: a truncated
 // header, a length past the end (any le64 value, without allocating or
 // overflowing), a missing or non-zero padding, a type outside the known and
-// device-type ranges, a field_count larger than the fields present
-// (ErrCount) and bytes after the last counted field (ErrTrailing). The
-// reserved words are ignored. Values alias b.
+// device-type ranges, a type given by an earlier field (ErrDuplicate: a
+// context holds each field type once), a field_count larger than the fields
+// present (ErrCount) and bytes after the last counted field (ErrTrailing).
+// The reserved words are ignored. Values alias b; they are not decoded (the
+// typed decoders and Field.DecodeAttrs do that).
 func DecodeDraftContext(b []byte) (DraftContext, error) {
+	c, err := DecodeDraftContextPrefix(b)
+	if err != nil {
+		return DraftContext{}, err
+	}
+	return c, nil
+}
+
+// DecodeDraftContextPrefix is DecodeDraftContext for tools that show what
+// they could read: on error it also returns the fields before the one at
+// fault.
+func DecodeDraftContextPrefix(b []byte) (DraftContext, error) {
 	if len(b) < spec.DraftCtxHeaderSize {
-		return DraftContext{}, fmt.Errorf("devctx: context header at offset 0: %w: need %d bytes, have %d",
-			ErrTruncated, spec.DraftCtxHeaderSize, len(b))
+		return DraftContext{}, valueError("context header", 0, fmt.Errorf("%w: need %d bytes, have %d",
+			ErrTruncated, spec.DraftCtxHeaderSize, len(b)))
 	}
 	count := binary.LittleEndian.Uint32(b)
 	// Every field takes at least a header: cap the preallocation by the input.
 	capHint := min(uint64(count), uint64(len(b)/spec.DraftFieldHeaderSize))
 	c := DraftContext{Fields: make([]Field, 0, capHint)}
+	var seen seenSet // field type → index
 	off := spec.DraftCtxHeaderSize
 	for i := 0; uint64(i) < uint64(count); i++ {
 		f, next, err := decodeField(b, off, i)
@@ -86,14 +100,18 @@ func DecodeDraftContext(b []byte) (DraftContext, error) {
 			if e, ok := err.(*FieldError); ok && off == len(b) && !e.HasType {
 				e.Err = fmt.Errorf("%w: field_count %d, only %d fields present", ErrCount, count, i)
 			}
-			return DraftContext{}, err
+			return c, err
+		}
+		if prev, dup := seen.add(uint32(f.Type), i); dup {
+			return c, &FieldError{Offset: off, Index: i, Type: f.Type, HasType: true,
+				Err: fmt.Errorf("%w: %s already given by field %d (a context holds each field type once)", ErrDuplicate, f.Type, prev)}
 		}
 		c.Fields = append(c.Fields, f)
 		off = next
 	}
 	if off != len(b) {
-		return DraftContext{}, fmt.Errorf("devctx: context at offset %d: %w: %d bytes after the %d fields of field_count",
-			off, ErrTrailing, len(b)-off, count)
+		return c, valueError("context", off, fmt.Errorf("%w: %d bytes after the %d fields of field_count",
+			ErrTrailing, len(b)-off, count))
 	}
 	return c, nil
 }
@@ -129,8 +147,8 @@ func decodeField(b []byte, off, i int) (Field, int, error) {
 	}
 	for j := end; j < end+pad; j++ {
 		if b[j] != 0 {
-			return Field{}, 0, ferr(fmt.Errorf("%w: byte %d of the padding (offset %d) is %#02x",
-				ErrPadding, j-end, j, b[j]))
+			return Field{}, 0, ferr(&OffsetError{What: fmt.Sprintf("padding byte %d", j-end), Offset: j,
+				Err: fmt.Errorf("%w: %#02x", ErrPadding, b[j])})
 		}
 	}
 	return Field{Type: t, Value: b[start:end:end]}, end + pad, nil

@@ -11,15 +11,42 @@ import (
 // (entry lists as one attribute per entry). A value that does not decode
 // renders as raw hex with the error.
 func (f Field) ValueAttrs() []Attr {
-	as, err := fieldValueAttrs(f)
-	if err != nil {
-		return []Attr{{"value", hex.EncodeToString(f.Value)}, {"error", err.Error()}}
-	}
+	as, _ := f.decodeValueAttrs(0, 0)
 	return as
 }
 
-// fieldValueAttrs decodes f.Value by type.
-func fieldValueAttrs(f Field) ([]Attr, error) {
+// decodeValueAttrs is ValueAttrs for a device with virtio device id dev,
+// with the error of a value that does not decode, its offsets counted
+// from valueAt.
+func (f Field) decodeValueAttrs(dev uint16, valueAt int) ([]Attr, error) {
+	as, err := fieldValueAttrs(f, dev)
+	if err != nil {
+		err = bare(err, valueAt)
+		return []Attr{{"value", hex.EncodeToString(f.Value)}, {"error", err.Error()}}, err
+	}
+	return as, nil
+}
+
+// fieldValueAttrs decodes f.Value by type; the device-type fields only for
+// a device type that defines them (dev).
+func fieldValueAttrs(f Field, dev uint16) ([]Attr, error) {
+	if dev == spec.VirtioDeviceIDNet {
+		switch f.Type {
+		case spec.FieldNetCVQ:
+			return netCVQFieldAttrs(f.Value)
+		case spec.FieldNetInflight:
+			l, err := DecodeNetInflightList(f.Value)
+			if err != nil {
+				return nil, err
+			}
+			as := []Attr{{"count", fmt.Sprint(len(l.Entries))}}
+			for i, e := range l.Entries {
+				as = append(as, Attr{fmt.Sprintf("entry%d", i), fmt.Sprintf("queue=%d head=%d written=%d ack=%d",
+					e.Queue, e.Head, e.Written, e.Ack)})
+			}
+			return as, nil
+		}
+	}
 	switch f.Type {
 	case spec.FieldPCICommonCfg:
 		c, err := DecodeCommonCfgImage(f.Value)
@@ -47,11 +74,7 @@ func fieldValueAttrs(f Field) ([]Attr, error) {
 		if err != nil {
 			return nil, err
 		}
-		as := make([]Attr, len(w))
-		for i, x := range w {
-			as[i] = Attr{fmt.Sprintf("word%d", i), fmt.Sprintf("%#016x", x)}
-		}
-		return as, nil
+		return featureAttrs(w, dev), nil
 	case spec.FieldDeviceStatus:
 		s, err := DecodeDeviceStatus(f.Value)
 		if err != nil {
@@ -102,11 +125,39 @@ func fieldValueAttrs(f Field) ([]Attr, error) {
 	return []Attr{{"value", hex.EncodeToString(f.Value)}}, nil
 }
 
+// netCVQFieldAttrs renders a NET_CVQ value: one attribute a part.
+func netCVQFieldAttrs(b []byte) ([]Attr, error) {
+	ps, err := DecodeNetCVQField(b)
+	if err != nil {
+		return nil, err
+	}
+	as := []Attr{{"parts", fmt.Sprint(len(ps))}}
+	for i, p := range ps {
+		as = append(as, Attr{fmt.Sprintf("part%d", i), p.Describe()})
+	}
+	return as, nil
+}
+
 // Attrs returns the field as named attributes: type, length and the
 // decoded value.
 func (f Field) Attrs() []Attr {
-	as := []Attr{{"type", fmt.Sprintf("%s (%#x)", f.Type, uint32(f.Type))}, {"length", fmt.Sprint(len(f.Value))}}
-	return append(as, f.ValueAttrs()...)
+	as, _ := f.DecodeAttrs(0, 0)
+	return as
+}
+
+// DecodeAttrs is Attrs for a field of a device with virtio device id dev
+// (spec.VirtioDeviceIDNet, VirtioDeviceIDBlk; 0 when not known), which
+// names and decodes the device type's fields (a network device's NET_CVQ
+// and NET_INFLIGHT; another type's stay raw) and names the device-specific
+// feature bits, and returns the error of a value that does not decode (the
+// "error" attribute says the same): it wraps a sentinel, and its byte
+// offsets count from valueAt, the offset of the value in what holds the
+// field.
+func (f Field) DecodeAttrs(dev uint16, valueAt int) ([]Attr, error) {
+	as := []Attr{{"type", fmt.Sprintf("%s (%#x)", spec.FieldTypeName(f.Type, dev), uint32(f.Type))},
+		{"length", fmt.Sprint(len(f.Value))}}
+	vs, err := f.decodeValueAttrs(dev, valueAt)
+	return append(as, vs...), err
 }
 
 // Describe renders the field on one line, e.g.

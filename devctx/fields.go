@@ -15,25 +15,36 @@ import (
 // entryListHeader is the {le32 count; le32 reserved} prefix of entry lists.
 const entryListHeader = 8
 
-// decodeEntries checks an entry list of fixed-size entries for field type t
-// and calls fn with the bytes of each entry; errors are wrapped with the
-// entry index and its byte offset in the value.
-func decodeEntries(t spec.FieldType, b []byte, size int, fn func(e []byte) error) error {
+// decodeEntries checks an entry list of fixed-size entries of the field
+// named t and calls fn with the index and bytes of each entry. A count
+// that does not match the length is an error at the count (offset 0); an
+// error of fn is wrapped as "<t> entry <i>" at the entry's byte offset in
+// the value.
+func decodeEntries(t string, b []byte, size int, fn func(i int, e []byte) error) error {
 	if len(b) < entryListHeader {
-		return fmt.Errorf("devctx: %s value at offset 0: %w: count header needs %d bytes, have %d",
-			t, ErrTruncated, entryListHeader, len(b))
+		return valueError(t+" value", 0, fmt.Errorf("%w: count header needs %d bytes, have %d",
+			ErrTruncated, entryListHeader, len(b)))
 	}
 	n := binary.LittleEndian.Uint32(b)
 	have := uint64(len(b) - entryListHeader)
 	if want := uint64(n) * uint64(size); want != have {
-		return fmt.Errorf("devctx: %s value at offset %d: %w: count %d needs %d bytes of %d-byte entries, have %d",
-			t, entryListHeader, ErrLength, n, want, size, have)
+		return valueError(t+" count", 0, fmt.Errorf("%w: count %d needs %d bytes of %d-byte entries, have %d",
+			ErrLength, n, want, size, have))
 	}
 	for i := 0; i < int(n); i++ {
 		off := entryListHeader + i*size
-		if err := fn(b[off : off+size]); err != nil {
-			return fmt.Errorf("devctx: %s entry %d at offset %d: %w", t, i, off, err)
+		if err := fn(i, b[off:off+size]); err != nil {
+			return valueError(fmt.Sprintf("%s entry %d", t, i), off, err)
 		}
+	}
+	return nil
+}
+
+// uniqueEntry reports, for entry i with key k, the earlier entry that had
+// the same key as an ErrDuplicate error naming what the key is.
+func uniqueEntry(seen *seenSet, k uint32, i int, what string) error {
+	if prev, dup := seen.add(k, i); dup {
+		return fmt.Errorf("%w: %s already given by entry %d", ErrDuplicate, what, prev)
 	}
 	return nil
 }
@@ -109,7 +120,7 @@ func (c *CommonCfgImage) Field() Field {
 func DecodeCommonCfgImage(b []byte) (CommonCfgImage, error) {
 	var c CommonCfgImage
 	if len(b) != len(c) {
-		return c, fmt.Errorf("devctx: %s value: %w %d, want %d", spec.FieldPCICommonCfg, ErrLength, len(b), len(c))
+		return c, valueError(spec.FieldPCICommonCfg.String()+" value", 0, fmt.Errorf("%w %d, want %d", ErrLength, len(b), len(c)))
 	}
 	copy(c[:], b)
 	return c, nil
@@ -139,7 +150,8 @@ func AppendDeviceStatus(b []byte, s spec.DeviceStatus) []byte {
 // reserved bytes are ignored.
 func DecodeDeviceStatus(b []byte) (spec.DeviceStatus, error) {
 	if len(b) != DeviceStatusSize {
-		return 0, fmt.Errorf("devctx: %s value: %w %d, want %d", spec.FieldDeviceStatus, ErrLength, len(b), DeviceStatusSize)
+		return 0, valueError(spec.FieldDeviceStatus.String()+" value", 0,
+			fmt.Errorf("%w %d, want %d", ErrLength, len(b), DeviceStatusSize))
 	}
 	return spec.DeviceStatus(b[0]), nil
 }
@@ -189,13 +201,13 @@ func (p PendingEvents) Field() Field { return Field{Type: spec.FieldPendingEvent
 // unknown flag bit is an ErrValue error.
 func DecodePendingEvents(b []byte) (PendingEvents, error) {
 	if len(b) != PendingEventsSize {
-		return PendingEvents{}, fmt.Errorf("devctx: %s value: %w %d, want %d",
-			spec.FieldPendingEvents, ErrLength, len(b), PendingEventsSize)
+		return PendingEvents{}, valueError(spec.FieldPendingEvents.String()+" value", 0,
+			fmt.Errorf("%w %d, want %d", ErrLength, len(b), PendingEventsSize))
 	}
 	p := PendingEvents{Flags: binary.LittleEndian.Uint32(b), HeldIRQs: binary.LittleEndian.Uint64(b[8:])}
 	if x := p.Flags &^ pendingKnown; x != 0 {
-		return PendingEvents{}, fmt.Errorf("devctx: %s value at offset 0: %w: unknown flag bits %#x",
-			spec.FieldPendingEvents, ErrValue, x)
+		return PendingEvents{}, valueError(spec.FieldPendingEvents.String()+" flags", 0,
+			fmt.Errorf("%w: unknown flag bits %#x", ErrValue, x))
 	}
 	return p, nil
 }

@@ -66,11 +66,14 @@ func (c CommonRuntimeCfg) Field() Field {
 }
 
 // DecodeCommonRuntimeCfg reads a PCI_COMMON_RUNTIME_CFG value. A field
-// offset other than 32, 40 or 48, or an unknown flag bit, is an ErrValue
-// error naming the entry.
+// offset other than 32, 40 or 48, or flags other than exactly one of
+// SplitLoWritten and SplitHiWritten (an entry is a split write in progress:
+// none written is no write, both written is a finished one), is an ErrValue
+// error naming the entry; a queue and field given twice an ErrDuplicate one.
 func DecodeCommonRuntimeCfg(b []byte) (CommonRuntimeCfg, error) {
 	var c CommonRuntimeCfg
-	err := decodeEntries(spec.FieldPCICommonRuntimeCfg, b, SplitWriteSize, func(e []byte) error {
+	var seen seenSet // queue<<8 | field → entry
+	err := decodeEntries(spec.FieldPCICommonRuntimeCfg.String(), b, SplitWriteSize, func(i int, e []byte) error {
 		w := SplitWrite{
 			Queue: binary.LittleEndian.Uint16(e),
 			Field: spec.CommonCfgField(e[2]),
@@ -86,6 +89,13 @@ func DecodeCommonRuntimeCfg(b []byte) (CommonRuntimeCfg, error) {
 		}
 		if x := w.Flags &^ splitKnown; x != 0 {
 			return fmt.Errorf("%w: unknown flag bits %#x", ErrValue, x)
+		}
+		if !w.InProgress() {
+			return fmt.Errorf("%w: flags %#x, want exactly one of lo written (0x1) and hi written (0x2)", ErrValue, w.Flags)
+		}
+		if err := uniqueEntry(&seen, uint32(w.Queue)<<8|uint32(w.Field), i,
+			fmt.Sprintf("queue %d %s", w.Queue, w.Field)); err != nil {
+			return err
 		}
 		c.Writes = append(c.Writes, w)
 		return nil

@@ -92,7 +92,7 @@ func TestFieldValueLayouts(t *testing.T) {
 }
 
 func TestFieldValueErrors(t *testing.T) {
-	badField := CommonRuntimeCfg{Writes: []SplitWrite{{Field: spec.CfgQueueDescLo}, {Field: spec.CfgQueueDescHi}}}.Encode()
+	badField := CommonRuntimeCfg{Writes: []SplitWrite{{Field: spec.CfgQueueDescLo, Flags: SplitLoWritten}, {Field: spec.CfgQueueDescHi, Flags: SplitHiWritten}}}.Encode()
 	badFlags := CommonRuntimeCfg{Writes: []SplitWrite{{Field: spec.CfgQueueDeviceLo, Flags: 4}}}.Encode()
 	badRuntime := VQSplitRuntimeList{Queues: []VQSplitRuntimeEntry{{Flags: 0x80}}}.Encode()
 	hostile := newEntryList(0, 0)
@@ -104,7 +104,7 @@ func TestFieldValueErrors(t *testing.T) {
 		msg    string
 	}{
 		{"common cfg image length", func() error { _, err := DecodeCommonCfgImage(make([]byte, 60)); return err },
-			ErrLength, "devctx: PCI_COMMON_CFG value: length 60, want 64"},
+			ErrLength, "devctx: PCI_COMMON_CFG value at offset 0: length 60, want 64"},
 		{"runtime cfg field offset", func() error { _, err := DecodeCommonRuntimeCfg(badField); return err },
 			ErrValue, "devctx: PCI_COMMON_RUNTIME_CFG entry 1 at offset 24: bad value: field offset 36"},
 		{"runtime cfg flags", func() error { _, err := DecodeCommonRuntimeCfg(badFlags); return err },
@@ -112,13 +112,13 @@ func TestFieldValueErrors(t *testing.T) {
 		{"runtime cfg count header", func() error { _, err := DecodeCommonRuntimeCfg(make([]byte, 4)); return err },
 			ErrTruncated, "devctx: PCI_COMMON_RUNTIME_CFG value at offset 0: truncated"},
 		{"vq cfg count/length mismatch", func() error { _, err := DecodeVQCfgList(newEntryList(2, 40)[:50]); return err },
-			ErrLength, "devctx: PCI_VQ_CFG value at offset 8: length: count 2 needs 80 bytes of 40-byte entries, have 42"},
+			ErrLength, "devctx: PCI_VQ_CFG count at offset 0: length: count 2 needs 80 bytes of 40-byte entries, have 42"},
 		{"hostile entry count", func() error { _, err := DecodeDevOwnDescList(hostile); return err },
 			ErrLength, "count 4294967295 needs 34359738360 bytes"},
 		{"split runtime flags", func() error { _, err := DecodeVQSplitRuntimeList(badRuntime); return err },
 			ErrValue, "devctx: VQ_SPLIT_RUNTIME_CFG entry 0 at offset 8: bad value: unknown flag bits 0x80"},
 		{"device status length", func() error { _, err := DecodeDeviceStatus([]byte{1}); return err },
-			ErrLength, "devctx: DEVICE_STATUS value: length 1, want 8"},
+			ErrLength, "devctx: DEVICE_STATUS value at offset 0: length 1, want 8"},
 		{"pending events length", func() error { _, err := DecodePendingEvents(make([]byte, 8)); return err },
 			ErrLength, "length 8, want 16"},
 		{"pending events flags", func() error { _, err := DecodePendingEvents(PendingEvents{Flags: 16}.Encode()); return err },
@@ -147,7 +147,7 @@ func TestFieldDescribe(t *testing.T) {
 		{DevOwnDescList{Descs: []DevOwnDesc{{Queue: 1, Head: 9}}}.Field(), "VQ_SPLIT_DEV_OWN_DESC length=16: count=1 desc0=queue=1 head=9"},
 		{PendingEvents{Flags: PendingFLR}.Field(), "PENDING_EVENTS length=16: flags=0x2 held_irqs=0x0"},
 		{DevCfgField([]byte{0xab}), "DEV_CFG length=1: value=ab"},
-		{Field{Type: spec.FieldDeviceStatus, Value: []byte{1}}, "DEVICE_STATUS length=1: value=01 error=devctx: DEVICE_STATUS value: length 1, want 8"},
+		{Field{Type: spec.FieldDeviceStatus, Value: []byte{1}}, "DEVICE_STATUS length=1: value=01 error=DEVICE_STATUS value at offset 0: length 1, want 8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.field.Type.String(), func(t *testing.T) {

@@ -57,9 +57,15 @@ func (l VQCfgList) AppendValue(b []byte) []byte {
 func (l VQCfgList) Field() Field { return Field{Type: spec.FieldPCIVQCfg, Value: l.Encode()} }
 
 // DecodeVQCfgList reads a PCI_VQ_CFG value; the reserved word is ignored.
+// An index given twice is an ErrDuplicate error naming the entry.
 func DecodeVQCfgList(b []byte) (VQCfgList, error) {
 	var l VQCfgList
-	err := decodeEntries(spec.FieldPCIVQCfg, b, VQCfgEntrySize, func(e []byte) error {
+	var seen seenSet // index → entry
+	err := decodeEntries(spec.FieldPCIVQCfg.String(), b, VQCfgEntrySize, func(i int, e []byte) error {
+		idx := binary.LittleEndian.Uint16(e[0:])
+		if err := uniqueEntry(&seen, uint32(idx), i, fmt.Sprintf("vq %d", idx)); err != nil {
+			return err
+		}
 		l.Queues = append(l.Queues, VQCfgEntry{
 			Index:           binary.LittleEndian.Uint16(e[0:]),
 			Size:            binary.LittleEndian.Uint16(e[2:]),
@@ -135,10 +141,12 @@ func (l VQSplitRuntimeList) Field() Field {
 }
 
 // DecodeVQSplitRuntimeList reads a VQ_SPLIT_RUNTIME_CFG value; an unknown
-// flag bit is an ErrValue error naming the entry.
+// flag bit is an ErrValue error naming the entry, an index given twice an
+// ErrDuplicate one.
 func DecodeVQSplitRuntimeList(b []byte) (VQSplitRuntimeList, error) {
 	var l VQSplitRuntimeList
-	err := decodeEntries(spec.FieldVQSplitRuntimeCfg, b, VQSplitRuntimeEntrySize, func(e []byte) error {
+	var seen seenSet // index → entry
+	err := decodeEntries(spec.FieldVQSplitRuntimeCfg.String(), b, VQSplitRuntimeEntrySize, func(i int, e []byte) error {
 		q := VQSplitRuntimeEntry{
 			Index:           binary.LittleEndian.Uint16(e[0:]),
 			LastAvailIdx:    binary.LittleEndian.Uint16(e[2:]),
@@ -148,6 +156,9 @@ func DecodeVQSplitRuntimeList(b []byte) (VQSplitRuntimeList, error) {
 		}
 		if x := q.Flags &^ runtimeKnown; x != 0 {
 			return fmt.Errorf("%w: unknown flag bits %#x", ErrValue, x)
+		}
+		if err := uniqueEntry(&seen, uint32(q.Index), i, fmt.Sprintf("vq %d", q.Index)); err != nil {
+			return err
 		}
 		l.Queues = append(l.Queues, q)
 		return nil
@@ -196,11 +207,19 @@ func (l DevOwnDescList) Field() Field {
 	return Field{Type: spec.FieldVQSplitDevOwnDesc, Value: l.Encode()}
 }
 
-// DecodeDevOwnDescList reads a VQ_SPLIT_DEV_OWN_DESC value.
+// DecodeDevOwnDescList reads a VQ_SPLIT_DEV_OWN_DESC value. A queue and
+// head given twice is an ErrDuplicate error naming the entry: the device
+// owns a chain once until it completes it.
 func DecodeDevOwnDescList(b []byte) (DevOwnDescList, error) {
 	var l DevOwnDescList
-	err := decodeEntries(spec.FieldVQSplitDevOwnDesc, b, DevOwnDescSize, func(e []byte) error {
-		l.Descs = append(l.Descs, DevOwnDesc{Queue: binary.LittleEndian.Uint16(e[0:]), Head: binary.LittleEndian.Uint16(e[2:])})
+	var seen seenSet // queue<<16 | head → entry
+	err := decodeEntries(spec.FieldVQSplitDevOwnDesc.String(), b, DevOwnDescSize, func(i int, e []byte) error {
+		d := DevOwnDesc{Queue: binary.LittleEndian.Uint16(e[0:]), Head: binary.LittleEndian.Uint16(e[2:])}
+		if err := uniqueEntry(&seen, uint32(d.Queue)<<16|uint32(d.Head), i,
+			fmt.Sprintf("q%d head %d", d.Queue, d.Head)); err != nil {
+			return err
+		}
+		l.Descs = append(l.Descs, d)
 		return nil
 	})
 	if err != nil {

@@ -70,9 +70,20 @@ type NetCVQValue interface {
 // id of 4096 or a repeated one) an ErrValue one. Nothing is allocated
 // beyond what the input holds.
 func DecodeNetCVQValue(c spec.NetCVQCommand, b []byte) (NetCVQValue, error) {
+	v, err := decodeNetCVQValueAt(c, b, 0)
+	if err != nil {
+		return nil, &pkgError{err}
+	}
+	return v, nil
+}
+
+// decodeNetCVQValueAt decodes the value of command c that starts at byte
+// at of what holds it. The error is an *OffsetError ("NET_CVQ_CFG <command>
+// value") at, with the offsets inside counted from the same origin.
+func decodeNetCVQValueAt(c spec.NetCVQCommand, b []byte, at int) (NetCVQValue, error) {
 	v, err := decodeNetCVQValue(c, b)
 	if err != nil {
-		return nil, fmt.Errorf("devctx: NET_CVQ_CFG %s value: %w", c, err)
+		return nil, Rebase(&OffsetError{What: fmt.Sprintf("NET_CVQ_CFG %s value", c), Err: err}, at)
 	}
 	return v, nil
 }
@@ -190,13 +201,14 @@ func decodeNetMACTable(b []byte) (NetMACTable, error) {
 	off := 0
 	for i, name := range []string{"unicast", "multicast"} {
 		if len(b)-off < 4 {
-			return NetMACTable{}, fmt.Errorf("%w: %s entries at byte %d: need 4 bytes, have %d", ErrTruncated, name, off, len(b)-off)
+			return NetMACTable{}, &OffsetError{What: name + " entries", Offset: off,
+				Err: fmt.Errorf("%w: need 4 bytes, have %d", ErrTruncated, len(b)-off)}
 		}
 		n := binary.LittleEndian.Uint32(b[off:])
 		off += 4
 		if uint64(n)*6 > uint64(len(b)-off) {
-			return NetMACTable{}, fmt.Errorf("%w: %s entries %d at byte %d need %d bytes, have %d",
-				ErrTruncated, name, n, off-4, uint64(n)*6, len(b)-off)
+			return NetMACTable{}, &OffsetError{What: name + " entries", Offset: off - 4,
+				Err: fmt.Errorf("%w: %d entries need %d bytes, have %d", ErrTruncated, n, uint64(n)*6, len(b)-off)}
 		}
 		t := make([]MAC, n)
 		for j := range t {
@@ -268,10 +280,12 @@ func decodeNetVLANTable(b []byte) (NetVLANTable, error) {
 	for i := range v.IDs {
 		id := binary.LittleEndian.Uint16(b[2*i:])
 		if id >= NetVLANMax {
-			return NetVLANTable{}, fmt.Errorf("%w: VLAN id %d at byte %d, want below %d", ErrValue, id, 2*i, NetVLANMax)
+			return NetVLANTable{}, &OffsetError{What: fmt.Sprintf("VLAN id %d", id), Offset: 2 * i,
+				Err: fmt.Errorf("%w: want below %d", ErrValue, NetVLANMax)}
 		}
 		if seen[id/64]&(1<<(id%64)) != 0 {
-			return NetVLANTable{}, fmt.Errorf("%w: VLAN id %d at byte %d repeated", ErrValue, id, 2*i)
+			return NetVLANTable{}, &OffsetError{What: fmt.Sprintf("VLAN id %d", id), Offset: 2 * i,
+				Err: fmt.Errorf("%w: repeated", ErrValue)}
 		}
 		seen[id/64] |= 1 << (id % 64)
 		v.IDs[i] = id

@@ -62,8 +62,8 @@ func decodeNetRSSConfig(b []byte) (NetRSSConfig, error) {
 	n := int(v.Mask) + 1
 	off := head
 	if 2*n+3 > len(b)-off {
-		return NetRSSConfig{}, fmt.Errorf("%w: indirection table of %d entries at byte %d, max_tx_vq and hash_key_length need %d bytes, have %d",
-			ErrTruncated, n, off, 2*n+3, len(b)-off)
+		return NetRSSConfig{}, &OffsetError{What: "indirection_table", Offset: off,
+			Err: fmt.Errorf("%w: %d entries, max_tx_vq and hash_key_length need %d bytes, have %d", ErrTruncated, n, 2*n+3, len(b)-off)}
 	}
 	v.Table = make([]uint16, n)
 	for i := range v.Table {
@@ -74,7 +74,8 @@ func decodeNetRSSConfig(b []byte) (NetRSSConfig, error) {
 	kl := int(b[off+2])
 	off += 3
 	if off+kl != len(b) {
-		return NetRSSConfig{}, fmt.Errorf("%w %d, want %d (hash_key_length %d at byte %d)", ErrLength, len(b), off+kl, kl, off-1)
+		return NetRSSConfig{}, &OffsetError{What: "hash_key_length", Offset: off - 1,
+			Err: fmt.Errorf("%w %d, want %d (hash_key_length %d)", ErrLength, len(b), off+kl, kl)}
 	}
 	v.Key = append([]byte{}, b[off:]...)
 	return v, nil
@@ -122,7 +123,8 @@ func decodeNetHashConfig(b []byte) (NetHashConfig, error) {
 	}
 	kl := int(b[12])
 	if head+kl != len(b) {
-		return NetHashConfig{}, fmt.Errorf("%w %d, want %d (hash_key_length %d at byte 12)", ErrLength, len(b), head+kl, kl)
+		return NetHashConfig{}, &OffsetError{What: "hash_key_length", Offset: head - 1,
+			Err: fmt.Errorf("%w %d, want %d (hash_key_length %d)", ErrLength, len(b), head+kl, kl)}
 	}
 	v.Key = append([]byte{}, b[head:]...)
 	return v, nil

@@ -123,24 +123,24 @@ func TestNetCVQValueErrors(t *testing.T) {
 	}{
 		{"rx mode two bytes", spec.NetRxPromisc, "0100", ErrLength, "length 2, want 1 (u8 on/off)"},
 		{"rx mode 2", spec.NetRxNoUni, "02", ErrValue, "2, want 0 (off) or 1 (on)"},
-		{"mac table no count", spec.NetMACTableSet, "020000", ErrTruncated, "unicast entries at byte 0: need 4 bytes, have 3"},
-		{"mac table short", spec.NetMACTableSet, "02000000525400123456", ErrTruncated, "unicast entries 2 at byte 0 need 12 bytes, have 6"},
-		{"mac table huge count", spec.NetMACTableSet, "ffffffff", ErrTruncated, "unicast entries 4294967295 at byte 0 need 25769803770 bytes, have 0"},
-		{"mac table no multicast count", spec.NetMACTableSet, "00000000", ErrTruncated, "multicast entries at byte 4: need 4 bytes, have 0"},
+		{"mac table no count", spec.NetMACTableSet, "020000", ErrTruncated, "unicast entries at offset 0: truncated: need 4 bytes, have 3"},
+		{"mac table short", spec.NetMACTableSet, "02000000525400123456", ErrTruncated, "unicast entries at offset 0: truncated: 2 entries need 12 bytes, have 6"},
+		{"mac table huge count", spec.NetMACTableSet, "ffffffff", ErrTruncated, "unicast entries at offset 0: truncated: 4294967295 entries need 25769803770 bytes, have 0"},
+		{"mac table no multicast count", spec.NetMACTableSet, "00000000", ErrTruncated, "multicast entries at offset 4: truncated: need 4 bytes, have 0"},
 		{"mac table trailing", spec.NetMACTableSet, "000000000000000001", ErrLength, "length 9, want 8"},
 		{"mac addr short", spec.NetMACAddrSet, "0200000000", ErrLength, "length 5, want 6"},
 		{"vlan odd", spec.NetVLANAdd, "010002", ErrLength, "length 3, want a multiple of 2"},
-		{"vlan 4096", spec.NetVLANAdd, "0100" + "0010", ErrValue, "VLAN id 4096 at byte 2, want below 4096"},
-		{"vlan twice", spec.NetVLANAdd, "0500" + "0500", ErrValue, "VLAN id 5 at byte 2 repeated"},
+		{"vlan 4096", spec.NetVLANAdd, "0100" + "0010", ErrValue, "VLAN id 4096 at offset 2: bad value: want below 4096"},
+		{"vlan twice", spec.NetVLANAdd, "0500" + "0500", ErrValue, "VLAN id 5 at offset 2: bad value: repeated"},
 		{"announce with data", spec.NetAnnounceAck, "00", ErrLength, "length 1, want 0"},
 		{"pairs 0", spec.NetMQVQPairsSet, "0000", ErrValue, "virtqueue_pairs 0, want 1 to 0x8000"},
 		{"pairs 0x8001", spec.NetMQVQPairsSet, "0180", ErrValue, "virtqueue_pairs 32769"},
 		{"pairs one byte", spec.NetMQVQPairsSet, "01", ErrLength, "length 1, want 2"},
 		{"rss short", spec.NetMQRSSConfig, "3f000000", ErrTruncated, "header needs 8 bytes, have 4"},
-		{"rss table past end", spec.NetMQRSSConfig, "3f000000ffff0000", ErrTruncated, "indirection table of 65536 entries"},
-		{"rss key length", spec.NetMQRSSConfig, "3f00000000000000" + "0000" + "0400" + "05", ErrLength, "hash_key_length 5"},
+		{"rss table past end", spec.NetMQRSSConfig, "3f000000ffff0000", ErrTruncated, "indirection_table at offset 8: truncated: 65536 entries"},
+		{"rss key length", spec.NetMQRSSConfig, "3f00000000000000" + "0000" + "0400" + "05", ErrLength, "hash_key_length at offset 12: length 13, want 18 (hash_key_length 5)"},
 		{"hash short", spec.NetMQHashConfig, "03000000", ErrTruncated, "header needs 13 bytes, have 4"},
-		{"hash key length", spec.NetMQHashConfig, "03000000" + "0000000000000000" + "02" + "aa", ErrLength, "length 14, want 15"},
+		{"hash key length", spec.NetMQHashConfig, "03000000" + "0000000000000000" + "02" + "aa", ErrLength, "hash_key_length at offset 12: length 14, want 15"},
 		{"vlan del is no part", spec.NetVLANDel, "0100", ErrSelector, "not a VIRTIO_NET_DEV_PART_CVQ_CFG_PART selector"},
 		{"unknown class", spec.NetCVQCommand{Class: 9}, "", ErrSelector, "class 9 command 0 value"},
 	}
@@ -162,5 +162,5 @@ func TestNetCVQSelectorDescribe(t *testing.T) {
 	assert.Equal(t, "class 4 command 0 (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET) reserved 0x000000000007", p.SelectorString())
 	assert.False(t, p.NetCVQ().ReservedZero())
 	bad := Part{Type: spec.PartNetCVQCfg, Selector: [8]byte{4, 0}, Value: []byte{0, 0}}
-	assert.Contains(t, bad.Describe(), "value=0000 error=devctx: NET_CVQ_CFG VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET value: bad value")
+	assert.Contains(t, bad.Describe(), "value=0000 error=NET_CVQ_CFG VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET value at offset 0: bad value")
 }

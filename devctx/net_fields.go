@@ -15,37 +15,37 @@ func NetCVQField(parts []Part) Field { return Field{Type: spec.FieldNetCVQ, Valu
 
 // DecodeNetCVQField reads a NET_CVQ value: a run of parts, each of type
 // VIRTIO_NET_DEV_PART_CVQ_CFG_PART with a selector the spec lists and a
-// value that decodes (DecodeNetCVQValue), no selector twice.
+// value that decodes (DecodeNetCVQValue), no selector twice. Errors are
+// *PartError values (offsets from the start of the value) behind "devctx:
+// NET_CVQ value".
 func DecodeNetCVQField(b []byte) ([]Part, error) {
 	ps, err := DecodeParts(b, DecodeOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("devctx: NET_CVQ value: %w", err)
+		return nil, netCVQFieldError(err)
 	}
-	seen := map[spec.NetCVQCommand]int{}
 	off := 0
 	for i, p := range ps.List {
-		if err := checkNetCVQPart(p, seen, i); err != nil {
-			return nil, fmt.Errorf("devctx: NET_CVQ value: part %d at offset %d: %w", i, off, err)
+		if err := checkNetCVQPart(p, off); err != nil {
+			return nil, netCVQFieldError(&PartError{Offset: off, Index: i, Type: p.Type, HasType: true, Err: err})
 		}
 		off += spec.PartHeaderSize + len(p.Value)
 	}
 	return ps.List, nil
 }
 
-// checkNetCVQPart checks one part of a NET_CVQ value.
-func checkNetCVQPart(p Part, seen map[spec.NetCVQCommand]int, i int) error {
+// netCVQFieldError wraps an error of the run in a NET_CVQ value.
+func netCVQFieldError(err error) error {
+	return valueError("NET_CVQ value", 0, err)
+}
+
+// checkNetCVQPart checks one part of a NET_CVQ value at offset off (the
+// reserved selector bytes and the uniqueness of the selector DecodeParts
+// has checked).
+func checkNetCVQPart(p Part, off int) error {
 	if p.Type != spec.PartNetCVQCfg {
 		return fmt.Errorf("%w: type %s, want %s", ErrValue, p.Type, spec.PartNetCVQCfg)
 	}
-	s := p.NetCVQ()
-	if !s.ReservedZero() {
-		return fmt.Errorf("%w: %s: reserved selector bytes not zero", ErrSelector, s.Cmd())
-	}
-	if prev, ok := seen[s.Cmd()]; ok {
-		return fmt.Errorf("%w: %s already given by part %d", ErrDuplicate, s.Cmd(), prev)
-	}
-	seen[s.Cmd()] = i
-	_, err := DecodeNetCVQValue(s.Cmd(), p.Value)
+	_, err := decodeNetCVQValueAt(p.NetCVQ().Cmd(), p.Value, off+spec.PartHeaderSize)
 	return err
 }
 
@@ -87,22 +87,21 @@ func (l NetInflightList) Encode() []byte {
 func (l NetInflightList) Field() Field { return Field{Type: spec.FieldNetInflight, Value: l.Encode()} }
 
 // DecodeNetInflightList reads a NET_INFLIGHT value; an ack other than 0
-// (VIRTIO_NET_OK) or 1 (VIRTIO_NET_ERR) is an ErrValue error, and so is a
-// queue and head given twice.
+// (VIRTIO_NET_OK) or 1 (VIRTIO_NET_ERR) is an ErrValue error, a queue and
+// head given twice an ErrDuplicate one.
 func DecodeNetInflightList(b []byte) (NetInflightList, error) {
 	var l NetInflightList
-	seen := map[uint32]bool{}
-	err := decodeEntries(spec.FieldNetInflight, b, NetInflightSize, func(w []byte) error {
+	var seen seenSet // queue<<16 | head → entry
+	err := decodeEntries("NET_INFLIGHT", b, NetInflightSize, func(i int, w []byte) error {
 		e := NetInflight{Queue: binary.LittleEndian.Uint16(w[0:]), Head: binary.LittleEndian.Uint16(w[2:]),
 			Written: binary.LittleEndian.Uint32(w[4:]), Ack: w[8]}
 		if e.Ack > spec.NetAckErr {
 			return fmt.Errorf("%w: ack %d, want 0 or 1", ErrValue, e.Ack)
 		}
-		k := uint32(e.Queue)<<16 | uint32(e.Head)
-		if seen[k] {
-			return fmt.Errorf("%w: q%d head %d given twice", ErrValue, e.Queue, e.Head)
+		if err := uniqueEntry(&seen, uint32(e.Queue)<<16|uint32(e.Head), i,
+			fmt.Sprintf("q%d head %d", e.Queue, e.Head)); err != nil {
+			return err
 		}
-		seen[k] = true
 		l.Entries = append(l.Entries, e)
 		return nil
 	})

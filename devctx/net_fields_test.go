@@ -35,10 +35,11 @@ func TestNetCVQFieldErrors(t *testing.T) {
 		want  error
 		msg   string
 	}{
-		{"another part type", []Part{NewPart(spec.PartDeviceStatus, []byte{1})}, ErrValue, "part 0 at offset 0: bad value: type DEVICE_STATUS, want NET_CVQ_CFG"},
-		{"selector twice", []Part{promisc, promisc}, ErrDuplicate, "part 1 at offset 17: duplicate: VIRTIO_NET_CTRL_RX_PROMISC already given by part 0"},
-		{"reserved selector bytes", []Part{{Type: spec.PartNetCVQCfg, Selector: [8]byte{0, 0, 1}, Value: []byte{1}}}, ErrSelector, "reserved selector bytes not zero"},
-		{"bad value", []Part{{Type: spec.PartNetCVQCfg, Value: []byte{7}}}, ErrValue, "VIRTIO_NET_CTRL_RX_PROMISC value: bad value"},
+		{"another part type", []Part{NewPart(spec.PartDeviceStatus, []byte{1})}, ErrValue, "part 0 (DEVICE_STATUS) at offset 0: bad value: type DEVICE_STATUS, want NET_CVQ_CFG"},
+		{"selector twice", []Part{promisc, promisc}, ErrDuplicate, "part 1 (NET_CVQ_CFG) at offset 17: duplicate: VIRTIO_NET_CTRL_RX_PROMISC already given by part 0"},
+		{"reserved selector bytes", []Part{{Type: spec.PartNetCVQCfg, Selector: [8]byte{0, 0, 1}, Value: []byte{1}}}, ErrSelector, "reserved selector byte 2 is 0x01"},
+		{"bad value", []Part{promisc, {Type: spec.PartNetCVQCfg, Selector: [8]byte{0, 1}, Value: []byte{7}}}, ErrValue,
+			"part 1 (NET_CVQ_CFG) at offset 17: NET_CVQ_CFG VIRTIO_NET_CTRL_RX_ALLMULTI value at offset 33: bad value"},
 		{"not a part selector", []Part{{Type: spec.PartNetCVQCfg, Selector: [8]byte{2, 1}, Value: []byte{1, 0}}}, ErrSelector, "VIRTIO_NET_CTRL_VLAN_DEL"},
 	}
 	for _, tc := range tests {
@@ -68,7 +69,9 @@ func TestNetInflightList(t *testing.T) {
 	assert.Contains(t, err.Error(), "entry 0 at offset 8: bad value: ack 2")
 	twice := NetInflightList{Entries: []NetInflight{{Queue: 1, Head: 3}, {Queue: 1, Head: 3}}}.Encode()
 	_, err = DecodeNetInflightList(twice)
-	assert.ErrorIs(t, err, ErrValue)
+	assert.ErrorIs(t, err, ErrDuplicate)
+	assert.Contains(t, err.Error(), "NET_INFLIGHT")
+	assert.Contains(t, err.Error(), "entry 1 at offset 24: duplicate: q1 head 3 already given by entry 0")
 	_, err = DecodeNetInflightList([]byte{1, 0, 0, 0, 0, 0, 0, 0})
 	assert.ErrorIs(t, err, ErrLength)
 }

@@ -218,7 +218,7 @@ func TestPartDescribeBadValue(t *testing.T) {
 	p := NewVQPart(spec.PartVQCfg, 0, []byte{1, 2})
 	d := p.Describe()
 	assert.Contains(t, d, "value=0102")
-	assert.Contains(t, d, "error=devctx: VQ_CFG value: length 2, want 32")
+	assert.Contains(t, d, "error=VQ_CFG value at offset 0: length 2, want 32")
 	as := p.Attrs()
 	require.NotEmpty(t, as)
 	assert.Equal(t, Attr{"type", "VQ_CFG (0x0104)"}, as[0])

@@ -38,7 +38,7 @@ func (v VQCfg) Part(vq uint16) Part { return NewVQPart(spec.PartVQCfg, vq, v.Enc
 // reserved field is ignored.
 func DecodeVQCfg(b []byte) (VQCfg, error) {
 	if len(b) != spec.VQCfgSize {
-		return VQCfg{}, fmt.Errorf("devctx: VQ_CFG value: %w %d, want %d", ErrLength, len(b), spec.VQCfgSize)
+		return VQCfg{}, valueError("VQ_CFG value", 0, fmt.Errorf("%w %d, want %d", ErrLength, len(b), spec.VQCfgSize))
 	}
 	return VQCfg{
 		QueueSize: binary.LittleEndian.Uint16(b[0:]),
@@ -72,8 +72,8 @@ func (v VQNotifyCfg) Part(vq uint16) Part { return NewVQPart(spec.PartVQNotifyCf
 // bytes. The reserved bytes are ignored.
 func DecodeVQNotifyCfg(b []byte) (VQNotifyCfg, error) {
 	if len(b) != spec.VQNotifyCfgSize {
-		return VQNotifyCfg{}, fmt.Errorf("devctx: VQ_NOTIFY_CFG value: %w %d, want %d",
-			ErrLength, len(b), spec.VQNotifyCfgSize)
+		return VQNotifyCfg{}, valueError("VQ_NOTIFY_CFG value", 0,
+			fmt.Errorf("%w %d, want %d", ErrLength, len(b), spec.VQNotifyCfgSize))
 	}
 	return VQNotifyCfg{
 		NotifyOff:       binary.LittleEndian.Uint16(b[0:]),
@@ -107,7 +107,7 @@ func (f FeatureWords) Has(bit uint) bool {
 // multiple of 8.
 func DecodeFeatureWords(b []byte) (FeatureWords, error) {
 	if len(b)%8 != 0 {
-		return nil, fmt.Errorf("devctx: feature words: %w %d, want a multiple of 8", ErrLength, len(b))
+		return nil, valueError("feature words", 0, fmt.Errorf("%w %d, want a multiple of 8", ErrLength, len(b)))
 	}
 	f := make(FeatureWords, len(b)/8)
 	for i := range f {
@@ -127,7 +127,7 @@ func CommonCfgValue(b []byte) (uint32, error) {
 	case 4:
 		return binary.LittleEndian.Uint32(b), nil
 	}
-	return 0, fmt.Errorf("devctx: PCI_COMMON_CFG value: %w %d, want 1, 2 or 4", ErrLength, len(b))
+	return 0, valueError("PCI_COMMON_CFG value", 0, fmt.Errorf("%w %d, want 1, 2 or 4", ErrLength, len(b)))
 }
 
 // CommonCfgBytes encodes v as the little-endian value of a common

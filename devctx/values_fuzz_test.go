@@ -87,6 +87,24 @@ func FuzzDecodeValues(f *testing.F) {
 			}
 		}
 	}
+	// Values the docs forbid, each for its decoder: a split write with no
+	// or both halves written, and entry lists that name a queue (or a
+	// queue and head) twice.
+	for i, c := range valueCodecs {
+		switch c.name {
+		case "CommonRuntimeCfg":
+			f.Add(uint8(i), CommonRuntimeCfg{Writes: []SplitWrite{{Field: spec.CfgQueueDescLo, Flags: 3}}}.Encode())
+			f.Add(uint8(i), CommonRuntimeCfg{Writes: []SplitWrite{{Field: spec.CfgQueueDescLo}}}.Encode())
+			w := SplitWrite{Field: spec.CfgQueueDriverLo, Flags: SplitHiWritten}
+			f.Add(uint8(i), CommonRuntimeCfg{Writes: []SplitWrite{w, w}}.Encode())
+		case "VQCfgList":
+			f.Add(uint8(i), VQCfgList{Queues: []VQCfgEntry{{Index: 1}, {Index: 1}}}.Encode())
+		case "VQSplitRuntimeList":
+			f.Add(uint8(i), VQSplitRuntimeList{Queues: []VQSplitRuntimeEntry{{Index: 2}, {Index: 2}}}.Encode())
+		case "DevOwnDescList":
+			f.Add(uint8(i), DevOwnDescList{Descs: []DevOwnDesc{{Queue: 0, Head: 3}, {Queue: 0, Head: 3}}}.Encode())
+		}
+	}
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
 		c := valueCodecs[int(which)%len(valueCodecs)]
 		t.Run(c.name, func(t *testing.T) { c.check(t, b) })
