@@ -192,6 +192,9 @@ func (d *Core) applyPart(s *state, p devctx.Part) error {
 	case spec.PartPCICommonCfg:
 		off := p.CommonCfgOffset()
 		info, ok := spec.LookupCommonCfgField(off)
+		if _, wide := spec.LookupCommonCfgField64(off); wide && len(p.Value) == 8 {
+			return nil // a per-queue le64 address, whole: VQ_CFG carries it (DP-DEV-06)
+		}
 		if !ok || info.Size != len(p.Value) {
 			return fmt.Errorf("member: PCI_COMMON_CFG offset %d length %d: not a field of that size", off, len(p.Value))
 		}
