@@ -23,7 +23,8 @@ func init() {
 }
 
 const decodeUsage = `usage: migsim decode [--spec draft-2023|virtio-1.4] [--as command|result|parts|context]
-                    [--op NAME|NUMBER] [--req HEX] [--format text|json] HEX... | -
+                    [--op NAME|NUMBER] [--req HEX] [--device unknown|blk|net]
+                    [--format text|json] HEX... | -
 
 Decodes bytes pasted from a log and prints every field by name and value.
 HEX may be split over several arguments and may contain spaces and colons;
@@ -41,13 +42,23 @@ HEX may be split over several arguments and may contain spaces and colons;
                 and value)
   --as context  a draft-2023 device context (field_count and TLV fields)
 
+--device names the device type the bytes come from: it names the
+device-specific feature bits and decodes the draft-2023 device-type fields
+(net: NET_CVQ 0x1000, NET_INFLIGHT 0x1001). unknown (the default) prints
+device-specific bits as FEATURE_n and device-type fields as raw bytes: the
+same numbers mean different things for different device types.
+
 draft-2023 opcode and field values are simulator-assigned (docs/spec.md).
-Malformed or empty input prints the error with its byte offset and exits 2,
-as usage errors do: a command shorter than its 24-byte header, a result
-shorter than its 8-byte status (--req too), a part, header list or context
-cut short or out of order. Command data shorter than its structure after a
-whole header is decoded (a device reads the missing bytes as zero) with a
-note saying which fields are absent, and exits 0.
+Any error in the input exits 2 after printing everything that decodes:
+each error goes to stderr with its byte offset in the input (and, with
+--format json, to the document's "errors" list). Errors are: a command
+shorter than its 24-byte header, a result shorter than its 8-byte status
+(--req too), a part, header list or context cut short, out of order or
+repeated, a field or part value that does not decode (a wrong length, an
+undefined flag bit, a value its layout forbids), reserved bytes that are
+not zero where the layout requires it. Command data shorter than its
+structure after a whole header is decoded (a device reads the missing
+bytes as zero) with a note saying which fields are absent, and exits 0.
 
 flags:
 `
@@ -62,6 +73,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&fl.As, "as", "command", "what the bytes are: command, result, parts or context")
 	fs.StringVar(&fl.Op, "op", "", "with --as result: the command answered, by name or number")
 	fs.StringVar(&fl.Req, "req", "", "with --as result: the hex of the command answered")
+	device := fs.String("device", decodeview.Devices[0].Name, "device type: unknown, blk or net")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, decodeUsage)
 		fs.PrintDefaults()
@@ -85,6 +97,9 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "command", "result", "parts", "context":
 	default:
 		return usageErr("unknown --as %q (want command, result, parts or context)", fl.As)
+	}
+	if fl.Device, err = parseDecodeDevice(*device); err != nil {
+		return usageErr("%v", err)
 	}
 	if *format != "text" && *format != "json" {
 		return usageErr("unknown format %q (want text or json)", *format)
@@ -113,9 +128,29 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim decode: %v\n", err)
 		return exitUsage
 	}
-	if err := decodeview.Write(stdout, *format, doc); err != nil {
-		fmt.Fprintf(stderr, "migsim decode: write: %v\n", err)
-		return exitFinding
+	if !doc.Empty() || *format == "json" {
+		if err := decodeview.Write(stdout, *format, doc); err != nil {
+			fmt.Fprintf(stderr, "migsim decode: write: %v\n", err)
+			return exitFinding
+		}
+	}
+	for _, e := range doc.Errors {
+		fmt.Fprintf(stderr, "migsim decode: %s\n", e.Message)
+	}
+	if len(doc.Errors) > 0 {
+		return exitUsage
 	}
 	return exitOK
+}
+
+// parseDecodeDevice reads --device.
+func parseDecodeDevice(s string) (uint16, error) {
+	names := make([]string, len(decodeview.Devices))
+	for i, d := range decodeview.Devices {
+		if d.Name == s {
+			return d.ID, nil
+		}
+		names[i] = d.Name
+	}
+	return 0, fmt.Errorf("unknown --device %q (want %s)", s, strings.Join(names, ", "))
 }

@@ -3,13 +3,15 @@
 // part and context field with its byte offset. adminq decodes the admin
 // frame, command data and the results of non-context commands; devctx
 // decodes context and parts results, device parts and the draft context.
+// What does not decode is in the document too: every error of the input
+// with its absolute byte offset (Doc.Errors), after what decoded before it.
 // `migsim decode` is its command-line front end.
 package decodeview
 
 import (
 	"errors"
+	"fmt"
 
-	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -32,11 +34,25 @@ type Section struct {
 type Doc struct {
 	Edition  string    `json:"edition"`
 	As       string    `json:"as"`
+	Device   string    `json:"device"`
 	Title    string    `json:"title"`
 	Length   int       `json:"length"`
 	Fields   []Field   `json:"fields"`
 	Sections []Section `json:"sections,omitempty"`
 	Notes    []string  `json:"notes,omitempty"`
+	// Errors lists what is wrong with the input, in input order of
+	// discovery; empty when it decoded cleanly. A section whose value does
+	// not decode also carries an "error" field.
+	Errors []Error `json:"errors,omitempty"`
+}
+
+// Error is one error of the input: the most precise byte offset the
+// decoder names (counted from the start of the input), the section it
+// belongs to ("" for the input as a whole) and the message.
+type Error struct {
+	Offset  int    `json:"offset"`
+	Section string `json:"section,omitempty"`
+	Message string `json:"message"`
 }
 
 // Options say what the bytes are.
@@ -48,33 +64,63 @@ type Options struct {
 	// Op and Req name the command a result answers (by name or number,
 	// and as hex); both optional.
 	Op, Req string
+	// Device is the virtio device id of the device the bytes come from
+	// (spec.VirtioDeviceIDNet, VirtioDeviceIDBlk; 0 when not known): it
+	// names the device-specific feature bits and the draft-2023
+	// device-type fields (a network device's NET_CVQ and NET_INFLIGHT).
+	Device uint16
 }
 
-// Decode decodes in as o says. The error names the byte offset of
-// malformed input, or the option that is wrong.
+// Devices lists the values of `migsim decode --device` with their virtio
+// device ids, the default first.
+var Devices = []struct {
+	Name string
+	ID   uint16
+}{{"unknown", 0}, {"blk", spec.VirtioDeviceIDBlk}, {"net", spec.VirtioDeviceIDNet}}
+
+// DeviceName returns the --device name of virtio device id id.
+func DeviceName(id uint16) string {
+	for _, d := range Devices {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return fmt.Sprintf("device-id-%d", id)
+}
+
+// Decode decodes in as o says. What it could decode is in the document,
+// and every error of the input in Doc.Errors with its byte offset; the
+// error return is for options that are wrong (--op, --req) and empty
+// input, and then the document is empty.
 func Decode(o Options, in []byte) (Doc, error) {
 	if len(in) == 0 {
 		return Doc{}, errors.New("empty input: nothing to decode")
 	}
-	fl := o
-	doc := Doc{Edition: fl.Edition.String(), As: fl.As, Length: len(in)}
-	var err error
-	switch fl.As {
+	doc := Doc{Edition: o.Edition.String(), As: o.As, Device: DeviceName(o.Device), Length: len(in)}
+	switch o.As {
 	case "command":
-		err = decodeCommandDoc(&doc, fl.Edition, in)
+		decodeCommandDoc(&doc, o, in)
 	case "result":
-		var req *adminq.TypedCommand
-		if req, err = resultRequest(fl); err != nil {
-			return doc, err
+		req, err := resultRequest(o)
+		if err != nil {
+			return Doc{}, err
 		}
-		err = decodeResultDoc(&doc, fl.Edition, req, in)
+		decodeResultDoc(&doc, o, req, in)
 	case "parts":
 		doc.Title, doc.Edition = "device parts", spec.Virtio14.String()
-		err = addParts(&doc, "part", in, 0, devctx.DecodeOptions{})
+		addParts(&doc, o.Device, "part", in, 0, devctx.DecodeOptions{})
 	case "context":
 		doc.Edition = spec.Draft2023.String()
 		doc.Title = "device context"
-		err = addContext(&doc, in, 0)
+		if err := addContext(&doc, o.Device, in, 0); err != nil {
+			doc.addErr("", err, 0)
+		}
+	default:
+		return Doc{}, fmt.Errorf("unknown --as %q (want command, result, parts or context)", o.As)
 	}
-	return doc, err
+	return doc, nil
 }
+
+// Empty reports whether the document holds nothing decoded (the input
+// failed before its first field).
+func (d Doc) Empty() bool { return len(d.Fields) == 0 && len(d.Sections) == 0 }

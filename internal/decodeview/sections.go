@@ -1,7 +1,7 @@
 package decodeview
 
 import (
-	"errors"
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -86,34 +86,34 @@ func wholeHeader(in []byte, size int, what string) error {
 	return nil
 }
 
-func decodeCommandDoc(doc *Doc, ed spec.Edition, in []byte) error {
+func decodeCommandDoc(doc *Doc, o Options, in []byte) {
 	if err := wholeHeader(in, spec.AdminCmdHeaderSize, "a command"); err != nil {
-		return err
+		doc.addErrAt(len(in), "", err)
+		return
 	}
+	ed := o.Edition
 	c := adminq.DecodeTypedCommand(ed, in)
 	doc.Title = c.Name() + " command"
 	var drop func(string) bool
-	var err error
 	const hdr = spec.AdminCmdHeaderSize
 	switch p := c.Data.Payload.(type) {
 	case adminq.PartsGet:
 		if len(in) > hdr+16 {
 			drop = dropNamed("hdr_list")
-			err = addHeaders(doc, "hdr_list", in[hdr+16:], hdr+16)
+			addHeaders(doc, "hdr_list", in[hdr+16:], hdr+16)
 		}
 	case adminq.PartsSet:
 		if len(p.Parts) > 0 {
 			drop = dropNamed("parts")
-			err = addParts(doc, "part", p.Parts, hdr+spec.ResourceObjCmdHeaderSize, devctx.DecodeOptions{})
+			addParts(doc, o.Device, "part", p.Parts, hdr+spec.ResourceObjCmdHeaderSize, devctx.DecodeOptions{})
 		}
 	case adminq.Raw:
 		if ed == spec.Draft2023 && c.Opcode == uint16(spec.DraftOpDevCtxWrite) && len(p.Bytes) > 0 {
-			drop = contextChunk(doc, "ctx", p.Bytes, hdr, true)
+			drop = contextChunk(doc, o.Device, "ctx", p.Bytes, hdr, false)
 		}
 	}
 	doc.Fields = toDecodeFields(c.Fields(), drop)
 	markAbsentData(doc, c)
-	return err
 }
 
 // markAbsentData says when the command data is shorter than its structure
@@ -163,10 +163,12 @@ func contextRequest(ed spec.Edition, req *adminq.TypedCommand) devctx.ResultRequ
 	return rr
 }
 
-func decodeResultDoc(doc *Doc, ed spec.Edition, req *adminq.TypedCommand, in []byte) error {
+func decodeResultDoc(doc *Doc, o Options, req *adminq.TypedCommand, in []byte) {
 	if err := wholeHeader(in, spec.AdminResultHeaderSize, "a result"); err != nil {
-		return err
+		doc.addErrAt(len(in), "", err)
+		return
 	}
+	ed := o.Edition
 	r := adminq.DecodeTypedResult(ed, req, in)
 	doc.Title = "result"
 	if req != nil {
@@ -177,24 +179,29 @@ func decodeResultDoc(doc *Doc, ed spec.Edition, req *adminq.TypedCommand, in []b
 	}
 	const hdr = spec.AdminResultHeaderSize
 	var drop func(string) bool
-	var err error
 	if req != nil && r.Status == spec.StatusOK && devctx.OwnsResult(ed, req.Opcode) {
 		data := r.Data.Bytes() // adminq keeps a context or parts result raw
-		res, derr := devctx.DecodeResult(contextRequest(ed, req), data)
-		if derr != nil {
-			return rebaseErr(derr, hdr)
+		rr := contextRequest(ed, req)
+		res, err := devctx.DecodeResult(rr, data)
+		switch {
+		case err == nil:
+			r.Data = adminq.NewBody(resultPayload{res}, data)
+			drop = addResultSections(doc, o.Device, res)
+		case ed == spec.Virtio14 && spec.Opcode(req.Opcode) == spec.OpDevPartsGet:
+			// Show the parts before the one at fault.
+			drop = dropNamed("parts")
+			addParts(doc, o.Device, "part", data, hdr, devctx.DecodeOptions{Complete: rr.Complete})
+		default:
+			doc.addErr("", err, hdr)
 		}
-		r.Data = adminq.NewBody(resultPayload{res}, data)
-		drop, err = addResultSections(doc, res)
 	}
 	doc.Fields = toDecodeFields(r.Fields(), drop)
-	return err
 }
 
 // addResultSections expands what a context or parts result carries: the
 // part headers of a METADATA LIST, the parts of a PARTS_GET, the context of
 // a DEV_CTX_READ. It returns the fields the sections replace.
-func addResultSections(doc *Doc, res devctx.Result) (func(string) bool, error) {
+func addResultSections(doc *Doc, dev uint16, res devctx.Result) func(string) bool {
 	const hdr = spec.AdminResultHeaderSize
 	switch p := res.(type) {
 	case devctx.MetadataList:
@@ -203,74 +210,90 @@ func addResultSections(doc *Doc, res devctx.Result) (func(string) bool, error) {
 				doc.Sections = append(doc.Sections, Section{fmt.Sprintf("hdrs[%d]", i),
 					hdr + 8 + i*spec.PartHeaderSize, []Field{{"header", h.Describe()}}})
 			}
-			return dropNamed("hdrs"), nil
+			return dropNamed("hdrs")
 		}
 	case devctx.PartsResult:
 		if len(p.List) > 0 {
-			addPartSections(doc, "part", p.Parts, hdr)
-			return dropNamed("parts"), nil
+			addPartSections(doc, dev, "part", p.Parts, hdr)
+			return dropNamed("parts")
 		}
 	case devctx.CtxReadResult:
 		if len(p.Ctx) > 0 {
-			return contextChunk(doc, "ctx", p.Ctx, hdr+8, p.Remaining > 0), nil
+			return contextChunk(doc, dev, "ctx", p.Ctx, hdr+8, p.Remaining > 0)
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // contextChunk expands a draft context carried in a command or result. A
-// chunk that may be partial (a split write, a read with bytes remaining)
-// that does not decode as a whole context is noted, not an error.
-func contextChunk(doc *Doc, name string, b []byte, base int, partial bool) func(string) bool {
-	err := addContext(doc, b, base)
+// chunk of a read with bytes remaining that does not decode as a whole
+// context is noted, not an error: a result longer than the driver's buffer
+// is cut short (AVQ-DEV-01). The fields decoded before the fault are shown
+// either way, and a value that does not decode is an error. It returns the
+// fields the sections replace.
+func contextChunk(doc *Doc, dev uint16, name string, b []byte, base int, partial bool) func(string) bool {
+	err := addContext(doc, dev, b, base)
 	if err == nil {
 		return dropNamed(name)
 	}
 	if partial {
-		doc.Notes = append(doc.Notes, fmt.Sprintf("%s is not a whole context (a partial chunk?): %v", name, err))
+		doc.Notes = append(doc.Notes, fmt.Sprintf("%s is not a whole context (a result cut short?): %v", name, err))
 	} else {
-		doc.Notes = append(doc.Notes, fmt.Sprintf("%s does not decode: %v", name, err))
+		doc.addErr("", err, 0)
 	}
 	return nil
 }
 
-// rebaseErr moves a devctx error's byte offset from the start of b to the
-// start of the input.
-func rebaseErr(err error, base int) error {
-	var pe *devctx.PartError
-	var fe *devctx.FieldError
-	var re *devctx.ResultError
-	switch {
-	case errors.As(err, &pe):
-		pe.Offset += base
-		return pe
-	case errors.As(err, &fe):
-		fe.Offset += base
-		return fe
-	case errors.As(err, &re):
-		re.Offset += base
-		return re
-	case base != 0:
-		return fmt.Errorf("%w (offsets counted from byte %d of the input)", err, base)
+// addErr records err, an error of the input, with the most precise byte
+// offset it names once moved by base (the offset in the input of the
+// bytes the decoder read).
+func (doc *Doc) addErr(section string, err error, base int) {
+	devctx.Rebase(err, base)
+	off, ok := devctx.ErrorOffset(err)
+	if !ok {
+		off = base
+		if base != 0 {
+			err = fmt.Errorf("%w (offsets counted from byte %d of the input)", err, base)
+		}
 	}
-	return err
+	doc.addErrAt(off, section, err)
 }
 
-func addParts(doc *Doc, name string, b []byte, base int, opts devctx.DecodeOptions) error {
-	ps, err := devctx.DecodeParts(b, opts)
+// addErrAt records err at byte offset off of the input.
+func (doc *Doc) addErrAt(off int, section string, err error) {
+	doc.Errors = append(doc.Errors, Error{Offset: off, Section: section, Message: err.Error()})
+}
+
+// addParts adds the parts of the run b (at byte base of the input) as
+// sections, with the error of the run and those of the values.
+func addParts(doc *Doc, dev uint16, name string, b []byte, base int, opts devctx.DecodeOptions) {
+	ps, err := devctx.DecodePartsPrefix(b, opts)
+	addPartSections(doc, dev, name, ps, base)
+	off := 0
+	for i, p := range ps.List { // the reserved byte a part drops
+		if r := b[off+3]; r != 0 {
+			doc.Notes = append(doc.Notes, fmt.Sprintf("%s[%d] at byte %d: reserved header byte %#02x ignored (device-parts.tex: set to zero)",
+				name, i, base+off, r))
+		}
+		off += spec.PartHeaderSize + len(p.Value)
+	}
 	if err != nil {
-		return rebaseErr(err, base)
+		doc.addErr("", err, base)
 	}
-	addPartSections(doc, name, ps, base)
-	return nil
 }
 
-// addPartSections adds one section per part and a note per unknown
-// OPTIONAL part; base is the offset of the run in the input.
-func addPartSections(doc *Doc, name string, ps devctx.Parts, base int) {
+// addPartSections adds one section per part (and the error of every value
+// that does not decode) and a note per unknown OPTIONAL part; base is the
+// offset of the run in the input.
+func addPartSections(doc *Doc, dev uint16, name string, ps devctx.Parts, base int) {
 	off := base
 	for i, p := range ps.List {
-		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("%s[%d]", name, i), off, attrsToFields(p.Attrs())})
+		sec := fmt.Sprintf("%s[%d]", name, i)
+		as, err := p.DecodeAttrs(dev, off+spec.PartHeaderSize)
+		doc.Sections = append(doc.Sections, Section{sec, off, attrsToFields(as)})
+		if err != nil {
+			doc.addErr(sec, fmt.Errorf("part %d (%s) at offset %d: %w", i, p.Type, off, err), 0)
+		}
 		off += spec.PartHeaderSize + len(p.Value)
 	}
 	for _, w := range ps.Unknown {
@@ -279,30 +302,41 @@ func addPartSections(doc *Doc, name string, ps devctx.Parts, base int) {
 	}
 }
 
-func addHeaders(doc *Doc, name string, b []byte, base int) error {
+func addHeaders(doc *Doc, name string, b []byte, base int) {
 	hs, err := devctx.DecodePartHeaders(b)
 	if err != nil {
-		return rebaseErr(err, base)
+		doc.addErr("", err, base)
+		return
 	}
 	for i, h := range hs {
 		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("%s[%d]", name, i),
 			base + i*spec.PartHeaderSize, []Field{{"header", h.Describe()}}})
 	}
-	return nil
 }
 
-func addContext(doc *Doc, b []byte, base int) error {
-	c, err := devctx.DecodeDraftContext(b)
-	if err != nil {
-		return rebaseErr(err, base)
+// addContext adds the draft context b (at byte base of the input) as
+// sections, and records the error of every value that does not decode. It
+// returns the error of the context itself (rebased), which the caller
+// records or notes.
+func addContext(doc *Doc, dev uint16, b []byte, base int) error {
+	c, err := devctx.DecodeDraftContextPrefix(b)
+	if len(b) >= spec.DraftCtxHeaderSize {
+		doc.Notes = append(doc.Notes, simulatorAssignedNote)
+		doc.Sections = append(doc.Sections, Section{"context", base,
+			[]Field{{"field_count", fmt.Sprint(binary.LittleEndian.Uint32(b))}}})
 	}
-	doc.Notes = append(doc.Notes, simulatorAssignedNote)
-	doc.Sections = append(doc.Sections, Section{"context", base,
-		[]Field{{"field_count", fmt.Sprint(len(c.Fields))}}})
 	off := base + spec.DraftCtxHeaderSize
 	for i, f := range c.Fields {
-		doc.Sections = append(doc.Sections, Section{fmt.Sprintf("field[%d]", i), off, attrsToFields(f.Attrs())})
+		sec := fmt.Sprintf("field[%d]", i)
+		as, verr := f.DecodeAttrs(dev, off+spec.DraftFieldHeaderSize)
+		doc.Sections = append(doc.Sections, Section{sec, off, attrsToFields(as)})
+		if verr != nil {
+			doc.addErr(sec, fmt.Errorf("field %d (%s) at offset %d: %w", i, spec.FieldTypeName(f.Type, dev), off, verr), 0)
+		}
 		off += f.EncodedSize()
+	}
+	if err != nil {
+		return devctx.Rebase(err, base)
 	}
 	return nil
 }
