@@ -183,20 +183,20 @@ func TestCheckSavedState(t *testing.T) {
 			want: []string{"context DRV_FEATURES bit 15 (VIRTIO_NET_F_MRG_RXBUF): payload part 1 (byte #24) acknowledges it, the header's driver_features does not"}},
 		{name: "NET_CVQ_CFG value the network device refuses", saved: savedParts(stateRun(q0, devctx.Part{Type: spec.PartNetCVQCfg,
 			Selector: devctx.NetCVQSelector{Class: spec.NetRxPromisc.Class, Command: spec.NetRxPromisc.Command}.Raw(), Value: []byte{2}})),
-			want: []string{"context payload part 5 (NET_CVQ_CFG): at @131: NET_CVQ_CFG VIRTIO_NET_CTRL_RX_PROMISC value: bad value: 2, want 0 (off) or 1 (on)"}},
+			want: []string{"context payload part 5 (NET_CVQ_CFG): at @131: NET_CVQ_CFG VIRTIO_NET_CTRL_RX_PROMISC value at offset 0: bad value: 2, want 0 (off) or 1 (on)"}},
 		{name: "draft context", saved: savedState(nil, draft(devField(hdrFeatures), vqList(0, 3)))},
 		{name: "draft selector past num-queues", saved: savedState(nil, draft(vqList(0, 5))),
 			want: []string{"context field 0 (PCI_VQ_CFG) selector: source vq 5, destination num-queues 4 (vq 0-3)"}},
 		{name: "draft unknown field type", saved: savedState(nil, unknownField),
 			want: []string{"context payload (draft-2023 context): field 0 (FIELD_0x000b) at @8: unknown field type 0xb (known 0x1-0xa, device-type 0x1000-0x1fff)"}},
 		{name: "draft DEVICE_STATUS of 1 byte", saved: savedState(nil, draft(devctx.Field{Type: spec.FieldDeviceStatus, Value: []byte{0x0f}})),
-			want: []string{"context payload field 0 (DEVICE_STATUS): at @8: DEVICE_STATUS value: length 1, want 8"}},
+			want: []string{"context payload field 0 (DEVICE_STATUS): at @8: DEVICE_STATUS value at offset 0: length 1, want 8"}},
 		{name: "draft DEV_FEATURES offers a bit the header lacks", saved: savedState(nil, draft(devField(hdrFeatures|mq))),
 			want: []string{"context DEV_FEATURES bit 22 (VIRTIO_NET_F_MQ): payload field 0 (byte #8) offers it, the header's device_features does not"}},
 		{name: "draft bytes after the counted fields", saved: savedState(nil, append(draft(), 0, 0, 0, 0, 0, 0, 0, 0)),
 			want: []string{"context payload (draft-2023 context): context at offset 8: trailing bytes: 8 bytes after the 0 fields of field_count (offsets in the payload, which starts at byte #0)"}},
 		{name: "a context under a manifest is read as parts", saved: savedState(manifestOf(stateRun(q0)), draft(vqList(0))),
-			want: []string{"context payload (virtio-1.4 device parts): part 4 (PART_0x0000) at @64: truncated: header needs 16 bytes, 8 left"}},
+			want: []string{"context payload (virtio-1.4 device parts): part 2 (PART_0x0000) at @32: reserved not zero: flags 0x41: bits 0x40 undefined (bit 0, OPTIONAL, is the only flag)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

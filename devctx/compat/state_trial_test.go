@@ -101,7 +101,7 @@ func TestCheckSavedStateTrialFiles(t *testing.T) {
 		{file: "z-cut.state", want: []string{"context payload (virtio-1.4 device parts): part 9 (VQ_NOTIFY_CFG) at byte 442 (payload offset 312): truncated: length 8 runs past the end (5 bytes left)"}},
 		{file: "y-payload-draft.state"},
 		{file: "y-payload-draft-bad.state", want: []string{"context payload (draft-2023 context): field 0 (FIELD_0x000b) at byte 114 (payload offset 8): unknown field type 0xb (known 0x1-0xa, device-type 0x1000-0x1fff)"}},
-		{file: "y-payload-draft-badvalue.state", want: []string{"context payload field 0 (DEVICE_STATUS): at byte 114 (payload offset 8): DEVICE_STATUS value: length 1, want 8"}},
+		{file: "y-payload-draft-badvalue.state", want: []string{"context payload field 0 (DEVICE_STATUS): at byte 114 (payload offset 8): DEVICE_STATUS value at offset 0: length 1, want 8"}},
 		{file: "y-payload-draft-vq9.state", want: []string{"context field 0 (PCI_VQ_CFG) selector: source vq 9, destination num-queues 4 (vq 0-3)"}},
 	}
 	files, err := filepath.Glob(filepath.Join(trialDir, "*.state"))
