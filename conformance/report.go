@@ -256,9 +256,11 @@ func (k *kit) report() *Report {
 				continue
 			}
 			rr.Units = append(rr.Units, u.Name)
-			if why := notJudged(u); why != "" {
-				// The unit failed, but on the device (protocol,
-				// determinism), not on a requirement: it judged none.
+			if why := notJudged(u, req.ID); !failed && why != "" {
+				// The unit failed, but not on this requirement: on the
+				// device (protocol, determinism) or on another
+				// requirement. It cut short or spoiled the run that
+				// would have judged this one, so it is no evidence.
 				skipped++
 				if !slices.Contains(reasons, why) {
 					reasons = append(reasons, why)
@@ -291,19 +293,27 @@ func (k *kit) report() *Report {
 	return rep
 }
 
-// notJudged says why a failed unit judged none of its requirements (its
-// failures all name none: the device broke the protocol or is not
-// deterministic), or "".
-func notJudged(u *Unit) string {
+// notJudged says why a failed unit is no evidence for requirement id,
+// or "" when the unit did not fail. Its failures name other
+// requirements (the run that would have judged id failed on them) or
+// none (the device broke the protocol or is not deterministic). The
+// caller handles a failure that names id itself.
+func notJudged(u *Unit, id string) string {
 	if u.Verdict != verdictFail || len(u.Failures) == 0 {
 		return ""
 	}
+	var on []string
 	for _, f := range u.Failures {
-		if len(f.Requirements) > 0 {
-			return ""
+		for _, r := range f.Requirements {
+			if r != id && !slices.Contains(on, r) {
+				on = append(on, r)
+			}
 		}
 	}
-	return fmt.Sprintf("not judged: %s failed on the device, not on a requirement (%s)", u.Name, u.Failures[0].Check)
+	if len(on) == 0 {
+		return fmt.Sprintf("not judged: %s failed on the device, not on a requirement (%s)", u.Name, u.Failures[0].Check)
+	}
+	return fmt.Sprintf("not judged: %s failed on %s, not on this requirement", u.Name, strings.Join(on, " "))
 }
 
 // writeReports writes the report to every sink of the options.
