@@ -216,14 +216,24 @@ func editionList(eds []spec.Edition) string {
 	return strings.Join(s, ", ")
 }
 
+// now is the kit's clock for the units' elapsed time (a seam for tests).
+var now = time.Now
+
 // run runs one unit (once).
 func (k *kit) run(u *Unit) {
 	if u.done {
 		return
 	}
 	u.done = true
-	start := time.Now()
-	defer func() { u.elapsed = time.Since(start) }()
+	start, ran := now(), false
+	// One deferred call: the elapsed time is set before the progress
+	// line that shows it.
+	defer func() {
+		u.elapsed = now().Sub(start)
+		if ran {
+			k.progress(u)
+		}
+	}()
 	if k.stopped != "" {
 		u.skip("not run: " + k.notRun)
 		return
@@ -232,7 +242,7 @@ func (k *kit) run(u *Unit) {
 		u.skip("not run: interrupted")
 		return
 	}
-	defer k.progress(u)
+	ran = true
 	if dt, ok := k.tests[u]; ok {
 		k.runDeviceTest(u, dt)
 		return

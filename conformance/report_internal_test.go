@@ -1,10 +1,15 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
 )
 
 // TestReport_FailedUnitIsNoEvidence: a requirement whose units all failed,
@@ -55,4 +60,26 @@ func TestReport_FailedUnitIsNoEvidence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProgress_ShowsElapsed: the progress line of a unit shows the time it
+// took (set before the line is written), by the kit's clock.
+func TestProgress_ShowsElapsed(t *testing.T) {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	calls := 0
+	old := now
+	t.Cleanup(func() { now = old })
+	now = func() time.Time { // each call is 1.5s after the one before
+		calls++
+		return t0.Add(time.Duration(calls) * 1500 * time.Millisecond)
+	}
+	var out strings.Builder
+	cfg := defaults()
+	cfg.progress = &out
+	u := &Unit{Kind: kindDevice, Name: "DP-DEV-01/draft-2023/quick", Edition: spec.Draft2023.String()}
+	k := &kit{dev: FactoryDevice("builtin:blk", blk.New), cfg: cfg, editions: []spec.Edition{spec.Draft2023},
+		tests: map[*Unit]deviceTest{u: {id: "DP-DEV-01", run: func(*check) {}}}, devFactory: blk.New}
+	k.run(u)
+	assert.Equal(t, 1500*time.Millisecond, u.elapsed)
+	assert.Equal(t, "conform: pass device-test DP-DEV-01/draft-2023/quick (1.5s)\n", out.String())
 }
