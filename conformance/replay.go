@@ -170,3 +170,39 @@ func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
 	}
 	return cmd, true
 }
+
+// ReplayLenient replays the counterexample at path with d leniently
+// (engine.NewLenientReplay), as the shrinker runs its candidates: a
+// recorded step the device's run does not offer falls back to another
+// step of the same actor, so a device that now runs differently from the
+// recording still meets the recorded choices as far as they apply. It
+// tells whether the recorded finding still occurs after the device
+// diverged from the strict replay (ReplayRecorded).
+func ReplayLenient(ctx context.Context, d Device, path string) (engine.Result, error) {
+	sc, err := catalog.ReadScheduleFile(path)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	t, done, err := ScheduleTarget(ctx, d, sc)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("conformance: replay %s: %w", path, err)
+	}
+	t.MaxSteps = max(catalog.DefaultJudgeMaxSteps, sc.Steps)
+	if sc.Finding.StepBound() {
+		t.MaxSteps = sc.Steps
+	}
+	res, err := func() (engine.Result, error) {
+		fac, err := t.Factory(sc.Seed)
+		if err != nil {
+			return engine.Result{}, err
+		}
+		return engine.Run(fac, sc.Seed, engine.NewLenientReplay(sc.Choices), engine.RunConfig{MaxSteps: t.MaxSteps})
+	}()
+	if derr := done(); derr != nil && (err != nil || !ShowsDeviceError(res.Finding)) {
+		err = fmt.Errorf("conformance: device %s: %w", d.Name(), derr)
+	}
+	if err != nil {
+		return res, fmt.Errorf("conformance: lenient replay %s: %w", path, err)
+	}
+	return res, nil
+}

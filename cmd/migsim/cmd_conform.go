@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
@@ -53,7 +55,9 @@ DEVICE is
                        per catalog row; every request has a deadline (--timeout)
 
 --replay FILE replays a counterexample the kit wrote, with the device (exit
-0 when the recorded finding no longer occurs: the device was fixed);
+0 when the recorded finding no longer occurs: the device was fixed; a
+device whose run now diverges from the recording is replayed leniently,
+exit 1 when the recorded finding occurs there, 0 when it does not);
 --trace then prints its trace as migsim trace --format text does (every
 event: TLPs, admin commands, DMA, MSI-X, mode changes), and --explain the
 orderings of two steps its finding needs, as migsim replay --explain does
@@ -361,6 +365,8 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	case errors.As(err, &xe): // the device broke the protocol, or Ctrl-C ended its request
 		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", o.replay, dev.Name(), deviceMessage(err))
 		return deviceErrorExit(err)
+	case errors.Is(err, engine.ErrDiverged) && sc.Finding != nil:
+		return conformDiverged(ctx, dev, o.replay, sc, res, err, stdout, stderr)
 	case errors.Is(err, engine.ErrDiverged):
 		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
 		return exitFinding
@@ -381,4 +387,55 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	}
 	fmt.Fprintln(stdout, "no finding")
 	return exitOK
+}
+
+// conformDiverged judges a counterexample whose strict replay with the
+// device diverged from the recording (res, err). A run that took every
+// recorded step and ended without the recorded finding is a fix (exit 0).
+// Otherwise the device now runs differently: the counterexample is
+// replayed leniently (conformance.ReplayLenient), and the recorded finding
+// (its oracle) occurring there is a finding (exit 1), its absence a fix
+// (exit 0). A recorded step that the lenient run never takes is no step
+// of the simulated system: the recording does not fit it, which no
+// device explains (exit 1, does not replay).
+func conformDiverged(ctx context.Context, dev conformance.Device, path string, sc *schedfile.Schedule, res engine.Result, err error, stdout, stderr io.Writer) int {
+	recorded := fmt.Sprintf("%s at step %d", sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
+	at := divergedAt(sc.Choices, res.Choices)
+	if at == len(sc.Choices) && len(res.Choices) == len(sc.Choices) && res.Finding == nil {
+		fmt.Fprintf(stdout, "replay %s with %s: every recorded step was taken and the recorded finding (%s) did not occur: the device no longer fails this counterexample\n",
+			path, dev.Name(), recorded)
+		return exitOK
+	}
+	lr, lerr := conformance.ReplayLenient(ctx, dev, path)
+	if lerr != nil {
+		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", path, dev.Name(), deviceMessage(lerr))
+		return deviceErrorExit(lerr)
+	}
+	if at < len(sc.Choices) && !slices.ContainsFunc(lr.Choices[min(at, len(lr.Choices)):], func(c engine.Choice) bool { return c.Label == sc.Choices[at].Label }) {
+		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s; the recorded step %d %q is never taken, even replayed leniently: the schedule does not fit the scenario\n",
+			path, dev.Name(), userError(err), engine.ShownStep(at), sc.Choices[at].Label)
+		return exitFinding
+	}
+	fmt.Fprintf(stdout, "replay %s with %s: the device now diverges from the recording at step %d (%s)\n", path, dev.Name(), engine.ShownStep(at), userError(err))
+	if fd := lr.Finding; fd != nil && fd.Oracle == sc.Finding.Oracle {
+		fmt.Fprintf(stdout, "replayed leniently, the recorded finding occurs: %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
+		return exitFinding
+	}
+	other := ""
+	if fd := lr.Finding; fd != nil {
+		other = fmt.Sprintf(" (it found %s at step %d; migsim conform judges the device afresh)", fd.Oracle, engine.ShownStep(fd.Step))
+	}
+	fmt.Fprintf(stdout, "the recorded finding (%s) did not occur in the lenient replay%s: the device no longer fails this counterexample\n", recorded, other)
+	return exitOK
+}
+
+// divergedAt is the index of the first step where a run's choices differ
+// from the recorded ones, len(rec) when they agree on every recorded step.
+func divergedAt(rec, got []engine.Choice) int {
+	for i, c := range rec {
+		if i >= len(got) || got[i].Actor != c.Actor || got[i].Label != c.Label {
+			return i
+		}
+	}
+	return len(rec)
 }
