@@ -54,7 +54,12 @@ func vfDevice(settings []scenario.Arg) string {
 // typeSkip says why a row does not run for the device, or "".
 func (k *kit) typeSkip(r row) string {
 	if got, want := rowDevice(r), deviceType(k.dev); got != want {
-		return "a virtio-" + got + " row; the device is virtio-" + want
+		why := "a virtio-" + got + " row; the device is virtio-" + want
+		if pd, ok := k.dev.(*poolDevice); ok && pd.exec {
+			// The device protocol's handshake has no device type.
+			why += " (exec devices are virtio-blk: the device protocol has no device type)"
+		}
+		return why
 	}
 	return ""
 }

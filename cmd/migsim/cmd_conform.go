@@ -70,7 +70,8 @@ ratio between them.
 
 Exit 0 when every unit passes, 1 when one fails or the device breaks the
 protocol, 2 on a usage error (an exec: program that cannot be started
-included), 130 when interrupted.
+included) or when nothing was judged (no unit selected, or every one
+skipped), 130 when interrupted.
 
 flags:
 `
@@ -215,7 +216,29 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		traceHint(stderr, rep)
 		return exitFinding
 	}
+	if why := nothingJudged(rep); why != "" {
+		fmt.Fprintf(stderr, "migsim conform: nothing judged: %s\n", why)
+		return exitUsage
+	}
 	return exitOK
+}
+
+// nothingJudged says why no unit of the report ran (the selection has
+// none, or every one was skipped, with the reasons), or "" when one ran.
+func nothingJudged(rep *conformance.Report) string {
+	var reasons []string
+	for _, u := range rep.Units {
+		if u.Verdict != "skip" {
+			return ""
+		}
+		if !slices.Contains(reasons, u.Reason) {
+			reasons = append(reasons, u.Reason)
+		}
+	}
+	if len(reasons) == 0 {
+		return "the selection (--parts, --scenario, --spec) has no unit for " + rep.Device
+	}
+	return fmt.Sprintf("every unit (%d) was skipped: %s", len(rep.Units), strings.Join(reasons, "; "))
 }
 
 // traceHint says once, when a failure has a replay command, what else

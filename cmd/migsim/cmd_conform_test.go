@@ -253,3 +253,28 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestConform_NothingJudgedExits2: a run that judged no unit (none
+// selected, or every one skipped) is no pass: it exits 2 and says why.
+func TestConform_NothingJudgedExits2(t *testing.T) {
+	extblk := buildProgram(t, "../../examples/extblk", "extblk")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no unit selected", []string{"--device", "builtin:net", "--parts", "device"},
+			"migsim conform: nothing judged: the selection (--parts, --scenario, --spec) has no unit for builtin:net\n"},
+		{"every unit skipped", []string{"--device", "exec:" + extblk, "--parts", "rows", "--scenario", "net-mac-table-before-stop"},
+			"migsim conform: nothing judged: every unit (2) was skipped: a virtio-net row; the device is virtio-blk " +
+				"(exec devices are virtio-blk: the device protocol has no device type)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"conform", "--budget", "short", "--replay-dir", t.TempDir()}, tc.args...)...)
+			assert.Equal(t, exitUsage, code, out)
+			assert.Equal(t, tc.want, stderr)
+			assert.Contains(t, out, "0 pass, 0 fail")
+		})
+	}
+}
