@@ -202,6 +202,11 @@ func (x *exchange) send(m *Message) {
 	}
 }
 
+// helloHint follows a hello that got no reply in time: the two usual
+// causes, a reply left in the device's output buffer and a slow start.
+const helloHint = " (the device must flush its output after every line it writes; " +
+	"a device slow to start needs a longer deadline: --timeout, Options.Timeout)"
+
 // recv reads the next message of this exchange.
 func (x *exchange) recv() *Message {
 	if x.err != nil {
@@ -219,7 +224,11 @@ func (x *exchange) recv() *Message {
 	case errors.Is(err, os.ErrDeadlineExceeded) && x.interrupted():
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		x.err = x.p.fail(x.desc(), fmt.Sprintf("no reply within %s", x.p.timeout))
+		msg := fmt.Sprintf("no reply within %s", x.p.timeout)
+		if x.what() == "hello" {
+			msg += helloHint
+		}
+		x.err = x.p.fail(x.desc(), msg)
 		return nil
 	case errors.Is(err, io.EOF):
 		x.err = x.p.fail(x.desc(), "the device closed its output instead of replying")
