@@ -396,15 +396,15 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %s, %s"
 			args := []any{p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding")}
 			if p.Final {
-				pw.final(msg, args...)
+				pw.Final(msg, args...)
 			} else {
-				pw.status(msg, args...)
+				pw.Status(msg, args...)
 			}
 		}
 		if p.Findings > 0 && !told && !p.Final {
 			told = true
-			if pw != nil && pw.open {
-				pw.final("")
+			if pw != nil {
+				pw.End()
 			}
 			then := "shrinks and writes it"
 			if run.noShrink {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/migsim/migsim/catalog"
@@ -13,49 +12,14 @@ import (
 	"github.com/migsim/migsim/scenario"
 )
 
-// progressWriter returns where progress goes for a --progress mode: a
-// terminal line (rewritten in place) for auto when stderr is a terminal,
-// one line per update for always, nothing otherwise.
+// progressWriter returns where progress goes for a --progress mode
+// (progress.ForMode).
 func progressWriter(mode string, stderr io.Writer) (*lineWriter, error) {
-	switch mode {
-	case "never":
-		return nil, nil
-	case "always":
-		return &lineWriter{w: stderr}, nil
-	case "auto":
-		if f, ok := stderr.(*os.File); ok && progress.IsTerminal(f) {
-			return &lineWriter{w: stderr, terminal: true}, nil
-		}
-		return nil, nil
-	}
-	return nil, fmt.Errorf("--progress %q: want auto, always or never", mode)
+	return progress.ForMode(mode, stderr)
 }
 
-// lineWriter writes status lines: in place on a terminal ("\r"), one per
-// line elsewhere.
-type lineWriter struct {
-	w        io.Writer
-	terminal bool
-	open     bool // a terminal line is being rewritten
-}
-
-func (l *lineWriter) status(format string, a ...any) {
-	if l.terminal {
-		fmt.Fprintf(l.w, "\r\033[K"+format, a...)
-		l.open = true
-		return
-	}
-	fmt.Fprintf(l.w, format+"\n", a...)
-}
-
-// final ends the status line and writes a last line.
-func (l *lineWriter) final(format string, a ...any) {
-	if l.open {
-		fmt.Fprint(l.w, "\r\033[K")
-		l.open = false
-	}
-	fmt.Fprintf(l.w, format+"\n", a...)
-}
+// lineWriter writes status lines.
+type lineWriter = progress.Lines
 
 // runProgress reports `migsim run`'s progress: the row being judged and
 // its exploration.
@@ -79,13 +43,13 @@ func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expect
 	p.last = engine.Progress{}
 	p.started++
 	p.name = fmt.Sprintf("%d/%d %s %s", p.started, rows, s.Name, e.Edition)
-	p.w.status("run: row %s", p.name)
+	p.w.Status("run: row %s", p.name)
 }
 
 // explore is JudgeConfig.Progress.
 func (p *runProgress) explore(e engine.Progress) {
 	p.last = e
-	p.w.status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
+	p.w.Status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
 		p.name, e.Done, e.Total, e.Executed, e.Rate(), plural.Count(e.Distinct, "distinct interleaving"), plural.Count(e.Findings, "finding"))
 }
 
@@ -100,6 +64,6 @@ func (p *runProgress) done(rows []catalog.Outcome) {
 			mismatched++
 		}
 	}
-	p.w.final("run: %s judged in %s: %s (%d executed), %d mismatched", plural.Count(len(rows), "row"),
+	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched", plural.Count(len(rows), "row"),
 		time.Since(p.start).Round(time.Millisecond), plural.Count(p.schedules+p.last.Done, "schedule"), p.executed+p.last.Executed, mismatched)
 }
