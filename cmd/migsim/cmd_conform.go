@@ -379,16 +379,13 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	}
 	var xe *extdevice.Error
 	switch {
-	case errors.Is(err, engine.ErrPastEnd) && sc.Finding != nil:
-		// Every recorded choice was followed and the run went on: the
-		// recorded finding, which ended the recorded run, did not occur.
-		fmt.Fprintf(stdout, "replay %s with %s: the recorded finding (%s at step %d) did not occur: the device no longer fails this counterexample\n",
-			o.replay, dev.Name(), sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
-		return exitOK
 	case errors.As(err, &xe): // the device broke the protocol, or Ctrl-C ended its request
 		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", o.replay, dev.Name(), deviceMessage(err))
 		return deviceErrorExit(err)
-	case errors.Is(err, engine.ErrDiverged) && sc.Finding != nil:
+	case (errors.Is(err, engine.ErrPastEnd) || errors.Is(err, engine.ErrDiverged)) && sc.Finding != nil:
+		// Past the end: every recorded choice was followed and the run
+		// went on, so the finding did not come where it was recorded; an
+		// end-of-run finding may still come. Both are judged leniently.
 		return conformDiverged(ctx, dev, o.replay, sc, res, err, stdout, stderr)
 	case errors.Is(err, engine.ErrDiverged):
 		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
@@ -413,18 +410,22 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 }
 
 // conformDiverged judges a counterexample whose strict replay with the
-// device diverged from the recording (res, err). A run that took every
-// recorded step and ended without the recorded finding is a fix (exit 0).
-// Otherwise the device now runs differently: the counterexample is
-// replayed leniently (conformance.ReplayLenient), and the recorded finding
-// (its oracle) occurring there is a finding (exit 1), its absence a fix
-// (exit 0). A recorded step that the lenient run never takes is no step
-// of the simulated system: the recording does not fit it, which no
-// device explains (exit 1, does not replay).
+// device left the recording (res, err): it diverged, or followed every
+// recorded choice and went on. A run that took every recorded step and
+// ended without any finding is a fix (exit 0). Otherwise the device now
+// runs differently, and the counterexample is replayed leniently
+// (conformance.ReplayLenient): a run that ends without a finding is a fix
+// (exit 0); the recorded finding (its oracle) is a finding, and so is any
+// other (exit 1: the device still fails the counterexample, another way,
+// a deadlock or the step bound included); the device's own error is its
+// error (protocol, fault, interruption). A recorded step that the lenient
+// run, still going there, never takes is no step of the simulated system:
+// the recording does not fit it, which no device explains (exit 1, does
+// not replay).
 func conformDiverged(ctx context.Context, dev conformance.Device, path string, sc *schedfile.Schedule, res engine.Result, err error, stdout, stderr io.Writer) int {
 	recorded := fmt.Sprintf("%s at step %d", sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
 	at := divergedAt(sc.Choices, res.Choices)
-	if at == len(sc.Choices) && len(res.Choices) == len(sc.Choices) && res.Finding == nil {
+	if at == len(sc.Choices) && len(res.Choices) == len(sc.Choices) && res.Finding == nil && !errors.Is(err, engine.ErrPastEnd) {
 		fmt.Fprintf(stdout, "replay %s with %s: every recorded step was taken and the recorded finding (%s) did not occur: the device no longer fails this counterexample\n",
 			path, dev.Name(), recorded)
 		return exitOK
@@ -434,22 +435,28 @@ func conformDiverged(ctx context.Context, dev conformance.Device, path string, s
 		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", path, dev.Name(), deviceMessage(lerr))
 		return deviceErrorExit(lerr)
 	}
-	if at < len(sc.Choices) && !slices.ContainsFunc(lr.Choices[min(at, len(lr.Choices)):], func(c engine.Choice) bool { return c.Label == sc.Choices[at].Label }) {
+	if at < len(sc.Choices) && at < len(lr.Choices) &&
+		!slices.ContainsFunc(lr.Choices[at:], func(c engine.Choice) bool { return c.Label == sc.Choices[at].Label }) {
 		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s; the recorded step %d %q is never taken, even replayed leniently: the schedule does not fit the scenario\n",
 			path, dev.Name(), userError(err), engine.ShownStep(at), sc.Choices[at].Label)
 		return exitFinding
 	}
-	fmt.Fprintf(stdout, "replay %s with %s: the device now diverges from the recording at step %d (%s)\n", path, dev.Name(), engine.ShownStep(at), userError(err))
-	if fd := lr.Finding; fd != nil && fd.Oracle == sc.Finding.Oracle {
+	if errors.Is(err, engine.ErrPastEnd) {
+		fmt.Fprintf(stdout, "replay %s with %s: every recorded step was taken and the run went on past them without the recorded finding (%s)\n", path, dev.Name(), recorded)
+	} else {
+		fmt.Fprintf(stdout, "replay %s with %s: the device now diverges from the recording at step %d (%s)\n", path, dev.Name(), engine.ShownStep(at), userError(err))
+	}
+	switch fd := lr.Finding; {
+	case fd == nil:
+		fmt.Fprintf(stdout, "the recorded finding (%s) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n", recorded)
+		return exitOK
+	case fd.Oracle == sc.Finding.Oracle:
 		fmt.Fprintf(stdout, "replayed leniently, the recorded finding occurs: %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-		return exitFinding
+	default:
+		fmt.Fprintf(stdout, "replayed leniently, another finding occurs (the recorded one, %s, did not): %s at step %d: %s\n",
+			recorded, fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 	}
-	other := ""
-	if fd := lr.Finding; fd != nil {
-		other = fmt.Sprintf(" (it found %s at step %d; migsim conform judges the device afresh)", fd.Oracle, engine.ShownStep(fd.Step))
-	}
-	fmt.Fprintf(stdout, "the recorded finding (%s) did not occur in the lenient replay%s: the device no longer fails this counterexample\n", recorded, other)
-	return exitOK
+	return exitFinding
 }
 
 // divergedAt is the index of the first step where a run's choices differ

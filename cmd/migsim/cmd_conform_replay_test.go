@@ -43,6 +43,15 @@ func TestConform_ReplayDivergedCounterexample(t *testing.T) {
 	allStepsFile := filepath.Join(dir, "all-steps.json")
 	require.NoError(t, allSteps.WriteFile(allStepsFile))
 
+	// A recording one step longer than the fixed device's whole run: the
+	// device's run ends before the recorded end, without the finding.
+	longer := allSteps
+	longer.Choices = append(append([]engine.Choice(nil), fixed.Choices...), fixed.Choices[len(fixed.Choices)-1])
+	longer.Steps = len(longer.Choices)
+	longer.Finding = &engine.Finding{Oracle: "transparent", Step: len(longer.Choices) - 1}
+	longerFile := filepath.Join(dir, "longer.json")
+	require.NoError(t, longer.WriteFile(longerFile))
+
 	// A recorded choice at the wrong index: the strict replay diverges
 	// there, the lenient one takes the recorded step and meets the bug.
 	moved := *sc
@@ -74,11 +83,14 @@ func TestConform_ReplayDivergedCounterexample(t *testing.T) {
 		{"the device still fails", mutant, found, exitFinding, `(?s)with ` + mutant + `: \d+ steps\nfinding transparent at step \d+: `, `^$`},
 		{"the fixed device diverges and the finding is gone", "builtin:blk", found, exitOK,
 			`the device now diverges from the recording at step 109 \(.*replay diverged at step 109: recorded 1 "hv:settle".*\)\n` +
-				`the recorded finding \(transparent at step 127\) did not occur in the lenient replay: the device no longer fails this counterexample\n$`, `^$`},
+				`the recorded finding \(transparent at step 127\) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n$`, `^$`},
 		{"every recorded step taken, the end-of-run finding gone", "builtin:blk", allStepsFile, exitOK,
 			`every recorded step was taken and the recorded finding \(transparent at step \d+\) did not occur: the device no longer fails this counterexample\n$`, `^$`},
 		{"diverged, and the finding occurs leniently", mutant, movedFile, exitFinding,
 			`the device now diverges from the recording at step \d+ .*\nreplayed leniently, the recorded finding occurs: transparent at step \d+: the guest can tell it moved`, `^$`},
+		{"the fixed device's run ends before the recording does", "builtin:blk", longerFile, exitOK,
+			`the device now diverges from the recording at step \d+ .*\nthe recorded finding \(transparent at step \d+\) did not occur in the lenient replay, which ended without a finding`, `^$`},
+		{"another device fails it another way", "builtin:mutant/mode-get-lies", found, exitFinding, `(?s)readback at step \d+`, `^$`},
 		{"a recorded step no run takes", "builtin:blk", bogusFile, exitFinding, `^$`,
 			`^migsim conform: .*bogus.json does not replay with builtin:blk: .*; the recorded step 2 "no such step" is never taken, even replayed leniently: the schedule does not fit the scenario\n$`},
 	}
