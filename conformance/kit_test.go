@@ -28,6 +28,7 @@ import (
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -396,6 +397,62 @@ func (d flaky) Handle(ev member.Event) member.Effects {
 		fx.ReadData[0] ^= 1
 	}
 	return fx
+}
+
+// resumesOnKick is a device that, notified by its driver while stopped,
+// reports itself running again: a member that changes its own migration
+// mode, which only the owner's commands and an FLR may do.
+type resumesOnKick struct {
+	member.Device
+	notify  uint64
+	resumed *bool
+}
+
+func (d resumesOnKick) Handle(ev member.Event) member.Effects {
+	stopped := d.Device.Status().Mode == spec.ModeStop
+	fx := d.Device.Handle(ev)
+	if t := ev.TLP; stopped && ev.Kind == member.EvTLP && t.Kind == pcie.MemWrite && t.Addr >= d.notify && t.Addr < d.notify+pcie.BAR0NotifyLen {
+		*d.resumed = true
+	}
+	return fx
+}
+
+func (d resumesOnKick) Status() member.Status {
+	st := d.Device.Status()
+	if *d.resumed && st.Mode == spec.ModeStop {
+		st.Mode = spec.ModeActive
+	}
+	return st
+}
+
+// TestDeviceThatChangesItsOwnMode: a device that resumes itself on a kick
+// while stopped fails the row it ran with the member contract, naming what
+// it did and no requirement, where it used to end in the world's internal
+// panic about an undeclared footprint.
+func TestDeviceThatChangesItsOwnMode(t *testing.T) {
+	f := func(c member.Config) member.Device {
+		return resumesOnKick{blk.New(c), c.BAR0 + pcie.BAR0Notify, new(bool)}
+	}
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:resumes-on-kick", f), conformance.Short(),
+		conformance.Parts(false, true), conformance.Scenarios("kick-during-stop"), conformance.Editions(spec.Draft2023),
+		conformance.ReplayDir(t.TempDir()))
+	require.NoError(t, err)
+	require.True(t, rep.Failed())
+	found := false
+	for _, u := range rep.Units {
+		for _, fl := range u.Failures {
+			assert.NotContains(t, fl.Message, "does not declare the write", "unit %s: not the world's internal panic", u.Name)
+			if fl.Check != "device contract" {
+				continue
+			}
+			found = true
+			assert.Empty(t, fl.Requirements, "unit %s", u.Name)
+			assert.Regexp(t, `^the device broke the member contract: \S+\.vf1 changed its mode from Stop to Active on "vcpu0:mmio-write notify\+[^"]*", `+
+				`which only the owner's mode commands and an FLR do \(at step \d+ of \d+\); the simulator's reduction relies on it, so the row is not judged further with this device$`, fl.Message)
+		}
+	}
+	assert.True(t, found, "a unit fails on the member contract")
+	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for it")
 }
 
 // TestNotDeterministicDevice: a device that runs differently on the same

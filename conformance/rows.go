@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/guard"
 )
 
 // row is one expectation of one catalog scenario.
@@ -148,24 +149,55 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	}
 	if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
+	} else if fl.Oracle == engine.OraclePanic && strings.Contains(fl.Message, guard.MemberContract) {
+		fl.Check = checkContract
 	}
 	if rep != nil {
 		k.counterexample(&fl, r, f, *rep, o)
 	}
-	if fl.Check == checkProtocol {
+	switch fl.Check {
+	case checkProtocol:
 		// The device broke the protocol: the row's verdict is unknown, so
 		// the failure breaks none of its requirements.
 		fl.Requirements, fl.Message = nil, protocolMessage(fl.Message)
+	case checkContract:
+		// The device changed its own mode where the world holds that only
+		// the owner's commands and an FLR do: what followed cannot be
+		// judged, and no requirement is known to be broken.
+		fl.Requirements, fl.Message = nil, contractMessage(fl.Message)
 	}
 	u.fail(fl)
 }
 
+// contractMessage words a failure whose message holds the world's
+// member-contract panic (guard.MemberContract): what the device did, then
+// where, and why the row cannot be judged with it.
+func contractMessage(msg string) string {
+	i := strings.Index(msg, guard.MemberContract)
+	if i < 0 {
+		return msg
+	}
+	where := strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":")
+	msg = "the device broke the member contract: " + msg[i+len(guard.MemberContract):]
+	if j := strings.Index(msg, " "+guard.FootprintNote); j >= 0 {
+		if k := strings.Index(msg[j:], "]"); k >= 0 {
+			msg = msg[:j] + msg[j+k+1:]
+		}
+	}
+	if where != "" {
+		msg += " (" + where + ")"
+	}
+	return msg + "; the simulator's reduction relies on it, so the row is not judged further with this device"
+}
+
 // Checks of failures that name no requirement: the device broke the
-// protocol (or faulted), or ran differently on the same choices. Either
+// protocol (or faulted), ran differently on the same choices, or changed
+// its own migration mode where only the owner may (world/guard). Either
 // fails the unit, but says nothing of what the spec asks.
 const (
 	checkProtocol    = "device protocol"
 	checkDeterminism = "device determinism"
+	checkContract    = "device contract"
 )
 
 // protocolMessage words a failure whose message holds an external

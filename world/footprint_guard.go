@@ -110,8 +110,8 @@ func (w *World) guardAfterEvent(h *host, t owner.Target, fx *owner.Effects) {
 		return
 	}
 	if t != owner.TargetPF {
-		if w.guard.MemberChanged(w.memberMode(h, int(t))) && w.inVM(int(t)) {
-			w.touchW(por.ResHost(por.ClassVMMode, h.idx))
+		if built, mode := w.memberMode(h, int(t)); w.guard.MemberChanged(built, mode) && w.inVM(int(t)) {
+			w.guard.TouchVMMode(h.idx, h.name, int(t), built, mode)
 		}
 		return
 	}

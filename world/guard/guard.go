@@ -166,6 +166,33 @@ func (g *Step) MemberChanged(built bool, mode spec.Mode) bool {
 	return built != g.built || (built && mode != g.mode)
 }
 
+// MemberContract begins the panic message of a member that changed its own
+// migration mode on an event whose step does not declare it (TouchVMMode):
+// the world's footprints hold that only the owner's mode commands and an
+// FLR change a member's mode, so such a member breaks the member contract,
+// not the world (the conformance kit reports it as the device's).
+const MemberContract = "member contract: "
+
+// FootprintNote begins the bracketed end of a member-contract panic: the
+// step's footprint, which did not declare the change (for the world's
+// developers; a device's report leaves it out).
+const FootprintNote = "[undeclared by the step's footprint "
+
+// TouchVMMode checks that the running step declared writing the modes of
+// the VM's members on host h, after the event to member vf of host name
+// changed its existence or mode (MemberChanged) to built and mode.
+func (g *Step) TouchVMMode(h int, name string, vf int, built bool, mode spec.Mode) {
+	if !g.on || g.MayWrite(por.ResHost(por.ClassVMMode, h)) {
+		return
+	}
+	what := fmt.Sprintf("changed its mode from %s to %s", g.mode, mode)
+	if built != g.built {
+		what = fmt.Sprintf("went from built=%v to built=%v", g.built, built)
+	}
+	panic(fmt.Sprintf("world: %s%s.vf%d %s on %q, which only the owner's mode commands and an FLR do %s%s]",
+		MemberContract, name, vf, what, g.label, FootprintNote, g.fp))
+}
+
 // PF records, before a PF event that did not declare writing its group,
 // its number of VFs and its members' modes in order.
 func (g *Step) PF(numVFs int, modes []spec.Mode) {

@@ -114,3 +114,41 @@ func TestMemberAndPF(t *testing.T) {
 	assert.False(t, g.PFSame(1, []spec.Mode{spec.ModeActive}))
 	assert.False(t, g.PFSame(2, []spec.Mode{spec.ModeActive, spec.ModeFreeze}))
 }
+
+// TestTouchVMMode: a member whose mode changed on a step that does not
+// declare the VM's modes breaks the member contract, and the panic says
+// so with the member, both modes and the step; declared, or unarmed,
+// nothing panics.
+func TestTouchVMMode(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fp       engine.Footprint
+		built    bool
+		mode     spec.Mode
+		want     string
+		declared bool
+	}{
+		{"mode changed, undeclared", engine.Writes(por.ResDisk), true, spec.ModeActive,
+			MemberContract + `src.vf1 changed its mode from Stop to Active on "vcpu0:mmio-write device_status=00"`, false},
+		{"member gone, undeclared", engine.Writes(por.ResDisk), false, spec.ModeActive,
+			MemberContract + "src.vf1 went from built=true to built=false", false},
+		{"declared", engine.Writes(por.ResHost(por.ClassVMMode, 0)), true, spec.ModeActive, "", true},
+		{"another host's modes declared", engine.Writes(por.ResHost(por.ClassVMMode, 1)), true, spec.ModeActive,
+			MemberContract + "src.vf1 changed its mode", false},
+	} {
+		var g Step
+		g.Begin(engine.Step{Label: "vcpu0:mmio-write device_status=00", Footprint: tc.fp})
+		*g.Before() = before()
+		g.Member(true, spec.ModeStop)
+		require.True(t, g.MemberChanged(tc.built, tc.mode), tc.name)
+		msg := panicOf(func() { g.TouchVMMode(0, "src", 1, tc.built, tc.mode) })
+		if tc.declared {
+			assert.Empty(t, msg, tc.name)
+			continue
+		}
+		assert.Contains(t, msg, "world: "+tc.want, tc.name)
+		assert.Contains(t, msg, "which only the owner's mode commands and an FLR do "+FootprintNote, tc.name)
+	}
+	var g Step
+	assert.Empty(t, panicOf(func() { g.TouchVMMode(0, "src", 1, true, spec.ModeActive) }), "unarmed")
+}
