@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,13 +16,32 @@ import (
 	"github.com/migsim/migsim/catalog"
 )
 
-// buildProgram builds a package of the module into t.TempDir() and
-// returns the binary.
+// The programs buildProgram built, by package, in progDir (TestMain
+// removes it): each is built once per test binary.
+var (
+	progMu   sync.Mutex
+	progDir  string
+	programs = map[string]string{}
+)
+
+// buildProgram builds a package of the module (once per test binary) and
+// returns the binary, named name.
 func buildProgram(t *testing.T, pkg, name string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
+	progMu.Lock()
+	defer progMu.Unlock()
+	if path, ok := programs[pkg]; ok {
+		return path
+	}
+	if progDir == "" {
+		dir, err := os.MkdirTemp("", "migsim-test-programs-")
+		require.NoError(t, err)
+		progDir = dir
+	}
+	path := filepath.Join(progDir, fmt.Sprint(len(programs)), name)
 	out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput()
 	require.NoError(t, err, "go build %s:\n%s", pkg, out)
+	programs[pkg] = path
 	return path
 }
 

@@ -27,8 +27,10 @@ var (
 func TestMain(m *testing.M) {
 	gcpolicy.Apply() // as the migsim command does
 	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
+	for _, dir := range []string{binDir, progDir} {
+		if dir != "" {
+			_ = os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
