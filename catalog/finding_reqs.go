@@ -144,7 +144,7 @@ func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, erro
 	if w == nil {
 		return RunFacts{}, fmt.Errorf("catalog: run facts: no world was built")
 	}
-	return runfacts.Of(t.Edition, t.Scenario, w.Events()), nil
+	return runfacts.Of(t.Edition, t.Rules, t.Scenario, w.Events()), nil
 }
 
 // oracleReqs returns the requirement IDs the named oracle's info lists.

@@ -7,13 +7,13 @@
 package runfacts
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -24,9 +24,11 @@ import (
 // Facts are what the host observed of a run, read from its trace up to
 // its end (the finding): the admin commands its owner driver completed and
 // the requests that crossed the bus, never a member's account of itself
-// (the trace's state records). A member's mode is the host's: the one its
-// last successful mode command set (Active before any), as the trace shows
-// the completion.
+// (the trace's state records). A member's mode is the host's
+// (ownerview.Record): the one its last successful mode command set (Active
+// before any), as the trace shows the completion, and at the end of an FLR
+// the one mode-after-flr gives it (flr-vs-mode=defer-flr defers that while
+// the host has the member quiesced).
 type Facts struct {
 	// Modes are the modes a DEV_MODE_SET that completed with OK set, in
 	// first-seen order (virtio-1.4's stop is ModeStop, resume ModeActive).
@@ -70,7 +72,6 @@ const (
 
 // memberSeen is what Of keeps of one member while it reads a trace.
 type memberSeen struct {
-	mode spec.Mode
 	// skipped: the host set Freeze straight from Active; read: it read
 	// the member's context; resetWrite: a write of 0 to device_status
 	// reached it and no read of it has returned 0 since; statusRead: the
@@ -79,10 +80,26 @@ type memberSeen struct {
 	skipped, read, resetWrite, statusRead bool
 }
 
+// traceEnv is the world a host's ownerview.Record is kept in while Of
+// replays a trace into it: the clock is the time of the event being read.
+type traceEnv struct {
+	now   engine.VTime
+	rules spec.Rules
+	ed    spec.Edition
+}
+
+func (e *traceEnv) Now() engine.VTime     { return e.now }
+func (e *traceEnv) Rules() spec.Rules     { return e.rules }
+func (e *traceEnv) Edition() spec.Edition { return e.ed }
+
 // Of reads what the host observed in a recorded trace of scenario s's
-// world: which of its actors are vCPUs (guest programs) and which peers
-// comes from s.
-func Of(ed spec.Edition, s *scenario.Scenario, events []record.TraceEvent) Facts {
+// world, run under edition ed and rules: which of its actors are vCPUs
+// (guest programs) and which peers comes from s. The host's mode of a
+// member is what its owner record (ownerview.Record) holds, replayed from
+// the trace: the completions the owner driver read, the FLRs the host saw
+// start, and, at their end (100 ms of virtual time later), the mode
+// mode-after-flr and flr-vs-mode give the member.
+func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record.TraceEvent) Facts {
 	var f Facts
 	kinds := map[string]scenario.ActorKind{}
 	if s != nil {
@@ -90,38 +107,54 @@ func Of(ed spec.Edition, s *scenario.Scenario, events []record.TraceEvent) Facts
 			kinds[p.Name] = p.Kind
 		}
 	}
+	env := &traceEnv{rules: rules, ed: ed}
+	records := map[string]*ownerview.Record{}
+	hostRecord := func(host string) *ownerview.Record {
+		if records[host] == nil {
+			records[host] = ownerview.NewRecord(env)
+		}
+		return records[host]
+	}
 	members := map[string]*memberSeen{}
 	peerFrozen := false
 	member := func(host string, vf int) *memberSeen {
 		k := fmt.Sprintf("%s.vf%d", host, vf)
 		if members[k] == nil {
-			members[k] = &memberSeen{mode: spec.ModeActive}
+			members[k] = &memberSeen{}
 		}
 		return members[k]
 	}
 	for _, e := range events {
+		env.now = e.Time
+		for _, r := range records {
+			r.Settle()
+		}
 		switch e.Kind {
 		case record.TraceAdmin:
-			if len(e.AdminResult) < 2 || spec.Status(binary.LittleEndian.Uint16(e.AdminResult)) != spec.StatusOK {
-				continue
-			}
-			f.Commands = addOnce(f.Commands, e.Text)
 			c := adminq.DecodeCommand(e.Admin)
-			vf, ok := ownerview.MemberOf(c)
-			if !ok {
+			res := adminq.DecodeResult(e.AdminResult)
+			ok := len(e.AdminResult) >= 2 && res.Status == spec.StatusOK
+			if ok {
+				f.Commands = addOnce(f.Commands, e.Text)
+			}
+			vf, isMember := ownerview.MemberOf(c)
+			if !isMember {
 				continue
 			}
 			m := member(e.Host, vf)
-			if mode, ok := ownerview.ModeTarget(ed, c); ok && len(c.Data) > 0 {
+			before, _ := hostRecord(e.Host).Received(vf, adminq.Completion{Command: c, Result: res}, true)
+			if !ok {
+				continue
+			}
+			if mode, isMode := ownerview.ModeTarget(ed, c); isMode {
 				f.Modes = addOnce(f.Modes, mode)
-				m.skipped = m.skipped || mode == spec.ModeFreeze && m.mode == spec.ModeActive
-				m.mode = mode
+				m.skipped = m.skipped || mode == spec.ModeFreeze && before.Mode == spec.ModeActive
 			}
 			switch e.Text {
 			case "DEV_CTX_READ":
 				m.read = true
 			case "DEV_PARTS_SET":
-				if m.mode != spec.ModeStop {
+				if before.Mode != spec.ModeStop {
 					f.Broken = addOnce(f.Broken, reqDrv01)
 				}
 			}
@@ -139,7 +172,13 @@ func Of(ed spec.Edition, s *scenario.Scenario, events []record.TraceEvent) Facts
 				m.statusRead = false
 				continue
 			}
-			peerFrozen = f.observeRequest(ed, e, m, kinds[e.From]) || peerFrozen
+			rec := hostRecord(e.Host)
+			if e.TLP.Kind == pcie.CfgWrite || e.TLP.Kind == pcie.MemWrite {
+				off, inCfg := commonCfgOffset(e.TLP)
+				rec.ObserveWrite(vf, e.TLP, off, inCfg)
+			}
+			mode := rec.View(vf, true).Mode
+			peerFrozen = f.observeRequest(ed, e, m, mode, kinds[e.From]) || peerFrozen
 		}
 	}
 	for _, m := range members {
@@ -150,41 +189,43 @@ func Of(ed spec.Edition, s *scenario.Scenario, events []record.TraceEvent) Facts
 	return f
 }
 
-// observeRequest records a request delivered to member m, from an actor of
-// kind from (0: the hypervisor or another function), and reports whether
-// it is a peer's that reached a member the host had frozen.
-func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSeen, from scenario.ActorKind) bool {
+// observeRequest records a request delivered to member m, in the host's
+// mode of it, from an actor of kind from (0: the hypervisor or another
+// function), and reports whether it is a peer's that reached a member the
+// host had frozen.
+func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSeen, mode spec.Mode, from scenario.ActorKind) bool {
 	t := e.TLP
 	if t.Kind == pcie.CfgWrite {
 		b, ok := ownerview.ByteAt(t.Addr, t.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
 		f.FLR = f.FLR || ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
 	}
-	status := commonCfgOffset(t) == uint64(spec.CfgDeviceStatus)
+	off, inCfg := commonCfgOffset(t)
+	status := inCfg && off == uint64(spec.CfgDeviceStatus)
 	m.resetWrite = m.resetWrite || status && t.Kind == pcie.MemWrite && len(t.Data) > 0 && t.Data[0] == 0
 	m.statusRead = status && t.Kind == pcie.MemRead
 	if from != scenario.ActorGuest && from != scenario.ActorPeer {
 		return false
 	}
-	off := t.Addr % pcie.BAR0Size // BARs are naturally aligned
+	off = t.Addr % pcie.BAR0Size // BARs are naturally aligned
 	mem := t.Kind == pcie.MemWrite || t.Kind == pcie.MemRead
 	devCfg := mem && off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen
-	f.Reached = addOnce(f.Reached, m.mode)
+	f.Reached = addOnce(f.Reached, mode)
 	if t.Kind == pcie.MemWrite {
-		f.Written = addOnce(f.Written, m.mode)
+		f.Written = addOnce(f.Written, mode)
 		if off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
-			f.Notified = addOnce(f.Notified, m.mode)
+			f.Notified = addOnce(f.Notified, mode)
 		}
 		if devCfg {
-			f.DevCfgWritten = addOnce(f.DevCfgWritten, m.mode)
+			f.DevCfgWritten = addOnce(f.DevCfgWritten, mode)
 		}
 	}
 	switch {
-	case from == scenario.ActorGuest && ed == spec.Draft2023 && m.mode == spec.ModeFreeze:
+	case from == scenario.ActorGuest && ed == spec.Draft2023 && mode == spec.ModeFreeze:
 		f.Broken = addOnce(f.Broken, reqFlow02)
-	case from == scenario.ActorGuest && ed == spec.Virtio14 && m.mode == spec.ModeStop && devCfg:
+	case from == scenario.ActorGuest && ed == spec.Virtio14 && mode == spec.ModeStop && devCfg:
 		f.Broken = addOnce(f.Broken, reqDrv03)
 	}
-	return from == scenario.ActorPeer && m.mode == spec.ModeFreeze
+	return from == scenario.ActorPeer && mode == spec.ModeFreeze
 }
 
 // memberTarget returns the member a trace event's target names ("vf1").
@@ -195,13 +236,13 @@ func memberTarget(target string) (int, bool) {
 
 // commonCfgOffset places a memory request in its member's common
 // configuration (BARs are naturally aligned, so the offset in BAR0 is the
-// address modulo its size); all ones for any other request.
-func commonCfgOffset(t pcie.TLP) uint64 {
-	off := t.Addr % pcie.BAR0Size
+// address modulo its size); ok is false for any other request.
+func commonCfgOffset(t pcie.TLP) (off uint64, ok bool) {
+	off = t.Addr % pcie.BAR0Size
 	if t.Kind != pcie.MemWrite && t.Kind != pcie.MemRead || off < pcie.BAR0CommonCfg || off-pcie.BAR0CommonCfg >= spec.CommonCfgSize {
-		return ^uint64(0)
+		return 0, false
 	}
-	return off - pcie.BAR0CommonCfg
+	return off - pcie.BAR0CommonCfg, true
 }
 
 func addOnce[T comparable](list []T, v T) []T {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -44,6 +45,12 @@ func request(from string, vf int, kind pcie.TLPKind, off uint64, data ...byte) r
 func completion(vf int, off uint64, data ...byte) record.TraceEvent {
 	e := request("", vf, pcie.Completion, off, data...)
 	e.From = fmt.Sprintf("src.vf%d", vf)
+	return e
+}
+
+// at gives a trace event its virtual time, in milliseconds.
+func at(ms int64, e record.TraceEvent) record.TraceEvent {
+	e.Time = engine.VTime(ms * 1_000_000)
 	return e
 }
 
@@ -120,7 +127,47 @@ func TestOf(t *testing.T) {
 		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, Of(tc.ed, factsScenario, tc.events))
+			assert.Equal(t, tc.want, Of(tc.ed, spec.DefaultRules(tc.ed), factsScenario, tc.events))
+		})
+	}
+}
+
+// TestOfAfterFLR checks the host's mode of a member at the end of an FLR:
+// ownerview's rules (mode-after-flr, flr-vs-mode, 100 ms of virtual time).
+func TestOfAfterFLR(t *testing.T) {
+	devCfg := uint64(pcie.BAR0DeviceCfg) + 0x20
+	flrAt := func(ms int64) record.TraceEvent {
+		return at(ms, request("hv", 1, pcie.CfgWrite, pcie.PCIeCapOffset+pcie.PCIeDevCtl, 0, byte(pcie.DevCtlInitiateFLR>>8)))
+	}
+	frozen := []record.TraceEvent{at(0, draftMode(1, spec.ModeStop)), at(1, draftMode(1, spec.ModeFreeze)), flrAt(2)}
+	v14Stop := at(0, adminEvent("DEV_MODE_SET", uint16(spec.OpDevModeSet), 1, []byte{spec.DevModeFlagStopped}, spec.StatusOK))
+	for _, tc := range []struct {
+		name    string
+		ed      spec.Edition
+		rules   []string
+		events  []record.TraceEvent
+		reached []spec.Mode
+		broken  []string
+	}{
+		{"the FLR's end clears Freeze", spec.Draft2023, nil,
+			append(frozen, at(150, request("vcpu0", 1, pcie.MemWrite, devCfg, 0))), []spec.Mode{spec.ModeActive}, nil},
+		{"Freeze holds while the FLR is in progress", spec.Draft2023, nil,
+			append(frozen, at(50, request("vcpu0", 1, pcie.MemWrite, devCfg, 0))), []spec.Mode{spec.ModeFreeze}, []string{"DRAFT-FLOW-02"}},
+		{"mode-after-flr=keep keeps Freeze", spec.Draft2023, []string{"mode-after-flr=keep"},
+			append(frozen, at(150, request("vcpu0", 1, pcie.MemWrite, devCfg, 0))), []spec.Mode{spec.ModeFreeze}, []string{"DRAFT-FLOW-02"}},
+		{"defer-flr defers the FLR while quiesced", spec.Draft2023, []string{"flr-vs-mode=defer-flr"},
+			append(frozen, at(150, request("vcpu0", 1, pcie.MemWrite, devCfg, 0))), []spec.Mode{spec.ModeFreeze}, []string{"DRAFT-FLOW-02"}},
+		{"the FLR's end clears the stop", spec.Virtio14, nil,
+			[]record.TraceEvent{v14Stop, flrAt(1), at(120, request("vcpu0", 1, pcie.MemRead, devCfg))}, []spec.Mode{spec.ModeActive}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rules, err := spec.ParseRules(tc.ed, tc.rules)
+			if !assert.NoError(t, err) {
+				return
+			}
+			got := Of(tc.ed, rules, factsScenario, tc.events)
+			assert.Equal(t, tc.reached, got.Reached)
+			assert.Equal(t, tc.broken, got.Broken)
 		})
 	}
 }
