@@ -38,7 +38,9 @@ type Facts struct {
 	Commands []string
 	// FLR: a configuration write that sets Initiate FLR reached a member.
 	// Reset: a read of a member's device_status returned non-zero after a
-	// write of 0 to it (the host saw the reset in progress).
+	// write of 0 to it, with no non-zero write in between (the host saw
+	// the reset in progress). An access is to device_status when its range
+	// covers the register's byte.
 	FLR, Reset bool
 	// Reached are the modes a member was in, by the host's account, when
 	// a request of the VM's side (a vCPU or a peer) reached it; Written
@@ -74,7 +76,8 @@ const (
 type memberSeen struct {
 	// skipped: the host set Freeze straight from Active; read: it read
 	// the member's context; resetWrite: a write of 0 to device_status
-	// reached it and no read of it has returned 0 since; statusRead: the
+	// reached it and neither a read of it that returned 0 nor a write of
+	// a non-zero status has since; statusRead: the
 	// request just delivered is a read of device_status (the trace records
 	// its completion right after it).
 	skipped, read, resetWrite, statusRead bool
@@ -165,9 +168,10 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 			}
 			m := member(e.Host, vf)
 			if e.TLP.Kind == pcie.Completion {
-				if m.statusRead && m.resetWrite && len(e.TLP.Data) > 0 {
-					f.Reset = f.Reset || e.TLP.Data[0] != 0
-					m.resetWrite = e.TLP.Data[0] != 0
+				b, ok := statusByte(e.TLP)
+				if m.statusRead && m.resetWrite && ok {
+					f.Reset = f.Reset || b != 0
+					m.resetWrite = b != 0
 				}
 				m.statusRead = false
 				continue
@@ -199,14 +203,17 @@ func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSe
 		b, ok := ownerview.ByteAt(t.Addr, t.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
 		f.FLR = f.FLR || ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
 	}
-	off, inCfg := commonCfgOffset(t)
-	status := inCfg && off == uint64(spec.CfgDeviceStatus)
-	m.resetWrite = m.resetWrite || status && t.Kind == pcie.MemWrite && len(t.Data) > 0 && t.Data[0] == 0
+	b, status := statusByte(t)
+	if status && t.Kind == pcie.MemWrite {
+		// A write of 0 starts a reset; the driver writes a non-zero
+		// status only once it is over.
+		m.resetWrite = b == 0
+	}
 	m.statusRead = status && t.Kind == pcie.MemRead
 	if from != scenario.ActorGuest && from != scenario.ActorPeer {
 		return false
 	}
-	off = t.Addr % pcie.BAR0Size // BARs are naturally aligned
+	off := t.Addr % pcie.BAR0Size // BARs are naturally aligned
 	mem := t.Kind == pcie.MemWrite || t.Kind == pcie.MemRead
 	devCfg := mem && off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen
 	f.Reached = addOnce(f.Reached, mode)
@@ -243,6 +250,23 @@ func commonCfgOffset(t pcie.TLP) (off uint64, ok bool) {
 		return 0, false
 	}
 	return off - pcie.BAR0CommonCfg, true
+}
+
+// statusByte returns the device_status byte a memory write or the
+// completion of a read carries when its range covers device_status; for a
+// memory read (of Len bytes, at least one) ok says whether its range
+// covers it.
+func statusByte(t pcie.TLP) (byte, bool) {
+	want := int(pcie.BAR0CommonCfg) + int(spec.CfgDeviceStatus)
+	off := t.Addr % pcie.BAR0Size // BARs are naturally aligned
+	switch t.Kind {
+	case pcie.MemWrite, pcie.Completion:
+		return ownerview.ByteAt(off, t.Data, want)
+	case pcie.MemRead:
+		_, ok := ownerview.ByteAt(off, make([]byte, max(t.Len, 1)), want)
+		return 0, ok
+	}
+	return 0, false
 }
 
 func addOnce[T comparable](list []T, v T) []T {

@@ -48,6 +48,12 @@ func completion(vf int, off uint64, data ...byte) record.TraceEvent {
 	return e
 }
 
+// readLen gives a read request its byte count.
+func readLen(e record.TraceEvent, n int) record.TraceEvent {
+	e.TLP.Len = n
+	return e
+}
+
 // at gives a trace event its virtual time, in milliseconds.
 func at(ms int64, e record.TraceEvent) record.TraceEvent {
 	e.Time = engine.VTime(ms * 1_000_000)
@@ -111,6 +117,15 @@ func TestOf(t *testing.T) {
 		{"DEV_PARTS_SET on a running member breaks DP-DRV-01", spec.Virtio14, []record.TraceEvent{
 			adminEvent("DEV_PARTS_SET", uint16(spec.OpDevPartsSet), 1, nil, spec.StatusOK),
 		}, Facts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"}}},
+		{"a non-zero device_status write ends the reset the host waits for", spec.Virtio14, []record.TraceEvent{
+			request("vcpu0", 1, pcie.MemWrite, status, 0),
+			request("vcpu0", 1, pcie.MemWrite, status, 0x01), // ACKNOWLEDGE
+			request("vcpu0", 1, pcie.MemRead, status), completion(1, status, 0x01),
+		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
+		{"accesses whose range covers device_status are to it", spec.Virtio14, []record.TraceEvent{
+			request("vcpu0", 1, pcie.MemWrite, status-4, 0, 0, 0, 0, 0, 0, 0, 0), // msix_config .. queue_select
+			readLen(request("vcpu0", 1, pcie.MemRead, status-4), 8), completion(1, status-4, 0, 0, 1, 0, 0x0f, 0, 0, 0),
+		}, Facts{Reset: true, Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
 		{"an FLR and a reset the host saw in progress", spec.Virtio14, []record.TraceEvent{
 			request("vcpu0", 1, pcie.CfgWrite, pcie.PCIeCapOffset+pcie.PCIeDevCtl, flr...),
 			request("vcpu0", 1, pcie.MemWrite, status, 0),
