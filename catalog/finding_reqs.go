@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -38,6 +39,24 @@ func broke(id string) func(RunFacts) bool {
 	return func(f RunFacts) bool { return has(f.Broken, id) }
 }
 
+// deviceBroke returns the trigger of a device requirement the host saw a
+// member break by accepting a command (RunFacts.DeviceBroken).
+func deviceBroke(id string) func(RunFacts) bool {
+	return func(f RunFacts) bool { return has(f.DeviceBroken, id) }
+}
+
+// driverExplains lists, for each driver MUST the host can see broken, the
+// device requirements whose breach it explains on the member it concerns:
+// a vCPU that still accesses a frozen member (DRAFT-FLOW-02) sees what a
+// frozen device does with its accesses, and the context migrated from it
+// lacks them, which is not the device's doing; a DEV_PARTS_SET sent to a running member (DP-DRV-01) has values
+// checked against a member the driver had not stopped. A device
+// requirement it does not list (an FLR's, a reset's) stays the device's.
+var driverExplains = map[string][]string{
+	"DRAFT-FLOW-02": {"DRAFT-FRZ-01", "DRAFT-FRZ-02", "DRAFT-FRZ-03", "DRAFT-PCI-01", "DRAFT-CTX-01", "DRAFT-CTX-02", "DRAFT-CTX-05"},
+	"DP-DRV-01":     {"DP-DEV-06"},
+}
+
 // reqTriggers says, for the requirements a guest-visible finding or a flow
 // error can name, what the host must have observed for the requirement to
 // be involved: a device-side requirement, the operation it is about (a
@@ -68,6 +87,7 @@ var reqTriggers = map[string]func(RunFacts) bool{
 	"DP-DEV-11":     stopped,
 	"DP-DEV-12":     resetDuringMode,
 	"DP-DEV-14":     flr,
+	"DP-DEV-04":     deviceBroke("DP-DEV-04"),
 	"DP-DRV-01":     broke("DP-DRV-01"),
 	"DP-DRV-03":     broke("DP-DRV-03"),
 }
@@ -83,11 +103,13 @@ var reqTriggers = map[string]func(RunFacts) bool{
 //     edition and that the run involved (reqTriggers): a transparent
 //     finding after a write reached a member in Stop names the Stop rule,
 //     one after a context write the write's rule, one after neither none;
-//   - but when one of the rules the host saw broken is a driver MUST, the
-//     device's requirements presumed it kept: the finding names the broken
-//     driver rules only (a hypervisor that freezes a member its vCPUs still
-//     access breaks DRAFT-FLOW-02, and whatever the guest then sees is
-//     not the device's doing).
+//   - but a device requirement whose breach a driver MUST the host saw
+//     broken explains (driverExplains) is left out when only the members
+//     that driver violation concerns exercised it (its trigger does not
+//     hold on the facts of the other members): a hypervisor that freezes
+//     a member its vCPUs still access breaks DRAFT-FLOW-02, and what the
+//     guest then sees of the frozen member is not the device's doing; the
+//     device requirements the host saw broken (DeviceBroken) stay.
 //
 // Defects name none, and so does a run cut by its step bound (it broke
 // no requirement that can be told). The result keeps the order of first
@@ -100,23 +122,43 @@ func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []
 	if !GuestVisible(f.Oracle) && !isFlowError(f.Oracle) && len(f.Reqs) > 0 {
 		return slices.Clone(f.Reqs)
 	}
-	driverOnly := false
-	for _, id := range facts.Broken {
-		if r, ok := spec.LookupRequirement(id); ok && r.AppliesTo(ed) && r.Level == spec.LevelMust {
-			driverOnly = true
-		}
-	}
 	var out []string
-	for _, id := range slices.Concat(oracleReqs, scenarioReqs, facts.Broken) {
+	for _, id := range slices.Concat(oracleReqs, scenarioReqs, facts.Broken, facts.DeviceBroken) {
 		r, ok := spec.LookupRequirement(id)
 		trig, known := reqTriggers[id]
 		if !ok || !r.AppliesTo(ed) || !known || !trig(facts) || slices.Contains(out, id) ||
-			driverOnly && !slices.Contains(facts.Broken, id) {
+			r.Side == spec.SideDevice && !has(facts.DeviceBroken, id) && explained(id, ed, facts, trig) {
 			continue
 		}
 		out = append(out, id)
 	}
 	return out
+}
+
+// explained reports whether device requirement id, whose trigger trig
+// holds on facts, is explained by a driver MUST the host saw broken: the
+// trigger does not hold on the merged facts of the members where no
+// such violation was seen.
+func explained(id string, ed spec.Edition, facts RunFacts, trig func(RunFacts) bool) bool {
+	excuses := func(broken []string) bool {
+		for _, b := range broken {
+			if r, ok := spec.LookupRequirement(b); ok && r.AppliesTo(ed) && r.Level == spec.LevelMust &&
+				slices.Contains(driverExplains[b], id) {
+				return true
+			}
+		}
+		return false
+	}
+	if !excuses(facts.Broken) {
+		return false
+	}
+	var rest []*RunFacts
+	for _, k := range slices.Sorted(maps.Keys(facts.Members)) {
+		if m := facts.Members[k]; !excuses(m.Broken) {
+			rest = append(rest, m)
+		}
+	}
+	return !trig(runfacts.Merge(rest...))
 }
 
 func isFlowError(name string) bool {

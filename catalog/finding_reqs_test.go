@@ -22,6 +22,12 @@ func TestFindingReqs(t *testing.T) {
 	peerInFreeze.Broken = []string{"DRAFT-FLOW-01"}
 	v14DevCfg := stopWritten
 	v14DevCfg.Broken = []string{"DP-DRV-03"}
+	// vf1 frozen and still accessed by its vCPU, vf2 frozen and reached
+	// by a peer only: the FLOW-02 violation explains vf1's only.
+	twoMembers := vcpuInFreeze
+	twoMembers.Members = map[string]*RunFacts{"src.vf1": &vcpuInFreeze, "src.vf2": &freezeWrite}
+	partsSetRunning := RunFacts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"},
+		DeviceBroken: []string{"DP-DEV-04", "DP-DEV-08"}}
 	for _, tc := range []struct {
 		name     string
 		f        engine.Finding
@@ -45,8 +51,15 @@ func TestFindingReqs(t *testing.T) {
 		{"scenario requirements join when involved", engine.Finding{Oracle: "transparent"},
 			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-PCI-01", "DRAFT-FLR-01", "ADM-DEV-01"}, freezeWrite,
 			[]string{"DRAFT-CTX-01", "DRAFT-FRZ-01", "DRAFT-PCI-01"}},
-		{"a broken driver MUST leaves the device's requirements out", engine.Finding{Oracle: "transparent"},
+		{"a broken driver MUST leaves out the device requirements it explains", engine.Finding{Oracle: "transparent"},
 			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-PCI-01"}, vcpuInFreeze, []string{"DRAFT-FLOW-02"}},
+		{"a broken driver MUST keeps what another member exercised", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-FRZ-01", "DRAFT-PCI-01"}, twoMembers, []string{"DRAFT-CTX-01", "DRAFT-FRZ-01", "DRAFT-PCI-01", "DRAFT-FLOW-02"}},
+		{"a broken driver MUST keeps the FLR's requirement", engine.Finding{Oracle: "transparent"},
+			spec.Draft2023, []string{"DRAFT-FLR-01"}, RunFacts{FLR: true, Broken: []string{"DRAFT-FLOW-02"}}, []string{"DRAFT-FLR-01", "DRAFT-FLOW-02"}},
+		{"DEV_PARTS_SET accepted on a running member names the device's and the driver's", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, []string{"DP-DEV-06", "DP-DEV-08"}, partsSetRunning,
+			[]string{"DP-DEV-08", "DP-DRV-01", "DP-DEV-04"}},
 		{"a broken driver MUST is named though no list names it", engine.Finding{Oracle: "error:vf-reset"},
 			spec.Draft2023, nil, vcpuInFreeze, []string{"DRAFT-FLOW-02"}},
 		{"a broken driver SHOULD is named with the device's", engine.Finding{Oracle: "transparent"},

@@ -127,9 +127,9 @@ oracle judged damage, also when the run goes on past the rule that broke first),
 a rule broke and the guest could not tell in that run, **flow-error** when the migration stopped
 with a named error, **step-bound** when the run did not end within its step bound (docs/oracles.md,
 "Impact of a finding"). Each counterexample names the
-requirements its run involved, by what the host observed of it: a driver MUST the run broke
-alone, else the device's requirements the run touched and the driver SHOULDs it broke
-(docs/oracles.md, the end of "Impact of a finding").
+requirements its run involved, by what the host observed of it: the device's requirements the
+run touched and the driver rules it broke, less the device requirements a broken driver MUST
+explains on the members it concerns (docs/oracles.md, the end of "Impact of a finding").
 `
 
 func writeSummary(b *strings.Builder, qs []*scenario.Scenario, regress fs.FS) {

@@ -51,6 +51,19 @@ type Facts struct {
 	// Broken are the driver-side requirements the host saw the run break
 	// (the rules below), in first-seen order.
 	Broken []string
+	// DeviceBroken are the device requirements the host saw a member break
+	// by accepting a command the driver should not have issued: a
+	// DEV_PARTS_SET that completed with OK on a member the host had not
+	// stopped breaks DP-DEV-04 (it fails) and DP-DEV-08 (SET values take
+	// effect when the member resumes).
+	DeviceBroken []string
+	// Members are the same facts of each member ("src.vf1"), from the
+	// commands that address it and the requests that reached it (their
+	// own Members is empty), so that a driver violation can be told apart
+	// from what other members did. A member's Broken also lists the rules
+	// broken towards a member whose context the host read before it wrote
+	// this one's (a migration's destination carries its source's state).
+	Members map[string]*Facts
 }
 
 // Driver-side rules the host sees broken in a trace (Of):
@@ -63,24 +76,34 @@ type Facts struct {
 //     Active);
 //   - DP-DRV-03: a vCPU's request to the device configuration reached a
 //     member the host had stopped;
-//   - DP-DRV-01: a DEV_PARTS_SET completed with OK on a member the host had
-//     not stopped.
+//   - DP-DRV-01: the host issued a DEV_PARTS_SET to a member it had not
+//     stopped (its completion, whatever its status, stands for the
+//     submission the trace does not record).
 const (
 	reqFlow01 = "DRAFT-FLOW-01"
 	reqFlow02 = "DRAFT-FLOW-02"
 	reqDrv01  = "DP-DRV-01"
 	reqDrv03  = "DP-DRV-03"
+	reqDev04  = "DP-DEV-04"
+	reqDev08  = "DP-DEV-08"
 )
 
 // memberSeen is what Of keeps of one member while it reads a trace.
 type memberSeen struct {
+	host string
+	vf   int
 	// skipped: the host set Freeze straight from Active; read: it read
 	// the member's context; resetWrite: a write of 0 to device_status
 	// reached it and neither a read of it that returned 0 nor a write of
-	// a non-zero status has since; statusRead: the
-	// request just delivered is a read of device_status (the trace records
-	// its completion right after it).
+	// a non-zero status has since; statusRead: the request just delivered
+	// is a read of device_status (the trace records its completion right
+	// after it).
 	skipped, read, resetWrite, statusRead bool
+	// ctxRead and ctxWritten: a read of the member's context (or parts)
+	// completed with OK, a write of it did; readAt is the index in the
+	// trace of the first such read, writtenAt of the last such write.
+	ctxRead, ctxWritten bool
+	readAt, writtenAt   int
 }
 
 // traceEnv is the world a host's ownerview.Record is kept in while Of
@@ -119,15 +142,17 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 		return records[host]
 	}
 	members := map[string]*memberSeen{}
+	var order []*memberSeen
 	peerFrozen := false
 	member := func(host string, vf int) *memberSeen {
-		k := fmt.Sprintf("%s.vf%d", host, vf)
+		k := memberKey(host, vf)
 		if members[k] == nil {
-			members[k] = &memberSeen{}
+			members[k] = &memberSeen{host: host, vf: vf}
+			order = append(order, members[k])
 		}
 		return members[k]
 	}
-	for _, e := range events {
+	for i, e := range events {
 		env.now = e.Time
 		for _, r := range records {
 			r.Settle()
@@ -137,29 +162,43 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 			c := adminq.DecodeCommand(e.Admin)
 			res := adminq.DecodeResult(e.AdminResult)
 			ok := len(e.AdminResult) >= 2 && res.Status == spec.StatusOK
+			vf, isMember := ownerview.MemberOf(c)
 			if ok {
 				f.Commands = addOnce(f.Commands, e.Text)
 			}
-			vf, isMember := ownerview.MemberOf(c)
 			if !isMember {
 				continue
 			}
 			m := member(e.Host, vf)
+			mf := f.member(e.Host, vf)
 			before, _ := hostRecord(e.Host).Received(vf, adminq.Completion{Command: c, Result: res}, true)
+			if e.Text == "DEV_PARTS_SET" && before.Mode != spec.ModeStop {
+				// The driver broke DP-DRV-01 by issuing the command (the
+				// trace records no submission, so its completion stands
+				// for it, whatever the device answered); a device that
+				// accepted it broke its own rules too.
+				f.broke(mf, reqDrv01)
+				if ok {
+					f.deviceBroke(mf, reqDev04, reqDev08)
+				}
+			}
 			if !ok {
 				continue
 			}
+			mf.Commands = addOnce(mf.Commands, e.Text)
 			if mode, isMode := ownerview.ModeTarget(ed, c); isMode {
 				f.Modes = addOnce(f.Modes, mode)
+				mf.Modes = addOnce(mf.Modes, mode)
 				m.skipped = m.skipped || mode == spec.ModeFreeze && before.Mode == spec.ModeActive
 			}
-			switch e.Text {
-			case "DEV_CTX_READ":
+			if e.Text == "DEV_CTX_READ" {
 				m.read = true
-			case "DEV_PARTS_SET":
-				if before.Mode != spec.ModeStop {
-					f.Broken = addOnce(f.Broken, reqDrv01)
-				}
+			}
+			if ownerview.ReadsContext(ed, c.Opcode) && !m.ctxRead {
+				m.ctxRead, m.readAt = true, i
+			}
+			if e.Text == "DEV_CTX_WRITE" || e.Text == "DEV_PARTS_SET" {
+				m.ctxWritten, m.writtenAt = true, i
 			}
 		case record.TraceTLP:
 			vf, ok := memberTarget(e.Target)
@@ -167,10 +206,12 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 				continue
 			}
 			m := member(e.Host, vf)
+			mf := f.member(e.Host, vf)
 			if e.TLP.Kind == pcie.Completion {
 				b, ok := statusByte(e.TLP)
 				if m.statusRead && m.resetWrite && ok {
 					f.Reset = f.Reset || b != 0
+					mf.Reset = mf.Reset || b != 0
 					m.resetWrite = b != 0
 				}
 				m.statusRead = false
@@ -182,12 +223,24 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 				rec.ObserveWrite(vf, e.TLP, off, inCfg)
 			}
 			mode := rec.View(vf, true).Mode
-			peerFrozen = f.observeRequest(ed, e, m, mode, kinds[e.From]) || peerFrozen
+			peerFrozen = f.observeRequest(ed, e, m, mf, mode, kinds[e.From]) || peerFrozen
 		}
 	}
-	for _, m := range members {
+	for _, m := range order {
 		if m.skipped && m.read && peerFrozen {
-			f.Broken = addOnce(f.Broken, reqFlow01)
+			f.broke(f.member(m.host, m.vf), reqFlow01)
+		}
+	}
+	// A member whose context was written after another's was read carries
+	// the state the driver rules broken towards that one left (a
+	// migration's destination resumes with its source's context): they
+	// concern it too.
+	for _, d := range order {
+		for _, s := range order {
+			if d != s && d.ctxWritten && s.ctxRead && s.readAt < d.writtenAt {
+				mf := f.member(d.host, d.vf)
+				mf.Broken = addAll(mf.Broken, f.member(s.host, s.vf).Broken)
+			}
 		}
 	}
 	return f
@@ -195,13 +248,15 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 
 // observeRequest records a request delivered to member m, in the host's
 // mode of it, from an actor of kind from (0: the hypervisor or another
-// function), and reports whether it is a peer's that reached a member the
-// host had frozen.
-func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSeen, mode spec.Mode, from scenario.ActorKind) bool {
+// function), in f and in mf (the member's own facts), and reports whether
+// it is a peer's that reached a member the host had frozen.
+func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSeen, mf *Facts, mode spec.Mode, from scenario.ActorKind) bool {
 	t := e.TLP
 	if t.Kind == pcie.CfgWrite {
 		b, ok := ownerview.ByteAt(t.Addr, t.Data, pcie.PCIeCapOffset+pcie.PCIeDevCtl+1)
-		f.FLR = f.FLR || ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
+		if ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
+			f.FLR, mf.FLR = true, true
+		}
 	}
 	b, status := statusByte(t)
 	if status && t.Kind == pcie.MemWrite {
@@ -216,24 +271,73 @@ func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSe
 	off := t.Addr % pcie.BAR0Size // BARs are naturally aligned
 	mem := t.Kind == pcie.MemWrite || t.Kind == pcie.MemRead
 	devCfg := mem && off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen
-	f.Reached = addOnce(f.Reached, mode)
-	if t.Kind == pcie.MemWrite {
-		f.Written = addOnce(f.Written, mode)
-		if off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
-			f.Notified = addOnce(f.Notified, mode)
-		}
-		if devCfg {
-			f.DevCfgWritten = addOnce(f.DevCfgWritten, mode)
+	for _, g := range []*Facts{f, mf} {
+		g.Reached = addOnce(g.Reached, mode)
+		if t.Kind == pcie.MemWrite {
+			g.Written = addOnce(g.Written, mode)
+			if off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen {
+				g.Notified = addOnce(g.Notified, mode)
+			}
+			if devCfg {
+				g.DevCfgWritten = addOnce(g.DevCfgWritten, mode)
+			}
 		}
 	}
 	switch {
 	case from == scenario.ActorGuest && ed == spec.Draft2023 && mode == spec.ModeFreeze:
-		f.Broken = addOnce(f.Broken, reqFlow02)
+		f.broke(mf, reqFlow02)
 	case from == scenario.ActorGuest && ed == spec.Virtio14 && mode == spec.ModeStop && devCfg:
-		f.Broken = addOnce(f.Broken, reqDrv03)
+		f.broke(mf, reqDrv03)
 	}
 	return from == scenario.ActorPeer && mode == spec.ModeFreeze
 }
+
+// member returns the facts of member vf of host, creating them.
+func (f *Facts) member(host string, vf int) *Facts {
+	k := memberKey(host, vf)
+	if f.Members == nil {
+		f.Members = map[string]*Facts{}
+	}
+	if f.Members[k] == nil {
+		f.Members[k] = &Facts{}
+	}
+	return f.Members[k]
+}
+
+// broke records a driver-side rule broken towards the member of facts mf.
+func (f *Facts) broke(mf *Facts, id string) {
+	f.Broken = addOnce(f.Broken, id)
+	mf.Broken = addOnce(mf.Broken, id)
+}
+
+// deviceBroke records device requirements the member of facts mf broke.
+func (f *Facts) deviceBroke(mf *Facts, ids ...string) {
+	for _, id := range ids {
+		f.DeviceBroken = addOnce(f.DeviceBroken, id)
+		mf.DeviceBroken = addOnce(mf.DeviceBroken, id)
+	}
+}
+
+// Merge returns the union of facts: the lists in first-seen order, a flag
+// set when any sets it (Members is left empty).
+func Merge(facts ...*Facts) Facts {
+	var out Facts
+	for _, g := range facts {
+		out.Modes = addAll(out.Modes, g.Modes)
+		out.Commands = addAll(out.Commands, g.Commands)
+		out.FLR, out.Reset = out.FLR || g.FLR, out.Reset || g.Reset
+		out.Reached = addAll(out.Reached, g.Reached)
+		out.Written = addAll(out.Written, g.Written)
+		out.Notified = addAll(out.Notified, g.Notified)
+		out.DevCfgWritten = addAll(out.DevCfgWritten, g.DevCfgWritten)
+		out.Broken = addAll(out.Broken, g.Broken)
+		out.DeviceBroken = addAll(out.DeviceBroken, g.DeviceBroken)
+	}
+	return out
+}
+
+// memberKey names member vf of host as Facts.Members does ("src.vf1").
+func memberKey(host string, vf int) string { return fmt.Sprintf("%s.vf%d", host, vf) }
 
 // memberTarget returns the member a trace event's target names ("vf1").
 func memberTarget(target string) (int, bool) {
@@ -267,6 +371,13 @@ func statusByte(t pcie.TLP) (byte, bool) {
 		return 0, ok
 	}
 	return 0, false
+}
+
+func addAll[T comparable](list, more []T) []T {
+	for _, v := range more {
+		list = addOnce(list, v)
+	}
+	return list
 }
 
 func addOnce[T comparable](list []T, v T) []T {

@@ -114,9 +114,15 @@ func TestOf(t *testing.T) {
 			v14Stop, request("vcpu0", 1, pcie.MemRead, devCfg), request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
 		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"}, Reached: []spec.Mode{spec.ModeStop},
 			Written: []spec.Mode{spec.ModeStop}, Notified: []spec.Mode{spec.ModeStop}, Broken: []string{"DP-DRV-03"}}},
-		{"DEV_PARTS_SET on a running member breaks DP-DRV-01", spec.Virtio14, []record.TraceEvent{
+		{"DEV_PARTS_SET accepted on a running member breaks DP-DRV-01, DP-DEV-04 and DP-DEV-08", spec.Virtio14, []record.TraceEvent{
 			adminEvent("DEV_PARTS_SET", uint16(spec.OpDevPartsSet), 1, nil, spec.StatusOK),
-		}, Facts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"}}},
+		}, Facts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"}, DeviceBroken: []string{"DP-DEV-04", "DP-DEV-08"}}},
+		{"DEV_PARTS_SET refused on a running member still breaks DP-DRV-01", spec.Virtio14, []record.TraceEvent{
+			adminEvent("DEV_PARTS_SET", uint16(spec.OpDevPartsSet), 1, nil, spec.StatusEINVAL),
+		}, Facts{Broken: []string{"DP-DRV-01"}}},
+		{"DEV_PARTS_SET on a stopped member breaks nothing", spec.Virtio14, []record.TraceEvent{
+			v14Stop, adminEvent("DEV_PARTS_SET", uint16(spec.OpDevPartsSet), 1, nil, spec.StatusOK),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET", "DEV_PARTS_SET"}}},
 		{"a non-zero device_status write ends the reset the host waits for", spec.Virtio14, []record.TraceEvent{
 			request("vcpu0", 1, pcie.MemWrite, status, 0),
 			request("vcpu0", 1, pcie.MemWrite, status, 0x01), // ACKNOWLEDGE
@@ -142,7 +148,9 @@ func TestOf(t *testing.T) {
 		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, Of(tc.ed, spec.DefaultRules(tc.ed), factsScenario, tc.events))
+			got := Of(tc.ed, spec.DefaultRules(tc.ed), factsScenario, tc.events)
+			got.Members = nil // TestOfMembers checks them
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }
@@ -183,6 +191,43 @@ func TestOfAfterFLR(t *testing.T) {
 			got := Of(tc.ed, rules, factsScenario, tc.events)
 			assert.Equal(t, tc.reached, got.Reached)
 			assert.Equal(t, tc.broken, got.Broken)
+			assert.Equal(t, tc.broken, got.Members["src.vf1"].Broken)
+		})
+	}
+}
+
+// TestOfMembers checks each member's own facts: a migration's destination
+// carries the driver rules broken towards the source it was read from.
+func TestOfMembers(t *testing.T) {
+	notify := uint64(pcie.BAR0Notify)
+	dst := func(e record.TraceEvent) record.TraceEvent {
+		e.Host = "dst"
+		return e
+	}
+	for _, tc := range []struct {
+		name   string
+		events []record.TraceEvent
+		want   map[string][]string
+	}{
+		{"the destination written after the source was read carries its violation", []record.TraceEvent{
+			draftMode(1, spec.ModeStop), draftMode(1, spec.ModeFreeze), request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+			adminEvent("DEV_CTX_READ", uint16(spec.DraftOpDevCtxRead), 1, nil, spec.StatusOK),
+			dst(adminEvent("DEV_CTX_WRITE", uint16(spec.DraftOpDevCtxWrite), 1, nil, spec.StatusOK)),
+			request("vcpu0", 2, pcie.MemWrite, notify, 0, 0),
+		}, map[string][]string{"src.vf1": {"DRAFT-FLOW-02"}, "dst.vf1": {"DRAFT-FLOW-02"}, "src.vf2": nil}},
+		{"a member written before the read carries nothing", []record.TraceEvent{
+			dst(adminEvent("DEV_CTX_WRITE", uint16(spec.DraftOpDevCtxWrite), 1, nil, spec.StatusOK)),
+			draftMode(1, spec.ModeFreeze), request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+			adminEvent("DEV_CTX_READ", uint16(spec.DraftOpDevCtxRead), 1, nil, spec.StatusOK),
+		}, map[string][]string{"src.vf1": {"DRAFT-FLOW-02"}, "dst.vf1": nil}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Of(spec.Draft2023, spec.DefaultRules(spec.Draft2023), factsScenario, tc.events)
+			broken := map[string][]string{}
+			for k, m := range got.Members {
+				broken[k] = m.Broken
+			}
+			assert.Equal(t, tc.want, broken)
 		})
 	}
 }
