@@ -108,10 +108,20 @@ requirement covers (a transparent finding after a write reached a member in Stop
 rule; after a Stop nothing reached, it does not). A driver-side rule is named when the host saw
 it broken: a vCPU's request reaching a member it had frozen (DRAFT-FLOW-02), a peer's reaching a
 frozen member after a source frozen straight from Active (DRAFT-FLOW-01), a vCPU's access to the
-device configuration of a member it had stopped (DP-DRV-03), a DEV_PARTS_SET on a member it had
-not stopped (DP-DRV-01). When a broken rule is a driver MUST, the device's requirements, which
-presume the driver kept it, are left out: a hypervisor that freezes a member its vCPUs still
-access is to blame, and its finding names DRAFT-FLOW-02 alone.
+device configuration of a member it had stopped (DP-DRV-03), a DEV_PARTS_SET sent to a member it
+had not stopped (DP-DRV-01, whatever the device answered; the trace records the completion, which
+stands for the submission). A member that accepted such a DEV_PARTS_SET broke DP-DEV-04 and
+DP-DEV-08 itself, and those are named too. The host's mode of a member is that of its owner
+record (world/ownerview) replayed from the trace: the last successful mode command, and at the
+end of an FLR (100 ms of virtual time after Initiate FLR) the mode mode-after-flr gives it
+(flr-vs-mode=defer-flr defers that while the member is quiesced). A reset is in progress from a
+write of 0 to device_status until a read of it returns 0 or a non-zero status is written; an
+access is to device_status when its range covers the register.
+When a broken rule is a driver MUST, the device requirements it explains (` + "`driverExplains`" + `) are
+left out when only the members it concerns exercised them: a hypervisor that freezes a member its
+vCPUs still access is to blame for what the guest then sees of that member and of the destination
+its context migrates to (the Freeze, PCI-transport and context rules), and its finding names
+DRAFT-FLOW-02 alone; an FLR's or a reset's requirement, or one another member exercised, stays.
 The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.go; package catalog/runfacts
 reads the facts from the run's trace.
 `
