@@ -243,16 +243,16 @@ func TestJudge_JobsDoNotChangeAPassRowsProof(t *testing.T) {
 		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs})
 		require.NoError(t, err)
 		assert.True(t, o.Match, o.Mismatch)
-		require.Len(t, o.Runs, 3, "the sampling, the proof and its fallback to bound 0")
-		assert.Equal(t, "dfs", o.Runs[1].Budget.Strategy, "the pass row has a proof")
+		require.Len(t, o.Runs, 4, "the sampling, its cross-check, the proof and its fallback to bound 0")
+		assert.Equal(t, "dfs", o.Runs[2].Budget.Strategy, "the pass row has a proof")
 		got = append(got, o.ExploredText())
 	}
 	assert.Equal(t, got[0], got[1])
 }
 
-// TestRowBudgets: a pass row of a sampling line is proved by dfs at bound
-// 2 with state pruning under the line's proof budget; other rows, lines
-// without a proof and dfs lines get a second sampling exploration.
+// TestRowBudgets: every row is explored under its line's budget, then under
+// the other sampling strategy; a pass row of a sampling line is also proved
+// by dfs at bound 2 with state pruning under the line's proof budget.
 func TestRowBudgets(t *testing.T) {
 	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 5, Line: 9, Proof: 700}
 	random := scenario.Budget{Strategy: "random", Schedules: 20, Depth: 3, Seed: 1, Proof: scenario.DefaultProofRuns}
@@ -264,26 +264,33 @@ func TestRowBudgets(t *testing.T) {
 	proof := func(b scenario.Budget) scenario.Budget {
 		return scenario.Budget{Strategy: "dfs", Schedules: b.Proof, Bound: 2, Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
 	}
+	asRandom := scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}
+	asPCT := scenario.Budget{Strategy: "pct", Schedules: 20, Depth: 3, Seed: 1}
 	cases := []struct {
 		name string
 		b    scenario.Budget
 		pass bool
-		want scenario.Budget
+		want []scenario.Budget // after the line's own budget
 	}{
-		{"pct pass row", pct, true, proof(pct)},
-		{"pct pass row with proof-bound=3", bound3, true, scenario.Budget{Strategy: "dfs", Schedules: 700, Bound: 3, Depth: 3, Seed: 5, Line: 9, Reduction: "states"}},
-		{"random pass row", random, true, proof(random)},
-		{"pct violation row", pct, false, scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}},
-		{"random error row", random, false, scenario.Budget{Strategy: "pct", Schedules: 20, Depth: 3, Seed: 1}},
-		{"proof=0 pass row", noProof, true, scenario.Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 5, Line: 9}},
-		{"dfs pass row", dfs, true, scenario.Budget{Strategy: "pct", Schedules: DefaultCrossSchedules, Depth: 3, Seed: 1}},
+		{"pct pass row", pct, true, []scenario.Budget{asRandom, proof(pct)}},
+		{"pct pass row with proof-bound=3", bound3, true, []scenario.Budget{asRandom, {Strategy: "dfs", Schedules: 700, Bound: 3, Depth: 3, Seed: 5, Line: 9, Reduction: "states"}}},
+		{"random pass row: pct too, which reaches narrow windows random seldom does", random, true, []scenario.Budget{asPCT, proof(random)}},
+		{"pct violation row", pct, false, []scenario.Budget{asRandom}},
+		{"random error row", random, false, []scenario.Budget{asPCT}},
+		{"proof=0 pass row", noProof, true, []scenario.Budget{asRandom}},
+		{"dfs pass row", dfs, true, []scenario.Budget{{Strategy: "pct", Schedules: DefaultCrossSchedules, Depth: 3, Seed: 1}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := RowBudgets(c.b, c.pass)
-			require.Len(t, got, 2)
+			require.NotEmpty(t, got)
 			assert.Equal(t, c.b, got[0], "the scenario's own budget comes first")
-			assert.Equal(t, c.want, got[1])
+			assert.Equal(t, c.want, got[1:])
+			proof, ok := ProofBudget(c.b, c.pass)
+			assert.Equal(t, ok, got[len(got)-1].Strategy == "dfs" && c.b.Strategy != "dfs", "ProofBudget names the proof RowBudgets ends with")
+			if ok {
+				assert.Equal(t, got[len(got)-1], proof)
+			}
 		})
 	}
 }
@@ -343,17 +350,19 @@ func TestJudge_SmokePassesBothEditions(t *testing.T) {
 			o, err := Judge(context.Background(), s, e, JudgeConfig{})
 			require.NoError(t, err)
 			assert.True(t, o.Match, "got %s: %v", VerdictText(o.Got, o.GotOracle), o.Finding)
-			// The sampling, then the pass row's proof under the default
-			// proof budget (this small world needs more to exhaust bound 2).
-			// The proof did not exhaust its bound, so the same budget
-			// searches bound 0 too, and the text says how far that got.
-			assert.Regexp(t, `^random 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings.*; (exhaustive bound 0: \d+ interleavings|bound 0 not exhausted: run budget of 100 spent)`, o.ExploredText())
-			require.Len(t, o.Runs, 3)
+			// The sampling, the other sampling strategy, then the pass
+			// row's proof under the default proof budget (this small world
+			// needs more to exhaust bound 2). The proof did not exhaust its
+			// bound, so the same budget searches bound 0 too, and the text
+			// says how far that got.
+			assert.Regexp(t, `^random 20 schedules; pct 20 schedules; bound 2 not exhausted: run budget of 100 spent, \d+ interleavings.*; (exhaustive bound 0: \d+ interleavings|bound 0 not exhausted: run budget of 100 spent)`, o.ExploredText())
+			require.Len(t, o.Runs, 4)
+			assert.Equal(t, "pct", o.Runs[1].Budget.Strategy, "the cross-check")
 			proof := scenario.Budget{Strategy: "dfs", Schedules: scenario.DefaultProofRuns, Bound: scenario.DefaultProofBound,
 				Depth: 3, Seed: 3, Line: o.Budget.Line, Reduction: "states"}
-			assert.Equal(t, proof, o.Runs[1].Budget)
+			assert.Equal(t, proof, o.Runs[2].Budget)
 			proof.Bound = FallbackBound
-			assert.Equal(t, proof, o.Runs[2].Budget, "the fallback: the proof's budget at bound 0")
+			assert.Equal(t, proof, o.Runs[3].Budget, "the fallback: the proof's budget at bound 0")
 		})
 	}
 }
@@ -370,9 +379,9 @@ func TestJudge_RowProof(t *testing.T) {
 		o, err := Judge(context.Background(), s, s.Expect[i], JudgeConfig{})
 		require.NoError(t, err)
 		assert.True(t, o.Match)
-		require.Len(t, o.Runs, 3)
-		assert.Equal(t, want, o.Runs[1].Budget.Schedules, "row %d's proof budget", i)
-		assert.Equal(t, want, o.Runs[2].Budget.Schedules, "row %d's fallback has the proof's budget", i)
+		require.Len(t, o.Runs, 4)
+		assert.Equal(t, want, o.Runs[2].Budget.Schedules, "row %d's proof budget", i)
+		assert.Equal(t, want, o.Runs[3].Budget.Schedules, "row %d's fallback has the proof's budget", i)
 		assert.Regexp(t, fmt.Sprintf(`; bound 2 not exhausted: run budget of %d spent`, want), o.ExploredText())
 	}
 }
@@ -517,9 +526,9 @@ func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
 		o, err = Judge(context.Background(), s, e, JudgeConfig{ProofRuns: 5000})
 		require.NoError(t, err)
 		assert.True(t, o.Match)
-		require.Len(t, o.Runs, 2, "an exhausted proof has no fallback")
-		assert.Equal(t, 5000, o.Runs[1].Budget.Schedules)
-		assert.Regexp(t, `^pct 300 schedules; exhaustive bound 2: \d+ interleavings[^;]*$`, o.ExploredText())
+		require.Len(t, o.Runs, 3, "an exhausted proof has no fallback")
+		assert.Equal(t, 5000, o.Runs[2].Budget.Schedules)
+		assert.Regexp(t, `^pct 300 schedules; random 300 schedules; exhaustive bound 2: \d+ interleavings[^;]*$`, o.ExploredText())
 	}
 
 	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 1, Proof: 700}
@@ -617,6 +626,6 @@ func TestJudge_NoFallback(t *testing.T) {
 	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{NoFallback: true})
 	require.NoError(t, err)
 	assert.True(t, o.Match)
-	require.Len(t, o.Runs, 2)
+	require.Len(t, o.Runs, 3, "the sampling, its cross-check and the proof")
 	assert.NotContains(t, o.ExploredText(), "bound 0")
 }

@@ -312,19 +312,19 @@ func explorationText(s *scenario.Scenario, ed spec.Edition) string {
 			other = other || e.Verdict != scenario.VerdictPass
 		}
 	}
-	text := budgetText(b)
-	passSecond, otherSecond := RowBudgets(b, true)[1], RowBudgets(b, false)[1]
-	switch {
-	case passSecond == otherSecond || !pass:
-		text += "; cross-checked with " + budgetText(otherSecond)
-	case !other:
-		text += "; proof (exhaustive when the run budget suffices): " + budgetText(passSecond)
-	default:
-		text += "; pass rows' proof (exhaustive when the run budget suffices): " + budgetText(passSecond) + "; the other rows cross-checked with " + budgetText(otherSecond)
+	text := budgetText(b) + "; cross-checked with " + budgetText(crossBudget(b))
+	if proof, ok := ProofBudget(b, true); ok && pass {
+		if other {
+			text += "; pass rows' proof (exhaustive when the run budget suffices): " + budgetText(proof)
+		} else {
+			text += "; proof (exhaustive when the run budget suffices): " + budgetText(proof)
+		}
 	}
 	for _, e := range s.Expect {
 		if e.Edition == ed && e.Verdict == scenario.VerdictPass && (e.Proof > 0 || e.ProofBound > 0) {
-			text += fmt.Sprintf("; the pass row of line %d (%s) has its own proof: %s", e.Line, cmp.Or(rowKnobs(e), "defaults"), budgetText(RowBudgets(s.RowBudget(e), true)[1]))
+			if proof, ok := ProofBudget(s.RowBudget(e), true); ok {
+				text += fmt.Sprintf("; the pass row of line %d (%s) has its own proof: %s", e.Line, cmp.Or(rowKnobs(e), "defaults"), budgetText(proof))
+			}
 		}
 	}
 	return text

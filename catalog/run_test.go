@@ -38,9 +38,9 @@ func TestRowRuns(t *testing.T) {
 	e := s.Expect[0]
 	b := s.RowBudget(e)
 	require.Positive(t, b.Proof, "smoke-migrate's pass rows are proved")
-	assert.Equal(t, b.Schedules+b.Proof, JudgeConfig{}.rowRuns(s, e))
-	assert.Equal(t, b.Schedules+b.Proof+1000, JudgeConfig{ProofRuns: b.Proof + 1000}.rowRuns(s, e))
-	assert.Equal(t, 2*min(b.Schedules, 7), JudgeConfig{MaxRuns: 7}.rowRuns(s, e))
+	assert.Equal(t, 2*b.Schedules+b.Proof, JudgeConfig{}.rowRuns(s, e), "the sampling, its cross-check and the proof")
+	assert.Equal(t, 2*b.Schedules+b.Proof+1000, JudgeConfig{ProofRuns: b.Proof + 1000}.rowRuns(s, e))
+	assert.Equal(t, 3*min(b.Schedules, 7), JudgeConfig{MaxRuns: 7}.rowRuns(s, e))
 }
 
 // TestJudgeAll_Interrupted: when ctx ends while rows run, JudgeAll returns

@@ -13,18 +13,17 @@ import (
 )
 
 // A verdict must not depend on the strategy that found it. Judge explores
-// every row under the scenario's own budget and under a second one
-// (RowBudgets), runs each to its end (it does not stop at the first
-// finding) and matches only when every exploration gives exactly the
+// every row under the scenario's own budget and under the other sampling
+// strategy (RowBudgets), runs each to its end (it does not stop at the
+// first finding) and matches only when every exploration gives exactly the
 // expected verdict: no finding for pass, the expected oracle or error and
 // nothing else for a violation or an error row. A pass claims that no
-// schedule fails, which sampling cannot show: the second exploration of a
-// pass row of a sampling line is the proof, a dfs search at preemption
-// bound scenario.DefaultProofBound (or the line's proof-bound=) with state pruning that either exhausts the
-// bound or says how far its run budget (`proof=`) got, and then searches
-// bound FallbackBound with the same budget. A violation needs
-// one failing schedule, and its second exploration is the other sampling
-// strategy.
+// schedule fails, which sampling cannot show: a pass row of a sampling line
+// is also proved, by a dfs search at preemption bound
+// scenario.DefaultProofBound (or the line's proof-bound=) with state
+// pruning that either exhausts the bound or says how far its run budget
+// (`proof=`) got, and then searches bound FallbackBound with the same
+// budget. A violation needs one failing schedule.
 
 // DefaultCrossSchedules bounds the second exploration of a dfs row.
 const DefaultCrossSchedules = 300
@@ -50,20 +49,41 @@ func fallbackSearch(b scenario.Budget, sum engine.Summary) (scenario.Budget, boo
 }
 
 // RowBudgets returns the explorations that judge a row whose scenario
-// budget is b: b itself, then, for a pass row (pass) of a random or pct
-// line with a proof budget, the dfs proof (bound b.EffectiveProofBound(),
-// state pruning, b.Proof runs); otherwise the same number of schedules
-// under the other sampling strategy (random for pct, pct for random, pct
-// with at most DefaultCrossSchedules schedules for dfs), same seed.
+// budget is b: b itself; then the same number of schedules under the other
+// sampling strategy (random for pct, pct for random, pct with at most
+// DefaultCrossSchedules schedules for dfs), same seed; then, for a pass row
+// (pass) of a random or pct line with a proof budget, the dfs proof (bound
+// b.EffectiveProofBound(), state pruning, b.Proof runs). A pass row of a
+// sampling line is sampled under both strategies besides its proof: a
+// proof that runs out of budget says so, and a race that one sampling
+// strategy seldom reaches (random rarely puts a peer's doorbell inside a
+// Freeze window; pct does at once) must not pass on the other's word.
 func RowBudgets(b scenario.Budget, pass bool) []scenario.Budget {
-	if pass && b.Strategy != engine.StrategyDFS && b.Proof > 0 {
-		proof := scenario.Budget{Edition: b.Edition, Strategy: engine.StrategyDFS, Schedules: b.Proof,
-			Bound: b.EffectiveProofBound(), Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}
-		return []scenario.Budget{b, proof}
+	out := []scenario.Budget{b, crossBudget(b)}
+	if proof, ok := ProofBudget(b, pass); ok {
+		out = append(out, proof)
 	}
+	return out
+}
+
+// ProofBudget returns the dfs proof of a pass row (pass) of a random or
+// pct line with a proof budget: bound b.EffectiveProofBound(), state
+// pruning, b.Proof runs. ok is false for any other row.
+func ProofBudget(b scenario.Budget, pass bool) (scenario.Budget, bool) {
+	if !pass || b.Strategy == engine.StrategyDFS || b.Proof <= 0 {
+		return scenario.Budget{}, false
+	}
+	return scenario.Budget{Edition: b.Edition, Strategy: engine.StrategyDFS, Schedules: b.Proof,
+		Bound: b.EffectiveProofBound(), Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}, true
+}
+
+// crossBudget is the second exploration of every row: the other sampling
+// strategy with the same seed and as many schedules (at most
+// DefaultCrossSchedules after a dfs line).
+func crossBudget(b scenario.Budget) scenario.Budget {
 	second := b
 	second.Bound = 0
-	second.Proof = 0
+	second.Proof, second.ProofBound = 0, 0
 	switch b.Strategy {
 	case engine.StrategyPCT:
 		second.Strategy = engine.StrategyRandom
@@ -77,7 +97,7 @@ func RowBudgets(b scenario.Budget, pass bool) []scenario.Budget {
 	if second.Depth == 0 {
 		second.Depth = 3
 	}
-	return []scenario.Budget{b, second}
+	return second
 }
 
 // StrategyRun is one exploration of a row.
@@ -143,6 +163,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		want = "error:" + o.ExpectedOracle
 	}
 	var why []string
+	fellBack := false // a search falls back once (fallbackSearch), after the row's dfs search
 	budgets := RowBudgets(o.Budget, o.Expected == scenario.VerdictPass)
 	for i := 0; i < len(budgets); i++ {
 		b := budgets[i]
@@ -188,8 +209,9 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 			}
 			why = append(why, fmt.Sprintf("%s %s: found %s besides %s", b.Strategy, describeCount(b), strings.Join(other, ", "), want))
 		}
-		if fb, ok := fallbackSearch(b, sum); ok && want == "" && len(budgets) == 2 && !cfg.NoFallback {
+		if fb, ok := fallbackSearch(b, sum); ok && want == "" && !fellBack && !cfg.NoFallback {
 			budgets = append(budgets, fb)
+			fellBack = true
 		}
 	}
 	o.Mismatch = strings.Join(why, "; ")

@@ -48,10 +48,10 @@ question the scenario answers (docs/questions.md; - for none). EXPLORED: the sch
 of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every
 schedule within the preemption bound was run (N complete runs; runs that reached a state
 already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
-schedule was run, "bound 2 not exhausted": the run budget ran out first. A pass row of a random or
-pct scenario is explored twice: its sampling, then its proof, dfs at preemption bound 2 (or the
-line's proof-bound=) with state pruning under the line's proof= run budget; the others' second
-part is the other sampling strategy.
+schedule was run, "bound 2 not exhausted": the run budget ran out first. Every row is explored
+under its line's strategy, then under the other sampling strategy (pct for random, random for pct
+and for dfs); a pass row of a random or pct scenario is then proved: dfs at preemption bound 2 (or
+the line's proof-bound=) with state pruning under the line's proof= run budget.
 `
 
 // wrapLine wraps text at width columns on spaces; continuation lines

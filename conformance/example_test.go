@@ -33,6 +33,6 @@ func ExampleRun() {
 	// Output:
 	// failed: false
 	// failed requirements: []
-	// smoke-migrate/virtio-1.4: pass (random 30 schedules; bound 2 not exhausted: run budget of 30 spent, 2 interleavings (28 runs ended at states already explored))
+	// smoke-migrate/virtio-1.4: pass (random 30 schedules; pct 30 schedules; bound 2 not exhausted: run budget of 30 spent, 2 interleavings (28 runs ended at states already explored))
 	// DRAFT-MODE-04/draft-2023/mode-get-follows-mode-set: pass [DRAFT-MODE-04]
 }
