@@ -629,3 +629,45 @@ func TestJudge_NoFallback(t *testing.T) {
 	require.Len(t, o.Runs, 3, "the sampling, its cross-check and the proof")
 	assert.NotContains(t, o.ExploredText(), "bound 0")
 }
+
+// peerKickRaceScenario: a peer rings the doorbell of a request the guest
+// posted and never kicked. Under draft-2023 a doorbell that reaches the
+// member between its Freeze and its resume is lost to the guest; random
+// sampling of this line almost never puts it there, pct does at once.
+const peerKickRaceScenario = `scenario peer-kick-race
+title A peer rings the guest's doorbell while the migration runs
+vfs 1
+set hv-await=ready
+
+guest vcpu0
+  probe
+  post write sector=0 count=2 pattern=0x33
+  signal ready
+  wait
+  read sector=0 count=2
+
+peer p2p
+  await ready
+  kick vf=1 q=0
+
+expect draft-2023 pass
+explore strategy=random schedules=50 seed=1
+`
+
+// TestJudge_PassRowCrossChecked: a pass row of a random line is sampled
+// with pct too, which finds the narrow race random sampling misses, so the
+// row does not pass on random's word and a proof that ran out of budget.
+func TestJudge_PassRowCrossChecked(t *testing.T) {
+	s := writeScenario(t, "peer-kick-race.scn", peerKickRaceScenario)
+	o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: 1, Shrink: shortShrink()})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(o.Runs), 3)
+	assert.Equal(t, []string{"random", "pct", "dfs"}, []string{o.Runs[0].Budget.Strategy, o.Runs[1].Budget.Strategy, o.Runs[2].Budget.Strategy})
+	assert.Empty(t, o.Runs[0].Explored.Findings, "random sampling misses the window")
+	require.NotEmpty(t, o.Runs[1].Explored.Findings, "pct finds it")
+	assert.False(t, o.Match)
+	assert.Equal(t, scenario.VerdictViolation, o.Got)
+	assert.Equal(t, "transparent", o.GotOracle)
+	assert.Equal(t, 1, o.FindingRun)
+	assert.Contains(t, o.Mismatch, "pct 50: found transparent")
+}
