@@ -133,7 +133,7 @@ func (dt deviceTest) requirements() []string { return append([]string{dt.id}, dt
 func deviceTests() []deviceTest {
 	var all []deviceTest
 	for _, group := range [][]deviceTest{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(),
-		contextTests(), flrTests(), roundTripTests(), tableTests()} {
+		contextTests(), flrTests(), flrLatchTests(), roundTripTests(), tableTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

@@ -55,6 +55,8 @@ var all = []Mutant{
 	resumeWithoutAvailPoll,
 	goesRunningAfterFLR,
 	answersModeSetDuringFLR,
+	keepsLatchedStateAcrossFLR,
+	keepsLatchedStateAcrossReset,
 	rejectsModeButStops,
 	acceptsCtxWriteWhileRunning,
 	acceptsPartsSetWhileRunning,

@@ -1,0 +1,69 @@
+package conformance
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestLatchDroppedOnBothReferences runs the FLR and reset tests of state
+// written while quiesced on the reference virtio-blk and virtio-net
+// members (the kit runs its device tests on virtio-blk devices only; these
+// drive no request, so a net member takes them too): both pass. Each
+// mutant that keeps that state across an FLR or a reset fails the tests
+// of its event in both editions, with the test's requirement, and passes
+// the others.
+func TestLatchDroppedOnBothReferences(t *testing.T) {
+	devices := []struct {
+		name string
+		f    member.Factory
+	}{{"blk", blk.New}, {"net", membernet.New}}
+	wrappers := []struct {
+		mutant string
+		fails  func(dt deviceTest) bool // the tests the mutant fails
+	}{
+		{"", func(deviceTest) bool { return false }},
+		{"keeps-latched-state-across-flr", func(dt deviceTest) bool { return dt.id != "PCI-DEV-03" && len(dt.also) == 0 }},
+		{"keeps-latched-state-across-reset", func(dt deviceTest) bool { return dt.id == "PCI-DEV-03" || len(dt.also) > 0 }},
+	}
+	for _, dev := range devices {
+		for _, w := range wrappers {
+			f := dev.f
+			if w.mutant != "" {
+				m, ok := mutants.Lookup(w.mutant)
+				if !assert.True(t, ok, w.mutant) {
+					continue
+				}
+				f = m.Factory(dev.f)
+			}
+			for _, dt := range flrLatchTests() {
+				for _, e := range spec.Editions {
+					if !dt.appliesTo(e) {
+						continue
+					}
+					rules, err := spec.ParseRules(e, dt.knobs)
+					if !assert.NoError(t, err) {
+						continue
+					}
+					c := runCheck(dt, e, rules, f)
+					unit := dev.name + " " + w.mutant + " " + dt.id + "/" + e.String() + "/" + dt.name
+					if !w.fails(dt) {
+						assert.Empty(t, c.fails, unit)
+						continue
+					}
+					if assert.NotEmpty(t, c.fails, unit) {
+						for _, fl := range c.fails {
+							assert.Equal(t, []string{dt.id}, fl.Requirements, unit)
+						}
+					}
+				}
+			}
+		}
+	}
+}
