@@ -93,6 +93,45 @@ func latchDropped(flr bool) func(*check) {
 	}
 }
 
+// writeHeldByFLR: with mode-after-flr=keep, state written to a quiesced
+// member while its FLR is in progress is answered once the FLR is over
+// (DP-DEV-12) and applies to the FLR-completed member at the resume: the
+// FLR drops what was written before it, not what waited for it.
+func writeHeldByFLR(c *check) {
+	g, _ := c.live()
+	g.mustMode(spec.ModeStop)
+	op, data := uint16(spec.OpDevPartsSet), append(make([]byte, spec.ResourceObjCmdHeaderSize),
+		devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})})...)
+	if c.ed == spec.Draft2023 {
+		g.mustMode(spec.ModeFreeze)
+		fresh := c.newRig(nil, nil)
+		fresh.mustMode(spec.ModeFreeze)
+		img := devctx.CommonCfgImage{}
+		for _, f := range fresh.readAfterDiscard(snapshotCap) {
+			if f.Type == spec.FieldPCICommonCfg {
+				copy(img[:], f.Value)
+			}
+		}
+		img.Set(spec.CfgQueueSelect, 1)
+		op, data = uint16(spec.DraftOpDevCtxWrite), encodeFields([]devctx.Field{img.Field()})
+	}
+	g.tmrs = nil
+	g.flr()
+	tag := g.send(op, data, 0)
+	if _, ok := g.completion(tag); ok {
+		c.errorf("", "a state write sent during the FLR answered before the FLR is over")
+	}
+	g.fire()
+	g.run()
+	if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
+		c.fatalf("the state write held over the FLR: answered %v with %s/%s, want OK once the FLR is over", ok, r.Status, r.Qualifier)
+	}
+	g.mustMode(spec.ModeStop)
+	g.mustMode(spec.ModeActive)
+	g.run()
+	expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select the guest reads at the resume, written as 1 during the FLR")
+}
+
 func flrLatchTests() []deviceTest {
 	keep, deferFLR := []string{"mode-after-flr=keep"}, []string{"flr-vs-mode=defer-flr"}
 	draft := []spec.Edition{spec.Draft2023}
@@ -105,5 +144,7 @@ func flrLatchTests() []deviceTest {
 		{id: "DRAFT-FLR-01", name: "flr-drops-written-context-keep", knobs: keep, run: latchDropped(true)},
 		{id: "DRAFT-FLR-01", name: "flr-drops-written-context-defer", knobs: deferFLR, run: latchDropped(true)},
 		{id: "PCI-DEV-03", editions: draft, name: "reset-drops-written-context", run: latchDropped(false)},
+		{id: "DP-DEV-12", name: "set-held-by-flr-applies-after", knobs: keep, run: writeHeldByFLR},
+		{id: "DRAFT-SYNC-01", name: "write-held-by-flr-applies-after", knobs: keep, run: writeHeldByFLR},
 	}
 }

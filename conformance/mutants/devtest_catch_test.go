@@ -39,6 +39,10 @@ var devTestCatches = []devTestCatch{
 		"PCI-DEV-03/draft-2023/reset-drops-written-context",
 		"DP-DEV-14/virtio-1.4/reset-drops-set-parts",
 	}, []string{"PCI-DEV-03", "DP-DEV-14"}},
+	{"drops-write-held-by-flr", []string{
+		"DRAFT-SYNC-01/draft-2023/write-held-by-flr-applies-after",
+		"DP-DEV-12/virtio-1.4/set-held-by-flr-applies-after",
+	}, []string{"DRAFT-SYNC-01", "DP-DEV-12"}},
 }
 
 // TestMutantsCaughtByDeviceTests runs the device tests of the kit on each
@@ -88,7 +92,7 @@ func devTestCatchDoc() string {
      go test ./conformance/mutants -run TestMutantsCaughtByDeviceTests -rewrite -->
 
 No catalog row catches these mutants: the catalog's FLR and reset scenarios reset the source and
-write state only to the destination. The kit's device tests do (section "FLR and
+write state only to the destination, never during an FLR. The kit's device tests do (section "FLR and
 reset of state written while quiesced"); each mutant fails exactly the units listed, on the
 requirements listed, and the reference device passes them.
 

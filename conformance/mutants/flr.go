@@ -108,3 +108,38 @@ func (d *staleLatch) rewrite() member.Effects {
 	d.stale = nil
 	return fx
 }
+
+var dropsWriteHeldByFLR = Mutant{
+	Name: "drops-write-held-by-flr",
+	Doc: "holds a DEV_PARTS_SET or DEV_CTX_WRITE that arrives during an FLR, as it must, then answers it OK " +
+		"once the FLR is over without applying it: the FLR's reset took it (DP-DEV-12, DRAFT-SYNC-01: it applies to the FLR-completed member)",
+	Editions: bothEditions,
+	Wrap: func(c member.Config, d member.Device) member.Device {
+		return &heldWriteDropped{Device: d, c: c}
+	},
+}
+
+// heldWriteDropped keeps the state writes that arrive during an FLR from
+// the device it wraps and answers them OK in the effects of the event that
+// ends the FLR.
+type heldWriteDropped struct {
+	member.Device
+	c    member.Config
+	held []uint64
+}
+
+func (d *heldWriteDropped) Handle(ev member.Event) member.Effects {
+	before := d.Device.Status()
+	if isAdmin(d.c, ev, spec.DraftOpDevCtxWrite, spec.OpDevPartsSet) && before.FLRPending {
+		d.held = append(d.held, ev.Admin.Tag)
+		return member.Effects{}
+	}
+	fx := d.Device.Handle(ev)
+	if before.FLRPending && !d.Device.Status().FLRPending {
+		for _, tag := range d.held {
+			fx.Completions = append(fx.Completions, member.AdminCompletion{Tag: tag, Status: spec.StatusOK})
+		}
+		d.held = nil
+	}
+	return fx
+}

@@ -57,6 +57,7 @@ var all = []Mutant{
 	answersModeSetDuringFLR,
 	keepsLatchedStateAcrossFLR,
 	keepsLatchedStateAcrossReset,
+	dropsWriteHeldByFLR,
 	rejectsModeButStops,
 	acceptsCtxWriteWhileRunning,
 	acceptsPartsSetWhileRunning,
