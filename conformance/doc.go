@@ -19,7 +19,7 @@
 //   - requirements/<ID>: the verdict of every requirement of the spec
 //     catalog: pass, fail, skipped (the device does not implement the
 //     edition or the knob value a unit needs) or not covered (nothing in
-//     the kit exercises it; the reason is in coverage_reasons.go and
+//     the kit exercises it; the reason is in coverage/reasons.go and
 //     docs/conformance.md).
 //
 // A device declares its semantics: the editions and the knob values it

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/migsim/migsim/conformance/coverage"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 )
@@ -286,7 +287,7 @@ func (k *kit) report() *Report {
 		case cov.Covered(req.ID):
 			rr.Verdict, rr.Why = verdictSkip, "exercised only by units this run did not select"
 		default:
-			rr.Verdict, rr.Why = verdictNotCovered, notCoveredWhy(req.ID)
+			rr.Verdict, rr.Why = verdictNotCovered, coverage.Why(req.ID)
 		}
 		rep.Requirements = append(rep.Requirements, rr)
 	}

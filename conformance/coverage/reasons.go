@@ -1,4 +1,4 @@
-package conformance
+package coverage
 
 // Why the kit exercises no unit for a requirement. TestCoverageReasons
 // keeps this table exact: every requirement nothing covers has a reason,
