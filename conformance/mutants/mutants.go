@@ -18,9 +18,14 @@ type Mutant struct {
 	Editions []spec.Edition
 	// Wrap builds the buggy device around d, a device of configuration c.
 	Wrap func(c member.Config, d member.Device) member.Device
+	// Build, when set instead of Wrap, builds the buggy device from the
+	// factory of the device it wraps: a bug in the device's own DMA path
+	// needs the memory port that device is built with.
+	Build func(c member.Config, inner member.Factory) member.Device
 	// Device is the device type the bug belongs to: DeviceAny (any
-	// member; the reference blk catches it) or DeviceNet (a virtio-net
-	// member, caught in a world of net VFs).
+	// member: the kit runs it around the reference blk; a catalog row of
+	// net VFs builds them buggy too) or DeviceNet (a virtio-net member,
+	// caught in a world of net VFs).
 	Device string
 }
 
@@ -32,6 +37,9 @@ const (
 
 // Factory returns a factory of buggy devices around inner's.
 func (m Mutant) Factory(inner member.Factory) member.Factory {
+	if m.Build != nil {
+		return func(c member.Config) member.Device { return m.Build(c, inner) }
+	}
 	return func(c member.Config) member.Device { return m.Wrap(c, inner(c)) }
 }
 
@@ -58,6 +66,7 @@ var all = []Mutant{
 	keepsLatchedStateAcrossFLR,
 	keepsLatchedStateAcrossReset,
 	dropsWriteHeldByFLR,
+	writesBackAfterStopReply,
 	rejectsModeButStops,
 	acceptsCtxWriteWhileRunning,
 	acceptsPartsSetWhileRunning,
