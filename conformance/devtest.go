@@ -132,7 +132,7 @@ func (dt deviceTest) requirements() []string { return append([]string{dt.id}, dt
 // of the requirement they check.
 func deviceTests() []deviceTest {
 	var all []deviceTest
-	for _, group := range [][]deviceTest{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(),
+	for _, group := range [][]deviceTest{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
 		contextTests(), flrTests(), flrLatchTests(), roundTripTests(), tableTests()} {
 		all = append(all, group...)
 	}

@@ -112,35 +112,6 @@ func partsTests() []deviceTest {
 			}
 			c.expectSame(after(true), after(false), "the parts after resume, with a failed SET before it, against none")
 		}},
-		{id: "DP-DEV-09", name: "stop-finishes-outstanding", run: func(c *check) {
-			g, gu := c.live()
-			r1 := gu.submit(0, blkOut, 0, pattern(1, 512), 512)
-			r2 := gu.submit(0, blkOut, 1, pattern(2, 512), 512)
-			gu.kick(0)
-			// Let the device start: a few of its steps, not all.
-			for i := 0; i < 3 && len(g.steps) > 0; i++ {
-				s := g.steps[0]
-				g.steps = g.steps[1:]
-				g.handle(member.Event{Kind: member.EvStep, Step: s})
-			}
-			g.quiet()
-			tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
-			if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
-				c.fatalf("DEV_MODE_SET stopped with requests in flight: completed %v, status %s", ok, r.Status)
-			}
-			expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
-			g.quiet()
-			g.run() // what the device asked for before the stop
-			expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET stopped completed")
-			g.mustMode(spec.ModeActive)
-			g.run()
-			c.expect(gu.used(0) == 2 && gu.status(r1) == 0 && gu.status(r2) == 0,
-				"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.used(0), gu.status(r1), gu.status(r2))
-			got, err := g.disk.Read(0, 1024)
-			if err != nil || string(got) != string(append(pattern(1, 512), pattern(2, 512)...)) {
-				c.errorf("", "the disk after both writes completed does not hold their data (%v)", err)
-			}
-		}},
 		{id: "DP-DEV-15", name: "metadata-buffer-too-small", also: []string{"ADM-DEV-04"}, run: func(c *check) {
 			g, _ := c.live()
 			data := make([]byte, spec.ResourceObjCmdHeaderSize+8)

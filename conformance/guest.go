@@ -111,10 +111,12 @@ func (gu *guest) setupQueue(q int) {
 	g.common(spec.CfgQueueEnable, 1)
 }
 
-// request is one posted request: where its data and status byte are.
+// request is one posted request: its head descriptor, where its data and
+// status byte are.
 type request struct {
 	typ    uint32
 	sector uint64
+	head   uint16
 	data   uint64
 	n      int
 	status uint64
@@ -140,9 +142,11 @@ func (gu *guest) submit(q int, typ uint32, sector uint64, data []byte, n int) re
 	}
 	must(g, g.mem.WriteMem(rigHost, r.status, []byte{0xff}))
 	bufs = append(bufs, virtq.Buffer{Addr: r.status, Len: 1, Writable: true})
-	if _, err := gu.rings[q].Add(bufs); err != nil {
+	head, err := gu.rings[q].Add(bufs)
+	if err != nil {
 		g.c.fatalf("queue %d: %v", q, err)
 	}
+	r.head = head
 	must(g, gu.rings[q].Publish())
 	gu.posted++
 	return r

@@ -1,0 +1,190 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// The buffers a device has taken when the owner stops it, judged on what
+// the host can read the moment DEV_MODE_SET completes: guest memory (the
+// used ring, each request's status byte and data) and, for draft-2023, the
+// context.
+//
+// virtio-1.4 (DP-DEV-09, admin-cmds-device-parts.tex): the device writes
+// the descriptors of every observed buffer to driver memory and finishes
+// its outstanding PCI transactions before the command completes; no device
+// part carries a buffer in flight, so a destination re-derives last_avail
+// from used idx. A buffer counts as observed when the device has read both
+// its avail-ring entry and its head descriptor (memory read TLPs; an avail
+// entry read ahead alone does not make one). Every observed request must
+// be in the used ring, complete: status OK, the used length the bytes it
+// wrote (data and status byte), an IN's data in its buffer. A used element
+// with a failed status would be an I/O error the guest sees; one left for
+// after resume is executed again, or lost, on a destination.
+//
+// draft-2023 (DRAFT-STOP-02): a device touches no driver memory in Stop,
+// so what it completed is in guest memory by then, and what it took and did
+// not complete is a device-owned descriptor of its context
+// (VQ_SPLIT_DEV_OWN_DESC), which is how a destination learns of it. What it
+// took is what its context says: the avail entries below last_avail_idx
+// (VQ_SPLIT_RUNTIME_CFG); the context's used_idx is the one in guest
+// memory.
+
+func takenTests() []deviceTest {
+	return []deviceTest{
+		{id: "DP-DEV-09", name: "stop-writes-back-taken-buffers", run: takenAtStop},
+		{id: "DRAFT-STOP-02", name: "taken-buffers-used-or-owned-at-stop", run: takenAtStop},
+	}
+}
+
+// takenAtStop posts an OUT and an IN request, kicks, lets the device run
+// three of its steps (the reference has then executed the OUT and only
+// fetched the IN), stops it and judges guest memory, and the draft
+// context, before any other event; then resumes and checks each request
+// completed once with its data.
+func takenAtStop(c *check) {
+	g, gu := c.live()
+	if err := g.disk.Write(4, pattern(5, 512)); err != nil {
+		c.fatalf("the test disk: %v", err)
+	}
+	reqs := []request{gu.submit(0, blkOut, 0, pattern(1, 512), 512), gu.submit(0, blkIn, 4, nil, 512)}
+	g.quiet()
+	gu.kick(0)
+	for i := 0; i < 3 && len(g.steps) > 0; i++ {
+		s := g.steps[0]
+		g.steps = g.steps[1:]
+		g.handle(member.Event{Kind: member.EvStep, Step: s})
+	}
+	tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
+	if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
+		c.fatalf("DEV_MODE_SET %s with requests in flight: completed %v, status %s", c.ed.ModeName(spec.ModeStop), ok, r.Status)
+	}
+	if c.ed == spec.Virtio14 {
+		expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
+	}
+	taken := observed(g, reqs)
+	usedIdx, used := gu.usedRing(0)
+	var owned []devctx.DevOwnDesc
+	if c.ed == spec.Draft2023 {
+		var rt devctx.VQSplitRuntimeEntry
+		owned, rt = ownedInContext(c, g.state())
+		expectEq(c, rt.UsedIdx, usedIdx, "queue 0's used_idx in the context read in Stop against used idx in guest memory")
+		for i := range taken {
+			taken[i] = uint16(i) < rt.LastAvailIdx
+		}
+	}
+	for i, r := range reqs {
+		if !taken[i] {
+			continue
+		}
+		ln, isUsed := used[r.head]
+		own := false
+		for _, o := range owned {
+			own = own || (o.Queue == 0 && o.Head == r.head)
+		}
+		switch {
+		case isUsed && own:
+			c.errorf("", "request %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would execute it again", i+1, r.head)
+		case isUsed:
+			judgeWrittenBack(c, gu, i, r, ln)
+		case c.ed == spec.Virtio14:
+			c.errorf("", "request %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET stopped completed (used idx %d)", i+1, r.head, usedIdx)
+		case !own:
+			c.errorf("", "request %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.head, usedIdx)
+		}
+	}
+	g.quiet()
+	g.run() // what the device asked for before the stop
+	expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+c.ed.ModeName(spec.ModeStop)+" completed")
+	expectEq(c, len(g.irqs), 0, "MSI-X messages after DEV_MODE_SET "+c.ed.ModeName(spec.ModeStop)+" completed")
+	g.mustMode(spec.ModeActive)
+	g.run()
+	c.expect(gu.used(0) == 2 && gu.status(reqs[0]) == 0 && gu.status(reqs[1]) == 0,
+		"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.used(0), gu.status(reqs[0]), gu.status(reqs[1]))
+	c.expectSame(gu.data(reqs[1]), pattern(5, 512), "the data the IN request read")
+	if got, err := g.disk.Read(0, 512); err != nil || !bytes.Equal(got, pattern(1, 512)) {
+		c.errorf("", "the disk after the write completed does not hold its data (%v)", err)
+	}
+}
+
+// judgeWrittenBack checks a request found in the used ring with used
+// length ln: complete, status OK, the IN's data in place.
+func judgeWrittenBack(c *check, gu *guest, i int, r request, ln uint32) {
+	want := uint32(1)
+	if r.typ == blkIn {
+		want += uint32(r.n)
+	}
+	c.expect(ln == want && gu.status(r) == 0, "request %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d and status %#x, want %d and 0",
+		i+1, r.head, gu.g.c.ed.ModeName(spec.ModeStop), ln, gu.status(r), want)
+	if r.typ == blkIn {
+		c.expectSame(gu.data(r), pattern(5, 512), "the data of the IN request in the used ring when DEV_MODE_SET completed")
+	}
+}
+
+// observed reports, for requests posted in queue 0's avail entries 0, 1,
+// ..., whether the device read both the entry and the head descriptor (the
+// accesses recorded since the last quiet).
+func observed(g *rig, reqs []request) []bool {
+	l := ringAt(0)
+	read := func(addr, n uint64) bool {
+		for _, a := range g.rec.Accesses {
+			if !a.Write && a.Addr < addr+n && addr < a.Addr+uint64(a.Len) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := make([]bool, len(reqs))
+	for i, r := range reqs {
+		seen[i] = read(l.Avail+4+2*uint64(i), 2) && read(l.Desc+virtq.DescSize*uint64(r.head), virtq.DescSize)
+	}
+	return seen
+}
+
+// usedRing reads queue q's used idx and used elements from guest memory,
+// as the driver would: the used length of each head.
+func (gu *guest) usedRing(q int) (uint16, map[uint16]uint32) {
+	l := ringAt(q)
+	b := make([]byte, 4+8*int(l.Size))
+	must(gu.g, gu.g.mem.ReadMem(rigHost, l.Used, b))
+	idx := binary.LittleEndian.Uint16(b[2:])
+	used := map[uint16]uint32{}
+	for i := uint16(0); i < min(idx, l.Size); i++ {
+		e := b[4+8*int(i):]
+		used[uint16(binary.LittleEndian.Uint32(e))] = binary.LittleEndian.Uint32(e[4:])
+	}
+	return idx, used
+}
+
+// ownedInContext returns the device-owned descriptors and queue 0's
+// VQ_SPLIT_RUNTIME_CFG entry of a draft-2023 context.
+func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
+	var owned []devctx.DevOwnDesc
+	var rt devctx.VQSplitRuntimeEntry
+	for _, f := range decodeFields(c, state) {
+		switch f.Type {
+		case spec.FieldVQSplitDevOwnDesc:
+			l, err := devctx.DecodeDevOwnDescList(f.Value)
+			if err != nil {
+				c.fatalf("VQ_SPLIT_DEV_OWN_DESC: %v", err)
+			}
+			owned = append(owned, l.Descs...)
+		case spec.FieldVQSplitRuntimeCfg:
+			l, err := devctx.DecodeVQSplitRuntimeList(f.Value)
+			if err != nil {
+				c.fatalf("VQ_SPLIT_RUNTIME_CFG: %v", err)
+			}
+			for _, q := range l.Queues {
+				if q.Index == 0 {
+					rt = q
+				}
+			}
+		}
+	}
+	return owned, rt
+}
