@@ -235,9 +235,9 @@ Package ` + "`conformance/mutants`" + ` holds realistic device bugs, each a wrap
 ` + "`member.Device`" + ` built with the public member API only: the wrapper sees every event the world
 delivers, may answer it itself, change what the device it wraps answers, or send that device
 events of its own (a private mode change, a read of its own MSI-X table) that the owner never
-sees. The catalog must catch every one of them (but those of the next section, which only the
-kit's device tests catch), and the unmodified reference device must give no finding its rows do
-not expect.
+sees; a bug in the device's DMA path builds that device with a memory port of its own. The
+catalog must catch every one of them (but those of the next section, which only the kit's device
+tests catch), and the unmodified reference device must give no finding its rows do not expect.
 
 For each mutant the table names one catalog row that catches it and the oracles that did.
 Detection is measured over ` + fmt.Sprint(detectSeeds) + ` exploration seeds of ` + fmt.Sprint(detectSchedules) +

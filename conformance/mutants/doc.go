@@ -6,7 +6,8 @@
 // a wrapper sees every event the world delivers, may answer it, change
 // what the inner device answers, or send the inner device events of its
 // own (a private mode change, a read of its own MSI-X table) whose
-// effects the owner never sees.
+// effects the owner never sees. A bug in the device's own DMA path builds
+// the inner device with a memory port of its own (Mutant.Build).
 //
 // The catalog must catch every one of them: TestMutantsCaught runs each
 // against the catalog rows that should catch it and generates the table
