@@ -153,9 +153,17 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkContract
 	}
 	if rep != nil {
-		k.counterexample(&fl, r, f, *rep, o)
+		if notShrunk := k.counterexample(&fl, r, f, *rep, o); errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
+			// The same choices ran differently when the finding was
+			// replayed: the device's effects depend on more than its
+			// events, so the finding says nothing of the spec.
+			fl.Check = checkDeterminism
+			fl.Message = notDeterministicMessage(notShrunk) + "; the exploration's run had given: " + fl.Message
+		}
 	}
 	switch fl.Check {
+	case checkDeterminism:
+		fl.Requirements = nil
 	case checkProtocol:
 		// The device broke the protocol: the row's verdict is unknown, so
 		// the failure breaks none of its requirements.
@@ -272,11 +280,12 @@ func foundBy(o catalog.Outcome, want string) bool {
 // and why, and the schedule written is the run as the exploration found
 // it: a device that runs differently on the same choices is itself worth
 // knowing about.
-func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) {
+// It returns why the run was not shrunk (nil when it was).
+func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) (notShrunk error) {
 	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()
-		return
+		return nil
 	}
 	t.Settings = r.e.Settings
 	res, notShrunk := k.shrink(t, f, rep)
@@ -309,6 +318,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		fd := res.Finding
 		fl.Message = fmt.Sprintf("at step %d of %d: %s", engine.ShownStep(fd.Step), len(res.Choices), fd.Message)
 	}
+	return notShrunk
 }
 
 // shrink shrinks the failing run rep of target t (a copy) with the
