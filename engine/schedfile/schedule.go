@@ -67,6 +67,14 @@ type Schedule struct {
 	// Settings are the world settings (key=value) the judged expectation
 	// applied on top of the scenario's own `set` lines.
 	Settings []string `json:"settings,omitempty"`
+	// Device names the device under test whose members ran the schedule,
+	// as migsim conform --device names it (builtin:blk, builtin:net,
+	// builtin:mutant/NAME, exec:PATH), and DeviceArgs an exec device's
+	// arguments; both empty (and absent from the file) for the reference
+	// members, which explore and run record (docs/engine.md, "Schedule
+	// files").
+	Device     string   `json:"device,omitempty"`
+	DeviceArgs []string `json:"device_args,omitempty"`
 	// BaseSeed and Index are the exploration's base seed and the
 	// schedule's index in it: Seed is engine.ScheduleSeed(BaseSeed, Index) (dfs:
 	// index 0 for every path).
@@ -134,6 +142,8 @@ type stored struct {
 	ScenarioFile string          `json:"scenario_file,omitempty"`
 	ScenarioText string          `json:"scenario_text,omitempty"`
 	Settings     []string        `json:"settings,omitempty"`
+	Device       string          `json:"device,omitempty"`
+	DeviceArgs   []string        `json:"device_args,omitempty"`
 	BaseSeed     json.RawMessage `json:"base_seed"`
 	Index        int             `json:"index"`
 	Seed         json.RawMessage `json:"seed"`
@@ -157,7 +167,7 @@ func (s *Schedule) stored() stored {
 	}
 	return stored{Format: s.Format, Module: s.Module, Edition: s.Edition, Knobs: s.Knobs, Scenario: s.Scenario,
 		ScenarioHash: s.ScenarioHash, ScenarioFile: s.ScenarioFile, ScenarioText: s.ScenarioText, Settings: s.Settings,
-		BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
+		Device: s.Device, DeviceArgs: s.DeviceArgs, BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
 		Preemptions: s.Preemptions, TraceHash: s.TraceHash, Finding: s.Finding, Choices: s.Choices, Checksum: s.Checksum}
 }
 
@@ -167,7 +177,7 @@ func (s *Schedule) stored() stored {
 func (st *stored) schedule() (*Schedule, error) {
 	s := &Schedule{Format: st.Format, Module: st.Module, Edition: st.Edition, Knobs: st.Knobs, Scenario: st.Scenario,
 		ScenarioHash: st.ScenarioHash, ScenarioFile: st.ScenarioFile, ScenarioText: st.ScenarioText, Settings: st.Settings,
-		Index: st.Index, Strategy: st.Strategy, Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
+		Device: st.Device, DeviceArgs: st.DeviceArgs, Index: st.Index, Strategy: st.Strategy, Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
 		Finding: st.Finding, Choices: st.Choices, Checksum: st.Checksum}
 	if st.Format != Format && st.Format != FormatV2 && st.Format != FormatV1 {
 		return s, nil
@@ -420,6 +430,9 @@ func (s *Schedule) validate() error {
 	if s.Finding != nil && (s.Finding.Step < -1 || s.Finding.Step > len(s.Choices)) {
 		return fmt.Errorf("field finding.step: %d out of range [-1, %d] (an index from 0 into the file's %d steps)",
 			s.Finding.Step, len(s.Choices), len(s.Choices))
+	}
+	if err := validateDevice(s.Device, s.DeviceArgs); err != nil {
+		return err
 	}
 	if s.Format == FormatV1 {
 		return nil

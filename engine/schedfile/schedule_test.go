@@ -204,6 +204,8 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"bad-strategy.json", `field strategy: engine: unknown strategy "bfs"`},
 		{"unknown-field.json", `unknown field "chioces"`},
 		{"no-scenario.json", "field scenario: empty"},
+		{"bad-device.json", `field device: "builtin:mutant/Stale_Context": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH`},
+		{"device-args-builtin.json", `field device_args: only an exec: device takes arguments, the file's device is "builtin:blk"`},
 		{"truncated.json", "truncated JSON"},
 		{"syntax.json", "malformed JSON at byte offset"},
 		{"empty.json", "empty file"},
@@ -369,7 +371,7 @@ func TestResealSchedule(t *testing.T) {
 //
 //	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule -fuzzminimizetime 200x
 func FuzzParseSchedule(f *testing.F) {
-	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json"} {
+	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json", "bad-device.json", "device-args-builtin.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
 		require.NoError(f, err)
 		f.Add(b, false)
@@ -382,7 +384,7 @@ func FuzzParseSchedule(f *testing.F) {
 	f.Add(b, false)
 	f.Add(b, true)
 	v2, v3, _ := scheduleSeeds(f)
-	for _, b := range [][]byte{v2, v3} {
+	for _, b := range append([][]byte{v2, v3}, deviceSeeds(f)...) {
 		f.Add(b, false)
 		f.Add(b, true)
 	}

@@ -1,0 +1,64 @@
+package schedfile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The device names a schedule file records in its device field, as
+// migsim conform --device names them.
+const (
+	// DeviceBlk and DeviceNet are the reference virtio-blk and virtio-net
+	// run as devices under test.
+	DeviceBlk = "builtin:blk"
+	DeviceNet = "builtin:net"
+	// DeviceMutantPrefix precedes the name of a mutant of the mutant
+	// library (builtin:mutant/NAME).
+	DeviceMutantPrefix = "builtin:mutant/"
+	// DeviceExecPrefix precedes the program of an external device
+	// (exec:PATH), whose arguments are DeviceArgs.
+	DeviceExecPrefix = "exec:"
+)
+
+// IsExecDevice reports whether a recorded device name is an external
+// program's (exec:PATH): one that only runs where that program is.
+func IsExecDevice(name string) bool { return strings.HasPrefix(name, DeviceExecPrefix) }
+
+// validateDevice checks the device fields: empty (the reference), one of
+// the builtin devices, a mutant's name, or an exec device's program; only
+// an exec device has arguments. What the names mean (whether the mutant
+// exists) is the command line's to check.
+func validateDevice(name string, args []string) error {
+	switch mutant, isMutant := strings.CutPrefix(name, DeviceMutantPrefix); {
+	case name == "", name == DeviceBlk, name == DeviceNet:
+	case isMutant && validMutantName(mutant):
+	case IsExecDevice(name) && len(name) > len(DeviceExecPrefix) && !strings.ContainsRune(name, 0):
+		for i, a := range args {
+			if strings.ContainsRune(a, 0) {
+				return fmt.Errorf("field device_args[%d]: %q holds a NUL byte, which no program argument can", i, a)
+			}
+		}
+		return nil
+	default:
+		return fmt.Errorf("field device: %q: want %s, %s, %sNAME or %sPATH (no field: the reference device)",
+			name, DeviceBlk, DeviceNet, DeviceMutantPrefix, DeviceExecPrefix)
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("field device_args: only an exec: device takes arguments, the file's device is %q", name)
+	}
+	return nil
+}
+
+// validMutantName reports whether s can name a mutant: lower-case
+// letters, digits and inner hyphens.
+func validMutantName(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
