@@ -171,6 +171,24 @@ func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
 	return cmd, true
 }
 
+// RecordedDevice returns what a schedule file records of the device d
+// (schedfile.Schedule's Device and DeviceArgs): its name as migsim conform
+// --device names it, and an exec device's arguments. ok is false for a
+// device no command line names (Run's "device", a served device, a
+// FactoryDevice of the caller's under another name).
+func RecordedDevice(d Device) (name string, args []string, ok bool) {
+	name = d.Name()
+	if pd, _ := d.(*poolDevice); pd != nil && pd.exec && len(pd.argv) > 1 {
+		args = slices.Clone(pd.argv[1:])
+	} else if pd == nil && strings.HasPrefix(name, schedfile.DeviceExecPrefix) {
+		return "", nil, false // a Go device under an exec: name runs no program
+	}
+	if schedfile.CheckDevice(name, args) != nil {
+		return "", nil, false
+	}
+	return name, args, true
+}
+
 // ReplayLenient replays the counterexample at path with d leniently
 // (engine.NewLenientReplay), as the shrinker runs its candidates: a
 // recorded step the device's run does not offer falls back to another

@@ -302,6 +302,9 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		}
 	}
 	sc := t.Schedule(strategy, baseSeed, rep.Index, res)
+	if name, args, ok := RecordedDevice(k.dev); ok {
+		sc.Device, sc.DeviceArgs = name, args // migsim replay, trace and report replay with it
+	}
 	dir, err := k.replayDir()
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()

@@ -20,6 +20,10 @@ const (
 	DeviceExecPrefix = "exec:"
 )
 
+// CheckDevice checks a device name and its arguments as a schedule file's
+// device and device_args fields must hold them; the error names the field.
+func CheckDevice(name string, args []string) error { return validateDevice(name, args) }
+
 // IsExecDevice reports whether a recorded device name is an external
 // program's (exec:PATH): one that only runs where that program is.
 func IsExecDevice(name string) bool { return strings.HasPrefix(name, DeviceExecPrefix) }
