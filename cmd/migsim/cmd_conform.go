@@ -21,6 +21,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/spec"
 )
@@ -165,8 +166,11 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if o.bench {
 		return conformBench(o, stdout, stderr)
 	}
-	if o.device == "" {
+	if o.device == "" && o.replay == "" {
 		return usageError(stderr, "conform", "--device is required (builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH)")
+	}
+	if o.device == "" && len(o.args) > 0 {
+		return usageError(stderr, "conform", "arguments %q go with --device exec:PATH", o.args)
 	}
 	if !strings.HasPrefix(o.device, execPrefix) && (fs.Changed("timeout") || fs.Changed("procs") || fs.Changed("transcript")) {
 		return usageError(stderr, "conform", "--timeout, --procs and --transcript: only an exec: device has requests, processes and a transcript")
@@ -179,9 +183,13 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		defer f.Close()
 		o.transcriptW = f
 	}
-	dev, eds, err := parseDevice(o)
-	if err != nil {
-		return usageError(stderr, "conform", "%v", err)
+	var dev conformance.Device
+	var eds []spec.Edition
+	if o.device != "" {
+		var err error
+		if dev, eds, err = parseDevice(o); err != nil {
+			return usageError(stderr, "conform", "%v", err)
+		}
 	}
 	if o.replay != "" {
 		return conformReplay(dev, o, stdout, stderr)
@@ -362,6 +370,13 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
 		return exitUsage
+	}
+	dev, ok := scheduleDevice(stderr, "conform", "--replay "+shellquote.Quote(o.replay), o.replay, sc, dev)
+	if !ok {
+		return exitUsage
+	}
+	if dev == nil {
+		return usageError(stderr, "conform", "--device is required: %s records no device (builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH)", o.replay)
 	}
 	runs := 0
 	if o.explain {

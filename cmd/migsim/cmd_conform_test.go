@@ -71,6 +71,17 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	schedule := filepath.Join(dir, "smoke-migrate_draft-2023.json")
 	assert.Contains(t, out, "smoke-migrate/draft-2023: oracle readback at step")
 	assert.Contains(t, out, "replay: migsim conform --device builtin:mutant/mode-get-lies --replay "+schedule)
+	sc, err := catalog.ReadScheduleFile(schedule)
+	require.NoError(t, err)
+	assert.Equal(t, "builtin:mutant/mode-get-lies", sc.Device, "the counterexample records its device")
+	assert.Empty(t, sc.DeviceArgs)
+
+	// migsim replay replays it with the device it records, to its finding.
+	code, out, stderr = runSimCLI(t, "replay", schedule)
+	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	assert.Contains(t, out, "finding readback at step")
+	assert.Contains(t, out, "(matches the recording)")
+	assert.Contains(t, stderr, "replaying with builtin:mutant/mode-get-lies, the device the file records")
 
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule)
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
@@ -249,6 +260,7 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, len(sc.Choices), 2)
 	sc.Choices[1].Label = "no such step"
+	sc.Device = "" // no recorded device: the replay with builtin:blk has no other device to name
 	schedule := filepath.Join(dir, "diverges.json")
 	require.NoError(t, sc.WriteFile(schedule))
 	empty := filepath.Join(dir, "empty.json")

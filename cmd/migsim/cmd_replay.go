@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
 )
 
@@ -29,6 +30,7 @@ func init() {
 }
 
 const replayUsage = `usage: migsim replay FILE [--trace | --slice | --explain [--explain-runs N]] [--max-steps N]
+       [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -47,6 +49,13 @@ the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes. At most --explain-runs
 runs (0: no explanation). A divergence names the step.
+
+A counterexample migsim conform wrote records its device: a builtin one
+(builtin:mutant/NAME) replays the file without --device, as stderr says; an
+exec: one must be named with --device (exit 2 otherwise: its program need not
+be on this machine). --device replays with a device under test, named as
+migsim conform --device names it (an exec device's arguments after --), in
+place of the reference or the recorded device (stderr then names both).
 
 A schedule whose finding is the step bound replays at that bound (its
 length); any other at least at its length: without --max-steps the default
@@ -68,6 +77,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	explainMode := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs of --explain (0: no explanation)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	var device deviceFlag
+	device.add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
 		fs.PrintDefaults()
@@ -84,13 +95,17 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.Changed("explain-runs") && !*explainMode {
 		return usageError(stderr, "replay", "--explain-runs goes with --explain")
 	}
-	if fs.NArg() != 1 {
-		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", fs.NArg())
+	args, dev, err := device.parse(fs)
+	if err != nil {
+		return usageError(stderr, "replay", "%v", err)
+	}
+	if len(args) != 1 {
+		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", len(args))
 	}
 	if err := cliflag.CheckInts(fs, replayLimits...); err != nil {
 		return usageError(stderr, "replay", "%v", err)
 	}
-	path := fs.Arg(0)
+	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s\n", userError(err))
@@ -98,6 +113,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
+		return exitUsage
+	}
+	var ok bool
+	if dev, ok = scheduleDevice(stderr, "replay", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
@@ -120,9 +139,29 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	case *slice:
 		cfg.Trace = &full
 	}
-	res, err := catalog.ReplaySchedule(sc, cfg)
+	ctx, stop := deviceContext(dev)
+	defer stop()
+	t, finish, err := openTarget(ctx, dev, sc)
+	if err != nil {
+		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
+	}
+	t.MaxSteps = *maxSteps
+	// The finding is annotated and explained with the device open.
+	res, err := replayOn(t, sc, cfg)
+	var annErr, exErr error
+	var ex *explain.Explanation
+	if fd := res.Finding; err == nil && fd != nil {
+		annErr = t.AnnotateFinding(sc, fd)
+		if annErr == nil && *explainMode && *explainRuns > 0 {
+			ex, exErr = explainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
+		}
+	}
+	err = finish(err)
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "replay", "%v", serr)
+	}
+	if dev != nil && err != nil && !errors.Is(err, engine.ErrDiverged) {
+		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	if *slice && err == nil {
 		printSlice(stdout, full.String(), res)
@@ -140,8 +179,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-		if err := catalog.AnnotateFinding(sc, fd, *maxSteps); err != nil {
-			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(err))
+		if annErr != nil {
+			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(annErr))
 			return exitFinding
 		}
 		if fd.Impact != "" {
@@ -153,11 +192,12 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
 		}
+		if exErr != nil {
+			fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(exErr))
+			return exitFinding
+		}
 		if *explainMode {
-			if err := printExplanation(stdout, sc, res, *maxSteps, *explainRuns); err != nil {
-				fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(err))
-				return exitFinding
-			}
+			printExplanation(stdout, ex, res, sc, dev == nil, *maxSteps)
 		}
 	} else {
 		fmt.Fprintln(stdout, "no finding")
@@ -210,17 +250,36 @@ func countTrue(bs ...bool) int {
 	return n
 }
 
-// printExplanation explains res, the schedule's replayed finding, and
-// prints the orderings it needs.
-func printExplanation(w io.Writer, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) error {
-	if runs == 0 {
-		fmt.Fprintln(w, "  why: not explained (--explain-runs 0)")
-		return nil
-	}
-	ex, err := report.Explain(context.Background(), sc, res, maxSteps, runs)
+// replayOn replays sc strictly on t (catalog.ReplaySchedule on the
+// target a device may build).
+func replayOn(t catalog.Target, sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, error) {
+	f, err := t.Factory(sc.Seed)
 	if err != nil {
-		return err
+		return engine.Result{}, err
+	}
+	return sc.Replay(f, cfg)
+}
+
+// explainOn explains res, the replayed finding of sc, with t's devices.
+func explainOn(ctx context.Context, t catalog.Target, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
+	f, err := t.Factory(sc.Seed)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := explain.Explain(ctx, f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
+	return &ex, err
+}
+
+// printExplanation prints ex, the explanation of res (nil with
+// --explain-runs 0), naming the admin commands of the steps from the
+// reference's run of sc when the reference replayed it.
+func printExplanation(w io.Writer, ex *explain.Explanation, res engine.Result, sc *schedfile.Schedule, reference bool, maxSteps int) {
+	if ex == nil {
+		fmt.Fprintln(w, "  why: not explained (--explain-runs 0)")
+		return
+	}
+	if !reference {
+		sc, maxSteps = nil, 0 // the device's run is not the reference's to record
 	}
 	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, userError)
-	return nil
 }

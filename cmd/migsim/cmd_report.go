@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/trace"
 )
@@ -97,6 +98,10 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
+		return exitUsage
+	}
+	var ok bool
+	if dev, ok = scheduleDevice(stderr, "report", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {

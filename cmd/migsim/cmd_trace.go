@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
@@ -102,6 +103,10 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
+		return exitUsage
+	}
+	var ok bool
+	if dev, ok = scheduleDevice(stderr, "trace", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {

@@ -15,14 +15,15 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
 )
 
-// deviceFlag is --device and --timeout of migsim trace and migsim report:
-// the device under test that replays the schedule instead of the
-// reference, named as migsim conform --device names it (parseDevice), an
-// exec device's arguments after "--".
+// deviceFlag is --device and --timeout of migsim replay, trace and
+// report: the device under test that replays the schedule instead of the
+// reference or the device the file records, named as migsim conform
+// --device names it (parseDevice), an exec device's arguments after "--".
 type deviceFlag struct {
 	device  string
 	timeout time.Duration
@@ -30,7 +31,7 @@ type deviceFlag struct {
 
 // add registers the flags on fs.
 func (d *deviceFlag) add(fs *pflag.FlagSet) {
-	fs.StringVar(&d.device, "device", "", "replay with this device instead of the reference: builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
+	fs.StringVar(&d.device, "device", "", "replay with this device instead of the one the file records (none: the reference): builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
 	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m)")
 }
 
@@ -57,6 +58,23 @@ func (d *deviceFlag) parse(fs *pflag.FlagSet) ([]string, conformance.Device, err
 	}
 	dev, _, err := parseDevice(conformOptions{device: d.device, args: devArgs, timeout: d.timeout})
 	return args, dev, err
+}
+
+// scheduleDevice is the device `migsim COMMAND … REST` replays schedule
+// sc, read from path, with: given (--device), else the one the file
+// records, else nil for the reference (devicearg.ForSchedule). It prints
+// the choice's note on stderr; ok is false when it printed why there is
+// no device to replay with (exit 2).
+func scheduleDevice(stderr io.Writer, command, rest, path string, sc *schedfile.Schedule, given conformance.Device) (dev conformance.Device, ok bool) {
+	dev, note, err := devicearg.ForSchedule(command, rest, path, sc, given)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim %s: %v\n", command, err)
+		return nil, false
+	}
+	if note != "" {
+		fmt.Fprintf(stderr, "migsim %s: %s\n", command, note)
+	}
+	return dev, true
 }
 
 // checkTimeout checks --timeout, the deadline of one request to an

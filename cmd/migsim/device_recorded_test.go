@@ -1,0 +1,115 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+)
+
+// recordedAs writes the schedule at path again, as migsim conform writes
+// it for the device name with args: with its device fields.
+func recordedAs(t *testing.T, path, name string, args ...string) string {
+	t.Helper()
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	sc.Device, sc.DeviceArgs = name, args
+	out := filepath.Join(t.TempDir(), strings.NewReplacer("/", "-", ":", "-").Replace(name)+".json")
+	require.NoError(t, sc.WriteFile(out))
+	return out
+}
+
+// TestDevice_Recorded: a schedule file that records its device replays,
+// traces and reports with it when no --device is given, and says so on
+// stderr; an exec device is never started unasked (exit 2, naming it and
+// the command line that replays with it); a --device other than the
+// recorded one wins, and stderr names both; a file without the field
+// replays with the reference, silently, as before the field.
+func TestDevice_Recorded(t *testing.T) {
+	_, old := deviceSchedules(t) // the mutant's run, its device not recorded
+	mutant := recordedAs(t, old, mutantDevice)
+	const missing = "/nonexistent/extdev"
+	execFile := recordedAs(t, old, "exec:"+missing, "--queues", "a b")
+	noMutant := recordedAs(t, old, "builtin:mutant/not-in-this-migsim")
+	trueFile := recordedAs(t, old, "exec:true")
+	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, old, "--format", "text")
+	require.Equal(t, exitOK, code, stderr)
+	used := func(cmd, file string) string {
+		return "migsim " + cmd + ": " + file + ": replaying with " + mutantDevice + ", the device the file records (--device DEVICE replays with another)\n"
+	}
+	execRefused := func(cmd, line string) string {
+		return "migsim " + cmd + ": " + execFile + " was recorded with the external device exec:" + missing + " -- --queues 'a b', " +
+			"which is not started unless named: name it to replay with it (" + line + "), or name another device (--device builtin:blk: the reference)\n"
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // in this order
+		stderr string   // the whole of it
+	}{
+		{"replay finds the recorded finding", []string{"replay", mutant}, exitFinding,
+			[]string{"finding readback at step ", "requirements: DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
+		{"replay --explain explains it with the mutant", []string{"replay", mutant, "--explain", "--explain-runs", "20"}, exitFinding,
+			[]string{"finding readback at step ", "  why: "}, used("replay", mutant)},
+		{"trace", []string{"trace", mutant, "--format", "text"}, exitOK, []string{mutantText}, used("trace", mutant)},
+		{"conform --replay", []string{"conform", "--replay", mutant}, exitFinding,
+			[]string{"replay " + mutant + " with " + mutantDevice + ": ", "finding readback at step "}, used("conform", mutant)},
+		{"the recorded device named: no note", []string{"conform", "--replay", mutant, "--device", mutantDevice}, exitFinding,
+			[]string{"finding readback at step "}, ""},
+		{"another device named", []string{"trace", mutant, "--device", builtinBlk}, exitFinding, nil,
+			"migsim trace: " + mutant + " was recorded with " + mutantDevice + "; replaying with builtin:blk, as --device says " +
+				"(a run with another device may diverge from the recording)\n" +
+				"migsim trace: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
+		{"an old file replays with the reference", []string{"replay", old}, exitFinding, []string{"replay diverged"}, ""},
+		{"replay of an exec device's file", []string{"replay", execFile}, exitUsage, nil,
+			execRefused("replay", "migsim replay --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
+		{"trace of it", []string{"trace", execFile, "--format", "json"}, exitUsage, nil,
+			execRefused("trace", "migsim trace --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
+		{"report of it", []string{"report", "--out", t.TempDir(), execFile}, exitUsage, nil,
+			execRefused("report", "migsim report --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
+		{"conform --replay of it", []string{"conform", "--replay", execFile}, exitUsage, nil,
+			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
+		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, exitFinding, nil,
+			"migsim trace: " + trueFile + " with exec:true: extdevice: protocol: true: hello (request 1): "},
+		{"a mutant this migsim lacks", []string{"replay", noMutant}, exitUsage, nil,
+			"migsim replay: " + noMutant + `: field device: no mutant "not-in-this-migsim" in this migsim (migsim conform --list names them); --device DEVICE replays with another device` + "\n"},
+		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, exitUsage, nil,
+			"migsim conform: --device is required: " + old + " records no device"},
+		{"conform: arguments without --device", []string{"conform", "--replay", mutant, "--", "-v"}, exitUsage, nil,
+			`migsim conform: arguments ["-v"] go with --device exec:PATH`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, c.code, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			rest := out
+			for _, w := range c.stdout {
+				i := strings.Index(rest, w)
+				if !assert.GreaterOrEqual(t, i, 0, "stdout lacks %q (in order):\n%s", w, out) {
+					break
+				}
+				rest = rest[i+len(w):]
+			}
+			if c.code == exitUsage {
+				assert.Empty(t, out)
+			}
+			if strings.HasSuffix(c.stderr, "\n") || c.stderr == "" {
+				assert.Equal(t, c.stderr, stderr)
+			} else {
+				assert.True(t, strings.HasPrefix(stderr, c.stderr), "stderr:\n%s", stderr)
+			}
+		})
+	}
+	t.Run("report names the recorded device", func(t *testing.T) {
+		code, stderr, files := reportFiles(t, mutant)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Equal(t, used("report", mutant), stderr)
+		assert.Contains(t, files[".md"], "**Violation of `readback`**")
+		assert.Contains(t, files[".md"], "| device | `"+mutantDevice+"` |\n")
+	})
+}

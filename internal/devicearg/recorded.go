@@ -1,0 +1,83 @@
+package devicearg
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/shellquote"
+)
+
+// ForSchedule returns the device that replays schedule sc, read from
+// path, for `migsim COMMAND … REST`, given the device --device names (nil
+// without the flag), and a note the command prints on stderr ("" for none):
+//   - a file that records no device replays with given, nil for the
+//     reference, as before the field: no note;
+//   - given, the device the file records or another: given (another: the
+//     note names both, for the run may then diverge from the recording);
+//   - no --device and a builtin device recorded: that device, which the
+//     note names;
+//   - no --device and an exec device recorded: an error naming it and the
+//     command line that replays with it, for a program the file names need
+//     not be on this machine, nor the one recorded, and is not started
+//     unasked.
+//
+// A recorded mutant this migsim does not have is an error naming the
+// file's field. Errors are usage errors (exit 2).
+func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given conformance.Device) (conformance.Device, string, error) {
+	if sc.Device == "" {
+		return given, "", nil
+	}
+	recorded := Shown(sc.Device, sc.DeviceArgs)
+	if given != nil {
+		name, args, _ := conformance.RecordedDevice(given)
+		if name == sc.Device && slices.Equal(args, sc.DeviceArgs) {
+			return given, "", nil
+		}
+		return given, fmt.Sprintf("%s was recorded with %s; replaying with %s, as --device says (a run with another device may diverge from the recording)",
+			path, recorded, given.Name()), nil
+	}
+	if strings.HasPrefix(sc.Device, ExecPrefix) {
+		return nil, "", fmt.Errorf("%s was recorded with the external device %s, which is not started unless named: "+
+			"name it to replay with it (%s), or name another device (--device %s: the reference)",
+			path, recorded, Command(command, rest, sc.Device, sc.DeviceArgs), Blk)
+	}
+	if name, ok := strings.CutPrefix(sc.Device, MutantPrefix); ok {
+		if _, ok := mutants.Lookup(name); !ok {
+			return nil, "", fmt.Errorf("%s: field device: no mutant %q in this migsim (migsim conform --list names them); --device DEVICE replays with another device",
+				path, name)
+		}
+	}
+	dev, _, err := Parse(Spec{Name: sc.Device})
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: field device: %w", path, err)
+	}
+	return dev, fmt.Sprintf("%s: replaying with %s, the device the file records (--device DEVICE replays with another)", path, sc.Device), nil
+}
+
+// Shown is a device as messages show it: its name, and an exec device's
+// arguments after "--", quoted as a shell needs them.
+func Shown(name string, args []string) string {
+	return name + quotedArgs(args)
+}
+
+// Command is the command line `migsim COMMAND --device NAME REST` with an
+// exec device's arguments after "--", quoted as a shell needs them.
+func Command(command, rest, name string, args []string) string {
+	return fmt.Sprintf("migsim %s --device %s %s", command, shellquote.Quote(name), rest) + quotedArgs(args)
+}
+
+// quotedArgs is " -- ARGS…" quoted, "" without arguments.
+func quotedArgs(args []string) string {
+	s := ""
+	for i, a := range args {
+		if i == 0 {
+			s = " --"
+		}
+		s += " " + shellquote.Quote(a)
+	}
+	return s
+}
