@@ -19,6 +19,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
@@ -160,7 +161,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	gcpolicy.Apply()
 	if o.list {
-		listBuiltins(stdout)
+		devicearg.ListBuiltins(stdout)
 		return exitOK
 	}
 	if o.bench {

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
@@ -141,7 +142,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := deviceContext(dev)
 	defer stop()
-	t, finish, err := openTarget(ctx, dev, sc)
+	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
 		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/trace"
@@ -110,12 +111,12 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// Ctrl-C stops the explanation; the report says so and is written.
 	ctx, _, stop := interrupts()
 	defer stop()
-	t, finish, err := openTarget(ctx, dev, sc)
+	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
 		return runFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
 	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
-		Device: reportDevice(dev, t, path)})
+		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "report", "%v", serr)

@@ -13,8 +13,9 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
-	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
@@ -114,7 +115,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := deviceContext(dev)
 	defer stop()
-	t, finish, err := openTarget(ctx, dev, sc)
+	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
