@@ -447,8 +447,12 @@ func conformDiverged(ctx context.Context, dev conformance.Device, path string, s
 		return exitOK
 	}
 	lr, lerr := conformance.ReplayLenient(ctx, dev, path)
-	if lerr != nil {
-		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", path, dev.Name(), deviceMessage(lerr))
+	if lerr != nil { // the device's error, neither a fix nor a finding
+		how := fmt.Sprintf("diverged at step %d", engine.ShownStep(at))
+		if errors.Is(err, engine.ErrPastEnd) {
+			how = "went on past the recorded steps"
+		}
+		fmt.Fprintf(stderr, "migsim conform: %s with %s: the strict replay %s; replayed leniently: %s\n", path, dev.Name(), how, deviceMessage(lerr))
 		return deviceErrorExit(lerr)
 	}
 	if at < len(sc.Choices) && at < len(lr.Choices) &&
