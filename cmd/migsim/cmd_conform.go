@@ -36,7 +36,7 @@ func init() {
 }
 
 const conformUsage = `usage: migsim conform --device DEVICE [flags] [-- DEVICE-ARGS...]
-       migsim conform --device DEVICE --replay FILE [--trace] [--explain [--explain-runs N]]
+       migsim conform [--device DEVICE] --replay FILE [--trace] [--explain [--explain-runs N]]
        migsim conform --bench [--device exec:PATH] [--schedules N]
        migsim conform --list
 
@@ -65,7 +65,11 @@ event: TLPs, admin commands, DMA, MSI-X, mode changes), and --explain the
 orderings of two steps its finding needs, as migsim replay --explain does
 (every run with the device). migsim trace --device DEVICE FILE (any trace
 format) and migsim report --device DEVICE FILE (the finding report) take
-the same DEVICE, --timeout and arguments after --.
+the same DEVICE, --timeout and arguments after --. A counterexample records
+its device: without --device, --replay, replay, trace and report use a
+recorded builtin device (stderr says so) and refuse a recorded exec: device
+(exit 2, naming the command line that replays with it); a --device other
+than the recorded one replays, and stderr names both.
 --bench measures the executed runs per second of one row with the reference
 device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them.

@@ -47,7 +47,9 @@ Ctrl-C stops the explanation: the report is written and says so.
 instead of the reference, named as migsim conform --device names it
 (builtin:blk, builtin:net, builtin:mutant/NAME, exec:PATH with its arguments
 after --): the report of a counterexample migsim conform wrote, naming the
-device and the commands that reproduce the run with it.
+device and the commands that reproduce the run with it. Without --device,
+the device the file records replays it (a builtin one; a recorded exec: one
+must be named, exit 2 otherwise); a file that records none, the reference.
 
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay or the device breaks the

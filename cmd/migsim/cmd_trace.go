@@ -45,7 +45,9 @@ See docs/traces.md. The output depends on the schedule alone.
 --device replays it with a device under test instead of the reference, named
 as migsim conform --device names it (builtin:blk, builtin:net,
 builtin:mutant/NAME, exec:PATH with its arguments after --): the trace of a
-counterexample migsim conform wrote, as the device ran it.
+counterexample migsim conform wrote, as the device ran it. Without --device,
+the device the file records replays it (a builtin one; a recorded exec: one
+must be named, exit 2 otherwise); a file that records none, the reference.
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
 1 when the schedule does not replay (diverging) or the device breaks the
