@@ -57,6 +57,7 @@ func TestSchedule_Device(t *testing.T) {
 		{"a served device", "served:blk", nil, `field device: "served:blk"`},
 		{"arguments of a builtin", DeviceNet, []string{"-v"}, `field device_args: only an exec: device takes arguments, the file's device is "builtin:net"`},
 		{"arguments without a device", "", []string{"-v"}, `field device_args: only an exec: device takes arguments, the file's device is ""`},
+		{"no arguments", "exec:./extblk", []string{}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,7 +74,11 @@ func TestSchedule_Device(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tc.device, back.Device)
-			assert.Equal(t, tc.args, back.DeviceArgs)
+			if len(tc.args) == 0 {
+				assert.Nil(t, back.DeviceArgs, "no arguments read as none, as they are written")
+			} else {
+				assert.Equal(t, tc.args, back.DeviceArgs)
+			}
 			other := map[bool]string{false: DeviceBlk, true: "exec:./other"}[IsExecDevice(tc.device)]
 			if tc.device == DeviceBlk {
 				other = DeviceNet

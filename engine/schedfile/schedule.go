@@ -179,6 +179,9 @@ func (st *stored) schedule() (*Schedule, error) {
 		ScenarioHash: st.ScenarioHash, ScenarioFile: st.ScenarioFile, ScenarioText: st.ScenarioText, Settings: st.Settings,
 		Device: st.Device, DeviceArgs: st.DeviceArgs, Index: st.Index, Strategy: st.Strategy, Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
 		Finding: st.Finding, Choices: st.Choices, Checksum: st.Checksum}
+	if len(s.DeviceArgs) == 0 {
+		s.DeviceArgs = nil // "device_args": [] is no field: the file writes none
+	}
 	if st.Format != Format && st.Format != FormatV2 && st.Format != FormatV1 {
 		return s, nil
 	}
