@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -33,10 +32,6 @@ const (
 	// maxShrinkReplays bounds --shrink-replays: a catalog finding shrinks
 	// within engine.DefaultShrinkReplays.
 	maxShrinkReplays = 1_000_000
-	// maxTimeout bounds conform --timeout, the deadline of one request to
-	// an external device: the reference answers in microseconds, and a
-	// device that needs minutes for one request is hung.
-	maxTimeout = 10 * time.Minute
 )
 
 // shrinkReplaysLimit is the range of --shrink-replays (run, explore,

@@ -152,7 +152,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {
 		return usageError(stderr, "conform", "--trace, --explain and --explain-runs go with --replay")
 	}
-	if err := checkTimeout(o.timeout); err != nil {
+	if err := devicearg.CheckTimeout(o.timeout); err != nil {
 		return usageError(stderr, "conform", "%v", err)
 	}
 	if fs.Changed("explain-runs") && !o.explain {
@@ -165,7 +165,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	gcpolicy.Apply()
 	if o.list {
-		devicearg.ListBuiltins(stdout)
+		listBuiltins(stdout)
 		return exitOK
 	}
 	if o.bench {

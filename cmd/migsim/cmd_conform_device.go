@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
@@ -24,6 +26,20 @@ const (
 func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 	return devicearg.Parse(devicearg.Spec{Name: o.device, Args: o.args, EditionsGiven: len(o.editions) > 0,
 		Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW})
+}
+
+// listBuiltins prints the builtin devices, one a line: its name and what
+// it is (a mutant: its bug and the editions it exists in).
+func listBuiltins(w io.Writer) {
+	fmt.Fprintf(w, "%-44s %s\n", builtinBlk, "the reference virtio-blk (member/blk)")
+	fmt.Fprintf(w, "%-44s %s\n", builtinNet, "the reference virtio-net (member/net): the catalog's virtio-net rows")
+	for _, m := range mutants.All() {
+		var eds []string
+		for _, e := range m.Editions {
+			eds = append(eds, e.String())
+		}
+		fmt.Fprintf(w, "%-44s %s (%s)\n", builtinMutant+m.Name, m.Doc, strings.Join(eds, ", "))
+	}
 }
 
 // conformBench measures runs per second in-process and with the device.

@@ -78,8 +78,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	explainMode := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs of --explain (0: no explanation)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
-	var device deviceFlag
-	device.add(fs)
+	var device devicearg.Flag
+	device.Add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, replayUsage)
 		fs.PrintDefaults()
@@ -96,7 +96,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.Changed("explain-runs") && !*explainMode {
 		return usageError(stderr, "replay", "--explain-runs goes with --explain")
 	}
-	args, dev, err := device.parse(fs)
+	args, dev, err := device.Parse(fs)
 	if err != nil {
 		return usageError(stderr, "replay", "%v", err)
 	}

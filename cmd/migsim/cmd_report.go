@@ -68,8 +68,8 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the finding (0: no explanation)")
-	var device deviceFlag
-	device.add(fs)
+	var device devicearg.Flag
+	device.Add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reportUsage)
 		fs.PrintDefaults()
@@ -80,7 +80,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(stderr, "report", "%v", cliflag.Error(err, reportLimits...))
 	}
-	args, dev, err := device.parse(fs)
+	args, dev, err := device.Parse(fs)
 	if err != nil {
 		return usageError(stderr, "report", "%v", err)
 	}

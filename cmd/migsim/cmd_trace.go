@@ -68,8 +68,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
-	var device deviceFlag
-	device.add(fs)
+	var device devicearg.Flag
+	device.Add(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, traceUsage)
 		fs.PrintDefaults()
@@ -80,7 +80,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return traceUsageError(stderr, "%v", cliflag.Error(err, traceLimits...))
 	}
-	args, dev, err := device.parse(fs)
+	args, dev, err := device.Parse(fs)
 	if err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
@@ -16,46 +13,6 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/devicearg"
 )
-
-// deviceFlag is --device and --timeout of migsim replay, trace and
-// report: the device under test that replays the schedule instead of the
-// reference or the device the file records, named as migsim conform
-// --device names it (parseDevice), an exec device's arguments after "--".
-type deviceFlag struct {
-	device  string
-	timeout time.Duration
-}
-
-// add registers the flags on fs.
-func (d *deviceFlag) add(fs *pflag.FlagSet) {
-	fs.StringVar(&d.device, "device", "", "replay with this device instead of the one the file records (none: the reference): builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
-	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m)")
-}
-
-// parse returns the positional arguments and the device the flags name
-// (nil without --device). With --device, the arguments after "--" are the
-// device's; without it every argument is positional, as before the flag.
-func (d *deviceFlag) parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
-	args := fs.Args()
-	if err := checkTimeout(d.timeout); err != nil {
-		return nil, nil, err
-	}
-	if d.device == "" {
-		if fs.Changed("timeout") {
-			return nil, nil, fmt.Errorf("--timeout goes with --device exec:PATH")
-		}
-		return args, nil, nil
-	}
-	if !strings.HasPrefix(d.device, execPrefix) && fs.Changed("timeout") {
-		return nil, nil, fmt.Errorf("--timeout: only an exec: device has requests")
-	}
-	var devArgs []string
-	if n := fs.ArgsLenAtDash(); n >= 0 {
-		args, devArgs = args[:n], args[n:]
-	}
-	dev, _, err := parseDevice(conformOptions{device: d.device, args: devArgs, timeout: d.timeout})
-	return args, dev, err
-}
 
 // scheduleDevice is the device `migsim COMMAND … REST` replays schedule
 // sc, read from path, with: given (--device), else the one the file
@@ -72,15 +29,6 @@ func scheduleDevice(stderr io.Writer, command, rest, path string, sc *schedfile.
 		fmt.Fprintf(stderr, "migsim %s: %s\n", command, note)
 	}
 	return dev, true
-}
-
-// checkTimeout checks --timeout, the deadline of one request to an
-// external device.
-func checkTimeout(t time.Duration) error {
-	if t <= 0 || t > maxTimeout {
-		return fmt.Errorf("--timeout %v: want more than 0s and at most %v (the deadline of one request)", t, maxTimeout)
-	}
-	return nil
 }
 
 // deviceContext returns the context of a run with dev: for an external

@@ -12,7 +12,6 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/internal/devicearg"
 )
 
 // recordedAs writes the schedule at path again, as migsim conform writes
@@ -123,7 +122,7 @@ func TestDevice_Recorded(t *testing.T) {
 // for a builtin device records it.
 func TestDevice_EveryBuiltinIsRecordable(t *testing.T) {
 	var list strings.Builder
-	devicearg.ListBuiltins(&list)
+	listBuiltins(&list)
 	names := 0
 	for _, l := range strings.Split(strings.TrimSpace(list.String()), "\n") {
 		name, _, _ := strings.Cut(l, " ")

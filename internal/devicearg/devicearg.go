@@ -113,17 +113,3 @@ func noArgs(s Spec) error {
 	}
 	return nil
 }
-
-// ListBuiltins prints the builtin devices, one a line: its name and what
-// it is (a mutant: its bug and the editions it exists in).
-func ListBuiltins(w io.Writer) {
-	fmt.Fprintf(w, "%-44s %s\n", Blk, "the reference virtio-blk (member/blk)")
-	fmt.Fprintf(w, "%-44s %s\n", Net, "the reference virtio-net (member/net): the catalog's virtio-net rows")
-	for _, m := range mutants.All() {
-		var eds []string
-		for _, e := range m.Editions {
-			eds = append(eds, e.String())
-		}
-		fmt.Fprintf(w, "%-44s %s (%s)\n", MutantPrefix+m.Name, m.Doc, strings.Join(eds, ", "))
-	}
-}

@@ -1,0 +1,66 @@
+package devicearg
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
+)
+
+// Flag is --device and --timeout of migsim replay, trace and report: the
+// device under test that replays the schedule instead of the reference or
+// the device the file records, named as migsim conform --device names it
+// (Parse), an exec device's arguments after "--".
+type Flag struct {
+	device  string
+	timeout time.Duration
+}
+
+// Add registers the flags on fs.
+func (d *Flag) Add(fs *pflag.FlagSet) {
+	fs.StringVar(&d.device, "device", "", "replay with this device instead of the one the file records (none: the reference): builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
+	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m)")
+}
+
+// Parse returns the positional arguments and the device the flags name
+// (nil without --device). With --device, the arguments after "--" are the
+// device's; without it every argument is positional, as before the flag.
+func (d *Flag) Parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
+	args := fs.Args()
+	if err := CheckTimeout(d.timeout); err != nil {
+		return nil, nil, err
+	}
+	if d.device == "" {
+		if fs.Changed("timeout") {
+			return nil, nil, fmt.Errorf("--timeout goes with --device exec:PATH")
+		}
+		return args, nil, nil
+	}
+	if !strings.HasPrefix(d.device, ExecPrefix) && fs.Changed("timeout") {
+		return nil, nil, fmt.Errorf("--timeout: only an exec: device has requests")
+	}
+	var devArgs []string
+	if n := fs.ArgsLenAtDash(); n >= 0 {
+		args, devArgs = args[:n], args[n:]
+	}
+	dev, _, err := Parse(Spec{Name: d.device, Args: devArgs, Timeout: d.timeout})
+	return args, dev, err
+}
+
+// MaxTimeout bounds --timeout, the deadline of one request to an external
+// device: the reference answers in microseconds, and a device that needs
+// minutes for one request is hung.
+const MaxTimeout = 10 * time.Minute
+
+// CheckTimeout checks --timeout, the deadline of one request to an
+// external device.
+func CheckTimeout(t time.Duration) error {
+	if t <= 0 || t > MaxTimeout {
+		return fmt.Errorf("--timeout %v: want more than 0s and at most %v (the deadline of one request)", t, MaxTimeout)
+	}
+	return nil
+}
