@@ -20,7 +20,7 @@ func recordedAs(t *testing.T, path, name string, args ...string) string {
 	t.Helper()
 	sc, err := catalog.ReadScheduleFile(path)
 	require.NoError(t, err)
-	sc.Device, sc.DeviceArgs = name, args
+	sc.Device, sc.DeviceArgs = name, args // WriteFile does not check them
 	out := filepath.Join(t.TempDir(), strings.NewReplacer("/", "-", ":", "-").Replace(name)+".json")
 	require.NoError(t, sc.WriteFile(out))
 	return out
@@ -39,6 +39,7 @@ func TestDevice_Recorded(t *testing.T) {
 	execFile := recordedAs(t, old, "exec:"+missing, "--queues", "a b")
 	noMutant := recordedAs(t, old, "builtin:mutant/not-in-this-migsim")
 	trueFile := recordedAs(t, old, "exec:true")
+	badForm := recordedAs(t, old, "builtin:scsi") // written, as a hand-made file might be; never read back
 	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, old, "--format", "text")
 	require.Equal(t, exitOK, code, stderr)
 	used := func(cmd, file string) string {
@@ -79,6 +80,8 @@ func TestDevice_Recorded(t *testing.T) {
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
 		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, exitFinding, nil,
 			"migsim trace: " + trueFile + " with exec:true: extdevice: protocol: true: hello (request 1): "},
+		{"a device of no form the file may hold", []string{"trace", badForm}, exitUsage, nil,
+			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + "\n"},
 		{"a mutant this migsim lacks", []string{"replay", noMutant}, exitUsage, nil,
 			"migsim replay: " + noMutant + `: field device: no mutant "not-in-this-migsim" in this migsim (migsim conform --list names them); --device DEVICE replays with another device` + "\n"},
 		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, exitUsage, nil,
