@@ -64,7 +64,9 @@ bound grows to it, and a --max-steps that would cut the schedule short is
 refused.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
-finding or diverges, 2 on a usage error or a bad or stale schedule file.
+finding, diverges or the device breaks the protocol, 2 on a usage error, a
+bad or stale schedule file or a device that cannot be started, 130 when
+Ctrl-C ends a request to an exec: device.
 
 flags:
 `
@@ -161,7 +163,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if serr := setupError(err, *maxSteps); serr != nil {
 		return usageError(stderr, "replay", "%v", serr)
 	}
-	if dev != nil && err != nil && !errors.Is(err, engine.ErrDiverged) {
+	if dev != nil && err != nil { // as migsim trace says it
 		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	if *slice && err == nil {

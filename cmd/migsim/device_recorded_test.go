@@ -69,6 +69,10 @@ func TestDevice_Recorded(t *testing.T) {
 			"migsim trace: " + mutant + " was recorded with " + mutantDevice + "; replaying with builtin:blk, as --device says " +
 				"(a run with another device may diverge from the recording)\n" +
 				"migsim trace: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
+		{"replay with another device named", []string{"replay", mutant, "--device", builtinBlk}, exitFinding, []string{"replay " + mutant + ": scenario "},
+			"migsim replay: " + mutant + " was recorded with " + mutantDevice + "; replaying with builtin:blk, as --device says " +
+				"(a run with another device may diverge from the recording)\n" +
+				"migsim replay: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
 		{"an old file replays with the reference", []string{"replay", old}, exitFinding, []string{"replay diverged"}, ""},
 		{"replay of an exec device's file", []string{"replay", execFile}, exitUsage, nil,
 			execRefused("replay", "migsim replay --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
