@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/migsim/migsim/conformance/failmsg"
 	"slices"
 
 	"github.com/migsim/migsim/conformance/extdevice"
@@ -104,7 +105,7 @@ func runCheck(dt deviceTest, ed spec.Edition, rules spec.Rules, f member.Factory
 		}
 		var xe *extdevice.Error
 		if err, ok := p.(error); ok && errors.As(err, &xe) {
-			c.fails = append(c.fails, Failure{Check: checkProtocol, Message: protocolMessage(xe.Error())})
+			c.fails = append(c.fails, Failure{Check: checkProtocol, Message: failmsg.Protocol(xe.Error())})
 			if !xe.Fault {
 				c.fatal = xe
 			}

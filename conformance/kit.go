@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"github.com/migsim/migsim/conformance/failmsg"
 	"slices"
 	"strings"
 	"time"
@@ -316,7 +317,7 @@ func (k *kit) runRow(u *Unit, r row) {
 	} else if err != nil {
 		k.halt("the device broke the protocol in "+u.Name, err)
 		if u.Verdict != verdictFail {
-			u.fail(Failure{Check: checkProtocol, Row: u.Name, Message: protocolMessage(err.Error())})
+			u.fail(Failure{Check: checkProtocol, Row: u.Name, Message: failmsg.Protocol(err.Error())})
 		}
 	}
 }
@@ -331,7 +332,7 @@ func (k *kit) stop(u *Unit, err error) {
 	var xe *extdevice.Error
 	fl := Failure{Requirements: u.Requirements, Check: "device", Row: u.Name, Message: err.Error()}
 	if errors.As(err, &xe) {
-		fl.Requirements, fl.Check, fl.Message = nil, checkProtocol, protocolMessage(fl.Message)
+		fl.Requirements, fl.Check, fl.Message = nil, checkProtocol, failmsg.Protocol(fl.Message)
 	}
 	u.fail(fl)
 	k.halt(fmt.Sprintf("the device cannot be started (%s)", u.Name), err)

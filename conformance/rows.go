@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"github.com/migsim/migsim/conformance/failmsg"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,7 +98,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	})
 	if err != nil && !o.Interrupted {
 		if errors.Is(err, engine.ErrNotDeterministic) {
-			u.fail(Failure{Check: checkDeterminism, Row: u.Name, Message: notDeterministicMessage(err)})
+			u.fail(Failure{Check: checkDeterminism, Row: u.Name, Message: failmsg.NotDeterministic(err)})
 			return
 		}
 		u.fail(Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name, Message: err.Error()})
@@ -158,7 +159,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 			// replayed: the device's effects depend on more than its
 			// events, so the finding says nothing of the spec.
 			fl.Check = checkDeterminism
-			fl.Message = notDeterministicMessage(notShrunk) + "; the exploration's run had given: " + fl.Message
+			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + fl.Message
 		}
 	}
 	switch fl.Check {
@@ -167,35 +168,14 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	case checkProtocol:
 		// The device broke the protocol: the row's verdict is unknown, so
 		// the failure breaks none of its requirements.
-		fl.Requirements, fl.Message = nil, protocolMessage(fl.Message)
+		fl.Requirements, fl.Message = nil, failmsg.Protocol(fl.Message)
 	case checkContract:
 		// The device changed its own mode where the world holds that only
 		// the owner's commands and an FLR do: what followed cannot be
 		// judged, and no requirement is known to be broken.
-		fl.Requirements, fl.Message = nil, contractMessage(fl.Message)
+		fl.Requirements, fl.Message = nil, failmsg.Contract(fl.Message)
 	}
 	u.fail(fl)
-}
-
-// contractMessage words a failure whose message holds the world's
-// member-contract panic (guard.MemberContract): what the device did, then
-// where, and why the row cannot be judged with it.
-func contractMessage(msg string) string {
-	i := strings.Index(msg, guard.MemberContract)
-	if i < 0 {
-		return msg
-	}
-	where := strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":")
-	msg = "the device broke the member contract: " + msg[i+len(guard.MemberContract):]
-	if j := strings.Index(msg, " "+guard.FootprintNote); j >= 0 {
-		if k := strings.Index(msg[j:], "]"); k >= 0 {
-			msg = msg[:j] + msg[j+k+1:]
-		}
-	}
-	if where != "" {
-		msg += " (" + where + ")"
-	}
-	return msg + "; the simulator's reduction relies on it, so the row is not judged further with this device"
 }
 
 // Checks of failures that name no requirement: the device broke the
@@ -207,48 +187,6 @@ const (
 	checkDeterminism = "device determinism"
 	checkContract    = "device contract"
 )
-
-// protocolMessage words a failure whose message holds an external
-// device's error (extdevice.Error): what the device did, without the
-// wrapping of the panic that carried it through the engine; where it
-// happened (a step, the run without migration) follows in parentheses.
-func protocolMessage(msg string) string {
-	i := strings.Index(msg, extdevice.ErrorPrefix)
-	if i < 0 {
-		return msg
-	}
-	where, rest := strings.TrimSpace(msg[:i]), msg[i+len(extdevice.ErrorPrefix):]
-	head := "the device broke the protocol: "
-	if r, ok := strings.CutPrefix(rest, "protocol: "); ok {
-		rest = r
-	} else if r, ok := strings.CutPrefix(rest, "device fault: "); ok {
-		head, rest = "the device faulted (it kept the protocol but asked for what no device may do): ", r
-	}
-	switch {
-	case strings.HasPrefix(where, "at step "):
-		rest += " (" + strings.TrimSuffix(where, ":") + ")"
-	case strings.Contains(where, "in the run without migration"):
-		rest += " (in the run without migration)"
-	}
-	return head + rest
-}
-
-// notDeterministicMessage words the engine's determinism error: the same
-// choices ran differently, so the device's effects depend on something
-// other than the events it was given.
-func notDeterministicMessage(err error) string {
-	d := err.Error()
-	if i := strings.Index(d, ": "+engine.ErrNotDeterministic.Error()); i >= 0 {
-		d = d[:i]
-	}
-	if i := strings.LastIndex(d, "engine: "); i >= 0 {
-		d = d[i+len("engine: "):]
-	}
-	for _, p := range []string{"memo: ", "dfs: "} {
-		d = strings.TrimPrefix(d, p)
-	}
-	return "the device is not deterministic: the same events gave different effects (" + d + ")"
-}
 
 // firstUnexpected returns the first finding of the row's explorations
 // (the scenario's own first) that is not the expected one.

@@ -1,0 +1,79 @@
+// Package failmsg words the conformance kit's failures that name no
+// requirement, from the error that carried them through the engine: a
+// device that broke the external-device protocol or faulted
+// (extdevice.Error), one that changed its own migration mode (the world's
+// member-contract guard), one that ran differently on the same choices
+// (engine.ErrNotDeterministic). Each message says what the device did,
+// then where, without the wrapping of the panic or error.
+package failmsg
+
+import (
+	"strings"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/guard"
+)
+
+// Contract words a failure whose message holds the world's
+// member-contract panic (guard.MemberContract): what the device did, then
+// where, and why the row cannot be judged with it.
+func Contract(msg string) string {
+	i := strings.Index(msg, guard.MemberContract)
+	if i < 0 {
+		return msg
+	}
+	where := strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":")
+	msg = "the device broke the member contract: " + msg[i+len(guard.MemberContract):]
+	if j := strings.Index(msg, " "+guard.FootprintNote); j >= 0 {
+		if k := strings.Index(msg[j:], "]"); k >= 0 {
+			msg = msg[:j] + msg[j+k+1:]
+		}
+	}
+	if where != "" {
+		msg += " (" + where + ")"
+	}
+	return msg + "; the simulator's reduction relies on it, so the row is not judged further with this device"
+}
+
+// Protocol words a failure whose message holds an external
+// device's error (extdevice.Error): what the device did, without the
+// wrapping of the panic that carried it through the engine; where it
+// happened (a step, the run without migration) follows in parentheses.
+func Protocol(msg string) string {
+	i := strings.Index(msg, extdevice.ErrorPrefix)
+	if i < 0 {
+		return msg
+	}
+	where, rest := strings.TrimSpace(msg[:i]), msg[i+len(extdevice.ErrorPrefix):]
+	head := "the device broke the protocol: "
+	if r, ok := strings.CutPrefix(rest, "protocol: "); ok {
+		rest = r
+	} else if r, ok := strings.CutPrefix(rest, "device fault: "); ok {
+		head, rest = "the device faulted (it kept the protocol but asked for what no device may do): ", r
+	}
+	switch {
+	case strings.HasPrefix(where, "at step "):
+		rest += " (" + strings.TrimSuffix(where, ":") + ")"
+	case strings.Contains(where, "in the run without migration"):
+		rest += " (in the run without migration)"
+	}
+	return head + rest
+}
+
+// NotDeterministic words the engine's determinism error: the same
+// choices ran differently, so the device's effects depend on something
+// other than the events it was given.
+func NotDeterministic(err error) string {
+	d := err.Error()
+	if i := strings.Index(d, ": "+engine.ErrNotDeterministic.Error()); i >= 0 {
+		d = d[:i]
+	}
+	if i := strings.LastIndex(d, "engine: "); i >= 0 {
+		d = d[i+len("engine: "):]
+	}
+	for _, p := range []string{"memo: ", "dfs: "} {
+		d = strings.TrimPrefix(d, p)
+	}
+	return "the device is not deterministic: the same events gave different effects (" + d + ")"
+}

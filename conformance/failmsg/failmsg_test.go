@@ -1,0 +1,38 @@
+package failmsg
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/guard"
+)
+
+func TestProtocol(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"not a device error", "something else", "something else"},
+		{"protocol at a step", "at step 12: " + extdevice.ErrorPrefix + "protocol: bad reply",
+			"the device broke the protocol: bad reply (at step 12)"},
+		{"fault in the reference run", "in the run without migration: " + extdevice.ErrorPrefix + "device fault: DMA out of range",
+			"the device faulted (it kept the protocol but asked for what no device may do): DMA out of range (in the run without migration)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, Protocol(c.in)) })
+	}
+}
+
+func TestContract(t *testing.T) {
+	assert.Equal(t, "plain", Contract("plain"), "a message without the guard's text is kept")
+	got := Contract("at step 3 of 9: world: " + guard.MemberContract + "src.vf1 changed its mode")
+	assert.Equal(t, "the device broke the member contract: src.vf1 changed its mode (at step 3 of 9); the simulator's reduction relies on it, so the row is not judged further with this device", got)
+}
+
+func TestNotDeterministic(t *testing.T) {
+	err := fmt.Errorf("engine: memo: event 4: enabled[0] differs: %w", engine.ErrNotDeterministic)
+	assert.Equal(t, "the device is not deterministic: the same events gave different effects (event 4: enabled[0] differs)", NotDeterministic(err))
+	assert.Contains(t, NotDeterministic(errors.New("other")), "(other)")
+}
