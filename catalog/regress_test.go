@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -175,6 +176,7 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	require.ErrorIs(t, err, ErrStale)
 	assert.Contains(t, err.Error(), RegenerateCommand)
 	assert.Contains(t, err.Error(), "explore again for a fresh schedule: migsim explore --scenario smoke-migrate --spec draft-2023")
+	assert.Contains(t, err.Error(), fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed), "the exploration the schedule came from")
 }
 
 func TestRegress_DivergenceNamesTheStep(t *testing.T) {

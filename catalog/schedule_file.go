@@ -165,8 +165,8 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 }
 
 // staleHint says how to get a fresh schedule for a stale one: explore the
-// scenario again (the command names the schedule's edition, knobs and
-// settings), and for one of the catalog's regression schedules (fromCatalog)
+// scenario again (the command names the schedule's edition, knobs,
+// settings, strategy and seed), and for one of the catalog's regression schedules (fromCatalog)
 // also the command that rewrites them all.
 func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) string {
 	scn := s.Name
@@ -174,6 +174,14 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) s
 		scn = s.File
 	}
 	cmd := ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings)
+	if sc.Strategy != "" {
+		// The exploration the schedule came from, as far as the file says:
+		// its strategy and seed (a dfs schedule does not record its bound).
+		cmd += fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed)
+		if sc.Strategy == engine.StrategyDFS {
+			cmd += " (and the --bound it was found at, which the file does not record)"
+		}
+	}
 	if fromCatalog {
 		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s", RegenerateCommand, cmd)
 	}
