@@ -64,7 +64,7 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, rerr, "stale schedule")
 	assert.Contains(t, rerr, "explore again for a fresh schedule: migsim explore --scenario "+scn+
-		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep\n",
+		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep --strategy pct --seed 1\n",
 		"a user's scenario gets the command that records a fresh schedule")
 	assert.NotContains(t, rerr, "--write-regress", "the catalog's regression schedules are not the user's")
 
