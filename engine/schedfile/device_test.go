@@ -90,3 +90,27 @@ func TestSchedule_Device(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyListsReadAsNone: "settings": [] and "device_args": [] in a file
+// read as no field, as the writer leaves them out, so that a schedule
+// read, written and read again is the same schedule.
+func TestEmptyListsReadAsNone(t *testing.T) {
+	_, v3, _ := scheduleSeeds(t)
+	for _, field := range []string{`"settings": [],`, `"device_args": [],`} {
+		t.Run(field, func(t *testing.T) {
+			edited := bytes.Replace(v3, []byte(`"knobs":`), []byte(field+` "knobs":`), 1)
+			require.NotEqual(t, v3, edited)
+			resealed, ok := Reseal(edited)
+			require.True(t, ok)
+			s, err := Parse(resealed)
+			require.NoError(t, err)
+			assert.Nil(t, s.Settings)
+			assert.Nil(t, s.DeviceArgs)
+			out, err := s.Marshal()
+			require.NoError(t, err)
+			again, err := Parse(out)
+			require.NoError(t, err)
+			assert.Equal(t, s, again)
+		})
+	}
+}

@@ -182,6 +182,9 @@ func (st *stored) schedule() (*Schedule, error) {
 	if len(s.DeviceArgs) == 0 {
 		s.DeviceArgs = nil // "device_args": [] is no field: the file writes none
 	}
+	if len(s.Settings) == 0 {
+		s.Settings = nil // likewise "settings": []
+	}
 	if st.Format != Format && st.Format != FormatV2 && st.Format != FormatV1 {
 		return s, nil
 	}
