@@ -134,7 +134,7 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 	sum := &r.Summary
 	if len(sum.Findings) == 0 {
-		fmt.Fprintln(w, "no findings")
+		fmt.Fprintln(w, r.noFindings())
 		return
 	}
 	for _, rep := range sum.Findings {
@@ -225,4 +225,24 @@ func orderText(o explain.Order, cs []engine.Choice, admin func(int) string) stri
 		s += " (reversed: " + o.Instead + " instead)"
 	}
 	return s
+}
+
+// noFindings says that nothing was found, and over what: a sample of the
+// interleavings (random, pct), all of them within the preemption bound or
+// all of them (dfs that exhausted its space), or as far as the run budget
+// or an interrupt let a dfs search go.
+func (r *Exploration) noFindings() string {
+	sum := &r.Summary
+	switch {
+	case sum.Interrupted:
+		return "no findings before the interrupt"
+	case r.Strategy != engine.StrategyDFS:
+		return fmt.Sprintf("no findings in %s of %s (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)",
+			plural.Count(sum.Schedules, "schedule"), r.Strategy)
+	case sum.Complete && !sum.BoundHit:
+		return "no findings: every interleaving was run"
+	case sum.Complete:
+		return fmt.Sprintf("no findings: every interleaving within preemption bound %d was run", r.Bound)
+	}
+	return "no findings within the run budget (not exhaustive)"
 }

@@ -1,0 +1,41 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// TestPrintResult_NoFindingsSaysOverWhat: an exploration that found
+// nothing says whether it sampled, exhausted its space (within the bound
+// or not) or stopped at its budget or an interrupt.
+func TestPrintResult_NoFindingsSaysOverWhat(t *testing.T) {
+	cases := []struct {
+		name string
+		r    Exploration
+		want string
+	}{
+		{"pct", Exploration{Strategy: engine.StrategyPCT, Summary: engine.Summary{Schedules: 300}},
+			"no findings in 300 schedules of pct (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\n"},
+		{"random, one schedule", Exploration{Strategy: engine.StrategyRandom, Summary: engine.Summary{Schedules: 1}},
+			"no findings in 1 schedule of random (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\n"},
+		{"dfs within its bound", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Summary: engine.Summary{Schedules: 40, Complete: true, BoundHit: true}},
+			"no findings: every interleaving within preemption bound 2 was run\n"},
+		{"dfs, the bound never cut", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Summary: engine.Summary{Schedules: 4, Complete: true}},
+			"no findings: every interleaving was run\n"},
+		{"dfs, budget spent", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Summary: engine.Summary{Schedules: 100}},
+			"no findings within the run budget (not exhaustive)\n"},
+		{"interrupted", Exploration{Strategy: engine.StrategyPCT, Summary: engine.Summary{Schedules: 7, Interrupted: true}},
+			"no findings before the interrupt\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			c.r.PrintResult(&b, func(err error) string { return err.Error() })
+			assert.Equal(t, c.want, b.String())
+		})
+	}
+}
