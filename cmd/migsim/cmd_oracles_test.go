@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/oracletable"
 	"github.com/migsim/migsim/oracle"
 )
 
@@ -29,14 +30,14 @@ func TestOracles_JSONPerEdition(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "oracles", "--format", "json", "--spec", "virtio-1.4")
 	require.Equal(t, exitOK, code, errOut)
 	var doc struct {
-		Oracles  []oracleEntry    `json:"oracles"`
-		Verdicts []oracle.Verdict `json:"verdicts"`
+		Oracles  []oracletable.Entry `json:"oracles"`
+		Verdicts []oracle.Verdict    `json:"verdicts"`
 	}
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&doc))
 	require.Len(t, doc.Oracles, len(oracle.Names()))
-	byName := map[string]oracleEntry{}
+	byName := map[string]oracletable.Entry{}
 	for _, e := range doc.Oracles {
 		byName[e.Name] = e
 	}
