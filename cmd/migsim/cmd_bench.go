@@ -67,16 +67,16 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runBenchVFs(args[1:], stdout, stderr)
 	}
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	tf := addTargetFlags(fs, canonicalScenario())
 	seconds := fs.Float64("seconds", 0, "keep running batches until this many seconds have passed")
 	schedules := fs.Int("schedules", 2000, "schedules per batch")
 	strategy := fs.String("strategy", engine.StrategyPCT, "random or pct")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, benchUsage)
+		fmt.Fprint(stdout, benchUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

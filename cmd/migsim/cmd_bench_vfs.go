@@ -44,14 +44,14 @@ const (
 // runBenchVFs implements `migsim bench vfs`.
 func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("bench vfs", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	count := fs.Int("count", 65535, "number of VFs to enable and touch, 1..65535")
 	edition := fs.String("spec", spec.Virtio14.String(), "edition: draft-2023 or virtio-1.4")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, benchVFsUsage)
+		fmt.Fprint(stdout, benchVFsUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

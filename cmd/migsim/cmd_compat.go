@@ -46,35 +46,31 @@ type compatMismatch struct {
 
 func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("compat", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	format := fs.String("format", "text", "output format: text or json")
 	state := fs.Bool("state", false, "SRC is a saved state (compatibility header and payload, as any implementation writes it): check its header and decode its payload at load (docs/compat.md, \"The payload checks\")")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: migsim compat [--format text|json] SRC DST")
-		fmt.Fprintln(stderr, "       migsim compat --state [--format text|json] SAVED DST")
-		fmt.Fprintln(stderr, "\nSRC is a source device description, DST a destination description (JSON;")
-		fmt.Fprintln(stderr, "see docs/compat.md); SAVED a saved state (binary). Exit 0 compatible, 1")
-		fmt.Fprintln(stderr, "incompatible, 2 usage or input error (a bad description, a SAVED file that")
-		fmt.Fprintln(stderr, "is not a saved state).")
-		fmt.Fprintln(stderr, "\nflags:")
+		fmt.Fprintln(stdout, "usage: migsim compat [--format text|json] SRC DST")
+		fmt.Fprintln(stdout, "       migsim compat --state [--format text|json] SAVED DST")
+		fmt.Fprintln(stdout, "\nSRC is a source device description, DST a destination description (JSON;")
+		fmt.Fprintln(stdout, "see docs/compat.md); SAVED a saved state (binary). Exit 0 compatible, 1")
+		fmt.Fprintln(stdout, "incompatible, 2 usage or input error (a bad description, a SAVED file that")
+		fmt.Fprintln(stdout, "is not a saved state).")
+		fmt.Fprintln(stdout, "\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "migsim compat: %v\n", cliflag.Error(err))
-		fs.Usage()
-		return exitUsage
+		return usageError(stderr, "compat", "%v", cliflag.Error(err))
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "migsim compat: --format %q: want text or json\n", *format)
 		return exitUsage
 	}
 	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "migsim compat: want 2 arguments SRC DST, got %d\n", fs.NArg())
-		fs.Usage()
-		return exitUsage
+		return usageError(stderr, "compat", "want 2 arguments SRC DST, got %d", fs.NArg())
 	}
 	srcPath, dstPath := fs.Arg(0), fs.Arg(1)
 	if *state {

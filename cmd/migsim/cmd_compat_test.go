@@ -184,5 +184,6 @@ func TestCompatUsageErrors(t *testing.T) {
 func TestCompatHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, exitOK, run([]string{"compat", "--help"}, nil, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "usage: migsim compat")
+	assert.Contains(t, stdout.String(), "usage: migsim compat")
+	assert.Empty(t, stderr.String())
 }

@@ -112,7 +112,7 @@ type conformOptions struct {
 
 func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("conform", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	var o conformOptions
 	fs.StringVar(&o.device, "device", "", "the device: builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH")
 	fs.StringSliceVar(&o.editions, "spec", nil, "editions the device implements: draft-2023, virtio-1.4 (default: what it declares)")
@@ -136,10 +136,10 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
 	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE (slow; for debugging a device)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, conformUsage)
+		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

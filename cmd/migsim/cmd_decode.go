@@ -66,7 +66,7 @@ flags:
 // runDecode implements `migsim decode`.
 func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("decode", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	edition := fs.String("spec", spec.Virtio14.String(), "edition: draft-2023 or virtio-1.4")
 	var fl decodeview.Options
 	format := fs.String("format", "text", "output format: text or json")
@@ -75,7 +75,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&fl.Req, "req", "", "with --as result: the hex of the command answered")
 	device := fs.String("device", decodeview.Devices[0].Name, "device type: unknown, blk or net")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, decodeUsage)
+		fmt.Fprint(stdout, decodeUsage)
 		fs.PrintDefaults()
 	}
 	usageErr := func(format string, a ...any) int {
@@ -83,7 +83,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "run 'migsim decode --help' for usage")
 		return exitUsage
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

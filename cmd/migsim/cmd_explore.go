@@ -112,7 +112,7 @@ type exploreRun struct {
 // runExplore implements `migsim explore`.
 func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("explore", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	tf := addTargetFlags(fs, "")
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
 	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
@@ -133,10 +133,10 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	writeRunN := fs.Int("write-run", 0, "also write the schedule file of schedule N of the exploration, with or without a finding (random and pct)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, exploreUsage)
+		fmt.Fprint(stdout, exploreUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

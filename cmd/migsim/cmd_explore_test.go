@@ -537,7 +537,7 @@ func TestExplore_UsageHintOnlyForFlagMistakes(t *testing.T) {
 			assert.Equal(t, c.want, stderr)
 		})
 	}
-	_, _, help := runSimCLI(t, "explore", "--help")
+	_, help, _ := runSimCLI(t, "explore", "--help")
 	assert.Contains(t, help, "[--max-steps N]")
 	for _, l := range strings.Split(help, "\n") {
 		if strings.Contains(l, "--reduction string") {

@@ -56,7 +56,7 @@ const maxGenCount = 100_000
 // runGen implements `migsim gen`.
 func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("gen", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	seed := fs.Uint64("seed", 1, "seed of the first scenario")
 	count := fs.Int("count", 1, "scenarios to generate")
 	out := fs.String("out", "", "directory to write gen-SEED.scn files into (default: stdout)")
@@ -67,10 +67,10 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.MaxOps, "max-ops", gen.DefaultConfig.MaxOps, "most workload operations of a guest")
 	fs.IntVar(&cfg.MaxSchedules, "max-schedules", gen.DefaultConfig.MaxSchedules, "most schedules of the exploration budget")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, genUsage)
+		fmt.Fprint(stdout, genUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

@@ -45,7 +45,7 @@ func TestGenMarksPlaceholderExpectations(t *testing.T) {
 			}
 		})
 	}
-	code, _, errOut := runSpecCLI(t, "gen", "--help")
+	code, out, _ := runSpecCLI(t, "gen", "--help")
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, errOut, "The expect lines (pass) are placeholders, not predictions")
+	assert.Contains(t, out, "The expect lines (pass) are placeholders, not predictions")
 }

@@ -48,13 +48,13 @@ flags:
 // runMerge implements `migsim merge`.
 func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	out := fs.String("out", ".", "directory for the first finding's schedule file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, mergeUsage)
+		fmt.Fprint(stdout, mergeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

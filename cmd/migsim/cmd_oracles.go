@@ -34,11 +34,11 @@ flags:
 // runOracles implements `migsim oracles`.
 func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("oracles", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	edition := fs.String("spec", "", "keep only this edition's requirement IDs: draft-2023 or virtio-1.4")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, oraclesUsage)
+		fmt.Fprint(stdout, oraclesUsage)
 		fs.PrintDefaults()
 	}
 	usageErr := func(format string, a ...any) int {
@@ -46,7 +46,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "run 'migsim oracles --help' for usage")
 		return exitUsage
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

@@ -74,7 +74,7 @@ flags:
 // runReplay implements `migsim replay`.
 func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("replay", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	trace := fs.Bool("trace", false, "print the trace, one line per step")
 	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
 	explainMode := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
@@ -83,10 +83,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var device devicearg.Flag
 	device.Add(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, replayUsage)
+		fmt.Fprint(stdout, replayUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

@@ -63,7 +63,7 @@ flags:
 // runReport implements `migsim report`.
 func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("report", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	out := fs.String("out", ".", "directory to write the report files to")
 	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
@@ -71,10 +71,10 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var device devicearg.Flag
 	device.Add(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, reportUsage)
+		fmt.Fprint(stdout, reportUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

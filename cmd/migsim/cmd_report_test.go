@@ -116,7 +116,6 @@ func TestReport_UsageErrors(t *testing.T) {
 		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
 		{"bad steps", []string{canonicalFinding, "--steps", "0"}, exitUsage, "--steps 0"},
 		{"missing file", []string{"nope.json"}, exitUsage, "nope.json"},
-		{"help", []string{"--help"}, exitOK, "usage: migsim report SCHEDULE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

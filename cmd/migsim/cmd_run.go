@@ -92,7 +92,7 @@ type runOptions struct {
 // runRun implements `migsim run`.
 func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	edition := fs.String("spec", "", "judge only this edition's expectations: draft-2023 or virtio-1.4 (default: all)")
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
@@ -105,10 +105,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, runUsage)
+		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

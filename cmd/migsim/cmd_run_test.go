@@ -218,9 +218,10 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 }
 
 func TestRun_Help(t *testing.T) {
-	code, _, stderr := runSimCLI(t, "run", "--help")
+	code, stdout, stderr := runSimCLI(t, "run", "--help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, stderr, "usage: migsim run")
+	assert.Contains(t, stdout, "usage: migsim run")
+	assert.Empty(t, stderr)
 }
 
 // TestRun_ReplayHintNamesTheBinary: the replay command run prints beside
@@ -415,6 +416,6 @@ func TestRun_List(t *testing.T) {
 
 	_, out, _ = runSimCLI(t, "help")
 	assert.Contains(t, out, "'migsim run --list' for the catalog's scenarios")
-	_, _, stderr = runSimCLI(t, "run", "--help")
-	assert.Contains(t, stderr, "migsim run --list\n")
+	_, out, _ = runSimCLI(t, "run", "--help")
+	assert.Contains(t, out, "migsim run --list\n")
 }

@@ -45,12 +45,12 @@ flags:
 // runSpec implements `migsim spec`.
 func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("spec", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	edition := fs.String("spec", "", "edition: draft-2023 or virtio-1.4 (default: both; draft-2023 for --format dot)")
 	format := fs.String("format", "text", "output format: text, json or dot")
 	knobs := fs.StringArray("knob", nil, "set a knob, key=value; repeatable (the knobs table lists them)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, specUsage)
+		fmt.Fprint(stdout, specUsage)
 		fs.PrintDefaults()
 	}
 	usageErr := func(format string, a ...any) int {
@@ -58,7 +58,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "run 'migsim spec --help' for usage")
 		return exitUsage
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

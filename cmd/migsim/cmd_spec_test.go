@@ -287,9 +287,9 @@ func TestSpecLookup(t *testing.T) {
 func TestSpecHelp(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "spec", "--help")
 	assert.Equal(t, exitOK, code)
-	assert.Empty(t, out)
+	assert.Empty(t, errOut)
 	for _, want := range []string{"--spec", "--format", "--knob", "simulator-assigned", "dot prints draft-2023"} {
-		assert.Contains(t, errOut, want)
+		assert.Contains(t, out, want)
 	}
 }
 

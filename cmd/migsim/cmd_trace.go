@@ -63,7 +63,7 @@ var traceFormats = []string{"pcapng", "mermaid", "json", "text", "timeline", "ga
 // runTrace implements `migsim trace`.
 func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("trace", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	format := fs.String("format", "text", "pcapng, mermaid, json, text, timeline, gantt or dot")
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
@@ -71,10 +71,10 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var device devicearg.Flag
 	device.Add(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, traceUsage)
+		fmt.Fprint(stdout, traceUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}

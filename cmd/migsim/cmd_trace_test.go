@@ -172,7 +172,6 @@ func TestTrace_UsageErrors(t *testing.T) {
 		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text timeline gantt dot]`},
 		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
 		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
-		{"help", []string{"--help"}, exitOK, "usage: migsim trace FILE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,7 +35,8 @@ func help(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "migsim help: unknown topic %q (want a command, flags or exit)\n", args[0])
+		fmt.Fprintf(stderr, "migsim help: unknown topic %q (want a command, flags or exit)%s\n", args[0],
+			didYouMean(args[0], append(commandNames(), "flags", "exit")))
 		return exitUsage
 	}
 	return c.run([]string{"--help"}, stdin, stdout, stdout)

@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/migsim/migsim/scenario"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -39,11 +41,12 @@ func register(c command) {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 { // a usage error: the usage goes where errors go
+		usage(stderr)
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
 	if args[0] == "help" {
@@ -54,22 +57,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "migsim: unknown command %q\n\n", args[0])
+		fmt.Fprintf(stderr, "migsim: unknown command %q%s\n\n", args[0], didYouMean(args[0], commandNames()))
 		usage(stderr)
 		return exitUsage
 	}
 	return c.run(args[1:], stdin, stdout, stderr)
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: migsim <command> [flags] [args]")
-	fmt.Fprintln(w, "\ncommands:")
+// commandNames lists the commands, sorted.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+// didYouMean is "; did you mean NAME?" for the option nearest to got
+// (scenario.Suggest), or "".
+func didYouMean(got string, options []string) string {
+	if near := scenario.Suggest(got, options); near != "" {
+		return "; did you mean " + near + "?"
+	}
+	return ""
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: migsim <command> [flags] [args]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags, 'migsim help flags' for every")
@@ -84,7 +101,7 @@ func init() {
 // runVersion implements `migsim version` and `migsim --version`.
 func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-		fmt.Fprintln(stderr, "usage: migsim version (or migsim --version)\n\nPrints the module version, the VCS revision and the Go version the binary\nwas built from (runtime/debug.ReadBuildInfo); \"devel\" for a build without\na module version (go build or go run in the source tree).")
+		fmt.Fprintln(stdout, "usage: migsim version (or migsim --version)\n\nPrints the module version, the VCS revision and the Go version the binary\nwas built from (runtime/debug.ReadBuildInfo); \"devel\" for a build without\na module version (go build or go run in the source tree).")
 		return exitOK
 	}
 	if len(args) > 0 {

@@ -95,7 +95,7 @@ func TestVersion(t *testing.T) {
 	}{
 		{"flag", []string{"--version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\n$`, `^$`},
 		{"command", []string{"version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\n$`, `^$`},
-		{"help", []string{"version", "--help"}, exitOK, `^$`, `usage: migsim version \(or migsim --version\)`},
+		{"help", []string{"version", "--help"}, exitOK, `usage: migsim version \(or migsim --version\)`, `^$`},
 		{"an argument", []string{"version", "x"}, exitUsage, `^$`, `migsim version: unexpected arguments \["x"\]`},
 		{"listed in the usage", []string{"--help"}, exitOK, `(?m)^  version +print migsim's version.*\n(?s).*'migsim --version'`, `^$`},
 	}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestHelpOnStdout: a command's usage asked for with --help, -h or
+// `migsim help COMMAND` is written to stdout with exit 0 (so that
+// `migsim explore --help | less` shows it), the same text each way, and
+// nothing on stderr.
+func TestHelpOnStdout(t *testing.T) {
+	cmds := [][]string{{"bench", "vfs"}}
+	for _, n := range commandNames() {
+		cmds = append(cmds, []string{n})
+	}
+	for _, c := range cmds {
+		name := c[0]
+		if len(c) > 1 {
+			name += " " + c[1]
+		}
+		var first string
+		for i, args := range [][]string{
+			append(append([]string{}, c...), "--help"),
+			append(append([]string{}, c...), "-h"),
+			append([]string{"help"}, c...),
+		} {
+			if len(c) > 1 && i == 2 {
+				continue // help takes a command, not a command's subcommand
+			}
+			code, out, errOut := runSimCLI(t, args...)
+			assert.Equal(t, exitOK, code, "%q", args)
+			assert.Contains(t, out, "usage: migsim "+name, "%q", args)
+			assert.Empty(t, errOut, "%q: nothing on stderr", args)
+			if i == 0 {
+				first = out
+			} else {
+				assert.Equal(t, first, out, "%q prints what %s --help prints", args, name)
+			}
+		}
+	}
+}
+
+// TestUsageErrorsOnStderr: what the user did not ask for (no command, an
+// unknown command or help topic) is a usage error: stderr, exit 2, with
+// the nearest command when one is close.
+func TestUsageErrorsOnStderr(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string // the first line on stderr
+	}{
+		{"no command", nil, "usage: migsim <command> [flags] [args]"},
+		{"misspelt command", []string{"explor"}, `migsim: unknown command "explor"; did you mean explore?`},
+		{"misspelt in capitals", []string{"Replai"}, `migsim: unknown command "Replai"; did you mean replay?`},
+		{"nothing near", []string{"frobnicate"}, `migsim: unknown command "frobnicate"`},
+		{"misspelt help topic", []string{"help", "exti"}, `migsim help: unknown topic "exti" (want a command, flags or exit); did you mean exit?`},
+		{"misspelt help command", []string{"help", "tarce"}, `migsim help: unknown topic "tarce" (want a command, flags or exit); did you mean trace?`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			line, _, _ := strings.Cut(errOut, "\n")
+			assert.Equal(t, c.want, line)
+		})
+	}
+}
+
+// TestBoolFlagWord: a boolean flag given a separate true or false word is
+// refused (exit 2) with the '=' form to write, in every command that has
+// one, before any work.
+func TestBoolFlagWord(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explore", "--scenario", "smoke-migrate", "--memo", "false"}, "migsim explore: --memo false: a boolean flag takes its value after '=': write --memo=false (or --memo alone for true)\n"},
+		{[]string{"explore", "--scenario", "smoke-migrate", "--states", "true"}, "migsim explore: --states true: a boolean flag takes its value after '=': write --states=true (or --states alone for true)\n"},
+		{[]string{"run", "--write-regress", "false"}, "migsim run: --write-regress false: a boolean flag takes its value after '=': write --write-regress=false (or --write-regress alone for true)\n"},
+		{[]string{"replay", "x.json", "--trace", "False"}, "migsim replay: --trace False: a boolean flag takes its value after '=': write --trace=false (or --trace alone for true)\n"},
+		{[]string{"gen", "--check", "false"}, "migsim gen: --check false: a boolean flag takes its value after '=': write --check=false (or --check alone for true)\n"},
+		{[]string{"compat", "--state", "false", "a", "b"}, "migsim compat: --state false: a boolean flag takes its value after '=': write --state=false (or --state alone for true)\n"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, out, errOut := runSimCLI(t, c.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			line, _, _ := strings.Cut(errOut, "\n")
+			assert.Equal(t, c.want, line+"\n")
+		})
+	}
+}
