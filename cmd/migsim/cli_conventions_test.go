@@ -95,3 +95,37 @@ func TestBoolFlagWord(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpExitAgreesWithCommands: `migsim help exit` says how each
+// command uses exit 1 as the command's own --help does: on a finding for
+// the commands that judge, not for trace and report, which exit 0 once
+// their output is written whatever the run found.
+func TestHelpExitAgreesWithCommands(t *testing.T) {
+	_, exitText, _ := runSimCLI(t, "help", "exit")
+	one, _, _ := strings.Cut(exitText[strings.Index(exitText, "\n  1 "):], "\n  2 ")
+	one = strings.Join(strings.Fields(one), " ")
+	cases := []struct {
+		cmd string
+		// ownHelp is what the command's --help says of exit 1 (its words,
+		// joined to one line).
+		ownHelp string
+		// inExit is what help exit says of the command.
+		inExit string
+	}{
+		{"explore", "1 on a finding", "a violation (explore, replay, conform, merge, gen)"},
+		{"merge", "1 on a finding", "a violation (explore, replay, conform, merge, gen)"},
+		{"replay", "1 when it reproduces a finding or diverges", "a violation (explore, replay, conform, merge, gen)"},
+		{"run", "1 when one does not", "a verdict that differs from its expectation (run)"},
+		{"trace", "Exit 0 when the trace was written (whether or not the run ends in a finding)", "trace and report exit 0 on a finding"},
+		{"report", "Exit 0 when the report was written (whether or not the run ends in a finding)", "trace and report exit 0 on a finding"},
+		{"compat", "Exit 0 compatible, 1 incompatible", "an incompatible pair (compat)"},
+	}
+	for _, c := range cases {
+		t.Run(c.cmd, func(t *testing.T) {
+			_, help, _ := runSimCLI(t, c.cmd, "--help")
+			assert.Contains(t, strings.Join(strings.Fields(help), " "), c.ownHelp)
+			assert.Contains(t, one, c.inExit)
+		})
+	}
+	assert.NotContains(t, exitText, "every command", "not every command exits 1 on a finding")
+}

@@ -8,11 +8,17 @@ import (
 	"strings"
 )
 
-// exitCodesText documents the exit codes every command shares.
-const exitCodesText = `exit codes (every command):
+// exitCodesText documents the exit codes the commands share; each
+// command's --help says when it uses which.
+const exitCodesText = `exit codes (each command's --help says when it uses which):
   0    ok: no finding, every verdict matched, the output was written
-  1    a finding or a mismatch: a violation, a verdict that differs from its
-       expectation, a replay that diverges, an incompatible pair (compat)
+  1    a finding or a mismatch: a violation (explore, replay, conform,
+       merge, gen), a verdict that differs from its expectation (run), a
+       replay that diverges, an incompatible pair (compat). trace and report
+       exit 0 on a finding, since writing its trace or report is their job:
+       1 there is a schedule that diverges or a device that breaks the
+       protocol. bench, decode, oracles and spec exit 1 only when their
+       output cannot be written or a run fails
   2    a usage or input error: a bad flag or value, a scenario or schedule
        that does not load (file:line:col), a value outside its limit
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
