@@ -14,7 +14,7 @@ func (e *explorer) progress(final bool) {
 		total = (e.cfg.Schedules - e.cfg.Shard + e.cfg.Shards - 1) / e.cfg.Shards
 	}
 	e.cfg.Progress(Progress{
-		Done: e.sum.Schedules + e.sum.Pruned, Total: total, Executed: e.sum.Executed,
+		Done: e.sum.Schedules + e.sum.Pruned, Total: total, Executed: e.sum.Executed, Pruned: e.sum.Pruned,
 		Distinct: len(e.distinct), Findings: len(e.sum.Findings),
 		Elapsed: e.cfg.Clock().Sub(e.start), Final: final,
 	})

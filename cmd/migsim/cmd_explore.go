@@ -406,13 +406,32 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 			if pw != nil {
 				pw.End()
 			}
-			then := "shrinks and writes it"
-			if run.noShrink {
-				then = "writes it"
-			}
-			fmt.Fprintf(stderr, "migsim explore: a finding among the first %s; exploring on (Ctrl-C stops, then %s)\n", plural.Count(p.Done, "schedule"), then)
+			fmt.Fprintln(stderr, "migsim explore: "+findingLine(p, run.noShrink))
 		}
 	}
+}
+
+// findingLine is what explore says when the first finding comes: the
+// schedules explored so far to their end (dfs's pruned ones apart, as the
+// summary counts them), and whether exploring goes on (schedules are left)
+// or the finding is next.
+func findingLine(p engine.Progress, noShrink bool) string {
+	among := "the first " + plural.Count(p.Done-p.Pruned, "schedule")
+	if p.Done >= p.Total {
+		among = "the " + plural.Count(p.Done-p.Pruned, "schedule")
+	}
+	if p.Pruned > 0 {
+		among += fmt.Sprintf(" (+%d pruned)", p.Pruned)
+	}
+	switch {
+	case p.Done < p.Total && noShrink:
+		return "a finding among " + among + "; exploring on (Ctrl-C stops, then writes it)"
+	case p.Done < p.Total:
+		return "a finding among " + among + "; exploring on (Ctrl-C stops, then shrinks and writes it)"
+	case noShrink:
+		return "a finding among " + among + "; writing it"
+	}
+	return "a finding among " + among + "; shrinking it"
 }
 
 // budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3",

@@ -479,7 +479,7 @@ func TestExplore_MemoFlagReachesTheShrink(t *testing.T) {
 // the other modes print that line (stderr is no terminal here, so auto
 // prints no status lines).
 func TestExplore_ProgressNeverIsSilent(t *testing.T) {
-	const banner = "a finding among the first"
+	const banner = "a finding among the "
 	cases := []struct {
 		mode           string
 		banner, status bool

@@ -17,8 +17,10 @@ import (
 // Snapshot is a snapshot of a running exploration.
 type Snapshot struct {
 	// Done and Total count this shard's schedules; Executed the runs of
-	// the system (engine.Summary.Executed).
-	Done, Total, Executed int
+	// the system (engine.Summary.Executed). Pruned counts the schedules
+	// of Done that dfs ended at a state already explored
+	// (engine.Summary.Pruned): Done - Pruned were explored to their end.
+	Done, Total, Executed, Pruned int
 	// Distinct counts distinct interleavings; Findings distinct oracles.
 	Distinct, Findings int
 	// Elapsed is wall-clock time since the start.
