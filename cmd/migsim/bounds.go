@@ -99,13 +99,19 @@ func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
 }
 
 // setupError reports a reference run that needs more steps than
-// --max-steps allows: a setup problem (exit 2), not a finding.
-func setupError(err error, maxSteps int) error {
+// the step bound allows: a setup problem (exit 2), not a finding. given
+// says whether --max-steps set the bound; without it the error says the
+// bound is the default and how to raise it.
+func setupError(err error, maxSteps int, given bool) error {
 	var ref *catalog.ReferenceError
-	if errors.As(err, &ref) && ref.Finding.StepBound() {
-		return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
+	if !errors.As(err, &ref) || !ref.Finding.StepBound() {
+		return nil
 	}
-	return nil
+	if !given {
+		return fmt.Errorf("the run without migration of %s (%s) needs more than %d steps, the step bound without --max-steps: raise it with --max-steps N (at most %d)",
+			ref.Scenario, ref.Edition, maxSteps, maxMaxSteps)
+	}
+	return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
 }
 
 // packagePrefix matches the package names errors are wrapped with inside

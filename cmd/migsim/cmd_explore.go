@@ -107,6 +107,8 @@ type exploreRun struct {
 	quiet bool
 	// writeRun is --write-run's schedule index (-1: none).
 	writeRun int
+	// maxStepsSet is whether --max-steps was given.
+	maxStepsSet bool
 }
 
 // runExplore implements `migsim explore`.
@@ -215,7 +217,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{writeRun: *writeRunN, jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -259,7 +261,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
-	if serr := setupError(err, t.MaxSteps); serr != nil {
+	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
 		return usageError(stderr, "explore", "%v", serr)
 	}
 	if err != nil {

@@ -160,7 +160,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	err = finish(err)
-	if serr := setupError(err, *maxSteps); serr != nil {
+	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
 		return usageError(stderr, "replay", "%v", serr)
 	}
 	if dev != nil && err != nil { // as migsim trace says it

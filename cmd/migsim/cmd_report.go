@@ -120,7 +120,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
 		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
-	if serr := setupError(err, *maxSteps); serr != nil {
+	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
 		return usageError(stderr, "report", "%v", serr)
 	}
 	if err != nil {

@@ -123,7 +123,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps})
 	err = finish(err)
-	if serr := setupError(err, *maxSteps); serr != nil {
+	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
 		return traceUsageError(stderr, "%v", serr)
 	}
 	if err != nil {

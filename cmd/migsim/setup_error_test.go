@@ -1,0 +1,47 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestSetupError: a reference run cut by the step bound is a setup error
+// that names --max-steps as given, or says the bound was the default and
+// how to raise it when --max-steps was not given; any other error is not
+// one.
+func TestSetupError(t *testing.T) {
+	cut := fmt.Errorf("explore: %w", &catalog.ReferenceError{Scenario: "long", Edition: spec.Draft2023,
+		Finding: engine.Finding{Oracle: engine.OracleLive, Message: "step bound 200000 reached"}})
+	other := &catalog.ReferenceError{Scenario: "long", Edition: spec.Draft2023,
+		Finding: engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: no step enabled"}}
+	cases := []struct {
+		name     string
+		err      error
+		maxSteps int
+		given    bool
+		want     string // "": not a setup error
+	}{
+		{"default bound", cut, 200_000, false, "the run without migration of long (draft-2023) needs more than 200000 steps, the step bound without --max-steps: raise it with --max-steps N (at most 10000000)"},
+		{"given bound", cut, 50, true, "--max-steps 50 is too small: the run without migration of long (draft-2023) needs more steps"},
+		{"another live finding", other, 200_000, false, ""},
+		{"another error", errors.New("boom"), 200_000, false, ""},
+		{"no error", nil, 200_000, true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := setupError(c.err, c.maxSteps, c.given)
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, c.want)
+		})
+	}
+}
