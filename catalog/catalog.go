@@ -126,10 +126,17 @@ func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
 
 // FindScenario resolves a scenario argument: a path to an existing file
 // (anything containing a '/' or ending in .scn is taken as a path), else a
-// name in the embedded catalog.
+// name in the embedded catalog. A name the catalog lacks that is also the
+// name of a file in the working directory says how to name the file.
 func FindScenario(arg string) (*scenario.Scenario, error) {
 	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
 		return LoadScenarioFile(arg)
 	}
-	return CatalogScenario(arg)
+	s, err := CatalogScenario(arg)
+	if err != nil {
+		if st, serr := os.Stat(arg); serr == nil && st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%w; a file %s exists here, but a scenario file is named by a path with a '/' or the .scn suffix: write ./%s", err, arg, arg)
+		}
+	}
+	return s, err
 }

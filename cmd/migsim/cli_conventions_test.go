@@ -1,10 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestHelpOnStdout: a command's usage asked for with --help, -h or
@@ -128,4 +131,37 @@ func TestHelpExitAgreesWithCommands(t *testing.T) {
 		})
 	}
 	assert.NotContains(t, exitText, "every command", "not every command exits 1 on a finding")
+}
+
+// TestScenarioFileHint: a scenario argument without a '/' or the .scn
+// suffix is a catalog name; when the catalog lacks it but a file of that
+// name is in the working directory, the error says how to name the file.
+func TestScenarioFileHint(t *testing.T) {
+	dir := t.TempDir()
+	scn, err := os.ReadFile("../../catalog/scenarios/smoke-migrate.scn")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "myscn"), scn, 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "adir"), 0o755))
+	t.Chdir(dir)
+	const hint = `; a file myscn exists here, but a scenario file is named by a path with a '/' or the .scn suffix: write ./myscn`
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string // on stderr
+	}{
+		{"explore", []string{"explore", "--scenario", "myscn"}, exitUsage, `migsim explore: no scenario "myscn" among the catalog's`},
+		{"run", []string{"run", "myscn"}, exitUsage, `migsim run: no scenario "myscn" among the catalog's`},
+		{"bench", []string{"bench", "--scenario", "myscn", "--seconds", "0"}, exitUsage, `migsim bench: no scenario "myscn" among the catalog's`},
+		{"a directory is no file", []string{"explore", "--scenario", "adir"}, exitUsage, `migsim explore: no scenario "adir" among the catalog's`},
+		{"the path form loads", []string{"explore", "--scenario", "./myscn", "--schedules", "1", "--explain-runs", "0", "--out", dir}, exitOK, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runSimCLI(t, c.args...)
+			assert.Equal(t, c.code, code, errOut)
+			assert.Contains(t, errOut, c.want)
+			assert.Equal(t, c.name != "a directory is no file" && c.code != exitOK, strings.Contains(errOut, hint), errOut)
+		})
+	}
 }

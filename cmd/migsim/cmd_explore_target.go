@@ -24,7 +24,7 @@ type targetFlags struct {
 
 func addTargetFlags(fs *pflag.FlagSet, defScenario string) targetFlags {
 	return targetFlags{
-		scenario: fs.String("scenario", defScenario, "scenario: a name in the embedded catalog or a .scn file"),
+		scenario: fs.String("scenario", defScenario, "scenario: a name in the embedded catalog, or a file: a path with a '/' or the .scn suffix"),
 		edition:  fs.String("spec", "", "edition: draft-2023 or virtio-1.4 (default: the scenario's first expectation's)"),
 		knobs:    fs.StringArray("knob", nil, "set a knob, key=value; repeatable (migsim spec lists them)"),
 		settings: fs.StringArray("set", nil, "override a scenario setting, key=value; repeatable"),
