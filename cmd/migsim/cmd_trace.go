@@ -41,7 +41,8 @@ and writes it:
   timeline the members' modes over the run as a text lane chart
   gantt    the same as a Mermaid gantt chart
   dot      the edition's mode machine with the run's transitions drawn
-See docs/traces.md. The output depends on the schedule alone.
+See docs/traces.md. The output depends on the schedule alone. pcapng is
+binary: to a terminal it is refused (exit 2); use --out or a redirect.
 --device replays it with a device under test instead of the reference, named
 as migsim conform --device names it (builtin:blk, builtin:net,
 builtin:mutant/NAME, exec:PATH with its arguments after --): the trace of a
@@ -97,6 +98,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err := cliflag.CheckOutputFile(*out); err != nil {
 			return traceUsageError(stderr, "--out: %v", err)
 		}
+	} else if binaryToTerminal(stdout, *format) {
+		return traceUsageError(stderr, "--format %s is binary and stdout is a terminal: write it to a file with --out FILE or a redirect (> FILE)", *format)
 	}
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"io"
+	"os"
+	"slices"
+
+	"github.com/migsim/migsim/engine/progress"
+)
+
+// binaryTraceFormats are trace's --format values that are not text: they
+// go to a file (--out) or a redirect, never to a terminal.
+var binaryTraceFormats = []string{"pcapng"}
+
+// binaryToTerminal reports whether writing format to w would put binary
+// on a terminal: a binary format and w a character device other than the
+// null device (`> /dev/null` is a character device too, and no terminal).
+func binaryToTerminal(w io.Writer, format string) bool {
+	f, ok := w.(*os.File)
+	if !ok || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
+}
