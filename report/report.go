@@ -44,6 +44,12 @@ type Options struct {
 	// Device, when set, replays the schedule with a device under test
 	// instead of the reference devices.
 	Device *Device
+	// Name is the files' name without its suffix: NAME.md, NAME.pcapng,
+	// NAME.dot ("": the schedule's regression name). migsim report names
+	// them after the schedule file, so that the reports of two schedules
+	// of one target (explore's finding and its --write-run N) do not
+	// overwrite each other.
+	Name string
 }
 
 // Device is a device under test a report replays a schedule with: the
@@ -61,8 +67,9 @@ type Device struct {
 }
 
 // Write replays sc with the trace recorded and writes NAME.md,
-// NAME.pcapng and NAME.dot under dir, NAME being the schedule's regression
-// name; schedPath is the schedule file the report's replay command names.
+// NAME.pcapng and NAME.dot under dir, NAME being opt.Name, else the
+// schedule's regression name; schedPath is the schedule file the report's
+// replay command names.
 // ctx bounds the explanation (an interrupted one says so in the report).
 // It returns the Markdown file's path.
 func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) (string, error) {
@@ -100,7 +107,10 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	name := strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
+	name := opt.Name
+	if name == "" {
+		name = strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
+	}
 	var pcap, dot, md bytes.Buffer
 	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
 		return "", fmt.Errorf("report: %w", err)

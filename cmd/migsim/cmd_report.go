@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -117,7 +118,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return runFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
-	md, err := report.Write(ctx, sc, path, *out, report.Options{Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
+	md, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
 		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
