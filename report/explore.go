@@ -85,7 +85,8 @@ func ShardShare(schedules, shard, shards int) int {
 
 // PrintSummary prints what the exploration covered; only the throughput
 // line depends on the wall clock (and, with shards, on how the work was
-// split).
+// split). A merged report's has no rate when its summaries, as
+// WriteShardFile writes them, keep no time.
 func (r *Exploration) PrintSummary(w io.Writer) {
 	sum := &r.Summary
 	fmt.Fprintf(w, "schedules: %d", sum.Schedules)
@@ -124,6 +125,11 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 	}
 	if sum.Interrupted {
 		fmt.Fprintf(w, "interrupted: the summary covers only the %s run before the interrupt\n", plural.Count(sum.Schedules+sum.Pruned, "schedule"))
+	}
+	if r.Merged > 0 && sum.Elapsed <= 0 { // shard summaries keep no time
+		fmt.Fprintf(w, "throughput: %s executed (%s); each shard printed its own rate, and summaries keep no time\n",
+			plural.Count(sum.Executed, "run"), plural.Count(sum.Memo.Hits, "memo hit"))
+		return
 	}
 	fmt.Fprintf(w, "throughput: %.0f schedules/s, %s executed (%.0f/s, %s), %.0f ns/decision\n",
 		sum.SchedulesPerSecond(), plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
