@@ -1,16 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
 )
 
@@ -20,28 +19,6 @@ func init() {
 		summary: "check whether a source device state can migrate to a destination (SRC DST description files)",
 		run:     runCompat,
 	})
-}
-
-// compatReport is the --format json output of migsim compat.
-type compatReport struct {
-	Verdict      string           `json:"verdict"`
-	Phase        string           `json:"phase,omitempty"`
-	Model        string           `json:"model"`
-	StateVersion uint16           `json:"state_version"`
-	Features     string           `json:"features,omitempty"`
-	Params       []string         `json:"params,omitempty"`
-	SetToOff     []string         `json:"set_to_off,omitempty"`
-	Warnings     []string         `json:"warnings,omitempty"`
-	Mismatches   []compatMismatch `json:"mismatches,omitempty"`
-}
-
-type compatMismatch struct {
-	Code        string `json:"code"`
-	Field       string `json:"field"`
-	Source      string `json:"source"`
-	Destination string `json:"destination"`
-	Bit         int    `json:"bit,omitempty"`
-	Message     string `json:"message"`
 }
 
 func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -86,19 +63,17 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
 		return exitUsage
 	}
-	rep := compatVerdict(src, dst)
-	return writeCompatReport(stdout, rep, *format)
+	return writeCompatReport(stdout, stderr, compatreport.Verdict(src, dst), *format)
 }
 
-// writeCompatReport prints the report and returns the exit status.
-func writeCompatReport(stdout io.Writer, rep compatReport, format string) int {
-	if format == "json" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		fmt.Fprintln(stdout, string(b))
-	} else {
-		writeCompatText(stdout, rep)
+// writeCompatReport prints the report and returns the exit status: 1
+// for an incompatible pair.
+func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, format string) int {
+	if err := compatreport.Write(stdout, rep, format); err != nil {
+		fmt.Fprintf(stderr, "migsim compat: write: %v\n", err)
+		return exitFinding
 	}
-	if rep.Verdict != "compatible" {
+	if !rep.Compatible() {
 		return exitFinding
 	}
 	return exitOK
@@ -130,68 +105,4 @@ func readCompatDestination(path string) (compat.DeviceCaps, error) {
 		return compat.DeviceCaps{}, fmt.Errorf("DST %s: %w", path, err)
 	}
 	return c, nil
-}
-
-// compatVerdict runs the precheck and, when it passes, the load check on
-// the encoded state (empty payload), as a migration would.
-func compatVerdict(src compat.CompatHeader, dst compat.DeviceCaps) compatReport {
-	rep := compatReport{Model: src.Model, StateVersion: src.StateVersion}
-	err := compat.CheckCompatible(src, dst, compat.Where{Phase: compat.PhasePrecheck})
-	var plan compat.LoadPlan
-	if err == nil {
-		plan, err = compat.CheckLoad(compat.EncodeSavedState(src, nil), dst, compat.Where{Phase: compat.PhaseLoad}, nil)
-	}
-	return fillCompatReport(rep, plan, err)
-}
-
-// fillCompatReport completes a report from a check's plan and error.
-func fillCompatReport(rep compatReport, plan compat.LoadPlan, err error) compatReport {
-	var ie *compat.IncompatibleError
-	if errors.As(err, &ie) {
-		rep.Verdict, rep.Phase = "incompatible", ie.Phase
-		for _, m := range ie.Mismatches {
-			rep.Mismatches = append(rep.Mismatches, compatMismatch{Code: m.Code.String(), Field: m.Field,
-				Source: m.Source, Destination: m.Destination, Bit: m.Bit, Message: m.String()})
-		}
-		return rep
-	}
-	rep.Verdict = "compatible"
-	rep.Features = compat.FormatFeatures(rep.Model, plan.Features)
-	for _, p := range plan.Params {
-		rep.Params = append(rep.Params, p.String())
-	}
-	for _, p := range plan.SetToOff {
-		rep.SetToOff = append(rep.SetToOff, p.String())
-	}
-	rep.Warnings = plan.Warnings
-	return rep
-}
-
-func writeCompatText(w io.Writer, rep compatReport) {
-	if rep.Verdict != "compatible" {
-		n := len(rep.Mismatches)
-		plural := "es"
-		if n == 1 {
-			plural = ""
-		}
-		fmt.Fprintf(w, "incompatible at %s: %s state version %d, %d mismatch%s\n", rep.Phase, rep.Model, rep.StateVersion, n, plural)
-		for _, m := range rep.Mismatches {
-			fmt.Fprintf(w, "  %s\n", m.Message)
-		}
-		return
-	}
-	fmt.Fprintf(w, "compatible: %s state version %d\n", rep.Model, rep.StateVersion)
-	fmt.Fprintf(w, "  features offered: %s\n", rep.Features)
-	fmt.Fprintf(w, "  params: %s\n", orNone(rep.Params))
-	fmt.Fprintf(w, "  set to off: %s\n", orNone(rep.SetToOff))
-	for _, s := range rep.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", s)
-	}
-}
-
-func orNone(ss []string) string {
-	if len(ss) == 0 {
-		return "(none)"
-	}
-	return strings.Join(ss, ", ")
 }

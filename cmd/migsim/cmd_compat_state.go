@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
 )
 
@@ -35,9 +36,9 @@ func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	plan, err := compat.CheckSavedState(saved, dst, compat.Where{Phase: compat.PhaseLoad})
-	rep := compatReport{Model: "(unknown)"}
+	rep := compatreport.Report{Model: "(unknown)"}
 	if herr == nil {
 		rep.Model, rep.StateVersion = h.Model, h.StateVersion
 	}
-	return writeCompatReport(stdout, fillCompatReport(rep, plan, err), format)
+	return writeCompatReport(stdout, stderr, compatreport.Fill(rep, plan, err), format)
 }
