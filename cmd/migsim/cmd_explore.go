@@ -268,7 +268,8 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
 	}
-	rep := report.Exploration{Target: targetText(t), Budget: budgetText(b, run, t.MaxSteps), Strategy: b.Strategy,
+	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, MaxSteps: t.MaxSteps}
+	rep := report.Exploration{Target: targetText(t), Budget: report.BudgetText(b, search), Strategy: b.Strategy,
 		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: t.Scenario.Hash, MaxSteps: t.MaxSteps,
 		States: b.Strategy == engine.StrategyDFS && run.states && run.reduction != engine.ReductionDPOR}
 	nameShards, header := 0, ""
@@ -434,39 +435,4 @@ func findingLine(p engine.Progress, noShrink bool) string {
 		return "a finding among " + among + "; writing it"
 	}
 	return "a finding among " + among + "; shrinking it"
-}
-
-// budgetText renders a budget: "pct 2000 schedules, seed 1, depth 3",
-// then the step bound of each run when it is not the default. It is the
-// same in every shard of an exploration (merge compares it); a dfs run
-// budget is each shard's, and says so when there are several.
-func budgetText(b scenario.Budget, run exploreRun, maxSteps int) string {
-	s := budgetBase(b, run)
-	if maxSteps != catalog.DefaultJudgeMaxSteps {
-		s += fmt.Sprintf(", max steps %d", maxSteps)
-	}
-	return s
-}
-
-func budgetBase(b scenario.Budget, run exploreRun) string {
-	switch b.Strategy {
-	case engine.StrategyDFS:
-		s := fmt.Sprintf("dfs up to %d runs, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
-		if run.shards > 1 {
-			s = fmt.Sprintf("dfs up to %d runs per shard, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
-		}
-		if run.reduction != engine.ReductionSleep {
-			s += ", reduction " + run.reduction.String()
-		}
-		if d := engine.EffectiveSplitDepth(run.splitDepth, run.shards); d > 0 {
-			s += fmt.Sprintf(", split depth %d", d)
-		}
-		if run.states && run.reduction != engine.ReductionDPOR { // dpor ignores state pruning
-			s += ", state pruning"
-		}
-		return s
-	case engine.StrategyPCT:
-		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
-	}
-	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
 }

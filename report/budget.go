@@ -1,0 +1,57 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+)
+
+// Search is how an exploration searches beyond its budget (the flags of
+// `migsim explore` that the header names): shards, and for dfs the
+// reduction, the split depth and state pruning; and the step bound of each
+// run.
+type Search struct {
+	Shards     int
+	Reduction  engine.Reduction
+	SplitDepth int
+	States     bool
+	MaxSteps   int
+}
+
+// BudgetText renders an exploration's budget as its header says it: "pct
+// 2000 schedules, seed 1, depth 3", then the step bound of each run when
+// it is not the default. It is the same in every shard of an exploration
+// (MergeShards compares it); a dfs run budget is each shard's, and says so
+// when there are several.
+func BudgetText(b scenario.Budget, s Search) string {
+	text := budgetBase(b, s)
+	if s.MaxSteps != catalog.DefaultJudgeMaxSteps {
+		text += fmt.Sprintf(", max steps %d", s.MaxSteps)
+	}
+	return text
+}
+
+func budgetBase(b scenario.Budget, s Search) string {
+	switch b.Strategy {
+	case engine.StrategyDFS:
+		text := fmt.Sprintf("dfs up to %d runs, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		if s.Shards > 1 {
+			text = fmt.Sprintf("dfs up to %d runs per shard, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		}
+		if s.Reduction != engine.ReductionSleep {
+			text += ", reduction " + s.Reduction.String()
+		}
+		if d := engine.EffectiveSplitDepth(s.SplitDepth, s.Shards); d > 0 {
+			text += fmt.Sprintf(", split depth %d", d)
+		}
+		if s.States && s.Reduction != engine.ReductionDPOR { // dpor ignores state pruning
+			text += ", state pruning"
+		}
+		return text
+	case engine.StrategyPCT:
+		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
+	}
+	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
+}
