@@ -521,7 +521,15 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Schedule, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Schedule, sf.Report.Caveat
+		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Caveat
+		if s := sf.Report.Schedule; s != nil {
+			// The shard numbered a dfs run within its own subtrees; one
+			// process numbers it across all of them, as the merge does
+			// (random and pct: the same schedule index either way).
+			c := *s
+			c.Index = want.Index
+			rep.Schedule = &c
+		}
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/report"
 )
 
@@ -33,20 +34,33 @@ func comparable(out string, dirs ...string) string {
 
 // Four `migsim explore --shard i/4` processes, run in parallel, merged by
 // `migsim merge`, give the report (and the schedule file, byte for byte)
-// of one process exploring everything: pct with a finding, dfs without.
+// of one process exploring everything: pct with a finding, dfs without
+// and with one (a dfs file records the run's number in the whole search,
+// not in the shard's subtrees). With state pruning each shard prunes only
+// what it explored itself: the counts and the run numbers exceed one
+// process's, and so does the index of the schedule file, which is the
+// merged report's run number.
 func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 	bin := migsimBinary(t)
 	cases := []struct {
 		name string
 		args []string
+		// name of the schedule file ("" without a finding)
+		file string
+		// states: state pruning, where only the schedule file is compared
+		states bool
 	}{
 		{"pct", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
-			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}},
+			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false},
 		{"dfs", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--split-depth", "2", "--jobs", "1",
 			// State pruning remembers a shard's own subtrees only: the
 			// counts equal one process's without it (docs/scale.md).
-			"--states=false"}},
+			"--states=false"}, "", false},
+		{"dfs with a finding", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
+			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", false},
+		{"dfs with a finding, states", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
+			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,20 +96,35 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			code, got, stderr := runSimCLI(t, append([]string{"merge", "--out", merged}, dirs...)...)
 			assert.Equal(t, wantCode, code, stderr)
 			assert.Contains(t, stderr, "4 shard summaries")
-			if tc.name == "dfs" {
-				// The run budget is each shard's: the merged header says so.
-				want = strings.Replace(want, "dfs up to 100000 runs,", "dfs up to 100000 runs per shard,", 1)
+			// The run budget is each shard's: the merged header says so.
+			want = strings.Replace(want, "dfs up to 20000 runs,", "dfs up to 20000 runs per shard,", 1)
+			want = strings.Replace(want, "dfs up to 100000 runs,", "dfs up to 100000 runs per shard,", 1)
+			if !tc.states {
+				assert.Equal(t, comparable(want, single), comparable(got, merged))
 			}
-			assert.Equal(t, comparable(want, single), comparable(got, merged))
-			if wantCode == exitFinding {
+			if tc.name == "pct" {
 				assert.Contains(t, got, "\n  why: ", "the shard that shrank the finding carries its explanation to the merge")
-				name := "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
-				a, err := os.ReadFile(filepath.Join(single, name))
-				require.NoError(t, err)
-				b, err := os.ReadFile(filepath.Join(merged, name))
-				require.NoError(t, err)
-				assert.Equal(t, string(a), string(b))
 			}
+			if tc.file == "" {
+				assert.Equal(t, exitOK, wantCode)
+				return
+			}
+			require.Equal(t, exitFinding, wantCode)
+			a := mustRead(t, filepath.Join(single, tc.file))
+			b := mustRead(t, filepath.Join(merged, tc.file))
+			if !tc.states {
+				assert.Equal(t, a, b)
+				return
+			}
+			sa, err := schedfile.Parse([]byte(a))
+			require.NoError(t, err)
+			sb, err := schedfile.Parse([]byte(b))
+			require.NoError(t, err)
+			assert.Contains(t, want, fmt.Sprintf(" at schedule #%d ", sa.Index))
+			assert.Contains(t, got, fmt.Sprintf(" at schedule #%d ", sb.Index))
+			sb.Index = sa.Index
+			require.NoError(t, sb.Seal())
+			assert.Equal(t, *sa, *sb, "the same run, shrunk the same way")
 		})
 	}
 }

@@ -23,8 +23,11 @@ import (
 const (
 	flrScenario   = "testdata/sim/flr-freeze.scn"
 	smokeScenario = "testdata/sim/smoke.scn"
-	wrongScenario = "testdata/sim/wrong-expect.scn"
-	badScenario   = "testdata/sim/bad-syntax.scn"
+	// peerKickScenario has a peer's doorbell racing the migration: dfs
+	// finds it after thousands of runs at preemption bound 1.
+	peerKickScenario = "testdata/sim/peer-kick-race.scn"
+	wrongScenario    = "testdata/sim/wrong-expect.scn"
+	badScenario      = "testdata/sim/bad-syntax.scn"
 )
 
 // copyScenario copies a scenario file into dir and returns the copy's path.

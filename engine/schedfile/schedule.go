@@ -76,8 +76,10 @@ type Schedule struct {
 	Device     string   `json:"device,omitempty"`
 	DeviceArgs []string `json:"device_args,omitempty"`
 	// BaseSeed and Index are the exploration's base seed and the
-	// schedule's index in it: Seed is engine.ScheduleSeed(BaseSeed, Index) (dfs:
-	// index 0 for every path).
+	// schedule's index in it: Seed is engine.ScheduleSeed(BaseSeed, Index).
+	// For dfs, Index is the run's number in the depth-first order of the
+	// whole search and Seed is engine.ScheduleSeed(BaseSeed, 0) for every
+	// run.
 	BaseSeed uint64 `json:"base_seed"`
 	Index    int    `json:"index"`
 	// Seed is the run's seed (not the exploration's base seed).
