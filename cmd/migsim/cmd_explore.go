@@ -123,7 +123,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
-	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs)")
+	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs; refused with reduction dpor, which prunes none)")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -192,6 +192,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			// The scenario's explore line, not the flags: no usage hint.
 			fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 			return exitUsage
+		}
+		if red == engine.ReductionDPOR && fs.Changed("states") && *states {
+			return usageError(stderr, "explore", "--states and reduction dpor contradict each other: dpor prunes no states; drop --states, or give --reduction sleep")
 		}
 	}
 	if fs.Changed("shard") && *shard == "" {

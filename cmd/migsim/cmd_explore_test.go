@@ -212,8 +212,8 @@ func TestExplore_DFSReductions(t *testing.T) {
 		want string
 	}{
 		{[]string{"--reduction", "dpor"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
-		// dpor ignores state pruning: the header does not claim it.
-		{[]string{"--reduction", "dpor", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
+		// dpor prunes no states (--states with it is refused): --states=false agrees.
+		{[]string{"--reduction", "dpor", "--states=false"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
 		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
 	} {
 		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
@@ -296,6 +296,8 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
 		{"bad progress", []string{"explore", "--scenario", smokeScenario, "--progress", "sometimes"}, `--progress "sometimes"`},
 		{"no-shrink with a shrink bound", []string{"explore", "--scenario", smokeScenario, "--no-shrink", "--shrink-replays", "10"}, "--no-shrink and --shrink-replays"},
+		{"dpor with states", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--reduction", "dpor", "--states"}, "--states and reduction dpor contradict each other"},
+		{"states with dpor", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--states=true", "--reduction", "dpor"}, "--states and reduction dpor contradict each other"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
