@@ -40,6 +40,17 @@ func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine
 // path's directory, so the schedule replays from any working directory
 // (and wherever the pair is moved together). sc itself is left as it is.
 func WriteSchedule(sc *schedfile.Schedule, path string) error {
+	return scheduleAt(sc, path).WriteFile(path)
+}
+
+// ScheduleBytes returns the bytes WriteSchedule writes to path.
+func ScheduleBytes(sc *schedfile.Schedule, path string) ([]byte, error) {
+	return scheduleAt(sc, path).Marshal()
+}
+
+// scheduleAt returns a copy of sc with its scenario file relative to
+// path's directory.
+func scheduleAt(sc *schedfile.Schedule, path string) *schedfile.Schedule {
 	c := *sc
 	if c.ScenarioFile != "" && filepath.IsAbs(c.ScenarioFile) {
 		if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
@@ -48,7 +59,7 @@ func WriteSchedule(sc *schedfile.Schedule, path string) error {
 			}
 		}
 	}
-	return c.WriteFile(path)
+	return &c
 }
 
 // CheckOutputDir checks, before any work, that schedules can be written

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
@@ -56,6 +57,12 @@ they executed and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
 runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress),
 and a line when the first finding comes; with --progress never, neither.
+
+A schedule file never replaces another: when DIR/NAME.json holds another
+schedule (another seed, budget, shrink or build), this one is written to
+the first free NAME.1.json, NAME.2.json, ... and stderr says so; the same
+schedule found again leaves its file as it is, and a run that finds
+nothing says when DIR holds an earlier exploration's file.
 
 --write-run N also writes schedule N (0: the first; random and pct), with
 or without a finding, to DIR/NAME_run-N.json for migsim trace, replay
@@ -345,9 +352,19 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
 		rep.Path = filepath.Join(run.out, report.ShardName(name, ".json", run.shard, nameShards))
-		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
+		var err error
+		if run.sharded { // a shard's file goes with its summary
+			err = catalog.WriteSchedule(rep.Schedule, rep.Path)
+		} else {
+			rep.Path, err = keepSchedule("explore", rep.Schedule, rep.Path, stderr)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return exitUsage
+		}
+	} else if !run.sharded && !sum.Interrupted {
+		if note := report.EarlierSchedules(run.out, catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(), catalog.SettingStrings(t.Settings))); note != "" {
+			fmt.Fprintf(stderr, "migsim explore: %s\n", note)
 		}
 	}
 	if run.sharded {
@@ -380,8 +397,8 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, userError(err))
 			return exitFinding
 		}
-		p := filepath.Join(run.out, strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")+fmt.Sprintf("_run-%d.json", n))
-		if err := catalog.WriteSchedule(sc, p); err != nil {
+		p, err := keepSchedule("explore", sc, filepath.Join(run.out, strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")+fmt.Sprintf("_run-%d.json", n)), stderr)
+		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %v\n", n, err)
 			return exitUsage
 		}
@@ -438,4 +455,15 @@ func findingLine(p engine.Progress, noShrink bool) string {
 		return "a finding among " + among + "; writing it"
 	}
 	return "a finding among " + among + "; shrinking it"
+}
+
+// keepSchedule writes a schedule file where explore and merge write it
+// (report.KeepSchedule: never over another file) and says on stderr when
+// it went elsewhere or was there already.
+func keepSchedule(cmd string, sc *schedfile.Schedule, path string, stderr io.Writer) (string, error) {
+	p, note, err := report.KeepSchedule(sc, path)
+	if note != "" {
+		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, note)
+	}
+	return p, err
 }

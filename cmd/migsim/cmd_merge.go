@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
@@ -34,7 +33,8 @@ with the same --split-depth):
 schedules, decisions and failing runs summed, distinct interleavings as
 the union, the first finding of each oracle over all shards, and the shrunk
 first finding, whose schedule file it writes under --out with the name one
-process would give it. Only the throughput line differs (and a dfs budget
+process would give it (beside, as NAME.1.json and so on, when --out
+holds another schedule there, as explore does). Only the throughput line differs (and a dfs budget
 is per shard). --out is checked before anything is read.
 
 Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
@@ -84,8 +84,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
 			return exitUsage
 		}
-		rep.Path = filepath.Join(*out, name)
-		if err := catalog.WriteSchedule(rep.Schedule, rep.Path); err != nil {
+		if rep.Path, err = keepSchedule("merge", rep.Schedule, filepath.Join(*out, name), stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 			return exitUsage
 		}

@@ -1,0 +1,155 @@
+// Package keepfile writes a file without losing another: a file that holds
+// other bytes is never overwritten, the new one takes the next free name
+// beside it (what `migsim explore` and `migsim merge` do with the schedule
+// of a finding, docs/engine.md "Schedule files").
+package keepfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxEditions bounds the names Write tries: path, then base.1.ext up to
+// base.MaxEditions.ext.
+const MaxEditions = 9999
+
+// Edition returns the name of edition n of path: path itself for 0, else
+// base.n.ext ("a_b.json", 2: "a_b.2.json"; without an extension "a.2").
+func Edition(path string, n int) string {
+	if n == 0 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s.%d%s", strings.TrimSuffix(path, ext), n, ext)
+}
+
+// Write makes data the content of path, or of the first edition of path
+// (Edition) that does not exist or already holds exactly data; a file with
+// other content, or anything that is not a regular file, is left as it is.
+// It returns the path that holds data and whether it held it before
+// (nothing was written then). A new file appears whole, under a name no
+// other writer took meanwhile: it is written beside its name first and
+// linked there only if the name is free (where the file system has no
+// links, created only if the name is free).
+func Write(path string, data []byte) (string, bool, error) {
+	ns, err := editions(path)
+	if err != nil {
+		return "", false, err
+	}
+	for _, n := range ns {
+		p := Edition(path, n)
+		if same, err := holds(p, data); err != nil {
+			return "", false, err
+		} else if same {
+			return p, true, nil
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".migsim-keep-*")
+	if err != nil {
+		return "", false, fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("write %s: %w", path, err)
+	}
+	for n := 0; n <= MaxEditions; n++ {
+		p := Edition(path, n)
+		switch err := place(tmp.Name(), p, data); {
+		case err == nil:
+			return p, false, nil
+		case !errors.Is(err, fs.ErrExist):
+			return "", false, fmt.Errorf("write %s: %w", p, err)
+		}
+		// Taken: by another finding, or by another writer of this one.
+		if same, err := holds(p, data); err != nil {
+			return "", false, err
+		} else if same {
+			return p, true, nil
+		}
+	}
+	return "", false, fmt.Errorf("write %s: %s to %s are all taken by other files", path, Edition(path, 1), Edition(path, MaxEditions))
+}
+
+// place gives the file tmp (holding data) the name p if p is free; an
+// error wrapping fs.ErrExist when it is not.
+func place(tmp, p string, data []byte) error {
+	err := os.Link(tmp, p)
+	var le *os.LinkError
+	if err == nil || errors.Is(err, fs.ErrExist) || !errors.As(err, &le) {
+		return err
+	}
+	// No links here: create the name only if it is free.
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// holds reports whether p is a regular file whose content is data; a name
+// that does not exist or holds anything else is not.
+func holds(p string, data []byte) (bool, error) {
+	fi, err := os.Lstat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("write %s: %w", p, err)
+	case !fi.Mode().IsRegular() || fi.Size() != int64(len(data)):
+		return false, nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false, fmt.Errorf("write %s: %w", p, err)
+	}
+	return bytes.Equal(b, data), nil
+}
+
+// editions returns the editions of path that its directory holds, in
+// order (0: path itself).
+func editions(path string) ([]int, error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext) + "."
+	var ns []int
+	for _, e := range entries {
+		if e.Name() == name {
+			ns = append(ns, 0)
+			continue
+		}
+		mid, ok := strings.CutPrefix(e.Name(), base)
+		if !ok {
+			continue
+		}
+		if mid, ok = strings.CutSuffix(mid, ext); !ok || mid == "" || mid[0] == '0' {
+			continue
+		}
+		if n, err := strconv.Atoi(mid); err == nil && n > 0 && n <= MaxEditions {
+			ns = append(ns, n)
+		}
+	}
+	slices.Sort(ns)
+	return ns, nil
+}

@@ -1,0 +1,83 @@
+package keepfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEdition(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		n    int
+		want string
+	}{
+		{"d/a_b.json", 0, "d/a_b.json"},
+		{"d/a_b.json", 1, "d/a_b.1.json"},
+		{"d/a_b=c.json", 12, "d/a_b=c.12.json"},
+		{"noext", 2, "noext.2"},
+	} {
+		assert.Equal(t, tc.want, Edition(tc.path, tc.n))
+	}
+}
+
+// Write never replaces a file with other content: the same bytes keep
+// their file (found among the editions, wherever it is), other bytes take
+// the first free edition, and what is not a regular file is skipped.
+func TestWrite(t *testing.T) {
+	type file struct{ name, content string }
+	cases := []struct {
+		name     string
+		existing []file
+		dirs     []string // names taken by directories
+		data     string
+		want     string
+		before   bool
+	}{
+		{"free", nil, nil, "A", "s.json", false},
+		{"the same file", []file{{"s.json", "A"}}, nil, "A", "s.json", true},
+		{"another file", []file{{"s.json", "B"}}, nil, "A", "s.1.json", false},
+		{"another, longer", []file{{"s.json", "AA"}}, nil, "A", "s.1.json", false},
+		{"the same, as an edition", []file{{"s.json", "B"}, {"s.1.json", "C"}, {"s.2.json", "A"}}, nil, "A", "s.2.json", true},
+		{"the same past a gap", []file{{"s.json", "B"}, {"s.3.json", "A"}}, nil, "A", "s.3.json", true},
+		{"the first free edition", []file{{"s.json", "B"}, {"s.1.json", "C"}, {"s.3.json", "D"}}, nil, "A", "s.2.json", false},
+		{"look-alikes are not editions", []file{{"s.json", "B"}, {"s.01.json", "A"}, {"s.x.json", "A"}, {"s.1.json.bak", "A"}}, nil, "A", "s.1.json", false},
+		{"a directory in the way", nil, []string{"s.json"}, "A", "s.1.json", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tc.existing {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, f.name), []byte(f.content), 0o644))
+			}
+			for _, d := range tc.dirs {
+				require.NoError(t, os.Mkdir(filepath.Join(dir, d), 0o755))
+			}
+			got, before, err := Write(filepath.Join(dir, "s.json"), []byte(tc.data))
+			require.NoError(t, err)
+			assert.Equal(t, filepath.Join(dir, tc.want), got)
+			assert.Equal(t, tc.before, before)
+			b, err := os.ReadFile(got)
+			require.NoError(t, err)
+			assert.Equal(t, tc.data, string(b))
+			for _, f := range tc.existing {
+				b, err := os.ReadFile(filepath.Join(dir, f.name))
+				require.NoError(t, err)
+				assert.Equal(t, f.content, string(b), "%s is left as it was", f.name)
+			}
+			left, err := filepath.Glob(filepath.Join(dir, ".migsim-keep-*"))
+			require.NoError(t, err)
+			assert.Empty(t, left, "no temporary file is left behind")
+		})
+	}
+}
+
+// A directory that is not there is an error naming the file.
+func TestWrite_NoDirectory(t *testing.T) {
+	_, _, err := Write(filepath.Join(t.TempDir(), "missing", "s.json"), []byte("A"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "s.json")
+}
