@@ -123,6 +123,12 @@ func testReplayBadFiles(t *testing.T, good string) {
 	badSetting := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Settings = []string{"novalue"} })
 	badOracle := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Finding.Oracle = "nonsense" })
 	farStep := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Finding.Step = 1000000000 })
+	text := mustRead(t, good)
+	require.Greater(t, len(text), 500)
+	// choices[3].i too large for an int: the decoder alone says choices.i.
+	at := regexp.MustCompile(`"i": \d+`).FindAllStringIndex(text, -1)
+	require.Greater(t, len(at), 3)
+	bigIndex := text[:at[3][0]] + `"i": 99999999999999999999` + text[at[3][1]:]
 	cases := []struct {
 		name string
 		path string
@@ -130,7 +136,9 @@ func testReplayBadFiles(t *testing.T, good string) {
 	}{
 		{"missing file", filepath.Join(dir, "none.json"), []string{"none.json", "no such file"}},
 		{"empty file", write("empty.json", ""), []string{"empty.json", "empty file"}},
-		{"malformed JSON", write("broken.json", `{"format": 1,`), []string{"broken.json", "truncated JSON"}},
+		{"malformed JSON", write("broken.json", `{"format": 1,`), []string{"broken.json: malformed JSON: truncated at byte 13 of 13: the JSON does not end"}},
+		{"cut at 500 bytes", write("cut.json", text[:500]), []string{"cut.json: malformed JSON: truncated at byte 500 of 500: the JSON does not end"}},
+		{"oversized choice index", write("big.json", bigIndex), []string{"big.json: field choices[3].i: got JSON number 99999999999999999999, want int (byte offset "}},
 		{"syntax error", write("syntax.json", `{"format": 1 "x"}`), []string{"syntax.json", "malformed JSON at byte offset"}},
 		{"unknown field", write("field.json", `{"format": 1, "colour": "red"}`), []string{"field.json", `unknown field "colour"`}},
 		{"wrong type", write("type.json", `{"format": "one"}`), []string{"type.json", "field format"}},

@@ -202,7 +202,7 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 		code int
 		want string
 	}{
-		{"malformed", []byte(`{"format": 1,`), exitUsage, "truncated JSON"},
+		{"malformed", []byte(`{"format": 1,`), exitUsage, "malformed JSON: truncated at byte 13 of 13"},
 		{"edited by hand", bytes.Replace(good, []byte(`"seed": "`), []byte(`"seed": "1`), 1), exitUsage, "field seed: "},
 		{"stale scenario", edit(func(sc *schedfile.Schedule) { sc.ScenarioHash = "0000000000000000" }), exitUsage, "stale schedule"},
 		{"diverging choice", edit(func(sc *schedfile.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), exitFinding, "replay diverged at step 3"}, // index 2 is step 3,

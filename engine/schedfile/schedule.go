@@ -346,7 +346,7 @@ func parse(b []byte) (*Schedule, error) {
 	dec.DisallowUnknownFields()
 	var st stored
 	if err := dec.Decode(&st); err != nil {
-		return nil, describeJSONError(err)
+		return nil, describeJSONError(err, b)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data after the schedule at byte offset %d", dec.InputOffset())
@@ -370,7 +370,10 @@ func parse(b []byte) (*Schedule, error) {
 	return s, nil
 }
 
-func describeJSONError(err error) error {
+// describeJSONError says what is wrong with the JSON b that err decoding
+// it reported: the byte offset, and for a value of the wrong type its full
+// path (choices[3].i; the decoder itself names it choices.i).
+func describeJSONError(err error, b []byte) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -379,9 +382,9 @@ func describeJSONError(err error) error {
 	case errors.As(err, &typ) && typ.Field == "":
 		return fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", typ.Field, typ.Value, typ.Type, typ.Offset)
+		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonPath(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("truncated JSON: %w", err)
+		return fmt.Errorf("malformed JSON: truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 	case errors.Is(err, io.EOF):
 		return errors.New("empty file")
 	}

@@ -198,7 +198,8 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
 		{"seed-string.json", "field seed: got JSON string, want uint64"},
-		{"index-string.json", "field choices.i: got JSON string, want int"},
+		{"index-string.json", "field choices[1].i: got JSON string, want int (byte offset "},
+		{"index-too-large.json", "field choices[1].i: got JSON number 99999999999999999999, want int (byte offset "},
 		{"steps-mismatch.json", "field steps: 5, but 2 choices"},
 		{"bad-trace-hash.json", `field trace_hash: "xyz" is not 16 hex digits`},
 		{"bad-strategy.json", `field strategy: engine: unknown strategy "bfs"`},
@@ -206,7 +207,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"no-scenario.json", "field scenario: empty"},
 		{"bad-device.json", `field device: "builtin:mutant/Stale_Context": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH`},
 		{"device-args-builtin.json", `field device_args: only an exec: device takes arguments, the file's device is "builtin:blk"`},
-		{"truncated.json", "truncated JSON"},
+		{"truncated.json", "malformed JSON: truncated at byte 200 of 200: the JSON does not end"},
 		{"syntax.json", "malformed JSON at byte offset"},
 		{"empty.json", "empty file"},
 		{"trailing.json", "trailing data after the schedule at byte offset"},
@@ -360,18 +361,20 @@ func TestResealSchedule(t *testing.T) {
 	}
 }
 
-// FuzzParseSchedule: no input makes the schedule reader panic, and a
-// schedule it accepts encodes, reads back and encodes to the same bytes.
+// FuzzParseSchedule: no input makes the schedule reader panic, an error
+// in a choice names the choice's index, and a schedule it accepts
+// encodes, reads back and encodes to the same bytes.
 // With reseal the input's checksum is recomputed first (Reseal),
 // so that the checks behind it see the fuzzer's bytes: a resealed input is
 // never refused for its checksum. Seeded with real schedules of each
-// format, resealed and not. A new input of a few hundred bytes keeps the
+// format, resealed and not, and with a file cut short and choices whose
+// index is a string or too large for an int. A new input of a few hundred bytes keeps the
 // fuzzer minimising it for tens of seconds (its last pass is quadratic in
 // the input's length): run it with -fuzzminimizetime 200x, e.g.
 //
 //	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule -fuzzminimizetime 200x
 func FuzzParseSchedule(f *testing.F) {
-	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json", "bad-device.json", "device-args-builtin.json"} {
+	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json", "bad-device.json", "device-args-builtin.json", "truncated.json", "index-string.json", "index-too-large.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
 		require.NoError(f, err)
 		f.Add(b, false)
@@ -397,6 +400,9 @@ func FuzzParseSchedule(f *testing.F) {
 		if err != nil {
 			if resealed && strings.Contains(err.Error(), "field checksum") {
 				t.Fatalf("a resealed input is refused for its checksum: %v\n%s", err, in)
+			}
+			if strings.Contains(err.Error(), "field choices.") {
+				t.Fatalf("an error in a choice does not name its index: %v\n%s", err, in)
 			}
 			return
 		}
