@@ -45,6 +45,7 @@ func (e *explorer) rounds(ctx context.Context) error {
 			// k: the mean run length of the first round.
 			e.sum.PCTSteps = max(1, int((lenSum+int64(len(idx))-1)/int64(len(idx))))
 		}
+		e.dropMemo(workers)
 		e.progress(false)
 		if e.cfg.StopOnFinding && len(e.sum.Findings) > 0 {
 			break
@@ -54,6 +55,25 @@ func (e *explorer) rounds(ctx context.Context) error {
 		return fmt.Errorf("engine: explore: %w", err)
 	}
 	return nil
+}
+
+// dropMemo drops the memo at the end of a round when it answered none of
+// the schedules run so far and they are MemoConfig.DropAfter or more: a
+// function of the hits, which do not depend on Jobs, so neither does
+// which schedules run without it. The tree and the runs' logs are freed
+// (the workers' too).
+func (e *explorer) dropMemo(workers []*worker) {
+	if e.memo == nil || !e.memo.dropAfter(e.sum.Executed+e.sum.Memo.Hits-e.sum.Memo.Verified, e.sum.Memo.Hits) {
+		return
+	}
+	e.sum.Memo.Nodes, e.sum.Memo.Full, e.sum.Memo.Dropped = e.memo.nodes, e.memo.full, true
+	e.memo, e.paths = nil, nil
+	for i := range e.todo {
+		e.todo[i].path = nil
+	}
+	for _, w := range workers {
+		w.log = eventLog{}
+	}
 }
 
 // runRound runs the round's schedules idx into outs. With the memo, the

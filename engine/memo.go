@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/migsim/migsim/engine/stream"
 	"github.com/migsim/migsim/internal/slab"
@@ -11,10 +12,30 @@ import (
 
 // DefaultMemoNodes caps the memo's tree when MemoConfig.MaxNodes is zero.
 // A node costs 112 bytes, plus 48 per enabled step of a decision (the step
-// and its child), 16 per drawn word of a draw or 48 for a leaf's result,
-// so the default stays under about 60 MB while decisions average under
-// 2.5 enabled steps.
+// and its child), 16 per drawn word of a draw or 48 for a leaf's result:
+// the node cap alone bounds the tree to about 60 MB only while decisions
+// average under 2.5 enabled steps, so MaxBytes bounds it too.
 const DefaultMemoNodes = 250_000
+
+// DefaultMemoBytes caps the memo's tree when MemoConfig.MaxBytes is zero:
+// 8 MiB of nodes, enabled steps, children, draws, leaves and the labels
+// of the steps (each distinct label kept once), whatever the decisions'
+// width. The process pays up to five times what the tree keeps, as the
+// collector lets the heap grow to five times what is live
+// (internal/gcpolicy). The trees that answer most schedules are small
+// (flr-during-freeze under pct: 17,089 nodes, about 3 MB, answer 3,572 of
+// 4,000 schedules); vm-p2p-doorbells' runs of 255 decisions fill 8 MiB
+// with 44,282 nodes, where the node cap alone let its tree keep 45 MB
+// and the process grow past 300 MB.
+const DefaultMemoBytes = 8 << 20
+
+// DefaultMemoDropAfter is the number of schedules after which a memo that
+// has answered none of them is dropped (MemoConfig.DropAfter): the first
+// round of 256 cannot hit (its walks come before its runs); none of the
+// second's 256 walks meeting a remembered run bounds the hit rate well
+// below what walking and remembering cost (a fifth of the time in a
+// world of long runs).
+const DefaultMemoDropAfter = 512
 
 // DefaultMemoVerify re-executes about one memo hit in this many.
 const DefaultMemoVerify = 256
@@ -47,6 +68,20 @@ type MemoConfig struct {
 	// stops growing: runs it already holds are still reused, new ones are
 	// executed and not remembered (Summary.Memo.Full).
 	MaxNodes int
+	// MaxBytes caps the tree's estimated size in bytes (zero:
+	// DefaultMemoBytes), as MaxNodes caps its nodes: what a node, its
+	// enabled steps and children, its draws or its leaf cost, and the
+	// bytes of each distinct step label once (the tree keeps one copy of
+	// each label, not the run's).
+	MaxBytes int64
+	// DropAfter drops the tree once the exploration has run at least
+	// DropAfter schedules, counted at the end of a round of them, and the
+	// memo answered none (zero: DefaultMemoDropAfter; negative: never):
+	// the runs of a system with too many interleavings to meet one twice
+	// only cost the memo its walks and its memory. Whether it drops
+	// depends on the hits alone, which do not depend on Jobs; results do
+	// not depend on it (Summary.Memo.Dropped says it did).
+	DropAfter int
 	// VerifyEvery re-executes about one hit in VerifyEvery (chosen by
 	// schedule index) and fails the exploration when the run does not
 	// reproduce the remembered result: it catches systems that are not
@@ -59,10 +94,13 @@ type MemoStats struct {
 	// Hits counts schedules answered from the tree; Verified the hits
 	// re-executed as a check.
 	Hits, Verified int
-	// Nodes is the size of the tree at the end; Full is set when it
-	// reached MaxNodes.
+	// Nodes is the size of the tree at the end (when it was dropped);
+	// Full is set when it reached MaxNodes or MaxBytes.
 	Nodes int
 	Full  bool
+	// Dropped is set when the tree was dropped for want of hits
+	// (MemoConfig.DropAfter): the schedules after it ran without the memo.
+	Dropped bool `json:",omitempty"`
 }
 
 // memoNode is one node of the tree: a decision, a draw, or a leaf.
@@ -150,7 +188,11 @@ type memo struct {
 	cfg   MemoConfig
 	root  *memoNode
 	nodes int
+	// bytes estimates the tree's size (MemoConfig.MaxBytes).
+	bytes int64
 	full  bool
+	// labels keeps one copy of each label of the tree's steps.
+	labels map[string]string
 	// The nodes, their enabled steps and their children, from slabs.
 	nodeSlab slab.Slab[memoNode]
 	stepSlab slab.Slab[Step]
@@ -161,10 +203,69 @@ func newMemo(cfg MemoConfig) *memo {
 	if cfg.MaxNodes <= 0 {
 		cfg.MaxNodes = DefaultMemoNodes
 	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = DefaultMemoBytes
+	}
+	if cfg.DropAfter == 0 {
+		cfg.DropAfter = DefaultMemoDropAfter
+	}
 	if cfg.VerifyEvery == 0 {
 		cfg.VerifyEvery = DefaultMemoVerify
 	}
-	return &memo{cfg: cfg}
+	return &memo{cfg: cfg, labels: map[string]string{}}
+}
+
+// What the parts of the tree cost (MemoConfig.MaxBytes).
+const (
+	memoNodeBytes = int64(unsafe.Sizeof(memoNode{}))
+	// An enabled step and its child.
+	memoStepBytes = int64(unsafe.Sizeof(Step{}) + unsafe.Sizeof((*memoNode)(nil)))
+	memoDrawBytes = int64(unsafe.Sizeof(memoDraw{}))
+	memoLeafBytes = int64(unsafe.Sizeof(memoLeaf{}) + unsafe.Sizeof(Finding{}))
+)
+
+// dropAfter reports whether the memo is to be dropped once done schedules
+// have run with hits answered by it.
+func (m *memo) dropAfter(done, hits int) bool {
+	return m.cfg.DropAfter > 0 && done >= m.cfg.DropAfter && hits == 0
+}
+
+// room reports whether the tree may take the node of event k of log (a
+// leaf past the last event), and sets full when it may not.
+func (m *memo) room(log *eventLog, k int) bool {
+	if m.nodes >= m.cfg.MaxNodes || m.bytes+m.nodeCost(log, k) > m.cfg.MaxBytes {
+		m.full = true
+	}
+	return !m.full
+}
+
+// nodeCost estimates what the node of event k of log costs, with the
+// labels it would add to the tree.
+func (m *memo) nodeCost(log *eventLog, k int) int64 {
+	c := memoNodeBytes
+	switch {
+	case k == len(log.events):
+		c += memoLeafBytes
+	case log.events[k].kind == evDraw:
+		c += memoDrawBytes
+	default:
+		for _, st := range log.enabled(&log.events[k]) {
+			c += memoStepBytes
+			if _, ok := m.labels[st.Label]; !ok {
+				c += int64(len(st.Label))
+			}
+		}
+	}
+	return c
+}
+
+// label returns the tree's copy of l, keeping l if it has none.
+func (m *memo) label(l string) string {
+	if k, ok := m.labels[l]; ok {
+		return k
+	}
+	m.labels[l] = l
+	return l
 }
 
 // verify reports whether a hit of schedule i is re-executed as a check.
@@ -273,8 +374,7 @@ func (m *memo) insert(at *memoNode, log *eventLog) error {
 	n, k := at, log.from
 	if n == nil {
 		if m.root == nil {
-			if m.nodes >= m.cfg.MaxNodes {
-				m.full = true
+			if !m.room(log, 0) {
 				return nil
 			}
 			m.root = m.newNode(log, 0, leaf)
@@ -295,8 +395,7 @@ func (m *memo) insert(at *memoNode, log *eventLog) error {
 		e := &log.events[k]
 		next := n.child(e.value)
 		if next == nil {
-			if m.nodes >= m.cfg.MaxNodes {
-				m.full = true
+			if !m.room(log, k+1) {
 				return nil
 			}
 			next = m.newNode(log, k+1, leaf)
@@ -313,6 +412,7 @@ func (m *memo) insert(at *memoNode, log *eventLog) error {
 // newNode builds the node of event k (a leaf past the last event).
 func (m *memo) newNode(log *eventLog, k int, leaf *memoLeaf) *memoNode {
 	m.nodes++
+	m.bytes += m.nodeCost(log, k)
 	n := &m.nodeSlab.Take(1)[0]
 	if k == len(log.events) {
 		n.kind, n.leaf = evLeaf, leaf
@@ -326,6 +426,9 @@ func (m *memo) newNode(log *eventLog, k int, leaf *memoLeaf) *memoNode {
 	src := log.enabled(e)
 	en := m.stepSlab.Take(len(src))
 	copy(en, src)
+	for i := range en {
+		en[i].Label = m.label(en[i].Label)
+	}
 	*n = memoNode{kind: evDecision, prev: e.prev, adv: e.adv, now: e.now, enabled: en, kids: m.kidSlab.Take(len(en))}
 	return n
 }

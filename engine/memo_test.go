@@ -39,6 +39,8 @@ func TestMemo_SameResults(t *testing.T) {
 	}{
 		{"default", MemoConfig{}},
 		{"capped", MemoConfig{MaxNodes: 40, VerifyEvery: 3}},
+		{"bytes capped", MemoConfig{MaxBytes: 6000, VerifyEvery: 3}},
+		{"never dropped", MemoConfig{DropAfter: -1}},
 	}
 	for _, sys := range systems {
 		for _, strategy := range []string{StrategyRandom, StrategyPCT} {
@@ -55,14 +57,22 @@ func TestMemo_SameResults(t *testing.T) {
 					require.NoError(t, err, name)
 					assert.Equal(t, withoutCost(off), withoutCost(on), name)
 					assert.Equal(t, on.Schedules, on.Executed+on.Memo.Hits-on.Memo.Verified, name)
-					if m.cfg.MaxNodes == 0 {
+					switch {
+					case m.cfg.MaxNodes == 0 && m.cfg.MaxBytes == 0:
 						if sys.repeats {
 							assert.Positive(t, on.Memo.Hits, name)
 						}
 						assert.False(t, on.Memo.Full, name)
-					} else {
+						// 900 schedules: by default dropped at the end of
+						// the second round of 256 without a hit (the first
+						// cannot hit: its walks come before its runs), and
+						// then none.
+						assert.Equal(t, m.cfg.DropAfter == 0 && on.Memo.Hits == 0, on.Memo.Dropped, name)
+					default:
 						assert.True(t, on.Memo.Full, name)
-						assert.LessOrEqual(t, on.Memo.Nodes, m.cfg.MaxNodes, name)
+						if m.cfg.MaxNodes > 0 {
+							assert.LessOrEqual(t, on.Memo.Nodes, m.cfg.MaxNodes, name)
+						}
 					}
 				}
 			}
@@ -72,7 +82,8 @@ func TestMemo_SameResults(t *testing.T) {
 
 // The memo's executed count and the tree do not depend on jobs either:
 // one job inserts each miss as it runs, several after the round, both in
-// schedule order. That holds when the tree fills up within a round, and
+// schedule order. That holds when the tree fills up within a round (by
+// its nodes or its bytes), when it is dropped for want of hits, and
 // when a run contradicts the tree (the exploration stops at the same
 // schedule with the same tree).
 func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
@@ -90,6 +101,8 @@ func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
 	}{
 		{"uncapped", noisyRace.factory(), MemoConfig{}, false},
 		{"full within a round", noisyRace.factory(), MemoConfig{MaxNodes: 300}, false},
+		{"full by its bytes", noisyRace.factory(), MemoConfig{MaxBytes: 50_000}, false},
+		{"dropped without hits", toyConfig{racers: 2, incs: 2, computes: 3, workload: true}.factory(), MemoConfig{DropAfter: 512}, false},
 		{"not deterministic in the first round", seedFlaky(97), MemoConfig{VerifyEvery: -1}, true},
 		{"not deterministic among hits and checks", seedFlaky(251), MemoConfig{VerifyEvery: 2}, true},
 	}
@@ -110,12 +123,16 @@ func TestMemo_ExecutedIndependentOfJobs(t *testing.T) {
 				got = append(got, sum)
 			}
 			assert.Equal(t, got[0], got[1])
-			if c.wantErr {
+			switch {
+			case c.wantErr:
 				assert.Equal(t, errs[0], errs[1])
-			} else {
+			case c.memo.DropAfter > 0:
+				assert.True(t, got[0].Memo.Dropped)
+				assert.Equal(t, got[0].Schedules, got[0].Executed)
+			default:
 				assert.Less(t, got[0].Executed, got[0].Schedules)
 			}
-			if c.memo.MaxNodes > 0 {
+			if c.memo.MaxNodes > 0 || c.memo.MaxBytes > 0 {
 				assert.True(t, got[0].Memo.Full)
 			}
 		})

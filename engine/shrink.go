@@ -167,14 +167,18 @@ func CausalSlice(res Result) []int {
 
 // shrinkMemoNodes caps a shrink's memo (about 25 MB): a shrink of the
 // default 5,000 replays adds at most the steps after each candidate's edit.
-const shrinkMemoNodes = 100_000
+// shrinkMemoBytes caps it too, where decisions are wide (MemoConfig.MaxBytes).
+const (
+	shrinkMemoNodes = 100_000
+	shrinkMemoBytes = 32 << 20
+)
 
 // newShrinker returns a shrinker of failing runs of seed with the oracle's
 // finding; cfg.MaxReplays must be positive.
 func newShrinker(ctx context.Context, f Factory, seed uint64, oracle string, cfg ShrinkConfig) *shrinker {
 	sh := &shrinker{ctx: ctx, f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps})}
 	if !cfg.NoMemo {
-		sh.memo = newMemo(MemoConfig{MaxNodes: shrinkMemoNodes})
+		sh.memo = newMemo(MemoConfig{MaxNodes: shrinkMemoNodes, MaxBytes: shrinkMemoBytes})
 	}
 	return sh
 }

@@ -53,7 +53,8 @@ depth default to the scenario's explore line for the edition; --strategy dfs on 
 line is not dfs searches with state pruning (--states) and a budget of
 1,000,000 runs unless flags say otherwise, and a --bound above the line's
 gets that budget too. Random and pct remember the runs
-they executed and do not run a known interleaving twice, and shrinking does
+they executed (up to 8 MiB of them; dropped when none of the first 512
+schedules met one) and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
 runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress),
 and a line when the first finding comes; with --progress never, neither.

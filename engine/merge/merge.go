@@ -113,6 +113,7 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.Memo.Verified += p.Memo.Verified
 		out.Memo.Nodes += p.Memo.Nodes
 		out.Memo.Full = out.Memo.Full || p.Memo.Full
+		out.Memo.Dropped = out.Memo.Dropped || p.Memo.Dropped
 		out.Elapsed = max(out.Elapsed, p.Elapsed)
 		out.Interleavings = append(out.Interleavings, p.Interleavings...)
 		for _, r := range p.Findings {
