@@ -142,7 +142,9 @@ type Outcome struct {
 	Budget   scenario.Budget
 	Explored engine.Summary
 	// Runs are every exploration of the row (RowBudgets): the scenario's
-	// budget first, then the cross-check under the other strategy.
+	// budget first, then the cross-check under the other sampling
+	// strategy, then for a pass row of a sampling line its proof and the
+	// proof's fallback to bound 0 when it ran out of budget.
 	Runs []StrategyRun
 	// Match reports whether every exploration agrees with Expected.
 	Match bool
@@ -199,8 +201,8 @@ func defect(f *engine.Finding) string {
 }
 
 // Judge runs one expectation of a scenario: the reference run, then every
-// exploration of the row (RowBudgets: the scenario's budget and a second
-// strategy) with worlds that compare against it, each to its end, and
+// exploration of the row (RowBudgets: the scenario's budget, the other
+// sampling strategy and a pass row's proof) with worlds that compare against it, each to its end, and
 // shrinks the first finding. The row matches when every exploration gives
 // the expected verdict and nothing else. An `n/a` expectation is checked
 // (checkNA): the run must stop on the operation its edition lacks. The

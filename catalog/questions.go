@@ -117,9 +117,11 @@ names the orderings of two steps its finding needs: with the two reversed, the f
 docs/engine.md, "Explaining"). Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists
 them).
 
-Every row is judged by two explorations (the scenario's own budget and the same number of
-schedules under the other sampling strategy: random for pct, pct for random and dfs) and each
-runs to its end: the row matches only when both give the expected verdict and nothing else.
+Every row is judged by the scenario's own budget and the same number of schedules under the
+other sampling strategy (random for pct, pct for random and dfs); a pass row of a random or pct
+line is then proved (dfs at preemption bound 2 with state pruning, and bound 0 when that budget
+does not exhaust bound 2). Each exploration runs to its end: the row matches only when every one
+gives the expected verdict and nothing else.
 
 The impact of a violation or error row (the summary's last column, and each counterexample) is
 decided from its shrunk run: **guest-visible** when the guest could tell (the transparent or live

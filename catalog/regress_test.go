@@ -177,6 +177,21 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), RegenerateCommand)
 	assert.Contains(t, err.Error(), "explore again for a fresh schedule: migsim explore --scenario smoke-migrate --spec draft-2023")
 	assert.Contains(t, err.Error(), fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed), "the exploration the schedule came from")
+
+	dfs := *sc
+	dfs.Strategy = engine.StrategyDFS
+	_, err = ReplaySchedule(&dfs, engine.RunConfig{})
+	require.ErrorIs(t, err, ErrStale)
+	assert.Contains(t, err.Error(), fmt.Sprintf(" --strategy dfs --seed %d (with the --bound it was found at", sc.BaseSeed),
+		"the note on the bound follows the command, outside it")
+
+	dev := *sc
+	dev.Device, dev.DeviceArgs = "exec:./my dev", []string{"-v"}
+	_, err = ReplaySchedule(&dev, engine.RunConfig{})
+	require.ErrorIs(t, err, ErrStale)
+	assert.Contains(t, err.Error(), "judge the device again for a fresh one: migsim conform --device 'exec:./my dev' --scenario smoke-migrate --spec draft-2023 -- -v",
+		"a device's counterexample is found again by the device, not by exploring the reference")
+	assert.NotContains(t, err.Error(), "migsim explore")
 }
 
 func TestRegress_DivergenceNamesTheStep(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -177,26 +178,43 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 
 // staleHint says how to get a fresh schedule for a stale one: explore the
 // scenario again (the command names the schedule's edition, knobs,
-// settings, strategy and seed), and for one of the catalog's regression schedules (fromCatalog)
-// also the command that rewrites them all.
+// settings, strategy and seed), or, for a counterexample the conformance
+// kit recorded with a device under test, judge that device again; and for
+// one of the catalog's regression schedules (fromCatalog) also the command
+// that rewrites them all.
 func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) string {
 	scn := s.Name
 	if !fromCatalog {
 		scn = s.File
 	}
 	cmd := ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings)
+	var note string
 	if sc.Strategy != "" {
 		// The exploration the schedule came from, as far as the file says:
 		// its strategy and seed (a dfs schedule does not record its bound).
 		cmd += fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed)
 		if sc.Strategy == engine.StrategyDFS {
-			cmd += " (and the --bound it was found at, which the file does not record)"
+			note = " (with the --bound it was found at, which the file does not record)"
 		}
 	}
-	if fromCatalog {
-		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s", RegenerateCommand, cmd)
+	if sc.Device != "" {
+		// The finding was the device's: the reference would not find it.
+		if fromCatalog {
+			cmd = "migsim conform --device " + shellquote.Quote(sc.Device) + " --scenario " + s.Name + " --spec " + sc.Edition
+			if len(sc.DeviceArgs) > 0 {
+				cmd += " --"
+				for _, a := range sc.DeviceArgs {
+					cmd += " " + shellquote.Quote(a)
+				}
+			}
+			return "the scenario changed since the device's counterexample was recorded: judge the device again for a fresh one: " + cmd
+		}
+		note += "; the file was recorded with the device " + sc.Device + ", which explore does not run (it runs the reference)"
 	}
-	return "the scenario was edited after the schedule was recorded: explore again for a fresh schedule: " + cmd
+	if fromCatalog {
+		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s%s", RegenerateCommand, cmd, note)
+	}
+	return "the scenario was edited after the schedule was recorded: explore again for a fresh schedule: " + cmd + note
 }
 
 func fileExists(p string) bool {

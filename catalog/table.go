@@ -49,8 +49,8 @@ of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": 
 schedule within the preemption bound was run (N complete runs; runs that reached a state
 already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
 schedule was run, "bound 2 not exhausted": the run budget ran out first. Every row is explored
-under its line's strategy, then under the other sampling strategy (pct for random, random for pct
-and for dfs); a pass row of a random or pct scenario is then proved: dfs at preemption bound 2 (or
+under its line's strategy, then under the other sampling strategy (pct for random and for dfs,
+random for pct); a pass row of a random or pct scenario is then proved: dfs at preemption bound 2 (or
 the line's proof-bound=) with state pruning under the line's proof= run budget.
 `
 

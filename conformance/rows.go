@@ -154,12 +154,13 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkContract
 	}
 	if rep != nil {
+		found := fl.Message
 		if notShrunk := k.counterexample(&fl, r, f, *rep, o); errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
 			// The same choices ran differently when the finding was
 			// replayed: the device's effects depend on more than its
 			// events, so the finding says nothing of the spec.
 			fl.Check = checkDeterminism
-			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + fl.Message
+			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + found
 		}
 	}
 	switch fl.Check {

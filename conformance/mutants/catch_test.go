@@ -263,7 +263,7 @@ device describes itself.
 			strings.Join(eds, ", "), rowName, strings.Join(r.oracles, ", "), r.median)
 	}
 	b.WriteString(`
-The full matrix (every mutant against every catalog row, with both explorations of each row) is
+The full matrix (every mutant against every catalog row, with every exploration of each row) is
 opt-in: ` + "`go test ./conformance/mutants -run TestMutantMatrix -mutants.full -timeout 0`" + ` (add
 ` + "`-mutants.only=NAME`" + ` for one mutant). It lists every row a mutant makes mismatch.
 `)
