@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -114,41 +114,10 @@ func setupError(err error, maxSteps int, given bool) error {
 	return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
 }
 
-// packagePrefix matches the package names errors are wrapped with inside
-// the module ("catalog: ", "engine: "): the CLI shows what the user did,
-// not where in the code it was noticed.
-var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|conformance|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
+// userError renders an error for the terminal (usererr.Text): without
+// the module's package prefixes, a scenario error as file:line:col.
+var userError = usererr.Text
 
-// userError renders an error for the terminal without package prefixes. A
-// scenario error is shown as it is: file:line:col and the message.
-func userError(err error) string {
-	if err == nil {
-		return ""
-	}
-	var ce *scenario.CheckError
-	if errors.As(err, &ce) {
-		return ce.Error()
-	}
-	var pe *scenario.ParseError
-	if errors.As(err, &pe) {
-		return pe.Error()
-	}
-	msg := err.Error()
-	for {
-		// Prefixes follow each other ("catalog: scenario: "): strip until
-		// none is left.
-		next := packagePrefix.ReplaceAllString(msg, "$1")
-		if next == msg {
-			return msg
-		}
-		msg = next
-	}
-}
-
-// isInputError reports whether err is about the user's input (a scenario
-// that does not parse or check, a bad knob or setting): exit 2.
-func isInputError(err error) bool {
-	var pe *scenario.ParseError
-	var ce *scenario.CheckError
-	return errors.As(err, &pe) || errors.As(err, &ce)
-}
+// isInputError reports whether err is about the user's input: exit 2
+// (usererr.IsInput).
+var isInputError = usererr.IsInput

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,17 +86,6 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 			assert.NotContains(t, out, "schedules:", "nothing was explored")
 		})
 	}
-}
-
-// TestUserError: the CLI shows errors without the module's package
-// prefixes, and scenario errors as file:line:col alone.
-func TestUserError(t *testing.T) {
-	assert.Equal(t, "seed 7: replay diverged at step 3",
-		userError(errors.New("engine: seed 7: engine: replay diverged at step 3")))
-	assert.Equal(t, "target x draft-2023: --knob k: unknown knob",
-		userError(errors.New("catalog: target x draft-2023: --knob k: spec: unknown knob")))
-	assert.Equal(t, "--spec: unknown edition", userError(fmt.Errorf("--spec: %w", errors.New("unknown edition"))),
-		"a flag name is not a package")
 }
 
 // migsim help flags lists every flag of every command; help exit the

@@ -1,0 +1,51 @@
+// Package usererr renders errors for the terminal: what the user did, not
+// where in the code it was noticed. The module's package prefixes
+// ("catalog: ", "engine: ") are stripped, a scenario error shows as
+// file:line:col and its message, and IsInput tells an error about the
+// user's input (exit 2) from a failure of the run.
+package usererr
+
+import (
+	"errors"
+	"regexp"
+
+	"github.com/migsim/migsim/scenario"
+)
+
+// packagePrefix matches the package names errors are wrapped with inside
+// the module ("catalog: ", "engine: ").
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|conformance|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
+
+// Text renders err for the terminal without package prefixes ("" for
+// nil). A scenario error is shown as it is: file:line:col and the message.
+func Text(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ce *scenario.CheckError
+	if errors.As(err, &ce) {
+		return ce.Error()
+	}
+	var pe *scenario.ParseError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
+	msg := err.Error()
+	for {
+		// Prefixes follow each other ("catalog: scenario: "): strip until
+		// none is left.
+		next := packagePrefix.ReplaceAllString(msg, "$1")
+		if next == msg {
+			return msg
+		}
+		msg = next
+	}
+}
+
+// IsInput reports whether err is about the user's input (a scenario that
+// does not parse or check, a bad knob or setting): exit 2.
+func IsInput(err error) bool {
+	var pe *scenario.ParseError
+	var ce *scenario.CheckError
+	return errors.As(err, &pe) || errors.As(err, &ce)
+}
