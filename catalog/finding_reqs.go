@@ -169,9 +169,16 @@ func isFlowError(name string) bool {
 // oracle of the target and the trace recorded, and returns what it
 // exercised.
 func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, error) {
+	facts, _, err := t.runFacts(seed, choices)
+	return facts, err
+}
+
+// runFacts is RunFactsOf that also returns the actors of the replayed
+// run's causal slice (SliceActors).
+func (t Target) runFacts(seed uint64, choices []engine.Choice) (RunFacts, []string, error) {
 	ref, err := t.Reference(seed)
 	if err != nil {
-		return RunFacts{}, fmt.Errorf("catalog: run facts: %w", err)
+		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: %w", err)
 	}
 	var w *world.World
 	fac := func(st engine.Streams) (engine.System, error) {
@@ -180,13 +187,14 @@ func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, erro
 			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Record: true, Oracles: t.oracles()}, st)
 		return w, err
 	}
-	if _, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()}); err != nil {
-		return RunFacts{}, fmt.Errorf("catalog: run facts: %w", err)
+	res, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()})
+	if err != nil {
+		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: %w", err)
 	}
 	if w == nil {
-		return RunFacts{}, fmt.Errorf("catalog: run facts: no world was built")
+		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: no world was built")
 	}
-	return runfacts.Of(t.Edition, t.Rules, t.Scenario, w.Events()), nil
+	return runfacts.Of(t.Edition, t.Rules, t.Scenario, w.Events()), SliceActors(res, w.IsActor, w.ActorName), nil
 }
 
 // oracleReqs returns the requirement IDs the named oracle's info lists.

@@ -185,8 +185,8 @@ func withoutOracles(os []observe.Oracle, names []string) []observe.Oracle {
 	return out
 }
 
-// judgeImpact decides the impact and the requirement IDs of the outcome's
-// first finding from its shrunk run (the unshrunk one, seed and choices,
+// judgeImpact decides the impact, the requirement IDs and the actors
+// (findingActors) of the outcome's first finding from its shrunk run (the unshrunk one, seed and choices,
 // when shrinking left none) and records them in Finding and in Schedule's
 // finding.
 func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) error {
@@ -200,15 +200,16 @@ func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) er
 	if err != nil {
 		return err
 	}
-	facts, err := t.RunFactsOf(seed, choices)
+	facts, slice, err := t.runFacts(seed, choices)
 	if err != nil {
 		return err
 	}
 	o.Impact = imp
 	reqs := FindingReqs(o.Finding, t.Edition, oracleReqs(o.Finding.Oracle), t.Scenario.Requirements, facts)
+	actors := findingActors(o.Finding.Actors, slice)
 	for _, f := range []*engine.Finding{o.Finding, o.scheduleFinding()} {
 		if f != nil {
-			f.Impact, f.ImpactWhy, f.Reqs = imp.Impact, imp.Why(), slices.Clone(reqs)
+			f.Impact, f.ImpactWhy, f.Reqs, f.Actors = imp.Impact, imp.Why(), slices.Clone(reqs), slices.Clone(actors)
 		}
 	}
 	return nil
@@ -222,10 +223,13 @@ func (o *Outcome) scheduleFinding() *engine.Finding {
 	return o.Schedule.Finding
 }
 
-// AnnotateFinding sets the impact and the requirement IDs of f, the
-// finding of a replay of sc, as the judge does (DeriveImpact,
-// FindingReqs): what a report shows does not depend on whether the
-// schedule file recorded them. Target.AnnotateFinding does it with a
+// AnnotateFinding sets the impact, the requirement IDs and the actors of
+// f, the finding of a replay of sc, as the judge does (DeriveImpact,
+// FindingReqs from the host-observed facts of the run, the actors of its
+// causal slice): what a report shows does not depend on whether the
+// schedule file recorded them, and every output that names a finding's
+// requirements or actors (explore, replay, trace, report, the schedule
+// file) names these. Target.AnnotateFinding does it with a
 // device under test.
 func AnnotateFinding(sc *schedfile.Schedule, f *engine.Finding, maxSteps int) error {
 	if f == nil || defect(f) != "" {

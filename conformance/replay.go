@@ -118,8 +118,9 @@ func ShowsDeviceError(f *engine.Finding) bool {
 	return f != nil && extdevice.IsDeviceFinding(f.Message)
 }
 
-// replayRecorded records the replay of sc, read from path, on t and
-// explains its finding within runs runs.
+// replayRecorded records the replay of sc, read from path, on t,
+// annotates its finding (catalog.Target.AnnotateFinding) and explains it
+// within runs runs.
 func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *schedfile.Schedule, cfg engine.RunConfig, runs int) (Replayed, error) {
 	res, events, err := t.Record(sc, cfg)
 	var refErr *catalog.ReferenceError
@@ -128,6 +129,9 @@ func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *sche
 		return Replayed{Result: engine.Result{Finding: &fd}}, nil
 	}
 	r := Replayed{Result: res, Events: events}
+	if err == nil && res.Finding != nil { // requirements and actors as replay and report name them
+		err = t.AnnotateFinding(sc, res.Finding)
+	}
 	if err != nil || res.Finding == nil || runs <= 0 {
 		return r, err
 	}

@@ -49,6 +49,10 @@ type Exploration struct {
 	// scenario whose guest log depends on the schedule without migration
 	// too (catalog.ReferenceRace).
 	Caveat string `json:"caveat,omitempty"`
+	// Expected says how the first finding stands to the scenario's expect
+	// line for the edition and knobs explored (catalog.Target.ExpectationNote);
+	// it is not part of the summary file.
+	Expected string `json:"-"`
 	// Path is where the schedule file was written ("": nowhere); it is not
 	// part of the summary file.
 	Path string `json:"-"`
@@ -143,7 +147,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		fmt.Fprintln(w, r.noFindings())
 		return
 	}
-	for _, rep := range sum.Findings {
+	for i, rep := range sum.Findings {
 		fd := rep.Finding
 		fmt.Fprintf(w, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, rep.Index, rep.Seed, engine.ShownStep(fd.Step), fd.Message)
 		if len(fd.Reqs) > 0 {
@@ -151,6 +155,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		}
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(w, "  actors: %s\n", strings.Join(fd.Actors, " "))
+		}
+		if i == 0 && r.Expected != "" {
+			fmt.Fprintf(w, "  expected: %s\n", r.Expected)
 		}
 	}
 	if sr := r.Shrunk; sr != nil {
@@ -164,6 +171,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
 			if len(fd.Reqs) > 0 {
 				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+			}
+			if len(fd.Actors) > 0 {
+				fmt.Fprintf(w, "  actors: %s\n", strings.Join(fd.Actors, " "))
 			}
 		}
 		if sr.Interrupted && !r.NotShrunk {

@@ -338,31 +338,11 @@ func codeList(vs []string) string {
 // expectation returns the scenario's expectation for the schedule's
 // edition, knobs and settings (nil when there is none).
 func expectation(s *scenario.Scenario, ed spec.Edition, sc *schedfile.Schedule) *scenario.Expectation {
-	if s == nil {
-		return nil
-	}
-	want, err := spec.ParseRules(ed, sc.Knobs)
+	rules, err := spec.ParseRules(ed, sc.Knobs)
 	if err != nil {
 		return nil
 	}
-	for i := range s.Expect {
-		e := &s.Expect[i]
-		if e.Edition != ed {
-			continue
-		}
-		r, err := spec.ParseRules(ed, e.Knobs)
-		if err != nil || r != want {
-			continue
-		}
-		var set []string
-		for _, a := range e.Settings {
-			set = append(set, a.Key+"="+a.Value)
-		}
-		if strings.Join(set, ",") == strings.Join(sc.Settings, ",") {
-			return e
-		}
-	}
-	return nil
+	return s.ExpectationFor(ed, rules, sc.Settings)
 }
 
 // writeRequirements lists the finding's requirements, then the

@@ -90,3 +90,8 @@ func (w *World) Close() {
 		a.stop()
 	}
 }
+
+// IsActor reports whether step id is one of the world's actors (a guest
+// vCPU, a peer, the hypervisor), not a device or a bus lane: what a
+// finding's actors name (ActorName gives the name).
+func (w *World) IsActor(id int) bool { return id >= 0 && id < len(w.actors) }

@@ -303,12 +303,16 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
 	}
+	if err := t.AnnotateReports(b.Strategy, b.Seed, sum.Findings); err != nil {
+		fmt.Fprintf(stderr, "migsim explore: requirements and actors of the findings: %s\n", userError(err))
+	}
 	rep.Summary = sum
 	rep.PrintSummary(stdout)
 	code := exitOK
 	if len(sum.Findings) > 0 {
 		code = exitFinding
 		first := sum.Findings[0]
+		rep.Expected = t.ExpectationNote(&first.Finding)
 		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo}
 		if run.noShrink {
 			// One replay: the run as found, with its finding annotated
@@ -321,9 +325,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			return exitFinding
 		}
 		rep.Shrunk, rep.NotShrunk, rep.Schedule = &sr, run.noShrink, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
-		// The shrunk finding's impact and the requirements it breaks, as
-		// run and replay print them (the finding list above keeps the
-		// oracle's own list).
+		// The shrunk finding's impact, the requirements it breaks and its
+		// actors, as run and replay print them (AnnotateReports gave the
+		// finding list above the same derivation on the runs as found).
 		if fd := sr.Result.Finding; fd != nil {
 			// rep.Schedule shares fd, so the schedule file records them too.
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {

@@ -125,6 +125,11 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	if err == nil && res.Finding != nil && (*format == "json" || *format == "mermaid") {
+		// The finding's requirements and actors as replay and report show them.
+		t.MaxSteps = *maxSteps
+		err = t.AnnotateFinding(sc, res.Finding)
+	}
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
 		return traceUsageError(stderr, "%v", serr)

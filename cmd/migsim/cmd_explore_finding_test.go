@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+)
+
+// findingNames are the requirements and actors one output gives a finding.
+type findingNames struct{ reqs, actors string }
+
+// TestExplore_FindingNamesAgree: for one run, the requirements and actors
+// explore lists for the finding, the ones under its (not) shrunk run, the
+// schedule file's, trace --format json's, replay's and the report's are
+// the same: all derive them from the run the host observed
+// (catalog.FindingReqs, the actors of the causal slice), none shows the
+// oracle's own list. The actors include a peer whose step the finding
+// needs (dma1's kick in vm-p2p-doorbells-no-stop).
+func TestExplore_FindingNamesAgree(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		reqs   string
+		actors []string
+	}{
+		{"reset racing stop, reply on start", []string{"--scenario", "reset-racing-stop", "--spec", "virtio-1.4", "--knob", "reset-vs-mode=reply-on-start", "--schedules", "100"},
+			"DP-DEV-09 DP-DEV-12", []string{"vcpu0", "hv"}},
+		{"peer doorbells without Stop", []string{"--scenario", "vm-p2p-doorbells-no-stop", "--spec", "draft-2023", "--schedules", "60"},
+			"DRAFT-CTX-01 DRAFT-FLOW-01 DRAFT-FRZ-01", []string{"vcpu0", "vcpu1", "hv", "dma2", "dma1"}},
+	}
+	found := regexp.MustCompile(`(?m)^finding \S+ at schedule #\d+ .*\n  requirements: (.*)\n  actors: (.*)\n`)
+	kept := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) .*\n  impact: .*\n  requirements: (.*)\n  actors: (.*)\n`)
+	replayed := regexp.MustCompile(`(?m)^  requirements: (.*)\n  actors: (.*)\n`)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append([]string{"explore", "--jobs", "1", "--no-shrink", "--explain-runs", "0", "--out", dir}, c.args...)
+			code, out, stderr := runSimCLI(t, args...)
+			require.Equal(t, exitFinding, code, stderr)
+			m := replayLine.FindStringSubmatch(out)
+			require.NotNil(t, m, out)
+			path := m[1]
+			got := map[string]findingNames{}
+			for name, re := range map[string]*regexp.Regexp{"explore": found, "explore, not shrunk": kept} {
+				if m := re.FindStringSubmatch(out); assert.NotNil(t, m, "%s in\n%s", name, out) {
+					got[name] = findingNames{m[1], m[2]}
+				}
+			}
+
+			sc, err := catalog.ReadScheduleFile(path)
+			require.NoError(t, err)
+			require.NotNil(t, sc.Finding)
+			got["schedule file"] = findingNames{strings.Join(sc.Finding.Reqs, " "), strings.Join(sc.Finding.Actors, " ")}
+
+			code, js, stderr := runSimCLI(t, "trace", path, "--format", "json")
+			require.Equal(t, exitOK, code, stderr)
+			var doc struct {
+				Findings []struct{ Reqs, Actors []string }
+			}
+			require.NoError(t, json.Unmarshal([]byte(js), &doc))
+			require.Len(t, doc.Findings, 1)
+			got["trace json"] = findingNames{strings.Join(doc.Findings[0].Reqs, " "), strings.Join(doc.Findings[0].Actors, " ")}
+
+			code, rout, stderr := runSimCLI(t, "replay", path)
+			require.Equal(t, exitFinding, code, stderr)
+			if m := replayed.FindStringSubmatch(rout); assert.NotNil(t, m, rout) {
+				got["replay"] = findingNames{m[1], m[2]}
+			}
+
+			rdir := t.TempDir()
+			code, _, stderr = runSimCLI(t, "report", path, "--explain-runs", "0", "--out", rdir)
+			require.Equal(t, exitOK, code, stderr)
+			md, err := os.ReadFile(filepath.Join(rdir, strings.TrimSuffix(filepath.Base(path), ".json")+".md"))
+			require.NoError(t, err)
+			got["report"] = reportNames(t, string(md))
+
+			want := findingNames{c.reqs, strings.Join(c.actors, " ")}
+			for name, g := range got {
+				assert.Equal(t, want.reqs, g.reqs, "%s: requirements", name)
+				assert.Equal(t, want.actors, g.actors, "%s: actors", name)
+			}
+			assert.Len(t, got, 6, "every output was read")
+		})
+	}
+}
+
+// reportNames reads a finding report's violated requirements (its table's
+// rows marked violated, in order) and its actors ("Actors involved").
+func reportNames(t *testing.T, md string) findingNames {
+	t.Helper()
+	var reqs []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `(\\S+)` \\| \\*\\*violated\\*\\*").FindAllStringSubmatch(md, -1) {
+		reqs = append(reqs, m[1])
+	}
+	m := regexp.MustCompile(`(?m)^Actors involved: (.*)\.$`).FindStringSubmatch(md)
+	require.NotNil(t, m, md)
+	actors := strings.NewReplacer("`", "", ",", "").Replace(m[1])
+	return findingNames{strings.Join(reqs, " "), actors}
+}
+
+// TestExplore_SaysWhetherTheFindingIsExpected: explore exits 1 on any
+// finding, and says whether it is the verdict the scenario's expect line
+// for the edition, knobs and settings explored gives (naming the line as
+// file:line), another one, one where the line expects pass, or that no
+// line judges them.
+func TestExplore_SaysWhetherTheFindingIsExpected(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"an error row", []string{"--scenario", flrScenario, "--spec", "virtio-1.4"},
+			"  expected: this finding is what the scenario expects for this edition and knobs: " + flrScenario + ":21 (expect virtio-1.4 error vf-reset)\n"},
+		{"a violation row", []string{"--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep"},
+			"  expected: this finding is what the scenario expects for this edition and knobs: " + flrScenario + ":20 (expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context)\n"},
+		{"an n/a row of the catalog", []string{"--scenario", "active-to-freeze-on-destination", "--spec", "virtio-1.4"},
+			"  expected: this finding is what the scenario expects for this edition and knobs: catalog/scenarios/active-to-freeze-on-destination.scn:45 (expect virtio-1.4 n/a freeze)\n"},
+		{"a pass row", []string{"--scenario", wrongScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway"},
+			"  expected: the scenario expects pass for this edition and knobs: " + wrongScenario + ":14 (expect draft-2023 flr-vs-mode=complete-anyway pass); this finding contradicts it\n"},
+		{"settings no line names", []string{"--scenario", flrScenario, "--spec", "virtio-1.4", "--set", "posted-writes=in-flight-unordered"},
+			"  expected: the scenario has no expect line for virtio-1.4 with these knobs and settings: nothing says whether this finding is expected\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"explore", "--jobs", "1", "--schedules", "20", "--no-shrink", "--explain-runs", "0", "--out", t.TempDir()}, c.args...)
+			code, out, stderr := runSimCLI(t, args...)
+			assert.Equal(t, exitFinding, code, "a finding is a finding, expected or not: %s", stderr)
+			assert.Contains(t, out, c.want)
+			assert.Equal(t, 1, strings.Count(out, "  expected: "), "one line, for the first finding")
+		})
+	}
+}
