@@ -530,6 +530,7 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 			c.Index = want.Index
 			rep.Schedule = &c
 		}
+		rep.Expected = sf.Report.Expected
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)
