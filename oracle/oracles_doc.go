@@ -123,7 +123,12 @@ vCPUs still access is to blame for what the guest then sees of that member and o
 its context migrates to (the Freeze, PCI-transport and context rules), and its finding names
 DRAFT-FLOW-02 alone; an FLR's or a reset's requirement, or one another member exercised, stays.
 The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.go; package catalog/runfacts
-reads the facts from the run's trace.
+reads the facts from the run's trace. The list an oracle declares (the requirements column of the oracle table) is what it
+can name, not what a finding names: every output that shows a finding's requirements (` + "`migsim explore`" + `'s
+finding list and shrunk finding, ` + "`replay`" + `, ` + "`trace --format json`" + `, ` + "`report`" + `, the schedule file's
+` + "`reqs`" + `) shows this derivation from the run it shows. A finding's actors are the ones its oracle
+named, then every actor (guest vCPU, peer, hypervisor) with a step in the run's causal slice
+(docs/engine.md, "Shrinking").
 `
 
 const docAdding = `

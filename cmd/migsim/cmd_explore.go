@@ -80,8 +80,18 @@ Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
 written as far as it got) and prints the summary so far.
 
-Exit 0 when nothing was found, 1 on a finding, 2 on a usage error or when
-the results cannot be written under --out, 130 when interrupted.
+Every finding shows the requirements it breaks and its actors as replay,
+trace and report show them for that run: requirements derived from what
+the host observed of it (docs/oracles.md, "Impact of a finding"), the
+actors its oracle named, then every actor with a step in its causal slice.
+Under the first finding an "expected:" line sets it against the scenario's
+expect line for the edition, knobs and settings explored (named as
+file:line): the verdict that line expects (a documented finding, not a new
+bug), another one, a finding where it expects pass, or no line at all.
+
+Exit 0 when nothing was found, 1 on a finding (the scenario's expected
+verdict too), 2 on a usage error or when the results cannot be written
+under --out, 130 when interrupted.
 
 flags:
 `
