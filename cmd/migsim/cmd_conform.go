@@ -420,6 +420,9 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 		}
+		if len(fd.Actors) > 0 {
+			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
+		}
 		if ex != nil {
 			report.PrintWhy(stdout, ex, res.Choices, nil, 0, userError) // the device's run is not the reference's to record
 		}

@@ -19,8 +19,8 @@ type findingNames struct{ reqs, actors string }
 
 // TestExplore_FindingNamesAgree: for one run, the requirements and actors
 // explore lists for the finding, the ones under its (not) shrunk run, the
-// schedule file's, trace --format json's, replay's and the report's are
-// the same: all derive them from the run the host observed
+// schedule file's, trace --format json's, replay's, conform --replay's
+// (with the reference device) and the report's are the same: all derive them from the run the host observed
 // (catalog.FindingReqs, the actors of the causal slice), none shows the
 // oracle's own list. The actors include a peer whose step the finding
 // needs (dma1's kick in vm-p2p-doorbells-no-stop).
@@ -75,6 +75,12 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 				got["replay"] = findingNames{m[1], m[2]}
 			}
 
+			code, cout, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", path)
+			require.Equal(t, exitFinding, code, stderr)
+			if m := replayed.FindStringSubmatch(cout); assert.NotNil(t, m, cout) {
+				got["conform --replay"] = findingNames{m[1], m[2]}
+			}
+
 			rdir := t.TempDir()
 			code, _, stderr = runSimCLI(t, "report", path, "--explain-runs", "0", "--out", rdir)
 			require.Equal(t, exitOK, code, stderr)
@@ -87,7 +93,7 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 				assert.Equal(t, want.reqs, g.reqs, "%s: requirements", name)
 				assert.Equal(t, want.actors, g.actors, "%s: actors", name)
 			}
-			assert.Len(t, got, 6, "every output was read")
+			assert.Len(t, got, 7, "every output was read")
 		})
 	}
 }
