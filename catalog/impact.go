@@ -186,9 +186,9 @@ func withoutOracles(os []observe.Oracle, names []string) []observe.Oracle {
 }
 
 // judgeImpact decides the impact, the requirement IDs and the actors
-// (findingActors) of the outcome's first finding from its shrunk run (the unshrunk one, seed and choices,
-// when shrinking left none) and records them in Finding and in Schedule's
-// finding.
+// (findingActors) of the outcome's first finding from its shrunk run (the
+// unshrunk one, seed and choices, when shrinking left none) and records
+// them in Finding and in Schedule's finding.
 func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) error {
 	if o.Schedule != nil && o.Schedule.Finding != nil {
 		seed, choices = o.Schedule.Seed, o.Schedule.Choices

@@ -22,8 +22,9 @@ type findingNames struct{ reqs, actors string }
 // schedule file's, trace --format json's, replay's, conform --replay's
 // (with the reference device) and the report's are the same: all derive them from the run the host observed
 // (catalog.FindingReqs, the actors of the causal slice), none shows the
-// oracle's own list. The actors include a peer whose step the finding
-// needs (dma1's kick in vm-p2p-doorbells-no-stop).
+// oracle's own list. The actors include every actor whose step the
+// explanation names, such as a peer whose kick the finding needs (dma1 in
+// vm-p2p-doorbells-no-stop).
 func TestExplore_FindingNamesAgree(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -42,7 +43,7 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			args := append([]string{"explore", "--jobs", "1", "--no-shrink", "--explain-runs", "0", "--out", dir}, c.args...)
+			args := append([]string{"explore", "--jobs", "1", "--no-shrink", "--out", dir}, c.args...)
 			code, out, stderr := runSimCLI(t, args...)
 			require.Equal(t, exitFinding, code, stderr)
 			m := replayLine.FindStringSubmatch(out)
@@ -87,6 +88,18 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 			md, err := os.ReadFile(filepath.Join(rdir, strings.TrimSuffix(filepath.Base(path), ".json")+".md"))
 			require.NoError(t, err)
 			got["report"] = reportNames(t, string(md))
+
+			// Every actor whose step an ordering of the explanation names
+			// (a device's name has a dot: src.pf, dst.vf1) is among them.
+			orders := regexp.MustCompile(`(?m)^    step \d+ ([^: ]+):.* before step \d+ ([^: ]+):`).FindAllStringSubmatch(out, -1)
+			require.NotEmpty(t, orders, out)
+			for _, o := range orders {
+				for _, a := range o[1:] {
+					if !strings.Contains(a, ".") {
+						assert.Contains(t, c.actors, a, "the explanation names a step of %s", a)
+					}
+				}
+			}
 
 			want := findingNames{c.reqs, strings.Join(c.actors, " ")}
 			for name, g := range got {
