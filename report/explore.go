@@ -50,7 +50,7 @@ type Exploration struct {
 	// too (catalog.ReferenceRace).
 	Caveat string `json:"caveat,omitempty"`
 	// Expected says how the first finding stands to the scenario's expect
-	// line for the edition and knobs explored (catalog.Target.ExpectationNote).
+	// line for the edition and knobs explored (ExpectationNote).
 	Expected string `json:"expected,omitempty"`
 	// Path is where the schedule file was written ("": nowhere); it is not
 	// part of the summary file.

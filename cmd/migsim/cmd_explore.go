@@ -322,7 +322,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if len(sum.Findings) > 0 {
 		code = exitFinding
 		first := sum.Findings[0]
-		rep.Expected = t.ExpectationNote(&first.Finding)
+		rep.Expected = report.ExpectationNote(t, &first.Finding)
 		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo}
 		if run.noShrink {
 			// One replay: the run as found, with its finding annotated

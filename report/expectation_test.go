@@ -1,4 +1,4 @@
-package catalog
+package report
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
 )
@@ -42,12 +43,12 @@ func TestExpectationNote(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := CatalogScenario(c.scen)
+			s, err := catalog.CatalogScenario(c.scen)
 			require.NoError(t, err)
-			tg, err := NewTarget(s, c.ed, c.knobs, c.settings)
+			tg, err := catalog.NewTarget(s, c.ed, c.knobs, c.settings)
 			require.NoError(t, err)
-			assert.Equal(t, c.want, tg.ExpectationNote(&engine.Finding{Oracle: c.oracle}))
-			assert.Empty(t, tg.ExpectationNote(nil), "no finding, nothing to say")
+			assert.Equal(t, c.want, ExpectationNote(tg, &engine.Finding{Oracle: c.oracle}))
+			assert.Empty(t, ExpectationNote(tg, nil), "no finding, nothing to say")
 		})
 	}
 }

@@ -1,28 +1,24 @@
-package catalog
+package report
 
 import (
 	"fmt"
 	"path"
 	"strings"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 )
 
-// Expectation returns the scenario's expect line that judges t (its
+// TargetExpectation returns the scenario's expect line that judges t (its
 // edition, the rules its knobs give and its settings), nil when there is
 // none (knobs or settings no line names).
-func (t Target) Expectation() *scenario.Expectation {
-	return t.Scenario.ExpectationFor(t.Edition, t.Rules, t.settingTexts())
-}
-
-// settingTexts are t's settings as key=value.
-func (t Target) settingTexts() []string {
-	out := make([]string, 0, len(t.Settings))
+func TargetExpectation(t catalog.Target) *scenario.Expectation {
+	set := make([]string, 0, len(t.Settings))
 	for _, a := range t.Settings {
-		out = append(out, a.Key+"="+a.Value)
+		set = append(set, a.Key+"="+a.Value)
 	}
-	return out
+	return t.Scenario.ExpectationFor(t.Edition, t.Rules, set)
 }
 
 // ExpectationNote says how finding f, found exploring t, stands to the
@@ -31,15 +27,15 @@ func (t Target) settingTexts() []string {
 // a new bug), another verdict, a finding where the line expects pass, or
 // there is no line to compare with. The line is named as file:line and as
 // written ("expect virtio-1.4 n/a freeze"). "" without a finding.
-func (t Target) ExpectationNote(f *engine.Finding) string {
+func ExpectationNote(t catalog.Target, f *engine.Finding) string {
 	if f == nil || t.Scenario == nil {
 		return ""
 	}
-	e := t.Expectation()
+	e := TargetExpectation(t)
 	if e == nil {
 		return fmt.Sprintf("the scenario has no expect line for %s with these knobs and settings: nothing says whether this finding is expected", t.Edition)
 	}
-	where := fmt.Sprintf("%s:%d (%s)", t.expectFile(), e.Line, expectLineText(e))
+	where := fmt.Sprintf("%s:%d (%s)", expectFile(t.Scenario), e.Line, expectLineText(e))
 	switch {
 	case expectedFinding(e, f):
 		return "this finding is what the scenario expects for this edition and knobs: " + where
@@ -54,10 +50,11 @@ func (t Target) ExpectationNote(f *engine.Finding) string {
 // operation the edition lacks (error:n/a:WORD) for `n/a WORD`. A defect
 // never is.
 func expectedFinding(e *scenario.Expectation, f *engine.Finding) bool {
-	if defect(f) != "" {
+	switch f.Oracle {
+	case catalog.OracleScenario, catalog.OracleReference, engine.OraclePanic:
 		return false
 	}
-	v, name := VerdictOf(f)
+	v, name := catalog.VerdictOf(f)
 	if e.Verdict == scenario.VerdictNA {
 		w, ok := strings.CutPrefix(name, "n/a:")
 		return v == scenario.VerdictError && ok && (e.Oracle == "" || w == e.Oracle)
@@ -65,11 +62,11 @@ func expectedFinding(e *scenario.Expectation, f *engine.Finding) bool {
 	return v == e.Verdict && name == e.Oracle
 }
 
-// expectFile is the file of t's scenario as a user finds it: the embedded
+// expectFile is the file of scenario s as a user finds it: the embedded
 // catalog's under catalog/ in the repository, another as it was read.
-func (t Target) expectFile() string {
-	f := t.Scenario.File
-	if Embedded(t.Scenario) && !strings.HasPrefix(f, "catalog/") {
+func expectFile(s *scenario.Scenario) string {
+	f := s.File
+	if catalog.Embedded(s) && !strings.HasPrefix(f, "catalog/") {
 		return path.Join("catalog", f)
 	}
 	return f
@@ -82,5 +79,5 @@ func expectLineText(e *scenario.Expectation) string {
 	for _, a := range e.Settings {
 		parts = append(parts, "set:"+a.Key+"="+a.Value)
 	}
-	return strings.Join(append(parts, VerdictText(e.Verdict, e.Oracle)), " ")
+	return strings.Join(append(parts, catalog.VerdictText(e.Verdict, e.Oracle)), " ")
 }
