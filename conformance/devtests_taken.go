@@ -32,8 +32,10 @@ import (
 // not complete is a device-owned descriptor of its context
 // (VQ_SPLIT_DEV_OWN_DESC), which is how a destination learns of it. What it
 // took is what its context says: the avail entries below last_avail_idx
-// (VQ_SPLIT_RUNTIME_CFG); the context's used_idx is the one in guest
-// memory.
+// (VQ_SPLIT_RUNTIME_CFG), which must list queue 0 and no more than the
+// driver posted; a request in the used ring at or above last_avail_idx a
+// destination would take again. The context's used_idx is the one in
+// guest memory.
 
 func takenTests() []deviceTest {
 	return []deviceTest{
@@ -74,8 +76,12 @@ func takenAtStop(c *check) {
 		var rt devctx.VQSplitRuntimeEntry
 		owned, rt = ownedInContext(c, g.state())
 		expectEq(c, rt.UsedIdx, usedIdx, "queue 0's used_idx in the context read in Stop against used idx in guest memory")
-		for i := range taken {
+		c.expect(int(rt.LastAvailIdx) <= len(reqs), "queue 0's last_avail_idx in the context read in Stop is %d, beyond the %d requests the driver posted", rt.LastAvailIdx, len(reqs))
+		for i, r := range reqs {
 			taken[i] = uint16(i) < rt.LastAvailIdx
+			if _, isUsed := used[r.head]; isUsed && !taken[i] {
+				c.errorf("", "request %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would take it again", i+1, r.head, rt.LastAvailIdx)
+			}
 		}
 	}
 	for i, r := range reqs {
@@ -162,10 +168,13 @@ func (gu *guest) usedRing(q int) (uint16, map[uint16]uint32) {
 }
 
 // ownedInContext returns the device-owned descriptors and queue 0's
-// VQ_SPLIT_RUNTIME_CFG entry of a draft-2023 context.
+// VQ_SPLIT_RUNTIME_CFG entry of a draft-2023 context; a context without
+// that entry fails the check, for a destination would not know where queue
+// 0 resumes.
 func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
 	var owned []devctx.DevOwnDesc
 	var rt devctx.VQSplitRuntimeEntry
+	found := false
 	for _, f := range decodeFields(c, state) {
 		switch f.Type {
 		case spec.FieldVQSplitDevOwnDesc:
@@ -181,10 +190,13 @@ func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplit
 			}
 			for _, q := range l.Queues {
 				if q.Index == 0 {
-					rt = q
+					rt, found = q, true
 				}
 			}
 		}
+	}
+	if !found {
+		c.fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue 0: a destination would not know which of its avail entries were taken")
 	}
 	return owned, rt
 }

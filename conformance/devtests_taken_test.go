@@ -46,8 +46,12 @@ func (d *plantedStop) Handle(ev member.Event) member.Effects {
 // TestTakenAtStopJudgesWhatTheHostReads: the tests of taken buffers fail a
 // virtio-1.4 write-back with a wrong used length, a failed status or an IN
 // request's data missing (DP-DEV-09), and a draft-2023 device that
-// completed a request at Stop and still lists it as device-owned
-// (DRAFT-STOP-02); the reference passes both. (The test's guest posts the
+// completed a request at Stop and still lists it as device-owned, one
+// whose context leaves a request it completed untaken (last_avail_idx at
+// or below its avail entry, a destination would take it again) or claims
+// more taken than the driver posted, and one whose context has no
+// VQ_SPLIT_RUNTIME_CFG entry for queue 0 (DRAFT-STOP-02); the reference
+// passes both. (The test's guest posts the
 // OUT request's header at bufBase and the IN request's at bufBase+0x1000,
 // each with 512 bytes of data; their heads are 0 and 3.)
 func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
@@ -55,14 +59,49 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 		return func(p *plantedStop) { require.NoError(t, p.c.Mem.WriteMem(p.c.RID, addr, b)) }
 	}
 	in := uint64(bufBase + 0x1000)
-	// completeOwned completes the executed OUT request at Stop, then lists
-	// it in VQ_SPLIT_DEV_OWN_DESC all the same.
-	completeOwned := func(p *plantedStop) {
+	// complete completes the executed OUT request at Stop.
+	complete := func(p *plantedStop) {
 		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1 << 48, Opcode: modeSetOp(p.c.Edition),
 			Data: modeData(p.c.Edition, spec.ModeActive)}})
 		p.Device.Handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepComplete}})
 		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + 1, Opcode: modeSetOp(p.c.Edition),
 			Data: modeData(p.c.Edition, spec.ModeStop)}})
+	}
+	// rewriteRuntime runs first at Stop (nil: nothing), then rewrites
+	// each context read: queue 0's last_avail_idx in VQ_SPLIT_RUNTIME_CFG
+	// becomes lastAvail, or, when lastAvail is negative, the field goes.
+	rewriteRuntime := func(first func(*plantedStop), lastAvail int) func(*plantedStop) {
+		return func(p *plantedStop) {
+			if first != nil {
+				first(p)
+			}
+			p.ctx = func(ctx devctx.DraftContext) devctx.DraftContext {
+				var kept []devctx.Field
+				for _, f := range ctx.Fields {
+					if f.Type == spec.FieldVQSplitRuntimeCfg {
+						if lastAvail < 0 {
+							continue
+						}
+						l, err := devctx.DecodeVQSplitRuntimeList(f.Value)
+						require.NoError(t, err)
+						for i := range l.Queues {
+							if l.Queues[i].Index == 0 {
+								l.Queues[i].LastAvailIdx = uint16(lastAvail)
+							}
+						}
+						f = l.Field()
+					}
+					kept = append(kept, f)
+				}
+				ctx.Fields = kept
+				return ctx
+			}
+		}
+	}
+	// completeOwned completes the executed OUT request at Stop, then lists
+	// it in VQ_SPLIT_DEV_OWN_DESC all the same.
+	completeOwned := func(p *plantedStop) {
+		complete(p)
 		p.ctx = func(ctx devctx.DraftContext) devctx.DraftContext {
 			for i, f := range ctx.Fields {
 				if l, err := devctx.DecodeDevOwnDescList(f.Value); f.Type == spec.FieldVQSplitDevOwnDesc && err == nil {
@@ -89,6 +128,12 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 		{"reference", spec.Draft2023, nil, ""},
 		{"completed-and-still-owned", spec.Draft2023, completeOwned,
 			"request 1 (head 0) is both in the used ring and a device-owned descriptor of the context"},
+		{"completed-and-not-taken", spec.Draft2023, rewriteRuntime(complete, 0),
+			"request 1 (head 0) is in the used ring when Stop completed, at or above the context's last_avail_idx 0: a destination would take it again"},
+		{"last-avail-beyond-posted", spec.Draft2023, rewriteRuntime(nil, 3),
+			"queue 0's last_avail_idx in the context read in Stop is 3, beyond the 2 requests the driver posted"},
+		{"no-runtime-entry", spec.Draft2023, rewriteRuntime(nil, -1),
+			"the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue 0"},
 	} {
 		t.Run(tc.ed.String()+"/"+tc.name, func(t *testing.T) {
 			f := blk.New
