@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/migsim/migsim/member"
@@ -17,15 +18,18 @@ type Mutant struct {
 	// has no virtio-1.4 counterpart, and so on).
 	Editions []spec.Edition
 	// Wrap builds the buggy device around d, a device of configuration c.
+	// A mutant sets exactly one of Wrap and Build.
 	Wrap func(c member.Config, d member.Device) member.Device
 	// Build, when set instead of Wrap, builds the buggy device from the
 	// factory of the device it wraps: a bug in the device's own DMA path
 	// needs the memory port that device is built with.
 	Build func(c member.Config, inner member.Factory) member.Device
 	// Device is the device type the bug belongs to: DeviceAny (any
-	// member: the kit runs it around the reference blk; a catalog row of
-	// net VFs builds them buggy too) or DeviceNet (a virtio-net member,
-	// caught in a world of net VFs).
+	// member) or DeviceNet (a virtio-net member, caught in a world of net
+	// VFs). The kit (migsim conform --device builtin:mutant/NAME) runs a
+	// DeviceAny mutant around the reference blk only, so it skips the
+	// catalog's net rows; only this package's own tests also wrap the net
+	// VFs of a net row with it (Factory(membernet.New)).
 	Device string
 }
 
@@ -35,8 +39,13 @@ const (
 	DeviceNet = "net"
 )
 
-// Factory returns a factory of buggy devices around inner's.
+// Factory returns a factory of buggy devices around inner's. It panics,
+// naming the mutant, when m sets both Wrap and Build or neither: a
+// library entry that is not a mutant.
 func (m Mutant) Factory(inner member.Factory) member.Factory {
+	if (m.Wrap == nil) == (m.Build == nil) {
+		panic(fmt.Sprintf("mutants: mutant %q must set exactly one of Wrap and Build", m.Name))
+	}
 	if m.Build != nil {
 		return func(c member.Config) member.Device { return m.Build(c, inner) }
 	}
