@@ -2,79 +2,24 @@ package conformance
 
 import (
 	"context"
-	"fmt"
-	"time"
 
-	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/conformance/throughput"
 )
 
 // Throughput is how fast a device runs the simulator: executed runs of one
-// catalog row per second of wall time.
-type Throughput struct {
-	Device  string
-	Row     string
-	Runs    int
-	Elapsed time.Duration
-}
+// catalog row per second of wall time (package throughput).
+type Throughput = throughput.Result
 
-// PerSecond is Runs per second of Elapsed.
-func (t Throughput) PerSecond() float64 {
-	if t.Elapsed <= 0 {
-		return 0
-	}
-	return float64(t.Runs) / t.Elapsed.Seconds()
-}
-
-// BenchRow is the row MeasureThroughput runs: the smoke migration of
-// draft-2023 (every step of a migration, a guest doing I/O).
+// The row MeasureThroughput runs: the smoke migration of draft-2023.
 const (
-	BenchScenario = "smoke-migrate"
-	BenchEdition  = spec.Draft2023
+	BenchScenario = throughput.Scenario
+	BenchEdition  = throughput.Edition
 )
 
 // MeasureThroughput explores the bench row with the device: schedules
-// random schedules without the memo (every one executed), jobs in
-// parallel (zero: GOMAXPROCS), and reports the executed runs and the wall
-// time, the device's start included.
+// random schedules without the memo, jobs in parallel (zero: GOMAXPROCS),
+// and reports the executed runs and the wall time, the device's start
+// included (throughput.Measure).
 func MeasureThroughput(ctx context.Context, d Device, schedules, jobs int) (Throughput, error) {
-	s, err := catalog.CatalogScenario(BenchScenario)
-	if err != nil {
-		return Throughput{}, err
-	}
-	tp := Throughput{Device: d.Name(), Row: BenchScenario + "/" + BenchEdition.String()}
-	start := time.Now()
-	f, done, err := d.Open()
-	if err != nil {
-		return tp, err
-	}
-	t, err := catalog.NewTarget(s, BenchEdition, nil, nil)
-	if err != nil {
-		done()
-		return tp, err
-	}
-	t.Member = f
-	fac, err := t.Factory(engine.ScheduleSeed(1, 0))
-	if err != nil {
-		done()
-		return tp, err
-	}
-	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: fac, Strategy: engine.StrategyRandom, Schedules: schedules,
-		Seed: 1, Jobs: jobs, MaxSteps: catalog.DefaultJudgeMaxSteps})
-	tp.Elapsed = time.Since(start)
-	if derr := done(); err == nil && derr != nil {
-		err = derr
-	}
-	if err != nil {
-		return tp, fmt.Errorf("conformance: throughput of %s: %w", d.Name(), err)
-	}
-	if len(sum.Findings) > 0 {
-		return tp, fmt.Errorf("conformance: throughput of %s: %s finds %s", d.Name(), tp.Row, sum.Findings[0].Finding.Oracle)
-	}
-	tp.Runs = sum.Executed
-	if tp.Runs == 0 {
-		tp.Runs = sum.Schedules
-	}
-	return tp, nil
+	return throughput.Measure(ctx, d, schedules, jobs)
 }
