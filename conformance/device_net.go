@@ -11,8 +11,11 @@ import (
 // NetFactoryDevice is an in-process virtio-net device built by f: the kit
 // judges it on the catalog's virtio-net rows (`set vf-device=net`, where
 // the world builds the VFs with f) and skips the virtio-blk rows and the
-// device tests, whose guest is a block driver.
-func NetFactoryDevice(name string, f member.Factory) Device { return netDevice{factoryDevice{name, f}} }
+// device tests, whose guest is a block driver. Like FactoryDevice's, its
+// counterexample files record no device (BuiltinDevice's do).
+func NetFactoryDevice(name string, f member.Factory) Device {
+	return netDevice{factoryDevice{name: name, f: f}}
+}
 
 type netDevice struct{ factoryDevice }
 

@@ -98,7 +98,7 @@ func TestMutantsFailNamedRequirements(t *testing.T) {
 			m, ok := mutants.Lookup(tc.name)
 			require.True(t, ok)
 			dir := t.TempDir()
-			d := conformance.FactoryDevice("builtin:mutant/"+tc.name, m.Factory(blk.New))
+			d := builtinDevice(t, "builtin:mutant/"+tc.name)
 			rec := conformance.NewRecorder("kit")
 			rep := conformance.RunDevice(rec, d, conformance.Short(), conformance.Editions(m.Editions...), conformance.ReplayDir(dir))
 			require.NotNil(t, rep)
@@ -134,9 +134,8 @@ func TestMutantsFailNamedRequirements(t *testing.T) {
 
 // TestReportFormats: the text, JSON and JUnit reports of one small run.
 func TestReportFormats(t *testing.T) {
-	m, _ := mutants.Lookup("mode-get-lies")
 	var text, js, junit bytes.Buffer
-	rep, err := conformance.Check(conformance.FactoryDevice("builtin:mutant/mode-get-lies", m.Factory(blk.New)),
+	rep, err := conformance.Check(builtinDevice(t, "builtin:mutant/mode-get-lies"),
 		conformance.Short(), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir()),
 		conformance.WriteReport("text", &text), conformance.WriteReport("json", &js), conformance.WriteReport("junit", &junit))
 	require.NoError(t, err)
@@ -554,4 +553,13 @@ func TestInterruptedExternalDevice(t *testing.T) {
 			assert.Contains(t, junit.String(), `<property name="interrupted" value="the run was interrupted: `)
 		})
 	}
+}
+
+// builtinDevice is conformance.BuiltinDevice(name), which must exist: the
+// device a counterexample file records and its replay line names.
+func builtinDevice(t *testing.T, name string) conformance.Device {
+	t.Helper()
+	d, ok := conformance.BuiltinDevice(name)
+	require.True(t, ok, name)
+	return d
 }

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"time"
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/internal/devicecmd"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -150,43 +150,39 @@ func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *sche
 // CommandLine returns the migsim command line that runs command with the
 // device d, rest (quoted as a shell needs it) after its --device flag:
 // `migsim COMMAND --device D REST`, with an exec device's deadline when
-// not the default and its arguments after "--", so that the command runs
-// the program the way the kit ran it. ok is false for a device no command
-// line names (Run's "device", a served device, a FactoryDevice of the
-// caller's).
+// not the default and its arguments after "--" (devicecmd.Line), so that
+// the command runs the program the way the kit ran it. ok is false for a
+// device RecordedDevice does not record.
 func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
-	pd, _ := d.(*poolDevice)
-	program := pd != nil && pd.exec
-	if !program && !strings.HasPrefix(d.Name(), "builtin:") {
+	name, args, ok := RecordedDevice(d)
+	if !ok {
 		return "", false
 	}
-	cmd = fmt.Sprintf("migsim %s --device %s %s", command, shellquote.Quote(d.Name()), rest)
-	if program {
-		if t := pd.opts.Timeout; t > 0 && t != extdevice.DefaultTimeout {
-			cmd += " --timeout " + t.String()
-		}
-		if len(pd.argv) > 1 {
-			cmd += " --"
-			for _, a := range pd.argv[1:] {
-				cmd += " " + shellquote.Quote(a)
-			}
-		}
+	var timeout time.Duration
+	if pd, _ := d.(*poolDevice); pd != nil {
+		timeout = pd.opts.Timeout
 	}
-	return cmd, true
+	return devicecmd.Line(command, rest, name, args, timeout), true
 }
 
 // RecordedDevice returns what a schedule file records of the device d
 // (schedfile.Schedule's Device and DeviceArgs): its name as migsim conform
-// --device names it, and an exec device's arguments. ok is false for a
-// device no command line names (Run's "device", a served device, a
-// FactoryDevice of the caller's under another name).
+// --device names it, and an exec device's arguments. Only a device migsim
+// rebuilds from that name is recorded, a BuiltinDevice or an ExecDevice:
+// ok is false for any other (Run's "device", a served device, a
+// FactoryDevice or NetFactoryDevice of the caller's, even one named
+// builtin:blk).
 func RecordedDevice(d Device) (name string, args []string, ok bool) {
-	name = d.Name()
-	if pd, _ := d.(*poolDevice); pd != nil && pd.exec && len(pd.argv) > 1 {
-		args = slices.Clone(pd.argv[1:])
-	} else if pd == nil && strings.HasPrefix(name, schedfile.DeviceExecPrefix) {
-		return "", nil, false // a Go device under an exec: name runs no program
+	pd, _ := d.(*poolDevice)
+	switch {
+	case pd != nil && pd.exec:
+		if len(pd.argv) > 1 {
+			args = slices.Clone(pd.argv[1:])
+		}
+	case !isBuiltin(d):
+		return "", nil, false
 	}
+	name = d.Name()
 	if schedfile.CheckDevice(name, args) != nil {
 		return "", nil, false
 	}

@@ -25,8 +25,9 @@ func TestCommandLine(t *testing.T) {
 		rest    string
 		want    string
 	}{
-		{"builtin trace", FactoryDevice("builtin:mutant/x", nil), "trace", "f.json --format text",
-			"migsim trace --device builtin:mutant/x f.json --format text"},
+		{"builtin trace", builtin(t, "builtin:mutant/mode-get-lies"), "trace", "f.json --format text",
+			"migsim trace --device builtin:mutant/mode-get-lies f.json --format text"},
+		{"a caller's factory under a builtin name", FactoryDevice("builtin:blk", blk.New), "trace", "f.json", ""},
 		{"exec report", ExecDevice([]string{"./my dev", "-v"}, extdevice.Options{Timeout: 2 * time.Second}), "report", "f.json",
 			"migsim report --device 'exec:./my dev' f.json --timeout 2s -- -v"},
 		{"served", ServedDevice("blk", nil, extdevice.Options{}), "trace", "f.json", ""},

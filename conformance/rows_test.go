@@ -71,7 +71,8 @@ func TestCounterexample_NotShrunkSaysWhy(t *testing.T) {
 // as the kit ran it: an exec device's arguments follow "--" and a deadline
 // other than the default comes along; words a shell would split or expand
 // are quoted. A device the CLI cannot name (Run's "device", a served
-// device) exists only in the caller's program: its replay is the Go call.
+// device, a caller's factory even under a builtin: name) exists only in
+// the caller's program: its replay is the Go call.
 func TestReplayCommand(t *testing.T) {
 	tests := []struct {
 		name string
@@ -79,7 +80,7 @@ func TestReplayCommand(t *testing.T) {
 		path string
 		want string
 	}{
-		{"builtin", FactoryDevice("builtin:blk", nil), "conform-replays/a.json",
+		{"builtin", builtin(t, "builtin:blk"), "conform-replays/a.json",
 			"migsim conform --device builtin:blk --replay conform-replays/a.json"},
 		{"exec without arguments", ExecDevice([]string{"./dev.py"}, extdevice.Options{}), "r/a.json",
 			"migsim conform --device exec:./dev.py --replay r/a.json"},
@@ -93,6 +94,8 @@ func TestReplayCommand(t *testing.T) {
 			`conformance.Replay(<your device>, "r/a.json", engine.RunConfig{Trace: os.Stdout})`},
 		{"served", ServedDevice("blk", nil, extdevice.Options{}), "my replays/a.json",
 			`conformance.Replay(<your device>, "my replays/a.json", engine.RunConfig{Trace: os.Stdout})`},
+		{"a caller's factory under a builtin name", FactoryDevice("builtin:blk", nil), "r/a.json",
+			`conformance.Replay(<your device>, "r/a.json", engine.RunConfig{Trace: os.Stdout})`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,8 +19,6 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -52,24 +50,24 @@ type Spec struct {
 // the flag (--device, or the arguments) and quotes the value.
 func Parse(s Spec) (conformance.Device, []spec.Edition, error) {
 	switch {
-	case s.Name == Blk:
-		return conformance.FactoryDevice(Blk, blk.New), nil, noArgs(s)
-	case s.Name == Net:
-		return conformance.NetFactoryDevice(Net, membernet.New), nil, noArgs(s)
-	case strings.HasPrefix(s.Name, MutantPrefix):
-		name := strings.TrimPrefix(s.Name, MutantPrefix)
-		m, ok := mutants.Lookup(name)
-		if !ok {
-			return nil, nil, fmt.Errorf("--device %q: no mutant %q (migsim conform --list names them)", s.Name, name)
-		}
+	case s.Name == Blk, s.Name == Net, strings.HasPrefix(s.Name, MutantPrefix):
 		var eds []spec.Edition
-		if !s.EditionsGiven {
-			eds = m.Editions
+		if name, ok := strings.CutPrefix(s.Name, MutantPrefix); ok {
+			m, ok := mutants.Lookup(name)
+			if !ok {
+				return nil, nil, fmt.Errorf("--device %q: no mutant %q (migsim conform --list names them)", s.Name, name)
+			}
+			if !s.EditionsGiven {
+				eds = m.Editions
+			}
 		}
-		if m.Device == mutants.DeviceNet {
-			return conformance.NetFactoryDevice(s.Name, m.Factory(membernet.New)), eds, noArgs(s)
+		// The device a counterexample file records: BuiltinDevice builds
+		// it from the name, as a replay of the file will.
+		dev, ok := conformance.BuiltinDevice(s.Name)
+		if !ok {
+			return nil, nil, fmt.Errorf("--device %q: not a device of this migsim", s.Name)
 		}
-		return conformance.FactoryDevice(s.Name, m.Factory(blk.New)), eds, noArgs(s)
+		return dev, eds, noArgs(s)
 	case strings.HasPrefix(s.Name, ExecPrefix):
 		path := strings.TrimPrefix(s.Name, ExecPrefix)
 		if path == "" {

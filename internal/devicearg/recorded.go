@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/devicecmd"
 	"github.com/migsim/migsim/internal/shellquote"
 )
 
@@ -65,9 +66,11 @@ func Shown(name string, args []string) string {
 }
 
 // Command is the command line `migsim COMMAND --device NAME REST` with an
-// exec device's arguments after "--", quoted as a shell needs them.
+// exec device's arguments after "--", quoted as a shell needs them: the
+// kit's own replay line (devicecmd.Line) of the device a schedule file
+// records, which records no deadline, so none (the default) is given.
 func Command(command, rest, name string, args []string) string {
-	return fmt.Sprintf("migsim %s --device %s %s", command, shellquote.Quote(name), rest) + quotedArgs(args)
+	return devicecmd.Line(command, rest, name, args, 0)
 }
 
 // quotedArgs is " -- ARGS…" quoted, "" without arguments.
