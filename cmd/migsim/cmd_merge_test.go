@@ -49,20 +49,27 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 		file string
 		// states: state pruning, where only the schedule file is compared
 		states bool
+		// long: about 11,000 interleavings in each of five processes,
+		// which the race run (-short) leaves to the plain run (about 10 s
+		// there, 40 s under the race detector)
+		long bool
 	}{
 		{"pct", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
-			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false},
+			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false, false},
 		{"dfs", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--split-depth", "2", "--jobs", "1",
 			// State pruning remembers a shard's own subtrees only: the
 			// counts equal one process's without it (docs/scale.md).
-			"--states=false"}, "", false},
+			"--states=false"}, "", false, false},
 		{"dfs with a finding", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", false},
+			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", false, true},
 		{"dfs with a finding, states", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true},
+			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true, false},
 	}
 	for _, tc := range cases {
+		if tc.long && testing.Short() {
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			single := t.TempDir()
 			wantCode, want, stderr := runSimCLI(t, append(tc.args, "--out", single)...)
