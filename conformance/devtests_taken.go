@@ -82,6 +82,9 @@ func takenAtStop(c *check) {
 			if _, isUsed := used[r.head]; isUsed && !taken[i] {
 				c.errorf("", "request %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would take it again", i+1, r.head, rt.LastAvailIdx)
 			}
+			if !taken[i] && ownsHead(owned, r.head) {
+				c.errorf("", "request %d (head %d) is a device-owned descriptor of the context read in Stop, at or above its last_avail_idx %d: a destination would execute it, then take it again from the avail ring", i+1, r.head, rt.LastAvailIdx)
+			}
 		}
 	}
 	for i, r := range reqs {
@@ -89,10 +92,7 @@ func takenAtStop(c *check) {
 			continue
 		}
 		ln, isUsed := used[r.head]
-		own := false
-		for _, o := range owned {
-			own = own || (o.Queue == 0 && o.Head == r.head)
-		}
+		own := ownsHead(owned, r.head)
 		switch {
 		case isUsed && own:
 			c.errorf("", "request %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would execute it again", i+1, r.head)
@@ -199,4 +199,15 @@ func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplit
 		c.fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue 0: a destination would not know which of its avail entries were taken")
 	}
 	return owned, rt
+}
+
+// ownsHead reports whether the context lists queue 0's chain at head as a
+// device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC).
+func ownsHead(owned []devctx.DevOwnDesc, head uint16) bool {
+	for _, o := range owned {
+		if o.Queue == 0 && o.Head == head {
+			return true
+		}
+	}
+	return false
 }

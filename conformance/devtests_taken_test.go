@@ -132,6 +132,8 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 			"request 1 (head 0) is in the used ring when Stop completed, at or above the context's last_avail_idx 0: a destination would take it again"},
 		{"last-avail-beyond-posted", spec.Draft2023, rewriteRuntime(nil, 3),
 			"queue 0's last_avail_idx in the context read in Stop is 3, beyond the 2 requests the driver posted"},
+		{"owned-and-not-taken", spec.Draft2023, rewriteRuntime(nil, 1),
+			"request 2 (head 3) is a device-owned descriptor of the context read in Stop, at or above its last_avail_idx 1: a destination would execute it, then take it again from the avail ring"},
 		{"no-runtime-entry", spec.Draft2023, rewriteRuntime(nil, -1),
 			"the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue 0"},
 	} {
