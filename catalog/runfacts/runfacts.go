@@ -203,6 +203,12 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 		case record.TraceTLP:
 			vf, ok := memberTarget(e.Target)
 			if !ok {
+				if e.Target == "pf" && removesVFs(e.TLP) {
+					// The SR-IOV group is gone with every member: what the
+					// host knew of them no longer holds (the world's own
+					// record forgets them at the same write).
+					hostRecord(e.Host).Forget()
+				}
 				continue
 			}
 			m := member(e.Host, vf)
@@ -385,4 +391,25 @@ func addOnce[T comparable](list []T, v T) []T {
 		return list
 	}
 	return append(list, v)
+}
+
+// removesVFs reports whether a request to the PF ends its SR-IOV group: a
+// configuration write that clears VF Enable in the SR-IOV Control register
+// or that sets Initiate Function Level Reset in the PCI Express Device
+// Control register (the layout migsim gives every PF, package pcie).
+func removesVFs(t pcie.TLP) bool {
+	if t.Kind != pcie.CfgWrite {
+		return false
+	}
+	byteAt := func(off uint64) (byte, bool) {
+		if off < t.Addr || off >= t.Addr+uint64(len(t.Data)) {
+			return 0, false
+		}
+		return t.Data[off-t.Addr], true
+	}
+	if b, ok := byteAt(pcie.PCIeCapOffset + pcie.PCIeDevCtl + 1); ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0 {
+		return true
+	}
+	b, ok := byteAt(pcie.SRIOVCapOffset + pcie.SRIOVControl)
+	return ok && b&byte(pcie.SRIOVCtlVFEnable) == 0
 }

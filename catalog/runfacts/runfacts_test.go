@@ -42,6 +42,13 @@ func request(from string, vf int, kind pcie.TLPKind, off uint64, data ...byte) r
 		TLP: pcie.TLP{Kind: kind, Addr: addr, Data: data}}
 }
 
+// pfConfigWrite is the hypervisor's configuration write to the PF of
+// host src.
+func pfConfigWrite(off uint64, data ...byte) record.TraceEvent {
+	return record.TraceEvent{Kind: record.TraceTLP, Host: "src", Target: "pf", From: "hv",
+		TLP: pcie.TLP{Kind: pcie.CfgWrite, Addr: off, Data: data}}
+}
+
 func completion(vf int, off uint64, data ...byte) record.TraceEvent {
 	e := request("", vf, pcie.Completion, off, data...)
 	e.From = fmt.Sprintf("src.vf%d", vf)
@@ -141,6 +148,25 @@ func TestOf(t *testing.T) {
 			request("vcpu0", 1, pcie.MemWrite, status, 0),
 			request("vcpu0", 1, pcie.CfgRead, status), completion(1, status, 0x0f),
 		}, Facts{Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}}},
+		{"a PF FLR ends the SR-IOV group: the host's modes of its members go", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop),
+			pfConfigWrite(pcie.PCIeCapOffset+pcie.PCIeDevCtl, flr...),
+			request("vcpu0", 1, pcie.MemWrite, notify, 0, 0), // a member of the group enabled again
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"},
+			Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}, Notified: []spec.Mode{spec.ModeActive}}},
+		{"VF Enable cleared ends the group too", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop),
+			pfConfigWrite(pcie.SRIOVCapOffset+pcie.SRIOVControl, 0, 0),
+			request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"},
+			Reached: []spec.Mode{spec.ModeActive}, Written: []spec.Mode{spec.ModeActive}, Notified: []spec.Mode{spec.ModeActive}}},
+		{"other writes to the PF keep the members", spec.Draft2023, []record.TraceEvent{
+			draftMode(1, spec.ModeStop),
+			pfConfigWrite(pcie.SRIOVCapOffset+pcie.SRIOVControl, byte(pcie.SRIOVCtlVFEnable), 0), // VF Enable kept
+			pfConfigWrite(pcie.PCIeCapOffset+pcie.PCIeDevCtl, 0, 0),                              // no FLR
+			request("vcpu0", 1, pcie.MemWrite, notify, 0, 0),
+		}, Facts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"},
+			Reached: []spec.Mode{spec.ModeStop}, Written: []spec.Mode{spec.ModeStop}, Notified: []spec.Mode{spec.ModeStop}}},
 		{"a reset that was over at the first read is not seen in progress", spec.Virtio14, []record.TraceEvent{
 			request("vcpu0", 1, pcie.MemWrite, status, 0),
 			request("vcpu0", 1, pcie.MemRead, status), completion(1, status, 0),
