@@ -113,6 +113,13 @@ func ReplaySchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result
 		cfg.MaxSteps = DefaultJudgeMaxSteps
 	}
 	t.MaxSteps = cfg.MaxSteps
+	return ReplayOn(t, sc, cfg)
+}
+
+// ReplayOn replays sc's choices strictly on the target t, as
+// ReplaySchedule does on the target the schedule names: t may be built with
+// a device under test (the conformance kit's ScheduleTarget).
+func ReplayOn(t Target, sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, error) {
 	f, err := t.Factory(sc.Seed)
 	if err != nil {
 		return engine.Result{}, err

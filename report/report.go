@@ -154,7 +154,7 @@ func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 		r.WhyNone = "not explained (--explain-runs 0)"
 		return
 	}
-	ex, err := explainOn(ctx, t, r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
+	ex, err := ExplainOn(ctx, t, r.Schedule, r.Result, opt.MaxSteps, opt.ExplainRuns)
 	if err != nil {
 		r.WhyNone = "not explained: " + err.Error()
 		return
@@ -191,11 +191,12 @@ func Explain(ctx context.Context, sc *schedfile.Schedule, res engine.Result, max
 	if err != nil {
 		return nil, fmt.Errorf("report: explain: %w", err)
 	}
-	return explainOn(ctx, t, sc, res, maxSteps, runs)
+	return ExplainOn(ctx, t, sc, res, maxSteps, runs)
 }
 
-// explainOn is Explain on the target t (its devices).
-func explainOn(ctx context.Context, t catalog.Target, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
+// ExplainOn is Explain on the target t, which may be built with a device
+// under test (its members then run the explanation's runs).
+func ExplainOn(ctx context.Context, t catalog.Target, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
 	t.MaxSteps = maxSteps
 	f, err := t.Factory(sc.Seed)
 	if err != nil {

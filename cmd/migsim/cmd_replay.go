@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -150,13 +149,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	// The finding is annotated and explained with the device open.
-	res, err := replayOn(t, sc, cfg)
+	res, err := catalog.ReplayOn(t, sc, cfg)
 	var annErr, exErr error
 	var ex *explain.Explanation
 	if fd := res.Finding; err == nil && fd != nil {
 		annErr = t.AnnotateFinding(sc, fd)
 		if annErr == nil && *explainMode && *explainRuns > 0 {
-			ex, exErr = explainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
+			ex, exErr = report.ExplainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
 		}
 	}
 	err = finish(err)
@@ -251,26 +250,6 @@ func countTrue(bs ...bool) int {
 		}
 	}
 	return n
-}
-
-// replayOn replays sc strictly on t (catalog.ReplaySchedule on the
-// target a device may build).
-func replayOn(t catalog.Target, sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, error) {
-	f, err := t.Factory(sc.Seed)
-	if err != nil {
-		return engine.Result{}, err
-	}
-	return sc.Replay(f, cfg)
-}
-
-// explainOn explains res, the replayed finding of sc, with t's devices.
-func explainOn(ctx context.Context, t catalog.Target, sc *schedfile.Schedule, res engine.Result, maxSteps, runs int) (*explain.Explanation, error) {
-	f, err := t.Factory(sc.Seed)
-	if err != nil {
-		return nil, err
-	}
-	ex, err := explain.Explain(ctx, f, sc.Seed, res, explain.Config{MaxSteps: maxSteps, MaxRuns: runs})
-	return &ex, err
 }
 
 // printExplanation prints ex, the explanation of res (nil with
