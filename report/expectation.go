@@ -45,6 +45,28 @@ func ExpectationNote(t catalog.Target, f *engine.Finding) string {
 	return "this finding is not what the scenario expects for this edition and knobs: " + where
 }
 
+// NoFindingNote says how an exploration of t that found nothing stands to
+// the scenario's expect line for t: the line expects pass, or it expects a
+// verdict this exploration did not find (whether that search was a sample
+// or exhaustive, the "no findings" line above it says), or there is no line
+// to compare with (an edition, knobs or settings the scenario never
+// expects). "" without a scenario.
+func NoFindingNote(t catalog.Target) string {
+	if t.Scenario == nil {
+		return ""
+	}
+	e := TargetExpectation(t)
+	if e == nil {
+		return fmt.Sprintf("the scenario has no expect line for %s with these knobs and settings: nothing says what this exploration should find", t.Edition)
+	}
+	where := fmt.Sprintf("%s:%d (%s)", expectFile(t.Scenario), e.Line, expectLineText(e))
+	if e.Verdict == scenario.VerdictPass {
+		return "the scenario expects pass for this edition and knobs: " + where
+	}
+	return fmt.Sprintf("the scenario expects %s for this edition and knobs: %s; this exploration did not find it",
+		catalog.VerdictText(e.Verdict, e.Oracle), where)
+}
+
 // expectedFinding reports whether f is the verdict e expects: its oracle
 // for a violation, its error for an error, the flow stopping on the
 // operation the edition lacks (error:n/a:WORD) for `n/a WORD`. A defect

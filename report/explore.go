@@ -50,7 +50,8 @@ type Exploration struct {
 	// too (catalog.ReferenceRace).
 	Caveat string `json:"caveat,omitempty"`
 	// Expected says how the first finding stands to the scenario's expect
-	// line for the edition and knobs explored (ExpectationNote).
+	// line for the edition and knobs explored (ExpectationNote), or, when
+	// nothing was found, what that line expects (NoFindingNote).
 	Expected string `json:"expected,omitempty"`
 	// Path is where the schedule file was written ("": nowhere); it is not
 	// part of the summary file.
@@ -144,6 +145,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 	sum := &r.Summary
 	if len(sum.Findings) == 0 {
 		fmt.Fprintln(w, r.noFindings())
+		if r.Expected != "" {
+			fmt.Fprintf(w, "  expected: %s\n", r.Expected)
+		}
 		return
 	}
 	for i, rep := range sum.Findings {

@@ -510,6 +510,9 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 		Schedules: first.Schedules, States: first.States, ScenarioHash: first.ScenarioHash, MaxSteps: first.MaxSteps,
 		Summary: sum, Merged: len(shards)}
 	if len(sum.Findings) == 0 {
+		// Every shard explored the same target, so each says the same of
+		// its expect line.
+		rep.Expected = first.Expected
 		return rep, "", nil
 	}
 	// The first finding over all shards is the first of its own shard,

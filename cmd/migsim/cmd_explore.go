@@ -88,6 +88,9 @@ Under the first finding an "expected:" line sets it against the scenario's
 expect line for the edition, knobs and settings explored (named as
 file:line): the verdict that line expects (a documented finding, not a new
 bug), another one, a finding where it expects pass, or no line at all.
+When nothing is found, the "expected:" line under "no findings" names the
+expect line too: pass, or a verdict this exploration did not find (exit 0
+all the same: the exit code says whether something was found).
 
 Exit 0 when nothing was found, 1 on a finding (the scenario's expected
 verdict too), 2 on a usage error or when the results cannot be written
@@ -319,6 +322,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	rep.Summary = sum
 	rep.PrintSummary(stdout)
 	code := exitOK
+	rep.Expected = report.NoFindingNote(t)
 	if len(sum.Findings) > 0 {
 		code = exitFinding
 		first := sum.Findings[0]

@@ -125,6 +125,39 @@ func reportNames(t *testing.T, md string) findingNames {
 	return findingNames{strings.Join(reqs, " "), actors}
 }
 
+// TestExplore_NoFindingNamesTheExpectLine: an exploration that finds
+// nothing (exit 0) still sets the result against the scenario's expect
+// line: pass, a verdict this exploration did not find, or no line for the
+// edition explored.
+func TestExplore_NoFindingNamesTheExpectLine(t *testing.T) {
+	src := strings.Replace(mustRead(t, smokeScenario), "expect virtio-1.4 pass", "expect virtio-1.4 violation frozen-context", 1)
+	require.Contains(t, src, "expect virtio-1.4 violation frozen-context")
+	expectsViolation := filepath.Join(t.TempDir(), "expects-violation.scn")
+	require.NoError(t, os.WriteFile(expectsViolation, []byte(src), 0o644))
+	noV14 := filepath.Join(t.TempDir(), "draft-only.scn")
+	require.NoError(t, os.WriteFile(noV14, []byte(strings.Replace(mustRead(t, smokeScenario), "expect virtio-1.4 pass\n", "", 1)), 0o644))
+	cases := []struct {
+		name, scenario, spec, want string
+	}{
+		{"expects pass", smokeScenario, "virtio-1.4",
+			"  expected: the scenario expects pass for this edition and knobs: " + smokeScenario + ":11 (expect virtio-1.4 pass)\n"},
+		{"expects a violation not found", expectsViolation, "virtio-1.4",
+			"  expected: the scenario expects violation frozen-context for this edition and knobs: " + expectsViolation +
+				":11 (expect virtio-1.4 violation frozen-context); this exploration did not find it\n"},
+		{"no line for the edition", noV14, "virtio-1.4",
+			"  expected: the scenario has no expect line for virtio-1.4 with these knobs and settings: nothing says what this exploration should find\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, "explore", "--jobs", "1", "--schedules", "3", "--scenario", c.scenario, "--spec", c.spec, "--out", t.TempDir())
+			assert.Equal(t, exitOK, code, "nothing found is exit 0, expected or not: %s", stderr)
+			assert.Contains(t, out, "no findings in 3 schedules of ")
+			assert.Contains(t, out, c.want)
+			assert.Equal(t, 1, strings.Count(out, "  expected: "))
+		})
+	}
+}
+
 // TestExplore_SaysWhetherTheFindingIsExpected: explore exits 1 on any
 // finding, and says whether it is the verdict the scenario's expect line
 // for the edition, knobs and settings explored gives (naming the line as

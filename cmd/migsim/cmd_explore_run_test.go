@@ -55,7 +55,8 @@ func TestExplore_WriteRunIsTheExploredRun(t *testing.T) {
 	code, out, stderr = runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "virtio-1.4", "--strategy", "random",
 		"--schedules", "2", "--write-run", "1", "--out", dir)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, out, "no findings in 2 schedules of random (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\nrun #1 (seed ")
+	assert.Contains(t, out, "no findings in 2 schedules of random (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\n"+
+		"  expected: the scenario expects pass for this edition and knobs: "+smokeScenario+":11 (expect virtio-1.4 pass)\nrun #1 (seed ")
 	w := runScheduleLine.FindStringSubmatch(out)
 	require.NotNil(t, w, out)
 	assert.Regexp(t, `_run-1\.json$`, w[1])
