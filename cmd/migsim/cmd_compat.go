@@ -32,7 +32,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "\nSRC is a source device description, DST a destination description (JSON;")
 		fmt.Fprintln(stdout, "see docs/compat.md); SAVED a saved state (binary). Exit 0 compatible, 1")
 		fmt.Fprintln(stdout, "incompatible, 2 usage or input error (a bad description, a SAVED file that")
-		fmt.Fprintln(stdout, "is not a saved state).")
+		fmt.Fprintln(stdout, "is not a saved state, a check that reached no verdict).")
 		fmt.Fprintln(stdout, "\nflags:")
 		fs.PrintDefaults()
 	}
@@ -63,12 +63,19 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
 		return exitUsage
 	}
-	return writeCompatReport(stdout, stderr, compatreport.Verdict(src, dst), *format)
+	rep, err := compatreport.Verdict(src, dst)
+	return writeCompatReport(stdout, stderr, rep, err, *format)
 }
 
-// writeCompatReport prints the report and returns the exit status: 1
-// for an incompatible pair.
-func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, format string) int {
+// writeCompatReport prints the report and returns the exit status: 1 for
+// an incompatible pair; a check that reached no verdict (checkErr, the
+// error compatreport.Fill returns) is printed as an error and exits 2,
+// with nothing on stdout.
+func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, checkErr error, format string) int {
+	if checkErr != nil {
+		fmt.Fprintf(stderr, "migsim compat: %v\n", checkErr)
+		return exitUsage
+	}
 	if err := compatreport.Write(stdout, rep, format); err != nil {
 		fmt.Fprintf(stderr, "migsim compat: write: %v\n", err)
 		return exitFinding

@@ -40,5 +40,6 @@ func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) in
 	if herr == nil {
 		rep.Model, rep.StateVersion = h.Model, h.StateVersion
 	}
-	return writeCompatReport(stdout, stderr, compatreport.Fill(rep, plan, err), format)
+	rep, err = compatreport.Fill(rep, plan, err)
+	return writeCompatReport(stdout, stderr, rep, err, format)
 }

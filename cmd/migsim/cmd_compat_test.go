@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/compatreport"
 )
 
 // docExample is one ```console block of docs/compat.md: the command, its
@@ -186,4 +190,19 @@ func TestCompatHelp(t *testing.T) {
 	assert.Equal(t, exitOK, run([]string{"compat", "--help"}, nil, &stdout, &stderr))
 	assert.Contains(t, stdout.String(), "usage: migsim compat")
 	assert.Empty(t, stderr.String())
+}
+
+// A check that reached no verdict (an error that is not an
+// incompatibility, as compatreport.Fill returns it) prints the error and
+// exits 2: never the compatible verdict, nothing on stdout.
+func TestCompatNoVerdictExits2(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		var stdout, stderr bytes.Buffer
+		rep, err := compatreport.Fill(compatreport.Report{Model: "m"}, compat.LoadPlan{}, errors.New("read SAVED: input/output error"))
+		require.Error(t, err)
+		code := writeCompatReport(&stdout, &stderr, rep, err, format)
+		assert.Equal(t, exitUsage, code, format)
+		assert.Empty(t, stdout.String(), format)
+		assert.Equal(t, "migsim compat: compat check: no verdict: read SAVED: input/output error\n", stderr.String(), format)
+	}
 }

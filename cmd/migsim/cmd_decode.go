@@ -98,7 +98,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		return usageErr("unknown --as %q (want command, result, parts or context)", fl.As)
 	}
-	if fl.Device, err = parseDecodeDevice(*device); err != nil {
+	if fl.Device, err = decodeview.ParseDevice(*device); err != nil {
 		return usageErr("%v", err)
 	}
 	if *format != "text" && *format != "json" {
@@ -141,16 +141,4 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
-}
-
-// parseDecodeDevice reads --device.
-func parseDecodeDevice(s string) (uint16, error) {
-	names := make([]string, len(decodeview.Devices))
-	for i, d := range decodeview.Devices {
-		if d.Name == s {
-			return d.ID, nil
-		}
-		names[i] = d.Name
-	}
-	return 0, fmt.Errorf("unknown --device %q (want %s)", s, strings.Join(names, ", "))
 }

@@ -42,8 +42,9 @@ type Mismatch struct {
 func (r Report) Compatible() bool { return r.Verdict == "compatible" }
 
 // Verdict runs the precheck and, when it passes, the load check on the
-// encoded state (empty payload), as a migration would.
-func Verdict(src compat.CompatHeader, dst compat.DeviceCaps) Report {
+// encoded state (empty payload), as a migration would. An error is a check
+// that reached no verdict (Fill).
+func Verdict(src compat.CompatHeader, dst compat.DeviceCaps) (Report, error) {
 	rep := Report{Model: src.Model, StateVersion: src.StateVersion}
 	err := compat.CheckCompatible(src, dst, compat.Where{Phase: compat.PhasePrecheck})
 	var plan compat.LoadPlan
@@ -53,18 +54,25 @@ func Verdict(src compat.CompatHeader, dst compat.DeviceCaps) Report {
 	return Fill(rep, plan, err)
 }
 
-// Fill completes a report from a check's plan and error: an
-// *compat.IncompatibleError gives the incompatible verdict and its
-// mismatches, anything else the compatible verdict and the plan.
-func Fill(rep Report, plan compat.LoadPlan, err error) Report {
+// Fill completes a report from a check's plan and error: no error gives
+// the compatible verdict and the plan, an *compat.IncompatibleError
+// (wrapped or not) the incompatible verdict and its mismatches. Any other
+// error (the check could not read or decode what it was given, a failure
+// of the check itself) is no verdict at all: Fill returns it, wrapped,
+// with rep unchanged, and the caller reports the error, never a verdict.
+func Fill(rep Report, plan compat.LoadPlan, err error) (Report, error) {
 	var ie *compat.IncompatibleError
-	if errors.As(err, &ie) {
+	switch {
+	case err == nil:
+	case errors.As(err, &ie):
 		rep.Verdict, rep.Phase = "incompatible", ie.Phase
 		for _, m := range ie.Mismatches {
 			rep.Mismatches = append(rep.Mismatches, Mismatch{Code: m.Code.String(), Field: m.Field,
 				Source: m.Source, Destination: m.Destination, Bit: m.Bit, Message: m.String()})
 		}
-		return rep
+		return rep, nil
+	default:
+		return rep, fmt.Errorf("compat check: no verdict: %w", err)
 	}
 	rep.Verdict = "compatible"
 	rep.Features = compat.FormatFeatures(rep.Model, plan.Features)
@@ -75,7 +83,7 @@ func Fill(rep Report, plan compat.LoadPlan, err error) Report {
 		rep.SetToOff = append(rep.SetToOff, p.String())
 	}
 	rep.Warnings = plan.Warnings
-	return rep
+	return rep, nil
 }
 
 // Write prints the report as format ("json", else text).

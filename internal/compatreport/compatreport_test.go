@@ -3,7 +3,9 @@ package compatreport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,7 +36,8 @@ func TestFillAndWrite(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rep := Fill(Report{Model: "m", StateVersion: 3}, c.plan, c.err)
+			rep, err := Fill(Report{Model: "m", StateVersion: 3}, c.plan, c.err)
+			require.NoError(t, err)
 			assert.Equal(t, c.compatible, rep.Compatible())
 			var text bytes.Buffer
 			require.NoError(t, Write(&text, rep, "text"))
@@ -46,6 +49,34 @@ func TestFillAndWrite(t *testing.T) {
 			var back Report
 			require.NoError(t, json.Unmarshal(js.Bytes(), &back))
 			assert.Equal(t, rep, back)
+		})
+	}
+}
+
+// A check that fails with anything but an incompatibility reached no
+// verdict: Fill returns the error (wrapped, so errors.Is still finds it)
+// and never a compatible report, whatever plan came with it.
+func TestFill_OtherErrorsAreNoVerdict(t *testing.T) {
+	ioErr := &fs.PathError{Op: "read", Path: "saved.bin", Err: errors.New("input/output error")}
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"plain", errors.New("decoder: unexpected end of input")},
+		{"I/O error", ioErr},
+		{"wrapped I/O error", fmt.Errorf("load: %w", ioErr)},
+		{"incompatible type, not a pointer", fmt.Errorf("load: %v", &compat.IncompatibleError{Phase: compat.PhaseLoad})},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := Report{Model: "m", StateVersion: 3}
+			plan := compat.LoadPlan{Warnings: []string{"w"}, Features: 1}
+			rep, err := Fill(in, plan, c.err)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.err)
+			assert.Contains(t, err.Error(), "no verdict")
+			assert.False(t, rep.Compatible())
+			assert.Equal(t, in, rep, "no verdict, no plan: the report is as given")
 		})
 	}
 }

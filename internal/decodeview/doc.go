@@ -11,6 +11,7 @@ package decodeview
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
@@ -86,6 +87,19 @@ func DeviceName(id uint16) string {
 		}
 	}
 	return fmt.Sprintf("device-id-%d", id)
+}
+
+// ParseDevice returns the virtio device id of a `migsim decode --device`
+// name (Devices), or an error listing the names.
+func ParseDevice(s string) (uint16, error) {
+	names := make([]string, len(Devices))
+	for i, d := range Devices {
+		if d.Name == s {
+			return d.ID, nil
+		}
+		names[i] = d.Name
+	}
+	return 0, fmt.Errorf("unknown --device %q (want %s)", s, strings.Join(names, ", "))
 }
 
 // Decode decodes in as o says. What it could decode is in the document,
