@@ -64,6 +64,10 @@ type ExploreConfig struct {
 	// Shrink shrinks every reported finding (sequentially, after the
 	// exploration) with this configuration, when non-nil.
 	Shrink *ShrinkConfig
+	// DistinctCap bounds the distinct interleavings the exploration keeps
+	// (zero: DefaultDistinctCap); past it Summary.Distinct is a lower
+	// bound and Summary.DistinctCapped is set.
+	DistinctCap int
 	// Progress, when set, is called after every round and once at the
 	// end (Final set). See progress.Line.
 	Progress func(Progress)
@@ -102,8 +106,14 @@ type Summary struct {
 	Schedules, Pruned int
 	// Decisions sums the steps of every run.
 	Decisions int64
-	// Distinct counts distinct interleavings (label sequences).
+	// Distinct counts distinct interleavings (label sequences): all of
+	// them, or, with DistinctCapped set, the first ExploreConfig.DistinctCap
+	// in schedule order, a lower bound of the count.
 	Distinct int
+	// DistinctCapped is set when an interleaving was left out of Distinct
+	// (and Interleavings) because the exploration held DistinctCap of
+	// them already.
+	DistinctCapped bool `json:",omitempty"`
 	// Failing counts runs that ended in a finding.
 	Failing int
 	// Findings holds the first finding of each oracle (lowest schedule
@@ -130,7 +140,8 @@ type Summary struct {
 	ExecutedDecisions int64 `json:",omitempty"`
 	// Memo describes the memo's work.
 	Memo MemoStats
-	// Interleavings (sorted) and Subtrees are kept with MergeData.
+	// Interleavings (sorted: those Distinct counts) and Subtrees are kept
+	// with MergeData.
 	Interleavings []uint64
 	Subtrees      []SubtreeRuns
 	// Elapsed is wall-clock time, for throughput only.
@@ -182,7 +193,7 @@ type runOut struct {
 type explorer struct {
 	cfg      ExploreConfig
 	sum      Summary
-	distinct map[uint64]struct{}
+	distinct *distinctSet
 	oracles  map[string]bool
 	lenSum   int64
 	start    time.Time
@@ -226,7 +237,7 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.PCTSteps <= 0 {
 		cfg.PCTSteps = DefaultPCTSteps
 	}
-	e := &explorer{cfg: cfg, distinct: map[uint64]struct{}{}, oracles: map[string]bool{}, start: cfg.Clock()}
+	e := &explorer{cfg: cfg, distinct: newDistinctSet(cfg.DistinctCap), oracles: map[string]bool{}, start: cfg.Clock()}
 	e.sum = Summary{Strategy: cfg.Strategy, Seed: cfg.Seed, Shard: cfg.Shard, Shards: cfg.Shards, PCTSteps: cfg.PCTSteps}
 	if cfg.Memo != nil && cfg.Strategy != StrategyDFS {
 		e.memo = newMemo(*cfg.Memo)
@@ -248,11 +259,7 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 		e.sum.Memo.Nodes, e.sum.Memo.Full = e.memo.nodes, e.memo.full
 	}
 	if cfg.MergeData {
-		e.sum.Interleavings = make([]uint64, 0, len(e.distinct))
-		for h := range e.distinct {
-			e.sum.Interleavings = append(e.sum.Interleavings, h)
-		}
-		slices.Sort(e.sum.Interleavings)
+		e.sum.Interleavings = e.distinct.sorted()
 	}
 	e.sum.Elapsed = cfg.Clock().Sub(e.start)
 	e.progress(true)
@@ -325,8 +332,8 @@ func (e *explorer) add(i int, o runOut) error {
 	n := o.steps
 	e.sum.Decisions += int64(n)
 	e.lenSum += int64(n)
-	e.distinct[o.res.Interleaving] = struct{}{}
-	e.sum.Distinct = len(e.distinct)
+	e.distinct.add(o.res.Interleaving)
+	e.sum.Distinct, e.sum.DistinctCapped = e.distinct.n, e.distinct.capped
 	if f := o.res.Finding; f != nil {
 		e.sum.Failing++
 		if !e.oracles[f.Oracle] {

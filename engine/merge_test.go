@@ -152,3 +152,28 @@ func TestMerge_ShardCountAllocatesNothing(t *testing.T) {
 	two := bytesOf(2)
 	assert.Less(t, bytesOf(1_000_000), two+4096, "a stated shard count of 10^6 allocates about what 2 does")
 }
+
+// Shards that each kept only their first DistinctCap interleavings merge
+// into a lower bound: the union of what they kept, DistinctCapped set,
+// every other field as one process gives it.
+func TestMerge_DistinctCapped(t *testing.T) {
+	cfg := engine.ExploreConfig{Factory: engine.NoisyRaceFactory(), Strategy: engine.StrategyRandom, Schedules: 700, Seed: 3}
+	whole := mergeView(explorePart(t, cfg, 0, 1))
+	cfg.DistinctCap = 5
+	var parts []engine.Summary
+	for i := 0; i < 2; i++ {
+		p := explorePart(t, cfg, i, 2)
+		require.True(t, p.DistinctCapped, "shard %d", i)
+		parts = append(parts, p)
+	}
+	got, err := merge.Summaries(parts)
+	require.NoError(t, err)
+	assert.True(t, got.DistinctCapped)
+	assert.Subset(t, whole.Interleavings, got.Interleavings)
+	assert.Equal(t, len(got.Interleavings), got.Distinct)
+	assert.GreaterOrEqual(t, got.Distinct, 5)
+	assert.LessOrEqual(t, got.Distinct, 10)
+	got = mergeView(got)
+	got.Distinct, got.DistinctCapped, got.Interleavings = whole.Distinct, false, whole.Interleavings
+	assert.Equal(t, whole, got)
+}

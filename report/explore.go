@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
 )
@@ -97,8 +98,8 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 	if sum.Pruned > 0 {
 		fmt.Fprintf(w, " (+%d pruned)", sum.Pruned)
 	}
-	fmt.Fprintf(w, ", decisions: %d, distinct interleavings: %d, failing: %d, findings: %d\n",
-		sum.Decisions, sum.Distinct, sum.Failing, len(sum.Findings))
+	fmt.Fprintf(w, ", decisions: %d, distinct interleavings: %s, failing: %d, findings: %d\n",
+		sum.Decisions, progress.DistinctCount(sum.Distinct, sum.DistinctCapped), sum.Failing, len(sum.Findings))
 	if r.Strategy == engine.StrategyDFS {
 		switch {
 		case sum.Interrupted:

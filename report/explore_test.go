@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
@@ -44,4 +47,34 @@ func TestPrintResult_ShrunkLine(t *testing.T) {
 	r.PrintResult(&b, nil)
 	assert.Contains(t, b.String(), "shrunk transparent: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: "+
 		"76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed), 2 of 232 steps matter\n")
+}
+
+// A count of distinct interleavings past the explorer's cap prints as the
+// lower bound it is, and a capped shard summary keeps saying so through
+// its file; below the cap the summary line and the file are as before
+// (the field is left out of the file).
+func TestPrintSummary_DistinctCapped(t *testing.T) {
+	for _, tc := range []struct {
+		capped bool
+		line   string
+	}{
+		{false, "schedules: 9, decisions: 90, distinct interleavings: 4, failing: 0, findings: 0\n"},
+		{true, "schedules: 9, decisions: 90, distinct interleavings: ≥4, failing: 0, findings: 0\n"},
+	} {
+		rep := Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyRandom, Schedules: 18, ScenarioHash: "h", MaxSteps: 100,
+			Summary: engine.Summary{Strategy: engine.StrategyRandom, Shard: 1, Shards: 2, Schedules: 9, Decisions: 90, Executed: 9,
+				ExecutedDecisions: 90, Distinct: 4, DistinctCapped: tc.capped, Interleavings: []uint64{1, 2, 3, 4}}}
+		var b bytes.Buffer
+		rep.PrintSummary(&b)
+		assert.True(t, strings.HasPrefix(b.String(), tc.line), "%q", b.String())
+
+		path := filepath.Join(t.TempDir(), "x.summary.json")
+		require.NoError(t, WriteShardFile(path, &rep))
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, tc.capped, strings.Contains(string(raw), "DistinctCapped"), "the field is in the file only when set")
+		sf, err := ReadShardFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, tc.capped, sf.Report.Summary.DistinctCapped)
+	}
 }

@@ -436,7 +436,7 @@ func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
 	return func(p engine.Progress) {
 		if pw != nil {
 			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %s, %s"
-			args := []any{p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding")}
+			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.DistinctText(), plural.Count(p.Findings, "finding")}
 			if p.Final {
 				pw.Final(msg, args...)
 			} else {

@@ -50,7 +50,7 @@ func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expect
 func (p *runProgress) explore(e engine.Progress) {
 	p.last = e
 	p.w.Status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
-		p.name, e.Done, e.Total, e.Executed, e.Rate(), plural.Count(e.Distinct, "distinct interleaving"), plural.Count(e.Findings, "finding"))
+		p.name, e.Done, e.Total, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
 }
 
 // done writes the summary line.

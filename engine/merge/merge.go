@@ -20,6 +20,11 @@ import (
 // depth): counts add up, distinct interleavings are the union, the first
 // finding of each oracle is the lowest schedule index over all shards
 // (for dfs, indices are renumbered in depth-first order across subtrees).
+// When a shard kept only its first engine.ExploreConfig.DistinctCap
+// interleavings (DistinctCapped), so does the merge: the union of what the
+// shards kept is a lower bound, DistinctCapped set, and may differ from
+// the lower bound one process would give, which kept the first DistinctCap
+// over all schedules.
 // Elapsed is the slowest shard's; Executed, ExecutedDecisions and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
@@ -109,6 +114,7 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.Complete = out.Complete && p.Complete
 		out.BoundHit = out.BoundHit || p.BoundHit
 		out.Interrupted = out.Interrupted || p.Interrupted
+		out.DistinctCapped = out.DistinctCapped || p.DistinctCapped
 		out.Memo.Hits += p.Memo.Hits
 		out.Memo.Verified += p.Memo.Verified
 		out.Memo.Nodes += p.Memo.Nodes

@@ -21,8 +21,11 @@ type Snapshot struct {
 	// of Done that dfs ended at a state already explored
 	// (engine.Summary.Pruned): Done - Pruned were explored to their end.
 	Done, Total, Executed, Pruned int
-	// Distinct counts distinct interleavings; Findings distinct oracles.
+	// Distinct counts distinct interleavings (a lower bound with
+	// DistinctCapped: engine.Summary.DistinctCapped); Findings distinct
+	// oracles.
 	Distinct, Findings int
+	DistinctCapped     bool
 	// Elapsed is wall-clock time since the start.
 	Elapsed time.Duration
 	// Final is set on the last call.
@@ -35,6 +38,26 @@ func (p Snapshot) Rate() float64 {
 		return 0
 	}
 	return float64(p.Done) / p.Elapsed.Seconds()
+}
+
+// DistinctText returns the count of distinct interleavings as the
+// progress lines print it: "N distinct interleavings", or "≥N distinct
+// interleavings" when the count is a lower bound (DistinctCapped).
+func (p Snapshot) DistinctText() string {
+	s := plural.Count(p.Distinct, "distinct interleaving")
+	if p.DistinctCapped {
+		return "≥" + s
+	}
+	return s
+}
+
+// DistinctCount returns n, with "≥" before it when capped: how a count of
+// distinct interleavings that may be a lower bound prints.
+func DistinctCount(n int, capped bool) string {
+	if capped {
+		return fmt.Sprintf("≥%d", n)
+	}
+	return fmt.Sprint(n)
 }
 
 // IsTerminal reports whether f is a character device (a terminal), using
@@ -53,6 +76,6 @@ func Line(w io.Writer) func(Snapshot) {
 			end = "\n"
 		}
 		fmt.Fprintf(w, "\rexplore: %d/%d schedules (%d executed), %.0f/s, %s, %s%s",
-			p.Done, p.Total, p.Executed, p.Rate(), plural.Count(p.Distinct, "distinct interleaving"), plural.Count(p.Findings, "finding"), end)
+			p.Done, p.Total, p.Executed, p.Rate(), p.DistinctText(), plural.Count(p.Findings, "finding"), end)
 	}
 }

@@ -27,3 +27,22 @@ func TestIsTerminalFalseForFiles(t *testing.T) {
 	t.Cleanup(func() { _ = f.Close() })
 	assert.False(t, IsTerminal(f))
 }
+
+// A count of distinct interleavings past the explorer's cap is a lower
+// bound, and prints as one.
+func TestDistinctText(t *testing.T) {
+	for _, tc := range []struct {
+		s           Snapshot
+		count, text string
+	}{
+		{Snapshot{Distinct: 1}, "1", "1 distinct interleaving"},
+		{Snapshot{Distinct: 5}, "5", "5 distinct interleavings"},
+		{Snapshot{Distinct: 2097152, DistinctCapped: true}, "≥2097152", "≥2097152 distinct interleavings"},
+	} {
+		assert.Equal(t, tc.text, tc.s.DistinctText())
+		assert.Equal(t, tc.count, DistinctCount(tc.s.Distinct, tc.s.DistinctCapped))
+	}
+	var b bytes.Buffer
+	Line(&b)(Snapshot{Done: 9, Total: 9, Executed: 9, Distinct: 4, DistinctCapped: true, Elapsed: time.Second, Final: true})
+	assert.Equal(t, "\rexplore: 9/9 schedules (9 executed), 9/s, ≥4 distinct interleavings, 0 findings\n", b.String())
+}
