@@ -1,8 +1,10 @@
 // Package merge combines the summaries of the shards of one exploration
 // (engine.ExploreConfig Shard and Shards, explored with MergeData) into the
 // summary one unsharded process gives: what `migsim merge` prints
-// (docs/scale.md). Its tests are engine's external tests
-// (engine/merge_test.go), beside the toy systems they shard.
+// (docs/scale.md). Its own tests check the merge of crafted summaries
+// (errors, sums, unions, dfs renumbering); engine's external tests
+// (engine/merge_test.go) check that real shards of toy systems merge into
+// what one process gives.
 package merge
 
 import (
