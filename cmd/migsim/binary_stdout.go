@@ -16,6 +16,9 @@ var binaryTraceFormats = []string{"pcapng"}
 // on a terminal: a binary format and w a character device other than the
 // null device (`> /dev/null` is a character device too, and no terminal).
 func binaryToTerminal(w io.Writer, format string) bool {
+	if c, ok := w.(interface{ File() *os.File }); ok { // stdout in main
+		w = c.File()
+	}
 	f, ok := w.(*os.File)
 	if !ok || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {
 		return false

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/writecheck"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -61,6 +62,12 @@ func TestTrace_BinaryNotToTerminal(t *testing.T) {
 		assert.False(t, binaryToTerminal(tty, f), f)
 	}
 	assert.True(t, binaryToTerminal(tty, "pcapng"))
+	// main hands the commands stdout wrapped (writecheck): the terminal
+	// is still seen through it.
+	assert.True(t, binaryToTerminal(writecheck.New(tty), "pcapng"))
+	assert.False(t, binaryToTerminal(writecheck.New(null), "pcapng"))
+	assert.False(t, binaryToTerminal(writecheck.New(file), "pcapng"))
+	assert.False(t, binaryToTerminal(writecheck.New(tty), "text"))
 	st, err := file.Stat()
 	require.NoError(t, err)
 	assert.Positive(t, st.Size(), "the pcapng went to the file")

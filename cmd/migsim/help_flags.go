@@ -17,8 +17,9 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        replay that diverges, an incompatible pair (compat). trace and report
        exit 0 on a finding, since writing its trace or report is their job:
        1 there is a schedule that diverges or a device that breaks the
-       protocol. bench, decode, oracles and spec exit 1 only when their
-       output cannot be written or a run fails
+       protocol. Any command whose output cannot be written (a full
+       disk) exits 1, never 0; bench, decode, oracles and spec exit 1
+       only then or when a run fails
   2    a usage or input error: a bad flag or value, a scenario or schedule
        that does not load (file:line:col), a value outside its limit
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,

@@ -8,12 +8,27 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
-	"strings"
 
+	"github.com/migsim/migsim/internal/buildinfo"
+	"github.com/migsim/migsim/internal/writecheck"
 	"github.com/migsim/migsim/scenario"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	out := writecheck.New(os.Stdout)
+	os.Exit(finish(run(os.Args[1:], os.Stdin, out, os.Stderr), out.Err(), os.Stderr))
+}
+
+// finish is the exit status of a command that returned code, writeErr the
+// first error a write to stdout returned: a command that reports success
+// although its output was not written exits 1 (migsim help exit).
+func finish(code int, writeErr error, stderr io.Writer) int {
+	if code != exitOK || writeErr == nil {
+		return code
+	}
+	fmt.Fprintf(stderr, "migsim: write stdout: %v\n", writeErr)
+	return exitFinding
+}
 
 // Exit codes shared by every subcommand (migsim help exit): 130 is an
 // interrupted run.
@@ -111,36 +126,6 @@ func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		bi = nil
 	}
-	fmt.Fprintln(stdout, versionText(bi))
+	fmt.Fprintln(stdout, buildinfo.Text(bi))
 	return exitOK
-}
-
-// versionText renders the build information: "migsim v1.2.0 (revision
-// 0123456789ab, modified; go1.26.8)". A build without a module version
-// ("(devel)") is "devel"; a build without VCS stamping (-buildvcs=false,
-// go run) names no revision; without build information at all it says so.
-func versionText(bi *debug.BuildInfo) string {
-	if bi == nil {
-		return "migsim devel (no build information)"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	var parts []string
-	for _, s := range bi.Settings {
-		switch {
-		case s.Key == "vcs.revision":
-			parts = append([]string{"revision " + s.Value[:min(len(s.Value), 12)]}, parts...)
-		case s.Key == "vcs.modified" && s.Value == "true":
-			parts = append(parts, "modified")
-		}
-	}
-	if bi.GoVersion != "" {
-		parts = append(parts, bi.GoVersion)
-	}
-	if len(parts) == 0 {
-		return "migsim " + v
-	}
-	return "migsim " + v + " (" + strings.Join(parts, ", ") + ")"
 }

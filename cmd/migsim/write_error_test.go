@@ -78,3 +78,50 @@ func TestOutputToDevFullExits1(t *testing.T) {
 		assert.Contains(t, stderr.String(), "no space left on device", args)
 	}
 }
+
+// finish turns a command's success into exit 1 when its output could not
+// be written, with one line on stderr; any other status stays as the
+// command returned it (its own message said why).
+func TestFinish(t *testing.T) {
+	for _, tc := range []struct {
+		code     int
+		writeErr error
+		want     int
+		stderr   string
+	}{
+		{exitOK, nil, exitOK, ""},
+		{exitOK, errDiskFull, exitFinding, "migsim: write stdout: no space left on device\n"},
+		{exitFinding, errDiskFull, exitFinding, ""},
+		{exitUsage, errDiskFull, exitUsage, ""},
+		{exitInterrupted, errDiskFull, exitInterrupted, ""},
+		{exitFinding, nil, exitFinding, ""},
+	} {
+		var stderr strings.Builder
+		assert.Equal(t, tc.want, finish(tc.code, tc.writeErr, &stderr), "%d, %v", tc.code, tc.writeErr)
+		assert.Equal(t, tc.stderr, stderr.String(), "%d, %v", tc.code, tc.writeErr)
+	}
+}
+
+// Commands that print without checking each write (version, help, the
+// catalog's list, a command's --help) exit 1 too when stdout is full,
+// never 0: main sees the write fail.
+func TestOutputToDevFull_EveryCommandExits1(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	bin := migsimBinary(t)
+	for _, args := range [][]string{{"version"}, {"--version"}, {"help", "exit"}, {"help", "flags"}, {"run", "--list"}, {"spec", "--help"}, {"--help"}} {
+		out, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+		require.NoError(t, err)
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout = out
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		require.NoError(t, out.Close())
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee, "%v: %s", args, stderr.String())
+		assert.Equal(t, exitFinding, ee.ExitCode(), "%v: %s", args, stderr.String())
+		assert.Equal(t, "migsim: write stdout: write /dev/stdout: no space left on device\n", stderr.String(), args)
+	}
+}
