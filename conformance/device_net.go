@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/scenario"
 )
@@ -22,11 +23,22 @@ type netDevice struct{ factoryDevice }
 // DeviceType names the device type: "net".
 func (netDevice) DeviceType() string { return deviceNet }
 
-// Device types of the kit (a Device without a DeviceType method is blk).
+// Device types of the kit (a Device without a DeviceType method is blk),
+// as the device protocol's hello names them.
 const (
-	deviceBlk = "blk"
-	deviceNet = "net"
+	deviceBlk = extdevice.TypeBlk
+	deviceNet = extdevice.TypeNet
 )
+
+// DeviceType is the type the device declares in its hello ("type", blk
+// when absent); a device whose handshake fails is blk (Declares reports
+// the failure).
+func (d *poolDevice) DeviceType() string {
+	if _, _, err := d.Declares(); err == nil && d.info.Type == deviceNet {
+		return deviceNet
+	}
+	return deviceBlk
+}
 
 // deviceType returns the type of the device under test.
 func deviceType(d Device) string {
@@ -57,12 +69,7 @@ func vfDevice(settings []scenario.Arg) string {
 // typeSkip says why a row does not run for the device, or "".
 func (k *kit) typeSkip(r row) string {
 	if got, want := rowDevice(r), deviceType(k.dev); got != want {
-		why := "a virtio-" + got + " row; the device is virtio-" + want
-		if pd, ok := k.dev.(*poolDevice); ok && pd.exec {
-			// The device protocol's handshake has no device type.
-			why += " (exec devices are virtio-blk: the device protocol has no device type)"
-		}
-		return why
+		return "a virtio-" + got + " row; the device is virtio-" + want
 	}
 	return ""
 }

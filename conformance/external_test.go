@@ -99,7 +99,15 @@ func TestExternalMatchesBuiltin(t *testing.T) {
 // counts and reasons, and the same requirement verdicts.
 func matchBuiltin(t *testing.T, d conformance.Device, opts []conformance.Option) {
 	t.Helper()
-	want, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), opts...)
+	matchDevice(t, conformance.FactoryDevice("builtin:blk", blk.New), d, opts)
+}
+
+// matchDevice runs the kit with opts on d and on ref, and requires the
+// same units with the same verdicts, explored counts and reasons, and the
+// same requirement verdicts; it returns d's report.
+func matchDevice(t *testing.T, ref, d conformance.Device, opts []conformance.Option) *conformance.Report {
+	t.Helper()
+	want, err := conformance.Check(ref, opts...)
 	require.NoError(t, err)
 	got, err := conformance.Check(d, opts...)
 	require.NoError(t, err)
@@ -113,6 +121,7 @@ func matchBuiltin(t *testing.T, d conformance.Device, opts []conformance.Option)
 		assert.Equal(t, w.Reason, g.Reason, w.Name)
 	}
 	assert.Equal(t, verdicts(want), verdicts(got))
+	return got
 }
 
 func verdicts(r *conformance.Report) []string {

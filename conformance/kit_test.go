@@ -266,22 +266,31 @@ func extblk(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "extblk"), "../examples/extblk").CombinedOutput()
-		if err != nil {
-			buildErr = &buildFailure{string(out), err}
+		for _, name := range []string{"extblk", "extnet"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, name), "../examples/"+name).CombinedOutput()
+			if err != nil {
+				buildErr = &buildFailure{name, string(out), err}
+				return
+			}
 		}
 	})
 	require.NoError(t, buildErr)
 	return filepath.Join(buildDir, "extblk")
 }
 
+// extnet builds examples/extnet (with extblk, once) and returns its path.
+func extnet(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(filepath.Dir(extblk(t)), "extnet")
+}
+
 type buildFailure struct {
-	out string
-	err error
+	name, out string
+	err       error
 }
 
 func (b *buildFailure) Error() string {
-	return "go build ../examples/extblk: " + b.err.Error() + "\n" + b.out
+	return "go build ../examples/" + b.name + ": " + b.err.Error() + "\n" + b.out
 }
 
 func TestMain(m *testing.M) {

@@ -254,6 +254,9 @@ func effectsFromWire(m *Message, rid pcie.RID) (member.Effects, error) {
 // infoToWire fills a hello answer with a device's declaration.
 func infoToWire(m *Message, info Info) {
 	m.Name, m.Knobs = info.Name, info.Knobs
+	if info.Type != TypeBlk {
+		m.Type = info.Type
+	}
 	for _, e := range info.Editions {
 		m.Editions = append(m.Editions, e.String())
 	}
@@ -265,6 +268,13 @@ func infoToWire(m *Message, info Info) {
 // the knobs' names.
 func infoFromHello(m *Message) (Info, error) {
 	info := Info{Name: m.Name, Knobs: map[string][]string{}}
+	switch m.Type {
+	case "", TypeBlk:
+	case TypeNet:
+		info.Type = TypeNet
+	default:
+		return Info{}, fmt.Errorf("type: unknown device type %q (want blk or net)", m.Type)
+	}
 	for i, s := range m.Editions {
 		e, err := spec.ParseEdition(s)
 		if err != nil {

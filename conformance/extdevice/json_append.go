@@ -39,6 +39,9 @@ func appendMessage(b []byte, m *Message) []byte {
 		}
 		w.b = append(w.b, '}')
 	}
+	if m.Type != "" {
+		w.str("type", m.Type)
+	}
 	if m.Dev != 0 {
 		w.uint("dev", m.Dev)
 	}
@@ -63,6 +66,10 @@ func appendMessage(b []byte, m *Message) []byte {
 	if m.Event != nil {
 		w.key("event")
 		w.b = appendEvent(w.b, m.Event)
+	}
+	if m.Port != nil {
+		w.key("port")
+		w.b = appendPortState(w.b, m.Port)
 	}
 	if m.Addr != 0 {
 		w.hex64("addr", m.Addr)
@@ -165,6 +172,10 @@ func appendMessage(b []byte, m *Message) []byte {
 	if m.Digest != nil {
 		w.hex64("digest", *m.Digest)
 	}
+	if m.Wire != nil {
+		w.key("wire")
+		w.b = appendWire(w.b, m.Wire)
+	}
 	return append(w.b, '}')
 }
 
@@ -199,6 +210,10 @@ func appendConfig(b []byte, c *Config) []byte {
 		o.str("serial", c.Disk.Serial)
 		o.uint("capacity", c.Disk.Capacity)
 		w.b = append(o.b, '}')
+	}
+	if c.Net != nil {
+		w.key("net")
+		w.b = appendNetConfig(w.b, c.Net)
 	}
 	return append(w.b, '}')
 }

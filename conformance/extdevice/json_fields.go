@@ -18,6 +18,12 @@ func (p *parser) messageField(m *Message, key string) {
 	case "knobs":
 		m.Knobs = map[string][]string{}
 		p.object(false, func(k string) { m.Knobs[k] = p.strings() })
+	case "type":
+		m.Type = p.string()
+	case "port":
+		m.Port = p.portState()
+	case "wire":
+		m.Wire = p.wire()
 	case "dev":
 		m.Dev = p.uint(64)
 	case "config":
@@ -188,6 +194,8 @@ func (p *parser) config() *Config {
 					c.Disk.Capacity = p.uint(64)
 				}
 			})
+		case "net":
+			c.Net = p.netConfig()
 		}
 	})
 	return c

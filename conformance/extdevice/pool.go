@@ -177,9 +177,14 @@ func (p *Pool) pick() (*process, uint64, error) {
 		}
 	}
 	if len(p.procs) < p.opts.Procs {
-		proc, _, err := startProcess(p.name, p.launch, p.opts, p.setErr, p.transcript)
+		proc, info, err := startProcess(p.name, p.launch, p.opts, p.setErr, p.transcript)
 		if err != nil {
 			return nil, 0, err
+		}
+		if info.Type != p.info.Type {
+			proc.mu.Lock()
+			defer proc.mu.Unlock()
+			return nil, 0, proc.fail("hello", fmt.Sprintf("hello declares type %q, the pool's first process declared %q", info.Type, p.info.Type))
 		}
 		p.procs = append(p.procs, proc)
 		return proc, p.devs, nil

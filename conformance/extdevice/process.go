@@ -23,11 +23,13 @@ type process struct {
 	// served device's name.
 	name    string
 	timeout time.Duration
-	dev     runner
-	in      writeEnd // our end of the device's input
-	out     readEnd  // our end of the device's output
-	r       *bufio.Reader
-	w       *bufio.Writer
+	// info is what the device declared in its hello.
+	info Info
+	dev  runner
+	in   writeEnd // our end of the device's input
+	out  readEnd  // our end of the device's output
+	r    *bufio.Reader
+	w    *bufio.Writer
 
 	mu     sync.Mutex
 	nextID uint64
@@ -118,6 +120,7 @@ func startProcess(name string, start launch, o Options, onFail func(*Error), log
 	if err != nil {
 		return nil, Info{}, err
 	}
+	p.info = info
 	return p, info, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
 )
 
@@ -15,12 +16,15 @@ import (
 // and context digest of the last reply, so Status and ContextDigest cost
 // nothing.
 type device struct {
-	proc   *process
-	id     uint64
-	vf     int
-	rid    pcie.RID
-	mem    pcie.MemoryPort
-	disk   blk.Storage
+	proc *process
+	id   uint64
+	vf   int
+	rid  pcie.RID
+	mem  pcie.MemoryPort
+	disk blk.Storage
+	// port is a virtio-net device's port (proxy_net.go), nil for
+	// virtio-blk.
+	port   *membernet.Port
 	status member.Status
 	digest uint64
 }
@@ -37,16 +41,23 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 			wd = &Disk{Serial: s.Serial(), Capacity: s.Capacity()}
 		}
 	}
+	wc := ConfigToWire(c, wd)
+	if proc.info.Type == TypeNet {
+		d.disk, wc.Disk = nil, nil
+		d.port = netPort(c)
+		wc.Net = netConfigToWire(d.port)
+	}
 	proc.mu.Lock()
 	defer proc.mu.Unlock()
 	if proc.err != nil {
 		return nil, proc.err
 	}
 	x := proc.begin(func() string { return fmt.Sprintf("new device %d (vf %d)", id, c.VF) })
-	x.send(&Message{Op: OpNew, Dev: id, Config: ConfigToWire(c, wd), Drop: proc.takeDrops()})
+	x.send(&Message{Op: OpNew, Dev: id, Config: wc, Drop: proc.takeDrops()})
 	m := x.recv()
 	if x.expect(m, OpReady) {
 		d.state(x, m)
+		d.wire(x, m, nil)
 		x.done()
 	}
 	if x.err != nil {
@@ -63,6 +74,22 @@ func (d *device) state(x *exchange, m *Message) {
 		return
 	}
 	d.status, d.digest = statusFromWire(m.Status), uint64(*m.Digest)
+}
+
+// wire replays a reply's account of the network side on a virtio-net
+// device's port (applyWire); arrived are the frames the request carried.
+// A virtio-blk device has no network side to account for.
+func (d *device) wire(x *exchange, m *Message, arrived []membernet.Frame) {
+	if x.err != nil || m.Wire == nil {
+		return
+	}
+	if d.port == nil {
+		x.err = x.p.fail(x.desc(), m.Op+": wire from a device that did not declare type net")
+		return
+	}
+	if err := applyWire(d.port, m.Wire, arrived); err != nil {
+		x.err = x.p.fail(x.desc(), m.Op+": "+err.Error())
+	}
 }
 
 // missingState names what a ready or effects reply lacks of its status
@@ -103,6 +130,10 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 		c := d.disk.Capacity()
 		req.Capacity = &c
 	}
+	var arrived []membernet.Frame
+	if d.port != nil {
+		req.Port, arrived = portToWire(d.port, ev)
+	}
 	x.send(req)
 	var fault *Error
 	for x.err == nil {
@@ -118,6 +149,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 				break
 			}
 			d.state(x, m)
+			d.wire(x, m, arrived)
 			x.done()
 			if x.err != nil {
 				break

@@ -13,11 +13,13 @@ import (
 
 // Info is what a device declares in its hello: a name for reports, the
 // editions it implements and, per knob, the values it implements (a knob
-// it does not list is implemented at the edition's default value only).
+// it does not list is implemented at the edition's default value only),
+// and its device type: TypeNet, or "" (TypeBlk) for virtio-blk.
 type Info struct {
 	Name     string
 	Editions []spec.Edition
 	Knobs    map[string][]string
+	Type     string
 }
 
 // AllKnobs lists every value of every knob: a device that reads its
@@ -58,6 +60,8 @@ type server struct {
 type served struct {
 	dev  member.Device
 	disk *remoteDisk
+	// net is a virtio-net device's network side, nil for any other.
+	net *servedNet
 }
 
 // serveError is a protocol error of the kit; it unwinds a device's Handle
@@ -128,9 +132,20 @@ func (s *server) answer(m *Message) error {
 			s.capacity = m.Config.Disk.Capacity
 			c.Backing = sv.disk
 		}
+		var before []uint64
+		if m.Config.Net != nil {
+			if sv.net, err = newServedNet(m.Config.Net); err != nil {
+				return err
+			}
+			c.Backing, before = sv.net.port, sv.net.held()
+		}
 		sv.dev = s.f(c)
 		s.devs[m.Dev] = sv
-		s.write(s.state(&Message{ID: m.ID, Op: OpReady}, sv.dev))
+		ready := s.state(&Message{ID: m.ID, Op: OpReady}, sv.dev)
+		if sv.net != nil {
+			ready.Wire = sv.net.report(before)
+		}
+		s.write(ready)
 	case OpEvent:
 		sv, ok := s.devs[m.Dev]
 		if !ok {
@@ -143,9 +158,24 @@ func (s *server) answer(m *Message) error {
 		if m.Capacity != nil {
 			s.capacity = *m.Capacity
 		}
+		var before []uint64
+		if m.Port != nil {
+			if sv.net == nil {
+				return fmt.Errorf("port: device %d has no network side (its new had no config.net)", m.Dev)
+			}
+			if err := sv.net.arrive(m.Port); err != nil {
+				return err
+			}
+		}
+		if sv.net != nil {
+			before = sv.net.held()
+		}
 		fx := sv.dev.Handle(ev)
 		out := &Message{ID: m.ID, Op: OpEffects}
 		EffectsToWire(out, fx)
+		if sv.net != nil {
+			out.Wire = sv.net.report(before)
+		}
 		s.write(s.state(out, sv.dev))
 	default:
 		return fmt.Errorf("unexpected op %q", m.Op)

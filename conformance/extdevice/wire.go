@@ -61,6 +61,9 @@ type Message struct {
 	Name     string              `json:"name,omitempty"`
 	Editions []string            `json:"editions,omitempty"`
 	Knobs    map[string][]string `json:"knobs,omitempty"`
+	// Type is the device type a device declares: "net" (TypeNet), or
+	// absent for virtio-blk.
+	Type string `json:"type,omitempty"`
 
 	// new, event.
 	Dev    uint64   `json:"dev,omitempty"`
@@ -69,6 +72,8 @@ type Message struct {
 	// Capacity is the disk's capacity in sectors now (event, with a disk).
 	Capacity *uint64 `json:"capacity,omitempty"`
 	Event    *Event  `json:"event,omitempty"`
+	// Port is a virtio-net device's port now (event, net devices).
+	Port *PortState `json:"port,omitempty"`
 
 	// Nested requests and their answers.
 	Addr   Hex64    `json:"addr,omitempty"`
@@ -86,6 +91,9 @@ type Message struct {
 	Notes       []string     `json:"notes,omitempty"`
 	Status      *Status      `json:"status,omitempty"`
 	Digest      *Hex64       `json:"digest,omitempty"`
+	// Wire is what a virtio-net device did on its network side while it
+	// answered (ready, effects).
+	Wire *Wire `json:"wire,omitempty"`
 }
 
 // Config is a new device's configuration (member.Config).
@@ -102,6 +110,9 @@ type Config struct {
 	MSIXVectors  int               `json:"msix_vectors"`
 	// Disk is the disk behind a virtio-blk device, absent for none.
 	Disk *Disk `json:"disk,omitempty"`
+	// Net is the network side of a virtio-net device, absent for any
+	// other.
+	Net *NetConfig `json:"net,omitempty"`
 }
 
 // Disk describes the kit's disk at the time a device is built.

@@ -1,0 +1,82 @@
+package conformance_test
+
+import (
+	"io"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/spec"
+)
+
+// extnetInfo is what examples/extnet declares in its hello.
+var extnetInfo = extdevice.Info{Name: "extnet (the reference virtio-net)", Editions: spec.Editions, Knobs: extdevice.AllKnobs(),
+	Type: extdevice.TypeNet}
+
+// serveNet serves the virtio-net devices f builds as examples/extnet
+// serves the reference.
+func serveNet(f member.Factory) func(io.Reader, io.Writer) error {
+	return func(r io.Reader, w io.Writer) error { return extdevice.Serve(r, w, f, extnetInfo) }
+}
+
+// netExecScenarios are the virtio-net rows the process (examples/extnet)
+// runs in TestExternalNetMatchesBuiltin: frames held while stopped, the
+// MAC table and announce over a migration.
+var netExecScenarios = []string{"net-rx-while-stopped", "net-mac-table-before-stop"}
+
+// TestExternalNetMatchesBuiltin: the reference virtio-net through the
+// device protocol — its frames, link state and announce requests through
+// the kit's proxy of its port — gives the same verdict for every unit as
+// the in-process device (builtin:net), with the same explorations and
+// reasons and the same requirement verdicts: served in-process for every
+// unit, and as a process (examples/extnet) for netExecScenarios.
+func TestExternalNetMatchesBuiltin(t *testing.T) {
+	b := conformance.ShortBudget
+	b.NoStatePruning = true
+	opts := []conformance.Option{conformance.WithBudget(b), conformance.ReplayDir(t.TempDir())}
+	ref := conformance.NetFactoryDevice("builtin:net", membernet.New)
+	t.Run("served, every unit", func(t *testing.T) {
+		got := matchDevice(t, ref, conformance.ServedDevice("extnet", serveNet(membernet.New), extdevice.Options{}), opts)
+		judged := 0
+		for _, u := range got.Units {
+			if u.Verdict == "pass" {
+				judged++
+				assert.Positive(t, u.Explored, u.Name)
+			}
+		}
+		assert.GreaterOrEqual(t, judged, 20, "the virtio-net rows ran")
+	})
+	t.Run("process", func(t *testing.T) {
+		ext := conformance.ExecDevice([]string{extnet(t)}, extdevice.Options{})
+		got := matchDevice(t, ref, ext, append(slices.Clip(opts), conformance.Scenarios(netExecScenarios...)))
+		u, ok := got.Unit("net-rx-while-stopped/virtio-1.4")
+		require.True(t, ok)
+		assert.Equal(t, "pass", u.Verdict)
+	})
+}
+
+// TestExternalNetMutants: every virtio-net mutant served through the
+// device protocol fails exactly what it fails in-process, unit by unit,
+// and fails something.
+func TestExternalNetMutants(t *testing.T) {
+	b := conformance.ShortBudget
+	b.NoStatePruning = true
+	for _, m := range mutants.All() {
+		if m.Device != mutants.DeviceNet {
+			continue
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			opts := []conformance.Option{conformance.WithBudget(b), conformance.ReplayDir(t.TempDir())}
+			ref := conformance.NetFactoryDevice("builtin:mutant/"+m.Name, m.Factory(membernet.New))
+			got := matchDevice(t, ref, conformance.ServedDevice(m.Name, serveNet(m.Factory(membernet.New)), extdevice.Options{}), opts)
+			assert.NotEmpty(t, got.FailedRequirements(), "the mutant is caught through the protocol")
+		})
+	}
+}
