@@ -36,6 +36,17 @@ func sampleMessages() []*Message {
 			Notes: []string{"a note\nwith a newline", "<&>"}, Status: &Status{Mode: 2, DeviceStatus: 15, FLRPending: true, ResetPending: true, HeldReplies: 2},
 			Digest: &digest},
 		{ID: 8, Op: OpReady, Status: &Status{}, Digest: new(Hex64)},
+		{ID: 1, Op: OpHello, Protocol: ProtocolVersion, Name: "net", Type: TypeNet},
+		{ID: 2, Op: OpNew, Dev: 9, Config: &Config{Edition: "virtio-1.4", Rules: map[string]string{"rx-while-stopped": "buffer"},
+			NumQueues: 9, Net: &NetConfig{MAC: []byte{0x52, 0x54, 0, 1, 2, 3}, MTU: 1500, FIFO: 64, LinkUp: true,
+				Held: []Frame{{Seq: 3, Data: []byte{0xff, 0}}, {Seq: 1 << 63}}}}},
+		{ID: 9, Op: OpEvent, Dev: 9, Event: &Event{Kind: "backend"}, Port: &PortState{LinkUp: true, Announce: true,
+			Arrivals: []Frame{{Seq: 4, Data: []byte{1, 2, 3}}}}},
+		{ID: 10, Op: OpEvent, Dev: 9, Event: &Event{Kind: "timer", Timer: "pm"}, Port: &PortState{}},
+		{ID: 9, Op: OpEffects, Status: &Status{}, Digest: &digest, Wire: &Wire{Held: []uint64{4, 1<<64 - 1},
+			Tx: []TxFrame{{Queue: 1, Data: []byte{0xaa}}, {Queue: 3}}, Rx: []RxFrame{{Queue: 0, Seq: 3}},
+			Drops: []WireDrop{{Dir: "rx", Seq: 5, Reason: "filtered"}, {Dir: "tx", Reason: "tx-runt"}}}},
+		{ID: 2, Op: OpReady, Status: &Status{}, Digest: &digest, Wire: &Wire{}},
 	}
 }
 
@@ -92,6 +103,12 @@ func TestParseErrors(t *testing.T) {
 		{`{"id":1,"op":"x","protocol":-null}`, `byte 29: want a digit after '-'`},
 		{`{"id":1,"op":"new","config":{"vf":3},"config":{"rid":2}}`, `byte 37: field "config" given twice`},
 		{`{"id":1,"op":"effects","status":{"mode":1,"mode":2}}`, `byte 42: field "mode" given twice`},
+		{`{"id":1,"op":"effects","wire":{"rx":[{"queue":0,"seq":3,"len":60}]}}`, `byte 56: unknown field "len"`},
+		{`{"id":1,"op":"effects","wire":{"drops":[{"dir":"rx","seq":-1}]}}`, `byte 58: want a non-negative integer`},
+		{`{"id":1,"op":"event","port":{"arrivals":[{"seq":1,"data":"0g"}]}}`, `byte 57: bad hex bytes`},
+		{`{"id":1,"op":"new","config":{"net":{"mtu":65536}}}`, `byte 42: integer out of range for 16 bits`},
+		{`{"id":1,"op":"event","port":{"link_up":1}}`, `byte 39: want true or false`},
+		{`{"id":1,"op":"effects","wire":{"held":[1],"held":[2]}}`, `byte 42: field "held" given twice`},
 	}
 	for _, tc := range tests {
 		_, err := parseMessage([]byte(tc.line))
@@ -150,5 +167,37 @@ func normalize(m *Message) *Message {
 	if len(c.Drop) == 0 {
 		c.Drop = nil
 	}
+	normalizeNet(&c)
 	return &c
+}
+
+// normalizeNet makes nil and empty lists of the virtio-net parts compare
+// equal, copying what it changes.
+func normalizeNet(c *Message) {
+	if c.Config != nil && c.Config.Net != nil && len(c.Config.Net.Held) == 0 {
+		cc, n := *c.Config, *c.Config.Net
+		n.Held, cc.Net = nil, &n
+		c.Config = &cc
+	}
+	if c.Port != nil && len(c.Port.Arrivals) == 0 {
+		p := *c.Port
+		p.Arrivals = nil
+		c.Port = &p
+	}
+	if c.Wire != nil {
+		w := *c.Wire
+		if len(w.Held) == 0 {
+			w.Held = nil
+		}
+		if len(w.Tx) == 0 {
+			w.Tx = nil
+		}
+		if len(w.Rx) == 0 {
+			w.Rx = nil
+		}
+		if len(w.Drops) == 0 {
+			w.Drops = nil
+		}
+		c.Wire = &w
+	}
 }

@@ -60,6 +60,14 @@ func portToWire(p *membernet.Port, ev member.Event) (s *PortState, arrived []mem
 // drops leave it, and the link records them. An arrival neither held nor
 // dropped is lost: the wire oracle judges that, not the protocol. Errors
 // name the field: "wire.rx[1].seq: frame 7 is not held".
+//
+// The port then holds the frames an in-process member would hold, in the
+// same order, and its link the same records; one difference is left that
+// no account shows: a reset with nothing held, after deliveries emptied
+// the FIFO, leaves an in-process member's FIFO nil and this one empty,
+// which Port.StateHash tells apart. The world never hashes its state
+// once it holds a device of another process (member.Opaque), and
+// Port.Activity, which it compares around steps, counts frames only.
 func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame) error {
 	if w == nil {
 		return nil
@@ -81,7 +89,7 @@ func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame) error {
 		p.Hold(f)
 	}
 	for i, r := range w.Rx {
-		f, ok := p.Release(r.Seq)
+		f, ok := p.Release(r.Seq, 0)
 		if !ok {
 			return fmt.Errorf("wire.rx[%d].seq: frame %d is not held", i, r.Seq)
 		}
@@ -105,7 +113,7 @@ func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame) error {
 		case dir == membernet.DirRx && d.Seq == 0:
 			return fmt.Errorf("wire.drops[%d].seq: missing for a received frame", i)
 		case dir == membernet.DirRx:
-			if _, held := p.Release(d.Seq); !held && !take(d.Seq) {
+			if _, held := p.Release(d.Seq, reason); !held && !take(d.Seq) {
 				return fmt.Errorf("wire.drops[%d].seq: frame %d is neither held nor an arrival of this request", i, d.Seq)
 			}
 		}

@@ -49,15 +49,22 @@ func (p *Port) HeldFrames() []Frame { return slices.Clone(p.fifo) }
 // member's account checks it once the account is whole.
 func (p *Port) Hold(f Frame) { p.fifo = append(p.fifo, f) }
 
-// Release takes the held frame of sequence number seq out of the FIFO;
-// ok is false when the FIFO does not hold it.
-func (p *Port) Release(seq uint64) (f Frame, ok bool) {
+// Release takes the held frame of sequence number seq out of the FIFO, as
+// the member does when it writes it into a receive buffer or drops it
+// with reason r (0 for a delivery); ok is false when the FIFO does not
+// hold it. The FIFO is left as the member leaves it, so that the port's
+// StateHash agrees: a reset (DropReset) empties it to nil, a frame taken
+// otherwise is cut out of it.
+func (p *Port) Release(seq uint64, r DropReason) (f Frame, ok bool) {
 	i := slices.IndexFunc(p.fifo, func(f Frame) bool { return f.Seq == seq })
 	if i < 0 {
 		return Frame{}, false
 	}
 	f = p.fifo[i]
 	p.fifo = slices.Delete(p.fifo, i, i+1)
+	if r == DropReset && len(p.fifo) == 0 {
+		p.fifo = nil
+	}
 	return f, true
 }
 
