@@ -161,6 +161,24 @@ func TestConform_ExecExtblkSameTableAsBuiltin(t *testing.T) {
 	assert.Equal(t, strings.Replace(first, "builtin:blk", "exec:"+filepath.ToSlash(extblk), 1), gotFirst)
 }
 
+// The reference virtio-net as an external process (it declares type net
+// in its hello) gives the same report as builtin:net on a virtio-net row.
+func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
+	extnet := buildProgram(t, "../../examples/extnet", "extnet")
+	args := func(device string) []string {
+		return []string{"conform", "--budget", "short", "--scenario", "net-rx-while-stopped", "--replay-dir", t.TempDir(), "--device", device}
+	}
+	code, want, stderr := runSimCLI(t, args("builtin:net")...)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	code, got, stderr := runSimCLI(t, args("exec:"+extnet)...)
+	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, got)
+	first, wantBody, _ := strings.Cut(want, "\n")
+	gotFirst, gotBody, _ := strings.Cut(got, "\n")
+	assert.Equal(t, wantBody, gotBody, "the report after its first line")
+	assert.Equal(t, strings.Replace(first, "builtin:net", "exec:"+filepath.ToSlash(extnet), 1), gotFirst)
+	assert.Contains(t, gotFirst, "4 units: 4 pass, 0 fail, 0 skip", "the virtio-net rows ran")
+}
+
 // A device that exits at once is a clear error naming it, exit 1.
 func TestConform_ExecDeviceThatExits(t *testing.T) {
 	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -53,6 +54,16 @@ func TestProtocolDocConstants(t *testing.T) {
 		eds = append(eds, fmt.Sprintf("`%s` (modes %s)", e, strings.Join(modes, ", ")))
 	}
 	fmt.Fprintf(&b, "| editions | %s |\n", strings.Join(eds, "; "))
+	fmt.Fprintf(&b, "| device types (`type` of `hello`) | `%s` (the default), `%s` |\n", extdevice.TypeBlk, extdevice.TypeNet)
+	var rxDrops, txDrops []string
+	for r := membernet.DropStopped; r <= membernet.DropTxGSO; r++ {
+		if r.Dir() == membernet.DirTx {
+			txDrops = append(txDrops, "`"+r.String()+"`")
+		} else {
+			rxDrops = append(rxDrops, "`"+r.String()+"`")
+		}
+	}
+	fmt.Fprintf(&b, "| drop reasons (virtio-net `wire.drops`) | `rx`: %s; `tx`: %s |\n", strings.Join(rxDrops, ", "), strings.Join(txDrops, ", "))
 
 	b.WriteString("\nThe function (pcie): BAR0 of the member and its configuration space.\n\n| where | offset | what |\n|---|---|---|\n")
 	for _, r := range []struct {
@@ -62,7 +73,7 @@ func TestProtocolDocConstants(t *testing.T) {
 	}{
 		{"BAR0", pcie.BAR0CommonCfg, "struct virtio_pci_common_cfg"},
 		{"BAR0", pcie.BAR0ISR, "ISR status (1 byte, read clears)"},
-		{"BAR0", pcie.BAR0DeviceCfg, fmt.Sprintf("device-specific configuration (%#x bytes; virtio-blk: struct virtio_blk_config)", pcie.BAR0DeviceCfgLen)},
+		{"BAR0", pcie.BAR0DeviceCfg, fmt.Sprintf("device-specific configuration (%#x bytes; virtio-blk: struct virtio_blk_config; virtio-net: struct virtio_net_config)", pcie.BAR0DeviceCfgLen)},
 		{"BAR0", pcie.BAR0Notify, fmt.Sprintf("notify region: queue q's doorbell at %#x + %d·q (notify_off_multiplier %d)", pcie.BAR0Notify, pcie.NotifyMultiplier, pcie.NotifyMultiplier)},
 		{"BAR0", pcie.BAR0MSIXTable, fmt.Sprintf("MSI-X table, %d bytes per entry (address le64, data le32, vector control le32)", pcie.MSIXEntrySize)},
 		{"BAR0", pcie.BAR0MSIXPBA, "MSI-X pending bit array"},
@@ -143,6 +154,25 @@ func TestProtocolDocTranscript(t *testing.T) {
 	}
 	doc := fmt.Sprintf(generatedBy, "TestProtocolDocTranscript", "TestProtocolDocTranscript") + "```\n" + strings.Join(out, "\n") + "\n```\n"
 	golden.CheckSection(t, protocolDoc, "transcript", []byte(doc))
+}
+
+// TestProtocolDocNetTranscript keeps the "A virtio-net session" section of
+// docs/device-protocol.md: the whole exchange of netLife with the
+// reference virtio-net served over the protocol (the bytes a process
+// exchanges: TestServedMatchesExec).
+func TestProtocolDocNetTranscript(t *testing.T) {
+	var tr bytes.Buffer
+	pool, err := extdevice.StartServed("extnet", serveNet, extdevice.Options{Procs: 1, Transcript: &tr})
+	require.NoError(t, err)
+	defer pool.Close()
+	netLife(t, pool.Factory())
+	require.NoError(t, pool.Err())
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(tr.String(), "\n"), "\n") {
+		out = append(out, cutHex(l))
+	}
+	doc := fmt.Sprintf(generatedBy, "TestProtocolDocNetTranscript", "TestProtocolDocNetTranscript") + "```\n" + strings.Join(out, "\n") + "\n```\n"
+	golden.CheckSection(t, protocolDoc, "net-transcript", []byte(doc))
 }
 
 // cutHex shortens hex strings longer than 48 digits.
