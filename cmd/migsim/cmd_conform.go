@@ -72,7 +72,8 @@ recorded builtin device (stderr says so) and refuse a recorded exec: device
 than the recorded one replays, and stderr names both.
 --bench measures the executed runs per second of one row with the reference
 device in-process and with DEVICE (default: none, in-process only) and the
-ratio between them.
+ratio between them; for a virtio-net DEVICE the row is a virtio-net one and
+the reference builtin:net.
 
 Exit 0 when every unit passes, 1 when one fails or the device breaks the
 protocol, 2 on a usage error (an exec: program that cannot be started

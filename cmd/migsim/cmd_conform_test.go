@@ -261,6 +261,14 @@ func TestConform_ListAndBench(t *testing.T) {
 	assert.Contains(t, out, "builtin:blk (in-process)")
 	assert.Contains(t, out, "exec:"+filepath.ToSlash(extblk))
 	assert.Contains(t, out, "x slower")
+
+	// A virtio-net device runs the virtio-net bench row, against builtin:net.
+	extnet := buildProgram(t, "../../examples/extnet", "extnet")
+	code, out, stderr = runSimCLI(t, "conform", "--bench", "--schedules", "10", "--device", "exec:"+extnet)
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	assert.Contains(t, out, "throughput of net-mac-table-before-stop/draft-2023: 10 random schedules")
+	assert.Contains(t, out, "builtin:net (in-process)")
+	assert.Contains(t, out, "exec:"+filepath.ToSlash(extnet))
 }
 
 // TestConform_ReplayErrorsSayItOnce: a counterexample whose recorded

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 )
 
 // dev is a Device of a factory, or one that fails to open.
@@ -20,6 +21,11 @@ type dev struct {
 }
 
 func (d dev) Name() string { return "test" }
+
+// netDev is a virtio-net Device.
+type netDev struct{ dev }
+
+func (netDev) DeviceType() string { return "net" }
 func (d dev) Open() (member.Factory, func() error, error) {
 	return d.f, func() error { return nil }, d.err
 }
@@ -31,6 +37,9 @@ func TestMeasure(t *testing.T) {
 	r, err := Measure(context.Background(), dev{f: blk.New}, 4, 1)
 	require.NoError(t, err)
 	assert.Equal(t, Result{Device: "test", Row: "smoke-migrate/draft-2023", Runs: 4, Elapsed: r.Elapsed}, r)
+	r, err = Measure(context.Background(), netDev{dev{f: membernet.New}}, 4, 1)
+	require.NoError(t, err)
+	assert.Equal(t, Result{Device: "test", Row: "net-mac-table-before-stop/draft-2023", Runs: 4, Elapsed: r.Elapsed}, r)
 	_, err = Measure(context.Background(), dev{err: errors.New("no such program")}, 4, 1)
 	assert.ErrorContains(t, err, "no such program")
 	for _, tc := range []struct {
