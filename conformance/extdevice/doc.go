@@ -8,7 +8,10 @@
 // member.Devices that forward every event and answer the process's nested
 // requests (guest-memory reads and writes through the device's
 // member.Config.Mem, so the world observes every DMA; disk reads, writes
-// and flushes on the disk in member.Config.Backing). Status and
+// and flushes on the disk in member.Config.Backing; for a device that
+// declares type net, the world's member/net port in Backing stays with the
+// kit, which sends the device what reaches the port and replays on it what
+// the device reports doing with frames). Status and
 // ContextDigest come with every reply, so they cost no round trip. A
 // malformed, late, unexpected or missing message, a process that dies or
 // floods its output ends the pool with an *Error that names the request
@@ -18,7 +21,8 @@
 //
 // The device's side is Serve: it answers the protocol with any
 // member.Factory, and is what an external device written in Go runs in its
-// main (examples/extblk is the reference virtio-blk). A device in another
+// main (examples/extblk is the reference virtio-blk, examples/extnet the
+// reference virtio-net, served on a port of its own). A device in another
 // language implements the same messages from docs/device-protocol.md.
 //
 // StartServed is a Pool whose devices are Go serve functions (Serve, as
