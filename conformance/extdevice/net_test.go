@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,8 +95,8 @@ func TestServedNetMatchesInProcess(t *testing.T) {
 
 // scripted is a serve function that declares hello (a line without id),
 // answers every new with a ready and every event with effects (lines
-// without id; the request's is added).
-func scripted(hello, effects string) func(io.Reader, io.Writer) error {
+// without id; the request's is added), calling each of onEvent first.
+func scripted(hello, effects string, onEvent ...func()) func(io.Reader, io.Writer) error {
 	return func(r io.Reader, w io.Writer) error {
 		br := bufio.NewReader(r)
 		for {
@@ -113,6 +114,9 @@ func scripted(hello, effects string) func(io.Reader, io.Writer) error {
 				reply = hello
 			case extdevice.OpEvent:
 				reply = effects
+				for _, f := range onEvent {
+					f()
+				}
 			}
 			if _, err := fmt.Fprintf(w, "{\"id\":%d,%s\n", m.ID, reply); err != nil {
 				return err
@@ -164,4 +168,39 @@ func TestNetProtocolErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProcessesDeclareOneType: a process the pool starts later that
+// declares another device type than its first is a protocol error of its
+// hello, and ends the pool.
+func TestProcessesDeclareOneType(t *testing.T) {
+	var starts atomic.Int32
+	gotEvent, release := make(chan struct{}), make(chan struct{})
+	serve := func(r io.Reader, w io.Writer) error {
+		hello := `"op":"hello","protocol":1,"type":"net"}`
+		if starts.Add(1) > 1 {
+			hello = `"op":"hello","protocol":1}`
+		}
+		return scripted(hello, `"op":"effects","status":{"mode":0,"device_status":0},"digest":"0x0"}`, func() {
+			close(gotEvent)
+			<-release
+		})(r, w)
+	}
+	pool, err := extdevice.StartServed("net-dev", serve, extdevice.Options{Timeout: 5 * time.Second, Procs: 2})
+	require.NoError(t, err)
+	defer pool.Close()
+	cfg := member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, Mem: virtq.NewGuestMemory()}
+	d := pool.Factory()(cfg)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		catch(func() { d.Handle(member.Event{Kind: member.EvBackend}) })
+	}()
+	<-gotEvent // the first process is busy: the next device starts a second one
+	got := catch(func() { pool.Factory()(cfg) })
+	close(release)
+	<-done
+	require.NotNil(t, got)
+	assert.Contains(t, got.Error(), "hello: hello declares type blk, the pool's first process declared net")
+	assert.Equal(t, got, pool.Err())
 }

@@ -1,6 +1,7 @@
 package extdevice
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -184,7 +185,8 @@ func (p *Pool) pick() (*process, uint64, error) {
 		if info.Type != p.info.Type {
 			proc.mu.Lock()
 			defer proc.mu.Unlock()
-			return nil, 0, proc.fail("hello", fmt.Sprintf("hello declares type %q, the pool's first process declared %q", info.Type, p.info.Type))
+			return nil, 0, proc.fail("hello", fmt.Sprintf("hello declares type %s, the pool's first process declared %s",
+				cmp.Or(info.Type, TypeBlk), cmp.Or(p.info.Type, TypeBlk)))
 		}
 		p.procs = append(p.procs, proc)
 		return proc, p.devs, nil
