@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -329,9 +330,9 @@ func (o *Outcome) ExploredText() string {
 	if b.Strategy == engine.StrategyDFS {
 		s = dfsText(b, sum)
 	} else if o.Finding != nil {
-		s = fmt.Sprintf("%s %d/%d schedules", b.Strategy, sum.Schedules, b.Schedules)
+		s = fmt.Sprintf("%s %d/%s", b.Strategy, sum.Schedules, plural.Count(b.Schedules, "schedule"))
 	} else {
-		s = fmt.Sprintf("%s %d schedules", b.Strategy, sum.Schedules)
+		s = b.Strategy + " " + plural.Count(sum.Schedules, "schedule")
 	}
 	if o.Finding != nil {
 		s += fmt.Sprintf(", first finding at #%d", o.FindingIndex)

@@ -34,7 +34,7 @@ func TestLoadScenario_EveryProblemAtOnce(t *testing.T) {
 			"m.scn:2:5: vfs 0: want a number 1..65535\n" +
 			"m.scn:4:1: queues: given twice (first at line 3)\n" +
 			"m.scn:5:5: set obj-limit=0: want a number 1..255\n" +
-			`m.scn:5:17: set: "a b=1": bad key "a b" (want letters, digits, '-', '_', '.', ':' or '/')` + "\n" +
+			`m.scn:5:17: set: "a b=1": bad key "a b" (want ASCII letters, digits, '-', '_', '.', ':' or '/')` + "\n" +
 			"m.scn:7:13: write: count=0: want a number 1..256\n" +
 			"m.scn:8:9: explore: schedules=0: want a number 1..1000000000\n" +
 			"m.scn:8:21: explore: seed=x: want a number 0..18446744073709551615"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -333,7 +334,7 @@ func explorationText(s *scenario.Scenario, ed spec.Edition) string {
 }
 
 func budgetText(b scenario.Budget) string {
-	s := fmt.Sprintf("%s, %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
+	s := fmt.Sprintf("%s, %s, seed %d", b.Strategy, plural.Count(b.Schedules, "schedule"), b.Seed)
 	switch b.Strategy {
 	case engine.StrategyDFS:
 		s = fmt.Sprintf("dfs, run budget %d, preemption bound %d", b.Schedules, b.Bound)

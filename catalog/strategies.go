@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world"
 )
@@ -123,7 +124,7 @@ func (r *StrategyRun) Verdicts() []string {
 // schedules, 50 failing, first at #0".
 func (r *StrategyRun) Text() string {
 	b, sum := r.Budget, r.Explored
-	s := fmt.Sprintf("%s %d schedules", b.Strategy, sum.Schedules)
+	s := b.Strategy + " " + plural.Count(sum.Schedules, "schedule")
 	if b.Strategy == engine.StrategyDFS {
 		s = dfsText(b, sum)
 	}

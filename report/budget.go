@@ -5,6 +5,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -51,7 +52,7 @@ func budgetBase(b scenario.Budget, s Search) string {
 		}
 		return text
 	case engine.StrategyPCT:
-		return fmt.Sprintf("pct %d schedules, seed %d, depth %d", b.Schedules, b.Seed, b.Depth)
+		return fmt.Sprintf("pct %s, seed %d, depth %d", plural.Count(b.Schedules, "schedule"), b.Seed, b.Depth)
 	}
-	return fmt.Sprintf("%s %d schedules, seed %d", b.Strategy, b.Schedules, b.Seed)
+	return fmt.Sprintf("%s %s, seed %d", b.Strategy, plural.Count(b.Schedules, "schedule"), b.Seed)
 }

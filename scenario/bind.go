@@ -218,7 +218,7 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 	case ArgName:
 		if !validName(val) {
 			off, bad := nameProblem(val)
-			return "", fmt.Errorf("%s at byte %d of the value (want a name of letters, digits, '-', '_', '.', ':' or '/')", bad, off)
+			return "", fmt.Errorf("%s at byte %d of the value (want a name of ASCII letters, digits, '-', '_', '.', ':' or '/')", bad, off)
 		}
 	case ArgHost:
 		if len(ctx.Hosts) > 0 && !contains(ctx.Hosts, val) {

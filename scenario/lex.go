@@ -80,7 +80,7 @@ type colError struct {
 
 func (e *colError) Error() string { return fmt.Sprintf("column %d: %s", e.col, e.msg) }
 
-// validName reports whether s is a non-empty name of letters, digits, '-',
+// validName reports whether s is a non-empty name of ASCII letters, digits, '-',
 // '_', '.', ':' or '/'.
 func validName(s string) bool {
 	if s == "" {
@@ -110,7 +110,7 @@ func parseArgs(words []word, line int) ([]Arg, []*colError) {
 			continue
 		}
 		if !validName(k) {
-			bad = append(bad, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))})
+			bad = append(bad, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want ASCII letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))})
 			continue
 		}
 		args = append(args, Arg{Key: k, Value: v, Pos: pos})

@@ -244,7 +244,7 @@ func (p *scenarioParser) nameErr(line int, w word, what, want string) error {
 	if !w.quoted {
 		col += off
 	}
-	return p.errAt(line, col, "%s %s: %s at %d:%d (want %s of letters, digits, '-', '_', '.', ':' or '/')", what, quote(w.text), bad, line, col, want)
+	return p.errAt(line, col, "%s %s: %s at %d:%d (want %s of ASCII letters, digits, '-', '_', '.', ':' or '/')", what, quote(w.text), bad, line, col, want)
 }
 
 // once records a second line of a directive that may appear only once as
@@ -283,7 +283,7 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 	switch head {
 	case "scenario":
 		if len(rest) != 1 {
-			p.keep(p.errAt(line, w[0].col, "scenario: want one name of letters, digits, '-', '_', '.', ':' or '/'"))
+			p.keep(p.errAt(line, w[0].col, "scenario: want one name of ASCII letters, digits, '-', '_', '.', ':' or '/'"))
 			return true
 		}
 		if !validName(rest[0].text) {
@@ -374,6 +374,9 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 // intArg reads the one number after a directive, in [lo, hi].
 func (p *scenarioParser) intArg(w []word, line, lo, hi int) (int, error) {
 	what := w[0].text
+	if len(w) > 2 {
+		return 0, p.errAt(line, w[2].col, "%s: %s after the number: want one number %d..%d", what, quote(w[2].text), lo, hi)
+	}
 	if len(w) != 2 {
 		return 0, p.errAt(line, w[0].col, "%s: want one number %d..%d", what, lo, hi)
 	}
@@ -493,7 +496,7 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		// Which knobs and values exist is Check's to say, with the file's
 		// other problems; the syntax is the parser's.
 		if key, val, _ := strings.Cut(rest[i].text, "="); !validName(key) || !validName(val) {
-			return e, p.errAt(line, rest[i].col, "expect: knob %s: want NAME=VALUE (letters, digits, '-', '_', '.', ':' or '/')", quote(rest[i].text))
+			return e, p.errAt(line, rest[i].col, "expect: knob %s: want NAME=VALUE (ASCII letters, digits, '-', '_', '.', ':' or '/')", quote(rest[i].text))
 		}
 		e.Knobs = append(e.Knobs, rest[i].text)
 		e.KnobCols = append(e.KnobCols, rest[i].col)

@@ -47,7 +47,7 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 		{"every word of a set line", "scenario a\nset capacity=0 alone \"a b\"=1 vcpus=9\n" + guest, []string{
 			"2:5 set capacity=0: want a number 1..64",
 			`2:16 set: "alone" is not key=value`,
-			`2:22 set: "a b=1": bad key "a b" (want letters, digits, '-', '_', '.', ':' or '/')`,
+			`2:22 set: "a b=1": bad key "a b" (want ASCII letters, digits, '-', '_', '.', ':' or '/')`,
 			"2:30 set vcpus=9: want a number 1..8",
 		}},
 		{"every number of an explore line", "scenario a\n" + guest + "explore strategy=pct schedules=0 depth=99 seed=x\n", []string{

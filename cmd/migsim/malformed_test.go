@@ -256,7 +256,7 @@ func TestMalformedScenario_BOMAndControlBytes(t *testing.T) {
 		{"BOM then an error on line 1", "\ufeffscenario a b\n", `:1:1: scenario: want one name`},
 		{"BOM mid-file", malformedBase + "\ufeffexpect draft-2023 pass\n", `:9:1: byte-order mark (U+FEFF) at 9:1: only the start of the file may hold one`},
 		{"NUL in a name", "scenario a\x00b\n", `:1:11: NUL byte at 1:11: a scenario is text`},
-		{"escape in a quoted name", "scenario \"a\\x00b\"\n", `:1:10: scenario: name "a\x00b": NUL byte at 1:10 (want a name of letters`},
+		{"escape in a quoted name", "scenario \"a\\x00b\"\n", `:1:10: scenario: name "a\x00b": NUL byte at 1:10 (want a name of ASCII letters`},
 		{"ESC in a verb", malformedBase + "guest vcpu1\n  pro\x1bbe\n", `:10:6: control byte 0x1b at 10:6`},
 		{"DEL in a comment", malformedBase + "# \x7f\n", `:9:3: control byte 0x7f at 9:3`},
 		{"CR inside a line", "scenario a\rb\n", `:1:11: control byte 0x0d at 1:11`},
