@@ -187,6 +187,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 			PrintWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0, errText)
 		}
 	}
+	if n := sum.Schedules + sum.Pruned; n > 1 && sum.Failing >= n && !sum.Interrupted {
+		fmt.Fprintf(w, "every schedule explored failed (%d of %d): no interleaving the exploration tried avoids a finding\n", sum.Failing, n)
+	}
 	if r.Caveat != "" {
 		fmt.Fprintf(w, "caveat: %s\n", r.Caveat)
 	}

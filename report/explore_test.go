@@ -78,3 +78,34 @@ func TestPrintSummary_DistinctCapped(t *testing.T) {
 		assert.Equal(t, tc.capped, sf.Report.Summary.DistinctCapped)
 	}
 }
+
+// PrintResult says when every schedule of the exploration failed (the
+// finding then does not hang on the interleaving it sampled), and not
+// when one passed, when one schedule ran or when the run was interrupted.
+func TestPrintResult_EveryScheduleFailed(t *testing.T) {
+	const line = "every schedule explored failed (100 of 100): no interleaving the exploration tried avoids a finding\n"
+	fd := engine.Finding{Oracle: "transparent", Step: 3}
+	cases := []struct {
+		name string
+		sum  engine.Summary
+		want bool
+	}{
+		{"all failed", engine.Summary{Schedules: 100, Failing: 100}, true},
+		{"one passed", engine.Summary{Schedules: 100, Failing: 99}, false},
+		{"one schedule", engine.Summary{Schedules: 1, Failing: 1}, false},
+		{"interrupted", engine.Summary{Schedules: 100, Failing: 100, Interrupted: true}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.sum.Findings = []engine.Report{{Finding: fd}}
+			r := &Exploration{Summary: tc.sum}
+			var b bytes.Buffer
+			r.PrintResult(&b, nil)
+			if tc.want {
+				assert.Contains(t, b.String(), line)
+			} else {
+				assert.NotContains(t, b.String(), "every schedule explored failed")
+			}
+		})
+	}
+}

@@ -229,7 +229,8 @@ func TestExplain_NoOrderDecides(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, ex.Orders)
 	assert.Equal(t, ex.Steps, ex.Checked)
-	assert.Contains(t, ex.Text(), "no ordering of two steps found: every move kept the finding (each of")
+	assert.Contains(t, ex.Text(), "the finding does not depend on the interleaving, as far as moving one step tells: "+
+		"every step, moved as early and as late as it can run, kept it, so no ordering of two steps decides it (each of")
 }
 
 // Without a finding there is nothing to explain.
@@ -255,7 +256,7 @@ func TestExplanation_Text(t *testing.T) {
 		want string
 	}{
 		{Explanation{Steps: 9, Checked: 9, Runs: 20},
-			"no ordering of two steps found: every move kept the finding (each of 9 steps moved both ways, 20 runs)"},
+			"the finding does not depend on the interleaving, as far as moving one step tells: every step, moved as early and as late as it can run, kept it, so no ordering of two steps decides it (each of 9 steps moved both ways, 20 runs)"},
 		{Explanation{Steps: 171, Checked: 2, Runs: 5},
 			"no ordering of two steps found so far: every move kept the finding (2 of 171 steps moved both ways, nearest the finding first, before the run budget ran out, 5 runs)"},
 		{Explanation{Steps: 171, Checked: 2, Runs: 5, Interrupted: true},
