@@ -21,7 +21,7 @@ var transparentInfo = observe.OracleInfo{
 	Reqs: []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"},
 	Observes: "the guest's own log (every request's status and the data read back, config values, the final " +
 		"device status, requests that never completed) and what peer devices of the VM read from its VFs, " +
-		"against the run without migration",
+		"against the run without migration; a finding names who can tell: the guest, or the peer whose read differs",
 }
 
 func (transparent) Info() observe.OracleInfo { return transparentInfo }
@@ -46,20 +46,46 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 	if !ok {
 		return
 	}
+	who := observer(p.Guests, got, want)
 	if compat {
 		p.Report(withActors(entryActors(nil, got, want), p.Flow.Actor),
-			"the guest noticed a migration that stopped on a compatibility check: entry %d of its log is %q, without migration %q", i, got, want)
+			"%s noticed a migration that stopped on a compatibility check: entry %d of %s is %q, without migration %q", who.subject, i, who.log, got, want)
 		return
 	}
 	actors := entryActors(append([]string{}, p.Guests...), got, want)
 	if p.Flow != nil {
 		actors = withActors(actors, p.Flow.Actor)
 	}
-	msg := fmt.Sprintf("the guest can tell it moved: entry %d of its log is %q, without migration %q", i, got, want)
+	msg := fmt.Sprintf("%s can tell %s moved: entry %d of %s is %q, without migration %q", who.subject, who.moved, i, who.log, got, want)
 	if p.Blame != "" {
 		msg += "; blamed on the hypervisor: " + p.Blame
 	}
 	p.Report(actors, "%s", msg)
+}
+
+// observed names who can tell from a differing entry of the guest log
+// that the guest moved, as a finding's message words it.
+type observed struct {
+	subject string // "the guest", "peer p2p"
+	moved   string // who moved, as the subject sees it: "it", "the guest"
+	log     string // the log the entry is in: "its log", "the guest log"
+}
+
+// observer returns who observed the difference: a peer of the VM when
+// both entries are that peer's (what it read of a VF differs; the log
+// holds the peers' reads beside the guests' entries), else the guest.
+func observer(guests []string, got, want string) observed {
+	a, b := entryActor(got), entryActor(want)
+	if a == "" {
+		a = b
+	}
+	if b == "" {
+		b = a
+	}
+	if a != "" && a == b && !slices.Contains(guests, a) {
+		return observed{subject: "peer " + a, moved: "the guest", log: "the guest log"}
+	}
+	return observed{subject: "the guest", moved: "it", log: "its log"}
 }
 
 // entryActors adds to actors the actors whose log entries differ (got,

@@ -29,3 +29,25 @@ func TestEntryActors(t *testing.T) {
 		})
 	}
 }
+
+// TestObserver: a transparent finding names a peer as the observer when
+// the differing entries are the peer's own reads, and the guest otherwise
+// (its own entries, or logs that shifted between writers).
+func TestObserver(t *testing.T) {
+	guests := []string{"vcpu0", "vcpu1"}
+	for _, tc := range []struct {
+		name, got, want, subject, log string
+	}{
+		{"a peer's read differs", "p2p: read vf1 +0x20/8: 0000000001000000", "p2p: read vf1 +0x20/8: 0010000001000000", "peer p2p", "the guest log"},
+		{"a peer's read is missing", "(nothing)", "p2p: read vf1 +0x2020/1: 00", "peer p2p", "the guest log"},
+		{"a vCPU's entry differs", "vcpu0: FAIL reset: device_status never read 0", "vcpu0: reset: done", "the guest", "its log"},
+		{"the logs shifted between a peer and a vCPU", "p2p: read vf1 +0x10/2: 0000", "vcpu1: write sector=0 count=1: status=0", "the guest", "its log"},
+		{"no writer", "(nothing)", "no prefix here", "the guest", "its log"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := observer(guests, tc.got, tc.want)
+			assert.Equal(t, tc.subject, o.subject)
+			assert.Equal(t, tc.log, o.log)
+		})
+	}
+}
