@@ -100,9 +100,9 @@ func TestImpactText(t *testing.T) {
 		imp  ImpactOf
 		want string
 	}{
-		{ImpactOf{Impact: ImpactGuest, Damage: &engine.Finding{Oracle: "transparent", Step: 12}}, "guest-visible (transparent at step 12)"},
+		{ImpactOf{Impact: ImpactGuest, Damage: &engine.Finding{Oracle: "transparent", Step: 12}}, "guest-visible (transparent at step 13)"}, // index 12 is step 13
 		{ImpactOf{Impact: ImpactGuest, Rules: []string{"frozen-context"}, Damage: &engine.Finding{Oracle: "live", Step: 3}},
-			"guest-visible (live at step 3, after frozen-context)"},
+			"guest-visible (live at step 4, after frozen-context)"},
 		{ImpactOf{Impact: ImpactRule, Rules: []string{"one-running"}},
 			"rule-only (the run went on past one-running to its end; no guest-visible oracle fired)"},
 		{ImpactOf{Impact: ImpactFlow}, "flow-error (the migration stopped; no guest-visible oracle fired)"},

@@ -3,7 +3,6 @@ package catalog
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
@@ -63,40 +62,19 @@ func (i ImpactOf) Text() string {
 	return i.Impact
 }
 
-// ShownImpactWhy is an impact's evidence (Finding.ImpactWhy) as output
-// shows it. Why's "ORACLE at step N" gives the damage finding's step index,
-// from 0 like a schedule file's finding.step, and is stored so in schedule
-// files (their impact_why, which the regression files must keep); every
-// output numbers steps as engine.ShownStep does (docs/traces.md, "Step
-// numbering"), so the number is shown as engine.ShownStep(N). Any other
-// text is returned as it is.
-func ShownImpactWhy(why string) string {
-	oracle, rest, ok := strings.Cut(why, " at step ")
-	if !ok || strings.Contains(oracle, " ") {
-		return why
-	}
-	end := 0
-	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
-		end++
-	}
-	n, err := strconv.Atoi(rest[:end])
-	if err != nil {
-		return why
-	}
-	return oracle + " at step " + strconv.Itoa(engine.ShownStep(n)) + rest[end:]
-}
-
 // Why is the impact's evidence: "transparent at step 120, after
 // frozen-context", "the run went on past one-running to its end; no
-// guest-visible oracle fired". Its step is an index from 0, as the
-// schedule files store it; output shows it through ShownImpactWhy.
+// guest-visible oracle fired". Its step is numbered as every output
+// numbers steps, engine.ShownStep of the damage finding's index
+// (docs/traces.md, "Step numbering"): the schedule file's impact_why, the
+// JSON report's and every text output say the same number.
 func (i ImpactOf) Why() string {
 	switch i.Impact {
 	case ImpactGuest:
 		if i.Damage == nil {
 			return ""
 		}
-		s := fmt.Sprintf("%s at step %d", i.Damage.Oracle, i.Damage.Step)
+		s := fmt.Sprintf("%s at step %d", i.Damage.Oracle, engine.ShownStep(i.Damage.Step))
 		if len(i.Rules) > 0 {
 			s += ", after " + strings.Join(i.Rules, ", ")
 		}

@@ -149,34 +149,29 @@ func countOther(lists []string) int {
 	return n
 }
 
-// TestShownImpactWhy: the stored evidence counts the damage's step from 0
-// (a schedule file's impact_why must not change); output shows it as every
-// other output numbers steps, engine.ShownStep (docs/traces.md, "Step
-// numbering"), and leaves evidence without a step as it is.
-func TestShownImpactWhy(t *testing.T) {
+// TestImpactWhy_Step: the evidence numbers the damage's step as every
+// output numbers steps, engine.ShownStep (docs/traces.md, "Step
+// numbering"): the schedule file's impact_why and the text outputs agree.
+func TestImpactWhy_Step(t *testing.T) {
 	damage := &engine.Finding{Oracle: "transparent", Step: 106}
 	for _, tc := range []struct {
 		name string
-		why  string
+		imp  ImpactOf
 		want string
 	}{
-		{"guest-visible", ImpactOf{Impact: ImpactGuest, Damage: damage}.Why(), "transparent at step 107"},
-		{"after rules", ImpactOf{Impact: ImpactGuest, Damage: damage, Rules: []string{"frozen-context"}}.Why(),
+		{"guest-visible", ImpactOf{Impact: ImpactGuest, Damage: damage}, "transparent at step 107"},
+		{"after rules", ImpactOf{Impact: ImpactGuest, Damage: damage, Rules: []string{"frozen-context"}},
 			"transparent at step 107, after frozen-context"},
-		{"step 0", "live at step 0", "live at step 1"},
-		{"rule-only", ImpactOf{Impact: ImpactRule, Rules: []string{"one-running"}}.Why(),
+		{"first step", ImpactOf{Impact: ImpactGuest, Damage: &engine.Finding{Oracle: "live"}}, "live at step 1"},
+		{"rule-only", ImpactOf{Impact: ImpactRule, Rules: []string{"one-running"}},
 			"the run went on past one-running to its end; no guest-visible oracle fired"},
-		{"step bound", ImpactOf{Impact: ImpactBound}.Why(),
+		{"step bound", ImpactOf{Impact: ImpactBound},
 			"the run did not end within its step bound: a livelock, or only a run longer than the bound; a larger step bound (explore --max-steps) tells them apart"},
-		{"no number", "transparent at step x", "transparent at step x"},
-		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, ShownImpactWhy(tc.why))
+			assert.Equal(t, tc.want, tc.imp.Why())
 		})
 	}
-	assert.Equal(t, "transparent at step 106", ImpactOf{Impact: ImpactGuest, Damage: damage}.Why(),
-		"the stored text keeps the index")
 }
 
 // TestNetMemberBuildsTheContinuedRuns: the runs that derive a finding's

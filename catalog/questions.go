@@ -238,7 +238,7 @@ func impactDoc(f *engine.Finding) string {
 	}
 	s := fmt.Sprintf(" — impact **%s**", f.Impact)
 	if f.ImpactWhy != "" {
-		s += ": " + mdEscape(ShownImpactWhy(f.ImpactWhy))
+		s += ": " + mdEscape(f.ImpactWhy)
 	}
 	if len(f.Reqs) > 0 {
 		s += "; requirements " + strings.Join(f.Reqs, " ")

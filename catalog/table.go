@@ -251,7 +251,7 @@ func impactText(f *engine.Finding) string {
 	if f.ImpactWhy == "" {
 		return f.Impact
 	}
-	return f.Impact + " (" + ShownImpactWhy(f.ImpactWhy) + ")"
+	return f.Impact + " (" + f.ImpactWhy + ")"
 }
 
 // replayPath is the schedule file of a row's counterexample when one

@@ -172,7 +172,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 				plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		}
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
-			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
+			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 			if len(fd.Reqs) > 0 {
 				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
 			}

@@ -124,11 +124,6 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		r.Device, r.Reproduce = d.Name, d.Reproduce
 	}
 	why(ctx, t, r, opt)
-	if f := res.Finding; f != nil { // the report shows the impact's step as every output does
-		shown := *f
-		shown.ImpactWhy = catalog.ShownImpactWhy(f.ImpactWhy)
-		r.Result.Finding = &shown
-	}
 	if err := trace.WriteReport(&md, r); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}

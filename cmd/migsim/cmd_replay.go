@@ -186,7 +186,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitFinding
 		}
 		if fd.Impact != "" {
-			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, catalog.ShownImpactWhy(fd.ImpactWhy))
+			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 		}
 		if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))

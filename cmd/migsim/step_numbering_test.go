@@ -58,3 +58,33 @@ func TestStepNumbering(t *testing.T) {
 		})
 	}
 }
+
+// TestStepNumbering_Impact: the impact's "transparent at step N" says the
+// number every output shows for the finding's step, in the schedule file's
+// impact_why, in the JSON report (whose finding.step keeps the index) and
+// in replay's text alike.
+func TestStepNumbering_Impact(t *testing.T) {
+	const p = "../../catalog/testdata/regress/capacity-change-while-stopped_virtio-1.4_resume-config-notify=held-only.json"
+	sc, err := catalog.ReadScheduleFile(p)
+	require.NoError(t, err)
+	require.NotNil(t, sc.Finding)
+	require.Equal(t, "transparent", sc.Finding.Oracle)
+	want := "transparent at step " + strconv.Itoa(sc.Finding.Step+1)
+	assert.Equal(t, want, sc.Finding.ImpactWhy, "the schedule file")
+	for _, tc := range []struct {
+		name string
+		args []string
+		re   string
+	}{
+		{"replay", []string{"replay", p}, `(?m)^  impact: guest-visible \((transparent at step \d+)\)$`},
+		{"replay: finding line", []string{"replay", p}, `(?m)^finding (transparent at step \d+):`},
+		{"trace json", []string{"trace", p, "--format", "json"}, `"impact_why": "(transparent at step \d+)"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, out, stderr := runSimCLI(t, tc.args...)
+			m := regexp.MustCompile(tc.re).FindStringSubmatch(out)
+			require.NotNil(t, m, "%s\n%s", out, stderr)
+			assert.Equal(t, want, m[1])
+		})
+	}
+}
