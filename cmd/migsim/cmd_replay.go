@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -19,6 +18,8 @@ import (
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
+	tracepkg "github.com/migsim/migsim/trace"
+	"github.com/migsim/migsim/world/record"
 )
 
 func init() {
@@ -135,11 +136,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, ", seed %d, %s, %s\n", sc.Seed, plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"))
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}
 	var full bytes.Buffer
-	switch {
-	case *trace:
-		cfg.Trace = stdout
-	case *slice:
-		cfg.Trace = &full
+	if *trace || *slice {
+		cfg.Trace = &full // printed with the admin commands each step completed
 	}
 	ctx, stop := deviceContext(dev)
 	defer stop()
@@ -149,7 +147,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	// The finding is annotated and explained with the device open.
-	res, err := catalog.ReplayOn(t, sc, cfg)
+	var res engine.Result
+	var events []record.TraceEvent
+	if cfg.Trace != nil {
+		res, events, err = t.Record(sc, cfg)
+	} else {
+		res, err = catalog.ReplayOn(t, sc, cfg)
+	}
 	var annErr, exErr error
 	var ex *explain.Explanation
 	if fd := res.Finding; err == nil && fd != nil {
@@ -165,8 +169,11 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if dev != nil && err != nil { // as migsim trace says it
 		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
-	if *slice && err == nil {
-		printSlice(stdout, full.String(), res)
+	switch lines := tracepkg.DecodeStepLines(full.String(), events); {
+	case *trace:
+		fmt.Fprint(stdout, lines)
+	case *slice && err == nil:
+		fmt.Fprint(stdout, tracepkg.SliceLines(lines, res))
 	}
 	if err != nil {
 		// A divergence says "replay diverged" itself; another error
@@ -209,36 +216,6 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	return exitOK
-}
-
-// printSlice prints the trace lines of the steps in res's causal slice,
-// each clock jump before a printed step once.
-func printSlice(w io.Writer, trace string, res engine.Result) {
-	slice := engine.CausalSlice(res)
-	if len(slice) == 0 {
-		fmt.Fprintln(w, "slice: no finding, nothing to slice")
-		return
-	}
-	fmt.Fprintf(w, "slice: %s\n", engine.SliceSummary(len(slice), len(res.Choices)))
-	in := make(map[int]bool, len(slice))
-	for _, i := range slice {
-		in[engine.ShownStep(i)] = true // the trace numbers steps as shown
-	}
-	clock := ""
-	for _, l := range strings.Split(strings.TrimSuffix(trace, "\n"), "\n") {
-		idx, _, _ := strings.Cut(l, " ")
-		if idx == "-" {
-			clock = l
-			continue
-		}
-		if i, err := strconv.Atoi(idx); err == nil && in[i] {
-			if clock != "" {
-				fmt.Fprintln(w, clock)
-				clock = ""
-			}
-			fmt.Fprintln(w, l)
-		}
-	}
 }
 
 // countTrue counts the true values.

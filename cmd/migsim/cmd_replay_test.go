@@ -65,6 +65,31 @@ func testReplayTrace(t *testing.T, p string) {
 	code2, out2, _ := runSimCLI(t, "replay", "--trace", p)
 	require.Equal(t, exitFinding, code2)
 	assert.Equal(t, out, out2, "the trace is the same byte for byte")
+
+	// A step that completed admin commands names them as the text
+	// export's admin records do: "src.pf:admin(tag 0) (DEV_MODE_SET …: OK)".
+	_, text, _ := runSimCLI(t, "trace", p, "--format", "text")
+	admin := map[string][]string{}
+	for _, m := range regexp.MustCompile(`(?m)^(\d+) t=\S+ admin \S+ -> \S+: (.*?)(?: \(step of \S+\))?$`).FindAllStringSubmatch(text, -1) {
+		if m[1] != "0" { // the host's boot, before the first scheduler step: no step line
+			admin[m[1]] = append(admin[m[1]], m[2])
+		}
+	}
+	require.NotEmpty(t, admin, text)
+	decoded := 0
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) < 4 || !strings.HasPrefix(f[1], "t=") {
+			continue
+		}
+		if cmds := admin[f[0]]; len(cmds) > 0 {
+			assert.True(t, strings.HasSuffix(l, " ("+strings.Join(cmds, "; ")+")"), "step %s: %q, want the commands %q", f[0], l, cmds)
+			decoded++
+		} else {
+			assert.NotContains(t, l, ": OK", "a step without admin records names no command")
+		}
+	}
+	assert.Equal(t, len(admin), decoded, "every step with admin records is decoded")
 }
 
 // --slice prints "N of M steps matter" (or "all M steps matter: …") and exactly those N step lines,
