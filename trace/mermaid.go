@@ -37,6 +37,28 @@ type mermaidParticipant struct {
 // steps from 0, the world numbers event steps from 1 (0 is host boot).
 func FindingEventStep(f *engine.Finding) int { return engine.ShownStep(f.Step) }
 
+// Window returns the events of the last window steps of the trace, up to
+// the finding's step when finding is set, else up to the last event, and
+// the first and last step of that range; window ≤ 0 means every step up to
+// that one. `migsim trace --window` shows these steps (mermaid, text).
+func Window(events []record.TraceEvent, finding *engine.Finding, window int) (sel []record.TraceEvent, first, last int) {
+	for _, e := range events {
+		last = max(last, e.Step)
+	}
+	if finding != nil {
+		last = FindingEventStep(finding)
+	}
+	if window > 0 {
+		first = max(0, last-window+1)
+	}
+	for _, e := range events {
+		if e.Step >= first && e.Step <= last {
+			sel = append(sel, e)
+		}
+	}
+	return sel, first, last
+}
+
 // WriteMermaid writes a Mermaid sequenceDiagram of the last window steps of
 // the trace: up to the finding's step when finding is set, else up to the
 // last event; window ≤ 0 means the whole trace. Lifelines are the guest
@@ -47,23 +69,7 @@ func FindingEventStep(f *engine.Finding) int { return engine.ShownStep(f.Step) }
 // steps, DMA, state changes and notes are notes over the function, and the
 // finding is a note over the actors it names.
 func WriteMermaid(w io.Writer, events []record.TraceEvent, finding *engine.Finding, window int) error {
-	last := 0
-	for _, e := range events {
-		last = max(last, e.Step)
-	}
-	if finding != nil {
-		last = FindingEventStep(finding)
-	}
-	first := 0
-	if window > 0 {
-		first = max(0, last-window+1)
-	}
-	var sel []record.TraceEvent
-	for _, e := range events {
-		if e.Step >= first && e.Step <= last {
-			sel = append(sel, e)
-		}
-	}
+	sel, first, last := Window(events, finding, window)
 	parts := mermaidParticipants(sel, finding)
 	byName := map[string]*mermaidParticipant{}
 	for _, p := range parts {

@@ -37,7 +37,7 @@ and writes it:
   pcapng   one packet per event, for Wireshark with docs/migsim.lua
   mermaid  a sequence diagram of the last --window steps before the finding
   json     the run's report: finding, coverage (events per kind), stats
-  text     one line per event
+  text     one line per event (of the last --window steps when given)
   timeline the members' modes over the run as a text lane chart
   gantt    the same as a Mermaid gantt chart
   dot      the edition's mode machine with the run's transitions drawn
@@ -67,7 +67,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stdout)
 	format := fs.String("format", "text", "pcapng, mermaid, json, text, timeline, gantt or dot")
 	out := fs.String("out", "", "write to PATH instead of stdout")
-	window := fs.Int("window", 30, "mermaid: steps shown before the finding (0: all)")
+	window := fs.Int("window", 30, "mermaid and text: steps shown up to the finding (0: all; text: all unless given)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	var device devicearg.Flag
 	device.Add(fs)
@@ -93,6 +93,12 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.CheckInts(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)
+	}
+	if fs.Changed("window") && *format != "mermaid" && *format != "text" {
+		return traceUsageError(stderr, "--window goes with --format mermaid or text (the steps up to the finding); %s shows the whole run", *format)
+	}
+	if *format == "text" && !fs.Changed("window") {
+		*window = 0 // the whole run
 	}
 	if *out != "" {
 		if err := cliflag.CheckOutputFile(*out); err != nil {
@@ -159,8 +165,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 // writeTrace writes the recorded run of schedule sc, read from path, in
-// format (one of traceFormats; window is mermaid's): what migsim trace
-// writes, and migsim conform --replay --trace in text.
+// format (one of traceFormats; window is mermaid's and text's, 0 the whole
+// run): what migsim trace writes, and migsim conform --replay --trace in text.
 func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string, res engine.Result, events []record.TraceEvent, window int) error {
 	switch format {
 	case "pcapng":
@@ -178,7 +184,8 @@ func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string,
 	case "dot":
 		return writeTraceModeGraph(w, sc, events)
 	}
-	return trace.WriteText(w, events)
+	sel, _, _ := trace.Window(events, res.Finding, window)
+	return trace.WriteText(w, sel)
 }
 
 // writeTraceModeGraph draws the run's transitions on its edition's mode

@@ -172,6 +172,12 @@ func TestTrace_UsageErrors(t *testing.T) {
 		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text timeline gantt dot]`},
 		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
 		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
+		{"window with timeline", []string{path, "--format", "timeline", "--window", "5"}, exitUsage,
+			"--window goes with --format mermaid or text (the steps up to the finding); timeline shows the whole run"},
+		{"window with json", []string{path, "--format", "json", "--window", "0"}, exitUsage, "json shows the whole run"},
+		{"window with pcapng", []string{path, "--format", "pcapng", "--window", "5", "--out", filepath.Join(t.TempDir(), "x.pcapng")}, exitUsage, "pcapng shows the whole run"},
+		{"window with gantt", []string{path, "--format", "gantt", "--window", "5"}, exitUsage, "gantt shows the whole run"},
+		{"window with dot", []string{path, "--format", "dot", "--window", "5"}, exitUsage, "dot shows the whole run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,4 +255,38 @@ func TestTrace_DocsListEveryFormat(t *testing.T) {
 			assert.Contains(t, c.text, c.want)
 		})
 	}
+}
+
+// TestTrace_TextWindow: --window N limits the text export to the last N
+// steps up to the run's end, as it does the Mermaid diagram; without it the
+// text export is the whole run.
+func TestTrace_TextWindow(t *testing.T) {
+	path, _ := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
+	steps := func(out string) []int {
+		var ns []int
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			var n int
+			_, err := fmt.Sscanf(l, "%d ", &n)
+			require.NoError(t, err, l)
+			ns = append(ns, n)
+		}
+		return ns
+	}
+	code, whole, stderr := runTraceCmd(path, "--format", "text")
+	require.Equal(t, exitOK, code, stderr)
+	all := steps(whole)
+	require.NotEmpty(t, all)
+	assert.Equal(t, 0, all[0], "the whole run, from the host's boot")
+	last := all[len(all)-1]
+	code, zero, _ := runTraceCmd(path, "--format", "text", "--window", "0")
+	require.Equal(t, exitOK, code)
+	assert.Equal(t, whole, zero, "--window 0: the whole run")
+	code, out, stderr := runTraceCmd(path, "--format", "text", "--window", "5")
+	require.Equal(t, exitOK, code, stderr)
+	got := steps(out)
+	require.NotEmpty(t, got)
+	for _, n := range got {
+		assert.True(t, n > last-5 && n <= last, "step %d outside %d..%d", n, last-4, last)
+	}
+	assert.True(t, strings.HasSuffix(whole, out), "the window is the end of the whole text")
 }
