@@ -135,6 +135,26 @@ func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []
 	return out
 }
 
+// BrokenReqs returns the IDs of reqs, f's FindingReqs, that a check judged
+// broken: all of them for a rule oracle's finding (the rule it saw
+// broken), else the rules the host saw broken (Broken, DeviceBroken). The
+// others are involved only: the run exercised what they are about.
+func BrokenReqs(f *engine.Finding, reqs []string, facts RunFacts) []string {
+	if f == nil || len(reqs) == 0 {
+		return nil
+	}
+	if !GuestVisible(f.Oracle) && !isFlowError(f.Oracle) && len(f.Reqs) > 0 {
+		return slices.Clone(reqs)
+	}
+	var out []string
+	for _, id := range reqs {
+		if has(facts.Broken, id) || has(facts.DeviceBroken, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // explained reports whether device requirement id, whose trigger trig
 // holds on facts, is explained by a driver MUST the host saw broken: the
 // trigger does not hold on the merged facts of the members where no

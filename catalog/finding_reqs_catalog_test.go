@@ -69,6 +69,8 @@ func TestRegress_AnnotationsCurrent(t *testing.T) {
 			assert.Equal(t, recorded.Impact, derived.Impact, "impact")
 			assert.Equal(t, recorded.ImpactWhy, derived.ImpactWhy, "impact_why")
 			assert.Equal(t, recorded.Reqs, derived.Reqs, "reqs")
+			assert.Equal(t, recorded.ReqsBroken, derived.ReqsBroken, "reqs_broken")
+			assert.Subset(t, derived.Reqs, derived.ReqsBroken, "reqs_broken are among reqs")
 			assert.Equal(t, recorded.Actors, derived.Actors, "actors")
 		})
 	}

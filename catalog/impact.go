@@ -184,10 +184,12 @@ func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) er
 	}
 	o.Impact = imp
 	reqs := FindingReqs(o.Finding, t.Edition, oracleReqs(o.Finding.Oracle), t.Scenario.Requirements, facts)
+	broken := BrokenReqs(o.Finding, reqs, facts)
 	actors := findingActors(o.Finding.Actors, slice)
 	for _, f := range []*engine.Finding{o.Finding, o.scheduleFinding()} {
 		if f != nil {
-			f.Impact, f.ImpactWhy, f.Reqs, f.Actors = imp.Impact, imp.Why(), slices.Clone(reqs), slices.Clone(actors)
+			f.Impact, f.ImpactWhy, f.Actors = imp.Impact, imp.Why(), slices.Clone(actors)
+			f.Reqs, f.ReqsBroken = slices.Clone(reqs), slices.Clone(broken)
 		}
 	}
 	return nil

@@ -241,7 +241,7 @@ func impactDoc(f *engine.Finding) string {
 		s += ": " + mdEscape(f.ImpactWhy)
 	}
 	if len(f.Reqs) > 0 {
-		s += "; requirements " + strings.Join(f.Reqs, " ")
+		s += "; requirements " + f.ReqsText()
 	} else {
 		s += "; no requirement"
 	}

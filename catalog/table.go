@@ -125,7 +125,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 			fmt.Fprintf(w, "%s\n", wrapLine("  impact: "+impactText(o.Finding), tableWidth, "    "))
 		}
 		if len(o.Finding.Reqs) > 0 {
-			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(o.Finding.Reqs, " "))
+			fmt.Fprintf(w, "  requirements: %s\n", o.Finding.ReqsText())
 		}
 		if o.Shrunk != nil {
 			shrunk++

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/migsim/migsim/engine/dfs"
@@ -37,8 +39,15 @@ func (s Step) Independent(t Step) bool {
 type Finding struct {
 	// Oracle names the violated oracle (docs/oracles.md), "live" or "panic".
 	Oracle string `json:"oracle"`
-	// Reqs are the requirement IDs the oracle checks.
+	// Reqs are the requirement IDs the oracle checks; the catalog's judge
+	// replaces them with the requirements the finding breaks or involves
+	// (docs/oracles.md, "Impact of a finding").
 	Reqs []string `json:"reqs,omitempty"`
+	// ReqsBroken are the IDs of Reqs a check judged broken (the rule an
+	// oracle saw broken, a rule the host saw broken); the others are
+	// involved: the finding's run exercised what they are about, and no
+	// check judged them. The catalog's judge sets it.
+	ReqsBroken []string `json:"reqs_broken,omitempty"`
 	// Step is the index (from 0) of the step after which the violation was
 	// seen; the scheduler sets it. Output shows it as ShownStep(Step).
 	Step int `json:"step"`
@@ -54,6 +63,28 @@ type Finding struct {
 	// ImpactWhy its evidence. The engine never reads them.
 	Impact    string `json:"impact,omitempty"`
 	ImpactWhy string `json:"impact_why,omitempty"`
+}
+
+// ReqsText renders the finding's requirements as outputs list them, those
+// a check judged broken apart from those only involved: "broken DP-DRV-01;
+// involved DP-DEV-09 DP-DEV-10" ("" for none).
+func (f *Finding) ReqsText() string {
+	var broken, involved []string
+	for _, id := range f.Reqs {
+		if slices.Contains(f.ReqsBroken, id) {
+			broken = append(broken, id)
+		} else {
+			involved = append(involved, id)
+		}
+	}
+	var parts []string
+	if len(broken) > 0 {
+		parts = append(parts, "broken "+strings.Join(broken, " "))
+	}
+	if len(involved) > 0 {
+		parts = append(parts, "involved "+strings.Join(involved, " "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // ShownStep is the number a user sees for the scheduler step at index i of

@@ -126,7 +126,13 @@ The table of those triggers is ` + "`reqTriggers`" + ` in catalog/finding_reqs.g
 reads the facts from the run's trace. The list an oracle declares (the requirements column of the oracle table) is what it
 can name, not what a finding names: every output that shows a finding's requirements (` + "`migsim explore`" + `'s
 finding list and shrunk finding, ` + "`replay`" + `, ` + "`trace --format json`" + `, ` + "`report`" + `, the schedule file's
-` + "`reqs`" + `) shows this derivation from the run it shows. A finding's actors are the ones its oracle
+` + "`reqs`" + `) shows this derivation from the run it shows, and tells the requirements a check judged
+broken (a rule oracle's rule, a driver-side rule or a device requirement the host saw broken: the
+schedule file's ` + "`reqs_broken`" + `; "broken" in text, **broken** in a report) from those the run only
+involved (its trigger held: the run exercised what the requirement is about, no check judged it;
+"involved"). A transparent finding's device requirements are involved, not shown broken: the
+guest saw a difference, and the trace shows the run exercised them, but which one the device
+failed is for the reader to tell. A finding's actors are the ones its oracle
 named, then every actor (guest vCPU, peer, hypervisor) with a step in the run's causal slice
 (docs/engine.md, "Shrinking").
 `

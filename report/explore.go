@@ -155,7 +155,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		fd := rep.Finding
 		fmt.Fprintf(w, "finding %s at schedule #%d (seed %d), step %d: %s\n", fd.Oracle, rep.Index, rep.Seed, engine.ShownStep(fd.Step), fd.Message)
 		if len(fd.Reqs) > 0 {
-			fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+			fmt.Fprintf(w, "  requirements: %s\n", fd.ReqsText())
 		}
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(w, "  actors: %s\n", strings.Join(fd.Actors, " "))
@@ -174,7 +174,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
 			fmt.Fprintf(w, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 			if len(fd.Reqs) > 0 {
-				fmt.Fprintf(w, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+				fmt.Fprintf(w, "  requirements: %s\n", fd.ReqsText())
 			}
 			if len(fd.Actors) > 0 {
 				fmt.Fprintf(w, "  actors: %s\n", strings.Join(fd.Actors, " "))

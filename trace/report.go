@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
@@ -345,15 +346,19 @@ func expectation(s *scenario.Scenario, ed spec.Edition, sc *schedfile.Schedule) 
 	return s.ExpectationFor(ed, rules, sc.Settings)
 }
 
-// writeRequirements lists the finding's requirements, then the
-// scenario's other ones that apply to the edition.
+// writeRequirements lists the finding's requirements, broken (a check
+// judged the run to break it) or involved (the run exercised what it is
+// about), then the scenario's other ones that apply to the edition.
 func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 	var ids []string
 	seen := map[string]bool{}
-	violated := map[string]bool{}
+	mark := map[string]string{}
 	if f := r.Result.Finding; f != nil {
 		for _, id := range f.Reqs {
-			violated[id] = true
+			mark[id] = "involved"
+			if slices.Contains(f.ReqsBroken, id) {
+				mark[id] = "**broken**"
+			}
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
@@ -374,21 +379,27 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 	}
 	b.WriteString("| ID | | level | binds | requirement |\n|---|---|---|---|---|\n")
 	for _, id := range ids {
-		mark := "scenario"
-		if violated[id] {
-			mark = "**violated**"
+		m := mark[id]
+		if m == "" {
+			m = "scenario"
 		}
 		q, ok := spec.LookupRequirement(id)
 		if !ok {
-			fmt.Fprintf(b, "| `%s` | %s | | | (not in migsim's catalog) |\n", id, mark)
+			fmt.Fprintf(b, "| `%s` | %s | | | (not in migsim's catalog) |\n", id, m)
 			continue
 		}
 		if !q.AppliesTo(ed) {
-			mark += ", other edition"
+			m += ", other edition"
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", id, mark, q.Level, q.Side, strings.ReplaceAll(q.Text, "|", `\|`))
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", id, m, q.Level, q.Side, strings.ReplaceAll(q.Text, "|", `\|`))
 	}
 	b.WriteString("\n")
+	if len(mark) > 0 {
+		b.WriteString("**broken**: a check judged the run to break it (the oracle's rule, or a rule the host saw broken). " +
+			"involved: the finding's run exercised what it is about (a mode, a command, a reset the trace shows); " +
+			"no check judged it broken (docs/oracles.md, \"Impact of a finding\"). " +
+			"scenario: the scenario names it.\n\n")
+	}
 }
 
 // writeModeArcs lists the run's mode transitions.

@@ -419,7 +419,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		if len(fd.Reqs) > 0 {
-			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
 		}
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))

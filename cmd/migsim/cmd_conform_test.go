@@ -86,7 +86,7 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule)
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "finding readback at step")
-	assert.Contains(t, out, "requirements: DRAFT-MODE-04")
+	assert.Contains(t, out, "requirements: broken DRAFT-MODE-04")
 	assert.NotContains(t, out, "  why: ")
 
 	// Replayed with the fixed device (the reference), the run follows

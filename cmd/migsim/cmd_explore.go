@@ -80,7 +80,7 @@ Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
 written as far as it got) and prints the summary so far.
 
-Every finding shows the requirements it breaks and its actors as replay,
+Every finding shows its requirements (broken, or involved) and its actors as replay,
 trace and report show them for that run: requirements derived from what
 the host observed of it (docs/oracles.md, "Impact of a finding"), the
 actors its oracle named, then every actor with a step in its causal slice.
@@ -339,7 +339,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			return exitFinding
 		}
 		rep.Shrunk, rep.NotShrunk, rep.Schedule = &sr, run.noShrink, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
-		// The shrunk finding's impact, the requirements it breaks and its
+		// The shrunk finding's impact, its requirements (broken, involved) and its
 		// actors, as run and replay print them (AnnotateReports gave the
 		// finding list above the same derivation on the runs as found).
 		if fd := sr.Result.Finding; fd != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
 )
 
 // findingNames are the requirements and actors one output gives a finding.
@@ -33,9 +34,9 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 		actors []string
 	}{
 		{"reset racing stop, reply on start", []string{"--scenario", "reset-racing-stop", "--spec", "virtio-1.4", "--knob", "reset-vs-mode=reply-on-start", "--schedules", "100"},
-			"DP-DEV-09 DP-DEV-12", []string{"vcpu0", "hv"}},
+			"involved DP-DEV-09 DP-DEV-12", []string{"vcpu0", "hv"}},
 		{"peer doorbells without Stop", []string{"--scenario", "vm-p2p-doorbells-no-stop", "--spec", "draft-2023", "--schedules", "60"},
-			"DRAFT-CTX-01 DRAFT-FLOW-01 DRAFT-FRZ-01", []string{"vcpu0", "vcpu1", "hv", "dma2", "dma1"}},
+			"broken DRAFT-FLOW-01; involved DRAFT-CTX-01 DRAFT-FRZ-01", []string{"vcpu0", "vcpu1", "hv", "dma2", "dma1"}},
 	}
 	found := regexp.MustCompile(`(?m)^finding \S+ at schedule #\d+ .*\n  requirements: (.*)\n  actors: (.*)\n`)
 	kept := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) .*\n  impact: .*\n  requirements: (.*)\n  actors: (.*)\n`)
@@ -59,16 +60,21 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 			sc, err := catalog.ReadScheduleFile(path)
 			require.NoError(t, err)
 			require.NotNil(t, sc.Finding)
-			got["schedule file"] = findingNames{strings.Join(sc.Finding.Reqs, " "), strings.Join(sc.Finding.Actors, " ")}
+			got["schedule file"] = findingNames{sc.Finding.ReqsText(), strings.Join(sc.Finding.Actors, " ")}
 
 			code, js, stderr := runSimCLI(t, "trace", path, "--format", "json")
 			require.Equal(t, exitOK, code, stderr)
 			var doc struct {
-				Findings []struct{ Reqs, Actors []string }
+				Findings []struct {
+					Reqs       []string
+					ReqsBroken []string `json:"reqs_broken"`
+					Actors     []string
+				}
 			}
 			require.NoError(t, json.Unmarshal([]byte(js), &doc))
 			require.Len(t, doc.Findings, 1)
-			got["trace json"] = findingNames{strings.Join(doc.Findings[0].Reqs, " "), strings.Join(doc.Findings[0].Actors, " ")}
+			jf := engine.Finding{Reqs: doc.Findings[0].Reqs, ReqsBroken: doc.Findings[0].ReqsBroken}
+			got["trace json"] = findingNames{jf.ReqsText(), strings.Join(doc.Findings[0].Actors, " ")}
 
 			code, rout, stderr := runSimCLI(t, "replay", path)
 			require.Equal(t, exitFinding, code, stderr)
@@ -111,14 +117,19 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 	}
 }
 
-// reportNames reads a finding report's violated requirements (its table's
-// rows marked violated, in order) and its actors ("Actors involved").
+// reportNames reads a finding report's requirements (its table's rows
+// marked broken or involved, in order, as engine.Finding.ReqsText words
+// them) and its actors ("Actors involved").
 func reportNames(t *testing.T, md string) findingNames {
 	t.Helper()
-	var reqs []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `(\\S+)` \\| \\*\\*violated\\*\\*").FindAllStringSubmatch(md, -1) {
-		reqs = append(reqs, m[1])
+	var f engine.Finding
+	for _, m := range regexp.MustCompile("(?m)^\\| `(\\S+)` \\| (\\*\\*broken\\*\\*|involved)").FindAllStringSubmatch(md, -1) {
+		f.Reqs = append(f.Reqs, m[1])
+		if m[2] != "involved" {
+			f.ReqsBroken = append(f.ReqsBroken, m[1])
+		}
 	}
+	reqs := []string{f.ReqsText()}
 	m := regexp.MustCompile(`(?m)^Actors involved: (.*)\.$`).FindStringSubmatch(md)
 	require.NotNil(t, m, md)
 	actors := strings.NewReplacer("`", "", ",", "").Replace(m[1])

@@ -196,7 +196,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 		}
 		if len(fd.Reqs) > 0 {
-			fmt.Fprintf(stdout, "  requirements: %s\n", strings.Join(fd.Reqs, " "))
+			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
 		}
 		if len(fd.Actors) > 0 {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))

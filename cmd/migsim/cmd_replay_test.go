@@ -212,9 +212,9 @@ func TestReplay_UsageErrorsExit2(t *testing.T) {
 func TestReplay_ShowsImpact(t *testing.T) {
 	for _, tc := range []struct{ file, impact, reqs string }{
 		{canonicalFinding, "  impact: rule-only (the run went on past frozen-context to its end; no guest-visible oracle fired)",
-			"  requirements: DRAFT-FRZ-02"},
+			"  requirements: broken DRAFT-FRZ-02"},
 		{"../../catalog/testdata/regress/freeze-without-halting-vcpus_virtio-1.4.json", "  impact: guest-visible (transparent at step",
-			"  requirements: DP-DEV-09 DP-DEV-10\n"},
+			"  requirements: involved DP-DEV-09 DP-DEV-10\n"},
 	} {
 		code, out, stderr := runSimCLI(t, "replay", tc.file)
 		assert.Equal(t, exitFinding, code, stderr)

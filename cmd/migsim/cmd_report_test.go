@@ -50,7 +50,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 		assert.NoError(t, trace.CheckMermaid(b), "block %d", i)
 	}
 	assert.Contains(t, string(md), "**Violation of `frozen-context`**")
-	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **violated** | MUST | device |")
+	assert.Contains(t, string(md), "| `DRAFT-FRZ-02` | **broken** | MUST | device |")
 	assert.Contains(t, string(md), "\nmigsim replay "+canonicalFinding)
 	// The Why section: the guest's FLR before the vCPUs resume (as replay
 	// --explain says).

@@ -145,7 +145,7 @@ func TestDevice_MutantCounterexample(t *testing.T) {
 		md := files[".md"]
 		assert.Contains(t, md, "**Violation of `readback`**")
 		assert.Contains(t, md, "| device | `"+mutantDevice+"` |\n")
-		assert.Contains(t, md, "| `DRAFT-MODE-04` | **violated** |")
+		assert.Contains(t, md, "| `DRAFT-MODE-04` | **broken** |")
 		assert.Contains(t, md, "\nmigsim conform --device "+mutantDevice+" --replay "+mutant+"\n")
 		assert.NotContains(t, md, "migsim replay "+mutant)
 	})

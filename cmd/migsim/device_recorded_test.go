@@ -57,7 +57,7 @@ func TestDevice_Recorded(t *testing.T) {
 		stderr string   // the whole of it
 	}{
 		{"replay finds the recorded finding", []string{"replay", mutant}, exitFinding,
-			[]string{"finding readback at step ", "requirements: DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
+			[]string{"finding readback at step ", "requirements: broken DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
 		{"replay --explain explains it with the mutant", []string{"replay", mutant, "--explain", "--explain-runs", "20"}, exitFinding,
 			[]string{"finding readback at step ", "  why: "}, used("replay", mutant)},
 		{"trace", []string{"trace", mutant, "--format", "text"}, exitOK, []string{mutantText}, used("trace", mutant)},

@@ -37,7 +37,7 @@ func TestScheduleStepBound(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "**Step bound reached** after step 150")
 	assert.NotContains(t, string(md), "**Violation of")
-	assert.NotContains(t, string(md), "**violated**")
+	assert.NotContains(t, string(md), "**broken**")
 	long := "../../catalog/testdata/regress/flr-during-freeze_virtio-1.4.json" // 178 steps
 
 	for _, tc := range []struct {
