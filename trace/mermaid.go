@@ -70,6 +70,12 @@ func Window(events []record.TraceEvent, finding *engine.Finding, window int) (se
 // finding is a note over the actors it names.
 func WriteMermaid(w io.Writer, events []record.TraceEvent, finding *engine.Finding, window int) error {
 	sel, first, last := Window(events, finding, window)
+	return writeMermaid(w, sel, finding, fmt.Sprintf("steps %d..%d", first, last))
+}
+
+// writeMermaid writes the diagram of the selected events sel; steps says
+// which steps they are, in the diagram's first comment.
+func writeMermaid(w io.Writer, sel []record.TraceEvent, finding *engine.Finding, steps string) error {
 	parts := mermaidParticipants(sel, finding)
 	byName := map[string]*mermaidParticipant{}
 	for _, p := range parts {
@@ -78,9 +84,9 @@ func WriteMermaid(w io.Writer, events []record.TraceEvent, finding *engine.Findi
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
 	if finding != nil {
-		fmt.Fprintf(&b, "    %%%% migsim: %s after step %d, steps %d..%d\n", finding.Oracle, FindingEventStep(finding), first, last)
+		fmt.Fprintf(&b, "    %%%% migsim: %s after step %d, %s\n", finding.Oracle, FindingEventStep(finding), steps)
 	} else {
-		fmt.Fprintf(&b, "    %%%% migsim: steps %d..%d\n", first, last)
+		fmt.Fprintf(&b, "    %%%% migsim: %s\n", steps)
 	}
 	for _, p := range parts {
 		if p.id == p.name {

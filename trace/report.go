@@ -15,7 +15,7 @@ import (
 	"github.com/migsim/migsim/world/record"
 )
 
-// DefaultReportSteps is how many scheduler steps before the finding a
+// DefaultReportSteps is how many steps of the finding's causal slice a
 // report shows (its step list and sequence diagram).
 const DefaultReportSteps = 12
 
@@ -165,27 +165,24 @@ func WriteReport(w io.Writer, r *Report) error {
 	b.WriteString("## Requirements\n\n")
 	writeRequirements(&b, r, ed)
 
-	first := 0
-	if f != nil {
-		first = max(0, FindingEventStep(f)-steps+1)
-	} else if n := len(r.Events); n > 0 {
-		first = max(0, r.Events[n-1].Step-steps+1)
+	shown, intro, rng := reportSteps(r, steps)
+	var sel []record.TraceEvent
+	for _, e := range r.Events {
+		if shown[e.Step] {
+			sel = append(sel, e)
+		}
 	}
 	b.WriteString("## Steps before the finding\n\n")
-	fmt.Fprintf(&b, "The last %d steps of the run (steps %d and on), every recorded event. "+
-		"They are the steps just before the finding, not a causal slice: an event that matters can lie further back "+
-		"(the full trace is in the pcapng file).\n\n", steps, first)
+	b.WriteString(intro + " Every recorded event of each; the full trace is in the pcapng file.\n\n")
 	b.WriteString("```text\n")
-	for i := range r.Events {
-		if r.Events[i].Step >= first {
-			rec := RecordOf(r.Events[i])
-			b.WriteString(DescribeRecord(&rec) + "\n")
-		}
+	for i := range sel {
+		rec := RecordOf(sel[i])
+		b.WriteString(DescribeRecord(&rec) + "\n")
 	}
 	b.WriteString("```\n\n")
 
 	b.WriteString("## Sequence diagram\n\n```mermaid\n")
-	if err := WriteMermaid(&b, r.Events, f, steps); err != nil {
+	if err := writeMermaid(&b, sel, f, rng); err != nil {
 		return err
 	}
 	b.WriteString("```\n\n")

@@ -36,7 +36,8 @@ and writes, under DIR, for a schedule named NAME.json:
   NAME.md      the report: verdict, the orderings of two steps the finding
                needs (as migsim replay --explain prints them, within
                --explain-runs runs; 0 leaves them out), scenario and knobs,
-               requirements with their text, the steps before the finding,
+               requirements with their text, the last --steps steps of the
+               finding's causal slice and the steps the orderings name,
                a Mermaid sequence diagram, the mode timeline, the mode
                graph's transitions and the replay command (GitHub renders
                the Mermaid blocks)
@@ -66,7 +67,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("report", pflag.ContinueOnError)
 	fs.SetOutput(stdout)
 	out := fs.String("out", ".", "directory to write the report files to")
-	steps := fs.Int("steps", trace.DefaultReportSteps, "steps before the finding the report lists and draws")
+	steps := fs.Int("steps", trace.DefaultReportSteps, "steps of the finding's causal slice the report lists and draws")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the finding (0: no explanation)")
 	var device devicearg.Flag
