@@ -129,7 +129,7 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 		}
 		if o.Shrunk != nil {
 			shrunk++
-			fmt.Fprintf(w, "%s\n", wrapLine(fmt.Sprintf("  shrunk: %s (%s, %d executed)", ShrinkText(o.Shrunk.Before, o.Shrunk.After),
+			fmt.Fprintf(w, "%s\n", wrapLine(fmt.Sprintf("  shrunk: %s (%s, %d executed)", engine.ShrinkText(o.Shrunk.Before, o.Shrunk.After),
 				plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed), tableWidth, "    "))
 		}
 		if p := replayPath(o, regressDir, reportDir); p != "" {

@@ -168,7 +168,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		if r.NotShrunk {
 			fmt.Fprintf(w, "not shrunk (--no-shrink) %s: %s, %s\n", sum.Findings[0].Finding.Oracle, sr.After, sr.SliceText())
 		} else {
-			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, catalog.ShrinkText(sr.Before, sr.After),
+			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, engine.ShrinkText(sr.Before, sr.After),
 				plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		}
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {

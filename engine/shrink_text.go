@@ -1,17 +1,16 @@
-package catalog
+package engine
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
 )
 
 // ShrinkText renders a shrink as every output words it: "231 steps, 76
 // preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1
 // more step, as preemptions rank first" (ShrinkGain).
-func ShrinkText(before, after engine.Size) string {
+func ShrinkText(before, after Size) string {
 	return fmt.Sprintf("%s -> %s: %s", before, after, ShrinkGain(before, after))
 }
 
@@ -23,7 +22,7 @@ func ShrinkText(before, after engine.Size) string {
 // and the ranking that made the trade ("3 fewer preemptions, 20 fewer
 // steps"; "76 fewer preemptions for 1 more step, as preemptions rank
 // first").
-func ShrinkGain(before, after engine.Size) string {
+func ShrinkGain(before, after Size) string {
 	measures := []struct {
 		noun          string
 		before, after int

@@ -1,22 +1,18 @@
-package catalog
+package engine
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/migsim/migsim/engine"
 )
 
 func TestShrinkText(t *testing.T) {
-	size := func(steps, preemptions, relevant int) engine.Size {
-		return engine.Size{Steps: steps, Preemptions: preemptions, Relevant: relevant}
+	size := func(steps, preemptions, relevant int) Size {
+		return Size{Steps: steps, Preemptions: preemptions, Relevant: relevant}
 	}
 	for _, tc := range []struct {
 		name          string
-		before, after engine.Size
+		before, after Size
 		want          string
 	}{
 		{"fewer preemptions for one more step reads as the trade it is", size(231, 76, 231), size(232, 0, 232),
@@ -34,16 +30,4 @@ func TestShrinkText(t *testing.T) {
 			assert.Equal(t, tc.want, ShrinkText(tc.before, tc.after))
 		})
 	}
-}
-
-// TestWriteTable_ShrunkLine: the table's shrunk line says what the shrink
-// gained, wrapped under the table's width.
-func TestWriteTable_ShrunkLine(t *testing.T) {
-	o := Outcome{Scenario: "gen-8", Finding: &engine.Finding{Oracle: "error:incompatible"},
-		Shrunk: &engine.ShrinkResult{Before: engine.Size{Steps: 231, Preemptions: 76, Relevant: 231},
-			After: engine.Size{Steps: 232, Relevant: 232}, Replays: 977, Executed: 68}}
-	var b bytes.Buffer
-	require.NoError(t, WriteTable(&b, []Outcome{o}, t.TempDir(), ""))
-	assert.Contains(t, b.String(), "\n  shrunk: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1 more\n"+
-		"    relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed)\n")
 }
