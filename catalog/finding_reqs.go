@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/record"
 )
 
 // RunFacts are what the host observed of a finding's run (runfacts.Of).
@@ -189,16 +190,18 @@ func isFlowError(name string) bool {
 // oracle of the target and the trace recorded, and returns what it
 // exercised.
 func (t Target) RunFactsOf(seed uint64, choices []engine.Choice) (RunFacts, error) {
-	facts, _, err := t.runFacts(seed, choices)
+	facts, _, _, err := t.runFacts(seed, choices)
 	return facts, err
 }
 
 // runFacts is RunFactsOf that also returns the actors of the replayed
-// run's causal slice (SliceActors).
-func (t Target) runFacts(seed uint64, choices []engine.Choice) (RunFacts, []string, error) {
+// run's causal slice (SliceActors) and, for a flow error on a failed admin
+// command, the failing member's reason for it ("dst.vf1: DEV_CTX_WRITE
+// outside Freeze"; record.AdminReason).
+func (t Target) runFacts(seed uint64, choices []engine.Choice) (RunFacts, []string, string, error) {
 	ref, err := t.Reference(seed)
 	if err != nil {
-		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: %w", err)
+		return RunFacts{}, nil, "", fmt.Errorf("catalog: run facts: %w", err)
 	}
 	var w *world.World
 	fac := func(st engine.Streams) (engine.System, error) {
@@ -209,12 +212,18 @@ func (t Target) runFacts(seed uint64, choices []engine.Choice) (RunFacts, []stri
 	}
 	res, err := engine.Run(fac, seed, engine.NewLenientReplay(choices), engine.RunConfig{MaxSteps: t.maxSteps()})
 	if err != nil {
-		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: %w", err)
+		return RunFacts{}, nil, "", fmt.Errorf("catalog: run facts: %w", err)
 	}
 	if w == nil {
-		return RunFacts{}, nil, fmt.Errorf("catalog: run facts: no world was built")
+		return RunFacts{}, nil, "", fmt.Errorf("catalog: run facts: no world was built")
 	}
-	return runfacts.Of(t.Edition, t.Rules, t.Scenario, w.Events()), SliceActors(res, w.IsActor, w.ActorName), nil
+	reason := ""
+	if f := res.Finding; f != nil && isFlowError(f.Oracle) {
+		if who, why := record.AdminReason(w.Events(), f.Message); why != "" {
+			reason = who + ": " + why
+		}
+	}
+	return runfacts.Of(t.Edition, t.Rules, t.Scenario, w.Events()), SliceActors(res, w.IsActor, w.ActorName), reason, nil
 }
 
 // oracleReqs returns the requirement IDs the named oracle's info lists.

@@ -178,7 +178,7 @@ func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) er
 	if err != nil {
 		return err
 	}
-	facts, slice, err := t.runFacts(seed, choices)
+	facts, slice, reason, err := t.runFacts(seed, choices)
 	if err != nil {
 		return err
 	}
@@ -190,6 +190,9 @@ func (o *Outcome) judgeImpact(t Target, seed uint64, choices []engine.Choice) er
 		if f != nil {
 			f.Impact, f.ImpactWhy, f.Actors = imp.Impact, imp.Why(), slices.Clone(actors)
 			f.Reqs, f.ReqsBroken = slices.Clone(reqs), slices.Clone(broken)
+			if reason != "" && !strings.Contains(f.Message, reason) { // the device's reason for the status
+				f.Message += " (" + reason + ")"
+			}
 		}
 	}
 	return nil

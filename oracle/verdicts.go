@@ -24,7 +24,8 @@ const ErrorPrefix = "error:"
 var verdicts = []Verdict{
 	{Name: ErrorPrefix + "NAME", ReportedBy: "world (World.Finish)",
 		Doc: "the hypervisor's flow stopped with the named error and no oracle claimed it: an admin status " +
-			"(`EINVAL/INVALID_FIELD`), `owner-reset`, `needs-reset`, `not-supported`, `incompatible`, `corrupt`, " +
+			"(`EINVAL/INVALID_FIELD`; the finding's message ends with the member's own reason from its trace notes, " +
+			"`(dst.vf1: DEV_CTX_WRITE outside Freeze)`, which the host does not see), `owner-reset`, `needs-reset`, `not-supported`, `incompatible`, `corrupt`, " +
 			"`not-migratable` (the owner driver's admin initialisation left the VFs without migration support), " +
 			"`vf-reset` (a reset of the VF ended its VFIO migration session: reset_done disabled the data FD), " +
 			"`fd-out-of-sync` (QEMU's data_fd out of sync), `fd-disabled` (a data FD in its error state), " +
