@@ -37,10 +37,13 @@ func boundText(bound int) string {
 
 // dfsText describes what a dfs exploration covered: "exhaustive bound 2:
 // 980 interleavings (670 runs ended at states already explored)", or,
-// when the run budget ran out first, how far it got.
+// when the run budget ran out or the exploration was interrupted first,
+// how far it got.
 func dfsText(b scenario.Budget, sum engine.Summary) string {
 	var s string
 	switch {
+	case sum.Interrupted && !sum.Complete:
+		s = interruptedText(b, sum)
 	case sum.Complete && sum.BoundHit:
 		s = fmt.Sprintf("exhaustive %s: %s", boundText(b.Bound), plural.Count(sum.Schedules, "interleaving"))
 	case sum.Complete && b.Bound < 0:
@@ -54,4 +57,21 @@ func dfsText(b scenario.Budget, sum engine.Summary) string {
 		s += fmt.Sprintf(" (%s ended at states already explored)", plural.Count(sum.StateHits, "run"))
 	}
 	return s
+}
+
+// interruptedText describes an exploration that ctx ended before its end:
+// "pct interrupted after 120 of 300 schedules", "bound 2 interrupted after
+// 5000 of 1000000 runs, 420 interleavings".
+func interruptedText(b scenario.Budget, sum engine.Summary) string {
+	if b.Strategy != engine.StrategyDFS {
+		return fmt.Sprintf("%s interrupted after %d of %s", b.Strategy, sum.Schedules, plural.Count(b.Schedules, "schedule"))
+	}
+	return fmt.Sprintf("%s interrupted after %d of %s, %s", boundText(b.Bound), dfsRuns(sum), plural.Count(b.Schedules, "run"),
+		plural.Count(sum.Schedules, "interleaving"))
+}
+
+// dfsRuns is the part of its run budget a dfs exploration spent: its
+// complete runs and the runs it pruned.
+func dfsRuns(sum engine.Summary) int {
+	return sum.Schedules + sum.Pruned
 }

@@ -56,8 +56,9 @@ type JudgeConfig struct {
 	// for it (reduction=states): the exploration a device without a state
 	// hash gets. Verdicts do not depend on it; the explored counts do.
 	NoStates bool
-	// NoFallback leaves out the bound-0 search that follows a pass row's
-	// proof when the proof did not exhaust its bound (FallbackBound): the
+	// NoFallback leaves out the bound-0 search that follows a row's dfs
+	// search when it neither exhausted its bound nor found anything
+	// (FallbackBound): the
 	// conformance kit's choice, whose budgets are short and whose report
 	// is per requirement.
 	NoFallback bool
@@ -73,9 +74,8 @@ type JudgeConfig struct {
 	// instead of ctx, so that a finding found before ctx ended is still
 	// shrunk (until ShrinkCtx ends too).
 	ShrinkCtx context.Context
-	// ProofRuns, when positive, is the least run budget of a pass row's
-	// proof: a sampling line's proof=, a dfs line's schedules= (for its
-	// pass rows). A machine with time proves rows the catalog's budgets,
+	// ProofRuns, when positive, is the least run budget of a row's proof:
+	// a sampling line's proof=, a dfs line's schedules=. A machine with time proves rows the catalog's budgets,
 	// sized for CI, leave unexhausted (migsim run --proof-runs).
 	ProofRuns int
 	// MaxRuns, when positive, caps every exploration of a row at MaxRuns
@@ -89,16 +89,18 @@ type JudgeConfig struct {
 // (Scenario.RowBudget), its proof raised to ProofRuns, everything capped
 // at MaxRuns.
 func (cfg JudgeConfig) rowBudget(s *scenario.Scenario, e scenario.Expectation) scenario.Budget {
-	b := cfg.withProofRuns(s.RowBudget(e), e.Verdict)
+	b := cfg.withProofRuns(s.RowBudget(e))
 	if cfg.MaxRuns > 0 {
 		b.Schedules, b.Proof = min(b.Schedules, cfg.MaxRuns), min(b.Proof, cfg.MaxRuns)
 	}
 	return b
 }
 
-// withProofRuns raises a pass row's proof budget to cfg.ProofRuns.
-func (cfg JudgeConfig) withProofRuns(b scenario.Budget, v scenario.Verdict) scenario.Budget {
-	if cfg.ProofRuns <= 0 || v != scenario.VerdictPass {
+// withProofRuns raises a row's proof budget to cfg.ProofRuns: a sampling
+// line's proof=, a dfs line's run budget. Every row gets it, whatever it
+// expects: a row's exploration does not depend on its expectation.
+func (cfg JudgeConfig) withProofRuns(b scenario.Budget) scenario.Budget {
+	if cfg.ProofRuns <= 0 {
 		return b
 	}
 	if b.Strategy == engine.StrategyDFS {
@@ -144,8 +146,8 @@ type Outcome struct {
 	Explored engine.Summary
 	// Runs are every exploration of the row (RowBudgets): the scenario's
 	// budget first, then the cross-check under the other sampling
-	// strategy, then for a pass row of a sampling line its proof and the
-	// proof's fallback to bound 0 when it ran out of budget.
+	// strategy, then, when neither found anything, a sampling line's proof
+	// and the fallback to bound 0 of a dfs search that ran out of budget.
 	Runs []StrategyRun
 	// Match reports whether every exploration agrees with Expected.
 	Match bool
@@ -203,7 +205,7 @@ func defect(f *engine.Finding) string {
 
 // Judge runs one expectation of a scenario: the reference run, then every
 // exploration of the row (RowBudgets: the scenario's budget, the other
-// sampling strategy and a pass row's proof) with worlds that compare against it, each to its end, and
+// sampling strategy and, when they find nothing, the proof) with worlds that compare against it, each to its end, and
 // shrinks the first finding. The row matches when every exploration gives
 // the expected verdict and nothing else. An `n/a` expectation is checked
 // (checkNA): the run must stop on the operation its edition lacks. The
@@ -323,22 +325,25 @@ func (o *Outcome) ExploredText() string {
 		return strings.Join(parts, "; ")
 	}
 	if o.Explored.Schedules == 0 && o.Explored.Pruned == 0 {
+		if o.Interrupted {
+			return "interrupted before its first run"
+		}
 		return "not run"
 	}
 	b, sum := o.Budget, o.Explored
 	var s string
-	if b.Strategy == engine.StrategyDFS {
+	switch {
+	case b.Strategy == engine.StrategyDFS:
 		s = dfsText(b, sum)
-	} else if o.Finding != nil {
+	case sum.Interrupted:
+		s = interruptedText(b, sum)
+	case o.Finding != nil:
 		s = fmt.Sprintf("%s %d/%s", b.Strategy, sum.Schedules, plural.Count(b.Schedules, "schedule"))
-	} else {
+	default:
 		s = b.Strategy + " " + plural.Count(sum.Schedules, "schedule")
 	}
 	if o.Finding != nil {
 		s += fmt.Sprintf(", first finding at #%d", o.FindingIndex)
-	}
-	if o.Interrupted {
-		s += " (interrupted)"
 	}
 	return s
 }

@@ -130,10 +130,17 @@ feed:
 }
 
 // rowRuns is the number of runs row (s, e) may explore: the sum of its
-// explorations' budgets (RowBudgets), a rough measure of its cost.
+// explorations' budgets (RowBudgets), a rough measure of its cost, which
+// orders the rows and changes no verdict. A violation or error row counts
+// no proof: its sampling is expected to find its finding, after which no
+// proof runs.
 func (cfg JudgeConfig) rowRuns(s *scenario.Scenario, e scenario.Expectation) int {
+	budgets := RowBudgets(cfg.rowBudget(s, e))
+	if e.Verdict != scenario.VerdictPass {
+		budgets = budgets[:2] // the line's and the cross-check
+	}
 	n := 0
-	for _, b := range RowBudgets(cfg.rowBudget(s, e), e.Verdict == scenario.VerdictPass) {
+	for _, b := range budgets {
 		n += b.Schedules
 	}
 	return n

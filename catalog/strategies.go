@@ -13,34 +13,39 @@ import (
 	"github.com/migsim/migsim/world"
 )
 
-// A verdict must not depend on the strategy that found it. Judge explores
-// every row under the scenario's own budget and under the other sampling
-// strategy (RowBudgets), runs each to its end (it does not stop at the
-// first finding) and matches only when every exploration gives exactly the
+// A verdict must not depend on the strategy that found it, nor a row's
+// exploration on what it expects. Judge explores every row under the
+// scenario's own budget and under the other sampling strategy
+// (RowBudgets), runs each to its end (it does not stop at the first
+// finding) and matches only when every exploration gives exactly the
 // expected verdict: no finding for pass, the expected oracle or error and
-// nothing else for a violation or an error row. A pass claims that no
-// schedule fails, which sampling cannot show: a pass row of a sampling line
-// is also proved, by a dfs search at preemption bound
+// nothing else for a violation or an error row. When neither sampling
+// finds anything, the row (whatever it expects) goes on to a dfs search:
+// the proof of a sampling line, at preemption bound
 // scenario.DefaultProofBound (or the line's proof-bound=) with state
-// pruning that either exhausts the bound or says how far its run budget
-// (`proof=`) got, and then searches bound FallbackBound with the same
-// budget. A violation needs one failing schedule.
+// pruning, that either exhausts the bound or says how far its run budget
+// (`proof=`) got; then, when that search (or a dfs line's own) neither
+// exhausted its bound nor found anything, bound FallbackBound with the
+// same budget. Sampling cannot show that no schedule fails, which a pass
+// row claims; and a violation the search reaches is found whatever the
+// row expects, so the same configuration gets the same verdict under any
+// expectation.
 
 // DefaultCrossSchedules bounds the second exploration of a dfs row.
 const DefaultCrossSchedules = 300
 
-// FallbackBound is the preemption bound a pass row's dfs search falls back
-// to when it did not exhaust its own bound within its run budget: the same
-// budget then searches every schedule that switches actors only where one
-// blocks or ends (no preemption), so that the row says what it did prove
-// ("exhaustive bound 0: N interleavings") besides how far the bound it
-// wanted got. Such a search ends within about a hundred runs in most of
-// the catalog's single-VM rows.
+// FallbackBound is the preemption bound a row's dfs search falls back to
+// when it did not exhaust its own bound within its run budget and nothing
+// was found: the same budget then searches every schedule that switches
+// actors only where one blocks or ends (no preemption), so that the row
+// says what it did prove ("exhaustive bound 0: N interleavings") besides
+// how far the bound it wanted got. Such a search ends within about a
+// hundred runs in most of the catalog's single-VM rows.
 const FallbackBound = 0
 
-// fallbackSearch returns the search a pass row's dfs search b falls back
-// to after it explored sum: b at FallbackBound, when b's bound is above it
-// and the search neither exhausted it nor found anything.
+// fallbackSearch returns the search a dfs search b falls back to after it
+// explored sum: b at FallbackBound, when b's bound is above it and the
+// search neither exhausted it nor found anything.
 func fallbackSearch(b scenario.Budget, sum engine.Summary) (scenario.Budget, bool) {
 	if b.Strategy != engine.StrategyDFS || b.Bound <= FallbackBound || sum.Complete || len(sum.Findings) > 0 {
 		return scenario.Budget{}, false
@@ -49,29 +54,30 @@ func fallbackSearch(b scenario.Budget, sum engine.Summary) (scenario.Budget, boo
 	return b, true
 }
 
-// RowBudgets returns the explorations that judge a row whose scenario
-// budget is b: b itself; then the same number of schedules under the other
-// sampling strategy (random for pct, pct for random, pct with at most
-// DefaultCrossSchedules schedules for dfs), same seed; then, for a pass row
-// (pass) of a random or pct line with a proof budget, the dfs proof (bound
-// b.EffectiveProofBound(), state pruning, b.Proof runs). A pass row of a
-// sampling line is sampled under both strategies besides its proof: a
-// proof that runs out of budget says so, and a race that one sampling
-// strategy seldom reaches (random rarely puts a peer's doorbell inside a
-// Freeze window; pct does at once) must not pass on the other's word.
-func RowBudgets(b scenario.Budget, pass bool) []scenario.Budget {
+// RowBudgets returns the explorations that may judge a row whose scenario
+// budget is b, whatever the row expects: b itself; then the same number
+// of schedules under the other sampling strategy (random for pct, pct for
+// random, pct with at most DefaultCrossSchedules schedules for dfs), same
+// seed; then, for a random or pct line with a proof budget, the dfs proof
+// (ProofBudget), which Judge runs only when neither sampling found
+// anything. A row is sampled under both strategies: a race that one
+// sampling strategy seldom reaches (random rarely puts a peer's doorbell
+// inside a Freeze window; pct does at once) must not pass on the other's
+// word. The bound-0 fallback (fallbackSearch) is not listed: it depends
+// on what the search before it covered.
+func RowBudgets(b scenario.Budget) []scenario.Budget {
 	out := []scenario.Budget{b, crossBudget(b)}
-	if proof, ok := ProofBudget(b, pass); ok {
+	if proof, ok := ProofBudget(b); ok {
 		out = append(out, proof)
 	}
 	return out
 }
 
-// ProofBudget returns the dfs proof of a pass row (pass) of a random or
-// pct line with a proof budget: bound b.EffectiveProofBound(), state
-// pruning, b.Proof runs. ok is false for any other row.
-func ProofBudget(b scenario.Budget, pass bool) (scenario.Budget, bool) {
-	if !pass || b.Strategy == engine.StrategyDFS || b.Proof <= 0 {
+// ProofBudget returns the dfs proof of a random or pct line with a proof
+// budget: bound b.EffectiveProofBound(), state pruning, b.Proof runs. ok
+// is false for a dfs line (it proves by itself) and for proof=0.
+func ProofBudget(b scenario.Budget) (scenario.Budget, bool) {
+	if b.Strategy == engine.StrategyDFS || b.Proof <= 0 {
 		return scenario.Budget{}, false
 	}
 	return scenario.Budget{Edition: b.Edition, Strategy: engine.StrategyDFS, Schedules: b.Proof,
@@ -101,8 +107,20 @@ func crossBudget(b scenario.Budget) scenario.Budget {
 	return second
 }
 
+// Roles of a row's explorations (StrategyRun.Role), in the order they
+// run: the line's own, the other sampling strategy's, the dfs proof, the
+// bound-0 fallback.
+const (
+	RoleLine     = "line"
+	RoleCross    = "cross"
+	RoleProof    = "proof"
+	RoleFallback = "fallback"
+)
+
 // StrategyRun is one exploration of a row.
 type StrategyRun struct {
+	// Role says which of the row's explorations this is (RoleLine, …).
+	Role     string
 	Budget   scenario.Budget
 	Explored engine.Summary
 }
@@ -121,12 +139,16 @@ func (r *StrategyRun) Verdicts() []string {
 
 // Text describes the run: "pct 300 schedules", "exhaustive bound 2: 487
 // interleavings (825 runs ended at states already explored)", "random 50
-// schedules, 50 failing, first at #0".
+// schedules, 50 failing, first at #0", "pct interrupted after 120 of 300
+// schedules".
 func (r *StrategyRun) Text() string {
 	b, sum := r.Budget, r.Explored
 	s := b.Strategy + " " + plural.Count(sum.Schedules, "schedule")
-	if b.Strategy == engine.StrategyDFS {
+	switch {
+	case b.Strategy == engine.StrategyDFS:
 		s = dfsText(b, sum)
+	case sum.Interrupted:
+		s = interruptedText(b, sum)
 	}
 	if len(sum.Findings) > 0 {
 		s += fmt.Sprintf(", %d failing, first at #%d", sum.Failing, sum.Findings[0].Index)
@@ -147,14 +169,17 @@ func firstFinding(runs []StrategyRun) (*engine.Report, int) {
 	return nil, 0
 }
 
-// explore runs every budget of the row and sets its match from all of
-// them. It returns the row's first finding (firstFinding): the scenario's
-// own exploration's when it found one, else the first a later exploration
+// explore runs the row's explorations and sets its match from all of
+// them: the line's budget and the cross-check (RowBudgets), then, when
+// neither found anything, the proof and the bound-0 fallback (nextSearch).
+// What runs does not depend on what the row expects; only the match does.
+// It returns the row's first finding (firstFinding): the scenario's own
+// exploration's when it found one, else the first a later exploration
 // found, so that a row that explorations disagree on shows what was found
 // rather than the pass of the exploration that missed it. memo, when set,
 // lets each exploration answer known interleavings from its tree.
 // interrupted reports that ctx ended; the explorations done so far are
-// kept.
+// kept, the one ctx cut marked Interrupted.
 func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg JudgeConfig, memo *engine.MemoConfig) (first *engine.Report, interrupted bool, err error) {
 	want := ""
 	switch o.Expected {
@@ -164,8 +189,8 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		want = "error:" + o.ExpectedOracle
 	}
 	var why []string
-	fellBack := false // a search falls back once (fallbackSearch), after the row's dfs search
-	budgets := RowBudgets(o.Budget, o.Expected == scenario.VerdictPass)
+	budgets := []scenario.Budget{o.Budget, crossBudget(o.Budget)}
+	roles := []string{RoleLine, RoleCross}
 	for i := 0; i < len(budgets); i++ {
 		b := budgets[i]
 		var m *engine.MemoConfig
@@ -187,7 +212,10 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 			return nil, false, err
 		}
 		sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
-		run := StrategyRun{Budget: b, Explored: sum}
+		// Only an exploration ctx cut short is interrupted: one that ended
+		// just before ctx did is whole.
+		sum.Interrupted = interrupted
+		run := StrategyRun{Role: roles[i], Budget: b, Explored: sum}
 		o.Runs = append(o.Runs, run)
 		if i == 0 {
 			o.Explored = sum
@@ -210,14 +238,45 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 			}
 			why = append(why, fmt.Sprintf("%s %s: found %s besides %s", b.Strategy, describeCount(b), strings.Join(other, ", "), want))
 		}
-		if fb, ok := fallbackSearch(b, sum); ok && want == "" && !fellBack && !cfg.NoFallback {
-			budgets = append(budgets, fb)
-			fellBack = true
+		if i == len(budgets)-1 {
+			if next, role, ok := o.nextSearch(cfg); ok {
+				budgets, roles = append(budgets, next), append(roles, role)
+			}
 		}
+	}
+	if last := o.Runs[len(o.Runs)-1]; want != "" && len(o.Runs) > 2 && !interrupted && slices.Contains(last.Verdicts(), want) {
+		why = append(why, fmt.Sprintf("only dfs %s found %s: the sampling misses it (raise the explore line's schedules=)",
+			describeCount(last.Budget), want))
 	}
 	o.Mismatch = strings.Join(why, "; ")
 	first, o.FindingRun = firstFinding(o.Runs)
 	return first, interrupted, nil
+}
+
+// nextSearch returns the exploration that follows the row's explorations
+// so far, when none of them found anything: the proof after the sampling
+// of a random or pct line (ProofBudget), then the bound-0 fallback after
+// a dfs search (the proof, or a dfs line's own) that did not exhaust its
+// bound (fallbackSearch; not with cfg.NoFallback). ok is false when the
+// row is done.
+func (o *Outcome) nextSearch(cfg JudgeConfig) (scenario.Budget, string, bool) {
+	for i := range o.Runs {
+		if len(o.Runs[i].Explored.Findings) > 0 {
+			return scenario.Budget{}, "", false
+		}
+	}
+	last := o.Runs[len(o.Runs)-1]
+	if last.Role == RoleCross {
+		if proof, ok := ProofBudget(o.Budget); ok {
+			return proof, RoleProof, true
+		}
+		last = o.Runs[0] // a dfs line's own search
+	}
+	if last.Role == RoleFallback || cfg.NoFallback {
+		return scenario.Budget{}, "", false
+	}
+	fb, ok := fallbackSearch(last.Budget, last.Explored)
+	return fb, RoleFallback, ok
 }
 
 func describeCount(b scenario.Budget) string {

@@ -40,7 +40,8 @@ const tableWidth = 100
 
 // tableLegend explains the table's marks and abbreviations.
 const tableLegend = `
-ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1). IMPACT: a
+ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
+signal ended the row's exploration, which proves nothing then (exit 130). IMPACT: a
 finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, the guest could
 not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
 question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
@@ -48,10 +49,13 @@ question the scenario answers (docs/questions.md; - for none). EXPLORED: the sch
 of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every
 schedule within the preemption bound was run (N complete runs; runs that reached a state
 already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
-schedule was run, "bound 2 not exhausted": the run budget ran out first. Every row is explored
-under its line's strategy, then under the other sampling strategy (pct for random and for dfs,
-random for pct); a pass row of a random or pct scenario is then proved: dfs at preemption bound 2 (or
-the line's proof-bound=) with state pruning under the line's proof= run budget.
+schedule was run, "bound 2 not exhausted": the run budget ran out first, "interrupted after N of
+M runs": a signal ended it there. Every row is explored under its line's strategy, then under
+the other sampling strategy (pct for random and for dfs, random for pct); when neither finds
+anything, whatever the row expects, a random or pct scenario's row is then proved: dfs at
+preemption bound 2 (or the line's proof-bound=) with state pruning under the line's proof= run
+budget; a dfs search that neither exhausts its bound nor finds anything is followed by one at
+bound 0 with the same budget.
 `
 
 // wrapLine wraps text at width columns on spaces; continuation lines
@@ -86,7 +90,10 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 	for i := range rows {
 		o := &rows[i]
 		mark := "ok"
-		if !o.Match {
+		switch {
+		case o.Interrupted:
+			mark = "INTERRUPTED"
+		case !o.Match:
 			mark = "MISMATCH"
 		}
 		q := "-"
@@ -106,10 +113,13 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 	if len(rows) > 0 {
 		fmt.Fprint(w, tableLegend)
 	}
-	found, shrunk, mismatched := 0, 0, 0
+	found, shrunk, mismatched, cut := 0, 0, 0, 0
 	for i := range rows {
 		o := &rows[i]
-		if !o.Match {
+		switch {
+		case o.Interrupted:
+			cut++
+		case !o.Match:
 			mismatched++
 		}
 		if o.Mismatch != "" {
@@ -144,8 +154,12 @@ func WriteTable(w io.Writer, rows []Outcome, regressDir, reportDir string) error
 			fmt.Fprintf(w, "%s\n", wrapLine("  caveat: "+o.Caveat, tableWidth, "    "))
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %d match, %d mismatch; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched, mismatched,
-		plural.Count(found, "finding"), shrunk)
+	interrupted := ""
+	if cut > 0 {
+		interrupted = fmt.Sprintf(", %d interrupted", cut)
+	}
+	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
+		interrupted, plural.Count(found, "finding"), shrunk)
 	return nil
 }
 

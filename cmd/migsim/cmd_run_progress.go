@@ -58,12 +58,19 @@ func (p *runProgress) done(rows []catalog.Outcome) {
 	if p.w == nil {
 		return
 	}
-	mismatched := 0
+	mismatched, cut := 0, 0
 	for i := range rows {
-		if !rows[i].Match {
+		switch {
+		case rows[i].Interrupted:
+			cut++
+		case !rows[i].Match:
 			mismatched++
 		}
 	}
-	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched", plural.Count(len(rows), "row"),
-		time.Since(p.start).Round(time.Millisecond), plural.Count(p.schedules+p.last.Done, "schedule"), p.executed+p.last.Executed, mismatched)
+	interrupted := ""
+	if cut > 0 {
+		interrupted = fmt.Sprintf(", %d interrupted", cut)
+	}
+	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows), "row"),
+		time.Since(p.start).Round(time.Millisecond), plural.Count(p.schedules+p.last.Done, "schedule"), p.executed+p.last.Executed, mismatched, interrupted)
 }
