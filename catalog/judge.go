@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
@@ -334,9 +335,9 @@ func (o *Outcome) ExploredText() string {
 	var s string
 	switch {
 	case b.Strategy == engine.StrategyDFS:
-		s = dfsText(b, sum)
+		s = explored.DFSText(b, sum)
 	case sum.Interrupted:
-		s = interruptedText(b, sum)
+		s = explored.InterruptedText(b, sum)
 	case o.Finding != nil:
 		s = fmt.Sprintf("%s %d/%s", b.Strategy, sum.Schedules, plural.Count(b.Schedules, "schedule"))
 	default:

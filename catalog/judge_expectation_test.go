@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 )
@@ -65,7 +66,7 @@ func TestJudge_ExplorationDoesNotDependOnTheExpectation(t *testing.T) {
 		{"violation frozen-context", "pct 20: never found frozen-context; random 20: never found frozen-context; " +
 			"dfs bound 2: never found frozen-context; only dfs bound 0 found frozen-context: the sampling misses it"},
 	}
-	var explored []string
+	var texts []string
 	for _, c := range cases {
 		t.Run(c.expect, func(t *testing.T) {
 			s := writeScenario(t, "proof-only.scn", strings.Replace(proofOnlyScenario, "EXPECT", c.expect, 1))
@@ -75,17 +76,17 @@ func TestJudge_ExplorationDoesNotDependOnTheExpectation(t *testing.T) {
 			for _, r := range o.Runs {
 				roles = append(roles, r.Role)
 			}
-			assert.Equal(t, []string{RoleLine, RoleCross, RoleProof, RoleFallback}, roles)
+			assert.Equal(t, []string{explored.RoleLine, explored.RoleCross, explored.RoleProof, explored.RoleFallback}, roles)
 			assert.Equal(t, scenario.VerdictViolation, o.Got)
 			assert.Equal(t, "frozen-context", o.GotOracle)
 			assert.Equal(t, 3, o.FindingRun, "the fallback to bound 0 found it")
 			assert.False(t, o.Match, "the sampling disagrees with the dfs search")
 			assert.Contains(t, o.Mismatch, c.mismatch)
-			explored = append(explored, o.ExploredText())
+			texts = append(texts, o.ExploredText())
 		})
 	}
-	require.Len(t, explored, 2)
-	assert.Equal(t, explored[0], explored[1], "the same explorations")
+	require.Len(t, texts, 2)
+	assert.Equal(t, texts[0], texts[1], "the same explorations")
 }
 
 // TestJudge_InterruptedProofSaysHowFarItGot: a proof that ctx ends before
@@ -109,7 +110,7 @@ func TestJudge_InterruptedProofSaysHowFarItGot(t *testing.T) {
 	assert.Empty(t, o.Mismatch, "an unfinished exploration proves nothing")
 	require.Len(t, o.Runs, 3, "no fallback after an interrupted proof")
 	proof := o.Runs[2]
-	assert.Equal(t, RoleProof, proof.Role)
+	assert.Equal(t, explored.RoleProof, proof.Role)
 	assert.True(t, proof.Explored.Interrupted)
 	assert.False(t, o.Runs[0].Explored.Interrupted || o.Runs[1].Explored.Interrupted, "the sampling ran to its end")
 	runs := proof.Explored.Schedules + proof.Explored.Pruned

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
@@ -116,10 +117,7 @@ func TestCheckSchedule_FindingOracle(t *testing.T) {
 func TestBoundText_Unbounded(t *testing.T) {
 	unb := scenario.Budget{Strategy: engine.StrategyDFS, Bound: -1, Schedules: 500}
 	two := scenario.Budget{Strategy: engine.StrategyDFS, Bound: 2, Schedules: 500}
-	assert.Equal(t, "exhaustive: 12 interleavings (unbounded)", dfsText(unb, engine.Summary{Schedules: 12, Complete: true}))
-	assert.Equal(t, "unbounded not exhausted: run budget of 500 spent, 500 interleavings", dfsText(unb, engine.Summary{Schedules: 500}))
-	assert.Equal(t, "exhaustive bound 2: 12 interleavings", dfsText(two, engine.Summary{Schedules: 12, Complete: true, BoundHit: true}))
-	assert.Equal(t, "exhaustive: 12 interleavings (bound 2 never cut)", dfsText(two, engine.Summary{Schedules: 12, Complete: true}))
+	assert.Equal(t, "exhaustive: 12 interleavings (unbounded)", explored.DFSText(unb, engine.Summary{Schedules: 12, Complete: true}))
 	assert.Equal(t, "unbounded", describeCount(unb))
 	assert.Equal(t, "bound 2", describeCount(two))
 	assert.Equal(t, "dfs, run budget 500, no preemption bound", budgetText(unb))

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world"
 )
@@ -107,54 +107,8 @@ func crossBudget(b scenario.Budget) scenario.Budget {
 	return second
 }
 
-// Roles of a row's explorations (StrategyRun.Role), in the order they
-// run: the line's own, the other sampling strategy's, the dfs proof, the
-// bound-0 fallback.
-const (
-	RoleLine     = "line"
-	RoleCross    = "cross"
-	RoleProof    = "proof"
-	RoleFallback = "fallback"
-)
-
-// StrategyRun is one exploration of a row.
-type StrategyRun struct {
-	// Role says which of the row's explorations this is (RoleLine, …).
-	Role     string
-	Budget   scenario.Budget
-	Explored engine.Summary
-}
-
-// Verdicts lists the verdict names the run's schedules gave, in the order
-// first found: an oracle, or "error:NAME".
-func (r *StrategyRun) Verdicts() []string {
-	var out []string
-	for _, f := range r.Explored.Findings {
-		if !slices.Contains(out, f.Finding.Oracle) {
-			out = append(out, f.Finding.Oracle)
-		}
-	}
-	return out
-}
-
-// Text describes the run: "pct 300 schedules", "exhaustive bound 2: 487
-// interleavings (825 runs ended at states already explored)", "random 50
-// schedules, 50 failing, first at #0", "pct interrupted after 120 of 300
-// schedules".
-func (r *StrategyRun) Text() string {
-	b, sum := r.Budget, r.Explored
-	s := b.Strategy + " " + plural.Count(sum.Schedules, "schedule")
-	switch {
-	case b.Strategy == engine.StrategyDFS:
-		s = dfsText(b, sum)
-	case sum.Interrupted:
-		s = interruptedText(b, sum)
-	}
-	if len(sum.Findings) > 0 {
-		s += fmt.Sprintf(", %d failing, first at #%d", sum.Failing, sum.Findings[0].Index)
-	}
-	return s
-}
+// StrategyRun is one exploration of a row (explored.Run).
+type StrategyRun = explored.Run
 
 // firstFinding returns the first finding of the row's explorations, in
 // their order (the scenario's own first), and the index in runs of the
@@ -190,7 +144,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 	}
 	var why []string
 	budgets := []scenario.Budget{o.Budget, crossBudget(o.Budget)}
-	roles := []string{RoleLine, RoleCross}
+	roles := []string{explored.RoleLine, explored.RoleCross}
 	for i := 0; i < len(budgets); i++ {
 		b := budgets[i]
 		var m *engine.MemoConfig
@@ -198,7 +152,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 			mc := *memo
 			m = &mc
 		}
-		red, states, err := BudgetReduction(b)
+		red, states, err := explored.BudgetReduction(b)
 		if err != nil {
 			return nil, false, err
 		}
@@ -266,22 +220,22 @@ func (o *Outcome) nextSearch(cfg JudgeConfig) (scenario.Budget, string, bool) {
 		}
 	}
 	last := o.Runs[len(o.Runs)-1]
-	if last.Role == RoleCross {
+	if last.Role == explored.RoleCross {
 		if proof, ok := ProofBudget(o.Budget); ok {
-			return proof, RoleProof, true
+			return proof, explored.RoleProof, true
 		}
 		last = o.Runs[0] // a dfs line's own search
 	}
-	if last.Role == RoleFallback || cfg.NoFallback {
+	if last.Role == explored.RoleFallback || cfg.NoFallback {
 		return scenario.Budget{}, "", false
 	}
 	fb, ok := fallbackSearch(last.Budget, last.Explored)
-	return fb, RoleFallback, ok
+	return fb, explored.RoleFallback, ok
 }
 
 func describeCount(b scenario.Budget) string {
 	if b.Strategy == engine.StrategyDFS {
-		return boundText(b.Bound)
+		return explored.BoundText(b.Bound)
 	}
 	return fmt.Sprintf("%d", b.Schedules)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
@@ -198,7 +199,15 @@ type runExplored struct {
 	// FindingStrategy names the exploration that found the finding when it
 	// is not the one described here (the scenario's own): the cross-check's.
 	FindingStrategy string `json:"finding_strategy,omitempty"`
-	Text            string `json:"text"`
+	// Interrupted: a signal ended one of the row's explorations, which
+	// then proves nothing.
+	Interrupted bool `json:"interrupted"`
+	// Proof is the row's dfs search at its own bound (a random or pct
+	// line's proof, a dfs line's exploration); absent when none ran.
+	Proof *explored.Record `json:"proof,omitempty"`
+	// Explorations are every exploration of the row, in the order run.
+	Explorations []explored.Record `json:"explorations"`
+	Text         string            `json:"text"`
 }
 
 type runShrunk struct {
@@ -210,9 +219,10 @@ type runShrunk struct {
 // replay command is found as WriteTable finds it.
 func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error {
 	doc := struct {
-		Rows     []runRow `json:"rows"`
-		Match    int      `json:"match"`
-		Mismatch int      `json:"mismatch"`
+		Rows        []runRow `json:"rows"`
+		Match       int      `json:"match"`
+		Mismatch    int      `json:"mismatch"`
+		Interrupted int      `json:"interrupted,omitempty"`
 	}{Rows: []runRow{}}
 	for i := range rows {
 		o := &rows[i]
@@ -222,7 +232,14 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error 
 			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
-				Text: o.ExploredText()}}
+				Interrupted: o.Interrupted, Explorations: []explored.Record{}, Text: o.ExploredText()}}
+		for j := range o.Runs {
+			e := explored.RecordOf(&o.Runs[j])
+			r.Explored.Explorations = append(r.Explored.Explorations, e)
+			if e.Role == explored.RoleProof || e.Role == explored.RoleLine && e.Strategy == engine.StrategyDFS {
+				r.Explored.Proof = &e
+			}
+		}
 		if len(r.Settings) == 0 {
 			r.Settings = nil
 		}
@@ -245,9 +262,12 @@ func WriteJSON(w io.Writer, rows []Outcome, regressDir, reportDir string) error 
 		if p := replayPath(o, regressDir, reportDir); p != "" {
 			r.Replay = "migsim replay " + p
 		}
-		if o.Match {
+		switch {
+		case o.Interrupted:
+			doc.Interrupted++
+		case o.Match:
 			doc.Match++
-		} else {
+		default:
 			doc.Mismatch++
 		}
 		doc.Rows = append(doc.Rows, r)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -269,7 +270,7 @@ func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.
 	}
 	if !changed("reduction") && !changed("states") {
 		var err error
-		if red, states, err = catalog.BudgetReduction(b); err != nil {
+		if red, states, err = explored.BudgetReduction(b); err != nil {
 			return b, red, states, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,10 +95,64 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	rows := tableRows(out)
 	require.Len(t, rows, 1, out)
-	assert.Contains(t, rows[0], "(interrupted)")
+	assert.True(t, strings.HasPrefix(rows[0], "INTERRUPTED "), rows[0])
+	assert.Regexp(t, `pct interrupted after \d+ of 100000000 schedules$`, rows[0])
+	assert.Contains(t, out, "1 row: 0 match, 0 mismatch, 1 interrupted;")
 	assert.Contains(t, out, "interrupted: 1 row judged, 1 of them (the last) only in part\n")
 	assert.Contains(t, stderr, "run: row 1/1 test-flr-freeze draft-2023")
-	assert.Regexp(t, `(?m)^run: 1 row judged in \S+: \d+ schedules? \(\d+ executed\), 1 mismatched$`, stderr)
+	assert.Regexp(t, `(?m)^run: 1 row judged in \S+: \d+ schedules? \(\d+ executed\), 0 mismatched, 1 interrupted$`, stderr)
+}
+
+// Ctrl-C during a pass row's proof: the row says how far the proof got
+// before the signal, not that its run budget was spent, in the table and
+// in the JSON document.
+func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
+	const budget = "999983" // the proof's, told apart from the sampling's totals in the progress lines
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := startUntil(t, "/"+budget+" schedules (", os.Interrupt,
+				"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", budget, "--format", format)
+			require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			if format == "text" {
+				rows := tableRows(out)
+				require.Len(t, rows, 1, out)
+				assert.True(t, strings.HasPrefix(rows[0], "INTERRUPTED "), rows[0])
+				assert.Regexp(t, `; bound 2 interrupted after \d+ of `+budget+` runs, \d+ interleavings?`, rows[0])
+				assert.NotContains(t, rows[0], "spent")
+				return
+			}
+			doc, _, _ := strings.Cut(out, "\ninterrupted: ")
+			var got struct {
+				Rows []struct {
+					Match    bool `json:"match"`
+					Explored struct {
+						Interrupted bool `json:"interrupted"`
+						Proof       struct {
+							Exhaustive  bool   `json:"exhaustive"`
+							Interrupted bool   `json:"interrupted"`
+							Unexhausted string `json:"unexhausted"`
+							Budget      int    `json:"budget"`
+							Runs        int    `json:"runs"`
+						} `json:"proof"`
+					} `json:"explored"`
+				} `json:"rows"`
+				Interrupted int `json:"interrupted"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(doc), &got), out)
+			require.Len(t, got.Rows, 1)
+			r := got.Rows[0]
+			assert.False(t, r.Match)
+			assert.True(t, r.Explored.Interrupted)
+			assert.Equal(t, 1, got.Interrupted)
+			p := r.Explored.Proof
+			assert.True(t, p.Interrupted)
+			assert.False(t, p.Exhaustive)
+			assert.Equal(t, "interrupted", p.Unexhausted)
+			assert.Equal(t, 999983, p.Budget)
+			assert.Positive(t, p.Runs)
+			assert.Less(t, p.Runs, p.Budget)
+		})
+	}
 }
 
 // A shard run again and interrupted before it looked everywhere keeps the

@@ -21,8 +21,11 @@ import (
 
 // Scenario files of the engine CLI tests.
 const (
-	flrScenario   = "testdata/sim/flr-freeze.scn"
-	smokeScenario = "testdata/sim/smoke.scn"
+	flrScenario = "testdata/sim/flr-freeze.scn"
+	// twoGuestsScenario's pass row has a proof that takes more than
+	// 100,000 runs, for tests that stop it half way.
+	twoGuestsScenario = "testdata/sim/two-guests.scn"
+	smokeScenario     = "testdata/sim/smoke.scn"
 	// peerKickScenario has a peer's doorbell racing the migration: dfs
 	// finds it after thousands of runs at preemption bound 1.
 	peerKickScenario = "testdata/sim/peer-kick-race.scn"
@@ -169,8 +172,11 @@ func TestRun_JSON(t *testing.T) {
 			Oracle   string   `json:"oracle"`
 			Match    bool     `json:"match"`
 			Explored struct {
-				Strategy  string `json:"strategy"`
-				Schedules int    `json:"schedules"`
+				Strategy     string            `json:"strategy"`
+				Schedules    int               `json:"schedules"`
+				Interrupted  bool              `json:"interrupted"`
+				Proof        *jsonExploration  `json:"proof"`
+				Explorations []jsonExploration `json:"explorations"`
 			} `json:"explored"`
 			Shrunk *struct {
 				Before struct{ Steps int } `json:"before"`
@@ -194,7 +200,56 @@ func TestRun_JSON(t *testing.T) {
 	assert.LessOrEqual(t, v.Shrunk.After.Steps, v.Shrunk.Before.Steps)
 	assert.Equal(t, "pct", v.Explored.Strategy)
 	assert.Positive(t, v.Explored.Schedules)
+	assert.Nil(t, v.Explored.Proof, "the sampling found the violation: no proof")
+	assert.Equal(t, []string{"line", "cross"}, roles(v.Explored.Explorations))
+	assert.Equal(t, []string{"frozen-context"}, v.Explored.Explorations[0].Verdicts)
+
+	// The pass row's proof does not exhaust bound 2 within the line's
+	// budget: the JSON says so without reading the text.
+	p := doc.Rows[0]
+	require.Equal(t, "pass", p.Expected)
+	assert.False(t, p.Explored.Interrupted)
+	assert.Equal(t, []string{"line", "cross", "proof", "fallback"}, roles(p.Explored.Explorations))
+	require.NotNil(t, p.Explored.Proof)
+	assert.Equal(t, p.Explored.Explorations[2], *p.Explored.Proof)
+	assert.Equal(t, jsonExploration{Role: "proof", Strategy: "dfs", Bound: ptr(2), Budget: 100, Runs: 100, Unexhausted: "budget"},
+		withoutCounts(*p.Explored.Proof))
+	assert.Equal(t, "dfs", p.Explored.Explorations[3].Strategy)
+	assert.Equal(t, 0, *p.Explored.Explorations[3].Bound, "the fallback to bound 0")
 }
+
+// jsonExploration is an exploration of a row as migsim run --format json
+// prints it.
+type jsonExploration struct {
+	Role        string   `json:"role"`
+	Strategy    string   `json:"strategy"`
+	Bound       *int     `json:"bound"`
+	Budget      int      `json:"budget"`
+	Runs        int      `json:"runs"`
+	Schedules   int      `json:"schedules"`
+	Exhaustive  bool     `json:"exhaustive"`
+	Unexhausted string   `json:"unexhausted"`
+	Interrupted bool     `json:"interrupted"`
+	Verdicts    []string `json:"verdicts"`
+	Text        string   `json:"text"`
+}
+
+func roles(es []jsonExploration) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.Role)
+	}
+	return out
+}
+
+// withoutCounts leaves out of e what depends on the search's order: its
+// complete runs and its text.
+func withoutCounts(e jsonExploration) jsonExploration {
+	e.Schedules, e.Text = 0, ""
+	return e
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func TestRun_UsageErrorsExit2(t *testing.T) {
 	cases := []struct {
