@@ -21,7 +21,7 @@ const (
 	MaxDepth = 64
 	// MaxBound bounds dfs's preemption bound (-1: unbounded).
 	MaxBound = 64
-	// DefaultProofRuns is the run budget of a pass row's proof
+	// DefaultProofRuns is the run budget of a row's proof
 	// (Budget.Proof) when the explore line gives none: no more than the
 	// row's second sampling exploration cost before there were proofs, so
 	// a row that is cheap to prove is proved, the others say how far the

@@ -48,16 +48,22 @@ error name) and what was explored. The first finding of each row is shrunk.
 Without arguments the embedded catalog runs; an argument is a scenario file
 (a path, or a name ending in .scn) or the name of a catalog scenario. Every
 scenario is checked before anything runs. The table does not depend on --jobs.
---proof-runs N raises every pass row's proof to at least N runs (the explore
-lines' proof= budgets are sized for CI): for a machine with time to prove
-rows the catalog leaves unexhausted.
+Every row is explored under its line's strategy and the other sampling
+strategy; when neither finds anything, whatever the row expects, a row of a
+random or pct line is proved by dfs (bound 2, or the line's proof-bound=), and
+a dfs search that neither exhausts its bound nor finds anything is followed by
+one at bound 0. --proof-runs N raises every row's proof to at least N runs
+(the explore lines' proof= budgets are sized for CI): for a machine with time
+to prove rows the catalog leaves unexhausted. --format json prints the table
+as one JSON document (docs/scenarios.md, "The table as JSON").
 Progress (the row being judged and its exploration) goes to stderr when it
 is a terminal, with a summary line at the end.
 
 Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
 their findings if they had one (a second Ctrl-C stops that too) and prints
 the table of the rows judged to the end, in table order, then the
-interrupted ones. Rows start longest budget first, so the rows judged may
+interrupted ones, marked INTERRUPTED with how far each exploration got
+("bound 2 interrupted after N of M runs"). Rows start longest budget first, so the rows judged may
 not be the table's first.
 
 --write-regress writes the shrunk schedule of every matching violation or
@@ -100,7 +106,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the catalog's regression schedules: where --write-regress writes them and the table finds the replay lines' files")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
-	proofRuns := fs.Int("proof-runs", 0, "least run budget of every pass row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
+	proofRuns := fs.Int("proof-runs", 0, "least run budget of every row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
