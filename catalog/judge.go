@@ -294,7 +294,7 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 	if sc.MaxSteps == 0 {
 		sc.MaxSteps = t.maxSteps()
 	}
-	sc.NoMemo = sc.NoMemo || cfg.NoMemo
+	sc.NoMemo, sc.JustRan = sc.NoMemo || cfg.NoMemo, true
 	sr, err := engine.ShrinkContext(ctx, f, rep.Seed, rep.Result.Choices, rep.Finding.Oracle, sc)
 	if err != nil {
 		return err

@@ -274,7 +274,7 @@ func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report) (eng
 		return rep.Result, err
 	}
 	sr, err := engine.ShrinkContext(k.cfg.ctx, fac, rep.Seed, rep.Result.Choices, rep.Finding.Oracle,
-		engine.ShrinkConfig{MaxReplays: k.cfg.budget.ShrinkReplays, MaxSteps: k.cfg.budget.MaxSteps})
+		engine.ShrinkConfig{MaxReplays: k.cfg.budget.ShrinkReplays, MaxSteps: k.cfg.budget.MaxSteps, JustRan: true})
 	if err != nil {
 		return rep.Result, err
 	}

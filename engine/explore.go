@@ -351,6 +351,7 @@ func (e *explorer) shrink(ctx context.Context) error {
 	for i := range e.sum.Findings {
 		rep := &e.sum.Findings[i]
 		cfg := *e.cfg.Shrink
+		cfg.JustRan = true
 		if cfg.MaxSteps == 0 {
 			cfg.MaxSteps = e.cfg.MaxSteps
 		}

@@ -22,6 +22,11 @@ type ShrinkConfig struct {
 	// runs it already ran from the shrink's memo; the result is the same
 	// (TestShrink_MemoSameResult).
 	NoMemo bool
+	// JustRan says the choices come from a run this process has just made
+	// with the seed (an exploration's finding): a replay of them that does
+	// not end in the finding is then the system's non-determinism
+	// (ErrNotDeterministic) rather than a schedule that does not fail.
+	JustRan bool
 }
 
 // Size measures a schedule. Shrinking orders schedules by preemptions,
@@ -70,6 +75,21 @@ func SliceSummary(n, steps int) string {
 	return fmt.Sprintf("%d of %d steps matter", n, steps)
 }
 
+// ErrNotFailing is matched (errors.Is) by ShrinkContext's error when the
+// schedule it was given, run again, does not end in a finding of the
+// oracle (with ShrinkConfig.JustRan the error matches ErrNotDeterministic
+// too).
+var ErrNotFailing = errors.New("the schedule does not end in the finding")
+
+// notFailingError is ShrinkContext's error for a schedule that does not
+// fail with its oracle; it matches ErrNotFailing.
+type notFailingError string
+
+func (e notFailingError) Error() string { return string(e) }
+
+// Is reports whether target is ErrNotFailing.
+func (e notFailingError) Is(target error) bool { return target == ErrNotFailing }
+
 // Shrink is ShrinkContext without a context.
 func Shrink(f Factory, seed uint64, choices []Choice, oracle string, cfg ShrinkConfig) (ShrinkResult, error) {
 	return ShrinkContext(context.Background(), f, seed, choices, oracle, cfg)
@@ -108,8 +128,12 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 		return ShrinkResult{}, err
 	}
 	if oracleOf(first.Finding) != oracle {
-		return ShrinkResult{}, fmt.Errorf("engine: shrink: seed %d: schedule of %d choices ends in %q, want finding %q",
-			seed, len(choices), oracleOf(first.Finding), oracle)
+		err := notFailingError(fmt.Sprintf("engine: shrink: seed %d: schedule of %d choices ends in %q, want finding %q",
+			seed, len(choices), oracleOf(first.Finding), oracle))
+		if cfg.JustRan {
+			return ShrinkResult{}, fmt.Errorf("%w: %w", err, ErrNotDeterministic)
+		}
+		return ShrinkResult{}, err
 	}
 	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
 	before := sizeOf(first)

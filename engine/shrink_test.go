@@ -84,6 +84,13 @@ func TestShrink_NotFailing(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Shrink(f, 1, res.Choices, "lost-update", ShrinkConfig{})
 	assert.EqualError(t, err, `engine: shrink: seed 1: schedule of 2 choices ends in "", want finding "lost-update"`)
+	assert.ErrorIs(t, err, ErrNotFailing)
+	assert.NotErrorIs(t, err, ErrNotDeterministic, "a schedule given from elsewhere may just not fail")
+	// The same schedule named as the run just made: its seed and choices
+	// ending otherwise can only be the system's non-determinism.
+	_, err = Shrink(f, 1, res.Choices, "lost-update", ShrinkConfig{JustRan: true})
+	assert.ErrorIs(t, err, ErrNotFailing)
+	assert.ErrorIs(t, err, ErrNotDeterministic)
 }
 
 // A system that does not run the same way twice is caught by the shrink's

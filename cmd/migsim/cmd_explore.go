@@ -328,7 +328,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		code = exitFinding
 		first := sum.Findings[0]
 		rep.Expected = report.ExpectationNote(t, &first.Finding)
-		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo}
+		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo, JustRan: true}
 		if run.noShrink {
 			// One replay: the run as found, with its finding annotated
 			// and its causal slice, and no candidate tried.
