@@ -212,6 +212,22 @@ func TestKnobsSkipRows(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown value "sometimes"`)
 }
 
+// TestKnobsOfAnotherEditionSkipNothing: a value declared for a knob that
+// applies to draft-2023 only (read, transitions) does not skip a
+// virtio-1.4 unit, whose runs leave that knob at virtio-1.4's default.
+func TestKnobsOfAnotherEditionSkipNothing(t *testing.T) {
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), conformance.Short(),
+		conformance.Scenarios("flr-during-freeze"), conformance.Knobs("read=incremental-clear", "transitions=all"))
+	require.NoError(t, err)
+	u, ok := rep.Unit("flr-during-freeze/virtio-1.4")
+	require.True(t, ok)
+	assert.Equal(t, "pass", u.Verdict, u.Reason)
+	u, ok = rep.Unit("DRAFT-CTX-02/draft-2023/full-reads")
+	require.True(t, ok)
+	assert.Equal(t, "skip", u.Verdict)
+	assert.Equal(t, "needs read=full; the device implements read=incremental-clear", u.Reason)
+}
+
 // TestExecDeviceThatCannotStart: a device program that cannot be started
 // is an *extdevice.StartError naming it (the caller's input), not a
 // protocol error of a device.

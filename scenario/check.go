@@ -380,6 +380,14 @@ func (c *checker) expectation(e *Expectation) {
 			continue
 		}
 		first[name] = pos
+		// A knob that does not apply to the edition changes nothing in
+		// its runs: the row would judge another row again under a name
+		// that claims a configuration the edition lacks.
+		if e.Edition != 0 {
+			if err := spec.CheckKnobApplies(e.Edition, name); err != nil {
+				c.addf(pos, "expect: %v", err)
+			}
+		}
 	}
 	at := Pos{e.Line, e.OracleCol}
 	switch e.Verdict {

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,8 +26,8 @@ func TestCheckSameRow(t *testing.T) {
 		{"knobs in another order", "expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep pass\nexpect draft-2023 mode-after-flr=keep flr-vs-mode=complete-anyway pass\n", []string{
 			"5:1 expect: the row draft-2023 mode-after-flr=keep flr-vs-mode=complete-anyway is expected already at line 4 (each edition, knob set and set: settings once)",
 		}},
-		{"a knob at its default names the default row", "expect virtio-1.4 pass\nexpect virtio-1.4 reexec=skip-executed pass\n", []string{
-			"5:1 expect: the row virtio-1.4 reexec=skip-executed is expected already at line 4 (each edition, knob set and set: settings once)",
+		{"a knob at its default names the default row", "expect virtio-1.4 pass\nexpect virtio-1.4 pending-work=finish pass\n", []string{
+			"5:1 expect: the row virtio-1.4 pending-work=finish is expected already at line 4 (each edition, knob set and set: settings once)",
 		}},
 		{"settings in another order", "expect draft-2023 set:vcpus=2 set:capacity=8 pass\nexpect draft-2023 set:capacity=8 set:vcpus=2 pass\n", []string{
 			"5:1 expect: the row draft-2023 set:capacity=8 set:vcpus=2 is expected already at line 4 (each edition, knob set and set: settings once)",
@@ -45,6 +46,42 @@ func TestCheckSameRow(t *testing.T) {
 				return
 			}
 			assert.Equal(t, tc.want, problems(t, Check(s, argsVocabulary())))
+		})
+	}
+}
+
+// TestCheckKnobEdition: a knob that does not apply to the line's edition
+// is a problem at its column naming the knob, the edition and the knobs
+// that apply; the same knob under its own edition is fine, and a line
+// whose edition did not parse is not judged by it.
+func TestCheckKnobEdition(t *testing.T) {
+	for _, tc := range []struct {
+		name, expect string
+		want         []string
+	}{
+		{"draft-only knobs under virtio-1.4", "expect virtio-1.4 transitions=strict-chain pass\nexpect virtio-1.4 pending-work=carry freeze-notify=latch pass\n", []string{
+			"4:19 expect: knob transitions does not apply to virtio-1.4",
+			"5:38 expect: knob freeze-notify does not apply to virtio-1.4",
+		}},
+		{"a virtio-1.4 knob under draft-2023", "expect draft-2023 cap-group=sriov pass\n", []string{
+			"4:19 expect: knob cap-group does not apply to draft-2023",
+		}},
+		{"each under its own edition", "expect draft-2023 transitions=strict-chain reexec=all read=full freeze-notify=latch pass\nexpect virtio-1.4 cap-group=sriov pass\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("a.scn", []byte("scenario a\nguest g\n  write count=1\n"+tc.expect+"explore strategy=pct schedules=10\n"))
+			require.NoError(t, err)
+			err = Check(s, argsVocabulary())
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			got := problems(t, err)
+			require.Len(t, got, len(tc.want))
+			for i, w := range tc.want {
+				assert.True(t, strings.HasPrefix(got[i], w), "got %q, want prefix %q", got[i], w)
+				assert.Contains(t, got[i], "stop-config-write, flr-vs-mode, reset-vs-mode", "names the knobs that apply")
+			}
 		})
 	}
 }

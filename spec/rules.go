@@ -325,12 +325,17 @@ func (r *Rules) Parse(kv string) error {
 }
 
 // ParseRules returns the edition's defaults with every "key=value" in kvs
-// applied in order.
+// applied in order. A knob that does not apply to the edition is an error
+// (CheckKnobApplies).
 func ParseRules(e Edition, kvs []string) (Rules, error) {
 	r := DefaultRules(e)
 	for _, kv := range kvs {
 		if err := r.Parse(kv); err != nil {
 			return Rules{}, err
+		}
+		name, _, _ := strings.Cut(kv, "=")
+		if err := CheckKnobApplies(e, strings.TrimSpace(name)); err != nil {
+			return Rules{}, fmt.Errorf("spec: %w", err)
 		}
 	}
 	return r, nil

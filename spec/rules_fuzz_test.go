@@ -22,6 +22,7 @@ func FuzzParseRules(f *testing.F) {
 		for _, v := range k.Values {
 			f.Add(uint8(0), k.Name+"="+v)
 			f.Add(uint8(1), k.Name+"="+v)
+			f.Add(uint8(1), "read=full;"+k.Name+"="+v)
 		}
 	}
 	f.Add(uint8(0), "flr-vs-mod=defer-flr")
@@ -44,7 +45,18 @@ func FuzzParseRules(f *testing.F) {
 		fromDiff, err := ParseRules(e, r.Diff(e))
 		require.NoError(t, err, "Diff %v", r.Diff(e))
 		require.Equal(t, r, fromDiff)
-		fromString, err := ParseRules(e, strings.Fields(r.String()))
+		// String prints every knob; those that do not apply to e are at
+		// e's defaults and are not accepted for e.
+		def := DefaultRules(e)
+		var applied []string
+		for _, k := range Knobs {
+			if k.AppliesTo(e) {
+				applied = append(applied, k.Name+"="+k.Get(r))
+			} else {
+				require.Equal(t, k.Get(def), k.Get(r), "knob %s does not apply to %s", k.Name, e)
+			}
+		}
+		fromString, err := ParseRules(e, applied)
 		require.NoError(t, err, "String %s", r.String())
 		require.Equal(t, r, fromString)
 		require.Equal(t, r.String(), fromString.String())

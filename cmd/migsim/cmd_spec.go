@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -98,8 +99,23 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	docs := make([]spectable.Doc, 0, len(editions))
 	rules := make([]spec.Rules, 0, len(editions))
+	if ed == 0 && len(editions) > 1 {
+		any := spec.DefaultRules(spec.Draft2023)
+		for _, kv := range *knobs {
+			if err := any.Parse(kv); err != nil { // an unknown knob or value
+				return usageErr("%v", err)
+			}
+		}
+	}
 	for _, e := range editions {
-		r, err := spec.ParseRules(e, *knobs)
+		// With --spec (or dot's one edition) a knob must apply to the
+		// edition printed; printing both, each takes the knobs that
+		// apply to it.
+		kvs := *knobs
+		if ed == 0 && len(editions) > 1 {
+			kvs = applicable(e, kvs)
+		}
+		r, err := spec.ParseRules(e, kvs)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -121,4 +137,16 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFinding
 	}
 	return exitOK
+}
+
+// applicable returns the key=value knobs of kvs that apply to edition e.
+func applicable(e spec.Edition, kvs []string) []string {
+	var out []string
+	for _, kv := range kvs {
+		name, _, _ := strings.Cut(kv, "=")
+		if spec.CheckKnobApplies(e, strings.TrimSpace(name)) == nil {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

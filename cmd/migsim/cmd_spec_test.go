@@ -191,7 +191,8 @@ func TestSpecKnobsChangeTheTable(t *testing.T) {
 	for _, k := range d.Knobs {
 		knobs[k.Name] = k
 	}
-	require.Len(t, knobs, len(spec.Knobs))
+	require.Len(t, knobs, len(spec.KnobsFor(spec.Draft2023)))
+	assert.Equal(t, []string{"cap-group"}, d.OtherKnobs)
 	assert.Equal(t, "strict-chain", knobs["transitions"].Value)
 	assert.Equal(t, "all", knobs["transitions"].Default)
 	assert.Equal(t, "full", knobs["read"].Value)
@@ -199,10 +200,9 @@ func TestSpecKnobsChangeTheTable(t *testing.T) {
 
 	d = specJSON(t, "--spec", "virtio-1.4")
 	for _, k := range d.Knobs {
-		if k.Name == "read" {
-			assert.Equal(t, "full", k.Default)
-		}
+		assert.True(t, spec.CheckKnobApplies(spec.Virtio14, k.Name) == nil, "%s listed for virtio-1.4", k.Name)
 	}
+	assert.Equal(t, []string{"read", "freeze-notify", "transitions", "reexec"}, d.OtherKnobs)
 }
 
 func TestSpecUsageErrors(t *testing.T) {

@@ -18,17 +18,20 @@ import (
 // Doc is everything `migsim spec` prints for one edition, in print
 // order. JSON field order is the struct order, so the output is stable.
 type Doc struct {
-	Edition      string        `json:"edition"`
-	ValuesNote   string        `json:"values_note"`
-	Opcodes      []Opcode      `json:"opcodes"`
-	Groups       []Value       `json:"groups"`
-	Statuses     []Value       `json:"statuses"`
-	Qualifiers   []Value       `json:"qualifiers"`
-	PartTypes    []Value       `json:"part_types,omitempty"`
-	FieldTypes   []Value       `json:"field_types,omitempty"`
-	Modes        []Mode        `json:"modes"`
-	Transitions  []Transition  `json:"transitions"`
-	Knobs        []Knob        `json:"knobs"`
+	Edition     string       `json:"edition"`
+	ValuesNote  string       `json:"values_note"`
+	Opcodes     []Opcode     `json:"opcodes"`
+	Groups      []Value      `json:"groups"`
+	Statuses    []Value      `json:"statuses"`
+	Qualifiers  []Value      `json:"qualifiers"`
+	PartTypes   []Value      `json:"part_types,omitempty"`
+	FieldTypes  []Value      `json:"field_types,omitempty"`
+	Modes       []Mode       `json:"modes"`
+	Transitions []Transition `json:"transitions"`
+	Knobs       []Knob       `json:"knobs"`
+	// OtherKnobs are the knobs of the other edition, which do not apply
+	// to this one (spec.CheckKnobApplies says why).
+	OtherKnobs   []string      `json:"knobs_not_applicable"`
 	Requirements []Requirement `json:"requirements"`
 }
 
@@ -172,6 +175,10 @@ func Build(e spec.Edition, r spec.Rules) Doc {
 	}
 	def := spec.DefaultRules(e)
 	for _, k := range spec.Knobs {
+		if !k.AppliesTo(e) {
+			d.OtherKnobs = append(d.OtherKnobs, k.Name)
+			continue
+		}
 		d.Knobs = append(d.Knobs, Knob{Name: k.Name, Value: k.Get(r), Default: k.Get(def),
 			Values: append([]string(nil), k.Values...), Question: k.Question})
 	}
@@ -258,6 +265,10 @@ func writeEditionText(b *strings.Builder, d Doc, e spec.Edition, r spec.Rules) {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", k.Name, k.Value, k.Default, strings.Join(k.Values, "|"), k.Question)
 		}
 	})
+	if len(d.OtherKnobs) > 0 {
+		fmt.Fprintf(b, "  not applicable to %s (another edition's; refused on an expect line and by --knob): %s\n",
+			d.Edition, strings.Join(d.OtherKnobs, ", "))
+	}
 	section(b, fmt.Sprintf("requirements (%d)", len(d.Requirements)), func(tw *tabwriter.Writer) {
 		for _, q := range d.Requirements {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s [%s]\n", q.ID, q.Level, q.Side, q.Text, q.Source)

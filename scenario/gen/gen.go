@@ -143,7 +143,7 @@ func (g *generator) settingWords(key string) []string {
 func (g *generator) expectation(ed spec.Edition) scenario.Expectation {
 	e := scenario.Expectation{Edition: ed, Verdict: scenario.VerdictPass}
 	if g.r.IntN(3) == 0 {
-		k := pick(g, spec.Knobs...)
+		k := pick(g, spec.KnobsFor(ed)...)
 		e.Knobs = []string{k.Name + "=" + pick(g, k.Values...)}
 	}
 	return e
