@@ -63,7 +63,7 @@ func check(s *Scenario, v *Vocabulary, extra spec.Edition, parsed []*ParseError)
 	c.requirements()
 	runs := c.runEditions(extra)
 	c.actors(runs)
-	c.signals()
+	c.signals(runs)
 	for i := range s.Expect {
 		c.expectation(&s.Expect[i])
 	}
@@ -321,39 +321,6 @@ func editionNames(eds []spec.Edition) string {
 	return strings.Join(names, ", ")
 }
 
-// signals checks that every awaited name is signalled by some actor (an
-// await nobody answers can only end in a hang), including the default
-// flow's hv-await setting.
-func (c *checker) signals() {
-	signalled := map[string]bool{}
-	var names []string
-	for _, p := range c.s.Actors {
-		for _, op := range p.Ops {
-			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !signalled[op.Args[0].Value] {
-				signalled[op.Args[0].Value] = true
-				names = append(names, op.Args[0].Value)
-			}
-		}
-	}
-	check := func(name string, pos Pos, what string) {
-		if !signalled[name] {
-			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, echo(name), echo(name), orNone(names), didYouMean(name, names))
-		}
-	}
-	for _, p := range c.s.Actors {
-		for _, op := range p.Ops {
-			if op.Verb == "await" && len(op.Args) == 1 && op.Args[0].Key == "" {
-				check(op.Args[0].Value, op.Args[0].Pos, "await")
-			}
-		}
-	}
-	for _, a := range c.s.Settings {
-		if a.Key == "hv-await" {
-			check(a.Value, a.Pos, "set hv-await:")
-		}
-	}
-}
-
 func orNone(names []string) string {
 	if len(names) == 0 {
 		return "none"
@@ -407,7 +374,7 @@ func (c *checker) expectation(e *Expectation) {
 	c.addAll(probs)
 	for _, a := range e.Settings {
 		if a.Key == "hv-await" {
-			c.checkAwaitSetting(a)
+			c.checkAwaitSetting(a, e.Edition)
 		}
 	}
 	c.expectationProof(e)
@@ -437,17 +404,6 @@ func (c *checker) expectationProof(e *Expectation) {
 	case e.Proof == 0 && b.Proof == 0:
 		c.addf(at, "expect: proof-bound: the %s rows' explore line has proof=0 (no proof): give the row its own proof= too", e.Edition)
 	}
-}
-
-func (c *checker) checkAwaitSetting(a Arg) {
-	for _, p := range c.s.Actors {
-		for _, op := range p.Ops {
-			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Value == a.Value {
-				return
-			}
-		}
-	}
-	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", echo(a.Value), echo(a.Value))
 }
 
 // errorList shortens the list of error names for a message: the named

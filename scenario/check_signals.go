@@ -1,0 +1,126 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// runsUnder reports whether program p runs under edition ed (0: under
+// some edition): a block with edition= runs only under that edition.
+func runsUnder(p *Program, ed spec.Edition) bool {
+	return ed == 0 || p.Edition == 0 || p.Edition == ed
+}
+
+// signalsUnder returns the names the programs that run under ed signal
+// (0: every program), in file order, each once.
+func (c *checker) signalsUnder(ed spec.Edition) []string {
+	var names []string
+	for _, p := range c.s.Actors {
+		if !runsUnder(p, ed) {
+			continue
+		}
+		for _, op := range p.Ops {
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !slices.Contains(names, op.Args[0].Value) {
+				names = append(names, op.Args[0].Value)
+			}
+		}
+	}
+	return names
+}
+
+// signallers names the programs that signal name, for a message: "the
+// hypervisor program for draft-2023 signals it at line 40".
+func (c *checker) signallers(name string) string {
+	var who []string
+	for _, p := range c.s.Actors {
+		for _, op := range p.Ops {
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && op.Args[0].Value == name {
+				w := "the " + p.Kind.String()
+				if p.Kind != ActorHypervisor {
+					w += " " + clip(p.Name)
+				}
+				if p.Edition != 0 {
+					w += " program for " + p.Edition.String()
+				}
+				who = append(who, fmt.Sprintf("%s signals it at line %d", w, op.Line))
+				break
+			}
+		}
+	}
+	return strings.Join(who, "; ")
+}
+
+// signals checks that every awaited name is signalled by some actor that
+// runs under the same edition (an await nobody answers can only end in a
+// hang): an await of a program is checked under each edition the
+// scenario runs under (runs) that the program runs under, the default
+// flow's hv-await setting under each edition whose flow is the default
+// one (no hypervisor program of its own). With no edition to run under,
+// any actor's signal answers.
+func (c *checker) signals(runs []spec.Edition) {
+	all := c.signalsUnder(0)
+	check := func(name string, pos Pos, what string, eds []spec.Edition) {
+		if !slices.Contains(all, name) {
+			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, echo(name), echo(name), orNone(all), didYouMean(name, all))
+			return
+		}
+		var missing []string
+		var under []string
+		for _, ed := range eds {
+			if names := c.signalsUnder(ed); !slices.Contains(names, name) {
+				missing = append(missing, ed.String())
+				under = names
+			}
+		}
+		if len(missing) == 0 {
+			return
+		}
+		signals := ""
+		if len(missing) == 1 {
+			signals = fmt.Sprintf("signals under %s: %s; ", missing[0], orNone(under))
+		}
+		c.addf(pos, "%s %s: no actor signals it under %s (%s%s)", what, echo(name),
+			strings.Join(missing, " or "), signals, c.signallers(name))
+	}
+	for _, p := range c.s.Actors {
+		var eds []spec.Edition
+		for _, ed := range runs {
+			if runsUnder(p, ed) {
+				eds = append(eds, ed)
+			}
+		}
+		for _, op := range p.Ops {
+			if op.Verb == "await" && len(op.Args) == 1 && op.Args[0].Key == "" {
+				check(op.Args[0].Value, op.Args[0].Pos, "await", eds)
+			}
+		}
+	}
+	var flow []spec.Edition // editions whose hypervisor runs the default flow
+	for _, ed := range runs {
+		if !slices.ContainsFunc(c.s.Actors, func(p *Program) bool { return p.Kind == ActorHypervisor && runsUnder(p, ed) }) {
+			flow = append(flow, ed)
+		}
+	}
+	for _, a := range c.s.Settings {
+		if a.Key == "hv-await" {
+			check(a.Value, a.Pos, "set hv-await:", flow)
+		}
+	}
+}
+
+// checkAwaitSetting checks an expect line's set:hv-await= (the default
+// flow's first await in that row): some actor that runs under the row's
+// edition signals it.
+func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
+	if slices.Contains(c.signalsUnder(ed), a.Value) {
+		return
+	}
+	if ed == 0 || !slices.Contains(c.signalsUnder(0), a.Value) {
+		c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", echo(a.Value), echo(a.Value))
+		return
+	}
+	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals it under %s (%s)", echo(a.Value), ed, c.signallers(a.Value))
+}

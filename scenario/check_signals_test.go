@@ -1,0 +1,73 @@
+package scenario
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/spec"
+)
+
+// signalsVocabulary is editionsVocabulary with await and signal for
+// every actor and the hv-await setting.
+func signalsVocabulary() *Vocabulary {
+	v := editionsVocabulary()
+	name := []ArgSpec{{Name: "NAME", Positional: true, Kind: ArgName, Required: true}}
+	sync := VerbTable{{Name: "await", Args: name}, {Name: "signal", Args: name}}
+	v.GuestVerbs = append(v.GuestVerbs, sync...)
+	v.Hypervisor = append(v.Hypervisor, sync...)
+	v.Peer = append(v.Peer, sync...)
+	v.Settings = append(v.Settings, SettingSpec{Key: "hv-await", Arg: ArgSpec{Kind: ArgName}})
+	return v
+}
+
+// TestCheckSignalsUnderEditions: an await is answered only by a signal of
+// a program that runs under the same edition; it is checked under each
+// edition the scenario runs under that its program runs under, as are the
+// default flow's hv-await (under the editions without a hypervisor
+// program) and a row's set:hv-await (under the row's edition).
+func TestCheckSignalsUnderEditions(t *testing.T) {
+	const peer = "peer p\n  await moved\n"
+	const draftHV = "hypervisor edition=draft-2023\n  mode src stop\n  signal moved\n"
+	for _, tc := range []struct {
+		name, src string
+		extra     spec.Edition
+		want      []string
+	}{
+		{name: "signalled only by the other edition's block",
+			src:  peer + draftHV + "hypervisor edition=virtio-1.4\n  mode src stopped\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n",
+			want: []string{"5:9 await moved: no actor signals it under virtio-1.4 (signals under virtio-1.4: none; the hypervisor program for draft-2023 signals it at line 8)"}},
+		{name: "each edition's block signals it",
+			src: peer + draftHV + "hypervisor edition=virtio-1.4\n  mode src stopped\n  signal moved\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n"},
+		{name: "an edition that does not run is not checked",
+			src: peer + draftHV + "expect draft-2023 pass\nexpect virtio-1.4 n/a stop\n"},
+		{name: "explore --spec of that edition checks it", extra: spec.Virtio14,
+			src:  peer + draftHV + "expect draft-2023 pass\nexpect virtio-1.4 n/a stop\n",
+			want: []string{"5:9 await moved: no actor signals it under virtio-1.4 (signals under virtio-1.4: none; the hypervisor program for draft-2023 signals it at line 8)"}},
+		{name: "an awaiting block of one edition needs a signal under it only",
+			src: "peer p edition=draft-2023\n  await moved\n" + draftHV + "hypervisor edition=virtio-1.4\n  mode src stopped\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n"},
+		{name: "nobody signals it",
+			src:  peer + "expect draft-2023 pass\n",
+			want: []string{"5:9 await moved: no actor signals moved (signals: none)"}},
+		{name: "hv-await of the default flow, signalled by the other edition's peer",
+			src:  "set hv-await=go\npeer p edition=draft-2023\n  signal go\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n",
+			want: []string{"4:5 set hv-await: go: no actor signals it under virtio-1.4 (signals under virtio-1.4: none; the peer p program for draft-2023 signals it at line 6)"}},
+		{name: "hv-await where the edition has its own flow is not the default flow's",
+			src: "set hv-await=go\npeer p edition=draft-2023\n  signal go\nhypervisor edition=virtio-1.4\n  mode src stopped\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n"},
+		{name: "a row's set:hv-await under its edition",
+			src:  "peer p edition=draft-2023\n  signal go\nexpect draft-2023 set:hv-await=go pass\nexpect virtio-1.4 set:hv-await=go pass\n",
+			want: []string{"7:23 expect: set:hv-await=go: no actor signals it under virtio-1.4 (the peer p program for draft-2023 signals it at line 5)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("a.scn", []byte("scenario a\nvfs 2\nqueues 2\n"+tc.src))
+			require.NoError(t, err)
+			err = CheckEdition(s, signalsVocabulary(), tc.extra)
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.Equal(t, tc.want, problems(t, err))
+		})
+	}
+}
