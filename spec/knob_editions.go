@@ -20,7 +20,7 @@ var knobScopes = map[string]knobScope{
 	"read": {Draft2023, "virtio-1.4 has no incremental read: DEV_PARTS_GET returns every part " +
 		"(admin-cmds-device-parts.tex)"},
 	"freeze-notify": {Draft2023, "virtio-1.4 has no Freeze"},
-	"transitions": {Draft2023, "virtio-1.4 allows any mode to any mode (DEV_MODE_SET flags bit 0)"},
+	"transitions":   {Draft2023, "virtio-1.4 allows any mode to any mode (DEV_MODE_SET flags bit 0)"},
 	"reexec": {Draft2023, "virtio-1.4 writes every taken buffer back before the stop completes " +
 		"(DP-DEV-09): a destination has nothing to execute again"},
 	"cap-group": {Virtio14, "draft-2023 has no capability commands: its owner driver sends " +
