@@ -271,6 +271,14 @@ type Finisher interface {
 	Finished(actor int) bool
 }
 
+// Staller is implemented by systems that can say why they are stuck: when
+// nothing is enabled and no timer is pending, the runner appends Stalled's
+// text to the deadlock finding's message (the world names each blocked
+// actor, what it waits for and its scenario line). "" adds nothing.
+type Staller interface {
+	Stalled() string
+}
+
 // StateTracker is implemented by state hashers that must be told before
 // their first step that their state will be asked for (the world starts
 // keeping its actors' chains). Without it the runner asks for the first

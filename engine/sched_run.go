@@ -155,8 +155,13 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 				continue
 			}
 			if !ok {
-				res.Finding = &Finding{Oracle: OracleLive, Step: step - 1,
-					Message: "deadlock: nothing enabled, no timer pending, system not done"}
+				msg := "deadlock: nothing enabled, no timer pending, system not done"
+				if st, ok := sys.(Staller); ok {
+					if why := st.Stalled(); why != "" {
+						msg += ": " + why
+					}
+				}
+				res.Finding = &Finding{Oracle: OracleLive, Step: step - 1, Message: msg}
 				return res, nil
 			}
 			if advanced && t <= res.Now {

@@ -108,6 +108,11 @@ type stuckSys struct{ toySys }
 
 func (s *stuckSys) Enabled(buf []Step) []Step { return buf }
 
+// stalledSys is stuckSys saying why (Staller).
+type stalledSys struct{ stuckSys }
+
+func (s *stalledSys) Stalled() string { return "a blocked at x.scn:3 (await b)" }
+
 type spinSys struct{ toySys }
 
 func (s *spinSys) Enabled(buf []Step) []Step { return append(buf, Step{Label: "spin"}) }
@@ -122,7 +127,9 @@ func TestRun_LiveFindings(t *testing.T) {
 		sys  System
 		want string
 	}{
-		{"deadlock", &stuckSys{toySys{actors: []*toyActor{{name: "a", prog: []toyInstr{{op: opCompute}}}}}}, "deadlock"},
+		{"deadlock", &stuckSys{toySys{actors: []*toyActor{{name: "a", prog: []toyInstr{{op: opCompute}}}}}}, "deadlock: nothing enabled, no timer pending, system not done"},
+		{"deadlock with a Staller", &stalledSys{stuckSys{toySys{actors: []*toyActor{{name: "a", prog: []toyInstr{{op: opCompute}}}}}}},
+			"deadlock: nothing enabled, no timer pending, system not done: a blocked at x.scn:3 (await b)"},
 		{"step bound", &spinSys{}, "step bound 50 exceeded"},
 	}
 	for _, tc := range cases {
@@ -131,7 +138,7 @@ func TestRun_LiveFindings(t *testing.T) {
 			require.NoError(t, err)
 			require.NotNil(t, res.Finding)
 			assert.Equal(t, OracleLive, res.Finding.Oracle)
-			assert.Contains(t, res.Finding.Message, tc.want)
+			assert.True(t, strings.HasSuffix(res.Finding.Message, tc.want), res.Finding.Message)
 		})
 	}
 }

@@ -64,6 +64,7 @@ func check(s *Scenario, v *Vocabulary, extra spec.Edition, parsed []*ParseError)
 	runs := c.runEditions(extra)
 	c.actors(runs)
 	c.signals(runs)
+	c.awaitCycles(runs)
 	for i := range s.Expect {
 		c.expectation(&s.Expect[i])
 	}

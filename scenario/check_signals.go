@@ -124,3 +124,105 @@ func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
 	}
 	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals it under %s (%s)", echo(a.Value), ed, c.signallers(a.Value))
 }
+
+// awaitCycles reports the awaits no schedule gets past: signal and await
+// order the programs by themselves, whatever the devices do, so an actor
+// that awaits a name whose every signal comes after an await that is
+// itself never passed (two actors each awaiting what the other signals
+// next, say) blocks on every schedule. Under each edition the scenario
+// runs under (runs; none: every program), the programs run as far as the
+// signals let them, to a fixed point; each program left at an await is a
+// problem there, naming every program left blocked. An edition where an
+// awaited name has no signal at all is left to signals, which reports it.
+func (c *checker) awaitCycles(runs []spec.Edition) {
+	eds := runs
+	if len(eds) == 0 {
+		eds = []spec.Edition{0}
+	}
+	type problem struct {
+		pos Pos
+		msg string
+	}
+	var order []problem
+	under := map[problem][]spec.Edition{}
+	for _, ed := range eds {
+		for _, p := range c.stuckAwaits(ed) {
+			pr := problem{p.pos, p.msg}
+			if _, ok := under[pr]; !ok {
+				order = append(order, pr)
+			}
+			under[pr] = append(under[pr], ed)
+		}
+	}
+	for _, pr := range order {
+		msg := pr.msg
+		if e := under[pr]; len(e) < len(eds) {
+			msg += " (under " + editionNames(e) + ")"
+		}
+		c.addf(pr.pos, "%s", msg)
+	}
+}
+
+// stuckAwait is an await no schedule of one edition gets past.
+type stuckAwait struct {
+	pos Pos
+	msg string
+}
+
+// stuckAwaits runs the programs that run under ed (0: every program) as
+// far as their signals let them and returns, for each one left at an
+// await, a problem at that await naming every program left blocked.
+func (c *checker) stuckAwaits(ed spec.Edition) []stuckAwait {
+	var progs []*Program
+	for _, p := range c.s.Actors {
+		if runsUnder(p, ed) {
+			progs = append(progs, p)
+		}
+	}
+	named := c.signalsUnder(ed)
+	awaited := func(op Op) (string, bool) {
+		if op.Verb == "await" && len(op.Args) == 1 && op.Args[0].Key == "" {
+			return op.Args[0].Value, true
+		}
+		return "", false
+	}
+	pc := make([]int, len(progs))
+	signalled := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for i, p := range progs {
+			for ; pc[i] < len(p.Ops); pc[i]++ {
+				op := p.Ops[pc[i]]
+				if name, ok := awaited(op); ok && !signalled[name] {
+					break
+				}
+				if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" {
+					signalled[op.Args[0].Value] = true
+				}
+				changed = true
+			}
+		}
+	}
+	var blocked []string
+	var at []stuckAwait
+	for i, p := range progs {
+		if pc[i] == len(p.Ops) {
+			continue
+		}
+		op := p.Ops[pc[i]]
+		name, _ := awaited(op)
+		if !slices.Contains(named, name) {
+			return nil // never signalled under ed: signals reports it
+		}
+		who := p.Kind.String()
+		if p.Kind != ActorHypervisor {
+			who += " " + clip(p.Name)
+		}
+		blocked = append(blocked, fmt.Sprintf("%s blocked at line %d (await %s)", who, op.Line, echo(name)))
+		at = append(at, stuckAwait{pos: op.Args[0].Pos, msg: "await " + echo(name)})
+	}
+	for i := range at {
+		at[i].msg += ": no schedule gets past it, the scenario's awaits deadlock: " + strings.Join(blocked, "; ")
+	}
+	return at
+}

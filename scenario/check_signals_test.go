@@ -71,3 +71,53 @@ func TestCheckSignalsUnderEditions(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckAwaitCycles: awaits that no schedule gets past (each actor of
+// a cycle awaiting what another signals only after its own await) are a
+// problem at each blocked await, naming every blocked program; an order
+// some schedule completes is not, nor a cycle under an edition that does
+// not run, and a cycle under one edition only says which.
+func TestCheckAwaitCycles(t *testing.T) {
+	const cycle = "guest g\n  await b\n  signal a\npeer p\n  await a\n  signal b\n"
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{name: "a cycle of two",
+			src: cycle + "expect draft-2023 pass\n",
+			want: []string{
+				"5:9 await b: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a)",
+				"8:9 await a: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a)",
+			}},
+		{name: "the same names in an order that completes",
+			src: "guest g\n  signal a\n  await b\npeer p\n  await a\n  signal b\nexpect draft-2023 pass\n"},
+		{name: "a second signaller breaks the cycle",
+			src: cycle + "peer q\n  signal b\nexpect draft-2023 pass\n"},
+		{name: "a chain behind a cycle names the chained actor too",
+			src: cycle + "peer q\n  await b\n  signal c\nexpect draft-2023 pass\n",
+			want: []string{
+				"5:9 await b: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a); peer q blocked at line 11 (await b)",
+				"8:9 await a: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a); peer q blocked at line 11 (await b)",
+				"11:9 await b: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a); peer q blocked at line 11 (await b)",
+			}},
+		{name: "broken under one edition only",
+			src: cycle + "peer q edition=virtio-1.4\n  signal b\nexpect draft-2023 pass\nexpect virtio-1.4 pass\n",
+			want: []string{
+				"5:9 await b: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a) (under draft-2023)",
+				"8:9 await a: no schedule gets past it, the scenario's awaits deadlock: guest g blocked at line 5 (await b); peer p blocked at line 8 (await a) (under draft-2023)",
+			}},
+		{name: "an edition that does not run is not checked",
+			src: cycle + "peer q edition=virtio-1.4\n  signal b\nexpect draft-2023 n/a stop\nexpect virtio-1.4 pass\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("a.scn", []byte("scenario a\nvfs 2\nqueues 2\n"+tc.src))
+			require.NoError(t, err)
+			err = Check(s, signalsVocabulary())
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.Equal(t, tc.want, problems(t, err))
+		})
+	}
+}

@@ -45,6 +45,11 @@ type actor struct {
 	trapping bool
 	// chain summarises the actor's state for state hashing (state_hash.go).
 	chain uint64
+	// desc names the actor in messages ("guest vcpu0", "peer p1",
+	// "hypervisor"); at says where its program is: the file and the line
+	// of the operation it runs (0 past its last one).
+	desc string
+	at   func() (file string, line int)
 }
 
 // start runs body on a coroutine up to its first visible operation.

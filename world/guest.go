@@ -65,6 +65,13 @@ func (w *World) addGuest(p *scenario.Program) error {
 		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
 	}
 	g.drv = info.New(g, guest.Config{Plan: plan})
+	g.desc = "guest " + p.Name
+	g.at = func() (string, int) {
+		if g.opIdx < len(p.Ops) {
+			return w.scen.File, p.Ops[g.opIdx].Line
+		}
+		return w.scen.File, 0
+	}
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
 	g.start(func(y func(*actorReq) []byte) {

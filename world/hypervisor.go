@@ -46,7 +46,7 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 	if err != nil {
 		return err
 	}
-	a := &actor{id: len(w.actors), name: hv.Name}
+	a := &actor{id: len(w.actors), name: hv.Name, desc: "hypervisor", at: h.At}
 	w.hv, w.hvActor = h, a
 	w.actors = append(w.actors, a)
 	if err := h.Boot(); err != nil {

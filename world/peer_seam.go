@@ -32,8 +32,9 @@ func (w *World) addPeer(p *scenario.Program) error {
 	if attrs.Given("vf") {
 		vf = int(attrs.Int("vf"))
 	}
-	a := &actor{id: len(w.actors), name: p.Name}
+	a := &actor{id: len(w.actors), name: p.Name, desc: "peer " + p.Name}
 	pa := peer.New(peerWorld{w: w, a: a}, p, vf)
+	a.at = func() (string, int) { return w.scen.File, pa.Line() }
 	w.actors = append(w.actors, a)
 	w.peers = append(w.peers, pa)
 	a.start(func(y func(*actorReq) []byte) {

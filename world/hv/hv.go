@@ -43,6 +43,8 @@ type Hypervisor struct {
 	// flowFile names where the program's lines are, for messages: the
 	// scenario file, or the edition's default flow.
 	flowFile string
+	// line is the line of the operation the program runs (At).
+	line int
 	// mig holds the VFIO state machine of each (host, VF); stream the
 	// saving data read from the source, per VF.
 	mig    map[vfKey]*owner.MigDevice
@@ -178,13 +180,26 @@ func (hv *Hypervisor) runProgram() {
 		if hv.w.Reference() && migrationVerbs[op.Verb] {
 			continue
 		}
+		hv.line = op.Line
 		if err := expectFailure(op, hv.exec(op)); err != nil {
 			hv.fail(op, err)
 			break
 		}
 	}
+	hv.line = 0
 	hv.auditAll()
 	hv.flowEnd()
+}
+
+// At is where the hypervisor's program is: the file of its lines (the
+// scenario, or the edition's default flow) and the line of the operation
+// it runs (0 before its first and after its last, in its audit).
+func (hv *Hypervisor) At() (file string, line int) {
+	file = hv.flowFile
+	if file == "" {
+		file = hv.scen.File
+	}
+	return file, hv.line
 }
 
 func (hv *Hypervisor) fail(op scenario.Op, err error) {

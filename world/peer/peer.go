@@ -115,6 +115,9 @@ type Peer struct {
 	// log holds what the peer's reads returned, in its program order: part
 	// of what the VM can tell, compared with the run without migration.
 	log []string
+	// line is the scenario line of the operation the peer runs (0 before
+	// the first and after the last).
+	line int
 }
 
 // New returns the peer running program p, backed by VF vf of the VM (0:
@@ -134,12 +137,18 @@ func (pa *Peer) Log() []string { return pa.log }
 func (pa *Peer) Run(yield Yield) error {
 	pa.yield = yield
 	for _, op := range pa.prog.Ops {
+		pa.line = op.Line
 		if err := pa.exec(op); err != nil {
 			return fmt.Errorf("%s:%d: %w", pa.w.Scenario().File, op.Line, err)
 		}
 	}
+	pa.line = 0
 	return nil
 }
+
+// Line is the scenario line of the operation the peer runs (0 before its
+// first and after its last): where a stalled run finds it.
+func (pa *Peer) Line() int { return pa.line }
 
 func (pa *Peer) exec(op scenario.Op) error {
 	w := pa.w
