@@ -221,6 +221,10 @@ func TestSpecUsageErrors(t *testing.T) {
 		{"requirement with dot", []string{"DP-DEV-09", "--format", "dot"}, "requirement IDs take --spec and --format text|json only"},
 		{"requirement with knob", []string{"DP-DEV-09", "--knob", "read=full"}, "requirement IDs take --spec and --format text|json only"},
 		{"missing flag value", []string{"--spec"}, "--spec"},
+		{"knob of another edition", []string{"--spec", "virtio-1.4", "--knob", "freeze-notify=latch"},
+			"knob freeze-notify does not apply to virtio-1.4 (only to draft-2023: virtio-1.4 has no Freeze); virtio-1.4 knobs: stop-config-write"},
+		{"knob of the other edition, dot", []string{"--format", "dot", "--knob", "cap-group=sriov"}, "knob cap-group does not apply to draft-2023"},
+		{"unknown knob, both editions", []string{"--knob", "cap-grop=sriov"}, `unknown knob "cap-grop"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -415,4 +419,15 @@ func TestSpecDotCheckerRejectsBrokenDOT(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// TestSpecKnobsOfOneEditionBothPrinted: without --spec each edition takes
+// the knobs that apply to it and names the others as not applicable.
+func TestSpecKnobsOfOneEditionBothPrinted(t *testing.T) {
+	code, out, errOut := runSpecCLI(t, "spec", "--knob", "transitions=strict-chain", "--knob", "cap-group=sriov")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "mode transitions (DEV_MODE_SET from row to column; transitions=strict-chain)")
+	assert.Contains(t, out, "not applicable to draft-2023 (another edition's; refused on an expect line and by --knob): cap-group\n")
+	assert.Contains(t, out, "not applicable to virtio-1.4 (another edition's; refused on an expect line and by --knob): read, freeze-notify, transitions, reexec\n")
+	assert.Regexp(t, `(?m)^  cap-group +sriov +self `, out)
 }
