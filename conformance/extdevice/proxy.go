@@ -23,10 +23,11 @@ type device struct {
 	mem  pcie.MemoryPort
 	disk blk.Storage
 	// port is a virtio-net device's port (proxy_net.go), nil for
-	// virtio-blk.
-	port   *membernet.Port
-	status member.Status
-	digest uint64
+	// virtio-blk; numQueues its num_queues (0: the device's own).
+	port      *membernet.Port
+	numQueues int
+	status    member.Status
+	digest    uint64
 }
 
 var _ member.Device = (*device)(nil)
@@ -44,7 +45,7 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 	wc := ConfigToWire(c, wd)
 	if proc.info.Type == TypeNet {
 		d.disk, wc.Disk = nil, nil
-		d.port = netPort(c)
+		d.port, d.numQueues = netPort(c), int(c.NumQueues)
 		wc.Net = netConfigToWire(d.port)
 	}
 	proc.mu.Lock()
@@ -87,7 +88,7 @@ func (d *device) wire(x *exchange, m *Message, arrived []membernet.Frame) {
 		x.err = x.p.fail(x.desc(), m.Op+": wire from a device that did not declare type net")
 		return
 	}
-	if err := applyWire(d.port, m.Wire, arrived); err != nil {
+	if err := applyWire(d.port, m.Wire, arrived, d.numQueues); err != nil {
 		x.err = x.p.fail(x.desc(), m.Op+": "+err.Error())
 	}
 }

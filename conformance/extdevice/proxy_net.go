@@ -55,7 +55,8 @@ func portToWire(p *membernet.Port, ev member.Event) (s *PortState, arrived []mem
 }
 
 // applyWire replays on port p what a device reported doing with frames in
-// one reply; arrived are the frames its request carried. The arrivals it
+// one reply; arrived are the frames its request carried and numQueues the
+// device's num_queues (0: the device's own number). The arrivals it
 // takes into its FIFO are held on the port, the frames it delivers or
 // drops leave it, and the link records them. An arrival neither held nor
 // dropped is lost: the wire oracle judges that, not the protocol. Errors
@@ -68,9 +69,19 @@ func portToWire(p *membernet.Port, ev member.Event) (s *PortState, arrived []mem
 // which Port.StateHash tells apart. The world never hashes its state
 // once it holds a device of another process (member.Opaque), and
 // Port.Activity, which it compares around steps, counts frames only.
-func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame) error {
+func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame, numQueues int) error {
 	if w == nil {
 		return nil
+	}
+	for i, r := range w.Rx {
+		if err := checkDataQueue(r.Queue, 0, numQueues); err != nil {
+			return fmt.Errorf("wire.rx[%d].queue: %w", i, err)
+		}
+	}
+	for i, t := range w.Tx {
+		if err := checkDataQueue(t.Queue, 1, numQueues); err != nil {
+			return fmt.Errorf("wire.tx[%d].queue: %w", i, err)
+		}
 	}
 	// pending are the arrivals not held or dropped yet.
 	pending := slices.Clone(arrived)
@@ -124,6 +135,27 @@ func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame) error {
 	}
 	if p.Held() > p.FIFOCap() {
 		return fmt.Errorf("wire.held: the receive FIFO holds %d frames, its capacity is %d", p.Held(), p.FIFOCap())
+	}
+	return nil
+}
+
+// checkDataQueue checks that q is a receive queue (parity 0) or a transmit
+// queue (parity 1) of a device with numQueues queues: receiveqN is
+// 2(N−1) and transmitqN 2(N−1)+1, and an odd num_queues of at least 3
+// ends with the control queue (virtio spec, "Network Device",
+// "Virtqueues"). With numQueues 0 the device chose its number of pairs,
+// and only the parity is checked.
+func checkDataQueue(q uint16, parity int, numQueues int) error {
+	kind := [2]string{"receive", "transmit"}[parity]
+	if int(q)%2 != parity {
+		return fmt.Errorf("%d is not a %s queue (%s queues are %s)", q, kind, kind, [2]string{"even", "odd"}[parity])
+	}
+	limit := numQueues
+	if numQueues%2 == 1 && numQueues >= 3 {
+		limit-- // the control queue
+	}
+	if numQueues > 0 && int(q) >= limit {
+		return fmt.Errorf("%d is not a %s queue of a device with num_queues %d", q, kind, numQueues)
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ func TestApplyWire(t *testing.T) {
 	tests := []struct {
 		name string
 		wire *Wire
+		// numQueues is the device's num_queues (0: its own).
+		numQueues int
 		// want is the error; held, delivered and drops what the port
 		// holds and the link recorded otherwise.
 		want             string
@@ -76,11 +78,25 @@ func TestApplyWire(t *testing.T) {
 			want: "wire.drops[0].seq: missing for a received frame"},
 		{name: "received drop of a frame never seen", wire: &Wire{Drops: []WireDrop{{Dir: "rx", Seq: 4, Reason: "mtu"}}},
 			want: "wire.drops[0].seq: frame 4 is neither held nor an arrival of this request"},
+		{name: "the last pair of num_queues 9", wire: &Wire{Rx: []RxFrame{{Queue: 6, Seq: 1}}, Tx: []TxFrame{{Queue: 7, Data: []byte{1}}}},
+			numQueues: 9, held: []uint64{2}, delivered: 1},
+		{name: "any pair when the device chose num_queues", wire: &Wire{Rx: []RxFrame{{Queue: 600, Seq: 1}}, Tx: []TxFrame{{Queue: 65535}}},
+			held: []uint64{2}, delivered: 1},
+		{name: "delivered into a transmit queue", wire: &Wire{Rx: []RxFrame{{Queue: 1, Seq: 1}}},
+			want: "wire.rx[0].queue: 1 is not a receive queue (receive queues are even)"},
+		{name: "transmitted from a receive queue", wire: &Wire{Tx: []TxFrame{{Queue: 2}}},
+			want: "wire.tx[0].queue: 2 is not a transmit queue (transmit queues are odd)"},
+		{name: "delivered into the control queue", wire: &Wire{Rx: []RxFrame{{Queue: 8, Seq: 1}}}, numQueues: 9,
+			want: "wire.rx[0].queue: 8 is not a receive queue of a device with num_queues 9"},
+		{name: "transmitted from a queue past num_queues", wire: &Wire{Tx: []TxFrame{{Queue: 5}}}, numQueues: 4,
+			want: "wire.tx[0].queue: 5 is not a transmit queue of a device with num_queues 4"},
+		{name: "transmitted with one queue", wire: &Wire{Tx: []TxFrame{{Queue: 1}}}, numQueues: 1,
+			want: "wire.tx[0].queue: 1 is not a transmit queue of a device with num_queues 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			link, port, arrived := netFixture()
-			err := applyWire(port, tc.wire, arrived)
+			err := applyWire(port, tc.wire, arrived, tc.numQueues)
 			if tc.want != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.want)
@@ -143,7 +159,7 @@ func TestServedNetErrors(t *testing.T) {
 // the kit do: a config.net that builds a port holds its frames on a link
 // of its MAC and mtu; a port state arrives on it; a wire account replays
 // on a port holding frames 1 and 2 with arrivals 5 and 6 or is refused
-// with its field; once replayed the FIFO is within its capacity and the
+// with its field (a device of the reference's num_queues); once replayed the FIFO is within its capacity and the
 // link recorded exactly the account's records.
 func FuzzNetFromWire(f *testing.F) {
 	addSeeds(f,
@@ -151,7 +167,7 @@ func FuzzNetFromWire(f *testing.F) {
 		`{"id":3,"op":"effects","wire":{"drops":[{"dir":"rx","seq":6,"reason":"fifo-full"},{"dir":"rx","seq":1,"reason":"reset"}]}}`,
 		`{"id":2,"op":"new","dev":1,"config":{"net":{"mac":"525400010203","mtu":68,"fifo":1,"held":[{"seq":4,"data":"00"}]}}}`,
 		`{"id":3,"op":"event","dev":1,"port":{"link_up":true,"announce":true,"arrivals":[{"seq":1},{"seq":2,"data":"ff"}]}}`)
-	field := `^(wire\.(held|rx|drops|tx)(\[\d+\](\.seq|\.dir|\.reason)?)?|config\.net\.(mac|mtu|fifo|held)(\[\d+\]\.seq)?|port\.arrivals\[\d+\]\.seq): `
+	field := `^(wire\.(held|rx|drops|tx)(\[\d+\](\.seq|\.dir|\.reason|\.queue)?)?|config\.net\.(mac|mtu|fifo|held)(\[\d+\]\.seq)?|port\.arrivals\[\d+\]\.seq): `
 	f.Fuzz(func(t *testing.T, line []byte) {
 		m, err := DecodeMessage(line)
 		if err != nil {
@@ -180,7 +196,7 @@ func FuzzNetFromWire(f *testing.F) {
 			return
 		}
 		link, port, arrived := netFixture()
-		if err := applyWire(port, m.Wire, arrived); err != nil {
+		if err := applyWire(port, m.Wire, arrived, 2*membernet.DefaultMaxPairs+1); err != nil {
 			assert.Regexp(t, field, err.Error())
 			return
 		}
