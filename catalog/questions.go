@@ -77,14 +77,7 @@ func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
 
 // isNetScenario reports whether a scenario runs virtio-net VFs (`set
 // vf-device=net`): its rows go to the virtio-net section.
-func isNetScenario(s *scenario.Scenario) bool {
-	for _, a := range s.Settings {
-		if a.Key == "vf-device" && a.Value == "net" {
-			return true
-		}
-	}
-	return false
-}
+func isNetScenario(s *scenario.Scenario) bool { return scenario.VFDevice(s.Settings) == "net" }
 
 const netSectionIntro = `
 ## virtio-net

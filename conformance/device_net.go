@@ -1,8 +1,6 @@
 package conformance
 
 import (
-	"slices"
-
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
@@ -50,21 +48,7 @@ func deviceType(d Device) string {
 
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
 // scenario or the expectation).
-func rowDevice(r row) string {
-	return vfDevice(append(slices.Clone(r.s.Settings), r.e.Settings...))
-}
-
-// vfDevice is the device type settings give the VFs (the last
-// `vf-device=` wins).
-func vfDevice(settings []scenario.Arg) string {
-	v := deviceBlk
-	for _, a := range settings {
-		if a.Key == "vf-device" {
-			v = a.Value
-		}
-	}
-	return v
-}
+func rowDevice(r row) string { return scenario.VFDevice(r.s.Settings, r.e.Settings) }
 
 // typeSkip says why a row does not run for the device, or "".
 func (k *kit) typeSkip(r row) string {

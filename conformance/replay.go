@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/devicecmd"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -34,7 +35,7 @@ func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t ca
 	if err != nil {
 		return catalog.Target{}, nil, err
 	}
-	if got, want := vfDevice(append(slices.Clone(t.Scenario.Settings), t.Settings...)), deviceType(d); got != want {
+	if got, want := scenario.VFDevice(t.Scenario.Settings, t.Settings), deviceType(d); got != want {
 		return catalog.Target{}, nil, fmt.Errorf("conformance: %s is virtio-%s, the schedule's VFs are virtio-%s: %w", d.Name(), want, got, ErrDeviceType)
 	}
 	if cd, ok := d.(contextDevice); ok && ctx != nil {
