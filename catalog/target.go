@@ -98,6 +98,10 @@ func SettingStrings(args []scenario.Arg) []string {
 // Knobs returns the knobs that differ from the edition's defaults, sorted.
 func (t Target) Knobs() []string { return t.Rules.Diff(t.Edition) }
 
+// StepBound is the step bound Judge runs the target's worlds under:
+// MaxSteps, or DefaultJudgeMaxSteps when it is zero.
+func (t Target) StepBound() int { return t.maxSteps() }
+
 func (t Target) maxSteps() int {
 	if t.MaxSteps > 0 {
 		return t.MaxSteps

@@ -190,9 +190,7 @@ func (k *kit) skipReason(e spec.Edition, rules spec.Rules) string {
 	if !slices.Contains(k.editions, e) {
 		return fmt.Sprintf("the device does not implement %s (it implements %s)", e, editionList(k.editions))
 	}
-	// A knob that does not apply to e stays at e's default in every unit
-	// of e and settles nothing there: what the device declares for it
-	// (a draft-2023 value of read, say) never skips a virtio-1.4 unit.
+	// A knob of another edition settles nothing in e's units: it skips none.
 	for _, kn := range spec.KnobsFor(e) {
 		if slices.Contains(OwnerKnobs, kn.Name) {
 			continue

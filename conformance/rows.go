@@ -227,7 +227,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		return nil
 	}
 	t.Settings = r.e.Settings
-	res, notShrunk := k.shrink(t, f, rep)
+	res, notShrunk := k.shrink(t, f, rep, engine.ScheduleSeed(o.Budget.Seed, 0))
 	defer func() {
 		if notShrunk != nil {
 			fl.Message += "; not shrunk: " + notShrunk.Error()
@@ -263,18 +263,18 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	return notShrunk
 }
 
-// shrink shrinks the failing run rep of target t (a copy) with the
-// device's factory f. On an error it returns the run as found, and the
-// error.
-func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report) (engine.Result, error) {
+// shrink shrinks the failing run rep of target t (a copy) with the device's
+// factory f as the judge ran it (Target.StepBound, the reference log of the
+// row's first seed probe); on an error it returns the run as found, and the error.
+func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report, probe uint64) (engine.Result, error) {
 	t.MaxSteps = k.cfg.budget.MaxSteps
 	setFactory(&t, k.dev, f)
-	fac, err := t.Factory(rep.Seed)
+	fac, err := t.Factory(probe)
 	if err != nil {
 		return rep.Result, err
 	}
 	sr, err := engine.ShrinkContext(k.cfg.ctx, fac, rep.Seed, rep.Result.Choices, rep.Finding.Oracle,
-		engine.ShrinkConfig{MaxReplays: k.cfg.budget.ShrinkReplays, MaxSteps: k.cfg.budget.MaxSteps, JustRan: true})
+		engine.ShrinkConfig{MaxReplays: k.cfg.budget.ShrinkReplays, MaxSteps: t.StepBound(), JustRan: true})
 	if err != nil {
 		return rep.Result, err
 	}
