@@ -32,8 +32,8 @@ const (
 )
 
 // DefaultBudget is the exploration of a scenario that states none for an
-// edition: 100 random schedules from seed 1, pass rows proved with the
-// default proof budget.
+// edition: 100 random schedules from seed 1, and a row whose sampling
+// finds nothing (whatever it expects) proved with the default proof budget.
 var DefaultBudget = Budget{Strategy: "random", Schedules: 100, Depth: 3, Seed: 1, Proof: DefaultProofRuns}
 
 // BudgetFor returns the scenario's exploration budget for an edition: the
