@@ -119,11 +119,11 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	case scenario.VerdictError:
 		want = oracle.ErrorPrefix + o.ExpectedOracle
 	}
-	rep := firstUnexpected(o, want)
+	rep := o.FirstUnexpected(want)
 	if rep == nil && o.Defect == "" && want != "" && k.cfg.budget.Schedules > 0 {
 		// Nothing unexpected; the expected finding was missed by some
 		// exploration cut short by the budget.
-		if foundBy(o, want) {
+		if o.FoundBy(want) {
 			u.Explored += fmt.Sprintf(" (%s missed by an exploration under the budget's cap)", r.expected())
 			return
 		}
@@ -188,30 +188,6 @@ const (
 	checkDeterminism = "device determinism"
 	checkContract    = "device contract"
 )
-
-// firstUnexpected returns the first finding of the row's explorations
-// (the scenario's own first) that is not the expected one.
-func firstUnexpected(o catalog.Outcome, want string) *engine.Report {
-	for i := range o.Runs {
-		for _, rep := range o.Runs[i].Explored.Findings {
-			if rep.Finding.Oracle != want {
-				r := rep
-				return &r
-			}
-		}
-	}
-	return nil
-}
-
-// foundBy reports whether some exploration of the row found want.
-func foundBy(o catalog.Outcome, want string) bool {
-	for i := range o.Runs {
-		if slices.Contains(o.Runs[i].Verdicts(), want) {
-			return true
-		}
-	}
-	return false
-}
 
 // counterexample shrinks a failing run, writes its schedule and fills the
 // failure's replay. When the run cannot be shrunk (most often: the device
