@@ -24,8 +24,8 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			c.Failure = junitFailure(q.Failures)
 		case verdictSkip:
 			c.Skipped = &junit.Skipped{Message: q.Why}
-		case verdictNotCovered:
-			c.Skipped = &junit.Skipped{Message: "not covered: " + q.Why}
+		case verdictNotCovered, verdictNotExer:
+			c.Skipped = &junit.Skipped{Message: q.Verdict + ": " + q.Why}
 		}
 		reqs.Add(c)
 	}

@@ -312,6 +312,9 @@ func (k *kit) runRow(u *Unit, r row) {
 		return
 	}
 	k.judgeRow(u, r, f)
+	if u.verdict() == verdictPass {
+		u.NotExercised = k.notExercised(r, f, u.Requirements)
+	}
 	if err := done(); interrupted(err) {
 		u.Failures, u.Verdict, u.Reason = nil, "", ""
 		u.skip("interrupted")

@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,7 +10,9 @@ import (
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/spec"
 )
 
 // netScenarios are the virtio-net rows the kit's net test judges.
@@ -43,4 +46,56 @@ func TestNetDevice(t *testing.T) {
 		conformance.Short(), conformance.Scenarios("net-rx-while-stopped"), conformance.ReplayDir(t.TempDir()))
 	require.NotNil(t, rep)
 	assert.Subset(t, rep.FailedRequirements(), []string{"DP-DEV-11"})
+}
+
+// TestNetDeviceWithoutControlQueue runs the kit on a virtio-net that
+// offers none of the control-queue features: the rows that rely on them
+// pass (the guest's commands never reach the device, in both runs), but
+// the requirements they would judge are not exercised, with the feature
+// the run did not negotiate, and a requirement that needs none still
+// passes.
+func TestNetDeviceWithoutControlQueue(t *testing.T) {
+	strip := spec.Features(spec.FeatureNetCtrlVQ.Mask())
+	for _, f := range spec.NetFeatureNeedsCtrlVQ {
+		strip |= spec.Features(f.Mask())
+	}
+	bare := func(c member.Config) member.Device {
+		if c.Features == 0 {
+			c.Features = membernet.DefaultFeatures
+		}
+		c.Features &^= strip
+		return membernet.New(c)
+	}
+	rep, err := conformance.Check(conformance.NetFactoryDevice("bare-net", bare), conformance.Short(),
+		conformance.Scenarios("net-mac-table-before-stop", "net-mq-pairs-before-migration", "net-link-while-stopped"),
+		conformance.ReplayDir(t.TempDir()))
+	require.NoError(t, err)
+	assert.False(t, rep.Failed())
+	u, ok := rep.Unit("net-mac-table-before-stop/virtio-1.4")
+	require.True(t, ok)
+	assert.Equal(t, "pass", u.Verdict)
+	assert.Equal(t, map[string]string{
+		"NET-PART-01": "the run did not negotiate VIRTIO_NET_F_CTRL_VQ",
+		"NET-PART-02": "the run did not negotiate VIRTIO_NET_F_CTRL_VQ",
+		"NET-DEV-06":  "the run did not negotiate VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX",
+		"NET-DEV-07":  "the run did not negotiate VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX",
+	}, u.NotExercised)
+	for id, want := range map[string]string{
+		"NET-PART-01": "not exercised", "NET-PART-03": "not exercised", "NET-DEV-06": "not exercised",
+		"NET-DEV-07": "not exercised", "NET-DEV-10": "not exercised", "NET-DRV-02": "not exercised",
+		"NET-DEV-03": "pass", "DP-DEV-11": "pass",
+	} {
+		i := slices.IndexFunc(rep.Requirements, func(r conformance.RequirementResult) bool { return r.ID == id })
+		require.GreaterOrEqual(t, i, 0, id)
+		assert.Equal(t, want, rep.Requirements[i].Verdict, id)
+		if want == "not exercised" {
+			assert.Contains(t, rep.Requirements[i].Why, "the run did not negotiate VIRTIO_NET_F_CTRL_VQ", id)
+		}
+	}
+	var text, junit strings.Builder
+	require.NoError(t, rep.WriteText(&text))
+	assert.Regexp(t, `\d+ not exercised`, text.String())
+	assert.Regexp(t, `NET-PART-01 +MUST +Not exercised the run did not negotiate VIRTIO_NET_F_CTRL_VQ\n`, text.String())
+	require.NoError(t, rep.WriteJUnit(&junit))
+	assert.Contains(t, junit.String(), "not exercised: the run did not negotiate VIRTIO_NET_F_CTRL_VQ")
 }

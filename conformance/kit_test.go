@@ -143,7 +143,7 @@ func TestReportFormats(t *testing.T) {
 	assert.Contains(t, text.String(), "replay: migsim conform --device builtin:mutant/mode-get-lies --replay ")
 
 	// One word for a skip, in the summary as in the VERDICT column.
-	assert.Regexp(t, `requirements: \d+ pass, \d+ fail, \d+ skip, \d+ not covered; \d+ units: \d+ pass, \d+ fail, \d+ skip\n`, text.String())
+	assert.Regexp(t, `requirements: \d+ pass, \d+ fail, \d+ skip, \d+ not exercised, \d+ not covered; \d+ units: \d+ pass, \d+ fail, \d+ skip\n`, text.String())
 	assert.NotContains(t, text.String(), "skipped")
 	// A row's failure line says what the row expected, as the JSON does.
 	rowFailures := 0

@@ -22,6 +22,7 @@ const (
 	verdictFail       = "fail"
 	verdictSkip       = "skip"
 	verdictNotCovered = "not covered"
+	verdictNotExer    = "not exercised"
 )
 
 // ReportFormats are the formats of Report.
@@ -45,6 +46,9 @@ type Unit struct {
 	Failures []Failure `json:"failures,omitempty"`
 	// Explored says what a row's explorations covered.
 	Explored string `json:"explored,omitempty"`
+	// NotExercised maps each requirement a passing row's run did not
+	// exercise (the guest did not negotiate a feature it needs) to why.
+	NotExercised map[string]string `json:"not_exercised,omitempty"`
 
 	done    bool
 	elapsed time.Duration
@@ -112,8 +116,8 @@ func reportRequirement[X T[X]](t X, r RequirementResult) {
 		}
 	case verdictSkip:
 		t.Skip(r.Why)
-	case verdictNotCovered:
-		t.Skip("not covered: " + r.Why)
+	case verdictNotCovered, verdictNotExer:
+		t.Skip(r.Verdict + ": " + r.Why)
 	default:
 		t.Logf("%s: exercised by %s", r.ID, strings.Join(r.Units, ", "))
 	}
@@ -166,8 +170,9 @@ type RequirementResult struct {
 	Editions []string `json:"editions"`
 	Text     string   `json:"text"`
 	// Verdict is pass, fail, skip (every unit that exercises it was
-	// skipped) or "not covered" (nothing in the kit exercises it; Why
-	// says why).
+	// skipped), "not exercised" (the runs of the units that would judge
+	// it did not negotiate a device feature it needs; Why says which) or
+	// "not covered" (nothing in the kit exercises it; Why says why).
 	Verdict string `json:"verdict"`
 	// Units are the units that exercise it.
 	Units    []string  `json:"units,omitempty"`
@@ -243,8 +248,8 @@ func (k *kit) report() *Report {
 		for _, e := range req.Editions {
 			rr.Editions = append(rr.Editions, e.String())
 		}
-		ran, skipped := 0, 0
-		var reasons []string
+		ran, skipped, unexercised := 0, 0, 0
+		var reasons, notEx []string
 		for _, u := range k.units {
 			failed := false
 			for _, f := range u.Failures {
@@ -263,16 +268,17 @@ func (k *kit) report() *Report {
 				// requirement. It cut short or spoiled the run that
 				// would have judged this one, so it is no evidence.
 				skipped++
-				if !slices.Contains(reasons, why) {
-					reasons = append(reasons, why)
-				}
+				reasons = appendNew(reasons, why)
 				continue
 			}
 			if u.Verdict == verdictSkip {
 				skipped++
-				if !slices.Contains(reasons, u.Reason) {
-					reasons = append(reasons, u.Reason)
-				}
+				reasons = appendNew(reasons, u.Reason)
+				continue
+			}
+			if why, ok := u.NotExercised[req.ID]; ok {
+				unexercised++
+				notEx = appendNew(notEx, why)
 				continue
 			}
 			ran++
@@ -282,6 +288,8 @@ func (k *kit) report() *Report {
 			rr.Verdict = verdictFail
 		case ran > 0:
 			rr.Verdict = verdictPass
+		case unexercised > 0:
+			rr.Verdict, rr.Why = verdictNotExer, strings.Join(notEx, "; ")
 		case skipped > 0:
 			rr.Verdict, rr.Why = verdictSkip, strings.Join(reasons, "; ")
 		case cov.Covered(req.ID):
@@ -292,6 +300,14 @@ func (k *kit) report() *Report {
 		rep.Requirements = append(rep.Requirements, rr)
 	}
 	return rep
+}
+
+// appendNew appends s to list unless it holds it already.
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // notJudged says why a failed unit is no evidence for requirement id,
@@ -366,8 +382,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, u := range r.Units {
 		units[u.Verdict]++
 	}
-	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not covered; %d units: %d pass, %d fail, %d skip\n",
-		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotCovered],
+	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip\n",
+		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
 		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)

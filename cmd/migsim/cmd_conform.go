@@ -43,8 +43,8 @@ const conformUsage = `usage: migsim conform --device DEVICE [flags] [-- DEVICE-A
 Runs the conformance kit (docs/conformance.md) against a member device: the
 per-requirement device tests, then every catalog row judged with the device,
 and reports every requirement of the spec catalog as pass, fail (with the
-row, the oracle and the replay command of the counterexample), skipped or
-not covered.
+row, the oracle and the replay command of the counterexample), skipped, not
+exercised (the device does not offer a feature it needs) or not covered.
 
 DEVICE is
   builtin:blk          the reference virtio-blk
