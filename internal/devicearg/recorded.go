@@ -5,11 +5,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/devicecmd"
 	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/scenario"
 )
 
 // ForSchedule returns the device that replays schedule sc, read from
@@ -44,7 +47,7 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 	if strings.HasPrefix(sc.Device, ExecPrefix) {
 		return nil, "", fmt.Errorf("%s was recorded with the external device %s, which is not started unless named: "+
 			"name it to replay with it (%s), or name another device (--device %s: the reference)",
-			path, recorded, Command(command, rest, sc.Device, sc.DeviceArgs), Blk)
+			path, recorded, Command(command, rest, sc.Device, sc.DeviceArgs), Reference(sc))
 	}
 	if name, ok := strings.CutPrefix(sc.Device, MutantPrefix); ok {
 		if _, ok := mutants.Lookup(name); !ok {
@@ -57,6 +60,19 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 		return nil, "", fmt.Errorf("%s: field device: %w", path, err)
 	}
 	return dev, fmt.Sprintf("%s: replaying with %s, the device the file records (--device DEVICE replays with another)", path, sc.Device), nil
+}
+
+// Reference is the reference device of the type of sc's VFs (`set
+// vf-device=` in its scenario or settings, scenario.VFDevice): Net for
+// virtio-net VFs, else Blk, the one device of this migsim that replays sc
+// in place of the device it records. A schedule whose scenario does not
+// parse gets Blk: replaying it then names the scenario's error.
+func Reference(sc *schedfile.Schedule) string {
+	t, err := catalog.TargetOf(sc)
+	if err == nil && scenario.VFDevice(t.Scenario.Settings, t.Settings) == extdevice.TypeNet {
+		return Net
+	}
+	return Blk
 }
 
 // Shown is a device as messages show it: its name, and an exec device's

@@ -5,9 +5,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine/schedfile"
 )
 
 // TestCommandIsTheKitsLine: the line that replays a file with the exec
@@ -42,4 +45,38 @@ func mustParse(t *testing.T, name string) conformance.Device {
 	d, _, err := Parse(Spec{Name: name})
 	assert.NoError(t, err)
 	return d
+}
+
+// TestReference_OfTheSchedulesType: the device a refused exec file is
+// pointed to is the reference of its VFs' type: builtin:net for a
+// virtio-net scenario (which builtin:blk would refuse as not the
+// schedule's device type), builtin:blk for a virtio-blk one, and the
+// refusal names it.
+func TestReference_OfTheSchedulesType(t *testing.T) {
+	for _, tc := range []struct{ scenario, want string }{
+		{"net-rx-while-stopped", Net},
+		{"compat-net-mq8-to-4", Net},
+		{"active-to-freeze-on-destination", Blk},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			sc := scheduleOf(t, tc.scenario)
+			assert.Equal(t, tc.want, Reference(sc))
+			sc.Device = "exec:/nonexistent/dev"
+			_, _, err := ForSchedule("replay", "f.json", "f.json", sc, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "(--device "+tc.want+": the reference)")
+		})
+	}
+	unparsable := scheduleOf(t, "active-to-freeze-on-destination")
+	unparsable.Scenario, unparsable.ScenarioHash = "no-such-scenario", ""
+	assert.Equal(t, Blk, Reference(unparsable), "a scenario that does not load: the default type")
+}
+
+// scheduleOf is a schedule of the catalog scenario name, edition
+// virtio-1.4, recording no device.
+func scheduleOf(t *testing.T, name string) *schedfile.Schedule {
+	t.Helper()
+	s, err := catalog.FindScenario(name)
+	require.NoError(t, err)
+	return &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: s.Name, ScenarioHash: s.Hash}
 }
