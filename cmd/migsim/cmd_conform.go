@@ -126,7 +126,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
 	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
-	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request (more than 0s, at most 10m)")
+	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request (more than 0s, at most 10m); the hello's is 30s unless this is longer")
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
 	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace, as migsim trace --format text does")

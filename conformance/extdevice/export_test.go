@@ -17,3 +17,6 @@ func PIDs(p *Pool) []int {
 // SessionTranscript is where TestProtocolDocTranscript keeps the whole
 // transcript of its session, the fuzz targets' seeds.
 const SessionTranscript = sessionTranscript
+
+// PoolOptions returns the options a pool runs with, its defaults filled.
+func PoolOptions(p *Pool) Options { return p.opts }

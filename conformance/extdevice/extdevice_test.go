@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -188,8 +189,8 @@ func TestHostileDevices(t *testing.T) {
 		{"exit", true, []string{"hello", "closed its", "exit status 3", "exiting at once"}, false},
 		{"quit", true, []string{"hello", "closed its", "process exit status 0"}, false},
 		{"garbage", true, []string{"hello", "malformed message", "this is not a protocol message"}, false},
-		{"silent", true, []string{"hello", "no reply within", "no reply within 500ms (the device must flush its output after every line it writes; " +
-			"a device slow to start needs a longer deadline: --timeout, Options.Timeout)"}, false},
+		{"silent", true, []string{"hello", "the device did not answer the hello within 500ms: a program slower to start needs a longer deadline " +
+			"(a --timeout longer than that is the hello's too; Options.HelloTimeout), and a program that answered must flush its output after every line it writes"}, false},
 		{"flood", false, []string{"new device", "longer than"}, false},
 		{"hang", false, []string{"new device", "no reply within"}, false},
 		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},
@@ -201,12 +202,15 @@ func TestHostileDevices(t *testing.T) {
 			// A short deadline only where the deadline is what the mode
 			// tests: elsewhere a loaded machine's slow start would turn the
 			// error expected into "no reply within".
-			timeout := 30 * time.Second
+			opts := extdevice.Options{Timeout: 30 * time.Second, Procs: 1}
 			if slices.ContainsFunc(tc.want, func(w string) bool { return w == "no reply within" }) {
-				timeout = 500 * time.Millisecond
+				opts.Timeout = 500 * time.Millisecond
+			}
+			if slices.ContainsFunc(tc.want, func(w string) bool { return strings.Contains(w, "did not answer the hello") }) {
+				opts.Timeout, opts.HelloTimeout = 500*time.Millisecond, 500*time.Millisecond
 			}
 			start := time.Now()
-			pool, err := extdevice.Start([]string{hostile, tc.mode}, extdevice.Options{Timeout: timeout, Procs: 1})
+			pool, err := extdevice.Start([]string{hostile, tc.mode}, opts)
 			if tc.atStart {
 				require.Error(t, err)
 				for _, w := range tc.want {

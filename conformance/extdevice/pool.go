@@ -19,10 +19,21 @@ import (
 // leaves it zero. It does not depend on virtual time.
 const DefaultTimeout = 5 * time.Second
 
+// DefaultHelloTimeout is the least deadline of a process's hello when
+// Options leaves HelloTimeout zero: the hello also waits for the program
+// to start, which takes an interpreted language a second or more on a
+// loaded machine, and a process may start at any point of a kit.
+const DefaultHelloTimeout = 30 * time.Second
+
 // Options configure a Pool.
 type Options struct {
-	// Timeout is the deadline of every request (zero: DefaultTimeout).
+	// Timeout is the deadline of every request (zero: DefaultTimeout)
+	// but the hello.
 	Timeout time.Duration
+	// HelloTimeout is the deadline of the hello of every process the
+	// pool starts, the program's start included (zero: the greater of
+	// DefaultHelloTimeout and Timeout).
+	HelloTimeout time.Duration
 	// Procs is how many processes serve devices (zero: GOMAXPROCS):
 	// devices are spread over them, one request at a time per process.
 	// For a served pool (StartServed), it is how many serve functions run
@@ -123,6 +134,9 @@ func StartServed(name string, serve func(r io.Reader, w io.Writer) error, o Opti
 func newPool(command, name string, start launch, o Options) (*Pool, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.HelloTimeout <= 0 {
+		o.HelloTimeout = max(DefaultHelloTimeout, o.Timeout)
 	}
 	if o.Procs <= 0 {
 		o.Procs = runtime.GOMAXPROCS(0)

@@ -21,8 +21,9 @@ import (
 type process struct {
 	// name names the device in messages: the command's base name, or the
 	// served device's name.
-	name    string
-	timeout time.Duration
+	name string
+	// timeout is the deadline of a request, helloTimeout of the hello.
+	timeout, helloTimeout time.Duration
 	// info is what the device declared in its hello.
 	info Info
 	dev  runner
@@ -107,7 +108,7 @@ func startProcess(name string, start launch, o Options, onFail func(*Error), log
 	if err != nil {
 		return nil, Info{}, err
 	}
-	p := &process{name: name, timeout: o.Timeout, dev: dev, in: in, out: out, onFail: onFail, log: log, ctx: ctx}
+	p := &process{name: name, timeout: o.Timeout, helloTimeout: o.HelloTimeout, dev: dev, in: in, out: out, onFail: onFail, log: log, ctx: ctx}
 	p.r, p.w = bufio.NewReaderSize(out, MaxLine), bufio.NewWriter(in)
 	// When ctx ends, a read or write blocked on the device returns at once
 	// (its deadline passes); the exchange then reports the interruption.
@@ -128,7 +129,7 @@ func startProcess(name string, start launch, o Options, onFail func(*Error), log
 func (p *process) hello() (Info, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	x := p.begin(func() string { return "hello" })
+	x := p.beginWithin(func() string { return "hello" }, p.helloTimeout)
 	x.send(&Message{Op: OpHello, Protocol: ProtocolVersion})
 	m := x.recv()
 	if x.err == nil {
@@ -153,15 +154,20 @@ type exchange struct {
 	p        *process
 	id       uint64
 	what     func() string
+	within   time.Duration
 	deadline time.Time
 	err      *Error
 }
 
-// begin starts an exchange; p.mu is held. what describes the request for
-// error messages (called only when one is needed).
-func (p *process) begin(what func() string) *exchange {
+// begin starts an exchange with the request deadline; p.mu is held. what
+// describes the request for error messages (called only when one is
+// needed).
+func (p *process) begin(what func() string) *exchange { return p.beginWithin(what, p.timeout) }
+
+// beginWithin starts an exchange that must end within d.
+func (p *process) beginWithin(what func() string, d time.Duration) *exchange {
 	p.nextID++
-	return &exchange{p: p, id: p.nextID, what: what, deadline: time.Now().Add(p.timeout)}
+	return &exchange{p: p, id: p.nextID, what: what, within: d, deadline: time.Now().Add(d)}
 }
 
 // desc describes the exchange: "event … for device 3 (vf 1) (request 12)".
@@ -190,7 +196,11 @@ func (x *exchange) send(m *Message) {
 			if x.interrupted() {
 				return
 			}
-			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device did not read its input within %s (sending %s)", x.p.timeout, m.Op))
+			msg := fmt.Sprintf("the device did not read its input within %s (sending %s)", x.within, m.Op)
+			if m.Op == OpHello { // a program still starting reads nothing
+				msg = helloLate(x.within)
+			}
+			x.err = x.p.fail(x.desc(), msg)
 			return
 		}
 		if errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe) {
@@ -205,10 +215,13 @@ func (x *exchange) send(m *Message) {
 	}
 }
 
-// helloHint follows a hello that got no reply in time: the two usual
-// causes, a reply left in the device's output buffer and a slow start.
-const helloHint = " (the device must flush its output after every line it writes; " +
-	"a device slow to start needs a longer deadline: --timeout, Options.Timeout)"
+// helloLate is the error of a hello that got no reply in time, with the
+// two usual causes: a program slower to start than the deadline, and a
+// reply left in the device's output buffer.
+func helloLate(d time.Duration) string {
+	return fmt.Sprintf("the device did not answer the hello within %s: a program slower to start needs a longer deadline "+
+		"(a --timeout longer than that is the hello's too; Options.HelloTimeout), and a program that answered must flush its output after every line it writes", d)
+}
 
 // recv reads the next message of this exchange.
 func (x *exchange) recv() *Message {
@@ -227,9 +240,9 @@ func (x *exchange) recv() *Message {
 	case errors.Is(err, os.ErrDeadlineExceeded) && x.interrupted():
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		msg := fmt.Sprintf("no reply within %s", x.p.timeout)
+		msg := fmt.Sprintf("no reply within %s", x.within)
 		if x.what() == "hello" {
-			msg += helloHint
+			msg = helloLate(x.within)
 		}
 		x.err = x.p.fail(x.desc(), msg)
 		return nil

@@ -23,7 +23,7 @@ type Flag struct {
 // Add registers the flags on fs.
 func (d *Flag) Add(fs *pflag.FlagSet) {
 	fs.StringVar(&d.device, "device", "", "replay with this device instead of the one the file records (none: the reference): builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
-	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m)")
+	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m); the hello's is 30s unless this is longer")
 }
 
 // Parse returns the positional arguments and the device the flags name
