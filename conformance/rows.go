@@ -163,6 +163,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + found
 		}
 	}
+	if fl.Check == checkProtocol || fl.Check == checkContract {
+		fl.Oracle = "" // the engine's "panic" carried the device's failure: no oracle saw it
+	}
 	switch fl.Check {
 	case checkDeterminism:
 		fl.Requirements = nil

@@ -23,7 +23,7 @@ func Contract(msg string) string {
 	if i < 0 {
 		return msg
 	}
-	where := strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":")
+	where := place(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":"))
 	msg = "the device broke the member contract: " + msg[i+len(guard.MemberContract):]
 	if j := strings.Index(msg, " "+guard.FootprintNote); j >= 0 {
 		if k := strings.Index(msg[j:], "]"); k >= 0 {
@@ -52,13 +52,25 @@ func Protocol(msg string) string {
 	} else if r, ok := strings.CutPrefix(rest, "device fault: "); ok {
 		head, rest = "the device faulted (it kept the protocol but asked for what no device may do): ", r
 	}
-	switch {
-	case strings.HasPrefix(where, "at step "):
-		rest += " (" + strings.TrimSuffix(where, ":") + ")"
-	case strings.Contains(where, "in the run without migration"):
-		rest += " (in the run without migration)"
+	if where := place(strings.TrimSuffix(where, ":")); where != "" {
+		rest += " (" + where + ")"
 	}
 	return head + rest
+}
+
+// place is where a failure happened, from the wrapping before the
+// device's error: "at step N…", "in the run without migration", or ""
+// (the engine's wording of how the error reached it, "the simulator
+// panicked" and the "(panic)" finding it became, is not the device's
+// doing and is dropped).
+func place(where string) string {
+	switch {
+	case strings.HasPrefix(where, "at step "):
+		return where
+	case strings.Contains(where, "in the run without migration"):
+		return "in the run without migration"
+	}
+	return ""
 }
 
 // NotDeterministic words the engine's determinism error: the same

@@ -29,6 +29,13 @@ func TestContract(t *testing.T) {
 	assert.Equal(t, "plain", Contract("plain"), "a message without the guard's text is kept")
 	got := Contract("at step 3 of 9: world: " + guard.MemberContract + "src.vf1 changed its mode")
 	assert.Equal(t, "the device broke the member contract: src.vf1 changed its mode (at step 3 of 9); the simulator's reduction relies on it, so the row is not judged further with this device", got)
+	// In the run without migration the finding reaches the kit as the
+	// catalog's defect of a panic: none of that wrapping is shown.
+	got = Contract("the simulator panicked: in the run without migration (panic): world: " + guard.MemberContract + "src.vf1 changed its mode")
+	assert.Equal(t, "the device broke the member contract: src.vf1 changed its mode (in the run without migration); the simulator's reduction relies on it, so the row is not judged further with this device", got)
+	assert.NotContains(t, got, "panic")
+	got = Protocol("the simulator panicked: in the run without migration (panic): " + extdevice.ErrorPrefix + "protocol: bad reply")
+	assert.Equal(t, "the device broke the protocol: bad reply (in the run without migration)", got)
 }
 
 func TestNotDeterministic(t *testing.T) {
