@@ -36,7 +36,11 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 func DecodeMessage(line []byte) (*Message, error) {
 	m, err := parseMessage(line)
 	if err != nil {
-		return nil, fmt.Errorf("malformed message %s: %w", quoteLine(line), err)
+		q := quoteLine(line)
+		if pe := (*parseError)(nil); errors.As(err, &pe) {
+			q = quoteAt(line, pe.pos)
+		}
+		return nil, fmt.Errorf("malformed message %s: %w", q, err)
 	}
 	if m.Op == "" {
 		return nil, fmt.Errorf("malformed message %s: no op", quoteLine(line))
@@ -47,13 +51,34 @@ func DecodeMessage(line []byte) (*Message, error) {
 	return m, nil
 }
 
+// quoteMax is how much of a line an error message quotes.
+const quoteMax = 120
+
 // quoteLine quotes the start of a line for error messages.
 func quoteLine(line []byte) string {
-	const max = 120
-	if len(line) > max {
-		return fmt.Sprintf("%q… (%d bytes)", line[:max], len(line))
+	if len(line) > quoteMax {
+		return fmt.Sprintf("%q… (%d bytes)", line[:quoteMax], len(line))
 	}
 	return fmt.Sprintf("%q", line)
+}
+
+// quoteAt quotes a line around byte pos, where the parser found it
+// wrong: the whole of a short line, else quoteMax bytes with pos in the
+// middle (or as near it as the line's ends allow).
+func quoteAt(line []byte, pos int) string {
+	if len(line) <= quoteMax {
+		return fmt.Sprintf("%q", line)
+	}
+	lo := min(max(0, pos-quoteMax/2), len(line)-quoteMax)
+	hi := lo + quoteMax
+	if lo == 0 {
+		return quoteLine(line)
+	}
+	after := ""
+	if hi < len(line) {
+		after = "…"
+	}
+	return fmt.Sprintf("…%q%s (bytes %d to %d of %d)", line[lo:hi], after, lo, hi, len(line))
 }
 
 // writeMessage writes m as one line and flushes.

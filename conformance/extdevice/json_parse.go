@@ -23,23 +23,58 @@ import (
 type parser struct {
 	b   []byte
 	pos int
+	// path is where the parser is: the keys and indexes of the values
+	// it is inside, for errors.
+	path []pathElem
+	buf  [8]pathElem // path's first elements, without an allocation
 }
 
-// parseError is a parse failure at a byte offset.
+// pathElem is an object's key (index -1), or an array's index.
+type pathElem struct {
+	key   string
+	index int
+}
+
+// parseError is a parse failure at a byte offset, inside the value at
+// path ("" at the top level).
 type parseError struct {
-	pos int
-	msg string
+	pos  int
+	path string
+	msg  string
 }
 
-func (e *parseError) Error() string { return fmt.Sprintf("byte %d: %s", e.pos, e.msg) }
+func (e *parseError) Error() string {
+	if e.path == "" {
+		return fmt.Sprintf("byte %d: %s", e.pos, e.msg)
+	}
+	return fmt.Sprintf("byte %d, field %s: %s", e.pos, e.path, e.msg)
+}
 
 func (p *parser) fail(format string, args ...any) {
-	panic(&parseError{p.pos, fmt.Sprintf(format, args...)})
+	panic(&parseError{p.pos, p.pathString(), fmt.Sprintf(format, args...)})
+}
+
+// pathString is the path as Go or JavaScript would write it:
+// "wire.tx[0].seq".
+func (p *parser) pathString() string {
+	var b strings.Builder
+	for _, e := range p.path {
+		switch {
+		case e.index >= 0:
+			fmt.Fprintf(&b, "[%d]", e.index)
+		case b.Len() > 0:
+			b.WriteString("." + e.key)
+		default:
+			b.WriteString(e.key)
+		}
+	}
+	return b.String()
 }
 
 // parseMessage parses one line into a Message.
 func parseMessage(line []byte) (m *Message, err error) {
 	p := &parser{b: line}
+	p.path = p.buf[:0]
 	defer func() {
 		if r := recover(); r != nil {
 			pe, ok := r.(*parseError)
@@ -124,7 +159,9 @@ func (p *parser) object(fields bool, field func(key string)) {
 		p.expect(':')
 		p.ws()
 		at := p.pos
+		p.path = append(p.path, pathElem{key: key, index: -1})
 		field(key)
+		p.path = p.path[:len(p.path)-1]
 		if p.pos == at {
 			p.pos = start
 			p.fail("unknown field %q", key)
@@ -150,9 +187,11 @@ func (p *parser) array(elem func()) {
 		p.pos++
 		return
 	}
-	for {
+	for i := 0; ; i++ {
 		p.ws()
+		p.path = append(p.path, pathElem{index: i})
 		elem()
+		p.path = p.path[:len(p.path)-1]
 		p.ws()
 		if p.peek() == ',' {
 			p.pos++

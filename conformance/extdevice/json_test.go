@@ -3,6 +3,8 @@ package extdevice
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,36 +86,37 @@ func TestParseAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
-// TestParseErrors: what the parser refuses, with the byte offset.
+// TestParseErrors: what the parser refuses, with the byte offset and the
+// path of the field the offset is in (none at the top level).
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ line, want string }{
 		{`{"id":1,"op":"hello","bogus":1}`, `byte 21: unknown field "bogus"`},
-		{`{"id":1,"op":"effects","status":{"mode":1,"speed":3}}`, `byte 42: unknown field "speed"`},
-		{`{"id":1.5,"op":"x"}`, `byte 6: want an integer, got a fraction or exponent`},
-		{`{"id":-1,"op":"x"}`, `byte 6: want a non-negative integer`},
-		{`{"id":01,"op":"x"}`, `byte 6: integer with a leading zero`},
+		{`{"id":1,"op":"effects","status":{"mode":1,"speed":3}}`, `byte 42, field status: unknown field "speed"`},
+		{`{"id":1.5,"op":"x"}`, `byte 6, field id: want an integer, got a fraction or exponent`},
+		{`{"id":-1,"op":"x"}`, `byte 6, field id: want a non-negative integer`},
+		{`{"id":01,"op":"x"}`, `byte 6, field id: integer with a leading zero`},
 		{`{"id":1,"op":"x"} {}`, `byte 18: data after the JSON object`},
-		{`{"id":1,"op":"x`, `byte 15: unterminated string`},
-		{`{"id":1,"op":"effects","read_data":"abc"}`, `byte 35: bad hex bytes`},
-		{`{"id":1,"op":"mem-read","addr":"1000"}`, `byte 31: want a "0x…" string`},
-		{`{"id":1,"op":"effects","status":{"mode":256}}`, `byte 40: integer out of range for 8 bits`},
-		{`{"id":1,"op":"x","name":"a\qb"}`, `byte 27: bad escape \q`},
+		{`{"id":1,"op":"x`, `byte 15, field op: unterminated string`},
+		{`{"id":1,"op":"effects","read_data":"abc"}`, `byte 35, field read_data: bad hex bytes: encoding/hex: odd length hex string`},
+		{`{"id":1,"op":"mem-read","addr":"1000"}`, `byte 31, field addr: want a "0x…" string of 1 to 16 hex digits, got "1000"`},
+		{`{"id":1,"op":"effects","status":{"mode":256}}`, `byte 40, field status.mode: integer out of range for 8 bits`},
+		{`{"id":1,"op":"x","name":"a\qb"}`, `byte 27, field name: bad escape \q`},
 		{`["id"]`, `byte 0: want '{', got '['`},
 		{``, `byte 0: unexpected end of input`},
-		{`{"id":1,"op":"x","protocol":-null}`, `byte 29: want a digit after '-'`},
+		{`{"id":1,"op":"x","protocol":-null}`, `byte 29, field protocol: want a digit after '-'`},
 		{`{"id":1,"op":"new","config":{"vf":3},"config":{"rid":2}}`, `byte 37: field "config" given twice`},
-		{`{"id":1,"op":"effects","status":{"mode":1,"mode":2}}`, `byte 42: field "mode" given twice`},
-		{`{"id":1,"op":"effects","wire":{"rx":[{"queue":0,"seq":3,"len":60}]}}`, `byte 56: unknown field "len"`},
-		{`{"id":1,"op":"effects","wire":{"drops":[{"dir":"rx","seq":-1}]}}`, `byte 58: want a non-negative integer`},
-		{`{"id":1,"op":"event","port":{"arrivals":[{"seq":1,"data":"0g"}]}}`, `byte 57: bad hex bytes`},
-		{`{"id":1,"op":"new","config":{"net":{"mtu":65536}}}`, `byte 42: integer out of range for 16 bits`},
-		{`{"id":1,"op":"event","port":{"link_up":1}}`, `byte 39: want true or false`},
-		{`{"id":1,"op":"effects","wire":{"held":[1],"held":[2]}}`, `byte 42: field "held" given twice`},
+		{`{"id":1,"op":"effects","status":{"mode":1,"mode":2}}`, `byte 42, field status: field "mode" given twice`},
+		{`{"id":1,"op":"effects","wire":{"rx":[{"queue":0,"seq":3,"len":60}]}}`, `byte 56, field wire.rx[0]: unknown field "len"`},
+		{`{"id":1,"op":"effects","wire":{"drops":[{"dir":"rx","seq":-1}]}}`, `byte 58, field wire.drops[0].seq: want a non-negative integer`},
+		{`{"id":1,"op":"event","port":{"arrivals":[{"seq":1,"data":"0g"}]}}`, `byte 57, field port.arrivals[0].data: bad hex bytes: encoding/hex: invalid byte: U+0067 'g'`},
+		{`{"id":1,"op":"new","config":{"net":{"mtu":65536}}}`, `byte 42, field config.net.mtu: integer out of range for 16 bits`},
+		{`{"id":1,"op":"event","port":{"link_up":1}}`, `byte 39, field port.link_up: want true or false`},
+		{`{"id":1,"op":"effects","wire":{"held":[1],"held":[2]}}`, `byte 42, field wire: field "held" given twice`},
 	}
 	for _, tc := range tests {
 		_, err := parseMessage([]byte(tc.line))
 		if assert.Error(t, err, tc.line) {
-			assert.Contains(t, err.Error(), tc.want, tc.line)
+			assert.Equal(t, tc.want, err.Error(), tc.line)
 		}
 	}
 }
@@ -200,4 +203,32 @@ func normalizeNet(c *Message) {
 		}
 		c.Wire = &w
 	}
+}
+
+// TestDecodeMessage_QuotesAroundTheError: a malformed message is quoted
+// around the byte where it went wrong, not only from its start, and the
+// error names that byte and the field it is in; a short line is quoted
+// whole.
+func TestDecodeMessage_QuotesAroundTheError(t *testing.T) {
+	pad := strings.Repeat("ab", 150) // 300 hex digits of read_data before the error
+	line := `{"id":3,"op":"effects","read_data":"` + pad + `","status":{"mode":-1,"device_status":0},"digest":"0x1","error":"` + pad + `"}`
+	at := strings.Index(line, "-1")
+	_, err := DecodeMessage([]byte(line))
+	require.Error(t, err)
+	lo := at - quoteMax/2
+	want := fmt.Sprintf("malformed message …%q… (bytes %d to %d of %d): byte %d, field status.mode: want a non-negative integer",
+		line[lo:lo+quoteMax], lo, lo+quoteMax, len(line), at)
+	assert.Equal(t, want, err.Error())
+	assert.Contains(t, err.Error(), `\"mode\":-1`, "the quote shows the wrong value")
+
+	tail := `{"id":3,"op":"effects","digest":"0x1","read_data":"` + pad + `","status":{"mode":true}}`
+	_, err = DecodeMessage([]byte(tail))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("(bytes %d to %d of %d): byte ", len(tail)-quoteMax, len(tail), len(tail)), "an error near the end: the line's last bytes")
+	assert.Contains(t, err.Error(), `true}}" (bytes`, "the quote ends with the line")
+	assert.Contains(t, err.Error(), ", field status.mode: ")
+
+	_, err = DecodeMessage([]byte(`{"id":1,"op":"effects","status":{"mode":-1}}`))
+	require.Error(t, err)
+	assert.Equal(t, `malformed message "{\"id\":1,\"op\":\"effects\",\"status\":{\"mode\":-1}}": byte 40, field status.mode: want a non-negative integer`, err.Error())
 }
