@@ -1,0 +1,100 @@
+package extdevice_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestProtocolDocVirtio14 keeps the section "What a virtio-1.4 device
+// must answer" of docs/device-protocol.md generated from the packages
+// that encode what it describes: every number and offset in it is read
+// from spec, adminq and devctx (offsets by encoding marker values).
+func TestProtocolDocVirtio14(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, generatedBy, "TestProtocolDocVirtio14", "TestProtocolDocVirtio14")
+	b.WriteString("A migrating virtio-1.4 row sends the source's device, as `admin` events, DEV_MODE_SET, " +
+		"DEV_PARTS_METADATA_GET and DEV_PARTS_GET, and the destination's DEV_PARTS_SET (the owner answers " +
+		"RESOURCE_OBJ_CREATE and RESOURCE_OBJ_DESTROY itself). The layouts are the virtio spec's " +
+		"(\"Device parts\", \"Device Part Header\", and the administration commands of \"Device parts\" " +
+		"in \"Administration Virtqueues\"); all integers are little-endian, `data` is the command-specific " +
+		"data and the result is what the completion carries.\n\n")
+
+	hdr := devctx.PartHeader{Type: 0x0a0b, Flags: 0xf1, Reserved: 0xf2, Selector: [8]byte{0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8}, Length: 0xd1d2d3d4}.Encode()
+	require.Len(t, hdr, spec.PartHeaderSize)
+	fmt.Fprintf(&b, "Part header (struct virtio_dev_part_hdr, %d bytes): le16 part_type at %d, u8 flags at %d "+
+		"(bit 0 OPTIONAL: %#x), u8 reserved at %d, u8 selector[8] at %d (a virtqueue part's queue index, le16), "+
+		"le32 length at %d (of the value that follows the header).\n\n",
+		len(hdr), at(t, hdr, 0x0b, 0x0a), at(t, hdr, 0xf1), spec.PartFlagOptional, at(t, hdr, 0xf2), at(t, hdr, 0xc1, 0xc2), at(t, hdr, 0xd4, 0xd3, 0xd2, 0xd1))
+	vqp := devctx.VQCfg{}.Part(0x0e0f)
+	sel := devctx.EncodeParts([]devctx.Part{vqp})
+	require.Equal(t, []byte{0x0f, 0x0e}, sel[at(t, hdr, 0xc1, 0xc2):][:2], "a VQ part's selector is its queue index")
+
+	b.WriteString("| part | type | value |\n|---|---|---|\n")
+	for _, p := range []struct {
+		t     spec.PartType
+		value string
+	}{
+		{spec.PartDevFeatures, "the device feature bits"},
+		{spec.PartDrvFeatures, "the driver feature bits"},
+		{spec.PartPCICommonCfg, "struct virtio_pci_common_cfg's device-wide fields"},
+		{spec.PartDeviceStatus, "the device status"},
+		{spec.PartVQCfg, fmt.Sprintf("%d bytes, one part per virtqueue (below)", spec.VQCfgSize)},
+		{spec.PartVQNotifyCfg, fmt.Sprintf("%d bytes, one part per virtqueue: le16 queue_notify_off, le16 queue_notif_config_data, u8 reserved[4]", spec.VQNotifyCfgSize)},
+		{spec.PartNetCVQCfg, "virtio-net's control virtqueue state (\"Device parts\" of the network device)"},
+	} {
+		fmt.Fprintf(&b, "| %s | %#x | %s |\n", p.t, uint16(p.t), p.value)
+	}
+	vq := devctx.VQCfg{QueueSize: 0x0a0b, Vector: 0x0c0d, Enabled: 0x0e0f,
+		Desc: 0x1112131415161718, Driver: 0x2122232425262728, Device: 0x3132333435363738}.Encode()
+	require.Len(t, vq, spec.VQCfgSize)
+	fmt.Fprintf(&b, "\nVQ_CFG value (%d bytes): le16 queue_size at %d, le16 queue_msix_vector at %d, le16 queue_enable at %d, "+
+		"le16 reserved, le64 queue_desc at %d, le64 queue_driver at %d, le64 queue_device at %d.\n\n",
+		len(vq), at(t, vq, 0x0b, 0x0a), at(t, vq, 0x0d, 0x0c), at(t, vq, 0x0f, 0x0e), at(t, vq, 0x18, 0x17), at(t, vq, 0x28, 0x27), at(t, vq, 0x38, 0x37))
+
+	obj := adminq.ObjHeader{Type: 0x0a0b, ID: 0xd1d2d3d4}.Encode()
+	require.Len(t, obj, spec.ResourceObjCmdHeaderSize)
+	mg := adminq.MetadataGet{Hdr: adminq.ObjHeader{}, Type: 0x5a}.Encode()
+	pg := adminq.PartsGet{Type: 0x5a, HdrList: [][16]byte{{}}}.Encode()
+	size, list := devctx.MetadataSize{Size: 0xd1d2d3d4}.Encode(), devctx.MetadataList{Count: 1, Headers: []devctx.PartHeader{{}}}.Encode()
+	set := adminq.PartsSet{Parts: []byte{0x5a}}.Encode()
+	fmt.Fprintf(&b, "Every parts command's data starts with the resource object header (struct "+
+		"virtio_admin_cmd_resource_obj_cmd_hdr, %d bytes): le16 type at %d (DEV_PARTS: %d), u8 reserved[2], le32 id at %d "+
+		"(the object the owner created; also the event's `object_id`).\n\n",
+		len(obj), at(t, obj, 0x0b, 0x0a), spec.ResourceObjDevParts, at(t, obj, 0xd4, 0xd3, 0xd2, 0xd1))
+	b.WriteString("| opcode | data | result |\n|---|---|---|\n")
+	fmt.Fprintf(&b, "| %#x %s | %d bytes: the object header, u8 type at %d (%s %d, %s %d, %s %d), u8 reserved[7] | "+
+		"%s and %s: %d bytes, le32 size (the bytes of all parts) or count at %d, le32 reserved; %s: the same %d bytes (count) "+
+		"and then count part headers (%d bytes each) |\n",
+		uint16(spec.OpDevPartsMetadataGet), spec.OpDevPartsMetadataGet, len(mg), at(t, mg, 0x5a),
+		spec.MetadataSize, spec.MetadataSize, spec.MetadataCount, spec.MetadataCount, spec.MetadataList, spec.MetadataList,
+		spec.MetadataSize, spec.MetadataCount, len(size), at(t, size, 0xd4, 0xd3, 0xd2, 0xd1), spec.MetadataList, len(size), len(list)-len(size))
+	fmt.Fprintf(&b, "| %#x %s | %d bytes: the object header, u8 type at %d (%s %d: the parts whose headers follow; %s %d: every part), "+
+		"u8 reserved[7], then (%s) part headers of %d bytes | the parts, back to back: each its %d-byte header and `length` bytes of value |\n",
+		uint16(spec.OpDevPartsGet), spec.OpDevPartsGet, len(pg)-spec.PartHeaderSize, at(t, pg, 0x5a),
+		spec.PartsGetSelected, spec.PartsGetSelected, spec.PartsGetAll, spec.PartsGetAll, spec.PartsGetSelected, spec.PartHeaderSize, spec.PartHeaderSize)
+	fmt.Fprintf(&b, "| %#x %s | the %d-byte object header, then the parts from byte %d, as DEV_PARTS_GET returns them | none |\n",
+		uint16(spec.OpDevPartsSet), spec.OpDevPartsSet, spec.ResourceObjCmdHeaderSize, at(t, set, 0x5a))
+	b.WriteString("\nThe reference writes the parts in the spec's order (DEV_FEATURES, DRV_FEATURES, PCI_COMMON_CFG, " +
+		"DEVICE_STATUS, the VQ_CFG parts, the VQ_NOTIFY_CFG parts, then the device type's); `devctx` (Go) encodes " +
+		"and checks all of it, and `migsim decode` prints a command or result field by field.\n")
+	golden.CheckSection(t, protocolDoc, "virtio-1.4", []byte(b.String()))
+}
+
+// at is the offset of the one occurrence of marker in b.
+func at(t *testing.T, b []byte, marker ...byte) int {
+	t.Helper()
+	i := bytes.Index(b, marker)
+	require.GreaterOrEqual(t, i, 0, "marker % x in % x", marker, b)
+	require.Equal(t, -1, bytes.Index(b[i+1:], marker), "marker % x twice in % x", marker, b)
+	return i
+}
+
