@@ -97,4 +97,3 @@ func at(t *testing.T, b []byte, marker ...byte) int {
 	require.Equal(t, -1, bytes.Index(b[i+1:], marker), "marker % x twice in % x", marker, b)
 	return i
 }
-
