@@ -170,6 +170,13 @@ func normalize(m *Message) *Message {
 	if len(c.Drop) == 0 {
 		c.Drop = nil
 	}
+	// "data":"" and no data are the same message: the writer leaves an
+	// empty field out.
+	for _, b := range []*HexBytes{&c.Data, &c.ReadData} {
+		if len(*b) == 0 {
+			*b = nil
+		}
+	}
 	normalizeNet(&c)
 	return &c
 }
