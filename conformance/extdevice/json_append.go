@@ -49,17 +49,7 @@ func appendMessage(b []byte, m *Message) []byte {
 		w.key("config")
 		w.b = appendConfig(w.b, m.Config)
 	}
-	if len(m.Drop) > 0 {
-		w.key("drop")
-		w.b = append(w.b, '[')
-		for i, d := range m.Drop {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = strconv.AppendUint(w.b, d, 10)
-		}
-		w.b = append(w.b, ']')
-	}
+	uints(&w, "drop", m.Drop)
 	if m.Capacity != nil {
 		w.uint("capacity", *m.Capacity)
 	}
@@ -89,53 +79,23 @@ func appendMessage(b []byte, m *Message) []byte {
 	if len(m.ReadData) > 0 {
 		w.bytes("read_data", m.ReadData)
 	}
-	if len(m.Interrupts) > 0 {
-		w.key("interrupts")
-		w.b = append(w.b, '[')
-		for i, x := range m.Interrupts {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.uint("vector", uint64(x.Vector))
-			o.hex64("addr", x.Addr)
-			o.uint("data", uint64(x.Data))
-			w.b = append(o.b, '}')
+	objs(&w, "interrupts", m.Interrupts, func(o *objWriter, x Interrupt) {
+		o.uint("vector", uint64(x.Vector))
+		o.hex64("addr", x.Addr)
+		o.uint("data", uint64(x.Data))
+	})
+	objs(&w, "completions", m.Completions, func(o *objWriter, c Completion) {
+		o.uint("tag", c.Tag)
+		o.uint("status", uint64(c.Status))
+		o.uint("qualifier", uint64(c.Qualifier))
+		if len(c.Result) > 0 {
+			o.bytes("result", c.Result)
 		}
-		w.b = append(w.b, ']')
-	}
-	if len(m.Completions) > 0 {
-		w.key("completions")
-		w.b = append(w.b, '[')
-		for i, c := range m.Completions {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.uint("tag", c.Tag)
-			o.uint("status", uint64(c.Status))
-			o.uint("qualifier", uint64(c.Qualifier))
-			if len(c.Result) > 0 {
-				o.bytes("result", c.Result)
-			}
-			w.b = append(o.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
-	if len(m.Timers) > 0 {
-		w.key("timers")
-		w.b = append(w.b, '[')
-		for i, t := range m.Timers {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.str("timer", t.Timer)
-			o.uint("delay", t.Delay)
-			w.b = append(o.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+	})
+	objs(&w, "timers", m.Timers, func(o *objWriter, t Timer) {
+		o.str("timer", t.Timer)
+		o.uint("delay", t.Delay)
+	})
 	if len(m.Steps) > 0 {
 		w.key("steps")
 		w.b = append(w.b, '[')
@@ -358,4 +318,39 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// objs writes key and the list of one JSON object per element of xs,
+// each filled by f; nothing when xs is empty.
+func objs[T any](w *objWriter, key string, xs []T, f func(o *objWriter, x T)) {
+	if len(xs) == 0 {
+		return
+	}
+	w.key(key)
+	w.b = append(w.b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		o := objWriter{b: append(w.b, '{')}
+		f(&o, x)
+		w.b = append(o.b, '}')
+	}
+	w.b = append(w.b, ']')
+}
+
+// uints writes key and the list of xs; nothing when xs is empty.
+func uints(w *objWriter, key string, xs []uint64) {
+	if len(xs) == 0 {
+		return
+	}
+	w.key(key)
+	w.b = append(w.b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = strconv.AppendUint(w.b, x, 10)
+	}
+	w.b = append(w.b, ']')
 }

@@ -1,7 +1,5 @@
 package extdevice
 
-import "strconv"
-
 // The parser and writer of the virtio-net parts of Message (wire_net.go),
 // with the keys and omissions of their json tags.
 
@@ -172,63 +170,23 @@ func appendPortState(b []byte, s *PortState) []byte {
 
 func appendWire(b []byte, x *Wire) []byte {
 	w := objWriter{b: append(b, '{')}
-	if len(x.Held) > 0 {
-		w.key("held")
-		w.b = append(w.b, '[')
-		for i, s := range x.Held {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = strconv.AppendUint(w.b, s, 10)
+	uints(&w, "held", x.Held)
+	objs(&w, "tx", x.Tx, func(o *objWriter, t TxFrame) {
+		o.uint("queue", uint64(t.Queue))
+		if len(t.Data) > 0 {
+			o.bytes("data", t.Data)
 		}
-		w.b = append(w.b, ']')
-	}
-	if len(x.Tx) > 0 {
-		w.key("tx")
-		w.b = append(w.b, '[')
-		for i, t := range x.Tx {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.uint("queue", uint64(t.Queue))
-			if len(t.Data) > 0 {
-				o.bytes("data", t.Data)
-			}
-			w.b = append(o.b, '}')
+	})
+	objs(&w, "rx", x.Rx, func(o *objWriter, r RxFrame) {
+		o.uint("queue", uint64(r.Queue))
+		o.uint("seq", r.Seq)
+	})
+	objs(&w, "drops", x.Drops, func(o *objWriter, d WireDrop) {
+		o.str("dir", d.Dir)
+		if d.Seq != 0 {
+			o.uint("seq", d.Seq)
 		}
-		w.b = append(w.b, ']')
-	}
-	if len(x.Rx) > 0 {
-		w.key("rx")
-		w.b = append(w.b, '[')
-		for i, r := range x.Rx {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.uint("queue", uint64(r.Queue))
-			o.uint("seq", r.Seq)
-			w.b = append(o.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
-	if len(x.Drops) > 0 {
-		w.key("drops")
-		w.b = append(w.b, '[')
-		for i, d := range x.Drops {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			o := objWriter{b: append(w.b, '{')}
-			o.str("dir", d.Dir)
-			if d.Seq != 0 {
-				o.uint("seq", d.Seq)
-			}
-			o.str("reason", d.Reason)
-			w.b = append(o.b, '}')
-		}
-		w.b = append(w.b, ']')
-	}
+		o.str("reason", d.Reason)
+	})
 	return append(w.b, '}')
 }
