@@ -151,14 +151,21 @@ func TestExternalMatchesInProcess(t *testing.T) {
 	assert.Equal(t, extdevice.AllKnobs(), pool.Info().Knobs)
 	wantFx, wantSt, wantDg, wantDisk := session(t, blk.New)
 	gotFx, gotSt, gotDg, gotDisk := session(t, pool.Factory())
-	require.Len(t, gotFx, len(wantFx))
-	for i := range wantFx {
-		assert.Equal(t, normal(wantFx[i]), normal(gotFx[i]), "event %d", i)
-	}
+	sameEffects(t, wantFx, gotFx)
 	assert.Equal(t, wantSt, gotSt)
 	assert.Equal(t, wantDg, gotDg)
 	assert.Equal(t, wantDisk, gotDisk, "the request reached the kit's disk")
 	assert.NoError(t, pool.Err())
+}
+
+// sameEffects asserts that two devices gave the same effects, event by
+// event (empty and nil slices equal).
+func sameEffects(t *testing.T, want, got []member.Effects) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i := range want {
+		assert.Equal(t, normal(want[i]), normal(got[i]), "event %d", i)
+	}
 }
 
 // normal makes empty and nil slices compare equal.

@@ -46,10 +46,7 @@ func TestServedMatchesExec(t *testing.T) {
 
 	wantFx, wantSt, wantDg, wantDisk := session(t, execPool.Factory())
 	gotFx, gotSt, gotDg, gotDisk := session(t, servedPool.Factory())
-	require.Len(t, gotFx, len(wantFx))
-	for i := range wantFx {
-		assert.Equal(t, normal(wantFx[i]), normal(gotFx[i]), "event %d", i)
-	}
+	sameEffects(t, wantFx, gotFx)
 	assert.Equal(t, wantSt, gotSt)
 	assert.Equal(t, wantDg, gotDg)
 	assert.Equal(t, wantDisk, gotDisk, "the request reached the kit's disk")
