@@ -202,7 +202,7 @@ func TestJudge_ShrunkScheduleReplays(t *testing.T) {
 	assert.LessOrEqual(t, o.Shrunk.After.Steps, o.Shrunk.Before.Steps)
 	assert.Equal(t, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, o.Schedule.Knobs)
 	assert.Equal(t, s.File, o.Schedule.ScenarioFile, "a scenario outside the catalog is found again by its path")
-	assert.Equal(t, s.Hash, o.Schedule.ScenarioHash)
+	assert.Equal(t, scenario.RunHash(s), o.Schedule.ScenarioHash)
 
 	p, err := o.WriteRegress(t.TempDir())
 	require.NoError(t, err)

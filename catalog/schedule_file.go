@@ -22,7 +22,7 @@ func (t Target) Schedule(strategy string, baseSeed uint64, index int, res engine
 	sc := schedfile.New(strategy, res)
 	sc.Edition = t.Edition.String()
 	sc.Knobs = append([]string{}, t.Knobs()...)
-	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, t.Scenario.Hash
+	sc.Scenario, sc.ScenarioHash = t.Scenario.Name, scenario.RunHash(t.Scenario)
 	sc.BaseSeed, sc.Index = baseSeed, index
 	if !Embedded(t.Scenario) {
 		sc.ScenarioFile = t.Scenario.File
@@ -137,9 +137,9 @@ func CheckSchedule(s *schedfile.Schedule) error {
 // ScheduleScenario finds the scenario a schedule was recorded against: the
 // file it names (relative to the schedule file's directory from format 2 on),
 // else the text it carries when that file is gone, else the embedded
-// catalog's scenario of that name. The scenario's hash (format 2 on: of its
-// parsed form; format 1: of the file's bytes) must equal the recorded one,
-// else the error wraps ErrStale.
+// catalog's scenario of that name. The scenario's hash for the file's
+// format (ScheduleHash) must equal the recorded one, else the error wraps
+// ErrStale.
 func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 	var s *scenario.Scenario
 	var err error
@@ -165,15 +165,26 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 	if s.Name != sc.Scenario {
 		return nil, fmt.Errorf("catalog: schedule names scenario %q, %s defines %q", sc.Scenario, s.File, s.Name)
 	}
-	hash := s.Hash
-	if sc.Format == schedfile.FormatV1 {
-		hash = s.SourceHash
-	}
+	hash := ScheduleHash(s, sc.Format)
 	if hash != sc.ScenarioHash {
 		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; %s",
 			ErrStale, s.Name, s.File, hash, sc.ScenarioHash, staleHint(s, sc, p == "" && sc.ScenarioText == ""))
 	}
 	return s, nil
+}
+
+// ScheduleHash is the scenario hash a schedule file of format f records
+// for s: from format 4 on its run hash (scenario.RunHash: prose, expect and
+// explore lines may change), in formats 3 and 2 the hash of its whole
+// parsed form, in format 1 the hash of the file's bytes.
+func ScheduleHash(s *scenario.Scenario, f int) string {
+	switch {
+	case f == schedfile.FormatV1:
+		return s.SourceHash
+	case f < schedfile.Format:
+		return s.Hash
+	}
+	return scenario.RunHash(s)
 }
 
 // staleHint says how to get a fresh schedule for a stale one: explore the

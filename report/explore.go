@@ -30,7 +30,7 @@ type Exploration struct {
 	Schedules int    `json:"schedules"`
 	States    bool   `json:"states"`
 	// ScenarioHash is the explored scenario's hash (the scenario_hash of
-	// its schedule files: a hash of its canonical form) and MaxSteps the
+	// its schedule files: a hash of what its runs depend on) and MaxSteps the
 	// step bound of each run: what the shards of one exploration share
 	// besides the header's texts.
 	ScenarioHash string `json:"scenario_hash"`

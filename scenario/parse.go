@@ -180,6 +180,22 @@ func CanonicalHash(s *Scenario) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// RunHash is the short hash of what a run of the scenario depends on: its
+// parsed form without the prose (title, question, explain lines) and
+// without the expect and explore lines, which say what to run and what to
+// expect but not how a run goes. A run is built from the scenario's VFs,
+// queues, settings and actors and from the edition, knobs and settings a
+// schedule records itself, so a schedule file (format 4 on) records this
+// hash: rewording an explanation or adding a row does not make the
+// scenario's schedules stale, while any change to an actor does. The
+// requirements stay in: a finding's report names them.
+func RunHash(s *Scenario) string {
+	c := *s
+	c.Question, c.Title, c.Explain, c.Expect, c.Explore = 0, "", nil, nil, nil
+	sum := sha256.Sum256([]byte(c.Format()))
+	return hex.EncodeToString(sum[:8])
+}
+
 type scenarioParser struct {
 	file string
 	// seen holds the line of each directive that may appear once.

@@ -420,3 +420,42 @@ func requireProblemsInOrder(t *testing.T, err error) {
 		}
 	}
 }
+
+// TestRunHash: the run hash ignores the prose and the expect and explore
+// lines, and changes with anything a run is built from.
+func TestRunHash(t *testing.T) {
+	a, err := ParseScenario("a.scn", []byte(sampleScenario))
+	require.NoError(t, err)
+	cases := []struct {
+		name, old, new string
+		same           bool
+	}{
+		{"title reworded", "title FLR during freeze (", "title FLR inside Freeze (", true},
+		{"explain added", "explain The guest", "explain One more line.\nexplain The guest", true},
+		{"question renumbered", "question 1", "question 7", true},
+		{"row added", "expect virtio-1.4 set:with-stop=none pass", "expect virtio-1.4 set:with-stop=none pass\nexpect virtio-1.4 pass", true},
+		{"expect note", "-- the FLR lands in Freeze", "-- the FLR lands while frozen", true},
+		{"explore budget", "schedules=2000", "schedules=4000", true},
+		{"operation", "count=8", "count=9", false},
+		{"operation added", "  flr\n", "  flr\n  probe\n", false},
+		{"vfs", "vfs 2", "vfs 3", false},
+		{"setting", "vcpus=2", "vcpus=1", false},
+		{"hypervisor program", "  stop all\n", "", false},
+		{"requirements", "DP-DEV-12 DRAFT-FRZ-02", "DP-DEV-12", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(sampleScenario, c.old, c.new, 1)
+			require.NotEqual(t, sampleScenario, src, "the edit applies")
+			b, err := ParseScenario("b.scn", []byte(src))
+			require.NoError(t, err)
+			assert.NotEqual(t, a.Hash, b.Hash, "the canonical hash sees every edit")
+			if c.same {
+				assert.Equal(t, RunHash(a), RunHash(b))
+			} else {
+				assert.NotEqual(t, RunHash(a), RunHash(b))
+			}
+		})
+	}
+	assert.Len(t, RunHash(a), 16)
+}

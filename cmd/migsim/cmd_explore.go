@@ -295,7 +295,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, MaxSteps: t.MaxSteps}
 	rep := report.Exploration{Target: targetText(t), Budget: report.BudgetText(b, search), Strategy: b.Strategy,
-		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: t.Scenario.Hash, MaxSteps: t.MaxSteps,
+		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: scenario.RunHash(t.Scenario), MaxSteps: t.MaxSteps,
 		States: b.Strategy == engine.StrategyDFS && run.states && run.reduction != engine.ReductionDPOR}
 	nameShards, header := 0, ""
 	if run.sharded {

@@ -21,13 +21,20 @@ import (
 )
 
 // Format is the version of the schedule file format this package
-// writes: its seeds are JSON strings of decimal digits, which every JSON
-// reader keeps exact. It reads Format, FormatV2 and FormatV1.
-const Format = 3
+// writes: format 3 but for its scenario hash, which hashes only what a run
+// of the scenario depends on (the package that builds the system computes
+// it: the catalog's scenario.RunHash), so that rewording a scenario's prose
+// or adding a row does not make its schedules stale. It reads Format,
+// FormatV3, FormatV2 and FormatV1.
+const Format = 4
 
-// FormatV2 is the previous format, still read: format 3 but for its seeds,
-// JSON numbers, which readers that hold numbers as doubles (JavaScript,
-// jq before 1.7) round above 2^53.
+// FormatV3 is the previous format, still read: format 4 but for its
+// scenario hash, of the scenario's whole parsed form.
+const FormatV3 = 3
+
+// FormatV2 is format 3 but for its seeds, JSON numbers, which readers that
+// hold numbers as doubles (JavaScript, jq before 1.7) round above 2^53;
+// still read.
 const FormatV2 = 2
 
 // FormatV1 is the first format, still read: FormatV2 without a base seed,
@@ -43,7 +50,7 @@ const FormatV1 = 1
 // versioned JSON file (docs/engine.md).
 type Schedule struct {
 	// Format is the format version the file was written in (Format,
-	// FormatV2, FormatV1).
+	// FormatV3, FormatV2, FormatV1).
 	Format int `json:"format"`
 	// Module is the migsim module version that recorded it ("devel" when
 	// unknown).
@@ -132,7 +139,7 @@ func (s *Schedule) Seal() error {
 }
 
 // stored is a schedule as its file holds it: Schedule's stored fields in
-// its order, the seeds as its format writes them (format 3 a JSON string
+// its order, the seeds as its format writes them (format 3 on a JSON string
 // of decimal digits, before a JSON number).
 type stored struct {
 	Format       int             `json:"format"`
@@ -162,7 +169,7 @@ type stored struct {
 func (s *Schedule) stored() stored {
 	seed := func(v uint64) json.RawMessage {
 		b := strconv.AppendUint(nil, v, 10)
-		if s.Format >= Format {
+		if s.Format >= FormatV3 {
 			b = strconv.AppendQuote(nil, string(b))
 		}
 		return b
@@ -187,7 +194,7 @@ func (st *stored) schedule() (*Schedule, error) {
 	if len(s.Settings) == 0 {
 		s.Settings = nil // likewise "settings": []
 	}
-	if st.Format != Format && st.Format != FormatV2 && st.Format != FormatV1 {
+	if !known(st.Format) {
 		return s, nil
 	}
 	var err error
@@ -200,7 +207,10 @@ func (st *stored) schedule() (*Schedule, error) {
 	return s, nil
 }
 
-// parseSeed reads a stored seed: in format 3 a JSON string of decimal
+// known reports whether this package reads schedule files of format f.
+func known(f int) bool { return f >= FormatV1 && f <= Format }
+
+// parseSeed reads a stored seed: from format 3 on a JSON string of decimal
 // digits, before a JSON number; absent or null is 0.
 func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 	text := string(bytes.TrimSpace(raw))
@@ -216,7 +226,7 @@ func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 	case text[0] == '{' || text[0] == '[':
 		kind = "object or array"
 	}
-	if format >= Format {
+	if format >= FormatV3 {
 		want = fmt.Sprintf("a string of decimal digits (format %d)", format)
 		if kind == "string" && json.Unmarshal(raw, &text) == nil {
 			if v, err := strconv.ParseUint(text, 10, 64); err == nil {
@@ -400,8 +410,8 @@ func (s *Schedule) Validate() error {
 }
 
 func (s *Schedule) validate() error {
-	if s.Format != Format && s.Format != FormatV2 && s.Format != FormatV1 {
-		return fmt.Errorf("field format: version %d, want %d (or %d, %d)", s.Format, Format, FormatV2, FormatV1)
+	if !known(s.Format) {
+		return fmt.Errorf("field format: version %d, want %d (or %d, %d, %d)", s.Format, Format, FormatV3, FormatV2, FormatV1)
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")

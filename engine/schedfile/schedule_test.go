@@ -97,7 +97,7 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "recorded actor")
 }
 
-// TestSchedule_SeedsByFormat: format 3 stores the seeds as JSON strings,
+// TestSchedule_SeedsByFormat: formats 4 and 3 store the seeds as JSON strings,
 // exact where a JSON reader holds numbers as doubles (a run's seed is
 // mostly above 2^53); formats 2 and 1 store numbers and are still read,
 // their checksum over the numbers. A seed stored otherwise than its
@@ -112,7 +112,7 @@ func TestSchedule_SeedsByFormat(t *testing.T) {
 		require.NoError(t, err)
 		return b
 	}
-	v3, v2 := mk(Format), mk(FormatV2)
+	v4, v3, v2 := mk(Format), mk(FormatV3), mk(FormatV2)
 	seed := engine.ScheduleSeed(base+1, 2)
 	require.Greater(t, seed, uint64(1)<<53, "a seed a double cannot hold")
 	var doc map[string]any
@@ -133,6 +133,8 @@ func TestSchedule_SeedsByFormat(t *testing.T) {
 		in   []byte
 		want string // "" when it reads
 	}{
+		{"format 4", v4, ""},
+		{"format 4, seed a number", num(v4), "field seed: got JSON number, want a string of decimal digits (format 4)"},
 		{"format 3", v3, ""},
 		{"format 2", v2, ""},
 		{"format 3, seed a number", num(v3), "field seed: got JSON number, want a string of decimal digits (format 3)"},
@@ -194,7 +196,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		file string
 		want string
 	}{
-		{"bad-format.json", "field format: version 4, want 3 (or 2, 1)"},
+		{"bad-format.json", "field format: version 5, want 4 (or 3, 2, 1)"},
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
 		{"seed-string.json", "field seed: got JSON string, want uint64"},
@@ -296,7 +298,7 @@ func scheduleSeeds(tb testing.TB) (v2, v3, v1 []byte) {
 	s, err := Parse(v2)
 	require.NoError(tb, err)
 	require.Equal(tb, FormatV2, s.Format)
-	s.Format = Format
+	s.Format = FormatV3
 	v3, err = s.Marshal()
 	require.NoError(tb, err)
 	v1, err = os.ReadFile(filepath.Join("testdata", "sched", "valid.json"))

@@ -78,5 +78,5 @@ func scheduleOf(t *testing.T, name string) *schedfile.Schedule {
 	t.Helper()
 	s, err := catalog.FindScenario(name)
 	require.NoError(t, err)
-	return &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: s.Name, ScenarioHash: s.Hash}
+	return &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: s.Name, ScenarioHash: catalog.ScheduleHash(s, schedfile.Format)}
 }
