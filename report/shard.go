@@ -23,8 +23,10 @@ import (
 // finding's explanation (explain.Explanation), version 5 the schedule in
 // format 3 (its seeds as strings), version 6 what else identifies the
 // exploration (the scenario's hash, the step bound, state pruning) and
-// shard 0/1; merge refuses files of another version.
-const ShardFileFormat = 6
+// shard 0/1, version 7 the schedule in format 4 (the scenario hash of what
+// its runs depend on, as the report's scenario_hash now is) and the
+// summary's DistinctCapped; merge refuses files of another version.
+const ShardFileFormat = 7
 
 // MaxShards bounds the shard count a shard summary file states, and the n
 // of explore's --shard i/n: far more processes than anyone runs, and a

@@ -26,12 +26,12 @@ func TestShardFile_Errors(t *testing.T) {
 		name, text, want string
 	}{
 		{"empty", ``, "empty file"},
-		{"truncated", `{"format": 6, "report": {"tar`, "truncated at byte 29 of 29"},
+		{"truncated", `{"format": 7, "report": {"tar`, "truncated at byte 29 of 29"},
 		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want int"},
-		{"syntax", `{"format": 6,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 6} {}`, "trailing data"},
-		{"format", `{"format": 5}`, "field format: version 5, want 6"},
-		{"edited", `{"format": 6, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+		{"syntax", `{"format": 7,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 7} {}`, "trailing data"},
+		{"format", `{"format": 6}`, "field format: version 6, want 7"},
+		{"edited", `{"format": 7, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
 			"field checksum: does not match the rest of the summary: it was changed after explore wrote it"},
 	} {
 		_, err := ParseShardFile([]byte(tc.text))
@@ -189,7 +189,7 @@ func TestResealShardFile(t *testing.T) {
 //
 //	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 6, "report": {"target": "t", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 7, "report": {"target": "t", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
 	f.Add([]byte(`[]`), false)
 	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)
