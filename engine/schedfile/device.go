@@ -3,6 +3,7 @@ package schedfile
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The device names a schedule file records in its device field, as
@@ -65,4 +66,34 @@ func validMutantName(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxDeviceTimeout bounds a recorded device_timeout, as migsim conform
+// bounds --timeout: a device that needs minutes for one request is hung.
+const MaxDeviceTimeout = 10 * time.Minute
+
+// validateDeviceTimeout checks a recorded deadline: only an exec device
+// (format 4 on) has one, within (0, MaxDeviceTimeout]; a duration written
+// as the writer writes it.
+func validateDeviceTimeout(s *Schedule) error {
+	d := s.DeviceTimeout
+	switch {
+	case d == 0:
+		return nil
+	case s.Format < Format:
+		return fmt.Errorf("field device_timeout: format %d has no such field (format %d on)", s.Format, Format)
+	case !IsExecDevice(s.Device):
+		return fmt.Errorf("field device_timeout: only an exec: device has requests, the file's device is %q", s.Device)
+	case d < 0 || d > MaxDeviceTimeout:
+		return fmt.Errorf("field device_timeout: %v: want more than 0s and at most %v", d, MaxDeviceTimeout)
+	}
+	return nil
+}
+
+// timeoutText is a recorded deadline as the file stores it ("" for none).
+func timeoutText(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
 }

@@ -2,7 +2,9 @@ package schedfile
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,5 +114,68 @@ func TestEmptyListsReadAsNone(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, s, again)
 		})
+	}
+}
+
+// The recorded deadline of an exec device's requests: a format-4 file
+// with an exec device reads it back as written; any other is refused
+// naming the field; the default (zero) writes no field.
+func TestSchedule_DeviceTimeout(t *testing.T) {
+	_, v3, _ := scheduleSeeds(t)
+	base, err := Parse(v3)
+	require.NoError(t, err)
+	base.Format = Format
+	mk := func(device string, format int, d time.Duration) *Schedule {
+		s := *base
+		s.Format, s.Device, s.DeviceTimeout = format, device, d
+		return &s
+	}
+	exec := DeviceExecPrefix + "./extblk"
+	b, err := mk(exec, Format, 0).Marshal()
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "device_timeout", "the default deadline writes no field")
+	for _, tc := range []struct {
+		name string
+		s    *Schedule
+		want string // "" when it reads back
+	}{
+		{"exec, 90s", mk(exec, Format, 90*time.Second), ""},
+		{"exec, the bound", mk(exec, Format, MaxDeviceTimeout), ""},
+		{"exec, over the bound", mk(exec, Format, MaxDeviceTimeout+time.Second), "field device_timeout: 10m1s: want more than 0s and at most 10m0s"},
+		{"a builtin device", mk(DeviceBlk, Format, time.Second), `field device_timeout: only an exec: device has requests, the file's device is "builtin:blk"`},
+		{"the reference", mk("", Format, time.Second), `field device_timeout: only an exec: device has requests, the file's device is ""`},
+		{"format 3", mk(exec, FormatV3, time.Second), "field device_timeout: format 3 has no such field (format 4 on)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := tc.s.Marshal()
+			require.NoError(t, err)
+			got, err := Parse(b)
+			if tc.want != "" {
+				assert.ErrorContains(t, err, tc.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.s.DeviceTimeout, got.DeviceTimeout)
+			assert.Contains(t, string(b), `"device_timeout": "`+tc.s.DeviceTimeout.String()+`"`)
+		})
+	}
+	b, err = mk(exec, Format, 90*time.Second).Marshal()
+	require.NoError(t, err)
+	for _, tc := range []struct{ text, want string }{
+		{`"soon"`, `field device_timeout: "soon" is not a duration such as "90s" or "2m0s"`},
+		{`"-5s"`, "field device_timeout: -5s: want more than 0s"},
+		{`"0s"`, "field device_timeout: 0s: want more than 0s"},
+	} {
+		// Sealed by hand: Reseal reseals only what reads back.
+		var st stored
+		require.NoError(t, json.Unmarshal(bytes.Replace(b, []byte(`"1m30s"`), []byte(tc.text), 1), &st))
+		st.Checksum = ""
+		sum, err := Checksum(&st)
+		require.NoError(t, err)
+		st.Checksum = sum
+		edited, err := json.Marshal(&st)
+		require.NoError(t, err)
+		_, err = Parse(edited)
+		assert.ErrorContains(t, err, tc.want, tc.text)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/inputfile"
@@ -82,6 +83,11 @@ type Schedule struct {
 	// files").
 	Device     string   `json:"device,omitempty"`
 	DeviceArgs []string `json:"device_args,omitempty"`
+	// DeviceTimeout is the deadline of every request to an exec device the
+	// run was made with (migsim conform --timeout), when it was not the
+	// default: a replay with that device prints and uses it. Zero (no
+	// field) for the default and for every other device; format 4 on.
+	DeviceTimeout time.Duration `json:"device_timeout,omitempty"`
 	// BaseSeed and Index are the exploration's base seed and the
 	// schedule's index in it: Seed is engine.ScheduleSeed(BaseSeed, Index).
 	// For dfs, Index is the run's number in the depth-first order of the
@@ -142,27 +148,28 @@ func (s *Schedule) Seal() error {
 // its order, the seeds as its format writes them (format 3 on a JSON string
 // of decimal digits, before a JSON number).
 type stored struct {
-	Format       int             `json:"format"`
-	Module       string          `json:"module"`
-	Edition      string          `json:"edition"`
-	Knobs        []string        `json:"knobs"`
-	Scenario     string          `json:"scenario"`
-	ScenarioHash string          `json:"scenario_hash"`
-	ScenarioFile string          `json:"scenario_file,omitempty"`
-	ScenarioText string          `json:"scenario_text,omitempty"`
-	Settings     []string        `json:"settings,omitempty"`
-	Device       string          `json:"device,omitempty"`
-	DeviceArgs   []string        `json:"device_args,omitempty"`
-	BaseSeed     json.RawMessage `json:"base_seed"`
-	Index        int             `json:"index"`
-	Seed         json.RawMessage `json:"seed"`
-	Strategy     string          `json:"strategy"`
-	Steps        int             `json:"steps"`
-	Preemptions  int             `json:"preemptions"`
-	TraceHash    string          `json:"trace_hash"`
-	Finding      *engine.Finding `json:"finding,omitempty"`
-	Choices      []engine.Choice `json:"choices"`
-	Checksum     string          `json:"checksum,omitempty"`
+	Format        int             `json:"format"`
+	Module        string          `json:"module"`
+	Edition       string          `json:"edition"`
+	Knobs         []string        `json:"knobs"`
+	Scenario      string          `json:"scenario"`
+	ScenarioHash  string          `json:"scenario_hash"`
+	ScenarioFile  string          `json:"scenario_file,omitempty"`
+	ScenarioText  string          `json:"scenario_text,omitempty"`
+	Settings      []string        `json:"settings,omitempty"`
+	Device        string          `json:"device,omitempty"`
+	DeviceArgs    []string        `json:"device_args,omitempty"`
+	DeviceTimeout string          `json:"device_timeout,omitempty"`
+	BaseSeed      json.RawMessage `json:"base_seed"`
+	Index         int             `json:"index"`
+	Seed          json.RawMessage `json:"seed"`
+	Strategy      string          `json:"strategy"`
+	Steps         int             `json:"steps"`
+	Preemptions   int             `json:"preemptions"`
+	TraceHash     string          `json:"trace_hash"`
+	Finding       *engine.Finding `json:"finding,omitempty"`
+	Choices       []engine.Choice `json:"choices"`
+	Checksum      string          `json:"checksum,omitempty"`
 }
 
 // stored renders the schedule as its format stores it.
@@ -176,7 +183,7 @@ func (s *Schedule) stored() stored {
 	}
 	return stored{Format: s.Format, Module: s.Module, Edition: s.Edition, Knobs: s.Knobs, Scenario: s.Scenario,
 		ScenarioHash: s.ScenarioHash, ScenarioFile: s.ScenarioFile, ScenarioText: s.ScenarioText, Settings: s.Settings,
-		Device: s.Device, DeviceArgs: s.DeviceArgs, BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
+		Device: s.Device, DeviceArgs: s.DeviceArgs, DeviceTimeout: timeoutText(s.DeviceTimeout), BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
 		Preemptions: s.Preemptions, TraceHash: s.TraceHash, Finding: s.Finding, Choices: s.Choices, Checksum: s.Checksum}
 }
 
@@ -190,6 +197,16 @@ func (st *stored) schedule() (*Schedule, error) {
 		Finding: st.Finding, Choices: st.Choices, Checksum: st.Checksum}
 	if len(s.DeviceArgs) == 0 {
 		s.DeviceArgs = nil // "device_args": [] is no field: the file writes none
+	}
+	if st.DeviceTimeout != "" {
+		d, err := time.ParseDuration(st.DeviceTimeout)
+		if err != nil {
+			return nil, fmt.Errorf("field device_timeout: %q is not a duration such as \"90s\" or \"2m0s\"", st.DeviceTimeout)
+		}
+		if d <= 0 {
+			return nil, fmt.Errorf("field device_timeout: %s: want more than 0s", st.DeviceTimeout)
+		}
+		s.DeviceTimeout = d
 	}
 	if len(s.Settings) == 0 {
 		s.Settings = nil // likewise "settings": []
@@ -453,6 +470,9 @@ func (s *Schedule) validate() error {
 			s.Finding.Step, len(s.Choices), len(s.Choices))
 	}
 	if err := validateDevice(s.Device, s.DeviceArgs); err != nil {
+		return err
+	}
+	if err := validateDeviceTimeout(s); err != nil {
 		return err
 	}
 	if s.Format == FormatV1 {

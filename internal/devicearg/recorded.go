@@ -47,7 +47,7 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 	if strings.HasPrefix(sc.Device, ExecPrefix) {
 		return nil, "", fmt.Errorf("%s was recorded with the external device %s, which is not started unless named: "+
 			"name it to replay with it (%s), or name another device (--device %s: the reference)",
-			path, recorded, Command(command, rest, sc.Device, sc.DeviceArgs), Reference(sc))
+			path, recorded, Command(command, rest, sc), Reference(sc))
 	}
 	if name, ok := strings.CutPrefix(sc.Device, MutantPrefix); ok {
 		if _, ok := mutants.Lookup(name); !ok {
@@ -81,12 +81,12 @@ func Shown(name string, args []string) string {
 	return name + quotedArgs(args)
 }
 
-// Command is the command line `migsim COMMAND --device NAME REST` with an
-// exec device's arguments after "--", quoted as a shell needs them: the
-// kit's own replay line (devicecmd.Line) of the device a schedule file
-// records, which records no deadline, so none (the default) is given.
-func Command(command, rest, name string, args []string) string {
-	return devicecmd.Line(command, rest, name, args, 0)
+// Command is the command line that runs command with the device sc
+// records: its name, an exec device's recorded deadline (when it was not
+// the default) and its arguments; rest goes between the device and the
+// arguments ("f.json --format text").
+func Command(command, rest string, sc *schedfile.Schedule) string {
+	return devicecmd.Line(command, rest, sc.Device, sc.DeviceArgs, sc.DeviceTimeout)
 }
 
 // quotedArgs is " -- ARGS…" quoted, "" without arguments.

@@ -15,8 +15,8 @@ import (
 
 // TestCommandIsTheKitsLine: the line that replays a file with the exec
 // device it records is the kit's replay line of that device (one builder,
-// devicecmd.Line), which a file, recording no deadline, gives without
-// --timeout; a builtin device's line is the kit's too.
+// devicecmd.Line), with the deadline the file records (none: the
+// default); a builtin device's line is the kit's too.
 func TestCommandIsTheKitsLine(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -30,13 +30,14 @@ func TestCommandIsTheKitsLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want, ok := conformance.CommandLine(tc.dev, "trace", "f.json")
 			assert.True(t, ok)
-			assert.Equal(t, want, Command("trace", "f.json", tc.dev.Name(), tc.args))
+			assert.Equal(t, want, Command("trace", "f.json", &schedfile.Schedule{Device: tc.dev.Name(), DeviceArgs: tc.args}))
 		})
 	}
 	slow := conformance.ExecDevice([]string{"/d"}, extdevice.Options{Timeout: time.Minute})
 	kit, _ := conformance.CommandLine(slow, "trace", "f.json")
 	assert.Equal(t, "migsim trace --device exec:/d f.json --timeout 1m0s", kit)
-	assert.Equal(t, "migsim trace --device exec:/d f.json", Command("trace", "f.json", "exec:/d", nil), "a file records no deadline")
+	assert.Equal(t, kit, Command("trace", "f.json", &schedfile.Schedule{Device: "exec:/d", DeviceTimeout: time.Minute}))
+	assert.Equal(t, "migsim trace --device exec:/d f.json", Command("trace", "f.json", &schedfile.Schedule{Device: "exec:/d"}), "no deadline recorded: the default")
 }
 
 // mustParse is the device --device name names.
