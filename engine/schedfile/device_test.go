@@ -165,6 +165,7 @@ func TestSchedule_DeviceTimeout(t *testing.T) {
 		{`"soon"`, `field device_timeout: "soon" is not a duration such as "90s" or "2m0s"`},
 		{`"-5s"`, "field device_timeout: -5s: want more than 0s"},
 		{`"0s"`, "field device_timeout: 0s: want more than 0s"},
+		{`"90s"`, `field device_timeout: "90s": the writer writes it "1m30s"`},
 	} {
 		// Sealed by hand: Reseal reseals only what reads back.
 		var st stored

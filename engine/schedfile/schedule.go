@@ -206,6 +206,9 @@ func (st *stored) schedule() (*Schedule, error) {
 		if d <= 0 {
 			return nil, fmt.Errorf("field device_timeout: %s: want more than 0s", st.DeviceTimeout)
 		}
+		if d.String() != st.DeviceTimeout {
+			return nil, fmt.Errorf("field device_timeout: %q: the writer writes it %q", st.DeviceTimeout, d.String())
+		}
 		s.DeviceTimeout = d
 	}
 	if len(s.Settings) == 0 {
