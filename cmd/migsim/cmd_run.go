@@ -235,7 +235,13 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				cut++
 			}
 		}
-		fmt.Fprintf(stdout, "interrupted: %s judged, %d of them (the last) only in part\n", plural.Count(len(rows), "row"), cut)
+		// With --format json stdout holds one JSON document (whose
+		// "interrupted" field says as much): the line goes to stderr.
+		notes := stdout
+		if opt.format == "json" {
+			notes = stderr
+		}
+		fmt.Fprintf(notes, "interrupted: %s judged, %d of them (the last) only in part\n", plural.Count(len(rows), "row"), cut)
 		return exitInterrupted
 	}
 	for _, r := range rows {
