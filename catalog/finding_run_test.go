@@ -1,9 +1,7 @@
 package catalog
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -89,9 +87,9 @@ explore strategy=random schedules=2 seed=265 proof=0
 
 // TestJudge_FindingOfACrossCheck: a row whose finding only the second
 // exploration made shows it: the verdict got is that finding's, not the
-// pass of the exploration that missed it, and the row carries the finding,
-// its shrunk schedule (named after the strategy that found it), the JSON
-// row's strategy of it and a hint that explores under that strategy.
+// pass of the exploration that missed it, and the row carries the finding
+// and its shrunk schedule (named after the strategy that found it), from
+// which the verdict table names that strategy (catalog/verdicttable).
 func TestJudge_FindingOfACrossCheck(t *testing.T) {
 	s := writeScenario(t, "gen-104.scn", crossCheckScenario)
 	var e scenario.Expectation
@@ -123,24 +121,4 @@ func TestJudge_FindingOfACrossCheck(t *testing.T) {
 	require.NotNil(t, res.Finding)
 	assert.Equal(t, "error:vf-reset", res.Finding.Oracle)
 
-	var table bytes.Buffer
-	require.NoError(t, WriteTable(&table, []Outcome{o}, t.TempDir(), ""))
-	assert.Regexp(t, `MISMATCH +- +gen-104 +virtio-1\.4 +defaults +pass +error +vf-reset +flow-error `, table.String())
-	assert.Contains(t, table.String(), "gen-104 virtio-1.4 defaults: error:vf-reset at step ")
-	assert.Contains(t, table.String(), "  shrunk: ")
-	assert.Contains(t, table.String(), "--strategy pct --schedules 2 --depth 3\n", "the hint explores under the strategy that found it")
-
-	var js bytes.Buffer
-	require.NoError(t, WriteJSON(&js, []Outcome{o}, t.TempDir(), ""))
-	var doc struct {
-		Rows []runRow `json:"rows"`
-	}
-	require.NoError(t, json.Unmarshal(js.Bytes(), &doc))
-	require.Len(t, doc.Rows, 1)
-	assert.Equal(t, "error", doc.Rows[0].Got)
-	assert.Equal(t, "vf-reset", doc.Rows[0].Oracle)
-	assert.Equal(t, engine.StrategyRandom, doc.Rows[0].Explored.Strategy)
-	assert.Equal(t, engine.StrategyPCT, doc.Rows[0].Explored.FindingStrategy)
-	require.NotNil(t, doc.Rows[0].Explored.FindingIndex)
-	assert.Equal(t, o.FindingIndex, *doc.Rows[0].Explored.FindingIndex)
 }

@@ -169,7 +169,7 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 	var userOrder []string
 	for i := range rows {
 		o := &rows[i]
-		file := userScenarioFile(o)
+		file := UserScenarioFile(o)
 		if _, seen := userFiles[file]; file != "" && !seen {
 			userFiles[file] = false
 			userOrder = append(userOrder, file)
@@ -215,9 +215,9 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 	return nil
 }
 
-// userScenarioFile is the file of a row's scenario when it is not the
+// UserScenarioFile is the file of a row's scenario when it is not the
 // embedded catalog's ("" for catalog rows).
-func userScenarioFile(o *Outcome) string {
+func UserScenarioFile(o *Outcome) string {
 	if o.File == "" || o.Embedded {
 		return ""
 	}
@@ -230,7 +230,7 @@ func RegressPath(o *Outcome, dir string) string {
 	if o.Schedule == nil {
 		return ""
 	}
-	if f := userScenarioFile(o); f != "" {
+	if f := UserScenarioFile(o); f != "" {
 		dir = filepath.Dir(f)
 	}
 	p := filepath.Join(dir, o.RegressName())

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/verdicttable"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
@@ -220,9 +221,9 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if opt.format == "json" {
-		err = catalog.WriteJSON(stdout, rows, opt.regressDir, *reportDir)
+		err = verdicttable.WriteJSON(stdout, rows, opt.regressDir, *reportDir)
 	} else {
-		err = catalog.WriteTable(stdout, rows, opt.regressDir, *reportDir)
+		err = verdicttable.WriteText(stdout, rows, opt.regressDir, *reportDir)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)

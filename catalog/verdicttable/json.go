@@ -1,0 +1,130 @@
+package verdicttable
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
+	"github.com/migsim/migsim/engine"
+)
+
+// runRow is one row of the JSON table (`migsim run --format json`).
+type runRow struct {
+	Question int             `json:"question,omitempty"`
+	Scenario string          `json:"scenario"`
+	Line     int             `json:"line"`
+	Edition  string          `json:"edition"`
+	Knobs    []string        `json:"knobs"`
+	Settings []string        `json:"settings,omitempty"`
+	Expected string          `json:"expected"`
+	Got      string          `json:"got"`
+	Oracle   string          `json:"oracle,omitempty"`
+	Match    bool            `json:"match"`
+	Explored runExplored     `json:"explored"`
+	Finding  *engine.Finding `json:"finding,omitempty"`
+	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
+	Replay   string          `json:"replay,omitempty"`
+	Defect   string          `json:"defect,omitempty"`
+	Caveat   string          `json:"caveat,omitempty"`
+	Mismatch string          `json:"mismatch,omitempty"`
+	NA       string          `json:"na,omitempty"`
+}
+
+type runExplored struct {
+	Strategy     string `json:"strategy"`
+	Budget       int    `json:"budget"`
+	Schedules    int    `json:"schedules"`
+	Pruned       int    `json:"pruned,omitempty"`
+	Distinct     int    `json:"distinct"`
+	Bound        *int   `json:"bound,omitempty"`
+	Exhaustive   bool   `json:"exhaustive,omitempty"`
+	BoundHit     bool   `json:"bound_hit,omitempty"`
+	FindingIndex *int   `json:"finding_index,omitempty"`
+	// FindingStrategy names the exploration that found the finding when it
+	// is not the one described here (the scenario's own): the cross-check's.
+	FindingStrategy string `json:"finding_strategy,omitempty"`
+	// Interrupted: a signal ended one of the row's explorations, which
+	// then proves nothing.
+	Interrupted bool `json:"interrupted"`
+	// Proof is the row's dfs search at its own bound (a random or pct
+	// line's proof, a dfs line's exploration); absent when none ran.
+	Proof *explored.Record `json:"proof,omitempty"`
+	// Explorations are every exploration of the row, in the order run.
+	Explorations []explored.Record `json:"explorations"`
+	Text         string            `json:"text"`
+}
+
+type runShrunk struct {
+	Before engine.Size `json:"before"`
+	After  engine.Size `json:"after"`
+}
+
+// WriteJSON prints the rows and a summary as one JSON document; a row's
+// replay command is found as WriteTable finds it.
+func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+	doc := jsonDoc{Rows: []runRow{}}
+	for i := range rows {
+		o := &rows[i]
+		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
+			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
+			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
+			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
+			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
+				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
+				Interrupted: o.Interrupted, Explorations: []explored.Record{}, Text: o.ExploredText()}}
+		for j := range o.Runs {
+			e := explored.RecordOf(&o.Runs[j])
+			r.Explored.Explorations = append(r.Explored.Explorations, e)
+			if e.Role == explored.RoleProof || e.Role == explored.RoleLine && e.Strategy == engine.StrategyDFS {
+				r.Explored.Proof = &e
+			}
+		}
+		if len(r.Settings) == 0 {
+			r.Settings = nil
+		}
+		if o.Budget.Strategy == engine.StrategyDFS {
+			b := o.Budget.Bound
+			r.Explored.Bound = &b
+			r.Explored.Exhaustive = o.Explored.Complete && !o.Explored.BoundHit
+			r.Explored.BoundHit = o.Explored.BoundHit
+		}
+		if o.Finding != nil {
+			idx := o.FindingIndex
+			r.Explored.FindingIndex = &idx
+			if o.FindingRun > 0 && o.FindingRun < len(o.Runs) {
+				r.Explored.FindingStrategy = o.Runs[o.FindingRun].Budget.Strategy
+			}
+		}
+		if o.Shrunk != nil {
+			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
+		}
+		if p := replayPath(o, regressDir, reportDir); p != "" {
+			r.Replay = "migsim replay " + p
+		}
+		switch {
+		case o.Interrupted:
+			doc.Interrupted++
+		case o.Match:
+			doc.Match++
+		default:
+			doc.Mismatch++
+		}
+		doc.Rows = append(doc.Rows, r)
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// jsonDoc is the document WriteJSON prints.
+type jsonDoc struct {
+	Rows        []runRow `json:"rows"`
+	Match       int      `json:"match"`
+	Mismatch    int      `json:"mismatch"`
+	Interrupted int      `json:"interrupted,omitempty"`
+}

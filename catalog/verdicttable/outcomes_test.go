@@ -1,0 +1,62 @@
+package verdicttable
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// The rows the writers' tests print, built as catalog.Judge leaves them.
+
+// crossCheckRow is a row of a scenario file whose own exploration (random,
+// 2 schedules) found nothing while the cross-check (pct, same seed) found
+// the guest's FLR ending the migration session (catalog's
+// TestJudge_FindingOfACrossCheck judges such a row).
+func crossCheckRow(t *testing.T) catalog.Outcome {
+	line := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 2, Seed: 265}
+	cross := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 2, Depth: 3, Seed: 265}
+	found := engine.Report{Index: 1, Finding: engine.Finding{Oracle: "error:vf-reset", Impact: catalog.ImpactFlow, Step: 40}}
+	return catalog.Outcome{Scenario: "gen-104", File: filepath.Join(t.TempDir(), "gen-104.scn"), Line: 27, Edition: spec.Virtio14,
+		Expected: scenario.VerdictPass, Got: scenario.VerdictError, GotOracle: "vf-reset",
+		Finding: &found.Finding, FindingIndex: 1, FindingRun: 1, Budget: line,
+		Explored: engine.Summary{Schedules: 2, Distinct: 2},
+		Runs: []catalog.StrategyRun{
+			{Role: explored.RoleLine, Budget: line, Explored: engine.Summary{Schedules: 2, Distinct: 2}},
+			{Role: explored.RoleCross, Budget: cross, Explored: engine.Summary{Schedules: 2, Distinct: 2, Failing: 1,
+				Findings: []engine.Report{found}}},
+		},
+		Mismatch: "pct 2: found error:vf-reset",
+		Shrunk:   &engine.ShrinkResult{Before: engine.Size{Steps: 60}, After: engine.Size{Steps: 41}, Replays: 12, Executed: 10},
+		Schedule: &schedfile.Schedule{Scenario: "gen-104", Edition: spec.Virtio14.String(), Strategy: engine.StrategyPCT, Index: 1}}
+}
+
+// caveatRow is a row whose transparent finding may be the guest program's
+// own race (catalog.Target.RaceCaveat).
+func caveatRow() catalog.Outcome {
+	b := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 50, Seed: 1}
+	return catalog.Outcome{Scenario: "racy", Edition: spec.Draft2023, Expected: scenario.VerdictViolation, ExpectedOracle: "transparent",
+		Got: scenario.VerdictViolation, GotOracle: "transparent", Match: true, Budget: b,
+		Finding: &engine.Finding{Oracle: "transparent", Step: 12, Message: "the guest's log differs"},
+		Caveat:  "without migration the guest's log already depends on the schedule (schedule 3, seed 9: transparent at step 8: …)"}
+}
+
+// interruptedProofRow is a pass row whose proof a signal cut short after
+// its sampling ran to its end.
+func interruptedProofRow() catalog.Outcome {
+	line := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 300, Depth: 3, Seed: 1, Proof: 1_000_003}
+	cross := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 300, Depth: 3, Seed: 1}
+	proof := scenario.Budget{Strategy: engine.StrategyDFS, Schedules: 1_000_003, Bound: 2, Seed: 1, Reduction: "states"}
+	return catalog.Outcome{Scenario: "judge-flr-freeze", Question: 1, Edition: spec.Draft2023, Expected: scenario.VerdictPass,
+		Got: scenario.VerdictPass, Budget: line, Explored: engine.Summary{Schedules: 300, Distinct: 40}, Interrupted: true,
+		Runs: []catalog.StrategyRun{
+			{Role: explored.RoleLine, Budget: line, Explored: engine.Summary{Schedules: 300, Distinct: 40}},
+			{Role: explored.RoleCross, Budget: cross, Explored: engine.Summary{Schedules: 300, Distinct: 35}},
+			{Role: explored.RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 120, Pruned: 30, Distinct: 120, Interrupted: true}},
+		}}
+}

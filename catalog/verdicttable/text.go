@@ -1,0 +1,173 @@
+// Package verdicttable writes the verdict table of `migsim run`: the text
+// table with its legend, the counterexamples, defects and caveats under it
+// and its summary line (WriteText), the same rows as one JSON document
+// (WriteJSON; docs/scenarios.md, "The table as JSON"), and the replay
+// line or the hint that says how to get a row's schedule.
+package verdicttable
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
+)
+
+// knobsText renders a row's knobs and settings ("defaults" when none).
+func knobsText(o *catalog.Outcome) string {
+	parts := append([]string{}, o.Knobs...)
+	for _, s := range catalog.SettingStrings(o.Settings) {
+		parts = append(parts, "set:"+s)
+	}
+	if len(parts) == 0 {
+		return "defaults"
+	}
+	return strings.Join(parts, " ")
+}
+
+func orHyphen(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// tableWidth is the width long lines under the table wrap at.
+const tableWidth = 100
+
+// tableLegend explains the table's marks and abbreviations.
+const tableLegend = `
+ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
+signal ended the row's exploration, which proves nothing then (exit 130). IMPACT: a
+finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, the guest could
+not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
+question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
+"random 256/300 schedules": the first finding came in the round that ran 256 of a budget
+of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every
+schedule within the preemption bound was run (N complete runs; runs that reached a state
+already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
+schedule was run, "bound 2 not exhausted": the run budget ran out first, "interrupted after N of
+M runs": a signal ended it there. Every row is explored under its line's strategy, then under
+the other sampling strategy (pct for random and for dfs, random for pct); when neither finds
+anything, whatever the row expects, a random or pct scenario's row is then proved: dfs at
+preemption bound 2 (or the line's proof-bound=) with state pruning under the line's proof= run
+budget; a dfs search that neither exhausts its bound nor finds anything is followed by one at
+bound 0 with the same budget.
+`
+
+// wrapLine wraps text at width columns on spaces; continuation lines
+// start with indent. A word longer than the width stays whole.
+func wrapLine(text string, width int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Split(text, " ") {
+		switch {
+		case i == 0:
+		case col+1+len(word) > width && col > len(indent):
+			b.WriteString("\n" + indent)
+			col = len(indent)
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += len(word)
+	}
+	return b.String()
+}
+
+// WriteText prints the verdict table, the counterexamples and defects,
+// and a summary line. A counterexample's replay line names its schedule
+// under regressDir (next to a scenario file for its rows) or, when the
+// run wrote finding reports, under reportDir ("" for none); a row whose
+// schedule is in neither says how to get one.
+func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
+	for i := range rows {
+		o := &rows[i]
+		mark := "ok"
+		switch {
+		case o.Interrupted:
+			mark = "INTERRUPTED"
+		case !o.Match:
+			mark = "MISMATCH"
+		}
+		q := "-"
+		if o.Question != 0 {
+			q = strconv.Itoa(o.Question)
+		}
+		impact := ""
+		if o.Finding != nil {
+			impact = o.Finding.Impact
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
+			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.Got, orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText())
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	if len(rows) > 0 {
+		fmt.Fprint(w, tableLegend)
+	}
+	found, shrunk, mismatched, cut := 0, 0, 0, 0
+	for i := range rows {
+		o := &rows[i]
+		switch {
+		case o.Interrupted:
+			cut++
+		case !o.Match:
+			mismatched++
+		}
+		if o.Mismatch != "" {
+			fmt.Fprintf(w, "\n%s %s %s: mismatch: %s\n", o.Scenario, o.Edition, knobsText(o), o.Mismatch)
+		}
+		if o.Finding == nil {
+			continue
+		}
+		found++
+		fmt.Fprintf(w, "\n%s\n", wrapLine(fmt.Sprintf("%s %s %s: %s at step %d: %s", o.Scenario, o.Edition, knobsText(o),
+			o.Finding.Oracle, engine.ShownStep(o.Finding.Step), o.Finding.Message), tableWidth, "    "))
+		if o.Finding.Impact != "" {
+			fmt.Fprintf(w, "%s\n", wrapLine("  impact: "+impactText(o.Finding), tableWidth, "    "))
+		}
+		if len(o.Finding.Reqs) > 0 {
+			fmt.Fprintf(w, "  requirements: %s\n", o.Finding.ReqsText())
+		}
+		if o.Shrunk != nil {
+			shrunk++
+			fmt.Fprintf(w, "%s\n", wrapLine(fmt.Sprintf("  shrunk: %s (%s, %d executed)", engine.ShrinkText(o.Shrunk.Before, o.Shrunk.After),
+				plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed), tableWidth, "    "))
+		}
+		if p := replayPath(o, regressDir, reportDir); p != "" {
+			fmt.Fprintf(w, "  replay: migsim replay %s\n", p)
+		} else if h := scheduleHint(o); h != "" {
+			fmt.Fprintf(w, "  schedule: %s\n", h) // one line, for its command to copy
+		}
+		if o.Defect != "" {
+			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
+		}
+		if o.Caveat != "" {
+			fmt.Fprintf(w, "%s\n", wrapLine("  caveat: "+o.Caveat, tableWidth, "    "))
+		}
+	}
+	interrupted := ""
+	if cut > 0 {
+		interrupted = fmt.Sprintf(", %d interrupted", cut)
+	}
+	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
+		interrupted, plural.Count(found, "finding"), shrunk)
+	return nil
+}
+
+// impactText renders a finding's impact with its evidence.
+func impactText(f *engine.Finding) string {
+	if f.ImpactWhy == "" {
+		return f.Impact
+	}
+	return f.Impact + " (" + f.ImpactWhy + ")"
+}

@@ -1,0 +1,68 @@
+package verdicttable
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+)
+
+// TestWriteText: what the text table says of a row, under the table and
+// in its summary line.
+func TestWriteText(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		row      func(t *testing.T) catalog.Outcome
+		regexps  []string
+		contains []string
+	}{
+		{
+			name: "a finding only the cross-check made: the hint explores under the strategy that found it",
+			row:  crossCheckRow,
+			regexps: []string{`(?m)^MISMATCH +- +gen-104 +virtio-1\.4 +defaults +pass +error +vf-reset +flow-error +random 2 schedules; pct 2 schedules, 1 failing, first at #1$`,
+				`(?m)^gen-104 virtio-1\.4 defaults: mismatch: pct 2: found error:vf-reset$`},
+			contains: []string{"\ngen-104 virtio-1.4 defaults: error:vf-reset at step ", "\n  shrunk: ",
+				"--strategy pct --schedules 2 --depth 3\n", "1 row: 0 match, 1 mismatch; 1 finding, 1 shrunk\n"},
+		},
+		{
+			name:     "a caveat",
+			row:      func(*testing.T) catalog.Outcome { return caveatRow() },
+			regexps:  []string{`(?m)^ok +- +racy +draft-2023 `},
+			contains: []string{"\n  caveat: without migration the guest's log already depends on the schedule", "1 row: 1 match, 0 mismatch; 1 finding, 0 shrunk\n"},
+		},
+		{
+			name: "an interrupted proof",
+			row:  func(*testing.T) catalog.Outcome { return interruptedProofRow() },
+			regexps: []string{`(?m)^INTERRUPTED +1 +judge-flr-freeze +draft-2023 +defaults +pass +pass +- +- +` +
+				`pct 300 schedules; random 300 schedules; bound 2 interrupted after 150 of 1000003 runs, 120 interleavings$`},
+			contains: []string{"1 row: 0 match, 0 mismatch, 1 interrupted; 0 findings, 0 shrunk\n"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, WriteText(&b, []catalog.Outcome{tc.row(t)}, t.TempDir(), ""))
+			for _, re := range tc.regexps {
+				assert.Regexp(t, re, b.String())
+			}
+			for _, s := range tc.contains {
+				assert.Contains(t, b.String(), s)
+			}
+		})
+	}
+}
+
+// TestWriteText_ShrunkLine: the table's shrunk line says what the shrink
+// gained, wrapped under the table's width.
+func TestWriteText_ShrunkLine(t *testing.T) {
+	o := catalog.Outcome{Scenario: "gen-8", Finding: &engine.Finding{Oracle: "error:incompatible"},
+		Shrunk: &engine.ShrinkResult{Before: engine.Size{Steps: 231, Preemptions: 76, Relevant: 231},
+			After: engine.Size{Steps: 232, Relevant: 232}, Replays: 977, Executed: 68}}
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, []catalog.Outcome{o}, t.TempDir(), ""))
+	assert.Contains(t, b.String(), "\n  shrunk: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1 more\n"+
+		"    relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed)\n")
+}
