@@ -150,10 +150,14 @@ type Outcome struct {
 	// strategy, then, when neither found anything, a sampling line's proof
 	// and the fallback to bound 0 of a dfs search that ran out of budget.
 	Runs []StrategyRun
-	// Match reports whether every exploration agrees with Expected.
+	// Match reports whether every exploration agrees with Expected (never
+	// for an Interrupted row; Status says whether its mismatch is
+	// certain).
 	Match bool
 	// Mismatch says why a row does not match besides its verdict: another
 	// oracle fired too, a strategy disagreed, an n/a that does not hold.
+	// Of an exploration ctx cut short it holds only what is certain: a
+	// verdict found that is not the expected one.
 	Mismatch string
 	// NA is the mechanical reason of an n/a row: the operation its
 	// edition lacks.

@@ -106,6 +106,7 @@ func TestJudge_InterruptedProofSaysHowFarItGot(t *testing.T) {
 	require.True(t, o.Interrupted)
 	assert.False(t, o.Match)
 	assert.Empty(t, o.Mismatch, "an unfinished exploration proves nothing")
+	assert.Equal(t, StatusInterrupted, o.Status(), "nothing disagreed before the signal")
 	require.Len(t, o.Runs, 3, "no fallback after an interrupted proof")
 	proof := o.Runs[2]
 	assert.Equal(t, explored.RoleProof, proof.Role)

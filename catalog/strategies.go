@@ -174,23 +174,11 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		if i == 0 {
 			o.Explored = sum
 		}
-		if interrupted {
-			break // an unfinished exploration proves nothing: no mismatch reason
+		if r := mismatchReason(&run, want); r != "" {
+			why = append(why, r)
 		}
-		got := run.Verdicts()
-		switch {
-		case want == "" && len(got) > 0:
-			why = append(why, fmt.Sprintf("%s %s: found %s", b.Strategy, describeCount(b), strings.Join(got, ", ")))
-		case want != "" && !slices.Contains(got, want):
-			why = append(why, fmt.Sprintf("%s %s: never found %s", b.Strategy, describeCount(b), want))
-		case want != "" && len(got) > 1:
-			var other []string
-			for _, g := range got {
-				if g != want {
-					other = append(other, g)
-				}
-			}
-			why = append(why, fmt.Sprintf("%s %s: found %s besides %s", b.Strategy, describeCount(b), strings.Join(other, ", "), want))
+		if interrupted {
+			break // what an unfinished exploration did not find proves nothing
 		}
 		if i == len(budgets)-1 {
 			if next, role, ok := o.nextSearch(cfg); ok {
@@ -205,6 +193,39 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 	o.Mismatch = strings.Join(why, "; ")
 	first, o.FindingRun = firstFinding(o.Runs)
 	return first, interrupted, nil
+}
+
+// mismatchReason says how run's verdicts disagree with want (an oracle,
+// "error:NAME", or "" for pass), "" when they agree: a verdict found that
+// is not want, want never found. A run ctx cut short (Interrupted)
+// disagrees only by what it found: what it did not find yet it might have
+// found later, and the reason says how far it got.
+func mismatchReason(run *StrategyRun, want string) string {
+	b, cut := run.Budget, run.Explored.Interrupted
+	name := fmt.Sprintf("%s %s", b.Strategy, describeCount(b))
+	if cut {
+		runs := run.Explored.Schedules
+		if b.Strategy == engine.StrategyDFS {
+			runs = explored.DFSRuns(run.Explored)
+		}
+		name += fmt.Sprintf(" (interrupted after %d)", runs)
+	}
+	got := run.Verdicts()
+	var other []string
+	for _, g := range got {
+		if g != want {
+			other = append(other, g)
+		}
+	}
+	switch {
+	case want != "" && !slices.Contains(got, want) && !cut:
+		return name + ": never found " + want
+	case len(other) == 0:
+		return ""
+	case want != "" && slices.Contains(got, want):
+		return fmt.Sprintf("%s: found %s besides %s", name, strings.Join(other, ", "), want)
+	}
+	return name + ": found " + strings.Join(other, ", ")
 }
 
 // nextSearch returns the exploration that follows the row's explorations

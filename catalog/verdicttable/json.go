@@ -12,16 +12,19 @@ import (
 
 // runRow is one row of the JSON table (`migsim run --format json`).
 type runRow struct {
-	Question int             `json:"question,omitempty"`
-	Scenario string          `json:"scenario"`
-	Line     int             `json:"line"`
-	Edition  string          `json:"edition"`
-	Knobs    []string        `json:"knobs"`
-	Settings []string        `json:"settings,omitempty"`
-	Expected string          `json:"expected"`
-	Got      string          `json:"got"`
-	Oracle   string          `json:"oracle,omitempty"`
-	Match    bool            `json:"match"`
+	Question int      `json:"question,omitempty"`
+	Scenario string   `json:"scenario"`
+	Line     int      `json:"line"`
+	Edition  string   `json:"edition"`
+	Knobs    []string `json:"knobs"`
+	Settings []string `json:"settings,omitempty"`
+	Expected string   `json:"expected"`
+	Got      string   `json:"got"`
+	Oracle   string   `json:"oracle,omitempty"`
+	Match    bool     `json:"match"`
+	// Status is catalog.Outcome.Status: match, mismatch (a row a signal
+	// cut short whose explorations already disagree too), interrupted.
+	Status   string          `json:"status"`
 	Explored runExplored     `json:"explored"`
 	Finding  *engine.Finding `json:"finding,omitempty"`
 	Shrunk   *runShrunk      `json:"shrunk,omitempty"`
@@ -70,7 +73,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
 			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
-			Match: o.Match, Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
+			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
 				Interrupted: o.Interrupted, Explorations: []explored.Record{}, Text: o.ExploredText()}}
@@ -103,10 +106,10 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		if p := replayPath(o, regressDir, reportDir); p != "" {
 			r.Replay = "migsim replay " + p
 		}
-		switch {
-		case o.Interrupted:
+		switch r.Status {
+		case catalog.StatusInterrupted:
 			doc.Interrupted++
-		case o.Match:
+		case catalog.StatusMatch:
 			doc.Match++
 		default:
 			doc.Mismatch++

@@ -38,3 +38,30 @@ func TestWriteJSON_FindingOfACrossCheck(t *testing.T) {
 	assert.Equal(t, 0, doc.Match)
 	assert.Equal(t, 1, doc.Mismatch)
 }
+
+// TestWriteJSON_Status: each row's status agrees with the text table's
+// mark and its count in the document; an interrupted row whose mismatch
+// was certain before the signal is a mismatch, and interrupted too.
+func TestWriteJSON_Status(t *testing.T) {
+	for _, tc := range []struct {
+		name                          string
+		row                           func(t *testing.T) catalog.Outcome
+		status                        string
+		match, interrupted            bool
+		nMatch, nMismatch, nInterrupt int
+	}{
+		{"ok", func(*testing.T) catalog.Outcome { return caveatRow() }, catalog.StatusMatch, true, false, 1, 0, 0},
+		{"mismatch", crossCheckRow, catalog.StatusMismatch, false, false, 0, 1, 0},
+		{"interrupted", func(*testing.T) catalog.Outcome { return interruptedProofRow() }, catalog.StatusInterrupted, false, true, 0, 0, 1},
+		{"certain mismatch, interrupted", func(*testing.T) catalog.Outcome { return certainMismatchRow() }, catalog.StatusMismatch, false, true, 0, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := writeJSON(t, tc.row(t))
+			r := doc.Rows[0]
+			assert.Equal(t, tc.status, r.Status)
+			assert.Equal(t, tc.match, r.Match)
+			assert.Equal(t, tc.interrupted, r.Explored.Interrupted)
+			assert.Equal(t, []int{tc.nMatch, tc.nMismatch, tc.nInterrupt}, []int{doc.Match, doc.Mismatch, doc.Interrupted})
+		})
+	}
+}

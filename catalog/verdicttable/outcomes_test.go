@@ -60,3 +60,19 @@ func interruptedProofRow() catalog.Outcome {
 			{Role: explored.RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 120, Pruned: 30, Distinct: 120, Interrupted: true}},
 		}}
 }
+
+// certainMismatchRow is a pass row whose line found a violation before a
+// signal cut its cross-check short: a mismatch, interrupted too.
+func certainMismatchRow() catalog.Outcome {
+	line := scenario.Budget{Strategy: engine.StrategyPCT, Schedules: 300, Depth: 3, Seed: 1}
+	cross := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 300, Depth: 3, Seed: 1}
+	found := engine.Report{Index: 7, Finding: engine.Finding{Oracle: "frozen-context", Step: 30, Message: "the second read differs"}}
+	return catalog.Outcome{Scenario: "judge-flr-freeze", Question: 1, Edition: spec.Draft2023, Expected: scenario.VerdictPass,
+		Got: scenario.VerdictViolation, GotOracle: "frozen-context", Finding: &found.Finding, FindingIndex: 7, Budget: line,
+		Explored: engine.Summary{Schedules: 300, Distinct: 40, Failing: 3, Findings: []engine.Report{found}}, Interrupted: true,
+		Runs: []catalog.StrategyRun{
+			{Role: explored.RoleLine, Budget: line, Explored: engine.Summary{Schedules: 300, Distinct: 40, Failing: 3, Findings: []engine.Report{found}}},
+			{Role: explored.RoleCross, Budget: cross, Explored: engine.Summary{Schedules: 256, Distinct: 35, Interrupted: true}},
+		},
+		Mismatch: "pct 300: found frozen-context"}
+}

@@ -36,13 +36,18 @@ func orHyphen(s string) string {
 	return s
 }
 
+// marks are the table's marks of the row statuses (catalog.Outcome.Status).
+var marks = map[string]string{catalog.StatusMatch: "ok", catalog.StatusMismatch: "MISMATCH", catalog.StatusInterrupted: "INTERRUPTED"}
+
 // tableWidth is the width long lines under the table wrap at.
 const tableWidth = 100
 
 // tableLegend explains the table's marks and abbreviations.
 const tableLegend = `
 ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
-signal ended the row's exploration, which proves nothing then (exit 130). IMPACT: a
+signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
+already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
+exploration the signal cut. IMPACT: a
 finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, the guest could
 not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
 question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
@@ -90,13 +95,7 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
 	for i := range rows {
 		o := &rows[i]
-		mark := "ok"
-		switch {
-		case o.Interrupted:
-			mark = "INTERRUPTED"
-		case !o.Match:
-			mark = "MISMATCH"
-		}
+		mark := marks[o.Status()]
 		q := "-"
 		if o.Question != 0 {
 			q = strconv.Itoa(o.Question)
@@ -114,17 +113,24 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 	if len(rows) > 0 {
 		fmt.Fprint(w, tableLegend)
 	}
-	found, shrunk, mismatched, cut := 0, 0, 0, 0
+	found, shrunk, mismatched, cutMismatched, cut := 0, 0, 0, 0, 0
 	for i := range rows {
 		o := &rows[i]
-		switch {
-		case o.Interrupted:
+		switch o.Status() {
+		case catalog.StatusInterrupted:
 			cut++
-		case !o.Match:
+		case catalog.StatusMismatch:
 			mismatched++
+			if o.Interrupted {
+				cutMismatched++
+			}
 		}
 		if o.Mismatch != "" {
-			fmt.Fprintf(w, "\n%s %s %s: mismatch: %s\n", o.Scenario, o.Edition, knobsText(o), o.Mismatch)
+			certain := ""
+			if o.Interrupted {
+				certain = " (certain before a signal cut the row short)"
+			}
+			fmt.Fprintf(w, "\n%s %s %s: mismatch%s: %s\n", o.Scenario, o.Edition, knobsText(o), certain, o.Mismatch)
 		}
 		if o.Finding == nil {
 			continue
@@ -156,8 +162,11 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		}
 	}
 	interrupted := ""
+	if cutMismatched > 0 {
+		interrupted = fmt.Sprintf(" (%d interrupted)", cutMismatched)
+	}
 	if cut > 0 {
-		interrupted = fmt.Sprintf(", %d interrupted", cut)
+		interrupted += fmt.Sprintf(", %d interrupted", cut)
 	}
 	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
 		interrupted, plural.Count(found, "finding"), shrunk)

@@ -41,6 +41,14 @@ func TestWriteText(t *testing.T) {
 				`pct 300 schedules; random 300 schedules; bound 2 interrupted after 150 of 1000003 runs, 120 interleavings$`},
 			contains: []string{"1 row: 0 match, 0 mismatch, 1 interrupted; 0 findings, 0 shrunk\n"},
 		},
+		{
+			name: "a mismatch certain before the signal: a mismatch that says it was interrupted",
+			row:  func(*testing.T) catalog.Outcome { return certainMismatchRow() },
+			regexps: []string{`(?m)^MISMATCH +1 +judge-flr-freeze +draft-2023 +defaults +pass +violation +frozen-context +- +` +
+				`pct 300 schedules, 3 failing, first at #7; random interrupted after 256 of 300 schedules$`,
+				`(?m)^judge-flr-freeze draft-2023 defaults: mismatch \(certain before a signal cut the row short\): pct 300: found frozen-context$`},
+			contains: []string{"1 row: 0 match, 1 mismatch (1 interrupted); 1 finding, 0 shrunk\n"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer

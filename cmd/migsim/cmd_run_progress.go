@@ -60,10 +60,10 @@ func (p *runProgress) done(rows []catalog.Outcome) {
 	}
 	mismatched, cut := 0, 0
 	for i := range rows {
-		switch {
-		case rows[i].Interrupted:
+		switch rows[i].Status() {
+		case catalog.StatusInterrupted:
 			cut++
-		case !rows[i].Match:
+		case catalog.StatusMismatch:
 			mismatched++
 		}
 	}

@@ -1,0 +1,27 @@
+package catalog
+
+// Row statuses (Outcome.Status): what the verdict table marks a row (ok,
+// MISMATCH, INTERRUPTED) and what its JSON row's status says.
+const (
+	StatusMatch       = "match"
+	StatusMismatch    = "mismatch"
+	StatusInterrupted = "interrupted"
+)
+
+// Status is where the row stands. StatusMatch: every exploration gave
+// the expected verdict and nothing else. StatusMismatch: the row does not
+// match; for a row a signal cut short (Interrupted), only when what ran
+// already disagrees with the expectation (Mismatch or Defect: a finished
+// exploration's verdicts, or a finding made before the signal that is not
+// the expected verdict), which nothing the rest of the row could find
+// would undo. StatusInterrupted: a signal cut the row short before
+// anything disagreed, so it proves nothing.
+func (o *Outcome) Status() string {
+	switch {
+	case o.Interrupted && o.Mismatch == "" && o.Defect == "":
+		return StatusInterrupted
+	case o.Match && !o.Interrupted:
+		return StatusMatch
+	}
+	return StatusMismatch
+}
