@@ -172,6 +172,11 @@ type Outcome struct {
 	// transparent violation of a scenario whose guest log depends on the
 	// schedule without migration too (ReferenceRace).
 	Caveat string
+	// RaceCheckInterrupted is set when the context ended the runs without
+	// migration that judge a transparent finding (Target.RaceCaveat)
+	// before they were done: Caveat then says how far they got. The
+	// verdict does not depend on them.
+	RaceCheckInterrupted bool
 	// Interrupted is set when the context ended the exploration early:
 	// Explored and the finding are what it got to.
 	Interrupted bool
@@ -275,11 +280,11 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 		if !cfg.NoRaceCheck {
-			caveat, err := t.RaceCaveat(ctx, b.Seed, &fd)
+			caveat, cut, err := t.RaceCaveat(ctx, b.Seed, &fd)
 			if err != nil {
 				return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 			}
-			out.Caveat = caveat
+			out.Caveat, out.RaceCheckInterrupted = caveat, cut
 		}
 	}
 	out.Match = out.Defect == "" && out.Mismatch == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle

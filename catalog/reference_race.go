@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
@@ -37,11 +38,34 @@ func (r *ReferenceRace) Text() string {
 		r.Schedule, r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message)
 }
 
+// RaceCheckInterruptedError is ReferenceRace's error when ctx ended
+// before its runs were done: Runs of Of ran, none with a finding, which
+// proves nothing of the others.
+type RaceCheckInterruptedError struct {
+	Runs, Of int
+	// Err is the context's error.
+	Err error
+}
+
+func (e *RaceCheckInterruptedError) Error() string {
+	return fmt.Sprintf("catalog: runs without migration interrupted after %d of %d: %v", e.Runs, e.Of, e.Err)
+}
+
+func (e *RaceCheckInterruptedError) Unwrap() error { return e.Err }
+
+// Caveat is the caveat of a transparent finding whose check ctx ended: how
+// far it got, and that it proves nothing.
+func (e *RaceCheckInterruptedError) Caveat() string {
+	return fmt.Sprintf("the check whether the guest's program races with itself (runs without migration) was interrupted after %d of %d runs: "+
+		"it proves nothing, and this transparent finding may be that race and not the migration (run again to finish the check)", e.Runs, e.Of)
+}
+
 // ReferenceRace runs the target without migration (as Reference does)
 // under n random schedules of base, seeds ScheduleSeed(base, i), each
 // judged against the guest log of its own seed's reference run, and
-// returns the first run with a finding; nil when none has one (or ctx
-// ended first). A migration must be invisible to the guest (the
+// returns the first run with a finding; nil when none has one. When ctx
+// ends first the error is a *RaceCheckInterruptedError that wraps ctx's.
+// A migration must be invisible to the guest (the
 // transparent oracle), which only means something when the guest's own
 // program gives one log whatever the schedule: otherwise a transparent
 // finding may be the program's race. A finding of another oracle is a
@@ -49,8 +73,8 @@ func (r *ReferenceRace) Text() string {
 func (t Target) ReferenceRace(ctx context.Context, base uint64, n int) (*ReferenceRace, error) {
 	t.Oracles = t.oracles()
 	for i := range n {
-		if ctx.Err() != nil {
-			return nil, nil
+		if err := ctx.Err(); err != nil {
+			return nil, &RaceCheckInterruptedError{Runs: i, Of: n, Err: err}
 		}
 		seed := engine.ScheduleSeed(base, i)
 		ref, err := t.Reference(seed)
@@ -77,14 +101,21 @@ func (t Target) ReferenceRace(ctx context.Context, base uint64, n int) (*Referen
 // fd: for a transparent finding, ReferenceRace's text when the guest's log
 // depends on the schedule without migration too; "" otherwise, and when
 // the runs without migration end in another finding (a broken reference,
-// which the reference run itself reports where it matters).
-func (t Target) RaceCaveat(ctx context.Context, seed uint64, fd *engine.Finding) (string, error) {
+// which the reference run itself reports where it matters). When ctx ends
+// before the check's runs are done, interrupted is set and the caveat says
+// how far the check got (RaceCheckInterruptedError.Caveat): a check cut
+// short must not look as though it ran clean.
+func (t Target) RaceCaveat(ctx context.Context, seed uint64, fd *engine.Finding) (caveat string, interrupted bool, err error) {
 	if fd == nil || fd.Oracle != transparentName {
-		return "", nil
+		return "", false, nil
 	}
 	race, err := t.ReferenceRace(ctx, seed, ReferenceRaceRuns)
-	if err != nil || race == nil || race.Finding.Oracle != transparentName {
-		return "", err
+	var cut *RaceCheckInterruptedError
+	if errors.As(err, &cut) {
+		return cut.Caveat(), true, nil
 	}
-	return race.Text(), nil
+	if err != nil || race == nil || race.Finding.Oracle != transparentName {
+		return "", false, err
+	}
+	return race.Text(), false, nil
 }

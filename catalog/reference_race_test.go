@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -53,19 +55,78 @@ func TestReferenceRace(t *testing.T) {
 			assert.Contains(t, race.Text(), "races with itself")
 
 			transparent := &engine.Finding{Oracle: "transparent"}
-			caveat, err := tg.RaceCaveat(context.Background(), 1, transparent)
+			caveat, cut, err := tg.RaceCaveat(context.Background(), 1, transparent)
 			require.NoError(t, err)
 			assert.Equal(t, race.Text(), caveat)
-			caveat, err = tg.RaceCaveat(context.Background(), 1, &engine.Finding{Oracle: "frozen-context"})
+			assert.False(t, cut)
+			caveat, cut, err = tg.RaceCaveat(context.Background(), 1, &engine.Finding{Oracle: "frozen-context"})
 			require.NoError(t, err)
 			assert.Empty(t, caveat, "only a transparent finding may be the program's race")
-			ctx, cancel := context.WithCancel(context.Background())
-			cancel()
-			race, err = tg.ReferenceRace(ctx, 1, ReferenceRaceRuns)
-			require.NoError(t, err)
-			assert.Nil(t, race, "an ended context runs nothing")
+			assert.False(t, cut)
 		})
 	}
+}
+
+// TestRaceCaveat_Interrupted: a check ctx ends before its runs are done
+// says how far it got and that it proves nothing; it never looks as though
+// it ran clean. A finding no check is for needs none, ended ctx or not.
+func TestRaceCaveat_Interrupted(t *testing.T) {
+	racy, _ := racyAndCalm(t)
+	tg, err := NewTarget(writeScenario(t, "racy.scn", racy), spec.Draft2023, nil, nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	race, err := tg.ReferenceRace(ctx, 1, ReferenceRaceRuns)
+	assert.Nil(t, race, "an ended context runs nothing")
+	var cutErr *RaceCheckInterruptedError
+	require.ErrorAs(t, err, &cutErr)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, RaceCheckInterruptedError{Runs: 0, Of: ReferenceRaceRuns, Err: context.Canceled}, *cutErr)
+
+	for _, tc := range []struct {
+		oracle, caveat string
+		cut            bool
+	}{
+		{"transparent", "the check whether the guest's program races with itself (runs without migration) was interrupted " +
+			"after 0 of 20 runs: it proves nothing, and this transparent finding may be that race and not the migration " +
+			"(run again to finish the check)", true},
+		{"frozen-context", "", false},
+	} {
+		caveat, cut, err := tg.RaceCaveat(ctx, 1, &engine.Finding{Oracle: tc.oracle})
+		require.NoError(t, err, tc.oracle)
+		assert.Equal(t, tc.caveat, caveat, tc.oracle)
+		assert.Equal(t, tc.cut, cut, tc.oracle)
+	}
+}
+
+// TestJudgeAll_RaceCheckInterrupted: a signal after a row's explorations
+// ran to their end, during the runs without migration that judge its
+// transparent finding, keeps the row (it is whole: its verdict does not
+// depend on the check) with a caveat that says the check was interrupted,
+// and JudgeAll returns the context's error: the run was cut short.
+func TestJudgeAll_RaceCheckInterrupted(t *testing.T) {
+	racy, _ := racyAndCalm(t)
+	s := writeScenario(t, "racy.scn", racy)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ended := 0
+	cfg := JudgeConfig{Jobs: 1, MaxRuns: shortRuns(), Shrink: shortShrink(), ShrinkCtx: context.Background(),
+		Progress: func(p engine.Progress) {
+			if p.Final {
+				if ended++; ended == 2 {
+					cancel() // the line's and the cross-check's explorations ended whole
+				}
+			}
+		}}
+	rows, err := JudgeAll(ctx, []*scenario.Scenario{s}, 0, cfg, io.Discard)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, rows, 1)
+	o := rows[0]
+	require.Len(t, o.Runs, 2)
+	assert.False(t, o.Interrupted, "the explorations ran to their end")
+	assert.Equal(t, "transparent", o.GotOracle)
+	assert.True(t, o.RaceCheckInterrupted)
+	assert.Contains(t, o.Caveat, "was interrupted after 0 of 20 runs: it proves nothing")
 }
 
 // TestJudge_CaveatOfARacyGuest: a row whose transparent finding may be the

@@ -28,7 +28,9 @@ import (
 // so that the longest rows do not start last and leave one core idle
 // while they finish. Outcomes and their order do not depend on it. When
 // ctx ends, the rows judged to the end are returned in scenario then file
-// order, then the rows it interrupted (Interrupted), with the error.
+// order, then the rows it interrupted (Interrupted), with the error; the
+// error too when every row was judged but ctx ended the runs without
+// migration that judge a row's transparent finding (RaceCheckInterrupted).
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {
 	type rowJob struct {
 		s *scenario.Scenario
@@ -104,7 +106,9 @@ feed:
 	wg.Wait()
 	var rows, cut []Outcome
 	var first error
+	checkCut := false // a whole row whose race check ctx ended (RaceCheckInterrupted)
 	for i := range jobs {
+		checkCut = checkCut || errs[i] == nil && outs[i].RaceCheckInterrupted
 		switch {
 		case errs[i] != nil:
 			if outs[i].Interrupted {
@@ -120,7 +124,7 @@ feed:
 			rows = append(rows, outs[i])
 		}
 	}
-	if first == nil && ctx.Err() != nil && len(rows) < len(jobs) {
+	if first == nil && ctx.Err() != nil && (len(rows) < len(jobs) || checkCut) {
 		first = ctx.Err()
 	}
 	if first != nil {

@@ -31,8 +31,12 @@ type runRow struct {
 	Replay   string          `json:"replay,omitempty"`
 	Defect   string          `json:"defect,omitempty"`
 	Caveat   string          `json:"caveat,omitempty"`
-	Mismatch string          `json:"mismatch,omitempty"`
-	NA       string          `json:"na,omitempty"`
+	// RaceCheckInterrupted: a signal ended the runs without migration
+	// that judge a transparent finding before they were done; Caveat says
+	// how far they got.
+	RaceCheckInterrupted bool   `json:"race_check_interrupted,omitempty"`
+	Mismatch             string `json:"mismatch,omitempty"`
+	NA                   string `json:"na,omitempty"`
 }
 
 type runExplored struct {
@@ -73,7 +77,8 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
 			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
-			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, Mismatch: o.Mismatch, NA: o.NA,
+			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat,
+			RaceCheckInterrupted: o.RaceCheckInterrupted, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
 				Interrupted: o.Interrupted, Explorations: []explored.Record{}, Text: o.ExploredText()}}

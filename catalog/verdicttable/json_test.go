@@ -65,3 +65,24 @@ func TestWriteJSON_Status(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteJSON_RaceCheck: a row's caveat and whether a signal ended its
+// race check before it was done.
+func TestWriteJSON_RaceCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		row    catalog.Outcome
+		caveat string
+		cut    bool
+	}{
+		{"the check found a race", caveatRow(), "without migration the guest's log already depends on the schedule", false},
+		{"the check was cut short", raceCheckCutRow(), "was interrupted after 3 of 20 runs: it proves nothing", true},
+		{"no check", interruptedProofRow(), "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := writeJSON(t, tc.row).Rows[0]
+			assert.Contains(t, r.Caveat, tc.caveat)
+			assert.Equal(t, tc.cut, r.RaceCheckInterrupted)
+		})
+	}
+}

@@ -76,3 +76,12 @@ func certainMismatchRow() catalog.Outcome {
 		},
 		Mismatch: "pct 300: found frozen-context"}
 }
+
+// raceCheckCutRow is caveatRow whose runs without migration a signal ended
+// after 3 of their 20 runs.
+func raceCheckCutRow() catalog.Outcome {
+	o := caveatRow()
+	o.Caveat = (&catalog.RaceCheckInterruptedError{Runs: 3, Of: catalog.ReferenceRaceRuns}).Caveat()
+	o.RaceCheckInterrupted = true
+	return o
+}

@@ -46,10 +46,10 @@ const tableWidth = 100
 const tableLegend = `
 ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
 signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
-already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
-exploration the signal cut. IMPACT: a
-finding's harm: guest-visible (the guest could tell), rule-only (a rule broke, the guest could
-not tell in that run), flow-error (the migration stopped with a named error). Q: the seed
+already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says
+which exploration the signal cut. IMPACT: a finding's harm: guest-visible (the guest could
+tell), rule-only (a rule broke, the guest could not tell in that run), flow-error (the
+migration stopped with a named error). Q: the seed
 question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
 "random 256/300 schedules": the first finding came in the round that ran 256 of a budget
 of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every

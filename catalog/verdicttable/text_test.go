@@ -35,6 +35,13 @@ func TestWriteText(t *testing.T) {
 			contains: []string{"\n  caveat: without migration the guest's log already depends on the schedule", "1 row: 1 match, 0 mismatch; 1 finding, 0 shrunk\n"},
 		},
 		{
+			name:    "a race check a signal cut short says so",
+			row:     func(*testing.T) catalog.Outcome { return raceCheckCutRow() },
+			regexps: []string{`(?m)^ok +- +racy +draft-2023 `},
+			contains: []string{"\n  caveat: the check whether the guest's program races with itself (runs without migration) was\n" +
+				"    interrupted after 3 of 20 runs: it proves nothing, and this transparent finding may be that race\n"},
+		},
+		{
 			name: "an interrupted proof",
 			row:  func(*testing.T) catalog.Outcome { return interruptedProofRow() },
 			regexps: []string{`(?m)^INTERRUPTED +1 +judge-flr-freeze +draft-2023 +defaults +pass +pass +- +- +` +

@@ -348,7 +348,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
 			}
-			caveat, err := t.RaceCaveat(shrinkCtx, b.Seed, fd)
+			caveat, _, err := t.RaceCaveat(shrinkCtx, b.Seed, fd) // a check cut short says so in its caveat
 			if err != nil {
 				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", userError(err))
 			}

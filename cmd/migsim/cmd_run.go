@@ -232,7 +232,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if interrupted {
 		cut := 0
 		for i := range rows {
-			if rows[i].Interrupted {
+			if rows[i].Interrupted || rows[i].RaceCheckInterrupted {
 				cut++
 			}
 		}
