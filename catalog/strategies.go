@@ -187,12 +187,32 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		}
 	}
 	if last := o.Runs[len(o.Runs)-1]; want != "" && len(o.Runs) > 2 && !interrupted && slices.Contains(last.Verdicts(), want) {
-		why = append(why, fmt.Sprintf("only dfs %s found %s: the sampling misses it (raise the explore line's schedules=)",
-			describeCount(last.Budget), want))
+		why = append(why, o.onlyDFSHint(want))
 	}
 	o.Mismatch = strings.Join(why, "; ")
 	first, o.FindingRun = firstFinding(o.Runs)
 	return first, interrupted, nil
+}
+
+// onlyDFSHint says what missed the verdict want that only the row's last
+// exploration found, a dfs search that ran because none before it found
+// anything (nextSearch), and what would let the explorations that must
+// find it (the line's and the cross-check) reach it. After a random or pct
+// line (the proof, or the fallback after it) that is the sampling: more
+// schedules. After a dfs line (the fallback) it is the line's own search,
+// which spent its run budget at its bound before it got there, and the pct
+// cross-check, whose schedules are capped at DefaultCrossSchedules.
+func (o *Outcome) onlyDFSHint(want string) string {
+	last := o.Runs[len(o.Runs)-1]
+	found := fmt.Sprintf("only dfs %s found %s", describeCount(last.Budget), want)
+	if o.Budget.Strategy != engine.StrategyDFS {
+		return found + ": the sampling misses it (raise the explore line's schedules=)"
+	}
+	line, cross := o.Runs[0].Budget, o.Runs[1].Budget
+	return fmt.Sprintf("%s: the explore line's own dfs search at %s spent its run budget of %d before reaching it "+
+		"(raise schedules=, or lower bound=), and the pct cross-check's %d schedules miss it "+
+		"(it samples min(schedules=, %d) from the line's seed=: another seed samples others)",
+		found, explored.BoundText(line.Bound), line.Schedules, cross.Schedules, DefaultCrossSchedules)
 }
 
 // mismatchReason says how run's verdicts disagree with want (an oracle,
