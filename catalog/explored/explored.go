@@ -150,12 +150,18 @@ type Record struct {
 	Distinct  int `json:"distinct"`
 	StateHits int `json:"state_hits,omitempty"`
 	// Exhaustive: a dfs search ran every schedule within its bound
-	// (BoundHit: the bound cut some). Unexhausted says why a dfs search
-	// is not: "budget" (its run budget ran out) or "interrupted".
-	Exhaustive  bool   `json:"exhaustive"`
-	BoundHit    bool   `json:"bound_hit,omitempty"`
-	Unexhausted string `json:"unexhausted,omitempty"`
-	Interrupted bool   `json:"interrupted"`
+	// (BoundHit: the bound cut some). It is CompleteWithinBound, under the
+	// name the record always had; the row's explored.exhaustive means
+	// CompleteUnbounded, so both are spelt out. CompleteUnbounded: it ran
+	// every schedule and the bound cut none. Unexhausted says why a dfs
+	// search is not exhaustive: "budget" (its run budget ran out) or
+	// "interrupted".
+	Exhaustive          bool   `json:"exhaustive"`
+	CompleteWithinBound bool   `json:"complete_within_bound"`
+	CompleteUnbounded   bool   `json:"complete_unbounded"`
+	BoundHit            bool   `json:"bound_hit,omitempty"`
+	Unexhausted         string `json:"unexhausted,omitempty"`
+	Interrupted         bool   `json:"interrupted"`
 	// Failing counts the runs that ended in a finding; Verdicts names
 	// what they found, in the order first found.
 	Failing  int      `json:"failing"`
@@ -174,6 +180,7 @@ func RecordOf(r *Run) Record {
 	bound := b.Bound
 	e.Bound, e.Runs, e.StateHits = &bound, DFSRuns(sum), sum.StateHits
 	e.Exhaustive, e.BoundHit = sum.Complete, sum.BoundHit
+	e.CompleteWithinBound, e.CompleteUnbounded = sum.Complete, sum.Complete && !sum.BoundHit
 	switch {
 	case sum.Complete:
 	case sum.Interrupted:

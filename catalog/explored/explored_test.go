@@ -59,7 +59,9 @@ func TestRunText(t *testing.T) {
 }
 
 // TestRecordOf: the JSON record says whether a dfs search exhausted its
-// bound and, when not, why; a sampling is never exhaustive.
+// bound (exhaustive, complete_within_bound), whether it ran every schedule
+// with no bound cutting any (complete_unbounded) and, when not exhausted,
+// why; a sampling is never complete.
 func TestRecordOf(t *testing.T) {
 	proof := scenario.Budget{Strategy: engine.StrategyDFS, Bound: 2, Schedules: 100}
 	cases := []struct {
@@ -68,14 +70,16 @@ func TestRecordOf(t *testing.T) {
 		want string
 	}{
 		{"exhausted proof", Run{Role: RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 30, Distinct: 30, StateHits: 5, Complete: true, BoundHit: true}},
-			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":30,"schedules":30,"distinct":30,"state_hits":5,"exhaustive":true,"bound_hit":true,"interrupted":false,"failing":0,"text":"exhaustive bound 2: 30 interleavings (5 runs ended at states already explored)"}`},
+			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":30,"schedules":30,"distinct":30,"state_hits":5,"exhaustive":true,"complete_within_bound":true,"complete_unbounded":false,"bound_hit":true,"interrupted":false,"failing":0,"text":"exhaustive bound 2: 30 interleavings (5 runs ended at states already explored)"}`},
+		{"complete, no bound cut any schedule", Run{Role: RoleLine, Budget: proof, Explored: engine.Summary{Schedules: 12, Distinct: 12, Complete: true}},
+			`{"role":"line","strategy":"dfs","bound":2,"budget":100,"runs":12,"schedules":12,"distinct":12,"exhaustive":true,"complete_within_bound":true,"complete_unbounded":true,"interrupted":false,"failing":0,"text":"exhaustive: 12 interleavings (bound 2 never cut)"}`},
 		{"budget spent", Run{Role: RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 90, Pruned: 10, Distinct: 90}},
-			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":100,"schedules":90,"distinct":90,"exhaustive":false,"unexhausted":"budget","interrupted":false,"failing":0,"text":"bound 2 not exhausted: run budget of 100 spent, 90 interleavings"}`},
+			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":100,"schedules":90,"distinct":90,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"unexhausted":"budget","interrupted":false,"failing":0,"text":"bound 2 not exhausted: run budget of 100 spent, 90 interleavings"}`},
 		{"interrupted", Run{Role: RoleFallback, Budget: proof, Explored: engine.Summary{Schedules: 9, Distinct: 9, Interrupted: true}},
-			`{"role":"fallback","strategy":"dfs","bound":2,"budget":100,"runs":9,"schedules":9,"distinct":9,"exhaustive":false,"unexhausted":"interrupted","interrupted":true,"failing":0,"text":"bound 2 interrupted after 9 of 100 runs, 9 interleavings"}`},
+			`{"role":"fallback","strategy":"dfs","bound":2,"budget":100,"runs":9,"schedules":9,"distinct":9,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"unexhausted":"interrupted","interrupted":true,"failing":0,"text":"bound 2 interrupted after 9 of 100 runs, 9 interleavings"}`},
 		{"sampling", Run{Role: RoleCross, Budget: scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 50},
 			Explored: engine.Summary{Schedules: 50, Distinct: 41, Failing: 3, Findings: []engine.Report{{Index: 7, Finding: engine.Finding{Oracle: "live"}}}}},
-			`{"role":"cross","strategy":"random","budget":50,"runs":50,"schedules":50,"distinct":41,"exhaustive":false,"interrupted":false,"failing":3,"verdicts":["live"],"text":"random 50 schedules, 3 failing, first at #7"}`},
+			`{"role":"cross","strategy":"random","budget":50,"runs":50,"schedules":50,"distinct":41,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"interrupted":false,"failing":3,"verdicts":["live"],"text":"random 50 schedules, 3 failing, first at #7"}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -40,15 +40,23 @@ type runRow struct {
 }
 
 type runExplored struct {
-	Strategy     string `json:"strategy"`
-	Budget       int    `json:"budget"`
-	Schedules    int    `json:"schedules"`
-	Pruned       int    `json:"pruned,omitempty"`
-	Distinct     int    `json:"distinct"`
-	Bound        *int   `json:"bound,omitempty"`
-	Exhaustive   bool   `json:"exhaustive,omitempty"`
-	BoundHit     bool   `json:"bound_hit,omitempty"`
-	FindingIndex *int   `json:"finding_index,omitempty"`
+	Strategy  string `json:"strategy"`
+	Budget    int    `json:"budget"`
+	Schedules int    `json:"schedules"`
+	Pruned    int    `json:"pruned,omitempty"`
+	Distinct  int    `json:"distinct"`
+	Bound     *int   `json:"bound,omitempty"`
+	// Exhaustive: the dfs line's search ran every schedule and its bound
+	// cut none (CompleteUnbounded, under the name the row always had; an
+	// exploration's exhaustive means CompleteWithinBound).
+	Exhaustive bool `json:"exhaustive,omitempty"`
+	// CompleteWithinBound: the dfs line's search ran every schedule within
+	// its bound; CompleteUnbounded: and the bound cut none, so it ran
+	// every schedule. Both absent for a sampling line.
+	CompleteWithinBound *bool `json:"complete_within_bound,omitempty"`
+	CompleteUnbounded   *bool `json:"complete_unbounded,omitempty"`
+	BoundHit            bool  `json:"bound_hit,omitempty"`
+	FindingIndex        *int  `json:"finding_index,omitempty"`
 	// FindingStrategy names the exploration that found the finding when it
 	// is not the one described here (the scenario's own): the cross-check's.
 	FindingStrategy string `json:"finding_strategy,omitempty"`
@@ -95,7 +103,9 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		if o.Budget.Strategy == engine.StrategyDFS {
 			b := o.Budget.Bound
 			r.Explored.Bound = &b
-			r.Explored.Exhaustive = o.Explored.Complete && !o.Explored.BoundHit
+			within, unbounded := o.Explored.Complete, o.Explored.Complete && !o.Explored.BoundHit
+			r.Explored.Exhaustive = unbounded
+			r.Explored.CompleteWithinBound, r.Explored.CompleteUnbounded = &within, &unbounded
 			r.Explored.BoundHit = o.Explored.BoundHit
 		}
 		if o.Finding != nil {

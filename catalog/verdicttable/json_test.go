@@ -9,7 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
 )
 
 // writeJSON returns the JSON document of rows, decoded.
@@ -83,6 +86,43 @@ func TestWriteJSON_RaceCheck(t *testing.T) {
 			r := writeJSON(t, tc.row).Rows[0]
 			assert.Contains(t, r.Caveat, tc.caveat)
 			assert.Equal(t, tc.cut, r.RaceCheckInterrupted)
+		})
+	}
+}
+
+// TestWriteJSON_Completeness: the row's explored object and each of its
+// explorations say alike whether a dfs search ran every schedule within
+// its bound (complete_within_bound) and every schedule with no bound
+// cutting any (complete_unbounded); the row's exhaustive keeps the second
+// meaning and an exploration's the first, as they always had.
+func TestWriteJSON_Completeness(t *testing.T) {
+	dfs := scenario.Budget{Strategy: engine.StrategyDFS, Schedules: 1000, Bound: 2, Seed: 1}
+	row := func(line scenario.Budget, sum engine.Summary) catalog.Outcome {
+		return catalog.Outcome{Scenario: "s", Edition: spec.Draft2023, Expected: scenario.VerdictPass, Got: scenario.VerdictPass,
+			Match: true, Budget: line, Explored: sum, Runs: []catalog.StrategyRun{{Role: explored.RoleLine, Budget: line, Explored: sum}}}
+	}
+	yes, no := true, false
+	for _, tc := range []struct {
+		name                  string
+		row                   catalog.Outcome
+		withinBound, noBound  *bool // the row's (nil: absent, a sampling line)
+		rowExhaustive, exhaus bool  // the row's and the exploration's exhaustive
+	}{
+		{"bound cut some", row(dfs, engine.Summary{Schedules: 30, Complete: true, BoundHit: true}), &yes, &no, false, true},
+		{"bound cut none", row(dfs, engine.Summary{Schedules: 12, Complete: true}), &yes, &yes, true, true},
+		{"budget spent", row(dfs, engine.Summary{Schedules: 1000}), &no, &no, false, false},
+		{"sampling", row(scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 50}, engine.Summary{Schedules: 50}), nil, nil, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := writeJSON(t, tc.row).Rows[0]
+			assert.Equal(t, tc.withinBound, r.Explored.CompleteWithinBound)
+			assert.Equal(t, tc.noBound, r.Explored.CompleteUnbounded)
+			assert.Equal(t, tc.rowExhaustive, r.Explored.Exhaustive)
+			require.Len(t, r.Explored.Explorations, 1)
+			e := r.Explored.Explorations[0]
+			assert.Equal(t, tc.exhaus, e.Exhaustive)
+			assert.Equal(t, tc.withinBound != nil && *tc.withinBound, e.CompleteWithinBound)
+			assert.Equal(t, tc.noBound != nil && *tc.noBound, e.CompleteUnbounded)
 		})
 	}
 }
