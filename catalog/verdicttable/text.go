@@ -46,22 +46,21 @@ const tableWidth = 100
 const tableLegend = `
 ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
 signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
-already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says
-which exploration the signal cut. IMPACT: a finding's harm: guest-visible (the guest could
-tell), rule-only (a rule broke, the guest could not tell in that run), flow-error (the
-migration stopped with a named error). Q: the seed
-question the scenario answers (docs/questions.md; - for none). EXPLORED: the schedules run;
-"random 256/300 schedules": the first finding came in the round that ran 256 of a budget
-of 300, and exploring stopped there; dfs "exhaustive bound 2: N interleavings": every
-schedule within the preemption bound was run (N complete runs; runs that reached a state
-already explored are counted apart), "exhaustive: N interleavings (bound 2 never cut)": every
-schedule was run, "bound 2 not exhausted": the run budget ran out first, "interrupted after N of
-M runs": a signal ended it there. Every row is explored under its line's strategy, then under
-the other sampling strategy (pct for random and for dfs, random for pct); when neither finds
-anything, whatever the row expects, a random or pct scenario's row is then proved: dfs at
-preemption bound 2 (or the line's proof-bound=) with state pruning under the line's proof= run
-budget; a dfs search that neither exhausts its bound nor finds anything is followed by one at
-bound 0 with the same budget.
+already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
+exploration the signal cut. IMPACT: a finding's harm: guest-visible (the guest could tell),
+rule-only (a rule broke, the guest could not tell in that run), flow-error (the migration
+stopped with a named error). Q: the seed question the scenario answers (docs/questions.md; - for
+none). EXPLORED: the schedules run; "random 256/300 schedules": the first finding came in the
+round that ran 256 of a budget of 300, and exploring stopped there; dfs "exhaustive bound 2: N
+interleavings": every schedule within the preemption bound was run (N complete runs; runs that
+reached a state already explored are counted apart), "exhaustive: N interleavings (bound 2 never
+cut)": every schedule was run, "bound 2 not exhausted": the run budget ran out first,
+"interrupted after N of M runs": a signal ended it there. Every row is explored under its line's
+strategy, then under the other sampling strategy (pct for random and for dfs, random for pct);
+when neither finds anything, whatever the row expects, a random or pct scenario's row is then
+proved: dfs at preemption bound 2 (or the line's proof-bound=) with state pruning under the
+line's proof= run budget; a dfs search that neither exhausts its bound nor finds anything is
+followed by one at bound 0 with the same budget.
 `
 
 // wrapLine wraps text at width columns on spaces; continuation lines
