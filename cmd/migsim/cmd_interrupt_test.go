@@ -127,7 +127,8 @@ func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
 			doc := out
 			var got struct {
 				Rows []struct {
-					Match    bool `json:"match"`
+					Match    bool   `json:"match"`
+					Status   string `json:"status"`
 					Explored struct {
 						Interrupted bool `json:"interrupted"`
 						Proof       struct {
@@ -145,6 +146,7 @@ func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
 			require.Len(t, got.Rows, 1)
 			r := got.Rows[0]
 			assert.False(t, r.Match)
+			assert.Equal(t, "interrupted", r.Status, "nothing disagreed before the signal")
 			assert.True(t, r.Explored.Interrupted)
 			assert.Equal(t, 1, got.Interrupted)
 			p := r.Explored.Proof

@@ -171,6 +171,7 @@ func TestRun_JSON(t *testing.T) {
 			Got      string   `json:"got"`
 			Oracle   string   `json:"oracle"`
 			Match    bool     `json:"match"`
+			Status   string   `json:"status"`
 			Explored struct {
 				Strategy     string            `json:"strategy"`
 				Schedules    int               `json:"schedules"`
@@ -190,6 +191,9 @@ func TestRun_JSON(t *testing.T) {
 	require.Len(t, doc.Rows, 5)
 	assert.Equal(t, 5, doc.Match)
 	assert.Equal(t, 0, doc.Mismatch)
+	for _, r := range doc.Rows {
+		assert.Equal(t, "match", r.Status, "%s %s", r.Scenario, r.Knobs)
+	}
 	v := doc.Rows[1]
 	assert.Equal(t, "test-flr-freeze", v.Scenario)
 	assert.Equal(t, []string{"flr-vs-mode=complete-anyway", "mode-after-flr=keep"}, v.Knobs)
@@ -228,6 +232,8 @@ type jsonExploration struct {
 	Runs        int      `json:"runs"`
 	Schedules   int      `json:"schedules"`
 	Exhaustive  bool     `json:"exhaustive"`
+	Within      bool     `json:"complete_within_bound"`
+	Unbounded   bool     `json:"complete_unbounded"`
 	Unexhausted string   `json:"unexhausted"`
 	Interrupted bool     `json:"interrupted"`
 	Verdicts    []string `json:"verdicts"`
