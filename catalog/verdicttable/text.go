@@ -50,8 +50,8 @@ already disagrees with the expected verdict: that row is a MISMATCH, and its EXP
 exploration the signal cut. IMPACT: a finding's harm: guest-visible (the guest could tell),
 rule-only (a rule broke, the guest could not tell in that run), flow-error (the migration
 stopped with a named error). Q: the seed question the scenario answers (docs/questions.md; - for
-none). EXPLORED: the schedules run; "random 256/300 schedules": the first finding came in the
-round that ran 256 of a budget of 300, and exploring stopped there; dfs "exhaustive bound 2: N
+none). EXPLORED: the schedules run; "pct 300 schedules, 105 failing, first at #5": every
+schedule of the budget ran, 105 of them failed, the first at schedule 5; dfs "exhaustive bound 2: N
 interleavings": every schedule within the preemption bound was run (N complete runs; runs that
 reached a state already explored are counted apart), "exhaustive: N interleavings (bound 2 never
 cut)": every schedule was run, "bound 2 not exhausted": the run budget ran out first,
