@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"github.com/migsim/migsim/conformance/coverage"
+	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -14,12 +15,12 @@ type Coverage = coverage.Coverage
 func StaticCoverage() (Coverage, error) {
 	cov := Coverage{Tests: map[string][]string{}, Rows: map[string][]string{}}
 	for _, e := range spec.Editions {
-		for _, dt := range deviceTests() {
-			if !dt.appliesTo(e) {
+		for _, dt := range devicetest.All() {
+			if !dt.AppliesTo(e) {
 				continue
 			}
-			for _, id := range applying(dt.requirements(), e) {
-				cov.Tests[id] = append(cov.Tests[id], dt.id+"/"+e.String()+"/"+dt.name)
+			for _, id := range applying(dt.Requirements(), e) {
+				cov.Tests[id] = append(cov.Tests[id], dt.Unit(e))
 			}
 		}
 	}

@@ -33,29 +33,6 @@ func TestCoverageReasons(t *testing.T) {
 	}
 }
 
-// TestDeviceTestsNameRequirements: every device test names requirements
-// of the catalog that apply to its editions, and names are unique.
-func TestDeviceTestsNameRequirements(t *testing.T) {
-	seen := map[string]bool{}
-	for _, e := range spec.Editions {
-		for _, dt := range deviceTests() {
-			if !dt.appliesTo(e) {
-				continue
-			}
-			for _, id := range dt.requirements() {
-				r, ok := spec.LookupRequirement(id)
-				if assert.True(t, ok, "%s/%s names %s", dt.id, dt.name, id) && id == dt.id {
-					assert.True(t, r.AppliesTo(e), "%s/%s runs in %s", dt.id, dt.name, e)
-				}
-			}
-			name := dt.id + "/" + e.String() + "/" + dt.name
-			assert.False(t, seen[name], "duplicate device test %s", name)
-			seen[name] = true
-		}
-	}
-	assert.Greater(t, len(seen), 50)
-}
-
 // TestOwnerKnobsAreKnobs: every owner knob the kit ignores exists.
 func TestOwnerKnobsAreKnobs(t *testing.T) {
 	for _, name := range OwnerKnobs {

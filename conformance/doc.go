@@ -11,7 +11,7 @@
 //     memory accesses, MSI-X messages and the state the admin commands
 //     read back — never the device's own Status or ContextDigest. They
 //     include the mode × event table, admin validation, context and parts
-//     round trips, FLR and reset holds.
+//     round trips, FLR and reset holds (package conformance/devicetest).
 //   - rows/<scenario>/<edition>[/<knobs>]: every row of the scenario
 //     catalog judged with the device (package catalog), each failing row
 //     with its oracle, its shrunk counterexample and the command that

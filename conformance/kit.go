@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
@@ -91,7 +92,7 @@ type kit struct {
 	editions []spec.Edition
 	knobs    map[string][]string
 	units    []*Unit
-	tests    map[*Unit]deviceTest
+	tests    map[*Unit]devicetest.Test
 	rows     map[*Unit]row
 	// devFactory is the device tests' open device.
 	devFactory member.Factory
@@ -120,7 +121,7 @@ func newKit(d Device, opts []Option) (*kit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
 	}
-	k := &kit{dev: d, cfg: cfg, editions: eds, knobs: knobs, tests: map[*Unit]deviceTest{}, rows: map[*Unit]row{}}
+	k := &kit{dev: d, cfg: cfg, editions: eds, knobs: knobs, tests: map[*Unit]devicetest.Test{}, rows: map[*Unit]row{}}
 	if cfg.editions != nil {
 		k.editions = cfg.editions
 	}
@@ -141,12 +142,12 @@ func newKit(d Device, opts []Option) (*kit, error) {
 func (k *kit) plan() error {
 	if k.cfg.device && deviceType(k.dev) == deviceBlk {
 		for _, e := range spec.Editions {
-			for _, dt := range deviceTests() {
-				if !dt.appliesTo(e) {
+			for _, dt := range devicetest.All() {
+				if !dt.AppliesTo(e) {
 					continue
 				}
-				u := &Unit{Kind: kindDevice, Name: dt.id + "/" + e.String() + "/" + dt.name, Edition: e.String(),
-					Requirements: applying(dt.requirements(), e)}
+				u := &Unit{Kind: kindDevice, Name: dt.Unit(e), Edition: e.String(),
+					Requirements: applying(dt.Requirements(), e)}
 				k.units = append(k.units, u)
 				k.tests[u] = dt
 			}
@@ -258,9 +259,9 @@ func (k *kit) progress(u *Unit) {
 	}
 }
 
-func (k *kit) runDeviceTest(u *Unit, dt deviceTest) {
+func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 	e, _ := spec.ParseEdition(u.Edition)
-	rules, err := spec.ParseRules(e, dt.knobs)
+	rules, err := spec.ParseRules(e, dt.Knobs())
 	if err != nil {
 		u.fail(Failure{Requirements: u.Requirements, Check: "device test", Message: err.Error()})
 		return
@@ -277,17 +278,20 @@ func (k *kit) runDeviceTest(u *Unit, dt deviceTest) {
 		}
 		k.devFactory, k.devClose = f, done
 	}
-	c := runCheck(dt, e, rules, k.devFactory)
-	if interrupted(c.fatal) {
+	res := devicetest.Run(dt, e, rules, k.devFactory)
+	if interrupted(res.Fatal) {
 		u.skip("interrupted")
 		return
 	}
-	for _, fl := range c.fails {
-		fl.Row = u.Name
-		u.fail(fl)
+	for _, fl := range res.Failures {
+		check := "device test"
+		if len(fl.Requirements) == 0 { // the device itself failed: it judged no requirement
+			check = checkProtocol
+		}
+		u.fail(Failure{Requirements: fl.Requirements, Check: check, Row: u.Name, Message: fl.Message})
 	}
-	if c.fatal != nil {
-		k.halt("the device broke the protocol in "+u.Name, c.fatal)
+	if res.Fatal != nil {
+		k.halt("the device broke the protocol in "+u.Name, res.Fatal)
 	}
 }
 

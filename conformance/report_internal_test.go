@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
@@ -76,10 +77,17 @@ func TestProgress_ShowsElapsed(t *testing.T) {
 	var out strings.Builder
 	cfg := defaults()
 	cfg.progress = &out
-	u := &Unit{Kind: kindDevice, Name: "DP-DEV-01/draft-2023/quick", Edition: spec.Draft2023.String()}
+	var dt devicetest.Test
+	for _, t := range devicetest.All() {
+		if t.Unit(spec.Draft2023) == "DRAFT-MODE-01/draft-2023/active-at-start" {
+			dt = t
+		}
+	}
+	require.Equal(t, "DRAFT-MODE-01", dt.ID(), "the device test the unit runs")
+	u := &Unit{Kind: kindDevice, Name: "DRAFT-MODE-01/draft-2023/active-at-start", Edition: spec.Draft2023.String()}
 	k := &kit{dev: FactoryDevice("builtin:blk", blk.New), cfg: cfg, editions: []spec.Edition{spec.Draft2023},
-		tests: map[*Unit]deviceTest{u: {id: "DP-DEV-01", run: func(*check) {}}}, devFactory: blk.New}
+		tests: map[*Unit]devicetest.Test{u: dt}, devFactory: blk.New}
 	k.run(u)
 	assert.Equal(t, 1500*time.Millisecond, u.elapsed)
-	assert.Equal(t, "conform: pass device-test DP-DEV-01/draft-2023/quick (1.5s)\n", out.String())
+	assert.Equal(t, "conform: pass device-test DRAFT-MODE-01/draft-2023/active-at-start (1.5s)\n", out.String())
 }

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"github.com/migsim/migsim/devctx"
@@ -32,8 +32,8 @@ func serves(c *check, g *rig, gu *guest, what string) {
 		what, gu.used(q)-before, gu.status(r))
 }
 
-func adminTests() []deviceTest {
-	return []deviceTest{
+func adminTests() []Test {
+	return []Test{
 		{id: "ADM-DEV-02", name: "status-and-qualifier", run: func(c *check) {
 			g, _ := c.live()
 			g.mustMode(spec.ModeActive) // admin checks the qualifier of every success
@@ -51,8 +51,8 @@ func adminTests() []deviceTest {
 	}
 }
 
-func transportTests() []deviceTest {
-	return []deviceTest{
+func transportTests() []Test {
+	return []Test{
 		{id: "PCI-DEV-02", name: "halves-independent", run: func(c *check) {
 			g := c.newRig(nil, nil)
 			g.common(spec.CfgQueueSelect, 1)

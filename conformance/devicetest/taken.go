@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"bytes"
@@ -37,8 +37,8 @@ import (
 // destination would take again. The context's used_idx is the one in
 // guest memory.
 
-func takenTests() []deviceTest {
-	return []deviceTest{
+func takenTests() []Test {
+	return []Test{
 		{id: "DP-DEV-09", name: "stop-writes-back-taken-buffers", run: takenAtStop},
 		{id: "DRAFT-STOP-02", name: "taken-buffers-used-or-owned-at-stop", run: takenAtStop},
 	}

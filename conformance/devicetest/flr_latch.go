@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"github.com/migsim/migsim/devctx"
@@ -132,10 +132,10 @@ func writeHeldByFLR(c *check) {
 	expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select the guest reads at the resume, written as 1 during the FLR")
 }
 
-func flrLatchTests() []deviceTest {
+func flrLatchTests() []Test {
 	keep, deferFLR := []string{"mode-after-flr=keep"}, []string{"flr-vs-mode=defer-flr"}
 	draft := []spec.Edition{spec.Draft2023}
-	return []deviceTest{
+	return []Test{
 		{id: "DP-DEV-14", name: "flr-drops-set-parts", run: latchDropped(true)},
 		{id: "DP-DEV-14", name: "flr-drops-set-parts-keep", knobs: keep, run: latchDropped(true)},
 		{id: "DP-DEV-14", name: "flr-drops-set-parts-defer", knobs: deferFLR, run: latchDropped(true)},

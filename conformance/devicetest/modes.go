@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"encoding/binary"
@@ -17,8 +17,8 @@ var (
 	v14Only   = []spec.Edition{spec.Virtio14}
 )
 
-func modeTests() []deviceTest {
-	return []deviceTest{
+func modeTests() []Test {
+	return []Test{
 		{id: "DRAFT-MODE-01", name: "active-at-start", run: func(c *check) {
 			expectEq(c, c.newRig(nil, nil).modeGet(), spec.ModeActive, "DEV_MODE_GET of a new member")
 		}},
@@ -99,8 +99,8 @@ func servedAfter(c *check, m spec.Mode) (used uint16, status byte) {
 	return gu.used(0), gu.status(r)
 }
 
-func quiesceTests() []deviceTest {
-	return []deviceTest{
+func quiesceTests() []Test {
+	return []Test{
 		{id: "DRAFT-STOP-01", name: "no-interrupt-in-stop", run: func(c *check) {
 			_, irqs := quiesced(c, spec.ModeStop)
 			expectEq(c, irqs, 0, "MSI-X messages in Stop (doorbell, stray steps, disk resize)")

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"bytes"
@@ -146,7 +146,7 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 			if tc.ed == spec.Draft2023 {
 				id = "DRAFT-STOP-02"
 			}
-			c := runCheck(deviceTest{id: id, name: "taken", run: takenAtStop}, tc.ed, spec.DefaultRules(tc.ed), f)
+			c := runCheck(Test{id: id, name: "taken", run: takenAtStop}, tc.ed, spec.DefaultRules(tc.ed), f)
 			if tc.says == "" {
 				assert.Empty(t, c.fails)
 				return

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"fmt"
@@ -146,8 +146,8 @@ func cellExpect(e spec.Edition, m spec.Mode, ev string) (w cellWant, ok bool) {
 }
 
 // tableTests builds one device test per cell of both editions.
-func tableTests() []deviceTest {
-	var out []deviceTest
+func tableTests() []Test {
+	var out []Test
 	for _, e := range spec.Editions {
 		for _, m := range e.Modes() {
 			for _, ev := range tableEvents(e) {
@@ -160,7 +160,7 @@ func tableTests() []deviceTest {
 					do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
 				}
 				name := fmt.Sprintf("table-%s-%s", strings.ToLower(e.ModeName(m)), strings.ToLower(ev.name))
-				out = append(out, deviceTest{id: w.ids[0], also: w.ids[1:], name: name, editions: []spec.Edition{e},
+				out = append(out, Test{id: w.ids[0], also: w.ids[1:], name: name, editions: []spec.Edition{e},
 					run: func(c *check) { tableCell(c, m, do, w) }})
 			}
 		}

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"bytes"
@@ -72,8 +72,8 @@ func decodeFields(c *check, state []byte) []devctx.Field {
 	return ctx.Fields
 }
 
-func roundTripTests() []deviceTest {
-	return []deviceTest{
+func roundTripTests() []Test {
+	return []Test{
 		{id: "DRAFT-CTX-01", name: "round-trip-mid-workload", also: []string{"DRAFT-STOP-03"}, run: roundTrip},
 		{id: "DP-DEV-08", name: "round-trip-mid-workload", also: []string{"DP-DEV-09", "DP-DEV-10"}, run: roundTrip},
 	}

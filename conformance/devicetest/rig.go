@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"github.com/migsim/migsim/devctx"
@@ -32,8 +32,8 @@ func (c *check) destination(src *rig) *rig {
 	return dst
 }
 
-func contextTests() []deviceTest {
-	return []deviceTest{
+func contextTests() []Test {
+	return []Test{
 		{id: "DRAFT-CTX-01", name: "write-only-in-freeze", run: func(c *check) {
 			g, _ := c.live()
 			ctx := devctx.DraftContext{Fields: g.readAfterDiscard(snapshotCap)}

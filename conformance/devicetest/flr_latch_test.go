@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"slices"
@@ -47,7 +47,7 @@ func TestLatchDroppedOnBothReferences(t *testing.T) {
 			}
 			for _, dt := range flrLatchTests() {
 				for _, e := range spec.Editions {
-					if !dt.appliesTo(e) {
+					if !dt.AppliesTo(e) {
 						continue
 					}
 					rules, err := spec.ParseRules(e, dt.knobs)

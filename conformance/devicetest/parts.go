@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"encoding/binary"
@@ -28,8 +28,8 @@ func (c *check) stopped() (*rig, *guest) {
 	return g, gu
 }
 
-func partsTests() []deviceTest {
-	return []deviceTest{
+func partsTests() []Test {
+	return []Test{
 		{id: "DP-DEV-02", name: "repeated-get-and-set", run: func(c *check) {
 			g, _ := c.stopped()
 			first := g.state()

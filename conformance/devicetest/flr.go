@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"github.com/migsim/migsim/spec"
@@ -51,8 +51,8 @@ func heldDuringFLR(to spec.Mode) func(*check) {
 	}
 }
 
-func flrTests() []deviceTest {
-	return []deviceTest{
+func flrTests() []Test {
+	return []Test{
 		{id: "DRAFT-FLR-01", name: "flr-resets-context", run: flrResets},
 		{id: "DP-DEV-14", name: "flr-restores-defaults", run: flrResets},
 		{id: "DRAFT-SYNC-01", name: "freeze-after-flr", run: heldDuringFLR(spec.ModeFreeze)},

@@ -1,0 +1,197 @@
+// Package devicetest holds the conformance kit's per-requirement device
+// tests (docs/conformance.md, "Running the kit": the device tests): each
+// drives a member device (or a source and a destination) through the
+// member contract alone — events in, effects out, guest memory behind an
+// observed port, the disk behind Backing — the way a host would, and
+// judges what a host observes: the bytes of reads, admin statuses, memory
+// accesses, MSI-X messages and the state the admin commands read back,
+// never the device's own Status or ContextDigest. Package conformance
+// plans them as units, runs them with the device under test (Run) and
+// reports their failures per requirement.
+package devicetest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/failmsg"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// Test is one per-requirement device test: it drives a device (or a
+// source and a destination) through events and judges what a host
+// observes. Its unit is named "<ID>/<edition>/<name>" under each edition
+// it runs in (Unit).
+type Test struct {
+	// id is the requirement the test checks; also lists the others it
+	// exercises (a failure names the requirement it breaks).
+	id   string
+	also []string
+	name string
+	// editions limits the test (nil: every edition id applies to).
+	editions []spec.Edition
+	// knobs are the knob values the test runs with (besides the edition's
+	// defaults); a device that does not implement them skips it.
+	knobs []string
+	run   func(c *check)
+}
+
+// check is one run of a device test: the device under test, its edition
+// and rules, and the failures found.
+type check struct {
+	ed      spec.Edition
+	rules   spec.Rules
+	factory member.Factory
+	id      string
+	fails   []Failure
+	// fatal is set by a device's protocol error (an external device): the
+	// kit stops.
+	fatal error
+}
+
+// Failure is one thing a device test found wrong: the requirements it
+// breaks and what the host observed. Requirements is empty for a failure
+// of the device itself (it broke the external-device protocol, or
+// faulted): that judges no requirement.
+type Failure struct {
+	Requirements []string
+	Message      string
+}
+
+// Result is what one run of a device test found: its failures, and the
+// protocol error of an external device that stops the kit (nil: none;
+// a device fault fails the test without stopping the kit).
+type Result struct {
+	Failures []Failure
+	Fatal    error
+}
+
+// stopCheck unwinds a check after a fatal failure.
+type stopCheck struct{}
+
+// errorf records a failure of requirement id ("" for the test's own).
+func (c *check) errorf(id, format string, args ...any) {
+	if id == "" {
+		id = c.id
+	}
+	c.fails = append(c.fails, Failure{Requirements: []string{id}, Message: fmt.Sprintf(format, args...)})
+}
+
+// fatalf records a failure of the test's requirement and ends the check.
+func (c *check) fatalf(format string, args ...any) {
+	c.errorf("", format, args...)
+	panic(stopCheck{})
+}
+
+// expect records a failure when ok is false.
+func (c *check) expect(ok bool, format string, args ...any) {
+	if !ok {
+		c.errorf("", format, args...)
+	}
+}
+
+// expectEq records a failure when got != want.
+func expectEq[V comparable](c *check, got, want V, what string) {
+	if got != want {
+		c.errorf("", "%s: got %v, want %v", what, got, want)
+	}
+}
+
+// expectSame records a failure when two byte strings differ.
+func (c *check) expectSame(got, want []byte, what string) {
+	if !bytes.Equal(got, want) {
+		c.errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// runCheck runs one device test and returns its failures. A device that
+// panics fails the test with the panic; an external device's protocol
+// error (or fault) fails it naming no requirement, the protocol error
+// also returned as fatal.
+func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory) (c *check) {
+	c = &check{ed: ed, rules: rules, factory: f, id: dt.id}
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if _, ok := p.(stopCheck); ok {
+			return
+		}
+		var xe *extdevice.Error
+		if err, ok := p.(error); ok && errors.As(err, &xe) {
+			c.fails = append(c.fails, Failure{Message: failmsg.Protocol(xe.Error())})
+			if !xe.Fault {
+				c.fatal = xe
+			}
+			return
+		}
+		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Message: fmt.Sprintf("the device panicked: %v", p)})
+	}()
+	dt.run(c)
+	return c
+}
+
+// Run runs test dt on the devices f builds, in edition ed with rules, and
+// returns what it found. A device that panics fails the test with the
+// panic; an external device's protocol error (or fault) fails it naming
+// no requirement, the protocol error also returned as Result.Fatal.
+func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory) Result {
+	c := runCheck(dt, ed, rules, f)
+	return Result{Failures: c.fails, Fatal: c.fatal}
+}
+
+// ID is the requirement the test checks.
+func (dt Test) ID() string { return dt.id }
+
+// Name is the test's case name, unique under its requirement.
+func (dt Test) Name() string { return dt.name }
+
+// Knobs are the knob values the test runs with besides its edition's
+// defaults (spec.ParseRules takes them); a device that does not implement
+// them skips it.
+func (dt Test) Knobs() []string { return dt.knobs }
+
+// Unit names the test's unit in edition e: "<ID>/<edition>/<name>".
+func (dt Test) Unit(e spec.Edition) string { return dt.id + "/" + e.String() + "/" + dt.name }
+
+// AppliesTo reports whether the test runs in edition e.
+func (dt Test) AppliesTo(e spec.Edition) bool {
+	if dt.editions != nil {
+		return slices.Contains(dt.editions, e)
+	}
+	r, ok := spec.LookupRequirement(dt.id)
+	return ok && r.AppliesTo(e)
+}
+
+// Requirements lists every ID the test exercises, its own first.
+func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also...) }
+
+// All is the per-requirement device test table, in catalog order of the
+// requirement they check.
+func All() []Test {
+	var all []Test
+	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
+		contextTests(), flrTests(), flrLatchTests(), roundTripTests(), tableTests()} {
+		all = append(all, group...)
+	}
+	order := map[string]int{}
+	for i, r := range spec.Requirements() {
+		order[r.ID] = i
+	}
+	slices.SortStableFunc(all, func(a, b Test) int { return order[a.id] - order[b.id] })
+	return all
+}
