@@ -8,6 +8,12 @@
 // it (virtio spec, "Network Device", "Feature bits"); without it the
 // guest's commands never reached the device and the row passes for want
 // of anything to check.
+//
+// The same log shows the commands a guest driver gave up on (GaveUpOn): a
+// device that fails a command in every run, with or without migration,
+// gives the migrated run the same log, which the transparency oracle
+// accepts, but the guest saw the failure. One that needs a feature the run
+// did not negotiate is not the device's to answer for (CommandNeeds).
 package exercised
 
 import (

@@ -62,3 +62,43 @@ func TestNeedsAreRequirements(t *testing.T) {
 		assert.True(t, ok, r)
 	}
 }
+
+// TestGaveUpOn: a guest's FAIL line is the device's to answer for unless
+// its command needs a feature the run did not negotiate (the control
+// queue, its class's feature, MQ for a second pair, CONFIG_WCE).
+func TestGaveUpOn(t *testing.T) {
+	full, _ := exercised.Negotiated(spec.VirtioDeviceIDNet, []string{fullProbe})
+	bare, _ := exercised.Negotiated(spec.VirtioDeviceIDNet, []string{bareProbe})
+	noRx := full &^ spec.Features(spec.FeatureNetCtrlRx.Mask())
+	for _, tc := range []struct {
+		name string
+		dev  uint16
+		fs   spec.Features
+		line string
+		cmd  string // "": excused
+	}{
+		{"ack refused, features negotiated", spec.VirtioDeviceIDNet, full,
+			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1: ack 1", "ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1"},
+		{"no control queue offered", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: no control queue", ""},
+		{"control queue without CTRL_RX", spec.VirtioDeviceIDNet, noRx, "vcpu0: FAIL ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack 1", ""},
+		{"control queue without CTRL_RX, VLAN command", spec.VirtioDeviceIDNet, noRx,
+			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_VLAN_ADD 5: ack 1", "ctrl VIRTIO_NET_CTRL_VLAN_ADD 5"},
+		{"no MQ", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL mq: VIRTIO_NET_F_MQ not negotiated", ""},
+		{"second pair without MQ", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL tx: pair 1 not in use (1 pairs)", ""},
+		{"second pair with MQ", spec.VirtioDeviceIDNet, full, "vcpu0: FAIL tx: pair 1 not in use (1 pairs)", "tx"},
+		{"first pair", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL kick: pair 0 not in use (0 pairs)", "kick"},
+		{"probe refused", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL probe: config vector not accepted", "probe"},
+		{"block write error", spec.VirtioDeviceIDBlk, 0, "vcpu1: FAIL write sector=8: status 1", "write sector=8"},
+		{"block WCE not offered", spec.VirtioDeviceIDBlk, 0, "vcpu0: FAIL wce: CONFIG_WCE not negotiated", ""},
+		{"not a FAIL line", spec.VirtioDeviceIDBlk, 0, "vcpu0: read sector=8: FAIL marker in data", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := exercised.GaveUpOn(tc.dev, []string{"vcpu0: probe: features …", tc.line}, tc.fs)
+			if tc.cmd == "" {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, []exercised.GaveUp{{Command: tc.cmd, Line: tc.line}}, got)
+		})
+	}
+}

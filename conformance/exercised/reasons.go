@@ -14,30 +14,62 @@ import (
 // virtio-blk). It runs nothing when none of ids needs a feature, and
 // returns nil when every one of them was exercised.
 func Reasons(t catalog.Target, ids []string) map[string]string {
-	var needy []string
-	for _, id := range ids {
-		if len(needs[id]) > 0 {
-			needy = append(needy, id)
-		}
-	}
-	if len(needy) == 0 {
+	if len(needy(ids)) == 0 {
 		return nil
 	}
-	dev := spec.VirtioDeviceIDBlk
-	if t.NetMember != nil {
-		dev = spec.VirtioDeviceIDNet
+	return RunWithout(t).Reasons(ids)
+}
+
+// needy keeps the ids that need a feature.
+func needy(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if len(needs[id]) > 0 {
+			out = append(out, id)
+		}
 	}
+	return out
+}
+
+// Run is what a host observes of a row's run without migration with the
+// device under test: the guests' log, and the features they negotiated.
+type Run struct {
+	dev    uint16
+	log    []string
+	err    error
+	fs     spec.Features
+	probed bool
+}
+
+// RunWithout runs t's scenario once without migration
+// (catalog.Target.Reference, schedule seed 0) with t's members: the device
+// under test, a virtio-net when t.NetMember is set, else a virtio-blk.
+func RunWithout(t catalog.Target) Run {
+	r := Run{dev: spec.VirtioDeviceIDBlk}
+	if t.NetMember != nil {
+		r.dev = spec.VirtioDeviceIDNet
+	}
+	r.log, r.err = t.Reference(0)
+	r.fs, r.probed = Negotiated(r.dev, r.log)
+	return r
+}
+
+// Err is the run's failure (a finding of the run without migration, which
+// judging the row reports), or nil.
+func (r Run) Err() error { return r.err }
+
+// Reasons says which of ids the run did not exercise, and why (Why); nil
+// when every one of them was exercised.
+func (r Run) Reasons(ids []string) map[string]string {
 	out := map[string]string{}
-	log, err := t.Reference(0)
-	fs, ok := Negotiated(dev, log)
-	for _, id := range needy {
+	for _, id := range needy(ids) {
 		switch {
-		case err != nil:
-			out[id] = fmt.Sprintf("the row's run without migration failed: %v", err)
-		case !ok:
+		case r.err != nil:
+			out[id] = fmt.Sprintf("the row's run without migration failed: %v", r.err)
+		case !r.probed:
 			out[id] = "no guest driver of the row's run negotiated features"
 		default:
-			if why := Why(dev, id, fs); why != "" {
+			if why := Why(r.dev, id, r.fs); why != "" {
 				out[id] = why
 			}
 		}
@@ -46,4 +78,14 @@ func Reasons(t catalog.Target, ids []string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// GaveUp lists the commands the run's guests gave up on that the device
+// is to blame for (GaveUpOn: not those needing a feature the run did not
+// negotiate); nil when the run failed (Err).
+func (r Run) GaveUp() []GaveUp {
+	if r.err != nil {
+		return nil
+	}
+	return GaveUpOn(r.dev, r.log, r.fs)
 }
