@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/conformance/exercised"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/scenario"
@@ -74,17 +73,4 @@ func judgeFactories(d Device, f member.Factory) (blk, net member.Factory) {
 		return nil, f
 	}
 	return f, nil
-}
-
-// notExercised says which of a passing row's requirements its run did not
-// exercise, and why (package exercised): read from the guest log of the
-// row's run without migration with the device under test.
-func (k *kit) notExercised(r row, f member.Factory, ids []string) map[string]string {
-	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
-	if err != nil {
-		return nil // judgeRow built the same target: it cannot fail here
-	}
-	t.Settings = r.e.Settings
-	setFactory(&t, k.dev, f)
-	return exercised.Reasons(t, ids)
 }

@@ -317,7 +317,7 @@ func (k *kit) runRow(u *Unit, r row) {
 	}
 	k.judgeRow(u, r, f)
 	if u.verdict() == verdictPass {
-		u.NotExercised = k.notExercised(r, f, u.Requirements)
+		k.judgeWithoutMigration(u, r, f)
 	}
 	if err := done(); interrupted(err) {
 		u.Failures, u.Verdict, u.Reason = nil, "", ""
