@@ -83,7 +83,13 @@ func quoteAt(line []byte, pos int) string {
 
 // writeMessage writes m as one line and flushes.
 func writeMessage(w *bufio.Writer, m *Message) error {
-	if _, err := w.Write(append(appendMessage(w.AvailableBuffer(), m), '\n')); err != nil {
+	return writeLine(w, appendMessage(w.AvailableBuffer(), m))
+}
+
+// writeLine writes line, which may be w's available buffer, and a
+// newline, and flushes.
+func writeLine(w *bufio.Writer, line []byte) error {
+	if _, err := w.Write(append(line, '\n')); err != nil {
 		return err
 	}
 	return w.Flush()

@@ -40,6 +40,9 @@ type Error struct {
 	// Interrupted is set when the kit stopped the exchange (its context
 	// ended, Options.Context): the device broke nothing.
 	Interrupted bool
+	// Limit is set when the kit did not send a line over MaxLine: the
+	// kit's limit (ErrKitLimit), not the device's failure.
+	Limit bool
 }
 
 // ErrorPrefix starts every Error's message.
@@ -51,6 +54,8 @@ func (e *Error) Error() string {
 	switch {
 	case e.Interrupted:
 		b.WriteString("interrupted: ")
+	case e.Limit:
+		b.WriteString(limitWord)
 	case e.Fault:
 		b.WriteString("device fault: ")
 	default:
@@ -88,9 +93,15 @@ func (e *StartError) Error() string { return "start " + e.Command + ": " + e.Err
 // Unwrap returns Err.
 func (e *StartError) Unwrap() error { return e.Err }
 
+// limitWord follows ErrorPrefix in the message of the kit's limit.
+const limitWord = "kit limit: "
+
 // IsDeviceFinding reports whether a finding message is an Error's (a
-// protocol error or a device fault of an external device).
-func IsDeviceFinding(msg string) bool { return strings.HasPrefix(msg, ErrorPrefix) }
+// protocol error or a device fault of an external device); the kit's
+// line limit (Error.Limit) is not.
+func IsDeviceFinding(msg string) bool {
+	return strings.HasPrefix(msg, ErrorPrefix) && !strings.HasPrefix(msg, ErrorPrefix+limitWord)
+}
 
 // tail keeps the last bytes written to it (a process's stderr).
 type tail struct {

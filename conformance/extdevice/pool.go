@@ -169,7 +169,7 @@ func (p *Pool) Err() error {
 // setErr records the pool's first protocol error.
 func (p *Pool) setErr(e *Error) {
 	p.errMu.Lock()
-	if p.err == nil && !e.Fault {
+	if p.err == nil && !e.Fault && !e.Limit {
 		p.err = e
 	}
 	p.errMu.Unlock()

@@ -188,10 +188,15 @@ func (x *exchange) send(m *Message) {
 	if x.interrupted() {
 		return
 	}
-	if x.p.log != nil {
-		x.p.log.line("kit> ", appendMessage(nil, m))
+	line := appendMessage(x.p.w.AvailableBuffer(), m)
+	if len(line) >= MaxLine {
+		x.err = x.p.overLimit(x, m, len(line)+1)
+		return
 	}
-	if err := writeMessage(x.p.w, m); err != nil {
+	if x.p.log != nil {
+		x.p.log.line("kit> ", line)
+	}
+	if err := writeLine(x.p.w, line); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			if x.interrupted() {
 				return
@@ -414,7 +419,7 @@ func (p *process) drop(id uint64) {
 func (p *process) takeDrops() []uint64 {
 	p.dropMu.Lock()
 	defer p.dropMu.Unlock()
-	d := p.drops
-	p.drops = nil
+	d := p.drops[:min(len(p.drops), maxDrops)]
+	p.drops = p.drops[len(d):]
 	return d
 }
