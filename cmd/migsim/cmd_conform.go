@@ -352,15 +352,16 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 }
 
 // deviceErrorExit is the exit status of an error the kit or a run with a
-// device returned: a device program that cannot be started, or a device
-// of another type than the schedule's VFs, is an input error (2), a
+// device returned: a device program that cannot be started, a device
+// of another type than the schedule's VFs, or a line over the kit's
+// limit (extdevice.ErrKitLimit) is an input error (2), a
 // request cut short by Ctrl-C an interruption (130), anything else a
 // device that broke or a run that does not replay (1).
 func deviceErrorExit(err error) int {
 	var se *extdevice.StartError
 	var xe *extdevice.Error
 	switch {
-	case errors.As(err, &se), errors.Is(err, conformance.ErrDeviceType):
+	case errors.As(err, &se), errors.Is(err, conformance.ErrDeviceType), errors.Is(err, extdevice.ErrKitLimit):
 		return exitUsage
 	case errors.As(err, &xe) && xe.Interrupted:
 		return exitInterrupted
