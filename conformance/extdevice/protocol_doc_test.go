@@ -29,7 +29,9 @@ func TestProtocolDocConstants(t *testing.T) {
 	fmt.Fprintf(&b, generatedBy, "TestProtocolDocConstants", "TestProtocolDocConstants")
 	b.WriteString("The protocol:\n\n| what | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| protocol version | %d |\n", extdevice.ProtocolVersion)
-	fmt.Fprintf(&b, "| longest line | %d bytes |\n", extdevice.MaxLine)
+	fmt.Fprintf(&b, "| longest line | %d bytes, its newline included |\n", extdevice.MaxLine)
+	fmt.Fprintf(&b, "| the kit's frames in one line (\"The kit's line limit\") | at most %d bytes; the rest of the line at most %d |\n",
+		extdevice.FrameRoom, extdevice.EnvelopeRoom)
 	fmt.Fprintf(&b, "| largest memory or disk access | %d bytes |\n", extdevice.MaxAccess)
 	fmt.Fprintf(&b, "| guest-physical addresses | below %#x (2^46) |\n", extdevice.GuestAddrLimit)
 	fmt.Fprintf(&b, "| default deadline of a request | %s |\n", extdevice.DefaultTimeout)
