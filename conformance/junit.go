@@ -3,7 +3,6 @@ package conformance
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/migsim/migsim/internal/junit"
 )
@@ -64,16 +63,12 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	return junit.Write(w, all)
 }
 
-// junitFailure is the JUnit failure of failures (at least one).
+// junitFailure is the JUnit failure of failures (at least one), of the
+// first one's check.
 func junitFailure(fs []Failure) *junit.Failure {
 	var text []string
 	for _, f := range fs {
 		text = append(text, f.String())
 	}
-	return &junit.Failure{Message: firstLine(fs[0].String()), Type: fs[0].Check, Text: strings.Join(text, "\n")}
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
+	return junit.NewFailure(fs[0].Check, text)
 }

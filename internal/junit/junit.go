@@ -6,6 +6,7 @@ package junit
 import (
 	"encoding/xml"
 	"io"
+	"strings"
 )
 
 // Suites is the document: its suites and the totals of their cases.
@@ -49,6 +50,15 @@ type Failure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
 	Text    string `xml:",chardata"`
+}
+
+// NewFailure is the failure of a case that failed for each of texts (at
+// least one), of type typ: its message is the first line of the first
+// text, as a CI system shows it in one line, and its text all of them,
+// one after another.
+func NewFailure(typ string, texts []string) *Failure {
+	first, _, _ := strings.Cut(texts[0], "\n")
+	return &Failure{Message: first, Type: typ, Text: strings.Join(texts, "\n")}
 }
 
 // Skipped says why a case was skipped.

@@ -43,3 +43,17 @@ func TestWrite(t *testing.T) {
 </testsuites>
 `, b.String())
 }
+
+// TestNewFailure: a failure's message is the first line of its first
+// text, its text every text, one a line.
+func TestNewFailure(t *testing.T) {
+	for _, tc := range []struct {
+		texts []string
+		want  junit.Failure
+	}{
+		{[]string{"one line"}, junit.Failure{Message: "one line", Type: "check", Text: "one line"}},
+		{[]string{"first\nreplay: x", "second"}, junit.Failure{Message: "first", Type: "check", Text: "first\nreplay: x\nsecond"}},
+	} {
+		assert.Equal(t, &tc.want, junit.NewFailure("check", tc.texts))
+	}
+}
