@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/netlimit"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -29,9 +30,13 @@ var ErrDeviceType = errors.New("not the schedule's device type")
 // (catalog.Target.Record) or finding report shows the run as the device
 // made it. ctx ends an external device's requests (an interrupted
 // extdevice.Error). done releases the device and returns its protocol
-// error, if it broke the protocol while open.
+// error, if it broke the protocol while open. A schedule whose frames an
+// external device cannot be sent is refused before it starts (netlimit).
 func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t catalog.Target, done func() error, err error) {
 	t, err = catalog.TargetOf(sc)
+	if _, ext := d.(*poolDevice); ext && err == nil {
+		err = netlimit.Check(t.Scenario, t.Settings)
+	}
 	if err != nil {
 		return catalog.Target{}, nil, err
 	}

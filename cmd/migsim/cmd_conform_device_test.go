@@ -114,7 +114,8 @@ func FuzzParseDevice(f *testing.F) {
 // TestDeviceErrorExit: the exit status of an error the kit returns before
 // it runs anything: a program that cannot start is the user's input (2), a
 // handshake cut short by Ctrl-C an interruption (130), a device that broke
-// the protocol a finding (1).
+// the protocol a finding (1), the kit's line limit the user's input (2),
+// never the device's failure.
 func TestDeviceErrorExit(t *testing.T) {
 	tests := []struct {
 		name string
@@ -124,6 +125,8 @@ func TestDeviceErrorExit(t *testing.T) {
 		{"cannot start", fmt.Errorf("conformance: device exec:x: %w", &extdevice.StartError{Command: "x", Err: os.ErrPermission}), exitUsage},
 		{"interrupted handshake", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", Interrupted: true}), exitInterrupted},
 		{"protocol error", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", What: "no reply within 5s"}), exitFinding},
+		{"the kit's line limit, before any run", fmt.Errorf("conformance: replay f.json: netlimit: scenario s: %w: vf 1", extdevice.ErrKitLimit), exitUsage},
+		{"the kit's line limit, in a run", &extdevice.Error{Command: "x", Request: "event backend (request 4)", Limit: true}, exitUsage},
 		{"other", errors.New("conformance: something else"), exitFinding},
 	}
 	for _, tc := range tests {

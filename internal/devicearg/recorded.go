@@ -9,7 +9,6 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
-	"github.com/migsim/migsim/conformance/netlimit"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/devicecmd"
 	"github.com/migsim/migsim/internal/shellquote"
@@ -31,24 +30,8 @@ import (
 //     unasked.
 //
 // A recorded mutant this migsim does not have is an error naming the
-// file's field, and so is an exec device given for a schedule whose
-// frames the kit could not send it within the protocol's line limit
-// (netlimit.Check; docs/device-protocol.md, "The kit's line limit"),
-// before the device starts. Errors are usage errors (exit 2).
+// file's field. Errors are usage errors (exit 2).
 func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given conformance.Device) (conformance.Device, string, error) {
-	dev, note, err := forSchedule(command, rest, path, sc, given)
-	if err == nil && dev != nil && strings.HasPrefix(dev.Name(), ExecPrefix) {
-		if t, terr := catalog.TargetOf(sc); terr == nil { // else the replay names the scenario's error
-			if lerr := netlimit.Check(t.Scenario, t.Settings); lerr != nil {
-				return nil, "", fmt.Errorf("%s with %s: %w", path, dev.Name(), lerr)
-			}
-		}
-	}
-	return dev, note, err
-}
-
-// forSchedule is ForSchedule's choice of the device.
-func forSchedule(command, rest, path string, sc *schedfile.Schedule, given conformance.Device) (conformance.Device, string, error) {
 	if sc.Device == "" {
 		return given, "", nil
 	}
