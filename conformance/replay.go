@@ -195,6 +195,16 @@ func RecordedDevice(d Device) (name string, args []string, ok bool) {
 	return name, args, true
 }
 
+// recordedTimeout is the request deadline a counterexample of d records
+// (schedfile.Schedule's DeviceTimeout): an exec device's when it is not
+// the default, else none.
+func recordedTimeout(d Device) time.Duration {
+	if pd, _ := d.(*poolDevice); pd != nil && pd.exec && pd.opts.Timeout != extdevice.DefaultTimeout {
+		return pd.opts.Timeout
+	}
+	return 0
+}
+
 // ReplayLenient replays the counterexample at path with d leniently
 // (engine.NewLenientReplay), as the shrinker runs its candidates: a
 // recorded step the device's run does not offer falls back to another

@@ -222,6 +222,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	sc := t.Schedule(strategy, baseSeed, rep.Index, res)
 	if name, args, ok := RecordedDevice(k.dev); ok {
 		sc.Device, sc.DeviceArgs = name, args // migsim replay, trace and report replay with it
+		sc.DeviceTimeout = recordedTimeout(k.dev)
 	}
 	dir, err := k.replayDir()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,6 +13,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/scenario"
 )
 
 // recordedAs writes the schedule at path again, as migsim conform writes
@@ -143,4 +145,29 @@ func TestDevice_EveryBuiltinIsRecordable(t *testing.T) {
 		names++
 	}
 	assert.Equal(t, 2+len(mutants.All()), names)
+}
+
+// TestDevice_RecordedTimeout: the command line that replays a file with
+// the exec device it records carries the request deadline the kit ran
+// with, which the file records when it was not the default.
+func TestDevice_RecordedTimeout(t *testing.T) {
+	_, old := deviceSchedules(t)
+	sc, err := catalog.ReadScheduleFile(old)
+	require.NoError(t, err)
+	sc.Format = schedfile.Format
+	sc.ScenarioHash = catalog.ScheduleHash(mustScheduleScenario(t, sc), schedfile.Format)
+	sc.Device, sc.DeviceTimeout = "exec:/nonexistent/extdev", 90*time.Second
+	path := filepath.Join(t.TempDir(), "slow.json")
+	require.NoError(t, sc.WriteFile(path))
+	code, _, stderr := runSimCLI(t, "replay", path)
+	require.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "(migsim replay --device exec:/nonexistent/extdev "+path+" --timeout 1m30s)")
+}
+
+// mustScheduleScenario is the scenario sc was recorded against.
+func mustScheduleScenario(t *testing.T, sc *schedfile.Schedule) *scenario.Scenario {
+	t.Helper()
+	s, err := catalog.ScheduleScenario(sc)
+	require.NoError(t, err)
+	return s
 }
