@@ -109,6 +109,22 @@ func (r *Record) look(vf int) memberTruth {
 	return c
 }
 
+// Mode is the mode the host last set member vf in (the last successful
+// mode command, as View's Mode, after an FLR whose 100 ms have passed as
+// mode-after-flr gives it; Active for a member the record never saw). It
+// changes nothing and, unlike View, allocates nothing: the world asks it
+// for every vCPU access (whether the hypervisor is to blame for it).
+func (r *Record) Mode(vf int) spec.Mode {
+	t, ok := r.members[vf]
+	if !ok {
+		return spec.ModeActive
+	}
+	if !t.flr {
+		return t.mode
+	}
+	return r.look(vf).mode
+}
+
 // View renders what the host knows of member vf; present says whether the
 // member exists (one never instantiated, or whose SR-IOV group is gone,
 // has the zero view). It changes nothing.

@@ -86,7 +86,7 @@ type movingEnv struct {
 
 func (e movingEnv) Now() engine.VTime { return *e.now }
 
-// TestRecordReadsChangeNothing: reading the record (View, Resetting,
+// TestRecordReadsChangeNothing: reading the record (View, Mode, Resetting,
 // Auditable, AnyAuditable) of a member it knows and of one it never saw
 // changes neither the record nor its hash, also once an FLR's 100 ms have
 // passed: what the record holds never depends on whether an oracle read it
@@ -104,6 +104,7 @@ func TestRecordReadsChangeNothing(t *testing.T) {
 		read func()
 	}{
 		{"view", func() { r.View(vf, true); r.View(unseen, true) }},
+		{"mode", func() { r.Mode(vf); r.Mode(unseen) }},
 		{"resetting", func() { r.Resetting(vf); r.Resetting(unseen) }},
 		{"auditable", func() { r.Auditable(vf, true); r.Auditable(unseen, true) }},
 		{"any auditable", func() { r.AnyAuditable(func(int) bool { return true }) }},
