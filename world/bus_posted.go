@@ -6,7 +6,6 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -68,21 +67,14 @@ func (w *World) deliverHead(l *posted.Lane) {
 }
 
 // checkLanded notes a posted write that reached a VF after the hypervisor
-// froze (draft-2023) or stopped (virtio-1.4) it, and blames the hypervisor
-// for the first one: it set the mode while the write was in flight.
+// froze (draft-2023) or stopped (virtio-1.4) it, by the host's record of
+// the member (blame.go), and blames the hypervisor for the first one: it
+// set the mode while the write was in flight.
 func (w *World) checkLanded(h *host, l *posted.Lane, pw posted.Write) {
-	if w.cfg.Reference {
+	if w.cfg.Reference || !w.hostHaltedInStep(h, int(pw.Target)) {
 		return
 	}
-	m, ok := h.pf.Member(int(pw.Target))
-	if !ok {
-		return
-	}
-	mode := m.Status().Mode
-	if (w.ed == spec.Draft2023 && mode != spec.ModeFreeze) || (w.ed == spec.Virtio14 && mode != spec.ModeStop) {
-		return
-	}
-	verb := map[bool]string{true: "froze", false: "stopped"}[mode == spec.ModeFreeze]
+	verb := w.haltVerb()
 	w.notef("%s: %s issued by %s at step %d landed on %s.vf%d after the hypervisor %s it", l.Name, pw.TLP.Kind, pw.Who, pw.Issued, h.name, int(pw.Target), verb)
 	if w.blame == "" {
 		w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d with a posted write in flight: %s issued %s at step %d, it landed at step %d",

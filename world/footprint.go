@@ -23,18 +23,18 @@ func (w *World) footprint(k por.Key) engine.Footprint {
 // memberBits returns the state-dependent bits of an event of member vf of
 // host h: built or not, with an admin command outstanding (the owner's
 // record: a member may hold a reply without saying so); blame when a vCPU
-// access now would be blamed on the hypervisor.
+// access now would be blamed on the hypervisor (the host's record says it
+// froze or stopped the member, blame.go; the access reads that record,
+// por.KindGuestTLP).
 func (w *World) memberBits(h *host, vf int, vcpu bool) uint8 {
-	m, ok := h.pf.Member(vf)
-	if !ok {
+	if _, ok := h.pf.Member(vf); !ok {
 		return por.VFUnbuilt
 	}
-	st := m.Status()
 	var bits uint8
 	if h.pf.Forwarded(vf) {
 		bits |= por.VFHeld
 	}
-	if vcpu && w.blame == "" && !w.cfg.Reference && st.Mode == w.haltMode() {
+	if vcpu && w.blame == "" && !w.cfg.Reference && w.hostHalted(h, vf) {
 		bits |= por.VFBlame
 	}
 	return bits

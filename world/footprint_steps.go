@@ -7,7 +7,6 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
 )
@@ -169,13 +168,4 @@ func (w *World) loadMask() uint8 {
 		}
 	}
 	return m
-}
-
-// haltMode is the mode in which a vCPU access is blamed on the hypervisor
-// (guestActor.checkHalted): Freeze under draft-2023, Stop under virtio-1.4.
-func (w *World) haltMode() spec.Mode {
-	if w.ed == spec.Draft2023 {
-		return spec.ModeFreeze
-	}
-	return spec.ModeStop
 }

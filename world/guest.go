@@ -11,7 +11,6 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/steplabel"
@@ -115,25 +114,18 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 }
 
 // checkHalted records (once) a vCPU access to a device that the hypervisor
-// froze (draft-2023 Freeze) or stopped (virtio-1.4) without halting the
-// vCPUs: whatever the guest does then is not in the state that moves, and
-// the transparent oracle blames the hypervisor for it. A draft Stop is not
-// blamed: Stop exists to take such accesses (DRAFT-STOP-03).
+// froze (draft-2023) or stopped (virtio-1.4) without halting the vCPUs, by
+// the host's record of the member (blame.go): whatever the guest does then
+// is not in the state that moves, and the transparent oracle blames the
+// hypervisor for it. A draft Stop is not blamed: Stop exists to take such
+// accesses (DRAFT-STOP-03).
 func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
 	w := g.w
-	if w.blame != "" || w.cfg.Reference {
-		return
-	}
-	m, ok := h.pf.Member(int(target))
-	if !ok {
-		return
-	}
-	mode := m.Status().Mode
-	if (w.ed == spec.Draft2023 && mode != spec.ModeFreeze) || (w.ed == spec.Virtio14 && mode != spec.ModeStop) {
+	if w.blame != "" || w.cfg.Reference || !w.hostHaltedInStep(h, int(target)) {
 		return
 	}
 	w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d without halting the vCPUs: %s ran %s at step %d",
-		map[bool]string{true: "froze", false: "stopped"}[mode == spec.ModeFreeze], h.name, int(target), g.name, t.Kind, w.stepNo)
+		w.haltVerb(), h.name, int(target), g.name, t.Kind, w.stepNo)
 }
 
 func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }

@@ -33,7 +33,10 @@ const (
 	// KindGuest is a vCPU operation of guest A that is not a device
 	// access, with its memory on host H (sub: Guest*).
 	KindGuest
-	// KindGuestTLP is a device access of guest A to its VF on host H.
+	// KindGuestTLP is a device access of guest A to its VF on host H. It
+	// reads host H's record of its members: whether the hypervisor froze
+	// or stopped the VF there decides whether the access is blamed on it
+	// (bit VFBlame, computed from that record).
 	KindGuestTLP
 	// KindHV is a hypervisor step (sub: HV*; H its host).
 	KindHV
@@ -53,7 +56,9 @@ const (
 	// VFHeld: an admin command forwarded to the member is outstanding;
 	// the event may complete it.
 	VFHeld
-	// VFBlame: the access will be blamed on the hypervisor.
+	// VFBlame: the access will be blamed on the hypervisor (the host's
+	// record says it froze or stopped the member, and nothing was blamed
+	// yet): it writes the blame.
 	VFBlame
 	// VFEnable: the event's enabledness depends on the host not having
 	// failed (device steps).
@@ -181,6 +186,7 @@ func (s *Shape) build(k Key) engine.Footprint {
 	case KindGuestTLP:
 		s.member(b, int(k.H), s.GuestVFs[k.A], k.Bits)
 		s.guest(b, int(k.A), int(k.H))
+		b.read(ResHost(ClassTruth, int(k.H))) // the blame's mode (VFBlame)
 	case KindGuest:
 		s.guest(b, int(k.A), int(k.H))
 		switch k.Sub {

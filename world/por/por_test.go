@@ -76,17 +76,26 @@ func TestFootprintRollback(t *testing.T) {
 	}
 }
 
-// TestFootprintTruth: a guest's access that changes what the host knows
-// of the member (VFTruth) conflicts with every hypervisor step, which
-// submits commands and reads completions into that record; other accesses
-// to the member do not.
+// TestFootprintTruth: an access that changes what the host knows of the
+// member (VFTruth) conflicts with every hypervisor step, which submits
+// commands and reads completions into that record. A vCPU's access reads
+// the record (whether the
+// hypervisor froze or stopped the member decides the blame), so it
+// conflicts with every hypervisor step and with a member event that
+// changes the record, but not with another VM's vCPU's access that only
+// reads it, nor with the record of another host.
 func TestFootprintTruth(t *testing.T) {
-	s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1}, LoadVFs: []int{1}}
+	s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}}
 	h := s.Hash()
 	hv := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1})
 	plain := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 0})
+	other := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 1})
 	observed := s.Footprint(h, Key{Kind: KindGuestTLP, H: 0, A: 0, Bits: VFTruth})
-	assert.False(t, plain.Conflicts(hv))
+	flrOnDst := s.Footprint(h, Key{Kind: KindGuestTLP, H: 1, A: 1, Bits: VFTruth})
+	assert.True(t, HasResource(plain.Reads(), ResHost(ClassTruth, 0)), "a vCPU access reads the record of its VF's host")
+	assert.True(t, plain.Conflicts(hv), "a hypervisor step may complete a mode command into the record")
+	assert.False(t, plain.Conflicts(other), "two vCPUs' accesses only read the record")
+	assert.False(t, plain.Conflicts(flrOnDst), "another host's record")
 	assert.True(t, observed.Conflicts(hv))
 	assert.True(t, HasResource(observed.Writes(), ResHost(ClassTruth, 0)))
 	assert.True(t, HasResource(s.Footprint(h, Key{Kind: KindPF, H: 1}).Writes(), ResHost(ClassTruth, 1)), "a PF event may make the host forget its members")

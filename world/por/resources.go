@@ -24,9 +24,10 @@ import (
 //   - every footprint reads ClassAll; a step the world cannot classify (a
 //     label it does not know) writes it and conflicts with every step;
 //   - state-dependent parts (a member not built yet, a held admin reply, a
-//     vCPU access the hypervisor will be blamed for) are computed from
-//     state the step itself reads, so they cannot change under a step that
-//     commutes with it.
+//     vCPU access the hypervisor will be blamed for: the host's record,
+//     which every vCPU access reads) are computed from state the step
+//     itself reads, so they cannot change under a step that commutes with
+//     it.
 const (
 	// ClassAll is everything: every footprint reads it.
 	ClassAll uint8 = iota + 1
@@ -58,13 +59,14 @@ const (
 	// ClassVM is the host the VM runs on.
 	ClassVM
 	// ClassBlame is the first vCPU access to a device the hypervisor froze
-	// or stopped.
+	// or stopped (as the host's record says).
 	ClassBlame
 	// ClassHosts is the set of hosts (the hypervisor and peers create them).
 	ClassHosts
 	// ClassTruth (host): what the host knows of its members
 	// (ownerview.Record): the owner driver's commands and completions, and
-	// the FLRs and resets it saw start and end.
+	// the FLRs and resets it saw start and end. A vCPU's access reads it
+	// (whether the hypervisor froze or stopped the member it reaches).
 	ClassTruth
 )
 

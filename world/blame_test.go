@@ -1,0 +1,149 @@
+package world
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/vocab"
+)
+
+// ignoresModeSet is a member that answers every DEV_MODE_SET with status
+// OK and stays as it is (running): the host's record says the mode the
+// hypervisor set, the member's status does not.
+type ignoresModeSet struct {
+	member.Device
+	ed spec.Edition
+}
+
+func (d *ignoresModeSet) Handle(ev member.Event) member.Effects {
+	op := uint16(spec.OpDevModeSet)
+	if d.ed == spec.Draft2023 {
+		op = uint16(spec.DraftOpDevModeSet)
+	}
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == op {
+		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Admin.Tag, Status: spec.StatusOK}}}
+	}
+	return d.Device.Handle(ev)
+}
+
+// claimsHalted is a member whose status reports the mode a vCPU access is
+// blamed in (Freeze under draft-2023, Stop under virtio-1.4) from the
+// start, although nobody set it and it runs as the reference device does.
+type claimsHalted struct {
+	member.Device
+	mode spec.Mode
+}
+
+func (d *claimsHalted) Status() member.Status {
+	s := d.Device.Status()
+	s.Mode = d.mode
+	return s
+}
+
+// blameScenario lets the guest ring its VF's doorbell once the hypervisor
+// ran its commands (none, or stop and freeze under draft-2023, stop under
+// virtio-1.4), without halting the vCPUs; with posted writes the
+// hypervisor's last command comes after the kick instead, so the kick
+// lands after it.
+func blameScenario(hvBefore, hvAfter string) string {
+	return `scenario blame
+vfs 1
+set hv-await=ready
+guest vcpu0
+  probe
+  signal ready
+  await go
+  submit write sector=0 count=2 pattern=0x51
+  signal kicked
+hypervisor
+  await ready
+` + hvBefore + `  signal go
+  await kicked
+` + hvAfter
+}
+
+// TestBlameFromHostRecord: whether a vCPU's access is blamed on the
+// hypervisor follows what the host set through mode commands that
+// completed with status OK (the host's record), not the member's account
+// of its mode. A member that ignores DEV_MODE_SET and stays running still
+// leaves the hypervisor to blame for the vCPU it did not halt, at the
+// access (checkHalted) and when a posted write lands (checkLanded); a
+// member that reports Freeze or Stop that nobody set blames nobody.
+func TestBlameFromHostRecord(t *testing.T) {
+	ignores := func(c member.Config) member.Device { return &ignoresModeSet{Device: blk.New(c), ed: c.Edition} }
+	claims := func(c member.Config) member.Device {
+		m := spec.ModeStop
+		if c.Edition == spec.Draft2023 {
+			m = spec.ModeFreeze
+		}
+		return &claimsHalted{Device: blk.New(c), mode: m}
+	}
+	halt := map[spec.Edition]string{spec.Draft2023: "  mode src stop\n  mode src freeze\n", spec.Virtio14: "  mode src stopped\n"}
+	active, frozen, stopped := spec.ModeActive, spec.ModeFreeze, spec.ModeStop
+	for _, tc := range []struct {
+		name    string
+		ed      spec.Edition
+		factory member.Factory
+		posted  string
+		halted  bool      // the hypervisor sets the mode
+		says    spec.Mode // the member's status at the end
+		want    string    // the blame ("": none)
+	}{
+		{"draft ignores freeze", spec.Draft2023, ignores, vocab.PostedImmediate, true, active,
+			"the hypervisor froze src.vf1 without halting the vCPUs: vcpu0 ran"},
+		{"1.4 ignores stop", spec.Virtio14, ignores, vocab.PostedImmediate, true, active,
+			"the hypervisor stopped src.vf1 without halting the vCPUs: vcpu0 ran"},
+		{"draft ignores freeze, posted", spec.Draft2023, ignores, vocab.PostedUnordered, true, active,
+			"the hypervisor froze src.vf1 with a posted write in flight: vcpu0 issued MWr"},
+		{"1.4 ignores stop, posted", spec.Virtio14, ignores, vocab.PostedUnordered, true, active,
+			"the hypervisor stopped src.vf1 with a posted write in flight: vcpu0 issued MWr"},
+		{"draft reference device", spec.Draft2023, blk.New, vocab.PostedImmediate, true, frozen,
+			"the hypervisor froze src.vf1 without halting the vCPUs"},
+		{"1.4 reference device, posted", spec.Virtio14, blk.New, vocab.PostedUnordered, true, stopped,
+			"the hypervisor stopped src.vf1 with a posted write in flight"},
+		{"draft claims Freeze", spec.Draft2023, claims, vocab.PostedImmediate, false, frozen, ""},
+		{"1.4 claims Stop", spec.Virtio14, claims, vocab.PostedImmediate, false, stopped, ""},
+		{"draft claims Freeze, posted", spec.Draft2023, claims, vocab.PostedUnordered, false, frozen, ""},
+		{"1.4 claims Stop, posted", spec.Virtio14, claims, vocab.PostedUnordered, false, stopped, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, after := "", ""
+			if tc.halted && tc.posted == vocab.PostedImmediate {
+				before = halt[tc.ed]
+			} else if tc.halted {
+				after = halt[tc.ed]
+			}
+			s, err := scenario.ParseScenario("blame.scn", []byte(blameScenario(before, after)))
+			require.NoError(t, err)
+			var w *World
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tc.ed, Rules: spec.DefaultRules(tc.ed), Factory: tc.factory,
+					Settings: []scenario.Arg{{Key: vocab.SettingPostedWrites, Value: tc.posted}}}, st)
+				return w, err
+			}, 1, lazyBus{}, engine.RunConfig{MaxSteps: 100000})
+			require.NoError(t, err)
+			require.Nil(t, res.Finding, "the footprint guard and the flow pass")
+			m, ok := w.hosts[0].pf.Member(1)
+			require.True(t, ok)
+			assert.Equal(t, tc.says, m.Status().Mode, "the member's account")
+			recorded := spec.ModeActive
+			if tc.halted {
+				recorded = w.haltMode()
+			}
+			assert.Equal(t, recorded, w.hosts[0].truth.Mode(1), "the host's record")
+			if tc.want == "" {
+				assert.Empty(t, w.blame)
+				return
+			}
+			assert.Contains(t, w.blame, tc.want)
+		})
+	}
+}
