@@ -14,6 +14,11 @@ import (
 // completed with status OK, and the end of an FLR). A member that ignored
 // the command (stays running) leaves the hypervisor to blame for the vCPU
 // it did not halt; one that reports Stop or Freeze on its own blames nobody.
+// A command counts once the owner driver read its completion
+// (ownerview.Record.Received): an access between the member's entering
+// the mode and that read is not blamed. (A finding's driver-side rules,
+// catalog/runfacts, replay the record from the trace, where a completion
+// counts from the step that published it, before the driver reads it.)
 
 // haltMode is the mode in which a vCPU access is blamed on the hypervisor:
 // Freeze under draft-2023 (DRAFT-FLOW-02: set Freeze only once the vCPUs

@@ -79,11 +79,10 @@ func TestFootprintRollback(t *testing.T) {
 // TestFootprintTruth: an access that changes what the host knows of the
 // member (VFTruth) conflicts with every hypervisor step, which submits
 // commands and reads completions into that record. A vCPU's access reads
-// the record (whether the
-// hypervisor froze or stopped the member decides the blame), so it
-// conflicts with every hypervisor step and with a member event that
-// changes the record, but not with another VM's vCPU's access that only
-// reads it, nor with the record of another host.
+// the record (whether the hypervisor froze or stopped the member decides
+// the blame), so it conflicts with every hypervisor step, but not with
+// another VM's vCPU's access that only reads it, nor with a change to
+// another host's record.
 func TestFootprintTruth(t *testing.T) {
 	s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1, 2}, LoadVFs: []int{1}}
 	h := s.Hash()
