@@ -318,6 +318,8 @@ func (k *kit) runRow(u *Unit, r row) {
 	k.judgeRow(u, r, f)
 	if u.verdict() == verdictPass {
 		k.judgeWithoutMigration(u, r, f)
+	} else {
+		k.explainTransparent(u, r, f)
 	}
 	if err := done(); interrupted(err) {
 		u.Failures, u.Verdict, u.Reason = nil, "", ""

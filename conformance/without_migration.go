@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/exercised"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -24,19 +25,17 @@ const checkGaveUp = "run without migration"
 // all the same, and the row's requirements that the run exercised fail
 // with it.
 func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
-	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
-	if err != nil {
-		return // judgeRow built the same target: it cannot fail here
+	t, ok := k.withoutTarget(r, f)
+	if !ok {
+		return
 	}
-	t.Settings = r.e.Settings
-	setFactory(&t, k.dev, f)
 	if r.e.Verdict != scenario.VerdictPass {
 		u.NotExercised = exercised.Reasons(t, u.Requirements)
 		return
 	}
 	run := exercised.RunWithout(t)
 	u.NotExercised = run.Reasons(u.Requirements)
-	gave := run.GaveUp()
+	gave := run.WentWrong()
 	if len(gave) == 0 {
 		return
 	}
@@ -46,9 +45,62 @@ func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
 			ids = append(ids, id)
 		}
 	}
-	msg := fmt.Sprintf("the guest gave up on %s without migration: %s", gave[0].Command, gave[0].Line)
-	if len(gave) > 1 {
-		msg += fmt.Sprintf(" (and %d more FAIL lines)", len(gave)-1)
-	}
+	msg := wentWrong(gave)
 	u.fail(Failure{Requirements: ids, Check: checkGaveUp, Row: u.Name, Message: msg})
+}
+
+// withoutTarget is the row's target with the device under test's
+// members, for its run without migration; false when it cannot be built
+// (judgeRow built the same target and reported why).
+func (k *kit) withoutTarget(r row, f member.Factory) (catalog.Target, bool) {
+	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
+	if err != nil {
+		return catalog.Target{}, false
+	}
+	t.Settings = r.e.Settings
+	setFactory(&t, k.dev, f)
+	return t, true
+}
+
+// explainTransparent adds to a failed row's transparency failures what the
+// guest's log of the row's run without migration with the device under
+// test shows, when that run went wrong on its own (a wait that ended with
+// requests outstanding, a command the guest gave up on: package
+// exercised): the transparency oracle then compares the migrated run
+// with a run the device already broke, and "the guest can tell it moved"
+// would point at the migration when the device fails without one.
+func (k *kit) explainTransparent(u *Unit, r row, f member.Factory) {
+	idx := -1
+	for i, fl := range u.Failures {
+		if fl.Oracle == oracle.Transparent.Info().Name {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return
+	}
+	t, ok := k.withoutTarget(r, f)
+	if !ok {
+		return
+	}
+	wrong := exercised.RunWithout(t).WentWrong()
+	if len(wrong) == 0 {
+		return
+	}
+	u.Failures[idx].Message += "; the device fails this row without any migration: " + wentWrong(wrong)
+}
+
+// wentWrong says what the guest's log of a run without migration shows
+// went wrong (exercised.Run.WentWrong): its first such line and how many
+// more there are.
+func wentWrong(gave []exercised.GaveUp) string {
+	msg := fmt.Sprintf("the guest gave up on %s without migration: %s", gave[0].Command, gave[0].Line)
+	if gave[0].Command == exercised.StuckCommand {
+		msg = "the guest's wait ended with requests outstanding without migration: " + gave[0].Line
+	}
+	if len(gave) > 1 {
+		msg += fmt.Sprintf(" (and %d more such lines)", len(gave)-1)
+	}
+	return msg
 }

@@ -2,6 +2,7 @@ package exercised
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/spec"
@@ -88,4 +89,38 @@ func (r Run) GaveUp() []GaveUp {
 		return nil
 	}
 	return GaveUpOn(r.dev, r.log, r.fs)
+}
+
+// waitPrefix starts the guest drivers' log line of a wait that ended with
+// requests outstanding and no interrupt left to come, after the actor's
+// "name: " prefix: "vcpu0: wait: 1 requests never completed" (guest/blk),
+// "vcpu0: wait: 2 buffers never used" (guest/net).
+const waitPrefix = "wait: "
+
+// StuckCommand is the Command of a WentWrong entry that is a wait which
+// ended with requests outstanding rather than a command given up on.
+const StuckCommand = "wait"
+
+// WentWrong lists what the run's guests show of a device that failed them
+// on its own, in log order: their waits that ended with requests
+// outstanding (Command StuckCommand) and the commands they gave up on
+// that the device is to blame for (GaveUp); nil when the run failed
+// (Err). With the reference devices no row the catalog expects to pass
+// has any.
+func (r Run) WentWrong() []GaveUp {
+	if r.err != nil {
+		return nil
+	}
+	gave := r.GaveUp()
+	var out []GaveUp
+	for _, l := range r.log {
+		if len(gave) > 0 && gave[0].Line == l {
+			out, gave = append(out, gave[0]), gave[1:]
+			continue
+		}
+		if _, msg, _ := strings.Cut(l, ": "); strings.HasPrefix(msg, waitPrefix) {
+			out = append(out, GaveUp{Command: StuckCommand, Line: l})
+		}
+	}
+	return out
 }
