@@ -19,8 +19,15 @@ import (
 
 // knobsText renders a row's knobs and settings ("defaults" when none).
 func knobsText(o *catalog.Outcome) string {
-	parts := append([]string{}, o.Knobs...)
-	for _, s := range catalog.SettingStrings(o.Settings) {
+	return KnobsText(o.Knobs, catalog.SettingStrings(o.Settings))
+}
+
+// KnobsText renders knobs and settings (key=value) as the table's knobs
+// column does: the knobs, then each setting as "set:key=value",
+// "defaults" when there are none.
+func KnobsText(knobs, settings []string) string {
+	parts := append([]string{}, knobs...)
+	for _, s := range settings {
 		parts = append(parts, "set:"+s)
 	}
 	if len(parts) == 0 {
