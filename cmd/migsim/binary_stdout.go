@@ -17,7 +17,11 @@ var binaryTraceFormats = []string{"pcapng"}
 // null device (`> /dev/null` is a character device too, and no terminal).
 func binaryToTerminal(w io.Writer, format string) bool {
 	if c, ok := w.(interface{ File() *os.File }); ok { // stdout in main
-		w = c.File()
+		f := c.File()
+		if f == nil {
+			return false
+		}
+		w = f
 	}
 	f, ok := w.(*os.File)
 	if !ok || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {

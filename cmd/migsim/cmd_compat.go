@@ -68,7 +68,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 // writeCompatReport prints the report and returns the exit status: 1 for
-// an incompatible pair; a check that reached no verdict (checkErr, the
+// an incompatible pair, 2 when the report cannot be written; a check that reached no verdict (checkErr, the
 // error compatreport.Fill returns) is printed as an error and exits 2,
 // with nothing on stdout.
 func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, checkErr error, format string) int {
@@ -78,7 +78,7 @@ func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, checkE
 	}
 	if err := compatreport.Write(stdout, rep, format); err != nil {
 		fmt.Fprintf(stderr, "migsim compat: write: %v\n", err)
-		return exitFinding
+		return exitUnwritten
 	}
 	if !rep.Compatible() {
 		return exitFinding

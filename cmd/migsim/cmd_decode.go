@@ -131,7 +131,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !doc.Empty() || *format == "json" {
 		if err := decodeview.Write(stdout, *format, doc); err != nil {
 			fmt.Fprintf(stderr, "migsim decode: write: %v\n", err)
-			return exitFinding
+			return exitUnwritten
 		}
 	}
 	for _, e := range doc.Errors {

@@ -95,7 +95,7 @@ all the same: the exit code says whether something was found).
 
 Exit 0 when nothing was found, 1 on a finding (the scenario's expected
 verdict too), 2 on a usage error or when the results cannot be written
-under --out, 130 when interrupted.
+(under --out, or stdout: a full disk), 130 when interrupted.
 
 flags:
 `

@@ -76,7 +76,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim oracles: write: %v\n", err)
-		return exitFinding
+		return exitUnwritten
 	}
 	return exitOK
 }

@@ -227,7 +227,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
-		return exitFinding
+		return exitUnwritten
 	}
 	if interrupted {
 		cut := 0

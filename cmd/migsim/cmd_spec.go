@@ -86,7 +86,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		if err := spectable.WriteChecked(stdout, cs, *format == "json"); err != nil {
 			fmt.Fprintf(stderr, "migsim spec: write: %v\n", err)
-			return exitFinding
+			return exitUnwritten
 		}
 		return exitOK
 	}
@@ -134,7 +134,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim spec: write: %v\n", err)
-		return exitFinding
+		return exitUnwritten
 	}
 	return exitOK
 }

@@ -53,7 +53,8 @@ must be named, exit 2 otherwise); a file that records none, the reference.
 Exit 0 when the trace was written (whether or not the run ends in a finding),
 1 when the schedule does not replay (diverging) or the device breaks the
 protocol, 2 on a usage error, a schedule file that cannot be read (bad or
-stale) or a device that cannot be started, 130 when interrupted.
+stale), a device that cannot be started or a trace that cannot be written
+(stdout or --out), 130 when interrupted.
 
 flags:
 `
@@ -151,13 +152,13 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *out == "" {
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "migsim trace: write: %v\n", err)
-			return exitFinding
+			return exitUnwritten
 		}
 		return exitOK
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
-		return exitFinding
+		return exitUnwritten
 	}
 	fmt.Fprintf(stderr, "migsim trace: %s, %s, %s: wrote %s (%s)\n",
 		plural.Count(len(events), "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), *out, *format)

@@ -17,11 +17,14 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        replay that diverges, an incompatible pair (compat). trace and report
        exit 0 on a finding, since writing its trace or report is their job:
        1 there is a schedule that diverges or a device that breaks the
-       protocol. Any command whose output cannot be written (a full
-       disk) exits 1, never 0; bench, decode, oracles and spec exit 1
-       only then or when a run fails
+       protocol. bench exits 1 only when a run fails; decode, oracles
+       and spec never exit 1
   2    a usage or input error: a bad flag or value, a scenario or schedule
-       that does not load (file:line:col), a value outside its limit
+       that does not load (file:line:col), a value outside its limit; or
+       output that cannot be written: any command whose stdout cannot
+       be written (a full disk) exits 2, never 0 or 1, with the error on
+       stderr, whatever it found (explore, merge, gen and trace also when
+       a file under --out cannot be)
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
        print what they have and exit 130; trace with an exec: device stops
        the request in progress)

@@ -15,19 +15,28 @@ import (
 )
 
 func main() {
-	out := writecheck.New(os.Stdout)
-	os.Exit(finish(run(os.Args[1:], os.Stdin, out, os.Stderr), out.Err(), os.Stderr))
+	os.Exit(runChecked(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// runChecked runs a command as main does: its stdout wrapped to keep the
+// first write error (writecheck), and its exit status finished with it.
+func runChecked(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := writecheck.New(stdout)
+	return finish(run(args, stdin, out, stderr), out.Err(), stderr)
 }
 
 // finish is the exit status of a command that returned code, writeErr the
-// first error a write to stdout returned: a command that reports success
-// although its output was not written exits 1 (migsim help exit).
+// first error a write to stdout returned: a command whose output was not
+// written exits 2, an error (migsim help exit), whether it found
+// something (1) or not (0): a batch system that takes 1 for a finding
+// must not take a lost report for one. A usage error or an interrupted
+// run keeps its status (its own message said why).
 func finish(code int, writeErr error, stderr io.Writer) int {
-	if code != exitOK || writeErr == nil {
+	if writeErr == nil || (code != exitOK && code != exitFinding) {
 		return code
 	}
 	fmt.Fprintf(stderr, "migsim: write stdout: %v\n", writeErr)
-	return exitFinding
+	return exitUnwritten
 }
 
 // Exit codes shared by every subcommand (migsim help exit): 130 is an
@@ -36,6 +45,10 @@ const (
 	exitOK      = 0
 	exitFinding = 1 // a finding, a mismatched verdict, a diverging replay, an incompatibility
 	exitUsage   = 2 // a usage or input error
+	// exitUnwritten is the status of a command whose output could not be
+	// written (a full disk): an error, as a usage or input error is, and
+	// never a finding.
+	exitUnwritten = 2
 )
 
 // command is one subcommand. Each lives in its own cmd_<name>.go file and

@@ -20,43 +20,74 @@ type fullWriter struct{}
 
 func (fullWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
-// Output that cannot be written is what `migsim help exit` says it is for
-// the commands whose job is to print: exit 1 ("bench, decode, oracles and
-// spec exit 1 only when their output cannot be written or a run fails"),
-// as compat and trace do, with the error on stderr; never 0, and never 2,
-// which is a usage or input error.
-func TestOutputWriteErrorExits1(t *testing.T) {
+// Output that cannot be written is an error, exit 2, for every command
+// (`migsim help exit`), whatever the command found: 0 (nothing found, the
+// output printed), 1 (a finding, an incompatible pair, a diverging replay)
+// and the commands that check their writes themselves alike, with the
+// error on stderr. A batch script that takes 1 for a finding must not take
+// a lost report for one. runChecked is main with stdout replaced.
+func TestOutputWriteErrorExits2(t *testing.T) {
 	compatDir := filepath.Join("..", "..", "docs", "examples", "compat")
+	dir := t.TempDir()
+	finding := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+		"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never"}
+	code, _, stderr := runSimCLI(t, append(finding, "--out", dir)...)
+	require.Equal(t, exitFinding, code, stderr)
+	schedule := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
+	shardDir := filepath.Join(dir, "shard")
+	code, _, stderr = runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--progress", "never", "--out", shardDir)
+	require.Equal(t, exitOK, code, stderr)
 	for _, tc := range []struct {
 		name string
 		args []string
-		want string // the stderr line's prefix
+		// written is the status with stdout written: what exit 2 replaces.
+		written int
+		want    string // on stderr
 	}{
-		{"spec text", []string{"spec"}, "migsim spec: write: "},
-		{"spec json", []string{"spec", "--format", "json"}, "migsim spec: write: "},
-		{"spec dot", []string{"spec", "--format", "dot"}, "migsim spec: write: "},
-		{"spec ID", []string{"spec", "DP-DEV-09"}, "migsim spec: write: "},
-		{"oracles text", []string{"oracles"}, "migsim oracles: write: "},
-		{"oracles json", []string{"oracles", "--format", "json"}, "migsim oracles: write: "},
-		{"oracles markdown", []string{"oracles", "--format", "markdown"}, "migsim oracles: write: "},
-		{"decode text", []string{"decode", hexPartsGetAll}, "migsim decode: write: "},
-		{"decode json", []string{"decode", "--format", "json", hexPartsGetAll}, "migsim decode: write: "},
-		{"compat", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-net-1.5.json")}, "migsim compat: write: "},
+		{"version", []string{"version"}, exitOK, "migsim: write stdout: "},
+		{"help exit", []string{"help", "exit"}, exitOK, "migsim: write stdout: "},
+		{"--help", []string{"--help"}, exitOK, "migsim: write stdout: "},
+		{"spec text", []string{"spec"}, exitOK, "migsim spec: write: "},
+		{"spec json", []string{"spec", "--format", "json"}, exitOK, "migsim spec: write: "},
+		{"spec dot", []string{"spec", "--format", "dot"}, exitOK, "migsim spec: write: "},
+		{"spec ID", []string{"spec", "DP-DEV-09"}, exitOK, "migsim spec: write: "},
+		{"oracles text", []string{"oracles"}, exitOK, "migsim oracles: write: "},
+		{"oracles json", []string{"oracles", "--format", "json"}, exitOK, "migsim oracles: write: "},
+		{"oracles markdown", []string{"oracles", "--format", "markdown"}, exitOK, "migsim oracles: write: "},
+		{"decode text", []string{"decode", hexPartsGetAll}, exitOK, "migsim decode: write: "},
+		{"decode json", []string{"decode", "--format", "json", hexPartsGetAll}, exitOK, "migsim decode: write: "},
+		{"compat compatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-net-1.5.json")}, exitOK, "migsim compat: write: "},
+		{"compat incompatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-blk.json")}, exitFinding, "migsim compat: write: "},
+		{"run list", []string{"run", "--list"}, exitOK, "migsim: write stdout: "},
+		{"run", []string{"run", "--progress", "never", smokeScenario}, exitOK, "migsim run: write table: "},
+		{"run json", []string{"run", "--progress", "never", "--format", "json", smokeScenario}, exitOK, "migsim run: "},
+		{"explore nothing found", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--progress", "never", "--out", t.TempDir()}, exitOK, "migsim: write stdout: "},
+		{"explore a finding", append(finding, "--out", t.TempDir()), exitFinding, "migsim: write stdout: "},
+		{"explore a shard", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--progress", "never", "--out", shardDir}, exitOK, "migsim: write stdout: "},
+		{"merge", []string{"merge", "--out", t.TempDir(), shardDir}, exitOK, "migsim: write stdout: "},
+		{"replay a finding", []string{"replay", schedule}, exitFinding, "migsim: write stdout: "},
+		{"trace", []string{"trace", "--format", "text", schedule}, exitOK, "migsim trace: write: "},
+		{"report", []string{"report", "--out", t.TempDir(), schedule}, exitOK, "migsim: write stdout: "},
+		{"gen", []string{"gen", "--count", "1", "--out", t.TempDir()}, exitOK, "migsim: write stdout: "},
+		{"bench", []string{"bench", "--seconds", "0", "--schedules", "10"}, exitOK, "migsim: write stdout: "},
+		{"conform list", []string{"conform", "--list"}, exitOK, "migsim: write stdout: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var stderr strings.Builder
-			code := run(tc.args, strings.NewReader(""), fullWriter{}, &stderr)
-			assert.Equal(t, exitFinding, code, stderr.String())
-			assert.True(t, strings.HasPrefix(stderr.String(), tc.want), "stderr %q", stderr.String())
+			var out, stderr strings.Builder
+			require.Equal(t, tc.written, runChecked(tc.args, strings.NewReader(""), &out, &stderr), "written: %s", stderr.String())
+			require.NotEmpty(t, out.String())
+			stderr.Reset()
+			code := runChecked(tc.args, strings.NewReader(""), fullWriter{}, &stderr)
+			assert.Equal(t, exitUnwritten, code, stderr.String())
+			assert.Contains(t, stderr.String(), tc.want)
 			assert.Contains(t, stderr.String(), errDiskFull.Error())
-			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
 		})
 	}
 }
 
 // The same through a real full device: /dev/full answers every write
 // with ENOSPC.
-func TestOutputToDevFullExits1(t *testing.T) {
+func TestOutputToDevFullExits2(t *testing.T) {
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
@@ -73,15 +104,16 @@ func TestOutputToDevFullExits1(t *testing.T) {
 		require.NoError(t, cmd.Stdout.(*os.File).Close())
 		var ee *exec.ExitError
 		require.ErrorAs(t, err, &ee, "%v: %s", args, stderr.String())
-		assert.Equal(t, exitFinding, ee.ExitCode(), "%v: %s", args, stderr.String())
+		assert.Equal(t, exitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
 		assert.Contains(t, stderr.String(), "migsim "+args[0]+": write: ", args)
 		assert.Contains(t, stderr.String(), "no space left on device", args)
 	}
 }
 
-// finish turns a command's success into exit 1 when its output could not
-// be written, with one line on stderr; any other status stays as the
-// command returned it (its own message said why).
+// finish turns a command's success or finding into exit 2 when its output
+// could not be written, with one line on stderr; a usage error or an
+// interruption stays as the command returned it (its own message said
+// why).
 func TestFinish(t *testing.T) {
 	for _, tc := range []struct {
 		code     int
@@ -90,8 +122,8 @@ func TestFinish(t *testing.T) {
 		stderr   string
 	}{
 		{exitOK, nil, exitOK, ""},
-		{exitOK, errDiskFull, exitFinding, "migsim: write stdout: no space left on device\n"},
-		{exitFinding, errDiskFull, exitFinding, ""},
+		{exitOK, errDiskFull, exitUnwritten, "migsim: write stdout: no space left on device\n"},
+		{exitFinding, errDiskFull, exitUnwritten, "migsim: write stdout: no space left on device\n"},
 		{exitUsage, errDiskFull, exitUsage, ""},
 		{exitInterrupted, errDiskFull, exitInterrupted, ""},
 		{exitFinding, nil, exitFinding, ""},
@@ -103,14 +135,15 @@ func TestFinish(t *testing.T) {
 }
 
 // Commands that print without checking each write (version, help, the
-// catalog's list, a command's --help) exit 1 too when stdout is full,
-// never 0: main sees the write fail.
-func TestOutputToDevFull_EveryCommandExits1(t *testing.T) {
+// catalog's list, a command's --help, explore) exit 2 too when stdout is
+// full, never 0 or 1: main sees the write fail.
+func TestOutputToDevFull_EveryCommandExits2(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
 	bin := migsimBinary(t)
-	for _, args := range [][]string{{"version"}, {"--version"}, {"help", "exit"}, {"help", "flags"}, {"run", "--list"}, {"spec", "--help"}, {"--help"}} {
+	for _, args := range [][]string{{"version"}, {"--version"}, {"help", "exit"}, {"help", "flags"}, {"run", "--list"}, {"spec", "--help"}, {"--help"},
+		{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--progress", "never", "--out", t.TempDir()}} {
 		out, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 		require.NoError(t, err)
 		cmd := exec.Command(bin, args...)
@@ -121,7 +154,7 @@ func TestOutputToDevFull_EveryCommandExits1(t *testing.T) {
 		require.NoError(t, out.Close())
 		var ee *exec.ExitError
 		require.ErrorAs(t, err, &ee, "%v: %s", args, stderr.String())
-		assert.Equal(t, exitFinding, ee.ExitCode(), "%v: %s", args, stderr.String())
+		assert.Equal(t, exitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
 		assert.Equal(t, "migsim: write stdout: write /dev/stdout: no space left on device\n", stderr.String(), args)
 	}
 }
