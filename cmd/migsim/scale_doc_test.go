@@ -68,7 +68,7 @@ func TestScaleDocScripts_SIGTERM(t *testing.T) {
 			env: func(dir string) []string {
 				return []string{"JOB_COMPLETION_INDEX=0", "SHARDS=1", "JOB_NAME=migsim-test", "RESULTS=" + dir}
 			},
-			summary: "shard-0/kick-during-stop_virtio-1.4.shard-0-of-1.summary.json",
+			summary: "migsim-test/shard-0/kick-during-stop_virtio-1.4.shard-0-of-1.summary.json",
 		},
 		{
 			name: "sbatch script", shell: "bash", group: true,
