@@ -71,6 +71,11 @@ type JudgeConfig struct {
 	// RowStart, when set, is called by JudgeAll before each row (row
 	// counts from 0 of rows).
 	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)
+	// RowProgress, when set, is called by JudgeAll, in place of Progress,
+	// with each progress update of a row's explorations and the row (as
+	// RowStart numbers it), one call at a time: rows judged side by side
+	// (Jobs) each report their own explorations.
+	RowProgress func(row int, p engine.Progress)
 	// ShrinkCtx, when set, bounds the shrinking of the first finding
 	// instead of ctx, so that a finding found before ctx ended is still
 	// shrunk (until ShrinkCtx ends too).

@@ -53,9 +53,17 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 	}
 	workers = max(1, min(workers, len(jobs)))
 	rowCfg := cfg
+	rowProgress := cfg.RowProgress
 	if workers > 1 {
 		// Callbacks come from several rows at once: one at a time.
 		var mu sync.Mutex
+		if cfg.RowProgress != nil {
+			rowProgress = func(row int, p engine.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				cfg.RowProgress(row, p)
+			}
+		}
 		if cfg.RowStart != nil {
 			rowCfg.RowStart = func(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
 				mu.Lock()
@@ -86,7 +94,11 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 				if rowCfg.RowStart != nil {
 					rowCfg.RowStart(i, len(jobs), jobs[i].s, jobs[i].e)
 				}
-				outs[i], errs[i] = Judge(ctx, jobs[i].s, jobs[i].e, rowCfg)
+				rc := rowCfg
+				if rowProgress != nil {
+					rc.Progress = func(p engine.Progress) { rowProgress(i, p) }
+				}
+				outs[i], errs[i] = Judge(ctx, jobs[i].s, jobs[i].e, rc)
 			}
 		}()
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -79,5 +80,41 @@ func TestJudgeAll_Interrupted(t *testing.T) {
 			}
 		}
 		assert.True(t, cut, "stop at row %d: the rows running when ctx ended are interrupted", stopAt)
+	}
+}
+
+// TestJudgeAll_RowProgress: with rows judged side by side, each progress
+// update comes with its own row: every row started gets the updates of
+// its explorations, each ending with a final one, and Progress is not
+// called in their place.
+func TestJudgeAll_RowProgress(t *testing.T) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	rows := len(s.Expect)
+	require.Greater(t, rows, 1, "rows to judge side by side")
+	started := map[int]bool{}
+	finals, open := map[int]int{}, map[int]bool{}
+	cfg := JudgeConfig{Jobs: 2, MaxRuns: 20, Shrink: shortShrink(),
+		RowStart: func(row, n int, _ *scenario.Scenario, _ scenario.Expectation) {
+			assert.Equal(t, rows, n)
+			started[row] = true
+		},
+		RowProgress: func(row int, p engine.Progress) {
+			assert.True(t, started[row], "an update of row %d before it started", row)
+			if p.Final {
+				finals[row]++
+				open[row] = false
+			} else {
+				open[row] = true
+			}
+		},
+		Progress: func(engine.Progress) { t.Error("Progress called although RowProgress is set") },
+	}
+	out, err := JudgeAll(context.Background(), []*scenario.Scenario{s}, 0, cfg, io.Discard)
+	require.NoError(t, err)
+	require.Len(t, out, rows)
+	for row := range rows {
+		assert.Positive(t, finals[row], "row %d: no exploration ended", row)
+		assert.False(t, open[row], "row %d: an exploration without its final update", row)
 	}
 }

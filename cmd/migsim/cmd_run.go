@@ -183,11 +183,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
-	rp := &runProgress{w: pw, start: time.Now()}
+	rp := newRunProgress(pw, time.Now())
 	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns,
 		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
-		cfg.RowStart, cfg.Progress = rp.row, rp.explore
+		cfg.RowStart, cfg.RowProgress = rp.row, rp.explore
 	}
 	rows, err := catalog.JudgeAll(ctx, scens, opt.edition, cfg, stderr)
 	rp.done(rows)

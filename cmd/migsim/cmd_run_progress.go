@@ -22,51 +22,58 @@ func progressWriter(mode string, stderr io.Writer) (*lineWriter, error) {
 // lineWriter writes status lines.
 type lineWriter = progress.Lines
 
-// runProgress reports `migsim run`'s progress: the row being judged and
-// its explorations.
+// runProgress reports `migsim run`'s progress: the rows being judged and
+// their explorations. Rows judged side by side (--jobs) each report their
+// own (catalog.JudgeConfig.RowProgress); the calls come one at a time.
 type runProgress struct {
 	w     *lineWriter
 	start time.Time
-	// name is the current row as the table names it: "3/21
+	// names are the rows started, by row, as the table names them: "3/21
 	// flr-during-freeze draft-2023 flr-vs-mode=hold-reply", the third row
 	// started of 21 (rows start longest first, not in table order).
-	name    string
+	names   map[int]string
 	started int
 	// schedules and executed sum every finished exploration of every row
-	// (its budget, the other strategy's, its proof); open holds the
-	// exploration under way since its last update, until its final one.
+	// (its budget, the other strategy's, its proof); open holds, by row,
+	// the exploration under way since its last update, until its final
+	// one.
 	schedules, executed int
-	open                engine.Progress
-	// shown is the counts of the last line written, so that an
+	open                map[int]engine.Progress
+	// shown is, by row, the counts of the last line written, so that an
 	// exploration's final update, when it says nothing new, is not
 	// written a second time.
-	shown engine.Progress
+	shown map[int]engine.Progress
+}
+
+// newRunProgress returns the progress of a run that writes to w.
+func newRunProgress(w *lineWriter, start time.Time) *runProgress {
+	return &runProgress{w: w, start: start, names: map[int]string{}, open: map[int]engine.Progress{}, shown: map[int]engine.Progress{}}
 }
 
 // row is JudgeConfig.RowStart.
 func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
 	p.started++
-	p.name = fmt.Sprintf("%d/%d %s %s %s", p.started, rows, s.Name, e.Edition,
+	p.names[row] = fmt.Sprintf("%d/%d %s %s %s", p.started, rows, s.Name, e.Edition,
 		verdicttable.KnobsText(e.Knobs, catalog.SettingStrings(e.Settings)))
-	p.w.Status("run: row %s", p.name)
+	p.w.Status("run: row %s", p.names[row])
 }
 
-// explore is JudgeConfig.Progress: every exploration of a row updates it,
-// and ends with a final update (engine.Progress.Final).
-func (p *runProgress) explore(e engine.Progress) {
+// explore is JudgeConfig.RowProgress: every exploration of a row updates
+// it, and ends with a final update (engine.Progress.Final).
+func (p *runProgress) explore(row int, e engine.Progress) {
 	if e.Final {
 		p.schedules += e.Done
 		p.executed += e.Executed
-		p.open = engine.Progress{}
+		delete(p.open, row)
 	} else {
-		p.open = e
+		p.open[row] = e
 	}
-	if e.Final && sameCounts(e, p.shown) {
+	if shown, ok := p.shown[row]; ok && e.Final && sameCounts(e, shown) {
 		return
 	}
-	p.shown = e
+	p.shown[row] = e
 	p.w.Status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
-		p.name, e.Done, e.Total, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
+		p.names[row], e.Done, e.Total, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
 }
 
 // sameCounts reports whether two updates count the same (their rates may
@@ -90,10 +97,17 @@ func (p *runProgress) done(rows []catalog.Outcome) {
 			mismatched++
 		}
 	}
+	// The explorations a signal ended before their final update count
+	// what they ran (a sum: the order does not matter).
+	schedules, executed := p.schedules, p.executed
+	for _, e := range p.open {
+		schedules += e.Done
+		executed += e.Executed
+	}
 	interrupted := ""
 	if cut > 0 {
 		interrupted = fmt.Sprintf(", %d interrupted", cut)
 	}
 	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows), "row"),
-		time.Since(p.start).Round(time.Millisecond), plural.Count(p.schedules+p.open.Done, "schedule"), p.executed+p.open.Executed, mismatched, interrupted)
+		time.Since(p.start).Round(time.Millisecond), plural.Count(schedules, "schedule"), executed, mismatched, interrupted)
 }

@@ -16,30 +16,33 @@ import (
 )
 
 // runProgress names each row as the table does (knobs, settings or
-// "defaults"), writes each exploration's final update only when it says
-// something the last line did not, and its summary line counts every
+// "defaults"), names the row an update comes from when rows are judged
+// side by side, writes an exploration's final update only when it says
+// something the row's last line did not, and its summary line counts every
 // exploration of every row: the budget's, the other strategy's and the
-// proof's, not only each row's last.
+// proof's, not only each row's last, and what an interrupted one ran.
 func TestRunProgress(t *testing.T) {
 	type step struct {
-		row  *scenario.Expectation // a row starts
-		snap engine.Progress       // else an exploration's update
+		row   int
+		start *scenario.Expectation // the row starts
+		snap  engine.Progress       // else an update of one of its explorations
 	}
 	defaults := &scenario.Expectation{Edition: spec.Draft2023}
 	knobbed := &scenario.Expectation{Edition: spec.Draft2023, Knobs: []string{"reset-vs-mode=complete-anyway"},
 		Settings: []scenario.Arg{{Key: "vfs", Value: "2"}}}
-	upd := func(done, total, executed int, final bool) step {
-		return step{snap: engine.Progress{Done: done, Total: total, Executed: executed, Final: final}}
+	upd := func(row, done, total, executed int, final bool) step {
+		return step{row: row, snap: engine.Progress{Done: done, Total: total, Executed: executed, Final: final}}
 	}
 	for _, tc := range []struct {
 		name    string
+		rows    int
 		steps   []step
 		want    []string // the lines, rates and the elapsed time left out
 		summary string   // the summary line's counts
 	}{
 		{
-			name:  "a final update that says nothing new is not written again",
-			steps: []step{{row: defaults}, upd(10, 20, 10, false), upd(20, 20, 18, false), upd(20, 20, 18, true)},
+			name: "a final update that says nothing new is not written again", rows: 1,
+			steps: []step{{row: 0, start: defaults}, upd(0, 10, 20, 10, false), upd(0, 20, 20, 18, false), upd(0, 20, 20, 18, true)},
 			want: []string{
 				"run: row 1/1 s draft-2023 defaults",
 				"run: row 1/1 s draft-2023 defaults: 10/20 schedules (10 executed)",
@@ -48,8 +51,8 @@ func TestRunProgress(t *testing.T) {
 			summary: "20 schedules (18 executed)",
 		},
 		{
-			name:  "a final update with new counts is written",
-			steps: []step{{row: knobbed}, upd(10, 20, 10, false), upd(15, 20, 14, true)},
+			name: "a final update with new counts is written", rows: 1,
+			steps: []step{{row: 0, start: knobbed}, upd(0, 10, 20, 10, false), upd(0, 15, 20, 14, true)},
 			want: []string{
 				"run: row 1/1 s draft-2023 reset-vs-mode=complete-anyway set:vfs=2",
 				"run: row 1/1 s draft-2023 reset-vs-mode=complete-anyway set:vfs=2: 10/20 schedules (10 executed)",
@@ -58,10 +61,10 @@ func TestRunProgress(t *testing.T) {
 			summary: "15 schedules (14 executed)",
 		},
 		{
-			name: "every exploration of every row counts",
+			name: "every exploration of every row counts", rows: 2,
 			steps: []step{
-				{row: defaults}, upd(100, 100, 90, true), upd(50, 50, 50, true), upd(7, 1000, 7, true),
-				{row: knobbed}, upd(3, 3, 3, true), upd(2, 10, 2, false), // interrupted: no final update yet
+				{row: 1, start: defaults}, upd(1, 100, 100, 90, true), upd(1, 50, 50, 50, true), upd(1, 7, 1000, 7, true),
+				{row: 0, start: knobbed}, upd(0, 3, 3, 3, true), upd(0, 2, 10, 2, false), // interrupted: no final update
 			},
 			want: []string{
 				"run: row 1/2 s draft-2023 defaults",
@@ -74,24 +77,33 @@ func TestRunProgress(t *testing.T) {
 			},
 			summary: "162 schedules (152 executed)",
 		},
+		{
+			name: "rows side by side each name their own updates", rows: 2,
+			steps: []step{
+				{row: 0, start: defaults}, {row: 1, start: knobbed},
+				upd(0, 5, 10, 5, false), upd(1, 4, 8, 4, false), upd(0, 5, 10, 5, true), upd(1, 8, 8, 8, true),
+			},
+			want: []string{
+				"run: row 1/2 s draft-2023 defaults",
+				"run: row 2/2 s draft-2023 reset-vs-mode=complete-anyway set:vfs=2",
+				"run: row 1/2 s draft-2023 defaults: 5/10 schedules (5 executed)",
+				"run: row 2/2 s draft-2023 reset-vs-mode=complete-anyway set:vfs=2: 4/8 schedules (4 executed)",
+				"run: row 2/2 s draft-2023 reset-vs-mode=complete-anyway set:vfs=2: 8/8 schedules (8 executed)",
+			},
+			summary: "13 schedules (13 executed)",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
 			w, err := progressWriter("always", &b)
 			require.NoError(t, err)
-			p := &runProgress{w: w, start: time.Now()}
-			rows := 0
+			p := newRunProgress(w, time.Now())
 			for _, s := range tc.steps {
-				if s.row != nil {
-					rows++
-				}
-			}
-			for _, s := range tc.steps {
-				if s.row != nil {
-					p.row(0, rows, &scenario.Scenario{Name: "s"}, *s.row)
+				if s.start != nil {
+					p.row(s.row, tc.rows, &scenario.Scenario{Name: "s"}, *s.start)
 					continue
 				}
-				p.explore(s.snap)
+				p.explore(s.row, s.snap)
 			}
 			p.done(nil)
 			lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
@@ -105,4 +117,25 @@ func TestRunProgress(t *testing.T) {
 			assert.Regexp(t, `^run: 0 rows judged in \S+: `+regexp.QuoteMeta(tc.summary)+`, 0 mismatched$`, lines[len(lines)-1])
 		})
 	}
+}
+
+// migsim run judging rows side by side (--jobs 2): every update line names
+// a row that has started, and the summary counts every exploration of
+// both rows (four explorations each, 240 schedules).
+func TestRun_ProgressRowsSideBySide(t *testing.T) {
+	code, _, stderr := runSimCLI(t, "run", "--jobs", "2", "--progress", "always", smokeScenario)
+	require.Equal(t, exitOK, code, stderr)
+	started := map[string]bool{}
+	update := regexp.MustCompile(`^run: row (.+?): \d+/\d+ schedules`)
+	for _, l := range strings.Split(stderr, "\n") {
+		if name, ok := strings.CutPrefix(l, "run: row "); ok && !strings.Contains(name, ": ") {
+			started[name] = true
+			continue
+		}
+		if m := update.FindStringSubmatch(l); m != nil {
+			assert.True(t, started[m[1]], "an update of a row not started: %q", l)
+		}
+	}
+	assert.Equal(t, map[string]bool{"1/2 test-smoke draft-2023 defaults": true, "2/2 test-smoke virtio-1.4 defaults": true}, started)
+	assert.Regexp(t, `(?m)^run: 2 rows judged in \S+: 480 schedules \(480 executed\), 0 mismatched$`, stderr)
 }
