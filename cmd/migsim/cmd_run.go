@@ -57,8 +57,9 @@ one at bound 0. --proof-runs N raises every row's proof to at least N runs
 (the explore lines' proof= budgets are sized for CI): for a machine with time
 to prove rows the catalog leaves unexhausted. --format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON").
-Progress (the row being judged and its exploration) goes to stderr when it
-is a terminal, with a summary line at the end.
+Progress (each row being judged, named as the table names it, and its
+explorations) goes to stderr when it is a terminal (--progress), with a
+summary line at the end that counts every exploration of every row.
 
 Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
 their findings if they had one (a second Ctrl-C stops that too) and prints
