@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/migsim/migsim/internal/junit"
@@ -13,7 +12,10 @@ import (
 // message is its first line, its text the whole failure with the replay
 // command; a skipped testcase says why. A run that ended early says how in
 // every suite's properties: "stopped" (the device broke the protocol) or
-// "interrupted".
+// "interrupted"; a suite of a run that did not has no properties. A device
+// test's or row's time is the wall-clock time the kit spent on it; a
+// requirement's is 0, since it is a verdict over those units, which ran no
+// time of their own (a suite's time sums its cases': junit).
 func (r *Report) WriteJUnit(w io.Writer) error {
 	reqs := junit.Suite{Name: "requirements"}
 	for _, q := range r.Requirements {
@@ -30,10 +32,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	dev, rows := junit.Suite{Name: "device-tests"}, junit.Suite{Name: "rows"}
 	for _, u := range r.Units {
-		c := junit.Case{Classname: u.Kind, Name: u.Name, SystemOut: u.Explored}
-		if u.elapsed > 0 {
-			c.Time = fmt.Sprintf("%.3f", u.elapsed.Seconds())
-		}
+		c := junit.Case{Classname: u.Kind, Name: u.Name, SystemOut: u.Explored, Elapsed: u.elapsed}
 		switch u.Verdict {
 		case verdictFail:
 			c.Failure = junitFailure(u.Failures)
@@ -56,7 +55,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	for _, s := range []junit.Suite{reqs, dev, rows} {
 		if s.Tests > 0 {
-			s.Properties = props
+			s.Properties = junit.Props(props...)
 			all.Add(s)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,15 +167,44 @@ func TestReportFormats(t *testing.T) {
 	assert.Equal(t, rep.FailedRequirements(), back.FailedRequirements())
 
 	var suites struct {
+		Errors *string `xml:"errors,attr"`
+		Time   *string `xml:"time,attr"`
 		Suites []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
+			Name       string    `xml:"name,attr"`
+			Errors     *string   `xml:"errors,attr"`
+			Time       *string   `xml:"time,attr"`
+			Properties *struct{} `xml:"properties"`
+			Cases      []struct {
 				Name    string    `xml:"name,attr"`
+				Time    *string   `xml:"time,attr"`
 				Failure *struct{} `xml:"failure"`
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
 	require.NoError(t, xml.Unmarshal(junit.Bytes(), &suites))
+	// What strict JUnit schemas require, and the time many tools expect:
+	// errors and time on the document and every suite, time on every case
+	// (a requirement's 0: a verdict over units, not a run), a suite's time
+	// the sum of its cases', and no empty properties element (the run
+	// ended normally).
+	require.NotNil(t, suites.Errors)
+	require.NotNil(t, suites.Time)
+	assert.Equal(t, "0", *suites.Errors)
+	for _, s := range suites.Suites {
+		require.NotNil(t, s.Errors, s.Name)
+		require.NotNil(t, s.Time, s.Name)
+		assert.Equal(t, "0", *s.Errors, s.Name)
+		assert.Nil(t, s.Properties, "%s: a run that ended normally has no properties", s.Name)
+		ms := 0
+		for _, c := range s.Cases {
+			require.NotNil(t, c.Time, "%s/%s", s.Name, c.Name)
+			if s.Name == "requirements" {
+				assert.Equal(t, "0.000", *c.Time, c.Name)
+			}
+			ms += millis(t, *c.Time)
+		}
+		assert.Equal(t, ms, millis(t, *s.Time), "%s: the suite's time is the sum of its cases'", s.Name)
+	}
 	require.NotEmpty(t, suites.Suites)
 	assert.Equal(t, "requirements", suites.Suites[0].Name)
 	assert.Len(t, suites.Suites[0].Cases, len(rep.Requirements), "one testcase per requirement")
@@ -628,4 +658,14 @@ func builtinDevice(t *testing.T, name string) conformance.Device {
 	d, ok := conformance.BuiltinDevice(name)
 	require.True(t, ok, name)
 	return d
+}
+
+// millis parses a JUnit time ("1.234") as milliseconds.
+func millis(t *testing.T, s string) int {
+	t.Helper()
+	whole, frac, ok := strings.Cut(s, ".")
+	require.True(t, ok && len(frac) == 3, "time %q: want seconds with three decimals", s)
+	n, err := strconv.Atoi(whole + frac)
+	require.NoError(t, err)
+	return n
 }

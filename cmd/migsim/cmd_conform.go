@@ -21,6 +21,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/junit"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
@@ -194,6 +195,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if o.device != "" {
 		var err error
 		if dev, eds, err = parseDevice(o); err != nil {
+			if o.replay == "" {
+				startErrorJUnit(o, err, stderr)
+			}
 			return usageError(stderr, "conform", "%v", err)
 		}
 	}
@@ -219,6 +223,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	rep, err := conformance.Check(dev, append(opts, conformance.Context(ctx))...)
 	if err != nil {
+		if rep == nil {
+			startErrorJUnit(o, err, stderr)
+		}
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
 		return deviceErrorExit(err)
 	}
@@ -235,6 +242,27 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// startErrorJUnit writes, to every --report junit=FILE, the JUnit report
+// of a device that could not be started (junit.Errored: a suite "device"
+// with an errored testcase "start"), so
+// that CI shows why nothing was judged; a file it cannot write is said on
+// stderr.
+func startErrorJUnit(o conformOptions, problem error, stderr io.Writer) {
+	for _, r := range o.reports {
+		format, file, ok := strings.Cut(r, "=")
+		if !ok || format != "junit" {
+			continue
+		}
+		f, err := os.Create(file)
+		if err == nil {
+			err = errors.Join(junit.Write(f, junit.Errored("migsim conform "+o.device, "device", "start", "start", "cannot start the device: ", problem)), f.Close())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "migsim conform: --report %s: %v\n", r, err)
+		}
+	}
 }
 
 // nothingJudged says why no unit of the report ran (the selection has

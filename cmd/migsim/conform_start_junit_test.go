@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A device that cannot be started (exit 2) still writes the JUnit report
+// asked for: one suite with one errored testcase naming the problem, so
+// that CI shows why nothing was judged. Either way it fails: the program
+// is not there (found before the kit starts) or is not a program the
+// system runs (found when the kit starts it).
+func TestConform_StartErrorJUnit(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	require.NoError(t, os.WriteFile(garbage, []byte("not a program\n"), 0o755))
+	missing := filepath.Join(dir, "nonexistent")
+	tests := []struct {
+		name, device, want string
+	}{
+		{"no such program", "exec:" + missing, `cannot start the device: --device "exec:` + missing + `": cannot start "` + missing + `": no such file or directory`},
+		{"not a program", "exec:" + garbage, "cannot start the device: conformance: "},
+		{"no such builtin", "builtin:scsi", `cannot start the device: --device "builtin:scsi": want builtin:blk`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "report.xml")
+			code, _, stderr := runSimCLI(t, "conform", "--device", tc.device, "--scenario", "smoke-migrate", "--budget", "short",
+				"--replay-dir", t.TempDir(), "--report", "junit="+file)
+			require.Equal(t, exitUsage, code, "stderr: %s", stderr)
+			data, err := os.ReadFile(file)
+			require.NoError(t, err, "the JUnit report is written")
+			var doc struct {
+				XMLName xml.Name `xml:"testsuites"`
+				Name    string   `xml:"name,attr"`
+				Tests   int      `xml:"tests,attr"`
+				Errors  int      `xml:"errors,attr"`
+				Suites  []struct {
+					Name   string `xml:"name,attr"`
+					Tests  int    `xml:"tests,attr"`
+					Errors int    `xml:"errors,attr"`
+					Time   string `xml:"time,attr"`
+					Cases  []struct {
+						Name  string `xml:"name,attr"`
+						Error *struct {
+							Message string `xml:"message,attr"`
+							Type    string `xml:"type,attr"`
+							Text    string `xml:",chardata"`
+						} `xml:"error"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			require.NoError(t, xml.Unmarshal(data, &doc), "%s", data)
+			assert.Equal(t, "migsim conform "+tc.device, doc.Name)
+			assert.Equal(t, []int{1, 1}, []int{doc.Tests, doc.Errors})
+			require.Len(t, doc.Suites, 1)
+			s := doc.Suites[0]
+			assert.Equal(t, []any{"device", 1, 1, "0.000"}, []any{s.Name, s.Tests, s.Errors, s.Time})
+			require.Len(t, s.Cases, 1)
+			require.NotNil(t, s.Cases[0].Error)
+			assert.Equal(t, "start", s.Cases[0].Name)
+			assert.Equal(t, "start", s.Cases[0].Error.Type)
+			assert.Contains(t, s.Cases[0].Error.Message, tc.want)
+			assert.Contains(t, stderr, s.Cases[0].Error.Text, "the error's text is what stderr says")
+		})
+	}
+}
