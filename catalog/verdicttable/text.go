@@ -131,41 +131,17 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 				cutMismatched++
 			}
 		}
-		if o.Mismatch != "" {
-			certain := ""
-			if o.Interrupted {
-				certain = " (certain before a signal cut the row short)"
-			}
-			fmt.Fprintf(w, "\n%s %s %s: mismatch%s: %s\n", o.Scenario, o.Edition, knobsText(o), certain, o.Mismatch)
+		if m := mismatchLine(o); m != "" {
+			fmt.Fprintf(w, "\n%s\n", m)
 		}
 		if o.Finding == nil {
 			continue
 		}
 		found++
-		fmt.Fprintf(w, "\n%s\n", wrapLine(fmt.Sprintf("%s %s %s: %s at step %d: %s", o.Scenario, o.Edition, knobsText(o),
-			o.Finding.Oracle, engine.ShownStep(o.Finding.Step), o.Finding.Message), tableWidth, "    "))
-		if o.Finding.Impact != "" {
-			fmt.Fprintf(w, "%s\n", wrapLine("  impact: "+impactText(o.Finding), tableWidth, "    "))
-		}
-		if len(o.Finding.Reqs) > 0 {
-			fmt.Fprintf(w, "  requirements: %s\n", o.Finding.ReqsText())
-		}
 		if o.Shrunk != nil {
 			shrunk++
-			fmt.Fprintf(w, "%s\n", wrapLine(fmt.Sprintf("  shrunk: %s (%s, %d executed)", engine.ShrinkText(o.Shrunk.Before, o.Shrunk.After),
-				plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed), tableWidth, "    "))
 		}
-		if p := replayPath(o, regressDir, reportDir); p != "" {
-			fmt.Fprintf(w, "  replay: migsim replay %s\n", p)
-		} else if h := scheduleHint(o); h != "" {
-			fmt.Fprintf(w, "  schedule: %s\n", h) // one line, for its command to copy
-		}
-		if o.Defect != "" {
-			fmt.Fprintf(w, "%s\n", wrapLine("  defect: "+o.Defect, tableWidth, "    "))
-		}
-		if o.Caveat != "" {
-			fmt.Fprintf(w, "%s\n", wrapLine("  caveat: "+o.Caveat, tableWidth, "    "))
-		}
+		fmt.Fprintf(w, "\n%s\n", strings.Join(findingLines(o, regressDir, reportDir, wrapTable), "\n"))
 	}
 	interrupted := ""
 	if cutMismatched > 0 {
@@ -177,6 +153,62 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
 		interrupted, plural.Count(found, "finding"), shrunk)
 	return nil
+}
+
+// wrapTable wraps a line under the table at its width.
+func wrapTable(line string) string { return wrapLine(line, tableWidth, "    ") }
+
+// rowName names a row as the lines under the table do: scenario, edition,
+// knobs and settings ("smoke-migrate draft-2023 defaults").
+func rowName(o *catalog.Outcome) string {
+	return fmt.Sprintf("%s %s %s", o.Scenario, o.Edition, knobsText(o))
+}
+
+// mismatchLine is the line under the table that says why a row does not
+// match besides its verdict, "" for none.
+func mismatchLine(o *catalog.Outcome) string {
+	if o.Mismatch == "" {
+		return ""
+	}
+	certain := ""
+	if o.Interrupted {
+		certain = " (certain before a signal cut the row short)"
+	}
+	return fmt.Sprintf("%s: mismatch%s: %s", rowName(o), certain, o.Mismatch)
+}
+
+// findingLines are the lines under the table for a row's finding (none
+// without one), each passed through wrap: the finding line, its impact,
+// requirements and shrinking, the replay line (or how to get the
+// schedule), the defect and the caveat.
+func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap func(string) string) []string {
+	f := o.Finding
+	if f == nil {
+		return nil
+	}
+	lines := []string{wrap(fmt.Sprintf("%s: %s at step %d: %s", rowName(o), f.Oracle, engine.ShownStep(f.Step), f.Message))}
+	if f.Impact != "" {
+		lines = append(lines, wrap("  impact: "+impactText(f)))
+	}
+	if len(f.Reqs) > 0 {
+		lines = append(lines, "  requirements: "+f.ReqsText())
+	}
+	if o.Shrunk != nil {
+		lines = append(lines, wrap(fmt.Sprintf("  shrunk: %s (%s, %d executed)", engine.ShrinkText(o.Shrunk.Before, o.Shrunk.After),
+			plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed)))
+	}
+	if p := replayPath(o, regressDir, reportDir); p != "" {
+		lines = append(lines, "  replay: migsim replay "+p)
+	} else if h := scheduleHint(o); h != "" {
+		lines = append(lines, "  schedule: "+h) // one line, for its command to copy
+	}
+	if o.Defect != "" {
+		lines = append(lines, wrap("  defect: "+o.Defect))
+	}
+	if o.Caveat != "" {
+		lines = append(lines, wrap("  caveat: "+o.Caveat))
+	}
+	return lines
 }
 
 // impactText renders a finding's impact with its evidence.

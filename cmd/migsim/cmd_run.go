@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,9 +31,9 @@ func init() {
 	})
 }
 
-const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--write-regress]
-       [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N] [--progress auto|always|never]
-       [--cpuprofile FILE]
+const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
+       [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N]
+       [--progress auto|always|never] [--cpuprofile FILE]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
@@ -56,7 +57,10 @@ a dfs search that neither exhausts its bound nor finds anything is followed by
 one at bound 0. --proof-runs N raises every row's proof to at least N runs
 (the explore lines' proof= budgets are sized for CI): for a machine with time
 to prove rows the catalog leaves unexhausted. --format json prints the table
-as one JSON document (docs/scenarios.md, "The table as JSON").
+as one JSON document (docs/scenarios.md, "The table as JSON"). --report
+FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
+CI: one testcase per row; docs/scenarios.md, "The table as JUnit"), json
+or text, whatever --format prints; an interrupted run writes it too.
 Progress (each row being judged, named as the table names it, and its
 explorations) goes to stderr when it is a terminal (--progress), with a
 summary line at the end that counts every exploration of every row.
@@ -104,6 +108,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	edition := fs.String("spec", "", "judge only this edition's expectations: draft-2023 or virtio-1.4 (default: all)")
 	jobs := fs.Int("jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
 	format := fs.String("format", "text", "output format: text or json")
+	reports := fs.StringArray("report", nil, "also write the table to FILE as FORMAT (junit, json, text): FORMAT=FILE (repeat)")
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the catalog's regression schedules: where --write-regress writes them and the table finds the replay lines' files")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
@@ -145,6 +150,15 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.CheckInts(fs, runLimits...); err != nil {
 		return usageError(stderr, "run", "%v", err)
+	}
+	for _, r := range *reports {
+		_, file, err := verdicttable.ParseReport(r)
+		if err == nil {
+			err = cliflag.CheckOutputFile(file)
+		}
+		if err != nil {
+			return usageError(stderr, "run", "--report %v", err)
+		}
 	}
 	pw, err := progressWriter(*progress, stderr)
 	if err != nil {
@@ -221,14 +235,16 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitFinding
 		}
 	}
-	if opt.format == "json" {
-		err = verdicttable.WriteJSON(stdout, rows, opt.regressDir, *reportDir)
-	} else {
-		err = verdicttable.WriteText(stdout, rows, opt.regressDir, *reportDir)
-	}
-	if err != nil {
+	if err := verdicttable.Write(stdout, opt.format, rows, opt.regressDir, *reportDir); err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return exitUnwritten
+	}
+	for _, r := range *reports {
+		format, file, _ := verdicttable.ParseReport(r)
+		if err := writeTableFile(file, format, rows, opt.regressDir, *reportDir); err != nil {
+			fmt.Fprintf(stderr, "migsim run: --report %s: %v\n", r, err)
+			return exitFinding
+		}
 	}
 	if interrupted {
 		cut := 0
@@ -252,6 +268,15 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// writeTableFile writes the verdict table to file in format.
+func writeTableFile(file, format string, rows []catalog.Outcome, regressDir, reportDir string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	return errors.Join(verdicttable.Write(f, format, rows, regressDir, reportDir), f.Close())
 }
 
 // listScenarios prints the embedded catalog's scenarios in its order

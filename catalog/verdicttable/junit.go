@@ -1,0 +1,84 @@
+package verdicttable
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/junit"
+	"github.com/migsim/migsim/internal/plural"
+)
+
+// junitSuite is the name of the one testsuite of the JUnit table.
+const junitSuite = "rows"
+
+// WriteJUnit writes the rows as JUnit XML (`migsim run --report
+// junit=FILE`; docs/scenarios.md, "The table as JUnit"): one testsuite,
+// "rows", of one testcase per row, in table order, named as the lines
+// under the table name it (scenario, edition, knobs and settings) with the
+// scenario as its classname. A matching row passes (its finding's lines,
+// when it expects one, in system-out); a mismatching row fails with the
+// message "expected X, got Y" and, as text, the lines the table prints
+// under it (the mismatch, the finding with its replay line or how to get
+// its schedule, the defect, the caveat) and what it explored; a row a
+// signal cut short before it disagreed is an error ("interrupted": it was
+// not judged to its end, which proves nothing, yet it was not skipped
+// either). When a signal cut any row short (a mismatch it cut stays a
+// failure), the suite has the property "interrupted" saying how many
+// rows it left judged only in part, as the note under the table does;
+// otherwise it has no properties. Every time
+// is 0: the run keeps no wall-clock time, so that the same judging writes
+// the same bytes. The replay lines find schedules as WriteText does.
+func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+	s := junit.Suite{Name: junitSuite}
+	cut := 0
+	for i := range rows {
+		o := &rows[i]
+		if o.Interrupted || o.RaceCheckInterrupted {
+			cut++
+		}
+		lines := findingLines(o, regressDir, reportDir, func(l string) string { return l })
+		if m := mismatchLine(o); m != "" {
+			lines = append([]string{m}, lines...)
+		}
+		if o.Defect != "" && o.Finding == nil {
+			lines = append(lines, "  defect: "+o.Defect)
+		}
+		text := strings.Join(append(lines, "  explored: "+o.ExploredText()), "\n")
+		c := junit.Case{Classname: o.Scenario, Name: rowName(o)}
+		expected, got := catalog.VerdictText(o.Expected, o.ExpectedOracle), catalog.VerdictText(o.Got, o.GotOracle)
+		switch o.Status() {
+		case catalog.StatusMatch:
+			c.SystemOut = strings.Join(lines, "\n")
+		case catalog.StatusInterrupted:
+			c.Error = &junit.Failure{Message: "interrupted: " + o.ExploredText(), Type: "interrupted", Text: text}
+		default:
+			msg := fmt.Sprintf("expected %s, got %s", expected, got)
+			switch {
+			case o.Defect != "":
+				msg += " (defect: " + firstLine(o.Defect) + ")"
+			case expected == got && o.Mismatch != "":
+				msg += " (mismatch: " + firstLine(o.Mismatch) + ")"
+			}
+			c.Failure = &junit.Failure{Message: msg, Type: "mismatch", Text: text}
+		}
+		s.Add(c)
+	}
+	if cut > 0 {
+		s.Properties = junit.Props(junit.Property{Name: "interrupted",
+			Value: fmt.Sprintf("a signal ended the run: %s judged, %d of them only in part", plural.Count(len(rows), "row"), cut)})
+	}
+	all := junit.Suites{Name: "migsim run"}
+	all.Add(s)
+	if err := junit.Write(w, all); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	return nil
+}
+
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
