@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/merge"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/inputfile"
 )
 
@@ -24,8 +25,10 @@ import (
 // format 3 (its seeds as strings), version 6 what else identifies the
 // exploration (the scenario's hash, the step bound, state pruning) and
 // shard 0/1, version 7 the schedule in format 4 (the scenario hash of what
-// its runs depend on, as the report's scenario_hash now is) and the
-// summary's DistinctCapped; merge refuses files of another version.
+// its runs depend on, as the report's scenario_hash now is), the
+// summary's DistinctCapped and the build identity (Build: the module
+// version alone is "devel" for every unversioned build); merge refuses
+// files of another version.
 const ShardFileFormat = 7
 
 // MaxShards bounds the shard count a shard summary file states, and the n
@@ -38,9 +41,14 @@ const MaxShards = 1_000_000
 // the unsharded schedule would have.
 type ShardFile struct {
 	// Format is ShardFileFormat; Module the version of the module that
-	// wrote the file (engine.ModuleVersion).
+	// wrote the file (engine.ModuleVersion); Build the identity of the
+	// migsim build that wrote it (buildinfo.Running: its VCS revision, or
+	// its executable's hash), which tells apart the builds Module calls
+	// "devel". Schedule files record Module only: they stay the same
+	// across builds.
 	Format int    `json:"format"`
 	Module string `json:"module"`
+	Build  string `json:"build"`
 	// ScheduleName is the name the unsharded schedule file of the shrunk
 	// finding has (catalog.ScheduleRegressName; "" without a finding).
 	ScheduleName string `json:"schedule_name,omitempty"`
@@ -142,7 +150,7 @@ func StaleShardSchedule(path, dir string, shard, shards int, kept string) string
 
 // WriteShardFile writes a shard's report to path as its summary file.
 func WriteShardFile(path string, rep *Exploration) error {
-	sf := ShardFile{Format: ShardFileFormat, Module: engine.ModuleVersion(), Report: *rep}
+	sf := ShardFile{Format: ShardFileFormat, Module: engine.ModuleVersion(), Build: buildinfo.Running(), Report: *rep}
 	// The wall-clock time stays out: the same shard run again writes the
 	// same bytes (docs/scale.md). Merge checks no time, and the shard
 	// printed its throughput when it ran.
@@ -218,6 +226,8 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, errors.New("field checksum: does not match the rest of the summary: it was changed after explore wrote it")
 	}
 	switch {
+	case sf.Build == "":
+		return nil, errors.New("field build: empty, want the identity of the migsim build that wrote the summary")
 	case r.Target == "" || r.Budget == "":
 		return nil, errors.New("field report.target or report.budget: empty")
 	case r.ScenarioHash == "":
@@ -470,6 +480,7 @@ func explorationField(a, b *ShardFile) (field, va, vb string) {
 		{"report.states", fmt.Sprint(x.States), fmt.Sprint(y.States)},
 		{"report.budget", x.Budget, y.Budget},
 		{"module", a.Module, b.Module},
+		{"build", a.Build, b.Build},
 	} {
 		if f.a != f.b {
 			return f.name, f.a, f.b
@@ -495,7 +506,7 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 			switch field {
 			case "report.scenario_hash":
 				hint = " (the scenario changed between them: explore every shard of the edited scenario again)"
-			case "module":
+			case "module", "build":
 				hint = " (two builds of migsim: explore every shard with one)"
 			}
 			return nil, "", fmt.Errorf("%s and %s are not one exploration: field %s is %q in the first, %q in the second%s",

@@ -40,6 +40,8 @@ func TestShardFile_CountChecks(t *testing.T) {
 		want       string // "": accepted
 	}{
 		{"pct as written", pctShard1, func(*ShardFile) {}, ""},
+		{"no build identity", pctShard1, func(sf *ShardFile) { sf.Build = "" },
+			"field build: empty, want the identity of the migsim build that wrote the summary"},
 		{"pct below its share", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Schedules = 2 },
 			"field report.summary.Schedules: 2, but shard 1/2 of 6 schedules runs 3"},
 		{"pct below its share, interrupted", pctShard1, func(sf *ShardFile) {
@@ -120,7 +122,14 @@ func TestMergeShards_OneExploration(t *testing.T) {
 			`a and b are not one exploration: field report.scenario_hash is "` + "%s" + `" in the first, "0123456789abcdef" in the second (the scenario changed between them`},
 		{"step bound", func(sf *ShardFile) { sf.Report.MaxSteps = 5000 }, `field report.max_steps is "%d" in the first, "5000" in the second`},
 		{"state pruning", func(sf *ShardFile) { sf.Report.States = true }, `field report.states is "false" in the first, "true" in the second`},
-		{"build", func(sf *ShardFile) { sf.Module = "v9.9.9" }, `field module is "devel" in the first, "v9.9.9" in the second (two builds`},
+		{"module version", func(sf *ShardFile) { sf.Module = "v9.9.9" }, `field module is "devel" in the first, "v9.9.9" in the second (two builds`},
+		// Both "devel", as every unversioned build says: the build identity
+		// alone tells an older commit's binary from this one.
+		{"build identity", func(sf *ShardFile) { sf.Build = "sha256:0123456789abcdef" },
+			`a and b are not one exploration: field build is "vcs:2dc989baa5e4809c3aff3699a8d072251e72ce1c" in the first, "sha256:0123456789abcdef" in the second (two builds of migsim: explore every shard with one)`},
+		{"build identity of a modified tree", func(sf *ShardFile) {
+			sf.Build = "vcs:2dc989baa5e4809c3aff3699a8d072251e72ce1c+modified sha256:0123456789abcdef"
+		}, `field build is "vcs:2dc989baa5e4809c3aff3699a8d072251e72ce1c" in the first, "vcs:2dc989baa5e4809c3aff3699a8d072251e72ce1c+modified sha256:0123456789abcdef" in the second (two builds`},
 	} {
 		a, err := ParseShardFile(resealed(t, other, func(*ShardFile) {}))
 		require.NoError(t, err)

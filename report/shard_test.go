@@ -76,7 +76,7 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Explained = &explain.Explanation{Steps: 3}
 		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
-		sf := ShardFile{Format: ShardFileFormat, Report: Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
+		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
 			ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
 		tc.change(&sf)
 		sum, err := sf.checksum()

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/report"
 )
 
@@ -191,6 +192,13 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	}
 	code, _, stderr := runSimCLI(t, "merge", dirs[0], dirs[1])
 	assert.Equal(t, exitOK, code, stderr)
+	// Each summary names the build that wrote it, which merge compares
+	// (report's TestMergeShards_OneExploration: another build is refused).
+	for _, p := range []string{sums0[0], sums[0]} {
+		sf, err := report.ReadShardFile(p)
+		require.NoError(t, err)
+		assert.Equal(t, buildinfo.Running(), sf.Build, p)
+	}
 
 	// A shard that was interrupted: the merge is not the whole search.
 	sf, err := report.ReadShardFile(sums[0])

@@ -1,5 +1,7 @@
 // Package buildinfo is the version line `migsim version` prints, from the
-// binary's build information (runtime/debug.ReadBuildInfo).
+// binary's build information (runtime/debug.ReadBuildInfo), and the build
+// identity shard summaries record (Identity, Running): the VCS revision,
+// or the executable's hash where that says too little.
 package buildinfo
 
 import (
