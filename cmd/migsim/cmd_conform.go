@@ -78,7 +78,8 @@ the reference builtin:net.
 
 Exit 0 when every unit passes, 1 when one fails or the device breaks the
 protocol, 2 on a usage error (an exec: program that cannot be started
-included) or when nothing was judged (no unit selected, or every one
+included: a --report junit=FILE then holds one errored testcase saying
+why) or when nothing was judged (no unit selected, or every one
 skipped), 130 when interrupted.
 
 flags:
@@ -246,9 +247,8 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // startErrorJUnit writes, to every --report junit=FILE, the JUnit report
 // of a device that could not be started (junit.Errored: a suite "device"
-// with an errored testcase "start"), so
-// that CI shows why nothing was judged; a file it cannot write is said on
-// stderr.
+// with an errored testcase "start"), so that CI shows why nothing was
+// judged; a file it cannot write is said on stderr.
 func startErrorJUnit(o conformOptions, problem error, stderr io.Writer) {
 	for _, r := range o.reports {
 		format, file, ok := strings.Cut(r, "=")
