@@ -47,6 +47,12 @@ const (
 	srcDP       = "virtio spec admin-cmds-device-parts.tex (device parts commands)"
 	srcDPTheory = "virtio spec device-parts.tex (device parts)"
 	srcSus      = "virtio spec content.tex (VIRTIO_F_SUSPEND)"
+
+	// The MSI-X table and PBA and the FLR are the PCI specifications'; the
+	// virtio PCI transport maps its notifications onto MSI-X vectors and
+	// resets the function on an FLR, and these statements bind it there.
+	srcPCIMSIX = "virtio spec transport-pci.tex (MSI-X Vector Configuration, over the PCI MSI-X table and pending bit array)"
+	srcPCIFLR  = "virtio spec transport-pci.tex (Virtio Over PCI Bus: a PCIe function level reset resets the function, its MSI-X table included)"
 )
 
 // Sources of the DRAFT-* statements: the 2023 proposal, or migsim's own
@@ -104,6 +110,8 @@ var catalog = []Requirement{
 	req("PCI-DRV-01", bothEditions, LevelMust, SideDriver, "set up admin queues only at indices inside the advertised range; configuring fewer than offered is allowed", srcPCI),
 	req("PCI-DEV-02", bothEditions, LevelMust, SideDevice, "the lo and hi 32-bit halves of every 64-bit field can be accessed independently", srcPCI),
 	req("PCI-DEV-03", bothEditions, LevelMust, SideDevice, "writing 0 to device_status resets the device; it reads 0 once the reset is done", srcPCI),
+	req("PCI-DEV-04", bothEditions, LevelMust, SideDevice, "a notification on a masked MSI-X vector sends no message: it sets the vector's pending bit, and unmasking the vector sends it and clears the bit", srcPCIMSIX),
+	req("PCI-DEV-05", bothEditions, LevelMust, SideDevice, "an FLR returns the function's MSI-X table to its reset state (every vector masked) along with the virtio state", srcPCIFLR),
 
 	// Capabilities and resource objects (virtio-1.4).
 	req("CAP-DEV-01", onlyVirtio14, LevelMust, SideDevice, "support all three capability commands or none; accept driver limits up to the device's and flag bits that are a subset of the device's", srcCap),

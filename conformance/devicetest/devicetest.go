@@ -185,7 +185,7 @@ func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also.
 func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
-		contextTests(), flrTests(), flrLatchTests(), roundTripTests(), tableTests()} {
+		contextTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
@@ -93,8 +94,13 @@ func partsTests() []Test {
 			expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select after a SET of 1, at resume")
 		}},
 		{id: "DP-DEV-08", name: "failed-set-no-side-effects", run: func(c *check) {
+			// The refused SET leads with valid parts that change what the
+			// device holds (driver_feature_select is 1 after the test
+			// guest's set-up, queue_select 1 after the good SET): a device
+			// that latches them although the SET fails resumes with them.
 			good := devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})})
-			bad := devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgDriverFeatureSelect, []byte{1, 0, 0, 0}),
+			bad := devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgDriverFeatureSelect, []byte{0, 0, 0, 0}),
+				devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{0, 0}),
 				devctx.NewVQPart(spec.PartVQCfg, 7, make([]byte, 32))})
 			after := func(fail bool) []byte {
 				g, _ := c.stopped()
@@ -111,7 +117,14 @@ func partsTests() []Test {
 				return g.state()
 			}
 			c.expectSame(after(true), after(false), "the parts after resume, with a failed SET before it, against none")
+			g, _ := c.stopped()
+			if r := g.partsSet(bad); r.Status == spec.StatusOK {
+				c.fatalf("DEV_PARTS_SET with a part for queue 7 (of %d): OK, want a failure", rigQueues)
+			}
+			g.mustMode(spec.ModeActive)
+			expectEq(c, g.commonRead(spec.CfgDriverFeatureSelect), 1, "driver_feature_select at resume, after a failed SET of 0")
 		}},
+		{id: "AVQ-DEV-01", name: "parts-get-result-cap", editions: []spec.Edition{spec.Virtio14}, run: partsGetResultCap},
 		{id: "DP-DEV-15", name: "metadata-buffer-too-small", also: []string{"ADM-DEV-04"}, run: func(c *check) {
 			g, _ := c.live()
 			data := make([]byte, spec.ResourceObjCmdHeaderSize+8)
@@ -159,5 +172,24 @@ func partsTests() []Test {
 				c.errorf("", "DEV_MODE_SET during a PM transition never answered once it is done")
 			}
 		}},
+	}
+}
+
+// partsGetResultCap: DEV_PARTS_GET(ALL) into result buffers smaller than
+// its result writes at most result_cap bytes (admin checks every
+// completion for that); a success is the beginning of the whole result,
+// the output past the buffer dropped (AVQ-DEV-01). Whether a GET may fail
+// for a short buffer instead is not judged here.
+func partsGetResultCap(c *check) {
+	g, _ := c.live()
+	all := g.state()
+	if len(all) < 32 {
+		c.fatalf("DEV_PARTS_GET(ALL) returned %d bytes", len(all))
+	}
+	for _, capacity := range []int{8, 20, len(all) / 2, len(all) - 1} {
+		r := g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), capacity)
+		if r.Status == spec.StatusOK && len(r.Result) <= capacity {
+			c.expectSame(r.Result, all[:capacity], fmt.Sprintf("DEV_PARTS_GET(ALL) in a %d-byte buffer (the whole result is %d bytes)", capacity, len(all)))
+		}
 	}
 }
