@@ -49,7 +49,7 @@ func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok boo
 		return 0, false, nil
 	}
 	if pending > r.Size {
-		return 0, false, fmt.Errorf("virtq: avail idx %d is %d ahead of last_avail %d, more than queue size %d", idx, pending, r.LastAvail, r.Size)
+		return 0, false, indexError("avail idx", idx, r.LastAvail, "last_avail", r.Size)
 	}
 	head, err = r.headAt(p, r.LastAvail)
 	if err != nil {

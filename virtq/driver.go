@@ -161,7 +161,7 @@ func (d *DriverRing) Harvest() ([]Used, error) {
 	}
 	n := idx - d.lastUsed
 	if n > d.Size {
-		return nil, fmt.Errorf("virtq: used idx %d is %d ahead of %d, more than queue size %d", idx, n, d.lastUsed, d.Size)
+		return nil, indexError("used idx", idx, d.lastUsed, "last_used", d.Size)
 	}
 	var out []Used
 	b := d.buf[:UsedElemSize]
