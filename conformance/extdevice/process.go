@@ -222,10 +222,12 @@ func (x *exchange) send(m *Message) {
 
 // helloLate is the error of a hello that got no reply in time, with the
 // two usual causes: a program slower to start than the deadline, and a
-// reply left in the device's output buffer.
+// reply left in the device's output buffer. It names the deadline's
+// command-line flag first (most readers run migsim conform), then the Go
+// option.
 func helloLate(d time.Duration) string {
 	return fmt.Sprintf("the device did not answer the hello within %s: a program slower to start needs a longer deadline "+
-		"(a --timeout longer than that is the hello's too; Options.HelloTimeout), and a program that answered must flush its output after every line it writes", d)
+		"(migsim's --timeout flag, when longer than %s, is the hello's deadline too; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes", d, DefaultHelloTimeout)
 }
 
 // recv reads the next message of this exchange.
