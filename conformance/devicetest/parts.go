@@ -149,11 +149,12 @@ func partsTests() []Test {
 			g, _ := c.live()
 			g.common(spec.CfgDeviceStatus, 0)
 			tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
-			if _, ok := g.completion(tag); ok && len(g.steps) > 0 {
+			_, early := g.completion(tag)
+			if early && len(g.steps) > 0 {
 				c.errorf("", "DEV_MODE_SET answered during a virtio reset in progress")
 			}
 			g.run()
-			if _, ok := g.completion(tag); !ok {
+			if _, ok := g.completion(tag); !ok && !early {
 				c.errorf("", "DEV_MODE_SET during a reset never answered once the reset is done")
 			}
 			g.tmrs = nil
@@ -163,12 +164,13 @@ func partsTests() []Test {
 				c.fatalf("a PM transition to D3hot asks for no timer")
 			}
 			tag = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0)
-			if _, ok := g.completion(tag); ok {
+			_, early = g.completion(tag)
+			if early {
 				c.errorf("", "DEV_MODE_SET answered during a PM transition in progress")
 			}
 			g.fire()
 			g.run()
-			if _, ok := g.completion(tag); !ok {
+			if _, ok := g.completion(tag); !ok && !early {
 				c.errorf("", "DEV_MODE_SET during a PM transition never answered once it is done")
 			}
 		}},
