@@ -14,9 +14,11 @@ import (
 // test of the requirement its expectation comes from.
 
 // tableEvent is one event of the table: do sends it and returns the admin
-// completion's status (OK for a non-admin event).
+// completion's status (OK for a non-admin event); what says what it sends,
+// for a failure's message ("" for an admin command: its name says it).
 type tableEvent struct {
 	name string
+	what string
 	do   func(g *rig, gu *guest) spec.Status
 }
 
@@ -28,43 +30,48 @@ type cellWant struct {
 	// name the requirement a wrong observation breaks ("" for ids[0]).
 	ids                      []string
 	dmaID, msixID, changedID string
+	// where names the part (virtio-1.4) or context field (draft-2023)
+	// a change must show in, when changed is true and one does.
+	where string
 }
 
 func tableEvents(e spec.Edition) []tableEvent {
 	ok := spec.StatusOK
 	evs := []tableEvent{
-		{"common-config-write", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgQueueSelect, 1); return ok }},
-		{"device-config-write", func(g *rig, _ *guest) spec.Status { g.write(blkConfig(blkCfgWriteback), []byte{0}); return ok }},
-		{"doorbell", func(g *rig, gu *guest) spec.Status {
+		{"common-config-write", fmt.Sprintf("queue_select (common configuration offset %d) written 1", spec.CfgQueueSelect),
+			func(g *rig, _ *guest) spec.Status { g.common(spec.CfgQueueSelect, 1); return ok }},
+		{"device-config-write", fmt.Sprintf("virtio-blk writeback (device configuration offset %d) written 0", blkCfgWriteback),
+			func(g *rig, _ *guest) spec.Status { g.write(blkConfig(blkCfgWriteback), []byte{0}); return ok }},
+		{"doorbell", "queue 0's doorbell written with a request posted", func(g *rig, gu *guest) spec.Status {
 			gu.submit(0, blkOut, 0, pattern(3, 512), 512)
 			g.quiet()
 			gu.kick(0)
 			return ok
 		}},
-		{"reset", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgDeviceStatus, 0); return ok }},
-		{"DEV_MODE_SET-same", nil}, // filled per mode
+		{"reset", "device_status written 0 (a virtio reset)", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgDeviceStatus, 0); return ok }},
+		{"DEV_MODE_SET-same", "", nil}, // filled per mode
 	}
 	if e == spec.Draft2023 {
 		for _, op := range []spec.DraftOpcode{spec.DraftOpDevModeGet, spec.DraftOpDevCtxSizeGet, spec.DraftOpDevCtxRead,
 			spec.DraftOpDevCtxFieldsQuery, spec.DraftOpDevCtxDiscard} {
-			evs = append(evs, tableEvent{op.String(), func(g *rig, _ *guest) spec.Status {
+			evs = append(evs, tableEvent{op.String(), "", func(g *rig, _ *guest) spec.Status {
 				return g.admin(uint16(op), make([]byte, 8), 4096).Status
 			}})
 		}
-		return append(evs, tableEvent{"DEV_CTX_WRITE", func(g *rig, _ *guest) spec.Status {
+		return append(evs, tableEvent{"DEV_CTX_WRITE", "", func(g *rig, _ *guest) spec.Status {
 			st, _ := g.ctxWrite(decodeFields(g.c, g.state()))
 			return st
 		}})
 	}
 	meta := make([]byte, spec.ResourceObjCmdHeaderSize+8)
 	return append(evs,
-		tableEvent{"DEV_PARTS_METADATA_GET", func(g *rig, _ *guest) spec.Status {
+		tableEvent{"DEV_PARTS_METADATA_GET", "", func(g *rig, _ *guest) spec.Status {
 			return g.admin(uint16(spec.OpDevPartsMetadataGet), meta, 4096).Status
 		}},
-		tableEvent{"DEV_PARTS_GET", func(g *rig, _ *guest) spec.Status {
+		tableEvent{"DEV_PARTS_GET", "", func(g *rig, _ *guest) spec.Status {
 			return g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), snapshotCap).Status
 		}},
-		tableEvent{"DEV_PARTS_SET", func(g *rig, _ *guest) spec.Status { return g.partsSet(g.state()).Status }},
+		tableEvent{"DEV_PARTS_SET", "", func(g *rig, _ *guest) spec.Status { return g.partsSet(g.state()).Status }},
 	)
 }
 
@@ -87,6 +94,7 @@ func cellExpect(e spec.Edition, m spec.Mode, ev string) (w cellWant, ok bool) {
 			return w, false
 		}
 		w.changed, w.ids = true, []string{pick("DRAFT-PCI-01", "DP-DEV-10")}
+		w.where = pick(spec.FieldPCICommonCfg.String()+" field", spec.PartPCICommonCfg.String()+" part of queue_select")
 	case "device-config-write":
 		switch {
 		case !q:
@@ -96,6 +104,7 @@ func cellExpect(e spec.Edition, m spec.Mode, ev string) (w cellWant, ok bool) {
 		default:
 			// Draft: DEV_CFG changes in Stop; 1.4 has no part for it.
 			w.changed, w.ids = draft, []string{pick("DRAFT-STOP-03", "DP-DEV-10")}
+			w.where = spec.FieldDevCfg.String() + " field"
 		}
 	case "doorbell":
 		switch {
@@ -107,6 +116,7 @@ func cellExpect(e spec.Edition, m spec.Mode, ev string) (w cellWant, ok bool) {
 			// The latched doorbell is in VQ_SPLIT_RUNTIME_CFG.
 			w.changed, w.ids = true, []string{"DRAFT-STOP-02", "DRAFT-STOP-01", "DRAFT-STOP-03"}
 			w.msixID, w.changedID = "DRAFT-STOP-01", "DRAFT-STOP-03"
+			w.where = spec.FieldVQSplitRuntimeCfg.String() + " field (the latched doorbell)"
 		default:
 			w.ids = []string{"DP-DEV-11", "DP-DEV-10"}
 		}
@@ -155,13 +165,13 @@ func tableTests() []Test {
 				if !ok {
 					continue
 				}
-				do := ev.do
+				ev := ev
 				if ev.name == "DEV_MODE_SET-same" {
-					do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
+					ev.do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
 				}
 				name := fmt.Sprintf("table-%s-%s", strings.ToLower(e.ModeName(m)), strings.ToLower(ev.name))
 				out = append(out, Test{id: w.ids[0], also: w.ids[1:], name: name, editions: []spec.Edition{e},
-					run: func(c *check) { tableCell(c, m, do, w) }})
+					run: func(c *check) { tableCell(c, m, ev, w) }})
 			}
 		}
 	}
@@ -169,16 +179,17 @@ func tableTests() []Test {
 }
 
 // tableCell runs one cell.
-func tableCell(c *check, m spec.Mode, do func(*rig, *guest) spec.Status, w cellWant) {
+func tableCell(c *check, m spec.Mode, ev tableEvent, w cellWant) {
 	g, gu := c.live()
 	g.mustMode(m)
 	g.run()
 	before := g.state()
 	g.quiet()
-	st := do(g, gu)
+	st := ev.do(g, gu)
 	g.run()
 	dma, msix := len(g.rec.Accesses) > 0, len(g.irqs) > 0
-	changed := !bytesEqual(g.state(), before)
+	after := g.state()
+	changed := !bytesEqual(after, before)
 	if st != w.status {
 		c.errorf("", "admin status %s, want %s", st, w.status)
 	}
@@ -189,7 +200,7 @@ func tableCell(c *check, m spec.Mode, do func(*rig, *guest) spec.Status, w cellW
 		c.errorf(w.msixID, "MSI-X messages: %v, want %v", msix, w.msix)
 	}
 	if changed != w.changed {
-		c.errorf(w.changedID, "the state read back changed: %v, want %v", changed, w.changed)
+		c.errorf(w.changedID, "%s", changedMessage(c.ed, ev, w, before, after))
 	}
 }
 
