@@ -111,7 +111,7 @@ func (w *World) guardAfterEvent(h *host, t owner.Target, fx *owner.Effects) {
 	}
 	if t != owner.TargetPF {
 		if built, mode := w.memberMode(h, int(t)); w.guard.MemberChanged(built, mode) && w.inVM(int(t)) {
-			w.guard.TouchVMMode(h.idx, h.name, int(t), built, mode)
+			w.guard.TouchVMMode(w.ed, h.idx, h.name, int(t), built, mode)
 		}
 		return
 	}

@@ -180,12 +180,13 @@ const FootprintNote = "[undeclared by the step's footprint "
 
 // TouchVMMode checks that the running step declared writing the modes of
 // the VM's members on host h, after the event to member vf of host name
-// changed its existence or mode (MemberChanged) to built and mode.
-func (g *Step) TouchVMMode(h int, name string, vf int, built bool, mode spec.Mode) {
+// changed its existence or mode (MemberChanged) to built and mode. The
+// panic names the modes in edition ed's words (spec.Edition.ModeName).
+func (g *Step) TouchVMMode(ed spec.Edition, h int, name string, vf int, built bool, mode spec.Mode) {
 	if !g.on || g.MayWrite(por.ResHost(por.ClassVMMode, h)) {
 		return
 	}
-	what := fmt.Sprintf("changed its mode from %s to %s", g.mode, mode)
+	what := fmt.Sprintf("changed its mode from %s to %s", ed.ModeName(g.mode), ed.ModeName(mode))
 	if built != g.built {
 		what = fmt.Sprintf("went from built=%v to built=%v", g.built, built)
 	}

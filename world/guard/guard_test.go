@@ -122,18 +122,21 @@ func TestMemberAndPF(t *testing.T) {
 func TestTouchVMMode(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
+		ed       spec.Edition
 		fp       engine.Footprint
 		built    bool
 		mode     spec.Mode
 		want     string
 		declared bool
 	}{
-		{"mode changed, undeclared", engine.Writes(por.ResDisk), true, spec.ModeActive,
+		{"mode changed, undeclared", spec.Draft2023, engine.Writes(por.ResDisk), true, spec.ModeActive,
 			MemberContract + `src.vf1 changed its mode from Stop to Active on "vcpu0:mmio-write device_status=00"`, false},
-		{"member gone, undeclared", engine.Writes(por.ResDisk), false, spec.ModeActive,
+		{"mode changed, undeclared, virtio-1.4's names", spec.Virtio14, engine.Writes(por.ResDisk), true, spec.ModeActive,
+			MemberContract + `src.vf1 changed its mode from stopped to running on "vcpu0:mmio-write device_status=00"`, false},
+		{"member gone, undeclared", spec.Draft2023, engine.Writes(por.ResDisk), false, spec.ModeActive,
 			MemberContract + "src.vf1 went from built=true to built=false", false},
-		{"declared", engine.Writes(por.ResHost(por.ClassVMMode, 0)), true, spec.ModeActive, "", true},
-		{"another host's modes declared", engine.Writes(por.ResHost(por.ClassVMMode, 1)), true, spec.ModeActive,
+		{"declared", spec.Virtio14, engine.Writes(por.ResHost(por.ClassVMMode, 0)), true, spec.ModeActive, "", true},
+		{"another host's modes declared", spec.Draft2023, engine.Writes(por.ResHost(por.ClassVMMode, 1)), true, spec.ModeActive,
 			MemberContract + "src.vf1 changed its mode", false},
 	} {
 		var g Step
@@ -141,7 +144,7 @@ func TestTouchVMMode(t *testing.T) {
 		*g.Before() = before()
 		g.Member(true, spec.ModeStop)
 		require.True(t, g.MemberChanged(tc.built, tc.mode), tc.name)
-		msg := panicOf(func() { g.TouchVMMode(0, "src", 1, tc.built, tc.mode) })
+		msg := panicOf(func() { g.TouchVMMode(tc.ed, 0, "src", 1, tc.built, tc.mode) })
 		if tc.declared {
 			assert.Empty(t, msg, tc.name)
 			continue
@@ -150,5 +153,5 @@ func TestTouchVMMode(t *testing.T) {
 		assert.Contains(t, msg, "which only the owner's mode commands and an FLR do "+FootprintNote, tc.name)
 	}
 	var g Step
-	assert.Empty(t, panicOf(func() { g.TouchVMMode(0, "src", 1, true, spec.ModeActive) }), "unarmed")
+	assert.Empty(t, panicOf(func() { g.TouchVMMode(spec.Virtio14, 0, "src", 1, true, spec.ModeActive) }), "unarmed")
 }
