@@ -1,6 +1,8 @@
 package oracle
 
 import (
+	"fmt"
+
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -48,8 +50,7 @@ func (adminStatus) CheckEvent(p *observe.EventPass) {
 			p.ReportReqs([]string{"ADM-DEV-02"}, []string{p.Who, p.PFName()},
 				"%s: %s (member %d) succeeded with qualifier %s, want OK", p.PFName(), op, c.Member, c.Qualifier)
 		case c.Status == spec.StatusEINVAL && (c.Qualifier < spec.QInvalidCommand || c.Qualifier > spec.QInvalidMember):
-			p.ReportReqs([]string{"ADM-DEV-01"}, []string{p.Who, p.PFName()},
-				"%s: %s (member %d) failed EINVAL with qualifier %s", p.PFName(), op, c.Member, c.Qualifier)
+			reportEINVALQualifier(p, c, op)
 		}
 		if c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
 			continue
@@ -64,6 +65,26 @@ func (adminStatus) CheckEvent(p *observe.EventPass) {
 			checkNoSideEffect(p, c, op)
 		}
 	}
+}
+
+// reportEINVALQualifier reports an EINVAL whose qualifier is none of
+// EINVAL's (INVALID_COMMAND … INVALID_MEMBER). The PF's own answer breaks
+// ADM-DEV-01, the owner's checks of opcode, group and member. A qualifier
+// the member wrote (the PF forwarded the command and wrote the member's
+// completion) is the member's: the finding names it, on the member's host,
+// and cites no requirement, since the catalog (package spec) has no
+// member-side statement on the qualifier of a failed command — ADM-DEV-02
+// covers the qualifier of a success only.
+func reportEINVALQualifier(p *observe.EventPass, c owner.AdminOutcome, op string) {
+	if !c.FromMember {
+		p.ReportReqs([]string{"ADM-DEV-01"}, []string{p.Who, p.PFName()},
+			"%s: %s (member %d) failed EINVAL with qualifier %s", p.PFName(), op, c.Member, c.Qualifier)
+		return
+	}
+	name := fmt.Sprintf("%s.vf%d", p.Host, c.Member)
+	p.ReportReqs(nil, []string{p.Who, name},
+		"%s: %s failed EINVAL with qualifier %s, none of EINVAL's: the member's completion, which %s forwarded",
+		name, op, c.Qualifier, p.PFName())
 }
 
 // checkForbidden reports a command that succeeded although the spec

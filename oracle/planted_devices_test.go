@@ -165,6 +165,21 @@ func okWithQualifier(_ string, _ owner.Event, fx *owner.Effects) {
 	}
 }
 
+// ownEINVALWithoutQualifier is an owner fault of the destination's PF
+// (the run without migration has none): it reports every command it
+// answers itself (not a member's completion) as failed EINVAL with
+// qualifier OK (breaks ADM-DEV-01).
+func ownEINVALWithoutQualifier(host string, _ owner.Event, fx *owner.Effects) {
+	if host != "dst" {
+		return
+	}
+	for i := range fx.Completed {
+		if c := &fx.Completed[i]; !c.FromMember {
+			c.Status, c.Qualifier = spec.StatusEINVAL, spec.QOK
+		}
+	}
+}
+
 // changesOnRejectedSet holds every DEV_PARTS_SET and answers it from its
 // own admin step: EINVAL/INVALID_FIELD, after moving its
 // driver_feature_select on the way, a context change (breaks DP-DEV-08: a

@@ -35,10 +35,11 @@ type plant struct {
 	netDevice func(member.Factory) member.Factory
 	owner     func(host string, ev owner.Event, fx *owner.Effects)
 	// want is the finding's oracle ("" for none); msg a part of its
-	// message; reqs requirement IDs it carries.
-	want string
-	msg  string
-	reqs []string
+	// message; reqs requirement IDs it carries; noReqs: it carries none.
+	want   string
+	msg    string
+	reqs   []string
+	noReqs bool
 	// without is what the run gives with the registry minus oracle (see
 	// TestDisableEachOracle).
 	without string
@@ -82,8 +83,10 @@ var planted = []plant{
 		reqs: []string{"ADM-DEV-03"}, without: "error:EINVAL/INVALID_FIELD"},
 	{oracle: "admin-status", name: "EINVAL without a reason", ed: spec.Draft2023, scn: badMode,
 		device: wrap(func(_ member.Config, d member.Device) member.Device { return &einvalWithoutQualifier{d} }),
-		want:   "admin-status", msg: "src.pf: DEV_MODE_SET (member 1) failed EINVAL with qualifier OK", reqs: []string{"ADM-DEV-01"},
-		without: "error:EINVAL/OK"},
+		want:   "admin-status", msg: "src.vf1: DEV_MODE_SET failed EINVAL with qualifier OK, none of EINVAL's: the member's completion, which src.pf forwarded",
+		noReqs: true, without: "error:EINVAL/OK"},
+	{oracle: "admin-status", name: "the owner's own EINVAL without a reason", ed: spec.Virtio14, scn: saveLoad(""), owner: ownEINVALWithoutQualifier,
+		want: "admin-status", msg: "dst.pf: LIST_QUERY (member 0) failed EINVAL with qualifier OK", reqs: []string{"ADM-DEV-01"}},
 	{oracle: "admin-status", name: "clean: a reserved mode is refused", ed: spec.Draft2023, scn: badMode, want: "error:EINVAL/INVALID_FIELD"},
 
 	{oracle: "atomic-load", name: "a rejected SET changed the member", ed: spec.Virtio14, scn: saveLoad(""),
@@ -212,6 +215,9 @@ func TestPlanted(t *testing.T) {
 			assert.Contains(t, f.Message, c.msg)
 			for _, id := range c.reqs {
 				assert.Contains(t, f.Reqs, id)
+			}
+			if c.noReqs {
+				assert.Empty(t, f.Reqs, "a finding no requirement of the catalog governs")
 			}
 			if o, ok := oracle.Lookup(f.Oracle); ok {
 				for _, id := range f.Reqs {

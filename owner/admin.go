@@ -76,12 +76,12 @@ func (p *PF) execute(fx *Effects, e *adminq.Entry) {
 	c := e.Command()
 	o := p.run(c, e.ResultCap())
 	if !o.fwd {
-		p.complete(fx, e, o.res)
+		p.complete(fx, e, o.res, false)
 		return
 	}
 	m, exists := p.memberFor(o.vf)
 	if !exists { // validated above; kept for safety
-		p.complete(fx, e, adminq.Result{Status: spec.StatusEINVAL, Qualifier: spec.QInvalidMember})
+		p.complete(fx, e, adminq.Result{Status: spec.StatusEINVAL, Qualifier: spec.QInvalidMember}, false)
 		return
 	}
 	o.req.Tag = p.nextTag
@@ -110,10 +110,12 @@ func (p *PF) memberCompleted(fx *Effects, vf uint16, c member.AdminCompletion) {
 			o.busy--
 		}
 	}
-	p.complete(fx, f.entry, adminq.Result{Status: c.Status, Qualifier: c.Qualifier, Data: c.Result})
+	p.complete(fx, f.entry, adminq.Result{Status: c.Status, Qualifier: c.Qualifier, Data: c.Result}, true)
 }
 
-func (p *PF) complete(fx *Effects, e *adminq.Entry, r adminq.Result) {
+// complete writes r as e's result; fromMember says r is a member's
+// completion the PF forwards (AdminOutcome.FromMember).
+func (p *PF) complete(fx *Effects, e *adminq.Entry, r adminq.Result, fromMember bool) {
 	if p.aq == nil {
 		return
 	}
@@ -127,7 +129,7 @@ func (p *PF) complete(fx *Effects, e *adminq.Entry, r adminq.Result) {
 	}
 	c := e.Command()
 	fx.Completed = append(fx.Completed, AdminOutcome{Seq: e.Seq, Opcode: c.Opcode, Group: c.Group, Member: c.Member,
-		Status: r.Status, Qualifier: r.Qualifier, Command: e.In, Result: writtenResult(r, e.UsedLen())})
+		Status: r.Status, Qualifier: r.Qualifier, Command: e.In, Result: writtenResult(r, e.UsedLen()), FromMember: fromMember})
 	if r.Status != spec.StatusOK {
 		fx.note(TargetPF, "admin command %d (%s): %s/%s", e.Seq, p.opName(e.Command().Opcode), r.Status, r.Qualifier)
 	}

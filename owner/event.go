@@ -113,6 +113,10 @@ type AdminOutcome struct {
 	// status followed by the result data, clipped to the driver's buffer and
 	// zero-padded as written (its length is the used length).
 	Result []byte
+	// FromMember: the PF forwarded the command to the member it names and
+	// wrote the member's completion, whose status and qualifier are then
+	// the member's (the PF answers the others itself).
+	FromMember bool
 }
 
 // note appends a formatted note, unless the PF is quiet (Config.Quiet).

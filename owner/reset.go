@@ -59,7 +59,7 @@ func (p *PF) removeVFs(fx *Effects, existed int, why string) {
 	for _, tag := range tags {
 		f := p.forwarded[tag]
 		delete(p.forwarded, tag)
-		p.complete(fx, f.entry, adminqResult(spec.StatusEINVAL, spec.QInvalidGroup))
+		p.complete(fx, f.entry, adminqResult(spec.StatusEINVAL, spec.QInvalidGroup), false)
 	}
 	p.members.clear()
 	if len(p.admin.objects) > 0 {
