@@ -88,7 +88,13 @@ func TestProtocolDocConstants(t *testing.T) {
 	} {
 		fmt.Fprintf(&b, "| %s | %#x | %s |\n", r.where, r.off, r.what)
 	}
-	fmt.Fprintf(&b, "\nTimers (virtual time): an FLR lasts %d ns, a PM transition %d ns.\n", pcie.FLRDurationNs, member.PMTransitionNs)
+	fmt.Fprintf(&b, "\nTimers (virtual time): an FLR lasts %d ns, a PM transition %d ns. Until its `flr`\n"+
+		"timer fires the function is not ready: configuration reads answer all ones (`ffffffff` for four\n"+
+		"bytes), as memory reads do, and configuration space returns to its defaults when the FLR\n"+
+		"completes. The guest drivers poll configuration space after an FLR until a read is not all ones\n"+
+		"(as Linux's `pci_dev_wait` does) before they program MSI-X; a device that answers configuration\n"+
+		"reads during its FLR lets that set-up land before the reset wipes it, and the guest then waits\n"+
+		"for interrupts that never come.\n", pcie.FLRDurationNs, member.PMTransitionNs)
 
 	b.WriteString("\nAdmin opcodes a member receives (spec; docs/spec.md):\n\n| edition | opcode | name |\n|---|---|---|\n")
 	for _, e := range spec.Editions {
