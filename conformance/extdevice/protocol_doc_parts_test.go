@@ -83,9 +83,18 @@ func TestProtocolDocVirtio14(t *testing.T) {
 		spec.PartsGetSelected, spec.PartsGetSelected, spec.PartsGetAll, spec.PartsGetAll, spec.PartsGetSelected, spec.PartHeaderSize, spec.PartHeaderSize)
 	fmt.Fprintf(&b, "| %#x %s | the %d-byte object header, then the parts from byte %d, as DEV_PARTS_GET returns them | none |\n",
 		uint16(spec.OpDevPartsSet), spec.OpDevPartsSet, spec.ResourceObjCmdHeaderSize, at(t, set, 0x5a))
+	flags := adminq.ModeFlags{Flags: spec.DevModeFlagStopped}.Encode()
+	require.True(t, adminq.ModeFlags{Flags: flags[0]}.Stopped())
+	fmt.Fprintf(&b, "| %#x %s | %d byte: u8 flags at %d, bit 0 STOPPED (%#x): set, stop the device (%s); clear, resume it (%s); "+
+		"the reference ignores the other bits | none |\n",
+		uint16(spec.OpDevModeSet), spec.OpDevModeSet, len(flags), at(t, flags, spec.DevModeFlagStopped), spec.DevModeFlagStopped,
+		spec.Virtio14.ModeName(spec.ModeStop), spec.Virtio14.ModeName(spec.ModeActive))
 	b.WriteString("\nThe reference writes the parts in the spec's order (DEV_FEATURES, DRV_FEATURES, PCI_COMMON_CFG, " +
 		"DEVICE_STATUS, the VQ_CFG parts, the VQ_NOTIFY_CFG parts, then the device type's); `devctx` (Go) encodes " +
-		"and checks all of it, and `migsim decode` prints a command or result field by field.\n")
+		"and checks all of it, and `migsim decode` prints a command or result field by field.\n\n")
+	b.WriteString("The failures the reference answers, and the owner and the kit expect:\n\n")
+	b.WriteString(failureTable(t, virtio14Failures()))
+	b.WriteString("\n" + failuresNote())
 	golden.CheckSection(t, protocolDoc, "virtio-1.4", []byte(b.String()))
 }
 
