@@ -165,7 +165,6 @@ func tableTests() []Test {
 				if !ok {
 					continue
 				}
-				ev := ev
 				if ev.name == "DEV_MODE_SET-same" {
 					ev.do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
 				}
