@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine/schedfile"
 	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/scenario"
 )
 
 // floodText is a virtio-net scenario whose 512 frames of 1518 bytes for
@@ -44,10 +45,10 @@ func TestScheduleTarget_KitLineLimit(t *testing.T) {
 	s, err := catalog.LoadScenario("flood.scn", []byte(floodText))
 	require.NoError(t, err)
 	flood := &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: s.Name,
-		ScenarioHash: s.Hash, ScenarioText: floodText}
+		ScenarioHash: scenario.RunHash(s), ScenarioText: floodText}
 	row, err := catalog.FindScenario("net-rx-while-stopped")
 	require.NoError(t, err)
-	catalogRow := &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: row.Name, ScenarioHash: row.Hash}
+	catalogRow := &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: row.Name, ScenarioHash: scenario.RunHash(row)}
 	info := extdevice.Info{Name: "extnet", Type: extdevice.TypeNet}
 	served := conformance.ServedDevice("extnet", func(r io.Reader, w io.Writer) error { return extdevice.Serve(r, w, membernet.New, info) },
 		extdevice.Options{Procs: 1})

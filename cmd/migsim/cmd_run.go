@@ -243,7 +243,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		format, file, _ := verdicttable.ParseReport(r)
 		if err := writeTableFile(file, format, rows, opt.regressDir, *reportDir); err != nil {
 			fmt.Fprintf(stderr, "migsim run: --report %s: %v\n", r, err)
-			return exitFinding
+			return exitUnwritten
 		}
 	}
 	if interrupted {
