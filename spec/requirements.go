@@ -51,8 +51,8 @@ const (
 	// The MSI-X table and PBA and the FLR are the PCI specifications'; the
 	// virtio PCI transport maps its notifications onto MSI-X vectors and
 	// resets the function on an FLR, and these statements bind it there.
-	srcPCIMSIX = "virtio spec transport-pci.tex (MSI-X Vector Configuration, over the PCI MSI-X table and pending bit array)"
-	srcPCIFLR  = "virtio spec transport-pci.tex (Virtio Over PCI Bus: a PCIe function level reset resets the function, its MSI-X table included)"
+	srcPCIMSIX = "virtio spec transport-pci.tex (MSI-X Vector Configuration; masking and the pending bit array are the PCI specification's MSI-X rules, which the virtio text builds on)"
+	srcPCIFLR  = "virtio spec transport-pci.tex (Virtio Over PCI Bus; the rule is PCI Express's: a Function Level Reset returns the function, its MSI-X table included, to its reset state)"
 )
 
 // Sources of the DRAFT-* statements: the 2023 proposal, or migsim's own
