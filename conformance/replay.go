@@ -164,11 +164,7 @@ func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	var timeout time.Duration
-	if pd, _ := d.(*poolDevice); pd != nil {
-		timeout = pd.opts.Timeout
-	}
-	return devicecmd.Line(command, rest, name, args, timeout), true
+	return devicecmd.Line(command, rest, name, args, recordedTimeout(d)), true
 }
 
 // RecordedDevice returns what a schedule file records of the device d
