@@ -60,10 +60,33 @@ func (w understated) StepFootprint(s engine.Step) engine.Footprint {
 			a.req.access &^= por.VFTruth
 		}
 	}
-	fp := w.actorFootprint(s.ID)
+	var fp engine.Footprint
+	if w.strip == "boot" && a == w.hvActor {
+		// The hypervisor's step without what booting a host another actor
+		// created writes.
+		fp = w.hvFootprint(w.classify(a, w.actorInfo[s.ID]))
+	} else {
+		fp = w.actorFootprint(s.ID)
+	}
 	a.trapping, *a.req = saved, req
 	return fp
 }
+
+// guardPeerHostScenario has a peer reset a destination VF as soon as the
+// guest is ready, which may be before the hypervisor's program first names
+// the destination: the peer's step creates the host, and the hypervisor
+// boots it (its owner driver probes the PF and enables the VFs) in the
+// step after which its program names it.
+const guardPeerHostScenario = `scenario peer-host
+vfs 1
+set hv-await=ready
+guest vcpu0
+  probe
+  signal ready
+peer host
+  await ready
+  vf-flr dst vf=1
+`
 
 const guardPostedScenario = `scenario posted
 vfs 1
@@ -168,7 +191,8 @@ func guardChooser(seed uint64) engine.Chooser {
 // ahead of itself) declares writing everything; an access that changes
 // what the host knows of its member (an FLR, a reset) or what it keeps
 // for the oracles (a write while a size query is watched) declares
-// writing the host's record. The guard catches a footprint that leaves
+// writing the host's record; the hypervisor's step after which it boots a
+// host a peer created declares writing everything. The guard catches a footprint that leaves
 // any out.
 func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
 	tests := []struct {
@@ -190,6 +214,7 @@ func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
 		{"write while a size query is watched", guardWatchScenario, "watch", spec.Draft2023, "", "vcpu0:mmio-write ", "write of host 0's record of its members", 0},
 		{"write while a size query is watched", guardWatchScenario, "watch", spec.Virtio14, "", "vcpu0:mmio-write ", "write of host 0's record of its members", 7},
 		{"peer's kick while a size query is watched", guardPeerWatchScenario, "watch", spec.Draft2023, "", "p2p:p2p-kick vf1 q0", "write of host 0's record of its members", 0},
+		{"hypervisor booting a host a peer created", guardPeerHostScenario, "boot", spec.Draft2023, "", "hv:await ready", "write of host 1 pf", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -121,26 +121,13 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		g := w.guests[info.guest]
 		return w.footprint(por.Key{Kind: por.KindGuest, Sub: c.Sub, H: uint8(w.hostOfVF(g.vf).idx), A: uint16(info.guest), B: c.Sig})
 	case por.KindHV:
-		k := por.Key{Kind: por.KindHV, Sub: c.Sub, NH: uint8(len(w.hosts)), LoadMask: w.loadMask(), B: c.Sig}
-		if w.vm != nil {
-			k.VMHost = uint8(w.vm.idx)
+		if w.hv.Unbooted(len(w.hosts)) {
+			// The program after this step may boot a host another actor
+			// created (the owner driver probes its PF and enables its VFs),
+			// which no hypervisor key declares.
+			return por.FPAll
 		}
-		if c.Host != "" {
-			h, ok := w.hostIndex(c.Host)
-			if !ok {
-				return por.FPAll
-			}
-			k.H = uint8(h)
-		}
-		fp := w.footprint(k)
-		if c.PFAccess {
-			pk := por.Key{Kind: por.KindPF, H: k.H}
-			if c.Doorbell && addrmap.PFNotify(w.hosts[k.H].pfCfg, c.Addr) {
-				pk.Kind = por.KindDoorbell
-			}
-			fp = por.Union(fp, w.footprint(pk))
-		}
-		return fp
+		return w.hvFootprint(c)
 	case por.KindPeer:
 		k := por.Key{Kind: por.KindPeer, Sub: c.Sub, NH: uint8(len(w.hosts)), C: uint16(info.peerVF), B: c.Sig}
 		switch c.Sub {
@@ -157,6 +144,31 @@ func (w *World) actorFootprint(i int) engine.Footprint {
 		return w.footprint(k)
 	}
 	return por.FPAll
+}
+
+// hvFootprint is the footprint of the hypervisor's pending operation c
+// once every host it may name is booted.
+func (w *World) hvFootprint(c *por.Step) engine.Footprint {
+	k := por.Key{Kind: por.KindHV, Sub: c.Sub, NH: uint8(len(w.hosts)), LoadMask: w.loadMask(), B: c.Sig}
+	if w.vm != nil {
+		k.VMHost = uint8(w.vm.idx)
+	}
+	if c.Host != "" {
+		h, ok := w.hostIndex(c.Host)
+		if !ok {
+			return por.FPAll
+		}
+		k.H = uint8(h)
+	}
+	fp := w.footprint(k)
+	if c.PFAccess {
+		pk := por.Key{Kind: por.KindPF, H: k.H}
+		if c.Doorbell && addrmap.PFNotify(w.hosts[k.H].pfCfg, c.Addr) {
+			pk.Kind = por.KindDoorbell
+		}
+		fp = por.Union(fp, w.footprint(pk))
+	}
+	return fp
 }
 
 // loadMask has bit i set when host i is one the hypervisor loads into.

@@ -132,6 +132,19 @@ func (hv *Hypervisor) boot(h Host) error {
 	return nil
 }
 
+// Unbooted reports whether one of the first n hosts has no owner driver
+// yet: a host another actor named first (a peer's `vf-flr dst` before the
+// hypervisor's program reaches the destination). The hypervisor boots it
+// inside the step whose program first names it.
+func (hv *Hypervisor) Unbooted(n int) bool {
+	for i := 0; i < n; i++ {
+		if i >= len(hv.drv) || hv.drv[i] == nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (hv *Hypervisor) host(name string) (Host, error) {
 	h, err := hv.w.HostByName(name)
 	if err != nil {
