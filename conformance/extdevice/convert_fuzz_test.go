@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice/wire"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 )
@@ -53,7 +54,7 @@ func converterSeeds(f *testing.F) [][]byte {
 	}
 	require.Greater(f, len(out), 50, "the session has its exchanges")
 	for _, m := range sampleMessages() {
-		out = append(out, appendMessage(nil, m))
+		out = append(out, wire.Append(nil, m))
 	}
 	return out
 }
@@ -106,7 +107,7 @@ func FuzzConfigFromWire(f *testing.F) {
 		// The network side is read by newServedNet (FuzzNetFromWire).
 		want.Rules, want.Net = w.Rules, nil
 		assert.Equal(t, &want, w)
-		again, err := DecodeMessage(appendMessage(nil, &Message{ID: 1, Op: OpNew, Config: w}))
+		again, err := DecodeMessage(wire.Append(nil, &Message{ID: 1, Op: OpNew, Config: w}))
 		require.NoError(t, err)
 		back, err := ConfigFromWire(again.Config)
 		require.NoError(t, err)
@@ -138,7 +139,7 @@ func FuzzEventFromWire(f *testing.F) {
 		}
 		w := EventToWire(ev)
 		assert.Equal(t, m.Event, w)
-		again, err := DecodeMessage(appendMessage(nil, &Message{ID: 1, Op: OpEvent, Event: w}))
+		again, err := DecodeMessage(wire.Append(nil, &Message{ID: 1, Op: OpEvent, Event: w}))
 		require.NoError(t, err)
 		back, err := EventFromWire(again.Event)
 		require.NoError(t, err)
@@ -176,7 +177,7 @@ func FuzzEffectsFromWire(f *testing.F) {
 		var w Message
 		EffectsToWire(&w, fx)
 		assert.Equal(t, effectsOf(m), effectsOf(&w))
-		again, err := DecodeMessage(appendMessage(nil, &Message{ID: 1, Op: OpEffects, ReadData: w.ReadData, Interrupts: w.Interrupts,
+		again, err := DecodeMessage(wire.Append(nil, &Message{ID: 1, Op: OpEffects, ReadData: w.ReadData, Interrupts: w.Interrupts,
 			Completions: w.Completions, Timers: w.Timers, Steps: w.Steps, Notes: w.Notes}))
 		require.NoError(t, err)
 		back, err := effectsFromWire(again, rid)
@@ -247,8 +248,8 @@ func FuzzInfoFromHello(f *testing.F) {
 		if want.Type == TypeBlk {
 			want.Type = "" // the default, which Serve does not write
 		}
-		assert.Equal(t, normalize(&want), normalize(&w))
-		again, err := DecodeMessage(appendMessage(nil, &Message{ID: 1, Op: OpHello, Protocol: ProtocolVersion,
+		sameMessage(t, &want, &w)
+		again, err := DecodeMessage(wire.Append(nil, &Message{ID: 1, Op: OpHello, Protocol: ProtocolVersion,
 			Name: w.Name, Editions: w.Editions, Knobs: w.Knobs, Type: w.Type}))
 		require.NoError(t, err)
 		back, err := infoFromHello(again)

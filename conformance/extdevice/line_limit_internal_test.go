@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/conformance/extdevice/wire"
 )
 
 // TestEnvelopeRoom: what a kit's line carries besides its frames fits in
@@ -43,7 +45,7 @@ func TestEnvelopeRoom(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			n := len(appendMessage(nil, tc.m))
+			n := len(wire.Append(nil, tc.m))
 			assert.LessOrEqual(t, n, tc.limit, "%d bytes", n)
 			t.Logf("%s: %d bytes of %d", tc.name, n, tc.limit)
 		})
@@ -57,6 +59,6 @@ func TestFrameBytes(t *testing.T) {
 	for _, f := range []Frame{{Seq: 1, Data: make(HexBytes, 60)}, {Seq: 123456, Data: make(HexBytes, 1518)}, {Seq: math.MaxUint64, Data: []byte{1}}} {
 		m := &Message{ID: 1, Op: OpEvent, Port: &PortState{Arrivals: []Frame{f, f}}}
 		one := &Message{ID: 1, Op: OpEvent, Port: &PortState{Arrivals: []Frame{f}}}
-		assert.Equal(t, FrameBytes(f.Seq, len(f.Data)), len(appendMessage(nil, m))-len(appendMessage(nil, one)), "seq %d", f.Seq)
+		assert.Equal(t, FrameBytes(f.Seq, len(f.Data)), len(wire.Append(nil, m))-len(wire.Append(nil, one)), "seq %d", f.Seq)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/migsim/migsim/conformance/extdevice/wire"
 )
 
 // process is one running device — a process (Start) or a Go device served
@@ -188,7 +190,7 @@ func (x *exchange) send(m *Message) {
 	if x.interrupted() {
 		return
 	}
-	line := appendMessage(x.p.w.AvailableBuffer(), m)
+	line := wire.Append(x.p.w.AvailableBuffer(), m)
 	if len(line) >= MaxLine {
 		x.err = x.p.overLimit(x, m, len(line)+1)
 		return

@@ -7,8 +7,9 @@ import (
 	"io"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance/extdevice/wire"
 )
 
 // FuzzReadLines reads a device's output stream line by line as the
@@ -22,7 +23,7 @@ import (
 func FuzzReadLines(f *testing.F) {
 	var stream []byte
 	for _, m := range sampleMessages() {
-		line := appendMessage(nil, m)
+		line := wire.Append(nil, m)
 		f.Add(append(line, '\n'), uint8(255))
 		stream = append(append(stream, line...), '\n')
 	}
@@ -43,9 +44,9 @@ func FuzzReadLines(f *testing.F) {
 				require.True(t, bytes.HasPrefix(rest, append(bytes.Clone(line), '\n')), "line %q is not the stream's next", line)
 				read = append(append(read, line...), '\n')
 				if m, err := DecodeMessage(line); err == nil {
-					again, err := DecodeMessage(appendMessage(nil, m))
+					again, err := DecodeMessage(wire.Append(nil, m))
 					require.NoError(t, err)
-					assert.Equal(t, normalize(m), normalize(again))
+					sameMessage(t, m, again)
 				}
 				continue
 			case errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):

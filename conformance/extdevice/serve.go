@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/migsim/migsim/conformance/extdevice/wire"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -196,7 +197,7 @@ func (s *server) state(m *Message, d member.Device) *Message {
 // with the next message that needs one.
 func (s *server) post(m *Message) {
 	m.ID = s.cur
-	if _, err := s.out.Write(append(appendMessage(s.out.AvailableBuffer(), m), '\n')); err != nil {
+	if _, err := s.out.Write(append(wire.Append(s.out.AvailableBuffer(), m), '\n')); err != nil {
 		panic(serveError{fmt.Errorf("extdevice: serve: write %s: %w", m.Op, err)})
 	}
 }

@@ -1,4 +1,4 @@
-package extdevice
+package wire
 
 import (
 	"bytes"
@@ -16,39 +16,39 @@ import (
 func sampleMessages() []*Message {
 	capacity, digest := uint64(2048), Hex64(0xfedcba9876543210)
 	return []*Message{
-		{ID: 1, Op: OpHello, Protocol: ProtocolVersion},
-		{ID: 1, Op: OpHello, Protocol: 1, Name: "dev \"quoted\" \\ tab\t é ☃ \x01", Editions: []string{"draft-2023", "virtio-1.4"},
+		{ID: 1, Op: "hello", Protocol: 1},
+		{ID: 1, Op: "hello", Protocol: 1, Name: "dev \"quoted\" \\ tab\t é ☃ \x01", Editions: []string{"draft-2023", "virtio-1.4"},
 			Knobs: map[string][]string{"read": {"full", "incremental-clear"}, "flr-vs-mode": {"hold-reply"}}},
-		{ID: 2, Op: OpNew, Dev: 7, Drop: []uint64{1, 3, 1 << 60}, Config: &Config{Edition: "draft-2023",
+		{ID: 2, Op: "new", Dev: 7, Drop: []uint64{1, 3, 1 << 60}, Config: &Config{Edition: "draft-2023",
 			Rules: map[string]string{"read": "full", "transitions": "all"}, VF: 1024, RID: 0xffff, BAR0: 0x1_0000_0000,
 			NumQueues: 2, QueueSizeMax: 64, Features: 1<<63 | 1, MSIXVectors: 3, Disk: &Disk{Serial: "migsim-disk", Capacity: 1 << 40}}},
-		{ID: 3, Op: OpEvent, Dev: 7, Capacity: &capacity, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "MWr", Requester: 1, Completer: 0x109,
+		{ID: 3, Op: "event", Dev: 7, Capacity: &capacity, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "MWr", Requester: 1, Completer: 0x109,
 			Addr: 0xfe000000, Data: []byte{0, 1, 0xff}}}},
-		{ID: 4, Op: OpEvent, Dev: 7, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "CfgRd", Len: 4}}},
-		{ID: 5, Op: OpEvent, Dev: 7, Event: &Event{Kind: "admin", Admin: &AdminRequest{Tag: 1 << 50, Opcode: 0x11, Data: []byte{1}, ResultCap: 4096, ObjectID: 9}}},
-		{ID: 6, Op: OpEvent, Dev: 7, Event: &Event{Kind: "timer", Timer: "flr"}},
-		{ID: 7, Op: OpEvent, Dev: 7, Event: &Event{Kind: "step", Step: &Step{Kind: "admin", Queue: 3, Tag: 12}}},
-		{ID: 7, Op: OpMemRead, Addr: 0x1000, Len: 16},
-		{ID: 7, Op: OpMemData, Data: bytes.Repeat([]byte{0xab}, 33)},
-		{ID: 7, Op: OpMemData, Error: "outside guest memory"},
-		{ID: 7, Op: OpDiskRead, Sector: 99, Len: 512},
-		{ID: 7, Op: OpEffects, ReadData: []byte{1, 2}, Interrupts: []Interrupt{{Vector: 1, Addr: 0xfee00004, Data: 0x41}},
+		{ID: 4, Op: "event", Dev: 7, Event: &Event{Kind: "tlp", TLP: &TLP{Kind: "CfgRd", Len: 4}}},
+		{ID: 5, Op: "event", Dev: 7, Event: &Event{Kind: "admin", Admin: &AdminRequest{Tag: 1 << 50, Opcode: 0x11, Data: []byte{1}, ResultCap: 4096, ObjectID: 9}}},
+		{ID: 6, Op: "event", Dev: 7, Event: &Event{Kind: "timer", Timer: "flr"}},
+		{ID: 7, Op: "event", Dev: 7, Event: &Event{Kind: "step", Step: &Step{Kind: "admin", Queue: 3, Tag: 12}}},
+		{ID: 7, Op: "mem-read", Addr: 0x1000, Len: 16},
+		{ID: 7, Op: "mem-data", Data: bytes.Repeat([]byte{0xab}, 33)},
+		{ID: 7, Op: "mem-data", Error: "outside guest memory"},
+		{ID: 7, Op: "disk-read", Sector: 99, Len: 512},
+		{ID: 7, Op: "effects", ReadData: []byte{1, 2}, Interrupts: []Interrupt{{Vector: 1, Addr: 0xfee00004, Data: 0x41}},
 			Completions: []Completion{{Tag: 3, Status: 22, Qualifier: 3, Result: []byte{9}}, {Tag: 4}},
 			Timers:      []Timer{{Timer: "pm", Delay: 10_000_000}}, Steps: []Step{{Kind: "fetch"}, {Kind: "complete", Queue: 1}},
 			Notes: []string{"a note\nwith a newline", "<&>"}, Status: &Status{Mode: 2, DeviceStatus: 15, FLRPending: true, ResetPending: true, HeldReplies: 2},
 			Digest: &digest},
-		{ID: 8, Op: OpReady, Status: &Status{}, Digest: new(Hex64)},
-		{ID: 1, Op: OpHello, Protocol: ProtocolVersion, Name: "net", Type: TypeNet},
-		{ID: 2, Op: OpNew, Dev: 9, Config: &Config{Edition: "virtio-1.4", Rules: map[string]string{"rx-while-stopped": "buffer"},
+		{ID: 8, Op: "ready", Status: &Status{}, Digest: new(Hex64)},
+		{ID: 1, Op: "hello", Protocol: 1, Name: "net", Type: "net"},
+		{ID: 2, Op: "new", Dev: 9, Config: &Config{Edition: "virtio-1.4", Rules: map[string]string{"rx-while-stopped": "buffer"},
 			NumQueues: 9, Net: &NetConfig{MAC: []byte{0x52, 0x54, 0, 1, 2, 3}, MTU: 1500, FIFO: 64, LinkUp: true,
 				Held: []Frame{{Seq: 3, Data: []byte{0xff, 0}}, {Seq: 1 << 63}}}}},
-		{ID: 9, Op: OpEvent, Dev: 9, Event: &Event{Kind: "backend"}, Port: &PortState{LinkUp: true, Announce: true,
+		{ID: 9, Op: "event", Dev: 9, Event: &Event{Kind: "backend"}, Port: &PortState{LinkUp: true, Announce: true,
 			Arrivals: []Frame{{Seq: 4, Data: []byte{1, 2, 3}}}}},
-		{ID: 10, Op: OpEvent, Dev: 9, Event: &Event{Kind: "timer", Timer: "pm"}, Port: &PortState{}},
-		{ID: 9, Op: OpEffects, Status: &Status{}, Digest: &digest, Wire: &Wire{Held: []uint64{4, 1<<64 - 1},
+		{ID: 10, Op: "event", Dev: 9, Event: &Event{Kind: "timer", Timer: "pm"}, Port: &PortState{}},
+		{ID: 9, Op: "effects", Status: &Status{}, Digest: &digest, Wire: &Wire{Held: []uint64{4, 1<<64 - 1},
 			Tx: []TxFrame{{Queue: 1, Data: []byte{0xaa}}, {Queue: 3}}, Rx: []RxFrame{{Queue: 0, Seq: 3}},
 			Drops: []WireDrop{{Dir: "rx", Seq: 5, Reason: "filtered"}, {Dir: "tx", Reason: "tx-runt"}}}},
-		{ID: 2, Op: OpReady, Status: &Status{}, Digest: &digest, Wire: &Wire{}},
+		{ID: 2, Op: "ready", Status: &Status{}, Digest: &digest, Wire: &Wire{}},
 	}
 }
 
@@ -131,7 +131,7 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Add([]byte(`{"id":1,"op":"x","name":"\ud800\udc00\ud800x"}`))
 	f.Add([]byte(`{"id":1,"op":"x","knobs":null,"config":null,"capacity":null}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		m, err := DecodeMessage(line)
+		m, err := Decode(line)
 		if err != nil {
 			return
 		}
@@ -140,7 +140,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		var std Message
 		require.NoError(t, d.Decode(&std), "encoding/json refuses what the parser reads")
 		assert.Equal(t, normalize(m), normalize(&std), "encoding/json reads otherwise")
-		again, err := DecodeMessage(appendMessage(nil, m))
+		again, err := Decode(appendMessage(nil, m))
 		require.NoError(t, err)
 		assert.Equal(t, normalize(m), normalize(again))
 	})
@@ -212,15 +212,15 @@ func normalizeNet(c *Message) {
 	}
 }
 
-// TestDecodeMessage_QuotesAroundTheError: a malformed message is quoted
+// TestDecode_QuotesAroundTheError: a malformed message is quoted
 // around the byte where it went wrong, not only from its start, and the
 // error names that byte and the field it is in; a short line is quoted
 // whole.
-func TestDecodeMessage_QuotesAroundTheError(t *testing.T) {
+func TestDecode_QuotesAroundTheError(t *testing.T) {
 	pad := strings.Repeat("ab", 150) // 300 hex digits of read_data before the error
 	line := `{"id":3,"op":"effects","read_data":"` + pad + `","status":{"mode":-1,"device_status":0},"digest":"0x1","error":"` + pad + `"}`
 	at := strings.Index(line, "-1")
-	_, err := DecodeMessage([]byte(line))
+	_, err := Decode([]byte(line))
 	require.Error(t, err)
 	lo := at - quoteMax/2
 	want := fmt.Sprintf("malformed message …%q… (bytes %d to %d of %d): byte %d, field status.mode: want a non-negative integer",
@@ -229,13 +229,13 @@ func TestDecodeMessage_QuotesAroundTheError(t *testing.T) {
 	assert.Contains(t, err.Error(), `\"mode\":-1`, "the quote shows the wrong value")
 
 	tail := `{"id":3,"op":"effects","digest":"0x1","read_data":"` + pad + `","status":{"mode":true}}`
-	_, err = DecodeMessage([]byte(tail))
+	_, err = Decode([]byte(tail))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("(bytes %d to %d of %d): byte ", len(tail)-quoteMax, len(tail), len(tail)), "an error near the end: the line's last bytes")
 	assert.Contains(t, err.Error(), `true}}" (bytes`, "the quote ends with the line")
 	assert.Contains(t, err.Error(), ", field status.mode: ")
 
-	_, err = DecodeMessage([]byte(`{"id":1,"op":"effects","status":{"mode":-1}}`))
+	_, err = Decode([]byte(`{"id":1,"op":"effects","status":{"mode":-1}}`))
 	require.Error(t, err)
 	assert.Equal(t, `malformed message "{\"id\":1,\"op\":\"effects\",\"status\":{\"mode\":-1}}": byte 40, field status.mode: want a non-negative integer`, err.Error())
 }

@@ -1,4 +1,4 @@
-package extdevice
+package wire
 
 import (
 	"encoding/hex"
@@ -6,43 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-)
-
-// ProtocolVersion is the version of the protocol this package speaks
-// (docs/device-protocol.md). The kit sends it in hello; a device that
-// answers with another version is refused.
-const ProtocolVersion = 1
-
-// Limits of the protocol: a line longer than MaxLine is an error (a
-// flooding device), as is a memory or disk access of more than MaxAccess
-// bytes or an address range past GuestAddrLimit.
-const (
-	MaxLine   = 1 << 20
-	MaxAccess = 256 << 10
-	// GuestAddrLimit bounds guest-physical addresses: 46 bits, the
-	// guest-physical address width of the simulated machine.
-	GuestAddrLimit = uint64(1) << 46
-)
-
-// Ops of messages. The kit sends hello, new, event and the answers to a
-// device's nested requests (mem-data, mem-done, disk-data, disk-done); the
-// device sends hello, ready, effects and its nested requests (mem-read,
-// mem-write, disk-read, disk-write, disk-flush).
-const (
-	OpHello     = "hello"
-	OpNew       = "new"
-	OpReady     = "ready"
-	OpEvent     = "event"
-	OpEffects   = "effects"
-	OpMemRead   = "mem-read"
-	OpMemWrite  = "mem-write"
-	OpMemData   = "mem-data"
-	OpMemDone   = "mem-done"
-	OpDiskRead  = "disk-read"
-	OpDiskWrite = "disk-write"
-	OpDiskFlush = "disk-flush"
-	OpDiskData  = "disk-data"
-	OpDiskDone  = "disk-done"
 )
 
 // Message is one line of the protocol, in either direction. Which fields
@@ -61,8 +24,8 @@ type Message struct {
 	Name     string              `json:"name,omitempty"`
 	Editions []string            `json:"editions,omitempty"`
 	Knobs    map[string][]string `json:"knobs,omitempty"`
-	// Type is the device type a device declares: "net" (TypeNet), or
-	// absent for virtio-blk.
+	// Type is the device type a device declares: "net" (extdevice.TypeNet),
+	// or absent for virtio-blk.
 	Type string `json:"type,omitempty"`
 
 	// new, event.

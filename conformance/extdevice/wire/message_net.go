@@ -1,18 +1,10 @@
-package extdevice
+package wire
 
 // The network side of a virtio-net device (docs/device-protocol.md,
 // "virtio-net devices"): the device declares "type":"net" in its hello;
 // its `new` carries the link's provisioning, every event the port's link
 // state (and, with a backend event, the frames that arrived and an
 // announce request), and every reply what the device did with frames.
-
-// Device types a device declares in its hello (Info.Type).
-const (
-	// TypeBlk is virtio-blk, the type of a device that declares none.
-	TypeBlk = "blk"
-	// TypeNet is virtio-net.
-	TypeNet = "net"
-)
 
 // NetConfig is the network side of a new virtio-net device
 // (member/net's Link and Port).

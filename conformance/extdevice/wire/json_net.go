@@ -1,4 +1,4 @@
-package extdevice
+package wire
 
 // The parser and writer of the virtio-net parts of Message (wire_net.go),
 // with the keys and omissions of their json tags.

@@ -1,4 +1,4 @@
-package extdevice
+package wire
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package extdevice
+package wire
 
 // The keys of Message and its parts, for the parser: each case reads one
 // value into its field; an unknown key reads nothing and is refused.
