@@ -105,7 +105,11 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		return
 	}
 	u.Explored = o.ExploredText()
-	if o.Interrupted {
+	if o.Status() == catalog.StatusInterrupted {
+		// Cut short before anything disagreed: the row proves nothing.
+		// A row whose mismatch is already certain (an unexpected finding,
+		// a finished exploration's verdicts) fails below, as the verdict
+		// table marks it MISMATCH.
 		u.skip("interrupted")
 		return
 	}
@@ -123,6 +127,10 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if rep == nil && o.Defect == "" && want != "" && k.cfg.budget.Schedules > 0 {
 		// Nothing unexpected; the expected finding was missed by some
 		// exploration cut short by the budget.
+		if o.Interrupted {
+			u.skip("interrupted") // and what the explorations left did not run
+			return
+		}
 		if o.FoundBy(want) {
 			u.Explored += fmt.Sprintf(" (%s missed by an exploration under the budget's cap)", r.expected())
 			return
@@ -192,6 +200,10 @@ const (
 	checkContract    = "device contract"
 )
 
+// errInterruptedRow is why the counterexample of a row a signal cut short
+// is not shrunk: the kit stops, and the run is written as it was found.
+var errInterruptedRow = errors.New("the kit was interrupted")
+
 // counterexample shrinks a failing run, writes its schedule and fills the
 // failure's replay. When the run cannot be shrunk (most often: the device
 // did not fail the same way when the run was replayed) the message says so
@@ -206,7 +218,10 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		return nil
 	}
 	t.Settings = r.e.Settings
-	res, notShrunk := k.shrink(t, f, rep, engine.ScheduleSeed(o.Budget.Seed, 0))
+	res, notShrunk := rep.Result, errInterruptedRow
+	if !o.Interrupted {
+		res, notShrunk = k.shrink(t, f, rep, engine.ScheduleSeed(o.Budget.Seed, 0))
+	}
 	defer func() {
 		if notShrunk != nil {
 			fl.Message += "; not shrunk: " + notShrunk.Error()
