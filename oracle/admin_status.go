@@ -35,7 +35,9 @@ func (adminStatus) PerEvent() {}
 
 // CheckEvent judges the commands completed during one event: a success
 // carries qualifier OK (ADM-DEV-02), an EINVAL a defined qualifier
-// (ADM-DEV-01); a command the spec forbids in the mode the owner knows
+// (ADM-DEV-01), a draft member's refusal of a reserved mode or of a
+// context write outside Freeze EINVAL/INVALID_FIELD (DRAFT-MODE-02,
+// DRAFT-CTX-01); a command the spec forbids in the mode the owner knows
 // fails (DRAFT-MODE-02, DRAFT-MODE-03, DRAFT-CTX-01, DP-DEV-04); a reply
 // the knobs hold during an FLR is not sent before it ends (DP-DEV-12,
 // DRAFT-SYNC-01); and a command that failed left the member it addressed
@@ -45,17 +47,23 @@ func (adminStatus) PerEvent() {}
 func (adminStatus) CheckEvent(p *observe.EventPass) {
 	for _, c := range p.Completed {
 		op := p.Edition().OpcodeName(c.Opcode)
+		m, ok := commandMember(p, c)
+		var fixed []string // the requirements that fix a member's failure (refusalReqs)
+		if ok && c.FromMember && c.Status != spec.StatusOK {
+			fixed = refusalReqs(p, c, m)
+		}
 		switch {
 		case c.Status == spec.StatusOK && c.Qualifier != spec.QOK:
 			p.ReportReqs([]string{"ADM-DEV-02"}, []string{p.Who, p.PFName()},
 				"%s: %s (member %d) succeeded with qualifier %s, want OK", p.PFName(), op, c.Member, c.Qualifier)
+		case len(fixed) > 0:
+			if c.Status != spec.StatusEINVAL || c.Qualifier != spec.QInvalidField {
+				p.ReportReqs(fixed, []string{p.Who, m.Name()}, "%s: %s failed %s/%s, want EINVAL/INVALID_FIELD: the member's completion, which %s forwarded",
+					m.Name(), op, c.Status, c.Qualifier, p.PFName())
+			}
 		case c.Status == spec.StatusEINVAL && (c.Qualifier < spec.QInvalidCommand || c.Qualifier > spec.QInvalidMember):
 			reportEINVALQualifier(p, c, op)
 		}
-		if c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
-			continue
-		}
-		m, ok := p.Member(p.Host, int(c.Member))
 		if !ok {
 			continue
 		}
@@ -67,14 +75,50 @@ func (adminStatus) CheckEvent(p *observe.EventPass) {
 	}
 }
 
+// commandMember returns the member an SR-IOV group command addresses, as
+// the pass sees it; ok is false for any other command.
+func commandMember(p *observe.EventPass, c owner.AdminOutcome) (m observe.MemberView, ok bool) {
+	if c.Group != spec.GroupSRIOV || c.Member == 0 || c.Member > 0xffff {
+		return m, false
+	}
+	return p.Member(p.Host, int(c.Member))
+}
+
+// refusalReqs returns the requirements that fix the status and qualifier
+// of a command the member failed: in draft-2023, a DEV_MODE_SET to a
+// reserved mode (DRAFT-MODE-02) and, on the PF's own event, a DEV_CTX_WRITE
+// outside Freeze as the owner knows the member (DRAFT-CTX-01) fail with
+// EINVAL/INVALID_FIELD (migsim's definition of the draft, docs/device-model.md,
+// "4. Admin commands"). The virtio spec binds no qualifier of a failure to
+// the member (docs/conformance.md, "Qualifiers of failed commands"): nil.
+func refusalReqs(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView) []string {
+	ed := p.Edition()
+	if ed != spec.Draft2023 {
+		return nil
+	}
+	switch spec.DraftOpcode(c.Opcode) {
+	case spec.DraftOpDevModeSet:
+		if data := commandData(c); len(data) > 0 && !ed.HasMode(spec.Mode(data[0])) {
+			return []string{"DRAFT-MODE-02"}
+		}
+	case spec.DraftOpDevCtxWrite:
+		if v := m.Owner(); p.Target == owner.TargetPF && v.Present && !v.ModePending && v.Mode != spec.ModeFreeze {
+			return []string{"DRAFT-CTX-01"}
+		}
+	}
+	return nil
+}
+
 // reportEINVALQualifier reports an EINVAL whose qualifier is none of
 // EINVAL's (INVALID_COMMAND … INVALID_MEMBER). The PF's own answer breaks
 // ADM-DEV-01, the owner's checks of opcode, group and member. A qualifier
 // the member wrote (the PF forwarded the command and wrote the member's
 // completion) is the member's: the finding names it, on the member's host,
-// and cites no requirement, since the catalog (package spec) has no
-// member-side statement on the qualifier of a failed command — ADM-DEV-02
-// covers the qualifier of a success only.
+// and cites no requirement unless one fixes that failure's qualifier
+// (refusalReqs, reported before this): the virtio spec's statements on
+// the qualifier of a failure bind the owner's checks of opcode, group and
+// member (admin.tex, "Group administration commands", device normative),
+// and ADM-DEV-02 covers the qualifier of a success only.
 func reportEINVALQualifier(p *observe.EventPass, c owner.AdminOutcome, op string) {
 	if !c.FromMember {
 		p.ReportReqs([]string{"ADM-DEV-01"}, []string{p.Who, p.PFName()},

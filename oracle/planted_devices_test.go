@@ -117,6 +117,24 @@ func (d *contextOnFailure) Handle(ev member.Event) member.Effects {
 	return fx
 }
 
+// refusalQualifier answers every EINVAL it gives with qualifier q: one of
+// EINVAL's, but not the INVALID_FIELD a reserved draft mode gets
+// (DRAFT-MODE-02).
+type refusalQualifier struct {
+	member.Device
+	q spec.Qualifier
+}
+
+func (d *refusalQualifier) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	for i := range fx.Completions {
+		if fx.Completions[i].Status == spec.StatusEINVAL {
+			fx.Completions[i].Qualifier = d.q
+		}
+	}
+	return fx
+}
+
 // einvalWithoutQualifier fails commands with EINVAL but qualifier OK, which
 // names no reason (breaks ADM-DEV-01).
 type einvalWithoutQualifier struct{ member.Device }

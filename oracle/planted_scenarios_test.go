@@ -69,6 +69,19 @@ hypervisor
   mode src 7
 `
 
+// directFreeze sets Freeze straight from Active, which
+// transitions=strict-chain refuses (DRAFT-MODE-03, which fixes no
+// qualifier).
+const directFreeze = `scenario direct-freeze
+vfs 1
+guest vcpu0
+  probe
+  signal probed
+hypervisor
+  await probed
+  mode src freeze
+`
+
 // badModeVF2 asks for a reserved draft mode for the second VF of two.
 const badModeVF2 = `scenario bad-mode-vf2
 vfs 2
