@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"io"
+	"strings"
 
 	"github.com/migsim/migsim/internal/junit"
 )
@@ -10,7 +11,8 @@ import (
 // testsuite of requirements (one testcase per requirement of the spec
 // catalog), one of device tests and one of catalog rows. A failure's
 // message is its first line, its text the whole failure with the replay
-// command; a skipped testcase says why. A run that ended early says how in
+// command; a skipped testcase says why, and so does a warned one (its
+// failures break only SHOULD statements). A run that ended early says how in
 // every suite's properties: "stopped" (the device broke the protocol) or
 // "interrupted"; a suite of a run that did not has no properties. A device
 // test's or row's time is the wall-clock time the kit spent on it; a
@@ -23,6 +25,8 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch q.Verdict {
 		case verdictFail:
 			c.Failure = junitFailure(q.Failures)
+		case verdictWarn:
+			c.Skipped = junitWarning(q.Failures)
 		case verdictSkip:
 			c.Skipped = &junit.Skipped{Message: q.Why}
 		case verdictNotCovered, verdictNotExer:
@@ -36,6 +40,8 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch u.Verdict {
 		case verdictFail:
 			c.Failure = junitFailure(u.Failures)
+		case verdictWarn:
+			c.Skipped = junitWarning(u.Failures)
 		case verdictSkip:
 			c.Skipped = &junit.Skipped{Message: u.Reason}
 		}
@@ -60,6 +66,13 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		}
 	}
 	return junit.Write(w, all)
+}
+
+// junitWarning is how JUnit, which has no warnings, shows failures that
+// break only SHOULD statements (verdict warn): a skipped testcase whose
+// message says so and quotes the first failure.
+func junitWarning(fs []Failure) *junit.Skipped {
+	return &junit.Skipped{Message: "warning: SHOULD not followed: " + strings.SplitN(fs[0].String(), "\n", 2)[0]}
 }
 
 // junitFailure is the JUnit failure of failures (at least one), of the

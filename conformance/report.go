@@ -18,8 +18,10 @@ const (
 	kindDevice = "device-test"
 	kindRow    = "row"
 
-	verdictPass       = "pass"
-	verdictFail       = "fail"
+	verdictPass = "pass"
+	verdictFail = "fail"
+	// verdictWarn: only SHOULD statements broken (should.go).
+	verdictWarn       = "warn"
 	verdictSkip       = "skip"
 	verdictNotCovered = "not covered"
 	verdictNotExer    = "not exercised"
@@ -40,7 +42,8 @@ type Unit struct {
 	Requirements []string `json:"requirements"`
 	// Expected is a row's expected verdict.
 	Expected string `json:"expected,omitempty"`
-	// Verdict is pass, fail or skip; Reason says why a unit was skipped.
+	// Verdict is pass, fail, warn (its failures break only SHOULD
+	// statements) or skip; Reason says why a unit was skipped.
 	Verdict  string    `json:"verdict"`
 	Reason   string    `json:"reason,omitempty"`
 	Failures []Failure `json:"failures,omitempty"`
@@ -96,6 +99,10 @@ func (u *Unit) verdict() string {
 func reportUnit[X T[X]](t X, u *Unit) {
 	t.Helper()
 	for _, f := range u.Failures {
+		if u.Verdict == verdictWarn {
+			t.Logf("warning: SHOULD not followed: %s", f)
+			continue
+		}
 		t.Errorf("%s", f)
 	}
 	if u.Explored != "" {
@@ -113,6 +120,10 @@ func reportRequirement[X T[X]](t X, r RequirementResult) {
 	case verdictFail:
 		for _, f := range r.Failures {
 			t.Errorf("%s %s broken: %s", r.Level, r.ID, f)
+		}
+	case verdictWarn:
+		for _, f := range r.Failures {
+			t.Logf("warning: %s %s not followed: %s", r.Level, r.ID, f)
 		}
 	case verdictSkip:
 		t.Skip(r.Why)
@@ -169,7 +180,8 @@ type RequirementResult struct {
 	Side     string   `json:"side"`
 	Editions []string `json:"editions"`
 	Text     string   `json:"text"`
-	// Verdict is pass, fail, skip (every unit that exercises it was
+	// Verdict is pass, fail, warn (a SHOULD requirement a unit broke:
+	// should.go), skip (every unit that exercises it was
 	// skipped), "not exercised" (the runs of the units that would judge
 	// it did not negotiate a device feature it needs; Why says which) or
 	// "not covered" (nothing in the kit exercises it; Why says why).
@@ -181,7 +193,8 @@ type RequirementResult struct {
 }
 
 // Failed reports whether some requirement or unit failed, or the kit
-// stopped early.
+// stopped early; a warning (verdict warn: only SHOULD statements broken)
+// is not a failure.
 func (r *Report) Failed() bool {
 	if r.Stopped != "" {
 		return true
@@ -223,6 +236,7 @@ func (k *kit) report() *Report {
 	}
 	for _, u := range k.units {
 		u.Verdict = u.verdict()
+		warnIfShould(u)
 		// Requirements are a list in JSON, if an empty one ([] not null).
 		if u.Requirements == nil {
 			u.Requirements = []string{}
@@ -284,6 +298,8 @@ func (k *kit) report() *Report {
 			ran++
 		}
 		switch {
+		case len(rr.Failures) > 0 && req.Level == spec.LevelShould:
+			rr.Verdict = verdictWarn
 		case len(rr.Failures) > 0:
 			rr.Verdict = verdictFail
 		case ran > 0:
@@ -316,7 +332,7 @@ func appendNew(list []string, s string) []string {
 // none (the device broke the protocol or is not deterministic). The
 // caller handles a failure that names id itself.
 func notJudged(u *Unit, id string) string {
-	if u.Verdict != verdictFail || len(u.Failures) == 0 {
+	if !unmet(u.Verdict) || len(u.Failures) == 0 {
 		return ""
 	}
 	var on []string
@@ -391,11 +407,15 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Interrupted != "" {
 		fmt.Fprintf(&b, "interrupted: %s\n", r.Interrupted)
 	}
+	if c[verdictWarn] > 0 || units[verdictWarn] > 0 {
+		fmt.Fprintf(&b, "warnings: %s and %s not followed, only SHOULD statements: not failures\n",
+			plural.Count(c[verdictWarn], "requirement"), plural.Count(units[verdictWarn], "unit"))
+	}
 	fmt.Fprintf(&b, "\n%-14s %-6s %-11s %s\n", "REQUIREMENT", "LEVEL", "VERDICT", "EVIDENCE")
 	for _, q := range r.Requirements {
 		ev := ""
 		switch q.Verdict {
-		case verdictFail:
+		case verdictFail, verdictWarn:
 			ev = fmt.Sprintf("%d failure(s), first: %s", len(q.Failures), q.Failures[0].Row)
 		case verdictPass:
 			ev = evidence(r, q.Units)
@@ -404,14 +424,23 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%-14s %-6s %-11s %s\n", q.ID, q.Level, strings.ToUpper(q.Verdict[:1])+q.Verdict[1:], ev)
 	}
-	var fails []Failure
+	var fails, warns []Failure
 	for _, u := range r.Units {
-		fails = append(fails, u.Failures...)
+		if u.Verdict == verdictWarn {
+			warns = append(warns, u.Failures...)
+		} else {
+			fails = append(fails, u.Failures...)
+		}
 	}
-	if len(fails) > 0 {
-		b.WriteString("\nfailures:\n")
-		for _, f := range fails {
-			fmt.Fprintf(&b, "%s\n", f)
+	for _, sec := range []struct {
+		head string
+		fs   []Failure
+	}{{"failures", fails}, {"warnings (SHOULD statements not followed)", warns}} {
+		if len(sec.fs) > 0 {
+			fmt.Fprintf(&b, "\n%s:\n", sec.head)
+			for _, f := range sec.fs {
+				fmt.Fprintf(&b, "%s\n", f)
+			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -91,3 +91,52 @@ func TestProgress_ShowsElapsed(t *testing.T) {
 	assert.Equal(t, 1500*time.Millisecond, u.elapsed)
 	assert.Equal(t, "conform: pass device-test DRAFT-MODE-01/draft-2023/active-at-start (1.5s)\n", out.String())
 }
+
+// TestReport_ShouldOnlyIsAWarning: a unit whose failures break only SHOULD
+// statements is warned, not failed, and so is the SHOULD requirement; a
+// failure that also names a MUST, or names none, still fails the unit and
+// the report; the warned unit is no evidence for the other requirements
+// it exercises.
+func TestReport_ShouldOnlyIsAWarning(t *testing.T) {
+	should := Failure{Requirements: []string{"DP-DEV-04"}, Check: "oracle", Row: "refused-commands/virtio-1.4"}
+	must := Failure{Requirements: []string{"DP-DEV-04", "DP-DEV-08"}, Check: "oracle", Row: "refused-commands/virtio-1.4"}
+	device := Failure{Check: "device protocol", Row: "refused-commands/virtio-1.4"}
+	tests := []struct {
+		name     string
+		failures []Failure
+		unit     string // the unit's verdict
+		reqs     map[string]string
+		failed   bool
+	}{
+		{"only a SHOULD", []Failure{should}, verdictWarn,
+			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictSkip}, false},
+		{"a SHOULD and a MUST in one failure", []Failure{must}, verdictFail,
+			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictFail}, true},
+		{"a SHOULD, then a MUST", []Failure{should, {Requirements: []string{"DP-DEV-08"}, Check: "oracle"}}, verdictFail,
+			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictFail}, true},
+		{"a SHOULD and the device", []Failure{should, device}, verdictFail,
+			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictSkip}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u := &Unit{Kind: kindRow, Name: "refused-commands/virtio-1.4", Requirements: []string{"DP-DEV-04", "DP-DEV-08"},
+				Verdict: verdictFail, Failures: tc.failures}
+			k := &kit{dev: FactoryDevice("builtin:x", nil), cfg: defaults(), units: []*Unit{u}}
+			rep := k.report()
+			assert.Equal(t, tc.unit, u.Verdict)
+			for id, want := range tc.reqs {
+				for _, q := range rep.Requirements {
+					if q.ID == id {
+						assert.Equal(t, want, q.Verdict, id)
+					}
+				}
+			}
+			assert.Equal(t, tc.failed, rep.Failed())
+			var text strings.Builder
+			require.NoError(t, rep.WriteText(&text))
+			assert.Equal(t, !tc.failed, strings.Contains(text.String(), "\nwarnings (SHOULD statements not followed):\nrefused-commands/virtio-1.4: "),
+				"a warned unit's failures are listed as warnings:\n%s", text.String())
+			assert.Contains(t, text.String(), "DP-DEV-04      SHOULD Warn ")
+		})
+	}
+}
