@@ -19,7 +19,7 @@ type adminStatus struct{}
 var adminStatusInfo = observe.OracleInfo{
 	Name: "admin-status",
 	Doc:  "every admin command gets the spec status and qualifier; a failed one has no side effects",
-	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "DP-DEV-08", "DRAFT-MODE-02", "DRAFT-MODE-03",
+	Reqs: []string{"ADM-DEV-01", "ADM-DEV-02", "ADM-DEV-03", "ADM-DEV-04", "AVQ-DEV-05", "DP-DEV-08", "DRAFT-MODE-02", "DRAFT-MODE-03",
 		"DRAFT-CTX-01", "DP-DEV-04", "DP-DEV-12", "DRAFT-SYNC-01"},
 	Observes: "the status and status_qualifier of each admin command as the PF reports writing them, against " +
 		"what the spec requires given the mode the owner last set (a reserved or forbidden mode, a context or " +
@@ -41,9 +41,10 @@ func (adminStatus) PerEvent() {}
 // fails (DRAFT-MODE-02, DRAFT-MODE-03, DRAFT-CTX-01, DP-DEV-04); a reply
 // the knobs hold during an FLR is not sent before it ends (DP-DEV-12,
 // DRAFT-SYNC-01); and a command that failed left the member it addressed
-// as it reports itself, mode and context (ADM-DEV-03, DP-DEV-08). The last
-// check runs on the PF's own events only: a held reply released by the end
-// of an FLR comes with the FLR's own changes.
+// as it reports itself, mode and context (ADM-DEV-03, AVQ-DEV-05,
+// DP-DEV-08; ADM-DEV-04, a SHOULD, for other statuses). The last check
+// runs on the PF's own events only: a held reply released by the end of
+// an FLR comes with the FLR's own changes.
 func (adminStatus) CheckEvent(p *observe.EventPass) {
 	for _, c := range p.Completed {
 		op := p.Edition().OpcodeName(c.Opcode)
@@ -198,8 +199,30 @@ func holdable(ed spec.Edition, op uint16) bool {
 	return spec.Opcode(op) == spec.OpDevModeSet || spec.Opcode(op) == spec.OpDevPartsSet
 }
 
+// sideEffectReqs are the requirements a failed command with a side effect
+// breaks, by its status (virtio spec, admin.tex): an EINVAL must have none
+// (ADM-DEV-03), an EAGAIN or ENOMEM must have none, "making it safe to
+// retry" (AVQ-DEV-05), any other failure should change the state as
+// little as possible (ADM-DEV-04, a SHOULD); a failed DEV_PARTS_SET or
+// DEV_MODE_SET must have none whatever its status (DP-DEV-08, virtio-1.4).
+func sideEffectReqs(ed spec.Edition, c owner.AdminOutcome) []string {
+	var ids []string
+	switch c.Status {
+	case spec.StatusEINVAL:
+		ids = []string{"ADM-DEV-03"}
+	case spec.StatusEAGAIN, spec.StatusENOMEM:
+		ids = []string{"AVQ-DEV-05"}
+	default:
+		ids = []string{"ADM-DEV-04"}
+	}
+	if ed == spec.Virtio14 && (spec.Opcode(c.Opcode) == spec.OpDevPartsSet || spec.Opcode(c.Opcode) == spec.OpDevModeSet) {
+		ids = append(ids, "DP-DEV-08")
+	}
+	return ids
+}
+
 // checkNoSideEffect reports a failed command after which the member, as it
-// reports itself, is not as before (ADM-DEV-03, DP-DEV-08).
+// reports itself, is not as before (sideEffectReqs).
 func checkNoSideEffect(p *observe.EventPass, c owner.AdminOutcome, op string) {
 	for i := range p.Members {
 		m := &p.Members[i]
@@ -208,7 +231,7 @@ func checkNoSideEffect(p *observe.EventPass, c owner.AdminOutcome, op string) {
 		}
 		if changed, known := m.ContextChanged(); m.After.Mode != m.Before.Mode || (known && changed) {
 			ed := p.Edition()
-			p.ReportReqs([]string{"ADM-DEV-03", "DP-DEV-08"}, []string{p.Who, m.Name()},
+			p.ReportReqs(sideEffectReqs(ed, c), []string{p.Who, m.Name()},
 				"%s: %s failed %s/%s but changed the member (mode %s → %s)", m.Name(), op, c.Status, c.Qualifier,
 				ed.ModeName(m.Before.Mode), ed.ModeName(m.After.Mode))
 		}

@@ -117,6 +117,26 @@ func (d *contextOnFailure) Handle(ev member.Event) member.Effects {
 	return fx
 }
 
+// contextOnENOMEM fails what the reference fails with ENOMEM (a context
+// read into a buffer too small for its next field) but changes its device
+// context anyway (config_msix_vector), which breaks AVQ-DEV-05: such a
+// command must be safe to retry.
+type contextOnENOMEM struct {
+	member.Device
+	c member.Config
+}
+
+func (d *contextOnENOMEM) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	for _, c := range fx.Completions {
+		if ev.Kind == member.EvAdmin && c.Tag == ev.Admin.Tag && c.Status == spec.StatusENOMEM {
+			addr := d.c.BAR0 + pcie.BAR0CommonCfg + uint64(spec.CfgConfigMSIXVector)
+			d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: d.c.RID, Addr: addr, Data: []byte{5, 0}}})
+		}
+	}
+	return fx
+}
+
 // refusalQualifier answers every EINVAL it gives with qualifier q: one of
 // EINVAL's, but not the INVALID_FIELD a reserved draft mode gets
 // (DRAFT-MODE-02).

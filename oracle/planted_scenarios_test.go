@@ -82,6 +82,18 @@ hypervisor
   mode src freeze
 `
 
+// readTooSmall reads the draft context into an 8-byte buffer, too small
+// for its first field: ENOMEM/NORESOURCE, and the flow goes on.
+const readTooSmall = `scenario read-too-small
+vfs 1
+guest vcpu0
+  probe
+  signal probed
+hypervisor
+  await probed
+  read src chunk=8 fails=ENOMEM/NORESOURCE
+`
+
 // badModeVF2 asks for a reserved draft mode for the second VF of two.
 const badModeVF2 = `scenario bad-mode-vf2
 vfs 2

@@ -21,7 +21,6 @@ var notCovered = map[string]string{
 	"ADM-DEV-09": whyMay,
 	"AVQ-DEV-02": whyOwner,
 	"AVQ-DEV-04": whyOwner,
-	"AVQ-DEV-05": whyOwner,
 	"PCI-DEV-01": whyOwner,
 	"CAP-DEV-01": whyOwner,
 	"CAP-DEV-03": whyOwner,
