@@ -82,6 +82,19 @@ hypervisor
   mode src freeze
 `
 
+// writeInActive writes the context it read back while the member is
+// Active, which DRAFT-CTX-01 refuses with EINVAL/INVALID_FIELD.
+const writeInActive = `scenario write-in-active
+vfs 1
+guest vcpu0
+  probe
+  signal probed
+hypervisor
+  await probed
+  read src
+  write src fails=EINVAL/INVALID_FIELD
+`
+
 // readTooSmall reads the draft context into an 8-byte buffer, too small
 // for its first field: ENOMEM/NORESOURCE, and the flow goes on.
 const readTooSmall = `scenario read-too-small
