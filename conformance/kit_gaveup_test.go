@@ -104,7 +104,14 @@ func TestGuestGaveUpWithoutMigration(t *testing.T) {
 				return
 			}
 			assert.Equal(t, tc.fails, got)
-			assert.Equal(t, []string{"NET-DEV-06", "NET-DEV-07", "NET-PART-01", "NET-PART-02"}, rep.FailedRequirements())
+			// NET-DEV-07 is a SHOULD: the failure names it, and it is a
+			// warning, not a failed requirement.
+			assert.Equal(t, []string{"NET-DEV-06", "NET-PART-01", "NET-PART-02"}, rep.FailedRequirements())
+			for _, q := range rep.Requirements {
+				if q.ID == "NET-DEV-07" {
+					assert.Equal(t, "warn", q.Verdict)
+				}
+			}
 			assert.Contains(t, text.String(), "net-mac-table-before-stop/virtio-1.4: the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1 without migration: "+
 				line+" (expected pass) [NET-DEV-06 NET-DEV-07 NET-PART-01 NET-PART-02]")
 			var doc struct {

@@ -25,6 +25,10 @@
 // reference virtio-net, served on a port of its own). A device in another
 // language implements the same messages from docs/device-protocol.md.
 //
+// The messages themselves (Message and its parts) and their strict JSON
+// codec are package wire's (conformance/extdevice/wire); this package's
+// types of the same names are aliases of them.
+//
 // StartServed is a Pool whose devices are Go serve functions (Serve, as
 // such a main runs it) in goroutines over in-memory pipes instead of
 // processes: the same kit side and the same bytes without exec, OS pipes
