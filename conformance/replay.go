@@ -193,12 +193,18 @@ func RecordedDevice(d Device) (name string, args []string, ok bool) {
 
 // recordedTimeout is the request deadline a counterexample of d records
 // (schedfile.Schedule's DeviceTimeout): an exec device's when it is not
-// the default, else none.
+// the default, else none. It is the deadline the device's pool runs
+// with, and one a schedule file can hold: zero or less is the default
+// (extdevice.Options), so none; one over schedfile.MaxDeviceTimeout, which
+// only the Go API can set (migsim conform bounds --timeout), records that
+// bound, the longest a replay's --timeout takes. Recording it as given
+// would write a counterexample that every reader refuses.
 func recordedTimeout(d Device) time.Duration {
-	if pd, _ := d.(*poolDevice); pd != nil && pd.exec && pd.opts.Timeout != extdevice.DefaultTimeout {
-		return pd.opts.Timeout
+	pd, _ := d.(*poolDevice)
+	if pd == nil || !pd.exec || pd.opts.Timeout <= 0 || pd.opts.Timeout == extdevice.DefaultTimeout {
+		return 0
 	}
-	return 0
+	return min(pd.opts.Timeout, schedfile.MaxDeviceTimeout)
 }
 
 // ReplayLenient replays the counterexample at path with d leniently
