@@ -96,7 +96,10 @@ func wrapLine(text string, width int, indent string) string {
 // under regressDir (next to a scenario file for its rows) or, when the
 // run wrote finding reports, under reportDir ("" for none); a row whose
 // schedule is in neither says how to get one.
-func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+	// The legend, the lines under the table and the summary are written
+	// after the table's flush: w keeps the first error of any of them.
+	w := &firstError{w: out}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
 	for i := range rows {
@@ -152,6 +155,9 @@ func WriteText(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 	}
 	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
 		interrupted, plural.Count(found, "finding"), shrunk)
+	if w.err != nil {
+		return fmt.Errorf("write table: %w", w.err)
+	}
 	return nil
 }
 

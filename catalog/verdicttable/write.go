@@ -36,3 +36,21 @@ func ParseReport(arg string) (format, file string, err error) {
 	}
 	return format, file, nil
 }
+
+// firstError is a writer that keeps the first error a write to w
+// returned and writes nothing after it, so that a writer of many
+// fmt.Fprint calls checks one error at its end.
+type firstError struct {
+	w   io.Writer
+	err error
+}
+
+// Write writes p to w unless an earlier write failed.
+func (e *firstError) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
