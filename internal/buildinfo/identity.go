@@ -65,8 +65,20 @@ func hashOf(open func() (io.ReadCloser, error)) (string, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// ExecutableFile opens the running executable (os.Executable).
+// procSelfExe is the running executable's file on Linux, whatever
+// became of its path: a binary replaced on disk (a new build copied over
+// it) while the process runs still opens as the one running.
+const procSelfExe = "/proc/self/exe"
+
+// ExecutableFile opens the running executable: procSelfExe where there
+// is one, else the file at its path (os.Executable), which names another
+// build once the binary was replaced there. A shard writes its summary
+// at its end, hours after it started perhaps: by then the path may hold
+// the next build, whose hash would let merge take the shard for it.
 func ExecutableFile() (io.ReadCloser, error) {
+	if f, err := os.Open(procSelfExe); err == nil {
+		return f, nil
+	}
 	p, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("buildinfo: executable: %w", err)
