@@ -90,11 +90,14 @@ type Failure struct {
 	Text    string `xml:",chardata"`
 }
 
-// NewFailure is the failure of a case that failed for each of texts (at
-// least one), of type typ: its message is the first line of the first
-// text, as a CI system shows it in one line, and its text all of them,
-// one after another.
+// NewFailure is the failure of a case that failed for each of texts, of
+// type typ: its message is the first line of the first text, as a CI
+// system shows it in one line, and its text all of them, one after
+// another. Without a text the case still fails: its message is typ.
 func NewFailure(typ string, texts []string) *Failure {
+	if len(texts) == 0 {
+		return &Failure{Message: typ, Type: typ}
+	}
 	first, _, _ := strings.Cut(texts[0], "\n")
 	return &Failure{Message: first, Type: typ, Text: strings.Join(texts, "\n")}
 }

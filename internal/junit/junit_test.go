@@ -148,7 +148,7 @@ func TestErrored(t *testing.T) {
 }
 
 // TestNewFailure: a failure's message is the first line of its first
-// text, its text every text, one a line.
+// text, its text every text, one a line; without a text, its type.
 func TestNewFailure(t *testing.T) {
 	for _, tc := range []struct {
 		texts []string
@@ -156,6 +156,8 @@ func TestNewFailure(t *testing.T) {
 	}{
 		{[]string{"one line"}, junit.Failure{Message: "one line", Type: "check", Text: "one line"}},
 		{[]string{"first\nreplay: x", "second"}, junit.Failure{Message: "first", Type: "check", Text: "first\nreplay: x\nsecond"}},
+		// No text (a failure that said nothing): still a failure, not a panic.
+		{nil, junit.Failure{Message: "check", Type: "check"}},
 	} {
 		assert.Equal(t, &tc.want, junit.NewFailure("check", tc.texts))
 	}
