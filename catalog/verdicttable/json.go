@@ -135,8 +135,10 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 	if err != nil {
 		return fmt.Errorf("encode json: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
 }
 
 // jsonDoc is the document WriteJSON prints.
