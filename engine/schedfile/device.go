@@ -90,6 +90,25 @@ func validateDeviceTimeout(s *Schedule) error {
 	return nil
 }
 
+// parseTimeout reads a stored device_timeout ("" for none): a positive
+// duration written as the writer writes it (timeoutText).
+func parseTimeout(text string) (time.Duration, error) {
+	if text == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return 0, fmt.Errorf("field device_timeout: %q is not a duration such as \"90s\" or \"2m0s\"", text)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("field device_timeout: %s: want more than 0s", text)
+	}
+	if d.String() != text {
+		return 0, fmt.Errorf("field device_timeout: %q: the writer writes it %q", text, d.String())
+	}
+	return d, nil
+}
+
 // timeoutText is a recorded deadline as the file stores it ("" for none).
 func timeoutText(d time.Duration) string {
 	if d == 0 {

@@ -3,6 +3,7 @@ package schedfile
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -178,5 +179,30 @@ func TestSchedule_DeviceTimeout(t *testing.T) {
 		require.NoError(t, err)
 		_, err = Parse(edited)
 		assert.ErrorContains(t, err, tc.want, tc.text)
+	}
+}
+
+// A file of a format this package does not read is refused by its
+// format, whatever its device_timeout holds: a newer writer may store
+// the deadline otherwise, and the reader must say to upgrade, not that
+// the field is malformed.
+func TestSchedule_NewerFormatNamedBeforeDeviceTimeout(t *testing.T) {
+	_, v3, _ := scheduleSeeds(t)
+	base, err := Parse(v3)
+	require.NoError(t, err)
+	s := *base
+	s.Format, s.Device, s.DeviceTimeout = Format, DeviceExecPrefix+"./extblk", 90*time.Second
+	b, err := s.Marshal()
+	require.NoError(t, err)
+	for _, text := range []string{`"90s"`, `"soon"`, `"1m30s"`} {
+		var doc map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &doc))
+		doc["format"] = json.RawMessage(fmt.Sprint(Format + 1))
+		doc["device_timeout"] = json.RawMessage(text)
+		edited, err := json.Marshal(doc)
+		require.NoError(t, err)
+		_, err = Parse(edited)
+		require.Error(t, err, text)
+		assert.Contains(t, err.Error(), fmt.Sprintf("field format: version %d, want %d", Format+1, Format), text)
 	}
 }

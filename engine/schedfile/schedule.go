@@ -187,9 +187,11 @@ func (s *Schedule) stored() stored {
 		Preemptions: s.Preemptions, TraceHash: s.TraceHash, Finding: s.Finding, Choices: s.Choices, Checksum: s.Checksum}
 }
 
-// schedule reads a stored schedule back; a seed not written as its format
-// writes it is an error naming the field. The seeds of a format this
-// package does not read are left zero (validate names the format).
+// schedule reads a stored schedule back; a seed or a device_timeout not
+// written as its format writes it is an error naming the field. The seeds
+// and the device_timeout of a format this package does not read are left
+// zero (validate names the format: a newer writer may store them
+// otherwise).
 func (st *stored) schedule() (*Schedule, error) {
 	s := &Schedule{Format: st.Format, Module: st.Module, Edition: st.Edition, Knobs: st.Knobs, Scenario: st.Scenario,
 		ScenarioHash: st.ScenarioHash, ScenarioFile: st.ScenarioFile, ScenarioText: st.ScenarioText, Settings: st.Settings,
@@ -198,19 +200,6 @@ func (st *stored) schedule() (*Schedule, error) {
 	if len(s.DeviceArgs) == 0 {
 		s.DeviceArgs = nil // "device_args": [] is no field: the file writes none
 	}
-	if st.DeviceTimeout != "" {
-		d, err := time.ParseDuration(st.DeviceTimeout)
-		if err != nil {
-			return nil, fmt.Errorf("field device_timeout: %q is not a duration such as \"90s\" or \"2m0s\"", st.DeviceTimeout)
-		}
-		if d <= 0 {
-			return nil, fmt.Errorf("field device_timeout: %s: want more than 0s", st.DeviceTimeout)
-		}
-		if d.String() != st.DeviceTimeout {
-			return nil, fmt.Errorf("field device_timeout: %q: the writer writes it %q", st.DeviceTimeout, d.String())
-		}
-		s.DeviceTimeout = d
-	}
 	if len(s.Settings) == 0 {
 		s.Settings = nil // likewise "settings": []
 	}
@@ -218,6 +207,9 @@ func (st *stored) schedule() (*Schedule, error) {
 		return s, nil
 	}
 	var err error
+	if s.DeviceTimeout, err = parseTimeout(st.DeviceTimeout); err != nil {
+		return nil, err
+	}
 	if s.BaseSeed, err = parseSeed("base_seed", st.BaseSeed, st.Format); err != nil {
 		return nil, err
 	}
