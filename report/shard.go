@@ -187,6 +187,19 @@ func ReadShardFile(path string) (*ShardFile, error) {
 	return sf, nil
 }
 
+// otherFormat returns the version of a summary b states when it is
+// another than ShardFileFormat; ok is false when b states this version,
+// or none that reads as a number.
+func otherFormat(b []byte) (version int, ok bool) {
+	var probe struct {
+		Format *int `json:"format"`
+	}
+	if json.Unmarshal(b, &probe) != nil || probe.Format == nil || *probe.Format == ShardFileFormat {
+		return 0, false
+	}
+	return *probe.Format, true
+}
+
 // ParseShardFile decodes a shard summary strictly (unknown fields are
 // errors) and checks what merge relies on: the format version, the
 // checksum, counts that hold together, a shard of at most MaxShards, a
@@ -197,6 +210,15 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 	dec.DisallowUnknownFields()
 	var sf ShardFile
 	if err := dec.Decode(&sf); err != nil {
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
+			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
+		}
+		if v, ok := otherFormat(b); ok {
+			// A newer (or older) version may add fields or change
+			// them: its version says what is wrong, the field does not.
+			return nil, fmt.Errorf("field format: version %d, want %d", v, ShardFileFormat)
+		}
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
@@ -208,10 +230,6 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 			return nil, fmt.Errorf("truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("empty file")
-		}
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
-			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
 		}
 		return nil, fmt.Errorf("decode: %w", err)
 	}
