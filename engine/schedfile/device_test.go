@@ -194,7 +194,7 @@ func TestSchedule_NewerFormatNamedBeforeDeviceTimeout(t *testing.T) {
 	s.Format, s.Device, s.DeviceTimeout = Format, DeviceExecPrefix+"./extblk", 90*time.Second
 	b, err := s.Marshal()
 	require.NoError(t, err)
-	for _, text := range []string{`"90s"`, `"soon"`, `"1m30s"`} {
+	for _, text := range []string{`"90s"`, `"soon"`, `"1m30s"`, `90`} {
 		var doc map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(b, &doc))
 		doc["format"] = json.RawMessage(fmt.Sprint(Format + 1))
@@ -205,4 +205,24 @@ func TestSchedule_NewerFormatNamedBeforeDeviceTimeout(t *testing.T) {
 		require.Error(t, err, text)
 		assert.Contains(t, err.Error(), fmt.Sprintf("field format: version %d, want %d", Format+1, Format), text)
 	}
+}
+
+// A newer format's file with a field this format lacks is refused by its
+// version, not as an unknown field.
+func TestSchedule_NewerFormatWithNewField(t *testing.T) {
+	_, v3, _ := scheduleSeeds(t)
+	var doc map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(v3, &doc))
+	doc["format"] = json.RawMessage(fmt.Sprint(Format + 1))
+	doc["device_env"] = json.RawMessage(`["A=1"]`)
+	b, err := json.Marshal(doc)
+	require.NoError(t, err)
+	_, err = Parse(b)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("field format: version %d, want %d (or 3, 2, 1)", Format+1, Format))
+	doc["format"] = json.RawMessage(fmt.Sprint(Format))
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	_, err = Parse(b)
+	assert.ErrorContains(t, err, `unknown field "device_env"`, "in this format the field is unknown")
 }

@@ -219,6 +219,11 @@ func (st *stored) schedule() (*Schedule, error) {
 	return s, nil
 }
 
+// formatError refuses a file of format f, one this package does not read.
+func formatError(f int) error {
+	return fmt.Errorf("field format: version %d, want %d (or %d, %d, %d)", f, Format, FormatV3, FormatV2, FormatV1)
+}
+
 // known reports whether this package reads schedule files of format f.
 func known(f int) bool { return f >= FormatV1 && f <= Format }
 
@@ -368,6 +373,14 @@ func parse(b []byte) (*Schedule, error) {
 	dec.DisallowUnknownFields()
 	var st stored
 	if err := dec.Decode(&st); err != nil {
+		var probe struct {
+			Format *int `json:"format"`
+		}
+		if json.Unmarshal(b, &probe) == nil && probe.Format != nil && !known(*probe.Format) {
+			// Another format's fields are not this one's: its version
+			// says what is wrong, the field does not.
+			return nil, formatError(*probe.Format)
+		}
 		return nil, describeJSONError(err, b)
 	}
 	if dec.More() {
@@ -423,7 +436,7 @@ func (s *Schedule) Validate() error {
 
 func (s *Schedule) validate() error {
 	if !known(s.Format) {
-		return fmt.Errorf("field format: version %d, want %d (or %d, %d, %d)", s.Format, Format, FormatV3, FormatV2, FormatV1)
+		return formatError(s.Format)
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")
