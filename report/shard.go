@@ -187,14 +187,15 @@ func ReadShardFile(path string) (*ShardFile, error) {
 	return sf, nil
 }
 
-// otherFormat returns the version of a summary b states when it is
-// another than ShardFileFormat; ok is false when b states this version,
-// or none that reads as a number.
-func otherFormat(b []byte) (version int, ok bool) {
+// newerFormat returns the version of a summary b states when it is newer
+// than ShardFileFormat: a later migsim's, whose fields this build may not
+// know. ok is false for this version or an older one (whose fields this
+// build's decoder names), or none that reads as a number.
+func newerFormat(b []byte) (version int, ok bool) {
 	var probe struct {
 		Format *int `json:"format"`
 	}
-	if json.Unmarshal(b, &probe) != nil || probe.Format == nil || *probe.Format == ShardFileFormat {
+	if json.Unmarshal(b, &probe) != nil || probe.Format == nil || *probe.Format <= ShardFileFormat {
 		return 0, false
 	}
 	return *probe.Format, true
@@ -214,9 +215,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		if json.Unmarshal(b, &probe) == nil && probe["report"] == nil && probe["choices"] != nil {
 			return nil, errors.New("a schedule file (migsim replay reads it), not a shard summary (*.summary.json)")
 		}
-		if v, ok := otherFormat(b); ok {
-			// A newer (or older) version may add fields or change
-			// them: its version says what is wrong, the field does not.
+		if v, ok := newerFormat(b); ok {
+			// A newer version may add fields or change them: its
+			// version says what is wrong, the field does not.
 			return nil, fmt.Errorf("field format: version %d, want %d", v, ShardFileFormat)
 		}
 		var syn *json.SyntaxError
