@@ -14,10 +14,11 @@ import (
 	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
-	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
 )
@@ -123,7 +124,7 @@ type exploreRun struct {
 	// explainRuns bounds the explanation of the shrunk finding (0: none).
 	explainRuns int
 	out         string
-	progress    *lineWriter
+	progress    *progress.Lines
 	// quiet is --progress never: not even the line that says a finding
 	// came (exploring goes on).
 	quiet bool
@@ -154,7 +155,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	noShrink := fs.Bool("no-shrink", false, "keep the first finding as found: write its schedule without shrinking it")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
-	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
+	progressMode := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	writeRunN := fs.Int("write-run", 0, "also write the schedule file of schedule N of the exploration, with or without a finding (random and pct)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, exploreUsage)
@@ -226,7 +227,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
-	pw, err := progressWriter(*progress, stderr)
+	pw, err := progress.ForMode(*progressMode, stderr)
 	if err != nil {
 		return usageError(stderr, "explore", "%v", err)
 	}
@@ -243,7 +244,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
-		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progress == "never"}
+		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never"}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -312,7 +313,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: exploreProgress(run, stderr)})
+		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
@@ -426,55 +427,6 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, p, p)
 	}
 	return code
-}
-
-// exploreProgress returns the progress callback of explore: status lines
-// on run.progress (nil: none), and unless run.quiet one line on stderr
-// when the first finding appears (the exploration goes on; Ctrl-C stops it
-// and keeps the finding).
-func exploreProgress(run exploreRun, stderr io.Writer) func(engine.Progress) {
-	pw, told := run.progress, run.quiet
-	return func(p engine.Progress) {
-		if pw != nil {
-			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %s, %s"
-			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.DistinctText(), plural.Count(p.Findings, "finding")}
-			if p.Final {
-				pw.Final(msg, args...)
-			} else {
-				pw.Status(msg, args...)
-			}
-		}
-		if p.Findings > 0 && !told && !p.Final {
-			told = true
-			if pw != nil {
-				pw.End()
-			}
-			fmt.Fprintln(stderr, "migsim explore: "+findingLine(p, run.noShrink))
-		}
-	}
-}
-
-// findingLine is what explore says when the first finding comes: the
-// schedules explored so far to their end (dfs's pruned ones apart, as the
-// summary counts them), and whether exploring goes on (schedules are left)
-// or the finding is next.
-func findingLine(p engine.Progress, noShrink bool) string {
-	among := "the first " + plural.Count(p.Done-p.Pruned, "schedule")
-	if p.Done >= p.Total {
-		among = "the " + plural.Count(p.Done-p.Pruned, "schedule")
-	}
-	if p.Pruned > 0 {
-		among += fmt.Sprintf(" (+%d pruned)", p.Pruned)
-	}
-	switch {
-	case p.Done < p.Total && noShrink:
-		return "a finding among " + among + "; exploring on (Ctrl-C stops, then writes it)"
-	case p.Done < p.Total:
-		return "a finding among " + among + "; exploring on (Ctrl-C stops, then shrinks and writes it)"
-	case noShrink:
-		return "a finding among " + among + "; writing it"
-	}
-	return "a finding among " + among + "; shrinking it"
 }
 
 // keepSchedule writes a schedule file where explore and merge write it

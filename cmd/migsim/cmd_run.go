@@ -15,7 +15,9 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/verdicttable"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/profiling"
@@ -112,7 +114,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	writeRegress := fs.Bool("write-regress", false, "write the shrunk schedule of every matching violation or error row (catalog scenarios under --regress-dir, scenario files next to them)")
 	regressDir := fs.String("regress-dir", catalog.RegressDir, "directory of the catalog's regression schedules: where --write-regress writes them and the table finds the replay lines' files")
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
-	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
+	progressMode := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
@@ -160,7 +162,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run", "--report %v", err)
 		}
 	}
-	pw, err := progressWriter(*progress, stderr)
+	pw, err := progress.ForMode(*progressMode, stderr)
 	if err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
@@ -198,14 +200,14 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()
 	defer stop()
-	rp := newRunProgress(pw, time.Now())
+	rp := cmdprogress.NewRun(pw, time.Now())
 	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns,
 		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
-		cfg.RowStart, cfg.RowProgress = rp.row, rp.explore
+		cfg.RowStart, cfg.RowProgress = rp.Row, rp.Explore
 	}
 	rows, err := catalog.JudgeAll(ctx, scens, opt.edition, cfg, stderr)
-	rp.done(rows)
+	rp.Done(rows)
 	interrupted := err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))

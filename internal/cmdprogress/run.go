@@ -1,8 +1,13 @@
-package main
+// Package cmdprogress is what `migsim run` and `migsim explore` say of their
+// progress on stderr (their --progress mode, written through
+// engine/progress's Lines): run's line per row being judged and per update
+// of its explorations with the summary line that counts them all, and
+// explore's status line with the line that says when the first finding
+// came.
+package cmdprogress
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/migsim/migsim/catalog"
@@ -13,20 +18,11 @@ import (
 	"github.com/migsim/migsim/scenario"
 )
 
-// progressWriter returns where progress goes for a --progress mode
-// (progress.ForMode).
-func progressWriter(mode string, stderr io.Writer) (*lineWriter, error) {
-	return progress.ForMode(mode, stderr)
-}
-
-// lineWriter writes status lines.
-type lineWriter = progress.Lines
-
-// runProgress reports `migsim run`'s progress: the rows being judged and
-// their explorations. Rows judged side by side (--jobs) each report their
-// own (catalog.JudgeConfig.RowProgress); the calls come one at a time.
-type runProgress struct {
-	w     *lineWriter
+// Run reports `migsim run`'s progress: the rows being judged and their
+// explorations. Rows judged side by side (--jobs) each report their own
+// (catalog.JudgeConfig.RowProgress); the calls come one at a time.
+type Run struct {
+	w     *progress.Lines
 	start time.Time
 	// names are the rows started, by row, as the table names them: "3/21
 	// flr-during-freeze draft-2023 flr-vs-mode=hold-reply", the third row
@@ -45,22 +41,23 @@ type runProgress struct {
 	shown map[int]engine.Progress
 }
 
-// newRunProgress returns the progress of a run that writes to w.
-func newRunProgress(w *lineWriter, start time.Time) *runProgress {
-	return &runProgress{w: w, start: start, names: map[int]string{}, open: map[int]engine.Progress{}, shown: map[int]engine.Progress{}}
+// NewRun returns the progress of a run that writes to w (nil: Done writes
+// nothing; Row and Explore are then not to be called).
+func NewRun(w *progress.Lines, start time.Time) *Run {
+	return &Run{w: w, start: start, names: map[int]string{}, open: map[int]engine.Progress{}, shown: map[int]engine.Progress{}}
 }
 
-// row is JudgeConfig.RowStart.
-func (p *runProgress) row(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
+// Row is catalog.JudgeConfig.RowStart.
+func (p *Run) Row(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
 	p.started++
 	p.names[row] = fmt.Sprintf("%d/%d %s %s %s", p.started, rows, s.Name, e.Edition,
 		verdicttable.KnobsText(e.Knobs, catalog.SettingStrings(e.Settings)))
 	p.w.Status("run: row %s", p.names[row])
 }
 
-// explore is JudgeConfig.RowProgress: every exploration of a row updates
-// it, and ends with a final update (engine.Progress.Final).
-func (p *runProgress) explore(row int, e engine.Progress) {
+// Explore is catalog.JudgeConfig.RowProgress: every exploration of a row
+// updates it, and ends with a final update (engine.Progress.Final).
+func (p *Run) Explore(row int, e engine.Progress) {
 	if e.Final {
 		p.schedules += e.Done
 		p.executed += e.Executed
@@ -83,8 +80,8 @@ func sameCounts(a, b engine.Progress) bool {
 	return a == b
 }
 
-// done writes the summary line.
-func (p *runProgress) done(rows []catalog.Outcome) {
+// Done writes the summary line of the rows judged.
+func (p *Run) Done(rows []catalog.Outcome) {
 	if p.w == nil {
 		return
 	}

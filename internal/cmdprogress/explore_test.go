@@ -1,4 +1,4 @@
-package main
+package cmdprogress
 
 import (
 	"testing"
@@ -33,7 +33,7 @@ func TestFindingLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, findingLine(c.p, c.noShrink))
+			assert.Equal(t, c.want, FindingLine(c.p, c.noShrink))
 		})
 	}
 }

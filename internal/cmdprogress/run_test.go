@@ -1,4 +1,4 @@
-package main
+package cmdprogress
 
 import (
 	"bytes"
@@ -11,11 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
-// runProgress names each row as the table does (knobs, settings or
+// Run names each row as the table does (knobs, settings or
 // "defaults"), names the row an update comes from when rows are judged
 // side by side, writes an exploration's final update only when it says
 // something the row's last line did not, and its summary line counts every
@@ -95,17 +96,17 @@ func TestRunProgress(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			w, err := progressWriter("always", &b)
+			w, err := progress.ForMode("always", &b)
 			require.NoError(t, err)
-			p := newRunProgress(w, time.Now())
+			p := NewRun(w, time.Now())
 			for _, s := range tc.steps {
 				if s.start != nil {
-					p.row(s.row, tc.rows, &scenario.Scenario{Name: "s"}, *s.start)
+					p.Row(s.row, tc.rows, &scenario.Scenario{Name: "s"}, *s.start)
 					continue
 				}
-				p.explore(s.row, s.snap)
+				p.Explore(s.row, s.snap)
 			}
-			p.done(nil)
+			p.Done(nil)
 			lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 			require.NotEmpty(t, lines)
 			rate := regexp.MustCompile(`, \d+/s, .*$`)
@@ -117,25 +118,4 @@ func TestRunProgress(t *testing.T) {
 			assert.Regexp(t, `^run: 0 rows judged in \S+: `+regexp.QuoteMeta(tc.summary)+`, 0 mismatched$`, lines[len(lines)-1])
 		})
 	}
-}
-
-// migsim run judging rows side by side (--jobs 2): every update line names
-// a row that has started, and the summary counts every exploration of
-// both rows (four explorations each, 240 schedules).
-func TestRun_ProgressRowsSideBySide(t *testing.T) {
-	code, _, stderr := runSimCLI(t, "run", "--jobs", "2", "--progress", "always", smokeScenario)
-	require.Equal(t, exitOK, code, stderr)
-	started := map[string]bool{}
-	update := regexp.MustCompile(`^run: row (.+?): \d+/\d+ schedules`)
-	for _, l := range strings.Split(stderr, "\n") {
-		if name, ok := strings.CutPrefix(l, "run: row "); ok && !strings.Contains(name, ": ") {
-			started[name] = true
-			continue
-		}
-		if m := update.FindStringSubmatch(l); m != nil {
-			assert.True(t, started[m[1]], "an update of a row not started: %q", l)
-		}
-	}
-	assert.Equal(t, map[string]bool{"1/2 test-smoke draft-2023 defaults": true, "2/2 test-smoke virtio-1.4 defaults": true}, started)
-	assert.Regexp(t, `(?m)^run: 2 rows judged in \S+: 480 schedules \(480 executed\), 0 mismatched$`, stderr)
 }
