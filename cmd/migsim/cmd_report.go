@@ -56,7 +56,8 @@ must be named, exit 2 otherwise); a file that records none, the reference.
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay or the device breaks the
 protocol, 2 on a usage error, a schedule file that cannot be read (bad or
-stale) or a device that cannot be started, 130 when Ctrl-C stopped the
+stale), a device that cannot be started or a report file that cannot be
+written under --out (the error names it), 130 when Ctrl-C stopped the
 explanation (the report is written) or a request to the device.
 
 flags:
@@ -124,6 +125,10 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
 		return usageError(stderr, "report", "%v", serr)
+	}
+	if outputFileError(err, *out) {
+		fmt.Fprintf(stderr, "migsim report: --out: %s\n", userError(err))
+		return exitUnwritten
 	}
 	if err != nil {
 		return runFailed(ctx, stderr, "report", path, sc, dev, err)

@@ -88,8 +88,10 @@ cmd/migsim/default.pgo (profile-guided optimisation, docs/engine.md,
 go run ./cmd/migsim run --progress never --cpuprofile cmd/migsim/default.pgo
 
 Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
-a usage error, a scenario that does not load or nothing to judge (no expect
-line, or none for --spec's edition), 130 when interrupted.
+a usage error, a scenario that does not load, nothing to judge (no expect
+line, or none for --spec's edition) or a file that cannot be written
+(--write-regress, --report-dir, --report FORMAT=FILE; the error names it),
+130 when interrupted.
 
 flags:
 `
@@ -226,14 +228,20 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			notes = stderr
 		}
 		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim run: --write-regress: %s\n", userError(err))
+			if outputFileError(err, "") {
+				return exitUnwritten
+			}
 			return exitFinding
 		}
 	}
 	if *reportDir != "" {
 		// Explaining goes on after a first Ctrl-C, as shrinking does.
 		if err := writeRunReports(shrinkCtx, rows, *reportDir, stderr); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim run: --report-dir: %s\n", userError(err))
+			if outputFileError(err, *reportDir) {
+				return exitUnwritten
+			}
 			return exitFinding
 		}
 	}

@@ -23,8 +23,11 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        that does not load (file:line:col), a value outside its limit; or
        output that cannot be written: any command whose stdout cannot
        be written (a full disk) exits 2, never 0 or 1, with the error on
-       stderr, whatever it found (explore, merge, gen and trace also when
-       a file under --out cannot be)
+       stderr, whatever it found; so does a file a command cannot write,
+       the error naming its path (explore, merge, gen, trace and report
+       --out, run --write-regress, --report-dir and --report FORMAT=FILE,
+       conform --report FORMAT=FILE, --replay-dir and --transcript,
+       --cpuprofile)
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
        print what they have and exit 130; trace with an exec: device stops
        the request in progress)
