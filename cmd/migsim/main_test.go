@@ -1,16 +1,20 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
@@ -55,6 +59,41 @@ func migsimBinary(t *testing.T) string {
 	return binPath
 }
 
+// migsim version names the build as a shard summary records it
+// (buildinfo.Running), in text and in JSON alike: the test binary is not
+// VCS-stamped, so its identity is its executable's hash, which both print.
+func TestVersion_BuildIdentity(t *testing.T) {
+	code, text, stderr := runSimCLI(t, "version")
+	require.Equal(t, exitOK, code, stderr)
+	code, js, stderr := runSimCLI(t, "--version", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var doc struct {
+		Version  string `json:"version"`
+		Revision string `json:"revision"`
+		Modified bool   `json:"modified"`
+		Go       string `json:"go"`
+		SHA256   string `json:"sha256"`
+		Build    string `json:"build"`
+	}
+	dec := json.NewDecoder(strings.NewReader(js))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&doc), js)
+	assert.Equal(t, buildinfo.Running(), doc.Build, "the identity shard summaries record")
+	assert.Equal(t, runtime.Version(), doc.Go)
+	assert.Contains(t, text, "\nbuild: "+doc.Build+" (")
+	if doc.Revision == "" || doc.Modified {
+		assert.Regexp(t, `^[0-9a-f]{16}$`, doc.SHA256, "an unstamped or modified build names its executable's hash")
+		assert.Equal(t, "sha256:"+doc.SHA256, doc.Build[strings.LastIndex(doc.Build, "sha256:"):])
+		assert.Contains(t, text, "\nexecutable sha256: "+doc.SHA256+" ")
+	} else {
+		assert.Empty(t, doc.SHA256)
+		assert.Equal(t, "vcs:"+doc.Revision, doc.Build)
+	}
+	if doc.Revision == "" {
+		assert.Contains(t, text, "\nrevision: none (not VCS-stamped)\n")
+	}
+}
+
 // TestVersion: migsim --version and migsim version print the version line
 // of this (test) binary, which is not VCS-stamped; help lists the command.
 func TestVersion(t *testing.T) {
@@ -65,9 +104,10 @@ func TestVersion(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"flag", []string{"--version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\n$`, `^$`},
-		{"command", []string{"version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\n$`, `^$`},
-		{"help", []string{"version", "--help"}, exitOK, `usage: migsim version \(or migsim --version\)`, `^$`},
+		{"flag", []string{"--version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
+		{"command", []string{"version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
+		{"a format it lacks", []string{"version", "--format", "xml"}, exitUsage, `^$`, `migsim version: --format "xml": want text or json`},
+		{"help", []string{"version", "--help"}, exitOK, `usage: migsim version \[--format text\|json\] \(or migsim --version\)`, `^$`},
 		{"an argument", []string{"version", "x"}, exitUsage, `^$`, `migsim version: unexpected arguments \["x"\]`},
 		{"listed in the usage", []string{"--help"}, exitOK, `(?m)^  version +print migsim's version.*\n(?s).*'migsim --version'`, `^$`},
 	}
