@@ -133,7 +133,9 @@ type Outcome struct {
 	Settings []scenario.Arg
 	// Expected and ExpectedOracle are the expectation; Got and GotOracle
 	// the verdict of the run (the oracle for a violation, the error's
-	// name for an error, empty for pass and n/a).
+	// name for an error, empty for pass and n/a). An Interrupted row
+	// without a finding has Got pass but proved nothing: GotVerdict says
+	// GotNone, as the verdict table does.
 	Expected       scenario.Verdict
 	ExpectedOracle string
 	Got            scenario.Verdict

@@ -25,3 +25,28 @@ func (o *Outcome) Status() string {
 	}
 	return StatusMismatch
 }
+
+// GotNone is a row's verdict got (GotVerdict) when a signal cut it short
+// before any exploration found something: no verdict was reached, not even
+// pass, which only a row judged to its end proves.
+const GotNone = "none"
+
+// GotVerdict is the verdict the row got as the verdict table shows it
+// (GOT, JSON's `got`): Got's word, or GotNone for an Interrupted row
+// without a finding. A finding made before the signal is certain and
+// stays the row's verdict.
+func (o *Outcome) GotVerdict() string {
+	if o.Interrupted && o.Finding == nil {
+		return GotNone
+	}
+	return o.Got.String()
+}
+
+// GotText is GotVerdict with the oracle or error name (VerdictText): what
+// a mismatch's "expected X, got Y" says.
+func (o *Outcome) GotText() string {
+	if o.GotOracle == "" {
+		return o.GotVerdict()
+	}
+	return o.GotVerdict() + " " + o.GotOracle
+}

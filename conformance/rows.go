@@ -139,7 +139,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		return
 	}
 	fl := Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name,
-		Message: fmt.Sprintf("expected %s, got %s", r.expected(), catalog.VerdictText(o.Got, o.GotOracle))}
+		Message: fmt.Sprintf("expected %s, got %s", r.expected(), o.GotText())}
 	switch {
 	case o.Defect != "":
 		fl.Message = o.Defect

@@ -84,7 +84,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		o := &rows[i]
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
-			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.Got.String(), Oracle: o.GotOracle,
+			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.GotVerdict(), Oracle: o.GotOracle,
 			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat,
 			RaceCheckInterrupted: o.RaceCheckInterrupted, Mismatch: o.Mismatch, NA: o.NA,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,

@@ -47,7 +47,7 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 		}
 		text := strings.Join(append(lines, "  explored: "+o.ExploredText()), "\n")
 		c := junit.Case{Classname: o.Scenario, Name: rowName(o)}
-		expected, got := catalog.VerdictText(o.Expected, o.ExpectedOracle), catalog.VerdictText(o.Got, o.GotOracle)
+		expected, got := catalog.VerdictText(o.Expected, o.ExpectedOracle), o.GotText()
 		switch o.Status() {
 		case catalog.StatusMatch:
 			c.SystemOut = strings.Join(lines, "\n")
@@ -58,7 +58,7 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 			switch {
 			case o.Defect != "":
 				msg += " (defect: " + firstLine(o.Defect) + ")"
-			case expected == got && o.Mismatch != "":
+			case (expected == got || o.GotVerdict() == catalog.GotNone) && o.Mismatch != "":
 				msg += " (mismatch: " + firstLine(o.Mismatch) + ")"
 			}
 			c.Failure = &junit.Failure{Message: msg, Type: "mismatch", Text: text}

@@ -54,7 +54,8 @@ const tableLegend = `
 ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
 signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
 already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
-exploration the signal cut. IMPACT: a finding's harm: guest-visible (the guest could tell),
+exploration the signal cut. GOT of a row a signal cut short is the finding made before it, or none
+(nothing found, and nothing proved: not pass). IMPACT: a finding's harm: guest-visible (the guest could tell),
 rule-only (a rule broke, the guest could not tell in that run), flow-error (the migration
 stopped with a named error). Q: the seed question the scenario answers (docs/questions.md; - for
 none). EXPLORED: the schedules run; "pct 300 schedules, 105 failing, first at #5": every
@@ -114,7 +115,7 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 			impact = o.Finding.Impact
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
-			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.Got, orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText())
+			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.GotVerdict(), orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText())
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)

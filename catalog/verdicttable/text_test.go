@@ -44,7 +44,7 @@ func TestWriteText(t *testing.T) {
 		{
 			name: "an interrupted proof",
 			row:  func(*testing.T) catalog.Outcome { return interruptedProofRow() },
-			regexps: []string{`(?m)^INTERRUPTED +1 +judge-flr-freeze +draft-2023 +defaults +pass +pass +- +- +` +
+			regexps: []string{`(?m)^INTERRUPTED +1 +judge-flr-freeze +draft-2023 +defaults +pass +none +- +- +` +
 				`pct 300 schedules; random 300 schedules; bound 2 interrupted after 150 of 1000003 runs, 120 interleavings$`},
 			contains: []string{"1 row: 0 match, 0 mismatch, 1 interrupted; 0 findings, 0 shrunk\n"},
 		},

@@ -183,3 +183,37 @@ func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
 	assert.FileExists(t, sched)
 	assert.NotContains(t, stderr, "removed")
 }
+
+// A row a signal cut short before it found anything got no verdict: its
+// GOT is none, not pass, alike in the text table, the JSON document and
+// the JUnit report of one interrupted run (docs/scenarios.md, "Expectations
+// and verdicts").
+func TestRun_InterruptedRowGotNone(t *testing.T) {
+	dir := t.TempDir()
+	textFile, junitFile := filepath.Join(dir, "table.txt"), filepath.Join(dir, "table.xml")
+	code, out, stderr := startUntil(t, "/999983 schedules (", os.Interrupt,
+		"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", "999983", "--format", "json",
+		"--report", "text="+textFile, "--report", "junit="+junitFile)
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	var doc struct {
+		Rows []struct {
+			Got    string `json:"got"`
+			Oracle string `json:"oracle"`
+			Status string `json:"status"`
+		} `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
+	require.Len(t, doc.Rows, 1)
+	assert.Equal(t, []string{"none", "", "interrupted"}, []string{doc.Rows[0].Got, doc.Rows[0].Oracle, doc.Rows[0].Status})
+
+	text, err := os.ReadFile(textFile)
+	require.NoError(t, err)
+	rows := tableRows(string(text))
+	require.Len(t, rows, 1, string(text))
+	assert.Regexp(t, `^INTERRUPTED +- +two-guests-long-proof +draft-2023 +defaults +pass +none +- +- `, rows[0])
+
+	xml, err := os.ReadFile(junitFile)
+	require.NoError(t, err)
+	assert.Contains(t, string(xml), `<error message="interrupted: `)
+	assert.NotContains(t, string(xml), "got pass")
+}
