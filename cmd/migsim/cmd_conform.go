@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,7 +80,8 @@ the reference builtin:net.
 Exit 0 when every unit passes, 1 when one fails or the device breaks the
 protocol, 2 on a usage error (an exec: program that cannot be started
 included: a --report junit=FILE then holds one errored testcase saying
-why) or when nothing was judged (no unit selected, or every one
+why, a json=FILE the report with no unit and "stopped" saying why, a
+text=FILE a line that says why) or when nothing was judged (no unit selected, or every one
 skipped), 130 when interrupted.
 
 flags:
@@ -197,7 +199,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		var err error
 		if dev, eds, err = parseDevice(o); err != nil {
 			if o.replay == "" {
-				startErrorJUnit(o, err, stderr)
+				startErrorReports(o, err, stderr)
 			}
 			return usageError(stderr, "conform", "%v", err)
 		}
@@ -225,7 +227,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	rep, err := conformance.Check(dev, append(opts, conformance.Context(ctx))...)
 	if err != nil {
 		if rep == nil {
-			startErrorJUnit(o, err, stderr)
+			startErrorReports(o, err, stderr)
 		}
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
 		return deviceErrorExit(err)
@@ -245,19 +247,35 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// startErrorJUnit writes, to every --report junit=FILE, the JUnit report
-// of a device that could not be started (junit.Errored: a suite "device"
-// with an errored testcase "start"), so that CI shows why nothing was
-// judged; a file it cannot write is said on stderr.
-func startErrorJUnit(o conformOptions, problem error, stderr io.Writer) {
+// startErrorReports writes, to every --report FORMAT=FILE, the report of
+// a device that could not be started, so that CI shows why nothing was
+// judged and no file is left empty: JUnit, a suite "device" with an errored
+// testcase "start" (junit.Errored); JSON, the kit's report document with
+// no unit and its "stopped" field saying "cannot start the device: …";
+// text, a line that says so. A file it cannot write is said on stderr.
+func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
+	const why = "cannot start the device: "
 	for _, r := range o.reports {
 		format, file, ok := strings.Cut(r, "=")
-		if !ok || format != "junit" {
+		if !ok || !slices.Contains(conformance.ReportFormats, format) {
 			continue
 		}
-		f, err := os.Create(file)
+		var b bytes.Buffer
+		var err error
+		switch format {
+		case "junit":
+			err = junit.Write(&b, junit.Errored("migsim conform "+o.device, "device", "start", "start", why, problem))
+		case "json":
+			budget, _ := conformBudget(o) // a budget it refuses never reaches a device
+			eds := append([]string{}, o.editions...)
+			rep := conformance.Report{Device: o.device, Editions: eds, Budget: budget, Units: []*conformance.Unit{},
+				Requirements: []conformance.RequirementResult{}, Stopped: why + problem.Error()}
+			err = rep.Write("json", &b)
+		case "text":
+			fmt.Fprintf(&b, "conformance of %s: nothing judged: %s%v\n", o.device, why, problem)
+		}
 		if err == nil {
-			err = errors.Join(junit.Write(f, junit.Errored("migsim conform "+o.device, "device", "start", "start", "cannot start the device: ", problem)), f.Close())
+			err = os.WriteFile(file, b.Bytes(), 0o644)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim conform: --report %s: %v\n", r, err)
@@ -321,21 +339,10 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 	if len(o.knobs) > 0 {
 		opts = append(opts, conformance.Knobs(o.knobs...))
 	}
-	var b conformance.Budget
-	switch o.budget {
-	case "full":
-	case "short":
-		b = conformance.ShortBudget
-	default:
-		return nil, nil, fmt.Errorf("--budget %q: want full or short", o.budget)
+	b, err := conformBudget(o)
+	if err != nil {
+		return nil, nil, err
 	}
-	if o.schedules > 0 {
-		b.Schedules = o.schedules
-	}
-	if o.shrink > 0 {
-		b.ShrinkReplays = o.shrink
-	}
-	b.Jobs = o.jobs
 	opts = append(opts, conformance.WithBudget(b), conformance.ReplayDir(o.replayDir))
 	switch o.parts {
 	case "all":
@@ -377,6 +384,27 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		opts = append(opts, conformance.Progress(stderr))
 	}
 	return opts, closers, nil
+}
+
+// conformBudget is the kit's budget the flags give (--budget,
+// --schedules, --shrink-replays, --jobs).
+func conformBudget(o conformOptions) (conformance.Budget, error) {
+	var b conformance.Budget
+	switch o.budget {
+	case "full":
+	case "short":
+		b = conformance.ShortBudget
+	default:
+		return b, fmt.Errorf("--budget %q: want full or short", o.budget)
+	}
+	if o.schedules > 0 {
+		b.Schedules = o.schedules
+	}
+	if o.shrink > 0 {
+		b.ShrinkReplays = o.shrink
+	}
+	b.Jobs = o.jobs
+	return b, nil
 }
 
 // deviceErrorExit is the exit status of an error the kit or a run with a

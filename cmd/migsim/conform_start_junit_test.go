@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,6 +70,72 @@ func TestConform_StartErrorJUnit(t *testing.T) {
 			assert.Equal(t, "start", s.Cases[0].Error.Type)
 			assert.Contains(t, s.Cases[0].Error.Message, tc.want)
 			assert.Contains(t, stderr, s.Cases[0].Error.Text, "the error's text is what stderr says")
+		})
+	}
+}
+
+// A device that cannot be started leaves no --report file empty: the JSON
+// report is the kit's document with no unit and "stopped" saying the
+// device did not start (the JUnit report's errored start case, word for
+// word), the text report a line that says so; whether the kit finds out
+// before it opens the files (no such program) or after (a file the system
+// does not run).
+func TestConform_StartErrorEveryReport(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage")
+	require.NoError(t, os.WriteFile(garbage, []byte("not a program\n"), 0o755))
+	missing := filepath.Join(dir, "nonexistent")
+	for _, device := range []string{"exec:" + missing, "exec:" + garbage, "builtin:scsi"} {
+		t.Run(device, func(t *testing.T) {
+			out := t.TempDir()
+			jsonFile, textFile, junitFile := filepath.Join(out, "r.json"), filepath.Join(out, "r.txt"), filepath.Join(out, "r.xml")
+			code, stdout, stderr := runSimCLI(t, "conform", "--device", device, "--scenario", "smoke-migrate", "--budget", "short",
+				"--spec", "draft-2023", "--replay-dir", t.TempDir(), "--report", "json="+jsonFile, "--report", "text="+textFile, "--report", "junit="+junitFile)
+			require.Equal(t, exitUsage, code, "stderr: %s", stderr)
+			assert.Empty(t, stdout)
+
+			var junitDoc struct {
+				Suites []struct {
+					Cases []struct {
+						Error struct {
+							Message string `xml:"message,attr"`
+						} `xml:"error"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			x, err := os.ReadFile(junitFile)
+			require.NoError(t, err)
+			require.NoError(t, xml.Unmarshal(x, &junitDoc), "%s", x)
+			require.Len(t, junitDoc.Suites, 1)
+			require.Len(t, junitDoc.Suites[0].Cases, 1)
+			started := junitDoc.Suites[0].Cases[0].Error.Message
+			require.True(t, strings.HasPrefix(started, "cannot start the device: "), started)
+
+			var doc struct {
+				Device       string            `json:"device"`
+				Editions     []string          `json:"editions"`
+				Budget       map[string]int    `json:"budget"`
+				Units        []json.RawMessage `json:"units"`
+				Requirements []json.RawMessage `json:"requirements"`
+				Stopped      string            `json:"stopped"`
+			}
+			j, err := os.ReadFile(jsonFile)
+			require.NoError(t, err)
+			dec := json.NewDecoder(bytes.NewReader(j))
+			dec.DisallowUnknownFields()
+			require.NoError(t, dec.Decode(&doc), "%s", j)
+			assert.Equal(t, device, doc.Device)
+			assert.Equal(t, []string{"draft-2023"}, doc.Editions)
+			assert.Equal(t, map[string]int{"schedules": 30, "shrink_replays": 150}, doc.Budget)
+			assert.NotNil(t, doc.Units)
+			assert.Empty(t, doc.Units)
+			assert.NotNil(t, doc.Requirements)
+			assert.Empty(t, doc.Requirements)
+			assert.Equal(t, started, doc.Stopped, "the JSON says what the JUnit says")
+
+			text, err := os.ReadFile(textFile)
+			require.NoError(t, err)
+			assert.Equal(t, "conformance of "+device+": nothing judged: "+started+"\n", string(text))
 		})
 	}
 }
