@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/benchfig"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/gcpolicy"
-	"github.com/migsim/migsim/spec"
 )
 
 func init() {
@@ -39,28 +36,6 @@ nothing asserts them.
 flags:
 `
 
-// Throughput targets of BenchmarkExploreCanonical (docs/engine.md, "Exploring").
-const (
-	benchTarget = 50_000
-	benchDefect = 10_000
-)
-
-// canonicalScenario is the scenario bench runs when --scenario is not given.
-func canonicalScenario() string {
-	if _, err := catalog.CatalogScenario("flr-during-freeze"); err == nil {
-		return "flr-during-freeze"
-	}
-	return "smoke-migrate"
-}
-
-// isCanonicalBench reports whether bench measured the exploration the
-// throughput targets are for: the catalog's canonical scenario under
-// draft-2023 with its default knobs and settings, explored by pct.
-func isCanonicalBench(t catalog.Target, strategy string) bool {
-	return t.Scenario.Name == canonicalScenario() && catalog.Embedded(t.Scenario) && t.Edition == spec.Draft2023 &&
-		len(t.Knobs()) == 0 && len(t.Settings) == 0 && strategy == engine.StrategyPCT
-}
-
 // runBench implements `migsim bench`.
 func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "vfs" {
@@ -68,7 +43,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 	fs.SetOutput(stdout)
-	tf := addTargetFlags(fs, canonicalScenario())
+	tf := addTargetFlags(fs, benchfig.CanonicalScenario())
 	seconds := fs.Float64("seconds", 0, "keep running batches until this many seconds have passed")
 	schedules := fs.Int("schedules", 2000, "schedules per batch")
 	strategy := fs.String("strategy", engine.StrategyPCT, "random or pct")
@@ -105,37 +80,11 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim bench: %s\n", userError(err))
 		return exitFinding
 	}
-	var total engine.Summary
-	start := time.Now()
-	for batch := 0; batch == 0 || time.Since(start).Seconds() < *seconds; batch++ {
-		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: *strategy,
-			Schedules: *schedules, Seed: b.Seed + uint64(batch), Jobs: 1, PCTDepth: b.Depth, MaxSteps: catalog.DefaultJudgeMaxSteps})
-		if err != nil {
-			fmt.Fprintf(stderr, "migsim bench: %v\n", err)
-			return exitFinding
-		}
-		total.Schedules += sum.Schedules
-		total.Decisions += sum.Decisions
-		total.ExecutedDecisions += sum.ExecutedDecisions
-		total.Failing += sum.Failing
-		total.Elapsed += sum.Elapsed
+	total, err := benchfig.Batches(f, b, *strategy, *schedules, *seconds)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim %v\n", err)
+		return exitFinding
 	}
-	fmt.Fprintf(stdout, "bench %s: %s, 1 job\n", targetText(t), *strategy)
-	fmt.Fprintf(stdout, "schedules: %d, decisions: %d (%.1f per schedule), failing: %d, elapsed %s\n",
-		total.Schedules, total.Decisions, float64(total.Decisions)/float64(total.Schedules), total.Failing,
-		total.Elapsed.Round(time.Millisecond))
-	rate := total.SchedulesPerSecond()
-	fmt.Fprintf(stdout, "throughput: %.0f schedules/s, %.0f ns/decision\n", rate, total.NsPerDecision())
-	switch {
-	case !isCanonicalBench(t, *strategy):
-		fmt.Fprintf(stdout, "target: none for this exploration (the %d schedules/s target is the canonical one's: %s %s, default knobs, pct)\n",
-			benchTarget, canonicalScenario(), spec.Draft2023)
-	case rate >= benchTarget:
-		fmt.Fprintf(stdout, "target: >= %d schedules/s met\n", benchTarget)
-	case rate >= benchDefect:
-		fmt.Fprintf(stdout, "target: >= %d schedules/s missed (not below the defect line of %d)\n", benchTarget, benchDefect)
-	default:
-		fmt.Fprintf(stdout, "target: below %d schedules/s: a defect to report (target %d)\n", benchDefect, benchTarget)
-	}
+	benchfig.WriteThroughput(stdout, targetText(t), *strategy, total, benchfig.IsCanonical(t, *strategy))
 	return exitOK
 }
