@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -21,7 +18,7 @@ import (
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/profiling"
-	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/internal/runselect"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -135,7 +132,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if fs.NArg() > 0 || fs.NFlag() > 1 {
 			return usageError(stderr, "run", "--list takes no other flag and no argument: it lists the embedded catalog")
 		}
-		return listScenarios(stdout, stderr)
+		if err := runselect.WriteList(stdout); err != nil {
+			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+			return exitUsage
+		}
+		return exitOK
 	}
 	opt := runOptions{jobs: *jobs, format: *format, writeRegress: *writeRegress, regressDir: *regressDir}
 	if fs.Changed("regress-dir") && !opt.writeRegress {
@@ -168,22 +169,22 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
-	scens, err := runScenarios(fs.Args())
+	scens, err := runselect.Scenarios(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		return exitUsage
 	}
-	if why := nothingToJudge(scens, opt.edition); why != "" {
+	if why := runselect.NothingToJudge(scens, opt.edition); why != "" {
 		fmt.Fprintf(stderr, "migsim run: nothing to judge: %s\n", why)
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		for _, s := range unjudged(scens, opt.edition) {
-			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line%s: nothing of it is judged\n", s, forEdition(opt.edition))
+		for _, s := range runselect.Unjudged(scens, opt.edition) {
+			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line%s: nothing of it is judged\n", s, runselect.ForEdition(opt.edition))
 		}
 	}
 	if opt.writeRegress {
-		if err := checkRegressDirs(scens, opt.regressDir); err != nil {
+		if err := runselect.CheckRegressDirs(scens, opt.regressDir); err != nil {
 			return usageError(stderr, "run", "--write-regress: %v", err)
 		}
 	}
@@ -289,123 +290,9 @@ func writeTableFile(file, format string, rows []catalog.Outcome, regressDir, rep
 	return errors.Join(verdicttable.Write(f, format, rows, regressDir, reportDir), f.Close())
 }
 
-// listScenarios prints the embedded catalog's scenarios in its order
-// (question, then name): "Q<question>  <name>  <title>" ("-" for a
-// scenario that answers no seed question), the names padded to one column.
-func listScenarios(stdout, stderr io.Writer) int {
-	ss, err := catalog.Catalog()
-	if err != nil {
-		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
-		return exitUsage
-	}
-	width := 0
-	for _, s := range ss {
-		width = max(width, len(s.Name))
-	}
-	for _, s := range ss {
-		q := "-"
-		if s.Question > 0 {
-			q = fmt.Sprintf("Q%d", s.Question)
-		}
-		fmt.Fprintf(stdout, "%-4s %-*s  %s\n", q, width, s.Name, s.Title)
-	}
-	return exitOK
-}
-
 // usageError prints a usage error of a subcommand and returns exitUsage.
 func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 	fmt.Fprintf(stderr, "migsim %s: "+format+"\n", append([]any{cmd}, a...)...)
 	fmt.Fprintf(stderr, "run 'migsim %s --help' for usage\n", cmd)
 	return exitUsage
-}
-
-// nothingToJudge says why the scenarios have no row under edition (0:
-// every edition), "" when they have one: a run that judges nothing is an
-// input problem, not a pass.
-func nothingToJudge(scens []*scenario.Scenario, edition spec.Edition) string {
-	var eds []string
-	for _, s := range scens {
-		for _, e := range s.Expect {
-			if edition == 0 || e.Edition == edition {
-				return ""
-			}
-			if !slices.Contains(eds, e.Edition.String()) {
-				eds = append(eds, e.Edition.String())
-			}
-		}
-	}
-	switch {
-	case len(eds) > 0:
-		return fmt.Sprintf("--spec %s: no expect line is for %s (the lines are for %s)", edition, edition, strings.Join(eds, ", "))
-	case len(scens) == 1:
-		return fmt.Sprintf("%s: scenario %s has no expect lines (docs/scenarios.md: expect EDITION VERDICT)", scens[0].File, scens[0].Name)
-	}
-	return fmt.Sprintf("none of the %s has expect lines", plural.Count(len(scens), "scenario"))
-}
-
-// unjudged names the scenarios of scens with no expect line, or none for
-// edition (when it is not 0), in order: a scenario the user named that
-// gives no row while others do.
-func unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
-	var out []string
-	for _, s := range scens {
-		if len(s.Expect) == 0 || edition != 0 && !slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }) {
-			name := "scenario " + s.Name
-			if s.File != "" {
-				name = s.File + " (" + name + ")"
-			}
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
-// forEdition is " for E" when --spec names an edition.
-func forEdition(ed spec.Edition) string {
-	if ed == 0 {
-		return ""
-	}
-	return " for " + ed.String()
-}
-
-// runScenarios loads and checks the scenarios named by files (a path, or
-// a catalog name, as explore takes them), or the embedded catalog when
-// there are none.
-func runScenarios(files []string) ([]*scenario.Scenario, error) {
-	if len(files) == 0 {
-		return catalog.Catalog()
-	}
-	var out []*scenario.Scenario
-	for _, f := range files {
-		s, err := catalog.FindScenario(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// checkRegressDirs checks, before anything runs, that every regression
-// schedule can be written: the catalog's under dir, a scenario file's
-// next to it.
-func checkRegressDirs(scens []*scenario.Scenario, dir string) error {
-	checked := map[string]bool{}
-	if len(scens) == 0 {
-		return catalog.CheckOutputDir(dir)
-	}
-	for _, s := range scens {
-		d := dir
-		if !catalog.Embedded(s) {
-			d = filepath.Dir(s.File)
-		}
-		if checked[d] {
-			continue
-		}
-		checked[d] = true
-		if err := catalog.CheckOutputDir(d); err != nil {
-			return err
-		}
-	}
-	return nil
 }

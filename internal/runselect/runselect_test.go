@@ -1,0 +1,83 @@
+package runselect
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+)
+
+// Why a selection gives no row, and which scenario of it gives none while
+// others do: no expect line at all, or none for --spec's edition.
+func TestNothingToJudge(t *testing.T) {
+	draft := &scenario.Scenario{Name: "a", File: "a.scn", Expect: []scenario.Expectation{{Edition: spec.Draft2023}}}
+	none := &scenario.Scenario{Name: "b", File: "dir/b.scn"}
+	embedded := &scenario.Scenario{Name: "c"}
+	for _, tc := range []struct {
+		name     string
+		scens    []*scenario.Scenario
+		edition  spec.Edition
+		why      string
+		unjudged []string
+	}{
+		{"a row", []*scenario.Scenario{draft, none}, 0, "", []string{"dir/b.scn (scenario b)"}},
+		{"a row of the edition", []*scenario.Scenario{draft}, spec.Draft2023, "", nil},
+		{"no line for the edition", []*scenario.Scenario{draft, none}, spec.Virtio14,
+			"--spec virtio-1.4: no expect line is for virtio-1.4 (the lines are for draft-2023)", []string{"a.scn (scenario a)", "dir/b.scn (scenario b)"}},
+		{"one scenario without lines", []*scenario.Scenario{none}, 0,
+			"dir/b.scn: scenario b has no expect lines (docs/scenarios.md: expect EDITION VERDICT)", []string{"dir/b.scn (scenario b)"}},
+		{"none with lines", []*scenario.Scenario{none, embedded}, 0, "none of the 2 scenarios has expect lines", []string{"dir/b.scn (scenario b)", "scenario c"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.why, NothingToJudge(tc.scens, tc.edition))
+			assert.Equal(t, tc.unjudged, Unjudged(tc.scens, tc.edition))
+		})
+	}
+	assert.Equal(t, "", ForEdition(0))
+	assert.Equal(t, " for draft-2023", ForEdition(spec.Draft2023))
+}
+
+// The catalog's list: one line a scenario, the names in one column, and
+// every name one Scenarios takes.
+func TestWriteList(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteList(&b))
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.NotEmpty(t, lines)
+	col := -1
+	titleAt := regexp.MustCompile(`^\S+ +\S+ +`)
+	for _, l := range lines {
+		f := strings.Fields(l)
+		require.GreaterOrEqual(t, len(f), 3, l)
+		assert.Regexp(t, `^(Q\d+|-)$`, f[0])
+		c := len(titleAt.FindString(l)) // where the title starts
+		if col == -1 {
+			col = c
+		}
+		assert.Equal(t, col, c, "the titles start in one column: %q", l)
+		ss, err := Scenarios([]string{f[1]})
+		require.NoError(t, err, f[1])
+		assert.Equal(t, f[1], ss[0].Name)
+	}
+}
+
+// The directories --write-regress writes to are checked before anything
+// runs: the catalog's under dir, a scenario file's next to it.
+func TestCheckRegressDirs(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "f")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	user := &scenario.Scenario{Name: "u", File: filepath.Join(file, "u.scn")}
+	assert.NoError(t, CheckRegressDirs(nil, filepath.Join(base, "new")), "the catalog's directory is made")
+	assert.DirExists(t, filepath.Join(base, "new"))
+	assert.ErrorContains(t, CheckRegressDirs(nil, filepath.Join(file, "sub")), filepath.Join(file, "sub"))
+	assert.ErrorContains(t, CheckRegressDirs([]*scenario.Scenario{user}, base), file, "a file's schedule goes next to it")
+}
