@@ -35,7 +35,7 @@ const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v 
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
        [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
-       [--explain-runs N] [--write-run N] [--progress auto|always|never]
+       [--explain-runs N] [--write-run N] [--progress auto|always|never] [--format text|json]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -94,6 +94,14 @@ When nothing is found, the "expected:" line under "no findings" names the
 expect line too: pass, or a verdict this exploration did not find (exit 0
 all the same: the exit code says whether something was found).
 
+--format json prints, in place of the text, one JSON document: scenario,
+edition, knobs and settings, the header's target and budget, explored
+(strategy, budget, schedules, pruned, executed, distinct, failing, for
+dfs the bound and whether it was exhaustive), the findings, the first
+finding (shrunk), its schedule file and replay command, under the names
+of migsim run --format json (docs/scenarios.md, "The table as JSON";
+docs/engine.md, "Exploring"); --write-run's line goes to stderr.
+
 Exit 0 when nothing was found, 1 on a finding (the scenario's expected
 verdict too), 2 on a usage error or when the results cannot be written
 (under --out, or stdout: a full disk), 130 when interrupted.
@@ -132,6 +140,8 @@ type exploreRun struct {
 	writeRun int
 	// maxStepsSet is whether --max-steps was given.
 	maxStepsSet bool
+	// json is --format json: one document on stdout.
+	json bool
 }
 
 // runExplore implements `migsim explore`.
@@ -156,6 +166,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progressMode := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
+	format := fs.String("format", "text", "output format: text or json (one document)")
 	writeRunN := fs.Int("write-run", 0, "also write the schedule file of schedule N of the exploration, with or without a finding (random and pct)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, exploreUsage)
@@ -172,6 +183,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.CheckInts(fs, exploreLimits...); err != nil {
 		return usageError(stderr, "explore", "%v", err)
+	}
+	if *format != "text" && *format != "json" {
+		return usageError(stderr, "explore", "--format %q: want text or json", *format)
 	}
 	if *noShrink && fs.Changed("shrink-replays") {
 		return usageError(stderr, "explore", "--no-shrink and --shrink-replays contradict each other: give one")
@@ -244,7 +258,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
-		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never"}
+		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -305,7 +319,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			return usageError(stderr, "explore", "--out: %v", err)
 		}
 	}
-	fmt.Fprintf(stdout, "explore %s: %s%s\n", rep.Target, rep.Budget, header)
+	if !run.json {
+		fmt.Fprintf(stdout, "explore %s: %s%s\n", rep.Target, rep.Budget, header)
+	}
 	var memo *engine.MemoConfig
 	if run.memo && seedFree {
 		memo = &engine.MemoConfig{}
@@ -322,7 +338,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: requirements and actors of the findings: %s\n", userError(err))
 	}
 	rep.Summary = sum
-	rep.PrintSummary(stdout)
+	if !run.json {
+		rep.PrintSummary(stdout)
+	}
 	code := exitOK
 	rep.Expected = report.NoFindingNote(t)
 	if len(sum.Findings) > 0 {
@@ -408,7 +426,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		}
 		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
 	}
-	rep.PrintResult(stdout, userError)
+	printResult(stdout, &rep, run.json)
 	if sum.Interrupted {
 		return exitInterrupted
 	}
@@ -423,10 +441,25 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %v\n", n, err)
 			return exitUsage
 		}
-		fmt.Fprintf(stdout, "run #%d (seed %d): %s, %d steps\nrun schedule: %s (trace hash %s)\ntrace: migsim trace %s (or migsim replay %s --trace)\n",
+		w := stdout
+		if run.json { // stdout holds the document alone
+			w = stderr
+		}
+		fmt.Fprintf(w, "run #%d (seed %d): %s, %d steps\nrun schedule: %s (trace hash %s)\ntrace: migsim trace %s (or migsim replay %s --trace)\n",
 			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, p, p)
 	}
 	return code
+}
+
+// printResult prints the end of explore's and merge's report: the text's
+// findings and schedule (report.Exploration.PrintResult), or with
+// --format json the whole report as one document.
+func printResult(stdout io.Writer, rep *report.Exploration, asJSON bool) {
+	if asJSON {
+		_ = rep.WriteJSON(stdout) // a write error is main's (writecheck): exit 2
+		return
+	}
+	rep.PrintResult(stdout, userError)
 }
 
 // keepSchedule writes a schedule file where explore and merge write it

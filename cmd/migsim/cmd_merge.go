@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-const mergeUsage = `usage: migsim merge [--out DIR] DIR|FILE...
+const mergeUsage = `usage: migsim merge [--out DIR] [--format text|json] DIR|FILE...
 
 Reads the shard summaries (*.summary.json) that 'migsim explore --shard i/n'
 wrote into each DIR (or the FILEs given), checks that they are the n shards
@@ -35,7 +35,9 @@ the union, the first finding of each oracle over all shards, and the shrunk
 first finding, whose schedule file it writes under --out with the name one
 process would give it (beside, as NAME.1.json and so on, when --out
 holds another schedule there, as explore does). Only the throughput line differs (and a dfs budget
-is per shard). --out is checked before anything is read.
+is per shard). --out is checked before anything is read. --format json
+prints the report as one JSON document, explore --format json's, with
+merged: the number of shard summaries.
 
 Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
 missing or mismatched summaries or when the schedule file cannot be
@@ -50,6 +52,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
 	fs.SetOutput(stdout)
 	out := fs.String("out", ".", "directory for the first finding's schedule file")
+	format := fs.String("format", "text", "output format: text or json (one document)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, mergeUsage)
 		fs.PrintDefaults()
@@ -62,6 +65,9 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() == 0 {
 		return usageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
+	}
+	if *format != "text" && *format != "json" {
+		return usageError(stderr, "merge", "--format %q: want text or json", *format)
 	}
 	if err := cliflag.CheckOutputDir(*out); err != nil {
 		return usageError(stderr, "merge", "--out: %v", err)
@@ -77,8 +83,11 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
-	fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
-	rep.PrintSummary(stdout)
+	asJSON := *format == "json"
+	if !asJSON {
+		fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)
+		rep.PrintSummary(stdout)
+	}
 	if rep.Schedule != nil {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
@@ -89,7 +98,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	rep.PrintResult(stdout, userError)
+	printResult(stdout, rep, asJSON)
 	if rep.Summary.Interrupted {
 		return exitInterrupted // the merged search is not the whole one
 	}

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// ExplorationDoc is the JSON document `migsim explore --format json` and
+// `migsim merge --format json` print in place of the text report: what was
+// explored, what it covered and the first finding with its schedule file,
+// under the names `migsim run --format json` gives the same things in a
+// row (docs/scenarios.md, "The table as JSON").
+type ExplorationDoc struct {
+	// Scenario, Edition, Knobs and Settings are the target; Target and
+	// Budget the text header's words for it and its budget.
+	Scenario string   `json:"scenario"`
+	Edition  string   `json:"edition"`
+	Knobs    []string `json:"knobs"`
+	Settings []string `json:"settings,omitempty"`
+	Target   string   `json:"target"`
+	Budget   string   `json:"budget"`
+	// Explored is what the exploration covered.
+	Explored DocExplored `json:"explored"`
+	// Findings are the first finding of each oracle, lowest schedule
+	// index first; Finding the first one's, shrunk when it was (its impact,
+	// requirements and actors then the shrunk run's).
+	Findings []DocFinding    `json:"findings"`
+	Finding  *engine.Finding `json:"finding,omitempty"`
+	// Shrunk is the first finding's size before and after shrinking;
+	// NotShrunk says it was kept as found (--no-shrink).
+	Shrunk    *DocShrunk `json:"shrunk,omitempty"`
+	NotShrunk bool       `json:"not_shrunk,omitempty"`
+	// Expected is the "expected:" line: how the first finding, or
+	// finding nothing, stands to the scenario's expect line.
+	Expected string `json:"expected,omitempty"`
+	Caveat   string `json:"caveat,omitempty"`
+	// Schedule is the first finding's schedule file as written, Replay
+	// the command that replays it.
+	Schedule string `json:"schedule,omitempty"`
+	Replay   string `json:"replay,omitempty"`
+	// Merged is the number of shard summaries merge combined (absent for
+	// explore).
+	Merged int `json:"merged,omitempty"`
+}
+
+// DocExplored is what an exploration covered, as a row's explored object
+// names it: the strategy and its budget (dfs: the run budget, per shard),
+// the complete runs (schedules; dfs: interleavings), runs pruned, runs
+// executed, distinct interleavings (capped: a lower bound), runs that ended
+// in a finding and, for dfs, the bound and whether the search was
+// exhaustive within it (complete_within_bound) or altogether
+// (complete_unbounded; exhaustive, as a row's).
+type DocExplored struct {
+	Strategy            string `json:"strategy"`
+	Budget              int    `json:"budget"`
+	Schedules           int    `json:"schedules"`
+	Pruned              int    `json:"pruned,omitempty"`
+	Executed            int    `json:"executed"`
+	Distinct            int    `json:"distinct"`
+	DistinctCapped      bool   `json:"distinct_capped,omitempty"`
+	Failing             int    `json:"failing"`
+	Bound               *int   `json:"bound,omitempty"`
+	Exhaustive          bool   `json:"exhaustive,omitempty"`
+	CompleteWithinBound *bool  `json:"complete_within_bound,omitempty"`
+	CompleteUnbounded   *bool  `json:"complete_unbounded,omitempty"`
+	BoundHit            bool   `json:"bound_hit,omitempty"`
+	StateHits           int    `json:"state_hits,omitempty"`
+	Shards              int    `json:"shards,omitempty"`
+	Interrupted         bool   `json:"interrupted"`
+}
+
+// DocFinding is one finding of the list: its schedule's index and seed,
+// and the finding as found.
+type DocFinding struct {
+	Index   int            `json:"index"`
+	Seed    uint64         `json:"seed"`
+	Finding engine.Finding `json:"finding"`
+}
+
+// DocShrunk is a finding's size before and after shrinking.
+type DocShrunk struct {
+	Before engine.Size `json:"before"`
+	After  engine.Size `json:"after"`
+}
+
+// Doc is the report as its JSON document. The scenario, edition, knobs
+// and settings are read from Target ("NAME EDITION [KNOB…] [set:K=V…]", as
+// explore's header writes it).
+func (r *Exploration) Doc() ExplorationDoc {
+	sum := &r.Summary
+	d := ExplorationDoc{Target: r.Target, Budget: r.Budget, Knobs: []string{}, Findings: []DocFinding{},
+		NotShrunk: r.NotShrunk, Expected: r.Expected, Caveat: r.Caveat, Merged: r.Merged}
+	for i, f := range strings.Fields(r.Target) {
+		switch {
+		case i == 0:
+			d.Scenario = f
+		case i == 1:
+			d.Edition = f
+		case strings.HasPrefix(f, "set:"):
+			d.Settings = append(d.Settings, strings.TrimPrefix(f, "set:"))
+		default:
+			d.Knobs = append(d.Knobs, f)
+		}
+	}
+	d.Explored = DocExplored{Strategy: r.Strategy, Budget: r.Schedules, Schedules: sum.Schedules, Pruned: sum.Pruned,
+		Executed: sum.Executed, Distinct: sum.Distinct, DistinctCapped: sum.DistinctCapped, Failing: sum.Failing,
+		StateHits: sum.StateHits, Interrupted: sum.Interrupted}
+	if sum.Shards > 1 {
+		d.Explored.Shards = sum.Shards
+	}
+	if r.Strategy == engine.StrategyDFS {
+		b := r.Bound
+		within, unbounded := sum.Complete, sum.Complete && !sum.BoundHit
+		d.Explored.Bound, d.Explored.CompleteWithinBound, d.Explored.CompleteUnbounded = &b, &within, &unbounded
+		d.Explored.Exhaustive, d.Explored.BoundHit = unbounded, sum.BoundHit
+	}
+	for _, rep := range sum.Findings {
+		d.Findings = append(d.Findings, DocFinding{Index: rep.Index, Seed: rep.Seed, Finding: rep.Finding})
+	}
+	if len(sum.Findings) > 0 {
+		fd := sum.Findings[0].Finding
+		d.Finding = &fd
+	}
+	if sr := r.Shrunk; sr != nil {
+		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After}
+		if fd := sr.Result.Finding; fd != nil {
+			d.Finding = fd
+		}
+	}
+	if r.Schedule != nil && r.Path != "" {
+		d.Schedule, d.Replay = r.Path, "migsim replay "+r.Path
+	}
+	return d
+}
+
+// WriteJSON writes the report's JSON document (Doc), indented, and a
+// newline.
+func (r *Exploration) WriteJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(r.Doc(), "", "  ")
+	if err != nil {
+		return fmt.Errorf("report: encode json: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
+)
+
+// The document reads the target's parts from the header's text, gives a
+// dfs search its bound and completeness (a sampling none), and names the
+// schedule file only when one was written.
+func TestExplorationDoc(t *testing.T) {
+	found := engine.Report{Index: 3, Seed: 9, Finding: engine.Finding{Oracle: "frozen-context", Step: 4}}
+	shrunkFd := engine.Finding{Oracle: "frozen-context", Step: 2, Impact: "rule-only"}
+	for _, tc := range []struct {
+		name string
+		rep  Exploration
+		want func(t *testing.T, d ExplorationDoc)
+	}{
+		{"pct with a finding, knobs and settings", Exploration{Target: "s draft-2023 flr-vs-mode=hold-reply set:vfs=2", Budget: "pct 10 schedules",
+			Strategy: engine.StrategyPCT, Schedules: 10,
+			Summary:  engine.Summary{Schedules: 10, Executed: 9, Distinct: 4, Failing: 2, Findings: []engine.Report{found}},
+			Shrunk:   &engine.ShrinkResult{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 3}, Result: engine.Result{Finding: &shrunkFd}},
+			Schedule: &schedfile.Schedule{}, Path: "out/s.json"},
+			func(t *testing.T, d ExplorationDoc) {
+				assert.Equal(t, []any{"s", "draft-2023", []string{"flr-vs-mode=hold-reply"}, []string{"vfs=2"}}, []any{d.Scenario, d.Edition, d.Knobs, d.Settings})
+				assert.Nil(t, d.Explored.Bound)
+				assert.Equal(t, []int{10, 10, 9, 4, 2}, []int{d.Explored.Budget, d.Explored.Schedules, d.Explored.Executed, d.Explored.Distinct, d.Explored.Failing})
+				require.Len(t, d.Findings, 1)
+				assert.Equal(t, DocFinding{Index: 3, Seed: 9, Finding: found.Finding}, d.Findings[0])
+				assert.Equal(t, &shrunkFd, d.Finding, "the shrunk run's finding")
+				assert.Equal(t, &DocShrunk{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 3}}, d.Shrunk)
+				assert.Equal(t, []string{"out/s.json", "migsim replay out/s.json"}, []string{d.Schedule, d.Replay})
+			}},
+		{"dfs exhausted within its bound", Exploration{Target: "s virtio-1.4", Strategy: engine.StrategyDFS, Bound: 2, Schedules: 1000,
+			Summary: engine.Summary{Schedules: 40, Complete: true, BoundHit: true, Shards: 4}, Merged: 4},
+			func(t *testing.T, d ExplorationDoc) {
+				assert.Equal(t, []string{}, d.Knobs)
+				assert.Nil(t, d.Settings)
+				require.NotNil(t, d.Explored.Bound)
+				assert.Equal(t, 2, *d.Explored.Bound)
+				assert.Equal(t, []bool{true, false, false, true}, []bool{*d.Explored.CompleteWithinBound, *d.Explored.CompleteUnbounded, d.Explored.Exhaustive, d.Explored.BoundHit})
+				assert.Equal(t, []int{4, 4}, []int{d.Explored.Shards, d.Merged})
+				assert.Empty(t, d.Findings)
+				assert.Nil(t, d.Finding)
+				assert.Empty(t, d.Schedule)
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.want(t, tc.rep.Doc())
+			var b bytes.Buffer
+			require.NoError(t, tc.rep.WriteJSON(&b))
+			var back ExplorationDoc
+			require.NoError(t, json.Unmarshal(b.Bytes(), &back), b.String())
+			assert.Equal(t, tc.rep.Doc().Target, back.Target)
+			assert.NotNil(t, back.Findings, "findings is a list, never null")
+		})
+	}
+}
