@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -230,6 +232,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			startErrorReports(o, err, stderr)
 		}
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
+		if reportFileError(err, o.reports) {
+			return exitUnwritten
+		}
 		return deviceErrorExit(err)
 	}
 	if ctx.Err() != nil {
@@ -384,6 +389,23 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		opts = append(opts, conformance.Progress(stderr))
 	}
 	return opts, closers, nil
+}
+
+// reportFileError reports whether err is the file system refusing one of
+// the --report FORMAT=FILE files (a full disk): an output error, exit 2,
+// not the device's failure (1). Only those paths count: an exec device's
+// pipe fails with the same error type.
+func reportFileError(err error, reports []string) bool {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	for _, r := range reports {
+		if _, file, ok := strings.Cut(r, "="); ok && filepath.Clean(file) == filepath.Clean(pe.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // conformBudget is the kit's budget the flags give (--budget,

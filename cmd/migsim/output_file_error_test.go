@@ -18,7 +18,8 @@ const flrFindingName = "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_m
 // (a finding or mismatch: README, "Exit codes"). Each flag is tried with a
 // path in a directory that cannot exist (below a regular file) and with a
 // directory where the command writes a file, whether the command checks
-// the path before it runs or finds out when it writes.
+// the path before it runs or finds out when it writes, and, for the
+// report files written at the end, with a full disk.
 func TestOutputFileErrorsExit2(t *testing.T) {
 	base := t.TempDir()
 	file := filepath.Join(base, "regular-file")
@@ -72,8 +73,16 @@ func TestOutputFileErrorsExit2(t *testing.T) {
 		{"conform --report junit=, a directory", append(conform, "--report", "junit="+asDir), asDir},
 		{"conform --replay-dir below a file", []string{"conform", "--device", "builtin:blk", "--parts", "rows", "--budget", "short", "--replay-dir", missing}, missing},
 		{"conform --transcript, a directory", []string{"conform", "--device", "exec:/bin/true", "--transcript", asDir}, asDir},
+		// A full disk: /dev/full opens and refuses every write.
+		{"run --report json=, a full disk", append(runFlr, "--report", "json=/dev/full", smokeScenario), "/dev/full"},
+		{"conform --report json=, a full disk", append(conform, "--report", "json=/dev/full"), "/dev/full"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.path == "/dev/full" {
+				if _, err := os.Stat("/dev/full"); err != nil {
+					t.Skipf("no /dev/full: %v", err)
+				}
+			}
 			code, _, stderr := runSimCLI(t, tc.args...)
 			assert.Equal(t, exitUsage, code, stderr)
 			assert.Contains(t, stderr, tc.path)
