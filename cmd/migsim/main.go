@@ -3,21 +3,11 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"runtime/debug"
 	"sort"
-	"strings"
 
-	"github.com/spf13/pflag"
-
-	"github.com/migsim/migsim/internal/buildinfo"
-	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/writecheck"
 	"github.com/migsim/migsim/scenario"
 )
@@ -128,91 +118,4 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'migsim <command> --help' for a command's flags, 'migsim help flags' for every")
 	fmt.Fprintln(w, "command's, 'migsim help exit' for the exit codes, 'migsim --version' for the version,")
 	fmt.Fprintln(w, "'migsim run --list' for the catalog's scenarios.")
-}
-
-func init() {
-	register(command{name: "version", summary: "print migsim's version and build identity: module version, VCS revision, Go version (also --version)", run: runVersion})
-}
-
-const versionUsage = `usage: migsim version [--format text|json] (or migsim --version)
-
-Prints the module version, the VCS revision and the Go version the binary
-was built from (runtime/debug.ReadBuildInfo; "devel" for a build without a
-module version: go build or go run in the source tree), then the revision
-in full and whether the tree was modified, the executable's SHA-256 (its
-first 16 hex digits) when the build is not VCS-stamped or its tree was
-modified, and the build identity that shard summaries record and migsim
-merge compares (docs/scale.md). --format json prints the same as one JSON
-document: version, revision, modified, go, sha256, build.
-`
-
-// runVersion implements `migsim version` and `migsim --version`.
-func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("version", pflag.ContinueOnError)
-	fs.SetOutput(stdout)
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprint(stdout, versionUsage+"\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := cliflag.Parse(fs, args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
-		}
-		return usageError(stderr, "version", "%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "version", "unexpected arguments %q", fs.Args())
-	}
-	if *format != "text" && *format != "json" {
-		return usageError(stderr, "version", "--format %q: want text or json", *format)
-	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		bi = nil
-	}
-	d := buildinfo.Describe(bi, buildinfo.Running())
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
-			fmt.Fprintf(stderr, "migsim version: write: %v\n", err)
-			return exitUnwritten
-		}
-		return exitOK
-	}
-	fmt.Fprintln(stdout, buildinfo.Text(bi))
-	fmt.Fprint(stdout, d.Lines())
-	return exitOK
-}
-
-// outputFileError reports whether err is the file system refusing a file
-// the command writes under dir (its --out, --report-dir or --regress-dir;
-// "" for any path): a path it cannot create, open, write or rename into
-// place (*fs.PathError, *os.LinkError, which name the path). Such an error is
-// an input error, exit 2, never 1 (a finding): the README's exit codes.
-// A path outside dir is left to the caller: an exec device's pipe fails
-// with a *fs.PathError too, and that is the device's failure.
-func outputFileError(err error, dir string) bool {
-	var pe *fs.PathError
-	var le *os.LinkError
-	var path string
-	switch {
-	case errors.As(err, &pe):
-		path = pe.Path
-	case errors.As(err, &le):
-		path = le.New
-	default:
-		return false
-	}
-	if dir == "" {
-		return true
-	}
-	within := func(p, d string) bool {
-		rel, err := filepath.Rel(d, p)
-		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-	}
-	// A file under dir, or dir itself or a directory on the way to it
-	// (os.MkdirAll).
-	return within(filepath.Clean(path), filepath.Clean(dir)) || within(filepath.Clean(dir), filepath.Clean(path))
 }
