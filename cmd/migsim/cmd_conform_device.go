@@ -1,15 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/internal/benchfig"
 	"github.com/migsim/migsim/internal/devicearg"
-	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -42,43 +41,24 @@ func listBuiltins(w io.Writer) {
 	}
 }
 
-// conformBench measures runs per second in-process and with the device.
+// conformBench measures runs per second in-process and with the device
+// (benchfig.WriteDevices).
 func conformBench(o conformOptions, stdout, stderr io.Writer) int {
 	n := o.schedules
 	if n <= 0 {
-		n = 300
+		n = benchfig.DefaultDeviceSchedules
 	}
-	devs := []conformance.Device{conformance.FactoryDevice(builtinBlk+" (in-process)", blk.New)}
+	devs := []conformance.Device{benchfig.Reference(nil)}
 	if o.device != "" {
 		d, _, err := parseDevice(o)
 		if err != nil {
 			return usageError(stderr, "conform", "%v", err)
 		}
-		if t, ok := d.(interface{ DeviceType() string }); ok && t.DeviceType() == "net" {
-			// A virtio-net device runs a virtio-net row, against the reference virtio-net.
-			ref, _ := conformance.BuiltinDevice(builtinNet)
-			f, _, _ := ref.Open()
-			devs[0] = conformance.NetFactoryDevice(builtinNet+" (in-process)", f)
-		}
-		devs = append(devs, d)
+		devs = []conformance.Device{benchfig.Reference(d), d}
 	}
-	var base float64
-	for i, d := range devs {
-		tp, err := conformance.MeasureThroughput(context.Background(), d, n, o.jobs)
-		if err != nil {
-			fmt.Fprintf(stderr, "migsim conform: %v\n", err)
-			return deviceErrorExit(err)
-		}
-		if i == 0 { // the row (the device type's bench row) and the edition
-			fmt.Fprintf(stdout, "throughput of %s: %d random schedules, memo off, jobs %d\n", tp.Row, n, o.jobs)
-		}
-		line := fmt.Sprintf("  %-40s %6d runs in %8.3fs: %8.1f runs/s", d.Name(), tp.Runs, tp.Elapsed.Seconds(), tp.PerSecond())
-		if i == 0 {
-			base = tp.PerSecond()
-		} else if tp.PerSecond() > 0 {
-			line += fmt.Sprintf(" (%.1fx slower)", base/tp.PerSecond())
-		}
-		fmt.Fprintln(stdout, line)
+	if err := benchfig.WriteDevices(stdout, devs, n, o.jobs); err != nil {
+		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
+		return deviceErrorExit(err)
 	}
 	return exitOK
 }

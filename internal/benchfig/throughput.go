@@ -1,9 +1,11 @@
-// Package benchfig is what `migsim bench` and `migsim bench vfs` measure
-// and how their figures stand to the targets: the canonical exploration's
-// throughput in batches on one core (schedules/s, ns/decision; targets of
-// docs/engine.md, "Exploring"), and the memory a PF's touched VFs hold
-// (heap per touched VF, peak heap, resident set; docs/owner.md, "Many
-// VFs"), each with the lines the command prints.
+// Package benchfig is what `migsim bench`, `migsim bench vfs` and
+// `migsim conform --bench` measure and how their figures stand to the
+// targets: the canonical exploration's throughput in batches on one core
+// (schedules/s, ns/decision; targets of docs/engine.md, "Exploring"), the
+// memory a PF's touched VFs hold (heap per touched VF, peak heap, resident
+// set; docs/owner.md, "Many VFs"), and a device under test's runs per
+// second against the in-process reference's (docs/conformance.md), each
+// with the lines the command prints.
 package benchfig
 
 import (
