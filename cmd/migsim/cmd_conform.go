@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,14 +19,12 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
-	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/junit"
-	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/replayverdict"
 	"github.com/migsim/migsim/internal/shellquote"
-	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -470,109 +467,23 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	ctx, stop := deviceContext(dev)
 	defer stop()
 	r, err := conformance.ReplayRecorded(ctx, dev, o.replay, engine.RunConfig{}, runs)
-	res, ex := r.Result, r.Explanation
 	if o.trace {
-		if werr := writeTrace(stdout, "text", sc, o.replay, res, r.Events, 0); werr != nil {
+		if werr := writeTrace(stdout, "text", sc, o.replay, r.Result, r.Events, 0); werr != nil {
 			fmt.Fprintf(stderr, "migsim conform: %s: trace: %v\n", o.replay, werr)
 			return exitFinding
 		}
 	}
-	var xe *extdevice.Error
-	switch {
-	case errors.As(err, &xe): // the device broke the protocol, or Ctrl-C ended its request
-		fmt.Fprintf(stderr, "migsim conform: %s with %s: %s\n", o.replay, dev.Name(), deviceMessage(err))
-		return deviceErrorExit(err)
-	case (errors.Is(err, engine.ErrPastEnd) || errors.Is(err, engine.ErrDiverged)) && sc.Finding != nil:
-		// Past the end: every recorded choice was followed and the run
-		// went on, so the finding did not come where it was recorded; an
-		// end-of-run finding may still come. Both are judged leniently.
-		return conformDiverged(ctx, dev, o.replay, sc, res, err, stdout, stderr)
-	case errors.Is(err, engine.ErrDiverged):
-		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s\n", o.replay, dev.Name(), userError(err))
-		return exitFinding
-	case err != nil:
-		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
+	v := replayverdict.Judge(ctx, dev, o.replay, sc, r, err, stdout)
+	if v.Message != "" {
+		fmt.Fprintf(stderr, "migsim conform: %s\n", v.Message)
+	}
+	switch v.Kind {
+	case replayverdict.Fixed:
+		return exitOK
+	case replayverdict.DeviceError:
+		return deviceErrorExit(v.Err)
+	case replayverdict.InputError:
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "replay %s with %s: %s\n", o.replay, dev.Name(), plural.Count(len(res.Choices), "step"))
-	if fd := res.Finding; fd != nil {
-		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-		if len(fd.Reqs) > 0 {
-			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
-		}
-		if len(fd.Actors) > 0 {
-			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
-		}
-		if ex != nil {
-			report.PrintWhy(stdout, ex, res.Choices, nil, 0, userError) // the device's run is not the reference's to record
-		}
-		return exitFinding
-	}
-	fmt.Fprintln(stdout, "no finding")
-	return exitOK
-}
-
-// conformDiverged judges a counterexample whose strict replay with the
-// device left the recording (res, err): it diverged, or followed every
-// recorded choice and went on. A run that took every recorded step and
-// ended without any finding is a fix (exit 0). Otherwise the device now
-// runs differently, and the counterexample is replayed leniently
-// (conformance.ReplayLenient): a run that ends without a finding is a fix
-// (exit 0); the recorded finding (its oracle) is a finding, and so is any
-// other (exit 1: the device still fails the counterexample, another way,
-// a deadlock or the step bound included); the device's own error is its
-// error (protocol, fault, interruption). A recorded step that the lenient
-// run, still going there, never takes is no step of the simulated system:
-// the recording does not fit it, which no device explains (exit 1, does
-// not replay).
-func conformDiverged(ctx context.Context, dev conformance.Device, path string, sc *schedfile.Schedule, res engine.Result, err error, stdout, stderr io.Writer) int {
-	recorded := fmt.Sprintf("%s at step %d", sc.Finding.Oracle, engine.ShownStep(sc.Finding.Step))
-	at := divergedAt(sc.Choices, res.Choices)
-	if at == len(sc.Choices) && len(res.Choices) == len(sc.Choices) && res.Finding == nil && !errors.Is(err, engine.ErrPastEnd) {
-		fmt.Fprintf(stdout, "replay %s with %s: every recorded step was taken and the recorded finding (%s) did not occur: the device no longer fails this counterexample\n",
-			path, dev.Name(), recorded)
-		return exitOK
-	}
-	lr, lerr := conformance.ReplayLenient(ctx, dev, path)
-	if lerr != nil { // the device's error, neither a fix nor a finding
-		how := fmt.Sprintf("diverged at step %d", engine.ShownStep(at))
-		if errors.Is(err, engine.ErrPastEnd) {
-			how = "went on past the recorded steps"
-		}
-		fmt.Fprintf(stderr, "migsim conform: %s with %s: the strict replay %s; replayed leniently: %s\n", path, dev.Name(), how, deviceMessage(lerr))
-		return deviceErrorExit(lerr)
-	}
-	if at < len(sc.Choices) && at < len(lr.Choices) &&
-		!slices.ContainsFunc(lr.Choices[at:], func(c engine.Choice) bool { return c.Label == sc.Choices[at].Label }) {
-		fmt.Fprintf(stderr, "migsim conform: %s does not replay with %s: %s; the recorded step %d %q is never taken, even replayed leniently: the schedule does not fit the scenario\n",
-			path, dev.Name(), userError(err), engine.ShownStep(at), sc.Choices[at].Label)
-		return exitFinding
-	}
-	if errors.Is(err, engine.ErrPastEnd) {
-		fmt.Fprintf(stdout, "replay %s with %s: every recorded step was taken and the run went on past them without the recorded finding (%s)\n", path, dev.Name(), recorded)
-	} else {
-		fmt.Fprintf(stdout, "replay %s with %s: the device now diverges from the recording at step %d (%s)\n", path, dev.Name(), engine.ShownStep(at), userError(err))
-	}
-	switch fd := lr.Finding; {
-	case fd == nil:
-		fmt.Fprintf(stdout, "the recorded finding (%s) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n", recorded)
-		return exitOK
-	case fd.Oracle == sc.Finding.Oracle:
-		fmt.Fprintf(stdout, "replayed leniently, the recorded finding occurs: %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-	default:
-		fmt.Fprintf(stdout, "replayed leniently, another finding occurs (the recorded one, %s, did not): %s at step %d: %s\n",
-			recorded, fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-	}
-	return exitFinding
-}
-
-// divergedAt is the index of the first step where a run's choices differ
-// from the recorded ones, len(rec) when they agree on every recorded step.
-func divergedAt(rec, got []engine.Choice) int {
-	for i, c := range rec {
-		if i >= len(got) || got[i].Actor != c.Actor || got[i].Label != c.Label {
-			return i
-		}
-	}
-	return len(rec)
+	return exitFinding // a finding, or a schedule the device's run does not follow
 }

@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/conformance"
-	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/devicearg"
+	"github.com/migsim/migsim/internal/replayverdict"
 )
 
 // scheduleDevice is the device `migsim COMMAND … REST` replays schedule
@@ -68,13 +68,6 @@ func runFailed(ctx context.Context, stderr io.Writer, cmd, path string, sc *sche
 	return deviceErrorExit(err)
 }
 
-// deviceMessage words the error of a run after "FILE with DEVICE: ",
-// which names the file and the device already: an external device's
-// error alone, else the error as the user reads it.
-func deviceMessage(err error) string {
-	var xe *extdevice.Error
-	if errors.As(err, &xe) {
-		return xe.Error()
-	}
-	return userError(err)
-}
+// deviceMessage words the error of a run after "FILE with DEVICE: "
+// (replayverdict.DeviceMessage).
+var deviceMessage = replayverdict.DeviceMessage
