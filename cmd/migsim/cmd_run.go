@@ -214,6 +214,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	interrupted := err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+		removeStaleReports(*reports, stderr)
 		return exitFinding
 	}
 	if interrupted {
@@ -295,4 +296,20 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 	fmt.Fprintf(stderr, "migsim %s: "+format+"\n", append([]any{cmd}, a...)...)
 	fmt.Fprintf(stderr, "run 'migsim %s --help' for usage\n", cmd)
 	return exitUsage
+}
+
+// removeStaleReports removes the --report files of a run that stopped with
+// an error before it could write them: a file an earlier run left must not
+// read as this run's (a CI job would find a green table). It says so for
+// each file it removed.
+func removeStaleReports(reports []string, stderr io.Writer) {
+	for _, r := range reports {
+		_, file, _ := verdicttable.ParseReport(r)
+		if st, err := os.Lstat(file); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(file); err == nil {
+			fmt.Fprintf(stderr, "migsim run: removed %s, an earlier run's --report %s: this run wrote no table\n", file, r)
+		}
+	}
 }
