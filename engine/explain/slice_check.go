@@ -1,0 +1,140 @@
+package explain
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// SliceCheck is the outcome of CheckSlice: the run that ran the slice's
+// steps first and held every other step back.
+type SliceCheck struct {
+	// Kept is set when that run had the explained finding (the same
+	// oracle, and for the live oracle the same kind) after the recorded
+	// finding's step (the same actor's step with the same ordinal and
+	// label).
+	Kept bool `json:"kept"`
+	// Oracle is the oracle of that run's finding ("" for none).
+	Oracle string `json:"oracle,omitempty"`
+	// Steps counts that run's steps; Pulled those outside the slice it
+	// had to run before the finding (a step of a slice step's actor
+	// ahead of it in its program, or the only steps enabled).
+	Steps  int `json:"steps"`
+	Pulled int `json:"pulled"`
+}
+
+// CheckSlice tests a causal slice (engine.CausalSlice, or a narrower one)
+// of the failing run res of seed by running it: at every decision it
+// picks the slice's next step in the recorded order when it is enabled,
+// else the step its actor must run before it (the actor's next step, which
+// the slice left out), and only when neither is enabled the enabled step
+// recorded earliest. The steps outside the slice are thus held back as
+// long as the run allows. A sound slice keeps the finding: every step that
+// can change what the finding's step sees ran before it in the recorded
+// order, and the held-back steps cannot change it (docs/engine.md,
+// "Explaining"). A slice that leaves out such a step loses the finding
+// when that step's place mattered.
+func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps int) (SliceCheck, error) {
+	if res.Finding == nil {
+		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: the run has no finding", seed)
+	}
+	cs := res.Choices
+	end := min(max(res.Finding.Step, 0), len(cs)-1)
+	x := &explainer{cs: cs[:end+1]}
+	x.index()
+	in := make([]bool, end+1)
+	for _, i := range slice {
+		if i < 0 || i > end {
+			return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: slice step %d outside the run's %d steps", seed, i, end+1)
+		}
+		in[i] = true
+	}
+	order := slices.Clone(slice)
+	slices.Sort(order)
+	order = slices.Compact(order)
+	ch := &sliceFirst{x: x, in: in, ran: make([]bool, end+1), order: order, done: make([]int, len(x.pos))}
+	got, err := engine.NewRunner(engine.RunConfig{MaxSteps: maxSteps}).RunSeed(f, seed, ch)
+	if err != nil {
+		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: %w", seed, err)
+	}
+	out := SliceCheck{Steps: len(got.Choices), Pulled: ch.pulled}
+	if got.Finding != nil {
+		out.Oracle = got.Finding.Oracle
+		at := got.Finding.Step
+		out.Kept = sameFinding(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
+			x.recorded(got.Choices, at) == end
+	}
+	return out, nil
+}
+
+// sliceFirst is CheckSlice's chooser.
+type sliceFirst struct {
+	x *explainer
+	// in marks the slice's steps, ran those run; order lists them
+	// ascending, next is the first of order not run yet.
+	in, ran []bool
+	order   []int
+	next    int
+	done    []int
+	pulled  int
+}
+
+// Choose implements engine.Chooser.
+func (s *sliceFirst) Choose(d *engine.Decision) (int, error) {
+	x := s.x
+	// rec is the recorded index of enabled step i, or -1.
+	rec := func(i int) int {
+		st := d.Enabled[i]
+		for len(s.done) <= st.Actor {
+			s.done = append(s.done, 0)
+		}
+		n := s.done[st.Actor]
+		if st.Actor >= len(x.pos) || n >= len(x.pos[st.Actor]) {
+			return -1
+		}
+		if k := x.pos[st.Actor][n]; x.cs[k].Label == st.Label {
+			return k
+		}
+		return -1
+	}
+	pick := -1
+	if s.next < len(s.order) {
+		want := s.order[s.next]
+		for i := range d.Enabled {
+			// The slice's next step, or its actor's step ahead of it.
+			if k := rec(i); k >= 0 && d.Enabled[i].Actor == x.cs[want].Actor && k <= want {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		// The slice's next step waits: the step recorded earliest, one
+		// outside the slice before a later one of the slice.
+		best := -1
+		for i := range d.Enabled {
+			k := rec(i)
+			key := 2 * k
+			switch {
+			case k < 0:
+				key = 4 * (len(x.cs) + d.Index + 1) // unrecorded: after every recorded step
+			case s.in[k]:
+				key = 2*(len(x.cs)+d.Index+1) + k
+			}
+			if best < 0 || key < best {
+				pick, best = i, key
+			}
+		}
+	}
+	if k := rec(pick); k >= 0 && s.in[k] {
+		s.ran[k] = true
+		for s.next < len(s.order) && s.ran[s.order[s.next]] {
+			s.next++
+		}
+	} else if s.next < len(s.order) {
+		s.pulled++
+	}
+	s.done[d.Enabled[pick].Actor]++
+	return pick, nil
+}

@@ -1,0 +1,106 @@
+package explain
+
+import (
+	"slices"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// DefaultNarrowRuns bounds the runs one NarrowSlice may spend.
+const DefaultNarrowRuns = 400
+
+// Narrowed is a slice NarrowSlice narrowed, with the check of its last
+// accepted narrowing.
+type Narrowed struct {
+	// Slice lists the steps left, ascending; the finding's step is last.
+	Slice []int `json:"slice"`
+	// Check is CheckSlice's outcome on Slice (Kept is always set: a
+	// narrowing is accepted only when its check keeps the finding).
+	Check SliceCheck `json:"check"`
+	// Runs counts the checks run; Cut is set when the budget ended the
+	// narrowing before every step was tried.
+	Runs int  `json:"runs"`
+	Cut  bool `json:"cut,omitempty"`
+}
+
+// NarrowSlice narrows a causal slice (engine.CausalSlice) of the failing
+// run res of seed by running it: it drops from the slice, in turn, every
+// step of one actor other than the finding's, the finding's actor's own
+// earlier steps (its program runs them ahead of the finding's step
+// anyway), then single steps, latest first, and keeps each drop that
+// CheckSlice says keeps the finding. What is left are the steps whose
+// recorded place, ahead of the steps held back, the finding was seen to
+// need: a step is left out only after a run held it back (behind every
+// step left, as long as the run allowed) and still had the finding at its
+// step. That is one completion of the held-back steps, not every one
+// (docs/engine.md, "Explaining"). maxRuns bounds the checks (0:
+// DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
+// set. The slice must pass CheckSlice itself, else it is returned as is
+// with that check.
+func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps, maxRuns int) (Narrowed, error) {
+	if maxRuns <= 0 {
+		maxRuns = DefaultNarrowRuns
+	}
+	cur := slices.Clone(slice)
+	slices.Sort(cur)
+	cur = slices.Compact(cur)
+	out := Narrowed{Slice: cur}
+	check, err := CheckSlice(f, seed, res, cur, maxSteps)
+	out.Runs++
+	if err != nil || !check.Kept || len(cur) < 2 {
+		out.Check = check
+		return out, err
+	}
+	out.Check = check
+	cs := res.Choices
+	end := cur[len(cur)-1]
+	// try drops the steps drop says from cur when the check keeps the
+	// finding without them.
+	try := func(drop func(i int) bool) (bool, error) {
+		var next []int
+		for _, i := range cur {
+			if i == end || !drop(i) {
+				next = append(next, i)
+			}
+		}
+		if len(next) == len(cur) {
+			return false, nil
+		}
+		if out.Runs >= maxRuns {
+			out.Cut = true
+			return false, nil
+		}
+		out.Runs++
+		c, err := CheckSlice(f, seed, res, next, maxSteps)
+		if err != nil || !c.Kept {
+			return false, err
+		}
+		cur, out.Check = next, c
+		return true, nil
+	}
+	var actors []int
+	for _, i := range cur {
+		if a := cs[i].Actor; a != cs[end].Actor && !slices.Contains(actors, a) {
+			actors = append(actors, a)
+		}
+	}
+	for _, a := range actors {
+		if _, err := try(func(i int) bool { return cs[i].Actor == a }); err != nil {
+			return out, err
+		}
+	}
+	if _, err := try(func(i int) bool { return cs[i].Actor == cs[end].Actor }); err != nil {
+		return out, err
+	}
+	for k := len(cur) - 2; k >= 0 && !out.Cut; k-- {
+		if k >= len(cur)-1 {
+			continue
+		}
+		i := cur[k]
+		if _, err := try(func(j int) bool { return j == i }); err != nil {
+			return out, err
+		}
+	}
+	out.Slice = cur
+	return out, nil
+}
