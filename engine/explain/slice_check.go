@@ -7,34 +7,39 @@ import (
 	"github.com/migsim/migsim/engine"
 )
 
-// SliceCheck is the outcome of CheckSlice: the run that ran the slice's
-// steps first and held every other step back.
+// SliceCheck is the outcome of CheckSlice: the two runs that ran the
+// slice's steps first and held every other step back.
 type SliceCheck struct {
-	// Kept is set when that run had the explained finding (the same
+	// Kept is set when both runs had the explained finding (the same
 	// oracle, and for the live oracle the same kind) after the recorded
 	// finding's step (the same actor's step with the same ordinal and
 	// label).
 	Kept bool `json:"kept"`
-	// Oracle is the oracle of that run's finding ("" for none).
+	// Lost names the run that lost the finding, "recorded" or "reversed"
+	// (the order CheckSlice runs the held-back steps in), "" when kept.
+	Lost string `json:"lost,omitempty"`
+	// Oracle is the oracle of the finding of that run, else of the
+	// recorded one's ("" for none).
 	Oracle string `json:"oracle,omitempty"`
-	// Steps counts that run's steps; Pulled those outside the slice it
-	// had to run before the finding (a step of a slice step's actor
-	// ahead of it in its program, or the only steps enabled).
-	Steps  int `json:"steps"`
+	// Pulled counts the steps outside the slice the recorded run ran
+	// before the finding's step (a step of a slice step's actor ahead
+	// of it in its program, or the only steps enabled).
 	Pulled int `json:"pulled"`
 }
 
 // CheckSlice tests a causal slice (engine.CausalSlice, or a narrower one)
-// of the failing run res of seed by running it: at every decision it
-// picks the slice's next step in the recorded order when it is enabled,
-// else the step its actor must run before it (the actor's next step, which
-// the slice left out), and only when neither is enabled the enabled step
-// recorded earliest. The steps outside the slice are thus held back as
-// long as the run allows. A sound slice keeps the finding: every step that
-// can change what the finding's step sees ran before it in the recorded
-// order, and the held-back steps cannot change it (docs/engine.md,
-// "Explaining"). A slice that leaves out such a step loses the finding
-// when that step's place mattered.
+// of the failing run res of seed by running it twice: at every decision
+// each run picks the slice's next step in the recorded order when it is
+// enabled, else the step its actor must run before it (the actor's next
+// step, which the slice left out), and only when neither is enabled
+// another step: the one recorded earliest in the first run ("recorded"),
+// the one recorded latest in the second ("reversed"), which so runs the
+// held-back steps in another order. The steps outside the slice are
+// thus held back as long as the run allows. A sound slice keeps the
+// finding in both: every step that can change what the finding's step
+// sees ran before it in the recorded order, and the held-back steps
+// cannot change it (docs/engine.md, "Explaining"). A slice that leaves
+// out such a step loses the finding when that step's place mattered.
 func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps int) (SliceCheck, error) {
 	if res.Finding == nil {
 		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: the run has no finding", seed)
@@ -53,18 +58,30 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 	order := slices.Clone(slice)
 	slices.Sort(order)
 	order = slices.Compact(order)
-	ch := &sliceFirst{x: x, in: in, ran: make([]bool, end+1), order: order, done: make([]int, len(x.pos))}
-	got, err := engine.NewRunner(engine.RunConfig{MaxSteps: maxSteps}).RunSeed(f, seed, ch)
-	if err != nil {
-		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: %w", seed, err)
+	r := engine.NewRunner(engine.RunConfig{MaxSteps: maxSteps})
+	var out SliceCheck
+	for _, reversed := range []bool{false, true} {
+		ch := &sliceFirst{x: x, in: in, ran: make([]bool, end+1), order: order, done: make([]int, len(x.pos)), reversed: reversed}
+		got, err := r.RunSeed(f, seed, ch)
+		if err != nil {
+			return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: %w", seed, err)
+		}
+		kept, oracle := false, ""
+		if got.Finding != nil {
+			oracle = got.Finding.Oracle
+			at := got.Finding.Step
+			kept = sameFinding(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
+				x.recorded(got.Choices, at) == end
+		}
+		if !reversed {
+			out.Pulled, out.Oracle = ch.pulled, oracle
+		}
+		if !kept {
+			out.Lost, out.Oracle = map[bool]string{false: "recorded", true: "reversed"}[reversed], oracle
+			return out, nil
+		}
 	}
-	out := SliceCheck{Steps: len(got.Choices), Pulled: ch.pulled}
-	if got.Finding != nil {
-		out.Oracle = got.Finding.Oracle
-		at := got.Finding.Step
-		out.Kept = sameFinding(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
-			x.recorded(got.Choices, at) == end
-	}
+	out.Kept = true
 	return out, nil
 }
 
@@ -78,6 +95,8 @@ type sliceFirst struct {
 	next    int
 	done    []int
 	pulled  int
+	// reversed picks, of the held-back steps, the one recorded latest.
+	reversed bool
 }
 
 // Choose implements engine.Chooser.
@@ -110,12 +129,16 @@ func (s *sliceFirst) Choose(d *engine.Decision) (int, error) {
 		}
 	}
 	if pick < 0 {
-		// The slice's next step waits: the step recorded earliest, one
-		// outside the slice before a later one of the slice.
+		// The slice's next step waits: the step recorded earliest (latest
+		// when reversed), one outside the slice before a later one of the
+		// slice.
 		best := -1
 		for i := range d.Enabled {
 			k := rec(i)
 			key := 2 * k
+			if s.reversed && k >= 0 {
+				key = 2 * (len(x.cs) - k)
+			}
 			switch {
 			case k < 0:
 				key = 4 * (len(x.cs) + d.Index + 1) // unrecorded: after every recorded step

@@ -21,15 +21,16 @@ func TestCheckSlice_LostUpdate(t *testing.T) {
 		name   string
 		slice  []int
 		kept   bool
+		lost   string
 		oracle string
 		pulled int
 	}{
 		{name: "causal slice", slice: full, kept: true, oracle: "lost-update"},
 		// racer0 writes over nothing; racer1's held-back write then loses
 		// racer0's update: the oracle again, at another step.
-		{name: "without racer1's write", slice: []int{0, 2, 5}, oracle: "lost-update"},
+		{name: "without racer1's write", slice: []int{0, 2, 5}, lost: "recorded", oracle: "lost-update"},
 		// racer0's read, pulled ahead of its write, reads racer1's.
-		{name: "without racer0's read", slice: []int{2, 4, 5}, oracle: "", pulled: 1},
+		{name: "without racer0's read", slice: []int{2, 4, 5}, lost: "recorded", oracle: "", pulled: 1},
 		{name: "without racer1's read, pulled ahead of its write", slice: []int{0, 4, 5}, kept: true, oracle: "lost-update", pulled: 1},
 		{name: "every step", slice: []int{0, 1, 2, 3, 4, 5}, kept: true, oracle: "lost-update"},
 	} {
@@ -37,6 +38,7 @@ func TestCheckSlice_LostUpdate(t *testing.T) {
 			got, err := CheckSlice(f, 1, res, tc.slice, 0)
 			require.NoError(t, err)
 			assert.Equal(t, tc.kept, got.Kept)
+			assert.Equal(t, tc.lost, got.Lost)
 			assert.Equal(t, tc.oracle, got.Oracle)
 			assert.Equal(t, tc.pulled, got.Pulled)
 		})
@@ -77,5 +79,21 @@ func TestNarrowSlice_LostUpdate(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, n.Check, c)
 		})
+	}
+}
+
+func TestNarrowed_Text(t *testing.T) {
+	for _, tc := range []struct {
+		n    Narrowed
+		want string
+	}{
+		{Narrowed{Slice: []int{0, 4, 5}, Check: SliceCheck{Kept: true}, Runs: 9},
+			"3 of 6 steps placed: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (9 runs)"},
+		{Narrowed{Slice: []int{5}, Check: SliceCheck{Kept: true}, Runs: 1, Cut: true},
+			"1 of 6 steps placed, the finding's own: no other step needs its place (its actor's program and waits order the rest): run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (1 run, budget spent before every step was tried)"},
+		{Narrowed{Slice: []int{2, 5}, Check: SliceCheck{Lost: "reversed"}, Runs: 1},
+			"not narrowed: the slice of 2 of 6 steps, run first with the rest held back, lost the finding (reversed run: none)"},
+	} {
+		assert.Equal(t, tc.want, tc.n.Text(6))
 	}
 }

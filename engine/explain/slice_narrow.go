@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/migsim/migsim/engine"
@@ -103,4 +104,31 @@ func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, 
 	}
 	out.Slice = cur
 	return out, nil
+}
+
+// Text renders the one-line summary of a narrowed slice of a run of
+// steps steps: how many are left, and what a run of them showed.
+func (n *Narrowed) Text(steps int) string {
+	if !n.Check.Kept {
+		return fmt.Sprintf("not narrowed: the slice of %d of %d steps, run first with the rest held back, lost the finding (%s run: %s)",
+			len(n.Slice), steps, n.Check.Lost, orNone(n.Check.Oracle))
+	}
+	cut := ""
+	if n.Cut {
+		cut = ", budget spent before every step was tried"
+	}
+	what := fmt.Sprintf("%d of %d steps placed", len(n.Slice), steps)
+	if len(n.Slice) == 1 {
+		what = fmt.Sprintf("1 of %d steps placed, the finding's own: no other step needs its place (its actor's program and waits order the rest)", steps)
+	}
+	return fmt.Sprintf("%s: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (%s%s)",
+		what, plural(n.Runs, "run"), cut)
+}
+
+// orNone renders an oracle, "none" for none.
+func orNone(oracle string) string {
+	if oracle == "" {
+		return "none"
+	}
+	return oracle
 }

@@ -1,0 +1,66 @@
+package catalog
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
+)
+
+// TestCausalSlice_RegressSound runs the slice check (explain.CheckSlice:
+// the slice's steps first, in their recorded order, every other step held
+// back as long as the run allows) on every regression schedule's causal
+// slice: each keeps its finding at its step. As a control, the slice of
+// the finding's actor's own steps alone (every other actor's step held
+// back) must lose some findings: a check that passed every slice would
+// say nothing. Each slice narrowed by explain.NarrowSlice passes the check
+// again. `go test ./catalog -run TestCausalSlice -v` logs both sizes per
+// schedule (docs/engine.md, "Explaining").
+func TestCausalSlice_RegressSound(t *testing.T) {
+	files := regressFiles(t)
+	require.NotEmpty(t, files)
+	lost := 0
+	for _, f := range files {
+		sc, err := ReadScheduleFile(f)
+		require.NoError(t, err)
+		tg, err := TargetOf(sc)
+		require.NoError(t, err)
+		tg.MaxSteps = DefaultJudgeMaxSteps
+		fac, err := tg.Factory(sc.Seed)
+		require.NoError(t, err)
+		res, err := sc.Replay(fac, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+		require.NoError(t, err, f)
+		require.NotNil(t, res.Finding, f)
+		slice := engine.CausalSlice(res)
+		got, err := explain.CheckSlice(fac, sc.Seed, res, slice, DefaultJudgeMaxSteps)
+		require.NoError(t, err, f)
+		assert.True(t, got.Kept, "%s: the run of the slice first (%d of %d steps) has %q, want %q at step %d",
+			f, len(slice), len(res.Choices), got.Oracle, res.Finding.Oracle, engine.ShownStep(res.Finding.Step))
+		n, err := explain.NarrowSlice(fac, sc.Seed, res, slice, DefaultJudgeMaxSteps, 0)
+		require.NoError(t, err, f)
+		again, err := explain.CheckSlice(fac, sc.Seed, res, n.Slice, DefaultJudgeMaxSteps)
+		require.NoError(t, err, f)
+		assert.True(t, again.Kept, "%s: the narrowed slice loses the finding", f)
+		t.Logf("%s (%s): footprints %d of %d, narrowed %d (%d runs%s)", filepath.Base(f), res.Finding.Oracle,
+			len(slice), len(res.Choices), len(n.Slice), n.Runs, map[bool]string{true: ", cut"}[n.Cut])
+
+		end := slice[len(slice)-1]
+		var own []int
+		for _, i := range slice {
+			if res.Choices[i].Actor == res.Choices[end].Actor {
+				own = append(own, i)
+			}
+		}
+		ctl, err := explain.CheckSlice(fac, sc.Seed, res, own, DefaultJudgeMaxSteps)
+		require.NoError(t, err, f)
+		if !ctl.Kept {
+			lost++
+		}
+	}
+	t.Logf("the finding's actor's own steps alone lose %d of %d findings", lost, len(files))
+	assert.Positive(t, lost, "no finding needs another actor's step: the check has no teeth")
+}
