@@ -47,11 +47,18 @@ func DecodeStepLines(text string, events []record.TraceEvent) string {
 // matter; a run without a finding gives the line that says so.
 func SliceLines(text string, res engine.Result) string {
 	slice := engine.CausalSlice(res)
+	return SliceLinesOf(text, slice, engine.SliceSummary(len(slice), len(res.Choices)))
+}
+
+// SliceLinesOf is SliceLines for a given slice (step indices, as
+// engine.CausalSlice returns them; a narrowed one, explain.NarrowSlice)
+// and its summary line.
+func SliceLinesOf(text string, slice []int, summary string) string {
 	if len(slice) == 0 {
 		return "slice: no finding, nothing to slice\n"
 	}
 	var b strings.Builder
-	b.WriteString("slice: " + engine.SliceSummary(len(slice), len(res.Choices)) + "\n")
+	b.WriteString("slice: " + summary + "\n")
 	in := make(map[int]bool, len(slice))
 	for _, i := range slice {
 		in[engine.ShownStep(i)] = true // the trace numbers steps as shown
