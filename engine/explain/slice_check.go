@@ -70,8 +70,13 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 		if got.Finding != nil {
 			oracle = got.Finding.Oracle
 			at := got.Finding.Step
-			kept = sameFinding(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
-				x.recorded(got.Choices, at) == end
+			switch {
+			case end < 0: // the finding came before any step
+				kept = sameFinding(got.Finding, res.Finding) && at < 0
+			default:
+				kept = sameFinding(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
+					x.recorded(got.Choices, at) == end
+			}
 		}
 		if !reversed {
 			out.Pulled, out.Oracle = ch.pulled, oracle

@@ -97,3 +97,19 @@ func TestNarrowed_Text(t *testing.T) {
 		assert.Equal(t, tc.want, tc.n.Text(6))
 	}
 }
+
+// A finding before any step has an empty slice, which keeps it.
+func TestCheckSlice_BeforeAnyStep(t *testing.T) {
+	f := toyFactory(true, nil)
+	res, err := engine.Run(f, 1, engine.NewLenientReplay(nil), engine.RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	require.Empty(t, res.Choices)
+	got, err := CheckSlice(f, 1, res, engine.CausalSlice(res), 0)
+	require.NoError(t, err)
+	assert.Equal(t, SliceCheck{Kept: true, Oracle: "end"}, got)
+	n, err := NarrowSlice(f, 1, res, nil, 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, n.Slice)
+	assert.True(t, n.Check.Kept)
+}

@@ -85,20 +85,22 @@ func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, 
 			actors = append(actors, a)
 		}
 	}
+	var drops []func(int) bool
 	for _, a := range actors {
-		if _, err := try(func(i int) bool { return cs[i].Actor == a }); err != nil {
+		drops = append(drops, func(i int) bool { return cs[i].Actor == a })
+	}
+	drops = append(drops, func(i int) bool { return cs[i].Actor == cs[end].Actor })
+	for _, d := range drops {
+		if _, err := try(d); err != nil {
+			out.Slice = cur
 			return out, err
 		}
 	}
-	if _, err := try(func(i int) bool { return cs[i].Actor == cs[end].Actor }); err != nil {
-		return out, err
-	}
+	// Single steps, latest first: a drop leaves the indices below k.
 	for k := len(cur) - 2; k >= 0 && !out.Cut; k-- {
-		if k >= len(cur)-1 {
-			continue
-		}
 		i := cur[k]
 		if _, err := try(func(j int) bool { return j == i }); err != nil {
+			out.Slice = cur
 			return out, err
 		}
 	}
