@@ -7,7 +7,8 @@ import (
 	"github.com/migsim/migsim/engine"
 )
 
-// DefaultNarrowRuns bounds the runs one NarrowSlice may spend.
+// DefaultNarrowRuns bounds the checks (CheckSlice calls) one NarrowSlice
+// may spend.
 const DefaultNarrowRuns = 400
 
 // Narrowed is a slice NarrowSlice narrowed, with the check of its last
@@ -15,11 +16,13 @@ const DefaultNarrowRuns = 400
 type Narrowed struct {
 	// Slice lists the steps left, ascending; the finding's step is last.
 	Slice []int `json:"slice"`
-	// Check is CheckSlice's outcome on Slice (Kept is always set: a
-	// narrowing is accepted only when its check keeps the finding).
+	// Check is CheckSlice's outcome on Slice: Kept is set unless the
+	// slice given failed its own check (a narrowing is accepted only when
+	// its check keeps the finding).
 	Check SliceCheck `json:"check"`
-	// Runs counts the checks run; Cut is set when the budget ended the
-	// narrowing before every step was tried.
+	// Runs counts the checks (CheckSlice calls, two runs each); Cut is
+	// set when the budget ended the narrowing before every step was
+	// tried.
 	Runs int  `json:"runs"`
 	Cut  bool `json:"cut,omitempty"`
 }
@@ -33,8 +36,9 @@ type Narrowed struct {
 // recorded place, ahead of the steps held back, the finding was seen to
 // need: a step is left out only after a run held it back (behind every
 // step left, as long as the run allowed) and still had the finding at its
-// step. That is one completion of the held-back steps, not every one
-// (docs/engine.md, "Explaining"). maxRuns bounds the checks (0:
+// step. That is two completions of the held-back steps, not every one
+// (docs/engine.md, "Explaining"). The finding's step is never dropped.
+// maxRuns bounds the checks (0:
 // DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
 // set. The slice must pass CheckSlice itself, else it is returned as is
 // with that check.
@@ -54,7 +58,7 @@ func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, 
 	}
 	out.Check = check
 	cs := res.Choices
-	end := cur[len(cur)-1]
+	end := min(max(res.Finding.Step, 0), len(cs)-1)
 	// try drops the steps drop says from cur when the check keeps the
 	// finding without them.
 	try := func(drop func(i int) bool) (bool, error) {
@@ -124,7 +128,7 @@ func (n *Narrowed) Text(steps int) string {
 		what = fmt.Sprintf("1 of %d steps placed, the finding's own: no other step needs its place (its actor's program and waits order the rest)", steps)
 	}
 	return fmt.Sprintf("%s: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (%s%s)",
-		what, plural(n.Runs, "run"), cut)
+		what, plural(n.Runs, "check"), cut)
 }
 
 // orNone renders an oracle, "none" for none.
