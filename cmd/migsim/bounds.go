@@ -52,7 +52,8 @@ var (
 	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),
 		cliflag.Int("max-vfs", 1, scenario.MaxVFs, "VFs"), cliflag.Int("max-queues", 1, scenario.MaxQueues, "queues"),
 		cliflag.Int("max-ops", 1, 64, "operations"), cliflag.Int("max-schedules", 1, 1000, "schedules")}
-	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
+	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit,
+		cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 prints the footprint slice")}
 	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
 	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),

@@ -40,10 +40,15 @@ scenario's parsed form must match),
 edition, knobs, settings and seed, runs the reference without migration, then
 follows the recorded choices strictly. Prints the finding and the trace hash;
 --trace prints the trace, one line per step. --slice prints only the steps
-the finding depends on through happens-before (the finding's step and, back
-from it, every step of the same actor or with a conflicting footprint), with
-the clock jumps before them, after "slice: N of M steps matter" ("all M
-steps matter" when the footprints leave no step out). --explain
+whose place the finding needs, with the clock jumps before them: it starts
+from the steps the finding depends on through happens-before (the finding's
+step and, back from it, every step of the same actor or with a conflicting
+footprint; "footprints: N of M steps matter", or "all M steps matter") and
+narrows them by running: a step is left out when the run with it held back
+behind the others (in its recorded order, and reversed) still has the
+finding at its step ("slice: N of M steps placed: …"), at most --slice-runs
+such checks of two runs each (0: the footprint slice alone, under
+"slice: N of M steps matter"). --explain
 moves each step of the finding's run, nearest the finding first, as early
 and as late as it can run (the others in their recorded order as far as
 the run allows); where a move loses the finding, a bisection finds the
@@ -79,6 +84,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	slice := fs.Bool("slice", false, "print only the steps the finding depends on (its causal slice)")
 	explainMode := fs.Bool("explain", false, "print the orderings of two steps the finding needs (docs/engine.md, \"Explaining\")")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs of --explain (0: no explanation)")
+	sliceRuns := fs.Int("slice-runs", explain.DefaultNarrowRuns, "bound the checks that narrow --slice (0: the footprint slice)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
 	var device devicearg.Flag
 	device.Add(fs)
@@ -97,6 +103,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.Changed("explain-runs") && !*explainMode {
 		return usageError(stderr, "replay", "--explain-runs goes with --explain")
+	}
+	if fs.Changed("slice-runs") && !*slice {
+		return usageError(stderr, "replay", "--slice-runs goes with --slice")
 	}
 	args, dev, err := device.Parse(fs)
 	if err != nil {
@@ -154,12 +163,21 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		res, err = catalog.ReplayOn(t, sc, cfg)
 	}
-	var annErr, exErr error
+	var annErr, exErr, sliceErr error
 	var ex *explain.Explanation
+	var narrowed *explain.Narrowed
 	if fd := res.Finding; err == nil && fd != nil {
 		annErr = t.AnnotateFinding(sc, fd)
 		if annErr == nil && *explainMode && *explainRuns > 0 {
 			ex, exErr = report.ExplainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
+		}
+		if annErr == nil && *slice && *sliceRuns > 0 {
+			n, nerr := report.NarrowSliceOn(t, sc, res, *maxSteps, *sliceRuns)
+			if nerr != nil {
+				sliceErr = nerr
+			} else {
+				narrowed = &n
+			}
 		}
 	}
 	err = finish(err)
@@ -172,6 +190,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	switch lines := tracepkg.DecodeStepLines(full.String(), events); {
 	case *trace:
 		fmt.Fprint(stdout, lines)
+	case *slice && err == nil && narrowed != nil:
+		fmt.Fprintf(stdout, "footprints: %s\n", engine.SliceSummary(len(engine.CausalSlice(res)), len(res.Choices)))
+		fmt.Fprint(stdout, tracepkg.SliceLinesOf(lines, narrowed.Slice, narrowed.Text(len(res.Choices))))
 	case *slice && err == nil:
 		fmt.Fprint(stdout, tracepkg.SliceLines(lines, res))
 	}
@@ -203,6 +224,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		if exErr != nil {
 			fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(exErr))
+			return exitFinding
+		}
+		if sliceErr != nil {
+			fmt.Fprintf(stderr, "migsim replay: %s: slice: %s\n", path, userError(sliceErr))
 			return exitFinding
 		}
 		if *explainMode {

@@ -92,34 +92,65 @@ func testReplayTrace(t *testing.T, p string) {
 	assert.Equal(t, len(admin), decoded, "every step with admin records is decoded")
 }
 
-// --slice prints "N of M steps matter" (or "all M steps matter: …") and exactly those N step lines,
-// each as --trace prints it.
+// --slice prints the footprint slice's size ("footprints: N of M steps
+// matter" or "all M steps matter: …"), then the slice narrowed by running
+// ("slice: N of M steps placed: …", never more than the footprint slice,
+// the finding's step among them) and exactly those step lines, each as
+// --trace prints it; --slice-runs 0 prints the footprint slice alone under
+// "slice: N of M steps matter".
 func testReplaySlice(t *testing.T, p string) {
 	_, full, _ := runSimCLI(t, "replay", "--trace", p)
-	code, out, _ := runSimCLI(t, "replay", "--slice", p)
-	require.Equal(t, exitFinding, code)
-	// "N of M steps matter", or, when the slice is every step, that plainly.
-	m := regexp.MustCompile(`(?m)^slice: (?:(\d+) of (\d+) steps matter|all (\d+) steps matter: the steps' footprints do not separate them \(replay --explain names the orderings the finding needs\))$`).FindStringSubmatch(out)
-	require.NotNil(t, m, out)
-	n, _ := strconv.Atoi(m[1])
-	if m[3] != "" {
-		sc, err := catalog.ReadScheduleFile(p)
-		require.NoError(t, err)
-		n, _ = strconv.Atoi(m[3])
-		assert.Equal(t, sc.Steps, n, "all steps: the schedule's")
-	}
-	steps := 0
-	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); len(f) >= 3 && strings.HasPrefix(f[1], "t=") && f[0] != "-" {
-			steps++
-			assert.Contains(t, full, l+"\n")
+	sc, err := catalog.ReadScheduleFile(p)
+	require.NoError(t, err)
+	footprint := regexp.MustCompile(`(?m)^(?:slice|footprints): (?:(\d+) of (\d+) steps matter|all (\d+) steps matter: the steps' footprints do not separate them \(replay --explain names the orderings the finding needs\))$`)
+	footprintSize := func(out string) int {
+		m := footprint.FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		if m[3] != "" {
+			n, _ := strconv.Atoi(m[3])
+			assert.Equal(t, sc.Steps, n, "all steps: the schedule's")
+			return n
 		}
+		n, _ := strconv.Atoi(m[1])
+		return n
 	}
-	assert.Equal(t, n, steps)
+	stepLines := func(out string) []string {
+		var steps []string
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) >= 3 && strings.HasPrefix(f[1], "t=") && f[0] != "-" {
+				steps = append(steps, l)
+				assert.Contains(t, full, l+"\n")
+			}
+		}
+		return steps
+	}
+
+	code, out, _ := runSimCLI(t, "replay", "--slice", "--slice-runs", "0", p)
+	require.Equal(t, exitFinding, code)
+	require.Contains(t, out, "\nslice: ")
+	n := footprintSize(out)
 	assert.Positive(t, n)
+	assert.Len(t, stepLines(out), n)
+
+	code, out, _ = runSimCLI(t, "replay", "--slice", p)
+	require.Equal(t, exitFinding, code)
+	assert.Equal(t, n, footprintSize(out), "the footprint slice's size, above the narrowed one")
+	m := regexp.MustCompile(`(?m)^slice: (\d+) of (\d+) steps placed: `).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	placed, _ := strconv.Atoi(m[1])
+	assert.Equal(t, strconv.Itoa(sc.Steps), m[2])
+	steps := stepLines(out)
+	assert.Len(t, steps, placed)
+	assert.LessOrEqual(t, placed, n)
+	require.NotEmpty(t, steps)
+	assert.True(t, strings.HasPrefix(steps[len(steps)-1], strconv.Itoa(sc.Finding.Step+1)+" "), "the finding's step is the slice's last: %s", steps[len(steps)-1])
+
 	code, _, stderr := runSimCLI(t, "replay", "--slice", "--trace", p)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "choose one")
+	code, _, stderr = runSimCLI(t, "replay", "--slice-runs", "3", p)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--slice-runs goes with --slice")
 }
 
 func testReplayDivergence(t *testing.T, good string) {
