@@ -31,11 +31,20 @@ func (o *Outcome) Status() string {
 // pass, which only a row judged to its end proves.
 const GotNone = "none"
 
+// GotDefect is a row's verdict got when its run could not judge the
+// scenario at all (Defect: the scenario file is wrong, the simulator
+// panicked, the run without migration is broken): not a verdict on the
+// device or the spec text, whatever oracle name the finding carries.
+const GotDefect = "defect"
+
 // GotVerdict is the verdict the row got as the verdict table shows it
-// (GOT, JSON's `got`): Got's word, or GotNone for an Interrupted row
-// without a finding. A finding made before the signal is certain and
+// (GOT, JSON's `got`): Got's word, GotDefect for a row with a Defect, or
+// GotNone for an Interrupted row without a finding. A finding made before the signal is certain and
 // stays the row's verdict.
 func (o *Outcome) GotVerdict() string {
+	if o.Defect != "" {
+		return GotDefect
+	}
 	if o.Interrupted && o.Finding == nil {
 		return GotNone
 	}

@@ -26,11 +26,24 @@ func uncertainViolationRow() catalog.Outcome {
 	return o
 }
 
+// panicRow is a pass row whose exploration stopped on a simulator panic:
+// a defect of the simulator, not a verdict on the device or the text.
+func panicRow() catalog.Outcome {
+	o := passRow()
+	msg := `world: footprint of "hv:await ready" does not declare the write of host 1 pf`
+	o.Got, o.GotOracle, o.Match = scenario.VerdictViolation, engine.OraclePanic, false
+	o.Finding = &engine.Finding{Oracle: engine.OraclePanic, Message: msg}
+	o.Defect = "the simulator panicked: " + msg
+	return o
+}
+
 // GOT says what is known of a row, alike in the text table, the JSON
 // document and the JUnit message: the verdict of a row judged to its end,
 // the finding made before a signal (certain, whatever the rest of the row
 // would have found), and "none" for a row a signal cut short before it
-// found anything: not pass, which only a row judged to its end proves.
+// found anything: not pass, which only a row judged to its end proves; a
+// row whose run could not judge it (a panic) got "defect", not the
+// violation its finding's kind would say.
 func TestGot_Interrupted(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -44,6 +57,8 @@ func TestGot_Interrupted(t *testing.T) {
 		{"interrupted after a finding", certainMismatchRow(), "violation", "frozen-context", "expected pass, got violation frozen-context"},
 		{"interrupted, a certain mismatch, nothing found", uncertainViolationRow(), "none", "-",
 			"expected violation frozen-context, got none (mismatch: pct 300: found nothing)"},
+		{"the simulator panicked", panicRow(), "defect", "panic",
+			"expected pass, got defect panic (defect: the simulator panicked: world: footprint of \"hv:await ready\" does not declare the write of host 1 pf)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var text bytes.Buffer
@@ -72,6 +87,7 @@ func TestGot_Interrupted(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "none", catalog.GotNone)
+	assert.Equal(t, "defect", catalog.GotDefect)
 	o := catalog.Outcome{Edition: spec.Draft2023, Got: scenario.VerdictError, GotOracle: "vf-reset", Interrupted: true,
 		Finding: &engine.Finding{Oracle: "error:vf-reset"}}
 	assert.Equal(t, "error vf-reset", o.GotText(), "a finding before the signal stays the verdict")

@@ -55,7 +55,8 @@ ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); IN
 signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
 already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
 exploration the signal cut. GOT of a row a signal cut short is the finding made before it, or none
-(nothing found, and nothing proved: not pass). IMPACT: a finding's harm: guest-visible (the guest could tell),
+(nothing found, and nothing proved: not pass); GOT defect: the run could not judge the row (a
+simulator panic, a wrong scenario, a broken run without migration; the line under the table says which). IMPACT: a finding's harm: guest-visible (the guest could tell),
 rule-only (a rule broke, the guest could not tell in that run), flow-error (the migration
 stopped with a named error). Q: the seed question the scenario answers (docs/questions.md; - for
 none). EXPLORED: the schedules run; "pct 300 schedules, 105 failing, first at #5": every
