@@ -28,6 +28,11 @@ type Driver interface {
 	// Log is the guest-visible history: what the transparent oracle
 	// compares with the run without migration.
 	Log() []string
+	// Trouble lists the lines of Log that tell of trouble (a command
+	// given up on, a request the device failed, a wait that ended with
+	// requests outstanding), in log order, each with its kind and the
+	// features its command needs (Trouble).
+	Trouble() []Trouble
 	// Plan is the guest memory the driver uses (Config.Plan).
 	Plan() MemoryPlan
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"strings"
 
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/pcie"
@@ -70,8 +71,13 @@ type Driver struct {
 	// interrupts) depends on the schedule even without migration, so Flush
 	// writes them queue by queue, each queue in its used-ring order.
 	done [][]string
-	// log is the guest-visible history (Log).
-	log []string
+	// doneTrouble holds, per queue, the troubles of the lines in done
+	// (guest.Trouble), flushed with them.
+	doneTrouble [][]guest.Trouble
+	// log is the guest-visible history (Log); the recorder holds the
+	// troubles among its lines (Trouble).
+	log     []string
+	trouble guest.TroubleRecorder
 	// Failed is set when the driver gave up on the device (FEATURES_OK
 	// refused, a request failed, data did not match).
 	Failed []string
@@ -140,10 +146,19 @@ func (g *Driver) logf(format string, args ...any) {
 	g.log = append(g.log, fmt.Sprintf(format, args...))
 }
 
-func (g *Driver) fail(format string, args ...any) {
+// fail logs a command the driver gave up on ("FAIL " and the message,
+// whose text up to its first ": " names the command) as guest.GaveUp.
+func (g *Driver) fail(format string, args ...any) { g.failed(guest.GaveUp, 0, format, args...) }
+
+// failed logs a command the driver gave up on as a trouble of kind k
+// whose command needs the features needs.
+func (g *Driver) failed(k guest.TroubleKind, needs spec.Features, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	g.Failed = append(g.Failed, msg)
-	g.log = append(g.log, "FAIL "+msg)
+	line := "FAIL " + msg
+	g.log = append(g.log, line)
+	cmd, _, _ := strings.Cut(msg, ": ")
+	g.trouble.Record(guest.Trouble{Kind: k, Line: line, Command: cmd, Needs: needs, Negotiated: g.features})
 }
 
 // cc is the driver's access to the common configuration.
@@ -244,7 +259,7 @@ func (g *Driver) ConfigVector(set int) {
 // the vCPU pushes ahead.
 func (g *Driver) SetWCE(on, readback bool) {
 	if !g.features.Has(spec.FeatureBlkConfigWCE) {
-		g.fail("wce: CONFIG_WCE not negotiated")
+		g.failed(guest.GaveUp, spec.Features(spec.FeatureBlkConfigWCE.Mask()), "wce: CONFIG_WCE not negotiated")
 		return
 	}
 	v := byte(0)
@@ -383,6 +398,7 @@ func (g *Driver) WaitAll() bool {
 		if !ok {
 			g.Flush()
 			g.logf("wait: %d requests never completed", g.Outstanding())
+			g.trouble.Record(guest.Trouble{Kind: guest.Outstanding, Line: g.log[len(g.log)-1], Command: "wait", Negotiated: g.features})
 			return false
 		}
 		g.HandleIRQ(v)
@@ -399,11 +415,17 @@ func (g *Driver) WaitAll() bool {
 func (g *Driver) StateHash() uint64 {
 	c := driverFields(*g)
 	c.bus, c.scratch = nil, nil
-	c.done = nil
+	c.done, c.doneTrouble = nil, nil
 	for q, lines := range g.done {
 		if len(lines) > 0 {
 			c.done = append(c.done[:len(c.done):len(c.done)], make([][]string, q+1-len(c.done))...)
 			c.done[q] = lines
+		}
+	}
+	for q, ts := range g.doneTrouble {
+		if len(ts) > 0 {
+			c.doneTrouble = append(c.doneTrouble[:len(c.doneTrouble):len(c.doneTrouble)], make([][]guest.Trouble, q+1-len(c.doneTrouble))...)
+			c.doneTrouble[q] = ts
 		}
 	}
 	return guest.HashFields(&c)
@@ -419,6 +441,12 @@ func (g *Driver) Flush() {
 	for q, lines := range g.done {
 		g.log = append(g.log, lines...)
 		g.done[q] = nil
+		if q < len(g.doneTrouble) {
+			for _, t := range g.doneTrouble[q] {
+				g.trouble.Record(t)
+			}
+			g.doneTrouble[q] = nil
+		}
 	}
 }
 
@@ -440,10 +468,14 @@ func (g *Driver) HandleIRQ(v uint16) {
 	for len(g.done) <= q {
 		g.done = append(g.done, nil)
 	}
-	saved := g.log
+	for len(g.doneTrouble) <= q {
+		g.doneTrouble = append(g.doneTrouble, nil)
+	}
+	saved, savedTrouble := g.log, g.trouble.Swap(nil)
 	g.log = nil
 	defer func() {
 		g.done[q] = append(g.done[q], g.log...)
+		g.doneTrouble[q] = append(g.doneTrouble[q], g.trouble.Swap(savedTrouble)...)
 		g.log = saved
 	}()
 	used, err := gq.ring.Harvest()
@@ -500,7 +532,11 @@ func (g *Driver) complete(r *guestReq, usedLen uint32) {
 		g.logf("get-id: status=%d id=%q", st[0], trimZero(id))
 	}
 	if st[0] != 0 {
-		g.fail("%s sector=%d: status %d", r.op, r.sector, st[0])
+		needs := spec.Features(0)
+		if r.op == "flush" { // virtio spec, "Block Device", "Device Operation": VIRTIO_BLK_T_FLUSH needs VIRTIO_BLK_F_FLUSH
+			needs = spec.Features(spec.FeatureBlkFlush.Mask())
+		}
+		g.failed(guest.FailedStatus, needs, "%s sector=%d: status %d", r.op, r.sector, st[0])
 	}
 }
 

@@ -77,6 +77,10 @@ var Info = guest.Info{
 // Log returns the guest-visible history.
 func (g *Driver) Log() []string { return g.log }
 
+// Trouble returns the lines of the log that tell of trouble, in log
+// order, as data (guest.Trouble).
+func (g *Driver) Trouble() []guest.Trouble { return g.trouble.Trouble() }
+
 // Exec runs one operation of Verbs.
 func (g *Driver) Exec(op scenario.Op) error {
 	verbs := Verbs.Lookup(op.Verb, 0)

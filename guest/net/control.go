@@ -28,12 +28,12 @@ func (g *Driver) command(c spec.NetCVQCommand, data []byte, wait bool) bool {
 func (g *Driver) post(c spec.NetCVQCommand, data []byte, internal bool) bool {
 	q, ok := g.queues[g.ctrl]
 	if !g.hasCtl || !ok {
-		g.fail("ctrl %s: no control queue", c)
+		g.failed(guest.GaveUp, CommandNeeds(c), "ctrl %s: no control queue", c)
 		return false
 	}
 	a, ok := g.mem.get()
 	if !ok || len(data)+3 > slotSize {
-		g.fail("ctrl %s: out of buffer memory", c)
+		g.failed(guest.GaveUp, CommandNeeds(c), "ctrl %s: out of buffer memory", c)
 		return false
 	}
 	b := append([]byte{uint8(c.Class), c.Command}, data...)
@@ -64,7 +64,7 @@ func (g *Driver) acked(b *buf) {
 	case b.cmd == spec.NetAnnounceAck:
 		g.pendingAnnounce = false
 	case ack[0] != spec.NetAckOK:
-		g.fail("ctrl %s: ack %d", b.desc, ack[0])
+		g.failed(guest.FailedStatus, CommandNeeds(b.cmd), "ctrl %s: ack %d", b.desc, ack[0])
 	case b.cmd == spec.NetMACAddrSet && len(b.data) == 6:
 		g.mac = [6]byte(b.data)
 	}
@@ -118,7 +118,7 @@ func MACTable(uc, mc int) []byte {
 // transmits on the first n pairs once the device acked (virtnet_set_queues).
 func (g *Driver) SetPairs(n uint16, wait bool) {
 	if !g.features.Has(spec.FeatureNetMQ) {
-		g.fail("mq: VIRTIO_NET_F_MQ not negotiated")
+		g.failed(guest.GaveUp, mqNeeds, "mq: VIRTIO_NET_F_MQ not negotiated")
 		return
 	}
 	set := 0
@@ -128,7 +128,7 @@ func (g *Driver) SetPairs(n uint16, wait bool) {
 		}
 	}
 	if n == 0 || int(n) > set {
-		g.fail("mq: %d pairs, the driver set up %d", n, set)
+		g.failed(guest.GaveUp, mqNeeds, "mq: %d pairs, the driver set up %d", n, set)
 		return
 	}
 	if g.command(spec.NetMQVQPairsSet, binary.LittleEndian.AppendUint16(nil, n), wait) {

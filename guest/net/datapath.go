@@ -51,7 +51,7 @@ func ParseFrame(b []byte) (seq uint64, flow uint32, ok bool) {
 func (g *Driver) Post(p, n int, flow uint32, size int) bool {
 	q := g.txQueue(p)
 	if q == nil {
-		g.fail("tx: pair %d not in use (%d pairs)", p, g.pairs)
+		g.failed(guest.GaveUp, pairNeeds(p), "tx: pair %d not in use (%d pairs)", p, g.pairs)
 		return false
 	}
 	if size > int(g.mtu)+14 || size+hdrLen > slotSize {
@@ -84,7 +84,7 @@ func (g *Driver) Kick(p int) {
 		g.kick(q)
 		return
 	}
-	g.fail("kick: pair %d not in use (%d pairs)", p, g.pairs)
+	g.failed(guest.GaveUp, pairNeeds(p), "kick: pair %d not in use (%d pairs)", p, g.pairs)
 }
 
 // Wait handles interrupts until every transmitted frame and control
@@ -96,6 +96,7 @@ func (g *Driver) Wait() bool {
 		if !ok {
 			g.Flush()
 			g.logf("wait: %d buffers never used", g.outstanding())
+			g.trouble.Record(guest.Trouble{Kind: guest.Outstanding, Line: g.log[len(g.log)-1], Command: "wait", Negotiated: g.features})
 			return false
 		}
 		g.HandleIRQ(v)

@@ -3,6 +3,7 @@ package net
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/pcie"
@@ -78,6 +79,8 @@ type Driver struct {
 	// announces counts the announces the driver handled.
 	announces int
 	log       []string
+	// trouble holds the troubles among the log's lines (Trouble).
+	trouble guest.TroubleRecorder
 	// Failed lists what went wrong.
 	Failed []string
 	// msixCap, pcieCap are capability offsets found at probe.
@@ -124,6 +127,10 @@ func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
 // Log returns the guest-visible history.
 func (g *Driver) Log() []string { return g.log }
 
+// Trouble returns the lines of the log that tell of trouble, in log
+// order, as data (guest.Trouble).
+func (g *Driver) Trouble() []guest.Trouble { return g.trouble.Trouble() }
+
 // Features returns the negotiated features.
 func (g *Driver) Features() spec.Features { return g.features }
 
@@ -140,10 +147,19 @@ func (g *Driver) logf(format string, args ...any) {
 	g.log = append(g.log, fmt.Sprintf(format, args...))
 }
 
-func (g *Driver) fail(format string, args ...any) {
+// fail logs a command the driver gave up on ("FAIL " and the message,
+// whose text up to its first ": " names the command) as guest.GaveUp.
+func (g *Driver) fail(format string, args ...any) { g.failed(guest.GaveUp, 0, format, args...) }
+
+// failed logs a command the driver gave up on as a trouble of kind k
+// whose command needs the features needs.
+func (g *Driver) failed(k guest.TroubleKind, needs spec.Features, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	g.Failed = append(g.Failed, msg)
-	g.log = append(g.log, "FAIL "+msg)
+	line := "FAIL " + msg
+	g.log = append(g.log, line)
+	cmd, _, _ := strings.Cut(msg, ": ")
+	g.trouble.Record(guest.Trouble{Kind: k, Line: line, Command: cmd, Needs: needs, Negotiated: g.features})
 }
 
 // cc is the driver's access to the common configuration.
