@@ -1,6 +1,9 @@
 package world
 
-import "github.com/migsim/migsim/engine"
+import (
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
+)
 
 // GuestLog returns what the guests observed, guest by guest, then what the
 // peers' reads returned, peer by peer: the history the transparent oracle
@@ -15,6 +18,20 @@ func (w *World) GuestLog() []string {
 	for _, p := range w.peers {
 		for _, l := range p.Log() {
 			out = append(out, p.Name()+": "+l)
+		}
+	}
+	return out
+}
+
+// GuestTrouble returns the lines of the guests' logs that tell of trouble
+// (guest.Driver.Trouble), guest by guest in log order, each line prefixed
+// with its guest's name and ": " as GuestLog has it.
+func (w *World) GuestTrouble() []guest.Trouble {
+	var out []guest.Trouble
+	for _, g := range w.guests {
+		for _, t := range g.drv.Trouble() {
+			t.Line = g.name + ": " + t.Line
+			out = append(out, t)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package world
 
 import (
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
@@ -18,6 +19,7 @@ func (s observeWorld) VFs() int                      { return s.w.scen.VFs }
 func (s observeWorld) VMVFs() []int                  { return s.w.vmVFs }
 func (s observeWorld) Doorbell(ev member.Event) bool { return s.w.isDoorbell(ev) }
 func (s observeWorld) GuestLog() []string            { return s.w.GuestLog() }
+func (s observeWorld) GuestTrouble() []guest.Trouble { return s.w.GuestTrouble() }
 func (s observeWorld) Wire() []observe.WireView      { return s.w.Wire() }
 
 func (s observeWorld) Member(host string, vf int) (member.Device, bool) {

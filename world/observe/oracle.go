@@ -120,7 +120,8 @@ func (h Hook) Doc() string {
 			"addressed by a migration operation, took the VM's state) and the host the VM runs on"
 	case HookFinish:
 		return "when the run ends without an earlier finding: how the hypervisor's program ended, the guest's " +
-			"log and the log of the run without migration"
+			"log (with the troubles its drivers recorded: commands given up on, failed requests, waits that ended " +
+			"with requests outstanding) and the log of the run without migration"
 	}
 	return string(h)
 }

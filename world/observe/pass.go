@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -242,6 +243,13 @@ type FinishPass struct {
 // then what the peers' reads returned, each entry prefixed with the name
 // of the guest or peer that wrote it and ": ".
 func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
+
+// GuestTrouble is what the guests' drivers recorded of the lines of
+// GuestLog that tell of trouble (World.GuestTrouble): a command given up
+// on, a request the device failed, a wait that ended with requests
+// outstanding, each with the features its command needs; the lines carry
+// GuestLog's prefix.
+func (p *FinishPass) GuestTrouble() []guest.Trouble { return p.w.GuestTrouble() }
 
 // applying keeps the requirement IDs that apply to edition ed.
 func applying(ed spec.Edition, ids []string) []string {

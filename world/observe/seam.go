@@ -2,6 +2,7 @@ package observe
 
 import (
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/ownerview"
@@ -34,4 +35,7 @@ type World interface {
 	// a world of virtio-net VFs, VF by VF.
 	GuestLog() []string
 	Wire() []WireView
+	// GuestTrouble is the lines of GuestLog that tell of trouble, as
+	// data (guest.Trouble), guest by guest in log order.
+	GuestTrouble() []guest.Trouble
 }
