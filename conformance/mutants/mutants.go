@@ -62,7 +62,8 @@ var (
 )
 
 // all is the library, in a stable order: quiescing, the admin commands,
-// saving state, restoring it, the device's account of itself.
+// saving state, restoring it, the device's account of itself, then
+// devices that fail the guest in every run.
 var all = []Mutant{
 	acksStopKeepsPipeline,
 	prefetchWhenStopped,
@@ -98,6 +99,9 @@ var all = []Mutant{
 	digestUnstable,
 	dmaRxWhileStopped,
 	forgetsMACTableOnRestore,
+	failsFlush,
+	dropsInterrupts,
+	naksMACTable,
 }
 
 // All returns every mutant (a fresh slice).
