@@ -15,7 +15,7 @@ import (
 // Impacts of a finding (docs/oracles.md, "Impact of a finding").
 const (
 	// ImpactGuest: harm reached the guest. The finding is a guest-visible
-	// oracle's (transparent, live), or a guest-visible oracle also judged
+	// oracle's (transparent, gave-up, live), or a guest-visible oracle also judged
 	// damage when the run went on past the rule oracles that fired first.
 	ImpactGuest = "guest-visible"
 	// ImpactRule: a rule of the edition broke, and in that run no
@@ -35,9 +35,10 @@ const (
 
 // GuestVisible reports whether the named oracle judges what the guest
 // itself observes: its log against the run without migration
-// (transparent) or a run that never finishes (live).
+// (transparent), the commands it gave up on and the waits it hung in
+// (gave-up), or a run that never finishes (live).
 func GuestVisible(name string) bool {
-	return name == oracle.Transparent.Info().Name || name == engine.OracleLive
+	return name == oracle.Transparent.Info().Name || name == oracle.GaveUp.Info().Name || name == engine.OracleLive
 }
 
 // ImpactOf is the impact of one finding and how it was decided.

@@ -41,6 +41,7 @@ func Doc() string {
 	for _, v := range verdicts {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Name, mdEscape(v.Doc), v.ReportedBy)
 	}
+	b.WriteString(docGaveUp)
 	b.WriteString(docImpact)
 	b.WriteString(docAdding)
 	return b.String()
@@ -71,6 +72,44 @@ the first finding of a run ends it. Within one hook the oracles run in the order
 fire on the same step the first one listed is reported. ` + "`migsim oracles`" + ` prints this table.
 `
 
+const docGaveUp = `
+## A guest that gave up or hung
+
+The guest drivers record, beside the text of each log line that tells of trouble, what it is
+(package ` + "`guest`" + `, ` + "`Trouble`" + `; the text stays as it was): a command the driver gave up on (its
+` + "`FAIL`" + ` line), a request the device completed with a failed status (a virtio-blk status other than
+VIRTIO_BLK_S_OK, a failed flush among them; a virtio-net control command acked VIRTIO_NET_ERR), a
+wait that ended with requests outstanding and no interrupt left to come (the guest hung), each with
+the features its command needs and the features the driver had negotiated. ` + "`gave-up`" + ` judges them
+in the migrated run, against the run without migration, for these reasons:
+
+- **Against the run without migration, as ` + "`transparent`" + ` does.** A trouble only the migrated run shows
+  is the migration's doing: the guest can tell it moved, which is ` + "`transparent`" + `'s finding (it runs
+  first at the same hook, so the rows that expect it keep their verdict). What ` + "`transparent`" + ` cannot
+  see is the trouble both runs show: the logs are equal, yet the guest gave up or hung. That is the
+  one ` + "`gave-up`" + ` reports, and the migration cannot explain it. Judging the migrated log alone would
+  also claim the migration's own damage whenever ` + "`transparent`" + ` is left out (the replays that decide
+  a finding's impact leave oracles out).
+- **In the migrated run, not in the run without migration itself.** A finding of a run without
+  migration is a ` + "`reference`" + ` defect: it never matches an expectation, carries no schedule and stops
+  the row. A finding of a migrated run is shrunk, explained, replayed and stored like every other,
+  and ` + "`migsim run`" + `, ` + "`migsim explore`" + ` and the regression schedules see it with any device. Since the
+  same trouble is in both runs, the first migrated run of a row already shows it.
+- **Only where ` + "`transparent`" + ` compares logs**: the flow succeeded or stopped on a compatibility check. A
+  flow that stopped with another error is that error's verdict; the failed migration may well show
+  in the guest's log.
+- **Excused: a command that needs a feature the driver had not negotiated** (` + "`Trouble.NotNegotiated`" + `):
+  the driver fails it whatever the device does, as Linux's drivers test the feature before they send
+  the command (virtio-blk's flush VIRTIO_BLK_F_FLUSH and write-cache toggle VIRTIO_BLK_F_CONFIG_WCE;
+  a virtio-net control command VIRTIO_NET_F_CTRL_VQ and its class's feature, more than one queue pair
+  VIRTIO_NET_F_MQ; virtio spec, "Block Device" and "Network Device", "Feature bits" and "Control
+  Virtqueue"). Nothing else is excused: with the reference devices no catalog row shows such a
+  trouble in both runs.
+
+The conformance kit judges a passing row's run without migration with the same function
+(` + "`oracle.DeviceTrouble`" + `) and wording (` + "`oracle.TroubleText`" + `), docs/conformance.md.
+`
+
 const docImpact = `
 ## Impact of a finding
 
@@ -78,9 +117,9 @@ Every finding the catalog's judge reports (` + "`migsim run`" + `, the regressio
 docs/questions.md) says what it did to the guest, decided from what its run observed, not from
 the oracle's name:
 
-- **guest-visible**: harm reached the guest. The finding is ` + "`transparent`" + ` or a deadlock (` + "`live`" + `), or it is
+- **guest-visible**: harm reached the guest. The finding is ` + "`transparent`" + `, ` + "`gave-up`" + ` or a deadlock (` + "`live`" + `), or it is
   another oracle's and the run, replayed without that oracle (and without every other
-  non-guest-visible oracle that fires on the way, each named), ends in ` + "`transparent`" + ` or ` + "`live`" + `.
+  non-guest-visible oracle that fires on the way, each named), ends in one of them.
 - **rule-only**: a rule of the edition broke and, in that run, nothing the guest sees was damaged:
   the replay without the rule oracles that fired runs to its end (or to a flow error) with no
   guest-visible finding. The FLR that completes inside Freeze and resumes the abandoned source

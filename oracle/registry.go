@@ -21,6 +21,7 @@ var all = []observe.Oracle{
 	Live,
 	Wire,
 	Transparent,
+	GaveUp,
 }
 
 // All returns every oracle, in the registry's order (a fresh slice).

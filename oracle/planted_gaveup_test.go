@@ -1,0 +1,113 @@
+package oracle_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/spec"
+)
+
+// flushMigrated flushes, writes and reads across the default flow.
+const flushMigrated = `scenario flush-migrated
+vfs 1
+set hv-await=ready
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  flush
+  read sector=0 count=2
+`
+
+// writeMigrated writes and reads while the default flow migrates.
+const writeMigrated = `scenario write-migrated
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0xa1
+  read sector=0 count=2
+`
+
+// flushFailedFlow flushes while the hypervisor asks for a reserved draft
+// mode, which the device refuses.
+const flushFailedFlow = `scenario flush-failed-flow
+vfs 1
+guest vcpu0
+  probe
+  signal probed
+  flush
+hypervisor
+  await probed
+  mode src 7
+`
+
+// macTableMigrated sets the MAC table while the default flow migrates a
+// virtio-net VF.
+const macTableMigrated = `scenario mac-table-migrated
+vfs 1
+queues 3
+set vf-device=net
+set hv-await=ready
+guest vcpu0 driver=net
+  probe
+  signal ready
+  mac-table uc=1 mc=1
+`
+
+func init() {
+	planted = append(planted,
+		plant{oracle: "gave-up", name: "every flush fails", ed: spec.Draft2023, scn: flushMigrated, device: mutant("fails-flush"),
+			want: "gave-up", msg: "the guest gave up on flush sector=0 (failed status): vcpu0: FAIL flush sector=0: status 1, and without migration too", noReqs: true},
+		plant{oracle: "gave-up", name: "no interrupt ever", ed: spec.Draft2023, scn: writeMigrated, device: mutant("drops-interrupts"),
+			want: "gave-up", msg: "the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed", noReqs: true},
+		plant{oracle: "gave-up", name: "control command acked with an error", ed: spec.Virtio14, scn: macTableMigrated, netDevice: mutant("naks-mac-table"),
+			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1 (failed status)", noReqs: true},
+		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},
+		plant{oracle: "gave-up", name: "clean: the MAC table across the default flow", ed: spec.Virtio14, scn: macTableMigrated},
+		// A flow that stopped with an error is that error's verdict, whatever
+		// the guest shows.
+		plant{oracle: "gave-up", name: "clean: a failed migration with a failing flush", ed: spec.Draft2023,
+			scn:    flushFailedFlow,
+			device: mutant("fails-flush"), want: "error:EINVAL/INVALID_FIELD"},
+	)
+}
+
+// TestDeviceTrouble: every trouble is the device's but a command that
+// needs a feature the driver had not negotiated; the wording names the
+// first trouble and counts the rest.
+func TestDeviceTrouble(t *testing.T) {
+	rx := spec.Features(spec.FeatureNetCtrlVQ.Mask() | spec.FeatureNetCtrlRx.Mask())
+	flush := spec.Features(spec.FeatureBlkFlush.Mask())
+	for _, tc := range []struct {
+		name string
+		t    guest.Trouble
+		kept bool
+		text string
+	}{
+		{"ack refused, features negotiated", guest.Trouble{Kind: guest.FailedStatus, Line: "vcpu0: FAIL ctrl X: ack 1", Command: "ctrl X",
+			Needs: rx, Negotiated: rx}, true, "the guest gave up on ctrl X (failed status): vcpu0: FAIL ctrl X: ack 1"},
+		{"control queue without CTRL_RX", guest.Trouble{Kind: guest.FailedStatus, Command: "ctrl X", Needs: rx,
+			Negotiated: spec.Features(spec.FeatureNetCtrlVQ.Mask())}, false, ""},
+		{"flush without VIRTIO_BLK_F_FLUSH", guest.Trouble{Kind: guest.FailedStatus, Command: "flush sector=0", Needs: flush}, false, ""},
+		{"flush with it", guest.Trouble{Kind: guest.FailedStatus, Line: "vcpu0: FAIL flush sector=0: status 1", Command: "flush sector=0",
+			Needs: flush, Negotiated: flush}, true, "the guest gave up on flush sector=0 (failed status): vcpu0: FAIL flush sector=0: status 1"},
+		{"probe refused", guest.Trouble{Kind: guest.GaveUp, Line: "vcpu0: FAIL probe: config vector not accepted", Command: "probe"}, true,
+			"the guest gave up on probe: vcpu0: FAIL probe: config vector not accepted"},
+		{"hung", guest.Trouble{Kind: guest.Outstanding, Line: "vcpu0: wait: 1 requests never completed", Command: "wait"}, true,
+			"the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := oracle.DeviceTrouble([]guest.Trouble{tc.t, tc.t})
+			if !tc.kept {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, []guest.Trouble{tc.t, tc.t}, got)
+			assert.Equal(t, tc.text+" (and 1 more such lines)", oracle.TroubleText(got))
+			assert.Equal(t, tc.text, oracle.TroubleText(got[:1]))
+		})
+	}
+}
