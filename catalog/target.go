@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -121,6 +122,15 @@ func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Contin
 // reference run is returned as an error: without migration no oracle may
 // fire, so the scenario (or the world) is broken.
 func (t Target) Reference(seed uint64) ([]string, error) {
+	log, _, err := t.ReferenceTrouble(seed)
+	return log, err
+}
+
+// ReferenceTrouble is Reference that also returns the lines of the guest
+// log that tell of trouble, as the guests' drivers recorded them
+// (world.World.GuestTrouble): what the conformance kit judges of a row's
+// run without migration (oracle.DeviceTrouble).
+func (t Target) ReferenceTrouble(seed uint64) ([]string, []guest.Trouble, error) {
 	var w *world.World
 	t.Oracles = t.oracles()
 	f := func(st engine.Streams) (engine.System, error) {
@@ -131,15 +141,15 @@ func (t Target) Reference(seed uint64) ([]string, error) {
 	}
 	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
 	if err != nil {
-		return nil, fmt.Errorf("catalog: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
+		return nil, nil, fmt.Errorf("catalog: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
 	}
 	if res.Finding != nil {
-		return nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+		return nil, nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
 	}
 	if w == nil {
-		return nil, fmt.Errorf("catalog: reference run of %s (%s): no world was built", t.Scenario.Name, t.Edition)
+		return nil, nil, fmt.Errorf("catalog: reference run of %s (%s): no world was built", t.Scenario.Name, t.Edition)
 	}
-	return slices.Clone(w.GuestLog()), nil
+	return slices.Clone(w.GuestLog()), w.GuestTrouble(), nil
 }
 
 // ReferenceError reports a finding in a reference run (no migration): the

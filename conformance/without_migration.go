@@ -1,10 +1,9 @@
 package conformance
 
 import (
-	"fmt"
-
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/exercised"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -18,11 +17,16 @@ const checkGaveUp = "run without migration"
 // judgeWithoutMigration judges what the guest's log of a passing row's run
 // without migration with the device under test shows (package exercised):
 // which of the row's requirements the run did not exercise, and, for a row
-// expected to pass, the commands the guest gave up on (its FAIL lines) but
-// those needing a feature the run did not negotiate. The transparency
-// oracle compares that log with the migrated run's, so a command the
-// device fails in both runs passes it; the guest's log shows the failure
-// all the same, and the row's requirements that the run exercised fail
+// expected to pass, what went wrong for the guest (the commands it gave
+// up on, the requests the device failed, the waits that ended with
+// requests outstanding) but what needs a feature the run did not
+// negotiate, judged by the gave-up oracle's own function
+// (oracle.DeviceTrouble). The transparency oracle compares that log with
+// the migrated run's, so a command the device fails in both runs passes
+// it; the gave-up oracle fails the row then, in the catalog's judgement,
+// and this check is the same judgement of the run without migration
+// itself, in case no migrated run of the row reached the end the
+// oracle judges; the row's requirements that the run exercised fail
 // with it.
 func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
 	t, ok := k.withoutTarget(r, f)
@@ -92,15 +96,9 @@ func (k *kit) explainTransparent(u *Unit, r row, f member.Factory) {
 }
 
 // wentWrong says what the guest's log of a run without migration shows
-// went wrong (exercised.Run.WentWrong): its first such line and how many
-// more there are.
-func wentWrong(gave []exercised.GaveUp) string {
-	msg := fmt.Sprintf("the guest gave up on %s without migration: %s", gave[0].Command, gave[0].Line)
-	if gave[0].Command == exercised.StuckCommand {
-		msg = "the guest's wait ended with requests outstanding without migration: " + gave[0].Line
-	}
-	if len(gave) > 1 {
-		msg += fmt.Sprintf(" (and %d more such lines)", len(gave)-1)
-	}
-	return msg
+// went wrong (exercised.Run.WentWrong), worded as the gave-up oracle
+// words it (oracle.TroubleText): its first such line and how many more
+// there are.
+func wentWrong(ts []guest.Trouble) string {
+	return "without migration, " + oracle.TroubleText(ts)
 }

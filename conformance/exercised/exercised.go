@@ -9,11 +9,13 @@
 // guest's commands never reached the device and the row passes for want
 // of anything to check.
 //
-// The same log shows the commands a guest driver gave up on (GaveUpOn): a
+// The same run shows what went wrong for the guest (Run.WentWrong): a
 // device that fails a command in every run, with or without migration,
 // gives the migrated run the same log, which the transparency oracle
-// accepts, but the guest saw the failure. One that needs a feature the run
-// did not negotiate is not the device's to answer for (CommandNeeds).
+// accepts, but the guest saw the failure. The gave-up oracle judges it in
+// the migrated run; the kit judges the run without migration with the
+// same function (oracle.DeviceTrouble), so that a command needing a
+// feature the run did not negotiate is excused alike.
 package exercised
 
 import (

@@ -4,8 +4,14 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance/exercised"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -63,42 +69,40 @@ func TestNeedsAreRequirements(t *testing.T) {
 	}
 }
 
-// TestGaveUpOn: a guest's FAIL line is the device's to answer for unless
-// its command needs a feature the run did not negotiate (the control
-// queue, its class's feature, MQ for a second pair, CONFIG_WCE).
-func TestGaveUpOn(t *testing.T) {
-	full, _ := exercised.Negotiated(spec.VirtioDeviceIDNet, []string{fullProbe})
-	bare, _ := exercised.Negotiated(spec.VirtioDeviceIDNet, []string{bareProbe})
-	noRx := full &^ spec.Features(spec.FeatureNetCtrlRx.Mask())
+// TestWentWrong: the run without migration of a row with a device that
+// acks the MAC table command with an error shows the command the guest
+// gave up on, as its driver recorded it (a failed status whose command
+// needs the control queue and CTRL_RX, both negotiated); with the
+// reference device nothing went wrong.
+func TestWentWrong(t *testing.T) {
+	m, ok := mutants.Lookup("naks-mac-table")
+	require.True(t, ok)
 	for _, tc := range []struct {
 		name string
-		dev  uint16
-		fs   spec.Features
-		line string
-		cmd  string // "": excused
+		net  member.Factory
+		want []guest.Trouble
 	}{
-		{"ack refused, features negotiated", spec.VirtioDeviceIDNet, full,
-			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1: ack 1", "ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1"},
-		{"no control queue offered", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: no control queue", ""},
-		{"control queue without CTRL_RX", spec.VirtioDeviceIDNet, noRx, "vcpu0: FAIL ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack 1", ""},
-		{"control queue without CTRL_RX, VLAN command", spec.VirtioDeviceIDNet, noRx,
-			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_VLAN_ADD 5: ack 1", "ctrl VIRTIO_NET_CTRL_VLAN_ADD 5"},
-		{"no MQ", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL mq: VIRTIO_NET_F_MQ not negotiated", ""},
-		{"second pair without MQ", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL tx: pair 1 not in use (1 pairs)", ""},
-		{"second pair with MQ", spec.VirtioDeviceIDNet, full, "vcpu0: FAIL tx: pair 1 not in use (1 pairs)", "tx"},
-		{"first pair", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL kick: pair 0 not in use (0 pairs)", "kick"},
-		{"probe refused", spec.VirtioDeviceIDNet, bare, "vcpu0: FAIL probe: config vector not accepted", "probe"},
-		{"block write error", spec.VirtioDeviceIDBlk, 0, "vcpu1: FAIL write sector=8: status 1", "write sector=8"},
-		{"block WCE not offered", spec.VirtioDeviceIDBlk, 0, "vcpu0: FAIL wce: CONFIG_WCE not negotiated", ""},
-		{"not a FAIL line", spec.VirtioDeviceIDBlk, 0, "vcpu0: read sector=8: FAIL marker in data", ""},
+		{"reference", membernet.New, nil},
+		{"naks-mac-table", m.Factory(membernet.New), []guest.Trouble{{Kind: guest.FailedStatus,
+			Line:    "vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1: ack 1",
+			Command: "ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1",
+			Needs:   spec.Features(spec.FeatureNetCtrlVQ.Mask() | spec.FeatureNetCtrlRx.Mask()),
+		}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := exercised.GaveUpOn(tc.dev, []string{"vcpu0: probe: features …", tc.line}, tc.fs)
-			if tc.cmd == "" {
-				assert.Empty(t, got)
-				return
+			s, err := catalog.CatalogScenario("net-mac-table-before-stop")
+			require.NoError(t, err)
+			tgt, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+			require.NoError(t, err)
+			tgt.NetMember = tc.net
+			run := exercised.RunWithout(tgt)
+			require.NoError(t, run.Err())
+			got := run.WentWrong()
+			for i := range got { // what the guest negotiated is the device's offer
+				assert.NotZero(t, got[i].Negotiated)
+				got[i].Negotiated = 0
 			}
-			assert.Equal(t, []exercised.GaveUp{{Command: tc.cmd, Line: tc.line}}, got)
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }

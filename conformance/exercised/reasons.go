@@ -2,9 +2,10 @@ package exercised
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -33,13 +34,15 @@ func needy(ids []string) []string {
 }
 
 // Run is what a host observes of a row's run without migration with the
-// device under test: the guests' log, and the features they negotiated.
+// device under test: the guests' log with the troubles its drivers
+// recorded, and the features they negotiated.
 type Run struct {
-	dev    uint16
-	log    []string
-	err    error
-	fs     spec.Features
-	probed bool
+	dev     uint16
+	log     []string
+	trouble []guest.Trouble
+	err     error
+	fs      spec.Features
+	probed  bool
 }
 
 // RunWithout runs t's scenario once without migration
@@ -50,7 +53,7 @@ func RunWithout(t catalog.Target) Run {
 	if t.NetMember != nil {
 		r.dev = spec.VirtioDeviceIDNet
 	}
-	r.log, r.err = t.Reference(0)
+	r.log, r.trouble, r.err = t.ReferenceTrouble(0)
 	r.fs, r.probed = Negotiated(r.dev, r.log)
 	return r
 }
@@ -81,46 +84,17 @@ func (r Run) Reasons(ids []string) map[string]string {
 	return out
 }
 
-// GaveUp lists the commands the run's guests gave up on that the device
-// is to blame for (GaveUpOn: not those needing a feature the run did not
-// negotiate); nil when the run failed (Err).
-func (r Run) GaveUp() []GaveUp {
+// WentWrong lists what the run's guests show of a device that failed
+// them on its own, in log order (guest.Trouble, as the drivers recorded
+// it): the commands they gave up on, the requests the device failed and
+// the waits that ended with requests outstanding, but those whose
+// command needs a feature the run did not negotiate
+// (oracle.DeviceTrouble, the gave-up oracle's judgement); nil when the
+// run failed (Err). With the reference devices no row the catalog
+// expects to pass has any.
+func (r Run) WentWrong() []guest.Trouble {
 	if r.err != nil {
 		return nil
 	}
-	return GaveUpOn(r.dev, r.log, r.fs)
-}
-
-// waitPrefix starts the guest drivers' log line of a wait that ended with
-// requests outstanding and no interrupt left to come, after the actor's
-// "name: " prefix: "vcpu0: wait: 1 requests never completed" (guest/blk),
-// "vcpu0: wait: 2 buffers never used" (guest/net).
-const waitPrefix = "wait: "
-
-// StuckCommand is the Command of a WentWrong entry that is a wait which
-// ended with requests outstanding rather than a command given up on.
-const StuckCommand = "wait"
-
-// WentWrong lists what the run's guests show of a device that failed them
-// on its own, in log order: their waits that ended with requests
-// outstanding (Command StuckCommand) and the commands they gave up on
-// that the device is to blame for (GaveUp); nil when the run failed
-// (Err). With the reference devices no row the catalog expects to pass
-// has any.
-func (r Run) WentWrong() []GaveUp {
-	if r.err != nil {
-		return nil
-	}
-	gave := r.GaveUp()
-	var out []GaveUp
-	for _, l := range r.log {
-		if len(gave) > 0 && gave[0].Line == l {
-			out, gave = append(out, gave[0]), gave[1:]
-			continue
-		}
-		if _, msg, _ := strings.Cut(l, ": "); strings.HasPrefix(msg, waitPrefix) {
-			out = append(out, GaveUp{Command: StuckCommand, Line: l})
-		}
-	}
-	return out
+	return oracle.DeviceTrouble(r.trouble)
 }
