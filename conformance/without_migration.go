@@ -92,7 +92,7 @@ func (k *kit) explainTransparent(u *Unit, r row, f member.Factory) {
 	if len(wrong) == 0 {
 		return
 	}
-	u.Failures[idx].Message += "; the device fails this row without any migration: " + wentWrong(wrong)
+	u.Failures[idx].Message += "; the device fails this row without any migration: " + oracle.TroubleText(wrong)
 }
 
 // wentWrong says what the guest's log of a run without migration shows
