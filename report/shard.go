@@ -278,6 +278,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		if err := r.Schedule.Validate(); err != nil {
 			return nil, fmt.Errorf("field report.schedule: %w", err)
 		}
+		if err := checkScheduleSum(r.Schedule); err != nil {
+			return nil, err
+		}
 	}
 	for i, f := range sum.Findings {
 		if f.Finding.Oracle == "" {
@@ -288,6 +291,26 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, err
 	}
 	return &sf, nil
+}
+
+// checkScheduleSum checks the embedded schedule's own checksum (format 2
+// and later). The summary's checksum covers the schedule as it encodes
+// again, which seals it anew, so a schedule edited and resealed with the
+// summary would pass that check with a stale checksum of its own; merge
+// writes the schedule sealed again, and would hide the edit.
+func checkScheduleSum(s *schedfile.Schedule) error {
+	if s.Format == schedfile.FormatV1 {
+		return nil
+	}
+	want, err := s.Sum()
+	if err != nil {
+		return fmt.Errorf("field report.schedule.checksum: %w", err)
+	}
+	if want != s.Checksum {
+		return fmt.Errorf("field report.schedule.checksum: %q, but the schedule's fields hash to %s: the schedule was changed after explore wrote it",
+			s.Checksum, want)
+	}
+	return nil
 }
 
 // checkExplained checks a shard's explanation against its shrunk run:

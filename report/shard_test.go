@@ -14,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/reseal"
 )
 
@@ -142,10 +143,17 @@ func shardSeeds(f *testing.F) [][]byte {
 }
 
 // resealShardFile returns b with its checksum field replaced by the
-// checksum of the rest of b, so that a fuzzer's changes reach the checks
-// behind the checksum. The second result is false when b is not a JSON
-// object of shard summary fields (b is then returned as it is).
+// checksum of the rest of b, and the checksum of the schedule it embeds
+// (report.schedule) by that schedule's, so that a fuzzer's changes reach
+// the checks behind both checksums. The second result is false when b is
+// not a JSON object of shard summary fields (b is then returned as it is).
 func resealShardFile(b []byte) ([]byte, bool) {
+	return resealSummary(resealEmbeddedSchedule(b))
+}
+
+// resealSummary reseals the summary's own checksum only: an embedded
+// schedule keeps the checksum b gives it.
+func resealSummary(b []byte) ([]byte, bool) {
 	return reseal.JSON(b, func(body []byte) (string, bool) {
 		var sf ShardFile
 		if json.Unmarshal(body, &sf) != nil {
@@ -154,6 +162,30 @@ func resealShardFile(b []byte) ([]byte, bool) {
 		sum, err := sf.checksum()
 		return sum, err == nil
 	})
+}
+
+// resealEmbeddedSchedule returns b with the checksum of the schedule at
+// report.schedule resealed (schedfile.Reseal), or b as it is when it has
+// none that reseals.
+func resealEmbeddedSchedule(b []byte) []byte {
+	var top, rep map[string]json.RawMessage
+	if json.Unmarshal(b, &top) != nil || json.Unmarshal(top["report"], &rep) != nil || rep["schedule"] == nil {
+		return b
+	}
+	sched, ok := schedfile.Reseal(rep["schedule"])
+	if !ok {
+		return b
+	}
+	rep["schedule"] = sched
+	var err error
+	if top["report"], err = json.Marshal(rep); err != nil {
+		return b
+	}
+	out, err := json.Marshal(top)
+	if err != nil {
+		return b
+	}
+	return out
 }
 
 // The reseal helper of the fuzz targets gives what explore writes: a real

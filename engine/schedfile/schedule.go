@@ -290,6 +290,11 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Sum returns the checksum of the schedule's fields (every stored field
+// but Checksum), the one Seal sets: a reader of a document that embeds a
+// schedule compares it with Checksum, as Parse does for a schedule file.
+func (s *Schedule) Sum() (string, error) { return s.checksum() }
+
 // checksum hashes every stored field but Checksum, as the format stores
 // them.
 func (s *Schedule) checksum() (string, error) {
