@@ -35,6 +35,11 @@ func ParseReduction(s string) (Reduction, error) { return dfs.ParseReduction(s) 
 // DFSConfig.SplitDepth is zero (dfs.DefaultSplitDepth).
 const DefaultSplitDepth = dfs.DefaultSplitDepth
 
+// BalancedSplitDepth returns the split depth measured to balance shards
+// parts of a search with or without state pruning
+// (dfs.BalancedSplitDepth).
+func BalancedSplitDepth(shards int, states bool) int { return dfs.BalancedSplitDepth(shards, states) }
+
 // EffectiveSplitDepth returns the split depth a search with the given
 // SplitDepth and Shards uses (dfs.EffectiveSplitDepth).
 func EffectiveSplitDepth(depth, shards int) int { return dfs.EffectiveSplitDepth(depth, shards) }

@@ -54,6 +54,32 @@ func ParseReduction(s string) (Reduction, error) {
 // Config.SplitDepth is zero.
 const DefaultSplitDepth = 4
 
+// BalancedSplitDepth returns the split depth that, measured over catalog
+// searches of several shapes (docs/scale.md, "Choosing the split depth"),
+// kept the largest of shards parts of a search smallest, with state
+// pruning (states) or without: 0 for one shard (no split). Without state
+// pruning 8: deep enough that the one large subtree of a lopsided tree
+// is itself split among the shards. With state pruning every shard
+// explores the states its own subtrees reach, whatever the depth, and no
+// state above the split is pruned, so a deeper split adds runs to every
+// shard without making the largest smaller: 2 for up to 4 shards, and
+// DefaultSplitDepth for more, where 2 leaves too few subtrees. It depends
+// on nothing but its arguments, which every shard of one exploration
+// shares: every shard computes the same split, and the shards' merge is
+// one search at that depth. Callers pass the state pruning the search
+// does (none with ReductionDPOR).
+func BalancedSplitDepth(shards int, states bool) int {
+	switch {
+	case shards <= 1:
+		return 0
+	case !states:
+		return 8
+	case shards <= 4:
+		return 2
+	}
+	return DefaultSplitDepth
+}
+
 // Config configures a depth-first search.
 type Config struct {
 	// Bound is the preemption bound (negative: none).
