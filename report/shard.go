@@ -203,7 +203,7 @@ func newerFormat(b []byte) (version int, ok bool) {
 
 // ParseShardFile decodes a shard summary strictly (unknown fields are
 // errors) and checks what merge relies on: the format version, the
-// checksum, counts that hold together, a shard of at most MaxShards, a
+// checksum and that of the schedule it embeds, counts that hold together, a shard of at most MaxShards, a
 // schedule that goes with its name and shrink result, an explanation
 // that fits the shrunk run. Errors name the field or the byte offset.
 func ParseShardFile(b []byte) (*ShardFile, error) {
