@@ -155,7 +155,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
-	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default: 4 when sharded, else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
+	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default when sharded: 8 without state pruning; with it 2 for up to 4 shards, 4 for more; else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs; refused with reduction dpor, which prunes none)")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
@@ -307,6 +307,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
 		return exitFinding
+	}
+	if b.Strategy == engine.StrategyDFS && run.sharded && run.splitDepth == 0 {
+		// The depth measured to balance the shards (docs/scale.md,
+		// "Choosing the split depth"); every shard computes the same one.
+		run.splitDepth = engine.BalancedSplitDepth(run.shards, run.states && run.reduction != engine.ReductionDPOR)
 	}
 	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, MaxSteps: t.MaxSteps}
 	rep := report.Exploration{Target: targetText(t), Budget: report.BudgetText(b, search), Strategy: b.Strategy,

@@ -121,11 +121,11 @@ func TestExplore_ShardHeaders(t *testing.T) {
 	assert.Contains(t, outs[1], ": pct 30 schedules, seed 1, depth 3; shard 1/3: the 10 schedules numbered 1 mod 3\nschedules: 10,")
 	dirs, outs := exploreShards(t, 3, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 		"--schedules", "5", "--states=false")
-	assert.Contains(t, outs[2], ": dfs up to 5 runs per shard, seed 2, bound 0, split depth 4; shard 2/3: the subtrees numbered 2 mod 3\n")
+	assert.Contains(t, outs[2], ": dfs up to 5 runs per shard, seed 2, bound 0, split depth 8; shard 2/3: the subtrees numbered 2 mod 3\n")
 	assert.Contains(t, outs[2], "\ndfs: budget of 5 runs spent before this shard's part of the space was exhausted\n")
 	code, out, stderr := runSimCLI(t, append([]string{"merge", "--out", t.TempDir()}, dirs...)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.True(t, strings.HasPrefix(out, "explore test-smoke draft-2023: dfs up to 5 runs per shard, seed 2, bound 0, split depth 4\nschedules: "), out)
+	assert.True(t, strings.HasPrefix(out, "explore test-smoke draft-2023: dfs up to 5 runs per shard, seed 2, bound 0, split depth 8\nschedules: "), out)
 	assert.Contains(t, out, "\ndfs: a shard spent its budget of 5 runs before its part of the space was exhausted\n")
 }
 
