@@ -9,8 +9,9 @@ import (
 
 // NetFactoryDevice is an in-process virtio-net device built by f: the kit
 // judges it on the catalog's virtio-net rows (`set vf-device=net`, where
-// the world builds the VFs with f) and skips the virtio-blk rows and the
-// device tests, whose guest is a block driver. Like FactoryDevice's, its
+// the world builds the VFs with f) and the device tests that need no
+// virtio-blk request, and skips the virtio-blk rows and the device tests
+// that do (needsBlkRequests). Like FactoryDevice's, its
 // counterexample files record no device (BuiltinDevice's do).
 func NetFactoryDevice(name string, f member.Factory) Device {
 	return netDevice{factoryDevice{name: name, f: f}}
@@ -45,6 +46,10 @@ func deviceType(d Device) string {
 	}
 	return deviceBlk
 }
+
+// needsBlkRequests is the skip reason of a device test a virtio-net
+// device does not run: its guest is a block driver.
+const needsBlkRequests = "not exercised for a virtio-net device: the device test needs virtio-blk requests"
 
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
 // scenario or the expectation).

@@ -140,7 +140,7 @@ func newKit(d Device, opts []Option) (*kit, error) {
 // plan lists every unit: the device tests of every edition, then the
 // catalog rows.
 func (k *kit) plan() error {
-	if k.cfg.device && deviceType(k.dev) == deviceBlk {
+	if k.cfg.device {
 		for _, e := range spec.Editions {
 			for _, dt := range devicetest.All() {
 				if !dt.AppliesTo(e) {
@@ -270,6 +270,10 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		u.skip(why)
 		return
 	}
+	if dt.NeedsBlk() && deviceType(k.dev) != deviceBlk {
+		u.skip(needsBlkRequests)
+		return
+	}
 	if k.devFactory == nil {
 		f, done, err := k.dev.Open()
 		if err != nil {
@@ -278,7 +282,7 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		}
 		k.devFactory, k.devClose = f, done
 	}
-	res := devicetest.Run(dt, e, rules, k.devFactory)
+	res := devicetest.Run(dt, e, rules, k.devFactory, deviceType(k.dev))
 	if interrupted(res.Fatal) {
 		u.skip("interrupted")
 		return

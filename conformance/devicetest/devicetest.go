@@ -37,7 +37,11 @@ type Test struct {
 	// knobs are the knob values the test runs with (besides the edition's
 	// defaults); a device that does not implement them skips it.
 	knobs []string
-	run   func(c *check)
+	// blk marks a test that needs virtio-blk requests (a block driver's
+	// reads and writes, the disk, virtio_blk_config): a virtio-net device
+	// skips it.
+	blk bool
+	run func(c *check)
 }
 
 // check is one run of a device test: the device under test, its edition
@@ -46,8 +50,11 @@ type check struct {
 	ed      spec.Edition
 	rules   spec.Rules
 	factory member.Factory
-	id      string
-	fails   []Failure
+	// net is set for a virtio-net device: the test guest's work is a
+	// transmitted frame instead of a block request.
+	net   bool
+	id    string
+	fails []Failure
 	// fatal is set by a device's protocol error (an external device): the
 	// kit stops.
 	fatal error
@@ -121,8 +128,8 @@ func firstDiff(a, b []byte) int {
 // panics fails the test with the panic; an external device's protocol
 // error (or fault) fails it naming no requirement, the protocol error
 // also returned as fatal.
-func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory) (c *check) {
-	c = &check{ed: ed, rules: rules, factory: f, id: dt.id}
+func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) (c *check) {
+	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet}
 	defer func() {
 		p := recover()
 		if p == nil {
@@ -145,14 +152,21 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory) (c *
 	return c
 }
 
-// Run runs test dt on the devices f builds, in edition ed with rules, and
-// returns what it found. A device that panics fails the test with the
+// Run runs test dt on the devices f builds, of type devType (as the
+// device protocol's hello names it: extdevice.TypeBlk or TypeNet), in
+// edition ed with rules, and returns what it found. A test that NeedsBlk
+// must not be run on a virtio-net device. A device that panics fails the test with the
 // panic; an external device's protocol error (or fault) fails it naming
 // no requirement, the protocol error also returned as Result.Fatal.
-func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory) Result {
-	c := runCheck(dt, ed, rules, f)
+func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) Result {
+	c := runCheck(dt, ed, rules, f, devType)
 	return Result{Failures: c.fails, Fatal: c.fatal}
 }
+
+// NeedsBlk reports whether the test needs virtio-blk requests (a block
+// driver's reads and writes, the disk, virtio_blk_config): it runs on a
+// virtio-blk device only.
+func (dt Test) NeedsBlk() bool { return dt.blk }
 
 // ID is the requirement the test checks.
 func (dt Test) ID() string { return dt.id }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
@@ -45,11 +46,11 @@ func TestENOMEMSideEffectBreaksAMust(t *testing.T) {
 		}
 	}
 	require.NotNil(t, dt.run)
-	c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), blk.New)
+	c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), blk.New, extdevice.TypeBlk)
 	assert.Empty(t, c.fails, "the reference")
 	c = runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), func(cfg member.Config) member.Device {
 		return changesOnENOMEM{blk.New(cfg), cfg}
-	})
+	}, extdevice.TypeBlk)
 	require.Len(t, c.fails, 1)
 	assert.Equal(t, []string{"AVQ-DEV-05"}, c.fails[0].Requirements)
 	assert.Equal(t, "the parts read back changed after DEV_PARTS_METADATA_GET failed with ENOMEM", c.fails[0].Message)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -54,7 +55,7 @@ func TestLatchDroppedOnBothReferences(t *testing.T) {
 					if !assert.NoError(t, err) {
 						continue
 					}
-					c := runCheck(dt, e, rules, f)
+					c := runCheck(dt, e, rules, f, extdevice.TypeBlk)
 					unit := dev.name + " " + w.mutant + " " + dt.id + "/" + e.String() + "/" + dt.name
 					if !slices.Contains(w.fails, dt.name) {
 						assert.Empty(t, c.fails, unit)

@@ -62,7 +62,7 @@ func (g *rig) offered() uint64 {
 }
 
 // newGuest brings the device up: MSI-X, features, queues 0..live-1,
-// DRIVER_OK.
+// queue_select 0, DRIVER_OK.
 func newGuest(g *rig, live int) *guest {
 	gu := &guest{g: g, next: bufBase}
 	g.setupMSIX()
@@ -81,6 +81,9 @@ func newGuest(g *rig, live int) *guest {
 	for q := 0; q < live; q++ {
 		gu.setupQueue(q)
 	}
+	// queue_select back to 0, whatever the number of queues: the tests
+	// that write queue_select 1 expect it to change the state.
+	g.common(spec.CfgQueueSelect, 0)
 	g.common(spec.CfgDeviceStatus, ok|uint64(spec.StatusDriverOK))
 	return gu
 }
@@ -120,6 +123,8 @@ type request struct {
 	data   uint64
 	n      int
 	status uint64
+	// net marks a transmitted frame (postWork), which has no status.
+	net bool
 }
 
 // submit posts a request on queue q without kicking; data is what an OUT
@@ -193,8 +198,9 @@ func pattern(seed, n int) []byte {
 	return b
 }
 
-// live returns a device with a guest that has queue 0 running.
+// live returns a device with a guest that has its queues running (queue
+// 0 of a virtio-blk device; receiveq1 and transmitq1 of a virtio-net one).
 func (c *check) live() (*rig, *guest) {
 	g := c.newRig(nil, nil)
-	return g, newGuest(g, 1)
+	return g, newGuest(g, c.liveQueues())
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
@@ -42,7 +43,7 @@ func TestEarlyReplySaysItCameEarly(t *testing.T) {
 			require.NotNil(t, dt.run, "device test DP-DEV-12/%s", tc.test)
 			rules := spec.DefaultRules(spec.Virtio14)
 			tc.rules(&rules)
-			c := runCheck(dt, spec.Virtio14, rules, blk.New)
+			c := runCheck(dt, spec.Virtio14, rules, blk.New, extdevice.TypeBlk)
 			var msgs []string
 			for _, f := range c.fails {
 				msgs = append(msgs, f.Message)

@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/migsim/migsim/pcie"
 )
@@ -51,28 +52,31 @@ func (g *rig) messagesTo(v int) int {
 	return n
 }
 
-// maskedVectorHeld: a running device completes a request on queue 0,
-// whose vector (1) the guest has masked. The host sees the completion, no
+// maskedVectorHeld: a running device completes the guest's work on its
+// work queue (a block request on queue 0, a frame on a virtio-net
+// device's transmitq1), whose vector (the queue's + 1) the guest has
+// masked. The host sees the completion, no
 // message for the vector and the vector's pending bit set; unmasking the
 // vector sends exactly one message for it and clears the bit.
 func maskedVectorHeld(c *check) {
 	g, gu := c.live()
-	const v = 1 // queue 0's vector (newGuest)
+	q := gu.workQueue()
+	v := q + 1 // the work queue's vector (newGuest)
 	g.vectorControl(v, true)
 	g.quiet()
-	gu.submit(0, blkOut, 0, pattern(5, 512), 512)
-	gu.kick(0)
+	gu.postWork(5)
+	gu.kick(q)
 	g.run()
-	if gu.used(0) != 1 {
-		c.fatalf("a request on queue 0 with its vector masked: used index %d, want 1 (the request completes; only its message waits)", gu.used(0))
+	if gu.used(q) != 1 {
+		c.fatalf("a request on queue %d with its vector masked: used index %d, want 1 (the request completes; only its message waits)", q, gu.used(q))
 	}
-	expectEq(c, g.messagesTo(v), 0, "MSI-X messages for vector 1, masked, when its queue completes a request")
-	expectEq(c, g.pending(v), true, "vector 1's pending bit after a notification while it is masked")
+	expectEq(c, g.messagesTo(v), 0, fmt.Sprintf("MSI-X messages for vector %d, masked, when its queue completes a request", v))
+	expectEq(c, g.pending(v), true, fmt.Sprintf("vector %d's pending bit after a notification while it is masked", v))
 	g.quiet()
 	g.vectorControl(v, false)
 	g.run()
-	expectEq(c, g.messagesTo(v), 1, "MSI-X messages for vector 1 when it is unmasked with its pending bit set")
-	expectEq(c, g.pending(v), false, "vector 1's pending bit once its message is sent")
+	expectEq(c, g.messagesTo(v), 1, fmt.Sprintf("MSI-X messages for vector %d when it is unmasked with its pending bit set", v))
+	expectEq(c, g.pending(v), false, fmt.Sprintf("vector %d's pending bit once its message is sent", v))
 }
 
 // flrResetsMSIXTable: the guest has programmed and unmasked every vector;

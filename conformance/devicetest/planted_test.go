@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -66,7 +67,7 @@ func TestChecksCatchPlantedBugs(t *testing.T) {
 						continue
 					}
 					ran = true
-					c := runCheck(dt, e, spec.DefaultRules(e), f)
+					c := runCheck(dt, e, spec.DefaultRules(e), f, extdevice.TypeBlk)
 					unit := dev.name + " " + w.mutant + " " + dt.Unit(e)
 					if name != w.fails {
 						assert.Empty(t, c.fails, unit)

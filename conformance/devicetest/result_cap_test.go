@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
@@ -49,7 +50,7 @@ func TestResultLongerThanCapFailsTheTest(t *testing.T) {
 				}
 			}
 			require.NotNil(t, dt.run)
-			c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), tc.f)
+			c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), tc.f, extdevice.TypeBlk)
 			if tc.says == "" {
 				assert.Empty(t, c.fails)
 				return

@@ -74,7 +74,7 @@ func decodeFields(c *check, state []byte) []devctx.Field {
 
 func roundTripTests() []Test {
 	return []Test{
-		{id: "DRAFT-CTX-01", name: "round-trip-mid-workload", also: []string{"DRAFT-STOP-03"}, run: roundTrip},
-		{id: "DP-DEV-08", name: "round-trip-mid-workload", also: []string{"DP-DEV-09", "DP-DEV-10"}, run: roundTrip},
+		{id: "DRAFT-CTX-01", name: "round-trip-mid-workload", blk: true, also: []string{"DRAFT-STOP-03"}, run: roundTrip},
+		{id: "DP-DEV-08", name: "round-trip-mid-workload", blk: true, also: []string{"DP-DEV-09", "DP-DEV-10"}, run: roundTrip},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
@@ -72,7 +73,7 @@ func TestTableChangeNamesRegisterAndPart(t *testing.T) {
 			require.NotNil(t, dt.run, "device test %s", tc.test)
 			rules := spec.DefaultRules(tc.ed)
 			tc.rules(&rules)
-			c := runCheck(dt, tc.ed, rules, tc.f)
+			c := runCheck(dt, tc.ed, rules, tc.f, extdevice.TypeBlk)
 			require.NotEmpty(t, c.fails)
 			var msgs []string
 			for _, f := range c.fails {

@@ -39,8 +39,8 @@ import (
 
 func takenTests() []Test {
 	return []Test{
-		{id: "DP-DEV-09", name: "stop-writes-back-taken-buffers", run: takenAtStop},
-		{id: "DRAFT-STOP-02", name: "taken-buffers-used-or-owned-at-stop", run: takenAtStop},
+		{id: "DP-DEV-09", name: "stop-writes-back-taken-buffers", blk: true, run: takenAtStop},
+		{id: "DRAFT-STOP-02", name: "taken-buffers-used-or-owned-at-stop", blk: true, run: takenAtStop},
 	}
 }
 

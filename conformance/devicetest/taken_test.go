@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -146,7 +147,7 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 			if tc.ed == spec.Draft2023 {
 				id = "DRAFT-STOP-02"
 			}
-			c := runCheck(Test{id: id, name: "taken", run: takenAtStop}, tc.ed, spec.DefaultRules(tc.ed), f)
+			c := runCheck(Test{id: id, name: "taken", run: takenAtStop}, tc.ed, spec.DefaultRules(tc.ed), f, extdevice.TypeBlk)
 			if tc.says == "" {
 				assert.Empty(t, c.fails)
 				return
