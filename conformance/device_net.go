@@ -49,7 +49,7 @@ func deviceType(d Device) string {
 
 // needsBlkRequests is the skip reason of a device test a virtio-net
 // device does not run: its guest is a block driver.
-const needsBlkRequests = "not exercised for a virtio-net device: the device test needs virtio-blk requests"
+const needsBlkRequests = "not exercised for a virtio-net device: needs virtio-blk requests"
 
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
 // scenario or the expectation).
@@ -58,7 +58,7 @@ func rowDevice(r row) string { return scenario.VFDevice(r.s.Settings, r.e.Settin
 // typeSkip says why a row does not run for the device, or "".
 func (k *kit) typeSkip(r row) string {
 	if got, want := rowDevice(r), deviceType(k.dev); got != want {
-		return "a virtio-" + got + " row; the device is virtio-" + want
+		return "not exercised for a virtio-" + want + " device: a virtio-" + got + " row"
 	}
 	return ""
 }

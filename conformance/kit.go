@@ -90,6 +90,9 @@ type kit struct {
 	dev      Device
 	cfg      config
 	editions []spec.Edition
+	// declared are the editions the device itself declares (nil: both);
+	// editions may be fewer (the Editions option, --spec).
+	declared []spec.Edition
 	knobs    map[string][]string
 	units    []*Unit
 	tests    map[*Unit]devicetest.Test
@@ -121,7 +124,7 @@ func newKit(d Device, opts []Option) (*kit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
 	}
-	k := &kit{dev: d, cfg: cfg, editions: eds, knobs: knobs, tests: map[*Unit]devicetest.Test{}, rows: map[*Unit]row{}}
+	k := &kit{dev: d, cfg: cfg, editions: eds, declared: eds, knobs: knobs, tests: map[*Unit]devicetest.Test{}, rows: map[*Unit]row{}}
 	if cfg.editions != nil {
 		k.editions = cfg.editions
 	}
@@ -189,7 +192,10 @@ var OwnerKnobs = []string{"list-before-vf-enable", "cap-group"}
 // skipReason says why a unit of edition e with rules does not run, or "".
 func (k *kit) skipReason(e spec.Edition, rules spec.Rules) string {
 	if !slices.Contains(k.editions, e) {
-		return fmt.Sprintf("the device does not implement %s (it implements %s)", e, editionList(k.editions))
+		if len(k.declared) == 0 || slices.Contains(k.declared, e) {
+			return fmt.Sprintf("%s: a %s unit (the run judges %s)", editionNotSelected, e, editionList(k.editions))
+		}
+		return fmt.Sprintf("not for the editions the device declares: a %s unit (the device implements %s)", e, editionList(k.editions))
 	}
 	// A knob of another edition settles nothing in e's units: it skips none.
 	for _, kn := range spec.KnobsFor(e) {

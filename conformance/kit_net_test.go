@@ -32,7 +32,7 @@ func TestNetDevice(t *testing.T) {
 	u, ok := rep.Unit("smoke-migrate/draft-2023")
 	require.True(t, ok)
 	assert.Equal(t, "skip", u.Verdict)
-	assert.Equal(t, "a virtio-blk row; the device is virtio-net", u.Reason)
+	assert.Equal(t, "not exercised for a virtio-net device: a virtio-blk row", u.Reason)
 	for _, id := range []string{"NET-PART-01", "NET-DEV-07"} {
 		i := slices.IndexFunc(rep.Requirements, func(r conformance.RequirementResult) bool { return r.ID == id })
 		require.GreaterOrEqual(t, i, 0, id)
@@ -98,4 +98,46 @@ func TestNetDeviceWithoutControlQueue(t *testing.T) {
 	assert.Regexp(t, `NET-PART-01 +MUST +Not exercised the run did not negotiate VIRTIO_NET_F_CTRL_VQ\n`, text.String())
 	require.NoError(t, rep.WriteJUnit(&junit))
 	assert.Contains(t, junit.String(), "not exercised: the run did not negotiate VIRTIO_NET_F_CTRL_VQ")
+}
+
+// TestNetDeviceTests runs the device tests on the reference virtio-net:
+// every test that needs no virtio-blk request runs and passes (registers,
+// FLR, MSI-X, context and parts reads, admin statuses), the others are
+// skipped saying why, a requirement only those exercise says it was not
+// exercised for a virtio-net device, and the summary counts it as not
+// judged for the device.
+func TestNetDeviceTests(t *testing.T) {
+	rep, err := conformance.Check(conformance.NetFactoryDevice("builtin:net", membernet.New), conformance.Parts(true, false))
+	require.NoError(t, err)
+	assert.False(t, rep.Failed(), "%v", rep.FailedRequirements())
+	verdicts := map[string]string{}
+	for _, u := range rep.Units {
+		verdicts[u.Name] = u.Verdict
+		if u.Verdict == "skip" {
+			assert.Equal(t, "not exercised for a virtio-net device: needs virtio-blk requests", u.Reason, u.Name)
+		}
+	}
+	for _, name := range []string{
+		"PCI-DEV-02/draft-2023/halves-independent", "PCI-DEV-04/virtio-1.4/masked-vector-held-pending",
+		"PCI-DEV-05/draft-2023/flr-resets-msix-table", "DRAFT-CTX-02/draft-2023/incremental-reads",
+		"DRAFT-CTX-04/draft-2023/small-buffer-whole-fields", "AVQ-DEV-01/virtio-1.4/parts-get-result-cap",
+		"DP-DEV-08/virtio-1.4/failed-set-no-side-effects", "ADM-DEV-03/draft-2023/refused-command-no-side-effects",
+		"DRAFT-FRZ-01/draft-2023/doorbell-in-freeze-latched", "DRAFT-STOP-01/draft-2023/no-interrupt-in-stop",
+	} {
+		assert.Equal(t, "pass", verdicts[name], name)
+	}
+	for _, name := range []string{"DRAFT-CTX-01/draft-2023/round-trip-mid-workload", "DP-DEV-09/virtio-1.4/stop-writes-back-taken-buffers",
+		"DRAFT-FRZ-03/draft-2023/config-write-ignored-in-freeze"} {
+		assert.Equal(t, "skip", verdicts[name], name)
+	}
+	i := slices.IndexFunc(rep.Requirements, func(r conformance.RequirementResult) bool { return r.ID == "DRAFT-FRZ-03" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, "skip", rep.Requirements[i].Verdict)
+	assert.Equal(t, "not exercised for a virtio-net device: needs virtio-blk requests", rep.Requirements[i].Why)
+	assert.Positive(t, rep.Judged.ForDevice)
+	assert.Equal(t, rep.Judged.Total, rep.Judged.Judged+rep.Judged.ForDevice+rep.Judged.NotSelected+rep.Judged.NotCovered+rep.Judged.Other)
+	var text strings.Builder
+	require.NoError(t, rep.WriteText(&text))
+	assert.Contains(t, text.String(), rep.Judged.String()+"\n")
+	assert.Regexp(t, `judged \d+ of 100 requirements; \d+ not judged: \d+ not exercised for this device`, text.String())
 }

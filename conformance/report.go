@@ -171,6 +171,8 @@ type Report struct {
 	// left unjudged, or is empty. The units cut short or not run are
 	// skipped as interrupted; the counts cover only what ran.
 	Interrupted string `json:"interrupted,omitempty"`
+	// Judged counts the requirements judged and not judged, by why.
+	Judged Judged `json:"judged"`
 }
 
 // RequirementResult is the verdict of one requirement.
@@ -309,12 +311,13 @@ func (k *kit) report() *Report {
 		case skipped > 0:
 			rr.Verdict, rr.Why = verdictSkip, strings.Join(reasons, "; ")
 		case cov.Covered(req.ID):
-			rr.Verdict, rr.Why = verdictSkip, "exercised only by units this run did not select"
+			rr.Verdict, rr.Why = verdictSkip, notSelected
 		default:
 			rr.Verdict, rr.Why = verdictNotCovered, coverage.Why(req.ID)
 		}
 		rep.Requirements = append(rep.Requirements, rr)
 	}
+	rep.Judged = rep.judged()
 	return rep
 }
 
@@ -401,6 +404,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip\n",
 		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
 		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
+	fmt.Fprintf(&b, "%s\n", r.Judged)
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)
 	}

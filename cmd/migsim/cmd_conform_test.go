@@ -163,7 +163,8 @@ func TestConform_ExecExtblkSameTableAsBuiltin(t *testing.T) {
 }
 
 // The reference virtio-net as an external process (it declares type net
-// in its hello) gives the same report as builtin:net on a virtio-net row.
+// in its hello) gives the same report as builtin:net on a virtio-net row
+// and the device tests.
 func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 	extnet := buildProgram(t, "../../examples/extnet", "extnet")
 	args := func(device string) []string {
@@ -177,7 +178,8 @@ func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 	gotFirst, gotBody, _ := strings.Cut(got, "\n")
 	assert.Equal(t, wantBody, gotBody, "the report after its first line")
 	assert.Equal(t, strings.Replace(first, "builtin:net", "exec:"+filepath.ToSlash(extnet), 1), gotFirst)
-	assert.Contains(t, gotFirst, "4 units: 4 pass, 0 fail, 0 skip", "the virtio-net rows ran")
+	// 4 virtio-net rows and 111 device tests, 12 of which need virtio-blk requests.
+	assert.Contains(t, gotFirst, "115 units: 103 pass, 0 fail, 12 skip", "the virtio-net rows and device tests ran")
 }
 
 // A device that exits at once is a clear error naming it, exit 1.
@@ -325,10 +327,10 @@ func TestConform_NothingJudgedExits2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no unit selected", []string{"--device", "builtin:net", "--parts", "device"},
-			"migsim conform: nothing judged: the selection (--parts, --scenario, --spec) has no unit for builtin:net\n"},
+		{"every blk row skipped", []string{"--device", "builtin:net", "--parts", "rows", "--scenario", "smoke-migrate"},
+			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-net device: a virtio-blk row\n"},
 		{"every unit skipped", []string{"--device", "exec:" + extblk, "--parts", "rows", "--scenario", "net-mac-table-before-stop"},
-			"migsim conform: nothing judged: every unit (2) was skipped: a virtio-net row; the device is virtio-blk\n"},
+			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-blk device: a virtio-net row\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,98 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Judged counts the requirements a run judged and those it left
+// unjudged, so that a pass on a few requirements cannot read like a full
+// pass: a requirement is judged when its verdict is pass, fail or warn;
+// skip, not exercised and not covered are not judged. ForDevice counts
+// the unjudged ones that this device does not take (its type, the
+// editions it declares, a knob value or a feature it does not
+// implement); NotSelected those only units the run did not select
+// (--parts, --scenario) exercise; NotCovered those nothing in the kit
+// exercises; Other the rest (units cut short, spoiled by another
+// failure, or a run stopped early).
+type Judged struct {
+	Judged      int `json:"judged"`
+	Total       int `json:"total"`
+	ForDevice   int `json:"for_device"`
+	NotSelected int `json:"not_selected"`
+	NotCovered  int `json:"not_covered"`
+	Other       int `json:"other"`
+}
+
+// Reasons of an unjudged requirement that count as ForDevice: the
+// prefixes of the skip reasons of the device's type and declarations.
+var forDevicePrefixes = []string{"not exercised for a", "not for the editions the device declares", "needs "}
+
+// judged counts the report's requirements.
+func (r *Report) judged() Judged {
+	j := Judged{Total: len(r.Requirements)}
+	for _, q := range r.Requirements {
+		switch q.Verdict {
+		case verdictPass, verdictFail, verdictWarn:
+			j.Judged++
+		case verdictNotCovered:
+			j.NotCovered++
+		case verdictNotExer:
+			j.ForDevice++
+		default:
+			switch {
+			case q.Why == notSelected || strings.HasPrefix(q.Why, editionNotSelected):
+				j.NotSelected++
+			case allForDevice(q.Why):
+				j.ForDevice++
+			default:
+				j.Other++
+			}
+		}
+	}
+	return j
+}
+
+// allForDevice reports whether every reason of a skipped requirement
+// (joined by "; ") is one of the device's.
+func allForDevice(why string) bool {
+	for _, r := range strings.Split(why, "; ") {
+		ok := false
+		for _, p := range forDevicePrefixes {
+			ok = ok || strings.HasPrefix(r, p)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return why != ""
+}
+
+// notSelected is the reason of a requirement only unselected units
+// exercise; editionNotSelected begins the reason of a unit of an edition
+// the device declares but the run does not judge (Editions, --spec).
+const (
+	notSelected        = "exercised only by units this run did not select"
+	editionNotSelected = "not for the editions this run judges"
+)
+
+// String is the summary's second line: "judged 53 of 100 requirements;
+// 47 not judged: 14 not exercised for this device, 33 not covered by
+// the kit (see the Skip, Not exercised and Not covered lines)".
+func (j Judged) String() string {
+	s := fmt.Sprintf("judged %d of %d requirements", j.Judged, j.Total)
+	if j.Judged == j.Total {
+		return s
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{j.ForDevice, "not exercised for this device"}, {j.NotSelected, "not selected by this run"},
+		{j.NotCovered, "not covered by the kit"}, {j.Other, "left unjudged by failed or cut-short units"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return fmt.Sprintf("%s; %d not judged: %s (see the Skip, Not exercised and Not covered lines)", s, j.Total-j.Judged, strings.Join(parts, ", "))
+}
