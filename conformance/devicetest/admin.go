@@ -99,6 +99,8 @@ func transportTests() []Test {
 			g.common(spec.CfgQueueSelect, 0)
 			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0, "queue 0's queue_desc lo (untouched)")
 		}},
+		{id: "PCI-DEV-02", also: []string{"DRAFT-PCI-01"}, name: "halves-across-modes", editions: []spec.Edition{spec.Draft2023}, run: halvesAcrossModes},
+		{id: "PCI-DEV-02", also: []string{"DP-DEV-10"}, name: "halves-across-stop", editions: []spec.Edition{spec.Virtio14}, run: halvesAcrossModes},
 		{id: "PCI-DEV-03", name: "reset-reads-zero-when-done", run: func(c *check) {
 			g, _ := c.live()
 			c.expect(g.commonRead(spec.CfgDeviceStatus) != 0, "device_status reads 0 on a live device")
@@ -124,5 +126,48 @@ func registersQuiesced(c *check) {
 		g.common(spec.CfgQueueSelect, 1)
 		expectEq(c, g.commonRead(spec.CfgQueueSelect), 1, "queue_select read back in "+c.ed.ModeName(m))
 		c.expectSame(g.cfgRead(0, 4), ids, "vendor and device ID read in "+c.ed.ModeName(m))
+	}
+}
+
+// halvesAcrossModes: a 64-bit queue address whose halves the driver
+// writes on either side of a mode change keeps both. In every quiesced
+// mode, queue 1's queue_desc lo is written before the move into the mode
+// and its hi in it, queue_driver hi before and lo in it; queue_device lo
+// is written in the mode and its hi after the move back to Active. Each
+// half reads back what was written, in the mode and at Active (the
+// halves are independent registers, PCI-DEV-02, and registers keep their
+// writes while quiesced, DRAFT-PCI-01 and DP-DEV-10).
+func halvesAcrossModes(c *check) {
+	for _, m := range c.ed.Modes() {
+		if !m.Quiesced() {
+			continue
+		}
+		name := c.ed.ModeName(m)
+		g := c.newRig(nil, nil)
+		g.common(spec.CfgQueueSelect, 1)
+		g.common(spec.CfgQueueDescLo, 0x11112000)
+		g.common(spec.CfgQueueDriverHi, 7)
+		g.mustMode(m)
+		expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112000, "queue_desc lo in "+name+", written before the move")
+		expectEq(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi in "+name+", written before the move")
+		g.common(spec.CfgQueueDescHi, 3)
+		g.common(spec.CfgQueueDriverLo, 0x33334000)
+		g.common(spec.CfgQueueDeviceLo, 0x55556000)
+		g.mustMode(spec.ModeActive)
+		g.common(spec.CfgQueueDeviceHi, 9)
+		for _, r := range []struct {
+			f    spec.CommonCfgField
+			want uint64
+			what string
+		}{
+			{spec.CfgQueueDescLo, 0x11112000, "queue_desc lo, written before " + name},
+			{spec.CfgQueueDescHi, 3, "queue_desc hi, written in " + name},
+			{spec.CfgQueueDriverHi, 7, "queue_driver hi, written before " + name},
+			{spec.CfgQueueDriverLo, 0x33334000, "queue_driver lo, written in " + name},
+			{spec.CfgQueueDeviceLo, 0x55556000, "queue_device lo, written in " + name},
+			{spec.CfgQueueDeviceHi, 9, "queue_device hi, written after " + name},
+		} {
+			expectEq(c, g.commonRead(r.f), r.want, r.what+", read back once "+c.ed.ModeName(spec.ModeActive))
+		}
 	}
 }

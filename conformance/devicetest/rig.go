@@ -7,6 +7,7 @@ import (
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -45,7 +46,8 @@ type rig struct {
 	tag   uint64
 }
 
-// newRig builds a device over disk and mem (nil: fresh ones).
+// newRig builds a device over disk and mem (nil: fresh ones); a
+// virtio-net device gets a port of its own instead of the disk.
 func (c *check) newRig(disk *blk.Disk, mem *virtq.GuestMemory) *rig {
 	if disk == nil {
 		disk = blk.NewDisk(1024, "conformance-disk")
@@ -55,8 +57,12 @@ func (c *check) newRig(disk *blk.Disk, mem *virtq.GuestMemory) *rig {
 	}
 	g := &rig{c: c, mem: mem, disk: disk}
 	obs := &virtq.Observer{Port: mem, Hook: g.rec.Hook}
+	var backing any = disk
+	if c.net { // a virtio-net device's backing is its port on a link of its own
+		backing = membernet.NewLink(0, membernet.DefaultMTU).NewPort("conformance", membernet.DefaultFIFOFrames)
+	}
 	g.dev = c.factory(member.Config{Edition: c.ed, Rules: c.rules, VF: 1, RID: rigRID, BAR0: rigBAR0,
-		NumQueues: rigQueues, MSIXVectors: rigQueues + 1, Mem: obs, Backing: disk})
+		NumQueues: rigQueues, MSIXVectors: rigQueues + 1, Mem: obs, Backing: backing})
 	return g
 }
 

@@ -102,6 +102,7 @@ var all = []Mutant{
 	failsFlush,
 	dropsInterrupts,
 	naksMACTable,
+	losesHalfWrittenQueueAddress,
 }
 
 // All returns every mutant (a fresh slice).
