@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -140,4 +141,10 @@ func TestNetDeviceTests(t *testing.T) {
 	require.NoError(t, rep.WriteText(&text))
 	assert.Contains(t, text.String(), rep.Judged.String()+"\n")
 	assert.Regexp(t, `judged \d+ of 100 requirements; \d+ not judged: \d+ not exercised for this device`, text.String())
+	// JUnit's requirements suite skips exactly the requirements not judged
+	// (no requirement is warned here).
+	var junit strings.Builder
+	require.NoError(t, rep.WriteJUnit(&junit))
+	assert.Contains(t, junit.String(), fmt.Sprintf(`<testsuite name="requirements" tests="%d" failures="0" errors="0" skipped="%d"`,
+		rep.Judged.Total, rep.Judged.Total-rep.Judged.Judged))
 }
