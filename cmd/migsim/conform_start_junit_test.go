@@ -118,6 +118,7 @@ func TestConform_StartErrorEveryReport(t *testing.T) {
 				Units        []json.RawMessage `json:"units"`
 				Requirements []json.RawMessage `json:"requirements"`
 				Stopped      string            `json:"stopped"`
+				Judged       map[string]int    `json:"judged"`
 			}
 			j, err := os.ReadFile(jsonFile)
 			require.NoError(t, err)
@@ -132,6 +133,7 @@ func TestConform_StartErrorEveryReport(t *testing.T) {
 			assert.NotNil(t, doc.Requirements)
 			assert.Empty(t, doc.Requirements)
 			assert.Equal(t, started, doc.Stopped, "the JSON says what the JUnit says")
+			assert.Zero(t, doc.Judged["judged"], "nothing judged: %v", doc.Judged)
 
 			text, err := os.ReadFile(textFile)
 			require.NoError(t, err)
