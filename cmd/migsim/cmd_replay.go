@@ -30,7 +30,7 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: migsim replay FILE [--trace | --slice | --explain [--explain-runs N]] [--max-steps N]
+const replayUsage = `usage: migsim replay FILE [--trace | --slice [--slice-runs N] | --explain [--explain-runs N]] [--max-steps N]
        [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,

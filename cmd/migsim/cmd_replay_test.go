@@ -264,3 +264,21 @@ func TestReplay_ExplainNamesAdminCommands(t *testing.T) {
 	assert.Regexp(t, `\n    step \d+ src\.pf:admin\(tag 0\) \(DEV_CTX_READ SR-IOV member 1: OK result=16B\) before step \d+ src\.vf1:finish-reset\n`, out)
 	assert.Regexp(t, `\n    step \d+ vcpu0:mmio-write device_status=00 before step \d+ hv:resume-vcpus\n`, out)
 }
+
+// The usage line of replay names every flag its --help lists, as README.md's
+// command list does: a flag only the defaults below it show is one a
+// reader of the synopsis never learns of.
+func TestReplay_SynopsisNamesEveryFlag(t *testing.T) {
+	code, out, _ := runSimCLI(t, "replay", "--help")
+	require.Equal(t, exitOK, code)
+	synopsis, defaults, ok := strings.Cut(out, "\n\n")
+	require.True(t, ok, "the usage is a synopsis, a blank line, the text")
+	flags := regexp.MustCompile(`(?m)^\s+(?:-\w, )?--([a-z0-9-]+)`).FindAllStringSubmatch(defaults, -1)
+	require.NotEmpty(t, flags, "--help lists the flags")
+	for _, m := range flags {
+		if m[1] == "help" {
+			continue
+		}
+		assert.Contains(t, synopsis, "--"+m[1], "the synopsis names --%s", m[1])
+	}
+}
