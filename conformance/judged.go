@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,8 +12,9 @@ import (
 // skip, not exercised and not covered are not judged. ForDevice counts
 // the unjudged ones that this device does not take (its type, the
 // editions it declares, a knob value or a feature it does not
-// implement); NotSelected those only units the run did not select
-// (--parts, --scenario) exercise; NotCovered those nothing in the kit
+// implement); NotSelected those that units the run did not select
+// (--parts, --scenario, --spec) exercise, and otherwise only units the
+// device does not take; NotCovered those nothing in the kit
 // exercises; Other the rest (units cut short, spoiled by another
 // failure, or a run stopped early).
 type Judged struct {
@@ -40,32 +42,39 @@ func (r *Report) judged() Judged {
 		case verdictNotExer:
 			j.ForDevice++
 		default:
-			switch {
-			case q.Why == notSelected || strings.HasPrefix(q.Why, editionNotSelected):
-				j.NotSelected++
-			case allForDevice(q.Why):
-				j.ForDevice++
-			default:
+			switch known, selection := skipReasons(q.Why); {
+			case !known:
 				j.Other++
+			case selection:
+				j.NotSelected++ // judging what the run left out would judge it
+			default:
+				j.ForDevice++
 			}
 		}
 	}
 	return j
 }
 
-// allForDevice reports whether every reason of a skipped requirement
-// (joined by "; ") is one of the device's.
-func allForDevice(why string) bool {
+// skipReasons classifies the reasons of a skipped requirement (joined by
+// "; ", in unit order, which must not matter): known when every reason is
+// the device's (forDevicePrefixes) or the selection's (notSelected,
+// editionNotSelected), selection when one of them is the selection's. A
+// reason of neither kind (a unit cut short, failed or inconclusive) makes
+// both false.
+func skipReasons(why string) (known, selection bool) {
+	if why == "" {
+		return false, false
+	}
 	for _, r := range strings.Split(why, "; ") {
-		ok := false
-		for _, p := range forDevicePrefixes {
-			ok = ok || strings.HasPrefix(r, p)
-		}
-		if !ok {
-			return false
+		switch {
+		case r == notSelected || strings.HasPrefix(r, editionNotSelected):
+			selection = true
+		case slices.ContainsFunc(forDevicePrefixes, func(p string) bool { return strings.HasPrefix(r, p) }):
+		default:
+			return false, false
 		}
 	}
-	return why != ""
+	return true, selection
 }
 
 // notSelected is the reason of a requirement only unselected units

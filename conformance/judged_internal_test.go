@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,6 +39,33 @@ func TestJudged(t *testing.T) {
 			got := r.judged()
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.line, got.String())
+		})
+	}
+}
+
+// A requirement's reasons are joined in unit order; how it counts must not
+// depend on that order. A unit of an edition the run does not judge beside
+// one cut short leaves it unjudged by the cut (Other), whichever comes
+// first; beside one of another device type it is the selection's
+// (NotSelected): judging that edition too would judge it.
+func TestJudged_ReasonOrder(t *testing.T) {
+	edition := editionNotSelected + ": a draft-2023 unit (the run judges virtio-1.4)"
+	tests := []struct {
+		name    string
+		reasons []string
+		want    Judged
+	}{
+		{"unselected edition and interrupted", []string{edition, "not run: interrupted"}, Judged{Total: 1, Other: 1}},
+		{"unselected units and interrupted", []string{notSelected, "interrupted"}, Judged{Total: 1, Other: 1}},
+		{"unselected edition and another device type", []string{edition, needsBlkRequests}, Judged{Total: 1, NotSelected: 1}},
+		{"unselected edition and unselected units", []string{edition, notSelected}, Judged{Total: 1, NotSelected: 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, why := range []string{strings.Join(tc.reasons, "; "), strings.Join([]string{tc.reasons[1], tc.reasons[0]}, "; ")} {
+				r := &Report{Requirements: []RequirementResult{{Verdict: verdictSkip, Why: why}}}
+				assert.Equal(t, tc.want, r.judged(), why)
+			}
 		})
 	}
 }
