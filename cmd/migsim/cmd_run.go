@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -299,17 +300,45 @@ func usageError(stderr io.Writer, cmd, format string, a ...any) int {
 }
 
 // removeStaleReports removes the --report files of a run that stopped with
-// an error before it could write them: a file an earlier run left must not
-// read as this run's (a CI job would find a green table). It says so for
-// each file it removed.
+// an error before it could write them: a table an earlier run left must not
+// read as this run's (a CI job would find a green table). Only a file whose
+// opening is the table this command writes in that format goes (a path
+// naming anything else is left as it is, and said so); it says so for each.
 func removeStaleReports(reports []string, stderr io.Writer) {
 	for _, r := range reports {
-		_, file, _ := verdicttable.ParseReport(r)
+		format, file, _ := verdicttable.ParseReport(r)
 		if st, err := os.Lstat(file); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if !looksLikeTable(file, format) {
+			fmt.Fprintf(stderr, "migsim run: left %s as it is: it is not a %s verdict table this command wrote, and this run wrote none\n", file, format)
 			continue
 		}
 		if err := os.Remove(file); err == nil {
 			fmt.Fprintf(stderr, "migsim run: removed %s, an earlier run's --report %s: this run wrote no table\n", file, r)
 		}
 	}
+}
+
+// looksLikeTable reports whether file opens as the verdict table `run`
+// writes in format (verdicttable: JUnit, JSON or text).
+func looksLikeTable(file, format string) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	h := string(head[:n])
+	switch format {
+	case "junit":
+		return strings.HasPrefix(h, "<?xml") && strings.Contains(h, `<testsuites name="migsim run"`)
+	case "json":
+		return strings.HasPrefix(h, "{\n  \"rows\": [")
+	case "text":
+		first, _, _ := strings.Cut(h, "\n")
+		return strings.Contains(first, "SCENARIO") && strings.Contains(first, "EDITION") && strings.Contains(first, "EXPLORED")
+	}
+	return false
 }

@@ -12,19 +12,53 @@ import (
 
 // TestRemoveStaleReports: a run that stops with an error removes the
 // --report files an earlier run left (a CI job must not read a green
-// table it did not write) and says so; it leaves alone a path that is not
-// a regular file and one that does not exist.
+// table it did not write) and says so, but only a file that opens as the
+// table run writes in that format: any other file (a README named by
+// mistake, a JSON document of another tool) is left and said so, and a
+// path that is not a regular file or does not exist is left alone.
 func TestRemoveStaleReports(t *testing.T) {
 	dir := t.TempDir()
-	old := filepath.Join(dir, "old.xml")
-	require.NoError(t, os.WriteFile(old, []byte("<testsuites/>"), 0o644))
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	junit := write("old.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migsim run\" tests=\"2\">\n</testsuites>\n")
+	jsonTable := write("old.json", "{\n  \"rows\": [\n  ],\n  \"match\": 0\n}\n")
+	text := write("old.txt", "    Q  SCENARIO  EDITION  KNOBS  EXPECTED  GOT  ORACLE  IMPACT  EXPLORED\nok ...\n")
+	readme := write("README.md", "# a project\n")
+	otherJSON := write("other.json", "{\"name\": \"not a table\"}\n")
 	sub := filepath.Join(dir, "a-directory")
 	require.NoError(t, os.Mkdir(sub, 0o755))
 	missing := filepath.Join(dir, "missing.json")
+
 	var stderr bytes.Buffer
-	removeStaleReports([]string{"junit=" + old, "text=" + sub, "json=" + missing}, &stderr)
-	assert.NoFileExists(t, old)
+	removeStaleReports([]string{"junit=" + junit, "json=" + jsonTable, "text=" + text, "junit=" + readme,
+		"json=" + otherJSON, "text=" + sub, "json=" + missing}, &stderr)
+	for _, gone := range []string{junit, jsonTable, text, missing} {
+		assert.NoFileExists(t, gone)
+	}
+	assert.FileExists(t, readme)
+	assert.FileExists(t, otherJSON)
 	assert.DirExists(t, sub)
-	assert.NoFileExists(t, missing)
-	assert.Equal(t, "migsim run: removed "+old+", an earlier run's --report junit="+old+": this run wrote no table\n", stderr.String())
+	assert.Equal(t, "migsim run: removed "+junit+", an earlier run's --report junit="+junit+": this run wrote no table\n"+
+		"migsim run: removed "+jsonTable+", an earlier run's --report json="+jsonTable+": this run wrote no table\n"+
+		"migsim run: removed "+text+", an earlier run's --report text="+text+": this run wrote no table\n"+
+		"migsim run: left "+readme+" as it is: it is not a junit verdict table this command wrote, and this run wrote none\n"+
+		"migsim run: left "+otherJSON+" as it is: it is not a json verdict table this command wrote, and this run wrote none\n",
+		stderr.String())
+}
+
+// TestLooksLikeTable: the tables run writes are recognised as such, in
+// the format they were written in only.
+func TestLooksLikeTable(t *testing.T) {
+	dir := t.TempDir()
+	for _, format := range []string{"junit", "json", "text"} {
+		p := filepath.Join(dir, "table."+format)
+		code, _, stderr := runSimCLI(t, "run", "smoke-migrate", "--spec", "draft-2023", "--progress", "never", "--report", format+"="+p)
+		require.Equal(t, exitOK, code, stderr)
+		for _, other := range []string{"junit", "json", "text"} {
+			assert.Equal(t, other == format, looksLikeTable(p, other), "%s table read as %s", format, other)
+		}
+	}
 }
