@@ -31,6 +31,22 @@ guest vcpu0
   read sector=0 count=2
 `
 
+// writeAwaited writes, then signals the hypervisor, which waits for the
+// signal before the default flow migrates. With a device that never
+// interrupts, the guest's wait gives up when the world stalls and the
+// signal comes after it: the flow then runs, and each of its admin
+// commands waits for the owner's completion, which comes (a stall
+// releases only the waits blocked at it).
+const writeAwaited = `scenario write-awaited
+vfs 1
+set hv-await=ready
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0xa1
+  signal ready
+  read sector=0 count=2
+`
+
 // flushFailedFlow flushes while the hypervisor asks for a reserved draft
 // mode, which the device refuses.
 const flushFailedFlow = `scenario flush-failed-flow
@@ -63,6 +79,10 @@ func init() {
 			want: "gave-up", msg: "the guest gave up on flush sector=0 (failed status): vcpu0: FAIL flush sector=0: status 1, and without migration too", noReqs: true},
 		plant{oracle: "gave-up", name: "no interrupt ever", ed: spec.Draft2023, scn: writeMigrated, device: mutant("drops-interrupts"),
 			want: "gave-up", msg: "the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed", noReqs: true},
+		plant{oracle: "gave-up", name: "no interrupt ever, the hypervisor awaiting the guest", ed: spec.Draft2023, scn: writeAwaited,
+			device: mutant("drops-interrupts"), want: "gave-up", msg: "the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed", noReqs: true},
+		plant{oracle: "gave-up", name: "no interrupt ever, the hypervisor awaiting the guest, virtio-1.4", ed: spec.Virtio14, scn: writeAwaited,
+			device: mutant("drops-interrupts"), want: "gave-up", msg: "the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed", noReqs: true},
 		plant{oracle: "gave-up", name: "control command acked with an error", ed: spec.Virtio14, scn: macTableMigrated, netDevice: mutant("naks-mac-table"),
 			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1 (failed status)", noReqs: true},
 		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},

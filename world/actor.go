@@ -43,6 +43,13 @@ type actor struct {
 	// trapping is set while the actor runs the hypervisor's code (a
 	// trapped FLR): its steps change the hypervisor's state (shareChains).
 	trapping bool
+	// released is set when the world stalls (World.Epoch) while the actor
+	// is blocked: the wait it is blocked on may then give up. It ends
+	// when the actor runs its next step or the clock advances, so a wait
+	// the actor starts after giving up waits for what it waits for (an
+	// admin completion the owner has yet to post) until the world stalls
+	// again.
+	released bool
 	// chain summarises the actor's state for state hashing (state_hash.go).
 	chain uint64
 	// desc names the actor in messages ("guest vcpu0", "peer p1",

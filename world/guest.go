@@ -212,7 +212,7 @@ func (g *guestActor) mmioWrite() []byte {
 // when the world has stalled (then ok is false).
 func (g *guestActor) WaitIRQ() (uint16, bool) {
 	res := g.yield(&actorReq{label: g.name + ":wait-irq",
-		ready: func() bool { return len(g.irqs) > 0 || g.w.stalled },
+		ready: func() bool { return len(g.irqs) > 0 || g.released },
 		do: func() []byte {
 			if len(g.irqs) == 0 {
 				return nil

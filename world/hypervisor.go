@@ -107,7 +107,7 @@ func (s hvWorld) Now() engine.VTime {
 	return s.w.now
 }
 
-func (s hvWorld) Stalled() bool { return s.w.observeBool(s.w.stalled) }
+func (s hvWorld) Stalled() bool { return s.w.observeBool(s.w.stallSeen()) }
 
 func (s hvWorld) Hosts() []hv.Host {
 	out := make([]hv.Host, len(s.w.hosts))

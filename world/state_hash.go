@@ -154,7 +154,7 @@ func (w *World) chainStep(i int, fp engine.Footprint) {
 		a.chain = deephash.Mix(a.chain, w.hasher().shared())
 		return
 	}
-	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), por.BoolBits(w.stalled))
+	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), por.BoolBits(a.released))
 	w.observing = a
 }
 
@@ -275,7 +275,10 @@ func (sh *stateHasher) netHash() uint64 {
 // shared hashes the whole shared state.
 func (sh *stateHasher) shared() uint64 {
 	w := sh.w
-	h := deephash.Mix(deephash.Mix(0, uint64(w.now)), por.BoolBits(w.stalled))
+	h := deephash.Mix(0, uint64(w.now))
+	for _, a := range w.actors {
+		h = deephash.Mix(h, por.BoolBits(a.released))
+	}
 	h = deephash.Mix(h, por.SignalsHash(w.signals))
 	h = deephash.String(h, w.blame)
 	if w.vm != nil {

@@ -118,9 +118,10 @@ type World struct {
 	guestMem *guest.Allocator
 	hv       *hv.Hypervisor
 	hvActor  *actor
-	// stalled is set by Enabled when nothing can run: blocked waits then
-	// give up so the oracles can judge.
-	stalled bool
+	// asking is the actor whose request is being judged or run: the
+	// world's stall, which the request's wait may give up on, is that
+	// actor's (actor.released, stallSeen).
+	asking *actor
 	// oracles are the world's oracles by hook.
 	oracles observe.Set
 	// dma collects the guest-memory accesses of the current device event.
@@ -382,7 +383,7 @@ func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
 		if a.done || a.halted {
 			continue
 		}
-		if a.req.ready != nil && !a.req.ready() {
+		if a.req.ready != nil && !w.readyFor(a) {
 			continue
 		}
 		st := engine.Step{Actor: a.id, ID: i, Label: a.req.label}
@@ -421,15 +422,39 @@ func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
 // pending, blocked waits give up (the world has stalled), so the guest
 // records what never completed and the hypervisor reports the hang. Like
 // a clock advance it happens only when nothing is enabled, so every step
-// before it happens before every step after it; the next clock advance
-// ends it.
+// before it happens before every step after it. The stall releases the
+// actors blocked at it (actor.released), each until it runs its next
+// step or the clock advances: a wait an actor starts after the stall (the
+// hypervisor's admin command, once a guest that gave up signalled it)
+// waits for its event like any other, and gives up only at a later stall.
+// Epoch reports false when it releases no actor: nothing more can change.
 func (w *World) Epoch() bool {
-	if w.stalled || w.Done() {
+	if w.Done() {
 		return false
 	}
-	w.stalled = true
-	return true
+	changed := false
+	for _, a := range w.actors {
+		if !a.done && !a.released {
+			a.released, changed = true, true
+		}
+	}
+	return changed
 }
+
+// readyFor reports whether actor a's pending request can run, with the
+// stall it may give up on its own (stallSeen).
+func (w *World) readyFor(a *actor) bool {
+	prev := w.asking
+	w.asking = a
+	ok := a.req.ready()
+	w.asking = prev
+	return ok
+}
+
+// stallSeen reports whether the actor whose request is being judged or
+// run was blocked when the world last stalled and has not run since: its
+// wait may give up (Epoch).
+func (w *World) stallSeen() bool { return w.asking != nil && w.asking.released }
 
 // Execute runs one step.
 func (w *World) Execute(s engine.Step) *engine.Finding {
@@ -443,7 +468,9 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 			w.chainStep(s.ID, s.Footprint)
 		}
 		a := w.actors[s.ID]
+		w.asking = a
 		a.run(w)
+		w.asking, a.released = nil, false
 		w.observing = nil
 		if (w.hvShared || a.trapping) && a != w.hvActor {
 			w.touchHV()
@@ -509,7 +536,9 @@ func (w *World) Advance(now engine.VTime) {
 			d.pending = append(d.pending, devEvent{ev: t.ev, label: d.name + ":timer " + t.ev.Timer.String()})
 		}
 	}
-	w.stalled = false
+	for _, a := range w.actors {
+		a.released = false
+	}
 }
 
 func (w *World) addTimer(t timer) {
