@@ -85,7 +85,7 @@ func TestConform_ReplayDivergedCounterexample(t *testing.T) {
 		{"the device still fails", mutant, found, exitFinding, `(?s)with ` + mutant + `: \d+ steps\nfinding transparent at step \d+: `, `^$`},
 		{"the fixed device diverges and the finding is gone", "builtin:blk", found, exitOK,
 			`the device now diverges from the recording at step 109 \(.*replay diverged at step 109: recorded 1 "hv:settle".*\)\n` +
-				`the recorded finding \(transparent at step 127\) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n$`, `^$`},
+				`the recorded finding \(transparent at step 129\) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n$`, `^$`},
 		{"every recorded step taken, the end-of-run finding gone", "builtin:blk", allStepsFile, exitOK,
 			`every recorded step was taken and the recorded finding \(transparent at step \d+\) did not occur: the device no longer fails this counterexample\n$`, `^$`},
 		{"diverged, and the finding occurs leniently", mutant, movedFile, exitFinding,

@@ -50,9 +50,9 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 		file string
 		// states: state pruning, where only the schedule file is compared
 		states bool
-		// long: about 11,000 interleavings in each of five processes,
-		// which the race run (-short) leaves to the plain run (about 10 s
-		// there, 40 s under the race detector)
+		// long: about 26,000 interleavings in each of five processes,
+		// which the race run (-short) leaves to the plain run (about 30 s
+		// there)
 		long bool
 	}{
 		{"pct", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
@@ -63,9 +63,9 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			// counts equal one process's without it (docs/scale.md).
 			"--states=false"}, "", false, false},
 		{"dfs with a finding", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", false, true},
+			"--schedules", "30000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", false, true},
 		{"dfs with a finding, states", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--schedules", "20000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true, false},
+			"--schedules", "30000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true, false},
 	}
 	for _, tc := range cases {
 		if tc.long && testing.Short() {
@@ -105,7 +105,7 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			assert.Equal(t, wantCode, code, stderr)
 			assert.Contains(t, stderr, "4 shard summaries")
 			// The run budget is each shard's: the merged header says so.
-			want = strings.Replace(want, "dfs up to 20000 runs,", "dfs up to 20000 runs per shard,", 1)
+			want = strings.Replace(want, "dfs up to 30000 runs,", "dfs up to 30000 runs per shard,", 1)
 			want = strings.Replace(want, "dfs up to 100000 runs,", "dfs up to 100000 runs per shard,", 1)
 			if !tc.states {
 				assert.Equal(t, comparable(want, single), comparable(got, merged))
