@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -393,12 +391,8 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 // not the device's failure (1). Only those paths count: an exec device's
 // pipe fails with the same error type.
 func reportFileError(err error, reports []string) bool {
-	var pe *fs.PathError
-	if !errors.As(err, &pe) {
-		return false
-	}
 	for _, r := range reports {
-		if _, file, ok := strings.Cut(r, "="); ok && filepath.Clean(file) == filepath.Clean(pe.Path) {
+		if _, file, ok := strings.Cut(r, "="); ok && outputFileError(err, file) {
 			return true
 		}
 	}
