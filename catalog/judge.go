@@ -187,6 +187,11 @@ type Outcome struct {
 	// Interrupted is set when the context ended the exploration early:
 	// Explored and the finding are what it got to.
 	Interrupted bool
+	// NotRun is set when the context ended before the row started
+	// (JudgeAll): nothing of it ran, so it has no verdict (GotNone) and
+	// no exploration; it is still one of the rows selected, so that a
+	// table of an interrupted run lists every row it was asked to judge.
+	NotRun bool
 	// Impact is the first finding's impact (judgeImpact); its value and
 	// evidence are also in Finding and in Schedule's finding.
 	Impact ImpactOf
@@ -233,8 +238,7 @@ func defect(f *engine.Finding) string {
 // finding shrunk under cfg.ShrinkCtx.
 func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cfg JudgeConfig) (Outcome, error) {
 	b := cfg.rowBudget(s, e)
-	out := Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
-		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
+	out := newOutcome(s, e, b)
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
@@ -302,6 +306,13 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	return out, nil
 }
 
+// newOutcome is the outcome of row (s, e) under budget b before anything
+// of it ran: what the row is, and what it expects.
+func newOutcome(s *scenario.Scenario, e scenario.Expectation, b scenario.Budget) Outcome {
+	return Outcome{Scenario: s.Name, File: s.File, Embedded: Embedded(s), Question: s.Question, Line: e.Line, Edition: e.Edition,
+		Knobs: e.Knobs, Settings: e.Settings, Expected: e.Verdict, ExpectedOracle: e.Oracle, Budget: b}
+}
+
 // shrink shrinks the first finding and records its schedule; b is the
 // budget of the exploration that found it (its strategy and base seed name
 // the schedule).
@@ -328,6 +339,9 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 // "pct 2000 schedules", "exhaustive bound 2: 1234 interleavings",
 // "random 256/2000 schedules, first finding at #17", "not run".
 func (o *Outcome) ExploredText() string {
+	if o.NotRun {
+		return NotRunText
+	}
 	if o.Expected == scenario.VerdictNA {
 		if o.NA != "" {
 			return "checked: " + o.NA

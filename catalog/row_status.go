@@ -6,7 +6,12 @@ const (
 	StatusMatch       = "match"
 	StatusMismatch    = "mismatch"
 	StatusInterrupted = "interrupted"
+	StatusNotRun      = "not-run"
 )
+
+// NotRunText is what a row a signal kept from starting (NotRun) says it
+// explored: the verdict table's EXPLORED, JSON's explored text.
+const NotRunText = "not run: a signal ended the run before this row started"
 
 // Status is where the row stands. StatusMatch: every exploration gave
 // the expected verdict and nothing else. StatusMismatch: the row does not
@@ -15,9 +20,12 @@ const (
 // exploration's verdicts, or a finding made before the signal that is not
 // the expected verdict), which nothing the rest of the row could find
 // would undo. StatusInterrupted: a signal cut the row short before
-// anything disagreed, so it proves nothing.
+// anything disagreed, so it proves nothing. StatusNotRun: a signal ended
+// the run before the row started (NotRun).
 func (o *Outcome) Status() string {
 	switch {
+	case o.NotRun:
+		return StatusNotRun
 	case o.Interrupted && o.Mismatch == "" && o.Defect == "":
 		return StatusInterrupted
 	case o.Match && !o.Interrupted:
@@ -27,8 +35,9 @@ func (o *Outcome) Status() string {
 }
 
 // GotNone is a row's verdict got (GotVerdict) when a signal cut it short
-// before any exploration found something: no verdict was reached, not even
-// pass, which only a row judged to its end proves.
+// before any exploration found something, or before it started: no
+// verdict was reached, not even pass, which only a row judged to its end
+// proves.
 const GotNone = "none"
 
 // GotDefect is a row's verdict got when its run could not judge the
@@ -39,13 +48,14 @@ const GotDefect = "defect"
 
 // GotVerdict is the verdict the row got as the verdict table shows it
 // (GOT, JSON's `got`): Got's word, GotDefect for a row with a Defect, or
-// GotNone for an Interrupted row without a finding. A finding made before the signal is certain and
+// GotNone for an Interrupted row without a finding and for a row that
+// never started (NotRun). A finding made before the signal is certain and
 // stays the row's verdict.
 func (o *Outcome) GotVerdict() string {
 	if o.Defect != "" {
 		return GotDefect
 	}
-	if o.Interrupted && o.Finding == nil {
+	if o.NotRun || o.Interrupted && o.Finding == nil {
 		return GotNone
 	}
 	return o.Got.String()

@@ -28,9 +28,12 @@ import (
 // so that the longest rows do not start last and leave one core idle
 // while they finish. Outcomes and their order do not depend on it. When
 // ctx ends, the rows judged to the end are returned in scenario then file
-// order, then the rows it interrupted (Interrupted), with the error; the
-// error too when every row was judged but ctx ended the runs without
-// migration that judge a row's transparent finding (RaceCheckInterrupted).
+// order, then the rows it interrupted (Interrupted), then the rows it kept
+// from starting (NotRun), each in scenario then file order, with the
+// error: every row selected is returned, so that a table of an
+// interrupted run does not read as a smaller one. The error comes too
+// when every row was judged but ctx ended the runs without migration that
+// judge a row's transparent finding (RaceCheckInterrupted).
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {
 	type rowJob struct {
 		s *scenario.Scenario
@@ -91,6 +94,9 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if ctx.Err() != nil {
+					continue // not started: the signal came first (NotRun)
+				}
 				if rowCfg.RowStart != nil {
 					rowCfg.RowStart(i, len(jobs), jobs[i].s, jobs[i].e)
 				}
@@ -116,14 +122,17 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	var rows, cut []Outcome
+	var rows, cut, notRun []Outcome
 	var first error
 	checkCut := false // a whole row whose race check ctx ended (RaceCheckInterrupted)
 	for i := range jobs {
 		checkCut = checkCut || errs[i] == nil && outs[i].RaceCheckInterrupted
 		switch {
 		case errs[i] != nil:
-			if outs[i].Interrupted {
+			if outs[i].Interrupted || ctx.Err() != nil && errors.Is(errs[i], ctx.Err()) {
+				// Whatever step of the row ctx ended, the row is one of
+				// those it cut short.
+				outs[i].Interrupted, outs[i].Match = true, false
 				cut = append(cut, outs[i])
 			}
 			// A row's own error says more than the interruption of another.
@@ -132,6 +141,9 @@ feed:
 			}
 		case outs[i].Scenario == "":
 			// Never started: ctx ended first.
+			o := newOutcome(jobs[i].s, jobs[i].e, cfg.rowBudget(jobs[i].s, jobs[i].e))
+			o.NotRun = true
+			notRun = append(notRun, o)
 		default:
 			rows = append(rows, outs[i])
 		}
@@ -140,7 +152,7 @@ feed:
 		first = ctx.Err()
 	}
 	if first != nil {
-		return append(rows, cut...), first
+		return append(append(rows, cut...), notRun...), first
 	}
 	return rows, nil
 }

@@ -44,16 +44,31 @@ func TestRowRuns(t *testing.T) {
 	assert.Equal(t, 3*min(b.Schedules, 7), JudgeConfig{MaxRuns: 7}.rowRuns(s, e))
 }
 
-// TestJudgeAll_Interrupted: when ctx ends while rows run, JudgeAll returns
-// the rows judged to the end in table order, then the interrupted ones,
-// each row at most once, with the context's error.
-func TestJudgeAll_Interrupted(t *testing.T) {
-	var scens []*scenario.Scenario
+// rowKey names a row as the verdict table's lines under it do.
+func rowKey(r Outcome) string {
+	return r.Scenario + " " + r.Edition.String() + " " + strings.Join(r.Knobs, ",") + " " + strings.Join(SettingStrings(r.Settings), ",")
+}
+
+// interruptScenarios are catalog scenarios with rows cheap enough to judge
+// a few of under a small run budget.
+func interruptScenarios(t *testing.T) (scens []*scenario.Scenario, rows []string) {
 	for _, n := range []string{"compat-net-mq8-to-4", "resize-in-freeze-only", "pf-flr-with-admin-outstanding", "smoke-migrate"} {
 		s, err := CatalogScenario(n)
 		require.NoError(t, err)
 		scens = append(scens, s)
+		for _, e := range s.Expect {
+			rows = append(rows, rowKey(Outcome{Scenario: s.Name, Edition: e.Edition, Knobs: e.Knobs, Settings: e.Settings}))
+		}
 	}
+	return scens, rows
+}
+
+// TestJudgeAll_Interrupted: when ctx ends while rows run, JudgeAll returns
+// the rows judged to the end in table order, then the interrupted ones,
+// then those that never started (NotRun), every row selected exactly once,
+// with the context's error.
+func TestJudgeAll_Interrupted(t *testing.T) {
+	scens, all := interruptScenarios(t)
 	for _, stopAt := range []int{1, 3} {
 		ctx, cancel := context.WithCancel(context.Background())
 		started := 0
@@ -68,19 +83,69 @@ func TestJudgeAll_Interrupted(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled, "stop at row %d", stopAt)
 		require.NotEmpty(t, rows)
 		seen := map[string]bool{}
-		cut := false
+		cut, notRun := false, false
 		for _, r := range rows {
-			key := r.Scenario + " " + r.Edition.String() + " " + strings.Join(r.Knobs, ",") + " " + strings.Join(SettingStrings(r.Settings), ",")
+			key := rowKey(r)
 			assert.False(t, seen[key], "row %s twice", key)
 			seen[key] = true
-			if r.Interrupted {
+			switch {
+			case r.NotRun:
+				notRun = true
+			case r.Interrupted:
+				assert.False(t, notRun, "row %s interrupted after one not run", key)
 				cut = true
-			} else {
-				assert.False(t, cut, "row %s judged to the end after an interrupted one", key)
+			default:
+				assert.False(t, cut || notRun, "row %s judged to the end after an interrupted or unstarted one", key)
 			}
 		}
 		assert.True(t, cut, "stop at row %d: the rows running when ctx ended are interrupted", stopAt)
+		assert.ElementsMatch(t, all, keys(rows), "stop at row %d: every row selected is returned", stopAt)
 	}
+}
+
+func keys(rows []Outcome) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, rowKey(r))
+	}
+	return out
+}
+
+// TestJudgeAll_NotRun: rows ctx kept from starting are returned as such,
+// in table order after the one it cut: no verdict (GotNone, not pass), no
+// exploration, what they expect, and the status the table marks them with.
+func TestJudgeAll_NotRun(t *testing.T) {
+	scens, all := interruptScenarios(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := JudgeConfig{Jobs: 1, MaxRuns: 20, Shrink: shortShrink(),
+		RowStart: func(int, int, *scenario.Scenario, scenario.Expectation) { cancel() }}
+	rows, err := JudgeAll(ctx, scens, 0, cfg, io.Discard)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, rows, len(all), "every row selected")
+	require.True(t, rows[0].Interrupted, "the one row started, cut short")
+	require.False(t, rows[0].NotRun)
+	var notRun []string
+	for _, r := range rows[1:] {
+		assert.True(t, r.NotRun, rowKey(r))
+		assert.False(t, r.Interrupted || r.Match, rowKey(r))
+		assert.Equal(t, StatusNotRun, r.Status(), rowKey(r))
+		assert.Equal(t, GotNone, r.GotVerdict(), rowKey(r))
+		assert.Equal(t, NotRunText, r.ExploredText(), rowKey(r))
+		assert.NotZero(t, r.Line, rowKey(r))
+		assert.NotZero(t, r.Budget.Schedules+len(r.Budget.Strategy), rowKey(r))
+		assert.Nil(t, r.Finding, rowKey(r))
+		notRun = append(notRun, rowKey(r))
+	}
+	// Table order: the longest row started first, the rest follow as the
+	// scenarios list them.
+	var want []string
+	for _, k := range all {
+		if k != rowKey(rows[0]) {
+			want = append(want, k)
+		}
+	}
+	assert.Equal(t, want, notRun)
 }
 
 // TestJudgeAll_RowProgress: with rows judged side by side, each progress

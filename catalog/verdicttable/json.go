@@ -23,7 +23,9 @@ type runRow struct {
 	Oracle   string   `json:"oracle,omitempty"`
 	Match    bool     `json:"match"`
 	// Status is catalog.Outcome.Status: match, mismatch (a row a signal
-	// cut short whose explorations already disagree too), interrupted.
+	// cut short whose explorations already disagree too), interrupted,
+	// not-run (a signal ended the run before the row started: got none,
+	// no exploration).
 	Status   string          `json:"status"`
 	Explored runExplored     `json:"explored"`
 	Finding  *engine.Finding `json:"finding,omitempty"`
@@ -124,6 +126,8 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		switch r.Status {
 		case catalog.StatusInterrupted:
 			doc.Interrupted++
+		case catalog.StatusNotRun:
+			doc.NotRun++
 		case catalog.StatusMatch:
 			doc.Match++
 		default:
@@ -147,4 +151,7 @@ type jsonDoc struct {
 	Match       int      `json:"match"`
 	Mismatch    int      `json:"mismatch"`
 	Interrupted int      `json:"interrupted,omitempty"`
+	// NotRun counts the rows a signal kept from starting (status
+	// not-run); they are in Rows too.
+	NotRun int `json:"not_run,omitempty"`
 }

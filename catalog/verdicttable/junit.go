@@ -24,18 +24,26 @@ const junitSuite = "rows"
 // its schedule, the defect, the caveat) and what it explored; a row a
 // signal cut short before it disagreed is an error ("interrupted": it was
 // not judged to its end, which proves nothing, yet it was not skipped
-// either). When a signal cut any row short (a mismatch it cut stays a
-// failure), the suite has the property "interrupted" saying how many
-// rows it left judged only in part, as the note under the table does;
+// either); a row the signal kept from starting is skipped with the
+// message "not run: interrupted", so that the suite still holds every
+// row selected. When a signal cut any row short or kept one from
+// starting (a mismatch it cut stays a failure), the suite has the
+// property "interrupted" saying how many rows it left judged only in
+// part and how many not at all, as the note under the table does;
 // otherwise it has no properties. Every time
 // is 0: the run keeps no wall-clock time, so that the same judging writes
 // the same bytes. The replay lines find schedules as WriteText does.
 func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
 	s := junit.Suite{Name: junitSuite}
-	cut := 0
+	cut, notRun := 0, 0
 	for i := range rows {
 		o := &rows[i]
-		if o.Interrupted || o.RaceCheckInterrupted {
+		switch {
+		case o.NotRun:
+			notRun++
+			s.Add(junit.Case{Classname: o.Scenario, Name: rowName(o), Skipped: &junit.Skipped{Message: NotRunMessage}})
+			continue
+		case o.Interrupted || o.RaceCheckInterrupted:
 			cut++
 		}
 		lines := findingLines(o, regressDir, reportDir, func(l string) string { return l })
@@ -65,9 +73,9 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 		}
 		s.Add(c)
 	}
-	if cut > 0 {
+	if cut > 0 || notRun > 0 {
 		s.Properties = junit.Props(junit.Property{Name: "interrupted",
-			Value: fmt.Sprintf("a signal ended the run: %s judged, %d of them only in part", plural.Count(len(rows), "row"), cut)})
+			Value: "a signal ended the run: " + InterruptedCounts(rows)})
 	}
 	all := junit.Suites{Name: "migsim run"}
 	all.Add(s)
@@ -75,6 +83,31 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 		return fmt.Errorf("write junit: %w", err)
 	}
 	return nil
+}
+
+// NotRunMessage is the JUnit skipped message of a row a signal kept from
+// starting (catalog.Outcome.NotRun).
+const NotRunMessage = "not run: interrupted"
+
+// InterruptedCounts says how far an interrupted run got with its rows:
+// "3 rows judged, 1 of them only in part; 2 rows not run" (the last part
+// only when a row did not start), what the note under the table and the
+// JUnit suite's "interrupted" property say.
+func InterruptedCounts(rows []catalog.Outcome) string {
+	cut, notRun := 0, 0
+	for i := range rows {
+		switch {
+		case rows[i].NotRun:
+			notRun++
+		case rows[i].Interrupted || rows[i].RaceCheckInterrupted:
+			cut++
+		}
+	}
+	s := fmt.Sprintf("%s judged, %d of them only in part", plural.Count(len(rows)-notRun, "row"), cut)
+	if notRun > 0 {
+		s += fmt.Sprintf("; %s not run", plural.Count(notRun, "row"))
+	}
+	return s
 }
 
 // firstLine is s up to its first newline.

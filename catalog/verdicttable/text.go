@@ -44,7 +44,8 @@ func orHyphen(s string) string {
 }
 
 // marks are the table's marks of the row statuses (catalog.Outcome.Status).
-var marks = map[string]string{catalog.StatusMatch: "ok", catalog.StatusMismatch: "MISMATCH", catalog.StatusInterrupted: "INTERRUPTED"}
+var marks = map[string]string{catalog.StatusMatch: "ok", catalog.StatusMismatch: "MISMATCH", catalog.StatusInterrupted: "INTERRUPTED",
+	catalog.StatusNotRun: "NOT-RUN"}
 
 // tableWidth is the width long lines under the table wrap at.
 const tableWidth = 100
@@ -54,9 +55,11 @@ const tableLegend = `
 ok: the verdict got matches the expected one; MISMATCH: it does not (exit 1); INTERRUPTED: a
 signal ended the row's exploration, which proves nothing then (exit 130), unless what ran
 already disagrees with the expected verdict: that row is a MISMATCH, and its EXPLORED says which
-exploration the signal cut. GOT of a row a signal cut short is the finding made before it, or none
-(nothing found, and nothing proved: not pass); GOT defect: the run could not judge the row (a
-simulator panic, a wrong scenario, a broken run without migration; the line under the table says which). IMPACT: a finding's harm: guest-visible (the guest could tell),
+exploration the signal cut. NOT-RUN: the signal ended the run before the row started (exit 130;
+GOT none, EXPLORED not run): every row selected is listed, judged or not. GOT of a row a signal
+cut short is the finding made before it, or none (nothing found, and nothing proved: not pass);
+GOT defect: the run could not judge the row (a simulator panic, a wrong scenario, a broken run
+without migration; the line under the table says which). IMPACT: a finding's harm: guest-visible (the guest could tell),
 rule-only (a rule broke, the guest could not tell in that run), flow-error (the migration
 stopped with a named error). Q: the seed question the scenario answers (docs/questions.md; - for
 none). EXPLORED: the schedules run; "pct 300 schedules, 105 failing, first at #5": every
@@ -124,10 +127,12 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 	if len(rows) > 0 {
 		fmt.Fprint(w, tableLegend)
 	}
-	found, shrunk, mismatched, cutMismatched, cut := 0, 0, 0, 0, 0
+	found, shrunk, mismatched, cutMismatched, cut, notRun := 0, 0, 0, 0, 0, 0
 	for i := range rows {
 		o := &rows[i]
 		switch o.Status() {
+		case catalog.StatusNotRun:
+			notRun++
 		case catalog.StatusInterrupted:
 			cut++
 		case catalog.StatusMismatch:
@@ -155,7 +160,10 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 	if cut > 0 {
 		interrupted += fmt.Sprintf(", %d interrupted", cut)
 	}
-	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut, mismatched,
+	if notRun > 0 {
+		interrupted += fmt.Sprintf(", %d not run", notRun)
+	}
+	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut-notRun, mismatched,
 		interrupted, plural.Count(found, "finding"), shrunk)
 	if w.err != nil {
 		return fmt.Errorf("write table: %w", w.err)

@@ -69,8 +69,11 @@ Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
 their findings if they had one (a second Ctrl-C stops that too) and prints
 the table of the rows judged to the end, in table order, then the
 interrupted ones, marked INTERRUPTED with how far each exploration got
-("bound 2 interrupted after N of M runs"). Rows start longest budget first, so the rows judged may
-not be the table's first.
+("bound 2 interrupted after N of M runs"), then the rows that never
+started, marked NOT-RUN (GOT none; JSON status not-run; JUnit skipped,
+"not run: interrupted"): every row selected is in the table, judged or
+not. Rows start longest budget first, so the rows judged may not be the
+table's first.
 
 --write-regress writes the shrunk schedule of every matching violation or
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
@@ -260,9 +263,12 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if interrupted {
-		cut := 0
+		cut, notRun := 0, 0
 		for i := range rows {
-			if rows[i].Interrupted || rows[i].RaceCheckInterrupted {
+			switch {
+			case rows[i].NotRun:
+				notRun++
+			case rows[i].Interrupted || rows[i].RaceCheckInterrupted:
 				cut++
 			}
 		}
@@ -272,7 +278,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if opt.format == "json" {
 			notes = stderr
 		}
-		fmt.Fprintf(notes, "interrupted: %s judged, %d of them (the last) only in part\n", plural.Count(len(rows), "row"), cut)
+		notStarted := ""
+		if notRun > 0 {
+			notStarted = fmt.Sprintf("; %s not run (listed, NOT-RUN)", plural.Count(notRun, "row"))
+		}
+		fmt.Fprintf(notes, "interrupted: %s judged, %d of them (the last) only in part%s\n", plural.Count(len(rows)-notRun, "row"), cut, notStarted)
 		return exitInterrupted
 	}
 	for _, r := range rows {

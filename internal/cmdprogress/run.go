@@ -85,9 +85,11 @@ func (p *Run) Done(rows []catalog.Outcome) {
 	if p.w == nil {
 		return
 	}
-	mismatched, cut := 0, 0
+	mismatched, cut, notRun := 0, 0, 0
 	for i := range rows {
 		switch rows[i].Status() {
+		case catalog.StatusNotRun:
+			notRun++
 		case catalog.StatusInterrupted:
 			cut++
 		case catalog.StatusMismatch:
@@ -105,6 +107,9 @@ func (p *Run) Done(rows []catalog.Outcome) {
 	if cut > 0 {
 		interrupted = fmt.Sprintf(", %d interrupted", cut)
 	}
-	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows), "row"),
+	if notRun > 0 {
+		interrupted += fmt.Sprintf(", %d not run", notRun)
+	}
+	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows)-notRun, "row"),
 		time.Since(p.start).Round(time.Millisecond), plural.Count(schedules, "schedule"), executed, mismatched, interrupted)
 }
