@@ -19,9 +19,18 @@ import (
 // shards' summaries (MergeShards) and prints it the same way.
 type Exploration struct {
 	// Target and Budget are the header's texts: what was explored (the
-	// scenario, edition, knobs and settings) and with what budget.
+	// scenario, edition, knobs and settings, TargetText) and with what
+	// budget.
 	Target string `json:"target"`
 	Budget string `json:"budget"`
+	// Scenario, Edition, Knobs and Settings are what was explored, as
+	// data: the scenario's name, the edition's, the knobs and the
+	// settings as key=value. The JSON document (Doc) reads them, never
+	// the header's text, which a value with a space would split wrongly.
+	Scenario string   `json:"scenario"`
+	Edition  string   `json:"edition"`
+	Knobs    []string `json:"knobs"`
+	Settings []string `json:"settings,omitempty"`
 	// Strategy, Bound and Schedules are the budget's (Schedules: for dfs
 	// the run budget of each shard); States is set when dfs prunes states
 	// already explored (--states).
@@ -60,6 +69,16 @@ type Exploration struct {
 	// Merged is the number of shard summaries a merged report combines
 	// (0: the report of one process or shard); not part of the file.
 	Merged int `json:"-"`
+}
+
+// TargetText is the header's words for what was explored: "NAME EDITION
+// [KNOB…] [set:K=V…]" (Exploration.Target).
+func TargetText(scenario, edition string, knobs, settings []string) string {
+	parts := append([]string{scenario, edition}, knobs...)
+	for _, s := range settings {
+		parts = append(parts, "set:"+s)
+	}
+	return strings.Join(parts, " ")
 }
 
 // ShardHeader is what a shard adds to its header after the budget,

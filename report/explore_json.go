@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/migsim/migsim/engine"
 )
@@ -88,23 +87,16 @@ type DocShrunk struct {
 }
 
 // Doc is the report as its JSON document. The scenario, edition, knobs
-// and settings are read from Target ("NAME EDITION [KNOB…] [set:K=V…]", as
-// explore's header writes it).
+// and settings are the report's data (Scenario, Edition, Knobs, Settings),
+// which explore sets and shard summaries carry to merge; Target is only
+// the header's text.
 func (r *Exploration) Doc() ExplorationDoc {
 	sum := &r.Summary
-	d := ExplorationDoc{Target: r.Target, Budget: r.Budget, Knobs: []string{}, Findings: []DocFinding{},
+	d := ExplorationDoc{Scenario: r.Scenario, Edition: r.Edition, Knobs: append([]string{}, r.Knobs...),
+		Target: r.Target, Budget: r.Budget, Findings: []DocFinding{},
 		NotShrunk: r.NotShrunk, Expected: r.Expected, Caveat: r.Caveat, Merged: r.Merged}
-	for i, f := range strings.Fields(r.Target) {
-		switch {
-		case i == 0:
-			d.Scenario = f
-		case i == 1:
-			d.Edition = f
-		case strings.HasPrefix(f, "set:"):
-			d.Settings = append(d.Settings, strings.TrimPrefix(f, "set:"))
-		default:
-			d.Knobs = append(d.Knobs, f)
-		}
+	if len(r.Settings) > 0 {
+		d.Settings = append([]string{}, r.Settings...)
 	}
 	d.Explored = DocExplored{Strategy: r.Strategy, Budget: r.Schedules, Schedules: sum.Schedules, Pruned: sum.Pruned,
 		Executed: sum.Executed, Distinct: sum.Distinct, DistinctCapped: sum.DistinctCapped, Failing: sum.Failing,

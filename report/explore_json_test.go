@@ -12,9 +12,10 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 )
 
-// The document reads the target's parts from the header's text, gives a
-// dfs search its bound and completeness (a sampling none), and names the
-// schedule file only when one was written.
+// The document takes the target's parts from the report's data, never
+// from the header's text (a setting whose value has a space stays whole),
+// gives a dfs search its bound and completeness (a sampling none), and
+// names the schedule file only when one was written.
 func TestExplorationDoc(t *testing.T) {
 	found := engine.Report{Index: 3, Seed: 9, Finding: engine.Finding{Oracle: "frozen-context", Step: 4}}
 	shrunkFd := engine.Finding{Oracle: "frozen-context", Step: 2, Impact: "rule-only"}
@@ -24,6 +25,7 @@ func TestExplorationDoc(t *testing.T) {
 		want func(t *testing.T, d ExplorationDoc)
 	}{
 		{"pct with a finding, knobs and settings", Exploration{Target: "s draft-2023 flr-vs-mode=hold-reply set:vfs=2", Budget: "pct 10 schedules",
+			Scenario: "s", Edition: "draft-2023", Knobs: []string{"flr-vs-mode=hold-reply"}, Settings: []string{"vfs=2"},
 			Strategy: engine.StrategyPCT, Schedules: 10,
 			Summary:  engine.Summary{Schedules: 10, Executed: 9, Distinct: 4, Failing: 2, Findings: []engine.Report{found}},
 			Shrunk:   &engine.ShrinkResult{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 3}, Result: engine.Result{Finding: &shrunkFd}},
@@ -38,7 +40,12 @@ func TestExplorationDoc(t *testing.T) {
 				assert.Equal(t, &DocShrunk{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 3}}, d.Shrunk)
 				assert.Equal(t, []string{"out/s.json", "migsim replay out/s.json"}, []string{d.Schedule, d.Replay})
 			}},
-		{"dfs exhausted within its bound", Exploration{Target: "s virtio-1.4", Strategy: engine.StrategyDFS, Bound: 2, Schedules: 1000,
+		{"a value with a space", Exploration{Target: "s virtio-1.4 set:note=a b", Scenario: "s", Edition: "virtio-1.4", Settings: []string{"note=a b"},
+			Strategy: engine.StrategyRandom, Schedules: 1},
+			func(t *testing.T, d ExplorationDoc) {
+				assert.Equal(t, []any{"s", "virtio-1.4", []string{}, []string{"note=a b"}}, []any{d.Scenario, d.Edition, d.Knobs, d.Settings})
+			}},
+		{"dfs exhausted within its bound", Exploration{Target: "s virtio-1.4", Scenario: "s", Edition: "virtio-1.4", Strategy: engine.StrategyDFS, Bound: 2, Schedules: 1000,
 			Summary: engine.Summary{Schedules: 40, Complete: true, BoundHit: true, Shards: 4}, Merged: 4},
 			func(t *testing.T, d ExplorationDoc) {
 				assert.Equal(t, []string{}, d.Knobs)

@@ -56,7 +56,9 @@ func (r mergeRun) explore(t *testing.T, i, n int) engine.Summary {
 // WriteShardFile and read back by the strict reader.
 func (r mergeRun) shardFile(t *testing.T, i, n int) *ShardFile {
 	t.Helper()
-	rep := &Exploration{Target: r.tg.Scenario.Name, Budget: fmt.Sprintf("%s %d schedules, seed %d", r.strategy, r.schedules, r.seed),
+	ed := r.tg.Edition.String()
+	rep := &Exploration{Target: TargetText(r.tg.Scenario.Name, ed, r.tg.Knobs(), nil), Scenario: r.tg.Scenario.Name, Edition: ed, Knobs: r.tg.Knobs(),
+		Budget:   fmt.Sprintf("%s %d schedules, seed %d", r.strategy, r.schedules, r.seed),
 		Strategy: r.strategy, Bound: r.bound, Schedules: r.schedules, ScenarioHash: r.tg.Scenario.Hash, MaxSteps: r.tg.MaxSteps,
 		Summary: r.explore(t, i, n)}
 	path := filepath.Join(t.TempDir(), ShardName("x.summary.json", ".summary.json", i, n))
@@ -119,6 +121,11 @@ func TestMergeShards_EqualsOneProcess(t *testing.T) {
 			assert.Equal(t, asOneProcess(t, whole), asOneProcess(t, rep.Summary))
 			assert.Equal(t, tc.shards, rep.Merged)
 			assert.Equal(t, shards[0].Report.Target, rep.Target)
+			// The merged document names the target from the data the
+			// summaries carry.
+			d := rep.Doc()
+			assert.Equal(t, []any{tc.run.tg.Scenario.Name, tc.run.tg.Edition.String(), append([]string{}, tc.run.tg.Knobs()...)},
+				[]any{d.Scenario, d.Edition, d.Knobs})
 			assert.Empty(t, name, "no shard shrank its finding: no schedule file")
 			assert.Nil(t, rep.Schedule)
 		})
@@ -180,7 +187,9 @@ func TestMergeShards(t *testing.T) {
 		{name: "a shard twice", shards: []*ShardFile{read(flr1, nil), read(flr1, nil)},
 			want: "shard 1/2 appears twice (a and b)"},
 		{name: "another scenario", shards: []*ShardFile{read(flr0, nil), read(smoke1, nil)},
-			want: `a and b are not one exploration: field report.target is "test-flr-freeze draft-2023 flr-vs-mode=complete-anyway" in the first, "test-smoke draft-2023" in the second`},
+			want: `a and b are not one exploration: field report.scenario is "test-flr-freeze" in the first, "test-smoke" in the second`},
+		{name: "other knobs", shards: []*ShardFile{read(flr0, nil), read(flr1, func(sf *ShardFile) { sf.Report.Knobs = []string{"flr-vs-mode=hold-reply"} })},
+			want: `a and b are not one exploration: field report.knobs is "[\"flr-vs-mode=complete-anyway\"]" in the first, "[\"flr-vs-mode=hold-reply\"]" in the second`},
 		{name: "another edition", shards: []*ShardFile{read(smoke0, nil), read(smoke1, func(sf *ShardFile) { sf.Report.Target = "test-smoke virtio-1.4" })},
 			want: `field report.target is "test-smoke draft-2023" in the first, "test-smoke virtio-1.4" in the second`},
 		{name: "the scenario edited", shards: []*ShardFile{read(smoke0, nil), read(smoke1, func(sf *ShardFile) { sf.Report.ScenarioHash = "0000000000000000" })},

@@ -27,9 +27,11 @@ import (
 // shard 0/1, version 7 the schedule in format 4 (the scenario hash of what
 // its runs depend on, as the report's scenario_hash now is), the
 // summary's DistinctCapped and the build identity (Build: the module
-// version alone is "devel" for every unversioned build); merge refuses
-// files of another version.
-const ShardFileFormat = 7
+// version alone is "devel" for every unversioned build), version 8 the
+// target as data (report.scenario, edition, knobs and settings, which the
+// JSON documents of explore and merge read instead of the header's
+// text); merge refuses files of another version.
+const ShardFileFormat = 8
 
 // MaxShards bounds the shard count a shard summary file states, and the n
 // of explore's --shard i/n: far more processes than anyone runs, and a
@@ -238,6 +240,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
 	}
 	r, sum := &sf.Report, &sf.Report.Summary
+	if sf.Format < ShardFileFormat {
+		return nil, fmt.Errorf("field format: version %d, want %d: an older migsim wrote it (before version 8 a summary named its target only as text): explore the shard again with this build", sf.Format, ShardFileFormat)
+	}
 	if sf.Format != ShardFileFormat {
 		return nil, fmt.Errorf("field format: version %d, want %d", sf.Format, ShardFileFormat)
 	}
@@ -249,6 +254,11 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, errors.New("field build: empty, want the identity of the migsim build that wrote the summary")
 	case r.Target == "" || r.Budget == "":
 		return nil, errors.New("field report.target or report.budget: empty")
+	case r.Scenario == "" || r.Edition == "":
+		return nil, errors.New("field report.scenario or report.edition: empty")
+	case r.Target != TargetText(r.Scenario, r.Edition, r.Knobs, r.Settings):
+		return nil, fmt.Errorf("field report.target: %q, but report.scenario, edition, knobs and settings say %q",
+			r.Target, TargetText(r.Scenario, r.Edition, r.Knobs, r.Settings))
 	case r.ScenarioHash == "":
 		return nil, errors.New("field report.scenario_hash: empty")
 	case r.MaxSteps < 1:
@@ -513,6 +523,10 @@ func MergeShardFiles(files []string) (*Exploration, string, error) {
 func explorationField(a, b *ShardFile) (field, va, vb string) {
 	x, y := &a.Report, &b.Report
 	for _, f := range []struct{ name, a, b string }{
+		{"report.scenario", x.Scenario, y.Scenario},
+		{"report.edition", x.Edition, y.Edition},
+		{"report.knobs", fmt.Sprintf("%q", x.Knobs), fmt.Sprintf("%q", y.Knobs)},
+		{"report.settings", fmt.Sprintf("%q", x.Settings), fmt.Sprintf("%q", y.Settings)},
 		{"report.target", x.Target, y.Target},
 		{"report.scenario_hash", x.ScenarioHash, y.ScenarioHash},
 		{"report.max_steps", fmt.Sprint(x.MaxSteps), fmt.Sprint(y.MaxSteps)},
@@ -561,7 +575,8 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 		return nil, "", fmt.Errorf("%s (%s): %w", shards[0].Report.Target, shards[0].Report.Budget, err)
 	}
 	first := shards[0].Report
-	rep := &Exploration{Target: first.Target, Budget: first.Budget, Strategy: first.Strategy, Bound: first.Bound,
+	rep := &Exploration{Target: first.Target, Budget: first.Budget, Scenario: first.Scenario, Edition: first.Edition,
+		Knobs: first.Knobs, Settings: first.Settings, Strategy: first.Strategy, Bound: first.Bound,
 		Schedules: first.Schedules, States: first.States, ScenarioHash: first.ScenarioHash, MaxSteps: first.MaxSteps,
 		Summary: sum, Merged: len(shards)}
 	if len(sum.Findings) == 0 {

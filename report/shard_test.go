@@ -27,17 +27,21 @@ func TestShardFile_Errors(t *testing.T) {
 		name, text, want string
 	}{
 		{"empty", ``, "empty file"},
-		{"truncated", `{"format": 7, "report": {"tar`, "truncated at byte 29 of 29"},
+		{"truncated", `{"format": 8, "report": {"tar`, "truncated at byte 29 of 29"},
 		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want int"},
-		{"syntax", `{"format": 7,,}`, "malformed JSON at byte offset"},
-		{"trailing", `{"format": 7} {}`, "trailing data"},
-		{"format", `{"format": 6}`, "field format: version 6, want 7"},
+		{"syntax", `{"format": 8,,}`, "malformed JSON at byte offset"},
+		{"trailing", `{"format": 8} {}`, "trailing data"},
+		{"format", `{"format": 6}`, "field format: version 6, want 8: an older migsim wrote it"},
+		// A summary of version 7 reads as this version's fields; its
+		// version says it is an older one, whose target was text only.
+		{"version 7", `{"format": 7, "module": "devel", "build": "vcs:1", "report": {"target": "t", "budget": "b"}}`,
+			"field format: version 7, want 8: an older migsim wrote it (before version 8 a summary named its target only as text): explore the shard again with this build"},
 		// A newer version's fields are not this one's: its version says so.
-		{"newer format, a field this one lacks", `{"format": 8, "module": "devel", "build": "vcs:1", "shard_set": "a"}`,
-			"field format: version 8, want 7"},
-		{"newer format, a field of another type", `{"format": 8, "module": 8}`, "field format: version 8, want 7"},
+		{"newer format, a field this one lacks", `{"format": 9, "module": "devel", "build": "vcs:1", "shard_set": "a"}`,
+			"field format: version 9, want 8"},
+		{"newer format, a field of another type", `{"format": 9, "module": 9}`, "field format: version 9, want 8"},
 		{"a schedule file", `{"format": 4, "edition": "virtio-1.4", "choices": []}`, "a schedule file (migsim replay reads it), not a shard summary"},
-		{"edited", `{"format": 7, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
+		{"edited", `{"format": 8, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
 			"field checksum: does not match the rest of the summary: it was changed after explore wrote it"},
 	} {
 		_, err := ParseShardFile([]byte(tc.text))
@@ -50,6 +54,10 @@ func TestShardFile_Errors(t *testing.T) {
 		want   string
 	}{
 		{"target", func(sf *ShardFile) { sf.Report.Target = "" }, "field report.target"},
+		{"no scenario", func(sf *ShardFile) { sf.Report.Scenario = "" }, "field report.scenario or report.edition: empty"},
+		{"no edition", func(sf *ShardFile) { sf.Report.Edition = "" }, "field report.scenario or report.edition: empty"},
+		{"target and data disagree", func(sf *ShardFile) { sf.Report.Knobs = []string{"mode-after-flr=keep"} },
+			`field report.target: "t draft-2023", but report.scenario, edition, knobs and settings say "t draft-2023 mode-after-flr=keep"`},
 		{"strategy", func(sf *ShardFile) { sf.Report.Strategy = "bfs" }, `field report.strategy: "bfs"`},
 		{"not a shard", func(sf *ShardFile) { sf.Report.Summary.Shards = 0 }, "is not a shard"},
 		{"shard out of range", func(sf *ShardFile) { sf.Report.Summary.Shard = 2 }, "field report.summary.Shard: 2/2 is not a shard"},
@@ -82,7 +90,7 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Explained = &explain.Explanation{Steps: 3}
 		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
-		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t", Budget: "b", Strategy: engine.StrategyPCT,
+		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t draft-2023", Scenario: "t", Edition: "draft-2023", Budget: "b", Strategy: engine.StrategyPCT,
 			ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
 		tc.change(&sf)
 		sum, err := sf.checksum()
@@ -226,7 +234,7 @@ func TestResealShardFile(t *testing.T) {
 //
 //	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
 func FuzzParseShardFile(f *testing.F) {
-	f.Add([]byte(`{"format": 7, "report": {"target": "t", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
+	f.Add([]byte(`{"format": 8, "report": {"target": "t v", "scenario": "t", "edition": "v", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
 	f.Add([]byte(`[]`), false)
 	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)

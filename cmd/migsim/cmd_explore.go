@@ -315,6 +315,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, MaxSteps: t.MaxSteps}
 	rep := report.Exploration{Target: targetText(t), Budget: report.BudgetText(b, search), Strategy: b.Strategy,
+		Scenario: t.Scenario.Name, Edition: t.Edition.String(), Knobs: append([]string{}, t.Knobs()...), Settings: catalog.SettingStrings(t.Settings),
 		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: scenario.RunHash(t.Scenario), MaxSteps: t.MaxSteps,
 		States: b.Strategy == engine.StrategyDFS && run.states && run.reduction != engine.ReductionDPOR}
 	nameShards, header := 0, ""

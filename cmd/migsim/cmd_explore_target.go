@@ -82,12 +82,7 @@ func targetError(stderr io.Writer, cmd string, err error) int {
 
 // targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".
 func targetText(t catalog.Target) string {
-	parts := []string{t.Scenario.Name, t.Edition.String()}
-	parts = append(parts, t.Knobs()...)
-	for _, s := range catalog.SettingStrings(t.Settings) {
-		parts = append(parts, "set:"+s)
-	}
-	return strings.Join(parts, " ")
+	return report.TargetText(t.Scenario.Name, t.Edition.String(), t.Knobs(), catalog.SettingStrings(t.Settings))
 }
 
 // parseShard parses "i/n" with 0 ≤ i < n ≤ report.MaxShards.
