@@ -69,6 +69,10 @@ type Exploration struct {
 	// Merged is the number of shard summaries a merged report combines
 	// (0: the report of one process or shard); not part of the file.
 	Merged int `json:"-"`
+	// Build is the build identity the summaries a merged report combines
+	// share (ShardFile.Build; "" for the report of one process or shard);
+	// not part of the report's file (a shard's summary records its own).
+	Build string `json:"-"`
 }
 
 // TargetText is the header's words for what was explored: "NAME EDITION

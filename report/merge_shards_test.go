@@ -116,7 +116,7 @@ func TestMergeShards_EqualsOneProcess(t *testing.T) {
 			if tc.finding {
 				require.Equal(t, 1, holders, "the finding is one shard's")
 			}
-			rep, name, err := MergeShards(shards, names)
+			rep, name, err := MergeShards(shards, names, MergeOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, asOneProcess(t, whole), asOneProcess(t, rep.Summary))
 			assert.Equal(t, tc.shards, rep.Merged)
@@ -219,7 +219,7 @@ func TestMergeShards(t *testing.T) {
 					files = append(files, string(rune('a'+i)))
 				}
 			}
-			rep, schedule, err := MergeShards(tc.shards, files)
+			rep, schedule, err := MergeShards(tc.shards, files, MergeOptions{})
 			if tc.want != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.want)
@@ -240,7 +240,58 @@ func TestMergeShards_EmptyDir(t *testing.T) {
 	_, err := ShardSummaries([]string{dir})
 	require.Error(t, err)
 	assert.Equal(t, dir+": no shard summaries (*.summary.json)", err.Error())
-	_, _, err = MergeShardFiles(nil)
+	_, _, err = MergeShardFiles(nil, MergeOptions{})
 	require.Error(t, err)
 	assert.Equal(t, "0 shard summaries named by 0 files", err.Error())
+}
+
+// Summaries that all record a build identity naming no one build
+// (buildinfo.Identified) are not taken for one build's: merge refuses
+// them, naming the files and what would do, unless told to trust them;
+// summaries of one identified build, and a lone summary, merge as before.
+func TestMergeShards_UnidentifiedBuild(t *testing.T) {
+	const flr0 = "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-0-of-2.summary.json"
+	read := func(name, build string) *ShardFile {
+		sf, err := ReadShardFile(filepath.Join(shardTestdata, name))
+		require.NoError(t, err)
+		if build != "" {
+			sf.Build = build
+		}
+		return sf
+	}
+	const rev = "vcs:2dc989baa5e4809c3aff3699a8d072251e72ce1c"
+	for _, tc := range []struct {
+		name  string
+		build string // of both shards; "": as the testdata has it
+		trust bool
+		want  string // the error; "": merged
+	}{
+		{name: "one identified build", build: ""},
+		{name: "one executable's hash", build: "sha256:0123456789abcdef"},
+		{name: "unknown", build: "unknown",
+			want: `a, b: field build is "unknown" in every summary, which names no one build (it had no VCS revision to record, or a modified tree's, and its executable could not be read to hash), so nothing shows that one build wrote them: explore every shard with one binary built in a git checkout or whose executable can be read (migsim version prints its build line), or pass --trust-build if you know one build wrote them all`},
+		{name: "a modified tree, not hashed", build: rev + "+modified", want: `field build is "` + rev + `+modified" in every summary, which names no one build`},
+		{name: "unknown, trusted", build: "unknown", trust: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			shards := []*ShardFile{read(flr0, tc.build), read(pctShard1, tc.build)}
+			rep, _, err := MergeShards(shards, []string{"a", "b"}, MergeOptions{TrustBuild: tc.trust})
+			if tc.want != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, 2, rep.Merged)
+		})
+	}
+	// One summary has no other to be told apart from.
+	_, _, err := MergeShards([]*ShardFile{read(flr0, "unknown")}, []string{"a"}, MergeOptions{})
+	assert.ErrorContains(t, err, "shard 1/2 is missing", "refused for what it lacks, not for its build")
+	// An unknown build and an identified one differ: two builds.
+	_, _, err = MergeShards([]*ShardFile{read(flr0, "unknown"), read(pctShard1, "")}, []string{"a", "b"}, MergeOptions{TrustBuild: true})
+	assert.ErrorContains(t, err, `field build is "unknown" in the first, "`+rev+`" in the second (two builds of migsim`)
+	// Many files: the first three are named, the rest counted.
+	five := []*ShardFile{{Build: "unknown"}, {Build: "unknown"}, {Build: "unknown"}, {Build: "unknown"}, {Build: "unknown"}}
+	assert.ErrorContains(t, checkIdentified(five, []string{"a", "b", "c", "d", "e"}, MergeOptions{}), "a, b, c and 2 more: ")
 }

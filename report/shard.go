@@ -487,10 +487,19 @@ func checkDFSCounts(r *Exploration) error {
 	return nil
 }
 
+// MergeOptions say what merge takes on trust.
+type MergeOptions struct {
+	// TrustBuild merges summaries whose build identity names no one build
+	// (buildinfo.Identified: "unknown", or a modified tree's revision
+	// without its executable's hash) as one build's, which merge cannot
+	// check (`migsim merge --trust-build`).
+	TrustBuild bool
+}
+
 // MergeShardFiles reads the shard summary files (ReadShardFile) and
 // combines them as MergeShards does. A file given twice (by the same
 // path, or by two paths to one file) is an error naming it.
-func MergeShardFiles(files []string) (*Exploration, string, error) {
+func MergeShardFiles(files []string, opt MergeOptions) (*Exploration, string, error) {
 	shards := make([]*ShardFile, 0, len(files))
 	stats := make([]os.FileInfo, 0, len(files))
 	for i, f := range files {
@@ -514,7 +523,7 @@ func MergeShardFiles(files []string) (*Exploration, string, error) {
 		}
 		shards = append(shards, sf)
 	}
-	return MergeShards(shards, files)
+	return MergeShards(shards, files, opt)
 }
 
 // explorationField returns the first field of the summary file in which
@@ -545,13 +554,35 @@ func explorationField(a, b *ShardFile) (field, va, vb string) {
 	return "", "", ""
 }
 
+// checkIdentified refuses shards of one exploration whose build identity,
+// the same in all of them (explorationField), names no one build: builds
+// without VCS stamping whose executables could not be read all record
+// "unknown", so their summaries would merge as one build's whatever
+// built them. One summary alone has nothing to be told apart from;
+// opt.TrustBuild takes the user's word for it.
+func checkIdentified(shards []*ShardFile, files []string, opt MergeOptions) error {
+	build := shards[0].Build
+	if len(shards) < 2 || opt.TrustBuild || buildinfo.Identified(build) {
+		return nil
+	}
+	named := strings.Join(files[:min(len(files), 3)], ", ")
+	if len(files) > 3 {
+		named += fmt.Sprintf(" and %d more", len(files)-3)
+	}
+	return fmt.Errorf("%s: field build is %q in every summary, which names no one build (it had no VCS revision to record, or a modified tree's, and its executable could not be read to hash), so nothing shows that one build wrote them: explore every shard with one binary built in a git checkout or whose executable can be read (migsim version prints its build line), or pass --trust-build if you know one build wrote them all",
+		named, build)
+}
+
 // MergeShards combines shard summaries, as ParseShardFile returns them
 // (files[i] names shards[i] in errors), into the report one process
 // exploring everything gives (package engine/merge), with the name of the
 // first finding's schedule file ("" without a finding). Shards of
 // different explorations (explorationField) are an error naming both
-// files and the field.
-func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, error) {
+// files and the field. Shards that all record one build identity that
+// names no one build (buildinfo.Identified) are refused, naming the
+// files, unless opt.TrustBuild says one build wrote them: equal
+// identities then prove nothing.
+func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Exploration, string, error) {
 	if len(shards) == 0 || len(files) != len(shards) {
 		return nil, "", fmt.Errorf("%d shard summaries named by %d files", len(shards), len(files))
 	}
@@ -570,6 +601,9 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 		}
 		parts = append(parts, sf.Report.Summary)
 	}
+	if err := checkIdentified(shards, files, opt); err != nil {
+		return nil, "", err
+	}
 	sum, err := merge.Named(parts, files)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s (%s): %w", shards[0].Report.Target, shards[0].Report.Budget, err)
@@ -578,7 +612,7 @@ func MergeShards(shards []*ShardFile, files []string) (*Exploration, string, err
 	rep := &Exploration{Target: first.Target, Budget: first.Budget, Scenario: first.Scenario, Edition: first.Edition,
 		Knobs: first.Knobs, Settings: first.Settings, Strategy: first.Strategy, Bound: first.Bound,
 		Schedules: first.Schedules, States: first.States, ScenarioHash: first.ScenarioHash, MaxSteps: first.MaxSteps,
-		Summary: sum, Merged: len(shards)}
+		Summary: sum, Merged: len(shards), Build: shards[0].Build}
 	if len(sum.Findings) == 0 {
 		// Every shard explored the same target, so each says the same of
 		// its expect line.

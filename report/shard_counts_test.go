@@ -135,7 +135,7 @@ func TestMergeShards_OneExploration(t *testing.T) {
 		require.NoError(t, err)
 		b, err := ParseShardFile(resealed(t, pctShard1, tc.change))
 		require.NoError(t, err, tc.name)
-		_, _, err = MergeShards([]*ShardFile{a, b}, []string{"a", "b"})
+		_, _, err = MergeShards([]*ShardFile{a, b}, []string{"a", "b"}, MergeOptions{})
 		require.Error(t, err, tc.name)
 		want := tc.want
 		switch tc.name {

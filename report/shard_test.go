@@ -292,7 +292,7 @@ func FuzzMergeShards(f *testing.F) {
 			}
 			shards, names = append(shards, sf), append(names, fmt.Sprintf("shard-%d.summary.json", i))
 		}
-		rep, name, err := MergeShards(shards, names)
+		rep, name, err := MergeShards(shards, names, MergeOptions{})
 		if err != nil {
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
@@ -431,6 +432,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			}
 		}
 		fmt.Fprintf(stderr, "migsim explore: shard summary %s (combine the shards with migsim merge)\n", p)
+		if id := buildinfo.Running(); !buildinfo.Identified(id) {
+			fmt.Fprintf(stderr, "migsim explore: note: this build's identity is %q, which names no one build: merge refuses summaries of it unless given --trust-build\n", id)
+		}
 	}
 	printResult(stdout, &rep, run.json)
 	if sum.Interrupted {

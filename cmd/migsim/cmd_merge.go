@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
@@ -22,7 +23,7 @@ func init() {
 	})
 }
 
-const mergeUsage = `usage: migsim merge [--out DIR] [--format text|json] DIR|FILE...
+const mergeUsage = `usage: migsim merge [--out DIR] [--format text|json] [--trust-build] DIR|FILE...
 
 Reads the shard summaries (*.summary.json) that 'migsim explore --shard i/n'
 wrote into each DIR (or the FILEs given), checks that they are the n shards
@@ -39,6 +40,15 @@ is per shard). --out is checked before anything is read. --format json
 prints the report as one JSON document, explore --format json's, with
 merged: the number of shard summaries.
 
+The build is compared by its identity (migsim version's build line): the
+VCS revision of a clean tree, or the executable's hash. A build that had
+neither to record (no VCS stamping, or a modified tree, and an executable
+it could not read) records "unknown" (or the revision with "+modified"),
+which every such build shares: summaries that all record it are refused,
+naming the files, since nothing shows one build wrote them.
+--trust-build merges them anyway, on your word that one build did (stderr
+says so).
+
 Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
 missing or mismatched summaries or when the schedule file cannot be
 written, 130 when a shard was interrupted (the merged report is then only
@@ -53,6 +63,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stdout)
 	out := fs.String("out", ".", "directory for the first finding's schedule file")
 	format := fs.String("format", "text", "output format: text or json (one document)")
+	trustBuild := fs.Bool("trust-build", false, "merge summaries whose build identity names no one build (unknown) as one build's")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, mergeUsage)
 		fs.PrintDefaults()
@@ -77,12 +88,15 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 		return exitUsage
 	}
-	rep, name, err := report.MergeShardFiles(files)
+	rep, name, err := report.MergeShardFiles(files, report.MergeOptions{TrustBuild: *trustBuild})
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
+	if *trustBuild && len(files) > 1 && !buildinfo.Identified(rep.Build) {
+		fmt.Fprintf(stderr, "migsim merge: --trust-build: the summaries' build %q names no one build; merged as one build's on your word\n", rep.Build)
+	}
 	asJSON := *format == "json"
 	if !asJSON {
 		fmt.Fprintf(stdout, "explore %s: %s\n", rep.Target, rep.Budget)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 )
 
@@ -48,6 +49,16 @@ func Identity(bi *debug.BuildInfo, exe func() (io.ReadCloser, error)) string {
 		return Unknown
 	}
 	return sum
+}
+
+// Identified reports whether identity names one build: the revision of a
+// clean tree ("vcs:…") or an executable's hash ("sha256:…", alone or after
+// a modified tree's revision). Unknown, and a modified tree's revision
+// without the hash ("vcs:…+modified": the executable could not be read),
+// are shared by builds that differ, so two summaries that record the same
+// one may come from two builds.
+func Identified(identity string) bool {
+	return identity != "" && identity != Unknown && !strings.HasSuffix(identity, "+modified")
 }
 
 // hashOf is "sha256:" and the first 16 hex digits of the SHA-256 of what

@@ -30,22 +30,26 @@ func TestIdentity(t *testing.T) {
 		bi   *debug.BuildInfo
 		exe  func() (io.ReadCloser, error)
 		want string
+		// identified: the identity names one build (Identified).
+		identified bool
 	}{
-		{"clean checkout", stamped("false"), noExe, "vcs:" + rev},
-		{"clean checkout, the executable not read", stamped("false"), exe("binary A"), "vcs:" + rev},
-		{"modified tree", stamped("true"), exe("binary A"), "vcs:" + rev + "+modified " + hashA},
-		{"modified tree, another build of it", stamped("true"), exe("binary B"), "vcs:" + rev + "+modified " + hashB},
-		{"modified tree, no executable", stamped("true"), noExe, "vcs:" + rev + "+modified"},
-		{"no VCS stamping", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, exe("binary A"), hashA},
-		{"no VCS stamping, another binary", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, exe("binary B"), hashB},
-		{"no build information", nil, exe("binary A"), hashA},
-		{"nothing at all", nil, noExe, Unknown},
+		{"clean checkout", stamped("false"), noExe, "vcs:" + rev, true},
+		{"clean checkout, the executable not read", stamped("false"), exe("binary A"), "vcs:" + rev, true},
+		{"modified tree", stamped("true"), exe("binary A"), "vcs:" + rev + "+modified " + hashA, true},
+		{"modified tree, another build of it", stamped("true"), exe("binary B"), "vcs:" + rev + "+modified " + hashB, true},
+		{"modified tree, no executable", stamped("true"), noExe, "vcs:" + rev + "+modified", false},
+		{"no VCS stamping", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, exe("binary A"), hashA, true},
+		{"no VCS stamping, another binary", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, exe("binary B"), hashB, true},
+		{"no build information", nil, exe("binary A"), hashA, true},
+		{"nothing at all", nil, noExe, Unknown, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.want, Identity(c.bi, c.exe))
+			assert.Equal(t, c.identified, Identified(c.want), c.want)
 		})
 	}
+	assert.False(t, Identified(""), "no identity at all")
 }
 
 // The running build has an identity (a test binary is not VCS-stamped: its
