@@ -21,10 +21,20 @@ type SliceCheck struct {
 	// Oracle is the oracle of the finding of that run, else of the
 	// recorded one's ("" for none).
 	Oracle string `json:"oracle,omitempty"`
-	// Pulled counts the steps outside the slice the recorded run ran
-	// before the finding's step (a step of a slice step's actor ahead
-	// of it in its program, or the only steps enabled).
+	// Pulled counts the steps of the explained run outside the slice
+	// (before its finding's step) that the first run ran before the
+	// slice's last step: a step of a slice step's actor ahead of it in
+	// its program, or the only steps enabled. Each is counted once, so
+	// Pulled is at most the explained run's steps up to its finding's
+	// less the slice's.
 	Pulled int `json:"pulled"`
+	// Unrecorded counts the steps the first run ran before the slice's
+	// last step that the explained run did not run before its finding
+	// (another label at the actor's place, or past the actor's recorded
+	// steps): the only steps enabled while a slice step waited. They are
+	// no steps of the run the slice is a slice of, so they are not
+	// Pulled; many of them say that the held-back order led elsewhere.
+	Unrecorded int `json:"unrecorded,omitempty"`
 }
 
 // CheckSlice tests a causal slice (engine.CausalSlice, or a narrower one)
@@ -79,7 +89,7 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 			}
 		}
 		if !reversed {
-			out.Pulled, out.Oracle = ch.pulled, oracle
+			out.Pulled, out.Unrecorded, out.Oracle = ch.pulled, ch.unrecorded, oracle
 		}
 		if !kept {
 			out.Lost, out.Oracle = map[bool]string{false: "recorded", true: "reversed"}[reversed], oracle
@@ -99,7 +109,9 @@ type sliceFirst struct {
 	order   []int
 	next    int
 	done    []int
-	pulled  int
+	// pulled counts the recorded steps outside the slice run before the
+	// slice's last step, unrecorded the other steps run then.
+	pulled, unrecorded int
 	// reversed picks, of the held-back steps, the one recorded latest.
 	reversed bool
 }
@@ -155,13 +167,17 @@ func (s *sliceFirst) Choose(d *engine.Decision) (int, error) {
 			}
 		}
 	}
-	if k := rec(pick); k >= 0 && s.in[k] {
+	switch k := rec(pick); {
+	case k >= 0 && s.in[k]:
 		s.ran[k] = true
 		for s.next < len(s.order) && s.ran[s.order[s.next]] {
 			s.next++
 		}
-	} else if s.next < len(s.order) {
-		s.pulled++
+	case s.next >= len(s.order):
+	case k >= 0:
+		s.pulled++ // a recorded step is picked once: done moves past it
+	default:
+		s.unrecorded++
 	}
 	s.done[d.Enabled[pick].Actor]++
 	return pick, nil
