@@ -111,6 +111,45 @@ func ShardShare(schedules, shard, shards int) int {
 	return (schedules-shard-1)/shards + 1
 }
 
+// PrunedText says what a dfs search's pruned runs (Summary.Pruned, the
+// "+N pruned" after the schedules) are and why each was cut short: a run
+// stops, before it completes and without counting as a schedule, either
+// where state pruning finds a state an earlier run explored completely
+// (Summary.StateHits) or where sleep sets leave no step to pick (every
+// step enabled there is asleep: it would only reorder independent steps
+// of an interleaving already run; or, under a preemption bound, it would
+// cost a preemption more than is left). "the 435 pruned runs stopped
+// before their end and are not schedules: 318 by state pruning (…), 117 by
+// sleep sets (…)".
+func PrunedText(sum *engine.Summary) string {
+	states, sleep := PrunedByStates(sum), PrunedBySleepSets(sum)
+	var why []string
+	if states > 0 {
+		why = append(why, fmt.Sprintf("%d by state pruning (the run reached a state earlier runs had already explored completely from there)", states))
+	}
+	if sleep > 0 {
+		why = append(why, fmt.Sprintf("%d by sleep sets (every step enabled there was asleep: it would only reorder independent steps of an interleaving already run, or, under the bound, cost a preemption more than was left)", sleep))
+	}
+	runs := plural.Count(sum.Pruned, "pruned run")
+	if sum.Pruned == 1 {
+		return "the 1 pruned run stopped before its end and is not a schedule: " + strings.Join(why, ", ")
+	}
+	return "the " + runs + " stopped before their end and are not schedules: " + strings.Join(why, ", ")
+}
+
+// PrunedByStates is how many of a dfs search's pruned runs state pruning
+// cut short: its state hits, each of which ends its run.
+func PrunedByStates(sum *engine.Summary) int { return min(sum.StateHits, sum.Pruned) }
+
+// PrunedBySleepSets is how many of a dfs search's pruned runs sleep sets
+// cut short: the pruned runs state pruning did not.
+func PrunedBySleepSets(sum *engine.Summary) int { return sum.Pruned - PrunedByStates(sum) }
+
+// KnownRuns is how many runs the search counted without running them:
+// state-pruned runs whose last step was a known transition to a covered
+// state (docs/engine.md, "Strategies": known transitions).
+func KnownRuns(sum *engine.Summary) int { return max(sum.Schedules+sum.Pruned-sum.Executed, 0) }
+
 // PrintSummary prints what the exploration covered; only the throughput
 // line depends on the wall clock (and, with shards, on how the work was
 // split). A merged report's has no rate when its summaries, as
@@ -137,8 +176,8 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 		default:
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
 		}
-		if sum.StateHits > 0 {
-			fmt.Fprintf(w, "dfs: %s ended at states already explored\n", plural.Count(sum.StateHits, "run"))
+		if sum.Pruned > 0 {
+			fmt.Fprintf(w, "dfs: %s\n", PrunedText(sum))
 		}
 		switch {
 		case !r.States:
@@ -147,8 +186,8 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 		case sum.Shards > 1:
 			fmt.Fprintln(w, "dfs: this shard prunes only the states it explores itself, so merged counts exceed one process's (explore with --states=false for the same counts)")
 		}
-		if known := sum.Schedules + sum.Pruned - sum.Executed; known > 0 {
-			fmt.Fprintf(w, "dfs: %d of them known to end there without running (known transitions)\n", known)
+		if known := KnownRuns(sum); known > 0 {
+			fmt.Fprintf(w, "dfs: %d of the %d state-pruned runs were known to end there without running them (known transitions)\n", known, sum.StateHits)
 		}
 	}
 	if sum.Interrupted {

@@ -48,11 +48,14 @@ type ExplorationDoc struct {
 
 // DocExplored is what an exploration covered, as a row's explored object
 // names it: the strategy and its budget (dfs: the run budget, per shard),
-// the complete runs (schedules; dfs: interleavings), runs pruned, runs
-// executed, distinct interleavings (capped: a lower bound), runs that ended
-// in a finding and, for dfs, the bound and whether the search was
-// exhaustive within it (complete_within_bound) or altogether
-// (complete_unbounded; exhaustive, as a row's).
+// the complete runs (schedules; dfs: interleavings), runs pruned (dfs runs
+// cut short before their end, not schedules: state_hits of them by state
+// pruning, pruned_sleep_sets by sleep sets; PrunedText), runs executed,
+// distinct interleavings (capped: a lower bound), runs that ended in a
+// finding and, for dfs, the bound and whether the search was exhaustive
+// within it (complete_within_bound) or altogether (complete_unbounded;
+// exhaustive, as a row's), and the state-pruned runs counted without
+// running them (pruned_known: known transitions).
 type DocExplored struct {
 	Strategy            string `json:"strategy"`
 	Budget              int    `json:"budget"`
@@ -68,6 +71,8 @@ type DocExplored struct {
 	CompleteUnbounded   *bool  `json:"complete_unbounded,omitempty"`
 	BoundHit            bool   `json:"bound_hit,omitempty"`
 	StateHits           int    `json:"state_hits,omitempty"`
+	PrunedSleepSets     int    `json:"pruned_sleep_sets,omitempty"`
+	PrunedKnown         int    `json:"pruned_known,omitempty"`
 	Shards              int    `json:"shards,omitempty"`
 	Interrupted         bool   `json:"interrupted"`
 }
@@ -100,7 +105,10 @@ func (r *Exploration) Doc() ExplorationDoc {
 	}
 	d.Explored = DocExplored{Strategy: r.Strategy, Budget: r.Schedules, Schedules: sum.Schedules, Pruned: sum.Pruned,
 		Executed: sum.Executed, Distinct: sum.Distinct, DistinctCapped: sum.DistinctCapped, Failing: sum.Failing,
-		StateHits: sum.StateHits, Interrupted: sum.Interrupted}
+		StateHits: PrunedByStates(sum), PrunedSleepSets: PrunedBySleepSets(sum), Interrupted: sum.Interrupted}
+	if sum.Strategy == engine.StrategyDFS || r.Strategy == engine.StrategyDFS {
+		d.Explored.PrunedKnown = KnownRuns(sum)
+	}
 	if sum.Shards > 1 {
 		d.Explored.Shards = sum.Shards
 	}

@@ -95,10 +95,19 @@ When nothing is found, the "expected:" line under "no findings" names the
 expect line too: pass, or a verdict this exploration did not find (exit 0
 all the same: the exit code says whether something was found).
 
+A dfs search's "schedules: N (+M pruned)" counts N runs that reached their
+end (interleavings) and M runs a reduction cut short (not interleavings,
+but within the run budget); the line under it says how many of the M state
+pruning stopped (a state earlier runs had explored completely) and how
+many sleep sets did (every enabled step asleep: it would only reorder
+independent steps of an interleaving already run), and how many of the
+state-pruned ones were counted without running (known transitions).
+
 --format json prints, in place of the text, one JSON document: scenario,
 edition, knobs and settings, the header's target and budget, explored
 (strategy, budget, schedules, pruned, executed, distinct, failing, for
-dfs the bound and whether it was exhaustive), the findings, the first
+dfs the bound, whether it was exhaustive, and the pruned runs split as
+state_hits and pruned_sleep_sets, with pruned_known), the findings, the first
 finding (shrunk), its schedule file and replay command, under the names
 of migsim run --format json (docs/scenarios.md, "The table as JSON";
 docs/engine.md, "Exploring"); --write-run's line goes to stderr.

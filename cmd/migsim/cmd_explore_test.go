@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -172,9 +173,10 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
 
-// The dfs summary accounts for every run: those that ended at states
-// already explored, how many of them were known to end there without being
-// run (known transitions), and the runs executed, which are the rest.
+// The dfs summary accounts for every run: the pruned runs split into those
+// state pruning cut short and those sleep sets did, how many of the first
+// were known to end there without being run (known transitions), and the
+// runs executed, which are the rest; the JSON document counts the same.
 func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
 		"--bound", "1", "--jobs", "1", "--out", t.TempDir())
@@ -187,11 +189,31 @@ func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
 		return n
 	}
 	schedules, pruned := num(`(?m)^schedules: (\d+) `), num(`\(\+(\d+) pruned\)`)
-	hits, known := num(`(?m)^dfs: (\d+) runs ended at states already explored$`), num(`(?m)^dfs: (\d+) of them known to end there without running`)
+	assert.Equal(t, pruned, num(`(?m)^dfs: the (\d+) pruned runs stopped before their end and are not schedules: `))
+	hits := num(`: (\d+) by state pruning \(the run reached a state earlier runs had already explored completely from there\)`)
+	sleep := 0 // this search's sleep sets leave a step to pick wherever state pruning does not stop it first
+	if strings.Contains(out, " by sleep sets (") {
+		sleep = num(`, (\d+) by sleep sets \(every step enabled there was asleep: it would only reorder independent steps of an interleaving already run`)
+	}
+	known := num(`(?m)^dfs: (\d+) of the \d+ state-pruned runs were known to end there without running them \(known transitions\)$`)
 	executed := num(`(\d+) runs? executed`)
+	assert.Positive(t, hits)
+	assert.Equal(t, pruned, hits+sleep, "every pruned run is state pruning's or sleep sets'")
 	assert.Positive(t, known)
 	assert.LessOrEqual(t, known, hits)
 	assert.Equal(t, schedules+pruned, executed+known)
+
+	code, js, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
+		"--bound", "1", "--jobs", "1", "--out", t.TempDir(), "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var doc struct {
+		Explored map[string]any `json:"explored"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &doc), js)
+	for field, want := range map[string]int{"schedules": schedules, "pruned": pruned, "state_hits": hits, "pruned_sleep_sets": sleep, "pruned_known": known} {
+		got, _ := doc.Explored[field].(float64) // absent: 0
+		assert.Equal(t, want, int(got), field)
+	}
 }
 
 // dfs picked on the command line for a scenario explored otherwise prunes
