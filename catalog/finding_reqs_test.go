@@ -27,7 +27,7 @@ func TestFindingReqs(t *testing.T) {
 	twoMembers := vcpuInFreeze
 	twoMembers.Members = map[string]*RunFacts{"src.vf1": &vcpuInFreeze, "src.vf2": &freezeWrite}
 	partsSetRunning := RunFacts{Commands: []string{"DEV_PARTS_SET"}, Broken: []string{"DP-DRV-01"},
-		DeviceBroken: []string{"DP-DEV-04", "DP-DEV-08"}}
+		DeviceBroken: []string{"DP-DEV-04"}}
 	for _, tc := range []struct {
 		name     string
 		f        engine.Finding
@@ -60,6 +60,8 @@ func TestFindingReqs(t *testing.T) {
 		{"DEV_PARTS_SET accepted on a running member names the device's and the driver's", engine.Finding{Oracle: "transparent"},
 			spec.Virtio14, []string{"DP-DEV-06", "DP-DEV-08"}, partsSetRunning,
 			[]string{"DP-DEV-08", "DP-DRV-01", "DP-DEV-04"}},
+		{"DEV_PARTS_SET accepted on a running member names the SHOULD it broke, not DP-DEV-08", engine.Finding{Oracle: "transparent"},
+			spec.Virtio14, nil, partsSetRunning, []string{"DP-DRV-01", "DP-DEV-04"}},
 		{"a broken driver MUST is named though no list names it", engine.Finding{Oracle: "error:vf-reset"},
 			spec.Draft2023, nil, vcpuInFreeze, []string{"DRAFT-FLOW-02"}},
 		{"a broken driver SHOULD is named with the device's", engine.Finding{Oracle: "transparent"},
