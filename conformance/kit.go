@@ -107,6 +107,9 @@ type kit struct {
 	// device's stderr) on every line of the report.
 	stopped, notRun string
 	tmpDir          string
+	// unwritten is the first error of writing a counterexample under
+	// ReplayDir (Report.ReplayDirError).
+	unwritten error
 }
 
 func newKit(d Device, opts []Option) (*kit, error) {

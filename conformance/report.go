@@ -173,6 +173,12 @@ type Report struct {
 	Interrupted string `json:"interrupted,omitempty"`
 	// Judged counts the requirements judged and not judged, by why.
 	Judged Judged `json:"judged"`
+	// ReplayDirError is the first error the file system gave when a
+	// counterexample was written under ReplayDir (the directory could not
+	// be created, a file not written), or nil. The failure it belonged to
+	// says so in its message too; migsim conform exits 2 on it, naming the
+	// path, as for every output file it cannot write.
+	ReplayDirError error `json:"-"`
 }
 
 // RequirementResult is the verdict of one requirement.
@@ -232,7 +238,7 @@ func (r *Report) Unit(name string) (*Unit, bool) {
 
 // report builds the report from the units.
 func (k *kit) report() *Report {
-	rep := &Report{Device: k.dev.Name(), Budget: k.cfg.budget, Units: k.units, Stopped: k.stopped}
+	rep := &Report{Device: k.dev.Name(), Budget: k.cfg.budget, Units: k.units, Stopped: k.stopped, ReplayDirError: k.unwritten}
 	for _, e := range k.editions {
 		rep.Editions = append(rep.Editions, e.String())
 	}

@@ -240,16 +240,20 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		sc.DeviceTimeout = recordedTimeout(k.dev)
 	}
 	dir, err := k.replayDir()
+	if err == nil {
+		path := filepath.Join(dir, catalog.ScheduleRegressName(sc))
+		if err = sc.WriteFile(path); err == nil {
+			fl.Schedule = path
+		}
+	}
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()
+		if k.unwritten == nil {
+			k.unwritten = err
+		}
 		return
 	}
-	path := filepath.Join(dir, catalog.ScheduleRegressName(sc))
-	if err := sc.WriteFile(path); err != nil {
-		fl.Message += "; the counterexample was not written: " + err.Error()
-		return
-	}
-	fl.Schedule = path
+	path := fl.Schedule
 	fl.Replay = k.replayCommand(path)
 	if res.Finding != nil {
 		fd := res.Finding

@@ -236,6 +236,13 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "migsim conform: interrupted; the report holds the units judged so far")
 		return exitInterrupted
 	}
+	// A counterexample the file system refused is an output file the
+	// command could not write (exit 2, naming the path), whatever the
+	// device did: as --report's files (reportFileError).
+	if err := rep.ReplayDirError; err != nil && outputFileError(err, o.replayDir) {
+		fmt.Fprintf(stderr, "migsim conform: --replay-dir: %v\n", err)
+		return exitUnwritten
+	}
 	if rep.Failed() {
 		traceHint(stderr, rep)
 		return exitFinding

@@ -203,6 +203,22 @@ func TestConform_PartsDeviceWritesNoReplays(t *testing.T) {
 	assert.NotContains(t, stderr, "--replay-dir")
 }
 
+// TestConform_ReplayDirWriteFailureExits2: a counterexample the file
+// system refuses (here its file name is taken by a directory) is an output
+// file the command could not write: exit 2, naming the path, as for
+// --report's files, not 1 for the device's failure.
+func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
+	dir := t.TempDir()
+	taken := filepath.Join(dir, "smoke-migrate_draft-2023.json")
+	require.NoError(t, os.Mkdir(taken, 0o755))
+	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
+		"--device", "builtin:mutant/mode-get-lies")
+	require.Equal(t, exitUnwritten, code, "stderr: %s\n%s", stderr, out)
+	assert.Contains(t, stderr, "migsim conform: --replay-dir: ")
+	assert.Contains(t, stderr, taken)
+	assert.Contains(t, out, "the counterexample was not written", "the failure says so too")
+}
+
 func TestConform_UsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage")

@@ -107,7 +107,7 @@ type runOptions struct {
 }
 
 // runRun implements `migsim run`.
-func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	fs.SetOutput(stdout)
 	edition := fs.String("spec", "", "judge only this edition's expectations: draft-2023 or virtio-1.4 (default: all)")
@@ -202,7 +202,16 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageError(stderr, "run", "--cpuprofile: %v", err)
 		}
-		defer stopProfile()
+		// A profile the file system refused is an output file the
+		// command could not write: exit 2 (an interruption keeps 130).
+		defer func() {
+			if err := stopProfile(); err != nil {
+				fmt.Fprintf(stderr, "migsim run: --cpuprofile: %v\n", err)
+				if code != exitInterrupted {
+					code = exitUnwritten
+				}
+			}
+		}()
 	}
 	gcpolicy.Apply()
 	ctx, shrinkCtx, stop := interrupts()

@@ -112,6 +112,24 @@ func TestRun_CPUProfile(t *testing.T) {
 	assert.Contains(t, string(b), "samples", "the profile names its sample type")
 }
 
+// TestRun_CPUProfileUnwritten: a profile the file system refuses when it
+// is written (/dev/full: every write fails) is an output file the command
+// could not write: exit 2 naming the path, although the table matched.
+// The built binary, for the reason TestRun_CPUProfile gives.
+func TestRun_CPUProfileUnwritten(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skipf("/dev/full: %v", err)
+	}
+	var outb, errb bytes.Buffer
+	cmd := exec.Command(migsimBinary(t), "run", "--progress", "never", "--cpuprofile", "/dev/full", smokeScenario)
+	cmd.Stdout, cmd.Stderr = &outb, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "stderr: %s", errb.String())
+	assert.Equal(t, exitUnwritten, ee.ExitCode())
+	assert.Contains(t, errb.String(), "migsim run: --cpuprofile: profiling: write CPU profile /dev/full: ")
+}
+
 func TestRun_WrongExpectationExits1(t *testing.T) {
 	code, out, _ := runSimCLI(t, "run", wrongScenario)
 	assert.Equal(t, exitFinding, code)

@@ -3,25 +3,53 @@
 package profiling
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 )
 
 // StartCPU starts a CPU profile (runtime/pprof) written to path and
-// returns what stops it and closes the file. Only one CPU profile runs in
-// a process at a time.
-func StartCPU(path string) (stop func(), err error) {
+// returns what stops it and closes the file. Stopping returns the first
+// error writing the profile or closing the file, naming path: runtime/pprof
+// drops its own write errors, so a full disk would otherwise leave a
+// truncated profile behind a command that says it wrote one. Only one CPU
+// profile runs in a process at a time.
+func StartCPU(path string) (stop func() error, err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	w := &firstError{w: f}
+	if err := pprof.StartCPUProfile(w); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return func() {
+	return func() error {
 		pprof.StopCPUProfile()
-		f.Close()
+		err := errors.Join(w.err, f.Close())
+		if err != nil {
+			return fmt.Errorf("profiling: write CPU profile %s: %w", path, err)
+		}
+		return nil
 	}, nil
+}
+
+// firstError is a writer that keeps the first error of the writer it
+// wraps and writes nothing after it.
+type firstError struct {
+	w   io.Writer
+	err error
+}
+
+func (e *firstError) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
 }
