@@ -86,28 +86,30 @@ flags:
 
 // conformOptions are the parsed flags of migsim conform.
 type conformOptions struct {
-	device     string
-	args       []string
-	editions   []string
-	knobs      []string
-	budget     string
-	schedules  int
-	shrink     int
-	jobs       int
-	scenarios  []string
-	parts      string
-	reports    []string
-	replayDir  string
-	timeout    time.Duration
-	procs      int
-	replay     string
-	trace      bool
-	explain    bool
-	explainN   int
-	bench      bool
-	list       bool
-	progress   bool
-	transcript string
+	device    string
+	args      []string
+	editions  []string
+	knobs     []string
+	budget    string
+	schedules int
+	shrink    int
+	jobs      int
+	scenarios []string
+	parts     string
+	reports   []string
+	replayDir string
+	timeout   time.Duration
+	// helloTimeout is --timeout when given (devicearg.Spec.HelloTimeout).
+	helloTimeout time.Duration
+	procs        int
+	replay       string
+	trace        bool
+	explain      bool
+	explainN     int
+	bench        bool
+	list         bool
+	progress     bool
+	transcript   string
 	// transcriptW is the opened --transcript file.
 	transcriptW io.Writer
 }
@@ -127,7 +129,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
 	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
-	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request (more than 0s, at most 10m); the hello's is 30s unless this is longer")
+	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request, the hello included (more than 0s, at most 10m; without it 5s, and 30s for the hello, which waits for the program to start)")
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
 	fs.BoolVar(&o.trace, "trace", false, "with --replay: print the trace, as migsim trace --format text does")
@@ -156,6 +158,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := devicearg.CheckTimeout(o.timeout); err != nil {
 		return usageError(stderr, "conform", "%v", err)
+	}
+	if fs.Changed("timeout") {
+		o.helloTimeout = o.timeout
 	}
 	if fs.Changed("explain-runs") && !o.explain {
 		return usageError(stderr, "conform", "--explain-runs goes with --explain")

@@ -24,7 +24,7 @@ const (
 // mutant it also returns the editions the bug exists in.
 func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 	return devicearg.Parse(devicearg.Spec{Name: o.device, Args: o.args, EditionsGiven: len(o.editions) > 0,
-		Timeout: o.timeout, Procs: o.procs, Transcript: o.transcriptW})
+		Timeout: o.timeout, HelloTimeout: o.helloTimeout, Procs: o.procs, Transcript: o.transcriptW})
 }
 
 // listBuiltins prints the builtin devices, one a line: its name and what

@@ -219,6 +219,18 @@ func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
 	assert.Contains(t, out, "the counterexample was not written", "the failure says so too")
 }
 
+// TestConform_TimeoutBoundsTheHello: --timeout, when given, is the
+// deadline of the hello too, shorter than its 30s default: a program that
+// never answers is given up after it (the device's failure, exit 1), and
+// the message names it.
+func TestConform_TimeoutBoundsTheHello(t *testing.T) {
+	silent := filepath.Join(t.TempDir(), "silent")
+	require.NoError(t, os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 120\n"), 0o755))
+	code, out, stderr := runSimCLI(t, "conform", "--device", "exec:"+silent, "--parts", "device", "--timeout", "300ms")
+	assert.Equal(t, exitFinding, code, "the device's failure; stderr: %s\n%s", stderr, out)
+	assert.Contains(t, stderr, "the device did not answer the hello within 300ms")
+}
+
 func TestConform_UsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage")

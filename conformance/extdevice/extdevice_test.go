@@ -197,7 +197,7 @@ func TestHostileDevices(t *testing.T) {
 		{"quit", true, []string{"hello", "closed its", "process exit status 0"}, false},
 		{"garbage", true, []string{"hello", "malformed message", "this is not a protocol message"}, false},
 		{"silent", true, []string{"hello", "the device did not answer the hello within 500ms: a program slower to start needs a longer deadline " +
-			"(migsim's --timeout flag, when longer than 30s, is the hello's deadline too; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes"}, false},
+			"(migsim's --timeout flag is the hello's deadline too, which is 30s without it; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes"}, false},
 		{"flood", false, []string{"new device", "longer than"}, false},
 		{"hang", false, []string{"new device", "no reply within"}, false},
 		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},

@@ -55,7 +55,7 @@ func TestHelloDeadline_SlowStarter(t *testing.T) {
 	_, err = extdevice.StartServed("slow", slow, extdevice.Options{Timeout: request, HelloTimeout: request, Procs: 1})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "slow: hello (request 1): the device did not answer the hello within 100ms: "+
-		"a program slower to start needs a longer deadline (migsim's --timeout flag, when longer than 30s, is the hello's deadline too; from Go, "+
+		"a program slower to start needs a longer deadline (migsim's --timeout flag is the hello's deadline too, which is 30s without it; from Go, "+
 		"Options.HelloTimeout), "+
 		"and a program that answered must flush its output after every line it writes")
 }

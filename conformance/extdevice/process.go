@@ -229,7 +229,7 @@ func (x *exchange) send(m *Message) {
 // option.
 func helloLate(d time.Duration) string {
 	return fmt.Sprintf("the device did not answer the hello within %s: a program slower to start needs a longer deadline "+
-		"(migsim's --timeout flag, when longer than %s, is the hello's deadline too; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes", d, DefaultHelloTimeout)
+		"(migsim's --timeout flag is the hello's deadline too, which is %s without it; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes", d, DefaultHelloTimeout)
 }
 
 // recv reads the next message of this exchange.

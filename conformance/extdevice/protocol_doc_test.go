@@ -35,7 +35,7 @@ func TestProtocolDocConstants(t *testing.T) {
 	fmt.Fprintf(&b, "| largest memory or disk access | %d bytes |\n", extdevice.MaxAccess)
 	fmt.Fprintf(&b, "| guest-physical addresses | below %#x (2^46) |\n", extdevice.GuestAddrLimit)
 	fmt.Fprintf(&b, "| default deadline of a request | %s |\n", extdevice.DefaultTimeout)
-	fmt.Fprintf(&b, "| default deadline of the hello (the program's start included) | %s, or the request's when longer |\n", extdevice.DefaultHelloTimeout)
+	fmt.Fprintf(&b, "| default deadline of the hello (the program's start included) | %s; `--timeout` when given |\n", extdevice.DefaultHelloTimeout)
 	var evs, steps, timers []string
 	for k := member.EvTLP; k <= member.EvBackend; k++ {
 		evs = append(evs, "`"+k.String()+"`")

@@ -38,11 +38,15 @@ type Spec struct {
 	// EditionsGiven is set when the user named the editions (--spec): a
 	// mutant then runs those rather than the ones its bug exists in.
 	EditionsGiven bool
-	// Timeout, Procs and Transcript are an exec device's
-	// (extdevice.Options).
-	Timeout    time.Duration
-	Procs      int
-	Transcript io.Writer
+	// Timeout, HelloTimeout, Procs and Transcript are an exec device's
+	// (extdevice.Options). The command sets HelloTimeout to --timeout's
+	// value when --timeout is given, so that the flag bounds every request,
+	// the hello included; without it (zero) the hello gets
+	// extdevice.DefaultHelloTimeout, for the program's start.
+	Timeout      time.Duration
+	HelloTimeout time.Duration
+	Procs        int
+	Transcript   io.Writer
 }
 
 // Parse builds the device s names; for a mutant, unless the editions were
@@ -85,7 +89,7 @@ func Parse(s Spec) (conformance.Device, []spec.Edition, error) {
 			return nil, nil, fmt.Errorf("--device %q: cannot start %q: %w%s", s.Name, path, lookPathCause(err), hint)
 		}
 		argv := append([]string{path}, s.Args...)
-		return conformance.ExecDevice(argv, extdevice.Options{Timeout: s.Timeout, Procs: s.Procs, Transcript: s.Transcript}), nil, nil
+		return conformance.ExecDevice(argv, extdevice.Options{Timeout: s.Timeout, HelloTimeout: s.HelloTimeout, Procs: s.Procs, Transcript: s.Transcript}), nil, nil
 	}
 	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", s.Name)
 }

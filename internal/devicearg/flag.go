@@ -23,7 +23,7 @@ type Flag struct {
 // Add registers the flags on fs.
 func (d *Flag) Add(fs *pflag.FlagSet) {
 	fs.StringVar(&d.device, "device", "", "replay with this device instead of the one the file records (none: the reference): builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (as migsim conform; an exec device's arguments follow --)")
-	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request (more than 0s, at most 10m); the hello's is 30s unless this is longer")
+	fs.DurationVar(&d.timeout, "timeout", extdevice.DefaultTimeout, "with --device exec:PATH: the wall-clock deadline of every request, the hello included (more than 0s, at most 10m; without it 5s, and 30s for the hello, which waits for the program to start)")
 }
 
 // Parse returns the positional arguments and the device the flags name
@@ -47,7 +47,11 @@ func (d *Flag) Parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
 	if n := fs.ArgsLenAtDash(); n >= 0 {
 		args, devArgs = args[:n], args[n:]
 	}
-	dev, _, err := Parse(Spec{Name: d.device, Args: devArgs, Timeout: d.timeout})
+	s := Spec{Name: d.device, Args: devArgs, Timeout: d.timeout}
+	if fs.Changed("timeout") {
+		s.HelloTimeout = d.timeout
+	}
+	dev, _, err := Parse(s)
 	return args, dev, err
 }
 
