@@ -77,6 +77,7 @@ var reqTriggers = map[string]func(RunFacts) bool{
 	"DRAFT-CTX-01":  ctxWrite,
 	"DRAFT-CTX-02":  ctxRead,
 	"DRAFT-CTX-05":  ctxWrite,
+	"DRAFT-CTX-09":  ctxRead,
 	"DRAFT-FLR-01":  flr,
 	"DRAFT-SYNC-01": resetDuringMode,
 	"DRAFT-PCI-01":  reachedQuiesced,

@@ -51,6 +51,10 @@ func deviceType(d Device) string {
 // device does not run: its guest is a block driver.
 const needsBlkRequests = "not exercised for a virtio-net device: needs virtio-blk requests"
 
+// needsNetDevice is the skip reason of a device test a virtio-blk device
+// does not run: it judges a virtio-net device's network or context fields.
+const needsNetDevice = "not exercised for a virtio-blk device: needs a virtio-net device"
+
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
 // scenario or the expectation).
 func rowDevice(r row) string { return scenario.VFDevice(r.s.Settings, r.e.Settings) }

@@ -283,6 +283,10 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		u.skip(needsBlkRequests)
 		return
 	}
+	if dt.NeedsNet() && deviceType(k.dev) != deviceNet {
+		u.skip(needsNetDevice)
+		return
+	}
 	if k.devFactory == nil {
 		f, done, err := k.dev.Open()
 		if err != nil {

@@ -19,7 +19,7 @@ type wire struct{}
 var wireInfo = observe.OracleInfo{
 	Name: "wire",
 	Doc:  "virtio-net: every frame the guest transmitted reached the wire once, received frames reached the guest at most once and in order, none vanished uncounted",
-	Reqs: []string{"DP-DEV-09", "DRAFT-CTX-01"},
+	Reqs: []string{"DP-DEV-09", "DRAFT-CTX-09"},
 	Observes: "the network of each net VF (the frames the wire put on the VF's ports, the frames put on the wire, " +
 		"the frames written into receive buffers, the drops with their reasons, what was still pending on a port) " +
 		"and the transmit completions in the guest's log",

@@ -68,6 +68,7 @@ const (
 	docFLR     = ` (docs/device-model.md, "5. FLR, reset, PM and held replies")`
 	docPCI     = ` (docs/device-model.md, "2. Transport")`
 	docCtx     = ` (docs/context-format.md, "draft-2023 device context")`
+	docNetCtx  = ` (docs/context-format.md, "virtio-net fields")`
 )
 
 func req(id string, eds []Edition, level, side, text, source string) Requirement {
@@ -178,6 +179,7 @@ var catalog = []Requirement{
 	req("DRAFT-CTX-06", onlyDraft, LevelMust, SideDevice, "DEV_CTX_SIZE_GET returns the bytes a read would return now; with freeze_mode=1 an upper bound for a read in Freeze", simOrigin+docCmds),
 	req("DRAFT-CTX-07", onlyDraft, LevelMust, SideDevice, "a 64-bit register write frozen between its halves is carried in PCI_COMMON_RUNTIME_CFG; the guest writes the other half on the destination", seedOrigin+docCtx),
 	req("DRAFT-CTX-08", onlyDraft, LevelMust, SideDevice, "context TLV values are 8-byte aligned and padded with zeros", simOrigin+docCtx),
+	req("DRAFT-CTX-09", onlyDraft, LevelMust, SideDevice, "a virtio-net device's full context read carries NET_CVQ (its control-queue state) and NET_INFLIGHT (the requests it executed and did not complete, which a destination completes without executing them again)", simOrigin+docNetCtx),
 
 	// draft-2023: FLR, reset, synchronisation, PCI.
 	req("DRAFT-FLR-01", onlyDraft, LevelMust, SideDevice, "an FLR of the member updates its device context", seedOrigin+docFLR),

@@ -3,6 +3,7 @@ package devicetest
 import (
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -27,7 +28,11 @@ func (g *rig) discard() {
 // its guest memory, with the guest's MSI-X table, as a migration's
 // destination.
 func (c *check) destination(src *rig) *rig {
-	dst := c.newRig(src.disk, src.mem.Clone())
+	var link *membernet.Link
+	if src.port != nil {
+		link = src.port.Link()
+	}
+	dst := c.newRigOn(src.disk, src.mem.Clone(), link)
 	dst.setupMSIX()
 	return dst
 }

@@ -41,7 +41,11 @@ type Test struct {
 	// reads and writes, the disk, virtio_blk_config): a virtio-net device
 	// skips it.
 	blk bool
-	run func(c *check)
+	// netOnly marks a test of a virtio-net device's own state (its
+	// network, its device-type context fields): a virtio-blk device skips
+	// it.
+	netOnly bool
+	run     func(c *check)
 }
 
 // check is one run of a device test: the device under test, its edition
@@ -168,6 +172,11 @@ func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType s
 // virtio-blk device only.
 func (dt Test) NeedsBlk() bool { return dt.blk }
 
+// NeedsNet reports whether the test judges what only a virtio-net device
+// has (the frames on its link, its device-type context fields): it runs on
+// a virtio-net device only.
+func (dt Test) NeedsNet() bool { return dt.netOnly }
+
 // ID is the requirement the test checks.
 func (dt Test) ID() string { return dt.id }
 
@@ -199,7 +208,7 @@ func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also.
 func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
-		contextTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests()} {
+		contextTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests(), netTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

@@ -34,11 +34,14 @@ const (
 // rig is one device under test with its memory, disk and the effects it
 // produced that are not consumed yet.
 type rig struct {
-	c     *check
-	dev   member.Device
-	mem   *virtq.GuestMemory
-	rec   virtq.Recorder
-	disk  *blk.Disk
+	c    *check
+	dev  member.Device
+	mem  *virtq.GuestMemory
+	rec  virtq.Recorder
+	disk *blk.Disk
+	// port is a virtio-net device's attachment to its link (nil for
+	// virtio-blk): the frames it put on the wire are the link's.
+	port  *membernet.Port
 	steps []member.Step
 	irqs  []pcie.MSIXMessage
 	comps []member.AdminCompletion
@@ -47,8 +50,15 @@ type rig struct {
 }
 
 // newRig builds a device over disk and mem (nil: fresh ones); a
-// virtio-net device gets a port of its own instead of the disk.
+// virtio-net device gets a port of its own, on a link of its own, instead
+// of the disk.
 func (c *check) newRig(disk *blk.Disk, mem *virtq.GuestMemory) *rig {
+	return c.newRigOn(disk, mem, nil)
+}
+
+// newRigOn is newRig with a virtio-net device's port on link (nil: a link
+// of its own), as a migration's destination shares its source's network.
+func (c *check) newRigOn(disk *blk.Disk, mem *virtq.GuestMemory, link *membernet.Link) *rig {
 	if disk == nil {
 		disk = blk.NewDisk(1024, "conformance-disk")
 	}
@@ -58,8 +68,15 @@ func (c *check) newRig(disk *blk.Disk, mem *virtq.GuestMemory) *rig {
 	g := &rig{c: c, mem: mem, disk: disk}
 	obs := &virtq.Observer{Port: mem, Hook: g.rec.Hook}
 	var backing any = disk
-	if c.net { // a virtio-net device's backing is its port on a link of its own
-		backing = membernet.NewLink(0, membernet.DefaultMTU).NewPort("conformance", membernet.DefaultFIFOFrames)
+	if c.net { // a virtio-net device's backing is its port on the link
+		name := "conformance"
+		if link == nil {
+			link = membernet.NewLink(0, membernet.DefaultMTU)
+		} else {
+			name = "destination"
+		}
+		g.port = link.NewPort(name, membernet.DefaultFIFOFrames)
+		backing = g.port
 	}
 	g.dev = c.factory(member.Config{Edition: c.ed, Rules: c.rules, VF: 1, RID: rigRID, BAR0: rigBAR0,
 		NumQueues: rigQueues, MSIXVectors: rigQueues + 1, Mem: obs, Backing: backing})

@@ -69,12 +69,12 @@ func takenAtStop(c *check) {
 	if c.ed == spec.Virtio14 {
 		expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
 	}
-	taken := observed(g, reqs)
+	taken := observed(g, 0, reqs)
 	usedIdx, used := gu.usedRing(0)
 	var owned []devctx.DevOwnDesc
 	if c.ed == spec.Draft2023 {
 		var rt devctx.VQSplitRuntimeEntry
-		owned, rt = ownedInContext(c, g.state())
+		owned, rt = ownedInContext(c, g.state(), 0)
 		expectEq(c, rt.UsedIdx, usedIdx, "queue 0's used_idx in the context read in Stop against used idx in guest memory")
 		c.expect(int(rt.LastAvailIdx) <= len(reqs), "queue 0's last_avail_idx in the context read in Stop is %d, beyond the %d requests the driver posted", rt.LastAvailIdx, len(reqs))
 		for i, r := range reqs {
@@ -82,7 +82,7 @@ func takenAtStop(c *check) {
 			if _, isUsed := used[r.head]; isUsed && !taken[i] {
 				c.errorf("", "request %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would take it again", i+1, r.head, rt.LastAvailIdx)
 			}
-			if !taken[i] && ownsHead(owned, r.head) {
+			if !taken[i] && ownsHead(owned, 0, r.head) {
 				c.errorf("", "request %d (head %d) is a device-owned descriptor of the context read in Stop, at or above its last_avail_idx %d: a destination would execute it, then take it again from the avail ring", i+1, r.head, rt.LastAvailIdx)
 			}
 		}
@@ -92,7 +92,7 @@ func takenAtStop(c *check) {
 			continue
 		}
 		ln, isUsed := used[r.head]
-		own := ownsHead(owned, r.head)
+		own := ownsHead(owned, 0, r.head)
 		switch {
 		case isUsed && own:
 			c.errorf("", "request %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would execute it again", i+1, r.head)
@@ -132,11 +132,11 @@ func judgeWrittenBack(c *check, gu *guest, i int, r request, ln uint32) {
 	}
 }
 
-// observed reports, for requests posted in queue 0's avail entries 0, 1,
+// observed reports, for requests posted in queue q's avail entries 0, 1,
 // ..., whether the device read both the entry and the head descriptor (the
 // accesses recorded since the last quiet).
-func observed(g *rig, reqs []request) []bool {
-	l := ringAt(0)
+func observed(g *rig, q int, reqs []request) []bool {
+	l := ringAt(q)
 	read := func(addr, n uint64) bool {
 		for _, a := range g.rec.Accesses {
 			if !a.Write && a.Addr < addr+n && addr < a.Addr+uint64(a.Len) {
@@ -167,11 +167,11 @@ func (gu *guest) usedRing(q int) (uint16, map[uint16]uint32) {
 	return idx, used
 }
 
-// ownedInContext returns the device-owned descriptors and queue 0's
+// ownedInContext returns the device-owned descriptors and queue q's
 // VQ_SPLIT_RUNTIME_CFG entry of a draft-2023 context; a context without
 // that entry fails the check, for a destination would not know where queue
-// 0 resumes.
-func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
+// q resumes.
+func ownedInContext(c *check, state []byte, q int) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
 	var owned []devctx.DevOwnDesc
 	var rt devctx.VQSplitRuntimeEntry
 	found := false
@@ -188,24 +188,24 @@ func ownedInContext(c *check, state []byte) ([]devctx.DevOwnDesc, devctx.VQSplit
 			if err != nil {
 				c.fatalf("VQ_SPLIT_RUNTIME_CFG: %v", err)
 			}
-			for _, q := range l.Queues {
-				if q.Index == 0 {
-					rt, found = q, true
+			for _, e := range l.Queues {
+				if int(e.Index) == q {
+					rt, found = e, true
 				}
 			}
 		}
 	}
 	if !found {
-		c.fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue 0: a destination would not know which of its avail entries were taken")
+		c.fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue %d: a destination would not know which of its avail entries were taken", q)
 	}
 	return owned, rt
 }
 
-// ownsHead reports whether the context lists queue 0's chain at head as a
+// ownsHead reports whether the context lists queue q's chain at head as a
 // device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC).
-func ownsHead(owned []devctx.DevOwnDesc, head uint16) bool {
+func ownsHead(owned []devctx.DevOwnDesc, q int, head uint16) bool {
 	for _, o := range owned {
-		if o.Queue == 0 && o.Head == head {
+		if int(o.Queue) == q && o.Head == head {
 			return true
 		}
 	}

@@ -58,6 +58,10 @@ var devTestCatches = []devTestCatch{
 	{"parts-get-ignores-result-cap", []string{
 		"AVQ-DEV-01/virtio-1.4/parts-get-result-cap",
 	}, []string{"AVQ-DEV-01"}},
+	{"renumbers-net-context-fields", []string{
+		"DRAFT-CTX-09/draft-2023/net-context-fields",
+		"DRAFT-STOP-02/draft-2023/taken-frames-used-or-owned-at-stop",
+	}, []string{"DRAFT-CTX-09"}},
 	{"loses-half-written-queue-address", []string{
 		"PCI-DEV-02/draft-2023/halves-across-modes",
 		"PCI-DEV-02/virtio-1.4/halves-across-stop",
@@ -92,8 +96,14 @@ func TestMutantsCaughtByDeviceTests(t *testing.T) {
 					continue
 				}
 				failed = append(failed, u.Name)
+				// Each failure names one requirement: the unit's own, or
+				// one the mutant's row lists that the unit exercises too
+				// (a taken frame missing from NET_INFLIGHT fails the
+				// taken-frames unit on DRAFT-CTX-09).
 				for _, f := range u.Failures {
-					assert.Equal(t, []string{strings.Split(u.Name, "/")[0]}, f.Requirements, "%s: %s", u.Name, f.Message)
+					if assert.Len(t, f.Requirements, 1, "%s: %s", u.Name, f.Message) && f.Requirements[0] != strings.Split(u.Name, "/")[0] {
+						assert.Contains(t, c.fails, f.Requirements[0], "%s: %s", u.Name, f.Message)
+					}
 				}
 			}
 			assert.ElementsMatch(t, c.units, failed, "the device tests that fail")
@@ -122,9 +132,11 @@ catalog's FLR and reset scenarios reset the source and write state only to the d
 during an FLR; the guest drivers never mask an MSI-X vector, and program the MSI-X table again after
 an FLR; the owner sends no DEV_PARTS_SET that fails on a later part, and sizes every DEV_PARTS_GET
 buffer from DEV_PARTS_METADATA_GET(SIZE); no scenario changes the migration mode between the two
-halves of a queue address. The kit's device tests do (sections "FLR and reset of
-state written while quiesced" and "MSI-X, failed SETs and short buffers"; a virtio-net mutant is
-judged as a virtio-net device); each mutant fails exactly
+halves of a queue address; every destination is the source's own implementation, so a context
+whose virtio-net fields carry numbers of the device's own still migrates. The kit's device tests do
+(sections "FLR and reset of state written while quiesced", "MSI-X, failed SETs and short buffers"
+and "The virtio-net context fields"; a virtio-net mutant is judged as a virtio-net device); each
+mutant fails exactly
 the units listed, on the requirements listed, and the reference device passes them.
 
 | mutant | what it does wrong | editions | device tests that fail | requirements |

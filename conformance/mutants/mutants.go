@@ -99,6 +99,7 @@ var all = []Mutant{
 	digestUnstable,
 	dmaRxWhileStopped,
 	forgetsMACTableOnRestore,
+	renumbersNetFields,
 	failsFlush,
 	dropsInterrupts,
 	naksMACTable,

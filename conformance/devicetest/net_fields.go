@@ -1,0 +1,59 @@
+package devicetest
+
+import (
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// The field list of a virtio-net device's draft-2023 context (DRAFT-CTX-09;
+// docs/context-format.md, "virtio-net fields"): besides the fields every
+// member carries, NET_CVQ (0x1000, the control-queue state) and
+// NET_INFLIGHT (0x1001, the requests executed and not completed), each
+// once in every full read, even when they hold only reset values or
+// nothing. The 2023 proposal reserves the device-type range and defines
+// no field of any device type; migsim assigns these two, and a destination
+// of another implementation needs them under these numbers.
+
+// netContextFields transmits a frame, then reads the whole context (after
+// DEV_CTX_DISCARD) in Active and in Freeze and judges its virtio-net
+// fields: present once, decodable, and NET_INFLIGHT empty, since every
+// request the driver posted is complete.
+func netContextFields(c *check) {
+	g, gu := c.live()
+	gu.postWork(1)
+	gu.kick(1)
+	g.run()
+	if gu.used(1) != 1 {
+		c.fatalf("a transmit: transmitq1's used index %d, want 1", gu.used(1))
+	}
+	for _, m := range []spec.Mode{spec.ModeActive, spec.ModeFreeze} {
+		g.mustMode(m)
+		judgeNetFields(c, g.readAfterDiscard(snapshotCap), "the full read in "+c.ed.ModeName(m))
+	}
+}
+
+// judgeNetFields checks the virtio-net fields of a full context read.
+func judgeNetFields(c *check, fields []devctx.Field, what string) {
+	var cvq, inflight int
+	for _, f := range fields {
+		switch f.Type {
+		case spec.FieldNetCVQ:
+			cvq++
+			if _, err := devctx.DecodeNetCVQField(f.Value); err != nil {
+				c.errorf("", "%s: NET_CVQ: %v", what, err)
+			}
+		case spec.FieldNetInflight:
+			inflight++
+			l, err := devctx.DecodeNetInflightList(f.Value)
+			if err != nil {
+				c.errorf("", "%s: NET_INFLIGHT: %v", what, err)
+				continue
+			}
+			c.expect(len(l.Entries) == 0, "%s: NET_INFLIGHT lists %d requests, although every request the driver posted is complete", what, len(l.Entries))
+		}
+	}
+	c.expect(cvq == 1, "%s has %d NET_CVQ fields (type %#x), want 1: a destination would lose the control-queue state (receive filters, MAC and VLAN tables, queue pairs)",
+		what, cvq, uint32(spec.FieldNetCVQ))
+	c.expect(inflight == 1, "%s has %d NET_INFLIGHT fields (type %#x), want 1: a destination would execute again what the source executed and did not complete",
+		what, inflight, uint32(spec.FieldNetInflight))
+}

@@ -1,0 +1,139 @@
+package devicetest
+
+import (
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// The transmit buffers a virtio-net device has taken when the owner stops
+// it: takenAtStop's judgement (taken.go) with frames, whose network shows
+// what a block request cannot: a buffer the device took is neither lost
+// nor used twice — each frame reaches the wire exactly once, before or
+// after a migration.
+//
+// virtio-1.4 (DP-DEV-09): every observed transmit buffer is sent and in
+// the used ring when DEV_MODE_SET stopped completes (used length 0: the
+// device writes nothing into a transmit buffer), its frame on the wire
+// once.
+//
+// draft-2023 (DRAFT-STOP-02, DRAFT-CTX-09): what the device took and did
+// not complete is device-owned (VQ_SPLIT_DEV_OWN_DESC), and what of it the
+// device already executed — its frame on the wire — is in NET_INFLIGHT, so
+// that the destination completes it without sending it again; an entry of
+// NET_INFLIGHT that names no device-owned chain, or a frame it names that
+// is not on the wire, would make the destination drop a frame.
+
+// netTakenAtStop posts two frames, kicks, lets the device run its steps
+// until it has put a frame on the wire (at most 8 of them), stops it and
+// judges guest memory, the wire and the draft context before any other
+// event; then moves it to a destination on the same link and checks that
+// both buffers completed once and both frames are on the wire once, in
+// order.
+func netTakenAtStop(c *check) {
+	g, gu := c.live()
+	reqs := []request{gu.postWork(1), gu.postWork(2)}
+	frames := [][]byte{gu.frame(reqs[0]), gu.frame(reqs[1])}
+	const q = 1 // transmitq1
+	g.quiet()
+	gu.kick(q)
+	for i := 0; i < 8 && len(g.steps) > 0 && len(g.wire()) == 0; i++ {
+		s := g.steps[0]
+		g.steps = g.steps[1:]
+		g.handle(member.Event{Kind: member.EvStep, Step: s})
+	}
+	stop := c.ed.ModeName(spec.ModeStop)
+	tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
+	if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
+		c.fatalf("DEV_MODE_SET %s with transmit buffers in flight: completed %v, status %s", stop, ok, r.Status)
+	}
+	if c.ed == spec.Virtio14 {
+		expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
+	}
+	taken := observed(g, q, reqs)
+	usedIdx, used := gu.usedRing(q)
+	wire := g.wire()
+	var owned []devctx.DevOwnDesc
+	var inflight devctx.NetInflightList
+	if c.ed == spec.Draft2023 {
+		state := g.state()
+		var rt devctx.VQSplitRuntimeEntry
+		owned, rt = ownedInContext(c, state, q)
+		inflight = netInflightOf(c, state)
+		expectEq(c, rt.UsedIdx, usedIdx, "transmitq1's used_idx in the context read in Stop against used idx in guest memory")
+		c.expect(int(rt.LastAvailIdx) <= len(reqs), "transmitq1's last_avail_idx in the context read in Stop is %d, beyond the %d frames the driver posted", rt.LastAvailIdx, len(reqs))
+		for i, r := range reqs {
+			taken[i] = uint16(i) < rt.LastAvailIdx
+			if _, isUsed := used[r.head]; isUsed && !taken[i] {
+				c.errorf("", "frame %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would send it again", i+1, r.head, rt.LastAvailIdx)
+			}
+		}
+		for _, e := range inflight.Entries {
+			if int(e.Queue) != q || !ownsHead(owned, q, e.Head) {
+				c.errorf("DRAFT-CTX-09", "NET_INFLIGHT lists q%d head %d, which is no device-owned descriptor of the context: a destination cannot complete it", e.Queue, e.Head)
+			}
+		}
+	}
+	for i, r := range reqs {
+		if !taken[i] {
+			continue
+		}
+		ln, isUsed := used[r.head]
+		own := ownsHead(owned, q, r.head)
+		sent := countOn(wire, frames[i])
+		switch {
+		case isUsed && own:
+			c.errorf("", "frame %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would send it again", i+1, r.head)
+		case isUsed:
+			c.expect(ln == 0, "frame %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d, want 0 (nothing is written into a transmit buffer)", i+1, r.head, stop, ln)
+			c.expect(sent == 1, "frame %d (head %d) is in the used ring when DEV_MODE_SET %s completed and on the wire %d times, want once", i+1, r.head, stop, sent)
+		case c.ed == spec.Virtio14:
+			c.errorf("", "frame %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET %s completed (used idx %d)", i+1, r.head, stop, usedIdx)
+		case !own:
+			c.errorf("", "frame %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.head, usedIdx)
+		default:
+			listed := inflightHas(inflight, q, r.head)
+			switch {
+			case sent > 0 && !listed:
+				c.errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but NET_INFLIGHT does not list it: a destination would send it again", i+1, r.head)
+			case sent == 0 && listed:
+				c.errorf("DRAFT-CTX-09", "NET_INFLIGHT lists frame %d (head %d) as executed, but it is not on the wire: a destination would complete it without sending it", i+1, r.head)
+			}
+		}
+	}
+	g.quiet()
+	g.run() // what the device asked for before the stop
+	expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+stop+" completed")
+	expectEq(c, len(g.irqs), 0, "MSI-X messages after DEV_MODE_SET "+stop+" completed")
+	if c.ed == spec.Draft2023 {
+		g.mustMode(spec.ModeFreeze)
+	}
+	c.moveTo(g, gu)
+	c.expect(gu.used(q) == 2, "transmitq1's used index on the destination: %d, want 2 (each transmit buffer once)", gu.used(q))
+	judgeWireOnce(c, "once the destination ran", gu.g.wire(), frames)
+}
+
+// netInflightOf returns the NET_INFLIGHT field of a draft-2023 context (an
+// empty list when there is none: DRAFT-CTX-09's device test reports that).
+func netInflightOf(c *check, state []byte) devctx.NetInflightList {
+	for _, f := range decodeFields(c, state) {
+		if f.Type == spec.FieldNetInflight {
+			l, err := devctx.DecodeNetInflightList(f.Value)
+			if err != nil {
+				c.fatalf("NET_INFLIGHT: %v", err)
+			}
+			return l
+		}
+	}
+	return devctx.NetInflightList{}
+}
+
+// inflightHas reports whether NET_INFLIGHT lists queue q's chain at head.
+func inflightHas(l devctx.NetInflightList, q int, head uint16) bool {
+	for _, e := range l.Entries {
+		if int(e.Queue) == q && e.Head == head {
+			return true
+		}
+	}
+	return false
+}
