@@ -46,14 +46,20 @@ func TestReadback_DraftSizeMismatchMessage(t *testing.T) {
 		want string
 	}{
 		{ownerview.ContextRead{Size: 112, FirstChunk: 112, Chunks: 2, Total: 128},
-			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ into a buffer of that size returned 112 bytes " +
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ after it returned 112 bytes " +
 				"and the context did not end there: 1 more read followed with 16 bytes more (128 in all)"},
 		{ownerview.ContextRead{Size: 112, FirstChunk: 96, Chunks: 3, Total: 150, WrittenSinceSize: true},
-			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ into a buffer of that size returned 96 bytes " +
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the first DEV_CTX_READ after it returned 96 bytes " +
 				"and the context did not end there: 2 more reads followed with 54 bytes more (150 in all); " +
 				"a write reached the member between the size query and the read"},
 		{ownerview.ContextRead{Size: 112, FirstChunk: 80, Chunks: 1, Total: 80},
-			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the DEV_CTX_READ into a buffer of that size returned 80 bytes, the whole context"},
+			"src.vf1: DEV_CTX_SIZE_GET reported 112 bytes; the DEV_CTX_READ after it returned 80 bytes, the whole context"},
+		// A device that reported 8 bytes: the owner's read into a buffer of
+		// that size failed with ENOMEM and was sent again with its largest
+		// buffer, which took the whole context: no buffer of 8 bytes
+		// returned 400.
+		{ownerview.ContextRead{Size: 8, FirstChunk: 400, Chunks: 1, Total: 400},
+			"src.vf1: DEV_CTX_SIZE_GET reported 8 bytes; the DEV_CTX_READ after it returned 400 bytes, the whole context"},
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, oracle.DraftSizeMismatch("src.vf1", &c.r))

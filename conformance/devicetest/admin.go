@@ -85,19 +85,19 @@ func transportTests() []Test {
 			g := c.newRig(nil, nil)
 			g.common(spec.CfgQueueSelect, 1)
 			g.common(spec.CfgQueueDescLo, 0x11112222)
-			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing lo")
-			expectEq(c, g.commonRead(spec.CfgQueueDescHi), 0, "queue_desc hi before it is written")
+			expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing lo")
+			expectHex(c, g.commonRead(spec.CfgQueueDescHi), 0, "queue_desc hi before it is written")
 			g.common(spec.CfgQueueDriverHi, 7)
-			expectEq(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi written first")
-			expectEq(c, g.commonRead(spec.CfgQueueDriverLo), 0, "queue_driver lo after writing only hi")
+			expectHex(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi written first")
+			expectHex(c, g.commonRead(spec.CfgQueueDriverLo), 0, "queue_driver lo after writing only hi")
 			g.common(spec.CfgQueueDescHi, 3)
-			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing hi")
-			expectEq(c, g.commonRead(spec.CfgQueueDescHi), 3, "queue_desc hi")
+			expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0x11112222, "queue_desc lo after writing hi")
+			expectHex(c, g.commonRead(spec.CfgQueueDescHi), 3, "queue_desc hi")
 			g.write(uint64(spec.CfgQueueDeviceLo), []byte{0x40, 0, 0, 0, 5, 0, 0, 0})
-			expectEq(c, g.commonRead(spec.CfgQueueDeviceLo), 0x40, "queue_device lo after a 64-bit write")
-			expectEq(c, g.commonRead(spec.CfgQueueDeviceHi), 5, "queue_device hi after a 64-bit write")
+			expectHex(c, g.commonRead(spec.CfgQueueDeviceLo), 0x40, "queue_device lo after a 64-bit write")
+			expectHex(c, g.commonRead(spec.CfgQueueDeviceHi), 5, "queue_device hi after a 64-bit write")
 			g.common(spec.CfgQueueSelect, 0)
-			expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0, "queue 0's queue_desc lo (untouched)")
+			expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0, "queue 0's queue_desc lo (untouched)")
 		}},
 		{id: "PCI-DEV-02", also: []string{"DRAFT-PCI-01"}, name: "halves-across-modes", editions: []spec.Edition{spec.Draft2023}, run: halvesAcrossModes},
 		{id: "PCI-DEV-02", also: []string{"DP-DEV-10"}, name: "halves-across-stop", editions: []spec.Edition{spec.Virtio14}, run: halvesAcrossModes},
@@ -148,8 +148,8 @@ func halvesAcrossModes(c *check) {
 		g.common(spec.CfgQueueDescLo, 0x11112000)
 		g.common(spec.CfgQueueDriverHi, 7)
 		g.mustMode(m)
-		expectEq(c, g.commonRead(spec.CfgQueueDescLo), 0x11112000, "queue_desc lo in "+name+", written before the move")
-		expectEq(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi in "+name+", written before the move")
+		expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0x11112000, "queue_desc lo in "+name+", written before the move")
+		expectHex(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi in "+name+", written before the move")
 		g.common(spec.CfgQueueDescHi, 3)
 		g.common(spec.CfgQueueDriverLo, 0x33334000)
 		g.common(spec.CfgQueueDeviceLo, 0x55556000)
@@ -167,7 +167,7 @@ func halvesAcrossModes(c *check) {
 			{spec.CfgQueueDeviceLo, 0x55556000, "queue_device lo, written in " + name},
 			{spec.CfgQueueDeviceHi, 9, "queue_device hi, written after " + name},
 		} {
-			expectEq(c, g.commonRead(r.f), r.want, r.what+", read back once "+c.ed.ModeName(spec.ModeActive))
+			expectHex(c, g.commonRead(r.f), r.want, r.what+", read back once "+c.ed.ModeName(spec.ModeActive))
 		}
 	}
 }

@@ -112,6 +112,14 @@ func expectEq[V comparable](c *check, got, want V, what string) {
 	}
 }
 
+// expectHex records a failure when a register's value is not want,
+// printing both in hex: addresses and their halves read as addresses.
+func expectHex(c *check, got, want uint64, what string) {
+	if got != want {
+		c.errorf("", "%s: got %#x, want %#x", what, got, want)
+	}
+}
+
 // expectSame records a failure when two byte strings differ.
 func (c *check) expectSame(got, want []byte, what string) {
 	if !bytes.Equal(got, want) {

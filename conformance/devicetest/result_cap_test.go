@@ -40,7 +40,7 @@ func TestResultLongerThanCapFailsTheTest(t *testing.T) {
 	}{
 		{"reference", blk.New, ""},
 		{"overlong", func(c member.Config) member.Device { return overlongResult{blk.New(c)} },
-			"admin opcode 0xf: 65537 result bytes in a buffer of 65536"},
+			"DEV_PARTS_GET (opcode 0xf): 65537 result bytes in a buffer of 65536"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var dt Test

@@ -187,15 +187,22 @@ func (g *rig) admin(op uint16, data []byte, capacity int) member.AdminCompletion
 	tag := g.send(op, data, capacity)
 	c, ok := g.completion(tag)
 	if !ok {
-		g.c.fatalf("admin opcode %#x (tag %d): no completion in the effects of the request (no FLR, reset or PM transition is in progress)", op, tag)
+		g.c.fatalf("%s, sent with request tag %d: no completion in the effects of the request (no FLR, reset or PM transition is in progress)", g.opLabel(op), tag)
 	}
 	if c.Status == spec.StatusOK && c.Qualifier != spec.QOK {
-		g.c.errorf("ADM-DEV-02", "admin opcode %#x: status OK with qualifier %s, want qualifier 0", op, c.Qualifier)
+		g.c.errorf("ADM-DEV-02", "%s: status OK with qualifier %s, want qualifier 0", g.opLabel(op), c.Qualifier)
 	}
 	if len(c.Result) > capacity {
-		g.c.errorf("", "admin opcode %#x: %d result bytes in a buffer of %d", op, len(c.Result), capacity)
+		g.c.errorf("", "%s: %d result bytes in a buffer of %d", g.opLabel(op), len(c.Result), capacity)
 	}
 	return c
+}
+
+// opLabel names an admin opcode of the rig's edition for a message, by
+// name and number ("DEV_PARTS_GET (opcode 0xf)"), so that neither reads
+// as the request's tag.
+func (g *rig) opLabel(op uint16) string {
+	return fmt.Sprintf("%s (opcode %#x)", g.c.ed.OpcodeName(op), op)
 }
 
 // modeSetOp and modeData encode the edition's DEV_MODE_SET.

@@ -264,7 +264,7 @@ func describe(ev member.Event) string {
 	case member.EvTLP:
 		return fmt.Sprintf("tlp %s addr=%#x", ev.TLP.Kind, ev.TLP.Addr)
 	case member.EvAdmin:
-		return fmt.Sprintf("admin opcode %#x tag %d", ev.Admin.Opcode, ev.Admin.Tag)
+		return fmt.Sprintf("admin request (opcode %#x, request tag %d)", ev.Admin.Opcode, ev.Admin.Tag)
 	case member.EvTimer:
 		return "timer " + ev.Timer.String()
 	case member.EvStep:
