@@ -74,6 +74,15 @@ type ExploreConfig struct {
 	// Clock measures elapsed time for throughput; nil means time.Now. It
 	// never influences a schedule.
 	Clock func() time.Time
+	// Fork starts each dfs run from a copy of the system at the deepest
+	// decision of its path the search kept one of, instead of replaying
+	// the path from the start, when the system is a Forker (fork.go).
+	// Off by default; Summary.Fork counts what it did.
+	Fork bool
+	// AfterRun, when set, sees every run a dfs exploration executes, in
+	// order, with its result (its choices alias the runner's buffer until
+	// the next run) and error: tests compare two searches run by run.
+	AfterRun func(Result, error)
 }
 
 // Report is a finding with the schedule that produced it.
@@ -146,6 +155,9 @@ type Summary struct {
 	Subtrees      []SubtreeRuns
 	// Elapsed is wall-clock time, for throughput only.
 	Elapsed time.Duration
+	// Fork counts the copies a dfs exploration with ExploreConfig.Fork
+	// kept and started runs from (nil without it).
+	Fork *ForkStats `json:",omitempty"`
 }
 
 // SchedulesPerSecond returns the throughput in schedules (memo hits

@@ -14,7 +14,16 @@ func (e *explorer) dfs(ctx context.Context) error {
 	seed := ScheduleSeed(e.cfg.Seed, 0)
 	r := NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})
 	maxSteps := r.cfg.MaxSteps
+	var forks *forkCache
+	if e.cfg.Fork {
+		forks = newForkCache()
+	}
 	defer func() {
+		if forks != nil {
+			forks.drop()
+			st := forks.stats
+			e.sum.Fork = &st
+		}
 		e.sum.Complete, e.sum.BoundHit, e.sum.StateHits = s.Done(), s.BoundHit(), s.StateHits()
 		if e.cfg.MergeData {
 			e.sum.Subtrees = s.SubtreeRuns()
@@ -35,7 +44,14 @@ func (e *explorer) dfs(ctx context.Context) error {
 		if virtual {
 			err = ErrPruned // a known transition to a covered state: not run
 		} else {
-			res, err = r.RunSeed(e.cfg.Factory, seed, s)
+			if forks != nil {
+				res, err = r.runForked(e.cfg.Factory, seed, s, forks)
+			} else {
+				res, err = r.RunSeed(e.cfg.Factory, seed, s)
+			}
+			if e.cfg.AfterRun != nil {
+				e.cfg.AfterRun(res, err)
+			}
 			e.sum.Executed++
 			e.sum.ExecutedDecisions += int64(len(res.Choices))
 		}

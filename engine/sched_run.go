@@ -26,7 +26,11 @@ type RunConfig struct {
 // a worker that runs many schedules allocates almost nothing per step. A
 // Runner is not safe for concurrent use.
 type Runner struct {
-	cfg     RunConfig
+	cfg RunConfig
+	// fork keeps copies of the system at the decisions of a dfs run
+	// (fork.go); start, when set, is where the next Run starts.
+	fork    *forkCache
+	start   *forkStart
 	enabled []Step
 	choices []Choice
 	tw      runtrace.Writer
@@ -96,6 +100,15 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	r.choices = r.choices[:0]
 	res.TraceHash, res.Interleaving = runtrace.Seed, runtrace.Seed
 	step := 0
+	d := Decision{Prev: -1}
+	if st := r.start; st != nil {
+		r.start = nil
+		step = st.step
+		res.Now, res.TraceHash, res.Interleaving, res.Preemptions = st.snap.now, st.snap.trace, st.snap.inter, st.snap.preempts
+		d.Advances = st.snap.advances
+		r.choices = append(r.choices, st.prefix...)
+		d.Prev = r.choices[step-1].Actor
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			res.Finding = panicFinding(p, step)
@@ -107,7 +120,6 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 	}()
 	tracing := r.cfg.Trace != nil
-	d := Decision{Prev: -1}
 	var hasher StateHasher
 	var judger JudgeHasher
 	if sc, ok := ch.(stateChooser); ok && sc.wantsState() {
@@ -194,6 +206,10 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 					d.StateHash()
 				}
 			}
+		}
+		if r.fork != nil && step >= r.fork.takeFrom {
+			r.fork.keep(step, sys, forkSnap{now: res.Now, trace: res.TraceHash, inter: res.Interleaving,
+				preempts: res.Preemptions, advances: d.Advances})
 		}
 		i, cerr := ch.Choose(&d)
 		if cerr != nil {

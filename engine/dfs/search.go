@@ -430,3 +430,18 @@ func (s *Search) Path() []int {
 	}
 	return p
 }
+
+// First returns the depth of the first decision of the current run that
+// does not replay the previous run's pick: the run's branch point.
+func (s *Search) First() int { return s.first }
+
+// Depth returns the number of decisions on the current path.
+func (s *Search) Depth() int { return len(s.stack) }
+
+// PathStep returns the decision at index on the current path: the step it
+// picks, the pick's index and whether the pick preempts the previous
+// actor.
+func (s *Search) PathStep(index int) (st Step, chosen int, preempt bool) {
+	n := &s.stack[index]
+	return n.enabled[n.chosen], n.chosen, n.isPreemption(n.chosen)
+}

@@ -1,0 +1,184 @@
+package engine
+
+// Forking a dfs run at its branch point (ExploreConfig.Fork). A dfs run
+// replays the path to the decision it branches at; with a system that can
+// copy itself (Forker), the search keeps a copy of the system at each
+// decision it created and starts a later run that shares the path up to
+// such a decision from a copy of it, with the runner's state at that
+// decision (step index, clock, preemptions, trace and interleaving
+// hashes, the choices so far), instead of building the system and
+// replaying the path. The runs, their results and the search's counts are
+// the same either way (TestFork_SameSearch); a system that cannot copy
+// itself at a decision is replayed (ForkStats.Replayed).
+
+// Forker is implemented by a system that can copy itself between steps.
+// Fork returns an independent system in exactly the state the receiver is
+// in (everything that decides what it offers, does and reports from now
+// on, including whether it tracks its state for StateHash), or false when
+// it cannot copy itself here. Neither system may change the other
+// afterwards. A copy that holds resources implements Closer.
+type Forker interface {
+	Fork() (System, bool)
+}
+
+// ForkStats counts what the fork did in a dfs exploration.
+type ForkStats struct {
+	// Taken counts the copies kept at decisions; Restored the runs that
+	// started from one; Replayed the runs that replayed from the start
+	// because no copy of a decision on their path was kept (the first
+	// run, a system that is not a Forker or refused to copy itself, or
+	// the cap on kept copies).
+	Taken, Restored, Replayed int
+	// SkippedDecisions sums the decisions the restored runs did not
+	// replay.
+	SkippedDecisions int64
+}
+
+// DefaultForkCap bounds the copies a search keeps at once: one per
+// decision of the current path at most, so a path deeper than this keeps
+// copies of its first DefaultForkCap new decisions.
+const DefaultForkCap = 4096
+
+// forkSnap is a copy of the system at decision step of the current path,
+// with the runner's state there.
+type forkSnap struct {
+	sys          System
+	now          VTime
+	trace, inter uint64
+	preempts     int
+	advances     int
+}
+
+// forkCache keeps the copies of the current path's decisions, indexed by
+// decision; a run restores the deepest one at or above its branch point.
+type forkCache struct {
+	snaps []forkSnap // snaps[i].sys nil: no copy of decision i
+	kept  int
+	cap   int
+	stats ForkStats
+	// takeFrom is the first decision of the current run whose copy is
+	// kept (the decisions the search creates); -1 keeps none.
+	takeFrom int
+	// prefix is the scratch the restored run's first choices are built in.
+	prefix []Choice
+}
+
+func newForkCache() *forkCache { return &forkCache{cap: DefaultForkCap, takeFrom: -1} }
+
+// trim drops the copies of decisions at or below depth: the search changed
+// the pick at depth, so the copies below it are of other paths. The copy
+// at depth itself is of the state before its pick and stays.
+func (c *forkCache) trim(depth int) {
+	for i := depth + 1; i < len(c.snaps); i++ {
+		if s := c.snaps[i].sys; s != nil {
+			closeSystem(s)
+			c.snaps[i] = forkSnap{}
+			c.kept--
+		}
+	}
+	if depth+1 < len(c.snaps) {
+		c.snaps = c.snaps[:max(depth+1, 0)]
+	}
+}
+
+// drop releases every copy.
+func (c *forkCache) drop() { c.trim(-1) }
+
+// deepest returns the deepest decision at or above depth with a copy.
+func (c *forkCache) deepest(depth int) (int, bool) {
+	for i := min(depth, len(c.snaps)-1); i > 0; i-- {
+		if c.snaps[i].sys != nil {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// keep stores a copy of decision i, unless one is kept or the cap is
+// reached.
+func (c *forkCache) keep(i int, sys System, s forkSnap) {
+	if c.takeFrom < 0 || i < c.takeFrom || c.kept >= c.cap {
+		return
+	}
+	for len(c.snaps) <= i {
+		c.snaps = append(c.snaps, forkSnap{})
+	}
+	if c.snaps[i].sys != nil {
+		return
+	}
+	f, ok := sys.(Forker)
+	if !ok {
+		return
+	}
+	cp, ok := f.Fork()
+	if !ok {
+		return
+	}
+	s.sys = cp
+	c.snaps[i] = s
+	c.kept++
+	c.stats.Taken++
+}
+
+// forget drops the copy of decision i (the search pruned it there, so it
+// is not on the path).
+func (c *forkCache) forget(i int) {
+	if i < len(c.snaps) && c.snaps[i].sys != nil {
+		closeSystem(c.snaps[i].sys)
+		c.snaps[i] = forkSnap{}
+		c.kept--
+	}
+}
+
+func closeSystem(s System) {
+	if c, ok := s.(Closer); ok {
+		c.Close()
+	}
+}
+
+// forkStart is where a run starts: a copy of the system at decision step
+// with the runner's state there, the choices of the path before it.
+type forkStart struct {
+	step   int
+	snap   forkSnap
+	prefix []Choice
+}
+
+// runForked runs the dfs search's next run: from a copy of the deepest
+// decision at or above its branch point that the cache keeps, else from
+// the start (RunSeed). It keeps copies of the decisions the run creates.
+func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Result, err error) {
+	branch := s.s.First()
+	c.trim(branch)
+	c.takeFrom = s.s.Depth()
+	r.fork = c
+	defer func() { r.fork = nil }()
+	j, ok := c.deepest(branch)
+	var sys System
+	if ok {
+		sys, ok = c.snaps[j].sys.(Forker).Fork()
+	}
+	if !ok {
+		c.stats.Replayed++
+		return r.RunSeed(f, seed, s)
+	}
+	c.stats.Restored++
+	c.stats.SkippedDecisions += int64(j)
+	c.prefix = c.prefix[:0]
+	for i := 0; i < j; i++ {
+		st, chosen, pre := s.s.PathStep(i)
+		c.prefix = append(c.prefix, Choice{Index: chosen, Actor: st.Actor, Label: st.Label, Footprint: st.Footprint, Preempt: pre})
+	}
+	r.start = &forkStart{step: j, snap: c.snaps[j], prefix: c.prefix}
+	defer func() {
+		r.start = nil
+		if p := recover(); p != nil {
+			res = Result{Seed: seed, Finding: panicFinding(p, 0)}
+			err = nil
+		}
+	}()
+	defer closeSystem(sys)
+	res, err = r.Run(sys, s)
+	res.Seed = seed
+	return res, err
+}

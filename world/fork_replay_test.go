@@ -1,0 +1,249 @@
+package world_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// forkByReplay is a world that copies itself (engine.Forker) by building a
+// new world from the same seed and repeating, in order, every call the
+// engine made on it that may change it: a copy exactly as far as the world
+// is deterministic, at the cost of a replay. It checks the engine's half
+// of the fork (engine.ExploreConfig.Fork: where a run restarts, with what
+// runner state) on real worlds, where the world cannot copy itself yet.
+type forkByReplay struct {
+	*world.World
+	f     engine.Factory
+	seed  uint64
+	calls []worldCall
+	out   *[]string
+}
+
+type worldCall struct {
+	kind callKind
+	step engine.Step
+	at   engine.VTime
+	flag bool
+}
+
+type callKind uint8
+
+const (
+	callEnabled callKind = iota
+	callBare
+	callExecute
+	callAdvance
+	callEpoch
+	callTrack
+	callReplayed
+	callHash
+	callJudge
+	callFootprint
+)
+
+func (w *forkByReplay) Enabled(buf []engine.Step) []engine.Step {
+	w.calls = append(w.calls, worldCall{kind: callEnabled})
+	return w.World.Enabled(buf)
+}
+
+func (w *forkByReplay) EnabledBare(buf []engine.Step) []engine.Step {
+	w.calls = append(w.calls, worldCall{kind: callBare})
+	return w.World.EnabledBare(buf)
+}
+
+func (w *forkByReplay) Execute(s engine.Step) *engine.Finding {
+	w.calls = append(w.calls, worldCall{kind: callExecute, step: s})
+	f := w.World.Execute(s)
+	if f != nil {
+		*w.out = append(*w.out, fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
+	}
+	return f
+}
+
+func (w *forkByReplay) Advance(t engine.VTime) {
+	w.calls = append(w.calls, worldCall{kind: callAdvance, at: t})
+	w.World.Advance(t)
+}
+
+func (w *forkByReplay) Epoch() bool {
+	w.calls = append(w.calls, worldCall{kind: callEpoch})
+	return w.World.Epoch()
+}
+
+func (w *forkByReplay) TrackState() {
+	w.calls = append(w.calls, worldCall{kind: callTrack})
+	w.World.TrackState()
+}
+
+func (w *forkByReplay) Replayed(judged bool) {
+	w.calls = append(w.calls, worldCall{kind: callReplayed, flag: judged})
+	w.World.Replayed(judged)
+}
+
+func (w *forkByReplay) StateHash() (uint64, bool) {
+	w.calls = append(w.calls, worldCall{kind: callHash})
+	return w.World.StateHash()
+}
+
+func (w *forkByReplay) JudgeHash() (uint64, bool) {
+	w.calls = append(w.calls, worldCall{kind: callJudge})
+	return w.World.JudgeHash()
+}
+
+func (w *forkByReplay) StepFootprint(s engine.Step) engine.Footprint {
+	w.calls = append(w.calls, worldCall{kind: callFootprint, step: s})
+	return w.World.StepFootprint(s)
+}
+
+func (w *forkByReplay) Finish() *engine.Finding {
+	f := w.World.Finish()
+	*w.out = append(*w.out, fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
+	return f
+}
+
+// Fork implements engine.Forker.
+func (w *forkByReplay) Fork() (engine.System, bool) {
+	sys, err := w.f(engine.NewStreams(w.seed))
+	if err != nil {
+		return nil, false
+	}
+	nw := sys.(*world.World)
+	var buf []engine.Step
+	for _, c := range w.calls {
+		switch c.kind {
+		case callEnabled:
+			buf = nw.Enabled(buf[:0])
+		case callBare:
+			buf = nw.EnabledBare(buf[:0])
+		case callExecute:
+			if nw.Execute(c.step) != nil {
+				nw.Close()
+				return nil, false
+			}
+		case callAdvance:
+			nw.Advance(c.at)
+		case callEpoch:
+			nw.Epoch()
+		case callTrack:
+			nw.TrackState()
+		case callReplayed:
+			nw.Replayed(c.flag)
+		case callHash:
+			nw.StateHash()
+		case callJudge:
+			nw.JudgeHash()
+		case callFootprint:
+			nw.StepFootprint(c.step)
+		}
+	}
+	return &forkByReplay{World: nw, f: w.f, seed: w.seed, calls: slices.Clone(w.calls), out: w.out}, true
+}
+
+// TestFork_SameSearchOnWorlds: on catalog rows of every kind (blk and
+// net, one VF and several, peers, VFIO and QEMU flows, both editions,
+// rows with findings), a dfs search at bound 2 with state pruning whose
+// runs start from copies of the world (engine.ExploreConfig.Fork, the
+// copies made by forkByReplay) runs the same runs as one that replays
+// every path: the same choices, footprints, preemptions, clock, trace and
+// interleaving hashes, findings, end states and guest logs, in the same
+// order, with the same counts.
+func TestFork_SameSearchOnWorlds(t *testing.T) {
+	rows := []struct {
+		scenario string
+		ed       spec.Edition
+		knobs    []string
+		runs     int
+	}{
+		{"smoke-migrate", spec.Virtio14, nil, 60},
+		{"smoke-migrate", spec.Draft2023, nil, 60},
+		{"net-link-while-stopped", spec.Virtio14, nil, 60},
+		{"net-rx-while-stopped", spec.Draft2023, nil, 60},
+		{"flr-during-freeze", spec.Draft2023, nil, 100},
+		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 60},
+		{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, 60},
+		{"vfio-object-limit", spec.Draft2023, nil, 60},
+		{"vm-p2p-doorbells", spec.Draft2023, nil, 60},
+		{"vm-two-guests", spec.Virtio14, nil, 60},
+		{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, 60},
+		{"rollback-after-failed-destination", spec.Virtio14, nil, 60},
+		{"precopy-then-delta", spec.Draft2023, nil, 60},
+		{"vfio-error-paths", spec.Virtio14, nil, 60},
+	}
+	if testing.Short() {
+		rows = rows[:3]
+	}
+	failing := 0
+	for _, row := range rows {
+		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
+			type result struct {
+				sum  engine.Summary
+				runs []string
+				ends []string
+			}
+			search := func(fork bool) result {
+				s, err := catalog.CatalogScenario(row.scenario)
+				require.NoError(t, err)
+				tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+				require.NoError(t, err)
+				seed := engine.ScheduleSeed(1, 0)
+				f, err := tg.Factory(seed)
+				require.NoError(t, err)
+				var r result
+				wrapped := func(st engine.Streams) (engine.System, error) {
+					sys, err := f(st)
+					if err != nil {
+						return nil, err
+					}
+					return &forkByReplay{World: sys.(*world.World), f: f, seed: seed, out: &r.ends}, nil
+				}
+				r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
+					Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
+					MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
+					AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
+				require.NoError(t, err)
+				return r
+			}
+			off, on := search(false), search(true)
+			require.NotNil(t, on.sum.Fork)
+			st := *on.sum.Fork
+			assert.Equal(t, off.runs, on.runs, "every run is the same")
+			assert.Equal(t, off.ends, on.ends, "every run ends the same way")
+			on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
+			assert.Equal(t, off.sum, on.sum)
+			assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
+			assert.Positive(t, st.Restored, "runs start from copies")
+			failing += on.sum.Failing
+			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
+				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.Replayed, st.Taken)
+		})
+	}
+	if !testing.Short() {
+		assert.Positive(t, failing, "some rows' runs find violations")
+	}
+}
+
+// runText renders what a comparison of runs looks at.
+func runText(res engine.Result, err error) string {
+	s := fmt.Sprintf("trace %x inter %x pre %d now %d", res.TraceHash, res.Interleaving, res.Preemptions, res.Now)
+	for _, c := range res.Choices {
+		s += fmt.Sprintf(" %d:%d:%s:%v:%s", c.Index, c.Actor, c.Label, c.Preempt, c.Footprint)
+	}
+	if res.Finding != nil {
+		s += fmt.Sprintf(" finding %d %s: %s", res.Finding.Step, res.Finding.Oracle, res.Finding.Message)
+	}
+	if err != nil {
+		s += " err " + err.Error()
+	}
+	return s
+}
