@@ -95,9 +95,9 @@ func (c *forkCache) deepest(depth int) (int, bool) {
 }
 
 // keep stores a copy of decision i, unless one is kept or the cap is
-// reached.
+// reached. Decision 0 is not kept: a run starts there anyway.
 func (c *forkCache) keep(i int, sys System, s forkSnap) {
-	if c.takeFrom < 0 || i < c.takeFrom || c.kept >= c.cap {
+	if c.takeFrom < 0 || i < c.takeFrom || i == 0 || c.kept >= c.cap {
 		return
 	}
 	for len(c.snaps) <= i {
@@ -106,11 +106,7 @@ func (c *forkCache) keep(i int, sys System, s forkSnap) {
 	if c.snaps[i].sys != nil {
 		return
 	}
-	f, ok := sys.(Forker)
-	if !ok {
-		return
-	}
-	cp, ok := f.Fork()
+	cp, ok := fork(sys)
 	if !ok {
 		return
 	}
@@ -128,6 +124,22 @@ func (c *forkCache) forget(i int) {
 		c.snaps[i] = forkSnap{}
 		c.kept--
 	}
+}
+
+// fork copies sys when it is a Forker that can copy itself now. A panic
+// in Fork counts as a refusal: the run that needs the copy replays instead,
+// and meets whatever made it panic as it would without the fork.
+func fork(sys System) (cp System, ok bool) {
+	f, isForker := sys.(Forker)
+	if !isForker {
+		return nil, false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			cp, ok = nil, false
+		}
+	}()
+	return f.Fork()
 }
 
 func closeSystem(s System) {
@@ -156,7 +168,7 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 	j, ok := c.deepest(branch)
 	var sys System
 	if ok {
-		sys, ok = c.snaps[j].sys.(Forker).Fork()
+		sys, ok = fork(c.snaps[j].sys)
 	}
 	if !ok {
 		c.stats.Replayed++
