@@ -12,7 +12,7 @@ import (
 )
 
 // forkProp is a propSys that copies itself (Forker); refuse, when set,
-// makes it refuse to copy at the decisions it says no to.
+// makes it refuse to copy at the decisions it says no to (or panic there).
 type forkProp struct {
 	*propSys
 	steps  int
@@ -84,7 +84,12 @@ func TestFork_SameSearch(t *testing.T) {
 		{Reduction: ReductionDPOR, Bound: 2},
 		{Reduction: ReductionSleep, States: true, Bound: 2, Shards: 3, Shard: 1},
 	}
-	refusals := []func(int) bool{nil, func(steps int) bool { return steps%3 == 1 }}
+	refusals := []func(int) bool{nil, func(steps int) bool { return steps%3 == 1 }, func(steps int) bool {
+		if steps%4 == 2 {
+			panic("no copy here") // a panicking Fork is a refusal
+		}
+		return false
+	}}
 	restored, runs := 0, 0
 	for sys := range 60 {
 		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
