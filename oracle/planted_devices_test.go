@@ -254,3 +254,24 @@ func mutant(name string) func(member.Factory) member.Factory {
 	}
 	return m.Factory
 }
+
+// interruptOnMSIXWrite raises a configuration-change interrupt whenever
+// its MSI-X table is written while it is Active, driver or not: a
+// destination member that copy-pci configures before the hypervisor
+// stops it signals a guest that still runs on the source (breaks
+// DRAFT-CTX-01, DP-DEV-08: nothing of the migrated device may act before
+// the resume).
+type interruptOnMSIXWrite struct {
+	member.Device
+	c member.Config
+}
+
+func (d *interruptOnMSIXWrite) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	base := d.c.BAR0 + pcie.BAR0MSIXTable
+	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr >= base && ev.TLP.Addr < d.c.BAR0+pcie.BAR0MSIXPBA &&
+		d.Status().Mode == spec.ModeActive {
+		fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: d.c.RID, Vector: 0, Addr: guest.MSIXAddr, Data: guest.MSIXDataBase})
+	}
+	return fx
+}

@@ -364,3 +364,33 @@ const sourceOnly = `hypervisor
   await ready
   mode src stop
 `
+
+// resumeBeforeSwitchover resumes the destination before the switchover
+// while the source, frozen, keeps the VM: the hypervisor's early resume,
+// which no-run-before-resume leaves to the flow (the destination may run
+// from the resume on), and a kick of the destination's copy of the queue
+// after the resume.
+const resumeBeforeSwitchover = `scenario resume-before-switchover
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  await moved
+  read sector=0 count=2
+hypervisor
+  await ready
+  mode src stop
+  read src
+  halt-vcpus
+  mode src freeze
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst freeze
+  write dst
+  mode dst active
+  switchover dst
+  resume-vcpus
+  signal moved
+`

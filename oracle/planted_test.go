@@ -148,6 +148,17 @@ var planted = []plant{
 		want: "self-report", msg: "src.vf1: its context digest changed"},
 	{oracle: "self-report", name: "clean", ed: spec.Draft2023, scn: dropWrite},
 
+	{oracle: "no-run-before-resume", name: "destination interrupts before its stop", ed: spec.Draft2023, scn: dropWrite,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &interruptOnMSIXWrite{d, c} }),
+		want:   "no-run-before-resume", msg: "dst.vf1 ran while the VM runs on src and the hypervisor has not resumed it: MSI-X",
+		reqs: []string{"DRAFT-CTX-01"}},
+	{oracle: "no-run-before-resume", name: "destination interrupts before it is stopped", ed: spec.Virtio14, scn: saveLoad(""),
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &interruptOnMSIXWrite{d, c} }),
+		want:   "no-run-before-resume", msg: "dst.vf1 ran while the VM runs on src", reqs: []string{"DP-DEV-08"}},
+	{oracle: "no-run-before-resume", name: "clean", ed: spec.Draft2023, scn: dropWrite},
+	{oracle: "no-run-before-resume", name: "clean: resumed on the destination before the switchover", ed: spec.Draft2023,
+		scn: resumeBeforeSwitchover},
+
 	{oracle: "one-running", name: "both running", ed: spec.Virtio14, scn: compatGuest + bothRunning,
 		want: "one-running", msg: "the VM's VFs run on src and dst (running) at the end of the migration"},
 	{oracle: "one-running", name: "neither", ed: spec.Draft2023, scn: compatGuest + neitherRunning,

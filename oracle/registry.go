@@ -16,6 +16,7 @@ var all = []observe.Oracle{
 	AdminStatus,
 	Readback,
 	SelfReport,
+	NoRunBeforeResume,
 	AtomicLoad,
 	OneRunning,
 	Live,

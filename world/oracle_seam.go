@@ -22,6 +22,20 @@ func (s observeWorld) GuestLog() []string            { return s.w.GuestLog() }
 func (s observeWorld) GuestTrouble() []guest.Trouble { return s.w.GuestTrouble() }
 func (s observeWorld) Wire() []observe.WireView      { return s.w.Wire() }
 
+func (s observeWorld) SourceHost() string {
+	if len(s.w.hosts) == 0 {
+		return ""
+	}
+	return s.w.hosts[0].name
+}
+
+func (s observeWorld) VMHost() string {
+	if s.w.vm == nil {
+		return ""
+	}
+	return s.w.vm.name
+}
+
 func (s observeWorld) Member(host string, vf int) (member.Device, bool) {
 	if h := s.w.hostNamed(host); h != nil {
 		return h.pf.Member(vf)

@@ -37,6 +37,14 @@ func (p *Pass) VFs() int { return p.w.VFs() }
 // VMVFs are the VFs of the VM being migrated, sorted (a copy).
 func (p *Pass) VMVFs() []int { return slices.Clone(p.w.VMVFs()) }
 
+// SourceHost names the host the VM started on; VMHost the host it runs on
+// now: the source until the hypervisor's switchover moves it (and a
+// rollback moves it back).
+func (p *Pass) SourceHost() string { return p.w.SourceHost() }
+
+// VMHost names the host the VM runs on now (see SourceHost).
+func (p *Pass) VMHost() string { return p.w.VMHost() }
+
 // Member returns a read-only view of member vf of the named host, if the
 // host exists and the member was instantiated.
 func (p *Pass) Member(host string, vf int) (MemberView, bool) {

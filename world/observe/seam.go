@@ -20,6 +20,11 @@ type World interface {
 	// VM being migrated, sorted (the passes copy it).
 	VFs() int
 	VMVFs() []int
+	// SourceHost names the host the VM started on (the first host);
+	// VMHost the host it runs on now (the last switchover's). Both are
+	// empty before the hosts are built.
+	SourceHost() string
+	VMHost() string
 	// Member returns member vf of the named host, if the host exists and
 	// the member was instantiated.
 	Member(host string, vf int) (member.Device, bool)

@@ -85,6 +85,15 @@ type OwnerView struct {
 	FLRAt engine.VTime
 	// Reset is set from the write of 0 to device_status until a read of 0.
 	Reset bool
+	// Resumed is set from the submission of a mode command that runs the
+	// member (draft-2023 DEV_MODE_SET Active, virtio-1.4 DEV_MODE_SET with
+	// the stopped bit clear; the device may act on it at any time) until
+	// the host reads the successful completion of one that stops it, or
+	// the failure of the resume (unless another resume is outstanding). A
+	// member the owner never resumed is not: it runs only by default
+	// (Active from its creation) or because an FLR ended its stop
+	// (mode-after-flr=running), never because the host resumed it.
+	Resumed bool
 }
 
 // Stopped reports whether the host knows the member is quiesced (Stop,

@@ -53,6 +53,11 @@ type memberTruth struct {
 	ctx   ctxView
 	// resets counts the FLRs and device resets the host saw start.
 	resets int
+	// resumed: the owner driver submitted a mode command that runs the
+	// member (draft Active, virtio-1.4 stopped bit clear), and no stop
+	// completed since nor did that command fail (OwnerView.Resumed).
+	// Only the oracles read it (the state hash leaves it out).
+	resumed bool
 }
 
 // truth returns the host's record of member vf, creating it.
@@ -134,7 +139,8 @@ func (r *Record) View(vf int, present bool) OwnerView {
 	}
 	t := r.look(vf)
 	return OwnerView{Present: true, Mode: t.mode, ModePending: len(t.pending) > 0, Pending: slices.Clone(t.pending),
-		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset}
+		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset,
+		Resumed: t.resumed}
 }
 
 // ObserveWrite updates the record from a TLP the host or the guest sends
@@ -254,6 +260,9 @@ func (r *Record) Submitted(c adminq.Command) {
 	if to, ok := ModeTarget(r.env.Edition(), c); ok {
 		t.pending = append(t.pending, to)
 		t.epoch++
+		if to == spec.ModeActive {
+			t.resumed = true
+		}
 	}
 }
 
@@ -277,6 +286,11 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 			if to == spec.ModeActive {
 				t.flrDeferred = false
 			}
+		}
+		if ok := c.Result.Status == spec.StatusOK; (ok && to.Quiesced()) || (!ok && to == spec.ModeActive) {
+			// A stop that completed, or a resume that failed: resumed
+			// only while another resume is outstanding.
+			t.resumed = slices.Contains(t.pending, spec.ModeActive)
 		}
 	}
 	return before, r.contextRead(vf, c, before)
