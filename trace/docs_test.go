@@ -14,7 +14,7 @@ import (
 
 // The examples of docs/traces.md are what the code writes for the
 // canonical finding: every line of its text blocks comes from the text
-// export or the timeline, and the DOT line from the mode graph.
+// export (with the steps that recorded no event) or the timeline, and the DOT line from the mode graph.
 func TestTracesDocExamples(t *testing.T) {
 	doc, err := os.ReadFile("../docs/traces.md")
 	require.NoError(t, err)
@@ -26,7 +26,7 @@ func TestTracesDocExamples(t *testing.T) {
 	}
 	require.NotNil(t, canon, "canonical finding's regression schedule")
 	var out bytes.Buffer
-	require.NoError(t, WriteText(&out, canon.events))
+	require.NoError(t, WriteTextSteps(&out, canon.events, canon.steps))
 	require.NoError(t, WriteTimelineText(&out, canon.events))
 	rules, err := spec.ParseRules(spec.Draft2023, canon.sched.Knobs)
 	require.NoError(t, err)
@@ -44,7 +44,7 @@ func TestTracesDocExamples(t *testing.T) {
 			assert.True(t, written[strings.TrimSpace(l)], "docs/traces.md example line not written by the code: %q", l)
 		}
 	}
-	assert.Equal(t, 2, blocks, "text examples in docs/traces.md")
+	assert.Equal(t, 3, blocks, "text examples in docs/traces.md")
 	arc := `"Freeze" -> "Active" [color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src.vf1@156"];`
 	assert.Contains(t, string(doc), arc)
 	assert.True(t, written[arc], "mode graph arc of the doc")

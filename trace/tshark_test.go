@@ -48,6 +48,8 @@ type regressTrace struct {
 	sched  *schedfile.Schedule
 	res    engine.Result
 	events []record.TraceEvent
+	// steps are the run's steps (StepLog), for the text export.
+	steps  []RunStep
 	pcapng string
 }
 
@@ -74,13 +76,14 @@ func regressTraces(t *testing.T) []regressTrace {
 			if sc, err = catalog.ReadScheduleFile(f); err != nil {
 				break
 			}
-			res, events, rerr := catalog.RecordSchedule(sc, engine.RunConfig{})
+			var steps StepLog
+			res, events, rerr := catalog.RecordSchedule(sc, engine.RunConfig{Trace: &steps})
 			if err = rerr; err != nil {
 				err = fmt.Errorf("%s: %w", f, err)
 				break
 			}
 			name := strings.TrimSuffix(filepath.Base(f), ".json")
-			regressCached = append(regressCached, regressTrace{name: name, sched: sc, res: res, events: events})
+			regressCached = append(regressCached, regressTrace{name: name, sched: sc, res: res, events: events, steps: steps.Steps})
 		}
 		regressErr = err
 	})

@@ -474,7 +474,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	defer stop()
 	r, err := conformance.ReplayRecorded(ctx, dev, o.replay, engine.RunConfig{}, runs)
 	if o.trace {
-		if werr := writeTrace(stdout, "text", sc, o.replay, r.Result, r.Events, 0); werr != nil {
+		if werr := writeTrace(stdout, "text", sc, o.replay, r.Result, r.Events, nil, 0); werr != nil {
 			fmt.Fprintf(stderr, "migsim conform: %s: trace: %v\n", o.replay, werr)
 			return exitFinding
 		}

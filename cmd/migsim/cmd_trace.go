@@ -37,7 +37,8 @@ and writes it:
   pcapng   one packet per event, for Wireshark with docs/migsim.lua
   mermaid  a sequence diagram of the last --window steps before the finding
   json     the run's report: finding, coverage (events per kind), stats
-  text     one line per event (of the last --window steps when given)
+  text     one line per event and per quiet step (a hypervisor, peer or guest
+           step with no bus traffic), of the last --window steps when given
   timeline the members' modes over the run as a text lane chart
   gantt    the same as a Mermaid gantt chart
   dot      the edition's mode machine with the run's transitions drawn
@@ -131,7 +132,8 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
-	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps})
+	var steps trace.StepLog
+	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps, Trace: &steps})
 	if err == nil && res.Finding != nil && (*format == "json" || *format == "mermaid") {
 		// The finding's requirements and actors as replay and report show them.
 		t.MaxSteps = *maxSteps
@@ -145,7 +147,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	var buf bytes.Buffer
-	if err := writeTrace(&buf, *format, sc, path, res, events, *window); err != nil {
+	if err := writeTrace(&buf, *format, sc, path, res, events, steps.Steps, *window); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
 		return exitFinding
 	}
@@ -167,8 +169,11 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // writeTrace writes the recorded run of schedule sc, read from path, in
 // format (one of traceFormats; window is mermaid's and text's, 0 the whole
-// run): what migsim trace writes, and migsim conform --replay --trace in text.
-func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string, res engine.Result, events []record.TraceEvent, window int) error {
+// run; steps the run's scheduler steps, of which text shows those that
+// recorded no event): what migsim trace writes, and migsim conform
+// --replay --trace in text.
+func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string, res engine.Result, events []record.TraceEvent,
+	steps []trace.RunStep, window int) error {
 	switch format {
 	case "pcapng":
 		return trace.WritePcapng(w, events, trace.MetaOf(sc))
@@ -185,8 +190,8 @@ func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string,
 	case "dot":
 		return writeTraceModeGraph(w, sc, events)
 	}
-	sel, _, _ := trace.Window(events, res.Finding, window)
-	return trace.WriteText(w, sel)
+	sel, steps := trace.WindowSteps(events, steps, res.Finding, window)
+	return trace.WriteTextSteps(w, sel, steps)
 }
 
 // writeTraceModeGraph draws the run's transitions on its edition's mode

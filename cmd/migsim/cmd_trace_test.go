@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,8 +66,19 @@ func TestTrace_Formats(t *testing.T) {
 	require.Nil(t, res.Finding, "the smoke scenario must pass")
 	code, text, stderr := runTraceCmd(path, "--format", "text")
 	require.Equal(t, exitOK, code, stderr)
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	require.NotEmpty(t, lines)
+	all := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	require.NotEmpty(t, all)
+	// lines are the events' lines: the text has a line for each event and
+	// one for each step of an actor (not a function: no dot in its name)
+	// that recorded none.
+	quiet := regexp.MustCompile(`^[0-9]+ t=[^ ]+ step [^ .]+: `)
+	var lines []string
+	for _, l := range all {
+		if !quiet.MatchString(l) {
+			lines = append(lines, l)
+		}
+	}
+	require.Less(t, len(lines), len(all), "the hypervisor's quiet steps have lines")
 
 	t.Run("pcapng", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "pcapng")
@@ -289,4 +301,33 @@ func TestTrace_TextWindow(t *testing.T) {
 		assert.True(t, n > last-5 && n <= last, "step %d outside %d..%d", n, last-4, last)
 	}
 	assert.True(t, strings.HasSuffix(whole, out), "the window is the end of the whole text")
+}
+
+// TestTrace_TextShowsQuietSteps: the text export has a line for every
+// step of the run, the hypervisor's steps that put nothing on the bus
+// (halt-vcpus, copy-memory, switchover, resume-vcpus, its waits for admin
+// completions) among them, so that the flow can be followed.
+func TestTrace_TextShowsQuietSteps(t *testing.T) {
+	for _, ed := range spec.Editions {
+		t.Run(ed.String(), func(t *testing.T) {
+			path, res := traceSchedule(t, "trace-smoke.scn", ed, nil, 3, traceRandomChooser(3))
+			require.Nil(t, res.Finding)
+			code, text, stderr := runTraceCmd(path, "--format", "text")
+			require.Equal(t, exitOK, code, stderr)
+			seen := map[int]bool{}
+			for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				var n int
+				_, err := fmt.Sscanf(l, "%d ", &n)
+				require.NoError(t, err, l)
+				seen[n] = true
+			}
+			for i := 1; i <= res.Steps(); i++ {
+				assert.True(t, seen[i], "step %d has no line", i)
+			}
+			for _, want := range []string{" step hv: halt-vcpus\n", " step hv: copy-memory dst\n", " step hv: switchover dst\n",
+				" step hv: resume-vcpus\n"} {
+				assert.Contains(t, text, want)
+			}
+		})
+	}
 }
