@@ -185,7 +185,7 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 	defer func() {
 		r.start = nil
 		if p := recover(); p != nil {
-			res = Result{Seed: seed, Finding: panicFinding(p, 0)}
+			res = Result{Seed: seed, Finding: panicFinding(p, 0, "")}
 			err = nil
 		}
 	}()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ type Closer interface{ Close() }
 func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Seed: seed, Finding: panicFinding(p, 0)}
+			res = Result{Seed: seed, Finding: panicFinding(p, 0, "the system's build")}
 			err = nil
 		}
 	}()
@@ -109,9 +110,16 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		r.choices = append(r.choices, st.prefix...)
 		d.Prev = r.choices[step-1].Actor
 	}
+	// running is the label of the step being executed: a panic names it
+	// as the step that resumed the actor whose body broke.
+	running := ""
 	defer func() {
 		if p := recover(); p != nil {
-			res.Finding = panicFinding(p, step)
+			by := ""
+			if running != "" {
+				by = fmt.Sprintf("step %d (%s)", ShownStep(step), running)
+			}
+			res.Finding = panicFinding(p, step, by)
 			err = nil
 		}
 		res.Choices = r.choices
@@ -243,7 +251,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		if aware != nil {
 			aware.Replayed(rep != nil && rep.judged(step))
 		}
+		running = s.Label
 		f := sys.Execute(s)
+		running = ""
 		step++
 		d.Prev = s.Actor
 		if f != nil {
@@ -264,17 +274,43 @@ func (f *Finding) StepBound() bool {
 	return f != nil && f.Oracle == OracleLive && strings.HasPrefix(f.Message, stepBoundMessage)
 }
 
+// stackCarrier is a panic value that carries the frames it was raised
+// in, which the recovering stack no longer shows: an actor's body that
+// broke on its coroutine (engine/coro.Panic) crossed from the worker
+// goroutine to the scheduler's.
+type stackCarrier interface {
+	PanicValue() any
+	PanicStack() string
+}
+
 // panicFinding turns a recovered panic into a finding whose stack keeps the
 // first frames below the panic, without goroutine ids, so that it is the
-// same however many workers ran.
-func panicFinding(p any, step int) *Finding {
-	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4)}
+// same however many workers ran. A panic of an actor's body (stackCarrier)
+// shows the body's frames, up to the body function, then what resumed it:
+// by (the step being executed, or the system's build that started the
+// actor) and the first frames on the scheduler's side, the coroutine's
+// own machinery left out.
+func panicFinding(p any, step int, by string) *Finding {
+	c, ok := p.(stackCarrier)
+	if !ok {
+		return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4)}
+	}
+	stack := c.PanicStack()
+	if by == "" {
+		by = "the scheduler"
+	}
+	stack += "\nresumed by " + by + ":"
+	if here := stackHead(string(debug.Stack()), 4, "iter.", "runtime.", "github.com/migsim/migsim/engine/coro."); here != "" {
+		stack += "\n" + here
+	}
+	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(c.PanicValue()), Stack: stack}
 }
 
 // stackHead returns the first n frames after the panic call of a
 // debug.Stack dump, function names only (file lines carry offsets that
-// change with unrelated edits).
-func stackHead(stack string, n int) string {
+// change with unrelated edits), but those whose name starts with one of
+// skip.
+func stackHead(stack string, n int, skip ...string) string {
 	lines := strings.Split(stack, "\n")
 	var out []string
 	seenPanic := false
@@ -289,6 +325,9 @@ func stackHead(stack string, n int) string {
 		fn := l
 		if i := strings.LastIndexByte(fn, '('); i > 0 {
 			fn = fn[:i]
+		}
+		if slices.ContainsFunc(skip, func(prefix string) bool { return strings.HasPrefix(fn, prefix) }) {
+			continue
 		}
 		out = append(out, fn)
 		if len(out) == n {

@@ -5,6 +5,8 @@
 // coroutines").
 package coro
 
+import "runtime/debug"
+
 // Coro runs an actor body as a pull coroutine (iter.Pull, worker.go):
 // the body calls yield with its next visible operation and is suspended
 // there; the world reads the pending operation, executes it when the
@@ -14,8 +16,10 @@ package coro
 //
 // The body must return when yield panics with a stop signal; Stop does
 // that by unwinding the suspended body (deferred calls run). Any other
-// panic in the body propagates to the caller of Resume (the scheduler then
-// reports it as a "panic" finding).
+// panic in the body propagates to the caller of Resume (or New) as a
+// *Panic: the value with the body's frames, which the caller's stack no
+// longer has (the scheduler then reports it as a "panic" finding with
+// those frames).
 //
 // A body runs on a worker goroutine that outlives it: once the body has
 // returned or been unwound, the worker runs the next coroutine's body
@@ -55,7 +59,9 @@ func (c *Coro[Op, Res]) runBody(body func(yield func(Op) Res), y func(struct{}) 
 		c.op, c.live = zero, false
 		if p := recover(); p != nil {
 			if _, ok := p.(coroStop); !ok {
-				panic(p)
+				// The caller's stack will not show where the body broke:
+				// take the body's frames while they are still here.
+				panic(newPanic(p, string(debug.Stack())))
 			}
 		}
 	}()

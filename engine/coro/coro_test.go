@@ -140,7 +140,7 @@ func TestCoro_PanicPropagates(t *testing.T) {
 		yield(0)
 		panic("actor broke")
 	})
-	assert.PanicsWithValue(t, "actor broke", func() { c.Resume(0) })
+	assert.PanicsWithError(t, "actor broke", func() { c.Resume(0) })
 }
 
 // The lost-update race written as coroutine actors is found and shrunk
@@ -196,7 +196,7 @@ func TestCoro_PanicTakesItsWorker(t *testing.T) {
 			yield(0)
 			panic("actor broke")
 		})
-		assert.PanicsWithValue(t, "actor broke", func() { c.Resume(0) })
+		assert.PanicsWithError(t, "actor broke", func() { c.Resume(0) })
 		c.Stop()
 		ok := New(func(yield func(int) int) { assert.Equal(t, 7, yield(1)) })
 		ok.Resume(7)
