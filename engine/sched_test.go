@@ -162,6 +162,27 @@ func TestRun_PanicIsFinding(t *testing.T) {
 	assert.NotContains(t, res.Finding.Stack, "goroutine")
 }
 
+// A panic that carries its frames (an actor's body broke on its
+// coroutine) shows them first, then the step that resumed the actor and
+// the frames on the scheduler's side.
+func TestRun_CarriedPanic(t *testing.T) {
+	cfg := toyConfig{racers: 2, incs: 1, locked: true}
+	f := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.panicLabel, s.carried = "racer1:inc counter", true
+		return s, nil
+	}
+	res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: "racer1:inc counter"}}), RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	assert.Equal(t, OraclePanic, res.Finding.Oracle)
+	assert.Equal(t, "toy: racer1:inc counter ran first", res.Finding.Message)
+	lines := strings.Split(res.Finding.Stack, "\n")
+	require.Greater(t, len(lines), 3, res.Finding.Stack)
+	assert.Equal(t, []string{"toy.body.helper", "toy.body", "resumed by step 1 (racer1:inc counter):"}, lines[:3])
+	assert.Contains(t, lines[3], "toySys).Execute")
+}
+
 // A factory error is returned, naming the seed.
 func TestRun_FactoryError(t *testing.T) {
 	f := func(Streams) (System, error) { return nil, errors.New("toy: no such scenario") }

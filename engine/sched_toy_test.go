@@ -46,6 +46,9 @@ type toySys struct {
 	// panicLabel makes Execute panic when it runs that step while the
 	// counter is still zero.
 	panicLabel string
+	// carried: the panic carries the frames it was raised in, as an
+	// actor's body on a coroutine does (carriedPanic).
+	carried bool
 	// advances records, per Advance, how many steps were enabled just
 	// before it (the scheduler must only advance when none are).
 	advances []int
@@ -129,6 +132,9 @@ func (s *toySys) Execute(st Step) *Finding {
 	a := s.actors[st.Actor]
 	in := a.prog[a.pc]
 	if in.label == s.panicLabel && s.counter == 0 {
+		if s.carried {
+			panic(carriedPanic{"toy: " + in.label + " ran first"})
+		}
 		panic("toy: " + in.label + " ran first")
 	}
 	a.pc++
@@ -206,3 +212,10 @@ func choiceLabels(cs []Choice) string {
 	}
 	return b.String()
 }
+
+// carriedPanic is a panic value that carries the frames it was raised in
+// (the engine's stackCarrier), as engine/coro.Panic does.
+type carriedPanic struct{ msg string }
+
+func (p carriedPanic) PanicValue() any    { return p.msg }
+func (p carriedPanic) PanicStack() string { return "toy.body.helper\ntoy.body" }
