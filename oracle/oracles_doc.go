@@ -42,6 +42,7 @@ func Doc() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Name, mdEscape(v.Doc), v.ReportedBy)
 	}
 	b.WriteString(docGaveUp)
+	b.WriteString(docRunBeforeResume)
 	b.WriteString(docImpact)
 	b.WriteString(docAdding)
 	return b.String()
@@ -60,7 +61,8 @@ the member (Stop or Freeze in draft-2023, the stopped bit in virtio-1.4) and has
 another mode command, whatever the member reports about itself. The world keeps this owner-side
 view per member (package world, OwnerView): the mode the last successful mode command set, the
 mode commands and other admin commands outstanding, an FLR the host saw start (100 ms, then the
-mode follows mode-after-flr) and a virtio reset in progress. A member's own account of itself
+mode follows mode-after-flr), a virtio reset in progress and whether the host resumed the member
+(a mode command that runs it submitted, no stop completed since). A member's own account of itself
 (the mode in its status, its context digest) is judged by one oracle only, self-report, which
 compares it with the host's view; atomic-load and the side-effect check of admin-status also
 compare a member's account before and after a failed command, and say so below.
