@@ -24,6 +24,7 @@ import (
 	"github.com/migsim/migsim/internal/replayverdict"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/trace"
 )
 
 func init() {
@@ -472,9 +473,14 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 	}
 	ctx, stop := deviceContext(dev)
 	defer stop()
-	r, err := conformance.ReplayRecorded(ctx, dev, o.replay, engine.RunConfig{}, runs)
+	var cfg engine.RunConfig
+	var steps trace.StepLog
 	if o.trace {
-		if werr := writeTrace(stdout, "text", sc, o.replay, r.Result, r.Events, nil, 0); werr != nil {
+		cfg.Trace = &steps // the replay's steps, for those that record no event
+	}
+	r, err := conformance.ReplayRecorded(ctx, dev, o.replay, cfg, runs)
+	if o.trace {
+		if werr := writeTrace(stdout, "text", sc, o.replay, r.Result, r.Events, steps.Steps, 0); werr != nil {
 			fmt.Fprintf(stderr, "migsim conform: %s: trace: %v\n", o.replay, werr)
 			return exitFinding
 		}
