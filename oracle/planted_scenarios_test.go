@@ -368,16 +368,18 @@ const sourceOnly = `hypervisor
 // resumeBeforeSwitchover resumes the destination before the switchover
 // while the source, frozen, keeps the VM: the hypervisor's early resume,
 // which no-run-before-resume leaves to the flow (the destination may run
-// from the resume on), and a kick of the destination's copy of the queue
-// after the resume.
+// from the resume on): a request the guest submitted that the source had
+// not served when it stopped is served by the destination, which DMAs
+// while the VM still runs on the source.
 const resumeBeforeSwitchover = `scenario resume-before-switchover
 vfs 1
 guest vcpu0
   probe
   write sector=0 count=2 pattern=0x41
   signal ready
-  await moved
-  read sector=0 count=2
+  submit write sector=2 count=2 pattern=0x42
+  wait
+  read sector=0 count=4
 hypervisor
   await ready
   mode src stop
@@ -392,5 +394,4 @@ hypervisor
   mode dst active
   switchover dst
   resume-vcpus
-  signal moved
 `
