@@ -36,33 +36,3 @@ func netRoundTrip(c *check) {
 	c.expect(gu.used(0) == 1, "receiveq1's used index on the destination after a frame arrived: %d, want 1", gu.used(0))
 	judgeReceived(c, gu, 0, rx, f)
 }
-
-// moveTo migrates src, stopped (and in draft-2023 frozen), to a new
-// destination device on the same disk, link and a copy of guest memory:
-// the owner reads its state and writes it to the destination (DEV_CTX_WRITE
-// in Freeze; DEV_PARTS_SET stopped), which it then resumes and runs. The
-// guest's rings follow it.
-func (c *check) moveTo(src *rig, gu *guest) *rig {
-	state := src.state()
-	dst := c.destination(src)
-	for _, d := range gu.rings {
-		d.SetMemory(dst.mem)
-	}
-	gu.g = dst
-	if c.ed == spec.Draft2023 {
-		dst.mustMode(spec.ModeFreeze)
-		if st, q := dst.ctxWrite(decodeFields(c, state)); st != spec.StatusOK {
-			c.fatalf("DEV_CTX_WRITE of the source's context in Freeze: %s/%s", st, q)
-		}
-		dst.mustMode(spec.ModeStop)
-	} else {
-		dst.mustMode(spec.ModeStop)
-		if r := dst.partsSet(state); r.Status != spec.StatusOK {
-			c.fatalf("DEV_PARTS_SET of the source's parts: %s/%s", r.Status, r.Qualifier)
-		}
-	}
-	dst.quiet()
-	dst.mustMode(spec.ModeActive)
-	dst.run()
-	return dst
-}

@@ -30,27 +30,7 @@ func roundTrip(c *check) {
 	if c.ed == spec.Draft2023 {
 		src.mustMode(spec.ModeFreeze)
 	}
-	state := src.state()
-	dst := c.destination(src)
-	for _, d := range gu.rings {
-		d.SetMemory(dst.mem)
-	}
-	gu.g = dst
-	if c.ed == spec.Draft2023 {
-		dst.mustMode(spec.ModeFreeze)
-		if st, q := dst.ctxWrite(decodeFields(c, state)); st != spec.StatusOK {
-			c.fatalf("DEV_CTX_WRITE of the source's context in Freeze: %s/%s", st, q)
-		}
-		dst.mustMode(spec.ModeStop)
-	} else {
-		dst.mustMode(spec.ModeStop)
-		if r := dst.partsSet(state); r.Status != spec.StatusOK {
-			c.fatalf("DEV_PARTS_SET of the source's parts: %s/%s", r.Status, r.Qualifier)
-		}
-	}
-	dst.quiet()
-	dst.mustMode(spec.ModeActive)
-	dst.run()
+	dst := c.moveTo(src, gu)
 	c.expect(hasVector(dst.irqs, 1), "no used-buffer interrupt (vector 1) from the destination for the requests it completed")
 	r := gu.submit(0, blkIn, 0, nil, 2048)
 	gu.kick(0)
@@ -77,4 +57,34 @@ func roundTripTests() []Test {
 		{id: "DRAFT-CTX-01", name: "round-trip-mid-workload", blk: true, also: []string{"DRAFT-STOP-03"}, run: roundTrip},
 		{id: "DP-DEV-08", name: "round-trip-mid-workload", blk: true, also: []string{"DP-DEV-09", "DP-DEV-10"}, run: roundTrip},
 	}
+}
+
+// moveTo migrates src, stopped (and in draft-2023 frozen), to a new
+// destination device on the same disk, link and a copy of guest memory:
+// the owner reads its state and writes it to the destination (DEV_CTX_WRITE
+// in Freeze; DEV_PARTS_SET stopped), which it then resumes and runs. The
+// guest's rings follow it.
+func (c *check) moveTo(src *rig, gu *guest) *rig {
+	state := src.state()
+	dst := c.destination(src)
+	for _, d := range gu.rings {
+		d.SetMemory(dst.mem)
+	}
+	gu.g = dst
+	if c.ed == spec.Draft2023 {
+		dst.mustMode(spec.ModeFreeze)
+		if st, q := dst.ctxWrite(decodeFields(c, state)); st != spec.StatusOK {
+			c.fatalf("DEV_CTX_WRITE of the source's context in Freeze: %s/%s", st, q)
+		}
+		dst.mustMode(spec.ModeStop)
+	} else {
+		dst.mustMode(spec.ModeStop)
+		if r := dst.partsSet(state); r.Status != spec.StatusOK {
+			c.fatalf("DEV_PARTS_SET of the source's parts: %s/%s", r.Status, r.Qualifier)
+		}
+	}
+	dst.quiet()
+	dst.mustMode(spec.ModeActive)
+	dst.run()
+	return dst
 }
