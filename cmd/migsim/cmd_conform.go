@@ -247,6 +247,9 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// device did: as --report's files (reportFileError).
 	if err := rep.ReplayDirError; err != nil && outputFileError(err, o.replayDir) {
 		fmt.Fprintf(stderr, "migsim conform: --replay-dir: %v\n", err)
+		if rep.Failed() {
+			fmt.Fprintln(stderr, "migsim conform: exit 2 for the counterexample; the device also failed units (the report above)")
+		}
 		return exitUnwritten
 	}
 	if rep.Failed() {

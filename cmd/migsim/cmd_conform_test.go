@@ -218,6 +218,7 @@ func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
 	assert.Contains(t, stderr, "migsim conform: --replay-dir: ")
 	assert.Contains(t, stderr, taken)
 	assert.Contains(t, out, "the counterexample was not written", "the failure says so too")
+	assert.Contains(t, stderr, "the device also failed units", "the failure exit 2 hides is named")
 }
 
 // TestConform_TimeoutBoundsTheHello: --timeout, when given, is the

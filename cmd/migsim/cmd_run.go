@@ -207,6 +207,9 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		defer func() {
 			if err := stopProfile(); err != nil {
 				fmt.Fprintf(stderr, "migsim run: --cpuprofile: %v\n", err)
+				if code == exitFinding {
+					fmt.Fprintln(stderr, "migsim run: exit 2 for the profile; the run also found a mismatch (the table above)")
+				}
 				if code != exitInterrupted {
 					code = exitUnwritten
 				}

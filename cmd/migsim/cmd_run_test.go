@@ -114,20 +114,38 @@ func TestRun_CPUProfile(t *testing.T) {
 
 // TestRun_CPUProfileUnwritten: a profile the file system refuses when it
 // is written (/dev/full: every write fails) is an output file the command
-// could not write: exit 2 naming the path, although the table matched.
-// The built binary, for the reason TestRun_CPUProfile gives.
+// could not write: exit 2 naming the path once, whether the table matched
+// or not; a mismatch the exit code then hides is named on stderr. The
+// built binary, for the reason TestRun_CPUProfile gives.
 func TestRun_CPUProfileUnwritten(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skipf("/dev/full: %v", err)
 	}
-	var outb, errb bytes.Buffer
-	cmd := exec.Command(migsimBinary(t), "run", "--progress", "never", "--cpuprofile", "/dev/full", smokeScenario)
-	cmd.Stdout, cmd.Stderr = &outb, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee, "stderr: %s", errb.String())
-	assert.Equal(t, exitUnwritten, ee.ExitCode())
-	assert.Contains(t, errb.String(), "migsim run: --cpuprofile: profiling: write CPU profile /dev/full: ")
+	for _, tc := range []struct {
+		name, scenario string
+		mismatch       bool
+	}{
+		{"matched", smokeScenario, false},
+		{"mismatch", wrongScenario, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var outb, errb bytes.Buffer
+			cmd := exec.Command(migsimBinary(t), "run", "--progress", "never", "--cpuprofile", "/dev/full", tc.scenario)
+			cmd.Stdout, cmd.Stderr = &outb, &errb
+			err := cmd.Run()
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee, "stderr: %s", errb.String())
+			assert.Equal(t, exitUnwritten, ee.ExitCode())
+			assert.Contains(t, errb.String(), "migsim run: --cpuprofile: write CPU profile: write /dev/full: ")
+			assert.Equal(t, 1, strings.Count(errb.String(), "/dev/full"), "the path once: %s", errb.String())
+			also := "the run also found a mismatch"
+			if tc.mismatch {
+				assert.Contains(t, errb.String(), also)
+			} else {
+				assert.NotContains(t, errb.String(), also)
+			}
+		})
+	}
 }
 
 func TestRun_WrongExpectationExits1(t *testing.T) {

@@ -27,7 +27,8 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        the error naming its path (explore, merge, gen, trace and report
        --out, run --write-regress, --report-dir and --report FORMAT=FILE,
        conform --report FORMAT=FILE, --replay-dir and --transcript,
-       --cpuprofile)
+       --cpuprofile; run and conform then say on stderr when a mismatch
+       or a failed unit would have exited 1)
   130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
        print what they have and exit 130; trace with an exec: device stops
        the request in progress)

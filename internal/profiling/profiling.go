@@ -30,7 +30,7 @@ func StartCPU(path string) (stop func() error, err error) {
 		pprof.StopCPUProfile()
 		err := errors.Join(w.err, f.Close())
 		if err != nil {
-			return fmt.Errorf("profiling: write CPU profile %s: %w", path, err)
+			return fmt.Errorf("write CPU profile: %w", err) // the file error names the path
 		}
 		return nil
 	}, nil
