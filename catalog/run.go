@@ -31,7 +31,9 @@ import (
 // order, then the rows it interrupted (Interrupted), then the rows it kept
 // from starting (NotRun), each in scenario then file order, with the
 // error: every row selected is returned, so that a table of an
-// interrupted run does not read as a smaller one. The error comes too
+// interrupted run does not read as a smaller one (a row that failed with
+// its own error, not an interruption, is the error, and no table is
+// printed). The error comes too
 // when every row was judged but ctx ended the runs without migration that
 // judge a row's transparent finding (RaceCheckInterrupted).
 func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edition, cfg JudgeConfig, warn io.Writer) ([]Outcome, error) {

@@ -187,7 +187,7 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 			fmt.Fprintln(w, "dfs: this shard prunes only the states it explores itself, so merged counts exceed one process's (explore with --states=false for the same counts)")
 		}
 		if known := KnownRuns(sum); known > 0 {
-			fmt.Fprintf(w, "dfs: %d of the %d state-pruned runs were known to end there without running them (known transitions)\n", known, sum.StateHits)
+			fmt.Fprintf(w, "dfs: %d of the %d state-pruned runs were known to end there without running them (known transitions)\n", known, PrunedByStates(sum))
 		}
 	}
 	if sum.Interrupted {
