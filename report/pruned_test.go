@@ -36,6 +36,13 @@ func TestPrunedRuns_TextAndJSON(t *testing.T) {
 		{"state pruning only", engine.Summary{Schedules: 10, Pruned: 7, StateHits: 7, Executed: 17, Complete: true},
 			[]string{"dfs: the 7 pruned runs stopped before their end and are not schedules: 7 by state pruning (the run reached"},
 			7, 0, 0, []string{"sleep sets", "known transitions"}},
+		// More state hits than pruned runs (a shard's runs into other
+		// shards' subtrees can hit states too): every line counts the
+		// clamped state-pruned runs, so the two lines agree.
+		{"more hits than pruned runs", engine.Summary{Schedules: 10, Pruned: 5, StateHits: 9, Executed: 12, Complete: true},
+			[]string{"dfs: the 5 pruned runs stopped before their end and are not schedules: 5 by state pruning",
+				"dfs: 3 of the 5 state-pruned runs were known to end there without running them (known transitions)"},
+			5, 0, 3, []string{"sleep sets", "of the 9 "}},
 		{"nothing pruned", engine.Summary{Schedules: 10, Executed: 10, Complete: true}, nil, 0, 0, 0,
 			[]string{"pruned", "sleep sets", "state pruning"}},
 	} {
