@@ -27,6 +27,17 @@ func RecordSchedule(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result
 // schedule: the replay checks the trace hash, so the events are those of
 // the recorded run. A zero cfg.MaxSteps is DefaultJudgeMaxSteps.
 func (t Target) Record(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, []record.TraceEvent, error) {
+	res, w, err := t.RecordWorld(sc, cfg)
+	if w == nil {
+		return res, nil, err
+	}
+	return res, w.Events(), err
+}
+
+// RecordWorld is Record that returns the replayed world (its guest log and
+// its events) in place of the events alone; the world is nil when none
+// was built, and then the error says why.
+func (t Target) RecordWorld(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Result, *world.World, error) {
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultJudgeMaxSteps
 	}
@@ -43,11 +54,8 @@ func (t Target) Record(sc *schedfile.Schedule, cfg engine.RunConfig) (engine.Res
 		return w, err
 	}
 	res, err := sc.Replay(f, cfg)
-	if w == nil {
-		if err == nil {
-			err = fmt.Errorf("catalog: record schedule: no world was built")
-		}
-		return res, nil, err
+	if w == nil && err == nil {
+		err = fmt.Errorf("catalog: record schedule: no world was built")
 	}
-	return res, w.Events(), err
+	return res, w, err
 }

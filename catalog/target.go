@@ -131,25 +131,47 @@ func (t Target) Reference(seed uint64) ([]string, error) {
 // (world.World.GuestTrouble): what the conformance kit judges of a row's
 // run without migration (oracle.DeviceTrouble).
 func (t Target) ReferenceTrouble(seed uint64) ([]string, []guest.Trouble, error) {
+	res, w, err := t.ReferenceRun(seed, engine.RunConfig{}, false, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Finding != nil {
+		return nil, nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+	}
+	return slices.Clone(w.GuestLog()), w.GuestTrouble(), nil
+}
+
+// ReferenceRun is the run Reference makes, returned whole: the target
+// without migration (WorldConfig.Reference) from seed under the fixed
+// continue-the-previous-actor schedule, judged by the target's oracles,
+// with the trace recorded when record is set (WorldConfig.Record, which
+// changes no step). cfg's Trace receives the step lines; a zero
+// cfg.MaxSteps is the target's bound. A non-nil log is the guest log the
+// oracles that judge at the finish compare with (WorldConfig.ReferenceLog;
+// Reference gives none, so those oracles stay silent). A finding is the
+// result's, not an error: what Reference reports as a ReferenceError. The
+// world holds the guest log and the recorded events.
+func (t Target) ReferenceRun(seed uint64, cfg engine.RunConfig, record bool, log []string) (engine.Result, *world.World, error) {
 	var w *world.World
 	t.Oracles = t.oracles()
 	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, Oracles: t.Oracles}, st)
+			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, Oracles: t.Oracles,
+			Record: record, ReferenceLog: log}, st)
 		return w, err
 	}
-	res, err := engine.Run(f, seed, continueChooser{}, engine.RunConfig{MaxSteps: t.maxSteps()})
-	if err != nil {
-		return nil, nil, fmt.Errorf("catalog: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = t.maxSteps()
 	}
-	if res.Finding != nil {
-		return nil, nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+	res, err := engine.Run(f, seed, continueChooser{}, cfg)
+	if err != nil {
+		return res, nil, fmt.Errorf("catalog: reference run of %s (%s): %w", t.Scenario.Name, t.Edition, err)
 	}
 	if w == nil {
-		return nil, nil, fmt.Errorf("catalog: reference run of %s (%s): no world was built", t.Scenario.Name, t.Edition)
+		return res, nil, fmt.Errorf("catalog: reference run of %s (%s): no world was built", t.Scenario.Name, t.Edition)
 	}
-	return slices.Clone(w.GuestLog()), w.GuestTrouble(), nil
+	return res, w, nil
 }
 
 // ReferenceError reports a finding in a reference run (no migration): the
