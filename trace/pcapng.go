@@ -63,17 +63,27 @@ type Meta struct {
 	Seed uint64
 	// Module is the migsim version; empty leaves it out.
 	Module string
+	// Run names a run other than the schedule's own (run=NAME in the
+	// comment): "without-migration" for its control run (`migsim trace
+	// --without-migration`); empty for the schedule's run.
+	Run string
 }
 
 // Comment renders the metadata as the one-line section comment:
 //
 //	migsim scenario=flr-during-freeze edition=draft-2023 knobs=flr-vs-mode=complete-anyway seed=7
+//
+// followed by " run=NAME" when Run names one.
 func (m Meta) Comment() string {
 	knobs := "default"
 	if len(m.Knobs) > 0 {
 		knobs = strings.Join(m.Knobs, ",")
 	}
-	return fmt.Sprintf("migsim scenario=%s edition=%s knobs=%s seed=%d", m.Scenario, m.Edition, knobs, m.Seed)
+	c := fmt.Sprintf("migsim scenario=%s edition=%s knobs=%s seed=%d", m.Scenario, m.Edition, knobs, m.Seed)
+	if m.Run != "" {
+		c += " run=" + m.Run
+	}
+	return c
 }
 
 // WritePcapng writes events as a pcapng file: a section header naming

@@ -143,3 +143,28 @@ func TestExportPcapngEmpty(t *testing.T) {
 	assert.Equal(t, io.EOF, err)
 	assert.Contains(t, r.SectionInfo().Comment, "knobs=default")
 }
+
+// TestMetaComment: the section comment names the run, and the run= word
+// only when Meta.Run names one other than the schedule's.
+func TestMetaComment(t *testing.T) {
+	cases := []struct {
+		name string
+		meta Meta
+		want string
+	}{
+		{"the schedule's run", Meta{Scenario: "s", Edition: "draft-2023", Seed: 7},
+			"migsim scenario=s edition=draft-2023 knobs=default seed=7"},
+		{"its run without migration", Meta{Scenario: "s", Edition: "virtio-1.4", Knobs: []string{"a=b", "c=d"}, Seed: 7, Run: "without-migration"},
+			"migsim scenario=s edition=virtio-1.4 knobs=a=b,c=d seed=7 run=without-migration"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, c.meta.Comment())
+			var buf bytes.Buffer
+			require.NoError(t, WritePcapng(&buf, nil, c.meta))
+			r, err := pcapgo.NewNgReader(bytes.NewReader(buf.Bytes()), pcapgo.DefaultNgReaderOptions)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, r.SectionInfo().Comment)
+		})
+	}
+}
