@@ -1,0 +1,160 @@
+// Package control makes a schedule's control run: the same scenario,
+// edition, knobs, settings, guest and peer programs and seed as the
+// schedule's run, with the hypervisor's migration left out, recorded and
+// judged by the oracles, and its guest log set beside the migrated run's
+// (what `migsim trace --without-migration` writes; docs/traces.md, "The
+// run without migration").
+//
+// The control run is the run the transparent oracle compares a migration
+// with (catalog.Target.Reference, docs/scenarios.md, "Reference runs"):
+// the hypervisor skips every operation that stops, reads, moves or checks
+// the device, and the actors follow the fixed schedule in which each
+// continues while it can. The guest log it gives is therefore exactly the
+// log a transparent finding names "without migration", and the first
+// difference Compare reports is the entry that finding names. Every
+// oracle judges it; those that compare the guest's log with a run without
+// migration (transparent, gave-up) compare it with its own, so that
+// gave-up reports a command the device fails the guest on with no
+// migration at all.
+package control
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/trace"
+	"github.com/migsim/migsim/world/record"
+)
+
+// Run is one recorded run: its result (steps, finding), its events, its
+// scheduler steps (for the text export's quiet steps) and the guest log
+// (world.World.GuestLog: each guest's entries, then each peer's reads).
+type Run struct {
+	Result   engine.Result
+	Events   []record.TraceEvent
+	Steps    []trace.RunStep
+	GuestLog []string
+}
+
+// Difference is the first entry at which two guest logs differ, counted
+// from 0 as the transparent oracle's message counts it ("entry 3 of its
+// log"); an entry past a log's end is "(nothing)".
+type Difference struct {
+	Entry            int    `json:"entry"`
+	Migrated         string `json:"migrated"`
+	WithoutMigration string `json:"without_migration"`
+}
+
+// Comparison is a schedule's control run beside its migrated run.
+type Comparison struct {
+	// Control is the run without migration.
+	Control Run
+	// Migrated is the schedule's own run, replayed strictly; nil when the
+	// control run has a finding: the scenario (its programs, settings or
+	// device) is then at fault, and the migrated run is not compared.
+	Migrated *Run
+	// Difference is the first difference of the two guest logs; nil when
+	// they are equal or the migrated run was not compared.
+	Difference *Difference
+}
+
+// Fault says where a comparison puts the blame.
+type Fault string
+
+// The faults a comparison gives.
+const (
+	// FaultScenario: the run without migration has a finding itself, so
+	// the scenario (or the device), not the migration, is at fault.
+	FaultScenario Fault = "scenario"
+	// FaultMigration: the run without migration passes every oracle and
+	// the migrated run has a finding.
+	FaultMigration Fault = "migration"
+	// FaultNone: neither run has a finding.
+	FaultNone Fault = "none"
+)
+
+// Fault returns where c puts the blame.
+func (c *Comparison) Fault() Fault {
+	switch {
+	case c.Control.Result.Finding != nil:
+		return FaultScenario
+	case c.Migrated != nil && c.Migrated.Result.Finding != nil:
+		return FaultMigration
+	}
+	return FaultNone
+}
+
+// Compare runs the control run of schedule sc on target t (the schedule's
+// target, catalog.TargetOf, or one with a device under test) under the
+// step bound maxSteps (0: catalog.DefaultJudgeMaxSteps), then, when it
+// passes the oracles, replays sc strictly with its trace recorded and
+// compares the two guest logs. The control run uses sc's seed. An error
+// is a run that could not be made (a world that does not build, a
+// schedule that diverges) or a control run cut by the step bound (a
+// *catalog.ReferenceError, as Reference reports it), never a finding.
+func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Comparison, error) {
+	if sc == nil {
+		return nil, fmt.Errorf("control: no schedule")
+	}
+	if maxSteps <= 0 {
+		maxSteps = catalog.DefaultJudgeMaxSteps
+	}
+	t.MaxSteps = maxSteps
+	// A first run gives the guest log that the oracles judging at the
+	// finish compare the recorded run with: the run itself, so that
+	// transparent finds nothing and gave-up reports what the device fails
+	// the guest on without a migration.
+	first, w, err := t.ReferenceRun(sc.Seed, engine.RunConfig{MaxSteps: maxSteps}, false, nil)
+	if err != nil {
+		return nil, fmt.Errorf("control: %w", err)
+	}
+	var log []string
+	if first.Finding == nil {
+		log = append([]string{}, w.GuestLog()...)
+	}
+	var steps trace.StepLog
+	res, w, err := t.ReferenceRun(sc.Seed, engine.RunConfig{MaxSteps: maxSteps, Trace: &steps}, true, log)
+	if err != nil {
+		return nil, fmt.Errorf("control: %w", err)
+	}
+	if res.Finding != nil && res.Finding.StepBound() {
+		// Too small a bound is the command line's problem, not the scenario's.
+		return nil, &catalog.ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+	}
+	c := &Comparison{Control: Run{Result: res, Events: w.Events(), Steps: steps.Steps, GuestLog: slices.Clone(w.GuestLog())}}
+	if res.Finding != nil {
+		return c, nil
+	}
+	var msteps trace.StepLog
+	mres, mw, err := t.RecordWorld(sc, engine.RunConfig{MaxSteps: maxSteps, Trace: &msteps})
+	if err != nil {
+		return nil, fmt.Errorf("control: the migrated run: %w", err)
+	}
+	c.Migrated = &Run{Result: mres, Events: mw.Events(), Steps: msteps.Steps, GuestLog: slices.Clone(mw.GuestLog())}
+	c.Difference = FirstDifference(c.Migrated.GuestLog, c.Control.GuestLog)
+	return c, nil
+}
+
+// FirstDifference returns the first entry at which the migrated run's
+// guest log differs from the log without migration, nil when they are
+// equal (the transparent oracle's comparison, oracle.Transparent).
+func FirstDifference(migrated, without []string) *Difference {
+	for i := 0; i < len(migrated) || i < len(without); i++ {
+		m, r := entry(migrated, i), entry(without, i)
+		if m != r {
+			return &Difference{Entry: i, Migrated: m, WithoutMigration: r}
+		}
+	}
+	return nil
+}
+
+// entry returns log[i], "(nothing)" past its end or for an empty entry.
+func entry(log []string, i int) string {
+	if i >= len(log) || log[i] == "" {
+		return "(nothing)"
+	}
+	return log[i]
+}
