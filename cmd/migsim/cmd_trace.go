@@ -30,7 +30,7 @@ func init() {
 }
 
 const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text|timeline|gantt|dot] [--out PATH] [--window N]
-       [--max-steps N] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
+       [--max-steps N] [--without-migration] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:
@@ -50,6 +50,15 @@ builtin:mutant/NAME, exec:PATH with its arguments after --): the trace of a
 counterexample migsim conform wrote, as the device ran it. Without --device,
 the device the file records replays it (a builtin one; a recorded exec: one
 must be named, exit 2 otherwise); a file that records none, the reference.
+--without-migration traces the run without migration instead (the control
+run): the same scenario, programs, settings and seed with the hypervisor's
+migration operations skipped, the run the transparent oracle compares with,
+judged by every oracle. text and json show its guest log, its verdict and
+the first entry where the schedule's own run's guest log differs; mermaid
+and pcapng export the run and print the comparison on stderr; timeline,
+gantt and dot are refused (exit 2). A run without migration with a finding
+means the scenario or the device, not the migration, is at fault, and the
+output says so (docs/traces.md, "The run without migration").
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
 1 when the schedule does not replay (diverging) or the device breaks the
@@ -71,6 +80,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "write to PATH instead of stdout")
 	window := fs.Int("window", 30, "mermaid and text: steps shown up to the finding (0: all; text: all unless given)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	without := fs.Bool("without-migration", false, "trace the run without migration (same scenario and seed) and compare the guest's logs")
 	var device devicearg.Flag
 	device.Add(fs)
 	fs.Usage = func() {
@@ -95,6 +105,9 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.CheckInts(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)
+	}
+	if *without && !controlFormat(*format) {
+		return traceUsageError(stderr, "--without-migration goes with --format text, json, mermaid or pcapng: %s draws the members' migration modes, which the run without migration never changes (its FLRs and resets show in text)", *format)
 	}
 	if fs.Changed("window") && *format != "mermaid" && *format != "text" {
 		return traceUsageError(stderr, "--window goes with --format mermaid or text (the steps up to the finding); %s shows the whole run", *format)
@@ -132,6 +145,14 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
+	var buf bytes.Buffer
+	if *without {
+		run, code := traceControl(ctx, &buf, stderr, t, finish, sc, dev, path, *format, *window, *maxSteps, fs.Changed("max-steps"))
+		if code >= 0 {
+			return code
+		}
+		return writeTraceOut(stdout, stderr, &buf, *out, *format, run.Result, len(run.Events))
+	}
 	var steps trace.StepLog
 	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps, Trace: &steps})
 	if err == nil && res.Finding != nil && (*format == "json" || *format == "mermaid") {
@@ -146,24 +167,29 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
-	var buf bytes.Buffer
 	if err := writeTrace(&buf, *format, sc, path, res, events, steps.Steps, *window); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
 		return exitFinding
 	}
-	if *out == "" {
+	return writeTraceOut(stdout, stderr, &buf, *out, *format, res, len(events))
+}
+
+// writeTraceOut writes the export in buf to stdout, or to out when set
+// (then saying on stderr what it wrote: the events and steps of run res).
+func writeTraceOut(stdout, stderr io.Writer, buf *bytes.Buffer, out, format string, res engine.Result, events int) int {
+	if out == "" {
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "migsim trace: write: %v\n", err)
 			return exitUnwritten
 		}
 		return exitOK
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
 		return exitUnwritten
 	}
 	fmt.Fprintf(stderr, "migsim trace: %s, %s, %s: wrote %s (%s)\n",
-		plural.Count(len(events), "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), *out, *format)
+		plural.Count(events, "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), out, format)
 	return exitOK
 }
 

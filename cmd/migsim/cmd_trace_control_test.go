@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog/control"
+)
+
+// regressFile is a recorded counterexample of the catalog.
+func regressFile(name string) string {
+	return filepath.Join("..", "..", "catalog", "testdata", "regress", name)
+}
+
+// TestTraceWithoutMigration_Formats: --without-migration writes the run
+// without migration in each format it takes: text and json with the
+// comparison (the first difference is the entry the transparent finding
+// names), mermaid and pcapng the run's export with the comparison on
+// stderr; the same command gives the same bytes twice.
+func TestTraceWithoutMigration_Formats(t *testing.T) {
+	path := regressFile("flr-on-destination-after-write_draft-2023.json")
+	pcap := filepath.Join(t.TempDir(), "c.pcapng")
+	summary := []string{
+		"oracles without migration: pass (no oracle fired)\n",
+		"guest log, migrated against without migration: first difference at entry 3\n",
+		"  migrated:          vcpu0: wait: 1 requests never completed\n",
+		"  without migration: vcpu0: write sector=2 count=2: status=0\n",
+		"verdict: the run without migration passes every oracle and the migrated run ends in transparent: the migration is at fault\n",
+	}
+	cases := []struct {
+		name       string
+		args       []string
+		stdout     []string // what stdout holds
+		summaryErr bool     // the comparison is on stderr
+	}{
+		{"text", nil, append([]string{"without migration: scenario flr-on-destination-after-write, draft-2023, knobs defaults, seed ",
+			"  2 vcpu0: write sector=0 count=2: status=0\n  3 vcpu0: write sector=2 count=2: status=0\n",
+			"trace without migration:\n0 t=0s "}, summary...), false},
+		{"text window", []string{"--window", "3"}, []string{"trace without migration:\n75 t=150ms step hv: sleep 150ms\n"}, false},
+		{"json", []string{"--format", "json"}, []string{`"fault": "migration"`, `"entry": 3`, `"without_migration": "vcpu0: write sector=2 count=2: status=0"`}, false},
+		{"mermaid", []string{"--format", "mermaid"}, []string{"sequenceDiagram"}, true},
+		{"pcapng", []string{"--format", "pcapng", "--out", pcap}, nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{path, "--without-migration"}, c.args...)
+			code, out, stderr := runTraceCmd(args...)
+			require.Equal(t, exitOK, code, stderr)
+			for _, want := range c.stdout {
+				assert.Contains(t, out, want)
+			}
+			for _, line := range summary {
+				if c.summaryErr {
+					assert.Contains(t, stderr, line)
+					assert.NotContains(t, out, line)
+				}
+			}
+			code2, out2, _ := runTraceCmd(args...)
+			require.Equal(t, exitOK, code2)
+			assert.Equal(t, out, out2, "the same bytes twice")
+		})
+	}
+	t.Run("pcapng file", func(t *testing.T) {
+		f, err := os.Open(pcap)
+		require.NoError(t, err)
+		defer f.Close()
+		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+		require.NoError(t, err)
+		assert.Contains(t, r.SectionInfo().Comment, "scenario=flr-on-destination-after-write edition=draft-2023 knobs=default")
+		assert.True(t, strings.HasSuffix(r.SectionInfo().Comment, " run=without-migration"), r.SectionInfo().Comment)
+	})
+	t.Run("json document", func(t *testing.T) {
+		code, out, stderr := runTraceCmd(path, "--without-migration", "--format", "json")
+		require.Equal(t, exitOK, code, stderr)
+		var doc control.Doc
+		require.NoError(t, json.Unmarshal([]byte(out), &doc))
+		assert.Equal(t, control.FaultMigration, doc.Fault)
+		require.NotNil(t, doc.Migrated)
+		require.NotNil(t, doc.Migrated.Finding)
+		assert.Equal(t, "transparent", doc.Migrated.Finding.Oracle)
+		assert.Nil(t, doc.WithoutMigration.Finding)
+		assert.Zero(t, doc.WithoutMigration.Events.State, "no member changes its migration state")
+		require.NotNil(t, doc.FirstDifference)
+		assert.Equal(t, 3, doc.FirstDifference.Entry)
+	})
+}
+
+// TestTraceWithoutMigration_ControlFails: with a device that fails every
+// flush, wce-write-during-stop's run without migration already ends in
+// gave-up; the output says the scenario or the device, not the migration,
+// is at fault, and the trace is still written (exit 0, as for any finding).
+func TestTraceWithoutMigration_ControlFails(t *testing.T) {
+	for _, format := range []string{"text", "mermaid"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := runTraceCmd(regressFile("wce-write-during-stop_virtio-1.4.json"), "--without-migration",
+				"--device", "builtin:mutant/fails-flush", "--format", format)
+			require.Equal(t, exitOK, code, stderr)
+			judged := out
+			if format != "text" {
+				judged = stderr
+			}
+			assert.Contains(t, judged, "oracles without migration: gave-up at step ")
+			assert.Contains(t, judged, "verdict: the run without migration already ends in gave-up, with no migration at all: "+
+				"the scenario (its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared\n")
+			assert.NotContains(t, judged, "migrated run (")
+		})
+	}
+}
+
+// TestTraceWithoutMigration_BadFlags: combinations --without-migration
+// does not take exit 2 with a message that says why, before any run.
+func TestTraceWithoutMigration_BadFlags(t *testing.T) {
+	path := regressFile("net-link-down-while-stopped_virtio-1.4.json")
+	modes := "goes with --format text, json, mermaid or pcapng: %s draws the members' migration modes, which the run without migration never changes"
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"dot", []string{"--format", "dot"}, strings.Replace(modes, "%s", "dot", 1)},
+		{"timeline", []string{"--format", "timeline"}, strings.Replace(modes, "%s", "timeline", 1)},
+		{"gantt", []string{"--format", "gantt"}, strings.Replace(modes, "%s", "gantt", 1)},
+		{"window with json", []string{"--format", "json", "--window", "5"}, "--window goes with --format mermaid or text"},
+		{"window with pcapng", []string{"--format", "pcapng", "--window", "5", "--out", filepath.Join(t.TempDir(), "x.pcapng")}, "--window goes with --format mermaid or text"},
+		{"not a boolean", []string{"--without-migration=maybe"}, "--without-migration"},
+		{"two files", []string{path}, "want one schedule FILE, got 2 arguments"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runTraceCmd(append([]string{path, "--without-migration"}, c.args...)...)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.Contains(t, stderr, c.want)
+			assert.Empty(t, out)
+		})
+	}
+}
