@@ -131,7 +131,7 @@ func (t Target) Reference(seed uint64) ([]string, error) {
 // (world.World.GuestTrouble): what the conformance kit judges of a row's
 // run without migration (oracle.DeviceTrouble).
 func (t Target) ReferenceTrouble(seed uint64) ([]string, []guest.Trouble, error) {
-	res, w, err := t.ReferenceRun(seed, engine.RunConfig{}, false, nil)
+	res, w, err := t.ReferenceRun(seed, engine.RunConfig{}, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,19 +146,18 @@ func (t Target) ReferenceTrouble(seed uint64) ([]string, []guest.Trouble, error)
 // continue-the-previous-actor schedule, judged by the target's oracles,
 // with the trace recorded when record is set (WorldConfig.Record, which
 // changes no step). cfg's Trace receives the step lines; a zero
-// cfg.MaxSteps is the target's bound. A non-nil log is the guest log the
-// oracles that judge at the finish compare with (WorldConfig.ReferenceLog;
-// Reference gives none, so those oracles stay silent). A finding is the
-// result's, not an error: what Reference reports as a ReferenceError. The
-// world holds the guest log and the recorded events.
-func (t Target) ReferenceRun(seed uint64, cfg engine.RunConfig, record bool, log []string) (engine.Result, *world.World, error) {
+// cfg.MaxSteps is the target's bound. The world has no reference log, so
+// the oracles that compare with one (transparent, gave-up) stay silent. A
+// finding is the result's, not an error: what Reference reports as a
+// ReferenceError. The world holds the guest log and the recorded events.
+func (t Target) ReferenceRun(seed uint64, cfg engine.RunConfig, record bool) (engine.Result, *world.World, error) {
 	var w *world.World
 	t.Oracles = t.oracles()
 	f := func(st engine.Streams) (engine.System, error) {
 		var err error
 		w, err = world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, Oracles: t.Oracles,
-			Record: record, ReferenceLog: log}, st)
+			Record: record}, st)
 		return w, err
 	}
 	if cfg.MaxSteps <= 0 {

@@ -11,11 +11,11 @@
 // the device, and the actors follow the fixed schedule in which each
 // continues while it can. The guest log it gives is therefore exactly the
 // log a transparent finding names "without migration", and the first
-// difference Compare reports is the entry that finding names. Every
-// oracle judges it; those that compare the guest's log with a run without
-// migration (transparent, gave-up) compare it with its own, so that
-// gave-up reports a command the device fails the guest on with no
-// migration at all.
+// difference Compare reports is the entry that finding names. The oracles
+// judge it as they judge every row's reference run (those that compare
+// the guest's log with a run without migration, transparent and gave-up,
+// have nothing to compare it with): a finding in it is what makes a
+// catalog row's verdict `reference`, a scenario (or device) at fault.
 package control
 
 import (
@@ -69,7 +69,7 @@ const (
 	// FaultScenario: the run without migration has a finding itself, so
 	// the scenario (or the device), not the migration, is at fault.
 	FaultScenario Fault = "scenario"
-	// FaultMigration: the run without migration passes every oracle and
+	// FaultMigration: the run without migration passes the oracles and
 	// the migrated run has a finding.
 	FaultMigration Fault = "migration"
 	// FaultNone: neither run has a finding.
@@ -103,20 +103,8 @@ func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Compariso
 		maxSteps = catalog.DefaultJudgeMaxSteps
 	}
 	t.MaxSteps = maxSteps
-	// A first run gives the guest log that the oracles judging at the
-	// finish compare the recorded run with: the run itself, so that
-	// transparent finds nothing and gave-up reports what the device fails
-	// the guest on without a migration.
-	first, w, err := t.ReferenceRun(sc.Seed, engine.RunConfig{MaxSteps: maxSteps}, false, nil)
-	if err != nil {
-		return nil, fmt.Errorf("control: %w", err)
-	}
-	var log []string
-	if first.Finding == nil {
-		log = append([]string{}, w.GuestLog()...)
-	}
 	var steps trace.StepLog
-	res, w, err := t.ReferenceRun(sc.Seed, engine.RunConfig{MaxSteps: maxSteps, Trace: &steps}, true, log)
+	res, w, err := t.ReferenceRun(sc.Seed, engine.RunConfig{MaxSteps: maxSteps, Trace: &steps}, true)
 	if err != nil {
 		return nil, fmt.Errorf("control: %w", err)
 	}

@@ -18,8 +18,10 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -84,7 +86,7 @@ func transparentEntry(t *testing.T, msg string) (int, string, string) {
 }
 
 // TestCompare_Catalog: over counterexamples of blk and net scenarios under
-// both editions, the control run shows no migration, passes every oracle,
+// both editions, the control run shows no migration, passes the oracles,
 // gives the guest log the transparent oracle compares with (the target's
 // Reference) and, for a transparent finding, the comparison's first
 // difference is the entry the finding names; a finding that ends the
@@ -109,7 +111,7 @@ func TestCompare_Catalog(t *testing.T) {
 			sc, tg := readRegress(t, c.file)
 			cmp, err := Compare(tg, sc, 0)
 			require.NoError(t, err)
-			require.Nil(t, cmp.Control.Result.Finding, "the run without migration passes every oracle")
+			require.Nil(t, cmp.Control.Result.Finding, "the run without migration passes the oracles")
 			assertNoMigration(t, cmp.Control)
 			ref, err := tg.Reference(sc.Seed)
 			require.NoError(t, err)
@@ -168,19 +170,33 @@ func TestCompare_Pass(t *testing.T) {
 	}
 }
 
-// TestCompare_ControlFails: with a device that fails every flush, the run
-// without migration of wce-write-during-stop already ends in gave-up: the
-// scenario or the device is at fault, and the migrated run is not
-// compared (nor replayed: the schedule was recorded with the reference).
+// plantedWithoutMigration is a planted rule that fires when the
+// hypervisor's program ends in a run without migration: a scenario broken
+// without any migration, as a guest program that deadlocks by itself
+// would be.
+type plantedWithoutMigration struct{}
+
+func (plantedWithoutMigration) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: "planted", Doc: "a planted rule that fires in a run without migration"}
+}
+
+func (plantedWithoutMigration) CheckFlowEnd(p *observe.FlowPass) {
+	if p.Reference {
+		p.Report(nil, "the planted rule fired without migration")
+	}
+}
+
+// TestCompare_ControlFails: a run without migration with a finding puts
+// the fault on the scenario: the migrated run is not compared (nor
+// replayed), and the text and the JSON document say so; the same target
+// without the planted rule compares as usual.
 func TestCompare_ControlFails(t *testing.T) {
 	sc, tg := readRegress(t, "wce-write-during-stop_virtio-1.4.json")
-	m, ok := mutants.Lookup("fails-flush")
-	require.True(t, ok)
-	tg.Member = m.Factory(blk.New)
+	tg.Oracles = append(oracle.All(), plantedWithoutMigration{})
 	cmp, err := Compare(tg, sc, 0)
 	require.NoError(t, err)
 	require.NotNil(t, cmp.Control.Result.Finding)
-	assert.Equal(t, "gave-up", cmp.Control.Result.Finding.Oracle)
+	assert.Equal(t, "planted", cmp.Control.Result.Finding.Oracle)
 	assert.Nil(t, cmp.Migrated)
 	assert.Nil(t, cmp.Difference)
 	assert.Equal(t, FaultScenario, cmp.Fault())
@@ -188,8 +204,9 @@ func TestCompare_ControlFails(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteText(&b, cmp, sc, "w.json", 0))
 	out := b.String()
-	assert.Contains(t, out, "oracles without migration: gave-up at step ")
-	assert.Contains(t, out, "not the migration, is at fault; the migrated run is not compared")
+	assert.Contains(t, out, "oracles without migration: planted at step ")
+	assert.Contains(t, out, "verdict: the run without migration already ends in planted, with no migration at all: "+
+		"the scenario (its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared")
 	assert.NotContains(t, out, "migrated run (")
 	var doc Doc
 	b.Reset()
@@ -198,7 +215,33 @@ func TestCompare_ControlFails(t *testing.T) {
 	assert.Equal(t, FaultScenario, doc.Fault)
 	assert.Nil(t, doc.Migrated)
 	require.NotNil(t, doc.WithoutMigration.Finding)
-	assert.Equal(t, "gave-up", doc.WithoutMigration.Finding.Oracle)
+	assert.Equal(t, "planted", doc.WithoutMigration.Finding.Oracle)
+
+	tg.Oracles = nil
+	cmp, err = Compare(tg, sc, 0)
+	require.NoError(t, err)
+	assert.Equal(t, FaultMigration, cmp.Fault(), "without the planted rule")
+}
+
+// TestCompare_DeviceTroubleIsNotJudged: the oracles judge the run without
+// migration as they judge every row's reference run, where gave-up has no
+// log to compare with: a device that fails every flush leaves the run
+// without migration without a finding (its guest log shows the failed
+// flush), as the catalog's judge leaves the row's reference run.
+func TestCompare_DeviceTroubleIsNotJudged(t *testing.T) {
+	sc, tg := readRegress(t, "wce-write-during-stop_virtio-1.4.json")
+	m, ok := mutants.Lookup("fails-flush")
+	require.True(t, ok)
+	tg.Member = m.Factory(blk.New)
+	ref, err := tg.Reference(sc.Seed)
+	require.NoError(t, err, "the judge's reference run passes")
+	cmp, err := Compare(tg, sc, 0)
+	require.NoError(t, err)
+	assert.Nil(t, cmp.Control.Result.Finding)
+	assert.Equal(t, ref, cmp.Control.GuestLog)
+	assert.Contains(t, cmp.Control.GuestLog, "vcpu0: FAIL flush sector=0: status 1")
+	require.NotNil(t, cmp.Migrated, "the migrated run is compared")
+	assert.Equal(t, FaultMigration, cmp.Fault())
 }
 
 // TestCompare_StepBound: a control run the step bound cuts is a
@@ -253,7 +296,7 @@ func TestWrite_Deterministic(t *testing.T) {
 		"guest log, migrated against without migration: first difference at entry 2\n",
 		"  migrated:          vcpu0: config: mac=52:54:00:8a:a9:9e link=up",
 		"  without migration: vcpu0: config: mac=52:54:00:8a:a9:9e link=down",
-		"verdict: the run without migration passes every oracle and the migrated run ends in transparent: the migration is at fault\n",
+		"verdict: the run without migration passes the oracles and the migrated run ends in transparent: the migration is at fault\n",
 		"trace without migration:\n",
 	} {
 		assert.Contains(t, text, want)
@@ -301,7 +344,7 @@ func TestWrite_Formats(t *testing.T) {
 			if f == "text" || f == "json" {
 				assert.Empty(t, summary.String())
 			} else {
-				assert.Contains(t, summary.String(), "verdict: the run without migration passes every oracle")
+				assert.Contains(t, summary.String(), "verdict: the run without migration passes the oracles")
 			}
 		})
 	}

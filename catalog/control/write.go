@@ -97,10 +97,11 @@ func verdictText(c *Comparison) string {
 	switch c.Fault() {
 	case FaultScenario:
 		return fmt.Sprintf("the run without migration already ends in %s, with no migration at all: the scenario "+
-			"(its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared",
+			"(its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared "+
+			"(a row of this scenario, edition and knobs gets the verdict `reference`)",
 			c.Control.Result.Finding.Oracle)
 	case FaultMigration:
-		s := fmt.Sprintf("the run without migration passes every oracle and the migrated run ends in %s: the migration is at fault",
+		s := fmt.Sprintf("the run without migration passes the oracles and the migrated run ends in %s: the migration is at fault",
 			c.Migrated.Result.Finding.Oracle)
 		if c.Difference == nil {
 			s += " (the guest's log is the same: the finding is not one the guest's log shows)"

@@ -53,7 +53,7 @@ must be named, exit 2 otherwise); a file that records none, the reference.
 --without-migration traces the run without migration instead (the control
 run): the same scenario, programs, settings and seed with the hypervisor's
 migration operations skipped, the run the transparent oracle compares with,
-judged by every oracle. text and json show its guest log, its verdict and
+judged by the oracles as every row's reference run is. text and json show its guest log, its verdict and
 the first entry where the schedule's own run's guest log differs; mermaid
 and pcapng export the run and print the comparison on stderr; timeline,
 gantt and dot are refused (exit 2). A run without migration with a finding

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,7 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/world/observe"
 )
 
 // regressFile is a recorded counterexample of the catalog.
@@ -32,7 +37,7 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 		"guest log, migrated against without migration: first difference at entry 3\n",
 		"  migrated:          vcpu0: wait: 1 requests never completed\n",
 		"  without migration: vcpu0: write sector=2 count=2: status=0\n",
-		"verdict: the run without migration passes every oracle and the migrated run ends in transparent: the migration is at fault\n",
+		"verdict: the run without migration passes the oracles and the migrated run ends in transparent: the migration is at fault\n",
 	}
 	cases := []struct {
 		name       string
@@ -92,23 +97,47 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 	})
 }
 
-// TestTraceWithoutMigration_ControlFails: with a device that fails every
-// flush, wce-write-during-stop's run without migration already ends in
-// gave-up; the output says the scenario or the device, not the migration,
-// is at fault, and the trace is still written (exit 0, as for any finding).
+// firesWithoutMigration is a planted rule that fires when the
+// hypervisor's program ends in a run without migration: a scenario broken
+// without any migration.
+type firesWithoutMigration struct{}
+
+func (firesWithoutMigration) Info() observe.OracleInfo {
+	return observe.OracleInfo{Name: "planted", Doc: "a planted rule that fires in a run without migration"}
+}
+
+func (firesWithoutMigration) CheckFlowEnd(p *observe.FlowPass) {
+	if p.Reference {
+		p.Report(nil, "the planted rule fired without migration")
+	}
+}
+
+// TestTraceWithoutMigration_ControlFails: a run without migration that
+// an oracle judges broken puts the fault on the scenario, in the output
+// (text) or on stderr (mermaid), and the trace is still written.
 func TestTraceWithoutMigration_ControlFails(t *testing.T) {
+	path := regressFile("wce-write-during-stop_virtio-1.4.json")
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	tg, err := catalog.TargetOf(sc)
+	require.NoError(t, err)
+	tg.Oracles = append(oracle.All(), firesWithoutMigration{})
 	for _, format := range []string{"text", "mermaid"} {
 		t.Run(format, func(t *testing.T) {
-			code, out, stderr := runTraceCmd(regressFile("wce-write-during-stop_virtio-1.4.json"), "--without-migration",
-				"--device", "builtin:mutant/fails-flush", "--format", format)
-			require.Equal(t, exitOK, code, stderr)
-			judged := out
+			var buf, stderr bytes.Buffer
+			run, code := traceControl(context.Background(), &buf, &stderr, tg, func(err error) error { return err },
+				sc, nil, path, format, 0, catalog.DefaultJudgeMaxSteps, false)
+			require.Equal(t, -1, code, stderr.String())
+			require.NotNil(t, run.Result.Finding)
+			assert.Equal(t, "planted", run.Result.Finding.Oracle)
+			judged := buf.String()
 			if format != "text" {
-				judged = stderr
+				judged = stderr.String()
+				assert.Contains(t, buf.String(), "sequenceDiagram")
 			}
-			assert.Contains(t, judged, "oracles without migration: gave-up at step ")
-			assert.Contains(t, judged, "verdict: the run without migration already ends in gave-up, with no migration at all: "+
-				"the scenario (its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared\n")
+			assert.Contains(t, judged, "oracles without migration: planted at step ")
+			assert.Contains(t, judged, "verdict: the run without migration already ends in planted, with no migration at all: "+
+				"the scenario (its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared")
 			assert.NotContains(t, judged, "migrated run (")
 		})
 	}
