@@ -358,3 +358,35 @@ func TestWrite_Formats(t *testing.T) {
 		})
 	}
 }
+
+// TestCompare_EveryTransparentCounterexample: for every recorded
+// transparent counterexample of the catalog, the comparison's first
+// difference is the entry the finding names, both entries as it words
+// them, and the run without migration passes the oracles.
+func TestCompare_EveryTransparentCounterexample(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(regress, "*.json"))
+	require.NoError(t, err)
+	n := 0
+	for _, f := range files {
+		sc, err := catalog.ReadScheduleFile(f)
+		require.NoError(t, err)
+		if sc.Finding == nil || sc.Finding.Oracle != "transparent" {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			tg, err := catalog.TargetOf(sc)
+			require.NoError(t, err)
+			cmp, err := Compare(tg, sc, 0)
+			require.NoError(t, err)
+			require.Nil(t, cmp.Control.Result.Finding)
+			require.NotNil(t, cmp.Migrated)
+			require.NotNil(t, cmp.Migrated.Result.Finding)
+			assert.Equal(t, sc.Finding.Message, cmp.Migrated.Result.Finding.Message)
+			i, got, want := transparentEntry(t, sc.Finding.Message)
+			require.NotNil(t, cmp.Difference)
+			assert.Equal(t, Difference{Entry: i, Migrated: got, WithoutMigration: want}, *cmp.Difference)
+		})
+	}
+	assert.GreaterOrEqual(t, n, 20, "the catalog's transparent counterexamples")
+}
