@@ -53,12 +53,13 @@ must be named, exit 2 otherwise); a file that records none, the reference.
 --without-migration traces the run without migration instead (the control
 run): the same scenario, programs, settings and seed with the hypervisor's
 migration operations skipped, the run the transparent oracle compares with,
-judged by the oracles as every row's reference run is. text and json show its guest log, its verdict and
-the first entry where the schedule's own run's guest log differs; mermaid
-and pcapng export the run and print the comparison on stderr; timeline,
-gantt and dot are refused (exit 2). A run without migration with a finding
-means the scenario or the device, not the migration, is at fault, and the
-output says so (docs/traces.md, "The run without migration").
+judged by the oracles as every row's reference run is. text and json show
+its guest log, its verdict and the first entry where the schedule's own
+run's guest log differs; mermaid and pcapng export the run and print the
+comparison on stderr; timeline, gantt and dot are refused (exit 2). A run
+without migration with a finding means the scenario or the device, not the
+migration, is at fault, and the output says so (docs/traces.md, "The run
+without migration").
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
 1 when the schedule does not replay (diverging) or the device breaks the
