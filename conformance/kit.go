@@ -302,7 +302,10 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 	}
 	for _, fl := range res.Failures {
 		check := "device test"
-		if len(fl.Requirements) == 0 { // the device itself failed: it judged no requirement
+		switch {
+		case fl.Check != "": // a failure no requirement binds
+			check = fl.Check
+		case len(fl.Requirements) == 0: // the device itself failed: it judged no requirement
 			check = checkProtocol
 		}
 		u.fail(Failure{Requirements: fl.Requirements, Check: check, Row: u.Name, Message: fl.Message})

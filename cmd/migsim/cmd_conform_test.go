@@ -178,9 +178,9 @@ func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 	gotFirst, gotBody, _ := strings.Cut(got, "\n")
 	assert.Equal(t, wantBody, gotBody, "the report after its first line")
 	assert.Equal(t, strings.Replace(first, "builtin:net", "exec:"+filepath.ToSlash(extnet), 1), gotFirst)
-	// 4 virtio-net rows and 118 device tests, 12 of which need virtio-blk
+	// 4 virtio-net rows and 123 device tests, 12 of which need virtio-blk
 	// requests (5 judge a virtio-net device only).
-	assert.Contains(t, gotFirst, "122 units: 110 pass, 0 fail, 12 skip", "the virtio-net rows and device tests ran")
+	assert.Contains(t, gotFirst, "127 units: 115 pass, 0 fail, 12 skip", "the virtio-net rows and device tests ran")
 }
 
 // A device that exits at once is a clear error naming it, exit 1.

@@ -51,6 +51,7 @@ func adminTests() []Test {
 			what, _, st, _ := g.refuse()
 			c.expect(st != spec.StatusOK, "%s: status OK, want a failure status", what)
 		}},
+		{id: "ADM-DEV-02", also: []string{"DP-DEV-04", "DP-DEV-05"}, name: "refusals-einval-qualifier", editions: v14Only, run: refusalQualifiers},
 		{id: "ADM-DEV-03", name: "refused-command-no-side-effects", also: []string{"DP-DEV-08"}, run: func(c *check) {
 			g, gu := c.live()
 			what, before, st, q := g.refuse()

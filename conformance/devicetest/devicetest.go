@@ -67,10 +67,16 @@ type check struct {
 // Failure is one thing a device test found wrong: the requirements it
 // breaks and what the host observed. Requirements is empty for a failure
 // of the device itself (it broke the external-device protocol, or
-// faulted): that judges no requirement.
+// faulted) and for one no requirement binds (Check): that judges no
+// requirement.
 type Failure struct {
 	Requirements []string
 	Message      string
+	// Check names what a failure that names no requirement judged when
+	// it is not the device's own failure: CheckQualifier, an EINVAL whose
+	// qualifier is none of EINVAL's, which no requirement binds (""
+	// otherwise).
+	Check string
 }
 
 // Result is what one run of a device test found: its failures, and the
@@ -216,7 +222,7 @@ func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also.
 func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
-		contextTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests(), netTests()} {
+		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests(), netTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

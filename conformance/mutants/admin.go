@@ -193,3 +193,34 @@ func (d *resultRewriter) Handle(ev member.Event) member.Effects {
 	}
 	return fx
 }
+
+var dropsEINVALQualifier = Mutant{
+	Name: "drops-einval-qualifier",
+	Doc: "fails a malformed DEV_PARTS_SET sent while stopped (a part length that is not its own) with EINVAL, as it must, " +
+		"but leaves status_qualifier 0 instead of one of EINVAL's (the reference answers INVALID_FIELD)",
+	Editions: v14Only,
+	Wrap: func(c member.Config, d member.Device) member.Device {
+		return &qualifierDropped{Device: d, c: c}
+	},
+}
+
+// qualifierDropped clears the qualifier of every EINVAL the device it
+// wraps answers to a DEV_PARTS_SET that arrives while it is stopped.
+type qualifierDropped struct {
+	member.Device
+	c member.Config
+}
+
+func (d *qualifierDropped) Handle(ev member.Event) member.Effects {
+	stoppedSet := isAdmin(d.c, ev, 0, spec.OpDevPartsSet) && d.Device.Status().Mode == spec.ModeStop
+	fx := d.Device.Handle(ev)
+	if !stoppedSet {
+		return fx
+	}
+	for i, c := range fx.Completions {
+		if c.Tag == ev.Admin.Tag && c.Status == spec.StatusEINVAL {
+			fx.Completions[i].Qualifier = spec.QOK
+		}
+	}
+	return fx
+}

@@ -46,6 +46,7 @@ var catches = []catch{
 	{"drops-pending-doorbell-at-stop", "kick-during-stop", spec.Draft2023, nil, "transparent"},
 	{"resume-without-avail-poll", "mode-set-during-flr", spec.Virtio14, nil, "transparent"},
 	{"goes-running-after-flr", "flr-while-stopped", spec.Virtio14, []string{"mode-after-flr=keep"}, "self-report"},
+	{"reads-zero-before-reset-done", "reset-racing-stop", spec.Draft2023, nil, "transparent"},
 	{"answers-mode-set-during-flr", "mode-set-during-flr", spec.Draft2023, nil, "admin-status"},
 	{"writes-back-after-stop-reply", "inflight-descriptors-at-stop", spec.Draft2023, nil, "transparent"},
 	{"writes-back-after-stop-reply", "net-tx-reexecuted", spec.Virtio14, nil, "wire"},

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/member/blk"
@@ -66,11 +67,31 @@ var devTestCatches = []devTestCatch{
 		"PCI-DEV-02/draft-2023/halves-across-modes",
 		"PCI-DEV-02/virtio-1.4/halves-across-stop",
 	}, []string{"PCI-DEV-02"}},
+	{"drops-config-irq-held-in-stop", []string{
+		"DRAFT-STOP-01/draft-2023/config-irq-held-until-resume",
+	}, []string{"DRAFT-STOP-01"}},
+	// No requirement binds the qualifier of a member's EINVAL: the unit
+	// fails on check devicetest.CheckQualifier, naming none.
+	{"drops-einval-qualifier", []string{
+		"ADM-DEV-02/virtio-1.4/refusals-einval-qualifier",
+	}, nil},
+}
+
+// devTestKills lists mutants a catalog row catches (catches) that device
+// tests kill too, with the same contract as devTestCatches: exactly these
+// units fail, on exactly these requirements.
+var devTestKills = []devTestCatch{
+	{"reads-zero-before-reset-done", []string{
+		"PCI-DEV-03/draft-2023/reset-reads-zero-only-when-done",
+		"PCI-DEV-03/draft-2023/reset-reads-zero-only-when-done-reply-on-start",
+		"PCI-DEV-03/virtio-1.4/reset-reads-zero-only-when-done",
+	}, []string{"PCI-DEV-03"}},
 }
 
 // TestMutantsCaughtByDeviceTests runs the device tests of the kit on each
-// mutant of devTestCatches: exactly its units fail, each on its own
-// requirement, and the reference device passes them. The table goes to
+// mutant of devTestCatches and devTestKills: exactly its units fail, each
+// on its own requirement (or, for a qualifier, on none), and the reference
+// device passes them. The table of devTestCatches goes to
 // docs/conformance.md (section "mutants-devtests"; regenerate with
 // go test ./conformance/mutants -run TestMutantsCaughtByDeviceTests -rewrite).
 func TestMutantsCaughtByDeviceTests(t *testing.T) {
@@ -78,7 +99,7 @@ func TestMutantsCaughtByDeviceTests(t *testing.T) {
 	require.NoError(t, err)
 	refNet, err := conformance.Check(conformance.NetFactoryDevice("builtin:net", membernet.New), conformance.Parts(true, false))
 	require.NoError(t, err)
-	for _, c := range devTestCatches {
+	for _, c := range slices.Concat(devTestCatches, devTestKills) {
 		m, ok := mutants.Lookup(c.mutant)
 		require.True(t, ok, c.mutant)
 		t.Run(c.mutant, func(t *testing.T) {
@@ -101,6 +122,10 @@ func TestMutantsCaughtByDeviceTests(t *testing.T) {
 				// (a taken frame missing from NET_INFLIGHT fails the
 				// taken-frames unit on DRAFT-CTX-09).
 				for _, f := range u.Failures {
+					if f.Check == devicetest.CheckQualifier {
+						assert.Empty(t, f.Requirements, "%s: %s", u.Name, f.Message)
+						continue
+					}
 					if assert.Len(t, f.Requirements, 1, "%s: %s", u.Name, f.Message) && f.Requirements[0] != strings.Split(u.Name, "/")[0] {
 						assert.Contains(t, c.fails, f.Requirements[0], "%s: %s", u.Name, f.Message)
 					}
@@ -133,11 +158,13 @@ during an FLR; the guest drivers never mask an MSI-X vector, and program the MSI
 an FLR; the owner sends no DEV_PARTS_SET that fails on a later part, and sizes every DEV_PARTS_GET
 buffer from DEV_PARTS_METADATA_GET(SIZE); no scenario changes the migration mode between the two
 halves of a queue address; every destination is the source's own implementation, so a context
-whose virtio-net fields carry numbers of the device's own still migrates. The kit's device tests do
-(sections "FLR and reset of state written while quiesced", "MSI-X, failed SETs and short buffers"
-and "The virtio-net context fields"; a virtio-net mutant is judged as a virtio-net device); each
-mutant fails exactly
-the units listed, on the requirements listed, and the reference device passes them.
+whose virtio-net fields carry numbers of the device's own still migrates; no row resumes from Stop
+a device whose configuration changed on the host side while it was stopped, and the owner sends no
+malformed DEV_PARTS_SET. The kit's device tests do (sections "FLR and reset of state written while
+quiesced", "MSI-X, failed SETs and short buffers", "The virtio-net context fields" and "A reset in
+progress, a configuration change in Stop, EINVAL qualifiers"; a virtio-net mutant is judged as a
+virtio-net device); each mutant fails exactly the units listed, on the requirements listed, and the
+reference device passes them.
 
 | mutant | what it does wrong | editions | device tests that fail | requirements |
 |---|---|---|---|---|
@@ -152,8 +179,12 @@ the units listed, on the requirements listed, and the reference device passes th
 		for i, u := range units {
 			units[i] = "`" + u + "`"
 		}
+		reqs := strings.Join(c.fails, ", ")
+		if len(c.fails) == 0 {
+			reqs = "none (check `" + devicetest.CheckQualifier + "`: no requirement binds a member's EINVAL qualifier)"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.mutant, strings.ReplaceAll(m.Doc, "|", `\|`),
-			strings.Join(eds, ", "), strings.Join(units, "<br>"), strings.Join(c.fails, ", "))
+			strings.Join(eds, ", "), strings.Join(units, "<br>"), reqs)
 	}
 	return b.String()
 }

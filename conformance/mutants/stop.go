@@ -258,3 +258,51 @@ func (d *earlyReply) Handle(ev member.Event) member.Effects {
 	fx.Completions = kept
 	return fx
 }
+
+var dropsConfigIRQHeldInStop = Mutant{
+	Name: "drops-config-irq-held-in-stop",
+	Doc: "holds the configuration-change interrupt of a host-side change in Stop, as it must, but drops it when it goes " +
+		"back to Active instead of sending it: the driver never learns of the change (DRAFT-STOP-01: held, not lost)",
+	Editions: draftOnly,
+	Wrap: func(c member.Config, d member.Device) member.Device {
+		return &heldConfigIRQDropped{Device: d, c: c}
+	},
+}
+
+// heldConfigIRQDropped removes the configuration vector's MSI-X messages
+// from the effects of the move from Stop to Active and of the internal
+// steps that follow it, up to the next event that is not a step: the
+// interrupts the device held in Stop are delivered then.
+type heldConfigIRQDropped struct {
+	member.Device
+	c        member.Config
+	resuming bool
+}
+
+func (d *heldConfigIRQDropped) Handle(ev member.Event) member.Effects {
+	to, isModeSet := modeSet(d.c, ev)
+	fromStop := d.Device.Status().Mode == spec.ModeStop
+	fx := d.Device.Handle(ev)
+	switch {
+	case isModeSet && to == spec.ModeActive && fromStop:
+		d.resuming = true
+	case ev.Kind != member.EvStep:
+		d.resuming = false
+	}
+	if !d.resuming || len(fx.Interrupts) == 0 {
+		return fx
+	}
+	v := le16(readOwn(d.c, d.Device, pcie.BAR0CommonCfg+uint64(spec.CfgConfigMSIXVector), 2), 0)
+	m, ok := msixMessage(d.c, d.Device, v)
+	if !ok {
+		return fx
+	}
+	var kept []pcie.MSIXMessage
+	for _, irq := range fx.Interrupts {
+		if irq != m {
+			kept = append(kept, irq)
+		}
+	}
+	fx.Interrupts = kept
+	return fx
+}

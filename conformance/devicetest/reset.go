@@ -1,0 +1,114 @@
+package devicetest
+
+import (
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// A virtio reset in progress: after the driver writes 0 to device_status
+// the device reads 0 there only once the reset is complete (virtio spec,
+// "Device Status Field" and "Device Reset"; PCI-DEV-03). A driver polls
+// device_status until it reads 0 and then sets the device up again (Linux,
+// drivers/virtio/virtio_pci_modern.c, vp_modern_reset; the test guest,
+// guest/probe.go ResetDevice), so a device that reads 0 early lets that
+// set-up land before its reset wipes it (docs/device-model.md,
+// "device_status").
+
+// resetTests are the device tests of a reset in progress.
+func resetTests() []Test {
+	return []Test{
+		{id: "PCI-DEV-03", name: "reset-reads-zero-only-when-done", run: resetZeroOnlyWhenDone},
+		// reset-vs-mode=reply-on-start defers a reset that would complete
+		// in Freeze to the move to Active: device_status keeps its value
+		// all through Freeze (docs/device-model.md, "5. FLR, reset, PM").
+		{id: "PCI-DEV-03", name: "reset-reads-zero-only-when-done-reply-on-start", editions: draftOnly,
+			knobs: []string{"reset-vs-mode=reply-on-start"}, run: resetZeroOnlyWhenDone},
+	}
+}
+
+// resetZeroOnlyWhenDone writes 0 to device_status of a live device, in
+// Active and in every quiesced mode, and reads device_status after every
+// event that may advance the reset (each internal step the device asks
+// for, a timer, the move back to Active when nothing else is left). When
+// it first reads 0 the reset must be done: config_msix_vector and queue
+// 0's queue_msix_vector read VIRTIO_MSI_NO_VECTOR and its queue_enable 0,
+// and writes the driver makes then (device_status ACKNOWLEDGE,
+// config_msix_vector 1) still read back once every step has run and the
+// device is back in Active.
+func resetZeroOnlyWhenDone(c *check) {
+	modes := []spec.Mode{spec.ModeActive}
+	for _, m := range c.ed.Modes() {
+		if m.Quiesced() {
+			modes = append(modes, m)
+		}
+	}
+	for _, m := range modes {
+		name := c.ed.ModeName(m)
+		g, _ := c.live()
+		if m != spec.ModeActive {
+			g.mustMode(m)
+		}
+		g.common(spec.CfgDeviceStatus, 0)
+		resumed := m == spec.ModeActive
+		var tag uint64
+		for events := 0; ; events++ {
+			if events > 1000 {
+				c.fatalf("reset written in %s: device_status still reads non-zero after 1000 events", name)
+			}
+			st := g.commonRead(spec.CfgDeviceStatus)
+			if st == 0 {
+				break
+			}
+			switch {
+			case len(g.steps) > 0:
+				s := g.steps[0]
+				g.steps = g.steps[1:]
+				g.handle(member.Event{Kind: member.EvStep, Step: s})
+			case len(g.tmrs) > 0:
+				g.fire()
+			case !resumed:
+				tag, resumed = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0), true
+			default:
+				c.fatalf("reset written in %s: device_status reads %#x with no step, timer or mode change left: the reset never completes", name, st)
+			}
+		}
+		// device_status read 0: the reset is done, every register at its
+		// default.
+		for _, r := range []struct {
+			f    spec.CommonCfgField
+			want uint64
+		}{
+			{spec.CfgConfigMSIXVector, uint64(member.NoVector)},
+			{spec.CfgQueueMSIXVector, uint64(member.NoVector)},
+			{spec.CfgQueueEnable, 0},
+		} {
+			info, _ := spec.LookupCommonCfgField(uint32(r.f))
+			if got := g.commonRead(r.f); got != r.want {
+				c.errorf("", "reset written in %s: device_status read 0, but %s (queue 0) reads %#x, want %#x: the reset was not done",
+					name, info.Name, got, r.want)
+			}
+		}
+		g.common(spec.CfgDeviceStatus, uint64(spec.StatusAcknowledge))
+		g.common(spec.CfgConfigMSIXVector, 1)
+		g.run()
+		g.fire()
+		g.run()
+		if !resumed {
+			tag = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0)
+			g.run()
+		}
+		if tag != 0 {
+			r, ok := g.completion(tag)
+			if !ok {
+				c.fatalf("reset written in %s: DEV_MODE_SET %s (request tag %d) never completed", name, c.ed.ModeName(spec.ModeActive), tag)
+			}
+			if r.Status != spec.StatusOK {
+				c.fatalf("reset written in %s: DEV_MODE_SET %s: %s/%s, want OK", name, c.ed.ModeName(spec.ModeActive), r.Status, r.Qualifier)
+			}
+		}
+		expectEq(c, g.commonRead(spec.CfgDeviceStatus), uint64(spec.StatusAcknowledge),
+			"reset written in "+name+": device_status written ACKNOWLEDGE once it read 0, read back after every step")
+		expectEq(c, g.commonRead(spec.CfgConfigMSIXVector), 1,
+			"reset written in "+name+": config_msix_vector written 1 once device_status read 0, read back after every step")
+	}
+}
