@@ -151,6 +151,12 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", engine.ShownStep(fd.Step), fd.Message)
 		if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
 			fl.Requirements = ids
+		} else if fd.Oracle == oracle.GaveUp.Info().Name {
+			// The guest gave up: when it does so without migration too,
+			// the migration requirements of the row are not what failed.
+			if ids, ok := k.gaveUpWithout(u, r, f); ok {
+				fl.Requirements = ids
+			}
 		}
 	}
 	if o.Mismatch != "" {

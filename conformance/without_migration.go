@@ -26,8 +26,8 @@ const checkGaveUp = "run without migration"
 // it; the gave-up oracle fails the row then, in the catalog's judgement,
 // and this check is the same judgement of the run without migration
 // itself, in case no migrated run of the row reached the end the
-// oracle judges; the row's requirements that the run exercised fail
-// with it.
+// oracle judges; the failure names the requirements of the row that the
+// run exercised and what went wrong touches (troubleReqs).
 func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
 	t, ok := k.withoutTarget(r, f)
 	if !ok {
@@ -43,14 +43,37 @@ func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
 	if len(gave) == 0 {
 		return
 	}
-	var ids []string
-	for _, id := range u.Requirements {
-		if _, ok := u.NotExercised[id]; !ok {
-			ids = append(ids, id)
+	msg := wentWrong(gave)
+	u.fail(Failure{Requirements: troubleReqs(exercisedOf(u.Requirements, u.NotExercised), gave), Check: checkGaveUp, Row: u.Name, Message: msg})
+}
+
+// exercisedOf returns the IDs of ids that notExercised does not list.
+func exercisedOf(ids []string, notExercised map[string]string) []string {
+	var out []string
+	for _, id := range ids {
+		if _, ok := notExercised[id]; !ok {
+			out = append(out, id)
 		}
 	}
-	msg := wentWrong(gave)
-	u.fail(Failure{Requirements: ids, Check: checkGaveUp, Row: u.Name, Message: msg})
+	return out
+}
+
+// gaveUpWithout returns the requirements a gave-up finding of a row's
+// migrated run touches when the guest's log of the row's run without
+// migration with the device went wrong too (troubleReqs of what went wrong
+// there, among the requirements that run exercised); false when that run
+// went right, so that the migration is what the guest gave up on.
+func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory) ([]string, bool) {
+	t, ok := k.withoutTarget(r, f)
+	if !ok {
+		return nil, false
+	}
+	run := exercised.RunWithout(t)
+	wrong := run.WentWrong()
+	if len(wrong) == 0 {
+		return nil, false
+	}
+	return troubleReqs(exercisedOf(u.Requirements, run.Reasons(u.Requirements)), wrong), true
 }
 
 // withoutTarget is the row's target with the device under test's
