@@ -149,14 +149,13 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	case rep != nil:
 		fd := rep.Finding
 		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", engine.ShownStep(fd.Step), fd.Message)
-		if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
+		// The guest gave up: when it does so without migration too, what
+		// failed is no requirement of the migration, whatever the run
+		// exercised (troubleReqs).
+		if ids, ok := k.gaveUpWithout(u, r, f, fd.Oracle); ok {
 			fl.Requirements = ids
-		} else if fd.Oracle == oracle.GaveUp.Info().Name {
-			// The guest gave up: when it does so without migration too,
-			// the migration requirements of the row are not what failed.
-			if ids, ok := k.gaveUpWithout(u, r, f); ok {
-				fl.Requirements = ids
-			}
+		} else if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
+			fl.Requirements = ids
 		}
 	}
 	if o.Mismatch != "" {

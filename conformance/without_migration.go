@@ -58,12 +58,16 @@ func exercisedOf(ids []string, notExercised map[string]string) []string {
 	return out
 }
 
-// gaveUpWithout returns the requirements a gave-up finding of a row's
-// migrated run touches when the guest's log of the row's run without
+// gaveUpWithout returns the requirements a finding of oracle gave-up in a
+// row's migrated run touches when the guest's log of the row's run without
 // migration with the device went wrong too (troubleReqs of what went wrong
-// there, among the requirements that run exercised); false when that run
-// went right, so that the migration is what the guest gave up on.
-func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory) ([]string, bool) {
+// there, among the requirements that run exercised); false for another
+// oracle, or when that run went right, so that the migration is what the
+// guest gave up on.
+func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory, oracleName string) ([]string, bool) {
+	if oracleName != oracle.GaveUp.Info().Name {
+		return nil, false
+	}
 	t, ok := k.withoutTarget(r, f)
 	if !ok {
 		return nil, false
