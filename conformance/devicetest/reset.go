@@ -1,6 +1,9 @@
 package devicetest
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -74,19 +77,22 @@ func resetZeroOnlyWhenDone(c *check) {
 		}
 		// device_status read 0: the reset is done, every register at its
 		// default.
+		var wrong []string
 		for _, r := range []struct {
 			f    spec.CommonCfgField
+			what string
 			want uint64
 		}{
-			{spec.CfgConfigMSIXVector, uint64(member.NoVector)},
-			{spec.CfgQueueMSIXVector, uint64(member.NoVector)},
-			{spec.CfgQueueEnable, 0},
+			{spec.CfgConfigMSIXVector, "config_msix_vector", uint64(member.NoVector)},
+			{spec.CfgQueueMSIXVector, "queue 0's queue_msix_vector", uint64(member.NoVector)},
+			{spec.CfgQueueEnable, "queue 0's queue_enable", 0},
 		} {
-			info, _ := spec.LookupCommonCfgField(uint32(r.f))
 			if got := g.commonRead(r.f); got != r.want {
-				c.errorf("", "reset written in %s: device_status read 0, but %s (queue 0) reads %#x, want %#x: the reset was not done",
-					name, info.Name, got, r.want)
+				wrong = append(wrong, fmt.Sprintf("%s reads %#x, want %#x", r.what, got, r.want))
 			}
+		}
+		if len(wrong) > 0 {
+			c.errorf("", "reset written in %s: device_status read 0, but %s: the reset was not done", name, strings.Join(wrong, ", "))
 		}
 		g.common(spec.CfgDeviceStatus, uint64(spec.StatusAcknowledge))
 		g.common(spec.CfgConfigMSIXVector, 1)
