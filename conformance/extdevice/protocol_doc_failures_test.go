@@ -87,8 +87,9 @@ func failureTable(t *testing.T, cases []failureCase) string {
 // owner does with a status, and what the kit judges of it.
 func failuresNote() string {
 	return fmt.Sprintf("A command that succeeds answers status %s (%d) with qualifier %s (%d) (ADM-DEV-02). An %s carries one "+
-		"of the qualifiers %s (%d) to %s (%d) (the reference's are %s; the kit's admin-status oracle reports any other as the "+
-		"member's), and the reference's %s carries %s. A failed command changes nothing (ADM-DEV-03, AVQ-DEV-05) and has no `result`. The "+
+		"of the qualifiers %s (%d) to %s (%d) (the reference's are %s; the kit's admin-status oracle on the rows and, for the "+
+		"virtio-1.4 refusals in its table, the device test ADM-DEV-02/virtio-1.4/refusals-einval-qualifier report any other as the "+
+		"member's, naming no requirement), and the reference's %s carries %s. A failed command changes nothing (ADM-DEV-03, AVQ-DEV-05) and has no `result`. The "+
 		"owner makes the group, opcode and member checks itself (%s, %s, %s), so a member receives only its own edition's "+
 		"commands, addressed to it.\n",
 		spec.StatusOK, uint16(spec.StatusOK), spec.QOK, uint16(spec.QOK), spec.StatusEINVAL, spec.QInvalidCommand, uint16(spec.QInvalidCommand),
