@@ -48,7 +48,8 @@ func TestSetWhileRunningIsAShould(t *testing.T) {
 			assert.Equal(t, "pass", q.Verdict, q.ID)
 		}
 	}
-	for _, name := range []string{"DP-DEV-04/virtio-1.4/set-while-running-fails", "refused-commands/virtio-1.4", "vfio-error-paths/virtio-1.4"} {
+	for _, name := range []string{"DP-DEV-04/virtio-1.4/set-while-running-fails", "ADM-DEV-02/virtio-1.4/refusals-einval-qualifier",
+		"refused-commands/virtio-1.4", "vfio-error-paths/virtio-1.4"} {
 		u, ok := rep.Unit(name)
 		require.True(t, ok, name)
 		assert.Equal(t, "warn", u.Verdict, name)
