@@ -57,8 +57,18 @@ func (d factoryDevice) Declares() ([]spec.Edition, map[string][]string, error) {
 // speaking the device protocol (docs/device-protocol.md).
 func ExecDevice(argv []string, o extdevice.Options) Device {
 	argv = slices.Clone(argv)
-	return &poolDevice{exec: true, argv: argv, opts: o,
+	return &poolDevice{exec: true, argv: argv, opts: sharedTranscript(o),
 		start: func(o extdevice.Options) (*extdevice.Pool, error) { return extdevice.Start(argv, o) }}
+}
+
+// sharedTranscript returns o with its transcript, if any, shared by the
+// pools the kit opens (one per row): their processes are numbered in one
+// sequence (extdevice.NewTranscript).
+func sharedTranscript(o extdevice.Options) extdevice.Options {
+	if o.Transcript != nil {
+		o.Transcript = extdevice.NewTranscript(o.Transcript)
+	}
+	return o
 }
 
 // poolDevice is a device the kit reaches through the device protocol, an

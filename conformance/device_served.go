@@ -21,6 +21,6 @@ import (
 // it, so a failing row's replay is conformance.Replay with this Device (or
 // set ReplayCommand).
 func ServedDevice(name string, serve func(r io.Reader, w io.Writer) error, o extdevice.Options) Device {
-	return &poolDevice{name: name, opts: o,
+	return &poolDevice{name: name, opts: sharedTranscript(o),
 		start: func(o extdevice.Options) (*extdevice.Pool, error) { return extdevice.StartServed(name, serve, o) }}
 }

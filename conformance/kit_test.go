@@ -594,7 +594,7 @@ func (c *cancelAtRequest) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, l := range strings.Split(string(p), "\n") {
-		if strings.HasPrefix(l, "kit> ") && !strings.Contains(l, `"op":"hello"`) {
+		if strings.Contains(l, "kit> ") && !strings.Contains(l, `"op":"hello"`) { // "pN kit> " with several processes
 			c.cancel()
 		}
 	}

@@ -139,7 +139,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
-	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE (slow; for debugging a device)")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each tagged with its process (pN) when --procs is above 1 (slow; for debugging a device)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()

@@ -41,7 +41,11 @@ type Options struct {
 	Procs int
 	// Transcript, when set, receives every line exchanged with every
 	// process: "kit> " before what the kit sent, "dev> " before what a
-	// device sent (a debugging aid; it slows the exchange).
+	// device sent (a debugging aid; it slows the exchange). With Procs
+	// above 1 the lines of several processes interleave, and each line
+	// starts with its process's tag, "pN " ("p2 kit> …"): the processes
+	// are numbered from 1 in the order they start, across every pool
+	// that shares the writer when it is a NewTranscript.
 	Transcript io.Writer
 	// Context, when set, interrupts the pool when it ends: a request
 	// waiting for the device ends at once with an Error whose Interrupted
@@ -76,10 +80,40 @@ type Pool struct {
 	transcript *transcript
 }
 
-// transcript writes the lines of every process to one writer.
+// transcript writes the lines of every process to one writer, and numbers
+// the processes that write to it.
 type transcript struct {
 	mu sync.Mutex
 	w  io.Writer
+	// procs is how many processes were tagged.
+	procs int
+}
+
+// NewTranscript returns a transcript writing to w that pools share through
+// Options.Transcript: its processes are numbered in one sequence, whatever
+// pool started them, so that a tag ("p7 ") names one process in the whole
+// transcript (the conformance kit opens a pool per catalog row). Writing
+// to it writes to w, between whole lines of the pools.
+func NewTranscript(w io.Writer) io.Writer {
+	if t, ok := w.(*transcript); ok {
+		return t
+	}
+	return &transcript{w: w}
+}
+
+// Write writes b to the transcript's writer.
+func (t *transcript) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.w.Write(b)
+}
+
+// tag returns the tag of the next process: "pN ", N from 1.
+func (t *transcript) tag() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.procs++
+	return fmt.Sprintf("p%d ", t.procs)
 }
 
 func (t *transcript) line(prefix string, b []byte) {
@@ -143,7 +177,7 @@ func newPool(command, name string, start launch, o Options) (*Pool, error) {
 	}
 	pool := &Pool{command: command, name: name, launch: start, opts: o}
 	if o.Transcript != nil {
-		pool.transcript = &transcript{w: o.Transcript}
+		pool.transcript = NewTranscript(o.Transcript).(*transcript)
 	}
 	proc, info, err := startProcess(name, start, o, pool.setErr, pool.transcript)
 	if err != nil {

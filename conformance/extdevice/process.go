@@ -44,8 +44,10 @@ type process struct {
 
 	// onFail is told of the device's protocol error.
 	onFail func(*Error)
-	// log, when set, receives every line.
+	// log, when set, receives every line, after tag (the process's
+	// "pN " when its pool runs several processes, else "").
 	log *transcript
+	tag string
 	// ctx interrupts the device's exchanges when it ends (never nil).
 	ctx context.Context
 	// stopInterrupt unregisters the wake-up of a blocked read or write
@@ -111,6 +113,9 @@ func startProcess(name string, start launch, o Options, onFail func(*Error), log
 		return nil, Info{}, err
 	}
 	p := &process{name: name, timeout: o.Timeout, helloTimeout: o.HelloTimeout, dev: dev, in: in, out: out, onFail: onFail, log: log, ctx: ctx}
+	if log != nil && o.Procs > 1 {
+		p.tag = log.tag()
+	}
 	p.r, p.w = bufio.NewReaderSize(out, MaxLine), bufio.NewWriter(in)
 	// When ctx ends, a read or write blocked on the device returns at once
 	// (its deadline passes); the exchange then reports the interruption.
@@ -196,7 +201,7 @@ func (x *exchange) send(m *Message) {
 		return
 	}
 	if x.p.log != nil {
-		x.p.log.line("kit> ", line)
+		x.p.log.line(x.p.tag+"kit> ", line)
 	}
 	if err := writeLine(x.p.w, line); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -266,7 +271,7 @@ func (x *exchange) recv() *Message {
 		return nil
 	}
 	if x.p.log != nil {
-		x.p.log.line("dev> ", line)
+		x.p.log.line(x.p.tag+"dev> ", line)
 	}
 	m, err := DecodeMessage(line)
 	if err != nil {
