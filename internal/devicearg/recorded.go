@@ -37,12 +37,12 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 	}
 	recorded := Shown(sc.Device, sc.DeviceArgs)
 	if given != nil {
-		name, args, _ := conformance.RecordedDevice(given)
-		if name == sc.Device && slices.Equal(args, sc.DeviceArgs) {
+		_, replaying, differs := Differs(sc, given)
+		if !differs {
 			return given, "", nil
 		}
 		return given, fmt.Sprintf("%s was recorded with %s; replaying with %s, as --device says (a run with another device may diverge from the recording)",
-			path, recorded, given.Name()), nil
+			path, recorded, replaying), nil
 	}
 	if strings.HasPrefix(sc.Device, ExecPrefix) {
 		return nil, "", fmt.Errorf("%s was recorded with the external device %s, which is not started unless named: "+
@@ -60,6 +60,22 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 		return nil, "", fmt.Errorf("%s: field device: %w", path, err)
 	}
 	return dev, fmt.Sprintf("%s: replaying with %s, the device the file records (--device DEVICE replays with another)", path, sc.Device), nil
+}
+
+// Differs reports whether schedule sc records a device other than given
+// (nil: none given), or the same program with other arguments, and shows
+// both as messages do (Shown): the recorded device and given. A schedule
+// that records no device differs from none.
+func Differs(sc *schedfile.Schedule, given conformance.Device) (recorded, replaying string, differs bool) {
+	if sc.Device == "" || given == nil {
+		return "", "", false
+	}
+	recorded, replaying = Shown(sc.Device, sc.DeviceArgs), given.Name()
+	name, args, ok := conformance.RecordedDevice(given)
+	if ok {
+		replaying = Shown(name, args)
+	}
+	return recorded, replaying, !ok || name != sc.Device || !slices.Equal(args, sc.DeviceArgs)
 }
 
 // Reference is the reference device of the type of sc's VFs (`set
