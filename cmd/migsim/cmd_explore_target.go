@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -54,11 +55,23 @@ func (tf targetFlags) resolve() (catalog.Target, error) {
 			return catalog.Target{}, fmt.Errorf("--set %q: want key=value", kv)
 		}
 	}
-	t, err := catalog.NewTarget(s, ed, *tf.knobs, *tf.settings)
+	t, err := catalog.NewTarget(s, ed, *tf.knobs, sortedSettings(*tf.settings))
 	if err != nil {
 		return catalog.Target{}, err
 	}
 	return t, nil
+}
+
+// sortedSettings returns --set's key=value settings sorted by key, so that
+// the order of the flags does not change what identifies an exploration
+// (its header, schedule file, shard summaries and their names: merge
+// refuses summaries whose settings differ). The sort is stable: a key
+// given twice stays twice, in its order, for the target's check to refuse.
+// Each key is one setting, and the world takes each setting's value
+// whatever the order of the others.
+func sortedSettings(kvs []string) []string {
+	key := func(kv string) string { k, _, _ := strings.Cut(kv, "="); return k }
+	return slices.SortedStableFunc(slices.Values(kvs), func(a, b string) int { return strings.Compare(key(a), key(b)) })
 }
 
 // scenarioError is a scenario that does not load: a file that cannot be
