@@ -71,7 +71,7 @@ func newForkCache() *forkCache { return &forkCache{cap: DefaultForkCap, takeFrom
 func (c *forkCache) trim(depth int) {
 	for i := depth + 1; i < len(c.snaps); i++ {
 		if s := c.snaps[i].sys; s != nil {
-			closeSystem(s)
+			closeKept(s)
 			c.snaps[i] = forkSnap{}
 			c.kept--
 		}
@@ -120,7 +120,7 @@ func (c *forkCache) keep(i int, sys System, s forkSnap) {
 // is not on the path).
 func (c *forkCache) forget(i int) {
 	if i < len(c.snaps) && c.snaps[i].sys != nil {
-		closeSystem(c.snaps[i].sys)
+		closeKept(c.snaps[i].sys)
 		c.snaps[i] = forkSnap{}
 		c.kept--
 	}
@@ -142,10 +142,25 @@ func fork(sys System) (cp System, ok bool) {
 	return f.Fork()
 }
 
+// forkCloseBy and closeBy name the Close of a system in a panic finding's
+// stack ("resumed by …"): a forked copy's, and one RunSeed built.
+const (
+	forkCloseBy = "the Close of the system's forked copy"
+	closeBy     = "the system's Close"
+)
+
 func closeSystem(s System) {
 	if c, ok := s.(Closer); ok {
 		c.Close()
 	}
+}
+
+// closeKept closes a copy the search kept and drops without running it. A
+// panic there is ignored: the copy ran no step of any run, and a Close
+// that panics does so in the runs' own systems too, which report it.
+func closeKept(s System) {
+	defer func() { _ = recover() }()
+	closeSystem(s)
 }
 
 // forkStart is where a run starts: a copy of the system at decision step
@@ -165,10 +180,17 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 	c.takeFrom = s.s.Depth()
 	r.fork = c
 	defer func() { r.fork = nil }()
-	j, ok := c.deepest(branch)
+	// The deepest copy that copies itself now; one that refuses (or
+	// panics) is dropped, and the next shallower one is tried before the
+	// run replays from the start.
 	var sys System
-	if ok {
-		sys, ok = fork(c.snaps[j].sys)
+	j, ok := c.deepest(branch)
+	for ok {
+		if sys, ok = fork(c.snaps[j].sys); ok {
+			break
+		}
+		c.forget(j)
+		j, ok = c.deepest(j - 1)
 	}
 	if !ok {
 		c.stats.Replayed++
@@ -182,14 +204,21 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 		c.prefix = append(c.prefix, Choice{Index: chosen, Actor: st.Actor, Label: st.Label, Footprint: st.Footprint, Preempt: pre})
 	}
 	r.start = &forkStart{step: j, snap: c.snaps[j], prefix: c.prefix}
+	// by names what a panic interrupted, as RunSeed's does: Run turns the
+	// run's own panics into findings, so what is left here is the copy's
+	// Close.
+	by := ""
 	defer func() {
 		r.start = nil
 		if p := recover(); p != nil {
-			res = Result{Seed: seed, Finding: panicFinding(p, 0, "")}
+			res = Result{Seed: seed, Finding: panicFinding(p, 0, by)}
 			err = nil
 		}
 	}()
-	defer closeSystem(sys)
+	defer func() {
+		by = forkCloseBy
+		closeSystem(sys)
+	}()
 	res, err = r.Run(sys, s)
 	res.Seed = seed
 	return res, err

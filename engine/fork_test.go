@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +14,27 @@ import (
 
 // forkProp is a propSys that copies itself (Forker); refuse, when set,
 // makes it refuse to copy at the decisions it says no to (or panic there).
+// gen counts the copies from the built system to this one: the search's
+// kept copies are odd, the runs restored from them even. A kept copy
+// refuses to copy itself where refuseKept says so (it was kept, and the
+// run that restores it meets the refusal); closePanic, when set, is what
+// Close panics with in the systems of generation closeGen (0: the built
+// one, 1: kept copies, 2: restored runs).
 type forkProp struct {
 	*propSys
-	steps  int
-	refuse func(steps int) bool
+	steps      int
+	refuse     func(steps int) bool
+	refuseKept func(steps int) bool
+	gen        int
+	closePanic any
+	closeGen   int
+}
+
+// Close implements Closer.
+func (s *forkProp) Close() {
+	if s.closePanic != nil && min(s.gen, 2-s.gen%2) == s.closeGen {
+		panic(s.closePanic)
+	}
 }
 
 func (s *forkProp) Execute(st Step) *Finding {
@@ -29,10 +47,15 @@ func (s *forkProp) Fork() (System, bool) {
 	if s.refuse != nil && s.refuse(s.steps) {
 		return nil, false
 	}
+	if s.gen%2 == 1 && s.refuseKept != nil && s.refuseKept(s.steps) {
+		return nil, false
+	}
 	p := *s.propSys
 	p.pc, p.local = slices.Clone(p.pc), slices.Clone(p.local)
 	p.sleeping, p.wake, p.vars = slices.Clone(p.sleeping), slices.Clone(p.wake), slices.Clone(p.vars)
-	return &forkProp{propSys: &p, steps: s.steps, refuse: s.refuse}, true
+	cp := *s
+	cp.propSys, cp.gen = &p, s.gen+1
+	return &cp, true
 }
 
 // runRecord is what a test compares of one run.
@@ -138,3 +161,88 @@ func TestFork_FallsBack(t *testing.T) {
 
 // fixedClock keeps Summary.Elapsed out of the comparisons.
 func fixedClock() time.Time { return time.Time{} }
+
+// TestFork_ShallowerCopy: a kept copy that refuses to copy itself when a
+// run would start from it is dropped and the run starts from the next
+// shallower copy, as if the refusing one had never been kept: the runs,
+// and how many were restored, replayed and how many decisions they
+// skipped, are those of a system that refuses to be copied there at all.
+func TestFork_ShallowerCopy(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 5, vars: 2, total: 10}
+	at := func(steps int) bool { return steps%3 == 2 }
+	tested := 0
+	for sys := range 20 {
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		explore := func(p forkProp) ([]runRecord, ForkStats) {
+			f := func(Streams) (System, error) {
+				q := p
+				q.propSys = newPropSys(progs, gen.vars)
+				return &q, nil
+			}
+			cfg := ExploreConfig{Factory: f, Strategy: StrategyDFS, Schedules: 5000, Seed: 1, Jobs: 1, Bound: 2,
+				Reduction: ReductionSleep, Fork: true, Clock: fixedClock}
+			runs, sum := exploreRuns(t, cfg)
+			require.NotNil(t, sum.Fork)
+			return runs, *sum.Fork
+		}
+		failing, failingStats := explore(forkProp{refuseKept: at})
+		never, neverStats := explore(forkProp{refuse: at})
+		what := propString(progs)
+		require.Equal(t, never, failing, what)
+		assert.Equal(t, neverStats.Restored, failingStats.Restored, "restored: %s", what)
+		assert.Equal(t, neverStats.Replayed, failingStats.Replayed, "replayed: %s", what)
+		assert.Equal(t, neverStats.SkippedDecisions, failingStats.SkippedDecisions, "skipped: %s", what)
+		if failingStats.Taken > neverStats.Taken {
+			tested++ // copies were kept that then refused
+		}
+	}
+	assert.Greater(t, tested, 10, "kept copies refused in most systems")
+}
+
+// TestFork_ClosePanicSaysWhere: a panic in the Close of a run's system is
+// a panic finding whose stack names the Close, a forked copy's as
+// RunSeed's own system's, not the scheduler; one in the Close of a copy
+// the search kept and drops ends nothing: the runs are those without the
+// fork.
+func TestFork_ClosePanicSaysWhere(t *testing.T) {
+	progs := genProp(NewStream(7, StreamWorkload), propGen{actors: 3, instrs: 5, vars: 2, total: 10})
+	for _, tc := range []struct {
+		name string
+		sys  forkProp
+		by   string
+	}{
+		{"a forked copy", forkProp{closePanic: carriedPanic{"closing broke"}, closeGen: 2}, "resumed by the Close of the system's forked copy:"},
+		{"the built system", forkProp{closePanic: carriedPanic{"closing broke"}, closeGen: 0}, "resumed by the system's Close:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := func(Streams) (System, error) {
+				q := tc.sys
+				q.propSys = newPropSys(progs, 2)
+				return &q, nil
+			}
+			var stacks []string
+			cfg := ExploreConfig{Factory: f, Strategy: StrategyDFS, Schedules: 50, Seed: 1, Jobs: 1, Bound: 2,
+				Fork: true, Clock: fixedClock, AfterRun: func(res Result, _ error) {
+					if fd := res.Finding; fd != nil && fd.Oracle == OraclePanic {
+						stacks = append(stacks, fd.Stack)
+					}
+				}}
+			_, err := Explore(context.Background(), cfg)
+			require.NoError(t, err)
+			require.NotEmpty(t, stacks, "a panic finding")
+			assert.Contains(t, stacks[0], tc.by)
+			assert.True(t, strings.HasPrefix(stacks[0], "toy.body.helper\ntoy.body\n"), "the carried stack first: %s", stacks[0])
+		})
+	}
+	t.Run("a kept copy", func(t *testing.T) {
+		explore := func(fork bool) []runRecord {
+			f := func(Streams) (System, error) {
+				return &forkProp{propSys: newPropSys(progs, 2), closePanic: carriedPanic{"closing broke"}, closeGen: 1}, nil
+			}
+			runs, _ := exploreRuns(t, ExploreConfig{Factory: f, Strategy: StrategyDFS, Schedules: 500, Seed: 1, Jobs: 1, Bound: 2,
+				Fork: fork, Clock: fixedClock})
+			return runs
+		}
+		assert.Equal(t, explore(false), explore(true))
+	})
+}

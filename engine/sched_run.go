@@ -67,9 +67,10 @@ type Closer interface{ Close() }
 // RunSeed builds a system from seed with f, runs it, and closes it. Result.Choices
 // aliases the Runner's buffer until the next run.
 func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err error) {
+	by := "the system's build" // or its Close: what a panic here interrupted
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Seed: seed, Finding: panicFinding(p, 0, "the system's build")}
+			res = Result{Seed: seed, Finding: panicFinding(p, 0, by)}
 			err = nil
 		}
 	}()
@@ -83,7 +84,10 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 		return Result{Seed: seed}, fmt.Errorf("engine: seed %d: build system: %w", seed, err)
 	}
 	if c, ok := sys.(Closer); ok {
-		defer c.Close()
+		defer func() {
+			by = closeBy
+			c.Close()
+		}()
 	}
 	res, err = r.Run(sys, ch)
 	if r.log != nil {
