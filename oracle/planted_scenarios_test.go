@@ -271,6 +271,43 @@ hypervisor
   signal moved
 `
 
+// readResumeRead reads the frozen source, resumes it for the guest's next
+// request, which moves its queue on, and reads it frozen again: two
+// quiesced epochs whose draft contexts differ (virtio-1.4: the source is
+// stopped and saved twice).
+const readResumeRead = `scenario read-resume-read
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+  await resumed
+  write sector=2 count=2 pattern=0x42
+  signal written
+hypervisor edition=draft-2023
+  await ready
+  mode src stop
+  mode src freeze
+  read src
+  mode src active
+  signal resumed
+  await written
+  mode src stop
+  mode src freeze
+  read src
+  mode src active
+hypervisor edition=virtio-1.4
+  await ready
+  mode src stopped
+  save src
+  mode src running
+  signal resumed
+  await written
+  mode src stopped
+  save src
+  mode src running
+`
+
 // stopThenIncompatible stops the source, lets the guest submit a request
 // and only then checks the destination, which runs virtio-net.
 func stopThenIncompatible(onError string) string {

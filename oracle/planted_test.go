@@ -146,7 +146,20 @@ var planted = []plant{
 		want: "self-report", msg: "src.vf1 claims running although the owner set stopped"},
 	{oracle: "self-report", name: "digest moves, reads do not", ed: spec.Draft2023, scn: dropWrite, device: mutant("digest-unstable"),
 		want: "self-report", msg: "src.vf1: its context digest changed"},
+	// A digest kept from an earlier context: each quiesced epoch's reads
+	// agree with it, the first read of the next one no longer does, where
+	// every read returns the whole context.
+	{oracle: "self-report", name: "digest stale after the context changed", ed: spec.Draft2023, scn: readResumeRead, knobs: []string{"read=full"},
+		device: mutant("digest-stale"),
+		want:   "self-report", msg: "src.vf1: its context reads changed since its read in an earlier quiesced epoch but its context digest did not"},
 	{oracle: "self-report", name: "clean", ed: spec.Draft2023, scn: dropWrite},
+	{oracle: "self-report", name: "clean: a context that changed between two quiesced epochs", ed: spec.Draft2023, scn: readResumeRead,
+		knobs: []string{"read=full"}},
+	{oracle: "self-report", name: "clean: parts read in two quiesced epochs", ed: spec.Virtio14, scn: readResumeRead},
+	// Incremental reads two epochs apart say nothing of the whole context:
+	// not judged across epochs.
+	{oracle: "self-report", name: "clean: incremental reads across epochs are not compared", ed: spec.Draft2023, scn: readResumeRead,
+		device: mutant("digest-stale")},
 
 	{oracle: "no-run-before-resume", name: "destination interrupts before its stop", ed: spec.Draft2023, scn: dropWrite,
 		device: wrap(func(c member.Config, d member.Device) member.Device { return &interruptOnMSIXWrite{d, c} }),

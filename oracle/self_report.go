@@ -3,6 +3,8 @@ package oracle
 import (
 	"bytes"
 
+	"github.com/migsim/migsim/spec"
+
 	"github.com/migsim/migsim/world/observe"
 )
 
@@ -22,7 +24,9 @@ var selfReportInfo = observe.OracleInfo{
 	Doc:  "a member's account of itself agrees with the host's view: it does not claim a mode other than the one the owner set, and its context digest changes exactly when its context reads do",
 	Observes: "the mode a member reports in its status after every event, against the mode the owner last set " +
 		"(while no mode command is outstanding); the member's context digest when it answered two reads of " +
-		"one quiesced epoch, against the bytes those reads returned",
+		"one quiesced epoch, or, where every read returns the whole context (virtio-1.4, draft-2023 read=full), " +
+		"the first read of a quiesced epoch and the last of an earlier one (a stale digest), " +
+		"against the bytes those reads returned",
 }
 
 func (selfReport) Info() observe.OracleInfo { return selfReportInfo }
@@ -50,23 +54,44 @@ func (selfReport) CheckEvent(p *observe.EventPass) {
 	}
 }
 
-// CheckReceived compares the member's digest with the bytes of the reads
-// of one quiesced epoch: the bytes changed exactly when the digest did.
+// CheckReceived compares the member's digest with the bytes of its
+// quiesced reads: a read against the first read of its quiesced epoch
+// (the host's image after each), and, where every read returns the whole
+// context (virtio-1.4's DEV_PARTS_GET ALL, draft-2023 under read=full),
+// that first read against the last quiesced read of an earlier epoch: the
+// member ran or changed mode in between, and a digest kept from before a
+// change is stale. The bytes changed exactly when the digest did. A
+// draft-2023 incremental read returns what changed since the read before,
+// which two epochs apart says nothing of the whole context; the host's
+// image, merged from such reads, is no copy of it either.
 func (selfReport) CheckReceived(p *observe.ReceivedPass) {
 	r := p.Read
-	if r == nil || r.First || !r.DigestKnown || r.Err != nil {
+	if r == nil || r.Err != nil {
 		return
 	}
-	bytesChanged := !bytes.Equal(r.Image, r.EpochImage)
-	digestChanged := r.Digest != r.EpochDigest
+	switch {
+	case !r.First && r.DigestKnown:
+		digestAgrees(p, r.EpochImage, r.EpochDigest, r.Image, r.Digest, "")
+	case r.First && r.Earlier != nil && (p.Edition() == spec.Virtio14 || p.Rules().Read == spec.ReadFull):
+		digestAgrees(p, r.Earlier.Returned, r.Earlier.Digest, r.Returned, r.Digest, " since its read in an earlier quiesced epoch")
+	}
+}
+
+// digestAgrees reports a member whose context digest did not change
+// exactly when the bytes its reads returned did, from a read (before,
+// beforeDigest) to a later one (after, afterDigest); since says which
+// earlier read.
+func digestAgrees(p *observe.ReceivedPass, before []byte, beforeDigest uint64, after []byte, afterDigest uint64, since string) {
+	bytesChanged := !bytes.Equal(after, before)
+	digestChanged := afterDigest != beforeDigest
 	if bytesChanged == digestChanged {
 		return
 	}
 	name := p.Member.Name()
 	if bytesChanged {
-		p.Report([]string{p.Who, name}, "%s: its context reads changed but its context digest did not (%#x)", name, r.Digest)
+		p.Report([]string{p.Who, name}, "%s: its context reads changed%s but its context digest did not (%#x)", name, since, afterDigest)
 		return
 	}
-	p.Report([]string{p.Who, name}, "%s: its context digest changed (%#x → %#x) but its context reads did not", name,
-		r.EpochDigest, r.Digest)
+	p.Report([]string{p.Who, name}, "%s: its context digest changed%s (%#x → %#x) but its context reads did not", name, since,
+		beforeDigest, afterDigest)
 }

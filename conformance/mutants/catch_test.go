@@ -66,6 +66,7 @@ var catches = []catch{
 	{"completes-twice-after-resume", "kick-during-stop", spec.Virtio14, nil, "transparent"},
 	{"reports-active-while-stopped", "smoke-migrate", spec.Draft2023, nil, "self-report"},
 	{"digest-unstable", "smoke-migrate", spec.Draft2023, nil, "self-report"},
+	{"digest-stale", "peer-commoncfg-write-quiesced", spec.Virtio14, nil, "self-report"},
 	{"dma-rx-while-stopped", "net-rx-while-stopped", spec.Virtio14, nil, "no-dma-when-stopped"},
 	{"forgets-mac-table-on-restore", "net-mac-table-before-stop", spec.Virtio14, nil, "transparent"},
 	{"fails-flush", "inflight-descriptors-at-stop", spec.Draft2023, nil, "gave-up"},

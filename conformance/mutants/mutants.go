@@ -100,6 +100,7 @@ var all = []Mutant{
 	completesTwiceAfterResume,
 	reportsActiveWhileStopped,
 	digestUnstable,
+	digestStale,
 	dmaRxWhileStopped,
 	forgetsMACTableOnRestore,
 	renumbersNetFields,

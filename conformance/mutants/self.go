@@ -42,3 +42,27 @@ func (d *movingDigest) ContextDigest() uint64 {
 	d.n++
 	return d.Device.ContextDigest() ^ d.n
 }
+
+var digestStale = Mutant{
+	Name:     "digest-stale",
+	Doc:      "keeps the first context digest it computed and reports it ever after, so the digest stays put when its context changes",
+	Editions: bothEditions,
+	Wrap: func(_ member.Config, d member.Device) member.Device {
+		return &staleDigest{Device: d}
+	},
+}
+
+// staleDigest caches its first digest: a device that computes the digest
+// once (at its first read, say) and never again.
+type staleDigest struct {
+	member.Device
+	digest uint64
+	known  bool
+}
+
+func (d *staleDigest) ContextDigest() uint64 {
+	if !d.known {
+		d.digest, d.known = d.Device.ContextDigest(), true
+	}
+	return d.digest
+}

@@ -151,6 +151,12 @@ type ContextRead struct {
 	// (DigestKnown when both were recorded).
 	Digest, EpochDigest uint64
 	DigestKnown         bool
+	// Earlier is, for the first read of a quiesced epoch, the last
+	// complete read of an earlier quiesced epoch (nil: none, or a digest
+	// not recorded with either): the member resumed or changed mode in
+	// between, and its context may have changed, which its digest must
+	// follow across the epochs too.
+	Earlier *EarlierRead
 	// Size is what the size query sent just before reported (-1: none);
 	// SizeExact for a draft DEV_CTX_SIZE_GET (the bytes the next read
 	// returns), else an upper bound (DEV_PARTS_METADATA_GET SIZE).
@@ -176,6 +182,14 @@ type ContextRead struct {
 	FirstChunk, Chunks, Total int
 	// Err says why the result does not decode.
 	Err error
+}
+
+// EarlierRead is a complete quiesced read of an earlier epoch, as a
+// later read compares with it: what it returned and the member's digest
+// when it answered it.
+type EarlierRead struct {
+	Returned []byte
+	Digest   uint64
 }
 
 // SizeMatches reports whether the read agrees with the size reported just

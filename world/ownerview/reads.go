@@ -36,6 +36,9 @@ type ctxView struct {
 	epochFrozen bool
 	epochDigest uint64
 	epochDKnown bool
+	// last is the last complete quiesced read whose digest was recorded,
+	// of any epoch (nil: none).
+	last *EarlierRead
 	// answerDigest is the member's ContextDigest when it answered the last
 	// read (recorded in the event that completed it).
 	answerDigest uint64
@@ -143,6 +146,12 @@ func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 		v.epochImg, v.epochOf, v.epochFrozen = r.Image, t.epoch, r.Frozen
 		v.epochDigest, v.epochDKnown = r.Digest, known
 		r.First = true
+		if known && r.Err == nil {
+			r.Earlier = v.last
+		}
+	}
+	if known && r.Err == nil {
+		v.last = &EarlierRead{Returned: r.Returned, Digest: r.Digest}
 	}
 	r.EpochImage, r.EpochFrozen = v.epochImg, v.epochFrozen
 	r.EpochDigest, r.DigestKnown = v.epochDigest, known && v.epochDKnown
