@@ -81,7 +81,9 @@ and counts the runs it executes into other shards' subtrees too.
 
 Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
-written as far as it got) and prints the summary so far.
+written as far as it got; the first delivered again within 0.25 s, as GNU
+timeout and scripts that pass a terminal's Ctrl-C on deliver it, is not a
+second) and prints the summary so far.
 
 Every finding shows its requirements (broken, or involved) and its actors as replay,
 trace and report show them for that run: requirements derived from what

@@ -66,7 +66,8 @@ explorations) goes to stderr when it is a terminal (--progress), with a
 summary line at the end that counts every exploration of every row.
 
 Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
-their findings if they had one (a second Ctrl-C stops that too) and prints
+their findings if they had one (a second Ctrl-C stops that too: not the
+first delivered again within 0.25 s, as GNU timeout delivers it) and prints
 the table of the rows judged to the end, in table order, then the
 interrupted ones, marked INTERRUPTED with how far each exploration got
 ("bound 2 interrupted after N of M runs"), then the rows that never

@@ -5,15 +5,47 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // exitInterrupted is the exit status of a command stopped by SIGINT or
 // SIGTERM (128 + SIGINT, as shells report it).
 const exitInterrupted = 130
 
+// sameInterrupt is how soon after the first SIGINT or SIGTERM another
+// one is the same interrupt delivered again, not a second Ctrl-C: GNU
+// timeout (`timeout -s INT 60 migsim explore …`) signals the command and
+// then its whole process group, and a script that passes a terminal's
+// Ctrl-C on to migsim (which the terminal signalled already) does the
+// same, microseconds to milliseconds apart; a person presses Ctrl-C again
+// well after that.
+const sameInterrupt = 250 * time.Millisecond
+
+// interruptCount counts interrupts: a signal within sameInterrupt of the
+// first is that one again.
+type interruptCount struct {
+	n     int
+	first time.Time
+}
+
+// note takes a signal that arrived at now and says which interrupt it is:
+// 1 the first, 2 the second or a later one, 0 the first delivered again.
+func (c *interruptCount) note(now time.Time) int {
+	switch {
+	case c.n == 0:
+		c.n, c.first = 1, now
+	case c.n == 1 && now.Sub(c.first) < sameInterrupt:
+		return 0
+	default:
+		c.n = 2
+	}
+	return c.n
+}
+
 // interrupts returns two contexts: the first ends at the first SIGINT or
 // SIGTERM (stop exploring), the second at the next one (stop shrinking
-// too). stop releases the signals; call it before returning.
+// too), not counting the first delivered again (sameInterrupt). stop
+// releases the signals; call it before returning.
 func interrupts() (first, second context.Context, stop func()) {
 	first, cancel1 := context.WithCancel(context.Background())
 	second, cancel2 := context.WithCancel(context.Background())
@@ -21,14 +53,14 @@ func interrupts() (first, second context.Context, stop func()) {
 	done := make(chan struct{})
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		n := 0
+		var count interruptCount
 		for {
 			select {
 			case <-sigs:
-				n++
-				if n == 1 {
+				switch count.note(time.Now()) {
+				case 1:
 					cancel1()
-				} else {
+				case 2:
 					cancel2()
 				}
 			case <-done:
