@@ -58,3 +58,13 @@ func ShrinkGain(before, after Size) string {
 	}
 	return strings.Join(fewer, ", ") + " for " + strings.Join(more, " and ") + ", as " + rank
 }
+
+// Text renders the shrink as ShrinkText does, except that a shrink an
+// interrupt cut before it found a smaller schedule says that: it did not
+// look far enough to say that no smaller schedule fails the same way.
+func (r *ShrinkResult) Text() string {
+	if r.Interrupted && r.After == r.Before {
+		return fmt.Sprintf("%s -> %s: interrupted before a smaller schedule was found", r.Before, r.After)
+	}
+	return ShrinkText(r.Before, r.After)
+}

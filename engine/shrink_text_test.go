@@ -31,3 +31,25 @@ func TestShrinkText(t *testing.T) {
 		})
 	}
 }
+
+// A shrink the interrupt cut before it found anything smaller does not
+// claim that nothing smaller fails the same way: it did not look.
+func TestShrinkResultText(t *testing.T) {
+	same := Size{Steps: 166, Relevant: 166}
+	for _, tc := range []struct {
+		name string
+		sr   ShrinkResult
+		want string
+	}{
+		{"finished, nothing smaller", ShrinkResult{Before: same, After: same},
+			"166 steps, 0 preemptions -> 166 steps, 0 preemptions: no smaller schedule fails the same way"},
+		{"interrupted, nothing smaller yet", ShrinkResult{Before: same, After: same, Interrupted: true},
+			"166 steps, 0 preemptions -> 166 steps, 0 preemptions: interrupted before a smaller schedule was found"},
+		{"interrupted after a gain", ShrinkResult{Before: Size{Steps: 170, Preemptions: 2, Relevant: 170}, After: same, Interrupted: true},
+			"170 steps, 2 preemptions -> 166 steps, 0 preemptions: 2 fewer preemptions, 4 fewer relevant steps, 4 fewer steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.sr.Text())
+		})
+	}
+}

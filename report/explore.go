@@ -230,7 +230,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		if r.NotShrunk {
 			fmt.Fprintf(w, "not shrunk (--no-shrink) %s: %s, %s\n", sum.Findings[0].Finding.Oracle, sr.After, sr.SliceText())
 		} else {
-			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, engine.ShrinkText(sr.Before, sr.After),
+			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Text(),
 				plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		}
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {
@@ -243,7 +243,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 			}
 		}
 		if sr.Interrupted && !r.NotShrunk {
-			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but is not minimal")
+			fmt.Fprintln(w, "shrinking interrupted: the schedule below still fails the same way but may not be minimal")
 		}
 		if r.Explained != nil {
 			PrintWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0, errText)

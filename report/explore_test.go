@@ -49,6 +49,22 @@ func TestPrintResult_ShrunkLine(t *testing.T) {
 		"76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed), 2 of 232 steps matter\n")
 }
 
+// A shrink an interrupt cut short says so on its line, and that the
+// schedule may be larger than it must, not that nothing smaller fails.
+func TestPrintResult_ShrinkInterrupted(t *testing.T) {
+	fd := engine.Finding{Oracle: "one-running", Step: 165}
+	size := engine.Size{Steps: 166, Relevant: 166}
+	r := &Exploration{Summary: engine.Summary{Schedules: 1, Failing: 1, Findings: []engine.Report{{Finding: fd}}},
+		Shrunk: &engine.ShrinkResult{Before: size, After: size, Replays: 1, Executed: 1, Interrupted: true,
+			Result: engine.Result{Choices: make([]engine.Choice, 166)}, Slice: []int{165}}}
+	var b bytes.Buffer
+	r.PrintResult(&b, nil)
+	assert.Contains(t, b.String(), "shrunk one-running: 166 steps, 0 preemptions -> 166 steps, 0 preemptions: "+
+		"interrupted before a smaller schedule was found (1 replay, 1 executed), 1 of 166 steps matter\n")
+	assert.Contains(t, b.String(), "shrinking interrupted: the schedule below still fails the same way but may not be minimal\n")
+	assert.NotContains(t, b.String(), "no smaller schedule fails the same way")
+}
+
 // A count of distinct interleavings past the explorer's cap prints as the
 // lower bound it is, and a capped shard summary keeps saying so through
 // its file; below the cap the summary line and the file are as before

@@ -210,7 +210,7 @@ func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap func(st
 		lines = append(lines, "  requirements: "+f.ReqsText())
 	}
 	if o.Shrunk != nil {
-		lines = append(lines, wrap(fmt.Sprintf("  shrunk: %s (%s, %d executed)", engine.ShrinkText(o.Shrunk.Before, o.Shrunk.After),
+		lines = append(lines, wrap(fmt.Sprintf("  shrunk: %s (%s, %d executed)", o.Shrunk.Text(),
 			plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed)))
 	}
 	if p := replayPath(o, regressDir, reportDir); p != "" {

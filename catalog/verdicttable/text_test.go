@@ -81,3 +81,16 @@ func TestWriteText_ShrunkLine(t *testing.T) {
 	assert.Contains(t, b.String(), "\n  shrunk: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: 76 fewer preemptions for 1 more\n"+
 		"    relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed)\n")
 }
+
+// TestWriteText_ShrinkInterrupted: a row whose shrink a second Ctrl-C cut
+// before it found anything smaller says so, not that nothing smaller
+// fails the same way.
+func TestWriteText_ShrinkInterrupted(t *testing.T) {
+	size := engine.Size{Steps: 166, Relevant: 166}
+	o := catalog.Outcome{Scenario: "gen-8", Finding: &engine.Finding{Oracle: "one-running"},
+		Shrunk: &engine.ShrinkResult{Before: size, After: size, Replays: 1, Executed: 1, Interrupted: true}}
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, []catalog.Outcome{o}, t.TempDir(), ""))
+	assert.Contains(t, b.String(), "\n  shrunk: 166 steps, 0 preemptions -> 166 steps, 0 preemptions: interrupted before a smaller\n"+
+		"    schedule was found (1 replay, 1 executed)\n")
+}
