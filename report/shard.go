@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
@@ -221,6 +222,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 			// A newer version may add fields or change them: its
 			// version says what is wrong, the field does not.
 			return nil, fmt.Errorf("field format: version %d, want %d", v, ShardFileFormat)
+		}
+		if uerr := schedfile.UnknownFieldError(err, b, reflect.TypeFor[ShardFile]()); uerr != err {
+			return nil, uerr
 		}
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -385,6 +386,9 @@ func parse(b []byte) (*Schedule, error) {
 			// Another format's fields are not this one's: its version
 			// says what is wrong, the field does not.
 			return nil, formatError(*probe.Format)
+		}
+		if uerr := UnknownFieldError(err, b, reflect.TypeFor[stored]()); uerr != err {
+			return nil, uerr
 		}
 		return nil, describeJSONError(err, b)
 	}

@@ -252,7 +252,10 @@ func TestSchedule_ReadRefusesNonRegularAndLarge(t *testing.T) {
 // Parsing from bytes and validating in memory give package-prefixed errors.
 func TestSchedule_ParseAndValidate(t *testing.T) {
 	_, err := Parse([]byte(`{"format": 1, "bogus": true}`))
-	assert.EqualError(t, err, `engine: schedule: decode: json: unknown field "bogus"`)
+	assert.EqualError(t, err, `engine: schedule: unknown field "bogus" (byte offset 14)`)
+	_, err = Parse([]byte(`{"format": 4, "choices": [{"i": 0, "actor": 0, "label": "a"}, {"i": 0, "act0r": 1}]}`))
+	assert.EqualError(t, err, `engine: schedule: unknown field "act0r" (choices[1].act0r, byte offset 71)`,
+		"a key misspelt in one of thousands of choices is found by its place")
 	s := &Schedule{Format: 1, Edition: "virtio-1.4", Scenario: "x", Strategy: "dfs", TraceHash: "0000000000000000"}
 	require.NoError(t, s.Validate())
 	s.Choices = []engine.Choice{{Index: 0, Label: "a"}}
