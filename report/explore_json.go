@@ -85,10 +85,12 @@ type DocFinding struct {
 	Finding engine.Finding `json:"finding"`
 }
 
-// DocShrunk is a finding's size before and after shrinking.
+// DocShrunk is a finding's size before and after shrinking; Interrupted
+// says a second Ctrl-C cut the shrink (After may then not be minimal).
 type DocShrunk struct {
-	Before engine.Size `json:"before"`
-	After  engine.Size `json:"after"`
+	Before      engine.Size `json:"before"`
+	After       engine.Size `json:"after"`
+	Interrupted bool        `json:"interrupted,omitempty"`
 }
 
 // Doc is the report as its JSON document. The scenario, edition, knobs
@@ -126,7 +128,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 		d.Finding = &fd
 	}
 	if sr := r.Shrunk; sr != nil {
-		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After}
+		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After, Interrupted: sr.Interrupted}
 		if fd := sr.Result.Finding; fd != nil {
 			d.Finding = fd
 		}

@@ -76,6 +76,9 @@ type runExplored struct {
 type runShrunk struct {
 	Before engine.Size `json:"before"`
 	After  engine.Size `json:"after"`
+	// Interrupted: a second Ctrl-C cut the shrink (After may then not be
+	// minimal).
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // WriteJSON prints the rows and a summary as one JSON document; a row's
@@ -118,7 +121,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 			}
 		}
 		if o.Shrunk != nil {
-			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After}
+			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After, Interrupted: o.Shrunk.Interrupted}
 		}
 		if p := replayPath(o, regressDir, reportDir); p != "" {
 			r.Replay = "migsim replay " + p

@@ -126,3 +126,17 @@ func TestWriteJSON_Completeness(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteJSON_ShrinkInterrupted: a row's shrunk object says when a
+// second Ctrl-C cut the shrink (its after is then not minimal), and says
+// nothing of it otherwise.
+func TestWriteJSON_ShrinkInterrupted(t *testing.T) {
+	size := engine.Size{Steps: 166, Relevant: 166}
+	for _, cut := range []bool{false, true} {
+		o := catalog.Outcome{Scenario: "gen-8", Finding: &engine.Finding{Oracle: "one-running"},
+			Shrunk: &engine.ShrinkResult{Before: size, After: size, Interrupted: cut}}
+		doc := writeJSON(t, o)
+		require.NotNil(t, doc.Rows[0].Shrunk)
+		assert.Equal(t, cut, doc.Rows[0].Shrunk.Interrupted)
+	}
+}
