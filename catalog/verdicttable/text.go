@@ -209,9 +209,13 @@ func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap func(st
 	if len(f.Reqs) > 0 {
 		lines = append(lines, "  requirements: "+f.ReqsText())
 	}
-	if o.Shrunk != nil {
-		lines = append(lines, wrap(fmt.Sprintf("  shrunk: %s (%s, %d executed)", o.Shrunk.Text(),
-			plural.Count(o.Shrunk.Replays, "replay"), o.Shrunk.Executed)))
+	if sr := o.Shrunk; sr != nil {
+		cut := ""
+		if sr.Interrupted && sr.After != sr.Before { // else Text says it
+			cut = "; interrupted, so it may not be minimal"
+		}
+		lines = append(lines, wrap(fmt.Sprintf("  shrunk: %s (%s, %d executed%s)", sr.Text(),
+			plural.Count(sr.Replays, "replay"), sr.Executed, cut)))
 	}
 	if p := replayPath(o, regressDir, reportDir); p != "" {
 		lines = append(lines, "  replay: migsim replay "+p)

@@ -93,4 +93,10 @@ func TestWriteText_ShrinkInterrupted(t *testing.T) {
 	require.NoError(t, WriteText(&b, []catalog.Outcome{o}, t.TempDir(), ""))
 	assert.Contains(t, b.String(), "\n  shrunk: 166 steps, 0 preemptions -> 166 steps, 0 preemptions: interrupted before a smaller\n"+
 		"    schedule was found (1 replay, 1 executed)\n")
+	o.Shrunk.Before = engine.Size{Steps: 170, Preemptions: 2, Relevant: 170}
+	b.Reset()
+	require.NoError(t, WriteText(&b, []catalog.Outcome{o}, t.TempDir(), ""))
+	assert.Contains(t, b.String(), "\n  shrunk: 170 steps, 2 preemptions -> 166 steps, 0 preemptions: 2 fewer preemptions, 4 fewer\n"+
+		"    relevant steps, 4 fewer steps (1 replay, 1 executed; interrupted, so it may not be minimal)\n",
+		"a shrink cut after it gained says so too")
 }
