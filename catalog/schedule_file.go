@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,6 +67,9 @@ func scheduleAt(sc *schedfile.Schedule, path string) *schedfile.Schedule {
 // CheckOutputDir checks, before any work, that schedules can be written
 // under dir: it exists as a directory or can be created.
 func CheckOutputDir(dir string) error {
+	if dir == "" { // not ".": os.MkdirAll refuses it when the schedules are written
+		return errors.New(`empty path: want a directory ("." for the current one)`)
+	}
 	if fi, err := os.Stat(dir); err == nil {
 		if !fi.IsDir() {
 			return fmt.Errorf("%s is not a directory", dir)

@@ -42,6 +42,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"max-steps 1 is a setup error", []string{"explore", "--scenario", flrScenario, "--max-steps", "1"}, "--max-steps 1 is too small: the run without migration of test-flr-freeze (draft-2023) needs more steps"},
 		{"max-steps beyond the limit", []string{"explore", "--scenario", flrScenario, "--max-steps", "1000000000"}, "--max-steps 1000000000: want 1..10000000"},
 		{"out is a file", []string{"explore", "--scenario", flrScenario, "--out", file}, "--out: " + file + " is not a directory"},
+		{"out is empty", []string{"explore", "--scenario", flrScenario, "--out", ""}, `--out: empty path: want a directory ("." for the current one)`},
 		{"bad --set", []string{"explore", "--scenario", flrScenario, "--set", "bogus=1"}, "--set: unknown setting bogus"},
 		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: want a number 1..4294967296"},
 		{"knob typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mod=defer-flr"}, `--knob flr-vs-mod=defer-flr: unknown knob "flr-vs-mod"`},

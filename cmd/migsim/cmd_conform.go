@@ -212,7 +212,7 @@ func runConform(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return conformReplay(dev, o, stdout, stderr)
 	}
 	// Only catalog rows write counterexamples: --parts device writes none.
-	if o.parts != "device" {
+	if o.parts != "device" && o.replayDir != "" { // "": a temporary directory (conformance.ReplayDir)
 		if err := cliflag.CheckOutputDir(o.replayDir); err != nil {
 			return usageError(stderr, "conform", "--replay-dir: %v", err)
 		}

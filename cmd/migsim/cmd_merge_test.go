@@ -181,6 +181,9 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 		{"two explorations", []string{"merge", dirs[0], dirs[2]}, "not one exploration"},
 		{"empty dir", []string{"merge", t.TempDir()}, "no shard summaries"},
 		{"unknown field", []string{"merge", bad}, `unknown field "extra"`},
+		// Checked before anything is read, as any --out: "" is no directory
+		// (not "."), which only the write would have found.
+		{"empty --out", []string{"merge", "--out", "", dirs[0], dirs[1]}, `migsim merge: --out: empty path: want a directory ("." for the current one)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

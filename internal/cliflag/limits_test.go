@@ -62,6 +62,9 @@ func TestCheckOutput(t *testing.T) {
 	assert.NoError(t, CheckOutputDir(filepath.Join(dir, "a", "b")))
 	assert.ErrorContains(t, CheckOutputDir(file), "is not a directory")
 	assert.ErrorContains(t, CheckOutputDir(filepath.Join(file, "x")), "is not a directory")
+	// An empty path would pass as "." here and fail only when the results
+	// are written, after the work.
+	assert.EqualError(t, CheckOutputDir(""), EmptyOutputDir.Error())
 	assert.NoError(t, CheckOutputFile(filepath.Join(dir, "new")))
 	assert.ErrorContains(t, CheckOutputFile(dir), "is a directory (want a file)")
 	assert.ErrorContains(t, CheckOutputFile(filepath.Join(dir, "none", "x")), "directory ")

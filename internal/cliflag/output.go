@@ -9,12 +9,19 @@ import (
 	"syscall"
 )
 
+// EmptyOutputDir is the error for an output directory given as "" (--out
+// ""): no directory, which os.MkdirAll refuses when the results are written.
+var EmptyOutputDir = errors.New(`empty path: want a directory ("." for the current one)`)
+
 // CheckOutputDir checks, before any work, that dir can hold files written
 // later without creating it now: an existing directory that can be
 // written, or a path whose nearest existing ancestor is such a directory
 // (os.MkdirAll will create the rest). A file on the way (/dev/null/x) is
-// an error naming it.
+// an error naming it, and so is an empty dir (EmptyOutputDir).
 func CheckOutputDir(dir string) error {
+	if dir == "" {
+		return EmptyOutputDir
+	}
 	p := filepath.Clean(dir)
 	// at names the directory in the way: dir itself, or dir and the
 	// existing path on the way to it.
