@@ -54,7 +54,11 @@ type Exploration struct {
 	// Explained is the shrunk finding's explanation (nil when skipped or
 	// when it failed).
 	Explained *explain.Explanation `json:"explained,omitempty"`
-	Schedule  *schedfile.Schedule  `json:"schedule,omitempty"`
+	// Narrowed is the shrunk finding's causal slice narrowed by running
+	// it (explain.NarrowSlice; nil when skipped or when it failed): the
+	// steps whose recorded place the finding was seen to need.
+	Narrowed *explain.Narrowed   `json:"narrowed,omitempty"`
+	Schedule *schedfile.Schedule `json:"schedule,omitempty"`
 	// Caveat qualifies the first finding: a transparent violation of a
 	// scenario whose guest log depends on the schedule without migration
 	// too (catalog.ReferenceRace).
@@ -248,6 +252,9 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 		if r.Explained != nil {
 			PrintWhy(w, r.Explained, sr.Result.Choices, r.Schedule, 0, errText)
 		}
+		if r.Narrowed != nil {
+			PrintNarrowed(w, r.Narrowed, sr.Result.Choices, r.Schedule, 0, errText)
+		}
 	}
 	if n := sum.Schedules + sum.Pruned; n > 1 && sum.Failing >= n && !sum.Interrupted {
 		fmt.Fprintf(w, "every schedule explored failed (%d of %d): no interleaving the exploration tried avoids a finding\n", sum.Failing, n)
@@ -278,21 +285,56 @@ func PrintWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *sche
 	if len(ex.Orders) == 0 {
 		return
 	}
-	var admin func(int) string
-	var err error
-	if sc != nil {
-		admin, err = AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
-	}
+	admin, err := adminNotes(sc, maxSteps)
 	for _, o := range ex.Orders {
 		fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
 	}
-	if err != nil {
-		msg := err.Error()
-		if errText != nil {
-			msg = errText(err)
-		}
-		fmt.Fprintf(w, "    (the admin commands of these steps are not named: %s)\n", msg)
+	printAdminErr(w, err, errText)
+}
+
+// adminNotes returns the admin commands each step of sc's run completed
+// (AdminCommands), nil for no schedule.
+func adminNotes(sc *schedfile.Schedule, maxSteps int) (func(int) string, error) {
+	if sc == nil {
+		return nil, nil
 	}
+	return AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
+}
+
+// printAdminErr says why the admin commands of the steps listed are not
+// named, when adminNotes failed.
+func printAdminErr(w io.Writer, err error, errText func(error) string) {
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	if errText != nil {
+		msg = errText(err)
+	}
+	fmt.Fprintf(w, "    (the admin commands of these steps are not named: %s)\n", msg)
+}
+
+// PrintNarrowed prints a narrowed slice of the run cs (recorded in sc, when
+// not nil) as explore does: its summary (Narrowed.Text), then each step
+// left, "step I LABEL" with the admin commands it completed, when the
+// check kept the finding.
+func PrintNarrowed(w io.Writer, n *explain.Narrowed, cs []engine.Choice, sc *schedfile.Schedule, maxSteps int, errText func(error) string) {
+	fmt.Fprintf(w, "  slice: %s\n", n.Text(len(cs)))
+	if !n.Check.Kept {
+		return
+	}
+	admin, err := adminNotes(sc, maxSteps)
+	for _, i := range n.Slice {
+		if i < 0 || i >= len(cs) {
+			continue
+		}
+		note := ""
+		if admin != nil {
+			note = admin(i)
+		}
+		fmt.Fprintf(w, "    step %d %s%s\n", engine.ShownStep(i), cs[i].Label, note)
+	}
+	printAdminErr(w, err, errText)
 }
 
 // orderText renders an ordering as "step I LABEL before step J LABEL",

@@ -33,6 +33,9 @@ type ExplorationDoc struct {
 	// NotShrunk says it was kept as found (--no-shrink).
 	Shrunk    *DocShrunk `json:"shrunk,omitempty"`
 	NotShrunk bool       `json:"not_shrunk,omitempty"`
+	// Slice is the shrunk finding's causal slice narrowed by running it
+	// (the text's "slice:" line; absent with --slice-runs 0).
+	Slice *DocSlice `json:"slice,omitempty"`
 	// Expected is the "expected:" line: how the first finding, or
 	// finding nothing, stands to the scenario's expect line.
 	Expected string `json:"expected,omitempty"`
@@ -93,6 +96,27 @@ type DocShrunk struct {
 	Interrupted bool        `json:"interrupted,omitempty"`
 }
 
+// DocSlice is a narrowed causal slice (explain.Narrowed): the steps left,
+// numbered as the text numbers them, of the shrunk run's Of steps; Kept is
+// false when the footprint slice itself lost the finding when run first
+// (Steps is then that slice); Checks counts the checks run (two runs
+// each); Cut says the budget or an interrupt (Interrupted) ended the
+// narrowing before every step was tried.
+type DocSlice struct {
+	Steps       []DocSliceStep `json:"steps"`
+	Of          int            `json:"of"`
+	Kept        bool           `json:"kept"`
+	Checks      int            `json:"checks"`
+	Cut         bool           `json:"cut,omitempty"`
+	Interrupted bool           `json:"interrupted,omitempty"`
+}
+
+// DocSliceStep is one step of a narrowed slice: its number and label.
+type DocSliceStep struct {
+	Step  int    `json:"step"`
+	Label string `json:"label"`
+}
+
 // Doc is the report as its JSON document. The scenario, edition, knobs
 // and settings are the report's data (Scenario, Edition, Knobs, Settings),
 // which explore sets and shard summaries carry to merge; Target is only
@@ -131,6 +155,15 @@ func (r *Exploration) Doc() ExplorationDoc {
 		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After, Interrupted: sr.Interrupted}
 		if fd := sr.Result.Finding; fd != nil {
 			d.Finding = fd
+		}
+	}
+	if n, sr := r.Narrowed, r.Shrunk; n != nil && sr != nil {
+		cs := sr.Result.Choices
+		d.Slice = &DocSlice{Steps: []DocSliceStep{}, Of: len(cs), Kept: n.Check.Kept, Checks: n.Runs, Cut: n.Cut, Interrupted: n.Interrupted}
+		for _, i := range n.Slice {
+			if i >= 0 && i < len(cs) {
+				d.Slice.Steps = append(d.Slice.Steps, DocSliceStep{Step: engine.ShownStep(i), Label: cs[i].Label})
+			}
 		}
 	}
 	if r.Schedule != nil && r.Path != "" {

@@ -41,19 +41,21 @@ var shrinkReplaysLimit = cliflag.Int("shrink-replays", 0, maxShrinkReplays, "0 k
 // explainRunsLimit is the range of --explain-runs (explore, replay).
 var explainRunsLimit = cliflag.Int("explain-runs", 0, maxShrinkReplays, "0 skips the explanation")
 
+// sliceRunsLimit is the range of --slice-runs (explore, replay).
+var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 keeps the footprint slice")
+
 // The integer flags' limits of each command, for cliflag.CheckInts after the
 // parse and cliflag.Error when a value does not parse.
 var (
 	benchLimits   = []cliflag.IntLimit{cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules per batch")}
 	conformLimits = []cliflag.IntLimit{cliflag.Int("schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"), shrinkReplaysLimit,
 		cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"), cliflag.Int("procs", 0, maxJobs, "0 is GOMAXPROCS"), explainRunsLimit}
-	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit,
+	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit, sliceRunsLimit,
 		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"))
 	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),
 		cliflag.Int("max-vfs", 1, scenario.MaxVFs, "VFs"), cliflag.Int("max-queues", 1, scenario.MaxQueues, "queues"),
 		cliflag.Int("max-ops", 1, 64, "operations"), cliflag.Int("max-schedules", 1, 1000, "schedules")}
-	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit,
-		cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 prints the footprint slice")}
+	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit, sliceRunsLimit}
 	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
 	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),

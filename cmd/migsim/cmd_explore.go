@@ -36,7 +36,8 @@ const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v 
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
        [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
-       [--explain-runs N] [--write-run N] [--progress auto|always|never] [--format text|json]
+       [--explain-runs N] [--slice-runs N] [--write-run N] [--progress auto|always|never]
+       [--format text|json]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -48,7 +49,11 @@ early and as late as it can (the others in their recorded order as far as
 the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes (--explain-runs bounds the
-runs; 0 skips the explanation). --no-shrink keeps the first finding as
+runs; 0 skips the explanation). Its causal slice is then narrowed by
+running it: every step whose place the finding was not seen to need is
+held back, and the steps left print as "slice: N of M steps placed" with
+their labels, as replay --slice prints them (--slice-runs bounds the
+checks, two runs each; 0 keeps the footprint slice alone). --no-shrink keeps the first finding as
 found (its schedule, size and causal slice; the explanation still runs):
 for long schedules whose shrinking costs more than reading them. Its schedule is written under DIR and the
 command that replays it is printed. Strategy, schedules, seed, bound and
@@ -143,8 +148,11 @@ type exploreRun struct {
 	noShrink bool
 	// explainRuns bounds the explanation of the shrunk finding (0: none).
 	explainRuns int
-	out         string
-	progress    *progress.Lines
+	// sliceRuns bounds the checks that narrow the shrunk finding's causal
+	// slice (0: the footprint slice alone).
+	sliceRuns int
+	out       string
+	progress  *progress.Lines
 	// quiet is --progress never: not even the line that says a finding
 	// came (exploring goes on).
 	quiet bool
@@ -176,6 +184,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink the first finding (0: 5000)")
 	noShrink := fs.Bool("no-shrink", false, "keep the first finding as found: write its schedule without shrinking it")
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs that explain the shrunk finding (0: no explanation)")
+	sliceRuns := fs.Int("slice-runs", explain.DefaultNarrowRuns, "bound the checks that narrow the shrunk finding's causal slice (0: the footprint slice alone)")
 	out := fs.String("out", ".", "directory for the shrunk schedule file (and a shard's summary)")
 	progressMode := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	format := fs.String("format", "text", "output format: text or json (one document)")
@@ -269,7 +278,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: *sliceRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -396,6 +405,14 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 					fmt.Fprintf(stderr, "migsim explore: explaining the shrunk finding: %v\n", err)
 				} else {
 					rep.Explained = &ex
+				}
+			}
+			if run.sliceRuns > 0 && shrinkCtx.Err() == nil {
+				n, err := explain.NarrowSliceContext(shrinkCtx, f, first.Seed, sr.Result, sr.Slice, t.MaxSteps, run.sliceRuns)
+				if err != nil {
+					fmt.Fprintf(stderr, "migsim explore: narrowing the shrunk finding's slice: %v\n", err)
+				} else {
+					rep.Narrowed = &n
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,6 +74,7 @@ func TestNarrowSlice_LostUpdate(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.slice, n.Slice)
 			assert.Equal(t, tc.cut, n.Cut)
+			assert.False(t, n.Interrupted)
 			assert.True(t, n.Check.Kept)
 			// The narrowed slice passes the check on its own.
 			c, err := CheckSlice(f, 1, res, n.Slice, 0)
@@ -80,6 +82,29 @@ func TestNarrowSlice_LostUpdate(t *testing.T) {
 			assert.Equal(t, n.Check, c)
 		})
 	}
+}
+
+// A context that is done stops the narrowing after the slice's own check:
+// the slice is the footprint slice, which that check kept, with Cut and
+// Interrupted set; the same narrowing with a live context drops steps.
+func TestNarrowSliceContext_Interrupted(t *testing.T) {
+	f, res := lostUpdateRun(t)
+	slice := engine.CausalSlice(res)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n, err := NarrowSliceContext(ctx, f, 1, res, slice, 0, 0)
+	require.NoError(t, err)
+	assert.Equal(t, slice, n.Slice)
+	assert.True(t, n.Check.Kept)
+	assert.True(t, n.Cut)
+	assert.True(t, n.Interrupted)
+	assert.Equal(t, 1, n.Runs, "the slice's own check only")
+	assert.Contains(t, n.Text(len(res.Choices)), "(1 check, interrupted before every step was tried)")
+
+	live, err := NarrowSliceContext(context.Background(), f, 1, res, slice, 0, 0)
+	require.NoError(t, err)
+	assert.Less(t, len(live.Slice), len(slice))
+	assert.False(t, live.Interrupted)
 }
 
 func TestNarrowed_Text(t *testing.T) {

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -25,6 +26,9 @@ type Narrowed struct {
 	// tried.
 	Runs int  `json:"runs"`
 	Cut  bool `json:"cut,omitempty"`
+	// Interrupted is set when the context ended the narrowing (Cut is set
+	// too): the slice so far passed its check, later drops were not tried.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // NarrowSlice narrows a causal slice (engine.CausalSlice) of the failing
@@ -43,6 +47,13 @@ type Narrowed struct {
 // set. The slice must pass CheckSlice itself, else it is returned as is
 // with that check.
 func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps, maxRuns int) (Narrowed, error) {
+	return NarrowSliceContext(context.Background(), f, seed, res, slice, maxSteps, maxRuns)
+}
+
+// NarrowSliceContext is NarrowSlice stopped by ctx: once ctx is done it
+// tries no more drops and returns the slice narrowed so far with Cut and
+// Interrupted set (every drop it kept was checked).
+func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps, maxRuns int) (Narrowed, error) {
 	if maxRuns <= 0 {
 		maxRuns = DefaultNarrowRuns
 	}
@@ -73,6 +84,10 @@ func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, 
 		}
 		if out.Runs >= maxRuns {
 			out.Cut = true
+			return false, nil
+		}
+		if ctx.Err() != nil {
+			out.Cut, out.Interrupted = true, true
 			return false, nil
 		}
 		out.Runs++
@@ -120,7 +135,10 @@ func (n *Narrowed) Text(steps int) string {
 			len(n.Slice), steps, n.Check.Lost, orNone(n.Check.Oracle))
 	}
 	cut := ""
-	if n.Cut {
+	switch {
+	case n.Interrupted:
+		cut = ", interrupted before every step was tried"
+	case n.Cut:
 		cut = ", budget spent before every step was tried"
 	}
 	what := fmt.Sprintf("%d of %d steps placed", len(n.Slice), steps)
