@@ -88,7 +88,9 @@ Ctrl-C (SIGINT, SIGTERM) stops the exploration, shrinks and writes the first
 finding found so far (a second Ctrl-C stops shrinking: the schedule is then
 written as far as it got; the first delivered again within 0.25 s, as GNU
 timeout and scripts that pass a terminal's Ctrl-C on deliver it, is not a
-second) and prints the summary so far.
+second) and prints the summary so far. Once the exploration has ended, the
+first Ctrl-C stops the shrinking, explanation and slice at once (stderr
+says so). Either way the exit status is 130.
 
 Every finding shows its requirements (broken, or involved) and its actors as replay,
 trace and report show them for that run: requirements derived from what
@@ -319,7 +321,7 @@ func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
 	gcpolicy.Apply()
-	ctx, shrinkCtx, stop := interrupts()
+	ctx, shrinkCtx, explored, stop := phasedInterrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
@@ -361,6 +363,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return exitFinding
 	}
+	explored(sum.Interrupted) // a Ctrl-C from here on stops shrinking and explaining at once
 	if err := t.AnnotateReports(b.Strategy, b.Seed, sum.Findings); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: requirements and actors of the findings: %s\n", userError(err))
 	}
@@ -466,6 +469,16 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	printResult(stdout, &rep, run.json)
 	if sum.Interrupted {
+		return exitInterrupted
+	}
+	if shrinkCtx.Err() != nil {
+		// Interrupted after the exploration ended: what the shrink,
+		// explanation or slice reached is written and says it was cut.
+		msg := "interrupted after the exploration ended"
+		if rep.Shrunk != nil {
+			msg += ": the finding's schedule is written as far as shrinking got"
+		}
+		fmt.Fprintf(stderr, "migsim explore: %s\n", msg)
 		return exitInterrupted
 	}
 	if n := run.writeRun; n >= 0 {

@@ -271,3 +271,25 @@ func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 	assert.Regexp(t, `^NOT-RUN +1 +test-flr-freeze +virtio-1.4 +defaults +error vf-reset +none `, rows[2])
 	assert.Contains(t, string(text), "3 rows: 0 match, 0 mismatch, 1 interrupted, 2 not run;")
 }
+
+// One Ctrl-C after the exploration ended, while the finding is shrunk,
+// explained and sliced, stops that at once (no second Ctrl-C needed):
+// the schedule is written as far as it got, stderr says the interrupt
+// came after the exploration, and the exit status is 130.
+func TestExplore_SIGINTAfterTheExplorationStopsShrinking(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := startUntil(t, "; shrinking it", os.Interrupt,
+		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+		"--strategy", "pct", "--schedules", "50", "--seed", "1", "--jobs", "1", "--out", dir,
+		"--explain-runs", "1000000", "--slice-runs", "100000", "--progress", "always")
+	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	assert.NotContains(t, out, "interrupted: the summary covers only the ", "the exploration itself ran to its end")
+	assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
+	assert.Regexp(t, `(?m)interrupted`, out, "the shrink, explanation or slice says it was cut")
+	assert.Contains(t, stderr, "migsim explore: interrupted after the exploration ended: the finding's schedule is written as far as shrinking got\n")
+	path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	require.NotNil(t, sc.Finding)
+	assert.Equal(t, "frozen-context", sc.Finding.Oracle)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -47,10 +48,23 @@ func (c *interruptCount) note(now time.Time) int {
 // too), not counting the first delivered again (sameInterrupt). stop
 // releases the signals; call it before returning.
 func interrupts() (first, second context.Context, stop func()) {
+	first, second, _, stop = phasedInterrupts()
+	return first, second, stop
+}
+
+// phasedInterrupts is interrupts with a call, explored, that says the
+// exploration is over: from then on the first interrupt ends both
+// contexts, since there is nothing left for it to stop but the shrinking
+// and explaining that follow (a Ctrl-C while they run must not wait for a
+// second one). explored(interrupted) is told whether the exploration
+// stopped for the first interrupt; when it did not, a first interrupt that
+// came as the exploration ended ends the second context too.
+func phasedInterrupts() (first, second context.Context, explored func(interrupted bool), stop func()) {
 	first, cancel1 := context.WithCancel(context.Background())
 	second, cancel2 := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	done := make(chan struct{})
+	var over atomic.Bool
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		var count interruptCount
@@ -60,6 +74,9 @@ func interrupts() (first, second context.Context, stop func()) {
 				switch count.note(time.Now()) {
 				case 1:
 					cancel1()
+					if over.Load() {
+						cancel2()
+					}
 				case 2:
 					cancel2()
 				}
@@ -68,7 +85,13 @@ func interrupts() (first, second context.Context, stop func()) {
 			}
 		}
 	}()
-	return first, second, func() {
+	explored = func(interrupted bool) {
+		over.Store(true)
+		if !interrupted && first.Err() != nil {
+			cancel2()
+		}
+	}
+	return first, second, explored, func() {
 		signal.Stop(sigs)
 		close(done)
 		cancel1()

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A signal that repeats the first within sameInterrupt (GNU timeout
@@ -31,6 +34,44 @@ func TestInterruptCount(t *testing.T) {
 				got = append(got, c.note(start.Add(d)))
 			}
 			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// After explored, the first interrupt stops shrinking too; before it, it
+// stops exploring only, unless the exploration ran to its end anyway (the
+// signal came as it ended), which explored(false) makes stop shrinking.
+func TestPhasedInterrupts(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		signalFirst   bool // the signal comes before explored is called
+		interrupted   bool // what explored is told
+		secondStopped bool
+	}{
+		{name: "signal after the exploration", secondStopped: true},
+		{name: "signal as the exploration ended", signalFirst: true, secondStopped: true},
+		{name: "signal that stopped the exploration", signalFirst: true, interrupted: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first, second, explored, stop := phasedInterrupts()
+			defer stop()
+			if !tc.signalFirst {
+				explored(tc.interrupted)
+			}
+			require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+			<-first.Done()
+			if tc.signalFirst {
+				explored(tc.interrupted)
+			}
+			if tc.secondStopped {
+				select {
+				case <-second.Done():
+				case <-time.After(time.Minute): // a guard against hanging, not a timing
+					t.Fatal("the interrupt did not stop the shrinking")
+				}
+			} else {
+				assert.NoError(t, second.Err(), "the first interrupt stopped the exploration; the shrink goes on")
+			}
 		})
 	}
 }
