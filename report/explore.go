@@ -202,8 +202,12 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 			plural.Count(sum.Executed, "run"), plural.Count(sum.Memo.Hits, "memo hit"))
 		return
 	}
-	fmt.Fprintf(w, "throughput: %.0f schedules/s, %s executed (%.0f/s, %s), %.0f ns/decision\n",
-		sum.SchedulesPerSecond(), plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
+	rate := "schedules/s"
+	if sum.Pruned > 0 { // SchedulesPerSecond counts the pruned runs, which are not schedules
+		rate = "runs/s, complete and pruned"
+	}
+	fmt.Fprintf(w, "throughput: %.0f %s, %s executed (%.0f/s, %s), %.0f ns/decision\n",
+		sum.SchedulesPerSecond(), rate, plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
 }
 
 // PrintResult prints the findings, the shrunk first finding and where its

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,6 +58,28 @@ func TestExploration_NarrowedSlice(t *testing.T) {
 			js, err := json.Marshal(d)
 			require.NoError(t, err)
 			assert.Equal(t, tc.doc != nil, bytes.Contains(js, []byte(`"slice":{"steps":[`)), string(js))
+		})
+	}
+}
+
+// The throughput line calls its rate schedules/s only when every run it
+// counts is a schedule: a dfs search's pruned runs are not.
+func TestPrintSummary_ThroughputWords(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sum  engine.Summary
+		want string
+	}{
+		{"random", engine.Summary{Strategy: engine.StrategyRandom, Schedules: 10, Executed: 10, Decisions: 100, Elapsed: time.Second},
+			"throughput: 10 schedules/s, 10 runs executed (10/s, 0 memo hits), "},
+		{"dfs with pruned runs", engine.Summary{Strategy: engine.StrategyDFS, Schedules: 3, Pruned: 7, Executed: 10, Decisions: 100, Elapsed: time.Second},
+			"throughput: 10 runs/s, complete and pruned, 10 runs executed (10/s, 0 memo hits), "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Exploration{Strategy: tc.sum.Strategy, Summary: tc.sum}
+			var b bytes.Buffer
+			r.PrintSummary(&b)
+			assert.Contains(t, b.String(), tc.want)
 		})
 	}
 }

@@ -304,7 +304,33 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 	if err := checkExplained(r); err != nil {
 		return nil, err
 	}
+	if err := checkNarrowed(r); err != nil {
+		return nil, err
+	}
 	return &sf, nil
+}
+
+// checkNarrowed checks a shard's narrowed slice against its shrunk run:
+// the steps are of that run, ascending, each once, and the counts are not
+// negative.
+func checkNarrowed(r *Exploration) error {
+	n := r.Narrowed
+	if n == nil {
+		return nil
+	}
+	if r.Shrunk == nil {
+		return errors.New("field report.narrowed: a narrowed slice without a shrunk finding")
+	}
+	if n.Runs < 0 || n.Check.Pulled < 0 || n.Check.Unrecorded < 0 {
+		return fmt.Errorf("field report.narrowed: counts runs %d, pulled %d, unrecorded %d: negative", n.Runs, n.Check.Pulled, n.Check.Unrecorded)
+	}
+	steps := len(r.Shrunk.Result.Choices)
+	for i, x := range n.Slice {
+		if x < 0 || x >= steps || (i > 0 && x <= n.Slice[i-1]) {
+			return fmt.Errorf("field report.narrowed.slice[%d]: step %d in a run of %d steps, after %v", i, x, steps, n.Slice[:i])
+		}
+	}
+	return nil
 }
 
 // checkScheduleSum checks the embedded schedule's own checksum (format 2
@@ -632,7 +658,7 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Caveat
+		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Narrowed, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Narrowed, sf.Report.Caveat
 		if s := sf.Report.Schedule; s != nil {
 			// The shard numbered a dfs run within its own subtrees; one
 			// process numbers it across all of them, as the merge does

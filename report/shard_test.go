@@ -322,3 +322,32 @@ func TestShardNames(t *testing.T) {
 	_, err = ShardSummaries([]string{"testdata/fuzz"})
 	assert.EqualError(t, err, "testdata/fuzz: no shard summaries (*.summary.json)")
 }
+
+// A narrowed slice must fit the shrunk run it narrows: merge prints its
+// steps by index.
+func TestShardFile_NarrowedFitsTheRun(t *testing.T) {
+	shrunk := &engine.ShrinkResult{Result: engine.Result{Choices: make([]engine.Choice, 3)}}
+	for _, tc := range []struct {
+		name string
+		n    *explain.Narrowed
+		sr   *engine.ShrinkResult
+		want string
+	}{
+		{"fits", &explain.Narrowed{Slice: []int{0, 2}, Check: explain.SliceCheck{Kept: true}, Runs: 3}, shrunk, ""},
+		{"none", nil, nil, ""},
+		{"without a shrunk finding", &explain.Narrowed{Slice: []int{0}}, nil, "field report.narrowed: a narrowed slice without a shrunk finding"},
+		{"step beyond the run", &explain.Narrowed{Slice: []int{0, 3}}, shrunk, "field report.narrowed.slice[1]: step 3 in a run of 3 steps"},
+		{"not ascending", &explain.Narrowed{Slice: []int{2, 1}}, shrunk, "field report.narrowed.slice[1]: step 1"},
+		{"twice", &explain.Narrowed{Slice: []int{1, 1}}, shrunk, "field report.narrowed.slice[1]: step 1"},
+		{"negative step", &explain.Narrowed{Slice: []int{-1}}, shrunk, "field report.narrowed.slice[0]: step -1"},
+		{"negative count", &explain.Narrowed{Slice: []int{1}, Runs: -2}, shrunk, "field report.narrowed: counts runs -2"},
+	} {
+		err := checkNarrowed(&Exploration{Shrunk: tc.sr, Narrowed: tc.n})
+		if tc.want == "" {
+			assert.NoError(t, err, tc.name)
+			continue
+		}
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}

@@ -59,12 +59,21 @@ type exploreDoc struct {
 			Steps int `json:"steps"`
 		} `json:"after"`
 	} `json:"shrunk"`
-	NotShrunk bool   `json:"not_shrunk"`
-	Expected  string `json:"expected"`
-	Caveat    string `json:"caveat"`
-	Schedule  string `json:"schedule"`
-	Replay    string `json:"replay"`
-	Merged    int    `json:"merged"`
+	NotShrunk bool `json:"not_shrunk"`
+	Slice     *struct {
+		Steps []struct {
+			Step  int    `json:"step"`
+			Label string `json:"label"`
+		} `json:"steps"`
+		Of     int  `json:"of"`
+		Kept   bool `json:"kept"`
+		Checks int  `json:"checks"`
+	} `json:"slice"`
+	Expected string `json:"expected"`
+	Caveat   string `json:"caveat"`
+	Schedule string `json:"schedule"`
+	Replay   string `json:"replay"`
+	Merged   int    `json:"merged"`
 }
 
 // decodeExploreDoc decodes stdout as exactly one exploreDoc.
@@ -78,7 +87,7 @@ func decodeExploreDoc(t *testing.T, out string) exploreDoc {
 	var top map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &top))
 	known := map[string]bool{"scenario": true, "edition": true, "knobs": true, "settings": true, "target": true, "budget": true,
-		"explored": true, "findings": true, "finding": true, "shrunk": true, "not_shrunk": true, "expected": true, "caveat": true,
+		"explored": true, "findings": true, "finding": true, "shrunk": true, "not_shrunk": true, "slice": true, "expected": true, "caveat": true,
 		"schedule": true, "replay": true, "merged": true}
 	for k := range top {
 		assert.True(t, known[k], "field %q", k)
@@ -179,6 +188,13 @@ func TestExploreJSON_MatchesTheText(t *testing.T) {
 			assert.Contains(t, text, fmt.Sprintf("  impact: %s (", d.Finding.Impact))
 			assert.Regexp(t, fmt.Sprintf(`(?m)^shrunk %s: %d → %d steps|^shrunk %s: .*%d steps`, d.Finding.Oracle, d.Shrunk.Before.Steps, d.Shrunk.After.Steps,
 				d.Finding.Oracle, d.Shrunk.After.Steps), text)
+			require.NotNil(t, d.Slice, "the narrowed slice")
+			assert.True(t, d.Slice.Kept)
+			assert.Contains(t, text, fmt.Sprintf("  slice: %d of %d steps placed", len(d.Slice.Steps), d.Slice.Of))
+			assert.Contains(t, text, fmt.Sprintf("(%d checks)", d.Slice.Checks))
+			for _, st := range d.Slice.Steps {
+				assert.Regexp(t, fmt.Sprintf(`(?m)^    step %d %s( \(.*\))?$`, st.Step, regexp.QuoteMeta(st.Label)), text)
+			}
 			textSchedule := regexp.MustCompile(`(?m)^schedule: (\S+) \(trace hash`).FindStringSubmatch(text)
 			require.NotNil(t, textSchedule, text)
 			assert.Equal(t, filepath.Join(outJSON, filepath.Base(textSchedule[1])), d.Schedule, "the same file name, under its --out")
