@@ -211,7 +211,10 @@ func (s *Shape) build(k Key) engine.Footprint {
 // queue and the blame.
 func (s *Shape) member(b *builder, h, vf int, bits uint8) {
 	inVM := InSorted(s.VMVFs, vf)
-	b.read(ResHost(ClassGroup, h), ResHost(ClassFailed, h))
+	// The event oracles judge what the event did (its memory accesses, its
+	// interrupts, the mode the member reports) against what the host knows
+	// of the member (ClassTruth): whether the owner stopped or resumed it.
+	b.read(ResHost(ClassGroup, h), ResHost(ClassFailed, h), ResHost(ClassTruth, h))
 	b.write(ResFunc(h, owner.Target(vf)), ResMem(h, !inVM))
 	if inVM {
 		b.read(ResVM) // where its interrupts go

@@ -62,17 +62,24 @@ func TestFootprintIndependence(t *testing.T) {
 // TestFootprintRollback: under on-error=rollback a hypervisor step may
 // move the VM back to the source, so it writes the VM's host, but only
 // while the VM runs elsewhere: on the source that move changes nothing.
+// A vCPU step that is no device access reads where the VM runs and
+// nothing else a hypervisor step writes. (A member's event reads where
+// its interrupts go too, but it also reads the host's record, which every
+// hypervisor step writes: TestFootprintTruth.)
 func TestFootprintRollback(t *testing.T) {
 	for _, rollback := range []bool{false, true} {
 		s := &Shape{VMVFs: []int{1}, GuestVFs: []int{1}, LoadVFs: []int{1}, Rollback: rollback}
 		h := s.Hash()
 		onSource := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1, VMHost: 0})
 		moved := s.Footprint(h, Key{Kind: KindHV, Sub: HVPlain, NH: 2, H: 1, VMHost: 1})
+		vcpu := s.Footprint(h, Key{Kind: KindGuest, Sub: GuestPlain, H: 0, A: 0})
 		member := s.Footprint(h, Key{Kind: KindVF, H: 0, A: 1, Bits: VFStep})
+		assert.True(t, HasResource(vcpu.Reads(), ResVM), "the VM's memory is where the VM runs")
+		assert.True(t, HasResource(member.Reads(), ResVM), "the member's interrupts go where the VM runs")
 		assert.False(t, HasResource(onSource.Writes(), ResVM), "rollback=%v", rollback)
 		assert.Equal(t, rollback, HasResource(moved.Writes(), ResVM), "rollback=%v", rollback)
-		assert.Equal(t, rollback, moved.Conflicts(member), "rollback=%v: the member reads where its interrupts go", rollback)
-		assert.False(t, onSource.Conflicts(member), "rollback=%v", rollback)
+		assert.Equal(t, rollback, moved.Conflicts(vcpu), "rollback=%v: the vCPU reads where the VM runs", rollback)
+		assert.False(t, onSource.Conflicts(vcpu), "rollback=%v", rollback)
 	}
 }
 
@@ -96,6 +103,19 @@ func TestFootprintTruth(t *testing.T) {
 	assert.False(t, plain.Conflicts(other), "two vCPUs' accesses only read the record")
 	assert.False(t, plain.Conflicts(flrOnDst), "another host's record")
 	assert.True(t, observed.Conflicts(hv))
+	// The event oracles judge a member's event (its memory accesses, its
+	// interrupts, the mode it reports) against the record: every member
+	// event reads it, whatever its bits, and conflicts with every
+	// hypervisor step, but not with another member's event.
+	for _, bits := range []uint8{0, VFStep, VFStep | VFMode, VFHeld} {
+		ev := s.Footprint(h, Key{Kind: KindVF, H: 1, A: 2, Bits: bits})
+		assert.True(t, HasResource(ev.Reads(), ResHost(ClassTruth, 1)), "bits %#x: a member event reads its host's record", bits)
+		assert.True(t, ev.Conflicts(hv), "bits %#x", bits)
+	}
+	assert.False(t, s.Footprint(h, Key{Kind: KindVF, H: 1, A: 2}).Conflicts(s.Footprint(h, Key{Kind: KindVF, H: 1, A: 1})),
+		"two members' accesses only read the record")
+	assert.True(t, HasResource(s.Footprint(h, Key{Kind: KindPeer, Sub: PeerTLP, NH: 2, H: 0, A: 1}).Reads(), ResHost(ClassTruth, 0)),
+		"a peer's access to a member is judged as the member's event")
 	assert.True(t, HasResource(observed.Writes(), ResHost(ClassTruth, 0)))
 	assert.True(t, HasResource(s.Footprint(h, Key{Kind: KindPF, H: 1}).Writes(), ResHost(ClassTruth, 1)), "a PF event may make the host forget its members")
 	assert.Equal(t, "host 1's record of its members", ResourceName(ResHost(ClassTruth, 1)))

@@ -66,7 +66,10 @@ const (
 	// ClassTruth (host): what the host knows of its members
 	// (ownerview.Record): the owner driver's commands and completions, and
 	// the FLRs and resets it saw start and end. A vCPU's access reads it
-	// (whether the hypervisor froze or stopped the member it reaches).
+	// (whether the hypervisor froze or stopped the member it reaches), and
+	// so does every member event: the event oracles judge what it did
+	// (memory accesses, interrupts, the mode it reports) by whether the
+	// owner stopped or resumed the member.
 	ClassTruth
 )
 
