@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/por"
 )
 
 // lateDMA is a planted member bug: it holds its reply to the command that
@@ -129,6 +130,58 @@ func TestFootprints_OracleReadsOfTheRecord(t *testing.T) {
 				}
 				assert.Equal(t, want, got, "%s bound %d: %s (%d runs) finds what exploring without a reduction finds", ed, bound, r.name, sum.Schedules)
 			}
+		}
+	}
+}
+
+// recordUnread is a world whose member steps leave the host's record of
+// its members out of their footprints, as they once did.
+type recordUnread struct{ *World }
+
+func (w recordUnread) Enabled(buf []engine.Step) []engine.Step {
+	out := w.World.Enabled(buf)
+	for i := range out {
+		out[i].Footprint = w.StepFootprint(out[i])
+	}
+	return out
+}
+
+func (w recordUnread) StepFootprint(s engine.Step) engine.Footprint {
+	fp := w.World.StepFootprint(s)
+	if s.ID < len(w.actors) || !w.lanesIdle() {
+		return fp // an actor's step, or every step while a write is in flight
+	}
+	reads := slices.DeleteFunc(slices.Clone(fp.Reads()), func(r engine.Resource) bool {
+		class, _, _ := por.Split(r)
+		return class == por.ClassTruth
+	})
+	return engine.NewFootprint(reads, fp.Writes())
+}
+
+// TestFootprintGuard_OracleReadsOfTheRecord: an event oracle's read of the
+// host's record during a step (observe.World.OwnerView) is a read the
+// step's footprint must declare; the guard stops a member step whose
+// footprint leaves it out. The world without the plant finds nothing.
+func TestFootprintGuard_OracleReadsOfTheRecord(t *testing.T) {
+	for _, ed := range []spec.Edition{spec.Draft2023, spec.Virtio14} {
+		f := lateDMAWorlds(t, ed, false)
+		for _, planted := range []bool{false, true} {
+			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
+				sys, err := f(st)
+				if planted && err == nil {
+					return recordUnread{sys.(*World)}, nil
+				}
+				return sys, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200_000})
+			require.NoError(t, err)
+			if !planted {
+				assert.Nil(t, res.Finding, "%s", ed)
+				continue
+			}
+			require.NotNil(t, res.Finding, "%s: planted", ed)
+			assert.Equal(t, engine.OraclePanic, res.Finding.Oracle, res.Finding.Message)
+			assert.Contains(t, res.Finding.Message, `footprint of "src.vf1:`)
+			assert.Contains(t, res.Finding.Message, "does not declare the read of host 0's record of its members")
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/por"
 )
 
 // observeWorld is the world as the oracles' passes read it
@@ -43,8 +44,11 @@ func (s observeWorld) Member(host string, vf int) (member.Device, bool) {
 	return nil, false
 }
 
+// OwnerView reads the host's record of its members: the guard checks that
+// the running step declared reading it (every member event does).
 func (s observeWorld) OwnerView(host string, vf int) OwnerView {
 	if h := s.w.hostNamed(host); h != nil {
+		s.w.touchR(por.ResHost(por.ClassTruth, h.idx))
 		return s.w.ownerView(h, vf)
 	}
 	return OwnerView{}
