@@ -4,17 +4,21 @@ import "strings"
 
 // Suggest returns the option nearest to got when it is a near miss (a
 // typo: at most one edit per four characters, at least one), else "".
-// Comparison ignores case.
+// Comparison ignores case. Of options equally near, the one that shares
+// the longest prefix with got wins ("of" is "off" cut short more likely
+// than "on" mistyped), then the first listed.
 func Suggest(got string, options []string) string {
-	best, bestD := "", -1
+	best, bestD, bestP := "", -1, 0
 	g := strings.ToLower(got)
 	for _, o := range options {
-		d := editDistance(g, strings.ToLower(o))
+		lo := strings.ToLower(o)
+		d := editDistance(g, lo)
 		if d == 0 {
 			continue
 		}
-		if bestD < 0 || d < bestD {
-			best, bestD = o, d
+		p := commonPrefix(g, lo)
+		if bestD < 0 || d < bestD || (d == bestD && p > bestP) {
+			best, bestD, bestP = o, d, p
 		}
 	}
 	limit := max(1, len(got)/4)
@@ -22,6 +26,16 @@ func Suggest(got string, options []string) string {
 		return ""
 	}
 	return best
+}
+
+// commonPrefix is the length in bytes of the longest common prefix of a
+// and b.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // didYouMean renders a suggestion as "; did you mean X?", or "".

@@ -1,0 +1,28 @@
+package scenario
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// Suggest names the nearest option for a typo, nothing for a word too far
+// from every option, and of equally near options the one that shares the
+// longest prefix with the word, then the first listed.
+func TestSuggest(t *testing.T) {
+	for _, tc := range []struct {
+		got     string
+		options []string
+		want    string
+	}{
+		{"of", []string{"on", "off"}, "off"},   // a cut-short "off", not a mistyped "on"
+		{"onn", []string{"on", "off"}, "on"},   // nearer
+		{"pct", []string{"pct", "random"}, ""}, // an exact match needs no suggestion
+		{"randon", []string{"pct", "random"}, "random"},
+		{"xyz", []string{"on", "off"}, ""},           // too far
+		{"Fals", []string{"true", "false"}, "false"}, // case ignored
+		{"ab", []string{"ac", "ad"}, "ac"},           // a tie with equal prefixes: the first listed
+	} {
+		assert.Equal(t, tc.want, Suggest(tc.got, tc.options), "%q among %v", tc.got, tc.options)
+	}
+}
