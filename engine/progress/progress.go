@@ -30,6 +30,10 @@ type Snapshot struct {
 	Elapsed time.Duration
 	// Final is set on the last call.
 	Final bool
+	// Strategy names the exploration's strategy (random, pct, dfs), so
+	// that a command running several explorations of one target can say
+	// which one a line counts.
+	Strategy string
 }
 
 // Rate returns schedules per second.

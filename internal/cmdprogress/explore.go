@@ -20,9 +20,13 @@ func Explore(w *progress.Lines, quiet, noShrink bool, stderr io.Writer) func(eng
 		if w != nil {
 			msg := "explore: %d/%d schedules (%d executed), %.0f/s, %s, %s"
 			args := []any{p.Done, p.Total, p.Executed, p.Rate(), p.DistinctText(), plural.Count(p.Findings, "finding")}
-			if p.Final {
+			switch {
+			case p.Final:
 				w.Final(msg, args...)
-			} else {
+			case p.Done < p.Total:
+				// The update that completes the budget is left to the
+				// final line, which always follows: one per line
+				// (--progress always) it would print the counts twice.
 				w.Status(msg, args...)
 			}
 		}

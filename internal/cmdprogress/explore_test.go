@@ -1,11 +1,15 @@
 package cmdprogress
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/progress"
 )
 
 // TestFindingLine: the line that says a finding came counts the schedules
@@ -36,4 +40,26 @@ func TestFindingLine(t *testing.T) {
 			assert.Equal(t, c.want, FindingLine(c.p, c.noShrink))
 		})
 	}
+}
+
+// One line per update (--progress always), the update that completes the
+// budget is left to the final line that follows it, so the last counts
+// print once; updates before it print as they come.
+func TestExploreProgress_FinalCountsOnce(t *testing.T) {
+	var b, stderr bytes.Buffer
+	w, err := progress.ForMode("always", &b)
+	require.NoError(t, err)
+	cb := Explore(w, true, false, &stderr)
+	for _, p := range []engine.Progress{
+		{Done: 10, Total: 50, Executed: 10},
+		{Done: 50, Total: 50, Executed: 49},
+		{Done: 50, Total: 50, Executed: 49, Final: true},
+	} {
+		cb(p)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, 2, b.String())
+	assert.True(t, strings.HasPrefix(lines[0], "explore: 10/50 schedules (10 executed)"), lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "explore: 50/50 schedules (49 executed)"), lines[1])
+	assert.Empty(t, stderr.String())
 }

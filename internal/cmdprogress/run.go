@@ -69,8 +69,16 @@ func (p *Run) Explore(row int, e engine.Progress) {
 		return
 	}
 	p.shown[row] = e
-	p.w.Status("run: row %s: %d/%d schedules (%d executed), %.0f/s, %s, %s",
-		p.names[row], e.Done, e.Total, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
+	what := "schedules"
+	if e.Strategy == string(engine.StrategyDFS) {
+		what = "runs" // a dfs budget counts runs, pruned ones too
+	}
+	strategy := ""
+	if e.Strategy != "" {
+		strategy = e.Strategy + " "
+	}
+	p.w.Status("run: row %s: %s%d/%d %s (%d executed), %.0f/s, %s, %s",
+		p.names[row], strategy, e.Done, e.Total, what, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
 }
 
 // sameCounts reports whether two updates count the same (their rates may

@@ -79,6 +79,22 @@ func TestRunProgress(t *testing.T) {
 			summary: "162 schedules (152 executed)",
 		},
 		{
+			name: "each exploration names its strategy; a dfs budget counts runs", rows: 1,
+			steps: []step{
+				{row: 0, start: defaults},
+				{row: 0, snap: engine.Progress{Done: 20, Total: 20, Executed: 20, Final: true, Strategy: "random"}},
+				{row: 0, snap: engine.Progress{Done: 20, Total: 20, Executed: 20, Final: true, Strategy: "pct"}},
+				{row: 0, snap: engine.Progress{Done: 300, Total: 1000, Executed: 120, Pruned: 290, Final: true, Strategy: "dfs"}},
+			},
+			want: []string{
+				"run: row 1/1 s draft-2023 defaults",
+				"run: row 1/1 s draft-2023 defaults: random 20/20 schedules (20 executed)",
+				"run: row 1/1 s draft-2023 defaults: pct 20/20 schedules (20 executed)",
+				"run: row 1/1 s draft-2023 defaults: dfs 300/1000 runs (120 executed)",
+			},
+			summary: "340 schedules (160 executed)",
+		},
+		{
 			name: "rows side by side each name their own updates", rows: 2,
 			steps: []step{
 				{row: 0, start: defaults}, {row: 1, start: knobbed},
