@@ -353,6 +353,12 @@ func notJudged(u *Unit, id string) string {
 		}
 	}
 	if len(on) == 0 {
+		if f := u.Failures[0]; f.Check == "catalog row" && f.Oracle != "" {
+			// A finding the run without migration shares, or one no
+			// requirement of the kit binds: the row failed, but not
+			// on a requirement it judges.
+			return fmt.Sprintf("not judged: %s failed on %s, which binds no requirement of the kit here (catalog row)", u.Name, f.Oracle)
+		}
 		return fmt.Sprintf("not judged: %s failed on the device, not on a requirement (%s)", u.Name, u.Failures[0].Check)
 	}
 	return fmt.Sprintf("not judged: %s failed on %s, not on this requirement", u.Name, strings.Join(on, " "))

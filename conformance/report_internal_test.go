@@ -32,6 +32,10 @@ func TestReport_FailedUnitIsNoEvidence(t *testing.T) {
 		{"the only unit failed on the device",
 			[]*Unit{{Kind: kindRow, Name: "net-row/a", Requirements: []string{"NET-PART-02"}, Verdict: verdictFail, Failures: []Failure{onDevice}}},
 			verdictSkip, "not judged: net-row/a failed on the device, not on a requirement (device determinism)", ""},
+		{"the only unit failed on a finding no requirement binds",
+			[]*Unit{{Kind: kindRow, Name: "net-row/a", Requirements: []string{"NET-PART-02"}, Verdict: verdictFail,
+				Failures: []Failure{{Check: "catalog row", Oracle: "gave-up", Row: "net-row/a"}}}},
+			verdictSkip, "not judged: net-row/a failed on gave-up, which binds no requirement of the kit here (catalog row)", ""},
 		{"another unit passed",
 			[]*Unit{
 				{Kind: kindRow, Name: "net-row/a", Requirements: []string{"NET-PART-01", "NET-PART-02"}, Verdict: verdictFail, Failures: []Failure{onPart01}},
