@@ -110,7 +110,7 @@ func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
 	const budget = "999983" // the proof's, told apart from the sampling's totals in the progress lines
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			code, out, stderr := startUntil(t, "/"+budget+" schedules (", os.Interrupt,
+			code, out, stderr := startUntil(t, "/"+budget+" runs (", os.Interrupt,
 				"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", budget, "--format", format)
 			require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 			if format == "text" {
@@ -191,7 +191,7 @@ func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
 func TestRun_InterruptedRowGotNone(t *testing.T) {
 	dir := t.TempDir()
 	textFile, junitFile := filepath.Join(dir, "table.txt"), filepath.Join(dir, "table.xml")
-	code, out, stderr := startUntil(t, "/999983 schedules (", os.Interrupt,
+	code, out, stderr := startUntil(t, "/999983 runs (", os.Interrupt,
 		"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", "999983", "--format", "json",
 		"--report", "text="+textFile, "--report", "junit="+junitFile)
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
