@@ -278,7 +278,10 @@ func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 // came after the exploration, and the exit status is 130.
 func TestExplore_SIGINTAfterTheExplorationStopsShrinking(t *testing.T) {
 	dir := t.TempDir()
-	code, out, stderr := startUntil(t, "; shrinking it", os.Interrupt,
+	// The final progress line comes after the exploration has decided it
+	// was not interrupted ("; shrinking it" comes before, with the update
+	// that completes the budget: a signal then stops the exploration).
+	code, out, stderr := startUntil(t, "explore: 50/50 schedules (", os.Interrupt,
 		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 		"--strategy", "pct", "--schedules", "50", "--seed", "1", "--jobs", "1", "--out", dir,
 		"--explain-runs", "1000000", "--slice-runs", "100000", "--progress", "always")
