@@ -58,12 +58,14 @@ func (selfReport) CheckEvent(p *observe.EventPass) {
 // quiesced reads: a read against the first read of its quiesced epoch
 // (the host's image after each), and, where every read returns the whole
 // context (virtio-1.4's DEV_PARTS_GET ALL, draft-2023 under read=full),
-// that first read against the last quiesced read of an earlier epoch: the
-// member ran or changed mode in between, and a digest kept from before a
-// change is stale. The bytes changed exactly when the digest did. A
-// draft-2023 incremental read returns what changed since the read before,
-// which two epochs apart says nothing of the whole context; the host's
-// image, merged from such reads, is no copy of it either.
+// that first read against the last quiesced read of an earlier epoch,
+// each in canonical order (ContextRead.Whole: a device may return one
+// context in another valid order): the member ran or changed mode in
+// between, and a digest kept from before a change is stale. The bytes
+// changed exactly when the digest did. A draft-2023 incremental read
+// returns what changed since the read before, which two epochs apart says
+// nothing of the whole context; the host's image, merged from such reads,
+// is no copy of it either.
 func (selfReport) CheckReceived(p *observe.ReceivedPass) {
 	r := p.Read
 	if r == nil || r.Err != nil {
@@ -73,7 +75,7 @@ func (selfReport) CheckReceived(p *observe.ReceivedPass) {
 	case !r.First && r.DigestKnown:
 		digestAgrees(p, r.EpochImage, r.EpochDigest, r.Image, r.Digest, "")
 	case r.First && r.Earlier != nil && (p.Edition() == spec.Virtio14 || p.Rules().Read == spec.ReadFull):
-		digestAgrees(p, r.Earlier.Returned, r.Earlier.Digest, r.Returned, r.Digest, " since its read in an earlier quiesced epoch")
+		digestAgrees(p, r.Earlier.Whole, r.Earlier.Digest, r.Whole, r.Digest, " since its read in an earlier quiesced epoch")
 	}
 }
 

@@ -137,6 +137,12 @@ type ContextRead struct {
 	// Returned is what the read returned: the fields of every chunk as one
 	// encoded context (draft) or the parts (virtio-1.4).
 	Returned []byte
+	// Whole is Returned in canonical order, as two reads of one context
+	// compare: the draft fields sorted by type (devctx.Canonical), the
+	// parts sorted by type and selector (Image, when Err is nil). A device
+	// may return the same context in another valid order each time (VQ
+	// parts of different queues in any queue order, docs/context-format.md).
+	Whole []byte
 	// Image is the host's image of the whole context after the read.
 	Image []byte
 	// Quiesced and Frozen are the host's view at the read.
@@ -185,11 +191,11 @@ type ContextRead struct {
 }
 
 // EarlierRead is a complete quiesced read of an earlier epoch, as a
-// later read compares with it: what it returned and the member's digest
-// when it answered it.
+// later read compares with it: what it returned, in canonical order
+// (ContextRead.Whole), and the member's digest when it answered it.
 type EarlierRead struct {
-	Returned []byte
-	Digest   uint64
+	Whole  []byte
+	Digest uint64
 }
 
 // SizeMatches reports whether the read agrees with the size reported just

@@ -93,6 +93,7 @@ func (r *Record) contextRead(vf int, c adminq.Completion, before OwnerView) *Con
 		if len(c.Command.Data) > 8 && spec.PartsGetType(c.Command.Data[8]) == spec.PartsGetAll {
 			rd := &ContextRead{Returned: data, FirstChunk: len(data), Chunks: 1, Total: len(data), Size: -1}
 			rd.Image, rd.Err = partsImage(data)
+			rd.Whole = rd.Image
 			return finishRead(t, rd, before)
 		}
 	}
@@ -118,8 +119,8 @@ func draftChunk(t *memberTruth, data []byte, before OwnerView) *ContextRead {
 	if err == nil && res.Remaining > 0 && len(got.Fields) > 0 {
 		return nil
 	}
-	r := &ContextRead{Returned: devctx.EncodeDraftContext(v.chunk), FirstChunk: v.firstChunk, Chunks: v.chunks, Total: v.total,
-		Size: -1, Err: err}
+	r := &ContextRead{Returned: devctx.EncodeDraftContext(v.chunk), Whole: devctx.EncodeDraftContext(devctx.Canonical(v.chunk)),
+		FirstChunk: v.firstChunk, Chunks: v.chunks, Total: v.total, Size: -1, Err: err}
 	v.draft = devctx.Merge(v.draft, v.chunk)
 	v.chunk, v.chunks, v.firstChunk, v.total = devctx.DraftContext{}, 0, 0, 0
 	r.Image = devctx.EncodeDraftContext(v.draft)
@@ -151,7 +152,7 @@ func finishRead(t *memberTruth, r *ContextRead, before OwnerView) *ContextRead {
 		}
 	}
 	if known && r.Err == nil {
-		v.last = &EarlierRead{Returned: r.Returned, Digest: r.Digest}
+		v.last = &EarlierRead{Whole: r.Whole, Digest: r.Digest}
 	}
 	r.EpochImage, r.EpochFrozen = v.epochImg, v.epochFrozen
 	r.EpochDigest, r.DigestKnown = v.epochDigest, known && v.epochDKnown
