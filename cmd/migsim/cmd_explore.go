@@ -53,7 +53,8 @@ runs; 0 skips the explanation). Its causal slice is then narrowed by
 running it: every step whose place the finding was not seen to need is
 held back, and the steps left print as "slice: N of M steps placed" with
 their labels, as replay --slice prints them (--slice-runs bounds the
-checks, two runs each; 0 keeps the footprint slice alone). --no-shrink keeps the first finding as
+checks, two runs each; 0 keeps the footprint slice alone; none under
+--no-shrink unless given). --no-shrink keeps the first finding as
 found (its schedule, size and causal slice; the explanation still runs):
 for long schedules whose shrinking costs more than reading them. Its schedule is written under DIR and the
 command that replays it is printed. Strategy, schedules, seed, bound and
@@ -280,7 +281,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: *sliceRuns, shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -522,4 +523,14 @@ func keepSchedule(cmd string, sc *schedfile.Schedule, path string, stderr io.Wri
 		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, note)
 	}
 	return p, err
+}
+
+// exploreSliceRuns is the narrowing budget explore uses: --slice-runs,
+// but none under --no-shrink unless --slice-runs is given, since
+// --no-shrink is for schedules too long to process beyond reading them.
+func exploreSliceRuns(runs int, noShrink, given bool) int {
+	if noShrink && !given {
+		return 0
+	}
+	return runs
 }

@@ -55,3 +55,20 @@ func TestExplore_NarrowedSlice(t *testing.T) {
 	assert.NotContains(t, out, "  slice: ")
 	assert.Contains(t, out, "shrunk frozen-context: ")
 }
+
+// --no-shrink narrows no slice unless --slice-runs asks for it: it is for
+// schedules too long to process beyond reading them.
+func TestExploreSliceRuns(t *testing.T) {
+	for _, tc := range []struct {
+		runs            int
+		noShrink, given bool
+		want            int
+	}{
+		{400, false, false, 400},
+		{400, true, false, 0},
+		{50, true, true, 50},
+		{0, false, true, 0},
+	} {
+		assert.Equal(t, tc.want, exploreSliceRuns(tc.runs, tc.noShrink, tc.given), "%+v", tc)
+	}
+}
