@@ -464,7 +464,7 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 		fmt.Fprintf(stderr, "migsim conform: %s\n", userError(err))
 		return exitUsage
 	}
-	recorded, replaying, differs := devicearg.Differs(sc, dev)
+	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	dev, ok := scheduleDevice(stderr, "conform", "--replay "+shellquote.Quote(o.replay), o.replay, sc, dev)
 	if !ok {
 		return exitUsage
@@ -490,11 +490,9 @@ func conformReplay(dev conformance.Device, o conformOptions, stdout, stderr io.W
 			return exitFinding
 		}
 	}
-	if differs {
-		// The verdict is this device's: a fix checked with other
-		// arguments says so where the verdict is read, not only on stderr.
-		fmt.Fprintf(stdout, "the device differs from the recording: recorded with %s, replayed with %s\n", recorded, replaying)
-	}
+	// The verdict is this device's: a fix checked with other arguments
+	// says so where the verdict is read, not only on stderr.
+	fmt.Fprint(stdout, differs)
 	v := replayverdict.Judge(ctx, dev, o.replay, sc, r, err, stdout)
 	if v.Message != "" {
 		fmt.Fprintf(stderr, "migsim conform: %s\n", v.Message)

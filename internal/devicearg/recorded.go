@@ -78,6 +78,21 @@ func Differs(sc *schedfile.Schedule, given conformance.Device) (recorded, replay
 	return recorded, replaying, !ok || name != sc.Device || !slices.Equal(args, sc.DeviceArgs)
 }
 
+// DiffersLine is what migsim replay, trace (its text and timeline
+// exports), report and conform --replay print on stdout, before the trace
+// or verdict, when schedule sc records a device other than given (Differs:
+// another device, or the same program with other arguments), for what
+// follows is then the run of given, not the recorded one: "the device
+// differs from the recording: recorded with D1, replayed with D2" and a
+// newline; "" when it does not differ.
+func DiffersLine(sc *schedfile.Schedule, given conformance.Device) string {
+	recorded, replaying, differs := Differs(sc, given)
+	if !differs {
+		return ""
+	}
+	return fmt.Sprintf("the device differs from the recording: recorded with %s, replayed with %s\n", recorded, replaying)
+}
+
 // Reference is the reference device of the type of sc's VFs (`set
 // vf-device=` in its scenario or settings, scenario.VFDevice): Net for
 // virtio-net VFs, else Blk, the one device of this migsim that replays sc

@@ -81,3 +81,41 @@ func scheduleOf(t *testing.T, name string) *schedfile.Schedule {
 	require.NoError(t, err)
 	return &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Knobs: []string{}, Scenario: s.Name, ScenarioHash: catalog.ScheduleHash(s, schedfile.Format)}
 }
+
+// TestDiffersLine: the line replay, trace, report and conform --replay
+// print on stdout names the recorded device and the one replaying, each
+// with an exec device's arguments, when they differ (another builtin
+// device, the same program with other arguments or none), and is empty
+// for the recorded device itself, without --device, and for a file that
+// records none.
+func TestDiffersLine(t *testing.T) {
+	const mutant = MutantPrefix + "mode-get-lies"
+	execArgs := func(args ...string) conformance.Device {
+		return conformance.ExecDevice(append([]string{"./my dev"}, args...), extdevice.Options{})
+	}
+	for _, tc := range []struct {
+		name       string
+		device     string
+		deviceArgs []string
+		given      conformance.Device
+		want       string
+	}{
+		{"the recorded builtin device", mutant, nil, mustParse(t, mutant), ""},
+		{"the recorded exec device and arguments", "exec:./my dev", []string{"--bug"}, execArgs("--bug"), ""},
+		{"no --device", mutant, nil, nil, ""},
+		{"a file that records no device", "", nil, mustParse(t, Blk), ""},
+		{"another builtin device", mutant, nil, mustParse(t, Blk),
+			"the device differs from the recording: recorded with " + mutant + ", replayed with builtin:blk\n"},
+		{"the exec device with other arguments", "exec:./my dev", []string{"--bug", "a b"}, execArgs("--fixed"),
+			"the device differs from the recording: recorded with exec:./my dev -- --bug 'a b', replayed with exec:./my dev -- --fixed\n"},
+		{"the exec device without its arguments", "exec:./my dev", []string{"--bug"}, execArgs(),
+			"the device differs from the recording: recorded with exec:./my dev -- --bug, replayed with exec:./my dev\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := &schedfile.Schedule{Device: tc.device, DeviceArgs: tc.deviceArgs}
+			assert.Equal(t, tc.want, DiffersLine(sc, tc.given))
+			_, _, differs := Differs(sc, tc.given)
+			assert.Equal(t, tc.want != "", differs, "the line is there exactly when Differs says so")
+		})
+	}
+}
