@@ -61,7 +61,10 @@ A counterexample migsim conform wrote records its device: a builtin one
 exec: one must be named with --device (exit 2 otherwise: its program need not
 be on this machine). --device replays with a device under test, named as
 migsim conform --device names it (an exec device's arguments after --), in
-place of the reference or the recorded device (stderr then names both).
+place of the reference or the recorded device: stderr then names both, and
+stdout says "the device differs from the recording: recorded with D1,
+replayed with D2" under the first line (the same program with other
+arguments is another device).
 
 A schedule whose finding is the step bound replays at that bound (its
 length); any other at least at its length: without --max-steps the default
@@ -127,6 +130,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
 	if dev, ok = scheduleDevice(stderr, "replay", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
@@ -143,6 +147,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, ", settings %s", strings.Join(sc.Settings, " "))
 	}
 	fmt.Fprintf(stdout, ", seed %d, %s, %s\n", sc.Seed, plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"))
+	fmt.Fprint(stdout, differs) // what follows is the run of another device than the recording's
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}
 	var full bytes.Buffer
 	if *trace || *slice {

@@ -52,6 +52,9 @@ after --): the report of a counterexample migsim conform wrote, naming the
 device and the commands that reproduce the run with it. Without --device,
 the device the file records replays it (a builtin one; a recorded exec: one
 must be named, exit 2 otherwise); a file that records none, the reference.
+With a --device other than the recorded one stderr names both, and stdout
+says before the run "the device differs from the recording: recorded with
+D1, replayed with D2".
 
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay or the device breaks the
@@ -106,6 +109,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
 	if dev, ok = scheduleDevice(stderr, "report", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
@@ -113,6 +117,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
 		return usageError(stderr, "report", "%v", err)
 	}
+	fmt.Fprint(stdout, differs) // the report is of another device than the recording's
 	// Ctrl-C stops the explanation; the report says so and is written.
 	ctx, _, stop := interrupts()
 	defer stop()

@@ -50,6 +50,10 @@ builtin:mutant/NAME, exec:PATH with its arguments after --): the trace of a
 counterexample migsim conform wrote, as the device ran it. Without --device,
 the device the file records replays it (a builtin one; a recorded exec: one
 must be named, exit 2 otherwise); a file that records none, the reference.
+With a --device other than the recorded one stderr names both, and the
+text and timeline exports begin "the device differs from the recording:
+recorded with D1, replayed with D2"; the other formats are another tool's
+input and leave the line out.
 --without-migration traces the run without migration instead (the control
 run): the same scenario, programs, settings and seed with the hypervisor's
 migration operations skipped, the run the transparent oracle compares with,
@@ -133,6 +137,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
 		return exitUsage
 	}
+	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
 	if dev, ok = scheduleDevice(stderr, "trace", shellquote.Quote(path), path, sc, dev); !ok {
 		return exitUsage
@@ -147,6 +152,12 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	var buf bytes.Buffer
+	if *format == "text" || *format == "timeline" {
+		// Read by people, the export says first that it is another
+		// device's run; the others are another tool's input (stderr's note
+		// says it).
+		buf.WriteString(differs)
+	}
 	if *without {
 		run, code := traceControl(ctx, &buf, stderr, t, finish, sc, dev, path, *format, *window, *maxSteps, fs.Changed("max-steps"))
 		if code >= 0 {
