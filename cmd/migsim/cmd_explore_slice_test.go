@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"testing"
@@ -31,18 +30,7 @@ func TestExplore_NarrowedSlice(t *testing.T) {
 
 	code, jout, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0", "--format", "json")
 	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
-	var doc struct {
-		Slice *struct {
-			Steps []struct {
-				Step  int    `json:"step"`
-				Label string `json:"label"`
-			} `json:"steps"`
-			Of     int  `json:"of"`
-			Kept   bool `json:"kept"`
-			Checks int  `json:"checks"`
-		} `json:"slice"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(jout), &doc))
+	doc := decodeExploreDoc(t, jout)
 	require.NotNil(t, doc.Slice)
 	assert.True(t, doc.Slice.Kept)
 	assert.NotEmpty(t, doc.Slice.Steps)
