@@ -261,7 +261,9 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	} else {
 		err = e.rounds(ctx)
 	}
-	if ctx.Err() != nil {
+	// Interrupted only when the context cut the exploration: one that
+	// ends after the last schedule ran (or the search ended) cut nothing.
+	if cerr := ctx.Err(); cerr != nil && err != nil && errors.Is(err, cerr) {
 		e.sum.Interrupted = true
 	}
 	if err == nil && cfg.Shrink != nil {

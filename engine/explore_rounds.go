@@ -16,6 +16,9 @@ func (e *explorer) rounds(ctx context.Context) error {
 	}
 	outs := make([]runOut, exploreRound)
 	var idx []int
+	// cut is set when the context ended a round before all its schedules
+	// ran: a context that ends after the last schedule ran cut nothing.
+	cut := false
 	for lo := 0; lo < e.cfg.Schedules; lo += exploreRound {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("engine: explore: %w", err)
@@ -24,10 +27,12 @@ func (e *explorer) rounds(ctx context.Context) error {
 		k := e.sum.PCTSteps
 		e.runRound(ctx, workers, idx, k, outs)
 		var lenSum int64
+		roundCut := false
 		for j, i := range idx {
 			o := outs[j]
 			outs[j] = runOut{}
 			if !o.ran {
+				roundCut = true
 				continue
 			}
 			lenSum += int64(o.steps)
@@ -41,7 +46,8 @@ func (e *explorer) rounds(ctx context.Context) error {
 				return err
 			}
 		}
-		if lo == 0 && e.cfg.Strategy == StrategyPCT && len(idx) > 0 && ctx.Err() == nil {
+		cut = cut || roundCut
+		if lo == 0 && e.cfg.Strategy == StrategyPCT && len(idx) > 0 && !roundCut {
 			// k: the mean run length of the first round.
 			e.sum.PCTSteps = max(1, int((lenSum+int64(len(idx))-1)/int64(len(idx))))
 		}
@@ -51,7 +57,7 @@ func (e *explorer) rounds(ctx context.Context) error {
 			break
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil && cut {
 		return fmt.Errorf("engine: explore: %w", err)
 	}
 	return nil

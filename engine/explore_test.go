@@ -211,3 +211,46 @@ func TestExplore_DFSForeignRunsCountAgainstBudget(t *testing.T) {
 	assert.Greater(t, full.Executed, budget, "the tree needs more runs than the budget")
 	assert.True(t, full.Complete)
 }
+
+// A context that ends only after every schedule ran cut nothing: the
+// exploration is not interrupted and returns no error; one that ends
+// between rounds is, with the schedules run so far. pct's k, learned from a
+// first round that ran in full, is the same either way.
+func TestExplore_InterruptedOnlyWhenCut(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		strategy  string
+		schedules int
+		cancelAt  int // cancel at the progress update that counts this many done
+		cut       bool
+	}{
+		{"random: after the last schedule", StrategyRandom, 10, 10, false},
+		{"pct: after the last schedule", StrategyPCT, exploreRound, exploreRound, false},
+		{"random: between rounds", StrategyRandom, 2 * exploreRound, exploreRound, true},
+		{"pct: between rounds", StrategyPCT, 2 * exploreRound, exploreRound, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cfg := ExploreConfig{Factory: noisyRace.factory(), Strategy: tc.strategy, Schedules: tc.schedules, Seed: 1, Jobs: 1, PCTSteps: 1000,
+				Progress: func(p Progress) {
+					if !p.Final && p.Done == tc.cancelAt {
+						cancel()
+					}
+				}}
+			sum, err := Explore(ctx, cfg)
+			require.Error(t, ctx.Err(), "the context ended")
+			assert.Equal(t, tc.cut, sum.Interrupted)
+			if tc.cut {
+				assert.ErrorIs(t, err, context.Canceled)
+				assert.Equal(t, tc.cancelAt, sum.Schedules)
+			} else {
+				assert.NoError(t, err)
+				assert.Equal(t, tc.schedules, sum.Schedules)
+			}
+			if tc.strategy == StrategyPCT {
+				assert.NotEqual(t, 1000, sum.PCTSteps, "k learned from the first round, which ran in full")
+			}
+		})
+	}
+}

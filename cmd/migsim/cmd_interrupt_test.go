@@ -275,24 +275,28 @@ func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 // One Ctrl-C after the exploration ended, while the finding is shrunk,
 // explained and sliced, stops that at once (no second Ctrl-C needed):
 // the schedule is written as far as it got, stderr says the interrupt
-// came after the exploration, and the exit status is 130.
+// came after the exploration, and the exit status is 130. Also when the
+// signal lands as the last schedule has run but before the exploration
+// returned ("; shrinking it" comes with the update that completes the
+// budget): it cut nothing, so the summary is not an interrupted one.
 func TestExplore_SIGINTAfterTheExplorationStopsShrinking(t *testing.T) {
-	dir := t.TempDir()
-	// The final progress line comes after the exploration has decided it
-	// was not interrupted ("; shrinking it" comes before, with the update
-	// that completes the budget: a signal then stops the exploration).
-	code, out, stderr := startUntil(t, "explore: 50/50 schedules (", os.Interrupt,
-		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
-		"--strategy", "pct", "--schedules", "50", "--seed", "1", "--jobs", "1", "--out", dir,
-		"--explain-runs", "1000000", "--slice-runs", "100000", "--progress", "always")
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
-	assert.NotContains(t, out, "interrupted: the summary covers only the ", "the exploration itself ran to its end")
-	assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
-	assert.Regexp(t, `(?m)interrupted`, out, "the shrink, explanation or slice says it was cut")
-	assert.Contains(t, stderr, "migsim explore: interrupted after the exploration ended: the finding's schedule is written as far as shrinking got\n")
-	path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
-	sc, err := catalog.ReadScheduleFile(path)
-	require.NoError(t, err)
-	require.NotNil(t, sc.Finding)
-	assert.Equal(t, "frozen-context", sc.Finding.Oracle)
+	for _, marker := range []string{"explore: 50/50 schedules (", "; shrinking it"} {
+		t.Run(marker, func(t *testing.T) {
+			dir := t.TempDir()
+			code, out, stderr := startUntil(t, marker, os.Interrupt,
+				"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+				"--strategy", "pct", "--schedules", "50", "--seed", "1", "--jobs", "1", "--out", dir,
+				"--explain-runs", "1000000", "--slice-runs", "100000", "--progress", "always")
+			require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			assert.NotContains(t, out, "interrupted: the summary covers only the ", "the exploration itself ran to its end")
+			assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
+			assert.Regexp(t, `(?m)interrupted`, out, "the shrink, explanation or slice says it was cut")
+			assert.Contains(t, stderr, "migsim explore: interrupted after the exploration ended: the finding's schedule is written as far as shrinking got\n")
+			path := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
+			sc, err := catalog.ReadScheduleFile(path)
+			require.NoError(t, err)
+			require.NotNil(t, sc.Finding)
+			assert.Equal(t, "frozen-context", sc.Finding.Oracle)
+		})
+	}
 }
