@@ -110,6 +110,8 @@ type kit struct {
 	// unwritten is the first error of writing a counterexample under
 	// ReplayDir (Report.ReplayDirError).
 	unwritten error
+	// refs are the runs without migration of the row being judged.
+	refs *refRuns
 }
 
 func newKit(d Device, opts []Option) (*kit, error) {
@@ -335,12 +337,12 @@ func (k *kit) runRow(u *Unit, r row) {
 		k.stop(u, err)
 		return
 	}
+	k.refs = &refRuns{}
 	k.judgeRow(u, r, f)
 	if u.verdict() == verdictPass {
 		k.judgeWithoutMigration(u, r, f)
-	} else {
-		k.explainTransparent(u, r, f)
 	}
+	k.refs = nil
 	if err := done(); interrupted(err) {
 		u.Failures, u.Verdict, u.Reason = nil, "", ""
 		u.skip("interrupted")

@@ -152,7 +152,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		// The guest gave up: when it does so without migration too, what
 		// failed is no requirement of the migration, whatever the run
 		// exercised (troubleReqs).
-		if ids, ok := k.gaveUpWithout(u, r, f, fd.Oracle); ok {
+		if ids, ok := k.gaveUpWithout(u, r, f, fd.Oracle, rep.Seed); ok {
 			fl.Requirements = ids
 		} else if ids := applying(fd.Reqs, r.e.Edition); len(ids) > 0 {
 			fl.Requirements = ids
@@ -166,9 +166,12 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	} else if fl.Oracle == engine.OraclePanic && strings.Contains(fl.Message, guard.MemberContract) {
 		fl.Check = checkContract
 	}
+	seed := uint64(0) // the run without migration a failure with no run explains itself with
 	if rep != nil {
+		seed = rep.Seed
 		found := fl.Message
-		if notShrunk := k.counterexample(&fl, r, f, *rep, o); errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
+		_, notShrunk := k.counterexample(&fl, r, f, *rep, o)
+		if errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
 			// The same choices ran differently when the finding was
 			// replayed: the device's effects depend on more than its
 			// events, so the finding says nothing of the spec.
@@ -178,6 +181,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	}
 	if fl.Check == checkProtocol || fl.Check == checkContract {
 		fl.Oracle = "" // the engine's "panic" carried the device's failure: no oracle saw it
+	}
+	if fl.Oracle == oracle.Transparent.Info().Name {
+		k.explainTransparent(&fl, r, f, seed)
 	}
 	switch fl.Check {
 	case checkDeterminism:
@@ -215,17 +221,19 @@ var errInterruptedRow = errors.New("the kit was interrupted")
 // and why, and the schedule written is the run as the exploration found
 // it: a device that runs differently on the same choices is itself worth
 // knowing about.
-// It returns why the run was not shrunk (nil when it was).
-func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) (notShrunk error) {
+// It returns the run written (shrunk or as found) and why it was not
+// shrunk (nil when it was).
+func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Report, o catalog.Outcome) (res engine.Result, notShrunk error) {
+	res = rep.Result
 	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()
-		return nil
+		return res, nil
 	}
 	t.Settings = r.e.Settings
-	res, notShrunk := rep.Result, errInterruptedRow
+	notShrunk = errInterruptedRow
 	if !o.Interrupted {
-		res, notShrunk = k.shrink(t, f, rep, engine.ScheduleSeed(o.Budget.Seed, 0))
+		res, notShrunk = k.shrink(t, f, rep)
 	}
 	defer func() {
 		if notShrunk != nil {
@@ -264,16 +272,18 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		fd := res.Finding
 		fl.Message = fmt.Sprintf("at step %d of %d: %s", engine.ShownStep(fd.Step), len(res.Choices), fd.Message)
 	}
-	return notShrunk
+	return res, notShrunk
 }
 
 // shrink shrinks the failing run rep of target t (a copy) with the device's
-// factory f as the judge ran it (Target.StepBound, the reference log of the
-// row's first seed probe); on an error it returns the run as found, and the error.
-func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report, probe uint64) (engine.Result, error) {
+// factory f as the judge ran it (Target.StepBound, each world comparing
+// with the run without migration of its seed, which the row's judgement
+// may have made already: refRuns); on an error it returns the run as
+// found, and the error.
+func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report) (engine.Result, error) {
 	t.MaxSteps = k.cfg.budget.MaxSteps
 	setFactory(&t, k.dev, f)
-	fac, err := t.Factory(probe)
+	fac, err := k.refs.factory(t, rep.Seed)
 	if err != nil {
 		return rep.Result, err
 	}

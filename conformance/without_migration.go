@@ -37,7 +37,7 @@ func (k *kit) judgeWithoutMigration(u *Unit, r row, f member.Factory) {
 		u.NotExercised = exercised.Reasons(t, u.Requirements)
 		return
 	}
-	run := exercised.RunWithout(t)
+	run := k.refs.without(t, 0)
 	u.NotExercised = run.Reasons(u.Requirements)
 	gave := run.WentWrong()
 	if len(gave) == 0 {
@@ -59,12 +59,14 @@ func exercisedOf(ids []string, notExercised map[string]string) []string {
 }
 
 // gaveUpWithout returns the requirements a finding of oracle gave-up in a
-// row's migrated run touches when the guest's log of the row's run without
-// migration with the device went wrong too (troubleReqs of what went wrong
+// row's migrated run from seed touches when the guest's log of the row's
+// run without migration from that seed with the device (the run the
+// oracle compared with) went wrong too (troubleReqs of what went wrong
 // there, among the requirements that run exercised); false for another
 // oracle, or when that run went right, so that the migration is what the
-// guest gave up on.
-func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory, oracleName string) ([]string, bool) {
+// guest gave up on. The shrinking of the counterexample reads the same
+// run (refRuns).
+func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory, oracleName string, seed uint64) ([]string, bool) {
 	if oracleName != oracle.GaveUp.Info().Name {
 		return nil, false
 	}
@@ -72,7 +74,7 @@ func (k *kit) gaveUpWithout(u *Unit, r row, f member.Factory, oracleName string)
 	if !ok {
 		return nil, false
 	}
-	run := exercised.RunWithout(t)
+	run := k.refs.without(t, seed)
 	wrong := run.WentWrong()
 	if len(wrong) == 0 {
 		return nil, false
@@ -93,33 +95,24 @@ func (k *kit) withoutTarget(r row, f member.Factory) (catalog.Target, bool) {
 	return t, true
 }
 
-// explainTransparent adds to a failed row's transparency failures what the
-// guest's log of the row's run without migration with the device under
-// test shows, when that run went wrong on its own (a wait that ended with
-// requests outstanding, a command the guest gave up on: package
-// exercised): the transparency oracle then compares the migrated run
-// with a run the device already broke, and "the guest can tell it moved"
-// would point at the migration when the device fails without one.
-func (k *kit) explainTransparent(u *Unit, r row, f member.Factory) {
-	idx := -1
-	for i, fl := range u.Failures {
-		if fl.Oracle == oracle.Transparent.Info().Name {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		return
-	}
+// explainTransparent adds to a transparency failure fl what the guest's
+// log of the row's run without migration from seed (the run the oracle
+// compared with) with the device under test shows, when that run went
+// wrong on its own (a wait that ended with requests outstanding, a
+// command the guest gave up on: package exercised): the transparency
+// oracle then compares the migrated run with a run the device already
+// broke, and "the guest can tell it moved" would point at the migration
+// when the device fails without one.
+func (k *kit) explainTransparent(fl *Failure, r row, f member.Factory, seed uint64) {
 	t, ok := k.withoutTarget(r, f)
 	if !ok {
 		return
 	}
-	wrong := exercised.RunWithout(t).WentWrong()
+	wrong := k.refs.without(t, seed).WentWrong()
 	if len(wrong) == 0 {
 		return
 	}
-	u.Failures[idx].Message += "; the device fails this row without any migration: " + oracle.TroubleText(wrong)
+	fl.Message += "; the device fails this row without any migration: " + oracle.TroubleText(wrong)
 }
 
 // wentWrong says what the guest's log of a run without migration shows

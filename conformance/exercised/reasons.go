@@ -49,11 +49,18 @@ type Run struct {
 // (catalog.Target.Reference, schedule seed 0) with t's members: the device
 // under test, a virtio-net when t.NetMember is set, else a virtio-blk.
 func RunWithout(t catalog.Target) Run {
-	r := Run{dev: spec.VirtioDeviceIDBlk}
+	log, trouble, err := t.ReferenceTrouble(0)
+	return RunOf(t, log, trouble, err)
+}
+
+// RunOf is the Run of a run without migration of t already made (what
+// catalog.Target.ReferenceTrouble returned for it, from any seed): a
+// caller that keeps the runs it made reads them without running again.
+func RunOf(t catalog.Target, log []string, trouble []guest.Trouble, err error) Run {
+	r := Run{dev: spec.VirtioDeviceIDBlk, log: log, trouble: trouble, err: err}
 	if t.NetMember != nil {
 		r.dev = spec.VirtioDeviceIDNet
 	}
-	r.log, r.trouble, r.err = t.ReferenceTrouble(0)
 	r.fs, r.probed = Negotiated(r.dev, r.log)
 	return r
 }
