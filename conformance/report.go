@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance/coverage"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
@@ -69,6 +70,15 @@ type Failure struct {
 	// transparent"), as its unit's; empty for a device test.
 	Expected string `json:"expected,omitempty"`
 	Message  string `json:"message"`
+	// Difference is, for a finding of the transparent oracle, the first
+	// entry at which the counterexample's guest log differs from the run
+	// without migration (what migsim trace --without-migration prints):
+	// where an implementer looks first.
+	Difference *control.Difference `json:"first_difference,omitempty"`
+	// Charged says how the requirements of a transparent finding were
+	// chosen: by its first difference, or by the row's triggers when the
+	// difference singles out none (difference.go).
+	Charged  string `json:"charged,omitempty"`
 	Schedule string `json:"schedule,omitempty"`
 	Replay   string `json:"replay,omitempty"`
 }
@@ -148,6 +158,12 @@ func (f Failure) String() string {
 	}
 	if len(f.Requirements) > 0 {
 		fmt.Fprintf(&b, " [%s]", strings.Join(f.Requirements, " "))
+	}
+	if d := f.Difference; d != nil {
+		fmt.Fprintf(&b, "\n  first difference: entry %d: migrated %q, without migration %q", d.Entry, d.Migrated, d.WithoutMigration)
+	}
+	if f.Charged != "" {
+		fmt.Fprintf(&b, "\n  charged %s", f.Charged)
 	}
 	if f.Replay != "" {
 		fmt.Fprintf(&b, "\n  replay: %s", f.Replay)

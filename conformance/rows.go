@@ -170,13 +170,17 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if rep != nil {
 		seed = rep.Seed
 		found := fl.Message
-		_, notShrunk := k.counterexample(&fl, r, f, *rep, o)
+		res, notShrunk := k.counterexample(&fl, r, f, *rep, o)
 		if errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
 			// The same choices ran differently when the finding was
 			// replayed: the device's effects depend on more than its
 			// events, so the finding says nothing of the spec.
 			fl.Check = checkDeterminism
 			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + found
+		} else if fl.Oracle == oracle.Transparent.Info().Name && fl.Check == "catalog row" {
+			// Where the guest's log first differs, and what that says of
+			// the requirements charged (difference.go).
+			k.firstDifference(&fl, r, f, res)
 		}
 	}
 	if fl.Check == checkProtocol || fl.Check == checkContract {

@@ -1,0 +1,202 @@
+package conformance
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/control"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/world"
+)
+
+// What the first guest-visible difference of a transparent finding says
+// of the requirements it charges. The transparent oracle's finding
+// charges the requirements the row's run triggered (catalog.FindingReqs):
+// in draft-2023 DRAFT-STOP-03 (the device accepts notifications in Stop,
+// its context and configuration may change) and DRAFT-CTX-01 (the fields
+// a context write carries are applied at the move to Active), in
+// virtio-1.4 DP-DEV-09 (a stop finishes outstanding transactions and
+// writes back the descriptors of every buffer seen) and DP-DEV-10 (a
+// stopped device accepts notifications and answers PCI reads validly).
+// The first entry at which the guest's log differs from the run without
+// migration (control.FirstDifference, what `migsim trace
+// --without-migration` prints) tells which of them the guest's
+// observation involves:
+//
+//   - data the guest read from a request queue: a used element it has no
+//     request for, or a request (block request, control command) that
+//     completed with another status or other data. That is the queue
+//     state the device moved — its ring indices and in-flight
+//     descriptors, carried by the device context (the draft's virtqueue
+//     fields, the virtio-1.4 VQ parts) — or a device that touched the
+//     queues while stopped: queueReqs. A notification lost in Stop leaves
+//     requests never completed, and a PCI read returns nothing from a
+//     queue, so DRAFT-STOP-03 and DP-DEV-10 are not charged;
+//   - a value the guest read from the device's configuration (capacity,
+//     device status, MAC address, link, write-cache mode: the "config:",
+//     "wce:" lines and the fields of the "final:" line that read it):
+//     configReqs. A descriptor written back or a transaction finished
+//     changes no configuration read, so DP-DEV-09 is not charged. In
+//     draft-2023 both requirements speak of what the configuration
+//     becomes (the configuration may change in Stop; a context write
+//     carries the device's configuration and status), so neither is
+//     singled out;
+//   - anything else — requests that never completed, frames not
+//     received, a probe that went otherwise — may come from a lost
+//     notification as well as from lost queue state: the row's triggers
+//     stay charged.
+//
+// A rule keeps the charged requirements its list holds; when it would
+// keep none, or all, the difference does not single out a requirement and
+// the triggers stay charged.
+var (
+	queueReqs = []string{"DRAFT-STOP-02", "DRAFT-CTX-01", "DRAFT-CTX-05", "DRAFT-CTX-09",
+		"DP-DEV-08", "DP-DEV-09", "DP-DEV-11"}
+	configReqs = []string{"DRAFT-STOP-03", "DRAFT-FRZ-02", "DRAFT-FRZ-03", "DRAFT-CTX-01", "DRAFT-CTX-05",
+		"DP-DEV-06", "DP-DEV-08", "DP-DEV-10", "DP-DEV-14", "NET-DEV-01", "NET-DEV-03", "NET-DEV-06"}
+)
+
+// Kinds of first differences (Failure.Charged words them).
+const (
+	diffQueue  = "data read from a request queue"
+	diffConfig = "a configuration read"
+)
+
+// requestVerbs start the subject of a guest log entry that tells how one
+// request of a queue completed (guest/blk, guest/net): a block request,
+// a control command, a transmitted frame.
+var requestVerbs = []string{"write ", "read ", "flush", "get-id", "ctrl ", "tx "}
+
+// configSubjects are the subjects of entries that report values read from
+// the device configuration; configFields the fields of a "final:" entry
+// that do (outstanding counts requests, announces notifications).
+var (
+	configSubjects = []string{"config", "config-vector", "wce"}
+	configFields   = []string{"capacity", "status", "link", "mac", "pairs", "mtu", "writeback"}
+)
+
+// diffKind classifies a first difference (diffQueue, diffConfig), or "".
+func diffKind(d *control.Difference) string {
+	m, w := subjectOf(d.Migrated), subjectOf(d.WithoutMigration)
+	switch {
+	case strings.Contains(d.Migrated, "harvest: virtq:"):
+		// The used ring holds an element the guest has no request for.
+		return diffQueue
+	case m.subject != w.subject:
+		return ""
+	case slices.ContainsFunc(requestVerbs, func(v string) bool { return strings.HasPrefix(m.subject, v) }):
+		return diffQueue
+	case slices.Contains(configSubjects, m.subject):
+		return diffConfig
+	case m.subject == "final" && configOnly(m.rest, w.rest):
+		return diffConfig
+	}
+	return ""
+}
+
+// entrySubject is a guest log entry split as the drivers write it:
+// "<actor>: [FAIL ]<subject>: <rest>".
+type entrySubject struct{ subject, rest string }
+
+func subjectOf(entry string) entrySubject {
+	if _, after, ok := strings.Cut(entry, ": "); ok {
+		entry = after
+	}
+	entry = strings.TrimPrefix(entry, "FAIL ")
+	subject, rest, _ := strings.Cut(entry, ": ")
+	return entrySubject{subject, rest}
+}
+
+// configOnly reports whether the key=value fields of two "final:" entries
+// differ, and only in configuration fields.
+func configOnly(a, b string) bool {
+	fa, fb := fields(a), fields(b)
+	differ := false
+	for _, k := range append(slices.Sorted(maps.Keys(fa)), slices.Sorted(maps.Keys(fb))...) {
+		if fa[k] != fb[k] {
+			if !slices.Contains(configFields, k) {
+				return false
+			}
+			differ = true
+		}
+	}
+	return differ
+}
+
+func fields(s string) map[string]string {
+	out := map[string]string{}
+	for _, f := range strings.Fields(s) {
+		k, v, _ := strings.Cut(f, "=")
+		out[k] = v
+	}
+	return out
+}
+
+// chargedBy narrows the requirements ids a transparent finding charges by
+// its first difference d (the rules above). It returns the requirements
+// and the sentence that says how they were chosen.
+func chargedBy(ids []string, d *control.Difference) ([]string, string) {
+	kind := diffKind(d)
+	var list []string
+	switch kind {
+	case diffQueue:
+		list = queueReqs
+	case diffConfig:
+		list = configReqs
+	}
+	var keep []string
+	for _, id := range ids {
+		if slices.Contains(list, id) {
+			keep = append(keep, id)
+		}
+	}
+	if kind == "" || len(keep) == 0 || len(keep) == len(ids) {
+		what := "the difference does not single out a requirement"
+		if kind != "" {
+			what = fmt.Sprintf("the difference, %s, does not single out a requirement", kind)
+		}
+		return ids, "by the row's triggers: " + what
+	}
+	return keep, "by the first difference: " + kind
+}
+
+// firstDifference sets a transparent failure's first guest-visible
+// difference: it replays the counterexample's run res (seed, choices) with
+// the device and compares the guest's log with the row's run without
+// migration from that seed (refRuns), as `migsim trace
+// --without-migration` does; then it narrows the requirements the failure
+// charges (chargedBy). A run that does not replay, or replays to equal
+// logs, leaves the failure as it is.
+func (k *kit) firstDifference(fl *Failure, r row, f member.Factory, res engine.Result) {
+	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
+	if err != nil {
+		return
+	}
+	t.Settings, t.MaxSteps = r.e.Settings, k.cfg.budget.MaxSteps
+	setFactory(&t, k.dev, f)
+	fac, err := k.refs.factory(t, res.Seed)
+	if err != nil {
+		return
+	}
+	var w *world.World
+	capture := func(st engine.Streams) (engine.System, error) {
+		sys, err := fac(st)
+		if err == nil {
+			w, _ = sys.(*world.World)
+		}
+		return sys, err
+	}
+	if _, err := engine.Run(capture, res.Seed, engine.NewReplay(res.Choices), engine.RunConfig{MaxSteps: t.StepBound()}); err != nil || w == nil {
+		return
+	}
+	d := control.FirstDifference(w.GuestLog(), k.refs.get(t, res.Seed).log)
+	if d == nil {
+		return
+	}
+	fl.Difference = d
+	fl.Requirements, fl.Charged = chargedBy(fl.Requirements, d)
+}

@@ -1,0 +1,63 @@
+package conformance
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/catalog/control"
+)
+
+// TestChargedBy: the first difference of a transparent finding narrows
+// the requirements it charges to those its kind of entry involves, and
+// keeps the row's triggers when it singles out none of them.
+func TestChargedBy(t *testing.T) {
+	draft := []string{"DRAFT-STOP-03", "DRAFT-CTX-01"}
+	v14 := []string{"DP-DEV-09", "DP-DEV-10"}
+	const triggers = "by the row's triggers: the difference does not single out a requirement"
+	for _, tc := range []struct {
+		name              string
+		ids               []string
+		migrated, without string
+		want              []string
+		by                string
+	}{
+		{"a used element the guest has no request for", draft,
+			"vcpu0: FAIL irq q0: harvest: virtq: used ring[2]: id 0 is not an outstanding head", "vcpu0: write sector=2 count=2: status=0",
+			[]string{"DRAFT-CTX-01"}, "by the first difference: " + diffQueue},
+		{"a request completed with another status", v14,
+			"vcpu0: FAIL write sector=2 count=2: status 1", "vcpu0: write sector=2 count=2: status=0",
+			[]string{"DP-DEV-09"}, "by the first difference: " + diffQueue},
+		{"a read with other data", v14,
+			"vcpu0: read sector=0 count=2: status=0 data=00", "vcpu0: read sector=0 count=2: status=0 data=ff",
+			[]string{"DP-DEV-09"}, "by the first difference: " + diffQueue},
+		{"a control command acked otherwise", v14,
+			"vcpu0: ctrl VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 2: ack=1", "vcpu0: ctrl VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 2: ack=0",
+			[]string{"DP-DEV-09"}, "by the first difference: " + diffQueue},
+		{"a configuration read in virtio-1.4", v14,
+			"vcpu0: final: capacity=2048 status=RESET outstanding=0", "vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0",
+			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig},
+		{"a config line", v14,
+			"vcpu0: config: capacity=2048 writeback=0", "vcpu0: config: capacity=4096 writeback=0",
+			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig},
+		{"a configuration read in draft-2023 singles out neither", draft,
+			"vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0", "vcpu0: final: capacity=4096 status=DRIVER_OK outstanding=0",
+			draft, "by the row's triggers: the difference, " + diffConfig + ", does not single out a requirement"},
+		{"a final line whose outstanding count differs is no configuration read", v14,
+			"vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=2", "vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0",
+			v14, triggers},
+		{"requests never completed", draft,
+			"vcpu0: wait: 2 requests never completed", "vcpu0: write sector=2 count=2: status=0", draft, triggers},
+		{"frames not received", v14, "vcpu0: recv: 0 of 4 frames", "vcpu0: recv: 4 frames", v14, triggers},
+		{"a log that ended early", v14, "(nothing)", "vcpu0: write sector=2 count=2: status=0", v14, triggers},
+		{"a rule that would keep none", []string{"DRAFT-STOP-03"},
+			"vcpu0: FAIL irq q0: harvest: virtq: used ring[2]: id 0 is not an outstanding head", "vcpu0: write sector=2 count=2: status=0",
+			[]string{"DRAFT-STOP-03"}, "by the row's triggers: the difference, " + diffQueue + ", does not single out a requirement"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, by := chargedBy(tc.ids, &control.Difference{Entry: 3, Migrated: tc.migrated, WithoutMigration: tc.without})
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.by, by)
+		})
+	}
+}
