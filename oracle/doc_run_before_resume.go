@@ -34,7 +34,11 @@ resumed it; the oracle judges those, never the device's report about itself:
   before the hypervisor resumed it.
 
 Every catalog row keeps its verdict with the oracle (` + "`go test ./catalog -run TestQuestionsCatalog`" + `):
-with the reference devices no exploration of the catalog shows it. Its planted bug is a device
+with the reference devices no exploration of the catalog shows it. Its planted bugs are a device
 that raises a configuration interrupt when its MSI-X table is written while it is Active, which
-the hypervisor's copy of the PCI state does on the destination before it stops it.
+the hypervisor's copy of the PCI state does on the destination before it stops it, and, for the
+FLR window, a device that does so (or reads guest memory) only once an FLR has ended its stop: a
+host peer FLRs the stopped destination (virtio-1.4, mode-after-flr=running), and the hypervisor,
+once the FLR is over, copies the VF's PCI state again before it stops, loads and resumes it. The
+reference device stays silent in the same window.
 `

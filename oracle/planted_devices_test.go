@@ -275,3 +275,36 @@ func (d *interruptOnMSIXWrite) Handle(ev member.Event) member.Effects {
 	}
 	return fx
 }
+
+// runsAfterFLR acts on its own once an FLR has ended its stop, before the
+// hypervisor resumes it: when its MSI-X table is written while it runs
+// after an FLR (the hypervisor's copy of the PCI state that the FLR
+// reset), it raises a configuration-change interrupt and, with dma set,
+// reads guest memory. Until an FLR it is the device it wraps. Under
+// mode-after-flr=running an FLR leaves a stopped member running, which
+// breaks no rule by itself; acting before the resume breaks DP-DEV-08
+// (nothing of the migrated device may act before the resume).
+type runsAfterFLR struct {
+	member.Device
+	c       member.Config
+	dma     bool
+	flrDone bool
+}
+
+func (d *runsAfterFLR) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if ev.Kind == member.EvStep && ev.Step.Kind == member.StepFinishFLR {
+		d.flrDone = true
+	}
+	base := d.c.BAR0 + pcie.BAR0MSIXTable
+	if d.flrDone && ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr >= base &&
+		ev.TLP.Addr < d.c.BAR0+pcie.BAR0MSIXPBA && d.Status().Mode == spec.ModeActive {
+		if d.dma {
+			var avail [4]byte
+			_ = d.c.Mem.ReadMem(d.c.RID, 0x1000, avail[:])
+			return fx
+		}
+		fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: d.c.RID, Vector: 0, Addr: guest.MSIXAddr, Data: guest.MSIXDataBase})
+	}
+	return fx
+}

@@ -432,3 +432,39 @@ hypervisor
   switchover dst
   resume-vcpus
 `
+
+// flrEndsDestinationStop: a host peer FLRs the destination VF after the
+// hypervisor stopped it (virtio-1.4); under mode-after-flr=running the FLR
+// ends the stop, and the member runs by default, the VM still on the
+// source, until the hypervisor, once the FLR is over, copies the VF's PCI
+// state again (the FLR reset its MSI-X table), stops it again, loads it
+// and resumes it after the switchover: the FLR window of
+// no-run-before-resume.
+const flrEndsDestinationStop = `scenario flr-ends-destination-stop
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+peer host
+  await dst-stopped
+  vf-flr dst vf=1
+  signal flr
+hypervisor
+  await ready
+  halt-vcpus
+  mode src stopped
+  save src
+  copy-memory dst
+  copy-pci dst
+  mode dst stopped
+  signal dst-stopped
+  await flr
+  sleep ms=150
+  copy-pci dst
+  mode dst stopped
+  load dst
+  switchover dst
+  mode dst running
+  resume-vcpus
+`

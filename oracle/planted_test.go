@@ -168,7 +168,21 @@ var planted = []plant{
 	{oracle: "no-run-before-resume", name: "destination interrupts before it is stopped", ed: spec.Virtio14, scn: saveLoad(""),
 		device: wrap(func(c member.Config, d member.Device) member.Device { return &interruptOnMSIXWrite{d, c} }),
 		want:   "no-run-before-resume", msg: "dst.vf1 ran while the VM runs on src", reqs: []string{"DP-DEV-08"}},
+	// The FLR window: an FLR ended the destination's stop
+	// (mode-after-flr=running) and the member interrupts, or reads guest
+	// memory, when the hypervisor copies its PCI state again, before it
+	// stops and resumes it.
+	{oracle: "no-run-before-resume", name: "destination interrupts after an FLR ended its stop", ed: spec.Virtio14, knobs: []string{"mode-after-flr=running"}, scn: flrEndsDestinationStop,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &runsAfterFLR{Device: d, c: c} }),
+		want:   "no-run-before-resume", msg: "dst.vf1 ran while the VM runs on src and the hypervisor has not resumed it: MSI-X",
+		reqs: []string{"DP-DEV-08"}},
+	{oracle: "no-run-before-resume", name: "destination reads guest memory after an FLR ended its stop", ed: spec.Virtio14, knobs: []string{"mode-after-flr=running"}, scn: flrEndsDestinationStop,
+		device: wrap(func(c member.Config, d member.Device) member.Device { return &runsAfterFLR{Device: d, c: c, dma: true} }),
+		want:   "no-run-before-resume", msg: "dst.vf1 ran while the VM runs on src and the hypervisor has not resumed it: MRd",
+		reqs: []string{"DP-DEV-08"}},
 	{oracle: "no-run-before-resume", name: "clean", ed: spec.Draft2023, scn: dropWrite},
+	{oracle: "no-run-before-resume", name: "clean: an FLR ended the destination's stop", ed: spec.Virtio14, knobs: []string{"mode-after-flr=running"},
+		scn: flrEndsDestinationStop},
 	{oracle: "no-run-before-resume", name: "clean: resumed on the destination before the switchover", ed: spec.Draft2023,
 		scn: resumeBeforeSwitchover},
 
