@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/scenario"
 )
@@ -21,7 +22,7 @@ import (
 // of the shard summary files).
 const (
 	// maxJobs bounds --jobs.
-	maxJobs = 256
+	maxJobs = cmdbase.MaxJobs
 	// maxMaxSteps bounds --max-steps: the longest catalog run takes a few
 	// thousand steps.
 	maxMaxSteps = 10_000_000
@@ -29,17 +30,13 @@ const (
 	maxSeconds = 3600
 	// maxWindow bounds trace --window and report --steps.
 	maxWindow = 1_000_000
-	// maxShrinkReplays bounds --shrink-replays: a catalog finding shrinks
-	// within engine.DefaultShrinkReplays.
-	maxShrinkReplays = 1_000_000
+	// maxShrinkReplays bounds --shrink-replays (cmdbase.MaxShrinkReplays).
+	maxShrinkReplays = cmdbase.MaxShrinkReplays
 )
 
-// shrinkReplaysLimit is the range of --shrink-replays (run, explore,
-// conform).
-var shrinkReplaysLimit = cliflag.Int("shrink-replays", 0, maxShrinkReplays, "0 keeps the default bound")
-
-// explainRunsLimit is the range of --explain-runs (explore, replay).
-var explainRunsLimit = cliflag.Int("explain-runs", 0, maxShrinkReplays, "0 skips the explanation")
+// shrinkReplaysLimit and explainRunsLimit are the ranges of
+// --shrink-replays and --explain-runs (cmdbase).
+var shrinkReplaysLimit, explainRunsLimit = cmdbase.ShrinkReplaysLimit, cmdbase.ExplainRunsLimit
 
 // sliceRunsLimit is the range of --slice-runs (explore, replay).
 var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 keeps the footprint slice")
@@ -48,8 +45,6 @@ var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice'
 // parse and cliflag.Error when a value does not parse.
 var (
 	benchLimits   = []cliflag.IntLimit{cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules per batch")}
-	conformLimits = []cliflag.IntLimit{cliflag.Int("schedules", 0, scenario.MaxSchedules, "0 keeps the budget's"), shrinkReplaysLimit,
-		cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"), cliflag.Int("procs", 0, maxJobs, "0 is GOMAXPROCS"), explainRunsLimit}
 	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit, sliceRunsLimit,
 		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"))
 	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),

@@ -315,13 +315,6 @@ func writeTableFile(file, format string, rows []catalog.Outcome, regressDir, rep
 	return errors.Join(verdicttable.Write(f, format, rows, regressDir, reportDir), f.Close())
 }
 
-// usageError prints a usage error of a subcommand and returns exitUsage.
-func usageError(stderr io.Writer, cmd, format string, a ...any) int {
-	fmt.Fprintf(stderr, "migsim %s: "+format+"\n", append([]any{cmd}, a...)...)
-	fmt.Fprintf(stderr, "run 'migsim %s --help' for usage\n", cmd)
-	return exitUsage
-}
-
 // removeStaleReports removes the --report files of a run that stopped with
 // an error before it could write them: a table an earlier run left must not
 // read as this run's (a CI job would find a green table). Only a file whose

@@ -17,8 +17,16 @@ import (
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
+)
+
+// The builtin devices' names, as --device takes them (internal/devicearg).
+const (
+	builtinBlk    = devicearg.Blk
+	builtinNet    = devicearg.Net
+	builtinMutant = devicearg.MutantPrefix
 )
 
 // mutantDevice is the mutant the device tests replay with: DEV_MODE_GET
@@ -231,7 +239,7 @@ func TestDevice_UsageErrors(t *testing.T) {
 // TestRunFailed: the exit status and the message of a run with a device
 // that failed.
 func TestRunFailed(t *testing.T) {
-	dev, _, err := parseDevice(conformOptions{device: mutantDevice})
+	dev, _, err := devicearg.Parse(devicearg.Spec{Name: mutantDevice})
 	require.NoError(t, err)
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/conformance"
-	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/scenario"
 )
@@ -124,27 +122,6 @@ func TestDevice_Recorded(t *testing.T) {
 		assert.Contains(t, files[".md"], "**Violation of `readback`**")
 		assert.Contains(t, files[".md"], "| device | `"+mutantDevice+"` |\n")
 	})
-}
-
-// TestDevice_EveryBuiltinIsRecordable: every device --list names can be
-// a schedule file's device, so that every counterexample conform writes
-// for a builtin device records it.
-func TestDevice_EveryBuiltinIsRecordable(t *testing.T) {
-	var list strings.Builder
-	listBuiltins(&list)
-	names := 0
-	for _, l := range strings.Split(strings.TrimSpace(list.String()), "\n") {
-		name, _, _ := strings.Cut(l, " ")
-		assert.NoError(t, schedfile.CheckDevice(name, nil), "%s", l)
-		dev, _, err := parseDevice(conformOptions{device: name})
-		if assert.NoError(t, err, name) {
-			got, _, ok := conformance.RecordedDevice(dev)
-			assert.True(t, ok, name)
-			assert.Equal(t, name, got)
-		}
-		names++
-	}
-	assert.Equal(t, 2+len(mutants.All()), names)
 }
 
 // TestDevice_RecordedTimeout: the command line that replays a file with

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/writecheck"
 	"github.com/migsim/migsim/scenario"
 )
@@ -37,16 +38,14 @@ func finish(code int, writeErr error, stderr io.Writer) int {
 	return exitUnwritten
 }
 
-// Exit codes shared by every subcommand (migsim help exit): 130 is an
-// interrupted run.
+// Exit codes shared by every subcommand (migsim help exit,
+// internal/cmdbase).
 const (
-	exitOK      = 0
-	exitFinding = 1 // a finding, a mismatched verdict, a diverging replay, an incompatibility
-	exitUsage   = 2 // a usage or input error
-	// exitUnwritten is the status of a command whose output could not be
-	// written (a full disk): an error, as a usage or input error is, and
-	// never a finding.
-	exitUnwritten = 2
+	exitOK          = cmdbase.ExitOK
+	exitFinding     = cmdbase.ExitFinding
+	exitUsage       = cmdbase.ExitUsage
+	exitUnwritten   = cmdbase.ExitUnwritten
+	exitInterrupted = cmdbase.ExitInterrupted
 )
 
 // command is one subcommand. Each lives in its own cmd_<name>.go file and

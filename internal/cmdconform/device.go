@@ -1,4 +1,4 @@
-package main
+package cmdconform
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/internal/benchfig"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/spec"
 )
 
-// Device names of migsim conform.
+// Device names of migsim conform (internal/devicearg).
 const (
 	builtinBlk    = devicearg.Blk
 	builtinNet    = devicearg.Net
@@ -27,9 +28,9 @@ func parseDevice(o conformOptions) (conformance.Device, []spec.Edition, error) {
 		Timeout: o.timeout, HelloTimeout: o.helloTimeout, Procs: o.procs, Transcript: o.transcriptW})
 }
 
-// listBuiltins prints the builtin devices, one a line: its name and what
+// ListBuiltins prints the builtin devices, one a line: its name and what
 // it is (a mutant: its bug and the editions it exists in).
-func listBuiltins(w io.Writer) {
+func ListBuiltins(w io.Writer) {
 	fmt.Fprintf(w, "%-44s %s\n", builtinBlk, "the reference virtio-blk (member/blk)")
 	fmt.Fprintf(w, "%-44s %s\n", builtinNet, "the reference virtio-net (member/net): the catalog's virtio-net rows")
 	for _, m := range mutants.All() {
@@ -52,13 +53,13 @@ func conformBench(o conformOptions, stdout, stderr io.Writer) int {
 	if o.device != "" {
 		d, _, err := parseDevice(o)
 		if err != nil {
-			return usageError(stderr, "conform", "%v", err)
+			return cmdbase.UsageError(stderr, "conform", "%v", err)
 		}
 		devs = []conformance.Device{benchfig.Reference(d), d}
 	}
 	if err := benchfig.WriteDevices(stdout, devs, n, o.jobs); err != nil {
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
-		return deviceErrorExit(err)
+		return cmdbase.DeviceErrorExit(err)
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -1,8 +1,6 @@
-package main
+package cmdconform
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -111,27 +110,23 @@ func FuzzParseDevice(f *testing.F) {
 	})
 }
 
-// TestDeviceErrorExit: the exit status of an error the kit returns before
-// it runs anything: a program that cannot start is the user's input (2), a
-// handshake cut short by Ctrl-C an interruption (130), a device that broke
-// the protocol a finding (1), the kit's line limit the user's input (2),
-// never the device's failure.
-func TestDeviceErrorExit(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want int
-	}{
-		{"cannot start", fmt.Errorf("conformance: device exec:x: %w", &extdevice.StartError{Command: "x", Err: os.ErrPermission}), exitUsage},
-		{"interrupted handshake", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", Interrupted: true}), exitInterrupted},
-		{"protocol error", fmt.Errorf("conformance: device exec:x: %w", &extdevice.Error{Command: "x", Request: "hello (request 1)", What: "no reply within 5s"}), exitFinding},
-		{"the kit's line limit, before any run", fmt.Errorf("conformance: replay f.json: netlimit: scenario s: %w: vf 1", extdevice.ErrKitLimit), exitUsage},
-		{"the kit's line limit, in a run", &extdevice.Error{Command: "x", Request: "event backend (request 4)", Limit: true}, exitUsage},
-		{"other", errors.New("conformance: something else"), exitFinding},
+// TestDevice_EveryBuiltinIsRecordable: every device --list names can be
+// a schedule file's device, so that every counterexample conform writes
+// for a builtin device records it.
+func TestDevice_EveryBuiltinIsRecordable(t *testing.T) {
+	var list strings.Builder
+	ListBuiltins(&list)
+	names := 0
+	for _, l := range strings.Split(strings.TrimSpace(list.String()), "\n") {
+		name, _, _ := strings.Cut(l, " ")
+		assert.NoError(t, schedfile.CheckDevice(name, nil), "%s", l)
+		dev, _, err := parseDevice(conformOptions{device: name})
+		if assert.NoError(t, err, name) {
+			got, _, ok := conformance.RecordedDevice(dev)
+			assert.True(t, ok, name)
+			assert.Equal(t, name, got)
+		}
+		names++
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, deviceErrorExit(tc.err))
-		})
-	}
+	assert.Equal(t, 2+len(mutants.All()), names)
 }

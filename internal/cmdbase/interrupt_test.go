@@ -1,4 +1,4 @@
-package main
+package cmdbase
 
 import (
 	"os"
@@ -53,7 +53,7 @@ func TestPhasedInterrupts(t *testing.T) {
 		{name: "signal that stopped the exploration", signalFirst: true, interrupted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			first, second, explored, stop := phasedInterrupts()
+			first, second, explored, stop := PhasedInterrupts()
 			defer stop()
 			if !tc.signalFirst {
 				explored(tc.interrupted)

@@ -1,4 +1,4 @@
-package main
+package cmdbase
 
 import (
 	"errors"
@@ -8,14 +8,14 @@ import (
 	"strings"
 )
 
-// outputFileError reports whether err is the file system refusing a file
+// OutputFileError reports whether err is the file system refusing a file
 // the command writes under dir (its --out, --report-dir or --regress-dir;
 // "" for any path): a path it cannot create, open, write or rename into
 // place (*fs.PathError, *os.LinkError, which name the path). Such an error is
 // an input error, exit 2, never 1 (a finding): the README's exit codes.
 // A path outside dir is left to the caller: an exec device's pipe fails
 // with a *fs.PathError too, and that is the device's failure.
-func outputFileError(err error, dir string) bool {
+func OutputFileError(err error, dir string) bool {
 	var pe *fs.PathError
 	var le *os.LinkError
 	var path string

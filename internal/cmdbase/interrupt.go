@@ -1,4 +1,4 @@
-package main
+package cmdbase
 
 import (
 	"context"
@@ -8,10 +8,6 @@ import (
 	"syscall"
 	"time"
 )
-
-// exitInterrupted is the exit status of a command stopped by SIGINT or
-// SIGTERM (128 + SIGINT, as shells report it).
-const exitInterrupted = 130
 
 // sameInterrupt is how soon after the first SIGINT or SIGTERM another
 // one is the same interrupt delivered again, not a second Ctrl-C: GNU
@@ -43,23 +39,23 @@ func (c *interruptCount) note(now time.Time) int {
 	return c.n
 }
 
-// interrupts returns two contexts: the first ends at the first SIGINT or
+// Interrupts returns two contexts: the first ends at the first SIGINT or
 // SIGTERM (stop exploring), the second at the next one (stop shrinking
 // too), not counting the first delivered again (sameInterrupt). stop
 // releases the signals; call it before returning.
-func interrupts() (first, second context.Context, stop func()) {
-	first, second, _, stop = phasedInterrupts()
+func Interrupts() (first, second context.Context, stop func()) {
+	first, second, _, stop = PhasedInterrupts()
 	return first, second, stop
 }
 
-// phasedInterrupts is interrupts with a call, explored, that says the
+// PhasedInterrupts is Interrupts with a call, explored, that says the
 // exploration is over: from then on the first interrupt ends both
 // contexts, since there is nothing left for it to stop but the shrinking
 // and explaining that follow (a Ctrl-C while they run must not wait for a
 // second one). explored(interrupted) is told whether the exploration
 // stopped for the first interrupt; when it did not, a first interrupt that
 // came as the exploration ended ends the second context too.
-func phasedInterrupts() (first, second context.Context, explored func(interrupted bool), stop func()) {
+func PhasedInterrupts() (first, second context.Context, explored func(interrupted bool), stop func()) {
 	first, cancel1 := context.WithCancel(context.Background())
 	second, cancel2 := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)

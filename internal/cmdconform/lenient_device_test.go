@@ -1,4 +1,4 @@
-package main
+package cmdconform
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
 )
@@ -83,10 +84,10 @@ func TestConform_LenientReplayDeviceError(t *testing.T) {
 		dev                  conformance.Device
 	}{
 		{"a device that keeps to the protocol: the recorded finding, leniently", "replayed leniently, the recorded finding occurs: " + sc.Finding.Oracle, "",
-			exitFinding, stopsOn(0, new(atomic.Int64))},
+			cmdbase.ExitFinding, stopsOn(0, new(atomic.Int64))},
 		{"a device that stops in the lenient replay: its error", "", "migsim conform: " + path + " with served:stops-on: the strict replay diverged at step " +
 			strconv.Itoa(engine.ShownStep(at)) + "; replayed leniently: extdevice: protocol: stops-on: ",
-			exitFinding, stopsOn(last, new(atomic.Int64))},
+			cmdbase.ExitFinding, stopsOn(last, new(atomic.Int64))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
