@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -124,6 +125,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		r.Device, r.Reproduce = d.Name, d.Reproduce
 	}
 	why(ctx, t, r, opt)
+	withoutMigration(t, r, opt)
 	if err := trace.WriteReport(&md, r); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
@@ -160,6 +162,28 @@ func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 		r.Why.Orders = append(r.Why.Orders, trace.WhyOrder{Before: o.Before, After: o.After,
 			BeforeLabel: cs[o.Before].Label, AfterLabel: cs[o.After].Label, Instead: o.Instead})
 	}
+}
+
+// withoutMigration sets r.WithoutMigration, the comparison of the run
+// with the run without migration (control.Compare, control.WriteSummary),
+// when the finding is one that comparison decides (control.Judges: a
+// transparent or gave-up finding, whose message names that run). A
+// comparison that cannot be made says why in the section; the rest of the
+// report does not depend on it.
+func withoutMigration(t catalog.Target, r *trace.Report, opt Options) {
+	if !control.Judges(r.Result.Finding) {
+		return
+	}
+	var b strings.Builder
+	c, err := control.Compare(t, r.Schedule, opt.MaxSteps)
+	if err == nil {
+		err = control.WriteSummary(&b, c, r.SchedulePath)
+	}
+	if err != nil {
+		r.WithoutMigration = "not compared: " + err.Error() + "\n"
+		return
+	}
+	r.WithoutMigration = b.String()
 }
 
 // AdminCommands records the run of schedule sc (at most maxSteps steps)

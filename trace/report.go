@@ -49,6 +49,12 @@ type Report struct {
 	// run.pcapng too when PcapngFile is empty).
 	Device    string
 	Reproduce []string
+	// WithoutMigration is the comparison with the run without migration
+	// (package catalog/control's summary: that run's oracles, the
+	// replayed run, the first difference of the two guest logs and where
+	// the fault lies), written under "Run without migration" after Why;
+	// empty leaves the section out.
+	WithoutMigration string
 }
 
 // Why is what a report says of the orderings a finding needs: the
@@ -71,13 +77,20 @@ type WhyOrder struct {
 	Instead                 string
 }
 
-// ReportSections are the second-level headings of a report, in order.
+// ReportSections are the second-level headings of every report, in
+// order; a report that sets WithoutMigration has "Run without migration"
+// after Why (ControlSection).
 var ReportSections = []string{"Verdict", "Why", "Scenario", "Requirements", "Steps before the finding",
 	"Sequence diagram", "Mode timeline", "Mode graph", "Reproduce"}
 
+// ControlSection is the heading of the section a report has when it sets
+// WithoutMigration.
+const ControlSection = "Run without migration"
+
 // WriteReport writes a finding report in Markdown, ready to paste into a
 // spec discussion or an issue tracker (Mermaid blocks render on GitHub):
-// the verdict, the orderings the finding needs, the scenario and its
+// the verdict, the orderings the finding needs, the comparison with the
+// run without migration (when the report has one), the scenario and its
 // knobs, the requirements with their text, the last steps before the finding, a sequence diagram, the mode
 // timeline, the mode graph and the commands that reproduce it.
 func WriteReport(w io.Writer, r *Report) error {
@@ -141,6 +154,7 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	writeWhy(&b, r)
+	writeControl(&b, r)
 
 	b.WriteString("## Scenario\n\n")
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
@@ -270,6 +284,30 @@ func writeWhy(b *strings.Builder, r *Report) {
 		"\"Needs\" means that one reversal; other completions of the reversed pair are not explored, and a " +
 		"finding no single moved step loses shows no ordering (docs/engine.md, \"Explaining\"; " +
 		"`" + explainCommand(r) + "` prints the same).\n\n")
+}
+
+// writeControl writes the Run without migration section of a report that
+// has the comparison.
+func writeControl(b *strings.Builder, r *Report) {
+	if r.WithoutMigration == "" {
+		return
+	}
+	fmt.Fprintf(b, "## %s\n\n", ControlSection)
+	b.WriteString("The finding compares the guest's log with the run without migration: the same scenario, " +
+		"programs, settings and seed, the hypervisor's migration operations skipped (docs/traces.md, " +
+		"\"The run without migration\"). That run judged by the oracles, the first entry where the two guest " +
+		"logs differ and where the fault lies:\n\n```text\n")
+	b.WriteString(r.WithoutMigration)
+	if !strings.HasSuffix(r.WithoutMigration, "\n") {
+		b.WriteString("\n")
+	}
+	path := shellquote.Quote(r.SchedulePath)
+	device := ""
+	if r.Device != "" {
+		device = " --device DEVICE"
+	}
+	fmt.Fprintf(b, "```\n\n`migsim replay%s %s --without-migration` prints the same; `migsim trace%s %s "+
+		"--without-migration` adds that run's guest log and trace.\n\n", device, path, device, path)
 }
 
 // explainCommand is the command that prints a report's orderings: migsim

@@ -25,6 +25,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
 )
@@ -124,6 +125,18 @@ func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Compariso
 	c.Migrated = &Run{Result: mres, Events: mw.Events(), Steps: msteps.Steps, GuestLog: slices.Clone(mw.GuestLog())}
 	c.Difference = FirstDifference(c.Migrated.GuestLog, c.Control.GuestLog)
 	return c, nil
+}
+
+// Judges reports whether the comparison decides finding f: f is the
+// finding of an oracle that compares the guest's log with the run without
+// migration (transparent, gave-up), whose message names that run, so that
+// a reader of f needs the comparison (the finding report's "Run without
+// migration" section).
+func Judges(f *engine.Finding) bool {
+	if f == nil {
+		return false
+	}
+	return f.Oracle == oracle.Transparent.Info().Name || f.Oracle == oracle.GaveUp.Info().Name
 }
 
 // FirstDifference returns the first entry at which the migrated run's

@@ -390,3 +390,25 @@ func TestCompare_EveryTransparentCounterexample(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, n, 20, "the catalog's transparent counterexamples")
 }
+
+// TestJudges: the comparison decides the findings of the oracles that
+// compare the guest's log with the run without migration, and no other.
+func TestJudges(t *testing.T) {
+	for _, c := range []struct {
+		finding *engine.Finding
+		want    bool
+	}{
+		{&engine.Finding{Oracle: "transparent"}, true},
+		{&engine.Finding{Oracle: "gave-up"}, true},
+		{&engine.Finding{Oracle: "frozen-context"}, false},
+		{&engine.Finding{Oracle: "live"}, false},
+		{&engine.Finding{Oracle: "error:corrupt"}, false},
+		{nil, false},
+	} {
+		name := "none"
+		if c.finding != nil {
+			name = c.finding.Oracle
+		}
+		assert.Equal(t, c.want, Judges(c.finding), name)
+	}
+}

@@ -30,8 +30,8 @@ func init() {
 	})
 }
 
-const replayUsage = `usage: migsim replay FILE [--trace | --slice [--slice-runs N] | --explain [--explain-runs N]] [--max-steps N]
-       [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
+const replayUsage = `usage: migsim replay FILE [--trace | --slice [--slice-runs N] | --explain [--explain-runs N] | --without-migration]
+       [--max-steps N] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -55,6 +55,16 @@ the run allows); where a move loses the finding, a bisection finds the
 step it must not pass, and the orderings found print as "step I before
 step J": with the two reversed the finding goes. At most --explain-runs
 runs (0: no explanation). A divergence names the step.
+--without-migration makes the run without migration too (the control run:
+the same scenario, programs, settings and seed with the hypervisor's
+migration operations skipped, the run the transparent oracle compares
+with) and prints its oracles' verdict, the replayed run's finding, the
+first entry where the two guest logs differ and a verdict line saying
+whether the migration or the scenario is at fault, as migsim trace
+--without-migration --format text does (without the guest log and the
+trace: migsim trace prints those; docs/traces.md, "The run without
+migration"). A run without migration with a finding is not compared with
+the recording, whose replay is then left out.
 
 A counterexample migsim conform wrote records its device: a builtin one
 (builtin:mutant/NAME) replays the file without --device, as stderr says; an
@@ -72,7 +82,8 @@ bound grows to it, and a --max-steps that would cut the schedule short is
 refused.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
-finding, diverges or the device breaks the protocol, 2 on a usage error, a
+finding, diverges or the device breaks the protocol (with
+--without-migration: 1 when either run has a finding), 2 on a usage error, a
 bad or stale schedule file or a device that cannot be started, 130 when
 Ctrl-C ends a request to an exec: device.
 
@@ -89,6 +100,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	explainRuns := fs.Int("explain-runs", explain.DefaultRuns, "bound the runs of --explain (0: no explanation)")
 	sliceRuns := fs.Int("slice-runs", explain.DefaultNarrowRuns, "bound the checks that narrow --slice (0: the footprint slice)")
 	maxSteps := fs.Int("max-steps", catalog.DefaultJudgeMaxSteps, "step bound of the run")
+	without := fs.Bool("without-migration", false, "compare the run with the run without migration (same scenario and seed) and say where the fault lies")
 	var device devicearg.Flag
 	device.Add(fs)
 	fs.Usage = func() {
@@ -103,6 +115,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if countTrue(*trace, *slice, *explainMode) > 1 {
 		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
+	}
+	if *without && countTrue(*trace, *slice, *explainMode) > 0 {
+		return usageError(stderr, "replay", "--without-migration goes with none of --trace, --slice and --explain "+
+			"(migsim trace FILE --without-migration prints the trace of the run without migration)")
 	}
 	if fs.Changed("explain-runs") && !*explainMode {
 		return usageError(stderr, "replay", "--explain-runs goes with --explain")
@@ -160,6 +176,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	t.MaxSteps = *maxSteps
+	if *without {
+		return replayControl(ctx, stdout, stderr, t, finish, sc, dev, path, *maxSteps, fs.Changed("max-steps"))
+	}
 	// The finding is annotated and explained with the device open.
 	var res engine.Result
 	var events []record.TraceEvent

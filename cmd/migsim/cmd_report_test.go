@@ -125,3 +125,53 @@ func TestReport_UsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// A report of a finding the run without migration decides (transparent)
+// has the Run without migration section after Why: that run's oracles,
+// the first difference of the guest logs and the verdict, with the
+// commands that print them; a report of another finding has none.
+func TestReport_WithoutMigration(t *testing.T) {
+	cases := []struct {
+		name, schedule string
+		want           []string // in order, the section's lines; nil: no section
+	}{
+		{"transparent", regressFile("flr-on-destination-after-write_draft-2023.json"), []string{
+			"\n## Why\n",
+			"\n## " + trace.ControlSection + "\n\n",
+			"```text\noracles without migration: pass (no oracle fired)\n",
+			"guest log, migrated against without migration: first difference at entry 3\n",
+			"  migrated:          vcpu0: wait: 1 requests never completed\n",
+			"  without migration: vcpu0: write sector=2 count=2: status=0\n",
+			"verdict: the run without migration passes the oracles and the migrated run ends in transparent: the migration is at fault\n```\n",
+			"`migsim replay " + regressFile("flr-on-destination-after-write_draft-2023.json") + " --without-migration` prints the same",
+			"\n## Scenario\n"}},
+		{"transparent, the device's config", regressFile("wce-write-during-stop_virtio-1.4.json"), []string{
+			"\n## " + trace.ControlSection + "\n\n",
+			"guest log, migrated against without migration: first difference at entry 8\n",
+			"  without migration: vcpu0: config: capacity=2048 writeback=0\n",
+			"the migrated run ends in transparent: the migration is at fault\n"}},
+		{"frozen-context", canonicalFinding, nil},
+		{"one-running", regressFile("flr-while-stopped_virtio-1.4.json"), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			code, out, stderr := runSimCLI(t, "report", c.schedule, "--out", dir, "--explain-runs", "0")
+			require.Equal(t, exitOK, code, stderr)
+			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
+			require.NoError(t, err)
+			if c.want == nil {
+				assert.NotContains(t, string(md), trace.ControlSection)
+				assert.NotContains(t, string(md), "without migration:")
+				return
+			}
+			rest := string(md)
+			for _, w := range c.want {
+				i := strings.Index(rest, w)
+				require.GreaterOrEqual(t, i, 0, "%q missing or out of order in\n%s", w, md)
+				rest = rest[i+len(w):]
+			}
+			assert.Len(t, trace.MermaidBlocks(string(md)), 2, "the section adds no Mermaid block")
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 )
 
@@ -32,6 +33,34 @@ func traceControl(ctx context.Context, buf *bytes.Buffer, stderr io.Writer, t ca
 		return control.Run{}, exitFinding // as writeTrace's error in runTrace
 	}
 	return c.Control, -1
+}
+
+// replayControl is `migsim replay --without-migration`: the control run
+// of schedule sc, read from path, on target t beside its strict replay
+// (control.Compare), their comparison as trace's text says it
+// (control.WriteSummary) and the replay's trace hash. It exits 1 when
+// either run has a finding, 0 when neither has.
+func replayControl(ctx context.Context, stdout, stderr io.Writer, t catalog.Target, finish func(error) error,
+	sc *schedfile.Schedule, dev conformance.Device, path string, maxSteps int, given bool) int {
+	c, err := control.Compare(t, sc, maxSteps)
+	err = finish(err)
+	if serr := setupError(err, maxSteps, given); serr != nil {
+		return usageError(stderr, "replay", "%v", serr)
+	}
+	if err != nil {
+		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
+	}
+	if err := control.WriteSummary(stdout, c, path); err != nil {
+		fmt.Fprintf(stderr, "migsim replay: %s: %v\n", path, err)
+		return exitUnwritten
+	}
+	if m := c.Migrated; m != nil {
+		fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(m.Result.TraceHash))
+	}
+	if c.Fault() == control.FaultNone {
+		return exitOK
+	}
+	return exitFinding
 }
 
 // controlFormat reports whether --without-migration takes --format f.

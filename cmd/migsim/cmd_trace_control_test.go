@@ -170,3 +170,82 @@ func TestTraceWithoutMigration_BadFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayWithoutMigration: replay --without-migration prints the
+// comparison as trace --without-migration's text does (the oracles'
+// line to the verdict) and the replay's trace hash, and exits 1 when
+// either run has a finding, 0 when neither has; it takes none of the
+// modes that print the run itself.
+func TestReplayWithoutMigration(t *testing.T) {
+	ref, _ := deviceSchedules(t)
+	migration := "verdict: the run without migration passes the oracles and the migrated run ends in %s: the migration is at fault\n"
+	cases := []struct {
+		name    string
+		args    []string
+		code    int
+		want    []string
+		notWant []string
+	}{
+		{"a transparent finding", []string{regressFile("flr-on-destination-after-write_draft-2023.json")}, exitFinding, []string{
+			"oracles without migration: pass (no oracle fired)\n",
+			"guest log, migrated against without migration: first difference at entry 3\n",
+			"  migrated:          vcpu0: wait: 1 requests never completed\n",
+			"  without migration: vcpu0: write sector=2 count=2: status=0\n",
+			strings.Replace(migration, "%s", "transparent", 1),
+			"trace hash 3269fe8964aa884d (matches the recording)\n"}, []string{"trace without migration:", "finding transparent at step 126: "}},
+		{"a finding that ends the migrated log early", []string{canonicalFinding}, exitFinding, []string{
+			"guest log, migrated against without migration: first difference at entry 8\n  migrated:          (nothing)\n",
+			"  (the migrated run's log ends there: its run ended with its finding at step 172)\n",
+			strings.Replace(migration, "%s", "frozen-context", 1)}, nil},
+		{"no finding", []string{ref}, exitOK, []string{
+			"oracles without migration: pass (no oracle fired)\n",
+			"guest log, migrated against without migration: the same entries\n",
+			"verdict: neither run has a finding and the guest's logs are the same: the guest cannot tell it moved\n",
+			"trace hash "}, []string{"\nno finding\n"}},
+		{"with --trace", []string{ref, "--trace"}, exitUsage, nil, nil},
+		{"with --slice", []string{ref, "--slice"}, exitUsage, nil, nil},
+		{"with --explain", []string{ref, "--explain"}, exitUsage, nil, nil},
+		{"not a boolean", []string{ref, "--without-migration=maybe"}, exitUsage, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"replay", "--without-migration"}, c.args...)...)
+			require.Equal(t, c.code, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			if c.code == exitUsage {
+				assert.Contains(t, stderr, "--without-migration")
+				assert.Empty(t, out)
+				return
+			}
+			assert.True(t, strings.HasPrefix(out, "replay "+c.args[0]+": scenario "), out)
+			for _, w := range c.want {
+				assert.Contains(t, out, w)
+			}
+			for _, w := range c.notWant {
+				assert.NotContains(t, out, w)
+			}
+			_, out2, _ := runSimCLI(t, append([]string{"replay", "--without-migration"}, c.args...)...)
+			assert.Equal(t, out, out2, "the same output twice")
+		})
+	}
+}
+
+// TestReplayWithoutMigration_ControlFails: a run without migration an
+// oracle judges broken puts the fault on the scenario; the recording is
+// not replayed (no trace hash) and replay exits 1.
+func TestReplayWithoutMigration_ControlFails(t *testing.T) {
+	path := regressFile("wce-write-during-stop_virtio-1.4.json")
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	tg, err := catalog.TargetOf(sc)
+	require.NoError(t, err)
+	tg.Oracles = append(oracle.All(), firesWithoutMigration{})
+	var out, stderr bytes.Buffer
+	code := replayControl(context.Background(), &out, &stderr, tg, func(err error) error { return err },
+		sc, nil, path, catalog.DefaultJudgeMaxSteps, false)
+	require.Equal(t, exitFinding, code, stderr.String())
+	assert.Empty(t, stderr.String())
+	assert.Contains(t, out.String(), "oracles without migration: planted at step ")
+	assert.Contains(t, out.String(), "verdict: the run without migration already ends in planted, with no migration at all: ")
+	assert.NotContains(t, out.String(), "migrated run (")
+	assert.NotContains(t, out.String(), "trace hash")
+}
