@@ -29,11 +29,14 @@ type Run struct {
 	// started of 21 (rows start longest first, not in table order).
 	names   map[int]string
 	started int
-	// schedules and executed sum every finished exploration of every row
-	// (its budget, the other strategy's, its proof); open holds, by row,
-	// the exploration under way since its last update, until its final
-	// one.
-	schedules, executed int
+	// schedules, dfsRuns and executed sum every finished exploration of
+	// every row (its budget, the other strategy's, its proof): a random or
+	// pct exploration's schedules, a dfs one's runs apart, since a dfs
+	// budget counts runs, the pruned ones that are no schedule too
+	// (docs/engine.md, "Pruned runs in explore's output"); open holds, by
+	// row, the exploration under way since its last update, until its
+	// final one.
+	schedules, dfsRuns, executed int
 	open                map[int]engine.Progress
 	// shown is, by row, the counts of the last line written, so that an
 	// exploration's final update, when it says nothing new, is not
@@ -59,8 +62,7 @@ func (p *Run) Row(row, rows int, s *scenario.Scenario, e scenario.Expectation) {
 // updates it, and ends with a final update (engine.Progress.Final).
 func (p *Run) Explore(row int, e engine.Progress) {
 	if e.Final {
-		p.schedules += e.Done
-		p.executed += e.Executed
+		p.count(e)
 		delete(p.open, row)
 	} else {
 		p.open[row] = e
@@ -79,6 +81,28 @@ func (p *Run) Explore(row int, e engine.Progress) {
 	}
 	p.w.Status("run: row %s: %s%d/%d %s (%d executed), %.0f/s, %s, %s",
 		p.names[row], strategy, e.Done, e.Total, what, e.Executed, e.Rate(), e.DistinctText(), plural.Count(e.Findings, "finding"))
+}
+
+// count adds a finished exploration's runs to the summary's sums.
+func (p *Run) count(e engine.Progress) {
+	if e.Strategy == string(engine.StrategyDFS) {
+		p.dfsRuns += e.Done
+	} else {
+		p.schedules += e.Done
+	}
+	p.executed += e.Executed
+}
+
+// runsText says what the explorations ran: "N schedules" (random, pct),
+// "N dfs runs", or both joined by "and".
+func runsText(schedules, dfsRuns int) string {
+	switch {
+	case dfsRuns == 0:
+		return plural.Count(schedules, "schedule")
+	case schedules == 0:
+		return plural.Count(dfsRuns, "dfs run")
+	}
+	return plural.Count(schedules, "schedule") + " and " + plural.Count(dfsRuns, "dfs run")
 }
 
 // sameCounts reports whether two updates count the same (their rates may
@@ -106,10 +130,9 @@ func (p *Run) Done(rows []catalog.Outcome) {
 	}
 	// The explorations a signal ended before their final update count
 	// what they ran (a sum: the order does not matter).
-	schedules, executed := p.schedules, p.executed
+	sums := *p
 	for _, e := range p.open {
-		schedules += e.Done
-		executed += e.Executed
+		sums.count(e)
 	}
 	interrupted := ""
 	if cut > 0 {
@@ -119,5 +142,5 @@ func (p *Run) Done(rows []catalog.Outcome) {
 		interrupted += fmt.Sprintf(", %d not run", notRun)
 	}
 	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows)-notRun, "row"),
-		time.Since(p.start).Round(time.Millisecond), plural.Count(schedules, "schedule"), executed, mismatched, interrupted)
+		time.Since(p.start).Round(time.Millisecond), runsText(sums.schedules, sums.dfsRuns), sums.executed, mismatched, interrupted)
 }

@@ -92,7 +92,35 @@ func TestRunProgress(t *testing.T) {
 				"run: row 1/1 s draft-2023 defaults: pct 20/20 schedules (20 executed)",
 				"run: row 1/1 s draft-2023 defaults: dfs 300/1000 runs (120 executed)",
 			},
-			summary: "340 schedules (160 executed)",
+			summary: "40 schedules and 300 dfs runs (160 executed)",
+		},
+		{
+			name: "dfs explorations alone count runs, an interrupted one's too", rows: 1,
+			steps: []step{
+				{row: 0, start: defaults},
+				{row: 0, snap: engine.Progress{Done: 300, Total: 1000, Executed: 120, Pruned: 290, Final: true, Strategy: "dfs"}},
+				{row: 0, snap: engine.Progress{Done: 1, Total: 500, Executed: 1, Strategy: "dfs"}}, // interrupted
+			},
+			want: []string{
+				"run: row 1/1 s draft-2023 defaults",
+				"run: row 1/1 s draft-2023 defaults: dfs 300/1000 runs (120 executed)",
+				"run: row 1/1 s draft-2023 defaults: dfs 1/500 runs (1 executed)",
+			},
+			summary: "301 dfs runs (121 executed)",
+		},
+		{
+			name: "one schedule, one dfs run", rows: 1,
+			steps: []step{
+				{row: 0, start: defaults},
+				{row: 0, snap: engine.Progress{Done: 1, Total: 1, Executed: 1, Final: true, Strategy: "random"}},
+				{row: 0, snap: engine.Progress{Done: 1, Total: 1, Executed: 1, Final: true, Strategy: "dfs"}},
+			},
+			want: []string{
+				"run: row 1/1 s draft-2023 defaults",
+				"run: row 1/1 s draft-2023 defaults: random 1/1 schedules (1 executed)",
+				"run: row 1/1 s draft-2023 defaults: dfs 1/1 runs (1 executed)",
+			},
+			summary: "1 schedule and 1 dfs run (2 executed)",
 		},
 		{
 			name: "rows side by side each name their own updates", rows: 2,
