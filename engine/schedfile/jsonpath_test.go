@@ -1,6 +1,7 @@
 package schedfile
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,4 +43,40 @@ func TestJSONPath(t *testing.T) {
 			assert.Equal(t, tc.want, jsonPath([]byte(tc.doc), tc.off, "fallback"))
 		})
 	}
+}
+
+// framePath is the one path builder of jsonPath and UnknownField: object
+// keys joined by dots, array elements by their index, outermost first.
+func TestFramePath(t *testing.T) {
+	cases := []struct {
+		name  string
+		stack []pathFrame
+		want  string
+	}{
+		{"no frame", nil, ""},
+		{"a top-level key", []pathFrame{{key: "a"}}, "a"},
+		{"an element's key", []pathFrame{{key: "choices"}, {array: true, n: 4}, {key: "i"}}, "choices[3].i"},
+		{"nested arrays", []pathFrame{{key: "l"}, {array: true, n: 2}, {array: true, n: 1}}, "l[1][0]"},
+		{"a document that is an array", []pathFrame{{array: true, n: 1}, {key: "k"}}, "[0].k"},
+		{"nested objects", []pathFrame{{key: "o"}, {key: "p"}, {key: "q"}}, "o.p.q"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, framePath(tc.stack), tc.name)
+	}
+}
+
+// jsonPath and UnknownField name one place alike: the value of an unknown
+// key inside an array's element.
+func TestJSONPathAgreesWithUnknownField(t *testing.T) {
+	type choice struct {
+		I int `json:"i"`
+	}
+	type doc struct {
+		Choices []choice `json:"choices"`
+	}
+	b := []byte(`{"choices": [{"i": 0}, {"i": 1, "colour": 2}]}`)
+	path, off, ok := UnknownField(b, reflect.TypeFor[doc](), "colour")
+	assert.True(t, ok)
+	assert.Equal(t, "choices[1].colour", path)
+	assert.Equal(t, path, jsonPath(b, off+int64(len(`"colour": 2`)), "fallback"))
 }

@@ -18,32 +18,13 @@ import (
 // encoding/json names the key alone; a file of thousands of lines needs
 // the place. ok is false when no such key is found (t does not describe b).
 func UnknownField(b []byte, t reflect.Type, name string) (path string, off int64, ok bool) {
-	// A frame is an object or array being read: the Go type of its
-	// members (nil: any member is known), the key of its current member
-	// (want: the next string is a key), or its current element.
-	type frame struct {
-		array bool
-		want  bool
-		typ   reflect.Type
-		key   string
-		elem  reflect.Type
-		n     int
-	}
-	var stack []frame
+	// The frames of the objects and arrays being read, with the Go types
+	// of their members (pathFrame).
+	var stack []pathFrame
+	// pathOf is the path of key last of the innermost object.
 	pathOf := func(last string) string {
-		var sb strings.Builder
-		for _, f := range stack[:len(stack)-1] {
-			switch {
-			case f.array:
-				fmt.Fprintf(&sb, "[%d]", f.n-1)
-			case sb.Len() > 0:
-				sb.WriteString("." + f.key)
-			default:
-				sb.WriteString(f.key)
-			}
-		}
-		if sb.Len() > 0 {
-			return sb.String() + "." + last
+		if p := framePath(stack[:len(stack)-1]); p != "" {
+			return p + "." + last
 		}
 		return last
 	}
@@ -79,10 +60,10 @@ func UnknownField(b []byte, t reflect.Type, name string) (path string, off int64
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, frame{want: true, typ: objectType(next)})
+			stack = append(stack, pathFrame{want: true, typ: objectType(next)})
 			continue
 		case json.Delim('['):
-			stack = append(stack, frame{array: true, elem: elemType(next)})
+			stack = append(stack, pathFrame{array: true, elem: elemType(next)})
 			continue
 		case json.Delim('}'), json.Delim(']'):
 			stack = stack[:top]
