@@ -37,7 +37,7 @@ type Run struct {
 	// row, the exploration under way since its last update, until its
 	// final one.
 	schedules, dfsRuns, executed int
-	open                map[int]engine.Progress
+	open                         map[int]engine.Progress
 	// shown is, by row, the counts of the last line written, so that an
 	// exploration's final update, when it says nothing new, is not
 	// written a second time.
