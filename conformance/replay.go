@@ -167,6 +167,18 @@ func CommandLine(d Device, command, rest string) (cmd string, ok bool) {
 	return devicecmd.Line(command, rest, name, args, recordedTimeout(d)), true
 }
 
+// DeviceFlags returns the flags that name d on migsim's command line
+// (devicecmd.Flags: `--device NAME`, an exec device's non-default
+// --timeout and its arguments after "--"); ok is false for a device
+// RecordedDevice does not record.
+func DeviceFlags(d Device) (flags string, ok bool) {
+	name, args, ok := RecordedDevice(d)
+	if !ok {
+		return "", false
+	}
+	return devicecmd.Flags(name, args, recordedTimeout(d)), true
+}
+
 // RecordedDevice returns what a schedule file records of the device d
 // (schedfile.Schedule's Device and DeviceArgs): its name as migsim conform
 // --device names it, and an exec device's arguments. Only a device migsim

@@ -65,6 +65,10 @@ type Device struct {
 	// Reproduce are the commands that replay and trace the run with the
 	// device (trace.Report.Reproduce).
 	Reproduce []string
+	// Flags are the flags that name the device on the command line,
+	// arguments and deadline included (trace.Report.DeviceFlags); empty
+	// when the command line cannot name it.
+	Flags string
 }
 
 // Write replays sc with the trace recorded and writes NAME.md,
@@ -122,7 +126,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
 	if d := opt.Device; d != nil {
-		r.Device, r.Reproduce = d.Name, d.Reproduce
+		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}
 	why(ctx, t, r, opt)
 	withoutMigration(t, r, opt)

@@ -49,6 +49,13 @@ type Report struct {
 	// run.pcapng too when PcapngFile is empty).
 	Device    string
 	Reproduce []string
+	// DeviceFlags are the flags that name Device on the command line
+	// (`--device exec:./extblk --timeout 7s -- -v`): the Scenario table
+	// shows them when they say more than the name (an exec device's
+	// arguments and deadline, without which the run is another device's),
+	// and the Run without migration section's commands use them. Empty
+	// when the command line cannot name the device.
+	DeviceFlags string
 	// WithoutMigration is the comparison with the run without migration
 	// (package catalog/control's summary: that run's oracles, the
 	// replayed run, the first difference of the two guest logs and where
@@ -164,7 +171,11 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 	b.WriteString(" |\n")
 	if r.Device != "" {
-		fmt.Fprintf(&b, "| device | `%s` |\n", r.Device)
+		fmt.Fprintf(&b, "| device | `%s`", r.Device)
+		if r.DeviceFlags != "" && r.DeviceFlags != "--device "+shellquote.Quote(r.Device) {
+			fmt.Fprintf(&b, " (`%s`)", r.DeviceFlags)
+		}
+		b.WriteString(" |\n")
 	}
 	fmt.Fprintf(&b, "| edition | `%s` |\n", sc.Edition)
 	fmt.Fprintf(&b, "| knobs | %s |\n", orDefault(sc.Knobs, "edition defaults"))
@@ -303,11 +314,14 @@ func writeControl(b *strings.Builder, r *Report) {
 	}
 	path := shellquote.Quote(r.SchedulePath)
 	device := ""
-	if r.Device != "" {
+	switch {
+	case r.DeviceFlags != "":
+		device = " " + r.DeviceFlags
+	case r.Device != "":
 		device = " --device DEVICE"
 	}
-	fmt.Fprintf(b, "```\n\n`migsim replay%s %s --without-migration` prints the same; `migsim trace%s %s "+
-		"--without-migration` adds that run's guest log and trace.\n\n", device, path, device, path)
+	fmt.Fprintf(b, "```\n\n`migsim replay %s --without-migration%s` prints the same; `migsim trace %s "+
+		"--without-migration%s` adds that run's guest log and trace.\n\n", path, device, path, device)
 }
 
 // explainCommand is the command that prints a report's orderings: migsim

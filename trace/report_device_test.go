@@ -37,14 +37,19 @@ func TestWriteReportDevice(t *testing.T) {
 			[]string{"| device | `exec:./dev` |\n| edition |",
 				"```sh\n" + strings.Join(dev, "\n") + "\ntshark -X lua_script:docs/migsim.lua -r f.pcapng "},
 			[]string{"migsim replay", "migsim trace f.json"}},
+		{"device with arguments", "exec:./dev", dev, "f.pcapng",
+			[]string{"| device | `exec:./dev` (`--device exec:./dev --timeout 7s -- -v`) |\n| edition |"}, nil},
 		{"device, explained", "exec:./dev", dev, "f.pcapng",
 			[]string{"`migsim conform --device DEVICE --replay FILE --explain` prints the same"}, []string{"migsim replay"}},
 	}
+	// The device's flags (DeviceFlags), by case: the name alone is not
+	// repeated.
+	flags := map[string]string{"device": "--device exec:./dev", "device with arguments": "--device exec:./dev --timeout 7s -- -v"}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var b strings.Builder
 			require.NoError(t, WriteReport(&b, &Report{Schedule: sc, SchedulePath: "f.json", Result: engine.Result{Finding: exportFixtureFinding()},
-				Events: exportFixture(), PcapngFile: c.pcap, Device: c.device, Reproduce: c.reproduce, Why: &Why{Text: "no ordering", Moved: true}}))
+				Events: exportFixture(), PcapngFile: c.pcap, Device: c.device, Reproduce: c.reproduce, DeviceFlags: flags[c.name], Why: &Why{Text: "no ordering", Moved: true}}))
 			for _, w := range c.want {
 				assert.Contains(t, b.String(), w)
 			}

@@ -175,3 +175,46 @@ func TestReport_WithoutMigration(t *testing.T) {
 		})
 	}
 }
+
+// A report made with a device under test names it in the Scenario table
+// as the command line names it: an exec device's deadline and arguments
+// too, without which the run is another device's (the same program with
+// other arguments is another device); the Run without migration section's
+// commands carry the same flags. A builtin device's flags are its name.
+func TestReport_DeviceFlags(t *testing.T) {
+	extblk := buildProgram(t, "../../examples/extblk", "extblk")
+	path := regressFile("flr-on-destination-after-write_draft-2023.json")
+	cases := []struct {
+		name string
+		args []string
+		want []string
+		not  []string
+	}{
+		{"exec with a deadline and arguments", []string{"--device", "exec:" + extblk, "--timeout", "7s", "--", "--fixed", "a b"}, []string{
+			"| device | `exec:" + extblk + "` (`--device exec:" + extblk + " --timeout 7s -- --fixed 'a b'`) |\n",
+			"`migsim replay " + path + " --without-migration --device exec:" + extblk + " --timeout 7s -- --fixed 'a b'` prints the same",
+			"\nmigsim trace --device exec:" + extblk + " " + path + " --format text --timeout 7s -- --fixed 'a b'\n"}, nil},
+		{"exec, the default deadline, no arguments", []string{"--device", "exec:" + extblk}, []string{
+			"| device | `exec:" + extblk + "` |\n",
+			"`migsim replay " + path + " --without-migration --device exec:" + extblk + "` prints the same"}, []string{"--timeout"}},
+		{"builtin", []string{"--device", builtinBlk}, []string{
+			"| device | `" + builtinBlk + "` |\n",
+			"--without-migration --device " + builtinBlk + "` prints the same"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append([]string{"report", path, "--out", dir, "--explain-runs", "0"}, c.args...)
+			code, out, stderr := runSimCLI(t, args...)
+			require.Equal(t, exitOK, code, stderr)
+			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
+			require.NoError(t, err)
+			for _, w := range c.want {
+				assert.Contains(t, string(md), w)
+			}
+			for _, n := range c.not {
+				assert.NotContains(t, string(md), n)
+			}
+		})
+	}
+}

@@ -42,6 +42,7 @@ func ReportDevice(dev conformance.Device, t catalog.Target, path string) *report
 		return nil
 	}
 	d := &report.Device{Target: t, Name: dev.Name()}
+	d.Flags, _ = conformance.DeviceFlags(dev)
 	for _, c := range [][2]string{{"conform", "--replay " + shellquote.Quote(path)}, {"trace", shellquote.Quote(path) + " --format text"}} {
 		if line, ok := conformance.CommandLine(dev, c[0], c[1]); ok {
 			d.Reproduce = append(d.Reproduce, line)

@@ -21,6 +21,23 @@ import (
 func Line(command, rest, name string, args []string, timeout time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "migsim %s --device %s %s", command, shellquote.Quote(name), rest)
+	writeTail(&b, args, timeout)
+	return b.String()
+}
+
+// Flags returns the flags alone that name the device, as Line writes
+// them: `--device NAME`, then the deadline and the arguments after "--"
+// (last on a command line: `migsim replay FILE --device NAME -- ARGS`).
+func Flags(name string, args []string, timeout time.Duration) string {
+	var b strings.Builder
+	b.WriteString("--device " + shellquote.Quote(name))
+	writeTail(&b, args, timeout)
+	return b.String()
+}
+
+// writeTail writes a device's deadline, when not the default, and its
+// arguments after "--".
+func writeTail(b *strings.Builder, args []string, timeout time.Duration) {
 	if timeout > 0 && timeout != extdevice.DefaultTimeout {
 		b.WriteString(" --timeout " + timeout.String())
 	}
@@ -30,5 +47,4 @@ func Line(command, rest, name string, args []string, timeout time.Duration) stri
 		}
 		b.WriteString(" " + shellquote.Quote(a))
 	}
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package devicecmd
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,29 @@ func TestLine(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, Line(tc.command, tc.rest, tc.dev, tc.args, tc.timeout))
+		})
+	}
+}
+
+// Flags are Line's device flags alone: the name, a non-default deadline
+// and the arguments after "--", quoted alike.
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name, dev string
+		args      []string
+		timeout   time.Duration
+		want      string
+	}{
+		{"builtin", "builtin:blk", nil, 0, "--device builtin:blk"},
+		{"exec with a deadline and arguments", "exec:./my dev", []string{"-v", "it's"}, 2 * time.Second,
+			`--device 'exec:./my dev' --timeout 2s -- -v 'it'\''s'`},
+		{"the default deadline", "exec:/d", nil, extdevice.DefaultTimeout, "--device exec:/d"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Flags(tc.dev, tc.args, tc.timeout)
+			assert.Equal(t, tc.want, got)
+			line := Line("replay", "f.json", tc.dev, tc.args, tc.timeout)
+			assert.Equal(t, strings.Replace(line, " f.json", "", 1), "migsim replay "+got, "Line's flags")
 		})
 	}
 }
