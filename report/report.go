@@ -171,7 +171,7 @@ func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 // withoutMigration sets r.WithoutMigration, the comparison of the run
 // with the run without migration (control.Compare, control.WriteSummary),
 // when the finding is one that comparison decides (control.Judges: a
-// transparent or gave-up finding, whose message names that run). A
+// transparent finding, whose message names that run). A
 // comparison that cannot be made says why in the section; the rest of the
 // report does not depend on it.
 func withoutMigration(t catalog.Target, r *trace.Report, opt Options) {

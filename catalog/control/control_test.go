@@ -391,15 +391,15 @@ func TestCompare_EveryTransparentCounterexample(t *testing.T) {
 	assert.GreaterOrEqual(t, n, 20, "the catalog's transparent counterexamples")
 }
 
-// TestJudges: the comparison decides the findings of the oracles that
-// compare the guest's log with the run without migration, and no other.
+// TestJudges: the comparison decides the transparent oracle's findings,
+// and no other (gave-up's trouble is in both runs: not the migration's).
 func TestJudges(t *testing.T) {
 	for _, c := range []struct {
 		finding *engine.Finding
 		want    bool
 	}{
 		{&engine.Finding{Oracle: "transparent"}, true},
-		{&engine.Finding{Oracle: "gave-up"}, true},
+		{&engine.Finding{Oracle: "gave-up"}, false},
 		{&engine.Finding{Oracle: "frozen-context"}, false},
 		{&engine.Finding{Oracle: "live"}, false},
 		{&engine.Finding{Oracle: "error:corrupt"}, false},

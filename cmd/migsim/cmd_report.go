@@ -36,10 +36,10 @@ and writes, under DIR, for a schedule named NAME.json:
   NAME.md      the report: verdict, the orderings of two steps the finding
                needs (as migsim replay --explain prints them, within
                --explain-runs runs; 0 leaves them out), for a transparent
-               or gave-up finding the comparison with the run without
-               migration (as migsim replay --without-migration prints it:
-               the first difference of the guest logs, where the fault
-               lies), scenario and knobs,
+               finding the comparison with the run without migration (as
+               migsim replay --without-migration prints it: the first
+               difference of the guest logs, where the fault lies),
+               scenario and knobs,
                requirements with their text, the last --steps steps of the
                finding's causal slice and the steps the orderings name,
                a Mermaid sequence diagram, the mode timeline, the mode
