@@ -200,7 +200,7 @@ func TestDevice_Exec(t *testing.T) {
 		code, stderr, files := reportFiles(t, "--device", exe, "--timeout", "30s", ref, "--", "-v")
 		require.Equal(t, exitOK, code, stderr)
 		q := filepath.ToSlash(strings.TrimPrefix(exe, "exec:"))
-		assert.Contains(t, files[".md"], "| device | `exec:"+q+"` |\n")
+		assert.Contains(t, files[".md"], "| device | `exec:"+q+"` (`--device exec:"+q+" --timeout 30s -- -v`) |\n")
 		assert.Contains(t, files[".md"], "\nmigsim trace --device exec:"+q+" "+ref+" --format text --timeout 30s -- -v\n")
 	})
 }

@@ -27,5 +27,7 @@ func TestRun_ProgressRowsSideBySide(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]bool{"1/2 test-smoke draft-2023 defaults": true, "2/2 test-smoke virtio-1.4 defaults": true}, started)
-	assert.Regexp(t, `(?m)^run: 2 rows judged in \S+: 480 schedules \(480 executed\), 0 mismatched$`, stderr)
+	// Each row: random and pct 20 schedules each, two dfs explorations of
+	// 100 runs (a dfs budget counts runs, not schedules).
+	assert.Regexp(t, `(?m)^run: 2 rows judged in \S+: 80 schedules and 400 dfs runs \(480 executed\), 0 mismatched$`, stderr)
 }
