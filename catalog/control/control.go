@@ -73,6 +73,13 @@ const (
 	// FaultMigration: the run without migration passes the oracles and
 	// the migrated run has a finding.
 	FaultMigration Fault = "migration"
+	// FaultDevice: the migrated run's finding is the gave-up oracle's,
+	// which reports only trouble the run without migration's guest log
+	// shows too (a failed flush, a command given up on): the device or
+	// the scenario, not the migration, fails the guest. The run without
+	// migration passes the oracles only because gave-up compares a
+	// migrated run with it and so cannot judge it on its own.
+	FaultDevice Fault = "device"
 	// FaultNone: neither run has a finding.
 	FaultNone Fault = "none"
 )
@@ -83,6 +90,9 @@ func (c *Comparison) Fault() Fault {
 	case c.Control.Result.Finding != nil:
 		return FaultScenario
 	case c.Migrated != nil && c.Migrated.Result.Finding != nil:
+		if c.Migrated.Result.Finding.Oracle == oracle.GaveUp.Info().Name {
+			return FaultDevice
+		}
 		return FaultMigration
 	}
 	return FaultNone

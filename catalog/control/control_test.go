@@ -241,6 +241,8 @@ func TestCompare_DeviceTroubleIsNotJudged(t *testing.T) {
 	assert.Equal(t, ref, cmp.Control.GuestLog)
 	assert.Contains(t, cmp.Control.GuestLog, "vcpu0: FAIL flush sector=0: status 1")
 	require.NotNil(t, cmp.Migrated, "the migrated run is compared")
+	require.NotNil(t, cmp.Migrated.Result.Finding)
+	assert.Equal(t, "transparent", cmp.Migrated.Result.Finding.Oracle, "the schedule's own finding comes first")
 	assert.Equal(t, FaultMigration, cmp.Fault())
 }
 
@@ -410,5 +412,31 @@ func TestJudges(t *testing.T) {
 			name = c.finding.Oracle
 		}
 		assert.Equal(t, c.want, Judges(c.finding), name)
+	}
+}
+
+// TestFault: where each kind of comparison puts the blame, and the verdict
+// line that says so; a gave-up finding is trouble both runs show, so the
+// device or the scenario, not the migration, is at fault.
+func TestFault(t *testing.T) {
+	found := func(oracle string) engine.Result { return engine.Result{Finding: &engine.Finding{Oracle: oracle}} }
+	cases := []struct {
+		name    string
+		c       Comparison
+		want    Fault
+		verdict string
+	}{
+		{"control fails", Comparison{Control: Run{Result: found("live")}}, FaultScenario, "not the migration, is at fault"},
+		{"transparent", Comparison{Migrated: &Run{Result: found("transparent")}, Difference: &Difference{Entry: 2}}, FaultMigration, "the migration is at fault"},
+		{"frozen-context, logs equal", Comparison{Migrated: &Run{Result: found("frozen-context")}}, FaultMigration, "the guest's log is the same"},
+		{"gave-up", Comparison{Migrated: &Run{Result: found("gave-up")}}, FaultDevice, "the device or the scenario, not the migration, fails the guest"},
+		{"neither", Comparison{Migrated: &Run{}}, FaultNone, "the guest cannot tell it moved"},
+		{"neither, logs differ", Comparison{Migrated: &Run{}, Difference: &Difference{}}, FaultNone, "no oracle judged the difference"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, c.c.Fault())
+			assert.Contains(t, verdictText(&c.c), c.verdict)
+		})
 	}
 }

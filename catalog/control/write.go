@@ -100,6 +100,10 @@ func verdictText(c *Comparison) string {
 			"(its programs or settings) or the device, not the migration, is at fault; the migrated run is not compared "+
 			"(a row of this scenario, edition and knobs gets the verdict `reference`)",
 			c.Control.Result.Finding.Oracle)
+	case FaultDevice:
+		return fmt.Sprintf("the migrated run ends in %s, trouble the run without migration's guest log shows too "+
+			"(the oracle reports only trouble both runs show): the device or the scenario, not the migration, fails the guest",
+			c.Migrated.Result.Finding.Oracle)
 	case FaultMigration:
 		s := fmt.Sprintf("the run without migration passes the oracles and the migrated run ends in %s: the migration is at fault",
 			c.Migrated.Result.Finding.Oracle)
@@ -139,7 +143,7 @@ type Doc struct {
 	// string.
 	Seed         uint64 `json:"seed,string"`
 	ScheduleFile string `json:"schedule_file"`
-	// Fault is "scenario", "migration" or "none" (Comparison.Fault).
+	// Fault is "scenario", "migration", "device" or "none" (Comparison.Fault).
 	Fault            Fault  `json:"fault"`
 	WithoutMigration RunDoc `json:"without_migration"`
 	// Migrated is null when the control run has a finding.
