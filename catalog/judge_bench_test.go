@@ -152,3 +152,34 @@ func BenchmarkExploreVMGuests(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExploreProof runs a row's proof: smoke-migrate under
+// virtio-1.4, dfs at preemption bound 2 with state pruning (sleep sets,
+// the catalog's "states" reduction), on one job. One op is one run of the
+// search's budget (b.N runs, all from one factory, as a proof's are), so
+// the time per op is a proof run's: the world built for it, the replay to
+// the branch point, the new decisions and the state hashes at each of
+// them. It reports ns per executed run, decisions per run and the
+// decisions pruned at a state already explored per op. Nothing asserts
+// the time.
+func BenchmarkExploreProof(b *testing.B) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(b, err)
+	tg, err := NewTarget(s, spec.Virtio14, nil, nil)
+	require.NoError(b, err)
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.ResetTimer()
+	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyDFS,
+		Schedules: b.N, Seed: 1, Jobs: 1, Bound: 2, States: true, MaxSteps: DefaultJudgeMaxSteps})
+	b.StopTimer()
+	require.NoError(b, err)
+	require.Zero(b, sum.Failing)
+	require.False(b, sum.Complete, "the search ended before its budget: a shorter op")
+	if sum.Executed > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Executed), "ns/run")
+		b.ReportMetric(float64(sum.ExecutedDecisions)/float64(sum.Executed), "decisions/run")
+	}
+	b.ReportMetric(float64(sum.StateHits)/float64(b.N), "statehits/op")
+}
