@@ -1,7 +1,6 @@
 package ownerview
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/migsim/migsim/internal/deephash"
@@ -17,7 +16,14 @@ import (
 // apart states that behave the same.
 func (r *Record) StateHash() uint64 {
 	h := deephash.Mix(0, uint64(len(r.members)))
-	for _, vf := range slices.Sorted(maps.Keys(r.members)) {
+	// The members in VF order, sorted on the stack for a few of them.
+	var buf [16]int
+	vfs := buf[:0]
+	for vf := range r.members {
+		vfs = append(vfs, vf)
+	}
+	slices.Sort(vfs)
+	for _, vf := range vfs {
 		t := r.members[vf]
 		h = deephash.Mix(deephash.Mix(h, uint64(vf)), uint64(t.mode))
 		h = deephash.Mix(h, uint64(len(t.pending)))
