@@ -161,8 +161,30 @@ type Pure interface {
 // Opaque is implemented by a member whose state lives outside this process
 // (an external device behind a protocol, whose Go value is only a proxy):
 // nothing in the process can hash that state, so a world holding one
-// reports no state hash and a dfs search does not prune states with it.
+// reports no state hash and a dfs search does not prune states with it,
+// unless the member summarises its state by the chain of its inputs
+// (InputChained).
 type Opaque interface {
 	// OpaqueState marks the member; it does nothing.
 	OpaqueState()
+}
+
+// InputChained is implemented by an Opaque member that stands for a
+// deterministic device: one whose state is a function of everything it
+// was given since it was built (its configuration, every event, and the
+// answers to its own requests — the guest memory and disk it read), in
+// order. Such a member's state is summarised, for state hashing, by a
+// chain: the hash, input after input, of exactly those inputs, as a world
+// summarises an actor by the chain of what it read. Two paths that gave
+// the device the same inputs in the same order leave it in the same state,
+// so a world holding only such opaque members reports a state hash and a
+// dfs search prunes states with it. The chain tells apart more states than
+// a hash of the device's real state would (inputs in another order that
+// lead to the same state), never fewer. Status and ContextDigest must
+// change nothing (or be inputs the chain holds): the world calls them on
+// every step of a member that is not Pure.
+type InputChained interface {
+	Opaque
+	// InputChain returns the chain of the member's inputs so far.
+	InputChain() uint64
 }

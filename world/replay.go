@@ -35,12 +35,14 @@ func pureMember(m member.Device) bool {
 }
 
 // memberBuilt records that a member was built: whether it is not
-// pureMember (impure) or keeps its state outside the process (opaque),
-// which stay set for the rest of the run even when the member is gone. It
+// pureMember (impure) or keeps its state outside the process where no
+// chain of its inputs stands for it (opaque: member.Opaque but not
+// member.InputChained), which stay set for the rest of the run even when
+// the member is gone. It
 // keeps the checks on for the rest of a replayed step that builds such a
 // member: Replayed looked at the members built before the step.
 func (w *World) memberBuilt(m member.Device) {
-	if _, ok := m.(member.Opaque); ok {
+	if _, ok := m.(member.Opaque); ok && !inputChained(m) {
 		w.opaque = true
 	}
 	if !pureMember(m) {

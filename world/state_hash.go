@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/world/devhash"
 	"github.com/migsim/migsim/world/por"
@@ -35,7 +36,11 @@ import (
 // state), once per change: a device's hash is kept until an event reaches
 // it (a PF event may change every member of its host), but not for a
 // member that is not member.Pure (its status and digest queries may
-// change it).
+// change it). A member whose state lives outside the process is hashed by
+// the chain of its inputs (member.InputChained: an external device's proxy
+// hashes every line it sends the device), which stands for the state of a
+// deterministic device as an actor's chain stands for the actor's; a
+// world holding an opaque member without one reports no state hash.
 
 // devHashes caches the hash of every device of a host.
 type devHashes struct {
@@ -113,8 +118,9 @@ func (w *World) TrackState() {
 }
 
 // holdsOpaque reports whether a member built so far keeps its state
-// outside the process (member.Opaque, recorded by memberBuilt); once one
-// is, the world never hashes again. A run asks before its first step, and
+// outside the process with no chain of its inputs to stand for it
+// (member.Opaque but not member.InputChained, recorded by memberBuilt);
+// once one is, the world never hashes again. A run asks before its first step, and
 // members are built by then only if a scenario's boot built them; a member
 // built later makes every later hash refused, so no state with it is ever
 // compared.
@@ -224,7 +230,10 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 			d.pf, d.pfValid = sh.pf.Hash(h.pf), true
 		}
 		v = d.pf
-	} else if m, ok := h.pf.Member(int(t)); ok {
+	} else if m, ok := h.pf.Member(int(t)); ok && inputChained(m) {
+		// The proxy keeps its chain: nothing to cache.
+		v = deephash.Mix(inputChainTag, m.(member.InputChained).InputChain())
+	} else if ok {
 		mh, ok := d.members[int(t)]
 		if !ok {
 			mh = sh.dev.Hash(m)
@@ -249,6 +258,16 @@ func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
 		}
 	}
 	return v
+}
+
+// inputChainTag starts the hash of a member hashed by its input chain.
+const inputChainTag = 0x1a9c4a17
+
+// inputChained reports whether m is a member outside the process hashed by
+// the chain of its inputs (member.InputChained).
+func inputChained(m member.Device) bool {
+	_, ok := m.(member.InputChained)
+	return ok
 }
 
 // group hashes h's SR-IOV group as its readers see it: the VFs enabled

@@ -21,9 +21,11 @@ type opaqueMember struct{ member.Device }
 func (opaqueMember) OpaqueState() {}
 
 // TestStateHash_RefusedWithAnOpaqueMember: a world holding a member whose
-// state lives outside the process (member.Opaque) reports no state hash, so
-// dfs with state pruning prunes nothing; the same world with the built-in
-// member prunes.
+// state lives outside the process (member.Opaque) and that keeps no chain
+// of its inputs (member.InputChained) reports no state hash, so dfs with
+// state pruning prunes nothing; the same world with the built-in member
+// prunes (and with a member that keeps the chain: world's
+// TestStateHash_InputChainSameOutcomes).
 func TestStateHash_RefusedWithAnOpaqueMember(t *testing.T) {
 	s, err := catalog.CatalogScenario("smoke-migrate")
 	require.NoError(t, err)

@@ -151,8 +151,8 @@ type World struct {
 	guardModes  []spec.Mode
 	// sh hashes the state (state_hash.go); chaining is set once the run
 	// keeps the actors' chains; opaque once a member built keeps its state
-	// out of reach (member.Opaque), impure once one is not pureMember
-	// (memberBuilt).
+	// out of reach with no chain of its inputs (member.Opaque, not
+	// member.InputChained), impure once one is not pureMember (memberBuilt).
 	sh                       *stateHasher
 	chaining, opaque, impure bool
 	// observing is the actor whose step runs, when its chain records what
