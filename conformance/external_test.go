@@ -59,8 +59,9 @@ var execScenarios = []string{"smoke-migrate", "wce-write-during-stop"}
 // in pipe system calls: the whole kit through it took 80 of this package's
 // 99 s of test time.
 func TestExternalMatchesBuiltin(t *testing.T) {
-	// An external device has no state hash: the built-in one is explored
-	// without state pruning too, so that the explored counts compare.
+	// An external device is hashed by the chain of its inputs, which
+	// merges fewer states than the built-in one's hash: both are explored
+	// without state pruning, so that the explored counts compare.
 	b := conformance.ShortBudget
 	b.NoStatePruning = true
 	opts := []conformance.Option{conformance.WithBudget(b), conformance.ReplayDir(t.TempDir())}

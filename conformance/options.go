@@ -50,9 +50,10 @@ type Budget struct {
 	Jobs int `json:"jobs,omitempty"`
 	// MaxSteps bounds each run (zero: the catalog's default).
 	MaxSteps int `json:"max_steps,omitempty"`
-	// NoStatePruning explores dfs rows without state pruning, as a device
-	// with no state hash (an external device) is explored: the counts of
-	// the explored text then compare with such a device's.
+	// NoStatePruning explores dfs rows without state pruning. An external
+	// device is hashed by the chain of its inputs (member.InputChained),
+	// which keeps apart states the in-process device's hash merges: without
+	// pruning, the counts of the explored text of the two compare.
 	NoStatePruning bool `json:"no_state_pruning,omitempty"`
 }
 

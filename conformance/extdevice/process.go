@@ -42,6 +42,9 @@ type process struct {
 	dropMu sync.Mutex
 	drops  []uint64
 
+	// chainBuf is chainLine's scratch (p.mu held).
+	chainBuf []byte
+
 	// onFail is told of the device's protocol error.
 	onFail func(*Error)
 	// log, when set, receives every line, after tag (the process's
@@ -164,6 +167,9 @@ type exchange struct {
 	within   time.Duration
 	deadline time.Time
 	err      *Error
+	// chain, when set, is the input chain of the device the exchange is
+	// for: every line sent is hashed into it (chain.go).
+	chain *uint64
 }
 
 // begin starts an exchange with the request deadline; p.mu is held. what
@@ -202,6 +208,9 @@ func (x *exchange) send(m *Message) {
 	}
 	if x.p.log != nil {
 		x.p.log.line(x.p.tag+"kit> ", line)
+	}
+	if x.chain != nil {
+		*x.chain = x.p.chainLine(*x.chain, line, m)
 	}
 	if err := writeLine(x.p.w, line); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {

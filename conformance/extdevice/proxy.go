@@ -28,9 +28,11 @@ type device struct {
 	numQueues int
 	status    member.Status
 	digest    uint64
+	// chain is the chain of the device's inputs (chain.go).
+	chain uint64
 }
 
-var _ member.Device = (*device)(nil)
+var _ member.InputChained = (*device)(nil)
 
 // newDevice sends `new` for configuration c.
 func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
@@ -54,6 +56,7 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 		return nil, proc.err
 	}
 	x := proc.begin(func() string { return fmt.Sprintf("new device %d (vf %d)", id, c.VF) })
+	x.chain = &d.chain
 	x.send(&Message{Op: OpNew, Dev: id, Config: wc, Drop: proc.takeDrops()})
 	m := x.recv()
 	if x.expect(m, OpReady) {
@@ -126,6 +129,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 		return member.Effects{}, p.err
 	}
 	x := p.begin(func() string { return fmt.Sprintf("event %s for device %d (vf %d)", describe(ev), d.id, d.vf) })
+	x.chain = &d.chain
 	req := &Message{Op: OpEvent, Dev: d.id, Event: EventToWire(ev)}
 	if d.disk != nil {
 		c := d.disk.Capacity()
@@ -249,7 +253,8 @@ func (d *device) Status() member.Status { return d.status }
 func (d *device) ContextDigest() uint64 { return d.digest }
 
 // OpaqueState implements member.Opaque: the device's state is in its
-// process, so the world cannot hash it.
+// process, so the world cannot hash it; it hashes the chain of the
+// device's inputs instead (InputChain).
 func (d *device) OpaqueState() {}
 
 // isRead reports a configuration or memory read, which must be answered

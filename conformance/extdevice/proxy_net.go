@@ -66,9 +66,12 @@ func portToWire(p *membernet.Port, ev member.Event) (s *PortState, arrived []mem
 // same order, and its link the same records; one difference is left that
 // no account shows: a reset with nothing held, after deliveries emptied
 // the FIFO, leaves an in-process member's FIFO nil and this one empty,
-// which Port.StateHash tells apart. The world never hashes its state
-// once it holds a device of another process (member.Opaque), and
-// Port.Activity, which it compares around steps, counts frames only.
+// which Port.StateHash tells apart. The world hashes the port as shared
+// state beside the device's input chain (member.InputChained): the
+// difference is a function of the path, as the chain is, so it may keep
+// two states apart that an in-process member's would merge, never merge
+// two that differ. Port.Activity, which the world compares around steps,
+// counts frames only.
 func applyWire(p *membernet.Port, w *Wire, arrived []membernet.Frame, numQueues int) error {
 	if w == nil {
 		return nil
