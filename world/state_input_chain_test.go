@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -26,9 +27,12 @@ import (
 // (extdevice.StartServed: extdevice.Serve in a goroutine over in-memory
 // pipes) and returns the kit's factory of their proxies, which are
 // member.Opaque and member.InputChained.
-func servedFactory(t *testing.T, f member.Factory) member.Factory {
+func servedFactory(t *testing.T, f member.Factory, net bool) member.Factory {
 	t.Helper()
 	info := extdevice.Info{Name: "served blk", Editions: spec.Editions, Knobs: extdevice.AllKnobs()}
+	if net {
+		info.Name, info.Type = "served net", extdevice.TypeNet
+	}
 	pool, err := extdevice.StartServed("blk", func(r io.Reader, w io.Writer) error { return extdevice.Serve(r, w, f, info) },
 		extdevice.Options{Procs: 1})
 	require.NoError(t, err)
@@ -79,16 +83,21 @@ func TestStateHash_InputChainSameOutcomes(t *testing.T) {
 		scenario string
 		edition  spec.Edition
 		mutant   string // "" for the reference device
+		net      bool   // a virtio-net row
 		bound    int
 		// finding is the oracle of a finding the row must reach ("" for
 		// none).
 		finding string
 	}
 	rows := []row{
-		{"resize-in-stop-only", spec.Draft2023, "loses-held-config-irq", 2, "transparent"},
-		{"rollback-after-failed-destination", spec.Draft2023, "acks-stop-keeps-pipeline", 1, "no-dma-when-stopped"},
-		{"resize-in-stop-only", spec.Draft2023, "", 2, ""},
-		{"reset-racing-stop", spec.Draft2023, "", 1, ""},
+		{"resize-in-stop-only", spec.Draft2023, "loses-held-config-irq", false, 2, "transparent"},
+		{"rollback-after-failed-destination", spec.Draft2023, "acks-stop-keeps-pipeline", false, 1, "no-dma-when-stopped"},
+		{"resize-in-stop-only", spec.Draft2023, "", false, 2, ""},
+		{"reset-racing-stop", spec.Draft2023, "", false, 1, ""},
+		// virtio-net: the port and the link, which the device's account
+		// changes, are hashed as shared state beside the chain.
+		{"net-link-while-stopped", spec.Virtio14, "", true, 0, ""},
+		{"net-mac-table-before-stop", spec.Virtio14, "forgets-mac-table-on-restore", true, 0, "transparent"},
 	}
 	if testing.Short() {
 		rows = rows[:2]
@@ -96,17 +105,24 @@ func TestStateHash_InputChainSameOutcomes(t *testing.T) {
 	for _, r := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%s", r.scenario, r.edition, r.mutant), func(t *testing.T) {
 			inner := member.Factory(blk.New)
+			if r.net {
+				inner = membernet.New
+			}
 			if r.mutant != "" {
 				m, ok := mutants.Lookup(r.mutant)
 				require.True(t, ok, r.mutant)
-				inner = m.Factory(blk.New)
+				inner = m.Factory(inner)
 			}
 			s, err := catalog.CatalogScenario(r.scenario)
 			require.NoError(t, err)
 			explore := func(name string, f member.Factory, states bool) (chainOutcomes, engine.Summary) {
 				tg, err := catalog.NewTarget(s, r.edition, nil, nil)
 				require.NoError(t, err)
-				tg.Member = f
+				if r.net {
+					tg.NetMember = f
+				} else {
+					tg.Member = f
+				}
 				wf, err := tg.Factory(engine.ScheduleSeed(1, 0))
 				require.NoError(t, err)
 				out := chainOutcomes{all: outcomeSet{}, seen: outcomeSet{}}
@@ -127,7 +143,7 @@ func TestStateHash_InputChainSameOutcomes(t *testing.T) {
 				t.Logf("%s: %d complete runs, %d ended at states already explored", name, sum.Schedules, sum.StateHits)
 				return out, sum
 			}
-			served := servedFactory(t, inner)
+			served := servedFactory(t, inner, r.net)
 			without, _ := explore("served, without state pruning", served, false)
 			with, sum := explore("served, with state pruning", served, true)
 			builtin, _ := explore("in-process, with state pruning", inner, true)
