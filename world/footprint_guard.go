@@ -50,13 +50,7 @@ func (w *World) guardState(st *guard.State, net bool) {
 	if net {
 		st.Net = w.net.Activity()
 	}
-	st.Signals = st.Signals[:0]
-	for name, set := range w.signals {
-		if set {
-			st.Signals = append(st.Signals, name)
-		}
-	}
-	slices.Sort(st.Signals)
+	st.Signals = append(st.Signals[:0], w.signalled...)
 	st.Halted = st.Halted[:0]
 	for _, gu := range w.guests {
 		st.Halted = append(st.Halted, gu.halted)
@@ -66,6 +60,18 @@ func (w *World) guardState(st *guard.State, net bool) {
 			st.Failed[h.idx] = h.failed
 		}
 	}
+}
+
+// signal sets the signal called name (a guest's, a peer's or the
+// hypervisor's signal verb), in signals and, the first time, in signalled
+// at its sorted place.
+func (w *World) signal(name string) {
+	if w.signals[name] {
+		return
+	}
+	w.signals[name] = true
+	i, _ := slices.BinarySearch(w.signalled, name)
+	w.signalled = slices.Insert(w.signalled, i, name)
 }
 
 // touchHV checks a step of an actor other than the hypervisor that ran

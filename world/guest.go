@@ -302,7 +302,7 @@ func (g *guestActor) exec(op scenario.Op) error {
 			return err
 		}
 		name := v.Str("NAME")
-		g.op(g.name+":signal "+name, func() []byte { g.w.signals[name] = true; return nil })
+		g.op(g.name+":signal "+name, func() []byte { g.w.signal(name); return nil })
 	case "await":
 		v, err := g.w.bind(vocab.SyncVerbs, op)
 		if err != nil {

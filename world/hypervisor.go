@@ -179,7 +179,7 @@ func (s hvWorld) CopyPCI(from, to hv.Host)   { s.w.copyPCIState(hostOf(from), ho
 func (s hvWorld) Fail(h hv.Host)             { hostOf(h).failed = true }
 func (s hvWorld) SetHalted(halted bool)      { s.w.setHalted(halted) }
 func (s hvWorld) VCPUsHalted() bool          { return s.w.observeBool(s.w.vcpusHalted()) }
-func (s hvWorld) Signal(name string)         { s.w.signals[name] = true }
+func (s hvWorld) Signal(name string)         { s.w.signal(name) }
 func (s hvWorld) Signalled(name string) bool { return s.w.observeBool(s.w.signals[name]) }
 func (s hvWorld) WakeAfter(delay uint64) engine.VTime {
 	at := timerAt(s.w.now, delay)

@@ -70,7 +70,7 @@ func (s peerWorld) Bind(op scenario.Op) (scenario.Values, error) {
 func (s peerWorld) Notef(format string, args ...any) { s.w.notef(format, args...) }
 func (s peerWorld) Now() engine.VTime                { return s.w.now }
 func (s peerWorld) Stalled() bool                    { return s.w.stallSeen() }
-func (s peerWorld) Signal(name string)               { s.w.signals[name] = true }
+func (s peerWorld) Signal(name string)               { s.w.signal(name) }
 func (s peerWorld) Signalled(name string) bool       { return s.w.signals[name] }
 func (s peerWorld) WakeAfter(delay uint64) engine.VTime {
 	at := timerAt(s.w.now, delay)

@@ -105,8 +105,12 @@ type World struct {
 	timerSeq uint64
 
 	signals map[string]bool
-	finding *engine.Finding
-	stepNo  int
+	// signalled lists the names signals holds, sorted: the footprint
+	// guard compares it around every step (guardState), and a map costs
+	// a walk and a sort each time. signal keeps the two together.
+	signalled []string
+	finding   *engine.Finding
+	stepNo    int
 	// Trace lines for the guest log, findings, notes.
 	notes []worldNote
 
