@@ -84,8 +84,12 @@ func (w *World) classify(a *actor, info actorInfo) *por.Step {
 	r := a.req
 	if !r.classified {
 		r.cls = por.Step{Kind: por.KindAll}
-		if rest, ok := strings.CutPrefix(r.label, a.name+":"); ok {
-			r.cls = por.Classify(info.kind, rest)
+		// The label is "NAME:..."; cut the two parts apart without
+		// building "NAME:".
+		if rest, ok := strings.CutPrefix(r.label, a.name); ok {
+			if rest, ok = strings.CutPrefix(rest, ":"); ok {
+				r.cls = por.Classify(info.kind, rest)
+			}
 		}
 		r.classified = true
 	}
