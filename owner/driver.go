@@ -93,6 +93,9 @@ type Driver struct {
 	dead error
 	// unfiltered lets tests send opcodes outside supported_cmds.
 	unfiltered bool
+	// le is the buffer a register write's value is encoded in: a host
+	// port does not keep what MMIOWrite is given (HostPort).
+	le [8]byte
 }
 
 // NewDriver returns a driver for the PF behind host; call Probe.
@@ -122,7 +125,16 @@ func (d *Driver) read(f spec.CommonCfgField, n int) uint64 {
 }
 
 func (d *Driver) write(f spec.CommonCfgField, n int, v uint64) {
-	d.host.MMIOWrite(d.common(f), leBytes(v, n))
+	d.host.MMIOWrite(d.common(f), d.leScratch(v, n))
+}
+
+// leScratch encodes the low n bytes of v, little-endian, in d.le.
+func (d *Driver) leScratch(v uint64, n int) []byte {
+	b := d.le[:n]
+	for i := range b {
+		b[i] = byte(v >> (8 * i))
+	}
+	return b
 }
 
 // Probe resets the PF, negotiates VERSION_1, SR_IOV and ADMIN_VQ, sets the
@@ -375,7 +387,7 @@ func (d *Driver) submit(c adminq.Command, post func() (uint64, error)) (uint64, 
 	if err != nil {
 		return 0, fmt.Errorf("owner: %s: %w", d.opName(c.Opcode), err)
 	}
-	d.host.MMIOWrite(d.cfg.BAR0+pcie.BAR0Notify+uint64(d.aqIndex)*pcie.NotifyMultiplier, leBytes(uint64(d.aqIndex), 2))
+	d.host.MMIOWrite(d.cfg.BAR0+pcie.BAR0Notify+uint64(d.aqIndex)*pcie.NotifyMultiplier, d.leScratch(uint64(d.aqIndex), 2))
 	if d.cfg.Observer != nil {
 		d.cfg.Observer.Submitted(tok, c)
 	}

@@ -1,6 +1,7 @@
 package owner
 
 import (
+	"bytes"
 	"slices"
 
 	"github.com/migsim/migsim/member"
@@ -15,6 +16,9 @@ type HostPort interface {
 	ConfigRead(off, size int) uint32
 	ConfigWrite(off, size int, val uint32)
 	// MMIORead and MMIOWrite access the PF's BAR0 (absolute addresses).
+	// MMIOWrite does not keep data once it returns (the driver encodes
+	// every register write in one buffer): a port that hands it on copies
+	// it first.
 	MMIORead(addr uint64, n int) []byte
 	MMIOWrite(addr uint64, data []byte)
 	// WaitAdmin returns when the PF has published at least one used entry
@@ -107,7 +111,7 @@ func (h *SyncHost) MMIORead(addr uint64, n int) []byte {
 // MMIOWrite issues a memory write TLP to the PF.
 func (h *SyncHost) MMIOWrite(addr uint64, data []byte) {
 	h.Handle(Event{Target: TargetPF, Ev: member.Event{Kind: member.EvTLP,
-		TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: h.Requester, Completer: h.PF.RID(), Addr: addr, Data: data}}})
+		TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: h.Requester, Completer: h.PF.RID(), Addr: addr, Data: bytes.Clone(data)}}})
 }
 
 // Pending reports whether a step or a timer is waiting.
