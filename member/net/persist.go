@@ -20,8 +20,9 @@ import (
 // OPTIONAL and emitted only while no announce is shown: it says the guest
 // acknowledged the last one. RSS_CONFIG and HASH_CONFIG are not offered.
 func (d *device) Parts() []devctx.Part {
-	var out []devctx.Part
-	for _, c := range spec.NetCVQPartSelectors() {
+	sels := spec.NetCVQPartSelectors()
+	out := make([]devctx.Part, 0, len(sels))
+	for _, c := range sels {
 		need, offered := commandFeature(c)
 		if !offered || !d.features.Has(need) {
 			continue
