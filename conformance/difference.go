@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world"
 )
 
@@ -50,14 +51,18 @@ import (
 //     notification as well as from lost queue state: the row's triggers
 //     stay charged.
 //
-// A rule keeps the charged requirements its list holds; when it would
-// keep none, or all, the difference does not single out a requirement and
-// the triggers stay charged.
+// A rule chooses among the transparent oracle's own requirements
+// (oracle.Transparent's Reqs), the four above: it keeps those its list
+// holds; when it would keep none of them, or all, the difference does not
+// single out a requirement and the triggers stay charged. The row's other
+// triggers (the scenario's requirements the run involved, the rules the
+// host saw broken: an FLR's DP-DEV-14, a device part's NET-PART-01) stay
+// charged whatever the difference: the rules say which of the oracle's
+// four the guest's observation involves, not that another requirement was
+// kept — a queue left as it was by an FLR shows in request data too.
 var (
-	queueReqs = []string{"DRAFT-STOP-02", "DRAFT-CTX-01", "DRAFT-CTX-05", "DRAFT-CTX-09",
-		"DP-DEV-08", "DP-DEV-09", "DP-DEV-11"}
-	configReqs = []string{"DRAFT-STOP-03", "DRAFT-FRZ-02", "DRAFT-FRZ-03", "DRAFT-CTX-01", "DRAFT-CTX-05",
-		"DP-DEV-06", "DP-DEV-08", "DP-DEV-10", "DP-DEV-14", "NET-DEV-01", "NET-DEV-03", "NET-DEV-06"}
+	queueReqs  = []string{"DRAFT-CTX-01", "DP-DEV-09"}
+	configReqs = []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-10"}
 )
 
 // Kinds of first differences (Failure.Charged words them).
@@ -148,13 +153,21 @@ func chargedBy(ids []string, d *control.Difference) ([]string, string) {
 	case diffConfig:
 		list = configReqs
 	}
+	own := oracle.Transparent.Info().Reqs
 	var keep []string
+	kept, dropped := 0, 0
 	for _, id := range ids {
-		if slices.Contains(list, id) {
+		switch {
+		case !slices.Contains(own, id):
+			keep = append(keep, id) // no rule speaks of it
+		case slices.Contains(list, id):
 			keep = append(keep, id)
+			kept++
+		default:
+			dropped++
 		}
 	}
-	if kind == "" || len(keep) == 0 || len(keep) == len(ids) {
+	if kind == "" || kept == 0 || dropped == 0 {
 		what := "the difference does not single out a requirement"
 		if kind != "" {
 			what = fmt.Sprintf("the difference, %s, does not single out a requirement", kind)
