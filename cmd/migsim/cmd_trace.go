@@ -208,8 +208,9 @@ func writeTraceOut(stdout, stderr io.Writer, buf *bytes.Buffer, out, format stri
 // writeTrace writes the recorded run of schedule sc, read from path, in
 // format (one of traceFormats; window is mermaid's and text's, 0 the whole
 // run; steps the run's scheduler steps, of which text shows those that
-// recorded no event): what migsim trace writes, and migsim conform
-// --replay --trace in text.
+// recorded no event): what migsim trace writes. migsim conform --replay
+// --trace writes the same text through trace.WindowSteps and
+// trace.WriteTextSteps (internal/cmdconform).
 func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string, res engine.Result, events []record.TraceEvent,
 	steps []trace.RunStep, window int) error {
 	switch format {
