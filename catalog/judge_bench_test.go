@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -88,10 +89,7 @@ func BenchmarkExploreManyVFs(b *testing.B) {
 	require.NoError(b, err)
 	for _, ed := range spec.Editions {
 		b.Run(ed.String(), func(b *testing.B) {
-			tg, err := NewTarget(s, ed, nil, nil)
-			require.NoError(b, err)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			require.NoError(b, err)
+			f := benchFactory(b, s, ed)
 			b.ResetTimer()
 			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
 				Schedules: b.N, Seed: 1, Jobs: 1, PCTDepth: 3, MaxSteps: DefaultJudgeMaxSteps})
@@ -134,10 +132,7 @@ func BenchmarkExploreVMGuests(b *testing.B) {
 		b.Run(fmt.Sprintf("guests=%d", n), func(b *testing.B) {
 			s, err := LoadScenario(fmt.Sprintf("vm%d.scn", n), []byte(vmScenario(n)))
 			require.NoError(b, err)
-			tg, err := NewTarget(s, spec.Virtio14, nil, nil)
-			require.NoError(b, err)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			require.NoError(b, err)
+			f := benchFactory(b, s, spec.Virtio14)
 			b.ReportAllocs()
 			b.ResetTimer()
 			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
@@ -165,10 +160,7 @@ func BenchmarkExploreVMGuests(b *testing.B) {
 func BenchmarkExploreProof(b *testing.B) {
 	s, err := CatalogScenario("smoke-migrate")
 	require.NoError(b, err)
-	tg, err := NewTarget(s, spec.Virtio14, nil, nil)
-	require.NoError(b, err)
-	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-	require.NoError(b, err)
+	f := benchFactory(b, s, spec.Virtio14)
 	b.ReportAllocs()
 	b.ResetTimer()
 	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyDFS,
@@ -182,4 +174,15 @@ func BenchmarkExploreProof(b *testing.B) {
 		b.ReportMetric(float64(sum.ExecutedDecisions)/float64(sum.Executed), "decisions/run")
 	}
 	b.ReportMetric(float64(sum.StateHits)/float64(b.N), "statehits/op")
+}
+
+// benchFactory returns the factory of scenario s's target under edition
+// ed (default knobs), for the schedule seed of a benchmark's first run.
+func benchFactory(b *testing.B, s *scenario.Scenario, ed spec.Edition) engine.Factory {
+	b.Helper()
+	tg, err := NewTarget(s, ed, nil, nil)
+	require.NoError(b, err)
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(b, err)
+	return f
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world/observe"
 )
@@ -116,12 +117,7 @@ func (firesWithoutMigration) CheckFlowEnd(p *observe.FlowPass) {
 // an oracle judges broken puts the fault on the scenario, in the output
 // (text) or on stderr (mermaid), and the trace is still written.
 func TestTraceWithoutMigration_ControlFails(t *testing.T) {
-	path := regressFile("wce-write-during-stop_virtio-1.4.json")
-	sc, err := catalog.ReadScheduleFile(path)
-	require.NoError(t, err)
-	tg, err := catalog.TargetOf(sc)
-	require.NoError(t, err)
-	tg.Oracles = append(oracle.All(), firesWithoutMigration{})
+	path, sc, tg := controlFailsTarget(t)
 	for _, format := range []string{"text", "mermaid"} {
 		t.Run(format, func(t *testing.T) {
 			var buf, stderr bytes.Buffer
@@ -233,12 +229,7 @@ func TestReplayWithoutMigration(t *testing.T) {
 // oracle judges broken puts the fault on the scenario; the recording is
 // not replayed (no trace hash) and replay exits 1.
 func TestReplayWithoutMigration_ControlFails(t *testing.T) {
-	path := regressFile("wce-write-during-stop_virtio-1.4.json")
-	sc, err := catalog.ReadScheduleFile(path)
-	require.NoError(t, err)
-	tg, err := catalog.TargetOf(sc)
-	require.NoError(t, err)
-	tg.Oracles = append(oracle.All(), firesWithoutMigration{})
+	path, sc, tg := controlFailsTarget(t)
 	var out, stderr bytes.Buffer
 	code := replayControl(context.Background(), &out, &stderr, tg, func(err error) error { return err },
 		sc, nil, path, catalog.DefaultJudgeMaxSteps, false)
@@ -248,4 +239,18 @@ func TestReplayWithoutMigration_ControlFails(t *testing.T) {
 	assert.Contains(t, out.String(), "verdict: the run without migration already ends in planted, with no migration at all: ")
 	assert.NotContains(t, out.String(), "migrated run (")
 	assert.NotContains(t, out.String(), "trace hash")
+}
+
+// controlFailsTarget reads a regression schedule and returns its path, the
+// schedule and its target with an oracle that fires on the run without
+// migration (firesWithoutMigration), for the tests of a failing control run.
+func controlFailsTarget(t *testing.T) (string, *schedfile.Schedule, catalog.Target) {
+	t.Helper()
+	path := regressFile("wce-write-during-stop_virtio-1.4.json")
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	tg, err := catalog.TargetOf(sc)
+	require.NoError(t, err)
+	tg.Oracles = append(oracle.All(), firesWithoutMigration{})
+	return path, sc, tg
 }
