@@ -26,10 +26,12 @@ type Mutant struct {
 	Build func(c member.Config, inner member.Factory) member.Device
 	// Device is the device type the bug belongs to: DeviceAny (any
 	// member) or DeviceNet (a virtio-net member, caught in a world of net
-	// VFs). The kit (migsim conform --device builtin:mutant/NAME) runs a
-	// DeviceAny mutant around the reference blk only, so it skips the
-	// catalog's net rows; only this package's own tests also wrap the net
-	// VFs of a net row with it (Factory(membernet.New)).
+	// VFs). The kit (migsim conform --device builtin:mutant/NAME, and
+	// conformance.BuiltinDevice) runs a DeviceNet mutant around the
+	// reference net, judged with the catalog's net rows, and a DeviceAny
+	// mutant around the reference blk only, so it skips the net rows; only
+	// this package's own tests also wrap the net VFs of a net row with a
+	// DeviceAny mutant (Factory(membernet.New)).
 	Device string
 }
 

@@ -1,6 +1,7 @@
 package mutants_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,5 +32,14 @@ func TestMutantsSetWrapOrBuild(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.PanicsWithValue(t, `mutants: mutant "`+tc.name+`" must set exactly one of Wrap and Build`, func() { tc.m.Factory(blk.New) })
 		})
+	}
+}
+
+// TestMutantsNetDocSaysSo: a virtio-net mutant's one-line doc begins with
+// "virtio-net", and no other's does: migsim conform --list prints the doc,
+// and its help tells a user that such a mutant wraps builtin:net.
+func TestMutantsNetDocSaysSo(t *testing.T) {
+	for _, m := range mutants.All() {
+		assert.Equal(t, m.Device == mutants.DeviceNet, strings.HasPrefix(m.Doc, "virtio-net"), "%s (device %q): %s", m.Name, m.Device, m.Doc)
 	}
 }

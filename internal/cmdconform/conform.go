@@ -61,7 +61,10 @@ DEVICE is
   builtin:blk          the reference virtio-blk
   builtin:net          the reference virtio-net (the catalog's virtio-net rows)
   builtin:mutant/NAME  the reference with one bug of the mutant library
-                       (--list names them); it runs the editions the bug exists in
+                       (--list names them); it runs the editions the bug exists in.
+                       A virtio-net bug (--list says "virtio-net:") wraps
+                       builtin:net and is judged with the virtio-net rows; any
+                       other wraps builtin:blk, the virtio-net rows skipped
   exec:PATH            an external process speaking the device protocol
                        (docs/device-protocol.md) on stdin and stdout; the
                        arguments after -- are passed to it. It is started
