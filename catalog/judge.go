@@ -244,6 +244,10 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
 	t.Settings, t.Member, t.NetMember, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.NetMember, cfg.MaxSteps, cfg.Oracles
+	// Every run of the row without migration at one seed is the same
+	// run: the exploration's, the impact's, the run facts' and the race
+	// check's share it.
+	t.refs = &referenceLogs{}
 	if e.Verdict == scenario.VerdictNA {
 		if err := out.checkNA(t); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)

@@ -41,6 +41,13 @@ type Target struct {
 	// CheckReplays runs every check on the steps a dfs search replays too
 	// (world.WorldConfig.CheckReplays).
 	CheckReplays bool
+
+	// refs, when set, remembers Reference's runs by seed, so that the
+	// runs of one judged row (FactoryInfo's, the impact's, the run facts',
+	// the race check's) run each seed's reference once. Only a target
+	// whose other fields no longer change may carry it: Judge's, and the
+	// copy FactoryInfo's worlds keep.
+	refs *referenceLogs
 }
 
 // oracles returns the target's oracles (the registry when nil).
@@ -122,6 +129,9 @@ func (continueChooser) Choose(d *engine.Decision) (int, error) { return d.Contin
 // reference run is returned as an error: without migration no oracle may
 // fire, so the scenario (or the world) is broken.
 func (t Target) Reference(seed uint64) ([]string, error) {
+	if t.refs != nil {
+		return t.refs.get(t, seed)
+	}
 	log, _, err := t.ReferenceTrouble(seed)
 	return log, err
 }
@@ -211,6 +221,9 @@ func (t Target) Factory(probe uint64) (engine.Factory, error) {
 // transparent oracle depend on the seed itself.
 func (t Target) FactoryInfo(probe uint64) (engine.Factory, bool, error) {
 	t.Oracles = t.oracles()
+	if t.refs == nil {
+		t.refs = &referenceLogs{}
+	}
 	ref, err := t.Reference(probe)
 	if err != nil {
 		return nil, false, err
@@ -222,9 +235,8 @@ func (t Target) FactoryInfo(probe uint64) (engine.Factory, bool, error) {
 	if slices.Equal(ref, other) {
 		return func(st engine.Streams) (engine.System, error) { return t.World(st, ref) }, true, nil
 	}
-	refs := &referenceCache{t: t, logs: map[uint64][]string{probe: ref}}
 	return func(st engine.Streams) (engine.System, error) {
-		log, err := refs.get(st.Seed)
+		log, err := t.Reference(st.Seed)
 		if err != nil {
 			return nil, err
 		}
@@ -232,26 +244,36 @@ func (t Target) FactoryInfo(probe uint64) (engine.Factory, bool, error) {
 	}, false, nil
 }
 
-// referenceCache holds the reference logs of a seed-dependent guest program.
-type referenceCache struct {
-	t    Target
+// referenceLogs holds the reference runs of one target by seed (Target's
+// refs): the guest log, or the error, of each seed's run.
+type referenceLogs struct {
 	mu   sync.Mutex
-	logs map[uint64][]string
+	runs map[uint64]referenceLog
 }
 
-func (c *referenceCache) get(seed uint64) ([]string, error) {
+type referenceLog struct {
+	log []string
+	err error
+}
+
+// get returns seed's reference run of t, running it on the first call.
+// Two callers that ask for a new seed at once may both run it: the run is
+// deterministic, and holding the lock through it would serialise the
+// exploration's workers.
+func (c *referenceLogs) get(t Target, seed uint64) ([]string, error) {
 	c.mu.Lock()
-	log, ok := c.logs[seed]
+	r, ok := c.runs[seed]
 	c.mu.Unlock()
 	if ok {
-		return log, nil
+		return r.log, r.err
 	}
-	log, err := c.t.Reference(seed)
-	if err != nil {
-		return nil, err
-	}
+	t.refs = nil
+	r.log, r.err = t.Reference(seed)
 	c.mu.Lock()
-	c.logs[seed] = log
+	if c.runs == nil {
+		c.runs = map[uint64]referenceLog{}
+	}
+	c.runs[seed] = r
 	c.mu.Unlock()
-	return log, nil
+	return r.log, r.err
 }
