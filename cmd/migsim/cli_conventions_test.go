@@ -165,3 +165,24 @@ func TestScenarioFileHint(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownEditionSaidOnce: every command's --spec names an unknown
+// edition the same way, once: "--spec: unknown edition", without the
+// package's "spec: " prefix a second time.
+func TestUnknownEditionSaidOnce(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "--spec", "virtio-9", smokeScenario},
+		{"explore", "--scenario", smokeScenario, "--spec", "virtio-9"},
+		{"spec", "--spec", "virtio-9"},
+		{"oracles", "--spec", "virtio-9"},
+		{"decode", "--spec", "virtio-9", "00"},
+		{"bench", "vfs", "--spec", "virtio-9"},
+		{"conform", "--device", "builtin:blk", "--spec", "virtio-9"},
+	} {
+		code, out, errOut := runSimCLI(t, args...)
+		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Empty(t, out, "%q", args)
+		assert.Contains(t, errOut, `: --spec: unknown edition "virtio-9" (want draft-2023 or virtio-1.4)`, "%q", args)
+		assert.NotContains(t, errOut, "spec: spec:", "%q", args)
+	}
+}

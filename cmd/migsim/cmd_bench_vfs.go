@@ -51,7 +51,7 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 	}
 	ed, err := spec.ParseEdition(*edition)
 	if err != nil {
-		return usageError(stderr, "bench vfs", "--spec: %v", err)
+		return usageError(stderr, "bench vfs", "--spec: %s", userError(err))
 	}
 	m, err := benchfig.MeasureVFs(ed, *count)
 	if err != nil {

@@ -91,7 +91,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var err error
 	if fl.Edition, err = spec.ParseEdition(*edition); err != nil {
-		return usageErr("%v", err)
+		return usageErr("--spec: %s", userError(err))
 	}
 	switch fl.As {
 	case "command", "result", "parts", "context":

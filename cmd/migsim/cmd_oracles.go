@@ -59,7 +59,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *edition != "" {
 		e, err := spec.ParseEdition(*edition)
 		if err != nil {
-			return usageErr("%v", err)
+			return usageErr("--spec: %s", userError(err))
 		}
 		ed = e
 	}

@@ -151,7 +151,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	if *edition != "" {
 		ed, err := spec.ParseEdition(*edition)
 		if err != nil {
-			return usageError(stderr, "run", "--spec: %v", err)
+			return usageError(stderr, "run", "--spec: %s", userError(err))
 		}
 		opt.edition = ed
 	}

@@ -72,7 +72,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *edition != "" {
 		var err error
 		if ed, err = spec.ParseEdition(*edition); err != nil {
-			return usageErr("%v", err)
+			return usageErr("--spec: %s", userError(err))
 		}
 	}
 	if fs.NArg() > 0 { // requirement IDs

@@ -356,7 +356,7 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 	for _, s := range o.editions {
 		e, err := spec.ParseEdition(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--spec: %w", err)
+			return nil, nil, fmt.Errorf("--spec: %s", usererr.Text(err))
 		}
 		eds = append(eds, e)
 	}
