@@ -98,7 +98,7 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 	assert.True(t, strings.HasPrefix(rows[0], "INTERRUPTED "), rows[0])
 	assert.Regexp(t, `pct interrupted after \d+ of 100000000 schedules$`, rows[0])
 	assert.Contains(t, out, "1 row: 0 match, 0 mismatch, 1 interrupted;")
-	assert.Contains(t, out, "interrupted: 1 row judged, 1 of them (the last) only in part\n")
+	assert.Contains(t, out, "interrupted: 1 row judged, 1 of them only in part\n")
 	assert.Contains(t, stderr, "run: row 1/1 test-flr-freeze draft-2023")
 	assert.Regexp(t, `(?m)^run: 1 row judged in \S+: \d+ schedules? \(\d+ executed\), 0 mismatched, 1 interrupted$`, stderr)
 }
@@ -123,7 +123,7 @@ func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
 			}
 			// stdout is one JSON document and nothing else; the line
 			// that says the run was cut short is on stderr.
-			assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them (the last) only in part\n")
+			assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them only in part\n")
 			doc := out
 			var got struct {
 				Rows []struct {
@@ -234,7 +234,7 @@ func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 	code, out, stderr := startUntil(t, " schedules (", os.Interrupt, "run", scn, "--jobs", "1", "--progress", "always",
 		"--format", "json", "--report", "text="+textFile, "--report", "junit="+junitFile)
 	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
-	assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them (the last) only in part; 2 rows not run (listed, NOT-RUN)\n")
+	assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them only in part; 2 rows not run (listed, NOT-RUN)\n")
 
 	var doc struct {
 		Rows []struct {

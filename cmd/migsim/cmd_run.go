@@ -17,7 +17,6 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
-	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/profiling"
 	"github.com/migsim/migsim/internal/runselect"
 	"github.com/migsim/migsim/spec"
@@ -276,26 +275,13 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	if interrupted {
-		cut, notRun := 0, 0
-		for i := range rows {
-			switch {
-			case rows[i].NotRun:
-				notRun++
-			case rows[i].Interrupted || rows[i].RaceCheckInterrupted:
-				cut++
-			}
-		}
 		// With --format json stdout holds one JSON document (whose
 		// "interrupted" field says as much): the line goes to stderr.
 		notes := stdout
 		if opt.format == "json" {
 			notes = stderr
 		}
-		notStarted := ""
-		if notRun > 0 {
-			notStarted = fmt.Sprintf("; %s not run (listed, NOT-RUN)", plural.Count(notRun, "row"))
-		}
-		fmt.Fprintf(notes, "interrupted: %s judged, %d of them (the last) only in part%s\n", plural.Count(len(rows)-notRun, "row"), cut, notStarted)
+		fmt.Fprintln(notes, interruptedNote(rows))
 		return exitInterrupted
 	}
 	for _, r := range rows {
@@ -304,6 +290,20 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	return exitOK
+}
+
+// interruptedNote is the line under an interrupted run's table: "interrupted:
+// 3 rows judged, 1 of them only in part; 2 rows not run (listed, NOT-RUN)".
+// It does not say which rows were cut: with --jobs above 1 several rows
+// run at once, and any of them may be.
+func interruptedNote(rows []catalog.Outcome) string {
+	s := "interrupted: " + verdicttable.InterruptedCounts(rows)
+	for i := range rows {
+		if rows[i].NotRun {
+			return s + " (listed, NOT-RUN)"
+		}
+	}
+	return s
 }
 
 // writeTableFile writes the verdict table to file in format.

@@ -519,3 +519,15 @@ func TestRun_List(t *testing.T) {
 	_, out, _ = runSimCLI(t, "run", "--help")
 	assert.Contains(t, out, "migsim run --list\n")
 }
+
+// TestInterruptedNote: the note under an interrupted table counts the
+// rows cut short without calling any of them the last (with --jobs above
+// 1 two rows may be cut at once), and names the rows not run.
+func TestInterruptedNote(t *testing.T) {
+	cut := catalog.Outcome{Interrupted: true}
+	notRun := catalog.Outcome{NotRun: true}
+	assert.Equal(t, "interrupted: 2 rows judged, 2 of them only in part",
+		interruptedNote([]catalog.Outcome{cut, cut}))
+	assert.Equal(t, "interrupted: 2 rows judged, 1 of them only in part; 1 row not run (listed, NOT-RUN)",
+		interruptedNote([]catalog.Outcome{{Match: true}, cut, notRun}))
+}
