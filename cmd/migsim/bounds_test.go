@@ -95,7 +95,8 @@ func TestHelpFlagsAndExit(t *testing.T) {
 	code, out, _ := runSimCLI(t, "help", "flags")
 	require.Equal(t, exitOK, code)
 	for _, want := range []string{"migsim explore\n", "--max-steps int", "--bound int", "migsim gen\n", "--max-schedules int",
-		"migsim decode\n", "--req string", "migsim run\n", "--write-regress", "migsim trace\n", "--window int"} {
+		"migsim decode\n", "--req string", "migsim run\n", "--write-regress", "migsim trace\n", "--window int",
+		"migsim bench vfs\n      --count int"} {
 		assert.Contains(t, out, want)
 	}
 	code, out, _ = runSimCLI(t, "help", "exit")

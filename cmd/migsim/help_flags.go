@@ -56,26 +56,38 @@ func help(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return c.run([]string{"--help"}, stdin, stdout, stdout)
 }
 
-// helpFlags prints every flag of every command, as each command's --help
-// lists them: the list is complete by construction.
+// subcommands are the commands' own subcommands, whose flags help flags
+// lists after the command's: `bench vfs`.
+var subcommands = map[string][]string{"bench": {"vfs"}}
+
+// helpFlags prints every flag of every command and subcommand, as each
+// one's --help lists them: the list is complete by construction.
 func helpFlags(stdout io.Writer) int {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for i, n := range names {
+	first := true
+	section := func(name string, args []string) {
 		var out bytes.Buffer
-		commands[n].run([]string{"--help"}, strings.NewReader(""), &out, &out)
-		if i > 0 {
+		commands[args[0]].run(append(args[1:], "--help"), strings.NewReader(""), &out, &out)
+		if !first {
 			fmt.Fprintln(stdout)
 		}
-		fmt.Fprintf(stdout, "migsim %s\n", n)
+		first = false
+		fmt.Fprintf(stdout, "migsim %s\n", name)
 		for _, line := range strings.Split(out.String(), "\n") {
 			// pflag's PrintDefaults: six spaces, then the flag.
 			if strings.HasPrefix(line, "      --") {
 				fmt.Fprintln(stdout, line)
 			}
+		}
+	}
+	for _, n := range names {
+		section(n, []string{n})
+		for _, sub := range subcommands[n] {
+			section(n+" "+sub, []string{n, sub})
 		}
 	}
 	return exitOK
