@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -106,7 +107,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return traceUsageError(stderr, "want one schedule FILE, got %d arguments", len(args))
 	}
 	if !validTraceFormat(*format) {
-		return traceUsageError(stderr, "--format %q: want one of %v", *format, traceFormats)
+		return traceUsageError(stderr, "--format %q: want one of %s", *format, strings.Join(traceFormats, ", "))
 	}
 	if err := cliflag.CheckInts(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)

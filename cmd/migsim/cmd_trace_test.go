@@ -181,7 +181,7 @@ func TestTrace_UsageErrors(t *testing.T) {
 	}{
 		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
 		{"two files", []string{path, path}, exitUsage, "got 2 arguments"},
-		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of [pcapng mermaid json text timeline gantt dot]`},
+		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of pcapng, mermaid, json, text, timeline, gantt, dot`},
 		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
 		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
 		{"window with timeline", []string{path, "--format", "timeline", "--window", "5"}, exitUsage,
