@@ -12,6 +12,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 )
@@ -120,7 +121,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *check {
-		fmt.Fprintf(stderr, "migsim gen: %d scenarios from seed %d: every property holds\n", *count, *seed)
+		fmt.Fprintf(stderr, "migsim gen: %s from seed %d: every property holds\n", plural.Count(*count, "scenario"), *seed)
 	}
 	return exitOK
 }

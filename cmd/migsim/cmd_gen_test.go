@@ -49,3 +49,11 @@ func TestGenMarksPlaceholderExpectations(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, out, "The expect lines (pass) are placeholders, not predictions")
 }
+
+// TestGenCheckCountsScenarios: --check's closing line counts the
+// scenarios it checked in words ("1 scenario", not "1 scenarios").
+func TestGenCheckCountsScenarios(t *testing.T) {
+	code, _, errOut := runSpecCLI(t, "gen", "--seed", "3", "--check")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "migsim gen: 1 scenario from seed 3: every property holds\n")
+}
