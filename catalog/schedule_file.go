@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -69,6 +70,9 @@ func scheduleAt(sc *schedfile.Schedule, path string) *schedfile.Schedule {
 func CheckOutputDir(dir string) error {
 	if dir == "" { // not ".": os.MkdirAll refuses it when the schedules are written
 		return errors.New(`empty path: want a directory ("." for the current one)`)
+	}
+	if err := cliflag.Dash(dir); err != nil {
+		return err
 	}
 	if fi, err := os.Stat(dir); err == nil {
 		if !fi.IsDir() {

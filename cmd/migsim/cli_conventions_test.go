@@ -186,3 +186,27 @@ func TestUnknownEditionSaidOnce(t *testing.T) {
 		assert.NotContains(t, errOut, "spec: spec:", "%q", args)
 	}
 }
+
+// TestDashIsNoOutputPath: an output flag given "-", which a Unix user
+// reads as stdout, is refused before anything runs (exit 2) rather than
+// creating a file or directory named "-" in the current directory (for
+// trace's pcapng, past the check that keeps binary output off a
+// terminal).
+func TestDashIsNoOutputPath(t *testing.T) {
+	for _, args := range [][]string{
+		{"trace", canonicalFinding, "--format", "pcapng", "--out", "-"},
+		{"report", canonicalFinding, "--out", "-"},
+		{"run", "--report", "junit=-", smokeScenario},
+		{"explore", "--scenario", smokeScenario, "--out", "-"},
+		{"gen", "--out", "-"},
+		{"merge", "--out", "-", "testdata"},
+		{"conform", "--device", "builtin:blk", "--report", "json=-"},
+	} {
+		code, out, errOut := runSimCLI(t, args...)
+		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Empty(t, out, "%q", args)
+		assert.Contains(t, errOut, `"-" would be a file named "-", not stdout`, "%q", args)
+		_, err := os.Lstat("-")
+		assert.True(t, os.IsNotExist(err), "%q: no file named -", args)
+	}
+}

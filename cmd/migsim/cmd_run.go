@@ -162,11 +162,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	for _, r := range *reports {
 		_, file, err := verdicttable.ParseReport(r)
-		if err == nil {
-			err = cliflag.CheckOutputFile(file)
-		}
 		if err != nil {
 			return usageError(stderr, "run", "--report %v", err)
+		}
+		if err := cliflag.CheckOutputFile(file); err != nil {
+			return usageError(stderr, "run", "--report %s: %v", r, err)
 		}
 	}
 	pw, err := progress.ForMode(*progressMode, stderr)

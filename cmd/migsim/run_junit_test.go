@@ -94,8 +94,9 @@ func TestRun_ReportFlagErrors(t *testing.T) {
 		{"junit", `--report "junit": want FORMAT=FILE, FORMAT one of text, json, junit`},
 		{"junit=", `--report "junit=": want FORMAT=FILE`},
 		{"pdf=x.pdf", `--report "pdf=x.pdf": want FORMAT=FILE, FORMAT one of text, json, junit`},
-		{"junit=" + dir, "--report " + dir + " is a directory (want a file)"},
-		{"junit=" + filepath.Join(dir, "no", "x.xml"), "--report directory " + filepath.Join(dir, "no") + ": "},
+		{"junit=" + dir, "--report junit=" + dir + ": " + dir + " is a directory (want a file)"},
+		{"junit=" + filepath.Join(dir, "no", "x.xml"), "--report junit=" + filepath.Join(dir, "no", "x.xml") + ": directory " + filepath.Join(dir, "no") + ": "},
+		{"junit=-", `--report junit=-: "-" would be a file named "-", not stdout`},
 	} {
 		t.Run(tc.arg, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "run", "--report", tc.arg, smokeScenario)

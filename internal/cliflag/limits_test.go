@@ -68,4 +68,10 @@ func TestCheckOutput(t *testing.T) {
 	assert.NoError(t, CheckOutputFile(filepath.Join(dir, "new")))
 	assert.ErrorContains(t, CheckOutputFile(dir), "is a directory (want a file)")
 	assert.ErrorContains(t, CheckOutputFile(filepath.Join(dir, "none", "x")), "directory ")
+	// "-" reads as stdout to a Unix user: refused, where a file or
+	// directory of that name elsewhere is a path like any other.
+	assert.ErrorContains(t, CheckOutputFile("-"), `"-" would be a file named "-", not stdout`)
+	assert.ErrorContains(t, CheckOutputDir("-"), `"-" would be a file named "-", not stdout`)
+	assert.NoError(t, CheckOutputFile(filepath.Join(dir, "-")))
+	assert.NoError(t, CheckOutputDir(filepath.Join(dir, "-")))
 }

@@ -13,6 +13,17 @@ import (
 // ""): no directory, which os.MkdirAll refuses when the results are written.
 var EmptyOutputDir = errors.New(`empty path: want a directory ("." for the current one)`)
 
+// Dash refuses an output path of "-", which Unix tools read as stdout:
+// an output flag of migsim names a file or directory, so "-" would create
+// one called "-" in the current directory (for trace's pcapng, past the
+// check that keeps binary output off a terminal). ./- names that file.
+func Dash(path string) error {
+	if path == "-" {
+		return errors.New(`"-" would be a file named "-", not stdout: this flag takes a path (./- for that name)`)
+	}
+	return nil
+}
+
 // CheckOutputDir checks, before any work, that dir can hold files written
 // later without creating it now: an existing directory that can be
 // written, or a path whose nearest existing ancestor is such a directory
@@ -21,6 +32,9 @@ var EmptyOutputDir = errors.New(`empty path: want a directory ("." for the curre
 func CheckOutputDir(dir string) error {
 	if dir == "" {
 		return EmptyOutputDir
+	}
+	if err := Dash(dir); err != nil {
+		return err
 	}
 	p := filepath.Clean(dir)
 	// at names the directory in the way: dir itself, or dir and the
@@ -60,6 +74,9 @@ func CheckOutputDir(dir string) error {
 // CheckOutputFile checks, before any work, that path can be written: not a
 // directory, in a directory that exists.
 func CheckOutputFile(path string) error {
+	if err := Dash(path); err != nil {
+		return err
+	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("%s is a directory (want a file)", path)
 	}

@@ -206,6 +206,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.UsageError(stderr, "conform", "--timeout, --procs and --transcript: only an exec: device has requests, processes and a transcript")
 	}
 	if o.transcript != "" {
+		if err := cliflag.Dash(o.transcript); err != nil {
+			return cmdbase.UsageError(stderr, "conform", "--transcript: %v", err)
+		}
 		f, err := os.Create(o.transcript)
 		if err != nil {
 			return cmdbase.UsageError(stderr, "conform", "--transcript: %v", err)
@@ -404,6 +407,9 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		}
 		w := stdout
 		if toFile {
+			if err := cliflag.Dash(file); err != nil {
+				return nil, closers, fmt.Errorf("--report %s: %w (--report %s writes to stdout)", r, err, format)
+			}
 			f, err := os.Create(file)
 			if err != nil {
 				return nil, closers, fmt.Errorf("--report %s: %w", r, err)
