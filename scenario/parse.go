@@ -139,7 +139,7 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 			cur.Ops = append(cur.Ops, Op{Verb: words[0].text, Args: args, Line: line, Col: words[0].col})
 			continue
 		}
-		cur = nil
+		p.block, cur = cur, nil
 		if !p.directive(s, &cur, words, line) {
 			return nil, sortProblems(p.probs)
 		}
@@ -202,6 +202,10 @@ type scenarioParser struct {
 	seen map[string]int
 	// probs are the problems found so far, in the order found.
 	probs []*ParseError
+	// block is the actor block an unindented line follows directly (nil
+	// after any other line): an unknown directive there may be one of its
+	// operations written without the indent.
+	block *Program
 }
 
 // keep records a problem (a *ParseError from errAt and its kin).
@@ -382,7 +386,11 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 		}
 		// An unknown directive may be a misspelt block header: the
 		// operations after it would be unreadable.
-		return p.fail(p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), didYouMean(head, directives)))
+		hint := didYouMean(head, directives)
+		if hint == "" && p.block != nil {
+			hint = fmt.Sprintf("; an operation of the block at line %d? operation lines are indented", p.block.Line)
+		}
+		return p.fail(p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), hint))
 	}
 	return true
 }

@@ -182,6 +182,17 @@ func TestCanonicalHashIgnoresComments(t *testing.T) {
 	assert.NotEqual(t, a.Hash, c.Hash)
 }
 
+// TestParseScenario_UnindentedOperationHint: an unknown directive right
+// after a block's header or operations may be an operation written
+// without its indent, and the error says so; after another directive it
+// is only unknown.
+func TestParseScenario_UnindentedOperationHint(t *testing.T) {
+	_, err := ParseScenario("x.scn", []byte("scenario a\nguest g\n  probe\nvfs 1\nwrite\n"))
+	assert.EqualError(t, err, "x.scn:5:1: unknown directive \"write\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore)")
+	_, err = ParseScenario("x.scn", []byte("scenario a\nguest g\nprobe\n"))
+	assert.EqualError(t, err, "x.scn:3:1: unknown directive \"probe\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); an operation of the block at line 2? operation lines are indented")
+}
+
 func TestParseScenarioErrors(t *testing.T) {
 	cases := []struct {
 		name, src, want string
@@ -190,6 +201,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"unknown directive", "scenario a\nfrobnicate 3\n", "x.scn:2:1: unknown directive \"frobnicate\""},
 		{"directive typo", "scenario a\nexpct draft-2023 pass\n", "x.scn:2:1: unknown directive \"expct\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); did you mean expect?"},
 		{"op outside block", "scenario a\n  probe\n", "x.scn:2:3: indented operation \"probe\" outside"},
+		{"op not indented", "scenario a\nguest g\n  probe\nwrite sector=1\n", "x.scn:4:1: unknown directive \"write\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); an operation of the block at line 2? operation lines are indented"},
 		{"bad vfs", "scenario a\nvfs 0\n", "x.scn:2:5: vfs 0: want a number 1..65535"},
 		{"huge vfs", "scenario a\nvfs 65536\n", "x.scn:2:5: vfs 65536: want a number 1..65535"},
 		{"huge queues", "scenario a\nqueues 65\n", "x.scn:2:8: queues 65: want a number 1..64"},
