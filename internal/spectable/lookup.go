@@ -97,7 +97,12 @@ func unknownReq(id string) error {
 		ids[i] = r.ID
 		bare[alnum(r.ID)] = r.ID
 	}
-	near := scenario.Suggest(id, ids)
+	// An ID's number has two digits: DP-DEV-1 is DP-DEV-01, which
+	// spelling alone ties with DP-DEV-10.
+	near := bare[alnum(padNumber(id))]
+	if near == "" {
+		near = scenario.Suggest(id, ids)
+	}
 	if near == "" {
 		near = bare[alnum(id)]
 	}
@@ -108,6 +113,16 @@ func unknownReq(id string) error {
 		return fmt.Errorf("no requirement %q (an edition: --spec %s)", id, e)
 	}
 	return fmt.Errorf("no requirement %q (migsim spec lists the %d IDs)", id, len(ids))
+}
+
+// padNumber is id with a one-digit number at its end written with two
+// digits (DP-DEV-1: DP-DEV-01), or id.
+func padNumber(id string) string {
+	n := len(id)
+	if n >= 2 && id[n-1] >= '0' && id[n-1] <= '9' && (id[n-2] < '0' || id[n-2] > '9') {
+		return id[:n-1] + "0" + id[n-1:]
+	}
+	return id
 }
 
 // alnum is s upper-cased with everything but letters and digits left out.

@@ -49,6 +49,7 @@ func TestLookup(t *testing.T) {
 			oracles: [][]string{{"wire"}}, scenes: [][]CheckedByScene{{}}},
 		{name: "near miss", ids: []string{"DP-DEV-9"}, err: `no requirement "DP-DEV-9"; did you mean DP-DEV-09?`},
 		{name: "punctuation left out", ids: []string{"dpdev13"}, err: `did you mean DP-DEV-13?`},
+		{name: "one-digit number", ids: []string{"DP-DEV-1"}, err: `no requirement "DP-DEV-1"; did you mean DP-DEV-01?`},
 		{name: "an edition", ids: []string{"virtio-1.4"}, err: `(an edition: --spec virtio-1.4)`},
 		{name: "nothing near", ids: []string{"DP-DEV-13", "BOGUS"}, err: `no requirement "BOGUS" (migsim spec lists the`},
 	}
