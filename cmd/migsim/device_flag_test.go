@@ -219,6 +219,8 @@ func TestDevice_UsageErrors(t *testing.T) {
 		{"missing program", []string{"trace", "--device", "exec:" + filepath.Join(t.TempDir(), "nope"), ref}, "cannot start"},
 		{"arguments of a builtin", []string{"report", "--device", builtinBlk, ref, "--", "x"}, `migsim report: arguments ["x"]: only an exec: device takes arguments`},
 		{"--timeout without --device", []string{"trace", "--timeout", "1s", ref}, "migsim trace: --timeout goes with --device exec:PATH"},
+		{"arguments without --device", []string{"replay", ref, "--", "x"}, `migsim replay: arguments ["x"] after -- go with --device exec:PATH`},
+		{"arguments without --device (trace)", []string{"trace", ref, "--", "x", "y"}, `migsim trace: arguments ["x" "y"] after -- go with --device exec:PATH`},
 		{"--timeout of a builtin", []string{"report", "--device", builtinBlk, "--timeout", "1s", ref}, "migsim report: --timeout: only an exec: device has requests"},
 		{"--timeout out of range", []string{"trace", "--device", "exec:true", "--timeout", "0s", ref}, "migsim trace: --timeout 0s: want more than 0s and at most 10m0s"},
 		{"a virtio-net device on virtio-blk VFs", []string{"trace", "--device", builtinNet, ref},
@@ -273,4 +275,12 @@ func TestRunFailed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDashBeforeTheFile: without --device, a "--" before every argument
+// only lets a FILE start with '-': the schedule replays.
+func TestDashBeforeTheFile(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "replay", "--", regressFile("flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json"))
+	assert.Equal(t, exitFinding, code, stderr)
+	assert.Contains(t, out, "finding one-running at step 166")
 }

@@ -38,6 +38,11 @@ func (d *Flag) Parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
 		if fs.Changed("timeout") {
 			return nil, nil, fmt.Errorf("--timeout goes with --device exec:PATH")
 		}
+		// FILE -- ARGS: the arguments of a device nobody named. (A
+		// "--" before every argument only lets a FILE start with '-'.)
+		if n := fs.ArgsLenAtDash(); n > 0 && len(args) > n {
+			return nil, nil, fmt.Errorf("arguments %q after -- go with --device exec:PATH (an external device's arguments)", args[n:])
+		}
 		return args, nil, nil
 	}
 	if !strings.HasPrefix(d.device, ExecPrefix) && fs.Changed("timeout") {
