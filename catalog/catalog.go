@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -129,13 +130,21 @@ func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
 // name in the embedded catalog. A name the catalog lacks that is also the
 // name of a file in the working directory says how to name the file.
 func FindScenario(arg string) (*scenario.Scenario, error) {
+	// A directory of scenarios (gen --out's) is named by its files.
+	files := filepath.Join(arg, "*.scn")
 	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
-		return LoadScenarioFile(arg)
+		s, err := LoadScenarioFile(arg)
+		if st, serr := os.Stat(arg); err != nil && serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("%w; to judge the scenarios in it, name its files (%s)", err, files)
+		}
+		return s, err
 	}
 	s, err := CatalogScenario(arg)
 	if err != nil {
 		if st, serr := os.Stat(arg); serr == nil && st.Mode().IsRegular() {
 			return nil, fmt.Errorf("%w; a file %s exists here, but a scenario file is named by a path with a '/' or the .scn suffix: write ./%s", err, arg, arg)
+		} else if serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("%w; a directory %s exists here: to judge the scenarios in it, name its files (%s)", err, arg, files)
 		}
 	}
 	return s, err

@@ -111,3 +111,23 @@ func TestCatalog_FindScenario(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalog_FindScenarioDirectory: a directory (gen --out's) named as a
+// path is refused as any input that is not a regular file, and named as
+// a name the catalog lacks as any unknown name; both say to name its
+// files. A catalog name stays the catalog's beside a directory of that
+// name.
+func TestCatalog_FindScenarioDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := FindScenario(dir)
+	assert.EqualError(t, err, "catalog: scenario: "+dir+": not a regular file (a directory): want a scenario file of at most 4 MiB; to judge the scenarios in it, name its files ("+filepath.Join(dir, "*.scn")+")")
+	t.Chdir(dir)
+	require.NoError(t, os.Mkdir("generated", 0o755))
+	require.NoError(t, os.Mkdir("smoke-migrate", 0o755))
+	_, err = FindScenario("generated")
+	assert.ErrorContains(t, err, `no scenario "generated" among the catalog's`)
+	assert.ErrorContains(t, err, "; a directory generated exists here: to judge the scenarios in it, name its files (generated/*.scn)")
+	s, err := FindScenario("smoke-migrate")
+	require.NoError(t, err)
+	assert.True(t, Embedded(s))
+}
