@@ -111,7 +111,8 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("missing input: give HEX or - for raw bytes on stdin")
 	}
 	var in []byte
-	if fs.NArg() == 1 && fs.Arg(0) == "-" {
+	fromStdin := fs.NArg() == 1 && fs.Arg(0) == "-"
+	if fromStdin {
 		if in, err = inputfile.ReadAll(stdin, "stdin", inputfile.DecodeInput); err != nil {
 			fmt.Fprintf(stderr, "migsim decode: read %v\n", err)
 			return exitUsage
@@ -138,7 +139,27 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim decode: %s\n", e.Message)
 	}
 	if len(doc.Errors) > 0 {
+		if fromStdin && hexText(in) {
+			fmt.Fprintf(stderr, "migsim decode: note: '-' reads raw bytes, and these %d bytes of stdin are hex text: give the hex as arguments (migsim decode $(cat FILE))\n", len(in))
+		}
 		return exitUsage
 	}
 	return exitOK
+}
+
+// hexText reports whether b reads as hex digits as a log prints them
+// (with spaces, colons and line ends), at least two digits: bytes meant
+// for the HEX arguments, not raw bytes.
+func hexText(b []byte) bool {
+	digits := 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+			digits++
+		case c == ' ', c == ':', c == '\t', c == '\n', c == '\r':
+		default:
+			return false
+		}
+	}
+	return digits >= 2
 }

@@ -147,6 +147,21 @@ func TestDecodeStdin(t *testing.T) {
 	assert.Equal(t, fromArg, fromStdin)
 }
 
+// TestDecodeStdinHexText: hex text piped to '-', which reads raw bytes,
+// fails to decode (exit 2) with a note saying to give the hex as
+// arguments; raw bytes that fail get no such note.
+func TestDecodeStdinHexText(t *testing.T) {
+	code, out, errOut := runDecodeCLI(t, []byte("11 00 01 00\n"), "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "migsim decode: truncated: 12 bytes")
+	assert.Contains(t, errOut, "migsim decode: note: '-' reads raw bytes, and these 12 bytes of stdin are hex text: give the hex as arguments")
+	code, _, errOut = runDecodeCLI(t, []byte{0x11, 0x00}, "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "truncated: 2 bytes")
+	assert.NotContains(t, errOut, "note:")
+}
+
 // TestDecodeHexForms checks that spaces, colons, 0x prefixes and split
 // arguments all read as the same bytes.
 func TestDecodeHexForms(t *testing.T) {
