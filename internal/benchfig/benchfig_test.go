@@ -2,6 +2,8 @@ package benchfig
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +69,10 @@ func TestVFsWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJobsText: --jobs 0 is named by the GOMAXPROCS it stands for.
+func TestJobsText(t *testing.T) {
+	assert.Equal(t, "jobs 3", jobsText(3))
+	assert.Equal(t, fmt.Sprintf("jobs %d (GOMAXPROCS)", runtime.GOMAXPROCS(0)), jobsText(0))
 }

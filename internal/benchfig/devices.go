@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/internal/devicearg"
@@ -27,6 +28,15 @@ func Reference(d conformance.Device) conformance.Device {
 	return conformance.FactoryDevice(devicearg.Blk+" (in-process)", blk.New)
 }
 
+// jobsText says how many jobs ran: --jobs 0 is GOMAXPROCS, which it names
+// with its value rather than as "jobs 0".
+func jobsText(jobs int) string {
+	if jobs == 0 {
+		return fmt.Sprintf("jobs %d (GOMAXPROCS)", runtime.GOMAXPROCS(0))
+	}
+	return fmt.Sprintf("jobs %d", jobs)
+}
+
 // WriteDevices measures the executed runs per second of the bench row
 // (conformance.MeasureThroughput: n random schedules, memo off) with each
 // device, the reference first, and prints a line a device with the ratio
@@ -39,7 +49,7 @@ func WriteDevices(w io.Writer, devs []conformance.Device, n, jobs int) error {
 			return err
 		}
 		if i == 0 { // the row (the device type's bench row) and the edition
-			fmt.Fprintf(w, "throughput of %s: %d random schedules, memo off, jobs %d\n", tp.Row, n, jobs)
+			fmt.Fprintf(w, "throughput of %s: %d random schedules, memo off, %s\n", tp.Row, n, jobsText(jobs))
 		}
 		line := fmt.Sprintf("  %-40s %6d runs in %8.3fs: %8.1f runs/s", d.Name(), tp.Runs, tp.Elapsed.Seconds(), tp.PerSecond())
 		if i == 0 {
