@@ -175,7 +175,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
 	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
 	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
-	bound := fs.Int("bound", 0, "dfs preemption bound, negative for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
+	bound := fs.Int("bound", 0, "dfs preemption bound, -1..64, -1 for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default when sharded: 8 without state pruning; with it 2 for up to 4 shards, 4 for more; else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
