@@ -226,3 +226,11 @@ func TestSchedule_NewerFormatWithNewField(t *testing.T) {
 	_, err = Parse(b)
 	assert.ErrorContains(t, err, `unknown field "device_env"`, "in this format the field is unknown")
 }
+
+// A shard summary given where a schedule file goes (migsim replay on
+// explore --shard's other file) is named as what it is, not refused by
+// its format version, which counts summaries, not schedules.
+func TestSchedule_ShardSummaryNamed(t *testing.T) {
+	_, err := Parse([]byte(`{"format": 8, "module": "devel", "build": "sha256:0", "report": {}, "checksum": "0"}`))
+	assert.EqualError(t, err, "engine: schedule: a shard summary (migsim merge reads it), not a schedule file")
+}

@@ -380,7 +380,14 @@ func parse(b []byte) (*Schedule, error) {
 	var st stored
 	if err := dec.Decode(&st); err != nil {
 		var probe struct {
-			Format *int `json:"format"`
+			Format  *int            `json:"format"`
+			Report  json.RawMessage `json:"report"`
+			Choices json.RawMessage `json:"choices"`
+		}
+		if json.Unmarshal(b, &probe) == nil && probe.Report != nil && probe.Choices == nil {
+			// The other file explore writes (its format numbers
+			// differ): what it is says more than its version.
+			return nil, errors.New("a shard summary (migsim merge reads it), not a schedule file")
 		}
 		if json.Unmarshal(b, &probe) == nil && probe.Format != nil && !known(*probe.Format) {
 			// Another format's fields are not this one's: its version
