@@ -387,7 +387,9 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 		// An unknown directive may be a misspelt block header: the
 		// operations after it would be unreadable.
 		hint := didYouMean(head, directives)
-		if hint == "" && p.block != nil {
+		if strings.HasPrefix(head, "{") && len(s.Actors) == 0 && len(p.seen) == 0 {
+			hint = "; the file reads as JSON, not as a scenario (migsim replay reads a schedule file, migsim merge a shard summary)"
+		} else if hint == "" && p.block != nil {
 			hint = fmt.Sprintf("; an operation of the block at line %d? operation lines are indented", p.block.Line)
 		}
 		return p.fail(p.errAt(line, w[0].col, "unknown directive %s (want %s)%s", quote(head), strings.Join(directives, ", "), hint))

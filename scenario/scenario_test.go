@@ -193,6 +193,13 @@ func TestParseScenario_UnindentedOperationHint(t *testing.T) {
 	assert.EqualError(t, err, "x.scn:3:1: unknown directive \"probe\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); an operation of the block at line 2? operation lines are indented")
 }
 
+// TestParseScenario_JSONHint: a JSON file given as a scenario (a
+// schedule file, a shard summary) is said to be one.
+func TestParseScenario_JSONHint(t *testing.T) {
+	_, err := ParseScenario("x.json", []byte("{\n  \"format\": 4\n}\n"))
+	assert.EqualError(t, err, "x.json:1:1: unknown directive \"{\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); the file reads as JSON, not as a scenario (migsim replay reads a schedule file, migsim merge a shard summary)")
+}
+
 func TestParseScenarioErrors(t *testing.T) {
 	cases := []struct {
 		name, src, want string
