@@ -95,7 +95,7 @@ func ShardSummaries(paths []string) ([]string, error) {
 	for _, a := range paths {
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("shard summary or directory of them: %w", err)
 		}
 		if !st.IsDir() {
 			files = append(files, a)

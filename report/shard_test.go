@@ -321,6 +321,8 @@ func TestShardNames(t *testing.T) {
 	assert.Equal(t, "shard_test.go", files[4])
 	_, err = ShardSummaries([]string{"testdata/fuzz"})
 	assert.EqualError(t, err, "testdata/fuzz: no shard summaries (*.summary.json)")
+	_, err = ShardSummaries([]string{"testdata/none.summary.json"})
+	assert.EqualError(t, err, "shard summary or directory of them: stat testdata/none.summary.json: no such file or directory")
 }
 
 // A narrowed slice must fit the shrunk run it narrows: merge prints its
