@@ -210,3 +210,24 @@ func TestDashIsNoOutputPath(t *testing.T) {
 		assert.True(t, os.IsNotExist(err), "%q: no file named -", args)
 	}
 }
+
+// TestUnknownKnobSaidOnce: a bad --knob is named by the flag and its
+// value, without the package's "spec: " prefix (spec, conform and
+// explore alike).
+func TestUnknownKnobSaidOnce(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"spec", "--knob", "speed=fast"}, `migsim spec: --knob speed=fast: unknown knob "speed" (knobs: `},
+		{[]string{"spec", "--spec", "virtio-1.4", "--knob", "read=full"}, "migsim spec: --knob: knob read does not apply to virtio-1.4"},
+		{[]string{"conform", "--device", "builtin:blk", "--knob", "speed=fast"}, `migsim conform: --knob speed=fast: unknown knob "speed" (knobs: `},
+		{[]string{"explore", "--scenario", smokeScenario, "--knob", "speed=fast"}, `--knob speed=fast: unknown knob "speed" (knobs: `},
+	} {
+		code, out, errOut := runSimCLI(t, c.args...)
+		assert.Equal(t, exitUsage, code, "%q", c.args)
+		assert.Empty(t, out, "%q", c.args)
+		assert.Contains(t, errOut, c.want, "%q", c.args)
+		assert.NotContains(t, errOut, ": spec: ", "%q", c.args)
+	}
+}

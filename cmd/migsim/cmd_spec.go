@@ -103,7 +103,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		any := spec.DefaultRules(spec.Draft2023)
 		for _, kv := range *knobs {
 			if err := any.Parse(kv); err != nil { // an unknown knob or value
-				return usageErr("%v", err)
+				return usageErr("--knob %s: %s", kv, userError(err))
 			}
 		}
 	}
@@ -117,7 +117,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		r, err := spec.ParseRules(e, kvs)
 		if err != nil {
-			return usageErr("%v", err)
+			return usageErr("--knob: %s", userError(err))
 		}
 		rules = append(rules, r)
 		docs = append(docs, spectable.Build(e, r))

@@ -369,7 +369,7 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 	for _, kv := range o.knobs {
 		var r spec.Rules
 		if err := r.Parse(kv); err != nil {
-			return nil, nil, fmt.Errorf("--knob: %w", err)
+			return nil, nil, fmt.Errorf("--knob %s: %s", kv, usererr.Text(err))
 		}
 	}
 	if len(o.knobs) > 0 {
