@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/writecheck"
 	"github.com/migsim/migsim/spec"
 )
@@ -38,11 +39,11 @@ func TestTrace_BinaryNotToTerminal(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"pcapng to a terminal", tty, []string{"--format", "pcapng"}, exitUsage,
+		{"pcapng to a terminal", tty, []string{"--format", "pcapng"}, cmdbase.ExitUsage,
 			"migsim trace: --format pcapng is binary and stdout is a terminal: write it to a file with --out FILE or a redirect (> FILE)\nrun 'migsim trace --help' for usage\n"},
-		{"pcapng with --out", tty, []string{"--format", "pcapng", "--out", out}, exitOK, "wrote " + out + " (pcapng)"},
-		{"pcapng to a file", file, []string{"--format", "pcapng"}, exitOK, ""},
-		{"pcapng to the null device", null, []string{"--format", "pcapng"}, exitOK, ""},
+		{"pcapng with --out", tty, []string{"--format", "pcapng", "--out", out}, cmdbase.ExitOK, "wrote " + out + " (pcapng)"},
+		{"pcapng to a file", file, []string{"--format", "pcapng"}, cmdbase.ExitOK, ""},
+		{"pcapng to the null device", null, []string{"--format", "pcapng"}, cmdbase.ExitOK, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

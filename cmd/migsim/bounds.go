@@ -19,10 +19,10 @@ import (
 // Limits of the command line's numbers (the scenario's own are in package
 // scenario and apply to the flags that override them: --schedules,
 // --depth, --bound; --shard's n is bounded by report.MaxShards, the bound
-// of the shard summary files).
+// of the shard summary files; --jobs's and --shrink-replays' bounds,
+// which migsim conform shares, are cmdbase.MaxJobs and
+// cmdbase.MaxShrinkReplays).
 const (
-	// maxJobs bounds --jobs.
-	maxJobs = cmdbase.MaxJobs
 	// maxMaxSteps bounds --max-steps: the longest catalog run takes a few
 	// thousand steps.
 	maxMaxSteps = 10_000_000
@@ -30,13 +30,7 @@ const (
 	maxSeconds = 3600
 	// maxWindow bounds trace --window and report --steps.
 	maxWindow = 1_000_000
-	// maxShrinkReplays bounds --shrink-replays (cmdbase.MaxShrinkReplays).
-	maxShrinkReplays = cmdbase.MaxShrinkReplays
 )
-
-// shrinkReplaysLimit and explainRunsLimit are the ranges of
-// --shrink-replays and --explain-runs (cmdbase).
-var shrinkReplaysLimit, explainRunsLimit = cmdbase.ShrinkReplaysLimit, cmdbase.ExplainRunsLimit
 
 // sliceRunsLimit is the range of --slice-runs (explore, replay).
 var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 keeps the footprint slice")
@@ -45,16 +39,16 @@ var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice'
 // parse and cliflag.Error when a value does not parse.
 var (
 	benchLimits   = []cliflag.IntLimit{cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules per batch")}
-	exploreLimits = append(slices.Clone(budgetFlagLimits), shrinkReplaysLimit, explainRunsLimit, sliceRunsLimit,
+	exploreLimits = append(slices.Clone(budgetFlagLimits), cmdbase.ShrinkReplaysLimit, cmdbase.ExplainRunsLimit, sliceRunsLimit,
 		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"))
 	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),
 		cliflag.Int("max-vfs", 1, scenario.MaxVFs, "VFs"), cliflag.Int("max-queues", 1, scenario.MaxQueues, "queues"),
 		cliflag.Int("max-ops", 1, 64, "operations"), cliflag.Int("max-schedules", 1, 1000, "schedules")}
-	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit, sliceRunsLimit}
+	replayLimits = []cliflag.IntLimit{cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), cmdbase.ExplainRunsLimit, sliceRunsLimit}
 	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
-		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), explainRunsLimit}
-	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),
-		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), shrinkReplaysLimit}
+		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), cmdbase.ExplainRunsLimit}
+	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, cmdbase.MaxJobs, "0 is GOMAXPROCS"),
+		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit}
 	traceLimits = []cliflag.IntLimit{cliflag.Int("window", 0, maxWindow, "steps shown"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run")}
 )
@@ -65,7 +59,7 @@ var budgetFlagLimits = []cliflag.IntLimit{
 	cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules to run"),
 	cliflag.Int("depth", 1, scenario.MaxDepth, "pct's depth"),
 	cliflag.Int("bound", -1, scenario.MaxBound, "dfs's preemption bound, -1 for none"),
-	cliflag.Int("jobs", 0, maxJobs, "0 is GOMAXPROCS"),
+	cliflag.Int("jobs", 0, cmdbase.MaxJobs, "0 is GOMAXPROCS"),
 	cliflag.Int("max-steps", 1, maxMaxSteps, "steps of one run"),
 	cliflag.Int("split-depth", 0, scenario.MaxBound, "branching decisions explored in full"),
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -82,7 +83,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code, "stdout: %s\nstderr: %s", out, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, "stdout: %s\nstderr: %s", out, stderr)
 			assert.Contains(t, stderr, c.want)
 			assert.NotContains(t, out, "schedules:", "nothing was explored")
 		})
@@ -93,20 +94,20 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 // shared exit codes.
 func TestHelpFlagsAndExit(t *testing.T) {
 	code, out, _ := runSimCLI(t, "help", "flags")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	for _, want := range []string{"migsim explore\n", "--max-steps int", "--bound int", "migsim gen\n", "--max-schedules int",
 		"migsim decode\n", "--req string", "migsim run\n", "--write-regress", "migsim trace\n", "--window int",
 		"migsim bench vfs\n      --count int"} {
 		assert.Contains(t, out, want)
 	}
 	code, out, _ = runSimCLI(t, "help", "exit")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "130  interrupted (SIGINT or SIGTERM: ")
 	code, _, stderr := runSimCLI(t, "help", "bogus")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, stderr, `unknown topic "bogus"`)
 	code, out, _ = runSimCLI(t, "help", "replay")
-	assert.Equal(t, exitOK, code)
+	assert.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "usage: migsim replay")
 }
 
@@ -116,7 +117,7 @@ func TestVFs65535Runs(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "many.scn")
 	require.NoError(t, os.WriteFile(p, []byte("scenario many\nvfs 65535\nguest g vf=65535\n  probe\n  write sector=0 count=1\nexpect draft-2023 pass\nexpect virtio-1.4 pass\nexplore strategy=random schedules=2\n"), 0o644))
 	code, out, stderr := runSimCLI(t, "run", p)
-	assert.Equal(t, exitOK, code, "%s\n%s", out, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, "%s\n%s", out, stderr)
 }
 
 // TestFlagParseErrorsReadLikeRangeErrors: a numeric flag's value that does
@@ -141,7 +142,7 @@ func TestFlagParseErrorsReadLikeRangeErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.args), func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			first, _, _ := strings.Cut(stderr, "\n")
 			assert.Equal(t, c.want, first+"\n")

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestHelpOnStdout: a command's usage asked for with --help, -h or
@@ -34,7 +36,7 @@ func TestHelpOnStdout(t *testing.T) {
 				continue // help takes a command, not a command's subcommand
 			}
 			code, out, errOut := runSimCLI(t, args...)
-			assert.Equal(t, exitOK, code, "%q", args)
+			assert.Equal(t, cmdbase.ExitOK, code, "%q", args)
 			assert.Contains(t, out, "usage: migsim "+name, "%q", args)
 			assert.Empty(t, errOut, "%q: nothing on stderr", args)
 			if i == 0 {
@@ -65,7 +67,7 @@ func TestUsageErrorsOnStderr(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			line, _, _ := strings.Cut(errOut, "\n")
 			assert.Equal(t, c.want, line)
@@ -91,7 +93,7 @@ func TestBoolFlagWord(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			code, out, errOut := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			line, _, _ := strings.Cut(errOut, "\n")
 			assert.Equal(t, c.want, line+"\n")
@@ -150,18 +152,18 @@ func TestScenarioFileHint(t *testing.T) {
 		code int
 		want string // on stderr
 	}{
-		{"explore", []string{"explore", "--scenario", "myscn"}, exitUsage, `migsim explore: no scenario "myscn" among the catalog's`},
-		{"run", []string{"run", "myscn"}, exitUsage, `migsim run: no scenario "myscn" among the catalog's`},
-		{"bench", []string{"bench", "--scenario", "myscn", "--seconds", "0"}, exitUsage, `migsim bench: no scenario "myscn" among the catalog's`},
-		{"a directory is no file", []string{"explore", "--scenario", "adir"}, exitUsage, `migsim explore: no scenario "adir" among the catalog's`},
-		{"the path form loads", []string{"explore", "--scenario", "./myscn", "--schedules", "1", "--explain-runs", "0", "--out", dir}, exitOK, ""},
+		{"explore", []string{"explore", "--scenario", "myscn"}, cmdbase.ExitUsage, `migsim explore: no scenario "myscn" among the catalog's`},
+		{"run", []string{"run", "myscn"}, cmdbase.ExitUsage, `migsim run: no scenario "myscn" among the catalog's`},
+		{"bench", []string{"bench", "--scenario", "myscn", "--seconds", "0"}, cmdbase.ExitUsage, `migsim bench: no scenario "myscn" among the catalog's`},
+		{"a directory is no file", []string{"explore", "--scenario", "adir"}, cmdbase.ExitUsage, `migsim explore: no scenario "adir" among the catalog's`},
+		{"the path form loads", []string{"explore", "--scenario", "./myscn", "--schedules", "1", "--explain-runs", "0", "--out", dir}, cmdbase.ExitOK, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, errOut := runSimCLI(t, c.args...)
 			assert.Equal(t, c.code, code, errOut)
 			assert.Contains(t, errOut, c.want)
-			assert.Equal(t, c.name != "a directory is no file" && c.code != exitOK, strings.Contains(errOut, hint), errOut)
+			assert.Equal(t, c.name != "a directory is no file" && c.code != cmdbase.ExitOK, strings.Contains(errOut, hint), errOut)
 		})
 	}
 }
@@ -180,7 +182,7 @@ func TestUnknownEditionSaidOnce(t *testing.T) {
 		{"conform", "--device", "builtin:blk", "--spec", "virtio-9"},
 	} {
 		code, out, errOut := runSimCLI(t, args...)
-		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%q", args)
 		assert.Empty(t, out, "%q", args)
 		assert.Contains(t, errOut, `: --spec: unknown edition "virtio-9" (want draft-2023 or virtio-1.4)`, "%q", args)
 		assert.NotContains(t, errOut, "spec: spec:", "%q", args)
@@ -203,7 +205,7 @@ func TestDashIsNoOutputPath(t *testing.T) {
 		{"conform", "--device", "builtin:blk", "--report", "json=-"},
 	} {
 		code, out, errOut := runSimCLI(t, args...)
-		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%q", args)
 		assert.Empty(t, out, "%q", args)
 		assert.Contains(t, errOut, `"-" would be a file named "-", not stdout`, "%q", args)
 		_, err := os.Lstat("-")
@@ -225,7 +227,7 @@ func TestUnknownKnobSaidOnce(t *testing.T) {
 		{[]string{"explore", "--scenario", smokeScenario, "--knob", "speed=fast"}, `--knob speed=fast: unknown knob "speed" (knobs: `},
 	} {
 		code, out, errOut := runSimCLI(t, c.args...)
-		assert.Equal(t, exitUsage, code, "%q", c.args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%q", c.args)
 		assert.Empty(t, out, "%q", c.args)
 		assert.Contains(t, errOut, c.want, "%q", c.args)
 		assert.NotContains(t, errOut, ": spec: ", "%q", c.args)

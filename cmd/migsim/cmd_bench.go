@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/benchfig"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
@@ -53,22 +54,22 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "bench", "%v", cliflag.Error(err, benchLimits...))
+		return cmdbase.UsageError(stderr, "bench", "%v", cliflag.Error(err, benchLimits...))
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "bench", "unexpected arguments %q", fs.Args())
+		return cmdbase.UsageError(stderr, "bench", "unexpected arguments %q", fs.Args())
 	}
 	if err := cliflag.CheckFinite("seconds", *seconds, 0, maxSeconds); err != nil {
-		return usageError(stderr, "bench", "%v", err)
+		return cmdbase.UsageError(stderr, "bench", "%v", err)
 	}
 	gcpolicy.Apply()
 	if err := cliflag.CheckInts(fs, benchLimits...); err != nil {
-		return usageError(stderr, "bench", "%v", err)
+		return cmdbase.UsageError(stderr, "bench", "%v", err)
 	}
 	if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT {
-		return usageError(stderr, "bench", "--strategy %q: want random or pct", *strategy)
+		return cmdbase.UsageError(stderr, "bench", "--strategy %q: want random or pct", *strategy)
 	}
 	t, err := tf.resolve()
 	if err != nil {
@@ -78,13 +79,13 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim bench: %s\n", userError(err))
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	total, err := benchfig.Batches(f, b, *strategy, *schedules, *seconds)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim %v\n", err)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	benchfig.WriteThroughput(stdout, targetText(t), *strategy, total, benchfig.IsCanonical(t, *strategy))
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/internal/benchfig"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -39,25 +40,25 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "bench vfs", "%v", cliflag.Error(err))
+		return cmdbase.UsageError(stderr, "bench vfs", "%v", cliflag.Error(err))
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "bench vfs", "unexpected arguments %q", fs.Args())
+		return cmdbase.UsageError(stderr, "bench vfs", "unexpected arguments %q", fs.Args())
 	}
 	if *count < 1 || *count > 0xffff {
-		return usageError(stderr, "bench vfs", "--count %d: want 1..65535", *count)
+		return cmdbase.UsageError(stderr, "bench vfs", "--count %d: want 1..65535", *count)
 	}
 	ed, err := spec.ParseEdition(*edition)
 	if err != nil {
-		return usageError(stderr, "bench vfs", "--spec: %s", userError(err))
+		return cmdbase.UsageError(stderr, "bench vfs", "--spec: %s", userError(err))
 	}
 	m, err := benchfig.MeasureVFs(ed, *count)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim %v\n", err)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	m.Write(stdout)
-	return exitOK
+	return cmdbase.ExitOK
 }

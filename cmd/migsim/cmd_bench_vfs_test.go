@@ -6,13 +6,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 func TestBenchVFs_PrintsHeapAndRSS(t *testing.T) {
 	for _, ed := range []string{"draft-2023", "virtio-1.4"} {
 		t.Run(ed, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "bench", "vfs", "--count", "300", "--spec", ed)
-			require.Equal(t, exitOK, code, "stderr: %s", stderr)
+			require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 			for _, re := range []string{
 				`(?m)^bench vfs: 300 VFs \(virtio-blk, ` + ed + `\), each touched`,
 				`(?m)^members built: 300, elapsed `,
@@ -36,7 +38,7 @@ func TestBenchVFs_BadFlagsAreUsageErrors(t *testing.T) {
 		{"extra"},
 	} {
 		code, _, stderr := runSimCLI(t, append([]string{"bench", "vfs"}, args...)...)
-		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%q", args)
 		assert.Contains(t, stderr, "bench vfs", "%q", args)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
 )
@@ -38,16 +39,16 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "compat", "%v", cliflag.Error(err))
+		return cmdbase.UsageError(stderr, "compat", "%v", cliflag.Error(err))
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "migsim compat: --format %q: want text or json\n", *format)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if fs.NArg() != 2 {
-		return usageError(stderr, "compat", "want 2 arguments SRC DST, got %d", fs.NArg())
+		return cmdbase.UsageError(stderr, "compat", "want 2 arguments SRC DST, got %d", fs.NArg())
 	}
 	srcPath, dstPath := fs.Arg(0), fs.Arg(1)
 	if *state {
@@ -56,12 +57,12 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	src, err := readCompatSource(srcPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	dst, err := readCompatDestination(dstPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	rep, err := compatreport.Verdict(src, dst)
 	return writeCompatReport(stdout, stderr, rep, err, *format)
@@ -74,16 +75,16 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, checkErr error, format string) int {
 	if checkErr != nil {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", checkErr)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if err := compatreport.Write(stdout, rep, format); err != nil {
 		fmt.Fprintf(stderr, "migsim compat: write: %v\n", err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
 	if !rep.Compatible() {
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 func readCompatSource(path string) (compat.CompatHeader, error) {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
 )
@@ -22,18 +23,18 @@ func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) in
 	saved, err := inputfile.ReadFile(savedPath, inputfile.SavedState)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: SAVED: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	h, _, herr := compat.DecodeHeader(saved)
 	var de *compat.CompatDecodeError
 	if errors.As(herr, &de) && de.NotState {
 		fmt.Fprintf(stderr, "migsim compat: SAVED %s: not a saved state: byte %d: %s\n", savedPath, de.Offset, de.What)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	dst, err := readCompatDestination(dstPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	plan, err := compat.CheckSavedState(saved, dst, compat.Where{Phase: compat.PhaseLoad})
 	rep := compatreport.Report{Model: "(unknown)"}

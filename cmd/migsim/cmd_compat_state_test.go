@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
 )
@@ -83,13 +84,13 @@ func TestCompatStateExampleFiles(t *testing.T) {
 func TestCompatStateUsage(t *testing.T) {
 	dst := filepath.Join("..", "..", "docs", "examples", "compat", "dst-net-1.3.json")
 	code, out, stderr := runSimCLI(t, "compat", "--state", "nope.state", dst)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "SAVED: open nope.state")
 	garbage := filepath.Join(t.TempDir(), "garbage.state")
 	require.NoError(t, os.WriteFile(garbage, []byte("not a state"), 0o644))
 	code, out, stderr = runSimCLI(t, "compat", "--state", garbage, dst)
-	assert.Equal(t, exitUsage, code, "a file that is not a saved state is an input error")
+	assert.Equal(t, cmdbase.ExitUsage, code, "a file that is not a saved state is an input error")
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "SAVED "+garbage+": not a saved state: byte 0: bad magic")
 }
@@ -107,23 +108,23 @@ func TestCompatStateExitCodes(t *testing.T) {
 		stdout string // a line of the verdict
 		stderr string
 	}{
-		{saved: filepath.Join(examples, "state-net-4q.state"), exit: exitOK, stdout: "compatible: virtio-spec.org/pci/virtio-net state version 3"},
-		{saved: filepath.Join(trial, "x-empty.state"), exit: exitUsage, stderr: "not a saved state: byte 0: truncated: 0 bytes, the magic needs 4"},
-		{saved: filepath.Join(trial, "x-magic.state"), exit: exitUsage, stderr: `not a saved state: byte 0: bad magic "MGSX", want "MGSC"`},
-		{saved: filepath.Join(trial, "x-trunc10.state"), exit: exitUsage, stderr: "not a saved state: byte 10: truncated: 10 bytes, the fixed header needs 32"},
-		{saved: filepath.Join(trial, "x-trunc40.state"), exit: exitUsage, stderr: "not a saved state: byte 8: truncated: header_len 145, the input has 40 bytes"},
-		{saved: filepath.Join(trial, "x-major2.state"), exit: exitFinding, stdout: "  format header: byte 4: fmt_major 2, this reader knows 1"},
-		{saved: filepath.Join(trial, "x-hlen-small.state"), exit: exitFinding, stdout: "  format header: byte 8: header_len 20 below the 32 bytes of the fixed header"},
-		{saved: filepath.Join(trial, "y-payload-garbage.state"), exit: exitFinding,
+		{saved: filepath.Join(examples, "state-net-4q.state"), exit: cmdbase.ExitOK, stdout: "compatible: virtio-spec.org/pci/virtio-net state version 3"},
+		{saved: filepath.Join(trial, "x-empty.state"), exit: cmdbase.ExitUsage, stderr: "not a saved state: byte 0: truncated: 0 bytes, the magic needs 4"},
+		{saved: filepath.Join(trial, "x-magic.state"), exit: cmdbase.ExitUsage, stderr: `not a saved state: byte 0: bad magic "MGSX", want "MGSC"`},
+		{saved: filepath.Join(trial, "x-trunc10.state"), exit: cmdbase.ExitUsage, stderr: "not a saved state: byte 10: truncated: 10 bytes, the fixed header needs 32"},
+		{saved: filepath.Join(trial, "x-trunc40.state"), exit: cmdbase.ExitUsage, stderr: "not a saved state: byte 8: truncated: header_len 145, the input has 40 bytes"},
+		{saved: filepath.Join(trial, "x-major2.state"), exit: cmdbase.ExitFinding, stdout: "  format header: byte 4: fmt_major 2, this reader knows 1"},
+		{saved: filepath.Join(trial, "x-hlen-small.state"), exit: cmdbase.ExitFinding, stdout: "  format header: byte 8: header_len 20 below the 32 bytes of the fixed header"},
+		{saved: filepath.Join(trial, "y-payload-garbage.state"), exit: cmdbase.ExitFinding,
 			stdout: "  context payload (virtio-1.4 device parts): part 0 (PART_0xffff) at byte 130 (payload offset 0): truncated: length 4294967295 runs past the end (24 bytes left)"},
-		{saved: filepath.Join(trial, "y-payload-draft-bad.state"), exit: exitFinding,
+		{saved: filepath.Join(trial, "y-payload-draft-bad.state"), exit: cmdbase.ExitFinding,
 			stdout: "  context payload (draft-2023 context): field 0 (FIELD_0x000b) at byte 114 (payload offset 8): unknown field type 0xb (known 0x1-0xa, device-type 0x1000-0x1fff)"},
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.saved), func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "compat", "--state", c.saved, dst)
 			assert.Equal(t, c.exit, code)
-			if c.exit == exitUsage {
+			if c.exit == cmdbase.ExitUsage {
 				assert.Empty(t, out)
 				assert.Equal(t, "migsim compat: SAVED "+c.saved+": "+c.stderr+"\n", stderr)
 				return

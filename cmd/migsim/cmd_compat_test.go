@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/compatreport"
 )
 
@@ -86,8 +87,8 @@ func TestCompatDocExamples(t *testing.T) {
 			verdicts[code]++
 		})
 	}
-	assert.Positive(t, verdicts[exitOK], "at least one compatible example")
-	assert.Positive(t, verdicts[exitFinding], "at least one incompatible example")
+	assert.Positive(t, verdicts[cmdbase.ExitOK], "at least one compatible example")
+	assert.Positive(t, verdicts[cmdbase.ExitFinding], "at least one incompatible example")
 
 	files, err := filepath.Glob(filepath.Join("docs", "examples", "compat", "*.json"))
 	require.NoError(t, err)
@@ -111,13 +112,13 @@ func TestCompatDocCoversRequiredCases(t *testing.T) {
 		exit  int
 		code  string
 	}{
-		{"Compatible", exitOK, ""},
-		{"Model mismatch", exitFinding, "  model: "},
-		{"Version too new", exitFinding, "  version: state version 4 is too new"},
-		{"Parameter value", exitFinding, "  param-value "},
-		{"Newer source with the new feature on", exitFinding, "  param-unknown rss"},
-		{"The same newer source with the feature off", exitOK, ""},
-		{"Parameter required", exitFinding, "  param-required "},
+		{"Compatible", cmdbase.ExitOK, ""},
+		{"Model mismatch", cmdbase.ExitFinding, "  model: "},
+		{"Version too new", cmdbase.ExitFinding, "  version: state version 4 is too new"},
+		{"Parameter value", cmdbase.ExitFinding, "  param-value "},
+		{"Newer source with the new feature on", cmdbase.ExitFinding, "  param-unknown rss"},
+		{"The same newer source with the feature off", cmdbase.ExitOK, ""},
+		{"Parameter required", cmdbase.ExitFinding, "  param-required "},
 	}
 	for _, w := range want {
 		ex, ok := byTitle[w.title]
@@ -178,7 +179,7 @@ func TestCompatUsageErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			assert.Equal(t, exitUsage, run(tc.args, nil, &stdout, &stderr))
+			assert.Equal(t, cmdbase.ExitUsage, run(tc.args, nil, &stdout, &stderr))
 			assert.Contains(t, stderr.String(), tc.want)
 			assert.Empty(t, stdout.String())
 		})
@@ -187,7 +188,7 @@ func TestCompatUsageErrors(t *testing.T) {
 
 func TestCompatHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	assert.Equal(t, exitOK, run([]string{"compat", "--help"}, nil, &stdout, &stderr))
+	assert.Equal(t, cmdbase.ExitOK, run([]string{"compat", "--help"}, nil, &stdout, &stderr))
 	assert.Contains(t, stdout.String(), "usage: migsim compat")
 	assert.Empty(t, stderr.String())
 }
@@ -201,7 +202,7 @@ func TestCompatNoVerdictExits2(t *testing.T) {
 		rep, err := compatreport.Fill(compatreport.Report{Model: "m"}, compat.LoadPlan{}, errors.New("read SAVED: input/output error"))
 		require.Error(t, err)
 		code := writeCompatReport(&stdout, &stderr, rep, err, format)
-		assert.Equal(t, exitUsage, code, format)
+		assert.Equal(t, cmdbase.ExitUsage, code, format)
 		assert.Empty(t, stdout.String(), format)
 		assert.Equal(t, "migsim compat: compat check: no verdict: read SAVED: input/output error\n", stderr.String(), format)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestConform_MutantWrapsItsDevice: --device builtin:mutant/NAME wraps the
@@ -64,7 +65,7 @@ func TestConform_MutantWrapsItsDevice(t *testing.T) {
 				args = append(args, "--scenario", s)
 			}
 			code, _, stderr := runSimCLI(t, args...)
-			require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+			require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 
 			data, err := os.ReadFile(jsonFile)
 			require.NoError(t, err)
@@ -89,7 +90,7 @@ func TestConform_MutantWrapsItsDevice(t *testing.T) {
 			// The counterexample records the mutant: replayed without
 			// --device it reproduces the finding with the same device.
 			code, out, stderr := runSimCLI(t, "replay", schedule)
-			assert.Equal(t, exitFinding, code, "stdout: %s\nstderr: %s", out, stderr)
+			assert.Equal(t, cmdbase.ExitFinding, code, "stdout: %s\nstderr: %s", out, stderr)
 			assert.Contains(t, stderr, "replaying with "+device+", the device the file records")
 			assert.Contains(t, out, "finding "+u.Failures[0].Oracle+" at step")
 		})

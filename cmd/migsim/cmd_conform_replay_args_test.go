@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestConform_ReplayWithOtherArgumentsSaysSo: a counterexample replayed
@@ -26,10 +28,10 @@ func TestConform_ReplayWithOtherArgumentsSaysSo(t *testing.T) {
 		notOut     string
 		stderrNote string
 	}{
-		{"other arguments", []string{"--", "--fixed"}, exitOK,
+		{"other arguments", []string{"--", "--fixed"}, cmdbase.ExitOK,
 			[]string{differs, "the device no longer fails this counterexample"}, "",
 			"migsim conform: " + file + " was recorded with " + recorded + "; replaying with exec:" + extblk + " -- --fixed, as --device says"},
-		{"the recorded arguments", []string{"--", "--bug"}, exitOK, nil, "the device differs", ""}, // extblk is the reference whatever its arguments
+		{"the recorded arguments", []string{"--", "--bug"}, cmdbase.ExitOK, nil, "the device differs", ""}, // extblk is the reference whatever its arguments
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

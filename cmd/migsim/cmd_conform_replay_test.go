@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/member/blk"
 )
 
@@ -27,7 +28,7 @@ func TestConform_ReplayDivergedCounterexample(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "kick-during-stop", "--parts", "rows",
 		"--jobs", "1", "--replay-dir", dir, "--device", mutant)
-	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s\n%s", stderr, out)
 	found := filepath.Join(dir, "kick-during-stop_draft-2023.json")
 	sc, err := catalog.ReadScheduleFile(found)
 	require.NoError(t, err)
@@ -82,18 +83,18 @@ func TestConform_ReplayDivergedCounterexample(t *testing.T) {
 		code               int
 		out, stderr        string
 	}{
-		{"the device still fails", mutant, found, exitFinding, `(?s)with ` + mutant + `: \d+ steps\nfinding transparent at step \d+: `, `^$`},
-		{"the fixed device diverges and the finding is gone", "builtin:blk", found, exitOK,
+		{"the device still fails", mutant, found, cmdbase.ExitFinding, `(?s)with ` + mutant + `: \d+ steps\nfinding transparent at step \d+: `, `^$`},
+		{"the fixed device diverges and the finding is gone", "builtin:blk", found, cmdbase.ExitOK,
 			`the device now diverges from the recording at step 109 \(.*replay diverged at step 109: recorded 1 "hv:settle".*\)\n` +
 				`the recorded finding \(transparent at step 129\) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n$`, `^$`},
-		{"every recorded step taken, the end-of-run finding gone", "builtin:blk", allStepsFile, exitOK,
+		{"every recorded step taken, the end-of-run finding gone", "builtin:blk", allStepsFile, cmdbase.ExitOK,
 			`every recorded step was taken and the recorded finding \(transparent at step \d+\) did not occur: the device no longer fails this counterexample\n$`, `^$`},
-		{"diverged, and the finding occurs leniently", mutant, movedFile, exitFinding,
+		{"diverged, and the finding occurs leniently", mutant, movedFile, cmdbase.ExitFinding,
 			`the device now diverges from the recording at step \d+ .*\nreplayed leniently, the recorded finding occurs: transparent at step \d+: the guest can tell it moved`, `^$`},
-		{"the fixed device's run ends before the recording does", "builtin:blk", longerFile, exitOK,
+		{"the fixed device's run ends before the recording does", "builtin:blk", longerFile, cmdbase.ExitOK,
 			`the device now diverges from the recording at step \d+ .*\nthe recorded finding \(transparent at step \d+\) did not occur in the lenient replay, which ended without a finding`, `^$`},
-		{"another device fails it another way", "builtin:mutant/mode-get-lies", found, exitFinding, `(?s)readback at step \d+`, `^$`},
-		{"a recorded step no run takes", "builtin:blk", bogusFile, exitFinding, `^$`,
+		{"another device fails it another way", "builtin:mutant/mode-get-lies", found, cmdbase.ExitFinding, `(?s)readback at step \d+`, `^$`},
+		{"a recorded step no run takes", "builtin:blk", bogusFile, cmdbase.ExitFinding, `^$`,
 			`^migsim conform: .*bogus.json does not replay with builtin:blk: .*; the recorded step 2 "no such step" is never taken, even replayed leniently: the schedule does not fit the scenario\n$`},
 	}
 	for _, tc := range tests {

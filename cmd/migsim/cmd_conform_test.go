@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -54,7 +55,7 @@ func conformSmall(t *testing.T, extra ...string) []string {
 
 func TestConform_BuiltinBlkExits0(t *testing.T) {
 	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:blk")...)
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 	assert.Contains(t, out, "conformance of builtin:blk (draft-2023, virtio-1.4)")
 	assert.Contains(t, out, "0 fail")
 	assert.Contains(t, out, "DRAFT-MODE-04  MUST   Pass")
@@ -66,7 +67,7 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
 		"--device", "builtin:mutant/mode-get-lies")
-	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s\n%s", stderr, out)
 	assert.Contains(t, out, "conformance of builtin:mutant/mode-get-lies (draft-2023)")
 	assert.Contains(t, out, "DRAFT-MODE-04  MUST   Fail")
 	schedule := filepath.Join(dir, "smoke-migrate_draft-2023.json")
@@ -79,13 +80,13 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 
 	// migsim replay replays it with the device it records, to its finding.
 	code, out, stderr = runSimCLI(t, "replay", schedule)
-	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s\n%s", stderr, out)
 	assert.Contains(t, out, "finding readback at step")
 	assert.Contains(t, out, "(matches the recording)")
 	assert.Contains(t, stderr, "replaying with builtin:mutant/mode-get-lies, the device the file records")
 
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "finding readback at step")
 	assert.Contains(t, out, "requirements: broken DRAFT-MODE-04")
 	assert.NotContains(t, out, "  why: ")
@@ -95,7 +96,7 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	// the recorded finding did not occur, which is what its author wants
 	// to hear, not a divergence.
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", schedule)
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 	assert.Regexp(t, `every recorded step was taken and the run went on past them without the recorded finding \(readback at step \d+\)\n`+
 		`the recorded finding \(readback at step \d+\) did not occur in the lenient replay, which ended without a finding: the device no longer fails this counterexample\n`, out)
 	assert.NotContains(t, out+stderr, "diverged")
@@ -103,11 +104,11 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	// --explain explains the counterexample with the device: the lie is
 	// in every answer, so no ordering decides it.
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule, "--explain")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Regexp(t, `(?m)^  why: .*\(each of \d+ steps moved both ways, \d+ runs\)$`, out)
 	for _, bad := range [][]string{{"--explain"}, {"--replay", schedule, "--explain-runs", "5"}} {
 		code, _, stderr = runSimCLI(t, append([]string{"conform", "--device", "builtin:mutant/mode-get-lies"}, bad...)...)
-		assert.Equal(t, exitUsage, code, "%v: %s", bad, stderr)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%v: %s", bad, stderr)
 	}
 }
 
@@ -116,7 +117,7 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 func TestConform_JUnitReport(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "report.xml")
 	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:mutant/mode-get-lies", "--report", "junit="+file)...)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "REQUIREMENT")
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -153,9 +154,9 @@ func TestConform_JUnitReport(t *testing.T) {
 func TestConform_ExecExtblkSameTableAsBuiltin(t *testing.T) {
 	extblk := buildProgram(t, "../../examples/extblk", "extblk")
 	code, want, stderr := runSimCLI(t, conformSmall(t, "--device", "builtin:blk")...)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	code, got, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+extblk)...)
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, got)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, got)
 	first, wantBody, _ := strings.Cut(want, "\n")
 	gotFirst, gotBody, _ := strings.Cut(got, "\n")
 	assert.Equal(t, wantBody, gotBody, "the report after its first line")
@@ -171,9 +172,9 @@ func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 		return []string{"conform", "--budget", "short", "--scenario", "net-rx-while-stopped", "--replay-dir", t.TempDir(), "--device", device}
 	}
 	code, want, stderr := runSimCLI(t, args("builtin:net")...)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	code, got, stderr := runSimCLI(t, args("exec:"+extnet)...)
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, got)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, got)
 	first, wantBody, _ := strings.Cut(want, "\n")
 	gotFirst, gotBody, _ := strings.Cut(got, "\n")
 	assert.Equal(t, wantBody, gotBody, "the report after its first line")
@@ -187,7 +188,7 @@ func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 func TestConform_ExecDeviceThatExits(t *testing.T) {
 	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")
 	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+hostile, "--timeout", "2s", "--", "exit")...)
-	require.Equal(t, exitFinding, code, "stdout: %s", out)
+	require.Equal(t, cmdbase.ExitFinding, code, "stdout: %s", out)
 	assert.Contains(t, stderr, "migsim conform: conformance: device exec:"+filepath.ToSlash(hostile))
 	assert.Contains(t, stderr, "hello")
 	assert.Contains(t, stderr, "exit status 3")
@@ -199,7 +200,7 @@ func TestConform_PartsDeviceWritesNoReplays(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
 	code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--parts", "device", "--replay-dir", filepath.Join(file, "x"))
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "MUST")
 	assert.NotContains(t, stderr, "--replay-dir")
 }
@@ -214,7 +215,7 @@ func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
 	require.NoError(t, os.Mkdir(taken, 0o755))
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
 		"--device", "builtin:mutant/mode-get-lies")
-	require.Equal(t, exitUnwritten, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitUnwritten, code, "stderr: %s\n%s", stderr, out)
 	assert.Contains(t, stderr, "migsim conform: --replay-dir: ")
 	assert.Contains(t, stderr, taken)
 	assert.Contains(t, out, "the counterexample was not written", "the failure says so too")
@@ -229,7 +230,7 @@ func TestConform_TimeoutBoundsTheHello(t *testing.T) {
 	silent := filepath.Join(t.TempDir(), "silent")
 	require.NoError(t, os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 120\n"), 0o755))
 	code, out, stderr := runSimCLI(t, "conform", "--device", "exec:"+silent, "--parts", "device", "--timeout", "300ms")
-	assert.Equal(t, exitFinding, code, "the device's failure; stderr: %s\n%s", stderr, out)
+	assert.Equal(t, cmdbase.ExitFinding, code, "the device's failure; stderr: %s\n%s", stderr, out)
 	assert.Contains(t, stderr, "the device did not answer the hello within 300ms")
 }
 
@@ -275,7 +276,7 @@ func TestConform_UsageErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		code, _, stderr := runSimCLI(t, tc.args...)
-		assert.Equal(t, exitUsage, code, "%v", tc.args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%v", tc.args)
 		assert.Contains(t, stderr, tc.want, "%v", tc.args)
 	}
 	assert.NoFileExists(t, filepath.Join(dir, "transcript"), "a refused --transcript writes no file")
@@ -283,13 +284,13 @@ func TestConform_UsageErrors(t *testing.T) {
 
 func TestConform_ListAndBench(t *testing.T) {
 	code, out, _ := runSimCLI(t, "conform", "--list")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "builtin:blk")
 	assert.Contains(t, out, "builtin:mutant/mode-get-lies")
 
 	extblk := buildProgram(t, "../../examples/extblk", "extblk")
 	code, out, stderr := runSimCLI(t, "conform", "--bench", "--schedules", "20", "--device", "exec:"+extblk)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "throughput of smoke-migrate/draft-2023: 20 random schedules")
 	assert.Contains(t, out, "builtin:blk (in-process)")
 	assert.Contains(t, out, "exec:"+filepath.ToSlash(extblk))
@@ -298,7 +299,7 @@ func TestConform_ListAndBench(t *testing.T) {
 	// A virtio-net device runs the virtio-net bench row, against builtin:net.
 	extnet := buildProgram(t, "../../examples/extnet", "extnet")
 	code, out, stderr = runSimCLI(t, "conform", "--bench", "--schedules", "10", "--device", "exec:"+extnet)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "throughput of net-mac-table-before-stop/draft-2023: 10 random schedules")
 	assert.Contains(t, out, "builtin:net (in-process)")
 	assert.Contains(t, out, "exec:"+filepath.ToSlash(extnet))
@@ -311,7 +312,7 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
 		"--device", "builtin:mutant/mode-get-lies")
-	require.Equal(t, exitFinding, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s\n%s", stderr, out)
 	found := filepath.Join(dir, "smoke-migrate_draft-2023.json")
 	require.FileExists(t, found)
 	// A recorded step no run offers: the replay diverges mid-run.
@@ -330,10 +331,10 @@ func TestConform_ReplayErrorsSayItOnce(t *testing.T) {
 		code int
 		want string
 	}{
-		{"a recorded step the device does not offer", schedule, exitFinding,
+		{"a recorded step the device does not offer", schedule, cmdbase.ExitFinding,
 			"migsim conform: " + schedule + " does not replay with builtin:blk: seed "},
-		{"missing file", filepath.Join(dir, "none.json"), exitUsage, "migsim conform: read schedule: open " + filepath.Join(dir, "none.json")},
-		{"bad schedule", empty, exitUsage, "migsim conform: schedule " + empty + ": field format: version 0"},
+		{"missing file", filepath.Join(dir, "none.json"), cmdbase.ExitUsage, "migsim conform: read schedule: open " + filepath.Join(dir, "none.json")},
+		{"bad schedule", empty, cmdbase.ExitUsage, "migsim conform: schedule " + empty + ": field format: version 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -365,7 +366,7 @@ func TestConform_NothingJudgedExits2(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, append([]string{"conform", "--budget", "short", "--replay-dir", t.TempDir()}, tc.args...)...)
-			assert.Equal(t, exitUsage, code, out)
+			assert.Equal(t, cmdbase.ExitUsage, code, out)
 			assert.Equal(t, tc.want, stderr)
 			assert.Contains(t, out, "0 pass, 0 fail")
 		})

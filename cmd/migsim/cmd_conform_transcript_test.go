@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestConform_TranscriptTagsProcesses: --transcript with --procs above 1
@@ -28,7 +30,7 @@ func TestConform_TranscriptTagsProcesses(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "transcript")
 			code, out, stderr := runSimCLI(t, "conform", "--device", "exec:"+extblk, "--parts", "device",
 				"--procs", tc.procs, "--transcript", file)
-			require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+			require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 			b, err := os.ReadFile(file)
 			require.NoError(t, err)
 			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/spec"
@@ -81,11 +82,11 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "migsim decode: "+format+"\n", a...)
 		fmt.Fprintln(stderr, "run 'migsim decode --help' for usage")
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
 		return usageErr("%v", cliflag.Error(err))
 	}
@@ -115,11 +116,11 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if fromStdin {
 		if in, err = inputfile.ReadAll(stdin, "stdin", inputfile.DecodeInput); err != nil {
 			fmt.Fprintf(stderr, "migsim decode: read %v\n", err)
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 	} else if in, err = decodeview.ParseHex(strings.Join(fs.Args(), " ")); err != nil {
 		fmt.Fprintf(stderr, "migsim decode: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if len(in) == 0 {
 		return usageErr("empty input: nothing to decode (give HEX digits, or - with bytes on stdin)")
@@ -127,12 +128,12 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	doc, err := decodeview.Decode(fl, in)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim decode: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if !doc.Empty() || *format == "json" {
 		if err := decodeview.Write(stdout, *format, doc); err != nil {
 			fmt.Fprintf(stderr, "migsim decode: write: %v\n", err)
-			return exitUnwritten
+			return cmdbase.ExitUnwritten
 		}
 	}
 	for _, e := range doc.Errors {
@@ -142,9 +143,9 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if fromStdin && hexText(in) {
 			fmt.Fprintf(stderr, "migsim decode: note: '-' reads raw bytes, and these %d bytes of stdin are hex text: give the hex as arguments (migsim decode $(cat FILE))\n", len(in))
 		}
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // hexText reports whether b reads as hex digits as a log prints them

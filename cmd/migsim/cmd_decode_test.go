@@ -15,6 +15,7 @@ import (
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/spec"
@@ -67,7 +68,7 @@ func draftReadResult(ctx []byte, remaining uint32) []byte {
 // object 1) and checks the fields a reader looks for.
 func TestDecodeAcceptanceExample(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "command", hexPartsGetAll)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	for _, want := range []string{"DEV_PARTS_GET", "SR-IOV", "member       3", "object.id    1", "type         ALL"} {
 		assert.Contains(t, out, want)
 	}
@@ -111,7 +112,7 @@ func TestDecodeGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
-			require.Equal(t, exitOK, code, errOut)
+			require.Equal(t, cmdbase.ExitOK, code, errOut)
 			golden.Check(t, filepath.Join("testdata", "decode", tt.name+".golden"), []byte(out))
 		})
 	}
@@ -120,7 +121,7 @@ func TestDecodeGolden(t *testing.T) {
 // TestDecodeJSON checks that --format json parses and carries the fields.
 func TestDecodeJSON(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--format", "json", hexPartsSet)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	var doc decodeview.Doc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	assert.Equal(t, "virtio-1.4", doc.Edition)
@@ -142,7 +143,7 @@ func TestDecodeStdin(t *testing.T) {
 	raw, err := hex.DecodeString(hexPartsGetAll)
 	require.NoError(t, err)
 	code, fromStdin, errOut := runDecodeCLI(t, raw, "-")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	_, fromArg, _ := runDecodeCLI(t, nil, hexPartsGetAll)
 	assert.Equal(t, fromArg, fromStdin)
 }
@@ -152,12 +153,12 @@ func TestDecodeStdin(t *testing.T) {
 // arguments; raw bytes that fail get no such note.
 func TestDecodeStdinHexText(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, []byte("11 00 01 00\n"), "-")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "migsim decode: truncated: 12 bytes")
 	assert.Contains(t, errOut, "migsim decode: note: '-' reads raw bytes, and these 12 bytes of stdin are hex text: give the hex as arguments")
 	code, _, errOut = runDecodeCLI(t, []byte{0x11, 0x00}, "-")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, errOut, "truncated: 2 bytes")
 	assert.NotContains(t, errOut, "note:")
 }
@@ -174,7 +175,7 @@ func TestDecodeHexForms(t *testing.T) {
 	}
 	for _, args := range tests {
 		code, out, errOut := runDecodeCLI(t, nil, args...)
-		require.Equal(t, exitOK, code, errOut)
+		require.Equal(t, cmdbase.ExitOK, code, errOut)
 		assert.Equal(t, want, out, "%q", args)
 	}
 }
@@ -227,7 +228,7 @@ func TestDecodeMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, tt.stdin, tt.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			if tt.out == nil {
 				assert.Empty(t, out)
 			}
@@ -280,7 +281,7 @@ func TestDecodeUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runDecodeCLI(t, nil, tt.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Contains(t, errOut, tt.want)
 		})
 	}
@@ -292,7 +293,7 @@ func TestDecodePartialContextChunk(t *testing.T) {
 	ctx := sampleDraftContext()
 	code, out, errOut := runDecodeCLI(t, draftReadResult(ctx[:24], 40),
 		"--spec", "draft-2023", "--as", "result", "--op", "DEV_CTX_READ", "-")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, out, "remaining_ctx_size  40")
 	assert.Contains(t, out, "note: ctx is not a whole context")
 }
@@ -315,8 +316,8 @@ func TestDecodeEveryPrefix(t *testing.T) {
 		for n := 0; n <= len(raw); n++ {
 			for _, m := range modes {
 				code, out, errOut := runDecodeCLI(t, raw[:n], append(append([]string(nil), m...), "-")...)
-				require.Contains(t, []int{exitOK, exitUsage}, code, "%v on %x: %s", m, raw[:n], errOut)
-				if code == exitUsage {
+				require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitUsage}, code, "%v on %x: %s", m, raw[:n], errOut)
+				if code == cmdbase.ExitUsage {
 					assert.True(t, strings.HasPrefix(errOut, "migsim decode: "), "%v on %x: %q", m, raw[:n], errOut)
 				} else {
 					assert.Empty(t, errOut)
@@ -348,7 +349,7 @@ func TestDecodeAbsentCommandData(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, stderr := runDecodeCLI(t, nil, "--spec", "draft-2023", tt.hex)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			for _, w := range tt.want {
 				assert.Contains(t, out, w)
 			}
@@ -438,7 +439,7 @@ func TestDecodeInputErrorsExit2(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runDecodeCLI(t, nil, tt.args...)
-			assert.Equal(t, exitUsage, code, "stdout:\n%s", out)
+			assert.Equal(t, cmdbase.ExitUsage, code, "stdout:\n%s", out)
 			for _, w := range tt.err {
 				assert.Contains(t, errOut, w)
 			}
@@ -459,7 +460,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 	in := ctxHex(devctx.FeaturesField(spec.FieldDevFeatures, devctx.FeatureWords{1 << 32}),
 		devctx.Field{Type: spec.FieldDeviceStatus, Value: []byte{0x0f}})
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "context", "--format", "json", in)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, errOut, "DEVICE_STATUS value at offset 48")
 	var doc decodeview.Doc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
@@ -473,13 +474,13 @@ func TestDecodeJSONErrors(t *testing.T) {
 	// A structural error with nothing decoded: the document still comes,
 	// with the error.
 	code, out, _ = runDecodeCLI(t, nil, "--format", "json", "00")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	require.Len(t, doc.Errors, 1)
 	assert.Equal(t, 1, doc.Errors[0].Offset)
 
 	code, out, errOut = runDecodeCLI(t, nil, "--format", "json", hexPartsSet)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.NotContains(t, out, `"errors"`)
 }
 
@@ -491,31 +492,31 @@ func TestDecodeDevice(t *testing.T) {
 		devctx.NetCVQField([]devctx.Part{devctx.NewNetCVQPart(spec.NetMQVQPairsSet, devctx.NetMQPairs{Pairs: 2})}),
 		devctx.NetInflightList{Entries: []devctx.NetInflight{{Queue: 1, Head: 3, Written: 60}}}.Field())
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "context", "--device", "net", net)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	for _, want := range []string{"word0   0x0000000100020000 (VIRTIO_NET_F_CTRL_VQ|VIRTIO_F_VERSION_1)",
 		"type    NET_CVQ (0x1000)", "virtqueue_pairs=2", "type    NET_INFLIGHT (0x1001)", "queue=1 head=3 written=60 ack=0"} {
 		assert.Contains(t, out, want)
 	}
 	code, out, errOut = runDecodeCLI(t, nil, "--as", "context", net)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	for _, want := range []string{"(FEATURE_17|VIRTIO_F_VERSION_1)", "DEVICE_TYPE_0x1000 (0x1000)", "DEVICE_TYPE_0x1001 (0x1001)"} {
 		assert.Contains(t, out, want)
 	}
 	assert.NotContains(t, out, "NET_CVQ")
 	code, out, _ = runDecodeCLI(t, nil, "--as", "context", "--device", "blk", ctxHex(devctx.FeaturesField(spec.FieldDevFeatures,
 		devctx.FeatureWords{spec.FeatureBlkFlush.Mask()})))
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "(VIRTIO_BLK_F_FLUSH)")
 
 	// A NET_CVQ value error is an error only when the field is known as one.
 	bad := devctx.NetCVQField([]devctx.Part{{Type: spec.PartNetCVQCfg, Value: []byte{2}}})
 	code, _, errOut = runDecodeCLI(t, nil, "--as", "context", "--device", "net", ctxHex(bad))
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, errOut, "field 0 (NET_CVQ) at offset 8: NET_CVQ value at offset 24: devctx: part 0 (NET_CVQ_CFG) at offset 24: "+
 		"NET_CVQ_CFG VIRTIO_NET_CTRL_RX_PROMISC value at offset 40: bad value: 2")
 
 	code, _, errOut = runDecodeCLI(t, nil, "--device", "scsi", "00")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, errOut, `unknown --device "scsi" (want unknown, blk, net)`)
 }
 
@@ -525,6 +526,6 @@ func TestDecodeDevice(t *testing.T) {
 func TestDecodeReservedHeaderByteNoted(t *testing.T) {
 	h := devctx.PartHeader{Type: spec.PartDeviceStatus, Reserved: 0x5a, Length: 1}
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "parts", hex.EncodeToString(append(h.Encode(), 0x0f)))
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, out, "note: part[0] at byte 0: reserved header byte 0x5a ignored")
 }

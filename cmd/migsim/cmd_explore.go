@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/report"
@@ -198,21 +199,21 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "explore", "%v", cliflag.Error(err, exploreLimits...))
+		return cmdbase.UsageError(stderr, "explore", "%v", cliflag.Error(err, exploreLimits...))
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "explore", "unexpected arguments %q", fs.Args())
+		return cmdbase.UsageError(stderr, "explore", "unexpected arguments %q", fs.Args())
 	}
 	if err := cliflag.CheckInts(fs, exploreLimits...); err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
 	if *format != "text" && *format != "json" {
-		return usageError(stderr, "explore", "--format %q: want text or json", *format)
+		return cmdbase.UsageError(stderr, "explore", "--format %q: want text or json", *format)
 	}
 	if *noShrink && fs.Changed("shrink-replays") {
-		return usageError(stderr, "explore", "--no-shrink and --shrink-replays contradict each other: give one")
+		return cmdbase.UsageError(stderr, "explore", "--no-shrink and --shrink-replays contradict each other: give one")
 	}
 	t, err := tf.resolve()
 	if err != nil {
@@ -222,7 +223,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	line := b
 	if fs.Changed("strategy") {
 		if *strategy != engine.StrategyRandom && *strategy != engine.StrategyPCT && *strategy != engine.StrategyDFS {
-			return usageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
+			return cmdbase.UsageError(stderr, "explore", "--strategy %q: want random, pct or dfs", *strategy)
 		}
 		b.Strategy = *strategy
 	}
@@ -245,40 +246,40 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			if near := scenario.Suggest(*reduction, engine.Reductions); near != "" {
 				msg += "; did you mean " + near + "?"
 			}
-			return usageError(stderr, "explore", "--reduction: %s", msg)
+			return cmdbase.UsageError(stderr, "explore", "--reduction: %s", msg)
 		}
 	}
 	if b.Strategy == engine.StrategyDFS {
 		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
 			// The scenario's explore line, not the flags: no usage hint.
 			fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 		if red == engine.ReductionDPOR && fs.Changed("states") && *states {
-			return usageError(stderr, "explore", "--states and reduction dpor contradict each other: dpor prunes no states; drop --states, or give --reduction sleep")
+			return cmdbase.UsageError(stderr, "explore", "--states and reduction dpor contradict each other: dpor prunes no states; drop --states, or give --reduction sleep")
 		}
 	}
 	if fs.Changed("shard") && *shard == "" {
-		return usageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)
+		return cmdbase.UsageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)
 	}
 	si, sn, err := parseShard(*shard)
 	if err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
 	pw, err := progress.ForMode(*progressMode, stderr)
 	if err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
 	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
-		return usageError(stderr, "explore", "%v", err)
+		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
 	if err := catalog.CheckOutputDir(*out); err != nil {
-		return usageError(stderr, "explore", "--out: %v", err)
+		return cmdbase.UsageError(stderr, "explore", "--out: %v", err)
 	}
 	if !fs.Changed("write-run") {
 		*writeRunN = -1
 	} else if *writeRunN >= b.Schedules || *shard != "" {
-		return usageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
+		return cmdbase.UsageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
@@ -322,15 +323,15 @@ func dfsDefaults(b, line scenario.Budget, changed func(string) bool, red engine.
 
 func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr io.Writer) int {
 	gcpolicy.Apply()
-	ctx, shrinkCtx, explored, stop := phasedInterrupts()
+	ctx, shrinkCtx, explored, stop := cmdbase.PhasedInterrupts()
 	defer stop()
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
-		return usageError(stderr, "explore", "%v", serr)
+		return cmdbase.UsageError(stderr, "explore", "%v", serr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	if b.Strategy == engine.StrategyDFS && run.sharded && run.splitDepth == 0 {
 		// The depth measured to balance the shards (docs/scale.md,
@@ -346,7 +347,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if run.sharded {
 		nameShards, header = run.shards, report.ShardHeader(b.Strategy, b.Schedules, run.shard, run.shards)
 		if err := report.CheckShardOverwrite(report.ShardSummaryPath(run.out, t, run.shard, run.shards), &rep); err != nil {
-			return usageError(stderr, "explore", "--out: %v", err)
+			return cmdbase.UsageError(stderr, "explore", "--out: %v", err)
 		}
 	}
 	if !run.json {
@@ -362,7 +363,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	explored(sum.Interrupted) // a Ctrl-C from here on stops shrinking and explaining at once
 	if err := t.AnnotateReports(b.Strategy, b.Seed, sum.Findings); err != nil {
@@ -372,10 +373,10 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if !run.json {
 		rep.PrintSummary(stdout)
 	}
-	code := exitOK
+	code := cmdbase.ExitOK
 	rep.Expected = report.NoFindingNote(t)
 	if len(sum.Findings) > 0 {
-		code = exitFinding
+		code = cmdbase.ExitFinding
 		first := sum.Findings[0]
 		rep.Expected = report.ExpectationNote(t, &first.Finding)
 		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo, JustRan: true}
@@ -387,7 +388,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle, sc)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 		rep.Shrunk, rep.NotShrunk, rep.Schedule = &sr, run.noShrink, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
 		// The shrunk finding's impact, its requirements (broken, involved) and its
@@ -425,7 +426,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	// batch system takes 1 for success (docs/scale.md).
 	if err := os.MkdirAll(run.out, 0o755); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if rep.Schedule != nil {
 		name := catalog.ScheduleRegressName(rep.Schedule)
@@ -438,7 +439,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 	} else if !run.sharded && !sum.Interrupted {
 		if note := report.EarlierSchedules(run.out, catalog.RegressName(t.Scenario.Name, t.Edition, t.Knobs(), catalog.SettingStrings(t.Settings))); note != "" {
@@ -453,12 +454,12 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		}
 		if err := report.WriteShardFile(p, &rep); err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 		if stale != "" {
 			if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
 				fmt.Fprintf(stderr, "migsim explore: shard summary %s: remove the schedule file of its last run: %v\n", p, err)
-				return exitUsage
+				return cmdbase.ExitUsage
 			} else if err == nil {
 				fmt.Fprintf(stderr, "migsim explore: removed %s, the schedule file of this shard's last run, which this run did not find again\n", stale)
 			}
@@ -470,7 +471,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	printResult(stdout, &rep, run.json)
 	if sum.Interrupted {
-		return exitInterrupted
+		return cmdbase.ExitInterrupted
 	}
 	if shrinkCtx.Err() != nil {
 		// Interrupted after the exploration ended: what the shrink,
@@ -480,18 +481,18 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			msg += ": the finding's schedule is written as far as shrinking got"
 		}
 		fmt.Fprintf(stderr, "migsim explore: %s\n", msg)
-		return exitInterrupted
+		return cmdbase.ExitInterrupted
 	}
 	if n := run.writeRun; n >= 0 {
 		sc, err := t.ScheduleAt(f, b, n, sum.PCTSteps)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, userError(err))
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 		p, err := keepSchedule("explore", sc, filepath.Join(run.out, strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")+fmt.Sprintf("_run-%d.json", n)), stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %v\n", n, err)
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 		w := stdout
 		if run.json { // stdout holds the document alone

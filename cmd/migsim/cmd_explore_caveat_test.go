@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // racyGuestScenario submits a write and starts an FLR without waiting for
@@ -36,16 +38,16 @@ func TestExplore_CaveatOfARacyGuest(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "explore", "--scenario", p, "--spec", "draft-2023", "--jobs", "1",
 				"--explain-runs", "0", "--progress", "never", "--out", t.TempDir())
 			if !tc.caveat {
-				assert.Equal(t, exitOK, code, stderr)
+				assert.Equal(t, cmdbase.ExitOK, code, stderr)
 				assert.NotContains(t, out, "caveat:")
 				return
 			}
-			assert.Equal(t, exitFinding, code, stderr)
+			assert.Equal(t, cmdbase.ExitFinding, code, stderr)
 			assert.Contains(t, out, "finding transparent")
 			assert.Contains(t, out, "\ncaveat: without migration the guest's log already depends on the schedule")
 		})
 	}
 	code, out, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
-	assert.Equal(t, exitFinding, code)
+	assert.Equal(t, cmdbase.ExitFinding, code)
 	assert.NotContains(t, out, "caveat:", "a frozen-context finding has none")
 }

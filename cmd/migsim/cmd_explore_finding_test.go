@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // findingNames are the requirements and actors one output gives a finding.
@@ -46,7 +47,7 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 			dir := t.TempDir()
 			args := append([]string{"explore", "--jobs", "1", "--no-shrink", "--out", dir}, c.args...)
 			code, out, stderr := runSimCLI(t, args...)
-			require.Equal(t, exitFinding, code, stderr)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
 			m := replayLine.FindStringSubmatch(out)
 			require.NotNil(t, m, out)
 			path := m[1]
@@ -63,7 +64,7 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 			got["schedule file"] = findingNames{sc.Finding.ReqsText(), strings.Join(sc.Finding.Actors, " ")}
 
 			code, js, stderr := runSimCLI(t, "trace", path, "--format", "json")
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			var doc struct {
 				Findings []struct {
 					Reqs       []string
@@ -77,20 +78,20 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 			got["trace json"] = findingNames{jf.ReqsText(), strings.Join(doc.Findings[0].Actors, " ")}
 
 			code, rout, stderr := runSimCLI(t, "replay", path)
-			require.Equal(t, exitFinding, code, stderr)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
 			if m := replayed.FindStringSubmatch(rout); assert.NotNil(t, m, rout) {
 				got["replay"] = findingNames{m[1], m[2]}
 			}
 
 			code, cout, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", path)
-			require.Equal(t, exitFinding, code, stderr)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
 			if m := replayed.FindStringSubmatch(cout); assert.NotNil(t, m, cout) {
 				got["conform --replay"] = findingNames{m[1], m[2]}
 			}
 
 			rdir := t.TempDir()
 			code, _, stderr = runSimCLI(t, "report", path, "--explain-runs", "0", "--out", rdir)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			md, err := os.ReadFile(filepath.Join(rdir, strings.TrimSuffix(filepath.Base(path), ".json")+".md"))
 			require.NoError(t, err)
 			got["report"] = reportNames(t, string(md))
@@ -161,7 +162,7 @@ func TestExplore_NoFindingNamesTheExpectLine(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "explore", "--jobs", "1", "--schedules", "3", "--scenario", c.scenario, "--spec", c.spec, "--out", t.TempDir())
-			assert.Equal(t, exitOK, code, "nothing found is exit 0, expected or not: %s", stderr)
+			assert.Equal(t, cmdbase.ExitOK, code, "nothing found is exit 0, expected or not: %s", stderr)
 			assert.Contains(t, out, "no findings in 3 schedules of ")
 			assert.Contains(t, out, c.want)
 			assert.Equal(t, 1, strings.Count(out, "  expected: "))
@@ -195,7 +196,7 @@ func TestExplore_SaysWhetherTheFindingIsExpected(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			args := append([]string{"explore", "--jobs", "1", "--schedules", "20", "--no-shrink", "--explain-runs", "0", "--out", t.TempDir()}, c.args...)
 			code, out, stderr := runSimCLI(t, args...)
-			assert.Equal(t, exitFinding, code, "a finding is a finding, expected or not: %s", stderr)
+			assert.Equal(t, cmdbase.ExitFinding, code, "a finding is a finding, expected or not: %s", stderr)
 			assert.Contains(t, out, c.want)
 			assert.Equal(t, 1, strings.Count(out, "  expected: "), "one line, for the first finding")
 		})

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // Explorations into one --out never lose a finding: a schedule file that
@@ -31,17 +33,17 @@ func TestExplore_NeverWritesOverAnotherFinding(t *testing.T) {
 		files  []string // the files of dir after the step
 		kept   string   // the file the step wrote or found its schedule in
 	}{
-		{"first finding", flr("1"), exitFinding, "", []string{name + ".json"}, name + ".json"},
-		{"the same exploration again", flr("1"), exitFinding, "migsim explore: " + filepath.Join(dir, name+".json") + " already holds this schedule: left as it is\n",
+		{"first finding", flr("1"), cmdbase.ExitFinding, "", []string{name + ".json"}, name + ".json"},
+		{"the same exploration again", flr("1"), cmdbase.ExitFinding, "migsim explore: " + filepath.Join(dir, name+".json") + " already holds this schedule: left as it is\n",
 			[]string{name + ".json"}, name + ".json"},
-		{"another seed", flr("2"), exitFinding, "migsim explore: " + filepath.Join(dir, name+".json") + " holds another schedule, left as it is: this one is " +
+		{"another seed", flr("2"), cmdbase.ExitFinding, "migsim explore: " + filepath.Join(dir, name+".json") + " holds another schedule, left as it is: this one is " +
 			filepath.Join(dir, name+".1.json") + "\n", []string{name + ".1.json", name + ".json"}, name + ".1.json"},
-		{"the second again", flr("2"), exitFinding, " already holds this schedule", []string{name + ".1.json", name + ".json"}, name + ".1.json"},
-		{"a third", flr("3"), exitFinding, "this one is " + filepath.Join(dir, name+".2.json") + "\n",
+		{"the second again", flr("2"), cmdbase.ExitFinding, " already holds this schedule", []string{name + ".1.json", name + ".json"}, name + ".1.json"},
+		{"a third", flr("3"), cmdbase.ExitFinding, "this one is " + filepath.Join(dir, name+".2.json") + "\n",
 			[]string{name + ".1.json", name + ".2.json", name + ".json"}, name + ".2.json"},
-		{"a run written", flr("1", "--write-run", "0"), exitFinding, name + ".json already holds this schedule: left as it is\n",
+		{"a run written", flr("1", "--write-run", "0"), cmdbase.ExitFinding, name + ".json already holds this schedule: left as it is\n",
 			[]string{name + ".1.json", name + ".2.json", name + ".json", name + "_run-0.json"}, name + "_run-0.json"},
-		{"another run written", flr("2", "--write-run", "0"), exitFinding, "this one is " + filepath.Join(dir, name+"_run-0.1.json") + "\n",
+		{"another run written", flr("2", "--write-run", "0"), cmdbase.ExitFinding, "this one is " + filepath.Join(dir, name+"_run-0.1.json") + "\n",
 			[]string{name + ".1.json", name + ".2.json", name + ".json", name + "_run-0.1.json", name + "_run-0.json"}, name + "_run-0.1.json"},
 	}
 	contents := map[string]string{}
@@ -73,13 +75,13 @@ func TestExplore_NeverWritesOverAnotherFinding(t *testing.T) {
 	earlier := filepath.Join(smoke, "test-smoke_draft-2023.json")
 	require.NoError(t, os.WriteFile(earlier, []byte("an earlier finding\n"), 0o644))
 	code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--schedules", "4", "--out", smoke)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, stderr, "migsim explore: "+earlier+" is the schedule file of an earlier exploration, left as it is (this one found nothing)\n")
 	assert.Equal(t, "an earlier finding\n", mustRead(t, earlier))
 
 	// merge writes beside another file too.
 	shards, _ := exploreShards(t, 1, flr("4")[:len(flr("4"))-2]...)
 	code, _, stderr = runSimCLI(t, "merge", "--out", dir, shards[0])
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	assert.Contains(t, stderr, "migsim merge: "+filepath.Join(dir, name+".json")+" holds another schedule, left as it is: this one is "+filepath.Join(dir, name+".3.json")+"\n")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 var runScheduleLine = regexp.MustCompile(`(?m)^run schedule: (\S+) \(trace hash ([0-9a-f]+)\)$`)
@@ -19,14 +20,14 @@ var runScheduleLine = regexp.MustCompile(`(?m)^run schedule: (\S+) \(trace hash 
 // schedule file that replays, traces and reports without one.
 func TestExplore_WriteRunIsTheExploredRun(t *testing.T) {
 	code, out, stderr := exploreFLR(t, t.TempDir(), "--no-shrink", "--explain-runs", "0")
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	m := regexp.MustCompile(`(?m)^finding frozen-context at schedule #(\d+) `).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
 	i, _ := strconv.Atoi(m[1])
 
 	dir := t.TempDir()
 	code, out, stderr = exploreFLR(t, dir, "--no-shrink", "--explain-runs", "0", "--schedules", strconv.Itoa(i+1), "--write-run", m[1])
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	found := replayLine.FindStringSubmatch(out)
 	written := runScheduleLine.FindStringSubmatch(out)
 	require.NotNil(t, found, out)
@@ -47,14 +48,14 @@ func TestExplore_WriteRunIsTheExploredRun(t *testing.T) {
 		code int
 		want string
 	}{
-		{"replay --trace", []string{"replay", "--trace"}, exitOK, "no finding"},
-		{"trace", []string{"trace", "--format", "timeline"}, exitOK, ""},
-		{"report", []string{"report", "--explain-runs", "0", "--out", t.TempDir()}, exitOK, ""},
+		{"replay --trace", []string{"replay", "--trace"}, cmdbase.ExitOK, "no finding"},
+		{"trace", []string{"trace", "--format", "timeline"}, cmdbase.ExitOK, ""},
+		{"report", []string{"report", "--explain-runs", "0", "--out", t.TempDir()}, cmdbase.ExitOK, ""},
 	}
 	dir = t.TempDir()
 	code, out, stderr = runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "virtio-1.4", "--strategy", "random",
 		"--schedules", "2", "--write-run", "1", "--out", dir)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "no findings in 2 schedules of random (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\n"+
 		"  expected: the scenario expects pass for this edition and knobs: "+smokeScenario+":11 (expect virtio-1.4 pass)\nrun #1 (seed ")
 	w := runScheduleLine.FindStringSubmatch(out)
@@ -88,7 +89,7 @@ func TestExplore_WriteRunUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, append([]string{"explore", "--scenario", smokeScenario, "--out", t.TempDir()}, tt.args...)...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, tt.want)
 		})

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -31,10 +32,10 @@ func TestExplore_SetOrderDoesNotSplitAnExploration(t *testing.T) {
 	}
 	assert.Equal(t, names[0], names[1], "the same summary names whatever the order")
 	code, out, stderr := runSimCLI(t, "merge", "--out", t.TempDir(), one[0], other[1])
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 	assert.Contains(t, out, "set:dst-caps=current set:src-impl=current")
 
 	code, _, stderr = runSimCLI(t, append(base, "--set", "dst-caps=older", "--set", "src-impl=current", "--set", "dst-caps=current")...)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, stderr, "setting dst-caps given twice")
 }

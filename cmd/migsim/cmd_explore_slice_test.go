@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // sliceBlock is a narrowed slice as explore prints it.
@@ -19,17 +21,17 @@ var sliceBlock = regexp.MustCompile(`(?m)^  slice: (\d+) of (\d+) steps placed.*
 func TestExplore_NarrowedSlice(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := exploreFLR(t, dir, "--explain-runs", "0")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	m := sliceBlock.FindStringSubmatch(out)
 	require.NotNil(t, m, "explore prints the narrowed slice:\n%s", out)
 	path := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, path)
 	code, rout, rerr := runSimCLI(t, "replay", "--slice", path[1])
-	require.Equal(t, exitFinding, code, "stderr: %s", rerr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", rerr)
 	assert.Contains(t, rout, "slice: "+m[1]+" of "+m[2]+" steps placed", "replay --slice narrows to the same steps")
 
 	code, jout, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0", "--format", "json")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	doc := decodeExploreDoc(t, jout)
 	require.NotNil(t, doc.Slice)
 	assert.True(t, doc.Slice.Kept)
@@ -39,7 +41,7 @@ func TestExplore_NarrowedSlice(t *testing.T) {
 	assert.Equal(t, m[1], strconv.Itoa(len(doc.Slice.Steps)))
 
 	code, out, stderr = exploreFLR(t, t.TempDir(), "--explain-runs", "0", "--slice-runs", "0")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.NotContains(t, out, "  slice: ")
 	assert.Contains(t, out, "shrunk frozen-context: ")
 }

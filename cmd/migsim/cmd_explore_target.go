@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/spec"
 )
@@ -88,9 +89,9 @@ func (e scenarioError) Unwrap() error { return e.err }
 func targetError(stderr io.Writer, cmd string, err error) int {
 	if errors.As(err, new(scenarioError)) {
 		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
-	return usageError(stderr, cmd, "%s", userError(err))
+	return cmdbase.UsageError(stderr, cmd, "%s", userError(err))
 }
 
 // targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".

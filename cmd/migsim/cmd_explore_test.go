@@ -15,6 +15,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -37,7 +38,7 @@ var replayLine = regexp.MustCompile(`(?m)^replay: migsim replay (\S+)$`)
 func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := exploreFLR(t, dir)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: pct 100 schedules, seed 1, depth 3\n")
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
@@ -61,7 +62,7 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Contains(t, out, "  impact: "+sc.Finding.Impact+" (")
 
 	code, rout, rerr := runSimCLI(t, "replay", path)
-	require.Equal(t, exitFinding, code, "replay reproduces the finding; stderr: %s", rerr)
+	require.Equal(t, cmdbase.ExitFinding, code, "replay reproduces the finding; stderr: %s", rerr)
 	assert.Contains(t, rout, "finding frozen-context at step ")
 	assert.Contains(t, rout, "  impact: "+sc.Finding.Impact+" (", "replay derives the same impact")
 	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
@@ -74,10 +75,10 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Regexp(t, `(?m)^  why: 1 ordering decides it: `, why)
 	assert.Regexp(t, `(?m)^    step \d+ vcpu0:cfg-write 0x50=\S+ before step \d+ hv:resume-vcpus$`, why)
 	code, eout, eerr := runSimCLI(t, "replay", "--explain", path)
-	require.Equal(t, exitFinding, code, "stderr: %s", eerr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", eerr)
 	assert.Equal(t, why, whyBlock.FindString(eout))
 	code, eout, _ = runSimCLI(t, "replay", "--explain", "--explain-runs", "0", path)
-	require.Equal(t, exitFinding, code)
+	require.Equal(t, cmdbase.ExitFinding, code)
 	assert.Contains(t, eout, "  why: not explained (--explain-runs 0)\n")
 }
 
@@ -87,7 +88,7 @@ var whyBlock = regexp.MustCompile(`(?m)^  why: .*\n(    step .*\n)*`)
 // --explain-runs 0 skips the explanation.
 func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
 	code, out, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "shrunk frozen-context: ")
 	assert.NotContains(t, out, "  why: ")
 }
@@ -98,7 +99,7 @@ func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
 func TestExplore_NoShrinkKeepsTheFindingAsFound(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := exploreFLR(t, dir, "--no-shrink", "--explain-runs", "0")
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.NotContains(t, out, "shrunk frozen-context: ")
 	m := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) frozen-context: (\d+) steps?, \d+ preemptions?, .*matter`).FindStringSubmatch(out)
 	require.NotNil(t, m, "the size of the run as found:\n%s", out)
@@ -118,7 +119,7 @@ func TestExplore_NoShrinkKeepsTheFindingAsFound(t *testing.T) {
 	assert.Equal(t, m[1], sm[1], "the same run before shrinking")
 
 	code, rout, rerr := runSimCLI(t, "replay", path[1])
-	require.Equal(t, exitFinding, code, "stderr: %s", rerr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", rerr)
 	assert.Contains(t, rout, "trace hash "+sc.TraceHash+" (matches the recording)\n")
 }
 
@@ -128,7 +129,7 @@ func TestExplore_SameSeedSameSchedule(t *testing.T) {
 	for _, jobs := range []string{"1", "2"} {
 		dir := t.TempDir()
 		code, out, _ := exploreFLR(t, dir, "--jobs", jobs)
-		require.Equal(t, exitFinding, code)
+		require.Equal(t, cmdbase.ExitFinding, code)
 		b, err := os.ReadFile(filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json"))
 		require.NoError(t, err)
 		files = append(files, b)
@@ -150,7 +151,7 @@ func TestExplore_DefaultKnobsFindNothing(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", flrScenario, "--spec", "draft-2023",
 		"--strategy", "pct", "--schedules", "100", "--seed", "1", "--out", dir)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "findings: 0")
 	assert.Contains(t, out, "no findings in 100 schedules of pct (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)\n")
 	entries, err := os.ReadDir(dir)
@@ -160,7 +161,7 @@ func TestExplore_DefaultKnobsFindNothing(t *testing.T) {
 
 func TestExplore_BudgetDefaultsToTheScenario(t *testing.T) {
 	code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "virtio-1.4", "--out", t.TempDir())
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "explore test-smoke virtio-1.4: random 20 schedules, seed 2\n")
 	assert.Contains(t, out, "schedules: 20,")
 }
@@ -168,7 +169,7 @@ func TestExplore_BudgetDefaultsToTheScenario(t *testing.T) {
 func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 	code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023",
 		"--strategy", "dfs", "--bound", "0", "--schedules", "5", "--out", t.TempDir())
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "dfs up to 5 runs, seed 2, bound 0")
 	assert.Regexp(t, `(?m)^dfs: (exhaustive|budget of 5 runs spent)`, out)
 }
@@ -180,7 +181,7 @@ func TestExplore_DFSSaysWhatItCovered(t *testing.T) {
 func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
 		"--bound", "1", "--jobs", "1", "--out", t.TempDir())
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	num := func(re string) int {
 		m := regexp.MustCompile(re).FindStringSubmatch(out)
 		require.NotNil(t, m, "%s in:\n%s", re, out)
@@ -205,7 +206,7 @@ func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
 
 	code, js, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
 		"--bound", "1", "--jobs", "1", "--out", t.TempDir(), "--format", "json")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	var doc struct {
 		Explored map[string]any `json:"explored"`
 	}
@@ -222,7 +223,7 @@ func TestExplore_DFSSummaryCountsKnownRuns(t *testing.T) {
 func TestExplore_DFSPickedHereDefaults(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs",
 		"--bound", "0", "--out", t.TempDir())
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "dfs up to 1000000 runs, seed 2, bound 0, state pruning\n")
 	assert.Regexp(t, `(?m)^dfs: exhaustive( bound 0: \d+ interleavings \(the bound cut some picks\)| \(bound 0 never cut\))$`, out)
 }
@@ -241,7 +242,7 @@ func TestExplore_DFSReductions(t *testing.T) {
 		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--out", t.TempDir()}, tc.args...)
 		code, out, stderr := runSimCLI(t, args...)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.Contains(t, out, tc.want)
 		assert.Contains(t, out, "dfs: exhaustive")
 	}
@@ -254,7 +255,7 @@ func TestExplore_UnwritableResultsExit2(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "test-smoke_draft-2023.shard-0-of-2.summary.json"), 0o755))
 	code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/2", "--out", dir)
-	assert.Equal(t, exitUsage, code, stderr)
+	assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 	assert.Contains(t, stderr, "shard summary")
 }
 
@@ -269,22 +270,22 @@ func TestExplore_ShardKeepsAnotherExplorationsSummary(t *testing.T) {
 		return code, stderr
 	}
 	code, stderr := shard("2")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	p := filepath.Join(dir, "test-smoke_draft-2023.shard-0-of-2.summary.json")
 	before := mustRead(t, p)
 	code, stderr = shard("3")
-	assert.Equal(t, exitUsage, code, stderr)
+	assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 	assert.Contains(t, stderr, "holds the summary of another exploration")
 	assert.Equal(t, before, mustRead(t, p), "the other exploration's summary was changed")
 	code, stderr = shard("2")
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 }
 
 func TestExplore_Shards(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"0/2", "1/2"} {
 		code, out, _ := runSimCLI(t, "explore", "--scenario", smokeScenario, "--shard", shard, "--out", t.TempDir())
-		require.Equal(t, exitOK, code)
+		require.Equal(t, cmdbase.ExitOK, code)
 		m := regexp.MustCompile(`(?m)^schedules: (\d+),`).FindStringSubmatch(out)
 		require.NotNil(t, m, out)
 		n := 0
@@ -326,7 +327,7 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, c.want)
 		})
@@ -335,7 +336,7 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 
 func TestBench_PrintsThroughput(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "bench", "--scenario", smokeScenario, "--schedules", "5")
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "bench test-smoke draft-2023: pct, 1 job\n")
 	assert.Contains(t, out, "schedules: 5, decisions: ")
 	assert.Regexp(t, `(?m)^throughput: \d+ schedules/s, \d+ ns/decision$`, out)
@@ -362,7 +363,7 @@ func TestBench_JudgesOnlyTheCanonicalExploration(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, append([]string{"bench", "--schedules", "5"}, c.args...)...)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			assert.Regexp(t, c.want, out)
 			assert.Equal(t, 1, strings.Count(out, "target: "), out)
 		})
@@ -383,7 +384,7 @@ func TestBench_UsageErrorsExit2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Contains(t, stderr, c.want)
 		})
 	}
@@ -495,7 +496,7 @@ func TestExplore_MemoFlagReachesTheShrink(t *testing.T) {
 	assert.Equal(t, [2]any{sizesOn, replaysOn}, [2]any{sizesOff, replaysOff}, "the same shrink")
 
 	code, dfs, stderr := exploreFLR(t, t.TempDir(), "--strategy", "dfs", "--bound", "1", "--memo=false", "--explain-runs", "0")
-	require.Equal(t, exitFinding, code, "dfs takes --memo=false for its shrink: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "dfs takes --memo=false for its shrink: %s", stderr)
 	_, replays, executed := parse(dfs)
 	assert.Equal(t, replays, executed)
 }
@@ -517,7 +518,7 @@ func TestExplore_ProgressNeverIsSilent(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.mode, func(t *testing.T) {
 			code, out, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0", "--progress", c.mode)
-			require.Equal(t, exitFinding, code, stderr)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
 			assert.Contains(t, out, "finding frozen-context at schedule #")
 			assert.Equal(t, c.banner, strings.Contains(stderr, banner), stderr)
 			assert.Equal(t, c.status, strings.Contains(stderr, "explore: 100/100 schedules"), stderr)
@@ -553,7 +554,7 @@ func TestExplore_UsageHintOnlyForFlagMistakes(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			if strings.HasPrefix(c.want, "migsim explore: no scenario") {
 				ss, err := catalog.Catalog()

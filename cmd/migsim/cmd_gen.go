@@ -12,6 +12,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
@@ -73,19 +74,19 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "gen", "%v", cliflag.Error(err, genLimits...))
+		return cmdbase.UsageError(stderr, "gen", "%v", cliflag.Error(err, genLimits...))
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "gen", "unexpected arguments %q", fs.Args())
+		return cmdbase.UsageError(stderr, "gen", "unexpected arguments %q", fs.Args())
 	}
 	if err := cliflag.CheckInts(fs, genLimits...); err != nil {
-		return usageError(stderr, "gen", "%v", err)
+		return cmdbase.UsageError(stderr, "gen", "%v", err)
 	}
 	if *out != "" {
 		if err := catalog.CheckOutputDir(*out); err != nil {
-			return usageError(stderr, "gen", "--out: %v", err)
+			return cmdbase.UsageError(stderr, "gen", "--out: %v", err)
 		}
 	}
 	v := catalog.Vocabulary()
@@ -101,7 +102,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			p := filepath.Join(*out, s.Name+".scn")
 			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 				fmt.Fprintf(stderr, "migsim gen: %v\n", err)
-				return exitUsage
+				return cmdbase.ExitUsage
 			}
 			fmt.Fprintf(stdout, "wrote %s\n", p)
 		}
@@ -117,11 +118,11 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				})
 				fmt.Fprintf(stderr, "reduced:\n%s", gen.Text(r))
 			}
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 	}
 	if *check {
 		fmt.Fprintf(stderr, "migsim gen: %s from seed %d: every property holds\n", plural.Count(*count, "scenario"), *seed)
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/scenario/gen"
 )
 
@@ -29,7 +30,7 @@ func TestGenMarksPlaceholderExpectations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runSpecCLI(t, tt.args...)
-			require.Equal(t, exitOK, code, errOut)
+			require.Equal(t, cmdbase.ExitOK, code, errOut)
 			if tt.files == nil {
 				assert.Equal(t, 1, strings.Count(out, gen.PlaceholderNote), out)
 				return
@@ -46,7 +47,7 @@ func TestGenMarksPlaceholderExpectations(t *testing.T) {
 		})
 	}
 	code, out, _ := runSpecCLI(t, "gen", "--help")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "The expect lines (pass) are placeholders, not predictions")
 }
 
@@ -54,6 +55,6 @@ func TestGenMarksPlaceholderExpectations(t *testing.T) {
 // scenarios it checked in words ("1 scenario", not "1 scenarios").
 func TestGenCheckCountsScenarios(t *testing.T) {
 	code, _, errOut := runSpecCLI(t, "gen", "--seed", "3", "--check")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, errOut, "migsim gen: 1 scenario from seed 3: every property holds\n")
 }

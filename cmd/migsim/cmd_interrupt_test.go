@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // startUntil starts the migsim binary with args, waits until a line of its
@@ -60,7 +61,7 @@ func TestExplore_SIGINTKeepsTheFinding(t *testing.T) {
 	code, out, stderr := startUntil(t, "a finding among the first", os.Interrupt,
 		"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--out", dir)
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	assert.Contains(t, out, "interrupted: the summary covers only the ")
 	assert.Regexp(t, `(?m)^schedules: \d+, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+`, out)
@@ -92,7 +93,7 @@ func TestRun_SIGTERMPrintsTheRowsSoFar(t *testing.T) {
 	scn := filepath.Join(t.TempDir(), "long.scn")
 	require.NoError(t, os.WriteFile(scn, []byte(strings.Join(lines, "\n")), 0o644))
 	code, out, stderr := startUntil(t, " schedules (", syscall.SIGTERM, "run", scn, "--jobs", "1", "--progress", "always")
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	rows := tableRows(out)
 	require.Len(t, rows, 1, out)
 	assert.True(t, strings.HasPrefix(rows[0], "INTERRUPTED "), rows[0])
@@ -112,7 +113,7 @@ func TestRun_SIGINTDuringTheProofSaysHowFarItGot(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			code, out, stderr := startUntil(t, "/"+budget+" runs (", os.Interrupt,
 				"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", budget, "--format", format)
-			require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 			if format == "text" {
 				rows := tableRows(out)
 				require.Len(t, rows, 1, out)
@@ -170,7 +171,7 @@ func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
 		"--strategy", "pct", "--schedules", "100000000", "--seed", "1", "--jobs", "1", "--shard", "1/2", "--out", out,
 		"--explain-runs", "0", "--progress", "always"}
 	code, stdout, stderr := startUntil(t, "a finding among the first", os.Interrupt, args...)
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	sched := filepath.Join(out, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.shard-1-of-2.json")
 	require.FileExists(t, sched)
 
@@ -178,7 +179,7 @@ func TestExplore_InterruptedShardKeepsItsLastSchedule(t *testing.T) {
 	// cannot tell.
 	fixFLR()
 	code, stdout, stderr = startUntil(t, "explore: ", os.Interrupt, args...)
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "findings: 0")
 	assert.FileExists(t, sched)
 	assert.NotContains(t, stderr, "removed")
@@ -194,7 +195,7 @@ func TestRun_InterruptedRowGotNone(t *testing.T) {
 	code, out, stderr := startUntil(t, "/999983 runs (", os.Interrupt,
 		"run", twoGuestsScenario, "--jobs", "1", "--progress", "always", "--proof-runs", "999983", "--format", "json",
 		"--report", "text="+textFile, "--report", "junit="+junitFile)
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	var doc struct {
 		Rows []struct {
 			Got    string `json:"got"`
@@ -233,7 +234,7 @@ func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 	require.NoError(t, os.WriteFile(scn, []byte(long), 0o644))
 	code, out, stderr := startUntil(t, " schedules (", os.Interrupt, "run", scn, "--jobs", "1", "--progress", "always",
 		"--format", "json", "--report", "text="+textFile, "--report", "junit="+junitFile)
-	require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 	assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them only in part; 2 rows not run (listed, NOT-RUN)\n")
 
 	var doc struct {
@@ -287,7 +288,7 @@ func TestExplore_SIGINTAfterTheExplorationStopsShrinking(t *testing.T) {
 				"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
 				"--strategy", "pct", "--schedules", "50", "--seed", "1", "--jobs", "1", "--out", dir,
 				"--explain-runs", "1000000", "--slice-runs", "100000", "--progress", "always")
-			require.Equal(t, exitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 			assert.NotContains(t, out, "interrupted: the summary covers only the ", "the exploration itself ran to its end")
 			assert.Regexp(t, `(?m)^shrunk frozen-context: `, out)
 			assert.Regexp(t, `(?m)interrupted`, out, "the shrink, explanation or slice says it was cut")

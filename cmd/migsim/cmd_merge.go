@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/report"
 )
@@ -70,28 +71,28 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "merge", "%v", err)
+		return cmdbase.UsageError(stderr, "merge", "%v", err)
 	}
 	if fs.NArg() == 0 {
-		return usageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
+		return cmdbase.UsageError(stderr, "merge", "want at least one DIR or FILE of shard summaries")
 	}
 	if *format != "text" && *format != "json" {
-		return usageError(stderr, "merge", "--format %q: want text or json", *format)
+		return cmdbase.UsageError(stderr, "merge", "--format %q: want text or json", *format)
 	}
 	if err := cliflag.CheckOutputDir(*out); err != nil {
-		return usageError(stderr, "merge", "--out: %v", err)
+		return cmdbase.UsageError(stderr, "merge", "--out: %v", err)
 	}
 	files, err := report.ShardSummaries(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	rep, name, err := report.MergeShardFiles(files, report.MergeOptions{TrustBuild: *trustBuild})
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
 	if *trustBuild && len(files) > 1 && !buildinfo.Identified(rep.Build) {
@@ -105,19 +106,19 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if rep.Schedule != nil {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 		if rep.Path, err = keepSchedule("merge", rep.Schedule, filepath.Join(*out, name), stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 	}
 	printResult(stdout, rep, asJSON)
 	if rep.Summary.Interrupted {
-		return exitInterrupted // the merged search is not the whole one
+		return cmdbase.ExitInterrupted // the merged search is not the whole one
 	}
 	if len(rep.Summary.Findings) > 0 {
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }

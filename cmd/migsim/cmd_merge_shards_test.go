@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -20,7 +21,7 @@ func exploreShards(t *testing.T, n int, args ...string) (dirs, outs []string) {
 	for i := 0; i < n; i++ {
 		dir := t.TempDir()
 		code, out, stderr := runSimCLI(t, append(args, "--jobs", "1", "--shard", fmt.Sprintf("%d/%d", i, n), "--out", dir)...)
-		require.Contains(t, []int{exitOK, exitFinding}, code, "shard %d/%d: %s", i, n, stderr)
+		require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, "shard %d/%d: %s", i, n, stderr)
 		dirs, outs = append(dirs, dir), append(outs, out)
 	}
 	return dirs, outs
@@ -60,7 +61,7 @@ func TestMerge_CountChecksHoldForRealShards(t *testing.T) {
 				}
 			}
 			code, _, stderr := runSimCLI(t, append([]string{"merge", "--out", t.TempDir()}, dirs...)...)
-			assert.Contains(t, []int{exitOK, exitFinding}, code, stderr)
+			assert.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
 		})
 	}
 }
@@ -72,7 +73,7 @@ func TestExplore_ShardZeroOfOne(t *testing.T) {
 		"--strategy", "pct", "--schedules", "40", "--seed", "1", "--jobs", "1", "--explain-runs", "0"}
 	single := t.TempDir()
 	wantCode, want, stderr := runSimCLI(t, append(args, "--out", single)...)
-	require.Equal(t, exitFinding, wantCode, stderr)
+	require.Equal(t, cmdbase.ExitFinding, wantCode, stderr)
 	dirs, outs := exploreShards(t, 1, args...)
 	assert.Contains(t, outs[0], "depth 3; shard 0/1: all of it\n")
 	assert.FileExists(t, filepath.Join(dirs[0], "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-0-of-1.summary.json"))
@@ -94,22 +95,22 @@ func TestMerge_NotOneExploration(t *testing.T) {
 		"--strategy", "pct", "--schedules", "6", "--seed", "1", "--jobs", "1", "--explain-runs", "0"}
 	a := t.TempDir()
 	code, _, stderr := runSimCLI(t, append(args, "--shard", "0/2", "--out", a)...)
-	require.Contains(t, []int{exitOK, exitFinding}, code, stderr)
+	require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
 	fixFLR()
 	b := t.TempDir()
 	code, _, stderr = runSimCLI(t, append(args, "--shard", "1/2", "--out", b)...)
-	require.Contains(t, []int{exitOK, exitFinding}, code, stderr)
+	require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
 	code, out, stderr := runSimCLI(t, "merge", "--out", t.TempDir(), a, b)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Regexp(t, `^migsim merge: \S+shard-0-of-2.summary.json and \S+shard-1-of-2.summary.json are not one exploration: field report.scenario_hash is "[0-9a-f]+" in the first, "[0-9a-f]+" in the second \(the scenario changed`, stderr)
 
 	c := t.TempDir()
 	code, out, stderr = runSimCLI(t, append(args, "--shard", "0/2", "--max-steps", "5000", "--out", c)...)
-	require.Contains(t, []int{exitOK, exitFinding}, code, stderr)
+	require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
 	assert.Contains(t, out, "pct 6 schedules, seed 1, depth 3, max steps 5000; shard 0/2")
 	code, out, stderr = runSimCLI(t, "merge", "--out", t.TempDir(), b, c)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, `are not one exploration: field report.max_steps is "200000" in the first, "5000" in the second`)
 }
@@ -124,7 +125,7 @@ func TestExplore_ShardHeaders(t *testing.T) {
 	assert.Contains(t, outs[2], ": dfs up to 5 runs per shard, seed 2, bound 0, split depth 8; shard 2/3: the subtrees numbered 2 mod 3\n")
 	assert.Contains(t, outs[2], "\ndfs: budget of 5 runs spent before this shard's part of the space was exhausted\n")
 	code, out, stderr := runSimCLI(t, append([]string{"merge", "--out", t.TempDir()}, dirs...)...)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.True(t, strings.HasPrefix(out, "explore test-smoke draft-2023: dfs up to 5 runs per shard, seed 2, bound 0, split depth 8\nschedules: "), out)
 	assert.Contains(t, out, "\ndfs: a shard spent its budget of 5 runs before its part of the space was exhausted\n")
 }
@@ -137,7 +138,7 @@ func TestMerge_StatesNote(t *testing.T) {
 		dirs, outs := exploreShards(t, 2, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--split-depth", "2", fmt.Sprintf("--states=%v", states))
 		code, out, stderr := runSimCLI(t, append([]string{"merge", "--out", t.TempDir()}, dirs...)...)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		note := "dfs: each shard pruned only the states it explored itself, so these counts exceed one process's (explore with --states=false for the same counts)\n"
 		shardNote := "dfs: this shard prunes only the states it explores itself, so merged counts exceed one process's (explore with --states=false for the same counts)\n"
 		if states {
@@ -157,7 +158,7 @@ func TestMerge_OutputAndFileErrors(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
 	code, out, stderr := runSimCLI(t, append([]string{"merge", "--out", file}, dirs...)...)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "migsim merge: --out: "+file+" is not a directory\n")
 
@@ -170,7 +171,7 @@ func TestMerge_OutputAndFileErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
 	for path, want := range map[string]string{cut: "truncated at byte 100 of 100", empty: "empty file"} {
 		code, out, stderr := runSimCLI(t, "merge", path)
-		assert.Equal(t, exitUsage, code)
+		assert.Equal(t, cmdbase.ExitUsage, code)
 		assert.Empty(t, out)
 		assert.Contains(t, stderr, "migsim merge: shard summary "+path+": "+want)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -74,7 +75,7 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			single := t.TempDir()
 			wantCode, want, stderr := runSimCLI(t, append(tc.args, "--out", single)...)
-			require.Contains(t, []int{exitOK, exitFinding}, wantCode, stderr)
+			require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, wantCode, stderr)
 
 			var procs []*exec.Cmd
 			var outs []*bytes.Buffer
@@ -95,7 +96,7 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 				} else {
 					require.NoError(t, err)
 				}
-				require.Contains(t, []int{exitOK, exitFinding}, code, "shard %d: %s", i, outs[i])
+				require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, "shard %d: %s", i, outs[i])
 				files, err := filepath.Glob(filepath.Join(dirs[i], "*.shard-*-of-4.summary.json"))
 				require.NoError(t, err)
 				require.Len(t, files, 1, "shard %d writes one shard-named summary", i)
@@ -114,10 +115,10 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 				assert.Contains(t, got, "\n  why: ", "the shard that shrank the finding carries its explanation to the merge")
 			}
 			if tc.file == "" {
-				assert.Equal(t, exitOK, wantCode)
+				assert.Equal(t, cmdbase.ExitOK, wantCode)
 				return
 			}
-			require.Equal(t, exitFinding, wantCode)
+			require.Equal(t, cmdbase.ExitFinding, wantCode)
 			a := mustRead(t, filepath.Join(single, tc.file))
 			b := mustRead(t, filepath.Join(merged, tc.file))
 			if !tc.states {
@@ -148,7 +149,7 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 		}
 		code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--schedules", "8", "--seed", seed,
 			"--shard", fmt.Sprintf("%d/2", i%2), "--out", dirs[i])
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.summary.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "extra": true}`), 0o644))
@@ -188,13 +189,13 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, tc.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, tc.want)
 		})
 	}
 	code, _, stderr := runSimCLI(t, "merge", dirs[0], dirs[1])
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	// Each summary names the build that wrote it, which merge compares
 	// (report's TestMergeShards_OneExploration: another build is refused).
 	for _, p := range []string{sums0[0], sums[0]} {
@@ -210,7 +211,7 @@ func TestMerge_BadInputsExit2(t *testing.T) {
 	stopped := t.TempDir()
 	require.NoError(t, report.WriteShardFile(filepath.Join(stopped, filepath.Base(sums[0])), &sf.Report))
 	code, out, stderr := runSimCLI(t, "merge", dirs[0], stopped)
-	assert.Equal(t, exitInterrupted, code, stderr)
+	assert.Equal(t, cmdbase.ExitInterrupted, code, stderr)
 	assert.Contains(t, out, "interrupted")
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/oracletable"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
@@ -44,11 +45,11 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "migsim oracles: "+format+"\n", a...)
 		fmt.Fprintln(stderr, "run 'migsim oracles --help' for usage")
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
 		return usageErr("%v", cliflag.Error(err))
 	}
@@ -76,7 +77,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim oracles: write: %v\n", err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/oracletable"
 	"github.com/migsim/migsim/oracle"
 )
 
 func TestOracles_Text(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "oracles")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	for _, o := range oracle.All() {
 		info := o.Info()
 		assert.Contains(t, out, info.Name)
@@ -28,7 +29,7 @@ func TestOracles_Text(t *testing.T) {
 
 func TestOracles_JSONPerEdition(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "oracles", "--format", "json", "--spec", "virtio-1.4")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	var doc struct {
 		Oracles  []oracletable.Entry `json:"oracles"`
 		Verdicts []oracle.Verdict    `json:"verdicts"`
@@ -49,16 +50,16 @@ func TestOracles_JSONPerEdition(t *testing.T) {
 
 func TestOracles_Markdown(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "oracles", "--format", "markdown")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Equal(t, oracle.Doc(), out)
 }
 
 func TestOracles_UsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"--format", "xml"}, {"--spec", "virtio-9"}, {"extra"}} {
 		code, _, errOut := runSpecCLI(t, append([]string{"oracles"}, args...)...)
-		assert.Equal(t, exitUsage, code, "%v", args)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%v", args)
 		assert.Contains(t, errOut, "migsim oracles: ")
 	}
 	code, _, _ := runSpecCLI(t, "oracles", "--help")
-	assert.Equal(t, exitOK, code)
+	assert.Equal(t, cmdbase.ExitOK, code)
 }

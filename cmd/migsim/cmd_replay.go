@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
@@ -109,50 +110,50 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "replay", "%v", cliflag.Error(err, replayLimits...))
+		return cmdbase.UsageError(stderr, "replay", "%v", cliflag.Error(err, replayLimits...))
 	}
 	if countTrue(*trace, *slice, *explainMode) > 1 {
-		return usageError(stderr, "replay", "--trace, --slice and --explain: choose one")
+		return cmdbase.UsageError(stderr, "replay", "--trace, --slice and --explain: choose one")
 	}
 	if *without && countTrue(*trace, *slice, *explainMode) > 0 {
-		return usageError(stderr, "replay", "--without-migration goes with none of --trace, --slice and --explain "+
+		return cmdbase.UsageError(stderr, "replay", "--without-migration goes with none of --trace, --slice and --explain "+
 			"(migsim trace FILE --without-migration prints the trace of the run without migration)")
 	}
 	if fs.Changed("explain-runs") && !*explainMode {
-		return usageError(stderr, "replay", "--explain-runs goes with --explain")
+		return cmdbase.UsageError(stderr, "replay", "--explain-runs goes with --explain")
 	}
 	if fs.Changed("slice-runs") && !*slice {
-		return usageError(stderr, "replay", "--slice-runs goes with --slice")
+		return cmdbase.UsageError(stderr, "replay", "--slice-runs goes with --slice")
 	}
 	args, dev, err := device.Parse(fs)
 	if err != nil {
-		return usageError(stderr, "replay", "%v", err)
+		return cmdbase.UsageError(stderr, "replay", "%v", err)
 	}
 	if len(args) != 1 {
-		return usageError(stderr, "replay", "want one schedule FILE, got %d arguments", len(args))
+		return cmdbase.UsageError(stderr, "replay", "want one schedule FILE, got %d arguments", len(args))
 	}
 	if err := cliflag.CheckInts(fs, replayLimits...); err != nil {
-		return usageError(stderr, "replay", "%v", err)
+		return cmdbase.UsageError(stderr, "replay", "%v", err)
 	}
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
-	if dev, ok = scheduleDevice(stderr, "replay", shellquote.Quote(path), path, sc, dev); !ok {
-		return exitUsage
+	if dev, ok = cmdbase.ScheduleDevice(stderr, "replay", shellquote.Quote(path), path, sc, dev); !ok {
+		return cmdbase.ExitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
-		return usageError(stderr, "replay", "%v", err)
+		return cmdbase.UsageError(stderr, "replay", "%v", err)
 	}
 	knobs := "defaults"
 	if len(sc.Knobs) > 0 {
@@ -169,11 +170,11 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *trace || *slice {
 		cfg.Trace = &full // printed with the admin commands each step completed
 	}
-	ctx, stop := deviceContext(dev)
+	ctx, stop := cmdbase.DeviceContext(dev)
 	defer stop()
 	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
-		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	t.MaxSteps = *maxSteps
 	if *without {
@@ -206,10 +207,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
-		return usageError(stderr, "replay", "%v", serr)
+		return cmdbase.UsageError(stderr, "replay", "%v", serr)
 	}
 	if dev != nil && err != nil { // as migsim trace says it
-		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	switch lines := tracepkg.DecodeStepLines(full.String(), events); {
 	case *trace:
@@ -229,13 +230,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "replay failed: %s\n", userError(err))
 		}
 		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		if annErr != nil {
 			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(annErr))
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 		if fd.Impact != "" {
 			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
@@ -248,11 +249,11 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		if exErr != nil {
 			fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(exErr))
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 		if sliceErr != nil {
 			fmt.Fprintf(stderr, "migsim replay: %s: slice: %s\n", path, userError(sliceErr))
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 		if *explainMode {
 			printExplanation(stdout, ex, res, sc, dev == nil, *maxSteps)
@@ -262,9 +263,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(res.TraceHash))
 	if res.Finding != nil {
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // countTrue counts the true values.

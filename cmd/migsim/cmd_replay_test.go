@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // recordFLR explores the test FLR scenario once and returns the written
@@ -21,7 +22,7 @@ func recordFLR(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	code, _, stderr := exploreFLR(t, dir)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	require.FileExists(t, p)
 	return p
@@ -52,7 +53,7 @@ func testReplayTrace(t *testing.T, p string) {
 	sc, err := catalog.ReadScheduleFile(p)
 	require.NoError(t, err)
 	code, out, _ := runSimCLI(t, "replay", "--trace", p)
-	require.Equal(t, exitFinding, code)
+	require.Equal(t, cmdbase.ExitFinding, code)
 	steps := 0
 	for _, l := range strings.Split(out, "\n") {
 		if f := strings.Fields(l); len(f) >= 3 && strings.HasPrefix(f[1], "t=") && f[0] != "-" {
@@ -63,7 +64,7 @@ func testReplayTrace(t *testing.T, p string) {
 	assert.Contains(t, out, "trace hash "+sc.TraceHash+" (matches the recording)")
 
 	code2, out2, _ := runSimCLI(t, "replay", "--trace", p)
-	require.Equal(t, exitFinding, code2)
+	require.Equal(t, cmdbase.ExitFinding, code2)
 	assert.Equal(t, out, out2, "the trace is the same byte for byte")
 
 	// A step that completed admin commands names them as the text
@@ -126,14 +127,14 @@ func testReplaySlice(t *testing.T, p string) {
 	}
 
 	code, out, _ := runSimCLI(t, "replay", "--slice", "--slice-runs", "0", p)
-	require.Equal(t, exitFinding, code)
+	require.Equal(t, cmdbase.ExitFinding, code)
 	require.Contains(t, out, "\nslice: ")
 	n := footprintSize(out)
 	assert.Positive(t, n)
 	assert.Len(t, stepLines(out), n)
 
 	code, out, _ = runSimCLI(t, "replay", "--slice", p)
-	require.Equal(t, exitFinding, code)
+	require.Equal(t, cmdbase.ExitFinding, code)
 	assert.Equal(t, n, footprintSize(out), "the footprint slice's size, above the narrowed one")
 	m := regexp.MustCompile(`(?m)^slice: (\d+) of (\d+) steps placed: `).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
@@ -146,17 +147,17 @@ func testReplaySlice(t *testing.T, p string) {
 	assert.True(t, strings.HasPrefix(steps[len(steps)-1], strconv.Itoa(sc.Finding.Step+1)+" "), "the finding's step is the slice's last: %s", steps[len(steps)-1])
 
 	code, _, stderr := runSimCLI(t, "replay", "--slice", "--trace", p)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, stderr, "choose one")
 	code, _, stderr = runSimCLI(t, "replay", "--slice-runs", "3", p)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, stderr, "--slice-runs goes with --slice")
 }
 
 func testReplayDivergence(t *testing.T, good string) {
 	p := editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Choices[3].Label = "vcpu0:not-a-step" })
 	code, out, _ := runSimCLI(t, "replay", p)
-	assert.Equal(t, exitFinding, code)
+	assert.Equal(t, cmdbase.ExitFinding, code)
 	sc, err := catalog.ReadScheduleFile(p)
 	require.NoError(t, err)
 	assert.Contains(t, out, "\nseed "+strconv.FormatUint(sc.Seed, 10)+": replay diverged at step 4: ")
@@ -209,7 +210,7 @@ func testReplayBadFiles(t *testing.T, good string) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := runSimCLI(t, "replay", c.path)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.True(t, strings.HasPrefix(stderr, "migsim replay: "), stderr)
 			for _, w := range c.want {
 				assert.Contains(t, stderr, w)
@@ -231,7 +232,7 @@ func TestReplay_UsageErrorsExit2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, c.want)
 		})
@@ -248,7 +249,7 @@ func TestReplay_ShowsImpact(t *testing.T) {
 			"  requirements: involved DP-DEV-09 DP-DEV-10\n"},
 	} {
 		code, out, stderr := runSimCLI(t, "replay", tc.file)
-		assert.Equal(t, exitFinding, code, stderr)
+		assert.Equal(t, cmdbase.ExitFinding, code, stderr)
 		assert.Contains(t, out, tc.impact)
 		assert.Contains(t, out, tc.reqs)
 	}
@@ -260,7 +261,7 @@ func TestReplay_ShowsImpact(t *testing.T) {
 func TestReplay_ExplainNamesAdminCommands(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "replay", "--explain",
 		"../../catalog/testdata/regress/reset-racing-stop_draft-2023_reset-vs-mode=complete-anyway.json")
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	assert.Regexp(t, `\n    step \d+ src\.pf:admin\(tag 0\) \(DEV_CTX_READ SR-IOV member 1: OK result=16B\) before step \d+ src\.vf1:finish-reset\n`, out)
 	assert.Regexp(t, `\n    step \d+ vcpu0:mmio-write device_status=00 before step \d+ hv:resume-vcpus\n`, out)
 }
@@ -270,7 +271,7 @@ func TestReplay_ExplainNamesAdminCommands(t *testing.T) {
 // reader of the synopsis never learns of.
 func TestReplay_SynopsisNamesEveryFlag(t *testing.T) {
 	code, out, _ := runSimCLI(t, "replay", "--help")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	synopsis, defaults, ok := strings.Cut(out, "\n\n")
 	require.True(t, ok, "the usage is a synopsis, a blank line, the text")
 	flags := regexp.MustCompile(`(?m)^\s+(?:-\w, )?--([a-z0-9-]+)`).FindAllStringSubmatch(defaults, -1)

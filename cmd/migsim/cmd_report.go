@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
@@ -86,67 +87,67 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "report", "%v", cliflag.Error(err, reportLimits...))
+		return cmdbase.UsageError(stderr, "report", "%v", cliflag.Error(err, reportLimits...))
 	}
 	args, dev, err := device.Parse(fs)
 	if err != nil {
-		return usageError(stderr, "report", "%v", err)
+		return cmdbase.UsageError(stderr, "report", "%v", err)
 	}
 	if len(args) != 1 {
-		return usageError(stderr, "report", "want one schedule FILE, got %d arguments", len(args))
+		return cmdbase.UsageError(stderr, "report", "want one schedule FILE, got %d arguments", len(args))
 	}
 	if err := cliflag.CheckInts(fs, reportLimits...); err != nil {
-		return usageError(stderr, "report", "%v", err)
+		return cmdbase.UsageError(stderr, "report", "%v", err)
 	}
 	if err := catalog.CheckOutputDir(*out); err != nil {
-		return usageError(stderr, "report", "--out: %v", err)
+		return cmdbase.UsageError(stderr, "report", "--out: %v", err)
 	}
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim report: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
-	if dev, ok = scheduleDevice(stderr, "report", shellquote.Quote(path), path, sc, dev); !ok {
-		return exitUsage
+	if dev, ok = cmdbase.ScheduleDevice(stderr, "report", shellquote.Quote(path), path, sc, dev); !ok {
+		return cmdbase.ExitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
-		return usageError(stderr, "report", "%v", err)
+		return cmdbase.UsageError(stderr, "report", "%v", err)
 	}
 	fmt.Fprint(stdout, differs) // the report is of another device than the recording's
 	// Ctrl-C stops the explanation; the report says so and is written.
-	ctx, _, stop := interrupts()
+	ctx, _, stop := cmdbase.Interrupts()
 	defer stop()
 	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
-		return runFailed(ctx, stderr, "report", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
 	md, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
 		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
-		return usageError(stderr, "report", "%v", serr)
+		return cmdbase.UsageError(stderr, "report", "%v", serr)
 	}
-	if outputFileError(err, *out) {
+	if cmdbase.OutputFileError(err, *out) {
 		fmt.Fprintf(stderr, "migsim report: --out: %s\n", userError(err))
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
 	if err != nil {
-		return runFailed(ctx, stderr, "report", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", md)
 	if ctx.Err() != nil {
-		return exitInterrupted
+		return cmdbase.ExitInterrupted
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // writeRunReports writes a report for every row of `migsim run` that ends

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/trace"
 )
@@ -24,7 +25,7 @@ const canonicalFinding = "../../catalog/testdata/regress/flr-during-freeze_draft
 func TestReport_CanonicalFindingGolden(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	name := "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep"
 	assert.Equal(t, "wrote "+filepath.Join(dir, name+".md")+"\n", out)
 	md, err := os.ReadFile(filepath.Join(dir, name+".md"))
@@ -63,7 +64,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 func TestReport_ExplainRunsZero(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir, "--explain-runs", "0")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	md, err := os.ReadFile(filepath.Join(dir, "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "\n## Why\n\nNot explained (--explain-runs 0).\n\n## Scenario\n")
@@ -76,7 +77,7 @@ func TestReport_ExplainRunsZero(t *testing.T) {
 func TestReport_FLRArc(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runSimCLI(t, "report", "../../catalog/testdata/regress/flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json", "--out", dir)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	dot, err := os.ReadFile(filepath.Join(dir, "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.dot"))
 	require.NoError(t, err)
 	assert.Regexp(t, `"Freeze" -> "Active" \[color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src\.vf1@\d+"\];`, string(dot))
@@ -87,7 +88,7 @@ func TestReport_FLRArc(t *testing.T) {
 func TestReport_RunReportDir(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--report-dir", dir, flrScenario)
-	require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 	mds, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	require.NoError(t, err)
 	require.Len(t, mds, 1, "one finding row: %s", stderr)
@@ -103,7 +104,7 @@ func TestReport_RunReportDir(t *testing.T) {
 	assert.NotContains(t, string(md), "Not explained")
 	assert.Contains(t, stderr, "wrote "+mds[0])
 	code, _, stderr = runSimCLI(t, "replay", base+".json")
-	assert.Equal(t, exitFinding, code, "the schedule replays to its finding: %s", stderr)
+	assert.Equal(t, cmdbase.ExitFinding, code, "the schedule replays to its finding: %s", stderr)
 }
 
 func TestReport_UsageErrors(t *testing.T) {
@@ -113,9 +114,9 @@ func TestReport_UsageErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
-		{"bad steps", []string{canonicalFinding, "--steps", "0"}, exitUsage, "--steps 0"},
-		{"missing file", []string{"nope.json"}, exitUsage, "nope.json"},
+		{"no file", nil, cmdbase.ExitUsage, "want one schedule FILE, got 0 arguments"},
+		{"bad steps", []string{canonicalFinding, "--steps", "0"}, cmdbase.ExitUsage, "--steps 0"},
+		{"missing file", []string{"nope.json"}, cmdbase.ExitUsage, "nope.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +158,7 @@ func TestReport_WithoutMigration(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			code, out, stderr := runSimCLI(t, "report", c.schedule, "--out", dir, "--explain-runs", "0")
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
 			require.NoError(t, err)
 			if c.want == nil {
@@ -206,7 +207,7 @@ func TestReport_DeviceFlags(t *testing.T) {
 			dir := t.TempDir()
 			args := append([]string{"report", path, "--out", dir, "--explain-runs", "0"}, c.args...)
 			code, out, stderr := runSimCLI(t, args...)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
 			require.NoError(t, err)
 			for _, w := range c.want {

@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/progress"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/profiling"
@@ -128,19 +129,19 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "run", "%v", cliflag.Error(err, runLimits...))
+		return cmdbase.UsageError(stderr, "run", "%v", cliflag.Error(err, runLimits...))
 	}
 	if *list {
 		if fs.NArg() > 0 || fs.NFlag() > 1 {
-			return usageError(stderr, "run", "--list takes no other flag and no argument: it lists the embedded catalog")
+			return cmdbase.UsageError(stderr, "run", "--list takes no other flag and no argument: it lists the embedded catalog")
 		}
 		if err := runselect.WriteList(stdout); err != nil {
 			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	opt := runOptions{jobs: *jobs, format: *format, writeRegress: *writeRegress, regressDir: *regressDir}
 	if fs.Changed("regress-dir") && !opt.writeRegress {
@@ -150,37 +151,37 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	if *edition != "" {
 		ed, err := spec.ParseEdition(*edition)
 		if err != nil {
-			return usageError(stderr, "run", "--spec: %s", userError(err))
+			return cmdbase.UsageError(stderr, "run", "--spec: %s", userError(err))
 		}
 		opt.edition = ed
 	}
 	if opt.format != "text" && opt.format != "json" {
-		return usageError(stderr, "run", "--format %q: want text or json", opt.format)
+		return cmdbase.UsageError(stderr, "run", "--format %q: want text or json", opt.format)
 	}
 	if err := cliflag.CheckInts(fs, runLimits...); err != nil {
-		return usageError(stderr, "run", "%v", err)
+		return cmdbase.UsageError(stderr, "run", "%v", err)
 	}
 	for _, r := range *reports {
 		_, file, err := verdicttable.ParseReport(r)
 		if err != nil {
-			return usageError(stderr, "run", "--report %v", err)
+			return cmdbase.UsageError(stderr, "run", "--report %v", err)
 		}
 		if err := cliflag.CheckOutputFile(file); err != nil {
-			return usageError(stderr, "run", "--report %s: %v", r, err)
+			return cmdbase.UsageError(stderr, "run", "--report %s: %v", r, err)
 		}
 	}
 	pw, err := progress.ForMode(*progressMode, stderr)
 	if err != nil {
-		return usageError(stderr, "run", "%v", err)
+		return cmdbase.UsageError(stderr, "run", "%v", err)
 	}
 	scens, err := runselect.Scenarios(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if why := runselect.NothingToJudge(scens, opt.edition); why != "" {
 		fmt.Fprintf(stderr, "migsim run: nothing to judge: %s\n", why)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if fs.NArg() > 0 {
 		for _, s := range runselect.Unjudged(scens, opt.edition) {
@@ -189,35 +190,35 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if opt.writeRegress {
 		if err := runselect.CheckRegressDirs(scens, opt.regressDir); err != nil {
-			return usageError(stderr, "run", "--write-regress: %v", err)
+			return cmdbase.UsageError(stderr, "run", "--write-regress: %v", err)
 		}
 	}
 	if *reportDir != "" {
 		if err := catalog.CheckOutputDir(*reportDir); err != nil {
-			return usageError(stderr, "run", "--report-dir: %v", err)
+			return cmdbase.UsageError(stderr, "run", "--report-dir: %v", err)
 		}
 	}
 	if *cpuProfile != "" {
 		stopProfile, err := profiling.StartCPU(*cpuProfile)
 		if err != nil {
-			return usageError(stderr, "run", "--cpuprofile: %v", err)
+			return cmdbase.UsageError(stderr, "run", "--cpuprofile: %v", err)
 		}
 		// A profile the file system refused is an output file the
 		// command could not write: exit 2 (an interruption keeps 130).
 		defer func() {
 			if err := stopProfile(); err != nil {
 				fmt.Fprintf(stderr, "migsim run: --cpuprofile: %v\n", err)
-				if code == exitFinding {
+				if code == cmdbase.ExitFinding {
 					fmt.Fprintln(stderr, "migsim run: exit 2 for the profile; the run also found a mismatch (the table above)")
 				}
-				if code != exitInterrupted {
-					code = exitUnwritten
+				if code != cmdbase.ExitInterrupted {
+					code = cmdbase.ExitUnwritten
 				}
 			}
 		}()
 	}
 	gcpolicy.Apply()
-	ctx, shrinkCtx, stop := interrupts()
+	ctx, shrinkCtx, stop := cmdbase.Interrupts()
 	defer stop()
 	rp := cmdprogress.NewRun(pw, time.Now())
 	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns,
@@ -231,7 +232,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	if err != nil && !interrupted {
 		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
 		removeStaleReports(*reports, stderr)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	if interrupted {
 		opt.writeRegress = false // a partial run knows too little to write or prune the files
@@ -247,31 +248,31 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
 			fmt.Fprintf(stderr, "migsim run: --write-regress: %s\n", userError(err))
-			if outputFileError(err, "") {
-				return exitUnwritten
+			if cmdbase.OutputFileError(err, "") {
+				return cmdbase.ExitUnwritten
 			}
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 	}
 	if *reportDir != "" {
 		// Explaining goes on after a first Ctrl-C, as shrinking does.
 		if err := writeRunReports(shrinkCtx, rows, *reportDir, stderr); err != nil {
 			fmt.Fprintf(stderr, "migsim run: --report-dir: %s\n", userError(err))
-			if outputFileError(err, *reportDir) {
-				return exitUnwritten
+			if cmdbase.OutputFileError(err, *reportDir) {
+				return cmdbase.ExitUnwritten
 			}
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 	}
 	if err := verdicttable.Write(stdout, opt.format, rows, opt.regressDir, *reportDir); err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
 	for _, r := range *reports {
 		format, file, _ := verdicttable.ParseReport(r)
 		if err := writeTableFile(file, format, rows, opt.regressDir, *reportDir); err != nil {
 			fmt.Fprintf(stderr, "migsim run: --report %s: %v\n", r, err)
-			return exitUnwritten
+			return cmdbase.ExitUnwritten
 		}
 	}
 	if interrupted {
@@ -282,14 +283,14 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 			notes = stderr
 		}
 		fmt.Fprintln(notes, interruptedNote(rows))
-		return exitInterrupted
+		return cmdbase.ExitInterrupted
 	}
 	for _, r := range rows {
 		if !r.Match {
-			return exitFinding
+			return cmdbase.ExitFinding
 		}
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // interruptedNote is the line under an interrupted run's table: "interrupted:

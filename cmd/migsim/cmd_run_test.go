@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // Scenario files of the engine CLI tests.
@@ -69,7 +70,7 @@ func tableRows(out string) []string {
 
 func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "run", smokeScenario)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	lines := strings.Split(out, "\n")
 	require.NotEmpty(t, lines)
 	for _, col := range []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "IMPACT", "EXPLORED"} {
@@ -135,7 +136,7 @@ func TestRun_CPUProfileUnwritten(t *testing.T) {
 			err := cmd.Run()
 			var ee *exec.ExitError
 			require.ErrorAs(t, err, &ee, "stderr: %s", errb.String())
-			assert.Equal(t, exitUnwritten, ee.ExitCode())
+			assert.Equal(t, cmdbase.ExitUnwritten, ee.ExitCode())
 			assert.Contains(t, errb.String(), "migsim run: --cpuprofile: write CPU profile: write /dev/full: ")
 			assert.Equal(t, 1, strings.Count(errb.String(), "/dev/full"), "the path once: %s", errb.String())
 			also := "the run also found a mismatch"
@@ -150,7 +151,7 @@ func TestRun_CPUProfileUnwritten(t *testing.T) {
 
 func TestRun_WrongExpectationExits1(t *testing.T) {
 	code, out, _ := runSimCLI(t, "run", wrongScenario)
-	assert.Equal(t, exitFinding, code)
+	assert.Equal(t, cmdbase.ExitFinding, code)
 	rows := tableRows(out)
 	require.Len(t, rows, 1)
 	assert.True(t, strings.HasPrefix(rows[0], "MISMATCH"), rows[0])
@@ -163,7 +164,7 @@ func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
 	var outs []string
 	for _, jobs := range []string{"1", "3"} {
 		code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--jobs", jobs, flrScenario)
-		require.Equal(t, exitOK, code, "stderr: %s\n%s", stderr, out)
+		require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 		outs = append(outs, out)
 	}
 	assert.Equal(t, outs[0], outs[1])
@@ -188,7 +189,7 @@ func TestRun_JSON(t *testing.T) {
 	dir, user := t.TempDir(), t.TempDir()
 	flr, smoke := copyScenario(t, flrScenario, user), copyScenario(t, smokeScenario, user)
 	code, out, stderr := runSimCLI(t, "run", "--format", "json", "--write-regress", "--regress-dir", dir, flr, smoke)
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
@@ -196,7 +197,7 @@ func TestRun_JSON(t *testing.T) {
 	assert.Contains(t, stderr, "wrote "+written)
 	assert.Equal(t, 1, strings.Count(stderr, smoke+": no matching violation or error row, so no counterexample to write"), stderr)
 	code, rout, rerr := runSimCLI(t, "replay", written)
-	assert.Equal(t, exitFinding, code, rerr)
+	assert.Equal(t, cmdbase.ExitFinding, code, rerr)
 	assert.Contains(t, rout, "finding frozen-context")
 	var doc struct {
 		Rows []struct {
@@ -310,7 +311,7 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, c.want)
 		})
@@ -319,7 +320,7 @@ func TestRun_UsageErrorsExit2(t *testing.T) {
 
 func TestRun_Help(t *testing.T) {
 	code, stdout, stderr := runSimCLI(t, "run", "--help")
-	assert.Equal(t, exitOK, code)
+	assert.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, stdout, "usage: migsim run")
 	assert.Empty(t, stderr)
 }
@@ -339,7 +340,7 @@ func TestRun_ReplayHintNamesTheBinary(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.format, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "run", "flr-during-freeze", "--spec", "virtio-1.4", "--regress-dir", regress, "--format", c.format)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			assert.Contains(t, out, c.want)
 			assert.NotContains(t, out, "go run")
 		})
@@ -379,7 +380,7 @@ func TestRun_NothingToJudgeExits2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, append([]string{"run"}, c.args...)...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, c.want)
 		})
@@ -399,7 +400,7 @@ func TestRun_NamedScenarioWithoutRowsIsNoted(t *testing.T) {
 	draft := filepath.Join(t.TempDir(), "draft.scn")
 	require.NoError(t, os.WriteFile(draft, []byte(strings.Join(draftOnly, "\n")), 0o644))
 	code, out, stderr := runSimCLI(t, "run", "--spec", "virtio-1.4", "--progress", "never", smokeScenario, draft)
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "virtio-1.4")
 	assert.Contains(t, stderr, "migsim run: note: "+draft+" (scenario test-smoke) has no expect line for virtio-1.4: nothing of it is judged")
 	assert.NotContains(t, stderr, smokeScenario+" (scenario", "the judged scenario is not named")
@@ -413,7 +414,7 @@ func TestRun_NamedScenarioWithoutRowsIsNoted(t *testing.T) {
 	none := filepath.Join(t.TempDir(), "none.scn")
 	require.NoError(t, os.WriteFile(none, []byte(strings.Join(noExpect, "\n")), 0o644))
 	code, _, stderr = runSimCLI(t, "run", "--spec", "virtio-1.4", "--progress", "never", smokeScenario, none)
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, stderr, "migsim run: note: "+none+" (scenario test-smoke) has no expect line for virtio-1.4")
 }
 
@@ -436,7 +437,7 @@ func TestRun_RegressDirWithoutWriteRegressSaysSo(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			scn := copyScenario(t, smokeScenario, t.TempDir())
 			code, out, stderr := runSimCLI(t, append([]string{"run", scn}, c.args...)...)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			assert.Contains(t, out, "2 rows: 2 match, 0 mismatch")
 			assert.Equal(t, c.note, strings.Contains(stderr, note), stderr)
 		})
@@ -460,14 +461,14 @@ func TestRun_ScheduleHint(t *testing.T) {
 		want    string
 		notWant string
 	}{
-		{"mismatch", []string{wrong}, exitFinding,
+		{"mismatch", []string{wrong}, cmdbase.ExitFinding,
 			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario " + wrong +
 				" --spec draft-2023 --knob flr-vs-mode=complete-anyway\n", "replay: "},
-		{"mismatch with --report-dir", []string{wrong, "--report-dir", reports}, exitFinding,
+		{"mismatch with --report-dir", []string{wrong, "--report-dir", reports}, cmdbase.ExitFinding,
 			"\n  replay: migsim replay " + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + "\n", "schedule: not written"},
-		{"mismatch with --report-dir, json", []string{wrong, "--report-dir", reports, "--format", "json"}, exitFinding,
+		{"mismatch with --report-dir, json", []string{wrong, "--report-dir", reports, "--format", "json"}, cmdbase.ExitFinding,
 			`"replay": "migsim replay ` + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + `"`, "schedule: not written"},
-		{"matching row", []string{flr, "--spec", "virtio-1.4"}, exitOK,
+		{"matching row", []string{flr, "--spec", "virtio-1.4"}, cmdbase.ExitOK,
 			"\n  schedule: not written; run again with --write-regress to write it next to " + flr + "\n", "--report-dir"},
 	}
 	for _, c := range cases {
@@ -487,7 +488,7 @@ func TestRun_List(t *testing.T) {
 	ss, err := catalog.Catalog()
 	require.NoError(t, err)
 	code, out, stderr := runSimCLI(t, "run", "--list")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Empty(t, stderr)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, len(ss))
@@ -503,15 +504,15 @@ func TestRun_List(t *testing.T) {
 		assert.True(t, strings.HasSuffix(lines[i], "  "+s.Title), lines[i])
 	}
 	code, out, stderr = runSimCLI(t, "run", "--list", smokeScenario)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "migsim run: --list takes no other flag and no argument: it lists the embedded catalog\n")
 
 	code, _, stderr = runSimCLI(t, "run", "no-such-scenario")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Equal(t, fmt.Sprintf("migsim run: no scenario %q among the catalog's %d (`migsim run --list` lists them)\n", "no-such-scenario", len(ss)), stderr)
 	code, _, stderr = runSimCLI(t, "run", "smoke-migrat")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Equal(t, "migsim run: no scenario \"smoke-migrat\"; did you mean smoke-migrate?\n", stderr)
 
 	_, out, _ = runSimCLI(t, "help")

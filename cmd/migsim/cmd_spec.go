@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/spectable"
 	"github.com/migsim/migsim/spec"
 )
@@ -57,11 +58,11 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "migsim spec: "+format+"\n", a...)
 		fmt.Fprintln(stderr, "run 'migsim spec --help' for usage")
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
 		return usageErr("%v", cliflag.Error(err))
 	}
@@ -82,13 +83,13 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		cs, err := spectable.LookupCatalog(fs.Args(), ed)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim spec: %s\n", userError(err))
-			return exitUsage
+			return cmdbase.ExitUsage
 		}
 		if err := spectable.WriteChecked(stdout, cs, *format == "json"); err != nil {
 			fmt.Fprintf(stderr, "migsim spec: write: %v\n", err)
-			return exitUnwritten
+			return cmdbase.ExitUnwritten
 		}
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	editions := spec.Editions
 	switch {
@@ -134,9 +135,9 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim spec: write: %v\n", err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // applicable returns the key=value knobs of kvs that apply to edition e.

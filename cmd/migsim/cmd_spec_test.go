@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/internal/spectable"
 	"github.com/migsim/migsim/spec"
@@ -29,7 +30,7 @@ func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
 func specJSON(t *testing.T, args ...string) spectable.Doc {
 	t.Helper()
 	code, out, errOut := runSpecCLI(t, append([]string{"spec", "--format", "json"}, args...)...)
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	var d spectable.Doc
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
@@ -115,7 +116,7 @@ func TestSpecDraft2023ListsModesAndSimulatorAssigned(t *testing.T) {
 	assert.Empty(t, d.PartTypes, "device parts belong to virtio-1.4")
 
 	code, out, errOut := runSpecCLI(t, "spec", "--spec", "draft-2023")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	for _, want := range []string{"Active", "Stop", "Freeze", "simulator-assigned", "0x7*", "DEV_CTX_DISCARD",
 		"PCI_COMMON_RUNTIME_CFG", "EEXIST", "INVALID_MEMBER", "DRAFT-FRZ-02", "transitions=all"} {
 		assert.Contains(t, out, want)
@@ -146,12 +147,12 @@ func TestSpecDraft2023ListsNetFields(t *testing.T) {
 
 func TestSpecWithoutEditionPrintsBoth(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "spec")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, out, "== edition draft-2023 ==")
 	assert.Contains(t, out, "== edition virtio-1.4 ==")
 
 	code, out, errOut = runSpecCLI(t, "spec", "--format", "json")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	var both struct {
 		Editions []spectable.Doc `json:"editions"`
 	}
@@ -229,7 +230,7 @@ func TestSpecUsageErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := runSpecCLI(t, append([]string{"spec"}, c.args...)...)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out)
 			assert.Contains(t, errOut, c.want)
 		})
@@ -259,7 +260,7 @@ func TestSpecLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runSpecCLI(t, append([]string{"spec"}, tt.args...)...)
-			require.Equal(t, exitOK, code, errOut)
+			require.Equal(t, cmdbase.ExitOK, code, errOut)
 			assert.Empty(t, errOut)
 			for _, w := range tt.want {
 				assert.Contains(t, out, w)
@@ -270,7 +271,7 @@ func TestSpecLookup(t *testing.T) {
 		})
 	}
 	code, out, errOut := runSpecCLI(t, "spec", "--format", "json", "DP-DEV-09", "DRAFT-CTX-01")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	var got []spectable.Checked
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
@@ -290,7 +291,7 @@ func TestSpecLookup(t *testing.T) {
 
 func TestSpecHelp(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "spec", "--help")
-	assert.Equal(t, exitOK, code)
+	assert.Equal(t, cmdbase.ExitOK, code)
 	assert.Empty(t, errOut)
 	for _, want := range []string{"--spec", "--format", "--knob", "simulator-assigned", "dot prints draft-2023"} {
 		assert.Contains(t, out, want)
@@ -314,7 +315,7 @@ func TestSpecDot(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {
 			code, out, errOut := runSpecCLI(t, append([]string{"spec", "--format", "dot"}, c.args...)...)
-			require.Equal(t, exitOK, code, errOut)
+			require.Equal(t, cmdbase.ExitOK, code, errOut)
 			require.NoError(t, checkDOT(out))
 
 			golden.Check(t, filepath.Join("testdata", "spec", c.golden), []byte(out))
@@ -425,7 +426,7 @@ func TestSpecDotCheckerRejectsBrokenDOT(t *testing.T) {
 // the knobs that apply to it and names the others as not applicable.
 func TestSpecKnobsOfOneEditionBothPrinted(t *testing.T) {
 	code, out, errOut := runSpecCLI(t, "spec", "--knob", "transitions=strict-chain", "--knob", "cap-group=sriov")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, out, "mode transitions (DEV_MODE_SET from row to column; transitions=strict-chain)")
 	assert.Contains(t, out, "not applicable to draft-2023 (another edition's; refused on an expect line and by --knob): cap-group\n")
 	assert.Contains(t, out, "not applicable to virtio-1.4 (another edition's; refused on an expect line and by --knob): read, freeze-notify, transitions, reexec\n")

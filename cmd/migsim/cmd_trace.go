@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
@@ -95,7 +96,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
 		return traceUsageError(stderr, "%v", cliflag.Error(err, traceLimits...))
 	}
@@ -132,25 +133,25 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s\n", userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
-	if dev, ok = scheduleDevice(stderr, "trace", shellquote.Quote(path), path, sc, dev); !ok {
-		return exitUsage
+	if dev, ok = cmdbase.ScheduleDevice(stderr, "trace", shellquote.Quote(path), path, sc, dev); !ok {
+		return cmdbase.ExitUsage
 	}
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}
-	ctx, stop := deviceContext(dev)
+	ctx, stop := cmdbase.DeviceContext(dev)
 	defer stop()
 	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
-		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	var buf bytes.Buffer
 	if *format == "text" || *format == "timeline" {
@@ -178,11 +179,11 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return traceUsageError(stderr, "%v", serr)
 	}
 	if err != nil {
-		return runFailed(ctx, stderr, "trace", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	if err := writeTrace(&buf, *format, sc, path, res, events, steps.Steps, *window); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
-		return exitFinding
+		return cmdbase.ExitFinding
 	}
 	return writeTraceOut(stdout, stderr, &buf, *out, *format, res, len(events))
 }
@@ -193,17 +194,17 @@ func writeTraceOut(stdout, stderr io.Writer, buf *bytes.Buffer, out, format stri
 	if out == "" {
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "migsim trace: write: %v\n", err)
-			return exitUnwritten
+			return cmdbase.ExitUnwritten
 		}
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
 	fmt.Fprintf(stderr, "migsim trace: %s, %s, %s: wrote %s (%s)\n",
 		plural.Count(events, "event"), plural.Count(res.Steps(), "step"), traceFindingText(res.Finding), out, format)
-	return exitOK
+	return cmdbase.ExitOK
 }
 
 // writeTrace writes the recorded run of schedule sc, read from path, in
@@ -268,5 +269,5 @@ func traceFindingText(f *engine.Finding) string {
 func traceUsageError(stderr io.Writer, format string, a ...any) int {
 	fmt.Fprintf(stderr, "migsim trace: "+format+"\n", a...)
 	fmt.Fprintln(stderr, "run 'migsim trace --help' for usage")
-	return exitUsage
+	return cmdbase.ExitUsage
 }

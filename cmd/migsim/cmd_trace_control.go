@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // traceControl makes the control run of schedule sc on target t
@@ -26,11 +27,11 @@ func traceControl(ctx context.Context, buf *bytes.Buffer, stderr io.Writer, t ca
 		return control.Run{}, traceUsageError(stderr, "%v", serr)
 	}
 	if err != nil {
-		return control.Run{}, runFailed(ctx, stderr, "trace", path, sc, dev, err)
+		return control.Run{}, cmdbase.RunFailed(ctx, stderr, "trace", path, sc, dev, err)
 	}
 	if err := control.Write(buf, stderr, format, c, sc, path, window); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %s: %v\n", path, err)
-		return control.Run{}, exitFinding // as writeTrace's error in runTrace
+		return control.Run{}, cmdbase.ExitFinding // as writeTrace's error in runTrace
 	}
 	return c.Control, -1
 }
@@ -45,22 +46,22 @@ func replayControl(ctx context.Context, stdout, stderr io.Writer, t catalog.Targ
 	c, err := control.Compare(t, sc, maxSteps)
 	err = finish(err)
 	if serr := setupError(err, maxSteps, given); serr != nil {
-		return usageError(stderr, "replay", "%v", serr)
+		return cmdbase.UsageError(stderr, "replay", "%v", serr)
 	}
 	if err != nil {
-		return runFailed(ctx, stderr, "replay", path, sc, dev, err)
+		return cmdbase.RunFailed(ctx, stderr, "replay", path, sc, dev, err)
 	}
 	if err := control.WriteSummary(stdout, c, path); err != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s: %v\n", path, err)
-		return exitUnwritten
+		return cmdbase.ExitUnwritten
 	}
 	if m := c.Migrated; m != nil {
 		fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(m.Result.TraceHash))
 	}
 	if c.Fault() == control.FaultNone {
-		return exitOK
+		return cmdbase.ExitOK
 	}
-	return exitFinding
+	return cmdbase.ExitFinding
 }
 
 // controlFormat reports whether --without-migration takes --format f.

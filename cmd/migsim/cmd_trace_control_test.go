@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/world/observe"
 )
@@ -58,7 +59,7 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			args := append([]string{path, "--without-migration"}, c.args...)
 			code, out, stderr := runTraceCmd(args...)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			for _, want := range c.stdout {
 				assert.Contains(t, out, want)
 			}
@@ -69,7 +70,7 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 				}
 			}
 			code2, out2, _ := runTraceCmd(args...)
-			require.Equal(t, exitOK, code2)
+			require.Equal(t, cmdbase.ExitOK, code2)
 			assert.Equal(t, out, out2, "the same bytes twice")
 		})
 	}
@@ -84,7 +85,7 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 	})
 	t.Run("json document", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--without-migration", "--format", "json")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		var doc control.Doc
 		require.NoError(t, json.Unmarshal([]byte(out), &doc))
 		assert.Equal(t, control.FaultMigration, doc.Fault)
@@ -160,7 +161,7 @@ func TestTraceWithoutMigration_BadFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runTraceCmd(append([]string{path, "--without-migration"}, c.args...)...)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Contains(t, stderr, c.want)
 			assert.Empty(t, out)
 		})
@@ -182,32 +183,32 @@ func TestReplayWithoutMigration(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"a transparent finding", []string{regressFile("flr-on-destination-after-write_draft-2023.json")}, exitFinding, []string{
+		{"a transparent finding", []string{regressFile("flr-on-destination-after-write_draft-2023.json")}, cmdbase.ExitFinding, []string{
 			"oracles without migration: pass (no oracle fired)\n",
 			"guest log, migrated against without migration: first difference at entry 3\n",
 			"  migrated:          vcpu0: wait: 1 requests never completed\n",
 			"  without migration: vcpu0: write sector=2 count=2: status=0\n",
 			strings.Replace(migration, "%s", "transparent", 1),
 			"trace hash 3269fe8964aa884d (matches the recording)\n"}, []string{"trace without migration:", "finding transparent at step 126: "}},
-		{"a finding that ends the migrated log early", []string{canonicalFinding}, exitFinding, []string{
+		{"a finding that ends the migrated log early", []string{canonicalFinding}, cmdbase.ExitFinding, []string{
 			"guest log, migrated against without migration: first difference at entry 8\n  migrated:          (nothing)\n",
 			"  (the migrated run's log ends there: its run ended with its finding at step 172)\n",
 			strings.Replace(migration, "%s", "frozen-context", 1)}, nil},
-		{"no finding", []string{ref}, exitOK, []string{
+		{"no finding", []string{ref}, cmdbase.ExitOK, []string{
 			"oracles without migration: pass (no oracle fired)\n",
 			"guest log, migrated against without migration: the same entries\n",
 			"verdict: neither run has a finding and the guest's logs are the same: the guest cannot tell it moved\n",
 			"trace hash "}, []string{"\nno finding\n"}},
-		{"with --trace", []string{ref, "--trace"}, exitUsage, nil, nil},
-		{"with --slice", []string{ref, "--slice"}, exitUsage, nil, nil},
-		{"with --explain", []string{ref, "--explain"}, exitUsage, nil, nil},
-		{"not a boolean", []string{ref, "--without-migration=maybe"}, exitUsage, nil, nil},
+		{"with --trace", []string{ref, "--trace"}, cmdbase.ExitUsage, nil, nil},
+		{"with --slice", []string{ref, "--slice"}, cmdbase.ExitUsage, nil, nil},
+		{"with --explain", []string{ref, "--explain"}, cmdbase.ExitUsage, nil, nil},
+		{"not a boolean", []string{ref, "--without-migration=maybe"}, cmdbase.ExitUsage, nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, append([]string{"replay", "--without-migration"}, c.args...)...)
 			require.Equal(t, c.code, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
-			if c.code == exitUsage {
+			if c.code == cmdbase.ExitUsage {
 				assert.Contains(t, stderr, "--without-migration")
 				assert.Empty(t, out)
 				return
@@ -233,7 +234,7 @@ func TestReplayWithoutMigration_ControlFails(t *testing.T) {
 	var out, stderr bytes.Buffer
 	code := replayControl(context.Background(), &out, &stderr, tg, func(err error) error { return err },
 		sc, nil, path, catalog.DefaultJudgeMaxSteps, false)
-	require.Equal(t, exitFinding, code, stderr.String())
+	require.Equal(t, cmdbase.ExitFinding, code, stderr.String())
 	assert.Empty(t, stderr.String())
 	assert.Contains(t, out.String(), "oracles without migration: planted at step ")
 	assert.Contains(t, out.String(), "verdict: the run without migration already ends in planted, with no migration at all: ")

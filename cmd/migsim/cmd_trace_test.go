@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
@@ -65,7 +66,7 @@ func TestTrace_Formats(t *testing.T) {
 	path, res := traceSchedule(t, "trace-smoke.scn", spec.Draft2023, nil, 3, traceRandomChooser(3))
 	require.Nil(t, res.Finding, "the smoke scenario must pass")
 	code, text, stderr := runTraceCmd(path, "--format", "text")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	all := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	require.NotEmpty(t, all)
 	// lines are the events' lines: the text has a line for each event and
@@ -82,7 +83,7 @@ func TestTrace_Formats(t *testing.T) {
 
 	t.Run("pcapng", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "pcapng")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
 		require.NoError(t, err)
 		assert.Equal(t, trace.PcapngLinkType, r.LinkType())
@@ -103,7 +104,7 @@ func TestTrace_Formats(t *testing.T) {
 	})
 	t.Run("json", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "json")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		var r trace.JSONReport
 		require.NoError(t, json.Unmarshal([]byte(out), &r))
 		c := r.Coverage.Events
@@ -115,18 +116,18 @@ func TestTrace_Formats(t *testing.T) {
 	})
 	t.Run("pictures", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "timeline")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.Contains(t, out, "mode timeline, steps 0-")
 		code, out, stderr = runTraceCmd(path, "--format", "gantt")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.NoError(t, trace.CheckMermaid(out), out)
 		code, out, stderr = runTraceCmd(path, "--format", "dot")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.True(t, strings.HasPrefix(out, `digraph "draft-2023" {`), out)
 	})
 	t.Run("mermaid", func(t *testing.T) {
 		code, out, stderr := runTraceCmd(path, "--format", "mermaid", "--window", "0")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.True(t, strings.HasPrefix(out, "sequenceDiagram\n"), out)
 		assert.Contains(t, out, "participant vcpu0")
 		assert.Contains(t, out, "participant src_vf1 as src.vf1")
@@ -141,7 +142,7 @@ func TestTrace_DeterministicOutFile(t *testing.T) {
 	for i, name := range []string{"a.pcapng", "b.pcapng"} {
 		out := filepath.Join(dir, name)
 		code, stdout, stderr := runTraceCmd(path, "--format", "pcapng", "--out", out)
-		require.Equal(t, exitOK, code, "run %d: %s", i, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, "run %d: %s", i, stderr)
 		assert.Empty(t, stdout)
 		assert.Contains(t, stderr, "wrote "+out)
 		b, err := os.ReadFile(out)
@@ -163,11 +164,11 @@ func TestTrace_FindingMermaid(t *testing.T) {
 	require.NotNil(t, res.Finding, "no frozen-context finding in 300 pct schedules")
 	require.Equal(t, "frozen-context", res.Finding.Oracle)
 	code, out, stderr := runTraceCmd(path, "--format", "mermaid", "--window", "5")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "%% migsim: frozen-context after step")
 	assert.Contains(t, out, "finding frozen-context (DRAFT-FRZ-02)")
 	code, out, stderr = runTraceCmd(path, "--format", "json")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, `"oracle": "frozen-context"`)
 }
 
@@ -179,17 +180,17 @@ func TestTrace_UsageErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no file", nil, exitUsage, "want one schedule FILE, got 0 arguments"},
-		{"two files", []string{path, path}, exitUsage, "got 2 arguments"},
-		{"bad format", []string{path, "--format", "svg"}, exitUsage, `--format "svg": want one of pcapng, mermaid, json, text, timeline, gantt, dot`},
-		{"bad window", []string{path, "--window", "-1"}, exitUsage, "--window -1"},
-		{"unknown flag", []string{path, "--colour"}, exitUsage, "unknown flag: --colour"},
-		{"window with timeline", []string{path, "--format", "timeline", "--window", "5"}, exitUsage,
+		{"no file", nil, cmdbase.ExitUsage, "want one schedule FILE, got 0 arguments"},
+		{"two files", []string{path, path}, cmdbase.ExitUsage, "got 2 arguments"},
+		{"bad format", []string{path, "--format", "svg"}, cmdbase.ExitUsage, `--format "svg": want one of pcapng, mermaid, json, text, timeline, gantt, dot`},
+		{"bad window", []string{path, "--window", "-1"}, cmdbase.ExitUsage, "--window -1"},
+		{"unknown flag", []string{path, "--colour"}, cmdbase.ExitUsage, "unknown flag: --colour"},
+		{"window with timeline", []string{path, "--format", "timeline", "--window", "5"}, cmdbase.ExitUsage,
 			"--window goes with --format mermaid or text (the steps up to the finding); timeline shows the whole run"},
-		{"window with json", []string{path, "--format", "json", "--window", "0"}, exitUsage, "json shows the whole run"},
-		{"window with pcapng", []string{path, "--format", "pcapng", "--window", "5", "--out", filepath.Join(t.TempDir(), "x.pcapng")}, exitUsage, "pcapng shows the whole run"},
-		{"window with gantt", []string{path, "--format", "gantt", "--window", "5"}, exitUsage, "gantt shows the whole run"},
-		{"window with dot", []string{path, "--format", "dot", "--window", "5"}, exitUsage, "dot shows the whole run"},
+		{"window with json", []string{path, "--format", "json", "--window", "0"}, cmdbase.ExitUsage, "json shows the whole run"},
+		{"window with pcapng", []string{path, "--format", "pcapng", "--window", "5", "--out", filepath.Join(t.TempDir(), "x.pcapng")}, cmdbase.ExitUsage, "pcapng shows the whole run"},
+		{"window with gantt", []string{path, "--format", "gantt", "--window", "5"}, cmdbase.ExitUsage, "gantt shows the whole run"},
+		{"window with dot", []string{path, "--format", "dot", "--window", "5"}, cmdbase.ExitUsage, "dot shows the whole run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,11 +221,11 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 		code int
 		want string
 	}{
-		{"malformed", []byte(`{"format": 1,`), exitUsage, "malformed JSON: truncated at byte 13 of 13"},
-		{"edited by hand", bytes.Replace(good, []byte(`"seed": "`), []byte(`"seed": "1`), 1), exitUsage, "field seed: "},
-		{"stale scenario", edit(func(sc *schedfile.Schedule) { sc.ScenarioHash = "0000000000000000" }), exitUsage, "stale schedule"},
-		{"diverging choice", edit(func(sc *schedfile.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), exitFinding, "replay diverged at step 3"}, // index 2 is step 3,
-		{"diverging hash", edit(func(sc *schedfile.Schedule) { sc.TraceHash = "0123456789abcdef" }), exitFinding, "trace hash"},
+		{"malformed", []byte(`{"format": 1,`), cmdbase.ExitUsage, "malformed JSON: truncated at byte 13 of 13"},
+		{"edited by hand", bytes.Replace(good, []byte(`"seed": "`), []byte(`"seed": "1`), 1), cmdbase.ExitUsage, "field seed: "},
+		{"stale scenario", edit(func(sc *schedfile.Schedule) { sc.ScenarioHash = "0000000000000000" }), cmdbase.ExitUsage, "stale schedule"},
+		{"diverging choice", edit(func(sc *schedfile.Schedule) { sc.Choices[2].Label = "vcpu0:no-such-step" }), cmdbase.ExitFinding, "replay diverged at step 3"}, // index 2 is step 3,
+		{"diverging hash", edit(func(sc *schedfile.Schedule) { sc.TraceHash = "0123456789abcdef" }), cmdbase.ExitFinding, "trace hash"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,7 +242,7 @@ func TestTrace_BadScheduleFiles(t *testing.T) {
 	t.Run("missing file", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "nope.json")
 		code, _, stderr := runTraceCmd(p)
-		assert.Equal(t, exitUsage, code)
+		assert.Equal(t, cmdbase.ExitUsage, code)
 		assert.Contains(t, stderr, "nope.json")
 	})
 }
@@ -285,16 +286,16 @@ func TestTrace_TextWindow(t *testing.T) {
 		return ns
 	}
 	code, whole, stderr := runTraceCmd(path, "--format", "text")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	all := steps(whole)
 	require.NotEmpty(t, all)
 	assert.Equal(t, 0, all[0], "the whole run, from the host's boot")
 	last := all[len(all)-1]
 	code, zero, _ := runTraceCmd(path, "--format", "text", "--window", "0")
-	require.Equal(t, exitOK, code)
+	require.Equal(t, cmdbase.ExitOK, code)
 	assert.Equal(t, whole, zero, "--window 0: the whole run")
 	code, out, stderr := runTraceCmd(path, "--format", "text", "--window", "5")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	got := steps(out)
 	require.NotEmpty(t, got)
 	for _, n := range got {
@@ -313,7 +314,7 @@ func TestTrace_TextShowsQuietSteps(t *testing.T) {
 			path, res := traceSchedule(t, "trace-smoke.scn", ed, nil, 3, traceRandomChooser(3))
 			require.Nil(t, res.Finding)
 			code, text, stderr := runTraceCmd(path, "--format", "text")
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			seen := map[int]bool{}
 			for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 				var n int

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 func init() {
@@ -40,15 +41,15 @@ func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
+			return cmdbase.ExitOK
 		}
-		return usageError(stderr, "version", "%v", err)
+		return cmdbase.UsageError(stderr, "version", "%v", err)
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, "version", "unexpected arguments %q", fs.Args())
+		return cmdbase.UsageError(stderr, "version", "unexpected arguments %q", fs.Args())
 	}
 	if *format != "text" && *format != "json" {
-		return usageError(stderr, "version", "--format %q: want text or json", *format)
+		return cmdbase.UsageError(stderr, "version", "--format %q: want text or json", *format)
 	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -60,11 +61,11 @@ func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(d); err != nil {
 			fmt.Fprintf(stderr, "migsim version: write: %v\n", err)
-			return exitUnwritten
+			return cmdbase.ExitUnwritten
 		}
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	fmt.Fprintln(stdout, buildinfo.Text(bi))
 	fmt.Fprint(stdout, d.Lines())
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // A device that cannot be started (exit 2) still writes the JUnit report
@@ -35,7 +37,7 @@ func TestConform_StartErrorJUnit(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "report.xml")
 			code, _, stderr := runSimCLI(t, "conform", "--device", tc.device, "--scenario", "smoke-migrate", "--budget", "short",
 				"--replay-dir", t.TempDir(), "--report", "junit="+file)
-			require.Equal(t, exitUsage, code, "stderr: %s", stderr)
+			require.Equal(t, cmdbase.ExitUsage, code, "stderr: %s", stderr)
 			data, err := os.ReadFile(file)
 			require.NoError(t, err, "the JUnit report is written")
 			var doc struct {
@@ -91,7 +93,7 @@ func TestConform_StartErrorEveryReport(t *testing.T) {
 			jsonFile, textFile, junitFile := filepath.Join(out, "r.json"), filepath.Join(out, "r.txt"), filepath.Join(out, "r.xml")
 			code, stdout, stderr := runSimCLI(t, "conform", "--device", device, "--scenario", "smoke-migrate", "--budget", "short",
 				"--spec", "draft-2023", "--replay-dir", t.TempDir(), "--report", "json="+jsonFile, "--report", "text="+textFile, "--report", "junit="+junitFile)
-			require.Equal(t, exitUsage, code, "stderr: %s", stderr)
+			require.Equal(t, cmdbase.ExitUsage, code, "stderr: %s", stderr)
 			assert.Empty(t, stdout)
 
 			var junitDoc struct {

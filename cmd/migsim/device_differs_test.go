@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestDevice_DiffersOnStdout: replay, trace and report of a schedule
@@ -90,7 +92,7 @@ func TestDevice_DiffersOnStdout(t *testing.T) {
 				}
 				args = append(append(args, d.file), d.device...)
 				code, stdout, stderr := runSimCLI(t, args...)
-				require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+				require.Equal(t, cmdbase.ExitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 				p := c.out(t, stdout, dir)
 				want := p.after
 				if c.leads {

@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
@@ -86,18 +87,18 @@ func TestDevice_BuiltinBlkMatchesTheReference(t *testing.T) {
 	for _, format := range traceFormats {
 		t.Run("trace "+format, func(t *testing.T) {
 			code, want, stderr := runTraceCmd(ref, "--format", format)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			code, got, stderr := runTraceCmd("--device", builtinBlk, ref, "--format", format)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			assert.NotEmpty(t, got)
 			assert.Equal(t, want, got)
 		})
 	}
 	t.Run("report", func(t *testing.T) {
 		code, stderr, want := reportFiles(t, ref)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		code, stderr, got := reportFiles(t, "--device", builtinBlk, ref)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.Equal(t, want[".pcapng"], got[".pcapng"])
 		assert.Equal(t, want[".dot"], got[".dot"])
 		assert.Equal(t, withoutDevice(want[".md"]), withoutDevice(got[".md"]))
@@ -114,7 +115,7 @@ func TestDevice_BuiltinBlkMatchesTheReference(t *testing.T) {
 func TestDevice_MutantCounterexample(t *testing.T) {
 	ref, mutant := deviceSchedules(t)
 	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, mutant, "--format", "text")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	require.Contains(t, mutantText, "DEV_MODE_GET SR-IOV member 1: OK")
 	cases := []struct {
 		name   string
@@ -123,16 +124,16 @@ func TestDevice_MutantCounterexample(t *testing.T) {
 		stdout []string
 		stderr string
 	}{
-		{"trace json names the finding", []string{"trace", "--device", mutantDevice, mutant, "--format", "json"}, exitOK,
+		{"trace json names the finding", []string{"trace", "--device", mutantDevice, mutant, "--format", "json"}, cmdbase.ExitOK,
 			[]string{`"oracle": "readback"`}, ""},
-		{"the reference does not replay it", []string{"trace", mutant}, exitFinding, nil, "replay diverged"},
-		{"the fixed device no longer fails it", []string{"trace", "--device", builtinBlk, mutant}, exitFinding, nil,
+		{"the reference does not replay it", []string{"trace", mutant}, cmdbase.ExitFinding, nil, "replay diverged"},
+		{"the fixed device no longer fails it", []string{"trace", "--device", builtinBlk, mutant}, cmdbase.ExitFinding, nil,
 			"migsim trace: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
-		{"the report with the fixed device says so", []string{"report", "--out", t.TempDir(), "--device", builtinBlk, mutant}, exitFinding, nil,
+		{"the report with the fixed device says so", []string{"report", "--out", t.TempDir(), "--device", builtinBlk, mutant}, cmdbase.ExitFinding, nil,
 			"migsim report: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
-		{"the mutant does not replay the reference's run", []string{"trace", "--device", mutantDevice, ref}, exitFinding, nil,
+		{"the mutant does not replay the reference's run", []string{"trace", "--device", mutantDevice, ref}, cmdbase.ExitFinding, nil,
 			"migsim trace: " + ref + " with " + mutantDevice + ": seed "},
-		{"conform --replay --trace", []string{"conform", "--device", mutantDevice, "--replay", mutant, "--trace"}, exitFinding,
+		{"conform --replay --trace", []string{"conform", "--device", mutantDevice, "--replay", mutant, "--trace"}, cmdbase.ExitFinding,
 			[]string{mutantText + "replay " + mutant + " with " + mutantDevice + ": ", "\nfinding readback at step "}, ""},
 	}
 	for _, c := range cases {
@@ -149,7 +150,7 @@ func TestDevice_MutantCounterexample(t *testing.T) {
 	}
 	t.Run("report", func(t *testing.T) {
 		code, stderr, files := reportFiles(t, "--device", mutantDevice, mutant)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		md := files[".md"]
 		assert.Contains(t, md, "**Violation of `readback`**")
 		assert.Contains(t, md, "| device | `"+mutantDevice+"` |\n")
@@ -166,7 +167,7 @@ func TestDevice_Exec(t *testing.T) {
 	ref, _ := deviceSchedules(t)
 	exe := "exec:" + buildProgram(t, "../../examples/extblk", "extblk")
 	code, want, stderr := runTraceCmd("--device", builtinBlk, ref, "--format", "text")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	cases := []struct {
 		name   string
 		args   []string
@@ -174,12 +175,12 @@ func TestDevice_Exec(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"trace", []string{"trace", "--device", exe, "--timeout", "1m", ref, "--format", "text", "--", "ignored"}, exitOK, want, ""},
-		{"conform --replay --trace", []string{"conform", "--device", exe, "--replay", ref, "--trace"}, exitOK,
+		{"trace", []string{"trace", "--device", exe, "--timeout", "1m", ref, "--format", "text", "--", "ignored"}, cmdbase.ExitOK, want, ""},
+		{"conform --replay --trace", []string{"conform", "--device", exe, "--replay", ref, "--trace"}, cmdbase.ExitOK,
 			want + "replay " + ref + " with " + exe + ": ", ""},
-		{"a program that exits at once", []string{"trace", "--device", "exec:true", ref}, exitFinding, "",
+		{"a program that exits at once", []string{"trace", "--device", "exec:true", ref}, cmdbase.ExitFinding, "",
 			"migsim trace: " + ref + " with exec:true: extdevice: protocol: true: hello (request 1): "},
-		{"conform --replay with it", []string{"conform", "--device", "exec:true", "--replay", ref}, exitFinding, "",
+		{"conform --replay with it", []string{"conform", "--device", "exec:true", "--replay", ref}, cmdbase.ExitFinding, "",
 			"migsim conform: " + ref + " with exec:true: extdevice: protocol: true: hello (request 1): "},
 	}
 	for _, c := range cases {
@@ -198,7 +199,7 @@ func TestDevice_Exec(t *testing.T) {
 	}
 	t.Run("report", func(t *testing.T) {
 		code, stderr, files := reportFiles(t, "--device", exe, "--timeout", "30s", ref, "--", "-v")
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		q := filepath.ToSlash(strings.TrimPrefix(exe, "exec:"))
 		assert.Contains(t, files[".md"], "| device | `exec:"+q+"` (`--device exec:"+q+" --timeout 30s -- -v`) |\n")
 		assert.Contains(t, files[".md"], "\nmigsim trace --device exec:"+q+" "+ref+" --format text --timeout 30s -- -v\n")
@@ -231,7 +232,7 @@ func TestDevice_UsageErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, c.args...)
-			assert.Equal(t, exitUsage, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
 			assert.Contains(t, stderr, c.want)
 			assert.Empty(t, out)
 		})
@@ -255,21 +256,21 @@ func TestRunFailed(t *testing.T) {
 		code int
 		want string
 	}{
-		{"a divergence", context.Background(), dev, fmt.Errorf("engine: seed 1: %w", engine.ErrDiverged), exitFinding,
+		{"a divergence", context.Background(), dev, fmt.Errorf("engine: seed 1: %w", engine.ErrDiverged), cmdbase.ExitFinding,
 			"migsim trace: f.json with " + mutantDevice + ": seed 1: replay diverged\n"},
-		{"the finding did not occur", context.Background(), dev, fmt.Errorf("engine: seed 1: %w", engine.ErrPastEnd), exitFinding,
+		{"the finding did not occur", context.Background(), dev, fmt.Errorf("engine: seed 1: %w", engine.ErrPastEnd), cmdbase.ExitFinding,
 			"migsim trace: f.json with " + mutantDevice + ": the recorded finding (readback at step 7) did not occur: the device no longer fails this counterexample\n"},
-		{"a protocol error", context.Background(), dev, protocol, exitFinding,
+		{"a protocol error", context.Background(), dev, protocol, cmdbase.ExitFinding,
 			"migsim trace: f.json with " + mutantDevice + ": extdevice: protocol: x: hello (request 1): no reply within 5s\n"},
-		{"interrupted", canceled, dev, protocol, exitInterrupted, "migsim trace: f.json with " + mutantDevice + ": interrupted\n"},
-		{"an interrupted request", context.Background(), dev, &extdevice.Error{Command: "x", Request: "new", Interrupted: true}, exitInterrupted, ""},
-		{"a device of the other type", context.Background(), dev, fmt.Errorf("x: %w", conformance.ErrDeviceType), exitUsage, ""},
-		{"the reference, interrupted", canceled, nil, errors.New("engine: seed 1: boom"), exitFinding, "migsim trace: f.json: seed 1: boom\n"},
+		{"interrupted", canceled, dev, protocol, cmdbase.ExitInterrupted, "migsim trace: f.json with " + mutantDevice + ": interrupted\n"},
+		{"an interrupted request", context.Background(), dev, &extdevice.Error{Command: "x", Request: "new", Interrupted: true}, cmdbase.ExitInterrupted, ""},
+		{"a device of the other type", context.Background(), dev, fmt.Errorf("x: %w", conformance.ErrDeviceType), cmdbase.ExitUsage, ""},
+		{"the reference, interrupted", canceled, nil, errors.New("engine: seed 1: boom"), cmdbase.ExitFinding, "migsim trace: f.json: seed 1: boom\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var b strings.Builder
-			assert.Equal(t, c.code, runFailed(c.ctx, &b, "trace", "f.json", found, c.dev, c.err))
+			assert.Equal(t, c.code, cmdbase.RunFailed(c.ctx, &b, "trace", "f.json", found, c.dev, c.err))
 			if c.want != "" {
 				assert.Equal(t, c.want, b.String())
 			}
@@ -281,6 +282,6 @@ func TestRunFailed(t *testing.T) {
 // only lets a FILE start with '-': the schedule replays.
 func TestDashBeforeTheFile(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "replay", "--", regressFile("flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway.json"))
-	assert.Equal(t, exitFinding, code, stderr)
+	assert.Equal(t, cmdbase.ExitFinding, code, stderr)
 	assert.Contains(t, out, "finding one-running at step 166")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -41,7 +42,7 @@ func TestDevice_Recorded(t *testing.T) {
 	trueFile := recordedAs(t, old, "exec:true")
 	badForm := recordedAs(t, old, "builtin:scsi") // written, as a hand-made file might be; never read back
 	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, old, "--format", "text")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	used := func(cmd, file string) string {
 		return "migsim " + cmd + ": " + file + ": replaying with " + mutantDevice + ", the device the file records (--device DEVICE replays with another)\n"
 	}
@@ -56,41 +57,41 @@ func TestDevice_Recorded(t *testing.T) {
 		stdout []string // in this order
 		stderr string   // the whole of it
 	}{
-		{"replay finds the recorded finding", []string{"replay", mutant}, exitFinding,
+		{"replay finds the recorded finding", []string{"replay", mutant}, cmdbase.ExitFinding,
 			[]string{"finding readback at step ", "requirements: broken DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
-		{"replay --explain explains it with the mutant", []string{"replay", mutant, "--explain", "--explain-runs", "20"}, exitFinding,
+		{"replay --explain explains it with the mutant", []string{"replay", mutant, "--explain", "--explain-runs", "20"}, cmdbase.ExitFinding,
 			[]string{"finding readback at step ", "  why: "}, used("replay", mutant)},
-		{"trace", []string{"trace", mutant, "--format", "text"}, exitOK, []string{mutantText}, used("trace", mutant)},
-		{"conform --replay", []string{"conform", "--replay", mutant}, exitFinding,
+		{"trace", []string{"trace", mutant, "--format", "text"}, cmdbase.ExitOK, []string{mutantText}, used("trace", mutant)},
+		{"conform --replay", []string{"conform", "--replay", mutant}, cmdbase.ExitFinding,
 			[]string{"replay " + mutant + " with " + mutantDevice + ": ", "finding readback at step "}, used("conform", mutant)},
-		{"the recorded device named: no note", []string{"conform", "--replay", mutant, "--device", mutantDevice}, exitFinding,
+		{"the recorded device named: no note", []string{"conform", "--replay", mutant, "--device", mutantDevice}, cmdbase.ExitFinding,
 			[]string{"finding readback at step "}, ""},
-		{"another device named", []string{"trace", mutant, "--device", builtinBlk}, exitFinding, nil,
+		{"another device named", []string{"trace", mutant, "--device", builtinBlk}, cmdbase.ExitFinding, nil,
 			"migsim trace: " + mutant + " was recorded with " + mutantDevice + "; replaying with builtin:blk, as --device says " +
 				"(a run with another device may diverge from the recording)\n" +
 				"migsim trace: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
-		{"replay with another device named", []string{"replay", mutant, "--device", builtinBlk}, exitFinding, []string{"replay " + mutant + ": scenario "},
+		{"replay with another device named", []string{"replay", mutant, "--device", builtinBlk}, cmdbase.ExitFinding, []string{"replay " + mutant + ": scenario "},
 			"migsim replay: " + mutant + " was recorded with " + mutantDevice + "; replaying with builtin:blk, as --device says " +
 				"(a run with another device may diverge from the recording)\n" +
 				"migsim replay: " + mutant + " with builtin:blk: the recorded finding (readback at step "},
-		{"an old file replays with the reference", []string{"replay", old}, exitFinding, []string{"replay diverged"}, ""},
-		{"replay of an exec device's file", []string{"replay", execFile}, exitUsage, nil,
+		{"an old file replays with the reference", []string{"replay", old}, cmdbase.ExitFinding, []string{"replay diverged"}, ""},
+		{"replay of an exec device's file", []string{"replay", execFile}, cmdbase.ExitUsage, nil,
 			execRefused("replay", "migsim replay --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
-		{"trace of it", []string{"trace", execFile, "--format", "json"}, exitUsage, nil,
+		{"trace of it", []string{"trace", execFile, "--format", "json"}, cmdbase.ExitUsage, nil,
 			execRefused("trace", "migsim trace --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
-		{"report of it", []string{"report", "--out", t.TempDir(), execFile}, exitUsage, nil,
+		{"report of it", []string{"report", "--out", t.TempDir(), execFile}, cmdbase.ExitUsage, nil,
 			execRefused("report", "migsim report --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
-		{"conform --replay of it", []string{"conform", "--replay", execFile}, exitUsage, nil,
+		{"conform --replay of it", []string{"conform", "--replay", execFile}, cmdbase.ExitUsage, nil,
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
-		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, exitFinding, nil,
+		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitFinding, nil,
 			"migsim trace: " + trueFile + " with exec:true: extdevice: protocol: true: hello (request 1): "},
-		{"a device of no form the file may hold", []string{"trace", badForm}, exitUsage, nil,
+		{"a device of no form the file may hold", []string{"trace", badForm}, cmdbase.ExitUsage, nil,
 			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + "\n"},
-		{"a mutant this migsim lacks", []string{"replay", noMutant}, exitUsage, nil,
+		{"a mutant this migsim lacks", []string{"replay", noMutant}, cmdbase.ExitUsage, nil,
 			"migsim replay: " + noMutant + `: field device: no mutant "not-in-this-migsim" in this migsim (migsim conform --list names them); --device DEVICE replays with another device` + "\n"},
-		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, exitUsage, nil,
+		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, cmdbase.ExitUsage, nil,
 			"migsim conform: --device is required: " + old + " records no device"},
-		{"conform: arguments without --device", []string{"conform", "--replay", mutant, "--", "-v"}, exitUsage, nil,
+		{"conform: arguments without --device", []string{"conform", "--replay", mutant, "--", "-v"}, cmdbase.ExitUsage, nil,
 			`migsim conform: arguments ["-v"] go with --device exec:PATH`},
 	}
 	for _, c := range cases {
@@ -105,7 +106,7 @@ func TestDevice_Recorded(t *testing.T) {
 				}
 				rest = rest[i+len(w):]
 			}
-			if c.code == exitUsage {
+			if c.code == cmdbase.ExitUsage {
 				assert.Empty(t, out)
 			}
 			if strings.HasSuffix(c.stderr, "\n") || c.stderr == "" {
@@ -117,7 +118,7 @@ func TestDevice_Recorded(t *testing.T) {
 	}
 	t.Run("report names the recorded device", func(t *testing.T) {
 		code, stderr, files := reportFiles(t, mutant)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.Equal(t, used("report", mutant), stderr)
 		assert.Contains(t, files[".md"], "**Violation of `readback`**")
 		assert.Contains(t, files[".md"], "| device | `"+mutantDevice+"` |\n")
@@ -137,7 +138,7 @@ func TestDevice_RecordedTimeout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slow.json")
 	require.NoError(t, sc.WriteFile(path))
 	code, _, stderr := runSimCLI(t, "replay", path)
-	require.Equal(t, exitUsage, code, stderr)
+	require.Equal(t, cmdbase.ExitUsage, code, stderr)
 	assert.Contains(t, stderr, "(migsim replay --device exec:/nonexistent/extdev "+path+" --timeout 1m30s)")
 }
 

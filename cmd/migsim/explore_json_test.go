@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // exploreDoc is explore's and merge's JSON document as a script reads it.
@@ -113,7 +115,7 @@ func TestExploreJSON_MatchesTheText(t *testing.T) {
 	for i := range 2 {
 		code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
 			"--shard", fmt.Sprintf("%d/2", i), "--progress", "never", "--out", shardDir)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 	}
 	finding := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
 		"--knob", "mode-after-flr=keep", "--explain-runs", "0", "--progress", "never"}
@@ -125,10 +127,10 @@ func TestExploreJSON_MatchesTheText(t *testing.T) {
 		merged   int
 		findings int
 	}{
-		{"explore, a finding", finding, exitFinding, false, 0, 1},
+		{"explore, a finding", finding, cmdbase.ExitFinding, false, 0, 1},
 		{"explore dfs, nothing found", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--progress", "never"}, exitOK, true, 0, 0},
-		{"merge", []string{"merge", shardDir}, exitOK, true, 2, 0},
+			"--progress", "never"}, cmdbase.ExitOK, true, 0, 0},
+		{"merge", []string{"merge", shardDir}, cmdbase.ExitOK, true, 2, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			outText, outJSON := t.TempDir(), t.TempDir()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/migsim/migsim/internal/cmdbase"
+
 	"bytes"
 	"fmt"
 	"io"
@@ -38,20 +40,20 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
 func help(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stdout)
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	switch args[0] {
 	case "flags":
 		return helpFlags(stdout)
 	case "exit":
 		fmt.Fprint(stdout, exitCodesText)
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "migsim help: unknown topic %q (want a command, flags or exit)%s\n", args[0],
 			didYouMean(args[0], append(commandNames(), "flags", "exit")))
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	return c.run([]string{"--help"}, stdin, stdout, stdout)
 }
@@ -90,5 +92,5 @@ func helpFlags(stdout io.Writer) int {
 			section(n+" "+sub, []string{n, sub})
 		}
 	}
-	return exitOK
+	return cmdbase.ExitOK
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // endless is input that never ends (a device such as /dev/zero on stdin).
@@ -92,7 +94,7 @@ func TestInputFiles_NotRegularOrTooLarge(t *testing.T) {
 				stdin = strings.NewReader("")
 			}
 			code, stderr := runBounded(t, stdin, tc.args...)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Contains(t, stderr, tc.want)
 			assert.NotContains(t, stderr, "engine: ")
 		})

@@ -31,22 +31,12 @@ func runChecked(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // must not take a lost report for one. A usage error or an interrupted
 // run keeps its status (its own message said why).
 func finish(code int, writeErr error, stderr io.Writer) int {
-	if writeErr == nil || (code != exitOK && code != exitFinding) {
+	if writeErr == nil || (code != cmdbase.ExitOK && code != cmdbase.ExitFinding) {
 		return code
 	}
 	fmt.Fprintf(stderr, "migsim: write stdout: %v\n", writeErr)
-	return exitUnwritten
+	return cmdbase.ExitUnwritten
 }
-
-// Exit codes shared by every subcommand (migsim help exit,
-// internal/cmdbase).
-const (
-	exitOK          = cmdbase.ExitOK
-	exitFinding     = cmdbase.ExitFinding
-	exitUsage       = cmdbase.ExitUsage
-	exitUnwritten   = cmdbase.ExitUnwritten
-	exitInterrupted = cmdbase.ExitInterrupted
-)
 
 // command is one subcommand. Each lives in its own cmd_<name>.go file and
 // registers itself in init, with its own pflag FlagSet inside run.
@@ -68,11 +58,11 @@ func register(c command) {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 { // a usage error: the usage goes where errors go
 		usage(stderr)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	if args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		return exitOK
+		return cmdbase.ExitOK
 	}
 	if args[0] == "help" {
 		return help(args[1:], stdin, stdout, stderr)
@@ -84,7 +74,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		fmt.Fprintf(stderr, "migsim: unknown command %q%s\n\n", args[0], didYouMean(args[0], commandNames()))
 		usage(stderr)
-		return exitUsage
+		return cmdbase.ExitUsage
 	}
 	return c.run(args[1:], stdin, stdout, stderr)
 }

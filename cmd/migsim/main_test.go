@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/internal/buildinfo"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
@@ -64,9 +65,9 @@ func migsimBinary(t *testing.T) string {
 // VCS-stamped, so its identity is its executable's hash, which both print.
 func TestVersion_BuildIdentity(t *testing.T) {
 	code, text, stderr := runSimCLI(t, "version")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	code, js, stderr := runSimCLI(t, "--version", "--format", "json")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	var doc struct {
 		Version  string `json:"version"`
 		Revision string `json:"revision"`
@@ -104,12 +105,12 @@ func TestVersion(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"flag", []string{"--version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
-		{"command", []string{"version"}, exitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
-		{"a format it lacks", []string{"version", "--format", "xml"}, exitUsage, `^$`, `migsim version: --format "xml": want text or json`},
-		{"help", []string{"version", "--help"}, exitOK, `usage: migsim version \[--format text\|json\] \(or migsim --version\)`, `^$`},
-		{"an argument", []string{"version", "x"}, exitUsage, `^$`, `migsim version: unexpected arguments \["x"\]`},
-		{"listed in the usage", []string{"--help"}, exitOK, `(?m)^  version +print migsim's version.*\n(?s).*'migsim --version'`, `^$`},
+		{"flag", []string{"--version"}, cmdbase.ExitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
+		{"command", []string{"version"}, cmdbase.ExitOK, `^migsim (devel|v\S+)( \(.+\))?\nrevision: .+\n(executable sha256: [0-9a-f]{16} .*\n)?build: \S+ .*\n$`, `^$`},
+		{"a format it lacks", []string{"version", "--format", "xml"}, cmdbase.ExitUsage, `^$`, `migsim version: --format "xml": want text or json`},
+		{"help", []string{"version", "--help"}, cmdbase.ExitOK, `usage: migsim version \[--format text\|json\] \(or migsim --version\)`, `^$`},
+		{"an argument", []string{"version", "x"}, cmdbase.ExitUsage, `^$`, `migsim version: unexpected arguments \["x"\]`},
+		{"listed in the usage", []string{"--help"}, cmdbase.ExitOK, `(?m)^  version +print migsim's version.*\n(?s).*'migsim --version'`, `^$`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

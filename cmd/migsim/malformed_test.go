@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // malformedBase is a valid scenario the malformed cases start from: line
@@ -124,13 +126,13 @@ func TestMalformedScenariosExit2AtLoad(t *testing.T) {
 				want = p + ":" + want
 			}
 			code, out, stderr := runSimCLI(t, "run", p)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Empty(t, out, "no verdict table")
 			assert.Contains(t, stderr, want)
 			assert.NotContains(t, stderr, "catalog: ")
 
 			code, out, stderr = runSimCLI(t, "explore", "--scenario", p)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Empty(t, out, "nothing explored")
 			assert.Contains(t, stderr, want)
 		})
@@ -152,7 +154,7 @@ func TestScenarioNumbers_RunAsChecked(t *testing.T) {
 	for _, ed := range []string{"draft-2023", "virtio-1.4"} {
 		code, out, stderr := runSimCLI(t, "explore", "--scenario", p, "--spec", ed, "--schedules", "1", "--explain-runs", "0",
 			"--shrink-replays", "1", "--out", dir)
-		assert.Equal(t, exitFinding, code, stderr)
+		assert.Equal(t, cmdbase.ExitFinding, code, stderr)
 		assert.Contains(t, out, "finding error:corrupt at schedule #0", ed)
 		assert.NotContains(t, out, "error:flow", ed)
 	}
@@ -179,7 +181,7 @@ func TestMalformedScenario_EveryProblemAtOnce(t *testing.T) {
 	}
 	for _, args := range [][]string{{"run", p}, {"explore", "--scenario", p}} {
 		code, out, stderr := runSimCLI(t, args...)
-		assert.Equal(t, exitUsage, code, stderr)
+		assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 		assert.Empty(t, out)
 		last := -1
 		for _, w := range want {
@@ -234,7 +236,7 @@ func TestMalformedScenario_LongTokensAreClipped(t *testing.T) {
 			}
 			require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
 			code, _, stderr := runSimCLI(t, "run", p)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Less(t, len(stderr), 2048, "%.300s", stderr)
 			assert.Regexp(t, `[^a]a{64}"?…`, stderr, "the token clipped to 64 bytes")
 		})
@@ -268,7 +270,7 @@ func TestMalformedScenario_BOMAndControlBytes(t *testing.T) {
 			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".scn")
 			require.NoError(t, os.WriteFile(p, []byte(tc.src), 0o644))
 			code, _, stderr := runSimCLI(t, "run", p)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Contains(t, stderr, p+tc.want)
 		})
 	}
@@ -277,7 +279,7 @@ func TestMalformedScenario_BOMAndControlBytes(t *testing.T) {
 	p := filepath.Join(dir, "bom.scn")
 	require.NoError(t, os.WriteFile(p, append([]byte("\ufeff"), bytes.ReplaceAll(smoke, []byte("\n"), []byte("\r\n"))...), 0o644))
 	code, out, stderr := runSimCLI(t, "run", p)
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.NotEmpty(t, tableRows(out))
 }
 
@@ -300,7 +302,7 @@ func TestExplore_TargetFlagGivenTwice(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"explore", "--scenario", p, "--schedules", "1", "--jobs", "1", "--out", dir}, tt.flags...)
 			code, out, stderr := runSimCLI(t, args...)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Empty(t, out)
 			assert.Contains(t, stderr, tt.want)
 			assert.NotContains(t, stderr, "line 0")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -42,7 +43,7 @@ func TestMerge_UnidentifiedBuildNeedsTrust(t *testing.T) {
 	for i := range 2 {
 		code, _, stderr := runSimCLI(t, "explore", "--scenario", smokeScenario, "--schedules", "8", "--seed", "2",
 			"--shard", fmt.Sprintf("%d/2", i), "--out", dir)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 	}
 	sums, err := filepath.Glob(filepath.Join(dir, "*.summary.json"))
 	require.NoError(t, err)
@@ -50,20 +51,20 @@ func TestMerge_UnidentifiedBuildNeedsTrust(t *testing.T) {
 	require.True(t, buildinfo.Identified(buildinfo.Running()), "the test binary has an identity")
 
 	code, _, stderr := runSimCLI(t, "merge", "--out", t.TempDir(), dir)
-	require.Equal(t, exitOK, code, "one identified build: %s", stderr)
+	require.Equal(t, cmdbase.ExitOK, code, "one identified build: %s", stderr)
 	assert.NotContains(t, stderr, "trust-build")
 
 	for _, p := range sums {
 		setBuild(t, p, buildinfo.Unknown)
 	}
 	code, out, stderr := runSimCLI(t, "merge", "--out", t.TempDir(), dir)
-	assert.Equal(t, exitUsage, code, stderr)
+	assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "migsim merge: "+sums[0]+", "+sums[1]+`: field build is "unknown" in every summary, which names no one build`)
 	assert.Contains(t, stderr, "or pass --trust-build if you know one build wrote them all")
 
 	code, out, stderr = runSimCLI(t, "merge", "--trust-build", "--out", t.TempDir(), dir)
-	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.Contains(t, out, "schedules: 8,")
 	assert.Contains(t, stderr, `migsim merge: --trust-build: the summaries' build "unknown" names no one build; merged as one build's on your word`)
 	assert.Equal(t, 1, strings.Count(stderr, "--trust-build"))

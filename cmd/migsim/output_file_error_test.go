@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // flrFindingName is the name of the schedule file (and report files) of
@@ -37,7 +39,7 @@ func TestOutputFileErrorsExit2(t *testing.T) {
 	schedDir := t.TempDir()
 	code, _, stderr := runSimCLI(t, "explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
 		"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never", "--out", schedDir)
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	schedule := filepath.Join(schedDir, flrFindingName+".json")
 	// A scenario file whose --write-regress schedule is a directory.
 	user := t.TempDir()
@@ -84,7 +86,7 @@ func TestOutputFileErrorsExit2(t *testing.T) {
 				}
 			}
 			code, _, stderr := runSimCLI(t, tc.args...)
-			assert.Equal(t, exitUsage, code, stderr)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
 			assert.Contains(t, stderr, tc.path)
 		})
 	}

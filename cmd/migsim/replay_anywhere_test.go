@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestReplay_UserScenarioFromAnywhere: a schedule explore wrote for a
@@ -26,7 +28,7 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	t.Chdir(work)
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", "scn/flr.scn", "--knob", "flr-vs-mode=complete-anyway",
 		"--knob", "mode-after-flr=keep", "--strategy", "pct", "--schedules", "100", "--seed", "1", "--out", "out")
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	m := replayLine.FindStringSubmatch(out)
 	require.NotNil(t, m, out)
 	sched := filepath.Join(work, m[1])
@@ -39,7 +41,7 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 		return runSimCLI(t, "replay", path)
 	}
 	code, rout, rerr := replay(sched)
-	assert.Equal(t, exitFinding, code, rerr)
+	assert.Equal(t, cmdbase.ExitFinding, code, rerr)
 	assert.Contains(t, rout, "finding frozen-context")
 	assert.Contains(t, rout, "(matches the recording)")
 
@@ -48,20 +50,20 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	require.NoError(t, os.Rename(work, moved))
 	sched = filepath.Join(moved, m[1])
 	code, _, rerr = replay(sched)
-	assert.Equal(t, exitFinding, code, rerr)
+	assert.Equal(t, cmdbase.ExitFinding, code, rerr)
 
 	// A comment-only edit does not make the schedule stale.
 	scn := filepath.Join(moved, "scn", "flr.scn")
 	require.NoError(t, os.WriteFile(scn, append([]byte("# a new comment\n\n"), src...), 0o644))
 	code, _, rerr = replay(sched)
-	assert.Equal(t, exitFinding, code, rerr)
+	assert.Equal(t, cmdbase.ExitFinding, code, rerr)
 
 	// A real edit does.
 	edited := strings.Replace(string(src), "count=8", "count=7", 1)
 	require.NotEqual(t, string(src), edited)
 	require.NoError(t, os.WriteFile(scn, []byte(edited), 0o644))
 	code, _, rerr = replay(sched)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, rerr, "stale schedule")
 	assert.Contains(t, rerr, "explore again for a fresh schedule: migsim explore --scenario "+scn+
 		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep --strategy pct --seed 1\n",
@@ -71,6 +73,6 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	// With the file gone, the schedule's own copy of the scenario replays.
 	require.NoError(t, os.Remove(scn))
 	code, rout, rerr = replay(sched)
-	assert.Equal(t, exitFinding, code, rerr)
+	assert.Equal(t, cmdbase.ExitFinding, code, rerr)
 	assert.Contains(t, rout, "(matches the recording)")
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestReport_NamedAfterScheduleFile: migsim report names its files after
@@ -30,7 +32,7 @@ func TestReport_NamedAfterScheduleFile(t *testing.T) {
 			p := filepath.Join(dir, c.file)
 			require.NoError(t, os.WriteFile(p, b, 0o644))
 			code, out, stderr := runSimCLI(t, "report", p, "--explain-runs", "0", "--out", dir)
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			assert.Contains(t, out, filepath.Join(dir, c.name+".md"))
 		})
 	}

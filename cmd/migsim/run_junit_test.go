@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // run --report junit=FILE writes the table as JUnit XML beside the text on
@@ -20,7 +22,7 @@ func TestRun_JUnitReport(t *testing.T) {
 	file := filepath.Join(dir, "run.xml")
 	code, out, stderr := runSimCLI(t, "run", "--progress", "never", "--report", "junit="+file, "--report", "json="+filepath.Join(dir, "run.json"),
 		smokeScenario, wrongScenario)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
 	var doc struct {
@@ -78,7 +80,7 @@ func TestRun_JUnitReport(t *testing.T) {
 
 	again := filepath.Join(dir, "again.xml")
 	code, _, stderr = runSimCLI(t, "run", "--progress", "never", "--format", "json", "--report", "junit="+again, smokeScenario, wrongScenario)
-	require.Equal(t, exitFinding, code, "stderr: %s", stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	b, err := os.ReadFile(again)
 	require.NoError(t, err)
 	assert.Equal(t, string(data), string(b), "the same run writes the same JUnit bytes, whatever --format prints")
@@ -100,7 +102,7 @@ func TestRun_ReportFlagErrors(t *testing.T) {
 	} {
 		t.Run(tc.arg, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, "run", "--report", tc.arg, smokeScenario)
-			assert.Equal(t, exitUsage, code)
+			assert.Equal(t, cmdbase.ExitUsage, code)
 			assert.Empty(t, out, "nothing ran")
 			assert.Contains(t, stderr, tc.want)
 		})

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // migsim run judging rows side by side (--jobs 2): every update line names
@@ -14,7 +16,7 @@ import (
 // both rows (four explorations each, 240 schedules).
 func TestRun_ProgressRowsSideBySide(t *testing.T) {
 	code, _, stderr := runSimCLI(t, "run", "--jobs", "2", "--progress", "always", smokeScenario)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	started := map[string]bool{}
 	update := regexp.MustCompile(`^run: row (.+?): \d+/\d+ schedules`)
 	for _, l := range strings.Split(stderr, "\n") {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -113,7 +114,7 @@ func TestScaleDocScripts_SIGTERM(t *testing.T) {
 			err = cmd.Wait()
 			var ee *exec.ExitError
 			require.True(t, errors.As(err, &ee), "exit status 130 wanted, got %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), strings.Join(seen, "\n"))
-			assert.Equal(t, exitInterrupted, ee.ExitCode(), "stdout:\n%s\nstderr:\n%s", stdout.String(), strings.Join(seen, "\n"))
+			assert.Equal(t, cmdbase.ExitInterrupted, ee.ExitCode(), "stdout:\n%s\nstderr:\n%s", stdout.String(), strings.Join(seen, "\n"))
 			sf, err := report.ReadShardFile(filepath.Join(dir, tc.summary))
 			require.NoError(t, err)
 			assert.True(t, sf.Report.Summary.Interrupted, "the summary says the shard was interrupted")

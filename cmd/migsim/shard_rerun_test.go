@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -32,7 +33,7 @@ func TestExplore_ShardRerunIsByteIdentical(t *testing.T) {
 				dirs[i] = t.TempDir()
 				args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--out", dirs[i]}, c.args...)
 				code, _, stderr := runSimCLI(t, args...)
-				require.Equal(t, exitOK, code, stderr)
+				require.Equal(t, cmdbase.ExitOK, code, stderr)
 				files[i] = mustRead(t, filepath.Join(dirs[i], "test-smoke_draft-2023.shard-0-of-1.summary.json"))
 			}
 			assert.Equal(t, files[0], files[1], "two runs of one shard wrote different summaries")
@@ -41,7 +42,7 @@ func TestExplore_ShardRerunIsByteIdentical(t *testing.T) {
 			assert.Zero(t, sf.Report.Summary.Elapsed)
 
 			code, out, stderr := runSimCLI(t, "merge", "--out", t.TempDir(), dirs[0])
-			require.Equal(t, exitOK, code, stderr)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			i := strings.Index(out, "throughput: ")
 			require.GreaterOrEqual(t, i, 0, out)
 			assert.Regexp(t, `^throughput: \d+ runs? executed \(\d+ memo hits?\); each shard printed its own rate, and summaries keep no time\n`, out[i:])

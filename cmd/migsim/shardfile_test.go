@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/report"
 )
 
@@ -18,7 +19,7 @@ func TestShardFile_RoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runSimCLI(t, "explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
 		"--strategy", "pct", "--schedules", "40", "--seed", "1", "--shard", "1/2", "--out", dir)
-	require.Contains(t, []int{exitOK, exitFinding}, code, stderr)
+	require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
 	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-1-of-2.summary.json")
 	sf, err := report.ReadShardFile(p)
 	require.NoError(t, err)
@@ -48,7 +49,7 @@ func TestShardFile_StaleScheduleRemoved(t *testing.T) {
 		return code, stderr
 	}
 	code, stderr := explore()
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	summary := filepath.Join(out, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.shard-1-of-2.summary.json")
 	sf, err := report.ReadShardFile(summary)
 	require.NoError(t, err)
@@ -57,13 +58,13 @@ func TestShardFile_StaleScheduleRemoved(t *testing.T) {
 	require.FileExists(t, sched)
 
 	code, stderr = explore()
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	assert.FileExists(t, sched, "the same finding again keeps its file")
 	assert.NotContains(t, stderr, "removed")
 
 	fixFLR() // without the FLR there is nothing to find
 	code, stderr = explore()
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	assert.NoFileExists(t, sched)
 	assert.Contains(t, stderr, "migsim explore: removed "+sched+", the schedule file of this shard's last run")
 	sf, err = report.ReadShardFile(summary)

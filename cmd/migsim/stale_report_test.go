@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestRemoveStaleReports: a run that stops with an error removes the
@@ -56,7 +58,7 @@ func TestLooksLikeTable(t *testing.T) {
 	for _, format := range []string{"junit", "json", "text"} {
 		p := filepath.Join(dir, "table."+format)
 		code, _, stderr := runSimCLI(t, "run", "smoke-migrate", "--spec", "draft-2023", "--progress", "never", "--report", format+"="+p)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		for _, other := range []string{"junit", "json", "text"} {
 			assert.Equal(t, other == format, looksLikeTable(p, other), "%s table read as %s", format, other)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // TestScheduleStepBound: a run cut by --max-steps is reported as such.
@@ -23,7 +24,7 @@ func TestScheduleStepBound(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", "flr-during-freeze", "--spec", "virtio-1.4",
 		"--schedules", "2", "--max-steps", "150", "--progress", "never", "--out", dir)
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	assert.Contains(t, out, "step bound 150 exceeded")
 	assert.Contains(t, out, "impact: step-bound (the run did not end within its step bound")
 	assert.NotContains(t, out, "guest-visible")
@@ -32,7 +33,7 @@ func TestScheduleStepBound(t *testing.T) {
 	require.FileExists(t, cut)
 	rdir := t.TempDir()
 	code, _, stderr = runSimCLI(t, "report", "--out", rdir, cut)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	md, err := os.ReadFile(filepath.Join(rdir, "flr-during-freeze_virtio-1.4.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "**Step bound reached** after step 150")
@@ -46,17 +47,17 @@ func TestScheduleStepBound(t *testing.T) {
 		code int
 		want string
 	}{
-		{"a step-bound schedule replays at its own bound", []string{"replay", cut}, exitFinding, "(matches the recording)"},
-		{"and says what the bound means", []string{"replay", cut}, exitFinding, "impact: step-bound"},
-		{"another bound is refused", []string{"replay", "--max-steps", "160", cut}, exitUsage,
+		{"a step-bound schedule replays at its own bound", []string{"replay", cut}, cmdbase.ExitFinding, "(matches the recording)"},
+		{"and says what the bound means", []string{"replay", cut}, cmdbase.ExitFinding, "impact: step-bound"},
+		{"another bound is refused", []string{"replay", "--max-steps", "160", cut}, cmdbase.ExitUsage,
 			"--max-steps 160: the schedule ends at its step bound of 150 steps"},
-		{"replay below the schedule's length", []string{"replay", "--max-steps", "172", long}, exitUsage,
+		{"replay below the schedule's length", []string{"replay", "--max-steps", "172", long}, cmdbase.ExitUsage,
 			"--max-steps 172 is below the schedule's 178 steps"},
-		{"trace below the schedule's length", []string{"trace", "--max-steps", "100", long}, exitUsage,
+		{"trace below the schedule's length", []string{"trace", "--max-steps", "100", long}, cmdbase.ExitUsage,
 			"--max-steps 100 is below the schedule's 178 steps"},
-		{"report below the schedule's length", []string{"report", "--max-steps", "100", "--out", t.TempDir(), long}, exitUsage,
+		{"report below the schedule's length", []string{"report", "--max-steps", "100", "--out", t.TempDir(), long}, cmdbase.ExitUsage,
 			"--max-steps 100 is below the schedule's 178 steps"},
-		{"the schedule's own length is enough", []string{"replay", "--max-steps", "178", long}, exitFinding, "(matches the recording)"},
+		{"the schedule's own length is enough", []string{"replay", "--max-steps", "178", long}, cmdbase.ExitFinding, "(matches the recording)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, tc.args...)
@@ -73,12 +74,12 @@ func TestConformReplayStepBound(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runSimCLI(t, "explore", "--scenario", "flr-during-freeze", "--spec", "virtio-1.4",
 		"--schedules", "2", "--max-steps", "150", "--progress", "never", "--out", dir)
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	cut := filepath.Join(dir, "flr-during-freeze_virtio-1.4.json")
 	code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", cut)
 	assert.NotContains(t, stderr, "does not replay", "stdout: %s", out)
 	assert.Contains(t, out, "step bound 150 exceeded")
-	assert.Equal(t, exitFinding, code, stderr)
+	assert.Equal(t, cmdbase.ExitFinding, code, stderr)
 }
 
 // TestScheduleMaxSteps: the bound each kind of schedule replays under,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/internal/cmdbase"
 )
 
 // errDiskFull is what a full disk answers a write.
@@ -32,11 +34,11 @@ func TestOutputWriteErrorExits2(t *testing.T) {
 	finding := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
 		"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never"}
 	code, _, stderr := runSimCLI(t, append(finding, "--out", dir)...)
-	require.Equal(t, exitFinding, code, stderr)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	schedule := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	shardDir := filepath.Join(dir, "shard")
 	code, _, stderr = runSimCLI(t, "explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--progress", "never", "--out", shardDir)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -44,33 +46,33 @@ func TestOutputWriteErrorExits2(t *testing.T) {
 		written int
 		want    string // on stderr
 	}{
-		{"version", []string{"version"}, exitOK, "migsim: write stdout: "},
-		{"help exit", []string{"help", "exit"}, exitOK, "migsim: write stdout: "},
-		{"--help", []string{"--help"}, exitOK, "migsim: write stdout: "},
-		{"spec text", []string{"spec"}, exitOK, "migsim spec: write: "},
-		{"spec json", []string{"spec", "--format", "json"}, exitOK, "migsim spec: write: "},
-		{"spec dot", []string{"spec", "--format", "dot"}, exitOK, "migsim spec: write: "},
-		{"spec ID", []string{"spec", "DP-DEV-09"}, exitOK, "migsim spec: write: "},
-		{"oracles text", []string{"oracles"}, exitOK, "migsim oracles: write: "},
-		{"oracles json", []string{"oracles", "--format", "json"}, exitOK, "migsim oracles: write: "},
-		{"oracles markdown", []string{"oracles", "--format", "markdown"}, exitOK, "migsim oracles: write: "},
-		{"decode text", []string{"decode", hexPartsGetAll}, exitOK, "migsim decode: write: "},
-		{"decode json", []string{"decode", "--format", "json", hexPartsGetAll}, exitOK, "migsim decode: write: "},
-		{"compat compatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-net-1.5.json")}, exitOK, "migsim compat: write: "},
-		{"compat incompatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-blk.json")}, exitFinding, "migsim compat: write: "},
-		{"run list", []string{"run", "--list"}, exitOK, "migsim: write stdout: "},
-		{"run", []string{"run", "--progress", "never", smokeScenario}, exitOK, "migsim run: write table: "},
-		{"run json", []string{"run", "--progress", "never", "--format", "json", smokeScenario}, exitOK, "migsim run: "},
-		{"explore nothing found", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--progress", "never", "--out", t.TempDir()}, exitOK, "migsim: write stdout: "},
-		{"explore a finding", append(finding, "--out", t.TempDir()), exitFinding, "migsim: write stdout: "},
-		{"explore a shard", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--progress", "never", "--out", shardDir}, exitOK, "migsim: write stdout: "},
-		{"merge", []string{"merge", "--out", t.TempDir(), shardDir}, exitOK, "migsim: write stdout: "},
-		{"replay a finding", []string{"replay", schedule}, exitFinding, "migsim: write stdout: "},
-		{"trace", []string{"trace", "--format", "text", schedule}, exitOK, "migsim trace: write: "},
-		{"report", []string{"report", "--out", t.TempDir(), schedule}, exitOK, "migsim: write stdout: "},
-		{"gen", []string{"gen", "--count", "1", "--out", t.TempDir()}, exitOK, "migsim: write stdout: "},
-		{"bench", []string{"bench", "--seconds", "0", "--schedules", "10"}, exitOK, "migsim: write stdout: "},
-		{"conform list", []string{"conform", "--list"}, exitOK, "migsim: write stdout: "},
+		{"version", []string{"version"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"help exit", []string{"help", "exit"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"--help", []string{"--help"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"spec text", []string{"spec"}, cmdbase.ExitOK, "migsim spec: write: "},
+		{"spec json", []string{"spec", "--format", "json"}, cmdbase.ExitOK, "migsim spec: write: "},
+		{"spec dot", []string{"spec", "--format", "dot"}, cmdbase.ExitOK, "migsim spec: write: "},
+		{"spec ID", []string{"spec", "DP-DEV-09"}, cmdbase.ExitOK, "migsim spec: write: "},
+		{"oracles text", []string{"oracles"}, cmdbase.ExitOK, "migsim oracles: write: "},
+		{"oracles json", []string{"oracles", "--format", "json"}, cmdbase.ExitOK, "migsim oracles: write: "},
+		{"oracles markdown", []string{"oracles", "--format", "markdown"}, cmdbase.ExitOK, "migsim oracles: write: "},
+		{"decode text", []string{"decode", hexPartsGetAll}, cmdbase.ExitOK, "migsim decode: write: "},
+		{"decode json", []string{"decode", "--format", "json", hexPartsGetAll}, cmdbase.ExitOK, "migsim decode: write: "},
+		{"compat compatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-net-1.5.json")}, cmdbase.ExitOK, "migsim compat: write: "},
+		{"compat incompatible", []string{"compat", filepath.Join(compatDir, "src-net-v3.json"), filepath.Join(compatDir, "dst-blk.json")}, cmdbase.ExitFinding, "migsim compat: write: "},
+		{"run list", []string{"run", "--list"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"run", []string{"run", "--progress", "never", smokeScenario}, cmdbase.ExitOK, "migsim run: write table: "},
+		{"run json", []string{"run", "--progress", "never", "--format", "json", smokeScenario}, cmdbase.ExitOK, "migsim run: "},
+		{"explore nothing found", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--progress", "never", "--out", t.TempDir()}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"explore a finding", append(finding, "--out", t.TempDir()), cmdbase.ExitFinding, "migsim: write stdout: "},
+		{"explore a shard", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--shard", "0/1", "--progress", "never", "--out", shardDir}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"merge", []string{"merge", "--out", t.TempDir(), shardDir}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"replay a finding", []string{"replay", schedule}, cmdbase.ExitFinding, "migsim: write stdout: "},
+		{"trace", []string{"trace", "--format", "text", schedule}, cmdbase.ExitOK, "migsim trace: write: "},
+		{"report", []string{"report", "--out", t.TempDir(), schedule}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"gen", []string{"gen", "--count", "1", "--out", t.TempDir()}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"bench", []string{"bench", "--seconds", "0", "--schedules", "10"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"conform list", []string{"conform", "--list"}, cmdbase.ExitOK, "migsim: write stdout: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, stderr strings.Builder
@@ -78,7 +80,7 @@ func TestOutputWriteErrorExits2(t *testing.T) {
 			require.NotEmpty(t, out.String())
 			stderr.Reset()
 			code := runChecked(tc.args, strings.NewReader(""), fullWriter{}, &stderr)
-			assert.Equal(t, exitUnwritten, code, stderr.String())
+			assert.Equal(t, cmdbase.ExitUnwritten, code, stderr.String())
 			assert.Contains(t, stderr.String(), tc.want)
 			assert.Contains(t, stderr.String(), errDiskFull.Error())
 		})
@@ -104,7 +106,7 @@ func TestOutputToDevFullExits2(t *testing.T) {
 		require.NoError(t, cmd.Stdout.(*os.File).Close())
 		var ee *exec.ExitError
 		require.ErrorAs(t, err, &ee, "%v: %s", args, stderr.String())
-		assert.Equal(t, exitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
+		assert.Equal(t, cmdbase.ExitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
 		assert.Contains(t, stderr.String(), "migsim "+args[0]+": write: ", args)
 		assert.Contains(t, stderr.String(), "no space left on device", args)
 	}
@@ -121,12 +123,12 @@ func TestFinish(t *testing.T) {
 		want     int
 		stderr   string
 	}{
-		{exitOK, nil, exitOK, ""},
-		{exitOK, errDiskFull, exitUnwritten, "migsim: write stdout: no space left on device\n"},
-		{exitFinding, errDiskFull, exitUnwritten, "migsim: write stdout: no space left on device\n"},
-		{exitUsage, errDiskFull, exitUsage, ""},
-		{exitInterrupted, errDiskFull, exitInterrupted, ""},
-		{exitFinding, nil, exitFinding, ""},
+		{cmdbase.ExitOK, nil, cmdbase.ExitOK, ""},
+		{cmdbase.ExitOK, errDiskFull, cmdbase.ExitUnwritten, "migsim: write stdout: no space left on device\n"},
+		{cmdbase.ExitFinding, errDiskFull, cmdbase.ExitUnwritten, "migsim: write stdout: no space left on device\n"},
+		{cmdbase.ExitUsage, errDiskFull, cmdbase.ExitUsage, ""},
+		{cmdbase.ExitInterrupted, errDiskFull, cmdbase.ExitInterrupted, ""},
+		{cmdbase.ExitFinding, nil, cmdbase.ExitFinding, ""},
 	} {
 		var stderr strings.Builder
 		assert.Equal(t, tc.want, finish(tc.code, tc.writeErr, &stderr), "%d, %v", tc.code, tc.writeErr)
@@ -154,7 +156,7 @@ func TestOutputToDevFull_EveryCommandExits2(t *testing.T) {
 		require.NoError(t, out.Close())
 		var ee *exec.ExitError
 		require.ErrorAs(t, err, &ee, "%v: %s", args, stderr.String())
-		assert.Equal(t, exitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
+		assert.Equal(t, cmdbase.ExitUnwritten, ee.ExitCode(), "%v: %s", args, stderr.String())
 		assert.Equal(t, "migsim: write stdout: write /dev/stdout: no space left on device\n", stderr.String(), args)
 	}
 }
