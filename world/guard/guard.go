@@ -46,10 +46,17 @@ type State struct {
 
 // Step is the guard of the running step.
 type Step struct {
-	on     bool
-	fp     engine.Footprint
-	label  string
-	before State
+	on bool
+	// all: the footprint declares writing everything (por.ResAll), looked
+	// up once at Begin rather than at every MayWrite.
+	all bool
+	// lastW and lastR are the resources last found among the footprint's
+	// writes and reads (0: none yet): a step touches the same resource
+	// many times (guest memory at every access of a chain).
+	lastW, lastR engine.Resource
+	fp           engine.Footprint
+	label        string
+	before       State
 	// The target of the event being delivered, before it: a member's
 	// existence and mode, or the PF's members (Member, PF).
 	built  bool
@@ -59,7 +66,11 @@ type Step struct {
 }
 
 // Begin arms the guard for step s; the caller then fills Before.
-func (g *Step) Begin(s engine.Step) { g.on, g.fp, g.label = true, s.Footprint, s.Label }
+func (g *Step) Begin(s engine.Step) {
+	g.on, g.fp, g.label = true, s.Footprint, s.Label
+	g.all = por.HasResource(s.Footprint.Writes(), por.ResAll)
+	g.lastW, g.lastR = 0, 0
+}
 
 // Before is the state before the running step, for the caller to fill.
 func (g *Step) Before() *State { return &g.before }
@@ -115,8 +126,14 @@ func (g *Step) End(after *State) {
 // MayWrite reports whether the running step declared writing r. A host
 // the step created is its own: nothing else could have touched it.
 func (g *Step) MayWrite(r engine.Resource) bool {
-	ws := g.fp.Writes()
-	return por.HasResource(ws, r) || por.HasResource(ws, por.ResAll) || g.newHost(r)
+	if g.all || (r == g.lastW && r != 0) {
+		return true
+	}
+	if por.HasResource(g.fp.Writes(), r) {
+		g.lastW = r
+		return true
+	}
+	return g.newHost(r)
 }
 
 // newHost reports whether r belongs to a host created by the running step.
@@ -127,7 +144,14 @@ func (g *Step) newHost(r engine.Resource) bool {
 
 // MayRead reports whether the running step declared reading or writing r.
 func (g *Step) MayRead(r engine.Resource) bool {
-	return g.MayWrite(r) || por.HasResource(g.fp.Reads(), r)
+	if (r == g.lastR && r != 0) || g.MayWrite(r) {
+		return true
+	}
+	if por.HasResource(g.fp.Reads(), r) {
+		g.lastR = r
+		return true
+	}
+	return false
 }
 
 // TouchW checks that the running step declared writing r.

@@ -155,3 +155,31 @@ func TestTouchVMMode(t *testing.T) {
 	var g Step
 	assert.Empty(t, panicOf(func() { g.TouchVMMode(spec.Virtio14, 0, "src", 1, true, spec.ModeActive) }), "unarmed")
 }
+
+// TestMayWrite_Remembered: what the guard remembers of the resources it
+// found (one write, one read) answers only for them and only within the
+// step: a resource read is not written, one step's resources are not the
+// next step's, and a footprint that writes everything allows every write.
+func TestMayWrite_Remembered(t *testing.T) {
+	mem, blame, vm := por.ResMem(0, false), por.ResBlame, por.ResVM
+	var g Step
+	g.Begin(engine.Step{Label: "a", Footprint: engine.NewFootprint([]engine.Resource{vm}, []engine.Resource{mem})})
+	*g.Before() = before()
+	for range 2 {
+		assert.True(t, g.MayWrite(mem))
+		assert.True(t, g.MayRead(mem))
+		assert.True(t, g.MayRead(vm))
+		assert.False(t, g.MayWrite(vm), "read, not written")
+		assert.False(t, g.MayWrite(blame))
+		assert.False(t, g.MayRead(blame))
+	}
+	g.Begin(engine.Step{Label: "b", Footprint: engine.Writes(blame)})
+	*g.Before() = before()
+	assert.False(t, g.MayWrite(mem), "the last step's write")
+	assert.False(t, g.MayRead(vm), "the last step's read")
+	assert.True(t, g.MayWrite(blame))
+	g.Begin(engine.Step{Label: "c", Footprint: por.FPAll})
+	*g.Before() = before()
+	assert.True(t, g.MayWrite(mem))
+	assert.True(t, g.MayWrite(vm))
+}
