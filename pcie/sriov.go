@@ -119,6 +119,20 @@ func (c *ConfigSpace) EnabledVFs() int {
 	return int(c.at(o+SRIOVNumVFs)) | int(c.at(o+SRIOVNumVFs+1))<<8
 }
 
+// VFBAR0 is SRIOV().VFBAR0 (the BAR0 address of the first VF) without
+// decoding the rest of the capability; false if the function has no SR-IOV
+// capability. Guest accesses map their addresses through it on every step.
+func (c *ConfigSpace) VFBAR0() (uint64, bool) {
+	o := c.lay.sriov
+	if o == 0 {
+		return 0, false
+	}
+	if b := c.span(o+SRIOVVFBAR0, 8); b != nil {
+		return binary.LittleEndian.Uint64(b) &^ 0xF, true // both registers in one chunk of the values
+	}
+	return uint64(c.u32(o+SRIOVVFBAR0)&^0xF) | uint64(c.u32(o+SRIOVVFBAR0+4))<<32, true
+}
+
 // VFIdentity returns the Vendor ID and Device ID of the PF's VFs. A VF's own
 // Vendor ID and Device ID registers read 0xFFFF (SR-IOV); software (Linux's
 // pci_iov, vfio) takes the PF's Vendor ID and the VF Device ID of the PF's

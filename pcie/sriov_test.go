@@ -152,6 +152,14 @@ func TestSRIOVAccessor(t *testing.T) {
 	assert.Equal(t, RID(0x0204), st.VFRID(c.RID(), 1))
 	assert.Equal(t, RID(0x0216), st.VFRID(c.RID(), 10))
 	assert.Equal(t, uint64(0x1_E0000000+2*BAR0Size), st.VFBAR0Addr(3))
+	b0, ok := c.VFBAR0()
+	assert.True(t, ok)
+	assert.Equal(t, st.VFBAR0, b0, "the shortcut reads what SRIOV() does")
+	mustWrite(t, c, SRIOVCapOffset+SRIOVVFBAR0, 4, 0xD000000C) // the low bits are the BAR's type, not its address
+	st, _ = c.SRIOV()
+	b0, _ = c.VFBAR0()
+	assert.Equal(t, st.VFBAR0, b0)
+	assert.Equal(t, uint64(0x1_D0000000), b0)
 
 	n, ok := st.VFNumber(c.RID(), 0x0216)
 	assert.True(t, ok)
@@ -199,6 +207,8 @@ func TestSRIOVAbsent(t *testing.T) {
 		_, ok := c.SRIOV()
 		assert.False(t, ok, name)
 		assert.Zero(t, c.EnabledVFs(), name)
+		_, ok = c.VFBAR0()
+		assert.False(t, ok, name)
 		_, _, ok = VFIdentity(c)
 		assert.False(t, ok, name)
 		off, err := FindExtCap(c, ExtCapIDSRIOV)

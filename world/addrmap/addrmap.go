@@ -58,12 +58,16 @@ func HostAddr(cs *pcie.ConfigSpace, vf int, addr uint64) (uint64, bool) {
 	if addr < base || addr >= base+pcie.BAR0Size {
 		return 0, false
 	}
-	s, ok := cs.SRIOV()
+	b0, ok := cs.VFBAR0()
 	if !ok {
 		return 0, false
 	}
-	return s.VFBAR0Addr(vf) + (addr - base), true
+	return vfBAR0(b0, vf) + (addr - base), true
 }
+
+// vfBAR0 is the BAR0 address of VF vf (1-based) of a PF whose first VF's
+// BAR0 is at b0 (pcie.SRIOVState.VFBAR0Addr).
+func vfBAR0(b0 uint64, vf int) uint64 { return pcie.SRIOVState{VFBAR0: b0}.VFBAR0Addr(vf) }
 
 // AppendRegName appends the name of the register at offset off of a VF's
 // BAR0, for step labels: a common-configuration field, "notify+N",
@@ -94,34 +98,34 @@ func PFNotify(cs *pcie.ConfigSpace, addr uint64) bool {
 // VFNotify reports whether addr is in the notify region of VF vf of the
 // PF whose configuration is cs.
 func VFNotify(cs *pcie.ConfigSpace, vf int, addr uint64) bool {
-	s, ok := cs.SRIOV()
+	b0, ok := cs.VFBAR0()
 	if !ok {
 		return false
 	}
-	base := s.VFBAR0Addr(vf) + pcie.BAR0Notify
+	base := vfBAR0(b0, vf) + pcie.BAR0Notify
 	return addr >= base && addr < base+pcie.BAR0NotifyLen
 }
 
 // Doorbell reports whether addr is in the notify region of one of the
 // first vfs VFs of the PF whose configuration is cs.
 func Doorbell(cs *pcie.ConfigSpace, vfs int, addr uint64) bool {
-	s, ok := cs.SRIOV()
-	if !ok || addr < s.VFBAR0 {
+	b0, ok := cs.VFBAR0()
+	if !ok || addr < b0 {
 		return false
 	}
-	vf := (addr-s.VFBAR0)/pcie.BAR0Size + 1
-	off := (addr - s.VFBAR0) % pcie.BAR0Size
+	vf := (addr-b0)/pcie.BAR0Size + 1
+	off := (addr - b0) % pcie.BAR0Size
 	return vf <= uint64(vfs) && off >= pcie.BAR0Notify && off < pcie.BAR0Notify+pcie.BAR0NotifyLen
 }
 
 // CommonCfgOffset returns the offset of addr inside the common
 // configuration of VF vf of the PF whose configuration is cs.
 func CommonCfgOffset(cs *pcie.ConfigSpace, vf int, addr uint64) (uint64, bool) {
-	s, ok := cs.SRIOV()
+	b0, ok := cs.VFBAR0()
 	if !ok {
 		return 0, false
 	}
-	base := s.VFBAR0Addr(vf) + pcie.BAR0CommonCfg
+	base := vfBAR0(b0, vf) + pcie.BAR0CommonCfg
 	if addr < base || addr >= base+spec.CommonCfgSize {
 		return 0, false
 	}
