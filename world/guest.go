@@ -160,7 +160,7 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
 	off := addr - addrmap.GuestBAR0(g.vf)
-	return g.yieldMem(steplabel.Reg(g.name, ":mmio-read ", off, nil, false), false, por.VFAccess(pcie.MemRead, off, nil), g.doMMIORead)
+	return g.yieldMem(steplabel.RegRead(g.name, off), false, por.VFAccess(pcie.MemRead, off, nil), g.doMMIORead)
 }
 
 // MMIOWrite implements GuestBus.
@@ -168,7 +168,7 @@ func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := append([]byte(nil), data...) // the bus and the trace keep it
 	g.mem = memAccess{addr: addr, data: d}
 	off := addr - addrmap.GuestBAR0(g.vf)
-	g.yieldMem(steplabel.Reg(g.name, ":mmio-write ", off, d, true), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, off, d), g.doMMIOWrite)
+	g.yieldMem(steplabel.RegWrite(g.name, off, d), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, off, d), g.doMMIOWrite)
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which

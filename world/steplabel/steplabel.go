@@ -6,8 +6,10 @@
 package steplabel
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"strconv"
+	"sync"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/world/addrmap"
@@ -36,6 +38,66 @@ func Reg(name, verb string, off uint64, data []byte, write bool) string {
 		l = hex.AppendEncode(l, data)
 	}
 	return string(l)
+}
+
+// The verbs of a guest's BAR0 accesses (RegRead, RegWrite).
+const (
+	verbRead  = ":mmio-read "
+	verbWrite = ":mmio-write "
+)
+
+// RegRead is Reg(name, ":mmio-read ", off, nil, false), and RegWrite
+// Reg(name, ":mmio-write ", off, data, true): a guest's BAR0 access labels.
+// Every run of a target builds the same few dozen of them, so they are
+// kept for the process (regLabels), up to maxRegLabels of them, writes of
+// at most 8 bytes only.
+func RegRead(name string, off uint64) string {
+	return regCached(regKey{name: name, off: off, n: -1}, verbRead, nil, false)
+}
+
+// RegWrite: see RegRead.
+func RegWrite(name string, off uint64, data []byte) string {
+	if len(data) > 8 {
+		return Reg(name, verbWrite, off, data, true)
+	}
+	var v [8]byte
+	copy(v[:], data)
+	return regCached(regKey{name: name, off: off, data: binary.LittleEndian.Uint64(v[:]), n: int8(len(data))}, verbWrite, data, true)
+}
+
+// regKey is what a cached BAR0 access label is made of: the actor, the
+// offset and, for a write (n ≥ 0; a read has n = −1), the n bytes of data
+// in data's low bytes.
+type regKey struct {
+	name string
+	off  uint64
+	data uint64
+	n    int8
+}
+
+// maxRegLabels bounds the labels regLabels keeps.
+const maxRegLabels = 4096
+
+// regLabels holds the cached labels, shared by every job of the process.
+var (
+	regMu     sync.RWMutex
+	regLabels = map[regKey]string{}
+)
+
+func regCached(k regKey, verb string, data []byte, write bool) string {
+	regMu.RLock()
+	l, ok := regLabels[k]
+	regMu.RUnlock()
+	if ok {
+		return l
+	}
+	l = Reg(k.name, verb, k.off, data, write)
+	regMu.Lock()
+	if len(regLabels) < maxRegLabels {
+		regLabels[k] = l
+	}
+	regMu.Unlock()
+	return l
 }
 
 // maxSteps bounds the labels a Device keeps.

@@ -33,6 +33,27 @@ func TestRegLabel(t *testing.T) {
 	}
 }
 
+// TestRegLabelCached: the labels RegRead and RegWrite keep for the
+// process are Reg's, built or taken from the cache, for reads, writes of
+// every length up to 8 bytes (0 included, which is not a read), longer
+// writes (not kept) and writes that differ only in their length.
+func TestRegLabelCached(t *testing.T) {
+	offs := []uint64{0x14, 0x20, pcie.BAR0ISR, pcie.BAR0Notify + 4, pcie.BAR0MSIXTable + 8, 0x80}
+	datas := [][]byte{{}, {0}, {0, 0}, {1, 2, 3, 4}, {1, 2, 3, 4, 0, 0, 0, 0}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}
+	for round := range 2 {
+		for _, name := range []string{"vcpu0", "vcpu1"} {
+			for _, off := range offs {
+				assert.Equal(t, Reg(name, ":mmio-read ", off, nil, false), RegRead(name, off), "round %d", round)
+				for _, d := range datas {
+					assert.Equal(t, Reg(name, ":mmio-write ", off, d, true), RegWrite(name, off, d), "round %d", round)
+				}
+			}
+		}
+	}
+	assert.Equal(t, "vcpu1:mmio-write device_status=", RegWrite("vcpu1", 0x14, nil))
+	assert.Equal(t, "vcpu1:mmio-write device_status=00", RegWrite("vcpu1", 0x14, []byte{0}))
+}
+
 // TestCfgLabel pins the labels of a guest's configuration accesses, which
 // schedule files record.
 func TestCfgLabel(t *testing.T) {
