@@ -244,22 +244,39 @@ func (m *GuestMemory) StateHash() uint64 {
 func writeWords(base uint64, c *chunk, off int, src []byte) uint64 {
 	var delta uint64
 	end := off + len(src)
-	for w := off &^ 7; w < end; w += 8 {
-		old := binary.LittleEndian.Uint64(c[w:])
-		var v uint64
-		if w >= off && w+8 <= end {
-			v = binary.LittleEndian.Uint64(src[w-off:])
-			binary.LittleEndian.PutUint64(c[w:], v)
-		} else {
-			lo, hi := max(w, off), min(w+8, end)
-			copy(c[lo:hi], src[lo-off:hi-off])
-			v = binary.LittleEndian.Uint64(c[w:])
-		}
+	w := off
+	if off&7 != 0 || len(src) < 8 {
+		// The partial word at the start (and end, if src is that short).
+		w = min(off&^7+8, end)
+		delta += writePartial(base, c, off&^7, off, w, src)
+	}
+	// The whole words, loaded and stored without the partial cases' tests.
+	s := src[w-off:]
+	for ; w+8 <= end; w += 8 {
+		old := binary.LittleEndian.Uint64(c[w : w+8])
+		v := binary.LittleEndian.Uint64(s[:8])
+		s = s[8:]
 		if v != old {
+			binary.LittleEndian.PutUint64(c[w:w+8], v)
 			delta += wordHash(base+uint64(w), v) - wordHash(base+uint64(w), old)
 		}
 	}
+	if w < end {
+		delta += writePartial(base, c, w, w, end, s)
+	}
 	return delta
+}
+
+// writePartial writes chunk c's bytes lo to hi, all in the word at w, from
+// src (whose first byte goes to lo) and returns the word's change of hash.
+func writePartial(base uint64, c *chunk, w, lo, hi int, src []byte) uint64 {
+	old := binary.LittleEndian.Uint64(c[w:])
+	copy(c[lo:hi], src[:hi-lo])
+	v := binary.LittleEndian.Uint64(c[w:])
+	if v == old {
+		return 0
+	}
+	return wordHash(base+uint64(w), v) - wordHash(base+uint64(w), old)
 }
 
 // wordHash is the share of the memory's sum of the 8-byte word v at
