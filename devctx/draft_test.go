@@ -213,3 +213,29 @@ func TestDraftResultErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFNV64aWrite: the hash state written eight bytes at a time is
+// hash/fnv's FNV-64a for every length and for a write split anywhere.
+func TestFNV64aWrite(t *testing.T) {
+	buf := make([]byte, 40)
+	for i := range buf {
+		if i < 8 || i >= 24 { // zero words too, which take a shortcut
+			buf[i] = byte(i*37 + 11)
+		}
+	}
+	p8 := fnv64a(1)
+	for range 8 {
+		p8 *= fnvPrime64
+	}
+	assert.Equal(t, p8, fnv64a(fnvPrime64Pow8))
+	for n := range len(buf) + 1 {
+		for split := range n + 1 {
+			want := fnv.New64a()
+			want.Write(buf[:n])
+			h := fnv64a(fnvOffset64)
+			h.write(buf[:split])
+			h.write(buf[split:n])
+			assert.Equal(t, want.Sum64(), uint64(h), "length %d split at %d", n, split)
+		}
+	}
+}
