@@ -102,16 +102,23 @@ func (r *Record) Settle() {
 }
 
 // look returns the host's record of member vf as it stands now, without
-// changing the record: a settled copy, or, for a member the record never
-// saw, an Active member with nothing in progress.
-func (r *Record) look(vf int) memberTruth {
+// changing the record: the record itself while no FLR is in progress
+// (settleFLR changes nothing then), else a settled copy in *tmp, or, for a
+// member the record never saw, an Active member with nothing in progress
+// in *tmp. The caller changes nothing it returns. Views are asked for
+// every event the oracles judge, and the record is a few hundred bytes.
+func (r *Record) look(vf int, tmp *memberTruth) *memberTruth {
 	t, ok := r.members[vf]
 	if !ok {
-		return memberTruth{mode: spec.ModeActive}
+		*tmp = memberTruth{mode: spec.ModeActive}
+		return tmp
 	}
-	c := *t
-	r.settleFLR(&c)
-	return c
+	if !t.flr {
+		return t
+	}
+	*tmp = *t
+	r.settleFLR(tmp)
+	return tmp
 }
 
 // Mode is the mode the host last set member vf in (the last successful
@@ -127,7 +134,8 @@ func (r *Record) Mode(vf int) spec.Mode {
 	if !t.flr {
 		return t.mode
 	}
-	return r.look(vf).mode
+	var tmp memberTruth
+	return r.look(vf, &tmp).mode
 }
 
 // View renders what the host knows of member vf; present says whether the
@@ -137,7 +145,8 @@ func (r *Record) View(vf int, present bool) OwnerView {
 	if !present {
 		return OwnerView{}
 	}
-	t := r.look(vf)
+	var tmp memberTruth
+	t := r.look(vf, &tmp)
 	return OwnerView{Present: true, Mode: t.mode, ModePending: len(t.pending) > 0, Pending: slices.Clone(t.pending),
 		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset,
 		Resumed: t.resumed}
@@ -302,7 +311,8 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 // changes nothing while the member stays quiesced (its start does, and
 // Resets counts it).
 func (r *Record) Resetting(vf int) bool {
-	t := r.look(vf)
+	var tmp memberTruth
+	t := r.look(vf, &tmp)
 	return t.flr || t.reset
 }
 
