@@ -3,6 +3,7 @@ package por
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"sync/atomic"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
@@ -160,7 +161,37 @@ var fpCache cache[cacheKey, engine.Footprint]
 // Footprint returns the footprint of key k in a world of shape s, whose
 // Hash is hash, building it on first use.
 func (s *Shape) Footprint(hash uint64, k Key) engine.Footprint {
-	return fpCache.get(cacheKey{hash, k}, func() engine.Footprint { return s.build(k) })
+	ck := cacheKey{hash, k}
+	slot := &fpRecent[ck.slot()]
+	if e := slot.Load(); e != nil && e.key == ck {
+		return e.fp
+	}
+	fp := fpCache.get(ck, func() engine.Footprint { return s.build(k) })
+	slot.Store(&fpEntry{key: ck, fp: fp})
+	return fp
+}
+
+// fpRecent keeps, in front of fpCache, the footprint last looked up in each
+// of its slots (a key's slot is a hash of it, cacheKey.slot): a slot is
+// read with one atomic load and one comparison, several times cheaper than
+// fpCache's locked map of whole keys. Its entries are never changed, only
+// replaced, and are fpCache's values, so a hit gives what fpCache gives.
+var fpRecent [1 << fpRecentBits]atomic.Pointer[fpEntry]
+
+const fpRecentBits = 10
+
+// fpEntry is one slot's key and footprint.
+type fpEntry struct {
+	key cacheKey
+	fp  engine.Footprint
+}
+
+// slot hashes k into fpRecent.
+func (k cacheKey) slot() uint64 {
+	x := k.shape ^ uint64(k.key.Kind) ^ uint64(k.key.Sub)<<8 ^ uint64(k.key.H)<<16 ^ uint64(k.key.NH)<<24 ^
+		uint64(k.key.Bits)<<32 ^ uint64(k.key.LoadMask)<<40 ^ uint64(k.key.VMHost)<<48
+	y := uint64(k.key.A) | uint64(k.key.C)<<16 | uint64(k.key.B)<<32
+	return (x*0x9e3779b97f4a7c15 ^ y*0xbf58476d1ce4e5b9) >> (64 - fpRecentBits)
 }
 
 // builder collects the resources of one footprint.

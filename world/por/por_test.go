@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/owner"
 )
@@ -132,4 +133,30 @@ func TestResourceName(t *testing.T) {
 	assert.Equal(t, 2, h)
 	_, ok = HostOf(ResVM)
 	assert.False(t, ok)
+}
+
+// TestFootprint_RecentSlots: footprints looked up through the slots in
+// front of the cache are the ones the shape builds, for more keys than
+// there are slots (so that keys share slots and replace each other), in
+// two shapes that differ only in the VM's VFs, looked up in turns.
+func TestFootprint_RecentSlots(t *testing.T) {
+	shapes := []*Shape{{VMVFs: []int{1, 2}, GuestVFs: []int{1, 2}}, {VMVFs: []int{2}, GuestVFs: []int{1, 2}}}
+	var keys []Key
+	for h := range uint8(4) {
+		for a := range uint16(400) {
+			keys = append(keys, Key{Kind: KindVF, H: h, NH: 4, A: a%8 + 1, Bits: uint8(a / 8 % 4), B: uint32(a)},
+				Key{Kind: KindPF, H: h, NH: 4, C: a}, Key{Kind: KindDoorbell, H: h, NH: 4, B: uint32(a)})
+		}
+	}
+	require.Greater(t, len(keys), 2*len(fpRecent))
+	for round := range 2 {
+		for i, k := range keys {
+			for _, s := range shapes {
+				want := s.build(k)
+				got := s.Footprint(s.Hash(), k)
+				require.Equal(t, want.Reads(), got.Reads(), "round %d key %d %+v", round, i, k)
+				require.Equal(t, want.Writes(), got.Writes(), "round %d key %d %+v", round, i, k)
+			}
+		}
+	}
 }
