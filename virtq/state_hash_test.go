@@ -3,6 +3,7 @@ package virtq
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,11 +41,16 @@ func TestGuestMemory_StateHash(t *testing.T) {
 // crossings), into a memory and into its clones.
 func TestGuestMemory_StateHashKept(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	const lo, size = 0x10000, 4 * PageSize
 	mems := []*GuestMemory{NewGuestMemory()}
+	// shadows are what each memory must hold from lo on.
+	shadows := [][]byte{make([]byte, size)}
 	for i := range 3000 {
-		m := mems[rng.IntN(len(mems))]
+		k := rng.IntN(len(mems))
+		m := mems[k]
 		if rng.IntN(100) == 0 {
 			mems = append(mems, m.Clone())
+			shadows = append(shadows, slices.Clone(shadows[k]))
 			continue
 		}
 		buf := make([]byte, rng.IntN(600))
@@ -59,10 +65,14 @@ func TestGuestMemory_StateHashKept(t *testing.T) {
 				buf[j] = byte(rng.Uint32())
 			}
 		}
-		addr := 0x10000 + uint64(rng.IntN(3*PageSize))
+		addr := lo + uint64(rng.IntN(3*PageSize))
 		require.NoError(t, m.WriteMem(0, addr, buf))
+		copy(shadows[k][addr-lo:], buf)
 		for j, mm := range mems {
 			require.Equal(t, freshSum(mm), mm.StateHash(), "write %d, memory %d", i, j)
+			got := make([]byte, size)
+			require.NoError(t, mm.ReadMem(0, lo, got))
+			require.Equal(t, shadows[j], got, "write %d, memory %d: contents", i, j)
 		}
 	}
 }
