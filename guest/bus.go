@@ -23,7 +23,8 @@ type Bus interface {
 	CfgRead(off uint16, n int) uint32
 	CfgWrite(off uint16, n int, v uint32)
 	// MMIORead and MMIOWrite access memory space (the VF's BAR0) at an
-	// absolute address.
+	// absolute address. MMIOWrite keeps data (the bus and the trace hold
+	// it): the caller hands it over and does not change it after.
 	MMIORead(addr uint64, n int) []byte
 	MMIOWrite(addr uint64, data []byte)
 	// WaitIRQ blocks until an interrupt is pending for this guest and

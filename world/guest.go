@@ -163,9 +163,10 @@ func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	return g.yieldMem(steplabel.RegRead(g.name, off), false, por.VFAccess(pcie.MemRead, off, nil), g.doMMIORead)
 }
 
-// MMIOWrite implements GuestBus.
+// MMIOWrite implements GuestBus. It keeps data, which the driver handed
+// over (guest.Bus): the bus and the trace hold it.
 func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
-	d := append([]byte(nil), data...) // the bus and the trace keep it
+	d := data
 	g.mem = memAccess{addr: addr, data: d}
 	off := addr - addrmap.GuestBAR0(g.vf)
 	g.yieldMem(steplabel.RegWrite(g.name, off, d), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, off, d), g.doMMIOWrite)
