@@ -256,17 +256,17 @@ func writeWords(base uint64, c *chunk, off int, src []byte) uint64 {
 	// ring) leave most words as they were.
 	s := src[w-off:]
 	for ; w+32 <= end; w += 32 {
-		cw, sw := c[w:w+32], s[:32]
+		cw, sw := (*[32]byte)(c[w:w+32]), (*[32]byte)(s)
 		s = s[32:]
 		le := binary.LittleEndian
-		if (le.Uint64(cw)^le.Uint64(sw))|(le.Uint64(cw[8:])^le.Uint64(sw[8:]))|
-			(le.Uint64(cw[16:])^le.Uint64(sw[16:]))|(le.Uint64(cw[24:])^le.Uint64(sw[24:])) == 0 {
+		if (le.Uint64(cw[0:8])^le.Uint64(sw[0:8]))|(le.Uint64(cw[8:16])^le.Uint64(sw[8:16]))|
+			(le.Uint64(cw[16:24])^le.Uint64(sw[16:24]))|(le.Uint64(cw[24:32])^le.Uint64(sw[24:32])) == 0 {
 			continue
 		}
 		for i := 0; i < 32; i += 8 {
-			old, v := le.Uint64(cw[i:]), le.Uint64(sw[i:])
+			old, v := le.Uint64(cw[i:i+8]), le.Uint64(sw[i:i+8])
 			if v != old {
-				le.PutUint64(cw[i:], v)
+				le.PutUint64(cw[i:i+8], v)
 				a := base + uint64(w+i)
 				delta += wordHash(a, v) - wordHash(a, old)
 			}
