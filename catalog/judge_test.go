@@ -193,9 +193,15 @@ func TestJudge_Expectations(t *testing.T) {
 	}
 }
 
+// TestJudge_ShrunkScheduleReplays: the shrunk schedule of a violation row
+// names its knobs and scenario, is written where WriteRegress says, and
+// replays to the same oracle. Under -short (the race detector's run) the
+// row explores shortRuns schedules and shrinks shortShrink replays: the
+// violation comes at schedule 5 of the pct round, and a partly shrunk
+// schedule is still one the checks below apply to.
 func TestJudge_ShrunkScheduleReplays(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{})
+	o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{MaxRuns: shortRuns(), Shrink: shortShrink()})
 	require.NoError(t, err)
 	require.NotNil(t, o.Schedule)
 	require.NotNil(t, o.Shrunk)
@@ -235,12 +241,15 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 
 // TestJudge_JobsDoNotChangeAPassRowsProof: a pass row's proof (dfs with
 // state pruning, jobs sharing the states explored) says the same whatever
-// the jobs.
+// the jobs. Under -short (the race detector's run) every exploration of
+// the row is capped at shortRuns: the proof still runs dfs with state
+// pruning on two jobs, and still leaves its bound unexhausted, so the
+// fallback runs too.
 func TestJudge_JobsDoNotChangeAPassRowsProof(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
 	var got []string
 	for _, jobs := range []int{1, 2} {
-		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs})
+		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs, MaxRuns: shortRuns()})
 		require.NoError(t, err)
 		assert.True(t, o.Match, o.Mismatch)
 		require.Len(t, o.Runs, 4, "the sampling, its cross-check, the proof and its fallback to bound 0")
