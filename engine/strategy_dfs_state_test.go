@@ -18,7 +18,7 @@ func TestDFS_StatePruningKeepsTheChecksHistory(t *testing.T) {
 	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	systems := 200
 	if testing.Short() {
-		systems = 20 // the race detector's run
+		systems = 20 // -short
 	}
 	lost := 0
 	for sys := range systems {

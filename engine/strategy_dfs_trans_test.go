@@ -63,7 +63,7 @@ func TestDFS_KnownTransitionsNeedTheJudgeHash(t *testing.T) {
 }
 
 // transSystems is how many generated systems the known-transition tests
-// search: 60, or 20 under -short (the race detector's run).
+// search: 60, or 20 under -short.
 func transSystems() int {
 	if testing.Short() {
 		return 20

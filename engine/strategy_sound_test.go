@@ -37,7 +37,7 @@ func TestDFS_ReductionsSound_BlockedActors(t *testing.T) {
 	}
 	n := *propLargerSystems
 	if testing.Short() {
-		n = min(n, 60) // the race detector's run
+		n = min(n, 60) // -short
 	}
 	systems := []int{1222}
 	for sys := range n {

@@ -87,7 +87,7 @@ func TestFootprints_SwapIndependentSteps(t *testing.T) {
 		seeds = append(seeds, n)
 	}
 	if testing.Short() && *swapSeeds == defaultSwapSeeds {
-		// The race detector's run: seed 16's run alone, which still puts
+		// -short: seed 16's run alone, which still puts
 		// the FLR next to the completion with three swaps per run.
 		seeds = seeds[len(seeds)-1:]
 	}
@@ -162,7 +162,7 @@ func swapRows(t *testing.T, scens []*scenario.Scenario, base uint64, rows *int) 
 		}
 		n := *swapsPerRun
 		if testing.Short() && n > 3 {
-			n = 3 // the race detector's run: the full run tries 12
+			n = 3 // -short: the full run tries 12
 		}
 		if n > 0 && len(cands) > n {
 			picked := make([]int, 0, n)

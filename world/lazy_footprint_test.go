@@ -46,7 +46,7 @@ func TestLazyFootprints_SameSearch(t *testing.T) {
 	require.True(t, lazy, "the world lists steps without footprints on request")
 	bound := 1
 	if testing.Short() {
-		bound = 0 // the race detector's run
+		bound = 0 // -short
 	}
 	explore := func(f engine.Factory) engine.Summary {
 		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyDFS,

@@ -93,10 +93,9 @@ func TestReductions_SameOutcomes(t *testing.T) {
 		{"config-write-in-flight-at-halt", spec.Draft2023, nil},
 	}
 	if testing.Short() {
-		// -short (the race detector's run in CI): the two rows whose
-		// spaces are smallest; each explores four times and the race
-		// detector multiplies time and memory (the first seven rows
-		// took 6.8 GB).
+		// -short: the two rows whose spaces are smallest; each explores
+		// four times, and the race detector, when on, multiplies time and
+		// memory (the first seven rows took 6.8 GB under it).
 		rows = []row{rows[6], rows[8]}
 	}
 	for _, row := range rows {
