@@ -69,7 +69,8 @@ type JudgeConfig struct {
 	// catalog's scenarios, whose guest programs do not race.
 	NoRaceCheck bool
 	// RowStart, when set, is called by JudgeAll before each row (row
-	// counts from 0 of rows).
+	// counts from 0 of rows), in the order the rows start (rowOrder),
+	// whatever the jobs.
 	RowStart func(row, rows int, s *scenario.Scenario, e scenario.Expectation)
 	// RowProgress, when set, is called by JudgeAll, in place of Progress,
 	// with each progress update of a row's explorations and the row (as

@@ -89,19 +89,31 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 	}
 	outs := make([]Outcome, len(jobs))
 	errs := make([]error, len(jobs))
-	next := make(chan int)
+	// A row fed to a worker starts once the row fed before it has started
+	// (turn is closed) and lets the next one start (closes started): rows
+	// start, and RowStart sees them, in the order they are fed, whichever
+	// worker takes them first.
+	type fed struct {
+		i             int
+		turn, started chan struct{}
+	}
+	next := make(chan fed)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for f := range next {
+				i := f.i
+				<-f.turn
 				if ctx.Err() != nil {
+					close(f.started)
 					continue // not started: the signal came first (NotRun)
 				}
 				if rowCfg.RowStart != nil {
 					rowCfg.RowStart(i, len(jobs), jobs[i].s, jobs[i].e)
 				}
+				close(f.started)
 				rc := rowCfg
 				if rowProgress != nil {
 					rc.Progress = func(p engine.Progress) { rowProgress(i, p) }
@@ -114,10 +126,14 @@ func JudgeAll(ctx context.Context, scens []*scenario.Scenario, edition spec.Edit
 	for i, j := range jobs {
 		costs[i] = cfg.rowRuns(j.s, j.e)
 	}
+	turn := make(chan struct{})
+	close(turn) // the first row fed starts at once
 feed:
 	for _, i := range rowOrder(costs) {
+		started := make(chan struct{})
 		select {
-		case next <- i:
+		case next <- fed{i, turn, started}:
+			turn = started
 		case <-ctx.Done():
 			break feed
 		}
