@@ -199,6 +199,7 @@ func TestDashIsNoOutputPath(t *testing.T) {
 		{"trace", canonicalFinding, "--format", "pcapng", "--out", "-"},
 		{"report", canonicalFinding, "--out", "-"},
 		{"run", "--report", "junit=-", smokeScenario},
+		{"run", "--cpuprofile", "-", smokeScenario},
 		{"explore", "--scenario", smokeScenario, "--out", "-"},
 		{"gen", "--out", "-"},
 		{"merge", "--out", "-", "testdata"},

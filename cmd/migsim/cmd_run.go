@@ -199,6 +199,9 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	if *cpuProfile != "" {
+		if err := cliflag.Dash(*cpuProfile); err != nil {
+			return cmdbase.UsageError(stderr, "run", "--cpuprofile: %v", err)
+		}
 		stopProfile, err := profiling.StartCPU(*cpuProfile)
 		if err != nil {
 			return cmdbase.UsageError(stderr, "run", "--cpuprofile: %v", err)
