@@ -62,7 +62,7 @@ DEVICE is
   builtin:net          the reference virtio-net (the catalog's virtio-net rows)
   builtin:mutant/NAME  the reference with one bug of the mutant library
                        (--list names them); it runs the editions the bug exists in.
-                       A virtio-net bug (--list says "virtio-net:") wraps
+                       A virtio-net bug ("virtio-net..." in --list) wraps
                        builtin:net and is judged with the virtio-net rows; any
                        other wraps builtin:blk, the virtio-net rows skipped
   exec:PATH            an external process speaking the device protocol
