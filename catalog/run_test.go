@@ -158,11 +158,13 @@ func TestJudgeAll_RowProgress(t *testing.T) {
 	rows := len(s.Expect)
 	require.Greater(t, rows, 1, "rows to judge side by side")
 	started := map[int]bool{}
+	var order []int
 	finals, open := map[int]int{}, map[int]bool{}
 	cfg := JudgeConfig{Jobs: 2, MaxRuns: 20, Shrink: shortShrink(),
 		RowStart: func(row, n int, _ *scenario.Scenario, _ scenario.Expectation) {
 			assert.Equal(t, rows, n)
 			started[row] = true
+			order = append(order, row)
 		},
 		RowProgress: func(row int, p engine.Progress) {
 			assert.True(t, started[row], "an update of row %d before it started", row)
@@ -182,4 +184,11 @@ func TestJudgeAll_RowProgress(t *testing.T) {
 		assert.Positive(t, finals[row], "row %d: no exploration ended", row)
 		assert.False(t, open[row], "row %d: an exploration without its final update", row)
 	}
+	// The rows start in the order JudgeAll feeds them (rowOrder), whichever
+	// worker takes each first: migsim run numbers them as they start.
+	costs := make([]int, rows)
+	for i, e := range s.Expect {
+		costs[i] = cfg.rowRuns(s, e)
+	}
+	assert.Equal(t, rowOrder(costs), order, "the rows' start order")
 }
