@@ -47,3 +47,26 @@ func TestReferenceOncePerSeed(t *testing.T) {
 	}
 	assert.Len(t, tg.refs.runs, 2, "no seed ran twice")
 }
+
+// TestReferenceLogsCapped: past its cap the memory keeps no new seed, and a
+// seed it did not keep still gives its run.
+func TestReferenceLogsCapped(t *testing.T) {
+	s, err := CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+	require.NoError(t, err)
+	tg.refs = &referenceLogs{cap: 1}
+	first, err := tg.Reference(1)
+	require.NoError(t, err)
+	second, err := tg.Reference(2)
+	require.NoError(t, err)
+	again, err := tg.Reference(2)
+	require.NoError(t, err)
+	require.Len(t, tg.refs.runs, 1, "the cap")
+	assert.Contains(t, tg.refs.runs, uint64(1))
+	assert.Equal(t, second, again, "a seed past the cap runs again, to the same log")
+	assert.NotSame(t, &second[0], &again[0], "a seed past the cap is not kept")
+	kept, err := tg.Reference(1)
+	require.NoError(t, err)
+	assert.Same(t, &first[0], &kept[0])
+}

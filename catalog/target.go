@@ -245,11 +245,20 @@ func (t Target) FactoryInfo(probe uint64) (engine.Factory, bool, error) {
 }
 
 // referenceLogs holds the reference runs of one target by seed (Target's
-// refs): the guest log, or the error, of each seed's run.
+// refs): the guest log, or the error, of each seed's run. It keeps at most
+// cap runs (referenceLogCap when zero); a seed past them runs again when
+// asked again, which gives the same log, so the cap bounds the memory of a
+// row whose guest log depends on the seed without changing any result.
 type referenceLogs struct {
 	mu   sync.Mutex
+	cap  int
 	runs map[uint64]referenceLog
 }
+
+// referenceLogCap is how many seeds' reference runs one target keeps: more
+// than a row's explorations ask for at the catalog's budgets, a few
+// megabytes at most.
+const referenceLogCap = 4096
 
 type referenceLog struct {
 	log []string
@@ -273,7 +282,13 @@ func (c *referenceLogs) get(t Target, seed uint64) ([]string, error) {
 	if c.runs == nil {
 		c.runs = map[uint64]referenceLog{}
 	}
-	c.runs[seed] = r
+	limit := c.cap
+	if limit <= 0 {
+		limit = referenceLogCap
+	}
+	if len(c.runs) < limit {
+		c.runs[seed] = r
+	}
 	c.mu.Unlock()
 	return r.log, r.err
 }
