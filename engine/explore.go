@@ -50,6 +50,11 @@ type ExploreConfig struct {
 	// States turns on dfs's state pruning for systems that implement
 	// StateHasher (DFSConfig.States).
 	States bool
+	// StateCap caps the states dfs's state pruning remembers, and its
+	// known transitions, each (DFSConfig.StateCap; zero: DefaultStateCap,
+	// else MinStateCap..MaxStateCap). Summary.StatesFullAt says when a
+	// search reached it.
+	StateCap int
 	// MaxSteps bounds each run.
 	MaxSteps int
 	// StopOnFinding ends the exploration after the round in which the
@@ -138,6 +143,19 @@ type Summary struct {
 	Reduction  Reduction
 	SplitDepth int
 	StateHits  int
+	// StatesFullAt is set when dfs's table of the states it explored
+	// reached its cap (ExploreConfig.StateCap): the run, counted as the
+	// run budget counts them from 1, at whose end it did. From then on the
+	// search remembered no more states and pruned no run at a state it
+	// explored later: still sound, but a run that would have ended at such
+	// a state ran to its end. TransitionsFullAt is the run in which the
+	// known transitions reached the same cap (from then on runs they would
+	// have pruned without running were run). StateCap is that cap, set
+	// when either is. All three are left out of JSON when zero: no table
+	// was full.
+	StatesFullAt      int `json:",omitempty"`
+	TransitionsFullAt int `json:",omitempty"`
+	StateCap          int `json:",omitempty"`
 	// Interrupted is set when the context ended the exploration early.
 	Interrupted bool
 	// Executed counts runs of the system: schedules not answered by the
@@ -237,6 +255,15 @@ func Explore(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.Shards > 1 && (cfg.Shard < 0 || cfg.Shard >= cfg.Shards) {
 		return Summary{}, fmt.Errorf("engine: explore: shard %d/%d out of range", cfg.Shard, cfg.Shards)
 	}
+	if err := CheckStateCap(cfg.StateCap); err != nil {
+		return Summary{}, err
+	}
+	return exploreAnyCap(ctx, cfg)
+}
+
+// exploreAnyCap is Explore with any positive ExploreConfig.StateCap: this
+// package's tests fill tables smaller than MinStateCap.
+func exploreAnyCap(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.Shards < 1 {
 		cfg.Shards = 1
 	}

@@ -10,7 +10,7 @@ import (
 // current path with the seed of schedule 0.
 func (e *explorer) dfs(ctx context.Context) error {
 	s := NewSearch(DFSConfig{Bound: e.cfg.Bound, Reduction: e.cfg.Reduction, SplitDepth: e.cfg.SplitDepth,
-		Shard: e.cfg.Shard, Shards: e.cfg.Shards, States: e.cfg.States})
+		Shard: e.cfg.Shard, Shards: e.cfg.Shards, States: e.cfg.States, StateCap: e.cfg.StateCap})
 	seed := ScheduleSeed(e.cfg.Seed, 0)
 	r := NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})
 	maxSteps := r.cfg.MaxSteps
@@ -25,6 +25,10 @@ func (e *explorer) dfs(ctx context.Context) error {
 			e.sum.Fork = &st
 		}
 		e.sum.Complete, e.sum.BoundHit, e.sum.StateHits = s.Done(), s.BoundHit(), s.StateHits()
+		e.sum.StatesFullAt, e.sum.TransitionsFullAt = s.StatesFullAt(), s.TransitionsFullAt()
+		if e.sum.StatesFullAt > 0 || e.sum.TransitionsFullAt > 0 {
+			e.sum.StateCap = s.StateCap()
+		}
 		if e.cfg.MergeData {
 			e.sum.Subtrees = s.SubtreeRuns()
 		}

@@ -114,6 +114,18 @@ func (s *DFS) StateHits() int { return s.s.StateHits() }
 // VirtualRuns counts the runs Virtual pruned without running them.
 func (s *DFS) VirtualRuns() int { return s.s.VirtualRuns() }
 
+// StateCap returns the cap of the states remembered and of the known
+// transitions (dfs.Search.StateCap).
+func (s *DFS) StateCap() int { return s.s.StateCap() }
+
+// StatesFullAt returns the run at whose end the states remembered reached
+// StateCap, 0 when they have not (dfs.Search.StatesFullAt).
+func (s *DFS) StatesFullAt() int { return s.s.StatesFullAt() }
+
+// TransitionsFullAt returns the run in which the known transitions
+// reached StateCap, 0 when they have not (dfs.Search.TransitionsFullAt).
+func (s *DFS) TransitionsFullAt() int { return s.s.TransitionsFullAt() }
+
 // Subtree returns the current run's subtree number (-1 above the split).
 func (s *DFS) Subtree() int { return s.s.Subtree() }
 

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/migsim/migsim/engine/dfs"
 	"github.com/migsim/migsim/engine/visited"
 )
@@ -45,8 +47,27 @@ func BalancedSplitDepth(shards int, states bool) int { return dfs.BalancedSplitD
 func EffectiveSplitDepth(depth, shards int) int { return dfs.EffectiveSplitDepth(depth, shards) }
 
 // DefaultStateCap caps the states remembered for state pruning, and the
-// known transitions (visited.Cap).
-const DefaultStateCap = visited.Cap
+// known transitions, when DFSConfig.StateCap and ExploreConfig.StateCap
+// are zero (visited.DefaultCap).
+const DefaultStateCap = visited.DefaultCap
+
+// MinStateCap and MaxStateCap bound ExploreConfig.StateCap: a table
+// smaller than the least a catalog proof fills is no use, and one of
+// MaxStateCap visits and as many transitions takes about 17 GB
+// (docs/engine.md, "A full state table").
+const (
+	MinStateCap = 1 << 10
+	MaxStateCap = 1 << 26
+)
+
+// CheckStateCap refuses a state cap outside MinStateCap..MaxStateCap (zero
+// is DefaultStateCap).
+func CheckStateCap(n int) error {
+	if n != 0 && (n < MinStateCap || n > MaxStateCap) {
+		return fmt.Errorf("engine: state cap %d out of range: want %d..%d states (0: the default %d)", n, MinStateCap, MaxStateCap, DefaultStateCap)
+	}
+	return nil
+}
 
 // SubtreeRuns counts the complete runs of one subtree of the split
 // (dfs.SubtreeRuns).

@@ -102,4 +102,9 @@ type Config struct {
 	// that pays for every path from it (state.go). Ignored with
 	// ReductionDPOR, whose backtrack sets need every run.
 	States bool
+	// StateCap caps the complete visits state pruning remembers, and the
+	// known transitions, each (zero: visited.DefaultCap). Past it the
+	// search remembers no more of them: it stays sound, but prunes nothing
+	// from the states it explores later (Search.StatesFullAt).
+	StateCap int
 }

@@ -61,6 +61,9 @@ type Search struct {
 	// pruned (transitions.go).
 	trans       visited.Transitions
 	virtualRuns int
+	// statesFullAt and transFullAt are the run at which states and trans
+	// reached their cap (0: not yet; state.go).
+	statesFullAt, transFullAt int
 	// scratch of the DPOR analysis.
 	an dporScratch
 }
@@ -113,7 +116,7 @@ func New(cfg Config) *Search {
 	if cfg.Reduction == ReductionDPOR {
 		cfg.States = false
 	}
-	return &Search{cfg: cfg, cur: -1}
+	return &Search{cfg: cfg, cur: -1, states: visited.NewTable(cfg.StateCap), trans: visited.NewTransitions(cfg.StateCap)}
 }
 
 // Done reports whether the search space (within the bound) is exhausted.

@@ -81,4 +81,31 @@ func (s *Search) forget(n *node) {
 		rem = -1 // no pick was cut off below: it covers every budget
 	}
 	s.states.Add(n.state, visited.Visit{Remaining: rem, Prev: freePrev(n), Sleep: sleepKey(n)})
+	if s.states.Full() {
+		// forget runs in Next, which has counted the run that ended.
+		s.statesFullAt = s.ended()
+	}
 }
+
+// ended counts the runs the search has ended (Next): complete, pruned and
+// foreign, as a run budget counts them.
+func (s *Search) ended() int { return s.runs + s.pruned + s.foreign }
+
+// StateCap returns the cap of the visits remembered and of the known
+// transitions (Config.StateCap, or visited.DefaultCap).
+func (s *Search) StateCap() int { return s.states.Cap() }
+
+// Remembered returns how many complete visits the search remembers, and
+// how many transitions it knows.
+func (s *Search) Remembered() (visits, transitions int) { return s.states.Len(), s.trans.Len() }
+
+// StatesFullAt returns the run (counting from 1, complete, pruned and
+// foreign alike) at whose end the complete visits remembered reached
+// StateCap, after which the search remembered no more and pruned nothing
+// from the states it explored later; 0 when they have not.
+func (s *Search) StatesFullAt() int { return s.statesFullAt }
+
+// TransitionsFullAt returns the run (counted as StatesFullAt counts) in
+// which the known transitions reached StateCap, after which the search
+// learnt no more; 0 when they have not.
+func (s *Search) TransitionsFullAt() int { return s.transFullAt }

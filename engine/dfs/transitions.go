@@ -41,7 +41,14 @@ func (s *Search) learn(p *node, child visited.Key, prevOn, prevFinished bool) {
 	if !p.hasState || !p.hasJudge || !s.transitions() {
 		return
 	}
+	if s.trans.Full() {
+		return
+	}
 	s.trans.Learn(p.state, stepKey(p.enabled[p.chosen]), visited.Transition{Child: child, PrevOn: prevOn, PrevFinished: prevFinished})
+	if s.trans.Full() {
+		// learn runs during a run, which Next has not counted yet.
+		s.transFullAt = s.ended() + 1
+	}
 }
 
 // inherit fills in what node n, reached from p by pick i, takes from p:

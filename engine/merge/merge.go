@@ -26,7 +26,10 @@ import (
 // interleavings (DistinctCapped), so does the merge: the union of what the
 // shards kept is a lower bound, DistinctCapped set, and may differ from
 // the lower bound one process would give, which kept the first DistinctCap
-// over all schedules.
+// over all schedules. When a shard's dfs state table or known transitions
+// reached their cap, so did the merge's: StatesFullAt and
+// TransitionsFullAt are the earliest run, in its own shard's count, at
+// which a shard's did, StateCap the largest shard's cap.
 // Elapsed is the slowest shard's; Executed, ExecutedDecisions and Memo add up (they are cost,
 // not result). With StopOnFinding the shards stop independently and the
 // merge is only what they ran.
@@ -117,6 +120,9 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.BoundHit = out.BoundHit || p.BoundHit
 		out.Interrupted = out.Interrupted || p.Interrupted
 		out.DistinctCapped = out.DistinctCapped || p.DistinctCapped
+		out.StatesFullAt = earliest(out.StatesFullAt, p.StatesFullAt)
+		out.TransitionsFullAt = earliest(out.TransitionsFullAt, p.TransitionsFullAt)
+		out.StateCap = max(out.StateCap, p.StateCap)
 		out.Memo.Hits += p.Memo.Hits
 		out.Memo.Verified += p.Memo.Verified
 		out.Memo.Nodes += p.Memo.Nodes
@@ -141,4 +147,13 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	}
 	slices.SortFunc(out.Findings, func(a, b engine.Report) int { return cmp.Compare(a.Index, b.Index) })
 	return out, nil
+}
+
+// earliest returns the earlier of two runs at which a table filled, either
+// of them 0 when it did not.
+func earliest(a, b int) int {
+	if a == 0 || (b > 0 && b < a) {
+		return b
+	}
+	return a
 }

@@ -160,3 +160,32 @@ func TestNamed_DFSRenumbers(t *testing.T) {
 	assert.Equal(t, 6, got.Findings[1].Index)
 	assert.Equal(t, 2, got.Findings[1].Subtree)
 }
+
+// A shard whose dfs state table or known transitions filled makes the
+// merge's: each at the earliest run a shard's did (in its own count), the
+// cap the largest; when no shard's filled, the merge says nothing.
+func TestNamed_StateTablesFull(t *testing.T) {
+	dfs := func(i, statesAt, transAt, limit int) engine.Summary {
+		return engine.Summary{Strategy: engine.StrategyDFS, Shard: i, Shards: 3, SplitDepth: 2, Schedules: 5,
+			Subtrees: []engine.SubtreeRuns{{ID: i, Runs: 5}}, Distinct: 1, Interleavings: []uint64{uint64(i)},
+			StatesFullAt: statesAt, TransitionsFullAt: transAt, StateCap: limit}
+	}
+	for _, c := range []struct {
+		name                    string
+		parts                   []engine.Summary
+		statesAt, transAt, capN int
+	}{
+		{"none full", []engine.Summary{dfs(0, 0, 0, 0), dfs(1, 0, 0, 0), dfs(2, 0, 0, 0)}, 0, 0, 0},
+		{"one shard's states", []engine.Summary{dfs(0, 0, 0, 0), dfs(1, 700, 0, 1024), dfs(2, 0, 0, 0)}, 700, 0, 1024},
+		{"one shard's transitions", []engine.Summary{dfs(0, 0, 0, 0), dfs(1, 0, 0, 0), dfs(2, 0, 90, 2048)}, 0, 90, 2048},
+		{"the earliest of each", []engine.Summary{dfs(2, 300, 40, 1024), dfs(0, 900, 0, 1024), dfs(1, 0, 20, 1024)}, 300, 20, 1024},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Named(c.parts, nil)
+			require.NoError(t, err)
+			assert.Equal(t, c.statesAt, got.StatesFullAt)
+			assert.Equal(t, c.transAt, got.TransitionsFullAt)
+			assert.Equal(t, c.capN, got.StateCap)
+		})
+	}
+}

@@ -6,9 +6,17 @@ import (
 	"github.com/migsim/migsim/internal/runtrace"
 )
 
-// Cap caps the visits a Table remembers and the transitions Transitions
-// knows.
-const Cap = 1 << 20
+// DefaultCap caps the visits a Table remembers and the transitions
+// Transitions knows, when they are given no cap of their own.
+const DefaultCap = 1 << 20
+
+// capOr returns limit, or DefaultCap when it is not positive.
+func capOr(limit int) int {
+	if limit <= 0 {
+		return DefaultCap
+	}
+	return limit
+}
 
 // Key identifies the state of a decision.
 type Key struct {
@@ -74,15 +82,26 @@ func SleepSet(keys []uint64) []uint64 {
 	return slices.Compact(keys)
 }
 
-// Table holds the complete visits of every state, up to Cap of them. The
-// zero Table is empty.
+// Table holds the complete visits of every state, up to its cap of them
+// (NewTable). The zero Table is empty, with DefaultCap.
 type Table struct {
 	visits map[Key][]Visit
 	n      int
+	limit  int
 }
 
+// NewTable returns an empty table that remembers up to limit visits
+// (DefaultCap when limit is not positive).
+func NewTable(limit int) Table { return Table{limit: limit} }
+
+// Cap returns how many visits the table remembers at most.
+func (t *Table) Cap() int { return capOr(t.limit) }
+
+// Len returns how many visits the table remembers.
+func (t *Table) Len() int { return t.n }
+
 // Full reports whether the table holds Cap visits: it remembers no more.
-func (t *Table) Full() bool { return t.n >= Cap }
+func (t *Table) Full() bool { return t.n >= t.Cap() }
 
 // Add remembers a complete visit of state k (nothing when Full).
 func (t *Table) Add(k Key, v Visit) {

@@ -51,3 +51,48 @@ func TestTable_Covering(t *testing.T) {
 	assert.Equal(t, -1, v.Remaining, "the first one's sleep set is not a subset")
 	assert.False(t, tb.Full())
 }
+
+// TestCaps: a Table remembers up to its cap of visits and Transitions
+// learn up to theirs; past it Add and Learn change nothing, and both say
+// so (Full). A zero value, or a cap that is not positive, is DefaultCap.
+func TestCaps(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		limit   int
+		adds    int
+		wantCap int
+		wantLen int
+	}{
+		{"below the cap", 4, 3, 4, 3},
+		{"at the cap", 4, 4, 4, 4},
+		{"past the cap", 4, 9, 4, 4},
+		{"a cap of one", 1, 5, 1, 1},
+		{"zero is the default", 0, 5, DefaultCap, 5},
+		{"negative is the default", -3, 5, DefaultCap, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tb, tr := NewTable(c.limit), NewTransitions(c.limit)
+			for i := range c.adds {
+				k := Key{Hash: uint64(i)}
+				tb.Add(k, Visit{Remaining: -1, Prev: -1})
+				tr.Learn(k, 1, Transition{Child: Key{Hash: uint64(i + 1)}})
+			}
+			assert.Equal(t, c.wantCap, tb.Cap())
+			assert.Equal(t, c.wantCap, tr.Cap())
+			assert.Equal(t, c.wantLen, tb.Len())
+			assert.Equal(t, c.wantLen == c.wantCap, tb.Full())
+			assert.Equal(t, c.wantLen == c.wantCap, tr.Full())
+			for i := range c.adds {
+				k := Key{Hash: uint64(i)}
+				_, seen := tb.Covering(k, -1, 0, nil)
+				_, known := tr.Lookup(k, 1)
+				assert.Equal(t, i < c.wantLen, seen, "visit %d remembered only below the cap", i)
+				assert.Equal(t, i < c.wantLen, known, "transition %d learnt only below the cap", i)
+			}
+		})
+	}
+	var zero Table
+	assert.Equal(t, DefaultCap, zero.Cap())
+	var none Transitions
+	assert.Equal(t, DefaultCap, none.Cap())
+}

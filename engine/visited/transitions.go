@@ -10,11 +10,25 @@ type Transition struct {
 }
 
 // Transitions are the known transitions: for a state and a step
-// (StepKey), the state the step led to, up to Cap of them. The zero
-// Transitions knows none.
+// (StepKey), the state the step led to, up to their cap of them
+// (NewTransitions). The zero Transitions knows none, with DefaultCap.
 type Transitions struct {
-	m map[transKey]Transition
+	m     map[transKey]Transition
+	limit int
 }
+
+// NewTransitions returns Transitions that know none and learn up to limit
+// (DefaultCap when limit is not positive).
+func NewTransitions(limit int) Transitions { return Transitions{limit: limit} }
+
+// Cap returns how many transitions t knows at most.
+func (t *Transitions) Cap() int { return capOr(t.limit) }
+
+// Len returns how many transitions t knows.
+func (t *Transitions) Len() int { return len(t.m) }
+
+// Full reports whether t knows Cap transitions: it learns no more.
+func (t *Transitions) Full() bool { return len(t.m) >= t.Cap() }
 
 type transKey struct {
 	from Key
@@ -22,9 +36,9 @@ type transKey struct {
 }
 
 // Learn records that step, run from state from, led to tr (nothing once
-// Cap transitions are known).
+// Full).
 func (t *Transitions) Learn(from Key, step uint64, tr Transition) {
-	if len(t.m) >= Cap {
+	if t.Full() {
 		return
 	}
 	if t.m == nil {
