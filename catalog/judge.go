@@ -85,6 +85,11 @@ type JudgeConfig struct {
 	// a sampling line's proof=, a dfs line's schedules=. A machine with time proves rows the catalog's budgets,
 	// sized for CI, leave unexhausted (migsim run --proof-runs).
 	ProofRuns int
+	// StateCap caps the states a dfs search with state pruning remembers,
+	// and its known transitions (engine.ExploreConfig.StateCap; zero:
+	// engine.DefaultStateCap): a proof raised by ProofRuns may fill the
+	// default's (migsim run --state-cap).
+	StateCap int
 	// MaxRuns, when positive, caps every exploration of a row at MaxRuns
 	// schedules and its proof at MaxRuns runs, after ProofRuns: the
 	// explore line's and the expect line's own budgets alike (the

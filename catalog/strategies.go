@@ -159,7 +159,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		states = states && !cfg.NoStates
 		sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 			Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, Reduction: red, States: states,
-			MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m})
+			StateCap: cfg.StateCap, MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m})
 		if err != nil && ctx.Err() != nil {
 			interrupted = true
 		} else if err != nil {

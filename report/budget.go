@@ -11,14 +11,17 @@ import (
 
 // Search is how an exploration searches beyond its budget (the flags of
 // `migsim explore` that the header names): shards, and for dfs the
-// reduction, the split depth and state pruning; and the step bound of each
-// run.
+// reduction, the split depth and state pruning (with its cap when not the
+// default); and the step bound of each run.
 type Search struct {
 	Shards     int
 	Reduction  engine.Reduction
 	SplitDepth int
 	States     bool
-	MaxSteps   int
+	// StateCap is the states state pruning remembers (0: the default,
+	// engine.DefaultStateCap).
+	StateCap int
+	MaxSteps int
 }
 
 // BudgetText renders an exploration's budget as its header says it: "pct
@@ -49,6 +52,9 @@ func budgetBase(b scenario.Budget, s Search) string {
 		}
 		if s.States && s.Reduction != engine.ReductionDPOR { // dpor ignores state pruning
 			text += ", state pruning"
+			if s.StateCap > 0 && s.StateCap != engine.DefaultStateCap {
+				text += fmt.Sprintf(" up to %d states", s.StateCap)
+			}
 		}
 		return text
 	case engine.StrategyPCT:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/progress"
@@ -141,6 +142,22 @@ func PrunedText(sum *engine.Summary) string {
 	return "the " + runs + " stopped before their end and are not schedules: " + strings.Join(why, ", ")
 }
 
+// FullText says, for a dfs search that did not exhaust its space, when
+// its state table or known transitions reached their cap
+// (explored.FullText) and what that means; "" when it exhausted its space
+// or neither filled. merged words it for a merge of shards, whose runs
+// each shard counts.
+func FullText(sum *engine.Summary, merged bool) string {
+	full := explored.FullText(*sum)
+	if full == "" || sum.Complete {
+		return ""
+	}
+	if merged {
+		full += " (in a shard, at its own run)"
+	}
+	return full + "; the search stays sound, but no run ends any more at a state explored after that, so it may spend its budget where a larger table would exhaust the space: --state-cap N remembers up to N of each"
+}
+
 // PrunedByStates is how many of a dfs search's pruned runs state pruning
 // cut short: its state hits, each of which ends its run.
 func PrunedByStates(sum *engine.Summary) int { return min(sum.StateHits, sum.Pruned) }
@@ -179,6 +196,9 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before this shard's part of the space was exhausted\n", r.Schedules)
 		default:
 			fmt.Fprintf(w, "dfs: budget of %d runs spent before the space was exhausted\n", r.Schedules)
+		}
+		if full := FullText(sum, r.Merged > 1); full != "" {
+			fmt.Fprintf(w, "dfs: %s\n", full)
 		}
 		if sum.Pruned > 0 {
 			fmt.Fprintf(w, "dfs: %s\n", PrunedText(sum))

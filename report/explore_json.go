@@ -58,7 +58,10 @@ type ExplorationDoc struct {
 // finding and, for dfs, the bound and whether the search was exhaustive
 // within it (complete_within_bound) or altogether (complete_unbounded;
 // exhaustive, as a row's), and the state-pruned runs counted without
-// running them (pruned_known: known transitions).
+// running them (pruned_known: known transitions), and when the state
+// table and known transitions reached their cap (states_full,
+// transitions_full: the run at which each did, as a row's exploration
+// records them; state_cap: the cap; absent when neither did).
 type DocExplored struct {
 	Strategy            string `json:"strategy"`
 	Budget              int    `json:"budget"`
@@ -76,6 +79,9 @@ type DocExplored struct {
 	StateHits           int    `json:"state_hits,omitempty"`
 	PrunedSleepSets     int    `json:"pruned_sleep_sets,omitempty"`
 	PrunedKnown         int    `json:"pruned_known,omitempty"`
+	StatesFull          int    `json:"states_full,omitempty"`
+	TransitionsFull     int    `json:"transitions_full,omitempty"`
+	StateCap            int    `json:"state_cap,omitempty"`
 	Shards              int    `json:"shards,omitempty"`
 	Interrupted         bool   `json:"interrupted"`
 }
@@ -134,6 +140,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 		StateHits: PrunedByStates(sum), PrunedSleepSets: PrunedBySleepSets(sum), Interrupted: sum.Interrupted}
 	if sum.Strategy == engine.StrategyDFS || r.Strategy == engine.StrategyDFS {
 		d.Explored.PrunedKnown = KnownRuns(sum)
+		d.Explored.StatesFull, d.Explored.TransitionsFull, d.Explored.StateCap = sum.StatesFullAt, sum.TransitionsFullAt, sum.StateCap
 	}
 	if sum.Shards > 1 {
 		d.Explored.Shards = sum.Shards

@@ -125,3 +125,42 @@ func TestPrintResult_EveryScheduleFailed(t *testing.T) {
 		})
 	}
 }
+
+// PrintSummary says, under a dfs search that did not exhaust its space,
+// when its state table or known transitions filled and what --state-cap
+// does about it; not when the search was exhausted (the cap cost runs,
+// not coverage) nor when no table filled. The JSON document carries the
+// runs and the cap whenever a table filled.
+func TestPrintSummary_StateTableFull(t *testing.T) {
+	const line = "dfs: state table full at run 600 (1024 states): later states not remembered; the search stays sound, but no run ends any more at a state explored after that, so it may spend its budget where a larger table would exhaust the space: --state-cap N remembers up to N of each\n"
+	for _, c := range []struct {
+		name     string
+		sum      engine.Summary
+		merged   int
+		want     string
+		wantJSON bool
+	}{
+		{"budget spent, table full", engine.Summary{Schedules: 700, Pruned: 300, StatesFullAt: 600, StateCap: 1024}, 0, line, true},
+		{"interrupted, table full", engine.Summary{Schedules: 700, Pruned: 3, Interrupted: true, StatesFullAt: 600, StateCap: 1024}, 0, line, true},
+		{"merged shards", engine.Summary{Schedules: 700, Pruned: 300, StatesFullAt: 600, StateCap: 1024}, 2,
+			strings.Replace(line, "remembered;", "remembered (in a shard, at its own run);", 1), true},
+		{"exhausted, table full", engine.Summary{Schedules: 700, Pruned: 300, Complete: true, StatesFullAt: 600, StateCap: 1024}, 0, "", true},
+		{"budget spent, no table full", engine.Summary{Schedules: 700, Pruned: 300}, 0, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.sum.Strategy, c.sum.Distinct = engine.StrategyDFS, 1
+			rep := Exploration{Strategy: engine.StrategyDFS, Bound: 2, Schedules: 1000, States: true, Merged: c.merged, Summary: c.sum}
+			var b bytes.Buffer
+			rep.PrintSummary(&b)
+			if c.want == "" {
+				assert.NotContains(t, b.String(), "full at run")
+			} else {
+				assert.Contains(t, b.String(), c.want)
+			}
+			var js bytes.Buffer
+			require.NoError(t, rep.WriteJSON(&js))
+			assert.Equal(t, c.wantJSON, strings.Contains(js.String(), `"states_full": 600`), "%s", js.String())
+			assert.Equal(t, c.wantJSON, strings.Contains(js.String(), `"state_cap": 1024`))
+		})
+	}
+}

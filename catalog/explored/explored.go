@@ -44,7 +44,10 @@ func BoundText(bound int) string {
 // DFSText describes what a dfs exploration covered: "exhaustive bound 2:
 // 980 interleavings (670 runs ended at states already explored)", or,
 // when the run budget ran out or the exploration was interrupted first,
-// how far it got.
+// how far it got, and when its state table filled, if it did (FullText):
+// "bound 2 not exhausted: run budget of 2000000 spent, 231292
+// interleavings (164776 runs ended at states already explored); state
+// table full at run 60211 (1048576 states): later states not remembered".
 func DFSText(b scenario.Budget, sum engine.Summary) string {
 	var s string
 	switch {
@@ -62,7 +65,29 @@ func DFSText(b scenario.Budget, sum engine.Summary) string {
 	if sum.StateHits > 0 {
 		s += fmt.Sprintf(" (%s ended at states already explored)", plural.Count(sum.StateHits, "run"))
 	}
+	if full := FullText(sum); full != "" && !sum.Complete {
+		s += "; " + full
+	}
 	return s
+}
+
+// FullText says when a dfs search's state table and known transitions
+// reached their cap (Summary.StatesFullAt, TransitionsFullAt), "" when
+// neither did: "state table full at run 812345 (1048576 states): later
+// states not remembered". Past it the search is still sound, but no run
+// ends at a state it explored later: a search that did not exhaust its
+// bound may have lost its way there.
+func FullText(sum engine.Summary) string {
+	states, trans := sum.StatesFullAt, sum.TransitionsFullAt
+	switch {
+	case states > 0 && trans > 0:
+		return fmt.Sprintf("state table full at run %d, known transitions at run %d (%d each): later ones not remembered", states, trans, sum.StateCap)
+	case states > 0:
+		return fmt.Sprintf("state table full at run %d (%s): later states not remembered", states, plural.Count(sum.StateCap, "state"))
+	case trans > 0:
+		return fmt.Sprintf("known transitions full at run %d (%d): later ones not remembered", trans, sum.StateCap)
+	}
+	return ""
 }
 
 // InterruptedText describes an exploration that ctx ended before its end:
@@ -149,6 +174,12 @@ type Record struct {
 	Schedules int `json:"schedules"`
 	Distinct  int `json:"distinct"`
 	StateHits int `json:"state_hits,omitempty"`
+	// StatesFull and TransitionsFull are the run at which a dfs search's
+	// state table and known transitions reached StateCap (FullText),
+	// absent when they did not.
+	StatesFull      int `json:"states_full,omitempty"`
+	TransitionsFull int `json:"transitions_full,omitempty"`
+	StateCap        int `json:"state_cap,omitempty"`
 	// Exhaustive: a dfs search ran every schedule within its bound
 	// (BoundHit: the bound cut some). It is CompleteWithinBound, under the
 	// name the record always had; the row's explored.exhaustive means
@@ -179,6 +210,7 @@ func RecordOf(r *Run) Record {
 	}
 	bound := b.Bound
 	e.Bound, e.Runs, e.StateHits = &bound, DFSRuns(sum), sum.StateHits
+	e.StatesFull, e.TransitionsFull, e.StateCap = sum.StatesFullAt, sum.TransitionsFullAt, sum.StateCap
 	e.Exhaustive, e.BoundHit = sum.Complete, sum.BoundHit
 	e.CompleteWithinBound, e.CompleteUnbounded = sum.Complete, sum.Complete && !sum.BoundHit
 	switch {

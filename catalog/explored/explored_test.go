@@ -30,6 +30,16 @@ func TestDFSText(t *testing.T) {
 		{"interrupted: how far it got, pruned runs included", two, engine.Summary{Schedules: 40, Pruned: 3, Interrupted: true},
 			"bound 2 interrupted after 43 of 500 runs, 40 interleavings"},
 		{"interrupted after it was exhausted", two, engine.Summary{Schedules: 12, Complete: true, BoundHit: true, Interrupted: true}, "exhaustive bound 2: 12 interleavings"},
+		{"state table full", two, engine.Summary{Schedules: 400, Pruned: 100, StateHits: 90, StatesFullAt: 312, StateCap: 1024},
+			"bound 2 not exhausted: run budget of 500 spent, 400 interleavings (90 runs ended at states already explored); state table full at run 312 (1024 states): later states not remembered"},
+		{"known transitions full", two, engine.Summary{Schedules: 400, Pruned: 100, TransitionsFullAt: 77, StateCap: 1024},
+			"bound 2 not exhausted: run budget of 500 spent, 400 interleavings; known transitions full at run 77 (1024): later ones not remembered"},
+		{"both full", two, engine.Summary{Schedules: 400, Pruned: 100, StatesFullAt: 312, TransitionsFullAt: 77, StateCap: 1024},
+			"bound 2 not exhausted: run budget of 500 spent, 400 interleavings; state table full at run 312, known transitions at run 77 (1024 each): later ones not remembered"},
+		{"interrupted with its state table full", two, engine.Summary{Schedules: 40, Pruned: 3, Interrupted: true, StatesFullAt: 30, StateCap: 1024},
+			"bound 2 interrupted after 43 of 500 runs, 40 interleavings; state table full at run 30 (1024 states): later states not remembered"},
+		{"exhausted with its state table full: the cap cost runs, not coverage", two, engine.Summary{Schedules: 12, Complete: true, BoundHit: true, StatesFullAt: 5, StateCap: 1024},
+			"exhaustive bound 2: 12 interleavings"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.want, DFSText(c.b, c.sum))
@@ -75,6 +85,8 @@ func TestRecordOf(t *testing.T) {
 			`{"role":"line","strategy":"dfs","bound":2,"budget":100,"runs":12,"schedules":12,"distinct":12,"exhaustive":true,"complete_within_bound":true,"complete_unbounded":true,"interrupted":false,"failing":0,"text":"exhaustive: 12 interleavings (bound 2 never cut)"}`},
 		{"budget spent", Run{Role: RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 90, Pruned: 10, Distinct: 90}},
 			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":100,"schedules":90,"distinct":90,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"unexhausted":"budget","interrupted":false,"failing":0,"text":"bound 2 not exhausted: run budget of 100 spent, 90 interleavings"}`},
+		{"budget spent with the state table full", Run{Role: RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 90, Pruned: 10, Distinct: 90, StatesFullAt: 61, TransitionsFullAt: 40, StateCap: 1024}},
+			`{"role":"proof","strategy":"dfs","bound":2,"budget":100,"runs":100,"schedules":90,"distinct":90,"states_full":61,"transitions_full":40,"state_cap":1024,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"unexhausted":"budget","interrupted":false,"failing":0,"text":"bound 2 not exhausted: run budget of 100 spent, 90 interleavings; state table full at run 61, known transitions at run 40 (1024 each): later ones not remembered"}`},
 		{"interrupted", Run{Role: RoleFallback, Budget: proof, Explored: engine.Summary{Schedules: 9, Distinct: 9, Interrupted: true}},
 			`{"role":"fallback","strategy":"dfs","bound":2,"budget":100,"runs":9,"schedules":9,"distinct":9,"exhaustive":false,"complete_within_bound":false,"complete_unbounded":false,"unexhausted":"interrupted","interrupted":true,"failing":0,"text":"bound 2 interrupted after 9 of 100 runs, 9 interleavings"}`},
 		{"sampling", Run{Role: RoleCross, Budget: scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 50},
