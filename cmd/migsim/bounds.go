@@ -35,12 +35,16 @@ const (
 // sliceRunsLimit is the range of --slice-runs (explore, replay).
 var sliceRunsLimit = cliflag.Int("slice-runs", 0, 100_000, "checks of the slice's narrowing; 0 keeps the footprint slice")
 
+// stateCapLimit is the range of --state-cap (explore, run): the states a
+// dfs search with state pruning remembers, and its known transitions.
+var stateCapLimit = cliflag.Int("state-cap", engine.MinStateCap, engine.MaxStateCap, "states remembered")
+
 // The integer flags' limits of each command, for cliflag.CheckInts after the
 // parse and cliflag.Error when a value does not parse.
 var (
 	benchLimits   = []cliflag.IntLimit{cliflag.Int("schedules", 1, scenario.MaxSchedules, "schedules per batch")}
 	exploreLimits = append(slices.Clone(budgetFlagLimits), cmdbase.ShrinkReplaysLimit, cmdbase.ExplainRunsLimit, sliceRunsLimit,
-		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"))
+		cliflag.Int("write-run", 0, scenario.MaxSchedules-1, "a schedule's index"), stateCapLimit)
 	genLimits = []cliflag.IntLimit{cliflag.Int("count", 1, maxGenCount, "scenarios"),
 		cliflag.Int("max-vfs", 1, scenario.MaxVFs, "VFs"), cliflag.Int("max-queues", 1, scenario.MaxQueues, "queues"),
 		cliflag.Int("max-ops", 1, 64, "operations"), cliflag.Int("max-schedules", 1, 1000, "schedules")}
@@ -48,7 +52,7 @@ var (
 	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), cmdbase.ExplainRunsLimit}
 	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, cmdbase.MaxJobs, "0 is GOMAXPROCS"),
-		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit}
+		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit, stateCapLimit}
 	traceLimits = []cliflag.IntLimit{cliflag.Int("window", 0, maxWindow, "steps shown"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run")}
 )
@@ -73,6 +77,7 @@ var strategyFlags = []struct {
 	{"reduction", "a partial-order reduction", []string{engine.StrategyDFS}},
 	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
 	{"states", "a state cache", []string{engine.StrategyDFS}},
+	{"state-cap", "the state cache's size", []string{engine.StrategyDFS}},
 	{"depth", "a depth", []string{engine.StrategyPCT}},
 	{"write-run", "a schedule index to rebuild", []string{engine.StrategyRandom, engine.StrategyPCT}},
 }

@@ -35,7 +35,7 @@ func init() {
 
 const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v ...] [--set k=v ...]
        [--strategy random|pct|dfs] [--schedules N] [--seed S] [--bound B] [--depth D]
-       [--reduction sleep|dpor|none] [--split-depth D] [--states] [--memo=false]
+       [--reduction sleep|dpor|none] [--split-depth D] [--states] [--state-cap N] [--memo=false]
        [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
        [--explain-runs N] [--slice-runs N] [--write-run N] [--progress auto|always|never]
        [--format text|json]
@@ -114,6 +114,15 @@ many sleep sets did (every enabled step asleep: it would only reorder
 independent steps of an interleaving already run), and how many of the
 state-pruned ones were counted without running (known transitions).
 
+State pruning remembers up to 1048576 states, and as many known
+transitions (--state-cap N: 1024..67108864; a million states with as
+many transitions take about 270 MB). A search that fills its table stays sound but prunes
+nothing from the states it explores later, so its runs grow longer and
+more of them complete: when such a search does not exhaust its space,
+the summary says "state table full at run R" (and JSON's explored has
+states_full, transitions_full and state_cap), and a larger --state-cap
+may let it.
+
 --format json prints, in place of the text, one JSON document: scenario,
 edition, knobs and settings, the header's target and budget, explored
 (strategy, budget, schedules, pruned, executed, distinct, failing, for
@@ -130,6 +139,9 @@ verdict too), 2 on a usage error or when the results cannot be written
 flags:
 `
 
+// stateCapHelp is --state-cap's help (explore, run).
+const stateCapHelp = "dfs with state pruning: the states it remembers, and as many known transitions (default 1048576; 1024..67108864). A search that fills them stays sound but prunes nothing from the states it explores later, and the summary says at which run it filled them. A million states with as many transitions take about 270 MB"
+
 // DefaultDFSRunBudget is the run budget of a dfs chosen with --strategy
 // for a scenario whose explore line is not dfs, or with a --bound above
 // its dfs line's: room for preemption bound 2 of the catalog's larger
@@ -145,6 +157,9 @@ type exploreRun struct {
 	reduction    engine.Reduction
 	splitDepth   int
 	states, memo bool
+	// stateCap caps the states a dfs search remembers (0: the engine's
+	// default).
+	stateCap int
 	// shrinkReplays bounds the shrinking of the first finding (0: the
 	// engine's default).
 	shrinkReplays int
@@ -181,6 +196,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default when sharded: 8 without state pruning; with it 2 for up to 4 shards, 4 for more; else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs; refused with reduction dpor, which prunes none)")
+	stateCap := fs.Int("state-cap", 0, stateCapHelp)
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -258,6 +274,9 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if red == engine.ReductionDPOR && fs.Changed("states") && *states {
 			return cmdbase.UsageError(stderr, "explore", "--states and reduction dpor contradict each other: dpor prunes no states; drop --states, or give --reduction sleep")
 		}
+		if fs.Changed("state-cap") && (!*states || red == engine.ReductionDPOR) {
+			return cmdbase.UsageError(stderr, "explore", "--state-cap %d: the state table is state pruning's, which this search does without; give --states (not with reduction dpor), or drop --state-cap", *stateCap)
+		}
 	}
 	if fs.Changed("shard") && *shard == "" {
 		return cmdbase.UsageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)
@@ -283,7 +302,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
-		states: *states, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
+		states: *states, stateCap: *stateCap, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -338,7 +357,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		// "Choosing the split depth"); every shard computes the same one.
 		run.splitDepth = engine.BalancedSplitDepth(run.shards, run.states && run.reduction != engine.ReductionDPOR)
 	}
-	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, MaxSteps: t.MaxSteps}
+	search := report.Search{Shards: run.shards, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states, StateCap: run.stateCap, MaxSteps: t.MaxSteps}
 	rep := report.Exploration{Target: targetText(t), Budget: report.BudgetText(b, search), Strategy: b.Strategy,
 		Scenario: t.Scenario.Name, Edition: t.Edition.String(), Knobs: append([]string{}, t.Knobs()...), Settings: catalog.SettingStrings(t.Settings),
 		Bound: b.Bound, Schedules: b.Schedules, ScenarioHash: scenario.RunHash(t.Scenario), MaxSteps: t.MaxSteps,
@@ -360,7 +379,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr)})
+		StateCap: run.stateCap, MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr)})
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return cmdbase.ExitFinding

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -228,7 +229,8 @@ func TestExplore_DFSPickedHereDefaults(t *testing.T) {
 	assert.Regexp(t, `(?m)^dfs: exhaustive( bound 0: \d+ interleavings \(the bound cut some picks\)| \(bound 0 never cut\))$`, out)
 }
 
-// dfs with DPOR, and with a split, says so in its header.
+// dfs with DPOR, with a split, and with a state cap of its own, says so in
+// its header.
 func TestExplore_DFSReductions(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -238,6 +240,9 @@ func TestExplore_DFSReductions(t *testing.T) {
 		// dpor prunes no states (--states with it is refused): --states=false agrees.
 		{[]string{"--reduction", "dpor", "--states=false"}, "dfs up to 100000 runs, seed 2, bound 0, reduction dpor\n"},
 		{[]string{"--reduction", "none", "--split-depth", "2", "--states"}, "dfs up to 100000 runs, seed 2, bound 0, reduction none, split depth 2, state pruning\n"},
+		// A state cap the header names unless it is the default.
+		{[]string{"--state-cap", "4096"}, "dfs up to 100000 runs, seed 2, bound 0, state pruning up to 4096 states\n"},
+		{[]string{"--state-cap", "1048576"}, "dfs up to 100000 runs, seed 2, bound 0, state pruning\n"},
 	} {
 		args := append([]string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--out", t.TempDir()}, tc.args...)
@@ -245,6 +250,45 @@ func TestExplore_DFSReductions(t *testing.T) {
 		require.Equal(t, cmdbase.ExitOK, code, stderr)
 		assert.Contains(t, out, tc.want)
 		assert.Contains(t, out, "dfs: exhaustive")
+	}
+}
+
+// A dfs search whose state table fills before it exhausts its space says
+// at which run, in the text and in JSON; with the default table the same
+// search says nothing of it.
+func TestExplore_StateTableFull(t *testing.T) {
+	base := []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "2",
+		"--schedules", "1000", "--jobs", "1", "--progress", "never"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		full bool
+	}{
+		{"the least cap fills", []string{"--state-cap", "1024"}, true},
+		{"the default cap does not", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append(append(slices.Clone(base), tc.args...), "--out", t.TempDir())...)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
+			assert.Contains(t, out, "dfs: budget of 1000 runs spent before the space was exhausted\n")
+			re := regexp.MustCompile(`(?m)^dfs: state table full at run (\d+), known transitions at run (\d+) \(1024 each\): later ones not remembered; .* --state-cap N remembers up to N of each$`)
+			assert.Equal(t, tc.full, re.MatchString(out), out)
+			code, js, stderr := runSimCLI(t, append(append(slices.Clone(base), tc.args...), "--out", t.TempDir(), "--format", "json")...)
+			require.Equal(t, cmdbase.ExitOK, code, stderr)
+			var doc struct {
+				Explored map[string]any `json:"explored"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(js), &doc), js)
+			for _, field := range []string{"states_full", "transitions_full", "state_cap"} {
+				_, ok := doc.Explored[field]
+				assert.Equal(t, tc.full, ok, field)
+			}
+			if m := re.FindStringSubmatch(out); m != nil {
+				assert.Equal(t, m[1], fmt.Sprint(doc.Explored["states_full"]), "the text and JSON say the same run")
+				assert.Equal(t, m[2], fmt.Sprint(doc.Explored["transitions_full"]))
+				assert.InDelta(t, 1024, doc.Explored["state_cap"], 0)
+			}
+		})
 	}
 }
 

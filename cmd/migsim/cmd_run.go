@@ -32,8 +32,8 @@ func init() {
 }
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
-       [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--shrink-replays N]
-       [--progress auto|always|never] [--cpuprofile FILE]
+       [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--state-cap N]
+       [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
@@ -56,7 +56,9 @@ random or pct line is proved by dfs (bound 2, or the line's proof-bound=), and
 a dfs search that neither exhausts its bound nor finds anything is followed by
 one at bound 0. --proof-runs N raises every row's proof to at least N runs
 (the explore lines' proof= budgets are sized for CI): for a machine with time
-to prove rows the catalog leaves unexhausted. --format json prints the table
+to prove rows the catalog leaves unexhausted; --state-cap N lets such a
+proof remember N states (default 1048576), when its EXPLORED text says
+its state table filled. --format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
 CI: one testcase per row; docs/scenarios.md, "The table as JUnit"), json
@@ -120,6 +122,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	reportDir := fs.String("report-dir", "", "write a finding report (schedule, Markdown, pcapng, DOT) per finding under DIR")
 	progressMode := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always (one line per update) or never")
 	proofRuns := fs.Int("proof-runs", 0, "least run budget of every row's proof (default: the explore lines' proof=, a dfs line's schedules=)")
+	stateCap := fs.Int("state-cap", 0, stateCapHelp)
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
@@ -224,7 +227,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, shrinkCtx, stop := cmdbase.Interrupts()
 	defer stop()
 	rp := cmdprogress.NewRun(pw, time.Now())
-	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns,
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns, StateCap: *stateCap,
 		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
 		cfg.RowStart, cfg.RowProgress = rp.Row, rp.Explore
