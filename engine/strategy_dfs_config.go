@@ -53,7 +53,7 @@ const DefaultStateCap = visited.DefaultCap
 
 // MinStateCap and MaxStateCap bound ExploreConfig.StateCap: a table
 // smaller than the least a catalog proof fills is no use, and one of
-// MaxStateCap visits and as many transitions takes about 17 GB
+// MaxStateCap visits and as many transitions takes about 13 GB
 // (docs/engine.md, "A full state table").
 const (
 	MinStateCap = 1 << 10

@@ -116,7 +116,7 @@ state-pruned ones were counted without running (known transitions).
 
 State pruning remembers up to 1048576 states, and as many known
 transitions (--state-cap N: 1024..67108864; a million states with as
-many transitions take about 270 MB). A search that fills its table stays sound but prunes
+many transitions take about 200 MB). A search that fills its table stays sound but prunes
 nothing from the states it explores later, so its runs grow longer and
 more of them complete: when such a search does not exhaust its space,
 the summary says "state table full at run R" (and JSON's explored has
@@ -140,7 +140,7 @@ flags:
 `
 
 // stateCapHelp is --state-cap's help (explore, run).
-const stateCapHelp = "dfs with state pruning: the states it remembers, and as many known transitions (default 1048576; 1024..67108864). A search that fills them stays sound but prunes nothing from the states it explores later, and the summary says at which run it filled them. A million states with as many transitions take about 270 MB"
+const stateCapHelp = "dfs with state pruning: the states it remembers, and as many known transitions (default 1048576; 1024..67108864). A search that fills them stays sound but prunes nothing from the states it explores later, and the summary says at which run it filled them. A million states with as many transitions take about 200 MB"
 
 // DefaultDFSRunBudget is the run budget of a dfs chosen with --strategy
 // for a scenario whose explore line is not dfs, or with a --bound above

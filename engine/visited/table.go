@@ -1,6 +1,7 @@
 package visited
 
 import (
+	"math"
 	"slices"
 
 	"github.com/migsim/migsim/internal/runtrace"
@@ -84,10 +85,30 @@ func SleepSet(keys []uint64) []uint64 {
 
 // Table holds the complete visits of every state, up to its cap of them
 // (NewTable). The zero Table is empty, with DefaultCap.
+//
+// A visit is kept in 24 bytes and its sleep set in a shared arena, rather
+// than as a Visit in a slice of its own per state: a full table of
+// DefaultCap visits of as many states holds about 80 bytes of heap per
+// visit without a sleep set instead of about 144 (BenchmarkFill).
 type Table struct {
-	visits map[Key][]Visit
-	n      int
-	limit  int
+	// states maps a state to its first and last visit in visits.
+	states map[Key]span
+	visits []entry
+	// sleep holds the sleep sets of every visit, one after another.
+	sleep []uint64
+	limit int
+}
+
+// span is the first and last visit of a state: indices into Table.visits.
+type span struct{ first, last uint32 }
+
+// entry is a remembered visit: its remaining budget and previous actor
+// (Visit's), its sleep set (Table.sleep[at:at+n]) and the next visit of
+// its state in the order they were added (its index plus one; 0: none).
+type entry struct {
+	remaining, prev int32
+	n, next         uint32
+	at              int
 }
 
 // NewTable returns an empty table that remembers up to limit visits
@@ -98,28 +119,49 @@ func NewTable(limit int) Table { return Table{limit: limit} }
 func (t *Table) Cap() int { return capOr(t.limit) }
 
 // Len returns how many visits the table remembers.
-func (t *Table) Len() int { return t.n }
+func (t *Table) Len() int { return len(t.visits) }
 
 // Full reports whether the table holds Cap visits: it remembers no more.
-func (t *Table) Full() bool { return t.n >= t.Cap() }
+func (t *Table) Full() bool { return len(t.visits) >= t.Cap() }
 
-// Add remembers a complete visit of state k (nothing when Full).
+// Add remembers a complete visit of state k: nothing when Full, nor for
+// a budget or previous actor beyond 32 bits or a table of 2^32 visits
+// (what it does not remember prunes nothing, which is sound).
 func (t *Table) Add(k Key, v Visit) {
-	if t.Full() {
+	if t.Full() || v.Remaining != int(int32(v.Remaining)) || v.Prev != int(int32(v.Prev)) || uint64(len(t.visits)) >= math.MaxUint32 {
 		return
 	}
-	if t.visits == nil {
-		t.visits = map[Key][]Visit{}
+	if t.states == nil {
+		t.states = map[Key]span{}
 	}
-	t.visits[k] = append(t.visits[k], v)
-	t.n++
+	i := uint32(len(t.visits))
+	t.visits = append(t.visits, entry{remaining: int32(v.Remaining), prev: int32(v.Prev), n: uint32(len(v.Sleep)), at: len(t.sleep)})
+	t.sleep = append(t.sleep, v.Sleep...)
+	sp, ok := t.states[k]
+	if !ok {
+		t.states[k] = span{first: i, last: i}
+		return
+	}
+	t.visits[sp.last].next = i + 1
+	sp.last = i
+	t.states[k] = sp
 }
 
 // Covering returns the first visit of state k, in the order they were
 // added, that covers a visit with previous actor prev, remaining budget
-// rem and sleep set sleep (Visit.Covers).
+// rem and sleep set sleep (Visit.Covers). The Sleep of the visit returned
+// is the table's: the caller reads it only.
 func (t *Table) Covering(k Key, prev, rem int, sleep []uint64) (Visit, bool) {
-	for _, v := range t.visits[k] {
+	sp, ok := t.states[k]
+	if !ok {
+		return Visit{}, false
+	}
+	for i := sp.first + 1; i != 0; i = t.visits[i-1].next {
+		e := &t.visits[i-1]
+		v := Visit{Remaining: int(e.remaining), Prev: int(e.prev)}
+		if e.n > 0 {
+			v.Sleep = t.sleep[e.at : e.at+int(e.n) : e.at+int(e.n)]
+		}
 		if v.Covers(prev, rem, sleep) {
 			return v, true
 		}

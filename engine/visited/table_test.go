@@ -1,9 +1,13 @@
 package visited
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestCoversFrom: an earlier visit of a state covers a later one when its
@@ -95,4 +99,99 @@ func TestCaps(t *testing.T) {
 	assert.Equal(t, DefaultCap, zero.Cap())
 	var none Transitions
 	assert.Equal(t, DefaultCap, none.Cap())
+}
+
+// sliceTable is the table as it was before its visits were packed: a
+// slice of Visits per state. TestTable_SameAsSlices checks Table against
+// it.
+type sliceTable struct {
+	visits map[Key][]Visit
+	n      int
+	limit  int
+}
+
+func (t *sliceTable) add(k Key, v Visit) {
+	if t.n >= t.limit {
+		return
+	}
+	if t.visits == nil {
+		t.visits = map[Key][]Visit{}
+	}
+	t.visits[k] = append(t.visits[k], v)
+	t.n++
+}
+
+func (t *sliceTable) covering(k Key, prev, rem int, sleep []uint64) (Visit, bool) {
+	for _, v := range t.visits[k] {
+		if v.Covers(prev, rem, sleep) {
+			return v, true
+		}
+	}
+	return Visit{}, false
+}
+
+// TestTable_SameAsSlices: the packed Table answers every lookup as a
+// slice of Visits per state does (the same visit, budget, previous actor
+// and sleep set, or none), over seeded random sequences of visits added
+// and looked up, on few states with several visits each, with and
+// without a cap that the sequence reaches.
+func TestTable_SameAsSlices(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		seed          uint64
+		limit, states int
+	}{
+		{"few states, no cap reached", 1, 1 << 20, 5},
+		{"many states, no cap reached", 2, 1 << 20, 200},
+		{"a cap reached", 3, 300, 40},
+		{"a cap of one", 4, 1, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(c.seed, 7))
+			got, want := NewTable(c.limit), sliceTable{limit: c.limit}
+			budget := func() int { return rng.IntN(5) - 1 } // -1 unbounded, else 0..3
+			sleepSet := func() []uint64 {
+				keys := make([]uint64, rng.IntN(4))
+				for i := range keys {
+					keys[i] = uint64(rng.IntN(6))
+				}
+				return SleepSet(keys)
+			}
+			hits := 0
+			for range 5000 {
+				k := Key{Hash: uint64(rng.IntN(c.states)), Judge: uint64(rng.IntN(2))}
+				if rng.IntN(3) == 0 {
+					v := Visit{Remaining: budget(), Prev: rng.IntN(4) - 1, Sleep: sleepSet()}
+					got.Add(k, v)
+					want.add(k, v)
+					continue
+				}
+				prev, rem, sleep := rng.IntN(4)-1, budget(), sleepSet()
+				g, gok := got.Covering(k, prev, rem, sleep)
+				w, wok := want.covering(k, prev, rem, sleep)
+				require.Equal(t, wok, gok, "%+v prev %d rem %d sleep %v", k, prev, rem, sleep)
+				assert.Equal(t, w.Remaining, g.Remaining)
+				assert.Equal(t, w.Prev, g.Prev)
+				assert.Equal(t, fmt.Sprint(w.Sleep), fmt.Sprint(g.Sleep))
+				if gok {
+					hits++
+				}
+			}
+			assert.Equal(t, want.n, got.Len())
+			assert.Positive(t, hits, "some lookups are covered")
+		})
+	}
+}
+
+// TestTable_AddOutOfRange: a visit whose budget or previous actor does
+// not fit the packed visit is not remembered (it would prune nothing
+// wrongly), and the table stays as it was.
+func TestTable_AddOutOfRange(t *testing.T) {
+	for _, v := range []Visit{{Remaining: math.MaxInt32 + 1, Prev: 1}, {Remaining: 1, Prev: math.MinInt32 - 1}} {
+		tb := NewTable(0)
+		tb.Add(Key{Hash: 1}, v)
+		assert.Zero(t, tb.Len())
+		_, ok := tb.Covering(Key{Hash: 1}, 1, 0, nil)
+		assert.False(t, ok)
+	}
 }
