@@ -116,12 +116,12 @@ state-pruned ones were counted without running (known transitions).
 
 State pruning remembers up to 1048576 states, and as many known
 transitions (--state-cap N: 1024..67108864; a million states with as
-many transitions take about 200 MB). A search that fills its table stays sound but prunes
-nothing from the states it explores later, so its runs grow longer and
-more of them complete: when such a search does not exhaust its space,
-the summary says "state table full at run R" (and JSON's explored has
-states_full, transitions_full and state_cap), and a larger --state-cap
-may let it.
+many transitions take about 200 MB). A search that fills its table
+stays sound but prunes nothing from the states it explores later, so
+its runs grow longer and more of them complete: when such a search does
+not exhaust its space, the summary says "state table full at run R"
+(and JSON's explored has states_full, transitions_full and state_cap),
+and a larger --state-cap may let it.
 
 --format json prints, in place of the text, one JSON document: scenario,
 edition, knobs and settings, the header's target and budget, explored
