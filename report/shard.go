@@ -412,6 +412,7 @@ func checkShardCounts(r *Exploration) error {
 		{"Schedules", int64(sum.Schedules)}, {"Pruned", int64(sum.Pruned)}, {"Decisions", sum.Decisions},
 		{"Distinct", int64(sum.Distinct)}, {"Failing", int64(sum.Failing)}, {"StateHits", int64(sum.StateHits)},
 		{"Executed", int64(sum.Executed)}, {"ExecutedDecisions", sum.ExecutedDecisions}, {"Memo.Hits", int64(sum.Memo.Hits)}, {"Memo.Verified", int64(sum.Memo.Verified)},
+		{"StatesFullAt", int64(sum.StatesFullAt)}, {"TransitionsFullAt", int64(sum.TransitionsFullAt)}, {"StateCap", int64(sum.StateCap)},
 	} {
 		if c.v < 0 {
 			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)

@@ -67,6 +67,10 @@ func TestShardFile_CountChecks(t *testing.T) {
 			"field report.summary.Failing: 0 failing runs for 1 findings"},
 		{"executed decisions negative", pctShard1, func(sf *ShardFile) { sf.Report.Summary.ExecutedDecisions = -1 },
 			"field report.summary.ExecutedDecisions: -1 is negative"},
+		{"a state table full at a negative run", pctShard1, func(sf *ShardFile) { sf.Report.Summary.StatesFullAt = -3 },
+			"field report.summary.StatesFullAt: -3 is negative"},
+		{"a negative state cap", pctShard1, func(sf *ShardFile) { sf.Report.Summary.StateCap = -1 },
+			"field report.summary.StateCap: -1 is negative"},
 		{"executed decisions above the step bound", pctShard1, func(sf *ShardFile) {
 			sf.Report.Summary.ExecutedDecisions = int64(sf.Report.MaxSteps)*int64(sf.Report.Summary.Executed) + 1
 		}, "field report.summary.ExecutedDecisions: "},
