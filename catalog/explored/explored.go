@@ -45,9 +45,10 @@ func BoundText(bound int) string {
 // 980 interleavings (670 runs ended at states already explored)", or,
 // when the run budget ran out or the exploration was interrupted first,
 // how far it got, and when its state table filled, if it did (FullText):
-// "bound 2 not exhausted: run budget of 2000000 spent, 231292
-// interleavings (164776 runs ended at states already explored); state
-// table full at run 60211 (1048576 states): later states not remembered".
+// "bound 2 not exhausted: run budget of 1000 spent, 510 interleavings
+// (490 runs ended at states already explored); state table full at run
+// 474, known transitions at run 347 (1024 each): later ones not
+// remembered".
 func DFSText(b scenario.Budget, sum engine.Summary) string {
 	var s string
 	switch {
