@@ -49,7 +49,7 @@ func (v Values) Str(name string) string {
 
 // Int returns the argument's value as an integer (Bind checked it parses).
 func (v Values) Int(name string) int64 {
-	n, _ := ParseNumber(v.Str(name), math.MinInt64, math.MaxInt64)
+	n, _ := ReadNumber(v.Str(name), math.MinInt64, math.MaxInt64)
 	return n
 }
 
@@ -206,7 +206,7 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 			}
 		}
 		if s.AllowInt {
-			if _, err := ParseNumber(val, math.MinInt64, math.MaxInt64); err == nil {
+			if _, ok := ReadNumber(val, math.MinInt64, math.MaxInt64); ok {
 				return val, intInRange(val, s.Min, s.Max)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -35,30 +36,55 @@ func (e *NumberError) Error() string {
 // ParseNumber reads s as a number of the scenario language in lo..hi. The
 // error is a *NumberError.
 func ParseNumber(s string, lo, hi int64) (int64, error) {
-	rng := func() string { return fmt.Sprintf("%d..%d", lo, hi) } // only for an error: a number read allocates nothing
+	if n, ok := ReadNumber(s, lo, hi); ok {
+		return n, nil
+	}
+	return 0, numberError(s, lo, hi)
+}
+
+// ReadNumber reads s as ParseNumber does; ok is false exactly where
+// ParseNumber fails. It builds no error, so that a read expected to fail
+// often (a mode's name tried as a number first, an optional argument not
+// given) allocates nothing.
+func ReadNumber(s string, lo, hi int64) (n int64, ok bool) {
 	neg, mag, err := numberText(s)
 	if err != nil {
-		return 0, &NumberError{Range: rng(), Hint: hint(err)}
+		return 0, false
 	}
-	var n int64
+	n, ok = signed(neg, mag)
+	if !ok || n < lo || n > hi {
+		return 0, false
+	}
+	return n, true
+}
+
+// signed is the number of sign neg and magnitude mag; ok is false when it
+// does not fit in 64 bits.
+func signed(neg bool, mag uint64) (n int64, ok bool) {
 	switch {
 	case !neg && mag <= math.MaxInt64:
-		n = int64(mag)
+		return int64(mag), true
 	case neg && mag <= math.MaxInt64:
-		n = -int64(mag)
+		return -int64(mag), true
 	case neg && mag == math.MaxInt64+1:
-		n = math.MinInt64
-	default:
-		return 0, &NumberError{Range: rng()}
+		return math.MinInt64, true
 	}
-	if n < lo || n > hi {
-		e := &NumberError{Range: rng()}
-		if strconv.FormatInt(n, 10) != strings.TrimPrefix(s, "+") {
-			e.Hint = fmt.Sprintf("%s is %d", s, n) // 0x8000 against a decimal range
-		}
-		return 0, e
+	return 0, false
+}
+
+// numberError is ParseNumber's error for s, which ReadNumber refused.
+func numberError(s string, lo, hi int64) error {
+	e := &NumberError{Range: fmt.Sprintf("%d..%d", lo, hi)}
+	neg, mag, err := numberText(s)
+	if err != nil {
+		e.Hint = hint(s, err)
+		return e
 	}
-	return n, nil
+	n, ok := signed(neg, mag)
+	if ok && strconv.FormatInt(n, 10) != strings.TrimPrefix(s, "+") {
+		e.Hint = fmt.Sprintf("%s is %d", s, n) // 0x8000 against a decimal range
+	}
+	return e
 }
 
 // parseUnsigned reads s as a number of the scenario language in
@@ -69,7 +95,7 @@ func parseUnsigned(s string) (uint64, error) {
 		err = errRange
 	}
 	if err != nil {
-		return 0, &NumberError{Range: fmt.Sprintf("0..%d", uint64(math.MaxUint64)), Hint: hint(err)}
+		return 0, &NumberError{Range: fmt.Sprintf("0..%d", uint64(math.MaxUint64)), Hint: hint(s, err)}
 	}
 	return mag, nil
 }
@@ -77,16 +103,9 @@ func parseUnsigned(s string) (uint64, error) {
 // errRange is a number beyond 64 bits.
 var errRange = errors.New("out of range")
 
-// errLeadingZero is a decimal number with a leading 0.
-type errLeadingZero struct{ digits string }
-
-func (e errLeadingZero) Error() string {
-	t := strings.TrimLeft(e.digits, "0")
-	if t == "" {
-		t = "0"
-	}
-	return fmt.Sprintf("a leading 0 is ambiguous: write %s, or 0o%s for octal", t, t)
-}
+// errLeadingZero is a decimal number with a leading 0 (hint says what to
+// write instead).
+var errLeadingZero = errors.New("a leading 0 is ambiguous")
 
 // numberText splits s into its sign and magnitude.
 func numberText(s string) (neg bool, mag uint64, err error) {
@@ -107,15 +126,45 @@ func numberText(s string) (neg bool, mag uint64, err error) {
 		}
 	}
 	if base == 10 && len(digits) > 1 && digits[0] == '0' && onlyDigits(digits) {
-		return neg, 0, errLeadingZero{digits}
+		return neg, 0, errLeadingZero
 	}
-	// With an explicit base, ParseUint takes neither a prefix, a sign nor
-	// an underscore, and an empty string is a syntax error.
-	mag, err = strconv.ParseUint(digits, base, 64)
-	if errors.Is(err, strconv.ErrRange) {
-		return neg, 0, errRange
+	// The digits as strconv.ParseUint(digits, base, 64) reads them (with
+	// an explicit base it takes neither a prefix, a sign nor an
+	// underscore, and an empty string is a syntax error), without the
+	// errors it allocates: a read expected to fail costs nothing.
+	if digits == "" {
+		return neg, 0, errSyntax
 	}
-	return neg, mag, err
+	for i := 0; i < len(digits); i++ {
+		d, ok := digitValue(digits[i], base)
+		if !ok {
+			return neg, 0, errSyntax
+		}
+		hi, lo := bits.Mul64(mag, uint64(base))
+		if hi != 0 || lo+d < lo {
+			return neg, 0, errRange // as ParseUint: at the first digit past 64 bits
+		}
+		mag = lo + d
+	}
+	return neg, mag, nil
+}
+
+// errSyntax is text that is no number: digits missing or not of the base.
+var errSyntax = errors.New("invalid syntax")
+
+// digitValue is the value of c as a digit of base (2, 8, 10 or 16), a
+// letter in either case; ok is false when c is none.
+func digitValue(c byte, base int) (d uint64, ok bool) {
+	lower := c | 0x20 // strconv's lower: a letter in either case
+	switch {
+	case '0' <= c && c <= '9':
+		d = uint64(c - '0')
+	case 'a' <= lower && lower <= 'z':
+		d = uint64(lower-'a') + 10
+	default:
+		return 0, false
+	}
+	return d, d < uint64(base)
 }
 
 func onlyDigits(s string) bool {
@@ -127,11 +176,14 @@ func onlyDigits(s string) bool {
 	return true
 }
 
-// hint is what a NumberError says about a syntax error.
-func hint(err error) string {
-	var lz errLeadingZero
-	if errors.As(err, &lz) {
-		return lz.Error()
+// hint is what a NumberError says about the syntax error err of s.
+func hint(s string, err error) string {
+	if err != errLeadingZero {
+		return ""
 	}
-	return ""
+	t := strings.TrimLeft(strings.TrimLeft(s, "+-"), "0")
+	if t == "" {
+		t = "0"
+	}
+	return fmt.Sprintf("a leading 0 is ambiguous: write %s, or 0o%s for octal", t, t)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -334,9 +335,23 @@ func TestParseNumber(t *testing.T) {
 		{"1.5", 0, 10, 0, "want a number 0..10"},
 		{"010", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
 		{"00", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 0, or 0o0 for octal)"},
+		{"0xfF", 0, 255, 255, ""},
+		{"0b102", 0, 255, 0, "want a number 0..255"},
+		{"0o78", 0, 255, 0, "want a number 0..255"},
+		{"0x1g", 0, 255, 0, "want a number 0..255"},
+		{"1a", 0, 255, 0, "want a number 0..255"},
+		{"0x8000", 0, 100, 0, "want a number 0..100 (0x8000 is 32768)"},
+		{"stop", 0, 255, 0, "want a number 0..255"},
+		{"-", 0, 255, 0, "want a number 0..255"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
+			// ReadNumber reads what ParseNumber reads and refuses what it
+			// refuses, building no error.
+			got, ok := ReadNumber(tc.in, tc.lo, tc.hi)
+			assert.Equal(t, tc.err == "", ok, "ReadNumber's ok")
+			assert.Equal(t, tc.want, got, "ReadNumber's number")
+			assert.Zero(t, testing.AllocsPerRun(10, func() { ReadNumber(tc.in, tc.lo, tc.hi) }), "ReadNumber's allocations")
 			n, err := ParseNumber(tc.in, tc.lo, tc.hi)
 			if tc.err != "" {
 				var ne *NumberError
@@ -347,6 +362,35 @@ func TestParseNumber(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, n)
 		})
+	}
+}
+
+// TestNumberDigitsAsStrconv: the digits of a number read as
+// strconv.ParseUint reads them with the number's base (the reader builds
+// no error of its own), at the edges of 64 bits too.
+func TestNumberDigitsAsStrconv(t *testing.T) {
+	ones := strings.Repeat("1", 64)
+	for _, tc := range []struct {
+		prefix string
+		base   int
+		digits []string
+	}{
+		{"", 10, []string{"1", "9", "18446744073709551615", "18446744073709551616", "99999999999999999999", "1a", "1_0", ""}},
+		{"0x", 16, []string{"0", "fF", "ffffffffffffffff", "1ffffffffffffffff", "g", "-1", "1_0"}},
+		{"0o", 8, []string{"7", "8", "1777777777777777777777", "2000000000000000000000"}},
+		{"0b", 2, []string{"1", "2", ones, ones + "1", ones + "2"}},
+	} {
+		for _, d := range tc.digits {
+			want, werr := strconv.ParseUint(d, tc.base, 64)
+			neg, got, err := numberText(tc.prefix + d)
+			assert.False(t, neg, tc.prefix+d)
+			assert.Equal(t, werr == nil, err == nil, "%s%s: %v against %v", tc.prefix, d, err, werr)
+			if werr == nil {
+				assert.Equal(t, want, got, tc.prefix+d)
+			} else if errors.Is(werr, strconv.ErrRange) {
+				assert.Equal(t, errRange, err, tc.prefix+d)
+			}
+		}
 	}
 }
 

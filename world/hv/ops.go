@@ -16,7 +16,7 @@ import (
 func parseMode(ed spec.Edition, s string) (spec.Mode, bool) {
 	// A number is sent as is (draft-2023), so a scenario can run a
 	// hypervisor that asks for a reserved mode.
-	if n, err := scenario.ParseNumber(s, 0, math.MaxUint8); err == nil && ed == spec.Draft2023 {
+	if n, ok := scenario.ReadNumber(s, 0, math.MaxUint8); ok && ed == spec.Draft2023 {
 		return spec.Mode(n), true
 	}
 	for _, m := range ed.Modes() {
