@@ -75,6 +75,9 @@ type DeviceQueue struct {
 	// peek is PeekMember's scratch: a descriptor, then a command header;
 	// zero between peeks.
 	peek [max(virtq.DescSize, spec.AdminCmdHeaderSize)]byte
+	// ringBuf is what the ring accesses go through (virtq.Scratch): zero
+	// between them, so the hash sees nothing of it.
+	ringBuf virtq.Scratch
 }
 
 // NewDeviceQueue returns the device side of a queue laid out as l.
@@ -119,11 +122,11 @@ func (q *DeviceQueue) PeekMember(mem pcie.MemoryPort, rid pcie.RID) (member uint
 		return DecodeCommand(q.peek[:spec.AdminCmdHeaderSize]).Member, true
 	}
 	r := q.Ring // Pop advances LastAvail of this copy only
-	head, got, err := r.Pop(mem, rid)
+	head, got, err := r.PopVia(mem, rid, &q.ringBuf)
 	if err != nil || !got {
 		return 0, false
 	}
-	segs, err := r.Chain(mem, rid, head)
+	segs, err := r.ChainVia(mem, rid, head, &q.ringBuf)
 	if err != nil {
 		return 0, false
 	}
@@ -137,7 +140,7 @@ func (q *DeviceQueue) PeekMember(mem pcie.MemoryPort, rid pcie.RID) (member uint
 // Available reports whether the driver has posted a chain the device has
 // not popped yet.
 func (q *DeviceQueue) Available(mem pcie.MemoryPort, rid pcie.RID) (bool, error) {
-	idx, err := q.Ring.AvailIdx(mem, rid)
+	idx, err := q.Ring.AvailIdxVia(mem, rid, &q.ringBuf)
 	if err != nil {
 		return false, fmt.Errorf("adminq: %w", err)
 	}
@@ -148,14 +151,14 @@ func (q *DeviceQueue) Available(mem pcie.MemoryPort, rid pcie.RID) (bool, error)
 // writable segments. ok is false when nothing is available. A malformed
 // chain is an error; the queue is then unusable until it is reset.
 func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, error) {
-	head, ok, err := q.Ring.Pop(mem, rid)
+	head, ok, err := q.Ring.PopVia(mem, rid, &q.ringBuf)
 	if err != nil || !ok {
 		if err != nil {
 			err = fmt.Errorf("adminq: pop: %w", err)
 		}
 		return nil, false, err
 	}
-	segs, err := q.Ring.Chain(mem, rid, head)
+	segs, err := q.Ring.ChainVia(mem, rid, head, &q.ringBuf)
 	if err != nil {
 		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
 	}
@@ -231,7 +234,7 @@ func (q *DeviceQueue) Publish(mem pcie.MemoryPort, rid pcie.RID) (int, error) {
 	defer func() { q.dropFront(n) }()
 	for n < len(q.pending) && q.pending[n].done {
 		e := q.pending[n]
-		if err := q.Ring.PushUsed(mem, rid, e.Head, e.used); err != nil {
+		if err := q.Ring.PushUsedVia(mem, rid, e.Head, e.used, &q.ringBuf); err != nil {
 			return n, fmt.Errorf("adminq: command %d (head %d): publish: %w", e.Seq, e.Head, err)
 		}
 		n++

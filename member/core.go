@@ -6,6 +6,7 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
 )
 
 // Core is the virtio core of a member device: it implements Device for the
@@ -36,6 +37,9 @@ type Core struct {
 	resetDeferred bool
 	pmPending     bool
 	held          []AdminRequest
+	// ringBuf is what the queues' ring accesses go through
+	// (virtq.Scratch): zero between them, so the hash sees nothing of it.
+	ringBuf virtq.Scratch
 }
 
 // NewCore builds a member device of type t from c: zero fields of c take

@@ -131,7 +131,7 @@ func (d *Core) resume(fx *Effects) {
 		// each queue's avail idx with last_avail and fetches what is new.
 		if !fetch && d.cfg.Rules.ResumeAvail == spec.ResumeAvailRecheck {
 			ring := q.ring()
-			if idx, err := ring.AvailIdx(d.cfg.Mem, d.cfg.RID); err == nil && idx != q.lastAvail {
+			if idx, err := ring.AvailIdxVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf); err == nil && idx != q.lastAvail {
 				fetch = true
 			}
 		}
@@ -166,7 +166,7 @@ func (d *Core) rederive(fx *Effects) {
 			continue
 		}
 		ring := q.ring()
-		idx, err := ring.ReadUsedIdx(d.cfg.Mem, d.cfg.RID)
+		idx, err := ring.ReadUsedIdxVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf)
 		if err != nil {
 			d.queueError(uint16(qi), err, fx)
 			continue

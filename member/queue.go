@@ -18,7 +18,7 @@ func (d *Core) stepFetch(qi uint16, fx *Effects) {
 	}
 	q := &d.st.queues[qi]
 	ring := q.ring()
-	head, ok, err := ring.Pop(d.cfg.Mem, d.cfg.RID)
+	head, ok, err := ring.PopVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf)
 	if err != nil {
 		d.queueError(qi, err, fx)
 		return
@@ -34,7 +34,7 @@ func (d *Core) stepFetch(qi uint16, fx *Effects) {
 		return
 	}
 	fx.Steps = append(fx.Steps, Step{Kind: StepExecute, Queue: qi})
-	if idx, err := ring.AvailIdx(d.cfg.Mem, d.cfg.RID); err == nil && idx != q.lastAvail {
+	if idx, err := ring.AvailIdxVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf); err == nil && idx != q.lastAvail {
 		q.fetchPending = true
 		fx.Steps = append(fx.Steps, Step{Kind: StepFetch, Queue: qi})
 	}
@@ -43,7 +43,7 @@ func (d *Core) stepFetch(qi uint16, fx *Effects) {
 // readChain reads r's descriptor chain and has the backend decode it.
 func (d *Core) readChain(q *queueState, r *request) error {
 	ring := q.ring()
-	segs, err := ring.Chain(d.cfg.Mem, d.cfg.RID, r.Head)
+	segs, err := ring.ChainVia(d.cfg.Mem, d.cfg.RID, r.Head, &d.ringBuf)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (d *Core) completeNext(qi uint16, fx *Effects) bool {
 		return false
 	}
 	ring := q.ring()
-	if err := ring.PushUsed(d.cfg.Mem, d.cfg.RID, r.Head, r.Written); err != nil {
+	if err := ring.PushUsedVia(d.cfg.Mem, d.cfg.RID, r.Head, r.Written, &d.ringBuf); err != nil {
 		d.queueError(qi, err, fx)
 		return false
 	}

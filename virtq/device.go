@@ -22,13 +22,26 @@ type DeviceRing struct {
 
 // AvailIdx reads the driver's avail idx (a DMA read).
 func (r *DeviceRing) AvailIdx(mem pcie.MemoryPort, rid pcie.RID) (uint16, error) {
-	return port{mem: mem, rid: rid}.read16(r.availIdxAddr(), "avail idx")
+	return r.AvailIdxVia(mem, rid, nil)
+}
+
+// AvailIdxVia is AvailIdx through s (Scratch; nil: a buffer of its own).
+func (r *DeviceRing) AvailIdxVia(mem pcie.MemoryPort, rid pcie.RID, s *Scratch) (uint16, error) {
+	defer s.done()
+	return via(mem, rid, s).read16(r.availIdxAddr(), "avail idx")
 }
 
 // ReadUsedIdx reads used idx from guest memory (a DMA read). A device resumed
 // without saved indices uses it to find where it left off.
 func (r *DeviceRing) ReadUsedIdx(mem pcie.MemoryPort, rid pcie.RID) (uint16, error) {
-	return port{mem: mem, rid: rid}.read16(r.usedIdxAddr(), "used idx")
+	return r.ReadUsedIdxVia(mem, rid, nil)
+}
+
+// ReadUsedIdxVia is ReadUsedIdx through s (Scratch; nil: a buffer of its
+// own).
+func (r *DeviceRing) ReadUsedIdxVia(mem pcie.MemoryPort, rid pcie.RID, s *Scratch) (uint16, error) {
+	defer s.done()
+	return via(mem, rid, s).read16(r.usedIdxAddr(), "used idx")
 }
 
 // Pop takes the next available head: it reads avail idx and, when the driver
@@ -36,10 +49,16 @@ func (r *DeviceRing) ReadUsedIdx(mem pcie.MemoryPort, rid pcie.RID) (uint16, err
 // advances LastAvail. ok is false when nothing is available. A head outside
 // the descriptor table, or an avail idx more than size ahead, is an error.
 func (r *DeviceRing) Pop(mem pcie.MemoryPort, rid pcie.RID) (head uint16, ok bool, err error) {
+	return r.PopVia(mem, rid, nil)
+}
+
+// PopVia is Pop through s (Scratch; nil: a buffer of its own).
+func (r *DeviceRing) PopVia(mem pcie.MemoryPort, rid pcie.RID, s *Scratch) (head uint16, ok bool, err error) {
 	if err := r.Validate(); err != nil {
 		return 0, false, err
 	}
-	p := scratchPort(mem, rid)
+	defer s.done()
+	p := via(mem, rid, s)
 	idx, err := p.read16(r.availIdxAddr(), "avail idx")
 	if err != nil {
 		return 0, false, err
@@ -112,13 +131,20 @@ const maxChainBytes = 1<<32 - 1
 // writable one, a nested or chained indirect descriptor, an indirect table
 // whose length is not a multiple of 16, or a total length above 4 GiB - 1.
 func (r *DeviceRing) Chain(mem pcie.MemoryPort, rid pcie.RID, head uint16) ([]Segment, error) {
+	return r.ChainVia(mem, rid, head, nil)
+}
+
+// ChainVia is Chain through s (Scratch; nil: a buffer of its own). An
+// indirect table is read into a buffer of its own.
+func (r *DeviceRing) ChainVia(mem pcie.MemoryPort, rid pcie.RID, head uint16, s *Scratch) ([]Segment, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	if head >= r.Size {
 		return nil, fmt.Errorf("virtq: chain head %d outside a table of %d descriptors", head, r.Size)
 	}
-	p := scratchPort(mem, rid)
+	defer s.done()
+	p := via(mem, rid, s)
 	// Most chains (a request's header, data and status) have at most
 	// four segments.
 	w := walker{segs: make([]Segment, 0, 4)}
@@ -231,10 +257,16 @@ func (w *walker) indirect(p port, d Desc, at uint16) error {
 // size], then advances UsedIdx and publishes it (two DMA writes, in that
 // order).
 func (r *DeviceRing) PushUsed(mem pcie.MemoryPort, rid pcie.RID, head uint16, written uint32) error {
+	return r.PushUsedVia(mem, rid, head, written, nil)
+}
+
+// PushUsedVia is PushUsed through s (Scratch; nil: a buffer of its own).
+func (r *DeviceRing) PushUsedVia(mem pcie.MemoryPort, rid pcie.RID, head uint16, written uint32, s *Scratch) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	p := scratchPort(mem, rid)
+	defer s.done()
+	p := via(mem, rid, s)
 	b := p.scratch(UsedElemSize)
 	binary.LittleEndian.PutUint32(b[0:4], uint32(head))
 	binary.LittleEndian.PutUint32(b[4:8], written)

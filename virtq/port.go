@@ -18,9 +18,35 @@ type port struct {
 	buf []byte
 }
 
+// Scratch is the buffer a device ring's accesses go through (the Via
+// methods of DeviceRing): a buffer handed to a pcie.MemoryPort escapes, so
+// one made per call is an allocation. A device keeps one next to its ring
+// state, by value: every access writes the bytes it then reads, and every
+// method that takes a Scratch clears it before it returns, so it holds
+// nothing between calls and a state hash that walks it sees zeros. A
+// copy of the state copies the array, so two states never share one. One
+// Scratch serves one call at a time.
+type Scratch [DescSize]byte
+
 // scratchPort returns a port for mem and rid with a fresh scratch buffer.
 func scratchPort(mem pcie.MemoryPort, rid pcie.RID) port {
 	return port{mem, rid, make([]byte, DescSize)}
+}
+
+// via returns a port for mem and rid through s, or through a fresh buffer
+// when s is nil.
+func via(mem pcie.MemoryPort, rid pcie.RID, s *Scratch) port {
+	if s == nil {
+		return scratchPort(mem, rid)
+	}
+	return port{mem, rid, s[:]}
+}
+
+// done clears s (nil: nothing to clear) after a Via method used it.
+func (s *Scratch) done() {
+	if s != nil {
+		*s = Scratch{}
+	}
 }
 
 // scratch returns n bytes (n ≤ DescSize) to read into or write from.

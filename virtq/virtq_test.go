@@ -377,3 +377,64 @@ func TestGuestMemoryChunksAndSharing(t *testing.T) {
 	require.NoError(t, o.WriteMem(rid, at, data))
 	assert.Equal(t, o.Digest(), m.Digest())
 }
+
+// TestViaScratch: the Via methods give what the methods without a scratch
+// give, leave the scratch zero (a device keeps it in its hashed state) and,
+// but for the chain's segments, allocate nothing.
+func TestViaScratch(t *testing.T) {
+	mem := NewGuestMemory()
+	l := NewLayout(0x10000, 4)
+	drv, err := NewDriverRing(mem, rid, l)
+	require.NoError(t, err)
+	own, via := DeviceRing{Layout: l}, DeviceRing{Layout: l}
+	var s Scratch
+	for round := 0; round < 6; round++ {
+		head, err := drv.Add([]Buffer{{Addr: 0x20000, Len: 2}, {Addr: 0x30000, Len: 8, Writable: true}})
+		require.NoError(t, err)
+		require.NoError(t, drv.Publish())
+
+		wantIdx, err := own.AvailIdx(mem, rid)
+		require.NoError(t, err)
+		gotIdx, err := via.AvailIdxVia(mem, rid, &s)
+		require.NoError(t, err)
+		assert.Equal(t, wantIdx, gotIdx)
+		assert.Zero(t, s)
+
+		wantHead, wantOK, err := own.Pop(mem, rid)
+		require.NoError(t, err)
+		gotHead, gotOK, err := via.PopVia(mem, rid, &s)
+		require.NoError(t, err)
+		assert.Equal(t, []any{wantHead, wantOK}, []any{gotHead, gotOK})
+		assert.Equal(t, head, gotHead)
+		assert.Zero(t, s)
+
+		wantSegs, err := own.Chain(mem, rid, wantHead)
+		require.NoError(t, err)
+		gotSegs, err := via.ChainVia(mem, rid, gotHead, &s)
+		require.NoError(t, err)
+		assert.Equal(t, wantSegs, gotSegs)
+		assert.Zero(t, s)
+
+		// Both device rings push: the second push rewrites the same
+		// used element and index, so the driver sees one.
+		require.NoError(t, own.PushUsed(mem, rid, wantHead, 1))
+		require.NoError(t, via.PushUsedVia(mem, rid, gotHead, 1, &s))
+		assert.Zero(t, s)
+		assert.Equal(t, own, via)
+		used, err := drv.Harvest()
+		require.NoError(t, err)
+		assert.Equal(t, []Used{{ID: uint32(head), Len: 1}}, used)
+
+		ui, err := via.ReadUsedIdxVia(mem, rid, &s)
+		require.NoError(t, err)
+		assert.Equal(t, uint16(round+1), ui)
+		assert.Zero(t, s)
+	}
+	for name, f := range map[string]func(){
+		"AvailIdxVia":    func() { _, _ = via.AvailIdxVia(mem, rid, &s) },
+		"ReadUsedIdxVia": func() { _, _ = via.ReadUsedIdxVia(mem, rid, &s) },
+		"PopVia":         func() { r := via; _, _, _ = r.PopVia(mem, rid, &s) },
+	} {
+		assert.Zero(t, testing.AllocsPerRun(20, f), name)
+	}
+}
