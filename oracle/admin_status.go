@@ -138,10 +138,11 @@ func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.Member
 	if c.Status != spec.StatusOK {
 		return
 	}
+	// The member's name is built only for a finding: most commands
+	// break nothing.
 	v := m.Owner()
 	data := commandData(c)
 	ed := p.Edition()
-	name := m.Name()
 	if ed == spec.Draft2023 {
 		switch spec.DraftOpcode(c.Opcode) {
 		case spec.DraftOpDevModeSet:
@@ -151,14 +152,17 @@ func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.Member
 			}
 			switch {
 			case !ed.HasMode(to):
+				name := m.Name()
 				p.ReportReqs([]string{"DRAFT-MODE-02"}, []string{p.Who, name}, "%s: %s to reserved mode %d succeeded, want EINVAL/INVALID_FIELD",
 					name, op, uint8(to))
 			case len(v.Pending) == 1 && !ed.TransitionAllowed(p.Rules(), v.Mode, to):
+				name := m.Name()
 				p.ReportReqs([]string{"DRAFT-MODE-03"}, []string{p.Who, name}, "%s: %s %s → %s succeeded although transitions=%s forbids it",
 					name, op, ed.ModeName(v.Mode), ed.ModeName(to), knobValue(p, "transitions"))
 			}
 		case spec.DraftOpDevCtxWrite:
 			if v.Present && !v.ModePending && v.Mode != spec.ModeFreeze {
+				name := m.Name()
 				p.ReportReqs([]string{"DRAFT-CTX-01"}, []string{p.Who, name}, "%s: %s succeeded in %s (the owner's mode), want EINVAL/INVALID_FIELD",
 					name, op, ed.ModeName(v.Mode))
 			}
@@ -166,6 +170,7 @@ func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.Member
 		return
 	}
 	if spec.Opcode(c.Opcode) == spec.OpDevPartsSet && v.Running() {
+		name := m.Name()
 		p.ReportReqs([]string{"DP-DEV-04"}, []string{p.Who, name}, "%s: %s succeeded while the owner has the member running", name, op)
 	}
 }

@@ -33,8 +33,11 @@ func (wire) Info() observe.OracleInfo { return wireInfo }
 // frame of its flow; a frame that arrived on a port and was neither
 // delivered, dropped with a reason, nor still pending.
 func (wire) CheckFinish(p *observe.FinishPass) {
-	log := p.GuestLog()
-	for _, v := range p.Wire() {
+	var log []string // read only when a VF has a network to judge
+	for i, v := range p.Wire() {
+		if i == 0 {
+			log = p.GuestLog()
+		}
 		if msg := judgeWire(v, log); msg != "" {
 			p.Report(append([]string{}, v.Guests...), "vf%d: %s", v.VF, msg)
 			return

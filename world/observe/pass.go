@@ -245,12 +245,22 @@ type FinishPass struct {
 	// Blame is the first access by a running vCPU to a member the
 	// hypervisor had frozen or stopped, if any.
 	Blame string
+	// log is GuestLog once read (logRead): the run is over, so it no
+	// longer changes.
+	log     []string
+	logRead bool
 }
 
 // GuestLog is what the guests observed (World.GuestLog): guest by guest,
 // then what the peers' reads returned, each entry prefixed with the name
-// of the guest or peer that wrote it and ": ".
-func (p *FinishPass) GuestLog() []string { return p.w.GuestLog() }
+// of the guest or peer that wrote it and ": ". It is built once per pass
+// and shared by the oracles that read it, which must not change it.
+func (p *FinishPass) GuestLog() []string {
+	if !p.logRead {
+		p.log, p.logRead = p.w.GuestLog(), true
+	}
+	return p.log
+}
 
 // GuestTrouble is what the guests' drivers recorded of the lines of
 // GuestLog that tell of trouble (World.GuestTrouble): a command given up
