@@ -76,15 +76,16 @@ type Device struct {
 // schedule's regression name; schedPath is the schedule file the report's
 // replay command names.
 // ctx bounds the explanation (an interrupted one says so in the report).
-// It returns the Markdown file's path.
-func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) (string, error) {
+// It returns the paths of the files it wrote, the Markdown file's first,
+// then the pcapng and the DOT file's.
+func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) ([]string, error) {
 	var t catalog.Target
 	if opt.Device != nil {
 		t = opt.Device.Target
 	} else {
 		var err error
 		if t, err = catalog.TargetOf(sc); err != nil {
-			return "", fmt.Errorf("report: %w", err)
+			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
 	if opt.MaxSteps > 0 {
@@ -92,25 +93,25 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	}
 	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: opt.MaxSteps})
 	if err != nil {
-		return "", fmt.Errorf("report: record the run: %w", err)
+		return nil, fmt.Errorf("report: record the run: %w", err)
 	}
 	if err := t.AnnotateFinding(sc, res.Finding); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	scen, err := catalog.ScheduleScenario(sc)
 	if err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	ed, err := spec.ParseEdition(sc.Edition)
 	if err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	rules, err := spec.ParseRules(ed, sc.Knobs)
 	if err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	name := opt.Name
 	if name == "" {
@@ -118,10 +119,10 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	}
 	var pcap, dot, md bytes.Buffer
 	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
@@ -131,17 +132,20 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	why(ctx, t, r, opt)
 	withoutMigration(t, r, opt)
 	if err := trace.WriteReport(&md, r); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
+	var wrote []string
 	for _, f := range []struct {
 		name string
 		b    *bytes.Buffer
-	}{{name + ".pcapng", &pcap}, {name + ".dot", &dot}, {name + ".md", &md}} {
-		if err := os.WriteFile(filepath.Join(dir, f.name), f.b.Bytes(), 0o644); err != nil {
-			return "", fmt.Errorf("report: %w", err)
+	}{{name + ".md", &md}, {name + ".pcapng", &pcap}, {name + ".dot", &dot}} {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, f.b.Bytes(), 0o644); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
 		}
+		wrote = append(wrote, p)
 	}
-	return filepath.Join(dir, name+".md"), nil
+	return wrote, nil
 }
 
 // why explains the report's finding (opt.ExplainRuns runs) into r.Why, or

@@ -59,8 +59,10 @@ func TestWrite(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			md, err := Write(c.ctx, sc, regress, dir, Options{Steps: trace.DefaultReportSteps, MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: c.runs})
+			wrote, err := Write(c.ctx, sc, regress, dir, Options{Steps: trace.DefaultReportSteps, MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: c.runs})
 			require.NoError(t, err)
+			require.Len(t, wrote, 3, "the Markdown, pcapng and DOT files")
+			md := wrote[0]
 			b, err := os.ReadFile(md)
 			require.NoError(t, err)
 			for _, w := range c.want {
@@ -72,8 +74,9 @@ func TestWrite(t *testing.T) {
 			for _, n := range c.not {
 				assert.NotContains(t, string(b), n)
 			}
-			for _, ext := range []string{".pcapng", ".dot"} {
-				assert.FileExists(t, strings.TrimSuffix(md, ".md")+ext)
+			for i, ext := range []string{".md", ".pcapng", ".dot"} {
+				assert.Equal(t, strings.TrimSuffix(md, ".md")+ext, wrote[i])
+				assert.FileExists(t, wrote[i])
 			}
 			assert.Equal(t, dir, filepath.Dir(md))
 		})

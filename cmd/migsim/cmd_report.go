@@ -48,7 +48,9 @@ and writes, under DIR, for a schedule named NAME.json:
                the Mermaid blocks)
   NAME.pcapng  the whole trace, for Wireshark with docs/migsim.lua
   NAME.dot     the edition's mode machine with the run's transitions drawn
-See docs/traces.md. The files depend on the schedule and the flags alone.
+and prints the path of every file it wrote, one a line ("wrote PATH"), the
+Markdown file's first. See docs/traces.md. The files depend on the schedule
+and the flags alone.
 Ctrl-C stops the explanation: the report is written and says so.
 --device replays, explains and reports the schedule with a device under test
 instead of the reference, named as migsim conform --device names it
@@ -130,7 +132,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmdbase.RunFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
-	md, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
+	wrote, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
 		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
@@ -143,7 +145,9 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmdbase.RunFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", md)
+	for _, p := range wrote {
+		fmt.Fprintf(stdout, "wrote %s\n", p)
+	}
 	if ctx.Err() != nil {
 		return cmdbase.ExitInterrupted
 	}
@@ -152,7 +156,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // writeRunReports writes a report for every row of `migsim run` that ends
 // in a finding with a shrunk schedule: the schedule file and the report
-// files under dir.
+// files under dir, each named on stdout ("wrote PATH").
 func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, stdout io.Writer) error {
 	for i := range rows {
 		o := &rows[i]
@@ -166,12 +170,14 @@ func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, st
 		if err := catalog.WriteSchedule(o.Schedule, sched); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		md, err := report.Write(ctx, o.Schedule, sched, dir, report.Options{Steps: trace.DefaultReportSteps,
+		wrote, err := report.Write(ctx, o.Schedule, sched, dir, report.Options{Steps: trace.DefaultReportSteps,
 			MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
 		if err != nil {
 			return fmt.Errorf("report: %s: %w", sched, err)
 		}
-		fmt.Fprintf(stdout, "wrote %s\n", md)
+		for _, p := range append([]string{sched}, wrote...) {
+			fmt.Fprintf(stdout, "wrote %s\n", p)
+		}
 	}
 	return nil
 }

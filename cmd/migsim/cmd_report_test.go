@@ -27,7 +27,11 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	code, out, stderr := runSimCLI(t, "report", canonicalFinding, "--out", dir)
 	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	name := "flr-during-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep"
-	assert.Equal(t, "wrote "+filepath.Join(dir, name+".md")+"\n", out)
+	var want string
+	for _, ext := range []string{".md", ".pcapng", ".dot"} {
+		want += "wrote " + filepath.Join(dir, name+ext) + "\n"
+	}
+	assert.Equal(t, want, out, "every file it wrote, one a line, the Markdown first")
 	md, err := os.ReadFile(filepath.Join(dir, name+".md"))
 	require.NoError(t, err)
 	for _, ext := range []string{".pcapng", ".dot"} {
@@ -102,7 +106,9 @@ func TestReport_RunReportDir(t *testing.T) {
 	assert.Contains(t, string(md), "\nmigsim replay "+base+".json")
 	assert.Contains(t, string(md), "\n## Why\n\n", "run --report-dir explains with the default budget")
 	assert.NotContains(t, string(md), "Not explained")
-	assert.Contains(t, stderr, "wrote "+mds[0])
+	for _, ext := range []string{".json", ".md", ".pcapng", ".dot"} {
+		assert.Contains(t, stderr, "wrote "+base+ext+"\n", "run --report-dir names every file it wrote")
+	}
 	code, _, stderr = runSimCLI(t, "replay", base+".json")
 	assert.Equal(t, cmdbase.ExitFinding, code, "the schedule replays to its finding: %s", stderr)
 }
@@ -159,7 +165,7 @@ func TestReport_WithoutMigration(t *testing.T) {
 			dir := t.TempDir()
 			code, out, stderr := runSimCLI(t, "report", c.schedule, "--out", dir, "--explain-runs", "0")
 			require.Equal(t, cmdbase.ExitOK, code, stderr)
-			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
+			md, err := os.ReadFile(reportMarkdown(t, out))
 			require.NoError(t, err)
 			if c.want == nil {
 				assert.NotContains(t, string(md), trace.ControlSection)
@@ -208,7 +214,7 @@ func TestReport_DeviceFlags(t *testing.T) {
 			args := append([]string{"report", path, "--out", dir, "--explain-runs", "0"}, c.args...)
 			code, out, stderr := runSimCLI(t, args...)
 			require.Equal(t, cmdbase.ExitOK, code, stderr)
-			md, err := os.ReadFile(strings.TrimSpace(strings.TrimPrefix(out, "wrote ")))
+			md, err := os.ReadFile(reportMarkdown(t, out))
 			require.NoError(t, err)
 			for _, w := range c.want {
 				assert.Contains(t, string(md), w)
@@ -218,4 +224,14 @@ func TestReport_DeviceFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reportMarkdown is the Markdown file among the files migsim report says
+// it wrote (its first "wrote PATH" line).
+func reportMarkdown(t *testing.T, out string) string {
+	t.Helper()
+	first, _, _ := strings.Cut(out, "\n")
+	md, ok := strings.CutPrefix(first, "wrote ")
+	require.True(t, ok && strings.HasSuffix(md, ".md"), "migsim report's first line names its Markdown file: %q", out)
+	return md
 }
