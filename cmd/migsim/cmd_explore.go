@@ -132,6 +132,10 @@ finding (shrunk), its schedule file and replay command, under the names
 of migsim run --format json (docs/scenarios.md, "The table as JSON";
 docs/engine.md, "Exploring"); --write-run's line goes to stderr.
 
+--out DIR is checked before anything runs and created when a file is
+written there: a run stopped by bad input, or one that finds nothing
+(without --shard and --write-run), leaves no DIR behind.
+
 Exit 0 when nothing was found, 1 on a finding (the scenario's expected
 verdict too), 2 on a usage error or when the results cannot be written
 (under --out, or stdout: a full disk), 130 when interrupted.
@@ -292,7 +296,10 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
 		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
-	if err := catalog.CheckOutputDir(*out); err != nil {
+	// Checked, not created: DIR is made when there is something to write
+	// (a finding's schedule, a shard's summary, --write-run's run), so
+	// that a run that stops on bad input, or finds nothing, leaves none.
+	if err := cliflag.CheckOutputDir(*out); err != nil {
 		return cmdbase.UsageError(stderr, "explore", "--out: %v", err)
 	}
 	if !fs.Changed("write-run") {
@@ -443,8 +450,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	// Results that cannot be written are an error (2), not a finding: a
 	// batch system takes 1 for success (docs/scale.md).
-	if err := os.MkdirAll(run.out, 0o755); err != nil {
-		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
+	if (rep.Schedule != nil || run.sharded) && !makeOut(run.out, stderr) {
 		return cmdbase.ExitUsage
 	}
 	if rep.Schedule != nil {
@@ -508,6 +514,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, userError(err))
 			return cmdbase.ExitFinding
 		}
+		if !makeOut(run.out, stderr) {
+			return cmdbase.ExitUsage
+		}
 		p, err := keepSchedule("explore", sc, filepath.Join(run.out, strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")+fmt.Sprintf("_run-%d.json", n)), stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %v\n", n, err)
@@ -521,6 +530,17 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, p, p)
 	}
 	return code
+}
+
+// makeOut creates explore's --out directory dir, when there is a file to
+// write under it; an error is said on stderr (exit 2: an output that
+// cannot be written).
+func makeOut(dir string, stderr io.Writer) bool {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
+		return false
+	}
+	return true
 }
 
 // printResult prints the end of explore's and merge's report: the text's
