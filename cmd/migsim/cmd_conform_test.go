@@ -362,6 +362,12 @@ func TestConform_NothingJudgedExits2(t *testing.T) {
 			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-net device: a virtio-blk row\n"},
 		{"every unit skipped", []string{"--device", "exec:" + extblk, "--parts", "rows", "--scenario", "net-mac-table-before-stop"},
 			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-blk device: a virtio-net row\n"},
+		// The rows pass, but a pass of rows that exercise no requirement
+		// judges nothing: it is not a conformance pass.
+		{"rows that exercise no requirement", []string{"--device", "builtin:blk", "--parts", "rows", "--scenario", "smoke-migrate"},
+			"migsim conform: nothing judged: 2 units ran (smoke-migrate/draft-2023, smoke-migrate/virtio-1.4) and judged no requirement; " +
+				"--scenario smoke-migrate: its rows exercise no requirement: a row judges the requirements its scenario's requirements line names " +
+				"and those of the oracle of the violation it expects, and smoke-migrate names none and expects no violation that names one\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -369,6 +375,33 @@ func TestConform_NothingJudgedExits2(t *testing.T) {
 			assert.Equal(t, cmdbase.ExitUsage, code, out)
 			assert.Equal(t, tc.want, stderr)
 			assert.Contains(t, out, "0 pass, 0 fail")
+		})
+	}
+}
+
+// A selection that judges some requirement exits 0: the rows of a
+// scenario that names requirements judge them; a scenario whose rows
+// judge none beside device tests that judge some gets a note on stderr.
+func TestConform_ScenarioJudgingSomeExits0(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		note string
+	}{
+		{"rows that judge", []string{"--parts", "rows", "--scenario", "kick-during-stop"}, ""},
+		{"device tests that judge", []string{"--scenario", "smoke-migrate"},
+			"migsim conform: note: --scenario smoke-migrate judged no requirement: its rows exercise no requirement: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, append([]string{"conform", "--device", "builtin:blk", "--budget", "short", "--replay-dir", t.TempDir()}, tc.args...)...)
+			require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
+			assert.NotContains(t, out, "requirements: 0 pass, 0 fail")
+			if tc.note == "" {
+				assert.Empty(t, stderr)
+			} else {
+				assert.True(t, strings.HasPrefix(stderr, tc.note), stderr)
+			}
 		})
 	}
 }

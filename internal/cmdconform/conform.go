@@ -94,8 +94,12 @@ Exit 0 when every unit passes, 1 when one fails or the device breaks the
 protocol, 2 on a usage error (an exec: program that cannot be started
 included: a --report junit=FILE then holds one errored testcase saying
 why, a json=FILE the report with no unit and "stopped" saying why, a
-text=FILE a line that says why) or when nothing was judged (no unit selected, or every one
-skipped), 130 when interrupted.
+text=FILE a line that says why) or when nothing was judged (no unit selected, every one
+skipped, or the units that ran judged no requirement: a --scenario whose rows
+exercise none, or none they could judge; stderr says which requirements each
+--scenario's rows could judge and why none was), 130 when interrupted. A
+--scenario whose rows judged nothing beside device tests that judged some is
+noted on stderr (exit 0).
 
 flags:
 `
@@ -276,9 +280,15 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		traceHint(stderr, rep)
 		return cmdbase.ExitFinding
 	}
-	if why := nothingJudged(rep); why != "" {
+	if why := nothingJudged(rep, o.scenarios); why != "" {
 		fmt.Fprintf(stderr, "migsim conform: nothing judged: %s\n", why)
 		return cmdbase.ExitUsage
+	}
+	for _, name := range o.scenarios {
+		if why := scenarioUnjudged(rep, name); why != "" {
+			// The device tests judged what the run judged.
+			fmt.Fprintf(stderr, "migsim conform: note: --scenario %s judged no requirement: %s\n", name, why)
+		}
 	}
 	return cmdbase.ExitOK
 }
@@ -317,24 +327,6 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 			fmt.Fprintf(stderr, "migsim conform: --report %s: %v\n", r, err)
 		}
 	}
-}
-
-// nothingJudged says why no unit of the report ran (the selection has
-// none, or every one was skipped, with the reasons), or "" when one ran.
-func nothingJudged(rep *conformance.Report) string {
-	var reasons []string
-	for _, u := range rep.Units {
-		if u.Verdict != "skip" {
-			return ""
-		}
-		if !slices.Contains(reasons, u.Reason) {
-			reasons = append(reasons, u.Reason)
-		}
-	}
-	if len(reasons) == 0 {
-		return "the selection (--parts, --scenario, --spec) has no unit for " + rep.Device
-	}
-	return fmt.Sprintf("every unit (%d) was skipped: %s", len(rep.Units), strings.Join(reasons, "; "))
 }
 
 // traceHint says once, when a failure has a replay command, what else
