@@ -49,11 +49,11 @@ func deviceType(d Device) string {
 
 // needsBlkRequests is the skip reason of a device test a virtio-net
 // device does not run: its guest is a block driver.
-const needsBlkRequests = "not exercised for a virtio-net device: needs virtio-blk requests"
+const needsBlkRequests = "not for a virtio-net device: needs virtio-blk requests"
 
 // needsNetDevice is the skip reason of a device test a virtio-blk device
 // does not run: it judges a virtio-net device's network or context fields.
-const needsNetDevice = "not exercised for a virtio-blk device: needs a virtio-net device"
+const needsNetDevice = "not for a virtio-blk device: needs a virtio-net device"
 
 // rowDevice is the device type of a row's VFs (`set vf-device=`, in the
 // scenario or the expectation).
@@ -62,7 +62,7 @@ func rowDevice(r row) string { return scenario.VFDevice(r.s.Settings, r.e.Settin
 // typeSkip says why a row does not run for the device, or "".
 func (k *kit) typeSkip(r row) string {
 	if got, want := rowDevice(r), deviceType(k.dev); got != want {
-		return "not exercised for a virtio-" + want + " device: a virtio-" + got + " row"
+		return "not for a virtio-" + want + " device: a virtio-" + got + " row"
 	}
 	return ""
 }

@@ -10,25 +10,28 @@ import (
 // unjudged, so that a pass on a few requirements cannot read like a full
 // pass: a requirement is judged when its verdict is pass, fail or warn;
 // skip, not exercised and not covered are not judged. ForDevice counts
-// the unjudged ones that this device does not take (its type, the
-// editions it declares, a knob value or a feature it does not
-// implement); NotSelected those that units the run did not select
-// (--parts, --scenario, --spec) exercise, and otherwise only units the
-// device does not take; NotCovered those nothing in the kit
-// exercises; Other the rest (units cut short, spoiled by another
-// failure, or a run stopped early).
+// the ones skipped because this device does not take their units (its
+// type, the editions it declares, a knob value it does not implement);
+// NotExercised those whose verdict is not exercised (the runs of the
+// units that would judge them did not negotiate a feature they need: the
+// summary line's "not exercised" count, the same requirements);
+// NotSelected those that units the run did not select (--parts,
+// --scenario, --spec) exercise, and otherwise only units the device does
+// not take; NotCovered those nothing in the kit exercises; Other the rest
+// (units cut short, spoiled by another failure, or a run stopped early).
 type Judged struct {
-	Judged      int `json:"judged"`
-	Total       int `json:"total"`
-	ForDevice   int `json:"for_device"`
-	NotSelected int `json:"not_selected"`
-	NotCovered  int `json:"not_covered"`
-	Other       int `json:"other"`
+	Judged       int `json:"judged"`
+	Total        int `json:"total"`
+	ForDevice    int `json:"for_device"`
+	NotExercised int `json:"not_exercised"`
+	NotSelected  int `json:"not_selected"`
+	NotCovered   int `json:"not_covered"`
+	Other        int `json:"other"`
 }
 
 // Reasons of an unjudged requirement that count as ForDevice: the
 // prefixes of the skip reasons of the device's type and declarations.
-var forDevicePrefixes = []string{"not exercised for a", "not for the editions the device declares", "needs "}
+var forDevicePrefixes = []string{"not for a virtio-", "not for the editions the device declares", "needs "}
 
 // judged counts the report's requirements.
 func (r *Report) judged() Judged {
@@ -40,7 +43,7 @@ func (r *Report) judged() Judged {
 		case verdictNotCovered:
 			j.NotCovered++
 		case verdictNotExer:
-			j.ForDevice++
+			j.NotExercised++
 		default:
 			switch known, selection := skipReasons(q.Why); {
 			case !known:
@@ -86,8 +89,8 @@ const (
 )
 
 // String is the summary's second line: "judged 55 of 101 requirements;
-// 46 not judged: 13 not exercised for this device, 33 not covered by
-// the kit (see the Skip, Not exercised and Not covered lines)" (the
+// 46 not judged: 13 not for this device, 33 not covered by the kit
+// (see the Skip, Not exercised and Not covered lines)" (the
 // reference virtio-blk's, docs/conformance.md, "judged-example").
 func (j Judged) String() string {
 	s := fmt.Sprintf("judged %d of %d requirements", j.Judged, j.Total)
@@ -98,7 +101,7 @@ func (j Judged) String() string {
 	for _, p := range []struct {
 		n    int
 		what string
-	}{{j.ForDevice, "not exercised for this device"}, {j.NotSelected, "not selected by this run"},
+	}{{j.ForDevice, "not for this device"}, {j.NotExercised, "not exercised"}, {j.NotSelected, "not selected by this run"},
 		{j.NotCovered, "not covered by the kit"}, {j.Other, "left unjudged by failed or cut-short units"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))

@@ -23,8 +23,8 @@ import (
 // mutant it records.
 func TestConform_MutantWrapsItsDevice(t *testing.T) {
 	const (
-		netSkip = "not exercised for a virtio-net device: a virtio-blk row"
-		blkSkip = "not exercised for a virtio-blk device: a virtio-net row"
+		netSkip = "not for a virtio-net device: a virtio-blk row"
+		blkSkip = "not for a virtio-blk device: a virtio-net row"
 	)
 	tests := []struct {
 		mutant string

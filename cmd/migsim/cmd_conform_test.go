@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +60,34 @@ func TestConform_BuiltinBlkExits0(t *testing.T) {
 	assert.Contains(t, out, "conformance of builtin:blk (draft-2023, virtio-1.4)")
 	assert.Contains(t, out, "0 fail")
 	assert.Contains(t, out, "DRAFT-MODE-04  MUST   Pass")
+	assertNotExercisedOneMeaning(t, out)
+}
+
+// assertNotExercisedOneMeaning checks that a conform text report says "not
+// exercised" of the requirements whose verdict is not exercised alone:
+// the summary line and the judged line count the same ones (the judged
+// line leaves out a count of 0), the requirement lines say it as the
+// verdict only, never as a reason of another verdict.
+func assertNotExercisedOneMeaning(t *testing.T, out string) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	require.Greater(t, len(lines), 2, out)
+	summary := regexp.MustCompile(`, (\d+) not exercised, `).FindStringSubmatch(lines[0])
+	require.NotNil(t, summary, "the summary line counts not exercised: %s", lines[0])
+	rows := 0
+	for _, l := range lines[2:] {
+		if strings.Contains(l, "not exercised") {
+			require.Regexp(t, `^\S+ +\S+ +Not exercised `, l, "only the verdict says not exercised")
+			rows++
+		}
+	}
+	assert.Equal(t, summary[1], fmt.Sprint(rows), "the summary counts the Not exercised lines")
+	judged := regexp.MustCompile(`(\d+) not exercised\b`).FindStringSubmatch(lines[1])
+	if rows == 0 {
+		assert.Nil(t, judged, "the judged line has no not exercised count: %s", lines[1])
+	} else if assert.NotNil(t, judged, lines[1]) {
+		assert.Equal(t, summary[1], judged[1], "the judged line counts the same requirements: %s", lines[1])
+	}
 }
 
 // A mutant exits 1 and names the requirement, the oracle, the row and the
@@ -359,9 +388,9 @@ func TestConform_NothingJudgedExits2(t *testing.T) {
 		want string
 	}{
 		{"every blk row skipped", []string{"--device", "builtin:net", "--parts", "rows", "--scenario", "smoke-migrate"},
-			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-net device: a virtio-blk row\n"},
+			"migsim conform: nothing judged: every unit (2) was skipped: not for a virtio-net device: a virtio-blk row\n"},
 		{"every unit skipped", []string{"--device", "exec:" + extblk, "--parts", "rows", "--scenario", "net-mac-table-before-stop"},
-			"migsim conform: nothing judged: every unit (2) was skipped: not exercised for a virtio-blk device: a virtio-net row\n"},
+			"migsim conform: nothing judged: every unit (2) was skipped: not for a virtio-blk device: a virtio-net row\n"},
 		// The rows pass, but a pass of rows that exercise no requirement
 		// judges nothing: it is not a conformance pass.
 		{"rows that exercise no requirement", []string{"--device", "builtin:blk", "--parts", "rows", "--scenario", "smoke-migrate"},
