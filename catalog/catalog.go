@@ -20,6 +20,13 @@ import (
 //go:embed scenarios/*.scn
 var scenarioFS embed.FS
 
+// EmbeddedDir is the directory of the embedded scenarios in the module
+// (the repository): an embedded scenario's File is its path there,
+// catalog/scenarios/NAME.scn, which a user opens from a fresh clone and
+// which explore, run and conform take as a scenario file, the same path
+// findings (file:line) and expect lines name.
+const EmbeddedDir = "catalog/scenarios"
+
 // catalog parses the embedded scenarios once.
 var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 	names, err := fs.Glob(scenarioFS, "scenarios/*.scn")
@@ -33,6 +40,7 @@ var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 		if err != nil {
 			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)
 		}
+		n = path.Join(EmbeddedDir, path.Base(n))
 		s, err := parseAndCheck(n, src)
 		if err != nil {
 			return nil, fmt.Errorf("catalog: embedded scenarios: %w", err)

@@ -19,7 +19,9 @@ func TestCatalog_ParsesSortedAndUnique(t *testing.T) {
 	for i, s := range ss {
 		assert.False(t, names[s.Name], "duplicate scenario %s", s.Name)
 		names[s.Name] = true
-		assert.True(t, strings.HasPrefix(s.File, "scenarios/"), "%s comes from %s", s.Name, s.File)
+		assert.True(t, strings.HasPrefix(s.File, "catalog/scenarios/"), "%s comes from %s: its path in a clone", s.Name, s.File)
+		_, err := os.Stat(filepath.Join("..", filepath.FromSlash(s.File)))
+		assert.NoError(t, err, "%s: File opens from the module root", s.Name)
 		assert.True(t, Embedded(s), "%s", s.Name)
 		assert.NotEmpty(t, s.Expect, "%s states no expectation", s.Name)
 		if i > 0 {

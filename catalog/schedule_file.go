@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 
 	"github.com/migsim/migsim/engine"
@@ -103,8 +104,19 @@ func ReadScheduleFile(path string) (*schedfile.Schedule, error) {
 	if err := CheckSchedule(s); err != nil {
 		return nil, fmt.Errorf("catalog: schedule %s: %w", path, err)
 	}
+	if s.Finding != nil && s.ScenarioFile == "" && s.ScenarioText == "" {
+		s.Finding.Message = oldEmbeddedPath.ReplaceAllString(s.Finding.Message, "${1}"+EmbeddedDir+"/$2")
+	}
 	return s, nil
 }
+
+// oldEmbeddedPath matches the path of an embedded scenario as a catalog
+// scenario's schedule file recorded it in its finding's message before
+// the path was EmbeddedDir's (scenarios/NAME.scn:LINE, not
+// catalog/scenarios/NAME.scn:LINE): ReadScheduleFile reads the old form
+// as the new one, so that a committed regression schedule shows the path
+// its replay's finding shows.
+var oldEmbeddedPath = regexp.MustCompile(`(^|[\s(])scenarios/([A-Za-z0-9._=-]+\.scn:)`)
 
 // CheckSchedule checks a schedule's edition, its knobs (known, and as the
 // recorder writes them: only those that differ from the edition's

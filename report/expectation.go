@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
@@ -35,7 +34,7 @@ func ExpectationNote(t catalog.Target, f *engine.Finding) string {
 	if e == nil {
 		return fmt.Sprintf("the scenario has no expect line for %s with these knobs and settings: nothing says whether this finding is expected", t.Edition)
 	}
-	where := fmt.Sprintf("%s:%d (%s)", expectFile(t.Scenario), e.Line, expectLineText(e))
+	where := fmt.Sprintf("%s:%d (%s)", t.Scenario.File, e.Line, expectLineText(e))
 	switch {
 	case expectedFinding(e, f):
 		return "this finding is what the scenario expects for this edition and knobs: " + where
@@ -59,7 +58,7 @@ func NoFindingNote(t catalog.Target) string {
 	if e == nil {
 		return fmt.Sprintf("the scenario has no expect line for %s with these knobs and settings: nothing says what this exploration should find", t.Edition)
 	}
-	where := fmt.Sprintf("%s:%d (%s)", expectFile(t.Scenario), e.Line, expectLineText(e))
+	where := fmt.Sprintf("%s:%d (%s)", t.Scenario.File, e.Line, expectLineText(e))
 	if e.Verdict == scenario.VerdictPass {
 		return "the scenario expects pass for this edition and knobs: " + where
 	}
@@ -82,16 +81,6 @@ func expectedFinding(e *scenario.Expectation, f *engine.Finding) bool {
 		return v == scenario.VerdictError && ok && (e.Oracle == "" || w == e.Oracle)
 	}
 	return v == e.Verdict && name == e.Oracle
-}
-
-// expectFile is the file of scenario s as a user finds it: the embedded
-// catalog's under catalog/ in the repository, another as it was read.
-func expectFile(s *scenario.Scenario) string {
-	f := s.File
-	if catalog.Embedded(s) && !strings.HasPrefix(f, "catalog/") {
-		return path.Join("catalog", f)
-	}
-	return f
 }
 
 // expectLineText renders an expect line without its note: "expect
