@@ -40,7 +40,10 @@ func TestEmbeddedPath_OneForm(t *testing.T) {
 			require.NoError(t, err)
 			require.NotNil(t, res.Finding)
 			assert.True(t, strings.HasPrefix(res.Finding.Message, tc.want), "the replay's finding names the same path: %s", res.Finding.Message)
-			assert.Equal(t, sc.Finding.Message, res.Finding.Message)
+			// The rest of the recorded message may read otherwise: the
+			// file records the Go packages the error passed through
+			// ("devctx: "), which a finding no longer names.
+			assert.Equal(t, strings.ReplaceAll(sc.Finding.Message, "devctx: ", ""), res.Finding.Message)
 		})
 	}
 }

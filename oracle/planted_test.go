@@ -212,7 +212,7 @@ var planted = []plant{
 
 	{oracle: "live", name: "mode set never completes", ed: spec.Draft2023, scn: stopOnly,
 		device: wrap(func(_ member.Config, d member.Device) member.Device { return &neverAnswersModeSet{d} }),
-		want:   "live", msg: "planted.scn:9: mode: src vf1 → Stop: owner: DEV_MODE_SET: owner: command 2: owner: admin command never completed",
+		want:   "live", msg: "planted.scn:9: mode: src vf1 → Stop: DEV_MODE_SET: command 2: admin command never completed",
 		without: "error:no-completion"},
 	{oracle: "live", name: "clean", ed: spec.Draft2023, scn: stopOnly},
 }

@@ -136,7 +136,8 @@ func TestCompatPrecheckStopsBeforeTheSourceMoves(t *testing.T) {
 				assert.Equal(t, compat.PhasePrecheck, ie.Phase)
 				assert.Equal(t, uint64(1), ie.Member)
 				assert.Equal(t, "precheck", r.w.hv.Outcome().Verb)
-				assert.Contains(t, r.finding.Message, "devctx: incompatible (precheck, member 1, model virtio-spec.org/pci/virtio-blk, impl migsim-blk/2.1.0): "+c.text)
+				assert.Contains(t, r.finding.Message, ": incompatible (precheck, member 1, model virtio-spec.org/pci/virtio-blk, impl migsim-blk/2.1.0): "+c.text)
+				assert.NotContains(t, r.finding.Message, "devctx: ", "the finding names no Go package")
 				src := r.w.hosts[0]
 				assert.Equal(t, spec.ModeActive, memberMode(t, src, 1), "the source never left Active/running")
 				assert.False(t, r.w.hv.Touched(0), "no migration command reached the source")

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/usererr"
 )
 
 func init() {
@@ -56,12 +57,12 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	src, err := readCompatSource(srcPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
+		fmt.Fprintf(stderr, "migsim compat: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	dst, err := readCompatDestination(dstPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
+		fmt.Fprintf(stderr, "migsim compat: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	rep, err := compatreport.Verdict(src, dst)
@@ -74,7 +75,7 @@ func runCompat(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // with nothing on stdout.
 func writeCompatReport(stdout, stderr io.Writer, rep compatreport.Report, checkErr error, format string) int {
 	if checkErr != nil {
-		fmt.Fprintf(stderr, "migsim compat: %v\n", checkErr)
+		fmt.Fprintf(stderr, "migsim compat: %s\n", usererr.Text(checkErr))
 		return cmdbase.ExitUsage
 	}
 	if err := compatreport.Write(stdout, rep, format); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/compatreport"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/usererr"
 )
 
 // compatState implements `migsim compat --state SAVED DST`: every
@@ -22,7 +23,7 @@ import (
 func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) int {
 	saved, err := inputfile.ReadFile(savedPath, inputfile.SavedState)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim compat: SAVED: %v\n", err)
+		fmt.Fprintf(stderr, "migsim compat: SAVED: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	h, _, herr := compat.DecodeHeader(saved)
@@ -33,7 +34,7 @@ func compatState(savedPath, dstPath, format string, stdout, stderr io.Writer) in
 	}
 	dst, err := readCompatDestination(dstPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim compat: %v\n", err)
+		fmt.Fprintf(stderr, "migsim compat: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	plan, err := compat.CheckSavedState(saved, dst, compat.Where{Phase: compat.PhaseLoad})

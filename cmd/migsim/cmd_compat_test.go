@@ -154,27 +154,27 @@ func TestCompatUsageErrors(t *testing.T) {
 		{"bad_flag", []string{"compat", "--nope", src, dst}, "unknown flag"},
 		{"missing_src", []string{"compat", "nope.json", dst}, "SRC: open nope.json"},
 		{"missing_dst", []string{"compat", src, "nope.json"}, "DST: open nope.json"},
-		{"invalid_dst", []string{"compat", src, bad}, `models[0] (m/x): params[0] (q): allowed[0]: devctx: allowed "4-1": range is empty`},
+		{"invalid_dst", []string{"compat", src, bad}, `models[0] (m/x): params[0] (q): allowed[0]: allowed "4-1": range is empty`},
 		{"unknown_field", []string{"compat", wrongKind, dst}, `line 1, column 54: json: unknown field "colour"`},
 		{"dst_as_src", []string{"compat", dst, dst}, `SRC`},
 		// An empty description is an input error whichever side it is on
 		// (it was an incompatible pair, exit 1, as a destination).
-		{"empty_src", []string{"compat", empty, dst}, "SRC " + empty + ": devctx: source description: line 1, column 1: model: missing"},
-		{"empty_dst", []string{"compat", src, empty}, "DST " + empty + ": devctx: destination description: line 1, column 1: models: missing"},
-		{"empty_dst_of_state", []string{"compat", "--state", state, empty}, "DST " + empty + ": devctx: destination description: line 1, column 1: models: missing"},
+		{"empty_src", []string{"compat", empty, dst}, "SRC " + empty + ": source description: line 1, column 1: model: missing"},
+		{"empty_dst", []string{"compat", src, empty}, "DST " + empty + ": destination description: line 1, column 1: models: missing"},
+		{"empty_dst_of_state", []string{"compat", "--state", state, empty}, "DST " + empty + ": destination description: line 1, column 1: models: missing"},
 		// Bad values name the file, line, column, JSON path and bound.
 		{"init_not_allowed", []string{"compat", src, trial("d-initbad.json")}, "DST " + trial("d-initbad.json") +
-			": devctx: destination description: line 2, column 71: models[0] (virtio-spec.org/pci/virtio-net): params[0] (num-queues): init: 9 is not allowed (allowed 1-4)"},
+			": destination description: line 2, column 71: models[0] (virtio-spec.org/pci/virtio-net): params[0] (num-queues): init: 9 is not allowed (allowed 1-4)"},
 		{"off_not_allowed", []string{"compat", src, trial("d-offnotallowed.json")}, "DST " + trial("d-offnotallowed.json") +
-			": devctx: destination description: line 2, column 143: models[0] (virtio-spec.org/pci/virtio-net): params[1] (mtu): off: 0 is not allowed (allowed 1500-9000)"},
+			": destination description: line 2, column 143: models[0] (virtio-spec.org/pci/virtio-net): params[1] (mtu): off: 0 is not allowed (allowed 1500-9000)"},
 		{"state_version_bound", []string{"compat", trial("s-ver70000.json"), dst}, "SRC " + trial("s-ver70000.json") +
-			": devctx: source description: line 1, column 59: state_version: 70000 outside 0-65535 (a le16 of the compatibility header)"},
+			": source description: line 1, column 59: state_version: 70000 outside 0-65535 (a le16 of the compatibility header)"},
 		{"int_bound", []string{"compat", trial("s-hugeint.json"), dst}, "SRC " + trial("s-hugeint.json") +
-			": devctx: source description: line 1, column 113: params[0] (num-queues): value: 99999999999999999999 is not an int: outside -9223372036854775808..9223372036854775807"},
+			": source description: line 1, column 113: params[0] (num-queues): value: 99999999999999999999 is not an int: outside -9223372036854775808..9223372036854775807"},
 		{"duplicate_param", []string{"compat", trial("s-dupparam.json"), dst}, "SRC " + trial("s-dupparam.json") +
-			": devctx: source description: line 1, column 124: params[1] (num-queues): name: duplicate of params[0] (a parameter is listed once, in any order)"},
+			": source description: line 1, column 124: params[1] (num-queues): name: duplicate of params[0] (a parameter is listed once, in any order)"},
 		{"feature_bit_64", []string{"compat", trial("s-bit64.json"), dst}, "SRC " + trial("s-bit64.json") +
-			": devctx: source description: line 3, column 43: device_features[1]: bit 64 outside 0-63"},
+			": source description: line 3, column 43: device_features[1]: bit 64 outside 0-63"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -512,7 +512,7 @@ func TestDecodeDevice(t *testing.T) {
 	bad := devctx.NetCVQField([]devctx.Part{{Type: spec.PartNetCVQCfg, Value: []byte{2}}})
 	code, _, errOut = runDecodeCLI(t, nil, "--as", "context", "--device", "net", ctxHex(bad))
 	assert.Equal(t, cmdbase.ExitUsage, code)
-	assert.Contains(t, errOut, "field 0 (NET_CVQ) at offset 8: NET_CVQ value at offset 24: devctx: part 0 (NET_CVQ_CFG) at offset 24: "+
+	assert.Contains(t, errOut, "field 0 (NET_CVQ) at offset 8: NET_CVQ value at offset 24: part 0 (NET_CVQ_CFG) at offset 24: "+
 		"NET_CVQ_CFG VIRTIO_NET_CTRL_RX_PROMISC value at offset 40: bad value: 2")
 
 	code, _, errOut = runDecodeCLI(t, nil, "--device", "scsi", "00")
@@ -528,4 +528,26 @@ func TestDecodeReservedHeaderByteNoted(t *testing.T) {
 	code, out, errOut := runDecodeCLI(t, nil, "--as", "parts", hex.EncodeToString(append(h.Encode(), 0x0f)))
 	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, out, "note: part[0] at byte 0: reserved header byte 0x5a ignored")
+}
+
+// TestDecode_ErrorsNameNoGoPackage: a decode error names what and where
+// (the section and its byte offset), not the Go package that noticed it,
+// on stderr and in the JSON document's errors alike.
+func TestDecode_ErrorsNameNoGoPackage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"text", []string{"--as", "context", "0102"}, "migsim decode: context header at offset 0: truncated: need 8 bytes, have 2\n"},
+		{"json", []string{"--as", "context", "--format", "json", "0102"}, "migsim decode: context header at offset 0: truncated: need 8 bytes, have 2\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runDecodeCLI(t, nil, tc.args...)
+			assert.Equal(t, cmdbase.ExitUsage, code)
+			assert.Equal(t, tc.want, errOut)
+			assert.NotContains(t, out, "devctx: ")
+		})
+	}
 }

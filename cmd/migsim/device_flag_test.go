@@ -179,9 +179,9 @@ func TestDevice_Exec(t *testing.T) {
 		{"conform --replay --trace", []string{"conform", "--device", exe, "--replay", ref, "--trace"}, cmdbase.ExitOK,
 			want + "replay " + ref + " with " + exe + ": ", ""},
 		{"a program that exits at once", []string{"trace", "--device", "exec:true", ref}, cmdbase.ExitFinding, "",
-			"migsim trace: " + ref + " with exec:true: extdevice: protocol: true: hello (request 1): "},
+			"migsim trace: " + ref + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 		{"conform --replay with it", []string{"conform", "--device", "exec:true", "--replay", ref}, cmdbase.ExitFinding, "",
-			"migsim conform: " + ref + " with exec:true: extdevice: protocol: true: hello (request 1): "},
+			"migsim conform: " + ref + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,7 +261,7 @@ func TestRunFailed(t *testing.T) {
 		{"the finding did not occur", context.Background(), dev, fmt.Errorf("engine: seed 1: %w", engine.ErrPastEnd), cmdbase.ExitFinding,
 			"migsim trace: f.json with " + mutantDevice + ": the recorded finding (readback at step 7) did not occur: the device no longer fails this counterexample\n"},
 		{"a protocol error", context.Background(), dev, protocol, cmdbase.ExitFinding,
-			"migsim trace: f.json with " + mutantDevice + ": extdevice: protocol: x: hello (request 1): no reply within 5s\n"},
+			"migsim trace: f.json with " + mutantDevice + ": the device broke the protocol: x: hello (request 1): no reply within 5s\n"},
 		{"interrupted", canceled, dev, protocol, cmdbase.ExitInterrupted, "migsim trace: f.json with " + mutantDevice + ": interrupted\n"},
 		{"an interrupted request", context.Background(), dev, &extdevice.Error{Command: "x", Request: "new", Interrupted: true}, cmdbase.ExitInterrupted, ""},
 		{"a device of the other type", context.Background(), dev, fmt.Errorf("x: %w", conformance.ErrDeviceType), cmdbase.ExitUsage, ""},

@@ -84,7 +84,7 @@ func TestDevice_Recorded(t *testing.T) {
 		{"conform --replay of it", []string{"conform", "--replay", execFile}, cmdbase.ExitUsage, nil,
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
 		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitFinding, nil,
-			"migsim trace: " + trueFile + " with exec:true: extdevice: protocol: true: hello (request 1): "},
+			"migsim trace: " + trueFile + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 		{"a device of no form the file may hold", []string{"trace", badForm}, cmdbase.ExitUsage, nil,
 			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + "\n"},
 		{"a mutant this migsim lacks", []string{"replay", noMutant}, cmdbase.ExitUsage, nil,

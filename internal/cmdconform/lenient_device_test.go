@@ -86,7 +86,7 @@ func TestConform_LenientReplayDeviceError(t *testing.T) {
 		{"a device that keeps to the protocol: the recorded finding, leniently", "replayed leniently, the recorded finding occurs: " + sc.Finding.Oracle, "",
 			cmdbase.ExitFinding, stopsOn(0, new(atomic.Int64))},
 		{"a device that stops in the lenient replay: its error", "", "migsim conform: " + path + " with served:stops-on: the strict replay diverged at step " +
-			strconv.Itoa(engine.ShownStep(at)) + "; replayed leniently: extdevice: protocol: stops-on: ",
+			strconv.Itoa(engine.ShownStep(at)) + "; replayed leniently: the device broke the protocol: stops-on: ",
 			cmdbase.ExitFinding, stopsOn(last, new(atomic.Int64))},
 	}
 	for _, tc := range cases {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -259,9 +260,11 @@ func (doc *Doc) addErr(section string, err error, base int) {
 	doc.addErrAt(off, section, err)
 }
 
-// addErrAt records err at byte offset off of the input.
+// addErrAt records err at byte offset off of the input, as the user
+// reads it: the offsets name where, the Go packages that noticed it
+// ("devctx: ") are left out (usererr.Text).
 func (doc *Doc) addErrAt(off int, section string, err error) {
-	doc.Errors = append(doc.Errors, Error{Offset: off, Section: section, Message: err.Error()})
+	doc.Errors = append(doc.Errors, Error{Offset: off, Section: section, Message: usererr.Text(err)})
 }
 
 // addParts adds the parts of the run b (at byte base of the input) as

@@ -17,6 +17,7 @@ import (
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/failmsg"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
@@ -157,11 +158,13 @@ func divergedAt(rec, got []engine.Choice) int {
 
 // DeviceMessage words the error of a run after "FILE with DEVICE: ",
 // which names the file and the device already: an external device's
-// error alone, else the error as the user reads it.
+// error alone, as the conformance kit words it ("the device broke the
+// protocol: …", failmsg.Protocol: no Go package name first), else the
+// error as the user reads it.
 func DeviceMessage(err error) string {
 	var xe *extdevice.Error
 	if errors.As(err, &xe) {
-		return xe.Error()
+		return failmsg.Protocol(xe.Error())
 	}
 	return usererr.Text(err)
 }

@@ -54,7 +54,7 @@ func TestJudge_Strict(t *testing.T) {
 		message string
 		stdout  string
 	}{
-		{"the device's error", conformance.Replayed{}, fmt.Errorf("replay: %w", xe), DeviceError, "f.json with builtin:blk: " + xe.Error(), ""},
+		{"the device's error", conformance.Replayed{}, fmt.Errorf("replay: %w", xe), DeviceError, "f.json with builtin:blk: the device broke the protocol: ./dev: hello (request 1): the device closed its output", ""},
 		{"diverged without a recorded finding", conformance.Replayed{}, fmt.Errorf("at step 2: %w", engine.ErrDiverged), DoesNotReplay,
 			"f.json does not replay with builtin:blk: at step 2: " + engine.ErrDiverged.Error(), ""},
 		{"another error", conformance.Replayed{}, errors.New("no such scenario"), InputError, "no such scenario", ""},

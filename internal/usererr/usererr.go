@@ -30,7 +30,14 @@ func Text(err error) string {
 	if errors.As(err, &pe) {
 		return pe.Error()
 	}
-	msg := err.Error()
+	return Strip(err.Error())
+}
+
+// Strip removes the module's package prefixes from an error's message
+// ("owner: owner: VF not migratable: owner: list query" reads "VF not
+// migratable: list query"): for a message a user reads that is not an
+// error value's own (a finding's, which names file:line itself).
+func Strip(msg string) string {
 	for {
 		// Prefixes follow each other ("catalog: scenario: "): strip until
 		// none is left.

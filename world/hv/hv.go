@@ -8,6 +8,7 @@ import (
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -297,7 +298,10 @@ func (hv *Hypervisor) outcome() FlowOutcome {
 		file = hv.scen.File
 	}
 	o.Err, o.Name, o.File, o.Line, o.Verb = hv.err, errName(hv.err), file, hv.errOp.Line, hv.errOp.Verb
-	msg := fmt.Sprintf("%s:%d: %s: %v", file, hv.errOp.Line, hv.errOp.Verb, hv.err)
+	// The finding's message is read by a user (explore, run, replay,
+	// report): where (file:line, the verb) and what, without the Go
+	// packages the error passed through ("devctx: ", "owner: ").
+	msg := fmt.Sprintf("%s:%d: %s: %s", file, hv.errOp.Line, hv.errOp.Verb, usererr.Strip(hv.err.Error()))
 	for i, gone := range hv.vfsGone {
 		if gone && i < len(hv.w.Hosts()) {
 			msg += fmt.Sprintf("; every VF of host %s is gone (SR-IOV group removed)", hv.w.Hosts()[i].Name())

@@ -4,7 +4,9 @@ import "strings"
 
 // AdminReason returns the reason a member gave, in its trace notes, for
 // the last admin command that failed as a flow error's message reports it
-// (message holds "owner: OP (" and the status "STATUS/QUALIFIER"), and the
+// (message holds ": OP (", "write dst vf1: DEV_CTX_WRITE (SR-IOV member
+// 1)", or "owner: OP (" as the owner's error reads it, and the status
+// "STATUS/QUALIFIER"), and the
 // member's name: a member notes a failed command as "admin tag N (OP):
 // STATUS/QUALIFIER: REASON" (package member). The host sees the status
 // only; the reason is the device's own account, for the reader. Empty
@@ -28,7 +30,7 @@ func AdminReason(events []TraceEvent, message string) (who, reason string) {
 			continue
 		}
 		status, why, ok := strings.Cut(rest, ": ")
-		if ok && why != "" && strings.Contains(message, "owner: "+op+" (") && strings.Contains(message, ": "+status) {
+		if ok && why != "" && strings.Contains(message, ": "+op+" (") && strings.Contains(message, ": "+status) {
 			if e.Target == "" {
 				return e.Host, why
 			}

@@ -9,7 +9,9 @@ import (
 // TestAdminReason: the reason is the last note of a member that failed the
 // command the message names with the status it names.
 func TestAdminReason(t *testing.T) {
-	const msg = "x.scn:30: write: write dst vf1: owner: DEV_CTX_WRITE (SR-IOV member 1): EINVAL/INVALID_FIELD"
+	// A flow error's finding names the command without the owner's
+	// package: the owner's error read as the user reads it.
+	const msg = "x.scn:30: write: write dst vf1: DEV_CTX_WRITE (SR-IOV member 1): EINVAL/INVALID_FIELD"
 	note := func(host, target, text string) TraceEvent {
 		return TraceEvent{Kind: TraceNote, Host: host, Target: target, Text: text}
 	}
