@@ -12,7 +12,6 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
-	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -110,11 +109,3 @@ func setupError(err error, maxSteps int, given bool) error {
 	}
 	return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
 }
-
-// userError renders an error for the terminal (usererr.Text): without
-// the module's package prefixes, a scenario error as file:line:col.
-var userError = usererr.Text
-
-// isInputError reports whether err is about the user's input: exit 2
-// (usererr.IsInput).
-var isInputError = usererr.IsInput

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/usererr"
 )
 
 func init() {
@@ -78,7 +79,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	b := t.Scenario.BudgetFor(t.Edition)
 	f, err := t.Factory(engine.ScheduleSeed(b.Seed, 0))
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim bench: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim bench: %s\n", usererr.Text(err))
 		return cmdbase.ExitFinding
 	}
 	total, err := benchfig.Batches(f, b, *strategy, *schedules, *seconds)

@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/internal/benchfig"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -52,7 +53,7 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 	}
 	ed, err := spec.ParseEdition(*edition)
 	if err != nil {
-		return cmdbase.UsageError(stderr, "bench vfs", "--spec: %s", userError(err))
+		return cmdbase.UsageError(stderr, "bench vfs", "--spec: %s", usererr.Text(err))
 	}
 	m, err := benchfig.MeasureVFs(ed, *count)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/decodeview"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -92,7 +93,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var err error
 	if fl.Edition, err = spec.ParseEdition(*edition); err != nil {
-		return usageErr("--spec: %s", userError(err))
+		return usageErr("--spec: %s", usererr.Text(err))
 	}
 	switch fl.As {
 	case "command", "result", "parts", "context":

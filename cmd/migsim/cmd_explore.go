@@ -21,6 +21,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
 )
@@ -262,7 +263,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	red := engine.ReductionSleep
 	if fs.Changed("reduction") {
 		if red, err = engine.ParseReduction(*reduction); err != nil {
-			msg := userError(err)
+			msg := usererr.Text(err)
 			if near := scenario.Suggest(*reduction, engine.Reductions); near != "" {
 				msg += "; did you mean " + near + "?"
 			}
@@ -272,7 +273,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if b.Strategy == engine.StrategyDFS {
 		if b, red, *states, err = dfsDefaults(b, line, fs.Changed, red, *states); err != nil {
 			// The scenario's explore line, not the flags: no usage hint.
-			fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim explore: %s\n", usererr.Text(err))
 			return cmdbase.ExitUsage
 		}
 		if red == engine.ReductionDPOR && fs.Changed("states") && *states {
@@ -356,7 +357,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		return cmdbase.UsageError(stderr, "explore", "%v", serr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim explore: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim explore: %s\n", usererr.Text(err))
 		return cmdbase.ExitFinding
 	}
 	if b.Strategy == engine.StrategyDFS && run.sharded && run.splitDepth == 0 {
@@ -393,7 +394,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	}
 	explored(sum.Interrupted) // a Ctrl-C from here on stops shrinking and explaining at once
 	if err := t.AnnotateReports(b.Strategy, b.Seed, sum.Findings); err != nil {
-		fmt.Fprintf(stderr, "migsim explore: requirements and actors of the findings: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim explore: requirements and actors of the findings: %s\n", usererr.Text(err))
 	}
 	rep.Summary = sum
 	if !run.json {
@@ -423,11 +424,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		if fd := sr.Result.Finding; fd != nil {
 			// rep.Schedule shares fd, so the schedule file records them too.
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
-				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", userError(err))
+				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", usererr.Text(err))
 			}
 			caveat, _, err := t.RaceCaveat(shrinkCtx, b.Seed, fd) // a check cut short says so in its caveat
 			if err != nil {
-				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", userError(err))
+				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", usererr.Text(err))
 			}
 			rep.Caveat = caveat
 			if run.explainRuns > 0 {
@@ -511,7 +512,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if n := run.writeRun; n >= 0 {
 		sc, err := t.ScheduleAt(f, b, n, sum.PCTSteps)
 		if err != nil {
-			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, userError(err))
+			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, usererr.Text(err))
 			return cmdbase.ExitFinding
 		}
 		if !makeOut(run.out, stderr) {
@@ -551,7 +552,7 @@ func printResult(stdout io.Writer, rep *report.Exploration, asJSON bool) {
 		_ = rep.WriteJSON(stdout) // a write error is main's (writecheck): exit 2
 		return
 	}
-	rep.PrintResult(stdout, userError)
+	rep.PrintResult(stdout, usererr.Text)
 }
 
 // keepSchedule writes a schedule file where explore and merge write it

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/spec"
 )
@@ -88,10 +89,10 @@ func (e scenarioError) Unwrap() error { return e.err }
 // not load as it is, a flag mistake with the usage hint. Both exit 2.
 func targetError(stderr io.Writer, cmd string, err error) int {
 	if errors.As(err, new(scenarioError)) {
-		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, userError(err))
+		fmt.Fprintf(stderr, "migsim %s: %s\n", cmd, usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
-	return cmdbase.UsageError(stderr, cmd, "%s", userError(err))
+	return cmdbase.UsageError(stderr, cmd, "%s", usererr.Text(err))
 }
 
 // targetText renders a target for headers: "NAME EDITION [knobs] [set:…]".

@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
 )
@@ -110,7 +111,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		if err := catalog.CheckGenerated(context.Background(), s, 2); err != nil {
-			fmt.Fprintf(stderr, "migsim gen: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim gen: %s\n", usererr.Text(err))
 			var pe *catalog.PropertyError
 			if errors.As(err, &pe) {
 				r := gen.Reduce(s, func(c *scenario.Scenario) bool {

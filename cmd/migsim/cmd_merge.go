@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 )
 
@@ -86,12 +87,12 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	files, err := report.ShardSummaries(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim merge: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	rep, name, err := report.MergeShardFiles(files, report.MergeOptions{TrustBuild: *trustBuild})
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim merge: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	fmt.Fprintf(stderr, "migsim merge: %s\n", plural.Count(len(files), "shard summary"))
@@ -109,7 +110,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return cmdbase.ExitUsage
 		}
 		if rep.Path, err = keepSchedule("merge", rep.Schedule, filepath.Join(*out, name), stderr); err != nil {
-			fmt.Fprintf(stderr, "migsim merge: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim merge: %s\n", usererr.Text(err))
 			return cmdbase.ExitUsage
 		}
 	}

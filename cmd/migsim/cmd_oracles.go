@@ -10,6 +10,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/oracletable"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/spec"
 )
@@ -60,7 +61,7 @@ func runOracles(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *edition != "" {
 		e, err := spec.ParseEdition(*edition)
 		if err != nil {
-			return usageErr("--spec: %s", userError(err))
+			return usageErr("--spec: %s", usererr.Text(err))
 		}
 		ed = e
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	tracepkg "github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
@@ -140,11 +141,11 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim replay: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim replay: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
-		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, userError(err))
+		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
@@ -225,9 +226,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		// A divergence says "replay diverged" itself; another error
 		// of the run says what failed.
 		if errors.Is(err, engine.ErrDiverged) {
-			fmt.Fprintf(stdout, "%s\n", userError(err))
+			fmt.Fprintf(stdout, "%s\n", usererr.Text(err))
 		} else {
-			fmt.Fprintf(stdout, "replay failed: %s\n", userError(err))
+			fmt.Fprintf(stdout, "replay failed: %s\n", usererr.Text(err))
 		}
 		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
 		return cmdbase.ExitFinding
@@ -235,7 +236,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		if annErr != nil {
-			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, userError(annErr))
+			fmt.Fprintf(stderr, "migsim replay: %s: impact: %s\n", path, usererr.Text(annErr))
 			return cmdbase.ExitFinding
 		}
 		if fd.Impact != "" {
@@ -248,11 +249,11 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  actors: %s\n", strings.Join(fd.Actors, " "))
 		}
 		if exErr != nil {
-			fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, userError(exErr))
+			fmt.Fprintf(stderr, "migsim replay: %s: explain: %s\n", path, usererr.Text(exErr))
 			return cmdbase.ExitFinding
 		}
 		if sliceErr != nil {
-			fmt.Fprintf(stderr, "migsim replay: %s: slice: %s\n", path, userError(sliceErr))
+			fmt.Fprintf(stderr, "migsim replay: %s: slice: %s\n", path, usererr.Text(sliceErr))
 			return cmdbase.ExitFinding
 		}
 		if *explainMode {
@@ -290,5 +291,5 @@ func printExplanation(w io.Writer, ex *explain.Explanation, res engine.Result, s
 	if !reference {
 		sc, maxSteps = nil, 0 // the device's run is not the reference's to record
 	}
-	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, userError)
+	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, usererr.Text)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/trace"
 )
@@ -111,11 +112,11 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim report: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim report: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
-		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, userError(err))
+		fmt.Fprintf(stderr, "migsim report: %s: %s\n", path, usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
@@ -141,7 +142,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.UsageError(stderr, "report", "%v", serr)
 	}
 	if cmdbase.OutputFileError(err, *out) {
-		fmt.Fprintf(stderr, "migsim report: --out: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim report: --out: %s\n", usererr.Text(err))
 		return cmdbase.ExitUnwritten
 	}
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/profiling"
 	"github.com/migsim/migsim/internal/runselect"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -141,7 +142,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 			return cmdbase.UsageError(stderr, "run", "--list takes no other flag and no argument: it lists the embedded catalog")
 		}
 		if err := runselect.WriteList(stdout); err != nil {
-			fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim run: %s\n", usererr.Text(err))
 			return cmdbase.ExitUsage
 		}
 		return cmdbase.ExitOK
@@ -154,7 +155,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	if *edition != "" {
 		ed, err := spec.ParseEdition(*edition)
 		if err != nil {
-			return cmdbase.UsageError(stderr, "run", "--spec: %s", userError(err))
+			return cmdbase.UsageError(stderr, "run", "--spec: %s", usererr.Text(err))
 		}
 		opt.edition = ed
 	}
@@ -179,7 +180,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	scens, err := runselect.Scenarios(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim run: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	if why := runselect.NothingToJudge(scens, opt.edition); why != "" {
@@ -236,7 +237,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	rp.Done(rows)
 	interrupted := err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 	if err != nil && !interrupted {
-		fmt.Fprintf(stderr, "migsim run: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim run: %s\n", usererr.Text(err))
 		removeStaleReports(*reports, stderr)
 		return cmdbase.ExitFinding
 	}
@@ -253,7 +254,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 			notes = stderr
 		}
 		if err := catalog.WriteRegressFiles(rows, opt.regressDir, prune, notes); err != nil {
-			fmt.Fprintf(stderr, "migsim run: --write-regress: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim run: --write-regress: %s\n", usererr.Text(err))
 			if cmdbase.OutputFileError(err, "") {
 				return cmdbase.ExitUnwritten
 			}
@@ -263,7 +264,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	if *reportDir != "" {
 		// Explaining goes on after a first Ctrl-C, as shrinking does.
 		if err := writeRunReports(shrinkCtx, rows, *reportDir, stderr); err != nil {
-			fmt.Fprintf(stderr, "migsim run: --report-dir: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim run: --report-dir: %s\n", usererr.Text(err))
 			if cmdbase.OutputFileError(err, *reportDir) {
 				return cmdbase.ExitUnwritten
 			}

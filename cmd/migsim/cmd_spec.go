@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/spectable"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -73,7 +74,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *edition != "" {
 		var err error
 		if ed, err = spec.ParseEdition(*edition); err != nil {
-			return usageErr("--spec: %s", userError(err))
+			return usageErr("--spec: %s", usererr.Text(err))
 		}
 	}
 	if fs.NArg() > 0 { // requirement IDs
@@ -82,7 +83,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		cs, err := spectable.LookupCatalog(fs.Args(), ed)
 		if err != nil {
-			fmt.Fprintf(stderr, "migsim spec: %s\n", userError(err))
+			fmt.Fprintf(stderr, "migsim spec: %s\n", usererr.Text(err))
 			return cmdbase.ExitUsage
 		}
 		if err := spectable.WriteChecked(stdout, cs, *format == "json"); err != nil {
@@ -104,7 +105,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		any := spec.DefaultRules(spec.Draft2023)
 		for _, kv := range *knobs {
 			if err := any.Parse(kv); err != nil { // an unknown knob or value
-				return usageErr("--knob %s: %s", kv, userError(err))
+				return usageErr("--knob %s: %s", kv, usererr.Text(err))
 			}
 		}
 	}
@@ -118,7 +119,7 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		r, err := spec.ParseRules(e, kvs)
 		if err != nil {
-			return usageErr("--knob: %s", userError(err))
+			return usageErr("--knob: %s", usererr.Text(err))
 		}
 		rules = append(rules, r)
 		docs = append(docs, spectable.Build(e, r))

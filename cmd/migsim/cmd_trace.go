@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
+	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
@@ -132,11 +133,11 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	path := args[0]
 	sc, err := catalog.ReadScheduleFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "migsim trace: %s\n", userError(err))
+		fmt.Fprintf(stderr, "migsim trace: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	if _, err := catalog.TargetOf(sc); err != nil {
-		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, userError(err))
+		fmt.Fprintf(stderr, "migsim trace: %s: %s\n", path, usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
