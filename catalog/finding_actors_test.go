@@ -17,10 +17,7 @@ import (
 func TestTransparentNamesThePeerWhoseReadDiffers(t *testing.T) {
 	for _, name := range []string{"peer-devcfg-write-quiesced_draft-2023.json", "peer-mmio-writes-stopped_virtio-1.4.json"} {
 		t.Run(name, func(t *testing.T) {
-			sc, err := ReadScheduleFile(filepath.Join(regressDir, name))
-			require.NoError(t, err)
-			res, err := ReplaySchedule(sc, engine.RunConfig{})
-			require.NoError(t, err)
+			sc, res := replayed(t, filepath.Join(regressDir, name))
 			require.NotNil(t, res.Finding)
 			require.Contains(t, res.Finding.Message, `peer p2p can tell the guest moved: entry `)
 			require.Contains(t, res.Finding.Message, ` of the guest log is "p2p: read `)

@@ -5,25 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/migsim/migsim/engine"
 )
-
-// annotatedRegress replays a regression schedule and derives its finding's
-// impact and requirements as a report does (AnnotateFinding).
-func annotatedRegress(t *testing.T, path string) (recorded, derived engine.Finding) {
-	t.Helper()
-	sc, err := ReadScheduleFile(path)
-	require.NoError(t, err)
-	require.NotNil(t, sc.Finding)
-	res, err := ReplaySchedule(sc, engine.RunConfig{})
-	require.NoError(t, err)
-	require.NotNil(t, res.Finding)
-	fd := *res.Finding
-	require.NoError(t, AnnotateFinding(sc, &fd, 0))
-	return *sc.Finding, fd
-}
 
 // TestFindingReqsOfCatalogRows: what the catalog's counterexamples name
 // follows what the host observed of their runs.

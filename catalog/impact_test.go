@@ -110,7 +110,9 @@ func TestDeriveImpact(t *testing.T) {
 // TestRegressImpact checks that every regression schedule records the
 // impact and the requirement IDs its run gives today (AnnotateFinding, as
 // the judge derives them), so docs/questions.md, which shows them, is not
-// stale. Regenerate with go run ./cmd/migsim run --write-regress.
+// stale. Regenerate with go run ./cmd/migsim run --write-regress. The
+// replays and annotations are shared with the other tests of the
+// regression files (replayedRegress).
 func TestRegressImpact(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join("testdata", "regress"))
 	require.NoError(t, err)
@@ -119,17 +121,14 @@ func TestRegressImpact(t *testing.T) {
 		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
-		sc := regressSchedule(t, e.Name())
-		require.NotNil(t, sc.Finding, e.Name())
-		res, err := ReplaySchedule(sc, engine.RunConfig{})
-		require.NoError(t, err, e.Name())
-		require.NoError(t, AnnotateFinding(sc, res.Finding, 0), e.Name())
-		assert.NotEmpty(t, sc.Finding.Impact, "%s records no impact: run %s", e.Name(), RegenerateCommand)
-		assert.Equal(t, res.Finding.Impact, sc.Finding.Impact, "%s: run %s", e.Name(), RegenerateCommand)
-		assert.Equal(t, res.Finding.ImpactWhy, sc.Finding.ImpactWhy, "%s: run %s", e.Name(), RegenerateCommand)
-		assert.Equal(t, res.Finding.Reqs, sc.Finding.Reqs, "%s: run %s", e.Name(), RegenerateCommand)
-		if sc.Finding.Oracle == "transparent" && sc.Edition == spec.Draft2023.String() {
-			transparent = append(transparent, strings.Join(sc.Finding.Reqs, " "))
+		recorded, derived := annotatedRegress(t, e.Name())
+		sc, _ := replayed(t, e.Name())
+		assert.NotEmpty(t, recorded.Impact, "%s records no impact: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, derived.Impact, recorded.Impact, "%s: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, derived.ImpactWhy, recorded.ImpactWhy, "%s: run %s", e.Name(), RegenerateCommand)
+		assert.Equal(t, derived.Reqs, recorded.Reqs, "%s: run %s", e.Name(), RegenerateCommand)
+		if recorded.Oracle == "transparent" && sc.Edition == spec.Draft2023.String() {
+			transparent = append(transparent, strings.Join(recorded.Reqs, " "))
 		}
 	}
 	// The transparent findings of one edition name what each run exercised,

@@ -129,10 +129,10 @@ func regressFinding(t *testing.T, s *scenario.Scenario, e scenario.Expectation) 
 	r, err := spec.ParseRules(e.Edition, e.Knobs)
 	require.NoError(t, err)
 	p := filepath.Join("testdata", "regress", RegressName(s.Name, e.Edition, r.Diff(e.Edition), SettingStrings(e.Settings)))
-	sc, err := ReadScheduleFile(p)
-	require.NoError(t, err, "a %s row has a regression schedule", e.Verdict)
-	res, err := ReplaySchedule(sc, engine.RunConfig{})
-	require.NoError(t, err)
+	rr := replayedRegress(t, p)
+	require.NoError(t, rr.readErr, "a %s row has a regression schedule", e.Verdict)
+	require.NoError(t, rr.replayErr)
+	res := rr.res
 	require.NotNil(t, res.Finding)
 	return res.Finding
 }

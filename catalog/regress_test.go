@@ -109,21 +109,23 @@ func TestRegress_Rewrite(t *testing.T) {
 
 // TestRegress_Replay replays every regression schedule: the scenario
 // (looked up in the catalog by name) must be unchanged, and the run must end
-// in the recorded finding with the recorded trace hash.
+// in the recorded finding with the recorded trace hash. The replay is
+// replayedRegress's, which the other tests of the regression files share.
 func TestRegress_Replay(t *testing.T) {
 	files := regressFiles(t)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			sc, err := ReadScheduleFile(f)
-			require.NoError(t, err)
+			r := replayedRegress(t, f)
+			require.NoError(t, r.readErr)
+			sc := r.sc
 			require.Empty(t, sc.ScenarioFile, "a regression schedule must come from the embedded catalog")
-			_, err = ScheduleScenario(sc)
+			_, err := ScheduleScenario(sc)
 			if errors.Is(err, ErrStale) {
 				require.Failf(t, "stale regression schedule", "%s: %v", f, err)
 			}
 			require.NoError(t, err)
-			res, err := ReplaySchedule(sc, engine.RunConfig{})
-			require.NoError(t, err)
+			require.NoError(t, r.replayErr)
+			res := r.res
 			require.NotNil(t, sc.Finding, "a regression schedule records its finding")
 			require.NotNil(t, res.Finding)
 			assert.Equal(t, sc.Finding.Oracle, res.Finding.Oracle)

@@ -59,10 +59,7 @@ func TestCausalSlice_WhyBroad(t *testing.T) {
 	var ress []engine.Result
 	total := 0
 	for _, f := range files {
-		sc, err := ReadScheduleFile(f)
-		require.NoError(t, err)
-		res, err := ReplaySchedule(sc, engine.RunConfig{})
-		require.NoError(t, err, f)
+		_, res := replayed(t, f)
 		require.NotNil(t, res.Finding, f)
 		ress = append(ress, res)
 		total += len(res.Choices)

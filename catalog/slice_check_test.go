@@ -25,15 +25,15 @@ func TestCausalSlice_RegressSound(t *testing.T) {
 	require.NotEmpty(t, files)
 	lost := 0
 	for _, f := range files {
-		sc, err := ReadScheduleFile(f)
-		require.NoError(t, err)
+		// The replay is ReplaySchedule's (replayedRegress, shared with
+		// the other tests of the regression files), on the target and
+		// step bound the factory below builds.
+		sc, res := replayed(t, f)
 		tg, err := TargetOf(sc)
 		require.NoError(t, err)
 		tg.MaxSteps = DefaultJudgeMaxSteps
 		fac, err := tg.Factory(sc.Seed)
 		require.NoError(t, err)
-		res, err := sc.Replay(fac, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
-		require.NoError(t, err, f)
 		require.NotNil(t, res.Finding, f)
 		slice := engine.CausalSlice(res)
 		got, err := explain.CheckSlice(fac, sc.Seed, res, slice, DefaultJudgeMaxSteps)
