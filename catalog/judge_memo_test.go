@@ -57,14 +57,15 @@ func TestMemo_CatalogScenarioSameSummary(t *testing.T) {
 }
 
 // Judging with the memos (the exploration's and the shrink's) gives the
-// same outcome as without.
+// same outcome as without. The outcomes are judgeFLR's: those with the
+// memo are shared with TestJudge_JobsDoNotChangeTheOutcome and
+// TestJudge_JobsDoNotChangeAPassRowsProof (1 job).
 func TestMemo_JudgeSameOutcome(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	s := flrScenario(t)
 	for _, e := range s.Expect[:2] {
 		var outs []Outcome
 		for _, noMemo := range []bool{false, true} {
-			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 1, NoMemo: noMemo, MaxRuns: shortRuns(), Shrink: shortShrink()})
-			require.NoError(t, err)
+			o := judgeFLR(t, e, JudgeConfig{Jobs: 1, NoMemo: noMemo, MaxRuns: shortRuns(), Shrink: shortShrink()})
 			o.Explored.Executed, o.Explored.ExecutedDecisions, o.Explored.Memo = 0, 0, engine.MemoStats{}
 			for i := range o.Runs { // every exploration of the row, not only the first
 				o.Runs[i].Explored.Executed, o.Runs[i].Explored.ExecutedDecisions, o.Runs[i].Explored.Memo = 0, 0, engine.MemoStats{}

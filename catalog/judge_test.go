@@ -155,7 +155,7 @@ func wrongFLRRow(s *scenario.Scenario) scenario.Expectation {
 }
 
 func TestJudge_Expectations(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	s := flrScenario(t)
 	require.Len(t, s.Expect, 3)
 	cases := []struct {
 		name    string
@@ -173,8 +173,7 @@ func TestJudge_Expectations(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := Judge(context.Background(), s, c.expect, JudgeConfig{Jobs: 2, MaxRuns: shortRuns(), Shrink: shortShrink()})
-			require.NoError(t, err)
+			o := judgeFLR(t, c.expect, JudgeConfig{Jobs: 2, MaxRuns: shortRuns(), Shrink: shortShrink()})
 			assert.Equal(t, c.got, o.Got)
 			assert.Equal(t, c.oracle, o.GotOracle)
 			assert.Equal(t, c.match, o.Match)
@@ -200,9 +199,8 @@ func TestJudge_Expectations(t *testing.T) {
 // violation comes at schedule 5 of the pct round, and a partly shrunk
 // schedule is still one the checks below apply to.
 func TestJudge_ShrunkScheduleReplays(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{MaxRuns: shortRuns(), Shrink: shortShrink()})
-	require.NoError(t, err)
+	s := flrScenario(t)
+	o := judgeFLR(t, s.Expect[1], JudgeConfig{MaxRuns: shortRuns(), Shrink: shortShrink()})
 	require.NotNil(t, o.Schedule)
 	require.NotNil(t, o.Shrunk)
 	assert.LessOrEqual(t, o.Shrunk.After.Steps, o.Shrunk.Before.Steps)
@@ -222,8 +220,10 @@ func TestJudge_ShrunkScheduleReplays(t *testing.T) {
 	assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
 }
 
+// The outcomes of jobs 1 and 2 are judgeFLR's, shared with
+// TestMemo_JudgeSameOutcome and TestJudge_Expectations.
 func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	s := flrScenario(t)
 	type key struct {
 		hash, explored string
 		index          int
@@ -231,8 +231,7 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 	}
 	var got []key
 	for _, jobs := range []int{1, 2, 4} {
-		o, err := Judge(context.Background(), s, s.Expect[1], JudgeConfig{Jobs: jobs, MaxRuns: shortRuns(), Shrink: shortShrink()})
-		require.NoError(t, err)
+		o := judgeFLR(t, s.Expect[1], JudgeConfig{Jobs: jobs, MaxRuns: shortRuns(), Shrink: shortShrink()})
 		require.NotNil(t, o.Schedule)
 		got = append(got, key{o.Schedule.TraceHash, o.ExploredText(), o.FindingIndex, o.Shrunk.After})
 	}
@@ -244,13 +243,13 @@ func TestJudge_JobsDoNotChangeTheOutcome(t *testing.T) {
 // the jobs. Under -short (the race detector's run) every exploration of
 // the row is capped at shortRuns: the proof still runs dfs with state
 // pruning on two jobs, and still leaves its bound unexhausted, so the
-// fallback runs too.
+// fallback runs too. Without -short the outcomes are judgeFLR's, shared
+// with TestMemo_JudgeSameOutcome (1 job) and TestJudge_Expectations (2).
 func TestJudge_JobsDoNotChangeAPassRowsProof(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	s := flrScenario(t)
 	var got []string
 	for _, jobs := range []int{1, 2} {
-		o, err := Judge(context.Background(), s, s.Expect[0], JudgeConfig{Jobs: jobs, MaxRuns: shortRuns()})
-		require.NoError(t, err)
+		o := judgeFLR(t, s.Expect[0], JudgeConfig{Jobs: jobs, MaxRuns: shortRuns()})
 		assert.True(t, o.Match, o.Mismatch)
 		require.Len(t, o.Runs, 4, "the sampling, its cross-check, the proof and its fallback to bound 0")
 		assert.Equal(t, "dfs", o.Runs[2].Budget.Strategy, "the pass row has a proof")
