@@ -325,6 +325,32 @@ func extblk(t testing.TB) string {
 	return filepath.Join(buildDir, "extblk")
 }
 
+// hostile is extdevice's hostile test device, built once per test binary
+// (TestHostileDeviceThroughTheKit and TestInterruptedExternalDevice run
+// it).
+var hostileBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// hostileDevice builds extdevice/testdata/hostile and returns its path.
+func hostileDevice(t testing.TB) string {
+	t.Helper()
+	hostileBuild.once.Do(func() {
+		hostileBuild.dir, hostileBuild.err = os.MkdirTemp("", "conformance-test-hostile-")
+		if hostileBuild.err != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(hostileBuild.dir, "hostile"), "./extdevice/testdata/hostile").CombinedOutput()
+		if err != nil {
+			hostileBuild.err = fmt.Errorf("go build ./extdevice/testdata/hostile: %w\n%s", err, out)
+		}
+	})
+	require.NoError(t, hostileBuild.err)
+	return filepath.Join(hostileBuild.dir, "hostile")
+}
+
 // extnet builds examples/extnet (with extblk, once) and returns its path.
 func extnet(t testing.TB) string {
 	t.Helper()
@@ -345,6 +371,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
+	}
+	if hostileBuild.dir != "" {
+		os.RemoveAll(hostileBuild.dir)
 	}
 	os.Exit(code)
 }
@@ -368,9 +397,7 @@ func conformanceRunConfig() engine.RunConfig { return engine.RunConfig{} }
 // unit that failed without repeating its error; one that only writes guest memory
 // outside the guest fails the units it ran, as device faults.
 func TestHostileDeviceThroughTheKit(t *testing.T) {
-	hostile := filepath.Join(t.TempDir(), "hostile")
-	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	hostile := hostileDevice(t)
 	opts := []conformance.Option{conformance.Short(), conformance.Scenarios("smoke-migrate"), conformance.ReplayDir(t.TempDir())}
 	for _, tc := range []struct {
 		mode, want string
@@ -607,9 +634,7 @@ func (c *cancelAtRequest) Write(p []byte) (int, error) {
 // interrupted: the device broke nothing, so nothing fails and the kit
 // does not report it as stopped by a protocol error, but as interrupted.
 func TestInterruptedExternalDevice(t *testing.T) {
-	hostile := filepath.Join(t.TempDir(), "hostile")
-	out, err := exec.Command("go", "build", "-o", hostile, "./extdevice/testdata/hostile").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	hostile := hostileDevice(t)
 	for _, tc := range []struct {
 		name  string
 		parts conformance.Option
