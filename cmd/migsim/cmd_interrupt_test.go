@@ -22,12 +22,18 @@ import (
 
 // startUntil starts the migsim binary with args, waits until a line of its
 // stderr contains marker, sends sig and returns the exit status, stdout
-// and stderr. A deadline kills a process that never gets there.
+// and stderr. It waits on the process's output, not on a clock: the
+// binary is built before the process starts, and a loaded machine only
+// makes the wait longer. The one timer is a guard against a hang: the
+// process is killed shortly before the test binary's own deadline (go test
+// -timeout), so that the failure shows its stderr and leaves no process
+// behind.
 func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int, string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	bin := migsimBinary(t)
+	ctx, cancel := hangGuard(t)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, migsimBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	pipe, err := cmd.StderrPipe()
@@ -44,6 +50,7 @@ func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int
 		}
 	}
 	err = cmd.Wait()
+	require.NoError(t, ctx.Err(), "killed at the test's deadline (signalled: %v); stderr:\n%s", signalled, stderr.String())
 	require.True(t, signalled, "never saw %q; stderr:\n%s", marker, stderr.String())
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -53,6 +60,22 @@ func startUntil(t *testing.T, marker string, sig os.Signal, args ...string) (int
 	}
 	return code, stdout.String(), stderr.String()
 }
+
+// hangGuard is the context of a process a test waits for: without a
+// deadline when the test binary has none, else ending hangGuardMargin
+// before it (or halfway to it when it is closer than that).
+func hangGuard(t *testing.T) (context.Context, context.CancelFunc) {
+	d, ok := t.Deadline()
+	if !ok {
+		return context.WithCancel(context.Background())
+	}
+	left := time.Until(d)
+	return context.WithTimeout(context.Background(), left-min(hangGuardMargin, left/2))
+}
+
+// hangGuardMargin is how long before the test binary's deadline a process
+// a test waits for is killed: time to report the failure.
+const hangGuardMargin = 30 * time.Second
 
 // Ctrl-C after the first finding: explore stops, prints the summary so
 // far, shrinks and writes the finding, and exits 130.
