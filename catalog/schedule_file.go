@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,31 +66,10 @@ func scheduleAt(sc *schedfile.Schedule, path string) *schedfile.Schedule {
 }
 
 // CheckOutputDir checks, before any work, that schedules can be written
-// under dir: it exists as a directory or can be created.
-func CheckOutputDir(dir string) error {
-	if dir == "" { // not ".": os.MkdirAll refuses it when the schedules are written
-		return errors.New(`empty path: want a directory ("." for the current one)`)
-	}
-	if err := cliflag.Dash(dir); err != nil {
-		return err
-	}
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
-			return fmt.Errorf("%s is not a directory", dir)
-		}
-		f, err := os.CreateTemp(dir, ".migsim-write-check-*")
-		if err != nil {
-			return fmt.Errorf("%s is not writable: %w", dir, err)
-		}
-		name := f.Name()
-		f.Close()
-		return os.Remove(name)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", dir, err)
-	}
-	return nil
-}
+// under dir without creating it (cliflag.CheckOutputDir): a run stopped
+// by bad input, or one with nothing to write, leaves no empty directory
+// behind. The writers create it when they write the first file.
+func CheckOutputDir(dir string) error { return cliflag.CheckOutputDir(dir) }
 
 // ReadScheduleFile reads a schedule file (schedfile.ReadFile) and
 // checks the fields only the world gives a meaning to (CheckSchedule).

@@ -101,6 +101,10 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, text)
 		} else {
 			p := filepath.Join(*out, s.Name+".scn")
+			if err := os.MkdirAll(*out, 0o755); err != nil {
+				fmt.Fprintf(stderr, "migsim gen: %v\n", err)
+				return cmdbase.ExitUsage
+			}
 			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 				fmt.Fprintf(stderr, "migsim gen: %v\n", err)
 				return cmdbase.ExitUsage

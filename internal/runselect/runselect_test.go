@@ -70,14 +70,15 @@ func TestWriteList(t *testing.T) {
 }
 
 // The directories --write-regress writes to are checked before anything
-// runs: the catalog's under dir, a scenario file's next to it.
+// runs: the catalog's under dir, a scenario file's next to it. A missing
+// directory is not made until a schedule is written to it.
 func TestCheckRegressDirs(t *testing.T) {
 	base := t.TempDir()
 	file := filepath.Join(base, "f")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
 	user := &scenario.Scenario{Name: "u", File: filepath.Join(file, "u.scn")}
-	assert.NoError(t, CheckRegressDirs(nil, filepath.Join(base, "new")), "the catalog's directory is made")
-	assert.DirExists(t, filepath.Join(base, "new"))
+	assert.NoError(t, CheckRegressDirs(nil, filepath.Join(base, "new")), "the catalog's directory can be made")
+	assert.NoDirExists(t, filepath.Join(base, "new"), "nor made before a schedule is written")
 	assert.ErrorContains(t, CheckRegressDirs(nil, filepath.Join(file, "sub")), filepath.Join(file, "sub"))
 	assert.ErrorContains(t, CheckRegressDirs([]*scenario.Scenario{user}, base), file, "a file's schedule goes next to it")
 }
