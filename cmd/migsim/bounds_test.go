@@ -85,7 +85,7 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"trace out is a directory", []string{"trace", "--out", t.TempDir(), "x.json"}, "is a directory (want a file)"},
 		{"shard count beyond the limit", []string{"explore", "--scenario", flrScenario, "--shard", "0/2000000"}, `--shard "0/2000000": n 2000000: want 1..1000000 shards`},
 		{"merge of a summary stating 4e12 shards", []string{"merge", huge}, "field report.summary.Shards: 4000000000000, want at most 1000000"},
-		{"run write-regress into a file", []string{"run", "--write-regress", "--regress-dir", filepath.Join(file, "sub"), "smoke-migrate"}, "--write-regress: cannot create " + filepath.Join(file, "sub")},
+		{"run write-regress into a file", []string{"run", "--write-regress", "--regress-dir", filepath.Join(file, "sub"), "smoke-migrate"}, "--write-regress: " + filepath.Join(file, "sub") + ": " + file + " is not a directory"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
