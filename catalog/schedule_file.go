@@ -9,7 +9,6 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -64,12 +63,6 @@ func scheduleAt(sc *schedfile.Schedule, path string) *schedfile.Schedule {
 	}
 	return &c
 }
-
-// CheckOutputDir checks, before any work, that schedules can be written
-// under dir without creating it (cliflag.CheckOutputDir): a run stopped
-// by bad input, or one with nothing to write, leaves no empty directory
-// behind. The writers create it when they write the first file.
-func CheckOutputDir(dir string) error { return cliflag.CheckOutputDir(dir) }
 
 // ReadScheduleFile reads a schedule file (schedfile.ReadFile) and
 // checks the fields only the world gives a meaning to (CheckSchedule).

@@ -86,7 +86,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.UsageError(stderr, "gen", "%v", err)
 	}
 	if *out != "" {
-		if err := catalog.CheckOutputDir(*out); err != nil {
+		if err := cliflag.CheckOutputDir(*out); err != nil {
 			return cmdbase.UsageError(stderr, "gen", "--out: %v", err)
 		}
 	}

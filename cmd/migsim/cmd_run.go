@@ -198,7 +198,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	if *reportDir != "" {
-		if err := catalog.CheckOutputDir(*reportDir); err != nil {
+		if err := cliflag.CheckOutputDir(*reportDir); err != nil {
 			return cmdbase.UsageError(stderr, "run", "--report-dir: %v", err)
 		}
 	}

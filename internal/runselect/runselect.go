@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -115,7 +116,7 @@ func Scenarios(files []string) ([]*scenario.Scenario, error) {
 func CheckRegressDirs(scens []*scenario.Scenario, dir string) error {
 	checked := map[string]bool{}
 	if len(scens) == 0 {
-		return catalog.CheckOutputDir(dir)
+		return cliflag.CheckOutputDir(dir)
 	}
 	for _, s := range scens {
 		d := dir
@@ -126,7 +127,7 @@ func CheckRegressDirs(scens []*scenario.Scenario, dir string) error {
 			continue
 		}
 		checked[d] = true
-		if err := catalog.CheckOutputDir(d); err != nil {
+		if err := cliflag.CheckOutputDir(d); err != nil {
 			return err
 		}
 	}
