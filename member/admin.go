@@ -77,6 +77,9 @@ func (d *Core) opName(op uint16) string {
 // exec executes one request now.
 func (d *Core) exec(req AdminRequest, fx *Effects) AdminCompletion {
 	c := AdminCompletion{Tag: req.Tag}
+	if !d.contextKept(req.Opcode) {
+		d.forgetDigest()
+	}
 	var err *adminError
 	if d.cfg.Edition == spec.Draft2023 {
 		c.Result, err = d.execDraft(req, fx)

@@ -40,6 +40,9 @@ type Core struct {
 	// ringBuf is what the queues' ring accesses go through
 	// (virtq.Scratch): zero between them, so the hash sees nothing of it.
 	ringBuf virtq.Scratch
+	// digest is the context digest while no event changed the context
+	// (digest_cache.go).
+	digest digestCache
 }
 
 // NewCore builds a member device of type t from c: zero fields of c take
@@ -58,6 +61,9 @@ func NewCore(c Config, t DeviceType) *Core {
 
 // Handle applies one event and returns its effects.
 func (d *Core) Handle(ev Event) Effects {
+	if !keepsDigest(&ev) {
+		d.forgetDigest()
+	}
 	fx := Effects{quiet: d.cfg.Quiet}
 	switch ev.Kind {
 	case EvTLP:
@@ -88,13 +94,23 @@ func (d *Core) Status() Status {
 }
 
 // PureQueries implements Pure: Status and ContextDigest read the device
-// and change nothing.
+// and change none of its state (ContextDigest keeps the digest it computed,
+// which is not state: digest_cache.go).
 func (d *Core) PureQueries() {}
 
 // ContextDigest is an FNV-64a hash of the full context as the owner could
 // read it now: the encoded draft context (draft-2023) or the encoded
-// DEV_PARTS_GET ALL result (virtio-1.4). No baseline or cursor moves.
+// DEV_PARTS_GET ALL result (virtio-1.4). No baseline or cursor moves; the
+// digest is kept until an event may change the context (digest_cache.go).
 func (d *Core) ContextDigest() uint64 {
+	if !d.digest.ok {
+		d.digest = digestCache{sum: d.freshDigest(), ok: true}
+	}
+	return d.digest.sum
+}
+
+// freshDigest computes ContextDigest from the context.
+func (d *Core) freshDigest() uint64 {
 	if d.cfg.Edition == spec.Draft2023 {
 		sc := digestScratches.Get().(*digestScratch)
 		fs := d.appendDraftFields(sc.fields[:0], sc.values[:0])

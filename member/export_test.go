@@ -46,3 +46,11 @@ func (i Inspect) DraftFields() []devctx.Field { return i.d.draftFields() }
 
 // Parts is the DEV_PARTS_GET ALL result now.
 func (i Inspect) Parts() []devctx.Part { return i.d.parts() }
+
+// KeptDigest is the context digest the core keeps and whether it keeps
+// one (digest_cache.go).
+func (i Inspect) KeptDigest() (uint64, bool) { return i.d.digest.sum, i.d.digest.ok }
+
+// FreshDigest is the context digest computed from the context now,
+// whatever the core keeps.
+func (i Inspect) FreshDigest() uint64 { return i.d.freshDigest() }

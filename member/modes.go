@@ -22,6 +22,13 @@ func (d *Core) setMode(to spec.Mode, fx *Effects) {
 		return
 	}
 	fx.note("mode %s -> %s", d.cfg.Edition.ModeName(from), d.cfg.Edition.ModeName(to))
+	// The mode is not context (digest_cache.go): leaving Active changes it
+	// only where work is finished, written back or latched (finishWork,
+	// writeBackAll, latchPendingFetches forget the digest there), entering
+	// Active applies what was latched.
+	if to == spec.ModeActive {
+		d.forgetDigest()
+	}
 	if from == spec.ModeActive {
 		d.finishWorkBeforeQuiesce(fx)
 		d.mode = to
@@ -147,6 +154,7 @@ func (d *Core) latchPendingFetches(fx *Effects) {
 	for qi := range d.st.queues {
 		q := &d.st.queues[qi]
 		if q.fetchPending && !q.notifyLatched {
+			d.forgetDigest()
 			q.notifyLatched = true
 			fx.note("q%d: doorbell received in Active and not served yet: latched", qi)
 		}

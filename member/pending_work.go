@@ -63,6 +63,7 @@ func pendingWorkName(v spec.PendingWork) string {
 // finishWork validates a pending FEATURES_OK and commits pending queue
 // enables.
 func (d *Core) finishWork(fx *Effects) {
+	d.forgetDigest()
 	s := &d.st
 	if s.featuresPending {
 		s.featuresPending = false

@@ -166,6 +166,7 @@ func (d *Core) writeBackAll(fx *Effects) {
 		if len(q.reqs) == 0 || !d.queueLive(uint16(qi)) {
 			continue
 		}
+		d.forgetDigest()
 		n := len(q.reqs)
 		for len(q.reqs) > 0 {
 			if q.reqs[0].stage != stageExecuted && !d.executeNext(uint16(qi), fx) {

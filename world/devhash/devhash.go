@@ -1,7 +1,9 @@
 // Package devhash says how a world's devices are hashed for state
 // hashing: every field (internal/deephash), a PF without its member table
 // (the members are hashed on their own, and which exist is not the PF
-// function's state), and neither walking what the world hashes as shared
+// function's state), a member without the context digest it keeps (not
+// state: a copy of what the rest of it encodes, kept or not depending on
+// whether it was asked for), and neither walking what the world hashes as shared
 // state on its own — the world's own types inside devices (ports,
 // closures), the disk every host shares and, in a world of virtio-net VFs,
 // a member's port and the link the hosts' copies of the VF share (the wire
@@ -14,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/owner"
@@ -30,18 +33,19 @@ var (
 	portType = reflect.TypeOf(membernet.Port{})
 	linkType = reflect.TypeOf(membernet.Link{})
 	// memberTableType is the type of owner.PF's table of members.
-	memberTableType = memberTable()
+	memberTableType = fieldType(reflect.TypeOf(owner.PF{}), "memberTable")
+	// digestCacheType is the type of member.Core's kept context digest.
+	digestCacheType = fieldType(reflect.TypeOf(member.Core{}), "digestCache")
 )
 
-// memberTable finds the type of owner.PF's field holding its members.
-func memberTable() reflect.Type {
-	t := reflect.TypeOf(owner.PF{})
+// fieldType finds the type named name of one of struct t's fields.
+func fieldType(t reflect.Type, name string) reflect.Type {
 	for i := range t.NumField() {
-		if t.Field(i).Type.Name() == "memberTable" {
+		if t.Field(i).Type.Name() == name {
 			return t.Field(i).Type
 		}
 	}
-	panic("devhash: owner.PF has no memberTable field")
+	panic("devhash: " + t.String() + " has no " + name + " field")
 }
 
 // cacheKey names one set of skip rules.
@@ -75,7 +79,7 @@ func cache(k cacheKey) *deephash.Cache {
 
 // skip reports whether the hashers of k leave type t out.
 func skip(k cacheKey, t reflect.Type) bool {
-	if k.pf && t == memberTableType {
+	if k.pf && t == memberTableType || t == digestCacheType {
 		return true
 	}
 	for t.Kind() == reflect.Pointer {
