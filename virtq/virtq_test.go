@@ -437,4 +437,46 @@ func TestViaScratch(t *testing.T) {
 	} {
 		assert.Zero(t, testing.AllocsPerRun(20, f), name)
 	}
+
+	// A chain through an indirect table (virtio spec, "Indirect
+	// Descriptors"): ChainVia reads the table into a buffer of its own
+	// and follows its next links as Chain does, and s is clear after.
+	il := NewLayout(0x1000, 4)
+	imem := NewGuestMemory()
+	writeDescs(t, imem, il, map[uint16]Desc{1: {Addr: 0x8000, Len: 3 * DescSize, Flags: DescFIndirect}}, 1)
+	var b [DescSize]byte
+	for i, d := range []Desc{{Addr: 0x100, Len: 16, Flags: DescFNext, Next: 2}, {}, {Addr: 0x200, Len: 1, Flags: DescFWrite}} {
+		d.Encode(b[:])
+		require.NoError(t, imem.WriteMem(rid, 0x8000+uint64(i)*DescSize, b[:]))
+	}
+	own, via = DeviceRing{Layout: il}, DeviceRing{Layout: il}
+	wantHead, wantOK, err := own.Pop(imem, rid)
+	require.NoError(t, err)
+	gotHead, gotOK, err := via.PopVia(imem, rid, &s)
+	require.NoError(t, err)
+	assert.Equal(t, []any{uint16(1), true}, []any{gotHead, gotOK})
+	assert.Equal(t, []any{wantHead, wantOK}, []any{gotHead, gotOK})
+	assert.Zero(t, s)
+	wantSegs, err := own.Chain(imem, rid, wantHead)
+	require.NoError(t, err)
+	gotSegs, err := via.ChainVia(imem, rid, gotHead, &s)
+	require.NoError(t, err)
+	assert.Equal(t, []Segment{{Addr: 0x100, Len: 16}, {Addr: 0x200, Len: 1, Writable: true}}, gotSegs)
+	assert.Equal(t, wantSegs, gotSegs)
+	assert.Zero(t, s)
+	require.NoError(t, own.PushUsed(imem, rid, wantHead, 1))
+	require.NoError(t, via.PushUsedVia(imem, rid, gotHead, 1, &s))
+	assert.Zero(t, s)
+	assert.Equal(t, own, via)
+	// A malformed table fails the same way through s, which is clear
+	// after the error too.
+	b = [DescSize]byte{}
+	Desc{Addr: 0x100, Len: 16, Flags: DescFIndirect}.Encode(b[:])
+	require.NoError(t, imem.WriteMem(rid, 0x8000, b[:]))
+	_, wantErr := own.Chain(imem, rid, wantHead)
+	require.Error(t, wantErr)
+	_, err = via.ChainVia(imem, rid, gotHead, &s)
+	assert.Equal(t, wantErr, err)
+	assert.ErrorContains(t, err, "nested INDIRECT")
+	assert.Zero(t, s)
 }
