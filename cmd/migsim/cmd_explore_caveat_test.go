@@ -47,7 +47,7 @@ func TestExplore_CaveatOfARacyGuest(t *testing.T) {
 			assert.Contains(t, out, "\ncaveat: without migration the guest's log already depends on the schedule")
 		})
 	}
-	code, out, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	code, out, _, _ := exploreFLRShared(t, "--explain-runs", "0")
 	assert.Equal(t, cmdbase.ExitFinding, code)
 	assert.NotContains(t, out, "caveat:", "a frozen-context finding has none")
 }

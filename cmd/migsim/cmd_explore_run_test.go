@@ -19,7 +19,7 @@ var runScheduleLine = regexp.MustCompile(`(?m)^run schedule: (\S+) \(trace hash 
 // --no-shrink writes (pct), and for a run without a finding (random) a
 // schedule file that replays, traces and reports without one.
 func TestExplore_WriteRunIsTheExploredRun(t *testing.T) {
-	code, out, stderr := exploreFLR(t, t.TempDir(), "--no-shrink", "--explain-runs", "0")
+	code, out, stderr, _ := exploreFLRShared(t, "--no-shrink", "--explain-runs", "0")
 	require.Equal(t, cmdbase.ExitFinding, code, stderr)
 	m := regexp.MustCompile(`(?m)^finding frozen-context at schedule #(\d+) `).FindStringSubmatch(out)
 	require.NotNil(t, m, out)

@@ -19,8 +19,7 @@ var sliceBlock = regexp.MustCompile(`(?m)^  slice: (\d+) of (\d+) steps placed.*
 // replay --slice prints; the JSON document lists them; --slice-runs 0
 // keeps the footprint slice alone.
 func TestExplore_NarrowedSlice(t *testing.T) {
-	dir := t.TempDir()
-	code, out, stderr := exploreFLR(t, dir, "--explain-runs", "0")
+	code, out, stderr, _ := exploreFLRShared(t, "--explain-runs", "0")
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	m := sliceBlock.FindStringSubmatch(out)
 	require.NotNil(t, m, "explore prints the narrowed slice:\n%s", out)

@@ -88,7 +88,7 @@ var whyBlock = regexp.MustCompile(`(?m)^  why: .*\n(    step .*\n)*`)
 
 // --explain-runs 0 skips the explanation.
 func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
-	code, out, stderr := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	code, out, stderr, _ := exploreFLRShared(t, "--explain-runs", "0")
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "shrunk frozen-context: ")
 	assert.NotContains(t, out, "  why: ")
@@ -98,8 +98,7 @@ func TestExplore_ExplainRunsZeroSkips(t *testing.T) {
 // step the exploration found it, the size printed once, and a schedule
 // that replays to it.
 func TestExplore_NoShrinkKeepsTheFindingAsFound(t *testing.T) {
-	dir := t.TempDir()
-	code, out, stderr := exploreFLR(t, dir, "--no-shrink", "--explain-runs", "0")
+	code, out, stderr, _ := exploreFLRShared(t, "--no-shrink", "--explain-runs", "0")
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.NotContains(t, out, "shrunk frozen-context: ")
 	m := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) frozen-context: (\d+) steps?, \d+ preemptions?, .*matter`).FindStringSubmatch(out)
@@ -114,7 +113,7 @@ func TestExplore_NoShrinkKeepsTheFindingAsFound(t *testing.T) {
 	assert.Equal(t, found[1], strconv.Itoa(engine.ShownStep(sc.Finding.Step)), "the finding where the exploration found it")
 	assert.Equal(t, m[1], strconv.Itoa(len(sc.Choices)), "the schedule is the run as found")
 
-	_, sout, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	_, sout, _, _ := exploreFLRShared(t, "--explain-runs", "0")
 	sm := regexp.MustCompile(`(?m)^shrunk frozen-context: (\d+) steps?, .* -> (\d+) steps?`).FindStringSubmatch(sout)
 	require.NotNil(t, sm, sout)
 	assert.Equal(t, m[1], sm[1], "the same run before shrinking")
@@ -491,6 +490,10 @@ func TestShrinkReplaysBoundsShrinking(t *testing.T) {
 		run  func(t *testing.T, extra ...string) (int, string)
 	}{
 		{"explore", func(t *testing.T, extra ...string) (int, string) {
+			if len(extra) == 0 {
+				code, out, _, _ := exploreFLRShared(t, "--explain-runs", "0")
+				return code, out
+			}
 			code, out, _ := exploreFLR(t, t.TempDir(), append([]string{"--explain-runs", "0"}, extra...)...)
 			return code, out
 		}},
@@ -531,7 +534,7 @@ func TestExplore_MemoFlagReachesTheShrink(t *testing.T) {
 		return m[1], replays, executed
 	}
 	// The explanation is left out: it is not what is compared.
-	_, on, _ := exploreFLR(t, t.TempDir(), "--explain-runs", "0")
+	_, on, _, _ := exploreFLRShared(t, "--explain-runs", "0")
 	sizesOn, replaysOn, executedOn := parse(on)
 	assert.Less(t, executedOn, replaysOn, "the memo answers some candidates")
 	_, off, _ := exploreFLR(t, t.TempDir(), "--memo=false", "--explain-runs", "0")

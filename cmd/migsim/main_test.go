@@ -31,7 +31,7 @@ var (
 func TestMain(m *testing.M) {
 	gcpolicy.Apply() // as the migsim command does
 	code := m.Run()
-	for _, dir := range []string{binDir, progDir} {
+	for _, dir := range append([]string{binDir, progDir}, flrShared.dirs...) {
 		if dir != "" {
 			_ = os.RemoveAll(dir)
 		}
