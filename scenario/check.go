@@ -69,6 +69,7 @@ func check(s *Scenario, v *Vocabulary, extra spec.Edition, parsed []*ParseError)
 		c.expectation(&s.Expect[i])
 	}
 	c.sameRows()
+	c.sameExplores()
 	if len(c.probs) == 0 {
 		return nil
 	}

@@ -28,6 +28,25 @@ func (c *checker) sameRows() {
 	}
 }
 
+// sameExplores reports an explore line that gives the budget of an
+// edition an earlier line gives already (the same edition=, or none on
+// both). BudgetFor takes the first, so the second would never run and the
+// scenario would read as explored by both.
+func (c *checker) sameExplores() {
+	first := map[spec.Edition]int{}
+	for _, b := range c.s.Explore {
+		if line, dup := first[b.Edition]; dup {
+			which := "every edition"
+			if b.Edition != 0 {
+				which = b.Edition.String()
+			}
+			c.addf(Pos{Line: b.Line, Col: 1}, "explore: the line for %s is given already at line %d, and only that one runs (one explore line per edition, and one for every edition)", which, line)
+			continue
+		}
+		first[b.Edition] = b.Line
+	}
+}
+
 // rowKey identifies the configuration an expectation judges; false when
 // its edition or a knob is unknown.
 func rowKey(e Expectation) (string, bool) {

@@ -85,3 +85,32 @@ func TestCheckKnobEdition(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckSameExplore: a second explore line for an edition an earlier
+// line covers (the same edition=, or none on both) is a problem at its
+// line, since only the first one runs; a line for one edition beside one
+// for every edition is not.
+func TestCheckSameExplore(t *testing.T) {
+	for _, tc := range []struct {
+		name, explore string
+		want          []string
+	}{
+		{"two lines for every edition", "explore strategy=random schedules=5\nexplore strategy=pct schedules=5\n", []string{
+			"6:1 explore: the line for every edition is given already at line 5, and only that one runs (one explore line per edition, and one for every edition)",
+		}},
+		{"two lines for one edition", "explore edition=draft-2023 strategy=random schedules=5\nexplore strategy=pct schedules=5\nexplore edition=draft-2023 strategy=dfs schedules=5 bound=1\n", []string{
+			"7:1 explore: the line for draft-2023 is given already at line 5, and only that one runs (one explore line per edition, and one for every edition)",
+		}},
+		{"one line per edition and one for every edition", "explore strategy=pct schedules=5\nexplore edition=draft-2023 strategy=random schedules=5\nexplore edition=virtio-1.4 strategy=random schedules=5\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("a.scn", []byte("scenario a\nguest g\n  write count=1\nexpect draft-2023 pass\n"+tc.explore))
+			require.NoError(t, err)
+			if tc.want == nil {
+				assert.NoError(t, Check(s, argsVocabulary()))
+				return
+			}
+			assert.Equal(t, tc.want, problems(t, Check(s, argsVocabulary())))
+		})
+	}
+}
