@@ -210,7 +210,10 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 				return val, intInRange(val, s.Min, s.Max)
 			}
 		}
-		want := strings.Join(s.Values, ", ")
+		// errorList names every admin STATUS/QUALIFIER (fails=) by one
+		// phrase, as an expect line's error does: 64 combinations would
+		// bury the names a person looks for.
+		want := errorList(s.Values)
 		if s.AllowInt {
 			want += fmt.Sprintf(", or a number %d..%d", s.Min, s.Max)
 		}

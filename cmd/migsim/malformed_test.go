@@ -104,6 +104,8 @@ var malformedCases = []struct {
 	{name: "digit separator", extra: "guest vcpu1\n  write sector=1_0\n", want: "10:9: write: sector=1_0: want a number 0..4294967295"},
 	{name: "hex vfs too large", full: strings.Replace(malformedBase, "vfs 1", "vfs 0x10000", 1) + malformedTail, want: "2:5: vfs 0x10000: want a number 1..65535"},
 	{name: "knob twice on a row", full: malformedBase + "expect draft-2023 read=full read=incremental-clear pass\n", want: "9:29: expect: knob read given twice (first at 9:19)"},
+	{name: "fails= typo", extra: "hypervisor edition=draft-2023\n  mode src 3 fails=EINVAL/INVALID_FEILD\n", want: "10:14: mode: fails=EINVAL/INVALID_FEILD: want one of incompatible, corrupt, owner-reset, needs-reset, not-supported, no-completion, unexpected-success, not-migratable, vf-reset, fd-out-of-sync, fd-disabled, no-object-id, flow, an admin STATUS/QUALIFIER such as EINVAL/INVALID_FIELD; did you mean EINVAL/INVALID_FIELD?"},
+	{name: "explore line twice", full: malformedBase + malformedTail + "explore strategy=pct schedules=2\n", want: "11:1: explore: the line for every edition is given already at line 10, and only that one runs"},
 	{name: "vm-vfs list in hex beyond vfs", extra: "set vm-vfs=0x1-0x2\n", want: `10: expect draft-2023: set vm-vfs=0x1-0x2: "0x1-0x2": want VF numbers or ranges A-B inside 1..1`},
 }
 
