@@ -163,6 +163,24 @@ func CheckTarget(s *scenario.Scenario, ed spec.Edition, knobs []string, settings
 	if err := v.CheckSettings(s.Settings, settings); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
+	// What the load-time check asks of an expect line's set: entries, the
+	// command line's settings must give too: the run would otherwise stop
+	// in its run without migration, a finding (exit 1) for bad input.
+	for _, a := range settings {
+		if a.Key == "hv-await" {
+			if err := scenario.CheckAwaitSetting(s, ed, a.Value); err != nil {
+				return fmt.Errorf("--set %w", err)
+			}
+		}
+	}
+	if len(settings) > 0 && !expectsNA(s, ed) {
+		if err := vocab.CheckVMFor(s, ed, append(slices.Clone(s.Settings), settings...)); err != nil {
+			if strings.HasPrefix(err.Error(), "set ") { // it names the setting: "set vm-vfs=…: …"
+				return fmt.Errorf("--%w", err)
+			}
+			return fmt.Errorf("--set %s: %w", strings.Join(SettingStrings(settings), " "), err)
+		}
+	}
 	return nil
 }
 

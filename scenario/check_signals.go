@@ -125,6 +125,22 @@ func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
 	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals it under %s (%s)", echo(a.Value), ed, c.signallers(a.Value))
 }
 
+// CheckAwaitSetting checks an hv-await=NAME a run of s under ed is given
+// beside the scenario's own settings (explore's --set): some actor that
+// runs under ed signals NAME, as an expect line's set:hv-await= must. The
+// error names the signals there are.
+func CheckAwaitSetting(s *Scenario, ed spec.Edition, name string) error {
+	c := &checker{s: s, seen: map[string]bool{}}
+	if slices.Contains(c.signalsUnder(ed), name) {
+		return nil
+	}
+	all := c.signalsUnder(0)
+	if !slices.Contains(all, name) {
+		return fmt.Errorf("hv-await=%s: no actor signals %s (signals: %s)%s", echo(name), echo(name), orNone(all), didYouMean(name, all))
+	}
+	return fmt.Errorf("hv-await=%s: no actor signals it under %s (%s)", echo(name), ed, c.signallers(name))
+}
+
 // awaitCycles reports the awaits no schedule gets past: signal and await
 // order the programs by themselves, whatever the devices do, so an actor
 // that awaits a name whose every signal comes after an await that is

@@ -46,6 +46,13 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"out is empty", []string{"explore", "--scenario", flrScenario, "--out", ""}, `--out: empty path: want a directory ("." for the current one)`},
 		{"bad --set", []string{"explore", "--scenario", flrScenario, "--set", "bogus=1"}, "--set: unknown setting bogus"},
 		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: want a number 1..4294967296"},
+		// An expect line's set: entries are checked at load; --set's were
+		// checked for type only, so these ran into the run without
+		// migration and exited 1 as though they had found something.
+		{"--set hv-await nobody signals", []string{"explore", "--scenario", flrScenario, "--set", "hv-await=redy"}, "--set hv-await=redy: no actor signals redy (signals: ready); did you mean ready?"},
+		{"--set hv-await on bench", []string{"bench", "--scenario", flrScenario, "--set", "hv-await=gone"}, "--set hv-await=gone: no actor signals gone"},
+		{"--set vf-device=net with one queue", []string{"explore", "--scenario", flrScenario, "--set", "vf-device=net"}, "--set vf-device=net: a virtio-net VF needs at least 2 queues (queues 2N+1: N pairs and the control queue), the scenario has 1"},
+		{"--set vm-vfs beyond vfs", []string{"explore", "--scenario", flrScenario, "--set", "vm-vfs=1-3"}, `--set vm-vfs=1-3: "1-3": want VF numbers or ranges A-B inside 1..1`},
 		{"knob typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mod=defer-flr"}, `--knob flr-vs-mod=defer-flr: unknown knob "flr-vs-mod"`},
 		{"knob value typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mode=defer-flrr"}, `unknown value "defer-flrr" (allowed: hold-reply, defer-flr, complete-anyway); did you mean defer-flr?`},
 		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds +Inf: want a finite number of seconds"},

@@ -88,6 +88,18 @@ func CheckVM(s *scenario.Scenario) error {
 	return nil
 }
 
+// CheckVMFor checks the VM of one run of s under ed with settings (the
+// scenario's `set` lines, then a row's or the command line's overrides),
+// as CheckVM checks every expectation's: a target whose overrides
+// (explore --set) would make a world the build refuses is refused before
+// anything runs, not reported by its run without migration.
+func CheckVMFor(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) error {
+	if _, err := VMVFs(s, ed, settings); err != nil {
+		return err
+	}
+	return checkVFDevice(s, ed, settings)
+}
+
 // checkVFDevice checks at load what building the world would refuse for
 // an expectation's settings: a world of net VFs needs a queue pair, and
 // every guest's driver must bind the VFs' device type.
