@@ -25,6 +25,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world/record"
@@ -38,6 +39,10 @@ type Run struct {
 	Events   []record.TraceEvent
 	Steps    []trace.RunStep
 	GuestLog []string
+	// Trouble are the guest log's lines that tell of trouble
+	// (world.World.GuestTrouble: a command given up on, a failed status,
+	// a wait left with requests outstanding).
+	Trouble []guest.Trouble
 }
 
 // Difference is the first entry at which two guest logs differ, counted
@@ -80,6 +85,14 @@ const (
 	// migration passes the oracles only because gave-up compares a
 	// migrated run with it and so cannot judge it on its own.
 	FaultDevice Fault = "device"
+	// FaultWithoutMigration: the migrated run's transparent finding is an
+	// entry where the run without migration's guest had trouble (a wait
+	// left with requests outstanding, a command given up on) that the
+	// migrated run's guest did not have: something the scenario does
+	// fails the guest without migration only (a fault it injects on a
+	// host the VM has left by then), so the difference shows the control
+	// run's trouble, not the migration's.
+	FaultWithoutMigration Fault = "without-migration"
 	// FaultNone: neither run has a finding.
 	FaultNone Fault = "none"
 )
@@ -93,9 +106,32 @@ func (c *Comparison) Fault() Fault {
 		if c.Migrated.Result.Finding.Oracle == oracle.GaveUp.Info().Name {
 			return FaultDevice
 		}
+		if _, ok := c.ControlTroubleOnly(); ok && Judges(c.Migrated.Result.Finding) {
+			return FaultWithoutMigration
+		}
 		return FaultMigration
 	}
 	return FaultNone
+}
+
+// ControlTroubleOnly returns the trouble of the run without migration at
+// the entry where the two guest logs first differ, when the migrated run's
+// entry there is no trouble of its own; false otherwise.
+func (c *Comparison) ControlTroubleOnly() (guest.Trouble, bool) {
+	if c.Migrated == nil || c.Difference == nil {
+		return guest.Trouble{}, false
+	}
+	for _, t := range c.Migrated.Trouble {
+		if t.Line == c.Difference.Migrated {
+			return guest.Trouble{}, false
+		}
+	}
+	for _, t := range c.Control.Trouble {
+		if t.Line == c.Difference.WithoutMigration {
+			return t, true
+		}
+	}
+	return guest.Trouble{}, false
 }
 
 // Compare runs the control run of schedule sc on target t (the schedule's
@@ -123,7 +159,8 @@ func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Compariso
 		// Too small a bound is the command line's problem, not the scenario's.
 		return nil, &catalog.ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
 	}
-	c := &Comparison{Control: Run{Result: res, Events: w.Events(), Steps: steps.Steps, GuestLog: slices.Clone(w.GuestLog())}}
+	c := &Comparison{Control: Run{Result: res, Events: w.Events(), Steps: steps.Steps, GuestLog: slices.Clone(w.GuestLog()),
+		Trouble: slices.Clone(w.GuestTrouble())}}
 	if res.Finding != nil {
 		return c, nil
 	}
@@ -132,7 +169,8 @@ func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Compariso
 	if err != nil {
 		return nil, fmt.Errorf("control: the migrated run: %w", err)
 	}
-	c.Migrated = &Run{Result: mres, Events: mw.Events(), Steps: msteps.Steps, GuestLog: slices.Clone(mw.GuestLog())}
+	c.Migrated = &Run{Result: mres, Events: mw.Events(), Steps: msteps.Steps, GuestLog: slices.Clone(mw.GuestLog()),
+		Trouble: slices.Clone(mw.GuestTrouble())}
 	c.Difference = FirstDifference(c.Migrated.GuestLog, c.Control.GuestLog)
 	return c, nil
 }

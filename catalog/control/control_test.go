@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
@@ -430,6 +431,23 @@ func TestFault(t *testing.T) {
 		{"transparent", Comparison{Migrated: &Run{Result: found("transparent")}, Difference: &Difference{Entry: 2}}, FaultMigration, "the migration is at fault"},
 		{"frozen-context, logs equal", Comparison{Migrated: &Run{Result: found("frozen-context")}}, FaultMigration, "the guest's log is the same"},
 		{"gave-up", Comparison{Migrated: &Run{Result: found("gave-up")}}, FaultDevice, "the device or the scenario, not the migration, fails the guest"},
+		// A fault the scenario injects on the source after the VM left it
+		// hangs the guest only without migration: the difference is that
+		// run's trouble, not the migration's doing.
+		{"transparent at the control run's own trouble", Comparison{
+			Control:    Run{Trouble: []guest.Trouble{{Kind: guest.Outstanding, Line: "vcpu0: wait: 1 requests never completed", Command: "wait"}}},
+			Migrated:   &Run{Result: found("transparent")},
+			Difference: &Difference{Entry: 3, Migrated: "vcpu0: read sector=0 count=2: status=0 data=01", WithoutMigration: "vcpu0: wait: 1 requests never completed"},
+		}, FaultWithoutMigration, "(the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed): something the scenario does fails the guest without migration only"},
+		{"transparent, trouble in both runs' entries", Comparison{
+			Control:    Run{Trouble: []guest.Trouble{{Kind: guest.Outstanding, Line: "vcpu0: wait: 1 requests never completed", Command: "wait"}}},
+			Migrated:   &Run{Result: found("transparent"), Trouble: []guest.Trouble{{Kind: guest.Outstanding, Line: "vcpu0: wait: 2 requests never completed", Command: "wait"}}},
+			Difference: &Difference{Entry: 3, Migrated: "vcpu0: wait: 2 requests never completed", WithoutMigration: "vcpu0: wait: 1 requests never completed"},
+		}, FaultMigration, "the migration is at fault"},
+		{"transparent, trouble of the migrated run only", Comparison{
+			Migrated:   &Run{Result: found("transparent"), Trouble: []guest.Trouble{{Kind: guest.Outstanding, Line: "vcpu0: wait: 1 requests never completed", Command: "wait"}}},
+			Difference: &Difference{Entry: 3, Migrated: "vcpu0: wait: 1 requests never completed", WithoutMigration: "vcpu0: write sector=2 count=2: status=0"},
+		}, FaultMigration, "the migration is at fault"},
 		{"neither", Comparison{Migrated: &Run{}}, FaultNone, "the guest cannot tell it moved"},
 		{"neither, logs differ", Comparison{Migrated: &Run{}, Difference: &Difference{}}, FaultNone, "no oracle judged the difference"},
 	}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/trace"
 )
 
@@ -104,6 +106,12 @@ func verdictText(c *Comparison) string {
 		return fmt.Sprintf("the migrated run ends in %s, trouble the run without migration's guest log shows too "+
 			"(the oracle reports only trouble both runs show): the device or the scenario, not the migration, fails the guest",
 			c.Migrated.Result.Finding.Oracle)
+	case FaultWithoutMigration:
+		t, _ := c.ControlTroubleOnly()
+		return fmt.Sprintf("the migrated run ends in %s where the guest without migration had trouble the migrated guest did not (%s): "+
+			"something the scenario does fails the guest without migration only (a fault it injects on a host the VM has left, say), "+
+			"so the difference is that run's trouble and does not put the fault on the migration",
+			c.Migrated.Result.Finding.Oracle, oracle.TroubleText([]guest.Trouble{t}))
 	case FaultMigration:
 		s := fmt.Sprintf("the run without migration passes the oracles and the migrated run ends in %s: the migration is at fault",
 			c.Migrated.Result.Finding.Oracle)
@@ -143,7 +151,8 @@ type Doc struct {
 	// string.
 	Seed         uint64 `json:"seed,string"`
 	ScheduleFile string `json:"schedule_file"`
-	// Fault is "scenario", "migration", "device" or "none" (Comparison.Fault).
+	// Fault is "scenario", "migration", "device", "without-migration" or
+	// "none" (Comparison.Fault).
 	Fault            Fault  `json:"fault"`
 	WithoutMigration RunDoc `json:"without_migration"`
 	// Migrated is null when the control run has a finding.
