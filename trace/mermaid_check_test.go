@@ -2,6 +2,8 @@ package trace
 
 import (
 	"bytes"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,10 +71,34 @@ func TestMermaidExportsParse(t *testing.T) {
 	}
 }
 
+// mermaidErrLine is the line an error of CheckMermaid names.
+var mermaidErrLine = regexp.MustCompile(`^trace: mermaid: line ([0-9]+): `)
+
+// FuzzCheckMermaid: never a panic; an error names a line of the diagram,
+// the first that is wrong: the lines before it pass, as every prefix of a
+// diagram that passes does.
 func FuzzCheckMermaid(f *testing.F) {
 	f.Add("sequenceDiagram\n    participant a\n    a->>a: x\n")
 	f.Add("gantt\n    section s\n    Active :0, 3\n")
+	f.Add("sequenceDiagram\n    participant a\n    Note over a: x; y\n")
+	f.Add("gantt\n    section s\n    Active :3, 3\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		_ = CheckMermaid(s) // never panics
+		lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+		prefix := func(n int) string { return strings.Join(lines[:n], "\n") + "\n" }
+		err := CheckMermaid(s)
+		if err == nil {
+			for n := 1; n < len(lines); n++ {
+				require.NoError(t, CheckMermaid(prefix(n)), "the first %d lines of a diagram that passes", n)
+			}
+			return
+		}
+		m := mermaidErrLine.FindStringSubmatch(err.Error())
+		require.NotNil(t, m, "%v names no line", err)
+		n, convErr := strconv.Atoi(m[1])
+		require.NoError(t, convErr)
+		require.True(t, n >= 1 && n <= len(lines), "%v: line %d of %d", err, n, len(lines))
+		if n > 1 {
+			require.NoError(t, CheckMermaid(prefix(n-1)), "%v: the lines before it pass", err)
+		}
 	})
 }

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -121,9 +122,10 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// FuzzDecodeMessage: the decoder never panics; what it accepts
-// encoding/json (refusing unknown fields) reads as the same message; and
-// it writes and reads back unchanged.
+// FuzzDecodeMessage: the decoder never panics; what it refuses it names:
+// the byte offset (within the line) where parsing stopped, or the id or op
+// it lacks; what it accepts encoding/json (refusing unknown fields) reads
+// as the same message; and it writes and reads back unchanged.
 func FuzzDecodeMessage(f *testing.F) {
 	for _, m := range sampleMessages() {
 		f.Add(appendMessage(nil, m))
@@ -133,6 +135,14 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		m, err := Decode(line)
 		if err != nil {
+			require.True(t, strings.HasPrefix(err.Error(), "malformed message "), err.Error())
+			var pe *parseError
+			if errors.As(err, &pe) {
+				require.True(t, pe.pos >= 0 && pe.pos <= len(line), "%v: byte %d of %d", err, pe.pos, len(line))
+				require.Contains(t, err.Error(), fmt.Sprintf(": byte %d", pe.pos))
+				return
+			}
+			require.True(t, strings.HasSuffix(err.Error(), ": no op") || strings.HasSuffix(err.Error(), ": no id"), err.Error())
 			return
 		}
 		d := json.NewDecoder(bytes.NewReader(line))
