@@ -1,6 +1,8 @@
 package trace
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,6 +124,12 @@ func TestExportRecordDecodeErrors(t *testing.T) {
 	}
 }
 
+// recordErrOffset is the byte offset an error of DecodeRecord names.
+var recordErrOffset = regexp.MustCompile(`^trace: record: (?:field [a-z.]+|[0-9]+ trailing bytes) at byte offset ([0-9]+)`)
+
+// FuzzDecodeRecord: never a panic; an error names the field and its byte
+// offset within the record, or the trailing bytes after it; what decodes
+// re-encodes to the same bytes.
 func FuzzDecodeRecord(f *testing.F) {
 	for _, e := range exportFixture() {
 		r := RecordOf(e)
@@ -132,6 +140,11 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := DecodeRecord(b)
 		if err != nil {
+			m := recordErrOffset.FindStringSubmatch(err.Error())
+			require.NotNil(t, m, "%v names no field or offset", err)
+			off, convErr := strconv.Atoi(m[1])
+			require.NoError(t, convErr)
+			require.LessOrEqual(t, off, len(b), "%v: offset in %d bytes", err, len(b))
 			return
 		}
 		// What decodes re-encodes to the same bytes.
