@@ -180,6 +180,20 @@ func normalize(m *Message) *Message {
 	if len(c.Drop) == 0 {
 		c.Drop = nil
 	}
+	// The effects' lists, as Drop: the parser reads [] as no list, which
+	// is what the writer leaves out.
+	if len(c.Interrupts) == 0 {
+		c.Interrupts = nil
+	}
+	if len(c.Completions) == 0 {
+		c.Completions = nil
+	}
+	if len(c.Timers) == 0 {
+		c.Timers = nil
+	}
+	if len(c.Steps) == 0 {
+		c.Steps = nil
+	}
 	// "data":"" and no data are the same message: the writer leaves an
 	// empty field out.
 	for _, b := range []*HexBytes{&c.Data, &c.ReadData} {
