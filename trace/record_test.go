@@ -125,7 +125,7 @@ func TestExportRecordDecodeErrors(t *testing.T) {
 }
 
 // recordErrOffset is the byte offset an error of DecodeRecord names.
-var recordErrOffset = regexp.MustCompile(`^trace: record: (?:field [a-z.]+|[0-9]+ trailing bytes) at byte offset ([0-9]+)`)
+var recordErrOffset = regexp.MustCompile(`^trace: record: (?:field [a-z.]+(?: length)?|[0-9]+ trailing bytes) at byte offset ([0-9]+)`)
 
 // FuzzDecodeRecord: never a panic; an error names the field and its byte
 // offset within the record, or the trailing bytes after it; what decodes
