@@ -178,23 +178,66 @@ func (c *checker) onlyNA(ed spec.Edition) bool {
 	return na
 }
 
-func overlap(a, b *Program) bool {
-	return a.Edition == 0 || b.Edition == 0 || a.Edition == b.Edition
+// firstActors are the first blocks of one name (or the hypervisor's
+// programs), in file order: the first of any edition and the first of
+// each edition (0: a block without edition=).
+type firstActors struct {
+	any  *Program
+	byEd map[spec.Edition]*Program
 }
 
+// overlapping returns the first block recorded before p that runs under
+// an edition p runs under (either has no edition=, or both the same), nil
+// if none.
+func (f *firstActors) overlapping(p *Program) *Program {
+	switch {
+	case f == nil:
+		return nil
+	case p.Edition == 0:
+		return f.any
+	}
+	q, r := f.byEd[0], f.byEd[p.Edition]
+	if q == nil || (r != nil && r.Line < q.Line) {
+		return r
+	}
+	return q
+}
+
+// add records p as a block of its name.
+func (f *firstActors) add(p *Program) {
+	if f.any == nil {
+		f.any = p
+	}
+	if f.byEd[p.Edition] == nil {
+		f.byEd[p.Edition] = p
+	}
+}
+
+// actors checks the blocks' names and programs. A block that clashes with
+// earlier ones is reported once, against the first of them, found by name
+// and edition: n blocks of one name cost n-1 problems and n look-ups, not
+// a problem and a comparison per pair (a file of a few kilobytes of
+// "guest g" blocks would take minutes and gigabytes).
 func (c *checker) actors(runs []spec.Edition) {
-	for i, p := range c.s.Actors {
+	hv := &firstActors{byEd: map[spec.Edition]*Program{}}
+	named := map[string]*firstActors{}
+	for _, p := range c.s.Actors {
 		at := Pos{p.Line, p.NameCol}
-		for _, q := range c.s.Actors[:i] {
-			if !overlap(p, q) {
-				continue
-			}
-			switch {
-			case p.Kind == ActorHypervisor && q.Kind == ActorHypervisor:
+		if p.Kind == ActorHypervisor {
+			if q := hv.overlapping(p); q != nil {
 				c.addf(at, "a second hypervisor program for the same edition (the first is at line %d; give each edition=)", q.Line)
-			case p.Kind != ActorHypervisor && q.Kind != ActorHypervisor && p.Name == q.Name:
+			}
+			hv.add(p)
+		} else {
+			f := named[p.Name]
+			if q := f.overlapping(p); q != nil {
 				c.addf(at, "%s %s: the name is taken by the %s at line %d", p.Kind, clip(p.Name), q.Kind, q.Line)
 			}
+			if f == nil {
+				f = &firstActors{byEd: map[spec.Edition]*Program{}}
+				named[p.Name] = f
+			}
+			f.add(p)
 		}
 		if p.Kind != ActorHypervisor && contains(c.v.Reserved, p.Name) {
 			c.addf(at, "%s %s: the name is reserved (for the hypervisor's steps)", p.Kind, clip(p.Name))
