@@ -49,6 +49,11 @@ type checker struct {
 	ctx   Context
 	probs []*ParseError
 	seen  map[string]bool
+	// sigs are the names signalled under each edition, once looked up
+	// (signalsUnder).
+	sigs map[spec.Edition]*signalNames
+	// who names the programs that signal each name (signallers).
+	who map[string][]string
 }
 
 // check checks s with the problems parse found in it (parsed), and reports

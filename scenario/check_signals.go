@@ -14,30 +14,76 @@ func runsUnder(p *Program, ed spec.Edition) bool {
 	return ed == 0 || p.Edition == 0 || p.Edition == ed
 }
 
+// signalNames are the names the programs that run under one edition
+// signal: in file order, each once, and as a set.
+type signalNames struct {
+	list []string
+	set  map[string]bool
+}
+
 // signalsUnder returns the names the programs that run under ed signal
-// (0: every program), in file order, each once.
-func (c *checker) signalsUnder(ed spec.Edition) []string {
-	var names []string
+// (0: every program), computed once per edition: a check per await that
+// looked them up again, each in a list, took minutes for a file of a few
+// kilobytes of distinct signals and awaits.
+func (c *checker) signalsUnder(ed spec.Edition) *signalNames {
+	if sn, ok := c.sigs[ed]; ok {
+		return sn
+	}
+	sn := &signalNames{set: map[string]bool{}}
 	for _, p := range c.s.Actors {
 		if !runsUnder(p, ed) {
 			continue
 		}
 		for _, op := range p.Ops {
-			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !slices.Contains(names, op.Args[0].Value) {
-				names = append(names, op.Args[0].Value)
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !sn.set[op.Args[0].Value] {
+				sn.set[op.Args[0].Value] = true
+				sn.list = append(sn.list, op.Args[0].Value)
 			}
 		}
 	}
-	return names
+	if c.sigs == nil {
+		c.sigs = map[spec.Edition]*signalNames{}
+	}
+	c.sigs[ed] = sn
+	return sn
+}
+
+// maxListed is how many names or programs a message lists before it says
+// how many there are in all: a list per problem of everything the scenario
+// holds grows with the square of its size.
+const maxListed = 16
+
+// clipList joins items with sep, the first maxListed of them and the count
+// of all when there are more.
+func clipList(items []string, sep string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, sep)
+	}
+	return strings.Join(items[:maxListed], sep) + fmt.Sprintf("%s… (%d in all)", sep, len(items))
+}
+
+// namesOrNone is orNone with the list clipped (clipList).
+func namesOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return clipList(names, ", ")
 }
 
 // signallers names the programs that signal name, for a message: "the
-// hypervisor program for draft-2023 signals it at line 40".
+// hypervisor program for draft-2023 signals it at line 40". The programs'
+// first signal of each name are gathered once, for every problem that
+// asks.
 func (c *checker) signallers(name string) string {
-	var who []string
-	for _, p := range c.s.Actors {
-		for _, op := range p.Ops {
-			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && op.Args[0].Value == name {
+	if c.who == nil {
+		c.who = map[string][]string{}
+		for _, p := range c.s.Actors {
+			done := map[string]bool{}
+			for _, op := range p.Ops {
+				if op.Verb != "signal" || len(op.Args) != 1 || op.Args[0].Key != "" || done[op.Args[0].Value] {
+					continue
+				}
+				done[op.Args[0].Value] = true
 				w := "the " + p.Kind.String()
 				if p.Kind != ActorHypervisor {
 					w += " " + clip(p.Name)
@@ -45,12 +91,24 @@ func (c *checker) signallers(name string) string {
 				if p.Edition != 0 {
 					w += " program for " + p.Edition.String()
 				}
-				who = append(who, fmt.Sprintf("%s signals it at line %d", w, op.Line))
-				break
+				c.who[op.Args[0].Value] = append(c.who[op.Args[0].Value], fmt.Sprintf("%s signals it at line %d", w, op.Line))
 			}
 		}
 	}
-	return strings.Join(who, "; ")
+	return clipList(c.who[name], "; ")
+}
+
+// maxSuggestFrom is the most signalled names a missing one is compared
+// with for a suggestion: a scenario has a handful; comparing each of
+// thousands of awaits with thousands of names takes minutes.
+const maxSuggestFrom = 256
+
+// suggestSignal is didYouMean among names, none past maxSuggestFrom.
+func suggestSignal(got string, names []string) string {
+	if len(names) > maxSuggestFrom {
+		return ""
+	}
+	return didYouMean(got, names)
 }
 
 // signals checks that every awaited name is signalled by some actor that
@@ -63,16 +121,16 @@ func (c *checker) signallers(name string) string {
 func (c *checker) signals(runs []spec.Edition) {
 	all := c.signalsUnder(0)
 	check := func(name string, pos Pos, what string, eds []spec.Edition) {
-		if !slices.Contains(all, name) {
-			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, echo(name), echo(name), orNone(all), didYouMean(name, all))
+		if !all.set[name] {
+			c.addf(pos, "%s %s: no actor signals %s (signals: %s)%s", what, echo(name), echo(name), namesOrNone(all.list), suggestSignal(name, all.list))
 			return
 		}
 		var missing []string
 		var under []string
 		for _, ed := range eds {
-			if names := c.signalsUnder(ed); !slices.Contains(names, name) {
+			if names := c.signalsUnder(ed); !names.set[name] {
 				missing = append(missing, ed.String())
-				under = names
+				under = names.list
 			}
 		}
 		if len(missing) == 0 {
@@ -80,7 +138,7 @@ func (c *checker) signals(runs []spec.Edition) {
 		}
 		signals := ""
 		if len(missing) == 1 {
-			signals = fmt.Sprintf("signals under %s: %s; ", missing[0], orNone(under))
+			signals = fmt.Sprintf("signals under %s: %s; ", missing[0], namesOrNone(under))
 		}
 		c.addf(pos, "%s %s: no actor signals it under %s (%s%s)", what, echo(name),
 			strings.Join(missing, " or "), signals, c.signallers(name))
@@ -115,10 +173,10 @@ func (c *checker) signals(runs []spec.Edition) {
 // flow's first await in that row): some actor that runs under the row's
 // edition signals it.
 func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
-	if slices.Contains(c.signalsUnder(ed), a.Value) {
+	if c.signalsUnder(ed).set[a.Value] {
 		return
 	}
-	if ed == 0 || !slices.Contains(c.signalsUnder(0), a.Value) {
+	if ed == 0 || !c.signalsUnder(0).set[a.Value] {
 		c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", echo(a.Value), echo(a.Value))
 		return
 	}
@@ -202,20 +260,30 @@ func (c *checker) stuckAwaits(ed spec.Edition) []stuckAwait {
 		}
 		return "", false
 	}
+	// Each program runs until an await of a name not yet signalled; a
+	// signal wakes the programs waiting for it. One pass over every
+	// program per signal took as many passes as programs for a chain of
+	// awaits written last to first.
 	pc := make([]int, len(progs))
 	signalled := map[string]bool{}
-	for changed := true; changed; {
-		changed = false
-		for i, p := range progs {
-			for ; pc[i] < len(p.Ops); pc[i]++ {
-				op := p.Ops[pc[i]]
-				if name, ok := awaited(op); ok && !signalled[name] {
-					break
-				}
-				if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" {
-					signalled[op.Args[0].Value] = true
-				}
-				changed = true
+	waiting := map[string][]int{}
+	ready := make([]int, len(progs))
+	for i := range ready {
+		ready[i] = i
+	}
+	for len(ready) > 0 {
+		i := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		for p := progs[i]; pc[i] < len(p.Ops); pc[i]++ {
+			op := p.Ops[pc[i]]
+			if name, ok := awaited(op); ok && !signalled[name] {
+				waiting[name] = append(waiting[name], i)
+				break
+			}
+			if op.Verb == "signal" && len(op.Args) == 1 && op.Args[0].Key == "" && !signalled[op.Args[0].Value] {
+				signalled[op.Args[0].Value] = true
+				ready = append(ready, waiting[op.Args[0].Value]...)
+				delete(waiting, op.Args[0].Value)
 			}
 		}
 	}
@@ -227,7 +295,7 @@ func (c *checker) stuckAwaits(ed spec.Edition) []stuckAwait {
 		}
 		op := p.Ops[pc[i]]
 		name, _ := awaited(op)
-		if !slices.Contains(named, name) {
+		if !named.set[name] {
 			return nil // never signalled under ed: signals reports it
 		}
 		who := p.Kind.String()
@@ -238,7 +306,7 @@ func (c *checker) stuckAwaits(ed spec.Edition) []stuckAwait {
 		at = append(at, stuckAwait{pos: op.Args[0].Pos, msg: "await " + echo(name)})
 	}
 	for i := range at {
-		at[i].msg += ": no schedule gets past it, the scenario's awaits deadlock: " + strings.Join(blocked, "; ")
+		at[i].msg += ": no schedule gets past it, the scenario's awaits deadlock: " + clipList(blocked, "; ")
 	}
 	return at
 }
