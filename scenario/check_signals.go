@@ -189,12 +189,12 @@ func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
 // error names the signals there are.
 func CheckAwaitSetting(s *Scenario, ed spec.Edition, name string) error {
 	c := &checker{s: s, seen: map[string]bool{}}
-	if slices.Contains(c.signalsUnder(ed), name) {
+	if c.signalsUnder(ed).set[name] {
 		return nil
 	}
 	all := c.signalsUnder(0)
-	if !slices.Contains(all, name) {
-		return fmt.Errorf("hv-await=%s: no actor signals %s (signals: %s)%s", echo(name), echo(name), orNone(all), didYouMean(name, all))
+	if !all.set[name] {
+		return fmt.Errorf("hv-await=%s: no actor signals %s (signals: %s)%s", echo(name), echo(name), namesOrNone(all.list), suggestSignal(name, all.list))
 	}
 	return fmt.Errorf("hv-await=%s: no actor signals it under %s (%s)", echo(name), ed, c.signallers(name))
 }
