@@ -203,6 +203,7 @@ func TestHostileDevices(t *testing.T) {
 		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},
 		{"twice", false, []string{"sent twice"}, false},
 		{"oob-dma", false, []string{"device fault", "mem-write of 4 bytes at 0x1000000000000000: outside guest memory"}, true},
+		{"short-read", false, []string{"device fault", "event tlp CfgRd addr=0x0 for device 1 (vf 1) (request 3): a 4-byte read answered with 1 byte of read_data"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {

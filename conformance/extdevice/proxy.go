@@ -161,7 +161,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			}
 			if isRead(ev) && len(fx.ReadData) != ev.TLP.Len && fault == nil {
 				fault = &Error{Command: p.name, Request: x.desc(), Fault: true,
-					What: fmt.Sprintf("a %d-byte read answered with %d bytes of read_data", ev.TLP.Len, len(fx.ReadData))}
+					What: fmt.Sprintf("a %d-byte read answered with %s of read_data", ev.TLP.Len, byteCount(len(fx.ReadData)))}
 			}
 			if fault != nil {
 				return fx, fault
@@ -276,4 +276,12 @@ func describe(ev member.Event) string {
 		return "step " + ev.Step.String()
 	}
 	return ev.Kind.String()
+}
+
+// byteCount is n bytes in words: "1 byte", "0 bytes", "16 bytes".
+func byteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

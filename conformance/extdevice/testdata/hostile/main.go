@@ -7,6 +7,7 @@
 //	hang     answers the hello, then never answers again
 //	twice    the reference device, writing every reply twice
 //	oob-dma  the reference device, writing guest memory at 2^60 on every event
+//	short-read the reference device, answering every read with 1 byte of read_data
 //	flood    answers the hello, then writes without end and without newline
 //	wrongop  answers every request with an op the protocol does not have
 //	badexit  the reference device, exiting with status 4 at the end of its input
@@ -79,6 +80,8 @@ func main() {
 		select {} // never ends on its own
 	case "oob-dma":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
+	case "short-read":
+		serve(in, os.Stdout, func(c member.Config) member.Device { return shortRead{blk.New(c)} }, info)
 	default:
 		fmt.Fprintf(os.Stderr, "hostile: unknown mode %q\n", os.Args[1])
 		os.Exit(2)
@@ -116,4 +119,15 @@ type oob struct {
 func (d oob) Handle(ev member.Event) member.Effects {
 	_ = d.c.Mem.WriteMem(d.c.RID, 1<<60, []byte{1, 2, 3, 4})
 	return d.Device.Handle(ev)
+}
+
+// shortRead answers every read with its first byte alone.
+type shortRead struct{ member.Device }
+
+func (d shortRead) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if len(fx.ReadData) > 1 {
+		fx.ReadData = fx.ReadData[:1]
+	}
+	return fx
 }
