@@ -30,6 +30,10 @@ type device struct {
 	digest    uint64
 	// chain is the chain of the device's inputs (chain.go).
 	chain uint64
+	// awaiting are the tags of the admin commands sent to the device and
+	// not completed yet, in the order they were sent: a completion must
+	// name one of them (tags.go).
+	awaiting []uint64
 }
 
 var _ member.InputChained = (*device)(nil)
@@ -155,6 +159,7 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			}
 			d.state(x, m)
 			d.wire(x, m, arrived)
+			d.completions(x, ev, fx.Completions)
 			x.done()
 			if x.err != nil {
 				break

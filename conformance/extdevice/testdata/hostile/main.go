@@ -8,6 +8,7 @@
 //	twice    the reference device, writing every reply twice
 //	oob-dma  the reference device, writing guest memory at 2^60 on every event
 //	short-read the reference device, answering every read with 1 byte of read_data
+//	wrong-tag  the reference device, completing every admin command with its tag plus 1000
 //	flood    answers the hello, then writes without end and without newline
 //	wrongop  answers every request with an op the protocol does not have
 //	badexit  the reference device, exiting with status 4 at the end of its input
@@ -80,6 +81,8 @@ func main() {
 		select {} // never ends on its own
 	case "oob-dma":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
+	case "wrong-tag":
+		serve(in, os.Stdout, func(c member.Config) member.Device { return wrongTag{blk.New(c)} }, info)
 	case "short-read":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return shortRead{blk.New(c)} }, info)
 	default:
@@ -128,6 +131,17 @@ func (d shortRead) Handle(ev member.Event) member.Effects {
 	fx := d.Device.Handle(ev)
 	if len(fx.ReadData) > 1 {
 		fx.ReadData = fx.ReadData[:1]
+	}
+	return fx
+}
+
+// wrongTag completes every admin command with another tag than its own.
+type wrongTag struct{ member.Device }
+
+func (d wrongTag) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	for i := range fx.Completions {
+		fx.Completions[i].Tag += 1000
 	}
 	return fx
 }
