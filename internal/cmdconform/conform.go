@@ -128,7 +128,7 @@ type conformOptions struct {
 	explainN     int
 	bench        bool
 	list         bool
-	progress     bool
+	progress     string
 	transcript   string
 	// transcriptW is the opened --transcript file.
 	transcriptW io.Writer
@@ -159,7 +159,8 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.explainN, "explain-runs", explain.DefaultRuns, "with --explain: bound its runs (0: no explanation)")
 	fs.BoolVar(&o.bench, "bench", false, "measure runs per second, in-process and with the device")
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
-	fs.BoolVar(&o.progress, "progress", false, "print a line per unit on stderr")
+	fs.StringVar(&o.progress, "progress", "auto", "a line per unit on stderr: auto (when it is a terminal), always or never; --progress alone is always")
+	fs.Lookup("progress").NoOptDefVal = "always"
 	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each tagged with its process (pN) when --procs is above 1 (slow; for debugging a device)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, conformUsage)
@@ -179,6 +180,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.UsageError(stderr, "conform", "--trace, --explain and --explain-runs go with --replay")
 	}
 	if err := devicearg.CheckTimeout(o.timeout); err != nil {
+		return cmdbase.UsageError(stderr, "conform", "%v", err)
+	}
+	if _, err := progressOn(o.progress, stderr); err != nil {
 		return cmdbase.UsageError(stderr, "conform", "%v", err)
 	}
 	if fs.Changed("timeout") {
@@ -411,7 +415,7 @@ func conformKitOptions(o conformOptions, eds []spec.Edition, stdout, stderr io.W
 		}
 		opts = append(opts, conformance.WriteReport(format, w))
 	}
-	if o.progress {
+	if on, _ := progressOn(o.progress, stderr); on {
 		opts = append(opts, conformance.Progress(stderr))
 	}
 	return opts, closers, nil
