@@ -39,13 +39,7 @@ func (d changesOnENOMEM) Handle(ev member.Event) member.Effects {
 // failures (ADM-DEV-04): the DP-DEV-15 test names AVQ-DEV-05 for a device
 // that changes on one; the reference passes.
 func TestENOMEMSideEffectBreaksAMust(t *testing.T) {
-	var dt Test
-	for _, x := range All() {
-		if x.id == "DP-DEV-15" && x.name == "metadata-buffer-too-small" {
-			dt = x
-		}
-	}
-	require.NotNil(t, dt.run)
+	dt := testNamed(t, "DP-DEV-15", "metadata-buffer-too-small")
 	c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), blk.New, extdevice.TypeBlk)
 	assert.Empty(t, c.fails, "the reference")
 	c = runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), func(cfg member.Config) member.Device {

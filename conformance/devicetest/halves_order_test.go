@@ -37,13 +37,7 @@ func (d hiLostOnLo) Handle(ev member.Event) member.Effects {
 // that loses a queue address's high half when the low half is written
 // after it, in both editions, and passes the reference.
 func TestHalvesIndependent_HiWrittenFirst(t *testing.T) {
-	var dt Test
-	for _, x := range All() {
-		if x.name == "halves-independent" {
-			dt = x
-		}
-	}
-	require.NotNil(t, dt.run, "device test halves-independent")
+	dt := testNamed(t, "PCI-DEV-02", "halves-independent")
 	for _, ed := range []spec.Edition{spec.Draft2023, spec.Virtio14} {
 		t.Run(ed.String(), func(t *testing.T) {
 			ref := runCheck(dt, ed, spec.DefaultRules(ed), func(c member.Config) member.Device { return blk.New(c) }, extdevice.TypeBlk)

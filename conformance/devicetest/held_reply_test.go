@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member/blk"
@@ -34,13 +33,7 @@ func TestEarlyReplySaysItCameEarly(t *testing.T) {
 			says:  []string{"DEV_MODE_SET stopped answered during the FLR, want the reply held until it is over"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var dt Test
-			for _, x := range All() {
-				if x.id == "DP-DEV-12" && x.name == tc.test {
-					dt = x
-				}
-			}
-			require.NotNil(t, dt.run, "device test DP-DEV-12/%s", tc.test)
+			dt := testNamed(t, "DP-DEV-12", tc.test)
 			rules := spec.DefaultRules(spec.Virtio14)
 			tc.rules(&rules)
 			c := runCheck(dt, spec.Virtio14, rules, blk.New, extdevice.TypeBlk)

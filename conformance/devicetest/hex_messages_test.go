@@ -19,13 +19,7 @@ import (
 func TestSplitWriteMessagesInHex(t *testing.T) {
 	m, ok := mutants.Lookup("loses-half-written-queue-address")
 	require.True(t, ok)
-	var dt Test
-	for _, x := range All() {
-		if x.id == "PCI-DEV-02" && x.name == "halves-across-modes" {
-			dt = x
-		}
-	}
-	require.NotNil(t, dt.run)
+	dt := testNamed(t, "PCI-DEV-02", "halves-across-modes")
 	res := Run(dt, spec.Draft2023, spec.DefaultRules(spec.Draft2023), m.Factory(membernet.New), extdevice.TypeNet)
 	require.NotEmpty(t, res.Failures)
 	var msgs []string

@@ -89,13 +89,7 @@ func TestNetDeviceTests(t *testing.T) {
 func TestNetContextFieldsMessage(t *testing.T) {
 	m, ok := mutants.Lookup("renumbers-net-context-fields")
 	require.True(t, ok)
-	var dt Test
-	for _, x := range All() {
-		if x.id == "DRAFT-CTX-09" {
-			dt = x
-		}
-	}
-	require.NotNil(t, dt.run)
+	dt := testNamed(t, "DRAFT-CTX-09", "")
 	res := Run(dt, spec.Draft2023, spec.DefaultRules(spec.Draft2023), m.Factory(membernet.New), extdevice.TypeNet)
 	require.Len(t, res.Failures, 4, "two fields missing from two full reads")
 	var msgs []string
@@ -113,13 +107,7 @@ func TestNetContextFieldsMessage(t *testing.T) {
 // the destination: the taken-frames test says so at the stop and after
 // the move, on DRAFT-CTX-09.
 func TestNetTakenFramesSentOnce(t *testing.T) {
-	var dt Test
-	for _, x := range All() {
-		if x.id == "DRAFT-STOP-02" && x.name == "taken-frames-used-or-owned-at-stop" {
-			dt = x
-		}
-	}
-	require.NotNil(t, dt.run)
+	dt := testNamed(t, "DRAFT-STOP-02", "taken-frames-used-or-owned-at-stop")
 	rules, err := spec.ParseRules(spec.Draft2023, []string{"reexec=all"})
 	require.NoError(t, err)
 	res := Run(dt, spec.Draft2023, rules, membernet.New, extdevice.TypeNet)

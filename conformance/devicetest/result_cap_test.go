@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
@@ -43,13 +42,7 @@ func TestResultLongerThanCapFailsTheTest(t *testing.T) {
 			"DEV_PARTS_GET (opcode 0xf): 65537 result bytes in a buffer of 65536"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var dt Test
-			for _, x := range All() {
-				if x.id == "DP-DEV-02" && x.name == "repeated-get-and-set" {
-					dt = x
-				}
-			}
-			require.NotNil(t, dt.run)
+			dt := testNamed(t, "DP-DEV-02", "repeated-get-and-set")
 			c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), tc.f, extdevice.TypeBlk)
 			if tc.says == "" {
 				assert.Empty(t, c.fails)
