@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -173,14 +174,9 @@ func (c *checker) signals(runs []spec.Edition) {
 // flow's first await in that row): some actor that runs under the row's
 // edition signals it.
 func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
-	if c.signalsUnder(ed).set[a.Value] {
-		return
+	if p := c.awaitSettingProblem(ed, a.Value); p != "" {
+		c.addf(a.Pos, "expect: set:%s", p)
 	}
-	if ed == 0 || !c.signalsUnder(0).set[a.Value] {
-		c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals %s", echo(a.Value), echo(a.Value))
-		return
-	}
-	c.addf(a.Pos, "expect: set:hv-await=%s: no actor signals it under %s (%s)", echo(a.Value), ed, c.signallers(a.Value))
 }
 
 // CheckAwaitSetting checks an hv-await=NAME a run of s under ed is given
@@ -189,14 +185,25 @@ func (c *checker) checkAwaitSetting(a Arg, ed spec.Edition) {
 // error names the signals there are.
 func CheckAwaitSetting(s *Scenario, ed spec.Edition, name string) error {
 	c := &checker{s: s, seen: map[string]bool{}}
+	if p := c.awaitSettingProblem(ed, name); p != "" {
+		return errors.New(p)
+	}
+	return nil
+}
+
+// awaitSettingProblem says what is wrong with hv-await=name under ed
+// ("hv-await=NAME: no actor signals …"), or "" when an actor that runs
+// under ed signals it: the names signalled anywhere and a suggestion when
+// none signals it, else the programs of other editions that do.
+func (c *checker) awaitSettingProblem(ed spec.Edition, name string) string {
 	if c.signalsUnder(ed).set[name] {
-		return nil
+		return ""
 	}
 	all := c.signalsUnder(0)
-	if !all.set[name] {
-		return fmt.Errorf("hv-await=%s: no actor signals %s (signals: %s)%s", echo(name), echo(name), namesOrNone(all.list), suggestSignal(name, all.list))
+	if ed == 0 || !all.set[name] {
+		return fmt.Sprintf("hv-await=%s: no actor signals %s (signals: %s)%s", echo(name), echo(name), namesOrNone(all.list), suggestSignal(name, all.list))
 	}
-	return fmt.Errorf("hv-await=%s: no actor signals it under %s (%s)", echo(name), ed, c.signallers(name))
+	return fmt.Sprintf("hv-await=%s: no actor signals it under %s (%s)", echo(name), ed, c.signallers(name))
 }
 
 // awaitCycles reports the awaits no schedule gets past: signal and await

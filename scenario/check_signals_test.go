@@ -58,6 +58,9 @@ func TestCheckSignalsUnderEditions(t *testing.T) {
 		{name: "a row's set:hv-await under its edition",
 			src:  "peer p edition=draft-2023\n  signal go\nexpect draft-2023 set:hv-await=go pass\nexpect virtio-1.4 set:hv-await=go pass\n",
 			want: []string{"7:23 expect: set:hv-await=go: no actor signals it under virtio-1.4 (the peer p program for draft-2023 signals it at line 5)"}},
+		{name: "a row's set:hv-await nobody signals, with the names there are",
+			src:  "peer p\n  signal go\nexpect draft-2023 set:hv-await=gp pass\n",
+			want: []string{"6:23 expect: set:hv-await=gp: no actor signals gp (signals: go); did you mean go?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := ParseScenario("a.scn", []byte("scenario a\nvfs 2\nqueues 2\n"+tc.src))
