@@ -95,6 +95,12 @@ type JudgeConfig struct {
 	// explore line's and the expect line's own budgets alike (the
 	// conformance kit's --schedules, the tests' -short budgets).
 	MaxRuns int
+	// RequireProof, when positive, asks every row that expects and gets
+	// pass to be proved: one of its dfs searches ran every schedule within
+	// a preemption bound of at least RequireProof, or every schedule
+	// (explored.Proved); JudgeAll sets the others' Unproved (migsim run
+	// --require-proof).
+	RequireProof int
 }
 
 // rowBudget is the budget a row is judged with: its scenario's
@@ -108,17 +114,22 @@ func (cfg JudgeConfig) rowBudget(s *scenario.Scenario, e scenario.Expectation) s
 	return b
 }
 
-// withProofRuns raises a row's proof budget to cfg.ProofRuns: a sampling
-// line's proof=, a dfs line's run budget. Every row gets it, whatever it
-// expects: a row's exploration does not depend on its expectation.
+// withProofRuns raises a row's proof budget to cfg.ProofRuns (a sampling
+// line's proof=, a dfs line's run budget) and its proof's preemption bound
+// to cfg.RequireProof (a sampling line's proof-bound=, a dfs line's bound
+// when it has one). Every row gets them, whatever it expects: a row's
+// exploration does not depend on its expectation.
 func (cfg JudgeConfig) withProofRuns(b scenario.Budget) scenario.Budget {
-	if cfg.ProofRuns <= 0 {
-		return b
-	}
-	if b.Strategy == engine.StrategyDFS {
+	dfs := b.Strategy == engine.StrategyDFS
+	if cfg.ProofRuns > 0 && dfs {
 		b.Schedules = max(b.Schedules, cfg.ProofRuns)
-	} else {
+	} else if cfg.ProofRuns > 0 {
 		b.Proof = max(b.Proof, cfg.ProofRuns)
+	}
+	if cfg.RequireProof > 0 && dfs && b.Bound >= 0 {
+		b.Bound = max(b.Bound, cfg.RequireProof)
+	} else if cfg.RequireProof > 0 && !dfs {
+		b.ProofBound = max(b.EffectiveProofBound(), cfg.RequireProof)
 	}
 	return b
 }
@@ -201,6 +212,10 @@ type Outcome struct {
 	// Impact is the first finding's impact (judgeImpact); its value and
 	// evidence are also in Finding and in Schedule's finding.
 	Impact ImpactOf
+	// Unproved says why a row that expects and gets pass is not proved,
+	// when JudgeConfig.RequireProof asks for proofs (StatusUnproved); ""
+	// when it is proved or none was asked.
+	Unproved string
 }
 
 // VerdictOf turns a finding into a verdict: nil is pass, "error:NAME" is

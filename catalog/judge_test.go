@@ -538,19 +538,29 @@ func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
 
 	pct := scenario.Budget{Strategy: "pct", Schedules: 100, Depth: 3, Seed: 1, Proof: 700}
 	dfs := scenario.Budget{Strategy: "dfs", Schedules: 5000, Bound: 2, Seed: 1}
+	unbounded := dfs
+	unbounded.Bound = -1
+	with := func(b scenario.Budget, f func(*scenario.Budget)) scenario.Budget { f(&b); return b }
 	for _, c := range []struct {
-		name string
-		runs int
-		b    scenario.Budget
-		want scenario.Budget
+		name          string
+		runs, require int
+		b             scenario.Budget
+		want          scenario.Budget
 	}{
-		{"off", 0, pct, pct},
-		{"raises a sampling line's proof", 900, pct, func() scenario.Budget { b := pct; b.Proof = 900; return b }()},
-		{"never lowers it", 500, pct, pct},
-		{"a dfs line's run budget", 8000, dfs, func() scenario.Budget { b := dfs; b.Schedules = 8000; return b }()},
+		{"off", 0, 0, pct, pct},
+		{"raises a sampling line's proof", 900, 0, pct, with(pct, func(b *scenario.Budget) { b.Proof = 900 })},
+		{"never lowers it", 500, 0, pct, pct},
+		{"a dfs line's run budget", 8000, 0, dfs, with(dfs, func(b *scenario.Budget) { b.Schedules = 8000 })},
+		// RequireProof (--require-proof) raises the bound a proof searches.
+		{"a sampling line's proof bound", 0, 3, pct, with(pct, func(b *scenario.Budget) { b.ProofBound = 3 })},
+		{"the default proof bound is kept", 0, 2, pct, with(pct, func(b *scenario.Budget) { b.ProofBound = scenario.DefaultProofBound })},
+		{"a higher proof-bound= is kept", 0, 2, with(pct, func(b *scenario.Budget) { b.ProofBound = 4 }), with(pct, func(b *scenario.Budget) { b.ProofBound = 4 })},
+		{"a dfs line's bound", 0, 3, dfs, with(dfs, func(b *scenario.Budget) { b.Bound = 3 })},
+		{"an unbounded dfs line stays unbounded", 0, 3, unbounded, unbounded},
+		{"both", 8000, 3, dfs, with(dfs, func(b *scenario.Budget) { b.Schedules, b.Bound = 8000, 3 })},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, JudgeConfig{ProofRuns: c.runs}.withProofRuns(c.b))
+			assert.Equal(t, c.want, JudgeConfig{ProofRuns: c.runs, RequireProof: c.require}.withProofRuns(c.b))
 		})
 	}
 }

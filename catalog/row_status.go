@@ -1,5 +1,10 @@
 package catalog
 
+import (
+	"github.com/migsim/migsim/catalog/explored"
+	"github.com/migsim/migsim/scenario"
+)
+
 // Row statuses (Outcome.Status): what the verdict table marks a row (ok,
 // MISMATCH, INTERRUPTED) and what its JSON row's status says.
 const (
@@ -7,6 +12,7 @@ const (
 	StatusMismatch    = "mismatch"
 	StatusInterrupted = "interrupted"
 	StatusNotRun      = "not-run"
+	StatusUnproved    = "unproved"
 )
 
 // NotRunText is what a row a signal kept from starting (NotRun) says it
@@ -21,17 +27,31 @@ const NotRunText = "not run: a signal ended the run before this row started"
 // the expected verdict), which nothing the rest of the row could find
 // would undo. StatusInterrupted: a signal cut the row short before
 // anything disagreed, so it proves nothing. StatusNotRun: a signal ended
-// the run before the row started (NotRun).
+// the run before the row started (NotRun). StatusUnproved: the row
+// matches its pass, but a proof was asked (JudgeConfig.RequireProof) and
+// none of its dfs searches gives one (Unproved says why).
 func (o *Outcome) Status() string {
 	switch {
 	case o.NotRun:
 		return StatusNotRun
 	case o.Interrupted && o.Mismatch == "" && o.Defect == "":
 		return StatusInterrupted
+	case o.Match && !o.Interrupted && o.Unproved != "":
+		return StatusUnproved
 	case o.Match && !o.Interrupted:
 		return StatusMatch
 	}
 	return StatusMismatch
+}
+
+// unproved is what a judged row's Unproved says (Outcome.Unproved): why
+// its explorations prove no pass at cfg.RequireProof, "" when they do,
+// when none was asked, or when the row is not a pass it matched.
+func (cfg JudgeConfig) unproved(o *Outcome) string {
+	if cfg.RequireProof <= 0 || !o.Match || o.Interrupted || o.Expected != scenario.VerdictPass || o.Got != scenario.VerdictPass {
+		return ""
+	}
+	return explored.ProofShortfall(o.Runs, cfg.RequireProof)
 }
 
 // GotNone is a row's verdict got (GotVerdict) when a signal cut it short

@@ -163,6 +163,7 @@ feed:
 			o.NotRun = true
 			notRun = append(notRun, o)
 		default:
+			outs[i].Unproved = cfg.unproved(&outs[i])
 			rows = append(rows, outs[i])
 		}
 	}

@@ -39,6 +39,9 @@ type runRow struct {
 	RaceCheckInterrupted bool   `json:"race_check_interrupted,omitempty"`
 	Mismatch             string `json:"mismatch,omitempty"`
 	NA                   string `json:"na,omitempty"`
+	// Unproved says why a row that expects and gets pass is not proved
+	// (status unproved, migsim run --require-proof).
+	Unproved string `json:"unproved,omitempty"`
 }
 
 type runExplored struct {
@@ -91,7 +94,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
 			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.GotVerdict(), Oracle: o.GotOracle,
 			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat,
-			RaceCheckInterrupted: o.RaceCheckInterrupted, Mismatch: o.Mismatch, NA: o.NA,
+			RaceCheckInterrupted: o.RaceCheckInterrupted, Mismatch: o.Mismatch, NA: o.NA, Unproved: o.Unproved,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,
 				Interrupted: o.Interrupted, Explorations: []explored.Record{}, Text: o.ExploredText()}}
@@ -133,6 +136,8 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 			doc.NotRun++
 		case catalog.StatusMatch:
 			doc.Match++
+		case catalog.StatusUnproved:
+			doc.Unproved++
 		default:
 			doc.Mismatch++
 		}
@@ -157,4 +162,6 @@ type jsonDoc struct {
 	// NotRun counts the rows a signal kept from starting (status
 	// not-run); they are in Rows too.
 	NotRun int `json:"not_run,omitempty"`
+	// Unproved counts the rows of status unproved (--require-proof).
+	Unproved int `json:"unproved,omitempty"`
 }

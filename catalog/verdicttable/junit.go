@@ -61,6 +61,9 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 			c.SystemOut = strings.Join(lines, "\n")
 		case catalog.StatusInterrupted:
 			c.Error = &junit.Failure{Message: "interrupted: " + o.ExploredText(), Type: "interrupted", Text: text}
+		case catalog.StatusUnproved:
+			c.Failure = &junit.Failure{Message: "pass not proved: " + firstLine(o.Unproved), Type: "unproved",
+				Text: "unproved: " + o.Unproved + "\n" + text}
 		default:
 			msg := fmt.Sprintf("expected %s, got %s", expected, got)
 			switch {

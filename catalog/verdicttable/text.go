@@ -45,7 +45,7 @@ func orHyphen(s string) string {
 
 // marks are the table's marks of the row statuses (catalog.Outcome.Status).
 var marks = map[string]string{catalog.StatusMatch: "ok", catalog.StatusMismatch: "MISMATCH", catalog.StatusInterrupted: "INTERRUPTED",
-	catalog.StatusNotRun: "NOT-RUN"}
+	catalog.StatusNotRun: "NOT-RUN", catalog.StatusUnproved: "UNPROVED"}
 
 // tableWidth is the width long lines under the table wrap at.
 const tableWidth = 100
@@ -73,6 +73,13 @@ when neither finds anything, whatever the row expects, a random or pct scenario'
 proved: dfs at preemption bound 2 (or the line's proof-bound=) with state pruning under the
 line's proof= run budget; a dfs search that neither exhausts its bound nor finds anything is
 followed by one at bound 0 with the same budget.
+`
+
+// unprovedLegend explains the UNPROVED mark, under the legend of a table
+// that has such a row.
+const unprovedLegend = `UNPROVED (--require-proof): the row expects pass and no oracle fired, but none of its dfs
+searches ran every schedule within the preemption bound asked (exit 1); the line under the
+table says how far each got. --proof-runs and --state-cap give the searches more room.
 `
 
 // wrapLine wraps text at width columns on spaces; continuation lines
@@ -127,6 +134,16 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 	if len(rows) > 0 {
 		fmt.Fprint(w, tableLegend)
 	}
+	unproved := 0
+	for i := range rows {
+		if rows[i].Status() == catalog.StatusUnproved {
+			if unproved == 0 {
+				fmt.Fprint(w, unprovedLegend)
+			}
+			unproved++
+			fmt.Fprintf(w, "\n%s\n", wrapTable(fmt.Sprintf("%s: unproved: %s", rowName(&rows[i]), rows[i].Unproved)))
+		}
+	}
 	found, shrunk, mismatched, cutMismatched, cut, notRun := 0, 0, 0, 0, 0, 0
 	for i := range rows {
 		o := &rows[i]
@@ -153,18 +170,21 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 		}
 		fmt.Fprintf(w, "\n%s\n", strings.Join(findingLines(o, regressDir, reportDir, wrapTable), "\n"))
 	}
-	interrupted := ""
+	others := ""
 	if cutMismatched > 0 {
-		interrupted = fmt.Sprintf(" (%d interrupted)", cutMismatched)
+		others = fmt.Sprintf(" (%d interrupted)", cutMismatched)
 	}
 	if cut > 0 {
-		interrupted += fmt.Sprintf(", %d interrupted", cut)
+		others += fmt.Sprintf(", %d interrupted", cut)
 	}
 	if notRun > 0 {
-		interrupted += fmt.Sprintf(", %d not run", notRun)
+		others += fmt.Sprintf(", %d not run", notRun)
 	}
-	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut-notRun, mismatched,
-		interrupted, plural.Count(found, "finding"), shrunk)
+	if unproved > 0 {
+		others += fmt.Sprintf(", %d unproved", unproved)
+	}
+	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut-notRun-unproved, mismatched,
+		others, plural.Count(found, "finding"), shrunk)
 	if w.err != nil {
 		return fmt.Errorf("write table: %w", w.err)
 	}

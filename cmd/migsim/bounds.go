@@ -51,7 +51,8 @@ var (
 	reportLimits = []cliflag.IntLimit{cliflag.Int("steps", 1, maxWindow, "steps listed"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), cmdbase.ExplainRunsLimit}
 	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, cmdbase.MaxJobs, "0 is GOMAXPROCS"),
-		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit, stateCapLimit}
+		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit, stateCapLimit,
+		cliflag.Int("require-proof", 1, scenario.MaxBound, "the least preemption bound a proof exhausts")}
 	traceLimits = []cliflag.IntLimit{cliflag.Int("window", 0, maxWindow, "steps shown"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run")}
 )

@@ -59,7 +59,13 @@ one at bound 0. --proof-runs N raises every row's proof to at least N runs
 (the explore lines' proof= budgets are sized for CI): for a machine with time
 to prove rows the catalog leaves unexhausted; --state-cap N lets such a
 proof remember N states (default 1048576), when its EXPLORED text says
-its state table filled. --format json prints the table
+its state table filled. --require-proof[=B] (alone: 2) asks every row that
+expects and gets pass for a proof: one of its dfs searches ran every
+schedule within preemption bound B or more (the proofs are searched at B
+at least); a row without one is UNPROVED, with the searches' progress
+under the table, and the run exits 1. A nightly job that proves the
+catalog: migsim run --proof-runs 300000 --state-cap 4194304 --require-proof.
+--format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
 CI: one testcase per row; docs/scenarios.md, "The table as JUnit"), json
@@ -92,7 +98,8 @@ cmd/migsim/default.pgo (profile-guided optimisation, docs/engine.md,
 "Throughput and jobs"); regenerate it with
 go run ./cmd/migsim run --progress never --cpuprofile cmd/migsim/default.pgo
 
-Exit 0 when every verdict matches its expectation, 1 when one does not, 2 on
+Exit 0 when every verdict matches its expectation, 1 when one does not (or
+a row is UNPROVED), 2 on
 a usage error, a scenario that does not load, nothing to judge (no expect
 line, or none for --spec's edition) or a file that cannot be written
 (--write-regress, --report-dir, --report FORMAT=FILE; the error names it),
@@ -127,6 +134,8 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	shrinkReplays := fs.Int("shrink-replays", 0, "bound the replays that shrink each finding (0: 5000)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the judging to FILE")
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
+	requireProof := fs.Int("require-proof", 0, "a row that expects and gets pass must be proved: a dfs search ran every schedule within preemption bound B or more (--require-proof=B; alone: 2); an unproved row is UNPROVED, exit 1")
+	fs.Lookup("require-proof").NoOptDefVal = "2"
 	fs.Usage = func() {
 		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()
@@ -228,7 +237,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, shrinkCtx, stop := cmdbase.Interrupts()
 	defer stop()
 	rp := cmdprogress.NewRun(pw, time.Now())
-	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns, StateCap: *stateCap,
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns, StateCap: *stateCap, RequireProof: *requireProof,
 		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
 		cfg.RowStart, cfg.RowProgress = rp.Row, rp.Explore
@@ -292,8 +301,8 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(notes, interruptedNote(rows))
 		return cmdbase.ExitInterrupted
 	}
-	for _, r := range rows {
-		if !r.Match {
+	for i := range rows {
+		if !rows[i].Match || rows[i].Status() == catalog.StatusUnproved {
 			return cmdbase.ExitFinding
 		}
 	}

@@ -2,6 +2,7 @@ package cliflag
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -22,8 +23,11 @@ func Parse(fs *pflag.FlagSet, args []string) error {
 // the word as an argument of its own, so the command would run with the
 // opposite of what was meant or refuse the word as an unexpected argument;
 // the error says to write the value after '=' ("--memo=false"), which is
-// how pflag takes a boolean's value. The value of a flag that takes one
-// ("--out false") and everything after "--" are not flags and are skipped.
+// how pflag takes a boolean's value. So is an integer flag whose value
+// may be left out (--require-proof, alone for 2) followed by a separate
+// number ("--require-proof 3"), which pflag reads as the flag alone and an
+// argument. The value of a flag that takes one ("--out false") and
+// everything after "--" are not flags and are skipped.
 func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 	for i := 0; i < len(args)-1; i++ {
 		a := args[i]
@@ -51,6 +55,10 @@ func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 		if f.Value.Type() == "bool" && (strings.EqualFold(w, "true") || strings.EqualFold(w, "false")) {
 			return fmt.Errorf("%s %s: a boolean flag takes its value after '=': write %s=%s (or %s alone for true)",
 				a, w, a, strings.ToLower(w), a)
+		}
+		if _, err := strconv.Atoi(w); err == nil && f.Value.Type() == "int" {
+			return fmt.Errorf("%s %s: this flag takes its value after '=': write %s=%s (or %s alone for %s)",
+				a, w, a, w, a, f.NoOptDefVal)
 		}
 	}
 	return nil

@@ -29,6 +29,11 @@ func TestParse(t *testing.T) {
 		{"--out's value is false", []string{"--out", "false", "x"}, "", true, []string{"x"}},
 		{"after --", []string{"--", "--memo", "false"}, "", true, []string{"--memo", "false"}},
 		{"unknown flag left to pflag", []string{"--colour", "false"}, "unknown flag: --colour", true, nil},
+		// An integer flag whose value may be left out takes it after '='.
+		{"optional int with a number", []string{"--bound", "3"}, "--bound 3: this flag takes its value after '=': write --bound=3 (or --bound alone for 2)", true, nil},
+		{"optional int alone, then a word", []string{"--bound", "x.scn"}, "", true, []string{"x.scn"}},
+		{"optional int equals form", []string{"--bound=3", "7"}, "", true, []string{"7"}},
+		{"a plain int's value", []string{"--jobs", "3"}, "", true, []string{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -36,6 +41,9 @@ func TestParse(t *testing.T) {
 			fs.SetOutput(nopWriter{})
 			memo := fs.BoolP("memo", "m", true, "")
 			fs.String("out", ".", "")
+			fs.Int("bound", 0, "")
+			fs.Lookup("bound").NoOptDefVal = "2"
+			fs.Int("jobs", 0, "")
 			err := Parse(fs, c.args)
 			if c.wantErr != "" {
 				require.Error(t, err)

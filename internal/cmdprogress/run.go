@@ -117,9 +117,11 @@ func (p *Run) Done(rows []catalog.Outcome) {
 	if p.w == nil {
 		return
 	}
-	mismatched, cut, notRun := 0, 0, 0
+	mismatched, cut, notRun, unproved := 0, 0, 0, 0
 	for i := range rows {
 		switch rows[i].Status() {
+		case catalog.StatusUnproved:
+			unproved++
 		case catalog.StatusNotRun:
 			notRun++
 		case catalog.StatusInterrupted:
@@ -134,13 +136,16 @@ func (p *Run) Done(rows []catalog.Outcome) {
 	for _, e := range p.open {
 		sums.count(e)
 	}
-	interrupted := ""
+	others := ""
 	if cut > 0 {
-		interrupted = fmt.Sprintf(", %d interrupted", cut)
+		others = fmt.Sprintf(", %d interrupted", cut)
 	}
 	if notRun > 0 {
-		interrupted += fmt.Sprintf(", %d not run", notRun)
+		others += fmt.Sprintf(", %d not run", notRun)
+	}
+	if unproved > 0 {
+		others += fmt.Sprintf(", %d unproved", unproved)
 	}
 	p.w.Final("run: %s judged in %s: %s (%d executed), %d mismatched%s", plural.Count(len(rows)-notRun, "row"),
-		time.Since(p.start).Round(time.Millisecond), runsText(sums.schedules, sums.dfsRuns), sums.executed, mismatched, interrupted)
+		time.Since(p.start).Round(time.Millisecond), runsText(sums.schedules, sums.dfsRuns), sums.executed, mismatched, others)
 }
