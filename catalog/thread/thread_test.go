@@ -1,4 +1,4 @@
-package catalog
+package thread
 
 import (
 	"os"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/scenario"
 )
@@ -31,21 +32,21 @@ func authorByDepth(depth int) string {
 
 var quoteDepth = regexp.MustCompile(`^(?:> ?)*`)
 
-// minThreadClaims is the least number of claims docs/thread.md covers.
-const minThreadClaims = 25
+// minClaims is the least number of claims docs/thread.md covers.
+const minClaims = 25
 
 // maxPendingClaimRows bounds the rows still to come: raise it only with a
 // claim whose judge another change is writing.
 const maxPendingClaimRows = 10
 
-func TestThreadClaims(t *testing.T) {
-	raw, err := os.ReadFile(ThreadFile)
+func TestClaims(t *testing.T) {
+	raw, err := os.ReadFile(File)
 	require.NoError(t, err)
 	lines := strings.Split(string(raw), "\n")
-	ss, err := Catalog()
+	ss, err := catalog.Catalog()
 	require.NoError(t, err)
-	claims := ThreadClaims()
-	require.GreaterOrEqual(t, len(claims), minThreadClaims)
+	claims := Claims()
+	require.GreaterOrEqual(t, len(claims), minClaims)
 	pending := 0
 	for i, c := range claims {
 		require.Truef(t, c.Line >= 1 && c.Line <= len(lines), "claim %d: line %d outside the thread", i+1, c.Line)
@@ -64,7 +65,7 @@ func TestThreadClaims(t *testing.T) {
 			}
 			e := findRow(ss, r)
 			if assert.NotNilf(t, e, "claim %d: no row %s %s %q in the catalog", i+1, r.Scenario, r.Edition, r.Knobs) {
-				assert.Equalf(t, VerdictText(e.Verdict, e.Oracle), r.Verdict, "claim %d: row %s %s %q", i+1, r.Scenario, r.Edition, r.Knobs)
+				assert.Equalf(t, catalog.VerdictText(e.Verdict, e.Oracle), r.Verdict, "claim %d: row %s %s %q", i+1, r.Scenario, r.Edition, r.Knobs)
 			}
 		}
 		if c.Judged() {
@@ -104,22 +105,22 @@ func findRow(ss []*scenario.Scenario, r ClaimRow) *scenario.Expectation {
 	return nil
 }
 
-func TestThreadClaimsSorted(t *testing.T) {
-	claims := ThreadClaims()
+func TestClaimsSorted(t *testing.T) {
+	claims := Claims()
 	for i := 1; i < len(claims); i++ {
 		assert.Lessf(t, claims[i-1].Line, claims[i].Line, "claims %d and %d are not in thread order", i, i+1)
 	}
 }
 
-// TestThreadDoc fails when docs/thread.md differs from what ThreadDoc
-// renders. Regenerate with go test ./catalog -run TestThreadDoc -rewrite.
-func TestThreadDoc(t *testing.T) {
-	want := ThreadDoc(ThreadClaims())
-	file := filepath.Join("..", ThreadDocPath)
+// TestDoc fails when docs/thread.md differs from what Doc
+// renders. Regenerate with go test ./catalog/thread -run TestDoc -rewrite.
+func TestDoc(t *testing.T) {
+	want := Doc(Claims())
+	file := filepath.Join("..", "..", DocPath)
 	if golden.Rewrite() {
 		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))
 	}
 	got, err := os.ReadFile(file)
-	require.NoError(t, err, "run go test ./catalog -run TestThreadDoc -rewrite")
-	assert.Equal(t, want, string(got), "%s is stale: run go test ./catalog -run TestThreadDoc -rewrite", ThreadDocPath)
+	require.NoError(t, err, "run go test ./catalog/thread -run TestDoc -rewrite")
+	assert.Equal(t, want, string(got), "%s is stale: run go test ./catalog/thread -run TestDoc -rewrite", DocPath)
 }

@@ -1,12 +1,12 @@
-package catalog
+package thread
 
-// threadClaims are the claims of the seed thread (the virtio-comment thread
+// claims are the claims of the seed thread (the virtio-comment thread
 // on "admin: Add theory of operation for device migration", October 2023),
 // in thread-file order, each with the catalog rows that judge it. Rendered
-// into docs/thread.md by ThreadDoc; TestThreadClaims checks every quote
+// into docs/thread.md by ThreadDoc; TestClaims checks every quote
 // against the thread file, every author against the quote's depth and
 // every row (and its verdict) against the catalog.
-var threadClaims = []ThreadClaim{
+var seedClaims = []Claim{
 	{Line: 93, Who: WhoJason, Quote: "If the freezing doesn't wait for the FLR, does it mean we need to",
 		Claim: "a freeze that does not wait for a guest FLR forces migrating an \"FLR pending\" sub-state",
 		Rows: []ClaimRow{

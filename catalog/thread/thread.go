@@ -1,17 +1,21 @@
-package catalog
+// Package thread holds the claims of the seed thread, the October 2023
+// virtio-comment discussion of device migration behind the catalog's
+// questions, each with the catalog rows that judge it, and renders them
+// as docs/thread.md (Doc).
+package thread
 
 import (
 	"fmt"
 	"strings"
 )
 
-// ThreadDocPath is where the rendered claim table of the seed thread
+// DocPath is where the rendered claim table of the seed thread
 // lives, relative to the module root.
-const ThreadDocPath = "docs/thread.md"
+const DocPath = "docs/thread.md"
 
-// ThreadFile is the seed thread as the claims cite it, relative to the
-// catalog package (a byte-for-byte copy of the mailing-list page).
-const ThreadFile = "testdata/thread/seed-thread.txt"
+// File is the seed thread as the claims cite it, relative to this
+// package (a byte-for-byte copy of the mailing-list page).
+const File = "testdata/seed-thread.txt"
 
 // The thread's participants, and the sides a claim can get.
 const (
@@ -24,9 +28,9 @@ const (
 	SideOpen = "no row yet"
 )
 
-// ThreadClaim is one claim of the seed thread.
-type ThreadClaim struct {
-	// Line is the claim's line in ThreadFile (1-based); Quote a substring
+// Claim is one claim of the seed thread.
+type Claim struct {
+	// Line is the claim's line in File (1-based); Quote a substring
 	// of that line.
 	Line  int
 	Quote string
@@ -56,10 +60,10 @@ type ClaimRow struct {
 	Pending string
 }
 
-// ThreadClaims returns the claims of the seed thread (a copy).
-func ThreadClaims() []ThreadClaim {
-	out := make([]ThreadClaim, len(threadClaims))
-	for i, c := range threadClaims {
+// Claims returns the claims of the seed thread (a copy).
+func Claims() []Claim {
+	out := make([]Claim, len(seedClaims))
+	for i, c := range seedClaims {
 		c.Rows = append([]ClaimRow(nil), c.Rows...)
 		out[i] = c
 	}
@@ -67,7 +71,7 @@ func ThreadClaims() []ThreadClaim {
 }
 
 // Judged reports whether at least one existing row judges the claim.
-func (c ThreadClaim) Judged() bool {
+func (c Claim) Judged() bool {
 	for _, r := range c.Rows {
 		if r.Pending == "" {
 			return true
@@ -76,8 +80,8 @@ func (c ThreadClaim) Judged() bool {
 	return false
 }
 
-// ThreadDoc renders docs/thread.md from the claims.
-func ThreadDoc(claims []ThreadClaim) string {
+// Doc renders docs/thread.md from the claims.
+func Doc(claims []Claim) string {
 	var b strings.Builder
 	judged, pending := 0, 0
 	for _, c := range claims {
@@ -90,7 +94,7 @@ func ThreadDoc(claims []ThreadClaim) string {
 			}
 		}
 	}
-	b.WriteString(threadDocIntro)
+	b.WriteString(docIntro)
 	fmt.Fprintf(&b, "%d claims: %d judged by at least one row, %d without a row; %d rows still to come.\n\n",
 		len(claims), judged, len(claims)-judged, pending)
 	var sides []string
@@ -111,15 +115,15 @@ func ThreadDoc(claims []ThreadClaim) string {
 		for _, r := range c.Rows {
 			rows = append(rows, r.text())
 		}
-		fmt.Fprintf(&b, "| %d | %d | %s | %s — “%s” | %s | **%s**: %s |\n", i+1, c.Line, c.Who, mdEscape(c.Claim),
-			mdEscape(strings.TrimSpace(c.Quote)), strings.Join(rows, "<br>"), c.Side, mdEscape(c.Why))
+		fmt.Fprintf(&b, "| %d | %d | %s | %s — “%s” | %s | **%s**: %s |\n", i+1, c.Line, c.Who, cell(c.Claim),
+			cell(strings.TrimSpace(c.Quote)), strings.Join(rows, "<br>"), c.Side, cell(c.Why))
 	}
 	return b.String()
 }
 
 func (r ClaimRow) text() string {
 	if r.Pending != "" {
-		return "*no row yet*: " + mdEscape(r.Pending)
+		return "*no row yet*: " + cell(r.Pending)
 	}
 	knobs := ""
 	if r.Knobs != "" {
@@ -128,22 +132,27 @@ func (r ClaimRow) text() string {
 	return fmt.Sprintf("[%s](questions.md#%s) %s%s: %s", r.Scenario, r.Scenario, r.Edition, knobs, r.Verdict)
 }
 
-const threadDocIntro = `# The seed thread, claim by claim
+const docIntro = `# The seed thread, claim by claim
 
-<!-- Generated from catalog/thread_claims.go by ThreadDoc (catalog/thread.go).
+<!-- Generated from catalog/thread/claims.go by Doc (catalog/thread/thread.go).
      Do not edit: change the claims, then run
-     go test ./catalog -run TestThreadDoc -rewrite -->
+     go test ./catalog/thread -run TestDoc -rewrite -->
 
 The seed thread is the October 2023 virtio-comment discussion of the patch "admin: Add theory of
 operation for device migration" between Parav Pandit (the author), Jason Wang and Michael S.
 Tsirkin. Each claim below is quoted from its line in the thread file (the test copy is
-` + "`catalog/" + ThreadFile + "`" + `), with who argued it (the depth of its ` + "`>`" + ` quoting
+` + "`catalog/thread/" + File + "`" + `), with who argued it (the depth of its ` + "`>`" + ` quoting
 says whose message it is), the catalog rows that judge it with the verdict each expects
 (docs/questions.md explains the rows) and whom the rows side with. A test keeps this table in
 sync: every quote is on its line, every author matches the quoting depth, every row exists in the
 catalog with the verdict stated. A claim whose judge is still to be written lists it as *no row
-yet*; the test counts those. To fill one in, replace its Pending row in catalog/thread_claims.go
+yet*; the test counts those. To fill one in, replace its Pending row in catalog/thread/claims.go
 by the row's scenario, edition, knobs and verdict, say whom the rows side with, and rerun the
 command above.
 
 `
+
+// cell keeps free text from breaking a Markdown table row.
+func cell(s string) string {
+	return strings.ReplaceAll(s, "|", `\|`)
+}
