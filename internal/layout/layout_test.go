@@ -168,6 +168,10 @@ func diagram(t *testing.T) (solid, dashed [][2]string, nodes map[string]bool) {
 	}
 	nodes = map[string]bool{}
 	for _, line := range strings.Split(doc[start:start+3+end], "\n") {
+		if m := node.FindStringSubmatch(strings.TrimSpace(line)); m != nil && m[2] != "" {
+			nodes[name(line)] = true // a package that imports none of the others and none imports: a node alone
+			continue
+		}
 		for _, arrow := range []string{"-.->", "-->"} {
 			a, b, ok := strings.Cut(line, arrow)
 			if !ok {
