@@ -304,11 +304,8 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 	}
 	for _, fl := range res.Failures {
 		check := "device test"
-		switch {
-		case fl.Check != "": // a failure no requirement binds
+		if fl.Check != "" { // the device's own failure, or one no requirement binds
 			check = fl.Check
-		case len(fl.Requirements) == 0: // the device itself failed: it judged no requirement
-			check = checkProtocol
 		}
 		u.fail(Failure{Requirements: fl.Requirements, Check: check, Row: u.Name, Message: fl.Message})
 	}
@@ -365,6 +362,9 @@ func (k *kit) stop(u *Unit, err error) {
 	fl := Failure{Requirements: u.Requirements, Check: "device", Row: u.Name, Message: err.Error()}
 	if errors.As(err, &xe) {
 		fl.Requirements, fl.Check, fl.Message = nil, checkProtocol, failmsg.Protocol(fl.Message)
+		if xe.Fault {
+			fl.Check = checkFault
+		}
 	}
 	u.fail(fl)
 	k.halt(fmt.Sprintf("the device cannot be started (%s)", u.Name), err)

@@ -462,8 +462,32 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 		u, ok := rep.Unit("smoke-migrate/virtio-1.4")
 		require.True(t, ok)
 		require.Equal(t, "fail", u.Verdict)
-		assert.Equal(t, "device protocol", u.Failures[0].Check)
 		assert.Contains(t, u.Failures[0].Message, "outside guest memory")
+		// A fault is its own check in every unit, device tests and rows,
+		// and in every format: "device protocol" is for a device that
+		// broke the protocol, which this one did not.
+		kinds := map[string]bool{}
+		for _, u := range rep.Units {
+			for _, fl := range u.Failures {
+				kinds[u.Kind] = true
+				assert.Equal(t, "device fault", fl.Check, "unit %s: %s", u.Name, fl.Message)
+				assert.Empty(t, fl.Requirements, "unit %s", u.Name)
+				assert.True(t, strings.HasPrefix(fl.Message, "the device faulted (it kept the protocol"), fl.Message)
+			}
+		}
+		assert.Equal(t, map[string]bool{"device-test": true, "row": true}, kinds, "faults in device tests and rows")
+		var js, ju bytes.Buffer
+		require.NoError(t, rep.Write("json", &js))
+		require.NoError(t, rep.Write("junit", &ju))
+		assert.Contains(t, js.String(), `"check": "device fault"`)
+		assert.NotContains(t, js.String(), `"check": "device protocol"`)
+		assert.Contains(t, ju.String(), `type="device fault"`)
+		assert.NotContains(t, ju.String(), `type="device protocol"`)
+		for _, q := range rep.Requirements {
+			if q.Verdict == "skip" && strings.Contains(q.Why, "failed on the device") {
+				assert.Contains(t, q.Why, "(device fault)", q.ID)
+			}
+		}
 	})
 }
 

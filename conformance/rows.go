@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/shellquote"
@@ -161,7 +162,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if o.Mismatch != "" {
 		fl.Message += " (" + o.Mismatch + ")"
 	}
-	if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
+	if extdevice.IsDeviceFault(fl.Message) {
+		fl.Check = checkFault
+	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
 	} else if fl.Oracle == engine.OraclePanic && strings.Contains(fl.Message, guard.MemberContract) {
 		fl.Check = checkContract
@@ -183,7 +186,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 			k.firstDifference(&fl, r, f, res)
 		}
 	}
-	if fl.Check == checkProtocol || fl.Check == checkContract {
+	if fl.Check == checkProtocol || fl.Check == checkFault || fl.Check == checkContract {
 		fl.Oracle = "" // the engine's "panic" carried the device's failure: no oracle saw it
 	}
 	if fl.Oracle == oracle.Transparent.Info().Name {
@@ -192,9 +195,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	switch fl.Check {
 	case checkDeterminism:
 		fl.Requirements = nil
-	case checkProtocol:
-		// The device broke the protocol: the row's verdict is unknown, so
-		// the failure breaks none of its requirements.
+	case checkProtocol, checkFault:
+		// The device broke the protocol, or faulted: the row's verdict is
+		// unknown, so the failure breaks none of its requirements.
 		fl.Requirements, fl.Message = nil, failmsg.Protocol(fl.Message)
 	case checkContract:
 		// The device changed its own mode where the world holds that only
@@ -206,11 +209,15 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 }
 
 // Checks of failures that name no requirement: the device broke the
-// protocol (or faulted), ran differently on the same choices, or changed
-// its own migration mode where only the owner may (world/guard). Either
-// fails the unit, but says nothing of what the spec asks.
+// protocol (a malformed, late or unexpected message: the kit stops),
+// faulted (it kept the protocol but asked for what no device may do: the
+// run it happened in fails, the kit goes on), ran differently on the same
+// choices, or changed its own migration mode where only the owner may
+// (world/guard). Each fails the unit, but says nothing of what the spec
+// asks.
 const (
-	checkProtocol    = "device protocol"
+	checkProtocol    = devicetest.CheckProtocol
+	checkFault       = devicetest.CheckFault
 	checkDeterminism = "device determinism"
 	checkContract    = "device contract"
 )

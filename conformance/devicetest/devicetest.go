@@ -72,12 +72,23 @@ type check struct {
 type Failure struct {
 	Requirements []string
 	Message      string
-	// Check names what a failure that names no requirement judged when
-	// it is not the device's own failure: CheckQualifier, an EINVAL whose
-	// qualifier is none of EINVAL's, which no requirement binds (""
-	// otherwise).
+	// Check names what a failure that names no requirement judged: the
+	// device broke the protocol (CheckProtocol) or faulted (CheckFault),
+	// or an EINVAL whose qualifier is none of EINVAL's, which no
+	// requirement binds (CheckQualifier); "" for a failure of the
+	// requirements it names.
 	Check string
 }
+
+// Checks of a device's own failures, which judge no requirement: an
+// external device broke the protocol (a malformed, late or unexpected
+// message; the kit stops), or faulted (it kept the protocol but asked for
+// what no device may do, docs/device-protocol.md; the test fails, the kit
+// goes on).
+const (
+	CheckProtocol = "device protocol"
+	CheckFault    = "device fault"
+)
 
 // Result is what one run of a device test found: its failures, and the
 // protocol error of an external device that stops the kit (nil: none;
@@ -158,10 +169,13 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devT
 		}
 		var xe *extdevice.Error
 		if err, ok := p.(error); ok && errors.As(err, &xe) {
-			c.fails = append(c.fails, Failure{Message: failmsg.Protocol(xe.Error())})
-			if !xe.Fault {
+			fl := Failure{Check: CheckProtocol, Message: failmsg.Protocol(xe.Error())}
+			if xe.Fault {
+				fl.Check = CheckFault
+			} else {
 				c.fatal = xe
 			}
+			c.fails = append(c.fails, fl)
 			return
 		}
 		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Message: fmt.Sprintf("the device panicked: %v", p)})

@@ -57,7 +57,7 @@ func (e *Error) Error() string {
 	case e.Limit:
 		b.WriteString(limitWord)
 	case e.Fault:
-		b.WriteString("device fault: ")
+		b.WriteString(faultWord)
 	default:
 		b.WriteString("protocol: ")
 	}
@@ -93,8 +93,19 @@ func (e *StartError) Error() string { return "start " + e.Command + ": " + e.Err
 // Unwrap returns Err.
 func (e *StartError) Unwrap() error { return e.Err }
 
-// limitWord follows ErrorPrefix in the message of the kit's limit.
-const limitWord = "kit limit: "
+// limitWord follows ErrorPrefix in the message of the kit's limit;
+// faultWord follows it in a device fault's.
+const (
+	limitWord = "kit limit: "
+	faultWord = "device fault: "
+)
+
+// IsDeviceFault reports whether a finding message is a device fault's
+// (an Error with Fault set: the device kept the protocol but asked for
+// what no device may do), not a protocol error's.
+func IsDeviceFault(msg string) bool {
+	return strings.Contains(msg, ErrorPrefix+faultWord)
+}
 
 // IsDeviceFinding reports whether a finding message is an Error's (a
 // protocol error or a device fault of an external device); the kit's
