@@ -201,6 +201,7 @@ func TestHostileDevices(t *testing.T) {
 		{"flood", false, []string{"new device", "longer than"}, false},
 		{"hang", false, []string{"new device", "no reply within"}, false},
 		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},
+		{"crlf", true, []string{"hello", "malformed message", `(bytes 571 to 691 of 691): byte 690: a carriage return (CR, 0x0d): a line ends with \n alone`}, false},
 		{"twice", false, []string{"sent twice"}, false},
 		{"oob-dma", false, []string{"device fault", "mem-write of 4 bytes at 0x1000000000000000: outside guest memory"}, true},
 		{"short-read", false, []string{"device fault", "event tlp CfgRd addr=0x0 for device 1 (vf 1) (request 3): a 4-byte read answered with 1 byte of read_data"}, true},

@@ -94,10 +94,17 @@ func parseMessage(line []byte) (m *Message, err error) {
 	return m, nil
 }
 
+// ws skips whitespace: spaces and tabs. A carriage return, which JSON
+// takes as whitespace, is refused: a line of the protocol ends with \n
+// alone (docs/device-protocol.md, "Lines and values"), and a host that
+// splits lines as the protocol says would keep a \r\n line's CR, so a
+// device writing one works with this kit only.
 func (p *parser) ws() {
 	for p.pos < len(p.b) {
 		switch p.b[p.pos] {
-		case ' ', '\t', '\r', '\n':
+		case '\r':
+			p.fail("a carriage return (CR, 0x0d): a line ends with \\n alone, not \\r\\n, and whitespace is spaces and tabs")
+		case ' ', '\t', '\n':
 			p.pos++
 		default:
 			return

@@ -113,9 +113,17 @@ func TestParseErrors(t *testing.T) {
 		{`{"id":1,"op":"new","config":{"net":{"mtu":65536}}}`, `byte 42, field config.net.mtu: integer out of range for 16 bits`},
 		{`{"id":1,"op":"event","port":{"link_up":1}}`, `byte 39, field port.link_up: want true or false`},
 		{`{"id":1,"op":"effects","wire":{"held":[1],"held":[2]}}`, `byte 42, field wire: field "held" given twice`},
+		// A \r\n line ending, and a CR between tokens: the byte of the CR.
+		{"{\"id\":1,\"op\":\"x\"}\r", `byte 17: a carriage return (CR, 0x0d): a line ends with \n alone, not \r\n, and whitespace is spaces and tabs`},
+		{"{\"id\":1,\r\"op\":\"x\"}", `byte 8: a carriage return (CR, 0x0d): a line ends with \n alone, not \r\n, and whitespace is spaces and tabs`},
+		{"{\"id\":1,\"op\":\"x\"} \t", ``},
 	}
 	for _, tc := range tests {
 		_, err := parseMessage([]byte(tc.line))
+		if tc.want == "" { // spaces and tabs are whitespace
+			assert.NoError(t, err, tc.line)
+			continue
+		}
 		if assert.Error(t, err, tc.line) {
 			assert.Equal(t, tc.want, err.Error(), tc.line)
 		}

@@ -13,6 +13,7 @@
 //	wrongop  answers every request with an op the protocol does not have
 //	badexit  the reference device, exiting with status 4 at the end of its input
 //	linger   the reference device, running on after the end of its input
+//	crlf     the reference device, ending every line with \r\n
 package main
 
 import (
@@ -79,6 +80,8 @@ func main() {
 	case "linger":
 		serve(in, os.Stdout, blk.New, info)
 		select {} // never ends on its own
+	case "crlf":
+		serve(in, crlfWriter{os.Stdout}, blk.New, info)
 	case "oob-dma":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
 	case "wrong-tag":
@@ -111,6 +114,17 @@ func (t twiceWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return t.w.Write(p)
+}
+
+// crlfWriter ends every line with \r\n, as a program whose runtime
+// translates newlines does (a text-mode stream on Windows).
+type crlfWriter struct{ w io.Writer }
+
+func (c crlfWriter) Write(p []byte) (int, error) {
+	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // oob writes guest memory far outside the guest on every event.
