@@ -152,6 +152,10 @@ func handshake(p *extdevice.Pool, err error) (extdevice.Info, error) {
 	}
 	info := p.Info()
 	if err := p.Close(); err != nil {
+		var xe *extdevice.Error
+		if errors.As(err, &xe) && !xe.Interrupted {
+			xe.Handshake = true // the process read only its hello: nothing was judged
+		}
 		return extdevice.Info{}, err
 	}
 	return info, nil

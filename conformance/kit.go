@@ -367,6 +367,10 @@ func (k *kit) stop(u *Unit, err error) {
 		}
 	}
 	u.fail(fl)
+	if xe != nil {
+		k.halt(fmt.Sprintf("the device broke the protocol at the start of %s", u.Name), err)
+		return
+	}
 	k.halt(fmt.Sprintf("the device cannot be started (%s)", u.Name), err)
 }
 

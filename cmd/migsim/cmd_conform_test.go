@@ -213,12 +213,13 @@ func TestConform_ExecExtnetSameTableAsBuiltin(t *testing.T) {
 	assert.Contains(t, gotFirst, "127 units: 115 pass, 0 fail, 12 skip", "the virtio-net rows and device tests ran")
 }
 
-// A device that exits at once is a clear error naming it, exit 1.
+// A device that exits at once, before its hello, is a clear error naming
+// it; nothing was judged: exit 2, as for a program that cannot be started.
 func TestConform_ExecDeviceThatExits(t *testing.T) {
 	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")
 	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+hostile, "--timeout", "2s", "--", "exit")...)
-	require.Equal(t, cmdbase.ExitFinding, code, "stdout: %s", out)
-	assert.Contains(t, stderr, "migsim conform: conformance: device exec:"+filepath.ToSlash(hostile))
+	require.Equal(t, cmdbase.ExitUsage, code, "stdout: %s", out)
+	assert.Contains(t, stderr, "migsim conform: nothing judged: the device broke the protocol in its handshake, before anything was judged: conformance: device exec:"+filepath.ToSlash(hostile))
 	assert.Contains(t, stderr, "hello")
 	assert.Contains(t, stderr, "exit status 3")
 }
@@ -253,13 +254,13 @@ func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
 
 // TestConform_TimeoutBoundsTheHello: --timeout, when given, is the
 // deadline of the hello too, shorter than its 30s default: a program that
-// never answers is given up after it (the device's failure, exit 1), and
-// the message names it.
+// never answers is given up after it (a handshake that broke the
+// protocol, nothing judged: exit 2), and the message names it.
 func TestConform_TimeoutBoundsTheHello(t *testing.T) {
 	silent := filepath.Join(t.TempDir(), "silent")
 	require.NoError(t, os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 120\n"), 0o755))
 	code, out, stderr := runSimCLI(t, "conform", "--device", "exec:"+silent, "--parts", "device", "--timeout", "300ms")
-	assert.Equal(t, cmdbase.ExitFinding, code, "the device's failure; stderr: %s\n%s", stderr, out)
+	assert.Equal(t, cmdbase.ExitUsage, code, "nothing judged; stderr: %s\n%s", stderr, out)
 	assert.Contains(t, stderr, "the device did not answer the hello within 300ms")
 }
 

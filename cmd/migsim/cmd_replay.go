@@ -84,9 +84,10 @@ bound grows to it, and a --max-steps that would cut the schedule short is
 refused.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
-finding, diverges or the device breaks the protocol (with
---without-migration: 1 when either run has a finding), 2 on a usage error, a
-bad or stale schedule file or a device that cannot be started, 130 when
+finding, diverges or the device breaks the protocol after its handshake
+(with --without-migration: 1 when either run has a finding), 2 on a usage
+error, a bad or stale schedule file or a device that cannot be started or
+breaks the protocol in its handshake, 130 when
 Ctrl-C ends a request to an exec: device.
 
 flags:

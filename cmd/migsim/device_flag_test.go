@@ -162,7 +162,8 @@ func TestDevice_MutantCounterexample(t *testing.T) {
 
 // TestDevice_Exec: the reference as an external process (examples/extblk)
 // gives the builtin's trace, report and replay; a program that does not
-// speak the protocol is a protocol error (exit 1), not a trace.
+// speak the protocol breaks it in its handshake: nothing is traced, the
+// program is no device of the protocol (exit 2, as one that cannot start).
 func TestDevice_Exec(t *testing.T) {
 	ref, _ := deviceSchedules(t)
 	exe := "exec:" + buildProgram(t, "../../examples/extblk", "extblk")
@@ -178,9 +179,9 @@ func TestDevice_Exec(t *testing.T) {
 		{"trace", []string{"trace", "--device", exe, "--timeout", "1m", ref, "--format", "text", "--", "ignored"}, cmdbase.ExitOK, want, ""},
 		{"conform --replay --trace", []string{"conform", "--device", exe, "--replay", ref, "--trace"}, cmdbase.ExitOK,
 			want + "replay " + ref + " with " + exe + ": ", ""},
-		{"a program that exits at once", []string{"trace", "--device", "exec:true", ref}, cmdbase.ExitFinding, "",
+		{"a program that exits at once", []string{"trace", "--device", "exec:true", ref}, cmdbase.ExitUsage, "",
 			"migsim trace: " + ref + " with exec:true: the device broke the protocol: true: hello (request 1): "},
-		{"conform --replay with it", []string{"conform", "--device", "exec:true", "--replay", ref}, cmdbase.ExitFinding, "",
+		{"conform --replay with it", []string{"conform", "--device", "exec:true", "--replay", ref}, cmdbase.ExitUsage, "",
 			"migsim conform: " + ref + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 	}
 	for _, c := range cases {

@@ -83,7 +83,7 @@ func TestDevice_Recorded(t *testing.T) {
 			execRefused("report", "migsim report --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
 		{"conform --replay of it", []string{"conform", "--replay", execFile}, cmdbase.ExitUsage, nil,
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
-		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitFinding, nil,
+		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitUsage, nil,
 			"migsim trace: " + trueFile + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 		{"a device of no form the file may hold", []string{"trace", badForm}, cmdbase.ExitUsage, nil,
 			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + "\n"},

@@ -43,6 +43,14 @@ type Error struct {
 	// Limit is set when the kit did not send a line over MaxLine: the
 	// kit's limit (ErrKitLimit), not the device's failure.
 	Limit bool
+	// Handshake is set for a protocol error of the handshake, before the
+	// device was judged: the hello of a pool's first process (Start,
+	// StartServed) missing, late or malformed, or, where a caller starts
+	// a pool only to read what the device declares, its process not
+	// ending as the protocol asks when its input ends. The program is no
+	// device of the protocol: an input error of the command that named
+	// it, as a program that cannot be started is (StartError).
+	Handshake bool
 }
 
 // ErrorPrefix starts every Error's message.

@@ -3,6 +3,7 @@ package extdevice
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -181,6 +182,10 @@ func newPool(command, name string, start launch, o Options) (*Pool, error) {
 	}
 	proc, info, err := startProcess(name, start, o, pool.setErr, pool.transcript)
 	if err != nil {
+		var xe *Error
+		if errors.As(err, &xe) && !xe.Interrupted {
+			xe.Handshake = true // the first hello: nothing was judged
+		}
 		return nil, err
 	}
 	pool.info, pool.procs = info, []*process{proc}

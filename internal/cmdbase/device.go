@@ -70,11 +70,13 @@ func RunFailed(ctx context.Context, stderr io.Writer, cmd, path string, sc *sche
 }
 
 // DeviceErrorExit is the exit status of an error the kit or a run with a
-// device returned: a device program that cannot be started, a device
-// of another type than the schedule's VFs, or a line over the kit's
-// limit (extdevice.ErrKitLimit) is an input error (2), a
-// request cut short by Ctrl-C an interruption (130), anything else a
-// device that broke or a run that does not replay (1).
+// device returned: a device program that cannot be started, one that
+// broke the protocol in its handshake (extdevice.Error.Handshake: before
+// anything was judged, it showed it is no device of the protocol), a
+// device of another type than the schedule's VFs, or a line over the
+// kit's limit (extdevice.ErrKitLimit) is an input error (2), a request
+// cut short by Ctrl-C an interruption (130), anything else a device that
+// broke while it was judged or a run that does not replay (1).
 func DeviceErrorExit(err error) int {
 	var se *extdevice.StartError
 	var xe *extdevice.Error
@@ -83,6 +85,11 @@ func DeviceErrorExit(err error) int {
 		return ExitUsage
 	case errors.As(err, &xe) && xe.Interrupted:
 		return ExitInterrupted
+	case errors.As(err, &xe) && xe.Handshake:
+		// The program broke the protocol before it was judged: it is no
+		// device of the protocol, an input error as a program that
+		// cannot be started is.
+		return ExitUsage
 	}
 	return ExitFinding
 }

@@ -90,9 +90,11 @@ device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them; for a virtio-net DEVICE the row is a virtio-net one and
 the reference builtin:net.
 
-Exit 0 when every unit passes, 1 when one fails or the device breaks the
-protocol, 2 on a usage error (an exec: program that cannot be started
-included: a --report junit=FILE then holds one errored testcase saying
+Exit 0 when every unit passes, 1 when one fails (a device that breaks the
+protocol while it is judged included), 2 on a usage or input error (an
+exec: program that cannot be started, or that breaks the protocol in its
+handshake, before anything is judged: its hello missing, late or
+malformed; a --report junit=FILE then holds one errored testcase saying
 why, a json=FILE the report with no unit and "stopped" saying why, a
 text=FILE a line that says why) or when nothing was judged (no unit selected, every one
 skipped, or the units that ran judged no requirement: a --scenario whose rows
@@ -260,6 +262,10 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if rep == nil {
 			startErrorReports(o, err, stderr)
 		}
+		if xe := (*extdevice.Error)(nil); rep == nil && errors.As(err, &xe) && xe.Handshake {
+			fmt.Fprintf(stderr, "migsim conform: nothing judged: %s%v\n", handshakeBroken, err)
+			return cmdbase.ExitUsage
+		}
 		fmt.Fprintf(stderr, "migsim conform: %v\n", err)
 		if reportFileError(err, o.reports) {
 			return cmdbase.ExitUnwritten
@@ -298,13 +304,19 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 // startErrorReports writes, to every --report FORMAT=FILE, the report of
-// a device that could not be started, so that CI shows why nothing was
-// judged and no file is left empty: JUnit, a suite "device" with an errored
-// testcase "start" (junit.Errored); JSON, the kit's report document with
-// no unit and its "stopped" field saying "cannot start the device: …";
-// text, a line that says so. A file it cannot write is said on stderr.
+// a device that could not be started or broke the protocol in its
+// handshake, so that CI shows why nothing was judged and no file is left
+// empty: JUnit, a suite "device" with an errored testcase "start" or
+// "handshake" (junit.Errored); JSON, the kit's report document with no
+// unit and its "stopped" field saying "cannot start the device: …" or
+// "the device broke the protocol in its handshake, before anything was
+// judged: …"; text, a line that says so. A file it cannot write is said
+// on stderr.
 func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
-	const why = "cannot start the device: "
+	why, testcase, kind := "cannot start the device: ", "start", "start"
+	if xe := (*extdevice.Error)(nil); errors.As(problem, &xe) && xe.Handshake {
+		why, testcase, kind = handshakeBroken, "handshake", "device protocol"
+	}
 	for _, r := range o.reports {
 		format, file, ok := strings.Cut(r, "=")
 		if !ok || !slices.Contains(conformance.ReportFormats, format) {
@@ -314,7 +326,7 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 		var err error
 		switch format {
 		case "junit":
-			err = junit.Write(&b, junit.Errored("migsim conform "+o.device, "device", "start", "start", why, problem))
+			err = junit.Write(&b, junit.Errored("migsim conform "+o.device, "device", testcase, kind, why, problem))
 		case "json":
 			budget, _ := conformBudget(o) // a budget it refuses never reaches a device
 			eds := append([]string{}, o.editions...)
@@ -332,6 +344,11 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 		}
 	}
 }
+
+// handshakeBroken starts the report of a device that broke the protocol
+// in its handshake (extdevice.Error.Handshake): it started, but is no
+// device of the protocol, so nothing was judged (exit 2).
+const handshakeBroken = "the device broke the protocol in its handshake, before anything was judged: "
 
 // traceHint says once, when a failure has a replay command, what else
 // shows its counterexample with the device.
