@@ -17,8 +17,10 @@ import (
 // summary line's "not exercised" count, the same requirements);
 // NotSelected those that units the run did not select (--parts,
 // --scenario, --spec) exercise, and otherwise only units the device does
-// not take; NotCovered those nothing in the kit exercises; Other the rest
-// (units cut short, spoiled by another failure, or a run stopped early).
+// not take; NotCovered those nothing in the kit exercises; NotReached
+// those a device test would judge whose set-up the device failed (and no
+// other unit judged); Other the rest (units cut short, spoiled by another
+// failure, or a run stopped early).
 type Judged struct {
 	Judged       int `json:"judged"`
 	Total        int `json:"total"`
@@ -26,6 +28,7 @@ type Judged struct {
 	NotExercised int `json:"not_exercised"`
 	NotSelected  int `json:"not_selected"`
 	NotCovered   int `json:"not_covered"`
+	NotReached   int `json:"not_reached"`
 	Other        int `json:"other"`
 }
 
@@ -46,6 +49,8 @@ func (r *Report) judged() Judged {
 			j.NotExercised++
 		default:
 			switch known, selection := skipReasons(q.Why); {
+			case strings.HasPrefix(q.Why, notReached) || strings.Contains(q.Why, "; "+notReached):
+				j.NotReached++ // a unit that would judge it could not be set up
 			case !known:
 				j.Other++
 			case selection:
@@ -102,7 +107,8 @@ func (j Judged) String() string {
 		n    int
 		what string
 	}{{j.ForDevice, "not for this device"}, {j.NotExercised, "not exercised"}, {j.NotSelected, "not selected by this run"},
-		{j.NotCovered, "not covered by the kit"}, {j.Other, "left unjudged by failed or cut-short units"}} {
+		{j.NotCovered, "not covered by the kit"}, {j.NotReached, "not reached by device tests whose set-up failed"},
+		{j.Other, "left unjudged by failed or cut-short units"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}

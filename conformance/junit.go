@@ -11,7 +11,8 @@ import (
 // testsuite of requirements (one testcase per requirement of the spec
 // catalog), one of device tests and one of catalog rows. A failure's
 // message is its first line, its text the whole failure with the replay
-// command; a skipped testcase says why, and so does a warned one (its
+// command; a device test whose set-up failed is an <error> of type "test
+// set-up" (it did not reach its assertions); a skipped testcase says why, and so does a warned one (its
 // failures break only SHOULD statements). A run that ended early says how in
 // every suite's properties: "stopped" (the device broke the protocol) or
 // "interrupted"; a suite of a run that did not has no properties. A device
@@ -40,6 +41,10 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch u.Verdict {
 		case verdictFail:
 			c.Failure = junitFailure(u.Failures)
+		case verdictSetUp:
+			// The test could not run to what it judges: an error, as
+			// JUnit has a test that did not get to its assertions.
+			c.Error = junitFailure(u.Failures)
 		case verdictWarn:
 			c.Skipped = junitWarning(u.Failures)
 		case verdictSkip:

@@ -50,6 +50,7 @@ func RunDevice[X T[X]](t X, d Device, opts ...Option) *Report {
 				t.Run(u.Name, func(t X) {
 					k.run(u)
 					u.Verdict = u.verdict()
+					setUpIfOnly(u)
 					reportUnit(t, u)
 				})
 			}
@@ -259,6 +260,7 @@ func (k *kit) run(u *Unit) {
 	ran = true
 	if dt, ok := k.tests[u]; ok {
 		k.runDeviceTest(u, dt)
+		setUpIfOnly(u) // the progress line says so
 		return
 	}
 	k.runRow(u, k.rows[u])
@@ -307,7 +309,7 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		if fl.Check != "" { // the device's own failure, or one no requirement binds
 			check = fl.Check
 		}
-		u.fail(Failure{Requirements: fl.Requirements, Check: check, Row: u.Name, Message: fl.Message})
+		u.fail(Failure{Requirements: fl.Requirements, Check: check, Row: u.Name, Message: fl.Message, Step: fl.Step})
 	}
 	if res.Fatal != nil {
 		k.halt("the device broke the protocol in "+u.Name, res.Fatal)

@@ -21,6 +21,11 @@ const (
 
 	verdictPass = "pass"
 	verdictFail = "fail"
+	// verdictSetUp: a device test whose every failure is of its set-up
+	// (check checkSetUp): the device failed a step the test needs, and
+	// the test's requirement was not reached. It fails the run as fail
+	// does, counted apart.
+	verdictSetUp = "set-up failed"
 	// verdictWarn: only SHOULD statements broken (should.go).
 	verdictWarn       = "warn"
 	verdictSkip       = "skip"
@@ -44,7 +49,9 @@ type Unit struct {
 	// Expected is a row's expected verdict.
 	Expected string `json:"expected,omitempty"`
 	// Verdict is pass, fail, warn (its failures break only SHOULD
-	// statements) or skip; Reason says why a unit was skipped.
+	// statements), "set-up failed" (a device test the device failed
+	// before its requirement: every failure is of check "test set-up")
+	// or skip; Reason says why a unit was skipped.
 	Verdict  string    `json:"verdict"`
 	Reason   string    `json:"reason,omitempty"`
 	Failures []Failure `json:"failures,omitempty"`
@@ -81,6 +88,9 @@ type Failure struct {
 	Charged  string `json:"charged,omitempty"`
 	Schedule string `json:"schedule,omitempty"`
 	Replay   string `json:"replay,omitempty"`
+	// Step is, for a failure of a device test's set-up (check "test
+	// set-up"), the step the device failed ("DEV_MODE_SET stopped").
+	Step string `json:"step,omitempty"`
 }
 
 func (u *Unit) fail(f Failure) {
@@ -216,15 +226,16 @@ type RequirementResult struct {
 	Why      string    `json:"why,omitempty"`
 }
 
-// Failed reports whether some requirement or unit failed, or the kit
-// stopped early; a warning (verdict warn: only SHOULD statements broken)
-// is not a failure.
+// Failed reports whether some requirement or unit failed (a device test
+// whose set-up failed included: the device is not shown conformant), or
+// the kit stopped early; a warning (verdict warn: only SHOULD statements
+// broken) is not a failure.
 func (r *Report) Failed() bool {
 	if r.Stopped != "" {
 		return true
 	}
 	for _, u := range r.Units {
-		if u.Verdict == verdictFail {
+		if u.Verdict == verdictFail || u.Verdict == verdictSetUp {
 			return true
 		}
 	}
@@ -261,6 +272,7 @@ func (k *kit) report() *Report {
 	for _, u := range k.units {
 		u.Verdict = u.verdict()
 		warnIfShould(u)
+		setUpIfOnly(u)
 		// Requirements are a list in JSON, if an empty one ([] not null).
 		if u.Requirements == nil {
 			u.Requirements = []string{}
@@ -368,6 +380,9 @@ func notJudged(u *Unit, id string) string {
 			}
 		}
 	}
+	if u.Verdict == verdictSetUp {
+		return notReachedWhy(u)
+	}
 	if len(on) == 0 {
 		if f := u.Failures[0]; f.Check == "catalog row" && f.Oracle != "" {
 			// A finding the run without migration shares, or one no
@@ -429,9 +444,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, u := range r.Units {
 		units[u.Verdict]++
 	}
-	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip\n",
+	setUp := ""
+	if n := units[verdictSetUp]; n > 0 {
+		setUp = fmt.Sprintf(", %d set-up failed", n) // counted apart from fail, failing all the same
+	}
+	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip%s\n",
 		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
-		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip])
+		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip], setUp)
 	fmt.Fprintf(&b, "%s\n", r.Judged)
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)

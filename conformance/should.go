@@ -37,4 +37,4 @@ func warnIfShould(u *Unit) {
 
 // unmet reports whether a unit's result is a failure or a warning: its
 // failures are what it found.
-func unmet(v string) bool { return v == verdictFail || v == verdictWarn }
+func unmet(v string) bool { return v == verdictFail || v == verdictWarn || v == verdictSetUp }

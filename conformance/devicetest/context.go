@@ -17,8 +17,10 @@ func (g *rig) ctxWrite(fields []devctx.Field) (spec.Status, spec.Qualifier) {
 	return c.Status, c.Qualifier
 }
 
-// discard sends DEV_CTX_DISCARD.
+// discard sends DEV_CTX_DISCARD, a set-up step of a context read unless
+// the test judges the read itself.
 func (g *rig) discard() {
+	defer g.c.setUp(stepStateRead, "DEV_CTX_DISCARD")()
 	if c := g.admin(uint16(spec.DraftOpDevCtxDiscard), nil, 0); c.Status != spec.StatusOK {
 		g.c.fatalf("DEV_CTX_DISCARD: %s/%s, want OK", c.Status, c.Qualifier)
 	}
@@ -51,7 +53,7 @@ func contextTests() []Test {
 			st, q := g.ctxWrite(ctx.Fields)
 			c.expect(st == spec.StatusOK, "DEV_CTX_WRITE of the device's own context in Freeze: %s/%s, want OK", st, q)
 		}},
-		{id: "DRAFT-CTX-02", name: "incremental-reads", run: func(c *check) {
+		{id: "DRAFT-CTX-02", name: "incremental-reads", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			g.mustMode(spec.ModeFreeze)
 			full := g.readAfterDiscard(snapshotCap)
@@ -64,20 +66,20 @@ func contextTests() []Test {
 			c.expect(len(changed) > 0 && len(changed) < len(full),
 				"a read after a register write returns %d fields, want the changed ones only (0 < n < %d)", len(changed), len(full))
 		}},
-		{id: "DRAFT-CTX-02", name: "full-reads", knobs: []string{"read=full"}, run: func(c *check) {
+		{id: "DRAFT-CTX-02", name: "full-reads", knobs: []string{"read=full"}, judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			g.mustMode(spec.ModeFreeze)
 			first := encodeFields(g.readAfterDiscard(snapshotCap))
 			c.expectSame(encodeFields(g.readContext(snapshotCap)), first, "a second read with read=full")
 		}},
-		{id: "DRAFT-CTX-03", name: "discard-restarts-full", run: func(c *check) {
+		{id: "DRAFT-CTX-03", name: "discard-restarts-full", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			g.mustMode(spec.ModeFreeze)
 			first := encodeFields(g.readAfterDiscard(snapshotCap))
 			g.readContext(snapshotCap)
 			c.expectSame(encodeFields(g.readAfterDiscard(snapshotCap)), first, "the read after a second DEV_CTX_DISCARD")
 		}},
-		{id: "DRAFT-CTX-04", name: "small-buffer-whole-fields", run: func(c *check) {
+		{id: "DRAFT-CTX-04", name: "small-buffer-whole-fields", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			g.mustMode(spec.ModeFreeze)
 			full := encodeFields(g.readAfterDiscard(snapshotCap))
@@ -135,7 +137,7 @@ func contextTests() []Test {
 			split.mustMode(spec.ModeActive)
 			c.expectSame(split.state(), whole.state(), "the context of a destination written in three parts, against one written at once")
 		}},
-		{id: "DRAFT-CTX-06", name: "size-get-matches-read", run: func(c *check) {
+		{id: "DRAFT-CTX-06", name: "size-get-matches-read", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			for _, m := range []spec.Mode{spec.ModeActive, spec.ModeFreeze} {
 				g.mustMode(m)

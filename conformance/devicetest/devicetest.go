@@ -45,7 +45,11 @@ type Test struct {
 	// network, its device-type context fields): a virtio-blk device skips
 	// it.
 	netOnly bool
-	run     func(c *check)
+	// judges are the steps the test judges itself (setup.go): every
+	// other step of those kinds is the test's set-up, and a device that
+	// fails it fails the set-up, not the test's requirement.
+	judges stepKind
+	run    func(c *check)
 }
 
 // check is one run of a device test: the device under test, its edition
@@ -62,6 +66,12 @@ type check struct {
 	// fatal is set by a device's protocol error (an external device): the
 	// kit stops.
 	fatal error
+	// judges are the test's own steps (Test.judges); step is the set-up
+	// step in progress ("": none), asserted counts the checks of the
+	// test made so far, failed or not (setup.go).
+	judges   stepKind
+	step     string
+	asserted int
 }
 
 // Failure is one thing a device test found wrong: the requirements it
@@ -74,10 +84,13 @@ type Failure struct {
 	Message      string
 	// Check names what a failure that names no requirement judged: the
 	// device broke the protocol (CheckProtocol) or faulted (CheckFault),
-	// or an EINVAL whose qualifier is none of EINVAL's, which no
-	// requirement binds (CheckQualifier); "" for a failure of the
-	// requirements it names.
+	// the test could not be set up (CheckSetUp), or an EINVAL whose
+	// qualifier is none of EINVAL's, which no requirement binds
+	// (CheckQualifier); "" for a failure of the requirements it names.
 	Check string
+	// Step is, for a set-up failure (CheckSetUp), the step the device
+	// failed ("DEV_MODE_SET stopped").
+	Step string
 }
 
 // Checks of a device's own failures, which judge no requirement: an
@@ -102,10 +115,19 @@ type Result struct {
 type stopCheck struct{}
 
 // errorf records a failure of requirement id ("" for the test's own).
+// Inside a set-up step (setup.go), a failure charged to no requirement of
+// its own ("") is the set-up's: the test never reached what it judges. A
+// failure that names its requirement (an OK with a qualifier, ADM-DEV-02)
+// is that requirement's wherever it is seen.
 func (c *check) errorf(id, format string, args ...any) {
+	if id == "" && c.step != "" {
+		c.setUpFailed(fmt.Sprintf(format, args...))
+		return
+	}
 	if id == "" {
 		id = c.id
 	}
+	c.asserted++
 	c.fails = append(c.fails, Failure{Requirements: []string{id}, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -119,29 +141,29 @@ func (c *check) fatalf(format string, args ...any) {
 func (c *check) expect(ok bool, format string, args ...any) {
 	if !ok {
 		c.errorf("", format, args...)
+		return
 	}
+	c.asserted++
 }
 
 // expectEq records a failure when got != want.
 func expectEq[V comparable](c *check, got, want V, what string) {
-	if got != want {
-		c.errorf("", "%s: got %v, want %v", what, got, want)
-	}
+	c.expect(got == want, "%s: got %v, want %v", what, got, want)
 }
 
 // expectHex records a failure when a register's value is not want,
 // printing both in hex: addresses and their halves read as addresses.
 func expectHex(c *check, got, want uint64, what string) {
-	if got != want {
-		c.errorf("", "%s: got %#x, want %#x", what, got, want)
-	}
+	c.expect(got == want, "%s: got %#x, want %#x", what, got, want)
 }
 
 // expectSame records a failure when two byte strings differ.
 func (c *check) expectSame(got, want []byte, what string) {
 	if !bytes.Equal(got, want) {
 		c.errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), firstDiff(got, want))
+		return
 	}
+	c.asserted++
 }
 
 func firstDiff(a, b []byte) int {
@@ -158,7 +180,7 @@ func firstDiff(a, b []byte) int {
 // error (or fault) fails it naming no requirement, the protocol error
 // also returned as fatal.
 func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) (c *check) {
-	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet}
+	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet, judges: dt.judges}
 	defer func() {
 		p := recover()
 		if p == nil {

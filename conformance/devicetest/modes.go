@@ -33,7 +33,7 @@ func modeTests() []Test {
 			expectEq(c, g.modeGet(), spec.ModeActive, "DEV_MODE_GET after the refusals")
 			c.expectSame(g.state(), before, "the context read back after the refusals")
 		}},
-		{id: "DRAFT-MODE-03", name: "repeat-and-direct-freeze", run: func(c *check) {
+		{id: "DRAFT-MODE-03", name: "repeat-and-direct-freeze", judges: stepModeSet, run: func(c *check) {
 			for _, m := range c.ed.Modes() {
 				g := c.newRig(nil, nil)
 				g.mustMode(m)
@@ -41,7 +41,7 @@ func modeTests() []Test {
 				c.expect(r.Status == spec.StatusOK, "DEV_MODE_SET %s twice: %s/%s the second time, want OK", m, r.Status, r.Qualifier)
 			}
 		}},
-		{id: "DRAFT-MODE-03", name: "strict-chain", knobs: []string{"transitions=strict-chain"}, run: func(c *check) {
+		{id: "DRAFT-MODE-03", name: "strict-chain", knobs: []string{"transitions=strict-chain"}, judges: stepModeSet, run: func(c *check) {
 			g := c.newRig(nil, nil)
 			r := g.modeSet(spec.ModeFreeze)
 			c.expect(r.Status == spec.StatusEINVAL, "Active to Freeze with transitions=strict-chain: %s/%s, want EINVAL", r.Status, r.Qualifier)
@@ -56,7 +56,7 @@ func modeTests() []Test {
 				expectEq(c, g.modeGet(), m, "DEV_MODE_GET after DEV_MODE_SET "+m.String())
 			}
 		}},
-		{id: "DP-DEV-13", name: "repeat-stop-and-resume", run: func(c *check) {
+		{id: "DP-DEV-13", name: "repeat-stop-and-resume", judges: stepModeSet, run: func(c *check) {
 			g, gu := c.live()
 			for _, m := range []spec.Mode{spec.ModeStop, spec.ModeStop, spec.ModeActive, spec.ModeActive} {
 				g.mustMode(m)

@@ -13,8 +13,10 @@ import (
 // virtio-1.4 device parts: GET and SET, their order, lengths, what a SET
 // checks and applies, and the metadata buffer.
 
-// parts reads DEV_PARTS_GET(ALL) and decodes it without judging the order.
+// parts reads DEV_PARTS_GET(ALL) and decodes it without judging the
+// order: a set-up step unless the test judges the read itself.
 func (g *rig) parts() []devctx.Part {
+	defer g.c.setUp(stepStateRead, g.stateStep())()
 	ps, err := devctx.DecodeParts(g.state(), devctx.DecodeOptions{AnyOrder: true})
 	if err != nil {
 		g.c.fatalf("DEV_PARTS_GET(ALL) result: %v", err)
@@ -31,7 +33,7 @@ func (c *check) stopped() (*rig, *guest) {
 
 func partsTests() []Test {
 	return []Test{
-		{id: "DP-DEV-02", name: "repeated-get-and-set", run: func(c *check) {
+		{id: "DP-DEV-02", name: "repeated-get-and-set", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.stopped()
 			first := g.state()
 			c.expectSame(g.state(), first, "a second DEV_PARTS_GET(ALL)")
@@ -41,7 +43,7 @@ func partsTests() []Test {
 			}
 			g.mustMode(spec.ModeActive)
 		}},
-		{id: "DP-DEV-03", name: "get-in-required-order", run: func(c *check) {
+		{id: "DP-DEV-03", name: "get-in-required-order", judges: stepStateRead, run: func(c *check) {
 			g, _ := c.live()
 			all := g.state()
 			if _, err := devctx.DecodeParts(all, devctx.DecodeOptions{Complete: true}); err != nil {

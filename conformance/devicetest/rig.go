@@ -193,7 +193,10 @@ func (g *rig) admin(op uint16, data []byte, capacity int) member.AdminCompletion
 		g.c.errorf("ADM-DEV-02", "%s: status OK with qualifier %s, want qualifier 0", g.opLabel(op), c.Qualifier)
 	}
 	if len(c.Result) > capacity {
-		g.c.errorf("", "%s: %d result bytes in a buffer of %d", g.opLabel(op), len(c.Result), capacity)
+		// A command that completed, but wrote past its buffer: a failure
+		// under the requirement the test tests even in a set-up step,
+		// which the command did not fail (docs/device-protocol.md).
+		g.c.errorf(g.c.id, "%s: %d result bytes in a buffer of %d", g.opLabel(op), len(c.Result), capacity)
 	}
 	return c
 }
@@ -228,8 +231,10 @@ func (g *rig) modeSet(m spec.Mode) member.AdminCompletion {
 	return g.admin(modeSetOp(g.c.ed), modeData(g.c.ed, m), 0)
 }
 
-// mustMode moves the device to m; a refusal fails the check.
+// mustMode moves the device to m, a set-up step unless the test judges
+// DEV_MODE_SET itself (setup.go); a refusal fails it.
 func (g *rig) mustMode(m spec.Mode) {
+	defer g.c.setUp(stepModeSet, g.c.modeStep(m))()
 	if c := g.modeSet(m); c.Status != spec.StatusOK {
 		g.c.fatalf("DEV_MODE_SET %s: %s/%s, want OK", g.c.ed.ModeName(m), c.Status, c.Qualifier)
 	}
@@ -264,8 +269,10 @@ const snapshotCap = 1 << 16
 
 // state returns the device's state as the owner reads it: the whole
 // draft-2023 context (DEV_CTX_DISCARD, then DEV_CTX_READ until nothing
-// remains), or the virtio-1.4 DEV_PARTS_GET(ALL) result.
+// remains), or the virtio-1.4 DEV_PARTS_GET(ALL) result. It is a set-up
+// step unless the test judges the read itself (setup.go).
 func (g *rig) state() []byte {
+	defer g.c.setUp(stepStateRead, g.stateStep())()
 	if g.c.ed == spec.Virtio14 {
 		c := g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), snapshotCap)
 		if c.Status != spec.StatusOK {
@@ -279,9 +286,19 @@ func (g *rig) state() []byte {
 	return devctx.EncodeDraftContext(devctx.DraftContext{Fields: g.readContext(snapshotCap)})
 }
 
+// stateStep names the set-up step of reading the state back.
+func (g *rig) stateStep() string {
+	if g.c.ed == spec.Virtio14 {
+		return "the read of the state (DEV_PARTS_GET(ALL))"
+	}
+	return "the read of the context (DEV_CTX_DISCARD, DEV_CTX_READ)"
+}
+
 // readContext reads the draft-2023 context with DEV_CTX_READs of capacity
-// bytes until nothing remains, and returns the fields.
+// bytes until nothing remains, and returns the fields; a set-up step
+// unless the test judges the read itself.
 func (g *rig) readContext(capacity int) []devctx.Field {
+	defer g.c.setUp(stepStateRead, "the read of the context (DEV_CTX_READ)")()
 	var fields []devctx.Field
 	for i := 0; ; i++ {
 		if i > 64 {

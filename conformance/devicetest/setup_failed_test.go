@@ -26,10 +26,11 @@ func (d refusesFeaturesOK) Handle(ev member.Event) member.Effects {
 	return d.Device.Handle(ev)
 }
 
-// A device the test guest cannot bring up fails every test that needs the
-// guest with a message that says the test's set-up failed before anything
-// of its requirement was judged, and names the features it offered: the
-// requirement in brackets is the test's, not what the device broke.
+// A device the test guest cannot bring up fails the set-up of every test
+// that needs the guest, not the test's requirement: the failure's check is
+// CheckSetUp, it names no requirement, and its message says which step
+// failed, that nothing was judged, which requirement was not reached and
+// the features the device offered.
 func TestSetupFailureSaysSo(t *testing.T) {
 	f := func(c member.Config) member.Device { return refusesFeaturesOK{blk.New(c)} }
 	cases := []struct{ test string }{
@@ -47,8 +48,10 @@ func TestSetupFailureSaysSo(t *testing.T) {
 		c := runCheck(dt, e, spec.DefaultRules(e), f, extdevice.TypeBlk)
 		require.Len(t, c.fails, 1, tc.test)
 		fl := c.fails[0]
-		assert.Equal(t, []string{dt.id}, fl.Requirements, tc.test)
-		assert.Regexp(t, `^the test's set-up failed \(bringing the device up as a driver does, before anything is judged\): `+
-			`device_status reads 0x3 after FEATURES_OK with the offered features 0x[0-9a-f]+, want 0xb$`, fl.Message, tc.test)
+		assert.Empty(t, fl.Requirements, tc.test)
+		assert.Equal(t, CheckSetUp, fl.Check, tc.test)
+		assert.Equal(t, "the device's bring-up as a driver does it", fl.Step, tc.test)
+		assert.Regexp(t, `^the test could not be set up: the device's bring-up as a driver does it failed before anything was judged, so `+
+			dt.id+` was not reached: device_status reads 0x3 after FEATURES_OK with the offered features 0x[0-9a-f]+, want 0xb$`, fl.Message, tc.test)
 	}
 }

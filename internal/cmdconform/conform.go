@@ -90,8 +90,9 @@ device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them; for a virtio-net DEVICE the row is a virtio-net one and
 the reference builtin:net.
 
-Exit 0 when every unit passes, 1 when one fails (a device that breaks the
-protocol while it is judged included), 2 on a usage or input error (an
+Exit 0 when every unit passes, 1 when one fails (a device test whose set-up
+the device failed, and a device that breaks the protocol while it is
+judged, included), 2 on a usage or input error (an
 exec: program that cannot be started, or that breaks the protocol in its
 handshake, before anything is judged: its hello missing, late or
 malformed; a --report junit=FILE then holds one errored testcase saying

@@ -1,0 +1,64 @@
+package devicetest
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/spec"
+)
+
+// A device test sets a device up before it judges anything: it brings the
+// device up as a driver does, moves it to the mode the test needs, reads
+// its state back to compare with later. A device that fails such a step
+// has not been judged on the test's requirement: the test never reached
+// it. The rig's helpers that make these steps mark them (setUp), and a
+// failure inside one that names no requirement of its own — the helper's
+// "want OK", a completion that never came — is recorded as a set-up
+// failure (CheckSetUp), which names the step and no requirement, and ends
+// the test. A test whose requirement is such a step (DEV_MODE_SET itself,
+// the context read itself) says so in its table entry (Test.judges): its
+// steps of that kind are the check, and fail its requirement.
+
+// CheckSetUp is the check of a failure of a test's set-up: the device
+// failed a step the test needs before (or between) what it judges, so the
+// test's requirement was not reached.
+const CheckSetUp = "test set-up"
+
+// stepKind is a kind of set-up step, as a bit of Test.judges.
+type stepKind uint8
+
+const (
+	// stepBringUp: bringing the device up as a driver's probe does
+	// (MSI-X, features, FEATURES_OK, queues, DRIVER_OK).
+	stepBringUp stepKind = 1 << iota
+	// stepModeSet: a DEV_MODE_SET that must succeed (rig.mustMode).
+	stepModeSet
+	// stepStateRead: reading the device's state back (DEV_PARTS_GET(ALL);
+	// DEV_CTX_DISCARD and DEV_CTX_READ).
+	stepStateRead
+)
+
+// setUp enters the set-up step what, of kind, and returns the function
+// that leaves it (defer it). A step inside another one is the outer
+// one's; a step of a kind the test judges is no set-up step.
+func (c *check) setUp(kind stepKind, what string) (leave func()) {
+	if c.step != "" || c.judges&kind != 0 {
+		return func() {}
+	}
+	c.step = what
+	return func() { c.step = "" }
+}
+
+// setUpFailed records the failure msg of the set-up step in progress,
+// naming the step and how far the test had come.
+func (c *check) setUpFailed(msg string) {
+	when := "before anything was judged"
+	if c.asserted > 0 {
+		when = "after " + plural.Count(c.asserted, "check") + " of the test"
+	}
+	c.fails = append(c.fails, Failure{Check: CheckSetUp, Step: c.step,
+		Message: fmt.Sprintf("the test could not be set up: %s failed %s, so %s was not reached: %s", c.step, when, c.id, msg)})
+}
+
+// modeStep names the set-up step of a DEV_MODE_SET to m.
+func (c *check) modeStep(m spec.Mode) string { return "DEV_MODE_SET " + c.ed.ModeName(m) }

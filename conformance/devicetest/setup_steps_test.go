@@ -1,0 +1,76 @@
+package devicetest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/spec"
+)
+
+// refusesStop wraps a member so that every DEV_MODE_SET that stops it
+// (Stop, Freeze; virtio-1.4's stopped flag) fails with EINVAL: a device
+// that cannot be stopped, which every test that needs a stopped device
+// meets in its set-up.
+type refusesStop struct{ member.Device }
+
+func (d refusesStop) Handle(ev member.Event) member.Effects {
+	if ev.Kind == member.EvAdmin && (ev.Admin.Opcode == uint16(spec.OpDevModeSet) || ev.Admin.Opcode == uint16(spec.DraftOpDevModeSet)) &&
+		len(ev.Admin.Data) > 0 && ev.Admin.Data[0] != 0 {
+		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Admin.Tag, Status: spec.StatusEINVAL, Qualifier: spec.QInvalidField}}}
+	}
+	return d.Device.Handle(ev)
+}
+
+// A step a device test needs but does not judge (a DEV_MODE_SET to the
+// mode it tests in, the read of the state it compares with) fails the
+// test's set-up, not its requirement: the failure names the step, no
+// requirement, the requirement not reached and how far the test came. A
+// test whose requirement is that step (DP-DEV-13, DRAFT-MODE-03: a stop
+// that must succeed) fails its requirement as before.
+func TestSetUpStepsAreNotTheRequirement(t *testing.T) {
+	f := func(c member.Config) member.Device { return refusesStop{blk.New(c)} }
+	cases := []struct {
+		id, name string
+		ed       spec.Edition
+		// step is the set-up step that fails ("" : the test's own check
+		// fails, under its requirement); msg the start of the message.
+		step, msg string
+	}{
+		{"PCI-DEV-02", "halves-across-stop", spec.Virtio14, "DEV_MODE_SET stopped",
+			"the test could not be set up: DEV_MODE_SET stopped failed before anything was judged, so PCI-DEV-02 was not reached: DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
+		{"DP-DEV-10", "config-write-while-stopped-applies", spec.Virtio14, "DEV_MODE_SET stopped",
+			"the test could not be set up: DEV_MODE_SET stopped failed after 1 check of the test, so DP-DEV-10 was not reached: "},
+		{"DRAFT-FRZ-02", "context-frozen", spec.Draft2023, "DEV_MODE_SET Freeze",
+			"the test could not be set up: DEV_MODE_SET Freeze failed before anything was judged, so DRAFT-FRZ-02 was not reached: "},
+		{"DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
+		{"DRAFT-MODE-03", "repeat-and-direct-freeze", spec.Draft2023, "", "DEV_MODE_SET Stop: EINVAL/INVALID_FIELD, want OK"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
+			dt := testNamed(t, tc.id, tc.name)
+			c := runCheck(dt, tc.ed, spec.DefaultRules(tc.ed), f, extdevice.TypeBlk)
+			require.NotEmpty(t, c.fails)
+			fl := c.fails[0]
+			assert.Contains(t, fl.Message, tc.msg)
+			if tc.step == "" {
+				assert.Equal(t, []string{tc.id}, fl.Requirements, fl.Message)
+				assert.Empty(t, fl.Check)
+				return
+			}
+			require.Len(t, c.fails, 1, "a set-up failure ends the test")
+			assert.Empty(t, fl.Requirements, fl.Message)
+			assert.Equal(t, CheckSetUp, fl.Check)
+			assert.Equal(t, tc.step, fl.Step)
+		})
+	}
+	// The reference passes them all: the steps are made, none fails.
+	for _, tc := range cases {
+		c := runCheck(testNamed(t, tc.id, tc.name), tc.ed, spec.DefaultRules(tc.ed), blk.New, extdevice.TypeBlk)
+		assert.Empty(t, c.fails, "%s/%s", tc.id, tc.name)
+	}
+}
