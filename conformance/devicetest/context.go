@@ -121,7 +121,7 @@ func contextTests() []Test {
 			whole := c.destination(src)
 			whole.mustMode(spec.ModeFreeze)
 			if st, q := whole.ctxWrite(fields); st != spec.StatusOK {
-				c.fatalf("DEV_CTX_WRITE of the whole context: %s/%s", st, q)
+				c.setUpFatalf("DEV_CTX_WRITE of the whole context (the destination to compare with)", "DEV_CTX_WRITE of the whole context: %s/%s", st, q)
 			}
 			split := c.destination(src)
 			split.mustMode(spec.ModeFreeze)

@@ -20,6 +20,7 @@ import (
 // device returns its own parts does not matter; a draft-2023 device, left
 // in Freeze, is written its own context.
 func (g *rig) latchLiveState() {
+	defer g.c.setUp(stepStateWrite, "writing the device's state while quiesced")()
 	g.mustMode(spec.ModeStop)
 	if g.c.ed == spec.Virtio14 {
 		l := ringAt(0)

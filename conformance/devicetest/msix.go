@@ -85,7 +85,7 @@ func flrResetsMSIXTable(c *check) {
 	g, _ := c.live()
 	fresh := c.newRig(g.disk, nil).msixTable()
 	if bytesEqual(g.msixTable(), fresh) {
-		c.fatalf("the MSI-X table the test guest programmed reads as a new device's")
+		c.setUpFatalf("the MSI-X table as the test guest programmed it", "the MSI-X table the test guest programmed reads as a new device's")
 	}
 	g.afterFLR()
 	c.expectSame(g.msixTable(), fresh, "the MSI-X table and PBA read after an FLR, against a new device's")

@@ -24,7 +24,7 @@ func netContextFields(c *check) {
 	gu.kick(1)
 	g.run()
 	if gu.used(1) != 1 {
-		c.fatalf("a transmit: transmitq1's used index %d, want 1", gu.used(1))
+		c.setUpFatalf("the test guest's transmit", "a transmit: transmitq1's used index %d, want 1", gu.used(1))
 	}
 	for _, m := range []spec.Mode{spec.ModeActive, spec.ModeFreeze} {
 		g.mustMode(m)

@@ -107,7 +107,7 @@ func partsTests() []Test {
 			after := func(fail bool) []byte {
 				g, _ := c.stopped()
 				if r := g.partsSet(good); r.Status != spec.StatusOK {
-					c.fatalf("DEV_PARTS_SET of queue_select: %s/%s", r.Status, r.Qualifier)
+					c.setUpFatalf("DEV_PARTS_SET of queue_select (before the failed SET)", "DEV_PARTS_SET of queue_select: %s/%s", r.Status, r.Qualifier)
 				}
 				if fail {
 					before := g.state()

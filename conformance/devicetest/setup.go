@@ -36,6 +36,9 @@ const (
 	// stepStateRead: reading the device's state back (DEV_PARTS_GET(ALL);
 	// DEV_CTX_DISCARD and DEV_CTX_READ).
 	stepStateRead
+	// stepStateWrite: writing state the test then expects a reset or an
+	// FLR to drop (rig.latchLiveState).
+	stepStateWrite
 )
 
 // setUp enters the set-up step what, of kind, and returns the function
@@ -58,6 +61,18 @@ func (c *check) setUpFailed(msg string) {
 	}
 	c.fails = append(c.fails, Failure{Check: CheckSetUp, Step: c.step,
 		Message: fmt.Sprintf("the test could not be set up: %s failed %s, so %s was not reached: %s", c.step, when, c.id, msg)})
+}
+
+// setUpFatalf records a failure of the set-up step what, made in a test's
+// body rather than by a helper (a precondition the test checks before it
+// judges anything: the work it posted completed, the MSI-X table it
+// programmed reads as programmed), and ends the test.
+func (c *check) setUpFatalf(what, format string, args ...any) {
+	if c.step == "" {
+		c.step = what
+	}
+	c.setUpFailed(fmt.Sprintf(format, args...))
+	panic(stopCheck{})
 }
 
 // modeStep names the set-up step of a DEV_MODE_SET to m.

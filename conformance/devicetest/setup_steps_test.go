@@ -26,6 +26,17 @@ func (d refusesStop) Handle(ev member.Event) member.Effects {
 	return d.Device.Handle(ev)
 }
 
+// refusesPartsSet wraps a member so that every DEV_PARTS_SET fails with
+// EINVAL.
+type refusesPartsSet struct{ member.Device }
+
+func (d refusesPartsSet) Handle(ev member.Event) member.Effects {
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.OpDevPartsSet) {
+		return member.Effects{Completions: []member.AdminCompletion{{Tag: ev.Admin.Tag, Status: spec.StatusEINVAL, Qualifier: spec.QInvalidField}}}
+	}
+	return d.Device.Handle(ev)
+}
+
 // A step a device test needs but does not judge (a DEV_MODE_SET to the
 // mode it tests in, the read of the state it compares with) fails the
 // test's set-up, not its requirement: the failure names the step, no
@@ -33,27 +44,37 @@ func (d refusesStop) Handle(ev member.Event) member.Effects {
 // test whose requirement is that step (DP-DEV-13, DRAFT-MODE-03: a stop
 // that must succeed) fails its requirement as before.
 func TestSetUpStepsAreNotTheRequirement(t *testing.T) {
-	f := func(c member.Config) member.Device { return refusesStop{blk.New(c)} }
+	stop := func(c member.Config) member.Device { return refusesStop{blk.New(c)} }
+	set := func(c member.Config) member.Device { return refusesPartsSet{blk.New(c)} }
 	cases := []struct {
+		f        member.Factory
 		id, name string
 		ed       spec.Edition
 		// step is the set-up step that fails ("" : the test's own check
 		// fails, under its requirement); msg the start of the message.
 		step, msg string
 	}{
-		{"PCI-DEV-02", "halves-across-stop", spec.Virtio14, "DEV_MODE_SET stopped",
+		{stop, "PCI-DEV-02", "halves-across-stop", spec.Virtio14, "DEV_MODE_SET stopped",
 			"the test could not be set up: DEV_MODE_SET stopped failed before anything was judged, so PCI-DEV-02 was not reached: DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
-		{"DP-DEV-10", "config-write-while-stopped-applies", spec.Virtio14, "DEV_MODE_SET stopped",
+		{stop, "DP-DEV-10", "config-write-while-stopped-applies", spec.Virtio14, "DEV_MODE_SET stopped",
 			"the test could not be set up: DEV_MODE_SET stopped failed after 1 check of the test, so DP-DEV-10 was not reached: "},
-		{"DRAFT-FRZ-02", "context-frozen", spec.Draft2023, "DEV_MODE_SET Freeze",
+		{stop, "DRAFT-FRZ-02", "context-frozen", spec.Draft2023, "DEV_MODE_SET Freeze",
 			"the test could not be set up: DEV_MODE_SET Freeze failed before anything was judged, so DRAFT-FRZ-02 was not reached: "},
-		{"DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
-		{"DRAFT-MODE-03", "repeat-and-direct-freeze", spec.Draft2023, "", "DEV_MODE_SET Stop: EINVAL/INVALID_FIELD, want OK"},
+		{stop, "DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
+		{stop, "DRAFT-MODE-03", "repeat-and-direct-freeze", spec.Draft2023, "", "DEV_MODE_SET Stop: EINVAL/INVALID_FIELD, want OK"},
+		// Writing the state an FLR must drop, and a good SET before the
+		// failed one: set-up; a SET of the device's own parts: DP-DEV-02's
+		// check.
+		{set, "DP-DEV-14", "flr-drops-set-parts", spec.Virtio14, "writing the device's state while quiesced",
+			"the test could not be set up: writing the device's state while quiesced failed before anything was judged, so DP-DEV-14 was not reached: DEV_PARTS_SET of a live device's parts while stopped: EINVAL/INVALID_FIELD, want OK"},
+		{set, "DP-DEV-08", "failed-set-no-side-effects", spec.Virtio14, "DEV_PARTS_SET of queue_select (before the failed SET)",
+			"the test could not be set up: DEV_PARTS_SET of queue_select (before the failed SET) failed before anything was judged, so DP-DEV-08 was not reached: "},
+		{set, "DP-DEV-02", "repeated-get-and-set", spec.Virtio14, "", "DEV_PARTS_SET 1 of the device's own parts: EINVAL/INVALID_FIELD, want OK"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			dt := testNamed(t, tc.id, tc.name)
-			c := runCheck(dt, tc.ed, spec.DefaultRules(tc.ed), f, extdevice.TypeBlk)
+			c := runCheck(dt, tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeBlk)
 			require.NotEmpty(t, c.fails)
 			fl := c.fails[0]
 			assert.Contains(t, fl.Message, tc.msg)
