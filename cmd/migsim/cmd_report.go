@@ -66,8 +66,9 @@ D1, replayed with D2".
 
 Exit 0 when the report was written (whether or not the run ends in a
 finding), 1 when the schedule does not replay or the device breaks the
-protocol, 2 on a usage error, a schedule file that cannot be read (bad or
-stale), a device that cannot be started or a report file that cannot be
+protocol after its handshake, 2 on a usage error, a schedule file that
+cannot be read (bad or stale), a device that cannot be started or breaks
+the protocol in its handshake (no device of the protocol), a report file that cannot be
 written under --out (the error names it), 130 when Ctrl-C stopped the
 explanation (the report is written) or a request to the device.
 

@@ -70,8 +70,9 @@ without migration").
 
 Exit 0 when the trace was written (whether or not the run ends in a finding),
 1 when the schedule does not replay (diverging) or the device breaks the
-protocol, 2 on a usage error, a schedule file that cannot be read (bad or
-stale), a device that cannot be started or a trace that cannot be written
+protocol after its handshake, 2 on a usage error, a schedule file that
+cannot be read (bad or stale), a device that cannot be started or breaks
+the protocol in its handshake (no device of the protocol), a trace that cannot be written
 (stdout or --out), 130 when interrupted.
 
 flags:

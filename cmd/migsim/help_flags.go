@@ -19,10 +19,12 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        replay that diverges, an incompatible pair (compat). trace and report
        exit 0 on a finding, since writing its trace or report is their job:
        1 there is a schedule that diverges or a device that breaks the
-       protocol. bench exits 1 only when a run fails; decode, oracles
-       and spec never exit 1
+       protocol after its handshake. bench exits 1 only when a run fails;
+       decode, oracles and spec never exit 1
   2    a usage or input error: a bad flag or value, a scenario or schedule
-       that does not load (file:line:col), a value outside its limit; or
+       that does not load (file:line:col), a value outside its limit, an
+       exec: device program that cannot be started or breaks the protocol
+       in its handshake (no device of the protocol: nothing judged); or
        output that cannot be written: any command whose stdout cannot
        be written (a full disk) exits 2, never 0 or 1, with the error on
        stderr, whatever it found; so does a file a command cannot write,
