@@ -87,10 +87,13 @@ type DocExplored struct {
 }
 
 // DocFinding is one finding of the list: its schedule's index and seed,
-// and the finding as found.
+// and the finding as found. The seed is written as a string of decimal
+// digits, as the schedule file writes it: a run's seed is mostly above
+// 2^53, which readers that hold JSON numbers as doubles (JavaScript,
+// jq before 1.7) round to a seed that replays nothing.
 type DocFinding struct {
 	Index   int            `json:"index"`
-	Seed    uint64         `json:"seed"`
+	Seed    uint64         `json:"seed,string"`
 	Finding engine.Finding `json:"finding"`
 }
 

@@ -77,3 +77,23 @@ func TestExplorationDoc(t *testing.T) {
 		})
 	}
 }
+
+// A finding's seed is above 2^53 more often than not; the document
+// writes it as a decimal string, as the schedule file does, so that a
+// reader that holds numbers as doubles gets the seed that replays it.
+func TestExplorationDoc_SeedExactAsDouble(t *testing.T) {
+	const seed uint64 = 8038239006130193684 // ScheduleSeed(1, 0): not a double
+	require.NotEqual(t, seed, uint64(float64(seed)))
+	rep := Exploration{Target: "s draft-2023", Scenario: "s", Edition: "draft-2023", Strategy: engine.StrategyPCT, Schedules: 1,
+		Summary: engine.Summary{Schedules: 1, Failing: 1, Findings: []engine.Report{{Index: 0, Seed: seed, Finding: engine.Finding{Oracle: "live"}}}}}
+	var buf bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&buf))
+	var doc struct {
+		Findings []struct {
+			Seed any `json:"seed"`
+		} `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc), "a reader that decodes numbers as float64")
+	require.Len(t, doc.Findings, 1)
+	assert.Equal(t, "8038239006130193684", doc.Findings[0].Seed)
+}

@@ -43,7 +43,7 @@ type exploreDoc struct {
 	} `json:"explored"`
 	Findings []struct {
 		Index   int    `json:"index"`
-		Seed    uint64 `json:"seed"`
+		Seed    uint64 `json:"seed,string"`
 		Finding struct {
 			Oracle string `json:"oracle"`
 			Step   int    `json:"step"`
