@@ -51,14 +51,17 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 		file string
 		// states: state pruning, where only the schedule file is compared
 		states bool
+		// fromShard: the shard whose own shrunk schedule is the merged one
+		// (0 unless given: not checked)
+		fromShard int
 	}{
 		{"pct", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
-			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false},
+			"--strategy", "pct", "--schedules", "120", "--seed", "1", "--jobs", "1"}, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false, 0},
 		{"dfs", []string{"explore", "--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
 			"--schedules", "100000", "--split-depth", "2", "--jobs", "1",
 			// State pruning remembers a shard's own subtrees only: the
 			// counts equal one process's without it (docs/scale.md).
-			"--states=false"}, "", false},
+			"--states=false"}, "", false, 0},
 		// The FLR row's search at bound 1 is exhaustive in 170 runs and
 		// spreads over every shard (71, 7, 12 and 80 runs); each shard
 		// finds a violation of its own and the merge must keep shard 0's
@@ -67,9 +70,17 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 		// 26,000 runs in each of five processes) at a hundredth of the runs.
 		{"dfs with a finding", []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
 			"--strategy", "dfs", "--bound", "1", "--schedules", "30000", "--split-depth", "3", "--jobs", "1", "--states=false", "--explain-runs", "0"},
-			"test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false},
+			"test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json", false, 0},
 		{"dfs with a finding, states", []string{"explore", "--scenario", peerKickScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "1",
-			"--schedules", "30000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true},
+			"--schedules", "30000", "--split-depth", "3", "--jobs", "1", "--states", "--explain-runs", "0"}, "peer-kick-race_draft-2023.json", true, 0},
+		// The first finding of this search (run #16 of 290) lies in shard
+		// 1's subtrees, while shards 0 and 2 find violations of their own
+		// earlier in their own runs (their #16 and #15) and shard 3 none:
+		// the merge keeps shard 1's, shrunk by that shard as one process
+		// shrinks it, and renumbers it in the whole search.
+		{"dfs with a later shard's finding", []string{"explore", "--scenario", peerCfgWriteScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0",
+			"--schedules", "30000", "--split-depth", "2", "--jobs", "1", "--states=false", "--explain-runs", "0"},
+			"peer-cfg-write-race_draft-2023.json", false, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,6 +132,28 @@ func TestMerge_FourShardProcessesEqualOne(t *testing.T) {
 			require.Equal(t, cmdbase.ExitFinding, wantCode)
 			a := mustRead(t, filepath.Join(single, tc.file))
 			b := mustRead(t, filepath.Join(merged, tc.file))
+			if tc.fromShard != 0 {
+				mergedSched, err := schedfile.Parse([]byte(b))
+				require.NoError(t, err)
+				stem := strings.TrimSuffix(tc.file, ".json")
+				for i, dir := range dirs {
+					own := filepath.Join(dir, fmt.Sprintf("%s.shard-%d-of-4.json", stem, i))
+					if i == 3 {
+						assert.NoFileExists(t, own, "shard 3 finds nothing")
+						continue
+					}
+					// Every other shard writes its own finding under its
+					// shard's name.
+					sh, err := schedfile.Parse([]byte(mustRead(t, own)))
+					require.NoError(t, err, "shard %d", i)
+					if i == tc.fromShard {
+						assert.Equal(t, mergedSched.Choices, sh.Choices, "the merged schedule is shard %d's", i)
+						assert.Less(t, sh.Index, mergedSched.Index, "a shard numbers the run within its own subtrees")
+					} else {
+						assert.NotEqual(t, mergedSched.Choices, sh.Choices, "shard %d's own finding is not the first of the whole search", i)
+					}
+				}
+			}
 			if !tc.states {
 				assert.Equal(t, a, b)
 				return

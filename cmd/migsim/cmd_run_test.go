@@ -30,8 +30,12 @@ const (
 	// peerKickScenario has a peer's doorbell racing the migration: dfs
 	// finds it after thousands of runs at preemption bound 1.
 	peerKickScenario = "testdata/sim/peer-kick-race.scn"
-	wrongScenario    = "testdata/sim/wrong-expect.scn"
-	badScenario      = "testdata/sim/bad-syntax.scn"
+	// peerCfgWriteScenario has a peer's common-configuration write racing
+	// the default flow: a dfs search at bound 0 in four shards finds its
+	// first finding in shard 1.
+	peerCfgWriteScenario = "testdata/sim/peer-cfg-write-race.scn"
+	wrongScenario        = "testdata/sim/wrong-expect.scn"
+	badScenario          = "testdata/sim/bad-syntax.scn"
 )
 
 // copyScenario copies a scenario file into dir and returns the copy's path.
