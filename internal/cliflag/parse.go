@@ -8,11 +8,14 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Parse parses args into fs after CheckBoolWords: a command calls it in
-// place of fs.Parse. The errors are fs.Parse's (pflag.ErrHelp for --help
-// and -h) or CheckBoolWords'.
+// Parse parses args into fs after CheckBoolWords and CheckNumberWords: a
+// command calls it in place of fs.Parse. The errors are fs.Parse's
+// (pflag.ErrHelp for --help and -h) or the checks'.
 func Parse(fs *pflag.FlagSet, args []string) error {
 	if err := CheckBoolWords(fs, args); err != nil {
+		return err
+	}
+	if err := CheckNumberWords(fs, args); err != nil {
 		return err
 	}
 	return fs.Parse(args)
@@ -62,4 +65,90 @@ func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 		}
 	}
 	return nil
+}
+
+// integerTypes are the pflag value types CheckNumberWords reads.
+var integerTypes = map[string]bool{
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
+}
+
+// CheckNumberWords refuses the value of an integer flag that pflag would
+// read otherwise than a person does: a decimal number with a leading 0
+// (pflag, as Go and C, reads "--seed 010" as octal, seed 8) and digit
+// separators ("--schedules 1_000"). It is the rule of the scenario
+// language's numbers (docs/scenarios.md), so that a number reads the same
+// in a scenario and on the command line; a 0x, 0o or 0b prefix stays
+// allowed. Everything else (a value out of range, no number at all) is
+// left to pflag and the command's limits; everything after "--" is not a
+// flag and is skipped.
+func CheckNumberWords(fs *pflag.FlagSet, args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		name, value, inline := a, "", false
+		if k := strings.IndexByte(a, '='); k >= 0 {
+			name, value, inline = a[:k], a[k+1:], true
+		}
+		var f *pflag.Flag
+		switch {
+		case strings.HasPrefix(name, "--"):
+			f = fs.Lookup(name[2:])
+		case len(name) == 2:
+			f = fs.ShorthandLookup(name[1:])
+		case !inline && len(name) > 2:
+			// -j010: a shorthand and its value in one word
+			if f = fs.ShorthandLookup(name[1:2]); f != nil {
+				name, value, inline = name[:2], name[2:], true
+			}
+		}
+		if f == nil || f.NoOptDefVal != "" {
+			continue
+		}
+		if !inline {
+			if i+1 >= len(args) {
+				return nil
+			}
+			i++
+			value = args[i]
+		}
+		if !integerTypes[f.Value.Type()] {
+			continue
+		}
+		if why := ambiguousNumber(value); why != "" {
+			return fmt.Errorf("%s %s: %s", name, value, why)
+		}
+	}
+	return nil
+}
+
+// ambiguousNumber says why the integer text s reads otherwise than a
+// person reads it, or "" when it does not.
+func ambiguousNumber(s string) string {
+	body := strings.TrimLeft(s, "+-")
+	if strings.Contains(body, "_") {
+		return fmt.Sprintf("no digit separators: write %s", strings.ReplaceAll(s, "_", ""))
+	}
+	if len(body) > 1 && body[0] == '0' && onlyDigits(body) {
+		t := strings.TrimLeft(body, "0")
+		if t == "" {
+			t = "0"
+		}
+		return fmt.Sprintf("a leading 0 is ambiguous (Go and C read it as octal): write %s, or 0o%s for octal", t, t)
+	}
+	return ""
+}
+
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

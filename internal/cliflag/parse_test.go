@@ -60,3 +60,51 @@ func TestParse(t *testing.T) {
 type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestParse_NumberWords: an integer flag's value is read as a person reads
+// it (the scenario language's rule): a decimal with a leading 0, which
+// pflag reads as octal, and digit separators are refused with what to
+// write; prefixed numbers and every other flag's value parse as before.
+func TestParse_NumberWords(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string // "" parses
+		seed    uint64
+		jobs    int
+	}{
+		{"seed 010 is not eight", []string{"--seed", "010"}, "--seed 010: a leading 0 is ambiguous (Go and C read it as octal): write 10, or 0o10 for octal", 0, 0},
+		{"equals form", []string{"--seed=0007"}, "--seed 0007: a leading 0 is ambiguous (Go and C read it as octal): write 7, or 0o7 for octal", 0, 0},
+		{"int flag", []string{"--jobs", "02"}, "--jobs 02: a leading 0 is ambiguous", 0, 0},
+		{"shorthand", []string{"-j", "02"}, "-j 02: a leading 0 is ambiguous", 0, 0},
+		{"shorthand joined", []string{"-j02"}, "-j 02: a leading 0 is ambiguous", 0, 0},
+		{"negative", []string{"--jobs", "-01"}, "--jobs -01: a leading 0 is ambiguous (Go and C read it as octal): write 1, or 0o1 for octal", 0, 0},
+		{"all zeros", []string{"--jobs", "00"}, "--jobs 00: a leading 0 is ambiguous (Go and C read it as octal): write 0, or 0o0 for octal", 0, 0},
+		{"separators", []string{"--seed", "1_000"}, "--seed 1_000: no digit separators: write 1000", 0, 0},
+		{"prefixed separators", []string{"--seed", "0x_10"}, "--seed 0x_10: no digit separators: write 0x10", 0, 0},
+		{"decimal", []string{"--seed", "10", "--jobs", "2"}, "", 10, 2},
+		{"zero", []string{"--seed", "0", "--jobs", "0"}, "", 0, 0},
+		{"hex", []string{"--seed", "0x10"}, "", 16, 0},
+		{"octal prefix", []string{"--seed", "0o10"}, "", 8, 0},
+		{"a string flag's value", []string{"--out", "010"}, "", 0, 0},
+		{"after --", []string{"--", "--seed", "010"}, "", 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+			fs.SetOutput(nopWriter{})
+			seed := fs.Uint64("seed", 0, "")
+			jobs := fs.IntP("jobs", "j", 0, "")
+			fs.String("out", ".", "")
+			err := Parse(fs, c.args)
+			if c.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.seed, *seed)
+			assert.Equal(t, c.jobs, *jobs)
+		})
+	}
+}
