@@ -181,9 +181,11 @@ func hint(s string, err error) string {
 	if err != errLeadingZero {
 		return ""
 	}
-	t := strings.TrimLeft(strings.TrimLeft(s, "+-"), "0")
+	body := strings.TrimLeft(s, "+-")
+	sign := s[:len(s)-len(body)] // -010 is -10 or -0o10, not 10
+	t := strings.TrimLeft(body, "0")
 	if t == "" {
 		t = "0"
 	}
-	return fmt.Sprintf("a leading 0 is ambiguous: write %s, or 0o%s for octal", t, t)
+	return fmt.Sprintf("a leading 0 is ambiguous: write %s%s, or %s0o%s for octal", sign, t, sign, t)
 }

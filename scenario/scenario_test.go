@@ -335,6 +335,7 @@ func TestParseNumber(t *testing.T) {
 		{"1.5", 0, 10, 0, "want a number 0..10"},
 		{"010", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 10, or 0o10 for octal)"},
 		{"00", 0, 100, 0, "want a number 0..100 (a leading 0 is ambiguous: write 0, or 0o0 for octal)"},
+		{"-010", -100, 100, 0, "want a number -100..100 (a leading 0 is ambiguous: write -10, or -0o10 for octal)"},
 		{"0xfF", 0, 255, 255, ""},
 		{"0b102", 0, 255, 0, "want a number 0..255"},
 		{"0o78", 0, 255, 0, "want a number 0..255"},

@@ -153,9 +153,9 @@ func TestFlagParseErrorsReadLikeRangeErrors(t *testing.T) {
 		{[]string{"bench", "--seconds", "abc"}, "migsim bench: --seconds abc: want a number\n"},
 		{[]string{"conform", "--timeout", "5"}, "migsim conform: --timeout 5: want a duration such as 30s or 2m\n"},
 		// pflag reads a leading 0 as octal: --seed 010 explored seed 8.
-		{[]string{"explore", "--scenario", flrScenario, "--seed", "010"}, "migsim explore: --seed 010: a leading 0 is ambiguous (Go and C read it as octal): write 10, or 0o10 for octal\n"},
+		{[]string{"explore", "--scenario", flrScenario, "--seed", "010"}, "migsim explore: --seed 010: a leading 0 is ambiguous: write 10, or 0o10 for octal\n"},
 		{[]string{"explore", "--scenario", flrScenario, "--schedules=1_000"}, "migsim explore: --schedules 1_000: no digit separators: write 1000\n"},
-		{[]string{"run", "--jobs", "02"}, "migsim run: --jobs 02: a leading 0 is ambiguous (Go and C read it as octal): write 2, or 0o2 for octal\n"},
+		{[]string{"run", "--jobs", "02"}, "migsim run: --jobs 02: a leading 0 is ambiguous: write 2, or 0o2 for octal\n"},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.args), func(t *testing.T) {

@@ -135,11 +135,12 @@ func ambiguousNumber(s string) string {
 		return fmt.Sprintf("no digit separators: write %s", strings.ReplaceAll(s, "_", ""))
 	}
 	if len(body) > 1 && body[0] == '0' && onlyDigits(body) {
+		sign := s[:len(s)-len(body)]
 		t := strings.TrimLeft(body, "0")
 		if t == "" {
 			t = "0"
 		}
-		return fmt.Sprintf("a leading 0 is ambiguous (Go and C read it as octal): write %s, or 0o%s for octal", t, t)
+		return fmt.Sprintf("a leading 0 is ambiguous: write %s%s, or %s0o%s for octal", sign, t, sign, t)
 	}
 	return ""
 }

@@ -73,13 +73,13 @@ func TestParse_NumberWords(t *testing.T) {
 		seed    uint64
 		jobs    int
 	}{
-		{"seed 010 is not eight", []string{"--seed", "010"}, "--seed 010: a leading 0 is ambiguous (Go and C read it as octal): write 10, or 0o10 for octal", 0, 0},
-		{"equals form", []string{"--seed=0007"}, "--seed 0007: a leading 0 is ambiguous (Go and C read it as octal): write 7, or 0o7 for octal", 0, 0},
+		{"seed 010 is not eight", []string{"--seed", "010"}, "--seed 010: a leading 0 is ambiguous: write 10, or 0o10 for octal", 0, 0},
+		{"equals form", []string{"--seed=0007"}, "--seed 0007: a leading 0 is ambiguous: write 7, or 0o7 for octal", 0, 0},
 		{"int flag", []string{"--jobs", "02"}, "--jobs 02: a leading 0 is ambiguous", 0, 0},
 		{"shorthand", []string{"-j", "02"}, "-j 02: a leading 0 is ambiguous", 0, 0},
 		{"shorthand joined", []string{"-j02"}, "-j 02: a leading 0 is ambiguous", 0, 0},
-		{"negative", []string{"--jobs", "-01"}, "--jobs -01: a leading 0 is ambiguous (Go and C read it as octal): write 1, or 0o1 for octal", 0, 0},
-		{"all zeros", []string{"--jobs", "00"}, "--jobs 00: a leading 0 is ambiguous (Go and C read it as octal): write 0, or 0o0 for octal", 0, 0},
+		{"negative", []string{"--jobs", "-01"}, "--jobs -01: a leading 0 is ambiguous: write -1, or -0o1 for octal", 0, 0},
+		{"all zeros", []string{"--jobs", "00"}, "--jobs 00: a leading 0 is ambiguous: write 0, or 0o0 for octal", 0, 0},
 		{"separators", []string{"--seed", "1_000"}, "--seed 1_000: no digit separators: write 1000", 0, 0},
 		{"prefixed separators", []string{"--seed", "0x_10"}, "--seed 0x_10: no digit separators: write 0x10", 0, 0},
 		{"decimal", []string{"--seed", "10", "--jobs", "2"}, "", 10, 2},
