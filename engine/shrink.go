@@ -54,6 +54,11 @@ type ShrinkResult struct {
 	// Interrupted is set when the context ended shrinking early: Result
 	// is the smallest failing run found until then.
 	Interrupted bool
+	// BudgetSpent is set when the replay budget (ShrinkConfig.MaxReplays)
+	// ran out while a pass still had candidates to try: Result is the
+	// smallest failing run found within it, which a larger budget may
+	// shrink further (not set when Interrupted is).
+	BudgetSpent bool `json:",omitempty"`
 	// Result is the shrunk run; it owns its choices.
 	Result Result
 	// Slice lists the indices of Result's steps the finding depends on
@@ -137,7 +142,11 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 	}
 	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
 	before := sizeOf(first)
-	for sh.more() {
+	// The passes ask want only when they have a candidate next, so that a
+	// candidate the budget refused marks the shrink as cut by it
+	// (BudgetSpent) and a pass with none left does not; a round that
+	// helped calls for another.
+	for sh.want() {
 		progress := sh.removePreemptions()
 		progress = sh.keepSlice() || progress
 		progress = sh.removeActors() || progress
@@ -151,7 +160,7 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 		return ShrinkResult{}, sh.err
 	}
 	return ShrinkResult{Before: before, After: sizeOf(sh.cur), Replays: sh.replays, Executed: sh.executed, Interrupted: ctx.Err() != nil,
-		Result: sh.cur, Slice: CausalSlice(sh.cur)}, nil
+		BudgetSpent: sh.spent && ctx.Err() == nil, Result: sh.cur, Slice: CausalSlice(sh.cur)}, nil
 }
 
 func sizeOf(r Result) Size {
@@ -228,10 +237,26 @@ type shrinker struct {
 	// err is a run that contradicted a remembered one: the system is not
 	// deterministic, and the shrink stops with it.
 	err error
+	// spent is set when a candidate, or another round of the passes, was
+	// refused for the budget.
+	spent bool
 }
 
 // more reports whether the budget and the context allow another replay.
 func (sh *shrinker) more() bool { return sh.replays < sh.max && sh.ctx.Err() == nil && sh.err == nil }
+
+// want is more, asked where the shrink has a candidate to replay next (or
+// another round of the passes to run): a refusal for the budget marks the
+// shrink as cut by it.
+func (sh *shrinker) want() bool {
+	if sh.more() {
+		return true
+	}
+	if sh.replays >= sh.max {
+		sh.spent = true
+	}
+	return false
+}
 
 // replay runs a candidate leniently and returns a Result owning its
 // choices: from the memo when an earlier candidate ran the same run (a
@@ -285,7 +310,7 @@ func (sh *shrinker) replay(cs []Choice) (Result, error) {
 // try replays a candidate and adopts it when it still fails the same way
 // and is smaller.
 func (sh *shrinker) try(cs []Choice) bool {
-	if !sh.more() {
+	if !sh.want() {
 		return false
 	}
 	res, err := sh.replay(cs)
@@ -326,9 +351,12 @@ func smaller(a Result, ra int, b Result, rb int) bool {
 
 func (sh *shrinker) removePreemptions() bool {
 	progress := false
-	for j := 0; j < len(sh.cur.Choices) && sh.more(); j++ {
+	for j := 0; j < len(sh.cur.Choices); j++ {
 		if !sh.cur.Choices[j].Preempt {
 			continue
+		}
+		if !sh.want() {
+			break
 		}
 		cand := slices.Clone(sh.cur.Choices)
 		cand[j] = Choice{Index: -1}
@@ -365,7 +393,7 @@ func (sh *shrinker) removeActors() bool {
 		}
 	}
 	slices.Sort(actors)
-	for i := len(actors) - 1; i >= 0 && sh.more(); i-- {
+	for i := len(actors) - 1; i >= 0 && sh.want(); i-- {
 		cand := slices.DeleteFunc(slices.Clone(sh.cur.Choices), func(c Choice) bool { return c.Actor == actors[i] })
 		if len(cand) < len(sh.cur.Choices) && sh.try(cand) {
 			progress = true
@@ -377,7 +405,7 @@ func (sh *shrinker) removeActors() bool {
 func (sh *shrinker) ddmin() bool {
 	progress := false
 	n := 2
-	for len(sh.cur.Choices) >= 2 && sh.more() {
+	for len(sh.cur.Choices) >= 2 && sh.want() {
 		cs := sh.cur.Choices
 		if n > len(cs) {
 			n = len(cs)
@@ -405,10 +433,13 @@ func (sh *shrinker) ddmin() bool {
 
 func (sh *shrinker) canonicalise() bool {
 	progress := false
-	for j := 0; j+1 < len(sh.cur.Choices) && sh.more(); j++ {
+	for j := 0; j+1 < len(sh.cur.Choices); j++ {
 		a, b := sh.cur.Choices[j], sh.cur.Choices[j+1]
 		if a.Actor <= b.Actor || a.Footprint.Conflicts(b.Footprint) {
 			continue
+		}
+		if !sh.want() {
+			break
 		}
 		cand := slices.Clone(sh.cur.Choices)
 		cand[j], cand[j+1] = b, a

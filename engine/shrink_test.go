@@ -60,6 +60,34 @@ func TestShrink_LostUpdateMinimal(t *testing.T) {
 	assert.Equal(t, sr.Result.Finding.Oracle, again.Finding.Oracle)
 }
 
+// A shrink that its replay budget cuts says so (BudgetSpent) at any budget
+// below what it needs, and one that ends because no pass helps does not:
+// with --shrink-replays 1 the catalog's reset-racing-stop finding read "no
+// smaller schedule fails the same way (1 replay)" while the default budget
+// shrank it from one preemption to none.
+func TestShrink_BudgetSpent(t *testing.T) {
+	f := noisyRace.factory()
+	sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: StrategyRandom, Schedules: 100, Seed: 3, Jobs: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, sum.Findings)
+	rep := sum.Findings[0]
+	full, err := Shrink(f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{})
+	require.NoError(t, err)
+	require.False(t, full.BudgetSpent, "the default budget finishes: %d replays", full.Replays)
+	require.Less(t, full.Replays, DefaultShrinkReplays)
+	for _, budget := range []int{1, 2, full.Replays / 2, full.Replays - 1} {
+		sr, err := Shrink(f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{MaxReplays: budget})
+		require.NoError(t, err)
+		assert.True(t, sr.BudgetSpent, "budget %d of the %d replays the shrink needs", budget, full.Replays)
+		assert.Equal(t, budget, sr.Replays)
+		assert.NotContains(t, sr.Text(), "no smaller schedule fails the same way", "budget %d", budget)
+	}
+	exact, err := Shrink(f, rep.Seed, rep.Result.Choices, "lost-update", ShrinkConfig{MaxReplays: full.Replays})
+	require.NoError(t, err)
+	assert.Equal(t, full.After, exact.After)
+	assert.False(t, exact.BudgetSpent, "a budget of exactly the replays the shrink needs is not cut")
+}
+
 // Shrinking is deterministic and the explorer can do it for every finding.
 func TestShrink_ViaExplore(t *testing.T) {
 	run := func(jobs int) Summary {

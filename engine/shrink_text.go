@@ -60,11 +60,17 @@ func ShrinkGain(before, after Size) string {
 }
 
 // Text renders the shrink as ShrinkText does, except that a shrink an
-// interrupt cut before it found a smaller schedule says that: it did not
-// look far enough to say that no smaller schedule fails the same way.
+// interrupt or its replay budget cut says so: before it found a smaller
+// schedule it did not look far enough to say that no smaller schedule
+// fails the same way, and after it the result may shrink further.
 func (r *ShrinkResult) Text() string {
-	if r.Interrupted && r.After == r.Before {
+	switch {
+	case r.Interrupted && r.After == r.Before:
 		return fmt.Sprintf("%s -> %s: interrupted before a smaller schedule was found", r.Before, r.After)
+	case r.BudgetSpent && r.After == r.Before:
+		return fmt.Sprintf("%s -> %s: the replay budget ran out before a smaller schedule was found", r.Before, r.After)
+	case r.BudgetSpent:
+		return ShrinkText(r.Before, r.After) + "; the replay budget ran out, so it may not be minimal"
 	}
 	return ShrinkText(r.Before, r.After)
 }

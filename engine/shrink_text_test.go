@@ -32,8 +32,9 @@ func TestShrinkText(t *testing.T) {
 	}
 }
 
-// A shrink the interrupt cut before it found anything smaller does not
-// claim that nothing smaller fails the same way: it did not look.
+// A shrink the interrupt or its replay budget cut before it found anything
+// smaller does not claim that nothing smaller fails the same way: it did
+// not look; one the budget cut after a gain says it may shrink further.
 func TestShrinkResultText(t *testing.T) {
 	same := Size{Steps: 166, Relevant: 166}
 	for _, tc := range []struct {
@@ -47,6 +48,10 @@ func TestShrinkResultText(t *testing.T) {
 			"166 steps, 0 preemptions -> 166 steps, 0 preemptions: interrupted before a smaller schedule was found"},
 		{"interrupted after a gain", ShrinkResult{Before: Size{Steps: 170, Preemptions: 2, Relevant: 170}, After: same, Interrupted: true},
 			"170 steps, 2 preemptions -> 166 steps, 0 preemptions: 2 fewer preemptions, 4 fewer relevant steps, 4 fewer steps"},
+		{"budget spent, nothing smaller yet", ShrinkResult{Before: same, After: same, BudgetSpent: true},
+			"166 steps, 0 preemptions -> 166 steps, 0 preemptions: the replay budget ran out before a smaller schedule was found"},
+		{"budget spent after a gain", ShrinkResult{Before: Size{Steps: 170, Preemptions: 2, Relevant: 170}, After: same, BudgetSpent: true},
+			"170 steps, 2 preemptions -> 166 steps, 0 preemptions: 2 fewer preemptions, 4 fewer relevant steps, 4 fewer steps; the replay budget ran out, so it may not be minimal"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.sr.Text())

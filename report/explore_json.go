@@ -98,11 +98,14 @@ type DocFinding struct {
 }
 
 // DocShrunk is a finding's size before and after shrinking; Interrupted
-// says a second Ctrl-C cut the shrink (After may then not be minimal).
+// says a second Ctrl-C cut the shrink, BudgetSpent that its replay budget
+// (--shrink-replays) ran out while a pass had candidates left (After may
+// then not be minimal).
 type DocShrunk struct {
 	Before      engine.Size `json:"before"`
 	After       engine.Size `json:"after"`
 	Interrupted bool        `json:"interrupted,omitempty"`
+	BudgetSpent bool        `json:"budget_spent,omitempty"`
 }
 
 // DocSlice is a narrowed causal slice (explain.Narrowed): the steps left,
@@ -162,7 +165,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 		d.Finding = &fd
 	}
 	if sr := r.Shrunk; sr != nil {
-		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After, Interrupted: sr.Interrupted}
+		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After, Interrupted: sr.Interrupted, BudgetSpent: sr.BudgetSpent}
 		if fd := sr.Result.Finding; fd != nil {
 			d.Finding = fd
 		}

@@ -82,6 +82,9 @@ type runShrunk struct {
 	// Interrupted: a second Ctrl-C cut the shrink (After may then not be
 	// minimal).
 	Interrupted bool `json:"interrupted,omitempty"`
+	// BudgetSpent: the replay budget (--shrink-replays) ran out while a
+	// pass had candidates left (After may not be minimal).
+	BudgetSpent bool `json:"budget_spent,omitempty"`
 }
 
 // WriteJSON prints the rows and a summary as one JSON document; a row's
@@ -124,7 +127,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 			}
 		}
 		if o.Shrunk != nil {
-			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After, Interrupted: o.Shrunk.Interrupted}
+			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After, Interrupted: o.Shrunk.Interrupted, BudgetSpent: o.Shrunk.BudgetSpent}
 		}
 		if p := replayPath(o, regressDir, reportDir); p != "" {
 			r.Replay = "migsim replay " + p

@@ -482,7 +482,7 @@ func TestExplore_DFSDefaults(t *testing.T) {
 
 // TestShrinkReplaysBoundsShrinking: --shrink-replays N stops shrinking
 // after N replays in explore and run alike; the finding is still shrunk
-// as far as it got and written.
+// as far as it got, written, and said to be cut by the budget.
 func TestShrinkReplaysBoundsShrinking(t *testing.T) {
 	shrunk := regexp.MustCompile(`shrunk(?: frozen-context)?: \d+ steps?, \d+ preemptions? -> \d+ steps?, \d+ preemptions?: [^(]+\((\d+) replays?, \d+ executed\)`)
 	for _, tc := range []struct {
@@ -511,6 +511,14 @@ func TestShrinkReplaysBoundsShrinking(t *testing.T) {
 				n, err := strconv.Atoi(m[1])
 				require.NoError(t, err)
 				replays = append(replays, n)
+				// A shrink its budget cut says so, and does not claim
+				// that nothing smaller fails the same way.
+				if extra == nil {
+					assert.NotContains(t, m[0], "the replay budget ran out")
+				} else {
+					assert.Contains(t, m[0], "the replay budget ran out")
+					assert.NotContains(t, m[0], "no smaller schedule fails the same way")
+				}
 			}
 			assert.Greater(t, replays[0], 3, "unbounded, shrinking takes more than 3 replays")
 			assert.Equal(t, 3, replays[1], "bounded at 3")
