@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -74,7 +75,27 @@ func (e *argError) Error() string { return e.msg }
 // The world runs an operation with the values Bind returns, and Check runs
 // Bind at load, so a scenario that loads runs as it was checked.
 func Bind(verb *VerbSpec, op Op, ctx Context) (Values, error) {
-	return firstProblem(bindArgs(verb.Name, verb.Args, op.Args, ctx, Pos{op.Line, op.Col}))
+	return firstProblem(bindVerb(verb, op, ctx))
+}
+
+// bindVerb binds op's arguments to verb and, when they bind, runs the
+// verb's own Check on them.
+func bindVerb(verb *VerbSpec, op Op, ctx Context) (Values, []*argError) {
+	at := Pos{op.Line, op.Col}
+	v, probs := bindArgs(verb.Name, verb.Args, op.Args, ctx, at)
+	if r := verb.Resume; r != nil && len(probs) == 0 {
+		from, until := slices.Index(r.Points, v.Str(r.From)), slices.Index(r.Points, v.Str(r.Until))
+		if from >= 0 && until >= 0 && until <= from {
+			probs = []*argError{{pos: at, msg: fmt.Sprintf("%s: %s=%s is not after %s=%s (the points in order: %s)",
+				verb.Name, r.Until, v.Str(r.Until), r.From, v.Str(r.From), strings.Join(r.Points, ", "))}}
+		}
+	}
+	if len(probs) == 0 && verb.Check != nil {
+		if msg := verb.Check(v, ctx); msg != "" {
+			probs = []*argError{{pos: at, msg: verb.Name + ": " + msg}}
+		}
+	}
+	return v, probs
 }
 
 // BindAttrs checks a block's key=value attributes against specs, as Bind

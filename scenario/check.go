@@ -294,6 +294,7 @@ func (c *checker) program(p *Program, runs []spec.Edition) {
 	for _, op := range p.Ops {
 		c.opUnder(p, op, tables, eds)
 	}
+	c.resumes(p, tables)
 }
 
 // opUnder checks one operation under each of eds. A problem found the same
@@ -352,7 +353,7 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition) (pr
 	// (docs/scenarios.md, "Checked at load"), unless another form binds.
 	var first []*argError
 	for i, v := range cands {
-		_, probs := bindArgs(v.Name, v.Args, op.Args, c.ctx, at)
+		_, probs := bindVerb(v, op, c.ctx)
 		if len(probs) == 0 {
 			return nil, false
 		}

@@ -67,6 +67,26 @@ type VerbSpec struct {
 	// Editions limits the verb to those editions (nil: every edition).
 	Editions []spec.Edition
 	Doc      string
+	// Check, when set, judges the bound values together against the
+	// context (a value that is valid alone and not with the scenario's
+	// queues); it returns "" when they fit. Bind and the check at load
+	// both run it.
+	Check func(v Values, ctx Context) string
+	// Resume, when set, names the verb's two arguments that cut it in
+	// parts (docs/scenarios.md, "Guest operations": `probe until=POINT`,
+	// later `probe from=POINT`).
+	Resume *Resume
+}
+
+// Resume names the arguments of a verb that runs in parts: Until stops it
+// at a named point, From goes on from one. At load, a From other than its
+// default must continue the point the same block's previous operation of
+// the verb stopped at, and Until must come after From.
+type Resume struct {
+	From, Until string
+	// Points are the points in the order the verb passes them; an
+	// operation's Until must come after its From.
+	Points []string
 }
 
 // In reports whether the verb exists under ed (0: under some edition).

@@ -85,6 +85,9 @@ type Driver struct {
 	Failed []string
 	// msixCap, pcieCap are capability offsets found at probe.
 	msixCap, pcieCap uint16
+	// probe is what a probe cut at a point (ProbePart) hands the part
+	// that goes on from it.
+	probe probeState
 }
 
 // queue is one virtqueue the driver set up.
@@ -210,80 +213,6 @@ func (g *Driver) forgetQueues() {
 	g.pendingAnnounce = false
 }
 
-// Probe initialises the device as virtnet_probe does: MSI-X, reset,
-// ACKNOWLEDGE, DRIVER, features, FEATURES_OK (read back), the
-// configuration, every queue pair the memory plan has rings for and the
-// control queue, DRIVER_OK, receive buffers, then VIRTIO_NET_CTRL_MQ for
-// the pairs in use (virtnet_set_queues).
-func (g *Driver) Probe() {
-	g.findCaps()
-	g.bus.CfgWrite(0x04, 2, 0x0006)
-	// Every vector of the table (Message Control, Table Size): queue q
-	// uses vector q+1, and the control queue's index follows
-	// max_virtqueue_pairs, not the plan.
-	vectors := len(g.plan.Rings) + 1
-	if g.msixCap != 0 {
-		vectors = int(g.bus.CfgRead(g.msixCap+2, 2)&0x7ff) + 1
-	}
-	for v := 0; v < vectors && v < pcie.MaxMSIXVectors; v++ {
-		base := g.bus.BAR0() + pcie.BAR0MSIXTable + uint64(v*pcie.MSIXEntrySize)
-		for i, dw := range []uint32{uint32(guest.MSIXAddr), uint32(uint64(guest.MSIXAddr) >> 32), guest.MSIXDataBase + uint32(v), 0} {
-			g.bus.MMIOWrite(base+uint64(4*i), binary.LittleEndian.AppendUint32(nil, dw))
-		}
-	}
-	if g.msixCap != 0 {
-		g.bus.CfgWrite(g.msixCap+2, 2, 0x8000)
-	}
-	if !g.reset() {
-		return
-	}
-	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge))
-	g.w8(spec.CfgDeviceStatus, uint8(spec.StatusAcknowledge|spec.StatusDriver))
-	var offered uint64
-	for sel := uint32(0); sel < 2; sel++ {
-		g.w32(spec.CfgDeviceFeatureSelect, sel)
-		offered |= uint64(g.r32(spec.CfgDeviceFeature)) << (32 * sel)
-	}
-	acked := spec.Features(offered) & Wanted
-	if !acked.Has(spec.FeatureNetCtrlVQ) {
-		// virtnet_validate_feature: the control-queue features need CTRL_VQ.
-		for _, f := range spec.NetFeatureNeedsCtrlVQ {
-			acked &^= spec.Features(f.Mask())
-		}
-	}
-	for sel := uint32(0); sel < 2; sel++ {
-		g.w32(spec.CfgDriverFeatureSelect, sel)
-		g.w32(spec.CfgDriverFeature, uint32(uint64(acked)>>(32*sel)))
-	}
-	st := spec.StatusAcknowledge | spec.StatusDriver | spec.StatusFeaturesOK
-	g.w8(spec.CfgDeviceStatus, uint8(st))
-	if spec.DeviceStatus(g.r8(spec.CfgDeviceStatus))&spec.StatusFeaturesOK == 0 {
-		g.fail("probe: device refused FEATURES_OK for %s", spec.NetFeaturesString(acked))
-		return
-	}
-	g.features = acked
-	g.logf("probe: features %s", spec.NetFeaturesString(acked))
-	g.readConfig()
-	g.w16(spec.CfgConfigMSIXVector, 0)
-	if g.r16(spec.CfgConfigMSIXVector) != 0 {
-		g.fail("probe: config vector not accepted")
-		return
-	}
-	if !g.setupQueues() {
-		return
-	}
-	g.w8(spec.CfgDeviceStatus, uint8(st|spec.StatusDriverOK))
-	for _, q := range g.order {
-		if g.queues[q].kind == 'r' {
-			g.refill(g.queues[q])
-		}
-	}
-	g.logf("probe: DRIVER_OK mac=%s mtu=%d max-pairs=%d link=%s", macString(g.mac), g.mtu, g.maxPairs, linkString(g.status))
-	if g.features.Has(spec.FeatureNetMQ) && g.pairs > 1 {
-		g.command(spec.NetMQVQPairsSet, binary.LittleEndian.AppendUint16(nil, g.pairs), true)
-	}
-}
-
 // readConfig reads virtio_net_config with the generation loop of
 // virtio_cread_bytes.
 func (g *Driver) readConfig() {
@@ -309,38 +238,4 @@ func (g *Driver) readConfig() {
 		return
 	}
 	g.fail("config: generation never stable")
-}
-
-// setupQueues sets up the pairs the plan has rings for (at most
-// max_virtqueue_pairs) and the control queue at 2·max_virtqueue_pairs,
-// each on the next ring region of the plan.
-func (g *Driver) setupQueues() bool {
-	rings := len(g.plan.Rings)
-	ctl := g.features.Has(spec.FeatureNetCtrlVQ)
-	if ctl {
-		rings--
-	}
-	g.pairs = min(g.maxPairs, uint16(max(rings/2, 0)))
-	if g.pairs == 0 {
-		g.fail("probe: %d ring regions are not enough for a queue pair", len(g.plan.Rings))
-		return false
-	}
-	nq := g.r16(spec.CfgNumQueues)
-	slot := 0
-	for p := uint16(0); p < g.pairs; p++ {
-		for i, k := range []byte{'r', 't'} {
-			if !g.setupQueue(2*p+uint16(i), k, slot, nq) {
-				return false
-			}
-			slot++
-		}
-	}
-	if ctl {
-		g.ctrl = 2 * g.maxPairs
-		if !g.setupQueue(g.ctrl, 'c', slot, nq) {
-			return false
-		}
-		g.hasCtl = true
-	}
-	return true
 }

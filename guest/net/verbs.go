@@ -36,7 +36,8 @@ var (
 // Verbs is the net driver's workload language (docs/scenarios.md, "Guest
 // operations").
 var Verbs = scenario.VerbTable{
-	{Name: "probe", Doc: "initialise the device as virtnet_probe does; with MQ, set the pairs the plan has rings for"},
+	{Name: "probe", Args: probeArgs, Check: checkProbe, Resume: &scenario.Resume{From: "from", Until: "until", Points: probePoints},
+		Doc: "initialise the device as virtnet_probe does; with MQ, set the pairs the plan has rings for"},
 	{Name: "send", Args: sendArgs, Doc: "transmit frames on a pair and wait until their buffers are used"},
 	{Name: "xmit", Args: sendArgs, Doc: "transmit frames and kick, without waiting"},
 	{Name: "post", Args: sendArgs, Doc: "post frames without kicking"},
@@ -88,7 +89,7 @@ func (g *Driver) Exec(op scenario.Op) error {
 	wait := v.Str("wait") != "no"
 	switch op.Verb {
 	case "probe":
-		g.Probe()
+		g.ProbePart(probePoint(v.Str("from")), probePoint(v.Str("until")))
 	case "send", "xmit", "post":
 		p := int(v.Int("q"))
 		if g.Post(p, int(v.Int("n")), uint32(v.Int("flow")), int(v.Int("size"))) && op.Verb != "post" {
