@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -15,10 +16,28 @@ type CheckError struct {
 	Problems []*ParseError
 }
 
+// MaxReportedProblems bounds the problems a CheckError lists: a file of
+// thousands of bad lines (a scenario may be 4 MiB) would otherwise give an
+// error of tens of megabytes that nobody reads past its first screen. The
+// rest are counted: the last line says how many more there are.
+const MaxReportedProblems = 100
+
+// Error lists the first MaxReportedProblems problems, one a line, each
+// with its file:line:col, and then, when there are more, a line that
+// counts them.
 func (e *CheckError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	n := min(len(e.Problems), MaxReportedProblems)
+	lines := make([]string, n, n+1)
+	for i, p := range e.Problems[:n] {
 		lines[i] = p.Error()
+	}
+	if more := len(e.Problems) - n; more > 0 {
+		prefix := ""
+		if f := e.Problems[0].File; f != "" {
+			prefix = f + ": "
+		}
+		lines = append(lines, fmt.Sprintf("%s… and %s (%d in all; the first %d are listed, in file order)",
+			prefix, plural.Count(more, "more problem"), len(e.Problems), n))
 	}
 	return strings.Join(lines, "\n")
 }

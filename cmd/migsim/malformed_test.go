@@ -311,3 +311,24 @@ func TestExplore_TargetFlagGivenTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestManyProblemsCapped: a scenario of thousands of bad lines exits 2
+// with the first 100 problems, each at its file:line:col, and one line
+// that counts the rest, not an error of megabytes.
+func TestManyProblemsCapped(t *testing.T) {
+	const bad = 20000
+	p := filepath.Join(t.TempDir(), "many.scn")
+	src := malformedBase + strings.Repeat("  write count=0 sector=-1\n", bad) + malformedTail
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	code, out, stderr := runSimCLI(t, "run", p)
+	assert.Equal(t, cmdbase.ExitUsage, code)
+	assert.Empty(t, out)
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	require.Len(t, lines, 101, "100 problems and the count")
+	// Two problems a line: the first 100 are lines 9 to 58.
+	assert.True(t, strings.HasPrefix(lines[0], "migsim run: "+p+":9:9: write: count=0"), lines[0])
+	for i, l := range lines[1:100] {
+		assert.True(t, strings.HasPrefix(l, fmt.Sprintf("%s:%d:", p, 9+(i+1)/2)), "line %d: %q", i+1, l)
+	}
+	assert.Equal(t, fmt.Sprintf("%s: … and %d more problems (%d in all; the first 100 are listed, in file order)", p, 2*bad-100, 2*bad), lines[100])
+}

@@ -127,7 +127,8 @@ type IncompatibleError struct {
 }
 
 // Error returns "devctx: incompatible (PHASE, member N, model M[, impl I]):
-// m1; m2; …".
+// m1; m2; …", the first MaxListedMismatches of them and then how many more
+// there are.
 func (e *IncompatibleError) Error() string {
 	var sb strings.Builder
 	model := e.Model
@@ -139,14 +140,25 @@ func (e *IncompatibleError) Error() string {
 		fmt.Fprintf(&sb, ", impl %s", e.Impl)
 	}
 	sb.WriteString("): ")
-	for i, m := range e.Mismatches {
+	n := min(len(e.Mismatches), MaxListedMismatches)
+	for i, m := range e.Mismatches[:n] {
 		if i > 0 {
 			sb.WriteString("; ")
 		}
 		sb.WriteString(m.String())
 	}
+	if more := len(e.Mismatches) - n; more > 0 {
+		fmt.Fprintf(&sb, "; … and %d more (%d mismatches in all)", more, len(e.Mismatches))
+	}
 	return sb.String()
 }
+
+// MaxListedMismatches bounds the mismatches an IncompatibleError's text
+// and `migsim compat`'s text report list: a saved state of up to 64 MiB
+// can hold a bad selector or value in every one of its parts, and a list
+// of millions of them reads no better than its first screen. The rest are
+// counted; Mismatches keeps them all.
+const MaxListedMismatches = 100
 
 // Codes returns the codes of the mismatches, in report order.
 func (e *IncompatibleError) Codes() []MismatchCode {

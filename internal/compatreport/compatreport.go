@@ -110,8 +110,12 @@ func writeText(w io.Writer, rep Report) error {
 			plural = ""
 		}
 		fmt.Fprintf(&b, "incompatible at %s: %s state version %d, %d mismatch%s\n", rep.Phase, rep.Model, rep.StateVersion, n, plural)
-		for _, m := range rep.Mismatches {
+		listed := min(n, compat.MaxListedMismatches)
+		for _, m := range rep.Mismatches[:listed] {
 			fmt.Fprintf(&b, "  %s\n", m.Message)
+		}
+		if more := n - listed; more > 0 {
+			fmt.Fprintf(&b, "  … and %d more (the JSON report lists every one)\n", more)
 		}
 	} else {
 		fmt.Fprintf(&b, "compatible: %s state version %d\n", rep.Model, rep.StateVersion)
