@@ -177,8 +177,10 @@ type Decision struct {
 	// judger computes the judge hash on demand (JudgeHash).
 	judger    JudgeHasher
 	judgeDone bool
-	judge     uint64
-	hasJudge  bool
+	// keyer gives the actors' keys across runs (ActorKey), with hasher.
+	keyer    ActorKeyer
+	judge    uint64
+	hasJudge bool
 }
 
 // StateHash returns the system's state hash at this decision, computing
@@ -199,6 +201,15 @@ func (d *Decision) JudgeHash() (uint64, bool) {
 		d.judgeDone = true
 	}
 	return d.judge, d.hasJudge
+}
+
+// ActorKey returns the key of actor across runs (ActorKeyer), or the
+// actor itself for a system without keys or a chooser that wants no states.
+func (d *Decision) ActorKey(actor int) int {
+	if d.keyer == nil || actor < 0 {
+		return actor
+	}
+	return d.keyer.ActorKey(actor)
 }
 
 // PrevEnabled reports whether the previous actor has an enabled step, in
@@ -269,6 +280,20 @@ type JudgeHasher interface {
 // dfs.Search.Choose). Without it every actor with no step counts as blocked.
 type Finisher interface {
 	Finished(actor int) bool
+}
+
+// ActorKeyer is implemented by state hashers whose actor ids depend on the
+// path that created the actors: the world numbers its device pseudo-actors
+// in the order they first had work, so two paths that reach one state may
+// give one device two ids. ActorKey returns, for an actor of the running
+// system, a key that names the same actor whatever path created it (a
+// non-negative int32, unique among the run's actors). State pruning compares
+// what a visit remembers of its actors (its previous actor, its sleeping
+// steps, a known transition's pick) by these keys, so the state hash may
+// leave the ids out: a state reached under other ids then covers this one
+// as it would under the same ids. Without it the keys are the ids.
+type ActorKeyer interface {
+	ActorKey(actor int) int
 }
 
 // Staller is implemented by systems that can say why they are stuck: when

@@ -134,9 +134,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 	tracing := r.cfg.Trace != nil
 	var hasher StateHasher
 	var judger JudgeHasher
+	var keyer ActorKeyer
 	if sc, ok := ch.(stateChooser); ok && sc.wantsState() {
 		hasher, _ = sys.(StateHasher)
 		judger, _ = sys.(JudgeHasher)
+		keyer, _ = sys.(ActorKeyer)
 	}
 	epocher, _ := sys.(Epocher)
 	finisher, _ := sys.(Finisher)
@@ -211,6 +213,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 			// it to start tracking its state (the world's actor chains).
 			d.hasher, d.stateDone, d.State, d.HasState = hasher, false, 0, false
 			d.judger, d.judgeDone, d.judge, d.hasJudge = judger, false, 0, false
+			d.keyer = keyer
 			if step == 0 {
 				if tr, ok := hasher.(StateTracker); ok {
 					tr.TrackState()

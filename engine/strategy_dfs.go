@@ -39,10 +39,10 @@ func (s *DFS) Choose(d *Decision) (int, error) {
 	}
 	s.en = s.en[:0]
 	for _, st := range d.Enabled {
-		s.en = append(s.en, dfs.Step{Actor: st.Actor, Label: st.Label, Footprint: st.Footprint})
+		s.en = append(s.en, dfs.Step{Actor: st.Actor, Key: d.ActorKey(st.Actor), Label: st.Label, Footprint: st.Footprint})
 	}
-	return s.s.Choose(&dfs.Decision{Index: d.Index, Enabled: s.en, Prev: d.Prev, PrevOn: d.PrevEnabled(),
-		PrevFinished: d.PrevFinished, Advances: d.Advances, State: decisionState{d}})
+	return s.s.Choose(&dfs.Decision{Index: d.Index, Enabled: s.en, Prev: d.Prev, PrevKey: d.ActorKey(d.Prev), Keyed: true,
+		PrevOn: d.PrevEnabled(), PrevFinished: d.PrevFinished, Advances: d.Advances, State: decisionState{d}})
 }
 
 func sameEnabled(d *Decision, en []dfs.Step) error {

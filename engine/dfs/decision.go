@@ -11,6 +11,11 @@ import (
 type Step struct {
 	// Actor runs it; Label names it stably across runs.
 	Actor int
+	// Key names the actor across runs (engine.ActorKeyer): what state
+	// pruning remembers of the step (a sleeping step, a known
+	// transition's pick) is keyed by it. Used only when the decision is
+	// Keyed; otherwise the search takes Actor.
+	Key   int
 	Label string
 	// Footprint is the shared state it touches (zero where the run did
 	// not compute it: a decision the search replays).
@@ -35,6 +40,10 @@ type Decision struct {
 	// PrevFinished when it has finished (no step now nor ever again).
 	Prev                 int
 	PrevOn, PrevFinished bool
+	// Keyed says that PrevKey and the steps' Key are set: the actors'
+	// keys across runs, which a visit remembers instead of their ids.
+	PrevKey int
+	Keyed   bool
 	// Advances counts the clock advances so far in the run.
 	Advances int
 	// State gives the decision's state key, asked for only with state

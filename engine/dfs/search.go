@@ -71,6 +71,7 @@ type Search struct {
 type node struct {
 	enabled  []Step
 	prev     int  // actor of the previous step, -1 at the start
+	prevKey  int  // prev's key across runs (Step.Key), -1 at the start
 	prevOn   bool // prev has an enabled step here
 	preempts int  // preemptions on the path before this decision
 	adv      int  // clock advances before this decision
@@ -254,9 +255,15 @@ func (s *Search) Replayed(index int) (enabled []Step, chosen int, ok bool) {
 // Choose extends the current path with a decision the search has not
 // seen (Replayed reports the others) and returns its pick.
 func (s *Search) Choose(d *Decision) (int, error) {
-	n := node{prev: d.Prev, prevOn: d.PrevOn, adv: d.Advances}
+	n := node{prev: d.Prev, prevKey: d.PrevKey, prevOn: d.PrevOn, adv: d.Advances}
 	s.reuse(&n)
 	n.enabled = append(n.enabled, d.Enabled...)
+	if !d.Keyed {
+		n.prevKey = d.Prev
+		for i := range n.enabled {
+			n.enabled[i].Key = n.enabled[i].Actor
+		}
+	}
 	for range n.enabled {
 		n.after = append(n.after, -1)
 	}

@@ -30,11 +30,11 @@ func (s *Search) stateKey(d *Decision) (key visited.Key, judged, ok bool) {
 	return d.State.StateKey()
 }
 
-// freePrev is the node's previous actor when it has a step enabled (a
-// switch away from it is a preemption), else -1.
+// freePrev is the key of the node's previous actor (Step.Key) when it has
+// a step enabled (a switch away from it is a preemption), else -1.
 func freePrev(n *node) int {
 	if n.prevOn {
-		return n.prev
+		return n.prevKey
 	}
 	return -1
 }
@@ -46,14 +46,15 @@ func (s *Search) remaining(n *node) int {
 	return s.cfg.Bound - n.preempts
 }
 
-// sleepKey returns the node's sleep set as sorted step keys.
+// sleepKey returns the node's sleep set as sorted step keys (each its
+// actor's key across runs and its label).
 func sleepKey(n *node) []uint64 {
 	if len(n.sleep) == 0 {
 		return nil
 	}
 	k := make([]uint64, len(n.sleep))
 	for i, z := range n.sleep {
-		k[i] = visited.StepKey(z.Actor, z.Label)
+		k[i] = visited.StepKey(z.Key, z.Label)
 	}
 	return visited.SleepSet(k)
 }

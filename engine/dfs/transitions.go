@@ -26,8 +26,9 @@ import "github.com/migsim/migsim/engine/visited"
 // (shards and split depths number the subtrees from the decisions they
 // see) nor with DPOR (its race analysis reads the runs).
 
-// stepKey identifies a step of a state: its actor and label.
-func stepKey(st Step) uint64 { return visited.StepKey(st.Actor, st.Label) }
+// stepKey identifies a step of a state: its actor's key across runs
+// (Step.Key) and its label.
+func stepKey(st Step) uint64 { return visited.StepKey(st.Key, st.Label) }
 
 // transitions reports whether the search keeps and uses known transitions.
 func (s *Search) transitions() bool {
@@ -108,7 +109,8 @@ func (s *Search) Virtual(maxSteps int) bool {
 	if !ok {
 		return false
 	}
-	n := node{prev: p.enabled[p.chosen].Actor, prevOn: tr.PrevOn, bounded: s.cfg.Bound >= 0}
+	c := p.enabled[p.chosen]
+	n := node{prev: c.Actor, prevKey: c.Key, prevOn: tr.PrevOn, bounded: s.cfg.Bound >= 0}
 	s.inherit(&n, p, p.chosen)
 	s.wakeAll(&n, tr.PrevFinished)
 	n.state, n.hasState, n.hasJudge = tr.Child, true, true
