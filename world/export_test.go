@@ -8,14 +8,15 @@ import (
 	"github.com/migsim/migsim/world/posted"
 )
 
-// CanonicalStateHash is StateHash without the ids of the device
+// CanonicalStateHash is StateHash, also in a run that did not ask for a
+// state hash before its first step. It leaves out the ids of the device
 // pseudo-actors, which depend on the order devices first had work: two
 // runs that differ only in that order hash alike.
 func (w *World) CanonicalStateHash() uint64 {
 	if !w.chaining {
 		w.StateHash()
 	}
-	return w.stateHash(false)
+	return w.stateHash()
 }
 
 // StateHashWith is StateHash computed by a fresh hasher, with no device
@@ -24,7 +25,7 @@ func (w *World) StateHashWith(reflective bool) uint64 {
 	saved := w.sh
 	w.sh = newStateHasher(w, reflective)
 	defer func() { w.sh = saved }()
-	return w.stateHash(true)
+	return w.stateHash()
 }
 
 // SetGuestIRQs sets the interrupts pending for guest i.

@@ -143,16 +143,22 @@ func (s hvWorld) Deliver(h hv.Host, t owner.Target, ev member.Event, who string)
 	return res
 }
 
-// StepInline runs h's first pending device event, else moves the clock
-// to the next timer.
+// StepInline runs the first pending event of h's device of the lowest
+// function (the PF first), else moves the clock to the next timer. By
+// function, not by the order the devices first had work: that order is
+// the path's, which the state hash leaves out (World.ActorKey).
 func (s hvWorld) StepInline(hh hv.Host) bool {
 	w, h := s.w, hostOf(hh)
+	var first *devActor
 	for _, d := range w.devs {
-		if d.key.host == h.idx && len(d.pending) > 0 {
-			ev := d.popPending()
-			w.deliver(h, d.key.target, ev.ev, d.name)
-			return w.observeBool(true)
+		if d.key.host == h.idx && len(d.pending) > 0 && (first == nil || d.key.target < first.key.target) {
+			first = d
 		}
+	}
+	if first != nil {
+		ev := first.popPending()
+		w.deliver(h, first.key.target, ev.ev, first.name)
+		return w.observeBool(true)
 	}
 	at, ok := w.NextTimer()
 	if !ok {

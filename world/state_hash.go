@@ -106,7 +106,35 @@ func (w *World) StateHash() (uint64, bool) {
 		}
 		w.chaining = true
 	}
-	return w.stateHash(true), true
+	return w.stateHash(), true
+}
+
+// deviceKeyBase is where ActorKey numbers the device pseudo-actors: above
+// every id a run gives out (actors, devices and bus lanes number far below
+// 2^20), device (host h, function t) at deviceKeyBase + h<<16 + t.
+const deviceKeyBase = 1 << 20
+
+// ActorKey implements engine.ActorKeyer. A device pseudo-actor's id is
+// the order in which the devices first had work, which the path decides:
+// two paths that reach one state may number its devices differently. Its
+// key is its host and function instead, so the state hash leaves the ids
+// out and state pruning compares the actors a visit remembers by what they
+// are. Nothing else depends on a device's id: the world lists the devices'
+// steps in id order (Enabled), which orders the choices but not what they
+// do, and runs a booting host's pending device events in function order
+// (hvWorld.StepInline). The guests, the hypervisor and the peers are
+// created in scenario order and keep their ids; a bus lane's id is part
+// of the state hash (posted.Bus.StateHash) and is its key.
+func (w *World) ActorKey(id int) int {
+	if id < len(w.actors) {
+		return id
+	}
+	for _, d := range w.devs {
+		if d.id == id {
+			return deviceKeyBase + d.key.host<<16 + int(d.key.target)
+		}
+	}
+	return id
 }
 
 // TrackState implements engine.StateTracker: the run keeps the actors'
@@ -126,9 +154,10 @@ func (w *World) TrackState() {
 // compared.
 func (w *World) holdsOpaque() bool { return w.opaque }
 
-// stateHash hashes the state; with ids it includes the ids of the device
-// pseudo-actors, which follow the order they were created in.
-func (w *World) stateHash(ids bool) uint64 {
+// stateHash hashes the state. Not the ids of the device pseudo-actors,
+// which follow the order they first had work: state pruning keys the
+// devices by host and function (ActorKey).
+func (w *World) stateHash() uint64 {
 	sh := w.hasher()
 	h := sh.shared()
 	for _, a := range w.actors {
@@ -136,11 +165,6 @@ func (w *World) stateHash(ids bool) uint64 {
 		h = deephash.Mix(h, por.BoolBits(a.done, a.halted))
 		if a.req != nil {
 			h = deephash.String(h, a.req.label)
-		}
-	}
-	if ids {
-		for _, d := range w.devs {
-			h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(d.id)), uint64(d.key.host)), uint64(d.key.target))
 		}
 	}
 	return h
