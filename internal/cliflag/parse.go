@@ -102,12 +102,18 @@ func CheckNumberWords(fs *pflag.FlagSet, args []string) error {
 		case len(name) == 2:
 			f = fs.ShorthandLookup(name[1:])
 		case !inline && len(name) > 2:
-			// -j010: a shorthand and its value in one word
-			if f = fs.ShorthandLookup(name[1:2]); f != nil {
+			// -j010: a shorthand and its value in one word (pflag reads
+			// the rest of the word as the value only of a flag that
+			// needs one)
+			if f = fs.ShorthandLookup(name[1:2]); f != nil && f.NoOptDefVal == "" {
 				name, value, inline = name[:2], name[2:], true
+			} else {
+				f = nil
 			}
 		}
-		if f == nil || f.NoOptDefVal != "" {
+		// A flag whose value may be left out (--require-proof) takes one
+		// only after '=': alone, it reads no next word.
+		if f == nil || f.NoOptDefVal != "" && !inline {
 			continue
 		}
 		if !inline {

@@ -88,6 +88,11 @@ func TestParse_NumberWords(t *testing.T) {
 		{"octal prefix", []string{"--seed", "0o10"}, "", 8, 0},
 		{"a string flag's value", []string{"--out", "010"}, "", 0, 0},
 		{"after --", []string{"--", "--seed", "010"}, "", 0, 0},
+		// A flag whose value may be left out reads it after '=' as pflag does.
+		{"optional value after =", []string{"--bound=010"}, "--bound 010: a leading 0 is ambiguous: write 10, or 0o10 for octal", 0, 0},
+		{"optional value, separators", []string{"--bound=1_0"}, "--bound 1_0: no digit separators: write 10", 0, 0},
+		{"optional value alone", []string{"--bound", "--seed", "7"}, "", 7, 0},
+		{"optional shorthand after =", []string{"-b=07"}, "-b 07: a leading 0 is ambiguous", 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,6 +101,8 @@ func TestParse_NumberWords(t *testing.T) {
 			seed := fs.Uint64("seed", 0, "")
 			jobs := fs.IntP("jobs", "j", 0, "")
 			fs.String("out", ".", "")
+			fs.IntP("bound", "b", 0, "")
+			fs.Lookup("bound").NoOptDefVal = "2"
 			err := Parse(fs, c.args)
 			if c.wantErr != "" {
 				require.Error(t, err)
