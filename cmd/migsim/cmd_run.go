@@ -34,7 +34,7 @@ func init() {
 
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
        [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--state-cap N]
-       [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
+       [--require-proof[=B]] [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
