@@ -60,8 +60,14 @@ func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 				a, w, a, strings.ToLower(w), a)
 		}
 		if _, err := strconv.Atoi(w); err == nil && f.Value.Type() == "int" {
+			// The value to write: the number as a person reads it, which
+			// CheckNumberWords would refuse in another spelling (010).
+			v := w
+			if _, plain := ambiguousNumber(w); plain != "" {
+				v = plain
+			}
 			return fmt.Errorf("%s %s: this flag takes its value after '=': write %s=%s (or %s alone for %s)",
-				a, w, a, w, a, f.NoOptDefVal)
+				a, w, a, v, a, f.NoOptDefVal)
 		}
 	}
 	return nil
@@ -126,7 +132,7 @@ func CheckNumberWords(fs *pflag.FlagSet, args []string) error {
 		if !integerTypes[f.Value.Type()] {
 			continue
 		}
-		if why := ambiguousNumber(value); why != "" {
+		if why, _ := ambiguousNumber(value); why != "" {
 			return fmt.Errorf("%s %s: %s", name, value, why)
 		}
 	}
@@ -134,11 +140,13 @@ func CheckNumberWords(fs *pflag.FlagSet, args []string) error {
 }
 
 // ambiguousNumber says why the integer text s reads otherwise than a
-// person reads it, or "" when it does not.
-func ambiguousNumber(s string) string {
+// person reads it, and the number as it should be written, or "", "" when
+// it does not.
+func ambiguousNumber(s string) (why, plain string) {
 	body := strings.TrimLeft(s, "+-")
 	if strings.Contains(body, "_") {
-		return fmt.Sprintf("no digit separators: write %s", strings.ReplaceAll(s, "_", ""))
+		plain = strings.ReplaceAll(s, "_", "")
+		return fmt.Sprintf("no digit separators: write %s", plain), plain
 	}
 	if len(body) > 1 && body[0] == '0' && onlyDigits(body) {
 		sign := s[:len(s)-len(body)]
@@ -146,9 +154,9 @@ func ambiguousNumber(s string) string {
 		if t == "" {
 			t = "0"
 		}
-		return fmt.Sprintf("a leading 0 is ambiguous: write %s%s, or %s0o%s for octal", sign, t, sign, t)
+		return fmt.Sprintf("a leading 0 is ambiguous: write %s%s, or %s0o%s for octal", sign, t, sign, t), sign + t
 	}
-	return ""
+	return "", ""
 }
 
 func onlyDigits(s string) bool {

@@ -31,6 +31,7 @@ func TestParse(t *testing.T) {
 		{"unknown flag left to pflag", []string{"--colour", "false"}, "unknown flag: --colour", true, nil},
 		// An integer flag whose value may be left out takes it after '='.
 		{"optional int with a number", []string{"--bound", "3"}, "--bound 3: this flag takes its value after '=': write --bound=3 (or --bound alone for 2)", true, nil},
+		{"optional int with a leading 0", []string{"--bound", "010"}, "--bound 010: this flag takes its value after '=': write --bound=10 (or --bound alone for 2)", true, nil},
 		{"optional int alone, then a word", []string{"--bound", "x.scn"}, "", true, []string{"x.scn"}},
 		{"optional int equals form", []string{"--bound=3", "7"}, "", true, []string{"7"}},
 		{"a plain int's value", []string{"--jobs", "3"}, "", true, []string{}},
