@@ -121,6 +121,7 @@ func TestHelpExitAgreesWithCommands(t *testing.T) {
 		{"merge", "1 on a finding", "a violation (explore, replay, conform, merge, gen)"},
 		{"replay", "1 when it reproduces a finding, diverges or the device breaks the protocol", "a violation (explore, replay, conform, merge, gen)"},
 		{"run", "1 when one does not", "a verdict that differs from its expectation (run)"},
+		{"run", "1 when one does not (or a row is UNPROVED)", "a pass no search proved (run --require-proof: UNPROVED)"},
 		{"trace", "Exit 0 when the trace was written (whether or not the run ends in a finding)", "trace and report exit 0 on a finding"},
 		{"report", "Exit 0 when the report was written (whether or not the run ends in a finding)", "trace and report exit 0 on a finding"},
 		{"compat", "Exit 0 compatible, 1 incompatible", "an incompatible pair (compat)"},

@@ -16,7 +16,8 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
   0    ok: no finding, every verdict matched, the output was written
   1    a finding or a mismatch: a violation (explore, replay, conform,
        merge, gen), a verdict that differs from its expectation (run), a
-       replay that diverges, an incompatible pair (compat). trace and report
+       pass no search proved (run --require-proof: UNPROVED), a replay
+       that diverges, an incompatible pair (compat). trace and report
        exit 0 on a finding, since writing its trace or report is their job:
        1 there is a schedule that diverges or a device that breaks the
        protocol after its handshake. bench exits 1 only when a run fails;
