@@ -85,6 +85,9 @@ func TestRun_RequireProofUsage(t *testing.T) {
 		{[]string{"--require-proof=0"}, "--require-proof 0: want 1..64"},
 		{[]string{"--require-proof=65"}, "--require-proof 65: want 1..64"},
 		{[]string{"--require-proof=two"}, "--require-proof"},
+		// pflag would read 010 as octal, bound 8: refused as --seed 010 is.
+		{[]string{"--require-proof=010"}, "--require-proof 010: a leading 0 is ambiguous: write 10, or 0o10 for octal"},
+		{[]string{"--require-proof", "010"}, "--require-proof 010: this flag takes its value after '=': write --require-proof=10 (or --require-proof alone for 2)"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
