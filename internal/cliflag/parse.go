@@ -40,13 +40,7 @@ func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 		if len(a) < 2 || a[0] != '-' || strings.Contains(a, "=") {
 			continue
 		}
-		var f *pflag.Flag
-		switch {
-		case strings.HasPrefix(a, "--"):
-			f = fs.Lookup(a[2:])
-		case len(a) == 2:
-			f = fs.ShorthandLookup(a[1:])
-		}
+		f := lookup(fs, a)
 		if f == nil {
 			continue
 		}
@@ -69,6 +63,18 @@ func CheckBoolWords(fs *pflag.FlagSet, args []string) error {
 			return fmt.Errorf("%s %s: this flag takes its value after '=': write %s=%s (or %s alone for %s)",
 				a, w, a, v, a, f.NoOptDefVal)
 		}
+	}
+	return nil
+}
+
+// lookup returns the flag of fs the word a names, --name or the
+// shorthand -x, or nil: an unknown flag (left to pflag) or no flag.
+func lookup(fs *pflag.FlagSet, a string) *pflag.Flag {
+	switch {
+	case strings.HasPrefix(a, "--"):
+		return fs.Lookup(a[2:])
+	case len(a) == 2:
+		return fs.ShorthandLookup(a[1:])
 	}
 	return nil
 }
@@ -101,13 +107,8 @@ func CheckNumberWords(fs *pflag.FlagSet, args []string) error {
 		if k := strings.IndexByte(a, '='); k >= 0 {
 			name, value, inline = a[:k], a[k+1:], true
 		}
-		var f *pflag.Flag
-		switch {
-		case strings.HasPrefix(name, "--"):
-			f = fs.Lookup(name[2:])
-		case len(name) == 2:
-			f = fs.ShorthandLookup(name[1:])
-		case !inline && len(name) > 2:
+		f := lookup(fs, name)
+		if !inline && len(name) > 2 && name[1] != '-' {
 			// -j010: a shorthand and its value in one word (pflag reads
 			// the rest of the word as the value only of a flag that
 			// needs one)
