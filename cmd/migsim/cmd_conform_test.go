@@ -219,7 +219,7 @@ func TestConform_ExecDeviceThatExits(t *testing.T) {
 	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")
 	code, out, stderr := runSimCLI(t, conformSmall(t, "--device", "exec:"+hostile, "--timeout", "2s", "--", "exit")...)
 	require.Equal(t, cmdbase.ExitUsage, code, "stdout: %s", out)
-	assert.Contains(t, stderr, "migsim conform: nothing judged: the device broke the protocol in its handshake, before anything was judged: conformance: device exec:"+filepath.ToSlash(hostile))
+	assert.Contains(t, stderr, "migsim conform: nothing judged: the device broke the protocol in its handshake: conformance: device exec:"+filepath.ToSlash(hostile))
 	assert.Contains(t, stderr, "hello")
 	assert.Contains(t, stderr, "exit status 3")
 }

@@ -34,9 +34,9 @@ func TestConform_HandshakeBreakIsInputErrorLaterBreakIsFinding(t *testing.T) {
 	}{
 		{"cannot start", []string{"exec:" + notProgram}, cmdbase.ExitUsage, "start", "cannot start the device: ", "exec format error"},
 		{"hello not JSON", []string{"exec:" + hostile, "--", "garbage"}, cmdbase.ExitUsage, "handshake",
-			"the device broke the protocol in its handshake, before anything was judged: ", "this is not a protocol message"},
+			"the device broke the protocol in its handshake: ", "this is not a protocol message"},
 		{"hello ends in CR LF", []string{"exec:" + hostile, "--", "crlf"}, cmdbase.ExitUsage, "handshake",
-			"the device broke the protocol in its handshake, before anything was judged: ", "a carriage return (CR, 0x0d)"},
+			"the device broke the protocol in its handshake: ", "a carriage return (CR, 0x0d)"},
 		{"reply sent twice, after the hello", []string{"exec:" + hostile, "--", "twice"}, cmdbase.ExitFinding, "", "", ""},
 	}
 	for _, tc := range tests {

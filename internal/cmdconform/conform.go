@@ -310,8 +310,8 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // empty: JUnit, a suite "device" with an errored testcase "start" or
 // "handshake" (junit.Errored); JSON, the kit's report document with no
 // unit and its "stopped" field saying "cannot start the device: …" or
-// "the device broke the protocol in its handshake, before anything was
-// judged: …"; text, a line that says so. A file it cannot write is said
+// "the device broke the protocol in its handshake: …"; text, a line that
+// says so. A file it cannot write is said
 // on stderr.
 func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 	why, testcase, kind := "cannot start the device: ", "start", "start"
@@ -349,7 +349,7 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 // handshakeBroken starts the report of a device that broke the protocol
 // in its handshake (extdevice.Error.Handshake): it started, but is no
 // device of the protocol, so nothing was judged (exit 2).
-const handshakeBroken = "the device broke the protocol in its handshake, before anything was judged: "
+const handshakeBroken = "the device broke the protocol in its handshake: "
 
 // traceHint says once, when a failure has a replay command, what else
 // shows its counterexample with the device.
