@@ -23,7 +23,8 @@ func init() {
 	})
 }
 
-const benchUsage = `usage: migsim bench [--scenario S] [--seconds N] [--schedules N] [--strategy S]
+const benchUsage = `usage: migsim bench [--scenario S] [--spec E] [--knob k=v...] [--set k=v...] [--seconds N]
+       [--schedules N] [--strategy S]
        migsim bench vfs [--count N] [--spec EDITION]   (memory per VF; see bench vfs --help)
 
 Runs the canonical exploration (flr-during-freeze under draft-2023 with its

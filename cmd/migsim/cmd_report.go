@@ -30,7 +30,7 @@ func init() {
 	})
 }
 
-const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N] [--explain-runs N]
+const reportUsage = `usage: migsim report SCHEDULE [--out DIR] [--steps N] [--explain-runs N] [--max-steps N]
        [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
 
 Replays a schedule file strictly (like migsim replay) with the trace recorded
