@@ -176,9 +176,10 @@ func firstDiff(a, b []byte) int {
 }
 
 // runCheck runs one device test and returns its failures. A device that
-// panics fails the test with the panic; an external device's protocol
-// error (or fault) fails it naming no requirement, the protocol error
-// also returned as fatal.
+// panics fails the test with the panic: its requirement, or, inside a
+// set-up step (setup.go), the test's set-up, naming the step; an
+// external device's protocol error (or fault) fails it naming no
+// requirement, the protocol error also returned as fatal.
 func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) (c *check) {
 	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet, judges: dt.judges}
 	defer func() {
@@ -200,7 +201,14 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devT
 			c.fails = append(c.fails, fl)
 			return
 		}
-		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Message: fmt.Sprintf("the device panicked: %v", p)})
+		msg := fmt.Sprintf("the device panicked: %v", p)
+		if c.step != "" {
+			// Inside a step the test needs but does not judge: the
+			// device failed the test's set-up, as by a wrong answer.
+			c.setUpFailed(msg)
+			return
+		}
+		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Message: msg})
 	}()
 	dt.run(c)
 	return c
@@ -209,8 +217,9 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devT
 // Run runs test dt on the devices f builds, of type devType (as the
 // device protocol's hello names it: extdevice.TypeBlk or TypeNet), in
 // edition ed with rules, and returns what it found. A test that NeedsBlk
-// must not be run on a virtio-net device. A device that panics fails the test with the
-// panic; an external device's protocol error (or fault) fails it naming
+// must not be run on a virtio-net device. A device that panics fails the
+// test with the panic (its set-up, naming the step, when the panic came
+// inside a set-up step: setup.go); an external device's protocol error (or fault) fails it naming
 // no requirement, the protocol error also returned as Result.Fatal.
 func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) Result {
 	c := runCheck(dt, ed, rules, f, devType)

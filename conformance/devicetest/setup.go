@@ -43,13 +43,20 @@ const (
 
 // setUp enters the set-up step what, of kind, and returns the function
 // that leaves it (defer it). A step inside another one is the outer
-// one's; a step of a kind the test judges is no set-up step.
+// one's; a step of a kind the test judges is no set-up step. A panic
+// inside the step (the device's, or a failure that ends the test) leaves
+// it entered: runCheck then charges a device's panic to the step.
 func (c *check) setUp(kind stepKind, what string) (leave func()) {
 	if c.step != "" || c.judges&kind != 0 {
 		return func() {}
 	}
 	c.step = what
-	return func() { c.step = "" }
+	return func() {
+		if p := recover(); p != nil {
+			panic(p) // on to runCheck, the step kept
+		}
+		c.step = ""
+	}
 }
 
 // setUpFailed records the failure msg of the set-up step in progress,
