@@ -184,8 +184,13 @@ func (f Failure) String() string {
 // Report is the kit's result: every unit and the verdict of every
 // requirement of the spec catalog.
 type Report struct {
-	Device       string              `json:"device"`
-	Editions     []string            `json:"editions"`
+	Device string `json:"device"`
+	// Editions are the editions the run judges (Editions, --spec; else
+	// what the device declares). A report of a device that could not be
+	// started, or broke its handshake, lists those the command line asked
+	// for, and none (the field left out) when they were to come from the
+	// device's hello.
+	Editions     []string            `json:"editions,omitempty"`
 	Budget       Budget              `json:"budget"`
 	Units        []*Unit             `json:"units"`
 	Requirements []RequirementResult `json:"requirements"`

@@ -80,3 +80,46 @@ func TestConform_HandshakeBreakIsInputErrorLaterBreakIsFinding(t *testing.T) {
 		})
 	}
 }
+
+// The JSON report of a device that broke its handshake (nothing judged)
+// says what was asked: `editions` lists the editions the run would have
+// judged when the command line settles them (--spec), as `device` and
+// `budget` are what the command line gave; without --spec they were to
+// come from the device's hello, which broke, and the field is left out
+// rather than written as an empty list that reads as "no edition".
+func TestConform_HandshakeBreakEditions(t *testing.T) {
+	hostile := buildProgram(t, "../../conformance/extdevice/testdata/hostile", "hostile")
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	tests := []struct {
+		name   string
+		device string
+		spec   []string
+		want   string // the editions field's JSON; "": left out
+	}{
+		{"handshake, no --spec", "exec:" + hostile, nil, ""},
+		{"handshake, --spec", "exec:" + hostile, []string{"--spec", "virtio-1.4"}, `["virtio-1.4"]`},
+		{"handshake, --spec both", "exec:" + hostile, []string{"--spec", "virtio-1.4,draft-2023"}, `["virtio-1.4","draft-2023"]`},
+		{"cannot start, no --spec", "exec:" + missing, nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			jsonFile := filepath.Join(t.TempDir(), "r.json")
+			args := append([]string{"conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", t.TempDir(),
+				"--report", "json=" + jsonFile, "--device", tc.device}, tc.spec...)
+			args = append(args, "--", "garbage")
+			code, _, stderr := runSimCLI(t, args...)
+			require.Equal(t, cmdbase.ExitUsage, code, "stderr: %s", stderr)
+			j, err := os.ReadFile(jsonFile)
+			require.NoError(t, err)
+			var doc map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(j, &doc), "%s", j)
+			require.Contains(t, doc, "stopped", "%s", j)
+			got, ok := doc["editions"]
+			if tc.want == "" {
+				assert.False(t, ok, "editions: %s", got)
+				return
+			}
+			assert.JSONEq(t, tc.want, string(got))
+		})
+	}
+}

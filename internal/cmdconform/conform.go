@@ -310,7 +310,8 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // empty: JUnit, a suite "device" with an errored testcase "start" or
 // "handshake" (junit.Errored); JSON, the kit's report document with no
 // unit and its "stopped" field saying "cannot start the device: …" or
-// "the device broke the protocol in its handshake: …"; text, a line that
+// "the device broke the protocol in its handshake: …", its editions
+// those --spec asks for (askedEditions); text, a line that
 // says so. A file it cannot write is said
 // on stderr.
 func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
@@ -330,8 +331,7 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 			err = junit.Write(&b, junit.Errored("migsim conform "+o.device, "device", testcase, kind, why, problem))
 		case "json":
 			budget, _ := conformBudget(o) // a budget it refuses never reaches a device
-			eds := append([]string{}, o.editions...)
-			rep := conformance.Report{Device: o.device, Editions: eds, Budget: budget, Units: []*conformance.Unit{},
+			rep := conformance.Report{Device: o.device, Editions: askedEditions(o), Budget: budget, Units: []*conformance.Unit{},
 				Requirements: []conformance.RequirementResult{}, Stopped: why + problem.Error()}
 			err = rep.Write("json", &b)
 		case "text":
@@ -344,6 +344,22 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 			fmt.Fprintf(stderr, "migsim conform: --report %s: %v\n", r, err)
 		}
 	}
+}
+
+// askedEditions are the editions --spec names, which a run judges whatever
+// the device declares, in their own spelling; nil when --spec is not
+// given (the run would have judged what the device's hello declares) or
+// names something that is no edition.
+func askedEditions(o conformOptions) []string {
+	var eds []string
+	for _, s := range o.editions {
+		e, err := spec.ParseEdition(s)
+		if err != nil {
+			return nil
+		}
+		eds = append(eds, e.String())
+	}
+	return eds
 }
 
 // handshakeBroken starts the report of a device that broke the protocol
