@@ -147,13 +147,17 @@ func halvesAcrossModes(c *check) {
 			continue
 		}
 		name := c.ed.ModeName(m)
+		q := "queue 1's " // the queue queue_select 1 selects
+		if c.net {
+			q = "queue 1 (transmitq1)'s "
+		}
 		g := c.newRig(nil, nil)
 		g.common(spec.CfgQueueSelect, 1)
 		g.common(spec.CfgQueueDescLo, 0x11112000)
 		g.common(spec.CfgQueueDriverHi, 7)
 		g.mustMode(m)
-		expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0x11112000, "queue_desc lo in "+name+", written before the move")
-		expectHex(c, g.commonRead(spec.CfgQueueDriverHi), 7, "queue_driver hi in "+name+", written before the move")
+		expectHex(c, g.commonRead(spec.CfgQueueDescLo), 0x11112000, q+"queue_desc lo in "+name+", written before the move")
+		expectHex(c, g.commonRead(spec.CfgQueueDriverHi), 7, q+"queue_driver hi in "+name+", written before the move")
 		g.common(spec.CfgQueueDescHi, 3)
 		g.common(spec.CfgQueueDriverLo, 0x33334000)
 		g.common(spec.CfgQueueDeviceLo, 0x55556000)
@@ -171,7 +175,7 @@ func halvesAcrossModes(c *check) {
 			{spec.CfgQueueDeviceLo, 0x55556000, "queue_device lo, written in " + name},
 			{spec.CfgQueueDeviceHi, 9, "queue_device hi, written after " + name},
 		} {
-			expectHex(c, g.commonRead(r.f), r.want, r.what+", read back once "+c.ed.ModeName(spec.ModeActive))
+			expectHex(c, g.commonRead(r.f), r.want, q+r.what+", read back once "+c.ed.ModeName(spec.ModeActive))
 		}
 	}
 }

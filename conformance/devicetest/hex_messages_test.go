@@ -27,6 +27,7 @@ func TestSplitWriteMessagesInHex(t *testing.T) {
 		msgs = append(msgs, f.Message)
 	}
 	all := strings.Join(msgs, "\n")
-	assert.Contains(t, all, "queue_desc lo in Stop, written before the move: got 0x0, want 0x11112000")
+	assert.Contains(t, all, "queue 1 (transmitq1)'s queue_desc lo in Stop, written before the move: got 0x0, want 0x11112000",
+		"the register, its half, its queue, when it was written and the mode it is read in")
 	assert.NotContains(t, all, "286335488", "0x11112000 in decimal")
 }

@@ -1,6 +1,9 @@
 package devicetest
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -52,8 +55,27 @@ func judgeNetFields(c *check, fields []devctx.Field, what string) {
 			c.expect(len(l.Entries) == 0, "%s: NET_INFLIGHT lists %d requests, although every request the driver posted is complete", what, len(l.Entries))
 		}
 	}
-	c.expect(cvq == 1, "%s has %d NET_CVQ fields (type %#x), want 1: a destination would lose the control-queue state (receive filters, MAC and VLAN tables, queue pairs)",
-		what, cvq, uint32(spec.FieldNetCVQ))
-	c.expect(inflight == 1, "%s has %d NET_INFLIGHT fields (type %#x), want 1: a destination would execute again what the source executed and did not complete",
-		what, inflight, uint32(spec.FieldNetInflight))
+	others := deviceTypeFields(fields)
+	c.expect(cvq == 1, "%s has %d NET_CVQ fields (type %#x), want 1%s: a destination would lose the control-queue state (receive filters, MAC and VLAN tables, queue pairs)",
+		what, cvq, uint32(spec.FieldNetCVQ), others)
+	c.expect(inflight == 1, "%s has %d NET_INFLIGHT fields (type %#x), want 1%s: a destination would execute again what the source executed and did not complete",
+		what, inflight, uint32(spec.FieldNetInflight), others)
+}
+
+// deviceTypeFields names the fields of the device-type range other than
+// NET_CVQ and NET_INFLIGHT a context read holds, " (device-type fields it
+// has instead: 0x1010, 0x1011)", or "" when there are none: a device
+// that numbers the two fields its own way sees its numbers.
+func deviceTypeFields(fields []devctx.Field) string {
+	var types []string
+	for _, f := range fields {
+		if f.Type >= spec.FieldDeviceTypeFirst && f.Type <= spec.FieldDeviceTypeLast &&
+			f.Type != spec.FieldNetCVQ && f.Type != spec.FieldNetInflight {
+			types = append(types, fmt.Sprintf("%#x", uint32(f.Type)))
+		}
+	}
+	if len(types) == 0 {
+		return ""
+	}
+	return " (device-type fields it has instead: " + strings.Join(types, ", ") + ")"
 }

@@ -55,11 +55,12 @@ func netTakenAtStop(c *check) {
 	wire := g.wire()
 	var owned []devctx.DevOwnDesc
 	var inflight devctx.NetInflightList
+	hasInflight := false
 	if c.ed == spec.Draft2023 {
 		state := g.state()
 		var rt devctx.VQSplitRuntimeEntry
 		owned, rt = ownedInContext(c, state, q)
-		inflight = netInflightOf(c, state)
+		inflight, hasInflight = netInflightOf(c, state)
 		expectEq(c, rt.UsedIdx, usedIdx, "transmitq1's used_idx in the context read in Stop against used idx in guest memory")
 		c.expect(int(rt.LastAvailIdx) <= len(reqs), "transmitq1's last_avail_idx in the context read in Stop is %d, beyond the %d frames the driver posted", rt.LastAvailIdx, len(reqs))
 		for i, r := range reqs {
@@ -94,6 +95,9 @@ func netTakenAtStop(c *check) {
 		default:
 			listed := inflightHas(inflight, q, r.head)
 			switch {
+			case sent > 0 && !hasInflight:
+				c.errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but the context has no NET_INFLIGHT field (type %#x) to list it: a destination would send it again",
+					i+1, r.head, uint32(spec.FieldNetInflight))
 			case sent > 0 && !listed:
 				c.errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but NET_INFLIGHT does not list it: a destination would send it again", i+1, r.head)
 			case sent == 0 && listed:
@@ -113,19 +117,20 @@ func netTakenAtStop(c *check) {
 	judgeWireOnce(c, "once the destination ran", gu.g.wire(), frames)
 }
 
-// netInflightOf returns the NET_INFLIGHT field of a draft-2023 context (an
-// empty list when there is none: DRAFT-CTX-09's device test reports that).
-func netInflightOf(c *check, state []byte) devctx.NetInflightList {
+// netInflightOf returns the NET_INFLIGHT field of a draft-2023 context and
+// whether the context has one (an empty list when it has none:
+// DRAFT-CTX-09's device test reports that).
+func netInflightOf(c *check, state []byte) (devctx.NetInflightList, bool) {
 	for _, f := range decodeFields(c, state) {
 		if f.Type == spec.FieldNetInflight {
 			l, err := devctx.DecodeNetInflightList(f.Value)
 			if err != nil {
 				c.fatalf("NET_INFLIGHT: %v", err)
 			}
-			return l
+			return l, true
 		}
 	}
-	return devctx.NetInflightList{}
+	return devctx.NetInflightList{}, false
 }
 
 // inflightHas reports whether NET_INFLIGHT lists queue q's chain at head.

@@ -97,8 +97,19 @@ func TestNetContextFieldsMessage(t *testing.T) {
 		msgs = append(msgs, f.Message)
 	}
 	all := strings.Join(msgs, "\n")
-	assert.Contains(t, all, "the full read in Active has 0 NET_CVQ fields (type 0x1000), want 1: a destination would lose the control-queue state")
-	assert.Contains(t, all, "the full read in Freeze has 0 NET_INFLIGHT fields (type 0x1001), want 1: a destination would execute again")
+	// The fields it numbered its own way are named, so that the
+	// implementer sees its numbers against the ones wanted.
+	assert.Contains(t, all, "the full read in Active has 0 NET_CVQ fields (type 0x1000), want 1 (device-type fields it has instead: 0x1010, 0x1011): a destination would lose the control-queue state")
+	assert.Contains(t, all, "the full read in Freeze has 0 NET_INFLIGHT fields (type 0x1001), want 1 (device-type fields it has instead: 0x1010, 0x1011): a destination would execute again")
+
+	// The taken-frames test says the field is missing, not that it left
+	// the frame out.
+	dt = testNamed(t, "DRAFT-STOP-02", "taken-frames-used-or-owned-at-stop")
+	res = Run(dt, spec.Draft2023, spec.DefaultRules(spec.Draft2023), m.Factory(membernet.New), extdevice.TypeNet)
+	require.NoError(t, res.Fatal)
+	require.NotEmpty(t, res.Failures)
+	assert.Equal(t, "frame 1 (head 0) is on the wire and its buffer device-owned, but the context has no NET_INFLIGHT field (type 0x1001) to list it: a destination would send it again",
+		res.Failures[0].Message)
 }
 
 // TestNetTakenFramesSentOnce: under reexec=all (the draft's "in-flight
