@@ -1,0 +1,56 @@
+package devicetest
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/virtq"
+)
+
+// firstAccess says, for a message about guest-memory accesses a device
+// must not make, the first of them and what of the test guest's memory it
+// touched: "; the first: MRd 01:00.1 addr=0x… len=16, receiveq1's
+// descriptor table", or "" when there is none.
+func firstAccess(c *check, accesses []virtq.Access) string {
+	if len(accesses) == 0 {
+		return ""
+	}
+	a := accesses[0]
+	return fmt.Sprintf("; the first: %s, %s", a, c.guestRegion(a.Addr))
+}
+
+// guestRegion names the part of the test guest's memory at addr: a
+// queue's descriptor table, avail ring or used ring (ringAt), or a buffer
+// the guest posted.
+func (c *check) guestRegion(addr uint64) string {
+	for q := range 3 {
+		l := ringAt(q)
+		name := c.queueName(q)
+		switch {
+		case addr >= l.Desc && addr < l.Avail:
+			return name + "'s descriptor table"
+		case addr >= l.Avail && addr < l.Used:
+			return name + "'s avail ring"
+		case addr >= l.Used && addr < l.End():
+			return name + "'s used ring"
+		}
+	}
+	if addr >= bufBase && addr < ringBase {
+		return "a buffer the driver posted"
+	}
+	return "memory the driver gave the device no part of"
+}
+
+// queueName names queue q as the device type's driver does: virtio-net's
+// receiveq1 and transmitq1, virtio-blk's requestq (virtio spec, "Network
+// Device" and "Block Device", "Virtqueues").
+func (c *check) queueName(q int) string {
+	if c.net {
+		switch q {
+		case 0:
+			return "receiveq1"
+		case 1:
+			return "transmitq1"
+		}
+	}
+	return fmt.Sprintf("queue %d", q)
+}
