@@ -176,6 +176,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.UsageError(stderr, "conform", "%v", cliflag.Error(err, Limits...))
 	}
 	o.args = fs.Args()
+	if err := progressWord(args); err != nil {
+		return cmdbase.UsageError(stderr, "conform", "%v", err)
+	}
 	if err := cliflag.CheckInts(fs, Limits...); err != nil {
 		return cmdbase.UsageError(stderr, "conform", "%v", err)
 	}

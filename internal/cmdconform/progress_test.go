@@ -56,11 +56,18 @@ func TestRun_ProgressFlag(t *testing.T) {
 		{args: []string{"--progress=never"}, code: 0},
 		{args: []string{}, code: 0},
 		{args: []string{"--progress=loud"}, code: 2},
+		{args: []string{"--progress", "never"}, code: 2},
 	} {
 		var out, errOut bytes.Buffer
 		args := append([]string{"--device", "builtin:blk", "--parts", "device"}, c.args...)
 		code := Run(args, nil, &out, &errOut)
 		require.Equal(t, c.code, code, "%v: %s", c.args, errOut.String())
+		if c.code == 2 && len(c.args) == 2 {
+			// Two words: not a device argument "never", but the '=' the
+			// flag needs.
+			assert.Contains(t, errOut.String(), `--progress never: this flag takes its value after '=': write --progress=never (or --progress alone for always)`)
+			continue
+		}
 		if c.code == 2 {
 			assert.Contains(t, errOut.String(), `--progress "loud": want auto, always or never`)
 			continue
