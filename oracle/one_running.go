@@ -52,7 +52,7 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 		active := 0
 		vfs := p.VMVFs()
 		for _, vf := range vfs {
-			if m, ok := p.Member(h.Name, vf); ok && m.Owner().Running() {
+			if p.Owner(h.Name, vf).Running() {
 				active++
 			}
 		}

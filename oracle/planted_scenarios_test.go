@@ -341,6 +341,21 @@ guest vcpu0
 
 `
 
+// objLimitRollback: a VM of three VFs on an owner with two resource
+// objects. The default virtio-1.4 flow's destination RESUMING runs out of
+// objects at VF 3 and rolls back before any source VF moved: the source
+// runs every VF of the VM, including VF 2 and 3, which nothing touched
+// (no member was built for them: they are Active, as the host knows it).
+const objLimitRollback = `scenario planted
+vfs 3
+set vm-vfs=1-3
+set obj-limit=2
+guest vcpu0 vf=1
+  probe
+  write sector=0 count=2 pattern=0x41
+  read sector=0 count=2
+`
+
 const bothRunning = `hypervisor
   await ready
   vfio src PRE_COPY

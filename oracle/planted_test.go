@@ -199,6 +199,8 @@ var planted = []plant{
 	{oracle: "one-running", name: "clean: source only (the guest notices)", ed: spec.Draft2023, scn: compatGuest + sourceOnly,
 		want: "transparent"},
 	{oracle: "one-running", name: "clean: the default flow", ed: spec.Virtio14, scn: compatGuest + "set hv-await=ready\n"},
+	{oracle: "one-running", name: "clean: rolled back before the source moved, VFs nobody touched", ed: spec.Virtio14,
+		scn: objLimitRollback, want: "error:no-object-id", msg: "dst vf3"},
 
 	{oracle: "transparent", name: "destination drops the context write", ed: spec.Draft2023, scn: dropWrite,
 		device: wrap(func(_ member.Config, d member.Device) member.Device { return &dropsContextWrite{d} }),

@@ -23,8 +23,13 @@ type OwnerView = ownerview.OwnerView
 // (ownerview.ContextRead).
 type ContextRead = ownerview.ContextRead
 
-// present reports whether member vf of h exists.
+// present reports whether member vf of h exists: VF vf is enabled (its
+// member is built on first use, so an enabled VF nothing touched yet has
+// none and is Active, as the host knows it), or its member was built.
 func (h *host) present(vf int) bool {
+	if vf >= 1 && vf <= h.pf.NumVFs() {
+		return true
+	}
 	_, ok := h.pf.Member(vf)
 	return ok
 }

@@ -55,6 +55,11 @@ func (p *Pass) Member(host string, vf int) (MemberView, bool) {
 	return MemberView{Host: host, VF: vf, dev: m, w: p.w}, true
 }
 
+// Owner is what the named host knows of its member vf now (OwnerView),
+// whether or not the member was instantiated: an enabled VF that nothing
+// has touched yet is present and Active, as the owner knows it.
+func (p *Pass) Owner(host string, vf int) ownerview.OwnerView { return p.w.OwnerView(host, vf) }
+
 // Report records a finding of the oracle with every requirement ID of its
 // info that applies to the world's edition. Only the first finding of a
 // step counts; later ones are dropped.
