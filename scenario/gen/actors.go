@@ -16,7 +16,7 @@ func (g *generator) guest(i int) *scenario.Program {
 		p.Args = []scenario.Arg{kv("vf", fmt.Sprint(i+1))}
 	}
 	w := &workload{g: g, base: i * sectorsPerGuest, verbs: g.driverVerbs()}
-	p.Ops = append(p.Ops, op("probe"))
+	p.Ops = append(p.Ops, g.probe()...)
 	n := 1 + g.r.IntN(g.cfg.MaxOps)
 	for len(p.Ops) < n+1 {
 		p.Ops = append(p.Ops, w.next()...)
@@ -25,6 +25,23 @@ func (g *generator) guest(i int) *scenario.Program {
 		p.Ops = append(p.Ops, op("wait"))
 	}
 	return p
+}
+
+// probe returns the guest's first probe: whole, or, now and then, cut in
+// two at one of the points the driver's probe stops at (until=POINT, then
+// from=POINT), which the scenario language allows anywhere a probe goes.
+func (g *generator) probe() []scenario.Op {
+	specs := g.driverVerbs().Lookup("probe", 0)
+	if len(specs) == 0 || specs[0].Resume == nil || g.r.IntN(2) == 0 {
+		return []scenario.Op{op("probe")}
+	}
+	r := specs[0].Resume
+	if len(r.Points) < 3 {
+		return []scenario.Op{op("probe")}
+	}
+	// The points between the first (the start) and the last (the end).
+	pt := pick(g, r.Points[1:len(r.Points)-1]...)
+	return []scenario.Op{op("probe", kv(r.Until, pt)), op("probe", kv(r.From, pt))}
 }
 
 // driverVerbs are the default driver's verb names.
@@ -80,7 +97,7 @@ func (w *workload) has(verb string) bool { return w.verbs.Has(verb, 0) }
 // next returns the next operations of the workload.
 func (w *workload) next() []scenario.Op {
 	g := w.g
-	kinds := []string{"write", "read", "flush", "get-id", "submit", "post", "wce", "read-config", "reset", "flr", "pm", "sleep"}
+	kinds := []string{"write", "read", "flush", "get-id", "submit", "post", "wce", "read-config", "reset", "flr", "pm", "sleep", "config-vector"}
 	for {
 		k := pick(g, kinds...)
 		if k != "sleep" && !w.has(k) {
@@ -120,6 +137,14 @@ func (w *workload) next() []scenario.Op {
 			return []scenario.Op{op(k), op("probe")}
 		case "pm":
 			return []scenario.Op{op("pm", bare("d3")), op("pm", bare("d0"))}
+		case "config-vector":
+			// Without set= a read; with it the write and its read-back
+			// (the value is the guest's, so the log does not depend on
+			// the schedule).
+			if g.r.IntN(2) == 0 {
+				return []scenario.Op{op(k)}
+			}
+			return []scenario.Op{op(k, kv("set", fmt.Sprint(g.r.IntN(3))))}
 		case "sleep":
 			return []scenario.Op{op("sleep", kv("ms", fmt.Sprint(1+g.r.IntN(5))))}
 		}

@@ -1,7 +1,8 @@
 // Package gen generates random valid scenarios from the scenario
 // language's grammar and a world's vocabulary (scenario.Vocabulary): guests
-// with block workloads, peers, hypervisor flows made of the edition's verbs,
-// settings, knobs and small exploration budgets. Every choice flows from one
+// with block workloads (probes cut in two included), peers, hypervisor flows
+// made of the edition's verbs, settings (the bus's posted-writes and the
+// owner's obj-limit among them), knobs and small exploration budgets. Every choice flows from one
 // seed, so a scenario is named by its seed.
 //
 // The generated programs keep the guest's log independent of the schedule
@@ -80,7 +81,8 @@ func Generate(seed uint64, v *scenario.Vocabulary, cfg Config) *scenario.Scenari
 	for i := 0; i < guests; i++ {
 		p := g.guest(i)
 		if i == 0 && g.r.IntN(2) == 0 {
-			// The default flow starts once the first guest is up.
+			// The default flow starts once the first guest is up (or,
+			// when its probe is cut in two, half up).
 			p.Ops = slices.Insert(p.Ops, 1, op("signal", bare("ready")))
 			awaitReady = "ready"
 		}
@@ -94,6 +96,7 @@ func Generate(seed uint64, v *scenario.Vocabulary, cfg Config) *scenario.Scenari
 		s.Settings = append(s.Settings, kv("hv-await", awaitReady))
 	}
 	g.compatSettings()
+	g.busSettings()
 	for _, ed := range spec.Editions {
 		if g.r.IntN(3) == 0 {
 			s.Actors = append(s.Actors, g.hypervisor(ed))
@@ -126,6 +129,20 @@ func (g *generator) compatSettings() {
 	impls := g.settingWords("dst-caps")
 	if len(impls) > 0 {
 		g.s.Settings = append(g.s.Settings, kv("dst-caps", pick(g, impls...)))
+	}
+}
+
+// busSettings sometimes puts guest writes in flight on the bus
+// (posted-writes) and sometimes limits the owner's resource objects
+// (obj-limit): neither changes what a guest sees without migration, so the
+// properties still hold, and both reach paths of the world the defaults
+// leave alone.
+func (g *generator) busSettings() {
+	if modes := g.settingWords("posted-writes"); len(modes) > 0 && g.r.IntN(2) == 0 {
+		g.s.Settings = append(g.s.Settings, kv("posted-writes", pick(g, modes...)))
+	}
+	if s, ok := g.v.Setting("obj-limit"); ok && g.r.IntN(3) == 0 {
+		g.s.Settings = append(g.s.Settings, kv("obj-limit", fmt.Sprint(s.Arg.Min+g.r.Int64N(min(4, s.Arg.Max-s.Arg.Min+1)))))
 	}
 }
 

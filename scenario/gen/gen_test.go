@@ -1,6 +1,7 @@
 package gen_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,41 @@ func TestTextMarksPlaceholders(t *testing.T) {
 			assert.True(t, scenario.Equal(tt.s, back))
 			assert.Equal(t, tt.s.Hash, back.Hash)
 		})
+	}
+}
+
+// The generator reaches each of its less common draws within a few
+// hundred seeds: a probe cut in two (until=, then from= the same point),
+// config-vector with and without set=, and the posted-writes and obj-limit
+// settings.
+func TestGenerateReaches(t *testing.T) {
+	v := vocab.Vocabulary()
+	reached := map[string]bool{}
+	for seed := uint64(0); seed < 300; seed++ {
+		s := gen.Generate(seed, v, gen.Config{})
+		for _, a := range s.Settings {
+			reached["set "+a.Key] = true
+		}
+		for _, p := range s.Actors {
+			for i, o := range p.Ops {
+				if o.Verb == "probe" && len(o.Args) == 1 && o.Args[0].Key == "until" {
+					require.Greater(t, len(p.Ops), i+1, "seed %d: a probe until= is the last operation", seed)
+					next := p.Ops[i+1]
+					if next.Verb == "signal" && i+2 < len(p.Ops) {
+						next = p.Ops[i+2]
+					}
+					assert.Equal(t, scenario.Op{Verb: "probe", Args: []scenario.Arg{{Key: "from", Value: o.Args[0].Value}}}, scenario.Op{Verb: next.Verb, Args: next.Args},
+						"seed %d: the probe goes on from where it stopped", seed)
+					reached["probe until="+o.Args[0].Value] = true
+				}
+				if o.Verb == "config-vector" {
+					reached["config-vector set="+fmt.Sprint(len(o.Args) > 0)] = true
+				}
+			}
+		}
+	}
+	for _, want := range []string{"probe until=features-ok", "probe until=queue-enable", "config-vector set=true",
+		"config-vector set=false", "set posted-writes", "set obj-limit", "set dst-caps", "set hv-await"} {
+		assert.True(t, reached[want], "no seed of 0..299 draws %s", want)
 	}
 }
