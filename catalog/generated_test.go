@@ -12,6 +12,7 @@ import (
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/scenario/gen"
+	"github.com/migsim/migsim/spec"
 )
 
 var generatedFlag = flag.Int("catalog.generated", 500, "TestGeneratedScenarios: how many generated scenarios to check (seeds 1..N)")
@@ -156,4 +157,56 @@ func TestGenerateIsDeterministic(t *testing.T) {
 		assert.Equal(t, a.Format(), b.Format())
 	}
 	assert.NotEqual(t, gen.Generate(1, v, gen.Config{}).Format(), gen.Generate(2, v, gen.Config{}).Format())
+}
+
+// PlainVariant keeps what the plain migration needs to load: the VFs'
+// device type (a net guest on blk VFs does not check) and a net guest's
+// own post (the net driver has no submit), while a blk guest's post for a
+// peer becomes a submit.
+func TestPlainVariant(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		wantVerb   string
+	}{
+		{"blk", `scenario b
+vfs 2
+guest vcpu0 vf=1
+  probe
+  post write sector=1
+  signal s
+  wait
+peer p vf=2
+  await s
+  kick vf=1 q=0
+expect draft-2023 pass
+`, "submit"},
+		{"net", `scenario n
+vfs 1
+queues 3
+set vf-device=net obj-limit=2
+guest vcpu0 driver=net
+  probe
+  post n=1 q=0
+  kick q=0
+  wait
+expect draft-2023 pass
+`, "post"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.ParseScenario(tc.name+".scn", []byte(tc.text))
+			require.NoError(t, err)
+			require.NoError(t, CheckScenario(s))
+			for _, ed := range spec.Editions {
+				c := PlainVariant(s, ed)
+				require.NoError(t, CheckScenario(c), "%s:\n%s", ed, c.Format())
+				assert.Equal(t, tc.wantVerb, c.Actors[0].Ops[1].Verb)
+				for _, a := range c.Settings {
+					assert.Contains(t, []string{"capacity", "vf-device"}, a.Key, "only capacity and the device type stay")
+				}
+				_, net := scenario.Lookup(s.Settings, "vf-device")
+				_, kept := scenario.Lookup(c.Settings, "vf-device")
+				assert.Equal(t, net, kept, "vf-device stays")
+			}
+		})
+	}
 }

@@ -31,7 +31,7 @@ const genUsage = `usage: migsim gen [--seed S] [--count N] [--out DIR] [--check]
                   [--max-vfs N] [--max-queues N] [--max-ops N] [--max-schedules N]
 
 Generates scenarios from the scenario language's grammar and the world's
-vocabulary: guests with block workloads, a peer, hypervisor flows made of the
+vocabulary: guests with block or net workloads, a peer, hypervisor flows made of the
 edition's verbs, settings, knobs and a small exploration budget. Scenario i
 comes from seed S+i and is the same on every machine. Without --out they are
 printed to stdout; with --out each is written to DIR/gen-SEED.scn.

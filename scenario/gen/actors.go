@@ -15,6 +15,15 @@ func (g *generator) guest(i int) *scenario.Program {
 	if g.s.VFs > 1 || g.r.IntN(2) == 0 {
 		p.Args = []scenario.Arg{kv("vf", fmt.Sprint(i+1))}
 	}
+	if g.net {
+		p.Args = append(p.Args, kv("driver", "net"))
+		p.Ops = append(p.Ops, g.probe()...)
+		n := 1 + g.r.IntN(g.cfg.MaxOps)
+		for len(p.Ops) < n+1 {
+			p.Ops = append(p.Ops, g.netOps()...)
+		}
+		return p
+	}
 	w := &workload{g: g, base: i * sectorsPerGuest, verbs: g.driverVerbs()}
 	p.Ops = append(p.Ops, g.probe()...)
 	n := 1 + g.r.IntN(g.cfg.MaxOps)
@@ -32,6 +41,11 @@ func (g *generator) guest(i int) *scenario.Program {
 // from=POINT), which the scenario language allows anywhere a probe goes.
 func (g *generator) probe() []scenario.Op {
 	specs := g.driverVerbs().Lookup("probe", 0)
+	if g.net {
+		if d, ok := g.v.Driver("net"); ok {
+			specs = d.Verbs.Lookup("probe", 0)
+		}
+	}
 	if len(specs) == 0 || specs[0].Resume == nil || g.r.IntN(2) == 0 {
 		return []scenario.Op{op("probe")}
 	}
@@ -39,8 +53,17 @@ func (g *generator) probe() []scenario.Op {
 	if len(r.Points) < 3 {
 		return []scenario.Op{op("probe")}
 	}
-	// The points between the first (the start) and the last (the end).
-	pt := pick(g, r.Points[1:len(r.Points)-1]...)
+	// The points between the first (the start) and the last (the end),
+	// but a net probe's pair-K beyond the scenario's pairs.
+	var points []string
+	for _, p := range r.Points[1 : len(r.Points)-1] {
+		var k int
+		if _, err := fmt.Sscanf(p, "pair-%d", &k); err == nil && k > (g.s.Queues-1)/2 {
+			continue
+		}
+		points = append(points, p)
+	}
+	pt := pick(g, points...)
 	return []scenario.Op{op("probe", kv(r.Until, pt)), op("probe", kv(r.From, pt))}
 }
 
@@ -288,4 +311,29 @@ func PlainMigration(ed spec.Edition, halted bool) []scenario.Op {
 		ops = append(slices.Delete(ops, i, i+1), op("resume-vcpus"))
 	}
 	return ops
+}
+
+// netOps draws a net guest's next operations: transmits that complete
+// before anything else, control commands that wait for their acks, config
+// reads.
+func (g *generator) netOps() []scenario.Op {
+	pairs := (g.s.Queues - 1) / 2
+	q := kv("q", fmt.Sprint(g.r.IntN(pairs)))
+	n := kv("n", fmt.Sprint(1+g.r.IntN(3)))
+	switch g.r.IntN(7) {
+	case 0:
+		return []scenario.Op{op("send", n, q)}
+	case 1:
+		return []scenario.Op{op("xmit", n, q), op("wait")}
+	case 2:
+		return []scenario.Op{op("post", n, q), op("kick", q), op("wait")}
+	case 3:
+		return []scenario.Op{op("read-config")}
+	case 4:
+		return []scenario.Op{op("mac-table", kv("uc", fmt.Sprint(g.r.IntN(3))), kv("mc", fmt.Sprint(g.r.IntN(3))))}
+	case 5:
+		return []scenario.Op{op("rx-mode", bare(pick(g, "promisc", "allmulti", "alluni")), bare(pick(g, "on", "off")))}
+	default:
+		return []scenario.Op{op("vlan", bare(fmt.Sprint(1+g.r.IntN(100))))}
+	}
 }

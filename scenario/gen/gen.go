@@ -1,6 +1,6 @@
 // Package gen generates random valid scenarios from the scenario
 // language's grammar and a world's vocabulary (scenario.Vocabulary): guests
-// with block workloads (probes cut in two included), peers, hypervisor flows
+// with block or virtio-net workloads (probes cut in two included), peers, hypervisor flows
 // made of the edition's verbs, settings (the bus's posted-writes and the
 // owner's obj-limit among them), knobs and small exploration budgets. Every choice flows from one
 // seed, so a scenario is named by its seed.
@@ -25,7 +25,8 @@ import (
 
 // Config bounds what Generate makes. Zero fields take DefaultConfig's.
 type Config struct {
-	// MaxVFs and MaxQueues bound vfs and queues.
+	// MaxVFs and MaxQueues bound vfs and queues (of virtio-net VFs:
+	// queue pairs, so queues is at most 2·MaxQueues+1).
 	MaxVFs, MaxQueues int
 	// MaxOps bounds the operations of one guest's workload.
 	MaxOps int
@@ -65,6 +66,8 @@ type generator struct {
 	s   *scenario.Scenario
 	// signals counts the names handed out (sig1, sig2, …).
 	signals int
+	// net is set for a world of virtio-net VFs.
+	net bool
 }
 
 // Generate returns the scenario of seed: valid against v (scenario.Check
@@ -76,6 +79,11 @@ func Generate(seed uint64, v *scenario.Vocabulary, cfg Config) *scenario.Scenari
 	s.Title = fmt.Sprintf("generated from seed %d", seed)
 	s.VFs = 1 + g.r.IntN(g.cfg.MaxVFs)
 	s.Queues = 1 + g.r.IntN(g.cfg.MaxQueues)
+	if _, ok := g.v.Driver("net"); ok && g.r.IntN(4) == 0 {
+		g.net = true
+		s.Queues = 2*s.Queues + 1
+		s.Settings = append(s.Settings, kv("vf-device", "net"))
+	}
 	guests := 1 + g.r.IntN(s.VFs)
 	awaitReady := ""
 	for i := 0; i < guests; i++ {
@@ -88,7 +96,7 @@ func Generate(seed uint64, v *scenario.Vocabulary, cfg Config) *scenario.Scenari
 		}
 		s.Actors = append(s.Actors, p)
 	}
-	if guests < s.VFs && g.r.IntN(3) == 0 {
+	if guests < s.VFs && !g.net && g.r.IntN(3) == 0 {
 		g.peer(guests+1, s.Actors[0])
 	}
 	s.Settings = append(s.Settings, kv("capacity", fmt.Sprint(guests*sectorsPerGuest+g.r.IntN(1024))))

@@ -29,7 +29,11 @@ func TestGenerateValidAndLossless(t *testing.T) {
 		assert.True(t, scenario.Equal(s, back), "seed %d", seed)
 		assert.Equal(t, s.Hash, back.Hash)
 		assert.LessOrEqual(t, s.VFs, 2)
-		assert.LessOrEqual(t, s.Queues, 2)
+		if _, net := scenario.Lookup(s.Settings, "vf-device"); net {
+			assert.LessOrEqual(t, s.Queues, 2*2+1, "queue pairs and the control queue")
+		} else {
+			assert.LessOrEqual(t, s.Queues, 2)
+		}
 		require.Len(t, s.Explore, 1)
 		assert.LessOrEqual(t, s.Explore[0].Schedules, 3)
 		assert.Len(t, s.Expect, len(spec.Editions))
@@ -97,7 +101,7 @@ func TestTextMarksPlaceholders(t *testing.T) {
 // The generator reaches each of its less common draws within a few
 // hundred seeds: a probe cut in two (until=, then from= the same point),
 // config-vector with and without set=, and the posted-writes and obj-limit
-// settings.
+// settings, and virtio-net VFs with net guests.
 func TestGenerateReaches(t *testing.T) {
 	v := vocab.Vocabulary()
 	reached := map[string]bool{}
@@ -125,7 +129,7 @@ func TestGenerateReaches(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"probe until=features-ok", "probe until=queue-enable", "config-vector set=true",
-		"config-vector set=false", "set posted-writes", "set obj-limit", "set dst-caps", "set hv-await"} {
+		"config-vector set=false", "set posted-writes", "set obj-limit", "set dst-caps", "set hv-await", "set vf-device", "probe until=pair-1"} {
 		assert.True(t, reached[want], "no seed of 0..299 draws %s", want)
 	}
 }
