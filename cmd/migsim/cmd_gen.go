@@ -66,7 +66,7 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "check the metamorphic properties of every scenario")
 	var cfg gen.Config
 	fs.IntVar(&cfg.MaxVFs, "max-vfs", gen.DefaultConfig.MaxVFs, "most VFs of a scenario")
-	fs.IntVar(&cfg.MaxQueues, "max-queues", gen.DefaultConfig.MaxQueues, "most queues per VF")
+	fs.IntVar(&cfg.MaxQueues, "max-queues", gen.DefaultConfig.MaxQueues, "most queues per VF (of virtio-net VFs: queue pairs)")
 	fs.IntVar(&cfg.MaxOps, "max-ops", gen.DefaultConfig.MaxOps, "most workload operations of a guest")
 	fs.IntVar(&cfg.MaxSchedules, "max-schedules", gen.DefaultConfig.MaxSchedules, "most schedules of the exploration budget")
 	fs.Usage = func() {
