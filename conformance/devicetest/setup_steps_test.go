@@ -42,45 +42,71 @@ func (d refusesPartsSet) Handle(ev member.Event) member.Effects {
 // test's set-up, not its requirement: the failure names the step, no
 // requirement, the requirement not reached and how far the test came. A
 // test whose requirement is that step (DP-DEV-13, DRAFT-MODE-03: a stop
-// that must succeed) fails its requirement as before.
+// that must succeed) fails its requirement as before. A device that
+// panics inside such a step has failed it as one that answers it wrongly
+// has: the message says that the device panicked and with what.
 func TestSetUpStepsAreNotTheRequirement(t *testing.T) {
 	stop := func(c member.Config) member.Device { return refusesStop{blk.New(c)} }
 	set := func(c member.Config) member.Device { return refusesPartsSet{blk.New(c)} }
+	panicStop := func(c member.Config) member.Device { return panicsOnStop{blk.New(c)} }
+	panicFeatOK := func(c member.Config) member.Device { return panicsOnFeaturesOK{blk.New(c)} }
 	cases := []struct {
 		f        member.Factory
 		id, name string
 		ed       spec.Edition
 		// step is the set-up step that fails ("" : the test's own check
-		// fails, under its requirement); msg the start of the message.
+		// fails, under its requirement); msg the start of the message, or
+		// the whole message when whole is set (a panic ends the test).
 		step, msg string
+		whole     bool
 	}{
 		{stop, "PCI-DEV-02", "halves-across-stop", spec.Virtio14, "DEV_MODE_SET stopped",
-			"the test could not be set up: DEV_MODE_SET stopped failed before anything was judged, so PCI-DEV-02 was not reached: DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
+			"the test could not be set up: DEV_MODE_SET stopped failed before anything was judged, so PCI-DEV-02 was not reached: DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK", false},
 		{stop, "DP-DEV-10", "config-write-while-stopped-applies", spec.Virtio14, "DEV_MODE_SET stopped",
-			"the test could not be set up: DEV_MODE_SET stopped failed after 1 check of the test, so DP-DEV-10 was not reached: "},
+			"the test could not be set up: DEV_MODE_SET stopped failed after 1 check of the test, so DP-DEV-10 was not reached: ", false},
 		{stop, "DRAFT-FRZ-02", "context-frozen", spec.Draft2023, "DEV_MODE_SET Freeze",
-			"the test could not be set up: DEV_MODE_SET Freeze failed before anything was judged, so DRAFT-FRZ-02 was not reached: "},
-		{stop, "DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK"},
-		{stop, "DRAFT-MODE-03", "repeat-and-direct-freeze", spec.Draft2023, "", "DEV_MODE_SET Stop: EINVAL/INVALID_FIELD, want OK"},
+			"the test could not be set up: DEV_MODE_SET Freeze failed before anything was judged, so DRAFT-FRZ-02 was not reached: ", false},
+		{stop, "DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "DEV_MODE_SET stopped: EINVAL/INVALID_FIELD, want OK", false},
+		{stop, "DRAFT-MODE-03", "repeat-and-direct-freeze", spec.Draft2023, "", "DEV_MODE_SET Stop: EINVAL/INVALID_FIELD, want OK", false},
 		// Writing the state an FLR must drop, and a good SET before the
 		// failed one: set-up; a SET of the device's own parts: DP-DEV-02's
 		// check.
 		{set, "DP-DEV-14", "flr-drops-set-parts", spec.Virtio14, "writing the device's state while quiesced",
-			"the test could not be set up: writing the device's state while quiesced failed before anything was judged, so DP-DEV-14 was not reached: DEV_PARTS_SET of a live device's parts while stopped: EINVAL/INVALID_FIELD, want OK"},
+			"the test could not be set up: writing the device's state while quiesced failed before anything was judged, so DP-DEV-14 was not reached: DEV_PARTS_SET of a live device's parts while stopped: EINVAL/INVALID_FIELD, want OK", false},
 		{set, "DP-DEV-08", "failed-set-no-side-effects", spec.Virtio14, "DEV_PARTS_SET of queue_select (before the failed SET)",
-			"the test could not be set up: DEV_PARTS_SET of queue_select (before the failed SET) failed before anything was judged, so DP-DEV-08 was not reached: "},
-		{set, "DP-DEV-02", "repeated-get-and-set", spec.Virtio14, "", "DEV_PARTS_SET 1 of the device's own parts: EINVAL/INVALID_FIELD, want OK"},
+			"the test could not be set up: DEV_PARTS_SET of queue_select (before the failed SET) failed before anything was judged, so DP-DEV-08 was not reached: ", false},
+		{set, "DP-DEV-02", "repeated-get-and-set", spec.Virtio14, "", "DEV_PARTS_SET 1 of the device's own parts: EINVAL/INVALID_FIELD, want OK", false},
+		// A device that panics inside the step.
+		{panicStop, "PCI-DEV-02", "halves-across-stop", spec.Virtio14, "DEV_MODE_SET stopped",
+			"the test could not be set up: DEV_MODE_SET stopped failed before anything was judged, so PCI-DEV-02 was not reached: " +
+				"the device panicked: stop: nil queue table", true},
+		{panicStop, "DRAFT-FRZ-02", "context-frozen", spec.Draft2023, "DEV_MODE_SET Freeze",
+			"the test could not be set up: DEV_MODE_SET Freeze failed before anything was judged, so DRAFT-FRZ-02 was not reached: " +
+				"the device panicked: stop: nil queue table", true},
+		{panicFeatOK, "ADM-DEV-02", "status-and-qualifier", spec.Virtio14, "the device's bring-up as a driver does it",
+			"the test could not be set up: the device's bring-up as a driver does it failed before anything was judged, so ADM-DEV-02 was not reached: " +
+				"the device panicked: features: index out of range [3] with length 2", true},
+		{panicStop, "DP-DEV-13", "repeat-stop-and-resume", spec.Virtio14, "", "the device panicked: stop: nil queue table", true},
 	}
 	for _, tc := range cases {
-		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
+		name := tc.id + "/" + tc.name
+		if tc.whole {
+			name += "/panics"
+		}
+		t.Run(name, func(t *testing.T) {
 			dt := testNamed(t, tc.id, tc.name)
 			c := runCheck(dt, tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeBlk)
 			require.NotEmpty(t, c.fails)
 			fl := c.fails[0]
+			if tc.whole {
+				require.Len(t, c.fails, 1, "a panic ends the test")
+				assert.Equal(t, tc.msg, fl.Message)
+			}
 			assert.Contains(t, fl.Message, tc.msg)
 			if tc.step == "" {
 				assert.Equal(t, []string{tc.id}, fl.Requirements, fl.Message)
 				assert.Empty(t, fl.Check)
+				assert.Empty(t, fl.Step)
 				return
 			}
 			require.Len(t, c.fails, 1, "a set-up failure ends the test")
