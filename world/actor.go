@@ -2,6 +2,7 @@ package world
 
 import (
 	"github.com/migsim/migsim/engine/coro"
+	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/por"
 )
 
@@ -52,6 +53,9 @@ type actor struct {
 	released bool
 	// chain summarises the actor's state for state hashing (state_hash.go).
 	chain uint64
+	// log records what the actor's code received from the world when the
+	// world records its actors (WorldConfig.RecordActors).
+	log actorlog.Log
 	// desc names the actor in messages ("guest vcpu0", "peer p1",
 	// "hypervisor"); at says where its program is: the file and the line
 	// of the operation it runs (0 past its last one).
@@ -60,7 +64,10 @@ type actor struct {
 }
 
 // start runs body on a coroutine up to its first visible operation.
-func (a *actor) start(body func(yield func(*actorReq) []byte)) {
+func (a *actor) start(w *World, body func(yield func(*actorReq) []byte)) {
+	if w.cfg.RecordActors {
+		a.log.Enable()
+	}
 	a.co = coro.New(body)
 	a.next()
 }

@@ -73,7 +73,7 @@ func (w *World) addGuest(p *scenario.Program) error {
 	}
 	w.actors = append(w.actors, &g.actor)
 	w.guests = append(w.guests, g)
-	g.start(func(y func(*actorReq) []byte) {
+	g.start(w, func(y func(*actorReq) []byte) {
 		g.yield = y
 		g.runProgram()
 	})

@@ -52,7 +52,7 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 	if err := h.Boot(); err != nil {
 		return err
 	}
-	a.start(func(y func(*actorReq) []byte) { h.Run(hvYield(y)) })
+	a.start(w, func(y func(*actorReq) []byte) { h.Run(hvYield(y)) })
 	return nil
 }
 

@@ -37,7 +37,7 @@ func (w *World) addPeer(p *scenario.Program) error {
 	a.at = func() (string, int) { return w.scen.File, pa.Line() }
 	w.actors = append(w.actors, a)
 	w.peers = append(w.peers, pa)
-	a.start(func(y func(*actorReq) []byte) {
+	a.start(w, func(y func(*actorReq) []byte) {
 		if err := pa.Run(peerYield(y)); err != nil {
 			w.report("scenario", nil, []string{pa.Name()}, "%v", err)
 		}

@@ -68,6 +68,10 @@ type WorldConfig struct {
 	// NoFootprintCheck turns off the footprint guard (footprint_guard.go),
 	// which checks every step's touches against its declared footprint.
 	NoFootprintCheck bool
+	// RecordActors keeps, for every actor, the record of what its code
+	// received from the world (package actorlog): what a copy of the
+	// world needs to rebuild the actor by running its code again.
+	RecordActors bool
 	// CheckReplays runs the event oracles and the footprint guard on every
 	// step, also on those a dfs search replays after an earlier run judged
 	// them (replay.go).
