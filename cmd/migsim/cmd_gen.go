@@ -114,10 +114,15 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if !*check {
 			continue
 		}
-		if err := catalog.CheckGenerated(context.Background(), s, 2); err != nil {
+		name := s.File
+		if *out != "" {
+			name = filepath.Join(*out, s.Name+".scn")
+		}
+		s, err := checkWritten(name, text)
+		if err != nil {
 			fmt.Fprintf(stderr, "migsim gen: %s\n", usererr.Text(err))
 			var pe *catalog.PropertyError
-			if errors.As(err, &pe) {
+			if errors.As(err, &pe) && s != nil {
 				r := gen.Reduce(s, func(c *scenario.Scenario) bool {
 					return catalog.CheckScenario(c) == nil && catalog.IsProperty(catalog.CheckGenerated(context.Background(), c, 2), pe.Property)
 				})
@@ -130,4 +135,17 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim gen: %s from seed %d: every property holds\n", plural.Count(*count, "scenario"), *seed)
 	}
 	return cmdbase.ExitOK
+}
+
+// checkWritten checks the metamorphic properties of a generated scenario
+// on the scenario parsed from text, the text written as file name, so a
+// position in a message is a line of what the user reads, not of the
+// generator's unnumbered scenario. It returns the parsed scenario (nil
+// when the text does not parse).
+func checkWritten(name, text string) (*scenario.Scenario, error) {
+	s, err := scenario.ParseScenario(name, []byte(text))
+	if err != nil {
+		return nil, fmt.Errorf("%s: property parse-print: the written text does not parse: %w", name, err)
+	}
+	return s, catalog.CheckGenerated(context.Background(), s, 2)
 }

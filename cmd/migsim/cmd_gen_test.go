@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,4 +58,34 @@ func TestGenCheckCountsScenarios(t *testing.T) {
 	code, _, errOut := runSpecCLI(t, "gen", "--seed", "3", "--check")
 	require.Equal(t, cmdbase.ExitOK, code, errOut)
 	assert.Contains(t, errOut, "migsim gen: 1 scenario from seed 3: every property holds\n")
+}
+
+// TestGenCheckNamesLinesOfTheWrittenText: a property's message names the
+// line of the text gen wrote (placeholder note included), not line 0 of
+// the generator's unnumbered scenario.
+func TestGenCheckNamesLinesOfTheWrittenText(t *testing.T) {
+	text := gen.Text(gen.Generate(1, catalog.Vocabulary(), gen.DefaultConfig))
+	lineOf := func(s, sub string) int {
+		i := strings.Index(s, sub)
+		require.GreaterOrEqual(t, i, 0, "%q in the generated text", sub)
+		return strings.Count(s[:i], "\n") + 1
+	}
+	tests := []struct {
+		name, old, new string
+	}{
+		{"unknown guest verb", "  probe\n", "  frobnicate\n"},
+		{"unknown setting", "set capacity=", "set no-such-setting=1 capacity="},
+		{"an expectation the text cannot hold", "expect virtio-1.4 pass", "expect virtio-1.4 pass knobs=no-such-knob=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			broken := strings.Replace(text, tt.old, tt.new, 1)
+			require.NotEqual(t, text, broken)
+			want := fmt.Sprintf("out/gen-1.scn:%d", lineOf(broken, strings.TrimSpace(tt.new)))
+			_, err := checkWritten("out/gen-1.scn", broken)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+			assert.NotContains(t, err.Error(), "gen-1.scn:0")
+		})
+	}
 }
