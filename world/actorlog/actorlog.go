@@ -122,3 +122,13 @@ func (r *Replay) Next(call Call, arg uint64) (Entry, error) {
 	r.pos++
 	return e, nil
 }
+
+// Share returns a log holding the same entries that a copy of the world
+// keeps for its copy of the actor: the entries are shared, since a log only
+// ever appends and no entry changes once added, and the returned log's
+// capacity ends at its length, so that an append on either side never
+// writes into what the other one holds.
+func (l *Log) Share() Log {
+	n := len(l.entries)
+	return Log{on: l.on, entries: l.entries[:n:n]}
+}

@@ -1,0 +1,251 @@
+// Package worldcopy makes an independent deep copy of a graph of Go values
+// by reflection, with a copier compiled once per type: every object
+// reachable from the root (what pointers, slices, maps and interfaces
+// reach) is copied once, and the copy keeps the graph's sharing: two
+// pointers to one object, a pointer into a struct another pointer holds, or
+// two slices of one array, point into one copied object.
+//
+// A copy runs in two passes. The first walks the graph from the root and
+// records every object a pointer or a slice reaches (its address, type and
+// extent); the records are then grouped by address, a record inside
+// another's extent being part of it (an embedded struct, an element of an
+// array), and each group gets one new object. The second pass fills the
+// new objects, translating every pointer by its offset into its group.
+// Slice elements past a slice's length are not reachable through it and
+// stay zero in the copy.
+//
+// What is not copied is declared (Config): types whose values are
+// immutable and shared by the copy (Share), struct fields left zero in the
+// copy (Zero: parts the caller rebuilds), and pointer or value types copied
+// by a function of their own (Custom: a copy-on-write memory). A function
+// value anywhere else, a channel or an unsafe.Pointer is refused with an
+// error naming its path from the root, since reflection cannot copy what a
+// closure captured.
+package worldcopy
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+)
+
+// Config declares what a Copier does not copy by walking.
+type Config struct {
+	// Share reports whether values of type t are immutable and shared by
+	// the copy: the value is copied as it is (a pointer, a slice header, a
+	// map) and not walked.
+	Share func(t reflect.Type) bool
+	// Zero lists, per struct type, the names of the fields left zero in
+	// the copy: parts the caller rebuilds.
+	Zero map[reflect.Type][]string
+	// Custom copies the values of a type by a function of its own. For a
+	// pointer type, the function returns the copy of the object the
+	// pointer src points to (called once per object, the copy shared by
+	// every pointer to it); for any other type, it writes the copy of the
+	// value at src into dst. The object or value is not walked: nothing
+	// outside it may point into it.
+	Custom map[reflect.Type]func(dst, src unsafe.Pointer)
+}
+
+// Copier copies values; it keeps the per-type copiers it compiled and is
+// safe for concurrent use.
+type Copier struct {
+	cfg   Config
+	mu    sync.Mutex
+	types sync.Map // reflect.Type → *tinfo
+}
+
+// New returns a copier for cfg.
+func New(cfg Config) *Copier {
+	if cfg.Share == nil {
+		cfg.Share = func(reflect.Type) bool { return false }
+	}
+	return &Copier{cfg: cfg}
+}
+
+type kind uint8
+
+const (
+	kPlain  kind = iota // no pointers: copied as bytes
+	kShare              // shared as it is
+	kCustom             // a value type with its own copier
+	kString
+	kPtr
+	kSlice
+	kArray
+	kStruct
+	kIface
+	kMap
+	kRefuse // func, chan, unsafe.Pointer: refused when not nil
+)
+
+// tinfo is the compiled copier of one type.
+type tinfo struct {
+	t    reflect.Type
+	k    kind
+	size uintptr
+	// elem: a pointer's, slice's or array's element; n: an array's length.
+	elem *tinfo
+	n    int
+	// fields: a struct's fields that are not plain, with their offsets;
+	// plain: the runs of its plain fields, copied as bytes.
+	fields []finfo
+	plain  []byteRun
+	// key, val: a map's; mapPlain when neither holds anything to walk
+	// (numbers, booleans, strings), so that entries copy as they are.
+	key, val *tinfo
+	mapPlain bool
+	// custom: a pointer type's or value type's own copier.
+	custom func(dst, src unsafe.Pointer)
+	// shareElem: a pointer to a shared type, copied as it is.
+	shareElem bool
+}
+
+type byteRun struct{ off, n uintptr }
+
+type finfo struct {
+	off  uintptr
+	name string
+	ti   *tinfo
+	zero bool
+}
+
+// info returns the compiled copier of t.
+func (c *Copier) info(t reflect.Type) *tinfo {
+	if ti, ok := c.types.Load(t); ok {
+		return ti.(*tinfo)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	building := map[reflect.Type]*tinfo{}
+	ti := c.build(t, building)
+	for bt, b := range building {
+		c.types.LoadOrStore(bt, b)
+	}
+	return ti
+}
+
+func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo {
+	if ti, ok := c.types.Load(t); ok {
+		return ti.(*tinfo)
+	}
+	if ti, ok := building[t]; ok {
+		return ti
+	}
+	ti := &tinfo{t: t, size: t.Size()}
+	building[t] = ti
+	switch {
+	case c.cfg.Share(t):
+		ti.k = kShare
+		return ti
+	case c.cfg.Custom[t] != nil && t.Kind() != reflect.Pointer:
+		ti.k, ti.custom = kCustom, c.cfg.Custom[t]
+		return ti
+	}
+	switch t.Kind() {
+	case reflect.String:
+		ti.k = kString
+	case reflect.Pointer:
+		ti.k = kPtr
+		ti.custom = c.cfg.Custom[t]
+		if ti.custom == nil {
+			ti.shareElem = c.cfg.Share(t.Elem()) || t.Elem().Size() == 0
+			ti.elem = c.build(t.Elem(), building)
+		}
+	case reflect.Slice:
+		ti.k = kSlice
+		ti.elem = c.build(t.Elem(), building)
+	case reflect.Array:
+		ti.k, ti.n = kArray, t.Len()
+		ti.elem = c.build(t.Elem(), building)
+		if ti.elem.k == kPlain || ti.n == 0 {
+			ti.k = kPlain
+		}
+	case reflect.Struct:
+		ti.k = kStruct
+		zero := map[string]bool{}
+		for _, n := range c.cfg.Zero[t] {
+			zero[n] = true
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fi := finfo{off: f.Offset, name: f.Name, zero: zero[f.Name]}
+			if !fi.zero {
+				fi.ti = c.build(f.Type, building)
+				if fi.ti.k == kPlain {
+					if n := len(ti.plain); n > 0 && ti.plain[n-1].off+ti.plain[n-1].n == f.Offset {
+						ti.plain[n-1].n += f.Type.Size()
+					} else {
+						ti.plain = append(ti.plain, byteRun{f.Offset, f.Type.Size()})
+					}
+					continue
+				}
+			}
+			ti.fields = append(ti.fields, fi)
+		}
+		if len(ti.fields) == 0 {
+			ti.k = kPlain
+		}
+	case reflect.Interface:
+		ti.k = kIface
+	case reflect.Map:
+		ti.k = kMap
+		ti.key = c.build(t.Key(), building)
+		ti.val = c.build(t.Elem(), building)
+		ti.mapPlain = byValue(ti.key) && byValue(ti.val)
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		ti.k = kRefuse
+	default:
+		ti.k = kPlain
+	}
+	return ti
+}
+
+// byValue reports whether a value of ti's type copies as it is: numbers,
+// booleans and strings, in structs and arrays.
+func byValue(ti *tinfo) bool {
+	switch ti.k {
+	case kPlain, kString:
+		return true
+	case kStruct:
+		for _, f := range ti.fields {
+			if f.zero || !byValue(f.ti) {
+				return false
+			}
+		}
+		return true
+	case kArray:
+		return byValue(ti.elem)
+	}
+	return false
+}
+
+// pathError is a refusal with the path from the root to the value.
+type pathError struct {
+	path string
+	msg  string
+}
+
+func (e *pathError) Error() string { return fmt.Sprintf("worldcopy: %s: %s", e.path, e.msg) }
+
+// at prefixes err's path with step.
+func at(err error, step string) error {
+	if pe, ok := err.(*pathError); ok {
+		pe.path = step + pe.path
+		return pe
+	}
+	return err
+}
+
+// eface is the layout of an interface value: its type or itab word, and
+// its data word.
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
