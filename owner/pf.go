@@ -101,6 +101,11 @@ type forward struct {
 	hasObj bool
 }
 
+// SetMemberFactory replaces the factory of the members the PF has yet to
+// build (Config.NewMember): a copy of the world the PF lives in binds its
+// copy of the PF to itself.
+func (p *PF) SetMemberFactory(f MemberFactory) { p.cfg.NewMember = f }
+
 // New builds a PF in its power-on state. Nothing is allocated per VF:
 // members are built on first use (memberTable).
 func New(c Config) (*PF, error) {

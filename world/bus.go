@@ -85,12 +85,32 @@ func (p hostGuestPort) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 // dmaPort is the memory port of member vf on host h: every access is
 // recorded for the trace and the event hook (observe.EventPass.DMA).
 func (w *World) dmaPort(h *host, vf int) pcie.MemoryPort {
-	other := !w.inVM(vf)
-	return &virtq.Observer{Port: hostGuestPort{h: h, other: other}, Hook: func(a virtq.Access) error {
-		w.touchW(por.ResMem(h.idx, other))
-		w.dma = append(w.dma, observe.DMAAccess{Host: h.name, VF: vf, Access: a})
-		return nil
-	}}
+	return &dmaObserver{w: w, port: hostGuestPort{h: h, other: !w.inVM(vf)}, vf: vf}
+}
+
+// dmaObserver is a member's memory port (dmaPort): data, not a closure, so
+// that a copy of the world copies it.
+type dmaObserver struct {
+	w    *World
+	port hostGuestPort
+	vf   int
+}
+
+func (d *dmaObserver) see(a virtq.Access) {
+	d.w.touchW(por.ResMem(d.port.h.idx, d.port.other))
+	d.w.dma = append(d.w.dma, observe.DMAAccess{Host: d.port.h.name, VF: d.vf, Access: a})
+}
+
+// ReadMem records the access, then reads through the host's port.
+func (d *dmaObserver) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	d.see(virtq.Access{Requester: rid, Addr: addr, Len: len(buf)})
+	return d.port.ReadMem(rid, addr, buf)
+}
+
+// WriteMem records the access, then writes through the host's port.
+func (d *dmaObserver) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	d.see(virtq.Access{Requester: rid, Addr: addr, Len: len(data), Write: true})
+	return d.port.WriteMem(rid, addr, data)
 }
 
 // deliver hands one event to a function of host h, runs the event oracles

@@ -90,3 +90,6 @@ func (w *World) MemberBuiltDuringReplayForTest(m member.Device) bool {
 	w.memberBuilt(m)
 	return w.replayed
 }
+
+// CopyDataForTest is copyData.
+func (w *World) CopyDataForTest() (*World, error) { return w.copyData() }

@@ -328,25 +328,29 @@ func (w *World) addHost(name string) (*host, error) {
 		return nil, fmt.Errorf("world: host %s: firmware: %w", name, err)
 	}
 	h.pfCfg = cs
-	queues := uint16(w.scen.Queues)
 	limit, err := w.objLimit()
 	if err != nil {
 		return nil, err
 	}
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
-		GetLimit: limit, SetLimit: limit, Quiet: !w.keepNotes(),
-		NewMember: func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
-			m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
-				NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk, Quiet: !w.keepNotes()})
-			w.memberBuilt(m)
-			return m
-		}})
+		GetLimit: limit, SetLimit: limit, Quiet: !w.keepNotes(), NewMember: w.memberFactory(h)})
 	if err != nil {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	h.pf = pf
 	w.hosts = append(w.hosts, h)
 	return h, nil
+}
+
+// memberFactory builds host h's members for its PF (owner.Config.NewMember).
+func (w *World) memberFactory(h *host) owner.MemberFactory {
+	queues := uint16(w.scen.Queues)
+	return func(vf int, vrid pcie.RID, bar0 uint64) member.Device {
+		m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
+			NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk, Quiet: !w.keepNotes()})
+		w.memberBuilt(m)
+		return m
+	}
 }
 
 // dev returns the pseudo-actor of a function, creating it.

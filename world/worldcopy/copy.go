@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -53,6 +54,9 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 	r := &run{c: c, byAddr: map[recKey]int{}}
 	src := unsafe.Pointer(&root)
 	if err := r.walk(src, ti); err != nil {
+		if pe, ok := err.(*pathError); ok {
+			pe.path = ti.t.Elem().Name() + strings.TrimPrefix(pe.path, ".*")
+		}
 		return nil, err
 	}
 	if err := r.allocate(); err != nil {

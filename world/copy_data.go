@@ -1,0 +1,81 @@
+package world
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/virtq"
+	"github.com/migsim/migsim/world/actorlog"
+	"github.com/migsim/migsim/world/peer"
+	"github.com/migsim/migsim/world/worldcopy"
+)
+
+// worldCopier copies a world's data (copyData). What it leaves zero, what
+// it shares and what it copies by a method of its own is declared here;
+// docs/engine.md, "Copying the world's data", explains each.
+var worldCopier = worldcopy.New(worldcopy.Config{
+	Share: sharedType,
+	Zero: map[reflect.Type][]string{
+		// The actors' code: their coroutines, pending requests and
+		// program positions, rebuilt by running their code again.
+		reflect.TypeFor[actor]():      {"co", "req", "at"},
+		reflect.TypeFor[guestActor](): {"drv", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
+		reflect.TypeFor[peer.Peer]():  {"yield"},
+		// The hypervisor and everything only it reaches.
+		reflect.TypeFor[World](): {"hv"},
+		// A planted owner fault may keep state of its own: copyData
+		// refuses a world that has one.
+		reflect.TypeFor[WorldConfig](): {"OwnerFault"},
+		// Closures bound to the world, bound again to the copy by
+		// copyData.
+		reflect.TypeFor[blk.Disk]():     {"observe"},
+		reflect.TypeFor[owner.Config](): {"NewMember"},
+	},
+	Custom: map[reflect.Type]func(dst, src unsafe.Pointer){
+		// Memories copy on write (virtq.GuestMemory.Clone).
+		reflect.TypeFor[*virtq.GuestMemory](): func(dst, src unsafe.Pointer) {
+			*(**virtq.GuestMemory)(dst) = (*(**virtq.GuestMemory)(src)).Clone()
+		},
+		// An actor's record only grows: the copy shares its entries.
+		reflect.TypeFor[actorlog.Log](): func(dst, src unsafe.Pointer) {
+			*(*actorlog.Log)(dst) = (*actorlog.Log)(src).Share()
+		},
+	},
+})
+
+// sharedType reports the immutable types a copy of the world shares with
+// the original.
+func sharedType(t reflect.Type) bool {
+	_, ok := sharedTypes[t]
+	return ok
+}
+
+var sharedTypes = map[reflect.Type]string{
+	reflect.TypeFor[member.DeviceType](): "a member's device type (member.Core): a descriptor of the type (name, IDs, offered features, its backend's constructor) that no member changes",
+	reflect.TypeFor[member.Factory](): "the member factories (WorldConfig.Factory, NetFactory): functions the target gives every world of a run alike, which hold no state of a run",
+}
+
+// copyData returns an independent copy of the world's data: everything
+// reachable from w but its actors' code (their coroutines, pending
+// requests, drivers, the hypervisor), which the copy holds zero for the
+// rebuilds to fill, and the immutable parts it shares (sharedTypes).
+func (w *World) copyData() (*World, error) {
+	if w.cfg.OwnerFault != nil {
+		return nil, fmt.Errorf("world: copy: a planted owner fault (WorldConfig.OwnerFault) may keep state of its own")
+	}
+	c, err := worldcopy.Copy(worldCopier, w)
+	if err != nil {
+		return nil, fmt.Errorf("world: copy: %w", err)
+	}
+	for _, h := range c.hosts {
+		h.pf.SetMemberFactory(c.memberFactory(h))
+	}
+	if c.disk != nil {
+		c.disk.SetObserver(c.diskAccess)
+	}
+	return c, nil
+}
