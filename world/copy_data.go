@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/owner"
@@ -19,26 +20,15 @@ import (
 // docs/engine.md, "Copying the world's data", explains each.
 var worldCopier = worldcopy.New(worldcopy.Config{
 	Share: sharedType,
-	Zero: map[reflect.Type][]string{
-		// The actors' code: their coroutines, pending requests and
-		// program positions, rebuilt by running their code again.
-		reflect.TypeFor[actor]():      {"co", "req", "at"},
-		reflect.TypeFor[guestActor](): {"drv", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
-		reflect.TypeFor[peer.Peer]():  {"yield"},
-		// The hypervisor and everything only it reaches.
-		reflect.TypeFor[World](): {"hv"},
-		// A planted owner fault may keep state of its own: copyData
-		// refuses a world that has one.
-		reflect.TypeFor[WorldConfig](): {"OwnerFault"},
-		// Closures bound to the world, bound again to the copy by
-		// copyData.
-		reflect.TypeFor[blk.Disk]():     {"observe"},
-		reflect.TypeFor[owner.Config](): {"NewMember"},
-	},
+	Zero:  copyZero,
 	Custom: map[reflect.Type]func(dst, src unsafe.Pointer){
 		// Memories copy on write (virtq.GuestMemory.Clone).
 		reflect.TypeFor[*virtq.GuestMemory](): func(dst, src unsafe.Pointer) {
 			*(**virtq.GuestMemory)(dst) = (*(**virtq.GuestMemory)(src)).Clone()
+		},
+		// A hasher's scratch is not state: the copy's starts empty.
+		reflect.TypeFor[deephash.Hasher](): func(dst, src unsafe.Pointer) {
+			*(*deephash.Hasher)(dst) = (*deephash.Hasher)(src).Fresh()
 		},
 		// An actor's record only grows: the copy shares its entries.
 		reflect.TypeFor[actorlog.Log](): func(dst, src unsafe.Pointer) {
@@ -46,6 +36,24 @@ var worldCopier = worldcopy.New(worldcopy.Config{
 		},
 	},
 })
+
+// copyZero lists the fields a copy of the world holds zero.
+var copyZero = map[reflect.Type][]string{
+	// The actors' code: their coroutines, pending requests and
+	// program positions, rebuilt by running their code again.
+	reflect.TypeFor[actor]():      {"co", "req", "at"},
+	reflect.TypeFor[guestActor](): {"drv", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
+	reflect.TypeFor[peer.Peer]():  {"yield"},
+	// The hypervisor and everything only it reaches.
+	reflect.TypeFor[World](): {"hv"},
+	// A planted owner fault may keep state of its own: copyData
+	// refuses a world that has one.
+	reflect.TypeFor[WorldConfig](): {"OwnerFault"},
+	// Closures bound to the world, bound again to the copy by
+	// copyData.
+	reflect.TypeFor[blk.Disk]():     {"observe"},
+	reflect.TypeFor[owner.Config](): {"NewMember"},
+}
 
 // sharedType reports the immutable types a copy of the world shares with
 // the original.
@@ -55,8 +63,9 @@ func sharedType(t reflect.Type) bool {
 }
 
 var sharedTypes = map[reflect.Type]string{
+	reflect.TypeFor[*deephash.Cache]():   "the compiled hashers of the devices' state hashes (package devhash): one per kind of world for the whole process, safe for concurrent use",
 	reflect.TypeFor[member.DeviceType](): "a member's device type (member.Core): a descriptor of the type (name, IDs, offered features, its backend's constructor) that no member changes",
-	reflect.TypeFor[member.Factory](): "the member factories (WorldConfig.Factory, NetFactory): functions the target gives every world of a run alike, which hold no state of a run",
+	reflect.TypeFor[member.Factory]():    "the member factories (WorldConfig.Factory, NetFactory): functions the target gives every world of a run alike, which hold no state of a run",
 }
 
 // copyData returns an independent copy of the world's data: everything

@@ -90,6 +90,3 @@ func (w *World) MemberBuiltDuringReplayForTest(m member.Device) bool {
 	w.memberBuilt(m)
 	return w.replayed
 }
-
-// CopyDataForTest is copyData.
-func (w *World) CopyDataForTest() (*World, error) { return w.copyData() }

@@ -325,3 +325,10 @@ func basic(acc uint64, v reflect.Value) uint64 {
 	c := v.Complex()
 	return Mix(Mix(acc, math.Float64bits(real(c))), math.Float64bits(imag(c)))
 }
+
+// Fresh returns a hasher that hashes as h does (its Skip, Reflective and
+// Cache) without h's scratch (the pointers met in the last hash, the types'
+// flags it cached): what a copy of a value holding h holds in its place.
+func (h *Hasher) Fresh() Hasher {
+	return Hasher{Skip: h.Skip, Reflective: h.Reflective, cache: h.cache}
+}
