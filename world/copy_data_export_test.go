@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/worldcopy"
 )
 
 // CopyDataForTest is copyData.
@@ -178,3 +179,6 @@ func (w *World) SharedWithForTest(c *World) (shared []string, reached int) {
 	}
 	return shared, len(orig)
 }
+
+// CopyCensusForTest is what copyData copies, by type.
+func (w *World) CopyCensusForTest() (worldcopy.Census, error) { return worldcopy.Count(worldCopier, w) }

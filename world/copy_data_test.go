@@ -21,6 +21,12 @@ var errStop = errors.New("stop")
 // the world at each decision listed in ks (ascending) that the run
 // reaches, at least three of them; the run ends after the last one.
 func atDecision(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, at func(k int, w *world.World)) {
+	atDecisionPicking(t, scen, ed, knobs, ks, func(d *engine.Decision) int { return d.Index * 7 % len(d.Enabled) }, at)
+}
+
+// atDecisionPicking is atDecision with the picks of pick, the world's
+// state hashed at every decision as a search with state pruning does.
+func atDecisionPicking(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, pick func(d *engine.Decision) int, at func(k int, w *world.World)) {
 	t.Helper()
 	s, err := catalog.CatalogScenario(scen)
 	require.NoError(t, err)
@@ -47,7 +53,8 @@ func atDecision(t testing.TB, scen string, ed spec.Edition, knobs []string, ks [
 		if next == len(ks) {
 			return 0, errStop
 		}
-		return d.Index * 7 % len(d.Enabled), nil
+		w.StateHash()
+		return pick(d), nil
 	})
 	_, err = engine.Run(wrapped, seed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	if err != nil && !errors.Is(err, errStop) {
@@ -166,4 +173,34 @@ func TestCopyData_RefusesAnUnknownClosure(t *testing.T) {
 		require.Contains(t, err.Error(), where)
 		require.Contains(t, err.Error(), "func()")
 	})
+}
+
+// BenchmarkCopyData copies the world of four proofs at decisions of their
+// first dfs path (every first pick) around where their runs branch.
+func BenchmarkCopyData(b *testing.B) {
+	rows := []struct {
+		scenario string
+		ed       spec.Edition
+		k        int
+	}{
+		{"smoke-migrate", spec.Virtio14, 100},
+		{"kick-during-stop", spec.Virtio14, 112},
+		{"net-link-while-stopped", spec.Virtio14, 174},
+		{"vfio-object-limit", spec.Draft2023, 100},
+		{"vfio-object-limit", spec.Draft2023, 200},
+	}
+	for _, row := range rows {
+		b.Run(fmt.Sprintf("%s/%s/%d", row.scenario, row.ed, row.k), func(b *testing.B) {
+			atDecisionPicking(b, row.scenario, row.ed, nil, []int{row.k}, func(*engine.Decision) int { return 0 }, func(k int, w *world.World) {
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					if _, err := w.CopyDataForTest(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+			})
+		})
+	}
 }
