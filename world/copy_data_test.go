@@ -3,6 +3,7 @@ package world_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,14 +20,15 @@ var errStop = errors.New("stop")
 // atDecision runs the row's first world under a chooser that picks
 // (decision index × 7) mod the number of enabled steps, and calls at with
 // the world at each decision listed in ks (ascending) that the run
-// reaches, at least three of them; the run ends after the last one.
-func atDecision(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, at func(k int, w *world.World)) {
-	atDecisionPicking(t, scen, ed, knobs, ks, func(d *engine.Decision) int { return d.Index * 7 % len(d.Enabled) }, at)
+// reaches; the run ends after the last one, or when at says it changed
+// the world. It returns how many decisions at saw.
+func atDecision(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, at func(k int, w *world.World) (stop bool)) int {
+	return atDecisionPicking(t, scen, ed, knobs, ks, func(d *engine.Decision) int { return d.Index * 7 % len(d.Enabled) }, at)
 }
 
 // atDecisionPicking is atDecision with the picks of pick, the world's
 // state hashed at every decision as a search with state pruning does.
-func atDecisionPicking(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, pick func(d *engine.Decision) int, at func(k int, w *world.World)) {
+func atDecisionPicking(t testing.TB, scen string, ed spec.Edition, knobs []string, ks []int, pick func(d *engine.Decision) int, at func(k int, w *world.World) (stop bool)) int {
 	t.Helper()
 	s, err := catalog.CatalogScenario(scen)
 	require.NoError(t, err)
@@ -44,11 +46,15 @@ func atDecisionPicking(t testing.TB, scen string, ed spec.Edition, knobs []strin
 		}
 		return sys, err
 	}
-	next := 0
+	next, reached := 0, 0
 	ch := chooserFunc(func(d *engine.Decision) (int, error) {
 		for next < len(ks) && d.Index >= ks[next] {
-			at(d.Index, w)
 			next++
+			reached++
+			if at(d.Index, w) {
+				// at changed the world under the decision.
+				next = len(ks)
+			}
 		}
 		if next == len(ks) {
 			return 0, errStop
@@ -56,11 +62,15 @@ func atDecisionPicking(t testing.TB, scen string, ed spec.Edition, knobs []strin
 		w.StateHash()
 		return pick(d), nil
 	})
-	_, err = engine.Run(wrapped, seed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	res, err := engine.Run(wrapped, seed, ch, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	if res.Finding != nil && res.Finding.Oracle == "panic" {
+		// A panic in at (the runner reports it as the run's finding).
+		require.Failf(t, "panic", "%s %s: %s", scen, ed, res.Finding.Message)
+	}
 	if err != nil && !errors.Is(err, errStop) {
 		require.NoError(t, err)
 	}
-	require.GreaterOrEqual(t, next, min(len(ks), 3), "%s %s: the run ended before decision %d", scen, ed, ks[min(next, len(ks)-1)])
+	return reached
 }
 
 // copyRows are catalog rows of every kind: blk and net, one VF and
@@ -107,7 +117,7 @@ func hashesOf(w *world.World) hashes {
 func TestCopyData_SameHashes(t *testing.T) {
 	for _, row := range copyRows {
 		t.Run(fmt.Sprintf("%s/%s", row.scenario, row.ed), func(t *testing.T) {
-			atDecision(t, row.scenario, row.ed, row.knobs, copyDecisions, func(k int, w *world.World) {
+			n := atDecision(t, row.scenario, row.ed, row.knobs, copyDecisions, func(k int, w *world.World) bool {
 				want := hashesOf(w)
 				c, err := w.CopyDataForTest()
 				require.NoError(t, err, "decision %d", k)
@@ -115,7 +125,9 @@ func TestCopyData_SameHashes(t *testing.T) {
 				c.WithCodeOfForTest(w, func() { got = hashesOf(c) })
 				require.True(t, want.stateOK, "decision %d: the original hashes its state", k)
 				require.Equal(t, want, got, "decision %d", k)
+				return false
 			})
+			require.GreaterOrEqual(t, n, 4, "the run reaches four of the decisions")
 		})
 	}
 }
@@ -123,7 +135,8 @@ func TestCopyData_SameHashes(t *testing.T) {
 // TestCopyData_Independent: a copy and its original share nothing the
 // copy does not declare shared (a reflective walk of both), and running
 // the devices' pending events (no actor code) on one leaves the other's
-// hashes as they were, both ways.
+// hashes as they were, both ways. A run whose world ran its devices goes
+// on no further; the next run starts from the seed again.
 func TestCopyData_Independent(t *testing.T) {
 	var ks []int
 	for k := 0; k < 400; k += 13 {
@@ -132,47 +145,70 @@ func TestCopyData_Independent(t *testing.T) {
 	ran := 0
 	for _, row := range copyRows {
 		t.Run(fmt.Sprintf("%s/%s", row.scenario, row.ed), func(t *testing.T) {
-			atDecision(t, row.scenario, row.ed, row.knobs, ks, func(k int, w *world.World) {
-				c, err := w.CopyDataForTest()
-				require.NoError(t, err, "decision %d", k)
-				shared, reached := w.SharedWithForTest(c)
-				require.Empty(t, shared, "decision %d: shared between the copy and the original", k)
-				require.Greater(t, reached, 20, "decision %d: the walk reaches the world", k)
-
-				// Run the original's devices: the copy does not change.
-				// (The copy's hashes without the code parts: the
-				// hypervisor is the original's.) Then the reverse, on a
-				// second copy made at the same time.
-				c2, err := w.CopyDataForTest()
-				require.NoError(t, err, "decision %d", k)
-				copyOwn, origBefore := hashesOf(c), hashesOf(w)
-				n := w.RunDevicesForTest(8)
-				if n > 0 {
-					require.NotEqual(t, origBefore.data, hashesOf(w).data, "decision %d: device events change the world", k)
+			seen, left := 0, ks
+			for len(left) > 0 {
+				last := -1
+				seen += atDecision(t, row.scenario, row.ed, row.knobs, left, func(k int, w *world.World) bool {
+					last = k
+					n, m := checkIndependent(t, k, w)
+					ran += m
+					return n > 0
+				})
+				i := slices.IndexFunc(left, func(k int) bool { return k > last })
+				if last < 0 || i < 0 || seen == 0 {
+					break
 				}
-				require.Equal(t, copyOwn, hashesOf(c), "decision %d: %d device events of the original changed the copy", k, n)
-				orig := hashesOf(w)
-				m := c2.RunDevicesForTest(8)
-				require.Equal(t, n, m, "decision %d: the copy runs the original's pending device events", k)
-				require.Equal(t, orig, hashesOf(w), "decision %d: %d device events of the copy changed the original", k, m)
-				ran += m
-				t.Logf("decision %d: %d spans reached, %d device events run on the original, %d on the copy", k, reached, n, m)
-			})
+				left = left[i:]
+			}
+			require.GreaterOrEqual(t, seen, 4, "the runs reach four of the decisions")
 		})
 	}
 	require.Positive(t, ran, "some decisions have device events pending")
 }
 
+// checkIndependent copies w twice, checks that neither copy shares with
+// w, runs w's pending device events and checks the first copy unchanged,
+// then the second copy's and checks w unchanged. It returns how many
+// events each ran.
+func checkIndependent(t *testing.T, k int, w *world.World) (n, m int) {
+	c, err := w.CopyDataForTest()
+	require.NoError(t, err, "decision %d", k)
+	shared, reached := w.SharedWithForTest(c)
+	require.Empty(t, shared, "decision %d: shared between the copy and the original", k)
+	require.Greater(t, reached, 20, "decision %d: the walk reaches the world", k)
+	c2, err := w.CopyDataForTest()
+	require.NoError(t, err, "decision %d", k)
+
+	// The copy's hashes are taken without the code parts: its hypervisor
+	// would be the original's.
+	copyOwn, before := hashesOf(c), hashesOf(w)
+	n = w.RunDevicesForTest(8)
+	if n > 0 {
+		require.NotEqual(t, before.data, hashesOf(w).data, "decision %d: device events change the world", k)
+	}
+	require.Equal(t, copyOwn, hashesOf(c), "decision %d: %d device events of the original changed the copy", k, n)
+	orig := hashesOf(w)
+	m = c2.RunDevicesForTest(8)
+	require.Equal(t, n, m, "decision %d: the copy runs the original's pending device events", k)
+	require.Equal(t, orig, hashesOf(w), "decision %d: %d device events of the copy changed the original", k, m)
+	if n > 0 {
+		t.Logf("decision %d: %d objects and arrays reached, %d device events run on each side", k, reached, n)
+	}
+	return n, m
+}
+
 // TestCopyData_RefusesAnUnknownClosure: a closure planted in the world's
 // data is refused with its path.
 func TestCopyData_RefusesAnUnknownClosure(t *testing.T) {
-	atDecision(t, "smoke-migrate", spec.Virtio14, nil, []int{10}, func(k int, w *world.World) {
+	n := atDecision(t, "smoke-migrate", spec.Virtio14, nil, []int{10}, func(k int, w *world.World) bool {
 		where := w.PlantClosureForTest()
 		_, err := w.CopyDataForTest()
 		require.Error(t, err)
 		require.Contains(t, err.Error(), where)
 		require.Contains(t, err.Error(), "func()")
+		return true
 	})
+	require.Equal(t, 1, n)
 }
 
 // BenchmarkCopyData copies the world of four proofs at decisions of their
@@ -191,7 +227,15 @@ func BenchmarkCopyData(b *testing.B) {
 	}
 	for _, row := range rows {
 		b.Run(fmt.Sprintf("%s/%s/%d", row.scenario, row.ed, row.k), func(b *testing.B) {
-			atDecisionPicking(b, row.scenario, row.ed, nil, []int{row.k}, func(*engine.Decision) int { return 0 }, func(k int, w *world.World) {
+			n := atDecisionPicking(b, row.scenario, row.ed, nil, []int{row.k}, func(*engine.Decision) int { return 0 }, func(k int, w *world.World) bool {
+				census, err := w.CopyCensusForTest()
+				require.NoError(b, err)
+				objects, bytes := 0, 0
+				for _, e := range census {
+					objects, bytes = objects+e.Objects, bytes+e.Bytes
+				}
+				b.ReportMetric(float64(objects), "objects")
+				b.ReportMetric(float64(bytes), "data-B")
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {
@@ -200,7 +244,9 @@ func BenchmarkCopyData(b *testing.B) {
 					}
 				}
 				b.StopTimer()
+				return false
 			})
+			require.Equal(b, 1, n, "the run reaches decision %d", row.k)
 		})
 	}
 }

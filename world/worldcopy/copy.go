@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -22,6 +23,9 @@ type record struct {
 	custom func(dst, src unsafe.Pointer)
 	// box is set for the value an interface holds by value.
 	box bool
+	// next is the record noted before this one at the same address (-1:
+	// none).
+	next int
 }
 
 // group is a run of records in one allocation: the copy's new object
@@ -34,24 +38,40 @@ type group struct {
 
 // run is one copy's state.
 type run struct {
-	c       *Copier
-	recs    []record
-	byAddr  map[recKey]int
-	maps    map[unsafe.Pointer]unsafe.Pointer
-	groups  []group
-	objects []any // keeps the new objects reachable while they fill
+	c      *Copier
+	recs   []record
+	byAddr map[uintptr]int // address → 1 + the last record there
+	maps   map[unsafe.Pointer]unsafe.Pointer
+	groups []group
+	// keys orders the records (allocate); last is the group translate
+	// found last.
+	keys []uint64
+	last int
 }
 
-type recKey struct {
-	addr uintptr
-	t    *tinfo
+// reset empties r for the next copy, keeping its storage.
+func (r *run) reset() {
+	clear(r.recs)
+	r.recs = r.recs[:0]
+	clear(r.byAddr)
+	clear(r.maps)
+	clear(r.groups)
+	r.groups = r.groups[:0]
+	r.last = 0
 }
 
 // Copy returns a deep copy of *root (root a non-nil pointer), as Copy's
 // package comment describes.
 func Copy[T any](c *Copier, root *T) (*T, error) {
 	ti := c.info(reflect.TypeOf(root))
-	r := &run{c: c, byAddr: map[recKey]int{}}
+	r, _ := c.runs.Get().(*run)
+	if r == nil {
+		r = &run{c: c, byAddr: map[uintptr]int{}, maps: map[unsafe.Pointer]unsafe.Pointer{}}
+	}
+	defer func() {
+		r.reset()
+		c.runs.Put(r)
+	}()
 	src := unsafe.Pointer(&root)
 	if err := r.walk(src, ti); err != nil {
 		if pe, ok := err.(*pathError); ok {
@@ -77,8 +97,12 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 // which one.
 func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(dst, src unsafe.Pointer), box bool) (from int, walk bool) {
 	addr := uintptr(p)
-	k := recKey{addr, ti}
-	if i, ok := r.byAddr[k]; ok {
+	first, seen := r.byAddr[addr]
+	i := first - 1
+	for seen && i >= 0 && r.recs[i].ti != ti {
+		i = r.recs[i].next
+	}
+	if seen && i >= 0 {
 		rec := &r.recs[i]
 		if ext > rec.extent {
 			rec.extent = ext
@@ -89,8 +113,9 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(
 		from, rec.n = rec.n, n
 		return from, custom == nil
 	}
-	r.byAddr[k] = len(r.recs)
-	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, box: box})
+	// The records of one address chain from the last one noted.
+	r.byAddr[addr] = len(r.recs) + 1
+	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, box: box, next: first - 1})
 	return 0, custom == nil
 }
 
@@ -122,13 +147,13 @@ func (r *run) walk(p unsafe.Pointer, ti *tinfo) error {
 		}
 		for i := from; i < h.len; i++ {
 			if err := r.walk(unsafe.Add(h.data, uintptr(i)*ti.elem.size), ti.elem); err != nil {
-				return at(err, fmt.Sprintf("[%d]", i))
+				return at(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 	case kArray:
 		for i := range ti.n {
 			if err := r.walk(unsafe.Add(p, uintptr(i)*ti.elem.size), ti.elem); err != nil {
-				return at(err, fmt.Sprintf("[%d]", i))
+				return at(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 	case kStruct:
@@ -153,35 +178,33 @@ func (r *run) walk(p unsafe.Pointer, ti *tinfo) error {
 }
 
 func (r *run) walkIface(p unsafe.Pointer, ti *tinfo) error {
-	v := reflect.NewAt(ti.t, p).Elem()
-	if v.IsNil() {
+	e := (*eface)(p)
+	if e.typ == nil {
 		return nil
 	}
-	d := v.Elem().Type()
-	di := r.c.info(d)
-	data := (*eface)(p).data
+	d := r.c.dynamic(e.typ, p, ti)
 	var err error
-	switch {
-	case direct(d):
+	switch d.mode {
+	case ifaceDirect:
 		// Pointer-shaped: the data word is the value.
-		err = r.walk(unsafe.Pointer(&data), di)
-	case byValue(di) || di.k == kShare:
-		// An immutable box: shared.
-	default:
-		if _, ok := r.note(data, di, 1, di.size, nil, true); ok {
-			err = r.walk(data, di)
+		data := e.data
+		err = r.walk(unsafe.Pointer(&data), d.ti)
+	case ifaceShared:
+	case ifaceBox:
+		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil, true); ok {
+			err = r.walk(e.data, d.ti)
 		}
 	}
-	return at(err, fmt.Sprintf(".(%s)", d))
+	if err != nil {
+		return at(err, ".("+d.ti.t.String()+")")
+	}
+	return nil
 }
 
 func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 	m := *(*unsafe.Pointer)(p)
 	if m == nil || ti.mapPlain {
 		return nil
-	}
-	if r.maps == nil {
-		r.maps = map[unsafe.Pointer]unsafe.Pointer{}
 	}
 	if _, ok := r.maps[m]; ok {
 		return nil
@@ -209,28 +232,23 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 // allocate groups the records by address and makes one new object per
 // group.
 func (r *run) allocate() error {
-	idx := make([]int, len(r.recs))
-	for i := range idx {
-		idx[i] = i
+	// Records in address order: keys of the address above the index
+	// (addresses fit in 48 bits, indexes in 16), sorted without a
+	// comparison function.
+	if len(r.recs) >= 1<<16 {
+		return fmt.Errorf("worldcopy: %d objects, more than a copy handles", len(r.recs))
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		ra, rb := &r.recs[a], &r.recs[b]
-		switch {
-		case ra.addr != rb.addr:
-			if ra.addr < rb.addr {
-				return -1
-			}
-			return 1
-		case ra.extent != rb.extent:
-			if ra.extent > rb.extent {
-				return -1
-			}
-			return 1
+	r.keys = r.keys[:0]
+	for i := range r.recs {
+		if r.recs[i].addr >= 1<<48 {
+			return fmt.Errorf("worldcopy: an address above 2^48")
 		}
-		return 0
-	})
+		r.keys = append(r.keys, uint64(r.recs[i].addr)<<16|uint64(i))
+	}
+	slices.Sort(r.keys)
 	var root *record
-	for _, i := range idx {
+	for _, k := range r.keys {
+		i := int(k & (1<<16 - 1))
 		rec := &r.recs[i]
 		end := rec.addr + rec.extent
 		if n := len(r.groups); n > 0 && rec.addr < r.groups[n-1].hi {
@@ -239,6 +257,12 @@ func (r *run) allocate() error {
 			case rec.custom != nil || root.custom != nil:
 				return fmt.Errorf("worldcopy: a %s and a %s overlap, and one of them has its own copier", root.ti.t, rec.ti.t)
 			case end <= g.hi:
+				continue
+			case rec.addr == g.lo:
+				// A larger object at the same address (a struct and
+				// its first field, an array and its first element):
+				// it opens the group.
+				g.hi, g.root, root = end, i, rec
 				continue
 			case rec.ti == root.ti && (rec.addr-g.lo)%rec.ti.size == 0:
 				// Two slices of one array: the group grows to both.
@@ -261,16 +285,11 @@ func (r *run) allocate() error {
 			var out unsafe.Pointer
 			rec.custom(unsafe.Pointer(&out), unsafe.Pointer(&rec.p))
 			g.dst = out
-			r.objects = append(r.objects, reflect.NewAt(rec.ti.t.Elem(), out).Interface())
 		case g.hi-g.lo == rec.ti.size:
-			v := reflect.New(rec.ti.t)
-			g.dst = v.UnsafePointer()
-			r.objects = append(r.objects, v.Interface())
+			g.dst = reflect.New(rec.ti.t).UnsafePointer()
 		default:
 			n := int((g.hi - g.lo) / rec.ti.size)
-			v := reflect.MakeSlice(reflect.SliceOf(rec.ti.t), n, n)
-			g.dst = v.UnsafePointer()
-			r.objects = append(r.objects, v.Interface())
+			g.dst = reflect.MakeSlice(rec.ti.sliceOf, n, n).UnsafePointer()
 		}
 	}
 	return nil
@@ -279,19 +298,23 @@ func (r *run) allocate() error {
 // translate returns where the copy holds what the original holds at a.
 func (r *run) translate(a unsafe.Pointer) unsafe.Pointer {
 	u := uintptr(a)
-	i, ok := slices.BinarySearchFunc(r.groups, u, func(g group, u uintptr) int {
-		switch {
-		case g.hi <= u:
-			return -1
-		case g.lo > u:
-			return 1
+	if g := &r.groups[r.last]; g.lo <= u && u < g.hi {
+		return unsafe.Add(g.dst, u-g.lo)
+	}
+	lo, hi := 0, len(r.groups)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.groups[m].hi <= u {
+			lo = m + 1
+		} else {
+			hi = m
 		}
-		return 0
-	})
-	if !ok {
+	}
+	if lo == len(r.groups) || r.groups[lo].lo > u {
 		panic(fmt.Sprintf("worldcopy: %#x was not recorded", u))
 	}
-	g := &r.groups[i]
+	r.last = lo
+	g := &r.groups[lo]
 	return unsafe.Add(g.dst, u-g.lo)
 }
 
@@ -398,13 +421,14 @@ func (r *run) fillIface(dst, src unsafe.Pointer, ti *tinfo) error {
 	if s.typ == nil {
 		return nil
 	}
-	dt := reflect.NewAt(ti.t, src).Elem().Elem().Type()
-	di := r.c.info(dt)
+	dyn := r.c.dynamic(s.typ, src, ti)
 	d.typ = s.typ
-	switch {
-	case direct(dt):
-		return at(r.fill(unsafe.Pointer(&d.data), unsafe.Pointer(&s.data), di), fmt.Sprintf(".(%s)", dt))
-	case byValue(di) || di.k == kShare:
+	switch dyn.mode {
+	case ifaceDirect:
+		if err := r.fill(unsafe.Pointer(&d.data), unsafe.Pointer(&s.data), dyn.ti); err != nil {
+			return at(err, ".("+dyn.ti.t.String()+")")
+		}
+	case ifaceShared:
 		d.data = s.data
 	default:
 		d.data = r.translate(s.data)
@@ -433,7 +457,6 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		return nil
 	}
 	r.maps[m] = nv.UnsafePointer()
-	r.objects = append(r.objects, nv.Interface())
 	kt, vt := reflect.New(ti.t.Key()), reflect.New(ti.t.Elem())
 	for it := sv.MapRange(); it.Next(); {
 		kt.Elem().Set(it.Key())

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -54,6 +55,48 @@ type Copier struct {
 	cfg   Config
 	mu    sync.Mutex
 	types sync.Map // reflect.Type → *tinfo
+	// dyn holds what an interface's type word (its type or itab) says
+	// of the value it holds.
+	dyn sync.Map // unsafe.Pointer → *dynInfo
+	// runs keeps the bookkeeping of finished copies for the next ones.
+	runs sync.Pool
+}
+
+// dynInfo is how a copy treats the value an interface holds.
+type dynInfo struct {
+	typ  unsafe.Pointer
+	ti   *tinfo
+	mode uint8
+}
+
+const (
+	ifaceDirect uint8 = iota // the data word is a pointer-shaped value
+	ifaceShared              // an immutable box, or a shared type: shared
+	ifaceBox                 // a box to copy
+)
+
+// dynamic returns how the interface of type ti at p, whose type word is
+// typ, holds its value.
+func (c *Copier) dynamic(typ, p unsafe.Pointer, ti *tinfo) *dynInfo {
+	if d := ti.lastDyn.Load(); d != nil && d.typ == typ {
+		return d
+	}
+	if d, ok := c.dyn.Load(typ); ok {
+		ti.lastDyn.Store(d.(*dynInfo))
+		return d.(*dynInfo)
+	}
+	t := reflect.NewAt(ti.t, p).Elem().Elem().Type()
+	d := &dynInfo{typ: typ, ti: c.info(t)}
+	switch {
+	case direct(t):
+		d.mode = ifaceDirect
+	case byValue(d.ti) || d.ti.k == kShare:
+		d.mode = ifaceShared
+	default:
+		d.mode = ifaceBox
+	}
+	c.dyn.Store(typ, d)
+	return d
 }
 
 // New returns a copier for cfg.
@@ -82,9 +125,11 @@ const (
 
 // tinfo is the compiled copier of one type.
 type tinfo struct {
-	t    reflect.Type
-	k    kind
-	size uintptr
+	t reflect.Type
+	k kind
+	// sliceOf is []t, for arrays of t in a copy.
+	sliceOf reflect.Type
+	size    uintptr
 	// elem: a pointer's, slice's or array's element; n: an array's length.
 	elem *tinfo
 	n    int
@@ -100,6 +145,8 @@ type tinfo struct {
 	custom func(dst, src unsafe.Pointer)
 	// shareElem: a pointer to a shared type, copied as it is.
 	shareElem bool
+	// lastDyn: an interface type's last dynamic type (Copier.dynamic).
+	lastDyn atomic.Pointer[dynInfo]
 }
 
 type byteRun struct{ off, n uintptr }
@@ -133,7 +180,7 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 	if ti, ok := building[t]; ok {
 		return ti
 	}
-	ti := &tinfo{t: t, size: t.Size()}
+	ti := &tinfo{t: t, size: t.Size(), sliceOf: reflect.SliceOf(t)}
 	building[t] = ti
 	switch {
 	case c.cfg.Share(t):
