@@ -234,8 +234,6 @@ func BenchmarkCopyData(b *testing.B) {
 				for _, e := range census {
 					objects, bytes = objects+e.Objects, bytes+e.Bytes
 				}
-				b.ReportMetric(float64(objects), "objects")
-				b.ReportMetric(float64(bytes), "data-B")
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {
@@ -244,6 +242,8 @@ func BenchmarkCopyData(b *testing.B) {
 					}
 				}
 				b.StopTimer()
+				b.ReportMetric(float64(objects), "objects")
+				b.ReportMetric(float64(bytes), "data-B")
 				return false
 			})
 			require.Equal(b, 1, n, "the run reaches decision %d", row.k)

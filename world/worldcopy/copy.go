@@ -43,10 +43,13 @@ type run struct {
 	byAddr map[uintptr]int // address → 1 + the last record there
 	maps   map[unsafe.Pointer]unsafe.Pointer
 	groups []group
+	// temps are variables for map entries, kept between copies;
 	// keys orders the records (allocate); last is the group translate
 	// found last.
-	keys []uint64
-	last int
+	temps map[tempKey]reflect.Value
+	depth int
+	keys  []uint64
+	last  int
 }
 
 // reset empties r for the next copy, keeping its storage.
@@ -66,7 +69,7 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 	ti := c.info(reflect.TypeOf(root))
 	r, _ := c.runs.Get().(*run)
 	if r == nil {
-		r = &run{c: c, byAddr: map[uintptr]int{}, maps: map[unsafe.Pointer]unsafe.Pointer{}}
+		r = &run{c: c, byAddr: map[uintptr]int{}, maps: map[unsafe.Pointer]unsafe.Pointer{}, temps: map[tempKey]reflect.Value{}}
 	}
 	defer func() {
 		r.reset()
@@ -187,8 +190,7 @@ func (r *run) walkIface(p unsafe.Pointer, ti *tinfo) error {
 	switch d.mode {
 	case ifaceDirect:
 		// Pointer-shaped: the data word is the value.
-		data := e.data
-		err = r.walk(unsafe.Pointer(&data), d.ti)
+		err = r.walk(unsafe.Pointer(&e.data), d.ti)
 	case ifaceShared:
 	case ifaceBox:
 		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil, true); ok {
@@ -210,23 +212,47 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 		return nil
 	}
 	r.maps[m] = nil
-	v := reflect.NewAt(ti.t, p).Elem()
-	kt, vt := reflect.New(ti.t.Key()), reflect.New(ti.t.Elem())
-	for it := v.MapRange(); it.Next(); {
-		kt.Elem().Set(it.Key())
-		vt.Elem().Set(it.Value())
-		if err := r.walk(kt.UnsafePointer(), ti.key); err != nil {
+	r.depth++
+	d := 4 * r.depth
+	kt, vt := r.temp(ti.t.Key(), d), r.temp(ti.t.Elem(), d+1)
+	defer func() {
+		r.depth--
+		// The temporaries are kept for the next map: zero, holding
+		// nothing of this one.
+		kt.SetZero()
+		vt.SetZero()
+	}()
+	var it reflect.MapIter
+	it.Reset(reflect.NewAt(ti.t, p).Elem())
+	for it.Next() {
+		kt.SetIterKey(&it)
+		vt.SetIterValue(&it)
+		if err := r.walk(kt.Addr().UnsafePointer(), ti.key); err != nil {
 			return at(err, fmt.Sprintf("[key %v]", it.Key()))
 		}
-		if err := r.walk(vt.UnsafePointer(), ti.val); err != nil {
+		if err := r.walk(vt.Addr().UnsafePointer(), ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
-		// Pointers the temporaries hold are recorded by their targets;
-		// clear them so the next entry starts from zero values.
-		kt.Elem().SetZero()
-		vt.Elem().SetZero()
 	}
 	return nil
+}
+
+// temp returns a zero variable of type t (slot: one of several of one
+// type at once, four per depth of maps within maps), kept by the run for
+// the next copies.
+func (r *run) temp(t reflect.Type, slot int) reflect.Value {
+	k := tempKey{t, slot}
+	v, ok := r.temps[k]
+	if !ok {
+		v = reflect.New(t).Elem()
+		r.temps[k] = v
+	}
+	return v
+}
+
+type tempKey struct {
+	t    reflect.Type
+	slot int
 }
 
 // allocate groups the records by address and makes one new object per
@@ -449,26 +475,39 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	}
 	sv := reflect.NewAt(ti.t, src).Elem()
 	nv := reflect.MakeMapWithSize(ti.t, sv.Len())
+	var it reflect.MapIter
+	it.Reset(sv)
 	if ti.mapPlain {
-		for it := sv.MapRange(); it.Next(); {
+		for it.Next() {
 			nv.SetMapIndex(it.Key(), it.Value())
 		}
 		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 		return nil
 	}
 	r.maps[m] = nv.UnsafePointer()
-	kt, vt := reflect.New(ti.t.Key()), reflect.New(ti.t.Elem())
-	for it := sv.MapRange(); it.Next(); {
-		kt.Elem().Set(it.Key())
-		vt.Elem().Set(it.Value())
-		nk, nvv := reflect.New(ti.t.Key()), reflect.New(ti.t.Elem())
-		if err := r.fill(nk.UnsafePointer(), kt.UnsafePointer(), ti.key); err != nil {
+	r.depth++
+	d := 4 * r.depth
+	kt, vt := r.temp(ti.t.Key(), d), r.temp(ti.t.Elem(), d+1)
+	nk, nvv := r.temp(ti.t.Key(), d+2), r.temp(ti.t.Elem(), d+3)
+	defer func() {
+		r.depth--
+		kt.SetZero()
+		vt.SetZero()
+		nk.SetZero()
+		nvv.SetZero()
+	}()
+	for it.Next() {
+		kt.SetIterKey(&it)
+		vt.SetIterValue(&it)
+		nk.SetZero()
+		nvv.SetZero()
+		if err := r.fill(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
 			return at(err, fmt.Sprintf("[key %v]", it.Key()))
 		}
-		if err := r.fill(nvv.UnsafePointer(), vt.UnsafePointer(), ti.val); err != nil {
+		if err := r.fill(nvv.Addr().UnsafePointer(), vt.Addr().UnsafePointer(), ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
-		nv.SetMapIndex(nk.Elem(), nvv.Elem())
+		nv.SetMapIndex(nk, nvv)
 	}
 	*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 	return nil
