@@ -27,6 +27,37 @@ func TestLog_RecordsOnlyWhenEnabled(t *testing.T) {
 	_ = p
 }
 
+// TestLog_Share: a shared log holds the same entries, and what either
+// side appends afterwards stays its own, whatever room the original's
+// array had left.
+func TestLog_Share(t *testing.T) {
+	var l Log
+	l.Enable()
+	l.entries = make([]Entry, 0, 8) // room to append in place
+	l.Add(Entry{Call: 1})
+	l.Add(Entry{Call: 2})
+	c := l.Share()
+	require.True(t, c.Enabled())
+	require.Equal(t, l.Prefix(2), c.Prefix(2))
+	require.Same(t, &l.entries[0], &c.entries[0], "the entries are shared, not copied")
+	l.Add(Entry{Call: 3})
+	c.Add(Entry{Call: 4})
+	require.Equal(t, []Call{1, 2, 3}, calls(l.Prefix(l.Len())))
+	require.Equal(t, []Call{1, 2, 4}, calls(c.Prefix(c.Len())))
+
+	var off Log
+	offCopy := off.Share()
+	require.False(t, offCopy.Enabled(), "a log that does not record shares one that does not")
+}
+
+func calls(es []Entry) []Call {
+	out := make([]Call, len(es))
+	for i, e := range es {
+		out[i] = e.Call
+	}
+	return out
+}
+
 func TestReplay(t *testing.T) {
 	entries := []Entry{{Call: 1, Arg: 10, N: 5}, {Call: 2, B: []byte{7}}}
 	names := func(c Call) string { return map[Call]string{1: "read", 2: "wait", 3: "write"}[c] }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/stretchr/testify/require"
 )
 
 type inner struct {
@@ -26,7 +28,8 @@ type graph struct {
 	m1, m2 map[string]*outer
 	plain  map[string]int
 	any1   any // a pointer
-	any2   any // a boxed struct holding a pointer
+	any2   any // a struct holding a pointer, in the interface's word
+	any3   any // a boxed struct holding a pointer
 	fn     func()
 	log    counter
 	share  *shared
@@ -38,6 +41,11 @@ type counter struct{ entries []int }
 type shared struct{ v int }
 
 type boxed struct{ p *outer }
+
+type boxed2 struct {
+	p *outer
+	n int
+}
 
 func testCopier() *Copier {
 	return New(Config{
@@ -61,6 +69,7 @@ func sample() *graph {
 	g.plain = map[string]int{"k": 3}
 	g.any1 = a
 	g.any2 = boxed{p: a}
+	g.any3 = boxed2{p: a, n: 5}
 	g.fn = func() {}
 	g.log = counter{entries: []int{1, 2}}
 	g.share = &shared{v: 9}
@@ -88,7 +97,8 @@ func TestCopy_KeepsSharingAndIsIndependent(t *testing.T) {
 			reflect.ValueOf(c.m1).Pointer() != reflect.ValueOf(g.m1).Pointer()},
 		{"plain map", c.plain["k"] == 3 && reflect.ValueOf(c.plain).Pointer() != reflect.ValueOf(g.plain).Pointer()},
 		{"iface pointer", c.any1.(*outer) == c.a},
-		{"iface box", c.any2.(boxed).p == c.a},
+		{"iface direct struct", c.any2.(boxed).p == c.a},
+		{"iface box", c.any3.(boxed2).p == c.a && c.any3.(boxed2).n == 5},
 		{"zero field", c.fn == nil},
 		{"custom", len(c.log.entries) == 2 && cap(c.log.entries) == 2 && &c.log.entries[0] == &g.log.entries[0]},
 		{"shared", c.share == g.share},
@@ -115,4 +125,24 @@ func TestCopy_RefusesAnUnknownFunc(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "holder.in[1].*.hook") {
 		t.Fatalf("err = %v, want a refusal naming .in[1].hook", err)
 	}
+}
+
+// TestCopy_RefusesOverlaps: a pointer into an object that a function of
+// its own copies cannot be translated into the copy: refused.
+func TestCopy_RefusesOverlaps(t *testing.T) {
+	type custom struct{ v [4]int }
+	type holder struct {
+		c  *custom
+		in *int
+	}
+	cv := &custom{}
+	h := &holder{c: cv, in: &cv.v[1]}
+	c := New(Config{Custom: map[reflect.Type]func(dst, src unsafe.Pointer){
+		reflect.TypeOf(&custom{}): func(dst, src unsafe.Pointer) {
+			cp := **(**custom)(src)
+			*(**custom)(dst) = &cp
+		},
+	}})
+	_, err := Copy(c, h)
+	require.ErrorContains(t, err, "its own copier")
 }
