@@ -66,6 +66,7 @@ func sharedType(t reflect.Type) bool {
 }
 
 var sharedTypes = map[reflect.Type]string{
+	reflect.TypeFor[error]():               "an error value: immutable once made, and its identity is what errors.Is compares (sentinels such as pcie.ErrOutOfRange)",
 	reflect.TypeFor[*scenario.Scenario]():  "the scenario: parsed once for every run of a target and only read",
 	reflect.TypeFor[*scenario.Program]():   "an actor's program in the scenario: only read",
 	reflect.TypeFor[[]scenario.Arg]():      "the settings of the run (WorldConfig.Settings): only read",
