@@ -63,7 +63,7 @@ func (r *run) reset() {
 	r.last = 0
 }
 
-// Copy returns a deep copy of *root (root a non-nil pointer), as Copy's
+// Copy returns a deep copy of *root (root a non-nil pointer), as the
 // package comment describes.
 func Copy[T any](c *Copier, root *T) (*T, error) {
 	ti := c.info(reflect.TypeOf(root))
