@@ -124,8 +124,10 @@ type World struct {
 	peers []*peer.Peer
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guest.Allocator
-	hv       *hv.Hypervisor
-	hvActor  *actor
+	// hv is nil in a copy of the world's data (copyData), which holds
+	// none of what the world wrote into it (bus.go: Published, VFsGone).
+	hv      *hv.Hypervisor
+	hvActor *actor
 	// asking is the actor whose request is being judged or run: the
 	// world's stall, which the request's wait may give up on, is that
 	// actor's (actor.released, stallSeen).
