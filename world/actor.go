@@ -30,6 +30,9 @@ type actorReq struct {
 	// settle is set on a guest's last wait, for the others to be done
 	// (guestActor.settle): othersDone counts a guest waiting there as done.
 	settle bool
+	// kept is set when do's result is what the actor's code keeps for
+	// itself (peer.Req.Kept): its chain records no result.
+	kept bool
 }
 
 // actor is a guest vCPU, the hypervisor or a peer device, running its
@@ -89,7 +92,11 @@ func (a *actor) run(w *World) {
 		res = a.req.do()
 	}
 	if w.observing == a {
-		a.observe(res)
+		if a.req.kept {
+			a.observe(nil)
+		} else {
+			a.observe(res)
+		}
 	}
 	a.co.Resume(res)
 	a.next()

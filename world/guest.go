@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/steplabel"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -28,6 +29,11 @@ type guestActor struct {
 	drv   guest.Driver
 	irqs  []uint16
 	yield func(*actorReq) []byte
+	// plan is the guest memory the driver uses (a rebuilt driver gets it
+	// again); tape, when the world records its actors or the guest is
+	// rebuilt, is its record as its code sees it (package rerun).
+	plan guest.MemoryPlan
+	tape *rerun.Tape
 	// opIdx is the operation running, len(prog.Ops) once settling.
 	opIdx int
 	// memReq, mem, doMMIORead and doMMIOWrite are a BAR0 access's request
@@ -39,10 +45,32 @@ type guestActor struct {
 }
 
 func (w *World) addGuest(p *scenario.Program) error {
+	info, vf, err := w.guestDriver(p)
+	if err != nil {
+		return err
+	}
+	g := &guestActor{w: w, vf: vf, prog: p}
+	g.id = len(w.actors)
+	g.name = p.Name
+	if g.plan, err = w.guestMem.Plan(w.scen.Queues); err != nil {
+		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
+	}
+	g.desc = "guest " + p.Name
+	w.actors = append(w.actors, &g.actor)
+	w.guests = append(w.guests, g)
+	if w.cfg.RecordActors {
+		g.tape = rerun.New(&g.log)
+	}
+	g.start(w, g.code(info))
+	return nil
+}
+
+// guestDriver returns the driver and the VF of guest program p.
+func (w *World) guestDriver(p *scenario.Program) (guest.Info, int, error) {
 	at := scenario.Pos{Line: p.Line, Col: p.NameCol}
 	attrs, err := scenario.BindAttrs("guest "+p.Name, vocab.Vocabulary().GuestAttrs, p.Args, w.bindCtx(), at)
 	if err != nil {
-		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
+		return guest.Info{}, 0, fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
 	}
 	name := attrs.Str("driver")
 	if name == "" {
@@ -50,35 +78,32 @@ func (w *World) addGuest(p *scenario.Program) error {
 	}
 	info, ok := vocab.DriverNamed(name)
 	if !ok {
-		return fmt.Errorf("%s:%d: guest %s: no guest driver %q", w.scen.File, p.Line, p.Name, name)
+		return guest.Info{}, 0, fmt.Errorf("%s:%d: guest %s: no guest driver %q", w.scen.File, p.Line, p.Name, name)
 	}
 	if err := w.checkGuestDriver(name, info.DeviceID); err != nil {
-		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
+		return guest.Info{}, 0, fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
 	}
-	g := &guestActor{w: w, vf: int(attrs.Int("vf")), prog: p}
-	g.id = len(w.actors)
-	g.name = p.Name
-	g.doMMIORead, g.doMMIOWrite = g.mmioRead, g.mmioWrite
-	plan, err := w.guestMem.Plan(w.scen.Queues)
-	if err != nil {
-		return fmt.Errorf("%s:%d: guest %s: %w", w.scen.File, p.Line, p.Name, err)
-	}
-	g.drv = info.New(g, guest.Config{Plan: plan})
-	g.desc = "guest " + p.Name
-	g.at = func() (string, int) {
-		if g.opIdx < len(p.Ops) {
-			return w.scen.File, p.Ops[g.opIdx].Line
-		}
-		return w.scen.File, 0
-	}
-	w.actors = append(w.actors, &g.actor)
-	w.guests = append(w.guests, g)
-	g.start(w, func(y func(*actorReq) []byte) {
-		g.yield = y
-		g.runProgram()
-	})
-	return nil
+	return info, int(attrs.Int("vf")), nil
 }
+
+// code builds what the guest's code owns (its driver, its bound methods,
+// where it is) and returns the body its coroutine runs.
+func (g *guestActor) code(info guest.Info) func(y func(*actorReq) []byte) {
+	g.doMMIORead, g.doMMIOWrite = g.mmioRead, g.mmioWrite
+	g.drv = info.New(g, guest.Config{Plan: g.plan})
+	g.at = func() (string, int) {
+		if g.opIdx < len(g.prog.Ops) {
+			return g.w.scen.File, g.prog.Ops[g.opIdx].Line
+		}
+		return g.w.scen.File, 0
+	}
+	return func(y func(*actorReq) []byte) {
+		g.yield = rerun.Yield(g.tape, y, reqLabel)
+		g.runProgram()
+	}
+}
+
+func reqLabel(r *actorReq) string { return r.label }
 
 // hostVF returns the host VF backing the guest's VF now.
 func (g *guestActor) hostVF() (*host, owner.Target) { return g.w.hostOfVF(g.vf), owner.Target(g.vf) }
@@ -145,13 +170,15 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 // vfio-pci's reset and vfio-virtio's reset_done are over.
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
-	trapped := g.w.trapsFLR(off, data)
+	trapped := g.tape.Value(rerun.CallTraps, uint64(off), func() uint64 { return por.BoolBits(g.w.trapsFLR(off, data)) }) != 0
 	g.yield(&actorReq{label: steplabel.Cfg(g.name, ":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
 	}})
-	if trapped {
+	if trapped && g.tape.Forwarding() {
+		g.tape.Skip(rerun.CallTrapBegin, rerun.CallTrapEnd) // the hypervisor's code, not the guest's
+	} else if trapped {
 		g.trapFLR()
 	}
 }
@@ -236,19 +263,30 @@ func (g *guestActor) WaitIRQClean() (uint16, bool) {
 
 // Sleep implements GuestBus.
 func (g *guestActor) Sleep(ns uint64) {
-	until := timerAt(g.w.now, ns) // at the end of virtual time, not wrapped into the past
-	g.w.addTimer(timer{at: until, actor: &g.actor})
+	until := engine.VTime(g.tape.Value(rerun.CallClock, ns, func() uint64 {
+		at := timerAt(g.w.now, ns) // at the end of virtual time, not wrapped into the past
+		g.w.addTimer(timer{at: at, actor: &g.actor})
+		return uint64(at)
+	}))
 	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
 }
 
 // Memory implements GuestBus: the VM's memory wherever it runs, or, for a
 // guest of another VM, that VM's memory on the source.
 func (g *guestActor) Memory() pcie.MemoryPort {
+	var p pcie.MemoryPort = otherPort{g.w}
 	if g.w.inVM(g.vf) {
-		return vmPort{g.w}
+		p = vmPort{g.w}
 	}
-	return otherPort{g.w}
+	if g.tape != nil {
+		return tapePort(g.tape, p)
+	}
+	return p
 }
+
+// tapePort is guest memory through a guest's record (a variable so that a
+// test can plant a leak in it).
+var tapePort = func(t *rerun.Tape, live pcie.MemoryPort) pcie.MemoryPort { return rerun.Port{T: t, Live: live} }
 
 // BAR0 implements GuestBus.
 func (g *guestActor) BAR0() uint64 { return addrmap.GuestBAR0(g.vf) }
@@ -264,7 +302,7 @@ func leUint(b []byte) uint32 {
 func (g *guestActor) runProgram() {
 	for k, op := range g.prog.Ops {
 		g.opIdx = k
-		if err := g.exec(op); err != nil {
+		if err := g.exec(op); err != nil && !g.tape.Forwarding() {
 			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
 			return
 		}
@@ -280,11 +318,23 @@ func (g *guestActor) runProgram() {
 func (g *guestActor) settle() {
 	g.cleanChain()
 	g.yield(&actorReq{label: g.name + ":settle", settle: true, ready: func() bool { return g.w.othersDone(&g.actor) }})
-	for len(g.irqs) > 0 {
-		v := g.irqs[0]
-		g.irqs = g.irqs[1:]
+	for v, ok := g.popIRQ(); ok; v, ok = g.popIRQ() {
 		g.drv.HandleIRQ(v)
 	}
+}
+
+// popIRQ takes the next pending interrupt, if any, as the guest's code
+// receives it.
+func (g *guestActor) popIRQ() (uint16, bool) {
+	n := g.tape.Value(rerun.CallIRQ, 0, func() uint64 {
+		if len(g.irqs) == 0 {
+			return 0
+		}
+		v := g.irqs[0]
+		g.irqs = g.irqs[1:]
+		return 1<<16 | uint64(v)
+	})
+	return uint16(n), n != 0
 }
 
 // exec runs one guest operation: the shared verbs here, the rest in the

@@ -9,8 +9,10 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -264,6 +266,7 @@ func (w *World) trapsFLR(off uint16, data []byte) bool {
 // kernel's 100 ms, then reset_done on the vCPU's own actor.
 func (g *guestActor) trapFLR() {
 	h := g.w.hv
+	g.tape.Add(actorlog.Entry{Call: rerun.CallTrapBegin})
 	g.trapping, g.w.hvShared = true, true
 	h.TrapBegin()
 	defer func() {
@@ -273,6 +276,7 @@ func (g *guestActor) trapFLR() {
 	g.Sleep(pcie.FLRDurationNs)
 	host, _ := g.hostVF()
 	h.ResetDone(host, g.vf, g.name, hvYield(g.yield))
+	g.tape.Add(actorlog.Entry{Call: rerun.CallTrapEnd})
 }
 
 // setHalted halts or resumes every vCPU of the VM (the guests of VMs that

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/peer"
+	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -24,25 +25,45 @@ const PeerRID = peer.RID
 
 // addPeer builds the peer running p and registers its actor.
 func (w *World) addPeer(p *scenario.Program) error {
-	attrs, err := scenario.BindAttrs("peer "+p.Name, vocab.PeerAttrs, p.Args, w.bindCtx(), scenario.Pos{Line: p.Line, Col: p.NameCol})
+	vf, err := w.peerBacking(p)
 	if err != nil {
-		return fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
-	}
-	vf := 0
-	if attrs.Given("vf") {
-		vf = int(attrs.Int("vf"))
+		return err
 	}
 	a := &actor{id: len(w.actors), name: p.Name, desc: "peer " + p.Name}
-	pa := peer.New(peerWorld{w: w, a: a}, p, vf)
-	a.at = func() (string, int) { return w.scen.File, pa.Line() }
 	w.actors = append(w.actors, a)
-	w.peers = append(w.peers, pa)
-	a.start(w, func(y func(*actorReq) []byte) {
-		if err := pa.Run(peerYield(y)); err != nil {
+	w.peers = append(w.peers, nil)
+	var t *rerun.Tape
+	if w.cfg.RecordActors {
+		t = rerun.New(&a.log)
+	}
+	a.start(w, w.peerCode(len(w.peers)-1, a, p, vf, t))
+	return nil
+}
+
+// peerBacking is the VF backing peer program p (0: none).
+func (w *World) peerBacking(p *scenario.Program) (int, error) {
+	attrs, err := scenario.BindAttrs("peer "+p.Name, vocab.PeerAttrs, p.Args, w.bindCtx(), scenario.Pos{Line: p.Line, Col: p.NameCol})
+	if err != nil {
+		return 0, fmt.Errorf("%s:%d: %w", w.scen.File, p.Line, err)
+	}
+	if attrs.Given("vf") {
+		return int(attrs.Int("vf")), nil
+	}
+	return 0, nil
+}
+
+// peerCode builds what peer i's code owns (the peer, where it is) on its
+// actor a, and returns the body its coroutine runs.
+func (w *World) peerCode(i int, a *actor, p *scenario.Program, vf int, t *rerun.Tape) func(y func(*actorReq) []byte) {
+	pa := peer.New(peerWorld{w: w, a: a}, p, vf)
+	pa.Record(t)
+	a.at = func() (string, int) { return w.scen.File, pa.Line() }
+	w.peers[i] = pa
+	return func(y func(*actorReq) []byte) {
+		if err := pa.Run(peerYield(y)); err != nil && !t.Forwarding() {
 			w.report("scenario", nil, []string{pa.Name()}, "%v", err)
 		}
-	})
-	return nil
+	}
 }
 
 // peerYield turns an actor's yield into a peer's (a step's footprint comes
@@ -52,7 +73,7 @@ func (w *World) addPeer(p *scenario.Program) error {
 func peerYield(y func(*actorReq) []byte) peer.Yield {
 	req := new(actorReq)
 	return func(r *peer.Req) []byte {
-		*req = actorReq{label: r.Label, access: r.Access, ready: r.Ready, do: r.Do}
+		*req = actorReq{label: r.Label, access: r.Access, ready: r.Ready, do: r.Do, kept: r.Kept}
 		return y(req)
 	}
 }

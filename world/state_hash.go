@@ -205,9 +205,10 @@ func (w *World) shareChains(a *actor) {
 // cleanChain restarts a guest's chain from its state where the driver says
 // nothing else counts (guest.CleanWaiter) and when its program settles:
 // the operation it runs and its driver's fields (guest.StateHasher), not
-// how it got there. Not while the vCPU runs the hypervisor's code.
+// how it got there. Not while the vCPU runs the hypervisor's code, nor
+// while a rebuilt guest fast-forwards (the copy holds the chain).
 func (g *guestActor) cleanChain() {
-	if sh, ok := g.drv.(guest.StateHasher); ok && g.w.chaining && !g.trapping && !g.w.hvShared {
+	if sh, ok := g.drv.(guest.StateHasher); ok && g.w.chaining && !g.trapping && !g.w.hvShared && !g.tape.Forwarding() {
 		g.chain = deephash.Mix(deephash.Mix(0xc1ea4c4a17, uint64(g.opIdx)), sh.StateHash())
 	}
 }

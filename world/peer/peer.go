@@ -22,6 +22,7 @@ import (
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -85,7 +86,9 @@ type World interface {
 
 // Req is a peer's next visible operation: the world may run it when Ready
 // reports true (nil: always); Do performs it and returns what the peer
-// gets back (nothing, for every peer operation).
+// gets back (what a read returned; nothing for the other operations). Do
+// touches the world only: what the peer keeps of it, the peer's code
+// keeps once the yield returns.
 type Req struct {
 	Label string
 	// Access is what an access to a VF touches besides the member's own
@@ -93,6 +96,10 @@ type Req struct {
 	Access uint8
 	Ready  func() bool
 	Do     func() []byte
+	// Kept is set when Do's result is what the peer's code keeps for
+	// itself (a read's data, for its log): the world's state hash leaves
+	// it out of the peer's chain, as when the log was written from Do.
+	Kept bool
 }
 
 // Yield hands the world the peer's next operation and returns its result
@@ -118,6 +125,9 @@ type Peer struct {
 	// line is the scenario line of the operation the peer runs (0 before
 	// the first and after the last).
 	line int
+	// tape is the peer's record as its code sees it (package rerun): nil
+	// unless the world records its actors or rebuilds the peer.
+	tape *rerun.Tape
 }
 
 // New returns the peer running program p, backed by VF vf of the VM (0:
@@ -125,6 +135,11 @@ type Peer struct {
 func New(w World, p *scenario.Program, vf int) *Peer {
 	return &Peer{w: w, name: p.Name, prog: p, vf: vf}
 }
+
+// Record makes the peer's code keep its record on t (package rerun): what
+// its yields returned and the wake-up times it set, in order; with t
+// forwarding, the code runs from its start against the record.
+func (pa *Peer) Record(t *rerun.Tape) { pa.tape = t }
 
 // Name is the peer's name.
 func (pa *Peer) Name() string { return pa.name }
@@ -135,7 +150,7 @@ func (pa *Peer) Log() []string { return pa.log }
 // Run runs the peer's program on its actor, yielding every operation. An
 // operation that is not valid ends it with an error that names its line.
 func (pa *Peer) Run(yield Yield) error {
-	pa.yield = yield
+	pa.yield = rerun.Yield(pa.tape, yield, reqLabel)
 	for _, op := range pa.prog.Ops {
 		pa.line = op.Line
 		if err := pa.exec(op); err != nil {
@@ -197,17 +212,21 @@ func (pa *Peer) exec(op scenario.Op) error {
 		if off+n > pcie.BAR0Size {
 			return fmt.Errorf("read: offset %#x + len %d beyond BAR0 (%#x bytes)", off, n, pcie.BAR0Size)
 		}
-		pa.yield(&Req{Label: fmt.Sprintf("%s:p2p-read vf%d +%#x/%d", pa.name, vf, off, n),
+		got := pa.yield(&Req{Label: fmt.Sprintf("%s:p2p-read vf%d +%#x/%d", pa.name, vf, off, n), Kept: true,
 			Ready: func() bool { return pa.running() || w.Stalled() },
 			Do: func() []byte {
 				if !pa.running() {
 					w.Notef("%s: p2p read of vf%d never sent: its own vf%d never ran again", pa.name, vf, pa.vf)
 					return nil
 				}
-				got := pa.p2pRead(w.HostOfVF(vf), vf, uint64(off), n)
-				pa.log = append(pa.log, fmt.Sprintf("read vf%d +%#x/%d: %s", vf, off, n, hex.EncodeToString(got)))
-				return nil
+				if got := pa.p2pRead(w.HostOfVF(vf), vf, uint64(off), n); got != nil {
+					return got
+				}
+				return []byte{} // read, with no data: logged, unlike a read never sent
 			}})
+		if got != nil {
+			pa.log = append(pa.log, fmt.Sprintf("read vf%d +%#x/%d: %s", vf, off, n, hex.EncodeToString(got)))
+		}
 	case "pf-flr":
 		return pa.pfFLR(op)
 	case "vf-flr":
@@ -223,11 +242,18 @@ func (pa *Peer) exec(op scenario.Op) error {
 		pa.yield(&Req{Label: pa.name + ":await " + name, Ready: func() bool { return w.Signalled(name) }})
 	case "sleep":
 		ms := int(args.Int("ms"))
-		until := w.WakeAfter(uint64(ms) * 1_000_000)
+		until := pa.wakeAfter(uint64(ms) * 1_000_000)
 		pa.yield(&Req{Label: fmt.Sprintf("%s:sleep %dms", pa.name, ms), Ready: func() bool { return w.Now() >= until }})
 	}
 	return nil
 }
+
+// wakeAfter is World.WakeAfter as the peer's code receives it.
+func (pa *Peer) wakeAfter(delay uint64) engine.VTime {
+	return engine.VTime(pa.tape.Value(rerun.CallClock, delay, func() uint64 { return uint64(pa.w.WakeAfter(delay)) }))
+}
+
+func reqLabel(r *Req) string { return r.Label }
 
 // p2pWrite sends a memory write TLP peer-to-peer into VF vf's BAR0 at off,
 // on host h: the requester is the peer's own VF when it has one (its
