@@ -35,7 +35,8 @@ type Host interface {
 }
 
 // World is what a peer sees of the world. Nothing a peer reads through it
-// is recorded for state hashing: a peer's operations return nothing to it.
+// is recorded for state hashing: a peer's operations return nothing to it
+// but a read's data, which goes to its log (Req.Kept).
 type World interface {
 	// Scenario is the scenario the world runs.
 	Scenario() *scenario.Scenario
