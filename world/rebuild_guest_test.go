@@ -1,6 +1,7 @@
 package world_test
 
 import (
+	"flag"
 	"fmt"
 	"testing"
 
@@ -13,31 +14,54 @@ import (
 	"github.com/migsim/migsim/world"
 )
 
+var (
+	rebuildCatalog = flag.Bool("world.rebuildcatalog", false, "TestRebuildGuestsAndPeers: every row of the catalog (its expect lines) instead of its fixed rows")
+	rebuildPer     = flag.Int("world.rebuilddecisions", 9, "TestRebuildGuestsAndPeers: decisions checked per run (0: every one)")
+)
+
 // rebuildRow is a catalog row the rebuild test runs.
 type rebuildRow struct {
 	scenario string
 	ed       spec.Edition
 	knobs    []string
+	settings []string
+}
+
+// catalogRows are the rows of every expect line of the catalog.
+func catalogRows(t *testing.T) []rebuildRow {
+	all, err := catalog.Catalog()
+	require.NoError(t, err)
+	var rows []rebuildRow
+	for _, s := range all {
+		for _, e := range s.Expect {
+			row := rebuildRow{scenario: s.Name, ed: e.Edition, knobs: e.Knobs}
+			for _, a := range e.Settings {
+				row.settings = append(row.settings, a.Key+"="+a.Value)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
 }
 
 // rebuildRows: blk and net guests, one guest and two, peers (doorbells,
 // writes and reads, the wire, PF resets), posted writes, trapped FLRs,
 // both editions, rows with findings.
 var rebuildRows = []rebuildRow{
-	{"smoke-migrate", spec.Virtio14, nil},
-	{"smoke-migrate", spec.Draft2023, nil},
-	{"flr-during-freeze", spec.Virtio14, nil},
-	{"flr-while-stopped", spec.Virtio14, nil},
-	{"flr-during-freeze", spec.Draft2023, nil},
-	{"net-link-while-stopped", spec.Virtio14, nil},
-	{"net-rx-while-stopped", spec.Draft2023, nil},
-	{"vm-two-guests", spec.Virtio14, nil},
-	{"vm-two-guests", spec.Draft2023, nil},
-	{"vm-p2p-doorbells", spec.Draft2023, nil},
-	{"doorbell-in-flight-at-halt", spec.Virtio14, nil},
-	{"peer-commoncfg-write-quiesced", spec.Virtio14, nil},
-	{"pf-flr-with-admin-outstanding", spec.Virtio14, nil},
-	{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}},
+	{"smoke-migrate", spec.Virtio14, nil, nil},
+	{"smoke-migrate", spec.Draft2023, nil, nil},
+	{"flr-during-freeze", spec.Virtio14, nil, nil},
+	{"flr-while-stopped", spec.Virtio14, nil, nil},
+	{"flr-during-freeze", spec.Draft2023, nil, nil},
+	{"net-link-while-stopped", spec.Virtio14, nil, nil},
+	{"net-rx-while-stopped", spec.Draft2023, nil, nil},
+	{"vm-two-guests", spec.Virtio14, nil, nil},
+	{"vm-two-guests", spec.Draft2023, nil, nil},
+	{"vm-p2p-doorbells", spec.Draft2023, nil, nil},
+	{"doorbell-in-flight-at-halt", spec.Virtio14, nil, nil},
+	{"peer-commoncfg-write-quiesced", spec.Virtio14, nil, nil},
+	{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, nil},
+	{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, nil},
 }
 
 // rebuildCall is one call the engine made on the original world.
@@ -101,7 +125,7 @@ type rebuildTarget struct {
 func newRebuildTarget(t *testing.T, row rebuildRow, seed uint64) rebuildTarget {
 	s, err := catalog.CatalogScenario(row.scenario)
 	require.NoError(t, err)
-	tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+	tg, err := catalog.NewTarget(s, row.ed, row.knobs, row.settings)
 	require.NoError(t, err)
 	ref, err := tg.Reference(seed)
 	require.NoError(t, err)
@@ -252,6 +276,12 @@ func decisions(steps, n int) []int {
 	if steps > out[len(out)-1] {
 		out = append(out, steps)
 	}
+	if n <= 0 {
+		out = out[:0]
+		for k := 0; k <= steps; k++ {
+			out = append(out, k)
+		}
+	}
 	return out
 }
 
@@ -266,13 +296,15 @@ func decisions(steps, n int) []int {
 // end state, guest logs, notes, trace and records. A guest inside a
 // trapped FLR is refused, with an error that says so.
 func TestRebuildGuestsAndPeers(t *testing.T) {
-	rows, per := rebuildRows, 9
-	if testing.Short() {
+	rows, per := rebuildRows, *rebuildPer
+	if *rebuildCatalog {
+		rows = catalogRows(t)
+	} else if testing.Short() {
 		rows, per = rows[:4], 4
 	}
 	checked, refusals, rebuilt, entries := 0, 0, 0, 0
 	for _, row := range rows {
-		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s/%v%v", row.scenario, row.ed, row.knobs, row.settings), func(t *testing.T) {
 			for _, seed := range []uint64{1, 2} {
 				r := newRebuildTarget(t, row, seed)
 				calls, steps := r.run(t)

@@ -21,9 +21,11 @@ import (
 
 // The calls a guest's or a peer's code records.
 const (
-	// CallYield is a visible operation; Arg digests its label, B is its
-	// result.
+	// CallYield is a visible operation the code yields, recorded before
+	// it suspends: Arg digests its label. CallResult follows it once the
+	// operation ran: B is its result.
 	CallYield actorlog.Call = iota + 1
+	CallResult
 	// CallRead and CallWrite are accesses to guest memory; Arg digests the
 	// address, the length (and the data written); B is what a read
 	// returned, V the error.
@@ -43,7 +45,7 @@ const (
 	CallIRQ
 )
 
-var callNames = [...]string{CallYield: "a yield", CallRead: "a memory read", CallWrite: "a memory write",
+var callNames = [...]string{CallYield: "a yield", CallResult: "a yield's result", CallRead: "a memory read", CallWrite: "a memory write",
 	CallClock: "a wake-up time", CallTraps: "whether a write traps", CallTrapBegin: "a trapped FLR",
 	CallTrapEnd: "the end of a trapped FLR", CallIRQ: "a pending interrupt"}
 
@@ -155,9 +157,10 @@ func (t *Tape) Skip(begin, end actorlog.Call) {
 
 // Yield wraps y, an actor's yield, with the tape: while the code
 // fast-forwards a yield returns its recorded result without suspending;
-// the first yield past the record ends the fast-forward and suspends; a
-// live yield's result is recorded. label names a request (checked on
-// replay). Without a tape it is y.
+// the yield whose result the record does not hold (the one the original
+// is suspended on, the same request: its label is recorded before it
+// suspends) ends the fast-forward and suspends; a live yield's request and
+// result are recorded. label names a request. Without a tape it is y.
 func Yield[R any](t *Tape, y func(R) []byte, label func(R) string) func(R) []byte {
 	if t == nil {
 		return y
@@ -165,13 +168,16 @@ func Yield[R any](t *Tape, y func(R) []byte, label func(R) string) func(R) []byt
 	return func(r R) []byte {
 		arg := deephash.String(0, label(r))
 		if t.rp != nil {
+			t.Take(CallYield, arg)
 			if !t.rp.Done() {
-				return t.Take(CallYield, arg).B
+				return t.Take(CallResult, 0).B
 			}
 			t.rp = nil
+		} else {
+			t.Add(actorlog.Entry{Call: CallYield, Arg: arg})
 		}
 		res := y(r)
-		t.Add(actorlog.Entry{Call: CallYield, Arg: arg, B: clone(res)})
+		t.Add(actorlog.Entry{Call: CallResult, B: clone(res)})
 		return res
 	}
 }
