@@ -30,8 +30,10 @@ type guestActor struct {
 	irqs  []uint16
 	yield func(*actorReq) []byte
 	// plan is the guest memory the driver uses (a rebuilt driver gets it
-	// again); tape, when the world records its actors or the guest is
-	// rebuilt, is its record as its code sees it (package rerun).
+	// again): data a copy of the world holds. tape, when the world records
+	// its actors or the guest is rebuilt, is its record as its code sees it
+	// (package rerun): owned by the code, as drv is, and made anew by
+	// rebuildGuest, so a copy leaves it nil.
 	plan guest.MemoryPlan
 	tape *rerun.Tape
 	// opIdx is the operation running, len(prog.Ops) once settling.

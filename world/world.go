@@ -120,7 +120,8 @@ type World struct {
 
 	guests []*guestActor
 	// peers are the peer actors, in scenario order (their reads are part
-	// of GuestLog).
+	// of GuestLog). Each is owned by its actor's code: a copy of the world
+	// leaves it nil and rebuildPeer makes it anew.
 	peers []*peer.Peer
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guest.Allocator
