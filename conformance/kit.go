@@ -304,6 +304,10 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		u.skip("interrupted")
 		return
 	}
+	if res.Skipped != "" && len(res.Failures) == 0 {
+		u.skip(res.Skipped)
+		return
+	}
 	for _, fl := range res.Failures {
 		check := "device test"
 		if fl.Check != "" { // the device's own failure, or one no requirement binds

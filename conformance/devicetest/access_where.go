@@ -41,8 +41,9 @@ func (c *check) guestRegion(addr uint64) string {
 }
 
 // queueName names queue q as the device type's driver does: virtio-net's
-// receiveq1 and transmitq1, virtio-blk's requestq (virtio spec, "Network
-// Device" and "Block Device", "Virtqueues").
+// receiveq1, transmitq1 and, in a test of the control queue, controlq;
+// virtio-blk's requestq (virtio spec, "Network Device" and "Block
+// Device", "Virtqueues").
 func (c *check) queueName(q int) string {
 	if c.net {
 		switch q {
@@ -50,6 +51,10 @@ func (c *check) queueName(q int) string {
 			return "receiveq1"
 		case 1:
 			return "transmitq1"
+		case ctrlQueue:
+			if c.ctrl {
+				return "controlq"
+			}
 		}
 	}
 	return fmt.Sprintf("queue %d", q)

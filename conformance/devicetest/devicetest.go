@@ -45,6 +45,10 @@ type Test struct {
 	// network, its device-type context fields): a virtio-blk device skips
 	// it.
 	netOnly bool
+	// ctrl marks a test of a virtio-net device's control virtqueue: its
+	// device has num_queues 3 (receiveq1, transmitq1, controlq), and a
+	// device that then offers no VIRTIO_NET_F_CTRL_VQ skips it (skipf).
+	ctrl bool
 	// judges are the steps the test judges itself (setup.go): every
 	// other step of those kinds is the test's set-up, and a device that
 	// fails it fails the set-up, not the test's requirement.
@@ -60,9 +64,14 @@ type check struct {
 	factory member.Factory
 	// net is set for a virtio-net device: the test guest's work is a
 	// transmitted frame instead of a block request.
-	net   bool
+	net bool
+	// ctrl is set for a test of the control virtqueue (Test.ctrl).
+	ctrl  bool
 	id    string
 	fails []Failure
+	// skipped says why the device cannot run the test ("": it can), as
+	// a device that does not offer the feature the test needs.
+	skipped string
 	// fatal is set by a device's protocol error (an external device): the
 	// kit stops.
 	fatal error
@@ -109,6 +118,10 @@ const (
 type Result struct {
 	Failures []Failure
 	Fatal    error
+	// Skipped says why the device could not run the test ("": it ran),
+	// as a virtio-net device that does not offer the control virtqueue a
+	// test of its commands needs: the test judged nothing.
+	Skipped string
 }
 
 // stopCheck unwinds a check after a fatal failure.
@@ -134,6 +147,17 @@ func (c *check) errorf(id, format string, args ...any) {
 // fatalf records a failure of the test's requirement and ends the check.
 func (c *check) fatalf(format string, args ...any) {
 	c.errorf("", format, args...)
+	panic(stopCheck{})
+}
+
+// skipf ends the check without judging anything: the device does not
+// have what the test needs (a feature it may leave out). It is for
+// set-up only: a test that already judged something fails instead.
+func (c *check) skipf(format string, args ...any) {
+	if c.asserted > 0 || len(c.fails) > 0 {
+		c.fatalf(format, args...)
+	}
+	c.skipped = fmt.Sprintf(format, args...)
 	panic(stopCheck{})
 }
 
@@ -181,7 +205,7 @@ func firstDiff(a, b []byte) int {
 // external device's protocol error (or fault) fails it naming no
 // requirement, the protocol error also returned as fatal.
 func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) (c *check) {
-	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet, judges: dt.judges}
+	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet, ctrl: dt.ctrl, judges: dt.judges}
 	defer func() {
 		p := recover()
 		if p == nil {
@@ -223,7 +247,7 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devT
 // no requirement, the protocol error also returned as Result.Fatal.
 func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) Result {
 	c := runCheck(dt, ed, rules, f, devType)
-	return Result{Failures: c.fails, Fatal: c.fatal}
+	return Result{Failures: c.fails, Fatal: c.fatal, Skipped: c.skipped}
 }
 
 // NeedsBlk reports whether the test needs virtio-blk requests (a block
@@ -267,7 +291,8 @@ func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also.
 func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
-		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests(), netTests()} {
+		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), roundTripTests(), tableTests(), netTests(),
+		netCtrlTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

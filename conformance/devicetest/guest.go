@@ -33,6 +33,10 @@ type guest struct {
 	rings  []*virtq.DriverRing
 	next   uint64
 	posted int
+	// rxWaiting are the receive buffers posted on receiveq1 and not used
+	// yet, in the order posted, of a test that judges the receive filter
+	// (guest.filtered).
+	rxWaiting []request
 }
 
 // msixAddr and msixData are the address/data pair the guest programs for
@@ -42,7 +46,7 @@ func msixData(v int) uint32 { return uint32(0x40 + v) }
 
 // setupMSIX programs every vector of the table.
 func (g *rig) setupMSIX() {
-	for v := 0; v < rigQueues+1; v++ {
+	for v := 0; v < g.c.numQueues()+1; v++ {
 		e := make([]byte, 16)
 		binary.LittleEndian.PutUint64(e, msixAddr(v))
 		binary.LittleEndian.PutUint32(e[8:], msixData(v))
@@ -70,6 +74,9 @@ func newGuest(g *rig, live int) *guest {
 	g.setupMSIX()
 	g.common(spec.CfgDeviceStatus, uint64(spec.StatusAcknowledge|spec.StatusDriver))
 	f := g.offered()
+	if g.c.ctrl {
+		g.c.needCtrl(f)
+	}
 	g.common(spec.CfgDriverFeatureSelect, 0)
 	g.common(spec.CfgDriverFeature, f&0xffffffff)
 	g.common(spec.CfgDriverFeatureSelect, 1)

@@ -36,7 +36,7 @@ func (g *rig) pending(v int) bool {
 // msixTable reads the whole MSI-X table of the rig's vectors and the PBA
 // qword that holds their pending bits.
 func (g *rig) msixTable() []byte {
-	t := g.read(pcie.BAR0MSIXTable, (rigQueues+1)*pcie.MSIXEntrySize)
+	t := g.read(pcie.BAR0MSIXTable, (g.c.numQueues()+1)*pcie.MSIXEntrySize)
 	return append(t, g.read(pcie.BAR0MSIXPBA, 8)...)
 }
 

@@ -27,9 +27,21 @@ const (
 	rigBAR0 = uint64(0xfe000000)
 	// rigHost is the requester of host (vCPU) TLPs.
 	rigHost = pcie.RID(0x0001)
-	// rigQueues is num_queues of a test device.
-	rigQueues = 2
+	// rigQueues is num_queues of a test device; rigCtrlQueues that of a
+	// virtio-net device whose control virtqueue a test drives: one queue
+	// pair and the control queue (virtio spec, "Network Device",
+	// "Virtqueues": controlq is queue 2N).
+	rigQueues     = 2
+	rigCtrlQueues = 3
 )
+
+// numQueues is num_queues of the check's devices.
+func (c *check) numQueues() int {
+	if c.ctrl {
+		return rigCtrlQueues
+	}
+	return rigQueues
+}
 
 // rig is one device under test with its memory, disk and the effects it
 // produced that are not consumed yet.
@@ -79,7 +91,7 @@ func (c *check) newRigOn(disk *blk.Disk, mem *virtq.GuestMemory, link *membernet
 		backing = g.port
 	}
 	g.dev = c.factory(member.Config{Edition: c.ed, Rules: c.rules, VF: 1, RID: rigRID, BAR0: rigBAR0,
-		NumQueues: rigQueues, MSIXVectors: rigQueues + 1, Mem: obs, Backing: backing})
+		NumQueues: uint16(c.numQueues()), MSIXVectors: c.numQueues() + 1, Mem: obs, Backing: backing})
 	return g
 }
 

@@ -39,6 +39,9 @@ const (
 	// stepStateWrite: writing state the test then expects a reset or an
 	// FLR to drop (rig.latchLiveState).
 	stepStateWrite
+	// stepCtrl: the control commands that set a virtio-net device's
+	// receive filter (guest.setRxMode).
+	stepCtrl
 )
 
 // setUp enters the set-up step what, of kind, and returns the function

@@ -12,8 +12,12 @@ import (
 // the used ring; only the block request has a status byte.
 
 // liveQueues is how many queues a live device runs: queue 0 for
-// virtio-blk, receiveq1 and transmitq1 for virtio-net.
+// virtio-blk, receiveq1 and transmitq1 for virtio-net, and controlq too
+// for a test of the control queue.
 func (c *check) liveQueues() int {
+	if c.ctrl {
+		return rigCtrlQueues
+	}
 	if c.net {
 		return 2
 	}

@@ -1,0 +1,267 @@
+package devicetest
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
+)
+
+// The test guest's side of a virtio-net device's control virtqueue
+// (virtio spec, "Network Device", "Control Virtqueue") and of its receive
+// filter. A test of the control queue runs a device with one queue pair
+// and the control queue (rigCtrlQueues): controlq is queue 2.
+
+// ctrlQueue is controlq of a device with one queue pair.
+const ctrlQueue = 2
+
+// The addresses of the test guest's MAC table and two it leaves out:
+// locally administered unicast addresses and IPv6 multicast ones, none of
+// them the device's mac (a test link provisions 52:54:00:xx:xx:xx,
+// member/net's NewLink) or its peer's.
+var (
+	tableUnicast   = devctx.MAC{0x02, 0x00, 0x00, 0x00, 0x00, 0xa1}
+	tableMulticast = devctx.MAC{0x33, 0x33, 0x00, 0x00, 0x00, 0xa2}
+	otherUnicast   = devctx.MAC{0x02, 0x00, 0x00, 0x00, 0x00, 0xb3}
+	otherMulticast = devctx.MAC{0x33, 0x33, 0x00, 0x00, 0x00, 0xb4}
+)
+
+// guestMACTable is the MAC table the test guest sets: one unicast and one
+// multicast address.
+func guestMACTable() devctx.NetMACTable {
+	return devctx.NetMACTable{Unicast: []devctx.MAC{tableUnicast}, Multicast: []devctx.MAC{tableMulticast}}
+}
+
+// needCtrl skips a test of the control queue on a device that does not
+// offer what its commands need: the control queue itself and the receive
+// filter commands (VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX; virtio
+// spec, "Packet Receive Filtering" and "Setting MAC Address Filtering":
+// MAC_TABLE_SET is a VIRTIO_NET_CTRL_RX-class feature's command).
+func (c *check) needCtrl(offered uint64) {
+	for _, f := range []spec.Feature{spec.FeatureNetCtrlVQ, spec.FeatureNetCtrlRx} {
+		if !spec.Features(offered).Has(f) {
+			c.skipf("the device (num_queues %d) does not offer %s, which the test's control commands need", rigCtrlQueues, spec.NetFeatureName(f))
+		}
+	}
+}
+
+// postCtrl posts control command cmd on controlq without kicking, as
+// Linux's virtnet_send_command_reply (drivers/net/virtio_net.c) lays it
+// out: struct virtio_net_ctrl_hdr {u8 class; u8 cmd} driver-readable,
+// each of data in a driver-readable buffer of its own, then the one-byte
+// ack device-writable, primed 0xff (no ack written).
+func (gu *guest) postCtrl(cmd spec.NetCVQCommand, data ...[]byte) request {
+	g := gu.g
+	a := gu.next
+	gu.next += 0x1000
+	must(g, g.mem.WriteMem(rigHost, a, []byte{byte(cmd.Class), cmd.Command}))
+	bufs := []virtq.Buffer{{Addr: a, Len: 2}}
+	at := a + 16
+	for _, d := range data {
+		must(g, g.mem.WriteMem(rigHost, at, d))
+		bufs = append(bufs, virtq.Buffer{Addr: at, Len: uint32(len(d))})
+		at += uint64(len(d)+15) &^ 15
+	}
+	must(g, g.mem.WriteMem(rigHost, at, []byte{0xff}))
+	bufs = append(bufs, virtq.Buffer{Addr: at, Len: 1, Writable: true})
+	head, err := gu.rings[ctrlQueue].Add(bufs)
+	if err != nil {
+		g.c.fatalf("controlq: %v", err)
+	}
+	must(g, gu.rings[ctrlQueue].Publish())
+	gu.posted++
+	return request{head: head, status: at}
+}
+
+// command sends control command cmd, kicks controlq and runs the device;
+// it returns the ack byte (0xff: never written) and whether controlq's
+// used index moved on by one.
+func (gu *guest) command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used bool) {
+	before := gu.used(ctrlQueue)
+	r := gu.postCtrl(cmd, data...)
+	gu.kick(ctrlQueue)
+	gu.g.run()
+	return gu.status(r), gu.used(ctrlQueue) == before+1
+}
+
+// ackName names an ack byte for a message.
+func ackName(ack byte) string {
+	switch ack {
+	case spec.NetAckOK:
+		return "0 (VIRTIO_NET_OK)"
+	case spec.NetAckErr:
+		return "1 (VIRTIO_NET_ERR)"
+	case 0xff:
+		return "none (the ack byte was never written)"
+	}
+	return fmt.Sprintf("%d (neither VIRTIO_NET_OK nor VIRTIO_NET_ERR)", ack)
+}
+
+// rxModeCommand is one command of the receive filter the test guest sets,
+// with the requirement a device that does not ack it VIRTIO_NET_OK breaks.
+type rxModeCommand struct {
+	cmd  spec.NetCVQCommand
+	data [][]byte
+	id   string
+}
+
+// rxModeCommands are the commands Linux's virtnet_set_rx_mode sends with
+// VIRTIO_NET_F_CTRL_RX, for a device that is neither promiscuous nor takes
+// every multicast address: RX_PROMISC off and RX_ALLMULTI off (NET-DEV-05:
+// one byte, 0 off), then MAC_TABLE_SET with the unicast table and the
+// multicast table, each a struct virtio_net_ctrl_mac {le32 entries; u8
+// macs[entries][6]} in a buffer of its own (NET-DEV-06: the table is
+// updated before the command's buffer is used).
+func rxModeCommands() []rxModeCommand {
+	t := guestMACTable().Encode()
+	uni := 4 + 6*len(guestMACTable().Unicast)
+	return []rxModeCommand{
+		{spec.NetRxPromisc, [][]byte{{0}}, "NET-DEV-05"},
+		{spec.NetRxAllMulti, [][]byte{{0}}, "NET-DEV-05"},
+		{spec.NetMACTableSet, [][]byte{t[:uni], t[uni:]}, "NET-DEV-06"},
+	}
+}
+
+// setRxMode sends rxModeCommands. A command whose buffer is not used, or
+// whose ack is not VIRTIO_NET_OK, fails its requirement in a test that
+// judges the commands (stepCtrl), and the set-up of any other, which
+// then ends.
+func (gu *guest) setRxMode() {
+	c := gu.g.c
+	defer c.setUp(stepCtrl, "the receive filter's control commands (RX_PROMISC off, RX_ALLMULTI off, MAC_TABLE_SET)")()
+	for _, m := range rxModeCommands() {
+		ack, used := gu.command(m.cmd, m.data...)
+		id := m.id
+		if c.step != "" {
+			id = "" // the set-up's
+		}
+		switch {
+		case !used:
+			c.errorf(id, "%s: controlq's used index did not move on: the device did not use the command's buffer", m.cmd)
+		case ack != spec.NetAckOK:
+			c.errorf(id, "%s: ack %s, want 0 (VIRTIO_NET_OK)", m.cmd, ackName(ack))
+		default:
+			if c.step == "" {
+				c.asserted++
+			}
+			continue
+		}
+		if c.step != "" {
+			panic(stopCheck{})
+		}
+	}
+}
+
+// filterFrame is a frame the test sends to see the receive filter: its
+// destination and what it is.
+type filterFrame struct {
+	dst  devctx.MAC
+	what string
+}
+
+// filterFrames are the frames that show the MAC table: one to each of its
+// addresses, one to a unicast and one to a multicast address it leaves
+// out.
+func filterFrames() []filterFrame {
+	return []filterFrame{
+		{tableUnicast, "the MAC table's unicast address " + tableUnicast.String()},
+		{tableMulticast, "the MAC table's multicast address " + tableMulticast.String()},
+		{otherUnicast, "the unicast address " + otherUnicast.String() + ", in neither the table nor mac"},
+		{otherMulticast, "the multicast address " + otherMulticast.String() + ", not in the table (RX_ALLMULTI off)"},
+	}
+}
+
+// filtered sends each frame of filterFrames to the device, one at a time
+// with one receive buffer waiting on receiveq1 (the guest posts one when
+// none is left of those it posted before), and returns whether each was
+// received: receiveq1's used index moved on and the buffer holds the frame
+// behind its virtio_net_hdr. A frame received with other bytes, or one
+// that moves the used index by more than one, fails id: the device wrote
+// what no frame carried.
+func (gu *guest) filtered(id, when string) []bool {
+	c := gu.g.c
+	var got []bool
+	for i, ff := range filterFrames() {
+		if len(gu.rxWaiting) == 0 {
+			gu.rxWaiting = append(gu.rxWaiting, gu.postRx(0, 2048))
+			gu.kick(0)
+			gu.g.run()
+		}
+		before := gu.used(0)
+		link := gu.g.port.Link()
+		f := link.Frame(ff.dst, uint32(40+i), -1, 100)
+		gu.g.port.Arrive(f)
+		gu.g.handle(member.Event{Kind: member.EvBackend})
+		gu.g.run()
+		n := gu.used(0) - before
+		got = append(got, n > 0)
+		switch {
+		case n == 1:
+			rx := gu.rxWaiting[0]
+			gu.rxWaiting = gu.rxWaiting[1:]
+			data := gu.data(rx)
+			if !bytes.Equal(data[spec.NetHdrSize:spec.NetHdrSize+len(f.Data)], f.Data) {
+				c.errorf(id, "the frame to %s %s: the receive buffer (head %d) does not hold it behind the virtio_net_hdr", ff.what, when, rx.head)
+			}
+		case n > 1:
+			c.errorf(id, "the frame to %s %s: receiveq1's used index moved on by %d, want at most 1", ff.what, when, n)
+			gu.rxWaiting = nil
+		}
+	}
+	return got
+}
+
+// macTablePart returns the MAC TABLE_SET state a state read holds: the
+// value of the VIRTIO_NET_DEV_PART_CVQ_CFG_PART with selector MAC
+// TABLE_SET (virtio-1.4; NET-PART-01, NET-PART-02), or of that part in
+// the NET_CVQ field (draft-2023; DRAFT-CTX-09, docs/context-format.md).
+// found is false when there is none; err says why the state does not
+// decode.
+func (c *check) macTablePart(state []byte) (value []byte, found bool, err error) {
+	var parts []devctx.Part
+	if c.ed == spec.Virtio14 {
+		ps, err := devctx.DecodeParts(state, devctx.DecodeOptions{AnyOrder: true})
+		if err != nil {
+			return nil, false, err
+		}
+		parts = ps.List
+	} else {
+		ctx, err := devctx.DecodeDraftContext(state)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, f := range ctx.Fields {
+			if f.Type != spec.FieldNetCVQ {
+				continue
+			}
+			ps, err := devctx.DecodeNetCVQField(f.Value)
+			if err != nil {
+				return nil, false, fmt.Errorf("NET_CVQ: %w", err)
+			}
+			parts = append(parts, ps...)
+		}
+	}
+	for _, p := range parts {
+		if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == spec.NetMACTableSet {
+			return p.Value, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// describeMACTable renders a MAC TABLE_SET value for a message: its
+// entries, or why it does not decode.
+func describeMACTable(v []byte) string {
+	t, err := devctx.DecodeNetCVQValue(spec.NetMACTableSet, v)
+	if err != nil {
+		return fmt.Sprintf("%d bytes that are no MAC table (%v)", len(v), err)
+	}
+	var s []string
+	for _, a := range t.Attrs() {
+		s = append(s, a.Name+"="+a.Value)
+	}
+	return fmt.Sprint(s)
+}
