@@ -29,6 +29,7 @@ func frozen(f RunFacts) bool           { return has(f.Modes, spec.ModeFreeze) }
 func flr(f RunFacts) bool              { return f.FLR }
 func partsSet(f RunFacts) bool         { return cmd(f, "DEV_PARTS_SET") }
 func partsGet(f RunFacts) bool         { return cmd(f, "DEV_PARTS_GET") }
+func partsMoved(f RunFacts) bool       { return partsGet(f) || partsSet(f) }
 func reachedStopped(f RunFacts) bool   { return has(f.Reached, spec.ModeStop) }
 func writtenInStop(f RunFacts) bool    { return has(f.Written, spec.ModeStop) }
 func notifiedFrozen(f RunFacts) bool   { return has(f.Notified, spec.ModeFreeze) }
@@ -92,6 +93,12 @@ var reqTriggers = map[string]func(RunFacts) bool{
 	"DP-DEV-04":     deviceBroke("DP-DEV-04"),
 	"DP-DRV-01":     broke("DP-DRV-01"),
 	"DP-DRV-03":     broke("DP-DRV-03"),
+	// The virtio-net CVQ parts (the receive filters, the MAC and VLAN
+	// tables, the queue pairs) are in every parts result a GET returns and
+	// every SET the owner writes back.
+	"NET-PART-01": partsMoved,
+	"NET-PART-02": partsMoved,
+	"NET-PART-03": partsMoved,
 }
 
 // FindingReqs derives the requirement IDs of a finding from what the host

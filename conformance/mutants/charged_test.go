@@ -51,7 +51,7 @@ var transparentCharges = map[string]charge{
 	"msix-vector-lost-on-restore": {"transparent", []string{"DP-DEV-09", "DP-DEV-10"}, "row's triggers", "",
 		"DP-DEV-08 (the queues' MSI-X vectors set take effect at resume), which inflight-descriptors-at-stop does not list"},
 	"forgets-mac-table-on-restore": {"transparent", []string{"DP-DEV-09", "DP-DEV-10"}, "row's triggers", "",
-		"the MAC table part's restore (NET-PART-01, -02), which the row lists but the transparent finding's triggers do not"},
+		"the MAC table part's restore (NET-PART-02), which the row lists but the exploration's finding, which carries the transparent oracle's requirements, does not; its replay names it, and the device test NET-PART-02/virtio-1.4/net-mac-table-round-trip fails on it"},
 }
 
 // TestTransparentFindingCharges runs the kit on the catching row of every
