@@ -143,3 +143,47 @@ func TestExternalNetDeviceThatLosesFrames(t *testing.T) {
 	assert.Contains(t, f.Message, "in the run without migration (wire)")
 	assert.Contains(t, f.Message, "the wire never carried it")
 }
+
+// TestExternalNetControlQueue: the device tests of the control queue run
+// through the device protocol as in-process — the device built with
+// num_queues 3, its control commands through guest memory, the frames
+// that show its MAC table through the kit's proxy of its port — and
+// judge the same: the reference virtio-net passes them, and the two
+// mutants of its MAC table fail them on the same requirements.
+func TestExternalNetControlQueue(t *testing.T) {
+	units := []string{
+		"NET-DEV-06/draft-2023/net-ctrl-mac-table", "NET-DEV-06/virtio-1.4/net-ctrl-mac-table",
+		"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip", "NET-PART-02/virtio-1.4/net-mac-table-round-trip",
+	}
+	for _, tc := range []struct {
+		name string
+		f    member.Factory
+		want map[string]string // unit: verdict
+		fail []string
+	}{
+		{"reference", membernet.New, map[string]string{units[0]: "pass", units[1]: "pass", units[2]: "pass", units[3]: "pass"}, nil},
+		{"naks-mac-table", mutantFactory(t, "naks-mac-table"),
+			map[string]string{units[0]: "fail", units[1]: "fail", units[2]: "set-up failed", units[3]: "set-up failed"}, []string{"NET-DEV-06"}},
+		{"forgets-mac-table-on-restore", mutantFactory(t, "forgets-mac-table-on-restore"),
+			map[string]string{units[0]: "pass", units[1]: "pass", units[2]: "pass", units[3]: "fail"}, []string{"NET-PART-02"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := conformance.Check(conformance.ServedDevice(tc.name, serveNet(tc.f), extdevice.Options{}), conformance.Parts(true, false))
+			require.NoError(t, err)
+			for _, name := range units {
+				u, ok := rep.Unit(name)
+				if assert.True(t, ok, name) {
+					assert.Equal(t, tc.want[name], u.Verdict, "%s: %v", name, u.Failures)
+				}
+			}
+			assert.Equal(t, tc.fail, rep.FailedRequirements())
+		})
+	}
+}
+
+// mutantFactory wraps the reference virtio-net in the named mutant.
+func mutantFactory(t *testing.T, name string) member.Factory {
+	m, ok := mutants.Lookup(name)
+	require.True(t, ok, name)
+	return m.Factory(membernet.New)
+}
