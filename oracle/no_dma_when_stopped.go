@@ -23,7 +23,7 @@ func (noDMAWhenStopped) Info() observe.OracleInfo { return noDMAWhenStoppedInfo 
 func (noDMAWhenStopped) PerEvent() {}
 
 // CheckEvent reports the first access of each member the owner knows is
-// stopped. An access during the event that executes the stop command
+// stopped, with what of the guests' memory it touched. An access during the event that executes the stop command
 // itself (virtio-1.4 writes back taken buffers before it replies,
 // DP-DEV-09) comes before the host received the completion, so it is the
 // transition's own.
@@ -35,8 +35,12 @@ func (noDMAWhenStopped) CheckEvent(p *observe.EventPass) {
 		}
 		if v := m.Owner(); v.Stopped() {
 			name := m.Name()
-			p.Report([]string{p.Who, name}, "%s accessed guest memory after the owner stopped it (%s): %s", name,
-				p.Edition().ModeName(v.Mode), a.Access)
+			where := ""
+			if w := p.GuestMemoryWhere(a.Access.Addr); w != "" {
+				where = ", in " + w
+			}
+			p.Report([]string{p.Who, name}, "%s accessed guest memory after the owner stopped it (%s): %s%s", name,
+				p.Edition().ModeName(v.Mode), a.Access, where)
 			return
 		}
 	}

@@ -35,9 +35,11 @@ type plant struct {
 	netDevice func(member.Factory) member.Factory
 	owner     func(host string, ev owner.Event, fx *owner.Effects)
 	// want is the finding's oracle ("" for none); msg a part of its
-	// message; reqs requirement IDs it carries; noReqs: it carries none.
+	// message, where another (what of the guests' memory an access
+	// touched); reqs requirement IDs it carries; noReqs: it carries none.
 	want   string
 	msg    string
+	where  string
 	reqs   []string
 	noReqs bool
 	// without is what the run gives with the registry minus oracle (see
@@ -280,6 +282,7 @@ func TestPlanted(t *testing.T) {
 			require.NotNil(t, f)
 			assert.Equal(t, c.want, f.Oracle, f.Message)
 			assert.Contains(t, f.Message, c.msg)
+			assert.Contains(t, f.Message, c.where)
 			for _, id := range c.reqs {
 				assert.Contains(t, f.Reqs, id)
 			}

@@ -23,6 +23,8 @@ func (s observeWorld) GuestLog() []string            { return s.w.GuestLog() }
 func (s observeWorld) GuestTrouble() []guest.Trouble { return s.w.GuestTrouble() }
 func (s observeWorld) Wire() []observe.WireView      { return s.w.Wire() }
 
+func (s observeWorld) GuestMemoryWhere(addr uint64) string { return s.w.GuestMemoryWhere(addr) }
+
 func (s observeWorld) SourceHost() string {
 	if len(s.w.hosts) == 0 {
 		return ""

@@ -183,6 +183,11 @@ func (p *EventPass) Doorbell() bool {
 	return p.doorbell == 2
 }
 
+// GuestMemoryWhere names the part of the guests' memory addr is in: a
+// queue's ring memory or a driver's buffers, with the guest and its VF
+// ("" for none), for a message about an access.
+func (p *EventPass) GuestMemoryWhere(addr uint64) string { return p.w.GuestMemoryWhere(addr) }
+
 // PFName names the host's PF in findings ("src.pf").
 func (p *EventPass) PFName() string { return p.Host + ".pf" }
 

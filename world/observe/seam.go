@@ -43,4 +43,7 @@ type World interface {
 	// GuestTrouble is the lines of GuestLog that tell of trouble, as
 	// data (guest.Trouble), guest by guest in log order.
 	GuestTrouble() []guest.Trouble
+	// GuestMemoryWhere names the part of the guests' memory an address
+	// is in (a queue's ring memory, a driver's buffers), "" for none.
+	GuestMemoryWhere(addr uint64) string
 }
