@@ -3,6 +3,7 @@ package devicetest
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
@@ -263,5 +264,5 @@ func describeMACTable(v []byte) string {
 	for _, a := range t.Attrs() {
 		s = append(s, a.Name+"="+a.Value)
 	}
-	return fmt.Sprint(s)
+	return "(" + strings.Join(s, " ") + ")"
 }
