@@ -37,10 +37,10 @@ func guestMACTable() devctx.NetMACTable {
 }
 
 // needCtrl skips a test of the control queue on a device that does not
-// offer what its commands need: the control queue itself and the receive
-// filter commands (VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX; virtio
-// spec, "Packet Receive Filtering" and "Setting MAC Address Filtering":
-// MAC_TABLE_SET is a VIRTIO_NET_CTRL_RX-class feature's command).
+// offer what its commands need: the control queue itself
+// (VIRTIO_NET_F_CTRL_VQ) and VIRTIO_NET_F_CTRL_RX, which brings the
+// receive modes and the MAC filtering commands (virtio spec, "Packet
+// Receive Filtering" and "Setting MAC Address Filtering").
 func (c *check) needCtrl(offered uint64) {
 	for _, f := range []spec.Feature{spec.FeatureNetCtrlVQ, spec.FeatureNetCtrlRx} {
 		if !spec.Features(offered).Has(f) {
