@@ -186,3 +186,41 @@ func benchFactory(b *testing.B, s *scenario.Scenario, ed spec.Edition) engine.Fa
 	require.NoError(b, err)
 	return f
 }
+
+// vmVFsScenario is one guest on VF 1 (probe, write, read) of a VM of n VFs
+// (`set vm-vfs=1-n`, 256 VFs enabled) under the default flow: every member
+// of the VM is built and migrated, but only VF 1 does I/O, so most of the
+// work of a step is the flow's PF steps.
+func vmVFsScenario(n int) string {
+	return fmt.Sprintf("scenario vm-%d-vfs\ntitle scaling\nvfs 256\nset vm-vfs=1-%d\n\n"+
+		"guest vcpu0 vf=1\n  probe\n  write sector=0 count=2 pattern=0xc1\n  read sector=0 count=2\n\n"+
+		"expect draft-2023 pass\n", n, n)
+}
+
+// BenchmarkExploreVMVFs explores a VM of 8, 32 and 128 VFs
+// (vmVFsScenario) under draft-2023 with random schedules on one job and
+// reports ns/decision and decisions per run. The decisions grow with the
+// VFs (the flow stops, reads and moves each member); ns/decision should
+// stay nearly flat: a PF step changes the member its command names, and
+// an oracle that looks at every member of the host on every PF step shows
+// here as a rising ns/decision. Nothing asserts it.
+func BenchmarkExploreVMVFs(b *testing.B) {
+	for _, n := range []int{8, 32, 128} {
+		b.Run(fmt.Sprintf("vfs=%d", n), func(b *testing.B) {
+			s, err := LoadScenario(fmt.Sprintf("vm%dvfs.scn", n), []byte(vmVFsScenario(n)))
+			require.NoError(b, err)
+			f := benchFactory(b, s, spec.Draft2023)
+			b.ReportAllocs()
+			b.ResetTimer()
+			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
+				Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
+			b.StopTimer()
+			require.NoError(b, err)
+			require.Zero(b, sum.Failing)
+			if sum.Decisions > 0 {
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
+				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
+			}
+		})
+	}
+}
