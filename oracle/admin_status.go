@@ -33,6 +33,9 @@ func (adminStatus) Info() observe.OracleInfo { return adminStatusInfo }
 // PerEvent implements observe.PerEventOracle: it judges each event on its own.
 func (adminStatus) PerEvent() {}
 
+// Memberwise implements observe.MemberwiseOracle: it reports a member of the pass's Members only when its mode or its captured context changed across the event.
+func (adminStatus) Memberwise() {}
+
 // CheckEvent judges the commands completed during one event: a success
 // carries qualifier OK (ADM-DEV-02), an EINVAL a defined qualifier
 // (ADM-DEV-01), a draft member's refusal of a reserved mode or of a

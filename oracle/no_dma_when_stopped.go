@@ -22,6 +22,9 @@ func (noDMAWhenStopped) Info() observe.OracleInfo { return noDMAWhenStoppedInfo 
 // PerEvent implements observe.PerEventOracle: it judges each event on its own.
 func (noDMAWhenStopped) PerEvent() {}
 
+// Memberwise implements observe.MemberwiseOracle: it reads no member of the pass's Members.
+func (noDMAWhenStopped) Memberwise() {}
+
 // CheckEvent reports the first access of each member the owner knows is
 // stopped, with what of the guests' memory it touched. An access during the event that executes the stop command
 // itself (virtio-1.4 writes back taken buffers before it replies,

@@ -22,6 +22,9 @@ func (noNotifyWhenStopped) Info() observe.OracleInfo { return noNotifyWhenStoppe
 // PerEvent implements observe.PerEventOracle: it judges each event on its own.
 func (noNotifyWhenStopped) PerEvent() {}
 
+// Memberwise implements observe.MemberwiseOracle: it reads no member of the pass's Members.
+func (noNotifyWhenStopped) Memberwise() {}
+
 // CheckEvent reports a message from a member the owner knows is stopped.
 func (noNotifyWhenStopped) CheckEvent(p *observe.EventPass) {
 	for _, irq := range p.Interrupts {

@@ -29,6 +29,9 @@ func (noRunBeforeResume) Info() observe.OracleInfo { return noRunBeforeResumeInf
 // PerEvent implements observe.PerEventOracle: it judges each event on its own.
 func (noRunBeforeResume) PerEvent() {}
 
+// Memberwise implements observe.MemberwiseOracle: it reads no member of the pass's Members.
+func (noRunBeforeResume) Memberwise() {}
+
 // CheckEvent reports the first access or interrupt of a destination
 // member of the VM that runs before its time: on a host other than the
 // source and the VM's, not stopped as far as the host knows (the stopped

@@ -34,6 +34,9 @@ func (selfReport) Info() observe.OracleInfo { return selfReportInfo }
 // PerEvent implements observe.PerEventOracle: it judges each event on its own.
 func (selfReport) PerEvent() {}
 
+// Memberwise implements observe.MemberwiseOracle: its verdict on a member of the pass's Members follows from the mode the member reports and the host's view of it.
+func (selfReport) Memberwise() {}
+
 // CheckEvent reports a member the owner knows is stopped that claims
 // another mode (typically Active: a device that acks the stop and goes on
 // as if running while saying so).

@@ -15,19 +15,29 @@ import (
 // hooks (package world/observe), with what a host observed there. This
 // file fills the passes.
 
-// snapshot records, before an event, the members it could change: every
-// instantiated member of h for a PF event, else the target. A context
+// snapshot records, before an event, the members it could change: the
+// target of a VF event; for a PF event, the member its admin step's
+// command names and, after the event, the members it must show again
+// (oracle_members.go), or every instantiated member of h. A context
 // digest is costly, so it is captured only where an oracle may compare it
-// (MemberChange.ContextChanged): around the PF's internal steps, where admin
-// commands run and a failed one must leave its member as it was, and only
-// for the member the step's command names (for all when its header cannot
-// be read: PF.NextAdminMember). Nothing is recorded when the
-// world runs no event oracle. Its cost follows the members built, not the
-// VFs enabled.
+// (MemberChange.ContextChanged): around the PF's internal steps, where
+// admin commands run and a failed one must leave its member as it was,
+// and only for the member the step's command names (for all when its
+// header cannot be read: PF.NextAdminMember). Nothing is recorded when the
+// world runs no event oracle. Its cost follows what the event can change,
+// not the VFs enabled nor the members built.
 func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
 	out := w.changes[:0]
 	defer func() { w.changes = out }()
-	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
+	w.pass = passMembers{}
+	if !w.oracles.Runs(observe.HookEvent) {
+		return
+	}
+	if w.replayed {
+		// Members change unseen: the next PF event's pass shows them all.
+		for _, x := range w.hosts {
+			x.judgeAll = true
+		}
 		return
 	}
 	adminStep := t == owner.TargetPF && ev.Kind == member.EvStep
@@ -41,6 +51,14 @@ func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
 	if adminStep {
 		named, known = h.pf.NextAdminMember(h.hostMem)
 	}
+	lazy := w.lazyPF(h, ev, adminStep, known)
+	w.pass = passMembers{lazy: lazy, full: !lazy, fresh: len(h.fresh)}
+	if w.pass.lazy {
+		if m, ok := h.pf.Member(int(min(named, 1<<16))); adminStep && ok {
+			out = append(out, w.oracles.MemberChange(h.name, int(named), m, true))
+		}
+		return
+	}
 	for vf, m := range h.pf.Members() {
 		out = append(out, w.oracles.MemberChange(h.name, vf, m, adminStep && (!known || uint64(vf) == named)))
 	}
@@ -51,6 +69,9 @@ func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
 func (w *World) checkEvent(h *host, t owner.Target, ev *member.Event, fx *owner.Effects, who string) {
 	if w.replayed || !w.oracles.Runs(observe.HookEvent) {
 		return
+	}
+	if t == owner.TargetPF && w.pass.lazy {
+		w.changes = w.lateMembers(h, w.changes)
 	}
 	for i := range w.changes {
 		w.changes[i].After = w.changes[i].Status()
@@ -68,6 +89,7 @@ func (w *World) checkEvent(h *host, t owner.Target, ev *member.Event, fx *owner.
 	*p = observe.EventPass{Host: h.name, Target: t, Who: who, Event: *ev, Members: w.changes,
 		DMA: w.dma, Interrupts: irqs, Completed: fx.Completed}
 	w.oracles.Event(p)
+	w.judged(h, t)
 }
 
 // isDoorbell reports whether ev is a memory write into the notify region of

@@ -137,8 +137,10 @@ type World struct {
 	oracles observe.Set
 	// dma collects the guest-memory accesses of the current device event.
 	dma []observe.DMAAccess
-	// changes, irqs and eventPass are the reused buffers of the event hook.
+	// changes, irqs and eventPass are the reused buffers of the event hook;
+	// pass says which members a PF event's pass holds (oracle_members.go).
 	changes   []observe.MemberChange
+	pass      passMembers
 	irqs      []observe.Interrupt
 	eventPass observe.EventPass
 	// recvPass is the reused pass of the received hook.
@@ -179,8 +181,9 @@ type World struct {
 	laneBusy bool
 	// replayed is set while a step an earlier run judged runs and its
 	// per-event checks are left out (replay.go); perEvent when every event
-	// oracle judges an event on its own.
-	replayed, perEvent bool
+	// oracle judges an event on its own; memberwise when each judges each
+	// member on its own (oracle_members.go).
+	replayed, perEvent, memberwise bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -202,6 +205,11 @@ type host struct {
 	failed   bool
 	// truth is what the host knows of each member (owner_truth.go).
 	truth *ownerview.Record
+	// fresh are the VFs whose members were built since a PF event's pass
+	// last held every member it had to; judgeAll is set when the next
+	// one must hold them all (oracle_members.go).
+	fresh    []int
+	judgeAll bool
 }
 
 type devKey struct {
@@ -260,7 +268,7 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if w.oracles, err = observe.NewSet(observeWorld{w}, cfg.Oracles); err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
-	w.perEvent = w.oracles.EventsPerEvent()
+	w.perEvent, w.memberwise = w.oracles.EventsPerEvent(), w.oracles.EventsMemberwise()
 	if err := vocab.CheckWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
@@ -352,6 +360,7 @@ func (w *World) memberFactory(h *host) owner.MemberFactory {
 		m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 			NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk, Quiet: !w.keepNotes()})
 		w.memberBuilt(m)
+		h.fresh = append(h.fresh, vf)
 		return m
 	}
 }

@@ -41,6 +41,22 @@ type PerEventOracle interface {
 	PerEvent()
 }
 
+// MemberwiseOracle is an EventOracle that judges each member of
+// EventPass.Members on its own: for a member that did not change across
+// the event (After equals Before, ContextChanged not known), whether it
+// reports that member follows from the member's status and what the host
+// knows of it (OwnerView) alone, not from the event, the time or the
+// other members. A world whose event oracles all are may leave out of a
+// PF event's Members a member that did not handle the event and that an
+// earlier pass of the run, which found nothing, showed with the same
+// status and owner view: such an oracle would judge it as it did then.
+// An event oracle that is not one sees every member on every PF event.
+type MemberwiseOracle interface {
+	EventOracle
+	// Memberwise marks the oracle; it does nothing.
+	Memberwise()
+}
+
 // StateHasher is an oracle that keeps state of its own from one hook to
 // the next (what it saw, to judge later events with) and hashes it. An
 // oracle that keeps state is either one or a value that holds nothing (a

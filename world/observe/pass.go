@@ -158,8 +158,12 @@ type EventPass struct {
 	Target owner.Target
 	Who    string
 	Event  member.Event
-	// Members are the members the event could change: every instantiated
-	// member of the host for a PF event, else the target.
+	// Members are the members the event could change, in VF order: the
+	// target of a VF event (when instantiated); for a PF event, every
+	// instantiated member of the host, except that, when every event
+	// oracle is a MemberwiseOracle, a member that did not handle the event
+	// and that an earlier pass showed with the same status and owner view,
+	// without a finding, may be left out.
 	Members []MemberChange
 	// DMA are the guest-memory accesses members made during the event.
 	DMA []DMAAccess

@@ -178,6 +178,17 @@ func (s *Set) EventsPerEvent() bool {
 	return true
 }
 
+// EventsMemberwise reports whether every event oracle of the set is a
+// MemberwiseOracle (true when there are none).
+func (s *Set) EventsMemberwise() bool {
+	for _, o := range s.event {
+		if _, ok := o.o.(MemberwiseOracle); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // holdsNothing reports whether o's value can hold no state: a struct
 // without fields (or another type of size zero), or a pointer to one.
 func holdsNothing(o Oracle) bool {

@@ -204,3 +204,29 @@ func TestNewSet_Shared(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, &a.event[0], &b.event[0], "the same oracles share one set's lists")
 }
+
+// memberwise is an event oracle that judges each member on its own.
+type memberwise struct{ eventOnly }
+
+func (memberwise) Memberwise() {}
+
+// TestEventsMemberwise: a set's event oracles are memberwise when each is
+// a MemberwiseOracle; oracles of other hooks do not count.
+func TestEventsMemberwise(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		oracles []Oracle
+		want    bool
+	}{
+		{"none", nil, true},
+		{"no event oracle", []Oracle{flowFinish{}}, true},
+		{"memberwise", []Oracle{memberwise{eventOnly{"a"}}, flowFinish{}}, true},
+		{"one is not", []Oracle{memberwise{eventOnly{"a"}}, eventOnly{"b"}}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewSet(nil, c.oracles)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, s.EventsMemberwise())
+		})
+	}
+}

@@ -29,6 +29,43 @@ type Record struct {
 	members map[int]*memberTruth
 	// judge hashes the record for JudgeHash (kept for its buffers).
 	judge *deephash.Hasher
+	// changed lists the members whose record may have changed since the
+	// world last cleared the list (Changed), once each: changedBits has
+	// bit vf set for each. Neither hash reads them: they say where to
+	// look, not what the host knows.
+	changed     []int
+	changedBits []uint64
+}
+
+// mark adds member vf to the changed list.
+func (r *Record) mark(vf int) {
+	if vf < 0 {
+		return
+	}
+	w, bit := vf/64, uint64(1)<<(vf%64)
+	if w >= len(r.changedBits) {
+		r.changedBits = append(r.changedBits, make([]uint64, w+1-len(r.changedBits))...)
+	}
+	if r.changedBits[w]&bit == 0 {
+		r.changedBits[w] |= bit
+		r.changed = append(r.changed, vf)
+	}
+}
+
+// Changed lists, in no particular order, the members whose record
+// changed since the last ClearChanged: every member a method of the
+// record changed (or may have: a command, a completion, an FLR or reset
+// seen, an FLR whose 100 ms ended, Forget). A member not listed has the
+// view (View) it had then. The list is the record's; the caller changes
+// nothing in it.
+func (r *Record) Changed() []int { return r.changed }
+
+// ClearChanged empties the changed list.
+func (r *Record) ClearChanged() {
+	for _, vf := range r.changed {
+		r.changedBits[vf/64] = 0
+	}
+	r.changed = r.changed[:0]
 }
 
 // NewRecord returns the empty record of a host of the world env.
@@ -71,24 +108,27 @@ func (r *Record) truth(vf int) *memberTruth {
 		r.members[vf] = t
 	}
 	r.settleFLR(t)
+	r.mark(vf)
 	return t
 }
 
 // settleFLR ends an FLR whose 100 ms have passed: the mode follows
-// mode-after-flr, unless defer-flr holds it while quiesced.
-func (r *Record) settleFLR(t *memberTruth) {
+// mode-after-flr, unless defer-flr holds it while quiesced. It reports
+// whether it ended one.
+func (r *Record) settleFLR(t *memberTruth) bool {
 	if !t.flr || r.env.Now() < t.flrAt+engine.VTime(pcie.FLRDurationNs) {
-		return
+		return false
 	}
 	t.flr = false
 	rules := r.env.Rules()
 	if rules.FLRVsMode == spec.FLRDefer && t.mode.Quiesced() {
 		t.flrDeferred = true
-		return
+		return true
 	}
 	if rules.ModeAfterFLR == spec.AfterFLRRunning {
 		t.mode = spec.ModeActive
 	}
+	return true
 }
 
 // Settle ends every FLR whose 100 ms have passed (settleFLR). The world
@@ -96,8 +136,10 @@ func (r *Record) settleFLR(t *memberTruth) {
 // its StateHash, never depend on whether something read it in between:
 // reads (View, Auditable, Resetting) change nothing.
 func (r *Record) Settle() {
-	for _, t := range r.members {
-		r.settleFLR(t)
+	for vf, t := range r.members {
+		if r.settleFLR(t) {
+			r.mark(vf)
+		}
 	}
 }
 
@@ -237,12 +279,18 @@ func (r *Record) ObserveNotify(vf int) (watched bool) {
 func (r *Record) ObserveStatusRead(vf int) {
 	if mt, ok := r.members[vf]; ok {
 		mt.reset = false
+		r.mark(vf)
 	}
 }
 
 // Forget drops the host's knowledge of every member: its SR-IOV group is
 // gone (a PF FLR, VF Enable cleared).
-func (r *Record) Forget() { r.members = nil }
+func (r *Record) Forget() {
+	for vf := range r.members {
+		r.mark(vf)
+	}
+	r.members = nil
+}
 
 // Outstanding reports whether the host has an admin command for one of
 // its members submitted and not completed.

@@ -1,0 +1,95 @@
+package world
+
+import (
+	"slices"
+
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/observe"
+)
+
+// The members a PF event's pass holds. A member's status changes only when
+// it handles an event (member.Device: a pure state machine), and the PF
+// hands a member an event only for a TLP, step or timer addressed to it
+// (a VF event, whose pass holds that member) and in an admin step, for
+// the member the step's command names (read from the host's queue before
+// the step, PF.NextAdminMember). What the host knows of a member changes
+// only in its record (ownerview.Record.Changed lists the members it
+// changed) or when its SR-IOV group comes or goes (a configuration write
+// to the PF). So a member a PF event's pass leaves out shows the status
+// and the owner view an earlier pass of the run showed without a finding,
+// and every oracle's verdict on it would be the same (observe.EventPass,
+// Members). The pass of a PF event holds, in VF order:
+//
+//   - the member the admin step's command names, captured before the step;
+//   - the members whose record changed and the members built since a pass
+//     held them last, with their status read back after the event;
+//   - every member, as before the event, when an event oracle is no
+//     observe.MemberwiseOracle (it may judge a member by more than its
+//     status and owner view), when the step's command cannot be read, for a configuration write to the PF, once a member built is not
+//     member.Pure (its status may change otherwise) and on the first PF
+//     event after a step whose checks were left out (replay.go).
+//
+// So the cost of a PF event's pass follows what the event and the steps
+// before it changed, not the members of the host.
+
+// passMembers is what snapshot leaves checkEvent of a PF event: lazy when
+// the pass holds only the named member so far, full when it holds every
+// member (neither for a VF event, or when snapshot recorded nothing);
+// fresh is len(host.fresh) before the event (the members built after it
+// are not in this pass).
+type passMembers struct {
+	lazy, full bool
+	fresh      int
+}
+
+// lazyPF reports whether the pass of PF event ev of h may leave members
+// out: every event oracle is an observe.MemberwiseOracle, every member
+// built is member.Pure, no step's checks were left out
+// since the last full pass, the event is no configuration write, and, for
+// an admin step, its command names its member (known).
+func (w *World) lazyPF(h *host, ev *member.Event, adminStep, known bool) bool {
+	return w.memberwise && !w.impure && !h.judgeAll && !(adminStep && !known) && !(ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.CfgWrite)
+}
+
+// lateMembers appends to the lazy pass of a PF event of h the members
+// whose record changed or that were built since the last full pass, as
+// they are after the event: none of them handled it (only the named one
+// did, already in out), so their status before it is their status now.
+// A member built during the event is left for the next pass.
+func (w *World) lateMembers(h *host, out []observe.MemberChange) []observe.MemberChange {
+	named := len(out) // the named member, when built before the event
+	builtNow := h.fresh[w.pass.fresh:]
+	add := func(vf int) {
+		if named == 1 && vf == out[0].VF || slices.Contains(builtNow, vf) {
+			return
+		}
+		if m, ok := h.pf.Member(vf); ok {
+			out = append(out, w.oracles.MemberChange(h.name, vf, m, false))
+		}
+	}
+	for _, vf := range h.truth.Changed() {
+		add(vf)
+	}
+	for _, vf := range h.fresh[:w.pass.fresh] {
+		add(vf)
+	}
+	if len(out) > 1 {
+		slices.SortStableFunc(out, func(a, b observe.MemberChange) int { return a.VF - b.VF })
+		out = slices.CompactFunc(out, func(a, b observe.MemberChange) bool { return a.VF == b.VF })
+	}
+	return out
+}
+
+// judged records that the pass of a PF event of h held every member it
+// had to and found nothing: the record's changes and the members built
+// before the event are judged.
+func (w *World) judged(h *host, t owner.Target) {
+	if t != owner.TargetPF || !(w.pass.lazy || w.pass.full) || w.finding != nil {
+		return
+	}
+	h.truth.ClearChanged()
+	h.fresh = h.fresh[:copy(h.fresh, h.fresh[w.pass.fresh:])]
+	h.judgeAll = false
+}
