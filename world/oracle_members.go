@@ -27,7 +27,8 @@ import (
 //     held them last, with their status read back after the event;
 //   - every member, as before the event, when an event oracle is no
 //     observe.MemberwiseOracle (it may judge a member by more than its
-//     status and owner view), when the step's command cannot be read, for a configuration write to the PF, once a member built is not
+//     status and owner view), when the step's command cannot be read, for
+//     a configuration write to the PF, once a member built is not
 //     member.Pure (its status may change otherwise) and on the first PF
 //     event after a step whose checks were left out (replay.go).
 //
@@ -46,16 +47,16 @@ type passMembers struct {
 
 // lazyPF reports whether the pass of PF event ev of h may leave members
 // out: every event oracle is an observe.MemberwiseOracle, every member
-// built is member.Pure, no step's checks were left out
-// since the last full pass, the event is no configuration write, and, for
-// an admin step, its command names its member (known).
+// built is member.Pure, no step's checks were left out since the host's
+// last PF pass, the event is no configuration write, and, for an admin
+// step, its command names its member (known).
 func (w *World) lazyPF(h *host, ev *member.Event, adminStep, known bool) bool {
 	return w.memberwise && !w.impure && !h.judgeAll && !(adminStep && !known) && !(ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.CfgWrite)
 }
 
 // lateMembers appends to the lazy pass of a PF event of h the members
-// whose record changed or that were built since the last full pass, as
-// they are after the event: none of them handled it (only the named one
+// whose record changed or that were built since the host's last PF pass
+// without a finding, as they are after the event: none of them handled it (only the named one
 // did, already in out), so their status before it is their status now.
 // A member built during the event is left for the next pass.
 func (w *World) lateMembers(h *host, out []observe.MemberChange) []observe.MemberChange {
