@@ -184,7 +184,7 @@ func (w *World) route(h *host, fx *owner.Effects) {
 		w.touchW(por.ResHost(por.ClassAdminQ, h.idx))
 	}
 	if fx.Published > 0 && w.hv != nil {
-		w.hv.Published(h.idx, fx.Published)
+		w.hvPublished[h.idx] += fx.Published
 	}
 	if fx.RemovedVFs > 0 {
 		w.touchW(por.ResHost(por.ClassGroup, h.idx))
@@ -205,7 +205,7 @@ func (w *World) route(h *host, fx *owner.Effects) {
 		}
 		w.timers = kept
 		if w.hv != nil {
-			w.hv.VFsGone(h.idx)
+			w.hvGone[h.idx] = true
 		}
 	}
 }

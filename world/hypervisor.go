@@ -109,7 +109,9 @@ func (s hvWorld) Now() engine.VTime {
 	return s.w.now
 }
 
-func (s hvWorld) Stalled() bool { return s.w.observeBool(s.w.stallSeen()) }
+func (s hvWorld) Published(i int) int { return s.w.hvPublished[i] }
+func (s hvWorld) VFsGone(i int) bool  { return s.w.hvGone[i] }
+func (s hvWorld) Stalled() bool       { return s.w.observeBool(s.w.stallSeen()) }
 
 func (s hvWorld) Hosts() []hv.Host {
 	out := make([]hv.Host, len(s.w.hosts))

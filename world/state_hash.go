@@ -231,8 +231,7 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 func (sh *stateHasher) adminQ(h *host) uint64 {
 	v := h.hostMem.StateHash()
 	if sh.w.hv != nil {
-		pub, seen := sh.w.hv.AdminCounts(h.idx)
-		v = deephash.Mix(deephash.Mix(v, uint64(pub)), uint64(seen))
+		v = deephash.Mix(deephash.Mix(v, uint64(sh.w.hvPublished[h.idx])), uint64(sh.w.hv.Seen(h.idx)))
 	}
 	return v
 }
@@ -302,7 +301,7 @@ func inputChained(m member.Device) bool {
 func (sh *stateHasher) group(h *host) uint64 {
 	v := uint64(h.pf.NumVFs())
 	if sh.w.hv != nil {
-		v = deephash.Mix(v, por.BoolBits(sh.w.hv.Gone(h.idx)))
+		v = deephash.Mix(v, por.BoolBits(sh.w.hvGone[h.idx]))
 	}
 	return v
 }

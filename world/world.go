@@ -125,10 +125,15 @@ type World struct {
 	peers []*peer.Peer
 	// guestMem hands each guest driver its own guest memory.
 	guestMem *guest.Allocator
-	// hv is nil in a copy of the world's data (copyData), which holds
-	// none of what the world wrote into it (bus.go: Published, VFsGone).
-	hv      *hv.Hypervisor
-	hvActor *actor
+	// hv is nil in a copy of the world's data (copyData): the rebuild
+	// (rebuildHypervisor) makes it again.
+	hv       *hv.Hypervisor
+	hvActor  *actor
+	// hvPublished and hvGone are the admin completions each host's PF
+	// published and whether its SR-IOV group was removed, which the
+	// hypervisor reads (hv.World.Published, VFsGone).
+	hvPublished [4]int
+	hvGone      [4]bool
 	// asking is the actor whose request is being judged or run: the
 	// world's stall, which the request's wait may give up on, is that
 	// actor's (actor.released, stallSeen).

@@ -11,13 +11,6 @@ import (
 
 // What the world tells the hypervisor and asks of it while it runs.
 
-// Published counts n admin completions host i's PF published (the owner
-// driver's WaitAdmin).
-func (hv *Hypervisor) Published(i, n int) { hv.published[i] += n }
-
-// VFsGone records that host i's SR-IOV group was removed.
-func (hv *Hypervisor) VFsGone(i int) { hv.vfsGone[i] = true }
-
 // Err is the error that stopped the program; nil while none did.
 func (hv *Hypervisor) Err() error { return hv.err }
 
@@ -76,26 +69,22 @@ func (hv *Hypervisor) Program() *scenario.Program { return hv.prog }
 // rollback (`on-error`).
 func (hv *Hypervisor) OnError() string { return hv.onError }
 
-// AdminCounts are the admin completions host i's PF published and the
-// owner driver has seen (state hashing).
-func (hv *Hypervisor) AdminCounts(i int) (published, seen int) { return hv.published[i], hv.seen[i] }
-
-// Gone reports whether host i's SR-IOV group was removed under the
-// hypervisor.
-func (hv *Hypervisor) Gone(i int) bool { return hv.vfsGone[i] }
+// Seen is the number of host i's admin completions the owner driver has
+// seen (state hashing).
+func (hv *Hypervisor) Seen(i int) int { return hv.seen[i] }
 
 // publishedSeen is the number of used entries the PF of host i published,
 // as the hypervisor's code reads it (observed: the world updates it).
 func (hv *Hypervisor) publishedSeen(i int) int {
-	n := hv.published[i]
+	n := hv.w.Published(i)
 	hv.w.Observed(uint64(n))
 	return n
 }
 
-// gone is Gone as the hypervisor's code reads it (observed: the world
-// updates it).
+// gone reports whether host i's SR-IOV group was removed under the
+// hypervisor, as its code reads it (observed: the world updates it).
 func (hv *Hypervisor) gone(i int) bool {
-	g := hv.vfsGone[i]
+	g := hv.w.VFsGone(i)
 	var v uint64
 	if g {
 		v = 1

@@ -26,9 +26,8 @@ func (hv *Hypervisor) corruptOp(op scenario.Op) error {
 		return fmt.Errorf("corrupt: %w", err)
 	}
 	for _, vf := range vfs {
-		hv.local(fmt.Sprintf("corrupt vf%d byte=%d", vf, k), func() {
-			hv.compat.corrupt[vf] = append(hv.compat.corrupt[vf], k)
-		})
+		hv.local(fmt.Sprintf("corrupt vf%d byte=%d", vf, k), nop)
+		hv.compat.corrupt[vf] = append(hv.compat.corrupt[vf], k)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func (hv *Hypervisor) flowEnd() {
 	hosts := hv.w.Hosts()
 	flags := make([]HostFlags, len(hosts))
 	for i, h := range hosts {
-		flags[i] = HostFlags{VFsGone: hv.vfsGone[h.Index()], Touched: hv.compat.touched[h.Index()], Received: hv.compat.received[h.Index()]}
+		flags[i] = HostFlags{VFsGone: hv.w.VFsGone(h.Index()), Touched: hv.compat.touched[h.Index()], Received: hv.compat.received[h.Index()]}
 	}
 	hv.w.FlowEnd(hv.outcome(), flags)
 }

@@ -31,9 +31,9 @@ type Hypervisor struct {
 	yield Yield
 	ports []*hvPort
 	drv   []*owner.Driver
-	// published and seen count admin completions per host (WaitAdmin).
-	published, seen [4]int
-	vfsGone         [4]bool
+	// seen counts the admin completions per host the owner driver saw
+	// (WaitAdmin); the world counts those published (World.Published).
+	seen [4]int
 	// ctx holds the merged draft context per VF; records the virtio-1.4
 	// device-data records per VF, in the order they were read.
 	ctx     map[int]devctx.DraftContext
@@ -166,6 +166,10 @@ func (hv *Hypervisor) local(label string, do func()) {
 	hv.req = Req{Label: hv.name + ":" + label, Do: hv.runLocal}
 	hv.yield(&hv.req)
 }
+
+// nop is the Do of a step whose effect is on the hypervisor alone: its
+// code applies it once the step ran.
+func nop() {}
 
 // migrationVerbs move, stop or read the device; a reference run skips them.
 var migrationVerbs = map[string]bool{
@@ -302,8 +306,8 @@ func (hv *Hypervisor) outcome() FlowOutcome {
 	// report): where (file:line, the verb) and what, without the Go
 	// packages the error passed through ("devctx: ", "owner: ").
 	msg := fmt.Sprintf("%s:%d: %s: %s", file, hv.errOp.Line, hv.errOp.Verb, usererr.Strip(hv.err.Error()))
-	for i, gone := range hv.vfsGone {
-		if gone && i < len(hv.w.Hosts()) {
+	for i := range hv.seen {
+		if hv.w.VFsGone(i) && i < len(hv.w.Hosts()) {
 			msg += fmt.Sprintf("; every VF of host %s is gone (SR-IOV group removed)", hv.w.Hosts()[i].Name())
 		}
 	}

@@ -96,7 +96,8 @@ func (hv *Hypervisor) draftCtx(op scenario.Op, h Host, d *owner.Driver) error {
 				return fmt.Errorf("discard %s vf%d: %w", h.Name(), vf, err)
 			}
 		case "forget":
-			hv.local(fmt.Sprintf("forget vf%d", vf), func() { delete(hv.ctx, vf) })
+			hv.local(fmt.Sprintf("forget vf%d", vf), nop)
+			delete(hv.ctx, vf)
 		case "write":
 			err := hv.atomicLoad(h, vf, func() error {
 				saved, err := hv.wrapState(vf, stateDraft, devctx.EncodeDraftContext(hv.ctx[vf]))

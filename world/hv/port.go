@@ -35,7 +35,7 @@ type hvPort struct {
 func newPort(hv *Hypervisor, h Host) *hvPort {
 	p := &hvPort{w: hv.w, h: h, hv: hv, sync: true, pre: hv.name + ":" + h.Name() + " "}
 	i := h.Index()
-	p.wait = Req{Label: p.pre + "wait-admin", Ready: func() bool { return hv.published[i] > hv.seen[i] || p.w.Stalled() || p.h.Failed() }}
+	p.wait = Req{Label: p.pre + "wait-admin", Ready: func() bool { return hv.w.Published(i) > hv.seen[i] || p.w.Stalled() || p.h.Failed() }}
 	p.doCfg = func() []byte { return p.cfgTLP(p.acc) }
 	p.doMMIO = func() []byte { return p.mmioTLP(p.acc) }
 	return p

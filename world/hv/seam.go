@@ -72,6 +72,11 @@ type World interface {
 	// state is a function of the values it read.
 	Observed(v uint64)
 	Now() engine.VTime
+	// Published is the number of admin completions host i's PF published
+	// (the owner driver's WaitAdmin waits for more than it saw);
+	// VFsGone whether host i's SR-IOV group was removed.
+	Published(i int) int
+	VFsGone(i int) bool
 	// Stalled reports that nothing can run: waits give up.
 	Stalled() bool
 

@@ -173,6 +173,6 @@ func (p *kernelPort) MMIOWrite(addr uint64, data []byte) {
 func (p *kernelPort) WaitAdmin() {
 	hv, i := p.hv, p.h.Index()
 	p.g.yield(&Req{Label: p.g.name + ":reset_done " + p.h.Name() + " wait-admin",
-		Ready: func() bool { return hv.published[i] > hv.seen[i] || hv.w.Stalled() || p.h.Failed() }})
+		Ready: func() bool { return hv.w.Published(i) > hv.seen[i] || hv.w.Stalled() || p.h.Failed() }})
 	hv.seen[i] = hv.publishedSeen(i)
 }
