@@ -41,6 +41,10 @@ type Target struct {
 	// CheckReplays runs every check on the steps a dfs search replays too
 	// (world.WorldConfig.CheckReplays).
 	CheckReplays bool
+	// RecordActors gives every world's actors a record of what their code
+	// received (world.WorldConfig.RecordActors), for copies that rebuild
+	// them.
+	RecordActors bool
 
 	// refs, when set, remembers Reference's runs by seed, so that the
 	// runs of one judged row (FactoryInfo's, the impact's, the run facts',
@@ -201,7 +205,7 @@ func (e *ReferenceError) Error() string {
 func (t Target) World(st engine.Streams, ref []string) (*world.World, error) {
 	return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 		Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, ReferenceLog: ref, Oracles: t.oracles(),
-		CheckReplays: t.CheckReplays}, st)
+		CheckReplays: t.CheckReplays, RecordActors: t.RecordActors}, st)
 }
 
 // Factory returns a factory of migrating worlds that carry the reference

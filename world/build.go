@@ -44,7 +44,8 @@ func (w *World) buildActors() error {
 		return err
 	}
 	if defaultFlow {
-		w.hv.SetFlowFile("default " + w.ed.String() + " flow")
+		w.hvFlowFile = "default " + w.ed.String() + " flow"
+		w.hv.SetFlowFile(w.hvFlowFile)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/posted"
 )
 
@@ -89,4 +90,22 @@ func (w *World) MemberBuiltDuringReplayForTest(m member.Device) bool {
 	defer func() { w.replayed = false }()
 	w.memberBuilt(m)
 	return w.replayed
+}
+
+// HVRecord is the hypervisor actor's record so far.
+func (w *World) HVRecord() []actorlog.Entry { return w.hvActor.log.Prefix(w.hvActor.log.Len()) }
+
+// RebuildHypervisorFrom makes w's hypervisor a shell, as a copy of the
+// world holds it (no coroutine, no pending request, no hv.Hypervisor), with
+// entries as its record, and rebuilds it (rebuildHypervisor).
+func (w *World) RebuildHypervisorFrom(entries []actorlog.Entry) error {
+	a := w.hvActor
+	done := a.done
+	if a.co != nil {
+		a.co.Stop()
+	}
+	a.co, a.req, a.at, a.done, w.hv = nil, nil, nil, done, nil
+	a.log = actorlog.Log{}
+	a.log.Continue(entries)
+	return w.rebuildHypervisor()
 }

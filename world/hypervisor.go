@@ -44,19 +44,39 @@ const hostRID = hv.HostRID
 // addHypervisor builds the hypervisor running p, registers its actor,
 // boots the owner driver of every host and starts the program.
 func (w *World) addHypervisor(p *scenario.Program) error {
-	h, err := hv.New(hvWorld{w}, p)
+	a := &actor{id: len(w.actors), name: hv.Name, desc: "hypervisor"}
+	if !w.cfg.RecordActors {
+		h, err := hv.New(hvWorld{w}, p)
+		if err != nil {
+			return err
+		}
+		a.at, w.hv, w.hvActor, w.hvProg = h.At, h, a, p
+		w.actors = append(w.actors, a)
+		if err := h.Boot(); err != nil {
+			return err
+		}
+		a.start(w, func(y func(*actorReq) []byte) { h.Run(hvYield(y)) })
+		return nil
+	}
+	// The record starts before the boot: the owner drivers' probes read
+	// the world too.
+	a.log.Enable()
+	rec := hv.NewRecorder(hvWorld{w}, &a.log, w.hvHost)
+	h, err := hv.New(rec, p)
 	if err != nil {
 		return err
 	}
-	a := &actor{id: len(w.actors), name: hv.Name, desc: "hypervisor", at: h.At}
-	w.hv, w.hvActor = h, a
+	a.at, w.hv, w.hvActor, w.hvProg = h.At, h, a, p
 	w.actors = append(w.actors, a)
-	if err := h.Boot(); err != nil {
+	if err := rec.Boot(h); err != nil {
 		return err
 	}
-	a.start(w, func(y func(*actorReq) []byte) { h.Run(hvYield(y)) })
+	a.start(w, func(y func(*actorReq) []byte) { rec.Run(h, hvYield(y)) })
 	return nil
 }
+
+// hvHost is the host of index i, as the hypervisor addresses it.
+func (w *World) hvHost(i int) hv.Host { return w.hosts[i] }
 
 // hvYield turns an actor's yield into the hypervisor's (a step's footprint
 // comes from its label and the state: footprint.go). The actor has one

@@ -129,9 +129,13 @@ type World struct {
 	// (rebuildHypervisor) makes it again.
 	hv       *hv.Hypervisor
 	hvActor  *actor
-	// hvPublished and hvGone are the admin completions each host's PF
+	// hvProg and hvFlowFile are the hypervisor's program and where its
+	// lines are (empty: the scenario), to build it again on a copy;
+	// hvPublished and hvGone the admin completions each host's PF
 	// published and whether its SR-IOV group was removed, which the
 	// hypervisor reads (hv.World.Published, VFsGone).
+	hvProg      *scenario.Program
+	hvFlowFile  string
 	hvPublished [4]int
 	hvGone      [4]bool
 	// asking is the actor whose request is being judged or run: the

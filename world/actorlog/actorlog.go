@@ -61,6 +61,13 @@ func (l *Log) Len() int {
 	return len(l.entries)
 }
 
+// Continue makes l an enabled log holding entries, which it shares and
+// only appends to: the record of an actor rebuilt from entries (a prefix
+// of another actor's record), which goes on recording what it receives.
+func (l *Log) Continue(entries []Entry) {
+	l.on, l.entries = true, entries[:len(entries):len(entries)]
+}
+
 // Prefix returns the first n entries. They are shared with the log, which
 // only ever appends: neither side changes them.
 func (l *Log) Prefix(n int) []Entry { return l.entries[:n:n] }
@@ -108,6 +115,14 @@ func (r *Replay) Done() bool { return r.pos >= len(r.entries) }
 
 // Pos is the number of entries handed back so far.
 func (r *Replay) Pos() int { return r.pos }
+
+// Peek returns the next entry without handing it back; false at the end.
+func (r *Replay) Peek() (Entry, bool) {
+	if r.pos >= len(r.entries) {
+		return Entry{}, false
+	}
+	return r.entries[r.pos], true
+}
 
 // Next hands back the next entry, which must be call with argument digest
 // arg; otherwise it returns a *MismatchError and hands back nothing.

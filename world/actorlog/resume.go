@@ -8,12 +8,3 @@ package actorlog
 func Continue(entries []Entry) Log {
 	return Log{on: true, entries: entries[:len(entries):len(entries)]}
 }
-
-// Peek returns the next entry the replay would hand back, without handing
-// it back; ok is false past the end of the record.
-func (r *Replay) Peek() (e Entry, ok bool) {
-	if r.pos >= len(r.entries) {
-		return Entry{}, false
-	}
-	return r.entries[r.pos], true
-}

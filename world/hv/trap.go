@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/actorlog"
 )
 
 // A guest's FLR of its VF under virtio-1.4 is trapped, as with QEMU over
@@ -44,15 +45,32 @@ type vfioKernel struct {
 
 // TrapBegin and TrapEnd bracket a vCPU's trapped FLR (the kernel's
 // 100 ms and reset_done): halting the vCPUs waits while one is inside.
-func (hv *Hypervisor) TrapBegin() { hv.kern.trapping++ }
+// The three are written in the hypervisor's record (Recorder), where a
+// rebuilt hypervisor applies them.
+func (hv *Hypervisor) TrapBegin() {
+	hv.noteExternal(callTrapBegin, 0, nil)
+	hv.kern.trapping++
+}
 
 // TrapEnd ends a trapped FLR TrapBegin began.
-func (hv *Hypervisor) TrapEnd() { hv.kern.trapping-- }
+func (hv *Hypervisor) TrapEnd() {
+	hv.noteExternal(callTrapEnd, 0, nil)
+	hv.kern.trapping--
+}
 
 // ResetDone is vfio-virtio's reset_done for VF vf of h, run by the vCPU
 // named who on its actor (yield).
 func (hv *Hypervisor) ResetDone(h Host, vf int, who string, yield Yield) {
+	hv.noteExternal(callResetDone, uint64(h.Index())<<32|uint64(uint32(vf)), who)
 	hv.resetDone(h, vf, vcpu{name: who, yield: yield})
+}
+
+// noteExternal writes another actor's call on the hypervisor's state in
+// its record, when it keeps one.
+func (hv *Hypervisor) noteExternal(c actorlog.Call, arg uint64, v any) {
+	if r, ok := hv.w.(*Recorder); ok {
+		r.note(c, arg, v)
+	}
 }
 
 // vcpu is the vCPU running reset_done.

@@ -1,0 +1,99 @@
+package hv
+
+import (
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/actorlog"
+)
+
+// The hosts, host memory and owner-driver observer a Recorder hands the
+// hypervisor: each records what the hypervisor's code reads through it.
+
+// recHost is a host as the recorded hypervisor sees it.
+type recHost struct {
+	r *Recorder
+	h Host
+}
+
+// Name implements Host.
+func (x *recHost) Name() string { return x.h.Name() }
+
+// Index implements Host.
+func (x *recHost) Index() int { return x.h.Index() }
+
+// Failed implements Host.
+func (x *recHost) Failed() bool {
+	return x.r.readBool(callFailed, uint64(x.h.Index()), x.h.Failed)
+}
+
+// host is the recorded hypervisor's host of index i.
+func (r *Recorder) host(i int) Host {
+	for len(r.hosts) <= i {
+		r.hosts = append(r.hosts, nil)
+	}
+	if r.hosts[i] == nil {
+		r.hosts[i] = &recHost{r: r, h: r.hostAt(i)}
+	}
+	return r.hosts[i]
+}
+
+// unwrap is the world's host of h.
+func unwrap(h Host) Host {
+	if x, ok := h.(*recHost); ok {
+		return x.h
+	}
+	return h
+}
+
+// recMem is a host's memory as the recorded owner driver reads it.
+type recMem struct {
+	r *Recorder
+	i uint64
+	m pcie.MemoryPort
+}
+
+func (m recMem) arg(addr uint64, n int) uint64 { return addr ^ m.i<<56 ^ uint64(n)<<40 }
+
+// ReadMem implements pcie.MemoryPort.
+func (m recMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	if m.r.ff() {
+		e := m.r.next(callReadMem, m.arg(addr, len(buf)))
+		copy(buf, e.B)
+		return errOf(e.V)
+	}
+	err := m.m.ReadMem(rid, addr, buf)
+	m.r.add(actorlog.Entry{Call: callReadMem, Arg: m.arg(addr, len(buf)), B: clone(buf), V: err})
+	return err
+}
+
+// WriteMem implements pcie.MemoryPort.
+func (m recMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	if m.r.ff() {
+		return errOf(m.r.next(callWriteMem, m.arg(addr, len(data))).V)
+	}
+	err := m.m.WriteMem(rid, addr, data)
+	m.r.add(actorlog.Entry{Call: callWriteMem, Arg: m.arg(addr, len(data)), V: err})
+	return err
+}
+
+// recObserver is the owner driver's observer, silent while
+// fast-forwarding.
+type recObserver struct {
+	r *Recorder
+	o owner.DriverObserver
+}
+
+// Submitted implements owner.DriverObserver.
+func (o recObserver) Submitted(seq uint64, c adminq.Command) {
+	if o.r.rep == nil {
+		o.o.Submitted(seq, c)
+	}
+}
+
+// Received implements owner.DriverObserver.
+func (o recObserver) Received(c adminq.Completion) {
+	if o.r.rep == nil {
+		o.o.Received(c)
+	}
+}

@@ -1,0 +1,62 @@
+package world
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/migsim/migsim/engine/coro"
+	"github.com/migsim/migsim/world/hv"
+)
+
+// rebuildHypervisor builds the hypervisor of a copy of the world again
+// from its actor's record (w.hvActor, a shell whose log holds the
+// original's record up to the copy; docs/engine.md, "Rebuilding an actor
+// from its record"): a new hv.Hypervisor on the same program boots and
+// runs its program with every read of the world and every yield answered
+// from the record (hv.NewReplayer), writing nothing to w, until the record
+// is consumed; there the actor suspends on its pending operation (or is
+// done) and from then on runs live on w, recording. A record the code does
+// not follow, a rebuilt actor that does not end where the shell says, a
+// panic: an error, and w must not be used.
+func (w *World) rebuildHypervisor() (err error) {
+	a := w.hvActor
+	switch {
+	case a == nil || w.hvProg == nil:
+		return errors.New("world: rebuild the hypervisor: the world has none")
+	case !a.log.Enabled():
+		return errors.New("world: rebuild the hypervisor: the world does not record its actors")
+	}
+	done := a.done
+	rec := hv.NewReplayer(hvWorld{w}, &a.log, w.hvHost, a.log.Prefix(a.log.Len()))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("world: rebuild the hypervisor: panic: %v", p)
+		}
+	}()
+	h, err := hv.New(rec, w.hvProg)
+	if err != nil {
+		return fmt.Errorf("world: rebuild the hypervisor: %w", err)
+	}
+	if w.hvFlowFile != "" {
+		h.SetFlowFile(w.hvFlowFile)
+	}
+	if err := rec.Boot(h); err != nil {
+		return fmt.Errorf("world: rebuild the hypervisor: boot: %w", err)
+	}
+	if err := rec.Err(); err != nil {
+		return fmt.Errorf("world: rebuild the hypervisor: boot: %w", err)
+	}
+	a.done, a.req = false, nil
+	a.co = coro.New(func(y func(*actorReq) []byte) { rec.Run(h, hvYield(y)) })
+	a.next()
+	if err := rec.Err(); err != nil {
+		a.stop()
+		return fmt.Errorf("world: rebuild the hypervisor: %w", err)
+	}
+	if rec.FastForwarding() || a.done != done {
+		a.stop()
+		return fmt.Errorf("world: rebuild the hypervisor: the rebuilt program is done=%v where the original is done=%v", a.done, done)
+	}
+	w.hv, a.at = h, h.At
+	return nil
+}
