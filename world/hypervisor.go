@@ -261,6 +261,13 @@ func (s hvWorld) CheckedLoad(h hv.Host, vf int, who string, load func() error) e
 	return err
 }
 
+// EndLoad implements hv.LoadEnder: the end of CheckedLoad.
+func (s hvWorld) EndLoad(err error) error {
+	err = s.w.endLoad(err)
+	s.w.observeErr(err)
+	return err
+}
+
 func (s hvWorld) FlowEnd(o FlowOutcome, flags []hv.HostFlags) { s.w.flowEnd(o, flags) }
 
 // vcpusHalted reports whether the guest vCPUs are halted.
@@ -286,18 +293,21 @@ func (w *World) trapsFLR(off uint16, data []byte) bool {
 
 // trapFLR is the rest of the trapped write once the FLR started: the
 // kernel's 100 ms, then reset_done on the vCPU's own actor.
+//
+// It reads w.hv at each call rather than once: a copy of the world made
+// during the 100 ms rebuilds its hypervisor (rebuildHypervisor), and the
+// vCPU goes on with the rebuilt one.
 func (g *guestActor) trapFLR() {
-	h := g.w.hv
 	g.tape.Add(actorlog.Entry{Call: rerun.CallTrapBegin})
 	g.trapping, g.w.hvShared = true, true
-	h.TrapBegin()
+	g.w.hv.TrapBegin()
 	defer func() {
-		h.TrapEnd()
+		g.w.hv.TrapEnd()
 		g.trapping, g.w.hvShared = false, true
 	}()
 	g.Sleep(pcie.FLRDurationNs)
 	host, _ := g.hostVF()
-	h.ResetDone(host, g.vf, g.name, hvYield(g.yield))
+	g.w.hv.ResetDone(host, g.vf, g.name, hvYield(g.yield))
 	g.tape.Add(actorlog.Entry{Call: rerun.CallTrapEnd})
 }
 

@@ -120,21 +120,41 @@ func memberState(h *host, vf int) (observe.MemberState, member.Device) {
 // it was before and is after (docs/compat.md, "Decision procedure", step
 // 10).
 func (w *World) checkedLoad(h *host, vf int, who string, load func() error) error {
-	var before observe.MemberState
-	var dev member.Device
-	var resetBefore bool
-	var resets int
+	w.loading = loadCheck{on: true, h: h, vf: vf, who: who}
 	if w.oracles.Runs(observe.HookRejectedLoad) {
-		before, dev = memberState(h, vf)
-		resetBefore, resets = h.truth.Resetting(vf), h.truth.Resets(vf)
+		c := &w.loading
+		c.before, c.dev = memberState(h, vf)
+		c.resetBefore, c.resets = h.truth.Resetting(vf), h.truth.Resets(vf)
 	}
-	err := load()
-	if err == nil || !before.Present {
+	return w.endLoad(load())
+}
+
+// loadCheck is the checked load in progress (checkedLoad): the member as it
+// was before it. It is the world's, not the hypervisor's: a copy of the
+// world made while the hypervisor is inside a load holds it, and the
+// hypervisor rebuilt there ends the load with it (endLoad).
+type loadCheck struct {
+	on          bool
+	h           *host
+	vf          int
+	who         string
+	before      observe.MemberState
+	dev         member.Device
+	resetBefore bool
+	resets      int
+}
+
+// endLoad ends the checked load in progress with load's result err.
+func (w *World) endLoad(err error) error {
+	c := w.loading
+	w.loading = loadCheck{}
+	if !c.on || err == nil || !c.before.Present {
 		return err
 	}
+	h, vf := c.h, c.vf
 	after, _ := memberState(h, vf)
-	w.oracles.RejectedLoad(&observe.LoadPass{Who: who, Member: w.oracles.MemberView(h.name, vf, dev),
-		Err: err, Before: before, After: after, Reset: resetBefore || h.truth.Resets(vf) != resets})
+	w.oracles.RejectedLoad(&observe.LoadPass{Who: c.who, Member: w.oracles.MemberView(h.name, vf, c.dev),
+		Err: err, Before: c.before, After: after, Reset: c.resetBefore || h.truth.Resets(vf) != c.resets})
 	return err
 }
 

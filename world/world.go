@@ -138,6 +138,8 @@ type World struct {
 	hvFlowFile  string
 	hvPublished [4]int
 	hvGone      [4]bool
+	// loading is the hypervisor's checked load in progress (checkedLoad).
+	loading loadCheck
 	// asking is the actor whose request is being judged or run: the
 	// world's stall, which the request's wait may give up on, is that
 	// actor's (actor.released, stallSeen).

@@ -287,8 +287,8 @@ func (r *Recorder) yield(y Yield) Yield {
 			if !r.rep.Done() {
 				return clone(r.next(callYield, arg).B)
 			}
-			if r.loads > 0 {
-				r.refuse(errors.New("hv: the record ends inside a checked load: its oracle's view of the member before the load is not in it (not rebuilt)"))
+			if _, ok := r.inner.(LoadEnder); !ok && r.loads > 0 {
+				r.refuse(errors.New("hv: the record ends inside a checked load and the world does not keep its beginning (not rebuilt)"))
 			}
 			r.rep = nil // the record is consumed: live from here
 		}
@@ -548,7 +548,13 @@ func (r *Recorder) CheckedLoad(h Host, vf int, who string, load func() error) er
 		err := load()
 		r.loads--
 		if r.rep == nil {
-			return err // unreachable: a record ending inside a load is refused
+			// The record ended inside the load: the world holds its
+			// beginning (LoadEnder), the load ends live.
+			if le, ok := r.inner.(LoadEnder); ok {
+				err = le.EndLoad(err)
+			}
+			r.add(actorlog.Entry{Call: callCheckedLoad, Arg: arg, V: err})
+			return err
 		}
 		e := r.next(callCheckedLoad, arg)
 		if (errOf(e.V) == nil) != (err == nil) {

@@ -147,6 +147,14 @@ type World interface {
 	FlowEnd(o FlowOutcome, hosts []HostFlags)
 }
 
+// LoadEnder is a World that keeps the checked load in progress (the
+// member before it) as its own state: EndLoad ends it with the load's
+// result, as CheckedLoad would have once load returned. A hypervisor
+// rebuilt inside a load (Recorder) ends it so.
+type LoadEnder interface {
+	EndLoad(err error) error
+}
+
 // HostFlags is what the hypervisor knows of one host at the end of its
 // flow.
 type HostFlags struct {
