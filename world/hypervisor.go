@@ -302,7 +302,9 @@ func (g *guestActor) trapFLR() {
 	g.trapping, g.w.hvShared = true, true
 	g.w.hv.TrapBegin()
 	defer func() {
-		g.w.hv.TrapEnd()
+		if h := g.w.hv; h != nil { // nil in a copy whose rebuild was refused, when it is closed
+			h.TrapEnd()
+		}
 		g.trapping, g.w.hvShared = false, true
 	}()
 	g.Sleep(pcie.FLRDurationNs)
