@@ -170,7 +170,9 @@ func Yield[R any](t *Tape, y func(R) []byte, label func(R) string) func(R) []byt
 		if t.rp != nil {
 			t.Take(CallYield, arg)
 			if !t.rp.Done() {
-				return t.Take(CallResult, 0).B
+				// The record is shared with the original and its other
+				// copies: the code gets its own bytes, as live.
+				return clone(t.Take(CallResult, 0).B)
 			}
 			t.rp = nil
 		} else {
