@@ -127,8 +127,8 @@ type World struct {
 	guestMem *guest.Allocator
 	// hv is nil in a copy of the world's data (copyData): the rebuild
 	// (rebuildHypervisor) makes it again.
-	hv       *hv.Hypervisor
-	hvActor  *actor
+	hv      *hv.Hypervisor
+	hvActor *actor
 	// hvProg and hvFlowFile are the hypervisor's program and where its
 	// lines are (empty: the scenario), to build it again on a copy;
 	// hvPublished and hvGone the admin completions each host's PF
