@@ -304,8 +304,12 @@ func leUint(b []byte) uint32 {
 func (g *guestActor) runProgram() {
 	for k, op := range g.prog.Ops {
 		g.opIdx = k
-		if err := g.exec(op); err != nil && !g.tape.Forwarding() {
-			g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
+		if err := g.exec(op); err != nil {
+			// A fast-forward stops where the original did; the copy
+			// already holds the original's report.
+			if !g.tape.Forwarding() {
+				g.w.report("scenario", nil, []string{g.name}, "%s:%d: %v", g.w.scen.File, op.Line, err)
+			}
 			return
 		}
 	}
