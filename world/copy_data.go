@@ -92,6 +92,16 @@ func (w *World) copyData() (*World, error) {
 	if w.cfg.OwnerFault != nil {
 		return nil, fmt.Errorf("world: copy: a planted owner fault (WorldConfig.OwnerFault) may keep state of its own")
 	}
+	// A member behind the device protocol (member.Opaque: an external
+	// device) is a process or a server the copy cannot duplicate: a copy
+	// would drive the original's device.
+	for _, h := range w.hosts {
+		for vf, m := range h.pf.Members() {
+			if _, ok := m.(member.Opaque); ok {
+				return nil, fmt.Errorf("world: copy: %s.vf%d is an external device (behind the device protocol), which a copy of the world cannot duplicate", h.name, vf)
+			}
+		}
+	}
 	c, err := worldcopy.Copy(worldCopier, w)
 	if err != nil {
 		return nil, fmt.Errorf("world: copy: %w", err)

@@ -16,8 +16,9 @@ import (
 // TestCopyData_OpaqueMemberNotShared: a member whose state lives outside
 // the process (an external device behind the device protocol, served
 // in-process) cannot be copied by copying its proxy: the copy would drive
-// the original's device. copyData either refuses such a world or leaves
-// the original's members as they were when the copy runs device events.
+// the original's device. copyData refuses such a world, naming the member;
+// were it ever to copy one, the original's members must stay as they were
+// when the copy runs device events.
 func TestCopyData_OpaqueMemberNotShared(t *testing.T) {
 	s, err := catalog.CatalogScenario("smoke-migrate")
 	require.NoError(t, err)
@@ -42,7 +43,7 @@ func TestCopyData_OpaqueMemberNotShared(t *testing.T) {
 		}
 		c, err := w.CopyDataForTest()
 		if err != nil {
-			t.Logf("decision %d: the copy is refused: %v", d.Index, err)
+			require.ErrorContains(t, err, "is an external device", "decision %d: refused for what it is, not by accident", d.Index)
 			checked++
 			return 0, errStop
 		}
