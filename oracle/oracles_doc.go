@@ -193,7 +193,7 @@ const docAdding = `
 4. Regenerate this file: ` + "`" + RegenerateDoc + "`" + `.
 
 If the oracle needs an observation no hook carries yet, add it to the pass in package ` + "`world/observe`" + `
-(world/observe/pass.go), filled where the world sees it (world/oracle_hooks.go); never let an oracle reach into a device.
+(world/observe/pass.go), filled where the world sees it (world/oracle_hooks.go, world/passes); never let an oracle reach into a device.
 
 Keep the oracle's type a struct without fields: what it needs to remember belongs in the hosts'
 records (package ` + "`world/ownerview`" + `), which the world hashes. A dfs proof skips a step it already judged

@@ -37,7 +37,7 @@ func (w *World) SubmitForTest(cmd adminq.Command) { w.hosts[0].truth.Submitted(c
 
 // SharedHash is the hash of the shared state, what a step that may touch
 // everything records in its actor's chain.
-func (w *World) SharedHash() uint64 { return w.hasher().shared() }
+func (w *World) SharedHash() uint64 { return w.hasher().Shared() }
 
 // PostWriteForTest puts a guest write to VF 1 of the first host in flight
 // on a bus lane.

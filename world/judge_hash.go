@@ -15,7 +15,7 @@ func (w *World) JudgeHash() (uint64, bool) {
 	if w.cfg.OwnerFault != nil {
 		return 0, false
 	}
-	h, ok := w.oracles.StateHash()
+	h, ok := w.feed.Set.StateHash()
 	if !ok {
 		return 0, false
 	}

@@ -1,6 +1,9 @@
 package world
 
-import "github.com/migsim/migsim/member"
+import (
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/world/statehash"
+)
 
 // Replayed steps: a dfs search re-runs the path to the decision it
 // branches at, and every step of it before that decision was run by an
@@ -27,25 +30,18 @@ func (w *World) Replayed(judged bool) {
 // without side effects inside the process (memberBuilt keeps count).
 func (w *World) pureMembers() bool { return !w.impure }
 
-// pureMember reports whether m is a member.Pure inside the process.
-func pureMember(m member.Device) bool {
-	_, pure := m.(member.Pure)
-	_, opaque := m.(member.Opaque)
-	return pure && !opaque
-}
-
 // memberBuilt records that a member was built: whether it is not
-// pureMember (impure) or keeps its state outside the process where no
+// statehash.Pure (impure) or keeps its state outside the process where no
 // chain of its inputs stands for it (opaque: member.Opaque but not
 // member.InputChained), which stay set for the rest of the run even when
 // the member is gone. It
 // keeps the checks on for the rest of a replayed step that builds such a
 // member: Replayed looked at the members built before the step.
 func (w *World) memberBuilt(m member.Device) {
-	if _, ok := m.(member.Opaque); ok && !inputChained(m) {
+	if _, ok := m.(member.Opaque); ok && !statehash.InputChained(m) {
 		w.opaque = true
 	}
-	if !pureMember(m) {
+	if !statehash.Pure(m) {
 		w.impure = true
 		w.replayed = false
 	}

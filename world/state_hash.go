@@ -6,10 +6,9 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
-	"github.com/migsim/migsim/world/devhash"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/statehash"
 )
 
 // State hashing (engine.StateHasher): dfs with state pruning skips a state
@@ -31,37 +30,16 @@ import (
 // shared state. Two states whose shared state and chains are equal behave
 // the same.
 //
-// Devices are hashed by reflection (internal/deephash: every field, so
-// nothing is left out; package devhash says what is left to the shared
-// state), once per change: a device's hash is kept until an event reaches
-// it (a PF event may change every member of its host), but not for a
-// member that is not member.Pure (its status and digest queries may
-// change it). A member whose state lives outside the process is hashed by
-// the chain of its inputs (member.InputChained: an external device's proxy
-// hashes every line it sends the device), which stands for the state of a
-// deterministic device as an actor's chain stands for the actor's; a
-// world holding an opaque member without one reports no state hash.
-
-// devHashes caches the hash of every device of a host.
-type devHashes struct {
-	pf      uint64
-	pfValid bool
-	members map[int]uint64
-}
-
-// stateHasher hashes parts of the world.
-type stateHasher struct {
-	w *World
-	// pf skips the members (hashed on their own), dev does not.
-	pf, dev deephash.Hasher
-	hosts   []devHashes
-}
+// The hosts' part of the shared state is package world/statehash's (its
+// hasher caches the devices' hashes); the world hands it the rest
+// (hashWorld). A world holding an opaque member (member.Opaque) without a
+// chain of its inputs reports no state hash.
 
 // worldPkg is the package of the world's own types, which the device
 // hashers leave out (package devhash).
 var worldPkg = reflect.TypeOf(World{}).PkgPath()
 
-func (w *World) hasher() *stateHasher {
+func (w *World) hasher() *statehash.Hasher {
 	if w.sh == nil {
 		w.sh = newStateHasher(w, false)
 	}
@@ -71,26 +49,16 @@ func (w *World) hasher() *stateHasher {
 // newStateHasher returns a state hasher of w with no hash cached;
 // reflective walks the devices by reflection alone (the reference the
 // compiled walk is checked against).
-func newStateHasher(w *World, reflective bool) *stateHasher {
-	hs := devhash.New(worldPkg, w.net != nil, reflective)
-	return &stateHasher{w: w, pf: hs.PF, dev: hs.Member}
+func newStateHasher(w *World, reflective bool) *statehash.Hasher {
+	return statehash.New(hashWorld{w}, worldPkg, w.net != nil, reflective)
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may
-// have changed: the PF's always (its member table, its admin queue), the
-// member's, and every member's for a PF event.
+// have changed (statehash.Hasher.Forget).
 func (w *World) devicesChanged(h *host, t owner.Target) {
-	sh := w.sh
-	if sh == nil || h.idx >= len(sh.hosts) {
-		return
+	if w.sh != nil {
+		w.sh.Forget(h.idx, t)
 	}
-	d := &sh.hosts[h.idx]
-	d.pfValid = false
-	if t == owner.TargetPF {
-		clear(d.members)
-		return
-	}
-	delete(d.members, int(t))
 }
 
 // StateHash implements engine.StateHasher. Actors' chains are kept only
@@ -159,7 +127,7 @@ func (w *World) holdsOpaque() bool { return w.opaque }
 // devices by host and function (ActorKey).
 func (w *World) stateHash() uint64 {
 	sh := w.hasher()
-	h := sh.shared()
+	h := sh.Shared()
 	for _, a := range w.actors {
 		h = deephash.Mix(h, a.chain)
 		h = deephash.Mix(h, por.BoolBits(a.done, a.halted))
@@ -181,7 +149,7 @@ func (w *World) stateHash() uint64 {
 func (w *World) chainStep(i int, fp engine.Footprint) {
 	a := w.actors[i]
 	if por.HasResource(fp.Writes(), por.ResAll) {
-		a.chain = deephash.Mix(a.chain, w.hasher().shared())
+		a.chain = deephash.Mix(a.chain, w.hasher().Shared())
 		return
 	}
 	a.chain = deephash.Mix(deephash.Mix(a.chain, uint64(w.now)), por.BoolBits(a.released))
@@ -225,100 +193,24 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 	}
 }
 
-// adminQ hashes host h's memory (the owner driver's admin queue and
-// buffers) with the hypervisor's counts of the completions its PF
-// published and the driver saw.
-func (sh *stateHasher) adminQ(h *host) uint64 {
-	v := h.hostMem.StateHash()
-	if sh.w.hv != nil {
-		v = deephash.Mix(deephash.Mix(v, uint64(sh.w.hvPublished[h.idx])), uint64(sh.w.hv.Seen(h.idx)))
+// hashWorld is the world as its state hasher reads it (statehash.World).
+type hashWorld struct{ w *World }
+
+func (s hashWorld) Hosts() int { return len(s.w.hosts) }
+
+func (s hashWorld) Host(i int) statehash.Host {
+	w, x := s.w, s.w.hosts[i]
+	out := statehash.Host{Name: x.name, Failed: x.failed, PF: x.pf, HostMem: x.hostMem, GuestMem: x.guestMem,
+		OtherMem: x.otherMem, Truth: x.truth}
+	if w.hv != nil {
+		out.HV, out.Published, out.Seen, out.Gone = true, w.hvPublished[i], w.hv.Seen(i), w.hvGone[i]
 	}
-	return v
+	return out
 }
 
-// devices returns the hash cache of host h.
-func (sh *stateHasher) devices(h *host) *devHashes {
-	for len(sh.hosts) <= h.idx {
-		sh.hosts = append(sh.hosts, devHashes{members: map[int]uint64{}})
-	}
-	return &sh.hosts[h.idx]
-}
-
-// function hashes one function of h: the device (the PF without its
-// members, or the member), its pending events and its timers.
-func (sh *stateHasher) function(h *host, t owner.Target) uint64 {
-	d := sh.devices(h)
-	var v uint64
-	if t == owner.TargetPF {
-		if !d.pfValid {
-			d.pf, d.pfValid = sh.pf.Hash(h.pf), true
-		}
-		v = d.pf
-	} else if m, ok := h.pf.Member(int(t)); ok && inputChained(m) {
-		// The proxy keeps its chain: nothing to cache.
-		v = deephash.Mix(inputChainTag, m.(member.InputChained).InputChain())
-	} else if ok {
-		mh, ok := d.members[int(t)]
-		if !ok {
-			mh = sh.dev.Hash(m)
-			if pureMember(m) {
-				// A member that is not may change when it is only
-				// asked for its status or digest, with no event.
-				d.members[int(t)] = mh
-			}
-		}
-		v = mh
-	}
-	for _, dv := range sh.w.devs {
-		if dv.key.host == h.idx && dv.key.target == t {
-			for _, e := range dv.pending {
-				v = deephash.String(deephash.Mix(v, por.EventHash(e.ev)), e.label)
-			}
-		}
-	}
-	for _, tm := range sh.w.timers {
-		if tm.dev != nil && tm.dev.host == h.idx && tm.dev.target == t {
-			v = deephash.Mix(deephash.Mix(v, uint64(tm.at)), por.EventHash(tm.ev))
-		}
-	}
-	return v
-}
-
-// inputChainTag starts the hash of a member hashed by its input chain.
-const inputChainTag = 0x1a9c4a17
-
-// inputChained reports whether m is a member outside the process hashed by
-// the chain of its inputs (member.InputChained).
-func inputChained(m member.Device) bool {
-	_, ok := m.(member.InputChained)
-	return ok
-}
-
-// group hashes h's SR-IOV group as its readers see it: the VFs enabled
-// and whether the group was removed under the hypervisor. Which members
-// are built is not part of it (an event of one member does not see whether
-// another was built); the whole state hashes every built member.
-func (sh *stateHasher) group(h *host) uint64 {
-	v := uint64(h.pf.NumVFs())
-	if sh.w.hv != nil {
-		v = deephash.Mix(v, por.BoolBits(sh.w.hvGone[h.idx]))
-	}
-	return v
-}
-
-// netHash hashes the network of a world of net VFs (network.StateHash);
-// 0 for a blk world.
-func (sh *stateHasher) netHash() uint64 {
-	if sh.w.net == nil {
-		return 0
-	}
-	return sh.w.net.StateHash()
-}
-
-// shared hashes the whole shared state.
-func (sh *stateHasher) shared() uint64 {
-	w := sh.w
-	h := deephash.Mix(0, uint64(w.now))
+func (s hashWorld) Head(h uint64) uint64 {
+	w := s.w
+	h = deephash.Mix(h, uint64(w.now))
 	for _, a := range w.actors {
 		h = deephash.Mix(h, por.BoolBits(a.released))
 	}
@@ -328,22 +220,34 @@ func (sh *stateHasher) shared() uint64 {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}
 	h = deephash.Mix(h, w.disk.StateHash())
-	h = deephash.Mix(h, sh.netHash())
-	// The writes in flight on the bus (posted.Bus.StateHash).
-	h = w.bus.StateHash(h)
-	for _, x := range w.hosts {
-		h = deephash.String(h, x.name)
-		h = deephash.Mix(h, por.BoolBits(x.failed))
-		h = deephash.Mix(h, sh.function(x, owner.TargetPF))
-		for vf := range x.pf.Members() {
-			h = deephash.Mix(h, sh.function(x, owner.Target(vf)))
-		}
-		h = deephash.Mix(h, sh.group(x))
-		h = deephash.Mix(h, sh.adminQ(x))
-		h = deephash.Mix(h, x.guestMem.StateHash())
-		h = deephash.Mix(h, x.otherMem.StateHash())
-		h = deephash.Mix(h, x.truth.StateHash())
+	var net uint64
+	if w.net != nil {
+		net = w.net.StateHash()
 	}
+	h = deephash.Mix(h, net)
+	// The writes in flight on the bus (posted.Bus.StateHash).
+	return w.bus.StateHash(h)
+}
+
+func (s hashWorld) Queued(v uint64, host int, t owner.Target) uint64 {
+	w := s.w
+	for _, dv := range w.devs {
+		if dv.key.host == host && dv.key.target == t {
+			for _, e := range dv.pending {
+				v = deephash.String(deephash.Mix(v, por.EventHash(e.ev)), e.label)
+			}
+		}
+	}
+	for _, tm := range w.timers {
+		if tm.dev != nil && tm.dev.host == host && tm.dev.target == t {
+			v = deephash.Mix(deephash.Mix(v, uint64(tm.at)), por.EventHash(tm.ev))
+		}
+	}
+	return v
+}
+
+func (s hashWorld) Tail(h uint64) uint64 {
+	w := s.w
 	for _, g := range w.guests {
 		h = deephash.Mix(h, por.IRQsHash(g.irqs))
 		h = deephash.Mix(h, por.BoolBits(g.halted))

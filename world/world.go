@@ -22,11 +22,13 @@ import (
 	"github.com/migsim/migsim/world/network"
 	"github.com/migsim/migsim/world/observe"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/passes"
 	"github.com/migsim/migsim/world/peer"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/posted"
-	"github.com/migsim/migsim/world/record"
+	"github.com/migsim/migsim/world/statehash"
 	"github.com/migsim/migsim/world/steplabel"
+	"github.com/migsim/migsim/world/tracerec"
 	"github.com/migsim/migsim/world/vocab"
 )
 
@@ -138,26 +140,18 @@ type World struct {
 	hvFlowFile  string
 	hvPublished [4]int
 	hvGone      [4]bool
-	// loading is the hypervisor's checked load in progress (checkedLoad).
-	loading loadCheck
 	// asking is the actor whose request is being judged or run: the
 	// world's stall, which the request's wait may give up on, is that
 	// actor's (actor.released, stallSeen).
 	asking *actor
-	// oracles are the world's oracles by hook.
-	oracles observe.Set
+	// feed holds the world's oracles by hook and fills their passes
+	// (package world/passes), with the hypervisor's checked load in
+	// progress (checkedLoad).
+	feed passes.Feeder
 	// dma collects the guest-memory accesses of the current device event.
 	dma []observe.DMAAccess
-	// changes, irqs and eventPass are the reused buffers of the event hook;
-	// pass says which members a PF event's pass holds (oracle_members.go).
-	changes   []observe.MemberChange
-	pass      passMembers
-	irqs      []observe.Interrupt
-	eventPass observe.EventPass
-	// recvPass is the reused pass of the received hook.
-	recvPass observe.ReceivedPass
-	// events is the recorded trace (WorldConfig.Record).
-	events []record.TraceEvent
+	// rec records the trace (WorldConfig.Record; package world/tracerec).
+	rec tracerec.Recorder
 	// blame records the first access by a running vCPU to a device the
 	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
 	// hypervisor should have halted the vCPUs first (question 14).
@@ -173,11 +167,11 @@ type World struct {
 	guard       guard.Step
 	guardAfter  guard.State
 	guardModes  []spec.Mode
-	// sh hashes the state (state_hash.go); chaining is set once the run
+	// sh hashes the state (state_hash.go, package world/statehash); chaining is set once the run
 	// keeps the actors' chains; opaque once a member built keeps its state
 	// out of reach with no chain of its inputs (member.Opaque, not
-	// member.InputChained), impure once one is not pureMember (memberBuilt).
-	sh                       *stateHasher
+	// member.InputChained), impure once one is not statehash.Pure (memberBuilt).
+	sh                       *statehash.Hasher
 	chaining, opaque, impure bool
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
@@ -192,9 +186,8 @@ type World struct {
 	laneBusy bool
 	// replayed is set while a step an earlier run judged runs and its
 	// per-event checks are left out (replay.go); perEvent when every event
-	// oracle judges an event on its own; memberwise when each judges each
-	// member on its own (oracle_members.go).
-	replayed, perEvent, memberwise bool
+	// oracle judges an event on its own.
+	replayed, perEvent bool
 }
 
 // host is one physical host: an owner (PF) with its members, the host
@@ -216,11 +209,6 @@ type host struct {
 	failed   bool
 	// truth is what the host knows of each member (owner_truth.go).
 	truth *ownerview.Record
-	// fresh are the VFs whose members were built since a PF event's pass
-	// last held every member it had to; judgeAll is set when the next
-	// one must hold them all (oracle_members.go).
-	fresh    []int
-	judgeAll bool
 }
 
 type devKey struct {
@@ -275,11 +263,12 @@ func NewWorld(cfg WorldConfig, st engine.Streams) (*World, error) {
 	if w.factory == nil {
 		w.factory = blk.New
 	}
-	var err error
-	if w.oracles, err = observe.NewSet(observeWorld{w}, cfg.Oracles); err != nil {
+	set, err := observe.NewSet(observeWorld{w}, cfg.Oracles)
+	if err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
-	w.perEvent, w.memberwise = w.oracles.EventsPerEvent(), w.oracles.EventsMemberwise()
+	w.feed, w.perEvent = passes.New(set), set.EventsPerEvent()
+	w.rec = tracerec.New(traceWorld{w})
 	if err := vocab.CheckWorldSettings(cfg.Scenario, cfg.Settings); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", cfg.Scenario.File, err)
 	}
@@ -361,6 +350,7 @@ func (w *World) addHost(name string) (*host, error) {
 	}
 	h.pf = pf
 	w.hosts = append(w.hosts, h)
+	w.feed.AddHost()
 	return h, nil
 }
 
@@ -371,7 +361,7 @@ func (w *World) memberFactory(h *host) owner.MemberFactory {
 		m := w.newMember(h, vf, member.Config{Edition: w.ed, Rules: w.rules, VF: vf, RID: vrid, BAR0: bar0,
 			NumQueues: queues, Mem: w.dmaPort(h, vf), Backing: w.disk, Quiet: !w.keepNotes()})
 		w.memberBuilt(m)
-		h.fresh = append(h.fresh, vf)
+		w.feed.Built(h.idx, vf)
 		return m
 	}
 }

@@ -1,4 +1,4 @@
-package world
+package passes
 
 import (
 	"slices"
@@ -30,15 +30,23 @@ import (
 //     status and owner view), when the step's command cannot be read, for
 //     a configuration write to the PF, once a member built is not
 //     member.Pure (its status may change otherwise) and on the first PF
-//     event after a step whose checks were left out (replay.go).
+//     event after a step whose checks were left out (the world's replayed steps).
 //
 // So the cost of a PF event's pass follows what the event and the steps
 // before it changed, not the members of the host.
 
-// passMembers is what snapshot leaves checkEvent of a PF event: lazy when
+// hostDue is what the PF events' passes of one host owe: fresh are the
+// VFs whose members were built since a PF event's pass last held every
+// member it had to; judgeAll is set when the next one must hold them all.
+type hostDue struct {
+	fresh    []int
+	judgeAll bool
+}
+
+// passMembers is what Snapshot leaves Event of a PF event: lazy when
 // the pass holds only the named member so far, full when it holds every
-// member (neither for a VF event, or when snapshot recorded nothing);
-// fresh is len(host.fresh) before the event (the members built after it
+// member (neither for a VF event, or when Snapshot recorded nothing);
+// fresh is len(hostDue.fresh) before the event (the members built after it
 // are not in this pass).
 type passMembers struct {
 	lazy, full bool
@@ -47,11 +55,11 @@ type passMembers struct {
 
 // lazyPF reports whether the pass of PF event ev of h may leave members
 // out: every event oracle is an observe.MemberwiseOracle, every member
-// built is member.Pure, no step's checks were left out since the host's
-// last PF pass, the event is no configuration write, and, for an admin
-// step, its command names its member (known).
-func (w *World) lazyPF(h *host, ev *member.Event, adminStep, known bool) bool {
-	return w.memberwise && !w.impure && !h.judgeAll && !(adminStep && !known) && !(ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.CfgWrite)
+// built is member.Pure (not impure), no step's checks were left out since
+// the host's last PF pass, the event is no configuration write, and, for
+// an admin step, its command names its member (known).
+func (f *Feeder) lazyPF(h *Host, ev *member.Event, adminStep, known, impure bool) bool {
+	return f.memberwise && !impure && !f.hosts[h.Idx].judgeAll && !(adminStep && !known) && !(ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.CfgWrite)
 }
 
 // lateMembers appends to the lazy pass of a PF event of h the members
@@ -59,21 +67,22 @@ func (w *World) lazyPF(h *host, ev *member.Event, adminStep, known bool) bool {
 // without a finding, as they are after the event: none of them handled it (only the named one
 // did, already in out), so their status before it is their status now.
 // A member built during the event is left for the next pass.
-func (w *World) lateMembers(h *host, out []observe.MemberChange) []observe.MemberChange {
+func (f *Feeder) lateMembers(h *Host, out []observe.MemberChange) []observe.MemberChange {
 	named := len(out) // the named member, when built before the event
-	builtNow := h.fresh[w.pass.fresh:]
+	fresh := f.hosts[h.Idx].fresh
+	builtNow := fresh[f.pass.fresh:]
 	add := func(vf int) {
 		if named == 1 && vf == out[0].VF || slices.Contains(builtNow, vf) {
 			return
 		}
-		if m, ok := h.pf.Member(vf); ok {
-			out = append(out, w.oracles.MemberChange(h.name, vf, m, false))
+		if m, ok := h.PF.Member(vf); ok {
+			out = append(out, f.Set.MemberChange(h.Name, vf, m, false))
 		}
 	}
-	for _, vf := range h.truth.Changed() {
+	for _, vf := range h.Truth.Changed() {
 		add(vf)
 	}
-	for _, vf := range h.fresh[:w.pass.fresh] {
+	for _, vf := range fresh[:f.pass.fresh] {
 		add(vf)
 	}
 	if len(out) > 1 {
@@ -83,14 +92,16 @@ func (w *World) lateMembers(h *host, out []observe.MemberChange) []observe.Membe
 	return out
 }
 
-// judged records that the pass of a PF event of h held every member it
-// had to and found nothing: the record's changes and the members built
-// before the event are judged.
-func (w *World) judged(h *host, t owner.Target) {
-	if t != owner.TargetPF || !(w.pass.lazy || w.pass.full) || w.finding != nil {
+// Judged follows Event on an event to function t of host h: when it was a
+// PF event whose pass held every member it had to and found nothing (not
+// found), the record's changes and the members built before the event are
+// judged.
+func (f *Feeder) Judged(h *Host, t owner.Target, found bool) {
+	if t != owner.TargetPF || !(f.pass.lazy || f.pass.full) || found {
 		return
 	}
-	h.truth.ClearChanged()
-	h.fresh = h.fresh[:copy(h.fresh, h.fresh[w.pass.fresh:])]
-	h.judgeAll = false
+	h.Truth.ClearChanged()
+	d := &f.hosts[h.Idx]
+	d.fresh = d.fresh[:copy(d.fresh, d.fresh[f.pass.fresh:])]
+	d.judgeAll = false
 }
