@@ -6,7 +6,6 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/guard"
 	"github.com/migsim/migsim/world/por"
 )
@@ -93,59 +92,14 @@ func (w *World) touchR(r engine.Resource) { w.guard.TouchR(r) }
 // host h, or the whole group.
 func (w *World) touchFunc(h int, t owner.Target) { w.guard.TouchFunc(h, t) }
 
-// guardBefore records the target of an event before it is delivered.
-func (w *World) guardBefore(h *host, t owner.Target) {
-	if !w.guard.On() {
-		return
-	}
-	w.touchFunc(h.idx, t)
-	if t != owner.TargetPF {
-		w.guard.Member(w.memberMode(h, int(t)))
-		return
-	}
-	if !w.mayWrite(por.ResHost(por.ClassGroup, h.idx)) {
-		w.guard.PF(h.pf.NumVFs(), w.memberModes(h))
-	}
-}
+// guardBefore records the target of an event before it is delivered
+// (guard.Step.BeforeEvent).
+func (w *World) guardBefore(h *host, t owner.Target) { w.guard.BeforeEvent(h.idx, h.pf, t) }
 
 // guardAfterEvent checks what an event changed against the running step's
-// footprint: a member's mode or existence (the VM's members), and, for a
-// PF event that declared only the PF, that no member changed.
+// footprint (guard.Step.AfterEvent).
 func (w *World) guardAfterEvent(h *host, t owner.Target, fx *owner.Effects) {
-	if !w.guard.On() {
-		return
-	}
-	if t != owner.TargetPF {
-		if built, mode := w.memberMode(h, int(t)); w.guard.MemberChanged(built, mode) && w.inVM(int(t)) {
-			w.guard.TouchVMMode(w.ed, h.idx, h.name, int(t), built, mode)
-		}
-		return
-	}
-	if w.mayWrite(por.ResHost(por.ClassGroup, h.idx)) {
-		return
-	}
-	if !w.guard.PFSame(h.pf.NumVFs(), w.memberModes(h)) || fx.RemovedVFs != 0 || len(fx.Completed) != 0 {
-		w.touchW(por.ResHost(por.ClassGroup, h.idx))
-	}
-}
-
-// memberMode returns whether member vf of h exists, and its mode.
-func (w *World) memberMode(h *host, vf int) (bool, spec.Mode) {
-	m, ok := h.pf.Member(vf)
-	if !ok {
-		return false, 0
-	}
-	return true, m.Status().Mode
-}
-
-// memberModes returns the modes of h's members in order, in a buffer the
-// next call reuses.
-func (w *World) memberModes(h *host) []spec.Mode {
-	w.guardModes = w.guardModes[:0]
-	for _, m := range h.pf.Members() {
-		w.guardModes = append(w.guardModes, m.Status().Mode)
-	}
-	return w.guardModes
+	w.guard.AfterEvent(w.ed, h.idx, h.name, h.pf, t, fx, w.vmVFs)
 }
 
 // guardedHostMem is the host memory of h as its PF reaches it: accesses

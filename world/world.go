@@ -166,7 +166,6 @@ type World struct {
 	loadHosts   []string
 	guard       guard.Step
 	guardAfter  guard.State
-	guardModes  []spec.Mode
 	// sh hashes the state (state_hash.go, package world/statehash); chaining is set once the run
 	// keeps the actors' chains; opaque once a member built keeps its state
 	// out of reach with no chain of its inputs (member.Opaque, not

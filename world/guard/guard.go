@@ -63,6 +63,8 @@ type Step struct {
 	mode   spec.Mode
 	numVFs int
 	modes  []spec.Mode
+	// scratch is memberModes's buffer.
+	scratch []spec.Mode
 }
 
 // Begin arms the guard for step s; the caller then fills Before.
