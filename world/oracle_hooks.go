@@ -8,24 +8,17 @@ import (
 	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/observe"
-	"github.com/migsim/migsim/world/passes"
 )
 
 // The world judges nothing itself: it runs the oracles it is given at its
 // hooks (package world/observe), with what a host observed there. Package
 // world/passes fills the passes; this file hands it each host
-// (passHost) where the world observes.
-
-// passHost is h as the passes read it.
-func passHost(h *host) passes.Host {
-	return passes.Host{Idx: h.idx, Name: h.name, PF: h.pf, Cfg: h.pfCfg, Mem: h.hostMem, Truth: h.truth}
-}
+// (host.feed) where the world observes.
 
 // snapshot records, before an event to function t of h, the members it
 // could change (passes.Feeder.Snapshot).
 func (w *World) snapshot(h *host, t owner.Target, ev *member.Event) {
-	ph := passHost(h)
-	w.feed.Snapshot(&ph, t, ev, w.replayed, w.impure)
+	w.feed.Snapshot(&h.feed, h.hostMem, t, ev, w.replayed, w.impure)
 }
 
 // checkEvent runs the event oracles on one delivered event, in the order
@@ -34,9 +27,8 @@ func (w *World) checkEvent(h *host, t owner.Target, ev *member.Event, fx *owner.
 	if w.replayed || !w.feed.Set.Runs(observe.HookEvent) {
 		return
 	}
-	ph := passHost(h)
-	w.feed.Event(&ph, t, ev, fx, who, w.dma)
-	w.feed.Judged(&ph, t, w.finding != nil)
+	w.feed.Event(&h.feed, t, ev, fx, who, w.dma)
+	w.feed.Judged(&h.feed, t, w.finding != nil)
 }
 
 // isDoorbell reports whether ev is a memory write into the notify region of
@@ -60,8 +52,7 @@ func (w *World) isDoorbell(ev member.Event) bool {
 // copy of the world made while the hypervisor is inside a load holds it,
 // and the hypervisor rebuilt there ends the load with it (endLoad).
 func (w *World) checkedLoad(h *host, vf int, who string, load func() error) error {
-	ph := passHost(h)
-	w.feed.BeginLoad(&ph, vf, who)
+	w.feed.BeginLoad(&h.feed, vf, who)
 	return w.endLoad(load())
 }
 
@@ -112,6 +103,5 @@ func (w *World) received(h *host, vf int, c adminq.Completion, before OwnerView,
 	if w.hv != nil {
 		who = w.hvActor.name
 	}
-	ph := passHost(h)
-	w.feed.Received(&ph, vf, c, w.ed, who, before, w.ownerView(h, vf), read)
+	w.feed.Received(&h.feed, vf, c, w.ed, who, before, w.ownerView(h, vf), read)
 }

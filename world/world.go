@@ -208,6 +208,9 @@ type host struct {
 	failed   bool
 	// truth is what the host knows of each member (owner_truth.go).
 	truth *ownerview.Record
+	// feed is the host as the oracles' passes read it (package
+	// world/passes), made once the PF is: its name, PF and record.
+	feed passes.Host
 }
 
 type devKey struct {
@@ -324,7 +327,7 @@ func (w *World) hostByName(name string) (*host, error) {
 
 func (w *World) addHost(name string) (*host, error) {
 	idx := len(w.hosts)
-	if idx >= 4 {
+	if idx >= passes.MaxHosts {
 		return nil, fmt.Errorf("world: too many hosts (at %q)", name)
 	}
 	h := &host{w: w, name: name, idx: idx, hostMem: virtq.NewGuestMemory(), truth: ownerview.NewRecord(observeWorld{w})}
@@ -348,6 +351,7 @@ func (w *World) addHost(name string) (*host, error) {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}
 	h.pf = pf
+	h.feed = passes.Host{Idx: idx, Name: name, PF: pf, Cfg: cs, Truth: h.truth}
 	w.hosts = append(w.hosts, h)
 	w.feed.AddHost()
 	return h, nil

@@ -20,16 +20,16 @@ import (
 	"github.com/migsim/migsim/world/ownerview"
 )
 
-// Host is one host as the passes name and read it.
+// Host is one host as the passes name and read it: what does not change
+// in the host's life, so the world keeps one per host.
 type Host struct {
 	// Idx is the host's index in the world (creation order).
 	Idx  int
 	Name string
 	PF   *owner.PF
 	// Cfg is the PF's configuration space (where its VFs' requester IDs
-	// are); Mem the host memory holding the PF's admin queue.
+	// are).
 	Cfg   *pcie.ConfigSpace
-	Mem   *virtq.GuestMemory
 	Truth *ownerview.Record
 }
 
@@ -49,8 +49,10 @@ type Feeder struct {
 	eventPass observe.EventPass
 	// recvPass is the reused pass of the received hook.
 	recvPass observe.ReceivedPass
-	// hosts is what each host's PF events' passes owe (members.go).
-	hosts []hostDue
+	// hosts is what each host's PF events' passes owe (members.go), for
+	// the n hosts added (a world has at most MaxHosts).
+	hosts [MaxHosts]hostDue
+	n     int
 	// load is the checked load in progress (BeginLoad).
 	load loadCheck
 }
@@ -60,8 +62,11 @@ func New(set observe.Set) Feeder {
 	return Feeder{Set: set, memberwise: set.EventsMemberwise()}
 }
 
-// AddHost adds the next host.
-func (f *Feeder) AddHost() { f.hosts = append(f.hosts, hostDue{}) }
+// MaxHosts is the most hosts a world has.
+const MaxHosts = 4
+
+// AddHost adds the next host; the world adds at most MaxHosts.
+func (f *Feeder) AddHost() { f.n++ }
 
 // Built records that host h built member vf.
 func (f *Feeder) Built(h, vf int) { f.hosts[h].fresh = append(f.hosts[h].fresh, vf) }
@@ -76,11 +81,12 @@ func (f *Feeder) Built(h, vf int) { f.hosts[h].fresh = append(f.hosts[h].fresh, 
 // as it was, and only for the member the step's command names (for all
 // when its header cannot be read: PF.NextAdminMember). Nothing is
 // recorded when the world runs no event oracle. Its cost follows what the
-// event can change, not the VFs enabled nor the members built. replayed
+// event can change, not the VFs enabled nor the members built. mem is the
+// host memory holding the PF's admin queue. replayed
 // is set when the event's checks are left out (the next PF event's pass
 // then shows every member); impure once a member built is not
 // member.Pure.
-func (f *Feeder) Snapshot(h *Host, t owner.Target, ev *member.Event, replayed, impure bool) {
+func (f *Feeder) Snapshot(h *Host, mem *virtq.GuestMemory, t owner.Target, ev *member.Event, replayed, impure bool) {
 	out := f.changes[:0]
 	defer func() { f.changes = out }()
 	f.pass = passMembers{}
@@ -89,7 +95,7 @@ func (f *Feeder) Snapshot(h *Host, t owner.Target, ev *member.Event, replayed, i
 	}
 	if replayed {
 		// Members change unseen: the next PF event's pass shows them all.
-		for i := range f.hosts {
+		for i := range f.n {
 			f.hosts[i].judgeAll = true
 		}
 		return
@@ -103,7 +109,7 @@ func (f *Feeder) Snapshot(h *Host, t owner.Target, ev *member.Event, replayed, i
 	}
 	named, known := uint64(0), false
 	if adminStep {
-		named, known = h.PF.NextAdminMember(h.Mem)
+		named, known = h.PF.NextAdminMember(mem)
 	}
 	lazy := f.lazyPF(h, ev, adminStep, known, impure)
 	f.pass = passMembers{lazy: lazy, full: !lazy, fresh: len(f.hosts[h.Idx].fresh)}
