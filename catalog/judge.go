@@ -101,6 +101,11 @@ type JudgeConfig struct {
 	// (explored.Proved); JudgeAll sets the others' Unproved (migsim run
 	// --require-proof).
 	RequireProof int
+	// Fork starts the runs of a row's dfs searches from copies of the
+	// world at their branch points (engine.ExploreConfig.Fork), its worlds
+	// recording their actors (Target.RecordActors) so that a copy can
+	// rebuild them. Outcomes do not depend on it (migsim run --fork).
+	Fork bool
 }
 
 // rowBudget is the budget a row is judged with: its scenario's
@@ -265,6 +270,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 		return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
 	}
 	t.Settings, t.Member, t.NetMember, t.MaxSteps, t.Oracles = e.Settings, cfg.Member, cfg.NetMember, cfg.MaxSteps, cfg.Oracles
+	t.RecordActors = cfg.Fork
 	// Every run of the row without migration at one seed is the same
 	// run: the exploration's, the impact's, the run facts' and the race
 	// check's share it.

@@ -159,13 +159,16 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		states = states && !cfg.NoStates
 		sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 			Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, Reduction: red, States: states,
-			StateCap: cfg.StateCap, MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m})
+			StateCap: cfg.StateCap, MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m,
+			Fork: cfg.Fork && b.Strategy == engine.StrategyDFS})
 		if err != nil && ctx.Err() != nil {
 			interrupted = true
 		} else if err != nil {
 			return nil, false, err
 		}
-		sum.Elapsed = 0 // outcomes are deterministic; throughput belongs to explore
+		// Outcomes are deterministic; throughput and what the fork did
+		// belong to explore.
+		sum.Elapsed, sum.Fork = 0, nil
 		// Only an exploration ctx cut short is interrupted: one that ended
 		// just before ctx did is whole.
 		sum.Interrupted = interrupted

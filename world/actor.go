@@ -58,8 +58,8 @@ type actor struct {
 	chain uint64
 	// log records what the actor's code received from the world when the
 	// world records its actors (WorldConfig.RecordActors). A copy of the
-	// world takes actorlog.Continue of its Prefix: the copy's appends must
-	// not write into the original's entries.
+	// world shares its entries (actorlog.Log.Share): the copy's appends
+	// must not write into the original's entries.
 	log actorlog.Log
 	// desc names the actor in messages ("guest vcpu0", "peer p1",
 	// "hypervisor"); at says where its program is: the file and the line

@@ -35,7 +35,7 @@ var worldCopier = worldcopy.New(worldcopy.Config{
 		},
 		// An actor's record only grows: the copy shares its entries.
 		reflect.TypeFor[actorlog.Log](): func(dst, src unsafe.Pointer) {
-			*(*actorlog.Log)(dst) = (*actorlog.Log)(src).Share()
+			*(*actorlog.Log)(dst) = (*actorlog.Log)(src).Share((*actorlog.Log)(src).Len())
 		},
 	},
 })
@@ -45,10 +45,11 @@ var copyZero = map[reflect.Type][]string{
 	// The actors' code: their coroutines, pending requests and
 	// program positions, rebuilt by running their code again.
 	reflect.TypeFor[actor]():      {"co", "req", "at"},
-	reflect.TypeFor[guestActor](): {"drv", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
+	reflect.TypeFor[guestActor](): {"drv", "tape", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
 	reflect.TypeFor[peer.Peer]():  {"yield"},
-	// The hypervisor and everything only it reaches.
-	reflect.TypeFor[World](): {"hv"},
+	// The hypervisor and everything only it reaches; the peers, which
+	// their code owns (copyData gives the copy as many empty places).
+	reflect.TypeFor[World](): {"hv", "peers"},
 	// A planted owner fault may keep state of its own: copyData
 	// refuses a world that has one.
 	reflect.TypeFor[WorldConfig](): {"OwnerFault"},
@@ -112,5 +113,6 @@ func (w *World) copyData() (*World, error) {
 	if c.disk != nil {
 		c.disk.SetObserver(c.diskAccess)
 	}
+	c.peers = make([]*peer.Peer, len(w.peers))
 	return c, nil
 }

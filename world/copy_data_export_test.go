@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/ownerview"
+	"github.com/migsim/migsim/world/peer"
 	"github.com/migsim/migsim/world/worldcopy"
 )
 
@@ -45,6 +46,7 @@ var codeTypes = map[reflect.Type]bool{
 	reflect.TypeFor[memAccess]():                     true,
 	reflect.TypeFor[guest.Driver]():                  true,
 	reflect.TypeFor[*hv.Hypervisor]():                true,
+	reflect.TypeFor[*peer.Peer]():                    true,
 	reflect.TypeFor[deephash.Hasher]():               true,
 }
 

@@ -97,15 +97,15 @@ func (w *World) HVRecord() []actorlog.Entry { return w.hvActor.log.Prefix(w.hvAc
 
 // RebuildHypervisorFrom makes w's hypervisor a shell, as a copy of the
 // world holds it (no coroutine, no pending request, no hv.Hypervisor), with
-// entries as its record, and rebuilds it (rebuildHypervisor).
-func (w *World) RebuildHypervisorFrom(entries []actorlog.Entry) error {
+// the first n entries of from's hypervisor record as its record, and
+// rebuilds it (rebuildHypervisor).
+func (w *World) RebuildHypervisorFrom(from *World, n int) error {
 	a := w.hvActor
 	done := a.done
 	if a.co != nil {
 		a.co.Stop()
 	}
 	a.co, a.req, a.at, a.done, w.hv = nil, nil, nil, done, nil
-	a.log = actorlog.Log{}
-	a.log.Continue(entries)
+	a.log = from.hvActor.log.Share(n)
 	return w.rebuildHypervisor()
 }

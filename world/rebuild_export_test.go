@@ -15,7 +15,7 @@ import (
 // trapped FLR keeps its coroutine: its refusal is returned. It returns the
 // number of actors rebuilt.
 func (w *World) RebuildActorsForTest(from *World) (rebuilt int, refused []string, err error) {
-	prefix := func(l *actorlog.Log) actorlog.Log { return actorlog.Continue(l.Prefix(l.Len())) }
+	prefix := func(l *actorlog.Log) actorlog.Log { return l.Share(l.Len()) }
 	for i, g := range w.guests {
 		if g.trapping {
 			err := w.rebuildGuest(g)

@@ -153,7 +153,6 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 				var picks []int
 				a := build()
 				orig := driveHV(t, a, &picks, rand.New(rand.NewPCG(pickSeed, uint64(e.Line))), -1, nil)
-				record := a.HVRecord()
 				a.Close()
 				n := len(orig.views)
 				require.Positive(t, n, name)
@@ -170,7 +169,7 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 					var before, after decisionView
 					got := driveHV(t, b, &picks, nil, k, func() bool {
 						before = viewOf(b)
-						if rebuildErr = b.RebuildHypervisorFrom(record[:orig.logLen[k]]); rebuildErr != nil {
+						if rebuildErr = b.RebuildHypervisorFrom(a, orig.logLen[k]); rebuildErr != nil {
 							return false
 						}
 						after = viewOf(b)

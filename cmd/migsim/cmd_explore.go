@@ -186,6 +186,8 @@ type exploreRun struct {
 	maxStepsSet bool
 	// json is --format json: one document on stdout.
 	json bool
+	// fork starts dfs runs from copies of the world (--fork).
+	fork bool
 }
 
 // runExplore implements `migsim explore`.
@@ -202,6 +204,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default when sharded: 8 without state pruning; with it 2 for up to 4 shards, 4 for more; else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs; refused with reduction dpor, which prunes none)")
 	stateCap := fs.Int("state-cap", 0, stateCapHelp)
+	fork := fs.Bool("fork", false, "dfs: start each run from a copy of the world at its branch point instead of replaying its path (the same runs); says on stderr what the copies did")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -310,7 +313,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
-		states: *states, stateCap: *stateCap, memo: *memo, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
+		states: *states, stateCap: *stateCap, memo: *memo, fork: *fork, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
 
@@ -352,6 +355,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	gcpolicy.Apply()
 	ctx, shrinkCtx, explored, stop := cmdbase.PhasedInterrupts()
 	defer stop()
+	t.RecordActors = run.fork && b.Strategy == engine.StrategyDFS
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
 		return cmdbase.UsageError(stderr, "explore", "%v", serr)
@@ -387,7 +391,11 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy,
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
-		StateCap: run.stateCap, MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr)})
+		StateCap: run.stateCap, MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr),
+		Fork: t.RecordActors})
+	if st := sum.Fork; st != nil {
+		printForkStats(stderr, *st)
+	}
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 		return cmdbase.ExitFinding

@@ -136,6 +136,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
 	requireProof := fs.Int("require-proof", 0, "a row that expects and gets pass must be proved: a dfs search ran every schedule within preemption bound B or more (--require-proof=B; alone: 2); an unproved row is UNPROVED, exit 1")
 	fs.Lookup("require-proof").NoOptDefVal = "2"
+	fork := fs.Bool("fork", false, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths (the same outcomes)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()
@@ -237,7 +238,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, shrinkCtx, stop := cmdbase.Interrupts()
 	defer stop()
 	rp := cmdprogress.NewRun(pw, time.Now())
-	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns, StateCap: *stateCap, RequireProof: *requireProof,
+	cfg := catalog.JudgeConfig{Jobs: opt.jobs, ShrinkCtx: shrinkCtx, ProofRuns: *proofRuns, StateCap: *stateCap, RequireProof: *requireProof, Fork: *fork,
 		Shrink: engine.ShrinkConfig{MaxReplays: *shrinkReplays}}
 	if pw != nil {
 		cfg.RowStart, cfg.RowProgress = rp.Row, rp.Explore

@@ -61,13 +61,6 @@ func (l *Log) Len() int {
 	return len(l.entries)
 }
 
-// Continue makes l an enabled log holding entries, which it shares and
-// only appends to: the record of an actor rebuilt from entries (a prefix
-// of another actor's record), which goes on recording what it receives.
-func (l *Log) Continue(entries []Entry) {
-	l.on, l.entries = true, entries[:len(entries):len(entries)]
-}
-
 // Prefix returns the first n entries. They are shared with the log, which
 // only ever appends: neither side changes them.
 func (l *Log) Prefix(n int) []Entry { return l.entries[:n:n] }
@@ -138,12 +131,12 @@ func (r *Replay) Next(call Call, arg uint64) (Entry, error) {
 	return e, nil
 }
 
-// Share returns a log holding the same entries that a copy of the world
-// keeps for its copy of the actor: the entries are shared, since a log only
-// ever appends and no entry changes once added, and the returned log's
-// capacity ends at its length, so that an append on either side never
-// writes into what the other one holds.
-func (l *Log) Share() Log {
-	n := len(l.entries)
+// Share returns a log holding the first n entries of l, recording when l
+// does: the record a copy of the world keeps for its copy of the actor
+// (n is l.Len()), or a rebuilt actor's record up to an earlier point. The
+// entries are shared, since a log only ever appends and no entry changes
+// once added, and the returned log's capacity ends at its length, so that
+// an append on either side never writes into what the other one holds.
+func (l *Log) Share(n int) Log {
 	return Log{on: l.on, entries: l.entries[:n:n]}
 }

@@ -36,7 +36,7 @@ func TestLog_Share(t *testing.T) {
 	l.entries = make([]Entry, 0, 8) // room to append in place
 	l.Add(Entry{Call: 1})
 	l.Add(Entry{Call: 2})
-	c := l.Share()
+	c := l.Share(l.Len())
 	require.True(t, c.Enabled())
 	require.Equal(t, l.Prefix(2), c.Prefix(2))
 	require.Same(t, &l.entries[0], &c.entries[0], "the entries are shared, not copied")
@@ -46,7 +46,7 @@ func TestLog_Share(t *testing.T) {
 	require.Equal(t, []Call{1, 2, 4}, calls(c.Prefix(c.Len())))
 
 	var off Log
-	offCopy := off.Share()
+	offCopy := off.Share(0)
 	require.False(t, offCopy.Enabled(), "a log that does not record shares one that does not")
 }
 

@@ -115,8 +115,7 @@ func TestTape_RebuildsExactly(t *testing.T) {
 				}()
 				actor(New(&log), orig, false, &want)
 			}()
-			entries := log.Prefix(log.Len() - tc.drop)
-			copyLog := actorlog.Continue(entries)
+			copyLog := log.Share(log.Len() - tc.drop)
 			copyWorld := &world{stop: -1, now: orig.now, mem: orig.mem}
 			copyWorld.mem.writes = 0
 			tp := New(&copyLog)

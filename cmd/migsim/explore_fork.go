@@ -1,0 +1,20 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world"
+)
+
+// printForkStats says on w what the copies of a dfs exploration with
+// --fork did (engine.ForkStats) and why the world refused the copies it
+// refused (world.ForkRefusals).
+func printForkStats(w io.Writer, st engine.ForkStats) {
+	fmt.Fprintf(w, "fork: %d copies kept, %d runs from a copy (%d decisions not replayed), %d replayed from the start\n",
+		st.Taken, st.Restored, st.SkippedDecisions, st.Replayed)
+	for _, r := range world.ForkRefusals() {
+		fmt.Fprintf(w, "fork: refused %s\n", r)
+	}
+}

@@ -1,0 +1,162 @@
+package world
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/migsim/migsim/engine"
+)
+
+// A world copies itself for a dfs search that starts its runs from copies
+// (engine.ExploreConfig.Fork) in two kinds of copy, so that a copy the
+// search only keeps does not pay for rebuilding actors it may never run
+// (docs/engine.md, "Forking dfs runs"):
+//
+//   - Fork of a world whose actors run (a built world, or one restored from
+//     a kept copy) returns a kept copy: the world's data (copyData), its
+//     actors' code not rebuilt. A kept copy is never run; it is only
+//     forked and closed.
+//   - Fork of a kept copy returns a runnable copy: the kept copy's data
+//     copied again, then every actor's code rebuilt from its record, the
+//     hypervisor first (a guest's trapped FLR reads World.hv), then the
+//     guests, then the peers.
+
+// Fork implements engine.Forker: a kept copy of the world, or false when
+// the world does not record its actors (WorldConfig.RecordActors), has a
+// planted owner fault (WorldConfig.OwnerFault) or holds what the copier
+// refuses.
+func (w *World) Fork() (engine.System, bool) {
+	if !w.cfg.RecordActors {
+		forkRefused("the world does not record its actors")
+		return nil, false
+	}
+	c, err := w.copyData()
+	if err != nil {
+		forkRefused(err.Error())
+		return nil, false
+	}
+	return &keptWorld{w: c}, true
+}
+
+// keptWorld is a copy of a world's data whose actors' code is not rebuilt:
+// what the search keeps at a decision. Only Fork and Close may be called.
+type keptWorld struct{ w *World }
+
+// Fork implements engine.Forker: a runnable copy of the kept world, or
+// false when an actor's rebuild refuses or fails.
+func (k *keptWorld) Fork() (engine.System, bool) {
+	c, err := k.w.copyData()
+	if err != nil {
+		forkRefused(err.Error())
+		return nil, false
+	}
+	if err := c.rebuildActors(); err != nil {
+		forkRefused(err.Error())
+		c.Close()
+		return nil, false
+	}
+	return c, true
+}
+
+// rebuildActors rebuilds every actor's code on a copy of the world's data
+// from its record: the hypervisor first, since a guest inside a trapped FLR
+// reads World.hv, then the guests, then the peers. Done actors are rebuilt
+// too: the end-of-run oracles read their drivers' and peers' logs.
+func (w *World) rebuildActors() error {
+	if w.hvActor != nil {
+		if err := w.rebuildHypervisor(); err != nil {
+			return err
+		}
+	}
+	for _, g := range w.guests {
+		if err := w.rebuildGuest(g); err != nil {
+			return err
+		}
+	}
+	for i := range w.peers {
+		if err := w.rebuildPeer(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close releases nothing: a kept copy runs no coroutine.
+func (k *keptWorld) Close() {}
+
+func (k *keptWorld) misuse(what string) {
+	panic(fmt.Sprintf("world: %s called on a kept copy of the world, whose actors are not rebuilt: fork it to run it", what))
+}
+
+// Enabled panics: a kept copy is never run.
+func (k *keptWorld) Enabled([]engine.Step) []engine.Step { k.misuse("Enabled"); return nil }
+
+// Execute panics: a kept copy is never run.
+func (k *keptWorld) Execute(engine.Step) *engine.Finding { k.misuse("Execute"); return nil }
+
+// NextTimer panics: a kept copy is never run.
+func (k *keptWorld) NextTimer() (engine.VTime, bool) { k.misuse("NextTimer"); return 0, false }
+
+// Advance panics: a kept copy is never run.
+func (k *keptWorld) Advance(engine.VTime) { k.misuse("Advance") }
+
+// Done panics: a kept copy is never run.
+func (k *keptWorld) Done() bool { k.misuse("Done"); return false }
+
+// Finish panics: a kept copy is never run.
+func (k *keptWorld) Finish() *engine.Finding { k.misuse("Finish"); return nil }
+
+// ActorName names an actor of the kept world.
+func (k *keptWorld) ActorName(actor int) string { return k.w.ActorName(actor) }
+
+// forkRefusals counts the copies refused, by reason, for the whole
+// process (ForkRefusals): a measure of the fork, read outside the runs.
+var forkRefusals struct {
+	sync.Mutex
+	by map[string]int
+}
+
+// forkRefused counts a refusal, by its reason with the actor's name left
+// out ("world: rebuild guest vcpu0: ..." counts as "world: rebuild guest:
+// ...").
+func forkRefused(reason string) {
+	for _, kind := range []string{"world: rebuild guest ", "world: rebuild peer "} {
+		if rest, ok := strings.CutPrefix(reason, kind); ok {
+			if _, after, ok := strings.Cut(rest, ": "); ok {
+				reason = strings.TrimSuffix(kind, " ") + ": " + after
+			}
+		}
+	}
+	if k := strings.Index(reason, "actorlog: entry "); k >= 0 {
+		reason = reason[:k] + "actorlog: a mismatch"
+	}
+	forkRefusals.Lock()
+	defer forkRefusals.Unlock()
+	if forkRefusals.by == nil {
+		forkRefusals.by = map[string]int{}
+	}
+	forkRefusals.by[reason]++
+}
+
+// ForkRefusals lists the copies the worlds of this process refused to
+// make (Fork), by reason, most frequent first: "N reason" lines.
+func ForkRefusals() []string {
+	forkRefusals.Lock()
+	defer forkRefusals.Unlock()
+	out := make([]string, 0, len(forkRefusals.by))
+	for r, n := range forkRefusals.by {
+		out = append(out, fmt.Sprintf("%d %s", n, r))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		var a, b int
+		fmt.Sscan(out[i], &a)
+		fmt.Sscan(out[j], &b)
+		if a != b {
+			return a > b
+		}
+		return out[i] < out[j]
+	})
+	return out
+}

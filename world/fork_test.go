@@ -1,0 +1,159 @@
+package world_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+)
+
+// forkOut is a world that copies itself with World.Fork and writes its
+// findings and its end (end state hash, guest log) to out, as forkByReplay
+// does: a built or restored world (World set) forks into a kept copy (kept
+// set), which forks into a runnable one.
+type forkOut struct {
+	*world.World
+	kept engine.System
+	out  *[]string
+}
+
+func (w *forkOut) Execute(s engine.Step) *engine.Finding {
+	f := w.World.Execute(s)
+	if f != nil {
+		*w.out = append(*w.out, fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
+	}
+	return f
+}
+
+func (w *forkOut) Finish() *engine.Finding {
+	f := w.World.Finish()
+	*w.out = append(*w.out, fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
+	return f
+}
+
+// Fork implements engine.Forker.
+func (w *forkOut) Fork() (engine.System, bool) {
+	if w.kept == nil {
+		k, ok := w.World.Fork()
+		if !ok {
+			return nil, false
+		}
+		return &forkOut{kept: k, out: w.out}, true
+	}
+	sys, ok := w.kept.(engine.Forker).Fork()
+	if !ok {
+		return nil, false
+	}
+	return &forkOut{World: sys.(*world.World), out: w.out}, true
+}
+
+func (w *forkOut) Close() {
+	if w.kept != nil {
+		w.kept.(engine.Closer).Close()
+		return
+	}
+	w.World.Close()
+}
+
+// TestFork_RealSameSearch: the searches of TestFork_SameSearchOnWorlds,
+// and rows with several VFs, peers, VFIO and QEMU flows, rollback and
+// net, with runs that start from copies the world makes of itself
+// (World.Fork: its data copied, its actors rebuilt from their records),
+// run the same runs in the same order as searches that replay every path
+// on worlds that do not record their actors: the same choices,
+// footprints, preemptions, clock, trace and interleaving hashes,
+// findings, end states and guest logs, with the same counts.
+func TestFork_RealSameSearch(t *testing.T) {
+	rows := []struct {
+		scenario string
+		ed       spec.Edition
+		knobs    []string
+		runs     int
+	}{
+		{"smoke-migrate", spec.Virtio14, nil, 60},
+		{"smoke-migrate", spec.Draft2023, nil, 60},
+		{"net-link-while-stopped", spec.Virtio14, nil, 60},
+		{"net-rx-while-stopped", spec.Draft2023, nil, 60},
+		{"flr-during-freeze", spec.Draft2023, nil, 100},
+		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 60},
+		{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, 60},
+		{"vfio-object-limit", spec.Draft2023, nil, 60},
+		{"vm-p2p-doorbells", spec.Draft2023, nil, 60},
+		{"vm-two-guests", spec.Virtio14, nil, 60},
+		{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, 60},
+		{"rollback-after-failed-destination", spec.Virtio14, nil, 60},
+		{"precopy-then-delta", spec.Draft2023, nil, 60},
+		{"vfio-error-paths", spec.Virtio14, nil, 60},
+		{"vm-8-of-1024", spec.Virtio14, nil, 60},
+		{"vm-p2p-doorbells-no-stop", spec.Virtio14, nil, 60},
+		{"peer-kick-frozen", spec.Draft2023, nil, 60},
+		{"peer-mmio-writes-stopped", spec.Virtio14, nil, 60},
+		{"vm-load-fails-rollback", spec.Draft2023, nil, 60},
+		{"vm-load-fails-after-partial-resume", spec.Virtio14, nil, 60},
+		{"net-tx-in-flight-at-stop", spec.Virtio14, nil, 60},
+		{"net-cvq-in-flight-at-stop", spec.Draft2023, nil, 60},
+		{"compat-corrupt-load", spec.Virtio14, nil, 60},
+		{"flr-while-stopped", spec.Virtio14, nil, 60},
+	}
+	if testing.Short() {
+		rows = rows[:3]
+	}
+	failing := 0
+	for _, row := range rows {
+		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
+			type result struct {
+				sum  engine.Summary
+				runs []string
+				ends []string
+			}
+			search := func(fork bool) result {
+				s, err := catalog.CatalogScenario(row.scenario)
+				require.NoError(t, err)
+				tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+				require.NoError(t, err)
+				tg.RecordActors = fork
+				seed := engine.ScheduleSeed(1, 0)
+				f, err := tg.Factory(seed)
+				require.NoError(t, err)
+				var r result
+				wrapped := func(st engine.Streams) (engine.System, error) {
+					sys, err := f(st)
+					if err != nil {
+						return nil, err
+					}
+					return &forkOut{World: sys.(*world.World), out: &r.ends}, nil
+				}
+				r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
+					Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
+					MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
+					AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
+				require.NoError(t, err)
+				return r
+			}
+			off, on := search(false), search(true)
+			require.NotNil(t, on.sum.Fork)
+			st := *on.sum.Fork
+			assert.Equal(t, off.runs, on.runs, "every run is the same")
+			assert.Equal(t, off.ends, on.ends, "every run ends the same way")
+			on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
+			assert.Equal(t, off.sum, on.sum)
+			assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
+			assert.Positive(t, st.Restored, "runs start from copies")
+			failing += on.sum.Failing
+			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
+				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.Replayed, st.Taken)
+		})
+	}
+	if !testing.Short() {
+		assert.Positive(t, failing, "some rows' runs find violations")
+		t.Logf("refused copies: %q", world.ForkRefusals())
+	}
+}
