@@ -113,6 +113,8 @@ func (w *World) copyData() (*World, error) {
 	if c.disk != nil {
 		c.disk.SetObserver(c.diskAccess)
 	}
-	c.peers = make([]*peer.Peer, len(w.peers))
+	if len(w.peers) > 0 {
+		c.peers = make([]*peer.Peer, len(w.peers))
+	}
 	return c, nil
 }

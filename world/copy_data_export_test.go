@@ -14,6 +14,7 @@ import (
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/peer"
+	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/worldcopy"
 )
 
@@ -47,6 +48,7 @@ var codeTypes = map[reflect.Type]bool{
 	reflect.TypeFor[guest.Driver]():                  true,
 	reflect.TypeFor[*hv.Hypervisor]():                true,
 	reflect.TypeFor[*peer.Peer]():                    true,
+	reflect.TypeFor[*rerun.Tape]():                   true,
 	reflect.TypeFor[deephash.Hasher]():               true,
 }
 
