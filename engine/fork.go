@@ -32,6 +32,10 @@ type ForkStats struct {
 	// SkippedDecisions sums the decisions the restored runs did not
 	// replay.
 	SkippedDecisions int64
+	// NotBranching counts the decisions the runs created where no copy
+	// was kept because the search cannot branch there: one enabled step,
+	// or no pick left to explore (asleep, beyond the preemption bound).
+	NotBranching int
 }
 
 // DefaultForkCap bounds the copies a search keeps at once: one per
@@ -61,6 +65,8 @@ type forkCache struct {
 	takeFrom int
 	// prefix is the scratch the restored run's first choices are built in.
 	prefix []Choice
+	// search is the dfs search whose runs the cache serves.
+	search *DFS
 }
 
 func newForkCache() *forkCache { return &forkCache{cap: DefaultForkCap, takeFrom: -1} }
@@ -114,6 +120,18 @@ func (c *forkCache) keep(i int, sys System, s forkSnap) {
 	c.snaps[i] = s
 	c.kept++
 	c.stats.Taken++
+}
+
+// keepIfBranching keeps a copy of decision i, which the search has just
+// chosen at (the system still in the state before the pick), when a later
+// run of the search may pick another step there: only such a decision can
+// be a run's branch point (dfs.Search.MayBranch).
+func (c *forkCache) keepIfBranching(i int, sys System, s forkSnap) {
+	if _, ok := sys.(Forker); ok && c.search != nil && !c.search.s.MayBranch() {
+		c.stats.NotBranching++
+		return
+	}
+	c.keep(i, sys, s)
 }
 
 // forget drops the copy of decision i (the search pruned it there, so it
@@ -178,6 +196,7 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 	branch := s.s.First()
 	c.trim(branch)
 	c.takeFrom = s.s.Depth()
+	c.search = s
 	r.fork = c
 	defer func() { r.fork = nil }()
 	// The deepest copy that copies itself now; one that refuses (or

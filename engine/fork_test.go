@@ -113,7 +113,7 @@ func TestFork_SameSearch(t *testing.T) {
 		}
 		return false
 	}}
-	restored, runs := 0, 0
+	restored, runs, notBranching := 0, 0, 0
 	for sys := range 60 {
 		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 		for _, base := range cfgs {
@@ -135,12 +135,14 @@ func TestFork_SameSearch(t *testing.T) {
 				require.Equal(t, sumOff, sumOn, what)
 				assert.Equal(t, len(on), st.Restored+st.Replayed, "every executed run is restored or replayed: %s", what)
 				restored += st.Restored
+				notBranching += st.NotBranching
 				runs += len(on)
 			}
 		}
 	}
-	t.Logf("%d of %d runs started from a copy", restored, runs)
+	t.Logf("%d of %d runs started from a copy; %d decisions kept no copy, the search could not branch there", restored, runs, notBranching)
 	assert.Greater(t, restored, runs/2, "most runs start from a copy")
+	assert.Positive(t, notBranching, "decisions where the search cannot branch keep no copy")
 }
 
 // TestFork_FallsBack: a system that is not a Forker is replayed, every run,

@@ -222,9 +222,15 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 				}
 			}
 		}
-		if r.fork != nil && step >= r.fork.takeFrom {
-			r.fork.keep(step, sys, forkSnap{now: res.Now, trace: res.TraceHash, inter: res.Interleaving,
-				preempts: res.Preemptions, advances: d.Advances})
+		// A copy of a decision the run creates is taken after the dfs
+		// search chose at it, where the system is still in the state
+		// before the pick, and only when the search may branch there
+		// (forkCache.keepIfBranching).
+		var snap forkSnap
+		keep := r.fork != nil && step >= r.fork.takeFrom
+		if keep {
+			snap = forkSnap{now: res.Now, trace: res.TraceHash, inter: res.Interleaving,
+				preempts: res.Preemptions, advances: d.Advances}
 		}
 		i, cerr := ch.Choose(&d)
 		if cerr != nil {
@@ -232,6 +238,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		}
 		if i < 0 || i >= len(en) {
 			return res, fmt.Errorf("engine: step %d: chooser picked %d of %d enabled steps", ShownStep(step), i, len(en))
+		}
+		if keep {
+			r.fork.keepIfBranching(step, sys, snap)
 		}
 		if bare {
 			if fp, ok := footprintOf(rep, step, i); ok {

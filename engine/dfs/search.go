@@ -432,6 +432,32 @@ func (s *Search) Next(choices int, err error) bool {
 	return false
 }
 
+// MayBranch reports whether a later run may pick another step at the
+// decision Choose has just made (the last of the current path): it has a
+// pick left to explore. A decision with one enabled step, or whose other
+// steps are asleep or beyond the preemption bound, is never a run's branch
+// point. With DPOR a race a later run finds may add picks: it may always.
+func (s *Search) MayBranch() bool {
+	k := len(s.stack)
+	if k == 0 {
+		return false
+	}
+	n := &s.stack[k-1]
+	if !n.full || s.cfg.Reduction == ReductionDPOR {
+		return true
+	}
+	// candidate notes a pick the bound cuts off; Next notes it when it
+	// moves on from n, and asking here must not change what it notes.
+	hit, cut := s.boundHit, n.cut
+	defer func() { s.boundHit, n.cut = hit, cut }()
+	for i := range n.enabled {
+		if i != n.chosen && s.candidate(n, i) {
+			return true
+		}
+	}
+	return false
+}
+
 // Path returns the current path's picks (for diagnostics).
 func (s *Search) Path() []int {
 	p := make([]int, len(s.stack))
