@@ -157,3 +157,70 @@ func TestFork_RealSameSearch(t *testing.T) {
 		t.Logf("refused copies: %q", world.ForkRefusals())
 	}
 }
+
+// TestFork_Kinds: a world that does not record its actors refuses to copy
+// itself; one that does forks into a kept copy, which panics when run and
+// forks into a runnable copy in the original's state, which runs on as the
+// original does.
+func TestFork_Kinds(t *testing.T) {
+	build := func(record bool) *world.World {
+		s, err := catalog.CatalogScenario("smoke-migrate")
+		require.NoError(t, err)
+		tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+		require.NoError(t, err)
+		tg.RecordActors = record
+		f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+		require.NoError(t, err)
+		sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
+		require.NoError(t, err)
+		return sys.(*world.World)
+	}
+	plain := build(false)
+	defer plain.Close()
+	_, ok := plain.Fork()
+	require.False(t, ok, "a world that does not record its actors cannot rebuild them")
+
+	orig := build(true)
+	defer orig.Close()
+	var buf []engine.Step
+	for range 20 { // into the run, the first pick each time
+		buf = orig.Enabled(buf[:0])
+		require.NotEmpty(t, buf)
+		require.Nil(t, orig.Execute(buf[0]))
+	}
+	kept, ok := orig.Fork()
+	require.True(t, ok)
+	_, isWorld := kept.(*world.World)
+	require.False(t, isWorld, "the copy of a running world is a kept copy")
+	for name, run := range map[string]func(){
+		"Enabled": func() { kept.Enabled(nil) },
+		"Execute": func() { kept.Execute(engine.Step{}) },
+		"Done":    func() { kept.Done() },
+	} {
+		require.PanicsWithValue(t, "world: "+name+" called on a kept copy of the world, whose actors are not rebuilt: fork it to run it", run, name)
+	}
+	sys, ok := kept.(engine.Forker).Fork()
+	require.True(t, ok)
+	cp := sys.(*world.World)
+	defer cp.Close()
+	kept.(engine.Closer).Close()
+	require.Equal(t, orig.CanonicalStateHash(), cp.CanonicalStateHash())
+	var cbuf []engine.Step
+	for step := 0; !orig.Done(); step++ {
+		buf, cbuf = orig.Enabled(buf[:0]), cp.Enabled(cbuf[:0])
+		require.Equal(t, buf, cbuf, "step %d", step)
+		if len(buf) == 0 {
+			at, ok := orig.NextTimer()
+			require.True(t, ok, "step %d", step)
+			orig.Advance(at)
+			cp.Advance(at)
+			continue
+		}
+		pick := buf[step%len(buf)]
+		require.Equal(t, orig.Execute(pick), cp.Execute(pick), "step %d", step)
+		require.Equal(t, orig.CanonicalStateHash(), cp.CanonicalStateHash(), "step %d", step)
+	}
+	require.True(t, cp.Done())
+	require.Equal(t, orig.Finish(), cp.Finish())
+	require.Equal(t, orig.GuestLog(), cp.GuestLog())
+}
