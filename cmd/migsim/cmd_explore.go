@@ -39,7 +39,7 @@ const exploreUsage = `usage: migsim explore --scenario S [--spec E] [--knob k=v 
        [--reduction sleep|dpor|none] [--split-depth D] [--states] [--state-cap N] [--memo=false]
        [--jobs J] [--shard i/n] [--max-steps N] [--out DIR] [--shrink-replays N | --no-shrink]
        [--explain-runs N] [--slice-runs N] [--write-run N] [--progress auto|always|never]
-       [--format text|json]
+       [--format text|json] [--fork]
 
 Runs the scenario without migration first (the transparent oracle's
 reference), then N schedules of the migration under the strategy, and prints
@@ -67,7 +67,10 @@ gets that budget too. Random and pct remember the runs
 they executed (up to 8 MiB of them; dropped when none of the first 512
 schedules met one) and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
-runs every schedule and every candidate). Progress goes to stderr when it is a terminal (--progress),
+runs every schedule and every candidate). --fork starts each dfs run from a
+copy of the world at its branch point instead of replaying its path (the
+same runs; docs/engine.md, "Forking dfs runs") and says on stderr what the
+copies did. Progress goes to stderr when it is a terminal (--progress),
 and a line when the first finding comes; with --progress never, neither.
 
 A schedule file never replaces another: when DIR/NAME.json holds another

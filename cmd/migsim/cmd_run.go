@@ -35,6 +35,7 @@ func init() {
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
        [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--state-cap N]
        [--require-proof[=B]] [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
+       [--fork]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
@@ -65,6 +66,9 @@ schedule within preemption bound B or more (the proofs are searched at B
 at least); a row without one is UNPROVED, with the searches' progress
 under the table, and the run exits 1. A nightly job that proves the
 catalog: migsim run --proof-runs 300000 --state-cap 4194304 --require-proof.
+--fork starts the runs of every dfs search from copies of the world at
+their branch points instead of replaying their paths (docs/engine.md,
+"Forking dfs runs"): the same table, with more memory.
 --format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
