@@ -21,6 +21,15 @@ type Forker interface {
 	Fork() (System, bool)
 }
 
+// Taker is implemented by a Forker's copy that can turn itself into the
+// system Fork would return, without copying itself again, when the search
+// will not ask it for another copy. After a successful Take the receiver
+// is the returned system's and is not closed; after a refusal its Fork
+// may refuse too (the search then tries a shallower copy).
+type Taker interface {
+	Take() (System, bool)
+}
+
 // ForkStats counts what the fork did in a dfs exploration.
 type ForkStats struct {
 	// Taken counts the copies kept at decisions; Restored the runs that
@@ -32,6 +41,9 @@ type ForkStats struct {
 	// SkippedDecisions sums the decisions the restored runs did not
 	// replay.
 	SkippedDecisions int64
+	// TakenOver counts the restored runs that started from the kept copy
+	// itself (Taker), the last run to need it.
+	TakenOver int
 	// NotBranching counts the decisions the runs created where no copy
 	// was kept because the search cannot branch there: one enabled step,
 	// or no pick left to explore (asleep, beyond the preemption bound).
@@ -160,6 +172,21 @@ func fork(sys System) (cp System, ok bool) {
 	return f.Fork()
 }
 
+// take turns a kept copy into a runnable system when it is a Taker; a
+// panic is a refusal, as in fork.
+func take(sys System) (cp System, ok bool) {
+	t, isTaker := sys.(Taker)
+	if !isTaker {
+		return nil, false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			cp, ok = nil, false
+		}
+	}()
+	return t.Take()
+}
+
 // forkCloseBy and closeBy name the Close of a system in a panic finding's
 // stack ("resumed by …"): a forked copy's, and one RunSeed built.
 const (
@@ -203,9 +230,22 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 	// panics) is dropped, and the next shallower one is tried before the
 	// run replays from the start.
 	var sys System
+	var start forkSnap
 	j, ok := c.deepest(branch)
 	for ok {
+		// The copy at the branch point, when the search takes its last
+		// pick there, is dropped after this run: it is taken over.
+		if j == branch && s.s.LastPick(j) {
+			if sys, ok = take(c.snaps[j].sys); ok {
+				start = c.snaps[j]
+				c.snaps[j] = forkSnap{}
+				c.kept--
+				c.stats.TakenOver++
+				break
+			}
+		}
 		if sys, ok = fork(c.snaps[j].sys); ok {
+			start = c.snaps[j]
 			break
 		}
 		c.forget(j)
@@ -222,7 +262,7 @@ func (r *Runner) runForked(f Factory, seed uint64, s *DFS, c *forkCache) (res Re
 		st, chosen, pre := s.s.PathStep(i)
 		c.prefix = append(c.prefix, Choice{Index: chosen, Actor: st.Actor, Label: st.Label, Footprint: st.Footprint, Preempt: pre})
 	}
-	r.start = &forkStart{step: j, snap: c.snaps[j], prefix: c.prefix}
+	r.start = &forkStart{step: j, snap: start, prefix: c.prefix}
 	// by names what a panic interrupted, as RunSeed's does: Run turns the
 	// run's own panics into findings, so what is left here is the copy's
 	// Close.

@@ -47,11 +47,31 @@ type keptWorld struct{ w *World }
 // Fork implements engine.Forker: a runnable copy of the kept world, or
 // false when an actor's rebuild refuses or fails.
 func (k *keptWorld) Fork() (engine.System, bool) {
+	if k.w == nil {
+		return nil, false // spoiled by a refused Take
+	}
 	c, err := k.w.copyData()
 	if err != nil {
 		forkRefused(err.Error())
 		return nil, false
 	}
+	if err := c.rebuildActors(); err != nil {
+		forkRefused(err.Error())
+		c.Close()
+		return nil, false
+	}
+	return c, true
+}
+
+// Take implements engine.Taker: the kept copy itself made runnable, its
+// actors rebuilt on its own data, when the search needs no other copy of
+// it. A refusal spoils the kept copy, whose Fork then refuses.
+func (k *keptWorld) Take() (engine.System, bool) {
+	c := k.w
+	if c == nil {
+		return nil, false
+	}
+	k.w = nil
 	if err := c.rebuildActors(); err != nil {
 		forkRefused(err.Error())
 		c.Close()
@@ -109,7 +129,12 @@ func (k *keptWorld) Done() bool { k.misuse("Done"); return false }
 func (k *keptWorld) Finish() *engine.Finding { k.misuse("Finish"); return nil }
 
 // ActorName names an actor of the kept world.
-func (k *keptWorld) ActorName(actor int) string { return k.w.ActorName(actor) }
+func (k *keptWorld) ActorName(actor int) string {
+	if k.w == nil {
+		return ""
+	}
+	return k.w.ActorName(actor)
+}
 
 // forkRefusals counts the copies refused, by reason, for the whole
 // process (ForkRefusals): a measure of the fork, read outside the runs.

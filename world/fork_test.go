@@ -55,6 +55,15 @@ func (w *forkOut) Fork() (engine.System, bool) {
 	return &forkOut{World: sys.(*world.World), out: w.out}, true
 }
 
+// Take implements engine.Taker.
+func (w *forkOut) Take() (engine.System, bool) {
+	sys, ok := w.kept.(engine.Taker).Take()
+	if !ok {
+		return nil, false
+	}
+	return &forkOut{World: sys.(*world.World), out: w.out}, true
+}
+
 func (w *forkOut) Close() {
 	if w.kept != nil {
 		w.kept.(engine.Closer).Close()
@@ -106,7 +115,7 @@ func TestFork_RealSameSearch(t *testing.T) {
 	if testing.Short() {
 		rows = rows[:3]
 	}
-	failing := 0
+	failing, takenOver := 0, 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
 			type result struct {
@@ -148,12 +157,14 @@ func TestFork_RealSameSearch(t *testing.T) {
 			assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
 			assert.Positive(t, st.Restored, "runs start from copies")
 			failing += on.sum.Failing
-			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
-				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.Replayed, st.Taken)
+			takenOver += st.TakenOver
+			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed, %d from the kept copy itself), %d replayed; %d copies kept",
+				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.TakenOver, st.Replayed, st.Taken)
 		})
 	}
 	if !testing.Short() {
 		assert.Positive(t, failing, "some rows' runs find violations")
+		assert.Positive(t, takenOver, "some runs start from the kept copy itself (engine.Taker)")
 		t.Logf("refused copies: %q", world.ForkRefusals())
 	}
 }

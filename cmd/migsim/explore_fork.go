@@ -12,8 +12,8 @@ import (
 // --fork did (engine.ForkStats) and why the world refused the copies it
 // refused (world.ForkRefusals).
 func printForkStats(w io.Writer, st engine.ForkStats) {
-	fmt.Fprintf(w, "fork: %d copies kept (none at %d decisions the search cannot branch at), %d runs from a copy (%d decisions not replayed), %d replayed from the start\n",
-		st.Taken, st.NotBranching, st.Restored, st.SkippedDecisions, st.Replayed)
+	fmt.Fprintf(w, "fork: %d copies kept (none at %d decisions the search cannot branch at), %d runs from a copy (%d from the kept copy itself; %d decisions not replayed), %d replayed from the start\n",
+		st.Taken, st.NotBranching, st.Restored, st.TakenOver, st.SkippedDecisions, st.Replayed)
 	for _, r := range world.ForkRefusals() {
 		fmt.Fprintf(w, "fork: refused %s\n", r)
 	}

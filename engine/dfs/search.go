@@ -458,6 +458,27 @@ func (s *Search) MayBranch() bool {
 	return false
 }
 
+// LastPick reports whether the decision at index, on the current path,
+// has no pick left to explore after the one the path takes there: no
+// later run branches at it. With DPOR a race may add picks: never.
+func (s *Search) LastPick(index int) bool {
+	if index >= len(s.stack) || s.cfg.Reduction == ReductionDPOR {
+		return false
+	}
+	n := &s.stack[index]
+	if !n.full {
+		return false
+	}
+	hit, cut := s.boundHit, n.cut
+	defer func() { s.boundHit, n.cut = hit, cut }()
+	for i := range n.enabled {
+		if i != n.chosen && s.candidate(n, i) {
+			return false
+		}
+	}
+	return true
+}
+
 // Path returns the current path's picks (for diagnostics).
 func (s *Search) Path() []int {
 	p := make([]int, len(s.stack))
