@@ -35,7 +35,7 @@ func init() {
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
        [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--state-cap N]
        [--require-proof[=B]] [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
-       [--fork]
+       [--fork=false]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
@@ -66,9 +66,10 @@ schedule within preemption bound B or more (the proofs are searched at B
 at least); a row without one is UNPROVED, with the searches' progress
 under the table, and the run exits 1. A nightly job that proves the
 catalog: migsim run --proof-runs 300000 --state-cap 4194304 --require-proof.
---fork starts the runs of every dfs search from copies of the world at
-their branch points instead of replaying their paths (docs/engine.md,
-"Forking dfs runs"): the same table, with more memory.
+The runs of every dfs search start from copies of the world at their
+branch points instead of replaying their paths (docs/engine.md, "Forking
+dfs runs"): the same table in less time, with more memory; --fork=false
+replays them.
 --format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
@@ -140,7 +141,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
 	requireProof := fs.Int("require-proof", 0, "a row that expects and gets pass must be proved: a dfs search ran every schedule within preemption bound B or more (--require-proof=B; alone: 2); an unproved row is UNPROVED, exit 1")
 	fs.Lookup("require-proof").NoOptDefVal = "2"
-	fork := fs.Bool("fork", false, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths (the same outcomes)")
+	fork := fs.Bool("fork", true, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths (the same outcomes; --fork=false replays)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()
