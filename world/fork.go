@@ -1,12 +1,8 @@
 package world
 
 import (
-	"fmt"
-	"sort"
-	"strings"
-	"sync"
-
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/kept"
 )
 
 // A world copies itself for a dfs search that starts its runs from copies
@@ -42,7 +38,10 @@ func (w *World) Fork() (engine.System, bool) {
 
 // keptWorld is a copy of a world's data whose actors' code is not rebuilt:
 // what the search keeps at a decision. Only Fork and Close may be called.
-type keptWorld struct{ w *World }
+type keptWorld struct {
+	kept.Unrunnable
+	w *World
+}
 
 // Fork implements engine.Forker: a runnable copy of the kept world, or
 // false when an actor's rebuild refuses or fails.
@@ -106,28 +105,6 @@ func (w *World) rebuildActors() error {
 // Close releases nothing: a kept copy runs no coroutine.
 func (k *keptWorld) Close() {}
 
-func (k *keptWorld) misuse(what string) {
-	panic(fmt.Sprintf("world: %s called on a kept copy of the world, whose actors are not rebuilt: fork it to run it", what))
-}
-
-// Enabled panics: a kept copy is never run.
-func (k *keptWorld) Enabled([]engine.Step) []engine.Step { k.misuse("Enabled"); return nil }
-
-// Execute panics: a kept copy is never run.
-func (k *keptWorld) Execute(engine.Step) *engine.Finding { k.misuse("Execute"); return nil }
-
-// NextTimer panics: a kept copy is never run.
-func (k *keptWorld) NextTimer() (engine.VTime, bool) { k.misuse("NextTimer"); return 0, false }
-
-// Advance panics: a kept copy is never run.
-func (k *keptWorld) Advance(engine.VTime) { k.misuse("Advance") }
-
-// Done panics: a kept copy is never run.
-func (k *keptWorld) Done() bool { k.misuse("Done"); return false }
-
-// Finish panics: a kept copy is never run.
-func (k *keptWorld) Finish() *engine.Finding { k.misuse("Finish"); return nil }
-
 // ActorName names an actor of the kept world.
 func (k *keptWorld) ActorName(actor int) string {
 	if k.w == nil {
@@ -136,52 +113,9 @@ func (k *keptWorld) ActorName(actor int) string {
 	return k.w.ActorName(actor)
 }
 
-// forkRefusals counts the copies refused, by reason, for the whole
-// process (ForkRefusals): a measure of the fork, read outside the runs.
-var forkRefusals struct {
-	sync.Mutex
-	by map[string]int
-}
-
-// forkRefused counts a refusal, by its reason with the actor's name left
-// out ("world: rebuild guest vcpu0: ..." counts as "world: rebuild guest:
-// ...").
-func forkRefused(reason string) {
-	for _, kind := range []string{"world: rebuild guest ", "world: rebuild peer "} {
-		if rest, ok := strings.CutPrefix(reason, kind); ok {
-			if _, after, ok := strings.Cut(rest, ": "); ok {
-				reason = strings.TrimSuffix(kind, " ") + ": " + after
-			}
-		}
-	}
-	if k := strings.Index(reason, "actorlog: entry "); k >= 0 {
-		reason = reason[:k] + "actorlog: a mismatch"
-	}
-	forkRefusals.Lock()
-	defer forkRefusals.Unlock()
-	if forkRefusals.by == nil {
-		forkRefusals.by = map[string]int{}
-	}
-	forkRefusals.by[reason]++
-}
+// forkRefused counts a refusal for ForkRefusals (package world/kept).
+func forkRefused(reason string) { kept.Refused(reason) }
 
 // ForkRefusals lists the copies the worlds of this process refused to
 // make (Fork), by reason, most frequent first: "N reason" lines.
-func ForkRefusals() []string {
-	forkRefusals.Lock()
-	defer forkRefusals.Unlock()
-	out := make([]string, 0, len(forkRefusals.by))
-	for r, n := range forkRefusals.by {
-		out = append(out, fmt.Sprintf("%d %s", n, r))
-	}
-	sort.Slice(out, func(i, j int) bool {
-		var a, b int
-		fmt.Sscan(out[i], &a)
-		fmt.Sscan(out[j], &b)
-		if a != b {
-			return a > b
-		}
-		return out[i] < out[j]
-	})
-	return out
-}
+func ForkRefusals() []string { return kept.Refusals() }
