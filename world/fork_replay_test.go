@@ -150,6 +150,35 @@ func (w *forkByReplay) Fork() (engine.System, bool) {
 	return &forkByReplay{World: nw, f: w.f, seed: w.seed, calls: slices.Clone(w.calls), out: w.out}, true
 }
 
+// forkRow is a catalog row a fork test searches: scenario, edition,
+// knobs and the runs of its dfs search.
+type forkRow struct {
+	scenario string
+	ed       spec.Edition
+	knobs    []string
+	runs     int
+}
+
+// forkRows are the rows of every kind both fork tests search (blk and
+// net, one VF and several, peers, VFIO and QEMU flows, both editions,
+// rows with findings).
+var forkRows = []forkRow{
+	{"smoke-migrate", spec.Virtio14, nil, 60},
+	{"smoke-migrate", spec.Draft2023, nil, 60},
+	{"net-link-while-stopped", spec.Virtio14, nil, 60},
+	{"net-rx-while-stopped", spec.Draft2023, nil, 60},
+	{"flr-during-freeze", spec.Draft2023, nil, 100},
+	{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 60},
+	{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, 60},
+	{"vfio-object-limit", spec.Draft2023, nil, 60},
+	{"vm-p2p-doorbells", spec.Draft2023, nil, 60},
+	{"vm-two-guests", spec.Virtio14, nil, 60},
+	{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, 60},
+	{"rollback-after-failed-destination", spec.Virtio14, nil, 60},
+	{"precopy-then-delta", spec.Draft2023, nil, 60},
+	{"vfio-error-paths", spec.Virtio14, nil, 60},
+}
+
 // TestFork_SameSearchOnWorlds: on catalog rows of every kind (blk and
 // net, one VF and several, peers, VFIO and QEMU flows, both editions,
 // rows with findings), a dfs search at bound 2 with state pruning whose
@@ -159,27 +188,7 @@ func (w *forkByReplay) Fork() (engine.System, bool) {
 // interleaving hashes, findings, end states and guest logs, in the same
 // order, with the same counts.
 func TestFork_SameSearchOnWorlds(t *testing.T) {
-	rows := []struct {
-		scenario string
-		ed       spec.Edition
-		knobs    []string
-		runs     int
-	}{
-		{"smoke-migrate", spec.Virtio14, nil, 60},
-		{"smoke-migrate", spec.Draft2023, nil, 60},
-		{"net-link-while-stopped", spec.Virtio14, nil, 60},
-		{"net-rx-while-stopped", spec.Draft2023, nil, 60},
-		{"flr-during-freeze", spec.Draft2023, nil, 100},
-		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 60},
-		{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, 60},
-		{"vfio-object-limit", spec.Draft2023, nil, 60},
-		{"vm-p2p-doorbells", spec.Draft2023, nil, 60},
-		{"vm-two-guests", spec.Virtio14, nil, 60},
-		{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, 60},
-		{"rollback-after-failed-destination", spec.Virtio14, nil, 60},
-		{"precopy-then-delta", spec.Draft2023, nil, 60},
-		{"vfio-error-paths", spec.Virtio14, nil, 60},
-	}
+	rows := forkRows
 	if testing.Short() {
 		rows = rows[:3]
 	}

@@ -3,6 +3,7 @@ package world_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,26 +82,7 @@ func (w *forkOut) Close() {
 // footprints, preemptions, clock, trace and interleaving hashes,
 // findings, end states and guest logs, with the same counts.
 func TestFork_RealSameSearch(t *testing.T) {
-	rows := []struct {
-		scenario string
-		ed       spec.Edition
-		knobs    []string
-		runs     int
-	}{
-		{"smoke-migrate", spec.Virtio14, nil, 60},
-		{"smoke-migrate", spec.Draft2023, nil, 60},
-		{"net-link-while-stopped", spec.Virtio14, nil, 60},
-		{"net-rx-while-stopped", spec.Draft2023, nil, 60},
-		{"flr-during-freeze", spec.Draft2023, nil, 100},
-		{"reset-racing-stop", spec.Virtio14, []string{"reset-vs-mode=reply-on-start"}, 60},
-		{"kick-during-stop", spec.Virtio14, []string{"resume-avail=latched-only"}, 60},
-		{"vfio-object-limit", spec.Draft2023, nil, 60},
-		{"vm-p2p-doorbells", spec.Draft2023, nil, 60},
-		{"vm-two-guests", spec.Virtio14, nil, 60},
-		{"pf-flr-with-admin-outstanding", spec.Virtio14, nil, 60},
-		{"rollback-after-failed-destination", spec.Virtio14, nil, 60},
-		{"precopy-then-delta", spec.Draft2023, nil, 60},
-		{"vfio-error-paths", spec.Virtio14, nil, 60},
+	rows := append(slices.Clone(forkRows), []forkRow{
 		{"vm-8-of-1024", spec.Virtio14, nil, 60},
 		{"vm-p2p-doorbells-no-stop", spec.Virtio14, nil, 60},
 		{"peer-kick-frozen", spec.Draft2023, nil, 60},
@@ -111,7 +93,7 @@ func TestFork_RealSameSearch(t *testing.T) {
 		{"net-cvq-in-flight-at-stop", spec.Draft2023, nil, 60},
 		{"compat-corrupt-load", spec.Virtio14, nil, 60},
 		{"flr-while-stopped", spec.Virtio14, nil, 60},
-	}
+	}...)
 	if testing.Short() {
 		rows = rows[:3]
 	}
