@@ -195,51 +195,66 @@ func TestFork_SameSearchOnWorlds(t *testing.T) {
 	failing := 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			type result struct {
-				sum  engine.Summary
-				runs []string
-				ends []string
-			}
-			search := func(fork bool) result {
-				s, err := catalog.CatalogScenario(row.scenario)
-				require.NoError(t, err)
-				tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
-				require.NoError(t, err)
-				seed := engine.ScheduleSeed(1, 0)
-				f, err := tg.Factory(seed)
-				require.NoError(t, err)
-				var r result
-				wrapped := func(st engine.Streams) (engine.System, error) {
-					sys, err := f(st)
-					if err != nil {
-						return nil, err
-					}
-					return &forkByReplay{World: sys.(*world.World), f: f, seed: seed, out: &r.ends}, nil
-				}
-				r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
-					Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
-					MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
-					AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
-				require.NoError(t, err)
-				return r
-			}
-			off, on := search(false), search(true)
-			require.NotNil(t, on.sum.Fork)
-			st := *on.sum.Fork
-			assert.Equal(t, off.runs, on.runs, "every run is the same")
-			assert.Equal(t, off.ends, on.ends, "every run ends the same way")
-			on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
-			assert.Equal(t, off.sum, on.sum)
-			assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
-			assert.Positive(t, st.Restored, "runs start from copies")
-			failing += on.sum.Failing
-			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
-				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.Replayed, st.Taken)
+			n, st := sameForkSearch(t, row, false, func(w *world.World, f engine.Factory, seed uint64, ends *[]string) engine.System {
+				return &forkByReplay{World: w, f: f, seed: seed, out: ends}
+			})
+			failing += n
+			t.Logf("%d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
+				n, st.Restored, st.SkippedDecisions, st.Replayed, st.Taken)
 		})
 	}
 	if !testing.Short() {
 		assert.Positive(t, failing, "some rows' runs find violations")
 	}
+}
+
+// sameForkSearch runs row's dfs search at bound 2 with state pruning
+// without the fork and with it, the systems made by wrap from the worlds
+// the target builds (which record their actors when record is set and the
+// fork is on), and requires the same runs in the same order, the same ends
+// and the same summary; it returns the failing runs and the fork's counts.
+func sameForkSearch(t *testing.T, row forkRow, record bool,
+	wrap func(w *world.World, f engine.Factory, seed uint64, ends *[]string) engine.System) (int, engine.ForkStats) {
+	t.Helper()
+	type result struct {
+		sum  engine.Summary
+		runs []string
+		ends []string
+	}
+	search := func(fork bool) result {
+		s, err := catalog.CatalogScenario(row.scenario)
+		require.NoError(t, err)
+		tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+		require.NoError(t, err)
+		tg.RecordActors = record && fork
+		seed := engine.ScheduleSeed(1, 0)
+		f, err := tg.Factory(seed)
+		require.NoError(t, err)
+		var r result
+		wrapped := func(st engine.Streams) (engine.System, error) {
+			sys, err := f(st)
+			if err != nil {
+				return nil, err
+			}
+			return wrap(sys.(*world.World), f, seed, &r.ends), nil
+		}
+		r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
+			Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
+			MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
+			AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
+		require.NoError(t, err)
+		return r
+	}
+	off, on := search(false), search(true)
+	require.NotNil(t, on.sum.Fork)
+	st := *on.sum.Fork
+	assert.Equal(t, off.runs, on.runs, "every run is the same")
+	assert.Equal(t, off.ends, on.ends, "every run ends the same way")
+	on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
+	assert.Equal(t, off.sum, on.sum)
+	assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
+	assert.Positive(t, st.Restored, "runs start from copies")
+	return on.sum.Failing, st
 }
 
 // runText renders what a comparison of runs looks at.

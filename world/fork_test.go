@@ -1,7 +1,6 @@
 package world_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -100,48 +99,13 @@ func TestFork_RealSameSearch(t *testing.T) {
 	failing, takenOver := 0, 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			type result struct {
-				sum  engine.Summary
-				runs []string
-				ends []string
-			}
-			search := func(fork bool) result {
-				s, err := catalog.CatalogScenario(row.scenario)
-				require.NoError(t, err)
-				tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
-				require.NoError(t, err)
-				tg.RecordActors = fork
-				seed := engine.ScheduleSeed(1, 0)
-				f, err := tg.Factory(seed)
-				require.NoError(t, err)
-				var r result
-				wrapped := func(st engine.Streams) (engine.System, error) {
-					sys, err := f(st)
-					if err != nil {
-						return nil, err
-					}
-					return &forkOut{World: sys.(*world.World), out: &r.ends}, nil
-				}
-				r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
-					Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
-					MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
-					AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
-				require.NoError(t, err)
-				return r
-			}
-			off, on := search(false), search(true)
-			require.NotNil(t, on.sum.Fork)
-			st := *on.sum.Fork
-			assert.Equal(t, off.runs, on.runs, "every run is the same")
-			assert.Equal(t, off.ends, on.ends, "every run ends the same way")
-			on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
-			assert.Equal(t, off.sum, on.sum)
-			assert.Equal(t, len(on.runs), st.Restored+st.Replayed)
-			assert.Positive(t, st.Restored, "runs start from copies")
-			failing += on.sum.Failing
+			n, st := sameForkSearch(t, row, true, func(w *world.World, _ engine.Factory, _ uint64, ends *[]string) engine.System {
+				return &forkOut{World: w, out: ends}
+			})
+			failing += n
 			takenOver += st.TakenOver
-			t.Logf("%d runs, %d failing, %d from copies (%d decisions not replayed, %d from the kept copy itself), %d replayed; %d copies kept",
-				len(on.runs), on.sum.Failing, st.Restored, st.SkippedDecisions, st.TakenOver, st.Replayed, st.Taken)
+			t.Logf("%d failing, %d from copies (%d decisions not replayed, %d from the kept copy itself), %d replayed; %d copies kept",
+				n, st.Restored, st.SkippedDecisions, st.TakenOver, st.Replayed, st.Taken)
 		})
 	}
 	if !testing.Short() {
