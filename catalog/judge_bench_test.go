@@ -130,20 +130,7 @@ func vmScenario(n int) string {
 func BenchmarkExploreVMGuests(b *testing.B) {
 	for _, n := range []int{4, 16, 32} {
 		b.Run(fmt.Sprintf("guests=%d", n), func(b *testing.B) {
-			s, err := LoadScenario(fmt.Sprintf("vm%d.scn", n), []byte(vmScenario(n)))
-			require.NoError(b, err)
-			f := benchFactory(b, s, spec.Virtio14)
-			b.ReportAllocs()
-			b.ResetTimer()
-			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
-				Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
-			b.StopTimer()
-			require.NoError(b, err)
-			require.Zero(b, sum.Failing)
-			if sum.Decisions > 0 {
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
-				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
-			}
+			benchDecisions(b, fmt.Sprintf("vm%d.scn", n), vmScenario(n), spec.Virtio14)
 		})
 	}
 }
@@ -207,20 +194,27 @@ func vmVFsScenario(n int) string {
 func BenchmarkExploreVMVFs(b *testing.B) {
 	for _, n := range []int{8, 32, 128} {
 		b.Run(fmt.Sprintf("vfs=%d", n), func(b *testing.B) {
-			s, err := LoadScenario(fmt.Sprintf("vm%dvfs.scn", n), []byte(vmVFsScenario(n)))
-			require.NoError(b, err)
-			f := benchFactory(b, s, spec.Draft2023)
-			b.ReportAllocs()
-			b.ResetTimer()
-			sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
-				Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
-			b.StopTimer()
-			require.NoError(b, err)
-			require.Zero(b, sum.Failing)
-			if sum.Decisions > 0 {
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
-				b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
-			}
+			benchDecisions(b, fmt.Sprintf("vm%dvfs.scn", n), vmVFsScenario(n), spec.Draft2023)
 		})
+	}
+}
+
+// benchDecisions explores the scenario src (named file) under ed with
+// b.N random schedules on one job, requires no finding, and reports
+// ns/decision and decisions per run: the shape of the scaling benchmarks.
+func benchDecisions(b *testing.B, file, src string, ed spec.Edition) {
+	s, err := LoadScenario(file, []byte(src))
+	require.NoError(b, err)
+	f := benchFactory(b, s, ed)
+	b.ReportAllocs()
+	b.ResetTimer()
+	sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyRandom,
+		Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps})
+	b.StopTimer()
+	require.NoError(b, err)
+	require.Zero(b, sum.Failing)
+	if sum.Decisions > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.Decisions), "ns/decision")
+		b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
 	}
 }
