@@ -215,24 +215,31 @@ func (gu *guest) filtered(id, when string) []bool {
 	return got
 }
 
-// macTablePart returns the MAC TABLE_SET state a state read holds: the
-// value of the VIRTIO_NET_DEV_PART_CVQ_CFG_PART with selector MAC
-// TABLE_SET (virtio-1.4; NET-PART-01, NET-PART-02), or of that part in
-// the NET_CVQ field (draft-2023; DRAFT-CTX-09, docs/context-format.md).
-// found is false when there is none; err says why the state does not
-// decode.
-func (c *check) macTablePart(state []byte) (value []byte, found bool, err error) {
+// filterPart is the part of one command of rxModeCommands a state read
+// holds: its value, found false when there is none.
+type filterPart struct {
+	value []byte
+	found bool
+}
+
+// filterParts returns the part of each command of rxModeCommands, in
+// order, that a state read holds: the value of the
+// VIRTIO_NET_DEV_PART_CVQ_CFG_PART with the command as its selector
+// (virtio-1.4; NET-PART-01, NET-PART-02), or of that part in the NET_CVQ
+// field (draft-2023; DRAFT-CTX-09, docs/context-format.md). The first part
+// of a selector counts. err says why the state does not decode.
+func (c *check) filterParts(state []byte) ([]filterPart, error) {
 	var parts []devctx.Part
 	if c.ed == spec.Virtio14 {
 		ps, err := devctx.DecodeParts(state, devctx.DecodeOptions{AnyOrder: true})
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		parts = ps.List
 	} else {
 		ctx, err := devctx.DecodeDraftContext(state)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		for _, f := range ctx.Fields {
 			if f.Type != spec.FieldNetCVQ {
@@ -240,29 +247,54 @@ func (c *check) macTablePart(state []byte) (value []byte, found bool, err error)
 			}
 			ps, err := devctx.DecodeNetCVQField(f.Value)
 			if err != nil {
-				return nil, false, fmt.Errorf("NET_CVQ: %w", err)
+				return nil, fmt.Errorf("NET_CVQ: %w", err)
 			}
 			parts = append(parts, ps...)
 		}
 	}
-	for _, p := range parts {
-		if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == spec.NetMACTableSet {
-			return p.Value, true, nil
+	cmds := rxModeCommands()
+	out := make([]filterPart, len(cmds))
+	for i, m := range cmds {
+		for _, p := range parts {
+			if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == m.cmd {
+				out[i] = filterPart{value: p.Value, found: true}
+				break
+			}
 		}
 	}
-	return nil, false, nil
+	return out, nil
 }
 
-// describeMACTable renders a MAC TABLE_SET value for a message: its
-// entries, or why it does not decode.
-func describeMACTable(v []byte) string {
-	t, err := devctx.DecodeNetCVQValue(spec.NetMACTableSet, v)
+// describeCVQValue renders the value of command cmd's part for a message:
+// its fields, or why it does not decode.
+func describeCVQValue(cmd spec.NetCVQCommand, v []byte) string {
+	t, err := devctx.DecodeNetCVQValue(cmd, v)
 	if err != nil {
-		return fmt.Sprintf("%d bytes that are no MAC table (%v)", len(v), err)
+		return fmt.Sprintf("%d bytes that are no %s value (%v)", len(v), cmd, err)
 	}
 	var s []string
 	for _, a := range t.Attrs() {
 		s = append(s, a.Name+"="+a.Value)
 	}
 	return "(" + strings.Join(s, " ") + ")"
+}
+
+// sourceFiltered sends the frames of filterFrames to the source before
+// the move, which the destination is judged against: a set-up step, since
+// a source that does not receive the frames to the MAC table's addresses
+// intact leaves nothing to compare the destination with (NET-DEV-06 and
+// the receive tests judge that). It ends the test when the step fails.
+func (gu *guest) sourceFiltered() []bool {
+	c := gu.g.c
+	const step = "the receive filter on the source before the move"
+	defer c.setUp(stepCtrl, step)()
+	n := len(c.fails)
+	got := gu.filtered("", "on the source before the move")
+	if c.step != "" && len(c.fails) > n {
+		panic(stopCheck{})
+	}
+	if !got[0] || !got[1] {
+		c.setUpFatalf(step, "the frames to the MAC table's addresses, received on the source before the move: unicast %v, multicast %v, want both", got[0], got[1])
+	}
+	return got
 }
