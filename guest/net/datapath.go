@@ -92,7 +92,9 @@ func (g *Driver) Kick(p int) {
 func (g *Driver) Wait() bool {
 	defer g.Flush()
 	for g.outstanding() > 0 {
-		v, ok := g.bus.WaitIRQ()
+		// Clean: every caller (one per operation) uses nothing after the
+		// wait but its operation's arguments and the fields.
+		v, ok := guest.WaitIRQClean(g.bus)
 		if !ok {
 			g.Flush()
 			g.logf("wait: %d buffers never used", g.outstanding())
@@ -166,7 +168,8 @@ func (g *Driver) HandleIRQ(v uint16) {
 func (g *Driver) Recv(n int) {
 	want := g.rxMark + n
 	for g.rxCount < want {
-		v, ok := g.bus.WaitIRQ()
+		// Clean: want is the fields' rxMark and the operation's n.
+		v, ok := guest.WaitIRQClean(g.bus)
 		if !ok {
 			break
 		}

@@ -130,6 +130,20 @@ func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
 // Log returns the guest-visible history.
 func (g *Driver) Log() []string { return g.log }
 
+// StateHash implements guest.StateHasher: every field by reflection
+// (internal/deephash; a ring hashes with virtq.DriverRing.StateHash) but
+// the bus, which is the machine. Its wait loops (Wait, Recv) wait where
+// nothing but the fields and the operation decide what it does next.
+func (g *Driver) StateHash() uint64 {
+	c := driverFields(*g)
+	c.bus = nil
+	return guest.HashFields(&c)
+}
+
+// driverFields is a Driver without its methods: deephash walks it rather
+// than calling StateHash.
+type driverFields Driver
+
 // Trouble returns the lines of the log that tell of trouble, in log
 // order, as data (guest.Trouble).
 func (g *Driver) Trouble() []guest.Trouble { return g.trouble.Trouble() }
