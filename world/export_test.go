@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/world/actorlog"
+	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/posted"
 )
 
@@ -100,6 +101,12 @@ func (w *World) HVRecord() []actorlog.Entry { return w.hvActor.log.Prefix(w.hvAc
 // the first n entries of from's hypervisor record as its record, and
 // rebuilds it (rebuildHypervisor).
 func (w *World) RebuildHypervisorFrom(from *World, n int) error {
+	return w.RebuildHypervisorWith(from, n, hv.Rebuild{})
+}
+
+// RebuildHypervisorWith is RebuildHypervisorFrom with b's test fields
+// (hv.Rebuild.Code: a planted bug).
+func (w *World) RebuildHypervisorWith(from *World, n int, b hv.Rebuild) error {
 	a := w.hvActor
 	done := a.done
 	if a.co != nil {
@@ -107,5 +114,5 @@ func (w *World) RebuildHypervisorFrom(from *World, n int) error {
 	}
 	a.co, a.req, a.at, a.done, w.hv = nil, nil, nil, done, nil
 	a.log = from.hvActor.log.Share(n)
-	return w.rebuildHypervisor()
+	return w.rebuildHypervisor(b)
 }

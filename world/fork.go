@@ -2,6 +2,7 @@ package world
 
 import (
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/kept"
 )
 
@@ -85,7 +86,7 @@ func (k *keptWorld) Take() (engine.System, bool) {
 // too: the end-of-run oracles read their drivers' and peers' logs.
 func (w *World) rebuildActors() error {
 	if w.hvActor != nil {
-		if err := w.rebuildHypervisor(); err != nil {
+		if err := w.rebuildHypervisor(hv.Rebuild{}); err != nil {
 			return err
 		}
 	}

@@ -13,12 +13,12 @@ import (
 // original's record up to the copy; docs/engine.md, "Rebuilding an actor
 // from its record"): a new hv.Hypervisor on the same program boots and
 // runs its program with every read of the world and every yield answered
-// from the record (hv.NewReplayer), writing nothing to w, until the record
+// from the record (hv.Rebuild), writing nothing to w, until the record
 // is consumed; there the actor suspends on its pending operation (or is
 // done) and from then on runs live on w, recording. A record the code does
 // not follow, a rebuilt actor that does not end where the shell says, a
-// panic: an error, and w must not be used.
-func (w *World) rebuildHypervisor() (err error) {
+// panic: an error, and w must not be used. b is zero but in tests.
+func (w *World) rebuildHypervisor(b hv.Rebuild) (err error) {
 	a := w.hvActor
 	switch {
 	case a == nil || w.hvProg == nil:
@@ -27,24 +27,15 @@ func (w *World) rebuildHypervisor() (err error) {
 		return errors.New("world: rebuild the hypervisor: the world does not record its actors")
 	}
 	done := a.done
-	rec := hv.NewReplayer(hvWorld{w}, &a.log, w.hvHost, a.log.Prefix(a.log.Len()))
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("world: rebuild the hypervisor: panic: %v", p)
 		}
 	}()
-	h, err := hv.New(rec, w.hvProg)
+	b.World, b.Log, b.HostAt, b.Program, b.FlowFile = hvWorld{w}, &a.log, w.hvHost, w.hvProg, w.hvFlowFile
+	rec, h, err := b.Start()
 	if err != nil {
 		return fmt.Errorf("world: rebuild the hypervisor: %w", err)
-	}
-	if w.hvFlowFile != "" {
-		h.SetFlowFile(w.hvFlowFile)
-	}
-	if err := rec.Boot(h); err != nil {
-		return fmt.Errorf("world: rebuild the hypervisor: boot: %w", err)
-	}
-	if err := rec.Err(); err != nil {
-		return fmt.Errorf("world: rebuild the hypervisor: boot: %w", err)
 	}
 	a.done, a.req = false, nil
 	a.co = coro.New(func(y func(*actorReq) []byte) { rec.Run(h, hvYield(y)) })

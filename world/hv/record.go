@@ -3,11 +3,9 @@ package hv
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -16,23 +14,32 @@ import (
 
 // Recorder stands between the hypervisor and its world when the world
 // records its actors (package actorlog). Recording, it passes every call
-// on and writes in the actor's log what the hypervisor's code received:
-// every yield's result, every read of the world (the clock, the hosts, the
-// VM, the signals, the owner's knowledge, the admin counts, a host's
-// failure, host memory) and every result of a call that also changes the
-// world (Deliver, StepInline, WakeAfter, CheckedLoad), in order, while the
-// code runs (not while the scheduler asks a wait whether it is ready, nor
-// while a step's Do runs: a Do's result is the yield's). The calls the
-// world makes on the hypervisor's state from another actor (a vCPU's
-// trapped FLR: TrapBegin, TrapEnd, ResetDone) are written where they
-// happen. What the world fixed when it was built (edition, rules,
-// scenario, settings, verbs) is read live: it is the same in every copy.
+// on and writes in the actor's log what the hypervisor's code received and
+// what it did: every yield (its label and its result), every read of the
+// world (the clock, the hosts, the VM, the signals, the owner's knowledge,
+// the admin counts, a host's failure, host memory), every result of a call
+// that also changes the world (Deliver, StepInline, WakeAfter,
+// CheckedLoad), and every call that only changes the world or what watches
+// it, with what identifies it (record_effects.go: host-memory writes and
+// deliveries with a hash of their data, switch-over, memory and PCI
+// copies, failures, resizes, halts, signals, notes, observed values, the
+// owner driver's observer, the flow's end), in order. It records while the
+// code runs on its actor and while a step's Do runs (the Do is the code's:
+// its calls are written before the yield's result), not while the
+// scheduler asks a wait whether it is ready. The calls the world makes on
+// the hypervisor's state from another actor (a vCPU's trapped FLR:
+// TrapBegin, TrapEnd, ResetDone) are written where they happen. What the
+// world fixed when it was built (edition, rules, scenario, settings,
+// verbs) is read live: it is the same in every copy.
 //
 // Fast-forwarding (NewReplayer), it answers the same calls from a record
-// and writes nothing to the world; the yields return their recorded
-// results without suspending until the record is consumed, and from then
-// on it records live. A call the record does not hold at that place stops
-// the fast-forward with an error (Err): the rebuild is refused.
+// and writes nothing to the world; a yield runs its step's Do against the
+// record (every call the Do makes is checked and answered, none reaches
+// the world) and returns its recorded result without suspending until the
+// record is consumed, and from then on it records live. A call or an
+// argument the record does not hold at that place stops the fast-forward
+// with an error (Err) that names the entry, both calls and both
+// arguments: the rebuild is refused.
 type Recorder struct {
 	inner  World
 	log    *actorlog.Log
@@ -41,8 +48,15 @@ type Recorder struct {
 	hosts  []*recHost
 	hv     *Hypervisor
 	// running is set while the hypervisor's code runs on its actor (its
-	// boot, its program between two yields).
-	running bool
+	// boot, its program between two yields); doing while a step's Do of
+	// the hypervisor's actor runs (runDo, or checkDo while
+	// fast-forwarding).
+	running, doing bool
+	// do is the Do of the step the actor is suspended on, which runDo
+	// (bound once) runs; q is that step's request as the world sees it.
+	do    func() []byte
+	runDo func() []byte
+	q     Req
 	// loads counts the checked loads the fast-forward is inside;
 	// resetting names the reset_done it applies (external).
 	loads     int
@@ -77,6 +91,22 @@ const (
 	callStepInline
 	callWakeAfter
 	callCheckedLoad
+	// The calls that change the world or what watches it
+	// (record_effects.go).
+	callObserved
+	callNotef
+	callHostMem
+	callDriverObserver
+	callSubmitted
+	callReceived
+	callSwitchover
+	callCopyMemory
+	callCopyPCI
+	callFail
+	callResize
+	callSetHalted
+	callSignal
+	callFlowEnd
 	// Another actor's calls on the hypervisor's state (trap.go).
 	callTrapBegin
 	callTrapEnd
@@ -86,6 +116,8 @@ const (
 var callNames = [...]string{"?", "yield", "Now", "Stalled", "Published", "VFsGone", "Hosts", "HostByName", "VM", "VMVFs",
 	"HasVMMemory", "VCPUsHalted", "Signalled", "OthersDone", "OwnerFrozen", "Auditable", "AnyAuditable", "Failed",
 	"ReadMem", "WriteMem", "PFBAR0", "PFRID", "Deliver", "StepInline", "WakeAfter", "CheckedLoad",
+	"Observed", "Notef", "HostMem", "DriverObserver", "Submitted", "Received", "Switchover", "CopyMemory",
+	"CopyPCI", "Fail", "Resize", "SetHalted", "Signal", "FlowEnd",
 	"TrapBegin", "TrapEnd", "ResetDone"}
 
 // CallName names a call of a hypervisor's record.
@@ -99,7 +131,13 @@ func CallName(c actorlog.Call) string {
 // NewRecorder records the hypervisor's calls on w in log; hostAt is the
 // world's host of index i.
 func NewRecorder(w World, log *actorlog.Log, hostAt func(i int) Host) *Recorder {
-	return &Recorder{inner: w, log: log, hostAt: hostAt}
+	r := &Recorder{inner: w, log: log, hostAt: hostAt}
+	r.runDo = func() []byte {
+		r.doing = true
+		defer func() { r.doing = false }()
+		return r.do()
+	}
+	return r
 }
 
 // NewReplayer fast-forwards a new hypervisor through entries, then records
@@ -230,14 +268,14 @@ func (r *Recorder) ff() bool {
 	if r.resetting != "" {
 		r.refuse(fmt.Errorf("hv: %s used the owner driver, before the record ends (not rebuilt)", r.resetting))
 	}
-	if !r.running {
+	if !r.running && !r.doing {
 		r.refuse(errors.New("hv: the world was asked something outside the hypervisor's code during the fast-forward"))
 	}
 	return true
 }
 
 func (r *Recorder) add(e actorlog.Entry) {
-	if r.running {
+	if r.running || r.doing {
 		r.log.Add(e)
 	}
 }
@@ -272,10 +310,14 @@ func errOf(v any) error {
 	return err
 }
 
-func strArg(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+func strArg(s string) uint64 { return deephash.String(0, s) }
+
+// checkDo runs do, the Do of a step the record holds, against the record:
+// what it calls is checked and answered there and reaches nothing.
+func (r *Recorder) checkDo(do func() []byte) {
+	r.doing = true
+	do()
+	r.doing = false
 }
 
 // yield wraps the actor's yield.
@@ -285,12 +327,21 @@ func (r *Recorder) yield(y Yield) Yield {
 		if r.rep != nil {
 			r.external()
 			if !r.rep.Done() {
+				if q.Do != nil {
+					r.checkDo(q.Do)
+				}
 				return clone(r.next(callYield, arg).B)
 			}
 			if _, ok := r.inner.(LoadEnder); !ok && r.loads > 0 {
 				r.refuse(errors.New("hv: the record ends inside a checked load and the world does not keep its beginning (not rebuilt)"))
 			}
 			r.rep = nil // the record is consumed: live from here
+		}
+		if q.Do != nil {
+			// The step's Do records what it calls (runDo).
+			r.q, r.do = *q, q.Do
+			r.q.Do = r.runDo
+			q = &r.q
 		}
 		r.running = false
 		res := y(q)
@@ -328,20 +379,6 @@ func (r *Recorder) Bind(op scenario.Op) (scenario.Values, error) {
 
 // OtherEditionVerb implements World.
 func (r *Recorder) OtherEditionVerb(verb string) bool { return r.inner.OtherEditionVerb(verb) }
-
-// Notef, Observed and the other writes do nothing while fast-forwarding.
-func (r *Recorder) Notef(format string, args ...any) {
-	if r.rep == nil {
-		r.inner.Notef(format, args...)
-	}
-}
-
-// Observed implements World.
-func (r *Recorder) Observed(v uint64) {
-	if r.rep == nil {
-		r.inner.Observed(v)
-	}
-}
 
 // Now implements World.
 func (r *Recorder) Now() engine.VTime {
@@ -394,11 +431,6 @@ func (r *Recorder) HostByName(name string) (Host, error) {
 	return r.host(h.Index()), nil
 }
 
-// HostMem implements World.
-func (r *Recorder) HostMem(h Host) pcie.MemoryPort {
-	return recMem{r: r, i: uint64(h.Index()), m: r.inner.HostMem(unwrap(h))}
-}
-
 // PFBAR0 implements World.
 func (r *Recorder) PFBAR0(h Host) uint64 {
 	return r.readN(callPFBAR0, uint64(h.Index()), func() uint64 { return r.inner.PFBAR0(unwrap(h)) })
@@ -407,22 +439,6 @@ func (r *Recorder) PFBAR0(h Host) uint64 {
 // PFRID implements World.
 func (r *Recorder) PFRID(h Host) pcie.RID {
 	return pcie.RID(r.readN(callPFRID, uint64(h.Index()), func() uint64 { return uint64(r.inner.PFRID(unwrap(h))) }))
-}
-
-// DriverObserver implements World.
-func (r *Recorder) DriverObserver(h Host) owner.DriverObserver {
-	return recObserver{r: r, o: r.inner.DriverObserver(unwrap(h))}
-}
-
-// Deliver implements World.
-func (r *Recorder) Deliver(h Host, t owner.Target, ev member.Event, who string) []byte {
-	arg := uint64(h.Index())<<32 | uint64(uint32(t))
-	if r.ff() {
-		return clone(r.next(callDeliver, arg).B)
-	}
-	res := r.inner.Deliver(unwrap(h), t, ev, who)
-	r.add(actorlog.Entry{Call: callDeliver, Arg: arg, B: clone(res)})
-	return res
 }
 
 // StepInline implements World.
@@ -456,62 +472,13 @@ func (r *Recorder) VMVFs() []int {
 	return v
 }
 
-// Switchover implements World.
-func (r *Recorder) Switchover(h Host) {
-	if r.rep == nil {
-		r.inner.Switchover(unwrap(h))
-	}
-}
-
 // HasVMMemory implements World.
 func (r *Recorder) HasVMMemory(h Host) bool {
 	return r.readBool(callHasVMMemory, uint64(h.Index()), func() bool { return r.inner.HasVMMemory(unwrap(h)) })
 }
 
-// CopyMemory implements World.
-func (r *Recorder) CopyMemory(h Host) {
-	if r.rep == nil {
-		r.inner.CopyMemory(unwrap(h))
-	}
-}
-
-// CopyPCI implements World.
-func (r *Recorder) CopyPCI(from, to Host) {
-	if r.rep == nil {
-		r.inner.CopyPCI(unwrap(from), unwrap(to))
-	}
-}
-
-// Fail implements World.
-func (r *Recorder) Fail(h Host) {
-	if r.rep == nil {
-		r.inner.Fail(unwrap(h))
-	}
-}
-
-// Resize implements World.
-func (r *Recorder) Resize(sectors uint64) {
-	if r.rep == nil {
-		r.inner.Resize(sectors)
-	}
-}
-
-// SetHalted implements World.
-func (r *Recorder) SetHalted(halted bool) {
-	if r.rep == nil {
-		r.inner.SetHalted(halted)
-	}
-}
-
 // VCPUsHalted implements World.
 func (r *Recorder) VCPUsHalted() bool { return r.readBool(callVCPUsHalted, 0, r.inner.VCPUsHalted) }
-
-// Signal implements World.
-func (r *Recorder) Signal(name string) {
-	if r.rep == nil {
-		r.inner.Signal(name)
-	}
-}
 
 // Signalled implements World.
 func (r *Recorder) Signalled(name string) bool {
@@ -542,7 +509,7 @@ func (r *Recorder) AnyAuditable() bool { return r.readBool(callAnyAuditable, 0, 
 // CheckedLoad runs load, the hypervisor's own code, also while
 // fast-forwarding; the record checks that it ended as it did.
 func (r *Recorder) CheckedLoad(h Host, vf int, who string, load func() error) error {
-	arg := uint64(h.Index())<<32 | uint64(vf)
+	arg := deephash.String(uint64(h.Index())<<32|uint64(vf), who)
 	if r.ff() {
 		r.loads++
 		err := load()
@@ -565,11 +532,4 @@ func (r *Recorder) CheckedLoad(h Host, vf int, who string, load func() error) er
 	err := r.inner.CheckedLoad(unwrap(h), vf, who, load)
 	r.add(actorlog.Entry{Call: callCheckedLoad, Arg: arg, V: err})
 	return err
-}
-
-// FlowEnd implements World.
-func (r *Recorder) FlowEnd(o FlowOutcome, hosts []HostFlags) {
-	if r.rep == nil {
-		r.inner.FlowEnd(o, hosts)
-	}
 }

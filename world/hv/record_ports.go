@@ -1,7 +1,7 @@
 package hv
 
 import (
-	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/world/actorlog"
@@ -53,47 +53,39 @@ type recMem struct {
 	m pcie.MemoryPort
 }
 
-func (m recMem) arg(addr uint64, n int) uint64 { return addr ^ m.i<<56 ^ uint64(n)<<40 }
+// arg identifies an access of n bytes at addr by rid.
+func (m recMem) arg(rid pcie.RID, addr uint64, n int) uint64 {
+	return deephash.Mix(deephash.Mix(deephash.Mix(m.i, uint64(rid)), addr), uint64(n))
+}
 
 // ReadMem implements pcie.MemoryPort.
 func (m recMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+	arg := m.arg(rid, addr, len(buf))
 	if m.r.ff() {
-		e := m.r.next(callReadMem, m.arg(addr, len(buf)))
+		e := m.r.next(callReadMem, arg)
 		copy(buf, e.B)
 		return errOf(e.V)
 	}
 	err := m.m.ReadMem(rid, addr, buf)
-	m.r.add(actorlog.Entry{Call: callReadMem, Arg: m.arg(addr, len(buf)), B: clone(buf), V: err})
+	m.r.add(actorlog.Entry{Call: callReadMem, Arg: arg, B: clone(buf), V: err})
 	return err
 }
 
-// WriteMem implements pcie.MemoryPort.
+// WriteMem implements pcie.MemoryPort: the record holds a hash of the
+// data written.
 func (m recMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	arg := deephash.Bytes(m.arg(rid, addr, len(data)), data)
 	if m.r.ff() {
-		return errOf(m.r.next(callWriteMem, m.arg(addr, len(data))).V)
+		return errOf(m.r.next(callWriteMem, arg).V)
 	}
 	err := m.m.WriteMem(rid, addr, data)
-	m.r.add(actorlog.Entry{Call: callWriteMem, Arg: m.arg(addr, len(data)), V: err})
+	m.r.add(actorlog.Entry{Call: callWriteMem, Arg: arg, V: err})
 	return err
 }
 
-// recObserver is the owner driver's observer, silent while
-// fast-forwarding.
+// recObserver is the owner driver's observer: its calls are recorded
+// (record_effects.go) and silent while fast-forwarding.
 type recObserver struct {
 	r *Recorder
 	o owner.DriverObserver
-}
-
-// Submitted implements owner.DriverObserver.
-func (o recObserver) Submitted(seq uint64, c adminq.Command) {
-	if o.r.rep == nil {
-		o.o.Submitted(seq, c)
-	}
-}
-
-// Received implements owner.DriverObserver.
-func (o recObserver) Received(c adminq.Completion) {
-	if o.r.rep == nil {
-		o.o.Received(c)
-	}
 }
