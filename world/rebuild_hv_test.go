@@ -1,6 +1,7 @@
 package world_test
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/actorlog"
+	"github.com/migsim/migsim/world/hv"
 )
 
 var (
@@ -101,11 +104,12 @@ func driveHV(t *testing.T, w *world.World, picks *[]int, rng *rand.Rand, at int,
 
 // TestRebuildHypervisor_Exact: on catalog rows of every kind, a world whose
 // hypervisor was rebuilt from the original's record at decision k (a copy
-// made by replay to k, its hypervisor made a shell and rebuilt) runs on
-// exactly as the original: the same state hashes, enabled steps and timers
-// at every decision, the same end, finding, guest log and notes. The
-// rebuild itself changes nothing of the world. A rebuild may be refused
-// (an error): it is counted, never compared.
+// made by replay to k, its hypervisor made a shell and rebuilt), both from
+// the record's last checkpoint and from the start, runs on exactly as the
+// original: the same state hashes, enabled steps and timers at every
+// decision, the same end, finding, guest log and notes, and the same calls
+// in its record. The rebuild itself changes nothing of the world. A
+// rebuild may be refused (an error): it is counted, never compared.
 func TestRebuildHypervisor_Exact(t *testing.T) {
 	subset := []string{"smoke-migrate", "net-link-while-stopped", "net-rx-while-stopped", "net-cvq-in-flight-at-stop",
 		"compat-corrupt-load", "compat-precheck-incompatible", "compat-net-mq8-to-4", "compat-older-feature-on",
@@ -127,6 +131,7 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 		}
 	}
 	rows, checked, refused := 0, 0, map[string]int{}
+	fromStarts, fromBoots, fromOps := 0, 0, 0
 	for _, s := range scens {
 		for _, e := range s.Expect {
 			if e.Verdict.String() == "n/a" {
@@ -160,40 +165,82 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 				for i := 1; i < *rebuildKs-1; i++ {
 					ks[i*n/(*rebuildKs-1)] = true
 				}
+				full := a.HVRecord()
+				require.NotEmpty(t, checkpointsIn(full), "%s: the record holds the boot's checkpoint", name)
 				for k := 0; k < n; k++ {
 					if *rebuildKs > 0 && !ks[k] {
 						continue
 					}
-					b := build()
-					var rebuildErr error
-					var before, after decisionView
-					got := driveHV(t, b, &picks, nil, k, func() bool {
-						before = viewOf(b)
-						if rebuildErr = b.RebuildHypervisorFrom(a, orig.logLen[k]); rebuildErr != nil {
-							return false
+					cps := checkpointsIn(full[:orig.logLen[k]])
+					for _, fromStart := range []bool{false, true} {
+						b := build()
+						var rebuildErr error
+						var before, after decisionView
+						got := driveHV(t, b, &picks, nil, k, func() bool {
+							before = viewOf(b)
+							if rebuildErr = b.RebuildHypervisorWith(a, orig.logLen[k], hv.Rebuild{FromStart: fromStart}); rebuildErr != nil {
+								return false
+							}
+							after = viewOf(b)
+							return true
+						})
+						b.Close()
+						how := fmt.Sprintf("%s: decision %d (from the start: %v)", name, k, fromStart)
+						if rebuildErr != nil {
+							// The refusals the fast-forward has today say "(not
+							// rebuilt)"; any other is a read the record missed.
+							require.ErrorContains(t, rebuildErr, "(not rebuilt)", how)
+							refused[rebuildErr.Error()]++
+							continue
 						}
-						after = viewOf(b)
-						return true
-					})
-					b.Close()
-					if rebuildErr != nil {
-						// The refusals the fast-forward has today say "(not
-						// rebuilt)"; any other is a read the record missed.
-						require.ErrorContains(t, rebuildErr, "(not rebuilt)", "%s: decision %d", name, k)
-						refused[rebuildErr.Error()]++
-						continue
+						require.Equal(t, before, after, "%s: the rebuild changes nothing of the world", how)
+						require.Equal(t, orig.end, got.end, "%s: the run ends the same way", how)
+						require.Equal(t, len(orig.views), len(got.views), how)
+						for i := range orig.views {
+							require.Equal(t, orig.views[i], got.views[i], "%s: decision %d", how, i)
+						}
+						// The rebuilt hypervisor goes on making the original's
+						// calls, checkpoints at the same places included.
+						requireSameCalls(t, full, b.HVRecord(), how)
+						checked++
+						switch {
+						case fromStart:
+							fromStarts++
+						case len(cps) > 1:
+							fromOps++
+						default:
+							fromBoots++
+						}
 					}
-					require.Equal(t, before, after, "%s: decision %d: the rebuild changes nothing of the world", name, k)
-					require.Equal(t, orig.end, got.end, "%s: decision %d: the run ends the same way", name, k)
-					require.Equal(t, len(orig.views), len(got.views), "%s: decision %d", name, k)
-					for i := range orig.views {
-						require.Equal(t, orig.views[i], got.views[i], "%s: rebuilt at %d: decision %d", name, k, i)
-					}
-					checked++
 				}
 			}
 		}
 	}
+	t.Logf("rebuilds from the start %d, from the boot's checkpoint %d, from a checkpoint between two operations %d", fromStarts, fromBoots, fromOps)
 	t.Logf("%d rows, %d rebuilds checked exact; refused: %v", rows, checked, refused)
 	assert.Positive(t, checked)
+}
+
+// checkpointsIn are the indexes of the checkpoints a hypervisor's record
+// holds.
+func checkpointsIn(rec []actorlog.Entry) []int {
+	var out []int
+	for i, e := range rec {
+		if hv.CallName(e.Call) == "checkpoint" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// requireSameCalls requires two hypervisor records to hold the same calls
+// with the same arguments and results (a checkpoint's state aside).
+func requireSameCalls(t *testing.T, want, got []actorlog.Entry, how string) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), "%s: the record's length", how)
+	for i := range want {
+		w, g := want[i], got[i]
+		require.True(t, w.Call == g.Call && w.Arg == g.Arg && w.N == g.N && bytes.Equal(w.B, g.B),
+			"%s: entry %d: %s %#x where the original's is %s %#x", how, i, hv.CallName(g.Call), g.Arg, hv.CallName(w.Call), w.Arg)
+	}
 }

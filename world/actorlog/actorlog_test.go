@@ -94,3 +94,26 @@ func TestReplay(t *testing.T) {
 		})
 	}
 }
+
+// TestReplay_Skip: skipped entries are handed back unchecked, and the
+// positions in a mismatch stay those of the whole record.
+func TestReplay_Skip(t *testing.T) {
+	entries := []Entry{{Call: 1}, {Call: 2}, {Call: 3, Arg: 4}}
+	tests := []struct {
+		skip int
+		pos  int
+		next Call
+	}{{skip: 0, pos: 0, next: 1}, {skip: 2, pos: 2, next: 3}, {skip: 5, pos: 3}}
+	for _, tt := range tests {
+		r := NewReplay(entries)
+		r.Skip(tt.skip)
+		require.Equal(t, tt.pos, r.Pos(), "skip %d", tt.skip)
+		e, ok := r.Peek()
+		require.Equal(t, tt.next != 0, ok, "skip %d", tt.skip)
+		require.Equal(t, tt.next, e.Call, "skip %d", tt.skip)
+	}
+	r := NewReplay(entries)
+	r.Skip(2)
+	_, err := r.Next(3, 5)
+	require.EqualError(t, err, "actorlog: entry 2: the rebuilt actor asked for call 3 (argument 0x5) where its record holds call 3 (argument 0x4)")
+}

@@ -64,6 +64,11 @@ type Hypervisor struct {
 	req      Req
 	localDo  func()
 	runLocal func() []byte
+	// next is the operation of the program to run next; rec the Recorder
+	// that checkpoints the hypervisor's state before it (nil when the
+	// world does not record its actors).
+	next int
+	rec  *Recorder
 }
 
 // New builds the hypervisor running program p in w: its on-error and the
@@ -73,10 +78,7 @@ func New(w World, p *scenario.Program) (*Hypervisor, error) {
 	scen := w.Scenario()
 	hv := &Hypervisor{w: w, ed: w.Edition(), scen: scen, name: Name, prog: p,
 		ctx: map[int]devctx.DraftContext{}, records: map[int][][]byte{}, onError: "stop"}
-	hv.runLocal = func() []byte {
-		hv.localDo()
-		return nil
-	}
+	hv.bind(w)
 	if v, ok := scenario.Lookup(p.Args, "on-error"); ok {
 		if v != "stop" && v != "rollback" {
 			return nil, fmt.Errorf("%s:%d: hypervisor: on-error=%s (want stop or rollback)", scen.File, p.Line, v)
@@ -88,6 +90,24 @@ func New(w World, p *scenario.Program) (*Hypervisor, error) {
 		return nil, fmt.Errorf("%s:%d: hypervisor: %w", scen.File, p.Line, err)
 	}
 	return hv, nil
+}
+
+// bind gives the hypervisor its world and binds its closures: when it is
+// built (New), and when it is restored from a checkpoint (restore).
+func (hv *Hypervisor) bind(w World) {
+	hv.w = w
+	hv.runLocal = func() []byte {
+		hv.localDo()
+		return nil
+	}
+	for _, p := range hv.ports {
+		if p != nil {
+			p.bind()
+		}
+	}
+	for _, m := range hv.mig {
+		hv.setClock(m)
+	}
 }
 
 // Boot brings up the owner driver of every host the world has.
@@ -193,8 +213,15 @@ var migrationOps = map[string]bool{
 	"vfio": true, "precopy": true, "vfio-write": true, "data-size": true, "precheck": true,
 }
 
+// runProgram runs the program from its operation hv.next (0, or where a
+// checkpoint restored it) to its end.
 func (hv *Hypervisor) runProgram() {
-	for _, op := range hv.prog.Ops {
+	for hv.next < len(hv.prog.Ops) {
+		if hv.rec != nil {
+			hv.rec.boundary()
+		}
+		op := hv.prog.Ops[hv.next]
+		hv.next++
 		if hv.w.Reference() && migrationVerbs[op.Verb] {
 			continue
 		}

@@ -33,12 +33,19 @@ type hvPort struct {
 // newPort returns the port of host h, running its accesses inline until
 // the host has booted.
 func newPort(hv *Hypervisor, h Host) *hvPort {
-	p := &hvPort{w: hv.w, h: h, hv: hv, sync: true, pre: hv.name + ":" + h.Name() + " "}
-	i := h.Index()
-	p.wait = Req{Label: p.pre + "wait-admin", Ready: func() bool { return hv.w.Published(i) > hv.seen[i] || p.w.Stalled() || p.h.Failed() }}
+	p := &hvPort{h: h, hv: hv, sync: true, pre: hv.name + ":" + h.Name() + " "}
+	p.wait.Label = p.pre + "wait-admin"
+	p.bind()
+	return p
+}
+
+// bind gives the port its hypervisor's world and binds its closures.
+func (p *hvPort) bind() {
+	hv, i := p.hv, p.h.Index()
+	p.w = hv.w
+	p.wait.Ready = func() bool { return hv.w.Published(i) > hv.seen[i] || p.w.Stalled() || p.h.Failed() }
 	p.doCfg = func() []byte { return p.cfgTLP(p.acc) }
 	p.doMMIO = func() []byte { return p.mmioTLP(p.acc) }
-	return p
 }
 
 // access runs t, the port's one pending access (p.acc: an actor has one

@@ -21,19 +21,35 @@ type Rebuild struct {
 	Program  *scenario.Program
 	FlowFile string
 	// Code, when set, stands between the rebuilt hypervisor's code and
-	// its record: a test plants a bug in the code there.
-	Code func(World) World
+	// its record: a test plants a bug in the code there. FromStart boots
+	// the hypervisor against its whole record even when the record holds
+	// a checkpoint (a test compares the two).
+	Code      func(World) World
+	FromStart bool
 }
 
-// Start builds a new hypervisor on the program and boots it against the
-// whole record (NewReplayer): the Recorder then runs its program (Run),
-// fast-forwarding until the record is consumed. An error refuses the
-// rebuild.
+// Start builds the hypervisor against the record (NewReplayer): restored
+// from the last checkpoint the record holds (checkpoint.go), else a new
+// one on the program booted against the record. The Recorder then runs
+// its program (Run) from there, fast-forwarding until the record is
+// consumed. An error refuses the rebuild.
 func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
-	rec := NewReplayer(b.World, b.Log, b.HostAt, b.Log.Prefix(b.Log.Len()))
+	entries := b.Log.Prefix(b.Log.Len())
+	rec := NewReplayer(b.World, b.Log, b.HostAt, entries)
 	var w World = rec
 	if b.Code != nil {
 		w = b.Code(rec)
+	}
+	if cp, at := lastCheckpoint(entries); cp != nil && !b.FromStart {
+		h, err := rec.restore(cp, w)
+		if err != nil {
+			return nil, nil, err
+		}
+		// The world names the flow file once the boot ended.
+		h.SetFlowFile(b.FlowFile)
+		rec.rep.Skip(at + 1)
+		rec.lastCP = at
+		return rec, h, nil
 	}
 	h, err := New(w, b.Program)
 	if err != nil {

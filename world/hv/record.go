@@ -45,8 +45,12 @@ type Recorder struct {
 	log    *actorlog.Log
 	rep    *actorlog.Replay
 	hostAt func(i int) Host
-	hosts  []*recHost
-	hv     *Hypervisor
+	// hosts, mems and obs are the hosts, host memories and observers the
+	// recorder handed the hypervisor (a checkpoint keeps them).
+	hosts []*recHost
+	mems  []*recMem
+	obs   []*recObserver
+	hv    *Hypervisor
 	// running is set while the hypervisor's code runs on its actor (its
 	// boot, its program between two yields); doing while a step's Do of
 	// the hypervisor's actor runs (runDo, or checkDo while
@@ -62,6 +66,10 @@ type Recorder struct {
 	loads     int
 	resetting string
 	err       error
+	// cpErr is why the last checkpoint was not written (keepCheckpoint);
+	// lastCP is the index of the last checkpoint in the record.
+	cpErr  error
+	lastCP int
 }
 
 // The calls of a record.
@@ -107,6 +115,9 @@ const (
 	callSetHalted
 	callSignal
 	callFlowEnd
+	// The hypervisor's state at the end of its boot and between two
+	// operations of its program (checkpoint.go).
+	callCheckpoint
 	// Another actor's calls on the hypervisor's state (trap.go).
 	callTrapBegin
 	callTrapEnd
@@ -117,7 +128,7 @@ var callNames = [...]string{"?", "yield", "Now", "Stalled", "Published", "VFsGon
 	"HasVMMemory", "VCPUsHalted", "Signalled", "OthersDone", "OwnerFrozen", "Auditable", "AnyAuditable", "Failed",
 	"ReadMem", "WriteMem", "PFBAR0", "PFRID", "Deliver", "StepInline", "WakeAfter", "CheckedLoad",
 	"Observed", "Notef", "HostMem", "DriverObserver", "Submitted", "Received", "Switchover", "CopyMemory",
-	"CopyPCI", "Fail", "Resize", "SetHalted", "Signal", "FlowEnd",
+	"CopyPCI", "Fail", "Resize", "SetHalted", "Signal", "FlowEnd", "checkpoint",
 	"TrapBegin", "TrapEnd", "ResetDone"}
 
 // CallName names a call of a hypervisor's record.
@@ -159,21 +170,31 @@ func (r *Recorder) Err() error { return r.err }
 func (r *Recorder) FastForwarding() bool { return r.rep != nil }
 
 // Boot runs h.Boot as the hypervisor's code.
+// Recording, it then writes the hypervisor's state in the record as a
+// checkpoint (checkpoint.go); fast-forwarding, it passes the checkpoint.
 func (r *Recorder) Boot(h *Hypervisor) (err error) {
-	r.hv = h
+	r.hv, h.rec = h, r
 	r.running = true
 	defer func() { r.running = false }()
 	if r.rep == nil {
-		return h.Boot()
+		if err := h.Boot(); err != nil {
+			return err
+		}
+		r.keepCheckpoint()
+		return nil
 	}
 	defer r.catch()
-	return h.Boot()
+	if err := h.Boot(); err != nil {
+		return err
+	}
+	r.passCheckpoint()
+	return nil
 }
 
 // Run runs h's program as the hypervisor's code, yield suspending the
 // actor; it applies what the record holds after the program's end.
 func (r *Recorder) Run(h *Hypervisor, yield Yield) {
-	r.hv = h
+	r.hv, h.rec = h, r
 	r.running = true
 	if r.rep != nil {
 		defer r.catch()

@@ -60,13 +60,17 @@ func (r *Recorder) Observed(v uint64) {
 // HostMem implements World: the port records every access.
 func (r *Recorder) HostMem(h Host) pcie.MemoryPort {
 	r.effect(callHostMem, hostArg(h), func() {})
-	return recMem{r: r, i: uint64(h.Index()), m: r.inner.HostMem(unwrap(h))}
+	m := &recMem{r: r, i: uint64(h.Index()), m: r.inner.HostMem(unwrap(h))}
+	r.mems = append(r.mems, m)
+	return m
 }
 
 // DriverObserver implements World: the observer records every call.
 func (r *Recorder) DriverObserver(h Host) owner.DriverObserver {
 	r.effect(callDriverObserver, hostArg(h), func() {})
-	return recObserver{r: r, o: r.inner.DriverObserver(unwrap(h))}
+	o := &recObserver{r: r, o: r.inner.DriverObserver(unwrap(h)), i: h.Index()}
+	r.obs = append(r.obs, o)
+	return o
 }
 
 // Deliver implements World: the record holds the host, the function, a
@@ -163,12 +167,12 @@ func commandArg(a uint64, c adminq.Command) uint64 {
 }
 
 // Submitted implements owner.DriverObserver.
-func (o recObserver) Submitted(seq uint64, c adminq.Command) {
+func (o *recObserver) Submitted(seq uint64, c adminq.Command) {
 	o.r.effect(callSubmitted, commandArg(seq, c), func() { o.o.Submitted(seq, c) })
 }
 
 // Received implements owner.DriverObserver.
-func (o recObserver) Received(c adminq.Completion) {
+func (o *recObserver) Received(c adminq.Completion) {
 	a := commandArg(c.Token, c.Command)
 	res := c.Result
 	a = deephash.Mix(deephash.Mix(deephash.Mix(a, uint64(res.Status)), uint64(res.Qualifier)), uint64(c.UsedLen))

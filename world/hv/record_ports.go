@@ -10,21 +10,23 @@ import (
 // The hosts, host memory and owner-driver observer a Recorder hands the
 // hypervisor: each records what the hypervisor's code reads through it.
 
-// recHost is a host as the recorded hypervisor sees it.
+// recHost is a host as the recorded hypervisor sees it: host i of the
+// world. A checkpoint holds it without r and h (restore binds them).
 type recHost struct {
 	r *Recorder
 	h Host
+	i int
 }
 
 // Name implements Host.
 func (x *recHost) Name() string { return x.h.Name() }
 
 // Index implements Host.
-func (x *recHost) Index() int { return x.h.Index() }
+func (x *recHost) Index() int { return x.i }
 
 // Failed implements Host.
 func (x *recHost) Failed() bool {
-	return x.r.readBool(callFailed, uint64(x.h.Index()), x.h.Failed)
+	return x.r.readBool(callFailed, uint64(x.i), x.h.Failed)
 }
 
 // host is the recorded hypervisor's host of index i.
@@ -33,7 +35,7 @@ func (r *Recorder) host(i int) Host {
 		r.hosts = append(r.hosts, nil)
 	}
 	if r.hosts[i] == nil {
-		r.hosts[i] = &recHost{r: r, h: r.hostAt(i)}
+		r.hosts[i] = &recHost{r: r, h: r.hostAt(i), i: i}
 	}
 	return r.hosts[i]
 }
@@ -46,7 +48,9 @@ func unwrap(h Host) Host {
 	return h
 }
 
-// recMem is a host's memory as the recorded owner driver reads it.
+// recMem is a host's memory as the recorded owner driver reads it: the
+// memory m of host i. A checkpoint holds it without r and m (restore
+// binds them).
 type recMem struct {
 	r *Recorder
 	i uint64
@@ -54,12 +58,12 @@ type recMem struct {
 }
 
 // arg identifies an access of n bytes at addr by rid.
-func (m recMem) arg(rid pcie.RID, addr uint64, n int) uint64 {
+func (m *recMem) arg(rid pcie.RID, addr uint64, n int) uint64 {
 	return deephash.Mix(deephash.Mix(deephash.Mix(m.i, uint64(rid)), addr), uint64(n))
 }
 
 // ReadMem implements pcie.MemoryPort.
-func (m recMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
+func (m *recMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	arg := m.arg(rid, addr, len(buf))
 	if m.r.ff() {
 		e := m.r.next(callReadMem, arg)
@@ -73,7 +77,7 @@ func (m recMem) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 
 // WriteMem implements pcie.MemoryPort: the record holds a hash of the
 // data written.
-func (m recMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+func (m *recMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 	arg := deephash.Bytes(m.arg(rid, addr, len(data)), data)
 	if m.r.ff() {
 		return errOf(m.r.next(callWriteMem, arg).V)
@@ -83,9 +87,11 @@ func (m recMem) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
 	return err
 }
 
-// recObserver is the owner driver's observer: its calls are recorded
-// (record_effects.go) and silent while fast-forwarding.
+// recObserver is the owner driver's observer o of host i: its calls are
+// recorded (record_effects.go) and silent while fast-forwarding. A
+// checkpoint holds it without r and o (restore binds them).
 type recObserver struct {
 	r *Recorder
 	o owner.DriverObserver
+	i int
 }

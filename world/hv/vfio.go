@@ -38,10 +38,16 @@ func (hv *Hypervisor) migDev(h Host, vf int) *owner.MigDevice {
 	m, ok := hv.mig[k]
 	if !ok {
 		m = owner.NewMigDevice(hv.drv[h.Index()], vf, owner.VirtioMigFlags)
-		m.SetClock(func() int64 { return int64(hv.w.Now()) })
+		hv.setClock(m)
 		hv.mig[k] = m
 	}
 	return m
+}
+
+// setClock puts m on the world's clock (when it is made, and when a
+// checkpoint is restored: bind).
+func (hv *Hypervisor) setClock(m *owner.MigDevice) {
+	m.SetClock(func() int64 { return int64(hv.w.Now()) })
 }
 
 // locked runs call holding VF vf's state_mutex, then does a reset_done
