@@ -11,10 +11,10 @@ import (
 // rebuildHypervisor builds the hypervisor of a copy of the world again
 // from its actor's record (w.hvActor, a shell whose log holds the
 // original's record up to the copy; docs/engine.md, "Rebuilding an actor
-// from its record"): a new hv.Hypervisor on the same program boots and
-// runs its program with every read of the world and every yield answered
-// from the record (hv.Rebuild), writing nothing to w, until the record
-// is consumed; there the actor suspends on its pending operation (or is
+// from its record"): the hypervisor restored from the record's last
+// checkpoint (or booted against it) runs its program with every call
+// checked and answered by the record (hv.Rebuild), writing nothing to w,
+// until the record is consumed; there the actor suspends on its pending operation (or is
 // done) and from then on runs live on w, recording. A record the code does
 // not follow, a rebuilt actor that does not end where the shell says, a
 // panic: an error, and w must not be used. b is zero but in tests.
