@@ -17,7 +17,8 @@ import (
 // *checkpoint) once the boot ends, and between two operations of the
 // program (where the hypervisor's whole state is in the Hypervisor, none
 // on its coroutine's stack) when the record grew by checkpointEvery
-// entries since the last one. The record's entries are shared by every
+// entries since the last one; neither before the record holds
+// checkpointFirst entries. The record's entries are shared by every
 // copy of the world and none changes them; a rebuild restores the
 // hypervisor from a copy of the record's last checkpoint and runs its
 // code from there against the rest of the record, instead of running it
@@ -66,9 +67,14 @@ func (r *Recorder) keepCheckpoint() {
 
 // checkpointEvery is how many entries the record holds at least since its
 // last checkpoint when the hypervisor's code writes one more between two
-// operations of its program: a checkpoint costs about as much as the
-// fast-forward through a hundred entries.
-const checkpointEvery = 128
+// operations of its program, and checkpointFirst how many it holds at
+// least when it writes one: restoring a checkpoint costs about as much as
+// the fast-forward through 200 entries, so one nearer the start would not
+// pay.
+const (
+	checkpointEvery = 256
+	checkpointFirst = 192
+)
 
 // boundary is where the hypervisor's program is between two operations
 // (its state is all in the Hypervisor): recording, a checkpoint is written
@@ -79,7 +85,7 @@ func (r *Recorder) boundary() {
 		r.passCheckpoint()
 		return
 	}
-	if r.log.Len()-r.lastCP >= checkpointEvery {
+	if n := r.log.Len(); n >= checkpointFirst && n-r.lastCP >= checkpointEvery {
 		r.keepCheckpoint()
 	}
 }

@@ -180,7 +180,9 @@ func (r *Recorder) Boot(h *Hypervisor) (err error) {
 		if err := h.Boot(); err != nil {
 			return err
 		}
-		r.keepCheckpoint()
+		if r.log.Len() >= checkpointFirst {
+			r.keepCheckpoint()
+		}
 		return nil
 	}
 	defer r.catch()

@@ -81,7 +81,13 @@ func (r *Recorder) Deliver(h Host, t owner.Target, ev member.Event, who string) 
 		return clone(r.next(callDeliver, arg).B)
 	}
 	res := r.inner.Deliver(unwrap(h), t, ev, who)
-	r.add(actorlog.Entry{Call: callDeliver, Arg: arg, B: clone(res)})
+	e := actorlog.Entry{Call: callDeliver, Arg: arg}
+	if !r.doing {
+		// A step's Do returns what it delivered: the yield's entry holds
+		// it, and a Do checked against the record returns nothing.
+		e.B = clone(res)
+	}
+	r.add(e)
 	return res
 }
 
