@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -211,8 +212,9 @@ func TestCopyData_RefusesAnUnknownClosure(t *testing.T) {
 	require.Equal(t, 1, n)
 }
 
-// BenchmarkCopyData copies the world of four proofs at decisions of their
-// first dfs path (every first pick) around where their runs branch.
+// BenchmarkCopyData copies the world of six proofs at a decision of their
+// first dfs path (every first pick): around where their runs branch, or
+// (k < 0) at the first decision with a choice.
 func BenchmarkCopyData(b *testing.B) {
 	rows := []struct {
 		scenario string
@@ -224,10 +226,16 @@ func BenchmarkCopyData(b *testing.B) {
 		{"net-link-while-stopped", spec.Virtio14, 174},
 		{"vfio-object-limit", spec.Draft2023, 100},
 		{"vfio-object-limit", spec.Draft2023, 200},
+		{"vm-two-guests", spec.Virtio14, 230},
+		{"flr-during-freeze", spec.Draft2023, -1},
 	}
 	for _, row := range rows {
-		b.Run(fmt.Sprintf("%s/%s/%d", row.scenario, row.ed, row.k), func(b *testing.B) {
-			n := atDecisionPicking(b, row.scenario, row.ed, nil, []int{row.k}, func(*engine.Decision) int { return 0 }, func(k int, w *world.World) bool {
+		k, name := row.k, strconv.Itoa(row.k)
+		if k < 0 {
+			k, name = firstChoice(b, row.scenario, row.ed), "first-choice"
+		}
+		b.Run(fmt.Sprintf("%s/%s/%s", row.scenario, row.ed, name), func(b *testing.B) {
+			n := atDecisionPicking(b, row.scenario, row.ed, nil, []int{k}, func(*engine.Decision) int { return 0 }, func(k int, w *world.World) bool {
 				census, err := w.CopyCensusForTest()
 				require.NoError(b, err)
 				objects, bytes := 0, 0
@@ -246,7 +254,21 @@ func BenchmarkCopyData(b *testing.B) {
 				b.ReportMetric(float64(bytes), "data-B")
 				return false
 			})
-			require.Equal(b, 1, n, "the run reaches decision %d", row.k)
+			require.Equal(b, 1, n, "the run reaches decision %d", k)
 		})
 	}
+}
+
+// firstChoice returns the index of the first decision of the row's first
+// dfs path (every first pick) with more than one enabled step.
+func firstChoice(b *testing.B, scen string, ed spec.Edition) int {
+	first := -1
+	atDecisionPicking(b, scen, ed, nil, []int{catalog.DefaultJudgeMaxSteps}, func(d *engine.Decision) int {
+		if first < 0 && len(d.Enabled) > 1 {
+			first = d.Index
+		}
+		return 0
+	}, func(int, *world.World) bool { return false })
+	require.GreaterOrEqual(b, first, 0, "%s %s: a decision with a choice", scen, ed)
+	return first
 }
