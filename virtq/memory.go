@@ -184,10 +184,15 @@ func (m *GuestMemory) writable(a uint64, src []byte) *chunk {
 // of them writes it, which then copies what it writes first.
 func (m *GuestMemory) Clone() *GuestMemory {
 	c := &GuestMemory{pages: make(map[uint64]*page, len(m.pages)), sum: m.sum}
+	// The copies of the pages in one allocation (a clone is made at
+	// every copy of a world).
+	cps := make([]page, len(m.pages))
+	i := 0
 	for a, p := range m.pages {
 		p.shared = ^uint16(0)
-		cp := *p
-		c.pages[a] = &cp
+		cps[i] = *p
+		c.pages[a] = &cps[i]
+		i++
 	}
 	return c
 }
