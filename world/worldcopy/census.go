@@ -15,8 +15,8 @@ type Census map[reflect.Type]struct{ Objects, Bytes int }
 // would copy, without copying it.
 func Count[T any](c *Copier, root *T) (Census, error) {
 	ti := c.info(reflect.TypeOf(root))
-	r := &run{c: c, byAddr: map[uintptr]int{}, maps: map[unsafe.Pointer]unsafe.Pointer{}, temps: map[tempKey]reflect.Value{}}
-	if err := r.walk(unsafe.Pointer(&root), ti); err != nil {
+	r := newRun(c)
+	if err := r.walkOne(unsafe.Pointer(&root), ti); err != nil {
 		return nil, err
 	}
 	out := Census{}

@@ -3,9 +3,7 @@ package worldcopy
 import (
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
-	"strings"
 	"unsafe"
 )
 
@@ -26,6 +24,8 @@ type record struct {
 	// next is the record noted before this one at the same address (-1:
 	// none).
 	next int
+	// g is the record's group (allocate).
+	g int
 }
 
 // group is a run of records in one allocation: the copy's new object
@@ -34,33 +34,58 @@ type group struct {
 	lo, hi uintptr
 	root   int
 	dst    unsafe.Pointer
+	// at is the group's first element in the arena of its root's type.
+	at int
 }
 
 // run is one copy's state.
 type run struct {
 	c      *Copier
 	recs   []record
-	byAddr map[uintptr]int // address → 1 + the last record there
+	byAddr addrIndex // address → the last record there
 	maps   map[unsafe.Pointer]unsafe.Pointer
 	groups []group
-	// temps are variables for map entries, kept between copies;
-	// keys orders the records (allocate); last is the group translate
-	// found last.
-	temps map[tempKey]reflect.Value
+	// temps are variables for map entries, kept between copies, by
+	// type id and slot (temp); keys orders the records (allocate).
+	temps [][]reflect.Value
 	depth int
 	keys  []uint64
-	last  int
+	// arenas, by type id: how many elements of the type the copy's new
+	// objects hold, and where they are (allocate); types lists the ids
+	// in use.
+	arenas []arena
+	types  []int
+}
+
+// arena is the one allocation a copy makes for all its new objects of one
+// type.
+type arena struct {
+	ti   *tinfo
+	n    int
+	base unsafe.Pointer
+	// cap is n rounded up to a power of two (block).
+	cap int
+	// v is a nil []T the run keeps for the type (allocate).
+	v reflect.Value
+}
+
+func newRun(c *Copier) *run {
+	return &run{c: c, maps: map[unsafe.Pointer]unsafe.Pointer{}}
 }
 
 // reset empties r for the next copy, keeping its storage.
 func (r *run) reset() {
 	clear(r.recs)
 	r.recs = r.recs[:0]
-	clear(r.byAddr)
+	r.byAddr.reset()
 	clear(r.maps)
 	clear(r.groups)
 	r.groups = r.groups[:0]
-	r.last = 0
+	for _, id := range r.types {
+		a := &r.arenas[id]
+		a.n, a.cap, a.base, a.ti = 0, 0, nil, nil
+	}
+	r.types = r.types[:0]
 }
 
 // Copy returns a deep copy of *root (root a non-nil pointer), as the
@@ -69,16 +94,21 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 	ti := c.info(reflect.TypeOf(root))
 	r, _ := c.runs.Get().(*run)
 	if r == nil {
-		r = &run{c: c, byAddr: map[uintptr]int{}, maps: map[unsafe.Pointer]unsafe.Pointer{}, temps: map[tempKey]reflect.Value{}}
+		r = newRun(c)
 	}
 	defer func() {
 		r.reset()
 		c.runs.Put(r)
 	}()
-	src := unsafe.Pointer(&root)
-	if err := r.walk(src, ti); err != nil {
+	if ti.custom != nil || ti.shareElem {
+		// The root copied by a function of its own, or shared.
+		return copyWhole(r, root, ti)
+	}
+	p := unsafe.Pointer(root)
+	r.note(p, ti.elem, 1, ti.elem.size, nil, false)
+	if err := r.walkOne(p, ti.elem); err != nil {
 		if pe, ok := err.(*pathError); ok {
-			pe.path = ti.t.Elem().Name() + strings.TrimPrefix(pe.path, ".*")
+			pe.path = ti.t.Elem().Name() + pe.path
 		}
 		return nil, err
 	}
@@ -88,8 +118,21 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 	if err := r.fillRecords(); err != nil {
 		return nil, err
 	}
+	return (*T)(r.translate(p)), nil
+}
+
+// copyWhole is Copy for a root of a pointer type with its own copier or
+// to a shared type.
+func copyWhole[T any](r *run, root *T, ti *tinfo) (*T, error) {
+	src := unsafe.Pointer(&root)
+	if err := r.walkOne(src, ti); err != nil {
+		return nil, err
+	}
+	if err := r.allocate(); err != nil {
+		return nil, err
+	}
 	var out *T
-	if err := r.fill(unsafe.Pointer(&out), src, ti); err != nil {
+	if err := r.fillOne(unsafe.Pointer(&out), src, ti); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,8 +143,11 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 // which one.
 func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(dst, src unsafe.Pointer), box bool) (from int, walk bool) {
 	addr := uintptr(p)
-	first, seen := r.byAddr[addr]
-	i := first - 1
+	i, seen := r.byAddr.get(addr)
+	first := -1
+	if seen {
+		first = i
+	}
 	for seen && i >= 0 && r.recs[i].ti != ti {
 		i = r.recs[i].next
 	}
@@ -117,16 +163,39 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(
 		return from, custom == nil
 	}
 	// The records of one address chain from the last one noted.
-	r.byAddr[addr] = len(r.recs) + 1
-	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, box: box, next: first - 1})
+	r.byAddr.put(addr, len(r.recs))
+	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, box: box, next: first})
 	return 0, custom == nil
 }
 
-// walk records what the value of type ti at p reaches.
-func (r *run) walk(p unsafe.Pointer, ti *tinfo) error {
+// walkOne records what the value of type ti at p reaches.
+func (r *run) walkOne(p unsafe.Pointer, ti *tinfo) error {
+	return r.walkElems(p, ti, 0, 1, false)
+}
+
+// walkElems records what elements from to n of the array of type ti at p
+// reach (indexed: their paths say which element).
+func (r *run) walkElems(p unsafe.Pointer, ti *tinfo, from, n int, indexed bool) error {
+	for i := from; i < n; i++ {
+		e := unsafe.Add(p, uintptr(i)*ti.size)
+		for k := range ti.walks {
+			o := &ti.walks[k]
+			if err := r.walkPart(unsafe.Add(e, o.off), o.ti); err != nil {
+				err = at(err, o.path)
+				if indexed {
+					err = at(err, "["+strconv.Itoa(i)+"]")
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// walkPart records what the part of type ti at p reaches (a pointer,
+// slice, interface, map or long array).
+func (r *run) walkPart(p unsafe.Pointer, ti *tinfo) error {
 	switch ti.k {
-	case kPlain, kShare, kCustom, kString:
-		return nil
 	case kPtr:
 		a := *(*unsafe.Pointer)(p)
 		if a == nil || ti.shareElem {
@@ -136,8 +205,8 @@ func (r *run) walk(p unsafe.Pointer, ti *tinfo) error {
 			r.note(a, ti, 1, ti.t.Elem().Size(), ti.custom, false)
 			return nil
 		}
-		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, nil, false); ok {
-			return at(r.walk(a, ti.elem), ".*")
+		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, nil, false); ok && len(ti.elem.walks) > 0 {
+			return at(r.walkOne(a, ti.elem), ".*")
 		}
 	case kSlice:
 		h := (*sliceHeader)(p)
@@ -145,29 +214,11 @@ func (r *run) walk(p unsafe.Pointer, ti *tinfo) error {
 			return nil
 		}
 		from, ok := r.note(h.data, ti.elem, h.len, uintptr(h.cap)*ti.elem.size, nil, false)
-		if !ok || ti.elem.k == kPlain || ti.elem.k == kString || ti.elem.k == kShare {
-			return nil
-		}
-		for i := from; i < h.len; i++ {
-			if err := r.walk(unsafe.Add(h.data, uintptr(i)*ti.elem.size), ti.elem); err != nil {
-				return at(err, "["+strconv.Itoa(i)+"]")
-			}
+		if ok && len(ti.elem.walks) > 0 {
+			return r.walkElems(h.data, ti.elem, from, h.len, true)
 		}
 	case kArray:
-		for i := range ti.n {
-			if err := r.walk(unsafe.Add(p, uintptr(i)*ti.elem.size), ti.elem); err != nil {
-				return at(err, "["+strconv.Itoa(i)+"]")
-			}
-		}
-	case kStruct:
-		for _, f := range ti.fields {
-			if f.zero {
-				continue
-			}
-			if err := r.walk(unsafe.Add(p, f.off), f.ti); err != nil {
-				return at(err, "."+f.name)
-			}
-		}
+		return r.walkElems(p, ti.elem, 0, ti.n, true)
 	case kIface:
 		return r.walkIface(p, ti)
 	case kMap:
@@ -190,11 +241,11 @@ func (r *run) walkIface(p unsafe.Pointer, ti *tinfo) error {
 	switch d.mode {
 	case ifaceDirect:
 		// Pointer-shaped: the data word is the value.
-		err = r.walk(unsafe.Pointer(&e.data), d.ti)
+		err = r.walkOne(unsafe.Pointer(&e.data), d.ti)
 	case ifaceShared:
 	case ifaceBox:
 		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil, true); ok {
-			err = r.walk(e.data, d.ti)
+			err = r.walkOne(e.data, d.ti)
 		}
 	}
 	if err != nil {
@@ -214,7 +265,7 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 	r.maps[m] = nil
 	r.depth++
 	d := 4 * r.depth
-	kt, vt := r.temp(ti.t.Key(), d), r.temp(ti.t.Elem(), d+1)
+	kt, vt := r.temp(ti.key, d), r.temp(ti.val, d+1)
 	defer func() {
 		r.depth--
 		// The temporaries are kept for the next map: zero, holding
@@ -227,121 +278,32 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 	for it.Next() {
 		kt.SetIterKey(&it)
 		vt.SetIterValue(&it)
-		if err := r.walk(kt.Addr().UnsafePointer(), ti.key); err != nil {
+		if err := r.walkOne(kt.Addr().UnsafePointer(), ti.key); err != nil {
 			return at(err, fmt.Sprintf("[key %v]", it.Key()))
 		}
-		if err := r.walk(vt.Addr().UnsafePointer(), ti.val); err != nil {
+		if err := r.walkOne(vt.Addr().UnsafePointer(), ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
 	}
 	return nil
 }
 
-// temp returns a zero variable of type t (slot: one of several of one
-// type at once, four per depth of maps within maps), kept by the run for
-// the next copies.
-func (r *run) temp(t reflect.Type, slot int) reflect.Value {
-	k := tempKey{t, slot}
-	v, ok := r.temps[k]
-	if !ok {
-		v = reflect.New(t).Elem()
-		r.temps[k] = v
+// temp returns a zero variable of ti's type (slot: one of several of
+// one type at once, four per depth of maps within maps), kept by the run
+// for the next copies.
+func (r *run) temp(ti *tinfo, slot int) reflect.Value {
+	if ti.id >= len(r.temps) {
+		r.temps = append(r.temps, make([][]reflect.Value, ti.id+1-len(r.temps))...)
 	}
-	return v
-}
-
-type tempKey struct {
-	t    reflect.Type
-	slot int
-}
-
-// allocate groups the records by address and makes one new object per
-// group.
-func (r *run) allocate() error {
-	// Records in address order: keys of the address above the index
-	// (addresses fit in 48 bits, indexes in 16), sorted without a
-	// comparison function.
-	if len(r.recs) >= 1<<16 {
-		return fmt.Errorf("worldcopy: %d objects, more than a copy handles", len(r.recs))
+	vs := r.temps[ti.id]
+	if slot >= len(vs) {
+		vs = append(vs, make([]reflect.Value, slot+1-len(vs))...)
+		r.temps[ti.id] = vs
 	}
-	r.keys = r.keys[:0]
-	for i := range r.recs {
-		if r.recs[i].addr >= 1<<48 {
-			return fmt.Errorf("worldcopy: an address above 2^48")
-		}
-		r.keys = append(r.keys, uint64(r.recs[i].addr)<<16|uint64(i))
+	if !vs[slot].IsValid() {
+		vs[slot] = reflect.New(ti.t).Elem()
 	}
-	slices.Sort(r.keys)
-	var root *record
-	for _, k := range r.keys {
-		i := int(k & (1<<16 - 1))
-		rec := &r.recs[i]
-		end := rec.addr + rec.extent
-		if n := len(r.groups); n > 0 && rec.addr < r.groups[n-1].hi {
-			g := &r.groups[n-1]
-			switch {
-			case rec.custom != nil || root.custom != nil:
-				return fmt.Errorf("worldcopy: a %s and a %s overlap, and one of them has its own copier", root.ti.t, rec.ti.t)
-			case end <= g.hi:
-				continue
-			case rec.addr == g.lo:
-				// A larger object at the same address (a struct and
-				// its first field, an array and its first element):
-				// it opens the group.
-				g.hi, g.root, root = end, i, rec
-				continue
-			case rec.ti == root.ti && (rec.addr-g.lo)%rec.ti.size == 0:
-				// Two slices of one array: the group grows to both.
-				g.hi = end
-				continue
-			default:
-				return fmt.Errorf("worldcopy: a %s at offset %d of a %s runs past its end", rec.ti.t, rec.addr-g.lo, root.ti.t)
-			}
-		}
-		r.groups = append(r.groups, group{lo: rec.addr, hi: end, root: i})
-		root = rec
-	}
-	for gi := range r.groups {
-		g := &r.groups[gi]
-		rec := &r.recs[g.root]
-		switch {
-		case rec.custom != nil:
-			// A pointer type's own copier (the record's type is the
-			// pointer type).
-			var out unsafe.Pointer
-			rec.custom(unsafe.Pointer(&out), unsafe.Pointer(&rec.p))
-			g.dst = out
-		case g.hi-g.lo == rec.ti.size:
-			g.dst = reflect.New(rec.ti.t).UnsafePointer()
-		default:
-			n := int((g.hi - g.lo) / rec.ti.size)
-			g.dst = reflect.MakeSlice(rec.ti.sliceOf, n, n).UnsafePointer()
-		}
-	}
-	return nil
-}
-
-// translate returns where the copy holds what the original holds at a.
-func (r *run) translate(a unsafe.Pointer) unsafe.Pointer {
-	u := uintptr(a)
-	if g := &r.groups[r.last]; g.lo <= u && u < g.hi {
-		return unsafe.Add(g.dst, u-g.lo)
-	}
-	lo, hi := 0, len(r.groups)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if r.groups[m].hi <= u {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo == len(r.groups) || r.groups[lo].lo > u {
-		panic(fmt.Sprintf("worldcopy: %#x was not recorded", u))
-	}
-	r.last = lo
-	g := &r.groups[lo]
-	return unsafe.Add(g.dst, u-g.lo)
+	return vs[slot]
 }
 
 // fillRecords copies every recorded object into its new place.
@@ -351,27 +313,48 @@ func (r *run) fillRecords() error {
 		if rec.custom != nil {
 			continue
 		}
-		dst := r.translate(rec.p)
+		g := &r.groups[rec.g]
+		dst := unsafe.Add(g.dst, rec.addr-g.lo)
 		if rec.ti.k == kPlain {
 			n := uintptr(rec.n) * rec.ti.size
 			copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice((*byte)(rec.p), n))
 			continue
 		}
-		for j := range rec.n {
-			off := uintptr(j) * rec.ti.size
-			if err := r.fill(unsafe.Add(dst, off), unsafe.Add(rec.p, off), rec.ti); err != nil {
-				return err
+		if err := r.fillElems(dst, rec.p, rec.ti, rec.n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillOne copies the value of type ti at src into dst, which holds zero.
+func (r *run) fillOne(dst, src unsafe.Pointer, ti *tinfo) error {
+	return r.fillElems(dst, src, ti, 1)
+}
+
+// fillElems copies the n elements of type ti at src into dst, which holds
+// zero: the plain bytes by runs, the other parts one by one (a pointer
+// written with the write barrier); fields declared zero stay zero.
+func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
+	for i := range n {
+		off := uintptr(i) * ti.size
+		d, s := unsafe.Add(dst, off), unsafe.Add(src, off)
+		for _, pr := range ti.runs {
+			copy(unsafe.Slice((*byte)(unsafe.Add(d, pr.off)), pr.n), unsafe.Slice((*byte)(unsafe.Add(s, pr.off)), pr.n))
+		}
+		for k := range ti.fills {
+			o := &ti.fills[k]
+			if err := r.fillPart(unsafe.Add(d, o.off), unsafe.Add(s, o.off), o.ti); err != nil {
+				return at(err, o.path)
 			}
 		}
 	}
 	return nil
 }
 
-// fill copies the value of type ti at src into dst, which holds zero.
-func (r *run) fill(dst, src unsafe.Pointer, ti *tinfo) error {
+// fillPart copies the part of type ti at src into dst, which holds zero.
+func (r *run) fillPart(dst, src unsafe.Pointer, ti *tinfo) error {
 	switch ti.k {
-	case kPlain:
-		copy(unsafe.Slice((*byte)(dst), ti.size), unsafe.Slice((*byte)(src), ti.size))
 	case kShare:
 		typedCopy(dst, src, ti.t)
 	case kCustom:
@@ -394,27 +377,7 @@ func (r *run) fill(dst, src unsafe.Pointer, ti *tinfo) error {
 		}
 		d.data = r.translate(s.data)
 	case kArray:
-		for i := range ti.n {
-			off := uintptr(i) * ti.elem.size
-			if err := r.fill(unsafe.Add(dst, off), unsafe.Add(src, off), ti.elem); err != nil {
-				return err
-			}
-		}
-	case kStruct:
-		// Plain fields copy as bytes, by runs; the rest field by field
-		// (a pointer written with the write barrier); zero fields stay
-		// zero.
-		for _, pr := range ti.plain {
-			copy(unsafe.Slice((*byte)(unsafe.Add(dst, pr.off)), pr.n), unsafe.Slice((*byte)(unsafe.Add(src, pr.off)), pr.n))
-		}
-		for _, f := range ti.fields {
-			if f.zero {
-				continue
-			}
-			if err := r.fill(unsafe.Add(dst, f.off), unsafe.Add(src, f.off), f.ti); err != nil {
-				return at(err, "."+f.name)
-			}
-		}
+		return r.fillElems(dst, src, ti.elem, ti.n)
 	case kIface:
 		return r.fillIface(dst, src, ti)
 	case kMap:
@@ -451,7 +414,7 @@ func (r *run) fillIface(dst, src unsafe.Pointer, ti *tinfo) error {
 	d.typ = s.typ
 	switch dyn.mode {
 	case ifaceDirect:
-		if err := r.fill(unsafe.Pointer(&d.data), unsafe.Pointer(&s.data), dyn.ti); err != nil {
+		if err := r.fillOne(unsafe.Pointer(&d.data), unsafe.Pointer(&s.data), dyn.ti); err != nil {
 			return at(err, ".("+dyn.ti.t.String()+")")
 		}
 	case ifaceShared:
@@ -477,18 +440,25 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	nv := reflect.MakeMapWithSize(ti.t, sv.Len())
 	var it reflect.MapIter
 	it.Reset(sv)
+	r.depth++
+	d := 4 * r.depth
+	kt, vt := r.temp(ti.key, d), r.temp(ti.val, d+1)
 	if ti.mapPlain {
+		// Entries copy as they are, through the temporaries (no
+		// allocation per entry).
 		for it.Next() {
-			nv.SetMapIndex(it.Key(), it.Value())
+			kt.SetIterKey(&it)
+			vt.SetIterValue(&it)
+			nv.SetMapIndex(kt, vt)
 		}
+		r.depth--
+		kt.SetZero()
+		vt.SetZero()
 		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 		return nil
 	}
 	r.maps[m] = nv.UnsafePointer()
-	r.depth++
-	d := 4 * r.depth
-	kt, vt := r.temp(ti.t.Key(), d), r.temp(ti.t.Elem(), d+1)
-	nk, nvv := r.temp(ti.t.Key(), d+2), r.temp(ti.t.Elem(), d+3)
+	nk, nvv := r.temp(ti.key, d+2), r.temp(ti.val, d+3)
 	defer func() {
 		r.depth--
 		kt.SetZero()
@@ -501,10 +471,10 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		vt.SetIterValue(&it)
 		nk.SetZero()
 		nvv.SetZero()
-		if err := r.fill(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
+		if err := r.fillOne(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
 			return at(err, fmt.Sprintf("[key %v]", it.Key()))
 		}
-		if err := r.fill(nvv.Addr().UnsafePointer(), vt.Addr().UnsafePointer(), ti.val); err != nil {
+		if err := r.fillOne(nvv.Addr().UnsafePointer(), vt.Addr().UnsafePointer(), ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
 		nv.SetMapIndex(nk, nvv)

@@ -26,6 +26,8 @@ package worldcopy
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -55,6 +57,13 @@ type Copier struct {
 	cfg   Config
 	mu    sync.Mutex
 	types sync.Map // reflect.Type → *tinfo
+	// ntypes numbers the compiled types (tinfo.id), under mu.
+	ntypes int
+	// layouts are the blocks' struct types by the hash of their
+	// layout (block); nlayouts counts them, under mu.
+	layouts    sync.Map // uint64 → *layout
+	nlayouts   int
+	maxLayouts int
 	// dyn holds what an interface's type word (its type or itab) says
 	// of the value it holds.
 	dyn sync.Map // unsafe.Pointer → *dynInfo
@@ -78,11 +87,15 @@ const (
 // dynamic returns how the interface of type ti at p, whose type word is
 // typ, holds its value.
 func (c *Copier) dynamic(typ, p unsafe.Pointer, ti *tinfo) *dynInfo {
-	if d := ti.lastDyn.Load(); d != nil && d.typ == typ {
-		return d
+	if ds := ti.dyns.Load(); ds != nil {
+		for _, d := range *ds {
+			if d.typ == typ {
+				return d
+			}
+		}
 	}
 	if d, ok := c.dyn.Load(typ); ok {
-		ti.lastDyn.Store(d.(*dynInfo))
+		ti.noteDyn(d.(*dynInfo))
 		return d.(*dynInfo)
 	}
 	t := reflect.NewAt(ti.t, p).Elem().Elem().Type()
@@ -96,7 +109,27 @@ func (c *Copier) dynamic(typ, p unsafe.Pointer, ti *tinfo) *dynInfo {
 		d.mode = ifaceBox
 	}
 	c.dyn.Store(typ, d)
+	ti.noteDyn(d)
 	return d
+}
+
+// noteDyn adds d to the dynamic types ti's interfaces were seen to hold
+// (up to eight, the rest looked up in Copier.dyn).
+func (ti *tinfo) noteDyn(d *dynInfo) {
+	for {
+		old := ti.dyns.Load()
+		var ds []*dynInfo
+		if old != nil {
+			ds = *old
+		}
+		if len(ds) >= 8 {
+			return
+		}
+		nds := append(slices.Clip(ds), d)
+		if ti.dyns.CompareAndSwap(old, &nds) {
+			return
+		}
+	}
 }
 
 // New returns a copier for cfg.
@@ -104,7 +137,7 @@ func New(cfg Config) *Copier {
 	if cfg.Share == nil {
 		cfg.Share = func(reflect.Type) bool { return false }
 	}
-	return &Copier{cfg: cfg}
+	return &Copier{cfg: cfg, maxLayouts: maxLayouts}
 }
 
 type kind uint8
@@ -145,9 +178,34 @@ type tinfo struct {
 	custom func(dst, src unsafe.Pointer)
 	// shareElem: a pointer to a shared type, copied as it is.
 	shareElem bool
-	// lastDyn: an interface type's last dynamic type (Copier.dynamic).
-	lastDyn atomic.Pointer[dynInfo]
+	// dyns: the first dynamic types an interface type was seen to hold
+	// (Copier.dynamic).
+	dyns atomic.Pointer[[]*dynInfo]
+
+	// id numbers the type in its Copier: a copy counts its objects of
+	// one type by it (run.allocate).
+	id int
+	// What a copy does with a value of the type, flattened through its
+	// structs and short arrays (flatten): runs, the byte runs copied as
+	// they are; fills, every other part to copy, in field order; walks,
+	// those of fills that reach further objects.
+	runs  []byteRun
+	fills []op
+	walks []op
 }
+
+// op is a part of a value: a string, pointer, slice, interface, map,
+// shared or custom value, or a long array of such, at off.
+type op struct {
+	off uintptr
+	ti  *tinfo
+	// path is the part's path in the value (".f[2].g"), for errors.
+	path string
+}
+
+// flatOps bounds how many parts an array is flattened to; a longer one
+// is one op that loops over its elements.
+const flatOps = 64
 
 type byteRun struct{ off, n uintptr }
 
@@ -167,10 +225,106 @@ func (c *Copier) info(t reflect.Type) *tinfo {
 	defer c.mu.Unlock()
 	building := map[reflect.Type]*tinfo{}
 	ti := c.build(t, building)
+	// Flattened once every type the new ones reach is built (a struct
+	// may reach itself through a pointer).
+	for _, b := range building {
+		b.runs, b.fills = nil, nil
+		b.flatten(b, 0, "")
+		for _, o := range b.fills {
+			if o.ti.walked() {
+				b.walks = append(b.walks, o)
+			}
+		}
+	}
 	for bt, b := range building {
 		c.types.LoadOrStore(bt, b)
 	}
 	return ti
+}
+
+// flatten adds to into's runs and fills the parts of the value of type ti
+// at off, path being its path in into's value.
+func (ti *tinfo) flatten(into *tinfo, off uintptr, path string) {
+	switch ti.k {
+	case kPlain:
+		if ti.size > 0 {
+			plainRun(into, off, ti.size)
+		}
+	case kStruct:
+		// The plain fields and the others in the order of their
+		// offsets, as declared.
+		t := ti.t
+		fi := 0
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if fi < len(ti.fields) && ti.fields[fi].name == f.Name && ti.fields[fi].off == f.Offset {
+				if !ti.fields[fi].zero {
+					ti.fields[fi].ti.flatten(into, off+f.Offset, path+"."+f.Name)
+				}
+				fi++
+				continue
+			}
+			if f.Type.Size() > 0 {
+				plainRun(into, off+f.Offset, f.Type.Size())
+			}
+		}
+	case kArray:
+		if ti.n*max(1, ti.elem.parts()) > flatOps {
+			into.fills = append(into.fills, op{off: off, ti: ti, path: path})
+			return
+		}
+		for i := range ti.n {
+			ti.elem.flatten(into, off+uintptr(i)*ti.elem.size, path+"["+strconv.Itoa(i)+"]")
+		}
+	default:
+		into.fills = append(into.fills, op{off: off, ti: ti, path: path})
+	}
+}
+
+// plainRun adds n bytes at off to into's runs.
+func plainRun(into *tinfo, off, n uintptr) {
+	if k := len(into.runs); k > 0 && into.runs[k-1].off+into.runs[k-1].n == off {
+		into.runs[k-1].n += n
+		return
+	}
+	into.runs = append(into.runs, byteRun{off, n})
+}
+
+// parts is how many ops a value of ti's type flattens to (a struct's or
+// array's parts, one for anything else but plain data).
+func (ti *tinfo) parts() int {
+	switch ti.k {
+	case kPlain:
+		return 0
+	case kStruct:
+		n := 0
+		for _, f := range ti.fields {
+			if !f.zero {
+				n += f.ti.parts()
+			}
+		}
+		return n
+	case kArray:
+		if n := ti.n * ti.elem.parts(); n <= flatOps {
+			return n
+		}
+	}
+	return 1
+}
+
+// walked reports whether a part of type ti may reach objects to copy.
+func (ti *tinfo) walked() bool {
+	switch ti.k {
+	case kPtr:
+		return ti.custom != nil || !ti.shareElem
+	case kSlice:
+		return ti.elem.size > 0
+	case kMap:
+		return !ti.mapPlain
+	case kIface, kRefuse, kArray:
+		return true
+	}
+	return false
 }
 
 func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo {
@@ -180,7 +334,8 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 	if ti, ok := building[t]; ok {
 		return ti
 	}
-	ti := &tinfo{t: t, size: t.Size(), sliceOf: reflect.SliceOf(t)}
+	ti := &tinfo{t: t, size: t.Size(), sliceOf: reflect.SliceOf(t), id: c.ntypes}
+	c.ntypes++
 	building[t] = ti
 	switch {
 	case c.cfg.Share(t):
