@@ -19,8 +19,6 @@ type record struct {
 	// custom is set for the target of a pointer type with its own copier
 	// (tinfo.custom of the pointer type).
 	custom func(dst, src unsafe.Pointer)
-	// box is set for the value an interface holds by value.
-	box bool
 	// next is the record noted before this one at the same address (-1:
 	// none).
 	next int
@@ -105,7 +103,7 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 		return copyWhole(r, root, ti)
 	}
 	p := unsafe.Pointer(root)
-	r.note(p, ti.elem, 1, ti.elem.size, nil, false)
+	r.note(p, ti.elem, 1, ti.elem.size, nil)
 	if err := r.walkOne(p, ti.elem); err != nil {
 		if pe, ok := err.(*pathError); ok {
 			pe.path = ti.t.Elem().Name() + pe.path
@@ -141,7 +139,7 @@ func copyWhole[T any](r *run, root *T, ti *tinfo) (*T, error) {
 // note records an object; it reports whether its elements past the
 // previous record of the same address and type are still to walk, and from
 // which one.
-func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(dst, src unsafe.Pointer), box bool) (from int, walk bool) {
+func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(dst, src unsafe.Pointer)) (from int, walk bool) {
 	addr := uintptr(p)
 	i, seen := r.byAddr.get(addr)
 	first := -1
@@ -164,7 +162,7 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(
 	}
 	// The records of one address chain from the last one noted.
 	r.byAddr.put(addr, len(r.recs))
-	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, box: box, next: first})
+	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, next: first})
 	return 0, custom == nil
 }
 
@@ -202,10 +200,10 @@ func (r *run) walkPart(p unsafe.Pointer, ti *tinfo) error {
 			return nil
 		}
 		if ti.custom != nil {
-			r.note(a, ti, 1, ti.t.Elem().Size(), ti.custom, false)
+			r.note(a, ti, 1, ti.t.Elem().Size(), ti.custom)
 			return nil
 		}
-		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, nil, false); ok && len(ti.elem.walks) > 0 {
+		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, nil); ok && len(ti.elem.walks) > 0 {
 			return at(r.walkOne(a, ti.elem), ".*")
 		}
 	case kSlice:
@@ -213,7 +211,7 @@ func (r *run) walkPart(p unsafe.Pointer, ti *tinfo) error {
 		if h.data == nil || h.cap == 0 || ti.elem.size == 0 {
 			return nil
 		}
-		from, ok := r.note(h.data, ti.elem, h.len, uintptr(h.cap)*ti.elem.size, nil, false)
+		from, ok := r.note(h.data, ti.elem, h.len, uintptr(h.cap)*ti.elem.size, nil)
 		if ok && len(ti.elem.walks) > 0 {
 			return r.walkElems(h.data, ti.elem, from, h.len, true)
 		}
@@ -244,7 +242,7 @@ func (r *run) walkIface(p unsafe.Pointer, ti *tinfo) error {
 		err = r.walkOne(unsafe.Pointer(&e.data), d.ti)
 	case ifaceShared:
 	case ifaceBox:
-		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil, true); ok {
+		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil); ok {
 			err = r.walkOne(e.data, d.ti)
 		}
 	}
@@ -466,18 +464,25 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		nk.SetZero()
 		nvv.SetZero()
 	}()
+	keyPlain := byValue(ti.key)
 	for it.Next() {
 		kt.SetIterKey(&it)
 		vt.SetIterValue(&it)
-		nk.SetZero()
-		nvv.SetZero()
-		if err := r.fillOne(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
-			return at(err, fmt.Sprintf("[key %v]", it.Key()))
+		key := kt
+		if !keyPlain {
+			// A key to copy (a key of numbers and strings is used as
+			// it is).
+			nk.SetZero()
+			if err := r.fillOne(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
+				return at(err, fmt.Sprintf("[key %v]", it.Key()))
+			}
+			key = nk
 		}
+		nvv.SetZero()
 		if err := r.fillOne(nvv.Addr().UnsafePointer(), vt.Addr().UnsafePointer(), ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
-		nv.SetMapIndex(nk, nvv)
+		nv.SetMapIndex(key, nvv)
 	}
 	*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 	return nil
