@@ -29,6 +29,9 @@ const maxLayouts = 2048
 
 // block places every arena in one new block and reports whether it did.
 func (r *run) block() bool {
+	if len(r.types) == 0 {
+		return true
+	}
 	slices.Sort(r.types)
 	h := uint64(14695981039346656037)
 	for _, id := range r.types {

@@ -114,3 +114,10 @@ func TestCopy_RefusesAFuncInALongArray(t *testing.T) {
 	_, err := Copy(New(Config{}), h)
 	require.ErrorContains(t, err, "holder.arr[70].*.f")
 }
+
+// TestCopy_NilRoot: a nil root copies to nil.
+func TestCopy_NilRoot(t *testing.T) {
+	c, err := Copy[node](New(Config{}), nil)
+	require.NoError(t, err)
+	require.Nil(t, c)
+}

@@ -98,8 +98,9 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 		r.reset()
 		c.runs.Put(r)
 	}()
-	if ti.custom != nil || ti.shareElem {
-		// The root copied by a function of its own, or shared.
+	if root == nil || ti.custom != nil || ti.shareElem {
+		// Nothing to copy, or the root copied by a function of its
+		// own, or shared.
 		return copyWhole(r, root, ti)
 	}
 	p := unsafe.Pointer(root)
@@ -119,8 +120,8 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 	return (*T)(r.translate(p)), nil
 }
 
-// copyWhole is Copy for a root of a pointer type with its own copier or
-// to a shared type.
+// copyWhole is Copy for a nil root, or one of a pointer type with its own
+// copier or to a shared type.
 func copyWhole[T any](r *run, root *T, ti *tinfo) (*T, error) {
 	src := unsafe.Pointer(&root)
 	if err := r.walkOne(src, ti); err != nil {
