@@ -7,12 +7,19 @@
 //
 // A copy runs in two passes. The first walks the graph from the root and
 // records every object a pointer or a slice reaches (its address, type and
-// extent); the records are then grouped by address, a record inside
-// another's extent being part of it (an embedded struct, an element of an
-// array), and each group gets one new object. The second pass fills the
-// new objects, translating every pointer by its offset into its group.
-// Slice elements past a slice's length are not reachable through it and
-// stay zero in the copy.
+// extent), indexed by address in an open-addressing table; the records
+// are then grouped by address, a record inside another's extent being part
+// of it (an embedded struct, an element of an array), and each group gets
+// its new place. The places are all in one allocation, a block: a struct
+// type with an array per type of object, made once per layout (the types
+// and their counts rounded up to a power of two) and kept by the Copier;
+// past a bound on layouts, each type's objects share one array. The second
+// pass fills the new objects, translating every pointer by its offset into
+// its group. Both passes follow each type's parts flattened through its
+// structs and short arrays when the type is compiled: byte runs copied as
+// they are, and the strings, pointers, slices, interfaces and maps, each
+// with its path for errors. Slice elements past a slice's length are not
+// reachable through it and stay zero in the copy.
 //
 // What is not copied is declared (Config): types whose values are
 // immutable and shared by the copy (Share), struct fields left zero in the
