@@ -173,10 +173,9 @@ type tinfo struct {
 	// elem: a pointer's, slice's or array's element; n: an array's length.
 	elem *tinfo
 	n    int
-	// fields: a struct's fields that are not plain, with their offsets;
-	// plain: the runs of its plain fields, copied as bytes.
+	// fields: a struct's fields that are not plain, with their offsets
+	// (flatten adds the plain ones to runs).
 	fields []finfo
-	plain  []byteRun
 	// key, val: a map's; mapPlain when neither holds anything to walk
 	// (numbers, booleans, strings), so that entries copy as they are.
 	key, val *tinfo
@@ -383,11 +382,6 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 			if !fi.zero {
 				fi.ti = c.build(f.Type, building)
 				if fi.ti.k == kPlain {
-					if n := len(ti.plain); n > 0 && ti.plain[n-1].off+ti.plain[n-1].n == f.Offset {
-						ti.plain[n-1].n += f.Type.Size()
-					} else {
-						ti.plain = append(ti.plain, byteRun{f.Offset, f.Type.Size()})
-					}
 					continue
 				}
 			}
