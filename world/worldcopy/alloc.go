@@ -8,8 +8,9 @@ import (
 )
 
 // allocate groups the records by address and gives each group its new
-// object: the groups of one type share one allocation (an arena), so a
-// copy allocates once per type, not once per object.
+// object: the groups of one type share an array (an arena), and the
+// arenas share one block when a layout is left (block); otherwise a copy
+// allocates once per type, never once per object.
 func (r *run) allocate() error {
 	// Records in address order: keys of the address above the index
 	// (addresses fit in 48 bits, indexes in 16), sorted without a
