@@ -25,7 +25,7 @@ type layout struct {
 
 // maxLayouts bounds the layouts a Copier makes (each is a type the
 // process keeps): Copier.maxLayouts starts at it.
-const maxLayouts = 2048
+const maxLayouts = 256
 
 // block places every arena in one new block and reports whether it did.
 func (r *run) block() bool {
