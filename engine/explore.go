@@ -82,11 +82,27 @@ type ExploreConfig struct {
 	// Fork starts each dfs run from a copy of the system at the deepest
 	// decision of its path the search kept one of, instead of replaying
 	// the path from the start, when the system is a Forker (fork.go).
-	// Off by default; Summary.Fork counts what it did.
+	// Off by default; Summary.Fork counts what it did. With SeedFree it
+	// starts random and pct runs from a copy too (fork_sampled.go).
 	Fork bool
+	// SeedFree declares that the factory's systems do not depend on
+	// their seed: built from any seed, they behave the same under the same
+	// choices (they neither read Streams.Seed nor draw from the streams).
+	// Every run is then the same up to its first decision with more than
+	// one enabled step, and with Fork each worker keeps a copy of the
+	// system there and starts its later random and pct runs from a copy
+	// of it, showing the chooser the forced decisions before it as a run
+	// from the start would. The engine cannot tell: a caller that sets it
+	// for a system that depends on its seed gets every run but a worker's
+	// first as if built from that first run's seed. A target whose runs
+	// without migration are the same at two seeds
+	// (catalog.Target.FactoryInfo) declares it, as it does for the memo.
+	SeedFree bool
 	// AfterRun, when set, sees every run a dfs exploration executes, in
 	// order, with its result (its choices alias the runner's buffer until
-	// the next run) and error: tests compare two searches run by run.
+	// the next run) and error, and every schedule of a random or pct one,
+	// in schedule order (a memo hit's result as the memo gives it): tests
+	// compare two explorations run by run.
 	AfterRun func(Result, error)
 }
 
@@ -174,7 +190,8 @@ type Summary struct {
 	// Elapsed is wall-clock time, for throughput only.
 	Elapsed time.Duration
 	// Fork counts the copies a dfs exploration with ExploreConfig.Fork
-	// kept and started runs from (nil without it).
+	// (or a random or pct one with SeedFree too) kept and started runs
+	// from (nil without it).
 	Fork *ForkStats `json:",omitempty"`
 }
 
@@ -327,7 +344,7 @@ func (e *explorer) roundIndices(lo int, idx []int) []int {
 // copy of its choices when add may report it, any other only their count.
 func (e *explorer) keep(res Result, err error) runOut {
 	n := len(res.Choices)
-	if e.mayReport(res.Finding) {
+	if e.mayReport(res.Finding) || e.cfg.AfterRun != nil {
 		res.Choices = slices.Clone(res.Choices)
 	} else {
 		res.Choices = nil

@@ -13,6 +13,12 @@ func (e *explorer) rounds(ctx context.Context) error {
 	for i := range workers {
 		workers[i] = &worker{r: NewRunner(RunConfig{MaxSteps: e.cfg.MaxSteps})}
 		workers[i].r.blindNoFootprints = true // a finding's run is shrunk by replaying it
+		if e.cfg.Fork && e.cfg.SeedFree {
+			workers[i].r.sampled = newSampledFork()
+		}
+	}
+	if e.cfg.Fork && e.cfg.SeedFree {
+		defer func() { e.sum.Fork = sampledStats(workers) }()
 	}
 	outs := make([]runOut, exploreRound)
 	var idx []int
@@ -36,6 +42,9 @@ func (e *explorer) rounds(ctx context.Context) error {
 				continue
 			}
 			lenSum += int64(o.steps)
+			if e.cfg.AfterRun != nil {
+				e.cfg.AfterRun(o.res, o.err)
+			}
 			if err := e.remember(o); err != nil {
 				return fmt.Errorf("engine: explore: schedule %d: %w", i, err)
 			}

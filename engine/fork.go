@@ -30,7 +30,10 @@ type Taker interface {
 	Take() (System, bool)
 }
 
-// ForkStats counts what the fork did in a dfs exploration.
+// ForkStats counts what the fork did in an exploration: dfs's copies at
+// its branch points, or random's and pct's at the first choice point
+// (Taken: one per worker that kept one; Restored, Replayed and
+// SkippedDecisions as in dfs).
 type ForkStats struct {
 	// Taken counts the copies kept at decisions; Restored the runs that
 	// started from one; Replayed the runs that replayed from the start
@@ -44,6 +47,11 @@ type ForkStats struct {
 	// TakenOver counts the restored runs that started from the kept copy
 	// itself (Taker), the last run to need it.
 	TakenOver int
+	// Refused counts, in a random or pct exploration (fork_sampled.go),
+	// the copies the system refused at the first choice point and the
+	// runs from a kept copy that refused to copy itself: those runs
+	// started from the start.
+	Refused int `json:",omitempty"`
 	// NotBranching counts the decisions the runs created where no copy
 	// was kept because the search cannot branch there: one enabled step,
 	// or no pick left to explore (asleep, beyond the preemption bound).
@@ -214,6 +222,9 @@ type forkStart struct {
 	step   int
 	snap   forkSnap
 	prefix []Choice
+	// forced, for a random or pct run, is what its chooser saw at the
+	// decisions before step, which it is shown again (replayForced).
+	forced []forcedDecision
 }
 
 // runForked runs the dfs search's next run: from a copy of the deepest

@@ -63,6 +63,16 @@ func (l *eventLog) reset() {
 // NewStreams(seed).
 func (l *eventLog) streams(seed uint64) Streams { return l.rec.Set(seed, l) }
 
+// drew reports whether the run drew from its streams so far.
+func (l *eventLog) drew() bool {
+	for i := range l.events {
+		if l.events[i].kind == evDraw {
+			return true
+		}
+	}
+	return false
+}
+
 // close stops recording: the run is over.
 func (l *eventLog) close() { l.closed = true }
 

@@ -30,8 +30,12 @@ type Runner struct {
 	cfg RunConfig
 	// fork keeps copies of the system at the decisions of a dfs run
 	// (fork.go); start, when set, is where the next Run starts.
-	fork    *forkCache
-	start   *forkStart
+	fork  *forkCache
+	start *forkStart
+	// sampled, when set, keeps a copy of the system at the first choice
+	// point of the runs RunSeed builds and starts later ones from it
+	// (fork_sampled.go).
+	sampled *sampledFork
 	enabled []Step
 	choices []Choice
 	tw      runtrace.Writer
@@ -65,7 +69,9 @@ func Run(f Factory, seed uint64, ch Chooser, cfg RunConfig) (Result, error) {
 type Closer interface{ Close() }
 
 // RunSeed builds a system from seed with f, runs it, and closes it. Result.Choices
-// aliases the Runner's buffer until the next run.
+// aliases the Runner's buffer until the next run. A Runner of a random or
+// pct exploration that forks (fork_sampled.go) starts the run from its
+// copy at the first choice point instead, when it keeps one.
 func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err error) {
 	by := "the system's build" // or its Close: what a panic here interrupted
 	defer func() {
@@ -74,14 +80,28 @@ func (r *Runner) RunSeed(f Factory, seed uint64, ch Chooser) (res Result, err er
 			err = nil
 		}
 	}()
-	st := NewStreams(seed)
 	if r.log != nil {
 		r.log.reset()
-		st = r.log.streams(seed)
 	}
-	sys, err := f(st)
-	if err != nil {
-		return Result{Seed: seed}, fmt.Errorf("engine: seed %d: build system: %w", seed, err)
+	sys, restored := System(nil), false
+	if sf := r.sampled; sf != nil {
+		// A copy of the system at the first choice point, when the
+		// Runner keeps one; else the system built and, while no copy is
+		// kept, the decisions up to there recorded to keep one.
+		if sys, restored = sf.restore(r); !restored {
+			sf.stats.Replayed++
+			sf.decisions = sf.decisions[:0]
+		}
+	}
+	if !restored {
+		st := NewStreams(seed)
+		if r.log != nil {
+			st = r.log.streams(seed)
+		}
+		sys, err = f(st)
+		if err != nil {
+			return Result{Seed: seed}, fmt.Errorf("engine: seed %d: build system: %w", seed, err)
+		}
 	}
 	if c, ok := sys.(Closer); ok {
 		defer func() {
@@ -113,6 +133,11 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		d.Advances = st.snap.advances
 		r.choices = append(r.choices, st.prefix...)
 		d.Prev = r.choices[step-1].Actor
+		if st.forced != nil {
+			if err := r.replayForced(ch, st.forced, st.prefix); err != nil {
+				return res, err
+			}
+		}
 	}
 	// running is the label of the step being executed: a panic names it
 	// as the step that resumed the actor whose body broke.
@@ -231,6 +256,14 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		if keep {
 			snap = forkSnap{now: res.Now, trace: res.TraceHash, inter: res.Interleaving,
 				preempts: res.Preemptions, advances: d.Advances}
+		}
+		if sf := r.sampled; sf != nil && sf.want && blind {
+			if len(en) == 1 {
+				sf.record(&d)
+			} else {
+				sf.keep(step, sys, r.log != nil && r.log.drew(), forkSnap{now: res.Now, trace: res.TraceHash, inter: res.Interleaving,
+					preempts: res.Preemptions, advances: d.Advances}, r.choices)
+			}
 		}
 		i, cerr := ch.Choose(&d)
 		if cerr != nil {
