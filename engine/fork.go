@@ -30,6 +30,14 @@ type Taker interface {
 	Take() (System, bool)
 }
 
+// LastForker is implemented by a Forker's copy that can return the
+// system Fork would return without what that system would need to copy
+// itself (a record of its past): the search will not ask it for a copy.
+// Random and pct runs start from such copies (fork_sampled.go).
+type LastForker interface {
+	ForkLast() (System, bool)
+}
+
 // ForkStats counts what the fork did in an exploration: dfs's copies at
 // its branch points, or random's and pct's at the first choice point
 // (Taken: one per worker that kept one; Restored, Replayed and
@@ -178,6 +186,21 @@ func fork(sys System) (cp System, ok bool) {
 		}
 	}()
 	return f.Fork()
+}
+
+// forkLast copies a kept copy that no run will ask for a copy: ForkLast
+// when it has one, else Fork; a panic is a refusal, as in fork.
+func forkLast(sys System) (cp System, ok bool) {
+	f, isLast := sys.(LastForker)
+	if !isLast {
+		return fork(sys)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			cp, ok = nil, false
+		}
+	}()
+	return f.ForkLast()
 }
 
 // take turns a kept copy into a runnable system when it is a Taker; a

@@ -76,7 +76,7 @@ func (sf *sampledFork) restore(r *Runner) (System, bool) {
 	if sf.kept.snap.sys == nil {
 		return nil, false
 	}
-	sys, ok := fork(sf.kept.snap.sys)
+	sys, ok := forkLast(sf.kept.snap.sys)
 	if !ok {
 		sf.drop()
 		sf.stats.Refused++
@@ -100,11 +100,12 @@ func (sf *sampledFork) drop() {
 // choice point, as a run from the start would: the chooser must pick the
 // one step each time, and a memo log records them.
 func (r *Runner) replayForced(ch Chooser, forced []forcedDecision, prefix []Choice) error {
+	d := &r.forcedD // one Decision a Runner reuses: &d escapes to the chooser
 	for k := range forced {
 		fd := &forced[k]
 		r.enabled = append(r.enabled[:0], fd.step)
-		d := Decision{Index: k, Now: fd.now, Enabled: r.enabled, Prev: fd.prev, Advances: fd.adv, PrevFinished: fd.prevFinished}
-		i, err := ch.Choose(&d)
+		*d = Decision{Index: k, Now: fd.now, Enabled: r.enabled, Prev: fd.prev, Advances: fd.adv, PrevFinished: fd.prevFinished}
+		i, err := ch.Choose(d)
 		if err == nil && i != 0 {
 			err = fmt.Errorf("engine: step %d: chooser picked %d of 1 enabled steps", ShownStep(k), i)
 		}
@@ -114,9 +115,10 @@ func (r *Runner) replayForced(ch Chooser, forced []forcedDecision, prefix []Choi
 		}
 		if r.log != nil {
 			d.Enabled[0].Footprint = prefix[k].Footprint // as the run gave the step it ran
-			r.log.decision(&d, 0)
+			r.log.decision(d, 0)
 		}
 	}
+	d.Enabled = nil
 	return nil
 }
 

@@ -36,6 +36,7 @@ type Runner struct {
 	// point of the runs RunSeed builds and starts later ones from it
 	// (fork_sampled.go).
 	sampled *sampledFork
+	forcedD Decision
 	enabled []Step
 	choices []Choice
 	tw      runtrace.Writer
@@ -132,7 +133,9 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		res.Now, res.TraceHash, res.Interleaving, res.Preemptions = st.snap.now, st.snap.trace, st.snap.inter, st.snap.preempts
 		d.Advances = st.snap.advances
 		r.choices = append(r.choices, st.prefix...)
-		d.Prev = r.choices[step-1].Actor
+		if step > 0 { // a random or pct run's copy may be of its first decision
+			d.Prev = r.choices[step-1].Actor
+		}
 		if st.forced != nil {
 			if err := r.replayForced(ch, st.forced, st.prefix); err != nil {
 				return res, err

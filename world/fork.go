@@ -26,12 +26,12 @@ import (
 // refuses.
 func (w *World) Fork() (engine.System, bool) {
 	if !w.cfg.RecordActors {
-		forkRefused("the world does not record its actors")
+		kept.Refused("the world does not record its actors")
 		return nil, false
 	}
 	c, err := w.copyData()
 	if err != nil {
-		forkRefused(err.Error())
+		kept.Refused(err.Error())
 		return nil, false
 	}
 	return &keptWorld{w: c}, true
@@ -52,15 +52,24 @@ func (k *keptWorld) Fork() (engine.System, bool) {
 	}
 	c, err := k.w.copyData()
 	if err != nil {
-		forkRefused(err.Error())
+		kept.Refused(err.Error())
 		return nil, false
 	}
 	if err := c.rebuildActors(); err != nil {
-		forkRefused(err.Error())
+		kept.Refused(err.Error())
 		c.Close()
 		return nil, false
 	}
 	return c, true
+}
+
+// ForkLast implements engine.LastForker: Fork's runnable copy, recording nothing more.
+func (k *keptWorld) ForkLast() (engine.System, bool) {
+	s, ok := k.Fork()
+	for i := 0; ok && i < len(s.(*World).actors); i++ {
+		s.(*World).actors[i].log.Disable()
+	}
+	return s, ok
 }
 
 // Take implements engine.Taker: the kept copy itself made runnable, its
@@ -73,7 +82,7 @@ func (k *keptWorld) Take() (engine.System, bool) {
 	}
 	k.w = nil
 	if err := c.rebuildActors(); err != nil {
-		forkRefused(err.Error())
+		kept.Refused(err.Error())
 		c.Close()
 		return nil, false
 	}
@@ -113,9 +122,6 @@ func (k *keptWorld) ActorName(actor int) string {
 	}
 	return k.w.ActorName(actor)
 }
-
-// forkRefused counts a refusal for ForkRefusals (package world/kept).
-func forkRefused(reason string) { kept.Refused(reason) }
 
 // ForkRefusals lists the copies the worlds of this process refused to
 // make (Fork), by reason, most frequent first: "N reason" lines.

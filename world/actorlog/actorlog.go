@@ -42,6 +42,11 @@ type Log struct {
 // Enable starts recording.
 func (l *Log) Enable() { l.on = true }
 
+// Disable stops recording: the entries stay, for what was recorded, and
+// what the code receives from now on is not added (a copy of the world
+// that is never asked for a copy, World's ForkLast).
+func (l *Log) Disable() { l.on = false }
+
 // Enabled reports whether the log records.
 func (l *Log) Enabled() bool { return l != nil && l.on }
 
