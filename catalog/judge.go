@@ -102,9 +102,12 @@ type JudgeConfig struct {
 	// --require-proof).
 	RequireProof int
 	// Fork starts the runs of a row's dfs searches from copies of the
-	// world at their branch points (engine.ExploreConfig.Fork), its worlds
-	// recording their actors (Target.RecordActors) so that a copy can
-	// rebuild them. Outcomes do not depend on it (migsim run --fork).
+	// world at their branch points (engine.ExploreConfig.Fork), and those
+	// of its random and pct explorations from a copy at their first
+	// choice point when the row's runs do not depend on the seed
+	// (ExploreConfig.SeedFree, as for the memo), its worlds recording
+	// their actors (Target.RecordActors) so that a copy can rebuild them.
+	// Outcomes do not depend on it (migsim run --fork).
 	Fork bool
 }
 
@@ -300,7 +303,7 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	if seedFree && !cfg.NoMemo {
 		memo = &engine.MemoConfig{}
 	}
-	rep, interrupted, err := out.explore(ctx, t, f, cfg, memo)
+	rep, interrupted, err := out.explore(ctx, t, f, cfg, memo, seedFree)
 	if err != nil {
 		return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 	}

@@ -27,6 +27,12 @@ const benchCanonical = "flr-during-freeze"
 // b.N schedules, and (with -benchmem) bytes and allocations per run.
 // Targets: at least 10,000 executed runs/s on one core (goal 25,000).
 //
+// executed-fork: as executed, every run from a copy of the world kept at
+// the first decision with more than one enabled step (ExploreConfig.Fork
+// and SeedFree; the worlds record their actors); it reports the same
+// metrics, the copies kept, the runs restored from one and the decisions
+// each did not run again.
+//
 // memo: the decision-tree memo answers repeated interleavings; it reports
 // effective schedules/s (memo hits included), executed runs and memo hits
 // per 1000 schedules. Bytes and allocations per op are per schedule.
@@ -44,19 +50,29 @@ func BenchmarkExploreCanonical(b *testing.B) {
 	require.NoError(b, err)
 	f, seedFree, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
 	require.NoError(b, err)
-	explore := func(b *testing.B, memo *engine.MemoConfig) engine.Summary {
+	// The worlds of executed-fork record their actors, so that a copy
+	// can rebuild them.
+	tg.RecordActors = true
+	ff, _, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
+	require.NoError(b, err)
+	tg.RecordActors = false
+	explore := func(b *testing.B, memo *engine.MemoConfig, fork bool) engine.Summary {
 		b.ReportAllocs()
 		b.ResetTimer()
-		sum, err := engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
-			Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps, Memo: memo})
+		cfg := engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
+			Schedules: b.N, Seed: 1, Jobs: 1, MaxSteps: DefaultJudgeMaxSteps, Memo: memo}
+		if fork {
+			cfg.Factory, cfg.Fork, cfg.SeedFree = ff, true, true
+		}
+		sum, err := engine.Explore(context.Background(), cfg)
 		b.StopTimer()
 		require.NoError(b, err)
 		require.Equal(b, b.N, sum.Schedules)
 		b.ReportMetric(float64(sum.Distinct), "distinct")
 		return sum
 	}
-	b.Run("executed", func(b *testing.B) {
-		sum := explore(b, nil)
+	executed := func(b *testing.B, fork bool) {
+		sum := explore(b, nil, fork)
 		if elapsed := b.Elapsed().Seconds(); elapsed > 0 {
 			b.ReportMetric(float64(sum.Executed)/elapsed, "runs/s")
 		}
@@ -67,10 +83,21 @@ func BenchmarkExploreCanonical(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(sum.ExecutedDecisions), "ns/decision")
 			b.ReportMetric(float64(sum.Decisions)/float64(sum.Schedules), "decisions/run")
 		}
+		if st := sum.Fork; fork {
+			require.NotNil(b, st)
+			b.ReportMetric(float64(st.Taken), "copies")
+			b.ReportMetric(float64(st.Restored), "restored")
+			b.ReportMetric(float64(st.SkippedDecisions)/float64(max(st.Restored, 1)), "skipped/restored")
+		}
+	}
+	b.Run("executed", func(b *testing.B) { executed(b, false) })
+	b.Run("executed-fork", func(b *testing.B) {
+		require.True(b, seedFree, "the target's reference log depends on the seed: no fork of sampled runs")
+		executed(b, true)
 	})
 	b.Run("memo", func(b *testing.B) {
 		require.True(b, seedFree, "the target's reference log depends on the seed: no memo")
-		sum := explore(b, &engine.MemoConfig{})
+		sum := explore(b, &engine.MemoConfig{}, false)
 		if elapsed := b.Elapsed().Seconds(); elapsed > 0 {
 			b.ReportMetric(float64(sum.Schedules)/elapsed, "schedules/s")
 		}

@@ -131,10 +131,12 @@ func firstFinding(runs []StrategyRun) (*engine.Report, int) {
 // exploration's when it found one, else the first a later exploration
 // found, so that a row that explorations disagree on shows what was found
 // rather than the pass of the exploration that missed it. memo, when set,
-// lets each exploration answer known interleavings from its tree.
+// lets each exploration answer known interleavings from its tree;
+// seedFree, that the row's runs do not depend on the seed, lets its random
+// and pct explorations fork (JudgeConfig.Fork).
 // interrupted reports that ctx ended; the explorations done so far are
 // kept, the one ctx cut marked Interrupted.
-func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg JudgeConfig, memo *engine.MemoConfig) (first *engine.Report, interrupted bool, err error) {
+func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg JudgeConfig, memo *engine.MemoConfig, seedFree bool) (first *engine.Report, interrupted bool, err error) {
 	want := ""
 	switch o.Expected {
 	case scenario.VerdictViolation:
@@ -160,7 +162,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		sum, err := engine.Explore(ctx, engine.ExploreConfig{Factory: f, Strategy: b.Strategy, Schedules: b.Schedules,
 			Seed: b.Seed, Jobs: cfg.Jobs, PCTDepth: b.Depth, Bound: b.Bound, Reduction: red, States: states,
 			StateCap: cfg.StateCap, MaxSteps: t.maxSteps(), Progress: cfg.Progress, Memo: m,
-			Fork: cfg.Fork && b.Strategy == engine.StrategyDFS})
+			Fork: cfg.Fork, SeedFree: seedFree})
 		if err != nil && ctx.Err() != nil {
 			interrupted = true
 		} else if err != nil {

@@ -81,18 +81,7 @@ func (w *forkOut) Close() {
 // footprints, preemptions, clock, trace and interleaving hashes,
 // findings, end states and guest logs, with the same counts.
 func TestFork_RealSameSearch(t *testing.T) {
-	rows := append(slices.Clone(forkRows), []forkRow{
-		{"vm-8-of-1024", spec.Virtio14, nil, 60},
-		{"vm-p2p-doorbells-no-stop", spec.Virtio14, nil, 60},
-		{"peer-kick-frozen", spec.Draft2023, nil, 60},
-		{"peer-mmio-writes-stopped", spec.Virtio14, nil, 60},
-		{"vm-load-fails-rollback", spec.Draft2023, nil, 60},
-		{"vm-load-fails-after-partial-resume", spec.Virtio14, nil, 60},
-		{"net-tx-in-flight-at-stop", spec.Virtio14, nil, 60},
-		{"net-cvq-in-flight-at-stop", spec.Draft2023, nil, 60},
-		{"compat-corrupt-load", spec.Virtio14, nil, 60},
-		{"flr-while-stopped", spec.Virtio14, nil, 60},
-	}...)
+	rows := realForkRows()
 	if testing.Short() {
 		rows = rows[:3]
 	}
@@ -113,6 +102,23 @@ func TestFork_RealSameSearch(t *testing.T) {
 		assert.Positive(t, takenOver, "some runs start from the kept copy itself (engine.Taker)")
 		t.Logf("refused copies: %q", world.ForkRefusals())
 	}
+}
+
+// realForkRows are the rows the tests of World.Fork search: forkRows and
+// rows with several VFs, peers, VFIO and QEMU flows, rollback and net.
+func realForkRows() []forkRow {
+	return append(slices.Clone(forkRows), []forkRow{
+		{"vm-8-of-1024", spec.Virtio14, nil, 60},
+		{"vm-p2p-doorbells-no-stop", spec.Virtio14, nil, 60},
+		{"peer-kick-frozen", spec.Draft2023, nil, 60},
+		{"peer-mmio-writes-stopped", spec.Virtio14, nil, 60},
+		{"vm-load-fails-rollback", spec.Draft2023, nil, 60},
+		{"vm-load-fails-after-partial-resume", spec.Virtio14, nil, 60},
+		{"net-tx-in-flight-at-stop", spec.Virtio14, nil, 60},
+		{"net-cvq-in-flight-at-stop", spec.Draft2023, nil, 60},
+		{"compat-corrupt-load", spec.Virtio14, nil, 60},
+		{"flr-while-stopped", spec.Virtio14, nil, 60},
+	}...)
 }
 
 // TestFork_Kinds: a world that does not record its actors refuses to copy

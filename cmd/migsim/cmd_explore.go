@@ -68,9 +68,11 @@ they executed (up to 8 MiB of them; dropped when none of the first 512
 schedules met one) and do not run a known interleaving twice, and shrinking does
 not run a candidate that replays into a run it already ran (--memo=false
 runs every schedule and every candidate). --fork starts each dfs run from a
-copy of the world at its branch point instead of replaying its path (the
-same runs; docs/engine.md, "Forking dfs runs") and says on stderr what the
-copies did. Progress goes to stderr when it is a terminal (--progress),
+copy of the world at its branch point instead of replaying its path, and
+each random or pct run of a scenario whose runs do not depend on the seed
+from a copy at the first decision with more than one step (the same runs;
+docs/engine.md, "Forking dfs runs", "Forking sampled runs") and says on
+stderr what the copies did. Progress goes to stderr when it is a terminal (--progress),
 and a line when the first finding comes; with --progress never, neither.
 
 A schedule file never replaces another: when DIR/NAME.json holds another
@@ -207,7 +209,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	splitDepth := fs.Int("split-depth", 0, "dfs: branching decisions explored in full before the tree splits into subtrees (default when sharded: 8 without state pruning; with it 2 for up to 4 shards, 4 for more; else none). A shard also executes the runs above the split that lead to other shards' subtrees, within its --schedules: past the depth at which the tree stops branching every run is a subtree of its own, and every shard executes them all to keep 1 in n")
 	states := fs.Bool("states", false, "dfs: skip states already explored (systems that hash their state; default: the scenario's explore line, on when --strategy picks dfs; refused with reduction dpor, which prunes none)")
 	stateCap := fs.Int("state-cap", 0, stateCapHelp)
-	fork := fs.Bool("fork", false, "dfs: start each run from a copy of the world at its branch point instead of replaying its path (the same runs); says on stderr what the copies did")
+	fork := fs.Bool("fork", false, "start each dfs run from a copy of the world at its branch point instead of replaying its path, and each random or pct run of a seed-free scenario from a copy at its first choice point (the same runs); says on stderr what the copies did")
 	memo := fs.Bool("memo", true, "random and pct exploration, and shrinking under every strategy: reuse the results of runs already run")
 	jobs := fs.Int("jobs", 0, "parallel runs (default: GOMAXPROCS); results do not depend on it")
 	shard := fs.String("shard", "", "explore only part i of n, as i/n")
@@ -358,7 +360,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	gcpolicy.Apply()
 	ctx, shrinkCtx, explored, stop := cmdbase.PhasedInterrupts()
 	defer stop()
-	t.RecordActors = run.fork && b.Strategy == engine.StrategyDFS
+	t.RecordActors = run.fork
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
 	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
 		return cmdbase.UsageError(stderr, "explore", "%v", serr)
@@ -395,9 +397,9 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		Schedules: b.Schedules, Seed: b.Seed, Jobs: run.jobs, Shard: run.shard, Shards: run.shards,
 		PCTDepth: b.Depth, Bound: b.Bound, Reduction: run.reduction, SplitDepth: run.splitDepth, States: run.states,
 		StateCap: run.stateCap, MaxSteps: t.MaxSteps, Memo: memo, MergeData: run.sharded, Progress: cmdprogress.Explore(run.progress, run.quiet, run.noShrink, stderr),
-		Fork: t.RecordActors})
+		Fork: run.fork, SeedFree: seedFree})
 	if st := sum.Fork; st != nil {
-		printForkStats(stderr, *st)
+		printForkStats(stderr, b.Strategy, *st)
 	}
 	if err != nil && !sum.Interrupted {
 		fmt.Fprintf(stderr, "migsim explore: %v\n", err)

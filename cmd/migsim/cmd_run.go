@@ -67,9 +67,11 @@ at least); a row without one is UNPROVED, with the searches' progress
 under the table, and the run exits 1. A nightly job that proves the
 catalog: migsim run --proof-runs 300000 --state-cap 4194304 --require-proof.
 The runs of every dfs search start from copies of the world at their
-branch points instead of replaying their paths (docs/engine.md, "Forking
-dfs runs"): the same table in less time, with more memory; --fork=false
-replays them.
+branch points instead of replaying their paths, and the random and pct
+runs of a row whose runs do not depend on the seed from a copy at their
+first choice point (docs/engine.md, "Forking dfs runs", "Forking sampled
+runs"): the same table in less time, with more memory; --fork=false
+builds and replays every run.
 --format json prints the table
 as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
@@ -141,7 +143,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	list := fs.Bool("list", false, "list the catalog's scenarios (question, name, title) and judge nothing")
 	requireProof := fs.Int("require-proof", 0, "a row that expects and gets pass must be proved: a dfs search ran every schedule within preemption bound B or more (--require-proof=B; alone: 2); an unproved row is UNPROVED, exit 1")
 	fs.Lookup("require-proof").NoOptDefVal = "2"
-	fork := fs.Bool("fork", true, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths (the same outcomes; --fork=false replays)")
+	fork := fs.Bool("fork", true, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths, and seed-free rows' random and pct runs from a copy at their first choice point (the same outcomes; --fork=false builds and replays every run)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()

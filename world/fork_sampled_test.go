@@ -1,0 +1,185 @@
+package world_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/world"
+)
+
+// sampledOut is forkOut for explorations whose jobs run side by side: a
+// world that copies itself with World.Fork (a running world into a kept
+// copy, a kept copy into a runnable one, ForkLast too) and writes its
+// findings and its end to a sink the jobs share.
+type sampledOut struct {
+	*world.World
+	kept engine.System
+	sink *endSink
+}
+
+// endSink collects the runs' findings and ends.
+type endSink struct {
+	mu   sync.Mutex
+	ends []string
+}
+
+func (s *endSink) add(e string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ends = append(s.ends, e)
+}
+
+func (w *sampledOut) Execute(s engine.Step) *engine.Finding {
+	f := w.World.Execute(s)
+	if f != nil {
+		w.sink.add(fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
+	}
+	return f
+}
+
+func (w *sampledOut) Finish() *engine.Finding {
+	f := w.World.Finish()
+	w.sink.add(fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
+	return f
+}
+
+// Fork implements engine.Forker.
+func (w *sampledOut) Fork() (engine.System, bool) {
+	if w.kept == nil {
+		k, ok := w.World.Fork()
+		if !ok {
+			return nil, false
+		}
+		return &sampledOut{kept: k, sink: w.sink}, true
+	}
+	return w.runnable(w.kept.(engine.Forker).Fork())
+}
+
+// ForkLast implements engine.LastForker.
+func (w *sampledOut) ForkLast() (engine.System, bool) {
+	return w.runnable(w.kept.(engine.LastForker).ForkLast())
+}
+
+func (w *sampledOut) runnable(sys engine.System, ok bool) (engine.System, bool) {
+	if !ok {
+		return nil, false
+	}
+	return &sampledOut{World: sys.(*world.World), sink: w.sink}, true
+}
+
+func (w *sampledOut) Close() {
+	if w.kept != nil {
+		w.kept.(engine.Closer).Close()
+		return
+	}
+	w.World.Close()
+}
+
+// TestFork_SampledSame: on the rows of TestFork_RealSameSearch, random and
+// pct explorations whose runs start from a copy of the world at the first
+// choice point (engine.ExploreConfig.Fork with SeedFree; World.Fork, then
+// ForkLast) run the same schedules as explorations of worlds that do not
+// record their actors: every schedule's choices, footprints, preemptions,
+// clock, trace and interleaving hashes and finding, in schedule order, the
+// same end states, guest logs and findings, the same summary (but its
+// time and the fork's counts) and the same shrunk findings; on one job
+// with the memo and without, and random on three.
+func TestFork_SampledSame(t *testing.T) {
+	rows := realForkRows()
+	if testing.Short() {
+		rows = rows[:2]
+	}
+	var restored, executed, failing int
+	for _, row := range rows {
+		for _, strategy := range []string{engine.StrategyRandom, engine.StrategyPCT} {
+			for _, v := range []struct {
+				jobs int
+				memo bool
+			}{{1, false}, {3, false}, {1, true}} {
+				if v.jobs > 1 && strategy == engine.StrategyPCT {
+					continue // pct on three jobs: the engine's toys
+				}
+				name := fmt.Sprintf("%s/%s/%v/%s/jobs=%d/memo=%v", row.scenario, row.ed, row.knobs, strategy, v.jobs, v.memo)
+				t.Run(name, func(t *testing.T) {
+					st, sum := sameSampled(t, row, strategy, v.jobs, v.memo)
+					restored, executed, failing = restored+st.Restored, executed+sum.Executed, failing+sum.Failing
+					t.Logf("%d failing, %d executed, %d from a copy (%d decisions not run again), %d built, %d refused",
+						sum.Failing, sum.Executed, st.Restored, st.SkippedDecisions, st.Replayed, st.Refused)
+				})
+			}
+		}
+	}
+	t.Logf("%d of %d executed runs started from a copy; %d failing schedules", restored, executed, failing)
+	assert.Greater(t, restored, executed*3/4, "most runs start from a copy")
+	if !testing.Short() {
+		assert.Positive(t, failing, "some rows' schedules find violations")
+	}
+}
+
+// sameSampled explores row with strategy without the fork (worlds that do
+// not record their actors) and with it, and requires the same schedules,
+// ends and summary; it returns the fork's counts and the summary.
+func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool) (engine.ForkStats, engine.Summary) {
+	t.Helper()
+	type result struct {
+		sum  engine.Summary
+		runs []string
+		ends []string
+	}
+	explore := func(fork bool) result {
+		s, err := catalog.CatalogScenario(row.scenario)
+		require.NoError(t, err)
+		tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+		require.NoError(t, err)
+		tg.RecordActors = fork
+		f, seedFree, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
+		require.NoError(t, err)
+		require.True(t, seedFree, "the row's runs without migration depend on the seed")
+		var r result
+		sink := &endSink{}
+		wrapped := func(st engine.Streams) (engine.System, error) {
+			sys, err := f(st)
+			if err != nil {
+				return nil, err
+			}
+			return &sampledOut{World: sys.(*world.World), sink: sink}, nil
+		}
+		// Past the first round of 256 schedules: memo hits, pct's k learnt.
+		schedules := 260
+		if row.scenario == "vm-8-of-1024" {
+			schedules = 30 // a run costs ten of the others'
+		}
+		cfg := engine.ExploreConfig{Factory: wrapped, Strategy: strategy, Schedules: schedules, Seed: 1, Jobs: jobs,
+			MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork, SeedFree: fork, MergeData: true,
+			Shrink:   &engine.ShrinkConfig{MaxReplays: 20},
+			AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }}
+		if memo {
+			cfg.Memo = &engine.MemoConfig{VerifyEvery: 16}
+		}
+		r.sum, err = engine.Explore(context.Background(), cfg)
+		require.NoError(t, err)
+		r.ends = sink.ends
+		if jobs > 1 {
+			slices.Sort(r.ends) // the jobs end their runs in any order
+		}
+		return r
+	}
+	off, on := explore(false), explore(true)
+	require.NotNil(t, on.sum.Fork)
+	st := *on.sum.Fork
+	assert.Equal(t, off.runs, on.runs, "every schedule is the same")
+	assert.Equal(t, off.ends, on.ends, "every run ends the same way")
+	on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0
+	assert.Equal(t, off.sum, on.sum)
+	assert.Equal(t, on.sum.Executed, st.Restored+st.Replayed, "every executed run is restored or built")
+	return st, on.sum
+}
