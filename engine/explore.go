@@ -125,8 +125,9 @@ type Report struct {
 }
 
 // Summary is the outcome of an exploration. Every field except Elapsed,
-// Executed, ExecutedDecisions and Memo is a function of the configuration alone, whatever
-// Jobs is and whether the memo is on.
+// Executed, ExecutedDecisions, Memo and Fork is a function of the
+// configuration alone, whatever Jobs is and whether the memo and the fork
+// are on (the fork changes none of Executed and ExecutedDecisions either).
 type Summary struct {
 	Strategy string
 	Seed     uint64
