@@ -92,30 +92,42 @@ func (w *sampledOut) Close() {
 // clock, trace and interleaving hashes and finding, in schedule order, the
 // same end states, guest logs and findings, the same summary (but its
 // time and the fork's counts) and the same shrunk findings; on one job
-// with the memo and without, and random on three.
+// without the memo, and on a third of the rows each past the first round
+// with the memo, past it without, or random on three jobs.
 func TestFork_SampledSame(t *testing.T) {
 	rows := realForkRows()
 	if testing.Short() {
 		rows = rows[:2]
 	}
 	var restored, executed, failing int
-	for _, row := range rows {
-		for _, strategy := range []string{engine.StrategyRandom, engine.StrategyPCT} {
-			for _, v := range []struct {
-				jobs int
-				memo bool
-			}{{1, false}, {3, false}, {1, true}} {
-				if v.jobs > 1 && strategy == engine.StrategyPCT {
-					continue // pct on three jobs: the engine's toys
-				}
-				name := fmt.Sprintf("%s/%s/%v/%s/jobs=%d/memo=%v", row.scenario, row.ed, row.knobs, strategy, v.jobs, v.memo)
-				t.Run(name, func(t *testing.T) {
-					st, sum := sameSampled(t, row, strategy, v.jobs, v.memo)
-					restored, executed, failing = restored+st.Restored, executed+sum.Executed, failing+sum.Failing
-					t.Logf("%d failing, %d executed, %d from a copy (%d decisions not run again), %d built, %d refused",
-						sum.Failing, sum.Executed, st.Restored, st.SkippedDecisions, st.Replayed, st.Refused)
-				})
-			}
+	for i, row := range rows {
+		// Every row on one job, without the memo, before the first round
+		// of 256 schedules ends; a third of them (in turn) on three jobs,
+		// past that round (memo hits, pct's k learnt) with and without the
+		// memo: the rows' whole cross product cost two minutes of CPU.
+		type variant struct {
+			strategy  string
+			jobs      int
+			memo      bool
+			schedules int
+		}
+		vs := []variant{{engine.StrategyRandom, 1, false, 60}, {engine.StrategyPCT, 1, false, 60}}
+		switch i % 3 {
+		case 0:
+			vs = append(vs, variant{engine.StrategyPCT, 1, true, 260})
+		case 1:
+			vs = append(vs, variant{engine.StrategyPCT, 1, false, 260}, variant{engine.StrategyRandom, 1, true, 260})
+		case 2:
+			vs = append(vs, variant{engine.StrategyRandom, 3, false, 60}) // pct on three jobs: the engine's toys
+		}
+		for _, v := range vs {
+			name := fmt.Sprintf("%s/%s/%v/%s/jobs=%d/memo=%v/%d", row.scenario, row.ed, row.knobs, v.strategy, v.jobs, v.memo, v.schedules)
+			t.Run(name, func(t *testing.T) {
+				st, sum := sameSampled(t, row, v.strategy, v.jobs, v.memo, v.schedules)
+				restored, executed, failing = restored+st.Restored, executed+sum.Executed, failing+sum.Failing
+				t.Logf("%d failing, %d executed, %d from a copy (%d decisions not run again), %d built, %d refused",
+					sum.Failing, sum.Executed, st.Restored, st.SkippedDecisions, st.Replayed, st.Refused)
+			})
 		}
 	}
 	t.Logf("%d of %d executed runs started from a copy; %d failing schedules", restored, executed, failing)
@@ -128,7 +140,7 @@ func TestFork_SampledSame(t *testing.T) {
 // sameSampled explores row with strategy without the fork (worlds that do
 // not record their actors) and with it, and requires the same schedules,
 // ends and summary; it returns the fork's counts and the summary.
-func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool) (engine.ForkStats, engine.Summary) {
+func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool, schedules int) (engine.ForkStats, engine.Summary) {
 	t.Helper()
 	type result struct {
 		sum  engine.Summary
@@ -153,10 +165,8 @@ func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool
 			}
 			return &sampledOut{World: sys.(*world.World), sink: sink}, nil
 		}
-		// Past the first round of 256 schedules: memo hits, pct's k learnt.
-		schedules := 260
 		if row.scenario == "vm-8-of-1024" {
-			schedules = 30 // a run costs ten of the others'
+			schedules = min(schedules, 30) // a run costs ten of the others'
 		}
 		cfg := engine.ExploreConfig{Factory: wrapped, Strategy: strategy, Schedules: schedules, Seed: 1, Jobs: jobs,
 			MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork, SeedFree: fork, MergeData: true,
