@@ -290,3 +290,76 @@ func TestPeer_Wire(t *testing.T) {
 	assert.False(t, w.port.LinkUp())
 	assert.Equal(t, []string{"backend src vf2 by wire", "backend src vf2 by wire", "backend src vf2 by wire"}, w.calls)
 }
+
+// readsWorld is fakeWorld counting the reads a peer's state hash does not
+// cover (Now, Stalled, Signalled), apart as made inside a step's Ready
+// (the scheduler's question) or anywhere else (the peer's code or a
+// step's Do, which could keep or branch on what they return).
+type readsWorld struct {
+	*fakeWorld
+	inReady        bool
+	ready, outside []string
+}
+
+func (w *readsWorld) note(call string) {
+	if w.inReady {
+		w.ready = append(w.ready, call)
+		return
+	}
+	w.outside = append(w.outside, call)
+}
+func (w *readsWorld) Now() engine.VTime { w.note("Now"); return w.fakeWorld.Now() }
+func (w *readsWorld) Stalled() bool     { w.note("Stalled"); return w.fakeWorld.Stalled() }
+func (w *readsWorld) Signalled(name string) bool {
+	w.note("Signalled " + name)
+	return w.fakeWorld.Signalled(name)
+}
+
+// A peer's chain (its state hash) and its rebuild record leave out the
+// clock, the stall and the signals: sound only while the peer's code and
+// its steps' Do never read them, so that they decide nothing but whether
+// a step is enabled, which the scheduler asks of the world's state. Every
+// operation is run with its Do, stalled and not, each read placed.
+func TestPeer_UnrecordedReadsOnlyInReady(t *testing.T) {
+	for _, body := range []string{
+		"peer p vf=1\n  kick vf=2\n  write vf=2 offset=0 bytes=01\n  read vf=2 offset=0",
+		"peer f\n  pf-flr src while=admin-outstanding\n  pf-flr dst\n  vf-flr src vf=2",
+		"peer s\n  signal go\n  await go\n  await never\n  sleep ms=2",
+	} {
+		for _, stalled := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s stalled=%v", body[:len("peer p")], stalled), func(t *testing.T) {
+				fw := twoVFs()
+				fw.members, fw.stalled, fw.signals = map[int]spec.Mode{1: spec.ModeStop, 2: spec.ModeActive}, stalled, map[string]bool{}
+				w := &readsWorld{fakeWorld: fw}
+				s, err := scenario.ParseScenario("peer-test.scn", []byte("scenario peer-test\nvfs 2\n\n"+body+"\n"))
+				require.NoError(t, err)
+				var prog *scenario.Program
+				for _, a := range s.Actors {
+					if a.Kind == scenario.ActorPeer {
+						prog = a
+					}
+				}
+				require.NotNil(t, prog)
+				fw.scen = s
+				vf := 0
+				if v, ok := scenario.Lookup(prog.Args, "vf"); ok {
+					_, err := fmt.Sscan(v, &vf)
+					require.NoError(t, err)
+				}
+				require.NoError(t, peer.New(w, prog, vf).Run(func(r *peer.Req) []byte {
+					if r.Ready != nil {
+						w.inReady = true
+						r.Ready()
+						w.inReady = false
+					}
+					if r.Do != nil {
+						return r.Do()
+					}
+					return nil
+				}))
+				assert.Empty(t, w.outside, "read outside a Ready")
+				assert.NotEmpty(t, w.ready, "the reads a Ready makes")
+			})
+		}
+	}
+}
