@@ -40,12 +40,11 @@ func (w *World) buildActors() error {
 			hv.Ops = append([]scenario.Op{{Verb: "await", Args: []scenario.Arg{{Value: name}}}}, hv.Ops...)
 		}
 	}
-	if err := w.addHypervisor(hv); err != nil {
-		return err
-	}
 	if defaultFlow {
+		// Named before the hypervisor is added: its program runs there up
+		// to its first step, and a flow that fails before it names the
+		// file in its outcome.
 		w.hvFlowFile = "default " + w.ed.String() + " flow"
-		w.hv.SetFlowFile(w.hvFlowFile)
 	}
-	return nil
+	return w.addHypervisor(hv)
 }

@@ -52,6 +52,9 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 		}
 		a.at, w.hv, w.hvActor, w.hvProg = h.At, h, a, p
 		w.actors = append(w.actors, a)
+		if w.hvFlowFile != "" {
+			h.SetFlowFile(w.hvFlowFile)
+		}
 		if err := h.Boot(); err != nil {
 			return err
 		}
@@ -68,6 +71,9 @@ func (w *World) addHypervisor(p *scenario.Program) error {
 	}
 	a.at, w.hv, w.hvActor, w.hvProg = h.At, h, a, p
 	w.actors = append(w.actors, a)
+	if w.hvFlowFile != "" {
+		h.SetFlowFile(w.hvFlowFile)
+	}
 	if err := rec.Boot(h); err != nil {
 		return err
 	}
