@@ -45,7 +45,8 @@ func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		// The world names the flow file once the boot ended.
+		// The checkpoint holds the flow file the world named before the
+		// boot; named again as a rebuild from the start names it.
 		h.SetFlowFile(b.FlowFile)
 		rec.rep.Skip(at + 1)
 		rec.lastCP = at
