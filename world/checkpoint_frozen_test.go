@@ -3,6 +3,8 @@ package world_test
 import (
 	"errors"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +19,9 @@ import (
 // TestRebuildHypervisor_CheckpointsStayAsTaken: a checkpoint in the
 // hypervisor's record is its state as data when it was taken, which every
 // copy of the world restores later; nothing of it may be shared with the
-// running hypervisor and change afterwards. Each checkpoint is hashed
+// running hypervisor and change afterwards, and nothing of it may be the
+// world's (a host, a memory, an observer of package world), which a
+// restored hypervisor would use instead of the copy's. Each checkpoint is hashed
 // (internal/deephash, every field) at the decision after it was written
 // and again once the run ended, on one run of every catalog row: the
 // hashes are equal.
@@ -48,7 +52,9 @@ func TestRebuildHypervisor_CheckpointsStayAsTaken(t *testing.T) {
 			note := func() {
 				for _, i := range checkpointsIn(w.HVRecord()) {
 					if _, ok := taken[i]; !ok {
-						taken[i] = deephash.Hash(w.HVRecord()[i].V)
+						v := w.HVRecord()[i].V
+						taken[i] = deephash.Hash(v)
+						assert.Empty(t, worldTypesIn(v), "%s line %d: the checkpoint at entry %d reaches the world", name, e.Line, i)
 					}
 				}
 			}
@@ -73,6 +79,9 @@ func TestRebuildHypervisor_CheckpointsStayAsTaken(t *testing.T) {
 				}
 				note()
 			}
+			if checked == 0 && len(taken) > 0 {
+				require.Contains(t, worldTypesIn([]any{w}), "*world.World", "the walk finds what is the world's")
+			}
 			rec := w.HVRecord()
 			for i, h := range taken {
 				assert.Equal(t, h, deephash.Hash(rec[i].V), "%s line %d: the checkpoint at entry %d changed after it was taken", name, e.Line, i)
@@ -83,4 +92,55 @@ func TestRebuildHypervisor_CheckpointsStayAsTaken(t *testing.T) {
 	}
 	t.Logf("%d checkpoints checked", checked)
 	assert.Positive(t, checked)
+}
+
+// worldTypesIn lists the types of package world that v reaches.
+func worldTypesIn(v any) []string {
+	const pkg = "github.com/migsim/migsim/world"
+	seen := map[uintptr]bool{}
+	found := map[string]bool{}
+	var walk func(x reflect.Value)
+	walk = func(x reflect.Value) {
+		if !x.IsValid() {
+			return
+		}
+		t := x.Type()
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.PkgPath() == pkg {
+			found[x.Type().String()] = true
+		}
+		switch x.Kind() {
+		case reflect.Pointer:
+			if x.IsNil() || seen[x.Pointer()] {
+				return
+			}
+			seen[x.Pointer()] = true
+			walk(x.Elem())
+		case reflect.Interface:
+			walk(x.Elem())
+		case reflect.Struct:
+			for i := range x.NumField() {
+				walk(x.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range x.Len() {
+				walk(x.Index(i))
+			}
+		case reflect.Map:
+			it := x.MapRange()
+			for it.Next() {
+				walk(it.Key())
+				walk(it.Value())
+			}
+		}
+	}
+	walk(reflect.ValueOf(v))
+	out := make([]string, 0, len(found))
+	for s := range found {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
 }
