@@ -315,7 +315,9 @@ func (r *run) fillRecords() error {
 		g := &r.groups[rec.g]
 		dst := unsafe.Add(g.dst, rec.addr-g.lo)
 		if rec.ti.k == kPlain {
-			n := uintptr(rec.n) * rec.ti.size
+			// Up to the capacity: a reslice (s[:cap(s)]) reads the
+			// elements past the length again.
+			n := max(uintptr(rec.n)*rec.ti.size, rec.extent)
 			copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice((*byte)(rec.p), n))
 			continue
 		}

@@ -18,8 +18,10 @@
 // its group. Both passes follow each type's parts flattened through its
 // structs and short arrays when the type is compiled: byte runs copied as
 // they are, and the strings, pointers, slices, interfaces and maps, each
-// with its path for errors. Slice elements past a slice's length are not
-// reachable through it and stay zero in the copy.
+// with its path for errors. A slice's elements past its length are copied
+// as they are when they hold no pointers (a reslice up to its capacity
+// reads them again); those that hold pointers are not walked and stay
+// zero in the copy.
 //
 // What is not copied is declared (Config): types whose values are
 // immutable and shared by the copy (Share), struct fields left zero in the
