@@ -129,3 +129,52 @@ func TestSampledFork_NotSeedFree(t *testing.T) {
 		assert.Nil(t, sum.Fork, "fork %v seed-free %v", tc.fork, tc.seedFree)
 	}
 }
+
+// TestSampledFork_BoundsAndShards: the runs from a copy are the same as
+// the runs built when the step bound falls inside the forced prefix, at
+// its end or just past it, and when the schedules are sharded; a copy is
+// kept only before the bound.
+func TestSampledFork_BoundsAndShards(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 4, vars: 2, total: 9}
+	const pre = 4 // the forced prefix: pre+3 decisions, a clock advance among them
+	progs := gatedProp(genProp(NewStream(5, StreamWorkload), gen), pre, gen.vars)
+	f := func(Streams) (System, error) { return &forkProp{propSys: newPropSys(progs, gen.vars+1)}, nil }
+	for _, strategy := range []string{StrategyRandom, StrategyPCT} {
+		for _, row := range []struct {
+			name              string
+			maxSteps, shards  int
+			jobs              int
+			wantRestored, mem bool
+		}{
+			{"bound inside the prefix", 3, 0, 1, false, false},
+			{"bound at the end of the prefix", pre + 3, 0, 1, false, false},
+			{"bound one past the choice point", pre + 4, 0, 2, true, true},
+			{"sharded", 0, 3, 2, true, true},
+		} {
+			what := fmt.Sprintf("%s %s", strategy, row.name)
+			cfg := ExploreConfig{Factory: f, Strategy: strategy, Schedules: 200, Seed: 9, Jobs: row.jobs,
+				MaxSteps: row.maxSteps, MergeData: true, Shrink: &ShrinkConfig{}, Clock: fixedClock}
+			if row.shards > 0 {
+				cfg.Shards, cfg.Shard = row.shards, 2
+			}
+			if row.mem {
+				cfg.Memo = &MemoConfig{VerifyEvery: 5}
+			}
+			off, sumOff := exploreRuns(t, cfg)
+			cfg.Fork, cfg.SeedFree = true, true
+			on, sumOn := exploreRuns(t, cfg)
+			require.NotEmpty(t, off, what)
+			require.Equal(t, off, on, what)
+			require.NotNil(t, sumOn.Fork, what)
+			st := *sumOn.Fork
+			sumOn.Fork = nil
+			require.Equal(t, sumOff, sumOn, what)
+			if row.wantRestored {
+				assert.Positive(t, st.Restored, what)
+			}
+			if st.Restored > 0 && row.maxSteps > 0 {
+				assert.Less(t, st.SkippedDecisions/int64(st.Restored), int64(row.maxSteps), "the copy is before the bound: %s", what)
+			}
+		}
+	}
+}
