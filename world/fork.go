@@ -21,13 +21,21 @@ import (
 //     guests, then the peers.
 
 // Fork implements engine.Forker: a kept copy of the world, or false when
-// the world does not record its actors (WorldConfig.RecordActors), has a
-// planted owner fault (WorldConfig.OwnerFault) or holds what the copier
-// refuses.
+// the world does not record its actors (WorldConfig.RecordActors, or a
+// copy made by ForkLast, whose records stopped), has a planted owner
+// fault (WorldConfig.OwnerFault) or holds what the copier refuses.
 func (w *World) Fork() (engine.System, bool) {
 	if !w.cfg.RecordActors {
 		kept.Refused("the world does not record its actors")
 		return nil, false
+	}
+	for _, a := range w.actors {
+		if !a.log.Enabled() {
+			// Its record misses what it received since: a copy rebuilt
+			// from it would not be this world.
+			kept.Refused("a copy made to run last does not record its actors")
+			return nil, false
+		}
 	}
 	c, err := w.copyData()
 	if err != nil {

@@ -187,3 +187,44 @@ func TestFork_Kinds(t *testing.T) {
 	require.Equal(t, orig.Finish(), cp.Finish())
 	require.Equal(t, orig.GuestLog(), cp.GuestLog())
 }
+
+// TestFork_LastCopyRefuses: a runnable copy made by ForkLast records
+// nothing more, so a copy of it could not rebuild its actors: it refuses
+// to copy itself, before and after it runs on, instead of handing out a
+// kept copy whose records stop short.
+func TestFork_LastCopyRefuses(t *testing.T) {
+	s, err := catalog.CatalogScenario("smoke-migrate")
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, spec.Virtio14, nil, nil)
+	require.NoError(t, err)
+	tg.RecordActors = true
+	f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+	require.NoError(t, err)
+	sys, err := f(engine.NewStreams(engine.ScheduleSeed(1, 0)))
+	require.NoError(t, err)
+	orig := sys.(*world.World)
+	defer orig.Close()
+	var buf []engine.Step
+	for range 20 {
+		buf = orig.Enabled(buf[:0])
+		require.NotEmpty(t, buf)
+		require.Nil(t, orig.Execute(buf[0]))
+	}
+	k, ok := orig.Fork()
+	require.True(t, ok)
+	defer k.(engine.Closer).Close()
+	last, ok := k.(engine.LastForker).ForkLast()
+	require.True(t, ok)
+	lw := last.(*world.World)
+	defer lw.Close()
+	_, ok = lw.Fork()
+	require.False(t, ok, "a copy of a world that records nothing more")
+	buf = lw.Enabled(buf[:0])
+	require.NotEmpty(t, buf)
+	require.Nil(t, lw.Execute(buf[0]))
+	_, ok = lw.Fork()
+	require.False(t, ok, "a copy of a world that records nothing more, a step on")
+	again, ok := k.(engine.Forker).Fork()
+	require.True(t, ok, "the kept copy still makes runnable copies")
+	again.(engine.Closer).Close()
+}
