@@ -477,8 +477,16 @@ func (n *memoNode) child(v uint64) *memoNode {
 
 // recheck re-executes a remembered run along the picks of the walk that
 // reached its leaf and fails with a determinism error when the run differs
-// from the leaf (or cannot be run along them).
+// from the leaf (or cannot be run along them). The run is built, never
+// started from the Runner's copy at the first choice point (fork_sampled.go):
+// a check must run the forced prefix again too.
 func recheck(r *Runner, f Factory, seed uint64, picks []int, leaf *memoLeaf) (Result, error) {
+	sf := r.sampled
+	if sf != nil {
+		sf.stats.Replayed++ // built from the start, as a run without a copy
+		r.sampled = nil
+		defer func() { r.sampled = sf }()
+	}
 	res, err := r.RunSeed(f, seed, &pathChooser{picks: picks})
 	if err != nil {
 		return res, fmt.Errorf("memo check: %w: %w", err, ErrNotDeterministic)
