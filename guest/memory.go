@@ -33,6 +33,22 @@ type MemoryPlan struct {
 	Buffers Region
 }
 
+// Where names the part of the plan addr is in, for a message about an
+// access that touched it, owner naming whose plan it is ("guest vcpu0's
+// driver (VF 1)"): "the ring memory of queue 0 of OWNER, offset 0x0", "a
+// buffer of OWNER", or "" when the plan does not hold it.
+func (p MemoryPlan) Where(addr uint64, owner string) string {
+	for q, r := range p.Rings {
+		if r.Contains(addr, 1) {
+			return fmt.Sprintf("the ring memory of queue %d of %s, offset %#x", q, owner, addr-r.Base)
+		}
+	}
+	if p.Buffers.Contains(addr, 1) {
+		return "a buffer of " + owner
+	}
+	return ""
+}
+
 // Regions lists every region of the plan: the rings in queue order, then
 // the buffers.
 func (p MemoryPlan) Regions() []Region {

@@ -11,14 +11,8 @@ import "fmt"
 // what the access touched.
 func (w *World) GuestMemoryWhere(addr uint64) string {
 	for _, g := range w.guests {
-		p := g.drv.Plan()
-		for q, r := range p.Rings {
-			if r.Contains(addr, 1) {
-				return fmt.Sprintf("the ring memory of queue %d of guest %s's driver (VF %d), offset %#x", q, g.name, g.vf, addr-r.Base)
-			}
-		}
-		if p.Buffers.Contains(addr, 1) {
-			return fmt.Sprintf("a buffer of guest %s's driver (VF %d)", g.name, g.vf)
+		if where := g.drv.Plan().Where(addr, fmt.Sprintf("guest %s's driver (VF %d)", g.name, g.vf)); where != "" {
+			return where
 		}
 	}
 	return ""
