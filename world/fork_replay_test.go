@@ -11,7 +11,6 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -27,7 +26,7 @@ type forkByReplay struct {
 	f     engine.Factory
 	seed  uint64
 	calls []worldCall
-	out   *[]string
+	out   *endSink
 }
 
 type worldCall struct {
@@ -64,11 +63,7 @@ func (w *forkByReplay) EnabledBare(buf []engine.Step) []engine.Step {
 
 func (w *forkByReplay) Execute(s engine.Step) *engine.Finding {
 	w.calls = append(w.calls, worldCall{kind: callExecute, step: s})
-	f := w.World.Execute(s)
-	if f != nil {
-		*w.out = append(*w.out, fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
-	}
-	return f
+	return w.out.step(w.World.Execute(s))
 }
 
 func (w *forkByReplay) Advance(t engine.VTime) {
@@ -107,9 +102,7 @@ func (w *forkByReplay) StepFootprint(s engine.Step) engine.Footprint {
 }
 
 func (w *forkByReplay) Finish() *engine.Finding {
-	f := w.World.Finish()
-	*w.out = append(*w.out, fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
-	return f
+	return w.out.end(w.World)
 }
 
 // Fork implements engine.Forker.
@@ -195,7 +188,7 @@ func TestFork_SameSearchOnWorlds(t *testing.T) {
 	failing := 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			n, st := sameForkSearch(t, row, false, func(w *world.World, f engine.Factory, seed uint64, ends *[]string) engine.System {
+			n, st := sameForkSearch(t, row, false, func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System {
 				return &forkByReplay{World: w, f: f, seed: seed, out: ends}
 			})
 			failing += n
@@ -214,7 +207,7 @@ func TestFork_SameSearchOnWorlds(t *testing.T) {
 // fork is on), and requires the same runs in the same order, the same ends
 // and the same summary; it returns the failing runs and the fork's counts.
 func sameForkSearch(t *testing.T, row forkRow, record bool,
-	wrap func(w *world.World, f engine.Factory, seed uint64, ends *[]string) engine.System) (int, engine.ForkStats) {
+	wrap func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System) (int, engine.ForkStats) {
 	t.Helper()
 	type result struct {
 		sum  engine.Summary
@@ -231,18 +224,20 @@ func sameForkSearch(t *testing.T, row forkRow, record bool,
 		f, err := tg.Factory(seed)
 		require.NoError(t, err)
 		var r result
+		var sink endSink
 		wrapped := func(st engine.Streams) (engine.System, error) {
 			sys, err := f(st)
 			if err != nil {
 				return nil, err
 			}
-			return wrap(sys.(*world.World), f, seed, &r.ends), nil
+			return wrap(sys.(*world.World), f, seed, &sink), nil
 		}
 		r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
 			Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
 			MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
 			AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
 		require.NoError(t, err)
+		r.ends = sink.ends
 		return r
 	}
 	off, on := search(false), search(true)

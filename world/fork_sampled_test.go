@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,77 +11,8 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/world"
 )
-
-// sampledOut is forkOut for explorations whose jobs run side by side: a
-// world that copies itself with World.Fork (a running world into a kept
-// copy, a kept copy into a runnable one, ForkLast too) and writes its
-// findings and its end to a sink the jobs share.
-type sampledOut struct {
-	*world.World
-	kept engine.System
-	sink *endSink
-}
-
-// endSink collects the runs' findings and ends.
-type endSink struct {
-	mu   sync.Mutex
-	ends []string
-}
-
-func (s *endSink) add(e string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ends = append(s.ends, e)
-}
-
-func (w *sampledOut) Execute(s engine.Step) *engine.Finding {
-	f := w.World.Execute(s)
-	if f != nil {
-		w.sink.add(fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
-	}
-	return f
-}
-
-func (w *sampledOut) Finish() *engine.Finding {
-	f := w.World.Finish()
-	w.sink.add(fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
-	return f
-}
-
-// Fork implements engine.Forker.
-func (w *sampledOut) Fork() (engine.System, bool) {
-	if w.kept == nil {
-		k, ok := w.World.Fork()
-		if !ok {
-			return nil, false
-		}
-		return &sampledOut{kept: k, sink: w.sink}, true
-	}
-	return w.runnable(w.kept.(engine.Forker).Fork())
-}
-
-// ForkLast implements engine.LastForker.
-func (w *sampledOut) ForkLast() (engine.System, bool) {
-	return w.runnable(w.kept.(engine.LastForker).ForkLast())
-}
-
-func (w *sampledOut) runnable(sys engine.System, ok bool) (engine.System, bool) {
-	if !ok {
-		return nil, false
-	}
-	return &sampledOut{World: sys.(*world.World), sink: w.sink}, true
-}
-
-func (w *sampledOut) Close() {
-	if w.kept != nil {
-		w.kept.(engine.Closer).Close()
-		return
-	}
-	w.World.Close()
-}
 
 // TestFork_SampledSame: on the rows of TestFork_RealSameSearch, random and
 // pct explorations whose runs start from a copy of the world at the first
@@ -163,7 +93,7 @@ func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool
 			if err != nil {
 				return nil, err
 			}
-			return &sampledOut{World: sys.(*world.World), sink: sink}, nil
+			return &forkOut{World: sys.(*world.World), out: sink}, nil
 		}
 		if row.scenario == "vm-8-of-1024" {
 			schedules = min(schedules, 30) // a run costs ten of the others'

@@ -3,6 +3,7 @@ package world_test
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,22 +23,41 @@ import (
 type forkOut struct {
 	*world.World
 	kept engine.System
-	out  *[]string
+	out  *endSink
 }
 
-func (w *forkOut) Execute(s engine.Step) *engine.Finding {
-	f := w.World.Execute(s)
+// endSink collects the findings and ends of the runs of an exploration,
+// whose jobs may run side by side.
+type endSink struct {
+	mu   sync.Mutex
+	ends []string
+}
+
+func (s *endSink) add(e string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ends = append(s.ends, e)
+}
+
+// step notes a step's finding f, if any, and returns it.
+func (s *endSink) step(f *engine.Finding) *engine.Finding {
 	if f != nil {
-		*w.out = append(*w.out, fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
+		s.add(fmt.Sprintf("step %d %s: %s %v %s", f.Step, f.Oracle, f.Message, f.Reqs, f.Actors))
 	}
 	return f
 }
 
-func (w *forkOut) Finish() *engine.Finding {
-	f := w.World.Finish()
-	*w.out = append(*w.out, fmt.Sprintf("end %s %x %x", findingOracle(f), w.World.CanonicalStateHash(), deephash.Hash(w.World.GuestLog())))
+// end finishes w's run and notes how it ended: its finding, its state and
+// its guest log.
+func (s *endSink) end(w *world.World) *engine.Finding {
+	f := w.Finish()
+	s.add(fmt.Sprintf("end %s %x %x", findingOracle(f), w.CanonicalStateHash(), deephash.Hash(w.GuestLog())))
 	return f
 }
+
+func (w *forkOut) Execute(s engine.Step) *engine.Finding { return w.out.step(w.World.Execute(s)) }
+
+func (w *forkOut) Finish() *engine.Finding { return w.out.end(w.World) }
 
 // Fork implements engine.Forker.
 func (w *forkOut) Fork() (engine.System, bool) {
@@ -48,16 +68,19 @@ func (w *forkOut) Fork() (engine.System, bool) {
 		}
 		return &forkOut{kept: k, out: w.out}, true
 	}
-	sys, ok := w.kept.(engine.Forker).Fork()
-	if !ok {
-		return nil, false
-	}
-	return &forkOut{World: sys.(*world.World), out: w.out}, true
+	return w.runnable(w.kept.(engine.Forker).Fork())
 }
 
 // Take implements engine.Taker.
-func (w *forkOut) Take() (engine.System, bool) {
-	sys, ok := w.kept.(engine.Taker).Take()
+func (w *forkOut) Take() (engine.System, bool) { return w.runnable(w.kept.(engine.Taker).Take()) }
+
+// ForkLast implements engine.LastForker.
+func (w *forkOut) ForkLast() (engine.System, bool) {
+	return w.runnable(w.kept.(engine.LastForker).ForkLast())
+}
+
+// runnable wraps a runnable copy of the kept world.
+func (w *forkOut) runnable(sys engine.System, ok bool) (engine.System, bool) {
 	if !ok {
 		return nil, false
 	}
@@ -88,7 +111,7 @@ func TestFork_RealSameSearch(t *testing.T) {
 	failing, takenOver := 0, 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			n, st := sameForkSearch(t, row, true, func(w *world.World, _ engine.Factory, _ uint64, ends *[]string) engine.System {
+			n, st := sameForkSearch(t, row, true, func(w *world.World, _ engine.Factory, _ uint64, ends *endSink) engine.System {
 				return &forkOut{World: w, out: ends}
 			})
 			failing += n
