@@ -1,7 +1,6 @@
 package world_test
 
 import (
-	"errors"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world"
 )
 
@@ -29,67 +29,52 @@ func TestRebuildHypervisor_CheckpointsStayAsTaken(t *testing.T) {
 	checked := 0
 	scens, err := catalog.Catalog()
 	require.NoError(t, err)
-	for _, s := range scens {
+	eachRecordedRow(t, scens, func(s *scenario.Scenario, e scenario.Expectation, f engine.Factory, seed uint64) {
 		name := s.Name
-		for _, e := range s.Expect {
-			if e.Verdict.String() == "n/a" {
-				continue
-			}
-			tg, err := catalog.NewTarget(s, e.Edition, e.Knobs, nil)
-			require.NoError(t, err, name)
-			tg.Settings, tg.RecordActors = e.Settings, true
-			seed := engine.ScheduleSeed(1, e.Line)
-			f, err := tg.Factory(seed)
-			var refErr *catalog.ReferenceError
-			if errors.As(err, &refErr) {
-				continue
-			}
-			require.NoError(t, err, name)
-			sys, err := f(engine.NewStreams(seed))
-			require.NoError(t, err, name)
-			w := sys.(*world.World)
-			taken := map[int]uint64{}
-			note := func() {
-				for _, i := range checkpointsIn(w.HVRecord()) {
-					if _, ok := taken[i]; !ok {
-						v := w.HVRecord()[i].V
-						taken[i] = deephash.Hash(v)
-						assert.Empty(t, worldTypesIn(v), "%s line %d: the checkpoint at entry %d reaches the world", name, e.Line, i)
-					}
+		sys, err := f(engine.NewStreams(seed))
+		require.NoError(t, err, name)
+		w := sys.(*world.World)
+		taken := map[int]uint64{}
+		note := func() {
+			for _, i := range checkpointsIn(w.HVRecord()) {
+				if _, ok := taken[i]; !ok {
+					v := w.HVRecord()[i].V
+					taken[i] = deephash.Hash(v)
+					assert.Empty(t, worldTypesIn(v), "%s line %d: the checkpoint at entry %d reaches the world", name, e.Line, i)
 				}
 			}
-			rng := rand.New(rand.NewPCG(1, uint64(e.Line)))
-			note()
-			for step := 0; !w.Done() && step < catalog.DefaultJudgeMaxSteps; {
-				en := w.Enabled(nil)
-				if len(en) == 0 {
-					tm, ok := w.NextTimer()
-					if !ok && w.Epoch() {
-						continue
-					}
-					if !ok {
-						break
-					}
-					w.Advance(tm)
+		}
+		rng := rand.New(rand.NewPCG(1, uint64(e.Line)))
+		note()
+		for step := 0; !w.Done() && step < catalog.DefaultJudgeMaxSteps; {
+			en := w.Enabled(nil)
+			if len(en) == 0 {
+				tm, ok := w.NextTimer()
+				if !ok && w.Epoch() {
 					continue
 				}
-				step++
-				if w.Execute(en[rng.IntN(len(en))]) != nil {
+				if !ok {
 					break
 				}
-				note()
+				w.Advance(tm)
+				continue
 			}
-			if checked == 0 && len(taken) > 0 {
-				require.Contains(t, worldTypesIn([]any{w}), "*world.World", "the walk finds what is the world's")
+			step++
+			if w.Execute(en[rng.IntN(len(en))]) != nil {
+				break
 			}
-			rec := w.HVRecord()
-			for i, h := range taken {
-				assert.Equal(t, h, deephash.Hash(rec[i].V), "%s line %d: the checkpoint at entry %d changed after it was taken", name, e.Line, i)
-				checked++
-			}
-			w.Close()
+			note()
 		}
-	}
+		if checked == 0 && len(taken) > 0 {
+			require.Contains(t, worldTypesIn([]any{w}), "*world.World", "the walk finds what is the world's")
+		}
+		rec := w.HVRecord()
+		for i, h := range taken {
+			assert.Equal(t, h, deephash.Hash(rec[i].V), "%s line %d: the checkpoint at entry %d changed after it was taken", name, e.Line, i)
+			checked++
+		}
+		w.Close()
+	})
 	t.Logf("%d checkpoints checked", checked)
 	assert.Positive(t, checked)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world"
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
@@ -132,89 +133,74 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 	}
 	rows, checked, refused := 0, 0, map[string]int{}
 	asked, fromStarts, fromCheckpoints := 0, 0, 0
-	for _, s := range scens {
-		for _, e := range s.Expect {
-			if e.Verdict.String() == "n/a" {
-				continue
-			}
-			name := fmt.Sprintf("%s line %d (%s %v %v)", s.Name, e.Line, e.Edition, e.Knobs, e.Settings)
-			tg, err := catalog.NewTarget(s, e.Edition, e.Knobs, nil)
+	eachRecordedRow(t, scens, func(s *scenario.Scenario, e scenario.Expectation, f engine.Factory, seed uint64) {
+		name := fmt.Sprintf("%s line %d (%s %v %v)", s.Name, e.Line, e.Edition, e.Knobs, e.Settings)
+		rows++
+		build := func() *world.World {
+			sys, err := f(engine.NewStreams(seed))
 			require.NoError(t, err, name)
-			tg.Settings, tg.RecordActors = e.Settings, true
-			seed := engine.ScheduleSeed(1, e.Line)
-			f, err := tg.Factory(seed)
-			var refErr *catalog.ReferenceError
-			if errors.As(err, &refErr) {
-				continue
+			return sys.(*world.World)
+		}
+		for _, pickSeed := range []uint64{1, 2} {
+			var picks []int
+			a := build()
+			orig := driveHV(t, a, &picks, rand.New(rand.NewPCG(pickSeed, uint64(e.Line))), -1, nil)
+			a.Close()
+			n := len(orig.views)
+			require.Positive(t, n, name)
+			ks := map[int]bool{0: true, n - 1: true}
+			for i := 1; i < *rebuildKs-1; i++ {
+				ks[i*n/(*rebuildKs-1)] = true
 			}
-			require.NoError(t, err, name)
-			rows++
-			build := func() *world.World {
-				sys, err := f(engine.NewStreams(seed))
-				require.NoError(t, err, name)
-				return sys.(*world.World)
-			}
-			for _, pickSeed := range []uint64{1, 2} {
-				var picks []int
-				a := build()
-				orig := driveHV(t, a, &picks, rand.New(rand.NewPCG(pickSeed, uint64(e.Line))), -1, nil)
-				a.Close()
-				n := len(orig.views)
-				require.Positive(t, n, name)
-				ks := map[int]bool{0: true, n - 1: true}
-				for i := 1; i < *rebuildKs-1; i++ {
-					ks[i*n/(*rebuildKs-1)] = true
+			full := a.HVRecord()
+			for k := 0; k < n; k++ {
+				if *rebuildKs > 0 && !ks[k] {
+					continue
 				}
-				full := a.HVRecord()
-				for k := 0; k < n; k++ {
-					if *rebuildKs > 0 && !ks[k] {
+				cps := checkpointsIn(full[:orig.logLen[k]])
+				for _, fromStart := range []bool{false, true} {
+					b := build()
+					var rebuildErr error
+					var before, after decisionView
+					got := driveHV(t, b, &picks, nil, k, func() bool {
+						before = viewOf(b)
+						if rebuildErr = b.RebuildHypervisorWith(a, orig.logLen[k], hv.Rebuild{FromStart: fromStart}); rebuildErr != nil {
+							return false
+						}
+						after = viewOf(b)
+						return true
+					})
+					b.Close()
+					how := fmt.Sprintf("%s: decision %d (from the start: %v)", name, k, fromStart)
+					if rebuildErr != nil {
+						// The refusals the fast-forward has today say "(not
+						// rebuilt)"; any other is a read the record missed.
+						require.ErrorContains(t, rebuildErr, "(not rebuilt)", how)
+						refused[rebuildErr.Error()]++
 						continue
 					}
-					cps := checkpointsIn(full[:orig.logLen[k]])
-					for _, fromStart := range []bool{false, true} {
-						b := build()
-						var rebuildErr error
-						var before, after decisionView
-						got := driveHV(t, b, &picks, nil, k, func() bool {
-							before = viewOf(b)
-							if rebuildErr = b.RebuildHypervisorWith(a, orig.logLen[k], hv.Rebuild{FromStart: fromStart}); rebuildErr != nil {
-								return false
-							}
-							after = viewOf(b)
-							return true
-						})
-						b.Close()
-						how := fmt.Sprintf("%s: decision %d (from the start: %v)", name, k, fromStart)
-						if rebuildErr != nil {
-							// The refusals the fast-forward has today say "(not
-							// rebuilt)"; any other is a read the record missed.
-							require.ErrorContains(t, rebuildErr, "(not rebuilt)", how)
-							refused[rebuildErr.Error()]++
-							continue
-						}
-						require.Equal(t, before, after, "%s: the rebuild changes nothing of the world", how)
-						require.Equal(t, orig.end, got.end, "%s: the run ends the same way", how)
-						require.Equal(t, len(orig.views), len(got.views), how)
-						for i := range orig.views {
-							require.Equal(t, orig.views[i], got.views[i], "%s: decision %d", how, i)
-						}
-						// The rebuilt hypervisor goes on making the original's
-						// calls, checkpoints at the same places included.
-						requireSameCalls(t, full, b.HVRecord(), how)
-						checked++
-						switch {
-						case fromStart:
-							asked++
-						case len(cps) == 0:
-							fromStarts++
-						default:
-							fromCheckpoints++
-						}
+					require.Equal(t, before, after, "%s: the rebuild changes nothing of the world", how)
+					require.Equal(t, orig.end, got.end, "%s: the run ends the same way", how)
+					require.Equal(t, len(orig.views), len(got.views), how)
+					for i := range orig.views {
+						require.Equal(t, orig.views[i], got.views[i], "%s: decision %d", how, i)
+					}
+					// The rebuilt hypervisor goes on making the original's
+					// calls, checkpoints at the same places included.
+					requireSameCalls(t, full, b.HVRecord(), how)
+					checked++
+					switch {
+					case fromStart:
+						asked++
+					case len(cps) == 0:
+						fromStarts++
+					default:
+						fromCheckpoints++
 					}
 				}
 			}
 		}
-	}
+	})
 	t.Logf("rebuilds from the start: %d asked, %d with no checkpoint in the record; from a checkpoint: %d", asked, fromStarts, fromCheckpoints)
 	assert.Positive(t, fromCheckpoints)
 	t.Logf("%d rows, %d rebuilds checked exact; refused: %v", rows, checked, refused)
@@ -242,5 +228,31 @@ func requireSameCalls(t *testing.T, want, got []actorlog.Entry, how string) {
 		w, g := want[i], got[i]
 		require.True(t, w.Call == g.Call && w.Arg == g.Arg && w.N == g.N && bytes.Equal(w.B, g.B),
 			"%s: entry %d: %s %#x where the original's is %s %#x", how, i, hv.CallName(g.Call), g.Arg, hv.CallName(w.Call), w.Arg)
+	}
+}
+
+// eachRecordedRow calls row for every expectation of scens that judges
+// something, with a factory of worlds that record their actors and the
+// row's seed; a row whose run without migration fails (its reference
+// error) is left out.
+func eachRecordedRow(t *testing.T, scens []*scenario.Scenario, row func(s *scenario.Scenario, e scenario.Expectation, f engine.Factory, seed uint64)) {
+	t.Helper()
+	for _, s := range scens {
+		for _, e := range s.Expect {
+			if e.Verdict.String() == "n/a" {
+				continue
+			}
+			tg, err := catalog.NewTarget(s, e.Edition, e.Knobs, nil)
+			require.NoError(t, err, s.Name)
+			tg.Settings, tg.RecordActors = e.Settings, true
+			seed := engine.ScheduleSeed(1, e.Line)
+			f, err := tg.Factory(seed)
+			var refErr *catalog.ReferenceError
+			if errors.As(err, &refErr) {
+				continue
+			}
+			require.NoError(t, err, "%s line %d", s.Name, e.Line)
+			row(s, e, f, seed)
+		}
 	}
 }
