@@ -31,3 +31,25 @@ func TestRegion(t *testing.T) {
 	p := MemoryPlan{Rings: []Region{{0, 1}, {1, 1}}, Buffers: Region{2, 1}}
 	assert.Equal(t, []Region{{0, 1}, {1, 1}, {2, 1}}, p.Regions())
 }
+
+// TestMemoryPlanWhere: a plan names the ring of a queue with the offset
+// into it, a buffer, or nothing for an address outside it (the first and
+// last bytes of each region count, the byte after does not).
+func TestMemoryPlanWhere(t *testing.T) {
+	p := MemoryPlan{Rings: []Region{{Base: 0x1000, Size: 0x100}, {Base: 0x2000, Size: 0x100}}, Buffers: Region{Base: 0x8000, Size: 0x1000}}
+	const who = "guest vcpu0's driver (VF 1)"
+	for _, tc := range []struct {
+		addr uint64
+		want string
+	}{
+		{0x1000, "the ring memory of queue 0 of guest vcpu0's driver (VF 1), offset 0x0"},
+		{0x20ff, "the ring memory of queue 1 of guest vcpu0's driver (VF 1), offset 0xff"},
+		{0x2100, ""},
+		{0x8000, "a buffer of guest vcpu0's driver (VF 1)"},
+		{0x8fff, "a buffer of guest vcpu0's driver (VF 1)"},
+		{0x9000, ""},
+		{0, ""},
+	} {
+		assert.Equal(t, tc.want, p.Where(tc.addr, who), "%#x", tc.addr)
+	}
+}
