@@ -95,6 +95,9 @@ type memberTruth struct {
 	// completed since nor did that command fail (OwnerView.Resumed).
 	// Only the oracles read it (the state hash leaves it out).
 	resumed bool
+	// judge keeps the member's judge hash until the record of the member
+	// changes (judge_memo.go); no hash reads it.
+	judge judgeMemo
 }
 
 // truth returns the host's record of member vf, creating it.
@@ -109,6 +112,10 @@ func (r *Record) truth(vf int) *memberTruth {
 	}
 	r.settleFLR(t)
 	r.mark(vf)
+	// Every change to a member the record already knows goes through
+	// here (or forgets the judge hash where it writes, as the size
+	// watch's writes do).
+	t.judge.forget()
 	return t
 }
 
@@ -120,6 +127,7 @@ func (r *Record) settleFLR(t *memberTruth) bool {
 		return false
 	}
 	t.flr = false
+	t.judge.forget()
 	rules := r.env.Rules()
 	if rules.FLRVsMode == spec.FLRDefer && t.mode.Quiesced() {
 		t.flrDeferred = true
@@ -205,6 +213,7 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) (
 	if tlp.Kind == pcie.MemWrite || tlp.Kind == pcie.CfgWrite {
 		if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch && !mt.ctx.sizeWritten {
 			mt.ctx.sizeWritten, watched = true, true
+			mt.judge.forget()
 		}
 	}
 	if !Observed(tlp, cfgOff, inCfg) {
@@ -269,6 +278,7 @@ func ObservedAt(kind pcie.TLPKind, off uint64, data []byte) bool {
 func (r *Record) ObserveNotify(vf int) (watched bool) {
 	if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch && !mt.ctx.sizeNotified {
 		mt.ctx.sizeNotified = true
+		mt.judge.forget()
 		return true
 	}
 	return false
@@ -279,6 +289,7 @@ func (r *Record) ObserveNotify(vf int) (watched bool) {
 func (r *Record) ObserveStatusRead(vf int) {
 	if mt, ok := r.members[vf]; ok {
 		mt.reset = false
+		mt.judge.forget()
 		r.mark(vf)
 	}
 }

@@ -56,19 +56,3 @@ func boolBit(b bool) uint8 {
 	}
 	return 0
 }
-
-// judgeFns keeps the compiled hashers of JudgeHash across records.
-var judgeFns = deephash.NewCache(nil)
-
-// JudgeHash hashes the whole record: what StateHash hashes and what the
-// record keeps only for the oracles to judge with (the images read, the
-// size-query watch, reset counts, when an FLR began). A step judged from
-// two decisions with equal state hashes and equal records is judged the
-// same way (engine.JudgeHasher). It changes nothing.
-func (r *Record) JudgeHash() uint64 {
-	if r.judge == nil {
-		h := judgeFns.Hasher()
-		r.judge = &h
-	}
-	return r.judge.Hash(r.members)
-}
