@@ -25,6 +25,7 @@ func (d *device) HostIntake(quiesced bool, f spec.Features) string {
 	var notes []string
 	if d.port.announce {
 		d.port.announce = false
+		d.port.memo.forget()
 		if f.Has(spec.FeatureNetGuestAnnounce) && f.Has(spec.FeatureNetCtrlVQ) {
 			d.announceWanted = true
 			notes = append(notes, "announce requested")
@@ -78,5 +79,6 @@ func (d *device) intakeFrame(fr Frame, quiesced bool, f spec.Features) DropReaso
 		return r
 	}
 	d.port.fifo = append(d.port.fifo, fr)
+	d.port.memo.forget()
 	return 0
 }

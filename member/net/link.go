@@ -130,6 +130,8 @@ type Link struct {
 	tx     []TxRecord
 	rx     []RxRecord
 	drops  []Drop
+	// memo keeps StateHash until a method changes the link (hashMemo).
+	memo hashMemo
 }
 
 // NewLink returns a link whose frames derive from seed, provisioned with
@@ -165,6 +167,7 @@ func (l *Link) NewPort(name string, fifoCap int) *Port {
 func (l *Link) Frame(dst devctx.MAC, flow uint32, vlan int, size int) Frame {
 	seq := l.nextRx
 	l.nextRx++
+	l.memo.forget()
 	b := make([]byte, 0, max(size, 60))
 	b = append(b, dst[:]...)
 	b = append(b, l.peer[:]...)
@@ -187,16 +190,19 @@ func (l *Link) Frame(dst devctx.MAC, flow uint32, vlan int, size int) Frame {
 func (l *Link) transmit(port string, q uint16, data []byte) {
 	l.tx = append(l.tx, TxRecord{Port: port, Queue: q, Frame: Frame{Seq: l.nextTx, Data: data}})
 	l.nextTx++
+	l.memo.forget()
 }
 
 // delivered records a frame written into a receive buffer.
 func (l *Link) delivered(port string, q uint16, f Frame) {
 	l.rx = append(l.rx, RxRecord{Port: port, Queue: q, Seq: f.Seq, Len: len(f.Data)})
+	l.memo.forget()
 }
 
 // drop counts a dropped frame.
 func (l *Link) drop(port string, d Dir, seq uint64, r DropReason) {
 	l.drops = append(l.drops, Drop{Port: port, Dir: d, Seq: seq, Reason: r})
+	l.memo.forget()
 }
 
 // Transmitted returns every frame put on the wire, in order.

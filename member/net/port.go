@@ -24,6 +24,10 @@ type Port struct {
 	linkUp  bool
 	// announce is an announce request not taken in yet.
 	announce bool
+	// memo keeps StateHash until something changes the port (hashMemo):
+	// its methods, and the member's intake and receive queues, which
+	// write its FIFO and announce request where they forget it.
+	memo hashMemo
 }
 
 // Link returns the link the port belongs to.
@@ -34,11 +38,17 @@ func (p *Port) Name() string { return p.name }
 
 // Arrive puts frames on the port; the member takes them in at its next
 // EvBackend.
-func (p *Port) Arrive(fs ...Frame) { p.arrivals = append(p.arrivals, fs...) }
+func (p *Port) Arrive(fs ...Frame) {
+	p.arrivals = append(p.arrivals, fs...)
+	p.memo.forget()
+}
 
 // SetLinkUp changes the link state (VIRTIO_NET_S_LINK_UP); the member
 // shows it after its next EvBackend, with a configuration change.
-func (p *Port) SetLinkUp(up bool) { p.linkUp = up }
+func (p *Port) SetLinkUp(up bool) {
+	p.linkUp = up
+	p.memo.forget()
+}
 
 // LinkUp reports the link state.
 func (p *Port) LinkUp() bool { return p.linkUp }
@@ -46,7 +56,10 @@ func (p *Port) LinkUp() bool { return p.linkUp }
 // RequestAnnounce asks the member to have the guest announce itself
 // (VIRTIO_NET_S_ANNOUNCE, with GUEST_ANNOUNCE negotiated): what a
 // hypervisor does after a migration.
-func (p *Port) RequestAnnounce() { p.announce = true }
+func (p *Port) RequestAnnounce() {
+	p.announce = true
+	p.memo.forget()
+}
 
 // Waiting counts the frames on the port not taken in yet.
 func (p *Port) Waiting() int { return len(p.arrivals) }
@@ -61,6 +74,7 @@ func (p *Port) FIFOCap() int { return p.fifoCap }
 func (p *Port) takeArrivals() []Frame {
 	a := p.arrivals
 	p.arrivals = nil
+	p.memo.forget()
 	return a
 }
 
@@ -70,4 +84,5 @@ func (p *Port) dropFIFO(r DropReason) {
 		p.link.drop(p.name, DirRx, f.Seq, r)
 	}
 	p.fifo = nil
+	p.memo.forget()
 }

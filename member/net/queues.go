@@ -142,6 +142,7 @@ func (d *device) executeRx(r *member.Request, pair uint16) error {
 			continue
 		}
 		d.port.fifo = slices.Delete(d.port.fifo, i, i+1)
+		d.port.memo.forget()
 		if uint64(spec.NetHdrSize+len(fr.Data)) > o.room {
 			d.port.link.drop(d.port.name, DirRx, fr.Seq, DropNoRoom)
 			continue

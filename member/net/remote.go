@@ -30,6 +30,7 @@ func NewLinkAs(mac devctx.MAC, mtu uint16) *Link {
 func (l *Link) TakeRecords() (tx []TxRecord, rx []RxRecord, drops []Drop) {
 	tx, rx, drops = l.tx, l.rx, l.drops
 	l.tx, l.rx, l.drops = nil, nil, nil
+	l.memo.forget()
 	return tx, rx, drops
 }
 
@@ -38,6 +39,7 @@ func (l *Link) TakeRecords() (tx []TxRecord, rx []RxRecord, drops []Drop) {
 // EvBackend takes them in.
 func (p *Port) TakeIntake() (arrived []Frame, announce bool) {
 	announce, p.announce = p.announce, false
+	p.memo.forget()
 	return p.takeArrivals(), announce
 }
 
@@ -47,7 +49,10 @@ func (p *Port) HeldFrames() []Frame { return slices.Clone(p.fifo) }
 // Hold puts f at the end of the receive FIFO: a member elsewhere took it
 // in. It does not check the FIFO's capacity (FIFOCap): whoever replays a
 // member's account checks it once the account is whole.
-func (p *Port) Hold(f Frame) { p.fifo = append(p.fifo, f) }
+func (p *Port) Hold(f Frame) {
+	p.fifo = append(p.fifo, f)
+	p.memo.forget()
+}
 
 // Release takes the held frame of sequence number seq out of the FIFO, as
 // the member does when it writes it into a receive buffer or drops it
@@ -62,6 +67,7 @@ func (p *Port) Release(seq uint64, r DropReason) (f Frame, ok bool) {
 	}
 	f = p.fifo[i]
 	p.fifo = slices.Delete(p.fifo, i, i+1)
+	p.memo.forget()
 	if r == DropReset && len(p.fifo) == 0 {
 		p.fifo = nil
 	}

@@ -13,30 +13,64 @@ type (
 	portFields Port
 )
 
+// hashMemo keeps a link's or a port's StateHash until the link or port
+// changes: every statement that writes one of their fields forgets it
+// (forget) where it writes, which the tests check by comparing StateHash
+// with FreshStateHash. A copy of a link or port (a copy of the world)
+// copies the memo with the fields it describes. The hashes leave it out.
+type hashMemo struct {
+	sum uint64
+	ok  bool
+}
+
+// forget drops the memo: its link or port is being changed.
+func (m *hashMemo) forget() { *m = hashMemo{} }
+
+// memoType is left out of the hashes (a skipped type hashes as its name).
+var memoType = reflect.TypeFor[hashMemo]()
+
 var (
-	linkHashFns = deephash.NewCache(nil)
+	linkHashFns = deephash.NewCache(func(t reflect.Type) bool { return t == memoType })
 	// portHashFns leave the port's link out: it is hashed on its own.
 	portHashFns = deephash.NewCache(func(t reflect.Type) bool {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		return t == reflect.TypeOf(Link{})
+		return t == reflect.TypeOf(Link{}) || t == memoType
 	})
 )
 
 // StateHash hashes everything the link holds (every field, by
 // internal/deephash): its addresses, its frames' numbering and what
-// crossed it. Several ports share a link: whoever hashes their state
-// hashes the link once, on its own.
+// crossed it, kept until the link changes (hashMemo). Several ports share
+// a link: whoever hashes their state hashes the link once, on its own.
 func (l *Link) StateHash() uint64 {
+	if !l.memo.ok {
+		l.memo = hashMemo{sum: l.FreshStateHash(), ok: true}
+	}
+	return l.memo.sum
+}
+
+// FreshStateHash is StateHash computed from the link's fields, neither
+// reading nor keeping the memo: what a check of the memo compares it with.
+func (l *Link) FreshStateHash() uint64 {
 	h := linkHashFns.Hasher()
 	return h.Hash((*linkFields)(l))
 }
 
 // StateHash hashes everything the port holds but its link (Link.StateHash):
 // its name, the frames arrived and in its FIFO, the link state and an
-// announce request.
+// announce request, kept until the port changes (hashMemo).
 func (p *Port) StateHash() uint64 {
+	if !p.memo.ok {
+		p.memo = hashMemo{sum: p.FreshStateHash(), ok: true}
+	}
+	return p.memo.sum
+}
+
+// FreshStateHash is StateHash computed from the port's fields, neither
+// reading nor keeping the memo: what a check of the memo compares it with.
+func (p *Port) FreshStateHash() uint64 {
 	h := portHashFns.Hasher()
 	return h.Hash((*portFields)(p))
 }
