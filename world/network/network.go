@@ -22,8 +22,15 @@ type Network struct {
 	links map[int]*membernet.Link
 	ports map[portKey]*membernet.Port
 	// made lists the frames the wire made, in order, with the port they
-	// were put on.
-	made []observe.WireFrame
+	// were put on; madeSum chains their hashes (madeHash), extended by
+	// Made, the list's only writer.
+	made    []observe.WireFrame
+	madeSum uint64
+	// vfs and keys list the links' VFs and the ports' keys in order,
+	// nil until asked for after a link or port was made (Link and Port
+	// forget them when they make one).
+	vfs  []int
+	keys []portKey
 }
 
 // portKey names the port of host (its index) copy of VF vf.
@@ -44,6 +51,7 @@ func (n *Network) Link(vf int) *membernet.Link {
 	if !ok {
 		l = membernet.NewLink(seed(vf), membernet.DefaultMTU)
 		n.links[vf] = l
+		n.vfs = nil
 	}
 	return l
 }
@@ -56,19 +64,36 @@ func (n *Network) Port(host int, name string, vf int) *membernet.Port {
 	if !ok {
 		p = n.Link(vf).NewPort(fmt.Sprintf("%s.vf%d", name, vf), membernet.DefaultFIFOFrames)
 		n.ports[k] = p
+		n.keys = nil
 	}
 	return p
 }
 
 // Made records a frame the wire put on a port.
-func (n *Network) Made(f observe.WireFrame) { n.made = append(n.made, f) }
+func (n *Network) Made(f observe.WireFrame) {
+	n.made = append(n.made, f)
+	n.madeSum = madeHash(n.madeSum, f)
+}
+
+// madeHash extends the chain h of the frames made by f.
+func madeHash(h uint64, f observe.WireFrame) uint64 {
+	return deephash.String(deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(f.VF)), f.Seq), uint64(f.Flow)), f.Port)
+}
 
 // Frames returns the frames the wire made, in order; the caller must not
 // modify them.
 func (n *Network) Frames() []observe.WireFrame { return n.made }
 
 // VFs lists the VFs that have a link, in order.
-func (n *Network) VFs() []int { return slices.Sorted(maps.Keys(n.links)) }
+func (n *Network) VFs() []int { return slices.Clone(n.sortedVFs()) }
+
+// sortedVFs is VFs, the network's own list (the caller changes nothing).
+func (n *Network) sortedVFs() []int {
+	if n.vfs == nil {
+		n.vfs = slices.Sorted(maps.Keys(n.links))
+	}
+	return n.vfs
+}
 
 // View is VF vf's network as the wire oracle judges it: the link's
 // records, the frames made for it and what each of its ports (in host
@@ -90,29 +115,63 @@ func (n *Network) View(vf int) observe.WireView {
 	return v
 }
 
-// sortedPorts lists the ports' keys by host, then VF.
+// sortedPorts lists the ports' keys by host, then VF: the network's own
+// list (the caller changes nothing).
 func (n *Network) sortedPorts() []portKey {
-	return slices.SortedFunc(maps.Keys(n.ports), func(a, b portKey) int {
-		return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.vf, b.vf))
-	})
+	if n.keys == nil {
+		n.keys = slices.SortedFunc(maps.Keys(n.ports), func(a, b portKey) int {
+			return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.vf, b.vf))
+		})
+	}
+	return n.keys
 }
 
 // StateHash hashes the network: the frames the wire made (the wire oracle
 // judges with them at the end), every link and every port (membernet's
-// StateHash), in VF and host order.
-func (n *Network) StateHash() uint64 {
-	h := deephash.Mix(0, uint64(len(n.made)))
-	for _, f := range n.made {
-		h = deephash.String(deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(f.VF)), f.Seq), uint64(f.Flow)), f.Port)
+// StateHash), in VF and host order. The frames' chain grows with each
+// frame made (Made), and the links and ports keep their hashes until they
+// change, so a hash walks only what changed since the last.
+func (n *Network) StateHash() uint64 { return n.stateHash(false) }
+
+// FreshStateHash is StateHash computed from the network's data alone:
+// the frames' chain from the list, the links' and ports' hashes
+// (FreshStateHash) and their order from the maps, reading and keeping no
+// memo. A check of the memos compares StateHash with it.
+func (n *Network) FreshStateHash() uint64 { return n.stateHash(true) }
+
+func (n *Network) stateHash(fresh bool) uint64 {
+	var sum uint64
+	var vfs []int
+	var keys []portKey
+	if !fresh {
+		sum, vfs, keys = n.madeSum, n.sortedVFs(), n.sortedPorts()
+	} else {
+		for _, f := range n.made {
+			sum = madeHash(sum, f)
+		}
+		vfs = slices.Sorted(maps.Keys(n.links))
+		keys = slices.SortedFunc(maps.Keys(n.ports), func(a, b portKey) int {
+			return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.vf, b.vf))
+		})
 	}
+	h := deephash.Mix(deephash.Mix(0, uint64(len(n.made))), sum)
 	h = deephash.Mix(h, uint64(len(n.links)))
-	for _, vf := range n.VFs() {
-		h = deephash.Mix(deephash.Mix(h, uint64(vf)), n.links[vf].StateHash())
+	for _, vf := range vfs {
+		l := n.links[vf]
+		lh := l.StateHash()
+		if fresh {
+			lh = l.FreshStateHash()
+		}
+		h = deephash.Mix(deephash.Mix(h, uint64(vf)), lh)
 	}
-	keys := n.sortedPorts()
 	h = deephash.Mix(h, uint64(len(keys)))
 	for _, k := range keys {
-		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.vf)), n.ports[k].StateHash())
+		p := n.ports[k]
+		ph := p.StateHash()
+		if fresh {
+			ph = p.FreshStateHash()
+		}
+		h = deephash.Mix(deephash.Mix(deephash.Mix(h, uint64(k.host)), uint64(k.vf)), ph)
 	}
 	return h
 }

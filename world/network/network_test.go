@@ -56,3 +56,31 @@ func TestActivity(t *testing.T) {
 	n.Port(1, "dst", 1).SetLinkUp(false)
 	assert.NotEqual(t, arrived, n.Activity(), "a link went down")
 }
+
+// TestStateHash_Memos: after every change to the network (a link or port
+// made, a frame made, traffic on a port), StateHash, which keeps the
+// frames' chain, the key order and the links' and ports' hashes, equals
+// FreshStateHash, which recomputes each; a frame appended behind Made's
+// back, which the chain does not see, is caught by the same comparison.
+func TestStateHash_Memos(t *testing.T) {
+	n := New()
+	for _, c := range []struct {
+		name string
+		do   func()
+	}{
+		{"a port", func() { n.Port(1, "dst", 1) }},
+		{"a port before it in host order", func() { n.Port(0, "src", 1) }},
+		{"a link before it in VF order", func() { n.Link(0) }},
+		{"a frame arrives", func() { n.Port(0, "src", 1).Arrive(n.Link(1).Frame(n.Link(1).MAC(), 0, 0, 64)) }},
+		{"the wire made it", func() { n.Made(observe.WireFrame{VF: 1, Seq: 1, Port: "src.vf1"}) }},
+		{"another", func() { n.Made(observe.WireFrame{VF: 1, Seq: 2, Flow: 1, Port: "dst.vf1"}) }},
+		{"a link down", func() { n.Port(1, "dst", 1).SetLinkUp(false) }},
+	} {
+		before := n.StateHash()
+		c.do()
+		assert.Equal(t, n.FreshStateHash(), n.StateHash(), c.name)
+		assert.NotEqual(t, before, n.StateHash(), "%s changes the hash", c.name)
+	}
+	n.made = append(n.made, observe.WireFrame{VF: 1, Seq: 3})
+	assert.NotEqual(t, n.FreshStateHash(), n.StateHash(), "a frame made behind Made's back is caught")
+}
