@@ -151,16 +151,6 @@ func (w *World) vfOfRID(h *host, rid pcie.RID) (int, bool) {
 	return addrmap.VFOfRID(h.pfCfg, h.pf.RID(), rid)
 }
 
-func describeMemberEvent(ev member.Event) string {
-	switch ev.Kind {
-	case member.EvStep:
-		return ev.Step.String()
-	case member.EvTimer:
-		return "timer " + ev.Timer.String()
-	}
-	return ev.Kind.String()
-}
-
 // route applies a function's effects to the world: interrupts to the guest,
 // timers and steps to the scheduler, group removal to the trace.
 func (w *World) route(h *host, fx *owner.Effects) {

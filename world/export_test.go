@@ -4,11 +4,33 @@ import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/posted"
 )
+
+// PlantUnforgottenEvent hands ev to member vf of host 0 as deliver does,
+// but without telling the state hasher (devicesChanged): a writer that
+// skips the invalidation of the member's kept hash, which the memo check
+// must catch.
+func (w *World) PlantUnforgottenEvent(vf int, ev member.Event) {
+	w.hosts[0].pf.Handle(owner.Event{Target: owner.Target(vf), Ev: ev})
+}
+
+// NetPortForTest is host h's port of VF vf (nil without a network).
+func (w *World) NetPortForTest(h, vf int) *membernet.Port {
+	if w.net == nil {
+		return nil
+	}
+	return w.net.Port(h, w.hosts[h].name, vf)
+}
+
+// RecordForTest is host h's record of its members.
+func (w *World) RecordForTest(h int) *ownerview.Record { return w.hosts[h].truth }
 
 // CanonicalStateHash is StateHash, also in a run that did not ask for a
 // state hash before its first step. It leaves out the ids of the device
@@ -25,10 +47,25 @@ func (w *World) CanonicalStateHash() uint64 {
 // hash cached: by reflection alone when reflective is set.
 func (w *World) StateHashWith(reflective bool) uint64 {
 	saved := w.sh
-	w.sh = newStateHasher(w, reflective)
+	w.sh = newStateHasher(w, reflective, false)
 	defer func() { w.sh = saved }()
 	return w.stateHash()
 }
+
+// FreshStateHash is StateHash computed from scratch: a fresh hasher
+// (no device hash cached) that reads no memo (the network's links, ports
+// and frames' chain recomputed); what a check of the memos compares
+// StateHash with.
+func (w *World) FreshStateHash() uint64 {
+	saved := w.sh
+	w.sh = newStateHasher(w, false, true)
+	defer func() { w.sh = saved }()
+	return w.stateHash()
+}
+
+// FreshJudgeHash is JudgeHash with every host's record of its members
+// hashed from scratch (ownerview.Record.FreshJudgeHash).
+func (w *World) FreshJudgeHash() (uint64, bool) { return w.judgeHash(true) }
 
 // SetGuestIRQs sets the interrupts pending for guest i.
 func (w *World) SetGuestIRQs(i int, irqs []uint16) { w.guests[i].irqs = irqs }

@@ -10,8 +10,11 @@ import "github.com/migsim/migsim/internal/deephash"
 // reset counts, which the state hash leaves out) and what the oracles keep
 // of their own (observe.Set.StateHash). ok is false when an oracle keeps
 // state it does not hash, or a planted owner fault (WorldConfig.OwnerFault)
-// may keep state of its own.
-func (w *World) JudgeHash() (uint64, bool) {
+// may keep state of its own. The records keep their members' hashes
+// until they change (ownerview.Record.JudgeHash); fresh recomputes them.
+func (w *World) JudgeHash() (uint64, bool) { return w.judgeHash(false) }
+
+func (w *World) judgeHash(fresh bool) (uint64, bool) {
 	if w.cfg.OwnerFault != nil {
 		return 0, false
 	}
@@ -21,7 +24,7 @@ func (w *World) JudgeHash() (uint64, bool) {
 	}
 	h = deephash.Mix(h, uint64(len(w.hosts)))
 	for _, host := range w.hosts {
-		h = deephash.Mix(h, host.truth.JudgeHash())
+		h = deephash.Mix(h, host.truth.JudgeHashOf(fresh))
 	}
 	return h, true
 }

@@ -41,16 +41,18 @@ var worldPkg = reflect.TypeOf(World{}).PkgPath()
 
 func (w *World) hasher() *statehash.Hasher {
 	if w.sh == nil {
-		w.sh = newStateHasher(w, false)
+		w.sh = newStateHasher(w, false, false)
 	}
 	return w.sh
 }
 
 // newStateHasher returns a state hasher of w with no hash cached;
 // reflective walks the devices by reflection alone (the reference the
-// compiled walk is checked against).
-func newStateHasher(w *World, reflective bool) *statehash.Hasher {
-	return statehash.New(hashWorld{w}, worldPkg, w.net != nil, reflective)
+// compiled walk is checked against); fresh reads no memo of the parts
+// the world hashes outside its devices (the network's), for checks of
+// the memos.
+func newStateHasher(w *World, reflective, fresh bool) *statehash.Hasher {
+	return statehash.New(hashWorld{w, fresh}, worldPkg, w.net != nil, reflective)
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may
@@ -193,8 +195,12 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 	}
 }
 
-// hashWorld is the world as its state hasher reads it (statehash.World).
-type hashWorld struct{ w *World }
+// hashWorld is the world as its state hasher reads it (statehash.World);
+// fresh: recomputing what keeps its hash (network.Network.Hash).
+type hashWorld struct {
+	w     *World
+	fresh bool
+}
 
 func (s hashWorld) Hosts() int { return len(s.w.hosts) }
 
@@ -219,12 +225,7 @@ func (s hashWorld) Head(h uint64) uint64 {
 	if w.vm != nil {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}
-	h = deephash.Mix(h, w.disk.StateHash())
-	var net uint64
-	if w.net != nil {
-		net = w.net.StateHash()
-	}
-	h = deephash.Mix(h, net)
+	h = deephash.Mix(deephash.Mix(h, w.disk.StateHash()), w.net.Hash(s.fresh))
 	// The writes in flight on the bus (posted.Bus.StateHash).
 	return w.bus.StateHash(h)
 }

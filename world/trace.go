@@ -37,7 +37,7 @@ func (w *World) recordDelivery(h *host, t owner.Target, ev *member.Event, who st
 		return
 	}
 	th := traceHost(h)
-	w.rec.Delivery(&th, t, ev, describeMemberEvent(*ev), who, before, fx, w.dma)
+	w.rec.Delivery(&th, t, ev, who, before, fx, w.dma)
 }
 
 // traceWorld is the world as its trace recorder reads it (tracerec.World).

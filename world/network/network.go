@@ -139,6 +139,15 @@ func (n *Network) StateHash() uint64 { return n.stateHash(false) }
 // memo. A check of the memos compares StateHash with it.
 func (n *Network) FreshStateHash() uint64 { return n.stateHash(true) }
 
+// Hash is StateHash, or FreshStateHash when fresh; 0 for no network (nil):
+// a world of virtio-blk VFs has none.
+func (n *Network) Hash(fresh bool) uint64 {
+	if n == nil {
+		return 0
+	}
+	return n.stateHash(fresh)
+}
+
 func (n *Network) stateHash(fresh bool) uint64 {
 	var sum uint64
 	var vfs []int

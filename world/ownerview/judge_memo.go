@@ -39,6 +39,9 @@ func (r *Record) JudgeHash() uint64 { return r.judgeHash(true) }
 // JudgeHash with.
 func (r *Record) FreshJudgeHash() uint64 { return r.judgeHash(false) }
 
+// JudgeHashOf is JudgeHash, or FreshJudgeHash when fresh.
+func (r *Record) JudgeHashOf(fresh bool) uint64 { return r.judgeHash(!fresh) }
+
 func (r *Record) judgeHash(memo bool) uint64 {
 	if r.judge == nil {
 		h := judgeFns.Hasher()

@@ -35,7 +35,9 @@ func TestJudgeMemo_EveryWriterForgets(t *testing.T) {
 		{"a size query submitted", func() { r.Submitted(size) }},
 		{"a write while the size is watched", func() { r.ObserveWrite(vf, doorbell, 0, false) }},
 		{"a notification while the size is watched", func() { r.ObserveNotify(vf) }},
-		{"the size received", func() { r.Received(vf, adminq.Completion{Command: size, Result: adminq.Result{Data: make([]byte, 8)}}, true) }},
+		{"the size received", func() {
+			r.Received(vf, adminq.Completion{Command: size, Result: adminq.Result{Data: make([]byte, 8)}}, true)
+		}},
 		{"a stop submitted", func() { r.Submitted(stop) }},
 		{"the stop received", func() { r.Received(vf, adminq.Completion{Command: stop}, true) }},
 		{"an answer's digest", func() { r.Answered(vf, 0x1234) }},
@@ -43,7 +45,9 @@ func TestJudgeMemo_EveryWriterForgets(t *testing.T) {
 		{"the FLR settled", func() { now += engine.VTime(pcie.FLRDurationNs) + 1; r.Settle() }},
 		{"a reset started", func() { r.ObserveWrite(vf, reset, uint64(spec.CfgDeviceStatus), true) }},
 		{"the reset ended", func() { r.ObserveStatusRead(vf) }},
-		{"another member", func() { r.Submitted(adminq.Command{Opcode: stop.Opcode, Group: stop.Group, Member: vf + 1, Data: stop.Data}) }},
+		{"another member", func() {
+			r.Submitted(adminq.Command{Opcode: stop.Opcode, Group: stop.Group, Member: vf + 1, Data: stop.Data})
+		}},
 		{"the group gone", func() { r.Forget() }},
 	} {
 		before := r.JudgeHash()

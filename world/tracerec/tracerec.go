@@ -90,12 +90,12 @@ func Before(h *Host, t owner.Target) []MemberBefore {
 }
 
 // Delivery records one event ev delivered to function t of host h by who
-// and what it caused, in order: the TLP or step (text describes a step),
+// and what it caused, in order: the TLP or step (stepText),
 // the members' DMA accesses (dma), the notes, the admin commands
 // completed, the interrupts (under the function that raised them), the
 // completion of a read, and the members whose state changed (against
 // before, taken by Before).
-func (r *Recorder) Delivery(h *Host, t owner.Target, ev *member.Event, text, who string, before []MemberBefore, fx *owner.Effects, dma []observe.DMAAccess) {
+func (r *Recorder) Delivery(h *Host, t owner.Target, ev *member.Event, who string, before []MemberBefore, fx *owner.Effects, dma []observe.DMAAccess) {
 	_, _, ed := r.w.At()
 	fn := h.Name + "." + t.String()
 	if ev.Kind == member.EvTLP {
@@ -105,7 +105,7 @@ func (r *Recorder) Delivery(h *Host, t owner.Target, ev *member.Event, text, who
 		}
 		r.Add(h.Name, t, who, record.TraceEvent{Kind: record.TraceTLP, TLP: tlp, From: who, To: fn})
 	} else {
-		r.Add(h.Name, t, who, record.TraceEvent{Kind: record.TraceStep, Text: text})
+		r.Add(h.Name, t, who, record.TraceEvent{Kind: record.TraceStep, Text: stepText(ev)})
 	}
 	for _, a := range dma {
 		r.Add(a.Host, owner.Target(a.VF), who, record.TraceEvent{Kind: record.TraceDMA, Text: a.Access.String(), To: a.Host + ".mem"})
@@ -170,4 +170,16 @@ func (r *Recorder) interruptEnds(h *Host, irq pcie.MSIXMessage) (owner.Target, s
 		return owner.Target(vf), g
 	}
 	return owner.Target(vf), h.Name
+}
+
+// stepText is how the trace shows an event that is not a TLP: a device's
+// step, a timer, or the event's kind.
+func stepText(ev *member.Event) string {
+	switch ev.Kind {
+	case member.EvStep:
+		return ev.Step.String()
+	case member.EvTimer:
+		return "timer " + ev.Timer.String()
+	}
+	return ev.Kind.String()
 }
