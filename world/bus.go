@@ -168,7 +168,7 @@ func (w *World) route(h *host, fx *owner.Effects) {
 	for _, s := range fx.Steps {
 		w.touchFunc(h.idx, s.Target)
 		d := w.dev(h, s.Target)
-		d.pending = append(d.pending, devEvent{ev: member.Event{Kind: member.EvStep, Step: s.Step}, label: d.labels.Step(d.name, s.Step)})
+		d.pending = append(d.pending, por.NewQueued(member.Event{Kind: member.EvStep, Step: s.Step}, d.labels.Step(d.name, s.Step)))
 	}
 	if fx.Published > 0 {
 		w.touchW(por.ResHost(por.ClassAdminQ, h.idx))

@@ -69,7 +69,7 @@ func (w *World) RunDevicesForTest(n int) int {
 			break
 		}
 		d := w.devs[i]
-		w.Execute(engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label, Footprint: w.deviceFootprint(d)})
+		w.Execute(engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].Label, Footprint: w.deviceFootprint(d)})
 		ran++
 	}
 	return ran

@@ -48,7 +48,7 @@ func (w *World) deviceFootprint(d *devActor) engine.Footprint {
 	}
 	vf := int(d.key.target)
 	bits := por.VFStep | por.VFEnable | w.memberBits(h, vf, false)
-	ev := d.pending[0].ev
+	ev := d.pending[0].Ev
 	if ev.Kind != member.EvStep || (ev.Step.Kind != member.StepFetch && ev.Step.Kind != member.StepExecute &&
 		ev.Step.Kind != member.StepComplete) {
 		bits |= por.VFMode

@@ -187,7 +187,7 @@ func (s hvWorld) StepInline(hh hv.Host) bool {
 	}
 	if first != nil {
 		ev := first.popPending()
-		w.deliver(h, first.key.target, ev.ev, first.name)
+		w.deliver(h, first.key.target, ev.Ev, first.name)
 		return w.observeBool(true)
 	}
 	at, ok := w.NextTimer()

@@ -234,8 +234,8 @@ func (s hashWorld) Queued(v uint64, host int, t owner.Target) uint64 {
 	w := s.w
 	for _, dv := range w.devs {
 		if dv.key.host == host && dv.key.target == t {
-			for _, e := range dv.pending {
-				v = deephash.String(deephash.Mix(v, por.EventHash(e.ev)), e.label)
+			for i := range dv.pending {
+				v = deephash.Mix(v, dv.pending[i].Hash(s.fresh))
 			}
 		}
 	}

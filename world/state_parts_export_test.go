@@ -115,8 +115,8 @@ func (w *World) pendingHash(host int, t owner.Target) uint64 {
 	var v uint64
 	for _, dv := range w.devs {
 		if dv.key.host == host && dv.key.target == t {
-			for _, e := range dv.pending {
-				v = deephash.String(deephash.Mix(v, por.EventHash(e.ev)), e.label)
+			for i := range dv.pending {
+				v = deephash.Mix(v, dv.pending[i].Hash(false))
 			}
 		}
 	}

@@ -181,7 +181,7 @@ type devActor struct {
 	id      int
 	key     devKey
 	name    string
-	pending []devEvent
+	pending []por.Queued
 	// labels are the labels of the steps scheduled so far. Not state: the
 	// state hash reads pending.
 	labels steplabel.Device
@@ -190,17 +190,12 @@ type devActor struct {
 // popPending removes and returns the device's first pending event. The
 // rest move down, so the queue keeps its array: appending to a slice
 // advanced past its head would allocate a new one every few events.
-func (d *devActor) popPending() devEvent {
+func (d *devActor) popPending() por.Queued {
 	ev := d.pending[0]
 	n := copy(d.pending, d.pending[1:])
-	d.pending[n] = devEvent{}
+	d.pending[n] = por.Queued{}
 	d.pending = d.pending[:n]
 	return ev
-}
-
-type devEvent struct {
-	ev    member.Event
-	label string
 }
 
 type timer struct {
@@ -385,7 +380,7 @@ func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
 		if h.failed {
 			continue
 		}
-		st := engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].label}
+		st := engine.Step{Actor: d.id, ID: len(w.actors) + i, Label: d.pending[0].Label}
 		if fp {
 			st.Footprint = w.deviceFootprint(d)
 		}
@@ -466,7 +461,7 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 	} else {
 		d := w.devs[s.ID-len(w.actors)]
 		ev := d.popPending()
-		w.deliver(w.hosts[d.key.host], d.key.target, ev.ev, d.name)
+		w.deliver(w.hosts[d.key.host], d.key.target, ev.Ev, d.name)
 	}
 	w.replayed = false // what happens between steps (timers, an epoch) is checked
 	return w.takeFinding()
@@ -518,7 +513,7 @@ func (w *World) Advance(now engine.VTime) {
 		if t.dev != nil {
 			h := w.hosts[t.dev.host]
 			d := w.dev(h, t.dev.target)
-			d.pending = append(d.pending, devEvent{ev: t.ev, label: d.name + ":timer " + t.ev.Timer.String()})
+			d.pending = append(d.pending, por.NewQueued(t.ev, d.name+":timer "+t.ev.Timer.String()))
 		}
 	}
 	for _, a := range w.actors {
