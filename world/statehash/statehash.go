@@ -17,6 +17,16 @@
 // device's proxy hashes every line it sends the device), which stands for
 // the state of a deterministic device as an actor's chain stands for the
 // actor's.
+//
+// What the world hashes outside the devices keeps its hashes too, each
+// dropped where its data is written, never where a change is expected: a
+// net link's and port's (member/net's hashMemo, forgotten by every
+// statement that writes them), the network's chain of the frames made
+// (extended by network.Network.Made), a pending device event's (taken
+// when it is queued: por.Queued), and, for the judge hash, each member's
+// record (ownerview's judgeMemo). A hasher made fresh (the world's
+// newStateHasher) reads none of them: world's TestStateMemos_Fresh
+// compares the two at every decision of runs of the catalog's rows.
 package statehash
 
 import (
