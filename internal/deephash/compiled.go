@@ -1,30 +1,30 @@
 package deephash
 
 import (
-	"math"
 	"reflect"
 	"sync"
 	"sync/atomic"
 	"unsafe"
 )
 
-// hashFn hashes the value of one type at address p into acc.
-type hashFn func(h *Hasher, acc uint64, p unsafe.Pointer) uint64
+// hashFn writes the value of one type at address p to s.
+type hashFn func(h *Hasher, s stream, p unsafe.Pointer) stream
 
 // Cache keeps the compiled hashers of addressable values, per type, for
 // every Hasher it makes (Cache.Hasher): the walk value makes, with each
-// type's decisions (skipped, plain, hashes itself, its fields' offsets and
-// hashers) taken once instead of at every value. A compiled hasher gives
-// exactly the hash value gives (TestCompiled_SameAsTheWalk). A Cache is
-// safe for concurrent use, so hashers that live for one run each share
-// what they learnt of the types.
+// type's decisions (skipped, hashes itself, its fields' offsets and
+// hashers, which runs of its fields and elements are one span of memory)
+// taken once instead of at every value. A compiled hasher writes exactly
+// the stream value writes (TestCompiled_SameAsTheWalk). A Cache is safe
+// for concurrent use, so hashers that live for one run each share what
+// they learnt of the types.
 type Cache struct {
 	skip func(reflect.Type) bool
 	mu   sync.Mutex
 	fns  sync.Map // reflect.Type → hashFn
 	// flagsOf holds the types' flags for the cache's hashers (Hasher.flags),
-	// the building one included.
-	flagsOf sync.Map // reflect.Type → typeFlags
+	// the building one included; shapes their shapes (Hasher.shape).
+	flagsOf, shapes sync.Map // reflect.Type → typeFlags, uint64
 	// types computes the types' flags while building (under mu).
 	types Hasher
 }
@@ -81,244 +81,244 @@ func (l *lazyFn) get() hashFn {
 	return f
 }
 
+func nothing(_ *Hasher, s stream, _ unsafe.Pointer) stream { return s }
+
 func (c *Cache) build(t reflect.Type) hashFn {
-	k := t.Kind()
-	if k <= reflect.Complex128 && (c.skip == nil || !c.skip(t)) {
-		return basicFn(k)
+	if c.types.flags(t)&typeSkip != 0 {
+		return nothing
 	}
-	fl := c.types.flags(t)
-	if fl&typeSkip != 0 {
-		name := t.String()
-		return func(_ *Hasher, acc uint64, _ unsafe.Pointer) uint64 { return String(acc, name) }
-	}
-	if fl&typePlain != 0 {
-		size := t.Size()
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return Bytes(acc, unsafe.Slice((*byte)(p), size))
-		}
-	}
-	kind := uint64(k)
-	switch k {
+	switch t.Kind() {
 	case reflect.String:
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return String(Mix(acc, kind), *(*string)(p))
-		}
+		return func(_ *Hasher, s stream, p unsafe.Pointer) stream { return s.str(*(*string)(p)) }
 	case reflect.Slice:
 		return c.sliceFn(t)
-	case reflect.Array:
-		return c.arrayFn(t)
-	case reflect.Struct:
-		return c.structFn(t)
 	case reflect.Pointer:
-		return c.pointerFn(t, fl)
+		return c.pointerFn(t)
 	case reflect.Interface:
 		return c.interfaceFn(t)
 	case reflect.Map:
-		// Its keys and values are not addressable: the reflective walk.
-		return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return h.value(acc, reflect.NewAt(t, p).Elem())
-		}
+		return c.mapFn(t)
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return nothing
 	}
-	// Func, Chan, UnsafePointer: their kind only.
-	return func(_ *Hasher, acc uint64, _ unsafe.Pointer) uint64 { return Mix(acc, kind) }
+	// Numbers, booleans, arrays and structs: their layout.
+	return c.layoutFn(t)
+}
+
+// An op writes one part of a value laid out in memory: the span of n
+// bytes at off, or (fn set) the value at off by its type's hasher, count
+// times every size bytes.
+type op struct {
+	off, n      uintptr
+	fn          *lazyFn
+	count, size uintptr
+}
+
+// ops lays out a value of type t at off: its numbers and booleans, in
+// structs and arrays, as spans (runs of them with no padding between are
+// one span), anything else as a call of its type's hasher.
+func (c *Cache) ops(out []op, t reflect.Type, off uintptr) []op {
+	if c.types.flags(t)&typeSkip != 0 {
+		return out
+	}
+	switch k := t.Kind(); {
+	case k >= reflect.Bool && k <= reflect.Complex128:
+		if n := len(out); n > 0 && out[n-1].fn == nil && out[n-1].off+out[n-1].n == off {
+			out[n-1].n += t.Size()
+			return out
+		}
+		return append(out, op{off: off, n: t.Size()})
+	case k == reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			out = c.ops(out, f.Type, off+f.Offset)
+		}
+		return out
+	case k == reflect.Array:
+		n, size := uintptr(t.Len()), t.Elem().Size()
+		if n == 0 {
+			return out
+		}
+		elem := c.ops(nil, t.Elem(), 0)
+		if len(elem) == 1 && elem[0].fn == nil && elem[0].off == 0 && elem[0].n == size {
+			// Elements with no padding: one span.
+			return c.appendOp(out, op{n: n * size}, off)
+		}
+		if len(elem) == 0 {
+			return out
+		}
+		if n*uintptr(len(elem)) <= 16 {
+			for i := range n {
+				for _, e := range elem {
+					out = c.appendOp(out, e, off+i*size)
+				}
+			}
+			return out
+		}
+		return append(out, op{off: off, fn: &lazyFn{c: c, t: t.Elem()}, count: n, size: size})
+	case k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer:
+		return out
+	}
+	return append(out, op{off: off, fn: &lazyFn{c: c, t: t}, count: 1})
+}
+
+// appendOp appends e moved by off, joining a span to the span before it
+// when they touch.
+func (c *Cache) appendOp(out []op, e op, off uintptr) []op {
+	e.off += off
+	if n := len(out); e.fn == nil && n > 0 && out[n-1].fn == nil && out[n-1].off+out[n-1].n == e.off {
+		out[n-1].n += e.n
+		return out
+	}
+	return append(out, e)
+}
+
+// layoutFn hashes a number, a boolean, an array or a struct by its ops.
+func (c *Cache) layoutFn(t reflect.Type) hashFn {
+	ops := c.ops(nil, t, 0)
+	switch {
+	case len(ops) == 0:
+		return nothing
+	case len(ops) == 1 && ops[0].fn == nil:
+		off, n := ops[0].off, ops[0].n
+		if n == 8 {
+			return func(_ *Hasher, s stream, p unsafe.Pointer) stream { return s.word(*(*uint64)(unsafe.Add(p, off))) }
+		}
+		return func(_ *Hasher, s stream, p unsafe.Pointer) stream { return s.span(unsafe.Add(p, off), n) }
+	}
+	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
+		for i := range ops {
+			o := &ops[i]
+			if o.fn == nil {
+				s = s.span(unsafe.Add(p, o.off), o.n)
+				continue
+			}
+			fn := o.fn.get()
+			for j := range o.count {
+				s = fn(h, s, unsafe.Add(p, o.off+j*o.size))
+			}
+		}
+		return s
+	}
 }
 
 func (c *Cache) sliceFn(t reflect.Type) hashFn {
-	kind := uint64(reflect.Slice)
 	elem := &lazyFn{c: c, t: t.Elem()}
 	size := t.Elem().Size()
-	bytes := t.Elem().Kind() == reflect.Uint8
-	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		acc = Mix(acc, kind)
-		data := unsafe.SliceData(*(*[]byte)(p)) // the header's data pointer, whatever the element
-		n := len(*(*[]byte)(p))
-		if data == nil {
-			return Mix(acc, 0xffff_ffff)
+	bytes := t.Elem().Kind() == reflect.Uint8 && c.types.flags(t.Elem())&typeSkip == 0
+	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
+		b := *(*[]byte)(p) // the header, whatever the element
+		if b == nil {
+			return s.word(nilSlice)
 		}
-		if bytes && n > 0 {
-			return Bytes(acc, unsafe.Slice(data, n))
+		if bytes {
+			return s.bytes(b)
 		}
-		acc = Mix(acc, uint64(n))
+		n := len(b)
+		s = s.word(uint64(n))
 		if n == 0 {
-			return acc
+			return s
 		}
 		fn := elem.get()
+		data := unsafe.Pointer(unsafe.SliceData(b))
 		for i := 0; i < n; i++ {
-			acc = fn(h, acc, unsafe.Add(unsafe.Pointer(data), uintptr(i)*size))
+			s = fn(h, s, unsafe.Add(data, uintptr(i)*size))
 		}
-		return acc
+		return s
 	}
 }
 
-func (c *Cache) arrayFn(t reflect.Type) hashFn {
-	kind := uint64(reflect.Array)
-	elem := &lazyFn{c: c, t: t.Elem()}
-	size, n := t.Elem().Size(), t.Len()
-	if t.Elem().Kind() == reflect.Uint8 && n > 0 {
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return Bytes(Mix(acc, kind), unsafe.Slice((*byte)(p), n))
-		}
-	}
-	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		acc = Mix(Mix(acc, kind), uint64(n))
-		if n == 0 {
-			return acc
-		}
-		fn := elem.get()
-		for i := 0; i < n; i++ {
-			acc = fn(h, acc, unsafe.Add(p, uintptr(i)*size))
-		}
-		return acc
-	}
-}
-
-func (c *Cache) structFn(t reflect.Type) hashFn {
-	kind := uint64(reflect.Struct)
-	type field struct {
-		off uintptr
-		fn  *lazyFn
-	}
-	fields := make([]field, t.NumField())
-	for i := range fields {
-		f := t.Field(i)
-		fields[i] = field{f.Offset, &lazyFn{c: c, t: f.Type}}
-	}
-	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		acc = Mix(acc, kind)
-		for _, f := range fields {
-			acc = f.fn.get()(h, acc, unsafe.Add(p, f.off))
-		}
-		return acc
-	}
-}
-
-// interfaceFn hashes an interface as value does: its dynamic type's name,
-// then its value. A pointer (the common case: a device's backend, a port)
-// is hashed by its type's compiled hasher, which reads it first thing; any
-// other value is not addressable and takes the reflective walk.
+// interfaceFn hashes an interface as value does: its dynamic type
+// (dynWord), then its value. A pointer (the common case: a device's
+// backend, a port) is hashed by its type's compiled hasher at the
+// interface's data word; any other value where that word points.
 func (c *Cache) interfaceFn(t reflect.Type) hashFn {
-	kind := uint64(reflect.Interface)
 	// last is the dynamic type met last and its hasher: an interface
 	// field mostly holds one type (a device's backend, a port).
 	var last atomic.Pointer[typedFn]
-	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		acc = Mix(acc, kind)
+	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
 		v := reflect.NewAt(t, p).Elem()
 		if v.IsNil() {
-			return Mix(acc, 0)
+			return s.word(0)
 		}
 		e := v.Elem()
 		et := e.Type()
-		if e.Kind() != reflect.Pointer {
-			return h.value(String(acc, et.String()), e)
-		}
 		l := last.Load()
 		if l == nil || l.t != et {
-			l = &typedFn{et, et.String(), c.fn(et)}
+			l = &typedFn{et, h.dynWord(et), c.fn(et)}
 			last.Store(l)
 		}
-		acc = String(acc, l.name)
-		// The pointer's hasher (pointerFn, or a skipped type's, which reads
-		// nothing) reads the word at its address before anything else, so
-		// one word of the hasher holds it for the call.
-		h.ptr = e.UnsafePointer()
-		return l.fn(h, acc, unsafe.Pointer(&h.ptr))
+		return l.fn(h, s.word(l.word), ifaceData(p, et))
 	}
 }
 
-// typedFn is a type's name and compiled hasher.
+// typedFn is a type, what an interface holding it writes first
+// (dynWord), and its compiled hasher.
 type typedFn struct {
 	t    reflect.Type
-	name string
+	word uint64
 	fn   hashFn
 }
 
-func (c *Cache) pointerFn(t reflect.Type, fl typeFlags) hashFn {
-	kind := uint64(reflect.Pointer)
+func (c *Cache) pointerFn(t reflect.Type) hashFn {
 	elem := t.Elem()
 	target := &lazyFn{c: c, t: elem}
+	fl := c.types.flags(t)
 	self := fl&typeSelf != 0
-	return func(h *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		acc = Mix(acc, kind)
+	tw := typeWord(t)
+	if fl&typeNoCycle != 0 && !self {
+		// Nothing behind it can be met twice in a way that matters: its
+		// target's hash is the same wherever it is met.
+		return func(h *Hasher, s stream, p unsafe.Pointer) stream {
+			to := *(*unsafe.Pointer)(p)
+			if to == nil {
+				return s.word(0)
+			}
+			return s.word(target.get()(h, start(), to).sum() | 1)
+		}
+	}
+	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
 		to := *(*unsafe.Pointer)(p)
 		if to == nil {
-			return Mix(acc, 0)
+			return s.word(0)
 		}
-		key := ptrKey{uintptr(to), t}
-		if v, seen := h.enter(acc, key); seen {
-			return v
+		if n, seen := h.seen.enter(uintptr(to), tw); seen {
+			if n == inProgress {
+				return s.word(cycleWord)
+			}
+			return s.word(n)
 		}
 		var n uint64
 		if self {
 			n = reflect.NewAt(elem, to).Interface().(StateHasher).StateHash() | 1
 		} else {
-			n = target.get()(h, seed, to) | 1
+			n = target.get()(h, start(), to).sum() | 1
 		}
-		return h.leave(acc, key, n)
+		h.seen.leave(uintptr(to), tw, n)
+		return s.word(n)
 	}
 }
 
-// basicFn hashes a boolean or a number of kind k as basic does.
-func basicFn(k reflect.Kind) hashFn {
-	kind := uint64(k)
-	switch k {
-	case reflect.Bool:
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			if *(*bool)(p) {
-				return Mix(Mix(acc, kind), 1)
-			}
-			return Mix(Mix(acc, kind), 0)
+// mapFn hashes a map as value does, its keys and values copied out by its
+// iterator and hashed by their types' compiled hashers.
+func (c *Cache) mapFn(t reflect.Type) hashFn {
+	key, val := &lazyFn{c: c, t: t.Key()}, &lazyFn{c: c, t: t.Elem()}
+	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
+		m := reflect.NewAt(t, p).Elem()
+		if m.IsNil() {
+			return s.word(0)
 		}
-	case reflect.Int:
-		return intFn[int](kind)
-	case reflect.Int8:
-		return intFn[int8](kind)
-	case reflect.Int16:
-		return intFn[int16](kind)
-	case reflect.Int32:
-		return intFn[int32](kind)
-	case reflect.Int64:
-		return intFn[int64](kind)
-	case reflect.Uint:
-		return uintFn[uint](kind)
-	case reflect.Uint8:
-		return uintFn[uint8](kind)
-	case reflect.Uint16:
-		return uintFn[uint16](kind)
-	case reflect.Uint32:
-		return uintFn[uint32](kind)
-	case reflect.Uint64:
-		return uintFn[uint64](kind)
-	case reflect.Uintptr:
-		return uintFn[uintptr](kind)
-	case reflect.Float32:
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return Mix(Mix(acc, kind), math.Float64bits(float64(*(*float32)(p))))
+		var buf [8][2]uint64
+		pairs := buf[:0]
+		k, v := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+		kp, vp := k.Addr().UnsafePointer(), v.Addr().UnsafePointer()
+		kfn, vfn := key.get(), val.get()
+		it := m.MapRange()
+		for it.Next() {
+			k.SetIterKey(it)
+			v.SetIterValue(it)
+			pairs = append(pairs, [2]uint64{kfn(h, start(), kp).sum(), vfn(h, start(), vp).sum()})
 		}
-	case reflect.Float64:
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			return Mix(Mix(acc, kind), math.Float64bits(*(*float64)(p)))
-		}
-	case reflect.Complex64:
-		return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-			c := complex128(*(*complex64)(p))
-			return Mix(Mix(Mix(acc, kind), math.Float64bits(real(c))), math.Float64bits(imag(c)))
-		}
-	}
-	return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		c := *(*complex128)(p)
-		return Mix(Mix(Mix(acc, kind), math.Float64bits(real(c))), math.Float64bits(imag(c)))
-	}
-}
-
-func intFn[T int | int8 | int16 | int32 | int64](kind uint64) hashFn {
-	return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		return Mix(Mix(acc, kind), uint64(int64(*(*T)(p))))
-	}
-}
-
-func uintFn[T uint | uint8 | uint16 | uint32 | uint64 | uintptr](kind uint64) hashFn {
-	return func(_ *Hasher, acc uint64, p unsafe.Pointer) uint64 {
-		return Mix(Mix(acc, kind), uint64(*(*T)(p)))
+		return writePairs(s, pairs)
 	}
 }

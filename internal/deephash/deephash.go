@@ -16,6 +16,7 @@
 package deephash
 
 import (
+	"cmp"
 	"math"
 	"reflect"
 	"slices"
@@ -31,16 +32,15 @@ type Hasher struct {
 	// Reflective, when set, walks every value by reflection alone: the
 	// reference the compiled walk (compiled.go) is checked against.
 	Reflective bool
-	seen       map[ptrKey]uint64
+	seen       seenTable
 	// types caches, per type, whether it is skipped and whether it hashes
 	// itself.
 	types map[reflect.Type]typeFlags
+	// shapes caches the types' shapes (shape.go) when there is no Cache.
+	shapes map[reflect.Type]uint64
 	// cache holds the compiled hashers of addressable values
 	// (compiled.go): a Cache's, or the hasher's own.
 	cache *Cache
-	// ptr holds an interface's pointer for the hasher of its type
-	// (interfaceFn).
-	ptr unsafe.Pointer
 }
 
 type typeFlags uint8
@@ -49,35 +49,32 @@ const (
 	typeSkip typeFlags = 1 << iota
 	typeSelf
 	typeKnown
-	// typePlain: only numbers and booleans inside, and no padding: an
-	// addressable value hashes as its bytes.
-	typePlain
+	// typeNoCycle: nothing a value of the type holds leads to a pointer,
+	// an interface or a map (strings and slices of such values do not),
+	// so no pointer cycle or shared target goes through it: a pointer
+	// to it need not be tracked.
+	typeNoCycle
 )
 
-// plain reports whether t holds only numbers and booleans (in structs and
-// arrays) and no padding, so that its bytes say everything and nothing
-// else: padding is not always zero (a struct copied field by field keeps
-// what the memory held).
-func plain(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+// noCycle reports whether a value of t can reach no pointer, interface or
+// map (typeNoCycle), for a hasher that skips what skip names.
+func noCycle(t reflect.Type, skip func(reflect.Type) bool) bool {
+	if skip != nil && skip(t) {
 		return true
-	case reflect.Array:
-		return plain(t.Elem())
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.UnsafePointer:
+		return false
+	case reflect.Array, reflect.Slice:
+		return noCycle(t.Elem(), skip)
 	case reflect.Struct:
-		end := uintptr(0)
 		for i := range t.NumField() {
-			f := t.Field(i)
-			if f.Offset != end || !plain(f.Type) {
+			if !noCycle(t.Field(i).Type, skip) {
 				return false
 			}
-			end = f.Offset + f.Type.Size()
 		}
-		return end == t.Size()
 	}
-	return false
+	return true
 }
 
 func (h *Hasher) flags(t reflect.Type) typeFlags {
@@ -100,8 +97,8 @@ func (h *Hasher) flags(t reflect.Type) typeFlags {
 	if t.Kind() == reflect.Pointer && t.Implements(stateHasherType) {
 		f |= typeSelf
 	}
-	if (t.Kind() == reflect.Struct || t.Kind() == reflect.Array) && plain(t) && t.Size() > 0 {
-		f |= typePlain
+	if noCycle(t, h.Skip) {
+		f |= typeNoCycle
 	}
 	if h.types == nil {
 		h.types = map[reflect.Type]typeFlags{}
@@ -110,21 +107,54 @@ func (h *Hasher) flags(t reflect.Type) typeFlags {
 	return f
 }
 
-type ptrKey struct {
-	p uintptr
-	t reflect.Type
-}
-
 // inProgress marks a pointer whose target is being hashed.
 const inProgress = 0
 
-// Hash returns the deep hash of v.
+// cycleWord is what a pointer met again while its target is being hashed
+// writes (even: the hash of a target is odd).
+const cycleWord = 0xc1c1e
+
+// Hash returns the deep hash of v: the stream (stream.go) of v's type's
+// shape (shape.go), then of v.
 func (h *Hasher) Hash(v any) uint64 {
-	if h.seen == nil {
-		h.seen = map[ptrKey]uint64{}
+	h.seen.reset()
+	s := start()
+	if v == nil {
+		return s.word(0xdead).sum()
 	}
-	clear(h.seen)
-	return h.value(seed, reflect.ValueOf(v))
+	t := reflect.TypeOf(v)
+	s = s.word(h.shape(t))
+	at := ifaceData(unsafe.Pointer(&v), t)
+	if h.Reflective {
+		return h.value(s, reflect.NewAt(t, at).Elem()).sum()
+	}
+	return h.compiled(t)(h, s, at).sum()
+}
+
+// ifaceData returns the address of the value of type t that the
+// interface at p holds: its data word, or where that points (the runtime
+// boxes a value unless it is one pointer: types.IsDirectIface in the Go
+// compiler).
+func ifaceData(p unsafe.Pointer, t reflect.Type) unsafe.Pointer {
+	data := unsafe.Add(p, unsafe.Sizeof(uintptr(0)))
+	if direct(t) {
+		return data
+	}
+	return *(*unsafe.Pointer)(data)
+}
+
+// direct reports whether an interface holds a value of type t in its data
+// word rather than a pointer to it.
+func direct(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Chan, reflect.Map, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && direct(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && direct(t.Field(0).Type)
+	}
+	return false
 }
 
 // Hash hashes v with a fresh Hasher that skips nothing.
@@ -187,143 +217,143 @@ func Bytes(h uint64, b []byte) uint64 {
 	return Mix(h, tail)
 }
 
-func (h *Hasher) value(acc uint64, v reflect.Value) uint64 {
-	if !v.IsValid() {
-		return Mix(acc, 0xdead)
-	}
+// value writes addressable value v to s by reflection, one field and one
+// element at a time: a number or a boolean as its bytes in memory; a
+// string, or a slice of bytes, as its length and bytes; any other slice
+// as its length (nil: 0xffff_ffff) and elements; an array or a struct as
+// its elements or fields; a pointer as the hash of its target, tracked
+// (enter), or 0 for nil; an interface as its dynamic type (dynWord) and
+// value, or 0 for nil; a map as its length and its entries' hashes,
+// sorted; a skipped type, a function, a channel and an unsafe pointer as
+// nothing (their shape says what they are).
+func (h *Hasher) value(s stream, v reflect.Value) stream {
+	t := v.Type()
 	k := v.Kind()
-	if !h.Reflective && v.CanAddr() && k != reflect.Interface && k != reflect.Map {
-		return h.compiled(v.Type())(h, acc, v.Addr().UnsafePointer())
-	}
-	if k <= reflect.Complex128 && h.Skip == nil || k <= reflect.Complex128 && !h.Skip(v.Type()) {
-		return basic(Mix(acc, uint64(k)), v)
-	}
-	fl := h.flags(v.Type())
+	fl := h.flags(t)
 	if fl&typeSkip != 0 {
-		return String(acc, v.Type().String())
+		return s
 	}
-	if fl&typePlain != 0 && v.CanAddr() {
-		return Bytes(acc, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), v.Type().Size()))
-	}
-	acc = Mix(acc, uint64(k))
 	switch k {
+	case reflect.Bool:
+		if v.Bool() {
+			return s.put(1, 1)
+		}
+		return s.put(0, 1)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return s.put(uint64(v.Int())&sizeMask(t.Size()), uint(t.Size()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return s.put(v.Uint(), uint(t.Size()))
+	case reflect.Float32:
+		// Its bits as they are (the conversion to float64 quiets a
+		// signalling NaN).
+		return s.put(uint64(*(*uint32)(v.Addr().UnsafePointer())), 4)
+	case reflect.Float64:
+		return s.word(math.Float64bits(v.Float()))
+	case reflect.Complex64:
+		return s.put(*(*uint64)(v.Addr().UnsafePointer()), 8)
+	case reflect.Complex128:
+		c := v.Complex()
+		return s.word(math.Float64bits(real(c))).word(math.Float64bits(imag(c)))
 	case reflect.String:
-		return String(acc, v.String())
+		return s.str(v.String())
 	case reflect.Slice:
 		if v.IsNil() {
-			return Mix(acc, 0xffff_ffff)
+			return s.word(nilSlice)
 		}
-		if v.Type().Elem().Kind() == reflect.Uint8 && v.Len() > 0 {
-			return Bytes(acc, unsafe.Slice((*byte)(v.UnsafePointer()), v.Len()))
+		if t.Elem().Kind() == reflect.Uint8 && h.flags(t.Elem())&typeSkip == 0 {
+			return s.bytes(unsafe.Slice((*byte)(v.UnsafePointer()), v.Len()))
 		}
-		fallthrough
-	case reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 && k == reflect.Array && v.CanAddr() && v.Len() > 0 {
-			return Bytes(acc, unsafe.Slice((*byte)(unsafe.Pointer(v.UnsafeAddr())), v.Len()))
-		}
-		acc = Mix(acc, uint64(v.Len()))
+		s = s.word(uint64(v.Len()))
 		for i := 0; i < v.Len(); i++ {
-			acc = h.value(acc, v.Index(i))
+			s = h.value(s, v.Index(i))
 		}
-		return acc
+		return s
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			s = h.value(s, v.Index(i))
+		}
+		return s
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			acc = h.value(acc, v.Field(i))
+			s = h.value(s, v.Field(i))
 		}
-		return acc
+		return s
 	case reflect.Pointer:
 		if v.IsNil() {
-			return Mix(acc, 0)
+			return s.word(0)
 		}
-		p := ptrKey{v.Pointer(), v.Type()}
-		if r, seen := h.enter(acc, p); seen {
-			return r
+		to, tw := v.UnsafePointer(), typeWord(t)
+		track := fl&typeNoCycle == 0 || fl&typeSelf != 0
+		if track {
+			if n, seen := h.seen.enter(uintptr(to), tw); seen {
+				if n == inProgress {
+					return s.word(cycleWord)
+				}
+				return s.word(n)
+			}
 		}
 		var n uint64
 		if fl&typeSelf != 0 {
 			// The type hashes its own state (faster, and kept as it changes).
-			n = reflect.NewAt(v.Type().Elem(), v.UnsafePointer()).Interface().(StateHasher).StateHash() | 1
+			n = reflect.NewAt(t.Elem(), to).Interface().(StateHasher).StateHash() | 1
 		} else {
-			n = h.value(seed, v.Elem()) | 1
+			n = h.value(start(), v.Elem()).sum() | 1
 		}
-		return h.leave(acc, p, n)
+		if track {
+			h.seen.leave(uintptr(to), tw, n)
+		}
+		return s.word(n)
 	case reflect.Interface:
 		if v.IsNil() {
-			return Mix(acc, 0)
+			return s.word(0)
 		}
-		e := v.Elem()
-		return h.value(String(acc, e.Type().String()), e)
+		et := v.Elem().Type()
+		return h.value(s.word(h.dynWord(et)), reflect.NewAt(et, ifaceData(v.Addr().UnsafePointer(), et)).Elem())
 	case reflect.Map:
 		if v.IsNil() {
-			return Mix(acc, 0)
+			return s.word(0)
 		}
 		pairs := make([][2]uint64, 0, v.Len())
-		it := v.MapRange()
+		// A map of an unexported field cannot be iterated into copies.
+		it := reflect.NewAt(t, v.Addr().UnsafePointer()).Elem().MapRange()
+		key, val := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 		for it.Next() {
-			pairs = append(pairs, [2]uint64{h.value(seed, it.Key()), h.value(seed, it.Value())})
+			key.SetIterKey(it)
+			val.SetIterValue(it)
+			pairs = append(pairs, [2]uint64{h.value(start(), key).sum(), h.value(start(), val).sum()})
 		}
-		slices.SortFunc(pairs, func(a, b [2]uint64) int {
-			if a[0] != b[0] {
-				if a[0] < b[0] {
-					return -1
-				}
-				return 1
-			}
-			if a[1] < b[1] {
-				return -1
-			}
-			if a[1] > b[1] {
-				return 1
-			}
-			return 0
-		})
-		acc = Mix(acc, uint64(len(pairs)))
-		for _, p := range pairs {
-			acc = Mix(Mix(acc, p[0]), p[1])
-		}
-		return acc
+		return writePairs(s, pairs)
 	}
-	// Func, Chan, UnsafePointer: their kind only.
-	return acc
+	// Func, Chan, UnsafePointer: nothing.
+	return s
 }
 
-// enter starts hashing what pointer key points to: seen is true when it
-// was met before in this hash, and r is then acc with its hash (a constant
-// for a pointer met again while its target is being hashed: a cycle).
-func (h *Hasher) enter(acc uint64, key ptrKey) (r uint64, seen bool) {
-	if n, ok := h.seen[key]; ok {
-		if n == inProgress {
-			return Mix(acc, 0xc1c1e), true
-		}
-		return Mix(acc, n), true
+// nilSlice is what a nil slice writes where a slice writes its length.
+const nilSlice = 0xffff_ffff
+
+// sizeMask keeps the low size bytes of a word.
+func sizeMask(size uintptr) uint64 {
+	if size >= 8 {
+		return ^uint64(0)
 	}
-	h.seen[key] = inProgress
-	return 0, false
+	return 1<<(8*size) - 1
 }
 
-// leave records n, the hash of what key points to, and folds it into acc.
-func (h *Hasher) leave(acc uint64, key ptrKey, n uint64) uint64 {
-	h.seen[key] = n
-	return Mix(acc, n)
-}
-
-// basic hashes a boolean or a number.
-func basic(acc uint64, v reflect.Value) uint64 {
-	switch v.Kind() {
-	case reflect.Bool:
-		if v.Bool() {
-			return Mix(acc, 1)
+// writePairs writes a map's entries, each the hashes of its key and its
+// value, in an order that does not depend on the map's: its length, then
+// the pairs sorted.
+func writePairs(s stream, pairs [][2]uint64) stream {
+	slices.SortFunc(pairs, func(a, b [2]uint64) int {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
 		}
-		return Mix(acc, 0)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return Mix(acc, uint64(v.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return Mix(acc, v.Uint())
-	case reflect.Float32, reflect.Float64:
-		return Mix(acc, math.Float64bits(v.Float()))
+		return cmp.Compare(a[1], b[1])
+	})
+	s = s.word(uint64(len(pairs)))
+	for _, p := range pairs {
+		s = s.word(p[0]).word(p[1])
 	}
-	c := v.Complex()
-	return Mix(Mix(acc, math.Float64bits(real(c))), math.Float64bits(imag(c)))
+	return s
 }
 
 // Fresh returns a hasher that hashes as h does (its Skip, Reflective and

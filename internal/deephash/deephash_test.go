@@ -86,7 +86,10 @@ func TestHashStateHasher(t *testing.T) {
 	assert.NotEqual(t, Hash(holder{a}), Hash(holder{b}))
 }
 
-func TestPlain(t *testing.T) {
+// TestOps_Spans: the compiled walk reads runs of numbers and booleans
+// with no padding between them (in nested structs and arrays too) as one
+// span of memory, and never reads padding.
+func TestOps_Spans(t *testing.T) {
 	type packed struct {
 		a uint32
 		b [4]uint8
@@ -95,17 +98,40 @@ func TestPlain(t *testing.T) {
 		a uint8
 		b uint32
 	}
+	type nested struct {
+		p packed
+		q uint64
+		r padded
+		s string
+		f func()
+		u [2]uint16
+	}
+	type spans = [][2]uintptr // off, n
 	for _, c := range []struct {
-		v    any
-		want bool
+		v     any
+		spans spans
+		calls int
 	}{
-		{packed{}, true},
-		{[3]packed{}, true},
-		{padded{}, false},
-		{[2]padded{}, false},
-		{struct{ s string }{}, false},
+		{packed{}, spans{{0, 8}}, 0},
+		{[3]packed{}, spans{{0, 24}}, 0},
+		{padded{}, spans{{0, 1}, {4, 4}}, 0},
+		{[2]padded{}, spans{{0, 1}, {4, 5}, {12, 4}}, 0},
+		{nested{}, spans{{0, 17}, {20, 4}, {48, 4}}, 1},
+		{[0]int{}, nil, 0},
+		{struct{ s string }{}, nil, 1},
+		{[40]padded{}, nil, 1},
 	} {
-		assert.Equal(t, c.want, plain(reflect.TypeOf(c.v)), "%T", c.v)
+		var got spans
+		calls := 0
+		for _, o := range NewCache(nil).ops(nil, reflect.TypeOf(c.v), 0) {
+			if o.fn != nil {
+				calls++
+				continue
+			}
+			got = append(got, [2]uintptr{o.off, o.n})
+		}
+		assert.Equal(t, c.spans, got, "%T", c.v)
+		assert.Equal(t, c.calls, calls, "%T", c.v)
 	}
 }
 
