@@ -25,6 +25,8 @@ type Cache struct {
 	// flagsOf holds the types' flags for the cache's hashers (Hasher.flags),
 	// the building one included; shapes their shapes (Hasher.shape).
 	flagsOf, shapes sync.Map // reflect.Type → typeFlags, uint64
+	// typedFns holds the dynamic types interfaces held (interfaceFn).
+	typedFns sync.Map // reflect.Type → *typedFn
 	// types computes the types' flags while building (under mu).
 	types Hasher
 }
@@ -245,11 +247,20 @@ func (c *Cache) interfaceFn(t reflect.Type) hashFn {
 		et := e.Type()
 		l := last.Load()
 		if l == nil || l.t != et {
-			l = &typedFn{et, h.dynWord(et), c.fn(et)}
+			l = c.typed(h, et)
 			last.Store(l)
 		}
 		return l.fn(h, s.word(l.word), ifaceData(p, et))
 	}
+}
+
+// typed returns the typedFn of t, made once per cache.
+func (c *Cache) typed(h *Hasher, t reflect.Type) *typedFn {
+	if l, ok := c.typedFns.Load(t); ok {
+		return l.(*typedFn)
+	}
+	l, _ := c.typedFns.LoadOrStore(t, &typedFn{t, h.dynWord(t), c.fn(t)})
+	return l.(*typedFn)
 }
 
 // typedFn is a type, what an interface holding it writes first

@@ -8,11 +8,19 @@
 // the caller skips hashes as its name; a pointer to a StateHasher hashes as
 // what its StateHash returns.
 //
+// The walk writes a stream of bytes (stream.go): numbers and booleans as
+// their bytes in memory (never the padding between fields), lengths and
+// the hashes of pointers' targets as words; what the value's type fixes
+// (the kinds, the skipped types' names) is written once, as the type's
+// shape (shape.go), where the type is not fixed by the place: the value
+// hashed and an interface's.
+//
 // It is the reference for hand-written state hashes: complete by
-// construction. An addressable value (everything behind a pointer) is
-// hashed by a function compiled once per type (compiled.go; a Cache shares
-// them between hashers), which gives the hash the reflective walk gives;
-// map entries and non-pointer values inside interfaces take the walk.
+// construction. The walk is compiled once per type (compiled.go; a Cache
+// shares the compiled functions between hashers): runs of numbers and
+// booleans with no padding between them, in nested structs and arrays,
+// are read as one span of memory. It writes the stream the reflective walk
+// (Hasher.Reflective) writes field by field.
 package deephash
 
 import (

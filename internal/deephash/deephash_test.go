@@ -1,8 +1,10 @@
 package deephash
 
 import (
+	"math"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -234,6 +236,10 @@ func TestCompiled_SameAsTheWalk(t *testing.T) {
 		wideValue(1), wideValue(2), *wideValue(3),
 		[]padded{{1, 2}}, [2]padded{{a: 1}}, padded{1, 2}, packed{a: 1},
 		map[int]*leaf{1: {n: 1}}, 5, "str", []byte(nil), (*wide)(nil),
+		spans{a: 1, b: 2, e: [2]padded{{3, 4}}, s: "x", sk: 5}, &holder{padded{1, 2}},
+		holder{[1]*leaf{{n: 2}}}, &holder{struct{ p *leaf }{&leaf{n: 3}}}, &holder{map[int]int{1: 2}},
+		map[padded][]string{{1, 2}: {"a"}, {3, 4}: nil}, &strs{"0123456789abcdef0123456789abcdef0123456789"},
+		[40]padded{{a: 1}}, [2][]*ringNode{{{v: 1}}, nil},
 	}
 	for _, sk := range []func(reflect.Type) bool{nil, skip} {
 		for i, v := range values {
@@ -261,4 +267,107 @@ func TestCompiled_SameAsTheWalk(t *testing.T) {
 	b = wideValue(1)
 	b.c64 = complex(1, 1)
 	assert.NotEqual(t, Hash(a), Hash(b), "a complex64")
+}
+
+type (
+	spans struct {
+		a  uint8
+		b  uint32 // three bytes of padding before
+		c  [3]packed
+		d  struct{ x, y uint16 }
+		e  [2]padded
+		f  float32
+		s  string
+		sk skippedInt
+	}
+	sharing   struct{ a, b []int }
+	holder    struct{ v any }
+	maps      struct{ m map[string]int }
+	strs      struct{ s string }
+	byteSlice struct{ s []byte }
+)
+
+// TestHash_SameValuesHashEqual: two values hash equal when, and only
+// when, they hold the same values, whatever the padding between fields
+// holds, in both walks, with a skipped type.
+func TestHash_SameValuesHashEqual(t *testing.T) {
+	skip := func(t reflect.Type) bool { return t == reflect.TypeOf(skippedInt(0)) }
+	base := spans{a: 1, b: 2, c: [3]packed{{a: 3}}, d: struct{ x, y uint16 }{4, 5}, e: [2]padded{{6, 7}}, f: 1, s: "s"}
+	with := func(f func(*spans)) *spans { v := base; f(&v); return &v }
+	ring := func(n int) *ringNode {
+		first := &ringNode{v: 1}
+		r := first
+		for range n - 1 {
+			r.next = &ringNode{v: 1}
+			r = r.next
+		}
+		r.next = first
+		return first
+	}
+	shared := []int{1, 2, 3}
+	long := "0123456789abcdef0123456789abcdef0123456789"
+	mapOf := func(keys ...string) maps {
+		m := map[string]int{}
+		for _, k := range keys {
+			m[k] = len(k)
+		}
+		return maps{m}
+	}
+	for _, c := range []struct {
+		name string
+		a, b any
+		same bool
+	}{
+		{"padding bytes differ", &base, with(func(v *spans) {
+			*(*[3]byte)(unsafe.Add(unsafe.Pointer(v), 1)) = [3]byte{9, 9, 9}
+			*(*[3]byte)(unsafe.Add(unsafe.Pointer(&v.e[1]), 1)) = [3]byte{9, 9, 9}
+		}), true},
+		{"a byte before padding", &base, with(func(v *spans) { v.a++ }), false},
+		{"a word after padding", &base, with(func(v *spans) { v.b++ }), false},
+		{"an element of an array of structs", &base, with(func(v *spans) { v.c[2].b[3]++ }), false},
+		{"a field of a nested struct", &base, with(func(v *spans) { v.d.y++ }), false},
+		{"a field of a padded struct in an array", &base, with(func(v *spans) { v.e[1].b++ }), false},
+		{"+0 and -0", &base, with(func(v *spans) { v.f = float32(math.Copysign(0, -1)) }), false},
+		{"a skipped field", &base, with(func(v *spans) { v.sk++ }), true},
+		{"a string", &base, with(func(v *spans) { v.s = "t" }), false},
+		{"slices sharing an array, and copies", &sharing{shared[:2], shared[:2]}, &sharing{[]int{1, 2}, []int{1, 2}}, true},
+		{"two windows of one array", &sharing{shared[:2], shared[1:]}, &sharing{shared[:2], shared[:2]}, false},
+		{"nil and empty slices", &sharing{}, &sharing{[]int{}, []int{}}, false},
+		{"rings of one and two equal nodes", ring(1), ring(2), false},
+		{"rings built twice", ring(3), ring(3), true},
+		{"int64 and uint64 behind an interface", &holder{int64(5)}, &holder{uint64(5)}, false},
+		{"nil and a nil pointer behind an interface", &holder{}, &holder{(*leaf)(nil)}, false},
+		{"a value and a pointer behind an interface", &holder{leaf{n: 1}}, &holder{&leaf{n: 1}}, false},
+		{"equal values behind an interface", &holder{leaf{n: 1}}, &holder{leaf{n: 1}}, true},
+		{"maps filled in another order", mapOf("a", "b", "c", "d", "e"), mapOf("e", "d", "c", "b", "a"), true},
+		{"a nil and an empty map (as ever)", &maps{}, &maps{map[string]int{}}, true},
+		{"maps with another key", mapOf("a", "b"), mapOf("a", "c"), false},
+		{"long strings", &strs{long}, &strs{long[:len(long)-1] + "!"}, false},
+		{"long strings, the first lane", &strs{long}, &strs{"!" + long[1:]}, false},
+		{"long strings, the last lane", &strs{long}, &strs{long[:31] + "!" + long[32:]}, false},
+		{"long strings, swapped lanes", &strs{long}, &strs{long[8:16] + long[:8] + long[16:]}, false},
+		{"long strings built twice", &strs{long}, &strs{string([]byte(long))}, true},
+		{"a trailing zero byte", &byteSlice{[]byte("ab")}, &byteSlice{[]byte("ab\x00")}, false},
+		{"long byte slices", &byteSlice{[]byte(long)}, &byteSlice{[]byte(long[:40] + "?!")}, false},
+	} {
+		for _, refl := range []bool{false, true} {
+			h := Hasher{Skip: skip, Reflective: refl}
+			a, b := h.Hash(c.a), h.Hash(c.b)
+			assert.Equal(t, c.same, a == b, "%s (reflective %v)", c.name, refl)
+		}
+	}
+}
+
+// BenchmarkHash hashes a value of every kind (wideValue) by the compiled
+// walk and by the reflective one.
+func BenchmarkHash(b *testing.B) {
+	w := wideValue(1)
+	for _, refl := range []bool{false, true} {
+		b.Run(map[bool]string{false: "compiled", true: "reflective"}[refl], func(b *testing.B) {
+			h := Hasher{Reflective: refl}
+			for b.Loop() {
+				h.Hash(w)
+			}
+		})
+	}
 }

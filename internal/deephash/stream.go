@@ -5,17 +5,23 @@ import "unsafe"
 // stream is the hash of a stream of bytes being built: what a value's walk
 // writes (its numbers and booleans as their bytes in memory, lengths and
 // the hashes of what pointers point to as 8-byte words, little-endian),
-// folded into acc by Mix 8 bytes at a time. pend holds the fill bytes
-// written since the last fold. Which bytes make a word does not depend on
-// how they were written (one field at a time, or a run of fields as one
-// span of memory), so the compiled walk and the reflective one agree.
+// folded 8 bytes at a time by Mix into two lanes in turn (a and b: the
+// word goes into a, then the lanes swap), so that one word's Mix need not
+// wait for the last one's; sum folds the lanes together. pend holds the
+// fill bytes written since the last fold. Which bytes make a word does not
+// depend on how they were written (one field at a time, or a run of fields
+// as one span of memory), so the compiled walk and the reflective one
+// agree.
 type stream struct {
-	acc, pend uint64
-	fill      uint
+	a, b, pend uint64
+	fill       uint
 }
 
 // start is an empty stream.
-func start() stream { return stream{acc: seed} }
+func start() stream { return stream{a: seed, b: lane1} }
+
+// fold folds the word w.
+func (s *stream) fold(w uint64) { s.a, s.b = s.b, Mix(s.a, w) }
 
 // put writes the n low bytes of v (1 <= n <= 8; v holds nothing above
 // them).
@@ -23,7 +29,7 @@ func (s stream) put(v uint64, n uint) stream {
 	s.pend |= v << (8 * s.fill)
 	s.fill += n
 	if s.fill >= 8 {
-		s.acc = Mix(s.acc, s.pend)
+		s.fold(s.pend)
 		s.fill -= 8
 		// The bytes of v that did not fit (none when the shift is 64).
 		s.pend = v >> (8 * (n - s.fill))
@@ -34,10 +40,10 @@ func (s stream) put(v uint64, n uint) stream {
 // word writes an 8-byte word.
 func (s stream) word(v uint64) stream {
 	if s.fill == 0 {
-		s.acc = Mix(s.acc, v)
+		s.fold(v)
 		return s
 	}
-	s.acc = Mix(s.acc, s.pend|v<<(8*s.fill))
+	s.fold(s.pend | v<<(8*s.fill))
 	s.pend = v >> (64 - 8*s.fill)
 	return s
 }
@@ -121,7 +127,7 @@ const (
 // sum is the hash of everything written.
 func (s stream) sum() uint64 {
 	if s.fill > 0 {
-		return Mix(s.acc, s.pend)
+		s.fold(s.pend)
 	}
-	return s.acc
+	return Mix(s.a, s.b)
 }
