@@ -192,7 +192,14 @@ func (c *Cache) layoutFn(t reflect.Type) hashFn {
 		for i := range ops {
 			o := &ops[i]
 			if o.fn == nil {
-				s = s.span(unsafe.Add(p, o.off), o.n)
+				switch at := unsafe.Add(p, o.off); {
+				case o.n == 8:
+					s = s.word(*(*uint64)(at))
+				case o.n < 8:
+					s = s.put(tail(at, o.n), uint(o.n))
+				default:
+					s = s.span(at, o.n)
+				}
 				continue
 			}
 			fn := o.fn.get()
@@ -231,26 +238,34 @@ func (c *Cache) sliceFn(t reflect.Type) hashFn {
 }
 
 // interfaceFn hashes an interface as value does: its dynamic type
-// (dynWord), then its value. A pointer (the common case: a device's
-// backend, a port) is hashed by its type's compiled hasher at the
-// interface's data word; any other value where that word points.
+// (dynWord), then its value, by its type's compiled hasher at the
+// interface's data word (a pointer: the common case, a device's backend,
+// a port) or where that word points (ifaceData).
 func (c *Cache) interfaceFn(t reflect.Type) hashFn {
 	// last is the dynamic type met last and its hasher: an interface
 	// field mostly holds one type (a device's backend, a port).
 	var last atomic.Pointer[typedFn]
+	empty := t.NumMethod() == 0
 	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
-		v := reflect.NewAt(t, p).Elem()
-		if v.IsNil() {
+		var et reflect.Type
+		if empty {
+			et = reflect.TypeOf(*(*any)(p))
+		} else if v := reflect.NewAt(t, p).Elem(); !v.IsNil() {
+			et = v.Elem().Type()
+		}
+		if et == nil {
 			return s.word(0)
 		}
-		e := v.Elem()
-		et := e.Type()
 		l := last.Load()
 		if l == nil || l.t != et {
 			l = c.typed(h, et)
 			last.Store(l)
 		}
-		return l.fn(h, s.word(l.word), ifaceData(p, et))
+		data := unsafe.Add(p, unsafe.Sizeof(uintptr(0)))
+		if !l.direct {
+			data = *(*unsafe.Pointer)(data)
+		}
+		return l.fn(h, s.word(l.word), data)
 	}
 }
 
@@ -259,7 +274,7 @@ func (c *Cache) typed(h *Hasher, t reflect.Type) *typedFn {
 	if l, ok := c.typedFns.Load(t); ok {
 		return l.(*typedFn)
 	}
-	l, _ := c.typedFns.LoadOrStore(t, &typedFn{t, h.dynWord(t), c.fn(t)})
+	l, _ := c.typedFns.LoadOrStore(t, &typedFn{t, h.dynWord(t), c.fn(t), direct(t)})
 	return l.(*typedFn)
 }
 
@@ -269,6 +284,8 @@ type typedFn struct {
 	t    reflect.Type
 	word uint64
 	fn   hashFn
+	// direct: the interface's data word is the value (ifaceData).
+	direct bool
 }
 
 func (c *Cache) pointerFn(t reflect.Type) hashFn {
@@ -314,6 +331,12 @@ func (c *Cache) pointerFn(t reflect.Type) hashFn {
 // iterator and hashed by their types' compiled hashers.
 func (c *Cache) mapFn(t reflect.Type) hashFn {
 	key, val := &lazyFn{c: c, t: t.Key()}, &lazyFn{c: c, t: t.Elem()}
+	// copies holds places to copy an entry to, for the hashers of every
+	// goroutine and maps of this type inside each other.
+	copies := sync.Pool{New: func() any {
+		k, v := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+		return &entryCopy{k, v, k.Addr().UnsafePointer(), v.Addr().UnsafePointer()}
+	}}
 	return func(h *Hasher, s stream, p unsafe.Pointer) stream {
 		m := reflect.NewAt(t, p).Elem()
 		if m.IsNil() {
@@ -321,15 +344,21 @@ func (c *Cache) mapFn(t reflect.Type) hashFn {
 		}
 		var buf [8][2]uint64
 		pairs := buf[:0]
-		k, v := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
-		kp, vp := k.Addr().UnsafePointer(), v.Addr().UnsafePointer()
+		e := copies.Get().(*entryCopy)
 		kfn, vfn := key.get(), val.get()
 		it := m.MapRange()
 		for it.Next() {
-			k.SetIterKey(it)
-			v.SetIterValue(it)
-			pairs = append(pairs, [2]uint64{kfn(h, start(), kp).sum(), vfn(h, start(), vp).sum()})
+			e.k.SetIterKey(it)
+			e.v.SetIterValue(it)
+			pairs = append(pairs, [2]uint64{kfn(h, start(), e.kp).sum(), vfn(h, start(), e.vp).sum()})
 		}
+		copies.Put(e)
 		return writePairs(s, pairs)
 	}
+}
+
+// entryCopy is where a map's entry is copied to be hashed.
+type entryCopy struct {
+	k, v   reflect.Value
+	kp, vp unsafe.Pointer
 }

@@ -49,6 +49,10 @@ type Hasher struct {
 	// cache holds the compiled hashers of addressable values
 	// (compiled.go): a Cache's, or the hasher's own.
 	cache *Cache
+	// root is the type last hashed, its shape and its compiled hasher.
+	root *typedFn
+	// ptr holds the value hashed when it is one pointer (Hash).
+	ptr unsafe.Pointer
 }
 
 type typeFlags uint8
@@ -131,12 +135,27 @@ func (h *Hasher) Hash(v any) uint64 {
 		return s.word(0xdead).sum()
 	}
 	t := reflect.TypeOf(v)
-	s = s.word(h.shape(t))
-	at := ifaceData(unsafe.Pointer(&v), t)
 	if h.Reflective {
-		return h.value(s, reflect.NewAt(t, at).Elem()).sum()
+		return h.reflective(s, v)
 	}
-	return h.compiled(t)(h, s, at).sum()
+	if h.root == nil || h.root.t != t {
+		// A hasher mostly hashes values of one type (a device, a driver).
+		h.root = &typedFn{t, h.shape(t), h.compiled(t), direct(t)}
+	}
+	// The value's address, where the hasher does not make v escape: a
+	// value the interface holds in its data word is copied to h.ptr.
+	data := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+	if h.root.direct {
+		h.ptr = data
+		data = unsafe.Pointer(&h.ptr)
+	}
+	return h.root.fn(h, s.word(h.root.word), data).sum()
+}
+
+// reflective hashes v by value, the reference walk.
+func (h *Hasher) reflective(s stream, v any) uint64 {
+	t := reflect.TypeOf(v)
+	return h.value(s.word(h.shape(t)), reflect.NewAt(t, ifaceData(unsafe.Pointer(&v), t)).Elem()).sum()
 }
 
 // ifaceData returns the address of the value of type t that the

@@ -37,7 +37,7 @@ func (s *seenTable) reset() {
 		s.gen = 1
 	}
 	if s.slots == nil {
-		s.slots = make([]seenSlot, 64)
+		s.slots = make([]seenSlot, 16)
 	}
 }
 
