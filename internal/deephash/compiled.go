@@ -294,7 +294,7 @@ func (c *Cache) pointerFn(t reflect.Type) hashFn {
 	fl := c.types.flags(t)
 	self := fl&typeSelf != 0
 	tw := typeWord(t)
-	if fl&typeNoCycle != 0 && !self {
+	if c.types.flags(elem)&typeNoCycle != 0 && !self {
 		// Nothing behind it can be met twice in a way that matters: its
 		// target's hash is the same wherever it is met.
 		return func(h *Hasher, s stream, p unsafe.Pointer) stream {

@@ -310,7 +310,7 @@ func (h *Hasher) value(s stream, v reflect.Value) stream {
 			return s.word(0)
 		}
 		to, tw := v.UnsafePointer(), typeWord(t)
-		track := fl&typeNoCycle == 0 || fl&typeSelf != 0
+		track := h.flags(t.Elem())&typeNoCycle == 0 || fl&typeSelf != 0
 		if track {
 			if n, seen := h.seen.enter(uintptr(to), tw); seen {
 				if n == inProgress {

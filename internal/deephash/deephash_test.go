@@ -305,6 +305,7 @@ func TestHash_SameValuesHashEqual(t *testing.T) {
 		return first
 	}
 	shared := []int{1, 2, 3}
+	shared0 := &packed{a: 1}
 	long := "0123456789abcdef0123456789abcdef0123456789"
 	mapOf := func(keys ...string) maps {
 		m := map[string]int{}
@@ -333,12 +334,17 @@ func TestHash_SameValuesHashEqual(t *testing.T) {
 		{"slices sharing an array, and copies", &sharing{shared[:2], shared[:2]}, &sharing{[]int{1, 2}, []int{1, 2}}, true},
 		{"two windows of one array", &sharing{shared[:2], shared[1:]}, &sharing{shared[:2], shared[:2]}, false},
 		{"nil and empty slices", &sharing{}, &sharing{[]int{}, []int{}}, false},
+		{"one pointer-free target shared, and copies", &struct{ a, b *packed }{shared0, shared0}, &struct{ a, b *packed }{&packed{a: 1}, &packed{a: 1}}, true},
+		{"pointer-free targets that differ", &struct{ a, b *packed }{shared0, shared0}, &struct{ a, b *packed }{&packed{a: 1}, &packed{a: 2}}, false},
 		{"rings of one and two equal nodes", ring(1), ring(2), false},
 		{"rings built twice", ring(3), ring(3), true},
 		{"int64 and uint64 behind an interface", &holder{int64(5)}, &holder{uint64(5)}, false},
 		{"nil and a nil pointer behind an interface", &holder{}, &holder{(*leaf)(nil)}, false},
 		{"a value and a pointer behind an interface", &holder{leaf{n: 1}}, &holder{&leaf{n: 1}}, false},
 		{"equal values behind an interface", &holder{leaf{n: 1}}, &holder{leaf{n: 1}}, true},
+		{"an array of one pointer behind an interface", &holder{[1]*leaf{{n: 1}}}, &holder{[1]*leaf{{n: 2}}}, false},
+		{"a struct of one pointer behind an interface", &holder{struct{ p *leaf }{&leaf{n: 1}}}, &holder{struct{ p *leaf }{&leaf{n: 1}}}, true},
+		{"a struct of one pointer, another target", &holder{struct{ p *leaf }{&leaf{n: 1}}}, &holder{struct{ p *leaf }{&leaf{n: 2}}}, false},
 		{"maps filled in another order", mapOf("a", "b", "c", "d", "e"), mapOf("e", "d", "c", "b", "a"), true},
 		{"a nil and an empty map (as ever)", &maps{}, &maps{map[string]int{}}, true},
 		{"maps with another key", mapOf("a", "b"), mapOf("a", "c"), false},
