@@ -377,3 +377,44 @@ func BenchmarkHash(b *testing.B) {
 		})
 	}
 }
+
+// TestStream_ChunksDoNotMatter: the stream hashes its bytes alike however
+// they were written (field by field, as the reflective walk writes them,
+// or as spans of memory, as the compiled walk reads them), and another
+// byte anywhere changes it.
+func TestStream_ChunksDoNotMatter(t *testing.T) {
+	var buf [41]byte
+	for i := range buf {
+		buf[i] = byte(i*37 + 1)
+	}
+	whole := start().span(unsafe.Pointer(&buf[0]), uintptr(len(buf))).sum()
+	for _, chunks := range [][]int{
+		{41},
+		{1, 40},
+		{8, 8, 8, 8, 8, 1},
+		{3, 5, 7, 1, 8, 2, 6, 4, 5},
+		{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 31},
+		{7, 2, 16, 9, 7},
+	} {
+		s, at := start(), 0
+		for _, n := range chunks {
+			p := unsafe.Pointer(&buf[at])
+			switch {
+			case n == 8:
+				s = s.word(*(*uint64)(p))
+			case n < 8:
+				s = s.put(tail(p, uintptr(n)), uint(n))
+			default:
+				s = s.span(p, uintptr(n))
+			}
+			at += n
+		}
+		assert.Equal(t, len(buf), at, "%v covers the buffer", chunks)
+		assert.Equal(t, whole, s.sum(), "written in chunks %v", chunks)
+	}
+	for i := range buf {
+		buf[i]++
+		assert.NotEqual(t, whole, start().span(unsafe.Pointer(&buf[0]), uintptr(len(buf))).sum(), "byte %d", i)
+		buf[i]--
+	}
+}
