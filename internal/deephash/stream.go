@@ -48,14 +48,15 @@ func (s stream) word(v uint64) stream {
 	return s
 }
 
-// span writes the n bytes at p.
+// span writes the n bytes at p. (It forms no address past them: with
+// -race, checkptr refuses one that points into another allocation.)
 func (s stream) span(p unsafe.Pointer, n uintptr) stream {
-	for ; n >= 8; n -= 8 {
-		s = s.word(*(*uint64)(p))
-		p = unsafe.Add(p, 8)
+	i := uintptr(0)
+	for ; i+8 <= n; i += 8 {
+		s = s.word(*(*uint64)(unsafe.Add(p, i)))
 	}
-	if n > 0 {
-		s = s.put(tail(p, n), uint(n))
+	if i < n {
+		s = s.put(tail(unsafe.Add(p, i), n-i), uint(n-i))
 	}
 	return s
 }
@@ -63,17 +64,16 @@ func (s stream) span(p unsafe.Pointer, n uintptr) stream {
 // tail reads the n < 8 bytes at p, without reading past them.
 func tail(p unsafe.Pointer, n uintptr) uint64 {
 	var v uint64
-	var at uint
+	var at uintptr
 	if n >= 4 {
-		v = uint64(*(*uint32)(p))
-		p, n, at = unsafe.Add(p, 4), n-4, 32
+		v, at = uint64(*(*uint32)(p)), 4
 	}
-	if n >= 2 {
-		v |= uint64(*(*uint16)(p)) << at
-		p, n, at = unsafe.Add(p, 2), n-2, at+16
+	if n-at >= 2 {
+		v |= uint64(*(*uint16)(unsafe.Add(p, at))) << (8 * at)
+		at += 2
 	}
-	if n == 1 {
-		v |= uint64(*(*uint8)(p)) << at
+	if n-at == 1 {
+		v |= uint64(*(*uint8)(unsafe.Add(p, at))) << (8 * at)
 	}
 	return v
 }
@@ -105,14 +105,18 @@ func (s stream) long(p unsafe.Pointer, n uintptr) stream {
 		return s.span(p, n)
 	}
 	l0, l1, l2, l3 := lane0, lane1, lane2, lane3
-	for ; n >= 32; n -= 32 {
-		l0 = Mix(l0, *(*uint64)(p))
-		l1 = Mix(l1, *(*uint64)(unsafe.Add(p, 8)))
-		l2 = Mix(l2, *(*uint64)(unsafe.Add(p, 16)))
-		l3 = Mix(l3, *(*uint64)(unsafe.Add(p, 24)))
-		p = unsafe.Add(p, 32)
+	i := uintptr(0)
+	for ; i+32 <= n; i += 32 {
+		l0 = Mix(l0, *(*uint64)(unsafe.Add(p, i)))
+		l1 = Mix(l1, *(*uint64)(unsafe.Add(p, i+8)))
+		l2 = Mix(l2, *(*uint64)(unsafe.Add(p, i+16)))
+		l3 = Mix(l3, *(*uint64)(unsafe.Add(p, i+24)))
 	}
-	return s.word(l0^l1^l2^l3).span(p, n)
+	s = s.word(l0 ^ l1 ^ l2 ^ l3)
+	if i < n {
+		s = s.span(unsafe.Add(p, i), n-i)
+	}
+	return s
 }
 
 // The lanes' seeds: four unrelated words (the fractional parts of the
