@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
+	"github.com/migsim/migsim/world/kept"
 	"github.com/migsim/migsim/world/ownerview"
 	"github.com/migsim/migsim/world/peer"
 	"github.com/migsim/migsim/world/rerun"
@@ -116,7 +117,7 @@ func (r *reach) add(lo, n uintptr, path string) bool {
 
 func (r *reach) value(v reflect.Value, path string) {
 	t := v.Type()
-	if sharedType(t) || t == reflect.TypeFor[actorlog.Log]() {
+	if kept.Shared(t) || t == reflect.TypeFor[actorlog.Log]() {
 		return
 	}
 	switch v.Kind() {
