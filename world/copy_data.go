@@ -60,8 +60,9 @@ var copyZero = map[reflect.Type][]string{
 // copyData returns an independent copy of the world's data: everything
 // reachable from w but its actors' code (their coroutines, pending
 // requests, drivers, the hypervisor), which the copy holds zero for the
-// rebuilds to fill, and the immutable parts it shares (sharedTypes).
-func (w *World) copyData() (*World, error) {
+// rebuilds to fill, and the immutable parts it shares (kept.Shared). With
+// f (w frozen: a kept copy), the copy is f's, which walks w only once.
+func (w *World) copyData(f *worldcopy.Frozen[World]) (*World, error) {
 	if w.cfg.OwnerFault != nil {
 		return nil, fmt.Errorf("world: copy: a planted owner fault (WorldConfig.OwnerFault) may keep state of its own")
 	}
@@ -75,7 +76,11 @@ func (w *World) copyData() (*World, error) {
 			}
 		}
 	}
-	c, err := worldcopy.Copy(worldCopier, w)
+	copyOf := func() (*World, error) { return worldcopy.Copy(worldCopier, w) }
+	if f != nil {
+		copyOf = f.Copy
+	}
+	c, err := copyOf()
 	if err != nil {
 		return nil, fmt.Errorf("world: copy: %w", err)
 	}

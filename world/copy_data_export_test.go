@@ -20,7 +20,7 @@ import (
 )
 
 // CopyDataForTest is copyData.
-func (w *World) CopyDataForTest() (*World, error) { return w.copyData() }
+func (w *World) CopyDataForTest() (*World, error) { return w.copyData(nil) }
 
 // WithCodeOfForTest runs f with the copy c holding the original's parts
 // that the state hash reads and the rebuilds give a copy (the hypervisor,
@@ -187,3 +187,22 @@ func (w *World) SharedWithForTest(c *World) (shared []string, reached int) {
 
 // CopyCensusForTest is what copyData copies, by type.
 func (w *World) CopyCensusForTest() (worldcopy.Census, error) { return worldcopy.Count(worldCopier, w) }
+
+// FrozenCopiesForTest copies w's data as Fork keeps it, then that copy's
+// data n times as the kept copy's Fork does (worldcopy.Frozen: the first
+// walks it, the next ones fill its groups again).
+func (w *World) FrozenCopiesForTest(n int) (kept *World, copies []*World, err error) {
+	kept, err = w.copyData(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := worldcopy.Freeze(worldCopier, kept)
+	for range n {
+		c, err := kept.copyData(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		copies = append(copies, c)
+	}
+	return kept, copies, nil
+}

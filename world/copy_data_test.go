@@ -272,3 +272,52 @@ func firstChoice(b *testing.B, scen string, ed spec.Edition) int {
 	require.GreaterOrEqual(b, first, 0, "%s %s: a decision with a choice", scen, ed)
 	return first
 }
+
+// TestCopyData_KeptCopiesAgain: the copies of a kept copy's data, the
+// first (which walks it) and the next (which fill its groups again,
+// worldcopy.Frozen), share nothing with the kept copy nor with each other,
+// hash as the original (given its code parts), and device events run in
+// one of them change neither the kept copy nor another copy; at every
+// 13th decision of a run of each row.
+func TestCopyData_KeptCopiesAgain(t *testing.T) {
+	var ks []int
+	for k := 0; k < 400; k += 13 {
+		ks = append(ks, k)
+	}
+	ran := 0
+	for _, row := range copyRows {
+		t.Run(fmt.Sprintf("%s/%s", row.scenario, row.ed), func(t *testing.T) {
+			n := atDecision(t, row.scenario, row.ed, row.knobs, ks, func(k int, w *world.World) bool {
+				kept, copies, err := w.FrozenCopiesForTest(3)
+				require.NoError(t, err, "decision %d", k)
+				// Shared before any is hashed: a hash fills its
+				// hasher's scratch with type descriptors.
+				for i, c := range copies {
+					shared, _ := kept.SharedWithForTest(c)
+					require.Empty(t, shared, "decision %d, copy %d: shared with the kept copy", k, i)
+					for j, other := range copies[:i] {
+						shared, _ := other.SharedWithForTest(c)
+						require.Empty(t, shared, "decision %d: copies %d and %d share", k, j, i)
+					}
+				}
+				want := hashesOf(w)
+				hashOf := func(c *world.World) (h hashes) {
+					c.WithCodeOfForTest(w, func() { h = hashesOf(c) })
+					return h
+				}
+				for i, c := range copies {
+					require.Equal(t, want, hashOf(c), "decision %d, copy %d", k, i)
+				}
+				var m int
+				copies[1].WithCodeOfForTest(w, func() { m = copies[1].RunDevicesForTest(8) })
+				ran += m
+				require.Equal(t, want, hashOf(kept), "decision %d: %d device events of a copy changed the kept copy", k, m)
+				require.Equal(t, want, hashOf(copies[0]), "decision %d: %d device events of a copy changed another", k, m)
+				require.Equal(t, want, hashOf(copies[2]), "decision %d: %d device events of a copy changed another", k, m)
+				return false
+			})
+			require.GreaterOrEqual(t, n, 8, "the run reaches eight of the decisions")
+		})
+	}
+	require.Positive(t, ran, "some decisions have device events pending")
+}

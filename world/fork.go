@@ -4,6 +4,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/kept"
+	"github.com/migsim/migsim/world/worldcopy"
 )
 
 // A world copies itself for a dfs search that starts its runs from copies
@@ -37,12 +38,12 @@ func (w *World) Fork() (engine.System, bool) {
 			return nil, false
 		}
 	}
-	c, err := w.copyData()
+	c, err := w.copyData(nil)
 	if err != nil {
 		kept.Refused(err.Error())
 		return nil, false
 	}
-	return &keptWorld{w: c}, true
+	return &keptWorld{w: c, f: worldcopy.Freeze(worldCopier, c)}, true
 }
 
 // keptWorld is a copy of a world's data whose actors' code is not rebuilt:
@@ -50,6 +51,9 @@ func (w *World) Fork() (engine.System, bool) {
 type keptWorld struct {
 	kept.Unrunnable
 	w *World
+	// f copies w, which nothing writes while it is kept: its copies
+	// walk it once (worldcopy.Frozen).
+	f *worldcopy.Frozen[World]
 }
 
 // Fork implements engine.Forker: a runnable copy of the kept world, or
@@ -58,7 +62,7 @@ func (k *keptWorld) Fork() (engine.System, bool) {
 	if k.w == nil {
 		return nil, false // spoiled by a refused Take
 	}
-	c, err := k.w.copyData()
+	c, err := k.w.copyData(k.f)
 	if err != nil {
 		kept.Refused(err.Error())
 		return nil, false
@@ -88,7 +92,7 @@ func (k *keptWorld) Take() (engine.System, bool) {
 	if c == nil {
 		return nil, false
 	}
-	k.w = nil
+	k.w, k.f = nil, nil
 	if err := c.rebuildActors(); err != nil {
 		kept.Refused(err.Error())
 		c.Close()

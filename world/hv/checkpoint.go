@@ -28,6 +28,9 @@ type checkpoint struct {
 	hosts []*recHost
 	mems  []*recMem
 	obs   []*recObserver
+	// frozen makes the restores' copies: no one writes a checkpoint,
+	// so they walk it once (worldcopy.Frozen).
+	frozen *worldcopy.Frozen[checkpoint]
 }
 
 // hvCopier copies a checkpoint. What reaches the world (the World, a
@@ -41,6 +44,7 @@ var hvCopier = worldcopy.New(worldcopy.Config{
 		return t == reflect.TypeFor[*scenario.Scenario]() || t == reflect.TypeFor[*scenario.Program]() || t == reflect.TypeFor[error]()
 	},
 	Zero: map[reflect.Type][]string{
+		reflect.TypeFor[checkpoint]():      {"frozen"},
 		reflect.TypeFor[Hypervisor]():      {"w", "yield", "localDo", "runLocal", "rec"},
 		reflect.TypeFor[owner.MigDevice](): {"now"},
 		reflect.TypeFor[hvPort]():          {"w", "doCfg", "doMMIO"},
@@ -60,6 +64,7 @@ func (r *Recorder) keepCheckpoint() {
 		r.cpErr = fmt.Errorf("hv: checkpoint: %w", err)
 		return
 	}
+	cp.frozen = worldcopy.Freeze(hvCopier, cp)
 	r.cpErr = nil
 	r.lastCP = r.log.Len()
 	r.add(actorlog.Entry{Call: callCheckpoint, V: cp})
@@ -118,7 +123,7 @@ func lastCheckpoint(entries []actorlog.Entry) (*checkpoint, int) {
 // restore builds the hypervisor from a copy of cp, bound to r and to w
 // (what its code calls: r, or a test's plant around it).
 func (r *Recorder) restore(cp *checkpoint, w World) (*Hypervisor, error) {
-	c, err := worldcopy.Copy(hvCopier, cp)
+	c, err := cp.frozen.Copy()
 	if err != nil {
 		return nil, fmt.Errorf("hv: restore the checkpoint: %w", err)
 	}

@@ -62,9 +62,6 @@ func (r *run) allocate() error {
 		g := &r.groups[gi]
 		rec := &r.recs[g.root]
 		if rec.custom != nil {
-			// A pointer type's own copier (the record's type is the
-			// pointer type).
-			rec.custom(unsafe.Pointer(&g.dst), unsafe.Pointer(&rec.p))
 			continue
 		}
 		id := rec.ti.id
@@ -78,6 +75,23 @@ func (r *run) allocate() error {
 		}
 		g.at = a.n
 		a.n += int((g.hi - g.lo) / rec.ti.size)
+	}
+	r.place()
+	return nil
+}
+
+// place gives every group its new object: a pointer type's own copier
+// makes a custom group's, the others are in the arenas of their types,
+// allocated now (in one block when a layout is left). The groups and the
+// arenas' counts are allocate's; a Frozen graph's copies place them again.
+func (r *run) place() {
+	for gi := range r.groups {
+		g := &r.groups[gi]
+		if rec := &r.recs[g.root]; rec.custom != nil {
+			// A pointer type's own copier (the record's type is the
+			// pointer type).
+			rec.custom(unsafe.Pointer(&g.dst), unsafe.Pointer(&rec.p))
+		}
 	}
 	r.block()
 	for gi := range r.groups {
@@ -99,7 +113,6 @@ func (r *run) allocate() error {
 		}
 		g.dst = unsafe.Add(a.base, uintptr(g.at)*rec.ti.size)
 	}
-	return nil
 }
 
 // translate returns where the copy holds what the original holds at a,

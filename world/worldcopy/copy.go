@@ -103,6 +103,12 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 		// own, or shared.
 		return copyWhole(r, root, ti)
 	}
+	return walkAndFill(r, root, ti)
+}
+
+// walkAndFill is Copy for a root it walks (ti its pointer type's): it
+// records what root reaches, places the records' groups and fills them.
+func walkAndFill[T any](r *run, root *T, ti *tinfo) (*T, error) {
 	p := unsafe.Pointer(root)
 	r.note(p, ti.elem, 1, ti.elem.size, nil)
 	if err := r.walkOne(p, ti.elem); err != nil {
