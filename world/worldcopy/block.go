@@ -9,11 +9,16 @@ import (
 )
 
 // A copy's new objects are all in one allocation (a block) when it can:
-// a struct type with an array per type of object, made once per layout
-// (the types and how many of each, rounded up to a power of two) and
-// kept by the Copier, up to maxLayouts of them; past that, one
-// allocation per type. One allocation costs less than one per type of
-// object, each in its own size class.
+// a struct type with an array per type of object, made for the types a
+// copy holds and about how much of them (the bytes it needs, to a power
+// of two) and kept by the Copier, up to maxLayouts of them; past that,
+// one allocation per type. One allocation costs less than one per type of
+// object, each in its own size class. A copy uses the layout of its types
+// and size when every array has room for its objects; when one has not,
+// the layout is made again with that array grown (to a power of two) and
+// the others as they were, which replaces it: the counts of the objects
+// of a run's worlds vary (pending events, requests, labels), and a layout
+// per combination of counts made hundreds per row.
 
 // layout is a block's struct type: for the i-th type (by id), an array
 // of caps[i] elements at offs[i].
@@ -34,11 +39,14 @@ func (r *run) block() bool {
 	}
 	slices.Sort(r.types)
 	h := uint64(14695981039346656037)
+	var size uintptr
 	for _, id := range r.types {
 		a := &r.arenas[id]
 		a.cap = 1 << bits.Len(uint(a.n-1))
-		h = (h ^ uint64(id)<<32 ^ uint64(a.cap)) * 1099511628211
+		size += uintptr(a.n) * a.ti.size
+		h = (h ^ uint64(id)) * 1099511628211
 	}
+	h = (h ^ uint64(bits.Len64(uint64(size)))<<56) * 1099511628211
 	l := r.c.layout(h, r)
 	if l == nil {
 		return false
@@ -50,50 +58,70 @@ func (r *run) block() bool {
 	return true
 }
 
-// layout returns the layout of r's arenas, whose hash is h, made if it
-// is new (nil: too many layouts).
+// layout returns a layout for r's arenas, whose types and size hash to h:
+// the one kept for h when it has room for them, else one made with room
+// (nil: too many layouts, or h is another layout's).
 func (c *Copier) layout(h uint64, r *run) *layout {
-	if v, ok := c.layouts.Load(h); ok {
-		if l := v.(*layout); l.fits(r) {
-			return l
-		}
-		return nil
+	v, ok := c.layouts.Load(h)
+	if ok && v.(*layout).fits(r) {
+		return v.(*layout)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var old *layout
+	if v, ok := c.layouts.Load(h); ok {
+		if old = v.(*layout); old.fits(r) {
+			return old
+		}
+		if !old.sameTypes(r) {
+			return nil
+		}
+	}
 	if c.nlayouts >= c.maxLayouts {
 		return nil
 	}
 	l := &layout{}
 	fields := make([]reflect.StructField, 0, len(r.types))
-	for _, id := range r.types {
+	for i, id := range r.types {
 		a := &r.arenas[id]
-		l.ids, l.caps = append(l.ids, id), append(l.caps, a.cap)
-		fields = append(fields, reflect.StructField{Name: "T" + strconv.Itoa(id), Type: reflect.ArrayOf(a.cap, a.ti.t)})
+		n := a.cap
+		if old != nil {
+			n = max(n, old.caps[i])
+		}
+		l.ids, l.caps = append(l.ids, id), append(l.caps, n)
+		fields = append(fields, reflect.StructField{Name: "T" + strconv.Itoa(id), Type: reflect.ArrayOf(n, a.ti.t)})
 	}
 	l.t = reflect.StructOf(fields)
 	for i := range fields {
 		l.offs = append(l.offs, l.t.Field(i).Offset)
 	}
-	if v, loaded := c.layouts.LoadOrStore(h, l); loaded {
-		l = v.(*layout)
-		if !l.fits(r) {
-			return nil
-		}
-		return l
-	}
+	c.layouts.Store(h, l)
 	c.nlayouts++
 	return l
 }
 
-// fits reports whether l is the layout of r's arenas (not another of
-// the same hash).
-func (l *layout) fits(r *run) bool {
+// sameTypes reports whether l has an array for each of r's arenas' types
+// and for no other.
+func (l *layout) sameTypes(r *run) bool {
 	if len(l.ids) != len(r.types) {
 		return false
 	}
 	for i, id := range r.types {
-		if l.ids[i] != id || l.caps[i] != r.arenas[id].cap {
+		if l.ids[i] != id {
+			return false
+		}
+	}
+	return true
+}
+
+// fits reports whether l has room for r's arenas: an array of each of
+// their types, of at least as many elements.
+func (l *layout) fits(r *run) bool {
+	if !l.sameTypes(r) {
+		return false
+	}
+	for i, id := range r.types {
+		if l.caps[i] < r.arenas[id].n {
 			return false
 		}
 	}
