@@ -74,7 +74,9 @@ func (f *Frozen[T]) Copy() (*T, error) {
 	}
 	own := *r
 	defer func() {
-		// The run's own storage back, the plan's let go.
+		// The run's own storage back, the plan's let go, and the new
+		// places forgotten: the plan keeps no copy alive.
+		f.plan.forget()
 		r.recs, r.groups, r.byAddr = own.recs, own.groups, own.byAddr
 	}()
 	r.load(f.plan)
@@ -93,12 +95,23 @@ func (r *run) plan() *plan {
 		byAddr: addrIndex{keys: slices.Clone(r.byAddr.keys), vals: slices.Clone(r.byAddr.vals), n: r.byAddr.n, shift: r.byAddr.shift},
 		types:  slices.Clone(r.types),
 	}
+	p.forget()
 	slices.Sort(p.types)
 	p.counts, p.tis = make([]int, len(p.types)), make([]*tinfo, len(p.types))
 	for i, id := range p.types {
 		p.counts[i], p.tis[i] = r.arenas[id].n, r.arenas[id].ti
 	}
 	return p
+}
+
+// forget drops the places of the last copy's groups: a group's dst
+// points into that copy (its block, or what a pointer type's own copier
+// made), which a plan kept with a kept copy or a checkpoint would keep in
+// memory for as long as it.
+func (p *plan) forget() {
+	for i := range p.groups {
+		p.groups[i].dst = nil
+	}
 }
 
 // load readies the empty run r to copy the records of p again: r reads
