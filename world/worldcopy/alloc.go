@@ -12,6 +12,16 @@ import (
 // arenas share one block when a layout is left (block); otherwise a copy
 // allocates once per type, never once per object.
 func (r *run) allocate() error {
+	if err := r.group(); err != nil {
+		return err
+	}
+	r.place()
+	return nil
+}
+
+// group is allocate without the places: the records' groups, and each
+// group's place in the arena of its root's type.
+func (r *run) group() error {
 	// Records in address order: keys of the address above the index
 	// (addresses fit in 48 bits, indexes in 16), sorted without a
 	// comparison function.
@@ -76,7 +86,6 @@ func (r *run) allocate() error {
 		g.at = a.n
 		a.n += int((g.hi - g.lo) / rec.ti.size)
 	}
-	r.place()
 	return nil
 }
 
@@ -120,8 +129,17 @@ func (r *run) place() {
 func (r *run) translate(a unsafe.Pointer) unsafe.Pointer {
 	i, ok := r.byAddr.get(uintptr(a))
 	if !ok {
-		panic(fmt.Sprintf("worldcopy: %#x was not recorded", a))
+		panic(unrecorded(a))
 	}
 	g := &r.groups[r.recs[i].g]
 	return unsafe.Add(g.dst, uintptr(a)-g.lo)
+}
+
+// unrecorded is translate's panic: an address the walk did not note (a
+// Frozen's graph written after its first copy, which Frozen.Copy turns
+// into an error).
+type unrecorded uintptr
+
+func (u unrecorded) String() string {
+	return fmt.Sprintf("worldcopy: %#x was not recorded", uintptr(u))
 }

@@ -1,6 +1,7 @@
 package worldcopy
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -51,7 +52,7 @@ func Freeze[T any](c *Copier, root *T) *Frozen[T] {
 
 // Copy returns a deep copy of the graph, as Copy does. It is safe for
 // concurrent use (the copies take turns).
-func (f *Frozen[T]) Copy() (*T, error) {
+func (f *Frozen[T]) Copy() (out *T, err error) {
 	if f.whole {
 		return Copy(f.c, f.root)
 	}
@@ -72,12 +73,30 @@ func (f *Frozen[T]) Copy() (*T, error) {
 		}
 		return out, err
 	}
+	if report := checkFrozen.Load(); report != nil {
+		err := f.plan.unchanged(f.c, unsafe.Pointer(f.root), f.ti)
+		(*report)(err)
+		if err != nil {
+			return nil, err
+		}
+	}
 	own := *r
 	defer func() {
 		// The run's own storage back, the plan's let go, and the new
 		// places forgotten: the plan keeps no copy alive.
 		f.plan.forget()
 		r.recs, r.groups, r.byAddr = own.recs, own.groups, own.byAddr
+	}()
+	defer func() {
+		// A pointer to an object the plan does not hold: the graph
+		// was written after its first copy.
+		if p := recover(); p != nil {
+			u, ok := p.(unrecorded)
+			if !ok {
+				panic(p)
+			}
+			out, err = nil, fmt.Errorf("worldcopy: the frozen graph changed: it points at %#x, which its first copy did not reach", uintptr(u))
+		}
 	}()
 	r.load(f.plan)
 	r.place()
