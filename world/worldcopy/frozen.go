@@ -75,7 +75,7 @@ func (f *Frozen[T]) Copy() (out *T, err error) {
 	}
 	if report := checkFrozen.Load(); report != nil {
 		err := f.plan.unchanged(f.c, unsafe.Pointer(f.root), f.ti)
-		(*report)(err)
+		(*report)(f.ti.t.Elem(), err)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package worldcopy
 
 import (
 	"fmt"
+	"reflect"
 	"sync/atomic"
 	"unsafe"
 )
@@ -13,15 +14,16 @@ import (
 // again first and compare.
 
 // checkFrozen is CheckFrozen's report (nil: no check).
-var checkFrozen atomic.Pointer[func(error)]
+var checkFrozen atomic.Pointer[func(reflect.Type, error)]
 
 // CheckFrozen makes every later copy of every Frozen (one that fills a
-// plan) walk its graph again first and call report with what differs from
-// the plan: nil when the graph reaches the same objects (address, type,
+// plan) walk its graph again first and call report with the graph's root
+// type and what differs from the plan (a copy that differs refuses with
+// it): nil when the graph reaches the same objects (address, type,
 // length and capacity), in the same groups, as at its first copy. A check
 // for tests (each check costs a walk, more than the copy saves);
 // CheckFrozen(nil) stops it.
-func CheckFrozen(report func(error)) {
+func CheckFrozen(report func(root reflect.Type, err error)) {
 	if report == nil {
 		checkFrozen.Store(nil)
 		return

@@ -1,6 +1,7 @@
 package worldcopy
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -41,7 +42,10 @@ func TestFrozen_CheckSeesWrites(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var reports []error
-			CheckFrozen(func(err error) { reports = append(reports, err) })
+			CheckFrozen(func(rt reflect.Type, err error) {
+				require.Equal(t, reflect.TypeFor[root](), rt)
+				reports = append(reports, err)
+			})
 			defer CheckFrozen(nil)
 			g := build()
 			f := Freeze(New(Config{}), g)
