@@ -32,23 +32,23 @@ type layout struct {
 // process keeps): Copier.maxLayouts starts at it.
 const maxLayouts = 256
 
+// maxWaste bounds a block against the bytes its copy needs: a layout
+// grown for other copies of its size (each array for the largest count
+// of its type) that would give a copy more than maxWaste times its bytes
+// (and a word per type, for the arrays' alignment) is not used for it.
+// Without the bound, a layout of T types could give a copy up to 4T
+// times its bytes; the whole catalog's blocks are at most 1.9 times
+// theirs, so the bound only guards the worst case.
+const maxWaste = 4
+
 // block places every arena in one new block and reports whether it did.
 func (r *run) block() bool {
 	if len(r.types) == 0 {
 		return true
 	}
-	slices.Sort(r.types)
-	h := uint64(14695981039346656037)
-	var size uintptr
-	for _, id := range r.types {
-		a := &r.arenas[id]
-		a.cap = 1 << bits.Len(uint(a.n-1))
-		size += uintptr(a.n) * a.ti.size
-		h = (h ^ uint64(id)) * 1099511628211
-	}
-	h = (h ^ uint64(bits.Len64(uint64(size)))<<56) * 1099511628211
+	h, size := r.layoutKey()
 	l := r.c.layout(h, r)
-	if l == nil {
+	if l == nil || l.t.Size() > maxWaste*size+8*uintptr(len(r.types)) {
 		return false
 	}
 	base := reflect.New(l.t).UnsafePointer()
@@ -56,6 +56,22 @@ func (r *run) block() bool {
 		r.arenas[id].base = unsafe.Add(base, l.offs[i])
 	}
 	return true
+}
+
+// layoutKey sorts r's types, rounds each arena's count up to a power of
+// two (its cap) and returns the hash of the types and of the copy's size
+// (its bytes, to a power of two) a layout is kept by, and the bytes.
+func (r *run) layoutKey() (h uint64, size uintptr) {
+	slices.Sort(r.types)
+	h = uint64(14695981039346656037)
+	for _, id := range r.types {
+		a := &r.arenas[id]
+		a.cap = 1 << bits.Len(uint(a.n-1))
+		size += uintptr(a.n) * a.ti.size
+		h = (h ^ uint64(id)) * 1099511628211
+	}
+	h = (h ^ uint64(bits.Len64(uint64(size)))<<56) * 1099511628211
+	return h, size
 }
 
 // layout returns a layout for r's arenas, whose types and size hash to h:
