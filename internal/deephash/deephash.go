@@ -159,9 +159,8 @@ func (h *Hasher) reflective(s stream, v any) uint64 {
 }
 
 // ifaceData returns the address of the value of type t that the
-// interface at p holds: its data word, or where that points (the runtime
-// boxes a value unless it is one pointer: types.IsDirectIface in the Go
-// compiler).
+// interface at p holds: its data word when t is direct, else where that
+// word points (the runtime boxes the value).
 func ifaceData(p unsafe.Pointer, t reflect.Type) unsafe.Pointer {
 	data := unsafe.Add(p, unsafe.Sizeof(uintptr(0)))
 	if direct(t) {
@@ -171,15 +170,29 @@ func ifaceData(p unsafe.Pointer, t reflect.Type) unsafe.Pointer {
 }
 
 // direct reports whether an interface holds a value of type t in its data
-// word rather than a pointer to it.
+// word rather than a pointer to it: when t is one word and that word is a
+// pointer, whatever zero-size fields sit beside it (its size and its
+// pointer bytes both one word: internal/abi's TFlagDirectIface, the Go
+// compiler's types.IsDirectIface since Go 1.26; TestDirect_AsTheRuntime).
 func direct(t reflect.Type) bool {
+	return t.Size() == unsafe.Sizeof(uintptr(0)) && pointerFirst(t)
+}
+
+// pointerFirst reports whether the first word of a value of type t holds
+// a pointer: t is one, or its first field or element of non-zero size,
+// at offset 0, begins with one.
+func pointerFirst(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Chan, reflect.Map, reflect.Func, reflect.UnsafePointer:
 		return true
 	case reflect.Array:
-		return t.Len() == 1 && direct(t.Elem())
+		return t.Len() > 0 && t.Elem().Size() > 0 && pointerFirst(t.Elem())
 	case reflect.Struct:
-		return t.NumField() == 1 && direct(t.Field(0).Type)
+		for i := range t.NumField() {
+			if f := t.Field(i); f.Type.Size() > 0 {
+				return f.Offset == 0 && pointerFirst(f.Type)
+			}
+		}
 	}
 	return false
 }

@@ -47,6 +47,11 @@ type (
 	}
 	eqHolder struct{ v any }
 	eqOne    struct{ p *eqPadded }
+	// eqZeroFirst is held in an interface's data word (direct).
+	eqZeroFirst struct {
+		z struct{}
+		p *eqPadded
+	}
 )
 
 // eqGen draws values from small domains, so that many of them are equal.
@@ -87,7 +92,7 @@ func (g *eqGen) padPtr() *eqPadded {
 }
 
 func (g *eqGen) anyVal() any {
-	switch g.n(10) {
+	switch g.n(11) {
 	case 0:
 		return nil
 	case 1:
@@ -106,6 +111,8 @@ func (g *eqGen) anyVal() any {
 		return eqOne{g.padPtr()}
 	case 8:
 		return eqStrings[g.n(len(eqStrings))]
+	case 9:
+		return eqZeroFirst{p: g.padPtr()}
 	}
 	return map[int8]int8{int8(g.n(2)): 1}
 }
