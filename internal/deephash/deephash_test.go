@@ -1,6 +1,7 @@
 package deephash
 
 import (
+	"encoding/binary"
 	"math"
 	"reflect"
 	"testing"
@@ -416,5 +417,26 @@ func TestStream_ChunksDoNotMatter(t *testing.T) {
 		buf[i]++
 		assert.NotEqual(t, whole, start().span(unsafe.Pointer(&buf[0]), uintptr(len(buf))).sum(), "byte %d", i)
 		buf[i]--
+	}
+}
+
+// TestLong_LanesDoNotCancel: a long string's four lanes are folded in
+// order, not by a symmetric operation. With an exclusive or, the lanes of
+// the first two words of a block could be swapped: since Mix(h, v) is
+// the finaliser of h*k + v, the words (b-d, a+d), with d the difference of
+// two lanes' seeds times k, give the lanes of (a, b) swapped, and the two
+// strings hashed alike.
+func TestLong_LanesDoNotCancel(t *testing.T) {
+	const k = 0x9e3779b97f4a7c15
+	seed0, seed1 := lane0, lane1
+	d := (seed0 - seed1) * k
+	for _, w := range [][2]uint64{{0x1111, 0x2222}, {0, 0}, {^uint64(0), 1 << 63}} {
+		a, b := make([]byte, 40), make([]byte, 40)
+		binary.LittleEndian.PutUint64(a[0:], w[0])
+		binary.LittleEndian.PutUint64(a[8:], w[1])
+		binary.LittleEndian.PutUint64(b[0:], w[1]-d)
+		binary.LittleEndian.PutUint64(b[8:], w[0]+d)
+		assert.NotEqual(t, Hash(string(a)), Hash(string(b)), "words %#x and the lanes' swap", w)
+		assert.NotEqual(t, Hash(a), Hash(b), "bytes %#x and the lanes' swap", w)
 	}
 }

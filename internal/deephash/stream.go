@@ -112,7 +112,9 @@ func (s stream) long(p unsafe.Pointer, n uintptr) stream {
 		l2 = Mix(l2, *(*uint64)(unsafe.Add(p, i+16)))
 		l3 = Mix(l3, *(*uint64)(unsafe.Add(p, i+24)))
 	}
-	s = s.word(l0 ^ l1 ^ l2 ^ l3)
+	// The lanes folded in order (an exclusive or would let two lanes'
+	// words be swapped: TestLong_LanesDoNotCancel).
+	s = s.word(Mix(Mix(Mix(l0, l1), l2), l3))
 	if i < n {
 		s = s.span(unsafe.Add(p, i), n-i)
 	}
