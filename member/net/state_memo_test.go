@@ -5,12 +5,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
 
 // TestStateMemo_EveryWriterForgets: after every change a member, the wire
 // or a member elsewhere makes to a link or a port (frames made, arrived,
-// taken in, held, delivered, transmitted, dropped, released, reset away;
+// taken in, dropped at the intake, held, delivered, transmitted, dropped, released, reset away;
 // the link state and an announce request; records taken), the kept
 // StateHash of each equals FreshStateHash, and the change moved one of
 // them. A planted write that keeps the memo is caught by the same check.
@@ -39,6 +40,11 @@ func TestStateMemo_EveryWriterForgets(t *testing.T) {
 		{"an announce requested", func() { g.port.RequestAnnounce() }},
 		{"the intake takes the announce", func() { g.backend(); g.run() }},
 		{"a frame held while no buffer waits", func() { g.port.Arrive(g.link.Frame(g.link.MAC(), 1, -1, 64)); g.backend(); g.run() }},
+		{"a frame for another address arrives", func() {
+			g.port.Arrive(g.link.Frame(devctx.MAC{0x02, 0xee, 0xee, 0xee, 0xee, 0xee}, 4, -1, 64))
+		}},
+		// Taking the arrivals is then the intake's only write to the port.
+		{"the intake drops it", func() { g.backend(); g.run() }},
 		{"an FLR drops the FIFO", func() { g.flr() }},
 		{"a member elsewhere holds a frame", func() { other.Hold(g.link.Frame(g.link.MAC(), 3, -1, 64)) }},
 		{"and releases it", func() { f := other.HeldFrames()[0]; other.Release(f.Seq, DropReset) }},
