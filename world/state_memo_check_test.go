@@ -102,7 +102,9 @@ func checkedFork(s engine.System, c *memoCounts) engine.System {
 
 // memoRows returns the scenarios whose rows the memo check runs: the
 // catalog's with -world.memocheckall, else a blk, a two-guest and the
-// virtio-net rows whose traffic writes the links and ports.
+// virtio-net rows whose traffic writes the links and ports, and a row
+// whose driver notifies a member while a size query is watched (the
+// record's only writer of sizeNotified, ownerview.Record.ObserveNotify).
 func memoRows(t *testing.T) []*scenario.Scenario {
 	scens, err := catalog.Catalog()
 	require.NoError(t, err)
@@ -111,7 +113,7 @@ func memoRows(t *testing.T) []*scenario.Scenario {
 	}
 	scens = scens[:0]
 	for _, name := range []string{"smoke-migrate", "vm-two-guests", "net-mq-pairs-before-migration", "net-rx-while-stopped",
-		"net-link-while-stopped"} {
+		"net-link-while-stopped", "common-config-write-in-freeze"} {
 		s, err := catalog.CatalogScenario(name)
 		require.NoError(t, err)
 		scens = append(scens, s)
