@@ -2,7 +2,6 @@ package ownerview
 
 import (
 	"reflect"
-	"slices"
 
 	"github.com/migsim/migsim/internal/deephash"
 )
@@ -48,13 +47,8 @@ func (r *Record) judgeHash(memo bool) uint64 {
 		r.judge = &h
 	}
 	h := deephash.Mix(0x1d9e, uint64(len(r.members)))
-	// The members in VF order, sorted on the stack for a few of them.
-	var buf [16]int
-	vfs := buf[:0]
-	for vf := range r.members {
-		vfs = append(vfs, vf)
-	}
-	slices.Sort(vfs)
+	var buf [16]int // the members in VF order, on the stack for a few
+	vfs := r.vfsInOrder(buf[:0])
 	for _, vf := range vfs {
 		t := r.members[vf]
 		sum := t.judge.sum

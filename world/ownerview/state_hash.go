@@ -16,13 +16,8 @@ import (
 // apart states that behave the same.
 func (r *Record) StateHash() uint64 {
 	h := deephash.Mix(0, uint64(len(r.members)))
-	// The members in VF order, sorted on the stack for a few of them.
-	var buf [16]int
-	vfs := buf[:0]
-	for vf := range r.members {
-		vfs = append(vfs, vf)
-	}
-	slices.Sort(vfs)
+	var buf [16]int // the members in VF order, on the stack for a few
+	vfs := r.vfsInOrder(buf[:0])
 	for _, vf := range vfs {
 		t := r.members[vf]
 		h = deephash.Mix(deephash.Mix(h, uint64(vf)), uint64(t.mode))
@@ -55,4 +50,14 @@ func boolBit(b bool) uint8 {
 		return 1
 	}
 	return 0
+}
+
+// vfsInOrder appends the record's members' VF numbers to vfs in
+// increasing order: the order both hashes mix the members in.
+func (r *Record) vfsInOrder(vfs []int) []int {
+	for vf := range r.members {
+		vfs = append(vfs, vf)
+	}
+	slices.Sort(vfs)
+	return vfs
 }
