@@ -10,8 +10,9 @@ import (
 
 // TestQueued_HashKept: a pending event's kept hash is the one computed
 // again from its event and label; events that differ in either hash
-// apart; and an event or label changed after NewQueued (which nothing
-// may do) is caught by comparing the kept hash with a fresh one.
+// apart; an event or label changed after its hash was taken (which
+// nothing may do) is caught by comparing the kept hash with a fresh one;
+// and a run that never asks for the hash never takes it.
 func TestQueued_HashKept(t *testing.T) {
 	step := member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepAdmin, Tag: 3}}
 	timer := member.Event{Kind: member.EvTimer, Timer: member.TimerFLR}
@@ -28,6 +29,9 @@ func TestQueued_HashKept(t *testing.T) {
 		assert.Equal(t, c.equal, c.a.Hash(false) == c.b.Hash(false), c.name)
 	}
 	q := NewQueued(step, "src.vf1:admin")
+	assert.False(t, q.hashed, "not hashed before a state hash asks")
+	kept := q.Hash(false)
 	q.Label = "src.vf1:other"
-	assert.NotEqual(t, q.Hash(true), q.Hash(false), "a change after NewQueued is caught")
+	assert.Equal(t, kept, q.Hash(false), "the hash is kept once taken")
+	assert.NotEqual(t, q.Hash(true), q.Hash(false), "a change after the hash was taken is caught")
 }
