@@ -23,7 +23,7 @@
 // net link's and port's (member/net's hashMemo, forgotten by every
 // statement that writes them), the network's chain of the frames made
 // (extended by network.Network.Made), a pending device event's (taken
-// when it is queued: por.Queued), and, for the judge hash, each member's
+// the first time a state hash asks for it: por.Queued), and, for the judge hash, each member's
 // record (ownerview's judgeMemo). A hasher made fresh (the world's
 // newStateHasher) reads none of them: world's TestStateMemos_Fresh
 // compares the two at every decision of runs of the catalog's rows.
