@@ -139,10 +139,7 @@ func TestCopyData_SameHashes(t *testing.T) {
 // hashes as they were, both ways. A run whose world ran its devices goes
 // on no further; the next run starts from the seed again.
 func TestCopyData_Independent(t *testing.T) {
-	var ks []int
-	for k := 0; k < 400; k += 13 {
-		ks = append(ks, k)
-	}
+	ks := everyThirteenth()
 	ran := 0
 	for _, row := range copyRows {
 		t.Run(fmt.Sprintf("%s/%s", row.scenario, row.ed), func(t *testing.T) {
@@ -280,10 +277,7 @@ func firstChoice(b *testing.B, scen string, ed spec.Edition) int {
 // one of them change neither the kept copy nor another copy; at every
 // 13th decision of a run of each row.
 func TestCopyData_KeptCopiesAgain(t *testing.T) {
-	var ks []int
-	for k := 0; k < 400; k += 13 {
-		ks = append(ks, k)
-	}
+	ks := everyThirteenth()
 	ran := 0
 	for _, row := range copyRows {
 		t.Run(fmt.Sprintf("%s/%s", row.scenario, row.ed), func(t *testing.T) {
@@ -320,4 +314,14 @@ func TestCopyData_KeptCopiesAgain(t *testing.T) {
 		})
 	}
 	require.Positive(t, ran, "some decisions have device events pending")
+}
+
+// everyThirteenth is the decisions the copy tests stop at: every 13th of
+// the first 400.
+func everyThirteenth() []int {
+	var ks []int
+	for k := 0; k < 400; k += 13 {
+		ks = append(ks, k)
+	}
+	return ks
 }

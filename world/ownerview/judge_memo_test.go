@@ -19,12 +19,7 @@ import (
 // comparison.
 func TestJudgeMemo_EveryWriterForgets(t *testing.T) {
 	const vf = 1
-	size := adminq.Command{Opcode: uint16(spec.OpDevPartsMetadataGet), Group: spec.GroupSRIOV, Member: vf,
-		Data: append(make([]byte, 8), byte(spec.MetadataSize), 0, 0, 0, 0, 0, 0, 0)}
-	stop := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf,
-		Data: []byte{spec.DevModeFlagStopped}}
-	doorbell := pcie.TLP{Kind: pcie.MemWrite, Addr: 0x3000, Data: []byte{0, 0}}
-	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	size, stop, doorbell, flr := memberInputs(vf)
 	reset := pcie.TLP{Kind: pcie.MemWrite, Addr: pcie.BAR0CommonCfg + uint64(spec.CfgDeviceStatus), Data: []byte{0}}
 	var now engine.VTime
 	r := NewRecord(movingEnv{testEnv{spec.Virtio14}, &now})

@@ -19,12 +19,7 @@ import (
 // changes the judge hash.
 func TestRecordStateHash(t *testing.T) {
 	const vf = 1
-	size := adminq.Command{Opcode: uint16(spec.OpDevPartsMetadataGet), Group: spec.GroupSRIOV, Member: vf,
-		Data: append(make([]byte, 8), byte(spec.MetadataSize), 0, 0, 0, 0, 0, 0, 0)}
-	stop := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf,
-		Data: []byte{spec.DevModeFlagStopped}}
-	doorbell := pcie.TLP{Kind: pcie.MemWrite, Addr: 0x3000, Data: []byte{0, 0}}
-	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	size, stop, doorbell, flr := memberInputs(vf)
 	for _, c := range []struct {
 		name    string
 		do      func(r *Record)
@@ -127,4 +122,17 @@ func TestRecordReadsChangeNothing(t *testing.T) {
 	settled := r.StateHash()
 	r.Settle()
 	assert.Equal(t, settled, r.StateHash(), "settling twice changes nothing")
+}
+
+// memberInputs returns what the record tests feed member vf's record: a
+// size query, a stop, a doorbell write and an FLR started by a
+// configuration write.
+func memberInputs(vf int) (size, stop adminq.Command, doorbell, flr pcie.TLP) {
+	size = adminq.Command{Opcode: uint16(spec.OpDevPartsMetadataGet), Group: spec.GroupSRIOV, Member: uint64(vf),
+		Data: append(make([]byte, 8), byte(spec.MetadataSize), 0, 0, 0, 0, 0, 0, 0)}
+	stop = adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: uint64(vf),
+		Data: []byte{spec.DevModeFlagStopped}}
+	doorbell = pcie.TLP{Kind: pcie.MemWrite, Addr: 0x3000, Data: []byte{0, 0}}
+	flr = pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}
+	return size, stop, doorbell, flr
 }
