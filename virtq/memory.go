@@ -243,6 +243,29 @@ func (m *GuestMemory) StateHash() uint64 {
 	return m.sum
 }
 
+// FreshStateHash recomputes StateHash from the memory's contents, reading
+// no kept sum: the reference a fresh state hash of the world checks the
+// kept sum against (world.World.FreshStateHash). The pages are visited in
+// map order, which a sum does not depend on.
+func (m *GuestMemory) FreshStateHash() uint64 {
+	if m == nil {
+		return 0
+	}
+	var sum uint64
+	for base, p := range m.pages {
+		for i, c := range p.chunks {
+			if c == nil {
+				continue
+			}
+			a := base + uint64(i*chunkSize)
+			for w := 0; w < chunkSize; w += 8 {
+				sum += wordHash(a+uint64(w), binary.LittleEndian.Uint64(c[w:]))
+			}
+		}
+	}
+	return sum
+}
+
 // writeWords copies src into chunk c (at address base) from offset off
 // and returns what that adds to the memory's sum: for each 8-byte word
 // that changed, its new hash less its old one.

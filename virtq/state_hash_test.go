@@ -1,7 +1,6 @@
 package virtq
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -69,7 +68,7 @@ func TestGuestMemory_StateHashKept(t *testing.T) {
 		require.NoError(t, m.WriteMem(0, addr, buf))
 		copy(shadows[k][addr-lo:], buf)
 		for j, mm := range mems {
-			require.Equal(t, freshSum(mm), mm.StateHash(), "write %d, memory %d", i, j)
+			require.Equal(t, mm.FreshStateHash(), mm.StateHash(), "write %d, memory %d", i, j)
 			got := make([]byte, size)
 			require.NoError(t, mm.ReadMem(0, lo, got))
 			require.Equal(t, shadows[j], got, "write %d, memory %d: contents", i, j)
@@ -77,20 +76,20 @@ func TestGuestMemory_StateHashKept(t *testing.T) {
 	}
 }
 
-// freshSum computes the memory's sum from its contents.
-func freshSum(m *GuestMemory) uint64 {
-	var sum uint64
-	for _, base := range m.Pages() {
-		for i, c := range m.pages[base].chunks {
-			if c == nil {
-				continue
-			}
-			for w := 0; w < chunkSize; w += 8 {
-				sum += wordHash(base+uint64(i*chunkSize+w), binary.LittleEndian.Uint64(c[w:]))
-			}
-		}
-	}
-	return sum
+// TestGuestMemory_FreshStateHashSeesStaleSum: a byte written into a chunk
+// behind the kept sum's back (not through writeWords) leaves StateHash as
+// it was, and FreshStateHash, the reference a world's fresh state hash
+// reads, tells them apart.
+func TestGuestMemory_FreshStateHashSeesStaleSum(t *testing.T) {
+	m := NewGuestMemory()
+	require.NoError(t, m.WriteMem(0, 0x1008, []byte{1, 2, 3}))
+	require.Equal(t, m.FreshStateHash(), m.StateHash())
+	kept := m.StateHash()
+	m.pages[0x1000].chunks[0][8] = 9 // the stale writer
+	require.Equal(t, kept, m.StateHash())
+	require.NotEqual(t, m.StateHash(), m.FreshStateHash())
+	var none *GuestMemory
+	require.Zero(t, none.FreshStateHash())
 }
 
 // TestAllZero: a non-zero byte anywhere in buffers of every length up to

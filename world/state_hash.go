@@ -196,7 +196,8 @@ func (w *World) observeMemRead(addr uint64, buf []byte) {
 }
 
 // hashWorld is the world as its state hasher reads it (statehash.World);
-// fresh: recomputing what keeps its hash (network.Network.Hash).
+// fresh: recomputing what keeps its hash (network.Network.Hash, the
+// memories' and the disk's kept sums).
 type hashWorld struct {
 	w     *World
 	fresh bool
@@ -207,7 +208,7 @@ func (s hashWorld) Hosts() int { return len(s.w.hosts) }
 func (s hashWorld) Host(i int) statehash.Host {
 	w, x := s.w, s.w.hosts[i]
 	out := statehash.Host{Name: x.name, Failed: x.failed, PF: x.pf, HostMem: x.hostMem, GuestMem: x.guestMem,
-		OtherMem: x.otherMem, Truth: x.truth}
+		OtherMem: x.otherMem, Truth: x.truth, Fresh: s.fresh}
 	if w.hv != nil {
 		out.HV, out.Published, out.Seen, out.Gone = true, w.hvPublished[i], w.hv.Seen(i), w.hvGone[i]
 	}
@@ -225,7 +226,11 @@ func (s hashWorld) Head(h uint64) uint64 {
 	if w.vm != nil {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}
-	h = deephash.Mix(deephash.Mix(h, w.disk.StateHash()), w.net.Hash(s.fresh))
+	disk := w.disk.StateHash()
+	if s.fresh {
+		disk = w.disk.FreshStateHash()
+	}
+	h = deephash.Mix(deephash.Mix(h, disk), w.net.Hash(s.fresh))
 	// The writes in flight on the bus (posted.Bus.StateHash).
 	return w.bus.StateHash(h)
 }

@@ -115,6 +115,18 @@ func (d *Disk) rehash(k uint64, s *[SectorSize]byte) {
 		d.sectorHashes = map[uint64]uint64{}
 	}
 	d.sum -= d.sectorHashes[k]
+	h := sectorShare(k, s)
+	if h == 0 {
+		delete(d.sectorHashes, k)
+		return
+	}
+	d.sectorHashes[k] = h
+	d.sum += h
+}
+
+// sectorShare is sector k's share of the disk's sum when it holds s:
+// zero for a sector of zeros, odd otherwise.
+func sectorShare(k uint64, s *[SectorSize]byte) uint64 {
 	h := uint64(0x9e3779b97f4a7c15) ^ k*0xff51afd7ed558ccd
 	zero := true
 	for i := 0; i < SectorSize; i += 8 {
@@ -125,11 +137,9 @@ func (d *Disk) rehash(k uint64, s *[SectorSize]byte) {
 		h ^= h >> 31
 	}
 	if zero {
-		delete(d.sectorHashes, k)
-		return
+		return 0
 	}
-	d.sectorHashes[k] = h | 1
-	d.sum += h | 1
+	return h | 1
 }
 
 // StateHash hashes everything that decides what the disk does next: its
@@ -137,6 +147,18 @@ func (d *Disk) rehash(k uint64, s *[SectorSize]byte) {
 // It is kept as sectors are written and costs nothing to read.
 func (d *Disk) StateHash() uint64 {
 	return (d.sum ^ d.capacity*0x9e3779b97f4a7c15) + d.flushes*0xbf58476d1ce4e5b9
+}
+
+// FreshStateHash recomputes StateHash from the sectors, reading no kept
+// share: the reference a fresh state hash of the world checks the kept sum
+// against (world.World.FreshStateHash). The sectors are visited in map
+// order, which a sum does not depend on.
+func (d *Disk) FreshStateHash() uint64 {
+	var sum uint64
+	for k, s := range d.sectors {
+		sum += sectorShare(k, s)
+	}
+	return (sum ^ d.capacity*0x9e3779b97f4a7c15) + d.flushes*0xbf58476d1ce4e5b9
 }
 
 // Flush counts a cache flush (the in-memory disk has no cache to write).

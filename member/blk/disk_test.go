@@ -51,3 +51,38 @@ func TestDiskResizeFlushDigest(t *testing.T) {
 	assert.Equal(t, uint64(1), d.Flushes())
 	assert.Equal(t, "s", d.Serial())
 }
+
+// TestDisk_FreshStateHash: the sum the disk keeps as sectors are written
+// equals the one recomputed from its sectors after every kind of change
+// (data, zeros over data, an overwrite, a write across sectors, a resize,
+// a flush), and a sector written behind its back is told apart only by
+// the recomputed one.
+func TestDisk_FreshStateHash(t *testing.T) {
+	d := NewDisk(8, "s")
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"empty", func() error { return nil }},
+		{"data", func() error { return d.Write(1, bytes.Repeat([]byte{7}, SectorSize)) }},
+		{"across sectors", func() error { return d.Write(2, bytes.Repeat([]byte{3, 0}, SectorSize)) }},
+		{"overwrite", func() error { return d.Write(1, bytes.Repeat([]byte{8}, SectorSize)) }},
+		{"zeros over data", func() error { return d.Write(2, make([]byte, SectorSize)) }},
+		{"zeros over nothing", func() error { return d.Write(5, make([]byte, SectorSize)) }},
+		{"resize", func() error { d.Resize(4); return nil }},
+		{"flush", func() error { d.Flush(); return nil }},
+	}
+	seen := map[uint64]string{}
+	for _, s := range steps {
+		require.NoError(t, s.do(), s.name)
+		require.Equal(t, d.FreshStateHash(), d.StateHash(), s.name)
+		if prev, ok := seen[d.StateHash()]; ok && s.name != "zeros over nothing" {
+			t.Fatalf("%s: the state hash did not change from %s", s.name, prev)
+		}
+		seen[d.StateHash()] = s.name
+	}
+	kept := d.StateHash()
+	d.sectors[1][0] = 0xff // the stale writer
+	require.Equal(t, kept, d.StateHash())
+	require.NotEqual(t, d.StateHash(), d.FreshStateHash())
+}

@@ -24,8 +24,9 @@
 // statement that writes them), the network's chain of the frames made
 // (extended by network.Network.Made), a pending device event's (taken
 // the first time a state hash asks for it: por.Queued), and, for the judge hash, each member's
-// record (ownerview's judgeMemo). A hasher made fresh (the world's
-// newStateHasher) reads none of them: world's TestStateMemos_Fresh
+// record (ownerview's judgeMemo); guest and host memory and the disk
+// keep the sums of their words and sectors as they are written. A hasher
+// made fresh (the world's newStateHasher) reads none of them: world's TestStateMemos_Fresh
 // compares the two at every decision of runs of the catalog's rows.
 package statehash
 
@@ -56,6 +57,19 @@ type Host struct {
 	HV              bool
 	Published, Seen int
 	Gone            bool
+	// Fresh recomputes the memories' hashes from their contents instead
+	// of reading the sums they keep (virtq.GuestMemory.FreshStateHash):
+	// set by a fresh hasher of the world.
+	Fresh bool
+}
+
+// memHash is the state hash of m: its kept sum, or, for a fresh hash, its
+// contents' hash recomputed.
+func memHash(m *virtq.GuestMemory, fresh bool) uint64 {
+	if fresh {
+		return m.FreshStateHash()
+	}
+	return m.StateHash()
 }
 
 // World is what the hasher reads of the world: its hosts, and the hashes
@@ -132,8 +146,8 @@ func (sh *Hasher) Shared() uint64 {
 		}
 		h = deephash.Mix(h, group(&x))
 		h = deephash.Mix(h, adminQ(&x))
-		h = deephash.Mix(h, x.GuestMem.StateHash())
-		h = deephash.Mix(h, x.OtherMem.StateHash())
+		h = deephash.Mix(h, memHash(x.GuestMem, x.Fresh))
+		h = deephash.Mix(h, memHash(x.OtherMem, x.Fresh))
 		h = deephash.Mix(h, x.Truth.StateHash())
 	}
 	return w.Tail(h)
@@ -209,7 +223,7 @@ func group(x *Host) uint64 {
 // buffers) with the hypervisor's counts of the completions its PF
 // published and the driver saw.
 func adminQ(x *Host) uint64 {
-	v := x.HostMem.StateHash()
+	v := memHash(x.HostMem, x.Fresh)
 	if x.HV {
 		v = deephash.Mix(deephash.Mix(v, uint64(x.Published)), uint64(x.Seen))
 	}
