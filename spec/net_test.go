@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,6 +45,32 @@ func TestNetFeatureNames(t *testing.T) {
 		NetFeaturesString(Features(FeatureNetMAC.Mask()|FeatureVersion1.Mask())))
 	assert.Equal(t, "0", NetFeaturesString(0))
 	assert.Equal(t, "FEATURE_16", FeatureNetStatus.String(), "Feature.String stays device-neutral")
+}
+
+// TestNetFeaturesString_Kept: the set NetFeaturesString keeps renders as
+// the names of its bits joined by '|', asked for once or again in a row,
+// or after another set, whatever bits it holds (none, one, the
+// transport's, the highest).
+func TestNetFeaturesString_Kept(t *testing.T) {
+	sets := []Features{0, Features(FeatureNetMAC.Mask()), Features(FeatureNetMrgRxBuf.Mask() | FeatureNetStatus.Mask() | FeatureNetCtrlRx.Mask()), Features(FeatureVersion1.Mask() | FeatureNetMQ.Mask()),
+		1, 1 << 63, ^Features(0), Features(FeatureNetCtrlVQ.Mask() | 1<<40)}
+	for round := range 2 {
+		for _, fs := range append(sets, sets...) {
+			var names []string
+			for b := range 64 {
+				if uint64(fs)&(1<<b) != 0 {
+					names = append(names, NetFeatureName(Feature(b)))
+				}
+			}
+			want := strings.Join(names, "|")
+			if want == "" {
+				want = "0"
+			}
+			for range 2 {
+				assert.Equal(t, want, NetFeaturesString(fs), "round %d: %#x", round, uint64(fs))
+			}
+		}
+	}
 }
 
 func TestRxWhileStoppedKnob(t *testing.T) {
