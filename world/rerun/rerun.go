@@ -12,6 +12,7 @@
 package rerun
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/migsim/migsim/internal/deephash"
@@ -207,13 +208,47 @@ func (p Port) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 
 // WriteMem implements pcie.MemoryPort.
 func (p Port) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
-	arg := deephash.Bytes(deephash.Mix(uint64(rid), addr), data)
+	arg := writeArg(rid, addr, data)
 	if p.T.Forwarding() {
 		return errOf(p.T.Take(CallWrite, arg))
 	}
 	err := p.Live.WriteMem(rid, addr, data)
 	p.T.Add(actorlog.Entry{Call: CallWrite, Arg: arg, V: err})
 	return err
+}
+
+// writeArg digests a write to guest memory: its requester, address and
+// data. A write of zeroes (a driver zeroing a ring before it hands it to
+// the device, virtq.NewDriverRing: pages of them, on every run and every
+// rebuild) digests its length and a mark instead of every byte, which
+// comparing them with zeroes costs a fraction of.
+func writeArg(rid pcie.RID, addr uint64, data []byte) uint64 {
+	h := deephash.Mix(uint64(rid), addr)
+	if len(data) >= zeroWriteMin && allZero(data) {
+		return deephash.Mix(deephash.Mix(h, uint64(len(data))), zeroWrite)
+	}
+	return deephash.Bytes(h, data)
+}
+
+// zeroWrite marks the digest of a write of zeroes; zeroWriteMin is the
+// shortest such write digested so (a shorter one costs no more hashed).
+const (
+	zeroWrite    = 0x7a65726f5f777274 // "zero_wrt"
+	zeroWriteMin = 64
+)
+
+var zeroes [4096]byte
+
+// allZero reports whether b holds only zeroes.
+func allZero(b []byte) bool {
+	for len(b) > 0 {
+		n := min(len(b), len(zeroes))
+		if !bytes.Equal(b[:n], zeroes[:n]) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
 }
 
 func errOf(e actorlog.Entry) error {

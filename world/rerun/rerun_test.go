@@ -148,3 +148,44 @@ func TestTape_RebuildsExactly(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteArg_Zeroes: a write of zeroes digests apart from one of the
+// same length with any byte set (the first, the last, one past a 4 KiB
+// page), from one of another length, address or requester, and a rebuild
+// whose code writes other data where its record holds zeroes is refused.
+func TestWriteArg_Zeroes(t *testing.T) {
+	zero := func(n int) []byte { return make([]byte, n) }
+	set := func(n, i int) []byte { b := zero(n); b[i] = 1; return b }
+	type write struct {
+		rid  pcie.RID
+		addr uint64
+		data []byte
+	}
+	writes := []write{
+		{0, 0, zero(0)}, {0, 0, zero(8)}, {0, 0, zero(63)}, {0, 0, zero(64)}, {0, 0, zero(4096)}, {0, 0, zero(6000)},
+		{1, 0, zero(4096)}, {0, 0x1000, zero(4096)}, {0, 0, zero(4095)},
+		{0, 0, set(64, 0)}, {0, 0, set(64, 63)}, {0, 0, set(4096, 4095)}, {0, 0, set(6000, 4096)}, {0, 0, set(6000, 5999)},
+	}
+	seen := map[uint64]int{}
+	for i, w := range writes {
+		arg := writeArg(w.rid, w.addr, w.data)
+		j, dup := seen[arg]
+		require.False(t, dup, "writes %d and %d digest alike", i, j)
+		seen[arg] = i
+		assert.Equal(t, arg, writeArg(w.rid, w.addr, append([]byte(nil), w.data...)), "write %d digests the same again", i)
+	}
+
+	var log actorlog.Log
+	log.Enable()
+	var m mem
+	live := func(tp *Tape, data []byte) error { return Port{T: tp, Live: &m}.WriteMem(0, 0, data) }
+	require.NoError(t, live(New(&log), zero(4096)))
+	for i, data := range [][]byte{set(4096, 0), set(4096, 4095), zero(4095)} {
+		tp := New(&log)
+		err := tp.Rebuild(func() { _ = live(tp, data) })
+		require.Error(t, err, "rebuild %d writes other data than the record's zeroes", i)
+	}
+	tp := New(&log)
+	require.NoError(t, tp.Rebuild(func() { require.NoError(t, live(tp, zero(4096))) }))
+	assert.Equal(t, 1, m.writes, "a rebuild writes nothing")
+}
