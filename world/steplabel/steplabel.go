@@ -9,8 +9,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
-	"sync"
+	"sync/atomic"
 
+	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/world/addrmap"
 )
@@ -49,8 +50,7 @@ const (
 // RegRead is Reg(name, ":mmio-read ", off, nil, false), and RegWrite
 // Reg(name, ":mmio-write ", off, data, true): a guest's BAR0 access labels.
 // Every run of a target builds the same few dozen of them, so they are
-// kept for the process (regLabels), up to maxRegLabels of them, writes of
-// at most 8 bytes only.
+// kept for the process (regLabels), writes of at most 8 bytes only.
 func RegRead(name string, off uint64) string {
 	return regCached(regKey{name: name, off: off, n: -1}, verbRead, nil, false)
 }
@@ -75,29 +75,44 @@ type regKey struct {
 	n    int8
 }
 
-// maxRegLabels bounds the labels regLabels keeps.
-const maxRegLabels = 4096
+// regSlots is how many labels regLabels keeps: a direct-mapped table,
+// each key in the one slot its hash picks, the label last built for that
+// slot kept there.
+const regSlots = 4096
 
-// regLabels holds the cached labels, shared by every job of the process.
-var (
-	regMu     sync.RWMutex
-	regLabels = map[regKey]string{}
-)
+// regLabels holds the cached labels, shared by every job of the process:
+// a slot is read and replaced whole (a label found is its key's, built by
+// Reg), without a lock, so that a guest's BAR0 access, run on every run
+// and again on every rebuild of a forked copy, pays one hash and one
+// comparison for its label.
+var regLabels [regSlots]atomic.Pointer[regLabel]
+
+// regLabel is a cached label and its key.
+type regLabel struct {
+	k regKey
+	l string
+}
 
 func regCached(k regKey, verb string, data []byte, write bool) string {
-	regMu.RLock()
-	l, ok := regLabels[k]
-	regMu.RUnlock()
-	if ok {
-		return l
+	slot := &regLabels[regSlot(k)]
+	if e := slot.Load(); e != nil && e.k == k {
+		return e.l
 	}
-	l = Reg(k.name, verb, k.off, data, write)
-	regMu.Lock()
-	if len(regLabels) < maxRegLabels {
-		regLabels[k] = l
-	}
-	regMu.Unlock()
+	l := Reg(k.name, verb, k.off, data, write)
+	slot.Store(&regLabel{k: k, l: l})
 	return l
+}
+
+// regSlot is the slot of k in regLabels: its offset, data, length and
+// name (the name by its length and its first and last bytes: the names
+// of a scenario's vCPUs differ there).
+func regSlot(k regKey) uint64 {
+	name := uint64(len(k.name))
+	if n := len(k.name); n > 0 {
+		name |= uint64(k.name[0])<<8 | uint64(k.name[n-1])<<16
+	}
+	h := deephash.Mix(deephash.Mix(deephash.Mix(k.off, k.data), uint64(uint8(k.n))), name)
+	return h % regSlots
 }
 
 // maxSteps bounds the labels a Device keeps.

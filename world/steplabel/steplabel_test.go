@@ -1,6 +1,8 @@
 package steplabel
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,4 +86,32 @@ func TestDeviceStep(t *testing.T) {
 	assert.Equal(t, "src.vf1:fetch(q0)", d.Step("src.vf1", fetch))
 	assert.Equal(t, "src.vf1:admin(tag 9)", d.Step("src.vf1", member.Step{Kind: member.StepAdmin, Tag: 9}))
 	assert.Len(t, d.labels, 1, "a late admin tag is not kept")
+}
+
+// TestRegLabelCached_Evicted: more keys than the cache has slots, asked
+// for in turn from several goroutines (slots replaced under each other),
+// each get their own label, as Reg builds it.
+func TestRegLabelCached_Evicted(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 2 {
+				for i := range 3 * regSlots {
+					name, off := fmt.Sprintf("vcpu%d", i%3), uint64(g*8+i%64)
+					d := []byte{byte(i), byte(i >> 8), byte(i >> 16)}
+					if got, want := RegWrite(name, off, d), Reg(name, ":mmio-write ", off, d, true); got != want {
+						t.Errorf("goroutine %d round %d key %d: %q, Reg builds %q", g, round, i, got, want)
+						return
+					}
+					if got, want := RegRead(name, off), Reg(name, ":mmio-read ", off, nil, false); got != want {
+						t.Errorf("goroutine %d round %d key %d: %q, Reg builds %q", g, round, i, got, want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
