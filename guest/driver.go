@@ -37,6 +37,16 @@ type Driver interface {
 	Plan() MemoryPlan
 }
 
+// Rebinder is a driver whose state, but for its bus, is data: a copy of
+// it with no bus (and its rings with no memory) works once Rebind binds
+// it to bus, the copy's vCPU, and its rings to bus.Memory(). A world
+// keeps such copies of a guest's driver between two operations of its
+// program, for a copy of the world to rebuild the guest from there
+// (docs/engine.md, "Rebuilding an actor from its record").
+type Rebinder interface {
+	Rebind(bus Bus)
+}
+
 // Config is what a driver is told when it is bound to a VF.
 type Config struct {
 	// Plan is the guest memory the driver may use: a ring region per

@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/world/addrmap"
+	"github.com/migsim/migsim/world/guestcp"
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/rerun"
 	"github.com/migsim/migsim/world/steplabel"
@@ -299,11 +300,14 @@ func leUint(b []byte) uint32 {
 	return binary.LittleEndian.Uint32(le[:])
 }
 
-// runProgram interprets the guest program, then records the final view
-// once every other actor has finished.
+// runProgram interprets the guest program from operation opIdx on (0, or
+// the operation a rebuild restored the driver before), keeping the driver
+// in the record between two operations (guestcp), then records the final
+// view once every other actor has finished.
 func (g *guestActor) runProgram() {
-	for k, op := range g.prog.Ops {
-		g.opIdx = k
+	for ; g.opIdx < len(g.prog.Ops); g.opIdx++ {
+		k, op := g.opIdx, g.prog.Ops[g.opIdx]
+		g.tape.Boundary(func() any { return guestcp.Keep(g.drv, k) })
 		if err := g.exec(op); err != nil {
 			// A fast-forward stops where the original did; the copy
 			// already holds the original's report.

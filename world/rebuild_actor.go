@@ -5,6 +5,7 @@ import (
 
 	"github.com/migsim/migsim/engine/coro"
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world/guestcp"
 	"github.com/migsim/migsim/world/rerun"
 )
 
@@ -15,7 +16,9 @@ import (
 // suspended where the original was (docs/engine.md, "Rebuilding an actor
 // from its record"). A guest inside a trapped FLR is refused: it runs the
 // hypervisor's code (reset_done), suspended in the hypervisor's state,
-// which its record does not hold.
+// which its record does not hold. A record with a checkpoint (guestcp)
+// gives the new driver, and the program runs from the checkpoint's
+// operation against the rest of the record.
 func (w *World) rebuildGuest(g *guestActor) error {
 	if g.trapping {
 		return fmt.Errorf("world: rebuild %s: it is inside a trapped FLR, running the hypervisor's reset_done, which its record cannot rebuild", g.desc)
@@ -25,7 +28,13 @@ func (w *World) rebuildGuest(g *guestActor) error {
 		return fmt.Errorf("world: rebuild %s: %w", g.desc, err)
 	}
 	g.tape = rerun.New(&g.log)
-	return g.rebuild(g.tape, g.code(info))
+	body, from := g.code(info), 0
+	if cp := g.tape.Checkpoint(); cp != nil {
+		if g.drv, from, err = guestcp.Restore(cp, g); err != nil {
+			return fmt.Errorf("world: rebuild %s: %w", g.desc, err)
+		}
+	}
+	return g.rebuild(g.tape, func(y func(*actorReq) []byte) { g.opIdx = from; body(y) })
 }
 
 // rebuildPeer rebuilds what peer i's code owns (the peer, its coroutine

@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"github.com/migsim/migsim/engine"
 
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/pcie"
@@ -89,4 +90,26 @@ type leakyPort struct{ rerun.Port }
 
 func (p leakyPort) ReadMem(rid pcie.RID, addr uint64, buf []byte) error {
 	return p.Live.ReadMem(rid, addr, buf)
+}
+
+// CopyKeptForTest copies a kept copy's data (copyData) without rebuilding
+// its actors: what keptWorld.Fork pays before it rebuilds them.
+func CopyKeptForTest(k engine.System) (*World, error) {
+	kw := k.(*keptWorld)
+	return kw.w.copyData(kw.f)
+}
+
+// GuestCheckpointsForTest counts the checkpoints that hold a driver in the
+// guests' records: a rebuild of a guest whose record holds one restores
+// the driver from the last (guestcp).
+func (w *World) GuestCheckpointsForTest() int {
+	n := 0
+	for _, g := range w.guests {
+		for _, e := range g.log.Prefix(g.log.Len()) {
+			if e.Call == rerun.CallCheckpoint && e.V != nil {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -122,7 +122,7 @@ type rebuildTarget struct {
 	seed uint64
 }
 
-func newRebuildTarget(t *testing.T, row rebuildRow, seed uint64) rebuildTarget {
+func newRebuildTarget(t testing.TB, row rebuildRow, seed uint64) rebuildTarget {
 	s, err := catalog.CatalogScenario(row.scenario)
 	require.NoError(t, err)
 	tg, err := catalog.NewTarget(s, row.ed, row.knobs, row.settings)
@@ -134,7 +134,7 @@ func newRebuildTarget(t *testing.T, row rebuildRow, seed uint64) rebuildTarget {
 
 // world builds a world of the row from the seed, recording its actors and
 // tracking its state from the start.
-func (r rebuildTarget) world(t *testing.T) *world.World {
+func (r rebuildTarget) world(t testing.TB) *world.World {
 	w, err := world.NewWorld(world.WorldConfig{Scenario: r.tg.Scenario, Edition: r.tg.Edition, Rules: r.tg.Rules,
 		Settings: r.tg.Settings, Factory: r.tg.Member, NetFactory: r.tg.NetMember, ReferenceLog: r.ref,
 		Oracles: oracle.All(), Record: true, RecordActors: true}, engine.NewStreams(r.seed))
@@ -145,7 +145,7 @@ func (r rebuildTarget) world(t *testing.T) *world.World {
 
 // run runs the row once under the seed's random schedule and returns the
 // calls the engine made and the number of steps executed.
-func (r rebuildTarget) run(t *testing.T) ([]rebuildCall, int) {
+func (r rebuildTarget) run(t testing.TB) ([]rebuildCall, int) {
 	var calls []rebuildCall
 	f := func(engine.Streams) (engine.System, error) {
 		return callRecorder{World: r.world(t), calls: &calls}, nil
@@ -187,7 +187,7 @@ func apply(w *world.World, c rebuildCall, buf []engine.Step) string {
 }
 
 // replayTo builds a world and makes the calls before the k-th Execute.
-func (r rebuildTarget) replayTo(t *testing.T, calls []rebuildCall, k int) (*world.World, int) {
+func (r rebuildTarget) replayTo(t testing.TB, calls []rebuildCall, k int) (*world.World, int) {
 	w := r.world(t)
 	var buf []engine.Step
 	n := 0
@@ -216,7 +216,7 @@ func ending(w *world.World) string {
 // end on the same calls. It returns an error at the first difference, and
 // the refusals.
 func (r rebuildTarget) checkRebuild(t *testing.T, calls []rebuildCall, k int) (st rebuildStats, err error) {
-	st.rebuilt, st.refused, st.entries, err = r.rebuildAt(t, calls, k)
+	st.rebuilt, st.refused, st.entries, st.fromCheckpoint, err = r.rebuildAt(t, calls, k)
 	return st, err
 }
 
@@ -224,14 +224,25 @@ func (r rebuildTarget) checkRebuild(t *testing.T, calls []rebuildCall, k int) (s
 // entries fast-forwarded, and the refusals.
 type rebuildStats struct {
 	rebuilt, entries int
-	refused          []string
+	// fromCheckpoint counts the guests whose record holds a checkpoint
+	// of their driver: rebuilt from there, not from the start.
+	fromCheckpoint int
+	refused        []string
 }
 
-func (r rebuildTarget) rebuildAt(t *testing.T, calls []rebuildCall, k int) (rebuilt int, refused []string, entries int, err error) {
+func (r rebuildTarget) rebuildAt(t *testing.T, calls []rebuildCall, k int) (rebuilt int, refused []string, entries, fromCP int, err error) {
 	o, from := r.replayTo(t, calls, k)
 	b, _ := r.replayTo(t, calls, k)
 	defer o.Close()
 	defer b.Close()
+	fromCP = o.GuestCheckpointsForTest()
+	rebuilt, refused, entries, err = r.checkRebuilt(calls, k, o, b, from)
+	return rebuilt, refused, entries, fromCP, err
+}
+
+// checkRebuilt rebuilds b's guests and peers from o's records, o and b
+// both replayed to decision k (call from), and runs both to the end.
+func (r rebuildTarget) checkRebuilt(calls []rebuildCall, k int, o, b *world.World, from int) (rebuilt int, refused []string, entries int, err error) {
 	before, logBefore, drvBefore := b.CanonicalStateHash(), b.GuestLog(), b.GuestDriverHashes()
 	for _, n := range o.RecordLens() {
 		entries += n
@@ -302,7 +313,7 @@ func TestRebuildGuestsAndPeers(t *testing.T) {
 	} else if testing.Short() {
 		rows, per = rows[:4], 4
 	}
-	checked, refusals, rebuilt, entries := 0, 0, 0, 0
+	checked, refusals, rebuilt, entries, fromCP := 0, 0, 0, 0, 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v%v", row.scenario, row.ed, row.knobs, row.settings), func(t *testing.T) {
 			for _, seed := range []uint64{1, 2} {
@@ -318,13 +329,15 @@ func TestRebuildGuestsAndPeers(t *testing.T) {
 					refusals += len(st.refused)
 					rebuilt += st.rebuilt
 					entries += st.entries
+					fromCP += min(st.fromCheckpoint, 1)
 				}
 			}
 		})
 	}
 	require.Positive(t, rebuilt)
-	t.Logf("%d rows, %d row-decisions checked: %d guests and peers rebuilt from %d record entries, %d guests refused inside a trapped FLR",
-		len(rows), checked, rebuilt, entries, refusals)
+	require.Positive(t, fromCP, "some guests are rebuilt from a checkpoint of their driver")
+	t.Logf("%d rows, %d row-decisions checked: %d guests and peers rebuilt from %d record entries (at %d decisions from a checkpoint of a driver), %d guests refused inside a trapped FLR",
+		len(rows), checked, rebuilt, entries, fromCP, refusals)
 }
 
 // TestRebuildGuestsAndPeers_PlantedLeak: guest memory reads left out of

@@ -139,6 +139,17 @@ func NewWithPlan(bus guest.Bus, plan guest.MemoryPlan) *Driver {
 	return &Driver{bus: bus, plan: plan, wantQueues: len(plan.Rings), shadow: map[uint64]byte{}, nextBuf: plan.Buffers.Base}
 }
 
+// Rebind implements guest.Rebinder: the driver's state but its bus is
+// data, its queues' rings reach the bus's memory.
+func (g *Driver) Rebind(bus guest.Bus) {
+	g.bus = bus
+	for _, q := range g.queues {
+		if q != nil && q.ring != nil {
+			q.ring.SetMemory(bus.Memory())
+		}
+	}
+}
+
 // Plan is the guest memory the driver uses.
 func (g *Driver) Plan() guest.MemoryPlan { return g.plan }
 

@@ -44,11 +44,15 @@ const (
 	// CallIRQ is an interrupt the code popped itself (N: 1<<16 | vector),
 	// or found none (N: 0).
 	CallIRQ
+	// CallCheckpoint is the code's state between two operations of its
+	// program, as data (V; nil when the code could not keep it): a
+	// rebuild starts from the record's last one (checkpoint.go).
+	CallCheckpoint
 )
 
 var callNames = [...]string{CallYield: "a yield", CallResult: "a yield's result", CallRead: "a memory read", CallWrite: "a memory write",
 	CallClock: "a wake-up time", CallTraps: "whether a write traps", CallTrapBegin: "a trapped FLR",
-	CallTrapEnd: "the end of a trapped FLR", CallIRQ: "a pending interrupt"}
+	CallTrapEnd: "the end of a trapped FLR", CallIRQ: "a pending interrupt", CallCheckpoint: "a checkpoint"}
 
 // CallName renders a call in mismatch errors.
 func CallName(c actorlog.Call) string {
@@ -63,6 +67,10 @@ func CallName(c actorlog.Call) string {
 type Tape struct {
 	log *actorlog.Log
 	rp  *actorlog.Replay
+	// from is where a fast-forward starts in the record (past the
+	// checkpoint Checkpoint restores), lastCP where the record's last
+	// checkpoint is, for the code (checkpoint.go).
+	from, lastCP int
 }
 
 // New returns a tape that adds to log (when log records).
@@ -72,6 +80,7 @@ func New(log *actorlog.Log) *Tape { return &Tape{log: log} }
 func (t *Tape) Forward() {
 	t.rp = actorlog.NewReplay(t.log.Prefix(t.log.Len()))
 	t.rp.Names = CallName
+	t.rp.Skip(t.from)
 }
 
 // Forwarding reports whether the code runs against the record: from
