@@ -79,7 +79,7 @@ func (d *Core) barRead(off uint64, n int, fx *Effects) []byte {
 		out[0] = v
 		return out
 	case off >= pcie.BAR0DeviceCfg && off < pcie.BAR0DeviceCfg+pcie.BAR0DeviceCfgLen:
-		return window(d.st.dev.ReadConfig(), off-pcie.BAR0DeviceCfg, n)
+		return window(d.st.backend().ReadConfig(), off-pcie.BAR0DeviceCfg, n)
 	case off >= pcie.BAR0MSIXTable && off < pcie.BAR0MSIXPBA:
 		return d.msix.Read(off-pcie.BAR0MSIXTable, n)
 	case off >= pcie.BAR0MSIXPBA && off < pcie.BAR0Size:

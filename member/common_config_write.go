@@ -9,8 +9,8 @@ import (
 // num_queues). It is also the draft PCI_COMMON_CFG field.
 func (d *Core) commonImage() [spec.CommonCfgSize]byte {
 	v := CommonView{Offered: d.cfg.Features, NumQueues: d.cfg.NumQueues, NotifConfigData: true}
-	if q := d.st.selected(); q != nil {
-		v.Queue = &q.QueueRegs
+	if int(d.st.QueueSelect) < len(d.st.queues) {
+		v.Queue = &d.st.queues[d.st.QueueSelect].QueueRegs // read only
 	}
 	return d.st.Image(v)
 }

@@ -9,7 +9,7 @@ import (
 // mode decides whether it applies: in Stop/stopped per stop-config-write,
 // in Freeze never (the context is frozen).
 func (d *Core) deviceCfgWrite(off uint64, data []byte, fx *Effects) {
-	field, err := d.st.dev.CheckConfigWrite(off, data, spec.Features(d.st.DriverFeatures))
+	field, err := d.st.backend().CheckConfigWrite(off, data, spec.Features(d.st.DriverFeatures))
 	if err != nil {
 		fx.note("%v", err)
 		return
@@ -22,7 +22,7 @@ func (d *Core) deviceCfgWrite(off uint64, data []byte, fx *Effects) {
 		fx.note("%s write ignored in %s (stop-config-write=ignore)", field, d.modeName())
 		return
 	}
-	d.st.dev.WriteConfig(off, data)
+	d.st.backend().WriteConfig(off, data)
 }
 
 // hostEvent handles EvBackend: the backend's host-side resource changed. A
@@ -31,12 +31,12 @@ func (d *Core) deviceCfgWrite(off uint64, data []byte, fx *Effects) {
 // Freeze, where the context must not change: it is taken up at the move to
 // Active. Queues with host-side work are served.
 func (d *Core) hostEvent(fx *Effects) {
-	if in, ok := d.st.dev.(HostIntake); ok {
+	if in, ok := d.st.backend().(HostIntake); ok {
 		if n := in.HostIntake(d.quiesced(), spec.Features(d.st.DriverFeatures)); n != "" {
 			fx.note("%s", n)
 		}
 	}
-	hc := d.st.dev.HostChange()
+	hc := d.st.backend().HostChange()
 	switch {
 	case !hc.Config:
 		fx.note("backend event: %s", hc.What)
@@ -52,7 +52,7 @@ func (d *Core) hostEvent(fx *Effects) {
 // configuration, a bumped config_generation and a configuration-change
 // interrupt (held while quiesced).
 func (d *Core) applyHostChange(fx *Effects) {
-	change := d.st.dev.ApplyHostChange() // applied whether or not the device notes it
+	change := d.st.backend().ApplyHostChange() // applied whether or not the device notes it
 	fx.note("%s", change)
 	d.st.ConfigGeneration++
 	d.configInterrupt(fx)

@@ -48,7 +48,7 @@ func (d *Core) finishFLR(fx *Effects) {
 func (d *Core) doFLR(fx *Effects) {
 	d.flrPending, d.flrDeferred = false, false
 	d.resetPending, d.resetDeferred = false, false
-	d.st = newState(d.cfg, d.st.dev)
+	d.st = newState(d.cfg, d.st.backend())
 	d.msix = NewMSIXTable(d.cfg.MSIXVectors)
 	d.cs.Reset()
 	d.latchedFields, d.latchedParts = nil, nil
@@ -82,7 +82,7 @@ func (d *Core) finishReset(fx *Effects) {
 		return
 	}
 	d.resetPending, d.resetDeferred = false, false
-	d.st = newState(d.cfg, d.st.dev)
+	d.st = newState(d.cfg, d.st.backend())
 	d.latchedFields, d.latchedParts = nil, nil
 	fx.note("device reset complete, mode %s", d.modeName())
 	d.releaseHeld(fx)

@@ -30,7 +30,7 @@ func (d *Core) raise(vector uint16, what string, fx *Effects) {
 func (d *Core) queueInterrupt(q uint16, fx *Effects) {
 	d.st.isr |= 1
 	if d.quiesced() {
-		d.st.queues[q].irqHeld = true
+		d.st.queue(int(q)).irqHeld = true
 		fx.note("q%d interrupt held (%s)", q, d.modeName())
 		return
 	}
@@ -61,9 +61,8 @@ func (d *Core) deliverHeld(fx *Effects) {
 		d.raise(d.st.ConfigVector, "config (held)", fx)
 	}
 	for i := range d.st.queues {
-		q := &d.st.queues[i]
-		if q.irqHeld {
-			q.irqHeld = false
+		if q := &d.st.queues[i]; q.irqHeld {
+			d.st.queue(i).irqHeld = false
 			d.raise(q.Vector, fmt.Sprintf("q%d (held)", i), fx)
 		}
 	}

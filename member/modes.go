@@ -98,7 +98,7 @@ func (d *Core) resume(fx *Effects) {
 	}
 	if d.cfg.Edition == spec.Draft2023 {
 		// A host-side change deferred in Freeze is taken up now.
-		if d.st.dev.HostChange().Config {
+		if d.st.backend().HostChange().Config {
 			d.applyHostChange(fx)
 		}
 	}
@@ -112,7 +112,7 @@ func (d *Core) resume(fx *Effects) {
 		d.st.configHeld = true
 		for qi := range d.st.queues {
 			if d.queueLive(uint16(qi)) {
-				d.st.queues[qi].irqHeld = true
+				d.st.queue(qi).irqHeld = true
 			}
 		}
 	}
@@ -125,10 +125,10 @@ func (d *Core) resume(fx *Effects) {
 		fx.Steps = append(fx.Steps, Step{Kind: StepDeliverHeld})
 	}
 	for qi := range d.st.queues {
-		q := &d.st.queues[qi]
 		if !d.queueLive(uint16(qi)) {
 			continue
 		}
+		q := d.st.queue(qi)
 		fetch := q.notifyLatched
 		// With resume-avail=latched-only (the draft-2023 default) a device
 		// serves what its context says: a doorbell it latched
@@ -152,7 +152,7 @@ func (d *Core) resume(fx *Effects) {
 // notification, so the context carries it and a destination serves it.
 func (d *Core) latchPendingFetches(fx *Effects) {
 	for qi := range d.st.queues {
-		q := &d.st.queues[qi]
+		q := d.st.queue(qi)
 		if q.fetchPending && !q.notifyLatched {
 			d.forgetDigest()
 			q.notifyLatched = true
@@ -169,10 +169,10 @@ func (d *Core) latchPendingFetches(fx *Effects) {
 // back at Stop are announced is resume-config-notify's choice (resume).
 func (d *Core) rederive(fx *Effects) {
 	for qi := range d.st.queues {
-		q := &d.st.queues[qi]
 		if !d.queueLive(uint16(qi)) {
 			continue
 		}
+		q := d.st.queue(qi)
 		ring := q.ring()
 		idx, err := ring.ReadUsedIdxVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf)
 		if err != nil {
@@ -208,7 +208,7 @@ func (d *Core) latchedDoorbells() []latchedDoorbell {
 func (d *Core) keepDoorbells(rung []latchedDoorbell) {
 	for _, r := range rung {
 		if int(r.queue) < len(d.st.queues) {
-			q := &d.st.queues[r.queue]
+			q := d.st.queue(int(r.queue))
 			q.notifyLatched, q.latchedAvail = true, r.avail
 		}
 	}

@@ -22,7 +22,7 @@ func (d *Core) notify(off uint64, data []byte, fx *Effects) {
 		return
 	}
 	qi := uint16(off / pcie.NotifyMultiplier)
-	q := &d.st.queues[qi]
+	q := d.st.queue(int(qi))
 	var availIdx uint16
 	hasIdx := len(data) == 4
 	if hasIdx {

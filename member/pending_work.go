@@ -72,7 +72,7 @@ func (d *Core) finishWork(fx *Effects) {
 			fx.note("FEATURES_OK refused: driver features %s not acceptable (offered %s)",
 				spec.Features(s.DriverFeatures), d.cfg.Features)
 			v &^= spec.StatusFeaturesOK
-		} else if fc, ok := s.dev.(FeatureChecker); ok {
+		} else if fc, ok := s.backend().(FeatureChecker); ok {
 			if err := fc.CheckFeatures(spec.Features(s.DriverFeatures)); err != nil {
 				fx.note("FEATURES_OK refused: %v", err)
 				v &^= spec.StatusFeaturesOK
@@ -84,8 +84,8 @@ func (d *Core) finishWork(fx *Effects) {
 		s.Status = v
 	}
 	for qi := range s.queues {
-		q := &s.queues[qi]
-		if q.enablePending {
+		if s.queues[qi].enablePending {
+			q := s.queue(qi)
 			q.enablePending = false
 			q.Enable, q.Reset = 1, 0
 			fx.note("q%d enable committed", qi)

@@ -69,13 +69,13 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			return err
 		}
 		for qi := range s.queues {
-			s.queues[qi].Split = [NumQueueAddrs]uint8{}
+			s.queue(qi).Split = [NumQueueAddrs]uint8{}
 		}
 		for _, w := range rt.Writes {
 			if err := d.checkQueue("split write", w.Queue, 0); err != nil {
 				return err
 			}
-			q := &s.queues[w.Queue]
+			q := s.queue(int(w.Queue))
 			i := slices.Index(QueueAddrLo[:], w.Field)
 			if w.Flags&HalfLo != 0 {
 				q.Addr[i] = q.Addr[i]&^0xffffffff | uint64(w.Lo)
@@ -104,7 +104,7 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			if err := d.checkQueue("PCI_VQ_CFG", e.Index, e.Size); err != nil {
 				return err
 			}
-			q := &s.queues[e.Index]
+			q := s.queue(int(e.Index))
 			q.Size, q.Vector, q.Enable = e.Size, e.MSIXVector, e.Enabled
 			q.Addr = [NumQueueAddrs]uint64{e.Desc, e.Driver, e.Device}
 		}
@@ -117,7 +117,7 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			if err := d.checkQueue("VQ_SPLIT_RUNTIME_CFG", e.Index, 0); err != nil {
 				return err
 			}
-			q := &s.queues[e.Index]
+			q := s.queue(int(e.Index))
 			q.lastAvail, q.usedIdx = e.LastAvailIdx, e.UsedIdx
 			q.notifyLatched = e.Flags&devctx.RuntimeNotifyLatched != 0
 			q.latchedAvail = e.LatchedAvailIdx
@@ -130,13 +130,13 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 			return err
 		}
 		for qi := range s.queues {
-			s.queues[qi].reqs = nil
+			s.queue(qi).reqs = nil
 		}
 		for _, od := range l.Descs {
 			if err := d.checkQueue("VQ_SPLIT_DEV_OWN_DESC", od.Queue, 0); err != nil {
 				return err
 			}
-			q := &s.queues[od.Queue]
+			q := s.queue(int(od.Queue))
 			if od.Head >= q.Size {
 				return fmt.Errorf("member: VQ_SPLIT_DEV_OWN_DESC: q%d head %d outside a table of %d", od.Queue, od.Head, q.Size)
 			}
@@ -150,14 +150,14 @@ func (d *Core) applyField(s *state, f devctx.Field, ev *pendingApply) error {
 		s.configHeld = p.Flags&devctx.PendingConfigIRQ != 0
 		for qi := range s.queues {
 			if qi < 64 && p.HeldIRQs&(1<<qi) != 0 {
-				s.queues[qi].irqHeld = true
+				s.queue(qi).irqHeld = true
 			}
 		}
 		s.featuresPending = p.Flags&devctx.PendingFeaturesOK != 0
 		ev.flr = p.Flags&devctx.PendingFLR != 0
 		ev.reset = p.Flags&devctx.PendingReset != 0
 	default:
-		ok, err := s.dev.ApplyField(f, spec.Features(s.DriverFeatures))
+		ok, err := s.backend().ApplyField(f, spec.Features(s.DriverFeatures))
 		if err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (d *Core) applyPart(s *state, p devctx.Part) error {
 		if err := d.checkQueue("VQ_CFG", p.VQIndex(), v.QueueSize); err != nil {
 			return err
 		}
-		q := &s.queues[p.VQIndex()]
+		q := s.queue(int(p.VQIndex()))
 		q.Size, q.Vector, q.Enable = v.QueueSize, v.Vector, v.Enabled
 		q.Addr = [NumQueueAddrs]uint64{v.Desc, v.Driver, v.Device}
 	case spec.PartVQNotifyCfg:
@@ -234,7 +234,7 @@ func (d *Core) applyPart(s *state, p devctx.Part) error {
 		}
 		return d.checkQueue("VQ_NOTIFY_CFG", p.VQIndex(), 0)
 	default:
-		ok, err := s.dev.ApplyPart(p, spec.Features(s.DriverFeatures))
+		ok, err := s.backend().ApplyPart(p, spec.Features(s.DriverFeatures))
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func (d *Core) appendDraftFields(fs []devctx.Field, vals []byte) []devctx.Field 
 	if s.featuresPending && carried {
 		pe.Flags |= devctx.PendingFeaturesOK
 	}
-	dev := s.dev.Fields()
+	dev := s.backend().Fields()
 	// The core's values share one buffer, sized to hold them all.
 	const listHeaders, featureWords = 4 * 8, 2 * 8
 	size := len(img) + listHeaders + featureWords + devctx.DeviceStatusSize + devctx.PendingEventsSize +
@@ -160,5 +160,5 @@ func (d *Core) appendParts(out []devctx.Part) []devctx.Part {
 	for qi := range s.queues {
 		out = append(out, devctx.VQNotifyCfg{NotifyOff: uint16(qi), NotifConfigData: uint16(qi)}.Part(uint16(qi)))
 	}
-	return append(out, s.dev.Parts()...)
+	return append(out, s.backend().Parts()...)
 }

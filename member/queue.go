@@ -11,12 +11,12 @@ import (
 // another StepFetch while more heads are available.
 func (d *Core) stepFetch(qi uint16, fx *Effects) {
 	if int(qi) < len(d.st.queues) && !d.quiesced() {
-		d.st.queues[qi].fetchPending = false
+		d.st.queue(int(qi)).fetchPending = false
 	}
 	if !d.stepAllowed("fetch", qi, fx) {
 		return
 	}
-	q := &d.st.queues[qi]
+	q := d.st.queue(int(qi))
 	ring := q.ring()
 	head, ok, err := ring.PopVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf)
 	if err != nil {
@@ -50,7 +50,7 @@ func (d *Core) readChain(q *queueState, r *request) error {
 	req := r.Request
 	req.Chain = segs
 	req.Features = spec.Features(d.st.DriverFeatures)
-	if err := d.st.dev.Fetch(&req); err != nil {
+	if err := d.st.backend().Fetch(&req); err != nil {
 		return err
 	}
 	r.Request, r.stage = req, stageFetched
@@ -71,7 +71,7 @@ func (d *Core) stepExecute(qi uint16, fx *Effects) {
 // executeNext executes the oldest request not yet executed; false when there
 // is none, it failed or it waits for the backend (ErrNotReady).
 func (d *Core) executeNext(qi uint16, fx *Effects) bool {
-	q := &d.st.queues[qi]
+	q := d.st.queue(int(qi))
 	for _, r := range q.reqs {
 		if r.stage == stageExecuted {
 			continue
@@ -82,7 +82,7 @@ func (d *Core) executeNext(qi uint16, fx *Effects) bool {
 				return false
 			}
 		}
-		err := d.st.dev.Execute(&r.Request)
+		err := d.st.backend().Execute(&r.Request)
 		if errors.Is(err, ErrNotReady) {
 			fx.note("q%d: head %d waits for the backend", qi, r.Head)
 			return false
@@ -109,12 +109,12 @@ func (d *Core) stepComplete(qi uint16, fx *Effects) {
 
 // completeNext completes the first request if it is executed (in order).
 func (d *Core) completeNext(qi uint16, fx *Effects) bool {
-	q := &d.st.queues[qi]
+	q := d.st.queue(int(qi))
 	if len(q.reqs) == 0 || q.reqs[0].stage != stageExecuted {
 		return false
 	}
 	r := q.reqs[0]
-	if err := d.st.dev.Complete(&r.Request); err != nil {
+	if err := d.st.backend().Complete(&r.Request); err != nil {
 		d.queueError(qi, err, fx)
 		return false
 	}
@@ -162,7 +162,7 @@ func (d *Core) queueError(qi uint16, err error, fx *Effects) {
 // raised by the caller's mode (held once stopped).
 func (d *Core) writeBackAll(fx *Effects) {
 	for qi := range d.st.queues {
-		q := &d.st.queues[qi]
+		q := &d.st.queues[qi] // written by executeNext and completeNext
 		if len(q.reqs) == 0 || !d.queueLive(uint16(qi)) {
 			continue
 		}
@@ -193,7 +193,7 @@ func (d *Core) pendingSteps(qi uint16, fetch bool) []Step {
 		}
 	}
 	if fetch {
-		q.fetchPending = true
+		d.st.queue(int(qi)).fetchPending = true
 		out = append(out, Step{Kind: StepFetch, Queue: qi})
 	}
 	return out

@@ -47,6 +47,8 @@ type queueState struct {
 	enablePending bool
 
 	reqs []*request
+	// memo keeps the queue's hash until it is written (state.queue).
+	memo partMemo
 }
 
 // ring returns the device side of the ring with the queue's indices.
@@ -69,6 +71,9 @@ type state struct {
 	featuresPending bool
 
 	dev Backend
+	// devMemo keeps dev's hash until the core calls into it
+	// (state.backend).
+	devMemo partMemo
 }
 
 // newState returns the state after power-on, FLR or reset: dev is reset in
@@ -82,10 +87,11 @@ func newState(c Config, dev Backend) state {
 	return s
 }
 
-// selected returns the queue queue_select names, or nil past num_queues.
+// selected returns the queue queue_select names to be written (queue),
+// or nil past num_queues.
 func (s *state) selected() *queueState {
 	if int(s.QueueSelect) < len(s.queues) {
-		return &s.queues[s.QueueSelect]
+		return s.queue(int(s.QueueSelect))
 	}
 	return nil
 }
@@ -103,5 +109,6 @@ func (s *state) clone() state {
 		c.queues[i].reqs = reqs
 	}
 	c.dev = s.dev.Clone()
+	c.devMemo = partMemo{} // a backend's Clone need not copy all of it
 	return c
 }

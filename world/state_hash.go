@@ -52,7 +52,7 @@ func (w *World) hasher() *statehash.Hasher {
 // the world hashes outside its devices (the network's), for checks of
 // the memos.
 func newStateHasher(w *World, reflective, fresh bool) *statehash.Hasher {
-	return statehash.New(hashWorld{w, fresh}, worldPkg, w.net != nil, reflective)
+	return statehash.New(hashWorld{w, fresh}, worldPkg, w.net != nil, reflective, fresh)
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may

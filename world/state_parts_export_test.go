@@ -56,7 +56,7 @@ func (w *World) StateParts() []StatePart {
 		for vf := range x.pf.Members() {
 			q := fmt.Sprintf("%svf%d", p, vf)
 			if m, ok := x.pf.Member(vf); ok {
-				add(q, hs.Member.Hash(m))
+				add(q, hs.MemberHash(m, true))
 			}
 			add(q+".pending", w.pendingHash(i, owner.Target(vf)))
 			add(q+".timers", w.devTimersHash(i, owner.Target(vf)))

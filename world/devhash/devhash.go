@@ -23,9 +23,14 @@ import (
 )
 
 // Hashers are one world's device hashers: PF hashes a PF (owner.PF)
-// without its members, Member a member device.
+// without its members, Member a member device whole (MemberHash hashes a
+// member.Core by its parts instead).
 type Hashers struct {
 	PF, Member deephash.Hasher
+	// regs hashes a member.Core without its queues and backend, queue
+	// and backend each of those (member.PartHasher); key names the rules.
+	regs, queue, backend deephash.Hasher
+	key                  uint64
 }
 
 var (
@@ -36,7 +41,23 @@ var (
 	memberTableType = fieldType(reflect.TypeOf(owner.PF{}), "memberTable")
 	// digestCacheType is the type of member.Core's kept context digest.
 	digestCacheType = fieldType(reflect.TypeOf(member.Core{}), "digestCache")
+	// coreState is the type of member.Core's state; queuesType that of
+	// its queues, partMemoType the type of the hashes the core keeps of
+	// its parts (member.PartHasher).
+	coreState    = fieldNamed(reflect.TypeOf(member.Core{}), "st")
+	queuesType   = fieldNamed(coreState, "queues")
+	partMemoType = fieldNamed(coreState, "devMemo")
+	backendType  = reflect.TypeFor[member.Backend]()
 )
+
+// fieldNamed returns the type of struct t's field name.
+func fieldNamed(t reflect.Type, name string) reflect.Type {
+	f, ok := t.FieldByName(name)
+	if !ok {
+		panic("devhash: " + t.String() + " has no field " + name)
+	}
+	return f.Type
+}
 
 // fieldType finds the type named name of one of struct t's fields.
 func fieldType(t reflect.Type, name string) reflect.Type {
@@ -48,10 +69,11 @@ func fieldType(t reflect.Type, name string) reflect.Type {
 	panic("devhash: " + t.String() + " has no " + name + " field")
 }
 
-// cacheKey names one set of skip rules.
+// cacheKey names one set of skip rules: pf leaves a PF's member table
+// out, regs a core's queues and backend.
 type cacheKey struct {
-	worldPkg string
-	pf, net  bool
+	worldPkg      string
+	pf, net, regs bool
 }
 
 // caches keeps the compiled hashers of every set of skip rules across
@@ -64,10 +86,46 @@ var caches sync.Map // cacheKey → *deephash.Cache
 // and link of its own, which its hash walks); reflective walks by
 // reflection alone (the reference the compiled walk is checked against).
 func New(worldPkg string, net, reflective bool) Hashers {
-	hs := Hashers{PF: cache(cacheKey{worldPkg, true, net}).Hasher(), Member: cache(cacheKey{worldPkg, false, net}).Hasher()}
-	hs.PF.Reflective, hs.Member.Reflective = reflective, reflective
+	member := cacheKey{worldPkg: worldPkg, net: net}
+	regs := member
+	regs.regs = true
+	hs := Hashers{PF: cache(cacheKey{worldPkg: worldPkg, pf: true, net: net}).Hasher(), Member: cache(member).Hasher(),
+		regs: cache(regs).Hasher(), queue: cache(member).Hasher(), backend: cache(member).Hasher()}
+	for _, h := range []*deephash.Hasher{&hs.PF, &hs.Member, &hs.regs, &hs.queue, &hs.backend} {
+		h.Reflective = reflective
+	}
+	hs.key = deephash.Mix(deephash.String(0x9a27, worldPkg), bit(net)) | 1
 	return hs
 }
+
+func bit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// MemberHash hashes member m: a member.Core by the hashes of its parts,
+// those it keeps read back unless fresh (member.Core.PartsHash), any
+// other member whole (Member).
+func (hs *Hashers) MemberHash(m member.Device, fresh bool) uint64 {
+	if c, ok := m.(*member.Core); ok {
+		return c.PartsHash(hs, fresh)
+	}
+	return hs.Member.Hash(m)
+}
+
+// Key implements member.PartHasher: the rules of these hashers.
+func (hs *Hashers) Key() uint64 { return hs.key }
+
+// Regs implements member.PartHasher.
+func (hs *Hashers) Regs(c *member.Core) uint64 { return hs.regs.Hash(c) }
+
+// Queue implements member.PartHasher.
+func (hs *Hashers) Queue(q any) uint64 { return hs.queue.Hash(q) }
+
+// Backend implements member.PartHasher.
+func (hs *Hashers) Backend(b member.Backend) uint64 { return hs.backend.Hash(b) }
 
 func cache(k cacheKey) *deephash.Cache {
 	if c, ok := caches.Load(k); ok {
@@ -79,7 +137,8 @@ func cache(k cacheKey) *deephash.Cache {
 
 // skip reports whether the hashers of k leave type t out.
 func skip(k cacheKey, t reflect.Type) bool {
-	if k.pf && t == memberTableType || t == digestCacheType {
+	if k.pf && t == memberTableType || t == digestCacheType || t == partMemoType ||
+		k.regs && (t == queuesType || t == backendType) {
 		return true
 	}
 	for t.Kind() == reflect.Pointer {

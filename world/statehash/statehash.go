@@ -102,18 +102,21 @@ type devHashes struct {
 // copies it (World is the world's own value).
 type Hasher struct {
 	w World
-	// pf skips the members (hashed on their own), dev does not.
-	pf, dev deephash.Hasher
-	hosts   []devHashes
+	// hs hashes the devices; fresh: reading and keeping none of the
+	// hashes a member keeps of its parts (member.Core.PartsHash).
+	hs    devhash.Hashers
+	fresh bool
+	hosts []devHashes
 }
 
 // New returns a hasher of w with no hash cached. worldPkg is the package
 // of the world's own types, which the device hashes leave out; net is set
 // for a world of virtio-net VFs; reflective walks the devices by
-// reflection alone (the reference the compiled walk is checked against).
-func New(w World, worldPkg string, net, reflective bool) *Hasher {
-	hs := devhash.New(worldPkg, net, reflective)
-	return &Hasher{w: w, pf: hs.PF, dev: hs.Member}
+// reflection alone (the reference the compiled walk is checked against);
+// fresh hashes every member's parts from scratch, neither reading nor
+// keeping the hashes it keeps of them (for checks of those).
+func New(w World, worldPkg string, net, reflective, fresh bool) *Hasher {
+	return &Hasher{w: w, hs: devhash.New(worldPkg, net, reflective), fresh: fresh}
 }
 
 // Forget forgets the hashes an event on function t of host h may have
@@ -168,7 +171,7 @@ func (sh *Hasher) function(i int, x *Host, t owner.Target) uint64 {
 	var v uint64
 	if t == owner.TargetPF {
 		if !d.pfValid {
-			d.pf, d.pfValid = sh.pf.Hash(x.PF), true
+			d.pf, d.pfValid = sh.hs.PF.Hash(x.PF), true
 		}
 		v = d.pf
 	} else if m, ok := x.PF.Member(int(t)); ok && InputChained(m) {
@@ -177,7 +180,7 @@ func (sh *Hasher) function(i int, x *Host, t owner.Target) uint64 {
 	} else if ok {
 		mh, ok := d.members[int(t)]
 		if !ok {
-			mh = sh.dev.Hash(m)
+			mh = sh.hs.MemberHash(m, sh.fresh)
 			if Pure(m) {
 				// A member that is not may change when it is only
 				// asked for its status or digest, with no event.
