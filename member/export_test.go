@@ -54,3 +54,12 @@ func (i Inspect) KeptDigest() (uint64, bool) { return i.d.digest.sum, i.d.digest
 // FreshDigest is the context digest computed from the context now,
 // whatever the core keeps.
 func (i Inspect) FreshDigest() uint64 { return i.d.freshDigest() }
+
+// PlantQueueWrite moves queue q's last_avail past state.queue: a write
+// that keeps the queue's kept hash, which a check of the kept hashes must
+// catch.
+func (i Inspect) PlantQueueWrite(q int) { i.d.st.queues[q].lastAvail++ }
+
+// PlantBackendCall resets the backend past state.backend: a call that
+// keeps the backend's kept hash.
+func (i Inspect) PlantBackendCall() { i.d.st.dev.Reset() }

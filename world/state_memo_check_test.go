@@ -194,8 +194,10 @@ func unexported(v any, name string) reflect.Value {
 
 // TestStateMemos_PlantedStaleCaught: a writer that changes the world
 // without forgetting the kept hash of what it changed — an event handed
-// to a member without telling the state hasher, a port's link state and a
-// record's reset count written past their methods — is caught by the memo
+// to a member without telling the state hasher, a member's queue and its
+// backend written past the methods that forget their kept hashes
+// (member.Core.PartsHash), a port's link state and a record's reset count
+// written past their methods — is caught by the memo
 // check (memoChecked) at the next decision, in a run of a virtio-net row
 // after the hashes were kept; the same run without the plant is not.
 func TestStateMemos_PlantedStaleCaught(t *testing.T) {
@@ -210,6 +212,21 @@ func TestStateMemos_PlantedStaleCaught(t *testing.T) {
 		{"a port's link state", func(w *world.World) {
 			f := unexported(w.NetPortForTest(0, 1), "linkUp")
 			f.SetBool(!f.Bool())
+		}},
+		{"a member's queue written past its drop", func(w *world.World) {
+			st := unexported(w.MemberForTest(0, 1), "st")
+			f := st.FieldByName("queues").Index(0).FieldByName("lastAvail")
+			f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+			f.SetUint(f.Uint() + 1)
+			w.MemberChangedForTest(0, 1)
+		}},
+		{"a member's backend written past its drop", func(w *world.World) {
+			st := unexported(w.MemberForTest(0, 1), "st")
+			dev := st.FieldByName("dev").Elem()
+			f := dev.Elem().FieldByName("announceWanted")
+			f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+			f.SetBool(!f.Bool())
+			w.MemberChangedForTest(0, 1)
 		}},
 		{"a record's reset count", func(w *world.World) {
 			members := unexported(w.RecordForTest(0), "members")
