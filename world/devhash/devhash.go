@@ -1,9 +1,10 @@
 // Package devhash says how a world's devices are hashed for state
 // hashing: every field (internal/deephash), a PF without its member table
 // (the members are hashed on their own, and which exist is not the PF
-// function's state), a member without the context digest it keeps (not
-// state: a copy of what the rest of it encodes, kept or not depending on
-// whether it was asked for), and neither walking what the world hashes as shared
+// function's state), a member without the context digest and the hashes
+// of its parts it keeps (not state: copies of what the rest of it
+// encodes, kept or not depending on whether they were asked for; a
+// member.Core is hashed from its parts, Hashers.MemberHash), and neither walking what the world hashes as shared
 // state on its own — the world's own types inside devices (ports,
 // closures), the disk every host shares and, in a world of virtio-net VFs,
 // a member's port and the link the hosts' copies of the VF share (the wire

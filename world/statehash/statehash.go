@@ -12,7 +12,11 @@
 // shared state), once per change: a device's hash is kept until the world
 // says an event reached it (Forget: a PF event may change every member of
 // its host), but not for a member that is not Pure (its status and digest
-// queries may change it). A member whose state lives outside the process
+// queries may change it). A member.Core is hashed from its parts
+// (member.Core.PartsHash): its registers each time, each queue and its
+// backend kept until a write to it forgets the kept hash, so that an
+// event that moved one queue rehashes that queue and the registers. A
+// member whose state lives outside the process
 // is hashed by the chain of its inputs (member.InputChained: an external
 // device's proxy hashes every line it sends the device), which stands for
 // the state of a deterministic device as an actor's chain stands for the
@@ -23,7 +27,8 @@
 // net link's and port's (member/net's hashMemo, forgotten by every
 // statement that writes them), the network's chain of the frames made
 // (extended by network.Network.Made), a pending device event's (taken
-// the first time a state hash asks for it: por.Queued), and, for the judge hash, each member's
+// the first time a state hash asks for it: por.Queued), a member core's
+// queues and backend (member.Core.PartsHash), and, for the judge hash, each member's
 // record (ownerview's judgeMemo); guest and host memory and the disk
 // keep the sums of their words and sectors as they are written. A hasher
 // made fresh (the world's newStateHasher) reads none of them: world's TestStateMemos_Fresh
