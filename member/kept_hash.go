@@ -23,12 +23,14 @@ type PartHasher interface {
 // partMemo keeps the hash of one part of a core — a queue, the backend —
 // until the part changes. Every write to a queue goes through
 // state.queue, which forgets that queue's; every call into the backend
-// through state.backend, which forgets the backend's. A copy of the state
-// (a copy of the world, state.clone) copies each with the part it
-// describes, and a state built anew (newState) keeps none. The hashes
-// leave it out (package world/devhash). world's TestStateMemos_Fresh
-// compares the kept hashes with fresh ones at every decision of runs of
-// the catalog's rows.
+// through state.backend, which forgets the backend's. A copy of the world
+// copies each with the part it describes; state.clone keeps the queues'
+// and drops the backend's (a backend's Clone need not copy all it holds);
+// a state built anew (newState) keeps none. The hashes leave it out
+// (package world/devhash). TestPartsHash_MatchesFresh compares the kept
+// hashes with fresh ones after every member event of pct runs of the
+// catalog, world's TestStateMemos_Fresh at every decision of runs of its
+// rows.
 type partMemo struct {
 	sum uint64
 	// key is the PartHasher's Key that computed sum; 0: nothing kept.

@@ -162,7 +162,7 @@ func (d *Core) queueError(qi uint16, err error, fx *Effects) {
 // raised by the caller's mode (held once stopped).
 func (d *Core) writeBackAll(fx *Effects) {
 	for qi := range d.st.queues {
-		q := &d.st.queues[qi] // written by executeNext and completeNext
+		q := &d.st.queues[qi] // read here; executeNext and completeNext write it
 		if len(q.reqs) == 0 || !d.queueLive(uint16(qi)) {
 			continue
 		}
