@@ -45,7 +45,7 @@ type run struct {
 	groups []group
 	// temps are variables for map entries, kept between copies, by
 	// type id and slot (temp); keys orders the records (allocate).
-	temps [][]reflect.Value
+	temps [][]tempVar
 	depth int
 	keys  []uint64
 	// arenas, by type id: how many elements of the type the copy's new
@@ -268,6 +268,10 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 		return nil
 	}
 	r.maps[m] = nil
+	sv := ti.mapValue(m)
+	if sv.Len() == 0 {
+		return nil
+	}
 	r.depth++
 	d := 4 * r.depth
 	kt, vt := r.temp(ti.key, d), r.temp(ti.val, d+1)
@@ -275,40 +279,49 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 		r.depth--
 		// The temporaries are kept for the next map: zero, holding
 		// nothing of this one.
-		kt.SetZero()
-		vt.SetZero()
+		kt.v.SetZero()
+		vt.v.SetZero()
 	}()
 	var it reflect.MapIter
-	it.Reset(reflect.NewAt(ti.t, p).Elem())
+	it.Reset(sv)
 	for it.Next() {
-		kt.SetIterKey(&it)
-		vt.SetIterValue(&it)
-		if err := r.walkOne(kt.Addr().UnsafePointer(), ti.key); err != nil {
+		kt.v.SetIterKey(&it)
+		vt.v.SetIterValue(&it)
+		if err := r.walkOne(kt.p, ti.key); err != nil {
 			return at(err, fmt.Sprintf("[key %v]", it.Key()))
 		}
-		if err := r.walkOne(vt.Addr().UnsafePointer(), ti.val); err != nil {
+		if err := r.walkOne(vt.p, ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
 	}
 	return nil
 }
 
+// tempVar is a variable of the run's for a map entry's key or value: v
+// is it, p its address (reflect.Value.Addr looks up the pointer type in a
+// process-wide table at each call).
+type tempVar struct {
+	v reflect.Value
+	p unsafe.Pointer
+}
+
 // temp returns a zero variable of ti's type (slot: one of several of
 // one type at once, four per depth of maps within maps), kept by the run
 // for the next copies.
-func (r *run) temp(ti *tinfo, slot int) reflect.Value {
+func (r *run) temp(ti *tinfo, slot int) *tempVar {
 	if ti.id >= len(r.temps) {
-		r.temps = append(r.temps, make([][]reflect.Value, ti.id+1-len(r.temps))...)
+		r.temps = append(r.temps, make([][]tempVar, ti.id+1-len(r.temps))...)
 	}
 	vs := r.temps[ti.id]
 	if slot >= len(vs) {
-		vs = append(vs, make([]reflect.Value, slot+1-len(vs))...)
+		vs = append(vs, make([]tempVar, slot+1-len(vs))...)
 		r.temps[ti.id] = vs
 	}
-	if !vs[slot].IsValid() {
-		vs[slot] = reflect.New(ti.t).Elem()
+	if vs[slot].p == nil {
+		pv := reflect.New(ti.t)
+		vs[slot] = tempVar{v: pv.Elem(), p: pv.UnsafePointer()}
 	}
-	return vs[slot]
+	return &vs[slot]
 }
 
 // fillRecords copies every recorded object into its new place.
@@ -443,8 +456,17 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 			return nil
 		}
 	}
-	sv := reflect.NewAt(ti.t, src).Elem()
-	nv := reflect.MakeMapWithSize(ti.t, sv.Len())
+	sv := ti.mapValue(m)
+	n := sv.Len()
+	nv := reflect.MakeMapWithSize(ti.t, n)
+	if n == 0 {
+		// Nothing to iterate: no temporaries.
+		if !ti.mapPlain {
+			r.maps[m] = nv.UnsafePointer()
+		}
+		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
+		return nil
+	}
 	var it reflect.MapIter
 	it.Reset(sv)
 	r.depth++
@@ -454,13 +476,13 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		// Entries copy as they are, through the temporaries (no
 		// allocation per entry).
 		for it.Next() {
-			kt.SetIterKey(&it)
-			vt.SetIterValue(&it)
-			nv.SetMapIndex(kt, vt)
+			kt.v.SetIterKey(&it)
+			vt.v.SetIterValue(&it)
+			nv.SetMapIndex(kt.v, vt.v)
 		}
 		r.depth--
-		kt.SetZero()
-		vt.SetZero()
+		kt.v.SetZero()
+		vt.v.SetZero()
 		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 		return nil
 	}
@@ -468,30 +490,30 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	nk, nvv := r.temp(ti.key, d+2), r.temp(ti.val, d+3)
 	defer func() {
 		r.depth--
-		kt.SetZero()
-		vt.SetZero()
-		nk.SetZero()
-		nvv.SetZero()
+		kt.v.SetZero()
+		vt.v.SetZero()
+		nk.v.SetZero()
+		nvv.v.SetZero()
 	}()
 	keyPlain := byValue(ti.key)
 	for it.Next() {
-		kt.SetIterKey(&it)
-		vt.SetIterValue(&it)
+		kt.v.SetIterKey(&it)
+		vt.v.SetIterValue(&it)
 		key := kt
 		if !keyPlain {
 			// A key to copy (a key of numbers and strings is used as
 			// it is).
-			nk.SetZero()
-			if err := r.fillOne(nk.Addr().UnsafePointer(), kt.Addr().UnsafePointer(), ti.key); err != nil {
+			nk.v.SetZero()
+			if err := r.fillOne(nk.p, kt.p, ti.key); err != nil {
 				return at(err, fmt.Sprintf("[key %v]", it.Key()))
 			}
 			key = nk
 		}
-		nvv.SetZero()
-		if err := r.fillOne(nvv.Addr().UnsafePointer(), vt.Addr().UnsafePointer(), ti.val); err != nil {
+		nvv.v.SetZero()
+		if err := r.fillOne(nvv.p, vt.p, ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
-		nv.SetMapIndex(key, nvv)
+		nv.SetMapIndex(key.v, nvv.v)
 	}
 	*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 	return nil

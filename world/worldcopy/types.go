@@ -182,6 +182,8 @@ type tinfo struct {
 	// (numbers, booleans, strings), so that entries copy as they are.
 	key, val *tinfo
 	mapPlain bool
+	// mapType is a map type's type word in an interface (mapValue).
+	mapType unsafe.Pointer
 	// custom: a pointer type's or value type's own copier.
 	custom func(dst, src unsafe.Pointer)
 	// shareElem: a pointer to a shared type, copied as it is.
@@ -399,12 +401,25 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 		ti.key = c.build(t.Key(), building)
 		ti.val = c.build(t.Elem(), building)
 		ti.mapPlain = byValue(ti.key) && byValue(ti.val)
+		z := reflect.Zero(t).Interface()
+		ti.mapType = (*eface)(unsafe.Pointer(&z)).typ
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
 		ti.k = kRefuse
 	default:
 		ti.k = kPlain
 	}
 	return ti
+}
+
+// mapValue returns the map m of ti's type (a map type) as a
+// reflect.Value: the interface holding it made from its type word and m,
+// a map being held in the interface's data word. reflect.NewAt would look
+// up the map's pointer type in a process-wide table at each call.
+func (ti *tinfo) mapValue(m unsafe.Pointer) reflect.Value {
+	var i any
+	e := (*eface)(unsafe.Pointer(&i))
+	e.typ, e.data = ti.mapType, m
+	return reflect.ValueOf(i)
 }
 
 // byValue reports whether a value of ti's type copies as it is: numbers,
