@@ -30,48 +30,48 @@ func (r *run) group() error {
 	}
 	r.keys = r.keys[:0]
 	for i := range r.recs {
-		if r.recs[i].addr >= 1<<48 {
+		if r.recs[i].addr() >= 1<<48 {
 			return fmt.Errorf("worldcopy: an address above 2^48")
 		}
-		r.keys = append(r.keys, uint64(r.recs[i].addr)<<16|uint64(i))
+		r.keys = append(r.keys, uint64(r.recs[i].addr())<<16|uint64(i))
 	}
 	slices.Sort(r.keys)
 	var root *record
 	for _, k := range r.keys {
 		i := int(k & (1<<16 - 1))
 		rec := &r.recs[i]
-		end := rec.addr + rec.extent
-		if n := len(r.groups); n > 0 && rec.addr < r.groups[n-1].hi {
+		end := rec.addr() + rec.extent
+		if n := len(r.groups); n > 0 && rec.addr() < r.groups[n-1].hi {
 			g := &r.groups[n-1]
-			rec.g = n - 1
+			rec.g = int32(n - 1)
 			switch {
-			case rec.custom != nil || root.custom != nil:
+			case rec.own || root.own:
 				return fmt.Errorf("worldcopy: a %s and a %s overlap, and one of them has its own copier", root.ti.t, rec.ti.t)
 			case end <= g.hi:
 				continue
-			case rec.addr == g.lo:
+			case rec.addr() == g.lo:
 				// A larger object at the same address (a struct and
 				// its first field, an array and its first element):
 				// it opens the group.
 				g.hi, g.root, root = end, i, rec
 				continue
-			case rec.ti == root.ti && (rec.addr-g.lo)%rec.ti.size == 0:
+			case rec.ti == root.ti && (rec.addr()-g.lo)%rec.ti.size == 0:
 				// Two slices of one array: the group grows to both.
 				g.hi = end
 				continue
 			default:
-				return fmt.Errorf("worldcopy: a %s at offset %d of a %s runs past its end", rec.ti.t, rec.addr-g.lo, root.ti.t)
+				return fmt.Errorf("worldcopy: a %s at offset %d of a %s runs past its end", rec.ti.t, rec.addr()-g.lo, root.ti.t)
 			}
 		}
-		rec.g = len(r.groups)
-		r.groups = append(r.groups, group{lo: rec.addr, hi: end, root: i})
+		rec.g = int32(len(r.groups))
+		r.groups = append(r.groups, group{lo: rec.addr(), hi: end, root: i})
 		root = rec
 	}
 	// Each group's place in the arena of its root's type.
 	for gi := range r.groups {
 		g := &r.groups[gi]
 		rec := &r.recs[g.root]
-		if rec.custom != nil {
+		if rec.own {
 			continue
 		}
 		id := rec.ti.id
@@ -96,17 +96,17 @@ func (r *run) group() error {
 func (r *run) place() {
 	for gi := range r.groups {
 		g := &r.groups[gi]
-		if rec := &r.recs[g.root]; rec.custom != nil {
+		if rec := &r.recs[g.root]; rec.own {
 			// A pointer type's own copier (the record's type is the
 			// pointer type).
-			rec.custom(unsafe.Pointer(&g.dst), unsafe.Pointer(&rec.p))
+			rec.ti.custom(unsafe.Pointer(&g.dst), unsafe.Pointer(&rec.p))
 		}
 	}
 	r.block()
 	for gi := range r.groups {
 		g := &r.groups[gi]
 		rec := &r.recs[g.root]
-		if rec.custom != nil {
+		if rec.own {
 			continue
 		}
 		a := &r.arenas[rec.ti.id]

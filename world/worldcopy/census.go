@@ -22,7 +22,7 @@ func Count[T any](c *Copier, root *T) (Census, error) {
 	out := Census{}
 	for _, rec := range r.recs {
 		t := rec.ti.t
-		if rec.custom != nil {
+		if rec.own {
 			t = t.Elem()
 		}
 		e := out[t]

@@ -7,24 +7,27 @@ import (
 	"unsafe"
 )
 
-// record is an object the walk reached: n elements of type ti at addr
+// record is an object the walk reached: n elements of type ti at p
 // (one for a pointer's target, a slice's length), in an allocation of
-// extent bytes (a slice's capacity).
+// extent bytes (a slice's capacity). A copy notes a few hundred, and a
+// Frozen's plan keeps them: 48 bytes each.
 type record struct {
 	p      unsafe.Pointer
-	addr   uintptr
 	ti     *tinfo
 	n      int
 	extent uintptr
-	// custom is set for the target of a pointer type with its own copier
-	// (tinfo.custom of the pointer type).
-	custom func(dst, src unsafe.Pointer)
 	// next is the record noted before this one at the same address (-1:
 	// none).
-	next int
+	next int32
 	// g is the record's group (allocate).
-	g int
+	g int32
+	// own is set for the target of a pointer type with its own copier:
+	// ti is the pointer type's, and ti.custom copies it.
+	own bool
 }
+
+// addr is the record's address.
+func (rec *record) addr() uintptr { return uintptr(rec.p) }
 
 // group is a run of records in one allocation: the copy's new object
 // holds them all at their offsets from lo.
@@ -110,7 +113,7 @@ func Copy[T any](c *Copier, root *T) (*T, error) {
 // records what root reaches, places the records' groups and fills them.
 func walkAndFill[T any](r *run, root *T, ti *tinfo) (*T, error) {
 	p := unsafe.Pointer(root)
-	r.note(p, ti.elem, 1, ti.elem.size, nil)
+	r.note(p, ti.elem, 1, ti.elem.size, false)
 	if err := r.walkOne(p, ti.elem); err != nil {
 		if pe, ok := err.(*pathError); ok {
 			pe.path = ti.t.Elem().Name() + pe.path
@@ -143,10 +146,11 @@ func copyWhole[T any](r *run, root *T, ti *tinfo) (*T, error) {
 	return out, nil
 }
 
-// note records an object; it reports whether its elements past the
-// previous record of the same address and type are still to walk, and from
-// which one.
-func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(dst, src unsafe.Pointer)) (from int, walk bool) {
+// note records an object (own: the target of a pointer type with its own
+// copier, ti the pointer type's, never walked); it reports whether its
+// elements past the previous record of the same address and type are
+// still to walk, and from which one.
+func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, own bool) (from int, walk bool) {
 	addr := uintptr(p)
 	i, seen := r.byAddr.get(addr)
 	first := -1
@@ -154,7 +158,7 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(
 		first = i
 	}
 	for seen && i >= 0 && r.recs[i].ti != ti {
-		i = r.recs[i].next
+		i = int(r.recs[i].next)
 	}
 	if seen && i >= 0 {
 		rec := &r.recs[i]
@@ -165,12 +169,12 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, custom func(
 			return 0, false
 		}
 		from, rec.n = rec.n, n
-		return from, custom == nil
+		return from, !own
 	}
 	// The records of one address chain from the last one noted.
 	r.byAddr.put(addr, len(r.recs))
-	r.recs = append(r.recs, record{p: p, addr: addr, ti: ti, n: n, extent: ext, custom: custom, next: first})
-	return 0, custom == nil
+	r.recs = append(r.recs, record{p: p, ti: ti, n: n, extent: ext, own: own, next: int32(first)})
+	return 0, !own
 }
 
 // walkOne records what the value of type ti at p reaches.
@@ -207,10 +211,10 @@ func (r *run) walkPart(p unsafe.Pointer, ti *tinfo) error {
 			return nil
 		}
 		if ti.custom != nil {
-			r.note(a, ti, 1, ti.t.Elem().Size(), ti.custom)
+			r.note(a, ti, 1, ti.t.Elem().Size(), true)
 			return nil
 		}
-		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, nil); ok && len(ti.elem.walks) > 0 {
+		if _, ok := r.note(a, ti.elem, 1, ti.elem.size, false); ok && len(ti.elem.walks) > 0 {
 			return at(r.walkOne(a, ti.elem), ".*")
 		}
 	case kSlice:
@@ -218,7 +222,7 @@ func (r *run) walkPart(p unsafe.Pointer, ti *tinfo) error {
 		if h.data == nil || h.cap == 0 || ti.elem.size == 0 {
 			return nil
 		}
-		from, ok := r.note(h.data, ti.elem, h.len, uintptr(h.cap)*ti.elem.size, nil)
+		from, ok := r.note(h.data, ti.elem, h.len, uintptr(h.cap)*ti.elem.size, false)
 		if ok && len(ti.elem.walks) > 0 {
 			return r.walkElems(h.data, ti.elem, from, h.len, true)
 		}
@@ -249,7 +253,7 @@ func (r *run) walkIface(p unsafe.Pointer, ti *tinfo) error {
 		err = r.walkOne(unsafe.Pointer(&e.data), d.ti)
 	case ifaceShared:
 	case ifaceBox:
-		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, nil); ok {
+		if _, ok := r.note(e.data, d.ti, 1, d.ti.size, false); ok {
 			err = r.walkOne(e.data, d.ti)
 		}
 	}
@@ -328,11 +332,11 @@ func (r *run) temp(ti *tinfo, slot int) *tempVar {
 func (r *run) fillRecords() error {
 	for i := range r.recs {
 		rec := &r.recs[i]
-		if rec.custom != nil {
+		if rec.own {
 			continue
 		}
 		g := &r.groups[rec.g]
-		dst := unsafe.Add(g.dst, rec.addr-g.lo)
+		dst := unsafe.Add(g.dst, rec.addr()-g.lo)
 		if rec.ti.k == kPlain {
 			// Up to the capacity: a reslice (s[:cap(s)]) reads the
 			// elements past the length again.

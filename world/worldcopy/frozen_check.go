@@ -42,7 +42,7 @@ type recKey struct {
 // of another length or capacity, or another grouping.
 func (p *plan) unchanged(c *Copier, root unsafe.Pointer, ti *tinfo) error {
 	r := newRun(c)
-	r.note(root, ti.elem, 1, ti.elem.size, nil)
+	r.note(root, ti.elem, 1, ti.elem.size, false)
 	if err := r.walkOne(root, ti.elem); err != nil {
 		return fmt.Errorf("worldcopy: the frozen graph: %w", err)
 	}
@@ -51,19 +51,19 @@ func (p *plan) unchanged(c *Copier, root unsafe.Pointer, ti *tinfo) error {
 	}
 	was := make(map[recKey]*record, len(p.recs))
 	for i := range p.recs {
-		was[recKey{p.recs[i].addr, p.recs[i].ti}] = &p.recs[i]
+		was[recKey{p.recs[i].addr(), p.recs[i].ti}] = &p.recs[i]
 	}
 	for i := range r.recs {
 		now := &r.recs[i]
-		k := recKey{now.addr, now.ti}
+		k := recKey{now.addr(), now.ti}
 		old, ok := was[k]
 		switch {
 		case !ok:
-			return fmt.Errorf("worldcopy: the frozen graph changed: it reaches a %s at %#x, which its first copy did not", now.ti.t, now.addr)
+			return fmt.Errorf("worldcopy: the frozen graph changed: it reaches a %s at %#x, which its first copy did not", now.ti.t, now.addr())
 		case old.n != now.n || old.extent != now.extent:
-			return fmt.Errorf("worldcopy: the frozen graph changed: the %s at %#x is %d long in %d bytes, %d in %d at its first copy", now.ti.t, now.addr, now.n, now.extent, old.n, old.extent)
-		case (old.custom == nil) != (now.custom == nil):
-			return fmt.Errorf("worldcopy: the frozen graph changed: the %s at %#x is copied by another copier", now.ti.t, now.addr)
+			return fmt.Errorf("worldcopy: the frozen graph changed: the %s at %#x is %d long in %d bytes, %d in %d at its first copy", now.ti.t, now.addr(), now.n, now.extent, old.n, old.extent)
+		case old.own != now.own:
+			return fmt.Errorf("worldcopy: the frozen graph changed: the %s at %#x is copied by another copier", now.ti.t, now.addr())
 		}
 		delete(was, k)
 	}
@@ -71,7 +71,7 @@ func (p *plan) unchanged(c *Copier, root unsafe.Pointer, ti *tinfo) error {
 		// The first one in the plan's order: the message does not
 		// depend on the map's.
 		for i := range p.recs {
-			if k := (recKey{p.recs[i].addr, p.recs[i].ti}); was[k] != nil {
+			if k := (recKey{p.recs[i].addr(), p.recs[i].ti}); was[k] != nil {
 				return fmt.Errorf("worldcopy: the frozen graph changed: it no longer reaches the %s at %#x", k.ti.t, k.addr)
 			}
 		}
@@ -79,9 +79,21 @@ func (p *plan) unchanged(c *Copier, root unsafe.Pointer, ti *tinfo) error {
 	if len(r.groups) != len(p.groups) {
 		return fmt.Errorf("worldcopy: the frozen graph changed: %d groups, %d at its first copy", len(r.groups), len(p.groups))
 	}
+	// The plan's groups by where they start: a plan moved from the copy
+	// that made the graph (CopyFrozen) lists them in the order of the
+	// original's addresses, not of the graph's.
+	ends := make(map[uintptr]uintptr, len(p.groups))
+	for i := range p.groups {
+		ends[p.groups[i].lo] = p.groups[i].hi
+	}
 	for i := range r.groups {
-		if g, old := &r.groups[i], &p.groups[i]; g.lo != old.lo || g.hi != old.hi {
-			return fmt.Errorf("worldcopy: the frozen graph changed: group %d spans %#x to %#x, %#x to %#x at its first copy", i, g.lo, g.hi, old.lo, old.hi)
+		g := &r.groups[i]
+		hi, ok := ends[g.lo]
+		switch {
+		case !ok:
+			return fmt.Errorf("worldcopy: the frozen graph changed: a group starts at %#x, none did at its first copy", g.lo)
+		case hi != g.hi:
+			return fmt.Errorf("worldcopy: the frozen graph changed: the group at %#x ends at %#x, at %#x at its first copy", g.lo, g.hi, hi)
 		}
 	}
 	return nil
