@@ -63,26 +63,6 @@ var copyZero = map[reflect.Type][]string{
 // rebuilds to fill, and the immutable parts it shares (kept.Shared). With
 // f (w frozen: a kept copy), the copy is f's, which walks w only once.
 func (w *World) copyData(f *worldcopy.Frozen[World]) (*World, error) {
-	copyOf := func() (*World, error) { return worldcopy.Copy(worldCopier, w) }
-	if f != nil {
-		copyOf = f.Copy
-	}
-	return w.copyDataBy(copyOf)
-}
-
-// keptData is copyData for a kept copy: the copy, and a Frozen of it
-// whose plan is the copy's walk of w moved to the copy
-// (worldcopy.CopyFrozen), so that its first fork does not walk it.
-func (w *World) keptData() (c *World, f *worldcopy.Frozen[World], err error) {
-	c, err = w.copyDataBy(func() (c *World, err error) {
-		c, f, err = worldcopy.CopyFrozen(worldCopier, w)
-		return c, err
-	})
-	return c, f, err
-}
-
-// copyDataBy is copyData with the copy made by copyOf.
-func (w *World) copyDataBy(copyOf func() (*World, error)) (*World, error) {
 	if w.cfg.OwnerFault != nil {
 		return nil, fmt.Errorf("world: copy: a planted owner fault (WorldConfig.OwnerFault) may keep state of its own")
 	}
@@ -95,6 +75,10 @@ func (w *World) copyDataBy(copyOf func() (*World, error)) (*World, error) {
 				return nil, fmt.Errorf("world: copy: %s.vf%d is an external device (behind the device protocol), which a copy of the world cannot duplicate", h.name, vf)
 			}
 		}
+	}
+	copyOf := func() (*World, error) { return worldcopy.Copy(worldCopier, w) }
+	if f != nil {
+		copyOf = f.Copy
 	}
 	c, err := copyOf()
 	if err != nil {

@@ -38,12 +38,12 @@ func (w *World) Fork() (engine.System, bool) {
 			return nil, false
 		}
 	}
-	c, f, err := w.keptData()
+	c, err := w.copyData(nil)
 	if err != nil {
 		kept.Refused(err.Error())
 		return nil, false
 	}
-	return &keptWorld{w: c, f: f}, true
+	return &keptWorld{w: c, f: worldcopy.Freeze(worldCopier, c)}, true
 }
 
 // keptWorld is a copy of a world's data whose actors' code is not rebuilt:

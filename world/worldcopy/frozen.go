@@ -98,90 +98,12 @@ func (f *Frozen[T]) Copy() (out *T, err error) {
 			out, err = nil, fmt.Errorf("worldcopy: the frozen graph changed: it points at %#x, which its first copy did not reach", uintptr(u))
 		}
 	}()
-	f.plan.index()
 	r.load(f.plan)
 	r.place()
 	if err := r.fillRecords(); err != nil {
 		return nil, err
 	}
 	return (*T)(r.translate(unsafe.Pointer(f.root))), nil
-}
-
-// CopyFrozen returns a deep copy of *root, as Copy does, and a Frozen of
-// the copy whose plan is already made: the copy's walk and grouping would
-// find what the walk of root found, each object at its new place (the
-// copy has the graph's shape, and a group's new object holds its records
-// at their offsets), so the plan is the copy's records and groups moved
-// there, and the Frozen's first copy only places and fills as its later
-// ones do. The caller promises of the copy what it promises of any frozen
-// graph: nothing writes its shape (CheckFrozen compares the plan with a
-// walk of the copy, as it does a walked plan).
-func CopyFrozen[T any](c *Copier, root *T) (*T, *Frozen[T], error) {
-	f := Freeze(c, root)
-	if f.whole {
-		out, err := Copy(c, root)
-		if err != nil {
-			return nil, nil, err
-		}
-		return out, Freeze(c, out), nil
-	}
-	r, _ := c.runs.Get().(*run)
-	if r == nil {
-		r = newRun(c)
-	}
-	defer func() {
-		r.reset()
-		c.runs.Put(r)
-	}()
-	out, err := walkAndFill(r, root, f.ti)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, &Frozen[T]{c: c, root: out, ti: f.ti, plan: r.movedPlan()}, nil
-}
-
-// movedPlan returns the plan of the copy r just made: its records and
-// groups at their new places (a record's new address is its group's new
-// object plus its offset in the group; a custom record's is what its
-// copier returned). Its index by address is left to the first copy that
-// needs it (index): a kept copy may never be copied.
-func (r *run) movedPlan() *plan {
-	p := &plan{recs: slices.Clone(r.recs), groups: slices.Clone(r.groups), types: slices.Clone(r.types)}
-	for i := range p.recs {
-		rec := &p.recs[i]
-		g := &r.groups[rec.g]
-		rec.p = unsafe.Add(g.dst, rec.addr()-g.lo)
-	}
-	for i := range p.groups {
-		g := &p.groups[i]
-		lo := uintptr(g.dst)
-		g.lo, g.hi, g.dst = lo, lo+(g.hi-g.lo), nil
-	}
-	p.countTypes(r)
-	return p
-}
-
-// index indexes p's records by address, when it is not: in the order they
-// were noted, the last record noted at an address being the one the index
-// gives, as in the walk that noted them.
-func (p *plan) index() {
-	if p.byAddr.n > 0 || len(p.recs) == 0 {
-		return
-	}
-	p.byAddr.sized(len(p.recs))
-	for i := range p.recs {
-		p.byAddr.put(p.recs[i].addr(), i)
-	}
-}
-
-// countTypes sorts p's types and sets, for each, how many elements its
-// groups hold (r's arenas) and its compiled copier.
-func (p *plan) countTypes(r *run) {
-	slices.Sort(p.types)
-	p.counts, p.tis = make([]int, len(p.types)), make([]*tinfo, len(p.types))
-	for i, id := range p.types {
-		p.counts[i], p.tis[i] = r.arenas[id].n, r.arenas[id].ti
-	}
 }
 
 // plan returns a copy of what r's walk and grouping found.
@@ -193,7 +115,11 @@ func (r *run) plan() *plan {
 		types:  slices.Clone(r.types),
 	}
 	p.forget()
-	p.countTypes(r)
+	slices.Sort(p.types)
+	p.counts, p.tis = make([]int, len(p.types)), make([]*tinfo, len(p.types))
+	for i, id := range p.types {
+		p.counts[i], p.tis[i] = r.arenas[id].n, r.arenas[id].ti
+	}
 	return p
 }
 

@@ -79,21 +79,9 @@ func (p *plan) unchanged(c *Copier, root unsafe.Pointer, ti *tinfo) error {
 	if len(r.groups) != len(p.groups) {
 		return fmt.Errorf("worldcopy: the frozen graph changed: %d groups, %d at its first copy", len(r.groups), len(p.groups))
 	}
-	// The plan's groups by where they start: a plan moved from the copy
-	// that made the graph (CopyFrozen) lists them in the order of the
-	// original's addresses, not of the graph's.
-	ends := make(map[uintptr]uintptr, len(p.groups))
-	for i := range p.groups {
-		ends[p.groups[i].lo] = p.groups[i].hi
-	}
 	for i := range r.groups {
-		g := &r.groups[i]
-		hi, ok := ends[g.lo]
-		switch {
-		case !ok:
-			return fmt.Errorf("worldcopy: the frozen graph changed: a group starts at %#x, none did at its first copy", g.lo)
-		case hi != g.hi:
-			return fmt.Errorf("worldcopy: the frozen graph changed: the group at %#x ends at %#x, at %#x at its first copy", g.lo, g.hi, hi)
+		if g, old := &r.groups[i], &p.groups[i]; g.lo != old.lo || g.hi != old.hi {
+			return fmt.Errorf("worldcopy: the frozen graph changed: group %d spans %#x to %#x, %#x to %#x at its first copy", i, g.lo, g.hi, old.lo, old.hi)
 		}
 	}
 	return nil

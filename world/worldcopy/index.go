@@ -52,25 +52,16 @@ func (x *addrIndex) put(a uintptr, rec int) {
 	}
 }
 
-// sized empties the table and gives it room for n addresses without
-// growing.
-func (x *addrIndex) sized(n int) {
-	size := 256
-	for 2*n > size {
-		size *= 2
-	}
+// grow doubles the table (at least 256 slots) and places the entries
+// again.
+func (x *addrIndex) grow() {
+	keys, vals := x.keys, x.vals
+	size := max(256, 2*len(keys))
 	x.keys, x.vals, x.n = make([]uintptr, size), make([]int32, size), 0
 	x.shift = 64
 	for s := size; s > 1; s >>= 1 {
 		x.shift--
 	}
-}
-
-// grow doubles the table (at least 256 slots) and places the entries
-// again.
-func (x *addrIndex) grow() {
-	keys, vals := x.keys, x.vals
-	x.sized(max(128, len(keys)))
 	for i, k := range keys {
 		if k != 0 {
 			x.put(k, int(vals[i]))
