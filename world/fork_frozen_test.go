@@ -2,16 +2,11 @@ package world_test
 
 import (
 	"fmt"
-	"reflect"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world"
-	"github.com/migsim/migsim/world/worldcopy"
 )
 
 // TestFork_KeptGraphsStayFrozen: in the searches of TestFork_RealSameSearch,
@@ -19,7 +14,10 @@ import (
 // hypervisor's checkpoint after the first (worldcopy.Frozen, which fills
 // its first copy's plan) finds its graph as the first copy left it
 // (worldcopy.CheckFrozen): nothing the runs, the rebuilds and the search
-// do writes a kept copy or a checkpoint's shape between its copies.
+// do writes a kept copy or a checkpoint's shape between its copies. Its
+// searches, with the fork and without, are shared with
+// TestFork_RealSameSearch and TestFork_SameSearchOnWorlds (forkSearches):
+// each runs once, under the check.
 func TestFork_KeptGraphsStayFrozen(t *testing.T) {
 	rows := realForkRows()
 	if testing.Short() {
@@ -28,23 +26,18 @@ func TestFork_KeptGraphsStayFrozen(t *testing.T) {
 	// Longer searches of two rows, whose kept copies are forked more
 	// than once (a short search's seldom are).
 	rows = append(rows, forkRow{"vm-two-guests", spec.Virtio14, nil, 600}, forkRow{"net-rx-while-stopped", spec.Draft2023, nil, 600})
-	var mu sync.Mutex
 	checked := map[string]int{}
 	var changed []string
-	worldcopy.CheckFrozen(func(root reflect.Type, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		checked[root.String()]++
-		if err != nil && len(changed) < 10 {
-			changed = append(changed, fmt.Sprintf("%s: %v", root, err))
-		}
-	})
-	defer worldcopy.CheckFrozen(nil)
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			sameForkSearch(t, row, true, func(w *world.World, _ engine.Factory, _ uint64, ends *endSink) engine.System {
-				return &forkOut{World: w, out: ends}
-			})
+			off, on := unforkedSearch(t, row), realForkSearch(t, row)
+			sameForkSearch(t, off.search, on.search, rerunRealFork(t, row))
+			for _, r := range []*frozenSearch{off, on} {
+				for root, n := range r.checked {
+					checked[root] += n
+				}
+				changed = append(changed, r.changed...)
+			}
 		})
 	}
 	require.Empty(t, changed, "kept graphs written after their first copy")

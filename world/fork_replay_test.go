@@ -2,6 +2,7 @@ package world_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"testing"
@@ -179,7 +180,10 @@ var forkRows = []forkRow{
 // copies made by forkByReplay) runs the same runs as one that replays
 // every path: the same choices, footprints, preemptions, clock, trace and
 // interleaving hashes, findings, end states and guest logs, in the same
-// order, with the same counts.
+// order, with the same counts. The search without the fork is
+// forkSearches' (TestFork_RealSameSearch's reference): nothing forks
+// there, so the search is the same whether a forkOut or a forkByReplay
+// wraps its worlds.
 func TestFork_SameSearchOnWorlds(t *testing.T) {
 	rows := forkRows
 	if testing.Short() {
@@ -188,8 +192,11 @@ func TestFork_SameSearchOnWorlds(t *testing.T) {
 	failing := 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			n, st := sameForkSearch(t, row, false, func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System {
+			on := searchFork(t, row, true, false, func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System {
 				return &forkByReplay{World: w, f: f, seed: seed, out: ends}
+			})
+			n, st := sameForkSearch(t, unforkedSearch(t, row).search, on, func() (forkSearch, forkSearch) {
+				return searchFork(t, row, false, false, wrapForkOut), on
 			})
 			failing += n
 			t.Logf("%d failing, %d from copies (%d decisions not replayed), %d replayed; %d copies kept",
@@ -201,48 +208,85 @@ func TestFork_SameSearchOnWorlds(t *testing.T) {
 	}
 }
 
-// sameForkSearch runs row's dfs search at bound 2 with state pruning
-// without the fork and with it, the systems made by wrap from the worlds
-// the target builds (which record their actors when record is set and the
-// fork is on), and requires the same runs in the same order, the same ends
-// and the same summary; it returns the failing runs and the fork's counts.
-func sameForkSearch(t *testing.T, row forkRow, record bool,
-	wrap func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System) (int, engine.ForkStats) {
+// forkSearch is one dfs search of a fork test: its summary, every run (as
+// runText renders it) and every end (endSink's), or their digests.
+type forkSearch struct {
+	sum  engine.Summary
+	runs []string
+	ends []string
+	// digested: runs and ends hold the digests of the texts (digest).
+	digested bool
+}
+
+// searchFork runs row's dfs search at bound 2 with state pruning, with the
+// fork when fork is set, on the systems wrap makes of the worlds the
+// target builds (which record their actors when record is set and the
+// fork is on).
+func searchFork(t *testing.T, row forkRow, fork, record bool,
+	wrap func(w *world.World, f engine.Factory, seed uint64, ends *endSink) engine.System) forkSearch {
 	t.Helper()
-	type result struct {
-		sum  engine.Summary
-		runs []string
-		ends []string
-	}
-	search := func(fork bool) result {
-		s, err := catalog.CatalogScenario(row.scenario)
-		require.NoError(t, err)
-		tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
-		require.NoError(t, err)
-		tg.RecordActors = record && fork
-		seed := engine.ScheduleSeed(1, 0)
-		f, err := tg.Factory(seed)
-		require.NoError(t, err)
-		var r result
-		var sink endSink
-		wrapped := func(st engine.Streams) (engine.System, error) {
-			sys, err := f(st)
-			if err != nil {
-				return nil, err
-			}
-			return wrap(sys.(*world.World), f, seed, &sink), nil
+	s, err := catalog.CatalogScenario(row.scenario)
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
+	require.NoError(t, err)
+	tg.RecordActors = record && fork
+	seed := engine.ScheduleSeed(1, 0)
+	f, err := tg.Factory(seed)
+	require.NoError(t, err)
+	var r forkSearch
+	var sink endSink
+	wrapped := func(st engine.Streams) (engine.System, error) {
+		sys, err := f(st)
+		if err != nil {
+			return nil, err
 		}
-		r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
-			Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
-			MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
-			AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
-		require.NoError(t, err)
-		r.ends = sink.ends
+		return wrap(sys.(*world.World), f, seed, &sink), nil
+	}
+	r.sum, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: wrapped, Strategy: engine.StrategyDFS,
+		Bound: 2, Reduction: engine.ReductionSleep, States: true, Schedules: row.runs, Seed: 1, Jobs: 1,
+		MaxSteps: catalog.DefaultJudgeMaxSteps, Fork: fork,
+		AfterRun: func(res engine.Result, err error) { r.runs = append(r.runs, runText(res, err)) }})
+	require.NoError(t, err)
+	r.ends = sink.ends
+	return r
+}
+
+// digest returns r with every run and end replaced by its SHA-256: what
+// forkSearches keeps of a search (the texts of every row's runs took
+// about 200 MB, which the collector's target made a gigabyte).
+func (r forkSearch) digest() forkSearch {
+	if r.digested {
 		return r
 	}
-	off, on := search(false), search(true)
+	sum := func(ss []string) []string {
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = fmt.Sprintf("%x", sha256.Sum256([]byte(s)))
+		}
+		return out
+	}
+	return forkSearch{sum: r.sum, runs: sum(r.runs), ends: sum(r.ends), digested: true}
+}
+
+// sameForkSearch requires that on, row's search with the fork, ran the
+// same runs in the same order as off, the search without it, with the
+// same ends and the same summary; it returns the failing runs and the
+// fork's counts. The runs and ends are compared by their digests when
+// either search holds only those; when they differ, the test fails and
+// rerun runs both searches again for their texts, which the failure
+// shows.
+func sameForkSearch(t *testing.T, off, on forkSearch, rerun func() (off, on forkSearch)) (int, engine.ForkStats) {
+	t.Helper()
 	require.NotNil(t, on.sum.Fork)
 	st := *on.sum.Fork
+	if off.digested || on.digested {
+		if d, e := off.digest(), on.digest(); !slices.Equal(d.runs, e.runs) || !slices.Equal(d.ends, e.ends) {
+			assert.Fail(t, "the searches' runs or ends differ: both run again for their texts")
+			off, on = rerun()
+		} else {
+			off, on = d, e
+		}
+	}
 	assert.Equal(t, off.runs, on.runs, "every run is the same")
 	assert.Equal(t, off.ends, on.ends, "every run ends the same way")
 	on.sum.Fork, on.sum.Elapsed, off.sum.Elapsed = nil, 0, 0

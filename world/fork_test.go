@@ -102,7 +102,10 @@ func (w *forkOut) Close() {
 // run the same runs in the same order as searches that replay every path
 // on worlds that do not record their actors: the same choices,
 // footprints, preemptions, clock, trace and interleaving hashes,
-// findings, end states and guest logs, with the same counts.
+// findings, end states and guest logs, with the same counts. The
+// searches are TestFork_KeptGraphsStayFrozen's (forkSearches): run once,
+// under worldcopy.CheckFrozen, which changes no copy whose graph stayed as
+// its first copy left it, and no kept graph changed.
 func TestFork_RealSameSearch(t *testing.T) {
 	rows := realForkRows()
 	if testing.Short() {
@@ -111,9 +114,9 @@ func TestFork_RealSameSearch(t *testing.T) {
 	failing, takenOver := 0, 0
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%v", row.scenario, row.ed, row.knobs), func(t *testing.T) {
-			n, st := sameForkSearch(t, row, true, func(w *world.World, _ engine.Factory, _ uint64, ends *endSink) engine.System {
-				return &forkOut{World: w, out: ends}
-			})
+			on := realForkSearch(t, row)
+			require.Empty(t, on.changed, "kept graphs written after their first copy")
+			n, st := sameForkSearch(t, unforkedSearch(t, row).search, on.search, rerunRealFork(t, row))
 			failing += n
 			takenOver += st.TakenOver
 			t.Logf("%d failing, %d from copies (%d decisions not replayed, %d from the kept copy itself), %d replayed; %d copies kept",
