@@ -11,9 +11,11 @@ import (
 	"github.com/migsim/migsim/world/actorlog"
 )
 
-// counter is a toy program's code: ops operations of 40 wake-up times
-// each, its state the sum of what it received; a checkpoint keeps the
-// sum (nil at the operations keepNil says).
+// counter is a toy program's code: operations of 3 to 31 wake-up times
+// each (width), fewer than checkpointEvery, so that whether a boundary
+// is due depends on where the last checkpoint is; its state the sum of
+// what it received; a checkpoint keeps the sum (nil at the operations
+// keepNil says).
 type counter struct {
 	sum     uint64
 	keepNil map[int]bool
@@ -28,11 +30,14 @@ func (c *counter) run(t *Tape, from, to int, clock *uint64) {
 			}
 			return [2]uint64{uint64(op), sum}
 		})
-		for i := range 40 {
+		for i := range width(op) {
 			c.sum += t.Value(CallClock, uint64(i), func() uint64 { *clock++; return *clock })
 		}
 	}
 }
+
+// width is how many entries operation op records.
+func width(op int) int { return 3 + op*11%29 }
 
 // checkpoints lists where the record holds checkpoints, with what.
 func checkpoints(log *actorlog.Log) map[int]any {
