@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
@@ -114,4 +115,22 @@ func TestRegLabelCached_Evicted(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestRegLabelCached_SameSlotNames: actors whose names have the same
+// length and the same first and last bytes (regSlot reads only those of a
+// name) share a slot for each access; each still gets its own label, the
+// slot's label being another name's until its key is compared whole.
+func TestRegLabelCached_SameSlotNames(t *testing.T) {
+	names := []string{"vcpuA0", "vcpuB0", "vcpuC0"}
+	require.Equal(t, regSlot(regKey{name: names[0], off: 0x14, n: -1}), regSlot(regKey{name: names[1], off: 0x14, n: -1}))
+	for round := range 2 {
+		for _, name := range names {
+			for _, off := range []uint64{0x14, 0x20, pcie.BAR0ISR} {
+				assert.Equal(t, Reg(name, ":mmio-read ", off, nil, false), RegRead(name, off), "round %d", round)
+				d := []byte{byte(off), 1}
+				assert.Equal(t, Reg(name, ":mmio-write ", off, d, true), RegWrite(name, off, d), "round %d", round)
+			}
+		}
+	}
 }
