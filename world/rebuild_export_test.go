@@ -16,6 +16,32 @@ import (
 // trapped FLR keeps its coroutine: its refusal is returned. It returns the
 // number of actors rebuilt.
 func (w *World) RebuildActorsForTest(from *World) (rebuilt int, refused []string, err error) {
+	return w.RebuildActorsFromForTest(from.RecordsForTest())
+}
+
+// Records are the guests' and the peers' records of a world as they were
+// when RecordsForTest took them (the world goes on adding to its own).
+type Records struct {
+	guests, peers []actorlog.Log
+}
+
+// RecordsForTest takes w's guests' and peers' records as they are now.
+func (w *World) RecordsForTest() Records {
+	prefix := func(l *actorlog.Log) actorlog.Log { return l.Share(l.Len()) }
+	var r Records
+	for _, g := range w.guests {
+		r.guests = append(r.guests, prefix(&g.log))
+	}
+	for i := range w.peers {
+		_, a := w.peerShell(i)
+		r.peers = append(r.peers, prefix(&a.log))
+	}
+	return r
+}
+
+// RebuildActorsFromForTest is RebuildActorsForTest from records taken
+// earlier, at the point w is at.
+func (w *World) RebuildActorsFromForTest(recs Records) (rebuilt int, refused []string, err error) {
 	prefix := func(l *actorlog.Log) actorlog.Log { return l.Share(l.Len()) }
 	for i, g := range w.guests {
 		if g.trapping {
@@ -29,7 +55,7 @@ func (w *World) RebuildActorsForTest(from *World) (rebuilt int, refused []string
 		g.co.Stop()
 		g.co, g.req, g.at, g.drv, g.yield, g.tape = nil, nil, nil, nil, nil, nil
 		g.memReq, g.mem, g.doMMIORead, g.doMMIOWrite = actorReq{}, memAccess{}, nil, nil
-		g.log = prefix(&from.guests[i].log)
+		g.log = prefix(&recs.guests[i])
 		if err := w.rebuildGuest(g); err != nil {
 			return rebuilt, refused, err
 		}
@@ -37,10 +63,9 @@ func (w *World) RebuildActorsForTest(from *World) (rebuilt int, refused []string
 	}
 	for i := range w.peers {
 		_, a := w.peerShell(i)
-		_, fa := from.peerShell(i)
 		a.co.Stop()
 		a.co, a.req, a.at, w.peers[i] = nil, nil, nil, nil
-		a.log = prefix(&fa.log)
+		a.log = prefix(&recs.peers[i])
 		if err := w.rebuildPeer(i); err != nil {
 			return rebuilt, refused, err
 		}

@@ -236,8 +236,35 @@ func (r rebuildTarget) rebuildAt(t *testing.T, calls []rebuildCall, k int) (rebu
 	defer o.Close()
 	defer b.Close()
 	fromCP = o.GuestCheckpointsForTest()
+	recs := o.RecordsForTest()
 	rebuilt, refused, entries, err = r.checkRebuilt(calls, k, o, b, from)
+	if err == nil && fromCP > 0 {
+		err = r.checkRebuiltLate(t, calls, k, recs)
+	}
 	return rebuilt, refused, entries, fromCP, err
+}
+
+// checkRebuiltLate rebuilds a third copy replayed to decision k from the
+// records recs the original held there, once the original and the first
+// copy ran to their end: the checkpoints in recs are restored after the
+// driver they were kept from and the driver restored from them went on,
+// as a search restores a kept copy's checkpoints long after it was made.
+// Neither may have written them: the rebuilt guests' drivers and logs and
+// the state hash are the copy's before the rebuild.
+func (r rebuildTarget) checkRebuiltLate(t *testing.T, calls []rebuildCall, k int, recs world.Records) error {
+	c, _ := r.replayTo(t, calls, k)
+	defer c.Close()
+	before, logBefore, drvBefore := c.CanonicalStateHash(), c.GuestLog(), c.GuestDriverHashes()
+	if _, _, err := c.RebuildActorsFromForTest(recs); err != nil {
+		return fmt.Errorf("decision %d, rebuilt late: %w", k, err)
+	}
+	if got := fmt.Sprint(c.GuestLog(), c.GuestDriverHashes()); got != fmt.Sprint(logBefore, drvBefore) {
+		return fmt.Errorf("decision %d: guests rebuilt from their checkpoints once the original went on: %s, were %v %v", k, got, logBefore, drvBefore)
+	}
+	if after := c.CanonicalStateHash(); after != before {
+		return fmt.Errorf("decision %d: a rebuild once the original went on changed the state hash: %x, was %x", k, after, before)
+	}
+	return nil
 }
 
 // checkRebuilt rebuilds b's guests and peers from o's records, o and b
