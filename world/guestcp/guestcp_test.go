@@ -1,6 +1,7 @@
 package guestcp
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,34 @@ func TestKeepRestore(t *testing.T) {
 	assert.Nil(t, Keep(other{}, 0))
 	_, _, err := Restore(42, bus{})
 	require.ErrorContains(t, err, "a checkpoint of type int")
+}
+
+// TestRestore_Concurrent: the jobs of a search restore one checkpoint (a
+// record is shared by every copy of the world) at once, its first copy
+// among them; each gets a driver of the kept state of its own (go test
+// -race checks that they take turns).
+func TestRestore_Concurrent(t *testing.T) {
+	for _, drv := range []guest.Driver{net.New(bus{}, net.DefaultPlan(3)), blk.NewWithPlan(bus{}, guest.MemoryPlan{})} {
+		cp := Keep(drv, 1)
+		require.NotNil(t, cp)
+		want := drv.(guest.StateHasher).StateHash()
+		got := make([]guest.Driver, 4)
+		errs := make([]error, len(got))
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], _, errs[i] = Restore(cp, &bus{})
+			}()
+		}
+		wg.Wait()
+		for i, d := range got {
+			require.NoError(t, errs[i])
+			assert.Equal(t, want, d.(guest.StateHasher).StateHash(), "restore %d", i)
+			for _, e := range got[:i] {
+				assert.NotSame(t, e, d, "restore %d", i)
+			}
+		}
+	}
 }
