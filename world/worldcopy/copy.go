@@ -454,20 +454,20 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	if m == nil {
 		return nil
 	}
-	if !ti.mapPlain {
-		if nm := r.maps[m]; nm != nil {
-			*(*unsafe.Pointer)(dst) = nm
-			return nil
-		}
+	// A map reached twice is one map in the copy, of plain entries or
+	// not: a write through one of its holders is seen through the other
+	// (a struct copied by assignment shares its maps). The walk leaves a
+	// plain map out; its copy enters the table here.
+	if nm := r.maps[m]; nm != nil {
+		*(*unsafe.Pointer)(dst) = nm
+		return nil
 	}
 	sv := ti.mapValue(m)
 	n := sv.Len()
 	nv := reflect.MakeMapWithSize(ti.t, n)
+	r.maps[m] = nv.UnsafePointer()
 	if n == 0 {
 		// Nothing to iterate: no temporaries.
-		if !ti.mapPlain {
-			r.maps[m] = nv.UnsafePointer()
-		}
 		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 		return nil
 	}
@@ -490,7 +490,6 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
 		return nil
 	}
-	r.maps[m] = nv.UnsafePointer()
 	nk, nvv := r.temp(ti.key, d+2), r.temp(ti.val, d+3)
 	defer func() {
 		r.depth--

@@ -8,7 +8,7 @@ import (
 
 // TestCopy_Maps: a map is copied to a new map of its entries, empty or
 // not, of plain entries or of entries to walk: a map reached twice is one
-// map in the copy when its entries are walked, a nil map stays nil, and
+// map in the copy, of plain entries or not, a nil map stays nil, and
 // writes to a copied map reach neither the original nor another copy.
 func TestCopy_Maps(t *testing.T) {
 	type leaf struct{ v int }
@@ -16,7 +16,7 @@ func TestCopy_Maps(t *testing.T) {
 		empty, empty2 map[int]*leaf
 		full, full2   map[int]*leaf
 		plainEmpty    map[string]int
-		plain         map[string]int
+		plain, plain2 map[string]int
 		nilMap        map[int]*leaf
 		keyed         map[[2]int]*leaf
 	}
@@ -26,7 +26,7 @@ func TestCopy_Maps(t *testing.T) {
 		l := &leaf{1}
 		g := &root{empty: map[int]*leaf{}, full: map[int]*leaf{1: l, 2: l, 3: {3}}, plainEmpty: map[string]int{},
 			plain: map[string]int{"a": 1, "b": 2}, keyed: map[[2]int]*leaf{{1, 2}: l}}
-		g.empty2, g.full2 = g.empty, g.full
+		g.empty2, g.full2, g.plain2 = g.empty, g.full, g.plain
 		for range 2 { // the second copy reuses the run's temporaries
 			cp, err := Copy(c, g)
 			require.NoError(t, err)
@@ -48,8 +48,11 @@ func TestCopy_Maps(t *testing.T) {
 			cp.empty[7] = &leaf{7}
 			cp.full[4] = &leaf{4}
 			cp.plainEmpty["x"] = 1
+			cp.plain["c"] = 3
 			require.Len(t, cp.empty2, 1)
 			require.Len(t, cp.full2, 4)
+			require.Equal(t, map[string]int{"a": 1, "b": 2, "c": 3}, cp.plain2, "a plain map reached twice is one map")
+			require.Len(t, g.plain, 2)
 			require.Empty(t, g.empty)
 			require.Len(t, g.full, 3)
 			require.Empty(t, g.plainEmpty)
