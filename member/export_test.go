@@ -63,3 +63,16 @@ func (i Inspect) PlantQueueWrite(q int) { i.d.st.queues[q].lastAvail++ }
 // PlantBackendCall resets the backend past state.backend: a call that
 // keeps the backend's kept hash.
 func (i Inspect) PlantBackendCall() { i.d.st.dev.Reset() }
+
+// KeepDoorbell latches a doorbell of queue q again as a resume does for
+// one an applied context cleared (keepDoorbells).
+func (i Inspect) KeepDoorbell(q int, avail uint16) {
+	i.d.keepDoorbells([]latchedDoorbell{{queue: uint16(q), avail: avail}})
+}
+
+// ApplyFields applies draft-2023 context fields to the live state, as a
+// resume applies the latched ones.
+func (i Inspect) ApplyFields(fields []devctx.Field) error {
+	var ev pendingApply
+	return i.d.applyFields(&i.d.st, fields, &ev)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -130,6 +131,34 @@ func TestPartsHash_PlantedStaleCaught(t *testing.T) {
 			c.plant(member.InspectCore(core))
 			assert.Equal(t, kept, core.PartsHash(hs, false), "the plant keeps the stale hash")
 			assert.NotEqual(t, core.PartsHash(hs, true), core.PartsHash(hs, false), "the check catches the stale hash")
+		})
+	}
+}
+
+// TestPartsHash_WritersNoRunReaches: writers of a queue that no pct run
+// of the catalog reaches with a kept hash (so TestPartsHash_MatchesFresh
+// cannot tell whether they drop it) leave no stale hash: a doorbell a
+// resume latches again after an applied context cleared it, and the held
+// interrupts of an applied PENDING_EVENTS field.
+func TestPartsHash_WritersNoRunReaches(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		write func(t *testing.T, in member.Inspect)
+	}{
+		{"a doorbell latched again", func(t *testing.T, in member.Inspect) { in.KeepDoorbell(1, 7) }},
+		{"held interrupts applied", func(t *testing.T, in member.Inspect) {
+			require.NoError(t, in.ApplyFields([]devctx.Field{devctx.PendingEvents{HeldIRQs: 1 << 1}.Field()}))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			core := blk.New(member.Config{Edition: spec.Draft2023, NumQueues: 2, Backing: blk.NewDisk(512, "kept")}).(*member.Core)
+			hs := partHashers()
+			before := core.PartsHash(hs, false)
+			require.Equal(t, core.PartsHash(hs, true), before, "the kept hashes agree before the write")
+			c.write(t, member.InspectCore(core))
+			fresh := core.PartsHash(hs, true)
+			require.NotEqual(t, before, fresh, "the write changes the core")
+			assert.Equal(t, fresh, core.PartsHash(hs, false), "no kept hash is stale after the write")
 		})
 	}
 }
