@@ -162,3 +162,18 @@ func TestPartsHash_WritersNoRunReaches(t *testing.T) {
 		})
 	}
 }
+
+// TestPartsHash_OtherRulesReadNoKeptHash: a part's hash kept by one
+// hasher is not read back by a hasher of other rules: the reflective walk,
+// the reference the compiled walk is checked against, computes every part
+// though the compiled walk keeps a (here planted stale) hash of it.
+func TestPartsHash_OtherRulesReadNoKeptHash(t *testing.T) {
+	core := blk.New(member.Config{Edition: spec.Virtio14, Backing: blk.NewDisk(512, "kept")}).(*member.Core)
+	compiled := partHashers()
+	reflective := devhash.New(reflect.TypeFor[world.World]().PkgPath(), true, true)
+	core.PartsHash(compiled, false)
+	member.InspectCore(core).PlantQueueWrite(0)
+	require.NotEqual(t, core.PartsHash(compiled, true), core.PartsHash(compiled, false), "the compiled walk's kept hash is stale")
+	assert.Equal(t, core.PartsHash(&reflective, true), core.PartsHash(&reflective, false),
+		"the reflective walk reads no hash the compiled walk kept")
+}

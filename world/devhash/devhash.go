@@ -95,7 +95,10 @@ func New(worldPkg string, net, reflective bool) Hashers {
 	for _, h := range []*deephash.Hasher{&hs.PF, &hs.Member, &hs.regs, &hs.queue, &hs.backend} {
 		h.Reflective = reflective
 	}
-	hs.key = deephash.Mix(deephash.String(0x9a27, worldPkg), bit(net)) | 1
+	// The rules: what is left out, and the walk (a reflective hasher is
+	// the reference the compiled walk is checked against, so it never
+	// reads a part's hash the compiled walk kept).
+	hs.key = deephash.Mix(deephash.Mix(deephash.String(0x9a27, worldPkg), bit(net)), bit(reflective)) | 1
 	return hs
 }
 
