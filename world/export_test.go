@@ -43,8 +43,10 @@ func (w *World) CanonicalStateHash() uint64 {
 	return w.stateHash()
 }
 
-// StateHashWith is StateHash computed by a fresh hasher, with no device
-// hash cached: by reflection alone when reflective is set.
+// StateHashWith is StateHash computed by a new hasher, with no device
+// hash cached: by reflection alone when reflective is set. It still reads
+// the hashes the world keeps inside its parts (a member core's queues and
+// backend, the memories' sums); FreshStateHash reads none of them.
 func (w *World) StateHashWith(reflective bool) uint64 {
 	saved := w.sh
 	w.sh = newStateHasher(w, reflective, false)
