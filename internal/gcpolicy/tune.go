@@ -17,7 +17,7 @@ import (
 // every collection the target is lowered as the live heap grows, to keep
 // the heap within SoftHeap, down to Floor (twice the live heap, the
 // runtime's default), below which it never goes.
-const SoftHeap = 512 << 20
+const SoftHeap = 1 << 30
 
 // Floor is the lowest target the policy sets: the runtime's default.
 const Floor = 100
