@@ -1,19 +1,13 @@
 package member_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
-	"github.com/migsim/migsim/spec"
 )
 
 // digestCheck counts, over the members of a search, the events after which
@@ -52,44 +46,20 @@ func (d freshChecked) Handle(ev member.Event) member.Effects {
 // pct runs of every catalog scenario under both editions, blk and net
 // members alike; and the cores do keep it across a share of the events.
 func TestDigestCache_MatchesFresh(t *testing.T) {
-	ss, err := catalog.Catalog()
-	require.NoError(t, err)
 	runs := 8
 	if testing.Short() {
 		runs = 4
 	}
 	var total digestCheck
-	targets := 0
-	for _, s := range ss {
-		for _, ed := range spec.Editions {
-			tg, err := catalog.NewTarget(s, ed, nil, nil)
-			if err != nil {
-				continue // the scenario is not written for this edition
-			}
-			targets++
-			c := &digestCheck{}
-			wrap := func(build member.Factory) member.Factory {
-				return func(cfg member.Config) member.Device {
-					d := build(cfg)
-					if core, ok := d.(*member.Core); ok {
-						return freshChecked{Core: core, c: c}
-					}
-					return d
-				}
-			}
-			require.Nil(t, tg.Member, "%s: a catalog target builds the world's default members", s.Name)
-			require.Nil(t, tg.NetMember, "%s: a catalog target builds the world's default members", s.Name)
-			tg.Member, tg.NetMember = wrap(blk.New), wrap(membernet.New)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			require.NoError(t, err, "%s %s", s.Name, ed)
-			_, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
-				Schedules: runs, Seed: 1, Jobs: 1, MaxSteps: catalog.DefaultJudgeMaxSteps})
-			require.NoError(t, err, "%s %s", s.Name, ed)
-			assert.Empty(t, c.stale, "%s %s: a kept digest is not the context's", s.Name, ed)
-			total.events += c.events
-			total.kept += c.kept
-		}
-	}
+	c := &digestCheck{}
+	targets := exploreCatalogCores(t, runs, func(core *member.Core) member.Device {
+		return freshChecked{Core: core, c: c}
+	}, func(name string) {
+		assert.Empty(t, c.stale, "%s: a kept digest is not the context's", name)
+		total.events += c.events
+		total.kept += c.kept
+		c = &digestCheck{}
+	})
 	t.Logf("%d targets, %d member events, the digest kept across %d", targets, total.events, total.kept)
 	require.Greater(t, targets, 100, "catalog targets searched")
 	assert.Positive(t, total.kept, "cores keep their digest across some events")

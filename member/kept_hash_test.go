@@ -1,7 +1,6 @@
 package member_test
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -9,12 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/devctx"
-	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 	"github.com/migsim/migsim/world/devhash"
@@ -65,38 +61,16 @@ func (d partsChecked) Handle(ev member.Event) member.Effects {
 // event of pct runs of every catalog scenario under both editions, blk
 // and net members alike, though the event changed the state.
 func TestPartsHash_MatchesFresh(t *testing.T) {
-	ss, err := catalog.Catalog()
-	require.NoError(t, err)
 	var total partsCheck
-	targets := 0
-	for _, s := range ss {
-		for _, ed := range spec.Editions {
-			tg, err := catalog.NewTarget(s, ed, nil, nil)
-			if err != nil {
-				continue // the scenario is not written for this edition
-			}
-			targets++
-			c := &partsCheck{}
-			wrap := func(build member.Factory) member.Factory {
-				return func(cfg member.Config) member.Device {
-					d := build(cfg)
-					if core, ok := d.(*member.Core); ok {
-						return partsChecked{Core: core, hs: partHashers(), c: c}
-					}
-					return d
-				}
-			}
-			tg.Member, tg.NetMember = wrap(blk.New), wrap(membernet.New)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
-			require.NoError(t, err, "%s %s", s.Name, ed)
-			_, err = engine.Explore(context.Background(), engine.ExploreConfig{Factory: f, Strategy: engine.StrategyPCT,
-				Schedules: 8, Seed: 1, Jobs: 1, MaxSteps: catalog.DefaultJudgeMaxSteps})
-			require.NoError(t, err, "%s %s", s.Name, ed)
-			assert.Empty(t, c.stale, "%s %s: a kept part's hash is not the part's", s.Name, ed)
-			total.events += c.events
-			total.moved += c.moved
-		}
-	}
+	c := &partsCheck{}
+	targets := exploreCatalogCores(t, 8, func(core *member.Core) member.Device {
+		return partsChecked{Core: core, hs: partHashers(), c: c}
+	}, func(name string) {
+		assert.Empty(t, c.stale, "%s: a kept part's hash is not the part's", name)
+		total.events += c.events
+		total.moved += c.moved
+		c = &partsCheck{}
+	})
 	t.Logf("%d targets, %d member events, %d of them changed a member's hash", targets, total.events, total.moved)
 	require.Greater(t, targets, 100, "catalog targets searched")
 	assert.Positive(t, total.moved, "events change the members' hashes")
