@@ -60,13 +60,19 @@ type ConfigSpace struct {
 	// value (set, Reset) clears hashed. A PF's extended space is 3,840
 	// bytes, and a state-pruned search hashes its PF after every event of
 	// its host, most of which change no register.
-	hash   uint64
-	rid    RID
+	hash uint64
+	rid  RID
+	// vfs is the number of VFs that exist (EnabledVFs), kept by set and
+	// Reset from the SR-IOV registers: the owner and the world ask it at
+	// every member event and every view of the host's record.
+	vfs    uint16
 	hashed bool
 }
 
 func newConfigSpace(l *layout, rid RID) *ConfigSpace {
-	return &ConfigSpace{lay: l, rid: rid}
+	c := &ConfigSpace{lay: l, rid: rid}
+	c.vfs = c.decodeEnabledVFs()
+	return c
 }
 
 // RID returns the routing ID the function was built for.
@@ -241,6 +247,7 @@ func (c *ConfigSpace) effect(before state, flags EffectFlags) WriteEffect {
 func (c *ConfigSpace) Reset() WriteEffect {
 	before := c.snapshot()
 	c.v, c.hashed = values{}, false
+	c.vfs = c.decodeEnabledVFs()
 	return c.effect(before, 0)
 }
 

@@ -110,13 +110,18 @@ func (c *ConfigSpace) SRIOV() (SRIOVState, bool) {
 
 // EnabledVFs is SRIOV().EnabledVFs() without decoding the rest of the
 // capability: the number of VFs that exist (0 unless VF Enable = 1, or
-// without the capability). The owner asks it at every member event.
-func (c *ConfigSpace) EnabledVFs() int {
+// without the capability). The owner asks it at every member event, so it
+// is kept as the registers change (decodeEnabledVFs).
+func (c *ConfigSpace) EnabledVFs() int { return int(c.vfs) }
+
+// decodeEnabledVFs reads EnabledVFs from the SR-IOV Control and NumVFs
+// registers.
+func (c *ConfigSpace) decodeEnabledVFs() uint16 {
 	o := c.lay.sriov
 	if o == 0 || uint16(c.at(o+SRIOVControl))&SRIOVCtlVFEnable == 0 {
 		return 0
 	}
-	return int(c.at(o+SRIOVNumVFs)) | int(c.at(o+SRIOVNumVFs+1))<<8
+	return uint16(c.at(o+SRIOVNumVFs)) | uint16(c.at(o+SRIOVNumVFs+1))<<8
 }
 
 // VFBAR0 is SRIOV().VFBAR0 (the BAR0 address of the first VF) without

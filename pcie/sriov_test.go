@@ -180,22 +180,43 @@ func TestSRIOVAccessor(t *testing.T) {
 	assert.Equal(t, 0, c.EnabledVFs(), "VF Enable = 0")
 }
 
-// TestEnabledVFs: the shortcut reads what SRIOV().EnabledVFs() does,
-// NumVFs' high byte included.
+// TestEnabledVFs: the kept count is what SRIOV().EnabledVFs() reads, NumVFs'
+// high byte included, whichever register is written first, a byte at a
+// time or after a reset.
 func TestEnabledVFs(t *testing.T) {
 	for _, tc := range []struct {
-		num    uint32
-		enable bool
-	}{{0, false}, {0, true}, {3, false}, {3, true}, {0x100, true}, {0x12c, true}, {0x12c, false}} {
+		num         uint32
+		enable      bool
+		enableFirst bool // VF Enable written before NumVFs
+		bytes       bool // NumVFs written a byte at a time
+		reset       bool // the function reset afterwards
+	}{
+		{num: 0}, {num: 0, enable: true}, {num: 3}, {num: 3, enable: true}, {num: 0x100, enable: true},
+		{num: 0x12c, enable: true}, {num: 0x12c},
+		{num: 5, enable: true, enableFirst: true}, {num: 0x12c, enable: true, enableFirst: true, bytes: true},
+		{num: 0x12c, enable: true, bytes: true}, {num: 7, enable: true, reset: true},
+	} {
 		c, err := NewPFConfig(PFOptions{RID: 0x0200, DeviceID: 0x1045, TotalVFs: 300, FirstVFOffset: 1, VFStride: 1, MSIXVectors: 2})
 		require.NoError(t, err)
-		mustWrite(t, c, sriovNumVFs, 2, tc.num)
-		if tc.enable {
+		if tc.enable && tc.enableFirst {
 			mustWrite(t, c, sriovCtl, 2, uint32(SRIOVCtlVFEnable))
+		}
+		if tc.bytes {
+			mustWrite(t, c, sriovNumVFs, 1, tc.num&0xFF)
+			mustWrite(t, c, sriovNumVFs+1, 1, tc.num>>8)
+		} else {
+			mustWrite(t, c, sriovNumVFs, 2, tc.num)
+		}
+		if tc.enable && !tc.enableFirst {
+			mustWrite(t, c, sriovCtl, 2, uint32(SRIOVCtlVFEnable))
+		}
+		if tc.reset {
+			c.Reset()
 		}
 		st, ok := c.SRIOV()
 		require.True(t, ok)
-		assert.Equal(t, st.EnabledVFs(), c.EnabledVFs(), "NumVFs %#x, enable %v", tc.num, tc.enable)
+		assert.Equal(t, st.EnabledVFs(), c.EnabledVFs(), "%+v", tc)
+		assert.Equal(t, int(c.decodeEnabledVFs()), c.EnabledVFs(), "%+v", tc)
 	}
 }
 

@@ -36,12 +36,20 @@ func (c *ConfigSpace) at(o int) byte {
 }
 
 // set stores b at o, copying the chunk it falls in out of the layout if
-// this is the first change there.
+// this is the first change there, and keeps EnabledVFs.
 func (c *ConfigSpace) set(o int, b byte) {
 	if c.at(o) == b {
 		return
 	}
 	c.hashed = false
+	c.store(o, b)
+	if s := c.lay.sriov; s != 0 && o >= s+SRIOVControl && o <= s+SRIOVNumVFs+1 {
+		c.vfs = c.decodeEnabledVFs()
+	}
+}
+
+// store is set's write of the value.
+func (c *ConfigSpace) store(o int, b byte) {
 	if o < stdSize {
 		if c.v.std == nil {
 			c.v.std = new([stdSize]byte)
