@@ -175,6 +175,18 @@ type EventPass struct {
 	doorbell  int8 // 0 unknown, 1 no, 2 yes
 }
 
+// Start makes p the pass of event ev delivered to function t of the named
+// host by who, with what the host observed during it; it sets every field
+// but the Pass, which the set's Event sets, and copies nothing but the
+// event (the world starts its one pass at every event: a composite literal
+// zeroed and copied the whole pass, twice the event's size).
+func (p *EventPass) Start(host string, t owner.Target, who string, ev *member.Event, members []MemberChange,
+	dma []DMAAccess, irqs []Interrupt, completed []owner.AdminOutcome) {
+	p.Host, p.Target, p.Who, p.Event = host, t, who, *ev
+	p.Members, p.DMA, p.Interrupts, p.Completed = members, dma, irqs, completed
+	p.doorbell = 0
+}
+
 // Doorbell reports whether the event is a memory write into the notify
 // region of any member of any host (a guest kick or a peer's doorbell).
 func (p *EventPass) Doorbell() bool {

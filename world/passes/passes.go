@@ -145,8 +145,7 @@ func (f *Feeder) Event(h *Host, t owner.Target, ev *member.Event, fx *owner.Effe
 	}
 	f.irqs = irqs
 	p := &f.eventPass
-	*p = observe.EventPass{Host: h.Name, Target: t, Who: who, Event: *ev, Members: f.changes,
-		DMA: dma, Interrupts: irqs, Completed: fx.Completed}
+	p.Start(h.Name, t, who, ev, f.changes, dma, irqs, fx.Completed)
 	f.Set.Event(p)
 }
 
