@@ -49,6 +49,32 @@ type GuestMemory struct {
 	// sum over every non-zero 8-byte word of a hash of its address and
 	// value.
 	sum uint64
+	// free are chunks allocated together and not yet used, and next the
+	// number the last allocation made: a canonical run writes about 60
+	// chunks of its memories (first writes and copies of shared ones),
+	// which then cost about 20 allocations instead of 60.
+	free []chunk
+	next int
+}
+
+// Chunk batches of a GuestMemory: the first allocation makes
+// minChunkBatch chunks, each later one twice the last, up to
+// maxChunkBatch (1 and 2 KB: larger batches left more unused than they
+// saved).
+const (
+	minChunkBatch = 4
+	maxChunkBatch = 8
+)
+
+// newChunk returns a zeroed chunk of m's batch.
+func (m *GuestMemory) newChunk() *chunk {
+	if len(m.free) == 0 {
+		m.next = min(max(2*m.next, minChunkBatch), maxChunkBatch)
+		m.free = make([]chunk, m.next)
+	}
+	c := &m.free[0]
+	m.free = m.free[1:]
+	return c
 }
 
 // NewGuestMemory returns an empty memory.
@@ -167,11 +193,12 @@ func (m *GuestMemory) writable(a uint64, src []byte) *chunk {
 	case c == nil && allZero(src):
 		return nil
 	case c == nil:
-		c = new(chunk)
+		c = m.newChunk()
 		p.chunks[i] = c
 	case p.shared&bit != 0:
-		cp := *c
-		c = &cp
+		cp := m.newChunk()
+		*cp = *c
+		c = cp
 		p.chunks[i] = c
 		p.shared &^= bit
 	}
