@@ -49,7 +49,7 @@ func (w *World) guardState(st *guard.State, net bool) {
 	if net {
 		st.Net = w.net.Activity()
 	}
-	st.Signals = append(st.Signals[:0], w.signalled...)
+	st.Signals = w.signalled // shared: signal never changes it in place
 	st.Halted = st.Halted[:0]
 	for _, gu := range w.guests {
 		st.Halted = append(st.Halted, gu.halted)
@@ -63,14 +63,14 @@ func (w *World) guardState(st *guard.State, net bool) {
 
 // signal sets the signal called name (a guest's, a peer's or the
 // hypervisor's signal verb), in signals and, the first time, in signalled
-// at its sorted place.
+// at its sorted place, in a new array: the guard's states share the old.
 func (w *World) signal(name string) {
 	if w.signals[name] {
 		return
 	}
 	w.signals[name] = true
 	i, _ := slices.BinarySearch(w.signalled, name)
-	w.signalled = slices.Insert(w.signalled, i, name)
+	w.signalled = slices.Insert(slices.Clip(w.signalled), i, name)
 }
 
 // touchHV checks a step of an actor other than the hypervisor that ran

@@ -69,8 +69,8 @@ type World struct {
 
 	signals map[string]bool
 	// signalled lists the names signals holds, sorted: the footprint
-	// guard compares it around every step (guardState), and a map costs
-	// a walk and a sort each time. signal keeps the two together.
+	// guard compares it around every step (guardState, which shares it),
+	// and a map costs a walk and a sort each time. signal keeps the two.
 	signalled []string
 	finding   *engine.Finding
 	stepNo    int
