@@ -158,7 +158,12 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 		}
 		return nil, false, err
 	}
-	segs, err := q.Ring.ChainVia(mem, rid, head, &q.ringBuf)
+	// The entry and its chain's segments in one allocation.
+	a := new(struct {
+		e    Entry
+		segs [4]virtq.Segment
+	})
+	segs, err := q.Ring.ChainInto(mem, rid, head, &q.ringBuf, a.segs[:0])
 	if err != nil {
 		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
 	}
@@ -166,7 +171,8 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 	if err != nil {
 		return nil, false, fmt.Errorf("adminq: command %d (head %d): %w", q.nextSeq, head, err)
 	}
-	e := &Entry{Seq: q.nextSeq, Head: head, In: in}
+	e := &a.e
+	*e = Entry{Seq: q.nextSeq, Head: head, In: in}
 	// A chain's writable segments follow its readable ones (Chain checks
 	// it), so they are the tail of segs.
 	for i, s := range segs {

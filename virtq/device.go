@@ -137,6 +137,14 @@ func (r *DeviceRing) Chain(mem pcie.MemoryPort, rid pcie.RID, head uint16) ([]Se
 // ChainVia is Chain through s (Scratch; nil: a buffer of its own). An
 // indirect table is read into a buffer of its own.
 func (r *DeviceRing) ChainVia(mem pcie.MemoryPort, rid pcie.RID, head uint16, s *Scratch) ([]Segment, error) {
+	// Most chains (a request's header, data and status) have at most
+	// four segments.
+	return r.ChainInto(mem, rid, head, s, make([]Segment, 0, 4))
+}
+
+// ChainInto is ChainVia appending the segments to segs[:0], which a caller
+// allocates with what keeps them (the admin queue's entry).
+func (r *DeviceRing) ChainInto(mem pcie.MemoryPort, rid pcie.RID, head uint16, s *Scratch, segs []Segment) ([]Segment, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -145,9 +153,7 @@ func (r *DeviceRing) ChainVia(mem pcie.MemoryPort, rid pcie.RID, head uint16, s 
 	}
 	defer s.done()
 	p := via(mem, rid, s)
-	// Most chains (a request's header, data and status) have at most
-	// four segments.
-	w := walker{segs: make([]Segment, 0, 4)}
+	w := walker{segs: segs[:0]}
 	i := head
 	for n := 0; ; n++ {
 		if n >= int(r.Size) {
