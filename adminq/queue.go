@@ -200,16 +200,25 @@ func (q *DeviceQueue) Pop(mem pcie.MemoryPort, rid pcie.RID) (*Entry, bool, erro
 // then end in zero bytes no DEV_PARTS_SET accepts (docs/owner.md, "Result
 // length").
 func (q *DeviceQueue) Complete(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Result) error {
+	_, err := q.CompleteWritten(mem, rid, e, r)
+	return err
+}
+
+// CompleteWritten is Complete, and returns the result's bytes it wrote up
+// to the used length (the padding left out), which the caller may keep:
+// the owner reports them with the command's outcome without encoding the
+// result again.
+func (q *DeviceQueue) CompleteWritten(mem pcie.MemoryPort, rid pcie.RID, e *Entry, r Result) ([]byte, error) {
 	if e.done {
-		return fmt.Errorf("adminq: command %d (head %d): completed twice", e.Seq, e.Head)
+		return nil, fmt.Errorf("adminq: command %d (head %d): completed twice", e.Seq, e.Head)
 	}
 	out, n := clipResult(r, e.WriteCap)
 	if _, err := virtq.Scatter(mem, rid, e.writable, out); err != nil {
-		return fmt.Errorf("adminq: command %d (head %d): write result: %w", e.Seq, e.Head, err)
+		return nil, fmt.Errorf("adminq: command %d (head %d): write result: %w", e.Seq, e.Head, err)
 	}
 	e.used = uint32(n)
 	e.done = true
-	return nil
+	return out[:n:n], nil
 }
 
 // clipResult encodes r, clips it to capacity and pads it with zeros to a

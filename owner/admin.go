@@ -122,28 +122,18 @@ func (p *PF) complete(fx *Effects, e *adminq.Entry, r adminq.Result, fromMember 
 	if r.Status == spec.StatusOK {
 		r.Qualifier = spec.QOK
 	}
-	if err := p.aq.Complete(p.cfg.Mem, p.rid, e, r); err != nil {
+	written, err := p.aq.CompleteWritten(p.cfg.Mem, p.rid, e, r)
+	if err != nil {
 		fx.note(TargetPF, "admin queue: %v", err)
 		p.needsReset(fx)
 		return
 	}
 	c := e.Command()
 	fx.Completed = append(fx.Completed, AdminOutcome{Seq: e.Seq, Opcode: c.Opcode, Group: c.Group, Member: c.Member,
-		Status: r.Status, Qualifier: r.Qualifier, Command: e.In, Result: writtenResult(r, e.UsedLen()), FromMember: fromMember})
+		Status: r.Status, Qualifier: r.Qualifier, Command: e.In, Result: written, FromMember: fromMember})
 	if r.Status != spec.StatusOK {
 		fx.note(TargetPF, "admin command %d (%s): %s/%s", e.Seq, p.opName(e.Command().Opcode), r.Status, r.Qualifier)
 	}
-}
-
-// writtenResult returns the bytes the queue wrote for r: its encoding cut
-// or zero-padded to the used length n (adminq.DeviceQueue.Complete clips a
-// result to the driver's buffer and pads it to a multiple of 8 bytes).
-func writtenResult(r adminq.Result, n uint32) []byte {
-	b := r.Encode()
-	if int(n) <= len(b) {
-		return b[:n]
-	}
-	return append(b, make([]byte, int(n)-len(b))...)
 }
 
 // publish writes the used entries that queue order allows and interrupts
