@@ -80,13 +80,25 @@ func (r *run) group() error {
 		}
 		a := &r.arenas[id]
 		if a.n == 0 {
-			r.types = append(r.types, id)
+			r.addType(id)
 			a.ti = rec.ti
 		}
 		g.at = a.n
 		a.n += int((g.hi - g.lo) / rec.ti.size)
 	}
 	return nil
+}
+
+// addType adds the type id to r.types, which it keeps in increasing
+// order: a copy's layout is kept by its types in that order (layoutKey).
+// A copy holds a few dozen types, met in its groups' order.
+func (r *run) addType(id int) {
+	i := len(r.types)
+	r.types = append(r.types, id)
+	for ; i > 0 && r.types[i-1] > id; i-- {
+		r.types[i] = r.types[i-1]
+	}
+	r.types[i] = id
 }
 
 // place gives every group its new object: a pointer type's own copier

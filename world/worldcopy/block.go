@@ -3,7 +3,6 @@ package worldcopy
 import (
 	"math/bits"
 	"reflect"
-	"slices"
 	"strconv"
 	"unsafe"
 )
@@ -58,11 +57,11 @@ func (r *run) block() bool {
 	return true
 }
 
-// layoutKey sorts r's types, rounds each arena's count up to a power of
-// two (its cap) and returns the hash of the types and of the copy's size
-// (its bytes, to a power of two) a layout is kept by, and the bytes.
+// layoutKey rounds each of r's arenas' count up to a power of two (its
+// cap) and returns the hash of the types (in increasing order: addType,
+// run.load) and of the copy's size (its bytes, to a power of two) a
+// layout is kept by, and the bytes.
 func (r *run) layoutKey() (h uint64, size uintptr) {
-	slices.Sort(r.types)
 	h = uint64(14695981039346656037)
 	for _, id := range r.types {
 		a := &r.arenas[id]
