@@ -2,6 +2,7 @@ package worldcopy
 
 import (
 	"fmt"
+	"math/bits"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -80,25 +81,38 @@ func (r *run) group() error {
 		}
 		a := &r.arenas[id]
 		if a.n == 0 {
-			r.addType(id)
+			r.markType(id)
 			a.ti = rec.ti
 		}
 		g.at = a.n
 		a.n += int((g.hi - g.lo) / rec.ti.size)
 	}
+	r.listTypes()
 	return nil
 }
 
-// addType adds the type id to r.types, which it keeps in increasing
-// order: a copy's layout is kept by its types in that order (layoutKey).
-// A copy holds a few dozen types, met in its groups' order.
-func (r *run) addType(id int) {
-	i := len(r.types)
-	r.types = append(r.types, id)
-	for ; i > 0 && r.types[i-1] > id; i-- {
-		r.types[i] = r.types[i-1]
+// markType notes that the copy holds objects of the type id.
+func (r *run) markType(id int) {
+	if w := id/64 + 1; w > len(r.typeBits) {
+		r.typeBits = append(r.typeBits, make([]uint64, w-len(r.typeBits))...)
 	}
-	r.types[i] = id
+	r.typeBits[id/64] |= 1 << (id % 64)
+}
+
+// listTypes lists the types markType noted in r.types, in increasing
+// order: a copy's layout is kept by its types in that order (layoutKey).
+// A copy holds a few dozen types of the few hundred a Copier compiles,
+// met in its groups' order: read from a bit set in order, they need no
+// sort. The set is left empty.
+func (r *run) listTypes() {
+	r.types = r.types[:0]
+	for wi, w := range r.typeBits {
+		for w != 0 {
+			r.types = append(r.types, wi*64+bits.TrailingZeros64(w))
+			w &= w - 1
+		}
+		r.typeBits[wi] = 0
+	}
 }
 
 // place gives every group its new object: a pointer type's own copier

@@ -23,6 +23,7 @@ func TestGroup_TypesInOrder(t *testing.T) {
 	cp := New(Config{})
 	// Compiled in one order, allocated in the others.
 	cp.info(reflect.TypeFor[*root]())
+	r := newRun(cp)
 	for _, order := range [][3]int{{0, 1, 2}, {2, 1, 0}, {1, 2, 0}, {2, 0, 1}} {
 		g := &root{}
 		for range 3 {
@@ -37,12 +38,18 @@ func TestGroup_TypesInOrder(t *testing.T) {
 				}
 			}
 		}
-		r := newRun(cp)
 		out, err := walkAndFill(r, g, cp.info(reflect.TypeOf(g)))
 		require.NoError(t, err)
 		require.Equal(t, 1, out.as[2].v)
 		require.True(t, slices.IsSorted(r.types), "types %v", r.types)
 		require.Equal(t, slices.Compact(slices.Clone(r.types)), r.types)
 		require.Len(t, r.types, 7, "root, the three pointer slices' arrays, a, b, c")
+		r.reset()
+		// The next copy, of fewer types, lists only its own.
+		g.bs, g.cs = nil, nil
+		_, err = walkAndFill(r, g, cp.info(reflect.TypeOf(g)))
+		require.NoError(t, err)
+		require.Len(t, r.types, 3, "root, the array of *a, a")
+		r.reset()
 	}
 }
