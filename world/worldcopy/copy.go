@@ -56,6 +56,9 @@ type run struct {
 	// in use.
 	arenas []arena
 	types  []int
+	// typeBits marks the types of the copy's groups while they are
+	// counted (markType).
+	typeBits []uint64
 }
 
 // arena is the one allocation a copy makes for all its new objects of one
@@ -364,7 +367,12 @@ func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
 		off := uintptr(i) * ti.size
 		d, s := unsafe.Add(dst, off), unsafe.Add(src, off)
 		for _, pr := range ti.runs {
-			copy(unsafe.Slice((*byte)(unsafe.Add(d, pr.off)), pr.n), unsafe.Slice((*byte)(unsafe.Add(s, pr.off)), pr.n))
+			dr, sr := unsafe.Add(d, pr.off), unsafe.Add(s, pr.off)
+			if pr.words > 0 {
+				copyWords(dr, sr, pr.words)
+				continue
+			}
+			copy(unsafe.Slice((*byte)(dr), pr.n), unsafe.Slice((*byte)(sr), pr.n))
 		}
 		for k := range ti.fills {
 			o := &ti.fills[k]
@@ -374,6 +382,14 @@ func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
 		}
 	}
 	return nil
+}
+
+// copyWords copies n words of plain data (no pointers) from s to d.
+func copyWords(d, s unsafe.Pointer, n uintptr) {
+	const w = unsafe.Sizeof(uintptr(0))
+	for i := range n {
+		*(*uintptr)(unsafe.Add(d, i*w)) = *(*uintptr)(unsafe.Add(s, i*w))
+	}
 }
 
 // fillPart copies the part of type ti at src into dst, which holds zero.

@@ -217,7 +217,33 @@ type op struct {
 // is one op that loops over its elements.
 const flatOps = 64
 
-type byteRun struct{ off, n uintptr }
+// byteRun is n bytes at off copied as they are; words, when not zero,
+// says they are that many aligned words, copied one by one (wordRuns).
+type byteRun struct {
+	off, n uintptr
+	words  uintptr
+}
+
+// maxWordRun bounds the runs copied a word at a time: a call to memmove
+// costs more than a few words' loads and stores (most runs are a field
+// or two between pointers).
+const maxWordRun = 4
+
+// wordRuns notes which of ti's runs are whole words at offsets of whole
+// words in a type aligned to words: they copy a word at a time, aligned
+// (a value of the type is at an address aligned as the type is).
+func (ti *tinfo) wordRuns() {
+	const w = unsafe.Sizeof(uintptr(0))
+	if ti.t.Align() < int(w) {
+		return
+	}
+	for i := range ti.runs {
+		pr := &ti.runs[i]
+		if pr.off%w == 0 && pr.n%w == 0 && pr.n/w <= maxWordRun {
+			pr.words = pr.n / w
+		}
+	}
+}
 
 type finfo struct {
 	off  uintptr
@@ -240,6 +266,7 @@ func (c *Copier) info(t reflect.Type) *tinfo {
 	for _, b := range building {
 		b.runs, b.fills = nil, nil
 		b.flatten(b, 0, "")
+		b.wordRuns()
 		for _, o := range b.fills {
 			if o.ti.walked() {
 				b.walks = append(b.walks, o)
@@ -297,7 +324,7 @@ func plainRun(into *tinfo, off, n uintptr) {
 		into.runs[k-1].n += n
 		return
 	}
-	into.runs = append(into.runs, byteRun{off, n})
+	into.runs = append(into.runs, byteRun{off: off, n: n})
 }
 
 // parts is how many ops a value of ti's type flattens to (a struct's or
