@@ -376,7 +376,21 @@ func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
 		}
 		for k := range ti.fills {
 			o := &ti.fills[k]
-			if err := r.fillPart(unsafe.Add(d, o.off), unsafe.Add(s, o.off), o.ti); err != nil {
+			dp, sp := unsafe.Add(d, o.off), unsafe.Add(s, o.off)
+			// The commonest parts here, as fillPart copies them.
+			switch o.ti.k {
+			case kString:
+				*(*string)(dp) = *(*string)(sp)
+				continue
+			case kPtr:
+				a := *(*unsafe.Pointer)(sp)
+				if a != nil && !o.ti.shareElem {
+					a = r.translate(a)
+				}
+				*(*unsafe.Pointer)(dp) = a
+				continue
+			}
+			if err := r.fillPart(dp, sp, o.ti); err != nil {
 				return at(err, o.path)
 			}
 		}
