@@ -155,3 +155,8 @@ func (w *World) RebuildHypervisorWith(from *World, n int, b hv.Rebuild) error {
 	a.log = from.hvActor.log.Share(n)
 	return w.rebuildHypervisor(b)
 }
+
+// RebuildHypervisorForTest rebuilds the hypervisor of w, a copy of a
+// world's data (CopyKeptForTest), from its actor's record as a runnable
+// copy's Fork does, and returns its refusal.
+func (w *World) RebuildHypervisorForTest() error { return w.rebuildHypervisor(hv.Rebuild{}) }

@@ -114,6 +114,9 @@ func (r *Replay) Done() bool { return r.pos >= len(r.entries) }
 // Pos is the number of entries handed back so far.
 func (r *Replay) Pos() int { return r.pos }
 
+// Len is the number of entries the replay holds.
+func (r *Replay) Len() int { return len(r.entries) }
+
 // Peek returns the next entry without handing it back; false at the end.
 func (r *Replay) Peek() (Entry, bool) {
 	if r.pos >= len(r.entries) {
