@@ -210,7 +210,9 @@ func plantRuns(t *testing.T, names []string) []*plantRun {
 // refused at the entry of its record that holds the call, by a message
 // naming the entry, both calls and both arguments. For each plant, the
 // rebuild is at the first decision whose record holds the call, on the
-// first catalog row that has one; the same rebuild without the plant
+// first catalog row that has one (from the start when the record up to
+// there holds a checkpoint after the call, which a rebuild from the last
+// checkpoint would not replay); the same rebuild without the plant
 // succeeds.
 func TestRebuildHypervisor_PlantedBugs(t *testing.T) {
 	runs := plantRuns(t, []string{"vm-two-guests", "resize-in-stop-only", "rollback-after-failed-destination",
@@ -260,7 +262,14 @@ func TestRebuildHypervisor_PlantedBugs(t *testing.T) {
 				if k < 0 {
 					continue
 				}
+				// A rebuild replays the call only when it comes after the
+				// last checkpoint of the record up to decision k (a later
+				// decision has later checkpoints); else it boots against
+				// the whole record.
+				cps := checkpointsIn(rec[:r.logLen[k]])
+				fromStart := len(cps) > 0 && cps[len(cps)-1] > at
 				rebuild := func(b hv.Rebuild) error {
+					b.FromStart = fromStart
 					w := r.build()
 					defer w.Close()
 					var err error
@@ -275,7 +284,7 @@ func TestRebuildHypervisor_PlantedBugs(t *testing.T) {
 				err := rebuild(hv.Rebuild{Code: func(w hv.World) hv.World { return plantedWorld{w, tt.plant} }})
 				require.Error(t, err, "%s: decision %d: the planted rebuild is refused", r.name, k)
 				require.Regexp(t, regexp.MustCompile(tt.want), err.Error(), r.name)
-				t.Logf("%s, decision %d: %v", r.name, k, err)
+				t.Logf("%s, decision %d (from the start: %v): %v", r.name, k, fromStart, err)
 				return
 			}
 			t.Fatalf("no run's record holds %s before its last decision", tt.call)

@@ -26,6 +26,13 @@ type Rebuild struct {
 	// a checkpoint (a test compares the two).
 	Code      func(World) World
 	FromStart bool
+	// Restore, when set, picks the checkpoint the rebuild restores among
+	// those the record holds (their indexes, in order; it is called only
+	// when there is one) and the entry the fast-forward resumes at: a
+	// test restores each of them (resuming one past it, which passes the
+	// later ones), or plants a resumption at another place. Nil: the
+	// last, resumed one past it.
+	Restore func(checkpoints []int) (restore, resume int)
 }
 
 // Start builds the hypervisor against the record (NewReplayer): restored
@@ -41,6 +48,13 @@ func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
 		w = b.Code(rec)
 	}
 	if cp, at := lastCheckpoint(entries); cp != nil && !b.FromStart {
+		resume := at + 1
+		if b.Restore != nil {
+			at, resume = b.Restore(checkpointsIn(entries))
+			if cp, _ = entries[at].V.(*checkpoint); cp == nil {
+				return nil, nil, fmt.Errorf("hv: entry %d of the record is no checkpoint", at)
+			}
+		}
 		h, err := rec.restore(cp, w)
 		if err != nil {
 			return nil, nil, err
@@ -48,7 +62,7 @@ func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
 		// The checkpoint holds the flow file the world named before the
 		// boot; named again as a rebuild from the start names it.
 		h.SetFlowFile(b.FlowFile)
-		rec.rep.Skip(at + 1)
+		rec.rep.Skip(resume)
 		rec.lastCP = at
 		return rec, h, nil
 	}
