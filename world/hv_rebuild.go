@@ -44,34 +44,14 @@ func (w *World) rebuildHypervisor(b hv.Rebuild) (err error) {
 		a.stop()
 		return fmt.Errorf("world: rebuild the hypervisor: %w", err)
 	}
-	if rec.FastForwarding() || a.done != done {
-		err := w.rebuildMismatch(rec, done)
+	label := ""
+	if a.req != nil {
+		label = a.req.label
+	}
+	if err := rec.Mismatch(a.done, done, label); err != nil {
 		a.stop()
-		return err
+		return fmt.Errorf("world: rebuild the hypervisor: %w", err)
 	}
 	w.hv, a.at = h, h.At
 	return nil
-}
-
-// rebuildMismatch says how the rebuilt hypervisor, its coroutine run up to
-// its first suspension, differs from the original, done or not (its shell's
-// done): it stopped inside its record, or ended where the original is
-// suspended, or is suspended where the original is done. An original done
-// whose record holds no end of its program (hv.RecordEnds) was stopped,
-// not ended: its world was closed (World.Close) before the copy was made.
-func (w *World) rebuildMismatch(rec *hv.Recorder, done bool) error {
-	a := w.hvActor
-	n := a.log.Len()
-	switch {
-	case rec.FastForwarding():
-		pos, of := rec.Replayed()
-		return fmt.Errorf("world: rebuild the hypervisor: the rebuilt program stopped inside its record (record not consumed: %d of %d entries)", pos, of)
-	case a.done:
-		return fmt.Errorf("world: rebuild the hypervisor: the rebuilt program ended at the end of its record (%d entries) where the original is suspended on an operation", n)
-	}
-	why := "the original is done"
-	if !hv.RecordEnds(a.log.Prefix(n)) {
-		why = "the original's actor is done without its program's end in its record: it was stopped (its world closed), not ended"
-	}
-	return fmt.Errorf("world: rebuild the hypervisor: the rebuilt program is suspended on %q at the end of its record (%d entries) where %s", a.req.label, n, why)
 }

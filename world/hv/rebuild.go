@@ -81,3 +81,40 @@ func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
 	}
 	return rec, h, nil
 }
+
+// Mismatch says how the rebuilt hypervisor, its code run up to its first
+// suspension (on the operation labelled pending) or its end (done),
+// differs from the original, done or not (origDone): it stopped inside
+// its record, or ended where the original is suspended, or is suspended
+// where the original is done; nil when it does not differ. An original
+// done whose record holds no end of its program (the flow's end, FlowEnd)
+// was stopped, not ended: its world was closed (World.Close, as when
+// engine.Run has returned at a finding or a step bound) before the copy
+// was made.
+func (r *Recorder) Mismatch(done, origDone bool, pending string) error {
+	n := r.log.Len()
+	switch {
+	case r.rep != nil:
+		return fmt.Errorf("the rebuilt program stopped inside its record (record not consumed: %d of %d entries)", r.rep.Pos(), r.rep.Len())
+	case done == origDone:
+		return nil
+	case done:
+		return fmt.Errorf("the rebuilt program ended at the end of its record (%d entries) where the original is suspended on an operation", n)
+	}
+	why := "the original is done"
+	if !recordEnds(r.log.Prefix(n)) {
+		why = "the original's actor is done without its program's end in its record: it was stopped (its world closed), not ended"
+	}
+	return fmt.Errorf("the rebuilt program is suspended on %q at the end of its record (%d entries) where %s", pending, n, why)
+}
+
+// recordEnds reports whether a hypervisor's record holds the end of its
+// program (the flow's end, FlowEnd).
+func recordEnds(entries []actorlog.Entry) bool {
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Call == callFlowEnd {
+			return true
+		}
+	}
+	return false
+}

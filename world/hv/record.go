@@ -166,26 +166,6 @@ type refusal struct{ err error }
 // Err is what stopped the fast-forward, nil if nothing did.
 func (r *Recorder) Err() error { return r.err }
 
-// Replayed is how many entries of its record the fast-forward consumed,
-// and how many the record holds; 0, 0 once r records live.
-func (r *Recorder) Replayed() (n, of int) {
-	if r.rep == nil {
-		return 0, 0
-	}
-	return r.rep.Pos(), r.rep.Len()
-}
-
-// RecordEnds reports whether a hypervisor's record holds the end of its
-// program (the flow's end, FlowEnd): an actor done without it was stopped.
-func RecordEnds(entries []actorlog.Entry) bool {
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Call == callFlowEnd {
-			return true
-		}
-	}
-	return false
-}
-
 // FastForwarding reports whether r still answers from its record.
 func (r *Recorder) FastForwarding() bool { return r.rep != nil }
 
