@@ -76,13 +76,13 @@ func (r *Recorder) keepCheckpoint() {
 // least when it writes one (the end of the boot included). A rebuild pays
 // one restore (a copy of the checkpoint) and the fast-forward through the
 // entries after it; a live run pays one copy per checkpoint it writes. On
-// the proofs of the net rows (docs/engine.md, "Rebuilding an actor from
-// its record") a restore costs about as much as the fast-forward through
-// 40 entries, and the live runs write one checkpoint for about 20
-// rebuilds: every 64 entries the fast-forward after the last one is 38
-// entries on average instead of 170 (every 256 past the first 192), and
-// every 32 it is 28 (an operation's own entries are not cut) for twice the
-// copies.
+// the forked proofs of the net rows (docs/engine.md, "Rebuilding an actor
+// from its record") a restore costs about as much as the fast-forward
+// through 50 entries, and the live runs write one checkpoint for about 18
+// rebuilds: every 64 entries the fast-forward after the last one is 35-38
+// entries on average instead of 160-170 (every 256 past the first 192);
+// every 32 it is 28 (an operation's own entries are not cut) for twice
+// the copies.
 const (
 	checkpointEvery = 64
 	checkpointFirst = 64
