@@ -33,12 +33,18 @@ func TestCompatScenarios(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				s, e := s, e
+				var cfg JudgeConfig
 				if testing.Short() {
+					// As TestQuestionsCatalog's pass rows under -short: every
+					// exploration on GOMAXPROCS jobs, at most shortBudget
+					// schedules (a precheck's or a load's error comes in
+					// every schedule).
 					s, e = shortProofs(s, e)
+					cfg.MaxRuns = shortBudget
 				} else {
 					t.Parallel() // as TestQuestionsCatalog's rows
 				}
-				o, err := Judge(context.Background(), s, e, JudgeConfig{})
+				o, err := Judge(context.Background(), s, e, cfg)
 				require.NoError(t, err)
 				msg := ""
 				if o.Finding != nil {
