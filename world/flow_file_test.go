@@ -10,7 +10,6 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/world"
 	"github.com/migsim/migsim/world/hv"
 )
 
@@ -44,11 +43,7 @@ func TestDefaultFlow_FailsBeforeItsFirstStep(t *testing.T) {
 				seed := engine.ScheduleSeed(1, e.Line)
 				f, err := tg.Factory(seed)
 				require.NoError(t, err, name)
-				build := func() *world.World {
-					sys, err := f(engine.NewStreams(seed))
-					require.NoError(t, err, name)
-					return sys.(*world.World)
-				}
+				build := worldBuilder(t, f, seed, name)
 				var picks []int
 				a := build()
 				orig := driveHV(t, a, &picks, rand.New(rand.NewPCG(1, uint64(e.Line))), -1, nil)

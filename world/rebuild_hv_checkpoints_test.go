@@ -10,7 +10,6 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
-	"github.com/migsim/migsim/world"
 	"github.com/migsim/migsim/world/hv"
 )
 
@@ -37,11 +36,7 @@ func TestRebuildHypervisor_EveryCheckpoint(t *testing.T) {
 	exact, passedMany, planted, caught := 0, 0, 0, 0
 	eachRecordedRow(t, scens, func(s *scenario.Scenario, e scenario.Expectation, f engine.Factory, seed uint64) {
 		name := fmt.Sprintf("%s line %d (%s)", s.Name, e.Line, e.Edition)
-		build := func() *world.World {
-			sys, err := f(engine.NewStreams(seed))
-			require.NoError(t, err, name)
-			return sys.(*world.World)
-		}
+		build := worldBuilder(t, f, seed, name)
 		var picks []int
 		a := build()
 		orig := driveHV(t, a, &picks, rand.New(rand.NewPCG(1, uint64(e.Line))), -1, nil)

@@ -136,11 +136,7 @@ func TestRebuildHypervisor_Exact(t *testing.T) {
 	eachRecordedRow(t, scens, func(s *scenario.Scenario, e scenario.Expectation, f engine.Factory, seed uint64) {
 		name := fmt.Sprintf("%s line %d (%s %v %v)", s.Name, e.Line, e.Edition, e.Knobs, e.Settings)
 		rows++
-		build := func() *world.World {
-			sys, err := f(engine.NewStreams(seed))
-			require.NoError(t, err, name)
-			return sys.(*world.World)
-		}
+		build := worldBuilder(t, f, seed, name)
 		for _, pickSeed := range []uint64{1, 2} {
 			var picks []int
 			a := build()
@@ -228,6 +224,17 @@ func requireSameCalls(t *testing.T, want, got []actorlog.Entry, how string) {
 		w, g := want[i], got[i]
 		require.True(t, w.Call == g.Call && w.Arg == g.Arg && w.N == g.N && bytes.Equal(w.B, g.B),
 			"%s: entry %d: %s %#x where the original's is %s %#x", how, i, hv.CallName(g.Call), g.Arg, hv.CallName(w.Call), w.Arg)
+	}
+}
+
+// worldBuilder returns a function that builds a new world of factory f
+// from seed, failing the test (with name) when the factory does.
+func worldBuilder(t *testing.T, f engine.Factory, seed uint64, name string) func() *world.World {
+	t.Helper()
+	return func() *world.World {
+		sys, err := f(engine.NewStreams(seed))
+		require.NoError(t, err, name)
+		return sys.(*world.World)
 	}
 }
 
