@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/scenario"
 )
 
 // ShardFileFormat is the version of the shard summary files explore writes
@@ -265,8 +266,8 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 			r.Target, TargetText(r.Scenario, r.Edition, r.Knobs, r.Settings))
 	case r.ScenarioHash == "":
 		return nil, errors.New("field report.scenario_hash: empty")
-	case r.MaxSteps < 1:
-		return nil, fmt.Errorf("field report.max_steps: %d, want a step bound of at least 1", r.MaxSteps)
+	case r.MaxSteps < 1 || r.MaxSteps > scenario.MaxSteps:
+		return nil, fmt.Errorf("field report.max_steps: %d, want a step bound of 1..%d (--max-steps)", r.MaxSteps, scenario.MaxSteps)
 	case r.Strategy != engine.StrategyRandom && r.Strategy != engine.StrategyPCT && r.Strategy != engine.StrategyDFS:
 		return nil, fmt.Errorf("field report.strategy: %q, want random, pct or dfs", r.Strategy)
 	case sum.Strategy != r.Strategy:
@@ -275,6 +276,10 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, fmt.Errorf("field report.summary.Shards: %d, want at most %d", sum.Shards, MaxShards)
 	case sum.Shards < 1 || sum.Shard < 0 || sum.Shard >= sum.Shards:
 		return nil, fmt.Errorf("field report.summary.Shard: %d/%d is not a shard", sum.Shard, sum.Shards)
+	case r.Schedules < 1 || r.Schedules > scenario.MaxSchedules:
+		return nil, fmt.Errorf("field report.schedules: %d, want a budget of 1..%d (--schedules)", r.Schedules, scenario.MaxSchedules)
+	case r.Bound < -1 || r.Bound > scenario.MaxBound:
+		return nil, fmt.Errorf("field report.bound: %d, want a preemption bound of -1..%d (--bound)", r.Bound, scenario.MaxBound)
 	case sf.ScheduleName != "" && (sf.ScheduleName != filepath.Base(sf.ScheduleName) ||
 		!strings.HasSuffix(sf.ScheduleName, ".json") || strings.HasPrefix(sf.ScheduleName, ".")):
 		return nil, fmt.Errorf("field schedule_name: %q is not a schedule file name", sf.ScheduleName)
@@ -417,9 +422,6 @@ func checkShardCounts(r *Exploration) error {
 		if c.v < 0 {
 			return fmt.Errorf("field report.summary.%s: %d is negative", c.name, c.v)
 		}
-	}
-	if r.Schedules < 0 {
-		return fmt.Errorf("field report.schedules: %d is negative", r.Schedules)
 	}
 	switch {
 	case sum.Distinct > sum.Schedules:

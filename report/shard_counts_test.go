@@ -3,11 +3,14 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/scenario"
 )
 
 // resealed returns the shard summary at name under shardTestdata, changed
@@ -77,6 +80,19 @@ func TestShardFile_CountChecks(t *testing.T) {
 		{"executed decisions at the step bound", pctShard1, func(sf *ShardFile) {
 			sf.Report.Summary.ExecutedDecisions = int64(sf.Report.MaxSteps) * int64(sf.Report.Summary.Executed)
 		}, ""},
+		// No explore writes these: a hand that knows the checksum would
+		// make the merge's sums wrap around (decisions printed negative).
+		{"a step bound above --max-steps's limit", pctShard1, func(sf *ShardFile) {
+			sf.Report.MaxSteps, sf.Report.Summary.Decisions = scenario.MaxSteps+1, math.MaxInt64
+		}, "field report.max_steps: 10000001, want a step bound of 1..10000000 (--max-steps)"},
+		{"a budget above --schedules's limit", pctShard1, func(sf *ShardFile) { sf.Report.Schedules = scenario.MaxSchedules + 1 },
+			"field report.schedules: 1000000001, want a budget of 1..1000000000 (--schedules)"},
+		{"no budget", dfsShard0, func(sf *ShardFile) { sf.Report.Schedules = 0 },
+			"field report.schedules: 0, want a budget of 1..1000000000 (--schedules)"},
+		{"a bound above --bound's limit", dfsShard0, func(sf *ShardFile) { sf.Report.Bound = scenario.MaxBound + 1 },
+			"field report.bound: 65, want a preemption bound of -1..64 (--bound)"},
+		{"a bound below none", dfsShard0, func(sf *ShardFile) { sf.Report.Bound = -2 },
+			"field report.bound: -2, want a preemption bound of -1..64 (--bound)"},
 		{"pct with pruned runs", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Pruned = 1 }, "in a pct exploration"},
 		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
 		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },

@@ -92,8 +92,10 @@ func TestShardFile_Errors(t *testing.T) {
 			sf.Report.Explained = &explain.Explanation{Steps: 3}
 		}, "field report.explained: an explanation without a shrunk finding"},
 	} {
+		// A shard of a budget of 4 schedules, interrupted before it ran
+		// any: the fewest counts that hold together.
 		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t draft-2023", Scenario: "t", Edition: "draft-2023", Budget: "b", Strategy: engine.StrategyPCT,
-			ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2}}}
+			Schedules: 4, ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2, Interrupted: true}}}
 		tc.change(&sf)
 		sum, err := sf.checksum()
 		require.NoError(t, err)

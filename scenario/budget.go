@@ -16,6 +16,10 @@ const (
 	// --schedules): a billion, a budget for shards and Ctrl-C (an
 	// exploration's memory does not grow with its schedules).
 	MaxSchedules = 1_000_000_000
+	// MaxSteps bounds a run's step bound (--max-steps, and the step bound
+	// a shard summary records): the longest catalog run takes a few
+	// thousand steps.
+	MaxSteps = 10_000_000
 	// MaxDepth bounds pct's depth d: its change points are drawn up front,
 	// so memory grows with d.
 	MaxDepth = 64

@@ -22,9 +22,9 @@ import (
 // which migsim conform shares, are cmdbase.MaxJobs and
 // cmdbase.MaxShrinkReplays).
 const (
-	// maxMaxSteps bounds --max-steps: the longest catalog run takes a few
-	// thousand steps.
-	maxMaxSteps = 10_000_000
+	// maxMaxSteps bounds --max-steps (scenario.MaxSteps, which a shard
+	// summary's step bound shares).
+	maxMaxSteps = scenario.MaxSteps
 	// maxSeconds bounds bench --seconds.
 	maxSeconds = 3600
 	// maxWindow bounds trace --window and report --steps.

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/migsim/migsim/engine"
@@ -108,14 +109,10 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.Subtrees = subs
 	}
 	best := map[string]engine.Report{}
-	for _, p := range parts {
-		out.Schedules += p.Schedules
-		out.Pruned += p.Pruned
-		out.Decisions += p.Decisions
-		out.Failing += p.Failing
-		out.Executed += p.Executed
-		out.ExecutedDecisions += p.ExecutedDecisions
-		out.StateHits += p.StateHits
+	for i, p := range parts {
+		if err := addCounts(&out, p); err != nil {
+			return engine.Summary{}, fmt.Errorf("%s: %w", name(i), err)
+		}
 		out.Complete = out.Complete && p.Complete
 		out.BoundHit = out.BoundHit || p.BoundHit
 		out.Interrupted = out.Interrupted || p.Interrupted
@@ -123,9 +120,6 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 		out.StatesFullAt = earliest(out.StatesFullAt, p.StatesFullAt)
 		out.TransitionsFullAt = earliest(out.TransitionsFullAt, p.TransitionsFullAt)
 		out.StateCap = max(out.StateCap, p.StateCap)
-		out.Memo.Hits += p.Memo.Hits
-		out.Memo.Verified += p.Memo.Verified
-		out.Memo.Nodes += p.Memo.Nodes
 		out.Memo.Full = out.Memo.Full || p.Memo.Full
 		out.Memo.Dropped = out.Memo.Dropped || p.Memo.Dropped
 		out.Elapsed = max(out.Elapsed, p.Elapsed)
@@ -147,6 +141,55 @@ func Named(parts []engine.Summary, names []string) (engine.Summary, error) {
 	}
 	slices.SortFunc(out.Findings, func(a, b engine.Report) int { return cmp.Compare(a.Index, b.Index) })
 	return out, nil
+}
+
+// addCounts adds the counts of part p to out, or says which count would
+// pass the largest int64 (or go below zero): no exploration runs that
+// many, but a summary file may state anything its checks let through,
+// and a sum that wraps around would print a negative count.
+func addCounts(out *engine.Summary, p engine.Summary) error {
+	for _, c := range []struct {
+		name string
+		sum  *int64
+		v    int64
+	}{
+		{"Decisions", &out.Decisions, p.Decisions},
+		{"ExecutedDecisions", &out.ExecutedDecisions, p.ExecutedDecisions},
+	} {
+		if err := checkedAdd(c.name, c.sum, c.v); err != nil {
+			return err
+		}
+	}
+	for _, c := range []struct {
+		name string
+		sum  *int
+		v    int
+	}{
+		{"Schedules", &out.Schedules, p.Schedules}, {"Pruned", &out.Pruned, p.Pruned}, {"Failing", &out.Failing, p.Failing},
+		{"Executed", &out.Executed, p.Executed}, {"StateHits", &out.StateHits, p.StateHits},
+		{"Memo.Hits", &out.Memo.Hits, p.Memo.Hits}, {"Memo.Verified", &out.Memo.Verified, p.Memo.Verified},
+		{"Memo.Nodes", &out.Memo.Nodes, p.Memo.Nodes},
+	} {
+		s := int64(*c.sum)
+		if err := checkedAdd(c.name, &s, int64(c.v)); err != nil {
+			return err
+		}
+		*c.sum = int(s)
+	}
+	return nil
+}
+
+// checkedAdd adds v to *sum, both at least 0, or returns an error naming
+// the count when v is negative or the sum would pass math.MaxInt64.
+func checkedAdd(name string, sum *int64, v int64) error {
+	if v < 0 {
+		return fmt.Errorf("%s: %d is negative", name, v)
+	}
+	if v > math.MaxInt64-*sum {
+		return fmt.Errorf("%s: %d added to the %d of the summaries before it passes %d", name, v, *sum, int64(math.MaxInt64))
+	}
+	*sum += v
+	return nil
 }
 
 // earliest returns the earlier of two runs at which a table filled, either

@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -62,6 +63,16 @@ func TestNamed_Errors(t *testing.T) {
 		{"the last missing", []engine.Summary{a}, []string{"a"}, "shard 1/2 is missing"},
 		{"a middle one missing", []engine.Summary{shard(0, 3, 1, 1), shard(2, 3, 1, 2)}, nil, "shard 1/3 is missing"},
 		{"the first missing", []engine.Summary{b}, nil, "shard 0/2 is missing"},
+		// Counts no exploration gives, which a summary file may state:
+		// a sum that wraps around would print a negative count.
+		{"decisions past the largest int64", []engine.Summary{with(a, func(s *engine.Summary) { s.Decisions = math.MaxInt64 - 1 }),
+			with(b, func(s *engine.Summary) { s.Decisions = 2 })}, []string{"a", "b"},
+			"b: Decisions: 2 added to the 9223372036854775806 of the summaries before it passes 9223372036854775807"},
+		{"state hits past the largest int", []engine.Summary{with(a, func(s *engine.Summary) { s.StateHits = math.MaxInt }),
+			with(b, func(s *engine.Summary) { s.StateHits = 1 })}, []string{"a", "b"},
+			"b: StateHits: 1 added to the 9223372036854775807 of the summaries before it passes 9223372036854775807"},
+		{"negative executed decisions", []engine.Summary{a, with(b, func(s *engine.Summary) { s.ExecutedDecisions = -1 })}, []string{"a", "b"},
+			"b: ExecutedDecisions: -1 is negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Named(tc.parts, tc.names)
