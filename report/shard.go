@@ -440,6 +440,17 @@ func checkShardCounts(r *Exploration) error {
 		return fmt.Errorf("field report.summary.ExecutedDecisions: %d decisions in %d executed runs of at most %d steps", sum.ExecutedDecisions, sum.Executed, r.MaxSteps)
 	case sum.Memo.Verified > sum.Memo.Hits:
 		return fmt.Errorf("field report.summary.Memo.Verified: %d memo hits checked of %d", sum.Memo.Verified, sum.Memo.Hits)
+	case sum.StatesFullAt > r.Schedules || sum.TransitionsFullAt > r.Schedules:
+		return fmt.Errorf("field report.summary.StatesFullAt: the state table full at run %d, the known transitions at run %d, with a budget of %d runs",
+			sum.StatesFullAt, sum.TransitionsFullAt, r.Schedules)
+	case (sum.StatesFullAt > 0 || sum.TransitionsFullAt > 0) != (sum.StateCap > 0),
+		sum.StateCap > 0 && (sum.StateCap < engine.MinStateCap || sum.StateCap > engine.MaxStateCap):
+		return fmt.Errorf("field report.summary.StateCap: %d, want %d..%d (--state-cap) when a table was full (state table full at run %d, known transitions at run %d), else 0",
+			sum.StateCap, engine.MinStateCap, engine.MaxStateCap, sum.StatesFullAt, sum.TransitionsFullAt)
+	case sum.SplitDepth < 0 || sum.SplitDepth > scenario.MaxBound:
+		return fmt.Errorf("field report.summary.SplitDepth: %d, want 0..%d (--split-depth)", sum.SplitDepth, scenario.MaxBound)
+	case int(sum.Reduction) < 0 || int(sum.Reduction) >= len(engine.Reductions):
+		return fmt.Errorf("field report.summary.Reduction: %d, want 0..%d (%s)", sum.Reduction, len(engine.Reductions)-1, strings.Join(engine.Reductions, ", "))
 	}
 	for i := 1; i < len(sum.Interleavings); i++ {
 		if sum.Interleavings[i] <= sum.Interleavings[i-1] {
@@ -448,6 +459,9 @@ func checkShardCounts(r *Exploration) error {
 	}
 	oracles := map[string]bool{}
 	for i, f := range sum.Findings {
+		if f.Finding.Step < 0 || f.Finding.Step > r.MaxSteps {
+			return fmt.Errorf("field report.summary.Findings[%d].Finding.step: %d, in a run of at most %d steps", i, f.Finding.Step, r.MaxSteps)
+		}
 		if oracles[f.Finding.Oracle] || (i > 0 && f.Index <= sum.Findings[i-1].Index) {
 			return fmt.Errorf("field report.summary.Findings[%d]: oracle %q at #%d: findings are the first of each oracle, by index", i, f.Finding.Oracle, f.Index)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -93,6 +94,29 @@ func TestShardFile_CountChecks(t *testing.T) {
 			"field report.bound: 65, want a preemption bound of -1..64 (--bound)"},
 		{"a bound below none", dfsShard0, func(sf *ShardFile) { sf.Report.Bound = -2 },
 			"field report.bound: -2, want a preemption bound of -1..64 (--bound)"},
+		{"a state table full past the budget", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.StatesFullAt, sf.Report.Summary.StateCap = 13, engine.MinStateCap
+		}, "field report.summary.StatesFullAt: the state table full at run 13, the known transitions at run 0, with a budget of 12 runs"},
+		{"a state table full within the budget", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.StatesFullAt, sf.Report.Summary.StateCap = 12, engine.MinStateCap
+		}, ""},
+		{"known transitions full, no cap", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.TransitionsFullAt = 3 },
+			"field report.summary.StateCap: 0, want 1024..67108864 (--state-cap) when a table was full (state table full at run 0, known transitions at run 3), else 0"},
+		{"a cap above --state-cap's limit", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.StatesFullAt, sf.Report.Summary.StateCap = 12, engine.MaxStateCap+1
+		}, "field report.summary.StateCap: 67108865"},
+		{"a cap, no table full", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.StateCap = engine.MinStateCap },
+			"field report.summary.StateCap: 1024"},
+		{"a split depth above --split-depth's limit", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.SplitDepth = scenario.MaxBound + 1 },
+			"field report.summary.SplitDepth: 65, want 0..64 (--split-depth)"},
+		{"a negative split depth", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.SplitDepth = -1 },
+			"field report.summary.SplitDepth: -1, want 0..64 (--split-depth)"},
+		{"a reduction no build knows", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Reduction = 3 },
+			"field report.summary.Reduction: 3, want 0..2 (sleep, dpor, none)"},
+		{"a finding past the step bound", pctShard1, func(sf *ShardFile) {
+			sf.Report.Summary.Findings[0].Finding.Step = sf.Report.MaxSteps + 1
+		}, "field report.summary.Findings[0].Finding.step: 200001, in a run of at most 200000 steps"},
+		{"a finding at the step bound", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Findings[0].Finding.Step = sf.Report.MaxSteps }, ""},
 		{"pct with pruned runs", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Pruned = 1 }, "in a pct exploration"},
 		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
 		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },

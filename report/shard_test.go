@@ -303,6 +303,9 @@ func FuzzMergeShards(f *testing.F) {
 		if (rep.Schedule == nil) != (name == "") {
 			t.Fatalf("merged schedule %v named %q", rep.Schedule != nil, name)
 		}
+		if m := rep.Summary; m.Schedules < 0 || m.Decisions < 0 || m.Executed < 0 || m.ExecutedDecisions < 0 || m.Failing < 0 || m.Pruned < 0 || m.StateHits < 0 {
+			t.Fatalf("merged counts wrapped around: %+v", m)
+		}
 		var out bytes.Buffer
 		rep.PrintSummary(&out)
 		rep.PrintResult(&out, nil)
