@@ -202,7 +202,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tf := addTargetFlags(fs, "")
 	strategy := fs.String("strategy", "", "random, pct or dfs (default: the scenario's)")
 	schedules := fs.Int("schedules", 0, "schedules to run; for dfs the run budget (default: the scenario's; 1000000 when --strategy picks dfs or --bound raises the line's)")
-	seed := fs.Uint64("seed", 0, "base seed (default: the scenario's)")
+	seed := cliflag.Uint64(fs, "seed", 0, "base seed (default: the scenario's)")
 	bound := fs.Int("bound", 0, "dfs preemption bound, -1..64, -1 for none (default: the scenario's dfs line's; when --strategy picks dfs, the bound migsim run proves at: 2, or the line's proof-bound=)")
 	depth := fs.Int("depth", 0, "pct depth d (default: the scenario's)")
 	reduction := fs.String("reduction", "", "dfs partial-order reduction: sleep (sleep sets), dpor (source-set DPOR) or none (default: the scenario's explore line, else sleep)")

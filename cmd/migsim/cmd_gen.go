@@ -60,7 +60,7 @@ const maxGenCount = 100_000
 func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("gen", pflag.ContinueOnError)
 	fs.SetOutput(stdout)
-	seed := fs.Uint64("seed", 1, "seed of the first scenario")
+	seed := cliflag.Uint64(fs, "seed", 1, "seed of the first scenario")
 	count := fs.Int("count", 1, "scenarios to generate")
 	out := fs.String("out", "", "directory to write gen-SEED.scn files into (default: stdout)")
 	check := fs.Bool("check", false, "check the metamorphic properties of every scenario")

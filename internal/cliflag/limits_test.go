@@ -24,11 +24,15 @@ func TestCheckIntsAndError(t *testing.T) {
 		{[]string{"--jobs", "-1"}, "--jobs -1: want 0..256 (0 is GOMAXPROCS)"},
 		{[]string{"--jobs", "99999999999999999999"}, "--jobs 99999999999999999999: want 0..256 (0 is GOMAXPROCS)"},
 		{[]string{"--seed", "-1"}, "--seed -1: want a whole number 0..18446744073709551615"},
+		{[]string{"--seed2", "-1"}, "--seed2 -1: want a whole number 0..18446744073709551615"},
+		{[]string{"--seed2", "+-1"}, "--seed2 +-1: want a whole number 0..18446744073709551615"},
+		{[]string{"--seed2", "+1"}, ""},
 		{[]string{"--rate", "x"}, "--rate x: want a number"},
 	} {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 		fs.Int("jobs", 0, "")
 		fs.Uint64("seed", 0, "")
+		Uint64(fs, "seed2", 0, "")
 		fs.Float64("rate", 0, "")
 		err := fs.Parse(tc.args)
 		if err == nil {

@@ -87,6 +87,14 @@ func TestParse_NumberWords(t *testing.T) {
 		{"zero", []string{"--seed", "0", "--jobs", "0"}, "", 0, 0},
 		{"hex", []string{"--seed", "0x10"}, "", 16, 0},
 		{"octal prefix", []string{"--seed", "0o10"}, "", 8, 0},
+		// A sign reads as in a scenario's seed= and in an int flag.
+		{"plus sign", []string{"--seed", "+5", "--jobs", "+2"}, "", 5, 2},
+		{"minus zero", []string{"--seed", "-0", "--jobs", "-0"}, "", 0, 0},
+		{"plus hex", []string{"--seed", "+0x10"}, "", 16, 0},
+		{"the largest seed", []string{"--seed", "18446744073709551615"}, "", 18446744073709551615, 0},
+		{"negative seed", []string{"--seed", "-1"}, "invalid argument \"-1\" for \"--seed\" flag", 0, 0},
+		{"two signs", []string{"--seed", "+-0"}, "invalid argument \"+-0\" for \"--seed\" flag", 0, 0},
+		{"seed past 64 bits", []string{"--seed", "+18446744073709551616"}, "invalid argument", 0, 0},
 		{"a string flag's value", []string{"--out", "010"}, "", 0, 0},
 		{"after --", []string{"--", "--seed", "010"}, "", 0, 0},
 		// A flag whose value may be left out reads it after '=' as pflag does.
@@ -99,7 +107,7 @@ func TestParse_NumberWords(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 			fs.SetOutput(nopWriter{})
-			seed := fs.Uint64("seed", 0, "")
+			seed := Uint64(fs, "seed", 0, "")
 			jobs := fs.IntP("jobs", "j", 0, "")
 			fs.String("out", ".", "")
 			fs.IntP("bound", "b", 0, "")
