@@ -245,6 +245,10 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
 	}
 	r, sum := &sf.Report, &sf.Report.Summary
+	if sf.Format < 1 {
+		// Every summary since the first says its version: none is 0.
+		return nil, fmt.Errorf("field format: version %d, want %d: no migsim writes it (missing, or not a version): not a shard summary (explore --shard writes *.summary.json)", sf.Format, ShardFileFormat)
+	}
 	if sf.Format < ShardFileFormat {
 		return nil, fmt.Errorf("field format: version %d, want %d: an older migsim wrote it (before version 8 a summary named its target only as text): explore the shard again with this build", sf.Format, ShardFileFormat)
 	}

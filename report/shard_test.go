@@ -41,6 +41,11 @@ func TestShardFile_Errors(t *testing.T) {
 			"field format: version 9, want 8"},
 		{"newer format, a field of another type", `{"format": 9, "module": 9}`, "field format: version 9, want 8"},
 		{"a schedule file", `{"format": 4, "edition": "virtio-1.4", "choices": []}`, "a schedule file (migsim replay reads it), not a shard summary"},
+		// No migsim wrote a summary without its version: it is not an
+		// older one.
+		{"an empty object", `{}`, "field format: version 0, want 8: no migsim writes it (missing, or not a version): not a shard summary"},
+		{"null", `null`, "field format: version 0, want 8: no migsim writes it"},
+		{"a negative version", `{"format": -8}`, "field format: version -8, want 8: no migsim writes it"},
 		{"unknown field, nested", `{"format": 8, "report": {"target": "t", "summary": {"Schedules": 3, "Shardz": 2}}}`,
 			`unknown field "Shardz" (report.summary.Shardz, byte offset 68)`},
 		{"edited", `{"format": 8, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shards": 2}}, "checksum": "0000000000000000"}`,
