@@ -305,6 +305,14 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := checkStrategyFlags(fs, b.Strategy); err != nil {
 		return cmdbase.UsageError(stderr, "explore", "%v", err)
 	}
+	if fs.Changed("split-depth") && *splitDepth == 0 && sn > 1 {
+		// Shards share out the subtrees below the split: without one a
+		// shard would get the balanced depth in place of the 0 asked for
+		// (one shard of one needs none, and BalancedSplitDepth gives it
+		// none).
+		return cmdbase.UsageError(stderr, "explore", "--split-depth 0 splits the tree into no subtrees for --shard %d/%d to share out: give 1..%d, or leave it out for the depth that balances the shards (docs/scale.md, \"Choosing the split depth\")",
+			si, sn, scenario.MaxBound)
+	}
 	// Checked, not created: DIR is made when there is something to write
 	// (a finding's schedule, a shard's summary, --write-run's run), so
 	// that a run that stops on bad input, or finds nothing, leaves none.

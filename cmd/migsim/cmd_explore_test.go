@@ -362,6 +362,10 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"bad depth", []string{"explore", "--scenario", smokeScenario, "--depth", "0"}, "--depth 0"},
 		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--reduction", "magic"}, `unknown reduction "magic"`},
 		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
+		// Shards share out the subtrees below a split: with none, a shard
+		// took the balanced depth in place of the 0 given.
+		{"no split for shards", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--split-depth", "0", "--shard", "1/2"},
+			"--split-depth 0 splits the tree into no subtrees for --shard 1/2 to share out: give 1..64, or leave it out"},
 		{"bad progress", []string{"explore", "--scenario", smokeScenario, "--progress", "sometimes"}, `--progress "sometimes"`},
 		{"no-shrink with a shrink bound", []string{"explore", "--scenario", smokeScenario, "--no-shrink", "--shrink-replays", "10"}, "--no-shrink and --shrink-replays"},
 		{"dpor with states", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--reduction", "dpor", "--states"}, "--states and reduction dpor contradict each other"},

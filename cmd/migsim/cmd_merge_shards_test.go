@@ -67,22 +67,41 @@ func TestMerge_CountChecksHoldForRealShards(t *testing.T) {
 }
 
 // --shard 0/1 (a batch job array of one) writes a shard summary that merge
-// turns into the report, and the schedule file, one process gives.
+// turns into the report, and the schedule file, one process gives; a dfs
+// shard of one splits nothing, as one process with --split-depth 0 (which
+// more shards than one refuse: they share out the subtrees of a split).
 func TestExplore_ShardZeroOfOne(t *testing.T) {
-	args := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
-		"--strategy", "pct", "--schedules", "40", "--seed", "1", "--jobs", "1", "--explain-runs", "0"}
-	single := t.TempDir()
-	wantCode, want, stderr := runSimCLI(t, append(args, "--out", single)...)
-	require.Equal(t, cmdbase.ExitFinding, wantCode, stderr)
-	dirs, outs := exploreShards(t, 1, args...)
-	assert.Contains(t, outs[0], "depth 3; shard 0/1: all of it\n")
-	assert.FileExists(t, filepath.Join(dirs[0], "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.shard-0-of-1.summary.json"))
-	merged := t.TempDir()
-	code, got, stderr := runSimCLI(t, "merge", "--out", merged, dirs[0])
-	assert.Equal(t, wantCode, code, stderr)
-	assert.Equal(t, comparable(want, single), comparable(got, merged))
-	name := "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json"
-	assert.Equal(t, mustRead(t, filepath.Join(single, name)), mustRead(t, filepath.Join(merged, name)))
+	for _, tc := range []struct {
+		name, header, schedule string // schedule: "" for no finding
+		args                   []string
+		code                   int
+	}{
+		{"pct with a finding", "depth 3; shard 0/1: all of it\n", "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway.json",
+			[]string{"--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+				"--strategy", "pct", "--schedules", "40", "--seed", "1"}, cmdbase.ExitFinding},
+		{"dfs without a split", ": dfs up to 1000000 runs, seed 2, bound 0; shard 0/1: all of it\n", "",
+			[]string{"--scenario", smokeScenario, "--spec", "draft-2023", "--strategy", "dfs", "--bound", "0", "--states=false",
+				"--split-depth", "0"}, cmdbase.ExitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"explore", "--jobs", "1", "--explain-runs", "0"}, tc.args...)
+			single := t.TempDir()
+			wantCode, want, stderr := runSimCLI(t, append(args, "--out", single)...)
+			require.Equal(t, tc.code, wantCode, stderr)
+			dirs, outs := exploreShards(t, 1, args...)
+			assert.Contains(t, outs[0], tc.header)
+			summaries, err := filepath.Glob(filepath.Join(dirs[0], "*.shard-0-of-1.summary.json"))
+			require.NoError(t, err)
+			assert.Len(t, summaries, 1)
+			merged := t.TempDir()
+			code, got, stderr := runSimCLI(t, "merge", "--out", merged, dirs[0])
+			assert.Equal(t, wantCode, code, stderr)
+			assert.Equal(t, comparable(want, single), comparable(got, merged))
+			if tc.schedule != "" {
+				assert.Equal(t, mustRead(t, filepath.Join(single, tc.schedule)), mustRead(t, filepath.Join(merged, tc.schedule)))
+			}
+		})
+	}
 }
 
 // Shards of two versions of a scenario, or run with different step
