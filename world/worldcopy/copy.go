@@ -44,7 +44,7 @@ type run struct {
 	c      *Copier
 	recs   []record
 	byAddr addrIndex // address → the last record there
-	maps   map[unsafe.Pointer]unsafe.Pointer
+	maps   mapIndex  // a map met → its copy (nil: walked)
 	groups []group
 	// temps are variables for map entries, kept between copies, by
 	// type id and slot (temp); keys orders the records (allocate).
@@ -74,7 +74,7 @@ type arena struct {
 }
 
 func newRun(c *Copier) *run {
-	return &run{c: c, maps: map[unsafe.Pointer]unsafe.Pointer{}}
+	return &run{c: c}
 }
 
 // reset empties r for the next copy, keeping its storage.
@@ -82,7 +82,7 @@ func (r *run) reset() {
 	clear(r.recs)
 	r.recs = r.recs[:0]
 	r.byAddr.reset()
-	clear(r.maps)
+	r.maps.reset()
 	clear(r.groups)
 	r.groups = r.groups[:0]
 	for _, id := range r.types {
@@ -271,10 +271,10 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 	if m == nil || ti.mapPlain {
 		return nil
 	}
-	if _, ok := r.maps[m]; ok {
+	if _, ok := r.maps.get(m); ok {
 		return nil
 	}
-	r.maps[m] = nil
+	r.maps.put(m, nil)
 	sv := ti.mapValue(m)
 	if sv.Len() == 0 {
 		return nil
@@ -282,6 +282,17 @@ func (r *run) walkMap(p unsafe.Pointer, ti *tinfo) error {
 	r.depth++
 	d := 4 * r.depth
 	kt, vt := r.temp(ti.key, d), r.temp(ti.val, d+1)
+	if pm := ti.ptrMap; pm != nil && ti.val.k == kPtr {
+		defer func() {
+			r.depth--
+			vt.v.SetZero()
+		}()
+		if k, err := pm.walk(r, m, ti.val, vt); err != nil {
+			// The key as the map's key type formats it.
+			return at(err, fmt.Sprintf("[%v]", reflect.ValueOf(k).Convert(ti.key.t)))
+		}
+		return nil
+	}
 	defer func() {
 		r.depth--
 		// The temporaries are kept for the next map: zero, holding
@@ -488,38 +499,40 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	// not: a write through one of its holders is seen through the other
 	// (a struct copied by assignment shares its maps). The walk leaves a
 	// plain map out; its copy enters the table here.
-	if nm := r.maps[m]; nm != nil {
+	if nm, _ := r.maps.get(m); nm != nil {
 		*(*unsafe.Pointer)(dst) = nm
 		return nil
 	}
 	sv := ti.mapValue(m)
 	n := sv.Len()
-	nv := reflect.MakeMapWithSize(ti.t, n)
-	r.maps[m] = nv.UnsafePointer()
-	if n == 0 {
-		// Nothing to iterate: no temporaries.
-		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
+	switch {
+	case n == 0:
+		// Nothing to iterate: a new empty map, as make(map[K]V) makes.
+		nm := makemapSmall()
+		r.maps.put(m, nm)
+		*(*unsafe.Pointer)(dst) = nm
+		return nil
+	case ti.mapPlain:
+		// Entries copy as they are: the runtime's clone (maps.Clone).
+		nm := ti.cloneMap(m)
+		r.maps.put(m, nm)
+		*(*unsafe.Pointer)(dst) = nm
 		return nil
 	}
+	if pm := ti.ptrMap; pm != nil && ti.val.k == kPtr {
+		// A pointer value by a basic key: the compiled loop (maps.go).
+		nm := pm.fill(r, m, ti.val.shareElem)
+		r.maps.put(m, nm)
+		*(*unsafe.Pointer)(dst) = nm
+		return nil
+	}
+	nm := makemap(ti.mapType, n)
+	r.maps.put(m, nm)
 	var it reflect.MapIter
 	it.Reset(sv)
 	r.depth++
 	d := 4 * r.depth
 	kt, vt := r.temp(ti.key, d), r.temp(ti.val, d+1)
-	if ti.mapPlain {
-		// Entries copy as they are, through the temporaries (no
-		// allocation per entry).
-		for it.Next() {
-			kt.v.SetIterKey(&it)
-			vt.v.SetIterValue(&it)
-			nv.SetMapIndex(kt.v, vt.v)
-		}
-		r.depth--
-		kt.v.SetZero()
-		vt.v.SetZero()
-		*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
-		return nil
-	}
 	nk, nvv := r.temp(ti.key, d+2), r.temp(ti.val, d+3)
 	defer func() {
 		r.depth--
@@ -546,9 +559,9 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 		if err := r.fillOne(nvv.p, vt.p, ti.val); err != nil {
 			return at(err, fmt.Sprintf("[%v]", it.Key()))
 		}
-		nv.SetMapIndex(key.v, nvv.v)
+		mapassign(ti.mapType, nm, key.p, nvv.p)
 	}
-	*(*unsafe.Pointer)(dst) = nv.UnsafePointer()
+	*(*unsafe.Pointer)(dst) = nm
 	return nil
 }
 

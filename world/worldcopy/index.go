@@ -1,5 +1,7 @@
 package worldcopy
 
+import "unsafe"
+
 // addrIndex maps the addresses a copy met to the last record noted at
 // each: an open-addressing table keyed by the address, cheaper than a Go
 // map for the few hundred addresses of a copy and emptied in one clear.
@@ -73,6 +75,82 @@ func (x *addrIndex) grow() {
 func (x *addrIndex) reset() {
 	if x.n > 0 {
 		clear(x.keys)
+		x.n = 0
+	}
+}
+
+// mapIndex maps the maps a copy met (by the address of their runtime
+// map) to their copies: nil while only walked. An open-addressing table
+// as addrIndex is, for the dozen maps of a copy, which a Go map keyed by
+// pointer cost about two hundred instructions a map to look up and fill.
+type mapIndex struct {
+	keys  []unsafe.Pointer // nil: an empty slot
+	vals  []unsafe.Pointer
+	n     int
+	shift uint
+}
+
+// get returns the copy noted for the map at a, and whether a was noted.
+func (x *mapIndex) get(a unsafe.Pointer) (unsafe.Pointer, bool) {
+	if x.n == 0 {
+		return nil, false
+	}
+	mask := uintptr(len(x.keys) - 1)
+	for i := x.slot(a); ; i = (i + 1) & mask {
+		switch x.keys[i] {
+		case a:
+			return x.vals[i], true
+		case nil:
+			return nil, false
+		}
+	}
+}
+
+func (x *mapIndex) slot(a unsafe.Pointer) uintptr {
+	return uintptr((uint64(uintptr(a)) * 0x9e3779b97f4a7c15) >> x.shift)
+}
+
+// put notes c as the copy of the map at a (a not nil).
+func (x *mapIndex) put(a, c unsafe.Pointer) {
+	if 2*(x.n+1) > len(x.keys) {
+		x.grow()
+	}
+	mask := uintptr(len(x.keys) - 1)
+	for i := x.slot(a); ; i = (i + 1) & mask {
+		switch x.keys[i] {
+		case a:
+			x.vals[i] = c
+			return
+		case nil:
+			x.keys[i], x.vals[i] = a, c
+			x.n++
+			return
+		}
+	}
+}
+
+// grow doubles the table (at least 64 slots) and places the entries
+// again.
+func (x *mapIndex) grow() {
+	keys, vals := x.keys, x.vals
+	size := max(64, 2*len(keys))
+	x.keys, x.vals, x.n = make([]unsafe.Pointer, size), make([]unsafe.Pointer, size), 0
+	x.shift = 64
+	for s := size; s > 1; s >>= 1 {
+		x.shift--
+	}
+	for i, k := range keys {
+		if k != nil {
+			x.put(k, vals[i])
+		}
+	}
+}
+
+// reset empties the table, keeping its storage and holding no copy.
+func (x *mapIndex) reset() {
+	if x.n > 0 {
+		clear(x.keys)
+		clear(x.vals)
 		x.n = 0
 	}
 }

@@ -18,7 +18,8 @@
 // its group. Both passes follow each type's parts flattened through its
 // structs and short arrays when the type is compiled: byte runs copied as
 // they are, and the strings, pointers, slices, interfaces and maps, each
-// with its path for errors. A slice's elements past its length are copied
+// with its path for errors (a map through the Go runtime's own map
+// functions, maps.go). A slice's elements past its length are copied
 // as they are when they hold no pointers (a reslice up to its capacity
 // reads them again); those that hold pointers are not walked and stay
 // zero in the copy.
@@ -184,6 +185,9 @@ type tinfo struct {
 	mapPlain bool
 	// mapType is a map type's type word in an interface (mapValue).
 	mapType unsafe.Pointer
+	// ptrMap: a map type's with a key of a basic kind and a pointer
+	// value, which its copies and walks use (maps.go).
+	ptrMap *ptrMap
 	// custom: a pointer type's or value type's own copier.
 	custom func(dst, src unsafe.Pointer)
 	// shareElem: a pointer to a shared type, copied as it is.
@@ -428,6 +432,9 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 		ti.key = c.build(t.Key(), building)
 		ti.val = c.build(t.Elem(), building)
 		ti.mapPlain = byValue(ti.key) && byValue(ti.val)
+		if t.Elem().Kind() == reflect.Pointer {
+			ti.ptrMap = ptrMapFor(t.Key().Kind())
+		}
 		z := reflect.Zero(t).Interface()
 		ti.mapType = (*eface)(unsafe.Pointer(&z)).typ
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
