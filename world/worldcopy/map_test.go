@@ -69,6 +69,9 @@ type slotID uint16
 
 func (s slotID) String() string { return fmt.Sprintf("slot-%d", uint16(s)) }
 
+// sharedID is a key type a copier shares.
+type sharedID int
+
 // TestCopy_MapsByShape: maps of a pointer value by a key of a basic kind
 // (each kind, a named one too) go through the compiled loop (ptrMap), the
 // others through package reflect; both copy as TestCopy_Maps requires:
@@ -82,26 +85,27 @@ func TestCopy_MapsByShape(t *testing.T) {
 	type shared struct{ v int }
 	type pair struct{ a, b *leaf }
 	type root struct {
-		one     *leaf
-		ints    map[int]*leaf
-		i8      map[int8]*leaf
-		i16     map[int16]*leaf
-		i32     map[int32]*leaf
-		i64     map[int64]*leaf
-		u       map[uint]*leaf
-		u8      map[uint8]*leaf
-		u16     map[uint16]*leaf
-		u32     map[uint32]*leaf
-		u64     map[uint64]*leaf
-		uptr    map[uintptr]*leaf
-		strs    map[string]*leaf
-		named   map[slotID]*leaf
-		named2  map[slotID]*leaf
-		nils    map[uint16]*leaf
-		share   map[uint32]*shared
-		pairs   map[uint16]pair
-		arrays  map[uint16]*[4]byte
-		empties map[uint16]*leaf
+		one      *leaf
+		ints     map[int]*leaf
+		i8       map[int8]*leaf
+		i16      map[int16]*leaf
+		i32      map[int32]*leaf
+		i64      map[int64]*leaf
+		u        map[uint]*leaf
+		u8       map[uint8]*leaf
+		u16      map[uint16]*leaf
+		u32      map[uint32]*leaf
+		u64      map[uint64]*leaf
+		uptr     map[uintptr]*leaf
+		strs     map[string]*leaf
+		named    map[slotID]*leaf
+		named2   map[slotID]*leaf
+		nils     map[uint16]*leaf
+		share    map[uint32]*shared
+		pairs    map[uint16]pair
+		arrays   map[uint16]*[4]byte
+		empties  map[uint16]*leaf
+		byShared map[sharedID]*leaf
 	}
 	one, other := &leaf{1}, &leaf{2}
 	sh := &shared{3}
@@ -112,16 +116,18 @@ func TestCopy_MapsByShape(t *testing.T) {
 		u64: map[uint64]*leaf{1 << 40: one}, uptr: map[uintptr]*leaf{7: other}, strs: map[string]*leaf{"a": one, "b": other},
 		named: map[slotID]*leaf{3: one, 4: {4}}, nils: map[uint16]*leaf{1: nil, 2: one},
 		share: map[uint32]*shared{5: sh}, pairs: map[uint16]pair{1: {one, other}},
-		arrays: map[uint16]*[4]byte{1: {1, 2, 3, 4}}, empties: map[uint16]*leaf{}}
+		arrays: map[uint16]*[4]byte{1: {1, 2, 3, 4}}, empties: map[uint16]*leaf{}, byShared: map[sharedID]*leaf{1: one}}
 	g.named2 = g.named
-	c := New(Config{Share: func(t reflect.Type) bool { return t == reflect.TypeFor[shared]() }})
+	c := New(Config{Share: func(t reflect.Type) bool { return t == reflect.TypeFor[shared]() || t == reflect.TypeFor[sharedID]() }})
 	rt := reflect.TypeFor[root]()
 	for i := range rt.NumField() {
 		f := rt.Field(i)
 		if f.Type.Kind() != reflect.Map {
 			continue
 		}
-		byShape := f.Name != "pairs"
+		// Not a struct value, nor a key the copier does not copy as
+		// it is.
+		byShape := f.Name != "pairs" && f.Name != "byShared"
 		require.Equal(t, byShape, c.info(f.Type).ptrMap != nil, "%s: copied by the compiled loop", f.Name)
 	}
 	for range 2 {
@@ -140,6 +146,7 @@ func TestCopy_MapsByShape(t *testing.T) {
 			require.NotSame(t, other, m, name)
 		}
 		require.Same(t, cp.ints[2], cp.u16[17], "the other leaf: one copy")
+		require.Same(t, cp.one, cp.byShared[1], "through reflect: the one leaf's copy")
 		require.Equal(t, 4, cp.named[4].v)
 		require.Nil(t, cp.nils[1])
 		require.Len(t, cp.nils, 2)

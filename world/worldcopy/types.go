@@ -432,7 +432,9 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 		ti.key = c.build(t.Key(), building)
 		ti.val = c.build(t.Elem(), building)
 		ti.mapPlain = byValue(ti.key) && byValue(ti.val)
-		if t.Elem().Kind() == reflect.Pointer {
+		if t.Elem().Kind() == reflect.Pointer && (ti.key.k == kPlain || ti.key.k == kString) {
+			// A key copied as it is (not shared, not by a function of
+			// its own).
 			ti.ptrMap = ptrMapFor(t.Key().Kind())
 		}
 		z := reflect.Zero(t).Interface()
