@@ -508,7 +508,7 @@ func (r *run) fillMap(dst, src unsafe.Pointer, ti *tinfo) error {
 	switch {
 	case n == 0:
 		// Nothing to iterate: a new empty map, as make(map[K]V) makes.
-		nm := makemapSmall()
+		nm := makemapSmall(ti.mapType)
 		r.maps.put(m, nm)
 		*(*unsafe.Pointer)(dst) = nm
 		return nil

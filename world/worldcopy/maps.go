@@ -1,56 +1,28 @@
 package worldcopy
 
-import (
-	"reflect"
-	"unsafe"
-)
+import "unsafe"
 
-// The map primitives a copy uses in place of package reflect's, which
-// cost several times the map operation they wrap (a reflect.Value per
-// entry, its assignability checked at every SetMapIndex): a copy makes a
-// dozen maps, half of them empty, and most of the rest hold a few entries
-// (docs/engine.md, "Copying the world's data"). Each is the Go runtime's
-// own function under the name it gives it for other packages
-// (runtime/map.go: makemap_small, which make(map[K]V) calls; mapclone,
-// which maps.Clone calls; reflect_makemap and reflect_mapassign, which
-// reflect.MakeMapWithSize and reflect.Value.SetMapIndex call): the same
-// maps the reflective calls make, without their checks, which the
-// copier's types already passed when they were compiled (Copier.build: a
-// map type's key and value types).
-
-// makemapSmall returns a new empty map of any map type: a map's type is
-// given at each operation, not kept in the map.
+// The map primitives a copy uses, in one of two files by the Go release
+// that builds the package:
 //
-//go:linkname makemapSmall runtime.makemap_small
-func makemapSmall() unsafe.Pointer
-
-// mapsClone returns a copy of the map m holds (maps.Clone's runtime
-// half): its entries copied as they are, in one pass over its groups.
+//   - maps_runtime.go (Go 1.24 to 1.26, the releases it was checked
+//     against): the Go runtime's own map functions in place of package
+//     reflect's, which cost several times the map operation they wrap (a
+//     reflect.Value per entry, its assignability checked at every
+//     SetMapIndex): a copy makes a dozen maps, half of them empty, and
+//     most of the rest hold a few entries (docs/engine.md, "Copying the
+//     world's data"). It reaches them by //go:linkname and reads a map
+//     of pointers as a map of unsafe.Pointer values, which a later
+//     release may break: a symbol dropped fails the link, a layout
+//     changed would copy wrongly without a sign.
+//   - maps_reflect.go (any other release, or the build tag
+//     worldcopy_reflect): the same functions through package reflect
+//     alone, and no compiled loop (ptrMapFor returns nil), so that the
+//     package builds and copies correctly on a release nobody checked,
+//     only slower. CI runs the package's tests under the tag.
 //
-//go:linkname mapsClone maps.clone
-func mapsClone(m any) any
-
-// makemap returns a new map of the map type t (a type word) with room
-// for n entries.
-//
-//go:linkname makemap reflect.makemap
-func makemap(t unsafe.Pointer, n int) unsafe.Pointer
-
-// mapassign sets m[*key] = *val in the map m of the map type t (a type
-// word).
-//
-//go:linkname mapassign reflect.mapassign0
-func mapassign(t, m, key, val unsafe.Pointer)
-
-// cloneMap returns a copy of the map m of ti's type (a map type) whose
-// entries copy as they are (ti.mapPlain).
-func (ti *tinfo) cloneMap(m unsafe.Pointer) unsafe.Pointer {
-	var i any
-	e := (*eface)(unsafe.Pointer(&i))
-	e.typ, e.data = ti.mapType, m
-	c := mapsClone(i)
-	return (*eface)(unsafe.Pointer(&c)).data
-}
+// Both define makemapSmall, makemap, mapassign, tinfo.cloneMap, ptrMapFor
+// and compiledMapLoops with the same signatures.
 
 // ptrMap copies and walks the maps of one shape: a key of a basic kind
 // (an integer or a string) and a pointer value, which most maps the world
@@ -68,62 +40,4 @@ type ptrMap struct {
 	// walk notes what m's values reach, through the temporary t of the
 	// value's type; on the first error it returns the key of its entry.
 	walk func(r *run, m unsafe.Pointer, val *tinfo, t *tempVar) (any, error)
-}
-
-// ptrMapFor returns the ptrMap of the maps whose key is of kind k, or nil
-// for another kind.
-func ptrMapFor(k reflect.Kind) *ptrMap {
-	switch k {
-	case reflect.Int:
-		return ptrMapOf[int]()
-	case reflect.Int8:
-		return ptrMapOf[int8]()
-	case reflect.Int16:
-		return ptrMapOf[int16]()
-	case reflect.Int32:
-		return ptrMapOf[int32]()
-	case reflect.Int64:
-		return ptrMapOf[int64]()
-	case reflect.Uint:
-		return ptrMapOf[uint]()
-	case reflect.Uint8:
-		return ptrMapOf[uint8]()
-	case reflect.Uint16:
-		return ptrMapOf[uint16]()
-	case reflect.Uint32:
-		return ptrMapOf[uint32]()
-	case reflect.Uint64:
-		return ptrMapOf[uint64]()
-	case reflect.Uintptr:
-		return ptrMapOf[uintptr]()
-	case reflect.String:
-		return ptrMapOf[string]()
-	}
-	return nil
-}
-
-func ptrMapOf[K comparable]() *ptrMap {
-	return &ptrMap{
-		fill: func(r *run, m unsafe.Pointer, share bool) unsafe.Pointer {
-			src := *(*map[K]unsafe.Pointer)(unsafe.Pointer(&m))
-			dst := make(map[K]unsafe.Pointer, len(src))
-			for k, v := range src {
-				if v != nil && !share {
-					v = r.translate(v)
-				}
-				dst[k] = v
-			}
-			return *(*unsafe.Pointer)(unsafe.Pointer(&dst))
-		},
-		walk: func(r *run, m unsafe.Pointer, val *tinfo, t *tempVar) (any, error) {
-			src := *(*map[K]unsafe.Pointer)(unsafe.Pointer(&m))
-			for k, v := range src {
-				*(*unsafe.Pointer)(t.p) = v
-				if err := r.walkOne(t.p, val); err != nil {
-					return k, err
-				}
-			}
-			return nil, nil
-		},
-	}
 }
