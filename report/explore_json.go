@@ -165,7 +165,14 @@ func (r *Exploration) Doc() ExplorationDoc {
 		d.Finding = &fd
 	}
 	if sr := r.Shrunk; sr != nil {
-		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After, Interrupted: sr.Interrupted, BudgetSpent: sr.BudgetSpent}
+		d.Shrunk = &DocShrunk{Before: sr.Before, After: sr.After}
+		if !r.NotShrunk {
+			// A finding kept as found (--no-shrink) ran the one replay that
+			// annotates it, with no candidate tried: no shrink ran out of
+			// budget or was cut, as the text, which says "not shrunk", also
+			// leaves unsaid.
+			d.Shrunk.Interrupted, d.Shrunk.BudgetSpent = sr.Interrupted, sr.BudgetSpent
+		}
 		if fd := sr.Result.Finding; fd != nil {
 			d.Finding = fd
 		}

@@ -54,6 +54,15 @@ func TestExplorationDoc(t *testing.T) {
 				assert.Equal(t, &DocShrunk{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 5}, BudgetSpent: true}, d.Shrunk,
 					"a document tells a shrink its budget cut from one that found nothing smaller")
 			}},
+		{"a finding kept as found (--no-shrink)", Exploration{Target: "s draft-2023", Scenario: "s", Edition: "draft-2023", Strategy: engine.StrategyPCT, Schedules: 10,
+			Summary:   engine.Summary{Schedules: 10, Failing: 1, Findings: []engine.Report{found}},
+			Shrunk:    &engine.ShrinkResult{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 5}, Replays: 1, BudgetSpent: true, Result: engine.Result{Finding: &shrunkFd}},
+			NotShrunk: true},
+			func(t *testing.T, d ExplorationDoc) {
+				assert.True(t, d.NotShrunk)
+				assert.Equal(t, &DocShrunk{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 5}}, d.Shrunk,
+					"no shrink ran, so none ran out of budget: the one replay that annotates the run is not a shrink's budget")
+			}},
 		{"a value with a space", Exploration{Target: "s virtio-1.4 set:note=a b", Scenario: "s", Edition: "virtio-1.4", Settings: []string{"note=a b"},
 			Strategy: engine.StrategyRandom, Schedules: 1},
 			func(t *testing.T, d ExplorationDoc) {
