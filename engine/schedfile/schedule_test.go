@@ -211,6 +211,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"device-args-builtin.json", `field device_args: only an exec: device takes arguments, the file's device is "builtin:blk"`},
 		{"truncated.json", "malformed JSON: truncated at byte 200 of 200: the JSON does not end"},
 		{"syntax.json", "malformed JSON at byte offset"},
+		{"bom.json", "malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"empty.json", "empty file"},
 		{"trailing.json", "trailing data after the schedule at byte offset"},
 	}
