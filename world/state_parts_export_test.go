@@ -156,6 +156,14 @@ func (w *World) MemberFieldParts(name string, depth int) []StatePart {
 	return nil
 }
 
+// fieldHashes holds the compiled hashers of the fields fieldParts hashes,
+// shared by every call: a fresh deephash.Hash compiles the walk of a
+// field's type (its shape, its flags, the types its interfaces hold)
+// again on every call, which was nine tenths of TestStateHash_Parts's
+// time. The hashes are the same (a Cache keeps what a hasher would
+// compute again).
+var fieldHashes = deephash.NewCache(nil)
+
 // fieldParts appends the hash of v's fields under prefix, depth levels
 // into its structs (through pointers and interfaces).
 func fieldParts(out *[]StatePart, prefix string, v reflect.Value, depth int) {
@@ -167,10 +175,11 @@ func fieldParts(out *[]StatePart, prefix string, v reflect.Value, depth int) {
 		v = v.Elem()
 	}
 	if v.Kind() != reflect.Struct || depth == 0 || !v.CanAddr() {
+		h := fieldHashes.Hasher()
 		if v.CanAddr() {
-			*out = append(*out, StatePart{Name: prefix, Hash: deephash.Hash(reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Interface())})
+			*out = append(*out, StatePart{Name: prefix, Hash: h.Hash(reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Interface())})
 		} else {
-			*out = append(*out, StatePart{Name: prefix, Hash: deephash.Hash(fmt.Sprint(v))})
+			*out = append(*out, StatePart{Name: prefix, Hash: h.Hash(fmt.Sprint(v))})
 		}
 		return
 	}
