@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -296,17 +297,21 @@ func sameForkSearch(t *testing.T, off, on forkSearch, rerun func() (off, on fork
 	return on.sum.Failing, st
 }
 
-// runText renders what a comparison of runs looks at.
+// runText renders what a comparison of runs looks at. It writes into one
+// builder: a run has hundreds of choices, and appending each to a string
+// copied the whole text so far every time (quadratic: three fifths of
+// TestFork_SampledSame's CPU).
 func runText(res engine.Result, err error) string {
-	s := fmt.Sprintf("trace %x inter %x pre %d now %d", res.TraceHash, res.Interleaving, res.Preemptions, res.Now)
+	var b strings.Builder
+	fmt.Fprintf(&b, "trace %x inter %x pre %d now %d", res.TraceHash, res.Interleaving, res.Preemptions, res.Now)
 	for _, c := range res.Choices {
-		s += fmt.Sprintf(" %d:%d:%s:%v:%s", c.Index, c.Actor, c.Label, c.Preempt, c.Footprint)
+		fmt.Fprintf(&b, " %d:%d:%s:%v:%s", c.Index, c.Actor, c.Label, c.Preempt, c.Footprint)
 	}
 	if res.Finding != nil {
-		s += fmt.Sprintf(" finding %d %s: %s", res.Finding.Step, res.Finding.Oracle, res.Finding.Message)
+		fmt.Fprintf(&b, " finding %d %s: %s", res.Finding.Step, res.Finding.Oracle, res.Finding.Message)
 	}
 	if err != nil {
-		s += " err " + err.Error()
+		b.WriteString(" err " + err.Error())
 	}
-	return s
+	return b.String()
 }
