@@ -2,8 +2,10 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
@@ -28,7 +30,8 @@ type Search struct {
 // 2000 schedules, seed 1, depth 3", then the step bound of each run when
 // it is not the default. It is the same in every shard of an exploration
 // (MergeShards compares it); a dfs run budget is each shard's, and says so
-// when there are several.
+// when there are several. A dfs search without a preemption bound (-1)
+// says "unbounded", as a catalog row does (explored.BoundText).
 func BudgetText(b scenario.Budget, s Search) string {
 	text := budgetBase(b, s)
 	if s.MaxSteps != catalog.DefaultJudgeMaxSteps {
@@ -40,9 +43,9 @@ func BudgetText(b scenario.Budget, s Search) string {
 func budgetBase(b scenario.Budget, s Search) string {
 	switch b.Strategy {
 	case engine.StrategyDFS:
-		text := fmt.Sprintf("dfs up to %d runs, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+		text := fmt.Sprintf("dfs up to %d runs, seed %d, %s", b.Schedules, b.Seed, explored.BoundText(b.Bound))
 		if s.Shards > 1 {
-			text = fmt.Sprintf("dfs up to %d runs per shard, seed %d, bound %d", b.Schedules, b.Seed, b.Bound)
+			text = fmt.Sprintf("dfs up to %d runs per shard, seed %d, %s", b.Schedules, b.Seed, explored.BoundText(b.Bound))
 		}
 		if s.Reduction != engine.ReductionSleep {
 			text += ", reduction " + s.Reduction.String()
@@ -61,4 +64,30 @@ func budgetBase(b scenario.Budget, s Search) string {
 		return fmt.Sprintf("pct %s, seed %d, depth %d", plural.Count(b.Schedules, "schedule"), b.Seed, b.Depth)
 	}
 	return fmt.Sprintf("%s %s, seed %d", b.Strategy, plural.Count(b.Schedules, "schedule"), b.Seed)
+}
+
+// checkBudgetText checks a shard summary's budget text against the fields
+// it renders (BudgetText): the strategy, run budget, seed, bound, step
+// bound, shards and, for dfs, the reduction, split depth and state pruning
+// with its cap when a table filled. Merge prints the text as the header,
+// and the fields below it, so a summary whose text says another
+// exploration than its fields is refused. The fields do not hold pct's
+// depth, nor the state cap when no table filled: those are read from the
+// text itself.
+func checkBudgetText(r *Exploration) error {
+	sum := &r.Summary
+	b := scenario.Budget{Strategy: r.Strategy, Schedules: r.Schedules, Seed: sum.Seed, Bound: r.Bound}
+	s := Search{Shards: sum.Shards, Reduction: sum.Reduction, SplitDepth: sum.SplitDepth, States: r.States,
+		StateCap: sum.StateCap, MaxSteps: r.MaxSteps}
+	if _, after, ok := strings.Cut(r.Budget, ", depth "); ok {
+		_, _ = fmt.Sscanf(after, "%d", &b.Depth) // without a number the text renders otherwise below
+	}
+	if _, after, ok := strings.Cut(r.Budget, ", state pruning up to "); ok && s.StateCap == 0 {
+		_, _ = fmt.Sscanf(after, "%d", &s.StateCap) // as above
+	}
+	if want := BudgetText(b, s); r.Budget != want {
+		return fmt.Errorf("field report.budget: %q, but the fields it names (strategy, schedules, seed, bound, max_steps, shards, reduction, split depth, states) say %q",
+			r.Budget, want)
+	}
+	return nil
 }

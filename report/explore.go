@@ -187,7 +187,7 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 		switch {
 		case sum.Interrupted:
 		case sum.Complete && !sum.BoundHit:
-			fmt.Fprintf(w, "dfs: exhaustive (bound %d never cut)\n", r.Bound)
+			fmt.Fprintf(w, "dfs: exhaustive (%s)\n", unboundedText(r.Bound))
 		case sum.Complete:
 			fmt.Fprintf(w, "dfs: exhaustive bound %d: %s (the bound cut some picks)\n", r.Bound, plural.Count(sum.Schedules, "interleaving"))
 		case r.Merged > 1:
@@ -396,4 +396,14 @@ func (r *Exploration) noFindings() string {
 		return fmt.Sprintf("no findings: every interleaving within preemption bound %d was run", r.Bound)
 	}
 	return "no findings within the run budget (not exhaustive)"
+}
+
+// unboundedText says why an exhaustive dfs search covered every
+// interleaving: it had no preemption bound ("unbounded", as a catalog row
+// says: explored.DFSText), or its bound never cut a pick.
+func unboundedText(bound int) string {
+	if bound < 0 {
+		return "unbounded"
+	}
+	return fmt.Sprintf("bound %d never cut", bound)
 }

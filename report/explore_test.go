@@ -77,7 +77,7 @@ func TestPrintSummary_DistinctCapped(t *testing.T) {
 		{false, "schedules: 9, decisions: 90, distinct interleavings: 4, failing: 0, findings: 0\n"},
 		{true, "schedules: 9, decisions: 90, distinct interleavings: ≥4, failing: 0, findings: 0\n"},
 	} {
-		rep := Exploration{Target: "t virtio-1.4", Scenario: "t", Edition: "virtio-1.4", Budget: "b", Strategy: engine.StrategyRandom, Schedules: 18, ScenarioHash: "h", MaxSteps: 100,
+		rep := Exploration{Target: "t virtio-1.4", Scenario: "t", Edition: "virtio-1.4", Budget: "random 18 schedules, seed 0, max steps 100", Strategy: engine.StrategyRandom, Schedules: 18, ScenarioHash: "h", MaxSteps: 100,
 			Summary: engine.Summary{Strategy: engine.StrategyRandom, Shard: 1, Shards: 2, Schedules: 9, Decisions: 90, Executed: 9,
 				ExecutedDecisions: 90, Distinct: 4, DistinctCapped: tc.capped, Interleavings: []uint64{1, 2, 3, 4}}}
 		var b bytes.Buffer

@@ -13,6 +13,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -58,7 +59,8 @@ func (r mergeRun) shardFile(t *testing.T, i, n int) *ShardFile {
 	t.Helper()
 	ed := r.tg.Edition.String()
 	rep := &Exploration{Target: TargetText(r.tg.Scenario.Name, ed, r.tg.Knobs(), nil), Scenario: r.tg.Scenario.Name, Edition: ed, Knobs: r.tg.Knobs(),
-		Budget:   fmt.Sprintf("%s %d schedules, seed %d", r.strategy, r.schedules, r.seed),
+		Budget: BudgetText(scenario.Budget{Strategy: r.strategy, Schedules: r.schedules, Seed: r.seed, Depth: r.depth, Bound: r.bound},
+			Search{Shards: n, SplitDepth: r.split, MaxSteps: r.tg.MaxSteps}),
 		Strategy: r.strategy, Bound: r.bound, Schedules: r.schedules, ScenarioHash: r.tg.Scenario.Hash, MaxSteps: r.tg.MaxSteps,
 		Summary: r.explore(t, i, n)}
 	path := filepath.Join(t.TempDir(), ShardName("x.summary.json", ".summary.json", i, n))

@@ -6,7 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/scenario"
 )
 
 // TestPrintResult_NoFindingsSaysOverWhat: an exploration that found
@@ -37,5 +39,27 @@ func TestPrintResult_NoFindingsSaysOverWhat(t *testing.T) {
 			c.r.PrintResult(&b, func(err error) string { return err.Error() })
 			assert.Equal(t, c.want, b.String())
 		})
+	}
+}
+
+// TestPrintSummary_ExhaustiveSaysTheBound: an exhaustive dfs search says
+// its bound never cut a pick, or, without a bound, that it had none
+// ("unbounded", as a catalog row says), never "bound -1"; the header's
+// budget text says the same.
+func TestPrintSummary_ExhaustiveSaysTheBound(t *testing.T) {
+	for _, tc := range []struct {
+		bound        int
+		line, budget string
+	}{
+		{2, "dfs: exhaustive (bound 2 never cut)\n", "dfs up to 10 runs, seed 1, bound 2"},
+		{-1, "dfs: exhaustive (unbounded)\n", "dfs up to 10 runs, seed 1, unbounded"},
+	} {
+		r := Exploration{Strategy: engine.StrategyDFS, Bound: tc.bound, Summary: engine.Summary{Strategy: engine.StrategyDFS, Schedules: 4, Complete: true}}
+		var b bytes.Buffer
+		r.PrintSummary(&b)
+		assert.Contains(t, b.String(), tc.line)
+		assert.NotContains(t, b.String(), "-1")
+		assert.Equal(t, tc.budget, BudgetText(scenario.Budget{Strategy: engine.StrategyDFS, Schedules: 10, Seed: 1, Bound: tc.bound},
+			Search{MaxSteps: catalog.DefaultJudgeMaxSteps}))
 	}
 }

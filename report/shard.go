@@ -208,7 +208,7 @@ func newerFormat(b []byte) (version int, ok bool) {
 // ParseShardFile decodes a shard summary strictly (unknown fields are
 // errors) and checks what merge relies on: the format version, the
 // checksum and that of the schedule it embeds, counts that hold together, a shard of at most MaxShards, a
-// schedule that goes with its name and shrink result, an explanation
+// budget text that says what its fields do (checkBudgetText), a schedule that goes with its name and shrink result, an explanation
 // that fits the shrunk run. Errors name the field or the byte offset.
 func ParseShardFile(b []byte) (*ShardFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -295,6 +295,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		return nil, errors.New("field report.not_shrunk: set, yet no finding as found (no shrink result, or one that changed its size)")
 	}
 	if err := checkShardCounts(r); err != nil {
+		return nil, err
+	}
+	if err := checkBudgetText(r); err != nil {
 		return nil, err
 	}
 	if r.Schedule != nil {

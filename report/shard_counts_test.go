@@ -99,7 +99,31 @@ func TestShardFile_CountChecks(t *testing.T) {
 		}, "field report.summary.StatesFullAt: the state table full at run 13, the known transitions at run 0, with a budget of 12 runs"},
 		{"a state table full within the budget", dfsShard0, func(sf *ShardFile) {
 			sf.Report.Summary.StatesFullAt, sf.Report.Summary.StateCap = 12, engine.MinStateCap
+			sf.Report.Budget += " up to 1024 states" // explore ran with --state-cap 1024
 		}, ""},
+		{"a state table full at a cap the budget does not name", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.StatesFullAt, sf.Report.Summary.StateCap = 12, engine.MinStateCap
+		}, `field report.budget: "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning", but the fields it names (strategy, schedules, seed, bound, max_steps, shards, reduction, split depth, states) say "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning up to 1024 states"`},
+		// Merge prints the budget text as its header and the fields below
+		// it: they must say one exploration.
+		{"no preemption bound, the text says bound 0", dfsShard0, func(sf *ShardFile) { sf.Report.Bound, sf.Report.Summary.BoundHit = -1, false },
+			`field report.budget: "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning", but the fields it names (strategy, schedules, seed, bound, max_steps, shards, reduction, split depth, states) say "dfs up to 12 runs per shard, seed 2, unbounded, split depth 1, state pruning"`},
+		{"no preemption bound, the text says so", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Bound, sf.Report.Summary.BoundHit = -1, false
+			sf.Report.Budget = "dfs up to 12 runs per shard, seed 2, unbounded, split depth 1, state pruning"
+		}, ""},
+		{"a budget text of another seed", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Budget = "dfs up to 12 runs per shard, seed 3, bound 0, split depth 1, state pruning"
+		}, `field report.budget: "dfs up to 12 runs per shard, seed 3,`},
+		{"a budget text without per shard", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Budget = "dfs up to 12 runs, seed 2, bound 0, split depth 1, state pruning"
+		}, "field report.budget: "},
+		{"a budget text of another split depth", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.SplitDepth = 2 }, "field report.budget: "},
+		{"a budget text of another step bound", pctShard1, func(sf *ShardFile) { sf.Report.MaxSteps = 5000 },
+			`field report.budget: "pct 6 schedules, seed 1, depth 3", but the fields it names (strategy, schedules, seed, bound, max_steps, shards, reduction, split depth, states) say "pct 6 schedules, seed 1, depth 3, max steps 5000"`},
+		{"a pct budget text without a depth", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth x" },
+			"field report.budget: "},
+		{"a pct budget text of another depth", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth 5" }, ""},
 		{"known transitions full, no cap", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.TransitionsFullAt = 3 },
 			"field report.summary.StateCap: 0, want 1024..67108864 (--state-cap) when a table was full (state table full at run 0, known transitions at run 3), else 0"},
 		{"a cap above --state-cap's limit", dfsShard0, func(sf *ShardFile) {
@@ -164,7 +188,7 @@ func TestMergeShards_OneExploration(t *testing.T) {
 	}{
 		{"scenario edited", func(sf *ShardFile) { sf.Report.ScenarioHash = "0123456789abcdef" },
 			`a and b are not one exploration: field report.scenario_hash is "` + "%s" + `" in the first, "0123456789abcdef" in the second (the scenario changed between them`},
-		{"step bound", func(sf *ShardFile) { sf.Report.MaxSteps = 5000 }, `field report.max_steps is "%d" in the first, "5000" in the second`},
+		{"step bound", func(sf *ShardFile) { sf.Report.MaxSteps, sf.Report.Budget = 5000, sf.Report.Budget+", max steps 5000" }, `field report.max_steps is "%d" in the first, "5000" in the second`},
 		{"state pruning", func(sf *ShardFile) { sf.Report.States = true }, `field report.states is "false" in the first, "true" in the second`},
 		{"module version", func(sf *ShardFile) { sf.Module = "v9.9.9" }, `field module is "devel" in the first, "v9.9.9" in the second (two builds`},
 		// Both "devel", as every unversioned build says: the build identity

@@ -99,7 +99,7 @@ func TestShardFile_Errors(t *testing.T) {
 	} {
 		// A shard of a budget of 4 schedules, interrupted before it ran
 		// any: the fewest counts that hold together.
-		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t draft-2023", Scenario: "t", Edition: "draft-2023", Budget: "b", Strategy: engine.StrategyPCT,
+		sf := ShardFile{Format: ShardFileFormat, Build: "vcs:0123", Report: Exploration{Target: "t draft-2023", Scenario: "t", Edition: "draft-2023", Budget: "pct 4 schedules, seed 0, depth 3, max steps 100", Strategy: engine.StrategyPCT,
 			Schedules: 4, ScenarioHash: "h", MaxSteps: 100, Summary: engine.Summary{Strategy: engine.StrategyPCT, Shard: 0, Shards: 2, Interrupted: true}}}
 		tc.change(&sf)
 		sum, err := sf.checksum()
