@@ -53,7 +53,9 @@ type ExplorationDoc struct {
 // names it: the strategy and its budget (dfs: the run budget, per shard),
 // the complete runs (schedules; dfs: interleavings), runs pruned (dfs runs
 // cut short before their end, not schedules: state_hits of them by state
-// pruning, pruned_sleep_sets by sleep sets; PrunedText), runs executed,
+// pruning, pruned_sleep_sets by sleep sets; PrunedText), runs executed
+// (merge: the runs its shards executed, summed, which are not one
+// process's: docs/scale.md),
 // distinct interleavings (capped: a lower bound), runs that ended in a
 // finding and, for dfs, the bound and whether the search was exhaustive
 // within it (complete_within_bound) or altogether (complete_unbounded;

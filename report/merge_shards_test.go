@@ -122,6 +122,17 @@ func TestMergeShards_EqualsOneProcess(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, asOneProcess(t, whole), asOneProcess(t, rep.Summary))
 			assert.Equal(t, tc.shards, rep.Merged)
+			// The cost is the shards', summed (docs/scale.md): pct's
+			// learning runs and dfs's runs above the split count once in
+			// each shard, so it is not one process's.
+			executed := 0
+			for _, sf := range shards {
+				executed += sf.Report.Summary.Executed
+			}
+			assert.Equal(t, executed, rep.Doc().Explored.Executed)
+			if tc.run.strategy == engine.StrategyPCT {
+				assert.Greater(t, rep.Doc().Explored.Executed, whole.Executed, "every pct shard ran the learning schedules")
+			}
 			assert.Equal(t, shards[0].Report.Target, rep.Target)
 			// The merged document names the target from the data the
 			// summaries carry.

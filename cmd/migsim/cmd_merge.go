@@ -37,8 +37,12 @@ schedules, decisions and failing runs summed, distinct interleavings as
 the union, the first finding of each oracle over all shards, and the shrunk
 first finding, whose schedule file it writes under --out with the name one
 process would give it (beside, as NAME.1.json and so on, when --out
-holds another schedule there, as explore does). Only the throughput line differs (and a dfs budget
-is per shard). --out is checked before anything is read. --format json
+holds another schedule there, as explore does). Only the cost differs:
+the throughput line, and --format json's explored.executed, add up the
+runs the shards executed (every pct shard runs the first 256 schedules
+to learn, every dfs shard the runs above the split, and each shard's
+memo answers only its own schedules), not one process's; and a dfs
+budget is per shard. --out is checked before anything is read. --format json
 prints the report as one JSON document, explore --format json's, with
 merged: the number of shard summaries.
 
