@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/scenario"
 )
 
@@ -152,7 +153,8 @@ func StaleShardSchedule(path, dir string, shard, shards int, kept string) string
 	return stale
 }
 
-// WriteShardFile writes a shard's report to path as its summary file.
+// WriteShardFile writes a shard's report to path as its summary file,
+// replacing the file there whole (keepfile.Replace).
 func WriteShardFile(path string, rep *Exploration) error {
 	sf := ShardFile{Format: ShardFileFormat, Module: engine.ModuleVersion(), Build: buildinfo.Running(), Report: *rep}
 	// The wall-clock time stays out: the same shard run again writes the
@@ -171,7 +173,10 @@ func WriteShardFile(path string, rep *Exploration) error {
 	if err != nil {
 		return fmt.Errorf("shard summary %s: encode: %w", path, err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	// Whole or not at all: a shard killed while it writes (a pod's grace
+	// period ended) leaves the summary of its last run, or none, never a
+	// truncated one that merge would refuse as malformed.
+	if err := keepfile.Replace(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("shard summary: %w", err)
 	}
 	return nil

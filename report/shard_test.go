@@ -363,3 +363,28 @@ func TestShardFile_NarrowedFitsTheRun(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.want, tc.name)
 	}
 }
+
+// WriteShardFile replaces a summary by renaming a whole new file over it,
+// never by writing into the old one (which a kill mid-write would leave
+// truncated): a hard link to the old summary still reads as it, and the
+// directory holds no temporary file.
+func TestWriteShardFile_ReplacesWhole(t *testing.T) {
+	old, err := ReadShardFile(filepath.Join(shardTestdata, pctShard1))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	p := filepath.Join(dir, pctShard1)
+	require.NoError(t, WriteShardFile(p, &old.Report))
+	require.NoError(t, os.Link(p, filepath.Join(dir, "old")))
+	rep := old.Report
+	rep.Summary.Decisions++ // another run of the same exploration
+	require.NoError(t, WriteShardFile(p, &rep))
+	got, err := ReadShardFile(p)
+	require.NoError(t, err)
+	assert.Equal(t, old.Report.Summary.Decisions+1, got.Report.Summary.Decisions)
+	kept, err := ReadShardFile(filepath.Join(dir, "old"))
+	require.NoError(t, err)
+	assert.Equal(t, old.Report.Summary.Decisions, kept.Report.Summary.Decisions, "the old file was replaced, not written into")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file left")
+}

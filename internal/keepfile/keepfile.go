@@ -1,7 +1,8 @@
 // Package keepfile writes a file without losing another: a file that holds
 // other bytes is never overwritten, the new one takes the next free name
 // beside it (what `migsim explore` and `migsim merge` do with the schedule
-// of a finding, docs/engine.md "Schedule files").
+// of a finding, docs/engine.md "Schedule files"); and, where a file is to
+// be replaced (a shard's summary), replaces it whole or not at all.
 package keepfile
 
 import (
@@ -51,21 +52,14 @@ func Write(path string, data []byte) (string, bool, error) {
 			return p, true, nil
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".migsim-keep-*")
+	tmp, err := writeTemp(path, data)
 	if err != nil {
-		return "", false, fmt.Errorf("write %s: %w", path, err)
+		return "", false, err
 	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("write %s: %w", path, err)
-	}
+	defer os.Remove(tmp)
 	for n := 0; n <= MaxEditions; n++ {
 		p := Edition(path, n)
-		switch err := place(tmp.Name(), p, data); {
+		switch err := place(tmp, p, data); {
 		case err == nil:
 			return p, false, nil
 		case !errors.Is(err, fs.ErrExist):
@@ -79,6 +73,48 @@ func Write(path string, data []byte) (string, bool, error) {
 		}
 	}
 	return "", false, fmt.Errorf("write %s: %s to %s are all taken by other files", path, Edition(path, 1), Edition(path, MaxEditions))
+}
+
+// Replace makes data the content of path, replacing whatever file is
+// there (what `migsim explore --shard` does with its summary: the same
+// exploration run again replaces it). The file appears whole or not at
+// all: data is written to a temporary file beside path (".migsim-keep-*",
+// as Write's) and renamed over path, so a process killed while it writes
+// leaves the old file, or none, never a truncated one. The file is
+// readable by all (0644).
+func Replace(path string, data []byte) error {
+	tmp, err := writeTemp(path, data)
+	if err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeTemp writes data to a new temporary file in path's directory
+// (".migsim-keep-*", which no name Write or Replace gives matches) and
+// returns its name; the caller removes it or renames it.
+func writeTemp(path string, data []byte) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".migsim-keep-*")
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Name(), nil
 }
 
 // place gives the file tmp (holding data) the name p if p is free; an

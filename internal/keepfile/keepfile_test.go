@@ -81,3 +81,31 @@ func TestWrite_NoDirectory(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "s.json")
 }
+
+// Replace puts a new file at the name, readable by all, and leaves no
+// temporary file: a hard link to the old file keeps the old bytes (the
+// name was renamed over, not written in place, so a process killed while
+// it writes never leaves a truncated file there); a missing directory is
+// an error naming the file.
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "s.summary.json")
+	require.NoError(t, Replace(p, []byte("old")))
+	require.NoError(t, os.Link(p, filepath.Join(dir, "link")))
+	require.NoError(t, Replace(p, []byte("new, longer")))
+	for name, want := range map[string]string{"s.summary.json": "new, longer", "link": "old"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		assert.Equal(t, want, string(b), name)
+	}
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file left")
+
+	err = Replace(filepath.Join(dir, "missing", "s.json"), []byte("A"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "s.json")
+}
