@@ -253,7 +253,7 @@ func TestMergeShards_EmptyDir(t *testing.T) {
 	_, err := ShardSummaries([]string{dir})
 	require.Error(t, err)
 	assert.Equal(t, dir+": no shard summaries (*.summary.json)", err.Error())
-	_, _, err = MergeShardFiles(nil, MergeOptions{})
+	_, _, err = MergeShardFiles(context.Background(), nil, MergeOptions{})
 	require.Error(t, err)
 	assert.Equal(t, "0 shard summaries named by 0 files", err.Error())
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -557,11 +558,15 @@ type MergeOptions struct {
 
 // MergeShardFiles reads the shard summary files (ReadShardFile) and
 // combines them as MergeShards does. A file given twice (by the same
-// path, or by two paths to one file) is an error naming it.
-func MergeShardFiles(files []string, opt MergeOptions) (*Exploration, string, error) {
+// path, or by two paths to one file) is an error naming it. When ctx ends
+// (an interrupt) it stops reading, with an error that wraps ctx's.
+func MergeShardFiles(ctx context.Context, files []string, opt MergeOptions) (*Exploration, string, error) {
 	shards := make([]*ShardFile, 0, len(files))
 	stats := make([]os.FileInfo, 0, len(files))
 	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, "", fmt.Errorf("interrupted after reading %d of %d shard summaries: %w", i, len(files), err)
+		}
 		st, err := os.Stat(f)
 		if err != nil {
 			return nil, "", fmt.Errorf("shard summary: %w", err)

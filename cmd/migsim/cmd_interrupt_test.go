@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -323,4 +324,77 @@ func TestExplore_SIGINTAfterTheExplorationStopsShrinking(t *testing.T) {
 			assert.Equal(t, "frozen-context", sc.Finding.Oracle)
 		})
 	}
+}
+
+// markerWriter collects what is written to it and calls fire once, after
+// the first write that contains marker.
+type markerWriter struct {
+	strings.Builder
+	marker string
+	fire   func()
+	fired  bool
+}
+
+func (w *markerWriter) Write(p []byte) (int, error) {
+	n, err := w.Builder.Write(p)
+	if !w.fired && strings.Contains(string(p), w.marker) {
+		w.fired = true
+		w.fire()
+	}
+	return n, err
+}
+
+// merge handles SIGINT and SIGTERM as explore does: a signal that comes
+// once it has read the summaries (the signal is sent, and delivered, when
+// it says how many it read) lets it write the schedule file and the
+// report whole, leaves no temporary file in --out and exits 130; one that
+// came before, while it read, makes it write nothing and exit 130.
+func TestMergeSignal_WritesWholeAndExits130(t *testing.T) {
+	shards := t.TempDir()
+	for i := range 2 {
+		code, _, stderr := runSimCLI(t, "explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+			"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never",
+			"--shard", fmt.Sprintf("%d/2", i), "--out", shards)
+		require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
+	}
+	real := mergeInterrupts
+	t.Cleanup(func() { mergeInterrupts = real })
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			var ctx context.Context
+			mergeInterrupts = func() (context.Context, func()) {
+				c, stop := real()
+				ctx = c
+				return c, stop
+			}
+			out := t.TempDir()
+			var stdout bytes.Buffer
+			stderr := &markerWriter{marker: "shard summaries", fire: func() {
+				require.NoError(t, syscall.Kill(os.Getpid(), sig))
+				<-ctx.Done() // merge's handler took it
+			}}
+			code := run([]string{"merge", "--out", out, shards}, strings.NewReader(""), &stdout, stderr)
+			assert.Equal(t, cmdbase.ExitInterrupted, code, stderr.String())
+			assert.Contains(t, stderr.String(), "migsim merge: interrupted: the report and its schedule file were written whole")
+			entries, err := os.ReadDir(out)
+			require.NoError(t, err)
+			require.Len(t, entries, 1, "the schedule file alone, no temporary file")
+			assert.Contains(t, stdout.String(), "schedule: "+filepath.Join(out, entries[0].Name()))
+			_, err = catalog.ReadScheduleFile(filepath.Join(out, entries[0].Name()))
+			assert.NoError(t, err, "written whole")
+		})
+	}
+	mergeInterrupts = func() (context.Context, func()) {
+		c, cancel := context.WithCancel(context.Background())
+		cancel() // the interrupt came while merge read the summaries
+		return c, cancel
+	}
+	out := t.TempDir()
+	code, stdout, stderr := runSimCLI(t, "merge", "--out", out, shards)
+	assert.Equal(t, cmdbase.ExitInterrupted, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "migsim merge: interrupted before the merged report: nothing written\n", stderr)
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }

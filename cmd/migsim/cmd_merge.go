@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -58,10 +59,20 @@ says so).
 Exit 0 when nothing was found, 1 on a finding, 2 on a usage error, on bad,
 missing or mismatched summaries or when the schedule file cannot be
 written, 130 when a shard was interrupted (the merged report is then only
-what the shards ran, and says so).
+what the shards ran, and says so) or merge itself was (SIGINT, SIGTERM:
+while it reads, it stops and writes nothing; once it writes, it writes
+the schedule file and the report whole, leaving no temporary file).
 
 flags:
 `
+
+// mergeInterrupts returns the context that the first SIGINT or SIGTERM
+// ends while merge runs (cmdbase.Interrupts) and the call that releases
+// the signals; a test wraps it to see the context.
+var mergeInterrupts = func() (context.Context, func()) {
+	ctx, _, stop := cmdbase.Interrupts()
+	return ctx, stop
+}
 
 // runMerge implements `migsim merge`.
 func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -89,12 +100,21 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := cliflag.CheckOutputDir(*out); err != nil {
 		return cmdbase.UsageError(stderr, "merge", "--out: %v", err)
 	}
+	// SIGINT and SIGTERM stop the reading; once merge writes, it writes
+	// the schedule file and the report whole (no temporary file left
+	// behind) and then exits 130, as explore does.
+	ctx, stop := mergeInterrupts()
+	defer stop()
 	files, err := report.ShardSummaries(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
-	rep, name, err := report.MergeShardFiles(files, report.MergeOptions{TrustBuild: *trustBuild})
+	rep, name, err := report.MergeShardFiles(ctx, files, report.MergeOptions{TrustBuild: *trustBuild})
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "migsim merge: interrupted before the merged report: nothing written\n")
+		return cmdbase.ExitInterrupted
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "migsim merge: %s\n", usererr.Text(err))
 		return cmdbase.ExitUsage
@@ -119,6 +139,10 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	printResult(stdout, rep, asJSON)
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "migsim merge: interrupted: the report and its schedule file were written whole\n")
+		return cmdbase.ExitInterrupted
+	}
 	if rep.Summary.Interrupted {
 		return cmdbase.ExitInterrupted // the merged search is not the whole one
 	}
