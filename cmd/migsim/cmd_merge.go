@@ -43,7 +43,9 @@ the throughput line, and --format json's explored.executed, add up the
 runs the shards executed (every pct shard runs the first 256 schedules
 to learn, every dfs shard the runs above the split, and each shard's
 memo answers only its own schedules), not one process's; and a dfs
-budget is per shard. --out is checked before anything is read. --format json
+budget is per shard. The expected: line names the scenario file as the
+shards were given it (--scenario, relative to their working directory),
+wherever merge runs. --out is checked before anything is read. --format json
 prints the report as one JSON document, explore --format json's, with
 merged: the number of shard summaries.
 

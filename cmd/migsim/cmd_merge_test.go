@@ -254,3 +254,29 @@ func mustRead(t *testing.T, path string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// The "expected:" line of a merged report names the scenario file as the
+// shards were given it (--scenario, relative to their working directory),
+// wherever merge runs: it is the line one process prints run where the
+// shards ran, and merge cannot know where that was relative to itself
+// (the shards' directories may have been copied), nor should it print an
+// absolute path, which differs from machine to machine (docs/scale.md).
+func TestMerge_ExpectedNamesTheScenarioAsTheShardsWereGivenIt(t *testing.T) {
+	shards, out := t.TempDir(), t.TempDir()
+	args := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+		"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never"}
+	code, whole, stderr := runSimCLI(t, append(args, "--out", t.TempDir())...)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
+	for i := range 2 {
+		code, _, stderr := runSimCLI(t, append(args, "--shard", fmt.Sprintf("%d/2", i), "--out", shards)...)
+		require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
+	}
+	const want = "  expected: this finding is what the scenario expects for this edition and knobs: " + flrScenario +
+		":20 (expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context)\n"
+	require.Contains(t, whole, want)
+	t.Chdir(t.TempDir()) // merge elsewhere: the path is not re-rooted there
+	code, merged, stderr := runSimCLI(t, "merge", "--out", out, shards)
+	require.Equal(t, cmdbase.ExitFinding, code, stderr)
+	assert.Contains(t, merged, want)
+	assert.NotContains(t, merged, string(filepath.Separator)+flrScenario, "no absolute path")
+}
