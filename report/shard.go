@@ -236,6 +236,10 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &syn) && syn.Offset == 1 && inputfile.HasBOM(b):
+			// Saved by an editor that writes a byte-order mark: the
+			// decoder names its first byte as the character 'ï'.
+			return nil, fmt.Errorf("malformed JSON at byte offset 0: %w", inputfile.BOMError("JSON"))
 		case errors.As(err, &syn):
 			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
 		case errors.As(err, &typ):

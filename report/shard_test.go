@@ -30,6 +30,7 @@ func TestShardFile_Errors(t *testing.T) {
 		{"truncated", `{"format": 8, "report": {"tar`, "truncated at byte 29 of 29"},
 		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want int"},
 		{"syntax", `{"format": 8,,}`, "malformed JSON at byte offset"},
+		{"byte-order mark", "\ufeff{\"format\": 8}", "malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"trailing", `{"format": 8} {}`, "trailing data"},
 		{"format", `{"format": 6}`, "field format: version 6, want 8: an older migsim wrote it"},
 		// A summary of version 7 reads as this version's fields; its

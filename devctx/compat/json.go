@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -346,6 +347,10 @@ func decodeStrictJSON(data []byte, v any) error {
 		switch {
 		case errors.Is(err, io.EOF):
 			return errors.New("empty input")
+		case errors.As(err, &se) && se.Offset == 1 && inputfile.HasBOM(data):
+			// Saved by an editor that writes a byte-order mark: the
+			// decoder names its first byte as the character 'ï'.
+			return fmt.Errorf("%s: %w", lineCol(data, 0), inputfile.BOMError("JSON"))
 		case errors.As(err, &se):
 			return fmt.Errorf("%s: %w", lineCol(data, se.Offset-1), err)
 		case errors.As(err, &te):

@@ -421,10 +421,6 @@ func parse(b []byte) (*Schedule, error) {
 	return s, nil
 }
 
-// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark some
-// editors write at the start of a file.
-var utf8BOM = []byte{0xef, 0xbb, 0xbf}
-
 // describeJSONError says what is wrong with the JSON b that err decoding
 // it reported: the byte offset, and for a value of the wrong type its full
 // path (choices[3].i; the decoder itself names it choices.i).
@@ -432,10 +428,10 @@ func describeJSONError(err error, b []byte) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syn) && syn.Offset == 1 && bytes.HasPrefix(b, utf8BOM):
+	case errors.As(err, &syn) && syn.Offset == 1 && inputfile.HasBOM(b):
 		// An editor that saves UTF-8 with a byte-order mark; the decoder
 		// would name its first byte as the character 'ï'.
-		return errors.New("malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one")
+		return fmt.Errorf("malformed JSON at byte offset 0: %w", inputfile.BOMError("JSON"))
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
 	case errors.As(err, &typ) && typ.Field == "":
