@@ -207,6 +207,14 @@ func TestReplay_StrictAndDivergence(t *testing.T) {
 	assert.Contains(t, err.Error(), `replay diverged at step 3: recorded`) // index 2, shown as the trace numbers it
 	assert.Contains(t, err.Error(), `"racer9:teleport", enabled [0 "`)
 
+	// A label edited to 100 KiB is named by its start and its length,
+	// not repeated whole on stderr.
+	bad[2].Label = "racer9:" + strings.Repeat("s", 100<<10)
+	_, err = Run(f, 3, NewReplay(bad), RunConfig{})
+	require.ErrorIs(t, err, ErrDiverged)
+	assert.Contains(t, err.Error(), `sss"… (102407 bytes), enabled [0 "`)
+	assert.Less(t, len(err.Error()), 1000)
+
 	_, err = Run(f, 3, NewReplay(orig.Choices[:1]), RunConfig{})
 	require.ErrorIs(t, err, ErrDiverged)
 	assert.Contains(t, err.Error(), "at step 2: recorded schedule has 1 choices")

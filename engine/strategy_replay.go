@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/migsim/migsim/internal/echo"
 )
 
 // ErrDiverged is wrapped by every replay divergence error.
@@ -66,8 +68,8 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 		return c.Index, nil
 	}
 	if !r.lenient {
-		return 0, fmt.Errorf("engine: %w at step %d: recorded %d %q, enabled [%s]",
-			ErrDiverged, ShownStep(d.Index), c.Index, c.Label, labels(en))
+		return 0, fmt.Errorf("engine: %w at step %d: recorded %d %s, enabled [%s]",
+			ErrDiverged, ShownStep(d.Index), c.Index, echo.Quote(c.Label), labels(en))
 	}
 	if c.Index < 0 {
 		return d.Continue(), nil
@@ -83,14 +85,15 @@ func (r *Replay) Choose(d *Decision) (int, error) {
 	return d.Continue(), nil
 }
 
-// labels joins the labels of steps for error messages.
+// labels joins the labels of steps for error messages, each cut as
+// echo.Quote cuts a long one.
 func labels(steps []Step) string {
 	var b strings.Builder
 	for i, s := range steps {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%d %q", i, s.Label)
+		fmt.Fprintf(&b, "%d %s", i, echo.Quote(s.Label))
 	}
 	return b.String()
 }

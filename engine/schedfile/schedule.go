@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/echo"
 	"github.com/migsim/migsim/internal/inputfile"
 )
 
@@ -250,7 +251,7 @@ func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 			if v, err := strconv.ParseUint(text, 10, 64); err == nil {
 				return v, nil
 			}
-			return 0, fmt.Errorf("field %s: %q is not a decimal uint64", field, text)
+			return 0, fmt.Errorf("field %s: %s is not a decimal uint64", field, echo.Quote(text))
 		}
 	} else if kind == "number" {
 		if v, err := strconv.ParseUint(text, 10, 64); err == nil {
@@ -415,7 +416,7 @@ func parse(b []byte) (*Schedule, error) {
 			return nil, err
 		}
 		if sum != s.Checksum {
-			return nil, fmt.Errorf("field checksum: the file was edited after it was written (its fields hash to %s, checksum %q); a schedule replays as recorded: explore again for a new one", sum, s.Checksum)
+			return nil, fmt.Errorf("field checksum: the file was edited after it was written (its fields hash to %s, checksum %s); a schedule replays as recorded: explore again for a new one", sum, echo.Quote(s.Checksum))
 		}
 	}
 	return s, nil
@@ -468,7 +469,7 @@ func (s *Schedule) validate() error {
 		return fmt.Errorf("field strategy: %w", err)
 	}
 	if _, err := strconv.ParseUint(s.TraceHash, 16, 64); err != nil || len(s.TraceHash) != 16 {
-		return fmt.Errorf("field trace_hash: %q is not 16 hex digits", s.TraceHash)
+		return fmt.Errorf("field trace_hash: %s is not 16 hex digits", echo.Quote(s.TraceHash))
 	}
 	if s.Steps != len(s.Choices) {
 		return fmt.Errorf("field steps: %d, but %d choices", s.Steps, len(s.Choices))
@@ -542,15 +543,15 @@ func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result
 	}
 	for i, c := range res.Choices {
 		if c.Actor != s.Choices[i].Actor {
-			return res, fmt.Errorf("engine: seed %d: %w at step %d: %q is actor %d's step, recorded actor %d",
-				s.Seed, engine.ErrDiverged, engine.ShownStep(i), c.Label, c.Actor, s.Choices[i].Actor)
+			return res, fmt.Errorf("engine: seed %d: %w at step %d: %s is actor %d's step, recorded actor %d",
+				s.Seed, engine.ErrDiverged, engine.ShownStep(i), echo.Quote(c.Label), c.Actor, s.Choices[i].Actor)
 		}
 	}
 	if res.Preemptions != s.Preemptions {
 		return res, fmt.Errorf("engine: seed %d: %w: %d preemptions, recorded %d", s.Seed, engine.ErrDiverged, res.Preemptions, s.Preemptions)
 	}
 	if want, got := oracleOf(s.Finding), oracleOf(res.Finding); want != got {
-		return res, fmt.Errorf("engine: seed %d: %w: finding %q, recorded %q", s.Seed, engine.ErrDiverged, got, want)
+		return res, fmt.Errorf("engine: seed %d: %w: finding %s, recorded %s", s.Seed, engine.ErrDiverged, echo.Quote(got), echo.Quote(want))
 	}
 	if s.Finding != nil && res.Finding.Step != s.Finding.Step {
 		return res, fmt.Errorf("engine: seed %d: %w: finding %s at step %d, recorded at step %d",
