@@ -408,6 +408,10 @@ func parse(b []byte) (*Schedule, error) {
 		return nil, err
 	}
 	if err := s.validate(); err != nil {
+		var long *longStringError
+		if errors.As(err, &long) {
+			long.off = stringOffset(b, long.path)
+		}
 		return nil, err
 	}
 	if s.Format != FormatV1 {
@@ -458,6 +462,9 @@ func (s *Schedule) Validate() error {
 func (s *Schedule) validate() error {
 	if !known(s.Format) {
 		return formatError(s.Format)
+	}
+	if err := s.checkStrings(); err != nil {
+		return err
 	}
 	if s.Edition == "" {
 		return errors.New("field edition: empty")

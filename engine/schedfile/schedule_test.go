@@ -392,6 +392,11 @@ func FuzzParseSchedule(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(b, false)
 	f.Add(b, true)
+	// A label one byte above MaxString, refused as it is read.
+	s.Choices[0].Label = strings.Repeat("s", MaxString+1)
+	b, err = s.Marshal()
+	require.NoError(f, err)
+	f.Add(b, false)
 	v2, v3, _ := scheduleSeeds(f)
 	for _, b := range append([][]byte{v2, v3}, deviceSeeds(f)...) {
 		f.Add(b, false)

@@ -1,0 +1,131 @@
+package schedfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/inputfile"
+)
+
+// MaxString is the most bytes a name of a schedule file holds: a step's
+// label, the module, edition, knobs, scenario name and hash, scenario file,
+// settings, device and its arguments, strategy, trace hash, checksum, and
+// the finding's oracle, requirements, actors and impact. It is a thousand
+// times the longest label the catalog's runs record (59 bytes), so that no
+// real name comes near it, and a file edited to hold a 100 KiB label is
+// refused as it is read, not repeated whole by a replay's error. The prose
+// (scenario_text, the finding's message, stack and impact_why) is bounded
+// by the file's own limit alone.
+const MaxString = 64 << 10
+
+// longStringError is a name of a schedule file above MaxString: its path
+// (choices[3].label), its length and, when the file's bytes are known,
+// the byte offset of its opening quote (-1: not known).
+type longStringError struct {
+	path string
+	n    int
+	off  int64
+}
+
+func (e *longStringError) Error() string {
+	msg := fmt.Sprintf("field %s: a string of %d bytes, above the %s a name of a schedule file may hold", e.path, e.n, inputfile.String(MaxString))
+	if e.off >= 0 {
+		msg += fmt.Sprintf(" (byte offset %d)", e.off)
+	}
+	return msg
+}
+
+// checkStrings returns a *longStringError for the first name of s, in the
+// file's order, above MaxString, or nil.
+func (s *Schedule) checkStrings() error {
+	long := func(path string, v string) error {
+		if len(v) > MaxString {
+			return &longStringError{path: path, n: len(v), off: -1}
+		}
+		return nil
+	}
+	list := func(path string, vs []string) error {
+		for i, v := range vs {
+			if err := long(fmt.Sprintf("%s[%d]", path, i), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := []error{long("module", s.Module), long("edition", s.Edition), list("knobs", s.Knobs),
+		long("scenario", s.Scenario), long("scenario_hash", s.ScenarioHash), long("scenario_file", s.ScenarioFile),
+		list("settings", s.Settings), long("device", s.Device), list("device_args", s.DeviceArgs),
+		long("strategy", s.Strategy), long("trace_hash", s.TraceHash)}
+	if f := s.Finding; f != nil {
+		errs = append(errs, long("finding.oracle", f.Oracle), list("finding.reqs", f.Reqs),
+			list("finding.reqs_broken", f.ReqsBroken), list("finding.actors", f.Actors), long("finding.impact", f.Impact))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := longLabel(s.Choices); err != nil {
+		return err
+	}
+	return long("checksum", s.Checksum)
+}
+
+// longLabel returns a *longStringError for the first label of choices above
+// MaxString, or nil.
+func longLabel(choices []engine.Choice) error {
+	for i, c := range choices {
+		if len(c.Label) > MaxString {
+			return &longStringError{path: fmt.Sprintf("choices[%d].label", i), n: len(c.Label), off: -1}
+		}
+	}
+	return nil
+}
+
+// stringOffset returns the byte offset in the JSON document b of the
+// opening quote of the string value at path (as framePath writes it:
+// choices[3].label), or -1 when none is there.
+func stringOffset(b []byte, path string) int64 {
+	var stack []pathFrame
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return -1
+		}
+		top := len(stack) - 1
+		if top >= 0 && !stack[top].array && stack[top].want {
+			if k, ok := tok.(string); ok {
+				stack[top].key, stack[top].want = k, false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].array && tok != json.Delim(']') {
+			stack[top].n++
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, pathFrame{want: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, pathFrame{array: true})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:top]
+		}
+		if _, ok := tok.(string); ok && framePath(stack) == path {
+			// Token leaves the separators before a value unread.
+			for before < int64(len(b)) && bytes.IndexByte([]byte(" \t\r\n,:"), b[before]) >= 0 {
+				before++
+			}
+			return before
+		}
+		if top := len(stack) - 1; top >= 0 && !stack[top].array {
+			stack[top].want = true
+		}
+	}
+}
