@@ -168,7 +168,13 @@ func PrunedBySleepSets(sum *engine.Summary) int { return sum.Pruned - PrunedBySt
 
 // KnownRuns is how many runs the search counted without running them:
 // state-pruned runs whose last step was a known transition to a covered
-// state (docs/engine.md, "Strategies": known transitions).
+// state (docs/engine.md, "Strategies": known transitions). It is the runs
+// counted less the runs executed, which is exact because the search keeps
+// known transitions only in a tree it does not split (engine/dfs,
+// Search.transitions): a shard, whose executed runs include those into
+// other shards' subtrees, knows none, and neither does a merge of shards
+// (TestMerge_KnownRunsAsOneProcess in cmd/migsim holds both to one
+// process's count).
 func KnownRuns(sum *engine.Summary) int { return max(sum.Schedules+sum.Pruned-sum.Executed, 0) }
 
 // PrintSummary prints what the exploration covered; only the throughput

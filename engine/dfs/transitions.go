@@ -31,6 +31,9 @@ import "github.com/migsim/migsim/engine/visited"
 func stepKey(st Step) uint64 { return visited.StepKey(st.Key, st.Label) }
 
 // transitions reports whether the search keeps and uses known transitions.
+// Never in a split tree: the report counts the runs known transitions
+// pruned as the runs counted less those executed (report.KnownRuns),
+// which a shard's runs into other shards' subtrees would make wrong.
 func (s *Search) transitions() bool {
 	return s.cfg.States && s.cfg.Reduction != ReductionDPOR && s.cfg.Shards <= 1 && s.cfg.SplitDepth == 0
 }
