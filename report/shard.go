@@ -525,6 +525,10 @@ func checkDFSCounts(r *Exploration) error {
 			sum.Executed, sum.Pruned, r.Schedules)
 	case r.Bound < 0 && sum.BoundHit:
 		return errors.New("field report.summary.BoundHit: set without a preemption bound")
+	case (sum.Shards > 1 || sum.SplitDepth > 0) && sum.Executed < sum.Schedules+sum.Pruned:
+		// KnownRuns would count the difference as known transitions, which a split search keeps none of.
+		return fmt.Errorf("field report.summary.Executed: %d runs executed for %d complete and %d pruned, but a split search runs every run it counts",
+			sum.Executed, sum.Schedules, sum.Pruned)
 	}
 	runs := map[int]int{}
 	total := 0

@@ -150,8 +150,14 @@ func TestShardFile_CountChecks(t *testing.T) {
 		{"dfs budget not spent", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Pruned = 5; sf.Report.Summary.Executed = 1 },
 			"field report.summary.Complete: neither exhausted nor interrupted"},
 		{"dfs budget not spent, interrupted", dfsShard0, func(sf *ShardFile) {
-			sf.Report.Summary.Pruned, sf.Report.Summary.Executed, sf.Report.Summary.Interrupted = 5, 1, true
+			sf.Report.Summary.Pruned, sf.Report.Summary.Executed, sf.Report.Summary.Interrupted = 5, 6, true
 		}, ""},
+		{"dfs known runs in a split search", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.Pruned, sf.Report.Summary.Executed, sf.Report.Summary.Interrupted = 5, 4, true
+		}, "field report.summary.Executed: 4 runs executed for 1 complete and 5 pruned, but a split search runs every run it counts"},
+		{"dfs known runs in a split search, budget spent", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Summary.Pruned, sf.Report.Summary.Executed = 11, 11
+		}, "field report.summary.Executed: 11 runs executed for 1 complete and 11 pruned"},
 		{"dfs subtree runs", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Subtrees[0].Runs = 2 },
 			"field report.summary.Subtrees: 2 runs in the subtrees, Schedules says 1"},
 		{"dfs bound hit without a bound", dfsShard0, func(sf *ShardFile) {
