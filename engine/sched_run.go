@@ -46,6 +46,8 @@ type Runner struct {
 	// blindNoFootprints: a memo run of a footprint-blind strategy keeps only
 	// its picks' footprints (random and pct runs are replayed before any read).
 	blindNoFootprints bool
+	// labels hashes the picked steps' labels, most of them seen in runs before.
+	labels runtrace.Labels
 }
 
 // NewRunner returns a Runner with the given configuration.
@@ -294,7 +296,7 @@ func (r *Runner) Run(sys System, ch Chooser) (res Result, err error) {
 		if r.log != nil {
 			r.log.decision(&d, i)
 		}
-		lh := runtrace.String(s.Label)
+		lh := r.labels.String(s.Label)
 		res.Interleaving = runtrace.Mix(res.Interleaving, lh)
 		res.TraceHash = runtrace.Mix(runtrace.Mix(runtrace.Mix(runtrace.Mix(res.TraceHash, uint64(step)), uint64(res.Now)), uint64(s.Actor)), lh)
 		if tracing {

@@ -3,6 +3,7 @@ package runtrace
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -53,4 +54,34 @@ func TestWriter(t *testing.T) {
 	w.Clock(time.Second)
 	assert.EqualError(t, w.Err(), "disk full")
 	assert.Equal(t, 1, f.n, "no write after the first error")
+}
+
+func TestLabels_AnswerAsString(t *testing.T) {
+	var c Labels
+	labels := []string{"", "a", "hv:read", "guest0:mmio-write common_cfg.queue_desc_lo",
+		"guest0:mmio-write common_cfg.queue_desc_hi", "guest1:mmio-write common_cfg.queue_desc_lo",
+		"12345678", "123456789", "x12345678"}
+	// More labels than slots, so that slots are taken over.
+	for i := range 3 * labelSlots {
+		labels = append(labels, "dev"+strconv.Itoa(i)+":event queue notify")
+	}
+	for round := range 3 {
+		for _, s := range labels {
+			// The same content in new memory, as a label built again.
+			again := string([]byte(s))
+			assert.Equal(t, String(s), c.String(s), "round %d %q", round, s)
+			assert.Equal(t, String(s), c.String(again), "round %d %q built again", round, s)
+		}
+	}
+	// Two labels of one slot: each answers its own hash.
+	a, b := "guest0:mmio-write q0", ""
+	for i := 0; b == ""; i++ {
+		if s := "guest0:mmio-write q" + strconv.Itoa(i); s != a && slotOf(s) == slotOf(a) {
+			b = s
+		}
+	}
+	for range 2 {
+		assert.Equal(t, String(a), c.String(a))
+		assert.Equal(t, String(b), c.String(b))
+	}
 }
