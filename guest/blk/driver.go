@@ -3,7 +3,6 @@ package blk
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"strings"
 
 	"github.com/migsim/migsim/guest"
@@ -528,9 +527,7 @@ func (g *Driver) complete(r *guestReq, usedLen uint32) {
 		buf := g.buf(r.count * sectorSize)
 		clear(buf) // what a failed read leaves
 		_ = mem.ReadMem(guest.RID, r.data, buf)
-		h := fnv.New64a()
-		h.Write(buf)
-		g.logf("read sector=%d count=%d: status=%d data=%016x", r.sector, r.count, st[0], h.Sum64())
+		g.logf("read sector=%d count=%d: status=%d data=%016x", r.sector, r.count, st[0], dataHash(buf))
 		if st[0] == 0 && !g.holdsExpected(buf, r.sector) {
 			g.fail("read sector=%d count=%d: data differs from what the guest wrote", r.sector, r.count)
 		}
