@@ -88,7 +88,7 @@ func (w *World) classify(a *actor, info actorInfo) *por.Step {
 		// building "NAME:".
 		if rest, ok := strings.CutPrefix(r.label, a.name); ok {
 			if rest, ok = strings.CutPrefix(rest, ":"); ok {
-				r.cls = por.Classify(info.kind, rest)
+				r.cls = por.ClassifyRecent(info.kind, rest)
 			}
 		}
 		r.classified = true
