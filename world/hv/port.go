@@ -2,8 +2,6 @@ package hv
 
 import (
 	"encoding/binary"
-	"encoding/hex"
-	"strconv"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -111,31 +109,6 @@ func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
 		return
 	}
 	p.access(p.label("mmio-write", addr, labelData, 0, data), t, p.doMMIO)
-}
-
-// What a port's step label ends with after the address (label).
-const (
-	labelNone  = iota
-	labelValue // "=0x" and the value in hex
-	labelData  // "=" and the bytes in hex
-)
-
-// label builds the label of a step of the port in one allocation: "hv:src
-// pf cfg-write 0x4=0x6", "hv:src pf mmio-write 0xd0003000=0000".
-func (p *hvPort) label(verb string, addr uint64, end int, val uint64, data []byte) string {
-	var b [96]byte
-	l := append(b[:0], p.pre...)
-	l = append(l, "pf "...)
-	l = append(l, verb...)
-	l = append(l, " 0x"...)
-	l = strconv.AppendUint(l, addr, 16)
-	switch end {
-	case labelValue:
-		l = strconv.AppendUint(append(l, "=0x"...), val, 16)
-	case labelData:
-		l = hex.AppendEncode(append(l, '='), data)
-	}
-	return string(l)
 }
 
 // WaitAdmin implements owner.HostPort: it returns once the PF published a
