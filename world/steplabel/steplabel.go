@@ -16,10 +16,56 @@ import (
 	"github.com/migsim/migsim/world/addrmap"
 )
 
-// Cfg builds the label of a configuration access of actor name: the name,
-// verb, the offset in hex, then sep and val in base ("vcpu0:cfg-read
-// 0x4/2", "vcpu0:cfg-write 0x4=0x6").
+// Cfg returns the label of a configuration access of actor name: the
+// name, verb, the offset in hex, then sep and val in base ("vcpu0:cfg-read
+// 0x4/2", "vcpu0:cfg-write 0x4=0x6"). Every run of a target has its guests
+// make the same few dozen configuration accesses, so the labels are kept
+// for the process (cfgLabels), as BAR0 access labels are.
 func Cfg(name, verb string, off uint16, sep string, val uint64, base int) string {
+	k := cfgKey{name: name, verb: verb, sep: sep, off: off, val: val, base: uint8(base)}
+	slot := &cfgLabels[cfgSlot(k)]
+	if e := slot.Load(); e != nil && e.k == k {
+		return e.l
+	}
+	l := buildCfg(name, verb, off, sep, val, base)
+	slot.Store(&cfgLabel{k: k, l: l})
+	return l
+}
+
+// cfgKey is what a kept configuration access label is made of.
+type cfgKey struct {
+	name, verb, sep string
+	off             uint16
+	val             uint64
+	base            uint8
+}
+
+// cfgSlots is how many labels cfgLabels keeps (a direct-mapped table).
+const cfgSlots = 1024
+
+// cfgLabels holds the kept configuration access labels, shared by every
+// job of the process like regLabels: a slot is read and replaced whole,
+// and a label found is its key's, built by buildCfg.
+var cfgLabels [cfgSlots]atomic.Pointer[cfgLabel]
+
+// cfgLabel is a kept label and its key.
+type cfgLabel struct {
+	k cfgKey
+	l string
+}
+
+// cfgSlot is the slot of k in cfgLabels: its offset, value, base, the
+// lengths of its verb and separator and its name as regSlot takes it.
+func cfgSlot(k cfgKey) uint64 {
+	name := uint64(len(k.name)) | uint64(len(k.verb))<<24 | uint64(len(k.sep))<<32 | uint64(k.base)<<40
+	if n := len(k.name); n > 0 {
+		name |= uint64(k.name[0])<<8 | uint64(k.name[n-1])<<16
+	}
+	return deephash.Mix(deephash.Mix(uint64(k.off), k.val), name) % cfgSlots
+}
+
+// buildCfg builds a configuration access label (Cfg) in one allocation.
+func buildCfg(name, verb string, off uint16, sep string, val uint64, base int) string {
 	var b [64]byte
 	l := strconv.AppendUint(append(append(b[:0], name...), verb...), uint64(off), 16)
 	return string(strconv.AppendUint(append(l, sep...), val, base))

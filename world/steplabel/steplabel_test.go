@@ -74,7 +74,27 @@ func TestCfgLabel(t *testing.T) {
 		{":cfg-write 0x", 0x4, "=0x", 0, 16, "vcpu0:cfg-write 0x4=0x0"},
 		{":cfg-write 0x", 0xffc, "=0x", 0xffffffff, 16, "vcpu0:cfg-write 0xffc=0xffffffff"},
 	} {
-		assert.Equal(t, c.want, Cfg("vcpu0", c.verb, c.off, c.sep, c.val, c.base))
+		for range 2 { // built, then kept
+			assert.Equal(t, c.want, Cfg("vcpu0", c.verb, c.off, c.sep, c.val, c.base))
+		}
+	}
+}
+
+// TestCfgLabel_Kept: a kept configuration access label is the one built
+// for its key, for more keys than there are slots (so that they share
+// slots and replace each other), for two vCPUs and both verbs, looked up
+// in turns.
+func TestCfgLabel_Kept(t *testing.T) {
+	require.Greater(t, 256*2*3*2, cfgSlots, "keys: offsets, vCPUs, values and verbs")
+	for round := range 2 {
+		for off := range uint16(256) {
+			for _, name := range []string{"vcpu0", "vcpu1"} {
+				for _, v := range []uint64{0, 1, uint64(off) << 8} {
+					require.Equal(t, buildCfg(name, ":cfg-write 0x", off, "=0x", v, 16), Cfg(name, ":cfg-write 0x", off, "=0x", v, 16), "round %d", round)
+					require.Equal(t, buildCfg(name, ":cfg-read 0x", off, "/", v, 10), Cfg(name, ":cfg-read 0x", off, "/", v, 10), "round %d", round)
+				}
+			}
+		}
 	}
 }
 
