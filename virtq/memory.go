@@ -45,10 +45,13 @@ type GuestMemory struct {
 	// and a page, once in pages, stays there.
 	last     *page
 	lastBase uint64
-	// sum is the state hash (StateHash), kept as memory is written: the
-	// sum over every non-zero 8-byte word of a hash of its address and
-	// value.
-	sum uint64
+	// sum is the state hash (StateHash), kept as memory is written once
+	// kept is set: the sum over every non-zero 8-byte word of a hash of
+	// its address and value. Until the first StateHash a write only
+	// copies (runs that never hash their state, random and pct ones, then
+	// never hash a word), and the first StateHash sums the contents.
+	sum  uint64
+	kept bool
 	// free are chunks allocated together and not yet used, and next the
 	// number the last allocation made: a canonical run writes about 60
 	// chunks of its memories (first writes and copies of shared ones),
@@ -165,8 +168,12 @@ func (m *GuestMemory) WriteMem(_ pcie.RID, addr uint64, data []byte) error {
 		k := min(len(data)-done, int(chunkSize-off))
 		src := data[done : done+k]
 		done += k
-		if c := m.writable(a, src); c != nil {
+		if c := m.writable(a, src); c == nil {
+			continue
+		} else if m.kept {
 			m.sum += writeWords(a-off, c, int(off), src)
+		} else {
+			copy(c[off:], src)
 		}
 	}
 	return nil
@@ -210,7 +217,7 @@ func (m *GuestMemory) writable(a uint64, src []byte) *chunk {
 // to the destination at switchover. The two share their storage until one
 // of them writes it, which then copies what it writes first.
 func (m *GuestMemory) Clone() *GuestMemory {
-	c := &GuestMemory{pages: make(map[uint64]*page, len(m.pages)), sum: m.sum}
+	c := &GuestMemory{pages: make(map[uint64]*page, len(m.pages)), sum: m.sum, kept: m.kept}
 	// The copies of the pages in one allocation (a clone is made at
 	// every copy of a world).
 	cps := make([]page, len(m.pages))
@@ -262,10 +269,14 @@ func (m *GuestMemory) Digest() uint64 {
 
 // StateHash hashes the memory's contents: every non-zero 8-byte word with
 // its address, so that (like Digest) it does not depend on which zero pages
-// were written. It is kept as memory is written and costs nothing to read.
+// were written. The first call sums the contents (FreshStateHash); from
+// then on the sum is kept as memory is written, and costs nothing to read.
 func (m *GuestMemory) StateHash() uint64 {
 	if m == nil {
 		return 0
+	}
+	if !m.kept {
+		m.sum, m.kept = m.FreshStateHash(), true
 	}
 	return m.sum
 }

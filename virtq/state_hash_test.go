@@ -37,8 +37,20 @@ func TestGuestMemory_StateHash(t *testing.T) {
 // TestGuestMemory_StateHashKept checks the sum kept as memory is written
 // against one computed afresh from the contents, after writes of every
 // length and alignment (zeros, repeats of what is there, page and chunk
-// crossings), into a memory and into its clones.
+// crossings), into a memory and into its clones: with the sum asked for
+// after every write, and asked for first after many writes (a memory's
+// first StateHash sums its contents, and a clone of a memory never asked
+// is asked later or never).
 func TestGuestMemory_StateHashKept(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		every int // the sums are asked for after one write in every
+	}{{"every write", 1}, {"first asked late", 400}, {"asked now and then", 37}} {
+		t.Run(tc.name, func(t *testing.T) { checkStateHashKept(t, tc.every) })
+	}
+}
+
+func checkStateHashKept(t *testing.T, every int) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const lo, size = 0x10000, 4 * PageSize
 	mems := []*GuestMemory{NewGuestMemory()}
@@ -68,11 +80,16 @@ func TestGuestMemory_StateHashKept(t *testing.T) {
 		require.NoError(t, m.WriteMem(0, addr, buf))
 		copy(shadows[k][addr-lo:], buf)
 		for j, mm := range mems {
-			require.Equal(t, mm.FreshStateHash(), mm.StateHash(), "write %d, memory %d", i, j)
+			if (i+1)%every == 0 {
+				require.Equal(t, mm.FreshStateHash(), mm.StateHash(), "write %d, memory %d", i, j)
+			}
 			got := make([]byte, size)
 			require.NoError(t, mm.ReadMem(0, lo, got))
 			require.Equal(t, shadows[j], got, "write %d, memory %d: contents", i, j)
 		}
+	}
+	for j, mm := range mems {
+		require.Equal(t, mm.FreshStateHash(), mm.StateHash(), "at the end, memory %d", j)
 	}
 }
 
