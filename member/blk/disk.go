@@ -23,9 +23,13 @@ type Disk struct {
 	// observe, when set, sees every access (SetObserver).
 	observe func(write bool)
 	// sum folds the hash of every non-zero sector with its number
-	// (StateHash); sectorHashes holds each sector's share.
+	// (StateHash); sectorHashes holds each sector's share. They are kept
+	// as sectors are written once kept is set, by the first StateHash:
+	// runs that never hash their state (random and pct ones) never hash
+	// a sector.
 	sum          uint64
 	sectorHashes map[uint64]uint64
+	kept         bool
 }
 
 // SetObserver has f called before every access to the disk's contents or
@@ -104,7 +108,9 @@ func (d *Disk) Write(sector uint64, data []byte) error {
 			d.sectors[sector+uint64(i)] = s
 		}
 		copy(s[:], data[i*SectorSize:])
-		d.rehash(sector+uint64(i), s)
+		if d.kept {
+			d.rehash(sector+uint64(i), s)
+		}
 	}
 	return nil
 }
@@ -144,8 +150,16 @@ func sectorShare(k uint64, s *[SectorSize]byte) uint64 {
 
 // StateHash hashes everything that decides what the disk does next: its
 // capacity, the flushes served and the contents of every non-zero sector.
-// It is kept as sectors are written and costs nothing to read.
+// The first call hashes every sector; from then on the hash is kept as
+// sectors are written, and costs nothing to read.
 func (d *Disk) StateHash() uint64 {
+	if !d.kept {
+		// Map order: the sum does not depend on it.
+		for k, s := range d.sectors {
+			d.rehash(k, s)
+		}
+		d.kept = true
+	}
 	return (d.sum ^ d.capacity*0x9e3779b97f4a7c15) + d.flushes*0xbf58476d1ce4e5b9
 }
 

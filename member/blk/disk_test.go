@@ -86,3 +86,31 @@ func TestDisk_FreshStateHash(t *testing.T) {
 	require.Equal(t, kept, d.StateHash())
 	require.NotEqual(t, d.StateHash(), d.FreshStateHash())
 }
+
+// TestDisk_StateHashFirstAskedLate: a disk whose state hash is asked for
+// first after many writes (a pct run's never is) gives the hash of its
+// sectors, and keeps it from then on, like a disk asked after every write.
+func TestDisk_StateHashFirstAskedLate(t *testing.T) {
+	late, every := NewDisk(64, "s"), NewDisk(64, "s")
+	write := func(sector uint64, data []byte) {
+		require.NoError(t, late.Write(sector, data))
+		require.NoError(t, every.Write(sector, data))
+		every.StateHash()
+	}
+	for i := range uint64(40) {
+		b := make([]byte, SectorSize*(1+i%3))
+		if i%4 != 0 { // some writes of zeros, over data or nothing
+			for j := range b {
+				b[j] = byte(i*7 + uint64(j))
+			}
+		}
+		write(i*5%60, b)
+	}
+	require.Equal(t, late.FreshStateHash(), late.StateHash(), "first asked")
+	require.Equal(t, every.StateHash(), late.StateHash())
+	for i := range uint64(10) {
+		write(i*3, bytes.Repeat([]byte{byte(i)}, SectorSize))
+		require.Equal(t, late.FreshStateHash(), late.StateHash(), "kept, write %d", i)
+		require.Equal(t, every.StateHash(), late.StateHash(), "kept, write %d", i)
+	}
+}
