@@ -3,6 +3,7 @@ package kept
 import (
 	"reflect"
 
+	"github.com/migsim/migsim/guest/net"
 	"github.com/migsim/migsim/internal/deephash"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
@@ -28,7 +29,19 @@ var sharedTypes = map[reflect.Type]string{
 	reflect.TypeFor[*deephash.Cache]():     "the compiled hashers of the devices' state hashes (package devhash): one per kind of world for the whole process, safe for concurrent use",
 	reflect.TypeFor[member.DeviceType]():   "a member's device type (member.Core): a descriptor of the type (name, IDs, offered features, its backend's constructor) that no member changes",
 	reflect.TypeFor[member.Factory]():      "the member factories (WorldConfig.Factory, NetFactory): functions the target gives every world of a run alike, which hold no state of a run",
+	netBufType:                             "a net driver's posted buffer chain (guest/net, Driver.add): made when the driver posts it, only read afterwards, dropped from its queue's inflight map when the device uses it",
 }
+
+// netBufType is the type of a net driver's posted buffer chain, *buf
+// (unexported in package guest/net), the values of a queue's inflight map.
+var netBufType = func() reflect.Type {
+	q, _ := reflect.TypeFor[net.Driver]().FieldByName("queues")
+	f, ok := q.Type.Elem().Elem().FieldByName("inflight")
+	if !ok {
+		panic("kept: guest/net's queue has no inflight field")
+	}
+	return f.Type.Elem()
+}()
 
 // layoutType is the type of a configuration space's layout (unexported
 // in package pcie).

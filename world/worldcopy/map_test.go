@@ -131,6 +131,9 @@ func TestCopy_MapsByShape(t *testing.T) {
 		// loops (maps_reflect.go).
 		byShape := compiledMapLoops && f.Name != "pairs" && f.Name != "byShared"
 		require.Equal(t, byShape, c.info(f.Type).ptrMap != nil, "%s: copied by the compiled loop", f.Name)
+		// A map of shared values by a plain key is cloned whole, its
+		// values as they are; one of values to copy is not.
+		require.Equal(t, f.Name == "share", c.info(f.Type).mapPlain, "%s: cloned whole", f.Name)
 	}
 	for range 2 {
 		cp, err := Copy(c, g)

@@ -431,7 +431,7 @@ func (c *Copier) build(t reflect.Type, building map[reflect.Type]*tinfo) *tinfo 
 		ti.k = kMap
 		ti.key = c.build(t.Key(), building)
 		ti.val = c.build(t.Elem(), building)
-		ti.mapPlain = byValue(ti.key) && byValue(ti.val)
+		ti.mapPlain = byValue(ti.key) && (byValue(ti.val) || copiedAsIs(ti.val))
 		if t.Elem().Kind() == reflect.Pointer && (ti.key.k == kPlain || ti.key.k == kString) {
 			// A key copied as it is (not shared, not by a function of
 			// its own).
@@ -456,6 +456,13 @@ func (ti *tinfo) mapValue(m unsafe.Pointer) reflect.Value {
 	e := (*eface)(unsafe.Pointer(&i))
 	e.typ, e.data = ti.mapType, m
 	return reflect.ValueOf(i)
+}
+
+// copiedAsIs reports whether a part of type ti holds a shared value (a
+// value of a shared type, a pointer to one), which a copy holds as it
+// is: a map of such values by a plain key is cloned whole.
+func copiedAsIs(ti *tinfo) bool {
+	return ti.k == kShare || ti.k == kPtr && ti.custom == nil && ti.shareElem
 }
 
 // byValue reports whether a value of ti's type copies as it is: numbers,
