@@ -34,10 +34,23 @@ type Entry struct {
 // Log is one actor's record, in the order its code received it. The zero
 // Log records nothing until it is enabled, so a run that never forks pays
 // one branch per call.
+//
+// The entries are held in chunks of chunkLen: the full ones in chunks,
+// never written again, and the rest in tail. A copy of the world shares
+// both with the original (Share) and trims the tail's capacity to its
+// length, so that its first append copies the tail alone (fewer than
+// chunkLen entries), not the whole record, and every full chunk stays
+// shared.
 type Log struct {
-	on      bool
-	entries []Entry
+	on     bool
+	chunks [][]Entry
+	tail   []Entry
 }
+
+// chunkLen is how many entries a full chunk of a Log holds: a copy's
+// first append copies at most as many (64 bytes each). A hypervisor's
+// record holds some 500 entries on the net rows, a guest's fewer.
+const chunkLen = 64
 
 // Enable starts recording.
 func (l *Log) Enable() { l.on = true }
@@ -54,8 +67,25 @@ func (l *Log) Enabled() bool { return l != nil && l.on }
 // hands it over and does not change it afterwards.
 func (l *Log) Add(e Entry) {
 	if l.Enabled() {
-		l.entries = append(l.entries, e)
+		if len(l.tail) == cap(l.tail) {
+			l.grow()
+		}
+		l.tail = append(l.tail, e)
 	}
+}
+
+// grow makes room in the tail for one entry: the tail's full chunks
+// join the chunks (a tail holds more than one only when NewReplay made
+// it), and what is left of it is copied into a new tail of its own (a
+// tail shared with another log has its capacity trimmed by Share).
+func (l *Log) grow() {
+	t := l.tail
+	for len(t) >= chunkLen {
+		l.chunks = append(l.chunks, t[:chunkLen:chunkLen])
+		t = t[chunkLen:]
+	}
+	l.tail = make([]Entry, len(t), chunkLen)
+	copy(l.tail, t)
 }
 
 // Len is the number of entries recorded.
@@ -63,12 +93,45 @@ func (l *Log) Len() int {
 	if l == nil {
 		return 0
 	}
-	return len(l.entries)
+	return len(l.chunks)*chunkLen + len(l.tail)
 }
 
-// Prefix returns the first n entries. They are shared with the log, which
-// only ever appends: neither side changes them.
-func (l *Log) Prefix(n int) []Entry { return l.entries[:n:n] }
+// At returns entry i (0 <= i < Len()).
+func (l *Log) At(i int) Entry {
+	if k := i / chunkLen; k < len(l.chunks) {
+		return l.chunks[k][i%chunkLen]
+	}
+	return l.tail[i-len(l.chunks)*chunkLen]
+}
+
+// LastCall is the index of the last entry of call c, -1 if none.
+func (l *Log) LastCall(c Call) int {
+	for i := len(l.tail) - 1; i >= 0; i-- {
+		if l.tail[i].Call == c {
+			return len(l.chunks)*chunkLen + i
+		}
+	}
+	for k := len(l.chunks) - 1; k >= 0; k-- {
+		ch := l.chunks[k]
+		for i := len(ch) - 1; i >= 0; i-- {
+			if ch[i].Call == c {
+				return k*chunkLen + i
+			}
+		}
+	}
+	return -1
+}
+
+// Prefix returns a copy of the first n entries in one slice, for what
+// reads a record whole (the tests, an error's explanation); a replay
+// reads the log's own chunks (Replay).
+func (l *Log) Prefix(n int) []Entry {
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = l.At(i)
+	}
+	return out
+}
 
 // MismatchError says where a rebuilt actor's code left its record.
 type MismatchError struct {
@@ -98,44 +161,83 @@ func (e *MismatchError) Error() string {
 
 // Replay hands a record back to a new run of the actor's code.
 type Replay struct {
-	entries []Entry
-	pos     int
+	log Log
+	// cur is the entries from pos on in pos's chunk (or the tail); nil
+	// until read (at).
+	cur []Entry
+	pos int
+	n   int
 	// Names renders a Call in mismatch errors (nil: its number).
 	Names func(Call) string
 }
 
-// NewReplay replays entries (Log.Prefix).
-func NewReplay(entries []Entry) *Replay { return &Replay{entries: entries} }
+// NewReplay replays entries.
+func NewReplay(entries []Entry) *Replay {
+	return &Replay{log: Log{tail: entries[:len(entries):len(entries)]}, n: len(entries)}
+}
+
+// Replay replays the first n entries of l, sharing them (Share).
+func (l *Log) Replay(n int) *Replay { return &Replay{log: l.Share(n), n: n} }
+
+// at readies cur for the entry at pos, false past the end.
+func (r *Replay) at() bool {
+	if len(r.cur) > 0 {
+		return true
+	}
+	if r.pos >= r.n {
+		return false
+	}
+	l := &r.log
+	if k := r.pos / chunkLen; k < len(l.chunks) {
+		r.cur = l.chunks[k][r.pos%chunkLen:]
+	} else {
+		r.cur = l.tail[r.pos-len(l.chunks)*chunkLen:]
+	}
+	return true
+}
 
 // Done reports whether every entry was handed back: the rebuilt actor has
 // reached the point where the record ends, and runs live from here.
-func (r *Replay) Done() bool { return r.pos >= len(r.entries) }
+func (r *Replay) Done() bool { return r.pos >= r.n }
 
 // Pos is the number of entries handed back so far.
 func (r *Replay) Pos() int { return r.pos }
 
 // Len is the number of entries the replay holds.
-func (r *Replay) Len() int { return len(r.entries) }
+func (r *Replay) Len() int { return r.n }
 
 // Peek returns the next entry without handing it back; false at the end.
 func (r *Replay) Peek() (Entry, bool) {
-	if r.pos >= len(r.entries) {
+	if !r.at() {
 		return Entry{}, false
 	}
-	return r.entries[r.pos], true
+	return r.cur[0], true
 }
 
 // Next hands back the next entry, which must be call with argument digest
 // arg; otherwise it returns a *MismatchError and hands back nothing.
 func (r *Replay) Next(call Call, arg uint64) (Entry, error) {
-	if r.pos >= len(r.entries) {
+	if len(r.cur) > 0 && r.cur[0].Call == call && r.cur[0].Arg == arg {
+		// The common case, small enough to inline.
+		e := r.cur[0]
+		r.pos++
+		r.cur = r.cur[1:]
+		return e, nil
+	}
+	return r.next(call, arg)
+}
+
+// next is Next past the end of cur.
+func (r *Replay) next(call Call, arg uint64) (Entry, error) {
+	if !r.at() {
 		return Entry{}, &MismatchError{Index: r.pos, Call: call, Arg: arg, PastEnd: true, CallNames: r.Names}
 	}
-	e := r.entries[r.pos]
+	e := r.cur[0]
 	if e.Call != call || e.Arg != arg {
 		return Entry{}, &MismatchError{Index: r.pos, Want: e, Call: call, Arg: arg, CallNames: r.Names}
 	}
 	r.pos++
+	r.cur = r.cur[1:]
 	return e, nil
 }
 
@@ -143,14 +245,22 @@ func (r *Replay) Next(call Call, arg uint64) (Entry, error) {
 // does: the record a copy of the world keeps for its copy of the actor
 // (n is l.Len()), or a rebuilt actor's record up to an earlier point. The
 // entries are shared, since a log only ever appends and no entry changes
-// once added, and the returned log's capacity ends at its length, so that
-// an append on either side never writes into what the other one holds.
+// once added; the returned log's lists of chunks and its tail have their
+// capacities trimmed to their lengths, so that an append on either side
+// never writes into what the other one holds, and the returned log's
+// first append copies its tail alone.
 func (l *Log) Share(n int) Log {
-	return Log{on: l.on, entries: l.entries[:n:n]}
+	k := min(n/chunkLen, len(l.chunks))
+	rest := n - k*chunkLen
+	src := l.tail
+	if k < len(l.chunks) {
+		src = l.chunks[k]
+	}
+	return Log{on: l.on, chunks: l.chunks[:k:k], tail: src[:rest:rest]}
 }
 
 // Skip hands back the next n entries without checking them: a rebuild
 // that restored what they led to (a checkpoint) replays from there.
 func (r *Replay) Skip(n int) {
-	r.pos = min(r.pos+n, len(r.entries))
+	r.pos, r.cur = min(r.pos+n, r.n), nil
 }

@@ -29,25 +29,114 @@ func TestLog_RecordsOnlyWhenEnabled(t *testing.T) {
 
 // TestLog_Share: a shared log holds the same entries, and what either
 // side appends afterwards stays its own, whatever room the original's
-// array had left.
+// tail had left; the full chunks stay shared, and a copy's first append
+// copies its tail alone. At every length around the chunks' boundaries,
+// shared at its end and at earlier points.
 func TestLog_Share(t *testing.T) {
-	var l Log
-	l.Enable()
-	l.entries = make([]Entry, 0, 8) // room to append in place
-	l.Add(Entry{Call: 1})
-	l.Add(Entry{Call: 2})
-	c := l.Share(l.Len())
-	require.True(t, c.Enabled())
-	require.Equal(t, l.Prefix(2), c.Prefix(2))
-	require.Same(t, &l.entries[0], &c.entries[0], "the entries are shared, not copied")
-	l.Add(Entry{Call: 3})
-	c.Add(Entry{Call: 4})
-	require.Equal(t, []Call{1, 2, 3}, calls(l.Prefix(l.Len())))
-	require.Equal(t, []Call{1, 2, 4}, calls(c.Prefix(c.Len())))
+	for _, n := range []int{0, 1, 2, chunkLen - 1, chunkLen, chunkLen + 1, 2*chunkLen - 1, 2 * chunkLen, 5*chunkLen + 3} {
+		for _, at := range []int{n, n / 2, max(n-1, 0), n - n%chunkLen} {
+			var l Log
+			l.Enable()
+			for i := range n {
+				l.Add(Entry{Call: Call(i)})
+			}
+			c := l.Share(at)
+			require.True(t, c.Enabled())
+			require.Equal(t, at, c.Len(), "%d of %d", at, n)
+			require.Equal(t, l.Prefix(at), c.Prefix(at), "%d of %d", at, n)
+			require.Equal(t, min(at/chunkLen, len(l.chunks)), len(c.chunks), "%d of %d", at, n)
+			for i := range c.chunks {
+				require.Same(t, &l.chunks[i][0], &c.chunks[i][0], "%d of %d: full chunk %d is shared", at, n, i)
+			}
+			if len(c.tail) > 0 {
+				src := l.tail
+				if k := at / chunkLen; k < len(l.chunks) {
+					src = l.chunks[k]
+				}
+				require.Same(t, &src[0], &c.tail[0], "%d of %d: the tail is shared until an append", at, n)
+			}
+			l.Add(Entry{Call: 1000})
+			c.Add(Entry{Call: 2000})
+			require.Equal(t, append(seq(n), 1000), calls(l.Prefix(l.Len())), "%d of %d: the original", at, n)
+			require.Equal(t, append(seq(at), 2000), calls(c.Prefix(c.Len())), "%d of %d: the copy", at, n)
+			require.LessOrEqual(t, cap(c.tail), chunkLen, "%d of %d: a copy's first append copies its tail alone", at, n)
+			// Both go on past the next chunk's end apart.
+			for i := range chunkLen + 1 {
+				l.Add(Entry{Call: Call(3000 + i)})
+				c.Add(Entry{Call: Call(4000 + i)})
+			}
+			for i := range chunkLen + 1 {
+				require.Equal(t, Call(3000+i), l.At(n+1+i).Call)
+				require.Equal(t, Call(4000+i), c.At(at+1+i).Call)
+			}
+			require.Equal(t, append(seq(at), 2000), calls(c.Prefix(at+1)), "%d of %d: the copy", at, n)
+		}
+	}
 
 	var off Log
 	offCopy := off.Share(0)
 	require.False(t, offCopy.Enabled(), "a log that does not record shares one that does not")
+}
+
+// TestReplay_OverChunks: a replay of a log's prefix hands back its entries
+// in order across the chunks, as one of NewReplay does.
+func TestReplay_OverChunks(t *testing.T) {
+	var l Log
+	l.Enable()
+	n := 3*chunkLen + 5
+	for i := range n {
+		l.Add(Entry{Call: Call(i), Arg: uint64(i)})
+	}
+	for _, rp := range []*Replay{l.Replay(n - 2), NewReplay(l.Prefix(n - 2))} {
+		require.Equal(t, n-2, rp.Len())
+		rp.Skip(chunkLen - 1)
+		for i := chunkLen - 1; i < n-2; i++ {
+			e, ok := rp.Peek()
+			require.True(t, ok)
+			require.Equal(t, Call(i), e.Call)
+			_, err := rp.Next(Call(i), uint64(i))
+			require.NoError(t, err)
+		}
+		require.True(t, rp.Done())
+	}
+}
+
+// TestLog_LastCall: the last entry of a call, in the tail, in a chunk or
+// in none, as a scan of the whole record finds it.
+func TestLog_LastCall(t *testing.T) {
+	for _, n := range []int{0, 1, chunkLen - 1, chunkLen, chunkLen + 1, 3*chunkLen + 5} {
+		var l Log
+		l.Enable()
+		for i := range n {
+			l.Add(Entry{Call: Call(i % 7)})
+		}
+		all := l.Prefix(n)
+		for c := range Call(9) {
+			want := -1
+			for i, e := range all {
+				if e.Call == c {
+					want = i
+				}
+			}
+			require.Equal(t, want, l.LastCall(c), "call %d in %d entries", c, n)
+			s := l.Share(n / 2)
+			want = -1
+			for i, e := range all[:n/2] {
+				if e.Call == c {
+					want = i
+				}
+			}
+			require.Equal(t, want, s.LastCall(c), "call %d in the first %d of %d entries", c, n/2, n)
+		}
+	}
+}
+
+func seq(n int) []Call {
+	out := make([]Call, n)
+	for i := range out {
+		out[i] = Call(i)
+	}
+	return out
 }
 
 func calls(es []Entry) []Call {

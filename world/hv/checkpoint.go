@@ -115,23 +115,22 @@ func (r *Recorder) passCheckpoint() {
 // boot, nil if it wrote one.
 func (r *Recorder) CheckpointErr() error { return r.cpErr }
 
-// lastCheckpoint is the last checkpoint entries hold and its index; nil
-// when they hold none.
-func lastCheckpoint(entries []actorlog.Entry) (*checkpoint, int) {
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Call == callCheckpoint {
-			cp, _ := entries[i].V.(*checkpoint)
-			return cp, i
-		}
+// lastCheckpoint is the last checkpoint a record holds and its index; nil
+// when it holds none.
+func lastCheckpoint(log *actorlog.Log) (*checkpoint, int) {
+	i := log.LastCall(callCheckpoint)
+	if i < 0 {
+		return nil, -1
 	}
-	return nil, -1
+	cp, _ := log.At(i).V.(*checkpoint)
+	return cp, i
 }
 
-// checkpointsIn are the indexes of the checkpoints entries hold.
-func checkpointsIn(entries []actorlog.Entry) []int {
+// checkpointsIn are the indexes of the checkpoints a record holds.
+func checkpointsIn(log *actorlog.Log) []int {
 	var out []int
-	for i, e := range entries {
-		if e.Call == callCheckpoint && e.V != nil {
+	for i := range log.Len() {
+		if e := log.At(i); e.Call == callCheckpoint && e.V != nil {
 			out = append(out, i)
 		}
 	}

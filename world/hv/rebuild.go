@@ -41,17 +41,17 @@ type Rebuild struct {
 // its program (Run) from there, fast-forwarding until the record is
 // consumed. An error refuses the rebuild.
 func (b Rebuild) Start() (*Recorder, *Hypervisor, error) {
-	entries := b.Log.Prefix(b.Log.Len())
-	rec := NewReplayer(b.World, b.Log, b.HostAt, entries)
+	entries := b.Log.Share(b.Log.Len())
+	rec := NewReplayer(b.World, b.Log, b.HostAt, &entries)
 	var w World = rec
 	if b.Code != nil {
 		w = b.Code(rec)
 	}
-	if cp, at := lastCheckpoint(entries); cp != nil && !b.FromStart {
+	if cp, at := lastCheckpoint(&entries); cp != nil && !b.FromStart {
 		resume := at + 1
 		if b.Restore != nil {
-			at, resume = b.Restore(checkpointsIn(entries))
-			if cp, _ = entries[at].V.(*checkpoint); cp == nil {
+			at, resume = b.Restore(checkpointsIn(&entries))
+			if cp, _ = entries.At(at).V.(*checkpoint); cp == nil {
 				return nil, nil, fmt.Errorf("hv: entry %d of the record is no checkpoint", at)
 			}
 		}

@@ -151,11 +151,12 @@ func NewRecorder(w World, log *actorlog.Log, hostAt func(i int) Host) *Recorder 
 	return r
 }
 
-// NewReplayer fast-forwards a new hypervisor through entries, then records
-// in log (which holds entries) as NewRecorder.
-func NewReplayer(w World, log *actorlog.Log, hostAt func(i int) Host, entries []actorlog.Entry) *Recorder {
+// NewReplayer fast-forwards a new hypervisor through the entries of
+// entries (a record shared with log, Log.Share), then records in log
+// (which holds them) as NewRecorder.
+func NewReplayer(w World, log *actorlog.Log, hostAt func(i int) Host, entries *actorlog.Log) *Recorder {
 	r := NewRecorder(w, log, hostAt)
-	r.rep = actorlog.NewReplay(entries)
+	r.rep = entries.Replay(entries.Len())
 	r.rep.Names = CallName
 	return r
 }

@@ -50,9 +50,8 @@ func (t *Tape) Boundary(keep func() any) {
 // one, and makes the next Rebuild fast-forward from past it; nil (and
 // Rebuild runs the code from its start) when the record holds none.
 func (t *Tape) Checkpoint() any {
-	entries := t.log.Prefix(t.log.Len())
-	for i := len(entries) - 1; i >= 0; i-- {
-		if e := entries[i]; e.Call == CallCheckpoint && e.V != nil {
+	for i := t.log.Len() - 1; i >= 0; i-- {
+		if e := t.log.At(i); e.Call == CallCheckpoint && e.V != nil {
 			t.from, t.lastCP = i+1, i
 			return e.V
 		}

@@ -78,7 +78,7 @@ func New(log *actorlog.Log) *Tape { return &Tape{log: log} }
 
 // Forward starts a fast-forward through the whole of the tape's record.
 func (t *Tape) Forward() {
-	t.rp = actorlog.NewReplay(t.log.Prefix(t.log.Len()))
+	t.rp = t.log.Replay(t.log.Len())
 	t.rp.Names = CallName
 	t.rp.Skip(t.from)
 }
