@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -240,6 +241,9 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 		}
 		return "", fmt.Errorf("want one of %s%s", want, didYouMean(val, s.Values))
 	case ArgName:
+		if long := longName(val); long != "" && validChars(val) {
+			return "", errors.New(long)
+		}
 		if !validName(val) {
 			off, bad := nameProblem(val)
 			return "", fmt.Errorf("%s at byte %d of the value (want a name of ASCII letters, digits, '-', '_', '.', ':' or '/')", bad, off)
@@ -251,6 +255,9 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 	case ArgText:
 		if val == "" {
 			return "", fmt.Errorf("want a value")
+		}
+		if len(val) > MaxText {
+			return "", fmt.Errorf("%d bytes long; a value is at most %d bytes", len(val), MaxText)
 		}
 	case ArgHex:
 		n, err := hexLen(val)

@@ -33,6 +33,19 @@ const (
 	DefaultProofRuns = 100
 	// MaxQuestion bounds `question`.
 	MaxQuestion = 1000
+	// MaxName bounds the bytes of a name a scenario gives (docs/scenarios.md,
+	// "Scenario files"): the scenario's, an actor's, a verb, a key, a knob, a signal
+	// (signal, await, set hv-await=), a setting's value of kind ArgName.
+	// Names reach step labels, traces and schedule files, whose names
+	// engine/schedfile bounds at 64 KiB; 256 bytes is seven times the
+	// longest name the catalog gives (34 bytes), and a label of a signal
+	// by an actor, both at the limit, stays near 530 bytes.
+	MaxName = 256
+	// MaxText bounds the bytes of a setting's free-text value (ArgText,
+	// `vm-vfs=`), which a schedule file records with the row's settings:
+	// the longest list of distinct VFs a VM may take (256 five-digit
+	// numbers) is 1,535 bytes.
+	MaxText = 4096
 )
 
 // DefaultBudget is the exploration of a scenario that states none for an

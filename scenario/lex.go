@@ -81,8 +81,23 @@ type colError struct {
 func (e *colError) Error() string { return fmt.Sprintf("column %d: %s", e.col, e.msg) }
 
 // validName reports whether s is a non-empty name of ASCII letters, digits, '-',
-// '_', '.', ':' or '/'.
+// '_', '.', ':' or '/', of at most MaxName bytes.
 func validName(s string) bool {
+	return len(s) <= MaxName && validChars(s)
+}
+
+// longName is the problem of a name longer than MaxName ("300 bytes long;
+// a name is at most 256 bytes"), or "" for one within it.
+func longName(s string) string {
+	if len(s) <= MaxName {
+		return ""
+	}
+	return fmt.Sprintf("%d bytes long; a name is at most %d bytes", len(s), MaxName)
+}
+
+// validChars reports whether s is a non-empty string of ASCII letters,
+// digits, '-', '_', '.', ':' or '/' (a name, but for its length).
+func validChars(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -109,8 +124,12 @@ func parseArgs(words []word, line int) ([]Arg, []*colError) {
 			args = append(args, Arg{Value: w.text, Pos: pos})
 			continue
 		}
-		if !validName(k) {
+		if !validChars(k) {
 			bad = append(bad, &colError{col: w.col, msg: fmt.Sprintf("%s: bad key %s (want ASCII letters, digits, '-', '_', '.', ':' or '/')", quote(w.text), quote(k))})
+			continue
+		}
+		if long := longName(k); long != "" {
+			bad = append(bad, &colError{col: w.col, msg: fmt.Sprintf("key %s: %s", quote(k), long)})
 			continue
 		}
 		args = append(args, Arg{Key: k, Value: v, Pos: pos})

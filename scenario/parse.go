@@ -259,6 +259,9 @@ func (p *scenarioParser) wrapf(line int, err error, prefix string, args ...any) 
 // with it (a NUL or control byte, a byte-order mark, a character a name may
 // not hold) and where.
 func (p *scenarioParser) nameErr(line int, w word, what, want string) error {
+	if validChars(w.text) { // too long
+		return p.errAt(line, w.col, "%s %s at %d:%d: %s", what, quote(w.text), line, w.col, longName(w.text))
+	}
 	off, bad := nameProblem(w.text)
 	col := w.col
 	if !w.quoted {
@@ -507,8 +510,11 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 	for ; i < len(rest) && strings.Contains(rest[i].text, "="); i++ {
 		if k, ok := strings.CutPrefix(rest[i].text, "set:"); ok {
 			key, val, _ := strings.Cut(k, "=")
-			if !validName(key) {
+			if !validChars(key) {
 				return e, p.errAt(line, rest[i].col, "expect: set:%s: bad key %s", echo(k), quote(key))
+			}
+			if long := longName(key); long != "" {
+				return e, p.errAt(line, rest[i].col, "expect: set: key %s: %s", quote(key), long)
 			}
 			e.Settings = append(e.Settings, Arg{Key: key, Value: val, Pos: Pos{line, rest[i].col + len("set:")}})
 			continue
@@ -521,8 +527,12 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		}
 		// Which knobs and values exist is Check's to say, with the file's
 		// other problems; the syntax is the parser's.
-		if key, val, _ := strings.Cut(rest[i].text, "="); !validName(key) || !validName(val) {
+		if key, val, _ := strings.Cut(rest[i].text, "="); !validChars(key) || !validChars(val) {
 			return e, p.errAt(line, rest[i].col, "expect: knob %s: want NAME=VALUE (ASCII letters, digits, '-', '_', '.', ':' or '/')", quote(rest[i].text))
+		} else if long := longName(key); long != "" {
+			return e, p.errAt(line, rest[i].col, "expect: knob key %s: %s", quote(key), long)
+		} else if long := longName(val); long != "" {
+			return e, p.errAt(line, rest[i].col, "expect: knob %s=: value %s: %s", key, quote(val), long)
 		}
 		e.Knobs = append(e.Knobs, rest[i].text)
 		e.KnobCols = append(e.KnobCols, rest[i].col)

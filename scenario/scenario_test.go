@@ -264,6 +264,81 @@ func TestParseScenarioErrors(t *testing.T) {
 	}
 }
 
+// TestNameLimit: a name is at most MaxName bytes wherever the file gives
+// one (the scenario's, an actor's, a verb, a key, a knob, a signal, a
+// setting's name value) and a free-text setting value at most MaxText:
+// at the limit the scenario loads, one byte over it is refused at the
+// name's line and column with its length and the limit (docs/scenarios.md),
+// so that no name reaches a step label or a schedule file unbounded.
+func TestNameLimit(t *testing.T) {
+	v := signalsVocabulary()
+	v.Settings = append(v.Settings, SettingSpec{Key: "vm-vfs", Arg: ArgSpec{Kind: ArgText}})
+	const guest = "guest g\n  write count=1\n"
+	for _, tc := range []struct {
+		name string
+		// src is the scenario with N for the name (of 'a's), limit its
+		// bound.
+		src   string
+		limit int
+		// at is where the name over the limit is refused, and what the
+		// message says before the name.
+		at, what string
+		long     string
+		// listed is who lists the names, so that a name at the limit is
+		// refused as unknown rather than loaded: "" (nobody: it loads),
+		// "check" (the vocabulary: it parses), "parse" (the parser).
+		listed string
+	}{
+		{"scenario", "scenario N\n" + guest, MaxName, "x.scn:1:10", "scenario: name ", " at 1:10: ", ""},
+		{"guest", "scenario a\nguest N\n  write count=1\n", MaxName, "x.scn:2:7", "guest: name ", " at 2:7: ", ""},
+		{"peer", "scenario a\n" + guest + "peer N\n  signal s\n", MaxName, "x.scn:4:6", "peer: name ", " at 4:6: ", ""},
+		{"verb", "scenario a\nguest g\n  N\n", MaxName, "x.scn:3:3", "operation ", " at 3:3: ", "check"},
+		{"operation key", "scenario a\nguest g\n  write count=1 N=1\n", MaxName, "x.scn:3:17", "write: key ", ": ", "check"},
+		{"set key", "scenario a\n" + guest + "set N=1\n", MaxName, "x.scn:4:5", "set: key ", ": ", "check"},
+		{"explore key", "scenario a\n" + guest + "explore N=1\n", MaxName, "x.scn:4:9", "explore: key ", ": ", "parse"},
+		{"row set: key", "scenario a\n" + guest + "expect draft-2023 set:N=1 pass\n", MaxName, "x.scn:4:19", "expect: set: key ", ": ", "check"},
+		{"row knob", "scenario a\n" + guest + "expect draft-2023 N=v pass\n", MaxName, "x.scn:4:19", "expect: knob key ", ": ", "check"},
+		{"row knob value", "scenario a\n" + guest + "expect draft-2023 k=N pass\n", MaxName, "x.scn:4:19", "expect: knob k=: value ", ": ", "check"},
+		{"signal and await", "scenario a\nguest g\n  signal N\nguest h\n  await N\n", MaxName, "x.scn:3:10", "signal: NAME ", ": ", ""},
+		{"hv-await", "scenario a\nset hv-await=N\nguest g\n  signal N\n", MaxName, "x.scn:2:5", "set hv-await=", ": ", ""},
+		{"row hv-await", "scenario a\nguest g\n  signal N\nexpect draft-2023 set:hv-await=N pass\n", MaxName, "x.scn:4:23", "expect: set:hv-await=", ": ", ""},
+		{"vm-vfs", "scenario a\n" + guest + "set vm-vfs=N\n", MaxText, "x.scn:4:5", "set vm-vfs=", ": ", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			at := []byte(strings.ReplaceAll(tc.src, "N", strings.Repeat("a", tc.limit)))
+			_, err := ParseScenario("x.scn", at)
+			if tc.listed == "parse" {
+				require.ErrorContains(t, err, "unknown key")
+			} else {
+				require.NoError(t, err, "a name of %d bytes", tc.limit)
+			}
+			if tc.listed == "" {
+				_, err = ParseAndCheck("x.scn", at, v)
+				require.NoError(t, err, "a name of %d bytes", tc.limit)
+			}
+			over := strings.Repeat("a", tc.limit+1)
+			_, err = ParseAndCheck("x.scn", []byte(strings.ReplaceAll(tc.src, "N", over)), v)
+			require.Error(t, err)
+			unit := "name"
+			if tc.limit == MaxText {
+				unit = "value"
+			}
+			want := fmt.Sprintf("%s: %s%s%s%d bytes long; a %s is at most %d bytes", tc.at, tc.what, echoOrQuote(tc.what, over), tc.long, tc.limit+1, unit, tc.limit)
+			assert.Contains(t, err.Error(), want)
+			assert.Less(t, len(err.Error()), 1024, "the error repeats the name by its start")
+		})
+	}
+}
+
+// echoOrQuote is how a message after what repeats a word: a setting's
+// value as written (echo), any other word quoted.
+func echoOrQuote(what, s string) string {
+	if strings.HasSuffix(what, "=") {
+		return echo(s)
+	}
+	return quote(s)
+}
+
 // TestCheckKnobsWithTheRest: an unknown knob or knob value on an expect
 // line is a problem Check reports with every other one, in file order, not
 // a parse error that hides them.
@@ -444,6 +519,7 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("scenario \"a\\x00b\"\nguest g\x00\n  probe\n"))
 	f.Add([]byte("scenario a\nvfs 0\nvfs 2\nset x=1 alone \"a b\"=1\nexpect virtio-1.5 proof=2 pass\nexplore bound=2 strategy=bfs seed=x\nguest g\n"))
 	f.Add([]byte("title t\ntitle u\nquestion x\nqueues 99\nexplore schedules=0 schedules=1 depth=0 x\nfrob\nvfs 0\n"))
+	f.Add([]byte("scenario " + strings.Repeat("n", MaxName) + "\nguest " + strings.Repeat("g", MaxName+1) + "\n  p " + strings.Repeat("k", MaxName+1) + "=1\nexpect draft-2023 k=" + strings.Repeat("v", MaxName+1) + " pass\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {

@@ -24,7 +24,8 @@ const (
 	// ArgWord is one of Values (case-insensitively when Fold); with
 	// AllowInt, an integer in [Min, Max] too.
 	ArgWord
-	// ArgName is a name: letters, digits, '-', '_', '.', ':' or '/'.
+	// ArgName is a name: letters, digits, '-', '_', '.', ':' or '/', at
+	// most MaxName bytes.
 	ArgName
 	// ArgHost is a host of the vocabulary (src, dst, dst2).
 	ArgHost
@@ -34,7 +35,8 @@ const (
 	ArgQueue
 	// ArgHex is bytes in hex digits, Min..Max bytes.
 	ArgHex
-	// ArgText is any non-empty word (a SettingSpec's Check reads it).
+	// ArgText is any non-empty word of at most MaxText bytes (a
+	// SettingSpec's Check reads it).
 	ArgText
 )
 

@@ -13,8 +13,10 @@ import (
 	"github.com/migsim/migsim/scenario"
 )
 
-// vfListRepeats is a `set vm-vfs=` list that names the same 256 VFs a
-// thousand times (6 KB): what it asks for is 256 VFs.
+// vfListRepeats is a VF list that names the same 256 VFs a thousand times
+// (6 KB, above the 4 KiB a `set vm-vfs=` value may hold, scenario.MaxText,
+// so ParseVFList's own bound is what is measured): what it asks for is 256
+// VFs.
 var vfListRepeats = strings.Repeat("1-256,", 999) + "1-256"
 
 // BenchmarkParseVFList parses vfListRepeats: its allocations are the
