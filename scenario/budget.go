@@ -46,6 +46,10 @@ const (
 	// the longest list of distinct VFs a VM may take (256 five-digit
 	// numbers) is 1,535 bytes.
 	MaxText = 4096
+	// MaxNumberText bounds the bytes of a number as written (leading
+	// zeros after a 0x, 0o or 0b prefix are allowed): a 64-bit number
+	// in binary with its sign and prefix is 67 bytes.
+	MaxNumberText = 128
 )
 
 // DefaultBudget is the exploration of a scenario that states none for an

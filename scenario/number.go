@@ -14,7 +14,8 @@ import (
 // ParseNumber, so one syntax holds everywhere: an optional sign, then
 // decimal digits, or digits after a 0x, 0o or 0b prefix (either case). A
 // decimal number has no leading 0 (Go and C read 010 as octal, a person as
-// ten: the scenario refuses to guess) and no digit separators.
+// ten: the scenario refuses to guess) and no digit separators; it is at
+// most MaxNumberText bytes long.
 
 // NumberError is a number that does not parse or is outside its range
 // (overflow included): "want a number LO..HI". The caller names the
@@ -109,6 +110,9 @@ var errLeadingZero = errors.New("a leading 0 is ambiguous")
 
 // numberText splits s into its sign and magnitude.
 func numberText(s string) (neg bool, mag uint64, err error) {
+	if len(s) > MaxNumberText {
+		return false, 0, errTooLong
+	}
 	body := s
 	if body != "" && (body[0] == '-' || body[0] == '+') {
 		neg = body[0] == '-'
@@ -149,6 +153,10 @@ func numberText(s string) (neg bool, mag uint64, err error) {
 	return neg, mag, nil
 }
 
+// errTooLong is a number written in more than MaxNumberText bytes (zeros
+// after its prefix).
+var errTooLong = errors.New("too long")
+
 // errSyntax is text that is no number: digits missing or not of the base.
 var errSyntax = errors.New("invalid syntax")
 
@@ -178,6 +186,9 @@ func onlyDigits(s string) bool {
 
 // hint is what a NumberError says about the syntax error err of s.
 func hint(s string, err error) string {
+	if err == errTooLong {
+		return fmt.Sprintf("%d bytes long; a number is at most %d bytes", len(s), MaxNumberText)
+	}
 	if err != errLeadingZero {
 		return ""
 	}

@@ -419,6 +419,10 @@ func TestParseNumber(t *testing.T) {
 		{"0x8000", 0, 100, 0, "want a number 0..100 (0x8000 is 32768)"},
 		{"stop", 0, 255, 0, "want a number 0..255"},
 		{"-", 0, 255, 0, "want a number 0..255"},
+		{"0x" + strings.Repeat("0", MaxNumberText-3) + "1", 0, 255, 1, ""},
+		{"-0b" + strings.Repeat("0", MaxNumberText-4) + "1", -1, 0, -1, ""},
+		{"0x" + strings.Repeat("0", MaxNumberText-2) + "1", 0, 255, 0, "want a number 0..255 (129 bytes long; a number is at most 128 bytes)"},
+		{strings.Repeat("9", MaxNumberText+1), 0, 255, 0, "want a number 0..255 (129 bytes long; a number is at most 128 bytes)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -519,7 +523,7 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte("scenario \"a\\x00b\"\nguest g\x00\n  probe\n"))
 	f.Add([]byte("scenario a\nvfs 0\nvfs 2\nset x=1 alone \"a b\"=1\nexpect virtio-1.5 proof=2 pass\nexplore bound=2 strategy=bfs seed=x\nguest g\n"))
 	f.Add([]byte("title t\ntitle u\nquestion x\nqueues 99\nexplore schedules=0 schedules=1 depth=0 x\nfrob\nvfs 0\n"))
-	f.Add([]byte("scenario " + strings.Repeat("n", MaxName) + "\nguest " + strings.Repeat("g", MaxName+1) + "\n  p " + strings.Repeat("k", MaxName+1) + "=1\nexpect draft-2023 k=" + strings.Repeat("v", MaxName+1) + " pass\n"))
+	f.Add([]byte("scenario " + strings.Repeat("n", MaxName) + "\nguest " + strings.Repeat("g", MaxName+1) + "\n  p " + strings.Repeat("k", MaxName+1) + "=1\nexpect draft-2023 k=" + strings.Repeat("v", MaxName+1) + " pass\nset x=0x" + strings.Repeat("0", MaxNumberText) + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ParseScenario("fuzz.scn", b)
 		if err != nil {
