@@ -22,9 +22,18 @@ func Quote(s string) string {
 	if len(s) <= Max {
 		return strconv.Quote(s)
 	}
+	// Back to the start of the character the cut falls in, no further
+	// than a character's length: bytes that are not UTF-8 (no start
+	// within utf8.UTFMax bytes) are cut at Max, and quoted escaped.
 	cut := Max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	for back := 1; back < utf8.UTFMax; back++ {
+		if utf8.RuneStart(s[cut]) {
+			break
+		}
+		if utf8.RuneStart(s[Max-back]) {
+			cut = Max - back
+			break
+		}
 	}
 	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }

@@ -22,6 +22,10 @@ func TestQuote(t *testing.T) {
 		// A cut inside a multi-byte character cuts before it: the
 		// quoted start stays valid UTF-8.
 		{"cut at a rune boundary", strings.Repeat("x", Max-1) + "é" + "yy", strconv.Quote(strings.Repeat("x", Max-1)) + "… (259 bytes)"},
+		{"cut before a four-byte character", strings.Repeat("x", Max-3) + "😀", strconv.Quote(strings.Repeat("x", Max-3)) + "… (257 bytes)"},
+		// Bytes that are not UTF-8 (no character starts near the cut)
+		// are cut at Max, not before every one of them.
+		{"not UTF-8", strings.Repeat("\x80", Max+44), strconv.Quote(strings.Repeat("\x80", Max)) + "… (300 bytes)"},
 	} {
 		assert.Equal(t, tc.want, Quote(tc.in), tc.name)
 	}
