@@ -476,7 +476,9 @@ func checkShardCounts(r *Exploration) error {
 	}
 	oracles := map[string]bool{}
 	for i, f := range sum.Findings {
-		if f.Finding.Step < 0 || f.Finding.Step > r.MaxSteps {
+		// -1: seen before the first step (nothing could run), as a
+		// schedule file's finding.step may be.
+		if f.Finding.Step < -1 || f.Finding.Step > r.MaxSteps {
 			return fmt.Errorf("field report.summary.Findings[%d].Finding.step: %d, in a run of at most %d steps", i, f.Finding.Step, r.MaxSteps)
 		}
 		if oracles[f.Finding.Oracle] || (i > 0 && f.Index <= sum.Findings[i-1].Index) {

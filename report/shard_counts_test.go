@@ -141,6 +141,12 @@ func TestShardFile_CountChecks(t *testing.T) {
 			sf.Report.Summary.Findings[0].Finding.Step = sf.Report.MaxSteps + 1
 		}, "field report.summary.Findings[0].Finding.step: 200001, in a run of at most 200000 steps"},
 		{"a finding at the step bound", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Findings[0].Finding.Step = sf.Report.MaxSteps }, ""},
+		// A finding seen before the first step (nothing could run: the
+		// engine's step -1, which a schedule file's finding.step takes
+		// too) is one a shard may write.
+		{"a finding before the first step", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Findings[0].Finding.Step = -1 }, ""},
+		{"a finding before step -1", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Findings[0].Finding.Step = -2 },
+			"field report.summary.Findings[0].Finding.step: -2, in a run of at most 200000 steps"},
 		{"pct with pruned runs", pctShard1, func(sf *ShardFile) { sf.Report.Summary.Pruned = 1 }, "in a pct exploration"},
 		{"dfs as written", dfsShard0, func(*ShardFile) {}, ""},
 		{"dfs executed above its budget", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.Executed = 13 },
