@@ -89,5 +89,13 @@ func checkBudgetText(r *Exploration) error {
 		return fmt.Errorf("field report.budget: %q, but the fields it names (strategy, schedules, seed, bound, max_steps, shards, reduction, split depth, states) say %q",
 			r.Budget, want)
 	}
+	// The values the text alone holds must be ones explore takes, as
+	// the fields' are (ParseShardFile).
+	if r.Strategy == engine.StrategyPCT && (b.Depth < 1 || b.Depth > scenario.MaxDepth) {
+		return fmt.Errorf("field report.budget: %q: depth %d, want 1..%d (--depth)", r.Budget, b.Depth, scenario.MaxDepth)
+	}
+	if s.StateCap != 0 && (s.StateCap < engine.MinStateCap || s.StateCap > engine.MaxStateCap) {
+		return fmt.Errorf("field report.budget: %q: a state cap of %d, want %d..%d (--state-cap)", r.Budget, s.StateCap, engine.MinStateCap, engine.MaxStateCap)
+	}
 	return nil
 }

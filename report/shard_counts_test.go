@@ -124,6 +124,19 @@ func TestShardFile_CountChecks(t *testing.T) {
 		{"a pct budget text without a depth", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth x" },
 			"field report.budget: "},
 		{"a pct budget text of another depth", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth 5" }, ""},
+		// What the text alone says must be what explore takes.
+		{"a pct budget text of depth 0", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth 0" },
+			`field report.budget: "pct 6 schedules, seed 1, depth 0": depth 0, want 1..64 (--depth)`},
+		{"a pct budget text of a negative depth", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth -3" },
+			`field report.budget: "pct 6 schedules, seed 1, depth -3": depth -3, want 1..64 (--depth)`},
+		{"a pct budget text of depth 65", pctShard1, func(sf *ShardFile) { sf.Report.Budget = "pct 6 schedules, seed 1, depth 65" },
+			`field report.budget: "pct 6 schedules, seed 1, depth 65": depth 65, want 1..64 (--depth)`},
+		{"a budget text of a state cap below --state-cap's", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Budget = "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning up to 5 states"
+		}, `field report.budget: "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning up to 5 states": a state cap of 5, want 1024..67108864 (--state-cap)`},
+		{"a budget text of a state cap --state-cap takes", dfsShard0, func(sf *ShardFile) {
+			sf.Report.Budget = "dfs up to 12 runs per shard, seed 2, bound 0, split depth 1, state pruning up to 4096 states"
+		}, ""},
 		{"known transitions full, no cap", dfsShard0, func(sf *ShardFile) { sf.Report.Summary.TransitionsFullAt = 3 },
 			"field report.summary.StateCap: 0, want 1024..67108864 (--state-cap) when a table was full (state table full at run 0, known transitions at run 3), else 0"},
 		{"a cap above --state-cap's limit", dfsShard0, func(sf *ShardFile) {
