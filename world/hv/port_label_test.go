@@ -1,6 +1,7 @@
 package hv
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,7 +38,8 @@ func TestPortLabel(t *testing.T) {
 // more keys than there are slots (so that they share slots and replace
 // each other), on two hosts, for data of every length up to 9 bytes
 // (lengths that differ only in trailing zero bytes, and 8 bytes whose top
-// bits would hold a shorter datum's length), looked up in turns.
+// bits would hold a shorter datum's length), looked up in turns, and
+// concurrently.
 func TestPortLabel_Kept(t *testing.T) {
 	ports := []*hvPort{{pre: "hv:src "}, {pre: "hv:dst "}}
 	type access struct {
@@ -63,14 +65,26 @@ func TestPortLabel_Kept(t *testing.T) {
 	full := []byte{1, 2, 3, 4, 5, 6, 7, 0x80}
 	accesses = append(accesses, access{"mmio-write", 0xd0003000, labelData, 0, full},
 		access{"mmio-write", 0xd0003000, labelData, 0, full[:7]})
-	for round := range 2 {
-		for _, a := range accesses {
-			for _, p := range ports {
-				want := p.buildLabel(a.verb, a.addr, a.end, a.val, a.data)
-				require.Equal(t, want, p.label(a.verb, a.addr, a.end, a.val, a.data), "round %d", round)
+	check := func(t *testing.T) {
+		for round := range 2 {
+			for _, a := range accesses {
+				for _, p := range ports {
+					want := p.buildLabel(a.verb, a.addr, a.end, a.val, a.data)
+					require.Equal(t, want, p.label(a.verb, a.addr, a.end, a.val, a.data), "round %d", round)
+				}
 			}
 		}
 	}
+	check(t)
+	// The table is the process's: jobs look labels up concurrently.
+	t.Run("concurrent", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				check(t)
+			})
+		}
+	})
 }
 
 // make64zeros is 64 zero bytes in hex: a label longer than the stack

@@ -83,19 +83,31 @@ func TestCfgLabel(t *testing.T) {
 // TestCfgLabel_Kept: a kept configuration access label is the one built
 // for its key, for more keys than there are slots (so that they share
 // slots and replace each other), for two vCPUs and both verbs, looked up
-// in turns.
+// in turns, and concurrently.
 func TestCfgLabel_Kept(t *testing.T) {
 	require.Greater(t, 256*2*3*2, cfgSlots, "keys: offsets, vCPUs, values and verbs")
-	for round := range 2 {
-		for off := range uint16(256) {
-			for _, name := range []string{"vcpu0", "vcpu1"} {
-				for _, v := range []uint64{0, 1, uint64(off) << 8} {
-					require.Equal(t, buildCfg(name, ":cfg-write 0x", off, "=0x", v, 16), Cfg(name, ":cfg-write 0x", off, "=0x", v, 16), "round %d", round)
-					require.Equal(t, buildCfg(name, ":cfg-read 0x", off, "/", v, 10), Cfg(name, ":cfg-read 0x", off, "/", v, 10), "round %d", round)
+	check := func(t *testing.T) {
+		for round := range 2 {
+			for off := range uint16(256) {
+				for _, name := range []string{"vcpu0", "vcpu1"} {
+					for _, v := range []uint64{0, 1, uint64(off) << 8} {
+						require.Equal(t, buildCfg(name, ":cfg-write 0x", off, "=0x", v, 16), Cfg(name, ":cfg-write 0x", off, "=0x", v, 16), "round %d", round)
+						require.Equal(t, buildCfg(name, ":cfg-read 0x", off, "/", v, 10), Cfg(name, ":cfg-read 0x", off, "/", v, 10), "round %d", round)
+					}
 				}
 			}
 		}
 	}
+	check(t)
+	// The table is the process's: jobs look labels up concurrently.
+	t.Run("concurrent", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				check(t)
+			})
+		}
+	})
 }
 
 // A device's step labels are its name and the step, kept for the queue
