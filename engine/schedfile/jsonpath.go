@@ -46,13 +46,34 @@ func framePath(stack []pathFrame) string {
 // value of the wrong type), or field (the decoder's own name for it, which
 // leaves out array indices) when no value ends there.
 func jsonPath(b []byte, off int64, field string) string {
+	path := field
+	walkValues(b, func(stack []pathFrame, _ json.Token, _, end int64) bool {
+		if end < off {
+			return false
+		}
+		if p := framePath(stack); p != "" {
+			path = p
+		}
+		return true
+	})
+	return path
+}
+
+// walkValues reads the JSON document b token by token and calls visit at
+// the end of every value (a scalar, or an object or array just closed)
+// with the frames around it (framePath(stack) is its path), its token
+// ('}' or ']' for a closed one) and the byte offsets before its token and
+// after it (before may still hold the separators that precede it). It
+// stops when visit returns true or at the document's end or first error.
+func walkValues(b []byte, visit func(stack []pathFrame, tok json.Token, before, end int64) bool) {
 	var stack []pathFrame
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	for {
+		before := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
-			return field
+			return
 		}
 		top := len(stack) - 1
 		if top >= 0 && !stack[top].array && stack[top].want {
@@ -74,12 +95,8 @@ func jsonPath(b []byte, off int64, field string) string {
 		case json.Delim('}'), json.Delim(']'):
 			stack = stack[:top]
 		}
-		// A value ended: a scalar, or the object or array just closed.
-		if dec.InputOffset() >= off {
-			if p := framePath(stack); p != "" {
-				return p
-			}
-			return field
+		if visit(stack, tok, before, dec.InputOffset()) {
+			return
 		}
 		if top := len(stack) - 1; top >= 0 && !stack[top].array {
 			stack[top].want = true

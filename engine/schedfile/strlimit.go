@@ -88,44 +88,17 @@ func longLabel(choices []engine.Choice) error {
 // opening quote of the string value at path (as framePath writes it:
 // choices[3].label), or -1 when none is there.
 func stringOffset(b []byte, path string) int64 {
-	var stack []pathFrame
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	for {
-		before := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return -1
+	off := int64(-1)
+	walkValues(b, func(stack []pathFrame, tok json.Token, before, _ int64) bool {
+		if _, ok := tok.(string); !ok || framePath(stack) != path {
+			return false
 		}
-		top := len(stack) - 1
-		if top >= 0 && !stack[top].array && stack[top].want {
-			if k, ok := tok.(string); ok {
-				stack[top].key, stack[top].want = k, false
-				continue
-			}
+		// Token leaves the separators before a value unread.
+		for before < int64(len(b)) && bytes.IndexByte([]byte(" \t\r\n,:"), b[before]) >= 0 {
+			before++
 		}
-		if top >= 0 && stack[top].array && tok != json.Delim(']') {
-			stack[top].n++
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, pathFrame{want: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, pathFrame{array: true})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:top]
-		}
-		if _, ok := tok.(string); ok && framePath(stack) == path {
-			// Token leaves the separators before a value unread.
-			for before < int64(len(b)) && bytes.IndexByte([]byte(" \t\r\n,:"), b[before]) >= 0 {
-				before++
-			}
-			return before
-		}
-		if top := len(stack) - 1; top >= 0 && !stack[top].array {
-			stack[top].want = true
-		}
-	}
+		off = before
+		return true
+	})
+	return off
 }
