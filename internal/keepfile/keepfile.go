@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // MaxEditions bounds the names Write tries: path, then base.1.ext up to
@@ -38,7 +39,8 @@ func Edition(path string, n int) string {
 // (nothing was written then). A new file appears whole, under a name no
 // other writer took meanwhile: it is written beside its name first and
 // linked there only if the name is free (where the file system has no
-// links, created only if the name is free).
+// links, created only if the name is free). A new file's mode is the one
+// os.Create gives: 0666 less the process's umask.
 func Write(path string, data []byte) (string, bool, error) {
 	ns, err := editions(path)
 	if err != nil {
@@ -80,16 +82,19 @@ func Write(path string, data []byte) (string, bool, error) {
 // exploration run again replaces it). The file appears whole or not at
 // all: data is written to a temporary file beside path (".migsim-keep-*",
 // as Write's) and renamed over path, so a process killed while it writes
-// leaves the old file, or none, never a truncated one. The file is
-// readable by all (0644).
+// leaves the old file, or none, never a truncated one. Its mode is the one
+// os.WriteFile leaves: a regular file replaced keeps its permission bits,
+// a new file gets 0666 less the process's umask (writeTemp).
 func Replace(path string, data []byte) error {
 	tmp, err := writeTemp(path, data)
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("write %s: %w", path, err)
+		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
@@ -98,11 +103,22 @@ func Replace(path string, data []byte) error {
 	return nil
 }
 
+// tempSeq numbers the temporary files this process creates.
+var tempSeq atomic.Uint64
+
+// maxTempTries bounds the names writeTemp tries before it gives up.
+const maxTempTries = 10000
+
 // writeTemp writes data to a new temporary file in path's directory
-// (".migsim-keep-*", which no name Write or Replace gives matches) and
-// returns its name; the caller removes it or renames it.
+// (".migsim-keep-PID-N", which no name Write or Replace gives matches) and
+// returns its name; the caller removes it or renames it. The file is
+// created with mode 0666, which the kernel narrows by the umask (and a
+// directory's default ACL) as it does os.Create's: os.CreateTemp would
+// create it 0600, and reading the umask to widen that is either racy
+// (syscall.Umask sets it while other goroutines may create files) or
+// Linux-only (/proc/self/status).
 func writeTemp(path string, data []byte) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".migsim-keep-*")
+	f, err := createTemp(filepath.Dir(path))
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
@@ -117,6 +133,19 @@ func writeTemp(path string, data []byte) (string, error) {
 	return f.Name(), nil
 }
 
+// createTemp creates a new file in dir under the first free name
+// ".migsim-keep-PID-N", with mode 0666 before the umask.
+func createTemp(dir string) (*os.File, error) {
+	for range maxTempTries {
+		name := filepath.Join(dir, fmt.Sprintf(".migsim-keep-%d-%d", os.Getpid(), tempSeq.Add(1)))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name in %s after %d tries", dir, maxTempTries)
+}
+
 // place gives the file tmp (holding data) the name p if p is free; an
 // error wrapping fs.ErrExist when it is not.
 func place(tmp, p string, data []byte) error {
@@ -126,7 +155,7 @@ func place(tmp, p string, data []byte) error {
 		return err
 	}
 	// No links here: create the name only if it is free.
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,59 @@
+//go:build unix
+
+package keepfile
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The files Write and Replace create get the mode os.Create would give
+// them (0666 less the umask), and a file Replace replaces keeps its own:
+// a user whose umask is 077 gets summaries and schedules no one else can
+// read. The umask is the process's, so these cases do not run in parallel.
+func TestMode_FollowsUmask(t *testing.T) {
+	cases := []struct {
+		name     string
+		umask    int
+		existing os.FileMode // 0: no file at the name before
+		write    func(path string) (string, error)
+		want     os.FileMode
+	}{
+		{"Replace, new file, umask 022", 0o022, 0, replace, 0o644},
+		{"Replace, new file, umask 077", 0o077, 0, replace, 0o600},
+		{"Replace, new file, umask 002", 0o002, 0, replace, 0o664},
+		{"Replace keeps a replaced file's mode", 0o022, 0o640, replace, 0o640},
+		{"Replace keeps a private file private", 0o000, 0o600, replace, 0o600},
+		{"Write, new file, umask 022", 0o022, 0, write, 0o644},
+		{"Write, new file, umask 077", 0o077, 0, write, 0o600},
+		{"Write, an edition beside another file, umask 027", 0o027, 0o644, write, 0o640},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "s.json")
+			if tc.existing != 0 {
+				require.NoError(t, os.WriteFile(p, []byte("before"), 0o600))
+				require.NoError(t, os.Chmod(p, tc.existing))
+			}
+			old := syscall.Umask(tc.umask)
+			got, err := tc.write(p)
+			syscall.Umask(old)
+			require.NoError(t, err)
+			fi, err := os.Stat(got)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, fi.Mode().Perm(), "mode of %s", filepath.Base(got))
+		})
+	}
+}
+
+func replace(path string) (string, error) { return path, Replace(path, []byte("data")) }
+
+func write(path string) (string, error) {
+	got, _, err := Write(path, []byte("data"))
+	return got, err
+}
