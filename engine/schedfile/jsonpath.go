@@ -43,8 +43,12 @@ func framePath(stack []pathFrame) string {
 
 // jsonPath returns the path, as choices[3].i, of the value of the JSON
 // document b that ends at byte offset off (where encoding/json reports a
-// value of the wrong type), or field (the decoder's own name for it, which
-// leaves out array indices) when no value ends there.
+// scalar of the wrong type) or whose opening '{' or '[' does (where it
+// reports an object or an array of the wrong type), or field (the
+// decoder's own name for it, which leaves out array indices) when no value
+// is there. The offset names one value, so a key that the document repeats
+// (encoding/json keeps the last one's value, and reports the first error
+// of any) is named where the decoder found the error.
 func jsonPath(b []byte, off int64, field string) string {
 	path := field
 	walkValues(b, func(stack []pathFrame, _ json.Token, _, end int64) bool {
@@ -63,8 +67,10 @@ func jsonPath(b []byte, off int64, field string) string {
 // the end of every value (a scalar, or an object or array just closed)
 // with the frames around it (framePath(stack) is its path), its token
 // ('}' or ']' for a closed one) and the byte offsets before its token and
-// after it (before may still hold the separators that precede it). It
-// stops when visit returns true or at the document's end or first error.
+// after it (before may still hold the separators that precede it); and
+// likewise at the start of every object or array, with its opening token
+// ('{' or '[') and the frames around it. It stops when visit returns true
+// or at the document's end or first error.
 func walkValues(b []byte, visit func(stack []pathFrame, tok json.Token, before, end int64) bool) {
 	var stack []pathFrame
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -86,11 +92,11 @@ func walkValues(b []byte, visit func(stack []pathFrame, tok json.Token, before, 
 			stack[top].n++
 		}
 		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, pathFrame{want: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, pathFrame{array: true})
+		case json.Delim('{'), json.Delim('['):
+			if visit(stack, tok, before, dec.InputOffset()) {
+				return
+			}
+			stack = append(stack, pathFrame{want: tok == json.Delim('{'), array: tok == json.Delim('[')})
 			continue
 		case json.Delim('}'), json.Delim(']'):
 			stack = stack[:top]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/inputfile"
@@ -86,11 +87,15 @@ func longLabel(choices []engine.Choice) error {
 
 // stringOffset returns the byte offset in the JSON document b of the
 // opening quote of the string value at path (as framePath writes it:
-// choices[3].label), or -1 when none is there.
+// choices[3].label), or -1 when none is there. Where the document gives
+// that path more than one string (a key repeated, or an array given
+// twice), it is the last one, whose value encoding/json keeps; and a key
+// names the path as the decoder matches keys to fields, ignoring case
+// ("Module" is module).
 func stringOffset(b []byte, path string) int64 {
 	off := int64(-1)
 	walkValues(b, func(stack []pathFrame, tok json.Token, before, _ int64) bool {
-		if _, ok := tok.(string); !ok || framePath(stack) != path {
+		if _, ok := tok.(string); !ok || !strings.EqualFold(framePath(stack), path) {
 			return false
 		}
 		// Token leaves the separators before a value unread.
@@ -98,7 +103,7 @@ func stringOffset(b []byte, path string) int64 {
 			before++
 		}
 		off = before
-		return true
+		return false
 	})
 	return off
 }

@@ -63,7 +63,9 @@ func TestSchedule_LongStrings(t *testing.T) {
 }
 
 // TestStringOffset: the offset is that of the value's opening quote at
-// the path, not of a key or of another value equal to it.
+// the path, not of a key or of another value equal to it; of the last
+// value where the document repeats a key or an array, and of a key that
+// differs in case only, as encoding/json matches keys to fields.
 func TestStringOffset(t *testing.T) {
 	doc := []byte(`{"a": "x", "b": ["x", "y"], "c": [{"label": "x"}, {"label" :  "x"}], "label": "z"}`)
 	for _, tc := range []struct {
@@ -80,4 +82,48 @@ func TestStringOffset(t *testing.T) {
 		assert.Equal(t, tc.want, stringOffset(doc, tc.path), tc.path)
 	}
 	assert.Equal(t, int64(-1), stringOffset([]byte(`{"a": `), "a"), "malformed")
+	for _, tc := range []struct {
+		doc, path, last string
+	}{
+		{`{"a": "x", "a": "y"}`, "a", `"y"`},
+		{`{"a": "x", "A": "y"}`, "a", `"y"`},
+		{`{"a": "x", "a": null}`, "a", `"x"`},
+		{`{"c": [{"label": "x"}], "c": [{"label": "y"}]}`, "c[0].label", `"y"`},
+		{`{"c": [{"label": "x"}], "c": [{"i": 0}]}`, "c[0].label", `"x"`},
+		{`{"o": {"k": "x"}, "o": {"K": "y"}, "b": "z"}`, "o.k", `"y"`},
+	} {
+		assert.Equal(t, int64(strings.Index(tc.doc, tc.last)), stringOffset([]byte(tc.doc), tc.path), tc.doc)
+	}
+}
+
+// A name given twice (or under a key that differs in case, which
+// encoding/json matches to the same field) is judged by the value the
+// decoder keeps, the last: the error's byte offset is that value's, not
+// the first one's.
+func TestSchedule_LongStringRepeated(t *testing.T) {
+	over := strings.Repeat("s", 100<<10)
+	s := &Schedule{Format: Format, Module: "devel", Edition: "draft-2023", Knobs: []string{}, Scenario: over,
+		ScenarioHash: "00000000", Strategy: engine.StrategyRandom, TraceHash: "0000000000000000",
+		BaseSeed: 3, Index: 2, Seed: engine.ScheduleSeed(3, 2), Steps: 1,
+		Choices: []engine.Choice{{Index: 0, Actor: 0, Label: "a:b"}}}
+	b, err := s.Marshal()
+	require.NoError(t, err)
+	long := []byte(`"scenario": "` + over + `"`)
+	require.Equal(t, 1, bytes.Count(b, long))
+	for _, tc := range []struct {
+		name, before string // what goes before the long value's key
+		key          string // the long value's key
+	}{
+		{"the key repeated", `"scenario": "x", `, "scenario"},
+		{"the key repeated in another case", `"scenario": "x", `, "SCENARIO"},
+		{"the key repeated twice", `"scenario": "x", "Scenario": "y", `, "scenario"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := bytes.Replace(b, long, []byte(tc.before+`"`+tc.key+`": "`+over+`"`), 1)
+			_, err := Parse(doc)
+			require.Error(t, err)
+			off := bytes.Index(doc, []byte(`"`+over+`"`))
+			assert.Equal(t, "engine: schedule: field scenario: a string of 102400 bytes, above the 64 KiB a name of a schedule file may hold (byte offset "+strconv.Itoa(off)+")", err.Error())
+		})
+	}
 }
