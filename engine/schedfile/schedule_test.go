@@ -3,10 +3,12 @@ package schedfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -368,41 +370,51 @@ func TestResealSchedule(t *testing.T) {
 }
 
 // FuzzParseSchedule: no input makes the schedule reader panic, an error
-// in a choice names the choice's index, and a schedule it accepts
-// encodes, reads back and encodes to the same bytes.
+// in a choice names the choice's index, a name above MaxString is refused
+// at the byte offset of a string's opening quote, and a schedule it
+// accepts encodes, reads back and encodes to the same bytes.
 // With reseal the input's checksum is recomputed first (Reseal),
 // so that the checks behind it see the fuzzer's bytes: a resealed input is
-// never refused for its checksum. Seeded with real schedules of each
-// format, resealed and not, and with a file cut short and choices whose
-// index is a string or too large for an int. A new input of a few hundred bytes keeps the
-// fuzzer minimising it for tens of seconds (its last pass is quadratic in
-// the input's length): run it with -fuzzminimizetime 200x, e.g.
+// never refused for its checksum. With long the input's first "~~" stands
+// for MaxString-1 bytes (widen), so that a few hundred bytes reach the
+// limit on names ("ab~~" is one byte above it, "a~~" at it): a seed of
+// 64 KiB made every input derived from it as long, slow to run and
+// slower to minimise. Seeded with real schedules of each format, resealed
+// and not, with a file cut short and choices whose index is a string or
+// too large for an int, and with a label at the limit and one above it.
+// TestMain bounds Go's minimising of each new input (minimizeDefault).
 //
-//	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule -fuzzminimizetime 200x
+//	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule
 func FuzzParseSchedule(f *testing.F) {
 	for _, name := range []string{"valid.json", "bad-format.json", "steps-mismatch.json", "bad-device.json", "device-args-builtin.json", "truncated.json", "index-string.json", "index-too-large.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "sched", name))
 		require.NoError(f, err)
-		f.Add(b, false)
+		f.Add(b, false, false)
 	}
 	s := &Schedule{Format: Format, Edition: "draft-2023", Scenario: "x", Strategy: engine.StrategyRandom,
 		TraceHash: "0000000000000000", Seed: engine.ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
 		Choices: []engine.Choice{{Index: 0, Actor: 1, Label: "a:b"}}, Steps: 1}
 	b, err := s.Marshal()
 	require.NoError(f, err)
-	f.Add(b, false)
-	f.Add(b, true)
-	// A label one byte above MaxString, refused as it is read.
-	s.Choices[0].Label = strings.Repeat("s", MaxString+1)
-	b, err = s.Marshal()
-	require.NoError(f, err)
-	f.Add(b, false)
+	f.Add(b, false, false)
+	f.Add(b, true, false)
+	// A label one byte above MaxString, refused as it is read, and one
+	// at it, read.
+	for _, label := range []string{"ab~~", "a~~"} {
+		s.Choices[0].Label = label
+		b, err = s.Marshal()
+		require.NoError(f, err)
+		f.Add(b, true, true)
+	}
 	v2, v3, _ := scheduleSeeds(f)
 	for _, b := range append([][]byte{v2, v3}, deviceSeeds(f)...) {
-		f.Add(b, false)
-		f.Add(b, true)
+		f.Add(b, false, false)
+		f.Add(b, true, false)
 	}
-	f.Fuzz(func(t *testing.T, in []byte, reseal bool) {
+	f.Fuzz(func(t *testing.T, in []byte, reseal, long bool) {
+		if long {
+			in = widen(in)
+		}
 		resealed := false
 		if reseal {
 			in, resealed = Reseal(in)
@@ -415,6 +427,10 @@ func FuzzParseSchedule(f *testing.F) {
 			if strings.Contains(err.Error(), "field choices.") {
 				t.Fatalf("an error in a choice does not name its index: %v\n%s", err, in)
 			}
+			var ls *longStringError
+			if errors.As(err, &ls) && (ls.off < 0 || ls.off >= int64(len(in)) || in[ls.off] != '"') {
+				t.Fatalf("a long name's byte offset is not a string's opening quote: %v\n%s", err, in)
+			}
 			return
 		}
 		out, err := s.Marshal()
@@ -425,6 +441,16 @@ func FuzzParseSchedule(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, string(out), string(again))
 	})
+}
+
+// widen returns in with its first "~~" replaced by MaxString-1 bytes of
+// '~' (in itself when it has none): FuzzParseSchedule's long inputs.
+func widen(in []byte) []byte {
+	i := bytes.Index(in, []byte("~~"))
+	if i < 0 {
+		return in
+	}
+	return slices.Concat(in[:i], bytes.Repeat([]byte("~"), MaxString-1), in[i+2:])
 }
 
 // TestStored_MirrorsSchedule: the stored form has Schedule's stored
@@ -443,4 +469,33 @@ func TestStored_MirrorsSchedule(t *testing.T) {
 		got = append(got, wt.Field(i).Name+" "+wt.Field(i).Tag.Get("json"))
 	}
 	assert.Equal(t, want, got)
+}
+
+// The long seeds of FuzzParseSchedule reach the limit on names: widened
+// and resealed, a label of "ab~~" is one byte above MaxString, refused at
+// its opening quote, and "a~~" is at it and reads.
+func TestWiden(t *testing.T) {
+	for _, tc := range []struct {
+		label string
+		n     int
+		ok    bool
+	}{{"ab~~", MaxString + 1, false}, {"a~~", MaxString, true}, {"none", 4, true}} {
+		s := &Schedule{Format: Format, Edition: "draft-2023", Scenario: "x", Strategy: engine.StrategyRandom,
+			TraceHash: "0000000000000000", Seed: engine.ScheduleSeed(3, 2), BaseSeed: 3, Index: 2,
+			Choices: []engine.Choice{{Index: 0, Actor: 1, Label: tc.label}}, Steps: 1}
+		b, err := s.Marshal()
+		require.NoError(t, err)
+		in, resealed := Reseal(widen(b))
+		require.True(t, resealed)
+		got, err := Parse(in)
+		if tc.ok {
+			require.NoError(t, err, tc.label)
+			assert.Len(t, got.Choices[0].Label, tc.n, tc.label)
+			continue
+		}
+		var ls *longStringError
+		require.ErrorAs(t, err, &ls, tc.label)
+		assert.Equal(t, tc.n, ls.n)
+		assert.Equal(t, byte('"'), in[ls.off])
+	}
 }
