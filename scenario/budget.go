@@ -46,6 +46,18 @@ const (
 	// the longest list of distinct VFs a VM may take (256 five-digit
 	// numbers) is 1,535 bytes.
 	MaxText = 4096
+	// MaxTitle bounds the bytes of a scenario's title (`title`), which
+	// `migsim run --list`, the verdict table's reports and a finding's
+	// report print on a line of their own: eight times the longest title
+	// the catalog gives (122 bytes), a long sentence even in a script of
+	// three bytes a character, yet a line, not a page.
+	MaxTitle = 1024
+	// MaxExplain bounds the bytes of a scenario's explanation, its
+	// `explain` lines together, which a finding's report and
+	// docs/questions.md print as one paragraph: 64 KiB, about 27 times
+	// the catalog's longest (2,400 bytes in 28 lines), some twenty pages
+	// of prose.
+	MaxExplain = 64 << 10
 	// MaxNumberText bounds the bytes of a number as written (leading
 	// zeros after a 0x, 0o or 0b prefix are allowed): a 64-bit number
 	// in binary with its sign and prefix is 67 bytes.

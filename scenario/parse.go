@@ -106,13 +106,7 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 		if !indented {
 			if head, rest, _ := strings.Cut(text, " "); head == "title" || head == "explain" {
 				cur = nil
-				if head == "title" {
-					if p.once("title", line) {
-						s.Title = strings.TrimSpace(rest)
-					}
-				} else {
-					s.Explain = append(s.Explain, strings.TrimSpace(rest))
-				}
+				p.prose(s, head, rest, text, line)
 				continue
 			}
 		}
@@ -144,6 +138,7 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 			return nil, sortProblems(p.probs)
 		}
 	}
+	p.checkExplain(s)
 	// A scenario line that is there but broken has been reported.
 	if _, named := p.seen["scenario"]; !named {
 		p.keep(p.errAt(1, 0, "missing `scenario NAME` line"))
@@ -206,6 +201,10 @@ type scenarioParser struct {
 	// after any other line): an unknown directive there may be one of its
 	// operations written without the indent.
 	block *Program
+	// explain counts the bytes of the explain lines read so far, and
+	// explainPast is where they first passed MaxExplain (line 0: not).
+	explain                 int
+	explainPast, explainCol int
 }
 
 // keep records a problem (a *ParseError from errAt and its kin).
