@@ -1,6 +1,7 @@
 package kept
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/migsim/migsim/guest/net"
@@ -34,18 +35,59 @@ var sharedTypes = map[reflect.Type]string{
 
 // netBufType is the type of a net driver's posted buffer chain, *buf
 // (unexported in package guest/net), the values of a queue's inflight map.
-var netBufType = func() reflect.Type {
-	q, _ := reflect.TypeFor[net.Driver]().FieldByName("queues")
-	f, ok := q.Type.Elem().Elem().FieldByName("inflight")
-	if !ok {
-		panic("kept: guest/net's queue has no inflight field")
-	}
-	return f.Type.Elem()
-}()
+var netBufType = mustType(netBufLookup())
 
-// layoutType is the type of a configuration space's layout (unexported
-// in package pcie).
-var layoutType = func() reflect.Type {
-	f, _ := reflect.TypeFor[pcie.ConfigSpace]().FieldByName("lay")
-	return f.Type
-}()
+// layoutType is the type of a configuration space's layout, *layout
+// (unexported in package pcie).
+var layoutType = mustType(fieldOf(reflect.TypeFor[pcie.ConfigSpace](), "lay"))
+
+// netBufLookup finds netBufType through guest/net's Driver: the values of
+// its queues map, and the values of each queue's inflight map.
+func netBufLookup() (reflect.Type, error) {
+	qs, err := fieldOf(reflect.TypeFor[net.Driver](), "queues")
+	if err != nil {
+		return nil, err
+	}
+	if qs.Kind() != reflect.Map {
+		return nil, fmt.Errorf("%s.queues is a %s, not a map of queues", reflect.TypeFor[net.Driver](), qs)
+	}
+	inflight, err := fieldOf(qs.Elem(), "inflight")
+	if err != nil {
+		return nil, err
+	}
+	if inflight.Kind() != reflect.Map || inflight.Elem().Kind() != reflect.Pointer {
+		return nil, fmt.Errorf("%s.inflight is a %s, not a map of pointers to buffer chains", qs.Elem(), inflight)
+	}
+	return inflight.Elem(), nil
+}
+
+// fieldOf returns the type of field name of struct type t, or of the
+// struct t points to; an error naming both when there is none.
+func fieldOf(t reflect.Type, name string) (reflect.Type, error) {
+	st := t
+	if st.Kind() == reflect.Pointer {
+		st = st.Elem()
+	}
+	if st.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s is not a struct, so it has no field %s", t, name)
+	}
+	f, ok := st.FieldByName(name)
+	if !ok {
+		return nil, fmt.Errorf("%s has no field %s", st, name)
+	}
+	return f.Type, nil
+}
+
+// mustType returns t, or panics with err when the lookup of a shared type
+// failed: a field renamed in the package that holds the type. The panic
+// is at package initialisation, as world/devhash's lookups of the fields
+// it skips are: a copier that no longer shared the type would copy what
+// must stay shared (or, for a nil type, share nothing of it) without a
+// word, while this stops every binary and test that imports the world,
+// naming the field; TestSharedLookups checks the lookups themselves.
+func mustType(t reflect.Type, err error) reflect.Type {
+	if err != nil {
+		panic("kept: a type the world's copies share is not found (update world/kept/shared.go): " + err.Error())
+	}
+	return t
+}
