@@ -66,6 +66,11 @@ type Config struct {
 	// its members'). Notes are for traces; a run whose trace nobody reads
 	// need not pay for them.
 	Quiet bool
+	// ReuseEffects: the slices of the effects Handle returns reuse the
+	// arrays of the previous event's, which the caller no longer reads
+	// once it hands the PF its next event (the world reads an event's
+	// effects before the next). Without it every event's are its own.
+	ReuseEffects bool
 }
 
 // PF is the owner device: a virtio device whose admin virtqueue manages the
@@ -90,6 +95,17 @@ type PF struct {
 	// forwarded maps an admin request tag to the queue entry it answers.
 	forwarded map[uint64]forward
 	nextTag   uint64
+	// spare holds the arrays of the last event's effects (ReuseEffects).
+	spare effectArrays
+}
+
+// effectArrays are the arrays of an event's effects a PF keeps for the
+// next (Config.ReuseEffects): those most events append to. Not state:
+// their lengths are always zero, and a state hash leaves them out.
+type effectArrays struct {
+	irqs      []pcie.MSIXMessage
+	steps     []TargetStep
+	completed []AdminOutcome
 }
 
 // forward is an admin command handed to a member whose completion is due.
@@ -199,12 +215,19 @@ func (p *PF) memberFor(vf uint16) (member.Device, bool) {
 // by the PF and published in queue order; they do not appear in Effects.
 func (p *PF) Handle(ev Event) Effects {
 	fx := Effects{quiet: p.cfg.Quiet}
+	a := &p.spare
+	if p.cfg.ReuseEffects {
+		fx.Interrupts, fx.Steps, fx.Completed = a.irqs, a.steps, a.completed
+	}
 	if ev.Target == TargetPF {
 		p.handlePF(&fx, ev.Ev)
 	} else {
 		p.handleMember(&fx, uint16(ev.Target), ev.Ev)
 	}
 	p.publish(&fx)
+	if p.cfg.ReuseEffects && (cap(fx.Interrupts) != cap(a.irqs) || cap(fx.Steps) != cap(a.steps) || cap(fx.Completed) != cap(a.completed)) {
+		*a = effectArrays{fx.Interrupts[:0], fx.Steps[:0], fx.Completed[:0]} // an array grew
+	}
 	return fx
 }
 

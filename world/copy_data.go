@@ -55,6 +55,7 @@ var copyZero = map[reflect.Type][]string{
 	// copyData.
 	reflect.TypeFor[blk.Disk]():     {"observe"},
 	reflect.TypeFor[owner.Config](): {"NewMember"},
+	reflect.TypeFor[owner.PF]():     {"spare"}, // arrays kept for the next event's effects
 }
 
 // copyData returns an independent copy of the world's data: everything

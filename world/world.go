@@ -298,7 +298,7 @@ func (w *World) addHost(name string) (*host, error) {
 		return nil, err
 	}
 	pf, err := owner.New(owner.Config{Edition: w.ed, Config: cs, Mem: guardedHostMem{w, h}, ListBeforeVFEnable: w.rules.ListBeforeVFEnable,
-		GetLimit: limit, SetLimit: limit, Quiet: !w.keepNotes(), NewMember: w.memberFactory(h)})
+		GetLimit: limit, SetLimit: limit, Quiet: !w.keepNotes(), ReuseEffects: true, NewMember: w.memberFactory(h)})
 	if err != nil {
 		return nil, fmt.Errorf("world: host %s: %w", name, err)
 	}

@@ -40,6 +40,9 @@ var (
 	linkType = reflect.TypeOf(membernet.Link{})
 	// memberTableType is the type of owner.PF's table of members.
 	memberTableType = fieldType(reflect.TypeOf(owner.PF{}), "memberTable")
+	// spareType is the type of the arrays owner.PF keeps for the next
+	// event's effects (owner.Config.ReuseEffects): not state.
+	spareType = fieldType(reflect.TypeOf(owner.PF{}), "effectArrays")
 	// digestCacheType is the type of member.Core's kept context digest.
 	digestCacheType = fieldType(reflect.TypeOf(member.Core{}), "digestCache")
 	// coreState is the type of member.Core's state; queuesType that of
@@ -141,7 +144,7 @@ func cache(k cacheKey) *deephash.Cache {
 
 // skip reports whether the hashers of k leave type t out.
 func skip(k cacheKey, t reflect.Type) bool {
-	if k.pf && t == memberTableType || t == digestCacheType || t == partMemoType ||
+	if k.pf && t == memberTableType || t == spareType || t == digestCacheType || t == partMemoType ||
 		k.regs && (t == queuesType || t == backendType) {
 		return true
 	}
