@@ -282,6 +282,11 @@ func (r *Recorder) next(c actorlog.Call, arg uint64) actorlog.Entry {
 	return e
 }
 
+// through reports whether the Recorder neither fast-forwards nor records
+// (a copy made to run last, whose record stopped): a call goes to the
+// world without the hash, copy or entry a record would take.
+func (r *Recorder) through() bool { return r.rep == nil && !r.log.Enabled() }
+
 // ff reports whether a call of the hypervisor's code is answered from the
 // record. Outside the code (a wait's readiness, a step's Do) a call during
 // the fast-forward is refused: nothing runs them there.

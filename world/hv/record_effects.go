@@ -44,8 +44,8 @@ func (r *Recorder) Notef(format string, args ...any) {
 		// A vCPU's reset_done the fast-forward applies (external): its
 		// notes are in the world already, and not in this record.
 		return
-	case r.rep == nil && !r.running && !r.doing:
-		r.inner.Notef(format, args...) // another actor's, not recorded
+	case r.rep == nil && !r.running && !r.doing, r.through():
+		r.inner.Notef(format, args...) // another actor's, or nothing recorded
 		return
 	}
 	s := fmt.Sprintf(format, args...)
@@ -76,6 +76,9 @@ func (r *Recorder) DriverObserver(h Host) owner.DriverObserver {
 // Deliver implements World: the record holds the host, the function, a
 // hash of the event and who sends it, and the completion data.
 func (r *Recorder) Deliver(h Host, t owner.Target, ev member.Event, who string) []byte {
+	if r.through() {
+		return r.inner.Deliver(unwrap(h), t, ev, who)
+	}
 	arg := deephash.String(eventArg(deephash.Mix(uint64(h.Index())<<32|uint64(uint32(t)), 0), ev), who)
 	if r.ff() {
 		return clone(r.next(callDeliver, arg).B)
