@@ -47,7 +47,7 @@ var hvCopier = worldcopy.New(worldcopy.Config{
 		reflect.TypeFor[checkpoint]():      {"frozen"},
 		reflect.TypeFor[Hypervisor]():      {"w", "yield", "localDo", "runLocal", "rec"},
 		reflect.TypeFor[owner.MigDevice](): {"now"},
-		reflect.TypeFor[hvPort]():          {"w", "doCfg", "doMMIO"},
+		reflect.TypeFor[hvPort]():          {"w", "doCfg", "doMMIO", "slab"},
 		reflect.TypeFor[Req]():             {"Ready", "Do"},
 		reflect.TypeFor[recHost]():         {"r", "h"},
 		reflect.TypeFor[recMem]():          {"r", "m"},

@@ -26,6 +26,23 @@ type hvPort struct {
 	req           Req
 	acc           pcie.TLP
 	doCfg, doMMIO func() []byte
+	// slab is where written data is kept (keep): the bus and the trace
+	// hold a write's data, so each gets its own bytes, carved from one
+	// array instead of one allocation each.
+	slab []byte
+}
+
+// keep returns a copy of data no other write shares (see slab).
+func (p *hvPort) keep(data []byte) []byte {
+	if len(data) == 0 {
+		return nil
+	}
+	if len(data) > cap(p.slab)-len(p.slab) {
+		p.slab = make([]byte, 0, max(256, len(data)))
+	}
+	n := len(p.slab)
+	p.slab = append(p.slab, data...)
+	return p.slab[n:len(p.slab):len(p.slab)]
 }
 
 // newPort returns the port of host h, running its accesses inline until
@@ -84,7 +101,9 @@ func (p *hvPort) ConfigRead(off, size int) uint32 {
 
 // ConfigWrite implements owner.HostPort.
 func (p *hvPort) ConfigWrite(off, size int, val uint32) {
-	t := pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: binary.LittleEndian.AppendUint32(nil, val)[:size]}
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], val)
+	t := pcie.TLP{Kind: pcie.CfgWrite, Addr: uint64(off), Data: p.keep(b[:size])}
 	if p.inline() {
 		p.cfgTLP(t)
 		return
@@ -103,7 +122,7 @@ func (p *hvPort) MMIORead(addr uint64, n int) []byte {
 
 // MMIOWrite implements owner.HostPort.
 func (p *hvPort) MMIOWrite(addr uint64, data []byte) {
-	t := pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: append([]byte(nil), data...)} // the bus and the trace keep it
+	t := pcie.TLP{Kind: pcie.MemWrite, Addr: addr, Data: p.keep(data)} // the bus and the trace keep it
 	if p.inline() {
 		p.mmioTLP(t)
 		return
