@@ -1,9 +1,9 @@
 package world
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -525,12 +525,7 @@ func (w *World) addTimer(t timer) {
 	t.seq = w.timerSeq
 	w.timerSeq++
 	w.timers = append(w.timers, t)
-	sort.SliceStable(w.timers, func(i, j int) bool {
-		if w.timers[i].at != w.timers[j].at {
-			return w.timers[i].at < w.timers[j].at
-		}
-		return w.timers[i].seq < w.timers[j].seq
-	})
+	slices.SortStableFunc(w.timers, func(a, b timer) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq)) })
 }
 
 // Done reports whether every actor finished and no device work is left. A

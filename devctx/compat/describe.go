@@ -2,7 +2,8 @@ package compat
 
 import (
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // DeviceDescription describes a source device as its implementation knows
@@ -57,7 +58,7 @@ func (d DeviceDescription) Header() (CompatHeader, error) {
 		}
 		h.Params = append(h.Params, Param{Name: p.Name, Value: p.Value})
 	}
-	sort.SliceStable(h.Params, func(i, j int) bool { return h.Params[i].Name < h.Params[j].Name })
+	slices.SortStableFunc(h.Params, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
 	if err := h.Validate(); err != nil {
 		return CompatHeader{}, err
 	}

@@ -2,7 +2,8 @@ package compat
 
 import (
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/spec"
 )
@@ -119,7 +120,9 @@ func (h CompatHeader) Validate() error {
 // SortParams returns a sorted copy of ps (by name).
 func SortParams(ps []Param) []Param {
 	out := append([]Param(nil), ps...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	// slices' sort: sort.SliceStable's reflection costs two allocations
+	// a call, and the hypervisor describes a device at every compat check.
+	slices.SortStableFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
