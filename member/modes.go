@@ -21,7 +21,9 @@ func (d *Core) setMode(to spec.Mode, fx *Effects) {
 		fx.note("mode %s unchanged", d.cfg.Edition.ModeName(to))
 		return
 	}
-	fx.note("mode %s -> %s", d.cfg.Edition.ModeName(from), d.cfg.Edition.ModeName(to))
+	if !fx.quiet { // the names' boxing allocates even when note drops them
+		fx.note("mode %s -> %s", d.cfg.Edition.ModeName(from), d.cfg.Edition.ModeName(to))
+	}
 	// The mode is not context (digest_cache.go): leaving Active changes it
 	// only where work is finished, written back or latched (finishWork,
 	// writeBackAll, latchPendingFetches forget the digest there), entering

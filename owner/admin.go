@@ -93,7 +93,9 @@ func (p *PF) execute(fx *Effects, e *adminq.Entry) {
 	if o.withObj {
 		p.admin.objects[o.obj].busy++
 	}
-	fx.note(Target(o.vf), "admin %s forwarded (tag %d)", p.opName(c.Opcode), o.req.Tag)
+	if !fx.quiet { // the arguments' boxing allocates even when note drops them
+		fx.note(Target(o.vf), "admin %s forwarded (tag %d)", p.opName(c.Opcode), o.req.Tag)
+	}
 	p.deliver(fx, o.vf, m, member.Event{Kind: member.EvAdmin, Admin: o.req})
 }
 
