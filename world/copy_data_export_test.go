@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/engine/coro"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/actorlog"
 	"github.com/migsim/migsim/world/hv"
@@ -40,7 +41,8 @@ func (w *World) WithCodeOfForTest(orig *World, f func()) {
 }
 
 // codeTypes are the types of what copyData leaves to the rebuilds (and a
-// hasher's scratch), which DataHashForTest leaves out.
+// hasher's scratch, and the arrays a PF keeps for its next event's
+// effects, owner.Config.ReuseEffects), which DataHashForTest leaves out.
 var codeTypes = map[reflect.Type]bool{
 	reflect.TypeFor[*coro.Coro[*actorReq, []byte]](): true,
 	reflect.TypeFor[*actorReq]():                     true,
@@ -51,6 +53,17 @@ var codeTypes = map[reflect.Type]bool{
 	reflect.TypeFor[*peer.Peer]():                    true,
 	reflect.TypeFor[*rerun.Tape]():                   true,
 	reflect.TypeFor[deephash.Hasher]():               true,
+	pfSpareType():                                    true,
+}
+
+// pfSpareType is the type of owner.PF's arrays for the next event's
+// effects, which copyData leaves zero.
+func pfSpareType() reflect.Type {
+	f, ok := reflect.TypeFor[owner.PF]().FieldByName("spare")
+	if !ok {
+		panic("owner.PF has no field spare")
+	}
+	return f.Type
 }
 
 // DataHashForTest is a deep hash (package deephash) of everything
