@@ -18,6 +18,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/jsonpath"
 	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/scenario"
 )
@@ -230,7 +231,7 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 			// version says what is wrong, the field does not.
 			return nil, fmt.Errorf("field format: version %d, want %d", v, ShardFileFormat)
 		}
-		if uerr := schedfile.UnknownFieldError(err, b, reflect.TypeFor[ShardFile]()); uerr != err {
+		if uerr := jsonpath.UnknownFieldError(err, b, reflect.TypeFor[ShardFile]()); uerr != err {
 			return nil, uerr
 		}
 		var syn *json.SyntaxError
@@ -242,8 +243,12 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 			return nil, fmt.Errorf("malformed JSON at byte offset 0: %w", inputfile.BOMError("JSON"))
 		case errors.As(err, &syn):
 			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
+		case errors.As(err, &typ) && typ.Field == "":
+			return nil, fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
 		case errors.As(err, &typ):
-			return nil, fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", typ.Field, typ.Value, typ.Type, typ.Offset)
+			// The decoder names a field without its array indexes
+			// (report.summary.x for every element of an array).
+			return nil, fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonpath.At(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, fmt.Errorf("truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 		case errors.Is(err, io.EOF):

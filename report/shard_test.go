@@ -232,6 +232,44 @@ func TestResealShardFile(t *testing.T) {
 	}
 }
 
+// A value of the wrong type is named by its full path, array indexes
+// included (the decoder says report.explained.orders.before for every
+// order), an object or an array in its place by its own path, not by the
+// first value inside it, each with the byte offset encoding/json gives:
+// past a scalar, past a container's opening delimiter.
+func TestShardFile_TypeErrorPath(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		at         string // the text up to the offset named
+		want       string // the error before its byte offset
+	}{
+		{"an element of a list", `{"format": 8, "report": {"knobs": ["a", 2]}}`, `{"format": 8, "report": {"knobs": ["a", 2`,
+			"field report.knobs[1]: got JSON number, want string"},
+		{"an object in place of a list", `{"format": 8, "report": {"knobs": {"a": 1}}}`, `{"format": 8, "report": {"knobs": {`,
+			"field report.knobs: got JSON object, want []string"},
+		{"a field of the second element", `{"format": 8, "report": {"explained": {"orders": [{"before": 5, "after": 9}, {"before": "x"}]}}}`,
+			`{"format": 8, "report": {"explained": {"orders": [{"before": 5, "after": 9}, {"before": "x"`,
+			"field report.explained.orders[1].before: got JSON string, want int"},
+		{"an array in place of an element", `{"format": 8, "report": {"explained": {"orders": [{"before": 5}, [1]]}}}`,
+			`{"format": 8, "report": {"explained": {"orders": [{"before": 5}, [`,
+			"field report.explained.orders[1]: got JSON array, want explain.Order"},
+		{"a key given twice", `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true]}}`, `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true`,
+			"field report.knobs[1]: got JSON bool, want string"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.True(t, strings.HasPrefix(tc.text, tc.at))
+			_, err := ParseShardFile([]byte(tc.text))
+			require.EqualError(t, err, fmt.Sprintf("%s (byte offset %d)", tc.want, len(tc.at)))
+		})
+	}
+	for _, tc := range []struct{ text, want string }{
+		{`[]`, "array"}, {`5`, "number"}, {`"x"`, "string"},
+	} {
+		_, err := ParseShardFile([]byte(tc.text))
+		require.EqualError(t, err, "not a JSON object: the file holds a JSON "+tc.want, tc.text)
+	}
+}
+
 // FuzzParseShardFile: any input is parsed or refused, never a panic, and
 // what is accepted is a shard. With reseal the input's checksum is
 // recomputed first (resealShardFile), so that the checks behind it see

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/jsonpath"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -353,8 +354,18 @@ func decodeStrictJSON(data []byte, v any) error {
 			return fmt.Errorf("%s: %w", lineCol(data, 0), inputfile.BOMError("JSON"))
 		case errors.As(err, &se):
 			return fmt.Errorf("%s: %w", lineCol(data, se.Offset-1), err)
+		case errors.As(err, &te) && te.Field == "":
+			return fmt.Errorf("%s: not a JSON object: the description holds a JSON %s", lineCol(data, 0), te.Value)
 		case errors.As(err, &te):
-			return fmt.Errorf("%s: field %s: %w", lineCol(data, te.Offset), te.Field, err)
+			// The decoder names the field without its list indexes
+			// (params.name for every parameter) and reports the offset
+			// past a scalar, or past an object's or a list's opening
+			// delimiter: name the value by its path and where it starts.
+			path, start := jsonpath.Locate(data, te.Offset, te.Field)
+			if start < 0 {
+				start = te.Offset
+			}
+			return fmt.Errorf("%s (byte offset %d): %s: got JSON %s, want %s", lineCol(data, start), start, path, te.Value, jsonpath.Kind(te.Type))
 		}
 		return fmt.Errorf("%s: %w", lineCol(data, dec.InputOffset()), err)
 	}

@@ -123,7 +123,22 @@ func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
 			src + `line 1, column 57: parts[0]: type: unknown part type "NOPE"`},
 		{"part_range", true, `{"model": "m/x", "state_version": 1, "parts": [{"type": 70000}]}`,
 			src + `line 1, column 57: parts[0]: type: 70000 outside 0-65535 (part_type is a le16)`},
-		{"wrong_field_type", true, `{"model": 5}`, src + "line 1, column 12: field model: json: cannot unmarshal number into Go struct field jsonSource.model of type string"},
+		// A value of the wrong type is named by its path with list
+		// indexes (the decoder says params.name for every parameter),
+		// an object or a list in its place by its own path, each where
+		// it starts.
+		{"wrong_field_type", true, `{"model": 5}`, src + "line 1, column 11 (byte offset 10): model: got JSON number, want string"},
+		{"wrong_type_in_second_param", true, `{"model": "m/x", "state_version": 1,
+ "params": [{"name": "q"}, {"name": 7}]}`, src + "line 2, column 37 (byte offset 73): params[1].name: got JSON number, want string"},
+		{"object_for_a_list", true, `{"model": "m/x", "params": {"name": "q"}}`, src + "line 1, column 28 (byte offset 27): params: got JSON object, want array"},
+		{"list_for_an_element", true, `{"model": "m/x", "params": [{"name": "q"}, ["x"]]}`, src + "line 1, column 44 (byte offset 43): params[1]: got JSON array, want object"},
+		{"wrong_type_bool", true, `{"parts": [{"optional": true}, {"optional": "yes"}]}`, src + "line 1, column 45 (byte offset 44): parts[1].optional: got JSON string, want boolean"},
+		{"not_an_object", true, `[1]`, src + "line 1, column 1: not a JSON object: the description holds a JSON array"},
+		{"dst_nested_list_type", false, `{"models": [{"model": "a"},
+  {"state_versions": {"min": 1}, "params": [{"name": "x", "allowed": {}}]}]}`,
+			dst + "line 2, column 70 (byte offset 97): models[1].params[0].allowed: got JSON object, want array"},
+		{"dst_alias_params_type", false, `{"models": [{"aliases": [{"params": {"a": 1}}, {"params": []}]}]}`,
+			dst + "line 1, column 59 (byte offset 58): models[0].aliases[1].params: got JSON array, want object"},
 		{"dst_empty", false, `{}`, dst + "line 1, column 1: models: missing (a destination accepts at least one model)"},
 		{"dst_no_models", false, `{"impl": "x/1", "models": []}`, dst + "line 1, column 27: models: missing (a destination accepts at least one model)"},
 		{"dst_versions", false, `{"models": [{"model": "m/x"}]}`, dst + `line 1, column 13: models[0] (m/x): state_versions: want {"min": N, "max": M}`},

@@ -21,6 +21,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/echo"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/jsonpath"
 )
 
 // Format is the version of the schedule file format this package
@@ -395,7 +396,7 @@ func parse(b []byte) (*Schedule, error) {
 			// says what is wrong, the field does not.
 			return nil, formatError(*probe.Format)
 		}
-		if uerr := UnknownFieldError(err, b, reflect.TypeFor[stored]()); uerr != err {
+		if uerr := jsonpath.UnknownFieldError(err, b, reflect.TypeFor[stored]()); uerr != err {
 			return nil, uerr
 		}
 		return nil, describeJSONError(err, b)
@@ -442,7 +443,7 @@ func describeJSONError(err error, b []byte) error {
 	case errors.As(err, &typ) && typ.Field == "":
 		return fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonPath(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
+		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonpath.At(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("malformed JSON: truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 	case errors.Is(err, io.EOF):

@@ -1,13 +1,13 @@
 package schedfile
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/inputfile"
+	"github.com/migsim/migsim/internal/jsonpath"
 )
 
 // MaxString is the most bytes a name of a schedule file holds: a step's
@@ -86,7 +86,7 @@ func longLabel(choices []engine.Choice) error {
 }
 
 // stringOffset returns the byte offset in the JSON document b of the
-// opening quote of the string value at path (as framePath writes it:
+// opening quote of the string value at path (as jsonpath.Path writes it:
 // choices[3].label), or -1 when none is there. Where the document gives
 // that path more than one string (a key repeated, or an array given
 // twice), it is the last one, whose value encoding/json keeps; and a key
@@ -94,15 +94,11 @@ func longLabel(choices []engine.Choice) error {
 // ("Module" is module).
 func stringOffset(b []byte, path string) int64 {
 	off := int64(-1)
-	walkValues(b, func(stack []pathFrame, tok json.Token, before, _ int64) bool {
-		if _, ok := tok.(string); !ok || !strings.EqualFold(framePath(stack), path) {
+	jsonpath.Walk(b, func(stack []jsonpath.Frame, tok json.Token, before, _ int64) bool {
+		if _, ok := tok.(string); !ok || !strings.EqualFold(jsonpath.Path(stack), path) {
 			return false
 		}
-		// Token leaves the separators before a value unread.
-		for before < int64(len(b)) && bytes.IndexByte([]byte(" \t\r\n,:"), b[before]) >= 0 {
-			before++
-		}
-		off = before
+		off = jsonpath.SkipSeparators(b, before)
 		return false
 	})
 	return off

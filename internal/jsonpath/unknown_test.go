@@ -1,4 +1,4 @@
-package schedfile
+package jsonpath
 
 import (
 	"encoding/json"

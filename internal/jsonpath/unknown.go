@@ -1,4 +1,4 @@
-package schedfile
+package jsonpath
 
 import (
 	"bytes"
@@ -19,11 +19,11 @@ import (
 // the place. ok is false when no such key is found (t does not describe b).
 func UnknownField(b []byte, t reflect.Type, name string) (path string, off int64, ok bool) {
 	// The frames of the objects and arrays being read, with the Go types
-	// of their members (pathFrame).
-	var stack []pathFrame
+	// of their members (Frame).
+	var stack []Frame
 	// pathOf is the path of key last of the innermost object.
 	pathOf := func(last string) string {
-		if p := framePath(stack[:len(stack)-1]); p != "" {
+		if p := Path(stack[:len(stack)-1]); p != "" {
 			return p + "." + last
 		}
 		return last
@@ -38,37 +38,33 @@ func UnknownField(b []byte, t reflect.Type, name string) (path string, off int64
 			return "", 0, false
 		}
 		top := len(stack) - 1
-		if top >= 0 && !stack[top].array && stack[top].want {
+		if top >= 0 && !stack[top].Array && stack[top].want {
 			if k, isKey := tok.(string); isKey {
 				f := &stack[top]
-				f.key, f.want = k, false
+				f.Key, f.want = k, false
 				ft, known := memberType(f.typ, k)
 				if !known && k == name {
-					start := before
-					for start < int64(len(b)) && strings.IndexByte(" \t\r\n,", b[start]) >= 0 {
-						start++
-					}
-					return pathOf(k), start, true
+					return pathOf(k), SkipSeparators(b, before), true
 				}
 				next = ft
 				continue
 			}
 		}
-		if top >= 0 && stack[top].array && tok != json.Delim(']') {
-			stack[top].n++
+		if top >= 0 && stack[top].Array && tok != json.Delim(']') {
+			stack[top].N++
 			next = stack[top].elem
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, pathFrame{want: true, typ: objectType(next)})
+			stack = append(stack, Frame{want: true, typ: objectType(next)})
 			continue
 		case json.Delim('['):
-			stack = append(stack, pathFrame{array: true, elem: elemType(next)})
+			stack = append(stack, Frame{Array: true, elem: elemType(next)})
 			continue
 		case json.Delim('}'), json.Delim(']'):
 			stack = stack[:top]
 		}
-		if top := len(stack) - 1; top >= 0 && !stack[top].array {
+		if top := len(stack) - 1; top >= 0 && !stack[top].Array {
 			stack[top].want = true
 		}
 	}
