@@ -6,9 +6,19 @@ import (
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/migsim/migsim/internal/fuzzflags"
 )
 
+// TestMain bounds Go's minimising of each new input of the fuzz targets
+// (internal/fuzzflags: inputs of a few hundred bytes stalled them for
+// seconds under Go's default), runs the tests and removes the programs
+// they built.
 func TestMain(m *testing.M) {
+	if err := fuzzflags.Apply(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
