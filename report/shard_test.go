@@ -145,7 +145,9 @@ func TestShardFile_ExplainedFitsTheRun(t *testing.T) {
 // it) and the two of a dfs exploration without.
 const shardTestdata = "testdata/shard"
 
-// shardSeeds returns the summaries under shardTestdata, sorted by name.
+// shardSeeds returns the summaries under shardTestdata, sorted by name,
+// with the one that found a finding (flr shard 1, 68 KB) cut short
+// (shortFinding): the fuzz targets' seeds.
 func shardSeeds(f *testing.F) [][]byte {
 	f.Helper()
 	files, err := filepath.Glob(filepath.Join(shardTestdata, "*.summary.json"))
@@ -155,9 +157,82 @@ func shardSeeds(f *testing.F) [][]byte {
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		require.NoError(f, err)
+		if filepath.Base(p) == pctShard1 {
+			b = shortFinding(f, b, shortSteps)
+		}
 		seeds = append(seeds, b)
 	}
 	return seeds
+}
+
+// shortSteps is how many steps of the finding's run shortFinding keeps.
+const shortSteps = 4
+
+// The short finding is a summary of a few KB that merges with the other
+// shard of its exploration into a report with its finding.
+func TestShortFinding(t *testing.T) {
+	b0, err := os.ReadFile(filepath.Join(shardTestdata, strings.Replace(pctShard1, "shard-1-of-2", "shard-0-of-2", 1)))
+	require.NoError(t, err)
+	b1, err := os.ReadFile(filepath.Join(shardTestdata, pctShard1))
+	require.NoError(t, err)
+	short := shortFinding(t, b1, shortSteps)
+	assert.Less(t, len(short), 8<<10, "a seed of a few KB")
+	var shards []*ShardFile
+	for _, b := range [][]byte{b0, short} {
+		sf, err := ParseShardFile(b)
+		require.NoError(t, err)
+		shards = append(shards, sf)
+	}
+	rep, _, err := MergeShards(shards, []string{"0.summary.json", "1.summary.json"}, MergeOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, rep.Schedule)
+	assert.Len(t, rep.Schedule.Choices, shortSteps)
+}
+
+// shortFinding returns the summary b of a shard that found and shrank a
+// finding with the finding's run cut to its first n steps wherever the
+// summary gives it (the finding, its shrunk run, the schedule, the
+// explanation's counts and one order), resealed: a summary that merge
+// reads, of a few KB. The shard of testdata/shard that found one is 68 KB:
+// every run of a fuzz target seeded with it took milliseconds, and Go's
+// minimising of an input grown from it stalled the fuzzer.
+func shortFinding(tb testing.TB, b []byte, n int) []byte {
+	tb.Helper()
+	sf, err := ParseShardFile(b)
+	require.NoError(tb, err)
+	r := &sf.Report
+	require.NotNil(tb, r.Shrunk)
+	require.NotNil(tb, r.Schedule)
+	require.NotNil(tb, r.Explained)
+	cut := func(res *engine.Result) {
+		res.Choices = res.Choices[:min(n, len(res.Choices))]
+		if res.Finding != nil {
+			res.Finding.Step = min(res.Finding.Step, n-1)
+		}
+	}
+	for i := range r.Summary.Findings {
+		fr := &r.Summary.Findings[i]
+		fr.Finding.Step = min(fr.Finding.Step, n-1)
+		cut(&fr.Result)
+	}
+	cut(&r.Shrunk.Result)
+	for _, sz := range []*engine.Size{&r.Shrunk.Before, &r.Shrunk.After} {
+		sz.Steps, sz.Relevant = min(sz.Steps, n), min(sz.Relevant, n)
+	}
+	r.Schedule.Choices = r.Schedule.Choices[:min(n, len(r.Schedule.Choices))]
+	r.Schedule.Steps = len(r.Schedule.Choices)
+	if r.Schedule.Finding != nil {
+		r.Schedule.Finding.Step = min(r.Schedule.Finding.Step, n-1)
+	}
+	r.Explained.Steps, r.Explained.Checked = n, min(r.Explained.Checked, n)
+	r.Explained.Orders = []explain.Order{{Before: 0, After: n - 1, Moved: 0}}
+	out, err := json.MarshalIndent(sf, "", "  ")
+	require.NoError(tb, err)
+	out, ok := resealShardFile(out)
+	require.True(tb, ok)
+	_, err = ParseShardFile(out)
+	require.NoError(tb, err, "the short finding reads")
+	return out
 }
 
 // resealShardFile returns b with its checksum field replaced by the
@@ -275,12 +350,11 @@ func TestShardFile_TypeErrorPath(t *testing.T) {
 // recomputed first (resealShardFile), so that the checks behind it see
 // the fuzzer's bytes: a resealed input is never refused for its checksum.
 //
-// Run it with -fuzzminimizetime 200x: the seed of the shard that found and
-// shrank a finding (under testdata/shard) is 68 KB, and Go's minimisation
-// of a new input grown from it (its last pass is quadratic in the input's
-// length) stalls the fuzzer for up to its default 60 s, again and again:
+// Its seeds are the summaries of testdata/shard, the one that found a
+// finding cut short (shardSeeds); TestMain bounds Go's minimising of each
+// new input (internal/fuzzflags):
 //
-//	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$' -fuzzminimizetime 200x
+//	go test ./report -run '^$' -fuzz '^FuzzParseShardFile$'
 func FuzzParseShardFile(f *testing.F) {
 	f.Add([]byte(`{"format": 8, "report": {"target": "t v", "scenario": "t", "edition": "v", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
@@ -311,10 +385,9 @@ func FuzzParseShardFile(f *testing.F) {
 // FuzzMergeShards merges shard summaries given as bytes (resealed first
 // when reseal is set, as FuzzParseShardFile does): a and b when both
 // parse, a alone when only it does. Nothing panics, and a merge that
-// succeeds prints its report. Run it with -fuzzminimizetime 200x, for the
-// reason FuzzParseShardFile gives (its seeds are the same summaries):
+// succeeds prints its report. Its seeds are FuzzParseShardFile's:
 //
-//	go test ./report -run '^$' -fuzz '^FuzzMergeShards$' -fuzzminimizetime 200x
+//	go test ./report -run '^$' -fuzz '^FuzzMergeShards$'
 func FuzzMergeShards(f *testing.F) {
 	seeds := shardSeeds(f)
 	// seeds: flr shard 0, flr shard 1 (the finding), smoke shard 0, smoke shard 1.
