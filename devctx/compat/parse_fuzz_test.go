@@ -96,11 +96,17 @@ func FuzzParseDescriptions(f *testing.F) {
 }
 
 // requireLocated checks that an error about a value of a description
-// names its line and column.
+// names its line and column, and a value of the wrong type its path.
 func requireLocated(t *testing.T, err error) {
 	var de *descError
 	if errors.As(err, &de) {
 		require.Regexp(t, `description: line \d+, column \d+: `, err.Error())
+	}
+	// A value of the wrong type is named by its own path, with list
+	// indexes, where it starts: never by the decoder's struct fields.
+	if strings.Contains(err.Error(), "got JSON") {
+		require.NotContains(t, err.Error(), "Go struct field")
+		require.Regexp(t, `description: line \d+, column \d+( \(byte offset \d+\))?: `, err.Error())
 	}
 }
 
