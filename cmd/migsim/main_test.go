@@ -16,6 +16,7 @@ import (
 
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/fuzzflags"
 	"github.com/migsim/migsim/internal/gcpolicy"
 )
 
@@ -29,6 +30,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// FuzzParseShard's minimising stalled it under Go's default.
+	if err := fuzzflags.Apply(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	gcpolicy.Apply() // as the migsim command does
 	code := m.Run()
 	for _, dir := range append([]string{binDir, progDir}, flrShared.dirs...) {
