@@ -20,10 +20,9 @@ import (
 // or a served device does (DecodeMessage) and reads one part of it into Go
 // values. A converter never panics; its errors name the field they are
 // about; what it accepts goes back to the wire through the matching
-// encoder unchanged and reads back to the same value. Run them with
-// -fuzzminimizetime 200x: Go's minimisation of a new input of a few
-// hundred bytes (its last pass is quadratic in the input's length) stalls
-// the fuzzer for up to its default minute.
+// encoder unchanged and reads back to the same value. TestMain bounds
+// Go's minimising of a new input (internal/fuzzflags), which stalled them
+// for up to its default minute per input of a few hundred bytes.
 
 // sessionTranscript is the transcript of a real session with
 // examples/extblk (the session of extdevice_test.go), every line as the

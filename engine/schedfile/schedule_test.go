@@ -382,7 +382,7 @@ func TestResealSchedule(t *testing.T) {
 // slower to minimise. Seeded with real schedules of each format, resealed
 // and not, with a file cut short and choices whose index is a string or
 // too large for an int, and with a label at the limit and one above it.
-// TestMain bounds Go's minimising of each new input (minimizeDefault).
+// TestMain bounds Go's minimising of each new input (internal/fuzzflags).
 //
 //	go test ./engine/schedfile -run '^$' -fuzz FuzzParseSchedule
 func FuzzParseSchedule(f *testing.F) {
