@@ -1,6 +1,9 @@
 package scenario
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // prose reads a `title` or `explain` line (head), whose text after the
 // directive is rest, of the line text at line: the title at most MaxTitle
@@ -9,7 +12,10 @@ import "strings"
 // goes on.
 func (p *scenarioParser) prose(s *Scenario, head, rest, text string, line int) {
 	val := strings.TrimSpace(rest)
-	col := 1 + strings.Index(text, val) // of val's first byte (1 when empty)
+	// The column of val's first byte: rest is text's tail, and val starts
+	// where rest's leading space ends (a search for val in text would find
+	// the directive itself in "title title …" or "explain e").
+	col := 1 + len(text) - len(strings.TrimLeftFunc(rest, unicode.IsSpace))
 	if head == "title" {
 		if !p.once("title", line) {
 			return

@@ -40,6 +40,16 @@ func TestProseLimit(t *testing.T) {
 		{"explanation over the limit, lines after", "title t\n" + explain(MaxExplain+1) + explain(500) + body,
 			fmt.Sprintf("x.scn:%d:9: explain: %d bytes in %d lines, past the limit from this line on; a scenario's explain lines hold at most %d bytes together",
 				1+lines+1, MaxExplain+501, lines+1+5, MaxExplain), 0},
+		// The column is that of the text, even where the text begins
+		// with what the line's directive or its first byte spells.
+		{"title over the limit, the text begins with title", body + "title " + strings.Repeat("title ", MaxTitle/6+1) + "\n",
+			fmt.Sprintf("x.scn:4:7: title: %d bytes long; a title is at most %d bytes", 6*(MaxTitle/6+1)-1, MaxTitle), 0},
+		{"explanation over the limit on a line of one byte", body + explain(MaxExplain) + "explain e\n",
+			fmt.Sprintf("x.scn:%d:9: explain: %d bytes in %d lines, past the limit from this line on; a scenario's explain lines hold at most %d bytes together",
+				3+lines+2, MaxExplain+1, lines+2, MaxExplain), 0},
+		// The space around an explain line's text is not counted.
+		{"explanation at the limit, lines padded", body + strings.ReplaceAll(explain(MaxExplain), "explain ", "explain \t ") +
+			strings.Repeat("explain  \t\n", 3), "", MaxExplain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := ParseScenario("x.scn", []byte(tc.src))
