@@ -1,6 +1,7 @@
 package keepfile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,4 +106,35 @@ func TestReplace(t *testing.T) {
 	err = Replace(filepath.Join(dir, "missing", "s.json"), []byte("A"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "s.json")
+}
+
+// Temporary names already taken (a process killed while it wrote, whose
+// pid this process now has) are passed over, not overwritten, and Write
+// and Replace still succeed: each try takes the next name.
+func TestWriteTemp_NamesTaken(t *testing.T) {
+	dir := t.TempDir()
+	next := tempSeq.Load()
+	for i := range uint64(7) {
+		stale := filepath.Join(dir, fmt.Sprintf(".migsim-keep-%d-%d", os.Getpid(), next+i))
+		require.NoError(t, os.WriteFile(stale, []byte("stale"), 0o600))
+	}
+	p := filepath.Join(dir, "s.json")
+	got, same, err := Write(p, []byte("one"))
+	require.NoError(t, err)
+	assert.False(t, same)
+	assert.Equal(t, p, got)
+	require.NoError(t, Replace(p, []byte("two")))
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Equal(t, "two", string(b))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 8, "the stale files and s.json, no temporary file of this process")
+	for _, e := range entries {
+		if e.Name() != "s.json" {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			require.NoError(t, err)
+			assert.Equal(t, "stale", string(b), e.Name())
+		}
+	}
 }

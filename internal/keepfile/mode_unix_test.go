@@ -29,6 +29,9 @@ func TestMode_FollowsUmask(t *testing.T) {
 		{"Replace, new file, umask 002", 0o002, 0, replace, 0o664},
 		{"Replace keeps a replaced file's mode", 0o022, 0o640, replace, 0o640},
 		{"Replace keeps a private file private", 0o000, 0o600, replace, 0o600},
+		// The umask is for new files: a replaced file keeps bits it denies.
+		{"Replace keeps a replaced file's mode wider than the umask", 0o077, 0o666, replace, 0o666},
+		{"Replace keeps execute bits too", 0o022, 0o751, replace, 0o751},
 		{"Write, new file, umask 022", 0o022, 0, write, 0o644},
 		{"Write, new file, umask 077", 0o077, 0, write, 0o600},
 		{"Write, an edition beside another file, umask 027", 0o027, 0o644, write, 0o640},
@@ -56,4 +59,30 @@ func replace(path string) (string, error) { return path, Replace(path, []byte("d
 func write(path string) (string, error) {
 	got, _, err := Write(path, []byte("data"))
 	return got, err
+}
+
+// A symbolic link at the name is replaced by a new file (Replace renames
+// over the link, not through it): the file gets a new file's mode, not
+// the target's and not the link's own 0777, and the target is left as it
+// was.
+func TestReplace_SymlinkGetsNewFileMode(t *testing.T) {
+	dir := t.TempDir()
+	target, p := filepath.Join(dir, "target"), filepath.Join(dir, "s.json")
+	require.NoError(t, os.WriteFile(target, []byte("before"), 0o600))
+	require.NoError(t, os.Chmod(target, 0o600))
+	require.NoError(t, os.Symlink(target, p))
+	old := syscall.Umask(0o022)
+	err := Replace(p, []byte("data"))
+	syscall.Umask(old)
+	require.NoError(t, err)
+	fi, err := os.Lstat(p)
+	require.NoError(t, err)
+	assert.True(t, fi.Mode().IsRegular(), "the link is replaced by a file")
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "before", string(b), "the target is untouched")
+	fi, err = os.Stat(target)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the target keeps its mode")
 }
