@@ -35,21 +35,21 @@ var sharedTypes = map[reflect.Type]string{
 
 // netBufType is the type of a net driver's posted buffer chain, *buf
 // (unexported in package guest/net), the values of a queue's inflight map.
-var netBufType = mustType(netBufLookup())
+var netBufType = mustType(netBufLookup(reflect.TypeFor[net.Driver]()))
 
 // layoutType is the type of a configuration space's layout, *layout
 // (unexported in package pcie).
 var layoutType = mustType(fieldOf(reflect.TypeFor[pcie.ConfigSpace](), "lay"))
 
-// netBufLookup finds netBufType through guest/net's Driver: the values of
-// its queues map, and the values of each queue's inflight map.
-func netBufLookup() (reflect.Type, error) {
-	qs, err := fieldOf(reflect.TypeFor[net.Driver](), "queues")
+// netBufLookup finds netBufType through guest/net's Driver (driver): the
+// values of its queues map, and the values of each queue's inflight map.
+func netBufLookup(driver reflect.Type) (reflect.Type, error) {
+	qs, err := fieldOf(driver, "queues")
 	if err != nil {
 		return nil, err
 	}
 	if qs.Kind() != reflect.Map {
-		return nil, fmt.Errorf("%s.queues is a %s, not a map of queues", reflect.TypeFor[net.Driver](), qs)
+		return nil, fmt.Errorf("%s.queues is a %s, not a map of queues", driver, qs)
 	}
 	inflight, err := fieldOf(qs.Elem(), "inflight")
 	if err != nil {

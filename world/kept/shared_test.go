@@ -28,7 +28,7 @@ func TestSharedLookups(t *testing.T) {
 		assert.Equal(t, tc.elem, tc.typ.Elem().Name(), tc.name)
 		assert.True(t, Shared(tc.typ), tc.name)
 	}
-	got, err := netBufLookup()
+	got, err := netBufLookup(reflect.TypeFor[net.Driver]())
 	require.NoError(t, err)
 	assert.Equal(t, netBufType, got)
 
@@ -52,4 +52,47 @@ func TestSharedLookups(t *testing.T) {
 	}
 	assert.PanicsWithValue(t, "kept: a type the world's copies share is not found (update world/kept/shared.go): kept.noQueues has no field queues",
 		func() { mustType(fieldOf(reflect.TypeFor[noQueues](), "queues")) })
+}
+
+// Driver-shaped types for TestNetBufLookup, each wrong in one way.
+type (
+	fakeBuf         struct{ n int }
+	fakeQueue       struct{ inflight map[uint16]*fakeBuf }
+	fakeDriver      struct{ queues map[int]*fakeQueue }
+	queuesSlice     struct{ queues []*fakeQueue }
+	queueBare       struct{ other int }
+	noInflight      struct{ queues map[int]*queueBare }
+	inflightSlice   struct{ inflight []*fakeBuf }
+	inflightSliceQs struct{ queues map[int]inflightSlice }
+	inflightValues  struct{ inflight map[uint16]fakeBuf }
+	inflightValsQs  struct{ queues map[int]*inflightValues }
+)
+
+// TestNetBufLookup: the buffer chain's type is found through a driver's
+// queues map and each queue's inflight map, and a driver whose fields no
+// longer have that shape is an error that names the type and the field,
+// never a type found in the wrong place or a panic.
+func TestNetBufLookup(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		driver reflect.Type
+		want   string // the error; "" when the lookup finds *fakeBuf
+	}{
+		{"the driver's shape", reflect.TypeFor[fakeDriver](), ""},
+		{"a pointer to the driver", reflect.TypeFor[*fakeDriver](), ""},
+		{"no queues", reflect.TypeFor[queueBare](), "kept.queueBare has no field queues"},
+		{"queues not a map", reflect.TypeFor[queuesSlice](), "kept.queuesSlice.queues is a []*kept.fakeQueue, not a map of queues"},
+		{"a queue without inflight", reflect.TypeFor[noInflight](), "kept.queueBare has no field inflight"},
+		{"inflight not a map", reflect.TypeFor[inflightSliceQs](), "kept.inflightSlice.inflight is a []*kept.fakeBuf, not a map of pointers to buffer chains"},
+		{"inflight holding values", reflect.TypeFor[inflightValsQs](), "*kept.inflightValues.inflight is a map[uint16]kept.fakeBuf, not a map of pointers to buffer chains"},
+	} {
+		got, err := netBufLookup(tc.driver)
+		if tc.want == "" {
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, reflect.TypeFor[*fakeBuf](), got, tc.name)
+			continue
+		}
+		assert.EqualError(t, err, tc.want, tc.name)
+		assert.Nil(t, got, tc.name)
+	}
 }
