@@ -13,8 +13,11 @@ import (
 )
 
 // packagePrefix matches the package names errors are wrapped with inside
-// the module ("catalog: ", "engine: ").
-var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:adminq|catalog|conformance|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
+// the module ("catalog: ", "engine: "): at the start of the message or of
+// a line, after another wrap's ": ", or in parentheses. After a plain
+// word it is no prefix but a name the message gives ("field scenario: a
+// string of 102400 bytes" names a schedule file's field).
+var packagePrefix = regexp.MustCompile(`(^|: |[\n\t(])(?:adminq|catalog|conformance|devctx|engine|member|owner|pcie|scenario|sim|spec|trace|virtq|world): `)
 
 // Text renders err for the terminal without package prefixes ("" for
 // nil). A scenario error is shown as it is: file:line:col and the message.

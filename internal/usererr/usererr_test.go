@@ -23,6 +23,8 @@ func TestText(t *testing.T) {
 		{"prefixes one after another", errors.New("engine: seed 7: engine: replay diverged at step 3"), "seed 7: replay diverged at step 3"},
 		{"nested prefixes", errors.New("catalog: target x draft-2023: --knob k: spec: unknown knob"), "target x draft-2023: --knob k: unknown knob"},
 		{"a flag name is not a package", fmt.Errorf("--spec: %w", errors.New("unknown edition")), "--spec: unknown edition"},
+		{"a field named as a package", errors.New("engine: schedule s.json: field scenario: a string of 102400 bytes"), "schedule s.json: field scenario: a string of 102400 bytes"},
+		{"a prefix in parentheses and on a line of its own", errors.New("x (engine: y)\nworld: z"), "x (y)\nz"},
 		{"a scenario error as it is", fmt.Errorf("catalog: load: %w", pe), pe.Error()},
 	}
 	for _, c := range cases {
