@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/migsim/migsim/internal/fuzzflags"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // TestMain_MinimizeTime: without -fuzzminimizetime on the command line the
-// package's fuzz targets minimise each new input for minimizeDefault runs;
+// package's fuzz targets minimise each new input for fuzzflags.MinimizeDefault runs
+// (its TestMain is fuzzflags.TestMain);
 // with it, the value given wins. The test runs itself again in a child
 // process with the flag set, and the child checks that its value is the
 // one given.
@@ -21,7 +23,7 @@ func TestMain_MinimizeTime(t *testing.T) {
 	const given = "7x"
 	f := flag.Lookup("test.fuzzminimizetime")
 	require.NotNil(t, f)
-	want := minimizeDefault
+	want := fuzzflags.MinimizeDefault
 	args := os.Args[1:]
 	for i, a := range args {
 		name, v, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
