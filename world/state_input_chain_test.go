@@ -100,7 +100,12 @@ func TestStateHash_InputChainSameOutcomes(t *testing.T) {
 		{"net-mac-table-before-stop", spec.Virtio14, "forgets-mac-table-on-restore", true, 0, "transparent"},
 	}
 	if testing.Short() {
-		rows = rows[:2]
+		// The race detector's run (.ci/run's race step): a blk row and a
+		// net row, each with a planted bug whose finding both searches
+		// must reach, served over the same pipes as every row. The blk
+		// resize row (bound 2) cost there about as much as these two
+		// together (13 s against 8 and 4 on one machine).
+		rows = []row{rows[1], rows[5]}
 	}
 	for _, r := range rows {
 		t.Run(fmt.Sprintf("%s/%s/%s", r.scenario, r.edition, r.mutant), func(t *testing.T) {
