@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
-	"sync/atomic"
 
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/internal/slotcache"
 )
 
 // What a port's step label ends with after the address (label).
@@ -39,12 +39,12 @@ func (p *hvPort) label(verb string, addr uint64, end int, val uint64, data []byt
 		}
 	}
 	k := portLabelKey{pre: p.pre, verb: verb, addr: addr, val: val, end: int8(end)}
-	slot := &portLabels[k.slot()]
-	if e := slot.Load(); e != nil && e.k == k {
-		return e.l
+	slot := k.slot()
+	if l, ok := portLabels.Get(slot, k); ok {
+		return l
 	}
 	l := p.buildLabel(verb, addr, end, val, data)
-	slot.Store(&portLabel{k: k, l: l})
+	portLabels.Put(slot, k, l)
 	return l
 }
 
@@ -82,13 +82,7 @@ const portLabelSlots = 1024
 // portLabels holds the kept labels, shared by every job of the process: a
 // slot is read and replaced whole without a lock, and a label found is its
 // key's, built by buildLabel.
-var portLabels [portLabelSlots]atomic.Pointer[portLabel]
-
-// portLabel is a kept label and its key.
-type portLabel struct {
-	k portLabelKey
-	l string
-}
+var portLabels = slotcache.New[portLabelKey, string](portLabelSlots)
 
 // slot is the slot of k in portLabels: its address, value, end, verb and
 // prefix (the verb and prefix by their lengths and last bytes: the

@@ -1,6 +1,6 @@
 package por
 
-import "sync/atomic"
+import "github.com/migsim/migsim/internal/slotcache"
 
 // classRecent keeps the classification last made in each of its slots (a
 // label's slot is a hash of its kind, length and three of its words,
@@ -8,26 +8,25 @@ import "sync/atomic"
 // dozen at every run, are parsed once per process rather than at every
 // step. Its entries are never changed, only replaced; a slot answers only
 // for the kind and text it holds, so a hit gives what Classify gives.
-var classRecent [1 << classRecentBits]atomic.Pointer[classEntry]
+var classRecent = slotcache.New[classKey, Step](1 << classRecentBits)
 
 const classRecentBits = 12
 
-// classEntry is one slot's label and classification.
-type classEntry struct {
+// classKey is a label as classRecent keeps it: its actor's kind and text.
+type classKey struct {
 	k    ActorKind
 	rest string
-	step Step
 }
 
 // ClassifyRecent returns Classify(k, rest), from classRecent when its slot
 // holds k and rest. It is safe for concurrent use.
 func ClassifyRecent(k ActorKind, rest string) Step {
-	slot := &classRecent[classSlot(k, rest)]
-	if e := slot.Load(); e != nil && e.k == k && e.rest == rest {
-		return e.step
+	slot, ck := classSlot(k, rest), classKey{k: k, rest: rest}
+	if st, ok := classRecent.Get(slot, ck); ok {
+		return st
 	}
 	st := Classify(k, rest)
-	slot.Store(&classEntry{k: k, rest: rest, step: st})
+	classRecent.Put(slot, ck, st)
 	return st
 }
 

@@ -19,7 +19,7 @@ func TestClassifyRecent(t *testing.T) {
 		rests = append(rests, fmt.Sprintf("mmio-write msix[%d]=%08x", i%16, i),
 			fmt.Sprintf("src pf mmio-write 0x%x=0000", 0xd0003000+4*i), fmt.Sprintf("link vf%d down", i))
 	}
-	require.Greater(t, len(rests), 4*len(classRecent))
+	require.Greater(t, len(rests), 4*classRecent.Len())
 	kinds := []ActorKind{0, ActorGuest, ActorHV, ActorPeer}
 	check := func(t *testing.T) {
 		for round := range 2 {

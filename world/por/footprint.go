@@ -3,9 +3,9 @@ package por
 import (
 	"encoding/binary"
 	"hash/fnv"
-	"sync/atomic"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/slotcache"
 	"github.com/migsim/migsim/owner"
 )
 
@@ -162,12 +162,12 @@ var fpCache cache[cacheKey, engine.Footprint]
 // Hash is hash, building it on first use.
 func (s *Shape) Footprint(hash uint64, k Key) engine.Footprint {
 	ck := cacheKey{hash, k}
-	slot := &fpRecent[ck.slot()]
-	if e := slot.Load(); e != nil && e.key == ck {
-		return e.fp
+	slot := ck.slot()
+	if fp, ok := fpRecent.Get(slot, ck); ok {
+		return fp
 	}
 	fp := fpCache.get(ck, func() engine.Footprint { return s.build(k) })
-	slot.Store(&fpEntry{key: ck, fp: fp})
+	fpRecent.Put(slot, ck, fp)
 	return fp
 }
 
@@ -176,15 +176,9 @@ func (s *Shape) Footprint(hash uint64, k Key) engine.Footprint {
 // read with one atomic load and one comparison, several times cheaper than
 // fpCache's locked map of whole keys. Its entries are never changed, only
 // replaced, and are fpCache's values, so a hit gives what fpCache gives.
-var fpRecent [1 << fpRecentBits]atomic.Pointer[fpEntry]
+var fpRecent = slotcache.New[cacheKey, engine.Footprint](1 << fpRecentBits)
 
 const fpRecentBits = 10
-
-// fpEntry is one slot's key and footprint.
-type fpEntry struct {
-	key cacheKey
-	fp  engine.Footprint
-}
 
 // slot hashes k into fpRecent.
 func (k cacheKey) slot() uint64 {

@@ -148,7 +148,7 @@ func TestFootprint_RecentSlots(t *testing.T) {
 				Key{Kind: KindPF, H: h, NH: 4, C: a}, Key{Kind: KindDoorbell, H: h, NH: 4, B: uint32(a)})
 		}
 	}
-	require.Greater(t, len(keys), 2*len(fpRecent))
+	require.Greater(t, len(keys), 2*fpRecent.Len())
 	for round := range 2 {
 		for i, k := range keys {
 			for _, s := range shapes {

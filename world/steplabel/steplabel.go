@@ -9,9 +9,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
-	"sync/atomic"
 
 	"github.com/migsim/migsim/internal/deephash"
+	"github.com/migsim/migsim/internal/slotcache"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/world/addrmap"
 )
@@ -23,12 +23,12 @@ import (
 // for the process (cfgLabels), as BAR0 access labels are.
 func Cfg(name, verb string, off uint16, sep string, val uint64, base int) string {
 	k := cfgKey{name: name, verb: verb, sep: sep, off: off, val: val, base: uint8(base)}
-	slot := &cfgLabels[cfgSlot(k)]
-	if e := slot.Load(); e != nil && e.k == k {
-		return e.l
+	slot := cfgSlot(k)
+	if l, ok := cfgLabels.Get(slot, k); ok {
+		return l
 	}
 	l := buildCfg(name, verb, off, sep, val, base)
-	slot.Store(&cfgLabel{k: k, l: l})
+	cfgLabels.Put(slot, k, l)
 	return l
 }
 
@@ -46,13 +46,7 @@ const cfgSlots = 1024
 // cfgLabels holds the kept configuration access labels, shared by every
 // job of the process like regLabels: a slot is read and replaced whole,
 // and a label found is its key's, built by buildCfg.
-var cfgLabels [cfgSlots]atomic.Pointer[cfgLabel]
-
-// cfgLabel is a kept label and its key.
-type cfgLabel struct {
-	k cfgKey
-	l string
-}
+var cfgLabels = slotcache.New[cfgKey, string](cfgSlots)
 
 // cfgSlot is the slot of k in cfgLabels: its offset, value, base, the
 // lengths of its verb and separator and its name as regSlot takes it.
@@ -131,21 +125,15 @@ const regSlots = 4096
 // Reg), without a lock, so that a guest's BAR0 access, run on every run
 // and again on every rebuild of a forked copy, pays one hash and one
 // comparison for its label.
-var regLabels [regSlots]atomic.Pointer[regLabel]
-
-// regLabel is a cached label and its key.
-type regLabel struct {
-	k regKey
-	l string
-}
+var regLabels = slotcache.New[regKey, string](regSlots)
 
 func regCached(k regKey, verb string, data []byte, write bool) string {
-	slot := &regLabels[regSlot(k)]
-	if e := slot.Load(); e != nil && e.k == k {
-		return e.l
+	slot := regSlot(k)
+	if l, ok := regLabels.Get(slot, k); ok {
+		return l
 	}
 	l := Reg(k.name, verb, k.off, data, write)
-	slot.Store(&regLabel{k: k, l: l})
+	regLabels.Put(slot, k, l)
 	return l
 }
 
