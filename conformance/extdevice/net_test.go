@@ -94,6 +94,11 @@ func TestServedNetMatchesInProcess(t *testing.T) {
 // answers every new with a ready and every event with effects (lines
 // without id; the request's is added), calling each of onEvent first.
 func scripted(hello, effects string, onEvent ...func()) func(io.Reader, io.Writer) error {
+	return scriptedReady(hello, `"op":"ready","status":{"mode":0,"device_status":0},"digest":"0x0"}`, effects, onEvent...)
+}
+
+// scriptedReady is scripted with the reply to every new given too.
+func scriptedReady(hello, ready, effects string, onEvent ...func()) func(io.Reader, io.Writer) error {
 	return func(r io.Reader, w io.Writer) error {
 		br := bufio.NewReader(r)
 		for {
@@ -105,7 +110,7 @@ func scripted(hello, effects string, onEvent ...func()) func(io.Reader, io.Write
 			if err != nil {
 				return err
 			}
-			reply := `"op":"ready","status":{"mode":0,"device_status":0},"digest":"0x0"}`
+			reply := ready
 			switch m.Op {
 			case extdevice.OpHello:
 				reply = hello

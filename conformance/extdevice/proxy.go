@@ -3,11 +3,13 @@ package extdevice
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
 )
 
 // device is the kit's side of one external device: it forwards events,
@@ -22,6 +24,8 @@ type device struct {
 	rid  pcie.RID
 	mem  pcie.MemoryPort
 	disk blk.Storage
+	// edition is the device's: the modes its status may report.
+	edition spec.Edition
 	// port is a virtio-net device's port (proxy_net.go), nil for
 	// virtio-blk; numQueues its num_queues (0: the device's own).
 	port      *membernet.Port
@@ -40,7 +44,7 @@ var _ member.InputChained = (*device)(nil)
 
 // newDevice sends `new` for configuration c.
 func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
-	d := &device{proc: proc, id: id, vf: c.VF, rid: c.RID, mem: c.Mem}
+	d := &device{proc: proc, id: id, vf: c.VF, rid: c.RID, mem: c.Mem, edition: c.Edition}
 	var wd *Disk
 	if s, ok := c.Backing.(blk.Storage); ok {
 		if b, isDisk := s.(*blk.Disk); !isDisk || b != nil {
@@ -81,7 +85,23 @@ func (d *device) state(x *exchange, m *Message) {
 		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without %s (both are required)", m.Op, missing))
 		return
 	}
+	if mode := spec.Mode(m.Status.Mode); !d.edition.HasMode(mode) {
+		// The world takes the reported mode for the member's (its contract
+		// check, its partial-order reduction): one no edition has would
+		// pass for a quiesced or running member unnoticed.
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s: status.mode: %d is no mode of %s (%s)", m.Op, mode, d.edition, modeList(d.edition)))
+		return
+	}
 	d.status, d.digest = statusFromWire(m.Status), uint64(*m.Digest)
+}
+
+// modeList names an edition's modes with their wire values: "0 running, 1 stopped".
+func modeList(e spec.Edition) string {
+	var s []string
+	for _, m := range e.Modes() {
+		s = append(s, fmt.Sprintf("%d %s", m, e.ModeName(m)))
+	}
+	return strings.Join(s, ", ")
 }
 
 // wire replays a reply's account of the network side on a virtio-net
