@@ -4,7 +4,8 @@ external device protocol (docs/device-protocol.md) on stdin and stdout.
 
 It implements both editions, draft-2023 (device context: docs/context-format.md,
 "draft-2023 device context" and "virtio-net fields") and virtio-1.4 (device
-parts), at every knob's default value (its hello declares no knob): the
+parts), with every knob value its hello declares (KNOBS; pending-work only at
+its default, finish: FEATURES_OK and queue_enable take effect at once): the
 virtio PCI transport in BAR0 (common configuration, ISR, virtio_net_config,
 notify, MSI-X table and PBA), the VF's configuration space, FLR and PM
 transitions, split virtqueues walked in fetch, execute and complete steps (no
@@ -12,7 +13,8 @@ indirect descriptors), receive queues fed from the kit's port (receive
 filter, FIFO, steering over the queue pairs in use), transmit queues put on
 the kit's wire, the control virtqueue (RX modes, MAC table and address,
 VLAN table, ANNOUNCE ACK, MQ VQ_PAIRS_SET), and the admin commands of both
-editions. A virtio reset completes at once. It is written from the docs
+editions. A virtio reset completes at once (one written in Freeze under
+reset-vs-mode=reply-on-start at the move to Active). It is written from the docs
 (docs/device-protocol.md, docs/device-model.md, docs/net.md,
 docs/conformance.md, docs/spec.md), not the reference: examples/extnet is
 that.
@@ -68,6 +70,9 @@ KNOBS = {
     "read": ["incremental-clear", "full"],
     "stop-config-write": ["apply", "ignore"],  # virtio_net_config is read-only: both are the same
     "mode-after-flr": ["running", "keep"],
+    "flr-vs-mode": ["hold-reply", "defer-flr", "complete-anyway"],
+    # a reset completes at once, so nothing waits for it; reply-on-start defers one made in Freeze
+    "reset-vs-mode": ["hold-reply", "complete-anyway", "reply-on-start"],
     "freeze-notify": ["drop", "latch"],
     "transitions": ["all", "strict-chain"],
     "resume-config-notify": ["held-only", "always"],
@@ -211,6 +216,8 @@ class Device:
         self.queues = [Queue(i, self.qsmax) for i in range(nq)]
         self.mode = 0
         self.flr_pending = False
+        self.flr_deferred = False  # flr-vs-mode=defer-flr: carried out at the move to Active
+        self.reset_deferred = False  # reset-vs-mode=reply-on-start: a reset in Freeze, done at Active
         self.pm_pending = False
         self.held = []  # admin requests held (DP-DEV-12)
         self.latched_parts = None  # virtio-1.4 DEV_PARTS_SET, applied at resume
@@ -231,6 +238,7 @@ class Device:
         self.pba = [False] * self.nvec
 
     def virtio_reset(self, fx):
+        self.reset_deferred = False
         self.dfsel = 0
         self.drfsel = 0
         self.drv_features = 0
@@ -491,7 +499,7 @@ class Device:
         f.append((FT_DEV_OWN, struct.pack("<II", len(own), 0) + b"".join(own)))
         f.append((FT_DEV_CFG, self.net_config()))
         held = sum(1 << qi for qi in self.held_q)
-        fl = (1 if self.held_cfg else 0) | (2 if self.flr_pending else 0)
+        fl = (1 if self.held_cfg else 0) | (2 if self.flr_pending or self.flr_deferred else 0) | (4 if self.reset_deferred else 0)
         f.append((FT_PENDING, struct.pack("<IIQ", fl, 0, held)))
         f.append((FT_NET_CVQ, b"".join(self.cvq_parts())))
         f.append((FT_NET_INFLIGHT, struct.pack("<II", len(infl), 0) + b"".join(infl)))
@@ -511,8 +519,10 @@ class Device:
 
     def status_obj(self):
         s = {"mode": self.mode, "device_status": self.status}
-        if self.flr_pending:
+        if self.flr_pending or self.flr_deferred:
             s["flr_pending"] = True
+        if self.reset_deferred:
+            s["reset_pending"] = True
         if self.held:
             s["held_replies"] = len(self.held)
         return s
@@ -533,7 +543,12 @@ class Device:
         new[off - base: off - base + len(data)] = data
         v = int.from_bytes(new, "little")
         if base == 0x50 and v & 0x8000 and (off - base) <= 1:
-            if not self.flr_pending:
+            if self.flr_pending or self.flr_deferred:
+                note(fx, "FLR already in progress")
+            elif self.rules.get("flr-vs-mode") == "defer-flr" and self.mode != 0:
+                self.flr_deferred = True
+                note(fx, "FLR deferred to the move to Active")
+            else:
                 self.flr_pending = True
                 fx.setdefault("timers", []).append({"timer": "flr", "delay": FLR_NS})
                 note(fx, "FLR started")
@@ -614,6 +629,13 @@ class Device:
             q.qreset = 1
 
     def write_status(self, v, fx):
+        if self.reset_deferred:
+            note(fx, "device_status write while a reset is in progress: ignored")
+            return
+        if v == 0 and self.mode == 2 and self.rules.get("reset-vs-mode") == "reply-on-start":
+            self.reset_deferred = True  # device_status keeps its value until the move to Active
+            note(fx, "device reset completion deferred to the move to Active")
+            return
         if v == 0:
             self.virtio_reset(fx)
             note(fx, "device reset complete")
@@ -940,7 +962,18 @@ class Device:
     def finish_flr(self, fx):
         if not self.flr_pending:
             return
+        if self.rules.get("flr-vs-mode") == "defer-flr" and self.mode != 0:
+            self.flr_pending = False
+            self.flr_deferred = True
+            note(fx, "FLR completion deferred to the move to Active")
+            self.release_held(fx)
+            return
+        self.do_flr(fx)
+
+    def do_flr(self, fx):
+        """Every register and part back to its default (DP-DEV-14); the mode follows mode-after-flr."""
         self.flr_pending = False
+        self.flr_deferred = False
         self.pci_reset()
         self.virtio_reset(fx)
         self.baseline = None
@@ -966,7 +999,8 @@ class Device:
     def admin(self, a, fx):
         op = a.get("opcode")
         holdable = (0x7, 0xA, 0xB) if self.draft else (0x10, 0x11)
-        if self.held or ((self.flr_pending or self.pm_pending) and op in holdable):
+        blocked = (self.flr_pending and self.rules.get("flr-vs-mode", "hold-reply") == "hold-reply") or self.pm_pending
+        if self.held or (blocked and op in holdable):
             self.held.append(a)
             return
         if self.draft:
@@ -1120,6 +1154,9 @@ class Device:
             self.apply_parts(self.latched_parts)
             self.latched_parts = None
         note(fx, "mode stopped -> running")
+        if self.flr_deferred:
+            note(fx, "deferred FLR carried out at the move to running")
+            return self.do_flr(fx)
         self.resumed(fx)
 
     def resumed(self, fx):
@@ -1356,6 +1393,10 @@ class Device:
         if FT_PENDING in fs:
             fl, _, held = struct.unpack("<IIQ", fs[FT_PENDING])
             self.held_cfg = bool(fl & 1)
+            if fl & 2:  # an FLR the source deferred: carried out at the move to Active
+                self.flr_deferred = True
+            if fl & 4:  # a reset in progress on the source: finished at the move to Active
+                self.reset_deferred = True
             self.held_q |= {k for k in range(nq) if held >> k & 1}
         if FT_NET_CVQ in fs:
             rx.mac = self.rx.mac if mac is None else mac
@@ -1381,6 +1422,12 @@ class Device:
             except (Fault, ValueError) as e:
                 self.status |= S_NEEDS_RESET
                 note(fx, "context not applied: %s" % e)
+        if self.flr_deferred:
+            note(fx, "deferred FLR carried out at the move to Active")
+            return self.do_flr(fx)
+        if self.reset_deferred:
+            self.virtio_reset(fx)
+            note(fx, "deferred device reset complete")
         if self.show_status(fx):  # a change deferred in Freeze
             self.held_cfg = True
         self.resumed(fx)
