@@ -4,8 +4,7 @@ external device protocol (docs/device-protocol.md) on stdin and stdout.
 
 It implements both editions, draft-2023 (device context: docs/context-format.md,
 "draft-2023 device context" and "virtio-net fields") and virtio-1.4 (device
-parts), with every knob value its hello declares (KNOBS; pending-work only at
-its default, finish: FEATURES_OK and queue_enable take effect at once): the
+parts), with every value of every knob that binds the member (KNOBS): the
 virtio PCI transport in BAR0 (common configuration, ISR, virtio_net_config,
 notify, MSI-X table and PBA), the VF's configuration space, FLR and PM
 transitions, split virtqueues walked in fetch, execute and complete steps (no
@@ -13,7 +12,9 @@ indirect descriptors), receive queues fed from the kit's port (receive
 filter, FIFO, steering over the queue pairs in use), transmit queues put on
 the kit's wire, the control virtqueue (RX modes, MAC table and address,
 VLAN table, ANNOUNCE ACK, MQ VQ_PAIRS_SET), and the admin commands of both
-editions. A virtio reset completes at once (one written in Freeze under
+editions. Setting FEATURES_OK and writing queue_enable are finished later,
+when a register access or a mode change needs them (the pending-work knob). A
+virtio reset completes at once (one written in Freeze under
 reset-vs-mode=reply-on-start at the move to Active). It is written from the docs
 (docs/device-protocol.md, docs/device-model.md, docs/net.md,
 docs/conformance.md, docs/spec.md), not the reference: examples/extnet is
@@ -79,6 +80,7 @@ KNOBS = {
     "resume-avail": ["latched-only", "recheck"],
     "rx-while-stopped": ["drop", "buffer"],
     "reexec": ["skip-executed", "all"],
+    "pending-work": ["finish", "carry", "drop"],
 }
 
 # configuration space (docs/device-protocol.md, "Configuration space"), offset -> dword
@@ -179,6 +181,7 @@ class Queue:
         self.latched = False
         self.latched_avail = 0
         self.fetch_pending = False
+        self.enable_pending = False  # queue_enable written, not committed yet
 
 
 class Rx:
@@ -239,6 +242,7 @@ class Device:
 
     def virtio_reset(self, fx):
         self.reset_deferred = False
+        self.features_pending = False  # FEATURES_OK written, features not validated yet
         self.dfsel = 0
         self.drfsel = 0
         self.drv_features = 0
@@ -482,9 +486,10 @@ class Device:
         f.append((FT_VQ, struct.pack("<II", len(self.queues), 0) + b"".join(
             struct.pack("<HHHHHHIQQQ", q.idx, q.size, q.msix, q.enable, q.idx, q.idx, 0,
                         q.addr[0x20], q.addr[0x28], q.addr[0x30]) for q in self.queues)))
+        carried = self.rules.get("pending-work", "finish") != "drop"  # drop: committed registers only
         rts = []
         for q in self.queues:
-            fl = (1 if q.latched else 0) | (2 if q.idx in self.held_q else 0)
+            fl = (1 if q.latched else 0) | (2 if q.idx in self.held_q else 0) | (4 if q.enable_pending and carried else 0)
             rts.append(struct.pack("<HHHBBH6x", q.idx, q.last_avail, q.used_idx, fl, 0, q.latched_avail if q.latched else 0))
         f.append((FT_VQ_RT, struct.pack("<II", len(rts), 0) + b"".join(rts)))
         own = []
@@ -500,6 +505,7 @@ class Device:
         f.append((FT_DEV_CFG, self.net_config()))
         held = sum(1 << qi for qi in self.held_q)
         fl = (1 if self.held_cfg else 0) | (2 if self.flr_pending or self.flr_deferred else 0) | (4 if self.reset_deferred else 0)
+        fl |= 8 if self.features_pending and carried else 0
         f.append((FT_PENDING, struct.pack("<IIQ", fl, 0, held)))
         f.append((FT_NET_CVQ, b"".join(self.cvq_parts())))
         f.append((FT_NET_INFLIGHT, struct.pack("<II", len(infl), 0) + b"".join(infl)))
@@ -606,9 +612,9 @@ class Device:
         elif off == 0x1A and n == 2:
             q.msix = v
         elif off == 0x1C and n == 2:
-            if v == 1:
-                q.enable = 1
-                q.qreset = 0
+            if v == 1 and q.enable == 0 and not q.enable_pending:
+                q.enable_pending = True  # committed later
+                self.accept_work(fx)
         elif off in (0x20, 0x28, 0x30) and n == 8:
             q.addr[off] = v
             q.split.pop(off, None)
@@ -641,10 +647,41 @@ class Device:
             note(fx, "device reset complete")
             return
         if v & S_FEATURES_OK and not self.status & S_FEATURES_OK:
+            # validated later: the bit reads clear until then (docs/device-model.md,
+            # "Register work in more than one step")
+            self.status = v & ~S_FEATURES_OK
+            self.features_pending = True
+            self.accept_work(fx)
+            return
+        self.status = v
+
+    # ---------- register work in more than one step (the pending-work knob) ----------
+    def has_work(self):
+        return self.features_pending or any(q.enable_pending for q in self.queues)
+
+    def accept_work(self, fx):
+        """A quiesced device under pending-work=finish leaves no work owed."""
+        if self.mode != 0 and self.rules.get("pending-work", "finish") == "finish":
+            self.finish_work(fx)
+
+    def finish_work(self, fx):
+        """Validate a pending FEATURES_OK and commit pending queue enables."""
+        if self.features_pending:
+            self.features_pending = False
             d = self.drv_features
             if (d & ~self.features) or not (d & F_VERSION_1) or (d & F_CTRL_ALL and not d & F_CTRL_VQ):
-                v &= ~S_FEATURES_OK
-        self.status = v
+                note(fx, "FEATURES_OK refused")
+            else:
+                self.status |= S_FEATURES_OK
+        for q in self.queues:
+            if q.enable_pending:
+                q.enable_pending = False
+                q.enable, q.qreset = 1, 0
+
+    def before_quiesce(self, fx):
+        """Leaving Active: finish the work (finish) or leave it owed (carry, drop)."""
+        if self.has_work() and self.rules.get("pending-work", "finish") == "finish":
+            self.finish_work(fx)
 
     def live(self, q):
         return self.status & S_DRIVER_OK and q.enable and not self.flr_pending
@@ -1024,6 +1061,7 @@ class Device:
                 return self.done(fx, tag, EINVAL, Q_INVALID_FIELD)
             stop = data[0] & 1
             if stop and self.mode == 0:
+                self.before_quiesce(fx)
                 self.mode = 1  # first: the write-back's interrupts are held
                 self.write_back(fx)
                 self.leave_active(fx)
@@ -1169,6 +1207,8 @@ class Device:
             for q in self.queues:
                 if self.live(q):
                     self.queue_irq(q, fx)
+        if self.has_work():  # work carried across the quiesced time is finished now
+            self.finish_work(fx)
         steps = fx.setdefault("steps", [])
         steps.append({"kind": "deliver-held"})
         recheck = self.rules.get("resume-avail") == "recheck"
@@ -1199,6 +1239,7 @@ class Device:
                 self.activate(fx)
             else:
                 if self.mode == 0:
+                    self.before_quiesce(fx)
                     self.leave_active(fx)
                 note(fx, "mode %d -> %d" % (self.mode, m))
                 self.mode = m
@@ -1373,6 +1414,7 @@ class Device:
             q = self.queues[idx]
             q.last_avail, q.used_idx = la, ui
             q.latched, q.latched_avail = bool(fl & 1), lav
+            q.enable_pending = bool(fl & 4)
             if fl & 2:
                 self.held_q.add(idx)
         if FT_DEV_OWN in fs:
@@ -1393,6 +1435,7 @@ class Device:
         if FT_PENDING in fs:
             fl, _, held = struct.unpack("<IIQ", fs[FT_PENDING])
             self.held_cfg = bool(fl & 1)
+            self.features_pending = bool(fl & 8)
             if fl & 2:  # an FLR the source deferred: carried out at the move to Active
                 self.flr_deferred = True
             if fl & 4:  # a reset in progress on the source: finished at the move to Active
@@ -1439,6 +1482,10 @@ class Device:
             t = ev["tlp"]
             tk = t["kind"]
             addr = int(t.get("addr", "0x0"), 16)
+            off = addr - self.bar0
+            if tk in ("MRd", "MWr") and not self.flr_pending and self.has_work() and (off < 0x40 or 0x3000 <= off < 0x4000):
+                # the virtio registers handle accesses in order: pending register work first
+                self.finish_work(fx)
             if tk == "CfgRd":
                 fx["read_data"] = self.cfg_read(addr, t["len"]).hex()
             elif tk == "CfgWr":
@@ -1447,10 +1494,10 @@ class Device:
                 if self.flr_pending:
                     fx["read_data"] = "ff" * t["len"]
                 else:
-                    fx["read_data"] = self.bar_read(addr - self.bar0, t["len"], fx).hex()
+                    fx["read_data"] = self.bar_read(off, t["len"], fx).hex()
             elif tk == "MWr":
                 if not self.flr_pending:
-                    self.bar_write(addr - self.bar0, bytes.fromhex(t.get("data", "")), fx)
+                    self.bar_write(off, bytes.fromhex(t.get("data", "")), fx)
         elif k == "admin":
             self.admin(ev["admin"], fx)
         elif k == "timer":
