@@ -348,6 +348,11 @@ func decodeStrictJSON(data []byte, v any) error {
 		switch {
 		case errors.Is(err, io.EOF):
 			return errors.New("empty input")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			// The decoder reads the whole value before it consumes a
+			// token, so its input offset is still 0: the place is the
+			// end of the input, where the value was cut short.
+			return fmt.Errorf("%s (byte offset %d): the JSON ends before its value does (a truncated file?)", lineCol(data, int64(len(data))), len(data))
 		case errors.As(err, &se) && se.Offset == 1 && inputfile.HasBOM(data):
 			// Saved by an editor that writes a byte-order mark: the
 			// decoder names its first byte as the character 'ï'.

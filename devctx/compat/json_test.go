@@ -87,6 +87,8 @@ func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
 	}{
 		{"syntax", true, "{\n  \"model\": \"m/x\",\n  ]", src + "line 3, column 3: invalid character ']' looking for beginning of object key string"},
 		{"empty", true, "", src + "empty input"},
+		{"truncated", true, "{\n  \"model\": \"m/x\",\n  \"state_version\": [1,\n", src + "line 4, column 1 (byte offset 43): the JSON ends before its value does (a truncated file?)"},
+		{"truncated mid-line", true, `{"model": "m/`, src + "line 1, column 14 (byte offset 13): the JSON ends before its value does (a truncated file?)"},
 		{"byte-order mark", true, "\ufeff{\"model\": \"m/x\"}", src + "line 1, column 1: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"byte-order mark, destination", false, "\ufeff{}", dst + "line 1, column 1: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"trailing", true, `{"model": "m/x", "state_version": 1} {}`, src + "line 1, column 39: trailing data after the JSON object"},
