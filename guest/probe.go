@@ -26,8 +26,13 @@ func FindCaps(bus Bus) (pcieCap, msixCap uint16) {
 	return pcieCap, msixCap
 }
 
-// ResetPolls bounds the device_status polls of ResetDevice.
-const ResetPolls = 64
+// ResetPolls bounds the device_status polls of ResetDevice, a millisecond
+// apart: 200 ms, twice an FLR (pcie.FLRDurationNs). Linux's loop has no
+// bound; this one must outlast an FLR in progress, during which the
+// function answers all ones and drops the write of 0, and after which it
+// reads 0: a reset written while the host FLRs the VF then waits the FLR
+// out as Linux's does, instead of giving up and blaming the device.
+const ResetPolls = 200
 
 // ResetDevice writes 0 to device_status and polls until it reads 0, a
 // millisecond of virtual time between polls (Linux's vp_modern_reset with

@@ -57,6 +57,9 @@ func TestFindCaps(t *testing.T) {
 }
 
 func TestResetDevice(t *testing.T) {
+	// The polls an FLR started with the reset's write outlasts: all ones
+	// for pcie.FLRDurationNs, then 0.
+	const flrPolls = pcie.FLRDurationNs/1_000_000 + 1
 	tests := []struct {
 		name       string
 		resetAfter int
@@ -65,6 +68,9 @@ func TestResetDevice(t *testing.T) {
 	}{
 		{"reads 0 at once", 0, true, 0},
 		{"reads 0 after three polls", 3, true, 3_000_000},
+		// A reset written while the host FLRs the function: all ones
+		// until the FLR's 100 ms are over, then 0 (Linux waits it out).
+		{"reads 0 once an FLR in progress ends", int(flrPolls), true, flrPolls * 1_000_000},
 		{"never reads 0", guest.ResetPolls + 10, false, guest.ResetPolls * 1_000_000},
 	}
 	for _, tc := range tests {
