@@ -248,7 +248,10 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		case errors.As(err, &typ):
 			// The decoder names a field without its array indexes
 			// (report.summary.x for every element of an array).
-			return nil, fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonpath.At(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
+			// A schedule decodes itself: an offset inside one counts
+			// from its start (jsonpath.MismatchOf).
+			m := jsonpath.MismatchOf(b, typ)
+			return nil, fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", m.Path, m.Got, m.Want, m.Offset)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, fmt.Errorf("truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 		case errors.Is(err, io.EOF):

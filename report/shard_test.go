@@ -28,7 +28,7 @@ func TestShardFile_Errors(t *testing.T) {
 	}{
 		{"empty", ``, "empty file"},
 		{"truncated", `{"format": 8, "report": {"tar`, "truncated at byte 29 of 29"},
-		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want int"},
+		{"wrong type", `{"format": "6"}`, "field format: got JSON string, want number (integer -2^63..2^63-1)"},
 		{"syntax", `{"format": 8,,}`, "malformed JSON at byte offset"},
 		{"byte-order mark", "\ufeff{\"format\": 8}", "malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"trailing", `{"format": 8} {}`, "trailing data"},
@@ -310,26 +310,34 @@ func TestResealShardFile(t *testing.T) {
 // A value of the wrong type is named by its full path, array indexes
 // included (the decoder says report.explained.orders.before for every
 // order), an object or an array in its place by its own path, not by the
-// first value inside it, each with the byte offset encoding/json gives:
-// past a scalar, past a container's opening delimiter.
+// first value inside it, each with the byte offset of the value's first
+// byte, and the JSON kind the field takes, not its Go type.
 func TestShardFile_TypeErrorPath(t *testing.T) {
 	for _, tc := range []struct {
 		name, text string
 		at         string // the text up to the offset named
 		want       string // the error before its byte offset
 	}{
-		{"an element of a list", `{"format": 8, "report": {"knobs": ["a", 2]}}`, `{"format": 8, "report": {"knobs": ["a", 2`,
+		{"an element of a list", `{"format": 8, "report": {"knobs": ["a", 2]}}`, `{"format": 8, "report": {"knobs": ["a", `,
 			"field report.knobs[1]: got JSON number, want string"},
-		{"an object in place of a list", `{"format": 8, "report": {"knobs": {"a": 1}}}`, `{"format": 8, "report": {"knobs": {`,
-			"field report.knobs: got JSON object, want []string"},
+		{"an object in place of a list", `{"format": 8, "report": {"knobs": {"a": 1}}}`, `{"format": 8, "report": {"knobs": `,
+			"field report.knobs: got JSON object, want array"},
 		{"a field of the second element", `{"format": 8, "report": {"explained": {"orders": [{"before": 5, "after": 9}, {"before": "x"}]}}}`,
-			`{"format": 8, "report": {"explained": {"orders": [{"before": 5, "after": 9}, {"before": "x"`,
-			"field report.explained.orders[1].before: got JSON string, want int"},
+			`{"format": 8, "report": {"explained": {"orders": [{"before": 5, "after": 9}, {"before": `,
+			"field report.explained.orders[1].before: got JSON string, want number (integer -2^63..2^63-1)"},
 		{"an array in place of an element", `{"format": 8, "report": {"explained": {"orders": [{"before": 5}, [1]]}}}`,
-			`{"format": 8, "report": {"explained": {"orders": [{"before": 5}, [`,
-			"field report.explained.orders[1]: got JSON array, want explain.Order"},
-		{"a key given twice", `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true]}}`, `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true`,
-			"field report.knobs[1]: got JSON bool, want string"},
+			`{"format": 8, "report": {"explained": {"orders": [{"before": 5}, `,
+			"field report.explained.orders[1]: got JSON array, want object"},
+		// A schedule decodes itself: the decoder counts the offset from
+		// the schedule's start, and the error still names the value.
+		{"a field inside the embedded schedule", `{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": {"format": 4, "choices": [{"i": 1}, {"i": "x"}]}}}`,
+			`{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": {"format": 4, "choices": [{"i": 1}, {"i": `,
+			"field report.schedule.choices[1].i: got JSON string, want number (integer -2^63..2^63-1)"},
+		{"the embedded schedule of the wrong kind", `{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": [1]}}`,
+			`{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": `,
+			"field report.schedule: got JSON array, want object"},
+		{"a key given twice", `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true]}}`, `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", `,
+			"field report.knobs[1]: got JSON boolean, want string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.True(t, strings.HasPrefix(tc.text, tc.at))

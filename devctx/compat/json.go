@@ -366,11 +366,8 @@ func decodeStrictJSON(data []byte, v any) error {
 			// (params.name for every parameter) and reports the offset
 			// past a scalar, or past an object's or a list's opening
 			// delimiter: name the value by its path and where it starts.
-			path, start := jsonpath.Locate(data, te.Offset, te.Field)
-			if start < 0 {
-				start = te.Offset
-			}
-			return fmt.Errorf("%s (byte offset %d): %s: got JSON %s, want %s", lineCol(data, start), start, path, te.Value, jsonpath.Kind(te.Type))
+			m := jsonpath.MismatchOf(data, te)
+			return fmt.Errorf("%s (byte offset %d): %s: got JSON %s, want %s", lineCol(data, m.Offset), m.Offset, m.Path, m.Got, m.Want)
 		}
 		return fmt.Errorf("%s: %w", lineCol(data, dec.InputOffset()), err)
 	}

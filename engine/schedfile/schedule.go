@@ -237,14 +237,16 @@ func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 	if text == "" || text == "null" {
 		return 0, nil
 	}
-	kind, want := "number", "uint64"
+	kind, want := "number", "number (integer 0..2^64-1)"
 	switch {
 	case text[0] == '"':
 		kind = "string"
 	case text == "true" || text == "false":
-		kind = "bool"
-	case text[0] == '{' || text[0] == '[':
-		kind = "object or array"
+		kind = "boolean"
+	case text[0] == '{':
+		kind = "object"
+	case text[0] == '[':
+		kind = "array"
 	}
 	if format >= FormatV3 {
 		want = fmt.Sprintf("a string of decimal digits (format %d)", format)
@@ -292,6 +294,10 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	*s = *got
 	return nil
 }
+
+// JSONKind says that a schedule is a JSON object, for an error that names
+// a value of another kind in its place (jsonpath.Kind).
+func (*Schedule) JSONKind() string { return "object" }
 
 // Sum returns the checksum of the schedule's fields (every stored field
 // but Checksum), the one Seal sets: a reader of a document that embeds a
@@ -443,7 +449,8 @@ func describeJSONError(err error, b []byte) error {
 	case errors.As(err, &typ) && typ.Field == "":
 		return fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", jsonpath.At(b, typ.Offset, typ.Field), typ.Value, typ.Type, typ.Offset)
+		m := jsonpath.MismatchOf(b, typ)
+		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", m.Path, m.Got, m.Want, m.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("malformed JSON: truncated at byte %d of %d: the JSON does not end", len(b), len(b))
 	case errors.Is(err, io.EOF):

@@ -142,9 +142,9 @@ func TestSchedule_SeedsByFormat(t *testing.T) {
 		{"format 3, seed a number", num(v3), "field seed: got JSON number, want a string of decimal digits (format 3)"},
 		{"format 3, seed not digits", bytes.ReplaceAll(v3, []byte(fmt.Sprint(seed)), []byte("x7")), `field seed: "x7" is not a decimal uint64`},
 		{"format 3, base seed negative", bytes.ReplaceAll(v3, []byte(`"`+fmt.Sprint(base+1)+`"`), []byte(`"-1"`)), `field base_seed: "-1" is not a decimal uint64`},
-		{"format 2, seed a string", str(v2), "field seed: got JSON string, want uint64"},
-		{"format 2, seed negative", bytes.ReplaceAll(v2, []byte(`"base_seed": `+fmt.Sprint(base+1)), []byte(`"base_seed": -1`)), "field base_seed: got JSON number -1, want uint64"},
-		{"format 3, seed a bool", bytes.ReplaceAll(v3, []byte(`"`+fmt.Sprint(seed)+`"`), []byte("true")), "field seed: got JSON bool, want a string"},
+		{"format 2, seed a string", str(v2), "field seed: got JSON string, want number (integer 0..2^64-1)"},
+		{"format 2, seed negative", bytes.ReplaceAll(v2, []byte(`"base_seed": `+fmt.Sprint(base+1)), []byte(`"base_seed": -1`)), "field base_seed: got JSON number -1, want number (integer 0..2^64-1)"},
+		{"format 3, seed a bool", bytes.ReplaceAll(v3, []byte(`"`+fmt.Sprint(seed)+`"`), []byte("true")), "field seed: got JSON boolean, want a string"},
 	}
 	// Embedded in another document (a shard summary), the same reading.
 	var doc2 struct {
@@ -201,9 +201,9 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"bad-format.json", "field format: version 5, want 4 (or 3, 2, 1)"},
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
-		{"seed-string.json", "field seed: got JSON string, want uint64"},
-		{"index-string.json", "field choices[1].i: got JSON string, want int (byte offset "},
-		{"index-too-large.json", "field choices[1].i: got JSON number 99999999999999999999, want int (byte offset "},
+		{"seed-string.json", "field seed: got JSON string, want number (integer 0..2^64-1)"},
+		{"index-string.json", "field choices[1].i: got JSON string, want number (integer -2^63..2^63-1) (byte offset "},
+		{"index-too-large.json", "field choices[1].i: got JSON number 99999999999999999999, want number (integer -2^63..2^63-1) (byte offset "},
 		{"steps-mismatch.json", "field steps: 5, but 2 choices"},
 		{"bad-trace-hash.json", `field trace_hash: "xyz" is not 16 hex digits`},
 		{"bad-strategy.json", `field strategy: engine: unknown strategy "bfs"`},

@@ -17,9 +17,9 @@ func TestParse_ContainerOfTheWrongType(t *testing.T) {
 	valid, err := os.ReadFile(filepath.Join("testdata", "sched", "valid.json"))
 	require.NoError(t, err)
 	for _, tc := range []struct{ old, new, want string }{
-		{`"steps": 2,`, `"steps": {"a": 1},`, "field steps: got JSON object, want int"},
-		{`"steps": 2,`, `"steps": [1, 2],`, "field steps: got JSON array, want int"},
-		{`{"i": 1, "actor": 1,`, `{"i": {"x": [1]}, "actor": 1,`, "field choices[1].i: got JSON object, want int"},
+		{`"steps": 2,`, `"steps": {"a": 1},`, "field steps: got JSON object, want number (integer -2^63..2^63-1)"},
+		{`"steps": 2,`, `"steps": [1, 2],`, "field steps: got JSON array, want number (integer -2^63..2^63-1)"},
+		{`{"i": 1, "actor": 1,`, `{"i": {"x": [1]}, "actor": 1,`, "field choices[1].i: got JSON object, want number (integer -2^63..2^63-1)"},
 	} {
 		doc := bytes.Replace(valid, []byte(tc.old), []byte(tc.new), 1)
 		require.NotEqual(t, valid, doc)

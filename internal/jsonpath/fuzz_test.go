@@ -1,6 +1,8 @@
 package jsonpath
 
 import (
+	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 )
@@ -24,6 +26,34 @@ func FuzzLocate(f *testing.F) {
 		}
 		if _, koff, ok := UnknownField(b, reflect.TypeFor[doc](), key); ok && (koff < 0 || koff >= int64(len(b)) || b[koff] != '"') {
 			t.Fatalf("key %q at %d, not a quote: %q", key, koff, b)
+		}
+	})
+}
+
+// FuzzMismatchOf: for any document that decodes with a value of the wrong
+// kind, also inside a value that decodes itself, MismatchOf names a place
+// inside the document and two kinds, and never panics.
+func FuzzMismatchOf(f *testing.F) {
+	f.Add([]byte(`{"pad": [1, "x"]}`))
+	f.Add([]byte(`{"pad": [1, 2, 3], "list": [{"s": {"i": [{"x": 1}, {"x": "a"}]}}]}`))
+	f.Add([]byte(`{"list": [{"s": "str", "l": 5, "M": {"k": true}}], "tiny": 300}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d struct {
+			Pad  []int `json:"pad"`
+			Tiny uint8 `json:"tiny"`
+			List []struct {
+				S selfDecoding `json:"s"`
+				L label        `json:"l"`
+				M map[string]int16
+			} `json:"list"`
+		}
+		var te *json.UnmarshalTypeError
+		if !errors.As(json.Unmarshal(b, &d), &te) {
+			return
+		}
+		m := MismatchOf(b, te)
+		if m.Offset < 0 || m.Offset > int64(len(b)) || m.Got == "" || m.Want == "" {
+			t.Fatalf("%+v for %q", m, b)
 		}
 	})
 }

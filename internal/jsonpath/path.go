@@ -91,33 +91,6 @@ func SkipSeparators(b []byte, off int64) int64 {
 	return off
 }
 
-// Kind names the JSON value a Go value of type t decodes from: "string",
-// "number", "boolean", "array" or "object" (t's own name for any other,
-// such as an interface).
-func Kind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice, reflect.Array:
-		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
-			return "string" // base64, as encoding/json writes []byte
-		}
-		return "array"
-	case reflect.Struct, reflect.Map:
-		return "object"
-	}
-	return t.String()
-}
-
 // Walk reads the JSON document b token by token and calls visit at
 // the end of every value (a scalar, or an object or array just closed)
 // with the frames around it (Path(stack) is its path), its token

@@ -117,25 +117,3 @@ func TestLocate(t *testing.T) {
 		})
 	}
 }
-
-// Kind names the JSON value a Go type decodes from.
-func TestKind(t *testing.T) {
-	for _, tc := range []struct {
-		typ  reflect.Type
-		want string
-	}{
-		{reflect.TypeFor[string](), "string"},
-		{reflect.TypeFor[*int](), "number"},
-		{reflect.TypeFor[uint16](), "number"},
-		{reflect.TypeFor[float64](), "number"},
-		{reflect.TypeFor[bool](), "boolean"},
-		{reflect.TypeFor[[]string](), "array"},
-		{reflect.TypeFor[[2]int](), "array"},
-		{reflect.TypeFor[[]byte](), "string"},
-		{reflect.TypeFor[struct{}](), "object"},
-		{reflect.TypeFor[map[string]int](), "object"},
-		{reflect.TypeFor[any](), "interface {}"},
-	} {
-		assert.Equal(t, tc.want, Kind(tc.typ), tc.typ.String())
-	}
-}

@@ -181,6 +181,10 @@ func (h *Hex64) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// JSONKind says that a Hex64 is a JSON string, for an error that names a
+// value of another kind in its place.
+func (Hex64) JSONKind() string { return "string" }
+
 // HexBytes are bytes written as a JSON string of hex digits, two per byte.
 type HexBytes []byte
 
@@ -211,3 +215,7 @@ func (b *HexBytes) UnmarshalJSON(data []byte) error {
 	*b = out
 	return nil
 }
+
+// JSONKind says that HexBytes are a JSON string, for an error that names a
+// value of another kind in its place.
+func (HexBytes) JSONKind() string { return "string" }
