@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/keepfile"
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -228,7 +229,7 @@ func WriteRegressFiles(rows []Outcome, dir string, prune bool, out io.Writer) er
 		if file != "" {
 			d = filepath.Dir(file)
 			userFiles[file] = true
-		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		} else if err := os.MkdirAll(dir, keepfile.DirPerm); err != nil {
 			return fmt.Errorf("regress: %w", err)
 		}
 		p, err := o.WriteRegress(d)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/migsim/migsim/conformance/failmsg"
+	"github.com/migsim/migsim/internal/keepfile"
 	"os"
 	"path/filepath"
 	"slices"
@@ -318,7 +319,7 @@ func (k *kit) replayDir() (string, error) {
 		}
 		return k.tmpDir, nil
 	}
-	if err := os.MkdirAll(k.cfg.replayDir, 0o755); err != nil {
+	if err := os.MkdirAll(k.cfg.replayDir, keepfile.DirPerm); err != nil {
 		return "", err
 	}
 	return k.cfg.replayDir, nil

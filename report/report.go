@@ -27,6 +27,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/trace"
 )
@@ -110,7 +111,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, keepfile.DirPerm); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	name := opt.Name
@@ -140,7 +141,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		b    *bytes.Buffer
 	}{{name + ".md", &md}, {name + ".pcapng", &pcap}, {name + ".dot", &dot}} {
 		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, f.b.Bytes(), 0o644); err != nil {
+		if err := keepfile.Replace(p, f.b.Bytes()); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 		wrote = append(wrote, p)

@@ -21,6 +21,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
@@ -558,7 +559,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 // write under it; an error is said on stderr (exit 2: an output that
 // cannot be written).
 func makeOut(dir string, stderr io.Writer) bool {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, keepfile.DirPerm); err != nil {
 		fmt.Fprintf(stderr, "migsim explore: --out: %v\n", err)
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/scenario"
@@ -101,11 +102,11 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, text)
 		} else {
 			p := filepath.Join(*out, s.Name+".scn")
-			if err := os.MkdirAll(*out, 0o755); err != nil {
+			if err := os.MkdirAll(*out, keepfile.DirPerm); err != nil {
 				fmt.Fprintf(stderr, "migsim gen: %v\n", err)
 				return cmdbase.ExitUsage
 			}
-			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			if err := os.WriteFile(p, []byte(text), keepfile.Perm); err != nil {
 				fmt.Fprintf(stderr, "migsim gen: %v\n", err)
 				return cmdbase.ExitUsage
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/internal/buildinfo"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
@@ -131,7 +132,7 @@ func runMerge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		rep.PrintSummary(stdout)
 	}
 	if rep.Schedule != nil {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
+		if err := os.MkdirAll(*out, keepfile.DirPerm); err != nil {
 			fmt.Fprintf(stderr, "migsim merge: --out: %v\n", err)
 			return cmdbase.ExitUsage
 		}

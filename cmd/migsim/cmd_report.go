@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
@@ -167,7 +168,7 @@ func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, st
 		if o.Schedule == nil || o.Schedule.Finding == nil {
 			continue
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, keepfile.DirPerm); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		sched := filepath.Join(dir, catalog.ScheduleRegressName(o.Schedule))

@@ -16,6 +16,7 @@ import (
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/usererr"
@@ -200,7 +201,7 @@ func writeTraceOut(stdout, stderr io.Writer, buf *bytes.Buffer, out, format stri
 		}
 		return cmdbase.ExitOK
 	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, buf.Bytes(), keepfile.Perm); err != nil {
 		fmt.Fprintf(stderr, "migsim trace: %v\n", err)
 		return cmdbase.ExitUnwritten
 	}

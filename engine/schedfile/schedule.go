@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -22,6 +21,7 @@ import (
 	"github.com/migsim/migsim/internal/echo"
 	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/internal/jsonpath"
+	"github.com/migsim/migsim/internal/keepfile"
 )
 
 // Format is the version of the schedule file format this package
@@ -343,13 +343,15 @@ func (s *Schedule) Marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// WriteFile writes the schedule to path.
+// WriteFile writes the schedule to path, replacing the file there whole
+// or not at all (keepfile.Replace): a new file gets keepfile.Perm less the
+// umask, a file written over keeps its mode.
 func (s *Schedule) WriteFile(path string) error {
 	b, err := s.Marshal()
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := keepfile.Replace(path, b); err != nil {
 		return fmt.Errorf("engine: write schedule: %w", err)
 	}
 	return nil

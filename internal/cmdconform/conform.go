@@ -29,6 +29,7 @@ import (
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/junit"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/internal/replayverdict"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/usererr"
@@ -341,7 +342,7 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 			fmt.Fprintf(&b, "conformance of %s: nothing judged: %s%v\n", o.device, why, problem)
 		}
 		if err == nil {
-			err = os.WriteFile(file, b.Bytes(), 0o644)
+			err = os.WriteFile(file, b.Bytes(), keepfile.Perm)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim conform: --report %s: %v\n", r, err)

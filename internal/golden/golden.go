@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,8 +38,8 @@ func Rewrite() bool { return *rewrite }
 func Check(t testing.TB, path string, got []byte) {
 	t.Helper()
 	if Rewrite() {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), keepfile.DirPerm))
+		require.NoError(t, os.WriteFile(path, got, keepfile.Perm))
 		t.Logf("golden: rewrote %s", path)
 		return
 	}
@@ -111,8 +112,8 @@ func CheckSection(t testing.TB, path, name string, got []byte) {
 			}
 			out = doc + begin + string(got) + end
 		}
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), keepfile.DirPerm))
+		require.NoError(t, os.WriteFile(path, []byte(out), keepfile.Perm))
 		t.Logf("golden: rewrote section %s of %s", name, path)
 		return
 	}

@@ -2,7 +2,17 @@
 // other bytes is never overwritten, the new one takes the next free name
 // beside it (what `migsim explore` and `migsim merge` do with the schedule
 // of a finding, docs/engine.md "Schedule files"); and, where a file is to
-// be replaced (a shard's summary), replaces it whole or not at all.
+// be replaced (a shard's summary, a schedule file rewritten), replaces it
+// whole or not at all.
+//
+// It also holds the one rule for the modes of what migsim writes, whatever
+// writes it (Write, Replace, or os.WriteFile, os.Create and os.MkdirAll for
+// a path the user names): a new file gets Perm (0666) and a new directory
+// DirPerm (0777), each less the process's umask (and a directory's default
+// ACL), as os.Create and mkdir(1) give them: 0644 and 0755 under umask 022,
+// 0600 and 0700 under 077, 0664 and 0775 under 002; a file written over
+// keeps its permission bits. migsim never widens or narrows a mode itself:
+// the umask is the user's say in it.
 package keepfile
 
 import (
@@ -17,6 +27,14 @@ import (
 	"strings"
 	"sync/atomic"
 )
+
+// Perm is the mode every file migsim creates is created with, before the
+// umask (the package comment's rule).
+const Perm fs.FileMode = 0o666
+
+// DirPerm is the mode every directory migsim creates is created with,
+// before the umask.
+const DirPerm fs.FileMode = 0o777
 
 // MaxEditions bounds the names Write tries: path, then base.1.ext up to
 // base.MaxEditions.ext.
@@ -138,7 +156,7 @@ func writeTemp(path string, data []byte) (string, error) {
 func createTemp(dir string) (*os.File, error) {
 	for range maxTempTries {
 		name := filepath.Join(dir, fmt.Sprintf(".migsim-keep-%d-%d", os.Getpid(), tempSeq.Add(1)))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, Perm)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}
@@ -146,16 +164,21 @@ func createTemp(dir string) (*os.File, error) {
 	return nil, fmt.Errorf("no free temporary name in %s after %d tries", dir, maxTempTries)
 }
 
+// link is os.Link; a test replaces it to take the path of a file system
+// without hard links.
+var link = os.Link
+
 // place gives the file tmp (holding data) the name p if p is free; an
-// error wrapping fs.ErrExist when it is not.
+// error wrapping fs.ErrExist when it is not. Either way the new file has
+// tmp's mode: Perm less the umask.
 func place(tmp, p string, data []byte) error {
-	err := os.Link(tmp, p)
+	err := link(tmp, p)
 	var le *os.LinkError
 	if err == nil || errors.Is(err, fs.ErrExist) || !errors.As(err, &le) {
 		return err
 	}
 	// No links here: create the name only if it is free.
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, Perm)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package keepfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -35,6 +36,13 @@ func TestMode_FollowsUmask(t *testing.T) {
 		{"Write, new file, umask 022", 0o022, 0, write, 0o644},
 		{"Write, new file, umask 077", 0o077, 0, write, 0o600},
 		{"Write, an edition beside another file, umask 027", 0o027, 0o644, write, 0o640},
+		// A file system without hard links: the file is created at its
+		// name, with the mode the link would have given it.
+		{"Write without links, new file, umask 022", 0o022, 0, writeNoLink, 0o644},
+		{"Write without links, new file, umask 077", 0o077, 0, writeNoLink, 0o600},
+		{"Write without links, new file, umask 002", 0o002, 0, writeNoLink, 0o664},
+		{"Write without links, an edition beside a private file, umask 022", 0o022, 0o600, writeNoLink, 0o644},
+		{"Write without links, an edition beside another file, umask 077", 0o077, 0o644, writeNoLink, 0o600},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +63,22 @@ func TestMode_FollowsUmask(t *testing.T) {
 }
 
 func replace(path string) (string, error) { return path, Replace(path, []byte("data")) }
+
+// writeNoLink is write where os.Link fails as on a file system without
+// hard links (EPERM, as vfat gives).
+func writeNoLink(path string) (string, error) {
+	defer func(l func(string, string) error) { link = l }(link)
+	tried := false
+	link = func(oldname, newname string) error {
+		tried = true
+		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: syscall.EPERM}
+	}
+	got, err := write(path)
+	if err == nil && !tried {
+		err = errors.New("Write did not try to link")
+	}
+	return got, err
+}
 
 func write(path string) (string, error) {
 	got, _, err := Write(path, []byte("data"))
