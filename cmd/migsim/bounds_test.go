@@ -75,6 +75,12 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"report steps negative", []string{"report", "--steps", "-1", "x.json"}, "--steps -1: want 1..1000000 (steps listed)"},
 		{"report steps 0", []string{"report", "--steps", "0", "x.json"}, "--steps 0: want 1..1000000 (steps listed)"},
 		{"bench schedules 0", []string{"bench", "--schedules", "0"}, "--schedules 0: want 1..1000000000 (schedules per batch)"},
+		// bench vfs named an int's range for a count it could not read.
+		{"bench vfs count 0", []string{"bench", "vfs", "--count", "0"}, "--count 0: want 1..65535 (VFs)"},
+		{"bench vfs count negative", []string{"bench", "vfs", "--count", "-1"}, "--count -1: want 1..65535 (VFs)"},
+		{"bench vfs count beyond the limit", []string{"bench", "vfs", "--count", "65536"}, "--count 65536: want 1..65535 (VFs)"},
+		{"bench vfs count beyond an int", []string{"bench", "vfs", "--count", "99999999999999999999"}, "--count 99999999999999999999: want 1..65535 (VFs)"},
+		{"bench vfs count not a number", []string{"bench", "vfs", "--count", "abc"}, "--count abc: want 1..65535 (VFs)"},
 		{"trace window negative", []string{"trace", "--window", "-1", "x.json"}, "--window -1: want 0..1000000 (steps shown)"},
 		{"run jobs negative", []string{"run", "--jobs", "-1", flrScenario}, "--jobs -1: want 0..256 (0 is GOMAXPROCS)"},
 		{"explore schedules 0", []string{"explore", "--scenario", flrScenario, "--schedules", "0"}, "--schedules 0: want 1..1000000000 (schedules to run)"},

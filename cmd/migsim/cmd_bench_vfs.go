@@ -39,17 +39,20 @@ func runBenchVFs(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, benchVFsUsage)
 		fs.PrintDefaults()
 	}
+	// A count pflag cannot read (not a number, beyond an int) is named
+	// with the range as one out of range is, not with an int's.
+	limits := []cliflag.IntLimit{cliflag.Int("count", 1, 0xffff, "VFs")}
 	if err := cliflag.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return cmdbase.ExitOK
 		}
-		return cmdbase.UsageError(stderr, "bench vfs", "%v", cliflag.Error(err))
+		return cmdbase.UsageError(stderr, "bench vfs", "%v", cliflag.Error(err, limits...))
 	}
 	if fs.NArg() > 0 {
 		return cmdbase.UsageError(stderr, "bench vfs", "unexpected arguments %q", fs.Args())
 	}
-	if *count < 1 || *count > 0xffff {
-		return cmdbase.UsageError(stderr, "bench vfs", "--count %d: want 1..65535", *count)
+	if err := cliflag.CheckInts(fs, limits...); err != nil {
+		return cmdbase.UsageError(stderr, "bench vfs", "%v", err)
 	}
 	ed, err := spec.ParseEdition(*edition)
 	if err != nil {
