@@ -367,6 +367,8 @@ func FuzzParseShardFile(f *testing.F) {
 	f.Add([]byte(`{"format": 8, "report": {"target": "t v", "scenario": "t", "edition": "v", "budget": "b", "strategy": "pct", "scenario_hash": "h", "max_steps": 9, "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}}}`), true)
 	f.Add([]byte(`{"format": 4, "schedule_name": "a.json"}`), true)
 	f.Add([]byte(`[]`), false)
+	// A value of the wrong kind inside the schedule a summary embeds.
+	f.Add([]byte(`{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": {"format": 4, "choices": [{"i": 1}, {"i": "x"}]}}}`), false)
 	f.Add([]byte(`{"format": 4, "report": {"target": "t", "budget": "b", "strategy": "pct", "summary": {"Strategy": "pct", "Shard": 0, "Shards": 2}, "explained": {"orders": [{"before": 5, "after": 9}], "steps": 2}}}`), true)
 	for _, b := range shardSeeds(f) {
 		f.Add(b, false)
@@ -381,6 +383,9 @@ func FuzzParseShardFile(f *testing.F) {
 		if err != nil {
 			if resealed && strings.HasPrefix(err.Error(), "field checksum") {
 				t.Fatalf("a resealed input is refused for its checksum: %v", err)
+			}
+			if msg := kindWordingProblem(err.Error(), b); msg != "" {
+				t.Fatalf("%s: %v\n%s", msg, err, b)
 			}
 			return
 		}

@@ -431,6 +431,9 @@ func FuzzParseSchedule(f *testing.F) {
 			if errors.As(err, &ls) && (ls.off < 0 || ls.off >= int64(len(in)) || in[ls.off] != '"') {
 				t.Fatalf("a long name's byte offset is not a string's opening quote: %v\n%s", err, in)
 			}
+			if msg := kindWordingProblem(err.Error(), in); msg != "" {
+				t.Fatalf("%s: %v\n%s", msg, err, in)
+			}
 			return
 		}
 		out, err := s.Marshal()
