@@ -244,7 +244,7 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 		case errors.As(err, &syn):
 			return nil, fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
 		case errors.As(err, &typ) && typ.Field == "":
-			return nil, fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
+			return nil, fmt.Errorf("not a JSON object: the file holds a JSON %s", jsonpath.ValueKind(typ.Value))
 		case errors.As(err, &typ):
 			// The decoder names a field without its array indexes
 			// (report.summary.x for every element of an array).

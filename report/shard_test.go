@@ -346,7 +346,7 @@ func TestShardFile_TypeErrorPath(t *testing.T) {
 		})
 	}
 	for _, tc := range []struct{ text, want string }{
-		{`[]`, "array"}, {`5`, "number"}, {`"x"`, "string"},
+		{`[]`, "array"}, {`5`, "number"}, {`"x"`, "string"}, {`true`, "boolean"},
 	} {
 		_, err := ParseShardFile([]byte(tc.text))
 		require.EqualError(t, err, "not a JSON object: the file holds a JSON "+tc.want, tc.text)

@@ -360,7 +360,7 @@ func decodeStrictJSON(data []byte, v any) error {
 		case errors.As(err, &se):
 			return fmt.Errorf("%s: %w", lineCol(data, se.Offset-1), err)
 		case errors.As(err, &te) && te.Field == "":
-			return fmt.Errorf("%s: not a JSON object: the description holds a JSON %s", lineCol(data, 0), te.Value)
+			return fmt.Errorf("%s: not a JSON object: the description holds a JSON %s", lineCol(data, 0), jsonpath.ValueKind(te.Value))
 		case errors.As(err, &te):
 			// The decoder names the field without its list indexes
 			// (params.name for every parameter) and reports the offset

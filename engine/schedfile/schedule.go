@@ -449,7 +449,7 @@ func describeJSONError(err error, b []byte) error {
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte offset %d: %w", syn.Offset, err)
 	case errors.As(err, &typ) && typ.Field == "":
-		return fmt.Errorf("not a JSON object: the file holds a JSON %s", typ.Value)
+		return fmt.Errorf("not a JSON object: the file holds a JSON %s", jsonpath.ValueKind(typ.Value))
 	case errors.As(err, &typ):
 		m := jsonpath.MismatchOf(b, typ)
 		return fmt.Errorf("field %s: got JSON %s, want %s (byte offset %d)", m.Path, m.Got, m.Want, m.Offset)

@@ -288,7 +288,7 @@ func TestSchedule_FindingStepAndWholeFile(t *testing.T) {
 		_, err = Parse(b)
 		assert.EqualError(t, err, fmt.Sprintf("engine: schedule: field finding.step: %d out of range [-1, 1] (an index from 0 into the file's 1 steps)", step))
 	}
-	for in, want := range map[string]string{"[]": "array", `"x"`: "string", "7": "number"} {
+	for in, want := range map[string]string{"[]": "array", `"x"`: "string", "7": "number", "false": "boolean"} {
 		_, err := Parse([]byte(in))
 		assert.EqualError(t, err, "engine: schedule: not a JSON object: the file holds a JSON "+want, in)
 	}

@@ -41,10 +41,7 @@ type Mismatch struct {
 // the value by the decoder's field name (which has the path's keys without
 // its indexes) and the kind of value found, and adds its offset.
 func MismatchOf(b []byte, te *json.UnmarshalTypeError) Mismatch {
-	m := Mismatch{Got: te.Value, Want: want(te.Type)}
-	if m.Got == "bool" {
-		m.Got = "boolean"
-	}
+	m := Mismatch{Got: ValueKind(te.Value), Want: want(te.Type)}
 	if path, start, ok := placeAt(b, 0, te); ok {
 		m.Path, m.Offset = path, start
 		return m
@@ -108,6 +105,16 @@ func placeAt(b []byte, base int64, te *json.UnmarshalTypeError) (path string, st
 		return "", 0, false
 	}
 	return p, base + s, true
+}
+
+// ValueKind words encoding/json's name of a JSON value's kind
+// (UnmarshalTypeError.Value) as JSON does: "boolean" for its "bool";
+// any other ("string", "number 1.5", …) as it is.
+func ValueKind(value string) string {
+	if value == "bool" {
+		return "boolean"
+	}
+	return value
 }
 
 // fieldOf is path without its array indexes, as encoding/json names a
