@@ -78,14 +78,23 @@ var CommonCfgFields = []CommonCfgFieldInfo{
 	{CfgAdminQueueNum, "admin_queue_num", 2, true, false, ""},
 }
 
+// commonCfgIndex maps an offset inside the common configuration to
+// 1 + the index in CommonCfgFields of the field that starts there (0: none).
+// Every register write of a member or the PF looks its field up, so the
+// lookup indexes instead of searching the list.
+var commonCfgIndex = func() (t [CommonCfgSize]uint8) {
+	for i, f := range CommonCfgFields {
+		t[f.Field] = uint8(i + 1)
+	}
+	return t
+}()
+
 // LookupCommonCfgField returns the field that starts at offset off.
 func LookupCommonCfgField(off uint32) (CommonCfgFieldInfo, bool) {
-	for _, f := range CommonCfgFields {
-		if uint32(f.Field) == off {
-			return f, true
-		}
+	if off >= CommonCfgSize || commonCfgIndex[off] == 0 {
+		return CommonCfgFieldInfo{}, false
 	}
-	return CommonCfgFieldInfo{}, false
+	return CommonCfgFields[commonCfgIndex[off]-1], true
 }
 
 // LookupCommonCfgField64 returns the name of the le64 field of struct
