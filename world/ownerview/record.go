@@ -190,14 +190,25 @@ func (r *Record) Mode(vf int) spec.Mode {
 
 // View renders what the host knows of member vf; present says whether the
 // member exists (one never instantiated, or whose SR-IOV group is gone,
-// has the zero view). It changes nothing.
+// has the zero view). It changes nothing, and allocates nothing: the
+// oracles ask it at every event. The view's Pending shares the record's
+// array, which the record only ever appends to or drops from the front
+// of, so the modes a view holds are never written again; its capacity
+// ends with it, so that appending to it copies.
 func (r *Record) View(vf int, present bool) OwnerView {
 	if !present {
 		return OwnerView{}
 	}
-	var tmp memberTruth
-	t := r.look(vf, &tmp)
-	return OwnerView{Present: true, Mode: t.mode, ModePending: len(t.pending) > 0, Pending: slices.Clone(t.pending),
+	t, ok := r.members[vf]
+	if !ok {
+		return OwnerView{Present: true, Mode: spec.ModeActive}
+	}
+	if t.flr { // settled in a copy (look); the common case copies nothing
+		var tmp memberTruth
+		t = r.look(vf, &tmp)
+	}
+	n := len(t.pending)
+	return OwnerView{Present: true, Mode: t.mode, ModePending: n > 0, Pending: t.pending[:n:n],
 		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset,
 		Resumed: t.resumed}
 }
