@@ -244,17 +244,24 @@ func clipResult(r Result, capacity uint64) ([]byte, int) {
 // Publish writes the used entries of the completed commands at the front of
 // queue order, stopping at the first one not completed, and returns how many
 // it published.
+// The PF asks after every event it handles, and most have nothing to
+// publish: that case returns before anything else.
 func (q *DeviceQueue) Publish(mem pcie.MemoryPort, rid pcie.RID) (int, error) {
+	if len(q.pending) == 0 || !q.pending[0].done {
+		return 0, nil
+	}
 	n := 0
-	defer func() { q.dropFront(n) }()
+	var err error
 	for n < len(q.pending) && q.pending[n].done {
 		e := q.pending[n]
-		if err := q.Ring.PushUsedVia(mem, rid, e.Head, e.used, &q.ringBuf); err != nil {
-			return n, fmt.Errorf("adminq: command %d (head %d): publish: %w", e.Seq, e.Head, err)
+		if err = q.Ring.PushUsedVia(mem, rid, e.Head, e.used, &q.ringBuf); err != nil {
+			err = fmt.Errorf("adminq: command %d (head %d): publish: %w", e.Seq, e.Head, err)
+			break
 		}
 		n++
 	}
-	return n, nil
+	q.dropFront(n)
+	return n, err
 }
 
 // dropFront removes the first n pending entries, keeping the list at the
