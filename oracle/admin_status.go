@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
+	"github.com/migsim/migsim/world/ownerview"
 )
 
 // AdminStatus is the admin-status oracle: every admin command gets the
@@ -71,8 +72,9 @@ func (adminStatus) CheckEvent(p *observe.EventPass) {
 		if !ok {
 			continue
 		}
-		checkForbidden(p, c, m, op)
-		checkHeld(p, c, m, op)
+		v := m.Owner() // read once for both checks
+		checkForbidden(p, c, m, v, op)
+		checkHeld(p, c, m, v, op)
 		if c.Status != spec.StatusOK && p.Target == owner.TargetPF {
 			checkNoSideEffect(p, c, op)
 		}
@@ -136,14 +138,14 @@ func reportEINVALQualifier(p *observe.EventPass, c owner.AdminOutcome, op string
 }
 
 // checkForbidden reports a command that succeeded although the spec
-// requires it to fail in the mode the owner knows the member is in.
-func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, op string) {
+// requires it to fail in the mode the owner knows the member is in (v,
+// the member's owner view).
+func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, v ownerview.OwnerView, op string) {
 	if c.Status != spec.StatusOK {
 		return
 	}
 	// The member's name is built only for a finding: most commands
 	// break nothing.
-	v := m.Owner()
 	data := commandData(c)
 	ed := p.Edition()
 	if ed == spec.Draft2023 {
@@ -179,9 +181,9 @@ func checkForbidden(p *observe.EventPass, c owner.AdminOutcome, m observe.Member
 }
 
 // checkHeld reports a reply to a command the device must hold during an
-// FLR (flr-vs-mode=hold-reply) that came before the FLR's 100 ms were over.
-func checkHeld(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, op string) {
-	v := m.Owner()
+// FLR (flr-vs-mode=hold-reply) that came before the FLR's 100 ms were over;
+// v is the member's owner view.
+func checkHeld(p *observe.EventPass, c owner.AdminOutcome, m observe.MemberView, v ownerview.OwnerView, op string) {
 	if p.Rules().FLRVsMode != spec.FLRHoldReply || !v.FLR || !holdable(p.Edition(), c.Opcode) {
 		return
 	}
