@@ -75,8 +75,19 @@ func (e *argError) Error() string { return e.msg }
 // and the first problem (Check reports them all: bindArgs).
 // The world runs an operation with the values Bind returns, and Check runs
 // Bind at load, so a scenario that loads runs as it was checked.
+//
+// A binding that succeeds is kept for the process (bind_cache.go); the
+// verbs must not change once bound with.
 func Bind(verb *VerbSpec, op Op, ctx Context) (Values, error) {
-	return firstProblem(bindVerb(verb, op, ctx))
+	k := newBindKey(verb, -1, 0, op, ctx)
+	if v, ok := keptBinding(k, op); ok {
+		return v, nil
+	}
+	v, err := firstProblem(bindVerb(verb, op, ctx))
+	if err == nil {
+		keepBinding(k, op, v)
+	}
+	return v, err
 }
 
 // bindVerb binds op's arguments to verb and, when they bind, runs the

@@ -193,7 +193,25 @@ func (t VerbTable) Has(name string, ed spec.Edition) bool {
 // its arguments, bound as the first form of the verb that accepts them
 // (Bind). The error says whether the verb is another edition's, unknown,
 // or what its first form refused.
+//
+// A binding that succeeds is kept for the process (bind_cache.go); the
+// verbs must not change once bound with.
 func (t VerbTable) Bind(op Op, ed spec.Edition, ctx Context) (Values, error) {
+	var k bindKey
+	if len(t) > 0 {
+		k = newBindKey(&t[0], len(t), ed, op, ctx)
+		if v, ok := keptBinding(k, op); ok {
+			return v, nil
+		}
+	}
+	v, err := t.bind(op, ed, ctx)
+	if err == nil && len(t) > 0 {
+		keepBinding(k, op, v)
+	}
+	return v, err
+}
+
+func (t VerbTable) bind(op Op, ed spec.Edition, ctx Context) (Values, error) {
 	if !t.Has(op.Verb, ed) {
 		if t.Has(op.Verb, 0) {
 			return Values{}, fmt.Errorf("%s: not a %s operation", op.Verb, ed)
@@ -206,7 +224,7 @@ func (t VerbTable) Bind(op Op, ed spec.Edition, ctx Context) (Values, error) {
 		if v.Name != op.Verb || !v.In(ed) {
 			continue
 		}
-		vals, err := Bind(v, op, ctx)
+		vals, err := firstProblem(bindVerb(v, op, ctx)) // Bind, which the table's caller keeps
 		if err == nil {
 			return vals, nil
 		}
