@@ -47,8 +47,11 @@ type boundEntry struct {
 // argWords are an argument's key and value.
 type argWords struct{ key, value string }
 
-// boundSlots is how many bindings bound keeps (a direct-mapped table).
-const boundSlots = 1024
+// boundSlots is how many bindings bound keeps (a direct-mapped table): a
+// scenario binds a few dozen operations, and two that share a slot evict
+// each other on every run, so the table is large enough for a collision to
+// be rare.
+const boundSlots = 4096
 
 var bound = slotcache.New[bindKey, *boundEntry](boundSlots)
 
