@@ -1,9 +1,6 @@
 package member
 
 import (
-	"cmp"
-	"slices"
-
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -112,8 +109,21 @@ func (d *Core) appendDraftFields(fs []devctx.Field, vals []byte) []devctx.Field 
 	b = pe.AppendValue(b)
 	fs = append(fs, valueField(spec.FieldPendingEvents, b, n))
 	fs = append(fs, dev...)
-	slices.SortStableFunc(fs, func(a, b devctx.Field) int { return cmp.Compare(a.Type, b.Type) })
+	sortFieldsByType(fs)
 	return fs
+}
+
+// sortFieldsByType sorts fs by type, keeping the order of equal types: an
+// insertion sort, as the core's fields come in type order and only the
+// backend's few are moved in among them (slices.SortStableFunc sorts so
+// too, through a comparison function, several times slower on lists this
+// short; every context size query and read builds one).
+func sortFieldsByType(fs []devctx.Field) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Type < fs[j-1].Type; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
 }
 
 // valueField returns b[start:] as a field of type t, its capacity ending
