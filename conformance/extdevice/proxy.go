@@ -30,8 +30,10 @@ type device struct {
 	// virtio-blk; numQueues its num_queues (0: the device's own).
 	port      *membernet.Port
 	numQueues int
-	status    member.Status
-	digest    uint64
+	// vectors is the size of its MSI-X table (msixTableSize).
+	vectors int
+	status  member.Status
+	digest  uint64
 	// chain is the chain of the device's inputs (chain.go).
 	chain uint64
 	// awaiting are the tags of the admin commands sent to the device and
@@ -44,7 +46,7 @@ var _ member.InputChained = (*device)(nil)
 
 // newDevice sends `new` for configuration c.
 func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
-	d := &device{proc: proc, id: id, vf: c.VF, rid: c.RID, mem: c.Mem, edition: c.Edition}
+	d := &device{proc: proc, id: id, vf: c.VF, rid: c.RID, mem: c.Mem, edition: c.Edition, vectors: msixTableSize(c, proc.info.Type)}
 	var wd *Disk
 	if s, ok := c.Backing.(blk.Storage); ok {
 		if b, isDisk := s.(*blk.Disk); !isDisk || b != nil {
@@ -184,9 +186,8 @@ func (d *device) handle(ev member.Event) (member.Effects, *Error) {
 			if x.err != nil {
 				break
 			}
-			if isRead(ev) && len(fx.ReadData) != ev.TLP.Len && fault == nil {
-				fault = &Error{Command: p.name, Request: x.desc(), Fault: true,
-					What: fmt.Sprintf("a %d-byte read answered with %s of read_data", ev.TLP.Len, byteCount(len(fx.ReadData)))}
+			if f := effectsFault(ev, &fx, d.vectors); f != "" && fault == nil {
+				fault = &Error{Command: p.name, Request: x.desc(), Fault: true, What: f}
 			}
 			if fault != nil {
 				return fx, fault
