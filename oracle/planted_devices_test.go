@@ -256,7 +256,10 @@ func mutant(name string) func(member.Factory) member.Factory {
 }
 
 // interruptOnMSIXWrite raises a configuration-change interrupt whenever
-// its MSI-X table is written while it is Active, driver or not: a
+// the Vector Control word of its MSI-X table's entry 0 is written unmasked
+// while it is Active, driver or not, with the address and data the entry
+// then holds (the guest's), so that the message itself is one the table
+// allows (msix-target): a
 // destination member that copy-pci configures before the hypervisor
 // stops it signals a guest that still runs on the source (breaks
 // DRAFT-CTX-01, DP-DEV-08: nothing of the migrated device may act before
@@ -268,8 +271,8 @@ type interruptOnMSIXWrite struct {
 
 func (d *interruptOnMSIXWrite) Handle(ev member.Event) member.Effects {
 	fx := d.Device.Handle(ev)
-	base := d.c.BAR0 + pcie.BAR0MSIXTable
-	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr >= base && ev.TLP.Addr < d.c.BAR0+pcie.BAR0MSIXPBA &&
+	ctl := d.c.BAR0 + pcie.BAR0MSIXTable + 12 // entry 0's Vector Control
+	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == ctl && len(ev.TLP.Data) > 0 && ev.TLP.Data[0]&1 == 0 &&
 		d.Status().Mode == spec.ModeActive {
 		fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: d.c.RID, Vector: 0, Addr: guest.MSIXAddr, Data: guest.MSIXDataBase})
 	}

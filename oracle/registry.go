@@ -17,6 +17,7 @@ var all = []observe.Oracle{
 	Readback,
 	SelfReport,
 	NoRunBeforeResume,
+	MSIXTarget,
 	AtomicLoad,
 	OneRunning,
 	Live,

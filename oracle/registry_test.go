@@ -18,7 +18,7 @@ import (
 func TestRegistry(t *testing.T) {
 	names := oracle.Names()
 	assert.Equal(t, []string{"frozen-context", "no-dma-when-stopped", "no-notify-when-stopped", "admin-status",
-		"readback", "self-report", "no-run-before-resume", "atomic-load", "one-running", "live", "wire", "transparent", "gave-up"}, names)
+		"readback", "self-report", "no-run-before-resume", "msix-target", "atomic-load", "one-running", "live", "wire", "transparent", "gave-up"}, names)
 	seen := map[string]bool{}
 	for _, o := range oracle.All() {
 		info := o.Info()

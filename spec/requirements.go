@@ -113,6 +113,7 @@ var catalog = []Requirement{
 	req("PCI-DEV-03", bothEditions, LevelMust, SideDevice, "writing 0 to device_status resets the device; it reads 0 once the reset is done", srcPCI),
 	req("PCI-DEV-04", bothEditions, LevelMust, SideDevice, "a notification on a masked MSI-X vector sends no message: it sets the vector's pending bit, and unmasking the vector sends it and clears the bit", srcPCIMSIX),
 	req("PCI-DEV-05", bothEditions, LevelMust, SideDevice, "an FLR returns the function's MSI-X table to its reset state (every vector masked) along with the virtio state", srcPCIFLR),
+	req("PCI-DEV-06", bothEditions, LevelMust, SideDevice, "an MSI-X message is a write of the address and data of an entry of the function's table as the driver wrote it, inside the table; a notification whose vector is VIRTIO_MSI_NO_VECTOR (0xffff) sends none", srcPCIMSIX),
 
 	// Capabilities and resource objects (virtio-1.4).
 	req("CAP-DEV-01", onlyVirtio14, LevelMust, SideDevice, "support all three capability commands or none; accept driver limits up to the device's and flag bits that are a subset of the device's", srcCap),

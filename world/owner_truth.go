@@ -44,19 +44,18 @@ func (w *World) auditable(h *host, vf int) bool { return h.truth.Auditable(vf, h
 // observeTLP updates the host's knowledge from a TLP the host or the guest
 // sends to a function, before the function handles it: Initiate FLR, a
 // write of 0 to device_status, and for the oracles a write or a
-// notification while a size query is watched.
+// notification while a size query is watched, and the MSI-X table entries.
 func (w *World) observeTLP(h *host, t owner.Target, ev *member.Event) {
 	if ev.Kind != member.EvTLP || t == owner.TargetPF {
 		return
 	}
-	var off uint64
-	var inCfg bool
-	if ev.TLP.Kind == pcie.MemWrite || ev.TLP.Kind == pcie.MemRead {
-		off, inCfg = addrmap.CommonCfgOffset(h.pfCfg, int(t), ev.TLP.Addr)
-	}
+	off, inCfg := addrmap.CommonCfgAccess(h.pfCfg, int(t), ev.TLP)
 	touched := ownerview.Observed(ev.TLP, off, inCfg)
 	if h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg) {
 		touched = true
+	}
+	if b0, ok := addrmap.BAR0Offset(h.pfCfg, int(t), ev.TLP.Addr); ok && ev.TLP.Kind == pcie.MemWrite {
+		h.truth.ObserveMSIXWrite(int(t), b0, ev.TLP.Data) // the entries messages are judged by
 	}
 	if ev.TLP.Kind == pcie.MemWrite && addrmap.VFNotify(h.pfCfg, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
 		touched = true

@@ -121,12 +121,32 @@ func Doorbell(cs *pcie.ConfigSpace, vfs int, addr uint64) bool {
 // CommonCfgOffset returns the offset of addr inside the common
 // configuration of VF vf of the PF whose configuration is cs.
 func CommonCfgOffset(cs *pcie.ConfigSpace, vf int, addr uint64) (uint64, bool) {
+	off, ok := BAR0Offset(cs, vf, addr)
+	if !ok || off < pcie.BAR0CommonCfg || off >= pcie.BAR0CommonCfg+spec.CommonCfgSize {
+		return 0, false
+	}
+	return off - pcie.BAR0CommonCfg, true
+}
+
+// CommonCfgAccess is CommonCfgOffset for a TLP to VF vf: the offset of a
+// memory request inside its common configuration; false for a request
+// outside it and for a configuration request.
+func CommonCfgAccess(cs *pcie.ConfigSpace, vf int, tlp pcie.TLP) (uint64, bool) {
+	if tlp.Kind != pcie.MemWrite && tlp.Kind != pcie.MemRead {
+		return 0, false
+	}
+	return CommonCfgOffset(cs, vf, tlp.Addr)
+}
+
+// BAR0Offset returns the offset of addr inside the BAR0 of VF vf of the PF
+// whose configuration is cs.
+func BAR0Offset(cs *pcie.ConfigSpace, vf int, addr uint64) (uint64, bool) {
 	b0, ok := cs.VFBAR0()
 	if !ok {
 		return 0, false
 	}
-	base := vfBAR0(b0, vf) + pcie.BAR0CommonCfg
-	if addr < base || addr >= base+spec.CommonCfgSize {
+	base := vfBAR0(b0, vf)
+	if addr < base || addr-base >= pcie.BAR0Size {
 		return 0, false
 	}
 	return addr - base, true

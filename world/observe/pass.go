@@ -145,6 +145,10 @@ type Interrupt struct {
 	// VF is the member that sent it; 0 for the PF or a requester that is
 	// no VF of the host.
 	VF int
+	// Target is how the message's address and data stand to the VF's
+	// MSI-X table as the host and the guest wrote it up to the event, the
+	// event included (ownerview.Record.MSIXTargetOf); zero for the PF.
+	Target ownerview.MSIXTarget
 }
 
 // EventPass is the pass of HookEvent: one event delivered to a function of

@@ -26,8 +26,8 @@ var judgeFns = deephash.NewCache(func(t reflect.Type) bool { return t == reflect
 
 // JudgeHash hashes the whole record: what StateHash hashes and what the
 // record keeps only for the oracles to judge with (the images read, the
-// size-query watch, reset counts, when an FLR began), member by member in
-// VF order, each member's hash kept until its record changes (judgeMemo).
+// size-query watch, reset counts, when an FLR began, the MSI-X tables as
+// written), member by member in VF order, each member's hash kept until its record changes (judgeMemo).
 // A step judged from two decisions with equal state hashes and equal
 // records is judged the same way (engine.JudgeHasher). It changes nothing
 // but the memos.
@@ -60,5 +60,5 @@ func (r *Record) judgeHash(memo bool) uint64 {
 		}
 		h = deephash.Mix(deephash.Mix(h, uint64(vf)), sum)
 	}
-	return h
+	return r.msixHash(h)
 }

@@ -43,7 +43,8 @@
 // the comparison is side-effect consistent.
 //
 // This package keeps the record (Record, one per host: the modes, FLRs,
-// resets, outstanding commands and the context image of each member) and
+// resets, outstanding commands, the context image and the MSI-X table as
+// written of each member) and
 // renders the views the oracles read (OwnerView, ContextRead). The world
 // (package world) feeds each host's record what it sees cross the bus and
 // the owner driver's queue, through Record's methods; the record reads the

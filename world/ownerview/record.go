@@ -35,6 +35,8 @@ type Record struct {
 	// look, not what the host knows.
 	changed     []int
 	changedBits []uint64
+	// msix is each member's MSI-X table as written (msix.go).
+	msix map[int]*msixTable
 }
 
 // mark adds member vf to the changed list.
@@ -311,7 +313,7 @@ func (r *Record) Forget() {
 	for vf := range r.members {
 		r.mark(vf)
 	}
-	r.members = nil
+	r.members, r.msix = nil, nil
 }
 
 // Outstanding reports whether the host has an admin command for one of

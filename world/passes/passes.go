@@ -137,11 +137,11 @@ func (f *Feeder) Event(h *Host, t owner.Target, ev *member.Event, fx *owner.Effe
 	}
 	irqs := f.irqs[:0]
 	for _, m := range fx.Interrupts {
-		vf, ok := addrmap.VFOfRID(h.Cfg, h.PF.RID(), m.Source)
-		if !ok {
-			vf = 0
+		irq := observe.Interrupt{Msg: m}
+		if vf, ok := addrmap.VFOfRID(h.Cfg, h.PF.RID(), m.Source); ok {
+			irq.VF, irq.Target = vf, h.Truth.MSIXTargetOf(vf, m.Addr, m.Data)
 		}
-		irqs = append(irqs, observe.Interrupt{Msg: m, VF: vf})
+		irqs = append(irqs, irq)
 	}
 	f.irqs = irqs
 	p := &f.eventPass
