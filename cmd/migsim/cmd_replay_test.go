@@ -195,7 +195,7 @@ func testReplayBadFiles(t *testing.T, good string) {
 		{"empty file", write("empty.json", ""), []string{"empty.json", "empty file"}},
 		{"malformed JSON", write("broken.json", `{"format": 1,`), []string{"broken.json: malformed JSON: truncated at byte 13 of 13: the JSON does not end"}},
 		{"cut at 500 bytes", write("cut.json", text[:500]), []string{"cut.json: malformed JSON: truncated at byte 500 of 500: the JSON does not end"}},
-		{"oversized choice index", write("big.json", bigIndex), []string{"big.json: field choices[3].i: got JSON number 99999999999999999999, want int (byte offset "}},
+		{"oversized choice index", write("big.json", bigIndex), []string{"big.json: field choices[3].i: got JSON number 99999999999999999999, want number (integer -2^63..2^63-1) (byte offset "}},
 		{"syntax error", write("syntax.json", `{"format": 1 "x"}`), []string{"syntax.json", "malformed JSON at byte offset"}},
 		{"unknown field", write("field.json", `{"format": 1, "colour": "red"}`), []string{"field.json", `unknown field "colour"`}},
 		{"wrong type", write("type.json", `{"format": "one"}`), []string{"type.json", "field format"}},
