@@ -54,8 +54,10 @@ func (w *World) observeTLP(h *host, t owner.Target, ev *member.Event) {
 	if h.truth.ObserveWrite(int(t), ev.TLP, off, inCfg) {
 		touched = true
 	}
-	if b0, ok := addrmap.BAR0Offset(h.pfCfg, int(t), ev.TLP.Addr); ok && ev.TLP.Kind == pcie.MemWrite {
-		h.truth.ObserveMSIXWrite(int(t), b0, ev.TLP.Data) // the entries messages are judged by
+	if ev.TLP.Kind == pcie.MemWrite {
+		if b0, ok := addrmap.BAR0Offset(h.pfCfg, int(t), ev.TLP.Addr); ok {
+			h.truth.ObserveMSIXWrite(int(t), b0, ev.TLP.Data) // the entries messages are judged by
+		}
 	}
 	if ev.TLP.Kind == pcie.MemWrite && addrmap.VFNotify(h.pfCfg, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
 		touched = true
