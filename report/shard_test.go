@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/jsonpath/jsonpathtest"
 	"github.com/migsim/migsim/internal/reseal"
 )
 
@@ -384,7 +385,7 @@ func FuzzParseShardFile(f *testing.F) {
 			if resealed && strings.HasPrefix(err.Error(), "field checksum") {
 				t.Fatalf("a resealed input is refused for its checksum: %v", err)
 			}
-			if msg := kindWordingProblem(err.Error(), b); msg != "" {
+			if msg := jsonpathtest.KindWordingProblem(err.Error(), b); msg != "" {
 				t.Fatalf("%s: %v\n%s", msg, err, b)
 			}
 			return

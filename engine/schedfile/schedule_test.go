@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/jsonpath/jsonpathtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -431,7 +432,7 @@ func FuzzParseSchedule(f *testing.F) {
 			if errors.As(err, &ls) && (ls.off < 0 || ls.off >= int64(len(in)) || in[ls.off] != '"') {
 				t.Fatalf("a long name's byte offset is not a string's opening quote: %v\n%s", err, in)
 			}
-			if msg := kindWordingProblem(err.Error(), in); msg != "" {
+			if msg := jsonpathtest.KindWordingProblem(err.Error(), in); msg != "" {
 				t.Fatalf("%s: %v\n%s", msg, err, in)
 			}
 			return

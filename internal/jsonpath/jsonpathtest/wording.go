@@ -1,4 +1,7 @@
-package schedfile
+// Package jsonpathtest holds what the tests and fuzz targets of the JSON
+// readers (schedule files, shard summaries) share to check how their
+// errors word a value of the wrong kind (package internal/jsonpath).
+package jsonpathtest
 
 import (
 	"regexp"
@@ -10,17 +13,19 @@ import (
 // "got JSON KIND[ TEXT], want WANT (byte offset N)".
 var wrongKind = regexp.MustCompile(`got JSON (\w+)[^,]*, want (.*) \(byte offset (\d+)\)`)
 
-// kindWordingProblem says what is wrong with the way err names a value of
-// the wrong kind in the document b ("" when nothing is, or err is about
+// firstByteKind is the JSON kind a value starting with the byte is; any
+// other first byte starts a number.
+var firstByteKind = map[byte]string{'"': "string", '{': "object", '[': "array", 't': "boolean", 'f': "boolean", 'n': "null"}
+
+// KindWordingProblem says what is wrong with the way err names a value of
+// the wrong kind in the document doc ("" when nothing is, or err is about
 // something else): both kinds are JSON's, and the offset is the first
-// byte of a value of the kind it got. FuzzParseSchedule checks it; so
-// does FuzzParseShardFile, whose copy is in package report.
-func kindWordingProblem(err string, b []byte) string {
+// byte of a value of the kind it got.
+func KindWordingProblem(err string, doc []byte) string {
 	m := wrongKind.FindStringSubmatch(err)
 	if m == nil {
 		return ""
 	}
-	first := map[byte]string{'"': "string", '{': "object", '[': "array", 't': "boolean", 'f': "boolean", 'n': "null"}
 	got, want := m[1], m[2]
 	okWant := false
 	for _, k := range []string{"string", "number", "boolean", "array", "object", "a string"} {
@@ -30,10 +35,10 @@ func kindWordingProblem(err string, b []byte) string {
 		return "the wanted kind is not JSON's"
 	}
 	off, err2 := strconv.Atoi(m[3])
-	if err2 != nil || off < 0 || off >= len(b) {
+	if err2 != nil || off < 0 || off >= len(doc) {
 		return "the byte offset is outside the document"
 	}
-	k, ok := first[b[off]]
+	k, ok := firstByteKind[doc[off]]
 	if !ok {
 		k = "number"
 	}
