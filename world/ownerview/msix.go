@@ -111,7 +111,8 @@ func (r *Record) msixHash(h uint64) uint64 {
 	if len(r.msix) == 0 {
 		return h
 	}
-	vfs := make([]int, 0, len(r.msix))
+	var buf [16]int // the members in VF order, on the stack for a few
+	vfs := buf[:0]
 	for vf := range r.msix {
 		vfs = append(vfs, vf)
 	}
