@@ -293,7 +293,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if fs.Changed("shard") && *shard == "" {
-		return cmdbase.UsageError(stderr, "explore", `--shard "": want i/n, e.g. 0/4`)
+		return cmdbase.UsageError(stderr, "explore", `--shard "": want i/n with 0 <= i < n <= %d, e.g. 0/4`, report.MaxShards)
 	}
 	si, sn, err := parseShard(*shard)
 	if err != nil {

@@ -107,7 +107,7 @@ func parseShard(s string) (int, int, error) {
 	}
 	var i, n int
 	if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || fmt.Sprintf("%d/%d", i, n) != s {
-		return 0, 0, fmt.Errorf("--shard %q: want i/n, e.g. 0/4", s)
+		return 0, 0, fmt.Errorf("--shard %q: want i/n with 0 <= i < n <= %d, e.g. 0/4", s, report.MaxShards)
 	}
 	if n < 1 || i < 0 || i >= n {
 		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < n", s)

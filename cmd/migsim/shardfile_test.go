@@ -104,9 +104,10 @@ func TestParseShard(t *testing.T) {
 		{"4/4", 0, 0, `--shard "4/4": want 0 <= i < n`},
 		{"-1/4", 0, 0, `--shard "-1/4": want 0 <= i < n`},
 		{"0/0", 0, 0, `--shard "0/0": want 0 <= i < n`},
-		{"1of2", 0, 0, `--shard "1of2": want i/n, e.g. 0/4`},
-		{"01/4", 0, 0, `--shard "01/4": want i/n, e.g. 0/4`},
-		{"1/4 ", 0, 0, `--shard "1/4 ": want i/n, e.g. 0/4`},
+		{"1of2", 0, 0, `--shard "1of2": want i/n with 0 <= i < n <= 1000000, e.g. 0/4`},
+		{"01/4", 0, 0, `--shard "01/4": want i/n with 0 <= i < n <= 1000000, e.g. 0/4`},
+		{"0/99999999999999999999", 0, 0, `--shard "0/99999999999999999999": want i/n with 0 <= i < n <= 1000000, e.g. 0/4`},
+		{"1/4 ", 0, 0, `--shard "1/4 ": want i/n with 0 <= i < n <= 1000000, e.g. 0/4`},
 	} {
 		i, n, err := parseShard(tc.in)
 		if tc.want != "" {
