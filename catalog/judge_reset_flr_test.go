@@ -11,7 +11,7 @@ import (
 // resetDuringHostFLRScenario: the guest writes device_status 0 while the
 // host FLRs its VF (a peer's vf-flr). The function answers all ones for the
 // FLR's 100 ms and then reads 0, so the guest's reset, which polls as
-// Linux's vp_modern_reset does, waits the FLR out: nothing fails, with or
+// Linux's vp_reset (drivers/virtio/virtio_pci_modern.c) does, waits the FLR out: nothing fails, with or
 // without migration.
 const resetDuringHostFLRScenario = `scenario reset-during-host-flr
 vfs 1

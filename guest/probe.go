@@ -35,8 +35,9 @@ func FindCaps(bus Bus) (pcieCap, msixCap uint16) {
 const ResetPolls = 200
 
 // ResetDevice writes 0 to device_status and polls until it reads 0, a
-// millisecond of virtual time between polls (Linux's vp_modern_reset with
-// msleep(1)); false when it never reads 0 within ResetPolls polls.
+// millisecond of virtual time between polls (Linux's vp_reset in
+// drivers/virtio/virtio_pci_modern.c, with msleep(1)); false when it
+// never reads 0 within ResetPolls polls.
 func ResetDevice(c CommonCfg) bool {
 	c.W8(spec.CfgDeviceStatus, 0)
 	for range ResetPolls {

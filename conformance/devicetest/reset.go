@@ -12,7 +12,7 @@ import (
 // the device reads 0 there only once the reset is complete (virtio spec,
 // "Device Status Field" and "Device Reset"; PCI-DEV-03). A driver polls
 // device_status until it reads 0 and then sets the device up again (Linux,
-// drivers/virtio/virtio_pci_modern.c, vp_modern_reset; the test guest,
+// drivers/virtio/virtio_pci_modern.c, vp_reset; the test guest,
 // guest/probe.go ResetDevice), so a device that reads 0 early lets that
 // set-up land before its reset wipes it (docs/device-model.md,
 // "device_status").
