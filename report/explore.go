@@ -317,7 +317,9 @@ func PrintWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *sche
 	}
 	admin, err := adminNotes(sc, maxSteps)
 	for _, o := range ex.Orders {
-		fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
+		if orderInRun(o, cs) {
+			fmt.Fprintf(w, "    %s\n", orderText(o, cs, admin))
+		}
 	}
 	printAdminErr(w, err, errText)
 }
@@ -365,6 +367,13 @@ func PrintNarrowed(w io.Writer, n *explain.Narrowed, cs []engine.Choice, sc *sch
 		fmt.Fprintf(w, "    step %d %s%s\n", engine.ShownStep(i), cs[i].Label, note)
 	}
 	printAdminErr(w, err, errText)
+}
+
+// orderInRun reports whether both steps of o are steps of the run cs (a
+// shard summary's explanation is checked against its run when read, so
+// only a damaged one could name others).
+func orderInRun(o explain.Order, cs []engine.Choice) bool {
+	return o.Before >= 0 && o.Before < len(cs) && o.After >= 0 && o.After < len(cs)
 }
 
 // orderText renders an ordering as "step I LABEL before step J LABEL",

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
 )
 
 // ExplorationDoc is the JSON document `migsim explore --format json` and
@@ -36,6 +37,9 @@ type ExplorationDoc struct {
 	// Slice is the shrunk finding's causal slice narrowed by running it
 	// (the text's "slice:" line; absent with --slice-runs 0).
 	Slice *DocSlice `json:"slice,omitempty"`
+	// Why is the shrunk finding's explanation (the text's "why:" lines;
+	// absent with --explain-runs 0).
+	Why *DocWhy `json:"why,omitempty"`
 	// Expected is the "expected:" line: how the first finding, or
 	// finding nothing, stands to the scenario's expect line.
 	Expected string `json:"expected,omitempty"`
@@ -125,6 +129,36 @@ type DocSlice struct {
 	Interrupted bool           `json:"interrupted,omitempty"`
 }
 
+// DocWhy is an explanation (explain.Explanation): the text's summary, the
+// orderings of two steps the finding needs, numbered and labelled as the
+// text numbers them (the text also names the admin commands a PF's step
+// completed, which it records the run again to find; the labels here are
+// the run's own), and what was checked: Steps up to the finding's, Checked
+// of them moved both ways, Runs spent, Unpinned moves that lost the
+// finding without naming a step; Skipped says why nothing was moved,
+// Interrupted that an interrupt ended it early.
+type DocWhy struct {
+	Text        string     `json:"text"`
+	Orders      []DocOrder `json:"orders"`
+	Steps       int        `json:"steps"`
+	Checked     int        `json:"checked"`
+	Runs        int        `json:"runs"`
+	Unpinned    int        `json:"unpinned,omitempty"`
+	Skipped     string     `json:"skipped,omitempty"`
+	Interrupted bool       `json:"interrupted,omitempty"`
+}
+
+// DocOrder is one ordering the finding needs: Before ran before After and
+// the finding stayed; with After moved ahead of Before it went (Instead:
+// the oracle of the finding the reversed run had instead). Moved is the
+// step that was moved (Before or After's number).
+type DocOrder struct {
+	Before  DocSliceStep `json:"before"`
+	After   DocSliceStep `json:"after"`
+	Moved   int          `json:"moved"`
+	Instead string       `json:"instead,omitempty"`
+}
+
 // DocSliceStep is one step of a narrowed slice: its number and label.
 type DocSliceStep struct {
 	Step  int    `json:"step"`
@@ -188,10 +222,28 @@ func (r *Exploration) Doc() ExplorationDoc {
 			}
 		}
 	}
+	if ex, sr := r.Explained, r.Shrunk; ex != nil && sr != nil {
+		d.Why = docWhy(ex, sr.Result.Choices)
+	}
 	if r.Schedule != nil && r.Path != "" {
 		d.Schedule, d.Replay = r.Path, "migsim replay "+r.Path
 	}
 	return d
+}
+
+// docWhy is ex as its JSON object, its steps those of the explained run cs
+// (an order naming a step outside cs is left out, as the text leaves it).
+func docWhy(ex *explain.Explanation, cs []engine.Choice) *DocWhy {
+	w := &DocWhy{Text: ex.Text(), Orders: []DocOrder{}, Steps: ex.Steps, Checked: ex.Checked, Runs: ex.Runs,
+		Unpinned: ex.Unpinned, Skipped: ex.Skipped, Interrupted: ex.Interrupted}
+	step := func(i int) DocSliceStep { return DocSliceStep{Step: engine.ShownStep(i), Label: cs[i].Label} }
+	for _, o := range ex.Orders {
+		if !orderInRun(o, cs) {
+			continue
+		}
+		w.Orders = append(w.Orders, DocOrder{Before: step(o.Before), After: step(o.After), Moved: engine.ShownStep(o.Moved), Instead: o.Instead})
+	}
+	return w
 }
 
 // WriteJSON writes the report's JSON document (Doc), indented, and a

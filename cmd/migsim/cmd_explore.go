@@ -135,7 +135,8 @@ edition, knobs and settings, the header's target and budget, explored
 (strategy, budget, schedules, pruned, executed, distinct, failing, for
 dfs the bound, whether it was exhaustive, and the pruned runs split as
 state_hits and pruned_sleep_sets, with pruned_known), the findings, the first
-finding (shrunk), its schedule file and replay command, under the names
+finding (shrunk), its narrowed slice and its explanation (why: the
+orderings of two steps it needs), its schedule file and replay command, under the names
 of migsim run --format json (docs/scenarios.md, "The table as JSON";
 docs/engine.md, "Exploring"); --write-run's line goes to stderr.
 
