@@ -4,9 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,19 +23,7 @@ func TestFileModesFollowKeepfile(t *testing.T) {
 	fset := token.NewFileSet()
 	var bad []string
 	calls := 0
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	walkGoFiles(t, false, func(path, pkg string) error {
 		f, err := parser.ParseFile(fset, path, nil, 0)
 		if err != nil {
 			return err
@@ -68,7 +53,6 @@ func TestFileModesFollowKeepfile(t *testing.T) {
 		})
 		return nil
 	})
-	require.NoError(t, err)
 	require.NotZero(t, calls, "no call found: the scan is broken")
 	assert.Empty(t, bad, "modes other than keepfile.Perm and keepfile.DirPerm")
 }

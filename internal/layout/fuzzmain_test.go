@@ -2,7 +2,6 @@ package layout
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -20,33 +19,19 @@ func TestFuzzPackagesApplyFuzzflags(t *testing.T) {
 	fuzzTarget := regexp.MustCompile(`(?m)^func Fuzz\w*\(f \*testing\.F\)`)
 	fuzzing := map[string]bool{}
 	applied := map[string]bool{}
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	walkGoFiles(t, true, func(path, pkg string) error {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		dir, _ := filepath.Rel(root, filepath.Dir(path))
 		if fuzzTarget.Match(b) {
-			fuzzing[dir] = true
+			fuzzing[pkg] = true
 		}
 		if strings.Contains(string(b), "func TestMain(") && strings.Contains(string(b), "fuzzflags.") {
-			applied[dir] = true
+			applied[pkg] = true
 		}
 		return nil
 	})
-	require.NoError(t, err)
 	require.NotEmpty(t, fuzzing)
 	var missing []string
 	for dir := range fuzzing {

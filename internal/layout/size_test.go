@@ -21,24 +21,8 @@ const maxPackageLines = 4000
 func packageLines(t *testing.T) map[string]int {
 	t.Helper()
 	lines := map[string]int{}
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	walkGoFiles(t, false, func(path, pkg string) error {
 		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, filepath.Dir(path))
 		if err != nil {
 			return err
 		}
@@ -46,10 +30,9 @@ func packageLines(t *testing.T) map[string]int {
 		if len(b) > 0 && b[len(b)-1] != '\n' {
 			n++ // a last line without its newline
 		}
-		lines[filepath.ToSlash(rel)] += n
+		lines[pkg] += n
 		return nil
 	})
-	require.NoError(t, err)
 	require.Contains(t, lines, "engine", "the walk found the module's packages")
 	return lines
 }
