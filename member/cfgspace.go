@@ -24,8 +24,7 @@ type CfgSpace interface {
 // (pcie.SharedVFTemplate): a member's configuration space costs only the
 // registers written since power-on.
 func newDefaultCfg(c Config, cfgLen uint32) CfgSpace {
-	v := min(max(c.MSIXVectors, 1), pcie.MaxMSIXVectors)
-	t, err := pcie.SharedVFTemplate(pcie.VFOptions{MSIXVectors: v, DeviceCfgLen: cfgLen})
+	t, err := pcie.SharedVFTemplate(pcie.VFOptions{MSIXVectors: c.MSIXTableSize(), DeviceCfgLen: cfgLen})
 	if err != nil {
 		// Only a device type with an oversized configuration gets here;
 		// keep the device usable anyway.

@@ -56,6 +56,21 @@ const (
 	DefaultQueueSizeMax = 64
 )
 
+// MSIXTableSize is the size of the MSI-X table of a device built for c:
+// MSIXVectors, else NumQueues + 1 (NumQueues 0 being DefaultNumQueues),
+// within 1..pcie.MaxMSIXVectors, what BAR0 holds.
+func (c Config) MSIXTableSize() int {
+	n := c.MSIXVectors
+	if n <= 0 {
+		q := c.NumQueues
+		if q == 0 {
+			q = DefaultNumQueues
+		}
+		n = int(q) + 1
+	}
+	return min(max(n, 1), pcie.MaxMSIXVectors)
+}
+
 // withDefaults fills the zero fields of c; features default to those of
 // the device type t.
 func (c Config) withDefaults(t DeviceType) Config {

@@ -55,7 +55,7 @@ func NewCore(c Config, t DeviceType) *Core {
 		d.cs = newDefaultCfg(c, t.ConfigLen)
 	}
 	d.st = newState(c, t.NewBackend(c))
-	d.msix = NewMSIXTable(c.MSIXVectors)
+	d.msix = NewMSIXTable(c.MSIXTableSize())
 	return d
 }
 

@@ -49,7 +49,7 @@ func (d *Core) doFLR(fx *Effects) {
 	d.flrPending, d.flrDeferred = false, false
 	d.resetPending, d.resetDeferred = false, false
 	d.st = newState(d.cfg, d.st.backend())
-	d.msix = NewMSIXTable(d.cfg.MSIXVectors)
+	d.msix = NewMSIXTable(d.cfg.MSIXTableSize())
 	d.cs.Reset()
 	d.latchedFields, d.latchedParts = nil, nil
 	d.cursor = nil

@@ -5,25 +5,18 @@ import (
 
 	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
-	"github.com/migsim/migsim/pcie"
 )
 
 // msixTableSize is the size of the MSI-X table of a device of type t built
 // for configuration c, as the protocol gives it (docs/device-protocol.md,
-// "new"): msix_vectors, else num_queues + 1, num_queues 0 being the type's
-// default; never more entries than fit before the PBA.
+// "new") and the in-process members size theirs (member.Config's
+// MSIXTableSize): msix_vectors, else num_queues + 1, num_queues 0 being
+// the type's default; never more entries than fit before the PBA.
 func msixTableSize(c member.Config, t string) int {
-	if c.MSIXVectors > 0 {
-		return min(c.MSIXVectors, pcie.MaxMSIXVectors)
+	if c.NumQueues == 0 && t == TypeNet {
+		c.NumQueues = membernet.DefaultNumQueues
 	}
-	n := int(c.NumQueues)
-	if n == 0 {
-		n = member.DefaultNumQueues
-		if t == TypeNet {
-			n = 2*membernet.DefaultMaxPairs + 1
-		}
-	}
-	return min(n+1, pcie.MaxMSIXVectors)
+	return c.MSIXTableSize()
 }
 
 // effectsFault says what in a device's effects for ev no device may do,

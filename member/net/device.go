@@ -14,6 +14,9 @@ const (
 	// DefaultMaxPairs is max_virtqueue_pairs when Config.NumQueues is 0:
 	// NumQueues becomes 2×4 + 1 (the control queue last).
 	DefaultMaxPairs = 4
+	// DefaultNumQueues is NumQueues when Config.NumQueues is 0: the pairs'
+	// queues and the control queue.
+	DefaultNumQueues = 2*DefaultMaxPairs + 1
 	// DefaultMTU is the mtu of a link New makes itself.
 	DefaultMTU = 1500
 	// MACFilterSize is the number of addresses the MAC filtering table
@@ -54,7 +57,7 @@ var Type = member.DeviceType{
 // anything else) gives the member a link and port of its own.
 func New(c member.Config) member.Device {
 	if c.NumQueues == 0 {
-		c.NumQueues = 2*DefaultMaxPairs + 1
+		c.NumQueues = DefaultNumQueues
 	}
 	if c.Features == 0 {
 		c.Features = DefaultFeatures
