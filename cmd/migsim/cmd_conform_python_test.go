@@ -23,7 +23,7 @@ func python3Path(t *testing.T) string {
 		if os.Getenv("MIGSIM_REQUIRE_PYTHON3") != "" {
 			t.Fatalf("MIGSIM_REQUIRE_PYTHON3 is set but python3 is not installed: %v", err)
 		}
-		t.Skip("python3 not installed: examples/pyblk is not run (.ci/run requires it)")
+		t.Skip("python3 not installed: examples/pyblk and examples/pynet are not run (.ci/run requires it)")
 	}
 	return p
 }
