@@ -150,9 +150,35 @@ func (t Target) ReferenceTrouble(seed uint64) ([]string, []guest.Trouble, error)
 		return nil, nil, err
 	}
 	if res.Finding != nil {
-		return nil, nil, &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+		return nil, nil, t.referenceError(seed, *res.Finding)
 	}
 	return slices.Clone(w.GuestLog()), w.GuestTrouble(), nil
+}
+
+// referenceError is the ReferenceError of a finding in the reference run
+// from seed. When the run was cut by a step bound below
+// DefaultJudgeMaxSteps, the run is made again under DefaultJudgeMaxSteps
+// to learn how many steps it needs (Needs), so that the user is told what
+// bound to give rather than to guess: the error path alone pays for it.
+func (t Target) referenceError(seed uint64, f engine.Finding) *ReferenceError {
+	e := &ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: f}
+	if !f.StepBound() || t.maxSteps() >= DefaultJudgeMaxSteps {
+		return e
+	}
+	t.MaxSteps = DefaultJudgeMaxSteps
+	res, _, err := t.ReferenceRun(seed, engine.RunConfig{}, false)
+	if err == nil && res.Finding == nil {
+		e.Needs = res.Steps()
+	}
+	return e
+}
+
+// ReferenceErrorOf is the error a finding f of the reference run from seed
+// is reported as (a *ReferenceError): for a run cut by a step bound below
+// DefaultJudgeMaxSteps, with the steps the run needs when it ends within
+// DefaultJudgeMaxSteps.
+func (t Target) ReferenceErrorOf(seed uint64, f engine.Finding) error {
+	return t.referenceError(seed, f)
 }
 
 // ReferenceRun is the run Reference makes, returned whole: the target
@@ -193,6 +219,10 @@ type ReferenceError struct {
 	Scenario string
 	Edition  spec.Edition
 	Finding  engine.Finding
+	// Needs, when positive, is the number of steps the reference run
+	// takes to its end: set for a run cut by a step bound below
+	// DefaultJudgeMaxSteps that ends within it.
+	Needs int
 }
 
 func (e *ReferenceError) Error() string {

@@ -157,7 +157,7 @@ func Compare(t catalog.Target, sc *schedfile.Schedule, maxSteps int) (*Compariso
 	}
 	if res.Finding != nil && res.Finding.StepBound() {
 		// Too small a bound is the command line's problem, not the scenario's.
-		return nil, &catalog.ReferenceError{Scenario: t.Scenario.Name, Edition: t.Edition, Finding: *res.Finding}
+		return nil, t.ReferenceErrorOf(sc.Seed, *res.Finding)
 	}
 	c := &Comparison{Control: Run{Result: res, Events: w.Events(), Steps: steps.Steps, GuestLog: slices.Clone(w.GuestLog()),
 		Trouble: slices.Clone(w.GuestTrouble())}}

@@ -108,5 +108,8 @@ func setupError(err error, maxSteps int, given bool) error {
 		return fmt.Errorf("the run without migration of %s (%s) needs more than %d steps, the step bound without --max-steps: raise it with --max-steps N (at most %d)",
 			ref.Scenario, ref.Edition, maxSteps, maxMaxSteps)
 	}
+	if ref.Needs > 0 {
+		return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs %d steps (a migrating run may need more)", maxSteps, ref.Scenario, ref.Edition, ref.Needs)
+	}
 	return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
 }

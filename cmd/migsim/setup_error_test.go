@@ -19,6 +19,8 @@ import (
 func TestSetupError(t *testing.T) {
 	cut := fmt.Errorf("explore: %w", &catalog.ReferenceError{Scenario: "long", Edition: spec.Draft2023,
 		Finding: engine.Finding{Oracle: engine.OracleLive, Message: "step bound 200000 reached"}})
+	needs := &catalog.ReferenceError{Scenario: "long", Edition: spec.Draft2023, Needs: 1234,
+		Finding: engine.Finding{Oracle: engine.OracleLive, Message: "step bound 50 reached"}}
 	other := &catalog.ReferenceError{Scenario: "long", Edition: spec.Draft2023,
 		Finding: engine.Finding{Oracle: engine.OracleLive, Message: "deadlock: no step enabled"}}
 	cases := []struct {
@@ -30,6 +32,7 @@ func TestSetupError(t *testing.T) {
 	}{
 		{"default bound", cut, 200_000, false, "the run without migration of long (draft-2023) needs more than 200000 steps, the step bound without --max-steps: raise it with --max-steps N (at most 10000000)"},
 		{"given bound", cut, 50, true, "--max-steps 50 is too small: the run without migration of long (draft-2023) needs more steps"},
+		{"given bound, steps known", needs, 50, true, "--max-steps 50 is too small: the run without migration of long (draft-2023) needs 1234 steps (a migrating run may need more)"},
 		{"another live finding", other, 200_000, false, ""},
 		{"another error", errors.New("boom"), 200_000, false, ""},
 		{"no error", nil, 200_000, true, ""},
