@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,6 +44,7 @@ func TestDevice_Recorded(t *testing.T) {
 	noMutant := recordedAs(t, old, "builtin:mutant/not-in-this-migsim")
 	trueFile := recordedAs(t, old, "exec:true")
 	badForm := recordedAs(t, old, "builtin:scsi") // written, as a hand-made file might be; never read back
+	badFormAt := valueOffsetIn(t, badForm, `"device": "builtin:scsi"`, `"device": `)
 	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, old, "--format", "text")
 	require.Equal(t, cmdbase.ExitOK, code, stderr)
 	used := func(cmd, file string) string {
@@ -86,7 +90,7 @@ func TestDevice_Recorded(t *testing.T) {
 		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitUsage, nil,
 			"migsim trace: " + trueFile + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 		{"a device of no form the file may hold", []string{"trace", badForm}, cmdbase.ExitUsage, nil,
-			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + "\n"},
+			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + fmt.Sprintf(" (byte offset %d)\n", badFormAt)},
 		{"a mutant this migsim lacks", []string{"replay", noMutant}, cmdbase.ExitUsage, nil,
 			"migsim replay: " + noMutant + `: field device: no mutant "not-in-this-migsim" in this migsim (migsim conform --list names them); --device DEVICE replays with another device` + "\n"},
 		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, cmdbase.ExitUsage, nil,
@@ -148,4 +152,14 @@ func mustScheduleScenario(t *testing.T, sc *schedfile.Schedule) *scenario.Scenar
 	s, err := catalog.ScheduleScenario(sc)
 	require.NoError(t, err)
 	return s
+}
+
+// valueOffsetIn returns the byte offset in file of the value that follows
+// key in the one place the file holds the text at.
+func valueOffsetIn(t *testing.T, file, at, key string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(b, []byte(at)), "%s holds %s once", file, at)
+	return bytes.Index(b, []byte(at)) + len(key)
 }

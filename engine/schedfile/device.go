@@ -42,16 +42,16 @@ func validateDevice(name string, args []string) error {
 	case IsExecDevice(name) && len(name) > len(DeviceExecPrefix) && !strings.ContainsRune(name, 0):
 		for i, a := range args {
 			if strings.ContainsRune(a, 0) {
-				return fmt.Errorf("field device_args[%d]: %s holds a NUL byte, which no program argument can", i, echo.Quote(a))
+				return fieldErrorf(fmt.Sprintf("device_args[%d]", i), "%s holds a NUL byte, which no program argument can", echo.Quote(a))
 			}
 		}
 		return nil
 	default:
-		return fmt.Errorf("field device: %s: want %s, %s, %sNAME or %sPATH (no field: the reference device)",
+		return fieldErrorf("device", "%s: want %s, %s, %sNAME or %sPATH (no field: the reference device)",
 			echo.Quote(name), DeviceBlk, DeviceNet, DeviceMutantPrefix, DeviceExecPrefix)
 	}
 	if len(args) > 0 {
-		return fmt.Errorf("field device_args: only an exec: device takes arguments, the file's device is %s", echo.Quote(name))
+		return fieldErrorf("device_args", "only an exec: device takes arguments, the file's device is %s", echo.Quote(name))
 	}
 	return nil
 }
@@ -83,11 +83,11 @@ func validateDeviceTimeout(s *Schedule) error {
 	case d == 0:
 		return nil
 	case s.Format < Format:
-		return fmt.Errorf("field device_timeout: format %d has no such field (format %d on)", s.Format, Format)
+		return fieldErrorf("device_timeout", "format %d has no such field (format %d on)", s.Format, Format)
 	case !IsExecDevice(s.Device):
-		return fmt.Errorf("field device_timeout: only an exec: device has requests, the file's device is %s", echo.Quote(s.Device))
+		return fieldErrorf("device_timeout", "only an exec: device has requests, the file's device is %s", echo.Quote(s.Device))
 	case d < 0 || d > MaxDeviceTimeout:
-		return fmt.Errorf("field device_timeout: %v: want more than 0s and at most %v", d, MaxDeviceTimeout)
+		return fieldErrorf("device_timeout", "%v: want more than 0s and at most %v", d, MaxDeviceTimeout)
 	}
 	return nil
 }
@@ -100,13 +100,13 @@ func parseTimeout(text string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(text)
 	if err != nil {
-		return 0, fmt.Errorf("field device_timeout: %s is not a duration such as \"90s\" or \"2m0s\"", echo.Quote(text))
+		return 0, fieldErrorf("device_timeout", "%s is not a duration such as \"90s\" or \"2m0s\"", echo.Quote(text))
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("field device_timeout: %s: want more than 0s", text)
+		return 0, fieldErrorf("device_timeout", "%s: want more than 0s", text)
 	}
 	if d.String() != text {
-		return 0, fmt.Errorf("field device_timeout: %s: the writer writes it %q", echo.Quote(text), d.String())
+		return 0, fieldErrorf("device_timeout", "%s: the writer writes it %q", echo.Quote(text), d.String())
 	}
 	return d, nil
 }

@@ -224,7 +224,7 @@ func (st *stored) schedule() (*Schedule, error) {
 
 // formatError refuses a file of format f, one this package does not read.
 func formatError(f int) error {
-	return fmt.Errorf("field format: version %d, want %d (or %d, %d, %d)", f, Format, FormatV3, FormatV2, FormatV1)
+	return fieldErrorf("format", "version %d, want %d (or %d, %d, %d)", f, Format, FormatV3, FormatV2, FormatV1)
 }
 
 // known reports whether this package reads schedule files of format f.
@@ -254,7 +254,7 @@ func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 			if v, err := strconv.ParseUint(text, 10, 64); err == nil {
 				return v, nil
 			}
-			return 0, fmt.Errorf("field %s: %s is not a decimal uint64", field, echo.Quote(text))
+			return 0, fieldErrorf(field, "%s is not a decimal uint64", echo.Quote(text))
 		}
 	} else if kind == "number" {
 		if v, err := strconv.ParseUint(text, 10, 64); err == nil {
@@ -262,7 +262,7 @@ func parseSeed(field string, raw json.RawMessage, format int) (uint64, error) {
 		}
 		kind = "number " + text
 	}
-	return 0, fmt.Errorf("field %s: got JSON %s, want %s", field, kind, want)
+	return 0, fieldErrorf(field, "got JSON %s, want %s", kind, want)
 }
 
 // MarshalJSON encodes the schedule sealed (format 2 and later: with the
@@ -414,14 +414,10 @@ func parse(b []byte) (*Schedule, error) {
 	}
 	s, err := st.schedule()
 	if err != nil {
-		return nil, err
+		return nil, locate(err, b)
 	}
 	if err := s.validate(); err != nil {
-		var long *longStringError
-		if errors.As(err, &long) {
-			long.off = stringOffset(b, long.path)
-		}
-		return nil, err
+		return nil, locate(err, b)
 	}
 	if s.Format != FormatV1 {
 		sum, err := s.checksum()
@@ -429,7 +425,7 @@ func parse(b []byte) (*Schedule, error) {
 			return nil, err
 		}
 		if sum != s.Checksum {
-			return nil, fmt.Errorf("field checksum: the file was edited after it was written (its fields hash to %s, checksum %s); a schedule replays as recorded: explore again for a new one", sum, echo.Quote(s.Checksum))
+			return nil, locate(fieldErrorf("checksum", "the file was edited after it was written (its fields hash to %s, checksum %s); a schedule replays as recorded: explore again for a new one", sum, echo.Quote(s.Checksum)), b)
 		}
 	}
 	return s, nil
@@ -477,42 +473,42 @@ func (s *Schedule) validate() error {
 		return err
 	}
 	if s.Edition == "" {
-		return errors.New("field edition: empty")
+		return fieldErrorf("edition", "empty")
 	}
 	if s.Scenario == "" {
-		return errors.New("field scenario: empty")
+		return fieldErrorf("scenario", "empty")
 	}
 	if _, err := engine.ParseStrategy(s.Strategy); err != nil {
-		return fmt.Errorf("field strategy: %w", err)
+		return fieldErrorf("strategy", "%w", err)
 	}
 	if _, err := strconv.ParseUint(s.TraceHash, 16, 64); err != nil || len(s.TraceHash) != 16 {
-		return fmt.Errorf("field trace_hash: %s is not 16 hex digits", echo.Quote(s.TraceHash))
+		return fieldErrorf("trace_hash", "%s is not 16 hex digits", echo.Quote(s.TraceHash))
 	}
 	if s.Steps != len(s.Choices) {
-		return fmt.Errorf("field steps: %d, but %d choices", s.Steps, len(s.Choices))
+		return fieldErrorf("steps", "%d, but %d choices", s.Steps, len(s.Choices))
 	}
 	for i, c := range s.Choices {
 		if c.Index < 0 {
-			return fmt.Errorf("field choices[%d].i: negative index %d", i, c.Index)
+			return fieldErrorf(fmt.Sprintf("choices[%d].i", i), "negative index %d", c.Index)
 		}
 		if c.Actor < 0 {
-			return fmt.Errorf("field choices[%d].actor: negative actor %d", i, c.Actor)
+			return fieldErrorf(fmt.Sprintf("choices[%d].actor", i), "negative actor %d", c.Actor)
 		}
 		if c.Label == "" {
-			return fmt.Errorf("field choices[%d].label: empty", i)
+			return fieldErrorf(fmt.Sprintf("choices[%d].label", i), "empty")
 		}
 	}
 	if s.Preemptions < 0 || s.Preemptions > len(s.Choices) {
-		return fmt.Errorf("field preemptions: %d out of range [0, %d]", s.Preemptions, len(s.Choices))
+		return fieldErrorf("preemptions", "%d out of range [0, %d]", s.Preemptions, len(s.Choices))
 	}
 	if s.Finding != nil && s.Finding.Oracle == "" {
-		return errors.New("field finding.oracle: empty")
+		return fieldErrorf("finding.oracle", "empty")
 	}
 	// A finding is seen after a step (index 0 to steps-1), before the
 	// first (-1: nothing could run) or after the last (steps: a panic
 	// once the steps ran out).
 	if s.Finding != nil && (s.Finding.Step < -1 || s.Finding.Step > len(s.Choices)) {
-		return fmt.Errorf("field finding.step: %d out of range [-1, %d] (an index from 0 into the file's %d steps)",
+		return fieldErrorf("finding.step", "%d out of range [-1, %d] (an index from 0 into the file's %d steps)",
 			s.Finding.Step, len(s.Choices), len(s.Choices))
 	}
 	if err := validateDevice(s.Device, s.DeviceArgs); err != nil {
@@ -525,17 +521,17 @@ func (s *Schedule) validate() error {
 		return nil
 	}
 	if s.Checksum == "" {
-		return errors.New("field checksum: missing")
+		return fieldErrorf("checksum", "missing")
 	}
 	if s.Index < 0 {
-		return fmt.Errorf("field index: negative %d", s.Index)
+		return fieldErrorf("index", "negative %d", s.Index)
 	}
 	idx := s.Index
 	if s.Strategy == engine.StrategyDFS {
 		idx = 0
 	}
 	if want := engine.ScheduleSeed(s.BaseSeed, idx); s.Seed != want {
-		return fmt.Errorf("field seed: %d is not the seed of schedule #%d from base seed %d (%d)", s.Seed, s.Index, s.BaseSeed, want)
+		return fieldErrorf("seed", "%d is not the seed of schedule #%d from base seed %d (%d)", s.Seed, s.Index, s.BaseSeed, want)
 	}
 	return nil
 }

@@ -287,7 +287,10 @@ func TestSchedule_FindingStepAndWholeFile(t *testing.T) {
 		b, err := s.Marshal()
 		require.NoError(t, err)
 		_, err = Parse(b)
-		assert.EqualError(t, err, fmt.Sprintf("engine: schedule: field finding.step: %d out of range [-1, 1] (an index from 0 into the file's 1 steps)", step))
+		key := fmt.Sprintf(`"step": %d`, step)
+		require.Equal(t, 1, bytes.Count(b, []byte(key)), "%s", b)
+		off := bytes.Index(b, []byte(key)) + len(`"step": `)
+		assert.EqualError(t, err, fmt.Sprintf("engine: schedule: field finding.step: %d out of range [-1, 1] (an index from 0 into the file's 1 steps) (byte offset %d)", step, off))
 	}
 	for in, want := range map[string]string{"[]": "array", `"x"`: "string", "7": "number", "false": "boolean"} {
 		_, err := Parse([]byte(in))
