@@ -435,6 +435,10 @@ func FuzzParseSchedule(f *testing.F) {
 			if errors.As(err, &ls) && (ls.off < 0 || ls.off >= int64(len(in)) || in[ls.off] != '"') {
 				t.Fatalf("a long name's byte offset is not a string's opening quote: %v\n%s", err, in)
 			}
+			var fe *fieldError
+			if errors.As(err, &fe) && fe.off >= int64(len(in)) {
+				t.Fatalf("a field's byte offset is past the file's end: %v\n%s", err, in)
+			}
 			if msg := jsonpathtest.KindWordingProblem(err.Error(), in); msg != "" {
 				t.Fatalf("%s: %v\n%s", msg, err, in)
 			}
