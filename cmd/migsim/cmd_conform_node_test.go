@@ -29,8 +29,8 @@ func jsblkProg(t *testing.T) string {
 }
 
 // The virtio-blk device in JavaScript (examples/jsblk: Node, the standard
-// library only; virtio-1.4) passes the device tests and two catalog rows
-// through the protocol, as the docs say to run it. JSON.parse reads numbers
+// library only; both editions) passes the device tests and the rows of two
+// catalog scenarios through the protocol, as the docs say to run it. JSON.parse reads numbers
 // as doubles: the device relies on the protocol's 64-bit quantities being
 // strings and every other number staying below 2^53
 // (docs/device-protocol.md, "Lines and values").
@@ -40,14 +40,22 @@ func TestConform_JSExamplePasses(t *testing.T) {
 		"--scenario", "kick-during-stop", "--scenario", "capacity-change-while-stopped")
 	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 	first, _, _ := strings.Cut(out, "\n")
-	assert.Contains(t, first, "conformance of exec:"+filepath.ToSlash(prog)+" (virtio-1.4):", "the edition it declares")
+	assert.Contains(t, first, "conformance of exec:"+filepath.ToSlash(prog)+" (draft-2023, virtio-1.4):", "the editions it declares")
 	assert.Contains(t, first, " 0 fail,", "no requirement fails")
 	assert.Regexp(t, `units: [1-9][0-9]* pass, 0 fail`, first, "units ran and passed")
-	for _, row := range []string{"kick-during-stop/virtio-1.4", "capacity-change-while-stopped/virtio-1.4"} {
-		assert.NotContains(t, out, row+":", "no failure of %s", row)
+	for _, s := range []string{"kick-during-stop", "capacity-change-while-stopped"} {
+		for _, e := range []string{"draft-2023", "virtio-1.4"} {
+			assert.NotContains(t, out, s+"/"+e+":", "no failure of %s/%s", s, e)
+		}
 	}
-	assert.Regexp(t, `(?m)^DP-DEV-10 +MUST +Pass +\d+ device tests?, 1 row$`, out, "kick-during-stop judged a doorbell in stopped")
-	assert.Regexp(t, `(?m)^DP-DEV-11 +MUST +Pass +\d+ device tests?, 2 rows$`, out, "both rows judged a stopped device's DMA")
+	for why, re := range map[string]string{
+		"kick-during-stop judged a doorbell in stopped":              `(?m)^DP-DEV-10 +MUST +Pass +\d+ device tests?, 1 row$`,
+		"both virtio-1.4 rows judged a stopped device's DMA":         `(?m)^DP-DEV-11 +MUST +Pass +\d+ device tests?, 2 rows$`,
+		"both draft-2023 rows judged a configuration change in Stop": `(?m)^DRAFT-STOP-03 +MUST +Pass +\d+ device tests?, 2 rows$`,
+		"the draft-2023 resize deferred in Freeze":                   `(?m)^DRAFT-FRZ-02 +MUST +Pass +\d+ device tests?, 1 row$`,
+	} {
+		assert.Regexp(t, re, out, why)
+	}
 }
 
 // Mistakes JavaScript programs make (examples/jsblk --misbehave=KIND) are

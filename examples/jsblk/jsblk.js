@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // jsblk: a virtio-blk member device for the migsim conformance kit, in JavaScript (Node, the
 // standard library only), written from docs/device-protocol.md, docs/device-model.md,
-// docs/context-format.md and docs/spec.md. It implements the virtio-1.4 edition at the knobs'
-// defaults.
+// docs/context-format.md and docs/spec.md. It implements both editions, virtio-1.4 (device parts)
+// and draft-2023 (the device context, with incremental and chunked reads), at the knobs' defaults.
 //
 // Numbers: JSON.parse reads numbers as IEEE doubles, exact below 2^53. The protocol writes every
 // 64-bit quantity (addresses, feature bits, digests, BAR0) as a "0x…" string, which this device
@@ -114,6 +114,13 @@ const OP_METADATA_GET = 0xe, OP_PARTS_GET = 0xf, OP_PARTS_SET = 0x10, OP_MODE_SE
 const ST_OK = 0, ST_EINVAL = 22, ST_ENOMEM = 12;
 const Q_OK = 0, Q_INVALID_FIELD = 3, Q_NORESOURCE = 6;
 
+// Admin (draft-2023, migsim's opcodes: docs/device-protocol.md).
+const D_MODE_SET = 0x7, D_MODE_GET = 0x8, D_CTX_SIZE_GET = 0x9, D_CTX_READ = 0xa, D_CTX_WRITE = 0xb,
+  D_FIELDS_QUERY = 0xc, D_DISCARD = 0xd;
+// draft-2023 context field types (docs/context-format.md).
+const F_COMMON = 0x1, F_COMMON_RUNTIME = 0x2, F_DEV_FEATURES = 0x3, F_DRV_FEATURES = 0x4, F_STATUS = 0x5,
+  F_VQ_CFG = 0x6, F_VQ_RUNTIME = 0x7, F_DEV_OWN = 0x8, F_DEV_CFG = 0x9, F_PENDING = 0xa;
+
 const PT_DEV_FEATURES = 0x100, PT_DRV_FEATURES = 0x101, PT_COMMON = 0x102, PT_STATUS = 0x103,
   PT_VQ_CFG = 0x104, PT_VQ_NOTIFY = 0x105;
 
@@ -150,6 +157,10 @@ class Device {
   constructor(cfg, id) {
     this.id = id;
     this.edition = cfg.edition || 'virtio-1.4';
+    this.draft = this.edition === 'draft-2023';
+    this.baseline = null; // draft: Map type -> value the owner last received (incremental reads)
+    this.cursor = null; // draft: the fields a chunked read has still to return
+    this.latchedCtx = null; // draft: Map type -> value written in Freeze, applied at Active
     this.rules = cfg.rules || {};
     this.bar0 = parseHex64(cfg.bar0);
     this.numQueues = cfg.num_queues || 1;
@@ -201,12 +212,15 @@ class Device {
     for (let q = 0; q < this.numQueues; q++) this.queues.push(this.newQueue());
     this.configHeld = false;
     this.latchedParts = null;
+    this.latchedCtx = null;
   }
 
   newQueue() {
     return {
       size: this.qmax, vector: NO_VECTOR, enable: 0, desc: 0n, driver: 0n, device: 0n, reset: 0,
-      lastAvail: 0, usedIdx: 0, taken: [], latched: false, held: false,
+      lastAvail: 0, usedIdx: 0, taken: [], latched: false, latchedIdx: 0, held: false,
+      fetches: 0, // fetch steps asked for and not delivered yet
+      split: { desc: 0, driver: 0, device: 0 }, // draft: halves of a split write (1 lo, 2 hi)
     };
   }
 
@@ -229,7 +243,9 @@ class Device {
   }
 
   digest() {
-    if (this.digestCache === null) this.digestCache = hex64(fnv64a(this.partsAll()));
+    if (this.digestCache === null) {
+      this.digestCache = hex64(fnv64a(this.draft ? Device.encodeCtx(this.ctxFields()) : this.partsAll()));
+    }
     return this.digestCache;
   }
 
@@ -368,9 +384,15 @@ class Device {
     this.configInterrupt(fx);
   }
 
+  askFetch(fx, q) {
+    this.queues[q].fetches++;
+    fx.steps.push({ kind: 'fetch', queue: q });
+  }
+
   stepFetch(fx, q) {
-    if (this.quiesced() || !this.live(q)) { fx.note(`q${q}: fetch: no-op`); return; }
     const vq = this.queues[q];
+    if (vq && vq.fetches > 0) vq.fetches--;
+    if (this.quiesced() || !this.live(q)) { fx.note(`q${q}: fetch: no-op`); return; }
     try {
       const availIdx = this.memRead(fx, vq.driver + 2n, 2).readUInt16LE(0);
       if (availIdx === vq.lastAvail) return;
@@ -384,7 +406,7 @@ class Device {
       vq.taken.push({ head, bufs, type: h.readUInt32LE(0), sector: le64(h, 8), executed: false, status: 0, written: 0 });
       fx.steps.push({ kind: 'execute', queue: q });
       const again = this.memRead(fx, vq.driver + 2n, 2).readUInt16LE(0);
-      if (again !== vq.lastAvail) fx.steps.push({ kind: 'fetch', queue: q });
+      if (again !== vq.lastAvail) this.askFetch(fx, q);
     } catch (e) {
       if (!(e instanceof DMAError)) throw e;
       this.needsReset(fx, `q${q}: ${e.message}`);
@@ -458,6 +480,7 @@ class Device {
     const r = vq.taken.find((x) => !x.executed);
     if (!r) return;
     try {
+      if (r.reread) this.reread(fx, q, r);
       this.execute(fx, q, r);
       fx.steps.push({ kind: 'complete', queue: q });
     } catch (e) {
@@ -563,6 +586,7 @@ class Device {
   mmioWrite(fx, off, data) {
     if (off < 0x1000) return this.commonWrite(fx, off, data);
     if (off >= 0x2000 && off < 0x3000) {
+      if (this.mode === 2) { fx.note('device config write ignored in Freeze'); return; }
       if (off === 0x2000 + 32 && data.length === 1 && (this.driverFeatures & F_CONFIG_WCE) !== 0n) {
         this.writeback = data[0] ? 1 : 0;
       } else fx.note(`device config write at ${off - 0x2000} ignored`);
@@ -571,8 +595,15 @@ class Device {
     if (off >= 0x3000 && off < 0x4000) {
       const q = (off - 0x3000) / 4;
       if (!Number.isInteger(q) || q >= this.numQueues) { fx.note(`doorbell ${off.toString(16)}: no queue`); return; }
-      if (this.quiesced()) { this.queues[q].latched = true; fx.note(`q${q}: doorbell latched`); return; }
-      if (this.live(q)) fx.steps.push({ kind: 'fetch', queue: q });
+      if (this.quiesced()) {
+        if (this.mode === 2) { fx.note(`q${q}: doorbell dropped in Freeze (freeze-notify=drop)`); return; }
+        const vq = this.queues[q];
+        vq.latched = true;
+        vq.latchedIdx = data.length === 4 ? data.readUInt16LE(2) : 0;
+        fx.note(`q${q}: doorbell latched`);
+        return;
+      }
+      if (this.live(q)) this.askFetch(fx, q);
       return;
     }
     if (off >= 0x4000 && off < 0x4000 + 16 * this.vectors) {
@@ -622,8 +653,10 @@ class Device {
         return;
       case 0x20: case 0x24: case 0x28: case 0x2c: case 0x30: case 0x34: {
         const key = off < 0x28 ? 'desc' : off < 0x30 ? 'driver' : 'device';
-        if (size === 8) { vq[key] = le64(data, 0); return; }
+        if (size === 8) { vq[key] = le64(data, 0); vq.split[key] = 0; return; }
         const hi = (off & 4) !== 0;
+        vq.split[key] |= hi ? 2 : 1;
+        if (vq.split[key] === 3) vq.split[key] = 0;
         const v = BigInt(val);
         vq[key] = hi ? (vq[key] & 0xffffffffn) | (v << 32n) : (vq[key] & ~0xffffffffn & MASK64) | v;
         return;
@@ -695,8 +728,12 @@ class Device {
   // ---- admin ----
   blocked() { return this.flrPending || this.resetPending || this.pmPending; }
 
+  holdable(op) {
+    return this.draft ? op === D_MODE_SET || op === D_CTX_WRITE || op === D_CTX_READ : op === OP_MODE_SET || op === OP_PARTS_SET;
+  }
+
   admin(fx, a) {
-    const holdable = a.opcode === OP_MODE_SET || a.opcode === OP_PARTS_SET;
+    const holdable = this.holdable(a.opcode);
     if (this.held.length || (holdable && this.blocked())) {
       this.held.push(a);
       fx.note(`admin tag ${a.tag} held`);
@@ -708,14 +745,14 @@ class Device {
   releaseHeld(fx) {
     while (this.held.length) {
       const a = this.held[0];
-      const holdable = a.opcode === OP_MODE_SET || a.opcode === OP_PARTS_SET;
-      if (holdable && this.blocked()) return;
+      if (this.holdable(a.opcode) && this.blocked()) return;
       this.held.shift();
       fx.completions.push(this.runAdmin(fx, a));
     }
   }
 
   runAdmin(fx, a) {
+    if (this.draft) return this.runDraftAdmin(fx, a);
     const data = fromHex(a.data);
     const fail = (st, q) => ({ tag: a.tag, status: st, qualifier: q });
     const ok = (res) => {
@@ -876,7 +913,7 @@ class Device {
         const avail = this.memRead(fx, vq.driver + 2n, 2).readUInt16LE(0);
         if (avail !== vq.lastAvail) fetch = true; // resume-avail=recheck
         for (const r of vq.taken) fx.steps.push({ kind: r.executed ? 'complete' : 'execute', queue: q });
-        if (fetch) fx.steps.push({ kind: 'fetch', queue: q });
+        if (fetch) this.askFetch(fx, q);
       } catch (e) {
         if (!(e instanceof DMAError)) throw e;
         this.needsReset(fx, `q${q}: ${e.message}`);
@@ -884,6 +921,325 @@ class Device {
     }
     this.configHeld = true; // resume-config-notify=always
     fx.steps.unshift({ kind: 'deliver-held' });
+  }
+
+  // ---- draft-2023: the device context (docs/context-format.md) ----
+  // ctxFields returns the context's fields in type order: [{type, value}].
+  ctxFields(opts = {}) {
+    const f = [];
+    const list = (size, entries) => {
+      const b = Buffer.alloc(8 + size * entries.length);
+      b.writeUInt32LE(entries.length, 0);
+      entries.forEach((e, i) => e.copy(b, 8 + size * i));
+      return b;
+    };
+    f.push({ type: F_COMMON, value: this.commonImage() });
+    const splits = [];
+    this.queues.forEach((vq, q) => {
+      [['desc', 32], ['driver', 40], ['device', 48]].forEach(([key, field]) => {
+        const fl = opts.bound ? 1 : vq.split[key];
+        if (!fl) return;
+        const e = Buffer.alloc(16);
+        e.writeUInt16LE(q, 0); e[2] = field; e[3] = fl;
+        e.writeUInt32LE(Number(vq[key] & 0xffffffffn), 4); e.writeUInt32LE(Number(vq[key] >> 32n), 8);
+        splits.push(e);
+      });
+    });
+    f.push({ type: F_COMMON_RUNTIME, value: list(16, splits) });
+    const w = (x) => { const b = Buffer.alloc(8); putLE64(b, 0, x); return b; };
+    f.push({ type: F_DEV_FEATURES, value: w(this.features) });
+    f.push({ type: F_DRV_FEATURES, value: w(this.driverFeatures) });
+    const st = Buffer.alloc(8); st[0] = this.status;
+    f.push({ type: F_STATUS, value: st });
+    f.push({ type: F_VQ_CFG, value: list(40, this.queues.map((vq, q) => {
+      const e = Buffer.alloc(40);
+      e.writeUInt16LE(q, 0); e.writeUInt16LE(vq.size, 2); e.writeUInt16LE(vq.vector, 4); e.writeUInt16LE(vq.enable, 6);
+      e.writeUInt16LE(q, 8); e.writeUInt16LE(q, 10);
+      putLE64(e, 16, vq.desc); putLE64(e, 24, vq.driver); putLE64(e, 32, vq.device);
+      return e;
+    })) });
+    f.push({ type: F_VQ_RUNTIME, value: list(16, this.queues.map((vq, q) => {
+      const e = Buffer.alloc(16);
+      e.writeUInt16LE(q, 0); e.writeUInt16LE(vq.lastAvail, 2); e.writeUInt16LE(vq.usedIdx, 4);
+      e[6] = (vq.latched ? 1 : 0) | (vq.held ? 2 : 0);
+      e.writeUInt16LE(vq.latched ? vq.latchedIdx : 0, 8);
+      return e;
+    })) });
+    const own = [];
+    this.queues.forEach((vq, q) => {
+      const heads = opts.bound ? Array.from({ length: this.qmax }, (_, i) => i) : vq.taken.map((r) => r.head);
+      for (const h of heads) { const e = Buffer.alloc(8); e.writeUInt16LE(q, 0); e.writeUInt16LE(h, 2); own.push(e); }
+    });
+    f.push({ type: F_DEV_OWN, value: list(8, own) });
+    f.push({ type: F_DEV_CFG, value: this.blkConfig().subarray(0, 36) });
+    const pe = Buffer.alloc(16);
+    pe.writeUInt32LE((this.configHeld ? 1 : 0) | (this.flrPending ? 2 : 0) | (this.resetPending ? 4 : 0), 0);
+    let irqs = 0n;
+    this.queues.forEach((vq, q) => { if (vq.held) irqs |= 1n << BigInt(q); });
+    putLE64(pe, 8, irqs);
+    f.push({ type: F_PENDING, value: pe });
+    return f;
+  }
+
+  static fieldBytes(fl) {
+    const pad = (8 - (fl.value.length % 8)) % 8;
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(fl.type, 0); putLE64(h, 8, BigInt(fl.value.length));
+    return Buffer.concat([h, fl.value, Buffer.alloc(pad)]);
+  }
+
+  static encodeCtx(fields) {
+    const h = Buffer.alloc(8); h.writeUInt32LE(fields.length, 0);
+    return Buffer.concat([h, ...fields.map(Device.fieldBytes)]);
+  }
+
+  // decodeCtx reads a whole context, or returns null: the header, each field's header, its value
+  // and zero padding, known types, no type twice, no trailing bytes.
+  static decodeCtx(b) {
+    if (b.length < 8) return null;
+    const n = b.readUInt32LE(0);
+    const out = new Map();
+    let off = 8;
+    for (let i = 0; i < n; i++) {
+      if (off + 16 > b.length) return null;
+      const type = b.readUInt32LE(off);
+      const len = le64(b, off + 8);
+      if (len > BigInt(b.length - off - 16)) return null;
+      const l = Number(len);
+      const pad = (8 - (l % 8)) % 8;
+      if (off + 16 + l + pad > b.length) return null;
+      if (!b.subarray(off + 16 + l, off + 16 + l + pad).every((x) => x === 0)) return null;
+      if (!((type >= 1 && type <= 0xa) || (type >= 0x1000 && type <= 0x1fff))) return null;
+      if (out.has(type)) return null;
+      out.set(type, Buffer.from(b.subarray(off + 16, off + 16 + l)));
+      off += 16 + l + pad;
+    }
+    if (off !== b.length) return null;
+    return out;
+  }
+
+  // readSelection is what the next DEV_CTX_READ returns, before any result_cap: the cursor's rest,
+  // or (a read that starts) the fields whose value differs from the baseline.
+  readSelection() {
+    if (this.cursor) return { fields: this.cursor, starts: false };
+    const all = this.ctxFields();
+    const fields = this.baseline ? all.filter((fl) => !(this.baseline.has(fl.type) && this.baseline.get(fl.type).equals(fl.value))) : all;
+    return { fields, starts: true, all };
+  }
+
+  draftRead(a) {
+    const sel = this.readSelection();
+    const room = (a.result_cap || 0) - 16;
+    let used = 0;
+    let k = 0;
+    while (k < sel.fields.length) {
+      const n = Device.fieldBytes(sel.fields[k]).length;
+      if (used + n > room) break;
+      used += n; k++;
+    }
+    if (k === 0 && sel.fields.length > 0) return null; // ENOMEM: nothing changes
+    if (sel.starts) this.baseline = new Map(sel.all.map((fl) => [fl.type, fl.value]));
+    const rest = sel.fields.slice(k);
+    this.cursor = rest.length ? rest : null;
+    const ctx = Device.encodeCtx(sel.fields.slice(0, k));
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(ctx.length, 0);
+    head.writeUInt32LE(rest.reduce((s, fl) => s + Device.fieldBytes(fl).length, 0), 4);
+    return Buffer.concat([head, ctx]);
+  }
+
+  // checkCtx validates written fields against this device, or returns why not.
+  checkCtx(m) {
+    const need = new Map(this.ctxFields().map((fl) => [fl.type, fl.value.length]));
+    for (const [type, v] of m) {
+      if (!need.has(type)) return `field type ${type} unknown to a virtio-blk device`;
+      const listOf = (size) => v.length >= 8 && v.length === 8 + size * v.readUInt32LE(0);
+      switch (type) {
+        case F_COMMON: case F_DEV_CFG: case F_PENDING: case F_STATUS:
+          if (v.length !== need.get(type)) return `field ${type}: length ${v.length}`;
+          break;
+        case F_DEV_FEATURES:
+          if (v.length !== 8 || le64(v, 0) !== this.features) return 'DEV_FEATURES differ from the offered features';
+          break;
+        case F_DRV_FEATURES:
+          if (v.length !== 8 || (le64(v, 0) & ~this.features & MASK64) !== 0n) return 'DRV_FEATURES not offered';
+          break;
+        case F_COMMON_RUNTIME:
+          if (!listOf(16)) return 'PCI_COMMON_RUNTIME_CFG length';
+          for (let o = 8; o < v.length; o += 16) {
+            if (v.readUInt16LE(o) >= this.numQueues || ![32, 40, 48].includes(v[o + 2]) || ![1, 2].includes(v[o + 3])) return 'PCI_COMMON_RUNTIME_CFG entry';
+          }
+          break;
+        case F_VQ_CFG:
+          if (!listOf(40)) return 'PCI_VQ_CFG length';
+          for (let o = 8; o < v.length; o += 40) {
+            const size = v.readUInt16LE(o + 2);
+            if (v.readUInt16LE(o) >= this.numQueues || size === 0 || size > this.qmax || (size & (size - 1))) return 'PCI_VQ_CFG entry';
+          }
+          break;
+        case F_VQ_RUNTIME:
+          if (!listOf(16)) return 'VQ_SPLIT_RUNTIME_CFG length';
+          for (let o = 8; o < v.length; o += 16) if (v.readUInt16LE(o) >= this.numQueues || (v[o + 6] & ~3)) return 'VQ_SPLIT_RUNTIME_CFG entry';
+          break;
+        case F_DEV_OWN:
+          if (!listOf(8)) return 'VQ_SPLIT_DEV_OWN_DESC length';
+          for (let o = 8; o < v.length; o += 8) if (v.readUInt16LE(o) >= this.numQueues) return 'VQ_SPLIT_DEV_OWN_DESC entry';
+          break;
+      }
+    }
+    return '';
+  }
+
+  // applyCtx applies written fields at the move to Active.
+  applyCtx(fx, m) {
+    const keepLatched = this.queues.map((vq) => [vq.latched, vq.latchedIdx]);
+    const c = m.get(F_COMMON);
+    if (c) {
+      this.dfSelect = c.readUInt32LE(0); this.drfSelect = c.readUInt32LE(8);
+      this.configVector = c.readUInt16LE(0x10); this.queueSelect = c.readUInt16LE(0x16);
+    }
+    if (m.has(F_DRV_FEATURES)) this.driverFeatures = le64(m.get(F_DRV_FEATURES), 0);
+    if (m.has(F_STATUS)) this.status = m.get(F_STATUS)[0];
+    const each = (type, size, fn) => {
+      const v = m.get(type);
+      if (!v) return;
+      for (let o = 8; o < v.length; o += size) fn(v, o);
+    };
+    each(F_VQ_CFG, 40, (v, o) => {
+      const vq = this.queues[v.readUInt16LE(o)];
+      vq.size = v.readUInt16LE(o + 2); vq.vector = v.readUInt16LE(o + 4); vq.enable = v.readUInt16LE(o + 6);
+      vq.desc = le64(v, o + 16); vq.driver = le64(v, o + 24); vq.device = le64(v, o + 32);
+    });
+    if (m.has(F_COMMON_RUNTIME)) {
+      for (const vq of this.queues) vq.split = { desc: 0, driver: 0, device: 0 };
+      each(F_COMMON_RUNTIME, 16, (v, o) => {
+        const vq = this.queues[v.readUInt16LE(o)];
+        vq.split[{ 32: 'desc', 40: 'driver', 48: 'device' }[v[o + 2]]] = v[o + 3];
+      });
+    }
+    each(F_VQ_RUNTIME, 16, (v, o) => {
+      const q = v.readUInt16LE(o);
+      const vq = this.queues[q];
+      vq.lastAvail = v.readUInt16LE(o + 2); vq.usedIdx = v.readUInt16LE(o + 4);
+      vq.latched = (v[o + 6] & 1) !== 0 || keepLatched[q][0];
+      vq.latchedIdx = keepLatched[q][0] ? keepLatched[q][1] : v.readUInt16LE(o + 8);
+      vq.held = (v[o + 6] & 2) !== 0;
+    });
+    if (m.has(F_DEV_OWN)) {
+      for (const vq of this.queues) vq.taken = [];
+      each(F_DEV_OWN, 8, (v, o) => {
+        this.queues[v.readUInt16LE(o)].taken.push({ head: v.readUInt16LE(o + 2), reread: true, executed: false });
+      });
+    }
+    if (m.has(F_DEV_CFG)) {
+      const d = m.get(F_DEV_CFG);
+      this.capacity = Number(le64(d, 0));
+      this.writeback = d[32];
+    }
+    if (m.has(F_PENDING)) {
+      const pe = m.get(F_PENDING);
+      const fl = pe.readUInt32LE(0);
+      this.configHeld = (fl & 1) !== 0;
+      const irqs = le64(pe, 8);
+      this.queues.forEach((vq, q) => { if ((irqs >> BigInt(q)) & 1n) vq.held = true; });
+      if ((fl & 4) && !this.resetPending) { this.resetPending = true; fx.steps.push({ kind: 'finish-reset' }); }
+    }
+  }
+
+  // reread reads a device-owned chain again from its head (a destination's context brought it).
+  reread(fx, q, r) {
+    const vq = this.queues[q];
+    const bufs = this.readChain(fx, vq, r.head);
+    if (bufs.length < 2 || bufs[0].write || bufs[0].len < 16 || !bufs[bufs.length - 1].write)
+      throw new DMAError(`request ${r.head}: no out header or no status byte`);
+    const h = this.memRead(fx, bufs[0].addr, 16);
+    Object.assign(r, { bufs, type: h.readUInt32LE(0), sector: le64(h, 8), executed: false, status: 0, written: 0, reread: false });
+  }
+
+  draftModeSet(fx, to) {
+    const from = this.mode;
+    if (to === from) return;
+    this.mode = to;
+    fx.note(`mode ${from} -> ${to}`);
+    if (from === 0) {
+      // Leaving Active: a fetch still pending becomes a latched doorbell (resume-avail=latched-only).
+      for (const vq of this.queues) if (vq.fetches > 0) { vq.latched = true; vq.fetches = 0; }
+      this.baseline = null; this.cursor = null;
+      return;
+    }
+    if (to !== 0) return;
+    this.baseline = null; this.cursor = null;
+    if (this.latchedCtx) { this.applyCtx(fx, this.latchedCtx); this.latchedCtx = null; }
+    if (this.capacity !== this.diskCap) {
+      this.capacity = this.diskCap;
+      this.configGen = (this.configGen + 1) & 0xff;
+      this.isr |= 2;
+      this.configHeld = true;
+    }
+    fx.steps.push({ kind: 'deliver-held' });
+    this.queues.forEach((vq, q) => {
+      if (!this.live(q)) return;
+      try {
+        for (const r of vq.taken) {
+          if (r.reread) this.reread(fx, q, r);
+          fx.steps.push({ kind: r.executed ? 'complete' : 'execute', queue: q });
+        }
+      } catch (e) {
+        if (!(e instanceof DMAError)) throw e;
+        this.needsReset(fx, `q${q}: ${e.message}`);
+        return;
+      }
+      if (vq.latched) { vq.latched = false; this.askFetch(fx, q); }
+    });
+  }
+
+  runDraftAdmin(fx, a) {
+    const data = fromHex(a.data);
+    const fail = (st, q) => ({ tag: a.tag, status: st, qualifier: q });
+    const ok = (res) => {
+      const c = { tag: a.tag, status: ST_OK, qualifier: Q_OK };
+      if (res && res.length) c.result = toHex(res.subarray(0, Math.min(res.length, a.result_cap || 0)));
+      return c;
+    };
+    switch (a.opcode) {
+      case D_MODE_SET: {
+        const to = data.length ? data[0] : 0;
+        if (to > 2) return fail(ST_EINVAL, Q_INVALID_FIELD);
+        this.draftModeSet(fx, to);
+        return ok();
+      }
+      case D_MODE_GET: { const r = Buffer.alloc(8); r[0] = this.mode; return ok(r); }
+      case D_CTX_SIZE_GET: {
+        const r = Buffer.alloc(8);
+        const fields = data.length && data[0] === 1 ? this.ctxFields({ bound: true }) : this.readSelection().fields;
+        putLE64(r, 0, BigInt(Device.encodeCtx(fields).length));
+        return ok(r);
+      }
+      case D_CTX_READ: {
+        const r = this.draftRead(a);
+        return r ? ok(r) : fail(ST_ENOMEM, Q_NORESOURCE);
+      }
+      case D_CTX_WRITE: {
+        if (this.mode !== 2) return fail(ST_EINVAL, Q_INVALID_FIELD);
+        const m = Device.decodeCtx(data);
+        if (!m) return fail(ST_EINVAL, Q_INVALID_FIELD);
+        const merged = new Map(this.latchedCtx || []);
+        for (const [t, v] of m) merged.set(t, v);
+        const why = this.checkCtx(merged);
+        if (why) { fx.note(`DEV_CTX_WRITE refused: ${why}`); return fail(ST_EINVAL, Q_INVALID_FIELD); }
+        this.latchedCtx = merged;
+        return ok();
+      }
+      case D_FIELDS_QUERY: {
+        const f = this.ctxFields();
+        const r = Buffer.alloc(8 + 8 * f.length);
+        r.writeUInt32LE(f.length, 0);
+        f.forEach((fl, i) => { r.writeUInt16LE(fl.type, 8 + 8 * i); r.writeUInt32LE(fl.value.length, 12 + 8 * i); });
+        return ok(r);
+      }
+      case D_DISCARD: this.baseline = null; this.cursor = null; return ok();
+    }
+    return fail(ST_EINVAL, 1);
   }
 
   // ---- events ----
@@ -897,6 +1253,7 @@ class Device {
         return;
       case 'step': return this.step(fx, ev.step);
       case 'backend':
+        if (this.mode === 2) { fx.note('backend change deferred in Freeze'); return; }
         if (this.capacity !== this.diskCap) {
           this.capacity = this.diskCap;
           this.configGen = (this.configGen + 1) & 0xff;
@@ -941,6 +1298,9 @@ class Device {
         this.resetPCI();
         this.resetVirtio();
         this.powerState = 0;
+        this.latchedCtx = null;
+        this.cursor = null;
+        if (this.mode !== 0) this.baseline = null;
         this.mode = 0; // mode-after-flr=running
         fx.note('FLR complete: defaults restored, mode running');
         this.releaseHeld(fx);
@@ -1017,7 +1377,7 @@ const devices = new Map();
 
 function main() {
   const hello = JSON.parse(readLine());
-  writeMsg(mistake('hello', { id: hello.id, op: 'hello', protocol: 1, name: 'jsblk 0.1', editions: ['virtio-1.4'] }));
+  writeMsg(mistake('hello', { id: hello.id, op: 'hello', protocol: 1, name: 'jsblk 0.1', editions: ['draft-2023', 'virtio-1.4'] }));
   for (;;) {
     const line = readLine();
     if (line === null) return;
