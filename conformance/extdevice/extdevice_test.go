@@ -291,8 +291,11 @@ func TestEndOfInput(t *testing.T) {
 			return extdevice.Start([]string{hostile, "badexit"}, extdevice.Options{Procs: 1})
 		}, []string{"end of input", "without status 0", "exit status 4", "exiting with 4"}},
 		{"runs on", func() (*extdevice.Pool, error) {
-			return extdevice.Start([]string{hostile, "linger"}, extdevice.Options{Procs: 1})
-		}, []string{"end of input", "did not end within a second", "killed"}},
+			return extdevice.Start([]string{hostile, "linger"}, extdevice.Options{Procs: 1, Timeout: time.Second})
+		}, []string{"end of input", "did not end within 1s of the end of its input (the request deadline)", "killed"}},
+		{"slow to end, within the request deadline", func() (*extdevice.Pool, error) {
+			return extdevice.Start([]string{hostile, "slowexit"}, extdevice.Options{Procs: 1, Timeout: 4 * time.Second})
+		}, nil},
 		{"served, serve returns an error", func() (*extdevice.Pool, error) {
 			return extdevice.StartServed("cleanup", serveErr, extdevice.Options{Procs: 1})
 		}, []string{"end of input", "without status 0", "serve returned: cleanup failed"}},

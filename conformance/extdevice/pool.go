@@ -267,12 +267,12 @@ func (p *Pool) Factory() member.Factory {
 }
 
 // Close ends every process: its stdin is closed, and it is killed if it
-// does not exit within a second. No process outlives Close. A served
-// device's input ends likewise, and its pipes are closed if its serve
-// function has not returned a second later. A device that does not end as
-// the protocol asks (exit status 0 within that second; a serve function
-// returning nil) is an *Error, the first one returned; a device that
-// failed before is Err's.
+// does not exit within the request deadline (Options.Timeout). No process
+// outlives Close. A served device's input ends likewise, and its pipes are
+// closed if its serve function has not returned within that deadline. A
+// device that does not end as the protocol asks (exit status 0 within that
+// deadline; a serve function returning nil) is an *Error, the first one
+// returned; a device that failed before is Err's.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	procs := p.procs

@@ -381,8 +381,11 @@ func (p *process) kill() string {
 }
 
 // close ends a healthy device: it closes its input (a device ends at the
-// end of its input, with status 0) and kills it if it has not ended a
-// second later. A device that ends otherwise breaks the protocol: close
+// end of its input, with status 0) and kills it if it has not ended
+// within the request deadline (p.timeout: a device that answers every
+// request in time may take as long to exit, which a loaded machine's
+// interpreter start-up and shutdown can need). A device that ends
+// otherwise breaks the protocol: close
 // returns that error (nil for a device already failed or interrupted,
 // whose error is Err's).
 func (p *process) close() *Error {
@@ -398,9 +401,9 @@ func (p *process) close() *Error {
 	select {
 	case <-p.dev.done():
 		exit = p.dev.exit(false)
-	case <-time.After(time.Second):
+	case <-time.After(p.timeout):
 		select {
-		case <-p.dev.done(): // it ended as the second did
+		case <-p.dev.done(): // it ended as the deadline did
 			exit = p.dev.exit(false)
 		default:
 			killed = true
@@ -411,7 +414,7 @@ func (p *process) close() *Error {
 	p.err = &Error{Command: p.name, Request: "use after close", What: "the device was closed"}
 	switch {
 	case killed:
-		return &Error{Command: p.name, Request: "end of input", What: "the device did not end within a second of the end of its input",
+		return &Error{Command: p.name, Request: "end of input", What: fmt.Sprintf("the device did not end within %s of the end of its input (the request deadline)", p.timeout),
 			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
 	case !p.dev.clean():
 		return &Error{Command: p.name, Request: "end of input", What: "the device ended without status 0 at the end of its input",

@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
@@ -80,6 +81,12 @@ func main() {
 	case "linger":
 		serve(in, os.Stdout, blk.New, info)
 		select {} // never ends on its own
+	case "slowexit":
+		// Well behaved but slow to end, as an interpreter's shutdown on a
+		// loaded machine can be: exits with status 0 1.5 s after its input
+		// ends.
+		serve(in, os.Stdout, blk.New, info)
+		time.Sleep(1500 * time.Millisecond)
 	case "crlf":
 		serve(in, crlfWriter{os.Stdout}, blk.New, info)
 	case "oob-dma":
