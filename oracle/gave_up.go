@@ -1,10 +1,8 @@
 package oracle
 
 import (
-	"errors"
 	"fmt"
 
-	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/world/observe"
 )
@@ -21,8 +19,8 @@ var gaveUpInfo = observe.OracleInfo{
 	Observes: "the guest's own log as its drivers record it (guest.Trouble): a command the driver gave up on, " +
 		"a request the device completed with a failed status (a virtio-blk status other than VIRTIO_BLK_S_OK, a flush's among them; " +
 		"a virtio-net control command acked VIRTIO_NET_ERR), a wait that ended with requests outstanding and no interrupt to come, " +
-		"each with the features its command needs; judged where the transparent oracle compares logs (the flow succeeded or " +
-		"stopped on a compatibility check), on the lines the run without migration shows too (a line only the migrated run has " +
+		"each with the features its command needs; judged where the transparent oracle compares logs (the flow succeeded, or " +
+		"stopped on a compatibility check with the VM's vCPUs running), on the lines the run without migration shows too (a line only the migrated run has " +
 		"is the transparent oracle's), but those whose command needs a feature the guest did not negotiate",
 }
 
@@ -34,14 +32,14 @@ func (gaveUp) Info() observe.OracleInfo { return gaveUpInfo }
 // whatever the migration does, which the transparent oracle, comparing
 // the two logs, cannot see. A line only the migrated run shows is the
 // migration's doing, the transparent oracle's to report (it runs first);
-// a flow that stopped with an error other than a compatibility check is
-// that error's verdict (the guest may see a failed migration).
+// a flow that stopped with an error other than a compatibility check, or
+// on one that left the vCPUs halted, is that error's verdict (the guest may
+// see a failed migration; comparesLogs).
 func (gaveUp) CheckFinish(p *observe.FinishPass) {
 	if p.ReferenceLog == nil {
 		return
 	}
-	var ie *compat.IncompatibleError
-	if p.Flow != nil && p.Flow.Err != nil && !errors.As(p.Flow.Err, &ie) {
+	if _, ok := comparesLogs(p); !ok {
 		return
 	}
 	ref := make(map[string]bool, len(p.ReferenceLog))

@@ -97,9 +97,15 @@ in the migrated run, against the run without migration, for these reasons:
   the row. A finding of a migrated run is shrunk, explained, replayed and stored like every other,
   and ` + "`migsim run`" + `, ` + "`migsim explore`" + ` and the regression schedules see it with any device. Since the
   same trouble is in both runs, the first migrated run of a row already shows it.
-- **Only where ` + "`transparent`" + ` compares logs**: the flow succeeded or stopped on a compatibility check. A
-  flow that stopped with another error is that error's verdict; the failed migration may well show
-  in the guest's log.
+- **Only where ` + "`transparent`" + ` compares logs**: the flow succeeded, or stopped on a compatibility check
+  (the precheck, or a destination's load check refusing a saved state) with the VM's vCPUs running:
+  the check stopped the migration before anything moved, or ` + "`on-error=rollback`" + ` resumed the VM on
+  the source, so the guest may notice nothing. A flow that stopped with another error is that
+  error's verdict; the failed migration may well show in the guest's log. So is a compatibility
+  check that left the vCPUs halted (` + "`on-error=stop`" + ` after ` + "`halt-vcpus`" + `): nobody resumes them, and
+  the guest's log ends where the halt caught it, which is the failed flow showing, not a migration
+  the guest can tell (` + "`error corrupt`" + ` or ` + "`error incompatible`" + `, as docs/scenarios.md says of a flow
+  that stops with an error while the vCPUs are halted).
 - **Excused: a command that needs a feature the driver had not negotiated** (` + "`Trouble.NotNegotiated`" + `):
   the driver fails it whatever the device does, as Linux's drivers test the feature before they send
   the command (virtio-blk's flush VIRTIO_BLK_F_FLUSH and write-cache toggle VIRTIO_BLK_F_CONFIG_WCE;

@@ -327,6 +327,23 @@ hypervisor on-error=` + onError + `
 `
 }
 
+// haltedThenIncompatible halts the vCPUs and stops the source before a
+// precheck that fails, with on-error=stop: nobody resumes the vCPUs, so
+// the guest's log ends where the halt caught it.
+const haltedThenIncompatible = `scenario halted-then-incompatible
+vfs 1
+set dst-caps=net
+guest vcpu0
+  probe
+  signal ready
+  write sector=0 count=2 pattern=0x41
+hypervisor on-error=stop
+  await ready
+  halt-vcpus
+  mode src stop
+  precheck dst
+`
+
 // compatGuest keeps writing while the hypervisor runs; the one-running
 // flows follow it.
 const compatGuest = `scenario planted

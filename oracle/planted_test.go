@@ -213,6 +213,11 @@ var planted = []plant{
 	{oracle: "transparent", name: "clean: the default flow", ed: spec.Draft2023, scn: dropWrite},
 	{oracle: "transparent", name: "clean: rolled back after an incompatible destination", ed: spec.Draft2023,
 		scn: stopThenIncompatible("rollback"), want: "error:incompatible"},
+	// The flow stopped on the precheck with the vCPUs halted (on-error=stop):
+	// the guest's log is cut by the halt nobody ends, not by the migration
+	// it could tell; the verdict is the flow's error, as for any other.
+	{oracle: "transparent", name: "clean: halted, then an incompatible destination", ed: spec.Draft2023,
+		scn: haltedThenIncompatible, want: "error:incompatible"},
 
 	{oracle: "live", name: "mode set never completes", ed: spec.Draft2023, scn: stopOnly,
 		device: wrap(func(_ member.Config, d member.Device) member.Device { return &neverAnswersModeSet{d} }),

@@ -28,8 +28,10 @@ func (transparent) Info() observe.OracleInfo { return transparentInfo }
 
 // CheckFinish compares the guest's log with the run without migration,
 // entry by entry, when the flow succeeded or stopped on a compatibility
-// check (it stopped before or rolled back, so nothing may show). A flow
-// that stopped with another error is that error's verdict. A finding after
+// check with the VM's vCPUs running (it stopped before or rolled back, so
+// nothing may show: comparesLogs). A flow that stopped with another error,
+// or on a compatibility check that left the vCPUs halted, is that error's
+// verdict. A finding after
 // a vCPU touched a member the hypervisor froze without halting the vCPUs,
 // or after a vCPU's posted write still in flight landed on a member the
 // hypervisor had frozen or stopped, is blamed on the hypervisor.
@@ -37,9 +39,8 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 	if p.ReferenceLog == nil {
 		return
 	}
-	var ie *compat.IncompatibleError
-	compat := p.Flow != nil && p.Flow.Err != nil && errors.As(p.Flow.Err, &ie)
-	if p.Flow != nil && p.Flow.Err != nil && !compat {
+	compat, ok := comparesLogs(p)
+	if !ok {
 		return
 	}
 	i, got, want, ok := firstDifference(p.GuestLog(), p.ReferenceLog)
@@ -140,4 +141,27 @@ func orNone(s string) string {
 		return "(nothing)"
 	}
 	return s
+}
+
+// comparesLogs reports whether the finish oracles that judge the guest's
+// log against the run without migration (transparent, gave-up) judge this
+// run, and whether its flow stopped on a compatibility check. They do when
+// the flow succeeded, or stopped on a compatibility check (the precheck,
+// or a destination's load check refusing a saved state) while the VM's
+// vCPUs run: the check stopped the migration before anything moved, or
+// on-error=rollback resumed the VM on the source, so the guest may notice
+// nothing. A flow that stopped with another error is that error's verdict,
+// and so is a compatibility check that left the vCPUs halted
+// (on-error=stop after halt-vcpus): nobody resumes them, so the guest's log
+// ends where the halt caught it, which is the failed flow showing, not a
+// migration the guest can tell.
+func comparesLogs(p *observe.FinishPass) (compatStop, ok bool) {
+	if p.Flow == nil || p.Flow.Err == nil {
+		return false, true
+	}
+	var ie *compat.IncompatibleError
+	if !errors.As(p.Flow.Err, &ie) || p.Halted {
+		return false, false
+	}
+	return true, true
 }

@@ -275,6 +275,11 @@ type FinishPass struct {
 	// Blame is the first access by a running vCPU to a member the
 	// hypervisor had frozen or stopped, if any.
 	Blame string
+	// Halted: the run ended with vCPUs of the VM halted, as the
+	// hypervisor left them (a flow that stopped with an error under
+	// on-error=stop after halt-vcpus): their guests' logs end where the
+	// halt caught them.
+	Halted bool
 	// log is GuestLog once read (logRead): the run is over, so it no
 	// longer changes.
 	log     []string
