@@ -20,8 +20,9 @@ var atomicLoadInfo = observe.OracleInfo{
 	Reqs: []string{"DP-DEV-08", "ADM-DEV-03"},
 	Observes: "the destination member's status and context digest (as it reports them) before a load and after " +
 		"the load was rejected, by the compatibility check or by the device; not judged when the host saw an FLR " +
-		"or a device reset of the member in progress at the load or start before the rejection (the member " +
-		"changes by itself then: a reply held for an FLR comes with the FLR's changes, DP-DEV-12)",
+		"or a device reset of the member in progress at the load or start before the rejection, or the owner " +
+		"device's reset ended the load (a PF FLR, which resets every VF; the owner driver's command failed with it): " +
+		"the member changes by itself then (a reply held for an FLR comes with the FLR's changes, DP-DEV-12)",
 }
 
 func (atomicLoad) Info() observe.OracleInfo { return atomicLoadInfo }

@@ -244,6 +244,33 @@ hypervisor on-error=rollback
 `
 }
 
+// pfFLRDuringLoad: a host peer resets the destination's PF while the
+// hypervisor's load has an admin command outstanding there; the reset
+// loses the command and removes the destination's VFs.
+const pfFLRDuringLoad = `scenario pf-flr-during-load
+vfs 1
+guest vcpu0
+  probe
+  write sector=0 count=2 pattern=0x41
+  signal ready
+peer host
+  await loading
+  pf-flr dst while=admin-outstanding
+hypervisor on-error=rollback
+  await ready
+  halt-vcpus
+  mode src stopped
+  save src
+  copy-memory dst
+  copy-pci dst
+  mode dst stopped
+  signal loading
+  load dst
+  switchover dst
+  mode dst running
+  resume-vcpus
+`
+
 // dropWrite migrates with the draft default flow, then the guest reads on
 // the destination.
 const dropWrite = `scenario drop-write

@@ -122,6 +122,11 @@ var planted = []plant{
 	{oracle: "atomic-load", name: "clean", ed: spec.Virtio14, scn: saveLoad("")},
 	{oracle: "atomic-load", name: "clean: a damaged record is rejected before it is sent", ed: spec.Virtio14,
 		scn: saveLoad("  corrupt vf=1 byte=-1\n"), want: "error:corrupt"},
+	// The owner's PF reset during the load loses its command and removes the
+	// VFs: the member changes by the reset the host saw (the owner driver's
+	// commands failed with it), not by the rejected load.
+	{oracle: "atomic-load", name: "clean: the destination's PF reset during the load", ed: spec.Virtio14,
+		scn: pfFLRDuringLoad, want: "error:owner-reset"},
 
 	{oracle: "readback", name: "DEV_MODE_GET lies", ed: spec.Draft2023, scn: stopOnly, device: mutant("mode-get-lies"),
 		want: "readback", msg: "src.vf1: DEV_MODE_GET returned Active, but the last DEV_MODE_SET that succeeded set Stop",

@@ -233,8 +233,10 @@ type LoadPass struct {
 	Before, After MemberState
 	// Reset: an FLR or a device reset of the member was in progress when
 	// the load began or started before it was rejected (the host saw it
-	// start); the member changes by itself then (a held reply released by
-	// the end of an FLR comes with the FLR's own changes).
+	// start), or the owner device was reset during the load (its driver's
+	// command failed with the reset: a PF FLR resets every VF); the member
+	// changes by itself then (a held reply released by the end of an FLR
+	// comes with the FLR's own changes).
 	Reset bool
 }
 

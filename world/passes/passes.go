@@ -9,6 +9,8 @@
 package passes
 
 import (
+	"errors"
+
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -187,7 +189,9 @@ func (f *Feeder) BeginLoad(h *Host, vf int, who string) {
 
 // EndLoad ends the checked load in progress with the load's result err
 // and returns err: when it is rejected, it runs the load oracles on the
-// member as it was before and is after.
+// member as it was before and is after. A load the owner device's reset
+// ended (owner.ErrOwnerReset: a PF FLR, which resets every VF and removes
+// the SR-IOV group) counts as a reset of the member, as an FLR of it does.
 func (f *Feeder) EndLoad(err error) error {
 	c := f.load
 	f.load = loadCheck{}
@@ -197,7 +201,8 @@ func (f *Feeder) EndLoad(err error) error {
 	h, vf := &c.h, c.vf
 	after, _ := memberState(h, vf)
 	f.Set.RejectedLoad(&observe.LoadPass{Who: c.who, Member: f.Set.MemberView(h.Name, vf, c.dev),
-		Err: err, Before: c.before, After: after, Reset: c.resetBefore || h.Truth.Resets(vf) != c.resets})
+		Err: err, Before: c.before, After: after,
+		Reset: c.resetBefore || h.Truth.Resets(vf) != c.resets || errors.Is(err, owner.ErrOwnerReset)})
 	return err
 }
 
