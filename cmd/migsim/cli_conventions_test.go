@@ -61,6 +61,8 @@ func TestUsageErrorsOnStderr(t *testing.T) {
 		{"misspelt command", []string{"explor"}, `migsim: unknown command "explor"; did you mean explore?`},
 		{"misspelt in capitals", []string{"Replai"}, `migsim: unknown command "Replai"; did you mean replay?`},
 		{"nothing near", []string{"frobnicate"}, `migsim: unknown command "frobnicate"`},
+		{"list, which run --list does", []string{"list"}, `migsim: unknown command "list"; the catalog's scenarios: migsim run --list`},
+		{"scenarios, which run --list lists", []string{"scenarios"}, `migsim: unknown command "scenarios"; the catalog's scenarios: migsim run --list`},
 		{"misspelt help topic", []string{"help", "exti"}, `migsim help: unknown topic "exti" (want a command, flags or exit); did you mean exit?`},
 		{"misspelt help command", []string{"help", "tarce"}, `migsim help: unknown topic "tarce" (want a command, flags or exit); did you mean trace?`},
 	}

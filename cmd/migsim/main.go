@@ -72,11 +72,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "migsim: unknown command %q%s\n\n", args[0], didYouMean(args[0], commandNames()))
+		hint, ok := otherCommand[args[0]]
+		if !ok {
+			hint = didYouMean(args[0], commandNames())
+		}
+		fmt.Fprintf(stderr, "migsim: unknown command %q%s\n\n", args[0], hint)
 		usage(stderr)
 		return cmdbase.ExitUsage
 	}
 	return c.run(args[1:], stdin, stdout, stderr)
+}
+
+// otherCommand points a word a new user tries as a command, and that is
+// another command's flag, to that command.
+var otherCommand = map[string]string{
+	"list":      "; the catalog's scenarios: migsim run --list",
+	"scenarios": "; the catalog's scenarios: migsim run --list",
 }
 
 // commandNames lists the commands, sorted.
