@@ -163,8 +163,11 @@ func parseVFRange(part string, n int) (int, int, error) {
 	if err == nil && isRange {
 		b, err = scenario.ParseNumber(hi, 1, int64(n))
 	}
-	if err != nil || b < a {
+	if err != nil {
 		return 0, 0, fmt.Errorf("%s: want VF numbers or ranges A-B inside 1..%d", scenario.Quote(part), n)
+	}
+	if b < a {
+		return 0, 0, fmt.Errorf("%s: a range runs from its lower VF to its higher: write %d-%d", scenario.Quote(part), b, a)
 	}
 	if b-a+1 > MaxVMVFs {
 		return 0, 0, fmt.Errorf("%s: at most %d VFs migrate together", scenario.Quote(part), MaxVMVFs)

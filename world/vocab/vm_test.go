@@ -25,7 +25,7 @@ func TestVMVFs(t *testing.T) {
 		{"list too large", "vfs 1024\nset vm-vfs=1-200,301-400\n", nil, "the VM holds 300 VFs"},
 		{"past the VFs", "vfs 4\nset vm-vfs=2-5\n", nil, "inside 1..4"},
 		{"not a number", "vfs 4\nset vm-vfs=x\n", nil, "want VF numbers"},
-		{"backwards", "vfs 4\nset vm-vfs=3-2\n", nil, "want VF numbers"},
+		{"backwards", "vfs 4\nset vm-vfs=3-2\n", nil, `"3-2": a range runs from its lower VF to its higher: write 2-3`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
