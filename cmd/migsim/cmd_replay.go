@@ -231,7 +231,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintf(stdout, "replay failed: %s\n", usererr.Text(err))
 		}
-		fmt.Fprintf(stdout, "trace hash %s, recorded %s\n", engine.FormatHash(res.TraceHash), sc.TraceHash)
+		fmt.Fprintln(stdout, traceHashLine(engine.FormatHash(res.TraceHash), sc.TraceHash))
 		return cmdbase.ExitFinding
 	}
 	if fd := res.Finding; fd != nil {
@@ -293,4 +293,16 @@ func printExplanation(w io.Writer, ex *explain.Explanation, res engine.Result, s
 		sc, maxSteps = nil, 0 // the device's run is not the reference's to record
 	}
 	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, usererr.Text)
+}
+
+// traceHashLine compares a replay's trace hash with the recorded one
+// after the replay failed. The hash covers the steps' labels, not which
+// actor the file says ran each nor the preemptions it counts, so a file
+// whose only difference is there diverges with the recorded hash: said
+// so, rather than "recorded" beside the same value, which reads as a match.
+func traceHashLine(got, recorded string) string {
+	if got == recorded {
+		return "trace hash " + got + " (as recorded: the run made the recorded steps; what differs is above)"
+	}
+	return "trace hash " + got + ", recorded " + recorded
 }

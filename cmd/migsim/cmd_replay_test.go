@@ -163,6 +163,16 @@ func testReplayDivergence(t *testing.T, good string) {
 	assert.Contains(t, out, "\nseed "+strconv.FormatUint(sc.Seed, 10)+": replay diverged at step 4: ")
 	assert.Equal(t, 1, strings.Count(out, "diverged"), "the divergence says diverged once: %s", out)
 	assert.Contains(t, out, "at step 4", "the step shown as the trace numbers it: index 3 is step 4")
+	assert.Regexp(t, `\ntrace hash [0-9a-f]{16}, recorded `+sc.TraceHash+`\n`, out)
+
+	// Only the actor a choice records is edited: the run makes the
+	// recorded steps, so the hash is the recorded one, said as such.
+	p = editSchedule(t, good, func(sc *schedfile.Schedule) { sc.Choices[3].Actor += 7 })
+	code, out, _ = runSimCLI(t, "replay", p)
+	assert.Equal(t, cmdbase.ExitFinding, code)
+	assert.Contains(t, out, ": replay diverged at step 4: ")
+	assert.Contains(t, out, "\ntrace hash "+sc.TraceHash+" (as recorded: the run made the recorded steps; what differs is above)\n")
+	assert.NotContains(t, out, "recorded "+sc.TraceHash)
 }
 
 func testReplayBadFiles(t *testing.T, good string) {
