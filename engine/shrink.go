@@ -27,6 +27,9 @@ type ShrinkConfig struct {
 	// not end in the finding is then the system's non-determinism
 	// (ErrNotDeterministic) rather than a schedule that does not fail.
 	JustRan bool
+	// Progress, when set, is told after each candidate's replay the
+	// replays so far, the budget and the best failing schedule's size.
+	Progress func(replays, max int, best Size)
 }
 
 // Size measures a schedule. Shrinking orders schedules by preemptions,
@@ -209,7 +212,8 @@ const (
 // newShrinker returns a shrinker of failing runs of seed with the oracle's
 // finding; cfg.MaxReplays must be positive.
 func newShrinker(ctx context.Context, f Factory, seed uint64, oracle string, cfg ShrinkConfig) *shrinker {
-	sh := &shrinker{ctx: ctx, f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps})}
+	sh := &shrinker{ctx: ctx, f: f, seed: seed, oracle: oracle, max: cfg.MaxReplays, r: NewRunner(RunConfig{MaxSteps: cfg.MaxSteps}),
+		progress: cfg.Progress}
 	if !cfg.NoMemo {
 		sh.memo = newMemo(MemoConfig{MaxNodes: shrinkMemoNodes, MaxBytes: shrinkMemoBytes})
 	}
@@ -234,6 +238,7 @@ type shrinker struct {
 	executed int
 	// curRelevant is the size of cur's causal slice.
 	curRelevant int
+	progress    func(replays, max int, best Size)
 	// err is a run that contradicted a remembered one: the system is not
 	// deterministic, and the shrink stops with it.
 	err error
@@ -314,6 +319,11 @@ func (sh *shrinker) try(cs []Choice) bool {
 		return false
 	}
 	res, err := sh.replay(cs)
+	if sh.progress != nil {
+		defer func() {
+			sh.progress(sh.replays, sh.max, Size{Steps: len(sh.cur.Choices), Preemptions: sh.cur.Preemptions, Relevant: sh.curRelevant})
+		}()
+	}
 	if errors.Is(err, ErrNotDeterministic) {
 		sh.err = err // the memo's answers cannot be trusted: stop
 		return false

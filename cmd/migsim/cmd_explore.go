@@ -429,13 +429,17 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		code = cmdbase.ExitFinding
 		first := sum.Findings[0]
 		rep.Expected = report.ExpectationNote(t, &first.Finding)
-		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo, JustRan: true}
+		sc := engine.ShrinkConfig{MaxSteps: t.MaxSteps, MaxReplays: run.shrinkReplays, NoMemo: !run.memo, JustRan: true,
+			Progress: cmdprogress.Shrink(run.progress)}
 		if run.noShrink {
 			// One replay: the run as found, with its finding annotated
 			// and its causal slice, and no candidate tried.
 			sc.MaxReplays = 1
 		}
 		sr, err := engine.ShrinkContext(shrinkCtx, f, first.Seed, first.Result.Choices, first.Finding.Oracle, sc)
+		if run.progress != nil {
+			run.progress.End()
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "migsim explore: %v\n", err)
 			return cmdbase.ExitFinding
