@@ -108,8 +108,10 @@ func (d *Core) barWrite(off uint64, data []byte, fx *Effects) {
 }
 
 // msixWrite writes MSI-X table bytes. Unmasking an entry with its pending
-// bit set sends the message, unless the device is quiesced: a pending
-// message is an interrupt, held like any other.
+// bit set sends the message, unless the device is quiesced (a pending
+// message is an interrupt, held like any other) or MSI-X is disabled or
+// the function masked (it waits for the Message Control write that
+// allows it: msixControlWritten).
 func (d *Core) msixWrite(off uint64, data []byte, fx *Effects) {
 	v, fire, err := d.msix.Write(off, data)
 	if err != nil {
@@ -118,6 +120,10 @@ func (d *Core) msixWrite(off uint64, data []byte, fx *Effects) {
 	}
 	if !fire || d.quiesced() {
 		return // while quiesced the message waits for deliverHeld
+	}
+	if !d.msixMayFire() {
+		fx.note("MSI-X vector %d unmasked with its pending bit set: kept pending (MSI-X disabled or function masked)", v)
+		return
 	}
 	d.sendPending(v, fx)
 }

@@ -75,6 +75,7 @@ func (d *Core) cfgTLP(t pcie.TLP, fx *Effects) {
 		fx.note("config write at %#x: %v", t.Addr, err)
 		return
 	}
+	d.msixControlWritten(we, fx)
 	if we.Has(pcie.FLRInitiated) {
 		d.startFLR(fx)
 	}

@@ -2,11 +2,14 @@ package member
 
 import (
 	"fmt"
+
+	"github.com/migsim/migsim/pcie"
 )
 
 // raise sends the MSI-X message of vector, unless the vector is NO_VECTOR
-// or outside the table, or its entry is masked (then the pending bit is
-// set).
+// or outside the table, MSI-X is disabled (then the signal is dropped:
+// msixControl), or the function or the entry is masked (then the pending
+// bit is set).
 func (d *Core) raise(vector uint16, what string, fx *Effects) {
 	if vector == NoVector {
 		fx.note("%s interrupt: no vector", what)
@@ -14,6 +17,16 @@ func (d *Core) raise(vector uint16, what string, fx *Effects) {
 	}
 	if int(vector) >= d.msix.Len() {
 		fx.note("%s interrupt: vector %d outside a table of %d", what, vector, d.msix.Len())
+		return
+	}
+	enabled, fnMasked := d.msixControl()
+	if !enabled {
+		fx.note("%s interrupt: vector %d, MSI-X disabled: dropped", what, vector)
+		return
+	}
+	if fnMasked {
+		d.msix.SetPending(vector)
+		fx.note("%s interrupt: vector %d, function masked: pending", what, vector)
 		return
 	}
 	msg, sent := d.msix.Signal(d.cfg.RID, vector)
@@ -70,11 +83,58 @@ func (d *Core) deliverHeld(fx *Effects) {
 	// MSI-X rule sends the pending message once the entry is unmasked, and
 	// a stopped function keeps PCI-architected behaviour (DP-DEV-10), so
 	// it goes now.
+	d.sendAllPending(fx)
+}
+
+// msixControl reads MSI-X Enable and Function Mask from the Message
+// Control register of the member's MSI-X capability (PCI Express Base,
+// "MSI-X Capability and Table Structure"; a VF's sits at
+// pcie.MSIXCapOffset). While Enable is 0 the function must not send MSI-X
+// messages and, a VF having no INTx, a signal is dropped: PCI defines
+// pending bits for masked vectors of an enabled function only. While
+// Function Mask is 1 every vector is masked, whatever its own Mask bit.
+func (d *Core) msixControl() (enabled, fnMasked bool) {
+	v, err := d.cs.Read(pcie.MSIXCapOffset+pcie.MSIXMsgCtl, 2)
+	if err != nil {
+		return false, false
+	}
+	return uint16(v)&pcie.MSIXCtlEnable != 0, uint16(v)&pcie.MSIXCtlFunctionMask != 0
+}
+
+// msixMayFire reports whether MSI-X is enabled and the function unmasked:
+// whether an unmasked entry with its pending bit set is owed now.
+func (d *Core) msixMayFire() bool {
+	enabled, fnMasked := d.msixControl()
+	return enabled && !fnMasked
+}
+
+// sendAllPending sends the pending message of every unmasked entry, in
+// vector order, when MSI-X is enabled and the function unmasked.
+func (d *Core) sendAllPending(fx *Effects) {
+	if !d.msix.Deliverable() || !d.msixMayFire() {
+		return
+	}
 	for v := range d.msix.Len() {
 		if d.msix.pendingUnmasked(uint16(v)) {
 			d.sendPending(uint16(v), fx)
 		}
 	}
+}
+
+// msixControlWritten acts on a configuration write that changed MSI-X
+// Enable or Function Mask: the pending message of every unmasked entry is
+// sent once MSI-X is enabled and the function unmasked (PCI's rule for a
+// vector unmasked with its pending bit set, which Function Mask's clearing
+// unmasks too), unless the member is quiesced: then deliverHeld sends them
+// when it runs again, as for an entry unmasked while quiesced.
+func (d *Core) msixControlWritten(we pcie.WriteEffect, fx *Effects) {
+	if !we.Has(pcie.MSIXEnableChanged) && !we.Has(pcie.MSIXMaskChanged) {
+		return
+	}
+	if d.quiesced() {
+		return
+	}
+	d.sendAllPending(fx)
 }
 
 // sendPending sends the pending message of unmasked entry v and clears
@@ -87,7 +147,7 @@ func (d *Core) sendPending(v uint16, fx *Effects) {
 
 // anyHeld reports whether an interrupt is held.
 func (d *Core) anyHeld() bool {
-	if d.st.configHeld || d.msix.Deliverable() {
+	if d.st.configHeld || d.msix.Deliverable() && d.msixMayFire() {
 		return true
 	}
 	for i := range d.st.queues {

@@ -11,7 +11,8 @@ import (
 // Local Bus / PCIe, "MSI-X Table" and "MSI-X PBA"), shared by the member
 // core and the owner's PF. Entries reset masked; Vector Control keeps only
 // its Mask bit (the others are reserved and read 0). Whether a message may
-// be sent (MSI-X enabled, the function quiesced) is the caller's decision.
+// be sent (MSI-X Enable, Function Mask, the function quiesced) is the
+// caller's decision.
 type MSIXTable struct {
 	entries []msixEntry
 }
@@ -110,6 +111,10 @@ func (t *MSIXTable) Deliverable() bool {
 	}
 	return false
 }
+
+// SetPending sets entry v's pending bit without sending: what a vector
+// signalled while the function is masked (MSI-X Function Mask) keeps.
+func (t *MSIXTable) SetPending(v uint16) { t.entries[v].pending = true }
 
 // ClearPending clears entry v's pending bit.
 func (t *MSIXTable) ClearPending(v uint16) { t.entries[v].pending = false }

@@ -179,6 +179,12 @@ func (g *rig) setupMSIX(vectors int) {
 		g.write(pcie.BAR0MSIXTable+uint64(v)*16+8, e[8:12])
 		g.write(pcie.BAR0MSIXTable+uint64(v)*16+12, e[12:16])
 	}
+	g.cfgWrite(pcie.MSIXCapOffset+pcie.MSIXMsgCtl, []byte{0, 0x80}) // MSI-X Enable, as the guests' probe
+}
+
+// cfgWrite writes data at offset off of the member's configuration space.
+func (g *rig) cfgWrite(off uint64, data []byte) member.Effects {
+	return g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: 0x0001, Addr: off, Data: data}})
 }
 
 // newGuest negotiates features and sets up queues 0..live-1 completely;

@@ -3,6 +3,7 @@ package devicetest
 import (
 	"encoding/binary"
 
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -44,7 +45,7 @@ type guest struct {
 func msixAddr(v int) uint64 { return 0xfee00000 + uint64(v)*4 }
 func msixData(v int) uint32 { return uint32(0x40 + v) }
 
-// setupMSIX programs every vector of the table.
+// setupMSIX programs every vector of the table and enables MSI-X.
 func (g *rig) setupMSIX() {
 	for v := 0; v < g.c.numQueues()+1; v++ {
 		e := make([]byte, 16)
@@ -54,6 +55,10 @@ func (g *rig) setupMSIX() {
 		g.write(pcie.BAR0MSIXTable+uint64(v)*pcie.MSIXEntrySize+8, e[8:12])
 		g.write(pcie.BAR0MSIXTable+uint64(v)*pcie.MSIXEntrySize+12, e[12:16])
 	}
+	// MSI-X Enable, as a driver's probe sets it: a device sends no message
+	// while it is 0 (PCI Express Base, "MSI-X Capability and Table Structure").
+	g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: rigHost, Completer: rigRID,
+		Addr: pcie.MSIXCapOffset + pcie.MSIXMsgCtl, Data: []byte{0, byte(pcie.MSIXCtlEnable >> 8)}}})
 }
 
 // offered reads the device's 64 feature bits.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -62,6 +63,8 @@ func newGuest(g *rig, f spec.Features, queues ...uint16) *guest {
 		g.write(pcie.BAR0MSIXTable+uint64(v)*16+8, e[8:12])
 		g.write(pcie.BAR0MSIXTable+uint64(v)*16+12, []byte{0, 0, 0, 0})
 	}
+	g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: drvRID,
+		Addr: pcie.MSIXCapOffset + pcie.MSIXMsgCtl, Data: []byte{0, byte(pcie.MSIXCtlEnable >> 8)}}}) // MSI-X Enable
 	require.True(g.t, gu.negotiate(f), "FEATURES_OK for %s", spec.NetFeaturesString(f))
 	g.common(spec.CfgConfigMSIXVector, 0)
 	for _, q := range queues {
