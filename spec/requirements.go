@@ -53,6 +53,9 @@ const (
 	// resets the function on an FLR, and these statements bind it there.
 	srcPCIMSIX = "virtio spec transport-pci.tex (MSI-X Vector Configuration; masking and the pending bit array are the PCI specification's MSI-X rules, which the virtio text builds on)"
 	srcPCIFLR  = "virtio spec transport-pci.tex (Virtio Over PCI Bus; the rule is PCI Express's: a Function Level Reset returns the function, its MSI-X table included, to its reset state)"
+	// MSI-X Enable and Function Mask are bits of the MSI-X capability's
+	// Message Control, which the virtio PCI transport leaves to PCI.
+	srcPCIMSIXCtl = "virtio spec transport-pci.tex (MSI-X Vector Configuration; the rule is the PCI Express Base specification's MSI-X capability: Message Control's MSI-X Enable and Function Mask)"
 )
 
 // Sources of the DRAFT-* statements: the 2023 proposal, or migsim's own
@@ -114,6 +117,7 @@ var catalog = []Requirement{
 	req("PCI-DEV-04", bothEditions, LevelMust, SideDevice, "a notification on a masked MSI-X vector sends no message: it sets the vector's pending bit, and unmasking the vector sends it and clears the bit", srcPCIMSIX),
 	req("PCI-DEV-05", bothEditions, LevelMust, SideDevice, "an FLR returns the function's MSI-X table to its reset state (every vector masked) along with the virtio state", srcPCIFLR),
 	req("PCI-DEV-06", bothEditions, LevelMust, SideDevice, "an MSI-X message is a write of the address and data of an entry of the function's table as the driver wrote it, inside the table; a notification whose vector is VIRTIO_MSI_NO_VECTOR (0xffff) sends none", srcPCIMSIX),
+	req("PCI-DEV-07", bothEditions, LevelMust, SideDevice, "while MSI-X Enable is 0 the function sends no MSI-X message; while Function Mask is 1 every vector is masked, whatever its own Mask bit: a notification sets the vector's pending bit, and clearing Function Mask sends the pending message of every unmasked vector", srcPCIMSIXCtl),
 
 	// Capabilities and resource objects (virtio-1.4).
 	req("CAP-DEV-01", onlyVirtio14, LevelMust, SideDevice, "support all three capability commands or none; accept driver limits up to the device's and flag bits that are a subset of the device's", srcCap),
