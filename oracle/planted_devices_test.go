@@ -267,12 +267,20 @@ func mutant(name string) func(member.Factory) member.Factory {
 type interruptOnMSIXWrite struct {
 	member.Device
 	c member.Config
+	// enabled is MSI-X Enable as its configuration writes left it: it
+	// signals only while MSI-X is enabled (PCI-DEV-07), which the
+	// hypervisor's copy of Message Control sets before it copies the
+	// table, and a guest's probe after it writes the table.
+	enabled bool
 }
 
 func (d *interruptOnMSIXWrite) Handle(ev member.Event) member.Effects {
 	fx := d.Device.Handle(ev)
+	if b, ok := msixCtlWrite(ev); ok {
+		d.enabled = b&byte(pcie.MSIXCtlEnable>>8) != 0
+	}
 	ctl := d.c.BAR0 + pcie.BAR0MSIXTable + 12 // entry 0's Vector Control
-	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == ctl && len(ev.TLP.Data) > 0 && ev.TLP.Data[0]&1 == 0 &&
+	if d.enabled && ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == ctl && len(ev.TLP.Data) > 0 && ev.TLP.Data[0]&1 == 0 &&
 		d.Status().Mode == spec.ModeActive {
 		fx.Interrupts = append(fx.Interrupts, pcie.MSIXMessage{Source: d.c.RID, Vector: 0, Addr: guest.MSIXAddr, Data: guest.MSIXDataBase})
 	}

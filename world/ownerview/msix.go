@@ -16,6 +16,13 @@ import (
 // nor the views read it; JudgeHash does.
 type msixTable struct {
 	entries []msixEntry
+	// enabled and fnMasked are MSI-X Enable and Function Mask of the
+	// capability's Message Control as configuration writes left them (a
+	// function resets them to 0).
+	enabled, fnMasked bool
+	// afterFLR is set when an FLR reset the table as the host knows it and
+	// no table write came since.
+	afterFLR bool
 }
 
 // msixEntry is one entry as written: Message Address, Message Data and the
@@ -27,7 +34,7 @@ type msixEntry struct {
 }
 
 // MSIXTarget says how a message's address and data stand to the member's
-// MSI-X table as the host and the guest wrote it.
+// MSI-X table and MSI-X capability as the host and the guest wrote them.
 type MSIXTarget struct {
 	// Entry is the first entry written with that address and data, the
 	// first unmasked one when there are several; -1 for none.
@@ -35,6 +42,14 @@ type MSIXTarget struct {
 	// Masked is set when every such entry is masked: the function may
 	// only set the entry's pending bit (PCI-DEV-04).
 	Masked bool
+	// Disabled is set while MSI-X Enable is 0, as configuration writes
+	// left it (0 until one sets it, and after an FLR): the function may
+	// send no MSI-X message (PCI-DEV-07). FunctionMasked is set while
+	// Function Mask is 1: every vector is masked (PCI-DEV-07).
+	Disabled, FunctionMasked bool
+	// AfterFLR is set when an FLR reset the table as the host knows it
+	// and no table write came since (PCI-DEV-05).
+	AfterFLR bool
 }
 
 // Found reports whether an entry carries the message's address and data.
@@ -43,11 +58,8 @@ func (t MSIXTarget) Found() bool { return t.Entry >= 0 }
 // ObserveMSIXWrite records a memory write to offset off of member vf's
 // BAR0 when it falls in the MSI-X table: an aligned DWORD or QWORD inside
 // one entry, as PCI Express requires of table accesses (member.MSIXTable
-// drops any other, and so does the record). An FLR does not clear what it
-// holds: the member's table returns to its reset state when the FLR
-// completes, which the host does not see (defer-flr holds it), and a reset
-// table sends nothing until it is written again, so the entries written
-// before it only make the judgement more lenient.
+// drops any other, and so does the record). An FLR clears what it holds
+// once the host knows the FLR over (msixFLR).
 func (r *Record) ObserveMSIXWrite(vf int, off uint64, data []byte) {
 	if off < pcie.BAR0MSIXTable || off >= pcie.BAR0MSIXPBA {
 		return
@@ -57,14 +69,8 @@ func (r *Record) ObserveMSIXWrite(vf int, off uint64, data []byte) {
 	if off%4 != 0 || (len(data) != 4 && len(data) != 8) || in+uint64(len(data)) > pcie.MSIXEntrySize {
 		return
 	}
-	if r.msix == nil {
-		r.msix = map[int]*msixTable{}
-	}
-	t, ok := r.msix[vf]
-	if !ok {
-		t = &msixTable{}
-		r.msix[vf] = t
-	}
+	t := r.msixOf(vf)
+	t.afterFLR = false
 	i := int(off / pcie.MSIXEntrySize)
 	for len(t.entries) <= i {
 		t.entries = append(t.entries, msixEntry{masked: true})
@@ -81,13 +87,62 @@ func (r *Record) ObserveMSIXWrite(vf int, off uint64, data []byte) {
 	e.masked = binary.LittleEndian.Uint32(w[12:])&1 != 0
 }
 
+// msixOf returns the record of member vf's table and capability, creating
+// it as after reset.
+func (r *Record) msixOf(vf int) *msixTable {
+	if r.msix == nil {
+		r.msix = map[int]*msixTable{}
+	}
+	t, ok := r.msix[vf]
+	if !ok {
+		t = &msixTable{}
+		r.msix[vf] = t
+	}
+	return t
+}
+
+// observeMSIXControl records a configuration write to member vf that
+// covers the high byte of its MSI-X capability's Message Control (a VF's
+// capability sits at pcie.MSIXCapOffset, as the hypervisor's copy of
+// configuration space assumes): MSI-X Enable (bit 15) and Function Mask
+// (bit 14), the register's only writable bits. A write during an FLR is
+// recorded and undone with the rest when the FLR ends (msixFLR), as the
+// function undoes it.
+func (r *Record) observeMSIXControl(vf int, tlp pcie.TLP) {
+	b, ok := ByteAt(tlp.Addr, tlp.Data, pcie.MSIXCapOffset+pcie.MSIXMsgCtl+1)
+	if !ok {
+		return
+	}
+	t := r.msixOf(vf)
+	t.enabled, t.fnMasked = b&byte(pcie.MSIXCtlEnable>>8) != 0, b&byte(pcie.MSIXCtlFunctionMask>>8) != 0
+}
+
+// msixFLR resets the record of member vf's table and capability as an FLR
+// resets the function (PCI-DEV-05): MSI-X Enable and Function Mask 0,
+// every entry masked (none written: the address and data need not
+// survive). The record calls it when the host knows the FLR over: 100 ms
+// after Initiate FLR, or, when flr-vs-mode=defer-flr deferred it, at the
+// completed move to Active that carries it out. Until then the function
+// may or may not have reset yet, so the entries written before keep
+// judging its messages.
+func (r *Record) msixFLR(vf int) {
+	if _, ok := r.msix[vf]; ok {
+		r.msix[vf] = &msixTable{afterFLR: true}
+	}
+}
+
 // MSIXTargetOf finds a message with address addr and data data among the
-// entries of member vf's table as written (ObserveMSIXWrite). An entry
+// entries of member vf's table as written (ObserveMSIXWrite), and says
+// how MSI-X Enable and Function Mask stood (observeMSIXControl). An entry
 // nobody wrote the address of (0) is nobody's target.
 func (r *Record) MSIXTargetOf(vf int, addr uint64, data uint32) MSIXTarget {
-	out := MSIXTarget{Entry: -1}
+	out := MSIXTarget{Entry: -1, Disabled: true}
 	t, ok := r.msix[vf]
-	if !ok || addr == 0 {
+	if !ok {
+		return out
+	}
+	out.Disabled, out.FunctionMasked, out.AfterFLR = !t.enabled, t.fnMasked, t.afterFLR
+	if addr == 0 {
 		return out
 	}
 	for i, e := range t.entries {
@@ -95,10 +150,11 @@ func (r *Record) MSIXTargetOf(vf int, addr uint64, data uint32) MSIXTarget {
 			continue
 		}
 		if !e.masked {
-			return MSIXTarget{Entry: i}
+			out.Entry, out.Masked = i, false
+			return out
 		}
 		if out.Entry < 0 {
-			out = MSIXTarget{Entry: i, Masked: true}
+			out.Entry, out.Masked = i, true
 		}
 	}
 	return out
@@ -118,8 +174,9 @@ func (r *Record) msixHash(h uint64) uint64 {
 	}
 	slices.Sort(vfs)
 	for _, vf := range vfs {
-		h = deephash.Mix(h, uint64(vf))
-		for _, e := range r.msix[vf].entries {
+		t := r.msix[vf]
+		h = deephash.Mix(h, uint64(vf)<<3|uint64(boolBit(t.enabled))<<2|uint64(boolBit(t.fnMasked))<<1|uint64(boolBit(t.afterFLR)))
+		for _, e := range t.entries {
 			h = deephash.Mix(deephash.Mix(deephash.Mix(h, e.addr), uint64(e.data)), uint64(boolBit(e.masked)))
 		}
 	}

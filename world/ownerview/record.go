@@ -112,7 +112,9 @@ func (r *Record) truth(vf int) *memberTruth {
 		t = &memberTruth{mode: spec.ModeActive}
 		r.members[vf] = t
 	}
-	r.settleFLR(t)
+	if r.settleFLR(t) && !t.flrDeferred {
+		r.msixFLR(vf)
+	}
 	r.mark(vf)
 	// Every change to a member the record already knows goes through
 	// here (or forgets the judge hash where it writes, as the size
@@ -149,6 +151,9 @@ func (r *Record) Settle() {
 	for vf, t := range r.members {
 		if r.settleFLR(t) {
 			r.mark(vf)
+			if !t.flrDeferred {
+				r.msixFLR(vf)
+			}
 		}
 	}
 }
@@ -228,6 +233,9 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) (
 			mt.ctx.sizeWritten, watched = true, true
 			mt.judge.forget()
 		}
+	}
+	if tlp.Kind == pcie.CfgWrite {
+		r.observeMSIXControl(vf, tlp) // what messages are judged by (JudgeHash)
 	}
 	if !Observed(tlp, cfgOff, inCfg) {
 		return watched
@@ -364,8 +372,9 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 		}
 		if c.Result.Status == spec.StatusOK {
 			t.mode = to
-			if to == spec.ModeActive {
+			if to == spec.ModeActive && t.flrDeferred {
 				t.flrDeferred = false
+				r.msixFLR(vf) // the move to Active carried out the deferred FLR
 			}
 		}
 		if ok := c.Result.Status == spec.StatusOK; (ok && to.Quiesced()) || (!ok && to == spec.ModeActive) {
