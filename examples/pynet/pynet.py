@@ -32,6 +32,7 @@ import sys
 
 # ---------- constants (docs/device-protocol.md, "Constants"; virtio spec) ----------
 VIRTIO_MSI_NO_VECTOR = 0xFFFF
+MSIX_ENABLE, MSIX_FUNCTION_MASK = 0x8000, 0x4000  # Message Control bits (PCI Express, MSI-X capability)
 FLR_NS = 100_000_000
 PM_NS = 10_000_000
 EINVAL, ENOMEM = 22, 12
@@ -283,11 +284,31 @@ class Device:
     def send_vec(self, vec, fx):
         if vec == VIRTIO_MSI_NO_VECTOR or vec >= self.nvec:
             return
+        ctl = self.msix_ctl()
+        if not ctl & MSIX_ENABLE:
+            return  # MSI-X disabled: no message and nothing pending (PCI-DEV-07)
         e = self.msix[vec]
-        if e[2] & 1:
+        if e[2] & 1 or ctl & MSIX_FUNCTION_MASK:
             self.pba[vec] = True
             return
         fx.setdefault("interrupts", []).append({"vector": vec, "addr": hex(e[0]), "data": e[1]})
+
+    def msix_ctl(self):
+        """The MSI-X capability's Message Control (config space 0x86)."""
+        return self.cfgspace.get(0x84, 0) >> 16
+
+    def msix_may_fire(self):
+        return self.msix_ctl() & (MSIX_ENABLE | MSIX_FUNCTION_MASK) == MSIX_ENABLE
+
+    def send_pending(self, fx):
+        """Function Mask cleared or MSI-X enabled: the pending message of every unmasked vector goes."""
+        for vec, e in enumerate(self.msix):
+            if self.pba[vec] and not e[2] & 1:
+                self.pba[vec] = False
+                if self.mode == 0:
+                    fx.setdefault("interrupts", []).append({"vector": vec, "addr": hex(e[0]), "data": e[1]})
+                elif vec not in self.held_vec:
+                    self.held_vec.append(vec)
 
     def queue_irq(self, q, fx):
         self.isr |= 1
@@ -566,6 +587,8 @@ class Device:
             self.pm_pending = True
             fx.setdefault("timers", []).append({"timer": "pm", "delay": PM_NS})
         self.cfgspace[base] = nv
+        if base == 0x84 and nv != old and self.msix_may_fire():
+            self.send_pending(fx)
 
     # ---------- BAR0 ----------
     def common_read(self, off, n):
@@ -735,7 +758,7 @@ class Device:
             a, d, c = struct.unpack("<QII", bytes(b))
             was_masked = e[2] & 1
             self.msix[vec] = [a, d, c]
-            if was_masked and not (c & 1) and self.pba[vec]:
+            if was_masked and not (c & 1) and self.pba[vec] and self.msix_may_fire():
                 self.pba[vec] = False
                 if self.mode == 0:
                     fx.setdefault("interrupts", []).append({"vector": vec, "addr": hex(a), "data": d})
