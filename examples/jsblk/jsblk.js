@@ -99,6 +99,7 @@ function fnv64a(buf) {
 
 // ---- constants (docs/device-protocol.md, "Constants") ----
 const NO_VECTOR = 0xffff;
+const MSIX_ENABLE = 0x8000, MSIX_FUNCTION_MASK = 0x4000; // MSI-X Message Control bits
 const FLR_NS = 100000000;
 const PM_NS = 10000000;
 const DEFAULT_FEATURES =
@@ -300,11 +301,29 @@ class Device {
   // ---- interrupts ----
   // msi sends vector v's message, or sets its pending bit when masked, or holds nothing when v is
   // no entry of the table (VIRTIO_MSI_NO_VECTOR, or out of range).
+  // MSI-X Enable off: no message and nothing pending (a VF has no INTx); Function Mask on: every
+  // vector is masked (PCI Express, the MSI-X capability's Message Control, config space 0x86).
   msi(fx, v, what) {
     if (v === NO_VECTOR || v >= this.vectors) { fx.note(`${what} interrupt: no vector`); return; }
+    const ctl = this.msixControl();
+    if (!(ctl & MSIX_ENABLE)) { fx.note(`${what} interrupt: MSI-X disabled`); return; }
     const e = this.msix[v];
-    if (e.ctrl & 1) { e.pending = true; return; }
+    if ((e.ctrl & 1) || (ctl & MSIX_FUNCTION_MASK)) { e.pending = true; return; }
     fx.interrupts.push({ vector: v, addr: hex64(e.addr), data: e.data >>> 0 });
+  }
+
+  msixControl() { return this.cfg.readUInt16LE(0x86); }
+
+  // msixMayFire: MSI-X enabled and the function not masked.
+  msixMayFire() { return (this.msixControl() & (MSIX_ENABLE | MSIX_FUNCTION_MASK)) === MSIX_ENABLE; }
+
+  // sendPending sends the pending message of every unmasked vector, when the function may fire
+  // and the device is not quiesced (deliverHeld sends them at the resume).
+  sendPending(fx) {
+    if (this.quiesced() || !this.msixMayFire()) return;
+    this.msix.forEach((e, v) => {
+      if (e.pending && !(e.ctrl & 1)) { e.pending = false; fx.interrupts.push({ vector: v, addr: hex64(e.addr), data: e.data >>> 0 }); }
+    });
   }
 
   configInterrupt(fx) {
@@ -325,9 +344,7 @@ class Device {
     this.queues.forEach((vq, q) => {
       if (vq.held) { vq.held = false; this.msi(fx, vq.vector, `q${q}`); }
     });
-    this.msix.forEach((e, v) => {
-      if (e.pending && !(e.ctrl & 1)) { e.pending = false; fx.interrupts.push({ vector: v, addr: hex64(e.addr), data: e.data >>> 0 }); }
-    });
+    this.sendPending(fx);
   }
 
   // ---- guest memory and disk (nested requests) ----
@@ -612,11 +629,7 @@ class Device {
       this.msix.forEach((e, i) => {
         e.addr = le64(img, 16 * i); e.data = img.readUInt32LE(16 * i + 8); e.ctrl = img.readUInt32LE(16 * i + 12);
       });
-      if (!this.quiesced()) {
-        this.msix.forEach((e, v) => {
-          if (e.pending && !(e.ctrl & 1)) { e.pending = false; fx.interrupts.push({ vector: v, addr: hex64(e.addr), data: e.data >>> 0 }); }
-        });
-      }
+      this.sendPending(fx);
     }
   }
 
@@ -715,6 +728,8 @@ class Device {
         fx.note('FLR started');
       }
     }
+    // Message Control written: Function Mask cleared or MSI-X enabled sends what is pending.
+    if (off <= 0x87 && off + data.length > 0x86) this.sendPending(fx);
     if (off <= 0x44 && off + data.length > 0x44) {
       const ps = this.cfg[0x44] & 3;
       if (ps !== (this.powerState || 0)) {
