@@ -54,7 +54,8 @@ func removeFLRScenario() {
 // judgeFLR judges row e of flrScenario with cfg once per test process: the
 // judge tests that look at the same row under the same configuration
 // (TestJudge_Expectations, TestJudge_JobsDoNotChangeTheOutcome,
-// TestJudge_JobsDoNotChangeAPassRowsProof, TestMemo_JudgeSameOutcome)
+// TestJudge_JobsDoNotChangeAPassRowsProof, TestMemo_JudgeSameOutcome,
+// TestJudge_OracleSet, TestJudge_ProofRunsRaisesTheProof)
 // assert on one outcome instead of judging the row again. A judged row is
 // deterministic (TestJudge_JobsDoNotChangeTheOutcome). cfg holds no
 // callbacks, members or oracles: it is told apart by its printed values.

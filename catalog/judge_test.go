@@ -519,16 +519,18 @@ func TestJudge_KeepsExploringAfterTheExpectedFinding(t *testing.T) {
 
 // TestJudge_ProofRunsRaisesTheProof: JudgeConfig.ProofRuns (migsim run
 // --proof-runs) raises every row's proof budget, and the row the default
-// budget leaves unexhausted is proved; larger budgets are left alone.
+// budget leaves unexhausted is proved; larger budgets are left alone. The
+// row under the default budget is judgeFLR's, shared with
+// TestJudge_Expectations and TestJudge_JobsDoNotChangeAPassRowsProof (2
+// jobs; the jobs do not change what a pass row explores).
 func TestJudge_ProofRunsRaisesTheProof(t *testing.T) {
 	if !testing.Short() { // the race run (-short) keeps the table below: two judged rows cost it ~25 s
-		s := writeScenario(t, "flr.scn", judgeFLRScenario)
+		s := flrScenario(t)
 		e := s.Expect[0]
 		require.Equal(t, scenario.VerdictPass, e.Verdict)
-		o, err := Judge(context.Background(), s, e, JudgeConfig{})
-		require.NoError(t, err)
+		o := judgeFLR(t, e, JudgeConfig{Jobs: 2})
 		assert.Regexp(t, `; bound 2 not exhausted: run budget of 100 spent`, o.ExploredText())
-		o, err = Judge(context.Background(), s, e, JudgeConfig{ProofRuns: 5000})
+		o, err := Judge(context.Background(), s, e, JudgeConfig{ProofRuns: 5000})
 		require.NoError(t, err)
 		assert.True(t, o.Match)
 		require.Len(t, o.Runs, 3, "an exhausted proof has no fallback")

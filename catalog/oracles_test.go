@@ -14,9 +14,12 @@ import (
 
 // TestJudge_OracleSet: the judge runs the registry unless told otherwise;
 // without frozen-context the FLR completing inside Freeze is no longer
-// found, and with no oracle at all nothing is.
+// found, and with no oracle at all nothing is. The row judged by default
+// is judgeFLR's, shared with TestJudge_Expectations and
+// TestJudge_JobsDoNotChangeTheOutcome (2 jobs): the same row under the
+// same configuration, judged once.
 func TestJudge_OracleSet(t *testing.T) {
-	s := writeScenario(t, "flr.scn", judgeFLRScenario)
+	s := flrScenario(t)
 	e := s.Expect[1] // flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context
 	cases := []struct {
 		name    string
@@ -31,8 +34,15 @@ func TestJudge_OracleSet(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := Judge(context.Background(), s, e, JudgeConfig{Jobs: 2, MaxRuns: shortRuns(), Oracles: c.oracles, Shrink: shortShrink()})
-			require.NoError(t, err)
+			cfg := JudgeConfig{Jobs: 2, MaxRuns: shortRuns(), Oracles: c.oracles, Shrink: shortShrink()}
+			var o Outcome
+			if c.oracles == nil {
+				o = judgeFLR(t, e, cfg)
+			} else {
+				var err error
+				o, err = Judge(context.Background(), s, e, cfg)
+				require.NoError(t, err)
+			}
 			assert.Equal(t, c.got, o.Got)
 			assert.Equal(t, c.oracle, o.GotOracle)
 		})
