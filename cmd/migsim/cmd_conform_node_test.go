@@ -13,12 +13,15 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 )
 
-// jsblkProg returns examples/jsblk/jsblk.js, skipping the test when node is
-// not installed (.ci/run does not require it).
+// jsblkProg returns examples/jsblk/jsblk.js. Without node the test skips,
+// unless MIGSIM_REQUIRE_NODE is set (.ci/run sets it), which makes it fail.
 func jsblkProg(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not installed: examples/jsblk is not run")
+		if os.Getenv("MIGSIM_REQUIRE_NODE") != "" {
+			t.Fatalf("MIGSIM_REQUIRE_NODE is set but node is not installed: %v", err)
+		}
+		t.Skip("node not installed: examples/jsblk is not run (.ci/run requires it)")
 	}
 	prog, err := filepath.Abs("../../examples/jsblk/jsblk.js")
 	require.NoError(t, err)
