@@ -202,8 +202,13 @@ type Outcome struct {
 	Defect string
 	// Caveat qualifies a finding that may not be what it seems: a
 	// transparent violation of a scenario whose guest log depends on the
-	// schedule without migration too (ReferenceRace).
+	// schedule without migration too (Target.RaceCaveat).
 	Caveat string
+	// CaveatEvidence is the run without migration that showed the race
+	// behind Caveat (ReferenceRace.Evidence: the finding's own schedule,
+	// a random or a pct one); "" without a caveat or when the check was
+	// interrupted.
+	CaveatEvidence string
 	// RaceCheckInterrupted is set when the context ended the runs without
 	// migration that judge a transparent finding (Target.RaceCaveat)
 	// before they were done: Caveat then says how far they got. The
@@ -325,11 +330,11 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 			return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 		}
 		if !cfg.NoRaceCheck {
-			caveat, cut, err := t.RaceCaveat(ctx, b.Seed, &fd)
+			rc, err := t.RaceCaveat(ctx, b.Seed, FoundRun{Seed: rep.Seed, Choices: rep.Result.Choices, Finding: &fd})
 			if err != nil {
 				return out, fmt.Errorf("catalog: judge %s line %d (%s): %w", s.Name, e.Line, e.Edition, err)
 			}
-			out.Caveat, out.RaceCheckInterrupted = caveat, cut
+			out.Caveat, out.CaveatEvidence, out.RaceCheckInterrupted = rc.Caveat, rc.Evidence, rc.Interrupted
 		}
 	}
 	out.Match = out.Defect == "" && out.Mismatch == "" && out.Got == out.Expected && out.GotOracle == out.ExpectedOracle

@@ -10,10 +10,36 @@ import (
 	"github.com/migsim/migsim/world"
 )
 
-// ReferenceRaceRuns is how many schedules Judge runs without migration
-// when a row finds a transparent violation, to tell a scenario whose guest
-// program races with itself (ReferenceRace).
+// ReferenceRaceRuns is how many random schedules the race check runs
+// without migration when a row finds a transparent violation, to tell a
+// scenario whose guest program races with itself (ReferenceRace).
 const ReferenceRaceRuns = 20
+
+// ReferenceRacePCTRuns is how many pct schedules (depth
+// ReferenceRacePCTDepth) the race check runs without migration after its
+// random ones: a race that needs a preemption at one narrow point, which
+// random scheduling almost never takes, is pct's to find.
+const ReferenceRacePCTRuns = 20
+
+// ReferenceRacePCTDepth is the depth of the race check's pct schedules.
+const ReferenceRacePCTDepth = 3
+
+// RaceCheckRuns is how many runs without migration RaceCaveat makes at
+// most for a finding with a schedule: its replay, then the random and the
+// pct schedules.
+const RaceCheckRuns = 1 + ReferenceRaceRuns + ReferenceRacePCTRuns
+
+// The race check's evidence (ReferenceRace.Evidence): which run without
+// migration showed that the guest's log depends on the schedule.
+const (
+	// RaceEvidenceFinding is the finding's own schedule, replayed without
+	// migration (RaceCaveat).
+	RaceEvidenceFinding = "finding-schedule"
+	// RaceEvidenceRandom is one of the random schedules.
+	RaceEvidenceRandom = "random"
+	// RaceEvidencePCT is one of the pct schedules.
+	RaceEvidencePCT = "pct"
+)
 
 // transparentName is the transparent oracle's name.
 var transparentName = oracle.Transparent.Info().Name
@@ -22,23 +48,43 @@ var transparentName = oracle.Transparent.Info().Name
 // migration ends with another guest log than the fixed-schedule reference
 // run of the same seed.
 type ReferenceRace struct {
-	// Schedule is the schedule's index from the base seed; Seed its seed.
+	// Evidence is the run's kind: RaceEvidenceFinding, RaceEvidenceRandom
+	// or RaceEvidencePCT.
+	Evidence string
+	// Schedule is the schedule's index from the base seed (-1 for the
+	// finding's own schedule); Seed its seed.
 	Schedule int
 	Seed     uint64
 	// Finding is what the run without migration found (the transparent
 	// oracle's comparison with the reference log, most often).
 	Finding engine.Finding
+	// SameDifference is set, for the finding's own schedule, when the run
+	// without migration differs from the reference log exactly as the
+	// finding did (the same message: the same entry, the same values).
+	SameDifference bool
 }
 
 // Text says what the race means for a finding of the row.
 func (r *ReferenceRace) Text() string {
-	return fmt.Sprintf("without migration the guest's log already depends on the schedule (schedule %d, seed %d: %s at step %d: %s): "+
-		"the scenario's guest program races with itself, so a transparent finding may be that race and not the migration; "+
-		"make the program's order deterministic (wait for a request before the operation that depends on it)",
-		r.Schedule, r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message)
+	const fix = "make the program's order deterministic (wait for a request before the operation that depends on it)"
+	if r.Evidence == RaceEvidenceFinding {
+		if r.SameDifference {
+			return fmt.Sprintf("the finding's own schedule, replayed without migration (seed %d; the migration's steps left out), "+
+				"gives the same difference from the run without migration (at step %d): "+
+				"the scenario's guest program races with itself, and this transparent finding is that race, not the migration; %s",
+				r.Seed, engine.ShownStep(r.Finding.Step), fix)
+		}
+		return fmt.Sprintf("the finding's own schedule, replayed without migration (seed %d; the migration's steps left out), "+
+			"also ends with another guest log than the run without migration (%s at step %d: %s): "+
+			"the scenario's guest program races with itself, so this transparent finding may be that race and not the migration; %s",
+			r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message, fix)
+	}
+	return fmt.Sprintf("without migration the guest's log already depends on the schedule (%s schedule %d, seed %d: %s at step %d: %s): "+
+		"the scenario's guest program races with itself, so a transparent finding may be that race and not the migration; %s",
+		r.Evidence, r.Schedule, r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message, fix)
 }
 
-// RaceCheckInterruptedError is ReferenceRace's error when ctx ended
+// RaceCheckInterruptedError is the race check's error when ctx ended
 // before its runs were done: Runs of Of ran, none with a finding, which
 // proves nothing of the others.
 type RaceCheckInterruptedError struct {
@@ -71,51 +117,130 @@ func (e *RaceCheckInterruptedError) Caveat() string {
 // finding may be the program's race. A finding of another oracle is a
 // broken run without migration, not a race: Caveat tells them apart.
 func (t Target) ReferenceRace(ctx context.Context, base uint64, n int) (*ReferenceRace, error) {
-	t.Oracles = t.oracles()
+	return t.referenceRaces(ctx, base, n, RaceEvidenceRandom, 0, 0, n)
+}
+
+// referenceRaces is ReferenceRace under the strategy evidence names
+// (random, or pct whose expected run length is k: the finding's length, 0
+// for engine.DefaultPCTSteps); done of of is how far
+// the whole check got before these runs, for its interrupted error.
+func (t Target) referenceRaces(ctx context.Context, base uint64, n int, evidence string, k, done, of int) (*ReferenceRace, error) {
 	for i := range n {
 		if err := ctx.Err(); err != nil {
-			return nil, &RaceCheckInterruptedError{Runs: i, Of: n, Err: err}
+			return nil, &RaceCheckInterruptedError{Runs: done + i, Of: of, Err: err}
 		}
 		seed := engine.ScheduleSeed(base, i)
-		ref, err := t.Reference(seed)
+		var ch engine.Chooser = engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule))
+		if evidence == RaceEvidencePCT {
+			ch = engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), ReferenceRacePCTDepth, k)
+		}
+		fd, err := t.runWithoutMigration(seed, ch)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("catalog: run without migration of %s (%s), %s schedule %d: %w", t.Scenario.Name, t.Edition, evidence, i, err)
 		}
-		f := func(st engine.Streams) (engine.System, error) {
-			return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
-				Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, ReferenceLog: ref,
-				Oracles: t.Oracles}, st)
-		}
-		res, err := engine.Run(f, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{MaxSteps: t.maxSteps()})
-		if err != nil {
-			return nil, fmt.Errorf("catalog: run without migration of %s (%s), schedule %d: %w", t.Scenario.Name, t.Edition, i, err)
-		}
-		if res.Finding != nil {
-			return &ReferenceRace{Schedule: i, Seed: seed, Finding: *res.Finding}, nil
+		if fd != nil {
+			return &ReferenceRace{Evidence: evidence, Schedule: i, Seed: seed, Finding: *fd}, nil
 		}
 	}
 	return nil, nil
 }
 
-// RaceCaveat is the caveat of a row or exploration whose first finding is
-// fd: for a transparent finding, ReferenceRace's text when the guest's log
-// depends on the schedule without migration too; "" otherwise, and when
-// the runs without migration end in another finding (a broken reference,
-// which the reference run itself reports where it matters). When ctx ends
-// before the check's runs are done, interrupted is set and the caveat says
-// how far the check got (RaceCheckInterruptedError.Caveat): a check cut
-// short must not look as though it ran clean.
-func (t Target) RaceCaveat(ctx context.Context, seed uint64, fd *engine.Finding) (caveat string, interrupted bool, err error) {
-	if fd == nil || fd.Oracle != transparentName {
-		return "", false, nil
+// runWithoutMigration runs the target without migration from seed under
+// ch, judged against the guest log of seed's reference run, and returns
+// its finding (nil for none).
+func (t Target) runWithoutMigration(seed uint64, ch engine.Chooser) (*engine.Finding, error) {
+	t.Oracles = t.oracles()
+	ref, err := t.Reference(seed)
+	if err != nil {
+		return nil, err
 	}
-	race, err := t.ReferenceRace(ctx, seed, ReferenceRaceRuns)
+	f := func(st engine.Streams) (engine.System, error) {
+		return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, ReferenceLog: ref,
+			Oracles: t.Oracles}, st)
+	}
+	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: t.maxSteps()})
+	if err != nil {
+		return nil, err
+	}
+	return res.Finding, nil
+}
+
+// FoundRun is the run of a finding the race check judges: its seed, its
+// schedule and what it found.
+type FoundRun struct {
+	Seed    uint64
+	Choices []engine.Choice
+	Finding *engine.Finding
+}
+
+// RaceCheck is RaceCaveat's answer.
+type RaceCheck struct {
+	// Caveat is the text that qualifies the finding; "" for none.
+	Caveat string
+	// Evidence is the run that showed the race (ReferenceRace.Evidence);
+	// "" when there is no caveat or the check was interrupted.
+	Evidence string
+	// Interrupted is set when ctx ended the check before its runs were
+	// done: Caveat then says how far it got
+	// (RaceCheckInterruptedError.Caveat).
+	Interrupted bool
+}
+
+// RaceCaveat is the caveat of a row or exploration whose first finding is
+// run.Finding, from base seed base. For a transparent finding it checks
+// whether the guest's program races with itself, strongest evidence
+// first: the finding's own schedule replayed without migration
+// (engine.NewLenientReplay: the migration's steps are gone, so a step
+// whose label is not enabled falls back), so that the guests and peers
+// interleave as they did in the finding; then ReferenceRaceRuns random
+// and ReferenceRacePCTRuns pct schedules (ReferenceRace). The first of
+// those runs whose guest log differs from its seed's reference run gives
+// the caveat (ReferenceRace.Text). No caveat for another finding, nor
+// when the runs without migration end in another finding (a broken
+// reference, which the reference run itself reports where it matters).
+// A run without choices skips the replay. When ctx ends before the
+// check's runs are done, Interrupted is set and the caveat says how far
+// the check got: a check cut short must not look as though it ran clean.
+func (t Target) RaceCaveat(ctx context.Context, base uint64, run FoundRun) (RaceCheck, error) {
+	fd := run.Finding
+	if fd == nil || fd.Oracle != transparentName {
+		return RaceCheck{}, nil
+	}
+	race, err := t.raceOf(ctx, base, run)
 	var cut *RaceCheckInterruptedError
 	if errors.As(err, &cut) {
-		return cut.Caveat(), true, nil
+		return RaceCheck{Caveat: cut.Caveat(), Interrupted: true}, nil
 	}
 	if err != nil || race == nil || race.Finding.Oracle != transparentName {
-		return "", false, err
+		return RaceCheck{}, err
 	}
-	return race.Text(), false, nil
+	return RaceCheck{Caveat: race.Text(), Evidence: race.Evidence}, nil
+}
+
+// raceOf runs RaceCaveat's runs, in its order, and returns the first with
+// a finding.
+func (t Target) raceOf(ctx context.Context, base uint64, run FoundRun) (*ReferenceRace, error) {
+	of, done := RaceCheckRuns, 0
+	if len(run.Choices) == 0 {
+		of--
+	} else {
+		if err := ctx.Err(); err != nil {
+			return nil, &RaceCheckInterruptedError{Runs: 0, Of: of, Err: err}
+		}
+		fd, err := t.runWithoutMigration(run.Seed, engine.NewLenientReplay(run.Choices))
+		if err != nil {
+			return nil, fmt.Errorf("catalog: the finding's schedule without migration of %s (%s): %w", t.Scenario.Name, t.Edition, err)
+		}
+		if fd != nil {
+			return &ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: run.Seed, Finding: *fd,
+				SameDifference: fd.Oracle == run.Finding.Oracle && fd.Message == run.Finding.Message}, nil
+		}
+		done++
+	}
+	race, err := t.referenceRaces(ctx, base, ReferenceRaceRuns, RaceEvidenceRandom, 0, done, of)
+	if race != nil || err != nil {
+		return race, err
+	}
+	return t.referenceRaces(ctx, base, ReferenceRacePCTRuns, RaceEvidencePCT, len(run.Choices), done+ReferenceRaceRuns, of)
 }

@@ -55,14 +55,13 @@ func TestReferenceRace(t *testing.T) {
 			assert.Contains(t, race.Text(), "races with itself")
 
 			transparent := &engine.Finding{Oracle: "transparent"}
-			caveat, cut, err := tg.RaceCaveat(context.Background(), 1, transparent)
+			rc, err := tg.RaceCaveat(context.Background(), 1, FoundRun{Finding: transparent})
 			require.NoError(t, err)
-			assert.Equal(t, race.Text(), caveat)
-			assert.False(t, cut)
-			caveat, cut, err = tg.RaceCaveat(context.Background(), 1, &engine.Finding{Oracle: "frozen-context"})
+			assert.Equal(t, RaceCheck{Caveat: race.Text(), Evidence: RaceEvidenceRandom}, rc,
+				"without the finding's schedule the random runs come first")
+			rc, err = tg.RaceCaveat(context.Background(), 1, FoundRun{Finding: &engine.Finding{Oracle: "frozen-context"}})
 			require.NoError(t, err)
-			assert.Empty(t, caveat, "only a transparent finding may be the program's race")
-			assert.False(t, cut)
+			assert.Equal(t, RaceCheck{}, rc, "only a transparent finding may be the program's race")
 		})
 	}
 }
@@ -88,14 +87,13 @@ func TestRaceCaveat_Interrupted(t *testing.T) {
 		cut            bool
 	}{
 		{"transparent", "the check whether the guest's program races with itself (runs without migration) was interrupted " +
-			"after 0 of 20 runs: it proves nothing, and this transparent finding may be that race and not the migration " +
+			"after 0 of 40 runs: it proves nothing, and this transparent finding may be that race and not the migration " +
 			"(run again to finish the check)", true},
 		{"frozen-context", "", false},
 	} {
-		caveat, cut, err := tg.RaceCaveat(ctx, 1, &engine.Finding{Oracle: tc.oracle})
+		rc, err := tg.RaceCaveat(ctx, 1, FoundRun{Finding: &engine.Finding{Oracle: tc.oracle}})
 		require.NoError(t, err, tc.oracle)
-		assert.Equal(t, tc.caveat, caveat, tc.oracle)
-		assert.Equal(t, tc.cut, cut, tc.oracle)
+		assert.Equal(t, RaceCheck{Caveat: tc.caveat, Interrupted: tc.cut}, rc, tc.oracle)
 	}
 }
 
@@ -126,7 +124,8 @@ func TestJudgeAll_RaceCheckInterrupted(t *testing.T) {
 	assert.False(t, o.Interrupted, "the explorations ran to their end")
 	assert.Equal(t, "transparent", o.GotOracle)
 	assert.True(t, o.RaceCheckInterrupted)
-	assert.Contains(t, o.Caveat, "was interrupted after 0 of 20 runs: it proves nothing")
+	assert.Contains(t, o.Caveat, "was interrupted after 0 of 41 runs: it proves nothing", "the finding's replay, the random and the pct runs")
+	assert.Empty(t, o.CaveatEvidence)
 }
 
 // TestJudge_CaveatOfARacyGuest: a row whose transparent finding may be the

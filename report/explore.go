@@ -62,8 +62,11 @@ type Exploration struct {
 	Schedule *schedfile.Schedule `json:"schedule,omitempty"`
 	// Caveat qualifies the first finding: a transparent violation of a
 	// scenario whose guest log depends on the schedule without migration
-	// too (catalog.ReferenceRace).
+	// too (catalog.Target.RaceCaveat).
 	Caveat string `json:"caveat,omitempty"`
+	// CaveatEvidence is the run without migration that showed the race
+	// behind Caveat (catalog.RaceCheck.Evidence).
+	CaveatEvidence string `json:"caveat_evidence,omitempty"`
 	// Expected says how the first finding stands to the scenario's expect
 	// line for the edition and knobs explored (ExpectationNote), or, when
 	// nothing was found, what that line expects (NoFindingNote).

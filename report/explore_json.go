@@ -44,6 +44,9 @@ type ExplorationDoc struct {
 	// finding nothing, stands to the scenario's expect line.
 	Expected string `json:"expected,omitempty"`
 	Caveat   string `json:"caveat,omitempty"`
+	// CaveatEvidence is the run without migration that showed the race
+	// behind Caveat: finding-schedule, random or pct.
+	CaveatEvidence string `json:"caveat_evidence,omitempty"`
 	// Schedule is the first finding's schedule file as written, Replay
 	// the command that replays it.
 	Schedule string `json:"schedule,omitempty"`
@@ -173,7 +176,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 	sum := &r.Summary
 	d := ExplorationDoc{Scenario: r.Scenario, Edition: r.Edition, Knobs: append([]string{}, r.Knobs...),
 		Target: r.Target, Budget: r.Budget, Findings: []DocFinding{},
-		NotShrunk: r.NotShrunk, Expected: r.Expected, Caveat: r.Caveat, Merged: r.Merged}
+		NotShrunk: r.NotShrunk, Expected: r.Expected, Caveat: r.Caveat, CaveatEvidence: r.CaveatEvidence, Merged: r.Merged}
 	if len(r.Settings) > 0 {
 		d.Settings = append([]string{}, r.Settings...)
 	}

@@ -710,7 +710,8 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 			fs[0].Subtree != want.Subtree || fs[0].SubtreeIndex != want.SubtreeIndex {
 			continue
 		}
-		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Narrowed, rep.Caveat = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Narrowed, sf.Report.Caveat
+		rep.Shrunk, rep.NotShrunk, rep.Explained, rep.Narrowed = sf.Report.Shrunk, sf.Report.NotShrunk, sf.Report.Explained, sf.Report.Narrowed
+		rep.Caveat, rep.CaveatEvidence = sf.Report.Caveat, sf.Report.CaveatEvidence
 		if s := sf.Report.Schedule; s != nil {
 			// The shard numbered a dfs run within its own subtrees; one
 			// process numbers it across all of them, as the merge does

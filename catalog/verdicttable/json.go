@@ -33,6 +33,10 @@ type runRow struct {
 	Replay   string          `json:"replay,omitempty"`
 	Defect   string          `json:"defect,omitempty"`
 	Caveat   string          `json:"caveat,omitempty"`
+	// CaveatEvidence is the run without migration that showed the race
+	// behind Caveat: finding-schedule (the finding's own schedule), random
+	// or pct (catalog.Outcome.CaveatEvidence).
+	CaveatEvidence string `json:"caveat_evidence,omitempty"`
 	// RaceCheckInterrupted: a signal ended the runs without migration
 	// that judge a transparent finding before they were done; Caveat says
 	// how far they got.
@@ -96,7 +100,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 		r := runRow{Question: o.Question, Scenario: o.Scenario, Line: o.Line, Edition: o.Edition.String(),
 			Knobs: append([]string{}, o.Knobs...), Settings: catalog.SettingStrings(o.Settings),
 			Expected: catalog.VerdictText(o.Expected, o.ExpectedOracle), Got: o.GotVerdict(), Oracle: o.GotOracle,
-			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat,
+			Match: o.Match, Status: o.Status(), Finding: o.Finding, Defect: o.Defect, Caveat: o.Caveat, CaveatEvidence: o.CaveatEvidence,
 			RaceCheckInterrupted: o.RaceCheckInterrupted, Mismatch: o.Mismatch, NA: o.NA, Unproved: o.Unproved,
 			Explored: runExplored{Strategy: o.Budget.Strategy, Budget: o.Budget.Schedules,
 				Schedules: o.Explored.Schedules, Pruned: o.Explored.Pruned, Distinct: o.Explored.Distinct,

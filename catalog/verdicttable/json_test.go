@@ -73,18 +73,19 @@ func TestWriteJSON_Status(t *testing.T) {
 // race check before it was done.
 func TestWriteJSON_RaceCheck(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		row    catalog.Outcome
-		caveat string
-		cut    bool
+		name             string
+		row              catalog.Outcome
+		caveat, evidence string
+		cut              bool
 	}{
-		{"the check found a race", caveatRow(), "without migration the guest's log already depends on the schedule", false},
-		{"the check was cut short", raceCheckCutRow(), "was interrupted after 3 of 20 runs: it proves nothing", true},
-		{"no check", interruptedProofRow(), "", false},
+		{"the check found a race", caveatRow(), "without migration the guest's log already depends on the schedule", "random", false},
+		{"the check was cut short", raceCheckCutRow(), "was interrupted after 3 of 41 runs: it proves nothing", "", true},
+		{"no check", interruptedProofRow(), "", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := writeJSON(t, tc.row).Rows[0]
 			assert.Contains(t, r.Caveat, tc.caveat)
+			assert.Equal(t, tc.evidence, r.CaveatEvidence)
 			assert.Equal(t, tc.cut, r.RaceCheckInterrupted)
 		})
 	}

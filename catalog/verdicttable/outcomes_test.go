@@ -42,8 +42,9 @@ func caveatRow() catalog.Outcome {
 	b := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 50, Seed: 1}
 	return catalog.Outcome{Scenario: "racy", Edition: spec.Draft2023, Expected: scenario.VerdictViolation, ExpectedOracle: "transparent",
 		Got: scenario.VerdictViolation, GotOracle: "transparent", Match: true, Budget: b,
-		Finding: &engine.Finding{Oracle: "transparent", Step: 12, Message: "the guest's log differs"},
-		Caveat:  "without migration the guest's log already depends on the schedule (schedule 3, seed 9: transparent at step 8: …)"}
+		Finding:        &engine.Finding{Oracle: "transparent", Step: 12, Message: "the guest's log differs"},
+		Caveat:         "without migration the guest's log already depends on the schedule (random schedule 3, seed 9: transparent at step 8: …)",
+		CaveatEvidence: catalog.RaceEvidenceRandom}
 }
 
 // interruptedProofRow is a pass row whose proof a signal cut short after
@@ -78,10 +79,11 @@ func certainMismatchRow() catalog.Outcome {
 }
 
 // raceCheckCutRow is caveatRow whose runs without migration a signal ended
-// after 3 of their 20 runs.
+// after 3 of their runs (the finding's replay, the random and the pct
+// runs).
 func raceCheckCutRow() catalog.Outcome {
 	o := caveatRow()
-	o.Caveat = (&catalog.RaceCheckInterruptedError{Runs: 3, Of: catalog.ReferenceRaceRuns}).Caveat()
-	o.RaceCheckInterrupted = true
+	o.Caveat = (&catalog.RaceCheckInterruptedError{Runs: 3, Of: catalog.RaceCheckRuns}).Caveat()
+	o.RaceCheckInterrupted, o.CaveatEvidence = true, ""
 	return o
 }

@@ -39,7 +39,7 @@ func TestWriteText(t *testing.T) {
 			row:     func(*testing.T) catalog.Outcome { return raceCheckCutRow() },
 			regexps: []string{`(?m)^ok +- +racy +draft-2023 `},
 			contains: []string{"\n  caveat: the check whether the guest's program races with itself (runs without migration) was\n" +
-				"    interrupted after 3 of 20 runs: it proves nothing, and this transparent finding may be that race\n"},
+				"    interrupted after 3 of 41 runs: it proves nothing, and this transparent finding may be that race\n"},
 		},
 		{
 			name: "an interrupted proof",

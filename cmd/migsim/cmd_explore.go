@@ -453,11 +453,13 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			if err := catalog.AnnotateFinding(rep.Schedule, fd, t.MaxSteps); err != nil {
 				fmt.Fprintf(stderr, "migsim explore: impact of the shrunk finding: %s\n", usererr.Text(err))
 			}
-			caveat, _, err := t.RaceCaveat(shrinkCtx, b.Seed, fd) // a check cut short says so in its caveat
+			// The shrunk schedule is the finding the report shows: the
+			// check replays it first. A check cut short says so in its caveat.
+			rc, err := t.RaceCaveat(shrinkCtx, b.Seed, catalog.FoundRun{Seed: first.Seed, Choices: sr.Result.Choices, Finding: fd})
 			if err != nil {
 				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", usererr.Text(err))
 			}
-			rep.Caveat = caveat
+			rep.Caveat, rep.CaveatEvidence = rc.Caveat, rc.Evidence
 			if run.explainRuns > 0 {
 				ex, err := explain.Explain(shrinkCtx, f, first.Seed, sr.Result, explain.Config{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
 				if err != nil {

@@ -89,7 +89,7 @@ func decodeExploreDoc(t *testing.T, out string) exploreDoc {
 	var top map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &top))
 	known := map[string]bool{"scenario": true, "edition": true, "knobs": true, "settings": true, "target": true, "budget": true,
-		"explored": true, "findings": true, "finding": true, "shrunk": true, "not_shrunk": true, "slice": true, "expected": true, "caveat": true,
+		"explored": true, "findings": true, "finding": true, "shrunk": true, "not_shrunk": true, "slice": true, "expected": true, "caveat": true, "caveat_evidence": true,
 		"schedule": true, "replay": true, "merged": true}
 	for k := range top {
 		assert.True(t, known[k], "field %q", k)
