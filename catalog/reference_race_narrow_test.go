@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -77,5 +78,35 @@ func TestRaceCaveat_CatalogTransparentRows(t *testing.T) {
 	}
 	for _, ed := range spec.Editions {
 		assert.NotZero(t, editions[ed], "no catalog row of %s expects a transparent violation", ed)
+	}
+}
+
+// TestReferenceRace_Text: the caveat names its evidence, and only the
+// finding's own schedule giving the finding's own difference says the
+// finding is the race; any other run says it may be.
+func TestReferenceRace_Text(t *testing.T) {
+	fd := engine.Finding{Oracle: "transparent", Step: 9, Message: "entry 4 of its log differs"}
+	for _, tc := range []struct {
+		name         string
+		race         ReferenceRace
+		want, absent string
+	}{
+		{"the finding's schedule, same difference", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd, SameDifference: true},
+			"the finding's own schedule, replayed without migration (seed 7; the migration's steps left out), gives the same difference " +
+				"from the run without migration (at step 10): the scenario's guest program races with itself, and this transparent finding is that race",
+			"may be"},
+		{"the finding's schedule, another difference", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd},
+			"also ends with another guest log than the run without migration (transparent at step 10: entry 4 of its log differs): " +
+				"the scenario's guest program races with itself, so this transparent finding may be that race",
+			"is that race"},
+		{"a pct schedule", ReferenceRace{Evidence: RaceEvidencePCT, Schedule: 3, Seed: 8, Finding: fd},
+			"without migration the guest's log already depends on the schedule (pct schedule 3, seed 8: transparent at step 10:",
+			"is that race"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := tc.race.Text()
+			assert.Contains(t, text, tc.want)
+			assert.NotContains(t, text, tc.absent)
+		})
 	}
 }
