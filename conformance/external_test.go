@@ -238,16 +238,15 @@ func (d kindsDisk) Flush() {
 	d.Storage.Flush()
 }
 
-// transcriptKinds is a transcript (extdevice.Options.Transcript) that
-// keeps the kinds of the messages that went by, either way.
-type transcriptKinds struct {
+// transcriptLines is the part of a transcript (extdevice.Options.Transcript)
+// that cuts what goes by into lines and hands each, without its newline,
+// to line; the kit writes from the goroutines of its processes.
+type transcriptLines struct {
 	mu   sync.Mutex
 	part []byte
-	seen kinds
-	bad  []string
 }
 
-func (o *transcriptKinds) Write(b []byte) (int, error) {
+func (o *transcriptLines) write(b []byte, line func([]byte)) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.part = append(o.part, b...)
@@ -256,10 +255,20 @@ func (o *transcriptKinds) Write(b []byte) (int, error) {
 		if i < 0 {
 			return len(b), nil
 		}
-		o.line(o.part[:i])
+		line(o.part[:i])
 		o.part = o.part[i+1:]
 	}
 }
+
+// transcriptKinds is a transcript that keeps the kinds of the messages
+// that went by, either way.
+type transcriptKinds struct {
+	cut  transcriptLines
+	seen kinds
+	bad  []string
+}
+
+func (o *transcriptKinds) Write(b []byte) (int, error) { return o.cut.write(b, o.line) }
 
 // line reads one "kit> {…}" or "dev> {…}" line.
 func (o *transcriptKinds) line(l []byte) {

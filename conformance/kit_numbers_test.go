@@ -1,12 +1,10 @@
 package conformance_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"math/big"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,8 +35,8 @@ func TestKitNumbersFitADouble(t *testing.T) {
 		conformance.Scenarios("capacity-change-while-stopped", "resize-in-stop-only"))
 	require.NoError(t, err)
 	require.Empty(t, rep.Stopped)
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
+	tr.cut.mu.Lock()
+	defer tr.cut.mu.Unlock()
 	assert.Empty(t, tr.bad, "lines with a number above 2^53, a non-integer number or a 64-bit quantity not a string")
 	assert.Greater(t, tr.lines, 1000, "the exchange was checked")
 	// The resize reached the device: the largest capacity the catalog's
@@ -52,8 +50,7 @@ func TestKitNumbersFitADouble(t *testing.T) {
 // numberTranscript is a transcript (extdevice.Options.Transcript) that
 // checks every number and every 64-bit key of every line.
 type numberTranscript struct {
-	mu          sync.Mutex
-	part        []byte
+	cut         transcriptLines
 	lines       int
 	maxCapacity uint64
 	hexSeen     map[string]bool
@@ -61,17 +58,7 @@ type numberTranscript struct {
 }
 
 func (o *numberTranscript) Write(b []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.part = append(o.part, b...)
-	for {
-		i := bytes.IndexByte(o.part, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		o.line(string(o.part[:i]))
-		o.part = o.part[i+1:]
-	}
+	return o.cut.write(b, func(l []byte) { o.line(string(l)) })
 }
 
 // line checks one "kit> {…}" or "dev> {…}" line.
