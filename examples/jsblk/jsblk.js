@@ -154,6 +154,19 @@ const COMMON_FIELDS = new Map([
 class DMAError extends Error {}
 
 // ---- the device ----
+// replies returns the completions of admin command a: fail(status, qualifier), and ok(result),
+// whose result is cut to the command's result_cap.
+function replies(a) {
+  return {
+    fail: (st, q) => ({ tag: a.tag, status: st, qualifier: q }),
+    ok: (res) => {
+      const c = { tag: a.tag, status: ST_OK, qualifier: Q_OK };
+      if (res && res.length) c.result = toHex(res.subarray(0, Math.min(res.length, a.result_cap || 0)));
+      return c;
+    },
+  };
+}
+
 class Device {
   constructor(cfg, id) {
     this.id = id;
@@ -769,12 +782,7 @@ class Device {
   runAdmin(fx, a) {
     if (this.draft) return this.runDraftAdmin(fx, a);
     const data = fromHex(a.data);
-    const fail = (st, q) => ({ tag: a.tag, status: st, qualifier: q });
-    const ok = (res) => {
-      const c = { tag: a.tag, status: ST_OK, qualifier: Q_OK };
-      if (res && res.length) c.result = toHex(res.subarray(0, Math.min(res.length, a.result_cap || 0)));
-      return c;
-    };
+    const { fail, ok } = replies(a);
     switch (a.opcode) {
       case OP_MODE_SET: {
         if (data.length < 1) return fail(ST_EINVAL, Q_INVALID_FIELD);
@@ -1210,12 +1218,7 @@ class Device {
 
   runDraftAdmin(fx, a) {
     const data = fromHex(a.data);
-    const fail = (st, q) => ({ tag: a.tag, status: st, qualifier: q });
-    const ok = (res) => {
-      const c = { tag: a.tag, status: ST_OK, qualifier: Q_OK };
-      if (res && res.length) c.result = toHex(res.subarray(0, Math.min(res.length, a.result_cap || 0)));
-      return c;
-    };
+    const { fail, ok } = replies(a);
     switch (a.opcode) {
       case D_MODE_SET: {
         const to = data.length ? data[0] : 0;
