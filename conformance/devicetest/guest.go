@@ -3,7 +3,6 @@ package devicetest
 import (
 	"encoding/binary"
 
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -57,8 +56,7 @@ func (g *rig) setupMSIX() {
 	}
 	// MSI-X Enable, as a driver's probe sets it: a device sends no message
 	// while it is 0 (PCI Express Base, "MSI-X Capability and Table Structure").
-	g.handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.CfgWrite, Requester: rigHost, Completer: rigRID,
-		Addr: pcie.MSIXCapOffset + pcie.MSIXMsgCtl, Data: []byte{0, byte(pcie.MSIXCtlEnable >> 8)}}})
+	g.msixCtl(true, false)
 }
 
 // offered reads the device's 64 feature bits.

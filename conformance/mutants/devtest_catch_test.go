@@ -53,6 +53,22 @@ var devTestCatches = []devTestCatch{
 		"PCI-DEV-04/draft-2023/masked-vector-held-pending",
 		"PCI-DEV-04/virtio-1.4/masked-vector-held-pending",
 	}, []string{"PCI-DEV-04"}},
+	{"ignores-msix-enable", []string{
+		"PCI-DEV-07/draft-2023/msix-disabled-drops-completion",
+		"PCI-DEV-07/draft-2023/msix-disabled-drops-config-change",
+		"PCI-DEV-07/virtio-1.4/msix-disabled-drops-completion",
+		"PCI-DEV-07/virtio-1.4/msix-disabled-drops-config-change",
+	}, []string{"PCI-DEV-07"}},
+	{"ignores-msix-function-mask", []string{
+		"PCI-DEV-07/draft-2023/function-mask-holds-completion",
+		"PCI-DEV-07/draft-2023/function-mask-holds-config-change",
+		"PCI-DEV-07/virtio-1.4/function-mask-holds-completion",
+		"PCI-DEV-07/virtio-1.4/function-mask-holds-config-change",
+	}, []string{"PCI-DEV-07"}},
+	{"keeps-msix-control-across-flr", []string{
+		"PCI-DEV-07/draft-2023/flr-clears-msix-control",
+		"PCI-DEV-07/virtio-1.4/flr-clears-msix-control",
+	}, []string{"PCI-DEV-07"}},
 	{"applies-part-of-failed-set", []string{
 		"DP-DEV-08/virtio-1.4/failed-set-no-side-effects",
 	}, []string{"DP-DEV-08"}},
@@ -164,9 +180,10 @@ func devTestCatchDoc() string {
 
 No catalog row catches these mutants, for no scenario has the sequence their bug needs: the
 catalog's FLR and reset scenarios reset the source and write state only to the destination, never
-during an FLR; the guest drivers never mask an MSI-X vector, and program the MSI-X table again after
-an FLR; the owner sends no DEV_PARTS_SET that fails on a later part, and sizes every DEV_PARTS_GET
-buffer from DEV_PARTS_METADATA_GET(SIZE); no scenario changes the migration mode between the two
+during an FLR; the guest drivers never mask an MSI-X vector, never clear MSI-X Enable or set
+Function Mask, and program the MSI-X table and set MSI-X Enable again after an FLR; the owner sends
+no DEV_PARTS_SET that fails on a later part, and sizes every DEV_PARTS_GET buffer from
+DEV_PARTS_METADATA_GET(SIZE); no scenario changes the migration mode between the two
 halves of a queue address; every destination is the source's own implementation, so a context
 whose virtio-net fields carry numbers of the device's own still migrates; no row resumes from Stop
 a device whose configuration changed on the host side while it was stopped, and the owner sends no
