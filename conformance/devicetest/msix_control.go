@@ -71,6 +71,7 @@ func msixControlled(ev msixEvent, fnMask bool) func(*check) {
 		if fnMask {
 			expectEq(c, g.pending(v), true, fmt.Sprintf("vector %d's pending bit, read through BAR0, after %s while %s", v, ev.what, state))
 		}
+		g.quiet()
 		g.msixCtl(true, false)
 		g.run()
 		if fnMask {

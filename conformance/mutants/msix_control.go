@@ -50,7 +50,10 @@ type msixCtlIgnored struct {
 
 func (d *msixCtlIgnored) Handle(ev member.Event) member.Effects {
 	t := ev.TLP
-	n := uint64(max(len(t.Data), t.Len))
+	n := uint64(len(t.Data)) // a write's bytes; a read's are t.Len
+	if t.Kind == pcie.CfgRead {
+		n = uint64(t.Len)
+	}
 	covers := ev.Kind == member.EvTLP && t.Addr <= msixCtlHigh && msixCtlHigh < t.Addr+n
 	i := msixCtlHigh - t.Addr
 	if covers && t.Kind == pcie.CfgWrite {
