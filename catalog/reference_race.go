@@ -62,6 +62,23 @@ type ReferenceRace struct {
 	// without migration differs from the reference log exactly as the
 	// finding did (the same message: the same entry, the same values).
 	SameDifference bool
+	// PassedOver is, for the finding's own schedule, how many of its
+	// recorded steps the replay passed over, having no counterpart
+	// without migration (the hypervisor's migration steps, the owners'
+	// admin commands): 0 for a scenario with no migration operation.
+	PassedOver int
+}
+
+// replayed says how the finding's own schedule was replayed without
+// migration: its seed, and the recorded steps passed over, if any.
+func (r *ReferenceRace) replayed() string {
+	switch r.PassedOver {
+	case 0:
+		return fmt.Sprintf("seed %d", r.Seed)
+	case 1:
+		return fmt.Sprintf("seed %d; 1 recorded step with no counterpart without migration passed over", r.Seed)
+	}
+	return fmt.Sprintf("seed %d; %d recorded steps with no counterpart without migration passed over", r.Seed, r.PassedOver)
 }
 
 // Text says what the race means for a finding of the row.
@@ -69,15 +86,15 @@ func (r *ReferenceRace) Text() string {
 	const fix = "make the program's order deterministic (wait for a request before the operation that depends on it)"
 	if r.Evidence == RaceEvidenceFinding {
 		if r.SameDifference {
-			return fmt.Sprintf("the finding's own schedule, replayed without migration (seed %d; the migration's steps left out), "+
+			return fmt.Sprintf("the finding's own schedule, replayed without migration (%s), "+
 				"gives the same difference from the run without migration (at step %d): "+
 				"the scenario's guest program races with itself, and this transparent finding is that race, not the migration; %s",
-				r.Seed, engine.ShownStep(r.Finding.Step), fix)
+				r.replayed(), engine.ShownStep(r.Finding.Step), fix)
 		}
-		return fmt.Sprintf("the finding's own schedule, replayed without migration (seed %d; the migration's steps left out), "+
+		return fmt.Sprintf("the finding's own schedule, replayed without migration (%s), "+
 			"also ends with another guest log than the run without migration (%s at step %d: %s): "+
 			"the scenario's guest program races with itself, so this transparent finding may be that race and not the migration; %s",
-			r.Seed, r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message, fix)
+			r.replayed(), r.Finding.Oracle, engine.ShownStep(r.Finding.Step), r.Finding.Message, fix)
 	}
 	return fmt.Sprintf("without migration the guest's log already depends on the schedule (%s schedule %d, seed %d: %s at step %d: %s): "+
 		"the scenario's guest program races with itself, so a transparent finding may be that race and not the migration; %s",
@@ -134,7 +151,7 @@ func (t Target) referenceRaces(ctx context.Context, base uint64, n int, evidence
 		if evidence == RaceEvidencePCT {
 			ch = engine.NewPCT(engine.NewStream(seed, engine.StreamSchedule), ReferenceRacePCTDepth, k)
 		}
-		fd, err := t.runWithoutMigration(seed, ch)
+		fd, err := t.runWithoutMigration(seed, ch, nil)
 		if err != nil {
 			return nil, fmt.Errorf("catalog: run without migration of %s (%s), %s schedule %d: %w", t.Scenario.Name, t.Edition, evidence, i, err)
 		}
@@ -147,17 +164,22 @@ func (t Target) referenceRaces(ctx context.Context, base uint64, n int, evidence
 
 // runWithoutMigration runs the target without migration from seed under
 // ch, judged against the guest log of seed's reference run, and returns
-// its finding (nil for none).
-func (t Target) runWithoutMigration(seed uint64, ch engine.Chooser) (*engine.Finding, error) {
+// its finding (nil for none). built, when set, is handed the world before
+// its first step (a chooser that names its actors needs it).
+func (t Target) runWithoutMigration(seed uint64, ch engine.Chooser, built func(*world.World)) (*engine.Finding, error) {
 	t.Oracles = t.oracles()
 	ref, err := t.Reference(seed)
 	if err != nil {
 		return nil, err
 	}
 	f := func(st engine.Streams) (engine.System, error) {
-		return world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
+		w, err := world.NewWorld(world.WorldConfig{Scenario: t.Scenario, Edition: t.Edition, Rules: t.Rules,
 			Settings: t.Settings, Factory: t.Member, NetFactory: t.NetMember, Reference: true, ReferenceLog: ref,
 			Oracles: t.Oracles}, st)
+		if err == nil && built != nil {
+			built(w)
+		}
+		return w, err
 	}
 	res, err := engine.Run(f, seed, ch, engine.RunConfig{MaxSteps: t.maxSteps()})
 	if err != nil {
@@ -190,10 +212,11 @@ type RaceCheck struct {
 // RaceCaveat is the caveat of a row or exploration whose first finding is
 // run.Finding, from base seed base. For a transparent finding it checks
 // whether the guest's program races with itself, strongest evidence
-// first: the finding's own schedule replayed without migration
-// (engine.NewLenientReplay: the migration's steps are gone, so a step
-// whose label is not enabled falls back), so that the guests and peers
-// interleave as they did in the finding; then ReferenceRaceRuns random
+// first: the finding's own schedule replayed without migration, each
+// actor keeping its place in the recording (placeReplay: the recorded
+// steps with no counterpart there, the migration's, are passed over), so
+// that the guests, peers and devices interleave as they did in the
+// finding; then ReferenceRaceRuns random
 // and ReferenceRacePCTRuns pct schedules (ReferenceRace). The first of
 // those runs whose guest log differs from its seed's reference run gives
 // the caveat (ReferenceRace.Text). No caveat for another finding, nor
@@ -228,12 +251,12 @@ func (t Target) raceOf(ctx context.Context, base uint64, run FoundRun) (*Referen
 		if err := ctx.Err(); err != nil {
 			return nil, &RaceCheckInterruptedError{Runs: 0, Of: of, Err: err}
 		}
-		fd, err := t.runWithoutMigration(run.Seed, engine.NewLenientReplay(run.Choices))
+		fd, passed, err := t.findingWithoutMigration(run)
 		if err != nil {
 			return nil, fmt.Errorf("catalog: the finding's schedule without migration of %s (%s): %w", t.Scenario.Name, t.Edition, err)
 		}
 		if fd != nil {
-			return &ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: run.Seed, Finding: *fd,
+			return &ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: run.Seed, Finding: *fd, PassedOver: passed,
 				SameDifference: fd.Oracle == run.Finding.Oracle && fd.Message == run.Finding.Message}, nil
 		}
 		done++

@@ -39,6 +39,7 @@ func TestRaceCaveat_NarrowRace(t *testing.T) {
 			assert.Contains(t, o.Caveat, "the finding's own schedule, replayed without migration")
 			assert.Contains(t, o.Caveat, "gives the same difference from the run without migration")
 			assert.Contains(t, o.Caveat, "this transparent finding is that race, not the migration")
+			assert.NotContains(t, o.Caveat, "passed over", "no migration operation: every recorded step has its counterpart")
 		})
 	}
 }
@@ -92,9 +93,15 @@ func TestReferenceRace_Text(t *testing.T) {
 		want, absent string
 	}{
 		{"the finding's schedule, same difference", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd, SameDifference: true},
-			"the finding's own schedule, replayed without migration (seed 7; the migration's steps left out), gives the same difference " +
+			"the finding's own schedule, replayed without migration (seed 7), gives the same difference " +
 				"from the run without migration (at step 10): the scenario's guest program races with itself, and this transparent finding is that race",
 			"may be"},
+		{"the finding's schedule without its migration's steps", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd,
+			SameDifference: true, PassedOver: 45},
+			"the finding's own schedule, replayed without migration (seed 7; 45 recorded steps with no counterpart without migration passed over), " +
+				"gives the same difference", "may be"},
+		{"one step passed over", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd, PassedOver: 1},
+			"(seed 7; 1 recorded step with no counterpart without migration passed over), also ends with another guest log", "is that race"},
 		{"the finding's schedule, another difference", ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: 7, Finding: fd},
 			"also ends with another guest log than the run without migration (transparent at step 10: entry 4 of its log differs): " +
 				"the scenario's guest program races with itself, so this transparent finding may be that race",
