@@ -40,9 +40,14 @@ func propErr(s *scenario.Scenario, prop, format string, args ...any) error {
 //   - parse-print: Format parses back to an Equal scenario with the same
 //     hash; check: the vocabulary accepts it;
 //   - reference: the run without migration has no finding, and
-//     reference-self: under refSchedules random schedules it passes
-//     transparent against its own log (the guest's log does not depend on
-//     the schedule);
+//     reference-self: the guest's log does not depend on the schedule.
+//     Before judging, refSchedules random and refSchedules pct schedules
+//     without migration each pass transparent against their own seed's
+//     log (the race check's runs, Target.RaceCaveat, without the
+//     finding's schedule: there is no finding yet to replay); after, an
+//     expectation whose judge found a transparent violation has no race
+//     caveat from the judge's own check (the finding's schedule replayed
+//     without migration, then the random and pct runs);
 //   - jobs: every expectation gets the same verdict, finding index and
 //     exploration with 1 and with 2 jobs; panic: no run panics;
 //   - replay: the shrunk schedule of a finding, written and read back,
@@ -88,14 +93,25 @@ func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int)
 	if _, err := t.Reference(b.Seed); err != nil {
 		return propErr(s, "reference", "%v", err)
 	}
-	race, err := t.ReferenceRace(context.Background(), b.Seed, schedules)
-	if err != nil {
-		return propErr(s, "reference-self", "%s: %v", e.Edition, err)
-	}
-	if race != nil {
-		return propErr(s, "reference-self", "%s schedule %d: %s: %s", e.Edition, race.Schedule, race.Finding.Oracle, race.Finding.Message)
+	for _, evidence := range []string{RaceEvidenceRandom, RaceEvidencePCT} {
+		race, err := t.referenceRaces(context.Background(), b.Seed, schedules, evidence, 0, 0, schedules)
+		if err != nil {
+			return propErr(s, "reference-self", "%s: %v", e.Edition, err)
+		}
+		if race != nil {
+			return propErr(s, "reference-self", "%s %s schedule %d: %s: %s", e.Edition, evidence, race.Schedule, race.Finding.Oracle, race.Finding.Message)
+		}
 	}
 	return nil
+}
+
+// checkRaceCaveat is reference-self after judging: the judge's race check
+// of a transparent finding (Outcome.CaveatEvidence) found no race.
+func checkRaceCaveat(s *scenario.Scenario, e scenario.Expectation, o Outcome) error {
+	if o.CaveatEvidence == "" {
+		return nil
+	}
+	return propErr(s, "reference-self", "%s: the judge's transparent finding (%s evidence): %s", e.Edition, o.CaveatEvidence, o.Caveat)
 }
 
 func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation) error {
@@ -117,6 +133,9 @@ func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation
 			return propErr(s, "panic", "%s: %s", e.Edition, o.Finding.Message)
 		}
 		outs[i] = o
+	}
+	if err := checkRaceCaveat(s, e, outs[0]); err != nil {
+		return err
 	}
 	a, b := outs[0], outs[1]
 	if a.Got != b.Got || a.GotOracle != b.GotOracle || a.FindingIndex != b.FindingIndex || a.Explored.Schedules != b.Explored.Schedules {
