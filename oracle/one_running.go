@@ -19,7 +19,9 @@ var oneRunningInfo = observe.OracleInfo{
 	Name: "one-running",
 	Doc:  "at the end of a migration that succeeded or rolled back, exactly one host runs the VM's VFs: the one the VM runs on",
 	Observes: "the mode the owner last set for every VF of the VM on every host (the completions its driver received, an " +
-		"FLR it saw and mode-after-flr) once the hypervisor's flow is over, and the host the VM runs on",
+		"FLR it saw and mode-after-flr) once the hypervisor's flow is over, and the host the VM runs on; a destination's VF " +
+		"the VM does not run on, wiped by an FLR the host saw end after its last successful state write and reached by no " +
+		"memory write since, runs nothing of the VM whatever its mode",
 }
 
 func (oneRunning) Info() observe.OracleInfo { return oneRunningInfo }
@@ -28,7 +30,12 @@ func (oneRunning) Info() observe.OracleInfo { return oneRunningInfo }
 // Active (running) and it is
 // the source or a destination that took the VM's state (a write or load
 // that succeeded); a destination's idle VFs, or VFs whose load was
-// rejected, do not count. Source-only flows, runs without migration, flows
+// rejected, do not count. Nor does a VF of a destination the VM does not
+// run on that an FLR wiped after its last state write (Wiped): reset,
+// device_status 0, no queues, nothing of the VM's state (DRAFT-FLR-01,
+// DP-DEV-14), and no driver reached it since, so it runs no part of the
+// VM whatever its mode (a hypervisor that abandons the destination leaves
+// it so; vfio-pci resets it again when it is released). Source-only flows, runs without migration, flows
 // stopped by on-error=stop and a source that crashed or lost its VFs are
 // not judged.
 func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
@@ -51,8 +58,9 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 		}
 		active := 0
 		vfs := p.VMVFs()
+		abandoned := i != 0 && h.Name != p.VMHost
 		for _, vf := range vfs {
-			if p.Owner(h.Name, vf).Running() {
+			if v := p.Owner(h.Name, vf); v.Running() && !(abandoned && v.Wiped) {
 				active++
 			}
 		}

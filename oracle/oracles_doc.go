@@ -43,6 +43,7 @@ func Doc() string {
 	}
 	b.WriteString(docGaveUp)
 	b.WriteString(docRunBeforeResume)
+	b.WriteString(docOneRunningWiped)
 	b.WriteString(docImpact)
 	b.WriteString(docAdding)
 	return b.String()

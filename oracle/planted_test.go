@@ -208,6 +208,22 @@ var planted = []plant{
 	{oracle: "one-running", name: "clean: the default flow", ed: spec.Virtio14, scn: compatGuest + "set hv-await=ready\n"},
 	{oracle: "one-running", name: "clean: rolled back before the source moved, VFs nobody touched", ed: spec.Virtio14,
 		scn: objLimitRollback, want: "error:no-object-id", msg: "dst vf3"},
+	// An FLR the host issued wiped dst's VF after its state write and the
+	// VM went to dst2: the VF is Active but reset, and the VM never ran on
+	// dst (planted_wiped_test.go).
+	{oracle: "one-running", name: "clean: the first destination wiped by an FLR, the VM on dst2", ed: spec.Draft2023,
+		scn: dst2AfterFLRDraft("")},
+	{oracle: "one-running", name: "clean: the first destination wiped by an FLR, the VM on dst2 (virtio-1.4)", ed: spec.Virtio14,
+		scn: dst2AfterFLRV14("")},
+	{oracle: "one-running", name: "wiped destination, but the source never stopped", ed: spec.Draft2023,
+		scn:  dst2AfterFLRDraft("") + "  mode src active\n",
+		want: "one-running", msg: "the VM's VFs run on src and dst2 (Active) at the end of the migration"},
+	{oracle: "one-running", name: "destination written again after the FLR and resumed", ed: spec.Draft2023,
+		scn:  dst2AfterFLRDraft("  mode dst freeze\n  write dst\n  mode dst active\n"),
+		want: "one-running", msg: "the VM's VFs run on dst and dst2 (Active) at the end of the migration"},
+	{oracle: "one-running", name: "destination loaded again after the FLR and resumed", ed: spec.Virtio14,
+		scn:  dst2AfterFLRV14("  mode dst stopped\n  load dst\n  mode dst running\n"),
+		want: "one-running", msg: "the VM's VFs run on dst and dst2 (running) at the end of the migration"},
 
 	{oracle: "transparent", name: "destination drops the context write", ed: spec.Draft2023, scn: dropWrite,
 		device: wrap(func(_ member.Config, d member.Device) member.Device { return &dropsContextWrite{d} }),

@@ -95,6 +95,13 @@ type OwnerView struct {
 	// (Active from its creation) or because an FLR ended its stop
 	// (mode-after-flr=running), never because the host resumed it.
 	Resumed bool
+	// Wiped is set when an FLR the host saw end reset the member (its
+	// virtio state, queues and device context back to defaults:
+	// DRAFT-FLR-01, DP-DEV-14), and since then no write or load of state
+	// (draft-2023 DEV_CTX_WRITE, virtio-1.4 DEV_PARTS_SET) succeeded on it
+	// and no memory write (a driver setting it up again) reached it: the
+	// member holds nothing it was given before the FLR, whatever its mode.
+	Wiped bool
 }
 
 // Stopped reports whether the host knows the member is quiesced (Stop,
@@ -249,6 +256,15 @@ func ModeTarget(ed spec.Edition, c adminq.Command) (spec.Mode, bool) {
 		return spec.ModeStop, true
 	}
 	return spec.ModeActive, true
+}
+
+// StateWrite reports whether c writes device state into a member: a
+// draft-2023 DEV_CTX_WRITE or a virtio-1.4 DEV_PARTS_SET.
+func StateWrite(ed spec.Edition, c adminq.Command) bool {
+	if ed == spec.Draft2023 {
+		return spec.DraftOpcode(c.Opcode) == spec.DraftOpDevCtxWrite
+	}
+	return spec.Opcode(c.Opcode) == spec.OpDevPartsSet
 }
 
 // LE64 reads a little-endian uint64 (0 when b is short).

@@ -97,6 +97,11 @@ type memberTruth struct {
 	// completed since nor did that command fail (OwnerView.Resumed).
 	// Only the oracles read it (the state hash leaves it out).
 	resumed bool
+	// wiped: an FLR the host saw end reset the member (DRAFT-FLR-01,
+	// DP-DEV-14), and since then no state write or load succeeded on it
+	// and no memory write reached it (OwnerView.Wiped). Only the oracles
+	// read it (the state hash leaves it out).
+	wiped bool
 	// judge keeps the member's judge hash until the record of the member
 	// changes (judge_memo.go); no hash reads it.
 	judge judgeMemo
@@ -140,6 +145,7 @@ func (r *Record) settleFLR(t *memberTruth) bool {
 	if rules.ModeAfterFLR == spec.AfterFLRRunning {
 		t.mode = spec.ModeActive
 	}
+	t.wiped = true
 	return true
 }
 
@@ -217,7 +223,7 @@ func (r *Record) View(vf int, present bool) OwnerView {
 	n := len(t.pending)
 	return OwnerView{Present: true, Mode: t.mode, ModePending: n > 0, Pending: t.pending[:n:n],
 		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset,
-		Resumed: t.resumed}
+		Resumed: t.resumed, Wiped: t.wiped}
 }
 
 // ObserveWrite updates the record from a TLP the host or the guest sends
@@ -231,6 +237,15 @@ func (r *Record) ObserveWrite(vf int, tlp pcie.TLP, cfgOff uint64, inCfg bool) (
 	if tlp.Kind == pcie.MemWrite || tlp.Kind == pcie.CfgWrite {
 		if mt, ok := r.members[vf]; ok && mt.ctx.sizeWatch && !mt.ctx.sizeWritten {
 			mt.ctx.sizeWritten, watched = true, true
+			mt.judge.forget()
+		}
+	}
+	if mt, ok := r.members[vf]; ok && tlp.Kind == pcie.MemWrite && (mt.wiped || mt.flr) {
+		if mt.flr {
+			mt = r.truth(vf) // an FLR whose 100 ms have passed wiped it first
+		}
+		if mt.wiped {
+			mt.wiped = false // a driver sets the member up again
 			mt.judge.forget()
 		}
 	}
@@ -374,6 +389,7 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 			t.mode = to
 			if to == spec.ModeActive && t.flrDeferred {
 				t.flrDeferred = false
+				t.wiped = true
 				r.msixFLR(vf) // the move to Active carried out the deferred FLR
 			}
 		}
@@ -382,6 +398,9 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 			// only while another resume is outstanding.
 			t.resumed = slices.Contains(t.pending, spec.ModeActive)
 		}
+	}
+	if c.Result.Status == spec.StatusOK && StateWrite(r.env.Edition(), c.Command) {
+		t.wiped = false
 	}
 	return before, r.contextRead(vf, c, before)
 }
