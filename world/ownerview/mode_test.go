@@ -19,7 +19,7 @@ import (
 func TestRecordMode(t *testing.T) {
 	const vf = 1
 	draftCmd := func(m spec.Mode) adminq.Command {
-		return adminq.Command{Opcode: uint16(spec.DraftOpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{byte(m), 0, 0, 0, 0, 0, 0, 0}}
+		return draftModeSet(vf, m)
 	}
 	stop14 := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{spec.DevModeFlagStopped}}
 	flr := pcie.TLP{Kind: pcie.CfgWrite, Addr: pcie.PCIeCapOffset + pcie.PCIeDevCtl, Data: []byte{0, byte(pcie.DevCtlInitiateFLR >> 8)}}

@@ -42,7 +42,7 @@ func TestReadWhole_AcrossEpochs(t *testing.T) {
 	run14 := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{0}}
 	read := adminq.Command{Opcode: uint16(spec.DraftOpDevCtxRead), Group: spec.GroupSRIOV, Member: vf}
 	mode := func(m spec.Mode) adminq.Command {
-		return adminq.Command{Opcode: uint16(spec.DraftOpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{byte(m), 0, 0, 0, 0, 0, 0, 0}}
+		return draftModeSet(vf, m)
 	}
 	for _, tc := range []struct {
 		name          string

@@ -20,7 +20,7 @@ import (
 func TestRecordResumed(t *testing.T) {
 	const vf = 1
 	draft := func(m spec.Mode) adminq.Command {
-		return adminq.Command{Opcode: uint16(spec.DraftOpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{byte(m), 0, 0, 0, 0, 0, 0, 0}}
+		return draftModeSet(vf, m)
 	}
 	stop14 := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{spec.DevModeFlagStopped}}
 	run14 := adminq.Command{Opcode: uint16(spec.OpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{0}}

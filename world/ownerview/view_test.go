@@ -15,7 +15,7 @@ import (
 func TestViewPendingKept(t *testing.T) {
 	const vf = 1
 	mode := func(m spec.Mode) adminq.Command {
-		return adminq.Command{Opcode: uint16(spec.DraftOpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{byte(m), 0, 0, 0, 0, 0, 0, 0}}
+		return draftModeSet(vf, m)
 	}
 	done := func(m spec.Mode) adminq.Completion { return adminq.Completion{Command: mode(m)} }
 	r := NewRecord(testEnv{spec.Draft2023})

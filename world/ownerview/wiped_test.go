@@ -20,7 +20,7 @@ import (
 func TestRecordWiped(t *testing.T) {
 	const vf = 1
 	draft := func(m spec.Mode) adminq.Command {
-		return adminq.Command{Opcode: uint16(spec.DraftOpDevModeSet), Group: spec.GroupSRIOV, Member: vf, Data: []byte{byte(m), 0, 0, 0, 0, 0, 0, 0}}
+		return draftModeSet(vf, m)
 	}
 	ctxWrite := adminq.Command{Opcode: uint16(spec.DraftOpDevCtxWrite), Group: spec.GroupSRIOV, Member: vf}
 	partsSet := adminq.Command{Opcode: uint16(spec.OpDevPartsSet), Group: spec.GroupSRIOV, Member: vf}
