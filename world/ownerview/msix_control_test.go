@@ -31,7 +31,7 @@ func TestMSIXControl(t *testing.T) {
 		}
 		return []byte{0, hi}
 	}
-	type step func(r *Record, now *engine.VTime)
+	type step = recordStep
 	cfg := func(off uint64, b []byte) step {
 		return func(r *Record, _ *engine.VTime) {
 			r.ObserveWrite(vf, pcie.TLP{Kind: pcie.CfgWrite, Addr: off, Data: b}, 0, false)
@@ -83,14 +83,9 @@ func TestMSIXControl(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rules, err := spec.ParseRules(spec.Virtio14, tc.knobs)
-			if !assert.NoError(t, err) {
+			r, ok := replayRecord(t, spec.Virtio14, tc.knobs, tc.steps)
+			if !ok {
 				return
-			}
-			var now engine.VTime
-			r := NewRecord(rulesEnv{movingEnv{testEnv{spec.Virtio14}, &now}, rules})
-			for _, s := range tc.steps {
-				s(r, &now)
 			}
 			assert.Equal(t, tc.want, r.MSIXTargetOf(vf, addr, data))
 		})

@@ -32,7 +32,7 @@ func TestRecordWiped(t *testing.T) {
 		cp.Result.Status = spec.StatusEINVAL
 		return cp
 	}
-	type step func(r *Record, now *engine.VTime)
+	type step = recordStep
 	submit := func(c adminq.Command) step { return func(r *Record, _ *engine.VTime) { r.Submitted(c) } }
 	receive := func(cp adminq.Completion) step { return func(r *Record, _ *engine.VTime) { r.Received(vf, cp, true) } }
 	write := func(tlp pcie.TLP) step {
@@ -68,14 +68,9 @@ func TestRecordWiped(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rules, err := spec.ParseRules(tc.ed, tc.knobs)
-			if !assert.NoError(t, err) {
+			r, ok := replayRecord(t, tc.ed, tc.knobs, tc.steps)
+			if !ok {
 				return
-			}
-			var now engine.VTime
-			r := NewRecord(rulesEnv{movingEnv{testEnv{tc.ed}, &now}, rules})
-			for _, s := range tc.steps {
-				s(r, &now)
 			}
 			assert.Equal(t, tc.want, r.View(vf, true).Wiped)
 		})
