@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Feature is a virtio feature bit number.
@@ -117,15 +118,38 @@ type Features uint64
 func (fs Features) Has(f Feature) bool { return uint64(fs)&f.Mask() != 0 }
 
 // String lists the set bits by name, joined by '|'.
+// A guest driver logs its features at every probe, so the names of the
+// 64 bits are looked up once (featureNames) and the string is built in
+// one allocation.
 func (fs Features) String() string {
-	var parts []string
-	for b := 0; b < 64; b++ {
-		if uint64(fs)&(1<<uint(b)) != 0 {
-			parts = append(parts, Feature(b).String())
-		}
-	}
-	if len(parts) == 0 {
+	if fs == 0 {
 		return "0"
 	}
-	return strings.Join(parts, "|")
+	names := featureNames()
+	n := 0
+	for b := 0; b < 64; b++ {
+		if uint64(fs)&(1<<uint(b)) != 0 {
+			n += len(names[b]) + 1
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n - 1)
+	for b := 0; b < 64; b++ {
+		if uint64(fs)&(1<<uint(b)) != 0 {
+			if sb.Len() > 0 {
+				sb.WriteByte('|')
+			}
+			sb.WriteString(names[b])
+		}
+	}
+	return sb.String()
 }
+
+// featureNames holds Feature(b).String() of bits 0 to 63.
+var featureNames = sync.OnceValue(func() *[64]string {
+	var t [64]string
+	for b := range t {
+		t[b] = Feature(b).String()
+	}
+	return &t
+})

@@ -1,6 +1,9 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // CommonCfgField names one field of struct virtio_pci_common_cfg
 // (virtio spec transport-pci.tex, "Common configuration structure layout").
@@ -153,7 +156,21 @@ var deviceStatusNames = []struct {
 
 // String returns the set bits joined by '|' (ACKNOWLEDGE|DRIVER|…), or
 // RESET for 0.
-func (s DeviceStatus) String() string {
+// The 256 strings are built once (deviceStatusStrings): a guest driver
+// logs the status at the end of every run.
+func (s DeviceStatus) String() string { return deviceStatusStrings()[s] }
+
+// deviceStatusStrings holds deviceStatusString of every status byte.
+var deviceStatusStrings = sync.OnceValue(func() *[256]string {
+	var t [256]string
+	for i := range t {
+		t[i] = deviceStatusString(DeviceStatus(i))
+	}
+	return &t
+})
+
+// deviceStatusString is DeviceStatus.String, computed.
+func deviceStatusString(s DeviceStatus) string {
 	if s == 0 {
 		return "RESET"
 	}
