@@ -522,12 +522,12 @@ func (g *Driver) complete(r *guestReq, usedLen uint32) {
 				g.shadow[r.sector+uint64(i)] = r.pattern
 			}
 		}
-		g.logf("write sector=%d count=%d: status=%d", r.sector, r.count, st[0])
+		g.logRequest("write", r.sector, r.count, st[0], 0, false)
 	case "read":
 		buf := g.buf(r.count * sectorSize)
 		clear(buf) // what a failed read leaves
 		_ = mem.ReadMem(guest.RID, r.data, buf)
-		g.logf("read sector=%d count=%d: status=%d data=%016x", r.sector, r.count, st[0], dataHash(buf))
+		g.logRequest("read", r.sector, r.count, st[0], dataHash(buf), true)
 		if st[0] == 0 && !g.holdsExpected(buf, r.sector) {
 			g.fail("read sector=%d count=%d: data differs from what the guest wrote", r.sector, r.count)
 		}
@@ -654,7 +654,7 @@ func (g *Driver) Reset() {
 func (g *Driver) Final() {
 	g.Flush()
 	st := g.r8(spec.CfgDeviceStatus)
-	g.logf("final: capacity=%d status=%s outstanding=%d", g.capacity, spec.DeviceStatus(st), g.Outstanding())
+	g.logFinal(g.capacity, spec.DeviceStatus(st), g.Outstanding())
 }
 
 // SetPowerState moves the function to D3hot or back to D0 through the PM

@@ -66,7 +66,7 @@ func (g *Driver) ProbePart(from, until ProbePoint) {
 	}
 	g.w8(spec.CfgDeviceStatus, uint8(probeStatus|spec.StatusDriverOK))
 	g.capacity = g.readCapacity()
-	g.logf("probe: DRIVER_OK capacity=%d", g.capacity)
+	g.logUint("probe: DRIVER_OK capacity=", g.capacity)
 }
 
 // negotiate runs the probe up to the FEATURES_OK write; false when the
@@ -117,7 +117,7 @@ func (g *Driver) featuresOK() bool {
 		return false
 	}
 	g.features = spec.Features(g.acked)
-	g.logf("probe: features %s", g.features)
+	g.log = append(g.log, "probe: features "+g.features.String())
 	return true
 }
 
