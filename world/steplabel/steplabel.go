@@ -178,12 +178,44 @@ func (d *Device) Step(name string, s member.Step) string {
 			return d.labels[i].label
 		}
 	}
-	l := name + ":" + s.String()
+	l := stepCached(name, s)
 	if (s.Kind != member.StepAdmin || s.Tag < maxAdminTag) && len(d.labels) < maxSteps {
 		if d.labels == nil {
 			d.labels = make([]stepLabel, 0, 8)
 		}
 		d.labels = append(d.labels, stepLabel{step: s, label: l})
 	}
+	return l
+}
+
+// stepKey is what a device step's label is built from.
+type stepKey struct {
+	name string
+	step member.Step
+}
+
+// stepSlots is the size of the process's table of device step labels:
+// a target's devices (a PF and a VF or two on each host) label a few
+// dozen distinct steps.
+const stepSlots = 1024
+
+// stepLabels holds the device step labels built in the process, so that
+// each run's devices (a Device lives as long as its world) find the label
+// a run before built instead of concatenating it again.
+var stepLabels = slotcache.New[stepKey, string](stepSlots)
+
+// stepCached returns "NAME:STEP", from stepLabels when it holds it.
+func stepCached(name string, s member.Step) string {
+	k := stepKey{name: name, step: s}
+	h := uint64(len(name))
+	if n := len(name); n > 0 {
+		h |= uint64(name[0])<<8 | uint64(name[n-1])<<16
+	}
+	slot := deephash.Mix(deephash.Mix(uint64(s.Kind)|uint64(s.Queue)<<8, s.Tag), h) % stepSlots
+	if l, ok := stepLabels.Get(slot, k); ok {
+		return l
+	}
+	l := name + ":" + s.String()
+	stepLabels.Put(slot, k, l)
 	return l
 }

@@ -166,3 +166,29 @@ func TestRegLabelCached_SameSlotNames(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceStep_Cached: step labels of more devices and steps than the
+// process's table has slots, asked for by fresh Devices from several
+// goroutines (slots replaced under each other, names that share a slot),
+// are each the device's name, ':' and the step.
+func TestDeviceStep_Cached(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 2 {
+				var d Device
+				for i := range 3 * stepSlots {
+					name := fmt.Sprintf("h%d.vf%d", g, i%7)
+					s := member.Step{Kind: member.StepKind(i % 5), Queue: uint16(i % 3), Tag: uint64(i / 5)}
+					if got, want := d.Step(name, s), name+":"+s.String(); got != want {
+						t.Errorf("goroutine %d round %d step %d: %q, want %q", g, round, i, got, want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
