@@ -39,9 +39,9 @@ type guestActor struct {
 	tape *rerun.Tape
 	// opIdx is the operation running, len(prog.Ops) once settling.
 	opIdx int
-	// memReq, mem, doMMIORead and doMMIOWrite are a BAR0 access's request
-	// (yieldMem): not state, the request's label and the results the actor
-	// received are.
+	// memReq is the pending request (yieldReq), mem, doMMIORead and
+	// doMMIOWrite a BAR0 access's operands and methods: not state, the
+	// request's label and the results the actor received are.
 	memReq                  actorReq
 	mem                     memAccess
 	doMMIORead, doMMIOWrite func() []byte
@@ -121,7 +121,7 @@ func (g *guestActor) hostAddr(addr uint64) (uint64, bool) {
 // actor's name first ("vcpu0:mmio-write …"), built by the caller in one
 // concatenation.
 func (g *guestActor) op(label string, do func() []byte) []byte {
-	return g.yield(&actorReq{label: label, do: do})
+	return g.yieldReq(actorReq{label: label, do: do})
 }
 
 func (g *guestActor) tlp(t pcie.TLP) []byte {
@@ -174,7 +174,7 @@ func (g *guestActor) CfgRead(off uint16, n int) uint32 {
 func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 	data := binary.LittleEndian.AppendUint32(nil, v)[:n]
 	trapped := g.tape.Value(rerun.CallTraps, uint64(off), func() uint64 { return por.BoolBits(g.w.trapsFLR(off, data)) }) != 0
-	g.yield(&actorReq{label: steplabel.Cfg(g.name, ":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
+	g.yieldReq(actorReq{label: steplabel.Cfg(g.name, ":cfg-write 0x", off, "=0x", uint64(v), 16), trap: trapped, access: por.VFAccess(pcie.CfgWrite, uint64(off), data), do: func() []byte {
 		h, _ := g.hostVF()
 		s, _ := h.pfCfg.SRIOV()
 		return g.tlp(pcie.TLP{Kind: pcie.CfgWrite, Requester: guest.RID, Completer: s.VFRID(h.pf.RID(), g.vf), Addr: uint64(off), Data: data})
@@ -190,7 +190,7 @@ func (g *guestActor) CfgWrite(off uint16, n int, v uint32) {
 func (g *guestActor) MMIORead(addr uint64, n int) []byte {
 	g.mem = memAccess{addr: addr, n: n}
 	off := addr - addrmap.GuestBAR0(g.vf)
-	return g.yieldMem(steplabel.RegRead(g.name, off), false, por.VFAccess(pcie.MemRead, off, nil), g.doMMIORead)
+	return g.yieldReq(actorReq{label: steplabel.RegRead(g.name, off), access: por.VFAccess(pcie.MemRead, off, nil), do: g.doMMIORead})
 }
 
 // MMIOWrite implements GuestBus. It keeps data, which the driver handed
@@ -199,7 +199,7 @@ func (g *guestActor) MMIOWrite(addr uint64, data []byte) {
 	d := data
 	g.mem = memAccess{addr: addr, data: d}
 	off := addr - addrmap.GuestBAR0(g.vf)
-	g.yieldMem(steplabel.RegWrite(g.name, off, d), g.w.posted != vocab.PostedImmediate, por.VFAccess(pcie.MemWrite, off, d), g.doMMIOWrite)
+	g.yieldReq(actorReq{label: steplabel.RegWrite(g.name, off, d), post: g.w.posted != vocab.PostedImmediate, access: por.VFAccess(pcie.MemWrite, off, d), do: g.doMMIOWrite})
 }
 
 // memAccess is the operands of the guest's pending BAR0 access, which
@@ -211,11 +211,11 @@ type memAccess struct {
 	data []byte
 }
 
-// yieldMem yields a BAR0 access as the actor's one request (g.memReq, reused:
-// the scheduler reads it only while the actor is suspended on it), with do
-// one of the actor's bound methods, so that the access allocates neither.
-func (g *guestActor) yieldMem(label string, post bool, access uint8, do func() []byte) []byte {
-	g.memReq = actorReq{label: label, post: post, access: access, do: do}
+// yieldReq yields r as the actor's one request (g.memReq, reused: the
+// scheduler reads it only while the actor is suspended on it), so that no
+// operation allocates it; a BAR0 access's do is one of its bound methods.
+func (g *guestActor) yieldReq(r actorReq) []byte {
+	g.memReq = r
 	return g.yield(&g.memReq)
 }
 
@@ -242,7 +242,7 @@ func (g *guestActor) mmioWrite() []byte {
 // WaitIRQ implements GuestBus: enabled once an interrupt is pending, or
 // when the world has stalled (then ok is false).
 func (g *guestActor) WaitIRQ() (uint16, bool) {
-	res := g.yield(&actorReq{label: g.name + ":wait-irq",
+	res := g.yieldReq(actorReq{label: g.name + ":wait-irq",
 		ready: func() bool { return len(g.irqs) > 0 || g.released },
 		do: func() []byte {
 			if len(g.irqs) == 0 {
@@ -271,7 +271,7 @@ func (g *guestActor) Sleep(ns uint64) {
 		g.w.addTimer(timer{at: at, actor: &g.actor})
 		return uint64(at)
 	}))
-	g.yield(&actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
+	g.yieldReq(actorReq{label: fmt.Sprintf("%s:sleep %s", g.name, engine.VTime(ns)), ready: func() bool { return g.w.now >= until }})
 }
 
 // Memory implements GuestBus: the VM's memory wherever it runs, or, for a
@@ -327,7 +327,7 @@ func (g *guestActor) runProgram() {
 // on the schedule.
 func (g *guestActor) settle() {
 	g.cleanChain()
-	g.yield(&actorReq{label: g.name + ":settle", settle: true, ready: func() bool { return g.w.othersDone(&g.actor) }})
+	g.yieldReq(actorReq{label: g.name + ":settle", settle: true, ready: func() bool { return g.w.othersDone(&g.actor) }})
 	for v, ok := g.popIRQ(); ok; v, ok = g.popIRQ() {
 		g.drv.HandleIRQ(v)
 	}
@@ -370,7 +370,7 @@ func (g *guestActor) exec(op scenario.Op) error {
 			return err
 		}
 		name := v.Str("NAME")
-		g.yield(&actorReq{label: g.name + ":await " + name, ready: func() bool { return g.w.signals[name] }})
+		g.yieldReq(actorReq{label: g.name + ":await " + name, ready: func() bool { return g.w.signals[name] }})
 	default:
 		return g.drv.Exec(op)
 	}
