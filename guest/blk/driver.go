@@ -527,8 +527,9 @@ func (g *Driver) complete(r *guestReq, usedLen uint32) {
 		buf := g.buf(r.count * sectorSize)
 		clear(buf) // what a failed read leaves
 		_ = mem.ReadMem(guest.RID, r.data, buf)
-		g.logRequest("read", r.sector, r.count, st[0], dataHash(buf), true)
-		if st[0] == 0 && !g.holdsExpected(buf, r.sector) {
+		expected := g.holdsExpected(buf, r.sector)
+		g.logRequest("read", r.sector, r.count, st[0], g.readHash(buf, r.sector, r.count, expected), true)
+		if st[0] == 0 && !expected {
 			g.fail("read sector=%d count=%d: data differs from what the guest wrote", r.sector, r.count)
 		}
 	case "flush":
