@@ -50,10 +50,11 @@ func TestFork_SampledSame(t *testing.T) {
 		case 2:
 			vs = append(vs, variant{engine.StrategyRandom, 3, false, 60}) // pct on three jobs: the engine's toys
 		}
+		refs := sampledRefs{}
 		for _, v := range vs {
 			name := fmt.Sprintf("%s/%s/%v/%s/jobs=%d/memo=%v/%d", row.scenario, row.ed, row.knobs, v.strategy, v.jobs, v.memo, v.schedules)
 			t.Run(name, func(t *testing.T) {
-				st, sum := sameSampled(t, row, v.strategy, v.jobs, v.memo, v.schedules)
+				st, sum := sameSampled(t, refs, row, v.strategy, v.jobs, v.memo, v.schedules)
 				restored, executed, failing = restored+st.Restored, executed+sum.Executed, failing+sum.Failing
 				t.Logf("%d failing, %d executed, %d from a copy (%d decisions not run again), %d built, %d refused",
 					sum.Failing, sum.Executed, st.Restored, st.SkippedDecisions, st.Replayed, st.Refused)
@@ -67,17 +68,33 @@ func TestFork_SampledSame(t *testing.T) {
 	}
 }
 
+// sampledResult is what sameSampled compares of an exploration: its
+// summary, every schedule (runText, in schedule order) and every run's
+// end (endSink's; sorted when the exploration ran on several jobs).
+type sampledResult struct {
+	sum  engine.Summary
+	runs []string
+	ends []string
+}
+
+// sampledRefs keeps a row's explorations without the fork, by strategy,
+// memo and schedules, each run once on one job (sameSampled).
+type sampledRefs map[string]sampledResult
+
 // sameSampled explores row with strategy without the fork (worlds that do
 // not record their actors) and with it, and requires the same schedules,
-// ends and summary; it returns the fork's counts and the summary.
-func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool, schedules int) (engine.ForkStats, engine.Summary) {
+// ends and summary; it returns the fork's counts and the summary. The
+// exploration without the fork is refs', run on one job whatever jobs
+// is: a random or pct exploration runs every schedule from its own seed
+// and reports the schedules (AfterRun) and findings in schedule order, so
+// its schedules, summary and sorted ends do not depend on its jobs
+// (engine's TestExplore_JobsDeterministic; catalog's
+// TestJudge_JobsDoNotChangeTheOutcome on a catalog row). The variant on
+// three jobs is the fork's on three jobs, compared with the row's
+// exploration on one job that its variant on one job compares with.
+func sameSampled(t *testing.T, refs sampledRefs, row forkRow, strategy string, jobs int, memo bool, schedules int) (engine.ForkStats, engine.Summary) {
 	t.Helper()
-	type result struct {
-		sum  engine.Summary
-		runs []string
-		ends []string
-	}
-	explore := func(fork bool) result {
+	explore := func(fork bool, jobs int) sampledResult {
 		s, err := catalog.CatalogScenario(row.scenario)
 		require.NoError(t, err)
 		tg, err := catalog.NewTarget(s, row.ed, row.knobs, nil)
@@ -86,7 +103,7 @@ func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool
 		f, seedFree, err := tg.FactoryInfo(engine.ScheduleSeed(1, 0))
 		require.NoError(t, err)
 		require.True(t, seedFree, "the row's runs without migration depend on the seed")
-		var r result
+		var r sampledResult
 		sink := &endSink{}
 		wrapped := func(st engine.Streams) (engine.System, error) {
 			sys, err := f(st)
@@ -113,7 +130,16 @@ func sameSampled(t *testing.T, row forkRow, strategy string, jobs int, memo bool
 		}
 		return r
 	}
-	off, on := explore(false), explore(true)
+	key := fmt.Sprintf("%s/%v/%d", strategy, memo, schedules)
+	off, ok := refs[key]
+	if !ok {
+		off = explore(false, 1)
+		refs[key] = off
+	}
+	if jobs > 1 {
+		off.ends = slices.Sorted(slices.Values(off.ends)) // the jobs end their runs in any order
+	}
+	on := explore(true, jobs)
 	require.NotNil(t, on.sum.Fork)
 	st := *on.sum.Fork
 	assert.Equal(t, off.runs, on.runs, "every schedule is the same")
