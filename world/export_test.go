@@ -135,6 +135,15 @@ func (w *World) MemberBuiltDuringReplayForTest(m member.Device) bool {
 // HVRecord is the hypervisor actor's record so far.
 func (w *World) HVRecord() []actorlog.Entry { return w.hvActor.log.Prefix(w.hvActor.log.Len()) }
 
+// HVRecordLen is the number of entries in the hypervisor actor's record so
+// far: len(HVRecord()) without copying the record, which the tests that
+// look at every decision of a run would copy at each.
+func (w *World) HVRecordLen() int { return w.hvActor.log.Len() }
+
+// HVRecordAt is entry i of the hypervisor actor's record
+// (HVRecord()[i], without copying the record).
+func (w *World) HVRecordAt(i int) actorlog.Entry { return w.hvActor.log.At(i) }
+
 // RebuildHypervisorFrom makes w's hypervisor a shell, as a copy of the
 // world holds it (no coroutine, no pending request, no hv.Hypervisor), with
 // the first n entries of from's hypervisor record as its record, and

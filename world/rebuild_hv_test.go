@@ -88,7 +88,7 @@ func driveHV(t *testing.T, w *world.World, picks *[]int, rng *rand.Rand, at int,
 			}
 		}
 		r.views = append(r.views, viewOf(w))
-		r.logLen = append(r.logLen, len(w.HVRecord()))
+		r.logLen = append(r.logLen, w.HVRecordLen())
 		if step >= len(*picks) {
 			*picks = append(*picks, rng.IntN(1<<20))
 		}
