@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/footprint"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
 )
@@ -300,12 +302,25 @@ func sameForkSearch(t *testing.T, off, on forkSearch, rerun func() (off, on fork
 // runText renders what a comparison of runs looks at. It writes into one
 // builder: a run has hundreds of choices, and appending each to a string
 // copied the whole text so far every time (quadratic: three fifths of
-// TestFork_SampledSame's CPU).
+// TestFork_SampledSame's CPU). Each choice is written with strconv, its
+// footprint as footprint.Footprint.String writes it: through fmt, the
+// choices took three fifths of the fork searches' CPU.
 func runText(res engine.Result, err error) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "trace %x inter %x pre %d now %d", res.TraceHash, res.Interleaving, res.Preemptions, res.Now)
+	var buf []byte
 	for _, c := range res.Choices {
-		fmt.Fprintf(&b, " %d:%d:%s:%v:%s", c.Index, c.Actor, c.Label, c.Preempt, c.Footprint)
+		buf = append(buf[:0], ' ')
+		buf = strconv.AppendInt(buf, int64(c.Index), 10)
+		buf = append(buf, ':')
+		buf = strconv.AppendInt(buf, int64(c.Actor), 10)
+		buf = append(buf, ':')
+		buf = append(buf, c.Label...)
+		buf = append(buf, ':')
+		buf = strconv.AppendBool(buf, c.Preempt)
+		buf = append(buf, ':')
+		buf = appendFootprint(buf, c.Footprint)
+		b.Write(buf)
 	}
 	if res.Finding != nil {
 		fmt.Fprintf(&b, " finding %d %s: %s", res.Finding.Step, res.Finding.Oracle, res.Finding.Message)
@@ -314,4 +329,51 @@ func runText(res engine.Result, err error) string {
 		b.WriteString(" err " + err.Error())
 	}
 	return b.String()
+}
+
+// appendFootprint appends f as footprint.Footprint.String renders it: "-"
+// for none, else its read set and its write set, each left out when
+// empty, as r{…} and w{…} of hexadecimal resources.
+func appendFootprint(buf []byte, f engine.Footprint) []byte {
+	if f.IsZero() {
+		return append(buf, '-')
+	}
+	start := len(buf)
+	set := func(name byte, ids []footprint.Resource) {
+		if len(ids) == 0 {
+			return
+		}
+		if len(buf) > start {
+			buf = append(buf, ' ')
+		}
+		buf = append(buf, name, '{')
+		for i, id := range ids {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendUint(buf, uint64(id), 16)
+		}
+		buf = append(buf, '}')
+	}
+	set('r', f.Reads())
+	set('w', f.Writes())
+	return buf
+}
+
+// TestRunText_ChoicesAsFmtWritesThem: runText writes every choice as
+// fmt's " %d:%d:%s:%v:%s" writes it (its footprint as
+// footprint.Footprint.String), so the texts the fork tests compare, and
+// show when they differ, are fmt's.
+func TestRunText_ChoicesAsFmtWritesThem(t *testing.T) {
+	r := footprint.ResourceID
+	fps := []engine.Footprint{{}, footprint.Reads(r(1, 2, 3)), footprint.Writes(r(4, 0, 0), r(1, 2, 3)),
+		footprint.New([]footprint.Resource{r(2, 7, 9), 0, 1 << 63}, []footprint.Resource{r(3, 1, 1)})}
+	var res engine.Result
+	want := fmt.Sprintf("trace %x inter %x pre %d now %d", res.TraceHash, res.Interleaving, res.Preemptions, res.Now)
+	for i, fp := range fps {
+		c := engine.Choice{Index: i*7 - 1, Actor: i, Label: fmt.Sprintf("vcpu%d: write 0x%x", i, i), Preempt: i%2 == 1, Footprint: fp}
+		res.Choices = append(res.Choices, c)
+		want += fmt.Sprintf(" %d:%d:%s:%v:%s", c.Index, c.Actor, c.Label, c.Preempt, c.Footprint)
+	}
+	assert.Equal(t, want, runText(res, nil))
 }
