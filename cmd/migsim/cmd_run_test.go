@@ -52,9 +52,20 @@ func copyScenario(t *testing.T, src, dir string) string {
 // stderr.
 func runSimCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLI(args...)
+}
+
+// runCLI is runSimCLI outside a test: for a run several tests share.
+func runCLI(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(args, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// cliRun is what one run of the command returned.
+type cliRun struct {
+	code        int
+	out, stderr string
 }
 
 // tableRows returns the verdict rows of `migsim run` output (the lines
