@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,6 +69,31 @@ type cliRun struct {
 	out, stderr string
 }
 
+// sharedRuns keeps sharedCLI's runs by their arguments.
+var sharedRuns struct {
+	sync.Mutex
+	m map[string]cliRun
+}
+
+// sharedCLI is runSimCLI for a command whose output depends on its
+// arguments alone (it reads no file a test writes and writes none): it
+// runs once per test process for each list of arguments, and the tests
+// that run the same command assert on that one run's output.
+func sharedCLI(args ...string) (int, string, string) {
+	key := strings.Join(args, "\x00")
+	sharedRuns.Lock()
+	defer sharedRuns.Unlock()
+	r, ok := sharedRuns.m[key]
+	if !ok {
+		r.code, r.out, r.stderr = runCLI(args...)
+		if sharedRuns.m == nil {
+			sharedRuns.m = map[string]cliRun{}
+		}
+		sharedRuns.m[key] = r
+	}
+	return r.code, r.out, r.stderr
+}
+
 // tableRows returns the verdict rows of `migsim run` output (the lines
 // before the first blank line, header excluded).
 func tableRows(out string) []string {
@@ -84,7 +110,7 @@ func tableRows(out string) []string {
 }
 
 func TestRun_SmallScenarioPrintsTableAndExits0(t *testing.T) {
-	code, out, stderr := runSimCLI(t, "run", smokeScenario)
+	code, out, stderr := sharedCLI("run", smokeScenario) // TestRun_CPUProfile compares with it
 	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s", stderr)
 	lines := strings.Split(out, "\n")
 	require.NotEmpty(t, lines)
@@ -116,7 +142,7 @@ func TestRun_CPUProfile(t *testing.T) {
 	cmd.Stdout, cmd.Stderr = &outb, &errb
 	require.NoError(t, cmd.Run(), "stderr: %s", errb.String())
 	out := outb.String()
-	_, plain, _ := runSimCLI(t, "run", smokeScenario)
+	_, plain, _ := sharedCLI("run", smokeScenario) // TestRun_SmallScenarioPrintsTableAndExits0's run
 	assert.Equal(t, plain, out)
 	f, err := os.Open(path)
 	require.NoError(t, err)
@@ -178,7 +204,8 @@ func TestRun_WrongExpectationExits1(t *testing.T) {
 func TestRun_ViolationRowIsShrunkWhateverTheJobs(t *testing.T) {
 	var outs []string
 	for _, jobs := range []string{"1", "3"} {
-		code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--jobs", jobs, flrScenario)
+		// jobs 1: TestShrinkReplaysBoundsShrinking's unbounded run too.
+		code, out, stderr := sharedCLI("run", "--spec", "draft-2023", "--jobs", jobs, flrScenario)
 		require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
 		outs = append(outs, out)
 	}
