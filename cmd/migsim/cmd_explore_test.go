@@ -37,8 +37,8 @@ var replayLine = regexp.MustCompile(`(?m)^replay: migsim replay (\S+)$`)
 // before and after), writes the schedule and prints the replay command;
 // replaying that file reproduces the same trace hash.
 func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
-	dir := t.TempDir()
-	code, out, stderr := exploreFLR(t, dir)
+	// The exploration TestReplay's recordFLR replays.
+	code, out, stderr, dir := exploreFLRShared(t)
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: pct 100 schedules, seed 1, depth 3\n")
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)

@@ -17,11 +17,12 @@ import (
 )
 
 // recordFLR explores the test FLR scenario once and returns the written
-// schedule file.
+// schedule file: exploreFLRShared's, whose exploration
+// TestExplore_FindsShrinksWritesAndReplays checks (the tests read the file
+// and write their edits elsewhere).
 func recordFLR(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	code, _, stderr := exploreFLR(t, dir)
+	code, _, stderr, dir := exploreFLRShared(t)
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	p := filepath.Join(dir, "test-flr-freeze_draft-2023_flr-vs-mode=complete-anyway_mode-after-flr=keep.json")
 	require.FileExists(t, p)
