@@ -64,7 +64,7 @@ const (
 // reads, feature negotiation, a queue, a write request served with DMA and
 // the disk, a stop, a parts read and an FLR. It returns every effect, the
 // status and digest after each event, and the disk's contents.
-func session(t *testing.T, f member.Factory) ([]member.Effects, []member.Status, []uint64, []byte) {
+func session(t testing.TB, f member.Factory) ([]member.Effects, []member.Status, []uint64, []byte) {
 	t.Helper()
 	mem := virtq.NewGuestMemory()
 	disk := blk.NewDisk(64, "session-disk")
