@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -217,7 +218,7 @@ func (p *parser) str() string {
 		c := p.b[p.pos]
 		switch {
 		case c == '"':
-			s := validUTF8(p.b[start:p.pos])
+			s := plainString(p.b[start:p.pos])
 			p.pos++
 			return s
 		case c == '\\':
@@ -289,6 +290,16 @@ func (p *parser) escaped(start int) string {
 	}
 	p.fail("unterminated string")
 	return ""
+}
+
+// plainString is the string of a JSON string's bytes without escapes:
+// the protocol's key or common value it spells (interned.go), which costs
+// no allocation, else validUTF8(b).
+func plainString(b []byte) string {
+	if s, ok := interned[string(b)]; ok {
+		return s
+	}
+	return validUTF8(b)
 }
 
 // validUTF8 returns b as a string with every byte that is not valid UTF-8
@@ -394,6 +405,9 @@ func (p *parser) hexBytes() HexBytes {
 		return nil
 	}
 	start := p.pos
+	if out, ok := p.plainHex(); ok {
+		return out
+	}
 	s := p.str()
 	out := make([]byte, hex.DecodedLen(len(s)))
 	if _, err := hex.Decode(out, []byte(s)); err != nil {
@@ -403,12 +417,36 @@ func (p *parser) hexBytes() HexBytes {
 	return out
 }
 
+// plainHex reads a string of an even number of hex digits and nothing
+// else (no escape), as hexBytes does but straight from the line; for any
+// other string it reads nothing and reports false, and hexBytes reads it
+// (and names what is wrong).
+func (p *parser) plainHex() (HexBytes, bool) {
+	if p.pos >= len(p.b) || p.b[p.pos] != '"' {
+		return nil, false
+	}
+	end := bytes.IndexByte(p.b[p.pos+1:], '"')
+	if end < 0 || end%2 != 0 {
+		return nil, false
+	}
+	digits := p.b[p.pos+1 : p.pos+1+end]
+	out := make([]byte, end/2)
+	if _, err := hex.Decode(out, digits); err != nil {
+		return nil, false // an escape, a control character or no hex digit
+	}
+	p.pos += end + 2
+	return out, true
+}
+
 // hex64 reads a "0x…" string.
 func (p *parser) hex64() Hex64 {
 	if p.null() {
 		return 0
 	}
 	start := p.pos
+	if v, ok := p.plainHex64(); ok {
+		return v
+	}
 	s := p.str()
 	digits, ok := strings.CutPrefix(s, "0x")
 	if !ok || digits == "" || len(digits) > 16 {
@@ -421,6 +459,35 @@ func (p *parser) hex64() Hex64 {
 		p.fail("bad hex %q", s)
 	}
 	return Hex64(v)
+}
+
+// plainHex64 reads a "0x…" string of 1 to 16 hex digits and nothing else
+// (no escape), as hex64 does but straight from the line; for any other
+// string it reads nothing and reports false, and hex64 reads it (and
+// names what is wrong).
+func (p *parser) plainHex64() (Hex64, bool) {
+	b := p.b[p.pos:]
+	if len(b) < 4 || b[0] != '"' || b[1] != '0' || b[2] != 'x' {
+		return 0, false
+	}
+	var v uint64
+	for i := 3; i < len(b) && i <= 19; i++ {
+		c := b[i]
+		switch {
+		case c == '"' && i > 3:
+			p.pos += i + 1
+			return Hex64(v), true
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | uint64(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 func (p *parser) strings() []string {
