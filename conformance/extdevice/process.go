@@ -44,6 +44,11 @@ type process struct {
 
 	// chainBuf is chainLine's scratch (p.mu held).
 	chainBuf []byte
+	// inDeadline and outDeadline are the deadlines last set on in and out
+	// by an exchange (p.mu held): an exchange's every message has its
+	// deadline, which is set once, not again for each of its messages (a
+	// served device's net.Pipe makes a timer each time).
+	inDeadline, outDeadline time.Time
 
 	// onFail is told of the device's protocol error.
 	onFail func(*Error)
@@ -194,7 +199,7 @@ func (x *exchange) send(m *Message) {
 		return
 	}
 	m.ID = x.id
-	if err := x.p.in.SetWriteDeadline(x.deadline); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+	if err := x.p.setDeadline(x.p.in.SetWriteDeadline, &x.p.inDeadline, x.deadline); err != nil {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return
 	}
@@ -236,6 +241,22 @@ func (x *exchange) send(m *Message) {
 	}
 }
 
+// setDeadline sets deadline d with set unless *last, the deadline set
+// last, is d already. A context's end sets an earlier deadline without
+// changing *last, which is harmless: an exchange checks the context after
+// setting its deadline, and stops then. The error is set's, but for
+// io.ErrClosedPipe (see send).
+func (p *process) setDeadline(set func(time.Time) error, last *time.Time, d time.Time) error {
+	if d.Equal(*last) {
+		return nil
+	}
+	*last = d
+	if err := set(d); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		return err
+	}
+	return nil
+}
+
 // helloLate is the error of a hello that got no reply in time, with the
 // two usual causes: a program slower to start than the deadline, and a
 // reply left in the device's output buffer. It names the deadline's
@@ -251,7 +272,7 @@ func (x *exchange) recv() *Message {
 	if x.err != nil {
 		return nil
 	}
-	if err := x.p.out.SetReadDeadline(x.deadline); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+	if err := x.p.setDeadline(x.p.out.SetReadDeadline, &x.p.outDeadline, x.deadline); err != nil {
 		x.err = x.p.fail(x.desc(), "set deadline: "+err.Error())
 		return nil
 	}
