@@ -7,10 +7,38 @@ import (
 
 // interned holds the strings a line spells over and over — every key of
 // Message and its parts, the ops, the event and TLP kinds — each mapped to
-// itself: the parser returns a key or value it finds here without
-// allocating (a lookup by string(b) copies nothing), and any other string
-// as before. It is filled once and only read after, by any goroutine.
+// itself. It is filled once and only read after, by any goroutine.
 var interned = internTable()
+
+// internBuckets holds interned's strings by internHash, for lookup: a
+// bucket has one string or a few.
+var internBuckets = func() (t [256][]string) {
+	for s := range interned {
+		h := internHash([]byte(s))
+		t[h] = append(t[h], s)
+	}
+	return t
+}()
+
+// internHash hashes a string by its length and its first and last bytes,
+// which tell the protocol's strings apart all but a few times.
+func internHash(b []byte) uint8 {
+	if len(b) == 0 {
+		return 0
+	}
+	return uint8(len(b)*37 + int(b[0])*11 + int(b[len(b)-1]))
+}
+
+// lookupInterned returns the interned string b spells, without
+// allocating (comparing string(b) copies nothing), if there is one.
+func lookupInterned(b []byte) (string, bool) {
+	for _, s := range internBuckets[internHash(b)] {
+		if s == string(b) {
+			return s, true
+		}
+	}
+	return "", false
+}
 
 // internedValues are the common values beside the keys: the ops (package
 // extdevice's Op constants, docs/device-protocol.md "Messages"), the

@@ -3,6 +3,7 @@ package wire
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,4 +29,25 @@ func TestInternedKeys(t *testing.T) {
 	for _, want := range []string{"id", "op", "event", "tlp", "kind", "addr", "data", "read_data", "status", "digest", "wire", "tx", "arrivals", "link_up"} {
 		assert.Equal(t, want, interned[want])
 	}
+}
+
+// TestLookupInterned: the lookup finds every interned string, itself, and
+// no other string.
+func TestLookupInterned(t *testing.T) {
+	longest := 0
+	for s := range interned {
+		got, ok := lookupInterned([]byte(s))
+		assert.True(t, ok, s)
+		assert.Equal(t, s, got)
+		longest = max(longest, len(internBuckets[internHash([]byte(s))]))
+		for _, other := range []string{s + "x", s[:len(s)-1], "x" + s, strings.ToUpper(s)} {
+			if _, in := interned[other]; !in {
+				_, ok := lookupInterned([]byte(other))
+				assert.False(t, ok, other)
+			}
+		}
+	}
+	assert.LessOrEqual(t, longest, 4, "a bucket's strings")
+	_, ok := lookupInterned(nil)
+	assert.False(t, ok)
 }

@@ -296,7 +296,7 @@ func (p *parser) escaped(start int) string {
 // the protocol's key or common value it spells (interned.go), which costs
 // no allocation, else validUTF8(b).
 func plainString(b []byte) string {
-	if s, ok := interned[string(b)]; ok {
+	if s, ok := lookupInterned(b); ok {
 		return s
 	}
 	return validUTF8(b)
