@@ -5,9 +5,8 @@
 package footprint
 
 import (
-	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 )
 
 // Resource names one piece of shared state a step may touch: a device, one
@@ -132,30 +131,30 @@ func intersects(a, b []Resource) bool {
 	return false
 }
 
-// String renders "r{1,5} w{7}" (hex resource ids), or "-" when zero.
+// String renders "r{1,5} w{7}" (hex resource ids), or "-" when zero. The
+// ids are written with strconv into one buffer: the text fmt's %x gives.
 func (f Footprint) String() string {
 	if f.p == nil {
 		return "-"
 	}
-	var b strings.Builder
-	set := func(name string, ids []Resource) {
+	b := make([]byte, 0, 8+17*(len(f.p.reads)+len(f.p.writes)))
+	set := func(name byte, ids []Resource) {
 		if len(ids) == 0 {
 			return
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if len(b) > 0 {
+			b = append(b, ' ')
 		}
-		b.WriteString(name)
-		b.WriteByte('{')
+		b = append(b, name, '{')
 		for i, id := range ids {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			fmt.Fprintf(&b, "%x", uint64(id))
+			b = strconv.AppendUint(b, uint64(id), 16)
 		}
-		b.WriteByte('}')
+		b = append(b, '}')
 	}
-	set("r", f.p.reads)
-	set("w", f.p.writes)
-	return b.String()
+	set('r', f.p.reads)
+	set('w', f.p.writes)
+	return string(b)
 }

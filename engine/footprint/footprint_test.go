@@ -1,6 +1,8 @@
 package footprint
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,4 +65,48 @@ func TestFootprint_ConflictsAllocatesNothing(t *testing.T) {
 		_ = buf[0].Conflicts(buf[1])
 	})
 	assert.Zero(t, n)
+}
+
+// String writes the text fmt's %x gives each id (the format it had), for
+// reads alone, writes alone, both, and ids of every width.
+func TestFootprint_StringAsFmt(t *testing.T) {
+	asFmt := func(f Footprint) string {
+		if f.IsZero() {
+			return "-"
+		}
+		var parts []string
+		for _, s := range []struct {
+			name string
+			ids  []Resource
+		}{{"r", f.Reads()}, {"w", f.Writes()}} {
+			if len(s.ids) == 0 {
+				continue
+			}
+			hex := make([]string, len(s.ids))
+			for i, id := range s.ids {
+				hex[i] = fmt.Sprintf("%x", uint64(id))
+			}
+			parts = append(parts, s.name+"{"+strings.Join(hex, ",")+"}")
+		}
+		return strings.Join(parts, " ")
+	}
+	wide := ResourceID(0xff, 0xffffff, 0xffffffff)
+	for _, f := range []Footprint{
+		{},
+		Reads(0),
+		Writes(1, 0xf, 0x10),
+		New([]Resource{wide, 3}, []Resource{ResourceID(3, 1, 7)}),
+		New([]Resource{ResourceID(1, 0, 0x1234)}, []Resource{wide, 0, 0xabcdef}),
+	} {
+		assert.Equal(t, asFmt(f), f.String())
+	}
+}
+
+// BenchmarkFootprint_String renders a footprint of a few resources.
+func BenchmarkFootprint_String(b *testing.B) {
+	f := New([]Resource{ResourceID(1, 0, 7), ResourceID(2, 1, 0x40)}, []Resource{ResourceID(3, 0, 1), ResourceID(9, 1, 0x1234)})
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = f.String()
+	}
 }
