@@ -1,6 +1,7 @@
 package pcie
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -254,6 +255,14 @@ func (c *ConfigSpace) Reset() WriteEffect {
 // BAR0 returns the address programmed into BAR0 (a 64-bit memory BAR; the
 // type bits are masked off). A VF's own BARs are read-only zero: its BAR0
 // address comes from the PF's SR-IOV VF BAR0 (see SRIOVState.VFBAR0Addr).
+//
+// Both registers lie in the standard header, one chunk of the values, so
+// they are read as one little-endian word: the owner maps every MMIO access
+// it takes through its BAR0.
 func (c *ConfigSpace) BAR0() uint64 {
-	return uint64(c.u32(RegBAR0)&^0xF) | uint64(c.u32(RegBAR0+4))<<32
+	b := c.lay.init[RegBAR0 : RegBAR0+8]
+	if c.v.std != nil {
+		b = c.v.std[RegBAR0 : RegBAR0+8]
+	}
+	return binary.LittleEndian.Uint64(b) &^ 0xF
 }

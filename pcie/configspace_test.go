@@ -175,9 +175,14 @@ func TestBARSizing(t *testing.T) {
 		})
 	}
 	c := testPF(t)
+	fromRegs := func() uint64 {
+		return uint64(mustRead(t, c, RegBAR0, 4)&^0xF) | uint64(mustRead(t, c, RegBAR0+4, 4))<<32
+	}
+	assert.Equal(t, fromRegs(), c.BAR0(), "never written: the layout's values")
 	mustWrite(t, c, RegBAR0, 4, 0xFE000000)
 	mustWrite(t, c, RegBAR0+4, 4, 0x1)
 	assert.Equal(t, uint64(0x1_FE000000), c.BAR0())
+	assert.Equal(t, fromRegs(), c.BAR0())
 }
 
 // TestConfigSpaceCompact checks that a configuration space never written is
