@@ -47,13 +47,16 @@ func (s observeWorld) Member(host string, vf int) (member.Device, bool) {
 }
 
 // OwnerView reads the host's record of its members: the guard checks that
-// the running step declared reading it (every member event does).
+// the running step declared reading it (every member event does). The
+// self-report oracle asks it for every member of every event's pass, so it
+// returns the record's view without World.ownerView's frame and copy.
 func (s observeWorld) OwnerView(host string, vf int) OwnerView {
-	if h := s.w.hostNamed(host); h != nil {
-		s.w.touchR(por.ResHost(por.ClassTruth, h.idx))
-		return s.w.ownerView(h, vf)
+	h := s.w.hostNamed(host)
+	if h == nil {
+		return OwnerView{}
 	}
-	return OwnerView{}
+	s.w.touchR(por.ResHost(por.ClassTruth, h.idx))
+	return h.truth.View(vf, h.present(vf))
 }
 
 func (s observeWorld) Report(oracle string, reqs, actors []string, format string, args ...any) {
