@@ -34,7 +34,7 @@ func (w *World) memberBits(h *host, vf int, vcpu bool) uint8 {
 	if h.pf.Forwarded(vf) {
 		bits |= por.VFHeld
 	}
-	if vcpu && w.blame == "" && !w.cfg.Reference && w.hostHalted(h, vf) {
+	if vcpu && w.blame == "" && !w.cfg.Reference && h.truth.Mode(vf) == w.haltMode() { // hostHalted: the member is built, so present
 		bits |= por.VFBlame
 	}
 	return bits
