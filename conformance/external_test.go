@@ -65,22 +65,35 @@ func TestExternalMatchesBuiltin(t *testing.T) {
 	b := conformance.ShortBudget
 	b.NoStatePruning = true
 	opts := []conformance.Option{conformance.WithBudget(b), conformance.ReplayDir(t.TempDir())}
-	// What the whole kit exchanges with the served device, recorded on
-	// the device's side (cheaper than a transcript).
-	var all kinds
-	serve := func(r io.Reader, w io.Writer) error {
-		all.add("op " + extdevice.OpHello)
-		return extdevice.Serve(r, w, all.factory(blk.New), extblkInfo)
-	}
+	// The whole kit with the served device, run once by whichever subtest
+	// needs it first: its report is the served subtest's, and what it
+	// exchanged with the device, recorded on the device's side (cheaper
+	// than a transcript), is what the process subtest requires of the
+	// process. Each subtest runs alone (-run).
+	served := sync.OnceValue(func() servedRun {
+		var all kinds
+		serve := func(r io.Reader, w io.Writer) error {
+			all.add("op " + extdevice.OpHello)
+			return extdevice.Serve(r, w, all.factory(blk.New), extblkInfo)
+		}
+		rep, err := conformance.Check(conformance.ServedDevice("extblk", serve, extdevice.Options{}), opts...)
+		return servedRun{report: rep, err: err, kinds: all.sorted()}
+	})
 	t.Run("served, every unit", func(t *testing.T) {
-		matchBuiltin(t, conformance.ServedDevice("extblk", serve, extdevice.Options{}), opts)
+		want, err := conformance.Check(conformance.FactoryDevice("builtin:blk", blk.New), opts...)
+		require.NoError(t, err)
+		s := served()
+		require.NoError(t, s.err)
+		matchReports(t, want, s.report)
 	})
 	t.Run("process, the device tests and "+strings.Join(execScenarios, ", "), func(t *testing.T) {
 		var tr transcriptKinds
 		ext := conformance.ExecDevice([]string{extblk(t)}, extdevice.Options{Transcript: &tr})
 		matchBuiltin(t, ext, append(slices.Clip(opts), conformance.Scenarios(execScenarios...)))
+		s := served()
+		require.NoError(t, s.err, "the served run")
 		assert.Empty(t, tr.bad, "the transcript reads back")
-		want := all.sorted()
+		want := s.kinds
 		for _, e := range spec.Editions {
 			require.Contains(t, want, "edition "+e.String(), "the served run built devices of both editions")
 		}
@@ -93,6 +106,14 @@ func TestExternalMatchesBuiltin(t *testing.T) {
 		}
 		assert.Empty(t, missing, "exchanged with the served device in the whole kit, but not with the process in the subset (add a row to execScenarios)")
 	})
+}
+
+// servedRun is the whole kit's run with a served device: its report (or
+// why it could not run) and the kinds of messages the device exchanged.
+type servedRun struct {
+	report *conformance.Report
+	err    error
+	kinds  []string
 }
 
 // matchBuiltin runs the kit with opts on d and on the in-process reference
@@ -112,6 +133,15 @@ func matchDevice(t *testing.T, ref, d conformance.Device, opts []conformance.Opt
 	require.NoError(t, err)
 	got, err := conformance.Check(d, opts...)
 	require.NoError(t, err)
+	matchReports(t, want, got)
+	return got
+}
+
+// matchReports requires got to have want's units with the same verdicts,
+// explored counts and reasons, and the same requirement verdicts; got's
+// run must not have stopped.
+func matchReports(t *testing.T, want, got *conformance.Report) {
+	t.Helper()
 	assert.Empty(t, got.Stopped)
 	require.Len(t, got.Units, len(want.Units))
 	for i, w := range want.Units {
@@ -122,7 +152,6 @@ func matchDevice(t *testing.T, ref, d conformance.Device, opts []conformance.Opt
 		assert.Equal(t, w.Reason, g.Reason, w.Name)
 	}
 	assert.Equal(t, verdicts(want), verdicts(got))
-	return got
 }
 
 func verdicts(r *conformance.Report) []string {
