@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -32,33 +33,33 @@ type refusal struct {
 	// mustFail is the requirement a success breaks ("": none does; only
 	// the answer's qualifier is judged).
 	mustFail string
-	send     func(g *rig) (spec.Status, spec.Qualifier)
+	send     func(g *harness.Rig) (spec.Status, spec.Qualifier)
 }
 
 // refusals are the virtio-1.4 refusals of docs/device-protocol.md.
 func refusals() []refusal {
 	hdr := make([]byte, spec.ResourceObjCmdHeaderSize)
 	return []refusal{
-		{what: "DEV_PARTS_METADATA_GET of type 3 (none of SIZE, COUNT, LIST)", send: func(g *rig) (spec.Status, spec.Qualifier) {
+		{what: "DEV_PARTS_METADATA_GET of type 3 (none of SIZE, COUNT, LIST)", send: func(g *harness.Rig) (spec.Status, spec.Qualifier) {
 			d := append(append([]byte{}, hdr...), 3, 0, 0, 0, 0, 0, 0, 0)
-			c := g.admin(uint16(spec.OpDevPartsMetadataGet), d, snapshotCap)
+			c := g.Admin(uint16(spec.OpDevPartsMetadataGet), d, harness.SnapshotCap)
 			return c.Status, c.Qualifier
 		}},
-		{what: "DEV_PARTS_GET of type 2 (neither SELECTED nor ALL)", send: func(g *rig) (spec.Status, spec.Qualifier) {
-			c := g.admin(uint16(spec.OpDevPartsGet), partsGetData(2), snapshotCap)
+		{what: "DEV_PARTS_GET of type 2 (neither SELECTED nor ALL)", send: func(g *harness.Rig) (spec.Status, spec.Qualifier) {
+			c := g.Admin(uint16(spec.OpDevPartsGet), harness.PartsGetData(2), harness.SnapshotCap)
 			return c.Status, c.Qualifier
 		}},
-		{what: "DEV_PARTS_SET while running", mustFail: "DP-DEV-04", send: func(g *rig) (spec.Status, spec.Qualifier) {
-			c := g.partsSet(devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 32))}))
+		{what: "DEV_PARTS_SET while running", mustFail: "DP-DEV-04", send: func(g *harness.Rig) (spec.Status, spec.Qualifier) {
+			c := g.PartsSet(devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 32))}))
 			return c.Status, c.Qualifier
 		}},
-		{what: "DEV_PARTS_SET (stopped) of a 31-byte VQ_CFG part", stopped: true, mustFail: "DP-DEV-05", send: func(g *rig) (spec.Status, spec.Qualifier) {
-			c := g.partsSet(devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 31))}))
+		{what: "DEV_PARTS_SET (stopped) of a 31-byte VQ_CFG part", stopped: true, mustFail: "DP-DEV-05", send: func(g *harness.Rig) (spec.Status, spec.Qualifier) {
+			c := g.PartsSet(devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 31))}))
 			return c.Status, c.Qualifier
 		}},
-		{what: "DEV_PARTS_SET (stopped) whose part header is cut short", stopped: true, mustFail: "DP-DEV-05", send: func(g *rig) (spec.Status, spec.Qualifier) {
+		{what: "DEV_PARTS_SET (stopped) whose part header is cut short", stopped: true, mustFail: "DP-DEV-05", send: func(g *harness.Rig) (spec.Status, spec.Qualifier) {
 			parts := devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, make([]byte, 32))})
-			c := g.partsSet(parts[:5])
+			c := g.PartsSet(parts[:5])
 			return c.Status, c.Qualifier
 		}},
 	}
@@ -69,18 +70,18 @@ func refusals() []refusal {
 // must carry one of EINVAL's qualifiers (a failure naming no requirement,
 // check CheckQualifier); another failure status is accepted, as the
 // requirements only say the command fails.
-func refusalQualifiers(c *check) {
+func refusalQualifiers(c *harness.Check) {
 	for _, r := range refusals() {
-		g, _ := c.live()
+		g, _ := c.Live()
 		if r.stopped {
-			g.mustMode(spec.ModeStop)
+			g.MustMode(spec.ModeStop)
 		}
 		st, q := r.send(g)
 		switch {
 		case st == spec.StatusOK && r.mustFail != "":
-			c.errorf(r.mustFail, "%s: status OK, want a failure (EINVAL/INVALID_FIELD, as docs/device-protocol.md lists it)", r.what)
+			c.Errorf(r.mustFail, "%s: status OK, want a failure (EINVAL/INVALID_FIELD, as docs/device-protocol.md lists it)", r.what)
 		case st == spec.StatusEINVAL && (q < spec.QInvalidCommand || q > spec.QInvalidMember):
-			c.fails = append(c.fails, Failure{Check: CheckQualifier, Message: r.what + ": EINVAL with qualifier " + q.String() +
+			c.Fails = append(c.Fails, Failure{Check: CheckQualifier, Message: r.what + ": EINVAL with qualifier " + q.String() +
 				", none of EINVAL's (INVALID_COMMAND … INVALID_MEMBER; the reference answers INVALID_FIELD)"})
 		}
 	}

@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -29,13 +30,13 @@ const netCfgStatus = 6
 // and delivers the backend event: a disk resize to 2048 sectors on a
 // virtio-blk device, the link going down on a virtio-net one (its status
 // field, with VIRTIO_NET_F_STATUS).
-func hostConfigChange(g *rig) {
-	if g.c.net {
-		g.port.SetLinkUp(false)
+func hostConfigChange(g *harness.Rig) {
+	if g.Check.Net {
+		g.Port.SetLinkUp(false)
 	} else {
-		g.disk.Resize(2048)
+		g.Disk.Resize(2048)
 	}
-	g.handle(member.Event{Kind: member.EvBackend})
+	g.Handle(member.Event{Kind: member.EvBackend})
 }
 
 // configIRQHeld: the device configuration changes on the host side while
@@ -46,26 +47,26 @@ func hostConfigChange(g *rig) {
 // change (virtio-blk capacity 2048; virtio-net status with LINK_UP clear).
 // A virtio-net device that does not offer VIRTIO_NET_F_STATUS has no
 // configuration change to hold: only the absence of messages is judged.
-func configIRQHeld(c *check) {
-	g, _ := c.live()
-	changes := !c.net || g.offered()&(1<<spec.FeatureNetStatus) != 0
-	g.mustMode(spec.ModeStop)
-	g.run()
-	g.quiet()
+func configIRQHeld(c *harness.Check) {
+	g, _ := c.Live()
+	changes := !c.Net || g.Offered()&(1<<spec.FeatureNetStatus) != 0
+	g.MustMode(spec.ModeStop)
+	g.Run()
+	g.Quiet()
 	hostConfigChange(g)
-	g.run()
-	expectEq(c, g.messagesTo(0), 0, "configuration-change MSI-X messages in Stop after a host-side change")
-	g.mustMode(spec.ModeActive)
-	g.run()
+	g.Run()
+	harness.ExpectEq(c, g.MessagesTo(0), 0, "configuration-change MSI-X messages in Stop after a host-side change")
+	g.MustMode(spec.ModeActive)
+	g.Run()
 	if !changes {
 		return
 	}
-	c.expect(g.messagesTo(0) >= 1, "a host-side configuration change in Stop: no configuration-change MSI-X message once Active again "+
-		"(%d messages in all), want the one held in Stop", len(g.irqs))
-	if c.net {
-		st := le64(g.read(pcie.BAR0DeviceCfg+netCfgStatus, 2))
-		c.expect(st&uint64(spec.NetStatusLinkUp) == 0, "virtio_net_config status after the link went down in Stop: %#x, want LINK_UP clear", st)
+	c.Expect(g.MessagesTo(0) >= 1, "a host-side configuration change in Stop: no configuration-change MSI-X message once Active again "+
+		"(%d messages in all), want the one held in Stop", len(g.IRQs))
+	if c.Net {
+		st := le64(g.Read(pcie.BAR0DeviceCfg+netCfgStatus, 2))
+		c.Expect(st&uint64(spec.NetStatusLinkUp) == 0, "virtio_net_config status after the link went down in Stop: %#x, want LINK_UP clear", st)
 		return
 	}
-	expectEq(c, le64(g.read(blkConfig(blkCfgCapacity), 8)), 2048, "virtio_blk_config capacity after a resize to 2048 sectors in Stop")
+	harness.ExpectEq(c, le64(g.Read(blkConfig(harness.BlkCfgCapacity), 8)), 2048, "virtio_blk_config capacity after a resize to 2048 sectors in Stop")
 }

@@ -11,13 +11,10 @@
 package devicetest
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
 	"slices"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
-	"github.com/migsim/migsim/conformance/failmsg"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -47,69 +44,26 @@ type Test struct {
 	netOnly bool
 	// ctrl marks a test of a virtio-net device's control virtqueue: its
 	// device has num_queues 3 (receiveq1, transmitq1, controlq), and a
-	// device that then offers no VIRTIO_NET_F_CTRL_VQ skips it (skipf).
+	// device that then offers no VIRTIO_NET_F_CTRL_VQ skips it (harness.Check.Skipf).
 	ctrl bool
-	// judges are the steps the test judges itself (setup.go): every
+	// judges are the steps the test judges itself (harness/setup.go): every
 	// other step of those kinds is the test's set-up, and a device that
 	// fails it fails the set-up, not the test's requirement.
-	judges stepKind
-	run    func(c *check)
-}
-
-// check is one run of a device test: the device under test, its edition
-// and rules, and the failures found.
-type check struct {
-	ed      spec.Edition
-	rules   spec.Rules
-	factory member.Factory
-	// net is set for a virtio-net device: the test guest's work is a
-	// transmitted frame instead of a block request.
-	net bool
-	// ctrl is set for a test of the control virtqueue (Test.ctrl).
-	ctrl  bool
-	id    string
-	fails []Failure
-	// skipped says why the device cannot run the test ("": it can), as
-	// a device that does not offer the feature the test needs.
-	skipped string
-	// fatal is set by a device's protocol error (an external device): the
-	// kit stops.
-	fatal error
-	// judges are the test's own steps (Test.judges); step is the set-up
-	// step in progress ("": none), asserted counts the checks of the
-	// test made so far, failed or not (setup.go).
-	judges   stepKind
-	step     string
-	asserted int
+	judges harness.StepKind
+	run    func(c *harness.Check)
 }
 
 // Failure is one thing a device test found wrong: the requirements it
-// breaks and what the host observed. Requirements is empty for a failure
-// of the device itself (it broke the external-device protocol, or
-// faulted) and for one no requirement binds (Check): that judges no
-// requirement.
-type Failure struct {
-	Requirements []string
-	Message      string
-	// Check names what a failure that names no requirement judged: the
-	// device broke the protocol (CheckProtocol) or faulted (CheckFault),
-	// the test could not be set up (CheckSetUp), or an EINVAL whose
-	// qualifier is none of EINVAL's, which no requirement binds
-	// (CheckQualifier); "" for a failure of the requirements it names.
-	Check string
-	// Step is, for a set-up failure (CheckSetUp), the step the device
-	// failed ("DEV_MODE_SET stopped").
-	Step string
-}
+// breaks and what the host observed (Failure).
+type Failure = harness.Failure
 
-// Checks of a device's own failures, which judge no requirement: an
-// external device broke the protocol (a malformed, late or unexpected
-// message; the kit stops), or faulted (it kept the protocol but asked for
-// what no device may do, docs/device-protocol.md; the test fails, the kit
-// goes on).
+// Checks of failures that judge no requirement (harness): the device
+// broke the external-device protocol or faulted, or the test could not be
+// set up.
 const (
-	CheckProtocol = "device protocol"
-	CheckFault    = "device fault"
+	CheckProtocol = harness.CheckProtocol
+	CheckFault    = harness.CheckFault
+	CheckSetUp    = harness.CheckSetUp
 )
 
 // Result is what one run of a device test found: its failures, and the
@@ -124,117 +78,12 @@ type Result struct {
 	Skipped string
 }
 
-// stopCheck unwinds a check after a fatal failure.
-type stopCheck struct{}
-
-// errorf records a failure of requirement id ("" for the test's own).
-// Inside a set-up step (setup.go), a failure charged to no requirement of
-// its own ("") is the set-up's: the test never reached what it judges. A
-// failure that names its requirement (an OK with a qualifier, ADM-DEV-02)
-// is that requirement's wherever it is seen.
-func (c *check) errorf(id, format string, args ...any) {
-	if id == "" && c.step != "" {
-		c.setUpFailed(fmt.Sprintf(format, args...))
-		return
-	}
-	if id == "" {
-		id = c.id
-	}
-	c.asserted++
-	c.fails = append(c.fails, Failure{Requirements: []string{id}, Message: fmt.Sprintf(format, args...)})
-}
-
-// fatalf records a failure of the test's requirement and ends the check.
-func (c *check) fatalf(format string, args ...any) {
-	c.errorf("", format, args...)
-	panic(stopCheck{})
-}
-
-// skipf ends the check without judging anything: the device does not
-// have what the test needs (a feature it may leave out). It is for
-// set-up only: a test that already judged something fails instead.
-func (c *check) skipf(format string, args ...any) {
-	if c.asserted > 0 || len(c.fails) > 0 {
-		c.fatalf(format, args...)
-	}
-	c.skipped = fmt.Sprintf(format, args...)
-	panic(stopCheck{})
-}
-
-// expect records a failure when ok is false.
-func (c *check) expect(ok bool, format string, args ...any) {
-	if !ok {
-		c.errorf("", format, args...)
-		return
-	}
-	c.asserted++
-}
-
-// expectEq records a failure when got != want.
-func expectEq[V comparable](c *check, got, want V, what string) {
-	c.expect(got == want, "%s: got %v, want %v", what, got, want)
-}
-
-// expectHex records a failure when a register's value is not want,
-// printing both in hex: addresses and their halves read as addresses.
-func expectHex(c *check, got, want uint64, what string) {
-	c.expect(got == want, "%s: got %#x, want %#x", what, got, want)
-}
-
-// expectSame records a failure when two byte strings differ.
-func (c *check) expectSame(got, want []byte, what string) {
-	if !bytes.Equal(got, want) {
-		c.errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), firstDiff(got, want))
-		return
-	}
-	c.asserted++
-}
-
-func firstDiff(a, b []byte) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
-}
-
-// runCheck runs one device test and returns its failures. A device that
-// panics fails the test with the panic: its requirement, or, inside a
-// set-up step (setup.go), the test's set-up, naming the step; an
-// external device's protocol error (or fault) fails it naming no
-// requirement, the protocol error also returned as fatal.
-func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) (c *check) {
-	c = &check{ed: ed, rules: rules, factory: f, id: dt.id, net: devType == extdevice.TypeNet, ctrl: dt.ctrl, judges: dt.judges}
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if _, ok := p.(stopCheck); ok {
-			return
-		}
-		var xe *extdevice.Error
-		if err, ok := p.(error); ok && errors.As(err, &xe) {
-			fl := Failure{Check: CheckProtocol, Message: failmsg.Protocol(xe.Error())}
-			if xe.Fault {
-				fl.Check = CheckFault
-			} else {
-				c.fatal = xe
-			}
-			c.fails = append(c.fails, fl)
-			return
-		}
-		msg := fmt.Sprintf("the device panicked: %v", p)
-		if c.step != "" {
-			// Inside a step the test needs but does not judge: the
-			// device failed the test's set-up, as by a wrong answer.
-			c.setUpFailed(msg)
-			return
-		}
-		c.fails = append(c.fails, Failure{Requirements: []string{c.id}, Message: msg})
-	}()
-	dt.run(c)
+// runCheck runs one device test and returns the check with its failures
+// (harness.Check.Run: a device's panic, an external device's protocol
+// error or fault).
+func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) *harness.Check {
+	c := &harness.Check{Ed: ed, Rules: rules, Factory: f, ID: dt.id, Net: devType == extdevice.TypeNet, Ctrl: dt.ctrl, Judges: dt.judges}
+	c.Run(dt.run)
 	return c
 }
 
@@ -243,11 +92,11 @@ func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devT
 // edition ed with rules, and returns what it found. A test that NeedsBlk
 // must not be run on a virtio-net device. A device that panics fails the
 // test with the panic (its set-up, naming the step, when the panic came
-// inside a set-up step: setup.go); an external device's protocol error (or fault) fails it naming
+// inside a set-up step: harness/setup.go); an external device's protocol error (or fault) fails it naming
 // no requirement, the protocol error also returned as Result.Fatal.
 func Run(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) Result {
 	c := runCheck(dt, ed, rules, f, devType)
-	return Result{Failures: c.fails, Fatal: c.fatal, Skipped: c.skipped}
+	return Result{Failures: c.Fails, Fatal: c.Fatal, Skipped: c.Skipped}
 }
 
 // NeedsBlk reports whether the test needs virtio-blk requests (a block

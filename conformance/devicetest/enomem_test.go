@@ -41,11 +41,11 @@ func (d changesOnENOMEM) Handle(ev member.Event) member.Effects {
 func TestENOMEMSideEffectBreaksAMust(t *testing.T) {
 	dt := testNamed(t, "DP-DEV-15", "metadata-buffer-too-small")
 	c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), blk.New, extdevice.TypeBlk)
-	assert.Empty(t, c.fails, "the reference")
+	assert.Empty(t, c.Fails, "the reference")
 	c = runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), func(cfg member.Config) member.Device {
 		return changesOnENOMEM{blk.New(cfg), cfg}
 	}, extdevice.TypeBlk)
-	require.Len(t, c.fails, 1)
-	assert.Equal(t, []string{"AVQ-DEV-05"}, c.fails[0].Requirements)
-	assert.Equal(t, "the parts read back changed after DEV_PARTS_METADATA_GET failed with ENOMEM", c.fails[0].Message)
+	require.Len(t, c.Fails, 1)
+	assert.Equal(t, []string{"AVQ-DEV-05"}, c.Fails[0].Requirements)
+	assert.Equal(t, "the parts read back changed after DEV_PARTS_METADATA_GET failed with ENOMEM", c.Fails[0].Message)
 }

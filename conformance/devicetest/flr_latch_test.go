@@ -58,11 +58,11 @@ func TestLatchDroppedOnBothReferences(t *testing.T) {
 					c := runCheck(dt, e, rules, f, extdevice.TypeBlk)
 					unit := dev.name + " " + w.mutant + " " + dt.id + "/" + e.String() + "/" + dt.name
 					if !slices.Contains(w.fails, dt.name) {
-						assert.Empty(t, c.fails, unit)
+						assert.Empty(t, c.Fails, unit)
 						continue
 					}
-					if assert.NotEmpty(t, c.fails, unit) {
-						for _, fl := range c.fails {
+					if assert.NotEmpty(t, c.Fails, unit) {
+						for _, fl := range c.Fails {
 							assert.Equal(t, []string{dt.id}, fl.Requirements, unit)
 						}
 					}

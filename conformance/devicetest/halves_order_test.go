@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -25,9 +26,9 @@ func (d hiLostOnLo) Handle(ev member.Event) member.Effects {
 		return fx
 	}
 	for _, lo := range []spec.CommonCfgField{spec.CfgQueueDescLo, spec.CfgQueueDriverLo, spec.CfgQueueDeviceLo} {
-		if ev.TLP.Addr == rigBAR0+uint64(lo) {
-			d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: rigHost,
-				Addr: rigBAR0 + uint64(lo) + 4, Data: []byte{0, 0, 0, 0}}})
+		if ev.TLP.Addr == harness.RigBAR0+uint64(lo) {
+			d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: harness.RigHost,
+				Addr: harness.RigBAR0 + uint64(lo) + 4, Data: []byte{0, 0, 0, 0}}})
 		}
 	}
 	return fx
@@ -41,11 +42,11 @@ func TestHalvesIndependent_HiWrittenFirst(t *testing.T) {
 	for _, ed := range []spec.Edition{spec.Draft2023, spec.Virtio14} {
 		t.Run(ed.String(), func(t *testing.T) {
 			ref := runCheck(dt, ed, spec.DefaultRules(ed), func(c member.Config) member.Device { return blk.New(c) }, extdevice.TypeBlk)
-			assert.Empty(t, ref.fails, "the reference")
+			assert.Empty(t, ref.Fails, "the reference")
 			c := runCheck(dt, ed, spec.DefaultRules(ed), func(c member.Config) member.Device { return hiLostOnLo{blk.New(c)} }, extdevice.TypeBlk)
-			require.NotEmpty(t, c.fails)
+			require.NotEmpty(t, c.Fails)
 			var msgs []string
-			for _, f := range c.fails {
+			for _, f := range c.Fails {
 				msgs = append(msgs, f.Message)
 				assert.Equal(t, []string{"PCI-DEV-02"}, f.Requirements, f.Message)
 			}

@@ -38,7 +38,7 @@ func TestEarlyReplySaysItCameEarly(t *testing.T) {
 			tc.rules(&rules)
 			c := runCheck(dt, spec.Virtio14, rules, blk.New, extdevice.TypeBlk)
 			var msgs []string
-			for _, f := range c.fails {
+			for _, f := range c.Fails {
 				msgs = append(msgs, f.Message)
 			}
 			all := strings.Join(msgs, "\n")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -21,47 +22,47 @@ var (
 
 func modeTests() []Test {
 	return []Test{
-		{id: "DRAFT-MODE-01", name: "active-at-start", run: func(c *check) {
-			expectEq(c, c.newRig(nil, nil).modeGet(), spec.ModeActive, "DEV_MODE_GET of a new member")
+		{id: "DRAFT-MODE-01", name: "active-at-start", run: func(c *harness.Check) {
+			harness.ExpectEq(c, c.NewRig(nil, nil).ModeGet(), spec.ModeActive, "DEV_MODE_GET of a new member")
 		}},
-		{id: "DRAFT-MODE-02", name: "reserved-modes-refused", also: []string{"ADM-DEV-03"}, run: func(c *check) {
-			g, _ := c.live()
-			before := g.state()
+		{id: "DRAFT-MODE-02", name: "reserved-modes-refused", also: []string{"ADM-DEV-03"}, run: func(c *harness.Check) {
+			g, _ := c.Live()
+			before := g.State()
 			for _, m := range []byte{3, 0x80, 0xff} {
-				r := g.admin(uint16(spec.DraftOpDevModeSet), []byte{m, 0, 0, 0, 0, 0, 0, 0}, 0)
-				c.expect(r.Status == spec.StatusEINVAL && r.Qualifier == spec.QInvalidField,
+				r := g.Admin(uint16(spec.DraftOpDevModeSet), []byte{m, 0, 0, 0, 0, 0, 0, 0}, 0)
+				c.Expect(r.Status == spec.StatusEINVAL && r.Qualifier == spec.QInvalidField,
 					"DEV_MODE_SET to mode %d: %s/%s, want EINVAL/INVALID_FIELD", m, r.Status, r.Qualifier)
 			}
-			expectEq(c, g.modeGet(), spec.ModeActive, "DEV_MODE_GET after the refusals")
-			c.expectSame(g.state(), before, "the context read back after the refusals")
+			harness.ExpectEq(c, g.ModeGet(), spec.ModeActive, "DEV_MODE_GET after the refusals")
+			c.ExpectSame(g.State(), before, "the context read back after the refusals")
 		}},
-		{id: "DRAFT-MODE-03", name: "repeat-and-direct-freeze", judges: stepModeSet, run: func(c *check) {
-			for _, m := range c.ed.Modes() {
-				g := c.newRig(nil, nil)
-				g.mustMode(m)
-				r := g.modeSet(m)
-				c.expect(r.Status == spec.StatusOK, "DEV_MODE_SET %s twice: %s/%s the second time, want OK", m, r.Status, r.Qualifier)
+		{id: "DRAFT-MODE-03", name: "repeat-and-direct-freeze", judges: harness.StepModeSet, run: func(c *harness.Check) {
+			for _, m := range c.Ed.Modes() {
+				g := c.NewRig(nil, nil)
+				g.MustMode(m)
+				r := g.ModeSet(m)
+				c.Expect(r.Status == spec.StatusOK, "DEV_MODE_SET %s twice: %s/%s the second time, want OK", m, r.Status, r.Qualifier)
 			}
 		}},
-		{id: "DRAFT-MODE-03", name: "strict-chain", knobs: []string{"transitions=strict-chain"}, judges: stepModeSet, run: func(c *check) {
-			g := c.newRig(nil, nil)
-			r := g.modeSet(spec.ModeFreeze)
-			c.expect(r.Status == spec.StatusEINVAL, "Active to Freeze with transitions=strict-chain: %s/%s, want EINVAL", r.Status, r.Qualifier)
-			expectEq(c, g.modeGet(), spec.ModeActive, "DEV_MODE_GET after the refused Active to Freeze")
-			g.mustMode(spec.ModeStop)
-			g.mustMode(spec.ModeFreeze)
+		{id: "DRAFT-MODE-03", name: "strict-chain", knobs: []string{"transitions=strict-chain"}, judges: harness.StepModeSet, run: func(c *harness.Check) {
+			g := c.NewRig(nil, nil)
+			r := g.ModeSet(spec.ModeFreeze)
+			c.Expect(r.Status == spec.StatusEINVAL, "Active to Freeze with transitions=strict-chain: %s/%s, want EINVAL", r.Status, r.Qualifier)
+			harness.ExpectEq(c, g.ModeGet(), spec.ModeActive, "DEV_MODE_GET after the refused Active to Freeze")
+			g.MustMode(spec.ModeStop)
+			g.MustMode(spec.ModeFreeze)
 		}},
-		{id: "DRAFT-MODE-04", name: "mode-get-follows-mode-set", run: func(c *check) {
-			g, _ := c.live()
+		{id: "DRAFT-MODE-04", name: "mode-get-follows-mode-set", run: func(c *harness.Check) {
+			g, _ := c.Live()
 			for _, m := range []spec.Mode{spec.ModeStop, spec.ModeFreeze, spec.ModeStop, spec.ModeActive, spec.ModeFreeze, spec.ModeActive} {
-				g.mustMode(m)
-				expectEq(c, g.modeGet(), m, "DEV_MODE_GET after DEV_MODE_SET "+m.String())
+				g.MustMode(m)
+				harness.ExpectEq(c, g.ModeGet(), m, "DEV_MODE_GET after DEV_MODE_SET "+m.String())
 			}
 		}},
-		{id: "DP-DEV-13", name: "repeat-stop-and-resume", judges: stepModeSet, run: func(c *check) {
-			g, gu := c.live()
+		{id: "DP-DEV-13", name: "repeat-stop-and-resume", judges: harness.StepModeSet, run: func(c *harness.Check) {
+			g, gu := c.Live()
 			for _, m := range []spec.Mode{spec.ModeStop, spec.ModeStop, spec.ModeActive, spec.ModeActive} {
-				g.mustMode(m)
+				g.MustMode(m)
 			}
 			serves(c, g, gu, "stop, stop, resume, resume")
 		}},
@@ -73,35 +74,35 @@ func modeTests() []Test {
 // virtio-blk disk resize, or a frame arriving on a virtio-net device's
 // port with a receive buffer posted on receiveq1 before the move — and
 // returns the memory accesses and the number of interrupts that followed.
-func quiesced(c *check, m spec.Mode) (dma []virtq.Access, irqs int) {
-	g, gu := c.live()
-	gu.postWork(1)
-	if c.net {
-		gu.postRx(0, 2048)
-		gu.kick(0)
-		g.run()
+func quiesced(c *harness.Check, m spec.Mode) (dma []virtq.Access, irqs int) {
+	g, gu := c.Live()
+	gu.PostWork(1)
+	if c.Net {
+		gu.PostRx(0, 2048)
+		gu.Kick(0)
+		g.Run()
 	}
-	g.mustMode(m)
-	g.run()
-	g.quiet()
-	gu.kick(gu.workQueue())
+	g.MustMode(m)
+	g.Run()
+	g.Quiet()
+	gu.Kick(gu.WorkQueue())
 	for _, k := range []member.StepKind{member.StepFetch, member.StepExecute, member.StepComplete, member.StepDeliverHeld} {
-		g.handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: k}})
+		g.Handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: k}})
 	}
-	g.run()
-	if c.net {
-		g.receive(7, 100) // a stopped device touches no receive buffer
+	g.Run()
+	if c.Net {
+		g.Receive(7, 100) // a stopped device touches no receive buffer
 	} else {
-		g.disk.Resize(2048)
-		g.handle(member.Event{Kind: member.EvBackend})
-		g.run()
+		g.Disk.Resize(2048)
+		g.Handle(member.Event{Kind: member.EvBackend})
+		g.Run()
 	}
-	return slices.Clone(g.rec.Accesses), len(g.irqs)
+	return slices.Clone(g.Rec.Accesses), len(g.IRQs)
 }
 
 // quiescedEvents names what quiesced delivers in the quiesced mode.
-func quiescedEvents(c *check) string {
-	if c.net {
+func quiescedEvents(c *harness.Check) string {
+	if c.Net {
 		return "doorbell, stray steps, a frame arriving for receiveq1"
 	}
 	return "doorbell, stray steps, disk resize"
@@ -109,92 +110,92 @@ func quiescedEvents(c *check) string {
 
 // servedAfter posts a request, kicks it in mode m, resumes and reports how
 // many requests completed and the status.
-func servedAfter(c *check, m spec.Mode) (used uint16, status byte) {
-	g, gu := c.live()
-	g.mustMode(m)
-	r := gu.postWork(3)
-	q := gu.workQueue()
-	gu.kick(q)
-	g.run()
-	g.mustMode(spec.ModeActive)
-	g.run()
-	if gu.done(r) {
-		return gu.used(q), 0
+func servedAfter(c *harness.Check, m spec.Mode) (used uint16, status byte) {
+	g, gu := c.Live()
+	g.MustMode(m)
+	r := gu.PostWork(3)
+	q := gu.WorkQueue()
+	gu.Kick(q)
+	g.Run()
+	g.MustMode(spec.ModeActive)
+	g.Run()
+	if gu.Done(r) {
+		return gu.Used(q), 0
 	}
-	return gu.used(q), gu.status(r)
+	return gu.Used(q), gu.Status(r)
 }
 
 func quiesceTests() []Test {
 	return []Test{
-		{id: "DRAFT-STOP-01", name: "no-interrupt-in-stop", run: func(c *check) {
+		{id: "DRAFT-STOP-01", name: "no-interrupt-in-stop", run: func(c *harness.Check) {
 			_, irqs := quiesced(c, spec.ModeStop)
-			expectEq(c, irqs, 0, "MSI-X messages in Stop ("+quiescedEvents(c)+")")
+			harness.ExpectEq(c, irqs, 0, "MSI-X messages in Stop ("+quiescedEvents(c)+")")
 		}},
-		{id: "DRAFT-STOP-02", name: "no-dma-in-stop", run: func(c *check) {
+		{id: "DRAFT-STOP-02", name: "no-dma-in-stop", run: func(c *harness.Check) {
 			dma, _ := quiesced(c, spec.ModeStop)
-			expectEq(c, len(dma), 0, "guest-memory accesses in Stop ("+quiescedEvents(c)+firstAccess(c, dma)+")")
+			harness.ExpectEq(c, len(dma), 0, "guest-memory accesses in Stop ("+quiescedEvents(c)+harness.FirstAccess(c, dma)+")")
 		}},
-		{id: "DP-DEV-11", name: "no-dma-no-interrupt-stopped", run: func(c *check) {
+		{id: "DP-DEV-11", name: "no-dma-no-interrupt-stopped", run: func(c *harness.Check) {
 			dma, irqs := quiesced(c, spec.ModeStop)
-			expectEq(c, len(dma), 0, "guest-memory accesses while stopped ("+quiescedEvents(c)+firstAccess(c, dma)+")")
-			expectEq(c, irqs, 0, "MSI-X messages while stopped ("+quiescedEvents(c)+")")
+			harness.ExpectEq(c, len(dma), 0, "guest-memory accesses while stopped ("+quiescedEvents(c)+harness.FirstAccess(c, dma)+")")
+			harness.ExpectEq(c, irqs, 0, "MSI-X messages while stopped ("+quiescedEvents(c)+")")
 		}},
-		{id: "DRAFT-FRZ-01", name: "doorbell-in-freeze-dropped", run: func(c *check) {
+		{id: "DRAFT-FRZ-01", name: "doorbell-in-freeze-dropped", run: func(c *harness.Check) {
 			dma, irqs := quiesced(c, spec.ModeFreeze)
-			expectEq(c, len(dma)+irqs, 0, "guest-memory accesses and MSI-X messages in Freeze ("+quiescedEvents(c)+firstAccess(c, dma)+")")
+			harness.ExpectEq(c, len(dma)+irqs, 0, "guest-memory accesses and MSI-X messages in Freeze ("+quiescedEvents(c)+harness.FirstAccess(c, dma)+")")
 			used, _ := servedAfter(c, spec.ModeFreeze)
-			expectEq(c, used, 0, "requests served at Active after a doorbell in Freeze (freeze-notify=drop)")
+			harness.ExpectEq(c, used, 0, "requests served at Active after a doorbell in Freeze (freeze-notify=drop)")
 		}},
-		{id: "DRAFT-FRZ-01", name: "doorbell-in-freeze-latched", knobs: []string{"freeze-notify=latch"}, run: func(c *check) {
+		{id: "DRAFT-FRZ-01", name: "doorbell-in-freeze-latched", knobs: []string{"freeze-notify=latch"}, run: func(c *harness.Check) {
 			used, st := servedAfter(c, spec.ModeFreeze)
-			c.expect(used == 1 && st == 0, "a doorbell in Freeze with freeze-notify=latch: served %d times (status %#x), want once with 0", used, st)
+			c.Expect(used == 1 && st == 0, "a doorbell in Freeze with freeze-notify=latch: served %d times (status %#x), want once with 0", used, st)
 		}},
-		{id: "DRAFT-STOP-03", name: "doorbell-in-stop-served", run: func(c *check) {
+		{id: "DRAFT-STOP-03", name: "doorbell-in-stop-served", run: func(c *harness.Check) {
 			used, st := servedAfter(c, spec.ModeStop)
-			c.expect(used == 1 && st == 0, "a doorbell in Stop: served %d times at Active (status %#x), want once with 0", used, st)
-			g, gu := c.live()
-			r := gu.postWork(4)
-			q := gu.workQueue()
-			gu.kick(q) // received in Active, not served yet
-			g.mustMode(spec.ModeStop)
-			g.quiet()
-			g.run()
-			expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses in Stop of a doorbell received in Active")
-			g.mustMode(spec.ModeActive)
-			g.run()
-			c.expect(gu.used(q) == 1 && gu.done(r), "a doorbell received in Active and not served before Stop: served %d times at Active, want once", gu.used(q))
+			c.Expect(used == 1 && st == 0, "a doorbell in Stop: served %d times at Active (status %#x), want once with 0", used, st)
+			g, gu := c.Live()
+			r := gu.PostWork(4)
+			q := gu.WorkQueue()
+			gu.Kick(q) // received in Active, not served yet
+			g.MustMode(spec.ModeStop)
+			g.Quiet()
+			g.Run()
+			harness.ExpectEq(c, len(g.Rec.Accesses), 0, "guest-memory accesses in Stop of a doorbell received in Active")
+			g.MustMode(spec.ModeActive)
+			g.Run()
+			c.Expect(gu.Used(q) == 1 && gu.Done(r), "a doorbell received in Active and not served before Stop: served %d times at Active, want once", gu.Used(q))
 		}},
-		{id: "DP-DEV-10", name: "doorbell-while-stopped-served", run: func(c *check) {
+		{id: "DP-DEV-10", name: "doorbell-while-stopped-served", run: func(c *harness.Check) {
 			used, st := servedAfter(c, spec.ModeStop)
-			c.expect(used == 1 && st == 0, "a doorbell while stopped: served %d times at resume (status %#x), want once with 0", used, st)
+			c.Expect(used == 1 && st == 0, "a doorbell while stopped: served %d times at resume (status %#x), want once with 0", used, st)
 		}},
 		{id: "DRAFT-STOP-03", name: "config-write-in-stop-applies", blk: true, editions: draftOnly, run: configWriteInStop(1, 0)},
 		{id: "DP-DEV-10", name: "config-write-while-stopped-applies", blk: true, editions: v14Only, run: configWriteInStop(1, 0)},
 		{id: "DP-DEV-10", name: "config-write-while-stopped-ignored", blk: true, editions: v14Only, knobs: []string{"stop-config-write=ignore"}, run: configWriteInStop(1, 1)},
-		{id: "DRAFT-FRZ-02", name: "context-frozen", blk: true, run: func(c *check) {
-			g, gu := c.live()
-			g.mustMode(spec.ModeFreeze)
-			before := g.state()
-			gu.submit(0, blkOut, 0, pattern(1, 512), 512)
-			gu.kick(0)
-			g.write(blkConfig(blkCfgWriteback), []byte{0})
-			g.disk.Resize(4096)
-			g.handle(member.Event{Kind: member.EvBackend})
-			g.run()
-			c.expectSame(g.state(), before, "the context read in Freeze after a doorbell, a configuration write and a disk resize")
-			g.quiet()
-			g.mustMode(spec.ModeActive)
-			g.run()
-			expectEq(c, le64(g.read(blkConfig(blkCfgCapacity), 8)), 4096, "capacity shown after the move to Active (the resize seen in Freeze)")
-			c.expect(hasVector(g.irqs, 0), "no configuration-change interrupt (vector 0) after the move to Active for the resize seen in Freeze")
+		{id: "DRAFT-FRZ-02", name: "context-frozen", blk: true, run: func(c *harness.Check) {
+			g, gu := c.Live()
+			g.MustMode(spec.ModeFreeze)
+			before := g.State()
+			gu.Submit(0, harness.BlkOut, 0, harness.Pattern(1, 512), 512)
+			gu.Kick(0)
+			g.Write(blkConfig(harness.BlkCfgWriteback), []byte{0})
+			g.Disk.Resize(4096)
+			g.Handle(member.Event{Kind: member.EvBackend})
+			g.Run()
+			c.ExpectSame(g.State(), before, "the context read in Freeze after a doorbell, a configuration write and a disk resize")
+			g.Quiet()
+			g.MustMode(spec.ModeActive)
+			g.Run()
+			harness.ExpectEq(c, le64(g.Read(blkConfig(harness.BlkCfgCapacity), 8)), 4096, "capacity shown after the move to Active (the resize seen in Freeze)")
+			c.Expect(hasVector(g.IRQs, 0), "no configuration-change interrupt (vector 0) after the move to Active for the resize seen in Freeze")
 		}},
-		{id: "DRAFT-FRZ-03", name: "config-write-ignored-in-freeze", blk: true, run: func(c *check) {
-			g, _ := c.live()
-			g.mustMode(spec.ModeFreeze)
-			g.write(blkConfig(blkCfgWriteback), []byte{0})
-			c.expectSame(g.read(blkConfig(blkCfgWriteback), 1), []byte{1}, "writeback read back in Freeze after writing 0")
-			g.mustMode(spec.ModeActive)
-			c.expectSame(g.read(blkConfig(blkCfgWriteback), 1), []byte{1}, "writeback read back at Active after writing 0 in Freeze")
+		{id: "DRAFT-FRZ-03", name: "config-write-ignored-in-freeze", blk: true, run: func(c *harness.Check) {
+			g, _ := c.Live()
+			g.MustMode(spec.ModeFreeze)
+			g.Write(blkConfig(harness.BlkCfgWriteback), []byte{0})
+			c.ExpectSame(g.Read(blkConfig(harness.BlkCfgWriteback), 1), []byte{1}, "writeback read back in Freeze after writing 0")
+			g.MustMode(spec.ModeActive)
+			c.ExpectSame(g.Read(blkConfig(harness.BlkCfgWriteback), 1), []byte{1}, "writeback read back at Active after writing 0 in Freeze")
 		}},
 	}
 }
@@ -202,13 +203,13 @@ func quiesceTests() []Test {
 // configWriteInStop checks a device-configuration write while stopped: a
 // live device shows writeback=start; after writing 0 while stopped it
 // must read want.
-func configWriteInStop(start, want byte) func(*check) {
-	return func(c *check) {
-		g, _ := c.live()
-		c.expectSame(g.read(blkConfig(blkCfgWriteback), 1), []byte{start}, "writeback of a live device")
-		g.mustMode(spec.ModeStop)
-		g.write(blkConfig(blkCfgWriteback), []byte{0})
-		c.expectSame(g.read(blkConfig(blkCfgWriteback), 1), []byte{want}, fmt.Sprintf("writeback read back after writing 0 while %s", c.ed.ModeName(spec.ModeStop)))
+func configWriteInStop(start, want byte) func(*harness.Check) {
+	return func(c *harness.Check) {
+		g, _ := c.Live()
+		c.ExpectSame(g.Read(blkConfig(harness.BlkCfgWriteback), 1), []byte{start}, "writeback of a live device")
+		g.MustMode(spec.ModeStop)
+		g.Write(blkConfig(harness.BlkCfgWriteback), []byte{0})
+		c.ExpectSame(g.Read(blkConfig(harness.BlkCfgWriteback), 1), []byte{want}, fmt.Sprintf("writeback read back after writing 0 while %s", c.Ed.ModeName(spec.ModeStop)))
 	}
 }
 

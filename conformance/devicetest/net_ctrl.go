@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -27,7 +28,7 @@ import (
 func netCtrlTests() []Test {
 	return []Test{
 		{id: "NET-DEV-06", name: "net-ctrl-mac-table", netOnly: true, ctrl: true, also: []string{"NET-DEV-05", "NET-DEV-07"},
-			judges: stepCtrl, run: netMACTable},
+			judges: harness.StepCtrl, run: netMACTable},
 		{id: "NET-PART-02", name: "net-mac-table-round-trip", netOnly: true, ctrl: true, also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-07"},
 			run: netMACTableRoundTrip},
 		{id: "DRAFT-CTX-09", name: "net-mac-table-round-trip", netOnly: true, ctrl: true, also: []string{"DRAFT-CTX-01", "NET-DEV-07"},
@@ -35,28 +36,28 @@ func netCtrlTests() []Test {
 	}
 }
 
-// tableWanted reports whether frame i of filterFrames passes the filter
+// tableWanted reports whether frame i of harness.FilterFrames passes the filter
 // the test guest set: the two to the table's addresses do.
 func tableWanted(i int) bool { return i < 2 }
 
-// netMACTable sets the receive filter (setRxMode: each command acked
+// netMACTable sets the receive filter (harness.Guest.SetRxMode: each command acked
 // VIRTIO_NET_OK, NET-DEV-05 and NET-DEV-06) and sends a frame to each of
 // the table's addresses, which must be received (NET-DEV-06: the table is
 // updated before the command's buffer is used), and one to a unicast and
 // one to a multicast address it leaves out, which a device should drop
 // (NET-DEV-07).
-func netMACTable(c *check) {
-	_, gu := c.live()
-	gu.setRxMode()
-	got := gu.filtered(c.id, "after MAC_TABLE_SET")
-	for i, ff := range filterFrames() {
+func netMACTable(c *harness.Check) {
+	_, gu := c.Live()
+	gu.SetRxMode()
+	got := gu.Filtered(c.ID, "after MAC_TABLE_SET")
+	for i, ff := range harness.FilterFrames() {
 		switch {
 		case tableWanted(i) && !got[i]:
-			c.errorf("NET-DEV-06", "the frame to %s was not received after MAC_TABLE_SET was used: the device did not update its MAC table before it used the command's buffer", ff.what)
+			c.Errorf("NET-DEV-06", "the frame to %s was not received after MAC_TABLE_SET was used: the device did not update its MAC table before it used the command's buffer", ff.What)
 		case !tableWanted(i) && got[i]:
-			c.errorf("NET-DEV-07", "the frame to %s was received: with RX_PROMISC and RX_ALLMULTI off, a device drops it", ff.what)
+			c.Errorf("NET-DEV-07", "the frame to %s was received: with RX_PROMISC and RX_ALLMULTI off, a device drops it", ff.What)
 		default:
-			c.asserted++
+			c.Asserted++
 		}
 	}
 }
@@ -71,28 +72,28 @@ func netMACTable(c *check) {
 // restoreReq when it also reads back another filter than the one written
 // to it (it took the written value otherwise), applyReq when it reads back
 // the filter written to it (it holds the value but did not apply it).
-func netMACTableRoundTrip(c *check) {
-	src, gu := c.live()
-	gu.setRxMode()
-	before := gu.sourceFiltered()
-	src.mustMode(spec.ModeStop)
-	if c.ed == spec.Draft2023 {
-		src.mustMode(spec.ModeFreeze)
+func netMACTableRoundTrip(c *harness.Check) {
+	src, gu := c.Live()
+	gu.SetRxMode()
+	before := gu.SourceFiltered()
+	src.MustMode(spec.ModeStop)
+	if c.Ed == spec.Draft2023 {
+		src.MustMode(spec.ModeFreeze)
 	}
-	c.judgeFilterState(src.state(), false, "the state read from the stopped source")
-	dst := c.moveTo(src, gu)
-	after := gu.filtered(c.restoreReq(), "on the destination")
-	held := c.judgeFilterState(dst.state(), true, "the state read back from the destination after the resume")
-	req, why := c.applyReq(), fmt.Sprintf("the destination reads back the receive filter written to it but does not filter by it: what a %s writes takes effect when the member resumes", c.stateWrite())
+	judgeFilterState(c, src.State(), false, "the state read from the stopped source")
+	dst := c.MoveTo(src, gu)
+	after := gu.Filtered(restoreReq(c), "on the destination")
+	held := judgeFilterState(c, dst.State(), true, "the state read back from the destination after the resume")
+	req, why := applyReq(c), fmt.Sprintf("the destination reads back the receive filter written to it but does not filter by it: what a %s writes takes effect when the member resumes", stateWrite(c))
 	if !held {
-		req, why = c.restoreReq(), fmt.Sprintf("the destination took the receive filter a %s wrote otherwise: it reads back another one (above)", c.stateWrite())
+		req, why = restoreReq(c), fmt.Sprintf("the destination took the receive filter a %s wrote otherwise: it reads back another one (above)", stateWrite(c))
 	}
-	for i, ff := range filterFrames() {
+	for i, ff := range harness.FilterFrames() {
 		if after[i] != before[i] {
-			c.errorf(req, "the frame to %s: received on the destination %v, on the source before the move %v: %s", ff.what, after[i], before[i], why)
+			c.Errorf(req, "the frame to %s: received on the destination %v, on the source before the move %v: %s", ff.What, after[i], before[i], why)
 			continue
 		}
-		c.asserted++
+		c.Asserted++
 	}
 }
 
@@ -102,8 +103,8 @@ func netMACTableRoundTrip(c *check) {
 // reads it otherwise on a DEV_PARTS_SET breaks; in draft-2023 the fields a
 // DEV_CTX_WRITE carries are latched and applied at the move to Active
 // (DRAFT-CTX-01).
-func (c *check) restoreReq() string {
-	if c.ed == spec.Virtio14 {
+func restoreReq(c *harness.Check) string {
+	if c.Ed == spec.Virtio14 {
 		return "NET-PART-02"
 	}
 	return "DRAFT-CTX-01"
@@ -114,62 +115,62 @@ func (c *check) restoreReq() string {
 // the resume: the values a DEV_PARTS_SET sets take effect when the member
 // resumes (DP-DEV-08); in draft-2023 the written fields are applied at the
 // move to Active (DRAFT-CTX-01).
-func (c *check) applyReq() string {
-	if c.ed == spec.Virtio14 {
+func applyReq(c *harness.Check) string {
+	if c.Ed == spec.Virtio14 {
 		return "DP-DEV-08"
 	}
 	return "DRAFT-CTX-01"
 }
 
 // stateWrite names the command that wrote the source's state.
-func (c *check) stateWrite() string {
-	if c.ed == spec.Virtio14 {
+func stateWrite(c *harness.Check) string {
+	if c.Ed == spec.Virtio14 {
 		return "DEV_PARTS_SET"
 	}
 	return "DEV_CTX_WRITE"
 }
 
 // judgeFilterState checks that a state read holds the receive filter the
-// test guest set, a part per command of rxModeCommands with the command's
+// test guest set, a part per command of harness.RxModeCommands with the command's
 // data as its value, and reports whether it does. A missing part breaks
 // NET-PART-01 (virtio-1.4: a CVQ part exists per control-queue
 // configuration) or DRAFT-CTX-09 (NET_CVQ carries the control-queue
 // state), on the source as on the destination; a part with other bytes
 // NET-PART-02 or DRAFT-CTX-09 on the source, restoreReq read back from the
 // destination: it took what was written to it otherwise.
-func (c *check) judgeFilterState(state []byte, dst bool, what string) bool {
+func judgeFilterState(c *harness.Check, state []byte, dst bool, what string) bool {
 	missing, wrong := "NET-PART-01", "NET-PART-02"
-	if c.ed == spec.Draft2023 {
+	if c.Ed == spec.Draft2023 {
 		missing, wrong = "DRAFT-CTX-09", "DRAFT-CTX-09"
 	}
 	if dst {
-		wrong = c.restoreReq()
+		wrong = restoreReq(c)
 	}
-	parts, err := c.filterParts(state)
+	parts, err := c.FilterParts(state)
 	if err != nil {
-		c.errorf(wrong, "%s does not decode: %v", what, err)
+		c.Errorf(wrong, "%s does not decode: %v", what, err)
 		return false
 	}
 	held := true
-	for i, m := range rxModeCommands() {
-		want := slices.Concat(m.data...)
+	for i, m := range harness.RxModeCommands() {
+		want := slices.Concat(m.Data...)
 		switch p := parts[i]; {
-		case !p.found:
-			c.errorf(missing, "%s has %s: the %s the driver set, %s, is not in it", what, c.noPart(state, m.cmd), m.cmd, describeCVQValue(m.cmd, want))
+		case !p.Found:
+			c.Errorf(missing, "%s has %s: the %s the driver set, %s, is not in it", what, noPart(c, state, m.Cmd), m.Cmd, harness.DescribeCVQValue(m.Cmd, want))
 			held = false
-		case !bytes.Equal(p.value, want):
-			c.errorf(wrong, "%s: the %s part holds %s, want what the driver set, %s", what, m.cmd, describeCVQValue(m.cmd, p.value), describeCVQValue(m.cmd, want))
+		case !bytes.Equal(p.Value, want):
+			c.Errorf(wrong, "%s: the %s part holds %s, want what the driver set, %s", what, m.Cmd, harness.DescribeCVQValue(m.Cmd, p.Value), harness.DescribeCVQValue(m.Cmd, want))
 			held = false
 		default:
-			c.asserted++
+			c.Asserted++
 		}
 	}
 	return held
 }
 
 // noPart says where a state read lacks the part of command cmd.
-func (c *check) noPart(state []byte, cmd spec.NetCVQCommand) string {
-	if c.ed == spec.Virtio14 {
+func noPart(c *harness.Check, state []byte, cmd spec.NetCVQCommand) string {
+	if c.Ed == spec.Virtio14 {
 		return fmt.Sprintf("no VIRTIO_NET_DEV_PART_CVQ_CFG_PART (0x200) with selector %s", cmd)
 	}
 	if ctx, err := devctx.DecodeDraftContext(state); err == nil &&

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -21,44 +22,44 @@ import (
 // DEV_CTX_DISCARD) in Active and in Freeze and judges its virtio-net
 // fields: present once, decodable, and NET_INFLIGHT empty, since every
 // request the driver posted is complete.
-func netContextFields(c *check) {
-	g, gu := c.live()
-	gu.postWork(1)
-	gu.kick(1)
-	g.run()
-	if gu.used(1) != 1 {
-		c.setUpFatalf("the test guest's transmit", "a transmit: transmitq1's used index %d, want 1", gu.used(1))
+func netContextFields(c *harness.Check) {
+	g, gu := c.Live()
+	gu.PostWork(1)
+	gu.Kick(1)
+	g.Run()
+	if gu.Used(1) != 1 {
+		c.SetUpFatalf("the test guest's transmit", "a transmit: transmitq1's used index %d, want 1", gu.Used(1))
 	}
 	for _, m := range []spec.Mode{spec.ModeActive, spec.ModeFreeze} {
-		g.mustMode(m)
-		judgeNetFields(c, g.readAfterDiscard(snapshotCap), "the full read in "+c.ed.ModeName(m))
+		g.MustMode(m)
+		judgeNetFields(c, g.ReadAfterDiscard(harness.SnapshotCap), "the full read in "+c.Ed.ModeName(m))
 	}
 }
 
 // judgeNetFields checks the virtio-net fields of a full context read.
-func judgeNetFields(c *check, fields []devctx.Field, what string) {
+func judgeNetFields(c *harness.Check, fields []devctx.Field, what string) {
 	var cvq, inflight int
 	for _, f := range fields {
 		switch f.Type {
 		case spec.FieldNetCVQ:
 			cvq++
 			if _, err := devctx.DecodeNetCVQField(f.Value); err != nil {
-				c.errorf("", "%s: NET_CVQ: %v", what, err)
+				c.Errorf("", "%s: NET_CVQ: %v", what, err)
 			}
 		case spec.FieldNetInflight:
 			inflight++
 			l, err := devctx.DecodeNetInflightList(f.Value)
 			if err != nil {
-				c.errorf("", "%s: NET_INFLIGHT: %v", what, err)
+				c.Errorf("", "%s: NET_INFLIGHT: %v", what, err)
 				continue
 			}
-			c.expect(len(l.Entries) == 0, "%s: NET_INFLIGHT lists %d requests, although every request the driver posted is complete", what, len(l.Entries))
+			c.Expect(len(l.Entries) == 0, "%s: NET_INFLIGHT lists %d requests, although every request the driver posted is complete", what, len(l.Entries))
 		}
 	}
 	others := deviceTypeFields(fields)
-	c.expect(cvq == 1, "%s has %d NET_CVQ fields (type %#x), want 1%s: a destination would lose the control-queue state (receive filters, MAC and VLAN tables, queue pairs)",
+	c.Expect(cvq == 1, "%s has %d NET_CVQ fields (type %#x), want 1%s: a destination would lose the control-queue state (receive filters, MAC and VLAN tables, queue pairs)",
 		what, cvq, uint32(spec.FieldNetCVQ), others)
-	c.expect(inflight == 1, "%s has %d NET_INFLIGHT fields (type %#x), want 1%s: a destination would execute again what the source executed and did not complete",
+	c.Expect(inflight == 1, "%s has %d NET_INFLIGHT fields (type %#x), want 1%s: a destination would execute again what the source executed and did not complete",
 		what, inflight, uint32(spec.FieldNetInflight), others)
 }
 

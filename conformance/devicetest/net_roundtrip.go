@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -10,29 +11,29 @@ import (
 // on the wire exactly once, in order, with the driver's bytes, complete
 // every transmit buffer once, and receive a frame that arrives after the
 // move into the receive buffer the source had been given.
-func netRoundTrip(c *check) {
-	src, gu := c.live()
-	rx := gu.postRx(0, 2048)
-	gu.kick(0)
-	t0 := gu.postWork(1)
-	gu.kick(1)
-	src.run()
-	c.expect(gu.used(1) == 1, "a transmit before the move: transmitq1's used index %d, want 1", gu.used(1))
-	t1 := gu.postWork(2)
-	gu.kick(1) // received, not served before the stop
-	src.mustMode(spec.ModeStop)
-	t2 := gu.postWork(3)
-	gu.kick(1) // a doorbell while stopped
-	src.run()
-	if c.ed == spec.Draft2023 {
-		src.mustMode(spec.ModeFreeze)
+func netRoundTrip(c *harness.Check) {
+	src, gu := c.Live()
+	rx := gu.PostRx(0, 2048)
+	gu.Kick(0)
+	t0 := gu.PostWork(1)
+	gu.Kick(1)
+	src.Run()
+	c.Expect(gu.Used(1) == 1, "a transmit before the move: transmitq1's used index %d, want 1", gu.Used(1))
+	t1 := gu.PostWork(2)
+	gu.Kick(1) // received, not served before the stop
+	src.MustMode(spec.ModeStop)
+	t2 := gu.PostWork(3)
+	gu.Kick(1) // a doorbell while stopped
+	src.Run()
+	if c.Ed == spec.Draft2023 {
+		src.MustMode(spec.ModeFreeze)
 	}
-	dst := c.moveTo(src, gu)
-	c.expect(gu.used(1) == 3, "transmitq1's used index on the destination: %d, want 3 (every transmit buffer once)", gu.used(1))
-	c.expect(hasVector(dst.irqs, 2), "no used-buffer interrupt (vector 2) from the destination for the transmit buffers it completed")
-	frames := [][]byte{gu.frame(t0), gu.frame(t1), gu.frame(t2)}
-	judgeWireOnce(c, "after the move", dst.wire(), frames)
-	f := dst.receive(7, 100)
-	c.expect(gu.used(0) == 1, "receiveq1's used index on the destination after a frame arrived: %d, want 1", gu.used(0))
+	dst := c.MoveTo(src, gu)
+	c.Expect(gu.Used(1) == 3, "transmitq1's used index on the destination: %d, want 3 (every transmit buffer once)", gu.Used(1))
+	c.Expect(hasVector(dst.IRQs, 2), "no used-buffer interrupt (vector 2) from the destination for the transmit buffers it completed")
+	frames := [][]byte{gu.Frame(t0), gu.Frame(t1), gu.Frame(t2)}
+	judgeWireOnce(c, "after the move", dst.Wire(), frames)
+	f := dst.Receive(7, 100)
+	c.Expect(gu.Used(0) == 1, "receiveq1's used index on the destination after a frame arrived: %d, want 1", gu.Used(0))
 	judgeReceived(c, gu, 0, rx, f)
 }

@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
@@ -30,48 +31,48 @@ import (
 // event; then moves it to a destination on the same link and checks that
 // both buffers completed once and both frames are on the wire once, in
 // order.
-func netTakenAtStop(c *check) {
-	g, gu := c.live()
-	reqs := []request{gu.postWork(1), gu.postWork(2)}
-	frames := [][]byte{gu.frame(reqs[0]), gu.frame(reqs[1])}
+func netTakenAtStop(c *harness.Check) {
+	g, gu := c.Live()
+	reqs := []harness.Request{gu.PostWork(1), gu.PostWork(2)}
+	frames := [][]byte{gu.Frame(reqs[0]), gu.Frame(reqs[1])}
 	const q = 1 // transmitq1
-	g.quiet()
-	gu.kick(q)
-	for i := 0; i < 8 && len(g.steps) > 0 && len(g.wire()) == 0; i++ {
-		s := g.steps[0]
-		g.steps = g.steps[1:]
-		g.handle(member.Event{Kind: member.EvStep, Step: s})
+	g.Quiet()
+	gu.Kick(q)
+	for i := 0; i < 8 && len(g.Steps) > 0 && len(g.Wire()) == 0; i++ {
+		s := g.Steps[0]
+		g.Steps = g.Steps[1:]
+		g.Handle(member.Event{Kind: member.EvStep, Step: s})
 	}
-	stop := c.ed.ModeName(spec.ModeStop)
-	tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
-	if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
-		c.fatalf("DEV_MODE_SET %s with transmit buffers in flight: completed %v, status %s", stop, ok, r.Status)
+	stop := c.Ed.ModeName(spec.ModeStop)
+	tag := g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeStop), 0)
+	if r, ok := g.Completion(tag); !ok || r.Status != spec.StatusOK {
+		c.Fatalf("DEV_MODE_SET %s with transmit buffers in flight: completed %v, status %s", stop, ok, r.Status)
 	}
-	if c.ed == spec.Virtio14 {
-		expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
+	if c.Ed == spec.Virtio14 {
+		harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages while stopping")
 	}
 	taken := observed(g, q, reqs)
-	usedIdx, used := gu.usedRing(q)
-	wire := g.wire()
+	usedIdx, used := gu.UsedRing(q)
+	wire := g.Wire()
 	var owned []devctx.DevOwnDesc
 	var inflight devctx.NetInflightList
 	hasInflight := false
-	if c.ed == spec.Draft2023 {
-		state := g.state()
+	if c.Ed == spec.Draft2023 {
+		state := g.State()
 		var rt devctx.VQSplitRuntimeEntry
 		owned, rt = ownedInContext(c, state, q)
 		inflight, hasInflight = netInflightOf(c, state)
-		expectEq(c, rt.UsedIdx, usedIdx, "transmitq1's used_idx in the context read in Stop against used idx in guest memory")
-		c.expect(int(rt.LastAvailIdx) <= len(reqs), "transmitq1's last_avail_idx in the context read in Stop is %d, beyond the %d frames the driver posted", rt.LastAvailIdx, len(reqs))
+		harness.ExpectEq(c, rt.UsedIdx, usedIdx, "transmitq1's used_idx in the context read in Stop against used idx in guest memory")
+		c.Expect(int(rt.LastAvailIdx) <= len(reqs), "transmitq1's last_avail_idx in the context read in Stop is %d, beyond the %d frames the driver posted", rt.LastAvailIdx, len(reqs))
 		for i, r := range reqs {
 			taken[i] = uint16(i) < rt.LastAvailIdx
-			if _, isUsed := used[r.head]; isUsed && !taken[i] {
-				c.errorf("", "frame %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would send it again", i+1, r.head, rt.LastAvailIdx)
+			if _, isUsed := used[r.Head]; isUsed && !taken[i] {
+				c.Errorf("", "frame %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would send it again", i+1, r.Head, rt.LastAvailIdx)
 			}
 		}
 		for _, e := range inflight.Entries {
 			if int(e.Queue) != q || !ownsHead(owned, q, e.Head) {
-				c.errorf("DRAFT-CTX-09", "NET_INFLIGHT lists q%d head %d, which is no device-owned descriptor of the context: a destination cannot complete it", e.Queue, e.Head)
+				c.Errorf("DRAFT-CTX-09", "NET_INFLIGHT lists q%d head %d, which is no device-owned descriptor of the context: a destination cannot complete it", e.Queue, e.Head)
 			}
 		}
 	}
@@ -79,53 +80,53 @@ func netTakenAtStop(c *check) {
 		if !taken[i] {
 			continue
 		}
-		ln, isUsed := used[r.head]
-		own := ownsHead(owned, q, r.head)
+		ln, isUsed := used[r.Head]
+		own := ownsHead(owned, q, r.Head)
 		sent := countOn(wire, frames[i])
 		switch {
 		case isUsed && own:
-			c.errorf("", "frame %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would send it again", i+1, r.head)
+			c.Errorf("", "frame %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would send it again", i+1, r.Head)
 		case isUsed:
-			c.expect(ln == 0, "frame %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d, want 0 (nothing is written into a transmit buffer)", i+1, r.head, stop, ln)
-			c.expect(sent == 1, "frame %d (head %d) is in the used ring when DEV_MODE_SET %s completed and on the wire %d times, want once", i+1, r.head, stop, sent)
-		case c.ed == spec.Virtio14:
-			c.errorf("", "frame %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET %s completed (used idx %d)", i+1, r.head, stop, usedIdx)
+			c.Expect(ln == 0, "frame %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d, want 0 (nothing is written into a transmit buffer)", i+1, r.Head, stop, ln)
+			c.Expect(sent == 1, "frame %d (head %d) is in the used ring when DEV_MODE_SET %s completed and on the wire %d times, want once", i+1, r.Head, stop, sent)
+		case c.Ed == spec.Virtio14:
+			c.Errorf("", "frame %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET %s completed (used idx %d)", i+1, r.Head, stop, usedIdx)
 		case !own:
-			c.errorf("", "frame %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.head, usedIdx)
+			c.Errorf("", "frame %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.Head, usedIdx)
 		default:
-			listed := inflightHas(inflight, q, r.head)
+			listed := inflightHas(inflight, q, r.Head)
 			switch {
 			case sent > 0 && !hasInflight:
-				c.errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but the context has no NET_INFLIGHT field (type %#x) to list it: a destination would send it again",
-					i+1, r.head, uint32(spec.FieldNetInflight))
+				c.Errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but the context has no NET_INFLIGHT field (type %#x) to list it: a destination would send it again",
+					i+1, r.Head, uint32(spec.FieldNetInflight))
 			case sent > 0 && !listed:
-				c.errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but NET_INFLIGHT does not list it: a destination would send it again", i+1, r.head)
+				c.Errorf("DRAFT-CTX-09", "frame %d (head %d) is on the wire and its buffer device-owned, but NET_INFLIGHT does not list it: a destination would send it again", i+1, r.Head)
 			case sent == 0 && listed:
-				c.errorf("DRAFT-CTX-09", "NET_INFLIGHT lists frame %d (head %d) as executed, but it is not on the wire: a destination would complete it without sending it", i+1, r.head)
+				c.Errorf("DRAFT-CTX-09", "NET_INFLIGHT lists frame %d (head %d) as executed, but it is not on the wire: a destination would complete it without sending it", i+1, r.Head)
 			}
 		}
 	}
-	g.quiet()
-	g.run() // what the device asked for before the stop
-	expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+stop+" completed")
-	expectEq(c, len(g.irqs), 0, "MSI-X messages after DEV_MODE_SET "+stop+" completed")
-	if c.ed == spec.Draft2023 {
-		g.mustMode(spec.ModeFreeze)
+	g.Quiet()
+	g.Run() // what the device asked for before the stop
+	harness.ExpectEq(c, len(g.Rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+stop+" completed")
+	harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages after DEV_MODE_SET "+stop+" completed")
+	if c.Ed == spec.Draft2023 {
+		g.MustMode(spec.ModeFreeze)
 	}
-	c.moveTo(g, gu)
-	c.expect(gu.used(q) == 2, "transmitq1's used index on the destination: %d, want 2 (each transmit buffer once)", gu.used(q))
-	judgeWireOnce(c, "once the destination ran", gu.g.wire(), frames)
+	c.MoveTo(g, gu)
+	c.Expect(gu.Used(q) == 2, "transmitq1's used index on the destination: %d, want 2 (each transmit buffer once)", gu.Used(q))
+	judgeWireOnce(c, "once the destination ran", gu.Rig.Wire(), frames)
 }
 
 // netInflightOf returns the NET_INFLIGHT field of a draft-2023 context and
 // whether the context has one (an empty list when it has none:
 // DRAFT-CTX-09's device test reports that).
-func netInflightOf(c *check, state []byte) (devctx.NetInflightList, bool) {
-	for _, f := range decodeFields(c, state) {
+func netInflightOf(c *harness.Check, state []byte) (devctx.NetInflightList, bool) {
+	for _, f := range harness.DecodeFields(c, state) {
 		if f.Type == spec.FieldNetInflight {
 			l, err := devctx.DecodeNetInflightList(f.Value)
 			if err != nil {
-				c.fatalf("NET_INFLIGHT: %v", err)
+				c.Fatalf("NET_INFLIGHT: %v", err)
 			}
 			return l, true
 		}

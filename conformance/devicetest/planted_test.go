@@ -84,11 +84,11 @@ func TestChecksCatchPlantedBugs(t *testing.T) {
 					c := runCheck(dt, e, spec.DefaultRules(e), f, dev.typ)
 					unit := dev.name + " " + w.mutant + " " + dt.Unit(e)
 					if !slices.Contains(w.fails, name) {
-						assert.Empty(t, c.fails, unit)
+						assert.Empty(t, c.Fails, unit)
 						continue
 					}
-					if assert.NotEmpty(t, c.fails, unit) {
-						for _, fl := range c.fails {
+					if assert.NotEmpty(t, c.Fails, unit) {
+						for _, fl := range c.Fails {
 							assert.Equal(t, []string{dt.id}, fl.Requirements, "%s: %s", unit, fl.Message)
 						}
 					}

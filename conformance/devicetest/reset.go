@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -38,41 +39,41 @@ func resetTests() []Test {
 // and writes the driver makes then (device_status ACKNOWLEDGE,
 // config_msix_vector 1) still read back once every step has run and the
 // device is back in Active.
-func resetZeroOnlyWhenDone(c *check) {
+func resetZeroOnlyWhenDone(c *harness.Check) {
 	modes := []spec.Mode{spec.ModeActive}
-	for _, m := range c.ed.Modes() {
+	for _, m := range c.Ed.Modes() {
 		if m.Quiesced() {
 			modes = append(modes, m)
 		}
 	}
 	for _, m := range modes {
-		name := c.ed.ModeName(m)
-		g, _ := c.live()
+		name := c.Ed.ModeName(m)
+		g, _ := c.Live()
 		if m != spec.ModeActive {
-			g.mustMode(m)
+			g.MustMode(m)
 		}
-		g.common(spec.CfgDeviceStatus, 0)
+		g.Common(spec.CfgDeviceStatus, 0)
 		resumed := m == spec.ModeActive
 		var tag uint64
 		for events := 0; ; events++ {
 			if events > 1000 {
-				c.fatalf("reset written in %s: device_status still reads non-zero after 1000 events", name)
+				c.Fatalf("reset written in %s: device_status still reads non-zero after 1000 events", name)
 			}
-			st := g.commonRead(spec.CfgDeviceStatus)
+			st := g.CommonRead(spec.CfgDeviceStatus)
 			if st == 0 {
 				break
 			}
 			switch {
-			case len(g.steps) > 0:
-				s := g.steps[0]
-				g.steps = g.steps[1:]
-				g.handle(member.Event{Kind: member.EvStep, Step: s})
-			case len(g.tmrs) > 0:
-				g.fire()
+			case len(g.Steps) > 0:
+				s := g.Steps[0]
+				g.Steps = g.Steps[1:]
+				g.Handle(member.Event{Kind: member.EvStep, Step: s})
+			case len(g.Timers) > 0:
+				g.Fire()
 			case !resumed:
-				tag, resumed = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0), true
+				tag, resumed = g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeActive), 0), true
 			default:
-				c.fatalf("reset written in %s: device_status reads %#x with no step, timer or mode change left: the reset never completes", name, st)
+				c.Fatalf("reset written in %s: device_status reads %#x with no step, timer or mode change left: the reset never completes", name, st)
 			}
 		}
 		// device_status read 0: the reset is done, every register at its
@@ -87,34 +88,34 @@ func resetZeroOnlyWhenDone(c *check) {
 			{spec.CfgQueueMSIXVector, "queue 0's queue_msix_vector", uint64(member.NoVector)},
 			{spec.CfgQueueEnable, "queue 0's queue_enable", 0},
 		} {
-			if got := g.commonRead(r.f); got != r.want {
+			if got := g.CommonRead(r.f); got != r.want {
 				wrong = append(wrong, fmt.Sprintf("%s reads %#x, want %#x", r.what, got, r.want))
 			}
 		}
 		if len(wrong) > 0 {
-			c.errorf("", "reset written in %s: device_status read 0, but %s: the reset was not done", name, strings.Join(wrong, ", "))
+			c.Errorf("", "reset written in %s: device_status read 0, but %s: the reset was not done", name, strings.Join(wrong, ", "))
 		}
-		g.common(spec.CfgDeviceStatus, uint64(spec.StatusAcknowledge))
-		g.common(spec.CfgConfigMSIXVector, 1)
-		g.run()
-		g.fire()
-		g.run()
+		g.Common(spec.CfgDeviceStatus, uint64(spec.StatusAcknowledge))
+		g.Common(spec.CfgConfigMSIXVector, 1)
+		g.Run()
+		g.Fire()
+		g.Run()
 		if !resumed {
-			tag = g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeActive), 0)
-			g.run()
+			tag = g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeActive), 0)
+			g.Run()
 		}
 		if tag != 0 {
-			r, ok := g.completion(tag)
+			r, ok := g.Completion(tag)
 			if !ok {
-				c.fatalf("reset written in %s: DEV_MODE_SET %s (request tag %d) never completed", name, c.ed.ModeName(spec.ModeActive), tag)
+				c.Fatalf("reset written in %s: DEV_MODE_SET %s (request tag %d) never completed", name, c.Ed.ModeName(spec.ModeActive), tag)
 			}
 			if r.Status != spec.StatusOK {
-				c.fatalf("reset written in %s: DEV_MODE_SET %s: %s/%s, want OK", name, c.ed.ModeName(spec.ModeActive), r.Status, r.Qualifier)
+				c.Fatalf("reset written in %s: DEV_MODE_SET %s: %s/%s, want OK", name, c.Ed.ModeName(spec.ModeActive), r.Status, r.Qualifier)
 			}
 		}
-		expectEq(c, g.commonRead(spec.CfgDeviceStatus), uint64(spec.StatusAcknowledge),
+		harness.ExpectEq(c, g.CommonRead(spec.CfgDeviceStatus), uint64(spec.StatusAcknowledge),
 			"reset written in "+name+": device_status written ACKNOWLEDGE once it read 0, read back after every step")
-		expectEq(c, g.commonRead(spec.CfgConfigMSIXVector), 1,
+		harness.ExpectEq(c, g.CommonRead(spec.CfgConfigMSIXVector), 1,
 			"reset written in "+name+": config_msix_vector written 1 once device_status read 0, read back after every step")
 	}
 }

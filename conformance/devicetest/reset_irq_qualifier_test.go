@@ -52,13 +52,13 @@ func TestResetIRQAndQualifierChecks(t *testing.T) {
 					c := runCheck(dt, e, spec.DefaultRules(e), f, dev.typ)
 					unit := dev.typ + " " + mutant + " " + dt.Unit(e)
 					if tests[mutant] != name {
-						assert.Empty(t, c.fails, unit)
+						assert.Empty(t, c.Fails, unit)
 						continue
 					}
-					if !assert.NotEmpty(t, c.fails, unit) {
+					if !assert.NotEmpty(t, c.Fails, unit) {
 						continue
 					}
-					for _, fl := range c.fails {
+					for _, fl := range c.Fails {
 						if mutant == "drops-einval-qualifier" {
 							assert.Equal(t, CheckQualifier, fl.Check, "%s: %s", unit, fl.Message)
 							assert.Empty(t, fl.Requirements, "%s: %s", unit, fl.Message)

@@ -45,11 +45,11 @@ func TestResultLongerThanCapFailsTheTest(t *testing.T) {
 			dt := testNamed(t, "DP-DEV-02", "repeated-get-and-set")
 			c := runCheck(dt, spec.Virtio14, spec.DefaultRules(spec.Virtio14), tc.f, extdevice.TypeBlk)
 			if tc.says == "" {
-				assert.Empty(t, c.fails)
+				assert.Empty(t, c.Fails)
 				return
 			}
 			var msgs []string
-			for _, f := range c.fails {
+			for _, f := range c.Fails {
 				msgs = append(msgs, f.Message)
 				assert.Equal(t, []string{"DP-DEV-02"}, f.Requirements, f.Message)
 			}

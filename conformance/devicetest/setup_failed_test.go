@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -46,10 +47,10 @@ func TestSetupFailureSaysSo(t *testing.T) {
 		dt, ok := byName[tc.test]
 		require.True(t, ok, tc.test)
 		c := runCheck(dt, e, spec.DefaultRules(e), f, extdevice.TypeBlk)
-		require.Len(t, c.fails, 1, tc.test)
-		fl := c.fails[0]
+		require.Len(t, c.Fails, 1, tc.test)
+		fl := c.Fails[0]
 		assert.Empty(t, fl.Requirements, tc.test)
-		assert.Equal(t, CheckSetUp, fl.Check, tc.test)
+		assert.Equal(t, harness.CheckSetUp, fl.Check, tc.test)
 		assert.Equal(t, "the device's bring-up as a driver does it", fl.Step, tc.test)
 		assert.Regexp(t, `^the test could not be set up: the device's bring-up as a driver does it failed before anything was judged, so `+
 			dt.id+` was not reached: device_status reads 0x3 after FEATURES_OK with the offered features 0x[0-9a-f]+, want 0xb$`, fl.Message, tc.test)

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -96,10 +97,10 @@ func TestSetUpStepsAreNotTheRequirement(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dt := testNamed(t, tc.id, tc.name)
 			c := runCheck(dt, tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeBlk)
-			require.NotEmpty(t, c.fails)
-			fl := c.fails[0]
+			require.NotEmpty(t, c.Fails)
+			fl := c.Fails[0]
 			if tc.whole {
-				require.Len(t, c.fails, 1, "a panic ends the test")
+				require.Len(t, c.Fails, 1, "a panic ends the test")
 				assert.Equal(t, tc.msg, fl.Message)
 			}
 			assert.Contains(t, fl.Message, tc.msg)
@@ -109,15 +110,15 @@ func TestSetUpStepsAreNotTheRequirement(t *testing.T) {
 				assert.Empty(t, fl.Step)
 				return
 			}
-			require.Len(t, c.fails, 1, "a set-up failure ends the test")
+			require.Len(t, c.Fails, 1, "a set-up failure ends the test")
 			assert.Empty(t, fl.Requirements, fl.Message)
-			assert.Equal(t, CheckSetUp, fl.Check)
+			assert.Equal(t, harness.CheckSetUp, fl.Check)
 			assert.Equal(t, tc.step, fl.Step)
 		})
 	}
 	// The reference passes them all: the steps are made, none fails.
 	for _, tc := range cases {
 		c := runCheck(testNamed(t, tc.id, tc.name), tc.ed, spec.DefaultRules(tc.ed), blk.New, extdevice.TypeBlk)
-		assert.Empty(t, c.fails, "%s/%s", tc.id, tc.name)
+		assert.Empty(t, c.Fails, "%s/%s", tc.id, tc.name)
 	}
 }

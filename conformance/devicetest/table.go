@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -19,7 +20,7 @@ import (
 type tableEvent struct {
 	name string
 	what string
-	do   func(g *rig, gu *guest) spec.Status
+	do   func(g *harness.Rig, gu *harness.Guest) spec.Status
 }
 
 // cellWant is what the host must observe for one cell.
@@ -39,39 +40,42 @@ func tableEvents(e spec.Edition) []tableEvent {
 	ok := spec.StatusOK
 	evs := []tableEvent{
 		{"common-config-write", fmt.Sprintf("queue_select (common configuration offset %d) written 1", spec.CfgQueueSelect),
-			func(g *rig, _ *guest) spec.Status { g.common(spec.CfgQueueSelect, 1); return ok }},
-		{"device-config-write", fmt.Sprintf("virtio-blk writeback (device configuration offset %d) written 0", blkCfgWriteback),
-			func(g *rig, _ *guest) spec.Status { g.write(blkConfig(blkCfgWriteback), []byte{0}); return ok }},
-		{"doorbell", "the work queue's doorbell written with work posted", func(g *rig, gu *guest) spec.Status {
-			gu.postWork(3)
-			g.quiet()
-			gu.kick(gu.workQueue())
+			func(g *harness.Rig, _ *harness.Guest) spec.Status { g.Common(spec.CfgQueueSelect, 1); return ok }},
+		{"device-config-write", fmt.Sprintf("virtio-blk writeback (device configuration offset %d) written 0", harness.BlkCfgWriteback),
+			func(g *harness.Rig, _ *harness.Guest) spec.Status {
+				g.Write(blkConfig(harness.BlkCfgWriteback), []byte{0})
+				return ok
+			}},
+		{"doorbell", "the work queue's doorbell written with work posted", func(g *harness.Rig, gu *harness.Guest) spec.Status {
+			gu.PostWork(3)
+			g.Quiet()
+			gu.Kick(gu.WorkQueue())
 			return ok
 		}},
-		{"reset", "device_status written 0 (a virtio reset)", func(g *rig, _ *guest) spec.Status { g.common(spec.CfgDeviceStatus, 0); return ok }},
+		{"reset", "device_status written 0 (a virtio reset)", func(g *harness.Rig, _ *harness.Guest) spec.Status { g.Common(spec.CfgDeviceStatus, 0); return ok }},
 		{"DEV_MODE_SET-same", "", nil}, // filled per mode
 	}
 	if e == spec.Draft2023 {
 		for _, op := range []spec.DraftOpcode{spec.DraftOpDevModeGet, spec.DraftOpDevCtxSizeGet, spec.DraftOpDevCtxRead,
 			spec.DraftOpDevCtxFieldsQuery, spec.DraftOpDevCtxDiscard} {
-			evs = append(evs, tableEvent{op.String(), "", func(g *rig, _ *guest) spec.Status {
-				return g.admin(uint16(op), make([]byte, 8), 4096).Status
+			evs = append(evs, tableEvent{op.String(), "", func(g *harness.Rig, _ *harness.Guest) spec.Status {
+				return g.Admin(uint16(op), make([]byte, 8), 4096).Status
 			}})
 		}
-		return append(evs, tableEvent{"DEV_CTX_WRITE", "", func(g *rig, _ *guest) spec.Status {
-			st, _ := g.ctxWrite(decodeFields(g.c, g.state()))
+		return append(evs, tableEvent{"DEV_CTX_WRITE", "", func(g *harness.Rig, _ *harness.Guest) spec.Status {
+			st, _ := g.CtxWrite(harness.DecodeFields(g.Check, g.State()))
 			return st
 		}})
 	}
 	meta := make([]byte, spec.ResourceObjCmdHeaderSize+8)
 	return append(evs,
-		tableEvent{"DEV_PARTS_METADATA_GET", "", func(g *rig, _ *guest) spec.Status {
-			return g.admin(uint16(spec.OpDevPartsMetadataGet), meta, 4096).Status
+		tableEvent{"DEV_PARTS_METADATA_GET", "", func(g *harness.Rig, _ *harness.Guest) spec.Status {
+			return g.Admin(uint16(spec.OpDevPartsMetadataGet), meta, 4096).Status
 		}},
-		tableEvent{"DEV_PARTS_GET", "", func(g *rig, _ *guest) spec.Status {
-			return g.admin(uint16(spec.OpDevPartsGet), partsGetData(spec.PartsGetAll), snapshotCap).Status
+		tableEvent{"DEV_PARTS_GET", "", func(g *harness.Rig, _ *harness.Guest) spec.Status {
+			return g.Admin(uint16(spec.OpDevPartsGet), harness.PartsGetData(spec.PartsGetAll), harness.SnapshotCap).Status
 		}},
-		tableEvent{"DEV_PARTS_SET", "", func(g *rig, _ *guest) spec.Status { return g.partsSet(g.state()).Status }},
+		tableEvent{"DEV_PARTS_SET", "", func(g *harness.Rig, _ *harness.Guest) spec.Status { return g.PartsSet(g.State()).Status }},
 	)
 }
 
@@ -166,11 +170,11 @@ func tableTests() []Test {
 					continue
 				}
 				if ev.name == "DEV_MODE_SET-same" {
-					ev.do = func(g *rig, _ *guest) spec.Status { return g.modeSet(m).Status }
+					ev.do = func(g *harness.Rig, _ *harness.Guest) spec.Status { return g.ModeSet(m).Status }
 				}
 				name := fmt.Sprintf("table-%s-%s", strings.ToLower(e.ModeName(m)), strings.ToLower(ev.name))
 				out = append(out, Test{id: w.ids[0], also: w.ids[1:], name: name, editions: []spec.Edition{e},
-					blk: ev.name == "device-config-write", run: func(c *check) { tableCell(c, m, ev, w) }})
+					blk: ev.name == "device-config-write", run: func(c *harness.Check) { tableCell(c, m, ev, w) }})
 			}
 		}
 	}
@@ -178,28 +182,28 @@ func tableTests() []Test {
 }
 
 // tableCell runs one cell.
-func tableCell(c *check, m spec.Mode, ev tableEvent, w cellWant) {
-	g, gu := c.live()
-	g.mustMode(m)
-	g.run()
-	before := g.state()
-	g.quiet()
+func tableCell(c *harness.Check, m spec.Mode, ev tableEvent, w cellWant) {
+	g, gu := c.Live()
+	g.MustMode(m)
+	g.Run()
+	before := g.State()
+	g.Quiet()
 	st := ev.do(g, gu)
-	g.run()
-	dma, msix := len(g.rec.Accesses) > 0, len(g.irqs) > 0
-	after := g.state()
+	g.Run()
+	dma, msix := len(g.Rec.Accesses) > 0, len(g.IRQs) > 0
+	after := g.State()
 	changed := !bytesEqual(after, before)
 	if st != w.status {
-		c.errorf("", "admin status %s, want %s", st, w.status)
+		c.Errorf("", "admin status %s, want %s", st, w.status)
 	}
 	if dma != w.dma {
-		c.errorf(w.dmaID, "guest-memory accesses: %v, want %v", dma, w.dma)
+		c.Errorf(w.dmaID, "guest-memory accesses: %v, want %v", dma, w.dma)
 	}
 	if msix != w.msix {
-		c.errorf(w.msixID, "MSI-X messages: %v, want %v", msix, w.msix)
+		c.Errorf(w.msixID, "MSI-X messages: %v, want %v", msix, w.msix)
 	}
 	if changed != w.changed {
-		c.errorf(w.changedID, "%s", changedMessage(c.ed, ev, w, before, after))
+		c.Errorf(w.changedID, "%s", changedMessage(c.Ed, ev, w, before, after))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
@@ -19,9 +20,9 @@ type selectOnConfigWrite struct{ member.Device }
 
 func (d selectOnConfigWrite) Handle(ev member.Event) member.Effects {
 	fx := d.Device.Handle(ev)
-	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == rigBAR0+blkConfig(blkCfgWriteback) {
-		d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: rigHost,
-			Addr: rigBAR0 + uint64(spec.CfgQueueSelect), Data: []byte{1, 0}}})
+	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == harness.RigBAR0+blkConfig(harness.BlkCfgWriteback) {
+		d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: harness.RigHost,
+			Addr: harness.RigBAR0 + uint64(spec.CfgQueueSelect), Data: []byte{1, 0}}})
 	}
 	return fx
 }
@@ -31,7 +32,7 @@ func (d selectOnConfigWrite) Handle(ev member.Event) member.Effects {
 type dropSelectOne struct{ member.Device }
 
 func (d dropSelectOne) Handle(ev member.Event) member.Effects {
-	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == rigBAR0+uint64(spec.CfgQueueSelect) &&
+	if ev.Kind == member.EvTLP && ev.TLP.Kind == pcie.MemWrite && ev.TLP.Addr == harness.RigBAR0+uint64(spec.CfgQueueSelect) &&
 		string(ev.TLP.Data) == "\x01\x00" {
 		return member.Effects{}
 	}
@@ -74,9 +75,9 @@ func TestTableChangeNamesRegisterAndPart(t *testing.T) {
 			rules := spec.DefaultRules(tc.ed)
 			tc.rules(&rules)
 			c := runCheck(dt, tc.ed, rules, tc.f, extdevice.TypeBlk)
-			require.NotEmpty(t, c.fails)
+			require.NotEmpty(t, c.Fails)
 			var msgs []string
-			for _, f := range c.fails {
+			for _, f := range c.Fails {
 				msgs = append(msgs, f.Message)
 				assert.Equal(t, []string{tc.id}, f.Requirements, f.Message)
 			}

@@ -2,8 +2,8 @@ package devicetest
 
 import (
 	"bytes"
-	"encoding/binary"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
@@ -49,41 +49,41 @@ func takenTests() []Test {
 // fetched the IN), stops it and judges guest memory, and the draft
 // context, before any other event; then resumes and checks each request
 // completed once with its data.
-func takenAtStop(c *check) {
-	g, gu := c.live()
-	if err := g.disk.Write(4, pattern(5, 512)); err != nil {
-		c.fatalf("the test disk: %v", err)
+func takenAtStop(c *harness.Check) {
+	g, gu := c.Live()
+	if err := g.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
+		c.Fatalf("the test disk: %v", err)
 	}
-	reqs := []request{gu.submit(0, blkOut, 0, pattern(1, 512), 512), gu.submit(0, blkIn, 4, nil, 512)}
-	g.quiet()
-	gu.kick(0)
-	for i := 0; i < 3 && len(g.steps) > 0; i++ {
-		s := g.steps[0]
-		g.steps = g.steps[1:]
-		g.handle(member.Event{Kind: member.EvStep, Step: s})
+	reqs := []harness.Request{gu.Submit(0, harness.BlkOut, 0, harness.Pattern(1, 512), 512), gu.Submit(0, harness.BlkIn, 4, nil, 512)}
+	g.Quiet()
+	gu.Kick(0)
+	for i := 0; i < 3 && len(g.Steps) > 0; i++ {
+		s := g.Steps[0]
+		g.Steps = g.Steps[1:]
+		g.Handle(member.Event{Kind: member.EvStep, Step: s})
 	}
-	tag := g.send(modeSetOp(c.ed), modeData(c.ed, spec.ModeStop), 0)
-	if r, ok := g.completion(tag); !ok || r.Status != spec.StatusOK {
-		c.fatalf("DEV_MODE_SET %s with requests in flight: completed %v, status %s", c.ed.ModeName(spec.ModeStop), ok, r.Status)
+	tag := g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeStop), 0)
+	if r, ok := g.Completion(tag); !ok || r.Status != spec.StatusOK {
+		c.Fatalf("DEV_MODE_SET %s with requests in flight: completed %v, status %s", c.Ed.ModeName(spec.ModeStop), ok, r.Status)
 	}
-	if c.ed == spec.Virtio14 {
-		expectEq(c, len(g.irqs), 0, "MSI-X messages while stopping")
+	if c.Ed == spec.Virtio14 {
+		harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages while stopping")
 	}
 	taken := observed(g, 0, reqs)
-	usedIdx, used := gu.usedRing(0)
+	usedIdx, used := gu.UsedRing(0)
 	var owned []devctx.DevOwnDesc
-	if c.ed == spec.Draft2023 {
+	if c.Ed == spec.Draft2023 {
 		var rt devctx.VQSplitRuntimeEntry
-		owned, rt = ownedInContext(c, g.state(), 0)
-		expectEq(c, rt.UsedIdx, usedIdx, "queue 0's used_idx in the context read in Stop against used idx in guest memory")
-		c.expect(int(rt.LastAvailIdx) <= len(reqs), "queue 0's last_avail_idx in the context read in Stop is %d, beyond the %d requests the driver posted", rt.LastAvailIdx, len(reqs))
+		owned, rt = ownedInContext(c, g.State(), 0)
+		harness.ExpectEq(c, rt.UsedIdx, usedIdx, "queue 0's used_idx in the context read in Stop against used idx in guest memory")
+		c.Expect(int(rt.LastAvailIdx) <= len(reqs), "queue 0's last_avail_idx in the context read in Stop is %d, beyond the %d requests the driver posted", rt.LastAvailIdx, len(reqs))
 		for i, r := range reqs {
 			taken[i] = uint16(i) < rt.LastAvailIdx
-			if _, isUsed := used[r.head]; isUsed && !taken[i] {
-				c.errorf("", "request %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would take it again", i+1, r.head, rt.LastAvailIdx)
+			if _, isUsed := used[r.Head]; isUsed && !taken[i] {
+				c.Errorf("", "request %d (head %d) is in the used ring when Stop completed, at or above the context's last_avail_idx %d: a destination would take it again", i+1, r.Head, rt.LastAvailIdx)
 			}
-			if !taken[i] && ownsHead(owned, 0, r.head) {
-				c.errorf("", "request %d (head %d) is a device-owned descriptor of the context read in Stop, at or above its last_avail_idx %d: a destination would execute it, then take it again from the avail ring", i+1, r.head, rt.LastAvailIdx)
+			if !taken[i] && ownsHead(owned, 0, r.Head) {
+				c.Errorf("", "request %d (head %d) is a device-owned descriptor of the context read in Stop, at or above its last_avail_idx %d: a destination would execute it, then take it again from the avail ring", i+1, r.Head, rt.LastAvailIdx)
 			}
 		}
 	}
@@ -91,54 +91,54 @@ func takenAtStop(c *check) {
 		if !taken[i] {
 			continue
 		}
-		ln, isUsed := used[r.head]
-		own := ownsHead(owned, 0, r.head)
+		ln, isUsed := used[r.Head]
+		own := ownsHead(owned, 0, r.Head)
 		switch {
 		case isUsed && own:
-			c.errorf("", "request %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would execute it again", i+1, r.head)
+			c.Errorf("", "request %d (head %d) is both in the used ring and a device-owned descriptor of the context: a destination would execute it again", i+1, r.Head)
 		case isUsed:
 			judgeWrittenBack(c, gu, i, r, ln)
-		case c.ed == spec.Virtio14:
-			c.errorf("", "request %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET stopped completed (used idx %d)", i+1, r.head, usedIdx)
+		case c.Ed == spec.Virtio14:
+			c.Errorf("", "request %d (head %d), whose avail entry and descriptor the device read, is not in the used ring when DEV_MODE_SET stopped completed (used idx %d)", i+1, r.Head, usedIdx)
 		case !own:
-			c.errorf("", "request %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.head, usedIdx)
+			c.Errorf("", "request %d (head %d), below the context's last_avail_idx, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) when Stop completed", i+1, r.Head, usedIdx)
 		}
 	}
-	g.quiet()
-	g.run() // what the device asked for before the stop
-	expectEq(c, len(g.rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+c.ed.ModeName(spec.ModeStop)+" completed")
-	expectEq(c, len(g.irqs), 0, "MSI-X messages after DEV_MODE_SET "+c.ed.ModeName(spec.ModeStop)+" completed")
-	g.mustMode(spec.ModeActive)
-	g.run()
-	c.expect(gu.used(0) == 2 && gu.status(reqs[0]) == 0 && gu.status(reqs[1]) == 0,
-		"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.used(0), gu.status(reqs[0]), gu.status(reqs[1]))
-	c.expectSame(gu.data(reqs[1]), pattern(5, 512), "the data the IN request read")
-	if got, err := g.disk.Read(0, 512); err != nil || !bytes.Equal(got, pattern(1, 512)) {
-		c.errorf("", "the disk after the write completed does not hold its data (%v)", err)
+	g.Quiet()
+	g.Run() // what the device asked for before the stop
+	harness.ExpectEq(c, len(g.Rec.Accesses), 0, "guest-memory accesses after DEV_MODE_SET "+c.Ed.ModeName(spec.ModeStop)+" completed")
+	harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages after DEV_MODE_SET "+c.Ed.ModeName(spec.ModeStop)+" completed")
+	g.MustMode(spec.ModeActive)
+	g.Run()
+	c.Expect(gu.Used(0) == 2 && gu.Status(reqs[0]) == 0 && gu.Status(reqs[1]) == 0,
+		"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.Used(0), gu.Status(reqs[0]), gu.Status(reqs[1]))
+	c.ExpectSame(gu.Data(reqs[1]), harness.Pattern(5, 512), "the data the IN request read")
+	if got, err := g.Disk.Read(0, 512); err != nil || !bytes.Equal(got, harness.Pattern(1, 512)) {
+		c.Errorf("", "the disk after the write completed does not hold its data (%v)", err)
 	}
 }
 
 // judgeWrittenBack checks a request found in the used ring with used
 // length ln: complete, status OK, the IN's data in place.
-func judgeWrittenBack(c *check, gu *guest, i int, r request, ln uint32) {
+func judgeWrittenBack(c *harness.Check, gu *harness.Guest, i int, r harness.Request, ln uint32) {
 	want := uint32(1)
-	if r.typ == blkIn {
-		want += uint32(r.n)
+	if r.Typ == harness.BlkIn {
+		want += uint32(r.N)
 	}
-	c.expect(ln == want && gu.status(r) == 0, "request %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d and status %#x, want %d and 0",
-		i+1, r.head, gu.g.c.ed.ModeName(spec.ModeStop), ln, gu.status(r), want)
-	if r.typ == blkIn {
-		c.expectSame(gu.data(r), pattern(5, 512), "the data of the IN request in the used ring when DEV_MODE_SET completed")
+	c.Expect(ln == want && gu.Status(r) == 0, "request %d (head %d) in the used ring when DEV_MODE_SET %s completed: used length %d and status %#x, want %d and 0",
+		i+1, r.Head, gu.Rig.Check.Ed.ModeName(spec.ModeStop), ln, gu.Status(r), want)
+	if r.Typ == harness.BlkIn {
+		c.ExpectSame(gu.Data(r), harness.Pattern(5, 512), "the data of the IN request in the used ring when DEV_MODE_SET completed")
 	}
 }
 
 // observed reports, for requests posted in queue q's avail entries 0, 1,
 // ..., whether the device read both the entry and the head descriptor (the
 // accesses recorded since the last quiet).
-func observed(g *rig, q int, reqs []request) []bool {
-	l := ringAt(q)
+func observed(g *harness.Rig, q int, reqs []harness.Request) []bool {
+	l := harness.RingAt(q)
 	read := func(addr, n uint64) bool {
-		for _, a := range g.rec.Accesses {
+		for _, a := range g.Rec.Accesses {
 			if !a.Write && a.Addr < addr+n && addr < a.Addr+uint64(a.Len) {
 				return true
 			}
@@ -147,46 +147,31 @@ func observed(g *rig, q int, reqs []request) []bool {
 	}
 	seen := make([]bool, len(reqs))
 	for i, r := range reqs {
-		seen[i] = read(l.Avail+4+2*uint64(i), 2) && read(l.Desc+virtq.DescSize*uint64(r.head), virtq.DescSize)
+		seen[i] = read(l.Avail+4+2*uint64(i), 2) && read(l.Desc+virtq.DescSize*uint64(r.Head), virtq.DescSize)
 	}
 	return seen
-}
-
-// usedRing reads queue q's used idx and used elements from guest memory,
-// as the driver would: the used length of each head.
-func (gu *guest) usedRing(q int) (uint16, map[uint16]uint32) {
-	l := ringAt(q)
-	b := make([]byte, 4+8*int(l.Size))
-	must(gu.g, gu.g.mem.ReadMem(rigHost, l.Used, b))
-	idx := binary.LittleEndian.Uint16(b[2:])
-	used := map[uint16]uint32{}
-	for i := uint16(0); i < min(idx, l.Size); i++ {
-		e := b[4+8*int(i):]
-		used[uint16(binary.LittleEndian.Uint32(e))] = binary.LittleEndian.Uint32(e[4:])
-	}
-	return idx, used
 }
 
 // ownedInContext returns the device-owned descriptors and queue q's
 // VQ_SPLIT_RUNTIME_CFG entry of a draft-2023 context; a context without
 // that entry fails the check, for a destination would not know where queue
 // q resumes.
-func ownedInContext(c *check, state []byte, q int) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
+func ownedInContext(c *harness.Check, state []byte, q int) ([]devctx.DevOwnDesc, devctx.VQSplitRuntimeEntry) {
 	var owned []devctx.DevOwnDesc
 	var rt devctx.VQSplitRuntimeEntry
 	found := false
-	for _, f := range decodeFields(c, state) {
+	for _, f := range harness.DecodeFields(c, state) {
 		switch f.Type {
 		case spec.FieldVQSplitDevOwnDesc:
 			l, err := devctx.DecodeDevOwnDescList(f.Value)
 			if err != nil {
-				c.fatalf("VQ_SPLIT_DEV_OWN_DESC: %v", err)
+				c.Fatalf("VQ_SPLIT_DEV_OWN_DESC: %v", err)
 			}
 			owned = append(owned, l.Descs...)
 		case spec.FieldVQSplitRuntimeCfg:
 			l, err := devctx.DecodeVQSplitRuntimeList(f.Value)
 			if err != nil {
-				c.fatalf("VQ_SPLIT_RUNTIME_CFG: %v", err)
+				c.Fatalf("VQ_SPLIT_RUNTIME_CFG: %v", err)
 			}
 			for _, e := range l.Queues {
 				if int(e.Index) == q {
@@ -196,7 +181,7 @@ func ownedInContext(c *check, state []byte, q int) ([]devctx.DevOwnDesc, devctx.
 		}
 	}
 	if !found {
-		c.fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue %d: a destination would not know which of its avail entries were taken", q)
+		c.Fatalf("the context read in Stop has no VQ_SPLIT_RUNTIME_CFG entry for queue %d: a destination would not know which of its avail entries were taken", q)
 	}
 	return owned, rt
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
@@ -26,7 +27,7 @@ type plantedStop struct {
 }
 
 func (d *plantedStop) Handle(ev member.Event) member.Effects {
-	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == modeSetOp(d.c.Edition) && bytes.Equal(ev.Admin.Data, modeData(d.c.Edition, spec.ModeStop)) {
+	if ev.Kind == member.EvAdmin && ev.Admin.Opcode == harness.ModeSetOp(d.c.Edition) && bytes.Equal(ev.Admin.Data, harness.ModeData(d.c.Edition, spec.ModeStop)) {
 		fx := d.Device.Handle(ev)
 		d.atStop(d)
 		return fx
@@ -59,14 +60,14 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 	write := func(addr uint64, b []byte) func(*plantedStop) {
 		return func(p *plantedStop) { require.NoError(t, p.c.Mem.WriteMem(p.c.RID, addr, b)) }
 	}
-	in := uint64(bufBase + 0x1000)
+	in := uint64(harness.BufBase + 0x1000)
 	// complete completes the executed OUT request at Stop.
 	complete := func(p *plantedStop) {
-		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1 << 48, Opcode: modeSetOp(p.c.Edition),
-			Data: modeData(p.c.Edition, spec.ModeActive)}})
+		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1 << 48, Opcode: harness.ModeSetOp(p.c.Edition),
+			Data: harness.ModeData(p.c.Edition, spec.ModeActive)}})
 		p.Device.Handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepComplete}})
-		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + 1, Opcode: modeSetOp(p.c.Edition),
-			Data: modeData(p.c.Edition, spec.ModeStop)}})
+		p.Device.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1<<48 + 1, Opcode: harness.ModeSetOp(p.c.Edition),
+			Data: harness.ModeData(p.c.Edition, spec.ModeStop)}})
 	}
 	// rewriteRuntime runs first at Stop (nil: nothing), then rewrites
 	// each context read: queue 0's last_avail_idx in VQ_SPLIT_RUNTIME_CFG
@@ -120,7 +121,7 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 		says   string
 	}{
 		{"reference", spec.Virtio14, nil, ""},
-		{"used-length-zero", spec.Virtio14, write(ringAt(0).Used+4+4, make([]byte, 4)),
+		{"used-length-zero", spec.Virtio14, write(harness.RingAt(0).Used+4+4, make([]byte, 4)),
 			"request 1 (head 0) in the used ring when DEV_MODE_SET stopped completed: used length 0 and status 0x0, want 1 and 0"},
 		{"status-ioerr", spec.Virtio14, write(in+16+512, []byte{1}),
 			"request 2 (head 3) in the used ring when DEV_MODE_SET stopped completed: used length 513 and status 0x1, want 513 and 0"},
@@ -149,11 +150,11 @@ func TestTakenAtStopJudgesWhatTheHostReads(t *testing.T) {
 			}
 			c := runCheck(Test{id: id, name: "taken", run: takenAtStop}, tc.ed, spec.DefaultRules(tc.ed), f, extdevice.TypeBlk)
 			if tc.says == "" {
-				assert.Empty(t, c.fails)
+				assert.Empty(t, c.Fails)
 				return
 			}
 			var msgs []string
-			for _, fl := range c.fails {
+			for _, fl := range c.Fails {
 				assert.Equal(t, []string{id}, fl.Requirements, fl.Message)
 				msgs = append(msgs, fl.Message)
 			}

@@ -1,4 +1,4 @@
-package devicetest
+package harness
 
 import (
 	"bytes"
@@ -41,10 +41,10 @@ func guestMACTable() devctx.NetMACTable {
 // (VIRTIO_NET_F_CTRL_VQ) and VIRTIO_NET_F_CTRL_RX, which brings the
 // receive modes and the MAC filtering commands (virtio spec, "Packet
 // Receive Filtering" and "Setting MAC Address Filtering").
-func (c *check) needCtrl(offered uint64) {
+func (c *Check) needCtrl(offered uint64) {
 	for _, f := range []spec.Feature{spec.FeatureNetCtrlVQ, spec.FeatureNetCtrlRx} {
 		if !spec.Features(offered).Has(f) {
-			c.skipf("the device (num_queues %d) does not offer %s, which the test's control commands need", rigCtrlQueues, spec.NetFeatureName(f))
+			c.Skipf("the device (num_queues %d) does not offer %s, which the test's control commands need", rigCtrlQueues, spec.NetFeatureName(f))
 		}
 	}
 }
@@ -54,38 +54,38 @@ func (c *check) needCtrl(offered uint64) {
 // out: struct virtio_net_ctrl_hdr {u8 class; u8 cmd} driver-readable,
 // each of data in a driver-readable buffer of its own, then the one-byte
 // ack device-writable, primed 0xff (no ack written).
-func (gu *guest) postCtrl(cmd spec.NetCVQCommand, data ...[]byte) request {
-	g := gu.g
+func (gu *Guest) postCtrl(cmd spec.NetCVQCommand, data ...[]byte) Request {
+	g := gu.Rig
 	a := gu.next
 	gu.next += 0x1000
-	must(g, g.mem.WriteMem(rigHost, a, []byte{byte(cmd.Class), cmd.Command}))
+	must(g, g.mem.WriteMem(RigHost, a, []byte{byte(cmd.Class), cmd.Command}))
 	bufs := []virtq.Buffer{{Addr: a, Len: 2}}
 	at := a + 16
 	for _, d := range data {
-		must(g, g.mem.WriteMem(rigHost, at, d))
+		must(g, g.mem.WriteMem(RigHost, at, d))
 		bufs = append(bufs, virtq.Buffer{Addr: at, Len: uint32(len(d))})
 		at += uint64(len(d)+15) &^ 15
 	}
-	must(g, g.mem.WriteMem(rigHost, at, []byte{0xff}))
+	must(g, g.mem.WriteMem(RigHost, at, []byte{0xff}))
 	bufs = append(bufs, virtq.Buffer{Addr: at, Len: 1, Writable: true})
 	head, err := gu.rings[ctrlQueue].Add(bufs)
 	if err != nil {
-		g.c.fatalf("controlq: %v", err)
+		g.Check.Fatalf("controlq: %v", err)
 	}
 	must(g, gu.rings[ctrlQueue].Publish())
 	gu.posted++
-	return request{head: head, status: at}
+	return Request{Head: head, status: at}
 }
 
 // command sends control command cmd, kicks controlq and runs the device;
 // it returns the ack byte (0xff: never written) and whether controlq's
 // used index moved on by one.
-func (gu *guest) command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used bool) {
-	before := gu.used(ctrlQueue)
+func (gu *Guest) command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used bool) {
+	before := gu.Used(ctrlQueue)
 	r := gu.postCtrl(cmd, data...)
-	gu.kick(ctrlQueue)
-	gu.g.run()
-	return gu.status(r), gu.used(ctrlQueue) == before+1
+	gu.Kick(ctrlQueue)
+	gu.Rig.Run()
+	return gu.Status(r), gu.Used(ctrlQueue) == before+1
 }
 
 // ackName names an ack byte for a message.
@@ -101,52 +101,54 @@ func ackName(ack byte) string {
 	return fmt.Sprintf("%d (neither VIRTIO_NET_OK nor VIRTIO_NET_ERR)", ack)
 }
 
-// rxModeCommand is one command of the receive filter the test guest sets,
+// RxModeCommand is one command of the receive filter the test guest sets,
 // with the requirement a device that does not ack it VIRTIO_NET_OK breaks.
-type rxModeCommand struct {
-	cmd  spec.NetCVQCommand
-	data [][]byte
+type RxModeCommand struct {
+	// Cmd is the command, Data its data buffers (each its own
+	// descriptor), id the requirement.
+	Cmd  spec.NetCVQCommand
+	Data [][]byte
 	id   string
 }
 
-// rxModeCommands are the commands Linux's virtnet_set_rx_mode sends with
+// RxModeCommands are the commands Linux's virtnet_set_rx_mode sends with
 // VIRTIO_NET_F_CTRL_RX, for a device that is neither promiscuous nor takes
 // every multicast address: RX_PROMISC off and RX_ALLMULTI off (NET-DEV-05:
 // one byte, 0 off), then MAC_TABLE_SET with the unicast table and the
 // multicast table, each a struct virtio_net_ctrl_mac {le32 entries; u8
 // macs[entries][6]} in a buffer of its own (NET-DEV-06: the table is
 // updated before the command's buffer is used).
-func rxModeCommands() []rxModeCommand {
+func RxModeCommands() []RxModeCommand {
 	t := guestMACTable().Encode()
 	uni := 4 + 6*len(guestMACTable().Unicast)
-	return []rxModeCommand{
+	return []RxModeCommand{
 		{spec.NetRxPromisc, [][]byte{{0}}, "NET-DEV-05"},
 		{spec.NetRxAllMulti, [][]byte{{0}}, "NET-DEV-05"},
 		{spec.NetMACTableSet, [][]byte{t[:uni], t[uni:]}, "NET-DEV-06"},
 	}
 }
 
-// setRxMode sends rxModeCommands. A command whose buffer is not used, or
+// SetRxMode sends RxModeCommands. A command whose buffer is not used, or
 // whose ack is not VIRTIO_NET_OK, fails its requirement in a test that
 // judges the commands (stepCtrl), and the set-up of any other, which
 // then ends.
-func (gu *guest) setRxMode() {
-	c := gu.g.c
-	defer c.setUp(stepCtrl, "the receive filter's control commands (RX_PROMISC off, RX_ALLMULTI off, MAC_TABLE_SET)")()
-	for _, m := range rxModeCommands() {
-		ack, used := gu.command(m.cmd, m.data...)
+func (gu *Guest) SetRxMode() {
+	c := gu.Rig.Check
+	defer c.setUp(StepCtrl, "the receive filter's control commands (RX_PROMISC off, RX_ALLMULTI off, MAC_TABLE_SET)")()
+	for _, m := range RxModeCommands() {
+		ack, used := gu.command(m.Cmd, m.Data...)
 		id := m.id
 		if c.step != "" {
 			id = "" // the set-up's
 		}
 		switch {
 		case !used:
-			c.errorf(id, "%s: controlq's used index did not move on: the device did not use the command's buffer", m.cmd)
+			c.Errorf(id, "%s: controlq's used index did not move on: the device did not use the command's buffer", m.Cmd)
 		case ack != spec.NetAckOK:
-			c.errorf(id, "%s: ack %s, want 0 (VIRTIO_NET_OK)", m.cmd, ackName(ack))
+			c.Errorf(id, "%s: ack %s, want 0 (VIRTIO_NET_OK)", m.Cmd, ackName(ack))
 		default:
 			if c.step == "" {
-				c.asserted++
+				c.Asserted++
 			}
 			continue
 		}
@@ -156,18 +158,19 @@ func (gu *guest) setRxMode() {
 	}
 }
 
-// filterFrame is a frame the test sends to see the receive filter: its
+// FilterFrame is a frame the test sends to see the receive filter: its
 // destination and what it is.
-type filterFrame struct {
+type FilterFrame struct {
+	// dst is the frame's destination; What names it for a message.
 	dst  devctx.MAC
-	what string
+	What string
 }
 
-// filterFrames are the frames that show the MAC table: one to each of its
+// FilterFrames are the frames that show the MAC table: one to each of its
 // addresses, one to a unicast and one to a multicast address it leaves
 // out.
-func filterFrames() []filterFrame {
-	return []filterFrame{
+func FilterFrames() []FilterFrame {
+	return []FilterFrame{
 		{tableUnicast, "the MAC table's unicast address " + tableUnicast.String()},
 		{tableMulticast, "the MAC table's multicast address " + tableMulticast.String()},
 		{otherUnicast, "the unicast address " + otherUnicast.String() + ", in neither the table nor mac"},
@@ -175,62 +178,64 @@ func filterFrames() []filterFrame {
 	}
 }
 
-// filtered sends each frame of filterFrames to the device, one at a time
+// Filtered sends each frame of FilterFrames to the device, one at a time
 // with one receive buffer waiting on receiveq1 (the guest posts one when
 // none is left of those it posted before), and returns whether each was
 // received: receiveq1's used index moved on and the buffer holds the frame
 // behind its virtio_net_hdr. A frame received with other bytes, or one
 // that moves the used index by more than one, fails id: the device wrote
 // what no frame carried.
-func (gu *guest) filtered(id, when string) []bool {
-	c := gu.g.c
+func (gu *Guest) Filtered(id, when string) []bool {
+	c := gu.Rig.Check
 	var got []bool
-	for i, ff := range filterFrames() {
+	for i, ff := range FilterFrames() {
 		if len(gu.rxWaiting) == 0 {
-			gu.rxWaiting = append(gu.rxWaiting, gu.postRx(0, 2048))
-			gu.kick(0)
-			gu.g.run()
+			gu.rxWaiting = append(gu.rxWaiting, gu.PostRx(0, 2048))
+			gu.Kick(0)
+			gu.Rig.Run()
 		}
-		before := gu.used(0)
-		link := gu.g.port.Link()
+		before := gu.Used(0)
+		link := gu.Rig.Port.Link()
 		f := link.Frame(ff.dst, uint32(40+i), -1, 100)
-		gu.g.port.Arrive(f)
-		gu.g.handle(member.Event{Kind: member.EvBackend})
-		gu.g.run()
-		n := gu.used(0) - before
+		gu.Rig.Port.Arrive(f)
+		gu.Rig.Handle(member.Event{Kind: member.EvBackend})
+		gu.Rig.Run()
+		n := gu.Used(0) - before
 		got = append(got, n > 0)
 		switch {
 		case n == 1:
 			rx := gu.rxWaiting[0]
 			gu.rxWaiting = gu.rxWaiting[1:]
-			data := gu.data(rx)
+			data := gu.Data(rx)
 			if !bytes.Equal(data[spec.NetHdrSize:spec.NetHdrSize+len(f.Data)], f.Data) {
-				c.errorf(id, "the frame to %s %s: the receive buffer (head %d) does not hold it behind the virtio_net_hdr", ff.what, when, rx.head)
+				c.Errorf(id, "the frame to %s %s: the receive buffer (head %d) does not hold it behind the virtio_net_hdr", ff.What, when, rx.Head)
 			}
 		case n > 1:
-			c.errorf(id, "the frame to %s %s: receiveq1's used index moved on by %d, want at most 1", ff.what, when, n)
+			c.Errorf(id, "the frame to %s %s: receiveq1's used index moved on by %d, want at most 1", ff.What, when, n)
 			gu.rxWaiting = nil
 		}
 	}
 	return got
 }
 
-// filterPart is the part of one command of rxModeCommands a state read
+// FilterPart is the part of one command of RxModeCommands a state read
 // holds: its value, found false when there is none.
-type filterPart struct {
-	value []byte
-	found bool
+type FilterPart struct {
+	// Value is the part's value; Found is false when the state holds no
+	// such part.
+	Value []byte
+	Found bool
 }
 
-// filterParts returns the part of each command of rxModeCommands, in
+// FilterParts returns the part of each command of RxModeCommands, in
 // order, that a state read holds: the value of the
 // VIRTIO_NET_DEV_PART_CVQ_CFG_PART with the command as its selector
 // (virtio-1.4; NET-PART-01, NET-PART-02), or of that part in the NET_CVQ
 // field (draft-2023; DRAFT-CTX-09, docs/context-format.md). The first part
 // of a selector counts. err says why the state does not decode.
-func (c *check) filterParts(state []byte) ([]filterPart, error) {
+func (c *Check) FilterParts(state []byte) ([]FilterPart, error) {
 	var parts []devctx.Part
-	if c.ed == spec.Virtio14 {
+	if c.Ed == spec.Virtio14 {
 		ps, err := devctx.DecodeParts(state, devctx.DecodeOptions{AnyOrder: true})
 		if err != nil {
 			return nil, err
@@ -252,12 +257,12 @@ func (c *check) filterParts(state []byte) ([]filterPart, error) {
 			parts = append(parts, ps...)
 		}
 	}
-	cmds := rxModeCommands()
-	out := make([]filterPart, len(cmds))
+	cmds := RxModeCommands()
+	out := make([]FilterPart, len(cmds))
 	for i, m := range cmds {
 		for _, p := range parts {
-			if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == m.cmd {
-				out[i] = filterPart{value: p.Value, found: true}
+			if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == m.Cmd {
+				out[i] = FilterPart{Value: p.Value, Found: true}
 				break
 			}
 		}
@@ -265,9 +270,9 @@ func (c *check) filterParts(state []byte) ([]filterPart, error) {
 	return out, nil
 }
 
-// describeCVQValue renders the value of command cmd's part for a message:
+// DescribeCVQValue renders the value of command cmd's part for a message:
 // its fields, or why it does not decode.
-func describeCVQValue(cmd spec.NetCVQCommand, v []byte) string {
+func DescribeCVQValue(cmd spec.NetCVQCommand, v []byte) string {
 	t, err := devctx.DecodeNetCVQValue(cmd, v)
 	if err != nil {
 		return fmt.Sprintf("%d bytes that are no %s value (%v)", len(v), cmd, err)
@@ -279,22 +284,22 @@ func describeCVQValue(cmd spec.NetCVQCommand, v []byte) string {
 	return "(" + strings.Join(s, " ") + ")"
 }
 
-// sourceFiltered sends the frames of filterFrames to the source before
+// SourceFiltered sends the frames of FilterFrames to the source before
 // the move, which the destination is judged against: a set-up step, since
 // a source that does not receive the frames to the MAC table's addresses
 // intact leaves nothing to compare the destination with (NET-DEV-06 and
 // the receive tests judge that). It ends the test when the step fails.
-func (gu *guest) sourceFiltered() []bool {
-	c := gu.g.c
+func (gu *Guest) SourceFiltered() []bool {
+	c := gu.Rig.Check
 	const step = "the receive filter on the source before the move"
-	defer c.setUp(stepCtrl, step)()
-	n := len(c.fails)
-	got := gu.filtered("", "on the source before the move")
-	if c.step != "" && len(c.fails) > n {
+	defer c.setUp(StepCtrl, step)()
+	n := len(c.Fails)
+	got := gu.Filtered("", "on the source before the move")
+	if c.step != "" && len(c.Fails) > n {
 		panic(stopCheck{})
 	}
 	if !got[0] || !got[1] {
-		c.setUpFatalf(step, "the frames to the MAC table's addresses, received on the source before the move: unicast %v, multicast %v, want both", got[0], got[1])
+		c.SetUpFatalf(step, "the frames to the MAC table's addresses, received on the source before the move: unicast %v, multicast %v, want both", got[0], got[1])
 	}
 	return got
 }

@@ -1,4 +1,4 @@
-package devicetest
+package harness
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// firstAccess says, for a message about guest-memory accesses a device
+// FirstAccess says, for a message about guest-memory accesses a device
 // must not make, the first of them and what of the test guest's memory it
 // touched: "; the first: MRd 01:00.1 addr=0x… len=16, receiveq1's
 // descriptor table", or "" when there is none.
-func firstAccess(c *check, accesses []virtq.Access) string {
+func FirstAccess(c *Check, accesses []virtq.Access) string {
 	if len(accesses) == 0 {
 		return ""
 	}
@@ -19,11 +19,11 @@ func firstAccess(c *check, accesses []virtq.Access) string {
 }
 
 // guestRegion names the part of the test guest's memory at addr: a
-// queue's descriptor table, avail ring or used ring (ringAt), or a buffer
+// queue's descriptor table, avail ring or used ring (RingAt), or a buffer
 // the guest posted.
-func (c *check) guestRegion(addr uint64) string {
+func (c *Check) guestRegion(addr uint64) string {
 	for q := range 3 {
-		l := ringAt(q)
+		l := RingAt(q)
 		name := c.queueName(q)
 		switch {
 		case addr >= l.Desc && addr < l.Avail:
@@ -34,7 +34,7 @@ func (c *check) guestRegion(addr uint64) string {
 			return name + "'s used ring"
 		}
 	}
-	if addr >= bufBase && addr < ringBase {
+	if addr >= BufBase && addr < ringBase {
 		return "a buffer the driver posted"
 	}
 	return "memory the driver gave the device no part of"
@@ -44,15 +44,15 @@ func (c *check) guestRegion(addr uint64) string {
 // receiveq1, transmitq1 and, in a test of the control queue, controlq;
 // virtio-blk's requestq (virtio spec, "Network Device" and "Block
 // Device", "Virtqueues").
-func (c *check) queueName(q int) string {
-	if c.net {
+func (c *Check) queueName(q int) string {
+	if c.Net {
 		switch q {
 		case 0:
 			return "receiveq1"
 		case 1:
 			return "transmitq1"
 		case ctrlQueue:
-			if c.ctrl {
+			if c.Ctrl {
 				return "controlq"
 			}
 		}

@@ -1,4 +1,4 @@
-package devicetest
+package harness
 
 import (
 	"github.com/migsim/migsim/spec"
@@ -14,49 +14,49 @@ import (
 // liveQueues is how many queues a live device runs: queue 0 for
 // virtio-blk, receiveq1 and transmitq1 for virtio-net, and controlq too
 // for a test of the control queue.
-func (c *check) liveQueues() int {
-	if c.ctrl {
+func (c *Check) liveQueues() int {
+	if c.Ctrl {
 		return rigCtrlQueues
 	}
-	if c.net {
+	if c.Net {
 		return 2
 	}
 	return 1
 }
 
-// workQueue is the queue the guest's work goes on.
-func (gu *guest) workQueue() int {
-	if gu.g.c.net {
+// WorkQueue is the queue the guest's work goes on.
+func (gu *Guest) WorkQueue() int {
+	if gu.Rig.Check.Net {
 		return 1
 	}
 	return 0
 }
 
-// postWork posts one unit of work derived from seed on the work queue
+// PostWork posts one unit of work derived from seed on the work queue
 // without kicking: a block write of sector 0, or a 60-byte frame behind
 // a zero virtio_net_hdr (virtio spec, "Packet Transmission").
-func (gu *guest) postWork(seed int) request {
-	if !gu.g.c.net {
-		return gu.submit(0, blkOut, 0, pattern(seed, 512), 512)
+func (gu *Guest) PostWork(seed int) Request {
+	if !gu.Rig.Check.Net {
+		return gu.Submit(0, BlkOut, 0, Pattern(seed, 512), 512)
 	}
-	g := gu.g
-	q := gu.workQueue()
-	frame := pattern(seed, 60)
+	g := gu.Rig
+	q := gu.WorkQueue()
+	frame := Pattern(seed, 60)
 	copy(frame, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // broadcast destination
 	b := append(make([]byte, spec.NetHdrSize), frame...)
 	a := gu.next
 	gu.next += 0x1000
-	must(g, g.mem.WriteMem(rigHost, a, b))
+	must(g, g.mem.WriteMem(RigHost, a, b))
 	head, err := gu.rings[q].Add([]virtq.Buffer{{Addr: a, Len: uint32(len(b))}})
 	if err != nil {
-		g.c.fatalf("queue %d: %v", q, err)
+		g.Check.Fatalf("queue %d: %v", q, err)
 	}
 	must(g, gu.rings[q].Publish())
 	gu.posted++
-	return request{head: head, data: a, n: len(b), net: true}
+	return Request{Head: head, data: a, N: len(b), net: true}
 }
 
-// done reports whether work r completed well: a block request's status
+// Done reports whether work r completed well: a block request's status
 // byte is 0 (VIRTIO_BLK_S_OK); a transmitted frame has none, its used
 // entry is all the guest sees.
-func (gu *guest) done(r request) bool { return r.net || gu.status(r) == 0 }
+func (gu *Guest) Done(r Request) bool { return r.net || gu.Status(r) == 0 }

@@ -1,4 +1,4 @@
-package devicetest
+package harness
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // "want OK", a completion that never came — is recorded as a set-up
 // failure (CheckSetUp), which names the step and no requirement, and ends
 // the test. A test whose requirement is such a step (DEV_MODE_SET itself,
-// the context read itself) says so in its table entry (Test.judges): its
+// the context read itself) says so in its table entry (devicetest.Test.judges): its
 // steps of that kind are the check, and fail its requirement.
 
 // CheckSetUp is the check of a failure of a test's set-up: the device
@@ -24,39 +24,39 @@ import (
 // test's requirement was not reached.
 const CheckSetUp = "test set-up"
 
-// stepKind is a kind of set-up step, as a bit of Test.judges.
-type stepKind uint8
+// StepKind is a kind of set-up step, as a bit of devicetest.Test.judges.
+type StepKind uint8
 
 const (
 	// stepBringUp: bringing the device up as a driver's probe does
 	// (MSI-X, features, FEATURES_OK, queues, DRIVER_OK).
-	stepBringUp stepKind = 1 << iota
-	// stepModeSet: a DEV_MODE_SET that must succeed (rig.mustMode).
-	stepModeSet
-	// stepStateRead: reading the device's state back (DEV_PARTS_GET(ALL);
+	stepBringUp StepKind = 1 << iota
+	// StepModeSet: a DEV_MODE_SET that must succeed (Rig.MustMode).
+	StepModeSet
+	// StepStateRead: reading the device's state back (DEV_PARTS_GET(ALL);
 	// DEV_CTX_DISCARD and DEV_CTX_READ).
-	stepStateRead
+	StepStateRead
 	// stepStateWrite: writing state the test then expects a reset or an
-	// FLR to drop (rig.latchLiveState).
+	// FLR to drop (Rig.LatchLiveState).
 	stepStateWrite
-	// stepCtrl: the control commands that set a virtio-net device's
-	// receive filter (guest.setRxMode).
-	stepCtrl
+	// StepCtrl: the control commands that set a virtio-net device's
+	// receive filter (Guest.SetRxMode).
+	StepCtrl
 )
 
 // setUp enters the set-up step what, of kind, and returns the function
 // that leaves it (defer it). A step inside another one is the outer
 // one's; a step of a kind the test judges is no set-up step. A panic
 // inside the step (the device's, or a failure that ends the test) leaves
-// it entered: runCheck then charges a device's panic to the step.
-func (c *check) setUp(kind stepKind, what string) (leave func()) {
-	if c.step != "" || c.judges&kind != 0 {
+// it entered: Check.Run then charges a device's panic to the step.
+func (c *Check) setUp(kind StepKind, what string) (leave func()) {
+	if c.step != "" || c.Judges&kind != 0 {
 		return func() {}
 	}
 	c.step = what
 	return func() {
 		if p := recover(); p != nil {
-			panic(p) // on to runCheck, the step kept
+			panic(p) // on to Check.Run, the step kept
 		}
 		c.step = ""
 	}
@@ -64,20 +64,20 @@ func (c *check) setUp(kind stepKind, what string) (leave func()) {
 
 // setUpFailed records the failure msg of the set-up step in progress,
 // naming the step and how far the test had come.
-func (c *check) setUpFailed(msg string) {
+func (c *Check) setUpFailed(msg string) {
 	when := "before anything was judged"
-	if c.asserted > 0 {
-		when = "after " + plural.Count(c.asserted, "check") + " of the test"
+	if c.Asserted > 0 {
+		when = "after " + plural.Count(c.Asserted, "check") + " of the test"
 	}
-	c.fails = append(c.fails, Failure{Check: CheckSetUp, Step: c.step,
-		Message: fmt.Sprintf("the test could not be set up: %s failed %s, so %s was not reached: %s", c.step, when, c.id, msg)})
+	c.Fails = append(c.Fails, Failure{Check: CheckSetUp, Step: c.step,
+		Message: fmt.Sprintf("the test could not be set up: %s failed %s, so %s was not reached: %s", c.step, when, c.ID, msg)})
 }
 
-// setUpFatalf records a failure of the set-up step what, made in a test's
+// SetUpFatalf records a failure of the set-up step what, made in a test's
 // body rather than by a helper (a precondition the test checks before it
 // judges anything: the work it posted completed, the MSI-X table it
 // programmed reads as programmed), and ends the test.
-func (c *check) setUpFatalf(what, format string, args ...any) {
+func (c *Check) SetUpFatalf(what, format string, args ...any) {
 	if c.step == "" {
 		c.step = what
 	}
@@ -86,4 +86,4 @@ func (c *check) setUpFatalf(what, format string, args ...any) {
 }
 
 // modeStep names the set-up step of a DEV_MODE_SET to m.
-func (c *check) modeStep(m spec.Mode) string { return "DEV_MODE_SET " + c.ed.ModeName(m) }
+func (c *Check) modeStep(m spec.Mode) string { return "DEV_MODE_SET " + c.Ed.ModeName(m) }

@@ -1,0 +1,186 @@
+package harness
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/failmsg"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
+)
+
+// Check is one run of a device test: the device under test, its edition
+// and rules, and the failures found.
+type Check struct {
+	// Ed and Rules are the edition and the rules the devices run with;
+	// Factory builds them.
+	Ed      spec.Edition
+	Rules   spec.Rules
+	Factory member.Factory
+	// Net is set for a virtio-net device: the test guest's work is a
+	// transmitted frame instead of a block request.
+	Net bool
+	// Ctrl is set for a test of the control virtqueue (devicetest.Test.ctrl).
+	Ctrl bool
+	// ID is the requirement the test checks; Fails are its failures so
+	// far.
+	ID    string
+	Fails []Failure
+	// Skipped says why the device cannot run the test ("": it can), as
+	// a device that does not offer the feature the test needs.
+	Skipped string
+	// Fatal is set by a device's protocol error (an external device): the
+	// kit stops.
+	Fatal error
+	// Judges are the test's own steps (devicetest.Test.judges); step is
+	// the set-up step in progress ("": none), Asserted counts the checks
+	// of the test made so far, failed or not (setup.go).
+	Judges   StepKind
+	step     string
+	Asserted int
+}
+
+// Failure is one thing a device test found wrong: the requirements it
+// breaks and what the host observed. Requirements is empty for a failure
+// of the device itself (it broke the external-device protocol, or
+// faulted) and for one no requirement binds (Check): that judges no
+// requirement.
+type Failure struct {
+	Requirements []string
+	Message      string
+	// Check names what a failure that names no requirement judged: the
+	// device broke the protocol (CheckProtocol) or faulted (CheckFault),
+	// the test could not be set up (CheckSetUp), or an EINVAL whose
+	// qualifier is none of EINVAL's, which no requirement binds
+	// (CheckQualifier); "" for a failure of the requirements it names.
+	Check string
+	// Step is, for a set-up failure (CheckSetUp), the step the device
+	// failed ("DEV_MODE_SET stopped").
+	Step string
+}
+
+// Checks of a device's own failures, which judge no requirement: an
+// external device broke the protocol (a malformed, late or unexpected
+// message; the kit stops), or faulted (it kept the protocol but asked for
+// what no device may do, docs/device-protocol.md; the test fails, the kit
+// goes on).
+const (
+	CheckProtocol = "device protocol"
+	CheckFault    = "device fault"
+)
+
+// stopCheck unwinds a check after a fatal failure.
+type stopCheck struct{}
+
+// Errorf records a failure of requirement id ("" for the test's own).
+// Inside a set-up step (setup.go), a failure charged to no requirement of
+// its own ("") is the set-up's: the test never reached what it judges. A
+// failure that names its requirement (an OK with a qualifier, ADM-DEV-02)
+// is that requirement's wherever it is seen.
+func (c *Check) Errorf(id, format string, args ...any) {
+	if id == "" && c.step != "" {
+		c.setUpFailed(fmt.Sprintf(format, args...))
+		return
+	}
+	if id == "" {
+		id = c.ID
+	}
+	c.Asserted++
+	c.Fails = append(c.Fails, Failure{Requirements: []string{id}, Message: fmt.Sprintf(format, args...)})
+}
+
+// Fatalf records a failure of the test's requirement and ends the check.
+func (c *Check) Fatalf(format string, args ...any) {
+	c.Errorf("", format, args...)
+	panic(stopCheck{})
+}
+
+// Skipf ends the check without judging anything: the device does not
+// have what the test needs (a feature it may leave out). It is for
+// set-up only: a test that already judged something fails instead.
+func (c *Check) Skipf(format string, args ...any) {
+	if c.Asserted > 0 || len(c.Fails) > 0 {
+		c.Fatalf(format, args...)
+	}
+	c.Skipped = fmt.Sprintf(format, args...)
+	panic(stopCheck{})
+}
+
+// Expect records a failure when ok is false.
+func (c *Check) Expect(ok bool, format string, args ...any) {
+	if !ok {
+		c.Errorf("", format, args...)
+		return
+	}
+	c.Asserted++
+}
+
+// ExpectEq records a failure when got != want.
+func ExpectEq[V comparable](c *Check, got, want V, what string) {
+	c.Expect(got == want, "%s: got %v, want %v", what, got, want)
+}
+
+// ExpectHex records a failure when a register's value is not want,
+// printing both in hex: addresses and their halves read as addresses.
+func ExpectHex(c *Check, got, want uint64, what string) {
+	c.Expect(got == want, "%s: got %#x, want %#x", what, got, want)
+}
+
+// ExpectSame records a failure when two byte strings differ.
+func (c *Check) ExpectSame(got, want []byte, what string) {
+	if !bytes.Equal(got, want) {
+		c.Errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), FirstDiff(got, want))
+		return
+	}
+	c.Asserted++
+}
+
+// FirstDiff is the offset of the first byte at which a and b differ (the
+// shorter one's length when one is the other's start).
+func FirstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// Run runs the body of a device test as c and records its failures. A device that
+// panics fails the test with the panic: its requirement, or, inside a
+// set-up step (setup.go), the test's set-up, naming the step; an
+// external device's protocol error (or fault) fails it naming no
+// requirement, the protocol error also returned as fatal.
+func (c *Check) Run(body func(*Check)) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if _, ok := p.(stopCheck); ok {
+			return
+		}
+		var xe *extdevice.Error
+		if err, ok := p.(error); ok && errors.As(err, &xe) {
+			fl := Failure{Check: CheckProtocol, Message: failmsg.Protocol(xe.Error())}
+			if xe.Fault {
+				fl.Check = CheckFault
+			} else {
+				c.Fatal = xe
+			}
+			c.Fails = append(c.Fails, fl)
+			return
+		}
+		msg := fmt.Sprintf("the device panicked: %v", p)
+		if c.step != "" {
+			// Inside a step the test needs but does not judge: the
+			// device failed the test's set-up, as by a wrong answer.
+			c.setUpFailed(msg)
+			return
+		}
+		c.Fails = append(c.Fails, Failure{Requirements: []string{c.ID}, Message: msg})
+	}()
+	body(c)
+}
