@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gopacket/gopacket/pcapgo"
@@ -34,6 +35,15 @@ func regressFile(name string) string {
 func TestTraceWithoutMigration_Formats(t *testing.T) {
 	path := regressFile("flr-on-destination-after-write_draft-2023.json")
 	pcap := filepath.Join(t.TempDir(), "c.pcapng")
+	// The command that writes pcap, run once by whichever subtest needs it
+	// first: the pcapng case judges its output, "pcapng file" the file it
+	// wrote. Each subtest runs alone (-run).
+	pcapArgs := []string{path, "--without-migration", "--format", "pcapng", "--out", pcap}
+	writePcap := sync.OnceValue(func() cliRun {
+		var r cliRun
+		r.code, r.out, r.stderr = runTraceCmd(pcapArgs...)
+		return r
+	})
 	summary := []string{
 		"oracles without migration: pass (no oracle fired)\n",
 		"guest log, migrated against without migration: first difference at entry 3\n",
@@ -53,12 +63,19 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 		{"text window", []string{"--window", "3"}, []string{"trace without migration:\n75 t=150ms step hv: sleep 150ms\n"}, false},
 		{"json", []string{"--format", "json"}, []string{`"fault": "migration"`, `"entry": 3`, `"without_migration": "vcpu0: write sector=2 count=2: status=0"`}, false},
 		{"mermaid", []string{"--format", "mermaid"}, []string{"sequenceDiagram"}, true},
-		{"pcapng", []string{"--format", "pcapng", "--out", pcap}, nil, true},
+		{"pcapng", pcapArgs[2:], nil, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			args := append([]string{path, "--without-migration"}, c.args...)
-			code, out, stderr := runTraceCmd(args...)
+			var code int
+			var out, stderr string
+			if c.name == "pcapng" {
+				r := writePcap()
+				code, out, stderr = r.code, r.out, r.stderr
+			} else {
+				code, out, stderr = runTraceCmd(args...)
+			}
 			require.Equal(t, cmdbase.ExitOK, code, stderr)
 			for _, want := range c.stdout {
 				assert.Contains(t, out, want)
@@ -75,6 +92,8 @@ func TestTraceWithoutMigration_Formats(t *testing.T) {
 		})
 	}
 	t.Run("pcapng file", func(t *testing.T) {
+		w := writePcap()
+		require.Equal(t, cmdbase.ExitOK, w.code, w.stderr)
 		f, err := os.Open(pcap)
 		require.NoError(t, err)
 		defer f.Close()
