@@ -319,7 +319,7 @@ func runText(res engine.Result, err error) string {
 		buf = append(buf, ':')
 		buf = strconv.AppendBool(buf, c.Preempt)
 		buf = append(buf, ':')
-		buf = appendFootprint(buf, c.Footprint)
+		buf = c.Footprint.Append(buf)
 		b.Write(buf)
 	}
 	if res.Finding != nil {
@@ -329,35 +329,6 @@ func runText(res engine.Result, err error) string {
 		b.WriteString(" err " + err.Error())
 	}
 	return b.String()
-}
-
-// appendFootprint appends f as footprint.Footprint.String renders it: "-"
-// for none, else its read set and its write set, each left out when
-// empty, as r{…} and w{…} of hexadecimal resources.
-func appendFootprint(buf []byte, f engine.Footprint) []byte {
-	if f.IsZero() {
-		return append(buf, '-')
-	}
-	start := len(buf)
-	set := func(name byte, ids []footprint.Resource) {
-		if len(ids) == 0 {
-			return
-		}
-		if len(buf) > start {
-			buf = append(buf, ' ')
-		}
-		buf = append(buf, name, '{')
-		for i, id := range ids {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendUint(buf, uint64(id), 16)
-		}
-		buf = append(buf, '}')
-	}
-	set('r', f.Reads())
-	set('w', f.Writes())
-	return buf
 }
 
 // TestRunText_ChoicesAsFmtWritesThem: runText writes every choice as

@@ -131,18 +131,30 @@ func intersects(a, b []Resource) bool {
 	return false
 }
 
-// String renders "r{1,5} w{7}" (hex resource ids), or "-" when zero. The
-// ids are written with strconv into one buffer: the text fmt's %x gives.
+// String renders "r{1,5} w{7}" (hex resource ids), or "-" when zero: the
+// text Append writes.
 func (f Footprint) String() string {
-	if f.p == nil {
-		return "-"
+	n := 1
+	if f.p != nil {
+		n = 8 + 17*(len(f.p.reads)+len(f.p.writes))
 	}
-	b := make([]byte, 0, 8+17*(len(f.p.reads)+len(f.p.writes)))
+	return string(f.Append(make([]byte, 0, n)))
+}
+
+// Append appends f as String renders it to b and returns the result: its
+// read set and its write set, each left out when empty, as r{…} and w{…},
+// the ids written with strconv (the text fmt's %x gives), or "-" when f
+// is zero.
+func (f Footprint) Append(b []byte) []byte {
+	if f.p == nil {
+		return append(b, '-')
+	}
+	start := len(b)
 	set := func(name byte, ids []Resource) {
 		if len(ids) == 0 {
 			return
 		}
-		if len(b) > 0 {
+		if len(b) > start {
 			b = append(b, ' ')
 		}
 		b = append(b, name, '{')
@@ -156,5 +168,5 @@ func (f Footprint) String() string {
 	}
 	set('r', f.p.reads)
 	set('w', f.p.writes)
-	return string(b)
+	return b
 }

@@ -99,6 +99,7 @@ func TestFootprint_StringAsFmt(t *testing.T) {
 		New([]Resource{ResourceID(1, 0, 0x1234)}, []Resource{wide, 0, 0xabcdef}),
 	} {
 		assert.Equal(t, asFmt(f), f.String())
+		assert.Equal(t, "r{1} "+asFmt(f), string(f.Append([]byte("r{1} "))), "Append after text already in the buffer")
 	}
 }
 
