@@ -170,16 +170,13 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()
 	}
-	if err := cliflag.Parse(fs, args); err != nil {
+	if err := cliflag.Parse(fs, progressWords(args)); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return cmdbase.ExitOK
 		}
 		return cmdbase.UsageError(stderr, "conform", "%v", cliflag.Error(err, Limits...))
 	}
 	o.args = fs.Args()
-	if err := progressWord(args); err != nil {
-		return cmdbase.UsageError(stderr, "conform", "%v", err)
-	}
 	if err := cliflag.CheckInts(fs, Limits...); err != nil {
 		return cmdbase.UsageError(stderr, "conform", "%v", err)
 	}

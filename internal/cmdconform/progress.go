@@ -25,20 +25,27 @@ func progressOn(mode string, stderr io.Writer) (bool, error) {
 	return false, fmt.Errorf("--progress %q: want auto, always or never", mode)
 }
 
-// progressWord refuses "--progress never" written as two words: --progress
-// alone means always, so pflag takes "never" for the device's first
-// argument, and the run would fail on it as an argument of a device that
-// takes none, far from the cause. migsim run's --progress takes its value
-// either way; this one needs '=', and says so.
-func progressWord(args []string) error {
-	for i := 0; i+1 < len(args) && args[i] != "--"; i++ {
-		if args[i] != "--progress" {
-			continue
+// progressWords joins "--progress never" written as two words into
+// "--progress=never", as migsim run and explore read it: --progress alone
+// means always (it was a switch), so pflag would take "never" for the
+// device's first argument, and the run would fail on it as an argument of
+// a device that takes none, far from the cause. Only the flag's own values
+// (auto, always, never) are joined; anything after "--" is left as it is.
+func progressWords(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
 		}
-		switch w := args[i+1]; w {
-		case "auto", "always", "never":
-			return fmt.Errorf("--progress %s: this flag takes its value after '=': write --progress=%s (or --progress alone for always)", w, w)
+		if args[i] == "--progress" && i+1 < len(args) {
+			switch w := args[i+1]; w {
+			case "auto", "always", "never":
+				out = append(out, "--progress="+w)
+				i++
+				continue
+			}
 		}
+		out = append(out, args[i])
 	}
-	return nil
+	return out
 }
