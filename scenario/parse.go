@@ -486,6 +486,16 @@ func CheckKnob(kv string) error {
 	return fmt.Errorf("unknown knob %s (knobs: %s)%s", quote(name), strings.Join(names, ", "), didYouMean(name, names))
 }
 
+// knobNamed returns the spec knob called name, if there is one.
+func knobNamed(name string) (spec.Knob, bool) {
+	for _, k := range spec.Knobs {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return spec.Knob{}, false
+}
+
 // verdictWords are the verdicts of an expect line.
 var verdictWords = []string{"pass", "violation", "error", "n/a"}
 
@@ -563,6 +573,12 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 		e.Oracle, e.OracleCol = rest[i+1].text, rest[i+1].col
 		i += 2
 	default:
+		if k, ok := knobNamed(rest[i].text); ok {
+			// A knob written without its value would otherwise read as an
+			// unknown verdict, which hides what the line lacks.
+			return e, p.errAt(line, rest[i].col, "expect: knob %s without a value: write %s=VALUE (allowed: %s) before the verdict",
+				k.Name, k.Name, strings.Join(k.Values, ", "))
+		}
 		return e, p.errAt(line, rest[i].col, "expect: unknown verdict %s (want pass, violation, error or n/a)%s",
 			quote(rest[i].text), didYouMean(rest[i].text, verdictWords))
 	}

@@ -221,6 +221,8 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"missing oracle", "scenario a\nexpect draft-2023 violation\n", "x.scn:2:19: expect: violation needs a name"},
 		{"bad verdict", "scenario a\nexpect draft-2023 maybe\n", "x.scn:2:19: expect: unknown verdict \"maybe\""},
 		{"verdict typo", "scenario a\nexpect draft-2023 pas\n", "did you mean pass?"},
+		{"knob without its value", "scenario a\nexpect virtio-1.4 reset-vs-mode pass\n", "x.scn:2:19: expect: knob reset-vs-mode without a value: write reset-vs-mode=VALUE (allowed: hold-reply, complete-anyway, reply-on-start) before the verdict"},
+		{"knob without its value after a knob", "scenario a\nexpect draft-2023 read=full flr-vs-mode =defer-flr pass\n", "x.scn:2:29: expect: knob flr-vs-mode without a value: write flr-vs-mode=VALUE (allowed: hold-reply, defer-flr, complete-anyway)"},
 		{"bad strategy", "scenario a\nexplore strategy=bfs\n", "x.scn:2:9: explore: strategy: unknown strategy \"bfs\""},
 		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast\n", "x.scn:2:22: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
 		{"reduction with pct", "scenario a\nexplore strategy=pct reduction=dpor\n", "x.scn:2:22: explore: reduction: only dfs has a reduction (strategy pct ignores it)"},
