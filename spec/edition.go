@@ -44,7 +44,55 @@ func ParseEdition(s string) (Edition, error) {
 	for _, e := range Editions {
 		want = append(want, e.String())
 	}
-	return 0, fmt.Errorf("spec: unknown edition %q (want %s)", s, strings.Join(want, " or "))
+	msg := fmt.Sprintf("spec: unknown edition %q (want %s)", s, strings.Join(want, " or "))
+	if near, ok := nearEdition(s); ok {
+		msg += "; did you mean " + near.String() + "?"
+	}
+	return 0, fmt.Errorf("%s", msg)
+}
+
+// nearEdition returns the one edition a misspelt name most likely means:
+// the one whose name, punctuation and case aside, equals s (virtio14,
+// Draft_2023), starts with the letters s starts with (virtio-1.5,
+// draft-2025) or, for s of digits alone, ends with them (1.4, 2023).
+func nearEdition(s string) (Edition, bool) {
+	got := foldEdition(s)
+	if got == "" {
+		return 0, false
+	}
+	letters := got
+	if i := strings.IndexAny(got, "0123456789"); i >= 0 {
+		letters = got[:i]
+	}
+	var same, found []Edition
+	for _, e := range Editions {
+		name := foldEdition(e.String())
+		switch {
+		case name == got:
+			same = append(same, e)
+		case letters != "" && strings.HasPrefix(name, letters),
+			letters == "" && strings.HasSuffix(name, got):
+			found = append(found, e)
+		}
+	}
+	if len(same) == 1 {
+		return same[0], true
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return 0, false
+}
+
+// foldEdition keeps s's ASCII letters, lower-cased, and digits.
+func foldEdition(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Mode is a member device migration mode. The draft-2023 edition has

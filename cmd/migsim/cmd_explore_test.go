@@ -617,7 +617,7 @@ func TestExplore_UsageHintOnlyForFlagMistakes(t *testing.T) {
 		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--strategy", "dfs", "--reduction", "dpr"},
 			"migsim explore: --reduction: unknown reduction \"dpr\" (want sleep, dpor or none); did you mean dpor?\n" + hint},
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"},
-			"migsim explore: --spec: unknown edition \"1.4\" (want draft-2023 or virtio-1.4)\n" + hint},
+			"migsim explore: --spec: unknown edition \"1.4\" (want draft-2023 or virtio-1.4); did you mean virtio-1.4?\n" + hint},
 		{"scenario file missing", []string{"explore", "--scenario", "testdata/sim/none.scn"},
 			"migsim explore: open testdata/sim/none.scn: no such file or directory\n"},
 		{"scenario file does not parse", []string{"explore", "--scenario", badScenario},
