@@ -587,6 +587,10 @@ func (p *scenarioParser) expect(w []word, line int) (Expectation, error) {
 	}
 	if i < len(rest) {
 		if rest[i].text != "--" {
+			if strings.Contains(rest[i].text, "=") {
+				// A knob, set: or proof= written last, as a flag might be.
+				return e, p.errAt(line, rest[i].col, "expect: %s after the verdict: knobs, set: settings, proof= and proof-bound= come before it (expect EDITION [knob=value…] VERDICT [-- note])", quote(rest[i].text))
+			}
 			return e, p.errAt(line, rest[i].col, "expect: unexpected %s after the verdict (a note starts with --)", quote(rest[i].text))
 		}
 		notes := make([]string, 0, len(rest)-i-1)
