@@ -22,6 +22,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdprogress"
 	"github.com/migsim/migsim/internal/gcpolicy"
 	"github.com/migsim/migsim/internal/keepfile"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
 	"github.com/migsim/migsim/scenario"
@@ -233,6 +234,10 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return cmdbase.ExitOK
 		}
 		return cmdbase.UsageError(stderr, "explore", "%v", cliflag.Error(err, exploreLimits...))
+	}
+	if fs.NArg() == 1 && *tf.scenario == "" {
+		// run takes its scenarios as arguments; explore names its one.
+		return cmdbase.UsageError(stderr, "explore", "unexpected argument %q: explore takes its scenario as --scenario %s", fs.Arg(0), shellquote.Quote(fs.Arg(0)))
 	}
 	if fs.NArg() > 0 {
 		return cmdbase.UsageError(stderr, "explore", "unexpected arguments %q", fs.Args())

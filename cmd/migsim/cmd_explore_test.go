@@ -359,6 +359,8 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"bad setting", []string{"explore", "--scenario", smokeScenario, "--set", "novalue"}, `--set "novalue"`},
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},
 		{"extra argument", []string{"explore", "--scenario", smokeScenario, "extra"}, "unexpected arguments"},
+		{"scenario as an argument", []string{"explore", smokeScenario}, `unexpected argument "` + smokeScenario + `": explore takes its scenario as --scenario ` + smokeScenario},
+		{"scenario file with a blank as an argument", []string{"explore", "my race.scn"}, `unexpected argument "my race.scn": explore takes its scenario as --scenario 'my race.scn'`},
 		{"bad depth", []string{"explore", "--scenario", smokeScenario, "--depth", "0"}, "--depth 0"},
 		{"bad reduction", []string{"explore", "--scenario", smokeScenario, "--reduction", "magic"}, `unknown reduction "magic"`},
 		{"bad split depth", []string{"explore", "--scenario", smokeScenario, "--split-depth", "-1"}, "--split-depth -1"},
