@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/migsim/migsim/engine"
@@ -407,6 +408,11 @@ func parse(b []byte) (*Schedule, error) {
 		if uerr := jsonpath.UnknownFieldError(err, b, reflect.TypeFor[stored]()); uerr != err {
 			return nil, uerr
 		}
+		if looksLikeScenario(b) {
+			// The scenario the schedule runs, given in its place: what it
+			// is says more than the JSON error at its first byte.
+			return nil, errors.New("a scenario file (migsim explore --scenario FILE explores it and writes schedule files), not a schedule file")
+		}
 		return nil, describeJSONError(err, b)
 	}
 	if dec.More() {
@@ -429,6 +435,25 @@ func parse(b []byte) (*Schedule, error) {
 		}
 	}
 	return s, nil
+}
+
+// looksLikeScenario reports whether b begins as a scenario file does
+// (docs/scenarios.md): its first line that is neither blank nor a
+// comment is a scenario directive, or it opens with a comment, which
+// JSON has none of.
+func looksLikeScenario(b []byte) bool {
+	text := strings.TrimPrefix(string(b[:min(len(b), 4096)]), "\ufeff")
+	for line := range strings.Lines(text) {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+			continue
+		case strings.HasPrefix(t, "#"):
+			return true
+		}
+		return strings.Fields(t)[0] == "scenario"
+	}
+	return false
 }
 
 // describeJSONError says what is wrong with the JSON b that err decoding

@@ -217,6 +217,8 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"bom.json", "malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"empty.json", "empty file"},
 		{"trailing.json", "trailing data after the schedule at byte offset"},
+		{"scenario.scn", "a scenario file (migsim explore --scenario FILE explores it and writes schedule files), not a schedule file"},
+		{"scenario-no-comment.scn", "a scenario file (migsim explore --scenario FILE explores it and writes schedule files), not a schedule file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
