@@ -467,6 +467,9 @@ func parseEdition(s string) (spec.Edition, error) {
 // suggestion for a near miss.
 func CheckKnob(kv string) error {
 	name, value, ok := strings.Cut(kv, "=")
+	if k, known := knobNamed(name); !ok && known {
+		return fmt.Errorf("knob %s without a value: want %s=VALUE (allowed: %s)", k.Name, k.Name, strings.Join(k.Values, ", "))
+	}
 	if !ok {
 		return fmt.Errorf("knob %s: want key=value", quote(kv))
 	}
