@@ -429,6 +429,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		rep.PrintSummary(stdout)
 	}
 	code := cmdbase.ExitOK
+	raceCut := false // the check for the guest's own race was interrupted
 	rep.Expected = report.NoFindingNote(t)
 	if len(sum.Findings) > 0 {
 		code = cmdbase.ExitFinding
@@ -464,7 +465,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			if err != nil {
 				fmt.Fprintf(stderr, "migsim explore: runs without migration: %s\n", usererr.Text(err))
 			}
-			rep.Caveat, rep.CaveatEvidence = rc.Caveat, rc.Evidence
+			rep.Caveat, rep.CaveatEvidence, raceCut = rc.Caveat, rc.Evidence, rc.Interrupted
 			if run.explainRuns > 0 {
 				ex, err := explain.Explain(shrinkCtx, f, first.Seed, sr.Result, explain.Config{MaxSteps: t.MaxSteps, MaxRuns: run.explainRuns})
 				if err != nil {
@@ -536,11 +537,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	if shrinkCtx.Err() != nil {
 		// Interrupted after the exploration ended: what the shrink,
 		// explanation or slice reached is written and says it was cut.
-		msg := "interrupted after the exploration ended"
-		if rep.Shrunk != nil {
-			msg += ": the finding's schedule is written as far as shrinking got"
-		}
-		fmt.Fprintf(stderr, "migsim explore: %s\n", msg)
+		fmt.Fprintf(stderr, "migsim explore: %s\n", afterExplorationNote(rep.Shrunk, raceCut, rep.Explained, run.explainRuns > 0, rep.Narrowed, run.sliceRuns > 0))
 		return cmdbase.ExitInterrupted
 	}
 	if n := run.writeRun; n >= 0 {
