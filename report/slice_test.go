@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"strconv"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestNarrowSliceOn(t *testing.T) {
 	res, err := catalog.ReplayOn(tg, sc, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
-	n, err := NarrowSliceOn(tg, sc, res, catalog.DefaultJudgeMaxSteps, 0)
+	n, err := NarrowSliceOn(context.Background(), tg, sc, res, catalog.DefaultJudgeMaxSteps, 0)
 	require.NoError(t, err)
 	require.True(t, n.Check.Kept)
 	assert.False(t, n.Cut)
@@ -42,4 +43,15 @@ func TestNarrowSliceOn(t *testing.T) {
 	lines := trace.SliceLinesOf(text, n.Slice, n.Text(len(res.Choices)))
 	assert.Contains(t, lines, "steps placed")
 	assert.Contains(t, lines, "vcpu0:mmio-write device_status=00")
+
+	// A context already ended (a Ctrl-C): the footprint slice, checked,
+	// and no drop tried, marked interrupted.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cut, err := NarrowSliceOn(ctx, tg, sc, res, catalog.DefaultJudgeMaxSteps, 0)
+	require.NoError(t, err)
+	assert.True(t, cut.Interrupted)
+	assert.True(t, cut.Cut)
+	assert.Equal(t, 1, cut.Runs, "the check of the slice as given, then nothing")
+	assert.Len(t, cut.Slice, len(engine.CausalSlice(res)))
 }

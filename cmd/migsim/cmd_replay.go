@@ -157,6 +157,15 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *maxSteps, err = scheduleMaxSteps(fs, sc, *maxSteps); err != nil {
 		return cmdbase.UsageError(stderr, "replay", "%v", err)
 	}
+	ctx, stop := cmdbase.DeviceContext(dev)
+	if dev == nil && ((*explainMode && *explainRuns > 0) || (*slice && *sliceRuns > 0)) {
+		// Explaining and narrowing run many replays: a Ctrl-C ends them
+		// and prints what they found so far, as explore and report do
+		// (handled from before the header line on).
+		stop()
+		ctx, _, stop = cmdbase.Interrupts()
+	}
+	defer stop()
 	knobs := "defaults"
 	if len(sc.Knobs) > 0 {
 		knobs = strings.Join(sc.Knobs, " ")
@@ -172,8 +181,6 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *trace || *slice {
 		cfg.Trace = &full // printed with the admin commands each step completed
 	}
-	ctx, stop := cmdbase.DeviceContext(dev)
-	defer stop()
 	t, finish, err := devicearg.OpenTarget(ctx, dev, sc)
 	if err != nil {
 		return cmdbase.RunFailed(ctx, stderr, "replay", path, sc, dev, err)
@@ -199,7 +206,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			ex, exErr = report.ExplainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
 		}
 		if annErr == nil && *slice && *sliceRuns > 0 {
-			n, nerr := report.NarrowSliceOn(t, sc, res, *maxSteps, *sliceRuns)
+			n, nerr := report.NarrowSliceOn(ctx, t, sc, res, *maxSteps, *sliceRuns)
 			if nerr != nil {
 				sliceErr = nerr
 			} else {
@@ -264,6 +271,10 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "no finding")
 	}
 	fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(res.TraceHash))
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "migsim replay: %s: interrupted: the explanation or slice above is as far as it got\n", path)
+		return cmdbase.ExitInterrupted
+	}
 	if res.Finding != nil {
 		return cmdbase.ExitFinding
 	}
