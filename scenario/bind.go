@@ -250,7 +250,15 @@ func bindValue(s *ArgSpec, val string, ctx Context) (string, error) {
 		if s.AllowInt {
 			want += fmt.Sprintf(", or a number %d..%d", s.Min, s.Max)
 		}
-		return "", fmt.Errorf("want one of %s%s", want, didYouMean(val, s.Values))
+		hint := didYouMean(val, s.Values)
+		if hint == "" {
+			// Another edition's spelling of the word (stop, stopped) is
+			// too far for a typo but shares its stem.
+			if w := stemOf(val, s.Values); w != "" {
+				hint = "; did you mean " + w + "?"
+			}
+		}
+		return "", fmt.Errorf("want one of %s%s", want, hint)
 	case ArgName:
 		if long := longName(val); long != "" && validChars(val) {
 			return "", errors.New(long)

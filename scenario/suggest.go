@@ -46,6 +46,25 @@ func didYouMean(got string, options []string) string {
 	return ""
 }
 
+// stemOf returns the one option that starts with got or that got starts
+// with, both at least 3 bytes long, ignoring case ("stop" and "stopped",
+// "run" and "running"), else "".
+func stemOf(got string, options []string) string {
+	g := strings.ToLower(got)
+	found := ""
+	for _, o := range options {
+		lo := strings.ToLower(o)
+		if len(g) < 3 || len(lo) < 3 || lo == g || !strings.HasPrefix(lo, g) && !strings.HasPrefix(g, lo) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = o
+	}
+	return found
+}
+
 // editDistance is the Damerau–Levenshtein distance (optimal string
 // alignment) of a and b, in bytes: insertions, deletions, substitutions
 // and swaps of adjacent bytes each cost one.

@@ -26,3 +26,26 @@ func TestSuggest(t *testing.T) {
 		assert.Equal(t, tc.want, Suggest(tc.got, tc.options), "%q among %v", tc.got, tc.options)
 	}
 }
+
+// stemOf names the one option that shares a word's stem (another
+// edition's spelling of a mode), and none when two do or the stem is
+// shorter than 3 bytes.
+func TestStemOf(t *testing.T) {
+	for _, tc := range []struct {
+		got     string
+		options []string
+		want    string
+	}{
+		{"stop", []string{"running", "stopped"}, "stopped"},
+		{"run", []string{"running", "stopped"}, "running"},
+		{"stopped", []string{"active", "stop", "freeze"}, "stop"},
+		{"Stop", []string{"running", "stopped"}, "stopped"},
+		{"active", []string{"running", "stopped"}, ""},
+		{"st", []string{"running", "stopped"}, ""},
+		{"ru", []string{"run", "running"}, ""},
+		{"run", []string{"running", "runner"}, ""},
+		{"stop", []string{"stop", "stopped"}, "stopped"},
+	} {
+		assert.Equal(t, tc.want, stemOf(tc.got, tc.options), "%q among %v", tc.got, tc.options)
+	}
+}
