@@ -80,7 +80,14 @@ func main() {
 		os.Exit(4)
 	case "linger":
 		serve(in, os.Stdout, blk.New, info)
-		select {} // never ends on its own
+		// Never ends on its own. Not select {}: with no timer pending
+		// and no goroutine that could wake it, Go's runtime ends such a
+		// program with "all goroutines are asleep - deadlock!" (exit
+		// status 2); only the net package, linked in through extdevice,
+		// kept this one from being judged so.
+		for {
+			time.Sleep(time.Hour)
+		}
 	case "slowexit":
 		// Well behaved but slow to end, as an interpreter's shutdown on a
 		// loaded machine can be: exits with status 0 1.5 s after its input
