@@ -143,7 +143,7 @@ func Start(argv []string, o Options) (*Pool, error) {
 //
 // runs in a goroutine for each "process" of the pool, reading the kit's
 // requests from r and writing its replies on w, over in-memory pipes
-// (net.Pipe) instead of a process's stdin and stdout. The kit's side is
+// instead of a process's stdin and stdout. The kit's side is
 // the same as Start's: the same bytes, framing, deadlines, interruption
 // (Options.Context), protocol errors, transcript and Close. It is for
 // testing a Go device's protocol handling, and the kit itself, without
@@ -153,10 +153,10 @@ func Start(argv []string, o Options) (*Pool, error) {
 // with Served set) or the start of the stack of its panic, which is the
 // device's failure, not the caller's. Killing a served device closes its
 // pipes: a serve function that neither reads nor writes is left running.
-// Unlike an OS pipe, an in-memory pipe holds no bytes: a write waits for
-// the reader, so a serve function that writes when the protocol has it
-// read (a reply sent twice, output before its request) may be caught by the
-// deadline ("did not read its input") rather than by what it wrote.
+// Each pipe holds 64 KiB, as a Linux pipe does: a write waits only while
+// the pipe is full, so a serve function that writes when the protocol has
+// it read (a reply sent twice, output before its request) is caught by
+// what it wrote, as a process is.
 // name names the device in errors.
 func StartServed(name string, serve func(r io.Reader, w io.Writer) error, o Options) (*Pool, error) {
 	if name == "" || serve == nil {

@@ -47,7 +47,7 @@ type process struct {
 	// inDeadline and outDeadline are the deadlines last set on in and out
 	// by an exchange (p.mu held): an exchange's every message has its
 	// deadline, which is set once, not again for each of its messages (a
-	// served device's net.Pipe makes a timer each time).
+	// process's OS pipe re-arms a runtime timer each time).
 	inDeadline, outDeadline time.Time
 
 	// onFail is told of the device's protocol error.
@@ -64,7 +64,7 @@ type process struct {
 }
 
 // writeEnd is the kit's end of a device's input: an *os.File for a
-// process, a net.Pipe end for a served device. Both wake a blocked write
+// process, a memPipe end for a served device. Both wake a blocked write
 // with os.ErrDeadlineExceeded when its deadline passes.
 type writeEnd interface {
 	io.WriteCloser
@@ -191,9 +191,9 @@ func (p *process) beginWithin(what func() string, d time.Duration) *exchange {
 // desc describes the exchange: "event … for device 3 (vf 1) (request 12)".
 func (x *exchange) desc() string { return fmt.Sprintf("%s (request %d)", x.what(), x.id) }
 
-// A net.Pipe (a served device) refuses a deadline once the device's end
-// is closed (io.ErrClosedPipe): the deadline is moot then, as the read or
-// write that follows fails at once, and says so.
+// A served device's pipe end refuses a deadline once it is closed
+// (io.ErrClosedPipe): the deadline is moot then, as the read or write that
+// follows fails at once, and says so.
 func (x *exchange) send(m *Message) {
 	if x.err != nil {
 		return
@@ -231,7 +231,7 @@ func (x *exchange) send(m *Message) {
 		}
 		if errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe) {
 			// A device that exits at once may close its input before the
-			// kit writes (broken pipe; a served device's net.Pipe says
+			// kit writes (broken pipe; a served device's pipe says
 			// io.ErrClosedPipe) or after (then the read sees its output
 			// closed): either way how the device ended follows.
 			x.err = x.p.fail(x.desc(), fmt.Sprintf("the device closed its input instead of reading %s", m.Op))

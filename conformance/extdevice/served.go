@@ -3,16 +3,16 @@ package extdevice
 import (
 	"fmt"
 	"io"
-	"net"
 	"runtime/debug"
 )
 
 // servedRunner is a Go device served in-process (StartServed): its serve
-// function runs in a goroutine on the device's ends of two net.Pipe
-// connections, one for its input and one for its output.
+// function runs in a goroutine on the device's ends of two in-memory pipes
+// (memPipe), one for its input and one for its output.
 type servedRunner struct {
 	// in and out are the device's ends of its input and output.
-	in, out  net.Conn
+	in       *pipeReader
+	out      *pipeWriter
 	finished chan struct{}
 	// err is what serve returned, or the description of its panic, set
 	// before finished closes; stack is the panic's stack.
@@ -23,8 +23,8 @@ type servedRunner struct {
 
 // launchServed runs serve in a goroutine on in-memory pipes.
 func launchServed(serve func(r io.Reader, w io.Writer) error) (runner, writeEnd, readEnd, error) {
-	kitIn, devIn := net.Pipe()
-	devOut, kitOut := net.Pipe()
+	devIn, kitIn := newMemPipe()
+	kitOut, devOut := newMemPipe()
 	s := &servedRunner{in: devIn, out: devOut, finished: make(chan struct{})}
 	go s.run(serve)
 	return s, kitIn, kitOut, nil

@@ -123,6 +123,10 @@ func TestServedDeviceErrors(t *testing.T) {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		}), false, []string{"new device 1 (vf 1) (request 2)", "no reply within 300ms", "stopped by closing its pipes"}},
+		// A pipe holds a reply written twice, as an OS pipe does: the
+		// kit reads it, instead of waiting on a device blocked writing.
+		{"twice", func(r io.Reader, w io.Writer) error { return extdevice.Serve(r, twiceWriter{w}, blk.New, extblkInfo) },
+			false, []string{"new device 1 (vf 1) (request 2)", "got hello for request 1 while request 2 is in progress (a reply sent twice, or out of turn)"}},
 		{"panics", func(r io.Reader, w io.Writer) error {
 			return extdevice.Serve(r, w, func(member.Config) member.Device { panic("out of device slots") }, extblkInfo)
 		}, false, []string{"new device 1 (vf 1) (request 2)", "closed its output instead of replying", "; serve panicked: out of device slots", "; stack: goroutine "}},
@@ -164,6 +168,16 @@ func TestServedDeviceErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twiceWriter writes everything twice.
+type twiceWriter struct{ w io.Writer }
+
+func (t twiceWriter) Write(p []byte) (int, error) {
+	if _, err := t.w.Write(p); err != nil {
+		return 0, err
+	}
+	return t.w.Write(p)
 }
 
 // TestServedContextInterrupts: when Options.Context ends, a request
