@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -353,15 +354,42 @@ func TestMemPipe_Deadline(t *testing.T) {
 	}
 	t.Run("a write waits for room until its deadline, keeping what it held", func(t *testing.T) {
 		r, w := newMemPipe()
-		require.NoError(t, w.SetWriteDeadline(time.Now().Add(short)))
-		n, err := w.Write(make([]byte, pipeSize+5))
-		assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
-		assert.Equal(t, pipeSize, n, "what fit is held")
+		type result struct {
+			n   int
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			n, err := w.Write(make([]byte, pipeSize+5))
+			done <- result{n, err}
+		}()
+		// Once what fits is held, the write waits for room: its deadline
+		// passes then (set while it waits, not before it starts, which a
+		// loaded machine's scheduling could delay past a short deadline).
+		for held(r.p) < pipeSize {
+			runtime.Gosched()
+		}
+		require.NoError(t, w.SetWriteDeadline(time.Now()))
+		var res result
+		select {
+		case res = <-done:
+		case <-time.After(long):
+			t.Fatal("still waiting past the deadline")
+		}
+		assert.ErrorIs(t, res.err, os.ErrDeadlineExceeded)
+		assert.Equal(t, pipeSize, res.n, "what fit is held")
 		require.NoError(t, w.Close())
 		got, err := readAllBy(r, 4096)
 		require.NoError(t, err)
 		assert.Len(t, got, pipeSize)
 	})
+}
+
+// held is how many bytes p holds.
+func held(p *memPipe) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.buf) - p.off
 }
 
 // TestMemPipe_Concurrent: writers and a reader at once (run with -race):
