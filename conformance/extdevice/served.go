@@ -32,10 +32,14 @@ func launchServed(serve func(r io.Reader, w io.Writer) error) (runner, writeEnd,
 
 // run runs serve and then closes the device's ends, as a process's exit
 // closes its stdin and stdout. A panic is the device's failure, as a
-// process's crash is: it is recorded, not raised.
+// process's crash is: it is recorded, not raised. finished closes before
+// the ends do: the kit, which sees the device's end of output only after
+// that, always finds how serve ended, whatever the scheduling (else a
+// goroutine descheduled between the two for the kit's grace would be
+// reported as killed).
 func (s *servedRunner) run(serve func(r io.Reader, w io.Writer) error) {
-	defer close(s.finished)
 	defer closeAll(s.in, s.out)
+	defer close(s.finished)
 	defer func() {
 		if v := recover(); v != nil {
 			s.err, s.panicked, s.stack = fmt.Errorf("%v", v), true, debug.Stack()
