@@ -169,6 +169,41 @@ type Opaque interface {
 	OpaqueState()
 }
 
+// Releaser is implemented by a member that holds something outside the
+// process for as long as it lives: an external device, whose process keeps
+// the device's state until the kit tells it to forget it
+// (docs/device-protocol.md, "new"). Whoever builds members calls Release
+// on each once nothing will use it again, at a point its own course
+// decides (a world when it is closed, for every member it built), so that
+// what the process is told does not depend on the garbage collector. A
+// released member is not used again; Release a second time does nothing.
+type Releaser interface {
+	Release()
+}
+
+// Releasers are the members one builder (a world, a device test) built
+// that are Releasers, in the order they were built, to release together
+// when the builder is done with them.
+type Releasers struct {
+	list []Releaser
+}
+
+// Add keeps m when it is a Releaser.
+func (r *Releasers) Add(m Device) {
+	if x, ok := m.(Releaser); ok {
+		r.list = append(r.list, x)
+	}
+}
+
+// Release releases every member kept, in the order they were built, and
+// forgets them.
+func (r *Releasers) Release() {
+	for _, x := range r.list {
+		x.Release()
+	}
+	r.list = nil
+}
+
 // InputChained is implemented by an Opaque member that stands for a
 // deterministic device: one whose state is a function of everything it
 // was given since it was built (its configuration, every event, and the

@@ -112,11 +112,13 @@ func (a *actor) stop() {
 	a.done = true
 }
 
-// Close releases every actor's coroutine. Call it when a run ends early.
+// Close releases every actor's coroutine and the members outside the
+// process it built (memberBuilt). Call it when a run ends early.
 func (w *World) Close() {
 	for _, a := range w.actors {
 		a.stop()
 	}
+	w.released.Release()
 }
 
 // IsActor reports whether step id is one of the world's actors (a guest

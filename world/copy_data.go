@@ -46,8 +46,9 @@ var copyZero = map[reflect.Type][]string{
 	reflect.TypeFor[guestActor](): {"drv", "tape", "yield", "memReq", "mem", "doMMIORead", "doMMIOWrite"},
 	reflect.TypeFor[peer.Peer]():  {"yield"},
 	// The hypervisor and everything only it reaches; the peers, which
-	// their code owns (copyData gives the copy as many empty places).
-	reflect.TypeFor[World](): {"hv", "peers"},
+	// their code owns (copyData gives the copy as many empty places); the
+	// members outside the process to release, the original's to release.
+	reflect.TypeFor[World](): {"hv", "peers", "released"},
 	// A planted owner fault may keep state of its own: copyData
 	// refuses a world that has one.
 	reflect.TypeFor[WorldConfig](): {"OwnerFault"},

@@ -34,10 +34,11 @@ func (w *World) pureMembers() bool { return !w.impure }
 // statehash.Pure (impure) or keeps its state outside the process where no
 // chain of its inputs stands for it (opaque: member.Opaque but not
 // member.InputChained), which stay set for the rest of the run even when
-// the member is gone. It
-// keeps the checks on for the rest of a replayed step that builds such a
-// member: Replayed looked at the members built before the step.
+// the member is gone, and a member.Releaser for Close. It keeps the checks
+// on for the rest of a replayed step that builds such a member: Replayed
+// looked at the members built before the step.
 func (w *World) memberBuilt(m member.Device) {
+	w.released.Add(m)
 	if _, ok := m.(member.Opaque); ok && !statehash.InputChained(m) {
 		w.opaque = true
 	}

@@ -129,6 +129,9 @@ type World struct {
 	// member.InputChained), impure once one is not statehash.Pure (memberBuilt).
 	sh                       *statehash.Hasher
 	chaining, opaque, impure bool
+	// released are the members built that hold something outside the
+	// process (member.Releaser), released by Close; a copy holds none.
+	released member.Releasers
 	// observing is the actor whose step runs, when its chain records what
 	// it reads (state_hash.go).
 	observing *actor
