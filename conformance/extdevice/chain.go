@@ -24,8 +24,8 @@ import (
 // Three parts of a line name rather than tell: the request's id (a
 // number per process, which differs between two runs of one path), the
 // device's dev number (a handle the kit picks, never reused) and the
-// devices a `new` drops (other devices, which the kit releases when
-// their Go values are collected). They are left out, so a device must not
+// devices a `new` drops (other devices, those released since the
+// process's last `new`: device.Release). They are left out, so a device must not
 // let them decide what it does — as running a path again already
 // requires, which gives it other numbers. Each device's chain holds its
 // own lines alone: devices of one process must not share state, which

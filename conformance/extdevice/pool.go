@@ -251,7 +251,10 @@ func (p *Pool) pick() (*process, uint64, error) {
 
 // Factory returns the factory of the pool's devices. Building a device
 // sends `new` to one of the processes; a failure panics with the *Error
-// (the engine reports a panic as a finding of the run).
+// (the engine reports a panic as a finding of the run). A device is a
+// member.Releaser: its process keeps it until the builder releases it (a
+// world when it is closed) and the next `new` to the process drops it. A
+// device never released stays in its process until the pool's Close.
 func (p *Pool) Factory() member.Factory {
 	return func(c member.Config) member.Device {
 		proc, id, err := p.pick()

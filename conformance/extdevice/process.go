@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -451,17 +452,28 @@ func closeAll(cs ...io.Closer) {
 	}
 }
 
-// drop queues a device id to release with the next new request.
+// drop queues a released device's id for the drop list of the next new
+// request (device.Release), in the order the devices were released.
 func (p *process) drop(id uint64) {
 	p.dropMu.Lock()
 	p.drops = append(p.drops, id)
 	p.dropMu.Unlock()
 }
 
+// takeDrops takes the drop list of a new request: the first maxDrops ids
+// queued.
 func (p *process) takeDrops() []uint64 {
 	p.dropMu.Lock()
 	defer p.dropMu.Unlock()
 	d := p.drops[:min(len(p.drops), maxDrops)]
 	p.drops = p.drops[len(d):]
 	return d
+}
+
+// undrop puts back, first in the queue, the drop list of a new request
+// the kit did not send (its line limit, overLimit).
+func (p *process) undrop(d []uint64) {
+	p.dropMu.Lock()
+	p.drops = append(slices.Clip(d), p.drops...)
+	p.dropMu.Unlock()
 }

@@ -2,7 +2,6 @@ package extdevice
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/migsim/migsim/member"
@@ -40,9 +39,14 @@ type device struct {
 	// not completed yet, in the order they were sent: a completion must
 	// name one of them (tags.go).
 	awaiting []uint64
+	// released is set by Release: the device is on its way to a drop list.
+	released bool
 }
 
-var _ member.InputChained = (*device)(nil)
+var (
+	_ member.InputChained = (*device)(nil)
+	_ member.Releaser     = (*device)(nil)
+)
 
 // newDevice sends `new` for configuration c.
 func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
@@ -67,7 +71,11 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 	}
 	x := proc.begin(func() string { return fmt.Sprintf("new device %d (vf %d)", id, c.VF) })
 	x.chain = &d.chain
-	x.send(&Message{Op: OpNew, Dev: id, Config: wc, Drop: proc.takeDrops()})
+	drops := proc.takeDrops()
+	x.send(&Message{Op: OpNew, Dev: id, Config: wc, Drop: drops})
+	if x.err != nil && x.err.Limit {
+		proc.undrop(drops) // not sent: the next new names them
+	}
 	m := x.recv()
 	if x.expect(m, OpReady) {
 		d.state(x, m)
@@ -77,8 +85,21 @@ func newDevice(proc *process, id uint64, c member.Config) (*device, *Error) {
 	if x.err != nil {
 		return nil, x.err
 	}
-	runtime.AddCleanup(d, func(id uint64) { proc.drop(id) }, id)
 	return d, nil
+}
+
+// Release implements member.Releaser: nothing uses the device again, so
+// its process may forget it. The next new request to the process names it
+// in its drop list (process.drop). What the kit drops, and when, follows
+// from when the builders of its devices release them (a world when it is
+// closed, a device test when it ends), never from the garbage collector:
+// two runs of one command send the same lines.
+func (d *device) Release() {
+	if d.released {
+		return
+	}
+	d.released = true
+	d.proc.drop(d.id)
 }
 
 // state takes the status and digest of a reply.
@@ -148,6 +169,10 @@ func (d *device) Handle(ev member.Event) member.Effects {
 }
 
 func (d *device) handle(ev member.Event) (member.Effects, *Error) {
+	if d.released {
+		// Its process may have forgotten it: the caller's bug, not the device's.
+		panic(fmt.Sprintf("extdevice: event %s for device %d (vf %d) after its Release", describe(ev), d.id, d.vf))
+	}
 	p := d.proc
 	p.mu.Lock()
 	defer p.mu.Unlock()

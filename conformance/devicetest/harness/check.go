@@ -40,6 +40,9 @@ type Check struct {
 	Judges   StepKind
 	step     string
 	Asserted int
+	// built are the devices of the check's rigs that hold something
+	// outside the process (an external device), released when Run ends.
+	built member.Releasers
 }
 
 // Failure is one thing a device test found wrong: the requirements it
@@ -152,8 +155,10 @@ func FirstDiff(a, b []byte) int {
 // panics fails the test with the panic: its requirement, or, inside a
 // set-up step (setup.go), the test's set-up, naming the step; an
 // external device's protocol error (or fault) fails it naming no
-// requirement, the protocol error also returned as fatal.
+// requirement, the protocol error also returned as fatal. The devices the
+// check built are released when it ends (member.Releaser).
 func (c *Check) Run(body func(*Check)) {
+	defer c.built.Release()
 	defer func() {
 		p := recover()
 		if p == nil {

@@ -98,6 +98,7 @@ func (c *Check) newRigOn(disk *blk.Disk, mem *virtq.GuestMemory, link *membernet
 	}
 	g.dev = c.Factory(member.Config{Edition: c.Ed, Rules: c.Rules, VF: 1, RID: RigRID, BAR0: RigBAR0,
 		NumQueues: uint16(c.numQueues()), MSIXVectors: c.numQueues() + 1, Mem: obs, Backing: backing})
+	c.built.Add(g.dev)
 	return g
 }
 
