@@ -170,13 +170,14 @@ type Opaque interface {
 }
 
 // Releaser is implemented by a member that holds something outside the
-// process for as long as it lives: an external device, whose process keeps
-// the device's state until the kit tells it to forget it
-// (docs/device-protocol.md, "new"). Whoever builds members calls Release
-// on each once nothing will use it again, at a point its own course
-// decides (a world when it is closed, for every member it built), so that
-// what the process is told does not depend on the garbage collector. A
-// released member is not used again; Release a second time does nothing.
+// process for as long as it lives: an external device, whose process
+// keeps the device's state until the kit tells it to forget it
+// (docs/device-protocol.md, "new — a device"). Whoever builds members
+// calls Release on each once nothing will use it again, at a point its own
+// course decides (a world when it is closed, for every member it built),
+// so that what the process is told does not depend on the garbage
+// collector. A released member is not used again; Release a second time
+// does nothing.
 type Releaser interface {
 	Release()
 }
