@@ -46,7 +46,7 @@ func (c *collecting) Write(b []byte) (int, error) {
 // device — the device tests and a catalog row's explorations, one process
 // at a time and one run at a time — write byte-identical transcripts and
 // reports, although the garbage collector never runs during the first and
-// runs every 200 lines of the second. The devices a `new` asks the
+// runs every 1,000 lines of the second. The devices a `new` asks the
 // process to drop are those the kit's worlds and device tests released
 // when they ended (member.Releaser), not those the collector found
 // unreachable: drops driven by the collector (what the kit did before)
@@ -91,7 +91,7 @@ func TestKitTranscriptRepeats(t *testing.T) {
 				return tr.String(), rep.String()
 			}
 			tr1, rep1 := session(-1, 0)
-			tr2, rep2 := session(100, 200)
+			tr2, rep2 := session(100, 1000)
 			assert.Equal(t, rep1, rep2, "the reports")
 			if l, a, b := firstDifferentLine(tr1, tr2); l > 0 {
 				t.Errorf("the transcripts (%d and %d bytes) differ first at line %d:\n%s\n%s", len(tr1), len(tr2), l, a, b)
