@@ -27,9 +27,10 @@ func replayPath(o *catalog.Outcome, regressDir, reportDir string) string {
 
 // scheduleHint says how to get the schedule of a row's counterexample
 // that no file holds: --write-regress writes a matching row of a scenario
-// file next to the file; it writes no mismatched row, which --report-dir
-// writes (with its report) or explore finds again. "" for a matching
-// catalog row (--write-regress is the catalog's own business) and for a
+// file next to the file; it writes no mismatched row, nor a catalog row
+// (the catalog's regression schedules are the source tree's, which a run
+// outside the tree, or with another --regress-dir, does not see): those
+// --report-dir writes (with its report) or explore finds again. "" for a
 // row without a shrunk schedule.
 func scheduleHint(o *catalog.Outcome) string {
 	file := catalog.UserScenarioFile(o)
@@ -38,8 +39,6 @@ func scheduleHint(o *catalog.Outcome) string {
 		return ""
 	case o.Match && file != "":
 		return "not written; run again with --write-regress to write it next to " + file
-	case o.Match:
-		return ""
 	}
 	scn := o.Scenario
 	if file != "" {

@@ -489,8 +489,9 @@ func TestRun_RegressDirWithoutWriteRegressSaysSo(t *testing.T) {
 // TestRun_ScheduleHint: a counterexample whose schedule no file holds
 // says how to get it, on one line: a mismatched row of a scenario file
 // (which --write-regress does not write) gets --report-dir and the explore
-// command, a matching one --write-regress; with --report-dir the replay
-// line names the report's copy.
+// command, a matching one --write-regress, a catalog row whose regression
+// schedule is not in --regress-dir the explore command (with it there, the
+// replay line); with --report-dir the replay line names the report's copy.
 func TestRun_ScheduleHint(t *testing.T) {
 	dir := t.TempDir()
 	wrong := copyScenario(t, wrongScenario, dir)
@@ -512,6 +513,12 @@ func TestRun_ScheduleHint(t *testing.T) {
 			`"replay": "migsim replay ` + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + `"`, "schedule: not written"},
 		{"matching row", []string{flr, "--spec", "virtio-1.4"}, cmdbase.ExitOK,
 			"\n  schedule: not written; run again with --write-regress to write it next to " + flr + "\n", "--report-dir"},
+		// A catalog row run where its regression schedule is not (outside
+		// the source tree) says how to get it, as a mismatch does.
+		{"matching catalog row, regression schedules elsewhere", []string{"flr-while-stopped", "--spec", "virtio-1.4", "--regress-dir", dir}, cmdbase.ExitOK,
+			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario flr-while-stopped --spec virtio-1.4\n", "replay: "},
+		{"matching catalog row, in the source tree", []string{"flr-while-stopped", "--spec", "virtio-1.4", "--regress-dir", filepath.Join("..", "..", "catalog", "testdata", "regress")}, cmdbase.ExitOK,
+			"\n  replay: migsim replay " + filepath.Join("..", "..", "catalog", "testdata", "regress", "flr-while-stopped_virtio-1.4.json") + "\n", "schedule: not written"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
