@@ -89,6 +89,7 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: file, Source: string(src), SourceHash: hex.EncodeToString(sum[:8]), VFs: 1, Queues: 1}
 	var cur *Program
+	content := false // a line that is neither blank nor only a comment
 	// A byte-order mark some editors write at the start of a UTF-8 file
 	// says nothing: it is skipped, and columns of the first line count
 	// from after it, as the editor shows them.
@@ -102,6 +103,7 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
+		content = true
 		indented := text[0] == ' ' || text[0] == '\t'
 		if !indented {
 			if head, rest, _ := strings.Cut(text, " "); head == "title" || head == "explain" {
@@ -140,7 +142,9 @@ func parse(file string, src []byte) (*Scenario, []*ParseError) {
 	}
 	p.checkExplain(s)
 	// A scenario line that is there but broken has been reported.
-	if _, named := p.seen["scenario"]; !named {
+	if _, named := p.seen["scenario"]; !named && !content {
+		p.keep(p.errAt(1, 0, "the file holds no scenario (it is empty, or only blank lines and comments): a scenario starts with a `scenario NAME` line"))
+	} else if !named {
 		p.keep(p.errAt(1, 0, "missing `scenario NAME` line"))
 	}
 	for _, a := range s.Actors {

@@ -206,6 +206,8 @@ func TestParseScenarioErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"no name", "vfs 1\n", "x.scn:1: missing `scenario NAME` line"},
+		{"empty", "", "x.scn:1: the file holds no scenario (it is empty, or only blank lines and comments): a scenario starts with a `scenario NAME` line"},
+		{"only comments", "# a comment\n\n   # another\n", "x.scn:1: the file holds no scenario (it is empty, or only blank lines and comments): a scenario starts with a `scenario NAME` line"},
 		{"unknown directive", "scenario a\nfrobnicate 3\n", "x.scn:2:1: unknown directive \"frobnicate\""},
 		{"directive typo", "scenario a\nexpct draft-2023 pass\n", "x.scn:2:1: unknown directive \"expct\" (want scenario, question, title, explain, requirements, vfs, queues, set, guest, hypervisor, peer, expect, explore); did you mean expect?"},
 		{"op outside block", "scenario a\n  probe\n", "x.scn:2:3: indented operation \"probe\" outside"},
