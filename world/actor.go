@@ -24,7 +24,7 @@ type actorReq struct {
 	// state (por.VFAccess: por.VFTruth, por.VFReset).
 	access uint8
 	// cls is the operation's classification for footprints, parsed from
-	// the label on first use (footprint_steps.go, classified).
+	// the label on first use (stepfp.Steps.Classify, classified).
 	cls        por.Step
 	classified bool
 	// settle is set on a guest's last wait, for the others to be done

@@ -1,23 +1,71 @@
 package world
 
 import (
+	"slices"
+
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/owner"
+	"github.com/migsim/migsim/world/addrmap"
 	"github.com/migsim/migsim/world/por"
+	"github.com/migsim/migsim/world/stepfp"
 )
 
 // Footprints: every world step declares the shared resources it reads and
 // writes (docs/engine.md, "Scheduling model"), so that partial-order
 // reduction reorders only steps that commute. Package world/por holds the
 // resource classes and builds a footprint from its key and the world's
-// shape (por.Shape); the world computes the keys from its state here and in
-// footprint_steps.go. footprint_guard.go checks at run time that no step
-// touches what it did not declare.
+// shape (por.Shape); package world/stepfp computes the keys from the
+// world's state, which it reads through fpWorld. footprint_guard.go checks
+// at run time that no step touches what it did not declare.
 
-// footprint returns the footprint of key k, building it on first use.
-func (w *World) footprint(k por.Key) engine.Footprint {
-	return w.fpShape.Footprint(w.fpShapeHash, k)
+// initFootprints records, once the actors exist, what footprints depend
+// on: the world's shape and every actor's kind.
+func (w *World) initFootprints() {
+	var guestVFs []int
+	for _, g := range w.guests {
+		guestVFs = append(guestVFs, g.vf)
+	}
+	actors := make([]stepfp.Actor, len(w.actors))
+	for i, a := range w.actors {
+		switch {
+		case w.hv != nil && a == w.hvActor:
+			actors[i] = stepfp.Actor{Kind: por.ActorHV}
+		case w.guestOf(a) != nil:
+			gi := slices.Index(w.guests, w.guestOf(a))
+			actors[i] = stepfp.Actor{Kind: por.ActorGuest, Guest: gi}
+		default:
+			actors[i] = stepfp.Actor{Kind: por.ActorPeer, PeerVF: stepfp.PeerVF(w.scen, w.ed, a.name)}
+		}
+	}
+	if w.hv != nil {
+		w.fp.Init(w.vmVFs, guestVFs, w.hv.Program(), w.hv.OnError() == "rollback", actors)
+	} else {
+		w.fp.Init(w.vmVFs, guestVFs, nil, false, actors)
+	}
+}
+
+// actorFootprint is the footprint of actor i's pending operation.
+func (w *World) actorFootprint(i int) engine.Footprint {
+	a := w.actors[i]
+	if a.trapping || a.req.trap || a.req.post {
+		// The step runs the hypervisor's code (a trapped FLR): it reads and
+		// changes the hypervisor's state, which no resource names. Or it
+		// puts a write on a bus lane, which any later request may push
+		// ahead of itself to any function (package posted): with a write in
+		// flight every step declares everything, and so does the step that
+		// puts the first one there.
+		return por.FPAll
+	}
+	r := a.req
+	if !r.classified { // the label is parsed once
+		r.cls = w.fp.Classify(i, a.name, r.label)
+		r.classified = true
+	}
+	return w.fp.Actor(fpWorld{w}, i, &r.cls, r.access)
+}
+
+// deviceFootprint is the footprint of the next pending event of a device.
+func (w *World) deviceFootprint(d *devActor) engine.Footprint {
+	return w.fp.Device(fpWorld{w}, d.key.host, d.key.target, &d.pending[0].Ev)
 }
 
 // memberBits returns the state-dependent bits of an event of member vf of
@@ -40,18 +88,26 @@ func (w *World) memberBits(h *host, vf int, vcpu bool) uint8 {
 	return bits
 }
 
-// deviceFootprint is the footprint of the next pending event of a device.
-func (w *World) deviceFootprint(d *devActor) engine.Footprint {
-	h := w.hosts[d.key.host]
-	if d.key.target == owner.TargetPF {
-		return w.footprint(por.Key{Kind: por.KindPF, H: uint8(h.idx)})
+// fpWorld is the world as the footprints of its steps read it
+// (stepfp.World).
+type fpWorld struct{ w *World }
+
+func (s fpWorld) Hosts() int            { return len(s.w.hosts) }
+func (s fpWorld) HostName(i int) string { return s.w.hosts[i].name }
+func (s fpWorld) HostOfVF(vf int) int   { return s.w.hostOfVF(vf).idx }
+func (s fpWorld) GuestVF(g int) int     { return s.w.guests[g].vf }
+func (s fpWorld) Unbooted() bool        { return s.w.hv.Unbooted(len(s.w.hosts)) }
+func (s fpWorld) PFNotify(h int, a uint64) bool {
+	return addrmap.PFNotify(s.w.hosts[h].pfCfg, a)
+}
+
+func (s fpWorld) MemberBits(h, vf int, vcpu bool) uint8 {
+	return s.w.memberBits(s.w.hosts[h], vf, vcpu)
+}
+
+func (s fpWorld) VMHost() (int, bool) {
+	if s.w.vm == nil {
+		return 0, false
 	}
-	vf := int(d.key.target)
-	bits := por.VFStep | por.VFEnable | w.memberBits(h, vf, false)
-	ev := d.pending[0].Ev
-	if ev.Kind != member.EvStep || (ev.Step.Kind != member.StepFetch && ev.Step.Kind != member.StepExecute &&
-		ev.Step.Kind != member.StepComplete) {
-		bits |= por.VFMode
-	}
-	return w.footprint(por.Key{Kind: por.KindVF, H: uint8(h.idx), A: uint16(vf), Bits: bits})
+	return s.w.vm.idx, true
 }

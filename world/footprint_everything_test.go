@@ -64,7 +64,8 @@ func (w understated) StepFootprint(s engine.Step) engine.Footprint {
 	if w.strip == "boot" && a == w.hvActor {
 		// The hypervisor's step without what booting a host another actor
 		// created writes.
-		fp = w.hvFootprint(w.classify(a, w.actorInfo[s.ID]))
+		cls := w.fp.Classify(s.ID, a.name, a.req.label)
+		fp = w.fp.HV(fpWorld{w.World}, &cls)
 	} else {
 		fp = w.actorFootprint(s.ID)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/migsim/migsim/world/por"
 	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/statehash"
+	"github.com/migsim/migsim/world/stepfp"
 	"github.com/migsim/migsim/world/steplabel"
 	"github.com/migsim/migsim/world/tracerec"
 	"github.com/migsim/migsim/world/vocab"
@@ -114,15 +115,12 @@ type World struct {
 	// hypervisor should have halted the vCPUs first (question 14).
 	blame string
 
-	// Footprints (footprint.go): the world's shape and its hash, each
-	// actor's kind, the hosts the hypervisor loads into, and the guard
-	// (footprint_guard.go) with its scratch.
-	fpShape     por.Shape
-	fpShapeHash uint64
-	actorInfo   []actorInfo
-	loadHosts   []string
-	guard       guard.Step
-	guardAfter  guard.State
+	// Footprints (footprint.go, package world/stepfp): the world's shape
+	// and its hash, each actor's kind, the hosts the hypervisor loads
+	// into; and the guard (footprint_guard.go) with its scratch.
+	fp         stepfp.Steps
+	guard      guard.Step
+	guardAfter guard.State
 	// sh hashes the state (state_hash.go, package world/statehash); chaining is set once the run
 	// keeps the actors' chains; opaque once a member built keeps its state
 	// out of reach with no chain of its inputs (member.Opaque, not

@@ -378,7 +378,7 @@ func (s *Shape) peer(b *builder, k Key) {
 		s.member(b, int(k.H), int(k.A), k.Bits)
 	case PeerWire:
 		// The member takes the port's change as a backend event, declared
-		// as the device's own backend events are (world's deviceFootprint).
+		// as the device's own backend events are (stepfp.Steps.Device).
 		s.member(b, int(k.H), int(k.A), k.Bits|VFStep|VFMode)
 	case PeerPF:
 		s.pf(b, int(k.H))

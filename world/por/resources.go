@@ -3,9 +3,10 @@
 // model"): the resource classes every world step's footprint is made of,
 // the footprints themselves, built from a key and the world's shape, the
 // classification of a pending operation from its label, and the helpers
-// the world's state hash mixes values with. The world (package world)
-// computes the keys from its state, checks footprints at run time and
-// hashes its state with them; this package sees none of it.
+// the world's state hash mixes values with. The world computes the keys
+// from its state (package world/stepfp), checks footprints at run time and
+// hashes its state with them (package world); this package sees none of
+// it.
 package por
 
 import (
