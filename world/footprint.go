@@ -95,10 +95,14 @@ type fpWorld struct{ w *World }
 func (s fpWorld) Hosts() int            { return len(s.w.hosts) }
 func (s fpWorld) HostName(i int) string { return s.w.hosts[i].name }
 func (s fpWorld) HostOfVF(vf int) int   { return s.w.hostOfVF(vf).idx }
-func (s fpWorld) GuestVF(g int) int     { return s.w.guests[g].vf }
 func (s fpWorld) Unbooted() bool        { return s.w.hv.Unbooted(len(s.w.hosts)) }
 func (s fpWorld) PFNotify(h int, a uint64) bool {
 	return addrmap.PFNotify(s.w.hosts[h].pfCfg, a)
+}
+
+func (s fpWorld) GuestTarget(g int) (h, vf int) {
+	vf = s.w.guests[g].vf
+	return s.w.hostOfVF(vf).idx, vf
 }
 
 func (s fpWorld) MemberBits(h, vf int, vcpu bool) uint8 {

@@ -25,10 +25,27 @@ func (s *Steps) Classify(i int, name, label string) por.Step {
 	return cls
 }
 
+// sync brings the host cache up to the world's hosts, and returns their
+// number.
+func (s *Steps) sync(w World) int {
+	n := w.Hosts()
+	if n == s.hosts.n {
+		return n
+	}
+	c := &s.hosts
+	for i := c.n; i < min(n, cachedHosts); i++ {
+		c.names[i] = w.HostName(i)
+	}
+	c.n = n
+	c.mask = s.loadMask(w)
+	return n
+}
+
 // hostIndex finds a host by name; ok is false when it does not exist.
-func hostIndex(w World, name string) (int, bool) {
-	for i := range w.Hosts() {
-		if w.HostName(i) == name {
+func (s *Steps) hostIndex(w World, name string) (int, bool) {
+	n := s.sync(w)
+	for i := range n {
+		if i < cachedHosts && s.hosts.names[i] == name || i >= cachedHosts && w.HostName(i) == name {
 			return i, true
 		}
 	}
@@ -42,11 +59,11 @@ func (s *Steps) Actor(w World, i int, c *por.Step, access uint8) engine.Footprin
 	info := s.actors[i]
 	switch c.Kind {
 	case por.KindGuestTLP:
-		vf := w.GuestVF(info.Guest)
-		h := w.HostOfVF(vf)
+		h, vf := w.GuestTarget(info.Guest)
 		return s.Footprint(por.Key{Kind: por.KindGuestTLP, H: uint8(h), A: uint16(info.Guest), Bits: w.MemberBits(h, vf, true) | access})
 	case por.KindGuest:
-		return s.Footprint(por.Key{Kind: por.KindGuest, Sub: c.Sub, H: uint8(w.HostOfVF(w.GuestVF(info.Guest))), A: uint16(info.Guest), B: c.Sig})
+		h, _ := w.GuestTarget(info.Guest)
+		return s.Footprint(por.Key{Kind: por.KindGuest, Sub: c.Sub, H: uint8(h), A: uint16(info.Guest), B: c.Sig})
 	case por.KindHV:
 		if w.Unbooted() {
 			// The program after this step may boot a host another actor
@@ -62,7 +79,7 @@ func (s *Steps) Actor(w World, i int, c *por.Step, access uint8) engine.Footprin
 			h := w.HostOfVF(c.VF)
 			k.H, k.A, k.Bits = uint8(h), uint16(c.VF), w.MemberBits(h, c.VF, false)|access
 		case por.PeerPF:
-			h, ok := hostIndex(w, c.Host)
+			h, ok := s.hostIndex(w, c.Host)
 			if !ok {
 				return por.FPAll
 			}
@@ -76,12 +93,13 @@ func (s *Steps) Actor(w World, i int, c *por.Step, access uint8) engine.Footprin
 // HV is the footprint of the hypervisor's pending operation c once every
 // host it may name is booted.
 func (s *Steps) HV(w World, c *por.Step) engine.Footprint {
-	k := por.Key{Kind: por.KindHV, Sub: c.Sub, NH: uint8(w.Hosts()), LoadMask: s.loadMask(w), B: c.Sig}
+	nh := s.sync(w)
+	k := por.Key{Kind: por.KindHV, Sub: c.Sub, NH: uint8(nh), LoadMask: s.hosts.mask, B: c.Sig}
 	if vm, ok := w.VMHost(); ok {
 		k.VMHost = uint8(vm)
 	}
 	if c.Host != "" {
-		h, ok := hostIndex(w, c.Host)
+		h, ok := s.hostIndex(w, c.Host)
 		if !ok {
 			return por.FPAll
 		}

@@ -18,6 +18,23 @@ type Steps struct {
 	shapeHash uint64
 	actors    []Actor
 	loadHosts []string
+	hosts     hostCache
+}
+
+// cachedHosts is how many hosts a hostCache holds: a world has at most
+// four (passes.MaxHosts). A world with more, which only a test builds,
+// has the rest asked for every time.
+const cachedHosts = 4
+
+// hostCache keeps what footprints read of the hosts that never changes
+// once a host exists: its name, and which of the first n the hypervisor
+// loads into. A world only ever adds hosts, so it is brought up to date
+// when their number grows (Steps.sync), rather than asked through World
+// for every footprint.
+type hostCache struct {
+	n     int
+	names [cachedHosts]string
+	mask  uint8
 }
 
 // Init records, once the actors exist, what footprints depend on: the VM's

@@ -15,7 +15,7 @@ type fakeWorld struct{ hosts []string }
 func (f fakeWorld) Hosts() int                       { return len(f.hosts) }
 func (f fakeWorld) HostName(i int) string            { return f.hosts[i] }
 func (f fakeWorld) HostOfVF(int) int                 { return 0 }
-func (f fakeWorld) GuestVF(int) int                  { return 1 }
+func (f fakeWorld) GuestTarget(int) (int, int)       { return 0, 1 }
 func (f fakeWorld) MemberBits(int, int, bool) uint8  { return 0 }
 func (f fakeWorld) Unbooted() bool                   { return false }
 func (f fakeWorld) VMHost() (int, bool)              { return 0, true }
@@ -101,6 +101,40 @@ func TestPeerPFUnknownHost(t *testing.T) {
 		fp := s.Actor(w, 0, &c, 0)
 		if all := reflect.DeepEqual(fp, por.FPAll); all != tc.all {
 			t.Errorf("PF access to %s: declares everything %v, want %v", tc.host, all, tc.all)
+		}
+	}
+}
+
+// TestHostsAdded: what footprints keep of the hosts follows the world as
+// it adds hosts, past the number it caches too: a host added later is
+// found by name, and the hypervisor's key counts it and its load.
+func TestHostsAdded(t *testing.T) {
+	var s Steps
+	hv := &scenario.Program{Ops: []scenario.Op{op("load", scenario.Arg{Value: "dst"}), op("load", scenario.Arg{Value: "h5"})}}
+	s.Init([]int{1}, nil, hv, false, []Actor{{Kind: por.ActorHV}})
+	for _, tc := range []struct {
+		hosts []string
+		find  string
+		h     int
+		ok    bool
+		mask  uint8
+	}{
+		{[]string{"src"}, "dst", -1, false, 0},
+		{[]string{"src", "dst"}, "dst", 1, true, 0b10},
+		{[]string{"src", "dst"}, "src", 0, true, 0b10},
+		{[]string{"src", "dst", "h2", "h3", "h4", "h5"}, "h5", 5, true, 0b100010},
+		{[]string{"src", "dst", "h2", "h3", "h4", "h5"}, "h3", 3, true, 0b100010},
+		{[]string{"src", "dst", "h2", "h3", "h4", "h5"}, "none", -1, false, 0b100010},
+	} {
+		w := fakeWorld{tc.hosts}
+		h, ok := s.hostIndex(w, tc.find)
+		if h != tc.h || ok != tc.ok {
+			t.Errorf("%d hosts: host %s at %d (%v), want %d (%v)", len(tc.hosts), tc.find, h, ok, tc.h, tc.ok)
+		}
+		fp := s.HV(w, &por.Step{Kind: por.KindHV})
+		want := s.Footprint(por.Key{Kind: por.KindHV, NH: uint8(len(tc.hosts)), LoadMask: tc.mask})
+		if !reflect.DeepEqual(fp, want) {
+			t.Errorf("%d hosts: the hypervisor's footprint is not that of %d hosts with load mask %#b", len(tc.hosts), len(tc.hosts), tc.mask)
 		}
 	}
 }

@@ -10,9 +10,9 @@ type World interface {
 	HostName(i int) string
 	// HostOfVF is the index of the host backing VF vf of the VM now.
 	HostOfVF(vf int) int
-	// GuestVF is the VF guest g (its index among the world's guests)
-	// drives.
-	GuestVF(g int) int
+	// GuestTarget is the VF guest g (its index among the world's guests)
+	// drives and the index of the host backing it now (HostOfVF).
+	GuestTarget(g int) (h, vf int)
 	// MemberBits are the state-dependent bits of an event of member vf of
 	// host h (por.VFUnbuilt, por.VFHeld, por.VFBlame); vcpu when a vCPU
 	// accesses it.
