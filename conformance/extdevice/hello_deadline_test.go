@@ -41,18 +41,26 @@ func TestHelloDeadline_Defaults(t *testing.T) {
 // the request deadline but within the hello's starts; with a hello
 // deadline shorter than its start, the error says the device did not
 // answer the hello within it and names --timeout, not only flushing.
+//
+// The device that starts is given a request deadline of half a second:
+// its pool's Close also waits that long for it to end once its input is
+// closed, and on a heavily loaded machine a goroutine may wait longer
+// than a tenth of a second to run.
 func TestHelloDeadline_SlowStarter(t *testing.T) {
-	const request = 100 * time.Millisecond
-	slow := func(r io.Reader, w io.Writer) error {
-		<-time.After(3 * request) // starting, as an interpreter on a loaded machine
-		return serveBlk(r, w)
+	slowBy := func(d time.Duration) func(io.Reader, io.Writer) error {
+		return func(r io.Reader, w io.Writer) error {
+			<-time.After(d) // starting, as an interpreter on a loaded machine
+			return serveBlk(r, w)
+		}
 	}
-	pool, err := extdevice.StartServed("slow", slow, extdevice.Options{Timeout: request, Procs: 1})
+	const request = 500 * time.Millisecond
+	pool, err := extdevice.StartServed("slow", slowBy(request+request/5), extdevice.Options{Timeout: request, Procs: 1})
 	require.NoError(t, err, "a start longer than a request's deadline, shorter than the hello's")
 	assert.Equal(t, extblkInfo.Name, pool.Info().Name)
 	require.NoError(t, pool.Close())
 
-	_, err = extdevice.StartServed("slow", slow, extdevice.Options{Timeout: request, HelloTimeout: request, Procs: 1})
+	const hello = 100 * time.Millisecond
+	_, err = extdevice.StartServed("slow", slowBy(3*hello), extdevice.Options{Timeout: hello, HelloTimeout: hello, Procs: 1})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "slow: hello (request 1): the device did not answer the hello within 100ms: "+
 		"a program slower to start needs a longer deadline (migsim's --timeout flag is the hello's deadline too, which is 30s without it; from Go, "+
