@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"slices"
 	"time"
+
+	"github.com/migsim/migsim/engine/distinct"
 )
 
 // exploreRound is how many schedules run between two aggregation points.
@@ -241,7 +243,7 @@ type runOut struct {
 type explorer struct {
 	cfg      ExploreConfig
 	sum      Summary
-	distinct *distinctSet
+	distinct *distinct.Set
 	oracles  map[string]bool
 	lenSum   int64
 	start    time.Time
@@ -294,7 +296,7 @@ func exploreAnyCap(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 	if cfg.PCTSteps <= 0 {
 		cfg.PCTSteps = DefaultPCTSteps
 	}
-	e := &explorer{cfg: cfg, distinct: newDistinctSet(cfg.DistinctCap), oracles: map[string]bool{}, start: cfg.Clock()}
+	e := &explorer{cfg: cfg, distinct: distinct.New(cfg.DistinctCap), oracles: map[string]bool{}, start: cfg.Clock()}
 	e.sum = Summary{Strategy: cfg.Strategy, Seed: cfg.Seed, Shard: cfg.Shard, Shards: cfg.Shards, PCTSteps: cfg.PCTSteps}
 	if cfg.Memo != nil && cfg.Strategy != StrategyDFS {
 		e.memo = newMemo(*cfg.Memo)
@@ -318,7 +320,7 @@ func exploreAnyCap(ctx context.Context, cfg ExploreConfig) (Summary, error) {
 		e.sum.Memo.Nodes, e.sum.Memo.Full = e.memo.nodes, e.memo.full
 	}
 	if cfg.MergeData {
-		e.sum.Interleavings = e.distinct.sorted()
+		e.sum.Interleavings = e.distinct.Sorted()
 	}
 	e.sum.Elapsed = cfg.Clock().Sub(e.start)
 	e.progress(true)
@@ -391,8 +393,8 @@ func (e *explorer) add(i int, o runOut) error {
 	n := o.steps
 	e.sum.Decisions += int64(n)
 	e.lenSum += int64(n)
-	e.distinct.add(o.res.Interleaving)
-	e.sum.Distinct, e.sum.DistinctCapped = e.distinct.n, e.distinct.capped
+	e.distinct.Add(o.res.Interleaving)
+	e.sum.Distinct, e.sum.DistinctCapped = e.distinct.Len(), e.distinct.Capped()
 	if f := o.res.Finding; f != nil {
 		e.sum.Failing++
 		if !e.oracles[f.Oracle] {

@@ -15,7 +15,7 @@ func (e *explorer) progress(final bool) {
 	}
 	e.cfg.Progress(Progress{
 		Done: e.sum.Schedules + e.sum.Pruned, Total: total, Executed: e.sum.Executed, Pruned: e.sum.Pruned,
-		Distinct: e.distinct.n, DistinctCapped: e.distinct.capped, Findings: len(e.sum.Findings),
+		Distinct: e.distinct.Len(), DistinctCapped: e.distinct.Capped(), Findings: len(e.sum.Findings),
 		Elapsed: e.cfg.Clock().Sub(e.start), Final: final, Strategy: string(e.cfg.Strategy),
 	})
 }
