@@ -165,7 +165,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.StringVar(&o.progress, "progress", "auto", "a line per unit on stderr: auto (when it is a terminal), always or never; --progress alone is always")
 	fs.Lookup("progress").NoOptDefVal = "always"
-	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each tagged with its process (pN) when --procs is above 1 (slow; for debugging a device)")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each tagged with its process (pN) when --procs is above 1 (slow; for debugging a device; byte-identical from one run to the next with --procs 1 --jobs 1)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()
