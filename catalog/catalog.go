@@ -51,12 +51,13 @@ var catalog = sync.OnceValues(func() ([]*scenario.Scenario, error) {
 		seen[s.Name] = n
 		out = append(out, s)
 	}
-	sortScenarios(out)
+	SortScenarios(out)
 	return out, nil
 })
 
-// sortScenarios orders scenarios by question, then name.
-func sortScenarios(ss []*scenario.Scenario) {
+// SortScenarios orders scenarios by question, then name, as Catalog
+// returns them.
+func SortScenarios(ss []*scenario.Scenario) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].Question != ss[j].Question {
 			return ss[i].Question < ss[j].Question

@@ -47,7 +47,7 @@ func TestOnlyDFSHint(t *testing.T) {
 	random := scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 20, Depth: 3, Seed: 1}
 	proof, _ := ProofBudget(pct)
 	dfsLine := scenario.Budget{Strategy: engine.StrategyDFS, Schedules: 500, Bound: 3, Seed: 1}
-	cross := crossBudget(dfsLine)
+	cross := CrossBudget(dfsLine)
 	fallback := func(b scenario.Budget) scenario.Budget { b.Bound = FallbackBound; return b }
 	run := func(role string, b scenario.Budget) StrategyRun { return StrategyRun{Role: role, Budget: b} }
 	for _, tc := range []struct {

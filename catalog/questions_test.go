@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -141,53 +139,4 @@ func regressFinding(t *testing.T, s *scenario.Scenario, e scenario.Expectation) 
 	res := rr.res
 	require.NotNil(t, res.Finding)
 	return res.Finding
-}
-
-// TestQuestionsDoc fails when docs/questions.md differs from what
-// QuestionsDoc renders from the embedded catalog. Regenerate with
-// go test ./catalog -run TestQuestionsDoc -rewrite.
-func TestQuestionsDoc(t *testing.T) {
-	ss, err := Catalog()
-	require.NoError(t, err)
-	want := QuestionsDocFrom(ss, os.DirFS(filepath.Join("..", RegressDir)))
-	file := filepath.Join("..", QuestionsDocPath)
-	if golden.Rewrite() {
-		require.NoError(t, os.WriteFile(file, []byte(want), 0o644))
-	}
-	got, err := os.ReadFile(file)
-	require.NoError(t, err, "run go test ./catalog -run TestQuestionsDoc -rewrite")
-	assert.Equal(t, want, string(got), "%s is stale: run go test ./catalog -run TestQuestionsDoc -rewrite", QuestionsDocPath)
-}
-
-// TestQuestionsDocContent checks what the rendered catalog says for every
-// seed question: all fifteen are there, with every expectation row, and a
-// replay command for each violation or error row.
-func TestQuestionsDocContent(t *testing.T) {
-	ss, err := Catalog()
-	require.NoError(t, err)
-	doc := QuestionsDoc(ss)
-	for q := 1; q <= 15; q++ {
-		assert.Contains(t, doc, "\n## Question "+strconv.Itoa(q)+"\n", "question %d has no scenario", q)
-	}
-	for _, s := range ss {
-		if s.Question == 0 && len(s.Explain) == 0 {
-			assert.NotContains(t, doc, "### "+s.Name+"\n")
-			continue
-		}
-		require.Contains(t, doc, "### "+s.Name+"\n")
-		assert.NotEmpty(t, s.Explain, "%s: no explanation", s.Name)
-		if s.Question > 0 {
-			assert.NotEmpty(t, s.Requirements, "%s: no requirement IDs", s.Name)
-		}
-		for _, id := range s.Requirements {
-			_, ok := spec.LookupRequirement(id)
-			assert.True(t, ok, "%s: unknown requirement %s", s.Name, id)
-		}
-		for _, e := range s.Expect {
-			if e.Verdict == scenario.VerdictViolation || e.Verdict == scenario.VerdictError {
-				name := RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings))
-				assert.Contains(t, doc, "replay "+RegressDir+"/"+name+"`", "%s:%d", s.File, e.Line)
-			}
-		}
-	}
 }

@@ -66,7 +66,7 @@ func fallbackSearch(b scenario.Budget, sum engine.Summary) (scenario.Budget, boo
 // word. The bound-0 fallback (fallbackSearch) is not listed: it depends
 // on what the search before it covered.
 func RowBudgets(b scenario.Budget) []scenario.Budget {
-	out := []scenario.Budget{b, crossBudget(b)}
+	out := []scenario.Budget{b, CrossBudget(b)}
 	if proof, ok := ProofBudget(b); ok {
 		out = append(out, proof)
 	}
@@ -84,10 +84,10 @@ func ProofBudget(b scenario.Budget) (scenario.Budget, bool) {
 		Bound: b.EffectiveProofBound(), Depth: b.Depth, Seed: b.Seed, Line: b.Line, Reduction: "states"}, true
 }
 
-// crossBudget is the second exploration of every row: the other sampling
+// CrossBudget is the second exploration of every row: the other sampling
 // strategy with the same seed and as many schedules (at most
 // DefaultCrossSchedules after a dfs line).
-func crossBudget(b scenario.Budget) scenario.Budget {
+func CrossBudget(b scenario.Budget) scenario.Budget {
 	second := b
 	second.Bound = 0
 	second.Proof, second.ProofBound = 0, 0
@@ -145,7 +145,7 @@ func (o *Outcome) explore(ctx context.Context, t Target, f engine.Factory, cfg J
 		want = "error:" + o.ExpectedOracle
 	}
 	var why []string
-	budgets := []scenario.Budget{o.Budget, crossBudget(o.Budget)}
+	budgets := []scenario.Budget{o.Budget, CrossBudget(o.Budget)}
 	roles := []string{explored.RoleLine, explored.RoleCross}
 	for i := 0; i < len(budgets); i++ {
 		b := budgets[i]

@@ -1,4 +1,4 @@
-package catalog
+package questionsdoc
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
@@ -16,26 +17,26 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// QuestionsDocPath is where the rendered question catalog lives, relative
-// to the module root.
-const QuestionsDocPath = "docs/questions.md"
+// Path is where the rendered question catalog lives, relative to the
+// module root.
+const Path = "docs/questions.md"
 
-// QuestionsDoc renders docs/questions.md from scenarios: every scenario
+// Render renders docs/questions.md from scenarios: every scenario
 // that answers a seed question (Question > 0), grouped by question, then
 // every other scenario that explains itself (coverage and compatibility
 // scenarios), with its expected verdict per edition and knob set, the
 // oracles and requirements involved, the explanation, the explorations
 // that judge it and the replay command of each counterexample (the
-// regression schedule the judge writes under RegressDir).
-func QuestionsDoc(scenarios []*scenario.Scenario) string {
-	return QuestionsDocFrom(scenarios, nil)
+// regression schedule the judge writes under catalog.RegressDir).
+func Render(scenarios []*scenario.Scenario) string {
+	return RenderFrom(scenarios, nil)
 }
 
-// QuestionsDocFrom is QuestionsDoc with the regression schedules read
-// from regress (the directory RegressDir; nil for none): every
+// RenderFrom is Render with the regression schedules read from regress
+// (the directory catalog.RegressDir; nil for none): every
 // counterexample then shows its finding's impact (guest-visible,
 // rule-only, flow-error) and requirement IDs as the judge recorded them.
-func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
+func RenderFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
 	var qs, others, net []*scenario.Scenario
 	for _, s := range scenarios {
 		switch {
@@ -47,9 +48,9 @@ func QuestionsDocFrom(scenarios []*scenario.Scenario, regress fs.FS) string {
 			others = append(others, s)
 		}
 	}
-	sortScenarios(qs)
-	sortScenarios(others)
-	sortScenarios(net)
+	catalog.SortScenarios(qs)
+	catalog.SortScenarios(others)
+	catalog.SortScenarios(net)
 	var b strings.Builder
 	b.WriteString(questionsDocIntro)
 	writeSummary(&b, append(append(append([]*scenario.Scenario{}, qs...), others...), net...), regress)
@@ -92,9 +93,9 @@ once, received frames delivered at most once and in order, every frame that arri
 
 const questionsDocIntro = `# The seed questions
 
-<!-- Generated from catalog/scenarios/*.scn by QuestionsDoc (catalog/questions.go).
+<!-- Generated from catalog/scenarios/*.scn by questionsdoc.Render (catalog/questionsdoc).
      Do not edit: change the scenario, then run
-     go test ./catalog -run TestQuestionsDoc -rewrite -->
+     go test ./catalog/questionsdoc -run TestDoc -rewrite -->
 
 Each question of the seed thread (the 2023 virtio-comment discussion of the device migration
 commands) is a scenario in catalog/scenarios/, run under both editions and under the knob values
@@ -106,7 +107,7 @@ named oracle fired, and no other; **error NAME** — the hypervisor's flow stopp
 error, with no hang; **n/a WORD** — the edition lacks WORD (a verb or a mode the scenario's flow
 uses): the judge runs the row and checks that the flow stops on that operation, so a row that runs
 under the edition is a mismatch. A violation or error row comes with a shrunk counterexample: a
-schedule file under ` + "`" + RegressDir + "`" + ` that replays byte for byte (` + "`migsim replay --explain FILE`" + `
+schedule file under ` + "`" + catalog.RegressDir + "`" + ` that replays byte for byte (` + "`migsim replay --explain FILE`" + `
 names the orderings of two steps its finding needs: with the two reversed, the finding goes;
 docs/engine.md, "Explaining"). Knobs not shown have the edition's default (` + "`migsim spec`" + ` lists
 them).
@@ -142,7 +143,7 @@ func writeSummary(b *strings.Builder, qs []*scenario.Scenario, regress fs.FS) {
 				impact = f.Impact
 			}
 			fmt.Fprintf(b, "| %s | [%s](#%s) | %s | %s | %s | %s |\n", q, s.Name, s.Name, e.Edition,
-				orDash(rowKnobs(e)), VerdictText(e.Verdict, e.Oracle), orDash(impact))
+				orDash(rowKnobs(e)), catalog.VerdictText(e.Verdict, e.Oracle), orDash(impact))
 		}
 	}
 }
@@ -190,19 +191,19 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario, regress fs.FS) {
 		if e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError {
 			continue
 		}
-		name := RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings))
+		name := catalog.RegressName(s.Name, e.Edition, regressKnobs(e), catalog.SettingStrings(e.Settings))
 		knobs := rowKnobs(e)
 		if knobs == "" {
 			knobs = "defaults"
 		}
-		line := fmt.Sprintf("- %s %s: `go run ./cmd/migsim replay %s/%s`", e.Edition, knobs, RegressDir, name)
+		line := fmt.Sprintf("- %s %s: `go run ./cmd/migsim replay %s/%s`", e.Edition, knobs, catalog.RegressDir, name)
 		if f := recordedFinding(regress, s, e); f != nil {
 			line += impactDoc(f)
 		}
 		replays = append(replays, line)
 	}
 	if len(replays) > 0 {
-		b.WriteString("\n**Counterexamples** (shrunk; regenerate with `" + RegenerateCommand + "`).\n")
+		b.WriteString("\n**Counterexamples** (shrunk; regenerate with `" + catalog.RegenerateCommand + "`).\n")
 		b.WriteString(strings.Join(replays, "\n") + "\n")
 	}
 }
@@ -214,7 +215,7 @@ func recordedFinding(regress fs.FS, s *scenario.Scenario, e scenario.Expectation
 	if regress == nil || (e.Verdict != scenario.VerdictViolation && e.Verdict != scenario.VerdictError) {
 		return nil
 	}
-	b, err := fs.ReadFile(regress, RegressName(s.Name, e.Edition, regressKnobs(e), SettingStrings(e.Settings)))
+	b, err := fs.ReadFile(regress, catalog.RegressName(s.Name, e.Edition, regressKnobs(e), catalog.SettingStrings(e.Settings)))
 	if err != nil {
 		return nil
 	}
@@ -302,21 +303,22 @@ func scenarioEditions(s *scenario.Scenario) []spec.Edition {
 // neither finds anything (RowBudgets), each named once.
 func explorationText(s *scenario.Scenario, ed spec.Edition) string {
 	b := s.BudgetFor(ed)
-	text := budgetText(b) + "; cross-checked with " + budgetText(crossBudget(b))
-	if proof, ok := ProofBudget(b); ok {
-		text += "; when neither finds anything, the proof (exhaustive when the run budget suffices): " + budgetText(proof)
+	text := BudgetText(b) + "; cross-checked with " + BudgetText(catalog.CrossBudget(b))
+	if proof, ok := catalog.ProofBudget(b); ok {
+		text += "; when neither finds anything, the proof (exhaustive when the run budget suffices): " + BudgetText(proof)
 	}
 	for _, e := range s.Expect {
 		if e.Edition == ed && e.Verdict == scenario.VerdictPass && (e.Proof > 0 || e.ProofBound > 0) {
-			if proof, ok := ProofBudget(s.RowBudget(e)); ok {
-				text += fmt.Sprintf("; the pass row of line %d (%s) has its own proof: %s", e.Line, cmp.Or(rowKnobs(e), "defaults"), budgetText(proof))
+			if proof, ok := catalog.ProofBudget(s.RowBudget(e)); ok {
+				text += fmt.Sprintf("; the pass row of line %d (%s) has its own proof: %s", e.Line, cmp.Or(rowKnobs(e), "defaults"), BudgetText(proof))
 			}
 		}
 	}
 	return text
 }
 
-func budgetText(b scenario.Budget) string {
+// BudgetText describes an exploration budget as the page names it.
+func BudgetText(b scenario.Budget) string {
 	s := fmt.Sprintf("%s, %s, seed %d", b.Strategy, plural.Count(b.Schedules, "schedule"), b.Seed)
 	switch b.Strategy {
 	case engine.StrategyDFS:
