@@ -7,6 +7,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // What the world tells the hypervisor and asks of it while it runs.
@@ -47,7 +48,7 @@ func (hv *Hypervisor) AtomicLoad(h Host, vf int, load func() error) error {
 func (hv *Hypervisor) Identity(h Host) compat.DeviceDescription { return hv.compat.identity(h) }
 
 // Impl names the implementation h runs (its compatibility Impl string).
-func (hv *Hypervisor) Impl(h Host) string { return hv.compat.implOf(h).impl }
+func (hv *Hypervisor) Impl(h Host) string { return hv.compat.implOf(h).ID }
 
 // SavedState is VF vf's state as the hypervisor would send it now, wrapped
 // in its compatibility header: the merged draft context, the first
@@ -55,11 +56,11 @@ func (hv *Hypervisor) Impl(h Host) string { return hv.compat.implOf(h).impl }
 func (hv *Hypervisor) SavedState(vf int) ([]byte, error) {
 	switch {
 	case hv.ed == spec.Draft2023:
-		return hv.wrapState(vf, stateDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
+		return hv.wrapState(vf, devimpl.KindDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
 	case len(hv.records[vf]) > 0:
 		return hv.records[vf][0], nil
 	}
-	return hv.wrapState(vf, stateStream, hv.stream[vf])
+	return hv.wrapState(vf, devimpl.KindStream, hv.stream[vf])
 }
 
 // Program is the flow the hypervisor runs.

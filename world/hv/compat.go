@@ -6,25 +6,13 @@ import (
 
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // Compatibility hooks of the hypervisor (docs/compat.md "In the
 // simulated flows"). The saved state of every VF travels wrapped in a
 // compatibility header describing the host it was read from; the
 // destination checks it before anything is applied.
-
-// stateKind says what a saved payload holds.
-type stateKind uint8
-
-// Payload kinds.
-const (
-	// stateDraft is a draft-2023 device context (DEV_CTX_READ, merged).
-	stateDraft stateKind = iota + 1
-	// stateParts is one virtio-1.4 PARTS_GET(ALL) record (save).
-	stateParts
-	// stateStream is a VFIO stream of DEVICE_DATA records.
-	stateStream
-)
 
 // precheck checks, before the source leaves Active/running, that
 // destination h can take the state of every VF (`precheck HOST`, steps 1–7
@@ -47,12 +35,12 @@ func (hv *Hypervisor) precheck(op scenario.Op, h Host) error {
 	dst := c.implOf(h)
 	for _, vf := range vfs {
 		at := compat.Where{Phase: compat.PhasePrecheck, Member: uint64(vf)}
-		if err := compat.CheckCompatible(hdr, dst.caps(), at); err != nil {
+		if err := compat.CheckCompatible(hdr, dst.Caps(), at); err != nil {
 			return fmt.Errorf("%s: %w", h.Name(), err)
 		}
 	}
 	hv.w.Notef("precheck %s: %s (%s) accepts %s state version %d from %s (%s), %d VF(s)",
-		h.Name(), dst.name, dst.impl, hdr.Model, hdr.StateVersion, from.Name(), hdr.Impl, len(vfs))
+		h.Name(), dst.Name, dst.ID, hdr.Model, hdr.StateVersion, from.Name(), hdr.Impl, len(vfs))
 	return nil
 }
 
@@ -70,13 +58,13 @@ func (hv *Hypervisor) unwrapRead(h Host, vf int, b []byte) ([]byte, error) {
 // header of the host the state was read from (the source when nothing was
 // read), with the parts manifest and the device and driver features taken
 // from the payload when it holds them.
-func (hv *Hypervisor) wrapState(vf int, kind stateKind, payload []byte) ([]byte, error) {
+func (hv *Hypervisor) wrapState(vf int, kind devimpl.Kind, payload []byte) ([]byte, error) {
 	from := hv.compat.origin[vf]
 	if from == nil {
 		from = hv.w.Hosts()[0]
 	}
 	d := hv.compat.identity(from)
-	describePayload(&d, kind, payload)
+	devimpl.DescribePayload(&d, kind, payload)
 	hdr, err := d.Header()
 	if err != nil {
 		return nil, fmt.Errorf("world: compat: vf%d from %s: %w", vf, from.Name(), err)
@@ -96,11 +84,11 @@ func (hv *Hypervisor) loadCheck(h Host, vf int, saved []byte) ([]byte, error) {
 	}
 	dst := c.implOf(h)
 	at := compat.Where{Phase: compat.PhaseLoad, Member: uint64(vf)}
-	plan, err := compat.CheckLoad(saved, dst.caps(), at, nil)
+	plan, err := compat.CheckLoad(saved, dst.Caps(), at, nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSelectors(hv.ed, plan.Payload, plan, at); err != nil {
+	if err := devimpl.CheckSelectors(hv.ed, plan.Payload, plan, at); err != nil {
 		return nil, err
 	}
 	for _, w := range plan.Warnings {

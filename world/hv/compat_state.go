@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/devctx/compat"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // Settings that choose the hosts' implementations (docs/scenarios.md).
@@ -22,13 +23,13 @@ const (
 type hvCompat struct {
 	// src is the source host's implementation and values its parameter
 	// values from `src-param-NAME=VALUE`.
-	src    compatImpl
+	src    devimpl.Impl
 	values map[string]compat.Value
 	// dst holds the implementation of destinations, by host name
 	// (`dst2-caps`); a host not listed runs dstDefault (`dst-caps`, else
 	// the source's implementation).
-	dst        map[string]compatImpl
-	dstDefault compatImpl
+	dst        map[string]devimpl.Impl
+	dstDefault devimpl.Impl
 	// origin is the host each VF's state was last read from.
 	origin map[int]Host
 	// loaded is the identity a host took on by a successful load, by
@@ -47,19 +48,19 @@ type hvCompat struct {
 // newHVCompat reads the compatibility settings of w; a bad one is an error
 // naming the setting.
 func newHVCompat(w World) (*hvCompat, error) {
-	c := &hvCompat{values: map[string]compat.Value{}, dst: map[string]compatImpl{},
+	c := &hvCompat{values: map[string]compat.Value{}, dst: map[string]devimpl.Impl{},
 		origin: map[int]Host{}, queues: w.Scenario().Queues, loaded: map[int]compat.DeviceDescription{}, corrupt: map[int][]int{}}
 	name, _ := w.Setting(settingSrcImpl)
 	if name == "" {
 		name = w.DefaultImplName()
 	}
 	var err error
-	if c.src, err = lookupImpl(name); err != nil {
+	if c.src, err = devimpl.Lookup(name); err != nil {
 		return nil, fmt.Errorf("world: compat: set %s: %w", settingSrcImpl, err)
 	}
 	c.dstDefault = c.src
 	if v, ok := w.Setting(settingDstCaps); ok {
-		if c.dstDefault, err = lookupImpl(v); err != nil {
+		if c.dstDefault, err = devimpl.Lookup(v); err != nil {
 			return nil, fmt.Errorf("world: compat: set %s: %w", settingDstCaps, err)
 		}
 	}
@@ -76,12 +77,12 @@ func newHVCompat(w World) (*hvCompat, error) {
 		v := keys[k]
 		switch {
 		case strings.HasPrefix(k, settingSrcParam):
-			p, ok := c.src.param(strings.TrimPrefix(k, settingSrcParam))
+			p, ok := c.src.Param(strings.TrimPrefix(k, settingSrcParam))
 			if !ok {
 				return nil, fmt.Errorf("world: compat: set %s: implementation %s has no parameter %q (has %s)",
-					k, c.src.name, strings.TrimPrefix(k, settingSrcParam), paramNames(c.src))
+					k, c.src.Name, strings.TrimPrefix(k, settingSrcParam), paramNames(c.src))
 			}
-			val, err := parseParamValue(p, v)
+			val, err := devimpl.ParseParamValue(p, v)
 			if err != nil {
 				return nil, fmt.Errorf("world: compat: set %s: %w", k, err)
 			}
@@ -91,7 +92,7 @@ func newHVCompat(w World) (*hvCompat, error) {
 			if host != "dst2" {
 				return nil, fmt.Errorf("world: compat: set %s: no such host (want dst-caps or dst2-caps; the source uses %s)", k, settingSrcImpl)
 			}
-			impl, err := lookupImpl(v)
+			impl, err := devimpl.Lookup(v)
 			if err != nil {
 				return nil, fmt.Errorf("world: compat: set %s: %w", k, err)
 			}
@@ -101,16 +102,16 @@ func newHVCompat(w World) (*hvCompat, error) {
 	return c, nil
 }
 
-func paramNames(c compatImpl) string {
-	names := make([]string, len(c.params))
-	for i, p := range c.params {
+func paramNames(c devimpl.Impl) string {
+	names := make([]string, len(c.Params))
+	for i, p := range c.Params {
 		names[i] = p.Name
 	}
 	return strings.Join(names, ", ")
 }
 
 // implOf returns the implementation host h runs.
-func (c *hvCompat) implOf(h Host) compatImpl {
+func (c *hvCompat) implOf(h Host) devimpl.Impl {
 	if h.Index() == 0 {
 		return c.src
 	}
@@ -129,9 +130,9 @@ func (c *hvCompat) identity(h Host) compat.DeviceDescription {
 		return d
 	}
 	if h.Index() == 0 {
-		return c.src.description(c.queues, c.values)
+		return c.src.Description(c.queues, c.values)
 	}
-	return c.implOf(h).description(c.queues, nil)
+	return c.implOf(h).Description(c.queues, nil)
 }
 
 // adopt records the identity h took on by loading plan: its own
@@ -142,7 +143,7 @@ func (c *hvCompat) adopt(h Host, queues int, plan compat.LoadPlan) {
 	for _, p := range plan.Params {
 		values[p.Name] = p.Value
 	}
-	d := impl.description(queues, values)
+	d := impl.Description(queues, values)
 	d.DeviceFeatures = plan.Features
 	c.loaded[h.Index()] = d
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // parseMode reads the mode word of a `mode HOST MODE` line in the edition's
@@ -100,7 +101,7 @@ func (hv *Hypervisor) draftCtx(op scenario.Op, h Host, d *owner.Driver) error {
 			delete(hv.ctx, vf)
 		case "write":
 			err := hv.atomicLoad(h, vf, func() error {
-				saved, err := hv.wrapState(vf, stateDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
+				saved, err := hv.wrapState(vf, devimpl.KindDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
 				if err != nil {
 					return err
 				}
@@ -154,7 +155,7 @@ func (hv *Hypervisor) parts(op scenario.Op, h Host, d *owner.Driver) error {
 			}
 			var saved []byte
 			if err == nil {
-				saved, err = hv.wrapState(vf, stateParts, rec)
+				saved, err = hv.wrapState(vf, devimpl.KindParts, rec)
 			}
 			if err != nil {
 				return fmt.Errorf("save %s vf%d: %w", h.Name(), vf, err)

@@ -10,10 +10,11 @@ import (
 	"github.com/migsim/migsim/devctx/compat"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // FuzzParseHVWords runs the hypervisor's word parsers on s (which picks
-// one, modulo 5): parseMode in each edition and parseParamValue for each
+// one, modulo 5): parseMode in each edition and devimpl.ParseParamValue for each
 // parameter type. Never a panic; what parses prints back (the edition's
 // mode name, the value's own text) to the same.
 func FuzzParseHVWords(f *testing.F) {
@@ -39,7 +40,7 @@ func FuzzParseHVWords(f *testing.F) {
 			require.Equal(t, m, again)
 		default:
 			p := compat.ParamCaps{Name: "p", Type: compat.ParamType(w - 1)}
-			v, err := parseParamValue(p, s)
+			v, err := devimpl.ParseParamValue(p, s)
 			if err != nil {
 				require.Contains(t, err.Error(), "p="+s+": want ")
 				return
@@ -52,7 +53,7 @@ func FuzzParseHVWords(f *testing.F) {
 			case compat.ParamInt:
 				text = strconv.FormatInt(v.Int, 10)
 			}
-			again, err := parseParamValue(p, text)
+			again, err := devimpl.ParseParamValue(p, text)
 			require.NoError(t, err, "%q prints as %q", s, text)
 			require.Equal(t, v, again)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world/hv/devimpl"
 )
 
 // The hypervisor drives the VFIO-v2 state machine of each VF the way QEMU
@@ -194,7 +195,7 @@ func (hv *Hypervisor) vfioWrite(h Host, vf int, m *owner.MigDevice) error {
 	}
 	chunk := hv.stream[vf][hv.written[vf]:]
 	err := hv.atomicLoad(h, vf, func() error {
-		saved, err := hv.wrapState(vf, stateStream, chunk)
+		saved, err := hv.wrapState(vf, devimpl.KindStream, chunk)
 		if err != nil {
 			return err
 		}

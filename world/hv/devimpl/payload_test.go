@@ -1,4 +1,4 @@
-package hv
+package devimpl
 
 import (
 	"encoding/binary"
@@ -14,7 +14,7 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// TestDescribePayload_Manifest checks describePayload on virtio-1.4 parts
+// TestDescribePayload_Manifest checks DescribePayload on virtio-1.4 parts
 // and VFIO streams against its plain definition (describeRef): features
 // from the last feature parts, one manifest entry per type in first-seen
 // order with its OPTIONAL flag, a payload without a whole part leaving the
@@ -24,7 +24,7 @@ import (
 func TestDescribePayload_Manifest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range 400 {
-		kind := []stateKind{stateParts, stateStream}[i%2]
+		kind := []Kind{KindParts, KindStream}[i%2]
 		types := 1 + rng.IntN(8)
 		if i%5 == 0 {
 			types = manifestScan + 1 + rng.IntN(40)
@@ -33,7 +33,7 @@ func TestDescribePayload_Manifest(t *testing.T) {
 		start := compat.DeviceDescription{DeviceFeatures: 7, Parts: []compat.PartEntry{{Type: 0x4242}}}
 		got, want := start, start
 		got.Parts, want.Parts = append([]compat.PartEntry(nil), start.Parts...), append([]compat.PartEntry(nil), start.Parts...)
-		describePayload(&got, kind, payload)
+		DescribePayload(&got, kind, payload)
 		describeRef(&want, kind, payload)
 		assert.Equal(t, want, got, fmt.Sprintf("case %d", i))
 	}
@@ -42,7 +42,7 @@ func TestDescribePayload_Manifest(t *testing.T) {
 // randomPayload builds parts of up to types distinct types (feature parts
 // among them), cut at a random length; a stream wraps them in records,
 // some not DEVICE_DATA.
-func randomPayload(rng *rand.Rand, kind stateKind, types int) []byte {
+func randomPayload(rng *rand.Rand, kind Kind, types int) []byte {
 	var parts []devctx.Part
 	for range rng.IntN(3 * types) {
 		var p devctx.Part
@@ -62,7 +62,7 @@ func randomPayload(rng *rand.Rand, kind stateKind, types int) []byte {
 	if len(b) > 0 && rng.IntN(3) == 0 {
 		b = b[:rng.IntN(len(b))]
 	}
-	if kind == stateParts {
+	if kind == KindParts {
 		return b
 	}
 	var stream []byte
@@ -78,12 +78,12 @@ func randomPayload(rng *rand.Rand, kind stateKind, types int) []byte {
 	return stream
 }
 
-// describeRef is describePayload's definition for parts and streams: split
+// describeRef is DescribePayload's definition for parts and streams: split
 // the payload into parts, then take them in order.
-func describeRef(d *compat.DeviceDescription, kind stateKind, payload []byte) {
+func describeRef(d *compat.DeviceDescription, kind Kind, payload []byte) {
 	var parts []devctx.Part
 	collect := func(b []byte) { eachPart(b, func(p devctx.Part) { parts = append(parts, p) }) }
-	if kind == stateParts {
+	if kind == KindParts {
 		collect(payload)
 	} else {
 		for _, rec := range streamRecords(payload) {

@@ -1,4 +1,4 @@
-package hv
+package devimpl
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 
 func TestCheckSelectors(t *testing.T) {
 	plan := compat.LoadPlan{Header: compat.CompatHeader{Model: compat.ModelBlk},
-		Params: []compat.Param{{Name: paramNumQueues, Value: compat.IntValue(2)}}}
+		Params: []compat.Param{{Name: ParamNumQueues, Value: compat.IntValue(2)}}}
 	at := compat.Where{Phase: compat.PhaseLoad, Member: 1}
 	vq := func(i uint16) devctx.Part { return devctx.VQCfg{QueueSize: 64}.Part(i) }
 	parts := func(ps ...devctx.Part) []byte { return devctx.EncodeParts(ps) }
@@ -40,7 +40,7 @@ func TestCheckSelectors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := checkSelectors(c.ed, c.payload, plan, at)
+			err := CheckSelectors(c.ed, c.payload, plan, at)
 			if c.bad == "" {
 				assert.NoError(t, err)
 				return

@@ -1,4 +1,4 @@
-package hv
+package devimpl
 
 import (
 	"github.com/migsim/migsim/devctx/compat"
@@ -8,31 +8,31 @@ import (
 // Implementations of the virtio-net VFs (`set vf-device=net`), described by
 // member/net's own compatibility description (membernet.DefaultCompat):
 // model virtio-spec.org/pci/virtio-net with num-queue-pairs, mtu and
-// mac-filter-size. NetImplDefault is what every host of a net world runs
+// mac-filter-size. NetDefault is what every host of a net world runs
 // unless src-impl or dst-caps names another.
 const (
-	// NetImplDefault is the virtio-net reference implementation.
-	NetImplDefault = "net-current"
-	netImplFour    = "net-4pairs"
+	// NetDefault is the virtio-net reference implementation.
+	NetDefault  = "net-current"
+	netImplFour = "net-4pairs"
 )
 
-// netImpls are the virtio-net implementations of the compatImpls table:
+// netImpls are the virtio-net implementations of the implementations table (all):
 // the reference device, and the same built for at most 4 pairs (a
 // destination that cannot take a source with more).
-func netImpls() []compatImpl {
+func netImpls() []Impl {
 	four := membernet.DefaultCompat()
 	four.MaxPairs = 4
 	four.Impl = "migsim-net-4pairs/1.0.0"
-	return []compatImpl{netImplOf(NetImplDefault, membernet.DefaultCompat()), netImplOf(netImplFour, four)}
+	return []Impl{netImplOf(NetDefault, membernet.DefaultCompat()), netImplOf(netImplFour, four)}
 }
 
-// netImplOf turns a membernet.Compat into a compatImpl: its capabilities'
+// netImplOf turns a membernet.Compat into an Impl: its capabilities'
 // parameters (whose Init values are what a source runs with; the pairs
 // follow the scenario's queues) and the parts manifest of its description.
-func netImplOf(name string, c membernet.Compat) compatImpl {
+func netImplOf(name string, c membernet.Compat) Impl {
 	caps := c.Caps().Models[0]
-	return compatImpl{name: name, model: caps.Model, impl: c.Impl, version: c.StateVersion, minVersion: c.MinStateVersion,
-		params: caps.Params, features: uint64(c.Features), parts: c.Description(1, membernet.DefaultMTU, nil).Parts}
+	return Impl{Name: name, Model: caps.Model, ID: c.Impl, Version: c.StateVersion, MinVersion: c.MinStateVersion,
+		Params: caps.Params, Features: uint64(c.Features), Parts: c.Description(1, membernet.DefaultMTU, nil).Parts}
 }
 
 // netPairsOf is max_virtqueue_pairs of a member with queues queues (2N+1:

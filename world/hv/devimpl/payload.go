@@ -1,4 +1,4 @@
-package hv
+package devimpl
 
 import (
 	"encoding/binary"
@@ -9,16 +9,29 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
-// describePayload completes a source description from the state it
+// Kind says what a saved payload holds.
+type Kind uint8
+
+// Payload kinds.
+const (
+	// KindDraft is a draft-2023 device context (DEV_CTX_READ, merged).
+	KindDraft Kind = iota + 1
+	// KindParts is one virtio-1.4 PARTS_GET(ALL) record (save).
+	KindParts
+	// KindStream is a VFIO stream of DEVICE_DATA records.
+	KindStream
+)
+
+// DescribePayload completes a source description from the state it
 // wraps: the device and driver feature bits the payload holds (DEV_FEATURES,
 // DRV_FEATURES) and, for virtio-1.4 payloads, the manifest of the part
 // types it carries, in order, with their OPTIONAL flags. A draft context
-// carries typed fields, not parts: its manifest is empty. A payload that
+// carries typed fields, not Parts: its manifest is empty. A payload that
 // does not decode keeps the implementation's own values; the load check
 // judges it.
-func describePayload(d *compat.DeviceDescription, kind stateKind, payload []byte) {
+func DescribePayload(d *compat.DeviceDescription, kind Kind, payload []byte) {
 	switch kind {
-	case stateDraft:
+	case KindDraft:
 		d.Parts = nil
 		ctx, err := devctx.DecodeDraftContext(payload)
 		if err != nil {
@@ -33,12 +46,12 @@ func describePayload(d *compat.DeviceDescription, kind stateKind, payload []byte
 			}
 		}
 		return
-	case stateParts, stateStream:
+	case KindParts, KindStream:
 	default:
 		return
 	}
 	m := manifest{d: d}
-	if kind == stateParts {
+	if kind == KindParts {
 		eachPart(payload, m.add)
 	} else {
 		for _, rec := range streamRecords(payload) {
