@@ -1,7 +1,8 @@
 // Package progress is what a running exploration says of itself: the
 // snapshot the explorer of package engine hands its progress callback
 // after every round and once at the end (engine.ExploreConfig.Progress),
-// its throughput, and a status line that rewrites itself on a terminal.
+// its throughput, and a status line that rewrites itself on a terminal;
+// whether a file is a terminal and how wide it is (TerminalWidth).
 // Package engine names its type.
 package progress
 
