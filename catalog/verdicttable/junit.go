@@ -46,7 +46,7 @@ func WriteJUnit(w io.Writer, rows []catalog.Outcome, regressDir, reportDir strin
 		case o.Interrupted || o.RaceCheckInterrupted:
 			cut++
 		}
-		lines := findingLines(o, regressDir, reportDir, func(l string) string { return l })
+		lines := findingLines(o, regressDir, reportDir, whole, whole)
 		if m := mismatchLine(o); m != "" {
 			lines = append([]string{m}, lines...)
 		}
@@ -118,3 +118,6 @@ func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
+
+// whole returns a line as it is: the JUnit report's lines are not wrapped.
+func whole(line string) string { return line }

@@ -1,6 +1,7 @@
 // Package verdicttable writes the verdict table of `migsim run`: the text
 // table with its legend, the counterexamples, defects and caveats under it
-// and its summary line (WriteText), the same rows as one JSON document
+// and its summary line (WriteText, or WriteTextWidth fitted to a
+// terminal's width), the same rows as one JSON document
 // (WriteJSON; docs/scenarios.md, "The table as JSON"), and the replay
 // line or the hint that says how to get a row's schedule.
 package verdicttable
@@ -109,14 +110,24 @@ func wrapLine(text string, width int, indent string) string {
 // run wrote finding reports, under reportDir ("" for none); a row whose
 // schedule is in neither says how to get one.
 func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir string) error {
+	return WriteTextWidth(out, rows, regressDir, reportDir, 0)
+}
+
+// WriteTextWidth is WriteText fitted to width columns (a terminal's; 0:
+// WriteText's table, whose lines are as long as their text). A table
+// wider than width wraps the cells of the columns that give way
+// (fitColumns) onto continuation lines indented to their column, and
+// the legend and the lines under the table wrap at width or tableWidth,
+// whichever is narrower; replay lines and the commands that get a
+// schedule stay whole, for a person to copy. A table that fits in width
+// is printed as WriteText prints it (the lines under it are wrapped).
+func WriteTextWidth(out io.Writer, rows []catalog.Outcome, regressDir, reportDir string, width int) error {
 	// The legend, the lines under the table and the summary are written
 	// after the table's flush: w keeps the first error of any of them.
 	w := &firstError{w: out}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tQ\tSCENARIO\tEDITION\tKNOBS\tEXPECTED\tGOT\tORACLE\tIMPACT\tEXPLORED")
+	cells := [][]string{{"", "Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "IMPACT", "EXPLORED"}}
 	for i := range rows {
 		o := &rows[i]
-		mark := marks[o.Status()]
 		q := "-"
 		if o.Question != 0 {
 			q = strconv.Itoa(o.Question)
@@ -125,23 +136,35 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 		if o.Finding != nil {
 			impact = o.Finding.Impact
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, q, o.Scenario, o.Edition, knobsText(o),
-			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.GotVerdict(), orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText())
+		cells = append(cells, []string{marks[o.Status()], q, o.Scenario, o.Edition.String(), knobsText(o),
+			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.GotVerdict(), orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText()})
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
+	if width > 0 && tableLineWidth(fitColumns(cells, 0)) > width {
+		writeFitted(w, cells, fitColumns(cells, width))
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, columnGap, ' ', 0)
+		for _, row := range cells {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+	}
+	notes := notesWrap{width: tableWidth}
+	if width > 0 {
+		notes = notesWrap{width: min(width, tableWidth), fitted: true}
 	}
 	if len(rows) > 0 {
-		fmt.Fprint(w, tableLegend)
+		fmt.Fprint(w, notes.paragraph(tableLegend))
 	}
 	unproved := 0
 	for i := range rows {
 		if rows[i].Status() == catalog.StatusUnproved {
 			if unproved == 0 {
-				fmt.Fprint(w, unprovedLegend)
+				fmt.Fprint(w, notes.paragraph(unprovedLegend))
 			}
 			unproved++
-			fmt.Fprintf(w, "\n%s\n", wrapTable(fmt.Sprintf("%s: unproved: %s", rowName(&rows[i]), rows[i].Unproved)))
+			fmt.Fprintf(w, "\n%s\n", notes.line(fmt.Sprintf("%s: unproved: %s", rowName(&rows[i]), rows[i].Unproved)))
 		}
 	}
 	found, shrunk, mismatched, cutMismatched, cut, notRun := 0, 0, 0, 0, 0, 0
@@ -159,7 +182,7 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 			}
 		}
 		if m := mismatchLine(o); m != "" {
-			fmt.Fprintf(w, "\n%s\n", m)
+			fmt.Fprintf(w, "\n%s\n", notes.extra(m))
 		}
 		if o.Finding == nil {
 			continue
@@ -168,7 +191,7 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 		if o.Shrunk != nil {
 			shrunk++
 		}
-		fmt.Fprintf(w, "\n%s\n", strings.Join(findingLines(o, regressDir, reportDir, wrapTable), "\n"))
+		fmt.Fprintf(w, "\n%s\n", strings.Join(findingLines(o, regressDir, reportDir, notes.line, notes.extra), "\n"))
 	}
 	others := ""
 	if cutMismatched > 0 {
@@ -183,16 +206,13 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 	if unproved > 0 {
 		others += fmt.Sprintf(", %d unproved", unproved)
 	}
-	fmt.Fprintf(w, "\n%s: %d match, %d mismatch%s; %s, %d shrunk\n", plural.Count(len(rows), "row"), len(rows)-mismatched-cut-notRun-unproved, mismatched,
-		others, plural.Count(found, "finding"), shrunk)
+	fmt.Fprintf(w, "\n%s\n", notes.extra(fmt.Sprintf("%s: %d match, %d mismatch%s; %s, %d shrunk", plural.Count(len(rows), "row"),
+		len(rows)-mismatched-cut-notRun-unproved, mismatched, others, plural.Count(found, "finding"), shrunk)))
 	if w.err != nil {
 		return fmt.Errorf("write table: %w", w.err)
 	}
 	return nil
 }
-
-// wrapTable wraps a line under the table at its width.
-func wrapTable(line string) string { return wrapLine(line, tableWidth, "    ") }
 
 // rowName names a row as the lines under the table do: scenario, edition,
 // knobs and settings ("smoke-migrate draft-2023 defaults").
@@ -214,10 +234,12 @@ func mismatchLine(o *catalog.Outcome) string {
 }
 
 // findingLines are the lines under the table for a row's finding (none
-// without one), each passed through wrap: the finding line, its impact,
-// requirements and shrinking, the replay line (or how to get the
-// schedule), the defect and the caveat.
-func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap func(string) string) []string {
+// without one): the finding line, its impact, requirements and
+// shrinking, the replay line (or how to get the schedule), the defect and
+// the caveat. The lines WriteText wraps pass through wrap, the
+// requirements through wrapMore; the replay line and the command that
+// gets a schedule are left whole.
+func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap, wrapMore func(string) string) []string {
 	f := o.Finding
 	if f == nil {
 		return nil
@@ -227,7 +249,7 @@ func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap func(st
 		lines = append(lines, wrap("  impact: "+impactText(f)))
 	}
 	if len(f.Reqs) > 0 {
-		lines = append(lines, "  requirements: "+f.ReqsText())
+		lines = append(lines, wrapMore("  requirements: "+f.ReqsText()))
 	}
 	if sr := o.Shrunk; sr != nil {
 		cut := ""

@@ -1,0 +1,319 @@
+package verdicttable
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// MinWidth and MaxWidth bound the width the text table is fitted to
+// (WriteTextWidth); 0 is also a width: the table as WriteText prints
+// it, never wrapped.
+const (
+	MinWidth = 40
+	MaxWidth = 10_000
+)
+
+// CheckWidth checks a width the text table is to be fitted to: 0, or
+// MinWidth..MaxWidth columns.
+func CheckWidth(width int) error {
+	if width != 0 && (width < MinWidth || width > MaxWidth) {
+		return fmt.Errorf("%d: want 0 (never wrap) or %d..%d columns", width, MinWidth, MaxWidth)
+	}
+	return nil
+}
+
+// ClampWidth returns a terminal's width (0: unknown) as a width the
+// table can be fitted to: 0 stays 0, a terminal narrower than MinWidth
+// gets a table of MinWidth columns, one wider than MaxWidth MaxWidth.
+func ClampWidth(width int) int {
+	if width <= 0 {
+		return 0
+	}
+	return min(max(width, MinWidth), MaxWidth)
+}
+
+// The table's columns that give way when the table is wider than the
+// width it is fitted to: all but the mark, Q and GOT columns, whose
+// words are short and of a fixed set. SCENARIO, EDITION, ORACLE and
+// IMPACT hold one word each, which wraps only when it is cut
+// ("reset-racing-" over "stop": cutWord).
+var giveWay = []int{scenarioColumn, 3, 4, 5, 7, 8, exploredColumn}
+
+// The indexes of the SCENARIO column and of the EXPLORED column, the
+// table's last.
+const (
+	scenarioColumn = 2
+	exploredColumn = 9
+)
+
+// The widths the EXPLORED column keeps, when it is that wide, while the
+// other columns wrap at spaces (roomyExplored) and before any word is
+// cut (minExplored).
+const (
+	roomyExplored = 40
+	minExplored   = 30
+)
+
+// minColumn is the narrowest a column that gives way gets, its heading
+// permitting, when words must be cut between letters.
+const minColumn = 8
+
+// columnGap is the spaces between two columns (the tabwriter's padding).
+const columnGap = 2
+
+// runeLen is the width of s in columns: its runes, as the tabwriter
+// counts them.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// tableLineWidth is the width of the table's widest line when its
+// columns are widths wide.
+func tableLineWidth(widths []int) int {
+	n := 0
+	for _, w := range widths[:len(widths)-1] {
+		n += w + columnGap
+	}
+	return n + widths[len(widths)-1]
+}
+
+// fitColumns returns the widths of the columns of cells (the heading
+// first, then the rows) in a table no wider than width. The columns
+// that give way (giveWay) narrow, the widest first, in stages, until the
+// table fits:
+//   - down to their longest word: they wrap at spaces, EXPLORED only
+//     down to roomyExplored;
+//   - EXPLORED down to minExplored;
+//   - the others but SCENARIO down to their longest piece: a word wider
+//     than its column is cut after a hyphen and the like (cutWord);
+//   - SCENARIO too, the name a person copies most;
+//   - EXPLORED down to its longest word;
+//   - all of them down to minColumn, words cut between letters, but only
+//     when that makes the table fit: a table that cannot fit keeps the
+//     form before (the terminal wraps its lines).
+//
+// No column gets narrower than its heading, and the room that the
+// others' wrapped lines leave goes to EXPLORED. Width 0 leaves every
+// column as wide as its widest cell.
+func fitColumns(cells [][]string, width int) []int {
+	n := len(cells[0])
+	widths, word, piece := make([]int, n), make([]int, n), make([]int, n)
+	for _, row := range cells {
+		for c, cell := range row {
+			widths[c] = max(widths[c], runeLen(cell))
+			for _, w := range strings.Fields(cell) {
+				word[c] = max(word[c], runeLen(w))
+				for _, p := range pieces(w) {
+					piece[c] = max(piece[c], runeLen(p))
+				}
+			}
+		}
+	}
+	if width <= 0 {
+		return widths
+	}
+	natural := slices.Clone(widths)
+	head := func(c int) int { return runeLen(cells[0][c]) }
+	whole := func(c int) int { return max(word[c], head(c)) }
+	cut := func(c int) int { return max(piece[c], head(c)) }
+	stage := func(explored, scenario, others func(c int) int) func(c int) int {
+		return func(c int) int {
+			switch c {
+			case exploredColumn:
+				return explored(c)
+			case scenarioColumn:
+				return scenario(c)
+			}
+			return others(c)
+		}
+	}
+	roomy := func(c int) int { return max(whole(c), roomyExplored) }
+	readable := func(c int) int { return max(whole(c), minExplored) }
+	for _, floor := range []func(c int) int{
+		stage(roomy, whole, whole),
+		stage(readable, whole, whole),
+		stage(readable, whole, cut),
+		stage(readable, cut, cut),
+		stage(whole, cut, cut),
+	} {
+		narrow(widths, width, floor)
+	}
+	if tableLineWidth(widths) > width {
+		// Cutting words between letters only when that makes it fit.
+		letters := slices.Clone(widths)
+		narrow(letters, width, func(c int) int { return max(minColumn, head(c)) })
+		if tableLineWidth(letters) <= width {
+			widths = letters
+		}
+	}
+	// A column's wrapped lines may be narrower than the column.
+	for c := range exploredColumn {
+		used := head(c)
+		for _, row := range cells[1:] {
+			for _, line := range wrapCell(row[c], widths[c]) {
+				used = max(used, runeLen(line))
+			}
+		}
+		widths[c] = used
+	}
+	widths[exploredColumn] = min(natural[exploredColumn], max(widths[exploredColumn], width-tableLineWidth(widths[:exploredColumn+1])+widths[exploredColumn]))
+	return widths
+}
+
+// narrow narrows the columns that give way (giveWay) one column at a
+// time, the widest first (the rightmost of equals), until the table is
+// no wider than width or every one of them is down to floor(c).
+func narrow(widths []int, width int, floor func(c int) int) {
+	for tableLineWidth(widths) > width {
+		widest := -1
+		for _, c := range giveWay {
+			if widths[c] > floor(c) && (widest < 0 || widths[c] >= widths[widest]) {
+				widest = c
+			}
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+	}
+}
+
+// writeFitted writes cells as a table whose columns are widths wide
+// (fitColumns): a cell wider than its column wraps onto continuation
+// lines, indented to its column, with the row's other columns blank
+// there. No line ends in spaces.
+func writeFitted(w io.Writer, cells [][]string, widths []int) {
+	for _, row := range cells {
+		lines := make([][]string, len(row))
+		height := 0
+		for c, cell := range row {
+			lines[c] = wrapCell(cell, widths[c])
+			height = max(height, len(lines[c]))
+		}
+		for i := range height {
+			var b strings.Builder
+			for c := range row {
+				line := ""
+				if i < len(lines[c]) {
+					line = lines[c][i]
+				}
+				b.WriteString(line)
+				if c < len(row)-1 {
+					b.WriteString(strings.Repeat(" ", widths[c]+columnGap-runeLen(line)))
+				}
+			}
+			fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		}
+	}
+}
+
+// wrapCell wraps text into lines of at most width columns at its spaces.
+// A word is cut only when it alone is wider than width (cutWord).
+func wrapCell(text string, width int) []string {
+	width = max(width, 1)
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if runeLen(word) > width {
+			if line != "" {
+				lines = append(lines, line)
+			}
+			cut := cutWord(word, width)
+			lines = append(lines, cut[:len(cut)-1]...)
+			line = cut[len(cut)-1]
+			continue
+		}
+		switch {
+		case line == "":
+			line = word
+		case runeLen(line)+1+runeLen(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	return append(lines, line)
+}
+
+// breaks are the characters after which a word wider than its column is
+// cut: "reset-vs-mode=complete-anyway" is cut into "reset-", "vs-",
+// "mode=", "complete-" and "anyway".
+const breaks = "-/=,|_:"
+
+// pieces cuts word after each of its breaks.
+func pieces(word string) []string {
+	var out []string
+	start := 0
+	for i, r := range word {
+		if strings.ContainsRune(breaks, r) {
+			out = append(out, word[start:i+utf8.RuneLen(r)])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(word) {
+		out = append(out, word[start:])
+	}
+	return out
+}
+
+// cutWord cuts a word wider than width into lines of at most width
+// columns: its pieces (after its breaks), as many a line as fit, a piece
+// wider than width cut every width letters.
+func cutWord(word string, width int) []string {
+	var lines []string
+	line := ""
+	for _, p := range pieces(word) {
+		for runeLen(p) > width {
+			if line != "" {
+				lines = append(lines, line)
+				line = ""
+			}
+			i := 0
+			for range width {
+				_, size := utf8.DecodeRuneInString(p[i:])
+				i += size
+			}
+			lines = append(lines, p[:i])
+			p = p[i:]
+		}
+		if runeLen(line)+runeLen(p) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		line += p
+	}
+	return append(lines, line)
+}
+
+// notesWrap wraps what is written under the table at width columns,
+// continuation lines indented. WriteText wraps some lines at tableWidth
+// (line); a table fitted to a width (fitted) also reflows the legend's
+// paragraphs (paragraph) and wraps the lines WriteText leaves as they
+// are (extra).
+type notesWrap struct {
+	width  int
+	fitted bool
+}
+
+// line wraps a line WriteText wraps.
+func (n notesWrap) line(s string) string { return wrapLine(s, n.width, "    ") }
+
+// extra wraps a line WriteText leaves whole, when the table is fitted.
+func (n notesWrap) extra(s string) string {
+	if !n.fitted {
+		return s
+	}
+	return n.line(s)
+}
+
+// paragraph reflows a paragraph of the legend (its blank lines before
+// it kept) at the width, when the table is fitted.
+func (n notesWrap) paragraph(s string) string {
+	if !n.fitted {
+		return s
+	}
+	text := strings.TrimLeft(s, "\n")
+	return s[:len(s)-len(text)] + wrapLine(strings.Join(strings.Fields(text), " "), n.width, "") + "\n"
+}
