@@ -16,15 +16,8 @@ var binaryTraceFormats = []string{"pcapng"}
 // on a terminal: a binary format and w a character device other than the
 // null device (`> /dev/null` is a character device too, and no terminal).
 func binaryToTerminal(w io.Writer, format string) bool {
-	if c, ok := w.(interface{ File() *os.File }); ok { // stdout in main
-		f := c.File()
-		if f == nil {
-			return false
-		}
-		w = f
-	}
-	f, ok := w.(*os.File)
-	if !ok || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {
+	f := fileOf(w)
+	if f == nil || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {
 		return false
 	}
 	st, err := f.Stat()
@@ -33,4 +26,14 @@ func binaryToTerminal(w io.Writer, format string) bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(st, null)
+}
+
+// fileOf returns the file w writes to (stdout in main is a
+// writecheck.Writer of one), nil when it is none.
+func fileOf(w io.Writer) *os.File {
+	if c, ok := w.(interface{ File() *os.File }); ok {
+		return c.File()
+	}
+	f, _ := w.(*os.File)
+	return f
 }

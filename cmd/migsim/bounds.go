@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/verdicttable"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/cliflag"
 	"github.com/migsim/migsim/internal/cmdbase"
@@ -52,7 +53,8 @@ var (
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run"), cmdbase.ExplainRunsLimit}
 	runLimits = []cliflag.IntLimit{cliflag.Int("jobs", 0, cmdbase.MaxJobs, "0 is GOMAXPROCS"),
 		cliflag.Int("proof-runs", 0, scenario.MaxSchedules, "0 keeps the scenarios' budgets"), cmdbase.ShrinkReplaysLimit, stateCapLimit,
-		cliflag.Int("require-proof", 1, scenario.MaxBound, "the least preemption bound a proof exhausts")}
+		cliflag.Int("require-proof", 1, scenario.MaxBound, "the least preemption bound a proof exhausts"),
+		cliflag.Int("width", 0, verdicttable.MaxWidth, "0 never wraps, else 40 or more columns")}
 	traceLimits = []cliflag.IntLimit{cliflag.Int("window", 0, maxWindow, "steps shown"),
 		cliflag.Int("max-steps", 1, maxMaxSteps, "steps of the run")}
 )

@@ -35,7 +35,7 @@ func init() {
 const runUsage = `usage: migsim run [FILE|NAME...] [--spec E] [--jobs J] [--format text|json] [--report FORMAT=FILE...]
        [--write-regress] [--regress-dir DIR] [--report-dir DIR] [--proof-runs N] [--state-cap N]
        [--require-proof[=B]] [--shrink-replays N] [--progress auto|always|never] [--cpuprofile FILE]
-       [--fork=false]
+       [--fork=false] [--width N]
        migsim run --list
 
 --list prints the embedded catalog's scenarios, one a line, in the
@@ -77,6 +77,14 @@ as one JSON document (docs/scenarios.md, "The table as JSON"). --report
 FORMAT=FILE (repeat) also writes the table to FILE as junit (JUnit XML for
 CI: one testcase per row; docs/scenarios.md, "The table as JUnit"), json
 or text, whatever --format prints; an interrupted run writes it too.
+--width N fits the text table to N columns (40..10000): a wider table
+wraps its EXPLORED column, and the other columns but the mark, Q and GOT
+when it must, onto continuation lines in their columns (docs/scenarios.md,
+"The table on a terminal"); the legend and the lines under the table
+wrap at N (or 100, the narrower). --width 0 never wraps. Without --width
+the table fits the terminal when stdout is one (COLUMNS when it is a
+positive number, else the terminal's width); to a pipe or a file, and in
+--report files, it is never wrapped.
 Progress (each row being judged, named as the table names it, and its
 explorations) goes to stderr when it is a terminal (--progress), with a
 summary line at the end that counts every exploration of every row.
@@ -144,6 +152,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	requireProof := fs.Int("require-proof", 0, "a row that expects and gets pass must be proved: a dfs search ran every schedule within preemption bound B or more (--require-proof=B; alone: 2); an unproved row is UNPROVED, exit 1")
 	fs.Lookup("require-proof").NoOptDefVal = "2"
 	fork := fs.Bool("fork", true, "start the runs of every dfs search from copies of the world at their branch points instead of replaying their paths, and seed-free rows' random and pct runs from a copy at their first choice point (the same outcomes; --fork=false builds and replays every run)")
+	widthFlag := fs.Int("width", 0, "fit the text table to N columns, 40..10000 (0: never wrap; default: the terminal's width when stdout is one, else 0)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, runUsage)
 		fs.PrintDefaults()
@@ -178,6 +187,11 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if opt.format != "text" && opt.format != "json" {
 		return cmdbase.UsageError(stderr, "run", "--format %q: want text or json", opt.format)
+	}
+	// Before CheckInts: its error says what the range 0..MaxWidth leaves out.
+	width, err := runWidth(fs, *widthFlag, opt.format, stdout)
+	if err != nil {
+		return cmdbase.UsageError(stderr, "run", "%v", err)
 	}
 	if err := cliflag.CheckInts(fs, runLimits...); err != nil {
 		return cmdbase.UsageError(stderr, "run", "%v", err)
@@ -288,7 +302,13 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 			return cmdbase.ExitFinding
 		}
 	}
-	if err := verdicttable.Write(stdout, opt.format, rows, opt.regressDir, *reportDir); err != nil {
+	write := verdicttable.Write
+	if opt.format == "text" {
+		write = func(w io.Writer, _ string, rows []catalog.Outcome, regressDir, reportDir string) error {
+			return verdicttable.WriteTextWidth(w, rows, regressDir, reportDir, width)
+		}
+	}
+	if err := write(stdout, opt.format, rows, opt.regressDir, *reportDir); err != nil {
 		fmt.Fprintf(stderr, "migsim run: %v\n", err)
 		return cmdbase.ExitUnwritten
 	}
@@ -315,6 +335,25 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	return cmdbase.ExitOK
+}
+
+// runWidth returns the width the text table on stdout is fitted to:
+// --width's (only the text format has one), else the width of the
+// terminal stdout is, 0 for none (a pipe, a file).
+func runWidth(fs *pflag.FlagSet, width int, format string, stdout io.Writer) (int, error) {
+	if fs.Changed("width") {
+		if format != "text" {
+			return 0, fmt.Errorf("--width fits the text table: --format %s is never wrapped", format)
+		}
+		if err := verdicttable.CheckWidth(width); err != nil {
+			return 0, fmt.Errorf("--width %v", err)
+		}
+		return width, nil
+	}
+	if f := fileOf(stdout); f != nil && format == "text" {
+		return verdicttable.ClampWidth(progress.TerminalWidth(f)), nil
+	}
+	return 0, nil
 }
 
 // interruptedNote is the line under an interrupted run's table: "interrupted:
