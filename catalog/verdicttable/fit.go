@@ -38,9 +38,15 @@ func ClampWidth(width int) int {
 // The table's columns that give way when the table is wider than the
 // width it is fitted to: all but the mark, Q and GOT columns, whose
 // words are short and of a fixed set. SCENARIO, EDITION, ORACLE and
-// IMPACT hold one word each, which wraps only when it is cut
-// ("reset-racing-" over "stop": cutWord).
+// IMPACT hold one word each, which never wraps in a column of its own
+// width.
 var giveWay = []int{scenarioColumn, 3, 4, 5, 7, 8, exploredColumn}
+
+// cutOnly are the columns whose words a stacked table cuts after a
+// hyphen and the like (cutWord) when it must: KNOBS, EXPECTED, ORACLE
+// and IMPACT. SCENARIO and EDITION are never cut: they are what a person
+// reads a row by and copies into a command.
+var cutOnly = []int{4, 5, 7, 8}
 
 // The indexes of the SCENARIO column and of the EXPLORED column, the
 // table's last.
@@ -49,17 +55,9 @@ const (
 	exploredColumn = 9
 )
 
-// The widths the EXPLORED column keeps, when it is that wide, while the
-// other columns wrap at spaces (roomyExplored) and before any word is
-// cut (minExplored).
-const (
-	roomyExplored = 40
-	minExplored   = 30
-)
-
-// minColumn is the narrowest a column that gives way gets, its heading
-// permitting, when words must be cut between letters.
-const minColumn = 8
+// minExplored is the narrowest the EXPLORED column gets beside the
+// others: a table that needs it narrower is stacked instead.
+const minExplored = 40
 
 // columnGap is the spaces between two columns (the tabwriter's padding).
 const columnGap = 2
@@ -78,25 +76,28 @@ func tableLineWidth(widths []int) int {
 	return n + widths[len(widths)-1]
 }
 
-// fitColumns returns the widths of the columns of cells (the heading
-// first, then the rows) in a table no wider than width. The columns
-// that give way (giveWay) narrow, the widest first, in stages, until the
-// table fits:
-//   - down to their longest word: they wrap at spaces, EXPLORED only
-//     down to roomyExplored;
-//   - EXPLORED down to minExplored;
-//   - the others but SCENARIO down to their longest piece: a word wider
-//     than its column is cut after a hyphen and the like (cutWord);
-//   - SCENARIO too, the name a person copies most;
-//   - EXPLORED down to its longest word;
-//   - all of them down to minColumn, words cut between letters, but only
-//     when that makes the table fit: a table that cannot fit keeps the
-//     form before (the terminal wraps its lines).
-//
-// No column gets narrower than its heading, and the room that the
+// layout is how a table is fitted to a width: its columns' widths, and
+// whether it is stacked: each row's EXPLORED on lines of its own under
+// the row's other columns, indented to SCENARIO, widths[exploredColumn]
+// wide.
+type layout struct {
+	widths  []int
+	stacked bool
+}
+
+// fitColumns returns how the columns of cells (the heading first, then
+// the rows) fit in a table no wider than width. The columns that give
+// way (giveWay) narrow, the widest first, down to their longest word:
+// they wrap at spaces, EXPLORED only down to minExplored. A table that
+// still does not fit is stacked: EXPLORED goes under each row, as wide
+// as the width leaves it, and the other columns narrow to their longest
+// word, then those of cutOnly to their longest piece (a word wider than
+// its column is cut after a hyphen and the like, cutWord); a table that
+// does not fit even so keeps that form, and the terminal wraps its
+// lines. No column gets narrower than its heading, and the room that the
 // others' wrapped lines leave goes to EXPLORED. Width 0 leaves every
 // column as wide as its widest cell.
-func fitColumns(cells [][]string, width int) []int {
+func fitColumns(cells [][]string, width int) layout {
 	n := len(cells[0])
 	widths, word, piece := make([]int, n), make([]int, n), make([]int, n)
 	for _, row := range cells {
@@ -111,45 +112,36 @@ func fitColumns(cells [][]string, width int) []int {
 		}
 	}
 	if width <= 0 {
-		return widths
+		return layout{widths: widths}
 	}
 	natural := slices.Clone(widths)
 	head := func(c int) int { return runeLen(cells[0][c]) }
 	whole := func(c int) int { return max(word[c], head(c)) }
-	cut := func(c int) int { return max(piece[c], head(c)) }
-	stage := func(explored, scenario, others func(c int) int) func(c int) int {
-		return func(c int) int {
-			switch c {
-			case exploredColumn:
-				return explored(c)
-			case scenarioColumn:
-				return scenario(c)
-			}
-			return others(c)
+	narrow(widths, width, giveWay, func(c int) int {
+		if c == exploredColumn {
+			return max(whole(c), minExplored)
 		}
+		return whole(c)
+	})
+	if tableLineWidth(widths) <= width {
+		usedWidths(cells, widths, exploredColumn)
+		widths[exploredColumn] = min(natural[exploredColumn], max(widths[exploredColumn], width-tableLineWidth(widths[:exploredColumn+1])+widths[exploredColumn]))
+		return layout{widths: widths}
 	}
-	roomy := func(c int) int { return max(whole(c), roomyExplored) }
-	readable := func(c int) int { return max(whole(c), minExplored) }
-	for _, floor := range []func(c int) int{
-		stage(roomy, whole, whole),
-		stage(readable, whole, whole),
-		stage(readable, whole, cut),
-		stage(readable, cut, cut),
-		stage(whole, cut, cut),
-	} {
-		narrow(widths, width, floor)
-	}
-	if tableLineWidth(widths) > width {
-		// Cutting words between letters only when that makes it fit.
-		letters := slices.Clone(widths)
-		narrow(letters, width, func(c int) int { return max(minColumn, head(c)) })
-		if tableLineWidth(letters) <= width {
-			widths = letters
-		}
-	}
-	// A column's wrapped lines may be narrower than the column.
-	for c := range exploredColumn {
-		used := head(c)
+	// Stacked: the row's other columns alone.
+	row := slices.Clone(natural[:exploredColumn])
+	narrow(row, width, giveWay[:len(giveWay)-1], whole)
+	narrow(row, width, cutOnly, func(c int) int { return max(piece[c], head(c)) })
+	usedWidths(cells, row, exploredColumn)
+	indent := row[0] + columnGap + row[1] + columnGap
+	return layout{widths: append(row, max(width-indent, 1)), stacked: true}
+}
+
+// usedWidths narrows each of the first n columns to what its wrapped
+// lines use: a column's wrapped lines may be narrower than the column.
+func usedWidths(cells [][]string, widths []int, n int) {
+	for c := range n {
+		used := runeLen(cells[0][c])
 		for _, row := range cells[1:] {
 			for _, line := range wrapCell(row[c], widths[c]) {
 				used = max(used, runeLen(line))
@@ -157,18 +149,17 @@ func fitColumns(cells [][]string, width int) []int {
 		}
 		widths[c] = used
 	}
-	widths[exploredColumn] = min(natural[exploredColumn], max(widths[exploredColumn], width-tableLineWidth(widths[:exploredColumn+1])+widths[exploredColumn]))
-	return widths
 }
 
-// narrow narrows the columns that give way (giveWay) one column at a
-// time, the widest first (the rightmost of equals), until the table is
-// no wider than width or every one of them is down to floor(c).
-func narrow(widths []int, width int, floor func(c int) int) {
+// narrow narrows the columns cols of a table (the columns that give
+// way, giveWay, or some of them) one column at a time, the widest first
+// (the rightmost of equals), until the table is no wider than width or
+// every one of them is down to floor(c).
+func narrow(widths []int, width int, cols []int, floor func(c int) int) {
 	for tableLineWidth(widths) > width {
 		widest := -1
-		for _, c := range giveWay {
-			if widths[c] > floor(c) && (widest < 0 || widths[c] >= widths[widest]) {
+		for _, c := range cols {
+			if c < len(widths) && widths[c] > floor(c) && (widest < 0 || widths[c] >= widths[widest]) {
 				widest = c
 			}
 		}
@@ -179,31 +170,42 @@ func narrow(widths []int, width int, floor func(c int) int) {
 	}
 }
 
-// writeFitted writes cells as a table whose columns are widths wide
-// (fitColumns): a cell wider than its column wraps onto continuation
-// lines, indented to its column, with the row's other columns blank
-// there. No line ends in spaces.
-func writeFitted(w io.Writer, cells [][]string, widths []int) {
+// writeFitted writes cells as a table laid out as l says (fitColumns): a
+// cell wider than its column wraps onto continuation lines, indented to
+// its column, with the row's other columns blank there; a stacked
+// table's EXPLORED follows its row on lines of their own, indented to
+// SCENARIO. No line ends in spaces.
+func writeFitted(w io.Writer, cells [][]string, l layout) {
+	cols := len(l.widths)
+	if l.stacked {
+		cols = exploredColumn
+	}
+	indent := strings.Repeat(" ", l.widths[0]+columnGap+l.widths[1]+columnGap)
 	for _, row := range cells {
-		lines := make([][]string, len(row))
+		lines := make([][]string, cols)
 		height := 0
-		for c, cell := range row {
-			lines[c] = wrapCell(cell, widths[c])
+		for c, cell := range row[:cols] {
+			lines[c] = wrapCell(cell, l.widths[c])
 			height = max(height, len(lines[c]))
 		}
 		for i := range height {
 			var b strings.Builder
-			for c := range row {
+			for c := range cols {
 				line := ""
 				if i < len(lines[c]) {
 					line = lines[c][i]
 				}
 				b.WriteString(line)
-				if c < len(row)-1 {
-					b.WriteString(strings.Repeat(" ", widths[c]+columnGap-runeLen(line)))
+				if c < cols-1 {
+					b.WriteString(strings.Repeat(" ", l.widths[c]+columnGap-runeLen(line)))
 				}
 			}
 			fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		}
+		if l.stacked && row[exploredColumn] != "" {
+			for _, line := range wrapCell(row[exploredColumn], l.widths[exploredColumn]) {
+				fmt.Fprintln(w, indent+line)
+			}
 		}
 	}
 }

@@ -91,7 +91,8 @@ func tableColumns(t *testing.T, heading string) []int {
 }
 
 // TestWriteTextWidth: fitted to a width, the table's lines are no wider
-// than it; every row's first line has all its columns, its continuation
+// than it (stacked or not); every row's first line has all its columns
+// (but EXPLORED, stacked), its continuation
 // lines only the pieces of the cells that wrapped, each in its column;
 // the pieces put back together are the cells of the unwrapped table.
 // Width 0 prints what WriteText prints, a width the table fits in its
@@ -108,6 +109,7 @@ func TestWriteTextWidth(t *testing.T) {
 		natural = max(natural, runeLen(l))
 	}
 	plainStarts := tableColumns(t, plainLines[0])
+	layouts := map[bool]bool{} // the wrapped widths' layouts: stacked or not
 	cellsOf := func(line string, starts []int) []string {
 		var cells []string
 		for c, s := range starts {
@@ -124,7 +126,7 @@ func TestWriteTextWidth(t *testing.T) {
 		wrapped bool
 	}{
 		{0, false}, {natural, false}, {MaxWidth, false},
-		{natural - 1, true}, {200, true}, {160, true}, {120, true}, {100, true},
+		{natural - 1, true}, {200, true}, {160, true}, {140, true}, {120, true}, {100, true},
 	} {
 		var b bytes.Buffer
 		require.NoError(t, WriteTextWidth(&b, rows, dir, "", tc.width))
@@ -137,16 +139,34 @@ func TestWriteTextWidth(t *testing.T) {
 			continue
 		}
 		lines := strings.Split(table, "\n")
-		assert.Equal(t, strings.Fields(plainLines[0]), strings.Fields(lines[0]), "width %d: the heading", tc.width)
-		starts := tableColumns(t, lines[0])
+		// A stacked table's heading is two lines: the columns but
+		// EXPLORED, then EXPLORED alone under SCENARIO, where every
+		// row's EXPLORED lines start.
+		stacked := strings.TrimSpace(lines[1]) == "EXPLORED"
+		layouts[stacked] = true
+		heading := lines[0]
+		if stacked {
+			heading += "  EXPLORED"
+			lines = append([]string{heading}, lines[2:]...)
+		}
+		assert.Equal(t, strings.Fields(plainLines[0]), strings.Fields(heading), "width %d: the heading", tc.width)
+		starts := tableColumns(t, heading)
 		var got [][]string
 		for i, l := range lines {
-			assert.LessOrEqual(t, runeLen(l), tc.width, "width %d: line %q", tc.width, l)
+			if i > 0 || !stacked {
+				assert.LessOrEqual(t, runeLen(l), tc.width, "width %d: line %q", tc.width, l)
+			}
 			assert.Equal(t, strings.TrimRight(l, " "), l, "no line ends in spaces")
 			if i == 0 {
 				continue
 			}
 			cells := cellsOf(l, starts)
+			if stacked {
+				// Columns end at EXPLORED's start in the heading made
+				// above: an EXPLORED line is cut into cells of its own.
+				cells = cellsOf(l, starts[:exploredColumn])
+				cells = append(cells, "")
+			}
 			if cells[0] != "" {
 				got = append(got, cells)
 				for c, cell := range cells[:exploredColumn] {
@@ -155,10 +175,15 @@ func TestWriteTextWidth(t *testing.T) {
 				continue
 			}
 			require.NotEmpty(t, got, "a continuation line follows a row")
-			for _, c := range []int{0, 1, 6} {
-				assert.Empty(t, cells[c], "width %d: the mark, Q and GOT never wrap: %q", tc.width, l)
-			}
 			last := got[len(got)-1]
+			if stacked && l[starts[scenarioColumn]] != ' ' {
+				assert.Equal(t, strings.Repeat(" ", starts[scenarioColumn]), l[:starts[scenarioColumn]], "width %d: EXPLORED indented to SCENARIO: %q", tc.width, l)
+				last[exploredColumn] += " " + strings.TrimSpace(l)
+				continue
+			}
+			for _, c := range []int{0, 1, 2, 6} {
+				assert.Empty(t, cells[c], "width %d: the mark, Q, SCENARIO and GOT never wrap: %q", tc.width, l)
+			}
 			for c, piece := range cells {
 				if piece != "" {
 					last[c] += " " + piece
@@ -175,9 +200,11 @@ func TestWriteTextWidth(t *testing.T) {
 			}
 		}
 	}
+	assert.Equal(t, map[bool]bool{false: true, true: true}, layouts, "the widths wrap in columns and stacked")
 }
 
-// TestFitColumns: the stages in which the columns give way.
+// TestFitColumns: how the columns give way, and when the table is
+// stacked instead.
 func TestFitColumns(t *testing.T) {
 	explored := strings.Repeat("exhaustive bound 2: 263 interleavings (3033 runs ended at states already explored); ", 3)
 	cells := [][]string{
@@ -186,28 +213,31 @@ func TestFitColumns(t *testing.T) {
 	}
 	natural := []int{2, 1, 17, 10, 29, 24, 9, 14, 9, runeLen(explored)}
 	for _, tc := range []struct {
-		name  string
-		width int
-		want  []int
+		name    string
+		width   int
+		want    []int
+		stacked bool
 	}{
-		{"width 0: as wide as the cells", 0, natural},
-		{"a table that fits", 1000, natural},
-		{"EXPLORED gives way first", 200, []int{2, 1, 17, 10, 29, 24, 9, 14, 9, 67}},
-		{"EXPECTED wraps at its space, EXPLORED narrows below 40 before a word is cut",
-			160, []int{2, 1, 17, 10, 29, 14, 9, 14, 9, 37}},
-		{"below 30, KNOBS is cut after a hyphen, EXPLORED gets what its lines leave",
-			150, []int{2, 1, 17, 10, 23, 14, 9, 14, 9, 33}},
-		{"the others cut to their longest piece, then SCENARIO, then EXPLORED narrows below minExplored",
-			100, []int{2, 1, 8, 7, 9, 9, 9, 7, 6, 24}},
-		{"EXPLORED narrows to its longest word", 90, []int{2, 1, 8, 7, 9, 9, 9, 7, 6, 14}},
-		{"too narrow to fit without cutting between letters: cut", 84, []int{2, 1, 8, 7, 9, 9, 9, 7, 6, 8}},
-		{"too narrow to fit even so: the narrowest form without such cuts", 60, []int{2, 1, 8, 7, 9, 9, 9, 7, 6, 13}},
+		{"width 0: as wide as the cells", 0, natural, false},
+		{"a table that fits", 1000, natural, false},
+		{"EXPLORED gives way first", 200, []int{2, 1, 17, 10, 29, 24, 9, 14, 9, 67}, false},
+		{"EXPLORED narrows to 40 first", 173, []int{2, 1, 17, 10, 29, 24, 9, 14, 9, 40}, false},
+		{"then EXPECTED wraps at its space", 163, []int{2, 1, 17, 10, 29, 14, 9, 14, 9, 40}, false},
+		{"EXPLORED below 40: stacked, the other columns as they are", 162, []int{2, 1, 17, 10, 29, 24, 9, 14, 9, 155}, true},
+		{"stacked, EXPECTED wraps at its space", 125, []int{2, 1, 17, 10, 29, 14, 9, 14, 9, 118}, true},
+		{"stacked, KNOBS cut after a hyphen", 120, []int{2, 1, 17, 10, 23, 14, 9, 14, 9, 113}, true},
+		{"stacked as narrow as it gets: SCENARIO and EDITION never cut", 60, []int{2, 1, 17, 10, 9, 9, 9, 7, 6, 53}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			widths := fitColumns(cells, tc.width)
-			assert.Equal(t, tc.want, widths)
-			if tc.width > 0 && tc.width < tableLineWidth(natural) {
-				assert.LessOrEqual(t, tableLineWidth(widths), max(tc.width, 89), "fits, or as narrow as it gets")
+			l := fitColumns(cells, tc.width)
+			assert.Equal(t, tc.want, l.widths)
+			assert.Equal(t, tc.stacked, l.stacked)
+			switch {
+			case tc.width == 0:
+			case !l.stacked:
+				assert.LessOrEqual(t, tableLineWidth(l.widths), tc.width, "fits")
+			default:
+				assert.Equal(t, tc.width, l.widths[0]+l.widths[1]+2*columnGap+l.widths[exploredColumn], "EXPLORED as wide as the width leaves it")
 			}
 		})
 	}
@@ -218,7 +248,7 @@ func TestFitColumns(t *testing.T) {
 func TestWriteTextWidth_Empty(t *testing.T) {
 	cells := [][]string{{"", "Q", "EXPLORED"}, {"ok", "", ""}, {"MISMATCH", "1", "wrapped EXPLORED text"}}
 	var b bytes.Buffer
-	writeFitted(&b, cells, []int{8, 1, 8})
+	writeFitted(&b, cells, layout{widths: []int{8, 1, 8}})
 	assert.Equal(t, "          Q  EXPLORED\nok\nMISMATCH  1  wrapped\n             EXPLORED\n             text\n", b.String())
 }
 

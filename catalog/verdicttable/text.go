@@ -116,7 +116,10 @@ func WriteText(out io.Writer, rows []catalog.Outcome, regressDir, reportDir stri
 // WriteTextWidth is WriteText fitted to width columns (a terminal's; 0:
 // WriteText's table, whose lines are as long as their text). A table
 // wider than width wraps the cells of the columns that give way
-// (fitColumns) onto continuation lines indented to their column, and
+// (fitColumns) onto continuation lines indented to their column, or,
+// where EXPLORED would be narrower than minExplored beside the other
+// columns, puts each row's EXPLORED on lines of its own under the row;
+// and
 // the legend and the lines under the table wrap at width or tableWidth,
 // whichever is narrower; replay lines and the commands that get a
 // schedule stay whole, for a person to copy. A table that fits in width
@@ -139,7 +142,7 @@ func WriteTextWidth(out io.Writer, rows []catalog.Outcome, regressDir, reportDir
 		cells = append(cells, []string{marks[o.Status()], q, o.Scenario, o.Edition.String(), knobsText(o),
 			catalog.VerdictText(o.Expected, o.ExpectedOracle), o.GotVerdict(), orHyphen(o.GotOracle), orHyphen(impact), o.ExploredText()})
 	}
-	if width > 0 && tableLineWidth(fitColumns(cells, 0)) > width {
+	if width > 0 && tableLineWidth(fitColumns(cells, 0).widths) > width {
 		writeFitted(w, cells, fitColumns(cells, width))
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, columnGap, ' ', 0)

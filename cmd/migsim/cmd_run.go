@@ -79,7 +79,8 @@ CI: one testcase per row; docs/scenarios.md, "The table as JUnit"), json
 or text, whatever --format prints; an interrupted run writes it too.
 --width N fits the text table to N columns (40..10000): a wider table
 wraps its EXPLORED column, and the other columns but the mark, Q and GOT
-when it must, onto continuation lines in their columns (docs/scenarios.md,
+when it must, onto continuation lines in their columns; where EXPLORED
+would get fewer than 40 columns, it goes under each row (docs/scenarios.md,
 "The table on a terminal"); the legend and the lines under the table
 wrap at N (or 100, the narrower). --width 0 never wraps. Without --width
 the table fits the terminal when stdout is one (COLUMNS when it is a

@@ -16,24 +16,28 @@ import (
 )
 
 // TestRun_Width: --width N fits the text table to N columns, its EXPLORED
-// column wrapped onto continuation lines, and the legend under it too; a
-// width too narrow for the table gets it as narrow as it gets (81
-// columns here), the legend still at N. --width 0 is the table a pipe
-// gets, as is a run whose stdout is no terminal, whatever COLUMNS says.
+// column wrapped onto continuation lines, or, where it would get fewer
+// than 40 columns, onto lines of its own under each row; the legend under
+// it too. A width too narrow for a row's other columns gets them as
+// narrow as they get (71 columns here), EXPLORED and the legend still at
+// N. --width 0 is the table a pipe gets, as is a run whose stdout is no
+// terminal, whatever COLUMNS says.
 func TestRun_Width(t *testing.T) {
 	_, plain, _ := sharedCLI("run", smokeScenario)
 	for _, tc := range []struct {
 		name    string
 		args    []string
 		columns string
-		width   int // 0: the unwrapped table
-		table   int // the table's width: at most this, less than 5 less
+		width   int  // 0: the unwrapped table
+		stacked bool // EXPLORED under each row
+		table   int  // the table's width: at most this, less than 5 less
 	}{
-		{"--width 100", []string{"--width", "100"}, "", 100, 100},
-		{"--width=85", []string{"--width=85"}, "", 85, 85},
-		{"--width 60: too narrow", []string{"--width", "60"}, "", 60, 81},
-		{"--width 0", []string{"--width", "0"}, "", 0, 0},
-		{"stdout is not a terminal", nil, "70", 0, 0},
+		{"--width 130: EXPLORED wraps in its column", []string{"--width", "130"}, "", 130, false, 130},
+		{"--width 100: EXPLORED under each row", []string{"--width", "100"}, "", 100, true, 100},
+		{"--width=85", []string{"--width=85"}, "", 85, true, 85},
+		{"--width 60: the rows too wide, EXPLORED fits", []string{"--width", "60"}, "", 60, true, 71},
+		{"--width 0", []string{"--width", "0"}, "", 0, false, 0},
+		{"stdout is not a terminal", nil, "70", 0, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("COLUMNS", tc.columns)
@@ -46,8 +50,15 @@ func TestRun_Width(t *testing.T) {
 			table, notes, ok := strings.Cut(out, "\n\n")
 			require.True(t, ok, out)
 			lines := strings.Split(table, "\n")
-			assert.Equal(t, []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "IMPACT", "EXPLORED"}, strings.Fields(lines[0]))
+			heading := []string{"Q", "SCENARIO", "EDITION", "KNOBS", "EXPECTED", "GOT", "ORACLE", "IMPACT", "EXPLORED"}
 			explored := strings.Index(lines[0], "EXPLORED")
+			if tc.stacked {
+				assert.Equal(t, heading[:len(heading)-1], strings.Fields(lines[0]))
+				assert.Equal(t, "       EXPLORED", lines[1], "stacked: EXPLORED's heading under SCENARIO's")
+				explored, lines = 7, append(lines[:1], lines[2:]...)
+			} else {
+				assert.Equal(t, heading, strings.Fields(lines[0]))
+			}
 			continued := 0
 			widest := 0
 			for _, l := range lines {
@@ -64,7 +75,10 @@ func TestRun_Width(t *testing.T) {
 				}
 				continued++
 				assert.True(t, strings.HasPrefix(l, "       "), "a continuation line leaves the mark and Q blank: %q", l)
-				assert.NotEqual(t, ' ', l[explored], "EXPLORED continues in its column: %q", l)
+				assert.NotEqual(t, ' ', l[explored], "EXPLORED continues in its column, or under SCENARIO stacked: %q", l)
+				if tc.stacked {
+					assert.LessOrEqual(t, len(l), tc.width, "stacked, EXPLORED's lines fit: %q", l)
+				}
 			}
 			assert.Positive(t, continued, "EXPLORED wraps")
 			assert.Contains(t, notes, "ok: the verdict got matches the expected one;", "the legend")
