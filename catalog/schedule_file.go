@@ -227,13 +227,21 @@ func fileExists(p string) bool {
 // ExploreCommand is the migsim explore command line that explores a
 // scenario (a catalog name or a file) under an edition, knobs and
 // settings (key=value each) with the scenario's own budget.
+// Each word is quoted for a POSIX shell (a scenario file's path may hold
+// a space), so that the line pastes as it prints.
 func ExploreCommand(scn, edition string, knobs, settings []string) string {
-	cmd := "migsim explore --scenario " + scn + " --spec " + edition
+	cmd := "migsim explore --scenario " + shellquote.Quote(scn) + " --spec " + shellquote.Quote(edition)
 	for _, k := range knobs {
-		cmd += " --knob " + k
+		cmd += " --knob " + shellquote.Quote(k)
 	}
 	for _, kv := range settings {
-		cmd += " --set " + kv
+		cmd += " --set " + shellquote.Quote(kv)
 	}
 	return cmd
+}
+
+// ReplayCommand is the migsim replay command line that replays the
+// schedule file at path, the path quoted for a POSIX shell.
+func ReplayCommand(path string) string {
+	return "migsim replay " + shellquote.Quote(path)
 }

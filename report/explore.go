@@ -297,7 +297,7 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 	}
 	if r.Schedule != nil && r.Path != "" {
 		fmt.Fprintf(w, "schedule: %s (trace hash %s)\n", r.Path, r.Schedule.TraceHash)
-		fmt.Fprintf(w, "replay: migsim replay %s\n", r.Path)
+		fmt.Fprintf(w, "replay: %s\n", catalog.ReplayCommand(r.Path))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 )
@@ -229,7 +230,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 		d.Why = docWhy(ex, sr.Result.Choices)
 	}
 	if r.Schedule != nil && r.Path != "" {
-		d.Schedule, d.Replay = r.Path, "migsim replay "+r.Path
+		d.Schedule, d.Replay = r.Path, catalog.ReplayCommand(r.Path)
 	}
 	return d
 }

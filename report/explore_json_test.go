@@ -63,6 +63,14 @@ func TestExplorationDoc(t *testing.T) {
 				assert.Equal(t, &DocShrunk{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 5}}, d.Shrunk,
 					"no shrink ran, so none ran out of budget: the one replay that annotates the run is not a shrink's budget")
 			}},
+		{"a schedule path with a space", Exploration{Target: "s draft-2023", Scenario: "s", Edition: "draft-2023", Strategy: engine.StrategyPCT, Schedules: 10,
+			Summary:  engine.Summary{Schedules: 10, Failing: 1, Findings: []engine.Report{found}},
+			Shrunk:   &engine.ShrinkResult{Before: engine.Size{Steps: 5}, After: engine.Size{Steps: 3}, Result: engine.Result{Finding: &shrunkFd}},
+			Schedule: &schedfile.Schedule{}, Path: "my out/s.json"},
+			func(t *testing.T, d ExplorationDoc) {
+				assert.Equal(t, []string{"my out/s.json", "migsim replay 'my out/s.json'"}, []string{d.Schedule, d.Replay},
+					"the command pastes into a shell; the path is the file's")
+			}},
 		{"a value with a space", Exploration{Target: "s virtio-1.4 set:note=a b", Scenario: "s", Edition: "virtio-1.4", Settings: []string{"note=a b"},
 			Strategy: engine.StrategyRandom, Schedules: 1},
 			func(t *testing.T, d ExplorationDoc) {

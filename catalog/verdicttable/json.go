@@ -134,7 +134,7 @@ func WriteJSON(w io.Writer, rows []catalog.Outcome, regressDir, reportDir string
 			r.Shrunk = &runShrunk{Before: o.Shrunk.Before, After: o.Shrunk.After, Interrupted: o.Shrunk.Interrupted, BudgetSpent: o.Shrunk.BudgetSpent}
 		}
 		if p := replayPath(o, regressDir, reportDir); p != "" {
-			r.Replay = "migsim replay " + p
+			r.Replay = catalog.ReplayCommand(p)
 		}
 		switch r.Status {
 		case catalog.StatusInterrupted:

@@ -263,7 +263,7 @@ func findingLines(o *catalog.Outcome, regressDir, reportDir string, wrap, wrapMo
 			plural.Count(sr.Replays, "replay"), sr.Executed, cut)))
 	}
 	if p := replayPath(o, regressDir, reportDir); p != "" {
-		lines = append(lines, "  replay: migsim replay "+p)
+		lines = append(lines, "  replay: "+catalog.ReplayCommand(p))
 	} else if h := scheduleHint(o); h != "" {
 		lines = append(lines, "  schedule: "+h) // one line, for its command to copy
 	}

@@ -558,8 +558,8 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 		if run.json { // stdout holds the document alone
 			w = stderr
 		}
-		fmt.Fprintf(w, "run #%d (seed %d): %s, %d steps\nrun schedule: %s (trace hash %s)\ntrace: migsim trace %s (or migsim replay %s --trace)\n",
-			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, p, p)
+		fmt.Fprintf(w, "run #%d (seed %d): %s, %d steps\nrun schedule: %s (trace hash %s)\ntrace: migsim trace %s (or %s --trace)\n",
+			n, sc.Seed, traceFindingText(sc.Finding), sc.Steps, p, sc.TraceHash, shellquote.Quote(p), catalog.ReplayCommand(p))
 	}
 	return code
 }
