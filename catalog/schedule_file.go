@@ -138,6 +138,7 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 	if p != "" && sc.Format != schedfile.FormatV1 && !filepath.IsAbs(p) && sc.Dir != "" {
 		p = filepath.Join(sc.Dir, filepath.FromSlash(p))
 	}
+	fromText := false
 	switch {
 	case p == "" && sc.ScenarioText == "":
 		s, err = CatalogScenario(sc.Scenario)
@@ -148,6 +149,7 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 		if name == "" {
 			name = "scenario_text of the schedule"
 		}
+		fromText = true
 		s, err = LoadScenario(name, []byte(sc.ScenarioText))
 	}
 	if err != nil {
@@ -158,8 +160,12 @@ func ScheduleScenario(sc *schedfile.Schedule) (*scenario.Scenario, error) {
 	}
 	hash := ScheduleHash(s, sc.Format)
 	if hash != sc.ScenarioHash {
+		src := s.File
+		if fromText && p != "" {
+			src = "the schedule's scenario_text: " + p + " is gone"
+		}
 		return nil, fmt.Errorf("catalog: %w: scenario %s (%s) has hash %s, the schedule was recorded against %s; %s",
-			ErrStale, s.Name, s.File, hash, sc.ScenarioHash, staleHint(s, sc, p == "" && sc.ScenarioText == ""))
+			ErrStale, s.Name, src, hash, sc.ScenarioHash, staleHint(s, sc, p == "" && sc.ScenarioText == "", fromText))
 	}
 	return s, nil
 }
@@ -183,10 +189,15 @@ func ScheduleHash(s *scenario.Scenario, f int) string {
 // settings, strategy and seed), or, for a counterexample the conformance
 // kit recorded with a device under test, judge that device again; and for
 // one of the catalog's regression schedules (fromCatalog) also the command
-// that rewrites them all.
-func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) string {
+// that rewrites them all. A scenario read from the text the schedule
+// carries (fromText: its file is gone) has no file to explore: the command
+// names FILE, where that text is to be saved.
+func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog, fromText bool) string {
 	scn := s.Name
-	if !fromCatalog {
+	switch {
+	case fromText:
+		scn = "FILE"
+	case !fromCatalog:
 		scn = s.File
 	}
 	cmd := ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings)
@@ -215,6 +226,11 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog bool) s
 	}
 	if fromCatalog {
 		return fmt.Sprintf("the catalog's scenario changed since: regenerate the catalog's regression schedules (%s), or explore again for a fresh schedule: %s%s", RegenerateCommand, cmd, note)
+	}
+	if fromText {
+		return "the scenario text the schedule carries does not hash to its scenario_hash (the schedule file was edited, " +
+			"or another build of migsim reads the text otherwise): explore the scenario again for a fresh schedule, " +
+			"FILE being that text saved to a file: " + cmd + note
 	}
 	return "the scenario was edited after the schedule was recorded: explore again for a fresh schedule: " + cmd + note
 }

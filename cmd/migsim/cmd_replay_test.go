@@ -210,7 +210,7 @@ func testReplayBadFiles(t *testing.T, good string) {
 		{"syntax error", write("syntax.json", `{"format": 1 "x"}`), []string{"syntax.json", "malformed JSON at byte offset"}},
 		{"unknown field", write("field.json", `{"format": 1, "colour": "red"}`), []string{"field.json", `unknown field "colour"`}},
 		{"wrong type", write("type.json", `{"format": "one"}`), []string{"type.json", "field format"}},
-		{"stale scenario", stale, []string{"stale schedule", "was recorded against 0123456789abcdef", "explore again for a fresh schedule: migsim explore --scenario "}},
+		{"stale scenario", stale, []string{"stale schedule", "was recorded against 0123456789abcdef", "explore the scenario again for a fresh schedule, FILE being that text saved to a file: migsim explore --scenario FILE --spec "}},
 		{"unknown scenario", unknown, []string{`no scenario "no-such-scenario"`}},
 		{"scenario file gone, no text", gone, []string{"gone.scn", "no such file"}},
 		{"bad setting", badSetting, []string{`setting 0 "novalue": want key=value`}},
