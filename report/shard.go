@@ -161,8 +161,10 @@ func WriteShardFile(path string, rep *Exploration) error {
 	sf := ShardFile{Format: ShardFileFormat, Module: engine.ModuleVersion(), Build: buildinfo.Running(), Report: *rep}
 	// The wall-clock time stays out: the same shard run again writes the
 	// same bytes (docs/scale.md). Merge checks no time, and the shard
-	// printed its throughput when it ran.
-	sf.Report.Summary.Elapsed = 0
+	// printed its throughput when it ran. So do --fork's counts, which
+	// depend on --fork and, for random and pct, on --jobs (a copy a job):
+	// the shard printed them on stderr, and merge reads none.
+	sf.Report.Summary.Elapsed, sf.Report.Summary.Fork = 0, nil
 	if rep.Schedule != nil {
 		sf.ScheduleName = catalog.ScheduleRegressName(rep.Schedule)
 	}
