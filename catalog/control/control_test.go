@@ -430,6 +430,12 @@ func TestFault(t *testing.T) {
 		{"control fails", Comparison{Control: Run{Result: found("live")}}, FaultScenario, "not the migration, is at fault"},
 		{"transparent", Comparison{Migrated: &Run{Result: found("transparent")}, Difference: &Difference{Entry: 2}}, FaultMigration, "the migration is at fault"},
 		{"frozen-context, logs equal", Comparison{Migrated: &Run{Result: found("frozen-context")}}, FaultMigration, "the guest's log is the same"},
+		// A run cut at its step bound is no proof of a fault: the bound
+		// may be too small for the migration.
+		{"the step bound", Comparison{Migrated: &Run{Result: engine.Result{Finding: &engine.Finding{Oracle: "live", Message: "step bound 80 exceeded"}}},
+			Difference: &Difference{Entry: 2}}, FaultMigration, "or only a migrated run longer than the bound, not a fault"},
+		{"a livelock the run found", Comparison{Migrated: &Run{Result: engine.Result{Finding: &engine.Finding{Oracle: "live", Message: "no progress"}}},
+			Difference: &Difference{Entry: 2}}, FaultMigration, "the migration is at fault"},
 		{"gave-up", Comparison{Migrated: &Run{Result: found("gave-up")}}, FaultDevice, "the device or the scenario, not the migration, fails the guest"},
 		// A fault the scenario injects on the source after the VM left it
 		// hangs the guest only without migration: the difference is that

@@ -113,6 +113,13 @@ func verdictText(c *Comparison) string {
 			"so the difference is that run's trouble and does not put the fault on the migration",
 			c.Migrated.Result.Finding.Oracle, oracle.TroubleText([]guest.Trouble{t}))
 	case FaultMigration:
+		if f := c.Migrated.Result.Finding; f.StepBound() {
+			// A run cut at its step bound proves no harm: the bound may
+			// only be shorter than the migrated run (catalog.ImpactBound).
+			return "the run without migration passes the oracles and the migrated run reached its step bound before it ended: " +
+				"a livelock the migration causes, or only a migrated run longer than the bound, not a fault; " +
+				"a larger step bound (explore --max-steps) tells them apart"
+		}
 		s := fmt.Sprintf("the run without migration passes the oracles and the migrated run ends in %s: the migration is at fault",
 			c.Migrated.Result.Finding.Oracle)
 		if c.Difference == nil {
