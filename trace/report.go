@@ -423,6 +423,10 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 		}
 	}
 	if len(ids) == 0 {
+		if r.Result.Finding == nil {
+			b.WriteString("The run ends without a finding, and the scenario names no requirement.\n\n")
+			return
+		}
 		b.WriteString("The finding names no requirement.\n\n")
 		return
 	}
