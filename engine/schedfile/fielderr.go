@@ -47,6 +47,11 @@ func locate(err error, b []byte) error {
 	var fe *fieldError
 	if errors.As(err, &fe) {
 		fe.off = valueOffset(b, fe.path)
+		if fe.off < 0 && fe.msg == "empty" {
+			// The file has no such key: a field it lacks is missing, not
+			// empty (an edit that deleted the line, not one that cleared it).
+			fe.msg = "missing"
+		}
 	}
 	return err
 }
