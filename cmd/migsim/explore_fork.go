@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/world"
 )
 
@@ -13,11 +14,13 @@ import (
 // (world.ForkRefusals).
 func printForkStats(w io.Writer, strategy string, st engine.ForkStats) {
 	if strategy != engine.StrategyDFS {
-		fmt.Fprintf(w, "fork: %d copies kept at the first choice point (one a job), %d runs from a copy (%d decisions not run again), %d built, %d copies refused\n",
-			st.Taken, st.Restored, st.SkippedDecisions, st.Replayed, st.Refused)
+		fmt.Fprintf(w, "fork: %s kept at the first choice point (one a job), %s from a copy (%s not run again), %d built, %s refused\n",
+			plural.Count(st.Taken, "copy"), plural.Count(st.Restored, "run"), plural.Count(int(st.SkippedDecisions), "decision"), st.Replayed,
+			plural.Count(st.Refused, "copy"))
 	} else {
-		fmt.Fprintf(w, "fork: %d copies kept (none at %d decisions the search cannot branch at), %d runs from a copy (%d from the kept copy itself; %d decisions not replayed), %d replayed from the start\n",
-			st.Taken, st.NotBranching, st.Restored, st.TakenOver, st.SkippedDecisions, st.Replayed)
+		fmt.Fprintf(w, "fork: %s kept (none at %s the search cannot branch at), %s from a copy (%d from the kept copy itself; %s not replayed), %d replayed from the start\n",
+			plural.Count(st.Taken, "copy"), plural.Count(st.NotBranching, "decision"), plural.Count(st.Restored, "run"), st.TakenOver,
+			plural.Count(int(st.SkippedDecisions), "decision"), st.Replayed)
 	}
 	for _, r := range world.ForkRefusals() {
 		fmt.Fprintf(w, "fork: refused %s\n", r)

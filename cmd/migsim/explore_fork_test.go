@@ -13,9 +13,10 @@ import (
 // explore --fork with random or pct on a scenario whose runs do not
 // depend on the seed starts the runs from a copy of the world at their
 // first choice point: the same document as without it (counts, findings,
-// the shrunk finding), and stderr says what the copies did.
+// the shrunk finding), and stderr says what the copies did, each count
+// with its noun in the number it takes ("1 copy kept").
 func TestExploreFork_Sampled(t *testing.T) {
-	copies := regexp.MustCompile(`fork: 1 copies kept at the first choice point \(one a job\), (\d+) runs from a copy \((\d+) decisions not run again\), 1 built, 0 copies refused`)
+	copies := regexp.MustCompile(`fork: 1 copy kept at the first choice point \(one a job\), (\d+) runs from a copy \((\d+) decisions not run again\), 1 built, 0 copies refused`)
 	for _, tc := range []struct {
 		name string
 		args []string
