@@ -223,8 +223,13 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 			fmt.Fprintf(w, "dfs: %d of the %d state-pruned runs were known to end there without running them (known transitions)\n", known, PrunedByStates(sum))
 		}
 	}
-	if sum.Interrupted {
-		fmt.Fprintf(w, "interrupted: the summary covers only the %s run before the interrupt\n", plural.Count(sum.Schedules+sum.Pruned, "schedule"))
+	switch {
+	case sum.Interrupted && sum.Pruned > 0:
+		// The pruned runs are not schedules (the dfs lines above say so).
+		fmt.Fprintf(w, "interrupted: the summary covers only the %s (%s, %d pruned) run before the interrupt\n",
+			plural.Count(sum.Schedules+sum.Pruned, "run"), plural.Count(sum.Schedules, "schedule"), sum.Pruned)
+	case sum.Interrupted:
+		fmt.Fprintf(w, "interrupted: the summary covers only the %s run before the interrupt\n", plural.Count(sum.Schedules, "schedule"))
 	}
 	if r.Merged > 0 && sum.Elapsed <= 0 { // shard summaries keep no time
 		fmt.Fprintf(w, "throughput: %s executed (%s); each shard printed its own rate, and summaries keep no time\n",
