@@ -144,7 +144,7 @@ func FindScenario(arg string) (*scenario.Scenario, error) {
 	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
 		s, err := LoadScenarioFile(arg)
 		if st, serr := os.Stat(arg); err != nil && serr == nil && st.IsDir() {
-			return nil, fmt.Errorf("%w; to judge the scenarios in it, name its files (%s)", err, files)
+			return nil, fmt.Errorf("%w; a directory is not a scenario: name its scenario files (%s)", err, files)
 		}
 		return s, err
 	}
@@ -153,7 +153,7 @@ func FindScenario(arg string) (*scenario.Scenario, error) {
 		if st, serr := os.Stat(arg); serr == nil && st.Mode().IsRegular() {
 			return nil, fmt.Errorf("%w; a file %s exists here, but a scenario file is named by a path with a '/' or the .scn suffix: write ./%s", err, arg, arg)
 		} else if serr == nil && st.IsDir() {
-			return nil, fmt.Errorf("%w; a directory %s exists here: to judge the scenarios in it, name its files (%s)", err, arg, files)
+			return nil, fmt.Errorf("%w; a directory %s exists here, and a directory is not a scenario: name its scenario files (%s)", err, arg, files)
 		}
 	}
 	return s, err

@@ -217,7 +217,7 @@ func TestReplay_StrictAndDivergence(t *testing.T) {
 
 	_, err = Run(f, 3, NewReplay(orig.Choices[:1]), RunConfig{})
 	require.ErrorIs(t, err, ErrDiverged)
-	assert.Contains(t, err.Error(), "at step 2: recorded schedule has 1 choices")
+	assert.Contains(t, err.Error(), "at step 2: recorded schedule has 1 choice,")
 }
 
 // pickAt answers every decision with the continue pick, and decision at

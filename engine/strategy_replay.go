@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/internal/echo"
+	"github.com/migsim/migsim/internal/plural"
 )
 
 // ErrDiverged is wrapped by every replay divergence error.
@@ -23,8 +24,8 @@ type pastEndError struct {
 }
 
 func (e *pastEndError) Error() string {
-	return fmt.Sprintf("engine: %v at step %d: recorded schedule has %d choices, run continues with enabled [%s]",
-		ErrDiverged, e.step, e.choices, e.enabled)
+	return fmt.Sprintf("engine: %v at step %d: recorded schedule has %s, run continues with enabled [%s]",
+		ErrDiverged, e.step, plural.Count(e.choices, "choice"), e.enabled)
 }
 
 // Is makes the error ErrDiverged and ErrPastEnd.

@@ -77,7 +77,7 @@ var strategyFlags = []struct {
 }{
 	{"bound", "a preemption bound", []string{engine.StrategyDFS}},
 	{"reduction", "a partial-order reduction", []string{engine.StrategyDFS}},
-	{"split-depth", "subtrees to split", []string{engine.StrategyDFS}},
+	{"split-depth", "a split into subtrees", []string{engine.StrategyDFS}},
 	{"states", "a state cache", []string{engine.StrategyDFS}},
 	{"state-cap", "the state cache's size", []string{engine.StrategyDFS}},
 	{"depth", "a depth", []string{engine.StrategyPCT}},

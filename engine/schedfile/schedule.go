@@ -23,6 +23,7 @@ import (
 	"github.com/migsim/migsim/internal/inputfile"
 	"github.com/migsim/migsim/internal/jsonpath"
 	"github.com/migsim/migsim/internal/keepfile"
+	"github.com/migsim/migsim/internal/plural"
 )
 
 // Format is the version of the schedule file format this package
@@ -576,8 +577,8 @@ func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result
 		return res, fmt.Errorf("engine: seed %d: %w", s.Seed, err)
 	}
 	if len(res.Choices) != len(s.Choices) {
-		return res, fmt.Errorf("engine: seed %d: %w: run ended after %d steps (%s), schedule has %d",
-			s.Seed, engine.ErrDiverged, len(res.Choices), endReason(res), len(s.Choices))
+		return res, fmt.Errorf("engine: seed %d: %w: run ended after %s (%s), the schedule has %s",
+			s.Seed, engine.ErrDiverged, plural.Count(len(res.Choices), "step"), endReason(res), plural.Count(len(s.Choices), "choice"))
 	}
 	for i, c := range res.Choices {
 		if c.Actor != s.Choices[i].Actor {
