@@ -206,8 +206,19 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog, fromTe
 		// The exploration the schedule came from, as far as the file says:
 		// its strategy and seed (a dfs schedule does not record its bound).
 		cmd += fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed)
-		if sc.Strategy == engine.StrategyDFS {
+		switch sc.Strategy {
+		case engine.StrategyDFS:
 			note = " (with the --bound it was found at, which the file does not record)"
+		case engine.StrategyRandom, engine.StrategyPCT:
+			// Schedule Index is reached only by a budget of more: a
+			// finding an exploration of many schedules found late is not
+			// within the scenario's own budget.
+			if ed, err := spec.ParseEdition(sc.Edition); err == nil && sc.Index >= s.BudgetFor(ed).Schedules {
+				cmd += fmt.Sprintf(" --schedules %d", sc.Index+1)
+			}
+			if sc.Strategy == engine.StrategyPCT {
+				note = " (with the --depth it was found at, if not the scenario's, which the file does not record)"
+			}
 		}
 	}
 	if sc.Device != "" {
