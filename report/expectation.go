@@ -51,6 +51,20 @@ func ExpectationNote(t catalog.Target, f *engine.Finding) string {
 // to compare with (an edition, knobs or settings the scenario never
 // expects). "" without a scenario.
 func NoFindingNote(t catalog.Target) string {
+	return noFindingNote(t, "this exploration did not find it")
+}
+
+// ShardNoFindingNote is NoFindingNote for a shard of an exploration (of
+// more than one): it says what the shard did not find, which another
+// shard may have. A shard's summary keeps NoFindingNote's, which the
+// merged report prints when no shard found anything.
+func ShardNoFindingNote(t catalog.Target) string {
+	return noFindingNote(t, "this shard did not find it (another shard may have: migsim merge gives the exploration's answer)")
+}
+
+// noFindingNote is NoFindingNote, notFound saying what did not find the
+// expected verdict.
+func noFindingNote(t catalog.Target, notFound string) string {
 	if t.Scenario == nil {
 		return ""
 	}
@@ -62,8 +76,8 @@ func NoFindingNote(t catalog.Target) string {
 	if e.Verdict == scenario.VerdictPass {
 		return "the scenario expects pass for this edition and knobs: " + where
 	}
-	return fmt.Sprintf("the scenario expects %s for this edition and knobs: %s; this exploration did not find it",
-		catalog.VerdictText(e.Verdict, e.Oracle), where)
+	return fmt.Sprintf("the scenario expects %s for this edition and knobs: %s; %s",
+		catalog.VerdictText(e.Verdict, e.Oracle), where, notFound)
 }
 
 // expectedFinding reports whether f is the verdict e expects: its oracle

@@ -280,3 +280,25 @@ func TestMerge_ExpectedNamesTheScenarioAsTheShardsWereGivenIt(t *testing.T) {
 	assert.Contains(t, merged, want)
 	assert.NotContains(t, merged, string(filepath.Separator)+flrScenario, "no absolute path")
 }
+
+// A shard that finds nothing says so of itself, not of the exploration,
+// whose other shards may find what the scenario expects; its summary
+// keeps the note one process prints, which the merge prints when no
+// shard found anything.
+func TestExplore_ShardWithoutFindingSpeaksForItself(t *testing.T) {
+	shards, out := t.TempDir(), t.TempDir()
+	args := []string{"explore", "--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway",
+		"--knob", "mode-after-flr=keep", "--no-shrink", "--explain-runs", "0", "--progress", "never", "--schedules", "4"}
+	code, shard, stderr := runSimCLI(t, append(args, "--shard", "0/4", "--out", shards)...)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
+	const expects = "  expected: the scenario expects violation frozen-context for this edition and knobs: " + flrScenario +
+		":20 (expect draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep violation frozen-context); "
+	assert.Contains(t, shard, expects+"this shard did not find it (another shard may have: migsim merge gives the exploration's answer)\n")
+	for i := 1; i < 4; i++ { // nor do the others, here
+		code, _, stderr := runSimCLI(t, append(args, "--shard", fmt.Sprintf("%d/4", i), "--out", shards)...)
+		require.Equal(t, cmdbase.ExitOK, code, stderr)
+	}
+	code, merged, stderr := runSimCLI(t, "merge", "--out", out, shards)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
+	assert.Contains(t, merged, expects+"this exploration did not find it\n", "the summary keeps the exploration's note")
+}
