@@ -106,6 +106,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	without := fs.Bool("without-migration", false, "compare the run with the run without migration (same scenario and seed) and say where the fault lies")
 	var device devicearg.Flag
 	device.Add(fs)
+	uf := addUnderFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stdout, replayUsage)
 		fs.PrintDefaults()
@@ -149,6 +150,12 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migsim replay: %s: %s\n", path, usererr.Text(err))
 		return cmdbase.ExitUsage
 	}
+	ut, dropped, code := catalog.Target{}, []string(nil), -1
+	if uo := uf.override(); !uo.Empty() {
+		if ut, dropped, code = underTarget(stderr, sc, uo, dev != nil, *without); code >= 0 {
+			return code
+		}
+	}
 	differs := devicearg.DiffersLine(sc, dev) // of the device given, before the file's
 	var ok bool
 	if dev, ok = cmdbase.ScheduleDevice(stderr, "replay", shellquote.Quote(path), path, sc, dev); !ok {
@@ -176,6 +183,12 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, ", seed %d, %s, %s\n", sc.Seed, plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"))
 	fmt.Fprint(stdout, differs) // what follows is the run of another device than the recording's
+	recorded := sc.TraceHash
+	if ut.Scenario != nil { // what follows is the run under other rules, replayed strictly
+		if sc, code = replayUnder(stdout, stderr, sc, ut, dropped, *maxSteps, fs.Changed("max-steps")); code >= 0 {
+			return code
+		}
+	}
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}
 	var full bytes.Buffer
 	if *trace || *slice {
@@ -270,7 +283,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(stdout, "no finding")
 	}
-	fmt.Fprintf(stdout, "trace hash %s (matches the recording)\n", engine.FormatHash(res.TraceHash))
+	fmt.Fprintln(stdout, hashLine(engine.FormatHash(res.TraceHash), recorded, ut.Scenario != nil))
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "migsim replay: %s: interrupted: the explanation or slice above is as far as it got\n", path)
 		return cmdbase.ExitInterrupted
@@ -304,6 +317,19 @@ func printExplanation(w io.Writer, ex *explain.Explanation, res engine.Result, s
 		sc, maxSteps = nil, 0 // the device's run is not the reference's to record
 	}
 	report.PrintWhy(w, ex, res.Choices, sc, maxSteps, usererr.Text)
+}
+
+// hashLine is the trace hash line of a replay that reproduced its run:
+// the recording's, or, under other rules (under), the run's beside the
+// recorded one.
+func hashLine(got, recorded string, under bool) string {
+	switch {
+	case !under:
+		return "trace hash " + got + " (matches the recording)"
+	case got == recorded:
+		return "trace hash " + got + " (the recorded one)"
+	}
+	return "trace hash " + got + ", recorded " + recorded
 }
 
 // traceHashLine compares a replay's trace hash with the recorded one
