@@ -34,6 +34,8 @@ func init() {
 
 const replayUsage = `usage: migsim replay FILE [--trace | --slice [--slice-runs N] | --explain [--explain-runs N] | --without-migration]
        [--max-steps N] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
+       migsim replay FILE [--spec E] [--knob K=V...] [--set K=V...]
+       [--trace | --slice [--slice-runs N] | --explain [--explain-runs N]] [--max-steps N]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
 relative to the schedule file, or the text the schedule carries when that file
@@ -78,6 +80,27 @@ stdout says "the device differs from the recording: recorded with D1,
 replayed with D2" under the first line (the same program with other
 arguments is another device).
 
+--spec, --knob and --set (explore's flags) replay the schedule under another
+edition, other knobs or other settings, to ask whether they remove the
+finding on this very interleaving: the schedule's scenario and seed, the
+recorded knobs and settings with those given in place of the ones of the
+same name (every other knob takes the edition's default; a recorded knob
+the edition given lacks is left out, and a line says so), and the recorded
+choices followed leniently: a recorded step the run does not enable gives
+way to the recorded actor's first enabled step (else the previous actor's),
+and past the recorded choices the previous actor continues. It prints what
+it ran under ("under EDITION, knobs K, settings S"), how many recorded
+choices the run followed as recorded and its first departure: the step, the
+recorded step and the step taken, and why (the recorded step was not
+enabled, the run ended before it, the run went on past the recorded
+choices); then the run's finding or "no finding" and its trace hash beside
+the recorded one. Without a departure, or with the run going on past every
+recorded choice, the run made the recorded interleaving: no finding then
+means the rules given remove it there; after an earlier departure the run
+went elsewhere. --trace, --slice and --explain show that run; --device and
+--without-migration do not go with these flags. A knob, value, setting or
+edition explore refuses is refused the same way (exit 2).
+
 A schedule whose finding is the step bound replays at that bound (its
 length); any other at least at its length: without --max-steps the default
 bound grows to it, and a --max-steps that would cut the schedule short is
@@ -85,7 +108,9 @@ refused.
 
 Exit 0 when the run reproduces without a finding, 1 when it reproduces a
 finding, diverges or the device breaks the protocol after its handshake
-(with --without-migration: 1 when either run has a finding), 2 on a usage
+(with --without-migration: 1 when either run has a finding; with --spec,
+--knob or --set: 0 when the run has no finding, 1 when it has one, however
+closely it followed the schedule), 2 on a usage
 error, a bad or stale schedule file or a device that cannot be started or
 breaks the protocol in its handshake, 130 when
 Ctrl-C ends a request to an exec: device.

@@ -17,7 +17,9 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
   1    a finding or a mismatch: a violation (explore, replay, conform,
        merge, gen), a verdict that differs from its expectation (run), a
        pass no search proved (run --require-proof: UNPROVED), a replay
-       that diverges, an incompatible pair (compat). trace and report
+       that diverges (replay --spec, --knob or --set never diverges: it
+       exits 1 when its run has a finding, wherever the run departed
+       from the schedule), an incompatible pair (compat). trace and report
        exit 0 on a finding, since writing its trace or report is their job:
        1 there is a schedule that diverges or a device that breaks the
        protocol after its handshake. bench exits 1 only when a run fails;
