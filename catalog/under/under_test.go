@@ -214,3 +214,28 @@ func oracleOf(f *engine.Finding) string {
 	}
 	return f.Oracle
 }
+
+// TestReplay_RecordedRulesAreTheRecording: every regression schedule of
+// the catalog, replayed under its own edition (the recorded knobs and
+// settings kept), is its recorded run step for step: no departure, the
+// recorded trace hash and finding. The lenient replay adds nothing to a
+// run the rules leave as it was.
+func TestReplay_RecordedRulesAreTheRecording(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "regress", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, p := range files {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			sc := readRegress(t, filepath.Base(p))
+			tg, dropped, err := Target(sc, Override{Edition: sc.Edition})
+			require.NoError(t, err)
+			assert.Empty(t, dropped)
+			res, f, _, err := Replay(tg, sc, max(catalog.DefaultJudgeMaxSteps, sc.Steps))
+			require.NoError(t, err)
+			assert.Nil(t, f.First, "%+v", f.First)
+			assert.Equal(t, len(sc.Choices), f.Followed)
+			assert.Equal(t, sc.TraceHash, engine.FormatHash(res.TraceHash))
+			assert.Equal(t, oracleOf(sc.Finding), oracleOf(res.Finding))
+		})
+	}
+}
