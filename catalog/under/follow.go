@@ -52,7 +52,10 @@ type Follow struct {
 	First *Departure
 }
 
-// Compare compares the choices a run made with the recorded ones.
+// Compare compares the choices a run made with the recorded ones. A
+// schedule file's choices have no negative index (schedfile refuses one),
+// so the lenient replay took a step of another label only when the
+// recorded label was not enabled: that departure is NotEnabled.
 func Compare(recorded, ran []engine.Choice) Follow {
 	f := Follow{Recorded: len(recorded), Steps: len(ran)}
 	for i := 0; i < min(len(recorded), len(ran)); i++ {

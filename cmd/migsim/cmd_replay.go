@@ -84,11 +84,12 @@ arguments is another device).
 edition, other knobs or other settings, to ask whether they remove the
 finding on this very interleaving: the schedule's scenario and seed, the
 recorded knobs and settings with those given in place of the ones of the
-same name (every other knob takes the edition's default; a recorded knob
-the edition given lacks is left out, and a line says so), and the recorded
+same name (every other knob takes the edition's default, and --knob
+K=DEFAULT puts a recorded knob back to it; a recorded knob the edition
+given lacks is left out, and a line says so), and the recorded
 choices followed leniently: a recorded step the run does not enable gives
-way to the recorded actor's first enabled step (else the previous actor's),
-and past the recorded choices the previous actor continues. It prints what
+way to the recorded actor's first enabled step (else the previous actor's,
+else the first enabled), and past the recorded choices the previous actor continues. It prints what
 it ran under ("under EDITION, knobs K, settings S"), how many recorded
 choices the run followed as recorded and its first departure: the step, the
 recorded step and the step taken, and why (the recorded step was not
