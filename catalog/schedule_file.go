@@ -216,9 +216,6 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog, fromTe
 			if ed, err := spec.ParseEdition(sc.Edition); err == nil && sc.Index >= s.BudgetFor(ed).Schedules {
 				cmd += fmt.Sprintf(" --schedules %d", sc.Index+1)
 			}
-			if sc.Strategy == engine.StrategyPCT {
-				note = " (with the --depth it was found at, if not the scenario's, which the file does not record)"
-			}
 		}
 	}
 	if sc.Device != "" {
