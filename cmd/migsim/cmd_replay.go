@@ -34,7 +34,7 @@ func init() {
 
 const replayUsage = `usage: migsim replay FILE [--trace | --slice [--slice-runs N] | --explain [--explain-runs N] | --without-migration]
        [--max-steps N] [--device DEVICE [--timeout D]] [-- DEVICE-ARGS...]
-       migsim replay FILE [--spec E] [--knob K=V...] [--set K=V...]
+       migsim replay FILE [--spec E] [--knob K=V...] [--set K=V...] [--save OUT]
        [--trace | --slice [--slice-runs N] | --explain [--explain-runs N]] [--max-steps N]
 
 Rebuilds the run a schedule file records: its scenario (the file it names,
@@ -98,8 +98,11 @@ choices); then the run's finding or "no finding" and its trace hash beside
 the recorded one. Without a departure, or with the run going on past every
 recorded choice, the run made the recorded interleaving: no finding then
 means the rules given remove it there; after an earlier departure the run
-went elsewhere. --trace, --slice and --explain show that run; --device and
---without-migration do not go with these flags. A knob, value, setting or
+went elsewhere. --trace, --slice and --explain show that run; --save OUT
+writes it as a schedule file of the rules given (as explore writes one: a
+file OUT that holds another schedule is kept, and this one goes to OUT's
+first free edition, OUT.1.json…), which replay, trace and report read as
+any other; --device and --without-migration do not go with these flags. A knob, value, setting or
 edition explore refuses is refused the same way (exit 2).
 
 A schedule whose finding is the step bound replays at that bound (its
@@ -133,6 +136,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var device devicearg.Flag
 	device.Add(fs)
 	uf := addUnderFlags(fs)
+	save := fs.String("save", "", "with --spec, --knob or --set: write the run under those rules as a schedule file OUT")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, replayUsage)
 		fs.PrintDefaults()
@@ -177,7 +181,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.ExitUsage
 	}
 	ut, dropped, code := catalog.Target{}, []string(nil), -1
-	if uo := uf.override(); !uo.Empty() {
+	if uo := uf.override(); uo.Empty() && fs.Changed("save") {
+		return cmdbase.UsageError(stderr, "replay", "--save writes the run under other rules: it goes with --spec, --knob or --set (the recorded run is FILE already)")
+	} else if !uo.Empty() {
 		if ut, dropped, code = underTarget(stderr, sc, uo, dev != nil, *without); code >= 0 {
 			return code
 		}
@@ -213,6 +219,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if ut.Scenario != nil { // what follows is the run under other rules, replayed strictly
 		if sc, code = replayUnder(stdout, stderr, sc, ut, dropped, *maxSteps, fs.Changed("max-steps")); code >= 0 {
 			return code
+		}
+		if *save != "" && !saveUnder(stdout, stderr, sc, *save) {
+			return cmdbase.ExitUsage
 		}
 	}
 	cfg := engine.RunConfig{MaxSteps: *maxSteps}

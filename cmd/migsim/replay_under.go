@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/usererr"
+	"github.com/migsim/migsim/report"
 )
 
 // underFlags are replay's flags that replay a schedule under another
@@ -93,4 +94,20 @@ func underText(t catalog.Target) string {
 		s += ", settings " + strings.Join(catalog.SettingStrings(t.Settings), " ")
 	}
 	return s
+}
+
+// saveUnder writes the run under other rules as a schedule file at path
+// (report.KeepSchedule: another schedule already there is kept) and says
+// where it went; false when it could not be written.
+func saveUnder(stdout, stderr io.Writer, sc *schedfile.Schedule, path string) bool {
+	p, note, err := report.KeepSchedule(sc, path)
+	if err != nil {
+		fmt.Fprintf(stderr, "migsim replay: --save %s: %s\n", path, usererr.Text(err))
+		return false
+	}
+	if note != "" {
+		fmt.Fprintf(stderr, "migsim replay: %s\n", note)
+	}
+	fmt.Fprintf(stdout, "this run's schedule: %s\n", catalog.ReplayCommand(p))
+	return true
 }

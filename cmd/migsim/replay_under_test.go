@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,4 +97,36 @@ func TestReplayUnder(t *testing.T) {
 			assert.Equal(t, stderr, stderr2)
 		})
 	}
+}
+
+// TestReplayUnder_Save: --save writes the run under other rules as a
+// schedule file of those rules, which a plain replay reproduces step for
+// step (its trace hash, its finding or none); a file already there with
+// another schedule is kept; --save alone is refused.
+func TestReplayUnder_Save(t *testing.T) {
+	const reset = "../../catalog/testdata/regress/reset-racing-stop_draft-2023_reset-vs-mode=complete-anyway.json"
+	hash := regexp.MustCompile(`trace hash ([0-9a-f]{16})`)
+	out := filepath.Join(t.TempDir(), "under.json")
+	for _, tc := range []struct {
+		knob, saved, note string
+		code              int
+	}{
+		{"reset-vs-mode=reply-on-start", out, "", cmdbase.ExitOK},
+		{"reset-vs-mode=complete-anyway", strings.TrimSuffix(out, ".json") + ".1.json", out + " holds another schedule, left as it is", cmdbase.ExitFinding},
+	} {
+		code, stdout, stderr := runSimCLI(t, "replay", reset, "--knob", tc.knob, "--save", out)
+		require.Equal(t, tc.code, code, stderr)
+		assert.Contains(t, stdout, "this run's schedule: migsim replay "+tc.saved+"\n", tc.knob)
+		assert.Contains(t, stderr, tc.note, tc.knob)
+		under := hash.FindStringSubmatch(stdout)
+		require.Len(t, under, 2, stdout)
+		code, again, stderr := runSimCLI(t, "replay", tc.saved)
+		require.Equal(t, tc.code, code, stderr)
+		assert.Contains(t, again, ", knobs "+tc.knob+", ", "the file records the rules it ran under")
+		assert.Contains(t, again, "trace hash "+under[1]+" (matches the recording)\n", tc.knob)
+	}
+	code, stdout, stderr := runSimCLI(t, "replay", reset, "--save", out)
+	assert.Equal(t, cmdbase.ExitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "migsim replay: --save writes the run under other rules: it goes with --spec, --knob or --set")
 }
