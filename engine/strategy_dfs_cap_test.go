@@ -19,17 +19,19 @@ import (
 // table prunes less, never wrongly. A search that never fills its tables
 // says nothing, in JSON neither.
 func TestDFS_StateCap(t *testing.T) {
-	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	filled := map[string]int{}
 	for sys := range transSystems() {
-		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
+		progs := genProp(NewStream(uint64(sys), StreamWorkload), transGen)
 		f := func(Streams) (System, error) {
-			return newTransSys(progs, gen.vars, transHistoryHashed, new([]string)), nil
+			return newTransSys(progs, transGen.vars, transHistoryHashed, new([]string)), nil
 		}
 		for _, cfg := range transConfigs {
-			want, _, _ := searchOutcomes(t, f, cfg)
-			visits, trans := rememberedPerRun(t, f, cfg)
-			whole := exploreWithCap(t, f, cfg)
+			// The searches with the default cap: every run run, as
+			// Explore runs it (the visits and transitions after each
+			// run), and Explore's (searchTrans: those of
+			// TestDFS_KnownTransitionsSameSearch, run once).
+			ref := searchTrans(t, sys, transHistoryHashed, cfg)
+			want, visits, trans, whole := ref.outcomes, ref.visits, ref.trans, ref.sum
 			assert.Zero(t, whole.StatesFullAt, "system %d %+v: the default cap is never reached", sys, cfg)
 			assert.Zero(t, whole.TransitionsFullAt)
 			assert.Zero(t, whole.StateCap)
@@ -75,32 +77,6 @@ func TestDFS_StateCap(t *testing.T) {
 	assert.Positive(t, filled["transitions"], "small caps fill the known transitions")
 	assert.Positive(t, filled["states not"], "some searches stay below the cap")
 	t.Logf("%v", filled)
-}
-
-// rememberedPerRun runs a dfs search of f with cfg to its end, as Explore
-// runs it with one job (a run a known transition prunes is not run), and
-// returns the visits it remembers and the transitions it knows after each
-// run.
-func rememberedPerRun(t *testing.T, f Factory, cfg DFSConfig) (visits, trans []int) {
-	t.Helper()
-	s := NewSearch(cfg)
-	r := NewRunner(RunConfig{MaxSteps: 200})
-	for n := 0; ; n++ {
-		require.Less(t, n, 1_000_000)
-		var res Result
-		var err error
-		if s.Virtual(200) {
-			err = ErrPruned
-		} else {
-			res, err = r.RunSeed(f, ScheduleSeed(0, 0), s)
-		}
-		more := s.Next(&res, err)
-		v, tr := s.s.Remembered()
-		visits, trans = append(visits, v), append(trans, tr)
-		if !more {
-			return visits, trans
-		}
-	}
 }
 
 // firstReaching returns the first run (from 1) after which counts reached

@@ -1,13 +1,11 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestDFS_KnownTransitionsSameSearch: a dfs exploration with state
@@ -19,14 +17,12 @@ import (
 // leaves out, which their judge hash covers. Known transitions prune runs
 // only for systems that have a judge hash.
 func TestDFS_KnownTransitionsSameSearch(t *testing.T) {
-	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	for _, kind := range []transKind{transKeepsNothing, transHistoryHashed, transNoJudgeHash} {
 		t.Run(kind.String(), func(t *testing.T) {
 			virtual := 0
 			for sys := range transSystems() {
-				progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 				for _, cfg := range transConfigs {
-					want, got, sum := compareTransitions(t, progs, gen.vars, kind, cfg)
+					want, got, sum := compareTransitions(t, sys, kind, cfg)
 					assert.Equal(t, want, got, "system %d %+v: the runs' outcomes, in order", sys, cfg)
 					virtual += sum.Schedules + sum.Pruned - sum.Executed
 				}
@@ -47,12 +43,10 @@ func TestDFS_KnownTransitionsSameSearch(t *testing.T) {
 // search compared in TestDFS_KnownTransitionsSameSearch tells, and the
 // judge hash is what keeps it sound.
 func TestDFS_KnownTransitionsNeedTheJudgeHash(t *testing.T) {
-	gen := propGen{actors: 4, instrs: 4, vars: 2, total: 12}
 	differ := 0
 	for sys := range transSystems() {
-		progs := genProp(NewStream(uint64(sys), StreamWorkload), gen)
 		for _, cfg := range transConfigs {
-			want, got, _ := compareTransitions(t, progs, gen.vars, transHistoryLeftOut, cfg)
+			want, got, _ := compareTransitions(t, sys, transHistoryLeftOut, cfg)
 			if fmt.Sprint(want) != fmt.Sprint(got) {
 				differ++
 			}
@@ -75,58 +69,31 @@ var transConfigs = []DFSConfig{{Reduction: ReductionSleep, States: true, Bound: 
 	{Reduction: ReductionSleep, States: true, Bound: 1}, {Reduction: ReductionSleep, States: true, Bound: -1},
 	{Reduction: ReductionNone, States: true, Bound: 2}}
 
-// compareTransitions explores progs with cfg twice: running every run of
-// the search (want), and through Explore, which prunes runs by known
-// transitions (got). It checks that the counts agree and returns both
-// runs' outcomes and Explore's summary.
-func compareTransitions(t *testing.T, progs [][]propInstr, vars int, kind transKind, cfg DFSConfig) (want, got []string, sum Summary) {
+// compareTransitions explores generated system sys with checks of kind
+// under cfg twice: running every run of the search (want), and through
+// Explore, which prunes runs by known transitions (got); the search as
+// Explore runs it, run by run, gives the path of every run, run or not
+// (searchTrans: the searches of transHistoryHashed systems are
+// TestDFS_StateCap's too, run once). It checks that the counts agree and
+// returns both runs' outcomes and Explore's summary.
+func compareTransitions(t *testing.T, sys int, kind transKind, cfg DFSConfig) (want, got []string, sum Summary) {
 	t.Helper()
-	logged := func(log *[]string) Factory {
-		return func(Streams) (System, error) { return newTransSys(progs, vars, kind, log), nil }
-	}
-	var unused []string
-	s, wantPaths := transPaths(t, logged(&want), cfg, false)
-	_, gotPaths := transPaths(t, logged(&unused), cfg, true)
+	r := searchTrans(t, sys, kind, cfg)
+	want, sum = r.allLog, r.sum
 	if kind != transHistoryLeftOut {
-		assert.Equal(t, wantPaths, gotPaths, "%+v: every run, run or pruned by a known transition, takes the same path", cfg)
-	} else if !slices.Equal(wantPaths, gotPaths) {
+		assert.Equal(t, r.allPaths, r.knownPaths, "%+v: every run, run or pruned by a known transition, takes the same path", cfg)
+	} else if !slices.Equal(r.allPaths, r.knownPaths) {
 		got = append(got, "paths differ")
 	}
-	sum, err := Explore(context.Background(), ExploreConfig{Factory: logged(&got), Strategy: StrategyDFS, Bound: cfg.Bound,
-		Reduction: cfg.Reduction, States: true, Schedules: 1 << 30, Jobs: 1, MaxSteps: 200})
-	require.NoError(t, err)
+	got = append(got, r.exploreLog...)
 	if kind != transHistoryLeftOut {
-		assert.Equal(t, s.Runs(), sum.Schedules, "%+v: complete runs", cfg)
-		assert.Equal(t, s.Pruned(), sum.Pruned, "%+v: pruned runs", cfg)
-		assert.Equal(t, s.StateHits(), sum.StateHits, "%+v: state hits", cfg)
+		assert.Equal(t, r.all.Runs(), sum.Schedules, "%+v: complete runs", cfg)
+		assert.Equal(t, r.all.Pruned(), sum.Pruned, "%+v: pruned runs", cfg)
+		assert.Equal(t, r.all.StateHits(), sum.StateHits, "%+v: state hits", cfg)
 	}
 	assert.True(t, sum.Complete)
 	assert.LessOrEqual(t, sum.Executed, sum.Schedules+sum.Pruned)
 	return want, got, sum
-}
-
-// transPaths runs a dfs search of f with cfg to its end, as Explore does
-// when transitions is set (a run pruned by a known transition is not run),
-// and returns it with the path of every run, run or not.
-func transPaths(t *testing.T, f Factory, cfg DFSConfig, transitions bool) (*DFS, []string) {
-	t.Helper()
-	s := NewSearch(cfg)
-	r := NewRunner(RunConfig{MaxSteps: 200})
-	var paths []string
-	for n := 0; ; n++ {
-		require.Less(t, n, 1_000_000)
-		var res Result
-		var err error
-		if transitions && s.Virtual(200) {
-			err = ErrPruned
-		} else {
-			res, err = r.RunSeed(f, 1, s)
-		}
-		paths = append(paths, fmt.Sprint(s.Path()))
-		if !s.Next(&res, err) {
-			return s, paths
-		}
-	}
 }
 
 // transKind is what a generated system's checks keep and what its judge
