@@ -68,10 +68,16 @@ func CheckGenerated(ctx context.Context, s *scenario.Scenario, refSchedules int)
 		return propErr(s, "check", "%v\n%s", err, s.Format())
 	}
 	for _, e := range s.Expect {
-		if err := checkReference(s, e, refSchedules); err != nil {
+		// The reference check and both judges run the row's target with
+		// the same scenario, edition, knobs, settings, member and
+		// oracles: a seed's run without migration is one run for the
+		// three of them (the race check's schedule 0 is the judges'
+		// first seed), run once.
+		refs := &referenceLogs{}
+		if err := checkReference(s, e, refSchedules, refs); err != nil {
 			return err
 		}
-		if err := checkJobs(ctx, s, e); err != nil {
+		if err := checkJobs(ctx, s, e, refs); err != nil {
 			return err
 		}
 	}
@@ -83,7 +89,7 @@ func CheckGenerated(ctx context.Context, s *scenario.Scenario, refSchedules int)
 	return nil
 }
 
-func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int) error {
+func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int, refs *referenceLogs) error {
 	t, err := NewTarget(s, e.Edition, e.Knobs, nil)
 	if err != nil {
 		return propErr(s, "check", "%v", err)
@@ -91,8 +97,9 @@ func checkReference(s *scenario.Scenario, e scenario.Expectation, schedules int)
 	t.Settings = e.Settings
 	// The race runs below judge each seed against its own reference run,
 	// the same run for the random and the pct schedule of one seed: run
-	// it once (as Judge shares its row's).
-	t.refs = &referenceLogs{}
+	// it once (as Judge shares its row's), in refs, which the row's
+	// judges share too.
+	t.refs = refs
 	b := s.BudgetFor(e.Edition)
 	if _, err := t.Reference(b.Seed); err != nil {
 		return propErr(s, "reference", "%v", err)
@@ -118,7 +125,7 @@ func checkRaceCaveat(s *scenario.Scenario, e scenario.Expectation, o Outcome) er
 	return propErr(s, "reference-self", "%s: the judge's transparent finding (%s evidence): %s", e.Edition, o.CaveatEvidence, o.Caveat)
 }
 
-func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation) error {
+func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, refs *referenceLogs) error {
 	var outs [2]Outcome
 	for i, jobs := range []int{1, 2} {
 		// Only the first judge's shrunk schedule is replayed below. The
@@ -129,7 +136,7 @@ func checkJobs(ctx context.Context, s *scenario.Scenario, e scenario.Expectation
 		if i > 0 {
 			replays = 1
 		}
-		o, err := Judge(ctx, s, e, JudgeConfig{Jobs: jobs, Shrink: engine.ShrinkConfig{MaxReplays: replays}})
+		o, err := Judge(ctx, s, e, JudgeConfig{Jobs: jobs, Shrink: engine.ShrinkConfig{MaxReplays: replays}, refs: refs})
 		if err != nil {
 			return propErr(s, "jobs", "--jobs %d: %v", jobs, err)
 		}

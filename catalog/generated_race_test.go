@@ -17,7 +17,7 @@ func TestCheckGenerated_RaceOfTheFinding(t *testing.T) {
 	s, err := LoadScenarioFile("testdata/race/narrow-race.scn")
 	require.NoError(t, err)
 	e := s.Expect[0]
-	require.NoError(t, checkReference(s, e, 2), "the runs before judging miss the narrow race")
+	require.NoError(t, checkReference(s, e, 2, &referenceLogs{}), "the runs before judging miss the narrow race")
 	err = CheckGenerated(context.Background(), s, 2)
 	require.Error(t, err)
 	assert.True(t, IsProperty(err, "reference-self"), "%v", err)

@@ -109,6 +109,12 @@ type JudgeConfig struct {
 	// their actors (Target.RecordActors) so that a copy can rebuild them.
 	// Outcomes do not depend on it (migsim run --fork).
 	Fork bool
+
+	// refs, when set, holds the reference runs of the row by seed, shared
+	// with other judgements of the same row (CheckGenerated's, whose two
+	// judges and reference check differ only in their jobs, which no
+	// reference run takes); nil: the judge keeps its own.
+	refs *referenceLogs
 }
 
 // rowBudget is the budget a row is judged with: its scenario's
@@ -282,7 +288,10 @@ func Judge(ctx context.Context, s *scenario.Scenario, e scenario.Expectation, cf
 	// Every run of the row without migration at one seed is the same
 	// run: the exploration's, the impact's, the run facts' and the race
 	// check's share it.
-	t.refs = &referenceLogs{}
+	t.refs = cfg.refs
+	if t.refs == nil {
+		t.refs = &referenceLogs{}
+	}
 	if e.Verdict == scenario.VerdictNA {
 		if err := out.checkNA(t); err != nil {
 			return out, fmt.Errorf("catalog: judge %s line %d: %w", s.Name, e.Line, err)
