@@ -84,6 +84,20 @@ func shortRuns() int {
 
 // writeScenario stores src under a temporary directory and loads it from
 // there, so schedules recorded from it name a file that exists.
+// continuedRun runs s under draft-2023 with its defaults, seed 1, each
+// actor continued until it blocks (continueChooser): the run the
+// schedule-file tests record and edit.
+func continuedRun(t *testing.T, s *scenario.Scenario) (Target, engine.Result) {
+	t.Helper()
+	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
+	require.NoError(t, err)
+	f, err := tg.Factory(1)
+	require.NoError(t, err)
+	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	return tg, res
+}
+
 func writeScenario(t *testing.T, name, src string) *scenario.Scenario {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)

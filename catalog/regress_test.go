@@ -161,12 +161,7 @@ func TestRegress_Name(t *testing.T) {
 func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 	s, err := CatalogScenario("smoke-migrate")
 	require.NoError(t, err)
-	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(1)
-	require.NoError(t, err)
-	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
-	require.NoError(t, err)
+	tg, res := continuedRun(t, s)
 	sc := tg.Schedule(engine.StrategyRandom, 1, 0, res)
 	require.Empty(t, sc.ScenarioFile, "catalog scenarios are found by name")
 
@@ -222,12 +217,7 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 func TestRegress_DivergenceNamesTheStep(t *testing.T) {
 	s, err := CatalogScenario("smoke-migrate")
 	require.NoError(t, err)
-	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(1)
-	require.NoError(t, err)
-	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
-	require.NoError(t, err)
+	tg, res := continuedRun(t, s)
 	require.Greater(t, res.Steps(), 5)
 	sc := tg.Schedule(engine.StrategyRandom, 1, 0, res)
 	sc.Choices[5].Label = "vcpu0:not-a-step"

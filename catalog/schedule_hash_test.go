@@ -11,7 +11,6 @@ import (
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
-	"github.com/migsim/migsim/spec"
 )
 
 // TestScheduleScenario_ProseEditsKeepSchedules: a schedule file records
@@ -21,12 +20,7 @@ import (
 // of the whole parsed form and goes stale on any edit, as it always did.
 func TestScheduleScenario_ProseEditsKeepSchedules(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(1)
-	require.NoError(t, err)
-	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
-	require.NoError(t, err)
+	tg, res := continuedRun(t, s)
 	sc := tg.Schedule(engine.StrategyRandom, 1, 0, res)
 	require.Equal(t, schedfile.Format, sc.Format)
 	v3 := *sc
@@ -63,6 +57,6 @@ func TestScheduleScenario_ProseEditsKeepSchedules(t *testing.T) {
 		})
 	}
 	require.NoError(t, os.WriteFile(s.File, []byte(judgeFLRScenario), 0o644))
-	_, err = ScheduleScenario(&v3)
+	_, err := ScheduleScenario(&v3)
 	require.NoError(t, err, "an unedited scenario: format 3 still reads")
 }

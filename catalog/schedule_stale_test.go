@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/spec"
 )
 
 // A stale schedule's hint names a command that runs: the scenario file
@@ -19,12 +18,7 @@ import (
 // --scenario's value.
 func TestScheduleScenario_StaleHintRuns(t *testing.T) {
 	s := writeScenario(t, "flr.scn", judgeFLRScenario)
-	tg, err := NewTarget(s, spec.Draft2023, nil, nil)
-	require.NoError(t, err)
-	f, err := tg.Factory(1)
-	require.NoError(t, err)
-	res, err := engine.Run(f, 1, continueChooser{}, engine.RunConfig{MaxSteps: DefaultJudgeMaxSteps})
-	require.NoError(t, err)
+	tg, res := continuedRun(t, s)
 	edited := strings.Replace(judgeFLRScenario, "pattern=0x22", "pattern=0x23", 1)
 	require.NotEqual(t, judgeFLRScenario, edited)
 
