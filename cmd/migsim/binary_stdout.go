@@ -13,19 +13,11 @@ import (
 var binaryTraceFormats = []string{"pcapng"}
 
 // binaryToTerminal reports whether writing format to w would put binary
-// on a terminal: a binary format and w a character device other than the
-// null device (`> /dev/null` is a character device too, and no terminal).
+// on a terminal: a binary format and w a terminal (progress.IsTerminal,
+// which the null device is not).
 func binaryToTerminal(w io.Writer, format string) bool {
 	f := fileOf(w)
-	if f == nil || !slices.Contains(binaryTraceFormats, format) || !progress.IsTerminal(f) {
-		return false
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(st, null)
+	return f != nil && slices.Contains(binaryTraceFormats, format) && progress.IsTerminal(f)
 }
 
 // fileOf returns the file w writes to (stdout in main is a

@@ -108,9 +108,14 @@ func TestRun_WidthErrors(t *testing.T) {
 }
 
 // TestRunWidth: without --width the table fits the terminal stdout is
-// (a character device: COLUMNS, else its own width, 0 when it knows
-// none), within 40..10000 columns; a file or a pipe gets 0.
+// (COLUMNS, else its own width, 0 when it knows none), within
+// 40..10000 columns; a file, a pipe and the null device get 0. A
+// pseudo-terminal's master (/dev/ptmx), whose window is 0x0 until set,
+// stands in for the terminal.
 func TestRunWidth(t *testing.T) {
+	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	require.NoError(t, err, "a pseudo-terminal for the test")
+	t.Cleanup(func() { _ = tty.Close() })
 	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = devNull.Close() })
@@ -124,12 +129,13 @@ func TestRunWidth(t *testing.T) {
 		format  string
 		want    int
 	}{
-		{"a terminal, COLUMNS", devNull, "90", "text", 90},
-		{"a terminal, as main hands it to the command", writecheck.New(devNull), "90", "text", 90},
-		{"a narrow terminal", devNull, "20", "text", 40},
-		{"a wide terminal", devNull, "20000", "text", 10000},
-		{"a terminal that does not know its width", devNull, "", "text", 0},
-		{"a terminal, JSON", devNull, "90", "json", 0},
+		{"a terminal, COLUMNS", tty, "90", "text", 90},
+		{"a terminal, as main hands it to the command", writecheck.New(tty), "90", "text", 90},
+		{"a narrow terminal", tty, "20", "text", 40},
+		{"a wide terminal", tty, "20000", "text", 10000},
+		{"a terminal that does not know its width", tty, "", "text", 0},
+		{"a terminal, JSON", tty, "90", "json", 0},
+		{"the null device", devNull, "90", "text", 0},
 		{"a file", file, "90", "text", 0},
 		{"a buffer", &bytes.Buffer{}, "90", "text", 0},
 	} {

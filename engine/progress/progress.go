@@ -65,11 +65,13 @@ func DistinctCount(n int, capped bool) string {
 	return fmt.Sprint(n)
 }
 
-// IsTerminal reports whether f is a character device (a terminal), using
-// only os.File.Stat.
+// IsTerminal reports whether f is a terminal: a character device that
+// answers the terminal's size ioctl (TIOCGWINSZ, tty_ioctl(4)), so that
+// the null device (`> /dev/null`), a character device too, is not one.
+// Where the system has no such ioctl, every character device counts.
 func IsTerminal(f *os.File) bool {
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && isTTY(f)
 }
 
 // Line returns a progress callback that rewrites one status line on w

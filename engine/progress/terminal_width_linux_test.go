@@ -52,3 +52,15 @@ func TestTerminalWidthOfAPseudoTerminal(t *testing.T) {
 	assert.Equal(t, 123, TerminalWidth(tty))
 	assert.Equal(t, 0, TerminalWidth(openPTY(t, 0)), "a terminal that does not know its width")
 }
+
+// A pseudo-terminal is a terminal; the null device, a character device
+// too, is not: `> /dev/null` gets what a file gets.
+func TestIsTerminal_NullDeviceIsNot(t *testing.T) {
+	assert.True(t, IsTerminal(openPTY(t, 80)))
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = null.Close() })
+	assert.False(t, IsTerminal(null))
+	t.Setenv("COLUMNS", "90")
+	assert.Equal(t, 0, TerminalWidth(null))
+}
