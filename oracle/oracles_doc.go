@@ -221,16 +221,7 @@ func writeOracle(b *strings.Builder, o observe.Oracle) {
 	if info.Name == Live.Info().Name {
 		b.WriteString("\nThe engine reports `live` too, for a deadlock or the step bound (see below).\n")
 	}
-	if len(info.Reqs) > 0 {
-		b.WriteString("\n**Requirements.**\n")
-		for _, id := range info.Reqs {
-			if r, ok := spec.LookupRequirement(id); ok {
-				fmt.Fprintf(b, "- %s (%s, %s): %s.\n", id, r.Level, editionsText(r.Editions), mdEscape(r.Text))
-			} else {
-				fmt.Fprintf(b, "- %s: not in the requirement catalog.\n", id)
-			}
-		}
-	}
+	b.WriteString(spec.RequirementsSection(info.Reqs))
 	fmt.Fprintf(b, "\n**Planted bugs.** `go test ./oracle -run 'TestPlanted/%s/'`.\n", info.Name)
 }
 
@@ -240,14 +231,6 @@ func hooksText(o observe.Oracle) string {
 		out = append(out, string(h))
 	}
 	return strings.Join(out, ", ")
-}
-
-func editionsText(eds []spec.Edition) string {
-	parts := make([]string, len(eds))
-	for i, e := range eds {
-		parts[i] = e.String()
-	}
-	return strings.Join(parts, ", ")
 }
 
 func upperFirst(s string) string {

@@ -172,16 +172,7 @@ func writeQuestion(b *strings.Builder, s *scenario.Scenario, regress fs.FS) {
 			}
 		}
 	}
-	if len(s.Requirements) > 0 {
-		b.WriteString("\n**Requirements.**\n")
-		for _, id := range s.Requirements {
-			if r, ok := spec.LookupRequirement(id); ok {
-				fmt.Fprintf(b, "- %s (%s, %s): %s.\n", id, r.Level, editionsText(r.Editions), mdEscape(r.Text))
-			} else {
-				fmt.Fprintf(b, "- %s: not in the requirement catalog.\n", id)
-			}
-		}
-	}
+	b.WriteString(spec.RequirementsSection(s.Requirements))
 	b.WriteString("\n**Exploration.**\n")
 	for _, ed := range scenarioEditions(s) {
 		fmt.Fprintf(b, "- %s: %s.\n", ed, explorationText(s, ed))
@@ -337,14 +328,6 @@ func BudgetText(b scenario.Budget) string {
 		s += fmt.Sprintf(", depth %d", b.Depth)
 	}
 	return s
-}
-
-func editionsText(eds []spec.Edition) string {
-	var parts []string
-	for _, e := range eds {
-		parts = append(parts, e.String())
-	}
-	return strings.Join(parts, ", ")
 }
 
 func orDash(s string) string {
