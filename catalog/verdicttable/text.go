@@ -14,8 +14,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/scenario"
 )
 
 // knobsText renders a row's knobs and settings ("defaults" when none).
@@ -209,12 +211,43 @@ func WriteTextWidth(out io.Writer, rows []catalog.Outcome, regressDir, reportDir
 	if unproved > 0 {
 		others += fmt.Sprintf(", %d unproved", unproved)
 	}
+	if unproved == 0 {
+		if line := notProvedLine(rows); line != "" {
+			fmt.Fprintf(w, "\n%s\n", notes.line(line))
+		}
+	}
 	fmt.Fprintf(w, "\n%s\n", notes.extra(fmt.Sprintf("%s: %d match, %d mismatch%s; %s, %d shrunk", plural.Count(len(rows), "row"),
 		len(rows)-mismatched-cut-notRun-unproved, mismatched, others, plural.Count(found, "finding"), shrunk)))
 	if w.err != nil {
 		return fmt.Errorf("write table: %w", w.err)
 	}
 	return nil
+}
+
+// notProvedLine is the note under a table whose pass rows are not all
+// proved at scenario.DefaultProofBound (explored.Proved) and that marks
+// none UNPROVED (no --require-proof): how many, and how to prove them;
+// "" when every pass row the table matched is proved.
+func notProvedLine(rows []catalog.Outcome) string {
+	n := 0
+	for i := range rows {
+		o := &rows[i]
+		if o.Status() == catalog.StatusMatch && o.Expected == scenario.VerdictPass && o.Got == scenario.VerdictPass &&
+			!explored.Proved(o.Runs, scenario.DefaultProofBound) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	whose, says := "their", "says how far each got"
+	if n == 1 {
+		whose, says = "its", "says how far it got"
+	}
+	return fmt.Sprintf("Not proved: %s matched without a proof: none of %s dfs searches ran every schedule within "+
+		"preemption bound %d (EXPLORED %s). --proof-runs N raises the run budget of every row's proof, "+
+		"proof= on the explore line or the row raises one (docs/scenarios.md), and --require-proof makes "+
+		"such a row UNPROVED (exit 1).", plural.Count(n, "pass row"), whose, scenario.DefaultProofBound, says)
 }
 
 // rowName names a row as the lines under the table do: scenario, edition,
