@@ -138,11 +138,22 @@ func (d *Core) resume(fx *Effects) {
 		// unserved until the guest kicks again (question 7). With recheck
 		// (the virtio-1.4 default: no part carries a doorbell) it compares
 		// each queue's avail idx with last_avail and fetches what is new.
-		if !fetch && d.cfg.Rules.ResumeAvail == spec.ResumeAvailRecheck {
+		// Either way a doorbell this device received while running and
+		// had not served when it stopped (its fetch a no-op while
+		// stopped, stepAllowed) is its own record: a virtio-1.4 source
+		// resumed where it stopped (a cancelled migration) serves it. A
+		// draft-2023 device latched it when it left Active
+		// (latchPendingFetches); recheck finds its buffer in the avail
+		// ring.
+		switch {
+		case fetch:
+		case d.cfg.Rules.ResumeAvail == spec.ResumeAvailRecheck:
 			ring := q.ring()
 			if idx, err := ring.AvailIdxVia(d.cfg.Mem, d.cfg.RID, &d.ringBuf); err == nil && idx != q.lastAvail {
 				fetch = true
 			}
+		case q.fetchPending:
+			fetch = true
 		}
 		q.notifyLatched = false
 		fx.Steps = append(fx.Steps, d.pendingSteps(uint16(qi), fetch)...)

@@ -105,3 +105,42 @@ func TestDRAFT_STOP_03_DoorbellInStopSurvivesContextWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint16(1), used, "the doorbell latched in Stop is served at Active")
 }
+
+// A doorbell a device received while running and had not served when it was
+// stopped (its fetch step still pending, a no-op while stopped) is served
+// when the same device resumes, whatever resume-avail says: a migration
+// cancelled before anything moved resumes the source, which still holds the
+// doorbell it accepted (DP-DEV-10: a stopped device accepts driver
+// notifications; the source's own record needs no part to carry it).
+func TestDP_DEV_10_PendingFetchServedWhenTheSameDeviceResumes(t *testing.T) {
+	cases := []struct {
+		name  string
+		ed    spec.Edition
+		knobs []string
+	}{
+		{"draft", spec.Draft2023, nil},
+		{"draft recheck", spec.Draft2023, []string{"resume-avail=recheck"}},
+		{"1.4", spec.Virtio14, nil},
+		{"1.4 latched-only", spec.Virtio14, []string{"resume-avail=latched-only"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := spec.ParseRules(c.ed, c.knobs)
+			require.NoError(t, err)
+			g, gu := liveRig(t, c.ed, r)
+			gu.submit(0, tOut, 0, pattern(6, 512), 512)
+			fx := gu.kick(0)
+			require.NotEmpty(t, fx.Steps, "a doorbell while running asks for a fetch")
+			require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeStop).Status)
+			g.run(-1) // the stale fetch is a no-op while stopped
+			used, err := gu.rings[0].UsedIdx()
+			require.NoError(t, err)
+			require.Equal(t, uint16(0), used, "nothing served while stopped")
+			require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status)
+			g.run(-1)
+			used, err = gu.rings[0].UsedIdx()
+			require.NoError(t, err)
+			assert.Equal(t, uint16(1), used, "served once at the resume")
+		})
+	}
+}

@@ -40,7 +40,9 @@ type queueState struct {
 	// fetchPending records that a fetch was asked for in Active and has
 	// not run yet: a doorbell the device has received but not served. A
 	// draft-2023 device that leaves Active turns it into a latched
-	// notification, so the context carries it (it is not itself context).
+	// notification, so the context carries it (it is not itself context);
+	// a virtio-1.4 device keeps it and serves it when it resumes itself
+	// (resume), as a source does when the migration is cancelled.
 	fetchPending bool
 	// enablePending: queue_enable written, not committed yet
 	// (pending_work.go).
