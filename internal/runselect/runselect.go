@@ -94,17 +94,30 @@ func ForEdition(ed spec.Edition) string {
 
 // Scenarios loads and checks the scenarios named by files (a path, or
 // a catalog name, as explore takes them), or the embedded catalog when
-// there are none.
+// there are none. Two arguments that give the same scenario name (one
+// file given twice, a catalog name twice, two files that declare one
+// name, a file that declares a catalog scenario's name) are an input
+// error: a row is known by its scenario, edition, knobs and settings, and
+// so are its regression schedule and its JUnit testcase, so the rows of
+// the two would be told apart by nothing.
 func Scenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
 		return catalog.Catalog()
 	}
 	var out []*scenario.Scenario
+	named := map[string]string{} // scenario name -> the argument that gave it
 	for _, f := range files {
 		s, err := catalog.FindScenario(f)
 		if err != nil {
 			return nil, err
 		}
+		if prev, ok := named[s.Name]; ok {
+			if prev == f {
+				return nil, fmt.Errorf("%s is given twice: a run judges a scenario once", f)
+			}
+			return nil, fmt.Errorf("%s and %s both give scenario %s: their rows, regression schedules and JUnit testcases would have the same names; rename one (its scenario line) or run them apart", prev, f, s.Name)
+		}
+		named[s.Name] = f
 		out = append(out, s)
 	}
 	return out, nil

@@ -82,3 +82,43 @@ func TestCheckRegressDirs(t *testing.T) {
 	assert.ErrorContains(t, CheckRegressDirs(nil, filepath.Join(file, "sub")), filepath.Join(file, "sub"))
 	assert.ErrorContains(t, CheckRegressDirs([]*scenario.Scenario{user}, base), file, "a file's schedule goes next to it")
 }
+
+// Two arguments that give one scenario name are refused before anything
+// runs, naming both: their rows (and regression schedules, and JUnit
+// testcases) would carry the same names.
+func TestScenarios_OneNameTwice(t *testing.T) {
+	dir := t.TempDir()
+	text := func(name string) string {
+		return "scenario " + name + "\ntitle t\nvfs 1\nguest vcpu0\n  probe\nexpect virtio-1.4 pass\nexplore strategy=pct schedules=1 depth=1 seed=1\n"
+	}
+	write := func(file, name string) string {
+		p := filepath.Join(dir, file)
+		require.NoError(t, os.WriteFile(p, []byte(text(name)), 0o644))
+		return p
+	}
+	a, b, c := write("a.scn", "mine"), write("b.scn", "mine"), write("c.scn", "other")
+	smoke := write("smoke.scn", "smoke-migrate")
+	for _, tc := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"distinct", []string{a, c, "smoke-migrate"}, ""},
+		{"one file twice", []string{a, c, a}, a + " is given twice: a run judges a scenario once"},
+		{"a catalog name twice", []string{"smoke-migrate", "smoke-migrate"}, "smoke-migrate is given twice"},
+		{"two files, one name", []string{a, b}, a + " and " + b + " both give scenario mine: "},
+		{"a file with a catalog name", []string{"smoke-migrate", smoke}, "smoke-migrate and " + smoke + " both give scenario smoke-migrate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			scens, err := Scenarios(tc.args)
+			if tc.err == "" {
+				require.NoError(t, err)
+				assert.Len(t, scens, len(tc.args))
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+			assert.Nil(t, scens)
+		})
+	}
+}
