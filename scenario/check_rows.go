@@ -10,13 +10,14 @@ import (
 // sameRows reports an expectation that states a row an earlier line
 // states already: the same edition, the same knob values once the
 // edition's defaults are applied (a knob set to its default names no
-// other row) and the same set: settings. Two such lines judge one
+// other row) and the same set: settings, leaving out those that restate
+// the scenario's own `set` values (Scenario.Overrides). Two such lines judge one
 // configuration; one of them is redundant, or, with another verdict,
 // always a mismatch, and both would write one regression file.
 func (c *checker) sameRows() {
 	first := map[string]int{}
 	for _, e := range c.s.Expect {
-		key, ok := rowKey(e)
+		key, ok := rowKey(c.s, e)
 		if !ok {
 			continue // a broken line is reported on its own
 		}
@@ -47,9 +48,9 @@ func (c *checker) sameExplores() {
 	}
 }
 
-// rowKey identifies the configuration an expectation judges; false when
-// its edition or a knob is unknown.
-func rowKey(e Expectation) (string, bool) {
+// rowKey identifies the configuration an expectation of s judges; false
+// when its edition or a knob is unknown.
+func rowKey(s *Scenario, e Expectation) (string, bool) {
 	if e.Edition == 0 {
 		return "", false
 	}
@@ -61,6 +62,7 @@ func rowKey(e Expectation) (string, bool) {
 	for _, a := range e.Settings {
 		sets = append(sets, a.Key+"="+a.Value)
 	}
+	sets = s.Overrides(sets)
 	slices.Sort(sets)
 	return e.Edition.String() + " " + strings.Join(rules.Diff(e.Edition), " ") + " set:" + strings.Join(sets, " set:"), true
 }

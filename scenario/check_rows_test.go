@@ -50,6 +50,35 @@ func TestCheckSameRow(t *testing.T) {
 	}
 }
 
+// TestCheckSameRow_OwnSetting: a set: that restates the scenario's own
+// `set` value changes nothing, so a line that gives it states the row of
+// the line without it (as a knob at its default does), and is a problem;
+// another value is another row.
+func TestCheckSameRow_OwnSetting(t *testing.T) {
+	for _, tc := range []struct {
+		name, expect string
+		want         []string
+	}{
+		{"the own value", "expect draft-2023 pass\nexpect draft-2023 set:capacity=8 pass\n", []string{
+			"6:1 expect: the row draft-2023 set:capacity=8 is expected already at line 5 (each edition, knob set and set: settings once)",
+		}},
+		{"the own number written another way", "expect draft-2023 set:capacity=0x8 pass\nexpect draft-2023 pass\n", []string{
+			"6:1 expect: the row draft-2023 is expected already at line 5 (each edition, knob set and set: settings once)",
+		}},
+		{"another value", "expect draft-2023 pass\nexpect draft-2023 set:capacity=9 pass\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("a.scn", []byte("scenario a\nset capacity=8\nguest g\n  write count=1\n"+tc.expect+"explore strategy=pct schedules=10\n"))
+			require.NoError(t, err)
+			if tc.want == nil {
+				assert.NoError(t, Check(s, argsVocabulary()))
+				return
+			}
+			assert.Equal(t, tc.want, problems(t, Check(s, argsVocabulary())))
+		})
+	}
+}
+
 // TestCheckKnobEdition: a knob that does not apply to the line's edition
 // is a problem at its column naming the knob, the edition and the knobs
 // that apply; the same knob under its own edition is fine, and a line

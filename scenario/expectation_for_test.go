@@ -54,3 +54,41 @@ func TestExpectationFor(t *testing.T) {
 	var none *Scenario
 	assert.Nil(t, none.ExpectationFor(spec.Draft2023, rules(spec.Draft2023), nil), "no scenario, no line")
 }
+
+// TestExpectationFor_OwnSettings: a setting that restates the scenario's
+// own `set` value (the same text, or the same number written another way)
+// changes nothing, so it names the row without it, on the command line
+// (--set) and on an expect line (set:) alike; another value names its own
+// row.
+func TestExpectationFor_OwnSettings(t *testing.T) {
+	src := "scenario x\nset posted-writes=in-flight-unordered capacity=4096\nguest g\n  probe\n" +
+		"expect virtio-1.4 pass\n" +
+		"expect virtio-1.4 set:capacity=8 set:posted-writes=in-flight-unordered violation transparent\n"
+	s, err := ParseScenario("x.scn", []byte(src))
+	require.NoError(t, err)
+	r := spec.DefaultRules(spec.Virtio14)
+	cases := []struct {
+		name     string
+		settings []string
+		line     int // 0: none
+	}{
+		{"none", nil, 5},
+		{"the scenario's own value", []string{"posted-writes=in-flight-unordered"}, 5},
+		{"the scenario's own number in hex", []string{"capacity=0x1000"}, 5},
+		{"another value", []string{"capacity=8"}, 6},
+		{"another value and the own one", []string{"posted-writes=in-flight-unordered", "capacity=8"}, 6},
+		{"another value no line names", []string{"posted-writes=immediate"}, 0},
+		{"a key the scenario does not set", []string{"obj-limit=4"}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := s.ExpectationFor(spec.Virtio14, r, c.settings)
+			if c.line == 0 {
+				assert.Nil(t, e)
+				return
+			}
+			require.NotNil(t, e)
+			assert.Equal(t, c.line, e.Line)
+		})
+	}
+}
