@@ -489,20 +489,24 @@ func TestJudge_NAIsChecked(t *testing.T) {
 		e.Oracle, e.Note = oracle, note
 		return e
 	}
+	// got is what the row got (GOT and ORACLE, JSON's got and oracle): the
+	// word the run stopped on, whatever the row expects.
 	cases := []struct {
 		row      scenario.Expectation
 		match    bool
 		mismatch string
+		got      string
 	}{
-		{s.Expect[0], true, ""},
-		{variant("freeze", "wrong: the flow stops on stop first"), false, "n/a freeze, but the run stops because virtio-1.4 has no stop"},
-		{variant("", "no reason given"), false, "n/a states no reason"},
-		{s.Expect[1], false, "the row runs under draft-2023"},
+		{s.Expect[0], true, "", "n/a stop"},
+		{variant("freeze", "wrong: the flow stops on stop first"), false, "n/a freeze, but the run stops because virtio-1.4 has no stop", "n/a stop"},
+		{variant("", "no reason given"), false, "n/a states no reason", "n/a stop"},
+		{s.Expect[1], false, "the row runs under draft-2023", "pass"},
 	}
 	for i, c := range cases {
 		o, err := Judge(context.Background(), s, c.row, JudgeConfig{})
 		require.NoError(t, err)
 		assert.Equal(t, c.match, o.Match, "row %d: %s", i, o.Mismatch)
+		assert.Equal(t, c.got, o.GotText(), "row %d", i)
 		if c.mismatch != "" {
 			assert.Contains(t, o.Mismatch, c.mismatch)
 		} else {

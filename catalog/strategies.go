@@ -321,10 +321,12 @@ func (o *Outcome) checkNA(t Target) error {
 		o.Finding = &f
 		o.Mismatch = fmt.Sprintf("the row does not stop on an operation %s lacks: %s", o.Edition, fd.Message)
 	case o.ExpectedOracle == "":
-		o.NA = ee.Error()
+		// What the row got is the word the run stopped on, whatever it
+		// expects (GOT and ORACLE, JSON's got and oracle).
+		o.NA, o.GotOracle = ee.Error(), ee.Word
 		o.Mismatch = fmt.Sprintf("n/a states no reason; the run stops because %s (write `n/a %s`)", ee.Error(), ee.Word)
 	case ee.Word != o.ExpectedOracle:
-		o.NA = ee.Error()
+		o.NA, o.GotOracle = ee.Error(), ee.Word
 		o.Mismatch = fmt.Sprintf("n/a %s, but the run stops because %s", o.ExpectedOracle, ee.Error())
 	default:
 		o.NA = ee.Error()
