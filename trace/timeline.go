@@ -153,11 +153,7 @@ func WriteTimelineText(w io.Writer, events []record.TraceEvent) error {
 	}
 	fmt.Fprintf(&b, "mode timeline, steps 0-%d, one column per %d step(s): %s; lower case while an FLR or reset is in progress\n",
 		end-1, per, strings.Join(letters, ", "))
-	axis := []byte(strings.Repeat(" ", cols))
-	for c := 0; c < cols; c += 10 {
-		copy(axis[c:], strconv.Itoa(c*per))
-	}
-	fmt.Fprintf(&b, "%-*s  %s\n", width, "step", strings.TrimRight(string(axis[:cols]), " "))
+	fmt.Fprintf(&b, "%-*s  %s\n", width, "step", timelineAxis(cols, per))
 	for _, l := range lanes {
 		row := make([]byte, cols)
 		for c := range row {
@@ -185,6 +181,19 @@ func WriteTimelineText(w io.Writer, events []record.TraceEvent) error {
 		return fmt.Errorf("trace: timeline: %w", err)
 	}
 	return nil
+}
+
+// timelineAxis is the chart's axis: every tenth of its cols columns
+// labelled with the first step it covers (per steps a column), each label
+// starting at its column. The last label may run past the lanes' end: cut
+// to the lanes' width, "100" at the last column would read "1".
+func timelineAxis(cols, per int) string {
+	var axis []byte
+	for c := 0; c < cols; c += 10 {
+		axis = append(axis, strings.Repeat(" ", max(0, c-len(axis)))...)
+		axis = append(axis, strconv.Itoa(c*per)...)
+	}
+	return string(axis)
 }
 
 // WriteTimelineGantt writes the mode timeline as a Mermaid gantt chart:
