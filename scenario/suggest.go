@@ -4,18 +4,20 @@ import "strings"
 
 // Suggest returns the option nearest to got when it is a near miss (a
 // typo: at most one edit per four characters, at least one), else "".
-// Comparison ignores case. Of options equally near, the one that shares
-// the longest prefix with got wins ("of" is "off" cut short more likely
-// than "on" mistyped), then the first listed.
+// Comparison ignores case, so an option that differs from got in case
+// alone is the nearest of all; got itself is never suggested. Of options
+// equally near, the one that shares the longest prefix with got wins ("of"
+// is "off" cut short more likely than "on" mistyped), then the first
+// listed.
 func Suggest(got string, options []string) string {
 	best, bestD, bestP := "", -1, 0
 	g := strings.ToLower(got)
 	for _, o := range options {
-		lo := strings.ToLower(o)
-		d := editDistance(g, lo)
-		if d == 0 {
+		if o == got {
 			continue
 		}
+		lo := strings.ToLower(o)
+		d := editDistance(g, lo)
 		p := commonPrefix(g, lo)
 		if bestD < 0 || d < bestD || (d == bestD && p > bestP) {
 			best, bestD, bestP = o, d, p

@@ -22,6 +22,10 @@ func TestSuggest(t *testing.T) {
 		{"xyz", []string{"on", "off"}, ""},           // too far
 		{"Fals", []string{"true", "false"}, "false"}, // case ignored
 		{"ab", []string{"ac", "ad"}, "ac"},           // a tie with equal prefixes: the first listed
+		// The option that differs in case alone is the nearest, not one a
+		// letter away once case is ignored.
+		{"einval/invalid_field", []string{"ENXIO/INVALID_FIELD", "EINVAL/INVALID_FIELD"}, "EINVAL/INVALID_FIELD"},
+		{"Pct", []string{"pct", "random"}, "pct"},
 	} {
 		assert.Equal(t, tc.want, Suggest(tc.got, tc.options), "%q among %v", tc.got, tc.options)
 	}
