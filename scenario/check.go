@@ -363,8 +363,8 @@ func (c *checker) op(p *Program, op Op, tables []VerbTable, ed spec.Edition) (pr
 			names = append(names, t.Names(ed)...)
 		}
 		if len(elsewhere) > 0 {
-			return problem("%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, or use that edition's verbs)",
-				clip(op.Verb), ed, editionNames(elsewhere[0].Editions), p.Kind, ed), true
+			return problem("%s: not a %s operation (%s has it); this %s program runs under %s (give the block edition=, use that edition's verbs, or expect `%s n/a %s` where the edition lacking it is the point)",
+				clip(op.Verb), ed, editionNames(elsewhere[0].Editions), p.Kind, ed, ed, clip(op.Verb)), true
 		}
 		return problem("unknown %s operation %s (want %s)%s", p.Kind, clip(op.Verb), strings.Join(names, ", "), didYouMean(op.Verb, names)), false
 	}

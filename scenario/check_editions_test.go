@@ -58,7 +58,7 @@ func TestCheckUnderEditions(t *testing.T) {
 			want: []string{
 				`7:12 mode: MODE "sideways": want one of active, stop, freeze (under draft-2023)`,
 				`7:12 mode: MODE "sideways": want one of running, stopped (under virtio-1.4)`,
-				"8:3 read: not a virtio-1.4 operation (draft-2023 has it); this hypervisor program runs under virtio-1.4 (give the block edition=, or use that edition's verbs)",
+				"8:3 read: not a virtio-1.4 operation (draft-2023 has it); this hypervisor program runs under virtio-1.4 (give the block edition=, use that edition's verbs, or expect `virtio-1.4 n/a read` where the edition lacking it is the point)",
 				"8:12 read: chunk=9: want a number 1..8 (under draft-2023)",
 			}},
 	} {
