@@ -219,6 +219,10 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "migsim run: nothing to judge: %s\n", why)
 		return cmdbase.ExitUsage
 	}
+	if err := runselect.SameNames(fs.Args(), scens, opt.edition); err != nil {
+		fmt.Fprintf(stderr, "migsim run: %s\n", usererr.Text(err))
+		return cmdbase.ExitUsage
+	}
 	if fs.NArg() > 0 {
 		for _, s := range runselect.Unjudged(scens, opt.edition) {
 			fmt.Fprintf(stderr, "migsim run: note: %s has no expect line%s: nothing of it is judged\n", s, runselect.ForEdition(opt.edition))

@@ -581,3 +581,13 @@ func TestInterruptedNote(t *testing.T) {
 	assert.Equal(t, "interrupted: 2 rows judged, 1 of them only in part; 1 row not run (listed, NOT-RUN)",
 		interruptedNote([]catalog.Outcome{{Match: true}, cut, notRun}))
 }
+
+// TestRun_OneScenarioTwiceIsRefused: a scenario named twice (here one file
+// given twice) is an input error before anything runs: its rows would be
+// indistinguishable.
+func TestRun_OneScenarioTwiceIsRefused(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "run", "--progress", "never", smokeScenario, smokeScenario)
+	assert.Equal(t, cmdbase.ExitUsage, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "migsim run: "+smokeScenario+" is given twice: a run judges a scenario once\n", stderr)
+}

@@ -73,7 +73,7 @@ func NothingToJudge(scens []*scenario.Scenario, edition spec.Edition) string {
 func Unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
 	var out []string
 	for _, s := range scens {
-		if len(s.Expect) == 0 || edition != 0 && !slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }) {
+		if !judged(s, edition) {
 			name := "scenario " + s.Name
 			if s.File != "" {
 				name = s.File + " (" + name + ")"
@@ -82,6 +82,11 @@ func Unjudged(scens []*scenario.Scenario, edition spec.Edition) []string {
 		}
 	}
 	return out
+}
+
+// judged reports whether s has an expect line under edition (0: any).
+func judged(s *scenario.Scenario, edition spec.Edition) bool {
+	return len(s.Expect) > 0 && (edition == 0 || slices.ContainsFunc(s.Expect, func(e scenario.Expectation) bool { return e.Edition == edition }))
 }
 
 // ForEdition is " for E" when --spec names an edition.
@@ -94,33 +99,46 @@ func ForEdition(ed spec.Edition) string {
 
 // Scenarios loads and checks the scenarios named by files (a path, or
 // a catalog name, as explore takes them), or the embedded catalog when
-// there are none. Two arguments that give the same scenario name (one
-// file given twice, a catalog name twice, two files that declare one
-// name, a file that declares a catalog scenario's name) are an input
-// error: a row is known by its scenario, edition, knobs and settings, and
-// so are its regression schedule and its JUnit testcase, so the rows of
-// the two would be told apart by nothing.
+// there are none.
 func Scenarios(files []string) ([]*scenario.Scenario, error) {
 	if len(files) == 0 {
 		return catalog.Catalog()
 	}
 	var out []*scenario.Scenario
-	named := map[string]string{} // scenario name -> the argument that gave it
 	for _, f := range files {
 		s, err := catalog.FindScenario(f)
 		if err != nil {
 			return nil, err
 		}
-		if prev, ok := named[s.Name]; ok {
-			if prev == f {
-				return nil, fmt.Errorf("%s is given twice: a run judges a scenario once", f)
-			}
-			return nil, fmt.Errorf("%s and %s both give scenario %s: their rows, regression schedules and JUnit testcases would have the same names; rename one (its scenario line) or run them apart", prev, f, s.Name)
-		}
-		named[s.Name] = f
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// SameNames refuses two arguments (files, or catalog names: scens[i]
+// loaded from args[i]) that give one scenario name when both give rows
+// under edition (0: every edition): one file given twice, a catalog name
+// twice, two files that declare one name, a file that declares a catalog
+// scenario's name. A row is known by its scenario, edition, knobs and
+// settings, and so are its regression schedule and its JUnit testcase, so
+// the rows of the two would be told apart by nothing. A scenario that
+// gives no row under edition is only noted (Unjudged).
+func SameNames(args []string, scens []*scenario.Scenario, edition spec.Edition) error {
+	named := map[string]string{} // scenario name -> the argument that gave it
+	for i, s := range scens {
+		if i >= len(args) || !judged(s, edition) {
+			continue
+		}
+		f := args[i]
+		if prev, ok := named[s.Name]; ok {
+			if prev == f {
+				return fmt.Errorf("%s is given twice: a run judges a scenario once", f)
+			}
+			return fmt.Errorf("%s and %s both give scenario %s: their rows, regression schedules and JUnit testcases would have the same names; rename one (its scenario line) or run them apart", prev, f, s.Name)
+		}
+		named[s.Name] = f
+	}
+	return nil
 }
 
 // CheckRegressDirs checks, before anything runs, that every regression

@@ -84,41 +84,46 @@ func TestCheckRegressDirs(t *testing.T) {
 }
 
 // Two arguments that give one scenario name are refused before anything
-// runs, naming both: their rows (and regression schedules, and JUnit
-// testcases) would carry the same names.
-func TestScenarios_OneNameTwice(t *testing.T) {
+// runs, naming both, when both give rows under the edition judged: their
+// rows (and regression schedules, and JUnit testcases) would carry the same
+// names. One that gives no row there is only noted (Unjudged).
+func TestSameNames(t *testing.T) {
 	dir := t.TempDir()
-	text := func(name string) string {
-		return "scenario " + name + "\ntitle t\nvfs 1\nguest vcpu0\n  probe\nexpect virtio-1.4 pass\nexplore strategy=pct schedules=1 depth=1 seed=1\n"
-	}
-	write := func(file, name string) string {
+	write := func(file, name, expect string) string {
 		p := filepath.Join(dir, file)
-		require.NoError(t, os.WriteFile(p, []byte(text(name)), 0o644))
+		text := "scenario " + name + "\ntitle t\nvfs 1\nguest vcpu0\n  probe\n" + expect + "explore strategy=pct schedules=1 depth=1 seed=1\n"
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 		return p
 	}
-	a, b, c := write("a.scn", "mine"), write("b.scn", "mine"), write("c.scn", "other")
-	smoke := write("smoke.scn", "smoke-migrate")
+	both := "expect virtio-1.4 pass\nexpect draft-2023 pass\n"
+	a, b, c := write("a.scn", "mine", both), write("b.scn", "mine", both), write("c.scn", "other", both)
+	draft := write("draft.scn", "mine", "expect draft-2023 pass\n")
+	smoke := write("smoke.scn", "smoke-migrate", both)
 	for _, tc := range []struct {
-		name string
-		args []string
-		err  string
+		name    string
+		args    []string
+		edition spec.Edition
+		err     string
 	}{
-		{"distinct", []string{a, c, "smoke-migrate"}, ""},
-		{"one file twice", []string{a, c, a}, a + " is given twice: a run judges a scenario once"},
-		{"a catalog name twice", []string{"smoke-migrate", "smoke-migrate"}, "smoke-migrate is given twice"},
-		{"two files, one name", []string{a, b}, a + " and " + b + " both give scenario mine: "},
-		{"a file with a catalog name", []string{"smoke-migrate", smoke}, "smoke-migrate and " + smoke + " both give scenario smoke-migrate"},
+		{"distinct", []string{a, c, "smoke-migrate"}, 0, ""},
+		{"one file twice", []string{a, c, a}, 0, a + " is given twice: a run judges a scenario once"},
+		{"a catalog name twice", []string{"smoke-migrate", "smoke-migrate"}, 0, "smoke-migrate is given twice"},
+		{"two files, one name", []string{a, b}, 0, a + " and " + b + " both give scenario mine: "},
+		{"a file with a catalog name", []string{"smoke-migrate", smoke}, 0, "smoke-migrate and " + smoke + " both give scenario smoke-migrate"},
+		{"one name, rows under both editions", []string{a, draft}, 0, a + " and " + draft + " both give scenario mine"},
+		{"one name, rows of the edition judged in one", []string{a, draft}, spec.Virtio14, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			scens, err := Scenarios(tc.args)
+			require.NoError(t, err)
+			require.Len(t, scens, len(tc.args))
+			err = SameNames(tc.args, scens, tc.edition)
 			if tc.err == "" {
-				require.NoError(t, err)
-				assert.Len(t, scens, len(tc.args))
+				assert.NoError(t, err)
 				return
 			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.err)
-			assert.Nil(t, scens)
 		})
 	}
 }
