@@ -61,7 +61,7 @@ func TestTableChangeNamesRegisterAndPart(t *testing.T) {
 				"want it changed in the PCI_COMMON_CFG field"},
 		{spec.Virtio14, "table-stopped-device-config-write", defaults,
 			func(c member.Config) member.Device { return selectOnConfigWrite{blk.New(c)} }, "DP-DEV-10",
-			"after virtio-blk writeback (device configuration offset 32) written 0, the state read back changed " +
+			"after virtio-blk writeback (device configuration offset 32) written with the other cache mode, the state read back changed " +
 				"(PCI_COMMON_CFG part of queue_select), want it unchanged"},
 	} {
 		t.Run(tc.ed.String()+"/"+tc.test, func(t *testing.T) {
