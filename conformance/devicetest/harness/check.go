@@ -134,10 +134,31 @@ func ExpectHex(c *Check, got, want uint64, what string) {
 // ExpectSame records a failure when two byte strings differ.
 func (c *Check) ExpectSame(got, want []byte, what string) {
 	if !bytes.Equal(got, want) {
-		c.Errorf("", "%s: %d bytes differ from the %d expected (first difference at byte %d)", what, len(got), len(want), FirstDiff(got, want))
+		c.Errorf("", "%s", SameMessage(what, got, want))
 		return
 	}
 	c.Asserted++
+}
+
+// SameMessage says how got differs from want: both lengths and, from the
+// first byte at which they differ, up to 8 bytes of each in hex, so that a
+// device implementer sees what the device returned and what it should
+// have ("(end)" where one ends there).
+func SameMessage(what string, got, want []byte) string {
+	at := FirstDiff(got, want)
+	window := func(b []byte) string {
+		if at >= len(b) {
+			return "(end)"
+		}
+		w := b[at:min(len(b), at+8)]
+		s := fmt.Sprintf("%x", w)
+		if at+len(w) < len(b) {
+			s += "…"
+		}
+		return s
+	}
+	return fmt.Sprintf("%s: got %d bytes, want %d, first different at byte %d: got %s, want %s",
+		what, len(got), len(want), at, window(got), window(want))
 }
 
 // FirstDiff is the offset of the first byte at which a and b differ (the
