@@ -439,6 +439,9 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 	// (what it declares): nothing runs.
 	for _, mode := range []struct{ name, want string }{
 		{"badexit", "without status 0 at the end of its input; process exit status 4"},
+		// A line after the hello, which the first start, reading only
+		// the hello, would otherwise leave to the first unit judged.
+		{"banner", `end of input: the device wrote "hostile: starting up\n" on stdout after its last reply`},
 		{"linger", "did not end within 1s of the end of its input (the request deadline); process killed"},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
@@ -446,6 +449,9 @@ func TestHostileDeviceThroughTheKit(t *testing.T) {
 			_, err := conformance.Check(conformance.ExecDevice([]string{hostile, mode.name}, extdevice.Options{Timeout: time.Second}), opts...)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), mode.want)
+			var xe *extdevice.Error
+			require.ErrorAs(t, err, &xe)
+			assert.True(t, xe.Handshake, "nothing was judged: an error of the handshake")
 		})
 	}
 	t.Run("oob-dma", func(t *testing.T) {

@@ -37,6 +37,8 @@ func TestConform_HandshakeBreakIsInputErrorLaterBreakIsFinding(t *testing.T) {
 			"the device broke the protocol in its handshake: ", "this is not a protocol message"},
 		{"hello ends in CR LF", []string{"exec:" + hostile, "--", "crlf"}, cmdbase.ExitUsage, "handshake",
 			"the device broke the protocol in its handshake: ", "a carriage return (CR, 0x0d)"},
+		{"hello sent twice", []string{"exec:" + hostile, "--", "hello-twice"}, cmdbase.ExitUsage, "handshake",
+			"the device broke the protocol in its handshake: ", "on stdout after its last reply"},
 		{"reply sent twice, after the hello", []string{"exec:" + hostile, "--", "twice"}, cmdbase.ExitFinding, "", "", ""},
 	}
 	for _, tc := range tests {

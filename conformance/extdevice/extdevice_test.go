@@ -300,6 +300,9 @@ func TestEndOfInput(t *testing.T) {
 		{"slow to end, within the request deadline", func() (*extdevice.Pool, error) {
 			return extdevice.Start([]string{hostile, "slowexit"}, extdevice.Options{Procs: 1, Timeout: 4 * time.Second})
 		}, nil},
+		{"a line on stdout at the end of input", func() (*extdevice.Pool, error) {
+			return extdevice.Start([]string{hostile, "goodbye"}, extdevice.Options{Procs: 1})
+		}, []string{"end of input", `the device wrote "bye\n" on stdout after its last reply, which no request asked for`, "process exit status 0"}},
 		{"served, serve returns an error", func() (*extdevice.Pool, error) {
 			return extdevice.StartServed("cleanup", serveErr, extdevice.Options{Procs: 1})
 		}, []string{"end of input", "without status 0", "serve returned: cleanup failed"}},

@@ -432,9 +432,16 @@ func (p *process) close() *Error {
 			exit = p.kill()
 		}
 	}
+	var after []byte
+	if !killed {
+		after = p.unasked()
+	}
 	p.out.Close()
 	p.err = &Error{Command: p.name, Request: "use after close", What: "the device was closed"}
 	switch {
+	case len(after) > 0:
+		return &Error{Command: p.name, Request: "end of input", What: unaskedWhat(after),
+			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
 	case killed:
 		return &Error{Command: p.name, Request: "end of input", What: fmt.Sprintf("the device did not end within %s of the end of its input (the request deadline)", p.timeout),
 			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
@@ -443,6 +450,33 @@ func (p *process) close() *Error {
 			Exit: exit, Stderr: p.dev.stderr(), Served: p.dev.served()}
 	}
 	return nil
+}
+
+// unaskedShown is how much of what a device wrote after its last reply an
+// error quotes.
+const unaskedShown = 120
+
+// unasked reads what an ended device wrote on stdout after its last reply
+// (nothing, for a device that keeps the protocol: "Nothing else may be
+// written on stdout"), up to unaskedShown bytes and one more. Its output
+// ends when it exits; a descendant that still holds it open is waited for
+// no longer than the request deadline. Without this, a device that writes
+// a line after its hello (a start-up banner) would pass the kit's first
+// start, which reads only the hello, and fail its first unit instead: a
+// protocol error of the handshake charged to a judged unit.
+func (p *process) unasked() []byte {
+	_ = p.out.SetReadDeadline(time.Now().Add(p.timeout))
+	b, _ := io.ReadAll(io.LimitReader(p.r, unaskedShown+1))
+	return b
+}
+
+// unaskedWhat says what a device wrote after its last reply.
+func unaskedWhat(b []byte) string {
+	more := ""
+	if len(b) > unaskedShown {
+		b, more = b[:unaskedShown], "…"
+	}
+	return fmt.Sprintf("the device wrote %q%s on stdout after its last reply, which no request asked for (nothing but replies and nested requests may be written on stdout)", b, more)
 }
 
 // closeAll closes the kit's ends of a device's pipes.

@@ -5,7 +5,8 @@
 //	garbage  answers the hello with a line that is not JSON
 //	silent   reads its input and never answers
 //	hang     answers the hello, then never answers again
-//	twice    the reference device, writing every reply twice
+//	twice    the reference device, writing every reply but its hello twice
+//	hello-twice the reference device, writing every reply twice, its hello included
 //	oob-dma  the reference device, writing guest memory at 2^60 on every event
 //	short-read the reference device, answering every read with 1 byte of read_data
 //	wrong-tag  the reference device, completing every admin command with its tag plus 1000
@@ -14,6 +15,8 @@
 //	badexit  the reference device, exiting with status 4 at the end of its input
 //	linger   the reference device, running on after the end of its input
 //	crlf     the reference device, ending every line with \r\n
+//	banner   answers the hello, then writes a start-up line on stdout
+//	goodbye  the reference device, writing a line on stdout at the end of its input
 package main
 
 import (
@@ -73,7 +76,9 @@ func main() {
 			fmt.Printf("{\"id\":%s,\"op\":\"teapot\"}\n", id)
 		}
 	case "twice":
-		serve(in, twiceWriter{os.Stdout}, blk.New, info)
+		serve(in, &twiceWriter{w: os.Stdout, once: 1}, blk.New, info)
+	case "hello-twice":
+		serve(in, &twiceWriter{w: os.Stdout}, blk.New, info)
 	case "badexit":
 		serve(in, os.Stdout, blk.New, info)
 		fmt.Fprintln(os.Stderr, "hostile: exiting with 4")
@@ -96,6 +101,14 @@ func main() {
 		time.Sleep(1500 * time.Millisecond)
 	case "crlf":
 		serve(in, crlfWriter{os.Stdout}, blk.New, info)
+	case "banner":
+		line, _ := in.ReadString('\n')
+		fmt.Println(hello(line))
+		fmt.Println("hostile: starting up")
+		_, _ = io.Copy(io.Discard, in)
+	case "goodbye":
+		serve(in, os.Stdout, blk.New, info)
+		fmt.Println("bye")
 	case "oob-dma":
 		serve(in, os.Stdout, func(c member.Config) member.Device { return oob{blk.New(c), c} }, info)
 	case "wrong-tag":
@@ -120,12 +133,20 @@ func hello(string) string {
 	return `{"id":1,"op":"hello","protocol":1,"name":"hostile","editions":["draft-2023","virtio-1.4"]}`
 }
 
-// twiceWriter writes everything twice.
-type twiceWriter struct{ w io.Writer }
+// twiceWriter writes everything twice once it has written its first
+// once lines (the hello: a device that writes it twice breaks the protocol
+// in its handshake).
+type twiceWriter struct {
+	w     io.Writer
+	once  int
+	lines int
+}
 
-func (t twiceWriter) Write(p []byte) (int, error) {
-	if _, err := t.w.Write(p); err != nil {
-		return 0, err
+func (t *twiceWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	if err != nil || t.lines < t.once {
+		t.lines += bytes.Count(p, []byte("\n"))
+		return n, err
 	}
 	return t.w.Write(p)
 }
