@@ -11,7 +11,10 @@ import (
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/internal/golden"
+	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/virtq"
 )
 
 // TestProtocolDocVirtio14 keeps the section "What a virtio-1.4 device
@@ -45,7 +48,8 @@ func TestProtocolDocVirtio14(t *testing.T) {
 	}{
 		{spec.PartDevFeatures, "the device feature bits"},
 		{spec.PartDrvFeatures, "the driver feature bits"},
-		{spec.PartPCICommonCfg, "struct virtio_pci_common_cfg's device-wide fields"},
+		{spec.PartPCICommonCfg, "one part per field of struct virtio_pci_common_cfg, the field's offset in the selector (le32 at selector byte 0, le32 reserved): the reference's GET returns " +
+			referenceCommonCfgParts(t) + "; a SET may carry any other field at its offset and size (a le64 queue address whole or as its 32-bit halves, docs/context-format.md), a read-only or per-queue one included, which the device accepts and does not apply (DP-DEV-06: DEVICE_STATUS and VQ_CFG carry those)"},
 		{spec.PartDeviceStatus, "the device status"},
 		{spec.PartVQCfg, fmt.Sprintf("%d bytes, one part per virtqueue (below)", spec.VQCfgSize)},
 		{spec.PartVQNotifyCfg, fmt.Sprintf("%d bytes, one part per virtqueue: le16 queue_notify_off, le16 queue_notif_config_data, u8 reserved[4]", spec.VQNotifyCfgSize)},
@@ -105,4 +109,29 @@ func at(t *testing.T, b []byte, marker ...byte) int {
 	require.GreaterOrEqual(t, i, 0, "marker % x in % x", marker, b)
 	require.Equal(t, -1, bytes.Index(b[i+1:], marker), "marker % x twice in % x", marker, b)
 	return i
+}
+
+// referenceCommonCfgParts names the PCI_COMMON_CFG parts of a new
+// reference device's DEV_PARTS_GET ALL, each with its offset and size.
+func referenceCommonCfgParts(t *testing.T) string {
+	d := blk.New(member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, NumQueues: 1,
+		Mem: virtq.NewGuestMemory(), Backing: blk.NewDisk(8, "x")})
+	data := make([]byte, spec.ResourceObjCmdHeaderSize+8)
+	data[spec.ResourceObjCmdHeaderSize] = uint8(spec.PartsGetAll)
+	fx := d.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1, Opcode: uint16(spec.OpDevPartsGet), Data: data, ResultCap: 1 << 16}})
+	require.Len(t, fx.Completions, 1)
+	parts, err := devctx.DecodeParts(fx.Completions[0].Result, devctx.DecodeOptions{Complete: true})
+	require.NoError(t, err)
+	var names []string
+	for _, p := range parts.List {
+		if p.Type != spec.PartPCICommonCfg {
+			continue
+		}
+		info, ok := spec.LookupCommonCfgField(p.CommonCfgOffset())
+		require.True(t, ok, "offset %d", p.CommonCfgOffset())
+		require.Len(t, p.Value, info.Size)
+		names = append(names, fmt.Sprintf("%s (offset %d, %d bytes)", info.Name, p.CommonCfgOffset(), info.Size))
+	}
+	require.NotEmpty(t, names)
+	return strings.Join(names, ", ")
 }
