@@ -40,6 +40,16 @@ func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t ca
 	if err != nil {
 		return catalog.Target{}, nil, err
 	}
+	if pd, ok := d.(*poolDevice); ok {
+		// The handshake the kit runs first (what the program declares, its
+		// type included): a program that breaks it, as one that writes
+		// after its hello or does not end with status 0, is no device of
+		// the protocol, as for conform (an error of the handshake), and is
+		// not started again for a run that would fail it later.
+		if _, _, err := pd.Declares(); err != nil {
+			return catalog.Target{}, nil, fmt.Errorf("conformance: device %s: %w", d.Name(), err)
+		}
+	}
 	if got, want := scenario.VFDevice(t.Scenario.Settings, t.Settings), deviceType(d); got != want {
 		return catalog.Target{}, nil, fmt.Errorf("conformance: %s is virtio-%s, the schedule's VFs are virtio-%s: %w", d.Name(), want, got, ErrDeviceType)
 	}
