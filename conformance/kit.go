@@ -351,7 +351,12 @@ func (k *kit) runRow(u *Unit, r row) {
 		u.skip("interrupted")
 	} else if err != nil {
 		k.halt("the device broke the protocol in "+u.Name, err)
-		if u.Verdict != verdictFail {
+		// A device that died in the row answers no run after it: each ends
+		// at once where the runs before it went on, which the explorations
+		// take for a device that is not deterministic. That is the
+		// protocol error's consequence, not a finding of its own.
+		u.Failures = slices.DeleteFunc(u.Failures, func(f Failure) bool { return f.Check == checkDeterminism })
+		if !slices.ContainsFunc(u.Failures, func(f Failure) bool { return f.Check == checkProtocol }) {
 			u.fail(Failure{Check: checkProtocol, Row: u.Name, Message: failmsg.Protocol(err.Error())})
 		}
 	}

@@ -16,6 +16,7 @@
 //	linger   the reference device, running on after the end of its input
 //	crlf     the reference device, ending every line with \r\n
 //	banner   answers the hello, then writes a start-up line on stdout
+//	dies     the reference device, exiting with status 3 instead of writing its 300th line
 //	goodbye  the reference device, writing a line on stdout at the end of its input
 package main
 
@@ -101,6 +102,8 @@ func main() {
 		time.Sleep(1500 * time.Millisecond)
 	case "crlf":
 		serve(in, crlfWriter{os.Stdout}, blk.New, info)
+	case "dies":
+		serve(in, &dyingWriter{w: os.Stdout, lines: 300}, blk.New, info)
 	case "banner":
 		line, _ := in.ReadString('\n')
 		fmt.Println(hello(line))
@@ -149,6 +152,22 @@ func (t *twiceWriter) Write(p []byte) (int, error) {
 		return n, err
 	}
 	return t.w.Write(p)
+}
+
+// dyingWriter exits with status 3 instead of writing line number lines,
+// as a device that crashes in the middle of a catalog row.
+type dyingWriter struct {
+	w     io.Writer
+	lines int
+}
+
+func (d *dyingWriter) Write(p []byte) (int, error) {
+	d.lines -= bytes.Count(p, []byte("\n"))
+	if d.lines <= 0 {
+		fmt.Fprintln(os.Stderr, "hostile: dying")
+		os.Exit(3)
+	}
+	return d.w.Write(p)
 }
 
 // crlfWriter ends every line with \r\n, as a program whose runtime

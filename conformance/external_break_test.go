@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/spec"
 )
 
 // TestScheduleTargetRefusesABrokenHandshake: the target a counterexample
@@ -45,4 +46,29 @@ func TestScheduleTargetRefusesABrokenHandshake(t *testing.T) {
 	require.NoError(t, err, "a device that keeps the protocol")
 	assert.NotNil(t, tg.Member)
 	require.NoError(t, done())
+}
+
+// TestDeviceDyingInARowIsAProtocolError: a device that exits in the
+// middle of a catalog row fails that row with the protocol error (check
+// device protocol, what ended it), not with the consequence the row's
+// explorations see next — each run after it ends at once where the runs
+// before it went on, which alone would read as a device that is not
+// deterministic.
+func TestDeviceDyingInARowIsAProtocolError(t *testing.T) {
+	hostile := hostileDevice(t)
+	d := conformance.ExecDevice([]string{hostile, "dies"}, extdevice.Options{Timeout: 2 * time.Second, Procs: 1})
+	rep, err := conformance.Check(d, conformance.Short(), conformance.Parts(false, true), conformance.Scenarios("smoke-migrate"),
+		conformance.Editions(spec.Draft2023), conformance.ReplayDir(t.TempDir()))
+	require.NoError(t, err)
+	assert.Contains(t, rep.Stopped, "the device broke the protocol in smoke-migrate/draft-2023")
+	u, ok := rep.Unit("smoke-migrate/draft-2023")
+	require.True(t, ok)
+	require.Equal(t, "fail", u.Verdict)
+	require.NotEmpty(t, u.Failures)
+	for _, fl := range u.Failures {
+		assert.Equal(t, "device protocol", fl.Check, fl.Message)
+		assert.NotContains(t, fl.Message, "not deterministic")
+	}
+	assert.Contains(t, u.Failures[0].Message, "the device broke the protocol: ")
+	assert.Contains(t, u.Failures[0].Message, "hostile: dying")
 }
