@@ -199,6 +199,9 @@ func TestHostileDevices(t *testing.T) {
 		// finds closed first depends on when the process exits.
 		{"exit", true, []string{"hello", "closed its", "exit status 3", "exiting at once"}, false},
 		{"quit", true, []string{"hello", "closed its", "process exit status 0"}, false},
+		// A device whose output closed is ending: its exit status is
+		// waited for (within the deadline), not killed.
+		{"slowdeath", true, []string{"hello", "closed its output", "exit status 5", "dying slowly"}, false},
 		{"garbage", true, []string{"hello", "malformed message", "this is not a protocol message"}, false},
 		{"silent", true, []string{"hello", "the device did not answer the hello within 500ms: a program slower to start needs a longer deadline " +
 			"(migsim's --timeout flag is the hello's deadline too, which is 30s without it; from Go, Options.HelloTimeout), and a program that answered must flush its output after every line it writes"}, false},

@@ -292,7 +292,7 @@ func (x *exchange) recv() *Message {
 		x.err = x.p.fail(x.desc(), msg)
 		return nil
 	case errors.Is(err, io.EOF):
-		x.err = x.p.fail(x.desc(), "the device closed its output instead of replying")
+		x.err = x.p.failEnding(x.desc(), "the device closed its output instead of replying")
 		return nil
 	case errors.Is(err, errLineTooLong):
 		x.err = x.p.fail(x.desc(), fmt.Sprintf("the device wrote a line longer than %d bytes (output flood)", MaxLine))
@@ -359,17 +359,31 @@ func (p *process) fail(what, msg string) *Error {
 	return p.end(&Error{Request: what, What: msg})
 }
 
+// failEnding is fail for a device that closed its output: it is ending,
+// and is given the request deadline to exit on its own, so that its exit
+// status is reported rather than a kill (an interpreter printing its
+// stack trace on a loaded machine can take longer than endGrace).
+func (p *process) failEnding(what, msg string) *Error {
+	return p.endWithin(&Error{Request: what, What: msg}, max(p.timeout, endGrace))
+}
+
+// endGrace is how long a device that broke the protocol is given to exit
+// on its own (after a protocol error, it may be on its way out) before it
+// is killed.
+const endGrace = 100 * time.Millisecond
+
 // end ends the device and records e, completed with how the device ended
 // and its stderr, as its error (the first one sticks). It is called with
 // p.mu held.
-func (p *process) end(e *Error) *Error {
+func (p *process) end(e *Error) *Error { return p.endWithin(e, endGrace) }
+
+// endWithin is end with grace for the device to exit on its own.
+func (p *process) endWithin(e *Error, grace time.Duration) *Error {
 	if p.err != nil {
 		return p.err
 	}
 	p.stopInterrupt()
-	// A device exiting on its own (after a protocol error, it may be on
-	// its way out) is given a moment; else it is killed.
-	exit := p.halt(100 * time.Millisecond)
+	exit := p.halt(grace)
 	closeAll(p.in, p.out)
 	e.Command, e.Exit, e.Stderr, e.Served = p.name, exit, p.dev.stderr(), p.dev.served()
 	p.err = e

@@ -18,6 +18,7 @@
 //	banner   answers the hello, then writes a start-up line on stdout
 //	dies     the reference device, exiting with status 3 instead of writing its 300th line
 //	goodbye  the reference device, writing a line on stdout at the end of its input
+//	slowdeath closes its output before the hello, then exits with status 5 a second later
 package main
 
 import (
@@ -48,6 +49,13 @@ func main() {
 		os.Exit(3)
 	case "quit": // exits at once, as if done
 		os.Exit(0)
+	case "slowdeath":
+		// An interpreter dying of an error on a loaded machine: its output
+		// closes, its stack trace goes to stderr, and it exits later.
+		_ = os.Stdout.Close()
+		fmt.Fprintln(os.Stderr, "hostile: dying slowly")
+		time.Sleep(time.Second)
+		os.Exit(5)
 	case "garbage":
 		_, _ = in.ReadString('\n')
 		fmt.Println("this is not a protocol message")
