@@ -75,7 +75,12 @@ func (d *Disk) checkRange(sector uint64, n int) error {
 	}
 	count := uint64(n / SectorSize)
 	if sector > d.capacity || count > d.capacity-sector {
-		return fmt.Errorf("blk: disk: sectors %d..%d past capacity %d", sector, sector+count, d.capacity)
+		if end := sector + count; end >= sector {
+			return fmt.Errorf("blk: disk: sectors %d..%d past capacity %d", sector, end, d.capacity)
+		}
+		// The end would wrap around 2^64 (a driver's sector near the
+		// top of the range): say how many from where.
+		return fmt.Errorf("blk: disk: %d sectors from sector %d past capacity %d", count, sector, d.capacity)
 	}
 	return nil
 }

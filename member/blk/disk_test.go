@@ -20,15 +20,21 @@ func TestDiskReadWriteRanges(t *testing.T) {
 		name   string
 		sector uint64
 		n      int
+		msg    string
 	}{
-		{"past the end", 7, 2 * SectorSize},
-		{"start past the end", 9, SectorSize},
-		{"not whole sectors", 0, 100},
+		{"past the end", 7, 2 * SectorSize, "blk: disk: sectors 7..9 past capacity 8"},
+		{"start past the end", 9, SectorSize, "blk: disk: sectors 9..10 past capacity 8"},
+		{"not whole sectors", 0, 100, "blk: disk: 100 bytes at sector 0: not a multiple of 512"},
+		// The end would wrap around 2^64: no "18446744073709551615..0".
+		{"at the top of the range", 1<<64 - 1, 2 * SectorSize, "blk: disk: 2 sectors from sector 18446744073709551615 past capacity 8"},
 	}
 	for _, tc := range tests {
 		_, err := d.Read(tc.sector, tc.n)
-		assert.Error(t, err, tc.name)
-		assert.Error(t, d.Write(tc.sector, make([]byte, tc.n)), tc.name)
+		require.Error(t, err, tc.name)
+		assert.Equal(t, tc.msg, err.Error(), tc.name)
+		err = d.Write(tc.sector, make([]byte, tc.n))
+		require.Error(t, err, tc.name)
+		assert.Equal(t, tc.msg, err.Error(), tc.name)
 	}
 }
 
