@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	membernet "github.com/migsim/migsim/member/net"
@@ -243,10 +244,10 @@ func (d *device) memory(x *exchange, m *Message) (fault string) {
 	addr := uint64(m.Addr)
 	switch {
 	case n <= 0 || n > MaxAccess:
-		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s of %d bytes at %#x: want 1 to %d bytes", m.Op, n, addr, MaxAccess))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s of %s at %#x: want 1 to %d bytes", m.Op, plural.Count(n, "byte"), addr, MaxAccess))
 		return ""
 	case addr >= GuestAddrLimit || uint64(n) > GuestAddrLimit-addr:
-		fault = fmt.Sprintf("%s of %d bytes at %#x: outside guest memory [0, %#x) (an IOMMU fault)", m.Op, n, addr, GuestAddrLimit)
+		fault = fmt.Sprintf("%s of %s at %#x: outside guest memory [0, %#x) (an IOMMU fault)", m.Op, plural.Count(n, "byte"), addr, GuestAddrLimit)
 		if m.Op == OpMemRead {
 			x.send(&Message{Op: OpMemData, Error: "outside guest memory"})
 		}
@@ -254,7 +255,7 @@ func (d *device) memory(x *exchange, m *Message) (fault string) {
 	}
 	if m.Op == OpMemWrite {
 		if err := d.mem.WriteMem(d.rid, addr, m.Data); err != nil {
-			return fmt.Sprintf("mem-write of %d bytes at %#x: %v", n, addr, err)
+			return fmt.Sprintf("mem-write of %s at %#x: %v", plural.Count(n, "byte"), addr, err)
 		}
 		return ""
 	}

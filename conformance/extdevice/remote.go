@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
 )
@@ -20,7 +21,7 @@ func (r remoteMem) ReadMem(_ pcie.RID, addr uint64, buf []byte) error {
 		return errors.New(m.Error)
 	}
 	if len(m.Data) != len(buf) {
-		return fmt.Errorf("extdevice: mem-read of %d bytes at %#x: %d bytes returned", len(buf), addr, len(m.Data))
+		return fmt.Errorf("extdevice: mem-read of %s at %#x: %s returned", plural.Count(len(buf), "byte"), addr, plural.Count(len(m.Data), "byte"))
 	}
 	copy(buf, m.Data)
 	return nil
@@ -53,7 +54,7 @@ func (d *remoteDisk) Read(sector uint64, n int) ([]byte, error) {
 		return nil, errors.New(m.Error)
 	}
 	if len(m.Data) != n {
-		return nil, fmt.Errorf("extdevice: disk-read of %d bytes at sector %d: %d bytes returned", n, sector, len(m.Data))
+		return nil, fmt.Errorf("extdevice: disk-read of %s at sector %d: %s returned", plural.Count(n, "byte"), sector, plural.Count(len(m.Data), "byte"))
 	}
 	return m.Data, nil
 }
