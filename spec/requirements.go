@@ -160,7 +160,7 @@ var catalog = []Requirement{
 	// draft-2023: modes.
 	req("DRAFT-MODE-01", onlyDraft, LevelMust, SideDevice, "Active is the mode after the member is instantiated", seedOrigin+docModes),
 	req("DRAFT-MODE-02", onlyDraft, LevelMust, SideDevice, "DEV_MODE_SET with mode 3..255 fails with EINVAL/INVALID_FIELD and has no side effects", simOrigin+docModes),
-	req("DRAFT-MODE-03", onlyDraft, LevelMust, SideDevice, "setting the current mode again succeeds; Active to Freeze directly is allowed unless transitions=strict-chain", seedOrigin+docModes),
+	req("DRAFT-MODE-03", onlyDraft, LevelMust, SideDevice, "setting the current mode again succeeds; Active to Freeze and Freeze to Active directly are allowed unless transitions=strict-chain", seedOrigin+docModes),
 	req("DRAFT-MODE-04", onlyDraft, LevelMust, SideDevice, "DEV_MODE_GET returns the member's current mode", simOrigin+docModes),
 	req("DRAFT-FLOW-01", onlyDraft, LevelShould, SideDriver, "on the source go Active, Stop, Freeze, so a device frozen early loses no notification from a peer not yet stopped", seedOrigin+docModes),
 	req("DRAFT-FLOW-02", onlyDraft, LevelMust, SideDriver, "set Freeze only once the member driver has stopped accessing the device (vCPUs halted)", seedOrigin+docModes),

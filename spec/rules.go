@@ -255,7 +255,7 @@ var Knobs = []Knob{
 		func(r *Rules) uint8 { return uint8(r.ModeAfterFLR) }, func(r *Rules, v uint8) { r.ModeAfterFLR = ModeAfterFLR(v) }},
 	{"freeze-notify", []string{"drop", "latch"}, "what happens to a kick that arrives in Freeze",
 		func(r *Rules) uint8 { return uint8(r.FreezeNotify) }, func(r *Rules, v uint8) { r.FreezeNotify = FreezeNotify(v) }},
-	{"transitions", []string{"all", "strict-chain"}, "may Active go straight to Freeze?",
+	{"transitions", []string{"all", "strict-chain"}, "may Active and Freeze switch directly, either way, without Stop?",
 		func(r *Rules) uint8 { return uint8(r.Transitions) }, func(r *Rules, v uint8) { r.Transitions = Transitions(v) }},
 	{"resume-config-notify", []string{"held-only", "always"}, "can a notification held while stopped (config change, written-back requests) be lost on the way?",
 		func(r *Rules) uint8 { return uint8(r.ResumeConfigNotify) }, func(r *Rules, v uint8) { r.ResumeConfigNotify = ResumeConfigNotify(v) }},
