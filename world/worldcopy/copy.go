@@ -374,10 +374,16 @@ func (r *run) fillOne(dst, src unsafe.Pointer, ti *tinfo) error {
 // zero: the plain bytes by runs, the other parts one by one (a pointer
 // written with the write barrier); fields declared zero stay zero.
 func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
+	runs, ops := ti.runs, ti.fills
+	if ti.whole {
+		// Copied at once, then the parts that differ (whole.go).
+		ti.copyWhole(dst, src, n)
+		runs, ops = nil, ti.patches
+	}
 	for i := range n {
 		off := uintptr(i) * ti.size
 		d, s := unsafe.Add(dst, off), unsafe.Add(src, off)
-		for _, pr := range ti.runs {
+		for _, pr := range runs {
 			dr, sr := unsafe.Add(d, pr.off), unsafe.Add(s, pr.off)
 			if pr.words > 0 {
 				copyWords(dr, sr, pr.words)
@@ -385,8 +391,8 @@ func (r *run) fillElems(dst, src unsafe.Pointer, ti *tinfo, n int) error {
 			}
 			copy(unsafe.Slice((*byte)(dr), pr.n), unsafe.Slice((*byte)(sr), pr.n))
 		}
-		for k := range ti.fills {
-			o := &ti.fills[k]
+		for k := range ops {
+			o := &ops[k]
 			dp, sp := unsafe.Add(d, o.off), unsafe.Add(s, o.off)
 			// The commonest parts here, as fillPart copies them.
 			switch o.ti.k {

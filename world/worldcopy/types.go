@@ -206,6 +206,14 @@ type tinfo struct {
 	runs  []byteRun
 	fills []op
 	walks []op
+	// whole: a value is copied at once, then its patches (those of
+	// fills that differ in the copy) written again (whole.go); typ is
+	// the type's word for the runtime's copy.
+	whole   bool
+	patches []op
+	typ     unsafe.Pointer
+	// zeroParts: the flattening left a field declared zero.
+	zeroParts bool
 }
 
 // op is a part of a value: a string, pointer, slice, interface, map,
@@ -268,9 +276,10 @@ func (c *Copier) info(t reflect.Type) *tinfo {
 	// Flattened once every type the new ones reach is built (a struct
 	// may reach itself through a pointer).
 	for _, b := range building {
-		b.runs, b.fills = nil, nil
+		b.runs, b.fills, b.zeroParts = nil, nil, false
 		b.flatten(b, 0, "")
 		b.wordRuns()
+		b.planWhole(b.zeroParts)
 		for _, o := range b.fills {
 			if o.ti.walked() {
 				b.walks = append(b.walks, o)
@@ -301,6 +310,8 @@ func (ti *tinfo) flatten(into *tinfo, off uintptr, path string) {
 			if fi < len(ti.fields) && ti.fields[fi].name == f.Name && ti.fields[fi].off == f.Offset {
 				if !ti.fields[fi].zero {
 					ti.fields[fi].ti.flatten(into, off+f.Offset, path+"."+f.Name)
+				} else {
+					into.zeroParts = true
 				}
 				fi++
 				continue
