@@ -155,9 +155,12 @@ func copyWhole[T any](r *run, root *T, ti *tinfo) (*T, error) {
 // still to walk, and from which one.
 func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, own bool) (from int, walk bool) {
 	addr := uintptr(p)
-	i, seen := r.byAddr.get(addr)
-	first := -1
+	x := &r.byAddr
+	x.room()
+	slot, seen := x.slotOf(addr)
+	i, first := -1, -1
 	if seen {
+		i = int(x.vals[slot])
 		first = i
 	}
 	for seen && i >= 0 && r.recs[i].ti != ti {
@@ -175,7 +178,11 @@ func (r *run) note(p unsafe.Pointer, ti *tinfo, n int, ext uintptr, own bool) (f
 		return from, !own
 	}
 	// The records of one address chain from the last one noted.
-	r.byAddr.put(addr, len(r.recs))
+	if !seen {
+		x.keys[slot] = addr
+		x.n++
+	}
+	x.vals[slot] = int32(len(r.recs))
 	r.recs = append(r.recs, record{p: p, ti: ti, n: n, extent: ext, own: own, next: int32(first)})
 	return 0, !own
 }

@@ -35,6 +35,29 @@ func (x *addrIndex) get(a uintptr) (int, bool) {
 	}
 }
 
+// slotOf returns the slot of a: where it is noted (found), else the
+// empty slot where it would be; the table has room for one more (room).
+// A copy notes a record at a new address after looking the address up:
+// one probe does both.
+func (x *addrIndex) slotOf(a uintptr) (i uintptr, found bool) {
+	mask := uintptr(len(x.keys) - 1)
+	for i = x.slot(a); ; i = (i + 1) & mask {
+		switch x.keys[i] {
+		case a:
+			return i, true
+		case 0:
+			return i, false
+		}
+	}
+}
+
+// room grows the table when it has no room for one more address.
+func (x *addrIndex) room() {
+	if 2*(x.n+1) > len(x.keys) {
+		x.grow()
+	}
+}
+
 // put notes rec as the last record at a (a not zero).
 func (x *addrIndex) put(a uintptr, rec int) {
 	if 2*(x.n+1) > len(x.keys) {
