@@ -19,10 +19,11 @@
 // structs and short arrays when the type is compiled: byte runs copied as
 // they are, and the strings, pointers, slices, interfaces and maps, each
 // with its path for errors (a map through the Go runtime's own map
-// functions, maps.go). A slice's elements past its length are copied
-// as they are when they hold no pointers (a reslice up to its capacity
-// reads them again); those that hold pointers are not walked and stay
-// zero in the copy.
+// functions, maps.go); a struct of many parts copied as they are is
+// copied at once, then its other parts written again (whole.go). A
+// slice's elements past its length are copied as they are when they hold
+// no pointers (a reslice up to its capacity reads them again); those that
+// hold pointers are not walked and stay zero in the copy.
 //
 // What is not copied is declared (Config): types whose values are
 // immutable and shared by the copy (Share), struct fields left zero in the

@@ -13,6 +13,11 @@ import (
 // instead of a copy per byte run and per string. A struct with a field
 // declared zero anywhere in its flattening, or a long array among its
 // parts (whose elements fill themselves), is filled part by part.
+//
+// Both runtime functions are linked by name; runtime/mbarrier.go keeps
+// them for packages outside the runtime and says their signatures do not
+// change, so, unlike the map functions (maps_runtime.go), they are linked
+// under every Go release.
 
 // minWholeParts is how many parts a whole copy must spare (byte runs,
 // strings, shared values) for it to cost less than the copy of each:
