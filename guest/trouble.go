@@ -58,6 +58,10 @@ type Trouble struct {
 	// Negotiated are the features the driver had negotiated when it
 	// recorded the line (none before its first probe).
 	Negotiated spec.Features
+	// Unprepared is a command the driver gave up on because it had not
+	// set up what the command needs (a queue no probe set up): the
+	// guest's program asked too early, whatever the device does.
+	Unprepared bool
 }
 
 // NotNegotiated reports whether the command needs a feature the driver
@@ -78,6 +82,13 @@ func (r *TroubleRecorder) Record(t Trouble) { r.trouble = append(r.trouble, t) }
 
 // Trouble returns the troubles recorded, in log order.
 func (r *TroubleRecorder) Trouble() []Trouble { return r.trouble }
+
+// MarkLastUnprepared marks the trouble recorded last as Unprepared.
+func (r *TroubleRecorder) MarkLastUnprepared() {
+	if n := len(r.trouble); n > 0 {
+		r.trouble[n-1].Unprepared = true
+	}
+}
 
 // Swap replaces the recorded troubles with ts and returns those it
 // replaced: a driver that holds an interrupt's log lines back to flush

@@ -55,8 +55,14 @@ func (gaveUp) CheckFinish(p *observe.FinishPass) {
 	if len(both) == 0 {
 		return
 	}
-	p.Report(withActors(nil, entryActor(both[0].Line)), "%s, and without migration too: the device fails the guest whatever the migration does",
-		TroubleText(both))
+	blame := "the device fails the guest whatever the migration does"
+	if both[0].Unprepared {
+		// The driver gave up before the device saw anything: the
+		// scenario's guest program is at fault, still a finding so that
+		// such a row never passes, but worded for its author.
+		blame = "the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first), whatever the migration does"
+	}
+	p.Report(withActors(nil, entryActor(both[0].Line)), "%s, and without migration too: %s", TroubleText(both), blame)
 }
 
 // DeviceTrouble keeps the troubles of a guest's log (guest.Trouble, in

@@ -114,6 +114,10 @@ in the migrated run, against the run without migration, for these reasons:
   VIRTIO_NET_F_MQ; virtio spec, "Block Device" and "Network Device", "Feature bits" and "Control
   Virtqueue"). Nothing else is excused: with the reference devices no catalog row shows such a
   trouble in both runs.
+- **Worded for the scenario's author: a command on a queue no probe set up** (` + "`Trouble.Unprepared`" + `,
+  virtio-blk's submit and kick before ` + "`probe`" + `): the driver gives up before the device sees
+  anything, so the finding says the guest's program, not the device, fails it. It stays a finding,
+  so that a scenario whose guest never reaches the device cannot pass.
 
 The conformance kit judges a passing row's run without migration with the same function
 (` + "`oracle.DeviceTrouble`" + `) and wording (` + "`oracle.TroubleText`" + `), docs/conformance.md.

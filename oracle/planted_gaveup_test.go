@@ -60,6 +60,15 @@ hypervisor
   mode src 7
 `
 
+// writeUnprobed writes and reads without probing the device first: the
+// driver has no queue, so it gives up on both, with or without migration.
+const writeUnprobed = `scenario write-unprobed
+vfs 1
+guest vcpu0
+  write sector=0 count=2 pattern=0xa1
+  read sector=0 count=2
+`
+
 // macTableMigrated sets the MAC table while the default flow migrates a
 // virtio-net VF.
 const macTableMigrated = `scenario mac-table-migrated
@@ -85,6 +94,10 @@ func init() {
 			device: mutant("drops-interrupts"), want: "gave-up", msg: "the guest's wait ended with requests outstanding: vcpu0: wait: 1 requests never completed", noReqs: true},
 		plant{oracle: "gave-up", name: "control command acked with an error", ed: spec.Virtio14, scn: macTableMigrated, netDevice: mutant("naks-mac-table"),
 			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1 (failed status)", noReqs: true},
+		// The guest's program, not the device, is at fault: still a
+		// finding, worded for the scenario's author.
+		plant{oracle: "gave-up", name: "a write before any probe", ed: spec.Virtio14, scn: writeUnprobed,
+			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first)", noReqs: true},
 		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},
 		plant{oracle: "gave-up", name: "clean: the MAC table across the default flow", ed: spec.Virtio14, scn: macTableMigrated},
 		// A flow that stopped with an error is that error's verdict, whatever

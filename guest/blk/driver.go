@@ -160,6 +160,13 @@ func (g *Driver) logf(format string, args ...any) {
 // whose text up to its first ": " names the command) as guest.GaveUp.
 func (g *Driver) fail(format string, args ...any) { g.failed(guest.GaveUp, 0, format, args...) }
 
+// unprepared logs a command the driver gave up on because it had not set
+// up the queue the command needs (guest.Trouble.Unprepared).
+func (g *Driver) unprepared(format string, args ...any) {
+	g.fail(format, args...)
+	g.trouble.MarkLastUnprepared()
+}
+
 // failed logs a command the driver gave up on as a trouble of kind k
 // whose command needs the features needs.
 func (g *Driver) failed(k guest.TroubleKind, needs spec.Features, format string, args ...any) {
@@ -307,7 +314,7 @@ func (g *Driver) Submit(q int, kind string, sector uint64, count int, pattern by
 func (g *Driver) Post(q int, kind string, sector uint64, count int, pattern byte) bool {
 	gq := g.queue(q)
 	if gq == nil {
-		g.fail("%s: queue %d not set up", kind, q)
+		g.unprepared("%s: queue %d not set up", kind, q)
 		return false
 	}
 	r := &guestReq{op: kind, sector: sector, count: count, pattern: pattern}
@@ -383,7 +390,7 @@ func (g *Driver) Post(q int, kind string, sector uint64, count int, pattern byte
 func (g *Driver) Kick(q int) {
 	gq := g.queue(q)
 	if gq == nil {
-		g.fail("kick: queue %d not set up", q)
+		g.unprepared("kick: queue %d not set up", q)
 		return
 	}
 	g.bus.MMIOWrite(gq.notify, binary.LittleEndian.AppendUint16(nil, gq.notifyV))
