@@ -59,8 +59,8 @@ type Trouble struct {
 	// recorded the line (none before its first probe).
 	Negotiated spec.Features
 	// Unprepared is a command the driver gave up on because it had not
-	// set up what the command needs (a queue no probe set up): the
-	// guest's program asked too early, whatever the device does.
+	// set up what the command needs (a queue or queue pair no probe set
+	// up): the guest's program asked too early, whatever the device does.
 	Unprepared bool
 }
 

@@ -115,7 +115,8 @@ in the migrated run, against the run without migration, for these reasons:
   Virtqueue"). Nothing else is excused: with the reference devices no catalog row shows such a
   trouble in both runs.
 - **Worded for the scenario's author: a command on a queue no probe set up** (` + "`Trouble.Unprepared`" + `,
-  virtio-blk's submit and kick before ` + "`probe`" + `): the driver gives up before the device sees
+  virtio-blk's submit and kick, virtio-net's transmit and kick, before ` + "`probe`" + ` or after a reset
+  without one): the driver gives up before the device sees
   anything, so the finding says the guest's program, not the device, fails it. It stays a finding,
   so that a scenario whose guest never reaches the device cannot pass.
 

@@ -69,6 +69,16 @@ guest vcpu0
   read sector=0 count=2
 `
 
+// sendUnprobed transmits on a virtio-net VF without probing it first: the
+// driver has no queue pair in use, with or without migration.
+const sendUnprobed = `scenario send-unprobed
+vfs 1
+queues 3
+set vf-device=net
+guest vcpu0 driver=net
+  send n=1
+`
+
 // macTableMigrated sets the MAC table while the default flow migrates a
 // virtio-net VF.
 const macTableMigrated = `scenario mac-table-migrated
@@ -98,6 +108,8 @@ func init() {
 		// finding, worded for the scenario's author.
 		plant{oracle: "gave-up", name: "a write before any probe", ed: spec.Virtio14, scn: writeUnprobed,
 			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first)", noReqs: true},
+		plant{oracle: "gave-up", name: "a transmit before any probe", ed: spec.Virtio14, scn: sendUnprobed,
+			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 0 not in use (0 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first)", noReqs: true},
 		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},
 		plant{oracle: "gave-up", name: "clean: the MAC table across the default flow", ed: spec.Virtio14, scn: macTableMigrated},
 		// A flow that stopped with an error is that error's verdict, whatever

@@ -52,6 +52,7 @@ func (g *Driver) Post(p, n int, flow uint32, size int) bool {
 	q := g.txQueue(p)
 	if q == nil {
 		g.failed(guest.GaveUp, pairNeeds(p), "tx: pair %d not in use (%d pairs)", p, g.pairs)
+		g.markUnprepared()
 		return false
 	}
 	if size > int(g.mtu)+14 || size+hdrLen > slotSize {
@@ -85,6 +86,16 @@ func (g *Driver) Kick(p int) {
 		return
 	}
 	g.failed(guest.GaveUp, pairNeeds(p), "kick: pair %d not in use (%d pairs)", p, g.pairs)
+	g.markUnprepared()
+}
+
+// markUnprepared marks the trouble just recorded as the guest program's
+// doing (guest.Trouble.Unprepared) when no probe set a pair up since the
+// start or the last reset: the command found nothing to use.
+func (g *Driver) markUnprepared() {
+	if g.pairs == 0 {
+		g.trouble.MarkLastUnprepared()
+	}
 }
 
 // Wait handles interrupts until every transmitted frame and control

@@ -56,7 +56,7 @@ func TestDriver_Trouble(t *testing.T) {
 			Line: "FAIL mq: VIRTIO_NET_F_MQ not negotiated", Command: "mq", Needs: mqNeeds,
 			Negotiated: spec.Features(spec.FeatureNetCtrlVQ.Mask())}, true},
 		{"first pair not in use", Wanted, func(d *Driver) { d.Kick(0) }, guest.Trouble{Kind: guest.GaveUp,
-			Line: "FAIL kick: pair 0 not in use (0 pairs)", Command: "kick", Negotiated: Wanted}, false},
+			Line: "FAIL kick: pair 0 not in use (0 pairs)", Command: "kick", Negotiated: Wanted, Unprepared: true}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := New(nil, DefaultPlan(3))
