@@ -6,17 +6,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
-	"github.com/migsim/migsim/world"
 )
 
 // What the first guest-visible difference of a transparent finding says
-// of the requirements it charges. The transparent oracle's finding
-// charges the requirements the row's run triggered (catalog.FindingReqs):
+// of the requirements it charges. The transparent oracle's finding names
+// its requirements the row's run triggered (catalog.FindingReqs):
 // in draft-2023 DRAFT-STOP-03 (the device accepts notifications in Stop,
 // its context and configuration may change) and DRAFT-CTX-01 (the fields
 // a context write carries are applied at the move to Active), in
@@ -45,21 +41,24 @@ import (
 //     draft-2023 both requirements speak of what the configuration
 //     becomes (the configuration may change in Stop; a context write
 //     carries the device's configuration and status), so neither is
-//     singled out;
+//     singled out. In virtio-1.4, when DP-DEV-10 is not involved (no
+//     request reached the stopped member), what the guest reads of the
+//     configuration came from the values the run's DEV_PARTS_SET carried:
+//     DP-DEV-08 (they take effect when the member resumes), the
+//     counterpart of draft-2023's DRAFT-CTX-01 (singledOut, charge.go);
 //   - anything else — requests that never completed, frames not
 //     received, a probe that went otherwise — may come from a lost
-//     notification as well as from lost queue state: the row's triggers
-//     stay charged.
+//     notification as well as from lost queue state: the oracle's
+//     requirements the run involved stay charged.
 //
 // A rule chooses among the transparent oracle's own requirements
-// (oracle.Transparent's Reqs), the four above: it keeps those its list
+// (oracle.Transparent's Reqs), the four above, that the run involved
+// (their triggers held: catalog.FindingReqs): it keeps those its list
 // holds; when it would keep none of them, or all, the difference does not
-// single out a requirement and the triggers stay charged. The row's other
-// triggers (the scenario's requirements the run involved, the rules the
-// host saw broken: an FLR's DP-DEV-14, a device part's NET-PART-01) stay
-// charged whatever the difference: the rules say which of the oracle's
-// four the guest's observation involves, not that another requirement was
-// kept — a queue left as it was by an FLR shows in request data too.
+// single out a requirement and the involved ones stay charged. The run's
+// other requirements (the scenario's requirements the run involved, the
+// rules the host saw the driver break: an FLR's DP-DEV-14, a device
+// part's NET-PART-01) are involved, not charged (Charge).
 var (
 	queueReqs  = []string{"DRAFT-CTX-01", "DP-DEV-09"}
 	configReqs = []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-10"}
@@ -142,9 +141,12 @@ func fields(s string) map[string]string {
 }
 
 // chargedBy narrows the requirements ids a transparent finding charges by
-// its first difference d (the rules above). It returns the requirements
-// and the sentence that says how they were chosen.
-func chargedBy(ids []string, d *control.Difference) ([]string, string) {
+// its first difference d (the rules above). extra are the requirements
+// outside the oracle's own that a configuration read singles out when
+// none of the oracle's requirements it may single out was involved
+// (singledOut: virtio-1.4's DP-DEV-08 once the run set parts). It returns
+// the requirements and the sentence that says how they were chosen.
+func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, string) {
 	kind := diffKind(d)
 	var list []string
 	switch kind {
@@ -167,7 +169,17 @@ func chargedBy(ids []string, d *control.Difference) ([]string, string) {
 			dropped++
 		}
 	}
-	if kind == "" || kept == 0 || dropped == 0 {
+	singled := kept > 0 && dropped > 0
+	if kind == diffConfig && kept == 0 {
+		// None of the oracle's requirements a configuration read speaks of
+		// was involved: the configuration came wrong from what the run set.
+		for _, id := range extra {
+			if !slices.Contains(keep, id) {
+				keep, singled = append(keep, id), true
+			}
+		}
+	}
+	if kind == "" || !singled {
 		what := "the difference does not single out a requirement"
 		if kind != "" {
 			what = fmt.Sprintf("the difference, %s, does not single out a requirement", kind)
@@ -175,41 +187,4 @@ func chargedBy(ids []string, d *control.Difference) ([]string, string) {
 		return ids, "by the row's triggers: " + what
 	}
 	return keep, "by the first difference: " + kind
-}
-
-// firstDifference sets a transparent failure's first guest-visible
-// difference: it replays the counterexample's run res (seed, choices) with
-// the device and compares the guest's log with the row's run without
-// migration from that seed (refRuns), as `migsim trace
-// --without-migration` does; then it narrows the requirements the failure
-// charges (chargedBy). A run that does not replay, or replays to equal
-// logs, leaves the failure as it is.
-func (k *kit) firstDifference(fl *Failure, r row, f member.Factory, res engine.Result) {
-	t, err := catalog.NewTarget(r.s, r.e.Edition, r.e.Knobs, nil)
-	if err != nil {
-		return
-	}
-	t.Settings, t.MaxSteps = r.e.Settings, k.cfg.budget.MaxSteps
-	setFactory(&t, k.dev, f)
-	fac, err := k.refs.factory(t, res.Seed)
-	if err != nil {
-		return
-	}
-	var w *world.World
-	capture := func(st engine.Streams) (engine.System, error) {
-		sys, err := fac(st)
-		if err == nil {
-			w, _ = sys.(*world.World)
-		}
-		return sys, err
-	}
-	if _, err := engine.Run(capture, res.Seed, engine.NewReplay(res.Choices), engine.RunConfig{MaxSteps: t.StepBound()}); err != nil || w == nil {
-		return
-	}
-	d := control.FirstDifference(w.GuestLog(), k.refs.get(t, res.Seed).log)
-	if d == nil {
-		return
-	}
-	fl.Difference = d
-	fl.Requirements, fl.Charged = chargedBy(fl.Requirements, d)
 }

@@ -92,6 +92,10 @@ type Replayed struct {
 	Events []record.TraceEvent
 	// Explanation explains the finding when asked for; else nil.
 	Explanation *explain.Explanation
+	// Charge is what the finding charges, decided from the replayed run
+	// as the kit decided it for the report and the file (Charge); nil
+	// without a finding, or when the run could not be charged.
+	Charge *Charge
 }
 
 // ReplayRecorded is ReplayExplained with the trace recorded
@@ -145,7 +149,15 @@ func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *sche
 		return Replayed{Result: engine.Result{Finding: &fd}}, nil
 	}
 	r := Replayed{Result: res, Events: events}
-	if err == nil && res.Finding != nil { // requirements and actors as replay and report name them
+	if err == nil && res.Finding != nil {
+		// The charge of the file's run, from the finding as its oracle
+		// reported it; then its requirements and actors as replay and
+		// report name them.
+		if charges(res.Finding) {
+			if ch, cerr := chargeRun(t, nil, scheduleRowReqs(t), sc.Seed, res.Choices, res.Finding); cerr == nil {
+				r.Charge = &ch
+			}
+		}
 		err = t.AnnotateFinding(sc, res.Finding)
 	}
 	if err != nil || res.Finding == nil || runs <= 0 {

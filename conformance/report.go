@@ -85,9 +85,13 @@ type Failure struct {
 	// Charged says how the requirements of a transparent finding were
 	// chosen: by its first difference, or by the row's triggers when the
 	// difference singles out none (difference.go).
-	Charged  string `json:"charged,omitempty"`
-	Schedule string `json:"schedule,omitempty"`
-	Replay   string `json:"replay,omitempty"`
+	Charged string `json:"charged,omitempty"`
+	// Involved are the other requirements the counterexample's run
+	// touched (catalog.FindingReqs): not charged, never counted as
+	// failing (Charge).
+	Involved []string `json:"involved,omitempty"`
+	Schedule string   `json:"schedule,omitempty"`
+	Replay   string   `json:"replay,omitempty"`
 	// Step is, for a failure of a device test's set-up (check "test
 	// set-up"), the step the device failed ("DEV_MODE_SET stopped").
 	Step string `json:"step,omitempty"`
@@ -174,6 +178,9 @@ func (f Failure) String() string {
 	}
 	if f.Charged != "" {
 		fmt.Fprintf(&b, "\n  charged %s", f.Charged)
+	}
+	if len(f.Involved) > 0 {
+		fmt.Fprintf(&b, "\n  involved, not charged: %s", strings.Join(f.Involved, " "))
 	}
 	if f.Replay != "" {
 		fmt.Fprintf(&b, "\n  replay: %s", f.Replay)

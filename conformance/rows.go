@@ -174,17 +174,13 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if rep != nil {
 		seed = rep.Seed
 		found := fl.Message
-		res, notShrunk := k.counterexample(&fl, r, f, *rep, o)
+		_, notShrunk := k.counterexample(&fl, r, f, *rep, o)
 		if errors.Is(notShrunk, engine.ErrNotDeterministic) && fl.Check == "catalog row" {
 			// The same choices ran differently when the finding was
 			// replayed: the device's effects depend on more than its
 			// events, so the finding says nothing of the spec.
 			fl.Check = checkDeterminism
 			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + found
-		} else if fl.Oracle == oracle.Transparent.Info().Name && fl.Check == "catalog row" {
-			// Where the guest's log first differs, and what that says of
-			// the requirements charged (difference.go).
-			k.firstDifference(&fl, r, f, res)
 		}
 	}
 	if fl.Check == checkProtocol || fl.Check == checkFault || fl.Check == checkContract {
@@ -260,6 +256,19 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 		}
 	}
 	sc := t.Schedule(strategy, baseSeed, rep.Index, res)
+	// A finding of the rows' oracles, from a device that replays its
+	// runs (a protocol error, a fault, a broken contract or a device that
+	// is not deterministic charges nothing: judgeRow). The file records
+	// the charge as the report shows it: reqs_broken the requirements
+	// charged, reqs those and the ones involved.
+	if fl.Check == "catalog row" && sc.Finding != nil && !errors.Is(notShrunk, engine.ErrNotDeterministic) {
+		if ch, ok := k.charge(t, f, r, res); ok {
+			fl.Requirements, fl.Involved, fl.Charged, fl.Difference = ch.Charged, ch.Involved, ch.By, ch.Difference
+			fd := *sc.Finding
+			fd.Reqs, fd.ReqsBroken = slices.Concat(ch.Charged, ch.Involved), slices.Clone(ch.Charged)
+			sc.Finding = &fd
+		}
+	}
 	if name, args, ok := RecordedDevice(k.dev); ok {
 		sc.Device, sc.DeviceArgs = name, args // migsim replay, trace and report replay with it
 		sc.DeviceTimeout = recordedTimeout(k.dev)
@@ -305,6 +314,21 @@ func (k *kit) shrink(t catalog.Target, f member.Factory, rep engine.Report) (eng
 		return rep.Result, err
 	}
 	return sr.Result, nil
+}
+
+// charge decides the charge of the counterexample's run res of row r
+// (chargeRun) with the device's factory f, t being the row's target; false
+// when the run has no finding, the kit was interrupted, or the run could
+// not be replayed (the failure keeps what the exploration's finding
+// named).
+func (k *kit) charge(t catalog.Target, f member.Factory, r row, res engine.Result) (Charge, bool) {
+	if res.Finding == nil || k.cfg.ctx.Err() != nil {
+		return Charge{}, false
+	}
+	t.MaxSteps = k.cfg.budget.MaxSteps
+	setFactory(&t, k.dev, f)
+	ch, err := chargeRun(t, k.refs, r.requirements(), res.Seed, res.Choices, res.Finding)
+	return ch, err == nil
 }
 
 // replayDir returns (and creates) the directory of counterexamples.

@@ -138,7 +138,7 @@ func TestConform_MutantExits1AndNamesWhatBroke(t *testing.T) {
 	code, out, stderr = runSimCLI(t, "conform", "--device", "builtin:mutant/mode-get-lies", "--replay", schedule)
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", stderr)
 	assert.Contains(t, out, "finding readback at step")
-	assert.Contains(t, out, "requirements: broken DRAFT-MODE-04")
+	assert.Contains(t, out, "\n  charged: DRAFT-MODE-04\n", "the charge the report made")
 	assert.NotContains(t, out, "  why: ")
 
 	// Replayed with the fixed device (the reference), the run follows

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,10 +22,13 @@ type findingNames struct{ reqs, actors string }
 
 // TestExplore_FindingNamesAgree: for one run, the requirements and actors
 // explore lists for the finding, the ones under its (not) shrunk run, the
-// schedule file's, trace --format json's, replay's, conform --replay's
-// (with the reference device) and the report's are the same: all derive them from the run the host observed
+// schedule file's, trace --format json's, replay's and the report's are
+// the same: all derive them from the run the host observed
 // (catalog.FindingReqs, the actors of the causal slice), none shows the
-// oracle's own list. The actors include every actor whose step the
+// oracle's own list. conform --replay (with the reference device) shows
+// the same actors and the same requirements, divided as the conformance
+// kit charges them (docs/conformance.md, "What a failed row charges"):
+// charged, and apart those involved, not charged. The actors include every actor whose step the
 // explanation names, such as a peer whose kick the finding needs (dma1 in
 // vm-p2p-doorbells-no-stop).
 func TestExplore_FindingNamesAgree(t *testing.T) {
@@ -33,15 +37,19 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 		args   []string
 		reqs   string
 		actors []string
+		// charge is what conform --replay prints of the same requirements:
+		// its "charged:" and "involved, not charged:" lines.
+		charge string
 	}{
 		{"reset racing stop, reply on start", []string{"--scenario", "reset-racing-stop", "--spec", "virtio-1.4", "--knob", "reset-vs-mode=reply-on-start", "--schedules", "100"},
-			"involved DP-DEV-09 DP-DEV-12", []string{"vcpu0", "hv"}},
+			"involved DP-DEV-09 DP-DEV-12", []string{"vcpu0", "hv"}, "DP-DEV-09; DP-DEV-12"},
 		{"peer doorbells without Stop", []string{"--scenario", "vm-p2p-doorbells-no-stop", "--spec", "draft-2023", "--schedules", "60"},
-			"broken DRAFT-FLOW-01; involved DRAFT-CTX-01 DRAFT-FRZ-01", []string{"vcpu0", "vcpu1", "hv", "dma2", "dma1"}},
+			"broken DRAFT-FLOW-01; involved DRAFT-CTX-01 DRAFT-FRZ-01", []string{"vcpu0", "vcpu1", "hv", "dma2", "dma1"}, "DRAFT-CTX-01; DRAFT-FLOW-01 DRAFT-FRZ-01"},
 	}
 	found := regexp.MustCompile(`(?m)^finding \S+ at schedule #\d+ .*\n  requirements: (.*)\n  actors: (.*)\n`)
 	kept := regexp.MustCompile(`(?m)^not shrunk \(--no-shrink\) .*\n  impact: .*\n  requirements: (.*)\n  actors: (.*)\n`)
 	replayed := regexp.MustCompile(`(?m)^  requirements: (.*)\n  actors: (.*)\n`)
+	charged := regexp.MustCompile(`(?m)^  charged: (.*)\n  charged .*\n  involved, not charged: (.*)\n  actors: (.*)\n`)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -85,8 +93,14 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 
 			code, cout, stderr := runSimCLI(t, "conform", "--device", "builtin:blk", "--replay", path)
 			require.Equal(t, cmdbase.ExitFinding, code, stderr)
-			if m := replayed.FindStringSubmatch(cout); assert.NotNil(t, m, cout) {
-				got["conform --replay"] = findingNames{m[1], m[2]}
+			if m := charged.FindStringSubmatch(cout); assert.NotNil(t, m, cout) {
+				assert.Equal(t, c.charge, m[1]+"; "+m[2], "conform --replay: the kit's charge")
+				assert.Equal(t, strings.Join(c.actors, " "), m[3], "conform --replay: actors")
+				all := strings.Fields(m[1] + " " + m[2])
+				slices.Sort(all)
+				want := strings.Fields(strings.NewReplacer("broken ", "", "involved ", "", ";", "").Replace(c.reqs))
+				slices.Sort(want)
+				assert.Equal(t, want, all, "conform --replay: the same requirements")
 			}
 
 			rdir := t.TempDir()
@@ -113,7 +127,7 @@ func TestExplore_FindingNamesAgree(t *testing.T) {
 				assert.Equal(t, want.reqs, g.reqs, "%s: requirements", name)
 				assert.Equal(t, want.actors, g.actors, "%s: actors", name)
 			}
-			assert.Len(t, got, 7, "every output was read")
+			assert.Len(t, got, 6, "every output was read")
 		})
 	}
 }

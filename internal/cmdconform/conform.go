@@ -74,7 +74,10 @@ DEVICE is
 --replay FILE replays a counterexample the kit wrote, with the device (exit
 0 when the recorded finding no longer occurs: the device was fixed; a
 device whose run now diverges from the recording is replayed leniently,
-exit 1 when the recorded finding occurs there, 0 when it does not);
+exit 1 when the recorded finding occurs there, 0 when it does not); a
+finding shows what it charges, decided from the run as the report did
+("charged: …", and apart "involved, not charged: …": requirements the run
+touched, never counted as failing);
 --trace then prints its trace as migsim trace --format text does (every
 event: TLPs, admin commands, DMA, MSI-X, mode changes), and --explain the
 orderings of two steps its finding needs, as migsim replay --explain does

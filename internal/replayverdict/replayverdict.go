@@ -55,8 +55,11 @@ type Verdict struct {
 
 // Judge judges the strict replay r (with its error err) of the
 // counterexample sc read from path, with dev (conformance.ReplayRecorded),
-// and writes the replay's lines to stdout: the finding with its
-// requirements, actors and explanation, or "no finding". A replay that
+// and writes the replay's lines to stdout: the finding with what it
+// charges (r.Charge: "charged:", how, "involved, not charged:", as the
+// kit's report and the file name them; the finding's requirements when
+// the run could not be charged), its actors and explanation, or "no
+// finding". A replay that
 // left the recording where sc has a finding is judged as Diverged does.
 func Judge(ctx context.Context, dev conformance.Device, path string, sc *schedfile.Schedule, r conformance.Replayed, err error, stdout io.Writer) Verdict {
 	res, ex := r.Result, r.Explanation
@@ -77,7 +80,19 @@ func Judge(ctx context.Context, dev conformance.Device, path string, sc *schedfi
 	fmt.Fprintf(stdout, "replay %s with %s: %s\n", path, dev.Name(), plural.Count(len(res.Choices), "step"))
 	if fd := res.Finding; fd != nil {
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
-		if len(fd.Reqs) > 0 {
+		switch ch := r.Charge; {
+		case ch != nil:
+			// What the kit's report and the file charge (conformance.Charge).
+			if len(ch.Charged) > 0 {
+				fmt.Fprintf(stdout, "  charged: %s\n", strings.Join(ch.Charged, " "))
+			}
+			if ch.By != "" {
+				fmt.Fprintf(stdout, "  charged %s\n", ch.By)
+			}
+			if len(ch.Involved) > 0 {
+				fmt.Fprintf(stdout, "  involved, not charged: %s\n", strings.Join(ch.Involved, " "))
+			}
+		case len(fd.Reqs) > 0:
 			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
 		}
 		if len(fd.Actors) > 0 {

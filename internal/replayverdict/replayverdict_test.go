@@ -60,6 +60,10 @@ func TestJudge_Strict(t *testing.T) {
 		{"another error", conformance.Replayed{}, errors.New("no such scenario"), InputError, "no such scenario", ""},
 		{"a finding", conformance.Replayed{Result: engine.Result{Choices: make([]engine.Choice, 4), Finding: fd}}, nil, Failing, "",
 			"replay f.json with builtin:blk: 4 steps\nfinding frozen-context at step 4: changed\n  requirements: involved DRAFT-FRZ-02\n"},
+		{"a charged finding", conformance.Replayed{Result: engine.Result{Choices: make([]engine.Choice, 4), Finding: fd},
+			Charge: &conformance.Charge{Charged: []string{"DP-DEV-08"}, Involved: []string{"DP-DEV-09", "DP-DEV-11"}, By: "by the first difference: a configuration read"}}, nil, Failing, "",
+			"replay f.json with builtin:blk: 4 steps\nfinding frozen-context at step 4: changed\n  charged: DP-DEV-08\n" +
+				"  charged by the first difference: a configuration read\n  involved, not charged: DP-DEV-09 DP-DEV-11\n"},
 		{"no finding", conformance.Replayed{Result: engine.Result{Choices: make([]engine.Choice, 1)}}, nil, Fixed, "",
 			"replay f.json with builtin:blk: 1 step\nno finding\n"},
 	} {

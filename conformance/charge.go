@@ -1,0 +1,192 @@
+package conformance
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/control"
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/scenario"
+	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/world"
+	"github.com/migsim/migsim/world/guard"
+)
+
+// Charge is what a failed row's finding charges: one decision, which the
+// report's failure (Failure.Requirements, Involved, Charged), the
+// counterexample file the kit writes for it (its finding's reqs_broken
+// and reqs) and a replay of that file (Replayed.Charge, what
+// `migsim conform --replay` prints) all show. chargeRun makes it from the
+// counterexample's run, so that a replay of the file, which makes it
+// again, gets the same sets.
+type Charge struct {
+	// Charged are the requirements the finding breaks, in catalog order:
+	// those a rule oracle saw broken; for a transparent finding, the
+	// oracle's own requirements the run involved, narrowed by the first
+	// difference (chargedBy); for a gave-up finding the run without
+	// migration shares, those what went wrong there touches (troubleReqs);
+	// for a finding no check attributes to a requirement, the row's.
+	Charged []string
+	// Involved are the other requirements the run touched (the catalog's
+	// requirement triggers, catalog.FindingReqs): listed apart, never
+	// counted as failing.
+	Involved []string
+	// By says how a transparent finding's requirements were chosen
+	// (Failure.Charged); empty for any other.
+	By string
+	// Difference is a transparent finding's first guest-visible
+	// difference, or nil.
+	Difference *control.Difference
+}
+
+// chargeIn is what decides a charge: the row's edition and requirements,
+// the finding as its oracle reported it (raw: before the catalog names its
+// requirements), the requirements the catalog derives from what the host
+// observed of its run (catalog.FindingReqs) and those facts, the first
+// difference of a transparent finding, and, for a gave-up finding whose
+// run without migration went wrong too, the requirements that touches.
+type chargeIn struct {
+	ed        spec.Edition
+	rowReqs   []string
+	oracle    string
+	raw       []string
+	reqs      []string
+	facts     catalog.RunFacts
+	diff      *control.Difference
+	without   []string
+	withoutOK bool
+}
+
+// decide is the one rule of a failed row's charge (Charge).
+func decide(in chargeIn) Charge {
+	var c Charge
+	switch {
+	case in.oracle == oracle.GaveUp.Info().Name && in.withoutOK:
+		c.Charged = in.without
+	case in.oracle == oracle.Transparent.Info().Name:
+		own := applying(oracle.Transparent.Info().Reqs, in.ed)
+		// Only those the run involved: a stopped member that no request
+		// reached kept DP-DEV-10 whatever the guest saw.
+		cands := slices.DeleteFunc(slices.Clone(own), func(id string) bool { return !slices.Contains(in.reqs, id) })
+		c.Charged, c.By = cands, ""
+		if in.diff != nil {
+			c.Charged, c.By = chargedBy(cands, in.diff, singledOut(in.ed, in.facts))
+			c.Difference = in.diff
+		}
+	case len(applying(in.raw, in.ed)) > 0:
+		c.Charged = applying(in.raw, in.ed)
+	default:
+		c.Charged = in.rowReqs
+	}
+	for _, id := range in.reqs {
+		if !slices.Contains(c.Charged, id) {
+			c.Involved = append(c.Involved, id)
+		}
+	}
+	c.Charged = applying(c.Charged, in.ed)
+	c.Involved = applying(c.Involved, in.ed)
+	return c
+}
+
+// singledOut returns the requirements outside the transparent oracle's
+// own that a first difference can single out in edition ed, with what the
+// host observed of the run (facts): in virtio-1.4, DP-DEV-08 (the values
+// a DEV_PARTS_SET carries take effect when the member resumes) once the
+// run set parts, the counterpart of draft-2023's DRAFT-CTX-01 for what
+// the guest reads of the configuration (difference.go).
+func singledOut(ed spec.Edition, facts catalog.RunFacts) []string {
+	if ed != spec.Virtio14 || !slices.Contains(facts.Commands, "DEV_PARTS_SET") {
+		return nil
+	}
+	return []string{"DP-DEV-08"}
+}
+
+// chargeRun decides the charge of fd, the finding of the run (seed,
+// choices) of t — the row's target with the device's members — as its
+// oracle reported it (before catalog.Target.AnnotateFinding names its
+// requirements). rowReqs are the row's requirements (row.requirements);
+// refs the row's runs without migration (nil: each is made anew). The
+// kit calls it on the counterexample it writes, a replay on the file's
+// run: the same inputs, the same charge.
+func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, choices []engine.Choice, fd *engine.Finding) (Charge, error) {
+	in := chargeIn{ed: t.Edition, rowReqs: rowReqs, oracle: fd.Oracle, raw: slices.Clone(fd.Reqs)}
+	if !fd.StepBound() {
+		facts, err := t.RunFactsOf(seed, choices)
+		if err != nil {
+			return Charge{}, err
+		}
+		in.facts = facts
+		in.reqs = catalog.FindingReqs(fd, t.Edition, oracleReqsOf(fd.Oracle), t.Scenario.Requirements, facts)
+	}
+	switch fd.Oracle {
+	case oracle.Transparent.Info().Name:
+		in.diff = differenceOf(t, refs, seed, choices)
+	case oracle.GaveUp.Info().Name:
+		run := refs.without(t, seed)
+		if wrong := run.WentWrong(); len(wrong) > 0 {
+			in.without, in.withoutOK = troubleReqs(exercisedOf(rowReqs, run.Reasons(rowReqs)), wrong), true
+		}
+	}
+	return decide(in), nil
+}
+
+// charges reports whether a row's failure with the finding fd charges
+// requirements: not when the finding shows the device's protocol error or
+// fault, or a member that broke the world's contract (judgeRow's checks
+// of those, whose failures charge none).
+func charges(fd *engine.Finding) bool {
+	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
+		(fd.Oracle != engine.OraclePanic || !strings.Contains(fd.Message, guard.MemberContract))
+}
+
+// oracleReqsOf returns the requirement IDs the named oracle's info lists.
+func oracleReqsOf(name string) []string {
+	if o, ok := oracle.Lookup(name); ok {
+		return o.Info().Reqs
+	}
+	return nil
+}
+
+// differenceOf replays the run (seed, choices) of t strictly and returns
+// the first entry at which the guest's log differs from t's run without
+// migration from seed (refs), as `migsim trace --without-migration` prints
+// it; nil when the run does not replay or the logs are equal.
+func differenceOf(t catalog.Target, refs *refRuns, seed uint64, choices []engine.Choice) *control.Difference {
+	fac, err := refs.factory(t, seed)
+	if err != nil {
+		return nil
+	}
+	var w *world.World
+	capture := func(st engine.Streams) (engine.System, error) {
+		sys, err := fac(st)
+		if err == nil {
+			w, _ = sys.(*world.World)
+		}
+		return sys, err
+	}
+	if _, err := engine.Run(capture, seed, engine.NewReplay(choices), engine.RunConfig{MaxSteps: t.StepBound()}); err != nil || w == nil {
+		return nil
+	}
+	return control.FirstDifference(w.GuestLog(), refs.get(t, seed).log)
+}
+
+// scheduleRowReqs returns the requirements of the catalog row a schedule
+// of target t was recorded for (row.requirements): the scenario's
+// expectation of t's edition, knobs and settings; the scenario's
+// requirements of the edition when none matches (a schedule explore
+// wrote).
+func scheduleRowReqs(t catalog.Target) []string {
+	settings := catalog.SettingStrings(t.Settings)
+	for _, e := range t.Scenario.Expect {
+		r, err := spec.ParseRules(e.Edition, e.Knobs)
+		if err != nil || e.Edition != t.Edition || !slices.Equal(r.Diff(e.Edition), t.Rules.Diff(t.Edition)) ||
+			!slices.Equal(catalog.SettingStrings(e.Settings), settings) {
+			continue
+		}
+		return row{t.Scenario, e}.requirements()
+	}
+	return row{t.Scenario, scenario.Expectation{Edition: t.Edition}}.requirements()
+}
