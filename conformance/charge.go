@@ -108,9 +108,9 @@ func singledOut(ed spec.Edition, facts catalog.RunFacts) []string {
 // choices) of t — the row's target with the device's members — as its
 // oracle reported it (before catalog.Target.AnnotateFinding names its
 // requirements). rowReqs are the row's requirements (row.requirements);
-// refs the row's runs without migration (nil: each is made anew). The
-// kit calls it on the counterexample it writes, a replay on the file's
-// run: the same inputs, the same charge.
+// refs the row's runs without migration (nil: each is made anew, and
+// more than once). The kit calls it on the counterexample it writes, a
+// replay on the file's run: the same inputs, the same charge.
 func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, choices []engine.Choice, fd *engine.Finding) (Charge, error) {
 	in := chargeIn{ed: t.Edition, rowReqs: rowReqs, oracle: fd.Oracle, raw: slices.Clone(fd.Reqs)}
 	if !fd.StepBound() {

@@ -154,7 +154,7 @@ func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *sche
 		// reported it; then its requirements and actors as replay and
 		// report name them.
 		if charges(res.Finding) {
-			if ch, cerr := chargeRun(t, nil, scheduleRowReqs(t), sc.Seed, res.Choices, res.Finding); cerr == nil {
+			if ch, cerr := chargeRun(t, &refRuns{}, scheduleRowReqs(t), sc.Seed, res.Choices, res.Finding); cerr == nil {
 				r.Charge = &ch
 			}
 		}
