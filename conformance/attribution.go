@@ -66,14 +66,19 @@ func commandReqs(command string) []string {
 // troubleReqs returns the IDs of ids, a row's requirements in catalog
 // order, that the troubles of a run without migration touch: the
 // operational ones, leaving out those of a control command class no
-// trouble's command belongs to, and those about received frames unless a
-// wait ended with requests outstanding. Empty when none is touched: the device
-// fails the guest in a way no requirement of the row states.
+// trouble's command belongs to (a command the driver could not send
+// because no probe set the device up, guest.Trouble.Unprepared, as after
+// a probe the device failed, never reached the device: its class is not
+// touched), and those about received frames unless a wait ended with
+// requests outstanding. Empty when none is touched: the device fails the
+// guest in a way no requirement of the row states.
 func troubleReqs(ids []string, ts []guest.Trouble) []string {
 	var classes []string
 	waited := false
 	for _, t := range ts {
-		classes = append(classes, commandReqs(t.Command)...)
+		if !t.Unprepared {
+			classes = append(classes, commandReqs(t.Command)...)
+		}
 		waited = waited || t.Kind == guest.Outstanding
 	}
 	var out []string

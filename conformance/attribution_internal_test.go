@@ -1,12 +1,17 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/migsim/migsim/guest"
 )
+
+// unpreparedMark marks a command of TestTroubleReqs as sent before any
+// probe set the device up (guest.Trouble.Unprepared).
+const unpreparedMark = "unprepared: "
 
 // TestTroubleReqs: what the guest gave up on without migration names only
 // the row's requirements of the device's own operation, and of those
@@ -27,6 +32,8 @@ func TestTroubleReqs(t *testing.T) {
 		{"the probe: the transport's", []string{"DP-DEV-12", "DP-DEV-14", "DRAFT-SYNC-01", "DRAFT-FRZ-02", "PCI-DEV-03"},
 			[]string{"probe"}, []string{"PCI-DEV-03"}},
 		{"migration requirements only: none", []string{"DRAFT-STOP-02", "DP-DEV-09", "ADM-DEV-02"}, []string{"flush sector=0"}, nil},
+		{"a probe the device failed, then a MAC table command it never saw: the transport's", append([]string{"PCI-DEV-03"}, macRow...),
+			[]string{"probe", unpreparedMark + "ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET uc=1 mc=1"}, []string{"PCI-DEV-03"}},
 		{"a wait with requests outstanding: the operational ones, frames included", []string{"PCI-DEV-02", "NET-DEV-06", "NET-DEV-07", "DRAFT-CTX-01"},
 			[]string{"wait"}, []string{"PCI-DEV-02", "NET-DEV-07"}},
 	} {
@@ -37,7 +44,8 @@ func TestTroubleReqs(t *testing.T) {
 				if c == "wait" {
 					kind = guest.Outstanding
 				}
-				ts = append(ts, guest.Trouble{Kind: kind, Command: c})
+				cmd, unprepared := strings.CutPrefix(c, unpreparedMark)
+				ts = append(ts, guest.Trouble{Kind: kind, Command: cmd, Unprepared: unprepared})
 			}
 			assert.Equal(t, tc.want, troubleReqs(tc.ids, ts))
 		})

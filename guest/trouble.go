@@ -60,7 +60,8 @@ type Trouble struct {
 	Negotiated spec.Features
 	// Unprepared is a command the driver gave up on because it had not
 	// set up what the command needs (a queue or queue pair no probe set
-	// up): the guest's program asked too early, whatever the device does.
+	// up, a feature-gated command before any probe negotiated anything):
+	// the guest's program asked too early, whatever the device does.
 	Unprepared bool
 }
 
@@ -68,6 +69,15 @@ type Trouble struct {
 // had not negotiated: the device may refuse it (or never see it), so the
 // trouble says nothing of the device.
 func (t Trouble) NotNegotiated() bool { return t.Needs&^t.Negotiated != 0 }
+
+// Excused reports whether the trouble is neither the device's doing nor
+// the guest program's: a command that needs a feature the driver's probe
+// chose not to negotiate (NotNegotiated), which the driver fails whatever
+// the device does. A command the driver could not send because no probe
+// set the device up (Unprepared) is not excused even when it needs a
+// feature: before a probe nothing is negotiated, so "not negotiated" says
+// only that the program never probed.
+func (t Trouble) Excused() bool { return t.NotNegotiated() && !t.Unprepared }
 
 // TroubleRecorder is the part of a Driver that records its troubles
 // (Trouble) in log order; drivers embed it.

@@ -60,21 +60,23 @@ func (gaveUp) CheckFinish(p *observe.FinishPass) {
 		// The driver gave up before the device saw anything: the
 		// scenario's guest program is at fault, still a finding so that
 		// such a row never passes, but worded for its author.
-		blame = "the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first), whatever the migration does"
+		blame = "the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first), whatever the migration does"
 	}
 	p.Report(withActors(nil, entryActor(both[0].Line)), "%s, and without migration too: %s", TroubleText(both), blame)
 }
 
 // DeviceTrouble keeps the troubles of a guest's log (guest.Trouble, in
-// log order) that the device is to blame for: every one but a command
-// that needs a feature the driver had not negotiated
-// (guest.Trouble.NotNegotiated), which the driver fails whatever the
-// device does. The gave-up oracle judges a migrated run's troubles with
-// it, the conformance kit the run without migration's.
+// log order) that the device or the guest's program is to blame for:
+// every one but a command that needs a feature the driver's probe did not
+// negotiate (guest.Trouble.Excused), which the driver fails whatever the
+// device does. A command sent before any probe set the device up
+// (guest.Trouble.Unprepared) is kept whatever it needs, so that a program
+// that never probes cannot pass. The gave-up oracle judges a migrated
+// run's troubles with it, the conformance kit the run without migration's.
 func DeviceTrouble(ts []guest.Trouble) []guest.Trouble {
 	var out []guest.Trouble
 	for _, t := range ts {
-		if !t.NotNegotiated() {
+		if !t.Excused() {
 			out = append(out, t)
 		}
 	}

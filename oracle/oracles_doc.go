@@ -107,17 +107,20 @@ in the migrated run, against the run without migration, for these reasons:
   the guest's log ends where the halt caught it, which is the failed flow showing, not a migration
   the guest can tell (` + "`error corrupt`" + ` or ` + "`error incompatible`" + `, as docs/scenarios.md says of a flow
   that stops with an error while the vCPUs are halted).
-- **Excused: a command that needs a feature the driver had not negotiated** (` + "`Trouble.NotNegotiated`" + `):
+- **Excused: a command that needs a feature the driver's probe did not negotiate** (` + "`Trouble.Excused`" + `):
   the driver fails it whatever the device does, as Linux's drivers test the feature before they send
   the command (virtio-blk's flush VIRTIO_BLK_F_FLUSH and write-cache toggle VIRTIO_BLK_F_CONFIG_WCE;
   a virtio-net control command VIRTIO_NET_F_CTRL_VQ and its class's feature, more than one queue pair
   VIRTIO_NET_F_MQ; virtio spec, "Block Device" and "Network Device", "Feature bits" and "Control
   Virtqueue"). Nothing else is excused: with the reference devices no catalog row shows such a
   trouble in both runs.
-- **Worded for the scenario's author: a command on a queue no probe set up** (` + "`Trouble.Unprepared`" + `,
+- **Worded for the scenario's author: a command on a queue or feature no probe set up** (` + "`Trouble.Unprepared`" + `,
   virtio-blk's submit and kick, virtio-net's transmit and kick, before ` + "`probe`" + ` or after a reset
-  without one): the driver gives up before the device sees
-  anything, so the finding says the guest's program, not the device, fails it. It stays a finding,
+  without one; a feature-gated command before any probe negotiated anything, such as a virtio-net
+  control command, ` + "`mq`" + ` or virtio-blk's ` + "`wce`" + `; a virtio-net control command after a probe that
+  negotiated VIRTIO_NET_F_CTRL_VQ but stopped before it set the control queue up): the driver gives up
+  before the device sees anything, so the finding says the guest's program, not the device, fails
+  it. It stays a finding, and is not excused though the command needs a feature nothing negotiated,
   so that a scenario whose guest never reaches the device cannot pass.
 
 The conformance kit judges a passing row's run without migration with the same function

@@ -79,6 +79,26 @@ guest vcpu0 driver=net
   send n=1
 `
 
+// ctrlUnprobed sends control commands to a virtio-net VF without probing
+// it first: nothing is negotiated, so the driver has no control queue,
+// with or without migration.
+const ctrlUnprobed = `scenario ctrl-unprobed
+vfs 1
+queues 3
+set vf-device=net
+guest vcpu0 driver=net
+  mac-table uc=1 mc=1
+  mq pairs=1
+`
+
+// wceUnprobed toggles the write cache of a virtio-blk VF without probing
+// it first: nothing is negotiated, CONFIG_WCE among it.
+const wceUnprobed = `scenario wce-unprobed
+vfs 1
+guest vcpu0
+  wce on
+`
+
 // macTableMigrated sets the MAC table while the default flow migrates a
 // virtio-net VF.
 const macTableMigrated = `scenario mac-table-migrated
@@ -107,9 +127,13 @@ func init() {
 		// The guest's program, not the device, is at fault: still a
 		// finding, worded for the scenario's author.
 		plant{oracle: "gave-up", name: "a write before any probe", ed: spec.Virtio14, scn: writeUnprobed,
-			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
 		plant{oracle: "gave-up", name: "a transmit before any probe", ed: spec.Virtio14, scn: sendUnprobed,
-			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 0 not in use (0 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 0 not in use (0 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+		plant{oracle: "gave-up", name: "a control command before any probe", ed: spec.Virtio14, scn: ctrlUnprobed,
+			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: no control queue (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+		plant{oracle: "gave-up", name: "a write-cache toggle before any probe", ed: spec.Virtio14, scn: wceUnprobed,
+			want: "gave-up", msg: "the guest gave up on wce: vcpu0: FAIL wce: CONFIG_WCE not negotiated, and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
 		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},
 		plant{oracle: "gave-up", name: "clean: the MAC table across the default flow", ed: spec.Virtio14, scn: macTableMigrated},
 		// A flow that stopped with an error is that error's verdict, whatever
@@ -120,8 +144,9 @@ func init() {
 	)
 }
 
-// TestDeviceTrouble: every trouble is the device's but a command that
-// needs a feature the driver had not negotiated; the wording names the
+// TestDeviceTrouble: every trouble is the device's (or the guest
+// program's) but a command that needs a feature the driver's probe did
+// not negotiate; one sent before any probe is kept; the wording names the
 // first trouble and counts the rest.
 func TestDeviceTrouble(t *testing.T) {
 	rx := spec.Features(spec.FeatureNetCtrlVQ.Mask() | spec.FeatureNetCtrlRx.Mask())
@@ -136,6 +161,8 @@ func TestDeviceTrouble(t *testing.T) {
 			Needs: rx, Negotiated: rx}, true, "the guest gave up on ctrl X (failed status): vcpu0: FAIL ctrl X: ack 1"},
 		{"control queue without CTRL_RX", guest.Trouble{Kind: guest.FailedStatus, Command: "ctrl X", Needs: rx,
 			Negotiated: spec.Features(spec.FeatureNetCtrlVQ.Mask())}, false, ""},
+		{"control command before any probe", guest.Trouble{Kind: guest.GaveUp, Line: "vcpu0: FAIL ctrl X: no control queue", Command: "ctrl X",
+			Needs: rx, Unprepared: true}, true, "the guest gave up on ctrl X: vcpu0: FAIL ctrl X: no control queue"},
 		{"flush without VIRTIO_BLK_F_FLUSH", guest.Trouble{Kind: guest.FailedStatus, Command: "flush sector=0", Needs: flush}, false, ""},
 		{"flush with it", guest.Trouble{Kind: guest.FailedStatus, Line: "vcpu0: FAIL flush sector=0: status 1", Command: "flush sector=0",
 			Needs: flush, Negotiated: flush}, true, "the guest gave up on flush sector=0 (failed status): vcpu0: FAIL flush sector=0: status 1"},

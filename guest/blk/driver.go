@@ -277,6 +277,11 @@ func (g *Driver) ConfigVector(set int) {
 func (g *Driver) SetWCE(on, readback bool) {
 	if !g.features.Has(spec.FeatureBlkConfigWCE) {
 		g.failed(guest.GaveUp, spec.Features(spec.FeatureBlkConfigWCE.Mask()), "wce: CONFIG_WCE not negotiated")
+		if g.features == 0 || len(g.queues) == 0 {
+			// No probe set the device up (since the start or the last
+			// reset): the program asked too early, no feature was left out.
+			g.trouble.MarkLastUnprepared()
+		}
 		return
 	}
 	v := byte(0)

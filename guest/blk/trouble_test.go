@@ -26,9 +26,16 @@ func TestDriver_Trouble(t *testing.T) {
 		{"gave up", func(d *Driver) { d.fail("probe: config vector not accepted") },
 			[]string{"FAIL probe: config vector not accepted"},
 			[]guest.Trouble{{Kind: guest.GaveUp, Line: "FAIL probe: config vector not accepted", Command: "probe", Negotiated: flush}}},
-		{"write cache without CONFIG_WCE", func(d *Driver) { d.SetWCE(true, true) },
-			[]string{"FAIL wce: CONFIG_WCE not negotiated"},
+		{"write cache, a probe left CONFIG_WCE out", func(d *Driver) {
+			d.queues = []*guestQueue{{}} // the probe set queue 0 up
+			d.SetWCE(true, true)
+		}, []string{"FAIL wce: CONFIG_WCE not negotiated"},
 			[]guest.Trouble{{Kind: guest.GaveUp, Line: "FAIL wce: CONFIG_WCE not negotiated", Command: "wce", Needs: wce, Negotiated: flush}}},
+		{"write cache before any probe: the program's doing", func(d *Driver) {
+			d.features = 0
+			d.SetWCE(true, true)
+		}, []string{"FAIL wce: CONFIG_WCE not negotiated"},
+			[]guest.Trouble{{Kind: guest.GaveUp, Line: "FAIL wce: CONFIG_WCE not negotiated", Command: "wce", Needs: wce, Unprepared: true}}},
 		{"a failed flush", func(d *Driver) {
 			d.failed(guest.FailedStatus, flush, "flush sector=0: status 1")
 		}, []string{"FAIL flush sector=0: status 1"},

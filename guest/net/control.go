@@ -29,6 +29,13 @@ func (g *Driver) post(c spec.NetCVQCommand, data []byte, internal bool) bool {
 	q, ok := g.queues[g.ctrl]
 	if !g.hasCtl || !ok {
 		g.failed(guest.GaveUp, CommandNeeds(c), "ctrl %s: no control queue", c)
+		if g.features.Has(spec.FeatureNetCtrlVQ) {
+			// A probe negotiated the control queue but stopped before
+			// it set it up: the program's doing, not a feature left out.
+			g.trouble.MarkLastUnprepared()
+		} else {
+			g.markUnprepared()
+		}
 		return false
 	}
 	a, ok := g.mem.get()
@@ -119,6 +126,7 @@ func MACTable(uc, mc int) []byte {
 func (g *Driver) SetPairs(n uint16, wait bool) {
 	if !g.features.Has(spec.FeatureNetMQ) {
 		g.failed(guest.GaveUp, mqNeeds, "mq: VIRTIO_NET_F_MQ not negotiated")
+		g.markUnprepared()
 		return
 	}
 	set := 0
@@ -129,6 +137,7 @@ func (g *Driver) SetPairs(n uint16, wait bool) {
 	}
 	if n == 0 || int(n) > set {
 		g.failed(guest.GaveUp, mqNeeds, "mq: %d pairs, the driver set up %d", n, set)
+		g.markUnprepared()
 		return
 	}
 	if g.command(spec.NetMQVQPairsSet, binary.LittleEndian.AppendUint16(nil, n), wait) {

@@ -90,13 +90,18 @@ func (g *Driver) Kick(p int) {
 }
 
 // markUnprepared marks the trouble just recorded as the guest program's
-// doing (guest.Trouble.Unprepared) when no probe set a pair up since the
-// start or the last reset: the command found nothing to use.
+// doing (guest.Trouble.Unprepared) when no probe set the device up
+// (unprobed): the command found nothing to use.
 func (g *Driver) markUnprepared() {
-	if g.pairs == 0 {
+	if g.unprobed() {
 		g.trouble.MarkLastUnprepared()
 	}
 }
+
+// unprobed reports whether no probe set the device up since the start or
+// the last reset: nothing negotiated, no pair in use or no queue set up
+// (a reset forgets the queues).
+func (g *Driver) unprobed() bool { return g.features == 0 || g.pairs == 0 || len(g.queues) == 0 }
 
 // Wait handles interrupts until every transmitted frame and control
 // command completed; it returns false when no interrupt can come any more.
