@@ -60,6 +60,7 @@ var malformedCases = []struct {
 	{name: "queue beyond queues", extra: "guest vcpu1\n  write q=1\n", want: "10:9: write: q=1: want a number 0..0 (the scenario has queues 1: 0..0)"},
 	{name: "pattern beyond a byte", extra: "guest vcpu1\n  write pattern=256\n", want: "10:9: write: pattern=256: want a number 0..255"},
 	{name: "guest vf beyond vfs", extra: "guest vcpu1 vf=5\n  probe\n", want: "9:13: guest: vf=5: want a number 1..1"},
+	{name: "two guests on one VF", extra: "guest vcpu1 vf=1\n  probe\n", want: "9:13: guest vcpu1: VF 1 has a driver already, guest vcpu0's (line 5): one driver binds a VF"},
 	{name: "unknown driver", extra: "guest vcpu1 driver=scsi\n  probe\n", want: "9:13: guest: driver=scsi: want one of blk, net"},
 	{name: "submit bad kind", extra: "guest vcpu1\n  submit wirte\n", want: `10:10: submit: KIND "wirte": want one of write, read, flush, get-id; did you mean write?`},
 	{name: "submit without kind", extra: "guest vcpu1\n  submit sector=1\n", want: "10:3: submit: missing KIND"},

@@ -69,10 +69,14 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 	return out, nil
 }
 
-// CheckVM checks, before anything runs, that every expectation of s gives
-// a VM the world can build (VMVFs): a scenario with thousands of VFs is
-// refused at load with the reason instead of running for minutes.
+// CheckVM checks, before anything runs, that no VF has two guests
+// (CheckGuestVFs) and that every expectation of s gives a VM the world
+// can build (VMVFs): a scenario with thousands of VFs is refused at load
+// with the reason instead of running for minutes.
 func CheckVM(s *scenario.Scenario) error {
+	if err := CheckGuestVFs(s); err != nil {
+		return err
+	}
 	for _, e := range s.Expect {
 		if e.Verdict == scenario.VerdictNA {
 			continue
