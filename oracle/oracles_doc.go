@@ -87,7 +87,8 @@ the features its command needs and the features the driver had negotiated. ` + "
 in the migrated run, against the run without migration, for these reasons:
 
 - **Against the run without migration, as ` + "`transparent`" + ` does.** A trouble only the migrated run shows
-  is the migration's doing: the guest can tell it moved, which is ` + "`transparent`" + `'s finding (it runs
+  is the migration's doing: the guest can tell it moved (or, when the VM ends where it started, that a
+  migration was attempted), which is ` + "`transparent`" + `'s finding (it runs
   first at the same hook, so the rows that expect it keep their verdict). What ` + "`transparent`" + ` cannot
   see is the trouble both runs show: the logs are equal, yet the guest gave up or hung. That is the
   one ` + "`gave-up`" + ` reports, and the migration cannot explain it. Judging the migrated log alone would

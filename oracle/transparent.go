@@ -21,7 +21,9 @@ var transparentInfo = observe.OracleInfo{
 	Reqs: []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-09", "DP-DEV-10"},
 	Observes: "the guest's own log (every request's status and the data read back, config values, the final " +
 		"device status, requests that never completed) and what peer devices of the VM read from its VFs, " +
-		"against the run without migration; a finding names who can tell: the guest, or the peer whose read differs",
+		"against the run without migration; a finding names who can tell (the guest, or the peer whose read differs) and what: " +
+		"that the guest moved, or, when the VM ends on the host it started on (a migration cancelled before the switchover, " +
+		"the source resumed where it was), only that a migration was attempted",
 }
 
 func (transparent) Info() observe.OracleInfo { return transparentInfo }
@@ -57,7 +59,7 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 	if p.Flow != nil {
 		actors = withActors(actors, p.Flow.Actor)
 	}
-	msg := fmt.Sprintf("%s can tell %s moved: entry %d of %s is %q, without migration %q", who.subject, who.moved, i, who.log, got, want)
+	msg := fmt.Sprintf("%s can tell %s: entry %d of %s is %q, without migration %q", who.subject, who.told(p.SourceHost(), p.VMHost()), i, who.log, got, want)
 	if p.Blame != "" {
 		msg += "; blamed on the hypervisor: " + p.Blame
 	}
@@ -70,6 +72,24 @@ type observed struct {
 	subject string // "the guest", "peer p2p"
 	moved   string // who moved, as the subject sees it: "it", "the guest"
 	log     string // the log the entry is in: "its log", "the guest log"
+}
+
+// told words what the subject can tell when the VM started on host src
+// and runs on host now at the end of the run: that it moved, or, when
+// the VM ends where it started (a migration cancelled before the
+// switchover, the source resumed where it was), that a migration was
+// attempted — the guest never left the source's device then, so "it
+// moved" would send the reader looking for a destination that played no
+// part.
+func (o observed) told(src, now string) string {
+	if src == "" || now != src {
+		return o.moved + " moved"
+	}
+	of := ""
+	if o.moved != "it" {
+		of = " of " + o.moved
+	}
+	return fmt.Sprintf("a migration%s was attempted, though the VM ends on %s, where it started", of, src)
 }
 
 // observer returns who observed the difference: a peer of the VM when

@@ -51,3 +51,28 @@ func TestObserver(t *testing.T) {
 		})
 	}
 }
+
+// TestObservedTold: a transparent finding says the guest moved only when
+// the VM ends on another host than it started on; a VM that ends where it
+// started (the migration cancelled before the switchover) lets the
+// observer tell only that a migration was attempted.
+func TestObservedTold(t *testing.T) {
+	guest := observed{subject: "the guest", moved: "it", log: "its log"}
+	peer := observed{subject: "peer p2p", moved: "the guest", log: "the guest log"}
+	for _, tc := range []struct {
+		name     string
+		o        observed
+		src, now string
+		want     string
+	}{
+		{"the guest, moved", guest, "src", "dst", "it moved"},
+		{"a peer, the guest moved", peer, "src", "dst2", "the guest moved"},
+		{"the guest, cancelled", guest, "src", "src", "a migration was attempted, though the VM ends on src, where it started"},
+		{"a peer, cancelled", peer, "src", "src", "a migration of the guest was attempted, though the VM ends on src, where it started"},
+		{"hosts unknown", guest, "", "", "it moved"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.o.told(tc.src, tc.now))
+		})
+	}
+}
