@@ -241,6 +241,23 @@ func (t Target) RaceCaveat(ctx context.Context, base uint64, run FoundRun) (Race
 	return RaceCheck{Caveat: race.Text(), Evidence: race.Evidence}, nil
 }
 
+// sameDifference reports whether a finding of the finding's schedule
+// replayed without migration (without) differs from the reference log
+// exactly as the migrated run's finding (migrated) did: the same oracle,
+// and for transparent the same entry with the same values
+// (oracle.TransparentDifference: the two say differently what can be
+// told, a move and a schedule), for another the same message.
+func sameDifference(without, migrated engine.Finding) bool {
+	if without.Oracle != migrated.Oracle {
+		return false
+	}
+	if without.Oracle == transparentName {
+		d := oracle.TransparentDifference(without.Message)
+		return d != "" && d == oracle.TransparentDifference(migrated.Message)
+	}
+	return without.Message == migrated.Message
+}
+
 // raceOf runs RaceCaveat's runs, in its order, and returns the first with
 // a finding.
 func (t Target) raceOf(ctx context.Context, base uint64, run FoundRun) (*ReferenceRace, error) {
@@ -257,7 +274,7 @@ func (t Target) raceOf(ctx context.Context, base uint64, run FoundRun) (*Referen
 		}
 		if fd != nil {
 			return &ReferenceRace{Evidence: RaceEvidenceFinding, Schedule: -1, Seed: run.Seed, Finding: *fd, PassedOver: passed,
-				SameDifference: fd.Oracle == run.Finding.Oracle && fd.Message == run.Finding.Message}, nil
+				SameDifference: sameDifference(*fd, *run.Finding)}, nil
 		}
 		done++
 	}

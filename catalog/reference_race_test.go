@@ -53,6 +53,8 @@ func TestReferenceRace(t *testing.T) {
 			require.NotNil(t, race)
 			assert.Equal(t, "transparent", race.Finding.Oracle, "the runs without migration disagree on the guest's log")
 			assert.Contains(t, race.Text(), "races with itself")
+			assert.Contains(t, race.Finding.Message, "the guest can tell this schedule from the run without migration's, with no migration in either run: entry ",
+				"a run without migration tells no move")
 
 			transparent := &engine.Finding{Oracle: "transparent"}
 			rc, err := tg.RaceCaveat(context.Background(), 1, FoundRun{Finding: transparent})

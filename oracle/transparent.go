@@ -52,18 +52,39 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 	who := observer(p.Guests, got, want)
 	if compat {
 		p.Report(withActors(entryActors(nil, got, want), p.Flow.Actor),
-			"%s noticed a migration that stopped on a compatibility check: entry %d of %s is %q, without migration %q", who.subject, i, who.log, got, want)
+			"%s noticed a migration that stopped on a compatibility check"+differenceSep+"%d of %s is %q, without migration %q", who.subject, i, who.log, got, want)
 		return
 	}
 	actors := entryActors(append([]string{}, p.Guests...), got, want)
 	if p.Flow != nil {
 		actors = withActors(actors, p.Flow.Actor)
 	}
-	msg := fmt.Sprintf("%s can tell %s: entry %d of %s is %q, without migration %q", who.subject, who.told(p.SourceHost(), p.VMHost()), i, who.log, got, want)
+	told := who.told(p.SourceHost(), p.VMHost())
+	if p.WithoutMigration {
+		told = "this schedule from the run without migration's, with no migration in either run"
+	}
+	msg := fmt.Sprintf("%s can tell %s"+differenceSep+"%d of %s is %q, without migration %q", who.subject, told, i, who.log, got, want)
 	if p.Blame != "" {
 		msg += "; blamed on the hypervisor: " + p.Blame
 	}
 	p.Report(actors, "%s", msg)
+}
+
+// differenceSep ends what a transparent finding says can be told and
+// starts the difference itself (TransparentDifference).
+const differenceSep = ": entry "
+
+// TransparentDifference returns the part of a transparent finding's
+// message that names the difference (the entry, its value and the run
+// without migration's, and the blame, if any) without who can tell what:
+// a migrated run and a run without migration that differ from the
+// reference log alike give the same. "" for a message without one.
+func TransparentDifference(msg string) string {
+	_, diff, ok := strings.Cut(msg, differenceSep)
+	if !ok {
+		return ""
+	}
+	return diff
 }
 
 // observed names who can tell from a differing entry of the guest log

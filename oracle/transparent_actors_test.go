@@ -76,3 +76,22 @@ func TestObservedTold(t *testing.T) {
 		})
 	}
 }
+
+// TestTransparentDifference: the difference a transparent finding names
+// is the same whatever the finding says can be told of it, so that a run
+// without migration that differs alike is recognised; a message without
+// one gives "".
+func TestTransparentDifference(t *testing.T) {
+	const diff = `0 of its log is "vcpu0: a", without migration "vcpu0: b"`
+	for _, tc := range []struct{ name, msg, want string }{
+		{"moved", "the guest can tell it moved: entry " + diff, diff},
+		{"attempted", "the guest can tell a migration was attempted, though the VM ends on src, where it started: entry " + diff, diff},
+		{"without migration", "the guest can tell this schedule from the run without migration's, with no migration in either run: entry " + diff, diff},
+		{"blamed", "the guest can tell it moved: entry " + diff + "; blamed on the hypervisor: x", diff + "; blamed on the hypervisor: x"},
+		{"another message", "src.vf1: device context changed in Freeze", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, TransparentDifference(tc.msg))
+		})
+	}
+}

@@ -277,6 +277,11 @@ type FinishPass struct {
 	// Blame is the first access by a running vCPU to a member the
 	// hypervisor had frozen or stopped, if any.
 	Blame string
+	// WithoutMigration: the run is itself one without migration (the
+	// hypervisor skipped every operation that moves, stops or reads the
+	// device), compared with another such run: a difference is the
+	// schedule's, not a migration's.
+	WithoutMigration bool
 	// Halted: the run ended with vCPUs of the VM halted, as the
 	// hypervisor left them (a flow that stopped with an error under
 	// on-error=stop after halt-vcpus): their guests' logs end where the
