@@ -60,7 +60,7 @@ func (gaveUp) CheckFinish(p *observe.FinishPass) {
 		// The driver gave up before the device saw anything: the
 		// scenario's guest program is at fault, still a finding so that
 		// such a row never passes, but worded for its author.
-		blame = "the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first), whatever the migration does"
+		blame = "the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use), whatever the migration does"
 	}
 	p.Report(withActors(nil, entryActor(both[0].Line)), "%s, and without migration too: %s", TroubleText(both), blame)
 }

@@ -115,11 +115,14 @@ in the migrated run, against the run without migration, for these reasons:
   VIRTIO_NET_F_MQ; virtio spec, "Block Device" and "Network Device", "Feature bits" and "Control
   Virtqueue"). Nothing else is excused: with the reference devices no catalog row shows such a
   trouble in both runs.
-- **Worded for the scenario's author: a command on a queue or feature no probe set up** (` + "`Trouble.Unprepared`" + `,
+- **Worded for the scenario's author: a command on a queue, queue pair or feature the program never set up** (` + "`Trouble.Unprepared`" + `,
   virtio-blk's submit and kick, virtio-net's transmit and kick, before ` + "`probe`" + ` or after a reset
   without one; a feature-gated command before any probe negotiated anything, such as a virtio-net
   control command, ` + "`mq`" + ` or virtio-blk's ` + "`wce`" + `; a virtio-net control command after a probe that
-  negotiated VIRTIO_NET_F_CTRL_VQ but stopped before it set the control queue up): the driver gives up
+  negotiated VIRTIO_NET_F_CTRL_VQ but stopped before it set the control queue up; a virtio-net transmit
+  or kick on a queue pair above the first with VIRTIO_NET_F_MQ negotiated that the probe stopped before or
+  no ` + "`mq`" + ` command put in use — a pair the scenario's ` + "`queues`" + ` do not give the driver is refused
+  when the scenario loads): the driver gives up
   before the device sees anything, so the finding says the guest's program, not the device, fails
   it. It stays a finding, and is not excused though the command needs a feature nothing negotiated,
   so that a scenario whose guest never reaches the device cannot pass.

@@ -79,6 +79,18 @@ guest vcpu0 driver=net
   send n=1
 `
 
+// sendUnpaired probes a virtio-net VF with VIRTIO_NET_F_MQ only as far
+// as its first queue pair and transmits on the second: the program's
+// doing, with or without migration.
+const sendUnpaired = `scenario send-unpaired
+vfs 1
+queues 5
+set vf-device=net
+guest vcpu0 driver=net
+  probe until=pair-1
+  send n=1 q=1
+`
+
 // ctrlUnprobed sends control commands to a virtio-net VF without probing
 // it first: nothing is negotiated, so the driver has no control queue,
 // with or without migration.
@@ -127,13 +139,15 @@ func init() {
 		// The guest's program, not the device, is at fault: still a
 		// finding, worded for the scenario's author.
 		plant{oracle: "gave-up", name: "a write before any probe", ed: spec.Virtio14, scn: writeUnprobed,
-			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on write: vcpu0: FAIL write: queue 0 not set up (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use)", noReqs: true},
 		plant{oracle: "gave-up", name: "a transmit before any probe", ed: spec.Virtio14, scn: sendUnprobed,
-			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 0 not in use (0 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 0 not in use (0 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use)", noReqs: true},
+		plant{oracle: "gave-up", name: "a transmit on a queue pair the probe stopped before", ed: spec.Virtio14, scn: sendUnpaired,
+			want: "gave-up", msg: "the guest gave up on tx: vcpu0: FAIL tx: pair 1 not in use (2 pairs), and without migration too: the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use)", noReqs: true},
 		plant{oracle: "gave-up", name: "a control command before any probe", ed: spec.Virtio14, scn: ctrlUnprobed,
-			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: no control queue (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: vcpu0: FAIL ctrl VIRTIO_NET_CTRL_MAC_TABLE_SET: no control queue (and 1 more such lines), and without migration too: the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use)", noReqs: true},
 		plant{oracle: "gave-up", name: "a write-cache toggle before any probe", ed: spec.Virtio14, scn: wceUnprobed,
-			want: "gave-up", msg: "the guest gave up on wce: vcpu0: FAIL wce: CONFIG_WCE not negotiated, and without migration too: the guest's program fails it, not the device: it uses a queue or feature no probe set up (probe the device first)", noReqs: true},
+			want: "gave-up", msg: "the guest gave up on wce: vcpu0: FAIL wce: CONFIG_WCE not negotiated, and without migration too: the guest's program fails it, not the device: it uses a queue, queue pair or feature it never set up (a probe sets the device up, an mq command puts queue pairs above the first in use)", noReqs: true},
 		plant{oracle: "gave-up", name: "clean: flushes across the default flow", ed: spec.Draft2023, scn: flushMigrated},
 		plant{oracle: "gave-up", name: "clean: the MAC table across the default flow", ed: spec.Virtio14, scn: macTableMigrated},
 		// A flow that stopped with an error is that error's verdict, whatever

@@ -52,7 +52,7 @@ func (g *Driver) Post(p, n int, flow uint32, size int) bool {
 	q := g.txQueue(p)
 	if q == nil {
 		g.failed(guest.GaveUp, pairNeeds(p), "tx: pair %d not in use (%d pairs)", p, g.pairs)
-		g.markUnprepared()
+		g.markPairUnprepared(p)
 		return false
 	}
 	if size > int(g.mtu)+14 || size+hdrLen > slotSize {
@@ -86,6 +86,23 @@ func (g *Driver) Kick(p int) {
 		return
 	}
 	g.failed(guest.GaveUp, pairNeeds(p), "kick: pair %d not in use (%d pairs)", p, g.pairs)
+	g.markPairUnprepared(p)
+}
+
+// markPairUnprepared marks the trouble of a transmit or kick on pair p,
+// which is not in use, as the guest program's doing: when no probe set
+// the device up (markUnprepared), and when the probe negotiated what the
+// pair needs (VIRTIO_NET_F_MQ for a pair above 0) yet the program never
+// put the pair in use (no mq command raised the pairs to p+1, or its
+// probe stopped before the pair). Only a pair the device did not offer
+// (MQ left out) is excused (guest.Trouble.Excused). A device that failed
+// the probe or the mq command failed the guest first: the gave-up oracle
+// words the first trouble's blame.
+func (g *Driver) markPairUnprepared(p int) {
+	if pairNeeds(p)&^g.features == 0 {
+		g.trouble.MarkLastUnprepared()
+		return
+	}
 	g.markUnprepared()
 }
 

@@ -158,8 +158,10 @@ func TestExecRejects(t *testing.T) {
 	_, d := probed(t, 9, 9)
 	assert.Error(t, d.Exec(scenario.Op{Verb: "fly"}))
 	assert.Error(t, d.Exec(scenario.Op{Verb: "send", Args: []scenario.Arg{kv("n", "0")}}))
-	exec(t, d, "send", kv("q", "7"))
-	assert.Contains(t, d.Failed[0], "pair 7 not in use")
+	assert.EqualError(t, d.Exec(scenario.Op{Verb: "send", Args: []scenario.Arg{kv("q", "8")}}), "send: q=8: want a number 0..7")
+	assert.EqualError(t, d.Exec(scenario.Op{Verb: "send", Args: []scenario.Arg{kv("q", "4")}}),
+		"send: q=4: the scenario's queues 9 give the driver 4 queue pairs (q=0..3)")
+	assert.Empty(t, d.Failed, "refused when it binds, before the driver does anything")
 }
 
 func TestFrameRoundTrip(t *testing.T) {

@@ -72,6 +72,10 @@ func TestDriver_Trouble(t *testing.T) {
 			Line: "FAIL kick: pair 1 not in use (0 pairs)", Command: "kick", Needs: mqNeeds, Unprepared: true}, false},
 		{"second pair without MQ", ctrlVQ, true, func(d *Driver) { d.Kick(1) }, guest.Trouble{Kind: guest.GaveUp,
 			Line: "FAIL kick: pair 1 not in use (1 pairs)", Command: "kick", Needs: mqNeeds, Negotiated: ctrlVQ}, true},
+		{"second pair, MQ negotiated, no mq command", Wanted, true, func(d *Driver) { d.Kick(1) }, guest.Trouble{Kind: guest.GaveUp,
+			Line: "FAIL kick: pair 1 not in use (1 pairs)", Command: "kick", Needs: mqNeeds, Negotiated: Wanted, Unprepared: true}, false},
+		{"transmit on the second pair, MQ negotiated, no mq command", Wanted, true, func(d *Driver) { d.Post(1, 1, 7, 64) }, guest.Trouble{Kind: guest.GaveUp,
+			Line: "FAIL tx: pair 1 not in use (1 pairs)", Command: "tx", Needs: mqNeeds, Negotiated: Wanted, Unprepared: true}, false},
 		{"first pair not in use", Wanted, false, func(d *Driver) { d.Kick(0) }, guest.Trouble{Kind: guest.GaveUp,
 			Line: "FAIL kick: pair 0 not in use (0 pairs)", Command: "kick", Negotiated: Wanted, Unprepared: true}, false},
 	} {

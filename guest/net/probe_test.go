@@ -146,3 +146,30 @@ func TestProbePairBeyondQueues(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "probe: until=pair-1 is not after from=queue-enable")
 }
+
+// TestPairBeyondQueues: a transmit, post or kick on a pair beyond the
+// pairs the scenario's queues give the driver is refused when the
+// operation binds (at load as at run time): no probe can set it up.
+func TestPairBeyondQueues(t *testing.T) {
+	for _, tc := range []struct {
+		queues int
+		op     scenario.Op
+		err    string
+	}{
+		{3, scenario.Op{Verb: "send", Args: []scenario.Arg{kv("q", "1")}}, "send: q=1: the scenario's queues 3 give the driver 1 queue pair (q=0)"},
+		{3, scenario.Op{Verb: "kick", Args: []scenario.Arg{kv("q", "1")}}, "kick: q=1: the scenario's queues 3 give the driver 1 queue pair (q=0)"},
+		{5, scenario.Op{Verb: "xmit", Args: []scenario.Arg{kv("q", "2")}}, "xmit: q=2: the scenario's queues 5 give the driver 2 queue pairs (q=0..1)"},
+		{4, scenario.Op{Verb: "post", Args: []scenario.Arg{kv("q", "7")}}, "post: q=7: the scenario's queues 4 give the driver 2 queue pairs (q=0..1)"},
+		{5, scenario.Op{Verb: "kick", Args: []scenario.Arg{kv("q", "1")}}, ""},
+	} {
+		d := New(newTestBus(t, uint16(tc.queues)), DefaultPlan(tc.queues))
+		err := d.Exec(tc.op)
+		if tc.err == "" {
+			assert.NoError(t, err, "%s on %d queues", tc.op.Verb, tc.queues)
+			continue
+		}
+		if assert.Error(t, err, "%s on %d queues", tc.op.Verb, tc.queues) {
+			assert.Equal(t, tc.err, err.Error())
+		}
+	}
+}

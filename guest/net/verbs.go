@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/guest"
+	"github.com/migsim/migsim/internal/plural"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
@@ -38,10 +39,10 @@ var (
 var Verbs = scenario.VerbTable{
 	{Name: "probe", Args: probeArgs, Check: checkProbe, Resume: &scenario.Resume{From: "from", Until: "until", Points: probePoints},
 		Doc: "initialise the device as virtnet_probe does; with MQ, set the pairs the plan has rings for"},
-	{Name: "send", Args: sendArgs, Doc: "transmit frames on a pair and wait until their buffers are used"},
-	{Name: "xmit", Args: sendArgs, Doc: "transmit frames and kick, without waiting"},
-	{Name: "post", Args: sendArgs, Doc: "post frames without kicking"},
-	{Name: "kick", Args: []scenario.ArgSpec{pairArg}, Doc: "write the doorbell of a pair's transmit queue"},
+	{Name: "send", Args: sendArgs, Check: checkPair, Doc: "transmit frames on a pair and wait until their buffers are used"},
+	{Name: "xmit", Args: sendArgs, Check: checkPair, Doc: "transmit frames and kick, without waiting"},
+	{Name: "post", Args: sendArgs, Check: checkPair, Doc: "post frames without kicking"},
+	{Name: "kick", Args: []scenario.ArgSpec{pairArg}, Check: checkPair, Doc: "write the doorbell of a pair's transmit queue"},
 	{Name: "wait", Doc: "wait until every transmitted frame and control command completed"},
 	{Name: "recv", Args: []scenario.ArgSpec{{Name: "n", Kind: scenario.ArgInt, Min: 1, Max: 1024, Required: true, Doc: "frames"}},
 		Doc: "wait until n more frames were received (since the last recv) and log how many came"},
@@ -65,6 +66,27 @@ var Verbs = scenario.VerbTable{
 		Doc: "VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET"},
 	{Name: "read-config", Doc: "read virtio_net_config (generation loop) and log mac, link and max pairs"},
 	{Name: "reset", Doc: "device_status <- 0, poll until it reads 0"},
+}
+
+// checkPair refuses a pair q= beyond the pairs the scenario's queues give
+// the driver (checkProbe): no probe can set such a pair up, so the
+// operation could only fail, whatever the device does.
+func checkPair(v scenario.Values, ctx scenario.Context) string {
+	if ctx.Queues == 0 {
+		return ""
+	}
+	pairs := ctx.Queues / 2
+	if int(v.Int("q")) < pairs {
+		return ""
+	}
+	valid := fmt.Sprintf("q=0..%d", pairs-1)
+	switch pairs {
+	case 0:
+		valid = "none"
+	case 1:
+		valid = "q=0"
+	}
+	return fmt.Sprintf("q=%d: the scenario's queues %d give the driver %s (%s)", v.Int("q"), ctx.Queues, plural.Count(pairs, "queue pair"), valid)
 }
 
 // Info registers the net driver: it binds virtio-net VFs.
