@@ -57,7 +57,7 @@ runs; 0 skips the explanation). Its causal slice is then narrowed by
 running it: every step whose place the finding was not seen to need is
 held back, and the steps left print as "slice: N of M steps placed" with
 their labels, as replay --slice prints them (--slice-runs bounds the
-checks, two runs each; 0 keeps the footprint slice alone; none under
+checks, two or three runs each; 0 keeps the footprint slice alone; none under
 --no-shrink unless given). --no-shrink keeps the first finding as
 found (its schedule, size and causal slice; the explanation still runs):
 for long schedules whose shrinking costs more than reading them. Its schedule is written under DIR and the

@@ -16,7 +16,9 @@ type SliceCheck struct {
 	// label).
 	Kept bool `json:"kept"`
 	// Lost names the run that lost the finding, "recorded" or "reversed"
-	// (the order CheckSlice runs the held-back steps in), "" when kept.
+	// (the order CheckSlice runs the held-back steps in), or "held" (the
+	// narrowing's run that holds the steps it drops back last), "" when
+	// kept.
 	Lost string `json:"lost,omitempty"`
 	// Oracle is the oracle of the finding of that run, else of the
 	// recorded one's ("" for none).
@@ -51,6 +53,18 @@ type SliceCheck struct {
 // cannot change it (docs/engine.md, "Explaining"). A slice that leaves
 // out such a step loses the finding when that step's place mattered.
 func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps int) (SliceCheck, error) {
+	return checkSlice(f, seed, res, slice, nil, maxSteps)
+}
+
+// checkSlice is CheckSlice with, when held names steps, a third run
+// ("held"): the held-back steps in their recorded order, except held's,
+// which run only when nothing else outside the slice can. NarrowSlice
+// holds back so the steps it drops: a step the first two runs happen to
+// run where the explained run did (the next held-back step of an actor
+// whose earlier step the slice places is picked at once when the steps
+// held back before it were recorded earlier, even reversed) is left out
+// only if the finding stays with it held back behind the others.
+func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []int, maxSteps int) (SliceCheck, error) {
 	if res.Finding == nil {
 		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: the run has no finding", seed)
 	}
@@ -68,10 +82,28 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 	order := slices.Clone(slice)
 	slices.Sort(order)
 	order = slices.Compact(order)
+	var last []bool
+	for _, i := range held {
+		if i < 0 || i > end || in[i] {
+			return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: held step %d not a step of the run's %d outside the slice", seed, i, end+1)
+		}
+		if last == nil {
+			last = make([]bool, end+1)
+		}
+		last[i] = true
+	}
+	runs := []string{"recorded", "reversed"}
+	if last != nil {
+		runs = append(runs, "held")
+	}
 	r := engine.NewRunner(engine.RunConfig{MaxSteps: maxSteps})
 	var out SliceCheck
-	for _, reversed := range []bool{false, true} {
+	for _, run := range runs {
+		reversed := run == "reversed"
 		ch := &sliceFirst{x: x, in: in, ran: make([]bool, end+1), order: order, done: make([]int, len(x.pos)), reversed: reversed}
+		if run == "held" {
+			ch.last = last
+		}
 		got, err := r.RunSeed(f, seed, ch)
 		if err != nil {
 			return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: %w", seed, err)
@@ -88,11 +120,11 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 					x.recorded(got.Choices, at) == end
 			}
 		}
-		if !reversed {
+		if run == "recorded" {
 			out.Pulled, out.Unrecorded, out.Oracle = ch.pulled, ch.unrecorded, oracle
 		}
 		if !kept {
-			out.Lost, out.Oracle = map[bool]string{false: "recorded", true: "reversed"}[reversed], oracle
+			out.Lost, out.Oracle = run, oracle
 			return out, nil
 		}
 	}
@@ -114,6 +146,9 @@ type sliceFirst struct {
 	pulled, unrecorded int
 	// reversed picks, of the held-back steps, the one recorded latest.
 	reversed bool
+	// last marks recorded steps held back behind every other held-back
+	// step: picked only when nothing else outside the slice can run.
+	last []bool
 }
 
 // Choose implements engine.Chooser.
@@ -149,20 +184,24 @@ func (s *sliceFirst) Choose(d *engine.Decision) (int, error) {
 		// The slice's next step waits: the step recorded earliest (latest
 		// when reversed), one outside the slice before a later one of the
 		// slice.
-		best := -1
+		// A key orders by class, then within it: held-back steps (0),
+		// those held back last (1), slice steps ahead of their turn (2),
+		// unrecorded steps (3).
+		best := [2]int{-1, 0}
 		for i := range d.Enabled {
 			k := rec(i)
-			key := 2 * k
-			if s.reversed && k >= 0 {
-				key = 2 * (len(x.cs) - k)
-			}
+			key := [2]int{0, k}
 			switch {
 			case k < 0:
-				key = 4 * (len(x.cs) + d.Index + 1) // unrecorded: after every recorded step
+				key = [2]int{3, 0} // unrecorded: after every recorded step
 			case s.in[k]:
-				key = 2*(len(x.cs)+d.Index+1) + k
+				key = [2]int{2, k}
+			case k < len(s.last) && s.last[k]:
+				key = [2]int{1, k}
+			case s.reversed:
+				key[1] = len(x.cs) - k
 			}
-			if best < 0 || key < best {
+			if best[0] < 0 || key[0] < best[0] || key[0] == best[0] && key[1] < best[1] {
 				pick, best = i, key
 			}
 		}

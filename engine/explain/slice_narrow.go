@@ -21,7 +21,7 @@ type Narrowed struct {
 	// slice given failed its own check (a narrowing is accepted only when
 	// its check keeps the finding).
 	Check SliceCheck `json:"check"`
-	// Runs counts the checks (CheckSlice calls, two runs each); Cut is
+	// Runs counts the checks (two runs each, three for a drop's); Cut is
 	// set when the budget ended the narrowing before every step was
 	// tried.
 	Runs int  `json:"runs"`
@@ -38,9 +38,9 @@ type Narrowed struct {
 // anyway), then single steps, latest first, and keeps each drop that
 // CheckSlice says keeps the finding. What is left are the steps whose
 // recorded place, ahead of the steps held back, the finding was seen to
-// need: a step is left out only after a run held it back (behind every
-// step left, as long as the run allowed) and still had the finding at its
-// step. That is two completions of the held-back steps, not every one
+// need: a step is left out only after runs held it back (behind every
+// step left, as long as the run allowed; and, in a third run, behind
+// every other held-back step too) and still had the finding at its step. That is two completions of the held-back steps, not every one
 // (docs/engine.md, "Explaining"). The finding's step is never dropped.
 // maxRuns bounds the checks (0:
 // DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
@@ -91,7 +91,13 @@ func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res 
 			return false, nil
 		}
 		out.Runs++
-		c, err := CheckSlice(f, seed, res, next, maxSteps)
+		var held []int
+		for _, i := range cur {
+			if !slices.Contains(next, i) {
+				held = append(held, i)
+			}
+		}
+		c, err := checkSlice(f, seed, res, next, held, maxSteps)
 		if err != nil || !c.Kept {
 			return false, err
 		}
