@@ -337,6 +337,17 @@ func TestShardFile_TypeErrorPath(t *testing.T) {
 		{"the embedded schedule of the wrong kind", `{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": [1]}}`,
 			`{"format": 8, "report": {"knobs": ["a", "b", "c"], "schedule": `,
 			"field report.schedule: got JSON array, want object"},
+		// A scalar in its place: the schedule's decoder counts the offset
+		// from the scalar's first byte (it was named as byte offset 0).
+		{"a number in place of the embedded schedule", `{"format": 8, "report": {"knobs": ["a"], "schedule": 2}}`,
+			`{"format": 8, "report": {"knobs": ["a"], "schedule": `,
+			"field report.schedule: got JSON number, want object"},
+		{"a boolean in place of the embedded schedule", `{"format": 8, "report": {"schedule": true}}`,
+			`{"format": 8, "report": {"schedule": `,
+			"field report.schedule: got JSON boolean, want object"},
+		{"a string in place of the embedded schedule", `{"format": 8, "report": {"schedule": "x"}}`,
+			`{"format": 8, "report": {"schedule": `,
+			"field report.schedule: got JSON string, want object"},
 		{"a key given twice", `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", true]}}`, `{"format": 8, "report": {"knobs": ["a"], "knobs": ["b", `,
 			"field report.knobs[1]: got JSON boolean, want string"},
 	} {

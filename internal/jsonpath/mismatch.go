@@ -64,6 +64,24 @@ func MismatchOf(b []byte, te *json.UnmarshalTypeError) Mismatch {
 			return m
 		}
 	}
+	// A scalar in the place of a value that decodes itself: its decoder
+	// counts the offset from the scalar's first byte (just past a number
+	// or a literal), so the scalar at the field's path whose length is
+	// that offset is the one.
+	found := false
+	Walk(b, func(stack []Frame, tok json.Token, before, end int64) bool {
+		if _, delim := tok.(json.Delim); delim {
+			return false
+		}
+		p, start := Path(stack), SkipSeparators(b, before)
+		if start < end && end-start == te.Offset && strings.EqualFold(fieldOf(p), te.Field) && sameKind(b[start], te.Value) {
+			m.Path, m.Offset, found = p, start, true
+		}
+		return found
+	})
+	if found {
+		return m
+	}
 	// A field name that is not the path's keys (a map's value, whose key
 	// the decoder leaves out; a field of an embedded struct pointer, whose
 	// Go name it puts in): the value at the offset, as the decoder counts
