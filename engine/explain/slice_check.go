@@ -59,11 +59,12 @@ func CheckSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, m
 // checkSlice is CheckSlice with, when held names steps, a third run
 // ("held"): the held-back steps in their recorded order, except held's,
 // which run only when nothing else outside the slice can. NarrowSlice
-// holds back so the steps it drops: a step the first two runs happen to
-// run where the explained run did (the next held-back step of an actor
-// whose earlier step the slice places is picked at once when the steps
-// held back before it were recorded earlier, even reversed) is left out
-// only if the finding stays with it held back behind the others.
+// holds the steps it drops back this way. The first two runs may run a
+// dropped step where the explained run did: the next step of an actor
+// whose earlier step the slice places is picked at once, even reversed,
+// when every other step held back then was recorded before it. The held
+// run leaves a step out only if the finding stays with it held back
+// behind the others.
 func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []int, maxSteps int) (SliceCheck, error) {
 	if res.Finding == nil {
 		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: the run has no finding", seed)
