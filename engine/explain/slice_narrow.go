@@ -36,13 +36,14 @@ type Narrowed struct {
 // step of one actor other than the finding's, the finding's actor's own
 // earlier steps (its program runs them ahead of the finding's step
 // anyway), then single steps, latest first, and keeps each drop that
-// CheckSlice says keeps the finding. What is left are the steps whose
-// recorded place, ahead of the steps held back, the finding was seen to
-// need: a step is left out only after runs held it back (behind every
-// step left, as long as the run allowed; and, in a third run, behind
-// every other held-back step too) and still had the finding at its step. That is two completions of the held-back steps, not every one
-// (docs/engine.md, "Explaining"). The finding's step is never dropped.
-// maxRuns bounds the checks (0:
+// keeps the finding in CheckSlice's two runs and in a third that holds
+// the dropped steps back behind every other held-back step. What is left
+// are the steps whose recorded place, ahead of the steps held back, the
+// finding was seen to need: a step is left out only after those runs held
+// it back (behind every step left, as long as the run allowed) and still
+// had the finding at its step. That is three completions of the
+// held-back steps, not every one (docs/engine.md, "Explaining"). The
+// finding's step is never dropped. maxRuns bounds the checks (0:
 // DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
 // set. The slice must pass CheckSlice itself, else it is returned as is
 // with that check.
