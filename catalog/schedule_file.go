@@ -178,7 +178,7 @@ func ScheduleHash(s *scenario.Scenario, f int) string {
 	switch {
 	case f == schedfile.FormatV1:
 		return s.SourceHash
-	case f < schedfile.Format:
+	case f < schedfile.FormatV4:
 		return s.Hash
 	}
 	return scenario.RunHash(s)

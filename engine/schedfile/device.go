@@ -82,8 +82,8 @@ func validateDeviceTimeout(s *Schedule) error {
 	switch {
 	case d == 0:
 		return nil
-	case s.Format < Format:
-		return fieldErrorf("device_timeout", "format %d has no such field (format %d on)", s.Format, Format)
+	case s.Format < FormatV4:
+		return fieldErrorf("device_timeout", "format %d has no such field (format %d on)", s.Format, FormatV4)
 	case !IsExecDevice(s.Device):
 		return fieldErrorf("device_timeout", "only an exec: device has requests, the file's device is %s", echo.Quote(s.Device))
 	case d < 0 || d > MaxDeviceTimeout:

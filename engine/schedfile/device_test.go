@@ -219,7 +219,7 @@ func TestSchedule_NewerFormatWithNewField(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Parse(b)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), fmt.Sprintf("field format: version %d, want %d (or 3, 2, 1)", Format+1, Format))
+	assert.Contains(t, err.Error(), fmt.Sprintf("field format: version %d, want %d (or 4, 3, 2, 1)", Format+1, Format))
 	doc["format"] = json.RawMessage(fmt.Sprint(Format))
 	b, err = json.Marshal(doc)
 	require.NoError(t, err)

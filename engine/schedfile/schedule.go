@@ -27,15 +27,17 @@ import (
 )
 
 // Format is the version of the schedule file format this package
-// writes: format 3 but for its scenario hash, which hashes only what a run
-// of the scenario depends on (the package that builds the system computes
-// it: the catalog's scenario.RunHash), so that rewording a scenario's prose
-// or adding a row does not make its schedules stale. It reads Format,
-// FormatV3, FormatV2 and FormatV1.
-const Format = 4
+// writes: format 4 with the exploration that found the schedule
+// (Exploration), so that it can be run again once the scenario's explore
+// line or a default changes. It reads Format, FormatV4, FormatV3, FormatV2
+// and FormatV1.
+const Format = 5
 
-// FormatV3 is the previous format, still read: format 4 but for its
-// scenario hash, of the scenario's whole parsed form.
+// FormatV3 is an older format, still read: format 4 but for its scenario
+// hash, of the scenario's whole parsed form; format 4's hashes only what a
+// run of the scenario depends on (the package that builds the system
+// computes it: the catalog's scenario.RunHash), so that rewording a
+// scenario's prose or adding a row does not make its schedules stale.
 const FormatV3 = 3
 
 // FormatV2 is format 3 but for its seeds, JSON numbers, which readers that
@@ -56,7 +58,7 @@ const FormatV1 = 1
 // versioned JSON file (docs/engine.md).
 type Schedule struct {
 	// Format is the format version the file was written in (Format,
-	// FormatV3, FormatV2, FormatV1).
+	// FormatV4, FormatV3, FormatV2, FormatV1).
 	Format int `json:"format"`
 	// Module is the migsim module version that recorded it ("devel" when
 	// unknown).
@@ -104,6 +106,10 @@ type Schedule struct {
 	Seed uint64 `json:"seed"`
 	// Strategy is the strategy that found the schedule.
 	Strategy string `json:"strategy"`
+	// Exploration is the rest of the exploration that found the schedule
+	// (format 5 on; nil in older files, and in a file no exploration
+	// found).
+	Exploration *Exploration `json:"exploration,omitempty"`
 	// Steps and Preemptions describe the choice list.
 	Steps       int `json:"steps"`
 	Preemptions int `json:"preemptions"`
@@ -153,28 +159,29 @@ func (s *Schedule) Seal() error {
 // its order, the seeds as its format writes them (format 3 on a JSON string
 // of decimal digits, before a JSON number).
 type stored struct {
-	Format        int             `json:"format"`
-	Module        string          `json:"module"`
-	Edition       string          `json:"edition"`
-	Knobs         []string        `json:"knobs"`
-	Scenario      string          `json:"scenario"`
-	ScenarioHash  string          `json:"scenario_hash"`
-	ScenarioFile  string          `json:"scenario_file,omitempty"`
-	ScenarioText  string          `json:"scenario_text,omitempty"`
-	Settings      []string        `json:"settings,omitempty"`
-	Device        string          `json:"device,omitempty"`
-	DeviceArgs    []string        `json:"device_args,omitempty"`
-	DeviceTimeout string          `json:"device_timeout,omitempty"`
-	BaseSeed      json.RawMessage `json:"base_seed"`
-	Index         int             `json:"index"`
-	Seed          json.RawMessage `json:"seed"`
-	Strategy      string          `json:"strategy"`
-	Steps         int             `json:"steps"`
-	Preemptions   int             `json:"preemptions"`
-	TraceHash     string          `json:"trace_hash"`
-	Finding       *engine.Finding `json:"finding,omitempty"`
-	Choices       []engine.Choice `json:"choices"`
-	Checksum      string          `json:"checksum,omitempty"`
+	Format        int                `json:"format"`
+	Module        string             `json:"module"`
+	Edition       string             `json:"edition"`
+	Knobs         []string           `json:"knobs"`
+	Scenario      string             `json:"scenario"`
+	ScenarioHash  string             `json:"scenario_hash"`
+	ScenarioFile  string             `json:"scenario_file,omitempty"`
+	ScenarioText  string             `json:"scenario_text,omitempty"`
+	Settings      []string           `json:"settings,omitempty"`
+	Device        string             `json:"device,omitempty"`
+	DeviceArgs    []string           `json:"device_args,omitempty"`
+	DeviceTimeout string             `json:"device_timeout,omitempty"`
+	BaseSeed      json.RawMessage    `json:"base_seed"`
+	Index         int                `json:"index"`
+	Seed          json.RawMessage    `json:"seed"`
+	Strategy      string             `json:"strategy"`
+	Exploration   *storedExploration `json:"exploration,omitempty"`
+	Steps         int                `json:"steps"`
+	Preemptions   int                `json:"preemptions"`
+	TraceHash     string             `json:"trace_hash"`
+	Finding       *engine.Finding    `json:"finding,omitempty"`
+	Choices       []engine.Choice    `json:"choices"`
+	Checksum      string             `json:"checksum,omitempty"`
 }
 
 // stored renders the schedule as its format stores it.
@@ -188,7 +195,7 @@ func (s *Schedule) stored() stored {
 	}
 	return stored{Format: s.Format, Module: s.Module, Edition: s.Edition, Knobs: s.Knobs, Scenario: s.Scenario,
 		ScenarioHash: s.ScenarioHash, ScenarioFile: s.ScenarioFile, ScenarioText: s.ScenarioText, Settings: s.Settings,
-		Device: s.Device, DeviceArgs: s.DeviceArgs, DeviceTimeout: timeoutText(s.DeviceTimeout), BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Steps: s.Steps,
+		Device: s.Device, DeviceArgs: s.DeviceArgs, DeviceTimeout: timeoutText(s.DeviceTimeout), BaseSeed: seed(s.BaseSeed), Index: s.Index, Seed: seed(s.Seed), Strategy: s.Strategy, Exploration: s.Exploration.stored(s.Strategy), Steps: s.Steps,
 		Preemptions: s.Preemptions, TraceHash: s.TraceHash, Finding: s.Finding, Choices: s.Choices, Checksum: s.Checksum}
 }
 
@@ -200,7 +207,7 @@ func (s *Schedule) stored() stored {
 func (st *stored) schedule() (*Schedule, error) {
 	s := &Schedule{Format: st.Format, Module: st.Module, Edition: st.Edition, Knobs: st.Knobs, Scenario: st.Scenario,
 		ScenarioHash: st.ScenarioHash, ScenarioFile: st.ScenarioFile, ScenarioText: st.ScenarioText, Settings: st.Settings,
-		Device: st.Device, DeviceArgs: st.DeviceArgs, Index: st.Index, Strategy: st.Strategy, Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
+		Device: st.Device, DeviceArgs: st.DeviceArgs, Index: st.Index, Strategy: st.Strategy, Exploration: st.Exploration.exploration(), Steps: st.Steps, Preemptions: st.Preemptions, TraceHash: st.TraceHash,
 		Finding: st.Finding, Choices: st.Choices, Checksum: st.Checksum}
 	if len(s.DeviceArgs) == 0 {
 		s.DeviceArgs = nil // "device_args": [] is no field: the file writes none
@@ -226,7 +233,7 @@ func (st *stored) schedule() (*Schedule, error) {
 
 // formatError refuses a file of format f, one this package does not read.
 func formatError(f int) error {
-	return fieldErrorf("format", "version %d, want %d (or %d, %d, %d)", f, Format, FormatV3, FormatV2, FormatV1)
+	return fieldErrorf("format", "version %d, want %d (or %d, %d, %d, %d)", f, Format, FormatV4, FormatV3, FormatV2, FormatV1)
 }
 
 // known reports whether this package reads schedule files of format f.
@@ -426,6 +433,11 @@ func parse(b []byte) (*Schedule, error) {
 	if err := s.validate(); err != nil {
 		return nil, locate(err, b)
 	}
+	if err := validateExploration(s, st.Exploration); err != nil {
+		// The fields as the file gives them: one of another strategy's
+		// is refused, not dropped.
+		return nil, locate(err, b)
+	}
 	if s.Format != FormatV1 {
 		sum, err := s.checksum()
 		if err != nil {
@@ -541,6 +553,9 @@ func (s *Schedule) validate() error {
 		return err
 	}
 	if err := validateDeviceTimeout(s); err != nil {
+		return err
+	}
+	if err := validateExploration(s, nil); err != nil {
 		return err
 	}
 	if s.Format == FormatV1 {

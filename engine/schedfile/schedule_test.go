@@ -100,7 +100,7 @@ func TestSchedule_EditedFieldsRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "recorded actor")
 }
 
-// TestSchedule_SeedsByFormat: formats 4 and 3 store the seeds as JSON strings,
+// TestSchedule_SeedsByFormat: formats 5, 4 and 3 store the seeds as JSON strings,
 // exact where a JSON reader holds numbers as doubles (a run's seed is
 // mostly above 2^53); formats 2 and 1 store numbers and are still read,
 // their checksum over the numbers. A seed stored otherwise than its
@@ -115,7 +115,7 @@ func TestSchedule_SeedsByFormat(t *testing.T) {
 		require.NoError(t, err)
 		return b
 	}
-	v4, v3, v2 := mk(Format), mk(FormatV3), mk(FormatV2)
+	v5, v4, v3, v2 := mk(Format), mk(FormatV4), mk(FormatV3), mk(FormatV2)
 	seed := engine.ScheduleSeed(base+1, 2)
 	require.Greater(t, seed, uint64(1)<<53, "a seed a double cannot hold")
 	var doc map[string]any
@@ -136,6 +136,8 @@ func TestSchedule_SeedsByFormat(t *testing.T) {
 		in   []byte
 		want string // "" when it reads
 	}{
+		{"format 5", v5, ""},
+		{"format 5, seed a number", num(v5), "field seed: got JSON number, want a string of decimal digits (format 5)"},
 		{"format 4", v4, ""},
 		{"format 4, seed a number", num(v4), "field seed: got JSON number, want a string of decimal digits (format 4)"},
 		{"format 3", v3, ""},
@@ -199,7 +201,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		file string
 		want string
 	}{
-		{"bad-format.json", "field format: version 5, want 4 (or 3, 2, 1)"},
+		{"bad-format.json", "field format: version 6, want 5 (or 4, 3, 2, 1)"},
 		{"empty-label.json", "field choices[1].label: empty"},
 		{"negative-index.json", "field choices[0].i: negative index -3"},
 		{"seed-string.json", "field seed: got JSON string, want number (integer 0..2^64-1)"},
@@ -387,7 +389,7 @@ func TestResealSchedule(t *testing.T) {
 // limit on names ("ab~~" is one byte above it, "a~~" at it): a seed of
 // 64 KiB made every input derived from it as long, slow to run and
 // slower to minimise. Seeded with real schedules of each format, resealed
-// and not, with a file cut short and choices whose index is a string or
+// and not, with the exploration of each strategy, with a file cut short and choices whose index is a string or
 // too large for an int, and with a label at the limit and one above it.
 // TestMain bounds Go's minimising of each new input (internal/fuzzflags).
 //
@@ -414,7 +416,7 @@ func FuzzParseSchedule(f *testing.F) {
 		f.Add(b, true, true)
 	}
 	v2, v3, _ := scheduleSeeds(f)
-	for _, b := range append([][]byte{v2, v3}, deviceSeeds(f)...) {
+	for _, b := range append(append([][]byte{v2, v3}, deviceSeeds(f)...), explorationSeeds(f)...) {
 		f.Add(b, false, false)
 		f.Add(b, true, false)
 	}
