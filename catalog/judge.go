@@ -376,6 +376,11 @@ func (o *Outcome) shrink(ctx context.Context, t Target, f engine.Factory, rep en
 	}
 	o.Shrunk = &sr
 	o.Schedule = t.Schedule(b.Strategy, b.Seed, rep.Index, sr.Result)
+	red, states, err := explored.BudgetReduction(b) // as explore reads it
+	if err != nil {
+		return err
+	}
+	o.Schedule.Exploration = explored.FileRecord(b, red, states && !cfg.NoStates, cfg.StateCap, t.maxSteps(), sc.MaxReplays)
 	if sr.Result.Finding != nil {
 		fd := *sr.Result.Finding
 		o.Finding = &fd

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
@@ -248,14 +249,23 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 			fl.Message += "; not shrunk: " + notShrunk.Error()
 		}
 	}()
-	strategy, baseSeed := o.Budget.Strategy, o.Budget.Seed
+	b := o.Budget
 	for _, run := range o.Runs {
 		if slices.ContainsFunc(run.Explored.Findings, func(x engine.Report) bool { return x.Seed == rep.Seed && x.Index == rep.Index }) {
-			strategy, baseSeed = run.Budget.Strategy, run.Budget.Seed
+			b = run.Budget
 			break
 		}
 	}
-	sc := t.Schedule(strategy, baseSeed, rep.Index, res)
+	sc := t.Schedule(b.Strategy, b.Seed, rep.Index, res)
+	if red, states, err := explored.BudgetReduction(b); err == nil { // as the judge explored it
+		bt := t
+		bt.MaxSteps = k.cfg.budget.MaxSteps
+		ex := explored.FileRecord(b, red, states && !k.cfg.budget.NoStatePruning, 0, bt.StepBound(), k.cfg.budget.ShrinkReplays)
+		if notShrunk != nil {
+			ex.NoShrink, ex.ShrinkReplays = true, 0
+		}
+		sc.Exploration = ex
+	}
 	// A finding of the rows' oracles, from a device that replays its
 	// runs (a protocol error, a fault, a broken contract or a device that
 	// is not deterministic charges nothing: judgeRow). The file records

@@ -54,7 +54,7 @@ func TestCounterexample_NotShrunkSaysWhy(t *testing.T) {
 	rep := engine.Report{Seed: seed, Finding: *fd, Result: failing}
 
 	fl := Failure{Message: "at step 3: mode read back differs"}
-	k.counterexample(&fl, r, blk.New, rep, catalog.Outcome{Budget: scenario.Budget{Strategy: engine.StrategyRandom, Seed: 1}})
+	k.counterexample(&fl, r, blk.New, rep, catalog.Outcome{Budget: scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 1, Seed: 1}})
 	assert.Contains(t, fl.Message, "not shrunk: ")
 	assert.Contains(t, fl.Message, `want finding "readback"`, "the shrink's reason")
 	require.NotEmpty(t, fl.Schedule)
@@ -64,6 +64,8 @@ func TestCounterexample_NotShrunkSaysWhy(t *testing.T) {
 	sc, err := schedfile.Parse(data)
 	require.NoError(t, err)
 	assert.Len(t, sc.Choices, len(res.Choices), "the schedule is the run as found")
+	require.NotNil(t, sc.Exploration)
+	assert.True(t, sc.Exploration.NoShrink, "the file says its run was written as found")
 	assert.NotEmpty(t, fl.Replay)
 }
 

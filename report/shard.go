@@ -720,6 +720,13 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 			// (random and pct: the same schedule index either way).
 			c := *s
 			c.Index = want.Index
+			if e := c.Exploration; e != nil {
+				// One process's exploration finds it: the merge is
+				// the whole of it, not the shard's part.
+				whole := *e
+				whole.Shard, whole.Shards = 0, 0
+				c.Exploration = &whole
+			}
 			rep.Schedule = &c
 		}
 		rep.Expected = sf.Report.Expected

@@ -198,6 +198,22 @@ type exploreRun struct {
 	fork bool
 }
 
+// exploration records the exploration under budget b whose step bound is
+// maxSteps, for the schedule file of its first finding.
+func (r exploreRun) exploration(b scenario.Budget, maxSteps int) *schedfile.Exploration {
+	e := explored.FileRecord(b, r.reduction, r.states, r.stateCap, maxSteps, r.shrinkReplays)
+	if b.Strategy == engine.StrategyDFS {
+		e.SplitDepth = r.splitDepth
+	}
+	if r.shards > 1 { // --shard 0/1 is all of it
+		e.Shard, e.Shards = r.shard, r.shards
+	}
+	if r.noShrink {
+		e.NoShrink, e.ShrinkReplays = true, 0
+	}
+	return e
+}
+
 // runExplore implements `migsim explore`.
 func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("explore", pflag.ContinueOnError)
@@ -451,6 +467,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			return cmdbase.ExitFinding
 		}
 		rep.Shrunk, rep.NotShrunk, rep.Schedule = &sr, run.noShrink, t.Schedule(b.Strategy, b.Seed, first.Index, sr.Result)
+		rep.Schedule.Exploration = run.exploration(b, t.MaxSteps)
 		// The shrunk finding's impact, its requirements (broken, involved) and its
 		// actors, as run and replay print them (AnnotateReports gave the
 		// finding list above the same derivation on the runs as found).
@@ -549,6 +566,8 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 			fmt.Fprintf(stderr, "migsim explore: --write-run %d: %s\n", n, usererr.Text(err))
 			return cmdbase.ExitFinding
 		}
+		sc.Exploration = run.exploration(b, t.MaxSteps)
+		sc.Exploration.ShrinkReplays, sc.Exploration.NoShrink, sc.Exploration.WriteRun = 0, false, true // written as it ran
 		if !makeOut(run.out, stderr) {
 			return cmdbase.ExitUsage
 		}
