@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/golden"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -204,6 +205,15 @@ func TestRegress_StaleScheduleIsRefused(t *testing.T) {
 		assert.NotContains(t, err.Error(), tc.want+" --schedules", "%s #%d: within the scenario's budget", tc.strategy, tc.index)
 		assert.True(t, strings.HasSuffix(strings.TrimSpace(err.Error()), tc.want), "%s #%d: the command ends the hint", tc.strategy, tc.index)
 	}
+
+	// A file that records its exploration (format 5 on) names all of it,
+	// a dfs search's bound too, and needs no note.
+	found := *sc
+	found.Strategy = engine.StrategyDFS
+	found.Exploration = &schedfile.Exploration{Schedules: 77, Bound: 3, Reduction: "sleep", States: true, StateCap: engine.DefaultStateCap, MaxSteps: DefaultJudgeMaxSteps, ShrinkReplays: engine.DefaultShrinkReplays}
+	_, err = ReplaySchedule(&found, engine.RunConfig{})
+	require.ErrorIs(t, err, ErrStale)
+	assert.True(t, strings.HasSuffix(strings.TrimSpace(err.Error()), fmt.Sprintf("migsim explore --scenario smoke-migrate --spec draft-2023 --strategy dfs --bound 3 --reduction sleep --states --schedules 77 --seed %d", sc.BaseSeed)), err.Error())
 
 	dev := *sc
 	dev.Device, dev.DeviceArgs = "exec:./my dev", []string{"-v"}

@@ -202,9 +202,13 @@ func staleHint(s *scenario.Scenario, sc *schedfile.Schedule, fromCatalog, fromTe
 	}
 	cmd := ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings)
 	var note string
-	if sc.Strategy != "" {
-		// The exploration the schedule came from, as far as the file says:
-		// its strategy and seed (a dfs schedule does not record its bound).
+	switch {
+	case sc.Exploration != nil:
+		// The exploration the schedule came from (format 5 on).
+		cmd += ExploreFlags(sc)
+	case sc.Strategy != "":
+		// The exploration the schedule came from, as far as an older file
+		// says: its strategy and seed (not a dfs schedule's bound).
 		cmd += fmt.Sprintf(" --strategy %s --seed %d", sc.Strategy, sc.BaseSeed)
 		switch sc.Strategy {
 		case engine.StrategyDFS:

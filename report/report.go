@@ -24,6 +24,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
+	"github.com/migsim/migsim/catalog/foundby"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -126,7 +127,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
-		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot"}
+		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot", FoundBy: foundby.Of(sc).Text()}
 	if d := opt.Device; d != nil {
 		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}

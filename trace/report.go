@@ -56,6 +56,11 @@ type Report struct {
 	// and the Run without migration section's commands use them. Empty
 	// when the command line cannot name the device.
 	DeviceFlags string
+	// FoundBy says how the schedule was found: the command line that runs
+	// its exploration again, or, when the file does not record it, why
+	// not (package catalog/foundby, Origin.Text); the Scenario table
+	// shows it when set.
+	FoundBy string
 	// WithoutMigration is the comparison with the run without migration
 	// (package catalog/control's summary: that run's oracles, the
 	// replayed run, the first difference of the two guest logs and where
@@ -181,8 +186,12 @@ func WriteReport(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "| knobs | %s |\n", orDefault(sc.Knobs, "edition defaults"))
 	fmt.Fprintf(&b, "| settings | %s |\n", orDefault(sc.Settings, "scenario's own"))
 	fmt.Fprintf(&b, "| seed | `%d` |\n", sc.Seed)
-	fmt.Fprintf(&b, "| schedule | %s, %s, strategy %s, trace hash `%s` |\n\n",
+	fmt.Fprintf(&b, "| schedule | %s, %s, strategy %s, trace hash `%s` |\n",
 		plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"), sc.Strategy, sc.TraceHash)
+	if r.FoundBy != "" {
+		fmt.Fprintf(&b, "| found by | %s |\n", foundByCell(r.FoundBy))
+	}
+	b.WriteString("\n")
 	if r.Scenario != nil && len(r.Scenario.Explain) > 0 {
 		fmt.Fprintf(&b, "%s\n\n", strings.Join(r.Scenario.Explain, " "))
 	}
@@ -367,6 +376,15 @@ func upperFirst(s string) string {
 // flr-vs-mode=complete-anyway".
 func knobsText(sc *schedfile.Schedule) string {
 	return strings.Join(append([]string{sc.Edition}, append(append([]string{}, sc.Knobs...), sc.Settings...)...), ", ")
+}
+
+// foundByCell renders FoundBy as a table cell: a command as code, a
+// reason as text, a table's cell separator escaped.
+func foundByCell(text string) string {
+	if strings.HasPrefix(text, "migsim ") {
+		return "`" + strings.ReplaceAll(text, "|", "\\|") + "`"
+	}
+	return strings.ReplaceAll(text, "|", "\\|")
 }
 
 // orDefault renders values as code, or says what applies without them.

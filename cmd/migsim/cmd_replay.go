@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/foundby"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -42,7 +43,10 @@ relative to the schedule file, or the text the schedule carries when that file
 is gone, or the embedded catalog's scenario of that name; the hash of the
 scenario's parsed form must match),
 edition, knobs, settings and seed, runs the reference without migration, then
-follows the recorded choices strictly. Prints the finding and the trace hash;
+follows the recorded choices strictly. Prints, under its first line, how the
+schedule was found ("found by:" and the migsim explore command that runs that
+exploration again, or why a file of an older format cannot say), then the
+finding and the trace hash;
 --trace prints the trace, one line per step. --slice prints only the steps
 whose place the finding needs, with the clock jumps before them: it starts
 from the steps the finding depends on through happens-before (the finding's
@@ -214,6 +218,8 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, ", settings %s", strings.Join(sc.Settings, " "))
 	}
 	fmt.Fprintf(stdout, ", seed %d, %s, %s\n", sc.Seed, plural.Count(sc.Steps, "step"), plural.Count(sc.Preemptions, "preemption"))
+	// How the file was found, part of the header: it is the file's.
+	fmt.Fprintf(stdout, "found by: %s\n", foundby.Of(sc).Text())
 	fmt.Fprint(stdout, differs) // what follows is the run of another device than the recording's
 	recorded := sc.TraceHash
 	if ut.Scenario != nil { // what follows is the run under other rules, replayed strictly

@@ -51,11 +51,15 @@ func TestDevice_DiffersOnStdout(t *testing.T) {
 		{"replay", []string{"replay"}, func(t *testing.T, stdout, _ string) printed {
 			first, rest, _ := strings.Cut(stdout, "\n")
 			assert.True(t, strings.HasPrefix(first, "replay "), "the header first: %s", stdout)
+			found, rest, _ := strings.Cut(rest, "\n")
+			assert.True(t, strings.HasPrefix(found, "found by: "), "the header's second line says how the file was found: %s", stdout)
 			return printed{rest, "no finding\n"}
 		}, true},
 		{"replay --trace", []string{"replay", "--trace"}, func(t *testing.T, stdout, _ string) printed {
+			// Past the header's two lines (found by: …), the first step's line.
 			_, rest, _ := strings.Cut(stdout, "\n")
-			return printed{rest, "1 t=0s "} // the first step's line
+			_, rest, _ = strings.Cut(rest, "\n")
+			return printed{rest, "1 t=0s "}
 		}, true},
 		{"trace text", []string{"trace", "--format", "text"}, func(t *testing.T, stdout, _ string) printed {
 			return printed{stdout, "0 t=0s "} // the first event's line

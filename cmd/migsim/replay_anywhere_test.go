@@ -66,8 +66,8 @@ func TestReplay_UserScenarioFromAnywhere(t *testing.T) {
 	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Contains(t, rerr, "stale schedule")
 	assert.Contains(t, rerr, "explore again for a fresh schedule: migsim explore --scenario "+scn+
-		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep --strategy pct --seed 1\n",
-		"a user's scenario gets the command that records a fresh schedule")
+		" --spec draft-2023 --knob flr-vs-mode=complete-anyway --knob mode-after-flr=keep --strategy pct --depth 3 --schedules 100 --seed 1\n",
+		"a user's scenario gets the command that records a fresh schedule: the exploration the file records")
 	assert.NotContains(t, rerr, "--write-regress", "the catalog's regression schedules are not the user's")
 
 	// With the file gone, the schedule's own copy of the scenario replays.

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cmdbase"
+)
+
+// foundByLine is replay's line that says how the schedule was found.
+var foundByLine = regexp.MustCompile(`(?m)^found by: (.*)$`)
+
+// TestReplay_FoundByFindsTheSchedule: the command replay prints under
+// "found by:" runs again the exploration that found the file: run (with
+// another --out), it writes the same file, byte for byte (the same trace
+// hash and choices, and the same exploration), for a pct finding of a
+// scenario file kept as found, a random one with a step bound and a shrink
+// bound that are not the defaults, and a dfs one under dpor.
+func TestReplay_FoundByFindsTheSchedule(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want []string // in the printed command
+	}{
+		{"pct", []string{"--scenario", flrScenario, "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+			"--strategy", "pct", "--depth", "2", "--schedules", "60", "--seed", "1", "--no-shrink"},
+			[]string{filepath.FromSlash("/testdata/sim/flr-freeze.scn --spec"), "--strategy pct --depth 2 --schedules 60 --seed 1", "--no-shrink"}},
+		{"random", []string{"--scenario", "flr-during-freeze", "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+			"--strategy", "random", "--schedules", "40", "--seed", "7", "--max-steps", "5000", "--shrink-replays", "40"},
+			[]string{"--strategy random --schedules 40 --seed 7 --max-steps 5000 --shrink-replays 40"}},
+		{"dfs", []string{"--scenario", "flr-during-freeze", "--spec", "draft-2023", "--knob", "flr-vs-mode=complete-anyway", "--knob", "mode-after-flr=keep",
+			"--strategy", "dfs", "--bound", "1", "--reduction", "dpor", "--schedules", "30", "--seed", "3"},
+			[]string{"--strategy dfs --bound 1 --reduction dpor --states=false --schedules 30 --seed 3"}},
+	}
+	quick := []string{"--jobs", "1", "--progress", "never", "--explain-runs", "0", "--slice-runs", "0"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			first, again := t.TempDir(), t.TempDir() // siblings: a scenario file's relative path is the same from both
+			code, out, stderr := runSimCLI(t, append(append([]string{"explore", "--out", first}, quick...), c.args...)...)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
+			m := replayLine.FindStringSubmatch(out)
+			require.NotNil(t, m, out)
+			path := m[1]
+
+			code, out, stderr = runSimCLI(t, "replay", path)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
+			fb := foundByLine.FindStringSubmatch(out)
+			require.NotNil(t, fb, out)
+			for _, w := range c.want {
+				assert.Contains(t, fb[1], w)
+			}
+			words := shellWords(fb[1])
+			require.Greater(t, len(words), 2, fb[1])
+			require.Equal(t, []string{"migsim", "explore"}, words[:2])
+			code, out, stderr = runSimCLI(t, append(append(words[1:], "--out", again), quick...)...)
+			require.Equal(t, cmdbase.ExitFinding, code, stderr)
+			m = replayLine.FindStringSubmatch(out)
+			require.NotNil(t, m, out)
+			require.Equal(t, filepath.Base(path), filepath.Base(m[1]))
+
+			want, err := schedfile.ReadFile(path)
+			require.NoError(t, err)
+			got, err := schedfile.ReadFile(m[1])
+			require.NoError(t, err)
+			assert.Equal(t, want.TraceHash, got.TraceHash)
+			assert.Equal(t, want.Choices, got.Choices)
+			wantBytes, err := os.ReadFile(path)
+			require.NoError(t, err)
+			gotBytes, err := os.ReadFile(m[1])
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(wantBytes, gotBytes), "%s and %s differ", path, m[1])
+		})
+	}
+}
+
+// A file of an older format says that it does not record the exploration.
+func TestReplay_FoundByOlderFormat(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "catalog", "testdata", "regress", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	code, out, stderr := runSimCLI(t, "replay", files[0])
+	require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
+	fb := foundByLine.FindStringSubmatch(out)
+	require.NotNil(t, fb, out)
+	assert.Regexp(t, `^unknown: a schedule file of format 4 records the strategy and base seed of the exploration that found it \((random|pct|dfs), seed \d+\), not the rest of it \(format 5 on\)$`, fb[1])
+}
+
+// shellWords splits a line as a POSIX shell splits the words
+// shellquote.Quote writes: plain words, and single-quoted ones whose
+// quote is written '\”.
+func shellWords(line string) []string {
+	var words []string
+	var w strings.Builder
+	inWord, quoted := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quoted && c == '\'':
+			quoted = false
+		case quoted:
+			w.WriteByte(c)
+		case c == '\'':
+			quoted, inWord = true, true
+		case c == '\\' && i+1 < len(line):
+			i++
+			w.WriteByte(line[i])
+			inWord = true
+		case c == ' ':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+			}
+			inWord = false
+		default:
+			w.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
+}
