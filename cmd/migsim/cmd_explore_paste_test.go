@@ -20,9 +20,7 @@ import (
 // written, where the bare path split into several arguments.
 func TestExplore_PrintedCommandsPaste(t *testing.T) {
 	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no POSIX shell to paste the commands into")
-	}
+	require.NoError(t, err, "a POSIX shell to paste the commands into (every system migsim's CI runs on has one)")
 	dir := filepath.Join(t.TempDir(), "out dir's")
 	code, out, stderr := exploreFLR(t, dir, "--no-shrink", "--explain-runs", "0", "--slice-runs", "0", "--write-run", "0")
 	require.Equal(t, cmdbase.ExitFinding, code, stderr)

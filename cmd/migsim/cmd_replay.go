@@ -53,9 +53,10 @@ from the steps the finding depends on through happens-before (the finding's
 step and, back from it, every step of the same actor or with a conflicting
 footprint; "footprints: N of M steps matter", or "all M steps matter") and
 narrows them by running: a step is left out when the run with it held back
-behind the others (in its recorded order, and reversed) still has the
-finding at its step ("slice: N of M steps placed: …"), at most --slice-runs
-such checks of two runs each (0: the footprint slice alone, under
+behind the others (in its recorded order, and reversed), and the run that
+holds it back until last, still have the finding at its step ("slice: N of M
+steps placed: …"), at most --slice-runs such checks of two or three runs
+each (0: the footprint slice alone, under
 "slice: N of M steps matter"). --explain
 moves each step of the finding's run, nearest the finding first, as early
 and as late as it can run (the others in their recorded order as far as
