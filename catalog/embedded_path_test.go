@@ -16,7 +16,8 @@ import (
 // catalog/scenarios/NAME.scn wherever a user sees it: in a finding's
 // file:line, in the message a regression schedule recorded before the
 // path had that form (read as the new form), and in the replay of that
-// schedule.
+// schedule. testdata/oldform holds two catalog counterexamples as they
+// were written then.
 func TestEmbeddedPath_OneForm(t *testing.T) {
 	tests := []struct {
 		file, recorded, want string
@@ -27,7 +28,7 @@ func TestEmbeddedPath_OneForm(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			p := filepath.Join(regressDir, tc.file)
+			p := filepath.Join("testdata", "oldform", tc.file)
 			raw, err := schedfile.ReadFile(p) // as stored
 			require.NoError(t, err)
 			require.NotNil(t, raw.Finding)
