@@ -30,7 +30,8 @@ var verdicts = []Verdict{
 			"`vf-reset` (a reset of the VF ended its VFIO migration session: reset_done disabled the data FD), " +
 			"`fd-out-of-sync` (QEMU's data_fd out of sync), `fd-disabled` (a data FD in its error state), " +
 			"`no-object-id` (every resource object id of the owner is in use), " +
-			"`unexpected-success` (an operation marked fails=NAME succeeded), `n/a:WORD` (the flow used a verb or mode " +
+			"`unexpected-success` (an operation marked fails=NAME succeeded), " +
+			"`host-failed` (an operation addressed a host the program crashed with fail HOST), `n/a:WORD` (the flow used a verb or mode " +
 			"WORD the edition lacks: what an `n/a WORD` row expects), `flow` (any other flow error), or " +
 			"`no-completion` when the `live` oracle is not run"},
 	{Name: "scenario", ReportedBy: "world (guest and peer actors)",

@@ -98,7 +98,8 @@ hypervisor
 
 // TestFlowVerdictNames: an operation the edition lacks stops the flow with
 // the n/a verdict name the judge checks; fails= turns an expected refusal
-// into a step of the flow and an unexpected success into a named error.
+// into a step of the flow and an unexpected success into a named error; an
+// operation on a host the flow crashed stops it with host-failed.
 func TestFlowVerdictNames(t *testing.T) {
 	cases := []struct {
 		name, ops string
@@ -114,6 +115,17 @@ func TestFlowVerdictNames(t *testing.T) {
 			"error:unexpected-success", "expected it to fail with EINVAL/INVALID_FIELD, it succeeded"},
 		{"another error than the expected one", "  mode src 7 fails=EINVAL/INVALID_OPCODE\n", spec.Draft2023,
 			"error:EINVAL/INVALID_FIELD", "expected it to fail with EINVAL/INVALID_OPCODE, got EINVAL/INVALID_FIELD"},
+		// A command to a host the program crashed would wait for a
+		// completion that never comes: the scenario's doing, named, not
+		// a live finding blamed on a device.
+		{"a command to a host the flow crashed", "  fail dst\n  mode dst stopped\n", spec.Virtio14,
+			"error:host-failed", "mode: dst crashed earlier in the flow (fail dst): nothing on a failed host answers"},
+		{"a context write to a host the flow crashed", "  mode src stop\n  fail dst\n  mode src freeze\n  read src\n  write dst\n",
+			spec.Draft2023, "error:host-failed", "write: dst crashed earlier in the flow (fail dst)"},
+		{"a copy to a host the flow crashed", "  fail dst\n  copy-memory dst\n", spec.Virtio14,
+			"error:host-failed", "copy-memory: dst crashed earlier in the flow (fail dst)"},
+		{"a crashed host left alone", "  fail dst\n  fail dst\n  halt-vcpus\n  mode src stopped\n  mode src running\n  resume-vcpus\n",
+			spec.Virtio14, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

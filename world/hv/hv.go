@@ -302,6 +302,8 @@ func errName(err error) string {
 		return "no-object-id"
 	case errors.Is(err, ErrUnexpectedSuccess):
 		return "unexpected-success"
+	case errors.Is(err, ErrHostFailed):
+		return "host-failed"
 	case errors.As(err, &ae):
 		return ae.Status.String() + "/" + ae.Qualifier.String()
 	case errors.Is(err, owner.ErrOwnerReset):
@@ -407,6 +409,12 @@ func (hv *Hypervisor) exec(op scenario.Op) error {
 	h, err := hv.hostArg(op)
 	if err != nil {
 		return err
+	}
+	if op.Verb != "fail" && h.Failed() {
+		// The program crashed the host itself: nothing there answers, and
+		// no device is to blame (a command would otherwise wait for a
+		// completion that never comes: a live finding).
+		return fmt.Errorf("%s crashed earlier in the flow (fail %s): %w", h.Name(), h.Name(), ErrHostFailed)
 	}
 	if migrationOps[op.Verb] { // an operation of the other edition stopped above
 		if err := hv.migratable(h); err != nil {

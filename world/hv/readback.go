@@ -190,3 +190,8 @@ func expectFailure(op scenario.Op, err error) error {
 // ErrUnexpectedSuccess is the error of an operation marked fails=NAME that
 // succeeded; its verdict name is "unexpected-success".
 var ErrUnexpectedSuccess = errors.New("world: the operation was expected to fail")
+
+// ErrHostFailed is the flow error of an operation addressed to a host the
+// program crashed earlier (fail HOST): the scenario's doing, named, not a
+// hang blamed on a device.
+var ErrHostFailed = errors.New("world: nothing on a failed host answers")

@@ -199,7 +199,7 @@ var vocabulary = sync.OnceValue(func() *scenario.Vocabulary {
 // every admin STATUS/QUALIFIER but OK.
 func ErrorNames() []string {
 	names := []string{"incompatible", "corrupt", "owner-reset", "needs-reset", "not-supported", "no-completion",
-		"unexpected-success", "not-migratable", "vf-reset", "fd-out-of-sync", "fd-disabled", "no-object-id", "flow"}
+		"unexpected-success", "not-migratable", "vf-reset", "fd-out-of-sync", "fd-disabled", "no-object-id", "host-failed", "flow"}
 	var admin []string
 	for _, st := range []spec.Status{spec.StatusENXIO, spec.StatusEAGAIN, spec.StatusENOMEM, spec.StatusEBUSY,
 		spec.StatusEEXIST, spec.StatusEINVAL, spec.StatusENOSPC} {
