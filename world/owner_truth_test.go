@@ -124,6 +124,8 @@ func TestFlowVerdictNames(t *testing.T) {
 			spec.Draft2023, "error:host-failed", "write: dst crashed earlier in the flow (fail dst)"},
 		{"a copy to a host the flow crashed", "  fail dst\n  copy-memory dst\n", spec.Virtio14,
 			"error:host-failed", "copy-memory: dst crashed earlier in the flow (fail dst)"},
+		{"a crash of the host the VM runs on", "  fail src\n", spec.Virtio14,
+			"error:flow", "fail: the VM runs on src: crashing its host crashes the guest"},
 		{"a crashed host left alone", "  fail dst\n  fail dst\n  halt-vcpus\n  mode src stopped\n  mode src running\n  resume-vcpus\n",
 			spec.Virtio14, "", ""},
 	}
@@ -137,6 +139,39 @@ func TestFlowVerdictNames(t *testing.T) {
 			}
 			require.NotNil(t, f)
 			assert.Equal(t, c.oracle, f.Oracle)
+			assert.Contains(t, f.Message, c.msg)
+		})
+	}
+}
+
+// TestFlowCrashOfAGuestsHost: fail HOST stops the flow while a guest runs
+// on HOST (the VM before its switchover, another VM's guest on the
+// source), instead of a guest-visible finding blamed on the devices; a
+// source the VM left and no other VM runs on may crash.
+func TestFlowCrashOfAGuestsHost(t *testing.T) {
+	const head = "scenario crash\nvfs 2\nguest vcpu0 vf=1\n  probe\n  signal ready\n"
+	const other = "guest other vf=2\n  probe\n"
+	const move = "  halt-vcpus\n  mode src stopped\n  save src\n  copy-memory dst\n  copy-pci dst\n  mode dst stopped\n" +
+		"  load dst\n  switchover dst\n  mode dst running\n  resume-vcpus\n"
+	cases := []struct {
+		name, guests, ops, msg string
+	}{
+		{"the VM's host before the switchover", "", "  fail src\n", "fail: the VM runs on src"},
+		{"the VM's host after the switchover", "", move + "  fail dst\n", "fail: the VM runs on dst"},
+		{"another VM's host", "set vm-vfs=1\n" + other, move + "  fail src\n",
+			"fail: guest other (line 7) belongs to another VM, which stays on src"},
+		{"a source the VM left", "", move + "  fail src\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := head + c.guests + "hypervisor\n  await ready\n" + c.ops
+			f := runOnce(t, src, spec.Virtio14, oracle.All()...)
+			if c.msg == "" {
+				assert.Nil(t, f)
+				return
+			}
+			require.NotNil(t, f)
+			assert.Equal(t, "error:flow", f.Oracle)
 			assert.Contains(t, f.Message, c.msg)
 		})
 	}

@@ -446,6 +446,9 @@ func (hv *Hypervisor) exec(op scenario.Op) error {
 		}
 		hv.local("switchover "+h.Name(), func() { w.Switchover(h) })
 	case "fail":
+		if err := hv.crashesAGuest(h); err != nil {
+			return err
+		}
 		hv.local("fail "+h.Name(), func() { w.Fail(h) })
 	case "pf-flr":
 		d.FLR()
