@@ -28,11 +28,12 @@ import (
 // cores. They start in decreasing order of their run budgets (rowOrder),
 // so that the longest rows do not start last and leave one core idle
 // while they finish. Outcomes and their order do not depend on it. When
-// ctx ends, the rows judged to the end are returned in scenario then file
-// order, then the rows it interrupted (Interrupted), then the rows it kept
-// from starting (NotRun), each in scenario then file order, with the
-// error: every row selected is returned, so that a table of an
-// interrupted run does not read as a smaller one (a row that failed with
+// ctx ends, every row selected is returned with the error, in scenario
+// then file order as an uninterrupted run returns them: those judged to
+// the end, those it interrupted (Interrupted) and those it kept from
+// starting (NotRun) in their places, so that a table of an interrupted
+// run does not read as a smaller one, and its rows line up with an
+// uninterrupted run's whatever the order they started in (a row that failed with
 // its own error, not an interruption, is the error, and no table is
 // printed). The error comes too
 // when every row was judged but ctx ended the runs without migration that
@@ -141,8 +142,9 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	var rows, cut, notRun []Outcome
+	var rows []Outcome
 	var first error
+	judged := 0       // rows judged to the end
 	checkCut := false // a whole row whose race check ctx ended (RaceCheckInterrupted)
 	for i := range jobs {
 		checkCut = checkCut || errs[i] == nil && outs[i].RaceCheckInterrupted
@@ -152,7 +154,7 @@ feed:
 				// Whatever step of the row ctx ended, the row is one of
 				// those it cut short.
 				outs[i].Interrupted, outs[i].Match = true, false
-				cut = append(cut, outs[i])
+				rows = append(rows, outs[i])
 			}
 			// A row's own error says more than the interruption of another.
 			if first == nil || ctx.Err() != nil && errors.Is(first, ctx.Err()) && !errors.Is(errs[i], ctx.Err()) {
@@ -162,19 +164,17 @@ feed:
 			// Never started: ctx ended first.
 			o := newOutcome(jobs[i].s, jobs[i].e, cfg.rowBudget(jobs[i].s, jobs[i].e))
 			o.NotRun = true
-			notRun = append(notRun, o)
+			rows = append(rows, o)
 		default:
 			outs[i].Unproved = cfg.unproved(&outs[i])
 			rows = append(rows, outs[i])
+			judged++
 		}
 	}
-	if first == nil && ctx.Err() != nil && (len(rows) < len(jobs) || checkCut) {
+	if first == nil && ctx.Err() != nil && (judged < len(jobs) || checkCut) {
 		first = ctx.Err()
 	}
-	if first != nil {
-		return append(append(rows, cut...), notRun...), first
-	}
-	return rows, nil
+	return rows, first
 }
 
 // rowRuns is the number of runs row (s, e) may explore: the sum of its

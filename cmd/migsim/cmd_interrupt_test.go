@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -243,58 +244,84 @@ func TestRun_InterruptedRowGotNone(t *testing.T) {
 	assert.NotContains(t, string(xml), "got pass")
 }
 
-// A signal during the first of three rows (one job) leaves two never
+// A signal during the second of four rows (one job) leaves two never
 // started: the JSON document, the JUnit report and the text table still
-// list all three, the two as not run (JSON status not-run, JUnit skipped
+// list all four, the two as not run (JSON status not-run, JUnit skipped
 // "not run: interrupted", text NOT-RUN), got none as the row cut short
-// does; a JUnit reader sees three tests, not a smaller suite that passed.
+// does; a JUnit reader sees four tests, not a smaller suite that passed.
+// Every format lists the rows in the table's order, the order of an
+// uninterrupted run, not the order they started in: the row of the
+// second file, whose dfs line's budget is the largest, starts (and is
+// judged) first, yet comes last.
 func TestRun_InterruptedRunListsRowsNeverStarted(t *testing.T) {
 	src, err := os.ReadFile(flrScenario)
 	require.NoError(t, err)
 	long := strings.Replace(string(src), "explore strategy=pct schedules=100 depth=3 seed=1", "explore strategy=pct schedules=100000000 depth=3 seed=1", 1)
 	require.NotEqual(t, string(src), long)
+	src, err = os.ReadFile(smokeScenario)
+	require.NoError(t, err)
+	// A dfs search at bound 0 is exhausted long before its run budget
+	// (under draft-2023 in 850 runs; virtio-1.4's row would take minutes).
+	quick := strings.Replace(string(src), "explore strategy=random schedules=20 seed=2", "explore strategy=dfs schedules=1000000000 bound=0 seed=2", 1)
+	quick = strings.Replace(quick, "expect virtio-1.4 pass\n", "", 1)
+	require.Equal(t, 1, strings.Count(quick, "expect "), quick)
+	require.Contains(t, quick, "explore strategy=dfs ")
 	dir := t.TempDir()
-	scn, textFile, junitFile := filepath.Join(dir, "long.scn"), filepath.Join(dir, "table.txt"), filepath.Join(dir, "table.xml")
+	scn, quickScn := filepath.Join(dir, "long.scn"), filepath.Join(dir, "quick.scn")
+	textFile, junitFile := filepath.Join(dir, "table.txt"), filepath.Join(dir, "table.xml")
 	require.NoError(t, os.WriteFile(scn, []byte(long), 0o644))
-	code, out, stderr := startUntil(t, " schedules (", os.Interrupt, "run", scn, "--jobs", "1", "--progress", "always",
+	require.NoError(t, os.WriteFile(quickScn, []byte(quick), 0o644))
+	code, out, stderr := startUntil(t, "/100000000 schedules (", os.Interrupt, "run", scn, quickScn, "--jobs", "1", "--progress", "always",
 		"--format", "json", "--report", "text="+textFile, "--report", "junit="+junitFile)
 	require.Equal(t, cmdbase.ExitInterrupted, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
-	assert.Contains(t, stderr, "interrupted: 1 row judged, 1 of them only in part; 2 rows not run (listed, NOT-RUN)\n")
+	assert.Contains(t, stderr, "interrupted: 2 rows judged, 1 of them only in part; 2 rows not run (listed, NOT-RUN)\n")
 
 	var doc struct {
 		Rows []struct {
-			Edition string   `json:"edition"`
-			Knobs   []string `json:"knobs"`
-			Got     string   `json:"got"`
-			Status  string   `json:"status"`
+			Scenario string   `json:"scenario"`
+			Edition  string   `json:"edition"`
+			Knobs    []string `json:"knobs"`
+			Got      string   `json:"got"`
+			Status   string   `json:"status"`
 		} `json:"rows"`
 		Interrupted int `json:"interrupted"`
 		NotRun      int `json:"not_run"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
-	require.Len(t, doc.Rows, 3, "every row selected")
+	require.Len(t, doc.Rows, 4, "every row selected")
 	var status []string
 	for _, r := range doc.Rows {
-		status = append(status, r.Edition+" "+strings.Join(r.Knobs, " ")+": "+r.Status+" got "+r.Got)
+		status = append(status, r.Scenario+" "+r.Edition+" "+strings.Join(r.Knobs, " ")+": "+r.Status+" got "+r.Got)
 	}
-	assert.Equal(t, []string{"draft-2023 : interrupted got none",
-		"draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: not-run got none",
-		"virtio-1.4 : not-run got none"}, status, "the pass row has the largest budget and starts first")
+	assert.Equal(t, []string{"test-flr-freeze draft-2023 : interrupted got none",
+		"test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: not-run got none",
+		"test-flr-freeze virtio-1.4 : not-run got none",
+		"test-smoke draft-2023 : match got pass"}, status, "the table's order; among test-flr-freeze's rows the pass row has the largest budget and starts first")
 	assert.Equal(t, []int{1, 2}, []int{doc.Interrupted, doc.NotRun})
 
 	xml, err := os.ReadFile(junitFile)
 	require.NoError(t, err)
-	assert.Contains(t, string(xml), `tests="3" failures="0" errors="1" skipped="2"`)
+	assert.Contains(t, string(xml), `tests="4" failures="0" errors="1" skipped="2"`)
 	assert.Equal(t, 2, strings.Count(string(xml), `<skipped message="not run: interrupted"></skipped>`))
+	cases := regexp.MustCompile(`<testcase classname="([^"]*)" name="([^"]*)"`).FindAllStringSubmatch(string(xml), -1)
+	var names []string
+	for _, c := range cases {
+		names = append(names, c[1]+": "+c[2])
+	}
+	assert.Equal(t, []string{"test-flr-freeze: test-flr-freeze draft-2023 defaults",
+		"test-flr-freeze: test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep",
+		"test-flr-freeze: test-flr-freeze virtio-1.4 defaults",
+		"test-smoke: test-smoke draft-2023 defaults"}, names, "the table's order")
 
 	text, err := os.ReadFile(textFile)
 	require.NoError(t, err)
 	rows := tableRows(string(text))
-	require.Len(t, rows, 3, string(text))
+	require.Len(t, rows, 4, string(text))
 	assert.Regexp(t, `^INTERRUPTED +1 +test-flr-freeze +draft-2023 +defaults +pass +none `, rows[0])
 	assert.Regexp(t, `^NOT-RUN +1 +test-flr-freeze +draft-2023 +flr-vs-mode=complete-anyway mode-after-flr=keep +violation frozen-context +none +- +- +not run: `, rows[1])
 	assert.Regexp(t, `^NOT-RUN +1 +test-flr-freeze +virtio-1.4 +defaults +error vf-reset +none `, rows[2])
-	assert.Contains(t, string(text), "3 rows: 0 match, 0 mismatch, 1 interrupted, 2 not run;")
+	assert.Regexp(t, `^ok +- +test-smoke +draft-2023 +defaults +pass +pass `, rows[3])
+	assert.Contains(t, string(text), "4 rows: 1 match, 0 mismatch, 1 interrupted, 2 not run;")
 }
 
 // One Ctrl-C after the exploration ended, while the finding is shrunk,

@@ -93,13 +93,13 @@ summary line at the end that counts every exploration of every row.
 Ctrl-C (SIGINT, SIGTERM) stops the rows being judged (one per job), shrinks
 their findings if they had one (a second Ctrl-C stops that too: not the
 first delivered again within 0.25 s, as GNU timeout delivers it) and prints
-the table of the rows judged to the end, in table order, then the
+the table of every row selected, judged or not, in table order (an
+uninterrupted run's, in every format): the rows judged to the end, the
 interrupted ones, marked INTERRUPTED with how far each exploration got
-("bound 2 interrupted after N of M runs"), then the rows that never
+("bound 2 interrupted after N of M runs"), and the rows that never
 started, marked NOT-RUN (GOT none; JSON status not-run; JUnit skipped,
-"not run: interrupted"): every row selected is in the table, judged or
-not. Rows start longest budget first, so the rows judged may not be the
-table's first.
+"not run: interrupted"), each in its place. Rows start longest budget
+first, so the rows judged may not be the table's first.
 
 --write-regress writes the shrunk schedule of every matching violation or
 error row: a catalog scenario's under --regress-dir, a scenario file's next to
