@@ -17,10 +17,11 @@ const (
 )
 
 // CheckWidth checks a width the text table is to be fitted to: 0, or
-// MinWidth..MaxWidth columns.
+// MinWidth..MaxWidth columns. The error says what the width is to be, for
+// the caller to put after the width as given ("--width 0x10: want …").
 func CheckWidth(width int) error {
 	if width != 0 && (width < MinWidth || width > MaxWidth) {
-		return fmt.Errorf("%d: want 0 (never wrap) or %d..%d columns", width, MinWidth, MaxWidth)
+		return fmt.Errorf("want 0 (never wrap) or %d..%d columns", MinWidth, MaxWidth)
 	}
 	return nil
 }

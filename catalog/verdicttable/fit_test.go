@@ -2,7 +2,6 @@ package verdicttable
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -295,7 +294,7 @@ func TestCheckWidth(t *testing.T) {
 		if tc.ok {
 			assert.NoError(t, err, "%d", tc.width)
 		} else {
-			assert.EqualError(t, err, fmt.Sprintf("%d: want 0 (never wrap) or 40..10000 columns", tc.width))
+			assert.EqualError(t, err, "want 0 (never wrap) or 40..10000 columns", "%d", tc.width)
 		}
 		assert.Equal(t, tc.clamped, ClampWidth(tc.width), "%d", tc.width)
 	}

@@ -99,19 +99,29 @@ func checkStrategyFlags(fs *pflag.FlagSet, strategy string) error {
 
 // setupError reports a reference run that needs more steps than
 // the step bound allows: a setup problem (exit 2), not a finding. given
-// says whether --max-steps set the bound; without it the error says the
-// bound is the default and how to raise it.
-func setupError(err error, maxSteps int, given bool) error {
+// is --max-steps as the command line wrote it (maxStepsGiven), "" when
+// it did not set the bound: then the error says the bound is the default
+// and how to raise it.
+func setupError(err error, maxSteps int, given string) error {
 	var ref *catalog.ReferenceError
 	if !errors.As(err, &ref) || !ref.Finding.StepBound() {
 		return nil
 	}
-	if !given {
+	if given == "" {
 		return fmt.Errorf("the run without migration of %s (%s) needs more than %d steps, the step bound without --max-steps: raise it with --max-steps N (at most %d)",
 			ref.Scenario, ref.Edition, maxSteps, maxMaxSteps)
 	}
 	if ref.Needs > 0 {
-		return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs %d steps (a migrating run may need more)", maxSteps, ref.Scenario, ref.Edition, ref.Needs)
+		return fmt.Errorf("--max-steps %s is too small: the run without migration of %s (%s) needs %d steps (a migrating run may need more)", given, ref.Scenario, ref.Edition, ref.Needs)
 	}
-	return fmt.Errorf("--max-steps %d is too small: the run without migration of %s (%s) needs more steps", maxSteps, ref.Scenario, ref.Edition)
+	return fmt.Errorf("--max-steps %s is too small: the run without migration of %s (%s) needs more steps", given, ref.Scenario, ref.Edition)
+}
+
+// maxStepsGiven is --max-steps as the command line wrote it (cliflag.Given),
+// "" when it was not given.
+func maxStepsGiven(fs *pflag.FlagSet) string {
+	if !fs.Changed("max-steps") {
+		return ""
+	}
+	return cliflag.Given(fs, "max-steps")
 }

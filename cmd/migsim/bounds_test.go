@@ -14,6 +14,50 @@ import (
 	"github.com/migsim/migsim/report"
 )
 
+// TestNumberErrorsQuoteTheValueAsGiven: an error about a number flag's
+// value quotes it as the command line wrote it (hex, octal, binary, a
+// sign, an exponent, a duration's unit), never in the decimal the program
+// read it as, with the limit it broke: a user looks for what they typed.
+func TestNumberErrorsQuoteTheValueAsGiven(t *testing.T) {
+	regress := filepath.Join("..", "..", "catalog", "testdata", "regress", "flr-while-stopped_virtio-1.4.json")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"explore schedules in hex", []string{"explore", "--scenario", "smoke-migrate", "--spec", "virtio-1.4", "--schedules", "0x7fffffffffffffff"},
+			"migsim explore: --schedules 0x7fffffffffffffff: want 1..1000000000 (schedules to run)\n"},
+		{"explore depth in octal", []string{"explore", "--scenario", flrScenario, "--depth", "0o101"}, "--depth 0o101: want 1..64 (pct's depth)\n"},
+		{"explore bound in binary", []string{"explore", "--scenario", flrScenario, "--strategy", "dfs", "--bound=-0b10"}, "--bound -0b10: want -1..64"},
+		{"explore jobs with a sign", []string{"explore", "--scenario", flrScenario, "--jobs", "+0x101"}, "--jobs +0x101: want 0..256 (0 is GOMAXPROCS)\n"},
+		{"explore state-cap without state pruning", []string{"explore", "--scenario", flrScenario, "--strategy", "dfs", "--states=false", "--state-cap", "0x1000"},
+			"--state-cap 0x1000: the state table is state pruning's, which this search does without"},
+		{"explore write-run beyond the budget", []string{"explore", "--scenario", flrScenario, "--write-run", "0x64"}, "--write-run 0x64: want a schedule of the exploration, 0..99, without --shard\n"},
+		{"explore max-steps below the run without migration", []string{"explore", "--scenario", flrScenario, "--max-steps", "0x1"},
+			"--max-steps 0x1 is too small: the run without migration of test-flr-freeze (draft-2023) needs 123 steps"},
+		{"run width in hex", []string{"run", "--width", "0x10", flrScenario}, "migsim run: --width 0x10: want 0 (never wrap) or 40..10000 columns\n"},
+		{"run require-proof in hex", []string{"run", "--require-proof=0x41", flrScenario}, "--require-proof 0x41: want 1..64 (the least preemption bound a proof exhausts)\n"},
+		{"run proof-runs in hex", []string{"run", "--proof-runs", "0xfffffffff", flrScenario}, "--proof-runs 0xfffffffff: want 0..1000000000"},
+		{"bench seconds with an exponent", []string{"bench", "--seconds", "1e4"}, "--seconds 1e4: want 0..3600\n"},
+		{"bench seconds in hex", []string{"bench", "--seconds", "0x1p12"}, "--seconds 0x1p12: want 0..3600\n"},
+		{"bench vfs count in hex", []string{"bench", "vfs", "--count", "0x10000"}, "--count 0x10000: want 1..65535 (VFs)\n"},
+		{"gen count in hex", []string{"gen", "--count", "0x7fffffff", "--out", t.TempDir()}, "--count 0x7fffffff: want 1..100000 (scenarios)\n"},
+		{"replay max-steps below the schedule", []string{"replay", "--max-steps", "0x10", regress}, "--max-steps 0x10 is below the schedule's "},
+		{"trace max-steps 0 in hex", []string{"trace", "--max-steps", "0x0", regress}, "--max-steps 0x0: want 1..10000000 (steps of the run)\n"},
+		{"report steps in hex", []string{"report", "--steps", "0x0", regress}, "--steps 0x0: want 1..1000000 (steps listed)\n"},
+		{"trace timeout in hours", []string{"trace", "--timeout", "0.5h", "--device", "exec:/bin/true", regress}, "--timeout 0.5h: want more than 0s and at most 10m0s"},
+		{"conform timeout in hours", []string{"conform", "--device", "exec:/bin/true", "--timeout", "1h"}, "--timeout 1h: want more than 0s and at most 10m0s"},
+		{"conform procs in hex", []string{"conform", "--device", "builtin:blk", "--procs", "0x1000"}, "--procs 0x1000: want 0..256 (0 is GOMAXPROCS)\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, c.args...)
+			assert.Equal(t, cmdbase.ExitUsage, code, "stdout: %s\nstderr: %s", out, stderr)
+			assert.Contains(t, stderr, c.want)
+		})
+	}
+}
+
 // TestFormerHangsExit2AtOnce: every value that used to run for minutes (or
 // forever), or was accepted silently, is refused before any work with the
 // flag and its limit named.
@@ -55,9 +99,9 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"--set vm-vfs beyond vfs", []string{"explore", "--scenario", flrScenario, "--set", "vm-vfs=1-3"}, `--set vm-vfs=1-3: "1-3": want VF numbers or ranges A-B inside 1..1`},
 		{"knob typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mod=defer-flr"}, `--knob flr-vs-mod=defer-flr: unknown knob "flr-vs-mod"`},
 		{"knob value typo", []string{"explore", "--scenario", flrScenario, "--knob", "flr-vs-mode=defer-flrr"}, `unknown value "defer-flrr" (allowed: hold-reply, defer-flr, complete-anyway); did you mean defer-flr?`},
-		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds +Inf: want a finite number of seconds"},
+		{"bench seconds Inf", []string{"bench", "--seconds", "Inf"}, "--seconds Inf: want a finite number of seconds"},
 		{"bench seconds NaN", []string{"bench", "--seconds", "NaN"}, "--seconds NaN: want a finite number of seconds"},
-		{"bench seconds beyond the limit", []string{"bench", "--seconds", "1e9"}, "--seconds 1e+09: want 0..3600"},
+		{"bench seconds beyond the limit", []string{"bench", "--seconds", "1e9"}, "--seconds 1e9: want 0..3600"},
 		{"bench schedules beyond the limit", []string{"bench", "--schedules", "2000000000"}, "--schedules 2000000000: want 1..1000000000"},
 		{"run jobs beyond the limit", []string{"run", "--jobs", "100000", flrScenario}, "--jobs 100000: want 0..256"},
 		{"run shrink-replays beyond the limit", []string{"run", "--shrink-replays", "2000000", flrScenario}, "--shrink-replays 2000000: want 0..1000000"},

@@ -63,7 +63,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return cmdbase.UsageError(stderr, "bench", "unexpected arguments %q", fs.Args())
 	}
-	if err := cliflag.CheckFinite("seconds", *seconds, 0, maxSeconds); err != nil {
+	if err := cliflag.CheckFinite(fs, "seconds", 0, maxSeconds); err != nil {
 		return cmdbase.UsageError(stderr, "bench", "%v", err)
 	}
 	gcpolicy.Apply()

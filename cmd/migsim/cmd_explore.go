@@ -190,8 +190,8 @@ type exploreRun struct {
 	quiet bool
 	// writeRun is --write-run's schedule index (-1: none).
 	writeRun int
-	// maxStepsSet is whether --max-steps was given.
-	maxStepsSet bool
+	// maxStepsGiven is --max-steps as given, "" without it.
+	maxStepsGiven string
 	// json is --format json: one document on stdout.
 	json bool
 	// fork starts dfs runs from copies of the world (--fork).
@@ -311,7 +311,7 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return cmdbase.UsageError(stderr, "explore", "--states and reduction dpor contradict each other: dpor prunes no states; drop --states, or give --reduction sleep")
 		}
 		if fs.Changed("state-cap") && (!*states || red == engine.ReductionDPOR) {
-			return cmdbase.UsageError(stderr, "explore", "--state-cap %d: the state table is state pruning's, which this search does without; give --states (not with reduction dpor), or drop --state-cap", *stateCap)
+			return cmdbase.UsageError(stderr, "explore", "--state-cap %s: the state table is state pruning's, which this search does without; give --states (not with reduction dpor), or drop --state-cap", cliflag.Given(fs, "state-cap"))
 		}
 	}
 	if fs.Changed("shard") && *shard == "" {
@@ -345,10 +345,10 @@ func runExplore(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !fs.Changed("write-run") {
 		*writeRunN = -1
 	} else if *writeRunN >= b.Schedules || *shard != "" {
-		return cmdbase.UsageError(stderr, "explore", "--write-run %d: want a schedule of the exploration, 0..%d, without --shard", *writeRunN, b.Schedules-1)
+		return cmdbase.UsageError(stderr, "explore", "--write-run %s: want a schedule of the exploration, 0..%d, without --shard", cliflag.Given(fs, "write-run"), b.Schedules-1)
 	}
 	t.MaxSteps = *maxSteps
-	run := exploreRun{writeRun: *writeRunN, maxStepsSet: fs.Changed("max-steps"), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
+	run := exploreRun{writeRun: *writeRunN, maxStepsGiven: maxStepsGiven(fs), jobs: *jobs, shrinkReplays: *shrinkReplays, noShrink: *noShrink, explainRuns: *explainRuns, sliceRuns: exploreSliceRuns(*sliceRuns, *noShrink, fs.Changed("slice-runs")), shard: si, shards: sn, sharded: *shard != "", reduction: red, splitDepth: *splitDepth,
 		states: *states, stateCap: *stateCap, memo: *memo, fork: *fork, out: *out, progress: pw, quiet: *progressMode == "never", json: *format == "json"}
 	return explore(t, b, run, stdout, stderr)
 }
@@ -393,7 +393,7 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 	defer stop()
 	t.RecordActors = run.fork
 	f, seedFree, err := t.FactoryInfo(engine.ScheduleSeed(b.Seed, 0))
-	if serr := setupError(err, t.MaxSteps, run.maxStepsSet); serr != nil {
+	if serr := setupError(err, t.MaxSteps, run.maxStepsGiven); serr != nil {
 		return cmdbase.UsageError(stderr, "explore", "%v", serr)
 	}
 	if err != nil {

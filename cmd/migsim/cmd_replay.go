@@ -224,7 +224,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, differs) // what follows is the run of another device than the recording's
 	recorded := sc.TraceHash
 	if ut.Scenario != nil { // what follows is the run under other rules, replayed strictly
-		if sc, code = replayUnder(stdout, stderr, sc, ut, dropped, *maxSteps, fs.Changed("max-steps")); code >= 0 {
+		if sc, code = replayUnder(stdout, stderr, sc, ut, dropped, *maxSteps, maxStepsGiven(fs)); code >= 0 {
 			return code
 		}
 		if *save != "" && !saveUnder(stdout, stderr, sc, *save) {
@@ -242,7 +242,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	t.MaxSteps = *maxSteps
 	if *without {
-		return replayControl(ctx, stdout, stderr, t, finish, sc, dev, path, *maxSteps, fs.Changed("max-steps"))
+		return replayControl(ctx, stdout, stderr, t, finish, sc, dev, path, *maxSteps, maxStepsGiven(fs))
 	}
 	// The finding is annotated and explained with the device open.
 	var res engine.Result
@@ -270,7 +270,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	err = finish(err)
-	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
+	if serr := setupError(err, *maxSteps, maxStepsGiven(fs)); serr != nil {
 		return cmdbase.UsageError(stderr, "replay", "%v", serr)
 	}
 	if dev != nil && err != nil { // as migsim trace says it

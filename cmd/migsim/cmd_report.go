@@ -140,7 +140,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	wrote, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
 		Device: devicearg.ReportDevice(dev, t, path)})
 	err = finish(err)
-	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
+	if serr := setupError(err, *maxSteps, maxStepsGiven(fs)); serr != nil {
 		return cmdbase.UsageError(stderr, "report", "%v", serr)
 	}
 	if cmdbase.OutputFileError(err, *out) {

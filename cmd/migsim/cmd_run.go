@@ -351,7 +351,7 @@ func runWidth(fs *pflag.FlagSet, width int, format string, stdout io.Writer) (in
 			return 0, fmt.Errorf("--width fits the text table: --format %s is never wrapped", format)
 		}
 		if err := verdicttable.CheckWidth(width); err != nil {
-			return 0, fmt.Errorf("--width %v", err)
+			return 0, fmt.Errorf("--width %s: %v", cliflag.Given(fs, "width"), err)
 		}
 		return width, nil
 	}

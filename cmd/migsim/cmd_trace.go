@@ -164,7 +164,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		buf.WriteString(differs)
 	}
 	if *without {
-		run, code := traceControl(ctx, &buf, stderr, t, finish, sc, dev, path, *format, *window, *maxSteps, fs.Changed("max-steps"))
+		run, code := traceControl(ctx, &buf, stderr, t, finish, sc, dev, path, *format, *window, *maxSteps, maxStepsGiven(fs))
 		if code >= 0 {
 			return code
 		}
@@ -178,7 +178,7 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		err = t.AnnotateFinding(sc, res.Finding)
 	}
 	err = finish(err)
-	if serr := setupError(err, *maxSteps, fs.Changed("max-steps")); serr != nil {
+	if serr := setupError(err, *maxSteps, maxStepsGiven(fs)); serr != nil {
 		return traceUsageError(stderr, "%v", serr)
 	}
 	if err != nil {

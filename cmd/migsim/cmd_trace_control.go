@@ -20,7 +20,7 @@ import (
 // comparison on stderr beside mermaid and pcapng). It returns the control
 // run, or the exit status of a run that failed.
 func traceControl(ctx context.Context, buf *bytes.Buffer, stderr io.Writer, t catalog.Target, finish func(error) error,
-	sc *schedfile.Schedule, dev conformance.Device, path, format string, window, maxSteps int, given bool) (control.Run, int) {
+	sc *schedfile.Schedule, dev conformance.Device, path, format string, window, maxSteps int, given string) (control.Run, int) {
 	c, err := control.Compare(t, sc, maxSteps)
 	err = finish(err)
 	if serr := setupError(err, maxSteps, given); serr != nil {
@@ -42,7 +42,7 @@ func traceControl(ctx context.Context, buf *bytes.Buffer, stderr io.Writer, t ca
 // (control.WriteSummary) and the replay's trace hash. It exits 1 when
 // either run has a finding, 0 when neither has.
 func replayControl(ctx context.Context, stdout, stderr io.Writer, t catalog.Target, finish func(error) error,
-	sc *schedfile.Schedule, dev conformance.Device, path string, maxSteps int, given bool) int {
+	sc *schedfile.Schedule, dev conformance.Device, path string, maxSteps int, given string) int {
 	c, err := control.Compare(t, sc, maxSteps)
 	err = finish(err)
 	if serr := setupError(err, maxSteps, given); serr != nil {

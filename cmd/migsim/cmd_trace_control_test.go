@@ -142,7 +142,7 @@ func TestTraceWithoutMigration_ControlFails(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			var buf, stderr bytes.Buffer
 			run, code := traceControl(context.Background(), &buf, &stderr, tg, func(err error) error { return err },
-				sc, nil, path, format, 0, catalog.DefaultJudgeMaxSteps, false)
+				sc, nil, path, format, 0, catalog.DefaultJudgeMaxSteps, "")
 			require.Equal(t, -1, code, stderr.String())
 			require.NotNil(t, run.Result.Finding)
 			assert.Equal(t, "planted", run.Result.Finding.Oracle)
@@ -252,7 +252,7 @@ func TestReplayWithoutMigration_ControlFails(t *testing.T) {
 	path, sc, tg := controlFailsTarget(t)
 	var out, stderr bytes.Buffer
 	code := replayControl(context.Background(), &out, &stderr, tg, func(err error) error { return err },
-		sc, nil, path, catalog.DefaultJudgeMaxSteps, false)
+		sc, nil, path, catalog.DefaultJudgeMaxSteps, "")
 	require.Equal(t, cmdbase.ExitFinding, code, stderr.String())
 	assert.Empty(t, stderr.String())
 	assert.Contains(t, out.String(), "oracles without migration: planted at step ")

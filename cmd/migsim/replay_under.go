@@ -61,7 +61,7 @@ func underTarget(stderr io.Writer, sc *schedfile.Schedule, o under.Override, dev
 // and returns the run as a schedule of t, for replay to print as it
 // prints a recorded run; or an exit code (0 and up) when the run failed.
 func replayUnder(stdout, stderr io.Writer, sc *schedfile.Schedule, t catalog.Target, dropped []string,
-	maxSteps int, given bool) (*schedfile.Schedule, int) {
+	maxSteps int, given string) (*schedfile.Schedule, int) {
 	fmt.Fprintf(stdout, "under %s: the recorded choices followed leniently\n", underText(t))
 	for _, k := range dropped {
 		fmt.Fprintf(stdout, "  recorded knob %s left out: it does not apply to %s\n", k, t.Edition)

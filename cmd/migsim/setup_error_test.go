@@ -13,7 +13,7 @@ import (
 )
 
 // TestSetupError: a reference run cut by the step bound is a setup error
-// that names --max-steps as given, or says the bound was the default and
+// that names --max-steps as given (in the command line's spelling), or says the bound was the default and
 // how to raise it when --max-steps was not given; any other error is not
 // one.
 func TestSetupError(t *testing.T) {
@@ -27,15 +27,16 @@ func TestSetupError(t *testing.T) {
 		name     string
 		err      error
 		maxSteps int
-		given    bool
+		given    string // --max-steps as given, "" for none
 		want     string // "": not a setup error
 	}{
-		{"default bound", cut, 200_000, false, "the run without migration of long (draft-2023) needs more than 200000 steps, the step bound without --max-steps: raise it with --max-steps N (at most 10000000)"},
-		{"given bound", cut, 50, true, "--max-steps 50 is too small: the run without migration of long (draft-2023) needs more steps"},
-		{"given bound, steps known", needs, 50, true, "--max-steps 50 is too small: the run without migration of long (draft-2023) needs 1234 steps (a migrating run may need more)"},
-		{"another live finding", other, 200_000, false, ""},
-		{"another error", errors.New("boom"), 200_000, false, ""},
-		{"no error", nil, 200_000, true, ""},
+		{"default bound", cut, 200_000, "", "the run without migration of long (draft-2023) needs more than 200000 steps, the step bound without --max-steps: raise it with --max-steps N (at most 10000000)"},
+		{"given bound", cut, 50, "50", "--max-steps 50 is too small: the run without migration of long (draft-2023) needs more steps"},
+		{"given bound, steps known", needs, 50, "50", "--max-steps 50 is too small: the run without migration of long (draft-2023) needs 1234 steps (a migrating run may need more)"},
+		{"given bound in hex", needs, 50, "0x32", "--max-steps 0x32 is too small: the run without migration of long (draft-2023) needs 1234 steps (a migrating run may need more)"},
+		{"another live finding", other, 200_000, "", ""},
+		{"another error", errors.New("boom"), 200_000, "", ""},
+		{"no error", nil, 200_000, "200000", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/engine/schedfile"
+	"github.com/migsim/migsim/internal/cliflag"
 )
 
 // scheduleMaxSteps is the step bound a command replaying sc runs it
@@ -19,7 +20,7 @@ import (
 func scheduleMaxSteps(fs *pflag.FlagSet, sc *schedfile.Schedule, maxSteps int) (int, error) {
 	if sc.Finding.StepBound() {
 		if fs.Changed("max-steps") && maxSteps != sc.Steps {
-			return 0, fmt.Errorf("--max-steps %d: the schedule ends at its step bound of %d steps; replay it with that bound (leave --max-steps out)", maxSteps, sc.Steps)
+			return 0, fmt.Errorf("--max-steps %s: the schedule ends at its step bound of %d steps; replay it with that bound (leave --max-steps out)", cliflag.Given(fs, "max-steps"), sc.Steps)
 		}
 		return sc.Steps, nil
 	}
@@ -27,7 +28,7 @@ func scheduleMaxSteps(fs *pflag.FlagSet, sc *schedfile.Schedule, maxSteps int) (
 		if !fs.Changed("max-steps") {
 			return sc.Steps, nil // explored with a larger --max-steps than the default
 		}
-		return 0, fmt.Errorf("--max-steps %d is below the schedule's %d steps: the run would be cut before its end", maxSteps, sc.Steps)
+		return 0, fmt.Errorf("--max-steps %s is below the schedule's %d steps: the run would be cut before its end", cliflag.Given(fs, "max-steps"), sc.Steps)
 	}
 	return maxSteps, nil
 }

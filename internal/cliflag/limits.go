@@ -28,7 +28,9 @@ func Int(name string, lo, hi int, what string) IntLimit {
 }
 
 // CheckInts checks every given integer flag that was set against its
-// range: the error names the flag, its value and the limit.
+// range: the error names the flag, its value as the command line wrote
+// it (Given: "--schedules 0x7fffffffffffffff", not its decimal) and the
+// limit.
 func CheckInts(fs *pflag.FlagSet, limits ...IntLimit) error {
 	for _, l := range limits {
 		if !fs.Changed(l.Name) {
@@ -39,7 +41,7 @@ func CheckInts(fs *pflag.FlagSet, limits ...IntLimit) error {
 			return fmt.Errorf("--%s: %v", l.Name, err)
 		}
 		if n < l.Lo || n > l.Hi {
-			return fmt.Errorf("--%s %d: want %d..%d (%s)", l.Name, n, l.Lo, l.Hi, l.What)
+			return fmt.Errorf("--%s %s: want %d..%d (%s)", l.Name, Given(fs, l.Name), l.Lo, l.Hi, l.What)
 		}
 	}
 	return nil
@@ -78,13 +80,18 @@ func Error(err error, limits ...IntLimit) error {
 }
 
 // CheckFinite refuses NaN, ±Inf and values outside [lo, hi] for the float
-// flag name (a number of seconds).
-func CheckFinite(name string, v, lo, hi float64) error {
+// flag name of fs (a number of seconds); the error quotes the value as
+// the command line wrote it (Given: "--seconds 1e4", not 10000).
+func CheckFinite(fs *pflag.FlagSet, name string, lo, hi float64) error {
+	v, err := fs.GetFloat64(name)
+	if err != nil {
+		return fmt.Errorf("--%s: %v", name, err)
+	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("--%s %v: want a finite number of seconds", name, v)
+		return fmt.Errorf("--%s %s: want a finite number of seconds", name, Given(fs, name))
 	}
 	if v < lo || v > hi {
-		return fmt.Errorf("--%s %v: want %v..%v", name, v, lo, hi)
+		return fmt.Errorf("--%s %s: want %v..%v", name, Given(fs, name), lo, hi)
 	}
 	return nil
 }

@@ -10,8 +10,11 @@ import (
 
 // Parse parses args into fs after CheckBoolWords and CheckNumberWords: a
 // command calls it in place of fs.Parse. The errors are fs.Parse's
-// (pflag.ErrHelp for --help and -h) or the checks'.
+// (pflag.ErrHelp for --help and -h) or the checks'. Every number flag
+// keeps the text it was given, which the errors of CheckInts and
+// CheckFinite, and any command's through Given, quote.
 func Parse(fs *pflag.FlagSet, args []string) error {
+	keepGiven(fs)
 	if err := CheckBoolWords(fs, args); err != nil {
 		return err
 	}

@@ -186,7 +186,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if (o.trace || o.explain || fs.Changed("explain-runs")) && o.replay == "" {
 		return cmdbase.UsageError(stderr, "conform", "--trace, --explain and --explain-runs go with --replay")
 	}
-	if err := devicearg.CheckTimeout(o.timeout); err != nil {
+	if err := devicearg.CheckTimeout(fs, o.timeout); err != nil {
 		return cmdbase.UsageError(stderr, "conform", "%v", err)
 	}
 	if _, err := progressOn(o.progress, stderr); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/internal/cliflag"
 )
 
 // Flag is --device and --timeout of migsim replay, trace and report: the
@@ -31,7 +32,7 @@ func (d *Flag) Add(fs *pflag.FlagSet) {
 // device's; without it every argument is positional, as before the flag.
 func (d *Flag) Parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
 	args := fs.Args()
-	if err := CheckTimeout(d.timeout); err != nil {
+	if err := CheckTimeout(fs, d.timeout); err != nil {
 		return nil, nil, err
 	}
 	if d.device == "" {
@@ -65,11 +66,12 @@ func (d *Flag) Parse(fs *pflag.FlagSet) ([]string, conformance.Device, error) {
 // minutes for one request is hung.
 const MaxTimeout = 10 * time.Minute
 
-// CheckTimeout checks --timeout, the deadline of one request to an
-// external device.
-func CheckTimeout(t time.Duration) error {
+// CheckTimeout checks --timeout of fs, t, the deadline of one request to
+// an external device; the error quotes it as the command line wrote it
+// (cliflag.Given).
+func CheckTimeout(fs *pflag.FlagSet, t time.Duration) error {
 	if t <= 0 || t > MaxTimeout {
-		return fmt.Errorf("--timeout %v: want more than 0s and at most %v (the deadline of one request)", t, MaxTimeout)
+		return fmt.Errorf("--timeout %s: want more than 0s and at most %v (the deadline of one request)", cliflag.Given(fs, "timeout"), MaxTimeout)
 	}
 	return nil
 }
