@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/explored"
 	"github.com/migsim/migsim/engine"
@@ -33,7 +35,26 @@ func crossCheckRow(t *testing.T) catalog.Outcome {
 		},
 		Mismatch: "pct 2: found error:vf-reset",
 		Shrunk:   &engine.ShrinkResult{Before: engine.Size{Steps: 60}, After: engine.Size{Steps: 41}, Replays: 12, Executed: 10},
-		Schedule: &schedfile.Schedule{Scenario: "gen-104", Edition: spec.Virtio14.String(), Strategy: engine.StrategyPCT, Index: 1}}
+		// As catalog.Judge records the exploration that found it.
+		Schedule: &schedfile.Schedule{Scenario: "gen-104", Edition: spec.Virtio14.String(), Strategy: engine.StrategyPCT, BaseSeed: 265, Index: 1,
+			Exploration: explored.FileRecord(cross, engine.ReductionSleep, false, 0, catalog.DefaultJudgeMaxSteps, 0)}}
+}
+
+// proofFoundRow is a mismatch whose finding neither sampling made but the
+// dfs proof did, with state pruning, a state cap and a step bound other
+// than the defaults (migsim run --state-cap, a scenario's max-steps).
+func proofFoundRow(t *testing.T) catalog.Outcome {
+	o := crossCheckRow(t)
+	proof, ok := catalog.ProofBudget(scenario.Budget{Strategy: engine.StrategyRandom, Schedules: 2, Seed: 265, Proof: 500, Depth: 3})
+	require.True(t, ok)
+	found := o.Runs[1].Explored.Findings[0]
+	o.Runs[1].Explored = engine.Summary{Schedules: 2, Distinct: 2}
+	o.Runs = append(o.Runs, catalog.StrategyRun{Role: explored.RoleProof, Budget: proof, Explored: engine.Summary{Schedules: 40, Distinct: 40, Failing: 1,
+		Findings: []engine.Report{found}}})
+	o.FindingRun, o.Mismatch = 2, "dfs bound 2: found error:vf-reset"
+	o.Schedule = &schedfile.Schedule{Scenario: "gen-104", Edition: spec.Virtio14.String(), Strategy: engine.StrategyDFS, BaseSeed: 265, Index: 1,
+		Exploration: explored.FileRecord(proof, engine.ReductionSleep, true, 4096, 5000, 0)}
+	return o
 }
 
 // caveatRow is a row whose transparent finding may be the guest program's

@@ -1,13 +1,10 @@
 package verdicttable
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/migsim/migsim/catalog"
-	"github.com/migsim/migsim/engine"
-	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -30,8 +27,12 @@ func replayPath(o *catalog.Outcome, regressDir, reportDir string) string {
 // file next to the file; it writes no mismatched row, nor a catalog row
 // (the catalog's regression schedules are the source tree's, which a run
 // outside the tree, or with another --regress-dir, does not see): those
-// --report-dir writes (with its report) or explore finds again. "" for a
-// row without a shrunk schedule.
+// --report-dir writes (with its report) or explore finds again, with the
+// flags of the exploration that found it (catalog.ExploreFlags of what the
+// schedule records: the scenario's own, or the cross-check or proof that
+// found what it missed, with their strategy, budget, seed, reduction,
+// state pruning and step bound), so that the command, pasted, runs that
+// exploration. "" for a row without a shrunk schedule.
 func scheduleHint(o *catalog.Outcome) string {
 	file := catalog.UserScenarioFile(o)
 	switch {
@@ -49,22 +50,8 @@ func scheduleHint(o *catalog.Outcome) string {
 		knobs = r.Diff(o.Edition)
 	}
 	cmd := catalog.ExploreCommand(scn, o.Edition.String(), knobs, catalog.SettingStrings(o.Settings))
-	if o.FindingRun > 0 && o.FindingRun < len(o.Runs) {
-		cmd += budgetFlags(o.Runs[o.FindingRun].Budget)
+	if o.Schedule.Exploration != nil {
+		cmd += catalog.ExploreFlags(o.Schedule)
 	}
 	return "not written; --report-dir DIR writes it (and a report), or explore it: " + cmd
-}
-
-// budgetFlags are the migsim explore flags that run exploration b of a
-// row instead of the scenario's own: the cross-check that found a row's
-// finding when the scenario's own exploration did not (same seed).
-func budgetFlags(b scenario.Budget) string {
-	s := fmt.Sprintf(" --strategy %s --schedules %d", b.Strategy, b.Schedules)
-	switch b.Strategy {
-	case engine.StrategyPCT:
-		s += fmt.Sprintf(" --depth %d", b.Depth)
-	case engine.StrategyDFS:
-		s += fmt.Sprintf(" --bound %d", b.Bound)
-	}
-	return s
 }

@@ -26,7 +26,13 @@ func TestWriteText(t *testing.T) {
 			regexps: []string{`(?m)^MISMATCH +- +gen-104 +virtio-1\.4 +defaults +pass +error +vf-reset +flow-error +random 2 schedules; pct 2 schedules, 1 failing, first at #1$`,
 				`(?m)^gen-104 virtio-1\.4 defaults: mismatch: pct 2: found error:vf-reset$`},
 			contains: []string{"\ngen-104 virtio-1.4 defaults: error:vf-reset at step ", "\n  shrunk: ",
-				"--strategy pct --schedules 2 --depth 3\n", "1 row: 0 match, 1 mismatch; 1 finding, 1 shrunk\n"},
+				" --spec virtio-1.4 --strategy pct --depth 3 --schedules 2 --seed 265\n", "1 row: 0 match, 1 mismatch; 1 finding, 1 shrunk\n"},
+		},
+		{
+			name: "a finding only the proof made: the hint explores as the proof did, state pruning, state cap and step bound included",
+			row:  proofFoundRow,
+			contains: []string{" --spec virtio-1.4 --strategy dfs --bound 2 --reduction sleep --states --state-cap 4096 --schedules 500 --seed 265 --max-steps 5000\n",
+				"1 row: 0 match, 1 mismatch; 1 finding, 1 shrunk\n"},
 		},
 		{
 			name:     "a caveat",

@@ -506,7 +506,7 @@ func TestRun_ScheduleHint(t *testing.T) {
 	}{
 		{"mismatch", []string{wrong}, cmdbase.ExitFinding,
 			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario " + wrong +
-				" --spec draft-2023 --knob flr-vs-mode=complete-anyway\n", "replay: "},
+				" --spec draft-2023 --knob flr-vs-mode=complete-anyway --strategy pct --depth 3 --schedules 100 --seed 1\n", "replay: "},
 		{"mismatch with --report-dir", []string{wrong, "--report-dir", reports}, cmdbase.ExitFinding,
 			"\n  replay: migsim replay " + filepath.Join(reports, "test-wrong-expect_draft-2023_flr-vs-mode=complete-anyway.json") + "\n", "schedule: not written"},
 		{"mismatch with --report-dir, json", []string{wrong, "--report-dir", reports, "--format", "json"}, cmdbase.ExitFinding,
@@ -516,7 +516,7 @@ func TestRun_ScheduleHint(t *testing.T) {
 		// A catalog row run where its regression schedule is not (outside
 		// the source tree) says how to get it, as a mismatch does.
 		{"matching catalog row, regression schedules elsewhere", []string{"flr-while-stopped", "--spec", "virtio-1.4", "--regress-dir", dir}, cmdbase.ExitOK,
-			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario flr-while-stopped --spec virtio-1.4\n", "replay: "},
+			"\n  schedule: not written; --report-dir DIR writes it (and a report), or explore it: migsim explore --scenario flr-while-stopped --spec virtio-1.4 --strategy pct --depth 3 --schedules 100 --seed 1\n", "replay: "},
 		{"matching catalog row, in the source tree", []string{"flr-while-stopped", "--spec", "virtio-1.4", "--regress-dir", filepath.Join("..", "..", "catalog", "testdata", "regress")}, cmdbase.ExitOK,
 			"\n  replay: migsim replay " + filepath.Join("..", "..", "catalog", "testdata", "regress", "flr-while-stopped_virtio-1.4.json") + "\n", "schedule: not written"},
 	}
