@@ -309,7 +309,7 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--bench", "--schedules", "1", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "cannot start"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "0s"}, "--timeout 0s: want more than 0s and at most 10m0s"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "-1s"}, "--timeout -1s: want more than 0s and at most 10m0s"},
-		{[]string{"conform", "--device", "builtin:blk", "--timeout", "2h"}, "--timeout 2h0m0s: want more than 0s and at most 10m0s"},
+		{[]string{"conform", "--device", "builtin:blk", "--timeout", "2h"}, "--timeout 2h: want more than 0s and at most 10m0s"},
 		{[]string{"conform", "--device", "builtin:blk", "--trace"}, "--trace, --explain and --explain-runs go with --replay"},
 		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", filepath.Join(file, "x")}, "--replay-dir: " + filepath.Join(file, "x") + ": " + file + " is not a directory"},
 		{[]string{"conform", "--device", "builtin:blk", "--replay-dir", file}, "--replay-dir: " + file + " is not a directory"},
