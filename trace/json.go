@@ -38,6 +38,22 @@ type JSONReport struct {
 	// ScheduleFile is the path of the schedule file written for the first
 	// finding (or replayed), if any.
 	ScheduleFile string `json:"schedule_file,omitempty"`
+	// FoundBy is how the replayed schedule file was found (the report of
+	// migsim trace; absent from an exploration's): the command that runs
+	// its exploration again, or why the file does not say.
+	FoundBy *FoundBy `json:"found_by,omitempty"`
+}
+
+// FoundBy is how a schedule file was found, as migsim replay prints it
+// after "found by:" (package catalog/foundby, whose Origin converts to
+// it): Command, the command line that runs its exploration again, with
+// Row, the exploration of the row that found a device's counterexample
+// (migsim conform), or, for a file that does not record its exploration
+// (format 4 and older), Unknown, why not.
+type FoundBy struct {
+	Command string `json:"command,omitempty"`
+	Row     string `json:"row,omitempty"`
+	Unknown string `json:"unknown,omitempty"`
 }
 
 // ReportFinding is one finding with the run that produced it.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/migsim/migsim/catalog/foundby"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/guest"
@@ -158,6 +159,9 @@ type Doc struct {
 	// string.
 	Seed         uint64 `json:"seed,string"`
 	ScheduleFile string `json:"schedule_file"`
+	// FoundBy is how the schedule file was found (foundby.Of), as the
+	// report of its own run says it.
+	FoundBy trace.FoundBy `json:"found_by"`
 	// Fault is "scenario", "migration", "device", "without-migration" or
 	// "none" (Comparison.Fault).
 	Fault            Fault  `json:"fault"`
@@ -180,7 +184,7 @@ type RunDoc struct {
 // path.
 func NewDoc(c *Comparison, sc *schedfile.Schedule, path string) *Doc {
 	d := &Doc{Format: DocFormat, Scenario: sc.Scenario, Edition: sc.Edition, Knobs: append([]string{}, sc.Knobs...),
-		Settings: append([]string{}, sc.Settings...), Seed: sc.Seed, ScheduleFile: path, Fault: c.Fault(),
+		Settings: append([]string{}, sc.Settings...), Seed: sc.Seed, ScheduleFile: path, FoundBy: trace.FoundBy(foundby.Of(sc)), Fault: c.Fault(),
 		WithoutMigration: runDoc(c.Control), FirstDifference: c.Difference}
 	if c.Migrated != nil {
 		m := runDoc(*c.Migrated)

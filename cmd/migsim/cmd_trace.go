@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/catalog/foundby"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/cliflag"
@@ -40,7 +41,8 @@ Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:
   pcapng   one packet per event, for Wireshark with docs/migsim.lua
   mermaid  a sequence diagram of the last --window steps before the finding
-  json     the run's report: finding, coverage (events per kind), stats
+  json     the run's report: finding, coverage (events per kind), stats, and
+           how the file was found (found_by, as replay's "found by:")
   text     one line per event and per quiet step (a hypervisor, peer or guest
            step with no bus traffic), of the last --window steps when given
   timeline the members' modes over the run as a text lane chart
@@ -226,6 +228,8 @@ func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string,
 	case "json":
 		r := trace.NewRunReport(sc.Strategy, res, events)
 		r.Scenario, r.Edition, r.Knobs, r.ScheduleFile = sc.Scenario, sc.Edition, append([]string{}, sc.Knobs...), path
+		fb := trace.FoundBy(foundby.Of(sc))
+		r.FoundBy = &fb
 		return trace.WriteJSONReport(w, r)
 	case "timeline":
 		return trace.WriteTimelineText(w, events)

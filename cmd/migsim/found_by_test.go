@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,6 +93,56 @@ func TestReplay_FoundByOlderFormat(t *testing.T) {
 	fb := foundByLine.FindStringSubmatch(out)
 	require.NotNil(t, fb, out)
 	assert.Regexp(t, `^unknown: a schedule file of format 4 records the strategy and base seed of the exploration that found it \((random|pct|dfs), seed \d+\), not the rest of it \(format 5 on\)$`, fb[1])
+}
+
+// TestTrace_JSONSaysHowTheScheduleWasFound: trace's JSON report, of the
+// schedule's run and of its run without migration alike, has the
+// found_by object replay prints under "found by:": the command that
+// explores again for a file that records its exploration, and why not
+// (no command) for an older one.
+func TestTrace_JSONSaysHowTheScheduleWasFound(t *testing.T) {
+	older, err := filepath.Glob(filepath.Join("testdata", "format4", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, older)
+	cases := []struct {
+		name, file string
+		command    bool
+	}{
+		{"format 5", filepath.Join("..", "..", "catalog", "testdata", "regress", "flr-while-stopped_virtio-1.4.json"), true},
+		{"format 4", older[0], false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, stderr := runSimCLI(t, "replay", c.file)
+			require.Contains(t, []int{cmdbase.ExitOK, cmdbase.ExitFinding}, code, stderr)
+			fb := foundByLine.FindStringSubmatch(out)
+			require.NotNil(t, fb, out)
+			for _, args := range [][]string{{"--format", "json"}, {"--format", "json", "--without-migration"}} {
+				code, out, stderr := runSimCLI(t, append([]string{"trace", c.file}, args...)...)
+				require.Equal(t, cmdbase.ExitOK, code, stderr)
+				var doc struct {
+					FoundBy *struct {
+						Command *string `json:"command"`
+						Row     *string `json:"row"`
+						Unknown *string `json:"unknown"`
+					} `json:"found_by"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
+				require.NotNil(t, doc.FoundBy, "%q: %s", args, out)
+				assert.Nil(t, doc.FoundBy.Row, "%q: a row only for a device's counterexample", args)
+				if c.command {
+					require.NotNil(t, doc.FoundBy.Command, "%q: %s", args, out)
+					assert.Nil(t, doc.FoundBy.Unknown, "%q", args)
+					assert.True(t, strings.HasPrefix(*doc.FoundBy.Command, "migsim explore --scenario "), *doc.FoundBy.Command)
+					assert.Equal(t, fb[1], *doc.FoundBy.Command, "%q: replay's found by", args)
+					continue
+				}
+				require.NotNil(t, doc.FoundBy.Unknown, "%q: %s", args, out)
+				assert.Nil(t, doc.FoundBy.Command, "%q", args)
+				assert.Equal(t, fb[1], "unknown: "+*doc.FoundBy.Unknown, "%q: replay's found by", args)
+			}
+		})
+	}
 }
 
 // shellWords splits a line as a POSIX shell splits the words
