@@ -7,39 +7,81 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/internal/cmdbase"
 )
 
-// TestConform_TranscriptTagsProcesses: --transcript with --procs above 1
-// tags every line with its process ("pN kit> ", "pN dev> "), since the
-// lines of several processes interleave; with --procs 1 the lines are
-// untagged, one process's after another's.
-func TestConform_TranscriptTagsProcesses(t *testing.T) {
+// TestConform_TranscriptWhateverProcsAndJobs: --transcript runs one
+// process per row and one run at a time, whatever --procs and --jobs say,
+// so that one command writes the same transcript with any of them: the
+// lines are untagged, one process's after another's, and byte-identical.
+// With several processes or runs side by side, the request ids, dev
+// numbers and drop lists would follow the machine's scheduling. A --procs
+// or --jobs other than 1 is noted on stderr.
+func TestConform_TranscriptWhateverProcsAndJobs(t *testing.T) {
 	extblk := buildProgram(t, "../../examples/extblk", "extblk")
+	line := regexp.MustCompile(`^(kit|dev)> \{"id":\d+,`)
+	const note = "--transcript runs one process and one run at a time"
 	tests := []struct {
-		procs string
-		line  *regexp.Regexp
+		name  string
+		flags []string
+		noted bool
 	}{
-		{"1", regexp.MustCompile(`^(kit|dev)> \{"id":\d+,`)},
-		{"2", regexp.MustCompile(`^p[1-9]\d* (kit|dev)> \{"id":\d+,`)},
+		{"procs 1 jobs 1", []string{"--procs", "1", "--jobs", "1"}, false},
+		{"jobs 2", []string{"--procs", "1", "--jobs", "2"}, true},
+		{"procs 2 jobs 2", []string{"--procs", "2", "--jobs", "2"}, true},
+		{"procs 2", []string{"--procs", "2"}, true},
+		{"the defaults", nil, false},
 	}
+	var first string
 	for _, tc := range tests {
-		t.Run("procs "+tc.procs, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "transcript")
-			code, out, stderr := runSimCLI(t, "conform", "--device", "exec:"+extblk, "--parts", "device",
-				"--procs", tc.procs, "--transcript", file)
+			args := append([]string{"conform", "--budget", "short", "--scenario", "kick-during-stop", "--replay-dir", t.TempDir(),
+				"--device", "exec:" + extblk, "--parts", "rows", "--transcript", file}, tc.flags...)
+			code, out, stderr := runSimCLI(t, args...)
 			require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
+			assert.Equal(t, tc.noted, strings.Contains(stderr, note), "stderr notes the flags it overrides: %s", stderr)
 			b, err := os.ReadFile(file)
 			require.NoError(t, err)
-			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-			require.Greater(t, len(lines), 100, "the device tests exchange many lines")
+			got := string(b)
+			lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+			require.Greater(t, len(lines), 1000, "the rows' explorations exchange many lines")
 			for _, l := range lines {
-				if !tc.line.MatchString(l) {
-					require.Failf(t, "a transcript line without the expected form", "%s: %q", tc.line, l)
+				if !line.MatchString(l) {
+					require.Failf(t, "a transcript line without the expected form", "%s: %q", line, l)
 				}
+			}
+			require.Contains(t, got, `"op":"event","dev":`, "the runs' events are in the transcript")
+			if first == "" {
+				first = got
+				return
+			}
+			if l, a, b := firstDifferentLine(first, got); l > 0 {
+				t.Errorf("the transcript differs from --procs 1 --jobs 1's (%d and %d bytes) first at line %d:\n%s\n%s", len(first), len(got), l, a, b)
 			}
 		})
 	}
+}
+
+// firstDifferentLine returns the number (from 1) of the first line where a
+// and b differ, with both lines cut to 300 bytes, or 0.
+func firstDifferentLine(a, b string) (int, string, string) {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	cut := func(s string) string { return s[:min(len(s), 300)] }
+	for i := range max(len(la), len(lb)) {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return i + 1, cut(x), cut(y)
+		}
+	}
+	return 0, "", ""
 }

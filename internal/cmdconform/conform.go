@@ -168,7 +168,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.StringVar(&o.progress, "progress", "auto", "a line per unit on stderr: auto (when it is a terminal), always or never; --progress alone is always")
 	fs.Lookup("progress").NoOptDefVal = "always"
-	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each tagged with its process (pN) when --procs is above 1 (slow; for debugging a device; byte-identical from one run to the next with --procs 1 --jobs 1)")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, running one process and one run at a time whatever --procs and --jobs say, so that the same command writes the same bytes (slow; for debugging a device)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()
@@ -230,6 +230,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer f.Close()
 		o.transcriptW = f
+		serialTranscript(&o, fs.Changed("procs"), fs.Changed("jobs"), stderr)
 	}
 	var dev conformance.Device
 	var eds []spec.Edition
