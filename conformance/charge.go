@@ -8,6 +8,7 @@ import (
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -131,6 +132,27 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 		}
 	}
 	return decide(in), nil
+}
+
+// ChargeOf decides what the finding of res, the strict replay of the
+// counterexample sc on t (ScheduleTarget's target, its device still
+// open), charges, as the kit decided it for the report and the file:
+// from the run, never from the requirements the file records. Call it
+// before t.AnnotateFinding names the finding's requirements: the charge
+// starts from the finding as its oracle reported it. It returns nil
+// without a finding, for a finding that charges nothing (the device's
+// protocol error or fault, a member that broke the world's contract), or
+// when the run could not be charged. `migsim conform --replay`
+// (Replayed.Charge) and `migsim replay` of a file the kit wrote print it.
+func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Charge {
+	if res.Finding == nil || !charges(res.Finding) {
+		return nil
+	}
+	ch, err := chargeRun(t, &refRuns{}, scheduleRowReqs(t), sc.Seed, res.Choices, res.Finding)
+	if err != nil {
+		return nil
+	}
+	return &ch
 }
 
 // charges reports whether a row's failure with the finding fd charges

@@ -153,11 +153,7 @@ func replayRecorded(ctx context.Context, t catalog.Target, path string, sc *sche
 		// The charge of the file's run, from the finding as its oracle
 		// reported it; then its requirements and actors as replay and
 		// report name them.
-		if charges(res.Finding) {
-			if ch, cerr := chargeRun(t, &refRuns{}, scheduleRowReqs(t), sc.Seed, res.Choices, res.Finding); cerr == nil {
-				r.Charge = &ch
-			}
-		}
+		r.Charge = ChargeOf(t, sc, res)
 		err = t.AnnotateFinding(sc, res.Finding)
 	}
 	if err != nil || res.Finding == nil || runs <= 0 {

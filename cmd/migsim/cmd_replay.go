@@ -11,6 +11,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/foundby"
+	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -18,6 +19,7 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 	"github.com/migsim/migsim/internal/devicearg"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/replayverdict"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/internal/usererr"
 	"github.com/migsim/migsim/report"
@@ -83,7 +85,11 @@ migsim conform --device names it (an exec device's arguments after --), in
 place of the reference or the recorded device: stderr then names both, and
 stdout says "the device differs from the recording: recorded with D1,
 replayed with D2" under the first line (the same program with other
-arguments is another device).
+arguments is another device). Under its finding, the replay of a file
+migsim conform wrote prints what the kit charges, decided from this run as
+migsim conform --replay decides it ("charged: …", "charged by …" for a
+transparent finding, "involved, not charged: …"; docs/conformance.md, "What
+a failed row charges") in place of the catalog's "requirements:" line.
 
 --spec, --knob and --set (explore's flags) replay the schedule under another
 edition, other knobs or other settings, to ask whether they remove the
@@ -255,7 +261,13 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var annErr, exErr, sliceErr error
 	var ex *explain.Explanation
 	var narrowed *explain.Narrowed
+	var charge *conformance.Charge
 	if fd := res.Finding; err == nil && fd != nil {
+		if sc.Device != "" && ut.Scenario == nil && dev != nil {
+			// A file migsim conform wrote: what the kit charges, decided
+			// from this run as conform --replay decides it.
+			charge = conformance.ChargeOf(t, sc, res)
+		}
 		annErr = t.AnnotateFinding(sc, fd)
 		if annErr == nil && *explainMode && *explainRuns > 0 {
 			ex, exErr = report.ExplainOn(ctx, t, sc, res, *maxSteps, *explainRuns)
@@ -305,7 +317,9 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if fd.Impact != "" {
 			fmt.Fprintf(stdout, "  impact: %s (%s)\n", fd.Impact, fd.ImpactWhy)
 		}
-		if len(fd.Reqs) > 0 {
+		if charge != nil {
+			replayverdict.ChargeLines(stdout, charge)
+		} else if len(fd.Reqs) > 0 {
 			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
 		}
 		if len(fd.Actors) > 0 {

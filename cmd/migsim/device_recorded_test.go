@@ -35,7 +35,9 @@ func recordedAs(t *testing.T, path, name string, args ...string) string {
 // stderr; an exec device is never started unasked (exit 2, naming it and
 // the command line that replays with it); a --device other than the
 // recorded one wins, and stderr names both; a file without the field
-// replays with the reference, silently, as before the field.
+// replays with the reference, silently, as before the field. A file that
+// records its device is one migsim conform wrote: replay prints what the
+// kit charges ("charged: …"), not the catalog's "requirements:" line.
 func TestDevice_Recorded(t *testing.T) {
 	_, old := deviceSchedules(t) // the mutant's run, its device not recorded
 	mutant := recordedAs(t, old, mutantDevice)
@@ -62,7 +64,7 @@ func TestDevice_Recorded(t *testing.T) {
 		stderr string   // the whole of it
 	}{
 		{"replay finds the recorded finding", []string{"replay", mutant}, cmdbase.ExitFinding,
-			[]string{"finding readback at step ", "requirements: broken DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
+			[]string{"finding readback at step ", "  charged: DRAFT-MODE-04", "(matches the recording)"}, used("replay", mutant)},
 		{"replay --explain explains it with the mutant", []string{"replay", mutant, "--explain", "--explain-runs", "20"}, cmdbase.ExitFinding,
 			[]string{"finding readback at step ", "  why: "}, used("replay", mutant)},
 		{"trace", []string{"trace", mutant, "--format", "text"}, cmdbase.ExitOK, []string{mutantText}, used("trace", mutant)},

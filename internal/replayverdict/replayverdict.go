@@ -82,16 +82,7 @@ func Judge(ctx context.Context, dev conformance.Device, path string, sc *schedfi
 		fmt.Fprintf(stdout, "finding %s at step %d: %s\n", fd.Oracle, engine.ShownStep(fd.Step), fd.Message)
 		switch ch := r.Charge; {
 		case ch != nil:
-			// What the kit's report and the file charge (conformance.Charge).
-			if len(ch.Charged) > 0 {
-				fmt.Fprintf(stdout, "  charged: %s\n", strings.Join(ch.Charged, " "))
-			}
-			if ch.By != "" {
-				fmt.Fprintf(stdout, "  charged %s\n", ch.By)
-			}
-			if len(ch.Involved) > 0 {
-				fmt.Fprintf(stdout, "  involved, not charged: %s\n", strings.Join(ch.Involved, " "))
-			}
+			ChargeLines(stdout, ch)
 		case len(fd.Reqs) > 0:
 			fmt.Fprintf(stdout, "  requirements: %s\n", fd.ReqsText())
 		}
@@ -105,6 +96,23 @@ func Judge(ctx context.Context, dev conformance.Device, path string, sc *schedfi
 	}
 	fmt.Fprintln(stdout, "no finding")
 	return Verdict{Kind: Fixed}
+}
+
+// ChargeLines writes what a finding charges (conformance.Charge), as the
+// kit's report and the counterexample file name it: "  charged: …", how
+// a transparent finding's were chosen ("  charged by …"), and apart
+// "  involved, not charged: …". migsim conform --replay and migsim replay
+// of a file the kit wrote print it under the finding.
+func ChargeLines(w io.Writer, ch *conformance.Charge) {
+	if len(ch.Charged) > 0 {
+		fmt.Fprintf(w, "  charged: %s\n", strings.Join(ch.Charged, " "))
+	}
+	if ch.By != "" {
+		fmt.Fprintf(w, "  charged %s\n", ch.By)
+	}
+	if len(ch.Involved) > 0 {
+		fmt.Fprintf(w, "  involved, not charged: %s\n", strings.Join(ch.Involved, " "))
+	}
 }
 
 // Diverged judges a counterexample whose strict replay with the device
