@@ -144,6 +144,21 @@ func FindingReqs(f *engine.Finding, ed spec.Edition, oracleReqs, scenarioReqs []
 	return out
 }
 
+// Untriggered returns the IDs of ids, in order, whose requirement trigger
+// (the one FindingReqs reads) is known and does not hold on facts: the
+// run did not involve what they are about. A requirement without a
+// trigger is never listed: whether a run involved it cannot be told from
+// what the host observed.
+func Untriggered(ids []string, facts RunFacts) []string {
+	var out []string
+	for _, id := range ids {
+		if trig, known := reqTriggers[id]; known && !trig(facts) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // BrokenReqs returns the IDs of reqs, f's FindingReqs, that a check judged
 // broken: all of them for a rule oracle's finding (the rule it saw
 // broken), else the rules the host saw broken (Broken, DeviceBroken). The

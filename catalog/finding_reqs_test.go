@@ -120,3 +120,29 @@ func TestImpactText(t *testing.T) {
 		assert.Equal(t, tc.want, tc.imp.Text())
 	}
 }
+
+// TestUntriggered: a requirement whose trigger is known and did not hold
+// on the run's facts is listed, in order; one whose trigger held, or that
+// has none (whether the run involved it cannot be told), is not.
+func TestUntriggered(t *testing.T) {
+	_, known := reqTriggers["ADM-DRV-05"]
+	assert.False(t, known, "the case without a trigger needs a requirement without one")
+	flrRun := RunFacts{FLR: true}
+	stopRun := RunFacts{Modes: []spec.Mode{spec.ModeStop}, Commands: []string{"DEV_MODE_SET"}}
+	for _, tc := range []struct {
+		name  string
+		ids   []string
+		facts RunFacts
+		want  []string
+	}{
+		{"nothing happened", []string{"DP-DEV-11", "DP-DEV-14"}, RunFacts{}, []string{"DP-DEV-11", "DP-DEV-14"}},
+		{"an FLR", []string{"DP-DEV-11", "DP-DEV-14"}, flrRun, []string{"DP-DEV-11"}},
+		{"a stop", []string{"DP-DEV-11", "DP-DEV-14", "DP-DEV-10"}, stopRun, []string{"DP-DEV-14", "DP-DEV-10"}},
+		{"no trigger", []string{"ADM-DRV-05"}, RunFacts{}, nil},
+		{"none", nil, flrRun, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Untriggered(tc.ids, tc.facts))
+		})
+	}
+}

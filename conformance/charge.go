@@ -29,7 +29,8 @@ type Charge struct {
 	// oracle's own requirements the run involved, narrowed by the first
 	// difference (chargedBy); for a gave-up finding the run without
 	// migration shares, those what went wrong there touches (troubleReqs);
-	// for a finding no check attributes to a requirement, the row's.
+	// for a finding no check attributes to a requirement, the row's
+	// requirements the run involved (all of them when it involved none).
 	Charged []string
 	// Involved are the other requirements the run touched (the catalog's
 	// requirement triggers, catalog.FindingReqs): listed apart, never
@@ -59,6 +60,10 @@ type chargeIn struct {
 	diff      *control.Difference
 	without   []string
 	withoutOK bool
+	// untriggered are the row's requirements whose trigger is known and
+	// did not hold on the run (catalog.Untriggered); nil when the run's
+	// facts are not known (the step bound).
+	untriggered []string
 }
 
 // decide is the one rule of a failed row's charge (Charge).
@@ -80,7 +85,15 @@ func decide(in chargeIn) Charge {
 	case len(applying(in.raw, in.ed)) > 0:
 		c.Charged = applying(in.raw, in.ed)
 	default:
-		c.Charged = in.rowReqs
+		// No check attributes the finding to a requirement (a device's
+		// self-report, a gave-up finding the migration caused, a
+		// deadlock): the row's requirements the run involved, leaving out
+		// those whose trigger did not hold; all of them when that leaves
+		// none, or when the run's facts are not known (the step bound).
+		c.Charged = slices.DeleteFunc(slices.Clone(in.rowReqs), func(id string) bool { return slices.Contains(in.untriggered, id) })
+		if len(c.Charged) == 0 {
+			c.Charged = in.rowReqs
+		}
 	}
 	for _, id := range in.reqs {
 		if !slices.Contains(c.Charged, id) {
@@ -121,6 +134,7 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 		}
 		in.facts = facts
 		in.reqs = catalog.FindingReqs(fd, t.Edition, oracleReqsOf(fd.Oracle), t.Scenario.Requirements, facts)
+		in.untriggered = catalog.Untriggered(rowReqs, facts)
 	}
 	switch fd.Oracle {
 	case oracle.Transparent.Info().Name:
