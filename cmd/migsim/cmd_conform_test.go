@@ -307,6 +307,8 @@ func TestConform_UsageErrors(t *testing.T) {
 		{[]string{"conform", "--device", "exec:migsim-no-such-device-program"}, `cannot start "migsim-no-such-device-program": executable file not found`},
 		{append([]string{"conform", "--device", "exec:" + garbage}, small...), "start " + garbage + ": "},
 		{[]string{"conform", "--bench", "--schedules", "1", "--device", "exec:" + filepath.Join(dir, "nonexistent")}, "cannot start"},
+		{[]string{"conform", "--bench", "--schedules", "1", "--transcript", file}, "--transcript: not for --bench"},
+		{[]string{"conform", "--bench", "--device", "builtin:blk", "--spec", "draft-2023", "--scenario", "smoke-migrate"}, "--spec, --scenario: not for --bench"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "0s"}, "--timeout 0s: want more than 0s and at most 10m0s"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "-1s"}, "--timeout -1s: want more than 0s and at most 10m0s"},
 		{[]string{"conform", "--device", "builtin:blk", "--timeout", "2h"}, "--timeout 2h: want more than 0s and at most 10m0s"},

@@ -92,7 +92,9 @@ replays, and stderr and the report on stdout name both.
 --bench measures the executed runs per second of one row with the reference
 device in-process and with DEVICE (default: none, in-process only) and the
 ratio between them; for a virtio-net DEVICE the row is a virtio-net one and
-the reference builtin:net.
+the reference builtin:net. It takes --schedules, --jobs, --procs and
+--timeout; a flag of the judging (--spec, --knob, --scenario, --report, …)
+is refused rather than ignored.
 
 Exit 0 when every unit passes, 1 when one fails (a device test whose set-up
 the device failed, and a device that breaks the protocol while it is
@@ -209,6 +211,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.ExitOK
 	}
 	if o.bench {
+		if err := benchFlags(fs); err != nil {
+			return cmdbase.UsageError(stderr, "conform", "%v", err)
+		}
 		return conformBench(o, stdout, stderr)
 	}
 	if o.device == "" && o.replay == "" {

@@ -2,6 +2,7 @@ package cmdconform
 
 import (
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"strings"
 
@@ -40,6 +41,25 @@ func ListBuiltins(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-44s %s (%s)\n", builtinMutant+m.Name, m.Doc, strings.Join(eds, ", "))
 	}
+}
+
+// judgingFlags are conform's flags that judge a device, which --bench
+// (one row's runs per second) does not use.
+var judgingFlags = []string{"spec", "knob", "budget", "shrink-replays", "scenario", "parts", "report", "replay-dir", "replay", "transcript"}
+
+// benchFlags refuses the judging flags given with --bench: silently
+// ignored, they would make a user believe the measurement used them.
+func benchFlags(fs *pflag.FlagSet) error {
+	var given []string
+	for _, name := range judgingFlags {
+		if fs.Changed(name) {
+			given = append(given, "--"+name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: not for --bench, which measures one row's runs per second with the reference device and --device (it takes --schedules, --jobs, --procs and --timeout)", strings.Join(given, ", "))
 }
 
 // conformBench measures runs per second in-process and with the device
