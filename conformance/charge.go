@@ -42,6 +42,13 @@ type Charge struct {
 	// Difference is a transparent finding's first guest-visible
 	// difference, or nil.
 	Difference *control.Difference
+	// None says why the finding charges no requirement when Charged is
+	// empty (a gave-up finding whose run without migration went wrong
+	// on nothing the row's requirements state, a transparent finding
+	// whose run involved none of the oracle's requirements); empty when
+	// it charges some. The report lists such a failure apart
+	// (Report.Uncharged): it fails the run all the same.
+	None string
 }
 
 // chargeIn is what decides a charge: the row's edition and requirements,
@@ -64,7 +71,30 @@ type chargeIn struct {
 	// did not hold on the run (catalog.Untriggered); nil when the run's
 	// facts are not known (the step bound).
 	untriggered []string
+	// unprepared: the first thing that went wrong in the run without
+	// migration is a command the guest's program sent before any probe
+	// set the device up (guest.Trouble.Unprepared), which the gave-up
+	// oracle blames on the program, not the device.
+	unprepared bool
 }
+
+// Why a finding charges no requirement (Charge.None).
+const (
+	// noneOutsideCatalog: a gave-up finding the run without migration
+	// shares, on nothing the row's requirements state (troubleReqs): a
+	// FLUSH that fails breaks basic virtio-blk, which no requirement of
+	// the catalog states.
+	noneOutsideCatalog = "the device fails the guest whatever the migration does: behaviour outside the catalog's requirements"
+	// noneProgram: the same, where the gave-up oracle blames the row's
+	// guest program.
+	noneProgram = "the guest's program fails it whatever the migration does: a fault of the scenario, outside the catalog's requirements"
+	// noneTransparent: a transparent finding whose run involved none of
+	// the oracle's requirements.
+	noneTransparent = "the guest can tell it moved, but the run involved none of the requirements the transparent oracle judges"
+	// noneRow: a finding charged the row's requirements, of which the
+	// row's edition has none.
+	noneRow = "the row names no requirement of its edition"
+)
 
 // decide is the one rule of a failed row's charge (Charge).
 func decide(in chargeIn) Charge {
@@ -102,7 +132,23 @@ func decide(in chargeIn) Charge {
 	}
 	c.Charged = applying(c.Charged, in.ed)
 	c.Involved = applying(c.Involved, in.ed)
+	if len(c.Charged) == 0 {
+		c.None = noneWhy(in)
+	}
 	return c
+}
+
+// noneWhy says why decide charged nothing for in (Charge.None).
+func noneWhy(in chargeIn) string {
+	switch {
+	case in.oracle == oracle.GaveUp.Info().Name && in.withoutOK && in.unprepared:
+		return noneProgram
+	case in.oracle == oracle.GaveUp.Info().Name && in.withoutOK:
+		return noneOutsideCatalog
+	case in.oracle == oracle.Transparent.Info().Name:
+		return noneTransparent
+	}
+	return noneRow
 }
 
 // singledOut returns the requirements outside the transparent oracle's
@@ -143,6 +189,7 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 		run := refs.without(t, seed)
 		if wrong := run.WentWrong(); len(wrong) > 0 {
 			in.without, in.withoutOK = troubleReqs(exercisedOf(rowReqs, run.Reasons(rowReqs)), wrong), true
+			in.unprepared = wrong[0].Unprepared
 		}
 	}
 	return decide(in), nil

@@ -35,6 +35,9 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		}
 		reqs.Add(c)
 	}
+	if c := r.junitUncharged(); c != nil {
+		reqs.Add(*c)
+	}
 	dev, rows := junit.Suite{Name: "device-tests"}, junit.Suite{Name: "rows"}
 	for _, u := range r.Units {
 		c := junit.Case{Classname: u.Kind, Name: u.Name, SystemOut: u.Explored, Elapsed: u.elapsed}

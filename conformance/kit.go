@@ -62,6 +62,9 @@ func RunDevice[X T[X]](t X, d Device, opts ...Option) *Report {
 			t.Run(r.ID, func(t X) { reportRequirement(t, r) })
 		}
 	})
+	if len(rep.Uncharged) > 0 {
+		t.Run("uncharged", func(t X) { reportUncharged(t, rep.Uncharged) })
+	}
 	if rep.Stopped != "" {
 		t.Errorf("the kit stopped: %s", rep.Stopped)
 	}

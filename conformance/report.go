@@ -95,6 +95,11 @@ type Failure struct {
 	// Step is, for a failure of a device test's set-up (check "test
 	// set-up"), the step the device failed ("DEV_MODE_SET stopped").
 	Step string `json:"step,omitempty"`
+	// Uncharged says, for a failure of a failed unit that names no
+	// requirement, why it charges none (unchargedWhy); empty for a
+	// failure that charges requirements. Report.Uncharged lists these
+	// failures: no requirement's verdict shows them.
+	Uncharged string `json:"uncharged,omitempty"`
 }
 
 func (u *Unit) fail(f Failure) {
@@ -201,6 +206,11 @@ type Report struct {
 	Budget       Budget              `json:"budget"`
 	Units        []*Unit             `json:"units"`
 	Requirements []RequirementResult `json:"requirements"`
+	// Uncharged are the failures of failed units that name no
+	// requirement, each with why it charges none (Failure.Uncharged), in
+	// unit order: no requirement's verdict shows them, and they fail the
+	// run all the same (uncharged.go).
+	Uncharged []Failure `json:"uncharged,omitempty"`
 	// Stopped says why the kit stopped early (the device broke the
 	// protocol), or is empty.
 	Stopped string `json:"stopped,omitempty"`
@@ -295,6 +305,7 @@ func (k *kit) report() *Report {
 			}
 		}
 	}
+	rep.Uncharged = uncharged(k.units)
 	if k.cfg.ctx.Err() != nil { // the kit's context ends only on an interrupt
 		cut := 0
 		for _, u := range k.units {
@@ -460,9 +471,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	if n := units[verdictSetUp]; n > 0 {
 		setUp = fmt.Sprintf(", %d set-up failed", n) // counted apart from fail, failing all the same
 	}
-	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip%s\n",
+	none := ""
+	if s := r.unchargedSummary(); s != "" {
+		none = "; " + s // no requirement's verdict counts them (uncharged.go)
+	}
+	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip%s%s\n",
 		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
-		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip], setUp)
+		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip], setUp, none)
 	fmt.Fprintf(&b, "%s\n", r.Judged)
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Stopped)
@@ -487,6 +502,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%-14s %-6s %-11s %s\n", q.ID, q.Level, strings.ToUpper(q.Verdict[:1])+q.Verdict[1:], ev)
 	}
+	r.writeUnchargedLine(&b)
 	var fails, warns []Failure
 	for _, u := range r.Units {
 		if u.Verdict == verdictWarn {

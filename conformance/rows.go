@@ -274,6 +274,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	if fl.Check == "catalog row" && sc.Finding != nil && !errors.Is(notShrunk, engine.ErrNotDeterministic) {
 		if ch, ok := k.charge(t, f, r, res); ok {
 			fl.Requirements, fl.Involved, fl.Charged, fl.Difference = ch.Charged, ch.Involved, ch.By, ch.Difference
+			fl.Uncharged = ch.None
 			fd := *sc.Finding
 			fd.Reqs, fd.ReqsBroken = slices.Concat(ch.Charged, ch.Involved), slices.Clone(ch.Charged)
 			sc.Finding = &fd

@@ -99,13 +99,16 @@ func Judge(ctx context.Context, dev conformance.Device, path string, sc *schedfi
 }
 
 // ChargeLines writes what a finding charges (conformance.Charge), as the
-// kit's report and the counterexample file name it: "  charged: …", how
+// kit's report and the counterexample file name it: "  charged: …", or
+// "  charges no requirement: WHY" (the report's uncharged failures), how
 // a transparent finding's were chosen ("  charged by …"), and apart
 // "  involved, not charged: …". migsim conform --replay and migsim replay
 // of a file the kit wrote print it under the finding.
 func ChargeLines(w io.Writer, ch *conformance.Charge) {
 	if len(ch.Charged) > 0 {
 		fmt.Fprintf(w, "  charged: %s\n", strings.Join(ch.Charged, " "))
+	} else if ch.None != "" {
+		fmt.Fprintf(w, "  charges no requirement: %s\n", ch.None)
 	}
 	if ch.By != "" {
 		fmt.Fprintf(w, "  charged %s\n", ch.By)
