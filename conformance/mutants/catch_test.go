@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/golden"
@@ -162,7 +163,9 @@ type result struct {
 
 // TestMutantsCaught runs every mutant of the library against its row
 // (detectSeeds seeds of detectSchedules schedules each): every seed must
-// find something the row does not expect, the row's oracle among them.
+// find something the row does not expect, the row's oracle among them;
+// the kit, run on the row's scenario and edition, fails and shows every
+// failure in its requirement view (assertRequirementViewFails).
 // The reference device must find nothing unexpected on the same rows. The
 // table goes to docs/conformance.md (regenerate with
 // go test ./conformance/mutants -run TestMutantsCaught -rewrite).
@@ -195,6 +198,13 @@ func TestMutantsCaught(t *testing.T) {
 			}
 			res := summarize(c, m, ds)
 			assert.Contains(t, res.oracles, c.oracle, "%s is caught, but not by %s", c.mutant, c.oracle)
+			// The kit catches it on the row's scenario too, and its
+			// requirement view shows the failure: a requirement that
+			// fails, or the failures that charge none.
+			rep, err := conformance.Check(kitDevice(t, c, m), conformance.Short(), conformance.Parts(false, true),
+				conformance.Scenarios(c.scenario), conformance.Editions(c.edition), conformance.ReplayDir(t.TempDir()))
+			require.NoError(t, err)
+			assertRequirementViewFails(t, rep)
 		})
 		key := fmt.Sprint(c.scenario, c.edition, c.knobs, c.oracle == "self-report")
 		if clean[key] {

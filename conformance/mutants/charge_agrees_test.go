@@ -16,7 +16,6 @@ import (
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/replayverdict"
 	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -26,7 +25,10 @@ import (
 // `migsim conform --replay` of that file name one charge: the report's
 // requirements are the file's reqs_broken and what the replay prints as
 // "charged:", the report's involved requirements the rest of the file's
-// reqs and what the replay prints as "involved, not charged:".
+// reqs and what the replay prints as "involved, not charged:", and a
+// failure that charges none says why in the report as the replay does
+// ("charges no requirement:"). Each row is judged with the mutant around
+// the reference of the row's device type (kitDevice).
 func TestChargeAgrees(t *testing.T) {
 	seen := map[string]bool{}
 	rows := 0
@@ -39,10 +41,7 @@ func TestChargeAgrees(t *testing.T) {
 		t.Run(c.mutant+"/"+c.scenario, func(t *testing.T) {
 			m, ok := mutants.Lookup(c.mutant)
 			require.True(t, ok)
-			d := conformance.FactoryDevice(c.mutant, m.Factory(blk.New))
-			if m.Device == mutants.DeviceNet {
-				d = conformance.NetFactoryDevice(c.mutant, m.Factory(membernet.New))
-			}
+			d := kitDevice(t, c, m)
 			rep, err := conformance.Check(d, conformance.Short(), conformance.Parts(false, true),
 				conformance.Scenarios(c.scenario), conformance.Editions(c.edition), conformance.ReplayDir(t.TempDir()))
 			require.NoError(t, err)
@@ -63,6 +62,9 @@ func TestChargeAgrees(t *testing.T) {
 					require.Equal(t, replayverdict.Failing, v.Kind, "%s: %s", u.Name, v.Message)
 					assert.Equal(t, f.Requirements, printed(out.String(), "  charged: "), "%s: the replay's charge:\n%s", u.Name, out.String())
 					assert.Equal(t, orEmpty(f.Involved), printed(out.String(), "  involved, not charged: "), "%s: the replay's involved:\n%s", u.Name, out.String())
+					if f.Check == "catalog row" {
+						assert.Equal(t, f.Uncharged, printedLine(out.String(), "  charges no requirement: "), "%s: why it charges none:\n%s", u.Name, out.String())
+					}
 				}
 			}
 		})
@@ -79,6 +81,17 @@ func printed(out, prefix string) []string {
 		}
 	}
 	return []string{}
+}
+
+// printedLine returns the rest of the replay's line that begins with
+// prefix ("" when there is none).
+func printedLine(out, prefix string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			return rest
+		}
+	}
+	return ""
 }
 
 func orEmpty(ids []string) []string {

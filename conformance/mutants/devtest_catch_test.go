@@ -159,6 +159,7 @@ func TestMutantsCaughtByDeviceTests(t *testing.T) {
 			}
 			assert.ElementsMatch(t, c.units, failed, "the device tests that fail")
 			assert.ElementsMatch(t, c.fails, rep.FailedRequirements(), "the requirements that fail")
+			assertRequirementViewFails(t, rep)
 			for _, name := range c.units {
 				u, ok := ref.Unit(name)
 				if assert.True(t, ok, name) {
