@@ -9,7 +9,9 @@ import (
 
 // WriteJUnit writes the report as JUnit XML, as CI systems read it: a
 // testsuite of requirements (one testcase per requirement of the spec
-// catalog), one of device tests and one of catalog rows. A failure's
+// catalog, and a failed "(none)" testcase of the failures that charge no
+// requirement when there are some: uncharged.go), one of device tests and
+// one of catalog rows. A failure's
 // message is its first line, its text the whole failure with the replay
 // command; a device test whose set-up failed is an <error> of type "test
 // set-up" (it did not reach its assertions); a skipped testcase says why, and so does a warned one (its

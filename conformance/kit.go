@@ -19,8 +19,9 @@ import (
 // "rows/<scenario>/<edition>[/<knobs>]" for every catalog row judged with
 // the device, and "requirements/<ID>" for the verdict of each requirement
 // (pass, fail with the row, oracle and replay command, or skipped: not
-// covered, or not exercised under the device's editions and knobs). It
-// returns the report.
+// covered, or not exercised under the device's editions and knobs), then,
+// when some failure charges no requirement, a failed "uncharged" with
+// those failures (uncharged.go). It returns the report.
 //
 //	func TestConformance(t *testing.T) {
 //		conformance.Run(t, mydevice.New)

@@ -33,7 +33,9 @@ func (d refusesStop) Handle(ev member.Event) member.Effects {
 // the step, no requirement; the requirements only they judge are not
 // reached (counted in judged.not_reached), not failed; the run fails all
 // the same (Failed: migsim conform exits 1). The text summary counts the
-// units apart, JSON has the verdict and step, JUnit an <error>.
+// units apart, and their failures among those that charge no requirement
+// (listed at the requirement table's end), JSON has the verdict and step,
+// JUnit an <error>.
 func TestSetUpFailureIsNotARequirementFailure(t *testing.T) {
 	t.Run("refuses-stop", func(t *testing.T) {
 		checkSetUpFailed(t, func(c member.Config) member.Device { return refusesStop{blk.New(c)} },
@@ -106,7 +108,19 @@ func checkSetUpFailed(t *testing.T, f member.Factory, why string) {
 	require.NoError(t, rep.Write("json", &js))
 	require.NoError(t, rep.Write("junit", &ju))
 	first, second, _ := strings.Cut(text.String(), "\n")
-	assert.Regexp(t, `units: \d+ pass, \d+ fail, \d+ skip, \d+ set-up failed$`, first)
+	// Their failures charge no requirement: counted, and listed apart
+	// with the step (uncharged.go).
+	assert.Regexp(t, `units: \d+ pass, \d+ fail, \d+ skip, \d+ set-up failed; \d+ failures of \d+ units charge no requirement of the catalog$`, first)
+	uncharged := 0
+	for _, f := range rep.Uncharged {
+		if f.Check == "test set-up" {
+			uncharged++
+			assert.NotEmpty(t, f.Step, f.Row)
+			assert.Equal(t, "the test could not be set up ("+f.Step+" failed): its requirement was not reached", f.Uncharged, f.Row)
+		}
+	}
+	assert.GreaterOrEqual(t, uncharged, setUp, "every set-up failure charges none")
+	assert.Contains(t, text.String(), "\n  "+u.Name+": the test could not be set up (DEV_MODE_SET stopped failed): its requirement was not reached\n")
 	assert.Regexp(t, `\d+ not reached by device tests whose set-up failed`, second)
 	var doc struct {
 		Units []struct {

@@ -458,8 +458,9 @@ func (r *Report) Counts() map[string]int {
 	return m
 }
 
-// WriteText writes the summary, one line per requirement, then every
-// failure with its replay command.
+// WriteText writes the summary, one line per requirement and a last
+// "(none)" line of the failures that charge no requirement (uncharged.go),
+// then every failure with its replay command.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	c := r.Counts()
