@@ -195,13 +195,15 @@ func orNone(s string) string {
 // and so is a compatibility check that left the vCPUs halted
 // (on-error=stop after halt-vcpus): nobody resumes them, so the guest's log
 // ends where the halt caught it, which is the failed flow showing, not a
-// migration the guest can tell.
+// migration the guest can tell. So is a compatibility check that left an
+// actor blocked at an await the flow would have signalled had it gone on
+// (Stranded): that actor's log ends at the await.
 func comparesLogs(p *observe.FinishPass) (compatStop, ok bool) {
 	if p.Flow == nil || p.Flow.Err == nil {
 		return false, true
 	}
 	var ie *compat.IncompatibleError
-	if !errors.As(p.Flow.Err, &ie) || p.Halted {
+	if !errors.As(p.Flow.Err, &ie) || p.Halted || p.Stranded {
 		return false, false
 	}
 	return true, true

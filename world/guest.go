@@ -378,8 +378,9 @@ func (g *guestActor) exec(op scenario.Op) error {
 }
 
 // othersDone reports whether every actor but a is done and no device work
-// is pending. As in Done, a vCPU the hypervisor halted counts as done once
-// the hypervisor's flow has stopped with an error: nobody will resume it, so
+// is pending. As in Done, a vCPU the hypervisor halted (or an actor at an
+// await nobody signalled) counts as done once the hypervisor's flow has
+// stopped with an error: nobody will resume it, so
 // a guest of another VM (a VF outside vm-vfs, docs/scenarios.md "The VM and
 // its VFs") that waits for the others at its end may finish, and the run
 // ends with the flow's error rather than a deadlock. The hypervisor itself
@@ -390,7 +391,7 @@ func (g *guestActor) exec(op scenario.Op) error {
 func (w *World) othersDone(a *actor) bool {
 	hvFailed := w.hv != nil && (w.hvActor.done || a == w.hvActor) && w.hv.Err() != nil
 	for _, b := range w.actors {
-		if b != a && !b.done && (b.req == nil || !b.req.settle) && !(hvFailed && b.halted) {
+		if b != a && !b.done && (b.req == nil || !b.req.settle) && !b.left(hvFailed) {
 			return false
 		}
 	}

@@ -82,7 +82,7 @@ func (w *World) checkFinish() {
 	if !w.feed.Set.Runs(observe.HookFinish) {
 		return
 	}
-	p := &observe.FinishPass{ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame, Halted: w.vcpusHalted(), WithoutMigration: w.cfg.Reference}
+	p := &observe.FinishPass{ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame, Halted: w.vcpusHalted(), Stranded: w.stranded(), WithoutMigration: w.cfg.Reference}
 	if w.hv != nil {
 		f := w.hv.Outcome()
 		p.Flow = &f

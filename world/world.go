@@ -530,13 +530,14 @@ func (w *World) addTimer(t timer) {
 }
 
 // Done reports whether every actor finished and no device work is left. A
-// vCPU the hypervisor halted counts as finished once the hypervisor's flow
-// has stopped with an error: nobody will resume it, and Finish reports the
-// named error rather than a hang.
+// vCPU the hypervisor halted, and an actor blocked at an await nobody
+// signalled, count as finished once the hypervisor's flow has stopped with
+// an error (actor.left): nobody will resume or signal them, and Finish
+// reports the named error rather than a hang.
 func (w *World) Done() bool {
 	hvFailed := w.hv != nil && w.hvActor.done && w.hv.Err() != nil
 	for _, a := range w.actors {
-		if !a.done && !(hvFailed && a.halted) {
+		if !a.done && !a.left(hvFailed) {
 			return false
 		}
 	}

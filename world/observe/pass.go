@@ -287,6 +287,10 @@ type FinishPass struct {
 	// on-error=stop after halt-vcpus): their guests' logs end where the
 	// halt caught them.
 	Halted bool
+	// Stranded: the run ended with an actor blocked at an await that the
+	// hypervisor's flow, stopped with an error before it signalled the
+	// name, left unsignalled: that actor's log ends at the await.
+	Stranded bool
 	// log is GuestLog once read (logRead): the run is over, so it no
 	// longer changes.
 	log     []string
