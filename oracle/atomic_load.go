@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/observe"
 )
 
@@ -22,14 +23,17 @@ var atomicLoadInfo = observe.OracleInfo{
 		"the load was rejected, by the compatibility check or by the device; not judged when the host saw an FLR " +
 		"or a device reset of the member in progress at the load or start before the rejection, or the owner " +
 		"device's reset ended the load (a PF FLR, which resets every VF; the owner driver's command failed with it): " +
-		"the member changes by itself then (a reply held for an FLR comes with the FLR's changes, DP-DEV-12)",
+		"the member changes by itself then (a reply held for an FLR comes with the FLR's changes, DP-DEV-12); nor when " +
+		"the host had the member running at the load's start or rejection (its context moves with the guest's requests), " +
+		"or a write TLP reached it during the load while it was not frozen (a stopped member takes notifications and " +
+		"register writes and may change, DRAFT-STOP-03, DP-DEV-10), or a notification while frozen under freeze-notify=latch",
 }
 
 func (atomicLoad) Info() observe.OracleInfo { return atomicLoadInfo }
 
 // CheckRejectedLoad reports a member that is not exactly as before.
 func (atomicLoad) CheckRejectedLoad(p *observe.LoadPass) {
-	if p.After == p.Before || p.Reset {
+	if p.After == p.Before || p.Reset || movedByItself(p) {
 		return
 	}
 	var what []string
@@ -41,4 +45,13 @@ func (atomicLoad) CheckRejectedLoad(p *observe.LoadPass) {
 	}
 	name := p.Member.Name()
 	p.Report([]string{p.Who, name}, "%s changed although its load was rejected (%v): %s", name, p.Err, strings.Join(what, ", "))
+}
+
+// movedByItself reports whether the member may have changed during the
+// rejected load without the load: running, or reached by a write TLP
+// while not frozen, or by a notification while frozen under
+// freeze-notify=latch.
+func movedByItself(p *observe.LoadPass) bool {
+	latched := p.Frozen && p.Notified && p.Rules().FreezeNotify == spec.FreezeNotifyLatch
+	return p.Running || (p.Written && !p.Frozen) || latched
 }

@@ -59,8 +59,12 @@ func (w *World) observeTLP(h *host, t owner.Target, ev *member.Event) {
 			h.truth.ObserveMSIXWrite(int(t), b0, ev.TLP.Data) // the entries messages are judged by
 		}
 	}
-	if ev.TLP.Kind == pcie.MemWrite && addrmap.VFNotify(h.pfCfg, int(t), ev.TLP.Addr) && h.truth.ObserveNotify(int(t)) {
+	notify := ev.TLP.Kind == pcie.MemWrite && addrmap.VFNotify(h.pfCfg, int(t), ev.TLP.Addr)
+	if notify && h.truth.ObserveNotify(int(t)) {
 		touched = true
+	}
+	if ev.TLP.Kind == pcie.MemWrite || ev.TLP.Kind == pcie.CfgWrite {
+		w.feed.LoadTLP(h.idx, int(t), notify) // a member that may change by itself during a load
 	}
 	if touched {
 		w.touchW(por.ResHost(por.ClassTruth, h.idx))

@@ -238,6 +238,17 @@ type LoadPass struct {
 	// changes by itself then (a held reply released by the end of an FLR
 	// comes with the FLR's own changes).
 	Reset bool
+	// Running: the host's record had the member running (not stopped or
+	// frozen) at the load's start or at its rejection: a running member's
+	// context moves with its own work (requests the guest submitted).
+	// Frozen: it had the member in Freeze (draft) at both.
+	Running, Frozen bool
+	// Written: a write TLP (a doorbell, a register write, from a guest or
+	// a peer) reached the member during the load; Notified: a driver
+	// notification did. A stopped member takes them and may change
+	// (DRAFT-STOP-03, DP-DEV-10), a frozen one under freeze-notify=latch
+	// keeps a doorbell in its context.
+	Written, Notified bool
 }
 
 // HostState is one host as the end of the flow finds it.

@@ -173,6 +173,10 @@ type loadCheck struct {
 	dev         member.Device
 	resetBefore bool
 	resets      int
+	// running, frozen: the host's record of the member at the load's
+	// start; written, notified: a write TLP, a driver notification reached
+	// the member during the load (LoadTLP).
+	running, frozen, written, notified bool
 }
 
 // BeginLoad starts a checked load: one VF's write or load at destination
@@ -184,6 +188,19 @@ func (f *Feeder) BeginLoad(h *Host, vf int, who string) {
 		c := &f.load
 		c.before, c.dev = memberState(h, vf)
 		c.resetBefore, c.resets = h.Truth.Resetting(vf), h.Truth.Resets(vf)
+		v := h.Truth.View(vf, c.before.Present)
+		c.running, c.frozen = !v.Stopped(), v.Frozen()
+	}
+}
+
+// LoadTLP records a write TLP (notify: to the notification region) that
+// reached member vf of the host of index host, for the checked load in
+// progress when it is that member's: a member may change on it by itself
+// (LoadPass.Written).
+func (f *Feeder) LoadTLP(host, vf int, notify bool) {
+	if c := &f.load; c.on && c.h.Idx == host && c.vf == vf {
+		c.written = true
+		c.notified = c.notified || notify
 	}
 }
 
@@ -200,9 +217,12 @@ func (f *Feeder) EndLoad(err error) error {
 	}
 	h, vf := &c.h, c.vf
 	after, _ := memberState(h, vf)
+	v := h.Truth.View(vf, after.Present)
 	f.Set.RejectedLoad(&observe.LoadPass{Who: c.who, Member: f.Set.MemberView(h.Name, vf, c.dev),
 		Err: err, Before: c.before, After: after,
-		Reset: c.resetBefore || h.Truth.Resets(vf) != c.resets || errors.Is(err, owner.ErrOwnerReset)})
+		Reset:   c.resetBefore || h.Truth.Resets(vf) != c.resets || errors.Is(err, owner.ErrOwnerReset),
+		Running: c.running || !v.Stopped(), Frozen: c.frozen && v.Frozen(),
+		Written: c.written, Notified: c.notified})
 	return err
 }
 
