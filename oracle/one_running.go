@@ -35,7 +35,9 @@ func (oneRunning) Info() observe.OracleInfo { return oneRunningInfo }
 // device_status 0, no queues, nothing of the VM's state (DRAFT-FLR-01,
 // DP-DEV-14), and no driver reached it since, so it runs no part of the
 // VM whatever its mode (a hypervisor that abandons the destination leaves
-// it so; vfio-pci resets it again when it is released). Source-only flows, runs without migration, flows
+// it so; vfio-pci resets it again when it is released). Source-only flows
+// (no migration operation addressed another host, and the VM stays on the
+// source), runs without migration, flows
 // stopped by on-error=stop and a source that crashed or lost its VFs are
 // not judged.
 func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
@@ -43,7 +45,9 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 	if p.Reference || (f.Err != nil && f.OnError != "rollback") || p.Hosts[0].Failed || p.Hosts[0].VFsGone {
 		return
 	}
-	migrated := false
+	// A flow that switched the VM over to another host migrated it,
+	// whether or not a migration command addressed that host.
+	migrated := p.VMHost != p.Hosts[0].Name
 	for _, h := range p.Hosts[1:] {
 		migrated = migrated || h.Touched
 	}

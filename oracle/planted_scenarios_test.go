@@ -456,6 +456,20 @@ const rollbackAfterResume = `hypervisor on-error=rollback
   mode dst sideways
 `
 
+// switchedEmpty switches the VM over to a destination that never took
+// its state (no write or load, no mode command there): the VM now runs
+// on dst, whose VFs run nothing of it, and the source stays frozen.
+const switchedEmpty = `hypervisor
+  await ready
+  halt-vcpus
+  mode src stop
+  mode src freeze
+  copy-memory dst
+  copy-pci dst
+  switchover dst
+  resume-vcpus
+`
+
 const sourceOnly = `hypervisor
   await ready
   mode src stop

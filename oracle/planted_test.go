@@ -203,6 +203,10 @@ var planted = []plant{
 	{oracle: "one-running", name: "rollback after the destination resumed", ed: spec.Draft2023, scn: compatGuest + rollbackAfterResume,
 		want: "one-running", msg: "the VM's VFs run on src and dst (Active) after the rollback of planted.scn:22 mode",
 		without: "error:flow"},
+	// Switched over without any state on the destination: a migration,
+	// not a source-only flow, although no migration command addressed dst.
+	{oracle: "one-running", name: "switched over to a destination that took no state", ed: spec.Draft2023, scn: compatGuest + switchedEmpty,
+		want: "one-running", msg: "no host runs the VM's VFs (Active) at the end of the migration", without: "transparent"},
 	{oracle: "one-running", name: "clean: source only (the guest notices)", ed: spec.Draft2023, scn: compatGuest + sourceOnly,
 		want: "transparent"},
 	{oracle: "one-running", name: "clean: the default flow", ed: spec.Virtio14, scn: compatGuest + "set hv-await=ready\n"},
