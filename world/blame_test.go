@@ -147,3 +147,36 @@ func TestBlameFromHostRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestBlameAnotherVMsVF: a VF the hypervisor quiesced that is not the VM's
+// belongs to another VM, whose vCPU halt-vcpus would not have halted: the
+// blame says so, rather than that the hypervisor forgot to halt the vCPUs.
+func TestBlameAnotherVMsVF(t *testing.T) {
+	for _, tc := range []struct {
+		name, flow, want string
+		ed               spec.Edition
+	}{
+		{"draft-2023", "  halt-vcpus\n  mode src stop vf=2\n  mode src freeze vf=2\n",
+			"the hypervisor froze src.vf2, a VF of another VM (not in vm-vfs), whose vCPU halt-vcpus does not halt: other ran", spec.Draft2023},
+		{"virtio-1.4", "  halt-vcpus\n  mode src stopped vf=2\n",
+			"the hypervisor stopped src.vf2, a VF of another VM (not in vm-vfs), whose vCPU halt-vcpus does not halt: other ran", spec.Virtio14},
+		{"the VM's own VF", "  mode src stopped vf=1\n",
+			"the hypervisor stopped src.vf1 without halting the vCPUs: vcpu0 ran", spec.Virtio14},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "scenario other\nvfs 2\nset vm-vfs=1\nguest vcpu0 vf=1\n  probe\n  signal ready\n  await go\n  write sector=0 count=2\n" +
+				"guest other vf=2\n  probe\n  signal ready2\n  await go\n  submit write sector=8 count=2\n" +
+				"hypervisor\n  await ready\n  await ready2\n" + tc.flow + "  signal go\n"
+			s, err := scenario.ParseScenario("other.scn", []byte(src))
+			require.NoError(t, err)
+			var w *World
+			_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tc.ed, Rules: spec.DefaultRules(tc.ed)}, st)
+				return w, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
+			require.NoError(t, err)
+			assert.Contains(t, w.blame, tc.want)
+		})
+	}
+}

@@ -152,6 +152,13 @@ func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
 	if w.blame != "" || w.cfg.Reference || !w.hostHaltedInStep(h, int(target)) {
 		return
 	}
+	if !w.inVM(g.vf) {
+		// Another VM's VF: halt-vcpus halts the VM's vCPUs only, and the
+		// hypervisor had no business quiescing this VF.
+		w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d, a VF of another VM (not in vm-vfs), whose vCPU halt-vcpus does not halt: %s ran %s at step %d",
+			w.haltVerb(), h.name, int(target), g.name, t.Kind, w.stepNo)
+		return
+	}
 	w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d without halting the vCPUs: %s ran %s at step %d",
 		w.haltVerb(), h.name, int(target), g.name, t.Kind, w.stepNo)
 }
