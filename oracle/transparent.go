@@ -49,7 +49,7 @@ func (transparent) CheckFinish(p *observe.FinishPass) {
 	if !ok {
 		return
 	}
-	who := observer(p.Guests, got, want)
+	who := observer(p.Guests, p.OtherVMGuests, p.SourceHost(), got, want)
 	if compat {
 		p.Report(withActors(entryActors(nil, got, want), p.Flow.Actor),
 			"%s noticed a migration that stopped on a compatibility check"+differenceSep+"%d of %s is %q, without migration %q", who.subject, i, who.log, got, want)
@@ -115,8 +115,10 @@ func (o observed) told(src, now string) string {
 
 // observer returns who observed the difference: a peer of the VM when
 // both entries are that peer's (what it read of a VF differs; the log
-// holds the peers' reads beside the guests' entries), else the guest.
-func observer(guests []string, got, want string) observed {
+// holds the peers' reads beside the guests' entries), a guest of another
+// VM (others: it stays on src, so "it moved" would be wrong) when both are
+// that guest's, else the guest.
+func observer(guests, others []string, src, got, want string) observed {
 	a, b := entryActor(got), entryActor(want)
 	if a == "" {
 		a = b
@@ -124,7 +126,10 @@ func observer(guests []string, got, want string) observed {
 	if b == "" {
 		b = a
 	}
-	if a != "" && a == b && !slices.Contains(guests, a) {
+	switch {
+	case a != "" && a == b && slices.Contains(others, a):
+		return observed{subject: fmt.Sprintf("guest %s of another VM (it stays on %s)", a, src), moved: "the VM", log: "its log"}
+	case a != "" && a == b && !slices.Contains(guests, a):
 		return observed{subject: "peer " + a, moved: "the guest", log: "the guest log"}
 	}
 	return observed{subject: "the guest", moved: "it", log: "its log"}

@@ -31,10 +31,11 @@ func TestEntryActors(t *testing.T) {
 }
 
 // TestObserver: a transparent finding names a peer as the observer when
-// the differing entries are the peer's own reads, and the guest otherwise
-// (its own entries, or logs that shifted between writers).
+// the differing entries are the peer's own reads, a guest of another VM
+// when they are that guest's own, and the guest otherwise (its own
+// entries, or logs that shifted between writers).
 func TestObserver(t *testing.T) {
-	guests := []string{"vcpu0", "vcpu1"}
+	guests, others := []string{"vcpu0", "vcpu1", "other"}, []string{"other"}
 	for _, tc := range []struct {
 		name, got, want, subject, log string
 	}{
@@ -43,9 +44,12 @@ func TestObserver(t *testing.T) {
 		{"a vCPU's entry differs", "vcpu0: FAIL reset: device_status never read 0", "vcpu0: reset: done", "the guest", "its log"},
 		{"the logs shifted between a peer and a vCPU", "p2p: read vf1 +0x10/2: 0000", "vcpu1: write sector=0 count=1: status=0", "the guest", "its log"},
 		{"no writer", "(nothing)", "no prefix here", "the guest", "its log"},
+		{"another VM's guest", "other: wait: 1 requests never completed", "other: read sector=0 count=1: status=0",
+			"guest other of another VM (it stays on src)", "its log"},
+		{"the logs shifted between another VM's guest and the VM's", "other: probe: done", "vcpu0: probe: done", "the guest", "its log"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := observer(guests, tc.got, tc.want)
+			o := observer(guests, others, "src", tc.got, tc.want)
 			assert.Equal(t, tc.subject, o.subject)
 			assert.Equal(t, tc.log, o.log)
 		})
@@ -59,6 +63,7 @@ func TestObserver(t *testing.T) {
 func TestObservedTold(t *testing.T) {
 	guest := observed{subject: "the guest", moved: "it", log: "its log"}
 	peer := observed{subject: "peer p2p", moved: "the guest", log: "the guest log"}
+	other := observed{subject: "guest other of another VM (it stays on src)", moved: "the VM", log: "its log"}
 	for _, tc := range []struct {
 		name     string
 		o        observed
@@ -70,6 +75,8 @@ func TestObservedTold(t *testing.T) {
 		{"the guest, cancelled", guest, "src", "src", "a migration was attempted, though the VM ends on src, where it started"},
 		{"a peer, cancelled", peer, "src", "src", "a migration of the guest was attempted, though the VM ends on src, where it started"},
 		{"hosts unknown", guest, "", "", "it moved"},
+		{"another VM's guest, the VM moved", other, "src", "dst", "the VM moved"},
+		{"another VM's guest, cancelled", other, "src", "src", "a migration of the VM was attempted, though the VM ends on src, where it started"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.o.told(tc.src, tc.now))

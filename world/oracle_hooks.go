@@ -89,6 +89,9 @@ func (w *World) checkFinish() {
 	}
 	for _, g := range w.guests {
 		p.Guests = append(p.Guests, g.name)
+		if !w.inVM(g.vf) {
+			p.OtherVMGuests = append(p.OtherVMGuests, g.name)
+		}
 	}
 	w.feed.Set.Finish(p)
 }

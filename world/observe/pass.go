@@ -285,6 +285,9 @@ type FinishPass struct {
 	ReferenceLog []string
 	// Guests names the guest actors.
 	Guests []string
+	// OtherVMGuests names the guests of Guests bound to a VF outside the
+	// VM being migrated: another VM's, which stays on the source.
+	OtherVMGuests []string
 	// Blame is the first access by a running vCPU to a member the
 	// hypervisor had frozen or stopped, if any.
 	Blame string
