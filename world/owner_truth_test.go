@@ -126,6 +126,8 @@ func TestFlowVerdictNames(t *testing.T) {
 			"error:host-failed", "copy-memory: dst crashed earlier in the flow (fail dst)"},
 		{"a crash of the host the VM runs on", "  fail src\n", spec.Virtio14,
 			"error:flow", "fail: the VM runs on src: crashing its host crashes the guest"},
+		{"an await behind the vCPUs it halted", "  halt-vcpus\n  await never\n", spec.Virtio14,
+			"error:flow", "await: await never: never signalled, and the VM's vCPUs are halted (halt-vcpus)"},
 		{"a crashed host left alone", "  fail dst\n  fail dst\n  halt-vcpus\n  mode src stopped\n  mode src running\n  resume-vcpus\n",
 			spec.Virtio14, "", ""},
 	}

@@ -505,6 +505,11 @@ func (hv *Hypervisor) sync(op scenario.Op, args scenario.Values) error {
 		name := args.Str("NAME")
 		hv.yield(&Req{Label: hv.name + ":await " + name, Ready: func() bool { return hv.w.Signalled(name) || hv.w.Stalled() }})
 		if !hv.w.Signalled(name) {
+			if hv.w.VCPUsHalted() {
+				// The program's own doing when a guest of the VM was to
+				// signal it: say so, not only that nobody did.
+				return fmt.Errorf("await %s: never signalled, and the VM's vCPUs are halted (halt-vcpus): none of its guests can signal it", name)
+			}
 			return fmt.Errorf("await %s: never signalled", name)
 		}
 	case "sleep":
