@@ -374,7 +374,9 @@ func (k *kit) stop(u *Unit, err error) {
 		return
 	}
 	var xe *extdevice.Error
-	fl := Failure{Requirements: u.Requirements, Check: "device", Row: u.Name, Message: err.Error()}
+	// No requirement: the unit was not judged (a Fail would say the device
+	// broke what it asks).
+	fl := Failure{Check: checkOpen, Row: u.Name, Message: err.Error()}
 	if errors.As(err, &xe) {
 		fl.Requirements, fl.Check, fl.Message = nil, checkProtocol, failmsg.Protocol(fl.Message)
 		if xe.Fault {

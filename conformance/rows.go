@@ -218,6 +218,10 @@ const (
 	checkFault       = devicetest.CheckFault
 	checkDeterminism = "device determinism"
 	checkContract    = "device contract"
+	// checkOpen: the device could not be opened for a unit (Device.Open
+	// failed without breaking the protocol): the kit stops, nothing of
+	// the unit was judged.
+	checkOpen = "device"
 )
 
 // errInterruptedRow is why the counterexample of a row a signal cut short

@@ -48,6 +48,8 @@ func unchargedWhy(f Failure) string {
 		return "the device is not deterministic: a finding of its runs says nothing of the spec"
 	case checkContract:
 		return "the device broke the member contract: the row was not judged further"
+	case checkOpen:
+		return "the device could not be opened: nothing of the unit was judged"
 	case checkSetUp:
 		return fmt.Sprintf("the test could not be set up (%s failed): its requirement was not reached", f.Step)
 	case devicetest.CheckQualifier:

@@ -39,6 +39,8 @@ func TestUncharged(t *testing.T) {
 			[]string{"an EINVAL qualifier outside EINVAL's: no requirement binds a member's qualifier"}},
 		{"the run without migration", verdictFail, []Failure{{Check: checkGaveUp}},
 			[]string{"the device fails the guest without any migration: behaviour outside the catalog's requirements"}},
+		{"a device that could not be opened", verdictFail, []Failure{{Check: checkOpen}},
+			[]string{"the device could not be opened: nothing of the unit was judged"}},
 		{"another check", verdictFail, []Failure{{Check: "device test"}}, []string{"no requirement of the catalog binds what device test saw"}},
 		{"a charged failure beside one", verdictFail, []Failure{{Check: "device test", Requirements: []string{"PCI-DEV-02"}}, {Check: devicetest.CheckQualifier}},
 			[]string{"an EINVAL qualifier outside EINVAL's: no requirement binds a member's qualifier"}},
