@@ -16,6 +16,7 @@ import (
 
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/internal/golden"
 	membernet "github.com/migsim/migsim/member/net"
 )
 
@@ -93,33 +94,13 @@ func TestKitTranscriptRepeats(t *testing.T) {
 			tr1, rep1 := session(-1, 0)
 			tr2, rep2 := session(100, 1000)
 			assert.Equal(t, rep1, rep2, "the reports")
-			if l, a, b := firstDifferentLine(tr1, tr2); l > 0 {
+			if l, a, b := golden.FirstDifferentLine(tr1, tr2); l > 0 {
 				t.Errorf("the transcripts (%d and %d bytes) differ first at line %d:\n%s\n%s", len(tr1), len(tr2), l, a, b)
 			}
 			assert.Contains(t, tr1, `"op":"event","dev":`, "the session runs devices")
 			assert.Contains(t, tr1, `"drop":[`, "the session drops devices, with the collector off")
 		})
 	}
-}
-
-// firstDifferentLine returns the number (from 1) of the first line where a
-// and b differ, with both lines cut to 300 bytes, or 0.
-func firstDifferentLine(a, b string) (int, string, string) {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	cut := func(s string) string { return s[:min(len(s), 300)] }
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y || i >= len(la) || i >= len(lb) {
-			return i + 1, cut(x), cut(y)
-		}
-	}
-	return 0, "", ""
 }
 
 // liveDevices reads a transcript of one process at a time (Procs 1; a

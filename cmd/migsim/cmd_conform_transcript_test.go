@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/golden"
 )
 
 // TestConform_TranscriptWhateverProcsAndJobs: --transcript runs one
@@ -68,29 +69,9 @@ func TestConform_TranscriptWhateverProcsAndJobs(t *testing.T) {
 				first = got
 				return
 			}
-			if l, a, b := firstDifferentLine(first, got); l > 0 {
+			if l, a, b := golden.FirstDifferentLine(first, got); l > 0 {
 				t.Errorf("the transcript differs from --procs 1 --jobs 1's (%d and %d bytes) first at line %d:\n%s\n%s", len(first), len(got), l, a, b)
 			}
 		})
 	}
-}
-
-// firstDifferentLine returns the number (from 1) of the first line where a
-// and b differ, with both lines cut to 300 bytes, or 0.
-func firstDifferentLine(a, b string) (int, string, string) {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	cut := func(s string) string { return s[:min(len(s), 300)] }
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return i + 1, cut(x), cut(y)
-		}
-	}
-	return 0, "", ""
 }
