@@ -24,15 +24,7 @@ func (hv *Hypervisor) crashesAGuest(h Host) error {
 		if p.Kind != scenario.ActorGuest || (p.Edition != 0 && p.Edition != hv.ed) {
 			continue
 		}
-		vf := 1
-		if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-			n, err := scenario.ParseNumber(v, 1, 1<<16)
-			if err != nil {
-				continue // refused when the scenario was checked
-			}
-			vf = int(n)
-		}
-		if !slices.Contains(vm, vf) {
+		if vf := p.VF(); vf != 0 && !slices.Contains(vm, vf) { // 0: refused when the scenario was checked
 			return fmt.Errorf("guest %s (line %d) belongs to another VM, which stays on %s: crashing its host crashes that guest, which no device answers for", p.Name, p.Line, h.Name())
 		}
 	}

@@ -77,10 +77,7 @@ func PeerVF(scen *scenario.Scenario, ed spec.Edition, name string) int {
 		if p.Kind != scenario.ActorPeer || p.Name != name || (p.Edition != 0 && p.Edition != ed) {
 			continue
 		}
-		if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-			n, _ := scenario.ParseNumber(v, 1, math.MaxInt32)
-			return int(n)
-		}
+		return p.VF()
 	}
 	return 0
 }

@@ -2,7 +2,6 @@ package vocab
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/migsim/migsim/scenario"
@@ -41,13 +40,7 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 			if (p.Edition != 0 && p.Edition != ed) || (p.Kind != scenario.ActorGuest && p.Kind != scenario.ActorPeer) {
 				continue
 			}
-			vf := 0
-			if v, ok := scenario.Lookup(p.Args, "vf"); ok {
-				n, _ := scenario.ParseNumber(v, 1, math.MaxInt32) // addGuest and addPeer report a bad one
-				vf = int(n)
-			} else if p.Kind == scenario.ActorGuest {
-				vf = 1
-			}
+			vf := p.VF() // 0 for a bad one, which addGuest and addPeer report
 			if vf >= 1 && vf <= s.VFs && !slices.Contains(out, vf) {
 				out = append(out, vf)
 			}
