@@ -17,7 +17,8 @@ import (
 // any other name. Only such a device and an ExecDevice are recorded in the
 // counterexample files the kit writes (RecordedDevice) and named by their
 // replay lines (CommandLine): `migsim replay` rebuilds the device from the
-// recorded name, so a FactoryDevice, whatever its name, is never recorded.
+// recorded name, so a FactoryDevice, whatever its name, is recorded as a
+// Go program's device (go:NAME), which a replay must be given.
 func BuiltinDevice(name string) (d Device, ok bool) {
 	f, net := member.Factory(blk.New), false
 	switch mutant, isMutant := strings.CutPrefix(name, schedfile.DeviceMutantPrefix); {

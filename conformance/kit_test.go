@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
@@ -718,4 +719,33 @@ func millis(t *testing.T, s string) int {
 	n, err := strconv.Atoi(whole + frac)
 	require.NoError(t, err)
 	return n
+}
+
+// TestGoDeviceRecorded: a counterexample of a device of the caller's Go
+// program (a FactoryDevice) records it as go:NAME, so that a replay of the
+// file without a device says where it came from (migsim replay exits 2
+// naming it) instead of replaying the reference as a catalog schedule; the
+// program's own device replays it.
+func TestGoDeviceRecorded(t *testing.T) {
+	m, ok := mutants.Lookup("mode-get-lies")
+	require.True(t, ok)
+	d := conformance.FactoryDevice("my-blk", m.Factory(blk.New))
+	dir := t.TempDir()
+	rep := conformance.RunDevice(conformance.NewRecorder("kit"), d, conformance.Short(), conformance.Editions(spec.Draft2023),
+		conformance.Scenarios("smoke-migrate"), conformance.Parts(false, true), conformance.ReplayDir(dir))
+	require.NotNil(t, rep)
+	u, ok := rep.Unit("smoke-migrate/draft-2023")
+	require.True(t, ok)
+	require.Equal(t, "fail", u.Verdict)
+	f := u.Failures[0]
+	require.FileExists(t, f.Schedule)
+	assert.Contains(t, f.Replay, "conformance.Replay(<your device>, ", "no command line pretends to run the caller's device")
+	sc, err := catalog.ReadScheduleFile(f.Schedule)
+	require.NoError(t, err)
+	assert.Equal(t, "go:my-blk", sc.Device)
+	assert.Empty(t, sc.DeviceArgs)
+	res, err := conformance.Replay(d, f.Schedule, conformanceRunConfig())
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding, "the program's device replays its counterexample")
+	assert.Equal(t, "readback", res.Finding.Oracle)
 }

@@ -203,7 +203,8 @@ func DeviceFlags(d Device) (flags string, ok bool) {
 // rebuilds from that name is recorded, a BuiltinDevice or an ExecDevice:
 // ok is false for any other (Run's "device", a served device, a
 // FactoryDevice or NetFactoryDevice of the caller's, even one named
-// builtin:blk).
+// builtin:blk), which a counterexample records as a Go program's device
+// (goDeviceName) and no command line names.
 func RecordedDevice(d Device) (name string, args []string, ok bool) {
 	pd, _ := d.(*poolDevice)
 	switch {
@@ -219,6 +220,18 @@ func RecordedDevice(d Device) (name string, args []string, ok bool) {
 		return "", nil, false
 	}
 	return name, args, true
+}
+
+// goDeviceName is what a counterexample records of a device RecordedDevice
+// does not record (Run's "device", a FactoryDevice, NetFactoryDevice or
+// ServedDevice of the caller's): go:NAME, NAME its Name, so that a replay
+// of the file without a device says it came from the kit and names the
+// device, instead of replaying the reference as if the file had been
+// written by migsim explore. ok is false for a name a schedule file
+// cannot hold (empty, a NUL byte, above schedfile.MaxString).
+func goDeviceName(d Device) (string, bool) {
+	name := schedfile.DeviceGoPrefix + d.Name()
+	return name, len(name) <= schedfile.MaxString && schedfile.CheckDevice(name, nil) == nil
 }
 
 // recordedTimeout is the request deadline a counterexample of d records

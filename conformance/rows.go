@@ -287,6 +287,8 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	if name, args, ok := RecordedDevice(k.dev); ok {
 		sc.Device, sc.DeviceArgs = name, args // migsim replay, trace and report replay with it
 		sc.DeviceTimeout = recordedTimeout(k.dev)
+	} else if name, ok := goDeviceName(k.dev); ok {
+		sc.Device = name // what ran it, which a replay must be given
 	}
 	dir, err := k.replayDir()
 	if err == nil {

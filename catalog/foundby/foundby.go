@@ -48,7 +48,9 @@ func (o Origin) Text() string {
 // the strategy's own parameters, and the step bound, shrink bound, shard
 // and --write-run when they are not the defaults. One a device under test
 // found (migsim conform) is found again by judging the device's rows: the
-// conform command line, and Row the exploration of the row that found it.
+// conform command line, and Row the exploration of the row that found it;
+// one a Go program's device found (go:NAME) has no command line, and
+// Unknown says so with the row and its exploration.
 func Of(sc *schedfile.Schedule) Origin {
 	e := sc.Exploration
 	switch {
@@ -62,6 +64,10 @@ func Of(sc *schedfile.Schedule) Origin {
 		return Origin{Unknown: "the file records no exploration: it was not found by one (a run replayed under other rules and saved)"}
 	}
 	params := catalog.ExploreFlags(sc)
+	if schedfile.IsGoDevice(sc.Device) {
+		return Origin{Unknown: fmt.Sprintf("the conformance kit of a Go program found it with that program's device %s, judging the row %s under %s (the row's exploration:%s): no migsim command runs that device",
+			sc.Device, sc.Scenario, sc.Edition, params)}
+	}
 	if sc.Device != "" {
 		return Origin{Command: devicecmd.Line("conform", "--scenario "+shellquote.Quote(sc.Scenario)+" --spec "+shellquote.Quote(sc.Edition)+" --parts rows",
 			sc.Device, sc.DeviceArgs, sc.DeviceTimeout), Row: strings.TrimPrefix(params, " ")}

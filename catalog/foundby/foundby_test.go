@@ -74,6 +74,11 @@ func TestOf(t *testing.T) {
 		Row: "--strategy pct --depth 3 --schedules 30 --seed 42"}, foundby.Of(dev))
 	assert.Equal(t, "migsim conform --device exec:./dev --scenario s --spec virtio-1.4 --parts rows --timeout 9s -- -v  # the row's exploration: --strategy pct --depth 3 --schedules 30 --seed 42",
 		foundby.Of(dev).Text(), "the row's exploration a shell comment: the line pastes")
+	goDev := base(engine.StrategyPCT, &schedfile.Exploration{Schedules: 30, Depth: 3, MaxSteps: 200_000, ShrinkReplays: def})
+	goDev.Device = "go:mydev"
+	assert.Equal(t, foundby.Origin{Unknown: "the conformance kit of a Go program found it with that program's device go:mydev, judging the row s under virtio-1.4 " +
+		"(the row's exploration: --strategy pct --depth 3 --schedules 30 --seed 42): no migsim command runs that device"}, foundby.Of(goDev),
+		"a Go program's device: no command line pretends to run it")
 	assert.Equal(t, "unknown: x", foundby.Origin{Unknown: "x"}.Text())
 }
 

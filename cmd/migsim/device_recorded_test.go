@@ -45,6 +45,7 @@ func TestDevice_Recorded(t *testing.T) {
 	execFile := recordedAs(t, old, "exec:"+missing, "--queues", "a b")
 	noMutant := recordedAs(t, old, "builtin:mutant/not-in-this-migsim")
 	trueFile := recordedAs(t, old, "exec:true")
+	goFile := recordedAs(t, old, "go:mydev")      // the Go kit with a device of the caller's program
 	badForm := recordedAs(t, old, "builtin:scsi") // written, as a hand-made file might be; never read back
 	badFormAt := valueOffsetIn(t, badForm, `"device": "builtin:scsi"`, `"device": `)
 	code, mutantText, stderr := runTraceCmd("--device", mutantDevice, old, "--format", "text")
@@ -89,10 +90,20 @@ func TestDevice_Recorded(t *testing.T) {
 			execRefused("report", "migsim report --device exec:"+missing+" "+execFile+" -- --queues 'a b'")},
 		{"conform --replay of it", []string{"conform", "--replay", execFile}, cmdbase.ExitUsage, nil,
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
+		{"replay of a Go program's device's file", []string{"replay", goFile}, cmdbase.ExitUsage, nil,
+			"migsim replay: " + goFile + " was written by the conformance kit in a Go program, with its device go:mydev, which migsim cannot build: " +
+				"replay it in that program (conformance.Replay with the device), or name a device to replay with (--device builtin:blk: the reference)\n"},
+		{"conform --replay of it", []string{"conform", "--replay", goFile}, cmdbase.ExitUsage, nil,
+			"migsim conform: " + goFile + " was written by the conformance kit in a Go program"},
+		{"it replays with a device named", []string{"replay", goFile, "--device", builtinBlk}, cmdbase.ExitFinding, []string{"replay " + goFile + ": scenario "},
+			"migsim replay: " + goFile + " was recorded with go:mydev; replaying with builtin:blk, as --device says " +
+				"(a run with another device may diverge from the recording)\nmigsim replay: " + goFile + " with builtin:blk: "},
+		{"--device cannot name it", []string{"replay", goFile, "--device", "go:mydev"}, cmdbase.ExitUsage, nil,
+			`migsim replay: --device "go:mydev": a device of the Go program that ran the conformance kit, which migsim cannot build`},
 		{"the recorded exec device named runs it", []string{"trace", trueFile, "--device", "exec:true"}, cmdbase.ExitUsage, nil,
 			"migsim trace: " + trueFile + " with exec:true: the device broke the protocol: true: hello (request 1): "},
 		{"a device of no form the file may hold", []string{"trace", badForm}, cmdbase.ExitUsage, nil,
-			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH (no field: the reference device)` + fmt.Sprintf(" (byte offset %d)\n", badFormAt)},
+			"migsim trace: schedule " + badForm + `: field device: "builtin:scsi": want builtin:blk, builtin:net, builtin:mutant/NAME, exec:PATH or go:NAME (no field: the reference device)` + fmt.Sprintf(" (byte offset %d)\n", badFormAt)},
 		{"a mutant this migsim lacks", []string{"replay", noMutant}, cmdbase.ExitUsage, nil,
 			"migsim replay: " + noMutant + `: field device: no mutant "not-in-this-migsim" in this migsim (migsim conform --list names them); --device DEVICE replays with another device` + "\n"},
 		{"conform --replay of an old file still needs --device", []string{"conform", "--replay", old}, cmdbase.ExitUsage, nil,

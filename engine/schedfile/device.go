@@ -21,6 +21,12 @@ const (
 	// DeviceExecPrefix precedes the program of an external device
 	// (exec:PATH), whose arguments are DeviceArgs.
 	DeviceExecPrefix = "exec:"
+	// DeviceGoPrefix precedes the name of a device of the Go program that
+	// ran the conformance kit (go:NAME: a conformance.FactoryDevice,
+	// NetFactoryDevice or ServedDevice of the caller's), which migsim
+	// cannot build: the file says what ran it, and a replay must be given
+	// a device (the program's own, or --device).
+	DeviceGoPrefix = "go:"
 )
 
 // CheckDevice checks a device name and its arguments as a schedule file's
@@ -31,9 +37,13 @@ func CheckDevice(name string, args []string) error { return validateDevice(name,
 // program's (exec:PATH): one that only runs where that program is.
 func IsExecDevice(name string) bool { return strings.HasPrefix(name, DeviceExecPrefix) }
 
+// IsGoDevice reports whether a recorded device name is a Go program's
+// own device (go:NAME), which only that program can build.
+func IsGoDevice(name string) bool { return strings.HasPrefix(name, DeviceGoPrefix) }
+
 // validateDevice checks the device fields: empty (the reference), one of
-// the builtin devices, a mutant's name, or an exec device's program; only
-// an exec device has arguments. What the names mean (whether the mutant
+// the builtin devices, a mutant's name, an exec device's program or a Go
+// program's device; only an exec device has arguments. What the names mean (whether the mutant
 // exists) is the command line's to check.
 func validateDevice(name string, args []string) error {
 	switch mutant, isMutant := strings.CutPrefix(name, DeviceMutantPrefix); {
@@ -46,9 +56,10 @@ func validateDevice(name string, args []string) error {
 			}
 		}
 		return nil
+	case IsGoDevice(name) && len(name) > len(DeviceGoPrefix) && !strings.ContainsRune(name, 0):
 	default:
-		return fieldErrorf("device", "%s: want %s, %s, %sNAME or %sPATH (no field: the reference device)",
-			echo.Quote(name), DeviceBlk, DeviceNet, DeviceMutantPrefix, DeviceExecPrefix)
+		return fieldErrorf("device", "%s: want %s, %s, %sNAME, %sPATH or %sNAME (no field: the reference device)",
+			echo.Quote(name), DeviceBlk, DeviceNet, DeviceMutantPrefix, DeviceExecPrefix, DeviceGoPrefix)
 	}
 	if len(args) > 0 {
 		return fieldErrorf("device_args", "only an exec: device takes arguments, the file's device is %s", echo.Quote(name))

@@ -84,7 +84,8 @@ type Schedule struct {
 	Settings []string `json:"settings,omitempty"`
 	// Device names the device under test whose members ran the schedule,
 	// as migsim conform --device names it (builtin:blk, builtin:net,
-	// builtin:mutant/NAME, exec:PATH), and DeviceArgs an exec device's
+	// builtin:mutant/NAME, exec:PATH; go:NAME for a device of the Go
+	// program that ran the kit), and DeviceArgs an exec device's
 	// arguments; both empty (and absent from the file) for the reference
 	// members, which explore and run record (docs/engine.md, "Schedule
 	// files").

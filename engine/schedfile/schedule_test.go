@@ -213,7 +213,7 @@ func TestSchedule_ReadMalformed(t *testing.T) {
 		{"unknown-field.json", `unknown field "chioces"`},
 		{"no-scenario.json", "field scenario: empty"},
 		{"no-edition.json", "field edition: missing"},
-		{"bad-device.json", `field device: "builtin:mutant/Stale_Context": want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH`},
+		{"bad-device.json", `field device: "builtin:mutant/Stale_Context": want builtin:blk, builtin:net, builtin:mutant/NAME, exec:PATH or go:NAME`},
 		{"device-args-builtin.json", `field device_args: only an exec: device takes arguments, the file's device is "builtin:blk"`},
 		{"truncated.json", "malformed JSON: truncated at byte 200 of 200: the JSON does not end"},
 		{"syntax.json", "malformed JSON at byte offset"},

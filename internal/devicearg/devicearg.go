@@ -90,6 +90,9 @@ func Parse(s Spec) (conformance.Device, []spec.Edition, error) {
 		}
 		argv := append([]string{path}, s.Args...)
 		return conformance.ExecDevice(argv, extdevice.Options{Timeout: s.Timeout, HelloTimeout: s.HelloTimeout, Procs: s.Procs, Transcript: s.Transcript}), nil, nil
+	case schedfile.IsGoDevice(s.Name):
+		return nil, nil, fmt.Errorf("--device %q: a device of the Go program that ran the conformance kit, which migsim cannot build: "+
+			"replay with it in that program (conformance.Replay), or name builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", s.Name)
 	}
 	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", s.Name)
 }

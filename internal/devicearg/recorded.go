@@ -27,7 +27,10 @@ import (
 //   - no --device and an exec device recorded: an error naming it and the
 //     command line that replays with it, for a program the file names need
 //     not be on this machine, nor the one recorded, and is not started
-//     unasked.
+//     unasked;
+//   - no --device and a Go program's device recorded (go:NAME): an error
+//     naming it and how to replay the file, for only that program builds
+//     it.
 //
 // A recorded mutant this migsim does not have is an error naming the
 // file's field. Errors are usage errors (exit 2).
@@ -48,6 +51,11 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 		return nil, "", fmt.Errorf("%s was recorded with the external device %s, which is not started unless named: "+
 			"name it to replay with it (%s), or name another device (--device %s: the reference)",
 			path, recorded, Command(command, rest, sc), Reference(sc))
+	}
+	if schedfile.IsGoDevice(sc.Device) {
+		return nil, "", fmt.Errorf("%s was written by the conformance kit in a Go program, with its device %s, which migsim cannot build: "+
+			"replay it in that program (conformance.Replay with the device), or name a device to replay with (--device %s: the reference)",
+			path, recorded, Reference(sc))
 	}
 	if name, ok := strings.CutPrefix(sc.Device, MutantPrefix); ok {
 		if _, ok := mutants.Lookup(name); !ok {
