@@ -49,11 +49,14 @@ type JSONReport struct {
 // it): Command, the command line that runs its exploration again, with
 // Row, the exploration of the row that found a device's counterexample
 // (migsim conform), or, for a file that does not record its exploration
-// (format 4 and older), Unknown, why not.
+// (format 4 and older), Unknown, why not; Scenario, when the scenario file
+// the schedule names is gone, says that Command's FILE is the scenario
+// text the schedule carries.
 type FoundBy struct {
-	Command string `json:"command,omitempty"`
-	Row     string `json:"row,omitempty"`
-	Unknown string `json:"unknown,omitempty"`
+	Command  string `json:"command,omitempty"`
+	Row      string `json:"row,omitempty"`
+	Unknown  string `json:"unknown,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
 }
 
 // ReportFinding is one finding with the run that produced it.

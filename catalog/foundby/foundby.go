@@ -7,6 +7,7 @@ package foundby
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,22 +22,27 @@ import (
 // writes given, defaults included), or, when the file does not say,
 // Unknown, why not. For a device's counterexample Command judges the
 // device's rows, and Row is the exploration of the row that found it, as
-// migsim explore's flags.
+// migsim explore's flags. Scenario is set when the scenario file the
+// schedule names is gone and the schedule carries its text: Command
+// names FILE in its place, and Scenario says so.
 type Origin struct {
-	Command string `json:"command,omitempty"`
-	Row     string `json:"row,omitempty"`
-	Unknown string `json:"unknown,omitempty"`
+	Command  string `json:"command,omitempty"`
+	Row      string `json:"row,omitempty"`
+	Unknown  string `json:"unknown,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
 }
 
 // Text renders the origin as replay prints it after "found by: ": the
-// command, a row's exploration after it as a shell comment (the line
-// pastes as it prints), or "unknown: " and why.
+// command, a row's exploration or what FILE is after it as a shell
+// comment (the line pastes as it prints), or "unknown: " and why.
 func (o Origin) Text() string {
 	switch {
 	case o.Command == "":
 		return "unknown: " + o.Unknown
 	case o.Row != "":
 		return o.Command + "  # the row's exploration: " + o.Row
+	case o.Scenario != "":
+		return o.Command + "  # " + o.Scenario
 	}
 	return o.Command
 }
@@ -72,12 +78,18 @@ func Of(sc *schedfile.Schedule) Origin {
 		return Origin{Command: devicecmd.Line("conform", "--scenario "+shellquote.Quote(sc.Scenario)+" --spec "+shellquote.Quote(sc.Edition)+" --parts rows",
 			sc.Device, sc.DeviceArgs, sc.DeviceTimeout), Row: strings.TrimPrefix(params, " ")}
 	}
-	scn := sc.Scenario
+	scn, gone := sc.Scenario, ""
 	if p := sc.ScenarioFile; p != "" {
 		if !filepath.IsAbs(p) && sc.Dir != "" {
 			p = filepath.Join(sc.Dir, filepath.FromSlash(p))
 		}
 		scn = p
+		if _, err := os.Stat(p); err != nil && sc.ScenarioText != "" {
+			// Replayed from the text the schedule carries (as
+			// catalog.ScheduleScenario does): a path that names nothing
+			// would not paste, so the command names FILE, that text saved.
+			scn, gone = "FILE", "FILE: the scenario_text this schedule carries, saved to a file ("+p+" is gone)"
+		}
 	}
-	return Origin{Command: catalog.ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings) + params}
+	return Origin{Command: catalog.ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings) + params, Scenario: gone}
 }

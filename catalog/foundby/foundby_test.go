@@ -1,11 +1,13 @@
 package foundby_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/catalog/foundby"
 	"github.com/migsim/migsim/engine"
@@ -94,4 +96,35 @@ func TestLimitsAgree(t *testing.T) {
 	assert.Equal(t, scenario.MaxBound, schedfile.MaxBound)
 	assert.Equal(t, report.MaxShards, schedfile.MaxShards)
 	assert.Equal(t, cmdbase.MaxShrinkReplays, schedfile.MaxShrinkReplays)
+}
+
+// A schedule whose scenario file is gone replays from the text it
+// carries: its command names FILE, that text saved, and says so, since the
+// recorded path would not paste; a file that is there is named, the text
+// or no text.
+func TestOf_ScenarioFileGone(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "here.scn"), []byte("scenario s\n"), 0o644))
+	cases := []struct {
+		name, file, text string
+		want             foundby.Origin
+	}{
+		{"gone, text carried", "gone.scn", "scenario s\n", foundby.Origin{
+			Command:  "migsim explore --scenario FILE --spec virtio-1.4 --strategy random --schedules 5 --seed 42",
+			Scenario: "FILE: the scenario_text this schedule carries, saved to a file (" + filepath.Join(dir, "gone.scn") + " is gone)"}},
+		{"there, text carried", "here.scn", "scenario s\n", foundby.Origin{
+			Command: "migsim explore --scenario " + filepath.Join(dir, "here.scn") + " --spec virtio-1.4 --strategy random --schedules 5 --seed 42"}},
+		{"gone, no text", "gone.scn", "", foundby.Origin{
+			Command: "migsim explore --scenario " + filepath.Join(dir, "gone.scn") + " --spec virtio-1.4 --strategy random --schedules 5 --seed 42"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := &schedfile.Schedule{Format: schedfile.Format, Edition: "virtio-1.4", Scenario: "s", Strategy: engine.StrategyRandom, BaseSeed: 42,
+				Exploration:  &schedfile.Exploration{Schedules: 5, MaxSteps: 200_000, ShrinkReplays: engine.DefaultShrinkReplays},
+				ScenarioFile: tc.file, ScenarioText: tc.text, Dir: dir}
+			assert.Equal(t, tc.want, foundby.Of(sc))
+		})
+	}
+	gone := foundby.Origin{Command: "migsim explore --scenario FILE", Scenario: "FILE: the text"}
+	assert.Equal(t, "migsim explore --scenario FILE  # FILE: the text", gone.Text(), "what FILE is, a shell comment: the line pastes")
 }
