@@ -156,6 +156,11 @@ func validateExploration(s *Schedule, raw *storedExploration) error {
 		return bad("schedules", "%d, want 1..%d", e.Schedules, MaxSchedules)
 	case e.MaxSteps < 1 || e.MaxSteps > MaxSteps:
 		return bad("max_steps", "%d, want 1..%d", e.MaxSteps, MaxSteps)
+	case e.MaxSteps < s.Steps:
+		// Every run of the exploration stopped at its step bound: no
+		// schedule it wrote is longer, and the bound is what found by
+		// passes to explore to find this one again.
+		return bad("max_steps", "%d, below the schedule's %d steps: no run of the exploration made more", e.MaxSteps, s.Steps)
 	case pct && (e.Depth < 1 || e.Depth > MaxDepth):
 		return bad("depth", "%d, want 1..%d (pct's depth)", e.Depth, MaxDepth)
 	case !pct && raw.Depth != 0:

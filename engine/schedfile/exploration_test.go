@@ -102,6 +102,11 @@ func TestExploration_BadFieldsRefused(t *testing.T) {
 		{"schedules 0", engine.StrategyRandom, set("schedules", 0), "field exploration.schedules: 0, want 1..1000000000"},
 		{"max_steps missing", engine.StrategyRandom, del("max_steps"), "field exploration.max_steps: 0, want 1..10000000"},
 		{"max_steps a string", engine.StrategyRandom, set("max_steps", "9"), "field exploration.max_steps: got JSON string, want number"},
+		{"max_steps below the steps", engine.StrategyRandom, func(doc, ex map[string]any) {
+			ex["max_steps"] = 1
+			doc["choices"] = append(doc["choices"].([]any), map[string]any{"i": 0, "actor": 1, "label": "a:c"})
+			doc["steps"] = 2
+		}, "field exploration.max_steps: 1, below the schedule's 2 steps"},
 		{"depth on random", engine.StrategyRandom, set("depth", 3), "field exploration.depth: pct only: the schedule's strategy is random"},
 		{"bound on pct", engine.StrategyPCT, set("bound", 2), "field exploration.bound: dfs only: the schedule's strategy is pct"},
 		{"pct without depth", engine.StrategyPCT, del("depth"), "field exploration.depth: 0, want 1..64 (pct's depth)"},
