@@ -586,8 +586,20 @@ func (s *Schedule) Hash() uint64 {
 
 // Replay runs the schedule strictly against a system built by f from the
 // schedule's seed, and checks the run: same steps, same finding oracle,
-// same trace hash. The Result is returned even when the check fails.
+// same trace hash. The Result is returned even when the check fails. A
+// divergence of a schedule another module version recorded says so.
 func (s *Schedule) Replay(f engine.Factory, cfg engine.RunConfig) (engine.Result, error) {
+	res, err := s.replay(f, cfg)
+	if errors.Is(err, engine.ErrDiverged) && s.Module != engine.ModuleVersion() {
+		// A schedule replays as the build that recorded it ran: another
+		// version's simulator may take other steps, which is no finding.
+		err = fmt.Errorf("%w (recorded by migsim %s, replayed by migsim %s: another version's simulator can run the same choices otherwise; explore again with this one)",
+			err, s.Module, engine.ModuleVersion())
+	}
+	return res, err
+}
+
+func (s *Schedule) replay(f engine.Factory, cfg engine.RunConfig) (engine.Result, error) {
 	res, err := engine.Run(f, s.Seed, engine.NewReplay(s.Choices), cfg)
 	if err != nil {
 		return res, fmt.Errorf("engine: seed %d: %w", s.Seed, err)

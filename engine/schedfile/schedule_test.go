@@ -53,6 +53,44 @@ func TestSchedule_RoundTrip(t *testing.T) {
 	assert.Contains(t, err.Error(), fmt.Sprintf("engine: seed %d: engine: replay diverged at step 1", seed))
 }
 
+// A divergence of a schedule another version of migsim recorded names both
+// versions: the simulator may have changed between them, which is not a
+// finding. One this version recorded, or one that replays, says nothing.
+func TestSchedule_DivergedOtherVersion(t *testing.T) {
+	seed := engine.ScheduleSeed(77, 3)
+	res, err := engine.Run(lostUpdate, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{})
+	require.NoError(t, err)
+	cases := []struct {
+		name, module string
+		f            engine.Factory
+		want         string // "" replays; else the error holds it
+		version      bool   // the error names the versions
+	}{
+		{"other version, diverges", "v9.9.9", otherSystem, "replay diverged at step 1", true},
+		{"this version, diverges", engine.ModuleVersion(), otherSystem, "replay diverged at step 1", false},
+		{"other version, replays", "v9.9.9", lostUpdate, "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(engine.StrategyRandom, res)
+			s.Module = tc.module
+			_, err := s.Replay(tc.f, engine.RunConfig{})
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, engine.ErrDiverged)
+			assert.Contains(t, err.Error(), tc.want)
+			note := "(recorded by migsim v9.9.9, replayed by migsim " + engine.ModuleVersion() + ": another version's simulator"
+			if tc.version {
+				assert.Contains(t, err.Error(), note)
+			} else {
+				assert.NotContains(t, err.Error(), "recorded by migsim")
+			}
+		})
+	}
+}
+
 // Every field of a schedule of format 2 or later is checked: an edit the replay could
 // not notice (seed, strategy, knobs, an actor) is refused when the file is
 // read, by the seed's derivation or the checksum; an edited actor with a
