@@ -178,6 +178,14 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		return cmdbase.UsageError(stderr, "replay", "want one schedule FILE, got %d arguments", len(args))
 	}
+	if fs.Changed("save") { // a path, checked before the run as every output path is
+		if *save == "" {
+			return cmdbase.UsageError(stderr, "replay", "--save: empty path: want a schedule file")
+		}
+		if err := cliflag.CheckOutputFile(*save); err != nil {
+			return cmdbase.UsageError(stderr, "replay", "--save: %v", err)
+		}
+	}
 	if err := cliflag.CheckInts(fs, replayLimits...); err != nil {
 		return cmdbase.UsageError(stderr, "replay", "%v", err)
 	}

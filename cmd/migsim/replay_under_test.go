@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -129,4 +130,38 @@ func TestReplayUnder_Save(t *testing.T) {
 	assert.Equal(t, cmdbase.ExitUsage, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "migsim replay: --save writes the run under other rules: it goes with --spec, --knob or --set")
+}
+
+// TestReplayUnder_SaveRefusedPaths: --save's path is checked before the
+// run, as every output path is, and refused with exit 2: "-" (a file of
+// that name, not stdout), an empty path, a directory (which it wrote as
+// DIR.1 beside it), a directory that does not exist or a file on the way
+// (which it refused only after printing the run).
+func TestReplayUnder_SaveRefusedPaths(t *testing.T) {
+	reset, err := filepath.Abs("../../catalog/testdata/regress/reset-racing-stop_draft-2023_reset-vs-mode=complete-anyway.json")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	t.Chdir(dir) // where a file named - would go
+	file := filepath.Join(dir, "file.json")
+	require.NoError(t, os.WriteFile(file, []byte("{}"), 0o644))
+	for _, tc := range []struct {
+		name, save, want string
+	}{
+		{"dash", "-", `--save: "-" would be a file named "-", not stdout`},
+		{"empty", "", "--save: empty path: want a schedule file"},
+		{"a directory", dir, "--save: " + dir + " is a directory (want a file)"},
+		{"no such directory", filepath.Join(dir, "none", "x.json"), "--save: directory " + filepath.Join(dir, "none") + ": "},
+		{"a file on the way", filepath.Join(file, "x.json"), "--save: " + file + " is not a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runSimCLI(t, "replay", reset, "--knob", "reset-vs-mode=reply-on-start", "--save", tc.save)
+			assert.Equal(t, cmdbase.ExitUsage, code, stderr)
+			assert.Empty(t, stdout, "refused before the run")
+			assert.Contains(t, stderr, "migsim replay: "+tc.want)
+			_, err := os.Stat("-")
+			assert.True(t, os.IsNotExist(err), "no file named -")
+			_, err = os.Stat(dir + ".1")
+			assert.True(t, os.IsNotExist(err), "nothing beside the directory")
+		})
+	}
 }
