@@ -88,6 +88,14 @@ func TestFormerHangsExit2AtOnce(t *testing.T) {
 		{"max-steps beyond the limit", []string{"explore", "--scenario", flrScenario, "--max-steps", "1000000000"}, "--max-steps 1000000000: want 1..10000000"},
 		{"out is a file", []string{"explore", "--scenario", flrScenario, "--out", file}, "--out: " + file + " is not a directory"},
 		{"out is empty", []string{"explore", "--scenario", flrScenario, "--out", ""}, `--out: empty path: want a directory ("." for the current one)`},
+		// An empty path where leaving the flag out means stdout or no file
+		// was read as left out: an unset shell variable wrote the trace
+		// to stdout and the report, profile or transcript nowhere.
+		{"trace out is empty", []string{"trace", "--out", "", "x.json"}, "--out: empty path: give a path, or leave --out out"},
+		{"gen out is empty", []string{"gen", "--out", ""}, "--out: empty path: give a path, or leave --out out"},
+		{"run report-dir is empty", []string{"run", "--report-dir", "", flrScenario}, "--report-dir: empty path"},
+		{"run cpuprofile is empty", []string{"run", "--cpuprofile=", flrScenario}, "--cpuprofile: empty path"},
+		{"conform transcript is empty", []string{"conform", "--device", "exec:/bin/true", "--transcript", ""}, "--transcript: empty path"},
 		{"bad --set", []string{"explore", "--scenario", flrScenario, "--set", "bogus=1"}, "--set: unknown setting bogus"},
 		{"negative capacity --set", []string{"explore", "--scenario", flrScenario, "--set", "capacity=-5"}, "--set: set capacity=-5: want a number 1..4294967296"},
 		// An expect line's set: entries are checked at load; --set's were

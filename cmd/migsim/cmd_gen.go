@@ -86,6 +86,9 @@ func runGen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := cliflag.CheckInts(fs, genLimits...); err != nil {
 		return cmdbase.UsageError(stderr, "gen", "%v", err)
 	}
+	if err := cliflag.EmptyPaths(fs, "out"); err != nil {
+		return cmdbase.UsageError(stderr, "gen", "%v", err)
+	}
 	if *out != "" {
 		if err := cliflag.CheckOutputDir(*out); err != nil {
 			return cmdbase.UsageError(stderr, "gen", "--out: %v", err)

@@ -233,6 +233,9 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) (code int) {
 			return cmdbase.UsageError(stderr, "run", "--write-regress: %v", err)
 		}
 	}
+	if err := cliflag.EmptyPaths(fs, "report-dir", "cpuprofile"); err != nil {
+		return cmdbase.UsageError(stderr, "run", "%v", err)
+	}
 	if *reportDir != "" {
 		if err := cliflag.CheckOutputDir(*reportDir); err != nil {
 			return cmdbase.UsageError(stderr, "run", "--report-dir: %v", err)

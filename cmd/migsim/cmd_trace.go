@@ -118,6 +118,9 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := cliflag.CheckInts(fs, traceLimits...); err != nil {
 		return traceUsageError(stderr, "%v", err)
 	}
+	if err := cliflag.EmptyPaths(fs, "out"); err != nil {
+		return traceUsageError(stderr, "%v", err)
+	}
 	if *without && !controlFormat(*format) {
 		return traceUsageError(stderr, "--without-migration goes with --format text, json, mermaid or pcapng: %s draws the members' migration modes, which the run without migration never changes (its FLRs and resets show in text)", *format)
 	}

@@ -140,3 +140,32 @@ func TestCheckOutput(t *testing.T) {
 	assert.NoError(t, CheckOutputFile(filepath.Join(dir, "-")))
 	assert.NoError(t, CheckOutputDir(filepath.Join(dir, "-")))
 }
+
+// EmptyPaths refuses an output flag given an empty value, naming it; a
+// flag left out, given a path, or not among the names passes.
+func TestEmptyPaths(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"--out", "x.pcapng"}, ""},
+		{[]string{"--out", ""}, "--out: empty path: give a path, or leave --out out"},
+		{[]string{"--out="}, "--out: empty path"},
+		{[]string{"--profile", ""}, "--profile: empty path"},
+		{[]string{"--format", ""}, ""},
+	} {
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		fs.String("out", "", "")
+		fs.String("profile", "", "")
+		fs.String("format", "text", "")
+		require.NoError(t, Parse(fs, tc.args))
+		err := EmptyPaths(fs, "out", "profile", "missing")
+		if tc.want == "" {
+			assert.NoError(t, err, tc.args)
+			continue
+		}
+		require.Error(t, err, tc.args)
+		assert.Contains(t, err.Error(), tc.want, tc.args)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/spf13/pflag"
 )
 
 // EmptyOutputDir is the error for an output directory given as "" (--out
@@ -87,6 +89,20 @@ func CheckOutputFile(path string) error {
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// EmptyPaths refuses an output flag among names that the command line
+// gives an empty value (--out "", as an unset shell variable gives it):
+// for a flag whose default is "" that would read as the flag left out
+// (stdout, no report, no profile) without a word. A flag fs lacks is
+// skipped.
+func EmptyPaths(fs *pflag.FlagSet, names ...string) error {
+	for _, name := range names {
+		if f := fs.Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			return fmt.Errorf("--%s: empty path: give a path, or leave --%s out", name, name)
+		}
 	}
 	return nil
 }

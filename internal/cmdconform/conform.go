@@ -225,6 +225,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if !strings.HasPrefix(o.device, execPrefix) && (fs.Changed("timeout") || fs.Changed("procs") || fs.Changed("transcript")) {
 		return cmdbase.UsageError(stderr, "conform", "--timeout, --procs and --transcript: only an exec: device has requests, processes and a transcript")
 	}
+	if err := cliflag.EmptyPaths(fs, "transcript"); err != nil {
+		return cmdbase.UsageError(stderr, "conform", "%v", err)
+	}
 	if o.transcript != "" {
 		if err := cliflag.Dash(o.transcript); err != nil {
 			return cmdbase.UsageError(stderr, "conform", "--transcript: %v", err)
