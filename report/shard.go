@@ -264,6 +264,9 @@ func ParseShardFile(b []byte) (*ShardFile, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data at byte offset %d", dec.InputOffset())
 	}
+	if jsonpath.IsNull(b) {
+		return nil, errors.New("not a JSON object: the file holds JSON null")
+	}
 	r, sum := &sf.Report, &sf.Report.Summary
 	if sf.Format < 1 {
 		// Every summary since the first says its version: none is 0.

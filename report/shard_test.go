@@ -33,6 +33,7 @@ func TestShardFile_Errors(t *testing.T) {
 		{"syntax", `{"format": 8,,}`, "malformed JSON at byte offset"},
 		{"byte-order mark", "\ufeff{\"format\": 8}", "malformed JSON at byte offset 0: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it without one"},
 		{"trailing", `{"format": 8} {}`, "trailing data"},
+		{"null", " null\n", "not a JSON object: the file holds JSON null"},
 		{"format", `{"format": 6}`, "field format: version 6, want 8: an older migsim wrote it"},
 		// A summary of version 7 reads as this version's fields; its
 		// version says it is an older one, whose target was text only.
@@ -46,7 +47,6 @@ func TestShardFile_Errors(t *testing.T) {
 		// No migsim wrote a summary without its version: it is not an
 		// older one.
 		{"an empty object", `{}`, "field format: version 0, want 8: no migsim writes it (missing, or not a version): not a shard summary"},
-		{"null", `null`, "field format: version 0, want 8: no migsim writes it"},
 		{"a negative version", `{"format": -8}`, "field format: version -8, want 8: no migsim writes it"},
 		{"unknown field, nested", `{"format": 8, "report": {"target": "t", "summary": {"Schedules": 3, "Shardz": 2}}}`,
 			`unknown field "Shardz" (report.summary.Shardz, byte offset 68)`},

@@ -217,6 +217,7 @@ func testReplayBadFiles(t *testing.T, good string) {
 		{"unknown finding oracle", badOracle, []string{"edited.json", `field finding.oracle: unknown oracle "nonsense"`}},
 		{"finding step beyond the steps", farStep, []string{"edited.json", "field finding.step: 1000000000 out of range [-1, "}},
 		{"not an object", write("array.json", "[]"), []string{"array.json: not a JSON object: the file holds a JSON array"}},
+		{"null", write("null.json", "null\n"), []string{"null.json: not a JSON object: the file holds JSON null"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -374,6 +374,9 @@ func decodeStrictJSON(data []byte, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: trailing data after the JSON object", lineCol(data, dec.InputOffset()))
 	}
+	if jsonpath.IsNull(data) {
+		return fmt.Errorf("%s: not a JSON object: the description holds JSON null", lineCol(data, 0))
+	}
 	return nil
 }
 

@@ -137,6 +137,8 @@ func TestCompatJSON_ErrorsNameWhere(t *testing.T) {
 		{"wrong_type_bool", true, `{"parts": [{"optional": true}, {"optional": "yes"}]}`, src + "line 1, column 45 (byte offset 44): parts[1].optional: got JSON string, want boolean"},
 		{"not_an_object", true, `[1]`, src + "line 1, column 1: not a JSON object: the description holds a JSON array"},
 		{"a_boolean_for_an_object", true, `true`, src + "line 1, column 1: not a JSON object: the description holds a JSON boolean"},
+		{"null_for_an_object", true, " null\n", src + "line 1, column 1: not a JSON object: the description holds JSON null"},
+		{"dst_null_for_an_object", false, `null`, dst + "line 1, column 1: not a JSON object: the description holds JSON null"},
 		{"dst_nested_list_type", false, `{"models": [{"model": "a"},
   {"state_versions": {"min": 1}, "params": [{"name": "x", "allowed": {}}]}]}`,
 			dst + "line 2, column 70 (byte offset 97): models[1].params[0].allowed: got JSON object, want array"},

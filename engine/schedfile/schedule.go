@@ -427,6 +427,9 @@ func parse(b []byte) (*Schedule, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("trailing data after the schedule at byte offset %d", dec.InputOffset())
 	}
+	if jsonpath.IsNull(b) {
+		return nil, errors.New("not a JSON object: the file holds JSON null")
+	}
 	s, err := st.schedule()
 	if err != nil {
 		return nil, locate(err, b)

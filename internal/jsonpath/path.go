@@ -137,3 +137,9 @@ func Walk(b []byte, visit func(stack []Frame, tok json.Token, before, end int64)
 		}
 	}
 }
+
+// IsNull reports whether b holds the JSON literal null alone (spaces
+// around it allowed): encoding/json decodes it into a struct as nothing,
+// without an error, so a reader that wants an object says so itself
+// rather than report the fields null left out.
+func IsNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
