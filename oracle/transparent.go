@@ -23,7 +23,10 @@ var transparentInfo = observe.OracleInfo{
 		"device status, requests that never completed) and what peer devices of the VM read from its VFs, " +
 		"against the run without migration; a finding names who can tell (the guest, or the peer whose read differs) and what: " +
 		"that the guest moved, or, when the VM ends on the host it started on (a migration cancelled before the switchover, " +
-		"the source resumed where it was), only that a migration was attempted",
+		"the source resumed where it was), only that a migration was attempted; a finding blames the hypervisor for the first vCPU " +
+		"access, or posted write landing, on a member the host's record says it froze or stopped, else for the first mistake " +
+		"of its flow (package world/flowblame): a switchover to a copy of the VM's memory made while a vCPU ran or a VF of " +
+		"the VM was not stopped, a destination VF run before the switchover, a VF left stopped or frozen where the VM runs",
 }
 
 func (transparent) Info() observe.OracleInfo { return transparentInfo }
@@ -36,7 +39,8 @@ func (transparent) Info() observe.OracleInfo { return transparentInfo }
 // verdict. A finding after
 // a vCPU touched a member the hypervisor froze without halting the vCPUs,
 // or after a vCPU's posted write still in flight landed on a member the
-// hypervisor had frozen or stopped, is blamed on the hypervisor.
+// hypervisor had frozen or stopped, is blamed on the hypervisor; so is one
+// after a mistake of its flow (observe.FinishPass.Blame).
 func (transparent) CheckFinish(p *observe.FinishPass) {
 	if p.ReferenceLog == nil {
 		return

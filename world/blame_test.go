@@ -1,6 +1,7 @@
 package world
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -177,6 +178,76 @@ func TestBlameAnotherVMsVF(t *testing.T) {
 			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
 			require.NoError(t, err)
 			assert.Contains(t, w.blame, tc.want)
+		})
+	}
+}
+
+// TestBlameFlowMistakes: a flow that switches the VM over to a copy of
+// its memory made while the VM could still change it, runs a destination
+// VF before the switchover, or ends with a VF of the VM stopped or frozen
+// where the VM runs, is blamed on the hypervisor (package
+// world/flowblame); the default flows and a careful one are not.
+func TestBlameFlowMistakes(t *testing.T) {
+	const move14 = "  mode src stopped\n  save src\n  copy-memory dst\n  copy-pci dst\n  mode dst stopped\n  load dst\n" +
+		"  switchover dst\n  mode dst running\n"
+	const moveDraft = "  mode src stop\n  mode src freeze\n  read src\n  copy-memory dst\n  copy-pci dst\n  mode dst freeze\n" +
+		"  write dst\n  switchover dst\n  mode dst active\n"
+	noCopy := func(flow string) string { return strings.Replace(flow, "  copy-memory dst\n", "", 1) }
+	for _, tc := range []struct {
+		name, flow, want string
+		ed               spec.Edition
+	}{
+		{"1.4 copy before halt-vcpus", "  copy-memory dst\n  signal go\n  await wrote\n  halt-vcpus\n" + noCopy(move14) + "  resume-vcpus\n",
+			"the hypervisor switched the VM over to dst with the copy of its memory that copy-memory dst made while the vCPUs ran: what changed after it stayed on src",
+			spec.Virtio14},
+		{"draft copy before halt-vcpus", "  copy-memory dst\n  signal go\n  await wrote\n  halt-vcpus\n" + noCopy(moveDraft) + "  resume-vcpus\n",
+			"copy-memory dst made while the vCPUs ran", spec.Draft2023},
+		{"1.4 copy before the VF stopped", "  halt-vcpus\n  copy-memory dst\n" + noCopy(move14) + "  resume-vcpus\n  signal go\n",
+			"copy-memory dst made while src.vf1 ran (its DMA could still write the VM's memory)", spec.Virtio14},
+		{"1.4 vCPUs resumed after the copy", "  halt-vcpus\n" + move14[:len(move14)-len("  switchover dst\n  mode dst running\n")] +
+			"  resume-vcpus\n  signal go\n  await wrote\n  halt-vcpus\n  switchover dst\n  mode dst running\n  resume-vcpus\n",
+			"copy-memory dst made before resume-vcpus let the vCPUs run again", spec.Virtio14},
+		{"1.4 destination run before the switchover", "  halt-vcpus\n  mode src stopped\n  save src\n  copy-memory dst\n  copy-pci dst\n" +
+			"  mode dst stopped\n  load dst\n  mode dst running\n  switchover dst\n  resume-vcpus\n  signal go\n",
+			"the hypervisor ran dst.vf1 before it switched the VM over to dst: what the VF signalled then (its interrupts) went to a host the VM was not on",
+			spec.Virtio14},
+		{"draft destination run before the switchover", "  halt-vcpus\n  mode src stop\n  mode src freeze\n  read src\n  copy-memory dst\n" +
+			"  copy-pci dst\n  mode dst freeze\n  write dst\n  mode dst active\n  switchover dst\n  resume-vcpus\n  signal go\n",
+			"the hypervisor ran dst.vf1 before it switched the VM over to dst", spec.Draft2023},
+		{"draft Stop never undone", "  halt-vcpus\n  mode src stop\n  resume-vcpus\n  signal go\n",
+			"the hypervisor ended its flow with src.vf1 in Stop on src, where the VM runs: no mode command ran it again", spec.Draft2023},
+		{"draft Freeze never undone", "  halt-vcpus\n  mode src stop\n  mode src freeze\n  resume-vcpus\n  signal go\n",
+			"the hypervisor ended its flow with src.vf1 in Freeze on src", spec.Draft2023},
+		{"1.4 stop never undone", "  halt-vcpus\n  mode src stopped\n  resume-vcpus\n  signal go\n",
+			"the hypervisor ended its flow with src.vf1 in stopped on src", spec.Virtio14},
+		{"1.4 destination left stopped", "  halt-vcpus\n" + move14[:len(move14)-len("  mode dst running\n")] + "  resume-vcpus\n  signal go\n",
+			"the hypervisor ended its flow with dst.vf1 in stopped on dst", spec.Virtio14},
+		{"1.4 careful flow", "  halt-vcpus\n" + move14 + "  resume-vcpus\n  signal go\n", "", spec.Virtio14},
+		{"draft careful flow", "  halt-vcpus\n" + moveDraft + "  resume-vcpus\n  signal go\n", "", spec.Draft2023},
+		{"1.4 default flow", "", "", spec.Virtio14},
+		{"draft default flow", "", "", spec.Draft2023},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "scenario flow\nvfs 1\nguest vcpu0\n  probe\n  write sector=0 count=2\n  signal ready\n"
+			if tc.flow != "" {
+				src += "  await go\n  write sector=8 count=2\n  signal wrote\n  read sector=0 count=2\n" +
+					"hypervisor\n  await ready\n" + tc.flow
+			}
+			s, err := scenario.ParseScenario("flow.scn", []byte(src))
+			require.NoError(t, err)
+			var w *World
+			_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
+				var err error
+				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tc.ed, Rules: spec.DefaultRules(tc.ed)}, st)
+				return w, err
+			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
+			require.NoError(t, err)
+			require.Nil(t, w.hv.Err(), "the flow runs to its end")
+			if tc.want == "" {
+				assert.Empty(t, w.flowNotes.Blame())
+				return
+			}
+			assert.Contains(t, w.flowNotes.Blame(), tc.want)
 		})
 	}
 }

@@ -208,9 +208,12 @@ func (s hvWorld) VM() hv.Host {
 }
 
 func (s hvWorld) VMVFs() []int               { return s.w.vmVFs }
-func (s hvWorld) Switchover(h hv.Host)       { s.w.vm = hostOf(h) }
+func (s hvWorld) Switchover(h hv.Host)       { s.w.noteSwitch(hostOf(h)); s.w.vm = hostOf(h) }
 func (s hvWorld) HasVMMemory(h hv.Host) bool { return s.w.observeBool(hostOf(h).guestMem != nil) }
-func (s hvWorld) CopyMemory(h hv.Host)       { hostOf(h).guestMem = s.w.vm.guestMem.Clone() }
+func (s hvWorld) CopyMemory(h hv.Host) {
+	s.w.noteCopy(hostOf(h))
+	hostOf(h).guestMem = s.w.vm.guestMem.Clone()
+}
 func (s hvWorld) CopyPCI(from, to hv.Host)   { s.w.copyPCIState(hostOf(from), hostOf(to)) }
 func (s hvWorld) Fail(h hv.Host)             { hostOf(h).failed = true }
 func (s hvWorld) SetHalted(halted bool)      { s.w.setHalted(halted) }
@@ -322,6 +325,9 @@ func (g *guestActor) trapFLR() {
 // setHalted halts or resumes every vCPU of the VM (the guests of VMs that
 // are not migrated keep running).
 func (w *World) setHalted(halted bool) {
+	if !halted {
+		w.flowNotes.Resumed()
+	}
 	for _, g := range w.guests {
 		if w.inVM(g.vf) {
 			g.halted = halted

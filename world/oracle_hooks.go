@@ -1,6 +1,8 @@
 package world
 
 import (
+	"cmp"
+
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -62,6 +64,9 @@ func (w *World) endLoad(err error) error { return w.feed.EndLoad(err) }
 // flowEnd runs the flow oracles once the hypervisor's program ended with
 // outcome o; flags are what it knows of each host, in creation order.
 func (w *World) flowEnd(o FlowOutcome, flags []hv.HostFlags) {
+	if !w.cfg.Reference && w.vm != nil && !w.vm.failed {
+		w.flowNotes.Left(w.ed, w.vm.name, w.vmVFViews(w.vm))
+	}
 	if !w.feed.Set.Runs(observe.HookFlowEnd) {
 		return
 	}
@@ -82,7 +87,7 @@ func (w *World) checkFinish() {
 	if !w.feed.Set.Runs(observe.HookFinish) {
 		return
 	}
-	p := &observe.FinishPass{ReferenceLog: w.cfg.ReferenceLog, Blame: w.blame, Halted: w.vcpusHalted(), Stranded: w.stranded(), WithoutMigration: w.cfg.Reference}
+	p := &observe.FinishPass{ReferenceLog: w.cfg.ReferenceLog, Blame: cmp.Or(w.blame, w.flowNotes.Blame()), Halted: w.vcpusHalted(), Stranded: w.stranded(), WithoutMigration: w.cfg.Reference}
 	if w.hv != nil {
 		f := w.hv.Outcome()
 		p.Flow = &f

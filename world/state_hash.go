@@ -223,6 +223,7 @@ func (s hashWorld) Head(h uint64) uint64 {
 	}
 	h = deephash.Mix(h, por.SignalsHash(w.signals))
 	h = deephash.String(h, w.blame)
+	h = w.flowNotes.Hash(h)
 	if w.vm != nil {
 		h = deephash.Mix(h, uint64(w.vm.idx)+1)
 	}

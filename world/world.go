@@ -17,6 +17,7 @@ import (
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
 	"github.com/migsim/migsim/world/addrmap"
+	"github.com/migsim/migsim/world/flowblame"
 	"github.com/migsim/migsim/world/guard"
 	"github.com/migsim/migsim/world/hv"
 	"github.com/migsim/migsim/world/network"
@@ -114,6 +115,9 @@ type World struct {
 	// hypervisor had frozen (draft-2023) or stopped (virtio-1.4): the
 	// hypervisor should have halted the vCPUs first (question 14).
 	blame string
+	// flowNotes are the hypervisor's flow mistakes noted so far
+	// (flow_blame.go).
+	flowNotes flowblame.Notes
 
 	// Footprints (footprint.go, package world/stepfp): the world's shape
 	// and its hash, each actor's kind, the hosts the hypervisor loads

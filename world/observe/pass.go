@@ -289,7 +289,8 @@ type FinishPass struct {
 	// VM being migrated: another VM's, which stays on the source.
 	OtherVMGuests []string
 	// Blame is the first access by a running vCPU to a member the
-	// hypervisor had frozen or stopped, if any.
+	// hypervisor had frozen or stopped, else the first mistake of the
+	// hypervisor's flow (package world/flowblame), if any.
 	Blame string
 	// WithoutMigration: the run is itself one without migration (the
 	// hypervisor skipped every operation that moves, stops or reads the
