@@ -99,7 +99,8 @@ hypervisor
 // TestFlowVerdictNames: an operation the edition lacks stops the flow with
 // the n/a verdict name the judge checks; fails= turns an expected refusal
 // into a step of the flow and an unexpected success into a named error; an
-// operation on a host the flow crashed stops it with host-failed.
+// operation on a host the flow crashed stops it with host-failed; a load
+// of no saved record does not move the VM's state (one-running).
 func TestFlowVerdictNames(t *testing.T) {
 	cases := []struct {
 		name, ops string
@@ -128,6 +129,11 @@ func TestFlowVerdictNames(t *testing.T) {
 			"error:flow", "fail: the VM runs on src: crashing its host crashes the guest"},
 		{"an await behind the vCPUs it halted", "  halt-vcpus\n  await never\n", spec.Virtio14,
 			"error:flow", "await: await never: never signalled, and the VM's vCPUs are halted (halt-vcpus)"},
+		// A load with nothing saved sets nothing: the destination does
+		// not take the VM's state by it, so no host runs the VM.
+		{"a load of no saved record", "  halt-vcpus\n  mode src stopped\n  copy-memory dst\n  copy-pci dst\n  mode dst stopped\n" +
+			"  load dst\n  switchover dst\n  mode dst running\n  resume-vcpus\n", spec.Virtio14,
+			"one-running", "no host runs the VM's VFs (running) at the end of the migration"},
 		{"a crashed host left alone", "  fail dst\n  fail dst\n  halt-vcpus\n  mode src stopped\n  mode src running\n  resume-vcpus\n",
 			spec.Virtio14, "", ""},
 	}

@@ -40,7 +40,7 @@ func (hv *Hypervisor) MigDevice(h Host, vf int) *owner.MigDevice { return hv.mig
 // AtomicLoad runs load, one VF's write or load at destination h, the way
 // the flow does: through the load oracles, recording a success.
 func (hv *Hypervisor) AtomicLoad(h Host, vf int, load func() error) error {
-	return hv.atomicLoad(h, vf, load)
+	return hv.atomicLoad(h, vf, true, load)
 }
 
 // Identity is the description of h's VFs as a migration source (the

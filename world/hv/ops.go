@@ -100,7 +100,7 @@ func (hv *Hypervisor) draftCtx(op scenario.Op, h Host, d *owner.Driver) error {
 			hv.local(fmt.Sprintf("forget vf%d", vf), nop)
 			delete(hv.ctx, vf)
 		case "write":
-			err := hv.atomicLoad(h, vf, func() error {
+			err := hv.atomicLoad(h, vf, true, func() error {
 				saved, err := hv.wrapState(vf, devimpl.KindDraft, devctx.EncodeDraftContext(hv.ctx[vf]))
 				if err != nil {
 					return err
@@ -162,7 +162,7 @@ func (hv *Hypervisor) parts(op scenario.Op, h Host, d *owner.Driver) error {
 			}
 			hv.records[vf] = append(hv.records[vf], saved)
 		case "load":
-			if err := hv.atomicLoad(h, vf, func() error { return hv.loadRecords(h, d, vf) }); err != nil {
+			if err := hv.atomicLoad(h, vf, len(hv.records[vf]) > 0, func() error { return hv.loadRecords(h, d, vf) }); err != nil {
 				return fmt.Errorf("load %s vf%d: %w", h.Name(), vf, err)
 			}
 		}

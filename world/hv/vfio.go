@@ -194,7 +194,7 @@ func (hv *Hypervisor) vfioWrite(h Host, vf int, m *owner.MigDevice) error {
 		return fmt.Errorf("no data FD")
 	}
 	chunk := hv.stream[vf][hv.written[vf]:]
-	err := hv.atomicLoad(h, vf, func() error {
+	err := hv.atomicLoad(h, vf, true, func() error {
 		saved, err := hv.wrapState(vf, devimpl.KindStream, chunk)
 		if err != nil {
 			return err
