@@ -37,3 +37,10 @@ func (w *World) stranded() bool {
 	}
 	return false
 }
+
+// settling reports whether a waits at the end of its program for the
+// other actors to finish (a guest's settle, the hypervisor's before its
+// audit reads).
+func (a *actor) settling() bool {
+	return a.req != nil && (a.req.settle || a.req.label == a.name+":settle")
+}

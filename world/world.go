@@ -412,16 +412,25 @@ func (w *World) enabled(buf []engine.Step, fp bool) []engine.Step {
 // step or the clock advances: a wait an actor starts after the stall (the
 // hypervisor's admin command, once a guest that gave up signalled it)
 // waits for its event like any other, and gives up only at a later stall.
-// Epoch reports false when it releases no actor: nothing more can change.
+// The hypervisor's waits (its `await`, an admin completion) are released
+// only at a stall that releases no other actor (docs/scenarios.md,
+// "Deadlocks": its `await` gives up once nothing else can run), so that a
+// verdict does not depend on whether a guest's wait or the hypervisor's
+// gives up first; its wait for the others at the end of its program is
+// released with theirs. Epoch reports false when it releases no actor:
+// nothing more can change.
 func (w *World) Epoch() bool {
 	if w.Done() {
 		return false
 	}
 	changed := false
 	for _, a := range w.actors {
-		if !a.done && !a.released {
+		if (a != w.hvActor || a.settling()) && !a.done && !a.released {
 			a.released, changed = true, true
 		}
+	}
+	if a := w.hvActor; !changed && a != nil && !a.done && !a.released {
+		a.released, changed = true, true
 	}
 	return changed
 }
