@@ -1,8 +1,10 @@
 package world
 
 import (
-	"fmt"
+	"cmp"
 	"strings"
+
+	"github.com/migsim/migsim/world/stalltext"
 )
 
 // Stalled implements engine.Staller: for a run where nothing can run and
@@ -23,31 +25,12 @@ func (w *World) Stalled() string {
 
 // stallText describes a blocked actor for Stalled.
 func (a *actor) stallText() string {
-	desc := a.desc
-	if desc == "" {
-		desc = a.name
-	}
-	where := ""
+	s := stalltext.Actor{Desc: cmp.Or(a.desc, a.name), Name: a.name, Halted: a.halted}
 	if a.at != nil {
-		if file, line := a.at(); line > 0 {
-			where = fmt.Sprintf(" at %s:%d", file, line)
-		} else if file != "" {
-			where = " at the end of its program in " + file
-		}
+		s.File, s.Line = a.at()
 	}
-	what := ""
 	if a.req != nil {
-		what = strings.TrimPrefix(a.req.label, a.name+":")
-		if a.req.settle {
-			what = "waiting for the other actors to finish"
-		}
+		s.Pending, s.Label, s.Settle = true, a.req.label, a.req.settle
 	}
-	state := "blocked"
-	if a.halted {
-		state = "halted by the hypervisor"
-	}
-	if what == "" {
-		return desc + " " + state + where
-	}
-	return fmt.Sprintf("%s %s%s (%s)", desc, state, where, what)
+	return stalltext.Text(s)
 }
