@@ -58,11 +58,11 @@ func adminTests() []Test {
 			what, before, st, q := refuse(g)
 			switch {
 			case st == spec.StatusEINVAL:
-				c.ExpectSame(g.State(), before, what+": the state read back after the refusal")
+				expectSameState(c, g.State(), before, what+": the state read back after the refusal")
 			case c.Ed == spec.Draft2023:
 				// DRAFT-MODE-02 fixes the status: EINVAL.
 				c.Errorf("", "%s: %s/%s, want EINVAL", what, st, q)
-				c.ExpectSame(g.State(), before, what+": the state read back after the refusal")
+				expectSameState(c, g.State(), before, what+": the state read back after the refusal")
 			case st != spec.StatusOK:
 				// Another failure than EINVAL: ADM-DEV-03 does not
 				// apply, a failed DEV_PARTS_SET's lack of side effects

@@ -41,14 +41,14 @@ func contextTests() []Test {
 			g, _ := c.Live()
 			g.MustMode(spec.ModeFreeze)
 			first := encodeFields(g.ReadAfterDiscard(harness.SnapshotCap))
-			c.ExpectSame(encodeFields(g.ReadContext(harness.SnapshotCap)), first, "a second read with read=full")
+			expectSameState(c, encodeFields(g.ReadContext(harness.SnapshotCap)), first, "a second read with read=full")
 		}},
 		{id: "DRAFT-CTX-03", name: "discard-restarts-full", judges: harness.StepStateRead, run: func(c *harness.Check) {
 			g, _ := c.Live()
 			g.MustMode(spec.ModeFreeze)
 			first := encodeFields(g.ReadAfterDiscard(harness.SnapshotCap))
 			g.ReadContext(harness.SnapshotCap)
-			c.ExpectSame(encodeFields(g.ReadAfterDiscard(harness.SnapshotCap)), first, "the read after a second DEV_CTX_DISCARD")
+			expectSameState(c, encodeFields(g.ReadAfterDiscard(harness.SnapshotCap)), first, "the read after a second DEV_CTX_DISCARD")
 		}},
 		{id: "DRAFT-CTX-04", name: "small-buffer-whole-fields", judges: harness.StepStateRead, run: func(c *harness.Check) {
 			g, _ := c.Live()
@@ -80,7 +80,7 @@ func contextTests() []Test {
 					break
 				}
 			}
-			c.ExpectSame(encodeFields(got), full, "the context read in 120-byte chunks")
+			expectSameState(c, encodeFields(got), full, "the context read in 120-byte chunks")
 		}},
 		{id: "DRAFT-CTX-05", name: "split-write", run: func(c *harness.Check) {
 			src, _ := c.Live()
@@ -106,7 +106,7 @@ func contextTests() []Test {
 			}
 			whole.MustMode(spec.ModeActive)
 			split.MustMode(spec.ModeActive)
-			c.ExpectSame(split.State(), whole.State(), "the context of a destination written in three parts, against one written at once")
+			expectSameState(c, split.State(), whole.State(), "the context of a destination written in three parts, against one written at once")
 		}},
 		{id: "DRAFT-CTX-06", name: "size-get-matches-read", judges: harness.StepStateRead, run: func(c *harness.Check) {
 			g, _ := c.Live()

@@ -11,7 +11,7 @@ import (
 func flrResets(c *harness.Check) {
 	g, _ := c.Live()
 	g.AfterFLR()
-	c.ExpectSame(g.State(), c.FreshState(g.Disk), "the state read after an FLR, against a new device's")
+	expectSameState(c, g.State(), c.FreshState(g.Disk), "the state read after an FLR, against a new device's")
 	if c.Ed == spec.Draft2023 {
 		harness.ExpectEq(c, g.ModeGet(), spec.ModeActive, "DEV_MODE_GET after an FLR")
 	}
@@ -44,7 +44,7 @@ func heldDuringFLR(to spec.Mode) func(*harness.Check) {
 		harness.ExpectEq(c, r.Status, spec.StatusOK, what)
 		fresh := c.NewRig(g.Disk, nil)
 		fresh.MustMode(to)
-		c.ExpectSame(g.State(), fresh.State(), "the state after the held DEV_MODE_SET, against a new device set to the same mode")
+		expectSameState(c, g.State(), fresh.State(), "the state after the held DEV_MODE_SET, against a new device set to the same mode")
 	}
 }
 

@@ -36,7 +36,7 @@ func latchDropped(flr bool) func(*harness.Check) {
 		}
 		fresh := c.NewRig(g.Disk, nil)
 		if !flr || c.Rules.FLRVsMode != spec.FLRDefer {
-			c.ExpectSame(g.State(), fresh.State(), "the state read after "+what+" with state written while quiesced, against a new device's")
+			expectSameState(c, g.State(), fresh.State(), "the state read after "+what+" with state written while quiesced, against a new device's")
 		}
 		// Twice: a deferred FLR is carried out at the first resume, and a
 		// member that runs after the FLR resumes only after a stop.
@@ -47,7 +47,7 @@ func latchDropped(flr bool) func(*harness.Check) {
 				r.Run()
 			}
 		}
-		c.ExpectSame(g.State(), fresh.State(), "the state read after "+what+" and two resumes, against a new device's after two")
+		expectSameState(c, g.State(), fresh.State(), "the state read after "+what+" and two resumes, against a new device's after two")
 		harness.ExpectEq(c, g.CommonRead(spec.CfgDeviceStatus), 0, "device_status the guest reads after "+what+" and the resumes")
 		harness.ExpectEq(c, g.CommonRead(spec.CfgQueueSelect), 0, "queue_select the guest reads after "+what+" and the resumes")
 		harness.ExpectEq(c, g.CommonRead(spec.CfgQueueEnable), fresh.CommonRead(spec.CfgQueueEnable), "queue_enable of queue 0 the guest reads after "+what+" and the resumes")

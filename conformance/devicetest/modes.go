@@ -34,7 +34,7 @@ func modeTests() []Test {
 					"DEV_MODE_SET to mode %d: %s/%s, want EINVAL/INVALID_FIELD", m, r.Status, r.Qualifier)
 			}
 			harness.ExpectEq(c, g.ModeGet(), spec.ModeActive, "DEV_MODE_GET after the refusals")
-			c.ExpectSame(g.State(), before, "the context read back after the refusals")
+			expectSameState(c, g.State(), before, "the context read back after the refusals")
 		}},
 		{id: "DRAFT-MODE-03", name: "repeat-and-direct-freeze", judges: harness.StepModeSet, run: func(c *harness.Check) {
 			for _, m := range c.Ed.Modes() {
@@ -182,7 +182,7 @@ func quiesceTests() []Test {
 			g.Disk.Resize(4096)
 			g.Handle(member.Event{Kind: member.EvBackend})
 			g.Run()
-			c.ExpectSame(g.State(), before, "the context read in Freeze after a doorbell, a configuration write and a disk resize")
+			expectSameState(c, g.State(), before, "the context read in Freeze after a doorbell, a configuration write and a disk resize")
 			g.Quiet()
 			g.MustMode(spec.ModeActive)
 			g.Run()

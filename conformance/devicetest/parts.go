@@ -19,7 +19,7 @@ func partsTests() []Test {
 		{id: "DP-DEV-02", name: "repeated-get-and-set", judges: harness.StepStateRead, run: func(c *harness.Check) {
 			g, _ := c.Stopped()
 			first := g.State()
-			c.ExpectSame(g.State(), first, "a second DEV_PARTS_GET(ALL)")
+			expectSameState(c, g.State(), first, "a second DEV_PARTS_GET(ALL)")
 			for i := 0; i < 2; i++ {
 				r := g.PartsSet(first)
 				c.Expect(r.Status == spec.StatusOK, "DEV_PARTS_SET %d of the device's own parts: %s/%s, want OK", i+1, r.Status, r.Qualifier)
@@ -48,7 +48,7 @@ func partsTests() []Test {
 			before := g.State()
 			r := g.PartsSet(devctx.EncodeParts([]devctx.Part{devctx.NewCommonCfgPart(spec.CfgQueueSelect, []byte{1, 0})}))
 			c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET while running: OK, want a failure")
-			c.ExpectSame(g.State(), before, "the parts read back after DEV_PARTS_SET while running")
+			expectSameState(c, g.State(), before, "the parts read back after DEV_PARTS_SET while running")
 		}},
 		{id: "DP-DEV-05", name: "length-mismatch-fails", run: func(c *harness.Check) {
 			for _, p := range []devctx.Part{
@@ -96,12 +96,12 @@ func partsTests() []Test {
 					before := g.State()
 					r := g.PartsSet(bad)
 					c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of a valid part and a part for queue 7 (of %d): OK, want a failure", harness.RigQueues)
-					c.ExpectSame(g.State(), before, "the parts read back after the failed SET")
+					expectSameState(c, g.State(), before, "the parts read back after the failed SET")
 				}
 				g.MustMode(spec.ModeActive)
 				return g.State()
 			}
-			c.ExpectSame(after(true), after(false), "the parts after resume, with a failed SET before it, against none")
+			expectSameState(c, after(true), after(false), "the parts after resume, with a failed SET before it, against none")
 			g, _ := c.Stopped()
 			if r := g.PartsSet(bad); r.Status == spec.StatusOK {
 				c.Fatalf("DEV_PARTS_SET with a part for queue 7 (of %d): OK, want a failure", harness.RigQueues)
