@@ -101,7 +101,7 @@ func partsTests() []Test {
 				g.MustMode(spec.ModeActive)
 				return g.State()
 			}
-			expectSameState(c, after(true), after(false), "the parts after resume, with a failed SET before it, against none")
+			expectSameState(c, after(true), after(false), "the parts after resume, with a failed SET before it, against the same steps without that SET")
 			g, _ := c.Stopped()
 			if r := g.PartsSet(bad); r.Status == spec.StatusOK {
 				c.Fatalf("DEV_PARTS_SET with a part for queue 7 (of %d): OK, want a failure", harness.RigQueues)

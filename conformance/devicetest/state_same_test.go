@@ -29,7 +29,7 @@ func TestStateMessagesNameTheParts(t *testing.T) {
 		{"keeps-latched-state-across-flr", "DRAFT-FLR-01", "flr-drops-written-context", spec.Draft2023,
 			"; differs in: PCI_COMMON_CFG field, DRV_FEATURES field, DEVICE_STATUS field, PCI_VQ_CFG field"},
 		{"applies-part-of-failed-set", "DP-DEV-08", "failed-set-no-side-effects", spec.Virtio14,
-			"; differs in: PCI_COMMON_CFG part of driver_feature_select, PCI_COMMON_CFG part of queue_select"},
+			"the parts after resume, with a failed SET before it, against the same steps without that SET: got 285 bytes, want 285, first different at byte 84: got 0000000002010000…, want 0100000002010000…; differs in: PCI_COMMON_CFG part of driver_feature_select, PCI_COMMON_CFG part of queue_select"},
 	} {
 		t.Run(tc.mutant+"/"+tc.id, func(t *testing.T) {
 			m, ok := mutants.Lookup(tc.mutant)
