@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
 	"github.com/migsim/migsim/conformance/extdevice/wire"
 )
@@ -14,8 +16,9 @@ var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLine)
 
 // readLine returns the next line without its newline. It returns io.EOF
 // at the end of input on a line boundary, and an error for a last line
-// without newline or a line longer than MaxLine. The line aliases r's
-// buffer until the next read.
+// without newline or a line longer than MaxLine; with a read deadline's
+// error, the start of a line the deadline cut, if any. The line aliases
+// r's buffer until the next read.
 func readLine(r *bufio.Reader) ([]byte, error) {
 	line, err := r.ReadSlice('\n')
 	switch {
@@ -27,8 +30,23 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 		return nil, io.EOF
 	case errors.Is(err, io.EOF):
 		return nil, fmt.Errorf("output ends inside a line (%d bytes without newline): %w", len(line), io.ErrUnexpectedEOF)
+	case errors.Is(err, os.ErrDeadlineExceeded) && len(line) > 0:
+		return line, err // what came of a line the deadline cut (unended)
 	}
 	return nil, err
+}
+
+// unended says that a deadline passed with a line begun and not ended:
+// a device that writes its reply without the newline (and flushes it)
+// has answered, and the usual advice of a missing reply (flush, a longer
+// deadline) would mislead it.
+func unended(d time.Duration, line []byte) string {
+	q := fmt.Sprintf("%q", line)
+	if len(line) > 120 {
+		q = fmt.Sprintf("%q… (%d bytes)", line[:120], len(line))
+	}
+	return fmt.Sprintf("no complete line within %s: the device wrote %s and no newline after it: "+
+		"every line ends with \\n (docs/device-protocol.md, \"Lines and values\")", d, q)
 }
 
 // DecodeMessage decodes one line strictly (wire.Decode): a single JSON

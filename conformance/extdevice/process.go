@@ -286,7 +286,10 @@ func (x *exchange) recv() *Message {
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		msg := fmt.Sprintf("no reply within %s", x.within)
-		if x.what() == "hello" {
+		switch {
+		case len(line) > 0:
+			msg = unended(x.within, line)
+		case x.what() == "hello":
 			msg = helloLate(x.within)
 		}
 		x.err = x.p.fail(x.desc(), msg)

@@ -19,6 +19,8 @@
 //	dies     the reference device, exiting with status 3 instead of writing its 300th line
 //	goodbye  the reference device, writing a line on stdout at the end of its input
 //	slowdeath closes its output before the hello, then exits with status 5 a second later
+//	nonewline answers the hello without the newline that ends its line
+//	halfline  answers the hello, then writes the start of a reply and no more
 package main
 
 import (
@@ -65,6 +67,16 @@ func main() {
 	case "hang":
 		line, _ := in.ReadString('\n')
 		fmt.Println(hello(line))
+		_, _ = io.Copy(io.Discard, in)
+	case "nonewline":
+		line, _ := in.ReadString('\n')
+		fmt.Print(hello(line))
+		_, _ = io.Copy(io.Discard, in)
+	case "halfline":
+		line, _ := in.ReadString('\n')
+		fmt.Println(hello(line))
+		_, _ = in.ReadString('\n')
+		fmt.Print(`{"id":2,"op":"rea`)
 		_, _ = io.Copy(io.Discard, in)
 	case "flood":
 		line, _ := in.ReadString('\n')
