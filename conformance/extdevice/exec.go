@@ -59,6 +59,7 @@ func launchExec(argv []string) (runner, writeEnd, readEnd, error) {
 	}()
 	go func() {
 		e.waitErr = e.cmd.Wait()
+		killLeftovers(e.cmd)
 		close(e.exited)
 	}()
 	return e, inW, outR, nil

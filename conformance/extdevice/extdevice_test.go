@@ -3,10 +3,14 @@ package extdevice_test
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -209,6 +213,9 @@ func TestHostileDevices(t *testing.T) {
 		// neither flushing nor a longer deadline would help.
 		{"nonewline", true, []string{"hello (request 1): no complete line within 500ms: the device wrote \"{\\\"id\\\":1,", "and no newline after it: every line ends with \\n"}, false},
 		{"halfline", false, []string{"new device", "no complete line within 500ms: the device wrote \"{\\\"id\\\":2,\\\"op\\\":\\\"rea\" and no newline after it"}, false},
+		// A child the device left holding its output dies with it: the
+		// kit sees the output close at once, not a missing reply.
+		{"orphan", false, []string{"new device", "the device closed its output instead of replying; process exit status 3"}, false},
 		{"flood", false, []string{"new device", "longer than"}, false},
 		{"hang", false, []string{"new device", "no reply within"}, false},
 		{"wrongop", true, []string{"hello", `got op "teapot"`}, false},
@@ -223,7 +230,9 @@ func TestHostileDevices(t *testing.T) {
 			// tests: elsewhere a loaded machine's slow start would turn the
 			// error expected into "no reply within".
 			opts := extdevice.Options{Timeout: 30 * time.Second, Procs: 1}
-			if slices.ContainsFunc(tc.want, func(w string) bool { return w == "no reply within" || strings.Contains(w, "no complete line") }) {
+			if slices.ContainsFunc(tc.want, func(w string) bool {
+				return strings.HasPrefix(w, "no reply within") || strings.Contains(w, "no complete line")
+			}) {
 				opts.Timeout = 500 * time.Millisecond
 			}
 			if tc.atStart && slices.ContainsFunc(tc.want, func(w string) bool {
@@ -267,8 +276,24 @@ func TestHostileDevices(t *testing.T) {
 			for _, pid := range pids {
 				assert.False(t, alive(pid), "process %d left behind", pid)
 			}
+			// A child the device started and left running dies with it.
+			if m := regexp.MustCompile(`child (\d+) keeps stdout`).FindStringSubmatch(got.Stderr); m != nil {
+				pid, _ := strconv.Atoi(m[1])
+				assert.Eventually(t, func() bool { return !running(pid) }, 2*time.Second, 10*time.Millisecond, "the device's child %d left behind", pid)
+			}
 		})
 	}
+}
+
+// running reports whether process pid exists and is not a zombie (an
+// orphan a reaper has not waited for yet is dead all the same).
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return alive(pid)
+	}
+	_, after, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(after, "Z")
 }
 
 // catch runs f and returns the *extdevice.Error it panics with.

@@ -20,3 +20,10 @@ func killProcess(c *exec.Cmd) {
 	_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 	_ = c.Process.Kill()
 }
+
+// killLeftovers kills what a command started by ownProcessGroup left
+// running in its process group when it ended (a child holding its output
+// open, a helper it never waited for), so that no process of a device
+// outlives it. Called once the command has been waited for: while the
+// group has a member its id, the command's pid, is not reused.
+func killLeftovers(c *exec.Cmd) { _ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL) }

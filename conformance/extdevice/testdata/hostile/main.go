@@ -21,6 +21,7 @@
 //	slowdeath closes its output before the hello, then exits with status 5 a second later
 //	nonewline answers the hello without the newline that ends its line
 //	halfline  answers the hello, then writes the start of a reply and no more
+//	orphan    answers the hello, then exits with status 3 leaving a child that holds its stdout
 package main
 
 import (
@@ -29,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -78,6 +80,19 @@ func main() {
 		_, _ = in.ReadString('\n')
 		fmt.Print(`{"id":2,"op":"rea`)
 		_, _ = io.Copy(io.Discard, in)
+	case "orphan":
+		line, _ := in.ReadString('\n')
+		fmt.Println(hello(line))
+		_, _ = in.ReadString('\n')
+		child := exec.Command("sleep", "30")
+		child.Stdout = os.Stdout
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, "hostile:", err)
+		}
+		if child.Process != nil {
+			fmt.Fprintf(os.Stderr, "hostile: exiting, child %d keeps stdout\n", child.Process.Pid)
+		}
+		os.Exit(3)
 	case "flood":
 		line, _ := in.ReadString('\n')
 		fmt.Println(hello(line))
