@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -25,6 +26,21 @@ func partsTests() []Test {
 				c.Expect(r.Status == spec.StatusOK, "DEV_PARTS_SET %d of the device's own parts: %s/%s, want OK", i+1, r.Status, r.Qualifier)
 			}
 			g.MustMode(spec.ModeActive)
+		}},
+		{id: "DP-DEV-02", name: "repeated-get-after-a-change", judges: harness.StepStateRead, run: func(c *harness.Check) {
+			// A second GET, after the driver changed the device between two
+			// stops, returns the device as it is then, not the first GET's
+			// parts again.
+			g, _ := c.Stopped()
+			g.State()
+			g.MustMode(spec.ModeActive)
+			q := (g.CommonRead(spec.CfgQueueSelect) + 1) % harness.RigQueues
+			g.Common(spec.CfgQueueSelect, q)
+			g.MustMode(spec.ModeStop)
+			want := devctx.NewCommonCfgPart(spec.CfgQueueSelect, binary.LittleEndian.AppendUint16(nil, uint16(q)))
+			got, ok := partOf(g.Parts(), want)
+			c.Expect(ok && bytes.Equal(got.Value, want.Value), "DEV_PARTS_GET(ALL) after the driver set queue_select to %d between two stops: queue_select part %x (found: %t), want %x",
+				q, got.Value, ok, want.Value)
 		}},
 		{id: "DP-DEV-03", name: "get-in-required-order", judges: harness.StepStateRead, run: func(c *harness.Check) {
 			g, _ := c.Live()
@@ -185,4 +201,15 @@ func partsGetResultCap(c *harness.Check) {
 			c.ExpectSame(r.Result, all[:capacity], fmt.Sprintf("DEV_PARTS_GET(ALL) in a %d-byte buffer (the whole result is %d bytes)", capacity, len(all)))
 		}
 	}
+}
+
+// partOf returns the part of ps with want's type and selector (a
+// PCI_COMMON_CFG part's field, a virtqueue part's queue).
+func partOf(ps []devctx.Part, want devctx.Part) (devctx.Part, bool) {
+	for _, p := range ps {
+		if p.Type == want.Type && p.Selector == want.Selector {
+			return p, true
+		}
+	}
+	return devctx.Part{}, false
 }
