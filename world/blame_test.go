@@ -168,15 +168,7 @@ func TestBlameAnotherVMsVF(t *testing.T) {
 			src := "scenario other\nvfs 2\nset vm-vfs=1\nguest vcpu0 vf=1\n  probe\n  signal ready\n  await go\n  write sector=0 count=2\n" +
 				"guest other vf=2\n  probe\n  signal ready2\n  await go\n  submit write sector=8 count=2\n" +
 				"hypervisor\n  await ready\n  await ready2\n" + tc.flow + "  signal go\n"
-			s, err := scenario.ParseScenario("other.scn", []byte(src))
-			require.NoError(t, err)
-			var w *World
-			_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
-				var err error
-				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tc.ed, Rules: spec.DefaultRules(tc.ed)}, st)
-				return w, err
-			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
-			require.NoError(t, err)
+			w := runFirstPicks(t, "other.scn", src, tc.ed)
 			assert.Contains(t, w.blame, tc.want)
 		})
 	}
@@ -233,15 +225,7 @@ func TestBlameFlowMistakes(t *testing.T) {
 				src += "  await go\n  write sector=8 count=2\n  signal wrote\n  read sector=0 count=2\n" +
 					"hypervisor\n  await ready\n" + tc.flow
 			}
-			s, err := scenario.ParseScenario("flow.scn", []byte(src))
-			require.NoError(t, err)
-			var w *World
-			_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
-				var err error
-				w, err = NewWorld(WorldConfig{Scenario: s, Edition: tc.ed, Rules: spec.DefaultRules(tc.ed)}, st)
-				return w, err
-			}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
-			require.NoError(t, err)
+			w := runFirstPicks(t, "flow.scn", src, tc.ed)
 			require.Nil(t, w.hv.Err(), "the flow runs to its end")
 			if tc.want == "" {
 				assert.Empty(t, w.flowNotes.Blame())
@@ -250,4 +234,20 @@ func TestBlameFlowMistakes(t *testing.T) {
 			assert.Contains(t, w.flowNotes.Blame(), tc.want)
 		})
 	}
+}
+
+// runFirstPicks runs the scenario src (named name) under ed with the first
+// enabled step at every decision, and returns the world it ran.
+func runFirstPicks(t *testing.T, name, src string, ed spec.Edition) *World {
+	t.Helper()
+	s, err := scenario.ParseScenario(name, []byte(src))
+	require.NoError(t, err)
+	var w *World
+	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
+		var err error
+		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed)}, st)
+		return w, err
+	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 100000})
+	require.NoError(t, err)
+	return w
 }
