@@ -37,7 +37,8 @@ func (transparent) Info() observe.OracleInfo { return transparentInfo }
 // nothing may show: comparesLogs). A flow that stopped with another error,
 // or on a compatibility check that left the vCPUs halted, is that error's
 // verdict. A finding after
-// a vCPU touched a member the hypervisor froze without halting the vCPUs,
+// a vCPU touched a member the hypervisor froze without halting the vCPUs
+// (or resumed them before it ran the member again),
 // or after a vCPU's posted write still in flight landed on a member the
 // hypervisor had frozen or stopped, is blamed on the hypervisor; so is one
 // after a mistake of its flow (observe.FinishPass.Blame).

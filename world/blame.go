@@ -32,15 +32,6 @@ func (w *World) haltMode() spec.Mode {
 	return spec.ModeStop
 }
 
-// haltVerb is what the hypervisor did to a member in haltMode, as the
-// blame words it.
-func (w *World) haltVerb() string {
-	if w.ed == spec.Draft2023 {
-		return "froze"
-	}
-	return "stopped"
-}
-
 // hostHalted reports whether host h's record says the hypervisor set its
 // member vf in haltMode. It reads the record without telling the guard:
 // footprints ask it before their step runs (memberBits); a step asks

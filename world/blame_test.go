@@ -174,6 +174,34 @@ func TestBlameAnotherVMsVF(t *testing.T) {
 	}
 }
 
+// TestBlameResumeOverQuiesced: a vCPU that reaches a VF the hypervisor
+// quiesced while the vCPUs were halted, because resume-vcpus let them run
+// before a mode command ran the VF again, is blamed on that resume, not on
+// a missing halt-vcpus; a VF quiesced again after the resume (a mode
+// command for it while the vCPUs run) is the missing halt again.
+func TestBlameResumeOverQuiesced(t *testing.T) {
+	for _, tc := range []struct {
+		name, flow, want string
+		ed               spec.Edition
+	}{
+		{"draft-2023", "  halt-vcpus\n  mode src stop\n  mode src freeze\n  resume-vcpus\n",
+			"the hypervisor resumed the vCPUs while src.vf1 was still frozen (resume-vcpus before a mode command ran it again): vcpu0 ran", spec.Draft2023},
+		{"virtio-1.4", "  halt-vcpus\n  mode src stopped\n  resume-vcpus\n",
+			"the hypervisor resumed the vCPUs while src.vf1 was still stopped (resume-vcpus before a mode command ran it again): vcpu0 ran", spec.Virtio14},
+		{"halted again", "  halt-vcpus\n  mode src stopped\n  resume-vcpus\n  halt-vcpus\n  mode src running\n  resume-vcpus\n  mode src stopped\n",
+			"the hypervisor stopped src.vf1 without halting the vCPUs: vcpu0 ran", spec.Virtio14},
+		{"stopped again after the resume", "  halt-vcpus\n  mode src stopped\n  resume-vcpus\n  mode src running\n  mode src stopped\n",
+			"the hypervisor stopped src.vf1 without halting the vCPUs: vcpu0 ran", spec.Virtio14},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "scenario resumed\nvfs 1\nguest vcpu0 vf=1\n  probe\n  signal ready\n  await go\n  write sector=0 count=2\n" +
+				"hypervisor\n  await ready\n" + tc.flow + "  signal go\n"
+			w := runFirstPicks(t, "resumed.scn", src, tc.ed)
+			assert.Contains(t, w.blame, tc.want)
+		})
+	}
+}
+
 // TestBlameFlowMistakes: a flow that switches the VM over to a copy of
 // its memory made while the VM could still change it, runs a destination
 // VF before the switchover, or ends with a VF of the VM stopped or frozen

@@ -6,6 +6,7 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/world/flowblame"
 	"github.com/migsim/migsim/world/posted"
 	"github.com/migsim/migsim/world/vocab"
 )
@@ -74,7 +75,7 @@ func (w *World) checkLanded(h *host, l *posted.Lane, pw posted.Write) {
 	if w.cfg.Reference || !w.hostHaltedInStep(h, int(pw.Target)) {
 		return
 	}
-	verb := w.haltVerb()
+	verb := flowblame.HaltVerb(w.ed)
 	w.notef("%s: %s issued by %s at step %d landed on %s.vf%d after the hypervisor %s it", l.Name, pw.TLP.Kind, pw.Who, pw.Issued, h.name, int(pw.Target), verb)
 	if w.blame == "" {
 		w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d with a posted write in flight: %s issued %s at step %d, it landed at step %d",

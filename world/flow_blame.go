@@ -41,3 +41,17 @@ func (w *World) noteSwitch(h *host) {
 		w.flowNotes.Switched(h.idx, h.name, w.vm.name, w.vmVFViews(h))
 	}
 }
+
+// quiescedVMVFs names the VM's VFs, on every host, that the host's record
+// has in haltMode (blame.go): a vCPU resumed now must not reach them.
+func (w *World) quiescedVMVFs() []string {
+	var out []string
+	for _, h := range w.hosts {
+		for _, vf := range w.vmVFs {
+			if w.hostHalted(h, vf) {
+				out = append(out, fmt.Sprintf("%s.vf%d", h.name, vf))
+			}
+		}
+	}
+	return out
+}

@@ -142,25 +142,19 @@ func (g *guestActor) tlp(t pcie.TLP) []byte {
 }
 
 // checkHalted records (once) a vCPU access to a device that the hypervisor
-// froze (draft-2023) or stopped (virtio-1.4) without halting the vCPUs, by
+// froze (draft-2023) or stopped (virtio-1.4) while the vCPU ran, by
 // the host's record of the member (blame.go): whatever the guest does then
 // is not in the state that moves, and the transparent oracle blames the
-// hypervisor for it. A draft Stop is not blamed: Stop exists to take such
-// accesses (DRAFT-STOP-03).
+// hypervisor for it (flowblame.Notes.VCPUAccess words which mistake). A
+// draft Stop is not blamed: Stop exists to take such accesses
+// (DRAFT-STOP-03).
 func (g *guestActor) checkHalted(h *host, target owner.Target, t pcie.TLP) {
 	w := g.w
 	if w.blame != "" || w.cfg.Reference || !w.hostHaltedInStep(h, int(target)) {
 		return
 	}
-	if !w.inVM(g.vf) {
-		// Another VM's VF: halt-vcpus halts the VM's vCPUs only, and the
-		// hypervisor had no business quiescing this VF.
-		w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d, a VF of another VM (not in vm-vfs), whose vCPU halt-vcpus does not halt: %s ran %s at step %d",
-			w.haltVerb(), h.name, int(target), g.name, t.Kind, w.stepNo)
-		return
-	}
-	w.blame = fmt.Sprintf("the hypervisor %s %s.vf%d without halting the vCPUs: %s ran %s at step %d",
-		w.haltVerb(), h.name, int(target), g.name, t.Kind, w.stepNo)
+	w.blame = w.flowNotes.VCPUAccess(w.ed, fmt.Sprintf("%s.vf%d", h.name, int(target)), w.inVM(g.vf),
+		fmt.Sprintf("%s ran %s at step %d", g.name, t.Kind, w.stepNo))
 }
 
 func allOnes(n int) []byte { return bytes.Repeat([]byte{0xff}, n) }

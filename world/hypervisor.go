@@ -325,8 +325,10 @@ func (g *guestActor) trapFLR() {
 // setHalted halts or resumes every vCPU of the VM (the guests of VMs that
 // are not migrated keep running).
 func (w *World) setHalted(halted bool) {
-	if !halted {
-		w.flowNotes.Resumed()
+	if halted {
+		w.flowNotes.Halted()
+	} else {
+		w.flowNotes.Resumed(w.quiescedVMVFs())
 	}
 	for _, g := range w.guests {
 		if w.inVM(g.vf) {

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"fmt"
+
 	"github.com/migsim/migsim/adminq"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
@@ -112,6 +114,11 @@ type truthObserver struct {
 func (o truthObserver) Submitted(_ uint64, c adminq.Command) {
 	o.w.touchW(por.ResHost(por.ClassTruth, o.h.idx))
 	o.h.truth.Submitted(c)
+	if _, mode := ownerview.ModeTarget(o.w.ed, c); mode && !o.w.cfg.Reference {
+		if vf, ok := ownerview.MemberOf(c); ok {
+			o.w.flowNotes.ModeCommand(fmt.Sprintf("%s.vf%d", o.h.name, vf))
+		}
+	}
 }
 
 // Received implements owner.DriverObserver.

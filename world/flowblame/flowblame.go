@@ -34,7 +34,11 @@ type Notes struct {
 	// copied is, per host index, whether the hypervisor copied the VM's
 	// memory there.
 	copied []bool
-	blame  string
+	// quiesced names the VM's VFs that the host's record had in the mode
+	// a vCPU must not reach (draft-2023 Freeze, virtio-1.4 stopped) when
+	// the hypervisor last resumed the vCPUs, until it halts them again.
+	quiesced []string
+	blame    string
 }
 
 // VF is what the host's record says of one VF of the VM on a host.
@@ -68,13 +72,76 @@ func (n *Notes) Copied(h int, vcpus bool, vfs []VF) {
 }
 
 // Resumed notes that the hypervisor resumed the VM's vCPUs: every copy of
-// the VM's memory made so far may be stale.
-func (n *Notes) Resumed() {
+// the VM's memory made so far may be stale. quiesced names the VFs of the
+// VM the host's record has in the mode a running vCPU must not reach
+// (ResumedOver).
+func (n *Notes) Resumed(quiesced []string) {
 	for h, c := range n.copied {
 		if c && n.stale[h] == "" {
 			n.stale[h] = "before resume-vcpus let the vCPUs run again"
 		}
 	}
+	n.quiesced = quiesced
+}
+
+// Halted notes that the hypervisor halted the VM's vCPUs: what they find
+// once resumed again is the next resume's business.
+func (n *Notes) Halted() { n.quiesced = nil }
+
+// ModeCommand notes a mode command the owner driver submitted for the VF
+// named name: whatever mode it leaves, the resume no longer decides it.
+func (n *Notes) ModeCommand(name string) {
+	var kept []string // a new array: a copy of the notes may share the old one
+	for _, q := range n.quiesced {
+		if q != name {
+			kept = append(kept, q)
+		}
+	}
+	n.quiesced = kept
+}
+
+// HaltVerb is what the hypervisor did to a member a vCPU must not reach,
+// as a blame words it: froze it (draft-2023 Freeze) or stopped it
+// (virtio-1.4).
+func HaltVerb(ed spec.Edition) string {
+	if ed == spec.Draft2023 {
+		return "froze"
+	}
+	return "stopped"
+}
+
+// VCPUAccess words the blame for a vCPU's access to the VF named name
+// ("src.vf1") that the host's record has frozen or stopped: access says
+// who ran what when ("vcpu0 ran MWr at step 12"). A VF of another VM
+// (inVM false) is one halt-vcpus does not halt and the hypervisor had no
+// business quiescing; a VF of the VM that the last resume-vcpus let the
+// vCPUs reach (ResumedOver) is that resume's mistake; any other, a
+// missing halt-vcpus before the VF was quiesced.
+func (n *Notes) VCPUAccess(ed spec.Edition, name string, inVM bool, access string) string {
+	switch {
+	case !inVM:
+		return fmt.Sprintf("the hypervisor %s %s, a VF of another VM (not in vm-vfs), whose vCPU halt-vcpus does not halt: %s", HaltVerb(ed), name, access)
+	case n.ResumedOver(name):
+		state := "stopped"
+		if ed == spec.Draft2023 {
+			state = "frozen"
+		}
+		return fmt.Sprintf("the hypervisor resumed the vCPUs while %s was still %s (resume-vcpus before a mode command ran it again): %s", name, state, access)
+	}
+	return fmt.Sprintf("the hypervisor %s %s without halting the vCPUs: %s", HaltVerb(ed), name, access)
+}
+
+// ResumedOver reports whether the hypervisor's last resume-vcpus, not
+// followed by a halt-vcpus, let the vCPUs run while the VF named name
+// ("dst.vf2") was frozen or stopped, and no mode command for it followed: a vCPU's access to it is then that
+// resume's mistake, not a missing halt-vcpus before the VF was quiesced.
+func (n *Notes) ResumedOver(name string) bool {
+	for _, q := range n.quiesced {
+		if q == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Switched notes the switchover of the VM to host h, named name, from
@@ -136,6 +203,9 @@ func (n *Notes) Hash(h uint64) uint64 {
 		if s != "" {
 			h = deephash.String(deephash.Mix(h, uint64(i)+1), s)
 		}
+	}
+	for _, q := range n.quiesced {
+		h = deephash.String(h, q)
 	}
 	if n.blame != "" {
 		h = deephash.String(h, n.blame)
