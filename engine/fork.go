@@ -71,6 +71,22 @@ type ForkStats struct {
 // copies of its first DefaultForkCap new decisions.
 const DefaultForkCap = 4096
 
+// ForkSizer is implemented by a Forker's kept copy that can say how many
+// bytes it holds. The search then also keeps copies only while they hold
+// about DefaultForkBytes in all, by the size of the last copy it measured
+// (the first, then every forkSizeEvery-th): a large system (a VM of
+// hundreds of VFs, whose every copy holds every VF's member on every host)
+// keeps fewer copies and replays more, the same runs either way.
+type ForkSizer interface {
+	ForkBytes() int64
+}
+
+// DefaultForkBytes bounds the bytes of the copies a search keeps at once.
+const DefaultForkBytes = 128 << 20
+
+// forkSizeEvery is how often the search measures a kept copy's size.
+const forkSizeEvery = 64
+
 // forkSnap is a copy of the system at decision step of the current path,
 // with the runner's state there.
 type forkSnap struct {
@@ -87,7 +103,10 @@ type forkCache struct {
 	snaps []forkSnap // snaps[i].sys nil: no copy of decision i
 	kept  int
 	cap   int
-	stats ForkStats
+	// copyBytes is the size of the last copy measured (ForkSizer), 0
+	// before one was; maxBytes bounds kept × copyBytes.
+	copyBytes, maxBytes int64
+	stats               ForkStats
 	// takeFrom is the first decision of the current run whose copy is
 	// kept (the decisions the search creates); -1 keeps none.
 	takeFrom int
@@ -97,7 +116,9 @@ type forkCache struct {
 	search *DFS
 }
 
-func newForkCache() *forkCache { return &forkCache{cap: DefaultForkCap, takeFrom: -1} }
+func newForkCache() *forkCache {
+	return &forkCache{cap: DefaultForkCap, maxBytes: DefaultForkBytes, takeFrom: -1}
+}
 
 // trim drops the copies of decisions at or below depth: the search changed
 // the pick at depth, so the copies below it are of other paths. The copy
@@ -131,7 +152,7 @@ func (c *forkCache) deepest(depth int) (int, bool) {
 // keep stores a copy of decision i, unless one is kept or the cap is
 // reached. Decision 0 is not kept: a run starts there anyway.
 func (c *forkCache) keep(i int, sys System, s forkSnap) {
-	if c.takeFrom < 0 || i < c.takeFrom || i == 0 || c.kept >= c.cap {
+	if c.takeFrom < 0 || i < c.takeFrom || i == 0 || c.kept >= c.cap || int64(c.kept+1)*c.copyBytes > c.maxBytes {
 		return
 	}
 	for len(c.snaps) <= i {
@@ -143,6 +164,9 @@ func (c *forkCache) keep(i int, sys System, s forkSnap) {
 	cp, ok := fork(sys)
 	if !ok {
 		return
+	}
+	if sz, ok := cp.(ForkSizer); ok && c.stats.Taken%forkSizeEvery == 0 {
+		c.copyBytes = sz.ForkBytes()
 	}
 	s.sys = cp
 	c.snaps[i] = s

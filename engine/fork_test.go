@@ -248,3 +248,70 @@ func TestFork_ClosePanicSaysWhere(t *testing.T) {
 		assert.Equal(t, explore(false), explore(true))
 	})
 }
+
+// sizedFork is a forkProp whose copies say how many bytes they hold
+// (ForkSizer) and count the kept copies alive at once.
+type sizedFork struct {
+	*forkProp
+	size       int64
+	live, peak *int
+}
+
+// Fork implements Forker.
+func (s *sizedFork) Fork() (System, bool) {
+	cp, ok := s.forkProp.Fork()
+	if !ok {
+		return nil, false
+	}
+	c := &sizedFork{forkProp: cp.(*forkProp), size: s.size, live: s.live, peak: s.peak}
+	if c.gen%2 == 1 {
+		*s.live++
+		*s.peak = max(*s.peak, *s.live)
+	}
+	return c, true
+}
+
+// Close implements Closer.
+func (s *sizedFork) Close() {
+	if s.gen%2 == 1 {
+		*s.live--
+	}
+	s.forkProp.Close()
+}
+
+// ForkBytes implements ForkSizer.
+func (s *sizedFork) ForkBytes() int64 { return s.size }
+
+// TestFork_ByteBudget: copies that say they are large are kept only while
+// they hold DefaultForkBytes in all, and the search runs the same runs as
+// without the fork; small copies are kept up to the count cap alone.
+func TestFork_ByteBudget(t *testing.T) {
+	gen := propGen{actors: 3, instrs: 6, vars: 2, total: 12}
+	for _, tc := range []struct {
+		name     string
+		size     int64
+		wantPeak func(peak int) bool
+	}{
+		{"large copies", DefaultForkBytes / 4, func(peak int) bool { return peak == 4 }},
+		{"small copies", 1, func(peak int) bool { return peak > 4 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			progs := genProp(NewStream(11, StreamWorkload), gen)
+			live, peak := 0, 0
+			f := func(Streams) (System, error) {
+				return &sizedFork{forkProp: &forkProp{propSys: newPropSys(progs, gen.vars)}, size: tc.size, live: &live, peak: &peak}, nil
+			}
+			cfg := ExploreConfig{Factory: f, Strategy: StrategyDFS, Schedules: 5000, Seed: 1, Jobs: 1, Bound: 2,
+				States: true, Clock: fixedClock}
+			off, sumOff := exploreRuns(t, cfg)
+			cfg.Fork = true
+			on, sumOn := exploreRuns(t, cfg)
+			require.Equal(t, off, on)
+			require.NotNil(t, sumOn.Fork)
+			sumOn.Fork = nil
+			assert.Equal(t, sumOff, sumOn)
+			assert.True(t, tc.wantPeak(peak), "kept copies alive at once: %d", peak)
+			assert.Zero(t, live, "every kept copy is closed")
+		})
+	}
+}

@@ -56,6 +56,16 @@ type keptWorld struct {
 	f *worldcopy.Frozen[World]
 }
 
+// ForkBytes implements engine.ForkSizer: the bytes a copy of the kept
+// world's data holds (worldcopy.Count; 0 when it cannot be counted).
+func (k *keptWorld) ForkBytes() int64 {
+	if k.w == nil {
+		return 0
+	}
+	census, _ := worldcopy.Count(worldCopier, k.w) // nil on an error
+	return census.Bytes()
+}
+
 // Fork implements engine.Forker: a runnable copy of the kept world, or
 // false when an actor's rebuild refuses or fails.
 func (k *keptWorld) Fork() (engine.System, bool) {

@@ -181,6 +181,9 @@ func TestFork_Kinds(t *testing.T) {
 	require.True(t, ok)
 	_, isWorld := kept.(*world.World)
 	require.False(t, isWorld, "the copy of a running world is a kept copy")
+	sized, ok := kept.(engine.ForkSizer)
+	require.True(t, ok, "a kept copy says its size, which bounds the copies a search keeps")
+	assert.Greater(t, sized.ForkBytes(), int64(1000), "a kept copy holds the world's data")
 	for name, run := range map[string]func(){
 		"Enabled": func() { kept.Enabled(nil) },
 		"Execute": func() { kept.Execute(engine.Step{}) },

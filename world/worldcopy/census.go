@@ -32,3 +32,12 @@ func Count[T any](c *Copier, root *T) (Census, error) {
 	}
 	return out, nil
 }
+
+// Bytes is the bytes of every type the census counts.
+func (c Census) Bytes() int64 {
+	var n int64
+	for _, e := range c {
+		n += int64(e.Bytes)
+	}
+	return n
+}
