@@ -111,6 +111,8 @@ func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Ar
 	} else {
 		dev = VFDeviceBlk
 	}
+	var wrong *scenario.Program
+	wrongDriver, mixed := "", false
 	for _, p := range s.Actors {
 		if p.Kind != scenario.ActorGuest || (p.Edition != 0 && p.Edition != ed) {
 			continue
@@ -119,10 +121,21 @@ func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Ar
 		if !ok {
 			name = Vocabulary().DefaultDriver
 		}
-		if d, ok := DriverNamed(name); ok && d.DeviceID != want {
-			return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (set %s=… names the VFs' device type)",
-				p.Name, p.Line, name, dev, SettingVFDevice)
+		d, ok := DriverNamed(name)
+		switch {
+		case ok && d.DeviceID != want && wrong == nil:
+			wrong, wrongDriver = p, name
+		case ok && d.DeviceID == want:
+			mixed = true
 		}
 	}
-	return nil
+	if wrong == nil {
+		return nil
+	}
+	why := fmt.Sprintf("set %s=… names the VFs' device type", SettingVFDevice)
+	if mixed {
+		// Guests of both device types: one vf-device value cannot satisfy them.
+		why += ", one for every VF of every host: a VM cannot hold VFs of two device types"
+	}
+	return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (%s)", wrong.Name, wrong.Line, wrongDriver, dev, why)
 }

@@ -56,3 +56,25 @@ func TestCheckVMRefusesAtLoad(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "bad.scn:6: expect virtio-1.4: set vm-vfs=1-999")
 }
+
+// TestCheckVMDeviceTypes: a guest whose driver does not bind the VFs'
+// device type is refused at load at the expectation's line; when other
+// guests' drivers bind it, the error says that one vf-device covers every
+// VF, so a VM of virtio-net and virtio-blk VFs cannot be built.
+func TestCheckVMDeviceTypes(t *testing.T) {
+	const mixed = "one for every VF of every host: a VM cannot hold VFs of two device types"
+	for _, tc := range []struct{ name, src, want string }{
+		{"net guest beside a blk guest", "scenario m\nvfs 2\nqueues 3\nguest d vf=1\n  probe\nguest n vf=2 driver=net\n  probe\nexpect draft-2023 pass\n",
+			"m.scn:8: expect draft-2023: guest n (line 6): driver net does not bind blk VFs (set vf-device=… names the VFs' device type, " + mixed + ")"},
+		{"net guest alone", "scenario m\nvfs 1\nqueues 3\nguest n driver=net\n  probe\nexpect draft-2023 pass\n",
+			"m.scn:6: expect draft-2023: guest n (line 4): driver net does not bind blk VFs (set vf-device=… names the VFs' device type)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.ParseScenario("m.scn", []byte(tc.src))
+			require.NoError(t, err)
+			err = CheckVM(s)
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
