@@ -34,7 +34,7 @@ func netUnits(t *testing.T, f member.Factory) map[string][]Failure {
 			}
 		}
 	}
-	require.Equal(t, 9, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the MAC table and its round trip (both editions)")
+	require.Equal(t, 11, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the MAC table, its round trip and the control-queue state's (both editions)")
 	return out
 }
 
@@ -56,6 +56,7 @@ func TestNetDeviceTests(t *testing.T) {
 			// Its NET_CVQ, under its own number, holds no MAC table part
 			// that a destination of another implementation would find.
 			"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip": {"DRAFT-CTX-09"},
+			"DRAFT-CTX-09/draft-2023/net-cvq-state-round-trip": {"DRAFT-CTX-09"},
 		}},
 		{"writes-back-after-stop-reply", map[string][]string{
 			"DP-DEV-09/virtio-1.4/stop-writes-back-taken-frames":          {"DP-DEV-09"},
@@ -65,6 +66,7 @@ func TestNetDeviceTests(t *testing.T) {
 		// empty table and reads it back empty.
 		{"forgets-mac-table-on-restore", map[string][]string{
 			"NET-PART-02/virtio-1.4/net-mac-table-round-trip": {"NET-PART-02"},
+			"NET-PART-02/virtio-1.4/net-cvq-state-round-trip": {"NET-PART-02"},
 		}},
 		// The nak fails the test of the commands; the round trips, which
 		// need the MAC table set, fail their set-up (no requirement).
@@ -73,6 +75,8 @@ func TestNetDeviceTests(t *testing.T) {
 			"NET-DEV-06/virtio-1.4/net-ctrl-mac-table":         {"NET-DEV-06"},
 			"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip": nil,
 			"NET-PART-02/virtio-1.4/net-mac-table-round-trip":  nil,
+			"DRAFT-CTX-09/draft-2023/net-cvq-state-round-trip": nil,
+			"NET-PART-02/virtio-1.4/net-cvq-state-round-trip":  nil,
 		}},
 		{"dma-rx-while-stopped", nil},
 	} {
@@ -160,7 +164,7 @@ func TestNetCtrlTestsSkipWithoutControlQueue(t *testing.T) {
 	}
 	n := 0
 	for _, e := range spec.Editions {
-		for _, dt := range netCtrlTests() {
+		for _, dt := range append(netCtrlTests(), netCVQStateTests()...) {
 			if !dt.AppliesTo(e) {
 				continue
 			}
@@ -171,5 +175,5 @@ func TestNetCtrlTestsSkipWithoutControlQueue(t *testing.T) {
 			assert.Equal(t, "the device (num_queues 3) does not offer VIRTIO_NET_F_CTRL_VQ, which the test's control commands need", res.Skipped, dt.Unit(e))
 		}
 	}
-	assert.Equal(t, 4, n, "the MAC table test in both editions and the round trip in each")
+	assert.Equal(t, 6, n, "the MAC table test in both editions, its round trip and the control-queue state's in each")
 }

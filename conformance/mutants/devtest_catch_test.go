@@ -79,6 +79,7 @@ var devTestCatches = []devTestCatch{
 		"DRAFT-CTX-09/draft-2023/net-context-fields",
 		"DRAFT-STOP-02/draft-2023/taken-frames-used-or-owned-at-stop",
 		"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip",
+		"DRAFT-CTX-09/draft-2023/net-cvq-state-round-trip",
 	}, []string{"DRAFT-CTX-09"}},
 	{"loses-half-written-queue-address", []string{
 		"PCI-DEV-02/draft-2023/halves-across-modes",
@@ -111,6 +112,7 @@ var devTestKills = []devTestCatch{
 	}, []string{"NET-DEV-06"}},
 	{"forgets-mac-table-on-restore", []string{
 		"NET-PART-02/virtio-1.4/net-mac-table-round-trip",
+		"NET-PART-02/virtio-1.4/net-cvq-state-round-trip",
 	}, []string{"NET-PART-02"}},
 }
 

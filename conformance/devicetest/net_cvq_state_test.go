@@ -1,0 +1,84 @@
+package devicetest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestNetCVQStateRoundTripBlame plants the bugs of a virtio-net device's
+// control-queue state that the receive filter's round trip cannot see (its
+// receive modes are off, their reset value, and it sets no address and no
+// VLAN): a source that saves an empty VLAN table, or the provisioned mac
+// in place of the one MAC_ADDR_SET chose (which the guest then reads from
+// the destination), breaks NET-PART-02 in the state read from it; a
+// destination that restores RX_PROMISC off breaks NET-PART-02 in the state
+// it reads back. The reference passes in both editions.
+func TestNetCVQStateRoundTripBlame(t *testing.T) {
+	units := map[spec.Edition]Test{}
+	for _, dt := range All() {
+		if dt.name == "net-cvq-state-round-trip" {
+			for _, e := range spec.Editions {
+				if dt.AppliesTo(e) {
+					units[e] = dt
+				}
+			}
+		}
+	}
+	require.Len(t, units, 2)
+	rewrite := func(cmd spec.NetCVQCommand, set, get func([]byte) []byte) member.Factory {
+		return func(c member.Config) member.Device {
+			return &partsRewriter{Device: membernet.New(c), cmd: cmd, set: set, get: get, gets: map[uint64]bool{}}
+		}
+	}
+	empty := func([]byte) []byte { return nil }
+	off := func([]byte) []byte { return []byte{0} }
+	provisioned := func([]byte) []byte { return []byte{0x52, 0x54, 0x00, 0x12, 0x34, 0x56} }
+	for _, tc := range []struct {
+		name  string
+		ed    spec.Edition
+		f     member.Factory
+		reqs  [][]string
+		words []string
+	}{
+		{"reference", spec.Virtio14, membernet.New, nil, nil},
+		{"reference", spec.Draft2023, membernet.New, nil, nil},
+		{"saves-empty-vlan-table", spec.Virtio14, rewrite(spec.NetVLANAdd, nil, empty),
+			[][]string{{"NET-PART-02"}},
+			[]string{"the state read from the stopped source: the VIRTIO_NET_CTRL_VLAN_ADD part holds (entries=0 vlans=-), want what the driver set, (entries=2 vlans=7,100)"}},
+		{"saves-provisioned-mac", spec.Virtio14, rewrite(spec.NetMACAddrSet, nil, provisioned),
+			[][]string{{"NET-PART-02"}, {"NET-PART-02"}},
+			[]string{"VIRTIO_NET_CTRL_MAC_ADDR_SET part holds (mac=52:54:00:12:34:56)",
+				"the guest reads mac 52:54:00:12:34:56 from the destination's virtio_net_config after the resume, where it had chosen 02:00:00:00:00:c5"}},
+		{"restores-promisc-off", spec.Virtio14, rewrite(spec.NetRxPromisc, off, nil),
+			[][]string{{"NET-PART-02"}},
+			[]string{"the state read back from the destination after the resume: the VIRTIO_NET_CTRL_RX_PROMISC part holds (value=0 (off)), want what the source's state wrote to it, (value=1 (on))"}},
+	} {
+		t.Run(tc.name+"/"+tc.ed.String(), func(t *testing.T) {
+			c := runCheck(units[tc.ed], tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeNet)
+			require.NoError(t, c.Fatal)
+			require.Empty(t, c.Skipped)
+			var reqs [][]string
+			var msgs []string
+			for _, f := range c.Fails {
+				reqs = append(reqs, f.Requirements)
+				msgs = append(msgs, f.Message)
+			}
+			assert.Equal(t, tc.reqs, reqs, "%q", msgs)
+			all := strings.Join(msgs, "\n")
+			for _, w := range tc.words {
+				assert.Contains(t, all, w)
+			}
+			if tc.reqs == nil {
+				assert.Positive(t, c.Asserted, "the reference passes on checks, not on none")
+			}
+		})
+	}
+}
