@@ -141,7 +141,7 @@ func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
 		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), msixControlTests(), roundTripTests(), tableTests(), netTests(),
-		netCtrlTests(), netCVQStateTests()} {
+		netRxTakenTests(), netCtrlTests(), netCVQStateTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

@@ -80,6 +80,7 @@ var devTestCatches = []devTestCatch{
 		"DRAFT-STOP-02/draft-2023/taken-frames-used-or-owned-at-stop",
 		"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip",
 		"DRAFT-CTX-09/draft-2023/net-cvq-state-round-trip",
+		"DRAFT-STOP-02/draft-2023/filled-rx-buffer-used-or-owned-at-stop",
 	}, []string{"DRAFT-CTX-09"}},
 	{"loses-half-written-queue-address", []string{
 		"PCI-DEV-02/draft-2023/halves-across-modes",
