@@ -46,6 +46,15 @@ import (
 //     configuration came from the values the run's DEV_PARTS_SET carried:
 //     DP-DEV-08 (they take effect when the member resumes), the
 //     counterpart of draft-2023's DRAFT-CTX-01 (singledOut, charge.go);
+//   - a frame the virtio-net guest received on a receive queue beyond the
+//     pairs it has in use (its "FAIL rx" entry, NET-DEV-10 seen from the
+//     guest): the destination steers by the number of pairs, which only
+//     the control-queue state the device moved sets (the MQ VQ_PAIRS_SET
+//     part, the draft's NET_CVQ field): steeringReqs. Neither a lost
+//     notification nor a descriptor left unwritten makes a device steer
+//     a frame to a queue it should not use, so DRAFT-STOP-03, DP-DEV-09
+//     and DP-DEV-10 are not charged; in virtio-1.4 the value came from
+//     the run's DEV_PARTS_SET, DP-DEV-08, as for a configuration read;
 //   - anything else — requests that never completed, frames not
 //     received, a probe that went otherwise — may come from a lost
 //     notification as well as from lost queue state: the oracle's
@@ -60,14 +69,16 @@ import (
 // rules the host saw the driver break: an FLR's DP-DEV-14, a device
 // part's NET-PART-01) are involved, not charged (Charge).
 var (
-	queueReqs  = []string{"DRAFT-CTX-01", "DP-DEV-09"}
-	configReqs = []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-10"}
+	queueReqs    = []string{"DRAFT-CTX-01", "DP-DEV-09"}
+	configReqs   = []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-10"}
+	steeringReqs = []string{"DRAFT-CTX-01"}
 )
 
 // Kinds of first differences (Failure.Charged words them).
 const (
-	diffQueue  = "data read from a request queue"
-	diffConfig = "a configuration read"
+	diffQueue    = "data read from a request queue"
+	diffConfig   = "a configuration read"
+	diffSteering = "a frame on a receive queue beyond the pairs in use"
 )
 
 // requestVerbs start the subject of a guest log entry that tells how one
@@ -90,6 +101,9 @@ func diffKind(d *control.Difference) string {
 	case strings.Contains(d.Migrated, "harvest: virtq:"):
 		// The used ring holds an element the guest has no request for.
 		return diffQueue
+	case strings.Contains(d.Migrated, "FAIL rx q") && strings.HasSuffix(d.Migrated, " pairs in use"):
+		// guest/net's check of a received frame's queue (datapath.go).
+		return diffSteering
 	case m.subject != w.subject:
 		return ""
 	case slices.ContainsFunc(requestVerbs, func(v string) bool { return strings.HasPrefix(m.subject, v) }):
@@ -142,8 +156,8 @@ func fields(s string) map[string]string {
 
 // chargedBy narrows the requirements ids a transparent finding charges by
 // its first difference d (the rules above). extra are the requirements
-// outside the oracle's own that a configuration read singles out when
-// none of the oracle's requirements it may single out was involved
+// outside the oracle's own that a configuration read or the steering singles
+// out when none of the oracle's requirements it may single out was involved
 // (singledOut: virtio-1.4's DP-DEV-08 once the run set parts). It returns
 // the requirements and the sentence that says how they were chosen.
 func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, string) {
@@ -154,6 +168,8 @@ func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, s
 		list = queueReqs
 	case diffConfig:
 		list = configReqs
+	case diffSteering:
+		list = steeringReqs
 	}
 	own := oracle.Transparent.Info().Reqs
 	var keep []string
@@ -170,9 +186,10 @@ func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, s
 		}
 	}
 	singled := kept > 0 && dropped > 0
-	if kind == diffConfig && kept == 0 {
-		// None of the oracle's requirements a configuration read speaks of
-		// was involved: the configuration came wrong from what the run set.
+	if (kind == diffConfig || kind == diffSteering) && kept == 0 {
+		// None of the oracle's requirements a configuration read or the
+		// steering speaks of was involved: it came wrong from what the
+		// run set.
 		for _, id := range extra {
 			if !slices.Contains(keep, id) {
 				keep, singled = append(keep, id), true

@@ -74,6 +74,15 @@ func TestChargedBy(t *testing.T) {
 		{"a queue difference never takes the values set", []string{"DP-DEV-09"},
 			"vcpu0: FAIL write sector=2 count=2: status 1", "vcpu0: write sector=2 count=2: status=0",
 			[]string{"DP-DEV-09"}, "by the row's triggers: the difference, " + diffQueue + ", does not single out a requirement", []string{"DP-DEV-08"}},
+		// A virtio-net destination that restored more queue pairs than the
+		// guest set steers a frame beyond them: the control-queue state
+		// the run moved, not a descriptor left unwritten.
+		{"a frame beyond the pairs in use: the values set", []string{"DP-DEV-09"},
+			"vcpu0: FAIL rx q4: a frame on receiveq3 with 2 pairs in use", "vcpu0: recv: 8 frames",
+			[]string{"DP-DEV-08"}, "by the first difference: " + diffSteering, []string{"DP-DEV-08"}},
+		{"a frame beyond the pairs in use in draft-2023", draft,
+			"vcpu0: FAIL rx q4: a frame on receiveq3 with 2 pairs in use", "vcpu0: tx q3 seq=1: sent",
+			[]string{"DRAFT-CTX-01"}, "by the first difference: " + diffSteering, nil},
 		{"a rule that would keep none", []string{"DRAFT-STOP-03"},
 			"vcpu0: FAIL irq q0: harvest: virtq: used ring[2]: id 0 is not an outstanding head", "vcpu0: write sector=2 count=2: status=0",
 			[]string{"DRAFT-STOP-03"}, "by the row's triggers: the difference, " + diffQueue + ", does not single out a requirement", nil},
