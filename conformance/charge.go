@@ -7,13 +7,13 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/failmsg"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world"
-	"github.com/migsim/migsim/world/guard"
 )
 
 // Charge is what a failed row's finding charges: one decision, which the
@@ -222,7 +222,7 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 // of those, whose failures charge none).
 func charges(fd *engine.Finding) bool {
 	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		(fd.Oracle != engine.OraclePanic || !strings.Contains(fd.Message, guard.MemberContract))
+		(fd.Oracle != engine.OraclePanic || !failmsg.IsContract(fd.Message))
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

@@ -20,7 +20,6 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
-	"github.com/migsim/migsim/world/guard"
 )
 
 // row is one expectation of one catalog scenario.
@@ -168,7 +167,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkFault
 	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
-	} else if fl.Oracle == engine.OraclePanic && strings.Contains(fl.Message, guard.MemberContract) {
+	} else if fl.Oracle == engine.OraclePanic && failmsg.IsContract(fl.Message) {
 		fl.Check = checkContract
 	}
 	seed := uint64(0) // the run without migration a failure with no run explains itself with

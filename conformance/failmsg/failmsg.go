@@ -13,12 +13,34 @@ import (
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/world/guard"
+	"github.com/migsim/migsim/world/por"
 )
 
+// backendUndeclared ends the world's footprint panic of a step that
+// changed the member's backend — the disk, or a net world's network —
+// without declaring it (world/guard).
+var backendUndeclared = "does not declare the write of " + por.ResourceName(por.ResDisk)
+
+// IsContract reports whether msg holds a panic of the world's guard that
+// the device under test caused: the member-contract panic, or the
+// footprint panic of a step that changed the backend without declaring
+// it. The world's footprints declare every change the reference devices
+// make to their backend (world's TestFootprintGuard_StepsThatTouchMore
+// plants each one left out), so under the kit such a change is the
+// device's: a virtio-net device that puts a frame on the wire while it
+// answers a doorbell rather than in an execute step, say.
+func IsContract(msg string) bool {
+	return strings.Contains(msg, guard.MemberContract) || (strings.Contains(msg, "world: footprint of ") && strings.Contains(msg, backendUndeclared))
+}
+
 // Contract words a failure whose message holds the world's
-// member-contract panic (guard.MemberContract): what the device did, then
-// where, and why the row cannot be judged with it.
+// member-contract panic (guard.MemberContract), or its footprint panic
+// of a step that changed the backend (IsContract): what the device did,
+// then where, and why the row cannot be judged with it.
 func Contract(msg string) string {
+	if !strings.Contains(msg, guard.MemberContract) && IsContract(msg) {
+		return backendContract(msg)
+	}
 	i := strings.Index(msg, guard.MemberContract)
 	if i < 0 {
 		return msg
@@ -34,6 +56,23 @@ func Contract(msg string) string {
 		msg += " (" + where + ")"
 	}
 	return msg + "; the simulator's reduction relies on it, so the row is not judged further with this device"
+}
+
+// backendContract words the footprint panic of a step that changed the
+// device's backend: the step, what the device did, and where.
+func backendContract(msg string) string {
+	i := strings.Index(msg, "world: footprint of ")
+	where := place(strings.TrimSuffix(strings.TrimSpace(msg[:i]), ":"))
+	step := msg[i+len("world: footprint of "):]
+	if j := strings.Index(step, " ("); j >= 0 {
+		step = step[:j]
+	}
+	out := "the device broke the member contract: it changed its backend (put a frame on the wire, or took in, delivered or dropped one; or wrote its disk) on " +
+		step + ", a step the model holds does not reach it: only the member's queue steps and backend events do"
+	if where != "" {
+		out += " (" + where + ")"
+	}
+	return out + "; the simulator's reduction relies on it, so the row is not judged further with this device"
 }
 
 // Protocol words a failure whose message holds an external
