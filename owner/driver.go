@@ -229,11 +229,6 @@ func (d *Driver) probeTransport() error {
 	return nil
 }
 
-// vfsEnabled reads SR-IOV Control VF Enable.
-func (d *Driver) vfsEnabled() bool {
-	return d.host.ConfigRead(pcie.SRIOVCapOffset+pcie.SRIOVControl, 2)&uint32(pcie.SRIOVCtlVFEnable) != 0
-}
-
 // EnableVFs writes NumVFs and sets VF Enable (n = 0 clears VF Enable), as
 // Linux's sriov_numvfs does: the admin initialisation is not run again
 // (Linux runs it once, at the PF's DRIVER_OK).

@@ -391,13 +391,6 @@ func editionNames(eds []spec.Edition) string {
 	return strings.Join(names, ", ")
 }
 
-func orNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
-}
-
 func (c *checker) expectation(e *Expectation) {
 	first := map[string]Pos{}
 	for i, k := range e.Knobs {

@@ -3,7 +3,6 @@ package world
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/guest"
@@ -228,9 +227,6 @@ func (w *World) interrupt(h *host, irq pcie.MSIXMessage) {
 		}
 	}
 }
-
-// vfName names VF vf of host h for findings ("src.vf1").
-func vfName(h *host, vf int) string { return h.name + ".vf" + strconv.Itoa(vf) }
 
 // timerAt is when a timer armed at now with delay fires (a device's timer,
 // a guest's, peer's or hypervisor's sleep): a delay past the end of

@@ -79,9 +79,6 @@ func (w *World) signal(name string) {
 // writing everything.
 func (w *World) touchHV() { w.guard.TouchW(por.ResAll) }
 
-// mayWrite reports whether the running step declared writing r.
-func (w *World) mayWrite(r engine.Resource) bool { return w.guard.MayWrite(r) }
-
 // touchW checks that the running step declared writing r.
 func (w *World) touchW(r engine.Resource) { w.guard.TouchW(r) }
 

@@ -122,8 +122,3 @@ func (s *cvqState) set(c spec.NetCVQCommand, v devctx.NetCVQValue, maxPairs uint
 	}
 	return nil
 }
-
-// equal reports whether command c's state is the same in s and o.
-func (s *cvqState) equal(c spec.NetCVQCommand, o *cvqState) bool {
-	return string(s.value(c).Encode()) == string(o.value(c).Encode())
-}

@@ -210,9 +210,3 @@ func ErrorNames() []string {
 	sort.Strings(admin)
 	return append(names, admin...)
 }
-
-// CheckSettings checks world settings (the command line's --set) against
-// the settings table, on top of the scenario's own.
-func CheckSettings(s *scenario.Scenario, settings []scenario.Arg) error {
-	return vocabulary().CheckSettings(s.Settings, settings)
-}
