@@ -13,6 +13,7 @@ import (
 	"github.com/migsim/migsim/oracle"
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
+	"github.com/migsim/migsim/trace"
 	"github.com/migsim/migsim/world"
 )
 
@@ -49,6 +50,16 @@ type Charge struct {
 	// it charges some. The report lists such a failure apart
 	// (Report.Uncharged): it fails the run all the same.
 	None string
+}
+
+// Shown returns c as a finding report and `migsim trace` show it of a
+// counterexample the kit wrote (trace.Charge, whose Mark records it on a
+// finding as the file records it); nil for a nil c.
+func (c *Charge) Shown() *trace.Charge {
+	if c == nil {
+		return nil
+	}
+	return &trace.Charge{Charged: slices.Clone(c.Charged), Involved: slices.Clone(c.Involved), By: c.By, None: c.None}
 }
 
 // chargeIn is what decides a charge: the row's edition and requirements,

@@ -279,7 +279,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 			fl.Requirements, fl.Involved, fl.Charged, fl.Difference = ch.Charged, ch.Involved, ch.By, ch.Difference
 			fl.Uncharged = ch.None
 			fd := *sc.Finding
-			fd.Reqs, fd.ReqsBroken = slices.Concat(ch.Charged, ch.Involved), slices.Clone(ch.Charged)
+			ch.Shown().Mark(&fd)
 			sc.Finding = &fd
 		}
 	}

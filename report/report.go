@@ -53,6 +53,13 @@ type Options struct {
 	// of one target (explore's finding and its --write-run N) do not
 	// overwrite each other.
 	Name string
+	// Charge, when set, decides what the conformance kit charges the
+	// replayed run's finding (a counterexample the kit wrote): it is given
+	// the target, the schedule and the run before the finding's
+	// requirements are annotated, and the report lists its charge
+	// (trace.Report.Charge) in place of the catalog's view. It returns nil
+	// for a run it does not charge; nil leaves the catalog's view.
+	Charge func(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *trace.Charge
 }
 
 // Device is a device under test a report replays a schedule with: the
@@ -97,9 +104,14 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("report: record the run: %w", err)
 	}
+	var charge *trace.Charge
+	if opt.Charge != nil && res.Finding != nil {
+		charge = opt.Charge(t, sc, res) // from the finding as its oracle reported it
+	}
 	if err := t.AnnotateFinding(sc, res.Finding); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	charge.Mark(res.Finding)
 	scen, err := catalog.ScheduleScenario(sc)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -127,7 +139,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
-		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot", FoundBy: foundby.Of(sc).Text()}
+		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot", FoundBy: foundby.Of(sc).Text(), Charge: charge}
 	if d := opt.Device; d != nil {
 		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}

@@ -67,6 +67,12 @@ type Report struct {
 	// the fault lies), written under "Run without migration" after Why;
 	// empty leaves the section out.
 	WithoutMigration string
+	// Charge is what the conformance kit charges the finding, for a
+	// counterexample the kit wrote; the finding's requirements are then
+	// marked with it (Charge.Mark) and the Requirements section lists
+	// them charged or involved, not charged. nil: the catalog's view,
+	// broken or involved.
+	Charge *Charge
 }
 
 // Why is what a report says of the orderings a finding needs: the
@@ -415,16 +421,22 @@ func expectation(s *scenario.Scenario, ed spec.Edition, sc *schedfile.Schedule) 
 
 // writeRequirements lists the finding's requirements, broken (a check
 // judged the run to break it) or involved (the run exercised what it is
-// about), then the scenario's other ones that apply to the edition.
+// about) — charged or involved, not charged when r.Charge is the kit's
+// charge (writeCharge) —, then the scenario's other ones that apply to the
+// edition.
 func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 	var ids []string
 	seen := map[string]bool{}
 	mark := map[string]string{}
+	broken, involved := "**broken**", "involved"
+	if r.Charge != nil {
+		broken, involved = "**charged**", "involved, not charged"
+	}
 	if f := r.Result.Finding; f != nil {
 		for _, id := range f.Reqs {
-			mark[id] = "involved"
+			mark[id] = involved
 			if slices.Contains(f.ReqsBroken, id) {
-				mark[id] = "**broken**"
+				mark[id] = broken
 			}
 			if !seen[id] {
 				seen[id] = true
@@ -446,6 +458,9 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 			return
 		}
 		b.WriteString("The finding names no requirement.\n\n")
+		if r.Charge != nil {
+			writeCharge(b, r.Charge)
+		}
 		return
 	}
 	b.WriteString("| ID | | level | binds | requirement |\n|---|---|---|---|---|\n")
@@ -465,7 +480,9 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", id, m, q.Level, q.Side, strings.ReplaceAll(q.Text, "|", `\|`))
 	}
 	b.WriteString("\n")
-	if len(mark) > 0 {
+	if r.Charge != nil {
+		writeCharge(b, r.Charge)
+	} else if len(mark) > 0 {
 		b.WriteString("**broken**: a check judged the run to break it (the oracle's rule, or a rule the host saw broken). " +
 			"involved: the finding's run exercised what it is about (a mode, a command, a reset the trace shows); " +
 			"no check judged it broken (docs/oracles.md, \"Impact of a finding\"). " +

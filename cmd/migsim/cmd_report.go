@@ -138,7 +138,7 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.RunFailed(ctx, stderr, "report", path, sc, dev, err)
 	}
 	wrote, err := report.Write(ctx, sc, path, *out, report.Options{Name: strings.TrimSuffix(filepath.Base(path), ".json"), Steps: *steps, MaxSteps: *maxSteps, ExplainRuns: *explainRuns,
-		Device: devicearg.ReportDevice(dev, t, path)})
+		Device: devicearg.ReportDevice(dev, t, path), Charge: devicearg.KitCharge(sc, dev)})
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, maxStepsGiven(fs)); serr != nil {
 		return cmdbase.UsageError(stderr, "report", "%v", serr)

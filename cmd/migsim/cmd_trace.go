@@ -178,9 +178,15 @@ func runTrace(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var steps trace.StepLog
 	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: *maxSteps, Trace: &steps})
 	if err == nil && res.Finding != nil && (*format == "json" || *format == "mermaid") {
-		// The finding's requirements and actors as replay and report show them.
+		// The finding's requirements and actors as replay and report show
+		// them: of a counterexample the kit wrote, the kit's charge.
 		t.MaxSteps = *maxSteps
+		var charge *trace.Charge
+		if kit := devicearg.KitCharge(sc, dev); kit != nil {
+			charge = kit(t, sc, res)
+		}
 		err = t.AnnotateFinding(sc, res.Finding)
+		charge.Mark(res.Finding)
 	}
 	err = finish(err)
 	if serr := setupError(err, *maxSteps, maxStepsGiven(fs)); serr != nil {

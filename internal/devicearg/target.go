@@ -6,9 +6,11 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/conformance"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/report"
+	"github.com/migsim/migsim/trace"
 )
 
 // OpenTarget returns the target schedule sc runs: with dev's members, or
@@ -49,4 +51,21 @@ func ReportDevice(dev conformance.Device, t catalog.Target, path string) *report
 		}
 	}
 	return d
+}
+
+// KitCharge returns what decides the charge of schedule sc's finding when
+// sc is a counterexample the conformance kit wrote (it records its device)
+// replayed with dev: conformance.ChargeOf, the charge `migsim conform
+// --replay` and `migsim replay` print, as a finding report and `migsim
+// trace` show it (report.Options.Charge). Call it on the run before
+// catalog.Target.AnnotateFinding. It returns nil for any other schedule
+// (one explore wrote keeps the catalog's view of its requirements) or
+// without a device.
+func KitCharge(sc *schedfile.Schedule, dev conformance.Device) func(catalog.Target, *schedfile.Schedule, engine.Result) *trace.Charge {
+	if sc.Device == "" || dev == nil {
+		return nil
+	}
+	return func(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *trace.Charge {
+		return conformance.ChargeOf(t, sc, res).Shown()
+	}
 }
