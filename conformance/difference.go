@@ -81,6 +81,25 @@ const (
 	diffSteering = "a frame on a receive queue beyond the pairs in use"
 )
 
+// aboutReqs name, for a kind of first difference, the device-type
+// requirement the guest's entry shows broken, where one is known: a frame
+// on a receive queue beyond the pairs in use is what NET-DEV-10 forbids
+// (virtio spec device-types/net/description.tex, "Automatic receive
+// steering in multiqueue mode"). The sentence that says how a finding's
+// requirements were chosen names it (kindText), so that a device engineer
+// reads which statement the device's output broke; the charge stays the
+// migration requirement whose state carried the value.
+var aboutReqs = map[string]string{diffSteering: "NET-DEV-10"}
+
+// kindText words a kind of first difference, with the requirement it is
+// about when aboutReqs knows one.
+func kindText(kind string) string {
+	if id, ok := aboutReqs[kind]; ok {
+		return kind + ", which " + id + " forbids"
+	}
+	return kind
+}
+
 // requestVerbs start the subject of a guest log entry that tells how one
 // request of a queue completed (guest/blk, guest/net): a block request,
 // a control command, a transmitted frame.
@@ -199,9 +218,9 @@ func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, s
 	if kind == "" || !singled {
 		what := "the difference does not single out a requirement"
 		if kind != "" {
-			what = fmt.Sprintf("the difference, %s, does not single out a requirement", kind)
+			what = fmt.Sprintf("the difference, %s, does not single out a requirement", kindText(kind))
 		}
 		return ids, "by the row's triggers: " + what
 	}
-	return keep, "by the first difference: " + kind
+	return keep, "by the first difference: " + kindText(kind)
 }

@@ -10,7 +10,8 @@ import (
 
 // TestChargedBy: the first difference of a transparent finding narrows
 // the requirements it charges to those its kind of entry involves, and
-// keeps the row's triggers when it singles out none of them.
+// keeps the row's triggers when it singles out none of them; a kind of
+// entry that shows a device-type requirement broken names it.
 func TestChargedBy(t *testing.T) {
 	draft := []string{"DRAFT-STOP-03", "DRAFT-CTX-01"}
 	v14 := []string{"DP-DEV-09", "DP-DEV-10"}
@@ -79,10 +80,13 @@ func TestChargedBy(t *testing.T) {
 		// the run moved, not a descriptor left unwritten.
 		{"a frame beyond the pairs in use: the values set", []string{"DP-DEV-09"},
 			"vcpu0: FAIL rx q4: a frame on receiveq3 with 2 pairs in use", "vcpu0: recv: 8 frames",
-			[]string{"DP-DEV-08"}, "by the first difference: " + diffSteering, []string{"DP-DEV-08"}},
+			[]string{"DP-DEV-08"}, "by the first difference: " + diffSteering + ", which NET-DEV-10 forbids", []string{"DP-DEV-08"}},
 		{"a frame beyond the pairs in use in draft-2023", draft,
 			"vcpu0: FAIL rx q4: a frame on receiveq3 with 2 pairs in use", "vcpu0: tx q3 seq=1: sent",
-			[]string{"DRAFT-CTX-01"}, "by the first difference: " + diffSteering, nil},
+			[]string{"DRAFT-CTX-01"}, "by the first difference: " + diffSteering + ", which NET-DEV-10 forbids", nil},
+		{"a frame beyond the pairs in use that singles out none names the requirement it shows broken", []string{"DRAFT-CTX-01"},
+			"vcpu0: FAIL rx q4: a frame on receiveq3 with 2 pairs in use", "vcpu0: tx q3 seq=1: sent",
+			[]string{"DRAFT-CTX-01"}, "by the row's triggers: the difference, " + diffSteering + ", which NET-DEV-10 forbids, does not single out a requirement", nil},
 		{"a rule that would keep none", []string{"DRAFT-STOP-03"},
 			"vcpu0: FAIL irq q0: harvest: virtq: used ring[2]: id 0 is not an outstanding head", "vcpu0: write sector=2 count=2: status=0",
 			[]string{"DRAFT-STOP-03"}, "by the row's triggers: the difference, " + diffQueue + ", does not single out a requirement", nil},
