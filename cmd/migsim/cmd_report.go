@@ -43,7 +43,9 @@ and writes, under DIR, for a schedule named NAME.json:
                migsim replay --without-migration prints it: the first
                difference of the guest logs, where the fault lies),
                scenario and knobs,
-               requirements with their text, the last --steps steps of the
+               requirements with their text (of a counterexample migsim
+               conform wrote, what the kit charges, as conform --replay
+               prints it), the last --steps steps of the
                finding's causal slice and the steps the orderings name,
                a Mermaid sequence diagram, the mode timeline, the mode
                graph's transitions and the replay command (GitHub renders
