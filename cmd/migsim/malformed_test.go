@@ -91,7 +91,7 @@ var malformedCases = []struct {
 	{name: "knob value", full: malformedBase + "expect draft-2023 read=partial pass\n", want: `9:19: expect: knob read: unknown value "partial"`},
 	{name: "edition typo", full: malformedBase + "expect draft-2032 pass\n", want: "9:8: expect: unknown edition \"draft-2032\" (want draft-2023 or virtio-1.4); did you mean draft-2023?"},
 	{name: "too many VFs", full: strings.Replace(malformedBase, "vfs 1", "vfs 65536", 1) + malformedTail, want: "2:5: vfs 65536: want a number 1..65535"},
-	{name: "a VM of every VF", full: "scenario m\nvfs 65535\nhypervisor\n  halt-vcpus\nexpect draft-2023 pass\n", want: "5: expect draft-2023: vfs 65535 with no guest or VF-backed peer: the VM would hold every VF, at most 256 migrate together"},
+	{name: "a VM of every VF", full: "scenario m\nvfs 65535\nhypervisor\n  halt-vcpus\nexpect draft-2023 pass\n", want: "5:1: expect draft-2023: vfs 65535 with no guest or VF-backed peer: the VM would hold every VF, at most 256 migrate together"},
 	{name: "vm-vfs list", extra: "set vm-vfs=1-x\n", want: `9:5: set vm-vfs=1-x: "1-x": want VF numbers or ranges A-B`},
 	{name: "no queues", full: strings.Replace(malformedBase, "queues 1", "queues 0", 1) + malformedTail, want: "3:8: queues 0: want a number 1..64"},
 	{name: "huge depth", full: malformedBase + "expect draft-2023 pass\nexplore strategy=pct depth=1000000000\n", want: "10:22: explore: depth=1000000000: want a number 1..64"},
@@ -108,7 +108,7 @@ var malformedCases = []struct {
 	{name: "knob twice on a row", full: malformedBase + "expect draft-2023 read=full read=incremental-clear pass\n", want: "9:29: expect: knob read given twice (first at 9:19)"},
 	{name: "fails= typo", extra: "hypervisor edition=draft-2023\n  mode src 3 fails=EINVAL/INVALID_FEILD\n", want: "10:14: mode: fails=EINVAL/INVALID_FEILD: want one of incompatible, corrupt, owner-reset, needs-reset, not-supported, no-completion, unexpected-success, not-migratable, vf-reset, fd-out-of-sync, fd-disabled, no-object-id, host-failed, flow, an admin STATUS/QUALIFIER such as EINVAL/INVALID_FIELD; did you mean EINVAL/INVALID_FIELD?"},
 	{name: "explore line twice", full: malformedBase + malformedTail + "explore strategy=pct schedules=2\n", want: "11:1: explore: the line for every edition is given already at line 10, and only that one runs"},
-	{name: "vm-vfs list in hex beyond vfs", extra: "set vm-vfs=0x1-0x2\n", want: `10: expect draft-2023: set vm-vfs=0x1-0x2: "0x1-0x2": want VF numbers or ranges A-B inside 1..1`},
+	{name: "vm-vfs list in hex beyond vfs", extra: "set vm-vfs=0x1-0x2\n", want: `9:5: expect draft-2023 (line 10): set vm-vfs=0x1-0x2: "0x1-0x2": want VF numbers or ranges A-B inside 1..1`},
 }
 
 // TestMalformedScenariosExit2AtLoad: every malformed scenario exits 2

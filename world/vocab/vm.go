@@ -1,6 +1,7 @@
 package vocab
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -65,7 +66,11 @@ func VMVFs(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) ([]in
 // CheckVM checks, before anything runs, that no VF has two guests
 // (CheckGuestVFs) and that every expectation of s gives a VM the world
 // can build (VMVFs): a scenario with thousands of VFs is refused at load
-// with the reason instead of running for minutes.
+// with the reason instead of running for minutes. The error is a
+// *scenario.ParseError at the token it is about (docs/scenarios.md,
+// "Checked at load"): the guest's driver, the vm-vfs= or vf-device= that
+// asks for what cannot be built, else the expectation's line; it names the
+// expectation, with its line when that is another.
 func CheckVM(s *scenario.Scenario) error {
 	if err := CheckGuestVFs(s); err != nil {
 		return err
@@ -76,13 +81,42 @@ func CheckVM(s *scenario.Scenario) error {
 		}
 		settings := append(append([]scenario.Arg{}, s.Settings...), e.Settings...)
 		if _, err := VMVFs(s, e.Edition, settings); err != nil {
-			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
+			return vmError(s, e, settingPos(settings, SettingVMVFs), err.Error())
 		}
-		if err := checkVFDevice(s, e.Edition, settings); err != nil {
-			return fmt.Errorf("%s:%d: expect %s: %w", s.File, e.Line, e.Edition, err)
+		if p := checkVFDevice(s, e.Edition, settings); p != nil {
+			msg := p.msg
+			if p.guest != nil {
+				msg = "guest " + p.guest.Name + ": " + msg
+			}
+			return vmError(s, e, p.at, msg)
 		}
 	}
 	return nil
+}
+
+// settingPos returns where the last of settings that sets key was
+// written (the zero Pos for none, or for one of the command line's).
+func settingPos(settings []scenario.Arg, key string) scenario.Pos {
+	var at scenario.Pos
+	for _, a := range settings {
+		if a.Key == key {
+			at = a.Pos
+		}
+	}
+	return at
+}
+
+// vmError is the load error of expectation e's VM at the token at (the
+// expectation's line when at is unknown).
+func vmError(s *scenario.Scenario, e scenario.Expectation, at scenario.Pos, msg string) error {
+	what := "expect " + e.Edition.String()
+	if at.Line == 0 {
+		at = scenario.Pos{Line: e.Line, Col: 1}
+	}
+	if at.Line != e.Line {
+		what += fmt.Sprintf(" (line %d)", e.Line)
+	}
+	return &scenario.ParseError{File: s.File, Line: at.Line, Col: at.Col, Msg: what + ": " + msg}
 }
 
 // CheckVMFor checks the VM of one run of s under ed with settings (the
@@ -94,19 +128,35 @@ func CheckVMFor(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) 
 	if _, err := VMVFs(s, ed, settings); err != nil {
 		return err
 	}
-	return checkVFDevice(s, ed, settings)
+	if p := checkVFDevice(s, ed, settings); p != nil {
+		if p.guest != nil {
+			return fmt.Errorf("guest %s (line %d): %s", p.guest.Name, p.guest.Line, p.msg)
+		}
+		return errors.New(p.msg)
+	}
+	return nil
+}
+
+// vfDeviceProblem is what checkVFDevice refuses: msg, about the token at
+// (of guest, when a guest's driver is at fault; msg then leaves the guest
+// to the caller to name).
+type vfDeviceProblem struct {
+	at    scenario.Pos
+	guest *scenario.Program
+	msg   string
 }
 
 // checkVFDevice checks at load what building the world would refuse for
 // an expectation's settings: a world of net VFs needs a queue pair, and
 // every guest's driver must bind the VFs' device type.
-func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) error {
+func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) *vfDeviceProblem {
 	dev, _ := LastSetting(settings, SettingVFDevice)
 	want := uint16(spec.PCIDeviceVirtioBlk)
 	if dev == VFDeviceNet {
 		want = spec.PCIDeviceVirtioNet
 		if s.Queues < NetMinQueues {
-			return fmt.Errorf("a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d", NetMinQueues, s.Queues)
+			return &vfDeviceProblem{at: settingPos(settings, SettingVFDevice),
+				msg: fmt.Sprintf("a virtio-net VF needs at least %d queues (queues 2N+1: N pairs and the control queue), the scenario has %d", NetMinQueues, s.Queues)}
 		}
 	} else {
 		dev = VFDeviceBlk
@@ -137,5 +187,13 @@ func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Ar
 		// Guests of both device types: one vf-device value cannot satisfy them.
 		why += ", one for every VF of every host: a VM cannot hold VFs of two device types"
 	}
-	return fmt.Errorf("guest %s (line %d): driver %s does not bind %s VFs (%s)", wrong.Name, wrong.Line, wrongDriver, dev, why)
+	// The driver= that names the driver, or the guest's name for the default.
+	at := scenario.Pos{Line: wrong.Line, Col: wrong.NameCol}
+	for _, a := range wrong.Args {
+		if a.Key == "driver" {
+			at = a.Pos
+		}
+	}
+	return &vfDeviceProblem{at: at, guest: wrong,
+		msg: fmt.Sprintf("driver %s does not bind %s VFs (%s)", wrongDriver, dev, why)}
 }

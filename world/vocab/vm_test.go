@@ -44,30 +44,49 @@ func TestVMVFs(t *testing.T) {
 }
 
 // TestCheckVMRefusesAtLoad: a scenario whose VM cannot be built is refused
-// before anything runs, naming the expectation's line, and an expectation's
-// set: entry counts.
+// before anything runs, at file:line:col of the token the error is about
+// (the vm-vfs= that makes the VM too large, else the expectation's line),
+// naming the expectation, and an expectation's set: entry counts.
 func TestCheckVMRefusesAtLoad(t *testing.T) {
 	ok, err := scenario.ParseScenario("ok.scn", []byte("scenario ok\nvfs 65535\nguest a vf=65535\n  probe\nexpect draft-2023 pass\n"))
 	require.NoError(t, err)
 	assert.NoError(t, CheckVM(ok))
-	bad, err := scenario.ParseScenario("bad.scn", []byte("scenario bad\nvfs 65535\nguest a\n  probe\nexpect draft-2023 pass\nexpect virtio-1.4 set:vm-vfs=1-999 pass\n"))
-	require.NoError(t, err)
-	err = CheckVM(bad)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bad.scn:6: expect virtio-1.4: set vm-vfs=1-999")
+	for _, tc := range []struct{ name, src, want string }{
+		{"set: entry", "scenario bad\nvfs 65535\nguest a\n  probe\nexpect draft-2023 pass\nexpect virtio-1.4 set:vm-vfs=1-999 pass\n",
+			"bad.scn:6:23: expect virtio-1.4: set vm-vfs=1-999: \"1-999\": at most 256 VFs migrate together"},
+		{"set line", "scenario bad\nvfs 65535\nset vm-vfs=1-200,301-400\nguest a\n  probe\nexpect draft-2023 pass\n",
+			"bad.scn:3:5: expect draft-2023 (line 6): the VM holds 300 VFs"},
+		{"no guest", "scenario bad\nvfs 65535\nhypervisor\n  mode src stop\nexpect draft-2023 pass\n",
+			"bad.scn:5:1: expect draft-2023: vfs 65535 with no guest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad, err := scenario.ParseScenario("bad.scn", []byte(tc.src))
+			require.NoError(t, err)
+			err = CheckVM(bad)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
 
 // TestCheckVMDeviceTypes: a guest whose driver does not bind the VFs'
-// device type is refused at load at the expectation's line; when other
-// guests' drivers bind it, the error says that one vf-device covers every
-// VF, so a VM of virtio-net and virtio-blk VFs cannot be built.
+// device type is refused at load at file:line:col of its driver= (of its
+// name when it takes the default driver), naming the expectation; when
+// other guests' drivers bind it, the error says that one vf-device covers
+// every VF, so a VM of virtio-net and virtio-blk VFs cannot be built. A
+// world of net VFs with too few queues is refused at the vf-device= that
+// asks for it.
 func TestCheckVMDeviceTypes(t *testing.T) {
 	const mixed = "one for every VF of every host: a VM cannot hold VFs of two device types"
 	for _, tc := range []struct{ name, src, want string }{
 		{"net guest beside a blk guest", "scenario m\nvfs 2\nqueues 3\nguest d vf=1\n  probe\nguest n vf=2 driver=net\n  probe\nexpect draft-2023 pass\n",
-			"m.scn:8: expect draft-2023: guest n (line 6): driver net does not bind blk VFs (set vf-device=… names the VFs' device type, " + mixed + ")"},
+			"m.scn:6:14: expect draft-2023 (line 8): guest n: driver net does not bind blk VFs (set vf-device=… names the VFs' device type, " + mixed + ")"},
 		{"net guest alone", "scenario m\nvfs 1\nqueues 3\nguest n driver=net\n  probe\nexpect draft-2023 pass\n",
-			"m.scn:6: expect draft-2023: guest n (line 4): driver net does not bind blk VFs (set vf-device=… names the VFs' device type)"},
+			"m.scn:4:9: expect draft-2023 (line 6): guest n: driver net does not bind blk VFs (set vf-device=… names the VFs' device type)"},
+		{"default driver on net VFs", "scenario m\nvfs 1\nqueues 3\nguest  d\n  probe\nexpect draft-2023 set:vf-device=net pass\n",
+			"m.scn:4:8: expect draft-2023 (line 6): guest d: driver blk does not bind net VFs (set vf-device=… names the VFs' device type)"},
+		{"net VFs without a queue pair", "scenario m\nvfs 1\nqueues 1\nguest n driver=net\n  probe\nexpect draft-2023 set:vf-device=net pass\n",
+			"m.scn:6:23: expect draft-2023: a virtio-net VF needs at least 2 queues (queues 2N+1: N pairs and the control queue), the scenario has 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := scenario.ParseScenario("m.scn", []byte(tc.src))
