@@ -240,3 +240,28 @@ func TestUnknownKnobSaidOnce(t *testing.T) {
 		assert.NotContains(t, errOut, ": spec: ", "%q", c.args)
 	}
 }
+
+// TestHelpExitInterruptedAgreesWithCommands: every command whose own
+// --help promises exit 130 is named in `migsim help exit`'s 130 entry,
+// so that a script reading one does not miss a command the other lists.
+func TestHelpExitInterruptedAgreesWithCommands(t *testing.T) {
+	_, exitText, _ := runSimCLI(t, "help", "exit")
+	_, entry, ok := strings.Cut(exitText, "\n  130 ")
+	require.True(t, ok, exitText)
+	entry = strings.Join(strings.Fields(entry), " ")
+	for _, c := range []struct{ cmd, inExit string }{
+		{"run", "run,"},
+		{"explore", "explore,"},
+		{"merge", "merge,"},
+		{"conform", "conform and"},
+		{"report", "report stop"},
+		{"replay", "replay --explain or --slice"},
+		{"trace", "trace and replay with an exec: device"},
+	} {
+		t.Run(c.cmd, func(t *testing.T) {
+			_, help, _ := runSimCLI(t, c.cmd, "--help")
+			require.Contains(t, strings.Join(strings.Fields(help), " "), "130 when", "the command's --help promises 130")
+			assert.Contains(t, entry, c.inExit)
+		})
+	}
+}

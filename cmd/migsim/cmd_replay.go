@@ -128,7 +128,8 @@ finding, diverges or the device breaks the protocol after its handshake
 closely it followed the schedule), 2 on a usage
 error, a bad or stale schedule file or a device that cannot be started or
 breaks the protocol in its handshake, 130 when
-Ctrl-C ends a request to an exec: device.
+Ctrl-C ends --explain's or --slice's runs (the finding is printed with
+what they found so far) or a request to an exec: device.
 
 flags:
 `

@@ -36,8 +36,9 @@ const exitCodesText = `exit codes (each command's --help says when it uses which
        conform --report FORMAT=FILE, --replay-dir and --transcript,
        --cpuprofile; run and conform then say on stderr when a mismatch
        or a failed unit would have exited 1)
-  130  interrupted (SIGINT or SIGTERM: run, explore, conform and report stop,
-       print what they have and exit 130; trace with an exec: device stops
+  130  interrupted (SIGINT or SIGTERM: run, explore, merge, conform and
+       report stop, print what they have and exit 130; so does replay
+       --explain or --slice; trace and replay with an exec: device stop
        the request in progress)
 `
 
