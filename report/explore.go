@@ -333,12 +333,18 @@ func PrintWhy(w io.Writer, ex *explain.Explanation, cs []engine.Choice, sc *sche
 }
 
 // adminNotes returns the admin commands each step of sc's run completed
-// (AdminCommands), nil for no schedule.
+// (AdminCommands), nil for no schedule. A run that ended at its step bound
+// is recorded at that bound, as replay replays it: under a larger one it
+// would run on past its last choice and diverge.
 func adminNotes(sc *schedfile.Schedule, maxSteps int) (func(int) string, error) {
 	if sc == nil {
 		return nil, nil
 	}
-	return AdminCommands(sc, max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1))
+	bound := max(maxSteps, catalog.DefaultJudgeMaxSteps, sc.Steps+1)
+	if sc.Finding.StepBound() {
+		bound = sc.Steps
+	}
+	return AdminCommands(sc, bound)
 }
 
 // printAdminErr says why the admin commands of the steps listed are not

@@ -19,7 +19,8 @@ import (
 // guest-visible); its schedule replays at the bound it was recorded with
 // and refuses another; a schedule longer than --max-steps is refused up
 // front by every command that replays one, instead of being cut and
-// reported as diverged or as a finding.
+// reported as diverged or as a finding. explore names the admin commands
+// of the slice's steps from the run recorded at its own bound.
 func TestScheduleStepBound(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runSimCLI(t, "explore", "--scenario", "flr-during-freeze", "--spec", "virtio-1.4",
@@ -29,6 +30,8 @@ func TestScheduleStepBound(t *testing.T) {
 	assert.Contains(t, out, "impact: step-bound (the run did not end within its step bound")
 	assert.NotContains(t, out, "guest-visible")
 	assert.NotContains(t, out, "requirements:", "a cut run broke no requirement that can be told")
+	assert.NotContains(t, out, "are not named", "the slice's admin commands come from the run recorded at its own bound")
+	assert.Contains(t, out, "  slice: ")
 	cut := filepath.Join(dir, "flr-during-freeze_virtio-1.4.json")
 	require.FileExists(t, cut)
 	rdir := t.TempDir()
