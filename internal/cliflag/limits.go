@@ -59,6 +59,9 @@ func Error(err error, limits ...IntLimit) error {
 		return err
 	}
 	f, v := iv.GetFlag(), iv.GetValue()
+	if v == "" { // --schedules= or --schedules "": say what was written
+		v = `""`
+	}
 	for _, l := range limits {
 		if l.Name == f.Name {
 			return fmt.Errorf("--%s %s: want %d..%d (%s)", l.Name, v, l.Lo, l.Hi, l.What)

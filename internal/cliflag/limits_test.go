@@ -38,6 +38,10 @@ func TestCheckIntsAndError(t *testing.T) {
 		{[]string{"--seed2", "+-1"}, "--seed2 +-1: want a whole number 0..18446744073709551615"},
 		{[]string{"--seed2", "+1"}, ""},
 		{[]string{"--rate", "x"}, "--rate x: want a number"},
+		// An empty value (an unset shell variable) is quoted, not left blank.
+		{[]string{"--jobs="}, `--jobs "": want 0..256 (0 is GOMAXPROCS)`},
+		{[]string{"--seed", ""}, `--seed "": want a whole number 0..18446744073709551615`},
+		{[]string{"--rate="}, `--rate "": want a number`},
 	} {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 		fs.IntP("jobs", "j", 0, "")
