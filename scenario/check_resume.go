@@ -32,16 +32,21 @@ func (c *checker) resumes(p *Program, tables []VerbTable) {
 		}
 		r := verb.Resume
 		if vals.Given(r.From) && vals.Str(r.From) != defaultOf(verb, r.From) && st.known {
-			from := vals.Str(r.From)
+			from, at := vals.Str(r.From), Pos{op.Line, op.Col}
+			for _, a := range op.Args { // at the from= the error is about
+				if a.Key == r.From {
+					at = a.Pos
+				}
+			}
 			switch {
 			case st.point == "" && st.line == 0:
-				c.addf(Pos{op.Line, op.Col}, "%s: %s=%s without an earlier %s %s=%s in this block: there is no part to go on from",
+				c.addf(at, "%s: %s=%s without an earlier %s %s=%s in this block: there is no part to go on from",
 					op.Verb, r.From, from, op.Verb, r.Until, from)
 			case st.point == "":
-				c.addf(Pos{op.Line, op.Col}, "%s: %s=%s, but the %s at line %d ran to the end: there is no part to go on from (want %s %s=%s there)",
+				c.addf(at, "%s: %s=%s, but the %s at line %d ran to the end: there is no part to go on from (want %s %s=%s there)",
 					op.Verb, r.From, from, op.Verb, st.line, op.Verb, r.Until, from)
 			case st.point != from:
-				c.addf(Pos{op.Line, op.Col}, "%s: %s=%s, but the %s at line %d stopped at %s (want %s=%s)",
+				c.addf(at, "%s: %s=%s, but the %s at line %d stopped at %s (want %s=%s)",
 					op.Verb, r.From, from, op.Verb, st.line, st.point, r.From, st.point)
 			}
 		}
