@@ -358,16 +358,37 @@ func explainCommand(r *Report) string {
 // releases it, and is named there.
 func StepAdmin(events []record.TraceEvent, i int) string {
 	var cmds []string
+	actor, first := "", true
 	for k := range events {
 		e := &events[k]
-		if e.Step == engine.ShownStep(i) && e.Kind == record.TraceAdmin {
-			cmds = append(cmds, SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
+		if e.Step != engine.ShownStep(i) {
+			continue
+		}
+		if first {
+			actor, first = e.Who, false
+		}
+		if e.Kind == record.TraceAdmin {
+			cmds = append(cmds, adminText(e, actor))
 		}
 	}
 	if len(cmds) == 0 {
 		return ""
 	}
 	return " (" + strings.Join(cmds, "; ") + ")"
+}
+
+// adminText renders admin event e as the line of a step of actor (the
+// actor of the step's first event) names it: the command alone when the
+// PF's own step completed it, else after the PF ("dst.pf: LIST_QUERY
+// SR-IOV member 0: OK result=8B"): a hypervisor step that boots another
+// host runs that PF's admin work inline, and its label ("hv:src
+// wait-admin") names neither that host nor those commands.
+func adminText(e *record.TraceEvent, actor string) string {
+	text := SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String()
+	if actor == e.To {
+		return text
+	}
+	return e.To + ": " + text
 }
 
 // upperFirst returns s with its first letter in upper case.

@@ -55,7 +55,9 @@ func TestWriteWhy(t *testing.T) {
 
 // TestStepAdmin: the admin commands completed in a scheduler step come
 // from the trace events of the next trace step (the world numbers them
-// from 1), several joined; a step that completed none gets nothing.
+// from 1), several joined; a step that completed none gets nothing; a
+// command completed in a step of another actor than its PF (the fixture's
+// trace step 5 is peer0's) names the PF.
 func TestStepAdmin(t *testing.T) {
 	events := exportFixture() // admin commands at trace steps 4 and 5 (failed)
 	admin := map[int]record.TraceEvent{}
@@ -77,7 +79,7 @@ func TestStepAdmin(t *testing.T) {
 		want   string
 	}{
 		{"completed in scheduler step 3", events, 3, " (" + one + ")"},
-		{"a failed command", events, 4, " (" + failed + ")"},
+		{"a failed command, in peer0's step", events, 4, " (src.pf: " + failed + ")"},
 		{"none", events, 2, ""},
 		{"the trace step itself is not the scheduler step", events, 5, ""},
 		{"two in one step", twice, 3, " (" + one + "; " + one + ")"},

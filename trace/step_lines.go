@@ -15,10 +15,14 @@ import (
 // them: "60 t=0s src.pf src.pf:admin(tag 0) (DEV_MODE_SET SR-IOV member 1
 // mode=stopped (flags 0x1): OK)". events is the run's recorded trace.
 func DecodeStepLines(text string, events []record.TraceEvent) string {
-	admin := map[int][]string{}
+	admin, actor := map[int][]string{}, map[int]string{}
 	for k := range events {
-		if e := &events[k]; e.Kind == record.TraceAdmin {
-			admin[e.Step] = append(admin[e.Step], SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).String())
+		e := &events[k]
+		if _, ok := actor[e.Step]; !ok {
+			actor[e.Step] = e.Who // the step's first event is its actor's
+		}
+		if e.Kind == record.TraceAdmin {
+			admin[e.Step] = append(admin[e.Step], adminText(e, actor[e.Step]))
 		}
 	}
 	if len(admin) == 0 {
