@@ -196,9 +196,9 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 		switch {
 		case sum.Interrupted:
 		case sum.Complete && !sum.BoundHit:
-			fmt.Fprintf(w, "dfs: exhaustive (%s)\n", unboundedText(r.Bound))
+			fmt.Fprintf(w, "dfs: exhaustive (%s)%s\n", unboundedText(r.Bound), r.shardPart())
 		case sum.Complete:
-			fmt.Fprintf(w, "dfs: exhaustive bound %d: %s (the bound cut some picks)\n", r.Bound, plural.Count(sum.Schedules, "interleaving"))
+			fmt.Fprintf(w, "dfs: exhaustive bound %d: %s (the bound cut some picks)%s\n", r.Bound, plural.Count(sum.Schedules, "interleaving"), r.shardPart())
 		case r.Merged > 1:
 			fmt.Fprintf(w, "dfs: a shard spent its budget of %d runs before its part of the space was exhausted\n", r.Schedules)
 		case sum.Shards > 1:
@@ -420,11 +420,21 @@ func (r *Exploration) noFindings() string {
 		return fmt.Sprintf("no findings in %s of %s (a sample, not exhaustive: --strategy dfs searches every interleaving within a preemption bound)",
 			plural.Count(sum.Schedules, "schedule"), r.Strategy)
 	case sum.Complete && !sum.BoundHit:
-		return "no findings: every interleaving was run"
+		return "no findings: every interleaving was run" + r.shardPart()
 	case sum.Complete:
-		return fmt.Sprintf("no findings: every interleaving within preemption bound %d was run", r.Bound)
+		return fmt.Sprintf("no findings: every interleaving within preemption bound %d was run%s", r.Bound, r.shardPart())
 	}
 	return "no findings within the run budget (not exhaustive)"
+}
+
+// shardPart says which part of the space a dfs shard's own report covers
+// (", in shard 1/4's subtrees only (…)"); "" for one process or merged
+// shards, which cover all of it.
+func (r *Exploration) shardPart() string {
+	if r.Summary.Shards <= 1 || r.Merged > 1 {
+		return ""
+	}
+	return fmt.Sprintf(", in shard %d/%d's subtrees only (migsim merge of every shard's summary speaks for the whole space)", r.Summary.Shard, r.Summary.Shards)
 }
 
 // unboundedText says why an exhaustive dfs search covered every

@@ -30,6 +30,10 @@ func TestPrintResult_NoFindingsSaysOverWhat(t *testing.T) {
 			"no findings: every interleaving was run\n"},
 		{"dfs, budget spent", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Summary: engine.Summary{Schedules: 100}},
 			"no findings within the run budget (not exhaustive)\n"},
+		{"one dfs shard", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Summary: engine.Summary{Schedules: 40, Complete: true, BoundHit: true, Shard: 1, Shards: 4}},
+			"no findings: every interleaving within preemption bound 2 was run, in shard 1/4's subtrees only (migsim merge of every shard's summary speaks for the whole space)\n"},
+		{"dfs shards merged", Exploration{Strategy: engine.StrategyDFS, Bound: 2, Merged: 4, Summary: engine.Summary{Schedules: 40, Complete: true, BoundHit: true, Shard: 0, Shards: 4}},
+			"no findings: every interleaving within preemption bound 2 was run\n"},
 		{"interrupted", Exploration{Strategy: engine.StrategyPCT, Summary: engine.Summary{Schedules: 7, Interrupted: true}},
 			"no findings before the interrupt\n"},
 	}
