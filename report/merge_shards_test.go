@@ -202,7 +202,7 @@ func TestMergeShards(t *testing.T) {
 		{name: "another scenario", shards: []*ShardFile{read(flr0, nil), read(smoke1, nil)},
 			want: `a and b are not one exploration: field report.scenario is "test-flr-freeze" in the first, "test-smoke" in the second`},
 		{name: "other knobs", shards: []*ShardFile{read(flr0, nil), read(flr1, func(sf *ShardFile) { sf.Report.Knobs = []string{"flr-vs-mode=hold-reply"} })},
-			want: `a and b are not one exploration: field report.knobs is "[\"flr-vs-mode=complete-anyway\"]" in the first, "[\"flr-vs-mode=hold-reply\"]" in the second`},
+			want: `a and b are not one exploration: field report.knobs is ["flr-vs-mode=complete-anyway"] in the first, ["flr-vs-mode=hold-reply"] in the second`},
 		{name: "another edition", shards: []*ShardFile{read(smoke0, nil), read(smoke1, func(sf *ShardFile) { sf.Report.Target = "test-smoke virtio-1.4" })},
 			want: `field report.target is "test-smoke draft-2023" in the first, "test-smoke virtio-1.4" in the second`},
 		{name: "the scenario edited", shards: []*ShardFile{read(smoke0, nil), read(smoke1, func(sf *ShardFile) { sf.Report.ScenarioHash = "0000000000000000" })},

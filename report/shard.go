@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
@@ -614,15 +615,16 @@ func MergeShardFiles(ctx context.Context, files []string, opt MergeOptions) (*Ex
 }
 
 // explorationField returns the first field of the summary file in which
-// b's exploration differs from a's, with a's and b's values ("" when they
-// are one exploration): what the shards of one exploration share.
+// b's exploration differs from a's, with a's and b's values as a message
+// shows them, quoted, or a list as its JSON array ("" when they are one
+// exploration): what the shards of one exploration share.
 func explorationField(a, b *ShardFile) (field, va, vb string) {
 	x, y := &a.Report, &b.Report
 	for _, f := range []struct{ name, a, b string }{
 		{"report.scenario", x.Scenario, y.Scenario},
 		{"report.edition", x.Edition, y.Edition},
-		{"report.knobs", fmt.Sprintf("%q", x.Knobs), fmt.Sprintf("%q", y.Knobs)},
-		{"report.settings", fmt.Sprintf("%q", x.Settings), fmt.Sprintf("%q", y.Settings)},
+		{"report.knobs", jsonList(x.Knobs), jsonList(y.Knobs)},
+		{"report.settings", jsonList(x.Settings), jsonList(y.Settings)},
 		{"report.target", x.Target, y.Target},
 		{"report.scenario_hash", x.ScenarioHash, y.ScenarioHash},
 		{"report.max_steps", fmt.Sprint(x.MaxSteps), fmt.Sprint(y.MaxSteps)},
@@ -635,10 +637,23 @@ func explorationField(a, b *ShardFile) (field, va, vb string) {
 		{"build", a.Build, b.Build},
 	} {
 		if f.a != f.b {
-			return f.name, f.a, f.b
+			if f.name == "report.knobs" || f.name == "report.settings" {
+				return f.name, f.a, f.b // JSON arrays already
+			}
+			return f.name, strconv.Quote(f.a), strconv.Quote(f.b)
 		}
 	}
 	return "", "", ""
+}
+
+// jsonList renders a list of strings as the summary file holds it, a JSON
+// array (["flr-vs-mode=hold-reply"]), for a message that quotes the field.
+func jsonList(vs []string) string {
+	if vs == nil {
+		vs = []string{}
+	}
+	b, _ := json.Marshal(vs) // a []string always marshals
+	return string(b)
 }
 
 // checkIdentified refuses shards of one exploration whose build identity,
@@ -683,7 +698,7 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 			case "module", "build":
 				hint = " (two builds of migsim: explore every shard with one)"
 			}
-			return nil, "", fmt.Errorf("%s and %s are not one exploration: field %s is %q in the first, %q in the second%s",
+			return nil, "", fmt.Errorf("%s and %s are not one exploration: field %s is %s in the first, %s in the second%s",
 				files[0], files[i], field, a, b, hint)
 		}
 		parts = append(parts, sf.Report.Summary)
