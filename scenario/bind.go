@@ -98,7 +98,7 @@ func bindVerb(verb *VerbSpec, op Op, ctx Context) (Values, []*argError) {
 	if r := verb.Resume; r != nil && len(probs) == 0 {
 		from, until := slices.Index(r.Points, v.Str(r.From)), slices.Index(r.Points, v.Str(r.Until))
 		if from >= 0 && until >= 0 && until <= from {
-			probs = []*argError{{pos: at, msg: fmt.Sprintf("%s: %s=%s is not after %s=%s (the points in order: %s)",
+			probs = []*argError{{pos: argPos(op, r.Until), msg: fmt.Sprintf("%s: %s=%s is not after %s=%s (the points in order: %s)",
 				verb.Name, r.Until, v.Str(r.Until), r.From, v.Str(r.From), strings.Join(r.Points, ", "))}}
 		}
 	}
@@ -108,6 +108,17 @@ func bindVerb(verb *VerbSpec, op Op, ctx Context) (Values, []*argError) {
 		}
 	}
 	return v, probs
+}
+
+// argPos is where op's argument key is written, or op's own place when
+// it is not: an error about one argument points at it.
+func argPos(op Op, key string) Pos {
+	for _, a := range op.Args {
+		if a.Key == key {
+			return a.Pos
+		}
+	}
+	return Pos{op.Line, op.Col}
 }
 
 // BindAttrs checks a block's key=value attributes against specs, as Bind

@@ -32,12 +32,7 @@ func (c *checker) resumes(p *Program, tables []VerbTable) {
 		}
 		r := verb.Resume
 		if vals.Given(r.From) && vals.Str(r.From) != defaultOf(verb, r.From) && st.known {
-			from, at := vals.Str(r.From), Pos{op.Line, op.Col}
-			for _, a := range op.Args { // at the from= the error is about
-				if a.Key == r.From {
-					at = a.Pos
-				}
-			}
+			from, at := vals.Str(r.From), argPos(op, r.From) // at the from= the error is about
 			switch {
 			case st.point == "" && st.line == 0:
 				c.addf(at, "%s: %s=%s without an earlier %s %s=%s in this block: there is no part to go on from",

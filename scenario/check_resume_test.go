@@ -35,7 +35,8 @@ func resumeVocabulary() *Vocabulary {
 // TestCheckResume: a part that goes on from a point must follow, in the
 // same block, a part of the verb that stopped at that point (refused at
 // the column of its from=, the token the error is about); until= must
-// come after from=; the verb's own check sees the scenario's queues.
+// come after from= (refused at the until=); the verb's own check sees the
+// scenario's queues.
 func TestCheckResume(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
@@ -57,7 +58,7 @@ func TestCheckResume(t *testing.T) {
 			"5:9 probe: from=a without an earlier probe until=a in this block: there is no part to go on from",
 		}},
 		{"until not after from", "guest g\n  probe until=b\n  probe from=b until=a\n", 2, []string{
-			"4:3 probe: until=a is not after from=b (the points in order: start, a, b, c, end)",
+			"4:16 probe: until=a is not after from=b (the points in order: start, a, b, c, end)",
 		}},
 		{"a part that does not bind hides no later problem and causes none", "guest g\n  probe until=x\n  probe from=a\n  probe from=b\n", 2, []string{
 			"3:9 probe: until=x: want one of a, b, c, end; did you mean a?",
