@@ -99,7 +99,7 @@ func CheckSchedule(s *schedfile.Schedule) error {
 		return fmt.Errorf("field edition: %w", err)
 	}
 	for _, k := range s.Knobs {
-		if err := scenario.CheckKnob(k); err != nil {
+		if err := scenario.CheckKnobFor(k, ed); err != nil {
 			return fmt.Errorf("field knobs: %w", err)
 		}
 	}

@@ -149,7 +149,7 @@ func CheckTarget(s *scenario.Scenario, ed spec.Edition, knobs []string, settings
 	}
 	seen := map[string]bool{}
 	for _, k := range knobs {
-		if err := scenario.CheckKnob(k); err != nil {
+		if err := scenario.CheckKnobFor(k, ed); err != nil {
 			return fmt.Errorf("--knob %s: %w", k, err)
 		}
 		// The last of two values would win silently: the run would not be

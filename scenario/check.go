@@ -398,7 +398,7 @@ func (c *checker) expectation(e *Expectation) {
 		if i < len(e.KnobCols) {
 			pos.Col = e.KnobCols[i]
 		}
-		if err := CheckKnob(k); err != nil {
+		if err := CheckKnobFor(k, e.Edition); err != nil {
 			c.addf(pos, "expect: %v", err)
 			continue
 		}

@@ -469,7 +469,18 @@ func parseEdition(s string) (spec.Edition, error) {
 
 // CheckKnob checks one key=value knob against spec's knobs, with a
 // suggestion for a near miss.
-func CheckKnob(kv string) error {
+func CheckKnob(kv string) error { return checkKnob(kv, nil) }
+
+// CheckKnobFor is CheckKnob for a knob of edition ed: an unknown knob's
+// error lists and suggests ed's knobs only. Whether a known knob applies
+// to ed is spec.CheckKnobApplies's to say.
+func CheckKnobFor(kv string, ed spec.Edition) error {
+	return checkKnob(kv, spec.KnobNamesFor(ed))
+}
+
+// checkKnob is CheckKnob with the knobs an unknown one is told of (nil:
+// every knob).
+func checkKnob(kv string, of []string) error {
 	name, value, ok := strings.Cut(kv, "=")
 	if k, known := knobNamed(name); !ok && known {
 		return fmt.Errorf("knob %s without a value: want %s=VALUE (allowed: %s)", k.Name, k.Name, strings.Join(k.Values, ", "))
@@ -489,6 +500,9 @@ func CheckKnob(kv string) error {
 			}
 		}
 		return fmt.Errorf("knob %s: unknown value %s (allowed: %s)%s", name, quote(value), strings.Join(k.Values, ", "), didYouMean(value, k.Values))
+	}
+	if of != nil {
+		names = of
 	}
 	return fmt.Errorf("unknown knob %s (knobs: %s)%s", quote(name), strings.Join(names, ", "), didYouMean(name, names))
 }

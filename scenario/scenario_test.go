@@ -348,7 +348,8 @@ func echoOrQuote(what, s string) string {
 
 // TestCheckKnobsWithTheRest: an unknown knob or knob value on an expect
 // line is a problem Check reports with every other one, in file order, not
-// a parse error that hides them.
+// a parse error that hides them; an unknown knob's list is the line's
+// edition's knobs.
 func TestCheckKnobsWithTheRest(t *testing.T) {
 	src := "scenario k\n" +
 		"requirements NOPE-01\n" +
@@ -369,17 +370,9 @@ func TestCheckKnobsWithTheRest(t *testing.T) {
 		"2:14 requirements: unknown requirement ID NOPE-01 (migsim spec lists them)",
 		`3:19 expect: knob flr-vs-mode: unknown value "nope" (allowed: hold-reply, defer-flr, complete-anyway)`,
 		"3:46 expect: unknown oracle bogus (oracles: live)",
-		`4:19 expect: unknown knob "flr-vs-mod" (knobs: ` + knobNames() + `); did you mean flr-vs-mode?`,
+		`4:19 expect: unknown knob "flr-vs-mod" (knobs: ` + strings.Join(spec.KnobNamesFor(spec.Draft2023), ", ") + `); did you mean flr-vs-mode?`,
 		"5:25 expect: unknown error name nosuch (errors: flow)",
 	}, got)
-}
-
-func knobNames() string {
-	var names []string
-	for _, k := range spec.Knobs {
-		names = append(names, k.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 // TestParseNumber: one syntax for every number of the scenario language:

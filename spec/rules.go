@@ -330,10 +330,15 @@ func (r *Rules) Parse(kv string) error {
 func ParseRules(e Edition, kvs []string) (Rules, error) {
 	r := DefaultRules(e)
 	for _, kv := range kvs {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, ok := lookupKnob(strings.TrimSpace(name)); !ok && strings.Contains(kv, "=") {
+			// Listed as the edition has them: another edition's knob is no
+			// help here.
+			return Rules{}, fmt.Errorf("spec: unknown knob %q (knobs: %s)", strings.TrimSpace(name), strings.Join(KnobNamesFor(e), ", "))
+		}
 		if err := r.Parse(kv); err != nil {
 			return Rules{}, err
 		}
-		name, _, _ := strings.Cut(kv, "=")
 		if err := CheckKnobApplies(e, strings.TrimSpace(name)); err != nil {
 			return Rules{}, fmt.Errorf("spec: %w", err)
 		}

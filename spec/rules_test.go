@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,7 +79,7 @@ func TestRulesParseBad(t *testing.T) {
 		kv       string
 		contains []string
 	}{
-		{"unknown knob", "speed=fast", []string{`"speed"`, "read", "stop-config-write", "resume-config-notify"}},
+		{"unknown knob", "speed=fast", []string{`"speed"`, "(knobs: read, stop-config-write", "resume-config-notify"}},
 		{"unknown value", "read=partial", []string{"read", `"partial"`, "incremental-clear", "full"}},
 		{"bad transitions", "transitions=chain", []string{"transitions", "all", "strict-chain"}},
 		{"no equals", "read", []string{`"read"`, "key=value"}},
@@ -93,5 +94,21 @@ func TestRulesParseBad(t *testing.T) {
 				assert.Contains(t, err.Error(), s)
 			}
 		})
+	}
+}
+
+// TestParseRules_UnknownKnobListsTheEditions: an unknown knob's error lists
+// the knobs of the edition asked for, not another edition's.
+func TestParseRules_UnknownKnobListsTheEditions(t *testing.T) {
+	for _, e := range []Edition{Draft2023, Virtio14} {
+		_, err := ParseRules(e, []string{"speed=fast"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `unknown knob "speed" (knobs: `+strings.Join(KnobNamesFor(e), ", ")+")")
+		for _, k := range Knobs {
+			if CheckKnobApplies(e, k.Name) != nil {
+				assert.NotContains(t, err.Error(), " "+k.Name+",", "%s is not a knob of %s", k.Name, e)
+				assert.NotContains(t, err.Error(), " "+k.Name+")", "%s is not a knob of %s", k.Name, e)
+			}
+		}
 	}
 }
