@@ -69,12 +69,15 @@ func testReplayTrace(t *testing.T, p string) {
 	assert.Equal(t, out, out2, "the trace is the same byte for byte")
 
 	// A step that completed admin commands names them as the text
-	// export's admin records do: "src.pf:admin(tag 0) (DEV_MODE_SET …: OK)".
+	// export's admin records do: "src.pf:admin(tag 0) (DEV_MODE_SET …: OK)";
+	// a step of another actor than the PF (the hypervisor's, booting the
+	// destination inline) names the PF too: "(dst.pf: LIST_QUERY …)".
 	_, text, _ := runSimCLI(t, "trace", p, "--format", "text")
-	admin := map[string][]string{}
-	for _, m := range regexp.MustCompile(`(?m)^(\d+) t=\S+ admin \S+ -> \S+: (.*?)(?: \(step of \S+\))?$`).FindAllStringSubmatch(text, -1) {
+	type cmd struct{ pf, text string }
+	admin := map[string][]cmd{}
+	for _, m := range regexp.MustCompile(`(?m)^(\d+) t=\S+ admin \S+ -> (\S+): (.*?)(?: \(step of \S+\))?$`).FindAllStringSubmatch(text, -1) {
 		if m[1] != "0" { // the host's boot, before the first scheduler step: no step line
-			admin[m[1]] = append(admin[m[1]], m[2])
+			admin[m[1]] = append(admin[m[1]], cmd{m[2], m[3]})
 		}
 	}
 	require.NotEmpty(t, admin, text)
@@ -85,7 +88,14 @@ func testReplayTrace(t *testing.T, p string) {
 			continue
 		}
 		if cmds := admin[f[0]]; len(cmds) > 0 {
-			assert.True(t, strings.HasSuffix(l, " ("+strings.Join(cmds, "; ")+")"), "step %s: %q, want the commands %q", f[0], l, cmds)
+			var want []string
+			for _, c := range cmds {
+				if c.pf != f[2] { // f[2] is the step's actor
+					c.text = c.pf + ": " + c.text
+				}
+				want = append(want, c.text)
+			}
+			assert.True(t, strings.HasSuffix(l, " ("+strings.Join(want, "; ")+")"), "step %s: %q, want the commands %q", f[0], l, want)
 			decoded++
 		} else {
 			assert.NotContains(t, l, ": OK", "a step without admin records names no command")
