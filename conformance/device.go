@@ -30,9 +30,12 @@ type Device interface {
 }
 
 // FactoryDevice is an in-process device built by f. The kit's
-// counterexample files do not record it, nor do their replay lines name
-// it, even under a name of migsim's own such as builtin:blk: only
-// BuiltinDevice's devices are rebuilt from their names.
+// counterexample files record it as a Go program's device, go:NAME with
+// NAME name, even under a name of migsim's own such as builtin:blk: only
+// BuiltinDevice's devices are rebuilt from their names. A failure's replay
+// line is the call conformance.Replay with this Device (or ReplayCommand's);
+// migsim replay, trace and report of such a file take --device
+// (builtin:blk for the reference), and exit 2 without it.
 func FactoryDevice(name string, f member.Factory) Device { return factoryDevice{name: name, f: f} }
 
 // factoryDevice is an in-process device; builtin marks one BuiltinDevice

@@ -12,7 +12,8 @@ import (
 // the world builds the VFs with f) and the device tests that need no
 // virtio-blk request, and skips the virtio-blk rows and the device tests
 // that do (needsBlkRequests). Like FactoryDevice's, its
-// counterexample files record no device (BuiltinDevice's do).
+// counterexample files record it as go:NAME, which migsim cannot rebuild
+// (BuiltinDevice's are recorded by their names).
 func NetFactoryDevice(name string, f member.Factory) Device {
 	return netDevice{factoryDevice{name: name, f: f}}
 }

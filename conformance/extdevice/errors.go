@@ -56,6 +56,10 @@ type Error struct {
 // ErrorPrefix starts every Error's message.
 const ErrorPrefix = "extdevice: "
 
+// Error returns ErrorPrefix, the kind of error (interrupted, kit limit,
+// device fault or protocol), the command, request and what went wrong,
+// then the process's exit status and stderr (a served device's stack)
+// when there are any.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(ErrorPrefix)
@@ -96,6 +100,7 @@ type StartError struct {
 	Err error
 }
 
+// Error names the program and why it could not be started.
 func (e *StartError) Error() string { return "start " + e.Command + ": " + e.Err.Error() }
 
 // Unwrap returns Err.
