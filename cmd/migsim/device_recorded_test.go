@@ -92,7 +92,8 @@ func TestDevice_Recorded(t *testing.T) {
 			execRefused("conform", "migsim conform --device exec:"+missing+" --replay "+execFile+" -- --queues 'a b'")},
 		{"replay of a Go program's device's file", []string{"replay", goFile}, cmdbase.ExitUsage, nil,
 			"migsim replay: " + goFile + " was written by the conformance kit in a Go program, with its device go:mydev, which migsim cannot build: " +
-				"replay it in that program (conformance.Replay with the device), or name a device to replay with (--device builtin:blk: the reference)\n"},
+				"replay it in that program (conformance.Replay with the device), or name a device to replay with " +
+				"(--device exec:PATH: that device served as a program, extdevice.Serve; --device builtin:blk: the reference)\n"},
 		{"conform --replay of it", []string{"conform", "--replay", goFile}, cmdbase.ExitUsage, nil,
 			"migsim conform: " + goFile + " was written by the conformance kit in a Go program"},
 		{"it replays with a device named", []string{"replay", goFile, "--device", builtinBlk}, cmdbase.ExitFinding, []string{"replay " + goFile + ": scenario "},

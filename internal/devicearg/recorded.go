@@ -54,7 +54,8 @@ func ForSchedule(command, rest, path string, sc *schedfile.Schedule, given confo
 	}
 	if schedfile.IsGoDevice(sc.Device) {
 		return nil, "", fmt.Errorf("%s was written by the conformance kit in a Go program, with its device %s, which migsim cannot build: "+
-			"replay it in that program (conformance.Replay with the device), or name a device to replay with (--device %s: the reference)",
+			"replay it in that program (conformance.Replay with the device), or name a device to replay with "+
+			"(--device exec:PATH: that device served as a program, extdevice.Serve; --device %s: the reference)",
 			path, recorded, Reference(sc))
 	}
 	if name, ok := strings.CutPrefix(sc.Device, MutantPrefix); ok {
