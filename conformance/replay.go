@@ -64,11 +64,16 @@ func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t ca
 	return t, done, nil
 }
 
-// Replay replays a schedule file the kit wrote with the device f builds:
-// the row's reference run, then the recorded choices. trace, when set,
-// receives the trace. It returns the run's result (its finding, if any).
-// A zero cfg.MaxSteps replays under the bound the schedule ran with: its
-// length when its finding is the step bound, else at least its length.
+// Replay replays a schedule file the kit wrote with the device d: the
+// row's reference run, then the recorded choices. cfg.Trace, when set,
+// receives the trace. It returns the run's result (its finding, if any),
+// the finding's Reqs being every requirement the catalog names for it;
+// what the kit charges, and what it lists as involved only, is
+// ReplayRecorded's Charge. A device that now runs differently from the
+// recording (a fixed one) diverges: the error says at which step, and
+// ReplayLenient tells whether the recorded finding still occurs. A zero
+// cfg.MaxSteps replays under the bound the schedule ran with: its length
+// when its finding is the step bound, else at least its length.
 func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
 	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
 	return res, err
