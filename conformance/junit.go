@@ -61,7 +61,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			rows.Add(c)
 		}
 	}
-	all := junit.Suites{Name: "migsim conform " + r.Device}
+	all := junit.Suites{Name: "migsim conform " + r.shownDevice()}
 	var props []junit.Property
 	if r.Stopped != "" {
 		props = append(props, junit.Property{Name: "stopped", Value: r.Stopped})

@@ -11,6 +11,7 @@ import (
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance/coverage"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -196,7 +197,15 @@ func (f Failure) String() string {
 // Report is the kit's result: every unit and the verdict of every
 // requirement of the spec catalog.
 type Report struct {
+	// Device names the device as migsim conform's --device does
+	// (builtin:blk, exec:PATH), or is a served device's "served:NAME" or
+	// a Go device's name.
 	Device string `json:"device"`
+	// DeviceArgs are an exec device's arguments (after "--" on migsim
+	// conform's command line): the same program with other arguments is
+	// another device, and the text and JUnit reports show them after
+	// Device. None for any other device.
+	DeviceArgs []string `json:"device_args,omitempty"`
 	// Editions are the editions the run judges (Editions, --spec; else
 	// what the device declares). A report of a device that could not be
 	// started, or broke its handshake, lists those the command line asked
@@ -288,6 +297,9 @@ func (r *Report) Unit(name string) (*Unit, bool) {
 // report builds the report from the units.
 func (k *kit) report() *Report {
 	rep := &Report{Device: k.dev.Name(), Budget: k.cfg.budget, Units: k.units, Stopped: k.stopped, ReplayDirError: k.unwritten}
+	if pd, ok := k.dev.(*poolDevice); ok && pd.exec && len(pd.argv) > 1 {
+		rep.DeviceArgs = slices.Clone(pd.argv[1:])
+	}
 	for _, e := range k.editions {
 		rep.Editions = append(rep.Editions, e.String())
 	}
@@ -477,7 +489,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		none = "; " + s // no requirement's verdict counts them (uncharged.go)
 	}
 	fmt.Fprintf(&b, "conformance of %s (%s): %d requirements: %d pass, %d fail, %d skip, %d not exercised, %d not covered; %d units: %d pass, %d fail, %d skip%s%s\n",
-		r.Device, strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
+		r.shownDevice(), strings.Join(r.Editions, ", "), len(r.Requirements), c[verdictPass], c[verdictFail], c[verdictSkip], c[verdictNotExer], c[verdictNotCovered],
 		len(r.Units), units[verdictPass], units[verdictFail], units[verdictSkip], setUp, none)
 	fmt.Fprintf(&b, "%s\n", r.Judged)
 	if r.Stopped != "" {
@@ -540,4 +552,19 @@ func evidence(r *Report, names []string) string {
 		}
 	}
 	return plural.Count(dev, "device test") + ", " + plural.Count(rows, "row")
+}
+
+// shownDevice is the device as the text and JUnit reports name it:
+// Device, then an exec device's arguments after "--", quoted as a shell
+// needs them.
+func (r *Report) shownDevice() string {
+	var b strings.Builder
+	b.WriteString(r.Device)
+	for i, a := range r.DeviceArgs {
+		if i == 0 {
+			b.WriteString(" --")
+		}
+		b.WriteString(" " + shellquote.Quote(a))
+	}
+	return b.String()
 }

@@ -27,16 +27,19 @@ func TestConform_StartErrorJUnit(t *testing.T) {
 	missing := filepath.Join(dir, "nonexistent")
 	tests := []struct {
 		name, device, want string
+		args               []string // the device's, after "--": the document's name shows them
 	}{
-		{"no such program", "exec:" + missing, `cannot start the device: --device "exec:` + missing + `": cannot start "` + missing + `": no such file or directory`},
-		{"not a program", "exec:" + garbage, "cannot start the device: conformance: "},
-		{"no such builtin", "builtin:scsi", `cannot start the device: --device "builtin:scsi": want builtin:blk`},
+		{"no such program", "exec:" + missing, `cannot start the device: --device "exec:` + missing + `": cannot start "` + missing + `": no such file or directory`, nil},
+		{"not a program", "exec:" + garbage, "cannot start the device: conformance: ", nil},
+		{"not a program, with arguments", "exec:" + garbage, "cannot start the device: conformance: ", []string{"--x", "a b"}},
+		{"no such builtin", "builtin:scsi", `cannot start the device: --device "builtin:scsi": want builtin:blk`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "report.xml")
-			code, _, stderr := runSimCLI(t, "conform", "--device", tc.device, "--scenario", "smoke-migrate", "--budget", "short",
-				"--replay-dir", t.TempDir(), "--report", "junit="+file)
+			args := append([]string{"conform", "--device", tc.device, "--scenario", "smoke-migrate", "--budget", "short",
+				"--replay-dir", t.TempDir(), "--report", "junit=" + file}, append([]string{"--"}, tc.args...)...)
+			code, _, stderr := runSimCLI(t, args...)
 			require.Equal(t, cmdbase.ExitUsage, code, "stderr: %s", stderr)
 			data, err := os.ReadFile(file)
 			require.NoError(t, err, "the JUnit report is written")
@@ -61,7 +64,11 @@ func TestConform_StartErrorJUnit(t *testing.T) {
 				} `xml:"testsuite"`
 			}
 			require.NoError(t, xml.Unmarshal(data, &doc), "%s", data)
-			assert.Equal(t, "migsim conform "+tc.device, doc.Name)
+			shown := tc.device
+			if len(tc.args) > 0 {
+				shown += " -- --x 'a b'"
+			}
+			assert.Equal(t, "migsim conform "+shown, doc.Name)
 			assert.Equal(t, []int{1, 1}, []int{doc.Tests, doc.Errors})
 			require.Len(t, doc.Suites, 1)
 			s := doc.Suites[0]

@@ -339,16 +339,21 @@ func startErrorReports(o conformOptions, problem error, stderr io.Writer) {
 		}
 		var b bytes.Buffer
 		var err error
+		var args []string // an exec device's, shown as the kit's reports show them
+		if strings.HasPrefix(o.device, execPrefix) {
+			args = o.args
+		}
+		shown := devicearg.Shown(o.device, args)
 		switch format {
 		case "junit":
-			err = junit.Write(&b, junit.Errored("migsim conform "+o.device, "device", testcase, kind, why, problem))
+			err = junit.Write(&b, junit.Errored("migsim conform "+shown, "device", testcase, kind, why, problem))
 		case "json":
 			budget, _ := conformBudget(o) // a budget it refuses never reaches a device
-			rep := conformance.Report{Device: o.device, Editions: askedEditions(o), Budget: budget, Units: []*conformance.Unit{},
+			rep := conformance.Report{Device: o.device, DeviceArgs: args, Editions: askedEditions(o), Budget: budget, Units: []*conformance.Unit{},
 				Requirements: []conformance.RequirementResult{}, Stopped: why + problem.Error()}
 			err = rep.Write("json", &b)
 		case "text":
-			fmt.Fprintf(&b, "conformance of %s: nothing judged: %s%v\n", o.device, why, problem)
+			fmt.Fprintf(&b, "conformance of %s: nothing judged: %s%v\n", shown, why, problem)
 		}
 		if err == nil {
 			err = os.WriteFile(file, b.Bytes(), keepfile.Perm)
