@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
@@ -175,6 +176,7 @@ func tableTests() []Test {
 				if !ok {
 					continue
 				}
+				stoppedIDs(e, m, &w)
 				if ev.name == "DEV_MODE_SET-same" {
 					ev.do = func(g *harness.Rig, _ *harness.Guest) spec.Status { return g.ModeSet(m).Status }
 				}
@@ -185,6 +187,35 @@ func tableTests() []Test {
 		}
 	}
 	return out
+}
+
+// stoppedIDs charges what a stopped device must not do, whatever the
+// event of the cell, to the requirement that forbids it rather than to the
+// event's: in Stop (draft-2023) a guest-memory access breaks DRAFT-STOP-02
+// and an MSI-X message DRAFT-STOP-01; stopped (virtio-1.4), either breaks
+// DP-DEV-11. A cell that names its own requirement for them keeps it.
+// Freeze keeps the cell's own requirements: draft-2023 states no
+// memory-access rule of its own for Freeze.
+func stoppedIDs(e spec.Edition, m spec.Mode, w *cellWant) {
+	if m != spec.ModeStop {
+		return
+	}
+	dma, irq := "DP-DEV-11", "DP-DEV-11"
+	if e == spec.Draft2023 {
+		dma, irq = "DRAFT-STOP-02", "DRAFT-STOP-01"
+	}
+	for _, x := range []struct {
+		id   *string
+		want string
+	}{{&w.dmaID, dma}, {&w.msixID, irq}} {
+		if *x.id != "" || w.ids[0] == x.want {
+			continue
+		}
+		*x.id = x.want
+		if !slices.Contains(w.ids, x.want) {
+			w.ids = append(w.ids, x.want)
+		}
+	}
 }
 
 // tableCell runs one cell.
