@@ -45,7 +45,10 @@ func TestHelloDeadline_Defaults(t *testing.T) {
 // The device that starts is given a request deadline of half a second:
 // its pool's Close also waits that long for it to end once its input is
 // closed, and on a heavily loaded machine a goroutine may wait longer
-// than a tenth of a second to run.
+// than a tenth of a second to run. The device that does not start answers
+// ten hello deadlines late: with only three, a loaded machine could run
+// the device's reply before the reader saw its deadline pass, and the
+// reader's select then took either.
 func TestHelloDeadline_SlowStarter(t *testing.T) {
 	slowBy := func(d time.Duration) func(io.Reader, io.Writer) error {
 		return func(r io.Reader, w io.Writer) error {
@@ -60,7 +63,7 @@ func TestHelloDeadline_SlowStarter(t *testing.T) {
 	require.NoError(t, pool.Close())
 
 	const hello = 100 * time.Millisecond
-	_, err = extdevice.StartServed("slow", slowBy(3*hello), extdevice.Options{Timeout: hello, HelloTimeout: hello, Procs: 1})
+	_, err = extdevice.StartServed("slow", slowBy(10*hello), extdevice.Options{Timeout: hello, HelloTimeout: hello, Procs: 1})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "slow: hello (request 1): the device did not answer the hello within 100ms: "+
 		"a program slower to start needs a longer deadline (migsim's --timeout flag is the hello's deadline too, which is 30s without it; from Go, "+
