@@ -234,37 +234,15 @@ type FilterPart struct {
 // field (draft-2023; DRAFT-CTX-09, docs/context-format.md). The first part
 // of a selector counts. err says why the state does not decode.
 func (c *Check) FilterParts(state []byte) ([]FilterPart, error) {
-	var parts []devctx.Part
-	if c.Ed == spec.Virtio14 {
-		ps, err := devctx.DecodeParts(state, devctx.DecodeOptions{AnyOrder: true})
-		if err != nil {
-			return nil, err
-		}
-		parts = ps.List
-	} else {
-		ctx, err := devctx.DecodeDraftContext(state)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range ctx.Fields {
-			if f.Type != spec.FieldNetCVQ {
-				continue
-			}
-			ps, err := devctx.DecodeNetCVQField(f.Value)
-			if err != nil {
-				return nil, fmt.Errorf("NET_CVQ: %w", err)
-			}
-			parts = append(parts, ps...)
-		}
+	byCmd, err := c.CVQParts(state)
+	if err != nil {
+		return nil, err
 	}
 	cmds := RxModeCommands()
 	out := make([]FilterPart, len(cmds))
 	for i, m := range cmds {
-		for _, p := range parts {
-			if p.Type == spec.PartNetCVQCfg && p.NetCVQ().Cmd() == m.Cmd {
-				out[i] = FilterPart{Value: p.Value, Found: true}
-				break
-			}
+		if v, ok := byCmd[m.Cmd]; ok {
+			out[i] = FilterPart{Value: v, Found: true}
 		}
 	}
 	return out, nil
