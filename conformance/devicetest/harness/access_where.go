@@ -22,7 +22,7 @@ func FirstAccess(c *Check, accesses []virtq.Access) string {
 // queue's descriptor table, avail ring or used ring (RingAt), or a buffer
 // the guest posted.
 func (c *Check) guestRegion(addr uint64) string {
-	for q := range 3 {
+	for q := range max(3, c.numQueues()) {
 		l := RingAt(q)
 		name := c.queueName(q)
 		switch {
@@ -41,21 +41,28 @@ func (c *Check) guestRegion(addr uint64) string {
 }
 
 // queueName names queue q as the device type's driver does: virtio-net's
-// receiveq1, transmitq1 and, in a test of the control queue, controlq;
-// virtio-blk's requestq (virtio spec, "Network Device" and "Block
-// Device", "Virtqueues").
+// receiveq1, transmitq1 (every pair's in a multiqueue test) and, in a
+// test of the control queue, controlq; virtio-blk's requestq (virtio
+// spec, "Network Device" and "Block Device", "Virtqueues").
 func (c *Check) queueName(q int) string {
-	if c.Net {
-		switch q {
-		case 0:
-			return "receiveq1"
-		case 1:
-			return "transmitq1"
-		case ctrlQueue:
-			if c.Ctrl {
-				return "controlq"
-			}
-		}
+	if !c.Net {
+		return fmt.Sprintf("queue %d", q)
+	}
+	pairs := max(c.Pairs, 1)
+	switch {
+	case c.Ctrl && q == c.numQueues()-1:
+		return "controlq"
+	case q < 2*pairs:
+		return QueueName(q)
 	}
 	return fmt.Sprintf("queue %d", q)
+}
+
+// QueueName names queue q of a virtio-net pair: receiveqK at 2(K−1),
+// transmitqK at 2(K−1)+1.
+func QueueName(q int) string {
+	if q%2 == 0 {
+		return fmt.Sprintf("receiveq%d", q/2+1)
+	}
+	return fmt.Sprintf("transmitq%d", q/2+1)
 }

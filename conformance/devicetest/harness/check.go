@@ -24,6 +24,10 @@ type Check struct {
 	Net bool
 	// Ctrl is set for a test of the control virtqueue (devicetest.Test.ctrl).
 	Ctrl bool
+	// Pairs is max_virtqueue_pairs of a multiqueue test's virtio-net
+	// device (devicetest.Test.pairs): 2·Pairs+1 queues, the driver
+	// negotiating VIRTIO_NET_F_MQ. 0 or 1: one pair.
+	Pairs int
 	// ID is the requirement the test checks; Fails are its failures so
 	// far.
 	ID    string

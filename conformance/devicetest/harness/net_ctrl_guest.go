@@ -14,10 +14,11 @@ import (
 // The test guest's side of a virtio-net device's control virtqueue
 // (virtio spec, "Network Device", "Control Virtqueue") and of its receive
 // filter. A test of the control queue runs a device with one queue pair
-// and the control queue (rigCtrlQueues): controlq is queue 2.
+// and the control queue (rigCtrlQueues): controlq is queue 2; a multiqueue
+// test one with Check.Pairs pairs, controlq at 2·Pairs.
 
-// ctrlQueue is controlq of a device with one queue pair.
-const ctrlQueue = 2
+// ctrlQueue is controlq: the last queue of the device.
+func (gu *Guest) ctrlQueue() int { return gu.Rig.Check.numQueues() - 1 }
 
 // The addresses of the test guest's MAC table and two it leaves out:
 // locally administered unicast addresses and IPv6 multicast ones, none of
@@ -40,11 +41,17 @@ func guestMACTable() devctx.NetMACTable {
 // offer what its commands need: the control queue itself
 // (VIRTIO_NET_F_CTRL_VQ) and VIRTIO_NET_F_CTRL_RX, which brings the
 // receive modes and the MAC filtering commands (virtio spec, "Packet
-// Receive Filtering" and "Setting MAC Address Filtering").
+// Receive Filtering" and "Setting MAC Address Filtering"), and for a
+// multiqueue test VIRTIO_NET_F_MQ ("Automatic receive steering in
+// multiqueue mode").
 func (c *Check) needCtrl(offered uint64) {
-	for _, f := range []spec.Feature{spec.FeatureNetCtrlVQ, spec.FeatureNetCtrlRx} {
+	need := []spec.Feature{spec.FeatureNetCtrlVQ, spec.FeatureNetCtrlRx}
+	if c.Pairs > 1 {
+		need = append(need, spec.FeatureNetMQ)
+	}
+	for _, f := range need {
 		if !spec.Features(offered).Has(f) {
-			c.Skipf("the device (num_queues %d) does not offer %s, which the test's control commands need", rigCtrlQueues, spec.NetFeatureName(f))
+			c.Skipf("the device (num_queues %d) does not offer %s, which the test's control commands need", c.numQueues(), spec.NetFeatureName(f))
 		}
 	}
 }
@@ -68,11 +75,11 @@ func (gu *Guest) postCtrl(cmd spec.NetCVQCommand, data ...[]byte) Request {
 	}
 	must(g, g.mem.WriteMem(RigHost, at, []byte{0xff}))
 	bufs = append(bufs, virtq.Buffer{Addr: at, Len: 1, Writable: true})
-	head, err := gu.rings[ctrlQueue].Add(bufs)
+	head, err := gu.rings[gu.ctrlQueue()].Add(bufs)
 	if err != nil {
 		g.Check.Fatalf("controlq: %v", err)
 	}
-	must(g, gu.rings[ctrlQueue].Publish())
+	must(g, gu.rings[gu.ctrlQueue()].Publish())
 	gu.posted++
 	return Request{Head: head, status: at}
 }
@@ -81,11 +88,11 @@ func (gu *Guest) postCtrl(cmd spec.NetCVQCommand, data ...[]byte) Request {
 // it returns the ack byte (0xff: never written) and whether controlq's
 // used index moved on by one.
 func (gu *Guest) command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used bool) {
-	before := gu.Used(ctrlQueue)
+	before := gu.Used(gu.ctrlQueue())
 	r := gu.postCtrl(cmd, data...)
-	gu.Kick(ctrlQueue)
+	gu.Kick(gu.ctrlQueue())
 	gu.Rig.Run()
-	return gu.Status(r), gu.Used(ctrlQueue) == before+1
+	return gu.Status(r), gu.Used(gu.ctrlQueue()) == before+1
 }
 
 // ackName names an ack byte for a message.

@@ -35,8 +35,14 @@ const (
 	rigCtrlQueues = 3
 )
 
-// numQueues is num_queues of the check's devices.
+// numQueues is num_queues of the check's devices: a multiqueue test's
+// pairs and the control queue (virtio spec, "Network Device",
+// "Virtqueues": controlq is queue 2·max_virtqueue_pairs with
+// VIRTIO_NET_F_MQ).
 func (c *Check) numQueues() int {
+	if c.Pairs > 1 {
+		return 2*c.Pairs + 1
+	}
 	if c.Ctrl {
 		return rigCtrlQueues
 	}

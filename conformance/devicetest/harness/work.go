@@ -13,10 +13,11 @@ import (
 
 // liveQueues is how many queues a live device runs: queue 0 for
 // virtio-blk, receiveq1 and transmitq1 for virtio-net, and controlq too
-// for a test of the control queue.
+// for a test of the control queue (every pair's queues too for a
+// multiqueue test, as Linux's virtnet_probe sets up max_virtqueue_pairs).
 func (c *Check) liveQueues() int {
 	if c.Ctrl {
-		return rigCtrlQueues
+		return c.numQueues()
 	}
 	if c.Net {
 		return 2
@@ -39,8 +40,13 @@ func (gu *Guest) PostWork(seed int) Request {
 	if !gu.Rig.Check.Net {
 		return gu.Submit(0, BlkOut, 0, Pattern(seed, 512), 512)
 	}
+	return gu.PostFrame(gu.WorkQueue(), seed)
+}
+
+// PostFrame posts a 60-byte broadcast frame derived from seed behind a
+// zero virtio_net_hdr on transmit queue q without kicking.
+func (gu *Guest) PostFrame(q, seed int) Request {
 	g := gu.Rig
-	q := gu.WorkQueue()
 	frame := Pattern(seed, 60)
 	copy(frame, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // broadcast destination
 	b := append(make([]byte, spec.NetHdrSize), frame...)
