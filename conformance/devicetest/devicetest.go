@@ -46,6 +46,10 @@ type Test struct {
 	// device has num_queues 3 (receiveq1, transmitq1, controlq), and a
 	// device that then offers no VIRTIO_NET_F_CTRL_VQ skips it (harness.Check.Skipf).
 	ctrl bool
+	// pairs is max_virtqueue_pairs of a multiqueue test's device (with
+	// ctrl): 2·pairs+1 queues, and a device that then offers no
+	// VIRTIO_NET_F_MQ skips it. 0: one pair.
+	pairs int
 	// judges are the steps the test judges itself (harness/setup.go): every
 	// other step of those kinds is the test's set-up, and a device that
 	// fails it fails the set-up, not the test's requirement.
@@ -82,7 +86,7 @@ type Result struct {
 // (harness.Check.Run: a device's panic, an external device's protocol
 // error or fault).
 func runCheck(dt Test, ed spec.Edition, rules spec.Rules, f member.Factory, devType string) *harness.Check {
-	c := &harness.Check{Ed: ed, Rules: rules, Factory: f, ID: dt.id, Net: devType == extdevice.TypeNet, Ctrl: dt.ctrl, Judges: dt.judges}
+	c := &harness.Check{Ed: ed, Rules: rules, Factory: f, ID: dt.id, Net: devType == extdevice.TypeNet, Ctrl: dt.ctrl, Pairs: dt.pairs, Judges: dt.judges}
 	c.Run(dt.run)
 	return c
 }
@@ -141,7 +145,7 @@ func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
 		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), msixControlTests(), roundTripTests(), tableTests(), netTests(),
-		netRxTakenTests(), netCtrlTests(), netCVQStateTests()} {
+		netRxTakenTests(), netCtrlTests(), netCVQStateTests(), netMQTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

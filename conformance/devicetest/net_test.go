@@ -34,7 +34,7 @@ func netUnits(t *testing.T, f member.Factory) map[string][]Failure {
 			}
 		}
 	}
-	require.Equal(t, 13, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the filled receive buffer, the MAC table, its round trip and the control-queue state's (both editions)")
+	require.Equal(t, 15, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the filled receive buffer, the MAC table, its round trip, the control-queue state's and the multiqueue round trip (both editions)")
 	return out
 }
 
@@ -57,6 +57,8 @@ func TestNetDeviceTests(t *testing.T) {
 			// that a destination of another implementation would find.
 			"DRAFT-CTX-09/draft-2023/net-mac-table-round-trip": {"DRAFT-CTX-09"},
 			"DRAFT-CTX-09/draft-2023/net-cvq-state-round-trip": {"DRAFT-CTX-09"},
+			// Nor the pairs in use.
+			"DRAFT-CTX-09/draft-2023/net-mq-round-trip": {"DRAFT-CTX-09"},
 			// Nor its filled receive buffer.
 			"DRAFT-STOP-02/draft-2023/filled-rx-buffer-used-or-owned-at-stop": {"DRAFT-CTX-09"},
 		}},

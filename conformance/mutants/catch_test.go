@@ -71,6 +71,7 @@ var catches = []catch{
 	{"digest-stale", "peer-commoncfg-write-quiesced", spec.Virtio14, nil, "self-report"},
 	{"dma-rx-while-stopped", "net-rx-while-stopped", spec.Virtio14, nil, "no-dma-when-stopped"},
 	{"forgets-mac-table-on-restore", "net-mac-table-before-stop", spec.Virtio14, nil, "transparent"},
+	{"restores-max-pairs", "net-mq-pairs-before-migration", spec.Virtio14, nil, "transparent"},
 	{"fails-flush", "inflight-descriptors-at-stop", spec.Draft2023, nil, "gave-up"},
 	{"drops-interrupts", "smoke-migrate", spec.Draft2023, nil, "gave-up"},
 	{"naks-mac-table", "net-mac-table-before-stop", spec.Virtio14, nil, "gave-up"},

@@ -108,6 +108,7 @@ var all = []Mutant{
 	digestStale,
 	dmaRxWhileStopped,
 	forgetsMACTableOnRestore,
+	restoresMaxPairs,
 	renumbersNetFields,
 	failsFlush,
 	dropsInterrupts,

@@ -1,0 +1,87 @@
+package devicetest
+
+import (
+	"fmt"
+
+	"github.com/migsim/migsim/conformance/devicetest/harness"
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
+)
+
+// queueConfigs returns every virtqueue's configuration a state read holds,
+// by queue index: the VQ_CFG parts (virtio-1.4) or the entries of the
+// PCI_VQ_CFG field (draft-2023), as the driver-set values queue_size,
+// queue_msix_vector, queue_enable and the three ring addresses.
+func queueConfigs(c *harness.Check, state []byte) (map[uint16]devctx.VQCfg, error) {
+	out := map[uint16]devctx.VQCfg{}
+	if c.Ed == spec.Virtio14 {
+		ps, err := devctx.DecodeParts(state, devctx.DecodeOptions{AnyOrder: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps.List {
+			if p.Type != spec.PartVQCfg {
+				continue
+			}
+			v, err := devctx.DecodeVQCfg(p.Value)
+			if err != nil {
+				return nil, fmt.Errorf("VQ_CFG of vq %d: %w", p.VQIndex(), err)
+			}
+			out[p.VQIndex()] = v
+		}
+		return out, nil
+	}
+	ctx, err := devctx.DecodeDraftContext(state)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range ctx.Fields {
+		if f.Type != spec.FieldPCIVQCfg {
+			continue
+		}
+		l, err := devctx.DecodeVQCfgList(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range l.Queues {
+			out[e.Index] = devctx.VQCfg{QueueSize: e.Size, Vector: e.MSIXVector, Enabled: e.Enabled, Desc: e.Desc, Driver: e.Driver, Device: e.Device}
+		}
+	}
+	return out, nil
+}
+
+// judgeQueuesBack checks that the destination reads back, for every queue
+// of every pair and for controlq, the configuration the source's state
+// wrote to it: values a DEV_PARTS_SET or DEV_CTX_WRITE sets that it does
+// not hold after the resume break applyReq. A queue the source's state
+// does not carry is left to the frames after the move.
+func judgeQueuesBack(c *harness.Check, written, back []byte) {
+	w, err := queueConfigs(c, written)
+	if err != nil {
+		c.Fatalf("the queues' configuration in the state read from the stopped source does not decode: %v", err)
+	}
+	b, err := queueConfigs(c, back)
+	if err != nil {
+		c.Errorf(applyReq(c), "the queues' configuration in the state read back from the destination after the resume does not decode: %v", err)
+		return
+	}
+	for q := range uint16(2*mqMaxPairs + 1) {
+		want, ok := w[q]
+		if !ok {
+			continue
+		}
+		name := harness.QueueName(int(q))
+		if q == 2*mqMaxPairs {
+			name = "controlq"
+		}
+		got, ok := b[q]
+		switch {
+		case !ok:
+			c.Errorf(applyReq(c), "the state read back from the destination after the resume has no configuration of %s (queue %d), which the %s wrote to it", name, q, stateWrite(c))
+		case got != want:
+			c.Errorf(applyReq(c), "the state read back from the destination after the resume: %s (queue %d) is %+v, want what the %s wrote to it, %+v", name, q, got, stateWrite(c), want)
+		default:
+			c.Asserted++
+		}
+	}
+}

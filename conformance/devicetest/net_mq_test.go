@@ -1,0 +1,132 @@
+package devicetest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/mutants"
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/member"
+	membernet "github.com/migsim/migsim/member/net"
+	"github.com/migsim/migsim/spec"
+)
+
+// TestNetMQRoundTripBlame plants the bugs of a multiqueue virtio-net
+// device's migration that the one-pair device tests cannot see: a
+// destination that restores one pair, or the maximum (the mutant
+// restores-max-pairs, in both editions), breaks NET-PART-02 (DRAFT-CTX-01)
+// in the pairs it reads back, and the maximum, steering frames to the pair
+// beyond those in use, again in the frames; a source that saves one pair
+// breaks NET-PART-02 in its state; a destination that reads back the pairs
+// written to it but steers by the maximum breaks NET-DEV-10; one that
+// takes the second pair's transmit queue as disabled breaks DP-DEV-08, in
+// the queue read back and in the frame it does not send. The reference
+// passes in both editions, on checks.
+func TestNetMQRoundTripBlame(t *testing.T) {
+	units := map[spec.Edition]Test{}
+	for _, dt := range All() {
+		if dt.name == "net-mq-round-trip" {
+			for _, e := range spec.Editions {
+				if dt.AppliesTo(e) {
+					units[e] = dt
+				}
+			}
+		}
+	}
+	require.Len(t, units, 2)
+	pairs := func(set, get func([]byte) []byte) member.Factory {
+		return func(c member.Config) member.Device {
+			return &partsRewriter{Device: membernet.New(c), cmd: spec.NetMQVQPairsSet, set: set, get: get, gets: map[uint64]bool{}}
+		}
+	}
+	to := func(n byte) func([]byte) []byte { return func([]byte) []byte { return []byte{n, 0} } }
+	maxPairs, ok := mutants.Lookup("restores-max-pairs")
+	require.True(t, ok)
+	restoresMax := maxPairs.Factory(membernet.New)
+	disablesTx2 := func(c member.Config) member.Device { return &vqDisabler{Device: membernet.New(c), vq: 3} }
+	const (
+		backOne  = "the state read back from the destination after the resume: the VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET part holds (virtqueue_pairs=1), want what the source's state wrote to it, (virtqueue_pairs=2)"
+		backMax  = "the state read back from the destination after the resume: the VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET part holds (virtqueue_pairs=3), want what the source's state wrote to it, (virtqueue_pairs=2)"
+		beyond   = "is in a used buffer of receiveq3, beyond the 2 queue pairs in use the driver set with VQ_PAIRS_SET"
+		tookMax  = "the destination took the pairs in use a DEV_PARTS_SET wrote otherwise (above)"
+		savedOne = "the state read from the stopped source: the VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET part holds (virtqueue_pairs=1), want what the driver set, (virtqueue_pairs=2)"
+	)
+	for _, tc := range []struct {
+		name string
+		ed   spec.Edition
+		f    member.Factory
+		// reqs are the requirements the failures name (each failure
+		// names one).
+		reqs  []string
+		words []string
+	}{
+		{"reference", spec.Virtio14, membernet.New, nil, nil},
+		{"reference", spec.Draft2023, membernet.New, nil, nil},
+		{"restores-one-pair", spec.Virtio14, pairs(to(1), nil), []string{"NET-PART-02"}, []string{backOne}},
+		{"restores-max-pairs", spec.Virtio14, restoresMax, []string{"NET-PART-02"}, []string{backMax, beyond, tookMax}},
+		{"restores-max-pairs", spec.Draft2023, restoresMax, []string{"DRAFT-CTX-01"}, []string{backMax, beyond, "a DEV_CTX_WRITE wrote otherwise"}},
+		{"saves-one-pair", spec.Virtio14, pairs(nil, to(1)), []string{"NET-PART-02"}, []string{savedOne}},
+		{"steers-by-max-reads-back-written", spec.Virtio14, pairs(to(3), to(2)), []string{"NET-DEV-10"},
+			[]string{beyond, "the destination reads back the pairs in use and steers beyond them"}},
+		{"restores-transmitq2-disabled", spec.Virtio14, disablesTx2, []string{"DP-DEV-08"},
+			[]string{"transmitq2 (queue 3) is {QueueSize:32 Vector:4 Enabled:0", "a frame sent on transmitq2 after the resume: its used index is 0, want 1"}},
+	} {
+		t.Run(tc.name+"/"+tc.ed.String(), func(t *testing.T) {
+			c := runCheck(units[tc.ed], tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeNet)
+			require.NoError(t, c.Fatal)
+			require.Empty(t, c.Skipped)
+			reqs := map[string]bool{}
+			var msgs []string
+			for _, f := range c.Fails {
+				for _, r := range f.Requirements {
+					reqs[r] = true
+				}
+				msgs = append(msgs, f.Message)
+			}
+			var got []string
+			for r := range reqs {
+				got = append(got, r)
+			}
+			assert.ElementsMatch(t, tc.reqs, got, "%q", msgs)
+			all := strings.Join(msgs, "\n")
+			for _, w := range tc.words {
+				assert.Contains(t, all, w)
+			}
+			if tc.reqs == nil {
+				assert.Positive(t, c.Asserted, "the reference passes on checks, not on none")
+			}
+		})
+	}
+}
+
+// vqDisabler is a planted virtio-net device that applies the VQ_CFG part of
+// queue vq in every DEV_PARTS_SET it is sent with queue_enable 0.
+type vqDisabler struct {
+	member.Device
+	vq uint16
+}
+
+func (d *vqDisabler) Handle(ev member.Event) member.Effects {
+	hdr := spec.ResourceObjCmdHeaderSize
+	if ev.Kind != member.EvAdmin || spec.Opcode(ev.Admin.Opcode) != spec.OpDevPartsSet || len(ev.Admin.Data) <= hdr {
+		return d.Device.Handle(ev)
+	}
+	ps, err := devctx.DecodeParts(ev.Admin.Data[hdr:], devctx.DecodeOptions{AnyOrder: true})
+	if err != nil {
+		return d.Device.Handle(ev)
+	}
+	out := make([]devctx.Part, len(ps.List))
+	for i, p := range ps.List {
+		if v, err := devctx.DecodeVQCfg(p.Value); err == nil && p.Type == spec.PartVQCfg && p.VQIndex() == d.vq {
+			v.Enabled = 0
+			p = v.Part(d.vq)
+		}
+		out[i] = p
+	}
+	ev.Admin.Data = append(append([]byte(nil), ev.Admin.Data[:hdr]...), devctx.EncodeParts(out)...)
+	return d.Device.Handle(ev)
+}
