@@ -22,17 +22,7 @@ import (
 // destination that restores RX_PROMISC off breaks NET-PART-02 in the state
 // it reads back. The reference passes in both editions.
 func TestNetCVQStateRoundTripBlame(t *testing.T) {
-	units := map[spec.Edition]Test{}
-	for _, dt := range All() {
-		if dt.name == "net-cvq-state-round-trip" {
-			for _, e := range spec.Editions {
-				if dt.AppliesTo(e) {
-					units[e] = dt
-				}
-			}
-		}
-	}
-	require.Len(t, units, 2)
+	units := unitsByEdition(t, "net-cvq-state-round-trip", 2)
 	rewrite := func(cmd spec.NetCVQCommand, set, get func([]byte) []byte) member.Factory {
 		return func(c member.Config) member.Device {
 			return &partsRewriter{Device: membernet.New(c), cmd: cmd, set: set, get: get, gets: map[uint64]bool{}}

@@ -27,17 +27,7 @@ import (
 // the queue read back and in the frame it does not send. The reference
 // passes in both editions, on checks.
 func TestNetMQRoundTripBlame(t *testing.T) {
-	units := map[spec.Edition]Test{}
-	for _, dt := range All() {
-		if dt.name == "net-mq-round-trip" {
-			for _, e := range spec.Editions {
-				if dt.AppliesTo(e) {
-					units[e] = dt
-				}
-			}
-		}
-	}
-	require.Len(t, units, 2)
+	units := unitsByEdition(t, "net-mq-round-trip", 2)
 	pairs := func(set, get func([]byte) []byte) member.Factory {
 		return func(c member.Config) member.Device {
 			return &partsRewriter{Device: membernet.New(c), cmd: spec.NetMQVQPairsSet, set: set, get: get, gets: map[uint64]bool{}}
