@@ -55,12 +55,7 @@ func TestNetCVQStateRoundTripBlame(t *testing.T) {
 			c := runCheck(units[tc.ed], tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeNet)
 			require.NoError(t, c.Fatal)
 			require.Empty(t, c.Skipped)
-			var reqs [][]string
-			var msgs []string
-			for _, f := range c.Fails {
-				reqs = append(reqs, f.Requirements)
-				msgs = append(msgs, f.Message)
-			}
+			reqs, msgs := splitFailures(c.Fails)
 			assert.Equal(t, tc.reqs, reqs, "%q", msgs)
 			all := strings.Join(msgs, "\n")
 			for _, w := range tc.words {

@@ -135,12 +135,7 @@ func TestNetFilterRoundTripBlame(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := Run(unit, spec.Virtio14, spec.DefaultRules(spec.Virtio14), tc.f, extdevice.TypeNet)
 			require.NoError(t, res.Fatal)
-			var reqs [][]string
-			var msgs []string
-			for _, f := range res.Failures {
-				reqs = append(reqs, f.Requirements)
-				msgs = append(msgs, f.Message)
-			}
+			reqs, msgs := splitFailures(res.Failures)
 			assert.Equal(t, tc.reqs, reqs, "%q", msgs)
 			all := strings.Join(msgs, "\n")
 			for _, w := range tc.words {

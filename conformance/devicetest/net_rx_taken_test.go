@@ -90,12 +90,7 @@ func TestNetRxFilledAtStop(t *testing.T) {
 			}
 			c := runCheck(unit, tc.ed, tc.rules, tc.f, extdevice.TypeNet)
 			require.NoError(t, c.Fatal)
-			var reqs [][]string
-			var msgs []string
-			for _, f := range c.Fails {
-				reqs = append(reqs, f.Requirements)
-				msgs = append(msgs, f.Message)
-			}
+			reqs, msgs := splitFailures(c.Fails)
 			assert.Equal(t, tc.reqs, reqs, "%q", msgs)
 			assert.Equal(t, tc.msgs, msgs)
 			if tc.reqs == nil {
