@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -31,14 +32,18 @@ type Charge struct {
 	// difference (chargedBy); for a gave-up finding the run without
 	// migration shares, those what went wrong there touches (troubleReqs);
 	// for a finding no check attributes to a requirement, the row's
-	// requirements the run involved (all of them when it involved none).
+	// device requirements the run involved (all of them when it involved
+	// none). A requirement that binds the driver is never charged: it
+	// binds migsim's reference drivers, not the device under test, and
+	// is listed as involved instead.
 	Charged []string
 	// Involved are the other requirements the run touched (the catalog's
 	// requirement triggers, catalog.FindingReqs): listed apart, never
 	// counted as failing.
 	Involved []string
-	// By says how a transparent finding's requirements were chosen
-	// (Failure.Charged); empty for any other.
+	// By says how a transparent finding's requirements were chosen, or
+	// that those of a finding no check attributes to a requirement are
+	// the row's (byRow) (Failure.Charged); empty for any other.
 	By string
 	// Difference is a transparent finding's first guest-visible
 	// difference, or nil.
@@ -105,6 +110,12 @@ const (
 	// noneRow: a finding charged the row's requirements, of which the
 	// row's edition has none.
 	noneRow = "the row names no requirement of its edition"
+	// noneDriver: what the finding would charge binds the driver only
+	// (%s: the requirements).
+	noneDriver = "the finding is charged to the driver's requirements only (%s), which bind migsim's reference drivers, not the device under test"
+	// noneRowDriver: a finding no check attributes to a requirement, on a
+	// row whose requirements of its edition all bind the driver.
+	noneRowDriver = "no check names the requirement broken, and the row's requirements of its edition bind the driver, not the device under test"
 )
 
 // decide is the one rule of a failed row's charge (Charge).
@@ -128,30 +139,64 @@ func decide(in chargeIn) Charge {
 	default:
 		// No check attributes the finding to a requirement (a device's
 		// self-report, a gave-up finding the migration caused, a
-		// deadlock): the row's requirements the run involved, leaving out
-		// those whose trigger did not hold; all of them when that leaves
-		// none, or when the run's facts are not known (the step bound).
-		c.Charged = slices.DeleteFunc(slices.Clone(in.rowReqs), func(id string) bool { return slices.Contains(in.untriggered, id) })
+		// deadlock): the row's device requirements the run involved,
+		// leaving out those whose trigger did not hold; all of them when
+		// that leaves none, or when the run's facts are not known (the
+		// step bound). A guess, said so (byRow), which a SHOULD among
+		// them does not make a warning (shouldOnly).
+		dev := slices.DeleteFunc(slices.Clone(in.rowReqs), bindsDriver)
+		c.Charged = slices.DeleteFunc(slices.Clone(dev), func(id string) bool { return slices.Contains(in.untriggered, id) })
 		if len(c.Charged) == 0 {
-			c.Charged = in.rowReqs
+			c.Charged = dev
+		}
+		if len(c.Charged) > 0 {
+			c.By = byRow
+		} else if len(applying(in.rowReqs, in.ed)) > 0 {
+			c.None = noneRowDriver
 		}
 	}
-	for _, id := range in.reqs {
-		if !slices.Contains(c.Charged, id) {
+	// A driver's requirement binds migsim's reference drivers, not the
+	// device under test: listed as involved, never charged.
+	var driver []string
+	for _, id := range c.Charged {
+		if bindsDriver(id) {
+			driver = append(driver, id)
+		}
+	}
+	c.Charged = slices.DeleteFunc(c.Charged, bindsDriver)
+	for _, id := range append(slices.Clone(in.reqs), driver...) {
+		if !slices.Contains(c.Charged, id) && !slices.Contains(c.Involved, id) {
 			c.Involved = append(c.Involved, id)
 		}
 	}
 	c.Charged = applying(c.Charged, in.ed)
 	c.Involved = applying(c.Involved, in.ed)
 	if len(c.Charged) == 0 {
-		c.None = noneWhy(in)
+		c.By = ""
+		if c.None == "" {
+			c.None = noneWhy(in, applying(driver, in.ed))
+		}
 	}
 	return c
 }
 
-// noneWhy says why decide charged nothing for in (Charge.None).
-func noneWhy(in chargeIn) string {
+// byRow is Charge.By of a finding no check attributes to a requirement:
+// the row's device requirements stand in for the one broken.
+const byRow = "by the row's device requirements: no check names the one broken"
+
+// bindsDriver reports whether requirement id binds the driver (the owner
+// driver, the hypervisor or the guest: migsim's own), not the device.
+func bindsDriver(id string) bool {
+	r, ok := spec.LookupRequirement(id)
+	return ok && r.Side == spec.SideDriver
+}
+
+// noneWhy says why decide charged nothing for in (Charge.None); driver
+// are the requirements it would have charged but for binding the driver.
+func noneWhy(in chargeIn, driver []string) string {
 	switch {
+	case len(driver) > 0:
+		return fmt.Sprintf(noneDriver, strings.Join(driver, ", "))
 	case in.oracle == oracle.GaveUp.Info().Name && in.withoutOK && in.unprepared:
 		return noneProgram
 	case in.oracle == oracle.GaveUp.Info().Name && in.withoutOK:

@@ -31,8 +31,10 @@ func TestDecideFallback(t *testing.T) {
 		{"the run involved none of them", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
 			untriggered: row}, row, nil},
 		{"the step bound: facts not known", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: "step-bound"}, row, nil},
-		{"a requirement without a trigger stays", chargeIn{ed: spec.Virtio14, rowReqs: []string{"ADM-DRV-05", "DP-DEV-12"}, oracle: self,
-			untriggered: []string{"DP-DEV-12"}}, []string{"ADM-DRV-05"}, nil},
+		{"a driver's requirement is never charged", chargeIn{ed: spec.Virtio14, rowReqs: []string{"ADM-DRV-05", "DP-DEV-12"}, oracle: self,
+			untriggered: []string{"DP-DEV-12"}}, []string{"DP-DEV-12"}, nil},
+		{"a row whose device requirement is a SHOULD", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "RES-DEV-01"}, oracle: self,
+			reqs: []string{"CAP-DRV-01"}}, []string{"RES-DEV-01"}, []string{"CAP-DRV-01"}},
 		{"involved beyond the row's", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
 			reqs: []string{"DP-DEV-11", "DP-DRV-01"}, untriggered: []string{"DP-DEV-12", "DP-DEV-14"}}, []string{"DP-DEV-11"}, []string{"DP-DRV-01"}},
 		{"a rule oracle's own requirement", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: "admin-status",
@@ -42,6 +44,61 @@ func TestDecideFallback(t *testing.T) {
 			c := decide(tc.in)
 			assert.Equal(t, tc.charged, c.Charged, "charged")
 			assert.Equal(t, tc.involved, c.Involved, "involved")
+			if tc.in.oracle == self || tc.in.oracle == "step-bound" {
+				assert.Equal(t, byRow, c.By, "a fallback says it is one")
+			}
+			assert.Empty(t, c.None, "charged, so no reason for charging none")
 		})
+	}
+}
+
+// TestDecideDriverSide: a requirement that binds the driver binds
+// migsim's reference drivers, not the device under test, so the kit
+// never charges one: whether a rule oracle named it or the row lists
+// it, it is listed as involved, and a finding left with no device
+// requirement charges none and says why (it fails its unit all the
+// same: Report.Uncharged).
+func TestDecideDriverSide(t *testing.T) {
+	self := oracle.SelfReport.Info().Name
+	for _, tc := range []struct {
+		name              string
+		in                chargeIn
+		charged, involved []string
+		none              string
+	}{
+		{"a rule oracle names a driver's requirement", chargeIn{ed: spec.Draft2023, rowReqs: []string{"DRAFT-FRZ-01"}, oracle: "flow",
+			raw: []string{"DRAFT-FLOW-02"}}, nil, []string{"DRAFT-FLOW-02"},
+			"the finding is charged to the driver's requirements only (DRAFT-FLOW-02), which bind migsim's reference drivers, not the device under test"},
+		{"and a device's", chargeIn{ed: spec.Draft2023, oracle: "flow",
+			raw: []string{"DRAFT-FLOW-02", "DRAFT-FRZ-01"}}, []string{"DRAFT-FRZ-01"}, []string{"DRAFT-FLOW-02"}, ""},
+		{"a fallback on a row of driver requirements", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "DRAFT-FLOW-02"}, oracle: self,
+			reqs: []string{"RES-DRV-01"}}, nil, []string{"RES-DRV-01"}, noneRowDriver},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := decide(tc.in)
+			assert.Equal(t, tc.charged, c.Charged, "charged")
+			assert.Equal(t, tc.involved, c.Involved, "involved")
+			assert.Equal(t, tc.none, c.None, "why none")
+			assert.Empty(t, c.By, "no fallback charged")
+		})
+	}
+}
+
+// TestShouldOnlyGuessed: a failure charged to SHOULD statements warns
+// when a check named them, and fails when they stand in for the one no
+// check names (byRow), as does the SHOULD requirement's verdict.
+func TestShouldOnlyGuessed(t *testing.T) {
+	named := Failure{Requirements: []string{"RES-DEV-01"}, Check: "catalog row"}
+	guess := named
+	guess.Charged = byRow
+	assert.True(t, shouldOnly(named))
+	assert.False(t, shouldOnly(guess))
+	for _, tc := range []struct {
+		f    Failure
+		want string
+	}{{named, verdictWarn}, {guess, verdictFail}} {
+		u := &Unit{Name: "vfio-object-limit/virtio-1.4", Verdict: verdictFail, Failures: []Failure{tc.f}}
+		warnIfShould(u)
+		assert.Equal(t, tc.want, u.Verdict, "unit of %+v", tc.f)
 	}
 }

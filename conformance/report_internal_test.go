@@ -105,6 +105,7 @@ func TestReport_ShouldOnlyIsAWarning(t *testing.T) {
 	should := Failure{Requirements: []string{"DP-DEV-04"}, Check: "oracle", Row: "refused-commands/virtio-1.4"}
 	must := Failure{Requirements: []string{"DP-DEV-04", "DP-DEV-08"}, Check: "oracle", Row: "refused-commands/virtio-1.4"}
 	device := Failure{Check: "device protocol", Row: "refused-commands/virtio-1.4"}
+	guess := Failure{Requirements: []string{"DP-DEV-04"}, Check: "catalog row", Oracle: "self-report", Row: "refused-commands/virtio-1.4", Charged: byRow}
 	tests := []struct {
 		name     string
 		failures []Failure
@@ -120,6 +121,8 @@ func TestReport_ShouldOnlyIsAWarning(t *testing.T) {
 			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictFail}, true},
 		{"a SHOULD and the device", []Failure{should, device}, verdictFail,
 			map[string]string{"DP-DEV-04": verdictWarn, "DP-DEV-08": verdictSkip}, true},
+		{"a SHOULD standing in for what no check named", []Failure{guess}, verdictFail,
+			map[string]string{"DP-DEV-04": verdictFail, "DP-DEV-08": verdictSkip}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -138,9 +141,11 @@ func TestReport_ShouldOnlyIsAWarning(t *testing.T) {
 			assert.Equal(t, tc.failed, rep.Failed())
 			var text strings.Builder
 			require.NoError(t, rep.WriteText(&text))
+			warned := tc.reqs["DP-DEV-04"] == verdictWarn
 			assert.Equal(t, !tc.failed, strings.Contains(text.String(), "\nwarnings (SHOULD statements not followed):\nrefused-commands/virtio-1.4: "),
 				"a warned unit's failures are listed as warnings:\n%s", text.String())
-			assert.Contains(t, text.String(), "DP-DEV-04      SHOULD Warn ")
+			assert.Equal(t, warned, strings.Contains(text.String(), "DP-DEV-04      SHOULD Warn "), text.String())
+			assert.Equal(t, !warned, strings.Contains(text.String(), "DP-DEV-04      SHOULD Fail "), text.String())
 		})
 	}
 }

@@ -19,9 +19,11 @@ import (
 // evidence for the other requirements it exercises (notJudged).
 
 // shouldOnly reports whether a failure breaks requirements and all of them
-// are SHOULD statements.
+// are SHOULD statements. A failure whose requirements are the row's
+// because no check names the one broken (byRow: a deadlock, a device's
+// report about itself) is not: nothing says the device broke a SHOULD.
 func shouldOnly(f Failure) bool {
-	return len(f.Requirements) > 0 && !slices.ContainsFunc(f.Requirements, func(id string) bool {
+	return len(f.Requirements) > 0 && !guessed(f) && !slices.ContainsFunc(f.Requirements, func(id string) bool {
 		r, ok := spec.LookupRequirement(id)
 		return !ok || r.Level != spec.LevelShould
 	})
@@ -38,3 +40,8 @@ func warnIfShould(u *Unit) {
 // unmet reports whether a unit's result is a failure or a warning: its
 // failures are what it found.
 func unmet(v string) bool { return v == verdictFail || v == verdictWarn || v == verdictSetUp }
+
+// guessed reports whether f's requirements are the row's because no check
+// names the one broken (byRow): such a failure fails a SHOULD requirement
+// it is charged to rather than warning on it.
+func guessed(f Failure) bool { return f.Charged == byRow }
