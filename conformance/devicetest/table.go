@@ -193,11 +193,15 @@ func tableTests() []Test {
 // event of the cell, to the requirement that forbids it rather than to the
 // event's: in Stop (draft-2023) a guest-memory access breaks DRAFT-STOP-02
 // and an MSI-X message DRAFT-STOP-01; stopped (virtio-1.4), either breaks
-// DP-DEV-11. A cell that names its own requirement for them keeps it.
-// Freeze keeps the cell's own requirements: draft-2023 states no
-// memory-access rule of its own for Freeze.
+// DP-DEV-11. Freeze is the deeper of the draft's two quiesce levels (the
+// device is stopped, then its state frozen; reached from Active directly
+// on a destination), so the same two rules forbid them there, as the
+// catalog's oracles no-dma-when-stopped and no-notify-when-stopped judge
+// it (docs/oracles.md): the Freeze rules themselves (DRAFT-FRZ-*) are
+// about notifications, configuration writes and the context. A cell that
+// names its own requirement for them keeps it.
 func stoppedIDs(e spec.Edition, m spec.Mode, w *cellWant) {
-	if m != spec.ModeStop {
+	if m != spec.ModeStop && m != spec.ModeFreeze {
 		return
 	}
 	dma, irq := "DP-DEV-11", "DP-DEV-11"

@@ -31,8 +31,9 @@ func (d *busyWhenStopped) Handle(ev member.Event) member.Effects {
 }
 
 // TestTableStoppedCellsChargeTheStopRules: a guest-memory access or an
-// MSI-X message in Stop breaks the rule that forbids it (DRAFT-STOP-02,
-// DRAFT-STOP-01; virtio-1.4's DP-DEV-11), whatever event the cell sends:
+// MSI-X message in Stop or Freeze breaks the rule that forbids it
+// (DRAFT-STOP-02, DRAFT-STOP-01; virtio-1.4's DP-DEV-11), whatever event
+// the cell sends:
 // a device that reads guest memory on a reset or a configuration write in
 // Stop is charged with that rule, not with the reset's or the register's.
 func TestTableStoppedCellsChargeTheStopRules(t *testing.T) {
@@ -44,6 +45,8 @@ func TestTableStoppedCellsChargeTheStopRules(t *testing.T) {
 	}{
 		{spec.Draft2023, "PCI-DEV-03", "table-stop-reset", "DRAFT-STOP-02", "DRAFT-STOP-01"},
 		{spec.Draft2023, "DRAFT-PCI-01", "table-stop-common-config-write", "DRAFT-STOP-02", "DRAFT-STOP-01"},
+		{spec.Draft2023, "PCI-DEV-03", "table-freeze-reset", "DRAFT-STOP-02", "DRAFT-STOP-01"},
+		{spec.Draft2023, "DRAFT-FRZ-03", "table-freeze-device-config-write", "DRAFT-STOP-02", "DRAFT-STOP-01"},
 		{spec.Virtio14, "PCI-DEV-03", "table-stopped-reset", "DP-DEV-11", "DP-DEV-11"},
 		{spec.Virtio14, "DP-DEV-10", "table-stopped-device-config-write", "DP-DEV-11", "DP-DEV-11"},
 	} {
