@@ -85,7 +85,9 @@ type Failure struct {
 	Difference *control.Difference `json:"first_difference,omitempty"`
 	// Charged says how the requirements of a transparent finding were
 	// chosen: by its first difference, or by the row's triggers when the
-	// difference singles out none (difference.go).
+	// difference singles out none (difference.go); or, for a finding no
+	// check attributes to a requirement, that the row's device
+	// requirements stand in for the one broken (Charge).
 	Charged string `json:"charged,omitempty"`
 	// Involved are the other requirements the counterexample's run
 	// touched (catalog.FindingReqs): not charged, never counted as
@@ -373,6 +375,11 @@ func (k *kit) report() *Report {
 			rr.Verdict = verdictWarn
 		case len(rr.Failures) > 0:
 			rr.Verdict = verdictFail
+		case req.Side == spec.SideDriver:
+			// Rows that list it run migsim's reference drivers, which
+			// follow it; the device under test neither passes nor fails
+			// it (and a failure never charges it: Charge).
+			rr.Verdict, rr.Why = verdictNotCovered, coverage.DriverWhy(len(rr.Units))
 		case ran > 0:
 			rr.Verdict = verdictPass
 		case unexercised > 0:

@@ -149,3 +149,28 @@ func TestReport_ShouldOnlyIsAWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestReport_DriverRequirementsNotJudged: a requirement that binds the
+// driver is judged on no device: the rows that list it run migsim's
+// reference drivers, so the device neither passes it (a row that passed
+// showed it Pass) nor fails it; it is not covered, and says by what.
+func TestReport_DriverRequirementsNotJudged(t *testing.T) {
+	u := &Unit{Kind: kindRow, Name: "pf-flr-with-admin-outstanding/virtio-1.4", Requirements: []string{"ADM-DRV-05", "DP-DEV-12"},
+		Verdict: verdictPass}
+	k := &kit{dev: FactoryDevice("builtin:x", nil), cfg: defaults(), units: []*Unit{u}}
+	rep := k.report()
+	got := map[string]RequirementResult{}
+	for _, q := range rep.Requirements {
+		got[q.ID] = q
+	}
+	assert.Equal(t, verdictPass, got["DP-DEV-12"].Verdict, "the device's requirement is judged")
+	assert.Equal(t, verdictNotCovered, got["ADM-DRV-05"].Verdict, "the driver's is not")
+	assert.Equal(t, "binds the driver (owner driver or guest), not the device under test: the unit that exercises it judges migsim's reference drivers",
+		got["ADM-DRV-05"].Why)
+	assert.Equal(t, []string{u.Name}, got["ADM-DRV-05"].Units, "the units that exercise it are still listed")
+	for _, q := range rep.Requirements {
+		if q.Side == "driver" {
+			assert.NotEqual(t, verdictPass, q.Verdict, q.ID)
+		}
+	}
+}

@@ -22,7 +22,9 @@ type Charge struct {
 	// not charged"): never counted as failing.
 	Involved []string
 	// By says how a transparent finding's requirements were chosen
-	// ("by the first difference: a configuration read"); empty for any
+	// ("by the first difference: a configuration read"), or that those
+	// of a finding no check attributes to a requirement stand in for the
+	// one broken ("by the row's device requirements: …"); empty for any
 	// other finding.
 	By string
 	// None says why the finding charges no requirement when Charged is

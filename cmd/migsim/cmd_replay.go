@@ -88,7 +88,8 @@ replayed with D2" under the first line (the same program with other
 arguments is another device). Under its finding, the replay of a file
 migsim conform wrote prints what the kit charges, decided from this run as
 migsim conform --replay decides it ("charged: …", "charged by …" for a
-transparent finding, "involved, not charged: …"; docs/conformance.md, "What
+transparent finding or one no check attributes to a requirement, "involved,
+not charged: …"; docs/conformance.md, "What
 a failed row charges") in place of the catalog's "requirements:" line.
 
 --spec, --knob and --set (explore's flags) replay the schedule under another

@@ -44,7 +44,8 @@ func Doc(c Coverage) string {
 (` + "`conformance.Run`" + `, ` + "`migsim conform`" + `): device tests (named ` + "`<ID>/<edition>/<case>`" + `) and
 catalog rows (` + "`<scenario>/<edition>[/<knobs>]`" + `) whose scenario lists the requirement on its
 ` + "`requirements`" + ` line or whose expected oracle checks it. A requirement nothing exercises is
-listed with the reason.
+listed with the reason. A report judges no requirement of side driver, even one rows exercise:
+they run migsim's reference drivers, not the device under test.
 
 `)
 	covered, total := 0, 0

@@ -1,5 +1,7 @@
 package coverage
 
+import "fmt"
+
 // Why the kit exercises no unit for a requirement. TestCoverageReasons
 // keeps this table exact: every requirement nothing covers has a reason,
 // and no covered requirement keeps one.
@@ -11,6 +13,19 @@ const (
 	whyOwner  = "binds the owner (the PF, its admin queue, SR-IOV group), not the member device under test"
 	whyMay    = "a MAY: it permits a behaviour, nothing can fail it"
 )
+
+// DriverWhy is why a report judges no requirement that binds the driver:
+// units, the number of units that exercise it, run it with migsim's own
+// owner driver, hypervisor and guest, not with the device under test.
+func DriverWhy(units int) string {
+	if units == 0 {
+		return whyDriver
+	}
+	if units == 1 {
+		return whyDriver + ": the unit that exercises it judges migsim's reference drivers"
+	}
+	return fmt.Sprintf("%s: the %d units that exercise it judge migsim's reference drivers", whyDriver, units)
+}
 
 var notCovered = map[string]string{
 	"ADM-DEV-01": whyOwner,
