@@ -93,8 +93,8 @@ const (
 	editionNotSelected = "not for the editions this run judges"
 )
 
-// String is the summary's second line: "judged 55 of 101 requirements;
-// 46 not judged: 13 not for this device, 33 not covered by the kit
+// String is the summary's second line: "judged 50 of 103 requirements;
+// 53 not judged: 11 not for this device, 42 not covered by the kit
 // (see the Skip, Not exercised and Not covered lines)" (the
 // reference virtio-blk's, docs/conformance.md, "judged-example").
 func (j Judged) String() string {
