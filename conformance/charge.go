@@ -137,9 +137,9 @@ func decide(in chargeIn) Charge {
 	case len(applying(in.raw, in.ed)) > 0:
 		c.Charged = applying(in.raw, in.ed)
 	default:
-		// No check attributes the finding to a requirement (a device's
-		// self-report, a gave-up finding the migration caused, a
-		// deadlock): the row's device requirements the run involved,
+		// No check attributes the finding to a requirement (a gave-up
+		// finding the migration caused, a deadlock, a flow error): the
+		// row's device requirements the run involved,
 		// leaving out those whose trigger did not hold; all of them when
 		// that leaves none, or when the run's facts are not known (the
 		// step bound). A guess, said so (byRow), which a SHOULD among
@@ -274,11 +274,12 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 
 // charges reports whether a row's failure with the finding fd charges
 // requirements: not when the finding shows the device's protocol error or
-// fault, or a member that broke the world's contract (judgeRow's checks
-// of those, whose failures charge none).
+// fault, or a member that broke the world's contract, its own mode or its
+// account of itself (judgeRow's checks of those, whose failures charge
+// none).
 func charges(fd *engine.Finding) bool {
 	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		(fd.Oracle != engine.OraclePanic || !failmsg.IsContract(fd.Message))
+		(fd.Oracle != engine.OraclePanic || !failmsg.IsContract(fd.Message)) && !selfReported(fd.Oracle)
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

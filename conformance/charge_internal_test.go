@@ -10,32 +10,32 @@ import (
 )
 
 // TestDecideFallback: a finding no check attributes to a requirement (a
-// device's self-report, a deadlock, a flow error, a gave-up finding the
+// deadlock, a flow error, a gave-up finding the
 // migration caused) charges the row's requirements the run involved —
 // those whose trigger did not hold are left out, those without a trigger
 // stay — and all of them when that leaves none or the run's facts are
 // not known (the step bound: no untriggered list); a rule oracle's own
 // requirements are charged as before, whatever the triggers.
 func TestDecideFallback(t *testing.T) {
-	self := oracle.SelfReport.Info().Name
+	live := oracle.Live.Info().Name
 	row := []string{"DP-DEV-11", "DP-DEV-12", "DP-DEV-14"}
 	for _, tc := range []struct {
 		name              string
 		in                chargeIn
 		charged, involved []string
 	}{
-		{"a self-report before the FLR", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
+		{"a deadlock before the FLR", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: live,
 			reqs: []string{"DP-DEV-11"}, untriggered: []string{"DP-DEV-12", "DP-DEV-14"}}, []string{"DP-DEV-11"}, nil},
-		{"a self-report after the FLR", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
+		{"a deadlock after the FLR", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: live,
 			reqs: []string{"DP-DEV-11", "DP-DEV-14"}, untriggered: []string{"DP-DEV-12"}}, []string{"DP-DEV-11", "DP-DEV-14"}, nil},
-		{"the run involved none of them", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
+		{"the run involved none of them", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: live,
 			untriggered: row}, row, nil},
 		{"the step bound: facts not known", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: "step-bound"}, row, nil},
-		{"a driver's requirement is never charged", chargeIn{ed: spec.Virtio14, rowReqs: []string{"ADM-DRV-05", "DP-DEV-12"}, oracle: self,
+		{"a driver's requirement is never charged", chargeIn{ed: spec.Virtio14, rowReqs: []string{"ADM-DRV-05", "DP-DEV-12"}, oracle: live,
 			untriggered: []string{"DP-DEV-12"}}, []string{"DP-DEV-12"}, nil},
-		{"a row whose device requirement is a SHOULD", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "RES-DEV-01"}, oracle: self,
+		{"a row whose device requirement is a SHOULD", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "RES-DEV-01"}, oracle: live,
 			reqs: []string{"CAP-DRV-01"}}, []string{"RES-DEV-01"}, []string{"CAP-DRV-01"}},
-		{"involved beyond the row's", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: self,
+		{"involved beyond the row's", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: live,
 			reqs: []string{"DP-DEV-11", "DP-DRV-01"}, untriggered: []string{"DP-DEV-12", "DP-DEV-14"}}, []string{"DP-DEV-11"}, []string{"DP-DRV-01"}},
 		{"a rule oracle's own requirement", chargeIn{ed: spec.Virtio14, rowReqs: row, oracle: "admin-status",
 			raw: []string{"DP-DEV-12"}, untriggered: []string{"DP-DEV-12", "DP-DEV-14"}}, []string{"DP-DEV-12"}, nil},
@@ -44,7 +44,7 @@ func TestDecideFallback(t *testing.T) {
 			c := decide(tc.in)
 			assert.Equal(t, tc.charged, c.Charged, "charged")
 			assert.Equal(t, tc.involved, c.Involved, "involved")
-			if tc.in.oracle == self || tc.in.oracle == "step-bound" {
+			if tc.in.oracle == live || tc.in.oracle == "step-bound" {
 				assert.Equal(t, byRow, c.By, "a fallback says it is one")
 			}
 			assert.Empty(t, c.None, "charged, so no reason for charging none")
@@ -59,7 +59,7 @@ func TestDecideFallback(t *testing.T) {
 // requirement charges none and says why (it fails its unit all the
 // same: Report.Uncharged).
 func TestDecideDriverSide(t *testing.T) {
-	self := oracle.SelfReport.Info().Name
+	live := oracle.Live.Info().Name
 	for _, tc := range []struct {
 		name              string
 		in                chargeIn
@@ -71,7 +71,7 @@ func TestDecideDriverSide(t *testing.T) {
 			"the finding is charged to the driver's requirements only (DRAFT-FLOW-02), which bind migsim's reference drivers, not the device under test"},
 		{"and a device's", chargeIn{ed: spec.Draft2023, oracle: "flow",
 			raw: []string{"DRAFT-FLOW-02", "DRAFT-FRZ-01"}}, []string{"DRAFT-FRZ-01"}, []string{"DRAFT-FLOW-02"}, ""},
-		{"a fallback on a row of driver requirements", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "DRAFT-FLOW-02"}, oracle: self,
+		{"a fallback on a row of driver requirements", chargeIn{ed: spec.Virtio14, rowReqs: []string{"CAP-DRV-01", "RES-DRV-01", "DRAFT-FLOW-02"}, oracle: live,
 			reqs: []string{"RES-DRV-01"}}, nil, []string{"RES-DRV-01"}, noneRowDriver},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

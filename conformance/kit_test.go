@@ -749,3 +749,40 @@ func TestGoDeviceRecorded(t *testing.T) {
 	require.NotNil(t, res.Finding, "the program's device replays its counterexample")
 	assert.Equal(t, "readback", res.Finding.Oracle)
 }
+
+// claimsActive stops as asked, but its status keeps saying Active.
+type claimsActive struct{ member.Device }
+
+func (d claimsActive) Status() member.Status {
+	s := d.Device.Status()
+	s.Mode = spec.ModeActive
+	return s
+}
+
+// TestCheck_SelfReportIsTheContract: a device whose account of itself
+// (the mode in its status) disagrees with what the host observed breaks
+// the member contract, which no host reads: its rows fail, charging no
+// requirement of the spec, where they charged every device requirement
+// of the row (a lying status failed ADM-DEV-03 on compat rows).
+func TestCheck_SelfReportIsTheContract(t *testing.T) {
+	f := func(c member.Config) member.Device { return claimsActive{blk.New(c)} }
+	rep, err := conformance.Check(conformance.FactoryDevice("builtin:claims-active", f), conformance.Short(),
+		conformance.Parts(false, true), conformance.Scenarios("smoke-migrate", "compat-corrupt-load"),
+		conformance.ReplayDir(t.TempDir()))
+	require.NoError(t, err)
+	require.True(t, rep.Failed())
+	n := 0
+	for _, u := range rep.Units {
+		for _, fl := range u.Failures {
+			n++
+			assert.Equal(t, "device contract", fl.Check, "unit %s: %s", u.Name, fl.Message)
+			assert.Equal(t, "self-report", fl.Oracle, "unit %s", u.Name)
+			assert.Empty(t, fl.Requirements, "unit %s", u.Name)
+			assert.Contains(t, fl.Message, "the device's account of itself", "unit %s", u.Name)
+			assert.Equal(t, "the device broke the member contract: the row was not judged further", fl.Uncharged, "unit %s", u.Name)
+		}
+	}
+	assert.Positive(t, n, "the rows fail")
+	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for it")
+	assert.Len(t, rep.Uncharged, n, "every failure is listed apart, charging none")
+}

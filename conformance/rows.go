@@ -167,7 +167,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkFault
 	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
-	} else if fl.Oracle == engine.OraclePanic && failmsg.IsContract(fl.Message) {
+	} else if fl.Oracle == engine.OraclePanic && failmsg.IsContract(fl.Message) || selfReported(fl.Oracle) {
 		fl.Check = checkContract
 	}
 	seed := uint64(0) // the run without migration a failure with no run explains itself with
@@ -183,7 +183,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 			fl.Message = failmsg.NotDeterministic(notShrunk) + "; the exploration's run had given: " + found
 		}
 	}
-	if fl.Check == checkProtocol || fl.Check == checkFault || fl.Check == checkContract {
+	if (fl.Check == checkProtocol || fl.Check == checkFault || fl.Check == checkContract) && !selfReported(fl.Oracle) {
 		fl.Oracle = "" // the engine's "panic" carried the device's failure: no oracle saw it
 	}
 	if fl.Oracle == oracle.Transparent.Info().Name {
@@ -198,12 +198,24 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Requirements, fl.Message = nil, failmsg.Protocol(fl.Message)
 	case checkContract:
 		// The device changed its own mode where the world holds that only
-		// the owner's commands and an FLR do: what followed cannot be
+		// the owner's commands and an FLR do, or its account of itself
+		// disagrees with what the host observed: what followed cannot be
 		// judged, and no requirement is known to be broken.
 		fl.Requirements, fl.Message = nil, failmsg.Contract(fl.Message)
+		if selfReported(fl.Oracle) {
+			fl.Message = "the device's account of itself (its status or context digest: the member contract) disagrees with what the host observed, " + fl.Message
+		}
 	}
 	u.fail(fl)
 }
+
+// selfReported reports whether the oracle that found a row's failure is
+// self-report: a member's account of itself (the mode in its status, its
+// context digest: the member contract, docs/device-protocol.md) disagrees
+// with what the host observed. No host reads that account, so no
+// requirement of the spec is broken by it: the device broke the contract
+// the world runs it under, as when it changes its own mode.
+func selfReported(oracleName string) bool { return oracleName == oracle.SelfReport.Info().Name }
 
 // Checks of failures that name no requirement: the device broke the
 // protocol (a malformed, late or unexpected message: the kit stops),
