@@ -738,7 +738,7 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 			// (random and pct: the same schedule index either way).
 			c := *s
 			c.Index = want.Index
-			if e := c.Exploration; e != nil {
+			if e := c.Exploration; e != nil && oneProcessFinds(rep) {
 				// One process's exploration finds it: the merge is
 				// the whole of it, not the shard's part.
 				whole := *e
@@ -751,4 +751,23 @@ func MergeShards(shards []*ShardFile, files []string, opt MergeOptions) (*Explor
 		return rep, sf.ScheduleName, nil
 	}
 	return nil, "", fmt.Errorf("no shard summary holds the schedule of the first finding (%s at #%d)", want.Finding.Oracle, want.Index)
+}
+
+// oneProcessFinds reports whether one process, given the merged
+// exploration's budget, runs the search the shards ran, so that the merged
+// schedule file may record the whole exploration rather than the part of
+// the shard that found it (docs/engine.md, "Schedule files"). Random and
+// pct shards share out one budget of schedule indices: always. A dfs
+// budget is each shard's: one process runs the same search only when every
+// shard exhausted its part and the runs they counted (complete and pruned,
+// which one process's search does not exceed) fit in that one budget. A
+// shard that spent its budget cut its subtrees where one process would
+// have gone on in them, and reached later subtrees no single search of that
+// budget reaches.
+func oneProcessFinds(rep *Exploration) bool {
+	if rep.Strategy != engine.StrategyDFS {
+		return true
+	}
+	sum := rep.Summary
+	return sum.Complete && !sum.Interrupted && int64(sum.Schedules)+int64(sum.Pruned) <= int64(rep.Schedules)
 }
