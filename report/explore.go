@@ -270,9 +270,11 @@ func (r *Exploration) PrintResult(w io.Writer, errText func(error) string) {
 	}
 	if sr := r.Shrunk; sr != nil {
 		if r.NotShrunk {
-			fmt.Fprintf(w, "not shrunk (--no-shrink) %s: %s, %s\n", sum.Findings[0].Finding.Oracle, sr.After, sr.SliceText())
+			fmt.Fprintf(w, "not shrunk (--no-shrink) %s: %s, footprints: %s\n", sum.Findings[0].Finding.Oracle, sr.After, sr.SliceText())
 		} else {
-			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), %s\n", sum.Findings[0].Finding.Oracle, sr.Text(),
+			// "footprints:", as replay --slice labels it: the happens-before
+			// slice, which the "slice:" line below narrows by running.
+			fmt.Fprintf(w, "shrunk %s: %s (%s, %d executed), footprints: %s\n", sum.Findings[0].Finding.Oracle, sr.Text(),
 				plural.Count(sr.Replays, "replay"), sr.Executed, sr.SliceText())
 		}
 		if fd := sr.Result.Finding; fd != nil && fd.Impact != "" {

@@ -46,7 +46,7 @@ func TestPrintResult_ShrunkLine(t *testing.T) {
 	var b bytes.Buffer
 	r.PrintResult(&b, nil)
 	assert.Contains(t, b.String(), "shrunk transparent: 231 steps, 76 preemptions -> 232 steps, 0 preemptions: "+
-		"76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed), 2 of 232 steps matter\n")
+		"76 fewer preemptions for 1 more relevant step and 1 more step, as preemptions rank first (977 replays, 68 executed), footprints: 2 of 232 steps matter\n")
 }
 
 // A shrink an interrupt cut short says so on its line, and that the
@@ -60,7 +60,7 @@ func TestPrintResult_ShrinkInterrupted(t *testing.T) {
 	var b bytes.Buffer
 	r.PrintResult(&b, nil)
 	assert.Contains(t, b.String(), "shrunk one-running: 166 steps, 0 preemptions -> 166 steps, 0 preemptions: "+
-		"interrupted before a smaller schedule was found (1 replay, 1 executed), 1 of 166 steps matter\n")
+		"interrupted before a smaller schedule was found (1 replay, 1 executed), footprints: 1 of 166 steps matter\n")
 	assert.Contains(t, b.String(), "shrinking interrupted: the schedule below still fails the same way but may not be minimal\n")
 	assert.NotContains(t, b.String(), "no smaller schedule fails the same way")
 }

@@ -43,7 +43,7 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	assert.Contains(t, out, "explore test-flr-freeze draft-2023 flr-vs-mode=complete-anyway mode-after-flr=keep: pct 100 schedules, seed 1, depth 3\n")
 	assert.Regexp(t, `(?m)^schedules: 100, decisions: \d+, distinct interleavings: \d+, failing: [1-9]\d*, findings: 1$`, out)
 	assert.Regexp(t, `(?m)^finding frozen-context at schedule #\d+ \(seed \d+\), step \d+: `, out)
-	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps?, \d+ preemptions? -> \d+ steps?, \d+ preemptions?: [a-z0-9 ,]+ \(\d+ replays?, \d+ executed\), (\d+ of \d+ steps matter|all \d+ steps matter: the steps' footprints do not separate them \(replay --explain names the orderings the finding needs\))$`, out)
+	assert.Regexp(t, `(?m)^shrunk frozen-context: \d+ steps?, \d+ preemptions? -> \d+ steps?, \d+ preemptions?: [a-z0-9 ,]+ \(\d+ replays?, \d+ executed\), footprints: (\d+ of \d+ steps matter|all \d+ steps matter: the steps' footprints do not separate them \(replay --explain names the orderings the finding needs\))$`, out)
 	assert.Regexp(t, `(?m)^shrunk frozen-context: .*\n  impact: (guest-visible|rule-only|flow-error) \(.+\)\n  requirements: (broken|involved) [A-Z]`, out,
 		"the shrunk finding's impact and requirements, as run and replay print them")
 	m := replayLine.FindStringSubmatch(out)
