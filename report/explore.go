@@ -232,16 +232,38 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 		fmt.Fprintf(w, "interrupted: the summary covers only the %s run before the interrupt\n", plural.Count(sum.Schedules, "schedule"))
 	}
 	if r.Merged > 0 && sum.Elapsed <= 0 { // shard summaries keep no time
-		fmt.Fprintf(w, "throughput: %s executed (%s); each shard printed its own rate, and summaries keep no time\n",
-			plural.Count(sum.Executed, "run"), plural.Count(sum.Memo.Hits, "memo hit"))
+		fmt.Fprintf(w, "throughput: %s executed (%s); each shard printed its own rate, and summaries keep no time%s\n",
+			plural.Count(sum.Executed, "run"), plural.Count(sum.Memo.Hits, "memo hit"), r.learnText())
 		return
 	}
 	rate := "schedules/s"
 	if sum.Pruned > 0 { // SchedulesPerSecond counts the pruned runs, which are not schedules
 		rate = "runs/s, complete and pruned"
 	}
-	fmt.Fprintf(w, "throughput: %.0f %s, %s executed (%.0f/s, %s), %.0f ns/decision\n",
-		sum.SchedulesPerSecond(), rate, plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"), sum.NsPerDecision())
+	fmt.Fprintf(w, "throughput: %.0f %s, %s executed (%.0f/s, %s), %.0f ns/decision%s\n",
+		sum.SchedulesPerSecond(), rate, plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"),
+		sum.NsPerDecision(), r.learnText())
+}
+
+// learnText says why a pct shard, and a merge of pct shards, executed more
+// runs than its schedules: every pct shard also runs the other shards'
+// schedules among the first engine.PCTLearnSchedules, to learn the run
+// length one process learns from them (docs/scale.md, "What a shard
+// does"). Empty for anything else.
+func (r *Exploration) learnText() string {
+	sum := &r.Summary
+	learn := min(r.Schedules, engine.PCTLearnSchedules)
+	switch {
+	case sum.Strategy != engine.StrategyPCT || learn <= 1:
+	case r.Merged > 1:
+		return fmt.Sprintf("; every pct shard also ran the other shards' schedules among the first %d, to learn the run length as one process does", learn)
+	case r.Merged == 0 && sum.Shards > 1:
+		if other := learn - ShardShare(learn, sum.Shard, sum.Shards); other > 0 {
+			return fmt.Sprintf("; %d of the runs are other shards' schedules among the first %d, which every pct shard runs to learn the run length as one process does",
+				other, learn)
+		}
+	}
+	return ""
 }
 
 // PrintResult prints the findings, the shrunk first finding and where its
