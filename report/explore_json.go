@@ -121,9 +121,10 @@ type DocShrunk struct {
 // DocSlice is a narrowed causal slice (explain.Narrowed): the steps left,
 // numbered as the text numbers them, of the shrunk run's Of steps; Kept is
 // false when the footprint slice itself lost the finding when run first
-// (Steps is then that slice); Checks counts the checks run (two runs
-// each); Cut says the budget or an interrupt (Interrupted) ended the
-// narrowing before every step was tried.
+// (Steps is then that slice), or when it was not run (Skipped says why:
+// a step-bound finding; Steps is then the footprint slice); Checks counts
+// the checks run (two runs each); Cut says the budget or an interrupt
+// (Interrupted) ended the narrowing before every step was tried.
 type DocSlice struct {
 	Steps       []DocSliceStep `json:"steps"`
 	Of          int            `json:"of"`
@@ -131,6 +132,7 @@ type DocSlice struct {
 	Checks      int            `json:"checks"`
 	Cut         bool           `json:"cut,omitempty"`
 	Interrupted bool           `json:"interrupted,omitempty"`
+	Skipped     string         `json:"skipped,omitempty"`
 }
 
 // DocWhy is an explanation (explain.Explanation): the text's summary, the
@@ -219,7 +221,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 	}
 	if n, sr := r.Narrowed, r.Shrunk; n != nil && sr != nil {
 		cs := sr.Result.Choices
-		d.Slice = &DocSlice{Steps: []DocSliceStep{}, Of: len(cs), Kept: n.Check.Kept, Checks: n.Runs, Cut: n.Cut, Interrupted: n.Interrupted}
+		d.Slice = &DocSlice{Steps: []DocSliceStep{}, Of: len(cs), Kept: n.Check.Kept, Checks: n.Runs, Cut: n.Cut, Interrupted: n.Interrupted, Skipped: n.Skipped}
 		for _, i := range n.Slice {
 			if i >= 0 && i < len(cs) {
 				d.Slice.Steps = append(d.Slice.Steps, DocSliceStep{Step: engine.ShownStep(i), Label: cs[i].Label})

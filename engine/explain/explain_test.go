@@ -104,7 +104,7 @@ func TestExplain_Budget(t *testing.T) {
 }
 
 // A finding at the step bound is not explained (every moved run would run
-// to the bound), nor one before any step.
+// to the bound), nor is its slice narrowed; nor one before any step.
 func TestExplain_Skipped(t *testing.T) {
 	f := lostUpdate
 	res, err := engine.Run(f, 1, engine.NewLenientReplay(nil), engine.RunConfig{MaxSteps: 3})
@@ -115,6 +115,13 @@ func TestExplain_Skipped(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, ex.Runs)
 	assert.Equal(t, "not explained: the finding is the step bound, which every moved run would run to", ex.Text())
+
+	n, err := NarrowSlice(f, 1, res, engine.CausalSlice(res), 3, 0)
+	require.NoError(t, err)
+	assert.Zero(t, n.Runs, "nor is its slice narrowed")
+	assert.Equal(t, engine.CausalSlice(res), n.Slice)
+	assert.Equal(t, fmt.Sprintf("not narrowed: the finding is the step bound, which a run that holds steps back runs to as well (the footprint slice's %d of %d steps)",
+		len(n.Slice), len(res.Choices)), n.Text(len(res.Choices)))
 
 	ex, err = Explain(context.Background(), f, 1, engine.Result{Finding: &engine.Finding{Oracle: "x", Step: -1}}, Config{})
 	require.NoError(t, err)

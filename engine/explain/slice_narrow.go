@@ -29,7 +29,17 @@ type Narrowed struct {
 	// Interrupted is set when the context ended the narrowing (Cut is set
 	// too): the slice so far passed its check, later drops were not tried.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Skipped says why the slice was not narrowed without a run (the
+	// finding is the step bound: SkippedStepBound); Slice is then the
+	// slice given.
+	Skipped string `json:"skipped,omitempty"`
 }
+
+// SkippedStepBound is Narrowed.Skipped of a step-bound finding: a run
+// that holds steps back runs to the bound as well (Explain does not
+// explain one either), so every drop would keep it and the steps left
+// would read as its cause.
+const SkippedStepBound = "the finding is the step bound, which a run that holds steps back runs to as well"
 
 // NarrowSlice narrows a causal slice (engine.CausalSlice) of the failing
 // run res of seed by running it: it drops from the slice, in turn, every
@@ -46,7 +56,8 @@ type Narrowed struct {
 // finding's step is never dropped. maxRuns bounds the checks (0:
 // DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
 // set. The slice must pass CheckSlice itself, else it is returned as is
-// with that check.
+// with that check. A step-bound finding's slice is returned as is, with
+// no run, Skipped set.
 func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps, maxRuns int) (Narrowed, error) {
 	return NarrowSliceContext(context.Background(), f, seed, res, slice, maxSteps, maxRuns)
 }
@@ -62,6 +73,10 @@ func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res 
 	slices.Sort(cur)
 	cur = slices.Compact(cur)
 	out := Narrowed{Slice: cur}
+	if res.Finding != nil && res.Finding.StepBound() {
+		out.Skipped = SkippedStepBound
+		return out, nil
+	}
 	check, err := CheckSlice(f, seed, res, cur, maxSteps)
 	out.Runs++
 	if err != nil || !check.Kept || len(cur) < 2 {
@@ -137,6 +152,9 @@ func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res 
 // Text renders the one-line summary of a narrowed slice of a run of
 // steps steps: how many are left, and what a run of them showed.
 func (n *Narrowed) Text(steps int) string {
+	if n.Skipped != "" {
+		return fmt.Sprintf("not narrowed: %s (the footprint slice's %d of %d steps)", n.Skipped, len(n.Slice), steps)
+	}
 	if !n.Check.Kept {
 		return fmt.Sprintf("not narrowed: the slice of %d of %d steps, run first with the rest held back, lost the finding (%s run: %s)",
 			len(n.Slice), steps, n.Check.Lost, orNone(n.Check.Oracle))
