@@ -491,7 +491,10 @@ func explore(t catalog.Target, b scenario.Budget, run exploreRun, stdout, stderr
 					rep.Explained = &ex
 				}
 			}
-			if run.sliceRuns > 0 && shrinkCtx.Err() == nil {
+			// After a Ctrl-C the narrowing runs its first check alone (two
+			// runs) and returns the footprint slice it checked, Interrupted
+			// set: stdout and the JSON keep a slice, saying it was cut.
+			if run.sliceRuns > 0 {
 				n, err := explain.NarrowSliceContext(shrinkCtx, f, first.Seed, sr.Result, sr.Slice, t.MaxSteps, run.sliceRuns)
 				if err != nil {
 					fmt.Fprintf(stderr, "migsim explore: narrowing the shrunk finding's slice: %v\n", err)

@@ -13,14 +13,12 @@ import (
 // the guest's own race was cut; ex and nar are the explanation and the
 // narrowed slice (nil when not made), wanted when explainWanted and
 // sliceWanted. A shrink that ran to its end is not said to be cut: the
-// schedule written is then as small as the shrink makes it.
+// schedule written is then as small as the shrink makes it. A shrink the
+// interrupt cut cuts what comes after it too, which the note names.
 func afterExplorationNote(shrunk *engine.ShrinkResult, raceCut bool, ex *explain.Explanation, explainWanted bool, nar *explain.Narrowed, sliceWanted bool) string {
 	const base = "interrupted after the exploration ended"
-	switch {
-	case shrunk == nil:
+	if shrunk == nil {
 		return base
-	case shrunk.Interrupted:
-		return base + ": the finding's schedule is written as far as shrinking got"
 	}
 	var cut []string
 	if raceCut {
@@ -33,6 +31,9 @@ func afterExplorationNote(shrunk *engine.ShrinkResult, raceCut bool, ex *explain
 		cut = append(cut, "the slice's narrowing")
 	}
 	msg := base + ": the finding's schedule is written, shrunk to the end"
+	if shrunk.Interrupted {
+		msg = base + ": the finding's schedule is written as far as shrinking got"
+	}
 	switch n := len(cut); n {
 	case 0:
 		return msg

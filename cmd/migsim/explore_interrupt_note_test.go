@@ -10,10 +10,10 @@ import (
 )
 
 // TestAfterExplorationNote: a Ctrl-C after the exploration says the
-// shrink was cut only when it was; when the shrink ran to its end, it
-// names what the interrupt did cut (the race check, the explanation, the
-// slice's narrowing), so that a reader does not take a fully shrunk
-// schedule for a partial one.
+// shrink was cut only when it was, and names what else the interrupt cut
+// (the race check, the explanation, the slice's narrowing), so that a
+// reader does not take a fully shrunk schedule for a partial one, nor
+// look for a slice that was not narrowed.
 func TestAfterExplorationNote(t *testing.T) {
 	const base = "interrupted after the exploration ended"
 	done := &engine.ShrinkResult{}
@@ -29,6 +29,9 @@ func TestAfterExplorationNote(t *testing.T) {
 	}{
 		{name: "no finding", want: base},
 		{name: "shrink cut", shrunk: &engine.ShrinkResult{Interrupted: true}, explainWanted: true, sliceWanted: true,
+			ex: &explain.Explanation{Interrupted: true}, nar: &explain.Narrowed{Interrupted: true},
+			want: base + ": the finding's schedule is written as far as shrinking got; the interrupt cut the explanation and the slice's narrowing"},
+		{name: "shrink cut, neither asked for", shrunk: &engine.ShrinkResult{Interrupted: true},
 			want: base + ": the finding's schedule is written as far as shrinking got"},
 		{name: "explanation cut, slice not made", shrunk: done, ex: &explain.Explanation{Interrupted: true}, explainWanted: true, sliceWanted: true,
 			want: base + ": the finding's schedule is written, shrunk to the end; the interrupt cut the explanation and the slice's narrowing"},
