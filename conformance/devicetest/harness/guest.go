@@ -226,3 +226,15 @@ func (c *Check) Live() (*Rig, *Guest) {
 	g := c.NewRig(nil, nil)
 	return g, newGuest(g, c.liveQueues())
 }
+
+// Harvest reads queue q's used elements published since the last
+// harvest and frees their descriptors, as a driver's interrupt handler
+// does, so that the guest can post more requests than the queue holds. It
+// returns them in ring order; a used element naming a head the guest has
+// no request outstanding at is an error (virtq.DriverRing.Harvest).
+func (gu *Guest) Harvest(q int) ([]virtq.Used, error) {
+	return gu.rings[q].Harvest()
+}
+
+// QueueSize is the size of the queues the guest sets up.
+func (gu *Guest) QueueSize() int { return guestQSize }
