@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -48,6 +49,7 @@ func movedTests() []Test {
 func roundTripWrapped(c *harness.Check) {
 	src, gu := c.Live()
 	n := gu.QueueSize() + 3
+	var last harness.Request
 	for i := 0; i < n; i++ {
 		w := gu.Submit(0, harness.BlkOut, 8, harness.Pattern(100+i, 512), 512)
 		gu.Kick(0)
@@ -55,6 +57,7 @@ func roundTripWrapped(c *harness.Check) {
 		if used, err := gu.Harvest(0); err != nil || len(used) != 1 || gu.Status(w) != 0 {
 			c.Fatalf("write %d of %d before the move: not completed with status 0 (status %#x, used idx %d)", i+1, n, gu.Status(w), gu.Used(0))
 		}
+		last = w
 	}
 	if err := src.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
 		c.Fatalf("the test disk: %v", err)
@@ -72,6 +75,7 @@ func roundTripWrapped(c *harness.Check) {
 	if c.Ed == spec.Draft2023 {
 		src.MustMode(spec.ModeFreeze)
 	}
+	onDisk := expectCompletedWritesOnDisk(c, src, gu, []written{{last, 8, harness.Pattern(100+n-1, 512)}, {reqs[0], 0, harness.Pattern(1, 512)}}, stateFinal(c))
 	atStop := gu.Used(0)
 	dst := c.MoveTo(src, gu)
 	moved := gu.Used(0)
@@ -83,8 +87,22 @@ func roundTripWrapped(c *harness.Check) {
 	want := uint16(n + 3)
 	c.Expect(gu.Used(0) == want, "used index on the destination: %d, want %d (the %d requests before the move, the two in flight at the stop and the read after it, each once; the index wraps at 65536, not at the queue size %d)",
 		gu.Used(0), want, n, gu.QueueSize())
+	// virtio-1.4's source wrote the two in flight back at the stop
+	// (DP-DEV-09): a destination never sees them.
+	atStopID := ""
+	if c.Ed == spec.Virtio14 {
+		atStopID = "DP-DEV-09"
+	}
 	for i, w := range []harness.Request{reqs[0], reqs[1], r} {
-		c.Expect(gu.Status(w) == 0, "request %d of the three in flight at the stop or after it: status %#x, want 0", i+1, gu.Status(w))
+		id := atStopID
+		if i == 2 {
+			id = ""
+		}
+		if gu.Status(w) != 0 {
+			c.Errorf(id, "request %d of the three in flight at the stop or after it: status %#x, want 0", i+1, gu.Status(w))
+		} else {
+			c.Asserted++
+		}
 	}
 	used, err := gu.Harvest(0)
 	heads := make([]uint32, len(used))
@@ -93,10 +111,16 @@ func roundTripWrapped(c *harness.Check) {
 	}
 	c.Expect(err == nil && len(used) == 3, "the used elements the destination published name heads %v (%v), want each of %d, %d and %d once: a used element for a head the guest has no request outstanding at is a request the destination took again",
 		heads, err, reqs[0].Head, reqs[1].Head, r.Head)
-	c.ExpectSame(gu.Data(reqs[1]), harness.Pattern(5, 512), "the data the IN request in flight at the stop read")
-	got := gu.Data(r)
-	c.ExpectSame(got[:512], harness.Pattern(1, 512), "sector 0 read on the destination (the OUT request in flight at the stop)")
-	c.ExpectSame(got[8*512:], harness.Pattern(100+n-1, 512), "sector 8 read on the destination (the last write before the move)")
+	if got := gu.Data(reqs[1]); !bytes.Equal(got, harness.Pattern(5, 512)) {
+		c.Errorf(atStopID, "%s", harness.SameMessage("the data the IN request in flight at the stop read", got, harness.Pattern(5, 512)))
+	} else {
+		c.Asserted++
+	}
+	if onDisk { // else the source lost them: the destination reads the disk it was given
+		got := gu.Data(r)
+		c.ExpectSame(got[:512], harness.Pattern(1, 512), "sector 0 read on the destination (the OUT request in flight at the stop)")
+		c.ExpectSame(got[8*512:], harness.Pattern(100+n-1, 512), "sector 8 read on the destination (the last write before the move)")
+	}
 }
 
 // register is one register a driver programs and reads back.

@@ -1,8 +1,6 @@
 package devicetest
 
 import (
-	"bytes"
-
 	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
@@ -25,7 +23,11 @@ import (
 // be in the used ring, complete: status OK, the used length the bytes it
 // wrote (data and status byte), an IN's data in its buffer. A used element
 // with a failed status would be an I/O error the guest sees; one left for
-// after resume is executed again, or lost, on a destination.
+// after resume is executed again, or lost, on a destination. A write in the
+// used ring is on the disk by then (on_disk.go): no part carries a write
+// cache. A draft-2023 device may still hold one in Stop, and after a resume
+// on the same device; the round trips judge the disk when the source is
+// frozen.
 //
 // draft-2023 (DRAFT-STOP-02): a device touches no driver memory in Stop,
 // so what it completed is in guest memory by then, and what it took and did
@@ -46,9 +48,9 @@ func takenTests() []Test {
 
 // takenAtStop posts an OUT and an IN request, kicks, lets the device run
 // three of its steps (the reference has then executed the OUT and only
-// fetched the IN), stops it and judges guest memory, and the draft
-// context, before any other event; then resumes and checks each request
-// completed once with its data.
+// fetched the IN), stops it and judges guest memory, the virtio-1.4 disk
+// and the draft context, before any other event; then resumes and checks
+// each request completed once with its data.
 func takenAtStop(c *harness.Check) {
 	g, gu := c.Live()
 	if err := g.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
@@ -68,6 +70,7 @@ func takenAtStop(c *harness.Check) {
 	}
 	if c.Ed == spec.Virtio14 {
 		harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages while stopping")
+		expectCompletedWritesOnDisk(c, g, gu, []written{{reqs[0], 0, harness.Pattern(1, 512)}}, stateFinal(c))
 	}
 	taken := observed(g, 0, reqs)
 	usedIdx, used := gu.UsedRing(0)
@@ -113,9 +116,6 @@ func takenAtStop(c *harness.Check) {
 	c.Expect(gu.Used(0) == 2 && gu.Status(reqs[0]) == 0 && gu.Status(reqs[1]) == 0,
 		"after resume: %d requests used (statuses %#x, %#x), want both once with 0", gu.Used(0), gu.Status(reqs[0]), gu.Status(reqs[1]))
 	c.ExpectSame(gu.Data(reqs[1]), harness.Pattern(5, 512), "the data the IN request read")
-	if got, err := g.Disk.Read(0, 512); err != nil || !bytes.Equal(got, harness.Pattern(1, 512)) {
-		c.Errorf("", "the disk after the write completed does not hold its data (%v)", err)
-	}
 }
 
 // judgeWrittenBack checks a request found in the used ring with used
