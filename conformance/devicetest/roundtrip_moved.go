@@ -77,6 +77,13 @@ func roundTripWrapped(c *harness.Check) {
 	}
 	onDisk := expectCompletedWritesOnDisk(c, src, gu, []written{{last, 8, harness.Pattern(100+n-1, 512)}, {reqs[0], 0, harness.Pattern(1, 512)}}, stateFinal(c))
 	atStop := gu.Used(0)
+	if c.Ed == spec.Draft2023 {
+		// What the source saved, before a destination runs on it.
+		_, rt := ownedInContext(c, src.State(), 0)
+		c.Expect(rt.UsedIdx == atStop && rt.LastAvailIdx-atStop <= 2,
+			"queue 0 in the context read in Freeze: used_idx %d and last_avail_idx %d, with used idx %d in guest memory and %d requests posted: the indices are free-running and wrap at 65536, not at the queue size %d",
+			rt.UsedIdx, rt.LastAvailIdx, atStop, n+2, gu.QueueSize())
+	}
 	dst := c.MoveTo(src, gu)
 	moved := gu.Used(0)
 	c.Expect(moved-atStop <= 2, "used index on the destination once it resumed: %d, %d when the source stopped: it may grow by the two requests in flight at the stop, never go back (a used index the guest reads going back is a corrupt ring to a driver)",

@@ -119,7 +119,7 @@ func TestMovedStateJudged(t *testing.T) {
 		{"saves-ring-slot", movedBug{read: runtimeEntries(func(e *devctx.VQSplitRuntimeEntry) {
 			e.LastAvailIdx %= 32
 			e.UsedIdx %= 32
-		})}, map[spec.Edition]string{spec.Draft2023: wrapped}, "used index on the destination once it resumed: 5, 35 when the source stopped"},
+		})}, map[spec.Edition]string{spec.Draft2023: wrapped}, "queue 0 in the context read in Freeze: used_idx 3 and last_avail_idx 5, with used idx 35 in guest memory"},
 		{"ignores-device-owned", movedBug{write: func(f devctx.Field) devctx.Field {
 			if f.Type == spec.FieldVQSplitDevOwnDesc {
 				return devctx.DevOwnDescList{}.Field()
