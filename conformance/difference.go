@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/pcie"
 )
 
 // What the first guest-visible difference of a transparent finding says
@@ -37,7 +39,11 @@ import (
 //     device status, MAC address, link, write-cache mode: the "config:",
 //     "wce:" lines and the fields of the "final:" line that read it):
 //     configReqs. A descriptor written back or a transaction finished
-//     changes no configuration read, so DP-DEV-09 is not charged. In
+//     changes no configuration read, so DP-DEV-09 is not charged. A
+//     peer's MMIO read of a VF's common or device configuration ("p2p:
+//     read vf1 +0x2020/1: 01", world/peer) is such a read too, never a
+//     block request's "read"; a peer's read of another region (ISR,
+//     notify, MSI-X table, PBA) is none of these kinds. In
 //     draft-2023 both requirements speak of what the configuration
 //     becomes (the configuration may change in Stop; a context write
 //     carries the device's configuration and status), so neither is
@@ -125,11 +131,53 @@ func diffKind(d *control.Difference) string {
 		return diffSteering
 	case m.subject != w.subject:
 		return ""
+	case peerRead(m.subject):
+		return peerReadKind(m.subject)
 	case slices.ContainsFunc(requestVerbs, func(v string) bool { return strings.HasPrefix(m.subject, v) }):
 		return diffQueue
 	case slices.Contains(configSubjects, m.subject):
 		return diffConfig
 	case m.subject == "final" && configOnly(m.rest, w.rest):
+		return diffConfig
+	}
+	return ""
+}
+
+// peerRead reports whether an entry's subject is a peer's MMIO read of a
+// VF's BAR0 ("read vf1 +0x2020/1", world/peer): a register read, not a
+// block request's "read sector=…".
+func peerRead(subject string) bool {
+	_, _, ok := peerReadOffset(subject)
+	return ok
+}
+
+// peerReadOffset parses a peer read's subject: the BAR0 offset and length.
+func peerReadOffset(subject string) (off, n uint64, ok bool) {
+	rest, found := strings.CutPrefix(subject, "read vf")
+	if !found {
+		return 0, 0, false
+	}
+	vf, at, found := strings.Cut(rest, " +")
+	if !found || vf == "" || strings.Trim(vf, "0123456789") != "" {
+		return 0, 0, false
+	}
+	o, l, found := strings.Cut(at, "/")
+	if !found {
+		return 0, 0, false
+	}
+	off, err1 := strconv.ParseUint(o, 0, 64)
+	n, err2 := strconv.ParseUint(l, 10, 32)
+	return off, n, err1 == nil && err2 == nil
+}
+
+// peerReadKind classifies a peer's read by the BAR0 region it read: the
+// common configuration and the device configuration are configuration
+// reads; the ISR, the notify region and the MSI-X table and PBA (PCI
+// state the hypervisor moves) are none of the kinds.
+func peerReadKind(subject string) string {
+	off, _, _ := peerReadOffset(subject)
+	switch {
+	case off < pcie.BAR0ISR, off >= pcie.BAR0DeviceCfg && off < pcie.BAR0Notify:
 		return diffConfig
 	}
 	return ""

@@ -44,6 +44,17 @@ func TestChargedBy(t *testing.T) {
 		{"a config line", v14,
 			"vcpu0: config: capacity=2048 writeback=0", "vcpu0: config: capacity=4096 writeback=0",
 			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig, nil},
+		// A peer's MMIO read of a VF's BAR0 is a register read, not a
+		// block request's read: of the device or common configuration, a
+		// configuration read; of the MSI-X table, none of the kinds.
+		{"a peer's read of the device configuration in draft-2023", draft,
+			"p2p: read vf1 +0x2020/1: 01", "p2p: read vf1 +0x2020/1: 00",
+			draft, "by the row's triggers: the difference, " + diffConfig + ", does not single out a requirement", nil},
+		{"a peer's read of the common configuration in virtio-1.4", v14,
+			"p2p: read vf1 +0x10/2: 0000", "p2p: read vf1 +0x10/2: 0100",
+			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig, nil},
+		{"a peer's read of the MSI-X table", v14,
+			"p2p: read vf1 +0x4000/16: 00", "p2p: read vf1 +0x4000/16: 01", v14, triggers, nil},
 		{"a configuration read in draft-2023 singles out neither", draft,
 			"vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0", "vcpu0: final: capacity=4096 status=DRIVER_OK outstanding=0",
 			draft, "by the row's triggers: the difference, " + diffConfig + ", does not single out a requirement", nil},
