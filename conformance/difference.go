@@ -37,7 +37,9 @@ import (
 //     queue, so DRAFT-STOP-03 and DP-DEV-10 are not charged;
 //   - a value the guest read from the device's configuration (capacity,
 //     device status, MAC address, link, write-cache mode: the "config:",
-//     "wce:" lines and the fields of the "final:" line that read it):
+//     "wce:" lines, the fields of the "final:" line that read it, and
+//     the probe's entries of what it read back, such as a device_status
+//     without FEATURES_OK: probeReads):
 //     configReqs. A descriptor written back or a transaction finished
 //     changes no configuration read, so DP-DEV-09 is not charged. A
 //     peer's MMIO read of a VF's common or device configuration ("p2p:
@@ -111,6 +113,14 @@ func kindText(kind string) string {
 // a control command, a transmitted frame.
 var requestVerbs = []string{"write ", "read ", "flush", "get-id", "ctrl ", "tx "}
 
+// probeReads start the probe entries (guest/blk, guest/net: "probe: …")
+// that report what the driver read back from the common or device
+// configuration while it brought the device up: device_status without
+// FEATURES_OK, config_msix_vector, num_queues, the configuration at
+// DRIVER_OK and the features negotiated. A probe entry of the driver's own
+// plan (its ring regions, its queue pairs) is none of them.
+var probeReads = []string{"device refused FEATURES_OK", "config vector not accepted", "device has ", "DRIVER_OK ", "features "}
+
 // configSubjects are the subjects of entries that report values read from
 // the device configuration; configFields the fields of a "final:" entry
 // that do (outstanding counts requests, announces notifications).
@@ -136,6 +146,8 @@ func diffKind(d *control.Difference) string {
 	case slices.ContainsFunc(requestVerbs, func(v string) bool { return strings.HasPrefix(m.subject, v) }):
 		return diffQueue
 	case slices.Contains(configSubjects, m.subject):
+		return diffConfig
+	case m.subject == "probe" && slices.ContainsFunc(probeReads, func(p string) bool { return strings.HasPrefix(m.rest, p) }):
 		return diffConfig
 	case m.subject == "final" && configOnly(m.rest, w.rest):
 		return diffConfig

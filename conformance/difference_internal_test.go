@@ -55,6 +55,16 @@ func TestChargedBy(t *testing.T) {
 			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig, nil},
 		{"a peer's read of the MSI-X table", v14,
 			"p2p: read vf1 +0x4000/16: 00", "p2p: read vf1 +0x4000/16: 01", v14, triggers, nil},
+		// A probe that reads device_status without FEATURES_OK on the
+		// destination read the configuration: in virtio-1.4, with no
+		// request in Stop, the driver features the run's DEV_PARTS_SET
+		// carried.
+		{"a probe refused FEATURES_OK after parts were set", []string{"DP-DEV-09"},
+			"vcpu0: FAIL probe: device refused FEATURES_OK for VIRTIO_BLK_F_FLUSH|VIRTIO_F_VERSION_1", "vcpu0: probe: features VIRTIO_BLK_F_FLUSH|VIRTIO_F_VERSION_1",
+			[]string{"DP-DEV-08"}, "by the first difference: " + diffConfig, []string{"DP-DEV-08"}},
+		{"a probe entry of the driver's plan is no configuration read", v14,
+			"vcpu0: FAIL probe: 2 ring regions are not enough for a queue pair", "vcpu0: probe: features VIRTIO_NET_F_MQ",
+			v14, triggers, nil},
 		{"a configuration read in draft-2023 singles out neither", draft,
 			"vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0", "vcpu0: final: capacity=4096 status=DRIVER_OK outstanding=0",
 			draft, "by the row's triggers: the difference, " + diffConfig + ", does not single out a requirement", nil},
