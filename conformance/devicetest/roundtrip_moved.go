@@ -77,7 +77,7 @@ func roundTripWrapped(c *harness.Check) {
 	}
 	onDisk := expectCompletedWritesOnDisk(c, src, gu, []written{{last, 8, harness.Pattern(100+n-1, 512)}, {reqs[0], 0, harness.Pattern(1, 512)}}, stateFinal(c))
 	atStop := gu.Used(0)
-	if c.Ed == spec.Draft2023 && !savedIndices(c, src, gu, atStop, n+2) {
+	if c.Ed == spec.Draft2023 && !savedIndices(c, src, gu, atStop, uint16(n), reqs) {
 		return // a destination given those indices is not to blame
 	}
 	dst := c.MoveTo(src, gu)
@@ -126,27 +126,41 @@ func roundTripWrapped(c *harness.Check) {
 	}
 }
 
-// savedIndices judges queue 0's indices in the context a draft-2023
-// source gives in Freeze: used_idx as guest memory shows it (usedIdx) and
-// last_avail_idx at most the two requests in flight ahead, of the posted
-// requests the driver made. A used_idx up to two ahead counts completions
-// guest memory does not show, writes still to land after Stop or lost,
-// which DRAFT-STOP-02 forbids (as the tests of taken buffers judge); any
-// other value is an index saved wrong, the round trip's own requirement.
-func savedIndices(c *harness.Check, src *harness.Rig, gu *harness.Guest, usedIdx uint16, posted int) bool {
-	_, rt := ownedInContext(c, src.State(), 0)
-	if ahead := rt.UsedIdx - usedIdx; ahead > 0 && ahead <= 2 {
+// savedIndices judges queue 0 in the context a draft-2023 source gives in
+// Freeze: used_idx as guest memory shows it (usedIdx), last_avail_idx at
+// most the requests in flight (inFlight, posted at avail index first on)
+// ahead, and each of them it took (below last_avail_idx) a device-owned
+// descriptor. A used_idx up to two ahead counts completions guest memory
+// does not show, writes still to land after Stop or lost, and a request
+// taken and not owned is lost: DRAFT-STOP-02 forbids both, as the tests of
+// taken buffers judge. Any other value is an index saved wrong, the round
+// trip's own requirement. A destination given such a context is not
+// judged.
+func savedIndices(c *harness.Check, src *harness.Rig, gu *harness.Guest, usedIdx, first uint16, inFlight []harness.Request) bool {
+	owned, rt := ownedInContext(c, src.State(), 0)
+	if ahead := rt.UsedIdx - usedIdx; ahead > 0 && ahead <= uint16(len(inFlight)) {
 		c.Errorf("DRAFT-STOP-02", "queue 0's used_idx in the context read in Freeze is %d, %d ahead of used idx %d in guest memory: completions the guest never sees, written after Stop completed or not at all",
 			rt.UsedIdx, ahead, usedIdx)
 		return false
 	}
-	if rt.UsedIdx != usedIdx || rt.LastAvailIdx-usedIdx > 2 {
+	if rt.UsedIdx != usedIdx || rt.LastAvailIdx-usedIdx > uint16(len(inFlight)) {
 		c.Errorf("", "queue 0 in the context read in Freeze: used_idx %d and last_avail_idx %d, with used idx %d in guest memory and %d requests posted: the indices are free-running and wrap at 65536, not at the queue size %d",
-			rt.UsedIdx, rt.LastAvailIdx, usedIdx, posted, gu.QueueSize())
+			rt.UsedIdx, rt.LastAvailIdx, usedIdx, int(first)+len(inFlight), gu.QueueSize())
 		return false
 	}
-	c.Asserted++
-	return true
+	ok := true
+	for i, r := range inFlight {
+		idx := first + uint16(i)
+		if idx-usedIdx < rt.LastAvailIdx-usedIdx && !ownsHead(owned, 0, r.Head) {
+			c.Errorf("DRAFT-STOP-02", "request %d in flight at the stop (head %d, avail index %d), below the context's last_avail_idx %d, is neither in the used ring (used idx %d) nor a device-owned descriptor (VQ_SPLIT_DEV_OWN_DESC) in the context read in Freeze: a destination never executes it",
+				i+1, r.Head, idx, rt.LastAvailIdx, usedIdx)
+			ok = false
+		}
+	}
+	if ok {
+		c.Asserted++
+	}
+	return ok
 }
 
 // register is one register a driver programs and reads back.

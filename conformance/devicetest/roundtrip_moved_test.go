@@ -94,7 +94,9 @@ func lowHalf(v []byte) []byte {
 // indices modulo the queue size, a destination that ignores the
 // device-owned descriptors it is given or takes used_idx from
 // last_avail_idx, one that restores driver_feature through a 32-bit path,
-// and one that keeps its own cache mode instead of the context's DEV_CFG.
+// and one that keeps its own cache mode instead of the context's DEV_CFG;
+// a source that leaves the requests it took out of VQ_SPLIT_DEV_OWN_DESC
+// fails DRAFT-STOP-02, the destination not judged.
 func TestMovedStateJudged(t *testing.T) {
 	const (
 		wrapped   = "round-trip-wrapped-ring-taken-request"
@@ -126,6 +128,13 @@ func TestMovedStateJudged(t *testing.T) {
 			}
 			return f
 		}}, map[spec.Edition]string{spec.Draft2023: wrapped}, "request 1 of the three in flight at the stop or after it: status 0xff, want 0"},
+		{"source-omits-device-owned", movedBug{read: func(f devctx.Field) devctx.Field {
+			if f.Type == spec.FieldVQSplitDevOwnDesc {
+				return devctx.DevOwnDescList{}.Field()
+			}
+			return f
+		}}, map[spec.Edition]string{spec.Draft2023: wrapped},
+			"request 1 in flight at the stop (head 0, avail index 35), below the context's last_avail_idx 37, is neither in the used ring (used idx 35) nor a device-owned descriptor"},
 		{"used-idx-from-last-avail", movedBug{write: runtimeEntries(func(e *devctx.VQSplitRuntimeEntry) { e.UsedIdx = e.LastAvailIdx })},
 			map[spec.Edition]string{spec.Draft2023: wrapped}, "used index on the destination once it resumed: 39, 35 when the source stopped"},
 		{"driver-features-low-half", movedBug{
@@ -149,6 +158,9 @@ func TestMovedStateJudged(t *testing.T) {
 			return f
 		}}, map[spec.Edition]string{spec.Draft2023: registers}, "virtio_blk_config writeback reads 0x1, 0x0 on the source"},
 	}
+	// charges are the requirements a bug's failures charge, when not the
+	// test's own: the source's.
+	charges := map[string]string{"source-omits-device-owned": "DRAFT-STOP-02"}
 	devices := []struct {
 		name, typ string
 		f         member.Factory
@@ -178,8 +190,12 @@ func TestMovedStateJudged(t *testing.T) {
 						continue
 					}
 					said := false
+					req := dt.id
+					if r, ok := charges[b.name]; ok {
+						req = r
+					}
 					for _, fl := range c.Fails {
-						assert.Equal(t, []string{dt.id}, fl.Requirements, "%s: %s", unit, fl.Message)
+						assert.Equal(t, []string{req}, fl.Requirements, "%s: %s", unit, fl.Message)
 						said = said || strings.Contains(fl.Message, b.says)
 					}
 					assert.True(t, said, "%s: no failure says %q: %v", unit, b.says, c.Fails)
