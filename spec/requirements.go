@@ -55,6 +55,7 @@ const (
 	srcPCIFLR  = "virtio spec transport-pci.tex (Virtio Over PCI Bus; the rule is PCI Express's: a Function Level Reset returns the function, its MSI-X table included, to its reset state)"
 	// MSI-X Enable and Function Mask are bits of the MSI-X capability's
 	// Message Control, which the virtio PCI transport leaves to PCI.
+	srcPCICfgGen  = "virtio spec transport-pci.tex (Common configuration structure layout: the device MUST present a changed config_generation after the driver has read a device-specific configuration value which has changed since any part of the device-specific configuration was last read)"
 	srcPCIMSIXCtl = "virtio spec transport-pci.tex (MSI-X Vector Configuration; the rule is the PCI Express Base specification's MSI-X capability: Message Control's MSI-X Enable and Function Mask)"
 )
 
@@ -118,6 +119,7 @@ var catalog = []Requirement{
 	req("PCI-DEV-05", bothEditions, LevelMust, SideDevice, "an FLR returns the function's MSI-X table to its reset state (every vector masked) along with the virtio state", srcPCIFLR),
 	req("PCI-DEV-06", bothEditions, LevelMust, SideDevice, "an MSI-X message is a write of the address and data of an entry of the function's table as the driver wrote it, inside the table; a notification whose vector is VIRTIO_MSI_NO_VECTOR (0xffff) sends none", srcPCIMSIX),
 	req("PCI-DEV-07", bothEditions, LevelMust, SideDevice, "while MSI-X Enable is 0 the function sends no MSI-X message; while Function Mask is 1 every vector is masked, whatever its own Mask bit: a notification sets the vector's pending bit, and clearing Function Mask sends the pending message of every unmasked vector", srcPCIMSIXCtl),
+	req("PCI-DEV-08", bothEditions, LevelMust, SideDevice, "config_generation changes when a device-specific configuration value changes, so that a driver that reads it around a read of the configuration sees the change", srcPCICfgGen),
 
 	// Capabilities and resource objects (virtio-1.4).
 	req("CAP-DEV-01", onlyVirtio14, LevelMust, SideDevice, "support all three capability commands or none; accept driver limits up to the device's and flag bits that are a subset of the device's", srcCap),

@@ -17,7 +17,7 @@ var mergedIDs = []string{
 	"AVQ-DEV-01", "AVQ-DEV-02", "AVQ-DEV-03", "AVQ-DEV-04", "AVQ-DEV-05",
 	"ADM-DRV-01", "ADM-DRV-02", "ADM-DRV-03", "ADM-DRV-04", "ADM-DRV-05",
 	"AVQ-DRV-01", "AVQ-DRV-02", "AVQ-DRV-03", "AVQ-DRV-04",
-	"PCI-DEV-01", "PCI-DRV-01", "PCI-DEV-02", "PCI-DEV-03", "PCI-DEV-04", "PCI-DEV-05", "PCI-DEV-06", "PCI-DEV-07",
+	"PCI-DEV-01", "PCI-DRV-01", "PCI-DEV-02", "PCI-DEV-03", "PCI-DEV-04", "PCI-DEV-05", "PCI-DEV-06", "PCI-DEV-07", "PCI-DEV-08",
 	"CAP-DEV-01", "CAP-DEV-02", "CAP-DEV-03", "CAP-DEV-04", "CAP-DRV-01",
 	"RES-DEV-01", "RES-DEV-02", "RES-DEV-03", "RES-DRV-01",
 	"DP-DEV-01", "DP-DEV-02", "DP-DEV-03", "DP-DEV-04", "DP-DEV-05",
@@ -73,7 +73,7 @@ func TestRequirementsCatalogWellFormed(t *testing.T) {
 }
 
 func TestRequirementsEveryMergedIDPresent(t *testing.T) {
-	require.Len(t, mergedIDs, 62)
+	require.Len(t, mergedIDs, 63)
 	var catalogIDs []string
 	for _, r := range Requirements() {
 		if !strings.HasPrefix(r.ID, "DRAFT-") {

@@ -144,7 +144,7 @@ func (dt Test) Requirements() []string { return append([]string{dt.id}, dt.also.
 func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
-		contextTests(), resetTests(), configIRQTests(), flrTests(), flrLatchTests(), msixTests(), msixControlTests(), roundTripTests(), movedTests(), tableTests(), netTests(),
+		contextTests(), resetTests(), configIRQTests(), configGenTests(), flrTests(), flrLatchTests(), msixTests(), msixControlTests(), roundTripTests(), movedTests(), tableTests(), netTests(),
 		netRxTakenTests(), netCtrlTests(), netCVQStateTests(), netMQTests()} {
 		all = append(all, group...)
 	}
