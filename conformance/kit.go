@@ -3,10 +3,13 @@ package conformance
 import (
 	"errors"
 	"fmt"
-	"github.com/migsim/migsim/conformance/failmsg"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/migsim/migsim/conformance/failmsg"
 
 	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/extdevice"
@@ -26,9 +29,33 @@ import (
 //	func TestConformance(t *testing.T) {
 //		conformance.Run(t, mydevice.New)
 //	}
+//
+// The report and the counterexamples it writes name the device after f
+// ("mydevice.New": its function's name without the package's path, as
+// go:mydevice.New in a counterexample file), so that reports of two
+// devices tell them apart; RunDevice with FactoryDevice names it
+// otherwise.
 func Run[X T[X]](t X, f member.Factory, opts ...Option) *Report {
 	t.Helper()
-	return RunDevice(t, FactoryDevice("device", f), opts...)
+	return RunDevice(t, FactoryDevice(factoryName(f), f), opts...)
+}
+
+// factoryName names a Go device after its factory's function
+// ("blk.New", "mydevice.TestConformance.func1" for a closure), "device"
+// when the runtime cannot name it.
+func factoryName(f member.Factory) string {
+	if f == nil {
+		return "device"
+	}
+	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+	if fn == nil || fn.Name() == "" {
+		return "device"
+	}
+	name := fn.Name()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
 }
 
 // RunDevice is Run for any Device (an external process, say).

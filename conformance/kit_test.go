@@ -786,3 +786,28 @@ func TestCheck_SelfReportIsTheContract(t *testing.T) {
 	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for it")
 	assert.Len(t, rep.Uncharged, n, "every failure is listed apart, charging none")
 }
+
+// TestRunNamesTheDevice: Run names a Go device after its factory, in the
+// report and in the counterexamples it writes, so that the reports of
+// two devices (or of one device's two versions' factories) tell them
+// apart; a closure is named after the function it is in.
+func TestRunNamesTheDevice(t *testing.T) {
+	m, ok := mutants.Lookup("mode-get-lies")
+	require.True(t, ok)
+	dir := t.TempDir()
+	rep := conformance.Run(conformance.NewRecorder("kit"), m.Factory(blk.New), conformance.Short(), conformance.Editions(spec.Draft2023),
+		conformance.Scenarios("smoke-migrate"), conformance.Parts(false, true), conformance.ReplayDir(dir))
+	require.NotNil(t, rep)
+	assert.Regexp(t, `^mutants\.\S+\.func\d+$`, rep.Device, "the mutant's wrapping closure, in package mutants")
+	u, ok := rep.Unit("smoke-migrate/draft-2023")
+	require.True(t, ok)
+	require.Equal(t, "fail", u.Verdict)
+	sc, err := catalog.ReadScheduleFile(u.Failures[0].Schedule)
+	require.NoError(t, err)
+	assert.Equal(t, "go:"+rep.Device, sc.Device)
+
+	rep = conformance.Run(conformance.NewRecorder("kit"), blk.New, conformance.Short(), conformance.Scenarios("smoke-migrate"),
+		conformance.Parts(false, true), conformance.ReplayDir(t.TempDir()))
+	require.NotNil(t, rep)
+	assert.Equal(t, "blk.New", rep.Device)
+}
