@@ -257,11 +257,15 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 // from the run, never from the requirements the file records. Call it
 // before t.AnnotateFinding names the finding's requirements: the charge
 // starts from the finding as its oracle reported it. It returns nil
-// without a finding, for a finding that charges nothing (the device's
-// protocol error or fault, a member that broke the world's contract), or
-// when the run could not be charged. `migsim conform --replay`
+// without a finding, for the device's protocol error or fault, or when
+// the run could not be charged; a member that broke the world's contract
+// charges none, and the charge says so (None), as the report does. `migsim conform --replay`
 // (Replayed.Charge) and `migsim replay` of a file the kit wrote print it.
 func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Charge {
+	if res.Finding != nil && brokeContract(res.Finding) {
+		// As the report's failure says: no requirement, and why.
+		return &Charge{None: noneContract}
+	}
 	if res.Finding == nil || !charges(res.Finding) {
 		return nil
 	}
@@ -272,6 +276,18 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 	return &ch
 }
 
+// brokeContract reports whether the finding fd shows a member that broke
+// the world's contract: its own mode or backend (the world's panic), or
+// its account of itself (self-report).
+func brokeContract(fd *engine.Finding) bool {
+	return (fd.Oracle == engine.OraclePanic && failmsg.IsContract(fd.Message)) || selfReported(fd.Oracle)
+}
+
+// noneContract is why a finding of a member that broke the world's
+// contract charges no requirement (Charge.None, the report's uncharged
+// failure).
+const noneContract = "the device broke the member contract: the row was not judged further"
+
 // charges reports whether a row's failure with the finding fd charges
 // requirements: not when the finding shows the device's protocol error or
 // fault, or a member that broke the world's contract, its own mode or its
@@ -279,7 +295,7 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 // none).
 func charges(fd *engine.Finding) bool {
 	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		(fd.Oracle != engine.OraclePanic || !failmsg.IsContract(fd.Message)) && !selfReported(fd.Oracle)
+		!brokeContract(fd)
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

@@ -785,6 +785,19 @@ func TestCheck_SelfReportIsTheContract(t *testing.T) {
 	assert.Positive(t, n, "the rows fail")
 	assert.Empty(t, rep.FailedRequirements(), "no requirement fails for it")
 	assert.Len(t, rep.Uncharged, n, "every failure is listed apart, charging none")
+
+	// A replay of the counterexample says the same: no requirement, and
+	// why (migsim conform --replay, migsim replay of the file).
+	u, ok := rep.Unit("smoke-migrate/virtio-1.4")
+	require.True(t, ok)
+	require.NotEmpty(t, u.Failures)
+	require.FileExists(t, u.Failures[0].Schedule)
+	r, err := conformance.ReplayRecorded(context.Background(), conformance.FactoryDevice("builtin:claims-active", f), u.Failures[0].Schedule, conformanceRunConfig(), 0)
+	require.NoError(t, err)
+	require.NotNil(t, r.Result.Finding)
+	require.NotNil(t, r.Charge, "the replay decides the charge")
+	assert.Empty(t, r.Charge.Charged)
+	assert.Equal(t, u.Failures[0].Uncharged, r.Charge.None)
 }
 
 // TestRunNamesTheDevice: Run names a Go device after its factory, in the

@@ -98,7 +98,8 @@ type Replayed struct {
 	// Explanation explains the finding when asked for; else nil.
 	Explanation *explain.Explanation
 	// Charge is what the finding charges, decided from the replayed run
-	// as the kit decided it for the report and the file (Charge); nil
+	// as the kit decided it for the report and the file (Charge; for a
+	// member that broke the world's contract, none, and why); nil
 	// without a finding, or when the run could not be charged.
 	Charge *Charge
 }

@@ -47,7 +47,7 @@ func unchargedWhy(f Failure) string {
 	case checkDeterminism:
 		return "the device is not deterministic: a finding of its runs says nothing of the spec"
 	case checkContract:
-		return "the device broke the member contract: the row was not judged further"
+		return noneContract
 	case checkOpen:
 		return "the device could not be opened: nothing of the unit was judged"
 	case checkSetUp:
