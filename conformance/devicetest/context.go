@@ -54,6 +54,10 @@ func contextTests() []Test {
 			g, _ := c.Live()
 			g.MustMode(spec.ModeFreeze)
 			full := encodeFields(g.ReadAfterDiscard(harness.SnapshotCap))
+			// A second whole read after a discard: a device that keeps its
+			// baseline across DEV_CTX_DISCARD fails here (DRAFT-CTX-03),
+			// not in the chunks below.
+			g.ReadAfterDiscard(harness.SnapshotCap)
 			g.Discard()
 			var got []devctx.Field
 			for i := 0; ; i++ {

@@ -71,6 +71,9 @@ type Rig struct {
 	comps  []member.AdminCompletion
 	Timers []member.Timer
 	tag    uint64
+	// fullTypes are the field types of the first draft-2023 read after a
+	// DEV_CTX_DISCARD (fullRead).
+	fullTypes []spec.FieldType
 }
 
 // NewRig builds a device over disk and mem (nil: fresh ones); a
@@ -310,7 +313,7 @@ func (g *Rig) State() []byte {
 	if c := g.Admin(uint16(spec.DraftOpDevCtxDiscard), nil, 0); c.Status != spec.StatusOK {
 		g.Check.Fatalf("DEV_CTX_DISCARD: %s/%s, want OK", c.Status, c.Qualifier)
 	}
-	return devctx.EncodeDraftContext(devctx.DraftContext{Fields: g.ReadContext(SnapshotCap)})
+	return devctx.EncodeDraftContext(devctx.DraftContext{Fields: g.fullRead(g.ReadContext(SnapshotCap))})
 }
 
 // stateStep names the set-up step of reading the state back.

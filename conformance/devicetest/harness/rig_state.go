@@ -30,7 +30,7 @@ func (g *Rig) Discard() {
 // ReadAfterDiscard discards the read cursor and reads the whole context.
 func (g *Rig) ReadAfterDiscard(capacity int) []devctx.Field {
 	g.Discard()
-	return g.ReadContext(capacity)
+	return g.fullRead(g.ReadContext(capacity))
 }
 
 // FreshState is the state a new device of the same configuration reads.
