@@ -125,6 +125,7 @@ func contextTests() []Test {
 				harness.ExpectEq(c, size, uint64(len(encodeFields(g.ReadContext(harness.SnapshotCap)))), "DEV_CTX_SIZE_GET in "+m.String()+" against the bytes of the read that follows")
 			}
 		}},
+		{id: "DRAFT-CTX-06", name: "size-get-freeze-bound", judges: harness.StepStateRead, run: sizeGetFreezeBound},
 		{id: "DRAFT-CTX-08", name: "fields-aligned-and-padded", run: func(c *harness.Check) {
 			g, _ := c.Live()
 			g.Discard()
@@ -140,6 +141,32 @@ func contextTests() []Test {
 			harness.ExpectEq(c, len(res.Ctx)%8, 0, "context length modulo 8")
 		}},
 	}
+}
+
+// sizeGetFreezeBound: DEV_CTX_SIZE_GET with freeze_mode 1, asked in
+// Active before the driver leaves a 64-bit queue address half written, is
+// an upper bound for the read in Freeze, which carries that half in
+// PCI_COMMON_RUNTIME_CFG (DRAFT-CTX-07); so is the one asked in Freeze. A
+// device that answers freeze_mode 1 with the size of a read now (freeze_mode
+// 0) under-counts.
+func sizeGetFreezeBound(c *harness.Check) {
+	g := c.NewRig(nil, nil)
+	sizeGet := func(when string) uint64 {
+		r := g.Admin(uint16(spec.DraftOpDevCtxSizeGet), []byte{1, 0, 0, 0, 0, 0, 0, 0}, 8)
+		if r.Status != spec.StatusOK || len(r.Result) < 8 {
+			c.Fatalf("DEV_CTX_SIZE_GET(freeze_mode 1) %s: %s/%s with %d bytes", when, r.Status, r.Qualifier, len(r.Result))
+		}
+		return devctx.DecodeCtxSizeResult(r.Result).Size
+	}
+	before := sizeGet("in Active")
+	g.Common(spec.CfgQueueSelect, 1)
+	g.Common(spec.CfgQueueDescLo, 0x11112000)
+	g.MustMode(spec.ModeStop)
+	g.MustMode(spec.ModeFreeze)
+	in := sizeGet("in Freeze")
+	read := uint64(len(encodeFields(g.ReadAfterDiscard(harness.SnapshotCap))))
+	c.Expect(read <= before, "the read in Freeze, after queue 1's queue_desc lo was written alone, returns %d bytes, more than the %d DEV_CTX_SIZE_GET(freeze_mode 1) returned in Active before that write", read, before)
+	c.Expect(read <= in, "the read in Freeze returns %d bytes, more than the %d DEV_CTX_SIZE_GET(freeze_mode 1) returned in Freeze", read, in)
 }
 
 func encodeFields(fs []devctx.Field) []byte {

@@ -4,10 +4,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
+	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -33,6 +35,18 @@ func (d requestBug) Handle(ev member.Event) member.Effects {
 // plant returns f with bug planted.
 func plant(f member.Factory, bug func(req *member.AdminRequest) bool) member.Factory {
 	return func(c member.Config) member.Device { return requestBug{Device: f(c), bug: bug} }
+}
+
+// unitNamed returns the device test of the given requirement and name.
+func unitNamed(t *testing.T, id, name string) Test {
+	t.Helper()
+	for _, dt := range All() {
+		if dt.id == id && dt.name == name {
+			return dt
+		}
+	}
+	require.FailNow(t, "no device test "+id+"/"+name)
+	return Test{}
 }
 
 // TestDiscardKeepingBaselineChargedToDRAFTCTX03: a device that answers
@@ -62,5 +76,34 @@ func TestDiscardKeepingBaselineChargedToDRAFTCTX03(t *testing.T) {
 	for _, u := range []string{"DRAFT-CTX-03/discard-restarts-full", "DRAFT-CTX-04/small-buffer-whole-fields", "DRAFT-MODE-02/reserved-modes-refused",
 		"ADM-DEV-03/refused-command-no-side-effects", "DRAFT-FLR-01/flr-drops-written-context"} {
 		assert.True(t, failed[u], u)
+	}
+}
+
+// TestSizeGetFreezeBound: a device that answers DEV_CTX_SIZE_GET with
+// freeze_mode 1 as with freeze_mode 0 (the size of a read now) fails
+// DRAFT-CTX-06's size-get-freeze-bound, once the driver leaves a queue
+// address half written; the reference virtio-blk and virtio-net pass it.
+func TestSizeGetFreezeBound(t *testing.T) {
+	dt := unitNamed(t, "DRAFT-CTX-06", "size-get-freeze-bound")
+	ed := spec.Draft2023
+	for _, dev := range []struct {
+		typ string
+		f   member.Factory
+	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
+		assert.Empty(t, ref.Fails, dev.typ)
+		assert.Positive(t, ref.Asserted, dev.typ)
+		now := plant(dev.f, func(req *member.AdminRequest) bool {
+			if req.Opcode == uint16(spec.DraftOpDevCtxSizeGet) && len(req.Data) > 0 {
+				req.Data[0] = 0
+			}
+			return false
+		})
+		c := runCheck(dt, ed, spec.DefaultRules(ed), now, dev.typ)
+		if assert.Len(t, c.Fails, 1, dev.typ) {
+			assert.Equal(t, []string{"DRAFT-CTX-06"}, c.Fails[0].Requirements)
+			assert.Contains(t, c.Fails[0].Message, "after queue 1's queue_desc lo was written alone, returns")
+			assert.Contains(t, c.Fails[0].Message, "DEV_CTX_SIZE_GET(freeze_mode 1) returned in Active before that write")
+		}
 	}
 }
