@@ -77,6 +77,18 @@ func partsTests() []Test {
 				r := g.PartsSet(devctx.EncodeParts([]devctx.Part{p}))
 				c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of %s with a %d-byte value: OK, want a failure", p.Type, len(p.Value))
 			}
+			// Queue 0's own VQ_CFG with 8 zero bytes after it: a device that
+			// copies the first 32 bytes and drops the rest would apply a
+			// valid value, so only the length is wrong.
+			g, _ := c.Stopped()
+			own, ok := partOf(g.Parts(), devctx.NewVQPart(spec.PartVQCfg, 0, nil))
+			if !ok {
+				c.Fatalf("DEV_PARTS_GET(ALL) holds no VQ_CFG part for queue 0")
+			}
+			long := devctx.NewVQPart(spec.PartVQCfg, 0, append(append([]byte(nil), own.Value...), make([]byte, 8)...))
+			r := g.PartsSet(devctx.EncodeParts([]devctx.Part{long}))
+			c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a %d-byte value, the device's is %d): OK, want a failure",
+				len(long.Value), len(own.Value))
 		}},
 		{id: "DP-DEV-06", name: "features-checked-read-only-not-applied", run: func(c *harness.Check) {
 			g, _ := c.Stopped()

@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,5 +106,48 @@ func TestSizeGetFreezeBound(t *testing.T) {
 			assert.Contains(t, c.Fails[0].Message, "after queue 1's queue_desc lo was written alone, returns")
 			assert.Contains(t, c.Fails[0].Message, "DEV_CTX_SIZE_GET(freeze_mode 1) returned in Active before that write")
 		}
+	}
+}
+
+// TestLengthMismatchLongerVQCfg: a device that takes a VQ_CFG part longer
+// than its 32 bytes by copying the first 32 (and dropping the rest) fails
+// DP-DEV-05's length-mismatch-fails; the reference virtio-blk and
+// virtio-net pass it.
+func TestLengthMismatchLongerVQCfg(t *testing.T) {
+	dt := unitNamed(t, "DP-DEV-05", "length-mismatch-fails")
+	ed := spec.Virtio14
+	for _, dev := range []struct {
+		typ string
+		f   member.Factory
+	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
+		assert.Empty(t, ref.Fails, dev.typ)
+	}
+	clips := plant(blk.New, func(req *member.AdminRequest) bool {
+		if req.Opcode != uint16(spec.OpDevPartsSet) || len(req.Data) < spec.ResourceObjCmdHeaderSize {
+			return false
+		}
+		// Walk the headers by hand: the decoder refuses the length.
+		in, out := req.Data[spec.ResourceObjCmdHeaderSize:], req.Data[:spec.ResourceObjCmdHeaderSize:spec.ResourceObjCmdHeaderSize]
+		for len(in) >= 16 {
+			n := int(binary.LittleEndian.Uint32(in[12:]))
+			if n > len(in)-16 {
+				return false
+			}
+			hdr, value := append([]byte(nil), in[:16]...), in[16:16+n]
+			if spec.PartType(binary.LittleEndian.Uint16(hdr)) == spec.PartVQCfg && n > 32 {
+				binary.LittleEndian.PutUint32(hdr[12:], 32)
+				value = value[:32]
+			}
+			out = append(append(out, hdr...), value...)
+			in = in[16+n:]
+		}
+		req.Data = out
+		return false
+	})
+	c := runCheck(dt, ed, spec.DefaultRules(ed), clips, extdevice.TypeBlk)
+	if assert.Len(t, c.Fails, 1) {
+		assert.Equal(t, []string{"DP-DEV-05"}, c.Fails[0].Requirements)
+		assert.Contains(t, c.Fails[0].Message, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a 40-byte value, the device's is 32): OK, want a failure")
 	}
 }
