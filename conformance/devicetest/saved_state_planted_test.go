@@ -151,3 +151,50 @@ func TestLengthMismatchLongerVQCfg(t *testing.T) {
 		assert.Contains(t, c.Fails[0].Message, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a 40-byte value, the device's is 32): OK, want a failure")
 	}
 }
+
+// TestMetadataSizeIsABound: DEV_PARTS_METADATA_GET(SIZE) is the most the
+// parts take (virtio spec, device parts: the maximum size of all parts),
+// so a device that reports 16 bytes more than its DEV_PARTS_GET(ALL)
+// returns passes DP-DEV-15's metadata-buffer-too-small, and one that
+// reports 16 bytes less fails it, naming both sizes.
+func TestMetadataSizeIsABound(t *testing.T) {
+	dt := unitNamed(t, "DP-DEV-15", "metadata-buffer-too-small")
+	ed := spec.Virtio14
+	for _, delta := range []int{16, -16} {
+		f := func(c member.Config) member.Device {
+			return sizeSkew{Device: blk.New(c), delta: delta}
+		}
+		c := runCheck(dt, ed, spec.DefaultRules(ed), f, extdevice.TypeBlk)
+		if delta > 0 {
+			assert.Empty(t, c.Fails, "SIZE %+d", delta)
+			continue
+		}
+		if assert.Len(t, c.Fails, 1, "SIZE %+d", delta) {
+			assert.Equal(t, []string{"DP-DEV-15"}, c.Fails[0].Requirements)
+			assert.Regexp(t, `^DEV_PARTS_METADATA_GET\(SIZE\) returns \d+, less than the \d+ bytes DEV_PARTS_GET\(ALL\) returns$`, c.Fails[0].Message)
+		}
+	}
+}
+
+// sizeSkew is a planted bug around the reference blk: its
+// DEV_PARTS_METADATA_GET(SIZE) answers are delta bytes off.
+type sizeSkew struct {
+	member.Device
+	delta int
+}
+
+func (d sizeSkew) Handle(ev member.Event) member.Effects {
+	fx := d.Device.Handle(ev)
+	if ev.Kind != member.EvAdmin || ev.Admin.Opcode != uint16(spec.OpDevPartsMetadataGet) ||
+		len(ev.Admin.Data) <= spec.ResourceObjCmdHeaderSize || spec.MetadataType(ev.Admin.Data[spec.ResourceObjCmdHeaderSize]) != spec.MetadataSize {
+		return fx
+	}
+	for i, c := range fx.Completions {
+		if c.Tag == ev.Admin.Tag && c.Status == spec.StatusOK && len(c.Result) >= 4 {
+			r := append([]byte(nil), c.Result...)
+			binary.LittleEndian.PutUint32(r, uint32(int(binary.LittleEndian.Uint32(r))+d.delta))
+			fx.Completions[i].Result = r
+		}
+	}
+	return fx
+}
