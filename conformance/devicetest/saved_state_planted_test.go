@@ -142,7 +142,7 @@ func TestLengthMismatchLongerVQCfg(t *testing.T) {
 			out = append(append(out, hdr...), value...)
 			in = in[16+n:]
 		}
-		req.Data = out
+		req.Data = append(out, in...) // a header cut short goes on as it came
 		return false
 	})
 	c := runCheck(dt, ed, spec.DefaultRules(ed), clips, extdevice.TypeBlk)
