@@ -125,6 +125,7 @@ func contextTests() []Test {
 				harness.ExpectEq(c, size, uint64(len(encodeFields(g.ReadContext(harness.SnapshotCap)))), "DEV_CTX_SIZE_GET in "+m.String()+" against the bytes of the read that follows")
 			}
 		}},
+		{id: "DRAFT-CTX-01", name: "pending-events-applied", run: pendingEventsApplied},
 		{id: "DRAFT-CTX-06", name: "size-get-freeze-bound", judges: harness.StepStateRead, run: sizeGetFreezeBound},
 		{id: "DRAFT-CTX-08", name: "fields-aligned-and-padded", run: func(c *harness.Check) {
 			g, _ := c.Live()

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	membernet "github.com/migsim/migsim/member/net"
@@ -197,4 +198,53 @@ func (d sizeSkew) Handle(ev member.Event) member.Effects {
 		}
 	}
 	return fx
+}
+
+// TestPendingEventsApplied: a device that drops the held queue interrupts
+// (held_irqs) or the held configuration-change interrupt (flags bit 0) of
+// the PENDING_EVENTS written to it fails DRAFT-CTX-01's
+// pending-events-applied with the one it dropped; the reference
+// virtio-blk and virtio-net pass it.
+func TestPendingEventsApplied(t *testing.T) {
+	dt := unitNamed(t, "DRAFT-CTX-01", "pending-events-applied")
+	ed := spec.Draft2023
+	for _, dev := range []struct {
+		typ string
+		f   member.Factory
+	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
+		assert.Empty(t, ref.Fails, dev.typ)
+		assert.Equal(t, 2, ref.Asserted, dev.typ)
+		for _, bug := range []struct {
+			name string
+			drop func(*devctx.PendingEvents)
+			msg  string
+		}{
+			{"drops held_irqs", func(p *devctx.PendingEvents) { p.HeldIRQs = 0 }, "no MSI-X message for queue 0's vector (1)"},
+			{"drops the config-change flag", func(p *devctx.PendingEvents) { p.Flags &^= devctx.PendingConfigIRQ }, "no MSI-X message for the configuration vector (0)"},
+		} {
+			f := plant(dev.f, func(req *member.AdminRequest) bool {
+				if req.Opcode != uint16(spec.DraftOpDevCtxWrite) {
+					return false
+				}
+				ctx, err := devctx.DecodeDraftContext(req.Data)
+				if err != nil {
+					return false
+				}
+				for i, fl := range ctx.Fields {
+					if p, err := devctx.DecodePendingEvents(fl.Value); fl.Type == spec.FieldPendingEvents && err == nil {
+						bug.drop(&p)
+						ctx.Fields[i] = p.Field()
+					}
+				}
+				req.Data = devctx.EncodeDraftContext(ctx)
+				return false
+			})
+			c := runCheck(dt, ed, spec.DefaultRules(ed), f, dev.typ)
+			if assert.Len(t, c.Fails, 1, "%s %s", dev.typ, bug.name) {
+				assert.Equal(t, []string{"DRAFT-CTX-01"}, c.Fails[0].Requirements)
+				assert.Contains(t, c.Fails[0].Message, bug.msg)
+			}
+		}
+	}
 }
