@@ -127,6 +127,7 @@ func contextTests() []Test {
 		}},
 		{id: "DRAFT-CTX-01", name: "pending-events-applied", run: pendingEventsApplied},
 		{id: "DRAFT-CTX-06", name: "size-get-freeze-bound", judges: harness.StepStateRead, run: sizeGetFreezeBound},
+		{id: "DRAFT-CTX-07", name: "split-write-carried", run: splitWriteCarried},
 		{id: "DRAFT-CTX-08", name: "fields-aligned-and-padded", run: func(c *harness.Check) {
 			g, _ := c.Live()
 			g.Discard()

@@ -248,3 +248,56 @@ func TestPendingEventsApplied(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitWriteCarried: a device that reads PCI_COMMON_RUNTIME_CFG's
+// flags the wrong way round (bit 0 as the hi half written), and one that
+// drops the entries, keep the write open after the guest writes the other
+// half: each fails DRAFT-CTX-07's split-write-carried, naming the entry
+// left; the reference virtio-blk and virtio-net pass it.
+func TestSplitWriteCarried(t *testing.T) {
+	dt := unitNamed(t, "DRAFT-CTX-07", "split-write-carried")
+	ed := spec.Draft2023
+	for _, dev := range []struct {
+		typ string
+		f   member.Factory
+	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
+		assert.Empty(t, ref.Fails, dev.typ)
+		assert.Equal(t, 3, ref.Asserted, dev.typ)
+		for _, bug := range []struct {
+			name string
+			edit func(*devctx.CommonRuntimeCfg)
+			msg  string
+		}{
+			{"swaps the halves", func(rt *devctx.CommonRuntimeCfg) {
+				for i := range rt.Writes {
+					rt.Writes[i].Flags ^= 3
+				}
+			}, "the destination's PCI_COMMON_RUNTIME_CFG, once the guest wrote queue 1's queue_desc hi there, holds [{Queue:1 Field:queue_desc_lo Flags:2 Lo:286334976 Hi:3}]"},
+			{"drops the entries", func(rt *devctx.CommonRuntimeCfg) { rt.Writes = nil }, "the destination's PCI_COMMON_RUNTIME_CFG, once the guest wrote queue 1's queue_desc hi there, holds [{Queue:1 Field:queue_desc_lo Flags:2 Lo:286334976 Hi:3}]"},
+		} {
+			f := plant(dev.f, func(req *member.AdminRequest) bool {
+				if req.Opcode != uint16(spec.DraftOpDevCtxWrite) {
+					return false
+				}
+				ctx, err := devctx.DecodeDraftContext(req.Data)
+				if err != nil {
+					return false
+				}
+				for i, fl := range ctx.Fields {
+					if rt, err := devctx.DecodeCommonRuntimeCfg(fl.Value); fl.Type == spec.FieldPCICommonRuntimeCfg && err == nil {
+						bug.edit(&rt)
+						ctx.Fields[i] = rt.Field()
+					}
+				}
+				req.Data = devctx.EncodeDraftContext(ctx)
+				return false
+			})
+			c := runCheck(dt, ed, spec.DefaultRules(ed), f, dev.typ)
+			if assert.NotEmpty(t, c.Fails, "%s %s", dev.typ, bug.name) {
+				assert.Equal(t, []string{"DRAFT-CTX-07"}, c.Fails[0].Requirements)
+				assert.Contains(t, c.Fails[0].Message, bug.msg, "%s %s", dev.typ, bug.name)
+			}
+		}
+	}
+}

@@ -6,6 +6,9 @@ import (
 	"github.com/migsim/migsim/spec"
 )
 
+// Fields a destination is written and must apply: held interrupts and a
+// 64-bit register write frozen between its halves.
+
 // pendingEventsApplied: a destination is written its source's context with
 // PENDING_EVENTS saying that the configuration-change interrupt and an
 // interrupt of queue 0 are held (flags bit 0, held_irqs bit 0), as a source
@@ -50,4 +53,46 @@ func pendingEventsApplied(c *harness.Check) {
 		"although the context written to it held the configuration-change interrupt (PENDING_EVENTS flags bit 0)")
 	c.Expect(hasVector(dst.IRQs, 1), "no MSI-X message for queue 0's vector (1) once the destination is Active, "+
 		"although the context written to it held an interrupt of queue 0 (PENDING_EVENTS held_irqs bit 0)")
+}
+
+// splitWriteCarried: the driver writes queue 1's queue_desc lo, the device
+// is stopped, frozen and moved before the hi half is written: the context
+// carries the half-done write in PCI_COMMON_RUNTIME_CFG, and the guest
+// writes the other half on the destination (DRAFT-CTX-07). The destination
+// then reads back both halves, and its next context has no
+// PCI_COMMON_RUNTIME_CFG entry: the write is complete, and a finished
+// write is never saved as one in progress (docs/context-format.md). A
+// device that mistakes which half the entry says was written, or drops the
+// entry, takes the guest's hi write for the first half of a new write and
+// keeps it open.
+func splitWriteCarried(c *harness.Check) {
+	src := c.NewRig(nil, nil)
+	src.Common(spec.CfgQueueSelect, 1)
+	src.Common(spec.CfgQueueDescLo, 0x11112000)
+	src.MustMode(spec.ModeStop)
+	src.MustMode(spec.ModeFreeze)
+	fields := src.ReadAfterDiscard(harness.SnapshotCap)
+	dst := c.Destination(src)
+	dst.MustMode(spec.ModeFreeze)
+	if st, q := dst.CtxWrite(fields); st != spec.StatusOK {
+		c.Fatalf("DEV_CTX_WRITE in Freeze of the context of a source stopped between the halves of queue 1's queue_desc: %s/%s, want OK", st, q)
+	}
+	dst.MustMode(spec.ModeActive)
+	dst.Common(spec.CfgQueueSelect, 1)
+	dst.Common(spec.CfgQueueDescHi, 3)
+	harness.ExpectHex(c, dst.CommonRead(spec.CfgQueueDescLo), 0x11112000, "queue 1's queue_desc lo on the destination, written on the source before the stop")
+	harness.ExpectHex(c, dst.CommonRead(spec.CfgQueueDescHi), 3, "queue 1's queue_desc hi, written on the destination")
+	dst.MustMode(spec.ModeStop)
+	dst.MustMode(spec.ModeFreeze)
+	for _, f := range dst.ReadAfterDiscard(harness.SnapshotCap) {
+		if f.Type != spec.FieldPCICommonRuntimeCfg {
+			continue
+		}
+		rt, err := devctx.DecodeCommonRuntimeCfg(f.Value)
+		if err != nil {
+			c.Fatalf("the destination's PCI_COMMON_RUNTIME_CFG: %v", err)
+		}
+		c.Expect(len(rt.Writes) == 0, "the destination's PCI_COMMON_RUNTIME_CFG, once the guest wrote queue 1's queue_desc hi there, holds %+v, "+
+			"want no entry: both halves are written, the write is no longer in progress", rt.Writes)
+	}
 }
