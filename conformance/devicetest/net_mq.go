@@ -18,9 +18,9 @@ import (
 func netMQTests() []Test {
 	return []Test{
 		{id: "NET-PART-02", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10"}, run: netMQRoundTrip},
+			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10", numBuffersReq}, run: netMQRoundTrip},
 		{id: "DRAFT-CTX-09", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"DRAFT-CTX-01", "NET-DEV-10"}, run: netMQRoundTrip},
+			also: []string{"DRAFT-CTX-01", "NET-DEV-10", numBuffersReq}, run: netMQRoundTrip},
 	}
 }
 

@@ -29,8 +29,8 @@ import (
 // netRxTakenTests are the tests of a receive buffer filled at the stop.
 func netRxTakenTests() []Test {
 	return []Test{
-		{id: "DP-DEV-09", name: "stop-writes-back-filled-rx-buffer", netOnly: true, run: netRxFilledAtStop},
-		{id: "DRAFT-STOP-02", name: "filled-rx-buffer-used-or-owned-at-stop", netOnly: true, also: []string{"DRAFT-CTX-09"}, run: netRxFilledAtStop},
+		{id: "DP-DEV-09", name: "stop-writes-back-filled-rx-buffer", netOnly: true, also: []string{numBuffersReq}, run: netRxFilledAtStop},
+		{id: "DRAFT-STOP-02", name: "filled-rx-buffer-used-or-owned-at-stop", netOnly: true, also: []string{"DRAFT-CTX-09", numBuffersReq}, run: netRxFilledAtStop},
 	}
 }
 
