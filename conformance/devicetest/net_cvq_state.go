@@ -79,6 +79,40 @@ func netCVQStateRoundTrip(c *harness.Check) {
 		return
 	}
 	c.Asserted++
+	judgeCommandAfterMove(c, gu, dst)
+}
+
+// movedMAC is the address the guest chooses with MAC_ADDR_SET on the
+// destination after the move: another locally administered one.
+var movedMAC = devctx.MAC{0x02, 0x00, 0x00, 0x00, 0x00, 0xc6}
+
+// judgeCommandAfterMove sends MAC_ADDR_SET movedMAC to the destination
+// after the resume, as a guest that changes its address once it runs
+// there does (Linux, drivers/net/virtio_net.c, virtnet_set_mac_address),
+// and reads mac back: the destination runs the control queue the source's
+// state set up, so it must use the command's buffer and, when it acks
+// VIRTIO_NET_OK, show the address in virtio_net_config (NET-DEV-06: mac is
+// updated before MAC_ADDR_SET is used). A destination that acks the
+// command without applying it passes every check of the state it was
+// given; only a command sent to it shows it. A command not used, or
+// refused where the source accepted the same one, breaks applyReq: the
+// destination does not run the control queue written to it.
+func judgeCommandAfterMove(c *harness.Check, gu *harness.Guest, dst *harness.Rig) {
+	ack, used := gu.Command(spec.NetMACAddrSet, movedMAC[:])
+	switch {
+	case !used:
+		c.Errorf(applyReq(c), "MAC_ADDR_SET %s sent to the destination after the resume: controlq's used index did not move on: the destination does not run the control queue written to it", movedMAC)
+		return
+	case ack != spec.NetAckOK:
+		c.Errorf(applyReq(c), "MAC_ADDR_SET %s sent to the destination after the resume: ack %s, where the source acked the same command 0 (VIRTIO_NET_OK)", movedMAC, harness.AckName(ack))
+		return
+	}
+	c.Asserted++
+	if got := dst.Read(pcie.BAR0DeviceCfg+netCfgMAC, 6); !bytes.Equal(got, movedMAC[:]) {
+		c.Errorf("NET-DEV-06", "the destination acked MAC_ADDR_SET %s VIRTIO_NET_OK after the resume, but the guest then reads mac %s from its virtio_net_config: the device did not update mac before it used the command's buffer", movedMAC, macString(got))
+		return
+	}
+	c.Asserted++
 }
 
 // cvqPartsOf decodes the control-queue parts of a state read; a state that

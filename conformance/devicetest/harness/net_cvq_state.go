@@ -132,3 +132,20 @@ func (c *Check) CVQParts(state []byte) (map[spec.NetCVQCommand][]byte, error) {
 	}
 	return out, nil
 }
+
+// Command sends control command cmd with each of data in a buffer of its
+// own on controlq, kicks it and runs the device. It first harvests
+// controlq's used elements, as a driver that has sent many commands does,
+// so that the command finds free descriptors; a used element the guest
+// cannot harvest fails the test's requirement and ends it. It returns the
+// ack byte (0xff: never written) and whether controlq's used index moved
+// on by one.
+func (gu *Guest) Command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used bool) {
+	if _, err := gu.Harvest(gu.ctrlQueue()); err != nil {
+		gu.Rig.Check.Fatalf("controlq's used ring before %s: %v", cmd, err)
+	}
+	return gu.command(cmd, data...)
+}
+
+// AckName names an ack byte for a message: "0 (VIRTIO_NET_OK)".
+func AckName(ack byte) string { return ackName(ack) }
