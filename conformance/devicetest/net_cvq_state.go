@@ -19,9 +19,9 @@ import (
 // chose or the VLAN table wrongly passes it.
 func netCVQStateTests() []Test {
 	return []Test{
-		{id: "NET-PART-02", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-06"},
+		{id: "NET-PART-02", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-06", vlanReq},
 			run: netCVQStateRoundTrip},
-		{id: "DRAFT-CTX-09", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"DRAFT-CTX-01", "NET-DEV-06"},
+		{id: "DRAFT-CTX-09", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"DRAFT-CTX-01", "NET-DEV-06", vlanReq},
 			run: netCVQStateRoundTrip},
 	}
 }
@@ -58,6 +58,15 @@ func netCVQStateRoundTrip(c *harness.Check) {
 			held[s.Cmd] = judgeCVQPart(c, back, s.Cmd, w, true, "the state read back from the destination after the resume", "what the source's state wrote to it")
 		}
 	}
+	judgeMACAfterMove(c, gu, srcMAC, dst, set, saved, held)
+	judgeVLANAfterMove(c, gu, set, saved, held)
+}
+
+// judgeMACAfterMove checks the mac the guest reads from the source after
+// MAC_ADDR_SET and from the destination after the resume against the one
+// it chose, then sends the destination a MAC_ADDR_SET of its own
+// (judgeCommandAfterMove); a device without MAC_ADDR_SET skips it.
+func judgeMACAfterMove(c *harness.Check, gu *harness.Guest, srcMAC []byte, dst *harness.Rig, set []harness.CVQSetting, saved, held map[spec.NetCVQCommand]bool) {
 	if !slices.ContainsFunc(set, func(s harness.CVQSetting) bool { return s.Cmd == spec.NetMACAddrSet }) {
 		return
 	}

@@ -188,41 +188,50 @@ func FilterFrames() []FilterFrame {
 // Filtered sends each frame of FilterFrames to the device, one at a time
 // with one receive buffer waiting on receiveq1 (the guest posts one when
 // none is left of those it posted before), and returns whether each was
-// received: receiveq1's used index moved on and the buffer holds the frame
-// behind its virtio_net_hdr. A frame received with other bytes, or one
-// that moves the used index by more than one, fails id: the device wrote
-// what no frame carried.
+// received (ArriveOne).
 func (gu *Guest) Filtered(id, when string) []bool {
-	c := gu.Rig.Check
 	var got []bool
 	for i, ff := range FilterFrames() {
-		if len(gu.rxWaiting) == 0 {
-			gu.rxWaiting = append(gu.rxWaiting, gu.PostRx(0, 2048))
-			gu.Kick(0)
-			gu.Rig.Run()
-		}
-		before := gu.Used(0)
-		link := gu.Rig.Port.Link()
-		f := link.Frame(ff.dst, uint32(40+i), -1, 100)
-		gu.Rig.Port.Arrive(f)
-		gu.Rig.Handle(member.Event{Kind: member.EvBackend})
-		gu.Rig.Run()
-		n := gu.Used(0) - before
-		got = append(got, n > 0)
-		switch {
-		case n == 1:
-			rx := gu.rxWaiting[0]
-			gu.rxWaiting = gu.rxWaiting[1:]
-			data := gu.Data(rx)
-			if !bytes.Equal(data[spec.NetHdrSize:spec.NetHdrSize+len(f.Data)], f.Data) {
-				c.Errorf(id, "the frame to %s %s: the receive buffer (head %d) does not hold it behind the virtio_net_hdr", ff.What, when, rx.Head)
-			}
-		case n > 1:
-			c.Errorf(id, "the frame to %s %s: receiveq1's used index moved on by %d, want at most 1", ff.What, when, n)
-			gu.rxWaiting = nil
-		}
+		got = append(got, gu.ArriveOne(id, ff.What+" "+when, ff.dst, uint32(40+i), -1))
 	}
 	return got
+}
+
+// ArriveOne has a 100-byte frame of flow to dst (tagged with VLAN vlan, or
+// untagged when vlan is negative) arrive at the device with one receive
+// buffer waiting on receiveq1 (the guest posts one when none is left of
+// those it posted before) and reports whether it was received:
+// receiveq1's used index moved on and the buffer holds the frame behind
+// its virtio_net_hdr. A frame received with other bytes, or one that moves
+// the used index by more than one, fails id: the device wrote what no
+// frame carried. what names the frame for a message ("the frame to …").
+func (gu *Guest) ArriveOne(id, what string, dst devctx.MAC, flow uint32, vlan int) bool {
+	c := gu.Rig.Check
+	if len(gu.rxWaiting) == 0 {
+		gu.rxWaiting = append(gu.rxWaiting, gu.PostRx(0, 2048))
+		gu.Kick(0)
+		gu.Rig.Run()
+	}
+	before := gu.Used(0)
+	link := gu.Rig.Port.Link()
+	f := link.Frame(dst, flow, vlan, 100)
+	gu.Rig.Port.Arrive(f)
+	gu.Rig.Handle(member.Event{Kind: member.EvBackend})
+	gu.Rig.Run()
+	n := gu.Used(0) - before
+	switch {
+	case n == 1:
+		rx := gu.rxWaiting[0]
+		gu.rxWaiting = gu.rxWaiting[1:]
+		data := gu.Data(rx)
+		if !bytes.Equal(data[spec.NetHdrSize:spec.NetHdrSize+len(f.Data)], f.Data) {
+			c.Errorf(id, "the frame to %s: the receive buffer (head %d) does not hold it behind the virtio_net_hdr", what, rx.Head)
+		}
+	case n > 1:
+		c.Errorf(id, "the frame to %s: receiveq1's used index moved on by %d, want at most 1", what, n)
+		gu.rxWaiting = nil
+	}
+	return n > 0
 }
 
 // FilterPart is the part of one command of RxModeCommands a state read

@@ -149,3 +149,10 @@ func (gu *Guest) Command(cmd spec.NetCVQCommand, data ...[]byte) (ack byte, used
 
 // AckName names an ack byte for a message: "0 (VIRTIO_NET_OK)".
 func AckName(ack byte) string { return ackName(ack) }
+
+// TableUnicast is the unicast address of the MAC table the test guest
+// sets (MAC_TABLE_SET).
+func TableUnicast() devctx.MAC { return tableUnicast }
+
+// GuestVLANs are the VLANs the test guest adds, in the order it adds them.
+func GuestVLANs() []uint16 { return append([]uint16(nil), guestVLANs...) }
