@@ -19,9 +19,9 @@ import (
 // chose or the VLAN table wrongly passes it.
 func netCVQStateTests() []Test {
 	return []Test{
-		{id: "NET-PART-02", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-06", vlanReq},
+		{id: "NET-PART-02", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-05", "NET-DEV-06", vlanReq},
 			run: netCVQStateRoundTrip},
-		{id: "DRAFT-CTX-09", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"DRAFT-CTX-01", "NET-DEV-06", vlanReq},
+		{id: "DRAFT-CTX-09", name: "net-cvq-state-round-trip", netOnly: true, ctrl: true, also: []string{"DRAFT-CTX-01", "NET-DEV-05", "NET-DEV-06", vlanReq},
 			run: netCVQStateRoundTrip},
 	}
 }

@@ -297,3 +297,6 @@ func (gu *Guest) SourceFiltered() []bool {
 	}
 	return got
 }
+
+// Dst is the frame's destination address.
+func (f FilterFrame) Dst() devctx.MAC { return f.dst }
