@@ -39,6 +39,32 @@ func plant(f member.Factory, bug func(req *member.AdminRequest) bool) member.Fac
 	return func(c member.Config) member.Device { return requestBug{Device: f(c), bug: bug} }
 }
 
+// plantCtxField plants a device that edits, in every DEV_CTX_WRITE it
+// takes, each field of type typ: edit gets the field's value and returns
+// the field to write instead, or false to leave it (a value it cannot
+// decode).
+func plantCtxField(f member.Factory, typ spec.FieldType, edit func(v []byte) (devctx.Field, bool)) member.Factory {
+	return plant(f, func(req *member.AdminRequest) bool {
+		if req.Opcode != uint16(spec.DraftOpDevCtxWrite) {
+			return false
+		}
+		ctx, err := devctx.DecodeDraftContext(req.Data)
+		if err != nil {
+			return false
+		}
+		for i, fl := range ctx.Fields {
+			if fl.Type != typ {
+				continue
+			}
+			if nf, ok := edit(fl.Value); ok {
+				ctx.Fields[i] = nf
+			}
+		}
+		req.Data = devctx.EncodeDraftContext(ctx)
+		return false
+	})
+}
+
 // unitNamed returns the device test of the given requirement and name.
 func unitNamed(t *testing.T, id, name string) Test {
 	t.Helper()
@@ -223,22 +249,10 @@ func TestPendingEventsApplied(t *testing.T) {
 			{"drops held_irqs", func(p *devctx.PendingEvents) { p.HeldIRQs = 0 }, "no MSI-X message for queue 0's vector (1)"},
 			{"drops the config-change flag", func(p *devctx.PendingEvents) { p.Flags &^= devctx.PendingConfigIRQ }, "no MSI-X message for the configuration vector (0)"},
 		} {
-			f := plant(dev.f, func(req *member.AdminRequest) bool {
-				if req.Opcode != uint16(spec.DraftOpDevCtxWrite) {
-					return false
-				}
-				ctx, err := devctx.DecodeDraftContext(req.Data)
-				if err != nil {
-					return false
-				}
-				for i, fl := range ctx.Fields {
-					if p, err := devctx.DecodePendingEvents(fl.Value); fl.Type == spec.FieldPendingEvents && err == nil {
-						bug.drop(&p)
-						ctx.Fields[i] = p.Field()
-					}
-				}
-				req.Data = devctx.EncodeDraftContext(ctx)
-				return false
+			f := plantCtxField(dev.f, spec.FieldPendingEvents, func(v []byte) (devctx.Field, bool) {
+				p, err := devctx.DecodePendingEvents(v)
+				bug.drop(&p)
+				return p.Field(), err == nil
 			})
 			c := runCheck(dt, ed, spec.DefaultRules(ed), f, dev.typ)
 			if assert.Len(t, c.Fails, 1, "%s %s", dev.typ, bug.name) {
@@ -276,22 +290,10 @@ func TestSplitWriteCarried(t *testing.T) {
 			}, "the destination's PCI_COMMON_RUNTIME_CFG, once the guest wrote queue 1's queue_desc hi there, holds [{Queue:1 Field:queue_desc_lo Flags:2 Lo:286334976 Hi:3}]"},
 			{"drops the entries", func(rt *devctx.CommonRuntimeCfg) { rt.Writes = nil }, "the destination's PCI_COMMON_RUNTIME_CFG, once the guest wrote queue 1's queue_desc hi there, holds [{Queue:1 Field:queue_desc_lo Flags:2 Lo:286334976 Hi:3}]"},
 		} {
-			f := plant(dev.f, func(req *member.AdminRequest) bool {
-				if req.Opcode != uint16(spec.DraftOpDevCtxWrite) {
-					return false
-				}
-				ctx, err := devctx.DecodeDraftContext(req.Data)
-				if err != nil {
-					return false
-				}
-				for i, fl := range ctx.Fields {
-					if rt, err := devctx.DecodeCommonRuntimeCfg(fl.Value); fl.Type == spec.FieldPCICommonRuntimeCfg && err == nil {
-						bug.edit(&rt)
-						ctx.Fields[i] = rt.Field()
-					}
-				}
-				req.Data = devctx.EncodeDraftContext(ctx)
-				return false
+			f := plantCtxField(dev.f, spec.FieldPCICommonRuntimeCfg, func(v []byte) (devctx.Field, bool) {
+				rt, err := devctx.DecodeCommonRuntimeCfg(v)
+				bug.edit(&rt)
+				return rt.Field(), err == nil
 			})
 			c := runCheck(dt, ed, spec.DefaultRules(ed), f, dev.typ)
 			if assert.NotEmpty(t, c.Fails, "%s %s", dev.typ, bug.name) {
