@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
-	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -59,17 +58,7 @@ func roundTripWrapped(c *harness.Check) {
 		}
 		last = w
 	}
-	if err := src.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
-		c.Fatalf("the test disk: %v", err)
-	}
-	reqs := []harness.Request{gu.Submit(0, harness.BlkOut, 0, harness.Pattern(1, 512), 512), gu.Submit(0, harness.BlkIn, 4, nil, 512)}
-	src.Quiet()
-	gu.Kick(0)
-	for i := 0; i < 3 && len(src.Steps) > 0; i++ {
-		s := src.Steps[0]
-		src.Steps = src.Steps[1:]
-		src.Handle(member.Event{Kind: member.EvStep, Step: s})
-	}
+	reqs := takeTwo(c, src, gu)
 	src.MustMode(spec.ModeStop)
 	src.Run()
 	if c.Ed == spec.Draft2023 {

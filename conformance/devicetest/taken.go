@@ -53,17 +53,7 @@ func takenTests() []Test {
 // each request completed once with its data.
 func takenAtStop(c *harness.Check) {
 	g, gu := c.Live()
-	if err := g.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
-		c.Fatalf("the test disk: %v", err)
-	}
-	reqs := []harness.Request{gu.Submit(0, harness.BlkOut, 0, harness.Pattern(1, 512), 512), gu.Submit(0, harness.BlkIn, 4, nil, 512)}
-	g.Quiet()
-	gu.Kick(0)
-	for i := 0; i < 3 && len(g.Steps) > 0; i++ {
-		s := g.Steps[0]
-		g.Steps = g.Steps[1:]
-		g.Handle(member.Event{Kind: member.EvStep, Step: s})
-	}
+	reqs := takeTwo(c, g, gu)
 	tag := g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeStop), 0)
 	if r, ok := g.Completion(tag); !ok || r.Status != spec.StatusOK {
 		c.Fatalf("DEV_MODE_SET %s with requests in flight: completed %v, status %s", c.Ed.ModeName(spec.ModeStop), ok, r.Status)
@@ -195,4 +185,24 @@ func ownsHead(owned []devctx.DevOwnDesc, q int, head uint16) bool {
 		}
 	}
 	return false
+}
+
+// takeTwo puts a known sector 4 on the disk, submits an OUT of sector 0
+// and an IN of sector 4 on queue 0, kicks once and runs the first three
+// of the device's steps (the reference has then executed the OUT and
+// only fetched the IN): the requests a device has taken but not all
+// completed when the test stops it. It returns the two requests.
+func takeTwo(c *harness.Check, g *harness.Rig, gu *harness.Guest) []harness.Request {
+	if err := g.Disk.Write(4, harness.Pattern(5, 512)); err != nil {
+		c.Fatalf("the test disk: %v", err)
+	}
+	reqs := []harness.Request{gu.Submit(0, harness.BlkOut, 0, harness.Pattern(1, 512), 512), gu.Submit(0, harness.BlkIn, 4, nil, 512)}
+	g.Quiet()
+	gu.Kick(0)
+	for i := 0; i < 3 && len(g.Steps) > 0; i++ {
+		s := g.Steps[0]
+		g.Steps = g.Steps[1:]
+		g.Handle(member.Event{Kind: member.EvStep, Step: s})
+	}
+	return reqs
 }
