@@ -183,12 +183,23 @@ func (d *Core) applyParts(s *state, parts []devctx.Part) error {
 	return nil
 }
 
+// featurePartLen is the length of the device's DEV_FEATURES and
+// DRV_FEATURES parts: one le64, the feature bits 0-63 it offers.
+const featurePartLen = 8
+
 func (d *Core) applyPart(s *state, p devctx.Part) error {
 	switch p.Type {
-	case spec.PartDevFeatures:
-		return d.applyFeatures(s, false, p.Value)
-	case spec.PartDrvFeatures:
-		return d.applyFeatures(s, true, p.Value)
+	case spec.PartDevFeatures, spec.PartDrvFeatures:
+		// The device's own part is one le64 (bits 0-63, persist_capture.go):
+		// a SET whose part is longer or shorter fails, whatever its extra
+		// words hold (virtio spec, Device parts administration commands:
+		// "MUST respond with an error … if there is a mismatch between the
+		// device part length supplied … and the device part length in the
+		// device").
+		if len(p.Value) != featurePartLen {
+			return fmt.Errorf("member: %d bytes, the device's part is %d (one le64: feature bits 0-63)", len(p.Value), featurePartLen)
+		}
+		return d.applyFeatures(s, p.Type == spec.PartDrvFeatures, p.Value)
 	case spec.PartPCICommonCfg:
 		off := p.CommonCfgOffset()
 		info, ok := spec.LookupCommonCfgField(off)

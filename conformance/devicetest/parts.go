@@ -89,6 +89,23 @@ func partsTests() []Test {
 			r := g.PartsSet(devctx.EncodeParts([]devctx.Part{long}))
 			c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a %d-byte value, the device's is %d): OK, want a failure",
 				len(long.Value), len(own.Value))
+			// The feature parts likewise: the device's own DEV_FEATURES and
+			// DRV_FEATURES with a zero le64 after them set no bit the device
+			// lacks, so only their length is wrong.
+			for _, typ := range []spec.PartType{spec.PartDevFeatures, spec.PartDrvFeatures} {
+				g, _ := c.Stopped()
+				own, ok := partOf(g.Parts(), devctx.NewPart(typ, nil))
+				if !ok {
+					if typ == spec.PartDevFeatures {
+						continue // OPTIONAL: a device may leave it out of a GET
+					}
+					c.Fatalf("DEV_PARTS_GET(ALL) holds no %s part", typ)
+				}
+				long := devctx.NewPart(typ, append(append([]byte(nil), own.Value...), make([]byte, 8)...))
+				r := g.PartsSet(devctx.EncodeParts([]devctx.Part{long}))
+				c.Expect(r.Status != spec.StatusOK, "DEV_PARTS_SET of the device's own %s followed by a zero le64 (a %d-byte value, the device's is %d): OK, want a failure",
+					typ, len(long.Value), len(own.Value))
+			}
 		}},
 		{id: "DP-DEV-06", name: "features-checked-read-only-not-applied", run: func(c *harness.Check) {
 			g, _ := c.Stopped()

@@ -136,11 +136,13 @@ func TestSizeGetFreezeBound(t *testing.T) {
 	}
 }
 
-// TestLengthMismatchLongerVQCfg: a device that takes a VQ_CFG part longer
-// than its 32 bytes by copying the first 32 (and dropping the rest) fails
-// DP-DEV-05's length-mismatch-fails; the reference virtio-blk and
+// TestLengthMismatchLonger: a device that takes a part longer than its
+// own by copying its own length's worth (and dropping the rest) fails
+// DP-DEV-05's length-mismatch-fails, for a VQ_CFG (32 bytes) as for the
+// DEV_FEATURES and DRV_FEATURES parts (one le64: a device that reads the
+// first word of any multiple of 8); the reference virtio-blk and
 // virtio-net pass it.
-func TestLengthMismatchLongerVQCfg(t *testing.T) {
+func TestLengthMismatchLonger(t *testing.T) {
 	dt := unitNamed(t, "DP-DEV-05", "length-mismatch-fails")
 	ed := spec.Virtio14
 	for _, dev := range []struct {
@@ -150,32 +152,42 @@ func TestLengthMismatchLongerVQCfg(t *testing.T) {
 		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
 		assert.Empty(t, ref.Fails, dev.typ)
 	}
-	clips := plant(blk.New, func(req *member.AdminRequest) bool {
-		if req.Opcode != uint16(spec.OpDevPartsSet) || len(req.Data) < spec.ResourceObjCmdHeaderSize {
-			return false
-		}
-		// Walk the headers by hand: the decoder refuses the length.
-		in, out := req.Data[spec.ResourceObjCmdHeaderSize:], req.Data[:spec.ResourceObjCmdHeaderSize:spec.ResourceObjCmdHeaderSize]
-		for len(in) >= 16 {
-			n := int(binary.LittleEndian.Uint32(in[12:]))
-			if n > len(in)-16 {
+	for _, tc := range []struct {
+		typ  spec.PartType
+		own  int
+		want string
+	}{
+		{spec.PartVQCfg, 32, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a 40-byte value, the device's is 32): OK, want a failure"},
+		{spec.PartDevFeatures, 8, "DEV_PARTS_SET of the device's own DEV_FEATURES followed by a zero le64 (a 16-byte value, the device's is 8): OK, want a failure"},
+		{spec.PartDrvFeatures, 8, "DEV_PARTS_SET of the device's own DRV_FEATURES followed by a zero le64 (a 16-byte value, the device's is 8): OK, want a failure"},
+	} {
+		clips := plant(blk.New, func(req *member.AdminRequest) bool {
+			if req.Opcode != uint16(spec.OpDevPartsSet) || len(req.Data) < spec.ResourceObjCmdHeaderSize {
 				return false
 			}
-			hdr, value := append([]byte(nil), in[:16]...), in[16:16+n]
-			if spec.PartType(binary.LittleEndian.Uint16(hdr)) == spec.PartVQCfg && n > 32 {
-				binary.LittleEndian.PutUint32(hdr[12:], 32)
-				value = value[:32]
+			// Walk the headers by hand: the decoder refuses the length.
+			in, out := req.Data[spec.ResourceObjCmdHeaderSize:], req.Data[:spec.ResourceObjCmdHeaderSize:spec.ResourceObjCmdHeaderSize]
+			for len(in) >= 16 {
+				n := int(binary.LittleEndian.Uint32(in[12:]))
+				if n > len(in)-16 {
+					return false
+				}
+				hdr, value := append([]byte(nil), in[:16]...), in[16:16+n]
+				if spec.PartType(binary.LittleEndian.Uint16(hdr)) == tc.typ && n > tc.own {
+					binary.LittleEndian.PutUint32(hdr[12:], uint32(tc.own))
+					value = value[:tc.own]
+				}
+				out = append(append(out, hdr...), value...)
+				in = in[16+n:]
 			}
-			out = append(append(out, hdr...), value...)
-			in = in[16+n:]
+			req.Data = append(out, in...) // a header cut short goes on as it came
+			return false
+		})
+		c := runCheck(dt, ed, spec.DefaultRules(ed), clips, extdevice.TypeBlk)
+		if assert.Len(t, c.Fails, 1, tc.typ) {
+			assert.Equal(t, []string{"DP-DEV-05"}, c.Fails[0].Requirements)
+			assert.Contains(t, c.Fails[0].Message, tc.want)
 		}
-		req.Data = append(out, in...) // a header cut short goes on as it came
-		return false
-	})
-	c := runCheck(dt, ed, spec.DefaultRules(ed), clips, extdevice.TypeBlk)
-	if assert.Len(t, c.Fails, 1) {
-		assert.Equal(t, []string{"DP-DEV-05"}, c.Fails[0].Requirements)
-		assert.Contains(t, c.Fails[0].Message, "DEV_PARTS_SET of queue 0's own VQ_CFG followed by 8 zero bytes (a 40-byte value, the device's is 32): OK, want a failure")
 	}
 }
 

@@ -601,11 +601,9 @@ class Device:
             if i + 16 + ln > len(b):
                 return None
             key = (t, sel)
-            if t == PT_DEV_FEATURES:
-                if ln % 8 or int.from_bytes(b[i + 16:i + 16 + ln], "little") & ~self.features:
-                    return None
-            elif t == PT_DRV_FEATURES:
-                if ln % 8 or int.from_bytes(b[i + 16:i + 16 + ln], "little") & ~self.features:
+            if t in (PT_DEV_FEATURES, PT_DRV_FEATURES):
+                # one le64, as this device's own part: another length fails (DP-DEV-05)
+                if ln != 8 or int.from_bytes(b[i + 16:i + 16 + ln], "little") & ~self.features:
                     return None
             elif t == PT_COMMON:
                 off = struct.unpack_from("<I", sel)[0]
