@@ -262,7 +262,7 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 // charges none, and the charge says so (None), as the report does. `migsim conform --replay`
 // (Replayed.Charge) and `migsim replay` of a file the kit wrote print it.
 func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Charge {
-	if res.Finding != nil && brokeContract(res.Finding) {
+	if res.Finding != nil && brokeContract(res.Finding.Oracle, res.Finding.Message) {
 		// As the report's failure says: no requirement, and why.
 		return &Charge{None: noneContract}
 	}
@@ -276,11 +276,13 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 	return &ch
 }
 
-// brokeContract reports whether the finding fd shows a member that broke
-// the world's contract: its own mode or backend (the world's panic), or
-// its account of itself (self-report).
-func brokeContract(fd *engine.Finding) bool {
-	return (fd.Oracle == engine.OraclePanic && failmsg.IsContract(fd.Message)) || selfReported(fd.Oracle)
+// brokeContract reports whether a finding of oracle name and message msg
+// shows a member that broke the world's contract: its own mode or backend
+// (the world's panic), or its account of itself (self-report). A row's
+// failure (judgeRow) and a replayed finding's charge (ChargeOf) both ask
+// it, so the two never disagree on what the device did.
+func brokeContract(name, msg string) bool {
+	return (name == engine.OraclePanic && failmsg.IsContract(msg)) || selfReported(name)
 }
 
 // noneContract is why a finding of a member that broke the world's
@@ -295,7 +297,7 @@ const noneContract = "the device broke the member contract: the row was not judg
 // none).
 func charges(fd *engine.Finding) bool {
 	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		!brokeContract(fd)
+		!brokeContract(fd.Oracle, fd.Message)
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

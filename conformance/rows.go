@@ -167,7 +167,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkFault
 	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
-	} else if fl.Oracle == engine.OraclePanic && failmsg.IsContract(fl.Message) || selfReported(fl.Oracle) {
+	} else if brokeContract(fl.Oracle, fl.Message) {
 		fl.Check = checkContract
 	}
 	seed := uint64(0) // the run without migration a failure with no run explains itself with
