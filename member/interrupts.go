@@ -7,7 +7,7 @@ import (
 )
 
 // raise sends the MSI-X message of vector, unless the vector is NO_VECTOR
-// or outside the table, MSI-X is disabled (then the signal is dropped:
+// or outside the table, an FLR is in progress, MSI-X is disabled (then the signal is dropped:
 // msixControl), or the function or the entry is masked (then the pending
 // bit is set).
 func (d *Core) raise(vector uint16, what string, fx *Effects) {
@@ -17,6 +17,12 @@ func (d *Core) raise(vector uint16, what string, fx *Effects) {
 	}
 	if int(vector) >= d.msix.Len() {
 		fx.note("%s interrupt: vector %d outside a table of %d", what, vector, d.msix.Len())
+		return
+	}
+	if d.flrPending {
+		// The function is being reset: it sends nothing, and the FLR's
+		// end clears MSI-X Enable (PCI Express Base, Function Level Reset).
+		fx.note("%s interrupt: vector %d, FLR in progress: dropped", what, vector)
 		return
 	}
 	enabled, fnMasked := d.msixControl()
@@ -67,6 +73,15 @@ func (d *Core) configInterrupt(fx *Effects) {
 func (d *Core) deliverHeld(fx *Effects) {
 	if d.quiesced() {
 		fx.note("deliver-held while %s: no-op", d.modeName())
+		return
+	}
+	if d.flrPending {
+		// A function sends nothing while its FLR runs, and the FLR's end
+		// returns the held interrupts to none (doFLR): a mode change
+		// answered before the FLR ended (flr-vs-mode=complete-anyway)
+		// leaves them to it. The host has seen MSI-X Enable reset since it
+		// started the FLR (PCI Express Base, Function Level Reset).
+		fx.note("deliver-held while an FLR is in progress: no-op (the FLR's end clears what is held)")
 		return
 	}
 	if d.st.configHeld {

@@ -179,3 +179,36 @@ func TestDraftIncrementalReadCursorAndDiscard(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, fq.Entries, 10)
 }
+
+// TestNoHeldInterruptDuringFLR: with flr-vs-mode=complete-anyway a mode
+// change is answered while an FLR runs, so the member may resume before
+// the FLR ends. An interrupt held while it was quiesced must not go out
+// then: a function sends nothing during its FLR, whose end returns the
+// held interrupts to none (the host saw MSI-X Enable reset from the FLR's
+// start; the msix-target oracle judges it). Nor after the FLR's end, nor
+// the configuration change a draft device defers from Freeze to the move
+// to Active (PCI-DEV-08), which it raises in that move.
+func TestNoHeldInterruptDuringFLR(t *testing.T) {
+	for _, e := range spec.Editions {
+		for _, m := range e.Modes() {
+			if !m.Quiesced() {
+				continue
+			}
+			r := spec.DefaultRules(e)
+			r.FLRVsMode = spec.FLRCompleteAnyway
+			g, _ := liveRig(t, e, r)
+			require.Equal(t, spec.StatusOK, g.modeSet(m).Status)
+			g.disk.Resize(2048)
+			g.handle(member.Event{Kind: member.EvBackend})
+			require.Empty(t, g.irqs, "%s %s: the configuration interrupt is held", e, m)
+			g.flr()
+			require.Equal(t, spec.StatusOK, g.modeSet(spec.ModeActive).Status, "%s: answered during the FLR (complete-anyway)", e)
+			g.handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepDeliverHeld}})
+			assert.Empty(t, g.irqs, "%s %s: an interrupt held before the FLR sent during it", e, m)
+			g.handle(member.Event{Kind: member.EvTimer, Timer: member.TimerFLR})
+			g.handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepFinishFLR}})
+			g.handle(member.Event{Kind: member.EvStep, Step: member.Step{Kind: member.StepDeliverHeld}})
+			assert.Empty(t, g.irqs, "%s %s: an interrupt held before the FLR sent after it", e, m)
+		}
+	}
+}
