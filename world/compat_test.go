@@ -78,19 +78,25 @@ type compatRun struct {
 // chooser, after its reference run, and returns the world at the end.
 func runCompat(t *testing.T, ed spec.Edition, src string) compatRun {
 	t.Helper()
+	return runCompatRules(t, ed, spec.DefaultRules(ed), src)
+}
+
+// runCompatRules is runCompat under rules.
+func runCompatRules(t *testing.T, ed spec.Edition, rules spec.Rules, src string) compatRun {
+	t.Helper()
 	s, err := scenario.ParseScenario("compat.scn", []byte(src))
 	require.NoError(t, err)
 	var ref *World
 	_, err = engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
-		ref, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), Reference: true}, st)
+		ref, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, Reference: true}, st)
 		return ref, err
 	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	var w *World
 	res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
 		var err error
-		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: spec.DefaultRules(ed), ReferenceLog: ref.GuestLog(), Notes: true}, st)
+		w, err = NewWorld(WorldConfig{Scenario: s, Edition: ed, Rules: rules, ReferenceLog: ref.GuestLog(), Notes: true}, st)
 		return w, err
 	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
@@ -183,6 +189,43 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestRollbackFromFreezeUnderStrictChain: with transitions=strict-chain a
+// draft device refuses Freeze → Active, so the rollback after a load
+// failure takes the source's frozen VF through Stop; it was sent straight
+// to Active, refused, and no host ran the VM's VF (one-running blamed
+// the knob for the driver's shortcut).
+func TestRollbackFromFreezeUnderStrictChain(t *testing.T) {
+	const flow = `hypervisor on-error=rollback
+  await ready
+  precheck dst
+  mode src stop
+  read src
+  halt-vcpus
+  mode src freeze
+  read src
+  copy-memory dst
+  copy-pci dst
+  mode dst stop
+  mode dst freeze
+  corrupt vf=1 byte=-1
+  write dst
+  switchover dst
+  mode dst stop
+  mode dst active
+  resume-vcpus
+`
+	rules := spec.DefaultRules(spec.Draft2023)
+	rules.Transitions = spec.TransitionsStrictChain
+	r := runCompatRules(t, spec.Draft2023, rules, "scenario compat\n"+compatGuest+"\n"+flow)
+	require.NotNil(t, r.finding)
+	assert.Equal(t, "error:corrupt", r.finding.Oracle, r.finding.Message)
+	assert.Contains(t, r.finding.Message, "rolled back to the source")
+	src := r.w.hosts[0]
+	assert.Equal(t, spec.ModeActive, memberMode(t, src, 1), "the source resumed")
+	assert.Same(t, src, r.w.vm)
+	assert.Equal(t, r.refLog, r.w.GuestLog(), "the guest cannot tell")
 }
 
 // TestCompatCorruptOffsetOutsideState: an offset past the state is a flow

@@ -255,7 +255,8 @@ func (hv *Hypervisor) fail(op scenario.Op, err error) {
 }
 
 // rollback resumes the VM on the source: the source VFs go back to
-// Active/running and the vCPUs run again there.
+// Active/running (a frozen VF through Stop when the rules allow no direct
+// Freeze → Active) and the vCPUs run again there.
 func (hv *Hypervisor) rollback() {
 	src := hv.w.Hosts()[0]
 	if src.Failed() || hv.gone(0) {
@@ -267,6 +268,13 @@ func (hv *Hypervisor) rollback() {
 		for _, vf := range hv.w.VMVFs() {
 			if hv.rollbackVFIO(src, vf) {
 				continue
+			}
+			if hv.ed == spec.Draft2023 && !hv.ed.TransitionAllowed(hv.w.Rules(), spec.ModeFreeze, spec.ModeActive) && hv.w.OwnerFrozen(src, vf) {
+				// transitions=strict-chain: Freeze reaches Active only
+				// through Stop, so the way back takes it.
+				if err := hv.setMode(src, hv.drv[0], vf, spec.ModeStop); err != nil {
+					hv.w.Notef("rollback: vf%d: %v", vf, err)
+				}
 			}
 			if err := hv.setMode(src, hv.drv[0], vf, spec.ModeActive); err != nil {
 				hv.w.Notef("rollback: vf%d: %v", vf, err)
