@@ -284,6 +284,8 @@ class Device:
     def send_vec(self, vec, fx):
         if vec == VIRTIO_MSI_NO_VECTOR or vec >= self.nvec:
             return
+        if self.flr_pending:
+            return  # a function sends nothing while its FLR runs; its end clears what is held (PCI-DEV-07)
         ctl = self.msix_ctl()
         if not ctl & MSIX_ENABLE:
             return  # MSI-X disabled: no message and nothing pending (PCI-DEV-07)
