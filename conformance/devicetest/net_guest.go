@@ -2,11 +2,10 @@ package devicetest
 
 import (
 	"bytes"
-	"encoding/binary"
-	"fmt"
 	"slices"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
+	"github.com/migsim/migsim/conformance/devicetest/netunits"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -22,8 +21,8 @@ import (
 func netTests() []Test {
 	return []Test{
 		{id: "DRAFT-CTX-09", name: "net-context-fields", netOnly: true, run: netContextFields},
-		{id: "DRAFT-CTX-01", name: "net-round-trip-mid-workload", netOnly: true, also: []string{"DRAFT-STOP-03", "DRAFT-CTX-09", numBuffersReq}, run: netRoundTrip},
-		{id: "DP-DEV-08", name: "net-round-trip-mid-workload", netOnly: true, also: []string{"DP-DEV-09", "DP-DEV-10", numBuffersReq}, run: netRoundTrip},
+		{id: "DRAFT-CTX-01", name: "net-round-trip-mid-workload", netOnly: true, also: []string{"DRAFT-STOP-03", "DRAFT-CTX-09", netunits.NumBuffersReq}, run: netRoundTrip},
+		{id: "DP-DEV-08", name: "net-round-trip-mid-workload", netOnly: true, also: []string{"DP-DEV-09", "DP-DEV-10", netunits.NumBuffersReq}, run: netRoundTrip},
 		{id: "DP-DEV-09", name: "stop-writes-back-taken-frames", netOnly: true, run: netTakenAtStop},
 		{id: "DRAFT-STOP-02", name: "taken-frames-used-or-owned-at-stop", netOnly: true, also: []string{"DRAFT-CTX-09"}, run: netTakenAtStop},
 	}
@@ -74,44 +73,4 @@ func againReq(ed spec.Edition) string {
 		return "DRAFT-CTX-09"
 	}
 	return "DP-DEV-09"
-}
-
-// judgeReceived checks that receive buffer r holds frame f behind a
-// virtio_net_hdr, with the used length of both (virtio spec, "Processing
-// of Incoming Packets") and num_buffers 1: the whole packet is in this one
-// buffer, so with or without VIRTIO_NET_F_MRG_RXBUF one buffer holds it
-// (NET-DEV-04, "Setting Up Receive Buffers").
-func judgeReceived(c *harness.Check, gu *harness.Guest, q int, r harness.Request, f []byte) {
-	_, used := gu.UsedRing(q)
-	ln, ok := used[r.Head]
-	if !ok {
-		c.Errorf("", "the receive buffer (head %d) is not in receiveq1's used ring after a frame arrived", r.Head)
-		return
-	}
-	want := uint32(spec.NetHdrSize + len(f))
-	c.Expect(ln == want, "the receive buffer's used length: %d, want %d (the %d-byte virtio_net_hdr and the %d-byte frame)", ln, want, spec.NetHdrSize, len(f))
-	got := gu.Data(r)
-	c.ExpectSame(got[spec.NetHdrSize:spec.NetHdrSize+len(f)], f, fmt.Sprintf("the frame in the receive buffer (head %d)", r.Head))
-	judgeNumBuffers(c, got, r.Head)
-}
-
-// numBuffersReq is the requirement a receive buffer's num_buffers breaks.
-const numBuffersReq = "NET-DEV-04"
-
-// judgeNumBuffers checks the num_buffers field (the le16 at byte 10 of
-// virtio_net_hdr) of a receive buffer that holds a whole packet: one
-// buffer holds it, so num_buffers is 1 (NET-DEV-04). A device that writes
-// another count only after a move (a header built from a stale feature
-// set, or left 0) passes every check of the frame's bytes and length.
-func judgeNumBuffers(c *harness.Check, data []byte, head uint16) {
-	if len(data) < spec.NetHdrSize {
-		c.Errorf(numBuffersReq, "the receive buffer (head %d) holds %d bytes, too few for the %d-byte virtio_net_hdr", head, len(data), spec.NetHdrSize)
-		return
-	}
-	nb := binary.LittleEndian.Uint16(data[10:12])
-	if nb != 1 {
-		c.Errorf(numBuffersReq, "the receive buffer (head %d) holds num_buffers %d in its virtio_net_hdr, want 1: the whole packet is in this one buffer", head, nb)
-		return
-	}
-	c.Asserted++
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
+	"github.com/migsim/migsim/conformance/devicetest/netunits"
 	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/spec"
 )
@@ -18,9 +19,9 @@ import (
 func netMQTests() []Test {
 	return []Test{
 		{id: "NET-PART-02", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10", numBuffersReq}, run: netMQRoundTrip},
+			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10", netunits.NumBuffersReq}, run: netMQRoundTrip},
 		{id: "DRAFT-CTX-09", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"DRAFT-CTX-01", "NET-DEV-10", numBuffersReq}, run: netMQRoundTrip},
+			also: []string{"DRAFT-CTX-01", "NET-DEV-10", netunits.NumBuffersReq}, run: netMQRoundTrip},
 	}
 }
 
@@ -133,7 +134,7 @@ func judgeMQFrame(c *harness.Check, gu *harness.Guest, rx map[int]map[uint16]har
 			c.Errorf(applyReq(c), "a frame of flow %d arriving after the resume: %s's used ring names head %d, which the driver never posted", flow, harness.QueueName(got[0].q), got[0].head)
 			return
 		}
-		judgeReceived(c, gu, got[0].q, r, f)
+		netunits.JudgeReceived(c, gu, got[0].q, r, f)
 	}
 }
 

@@ -1,6 +1,7 @@
 package devicetest
 
 import (
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -96,6 +97,72 @@ func TestNetNumBuffersAfterRestore(t *testing.T) {
 						assert.Equal(t, []string{"NET-DEV-04"}, r, "%q", msgs)
 					}
 					assert.Contains(t, strings.Join(msgs, "\n"), "holds num_buffers 0 in its virtio_net_hdr, want 1")
+				})
+			}
+		}
+	}
+}
+
+// shortHeader is guest memory as a destination that writes the 10-byte
+// virtio_net_hdr of a device without VIRTIO_F_VERSION_1 and
+// VIRTIO_NET_F_MRG_RXBUF (no num_buffers) sees it: once restored, a DMA
+// write long enough to be a header and an Ethernet header loses bytes 10
+// and 11, and the used element that follows it has a used length two
+// bytes shorter, as such a device would report it.
+type shortHeader struct {
+	pcie.MemoryPort
+	restored *bool
+	// short is the used length the last shortened write had with the
+	// full header (0: none pending).
+	short *uint32
+}
+
+func (m shortHeader) WriteMem(rid pcie.RID, addr uint64, data []byte) error {
+	switch {
+	case *m.restored && len(data) >= spec.NetHdrSize+14:
+		*m.short = uint32(len(data))
+		data = append(append([]byte(nil), data[:10]...), data[12:]...)
+	case *m.short != 0 && len(data) == 8 && binary.LittleEndian.Uint32(data[4:]) == *m.short:
+		data = append([]byte(nil), data...)
+		binary.LittleEndian.PutUint32(data[4:], *m.short-2)
+		*m.short = 0
+	}
+	return m.MemoryPort.WriteMem(rid, addr, data)
+}
+
+// TestNetShortHeaderAfterRestore plants a virtio-net destination that
+// writes 10-byte virtio_net_hdrs after the move: every unit that judges a
+// frame a destination received charges NET-DEV-04 (the header's layout)
+// alone, not the unit's own requirement for the frame's offset and used
+// length, which are wrong only by the header's missing num_buffers.
+// Without the check of the header's length the frame's bytes, its used
+// length and a num_buffers read from the frame's first bytes all fail,
+// the first two charged to the unit's own requirement.
+func TestNetShortHeaderAfterRestore(t *testing.T) {
+	planted := func(c member.Config) member.Device {
+		restored := new(bool)
+		c.Mem = shortHeader{MemoryPort: c.Mem, restored: restored, short: new(uint32)}
+		return &restoreMarker{Device: membernet.New(c), ed: c.Edition, restored: restored}
+	}
+	for _, name := range []string{"net-round-trip-mid-workload", "net-mq-round-trip"} {
+		for _, dt := range All() {
+			if dt.name != name {
+				continue
+			}
+			for _, ed := range spec.Editions {
+				if !dt.AppliesTo(ed) {
+					continue
+				}
+				t.Run(name+"/"+ed.String(), func(t *testing.T) {
+					c := runCheck(dt, ed, spec.DefaultRules(ed), planted, extdevice.TypeNet)
+					require.NoError(t, c.Fatal)
+					require.Empty(t, c.Skipped)
+					reqs, msgs := splitFailures(c.Fails)
+					require.NotEmpty(t, reqs, "the planted destination passes")
+					for _, r := range reqs {
+						assert.Equal(t, []string{"NET-DEV-04"}, r, "%q", msgs)
+					}
+					assert.Contains(t, strings.Join(msgs, "\n"), "behind a 10-byte virtio_net_hdr without num_buffers (used length")
 				})
 			}
 		}

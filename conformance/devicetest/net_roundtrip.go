@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"github.com/migsim/migsim/conformance/devicetest/harness"
+	"github.com/migsim/migsim/conformance/devicetest/netunits"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -35,5 +36,5 @@ func netRoundTrip(c *harness.Check) {
 	judgeWireOnce(c, "after the move", dst.Wire(), frames)
 	f := dst.Receive(7, 100)
 	c.Expect(gu.Used(0) == 1, "receiveq1's used index on the destination after a frame arrived: %d, want 1", gu.Used(0))
-	judgeReceived(c, gu, 0, rx, f)
+	netunits.JudgeReceived(c, gu, 0, rx, f)
 }

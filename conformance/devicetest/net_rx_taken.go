@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
+	"github.com/migsim/migsim/conformance/devicetest/netunits"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -29,8 +30,8 @@ import (
 // netRxTakenTests are the tests of a receive buffer filled at the stop.
 func netRxTakenTests() []Test {
 	return []Test{
-		{id: "DP-DEV-09", name: "stop-writes-back-filled-rx-buffer", netOnly: true, also: []string{numBuffersReq}, run: netRxFilledAtStop},
-		{id: "DRAFT-STOP-02", name: "filled-rx-buffer-used-or-owned-at-stop", netOnly: true, also: []string{"DRAFT-CTX-09", numBuffersReq}, run: netRxFilledAtStop},
+		{id: "DP-DEV-09", name: "stop-writes-back-filled-rx-buffer", netOnly: true, also: []string{netunits.NumBuffersReq}, run: netRxFilledAtStop},
+		{id: "DRAFT-STOP-02", name: "filled-rx-buffer-used-or-owned-at-stop", netOnly: true, also: []string{"DRAFT-CTX-09", netunits.NumBuffersReq}, run: netRxFilledAtStop},
 	}
 }
 
@@ -101,5 +102,5 @@ func netRxFilledAtStop(c *harness.Check) {
 		c.Errorf(cause, "receiveq1's used index once the destination ran: %d, want 1 (the filled receive buffer, once)", n)
 		return
 	}
-	judgeReceived(c, gu, q, rx, f.Data)
+	netunits.JudgeReceived(c, gu, q, rx, f.Data)
 }
