@@ -3,6 +3,7 @@ package devicetest
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/devicetest/netunits"
@@ -19,9 +20,9 @@ import (
 func netMQTests() []Test {
 	return []Test{
 		{id: "NET-PART-02", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10", netunits.NumBuffersReq}, run: netMQRoundTrip},
+			also: []string{"NET-PART-01", "DP-DEV-08", "NET-DEV-10", netunits.NumBuffersReq, "DP-DEV-02"}, run: netMQRoundTrip},
 		{id: "DRAFT-CTX-09", name: "net-mq-round-trip", netOnly: true, ctrl: true, pairs: mqMaxPairs,
-			also: []string{"DRAFT-CTX-01", "NET-DEV-10", netunits.NumBuffersReq}, run: netMQRoundTrip},
+			also: []string{"DRAFT-CTX-01", "NET-DEV-10", netunits.NumBuffersReq, "DRAFT-CTX-02"}, run: netMQRoundTrip},
 	}
 }
 
@@ -66,6 +67,7 @@ func netMQRoundTrip(c *harness.Check) {
 	const srcWhat, dstWhat = "the state read from the stopped source", "the state read back from the destination after the resume"
 	cmd := spec.NetMQVQPairsSet
 	srcState := src.State()
+	misstated := judgeQueuesSaved(c, srcState)
 	written := cvqPartsOf(c, srcState, srcWhat)
 	saved := judgeCVQPart(c, written, cmd, devctx.NetMQPairs{Pairs: mqPairs}.Encode(), false, srcWhat, "what the driver set")
 	dst := c.MoveTo(src, gu)
@@ -83,11 +85,15 @@ func netMQRoundTrip(c *harness.Check) {
 	case !held:
 		req, why = restoreReq(c), fmt.Sprintf("the destination took the pairs in use a %s wrote otherwise (above)", stateWrite(c))
 	}
+	qreq, qwhy := applyReq(c), "the destination does not run the queues written to it"
+	if len(misstated) > 0 {
+		qreq, qwhy = queuesSavedReq(c), fmt.Sprintf("the source's state misstated %s (above)", strings.Join(misstated, ", "))
+	}
 	for i := range mqFlows {
-		judgeMQFrame(c, gu, rx, uint32(60+i), req, why)
+		judgeMQFrame(c, gu, rx, uint32(60+i), req, why, qreq, qwhy)
 	}
 	for p := range mqPairs {
-		judgeMQTransmit(c, gu, 2*p+1, 70+p)
+		judgeMQTransmit(c, gu, 2*p+1, 70+p, qreq, qwhy)
 	}
 }
 
@@ -95,9 +101,9 @@ func netMQRoundTrip(c *harness.Check) {
 // judges where it went: into exactly one of the receive buffers waiting,
 // on a receive queue of the pairs in use, intact. A frame on a queue
 // beyond them breaks req (why says how); one in no buffer, or in more than
-// one, applyReq: the destination does not run the receive queues written
-// to it.
-func judgeMQFrame(c *harness.Check, gu *harness.Guest, rx map[int]map[uint16]harness.Request, flow uint32, req, why string) {
+// one, qreq (qwhy says why: the destination does not run the receive
+// queues written to it, or the source's state misstated them).
+func judgeMQFrame(c *harness.Check, gu *harness.Guest, rx map[int]map[uint16]harness.Request, flow uint32, req, why, qreq, qwhy string) {
 	before := map[int]map[uint16]uint32{}
 	for q := range rx {
 		_, before[q] = gu.UsedRing(q)
@@ -123,9 +129,9 @@ func judgeMQFrame(c *harness.Check, gu *harness.Guest, rx map[int]map[uint16]har
 	}
 	switch {
 	case len(got) == 0:
-		c.Errorf(applyReq(c), "a frame of flow %d arriving after the resume is in no used buffer, though every receive queue has buffers waiting: the destination does not receive on the queues written to it", flow)
+		c.Errorf(qreq, "a frame of flow %d arriving after the resume is in no used buffer, though every receive queue has buffers waiting: %s", flow, qwhy)
 	case len(got) > 1:
-		c.Errorf(applyReq(c), "a frame of flow %d arriving after the resume: %d receive buffers used (the first on %s), want one", flow, len(got), harness.QueueName(got[0].q))
+		c.Errorf(qreq, "a frame of flow %d arriving after the resume: %d receive buffers used (the first on %s), want one: %s", flow, len(got), harness.QueueName(got[0].q), qwhy)
 	case got[0].q/2 >= mqPairs:
 		c.Errorf(req, "a frame of flow %d arriving after the resume is in a used buffer of %s, beyond the %d queue pairs in use the driver set with VQ_PAIRS_SET: %s", flow, harness.QueueName(got[0].q), mqPairs, why)
 	default:
@@ -139,18 +145,19 @@ func judgeMQFrame(c *harness.Check, gu *harness.Guest, rx map[int]map[uint16]har
 }
 
 // judgeMQTransmit sends a frame on transmit queue q of the destination:
-// its buffer must be used and the frame go on the wire once, else the
-// destination does not run the queue written to it (applyReq).
-func judgeMQTransmit(c *harness.Check, gu *harness.Guest, q, seed int) {
+// its buffer must be used and the frame go on the wire once, else qreq
+// is broken (qwhy says why: the destination does not run the queue
+// written to it, or the source's state misstated the queues).
+func judgeMQTransmit(c *harness.Check, gu *harness.Guest, q, seed int, qreq, qwhy string) {
 	r := gu.PostFrame(q, seed)
 	gu.Kick(q)
 	gu.Rig.Run()
 	if u := gu.Used(q); u != 1 {
-		c.Errorf(applyReq(c), "a frame sent on %s after the resume: its used index is %d, want 1", harness.QueueName(q), u)
+		c.Errorf(qreq, "a frame sent on %s after the resume: its used index is %d, want 1: %s", harness.QueueName(q), u, qwhy)
 		return
 	}
 	if n := countOn(gu.Rig.Wire(), gu.Frame(r)); n != 1 {
-		c.Errorf(applyReq(c), "a frame sent on %s after the resume is on the wire %d times, want once", harness.QueueName(q), n)
+		c.Errorf(qreq, "a frame sent on %s after the resume is on the wire %d times, want once: %s", harness.QueueName(q), n, qwhy)
 		return
 	}
 	c.Asserted++

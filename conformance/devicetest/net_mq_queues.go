@@ -50,6 +50,55 @@ func queueConfigs(c *harness.Check, state []byte) (map[uint16]devctx.VQCfg, erro
 	return out, nil
 }
 
+// queuesSavedReq is the requirement a source breaks whose state read
+// misstates a queue the driver programmed: a DEV_PARTS_GET returns the
+// device's parts as they are (DP-DEV-02, "Device parts": every
+// DEV_PARTS_GET(ALL) returns the full current state); the first context
+// read after a DEV_CTX_DISCARD returns every field (DRAFT-CTX-02), each
+// with the device's value.
+func queuesSavedReq(c *harness.Check) string {
+	if c.Ed == spec.Virtio14 {
+		return "DP-DEV-02"
+	}
+	return "DRAFT-CTX-02"
+}
+
+// judgeQueuesSaved checks that the state read from the stopped source
+// holds, for every queue of every pair and for controlq, what the driver
+// programmed (harness.Programmed: size, vector, enabled, ring addresses),
+// and returns the queues it misstates or leaves out, by name. A source
+// that saves one queue's configuration as another's would otherwise pass:
+// its destination reads back what it was given.
+func judgeQueuesSaved(c *harness.Check, state []byte) []string {
+	w, err := queueConfigs(c, state)
+	if err != nil {
+		c.Fatalf("the queues' configuration in the state read from the stopped source does not decode: %v", err)
+	}
+	var bad []string
+	for q := range 2*mqMaxPairs + 1 {
+		want, name := harness.Programmed(q), mqQueueName(q)
+		switch got, ok := w[uint16(q)]; {
+		case !ok:
+			c.Errorf(queuesSavedReq(c), "the state read from the stopped source has no configuration of %s (queue %d), which the driver programmed", name, q)
+		case got != want:
+			c.Errorf(queuesSavedReq(c), "the state read from the stopped source: %s (queue %d) is %+v, want what the driver programmed, %+v", name, q, got, want)
+		default:
+			c.Asserted++
+			continue
+		}
+		bad = append(bad, name)
+	}
+	return bad
+}
+
+// mqQueueName names queue q of the multiqueue test's device.
+func mqQueueName(q int) string {
+	if q == 2*mqMaxPairs {
+		return "controlq"
+	}
+	return harness.QueueName(q)
+}
+
 // judgeQueuesBack checks that the destination reads back, for every queue
 // of every pair and for controlq, the configuration the source's state
 // wrote to it: values a DEV_PARTS_SET or DEV_CTX_WRITE sets that it does
@@ -70,10 +119,7 @@ func judgeQueuesBack(c *harness.Check, written, back []byte) {
 		if !ok {
 			continue
 		}
-		name := harness.QueueName(int(q))
-		if q == 2*mqMaxPairs {
-			name = "controlq"
-		}
+		name := mqQueueName(int(q))
 		got, ok := b[q]
 		switch {
 		case !ok:

@@ -38,6 +38,9 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 	require.True(t, ok)
 	restoresMax := maxPairs.Factory(membernet.New)
 	disablesTx2 := func(c member.Config) member.Device { return &vqDisabler{Device: membernet.New(c), vq: 3} }
+	savesTx2AsTx1 := func(c member.Config) member.Device {
+		return &vqSaver{Device: membernet.New(c), from: 1, to: 3, gets: map[uint64]bool{}}
+	}
 	const (
 		backOne  = "the state read back from the destination after the resume: the VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET part holds (virtqueue_pairs=1), want what the source's state wrote to it, (virtqueue_pairs=2)"
 		backMax  = "the state read back from the destination after the resume: the VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET part holds (virtqueue_pairs=3), want what the source's state wrote to it, (virtqueue_pairs=2)"
@@ -64,6 +67,17 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 			[]string{beyond, "the destination reads back the pairs in use and steers beyond them"}},
 		{"restores-transmitq2-disabled", spec.Virtio14, disablesTx2, []string{"DP-DEV-08"},
 			[]string{"transmitq2 (queue 3) is {QueueSize:32 Vector:4 Enabled:0", "a frame sent on transmitq2 after the resume: its used index is 0, want 1"}},
+		// The source saves transmitq2 as transmitq1 (its ring addresses and
+		// vector): the destination reads back what it was given and runs
+		// transmitq1's ring for transmitq2, so only the driver's programming
+		// shows the source wrong, and the frame it then does not send is
+		// the source's too.
+		{"saves-transmitq2-as-transmitq1", spec.Virtio14, savesTx2AsTx1, []string{"DP-DEV-02"},
+			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:32 Vector:2 Enabled:1", "want what the driver programmed, {QueueSize:32 Vector:4",
+				"a frame sent on transmitq2 after the resume: its used index is 0, want 1: the source's state misstated transmitq2 (above)"}},
+		{"saves-transmitq2-as-transmitq1", spec.Draft2023, savesTx2AsTx1, []string{"DRAFT-CTX-02"},
+			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:32 Vector:2 Enabled:1",
+				"the source's state misstated transmitq2 (above)"}},
 	} {
 		t.Run(tc.name+"/"+tc.ed.String(), func(t *testing.T) {
 			c := runCheck(units[tc.ed], tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeNet)
@@ -119,4 +133,88 @@ func (d *vqDisabler) Handle(ev member.Event) member.Effects {
 	}
 	ev.Admin.Data = append(append([]byte(nil), ev.Admin.Data[:hdr]...), devctx.EncodeParts(out)...)
 	return d.Device.Handle(ev)
+}
+
+// vqSaver is a planted virtio-net device whose state reads give queue to
+// the configuration of queue from: the VQ_CFG part of every DEV_PARTS_GET
+// result (virtio-1.4), the PCI_VQ_CFG entry of every DEV_CTX_READ result
+// (draft-2023).
+type vqSaver struct {
+	member.Device
+	from, to uint16
+	gets     map[uint64]bool // tags of DEV_PARTS_GET commands in flight
+}
+
+func (d *vqSaver) Handle(ev member.Event) member.Effects {
+	if ev.Kind == member.EvAdmin && spec.Opcode(ev.Admin.Opcode) == spec.OpDevPartsGet {
+		d.gets[ev.Admin.Tag] = true
+	}
+	read := ev.Kind == member.EvAdmin && ev.Admin.Opcode == uint16(spec.DraftOpDevCtxRead)
+	fx := d.Device.Handle(ev)
+	for i := range fx.Completions {
+		c := &fx.Completions[i]
+		switch {
+		case c.Status != spec.StatusOK:
+		case d.gets[c.Tag]:
+			delete(d.gets, c.Tag)
+			c.Result = d.parts(c.Result)
+		case read:
+			c.Result = d.context(c.Result)
+		}
+	}
+	return fx
+}
+
+func (d *vqSaver) parts(b []byte) []byte {
+	ps, err := devctx.DecodeParts(b, devctx.DecodeOptions{AnyOrder: true})
+	if err != nil {
+		return b
+	}
+	var from []byte
+	for _, p := range ps.List {
+		if p.Type == spec.PartVQCfg && p.VQIndex() == d.from {
+			from = p.Value
+		}
+	}
+	out := make([]devctx.Part, len(ps.List))
+	for i, p := range ps.List {
+		if p.Type == spec.PartVQCfg && p.VQIndex() == d.to && from != nil {
+			p.Value = append([]byte(nil), from...)
+		}
+		out[i] = p
+	}
+	return devctx.EncodeParts(out)
+}
+
+func (d *vqSaver) context(b []byte) []byte {
+	res, err := devctx.DecodeCtxReadResult(b)
+	if err != nil {
+		return b
+	}
+	ctx, err := devctx.DecodeDraftContext(res.Ctx)
+	if err != nil {
+		return b
+	}
+	for i, f := range ctx.Fields {
+		l, err := devctx.DecodeVQCfgList(f.Value)
+		if f.Type != spec.FieldPCIVQCfg || err != nil {
+			continue
+		}
+		var from *devctx.VQCfgEntry
+		for j := range l.Queues {
+			if l.Queues[j].Index == d.from {
+				from = &l.Queues[j]
+			}
+		}
+		for j := range l.Queues {
+			if l.Queues[j].Index == d.to && from != nil {
+				e := *from
+				e.Index = d.to
+				l.Queues[j] = e
+			}
+		}
+		ctx.Fields[i] = l.Field()
+	}
+	res.Ctx = devctx.EncodeDraftContext(ctx)
+	return res.Encode()
 }

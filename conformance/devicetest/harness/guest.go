@@ -3,6 +3,8 @@ package harness
 import (
 	"encoding/binary"
 
+	"github.com/migsim/migsim/devctx"
+
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/virtq"
@@ -107,6 +109,15 @@ func newGuest(g *Rig, live int) *Guest {
 
 // RingAt is where the test guest puts queue q's split ring.
 func RingAt(q int) virtq.Layout { return virtq.NewLayout(ringBase+uint64(q)*0x10000, guestQSize) }
+
+// Programmed is the configuration the test guest programs queue q with
+// (setupQueue): its size, MSI-X vector q+1, enabled, and the addresses of
+// its split ring (RingAt) — what the state a device reads of the queue
+// must hold.
+func Programmed(q int) devctx.VQCfg {
+	l := RingAt(q)
+	return devctx.VQCfg{QueueSize: guestQSize, Vector: uint16(q + 1), Enabled: 1, Desc: l.Desc, Driver: l.Avail, Device: l.Used}
+}
 
 // setupQueue programs queue q and enables it.
 func (gu *Guest) setupQueue(q int) {
