@@ -145,7 +145,7 @@ func All() []Test {
 	var all []Test
 	for _, group := range [][]Test{adminTests(), transportTests(), partsTests(), modeTests(), quiesceTests(), takenTests(),
 		contextTests(), resetTests(), configIRQTests(), configGenTests(), flrTests(), flrLatchTests(), msixTests(), msixControlTests(), roundTripTests(), movedTests(), tableTests(), netTests(),
-		netRxTakenTests(), netCtrlTests(), netCVQStateTests(), netMQTests(), netStatusTests()} {
+		netRxTakenTests(), netCtrlTests(), netCVQStateTests(), netMQTests(), netStatusTests(), netUnitTests()} {
 		all = append(all, group...)
 	}
 	order := map[string]int{}

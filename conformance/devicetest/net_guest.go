@@ -28,6 +28,16 @@ func netTests() []Test {
 	}
 }
 
+// netUnitTests are the virtio-net device tests of package netunits, in
+// this table's form.
+func netUnitTests() []Test {
+	var out []Test
+	for _, u := range netunits.Units() {
+		out = append(out, Test{id: u.ID, also: u.Also, name: u.Name, netOnly: true, ctrl: u.Ctrl, run: u.Run})
+	}
+	return out
+}
+
 // countOn returns how many times frame f is on the wire.
 func countOn(wire [][]byte, f []byte) int {
 	n := 0

@@ -34,7 +34,7 @@ func netUnits(t *testing.T, f member.Factory) map[string][]Failure {
 			}
 		}
 	}
-	require.Equal(t, 17, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the filled receive buffer, the MAC table, its round trip, the control-queue state's and the multiqueue round trip, and the status after a move (both editions)")
+	require.Equal(t, 19, n, "the virtio-net device tests: the field list (draft-2023), the round trip, the taken frames, the filled receive buffer, the MAC table, its round trip, the control-queue state's and the multiqueue round trip, the status and the mtu after a move (both editions)")
 	return out
 }
 

@@ -28,6 +28,10 @@ type Check struct {
 	// device (devicetest.Test.pairs): 2·Pairs+1 queues, the driver
 	// negotiating VIRTIO_NET_F_MQ. 0 or 1: one pair.
 	Pairs int
+	// MTU is the mtu the links of the check's virtio-net rigs are
+	// provisioned with (0: member/net's DefaultMTU); a test sets it before
+	// it builds a rig.
+	MTU uint16
 	// ID is the requirement the test checks; Fails are its failures so
 	// far.
 	ID    string

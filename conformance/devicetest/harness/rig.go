@@ -98,7 +98,11 @@ func (c *Check) newRigOn(disk *blk.Disk, mem *virtq.GuestMemory, link *membernet
 	if c.Net { // a virtio-net device's backing is its port on the link
 		name := "conformance"
 		if link == nil {
-			link = membernet.NewLink(0, membernet.DefaultMTU)
+			mtu := uint16(membernet.DefaultMTU)
+			if c.MTU != 0 {
+				mtu = c.MTU
+			}
+			link = membernet.NewLink(0, mtu)
 		} else {
 			name = "destination"
 		}

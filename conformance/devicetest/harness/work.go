@@ -45,9 +45,14 @@ func (gu *Guest) PostWork(seed int) Request {
 
 // PostFrame posts a 60-byte broadcast frame derived from seed behind a
 // zero virtio_net_hdr on transmit queue q without kicking.
-func (gu *Guest) PostFrame(q, seed int) Request {
+func (gu *Guest) PostFrame(q, seed int) Request { return gu.PostFrameOf(q, seed, 60) }
+
+// PostFrameOf posts a broadcast frame of size bytes (at most a buffer's
+// 0x1000 less the header) derived from seed behind a zero virtio_net_hdr
+// on transmit queue q without kicking.
+func (gu *Guest) PostFrameOf(q, seed, size int) Request {
 	g := gu.Rig
-	frame := Pattern(seed, 60)
+	frame := Pattern(seed, size)
 	copy(frame, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}) // broadcast destination
 	b := append(make([]byte, spec.NetHdrSize), frame...)
 	a := gu.next
