@@ -131,7 +131,7 @@ func decide(in chargeIn) Charge {
 		cands := slices.DeleteFunc(slices.Clone(own), func(id string) bool { return !slices.Contains(in.reqs, id) })
 		c.Charged, c.By = cands, ""
 		if in.diff != nil {
-			c.Charged, c.By = chargedBy(cands, in.diff, singledOut(in.ed, in.facts))
+			c.Charged, c.By = chargedBy(cands, in.diff, singledOut(in.ed, in.facts, in.reqs))
 			c.Difference = in.diff
 		}
 	case len(applying(in.raw, in.ed)) > 0:
@@ -207,17 +207,25 @@ func noneWhy(in chargeIn, driver []string) string {
 	return noneRow
 }
 
-// singledOut returns the requirements outside the transparent oracle's
-// own that a first difference can single out in edition ed, with what the
-// host observed of the run (facts): in virtio-1.4, DP-DEV-08 (the values
-// a DEV_PARTS_SET carries take effect when the member resumes) once the
-// run set parts, the counterpart of draft-2023's DRAFT-CTX-01 for what
-// the guest reads of the configuration (difference.go).
-func singledOut(ed spec.Edition, facts catalog.RunFacts) []string {
-	if ed != spec.Virtio14 || !slices.Contains(facts.Commands, "DEV_PARTS_SET") {
-		return nil
+// singledOut returns, by kind of first difference, the requirements
+// outside the transparent oracle's own that it can single out in edition
+// ed, with what the host observed of the run (facts) and the requirements
+// it involved (reqs) (difference.go): in virtio-1.4, DP-DEV-08 (the values
+// a DEV_PARTS_SET carries take effect when the member resumes) for a
+// configuration read or the steering once the run set parts, the
+// counterpart of draft-2023's DRAFT-CTX-01 for what the guest reads of the
+// configuration; in draft-2023, DRAFT-CTX-09 for a control command's ack
+// once the run involved it: the ack of a command the device applied
+// before the stop travels in NET_INFLIGHT, which the destination
+// completes it with instead of applying it again.
+func singledOut(ed spec.Edition, facts catalog.RunFacts, reqs []string) map[string][]string {
+	switch {
+	case ed == spec.Draft2023 && slices.Contains(reqs, "DRAFT-CTX-09"):
+		return map[string][]string{diffCommand: {"DRAFT-CTX-09"}}
+	case ed == spec.Virtio14 && slices.Contains(facts.Commands, "DEV_PARTS_SET"):
+		return map[string][]string{diffConfig: {"DP-DEV-08"}, diffSteering: {"DP-DEV-08"}}
 	}
-	return []string{"DP-DEV-08"}
+	return nil
 }
 
 // chargeRun decides the charge of fd, the finding of the run (seed,

@@ -27,14 +27,21 @@ import (
 // observation involves:
 //
 //   - data the guest read from a request queue: a used element it has no
-//     request for, or a request (block request, control command) that
-//     completed with another status or other data. That is the queue
-//     state the device moved — its ring indices and in-flight
-//     descriptors, carried by the device context (the draft's virtqueue
-//     fields, the virtio-1.4 VQ parts) — or a device that touched the
-//     queues while stopped: queueReqs. A notification lost in Stop leaves
-//     requests never completed, and a PCI read returns nothing from a
-//     queue, so DRAFT-STOP-03 and DP-DEV-10 are not charged;
+//     request for, or a block request that completed with another status
+//     or other data. That is the queue state the device moved — its ring
+//     indices and in-flight descriptors, carried by the device context
+//     (the draft's virtqueue fields, the virtio-1.4 VQ parts) — or a
+//     device that touched the queues while stopped: queueReqs. A
+//     notification lost in Stop leaves requests never completed, and a
+//     PCI read returns nothing from a queue, so DRAFT-STOP-03 and
+//     DP-DEV-10 are not charged;
+//   - a virtio-net control command that completed with another ack (the
+//     "ctrl " entries): in virtio-1.4 the source completes a command it
+//     took before the stop completes, DP-DEV-09 (ackReqs); in draft-2023
+//     the ack of a command the source applied before the stop travels in
+//     its NET_INFLIGHT record, which the destination completes the command
+//     with instead of applying it again: DRAFT-CTX-09 (singledOut), not
+//     the queue state of DRAFT-CTX-01 or a notification of DRAFT-STOP-03;
 //   - a value the guest read from the device's configuration (capacity,
 //     device status, MAC address, link, write-cache mode: the "config:",
 //     "wce:" lines, the fields of the "final:" line that read it, and
@@ -78,6 +85,7 @@ import (
 // part's NET-PART-01) are involved, not charged (Charge).
 var (
 	queueReqs    = []string{"DRAFT-CTX-01", "DP-DEV-09"}
+	ackReqs      = []string{"DP-DEV-09"}
 	configReqs   = []string{"DRAFT-STOP-03", "DRAFT-CTX-01", "DP-DEV-10"}
 	steeringReqs = []string{"DRAFT-CTX-01"}
 )
@@ -87,6 +95,7 @@ const (
 	diffQueue    = "data read from a request queue"
 	diffConfig   = "a configuration read"
 	diffSteering = "a frame on a receive queue beyond the pairs in use"
+	diffCommand  = "a control command's ack"
 )
 
 // aboutReqs name, for a kind of first difference, the device-type
@@ -129,7 +138,8 @@ var (
 	configFields   = []string{"capacity", "status", "link", "mac", "pairs", "mtu", "writeback"}
 )
 
-// diffKind classifies a first difference (diffQueue, diffConfig), or "".
+// diffKind classifies a first difference (diffQueue, diffConfig,
+// diffSteering, diffCommand), or "".
 func diffKind(d *control.Difference) string {
 	m, w := subjectOf(d.Migrated), subjectOf(d.WithoutMigration)
 	switch {
@@ -143,6 +153,8 @@ func diffKind(d *control.Difference) string {
 		return ""
 	case peerRead(m.subject):
 		return peerReadKind(m.subject)
+	case strings.HasPrefix(m.subject, "ctrl "):
+		return diffCommand
 	case slices.ContainsFunc(requestVerbs, func(v string) bool { return strings.HasPrefix(m.subject, v) }):
 		return diffQueue
 	case slices.Contains(configSubjects, m.subject):
@@ -234,12 +246,14 @@ func fields(s string) map[string]string {
 }
 
 // chargedBy narrows the requirements ids a transparent finding charges by
-// its first difference d (the rules above). extra are the requirements
-// outside the oracle's own that a configuration read or the steering singles
-// out when none of the oracle's requirements it may single out was involved
-// (singledOut: virtio-1.4's DP-DEV-08 once the run set parts). It returns
-// the requirements and the sentence that says how they were chosen.
-func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, string) {
+// its first difference d (the rules above). extra are, by kind of
+// difference, the requirements outside the oracle's own that it singles
+// out when none of the oracle's requirements it may single out was
+// involved (singledOut: virtio-1.4's DP-DEV-08 for a configuration read or
+// the steering once the run set parts; draft-2023's DRAFT-CTX-09 for a
+// control command's ack). It returns the requirements and the sentence
+// that says how they were chosen.
+func chargedBy(ids []string, d *control.Difference, extra map[string][]string) ([]string, string) {
 	kind := diffKind(d)
 	var list []string
 	switch kind {
@@ -249,6 +263,8 @@ func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, s
 		list = configReqs
 	case diffSteering:
 		list = steeringReqs
+	case diffCommand:
+		list = ackReqs
 	}
 	own := oracle.Transparent.Info().Reqs
 	var keep []string
@@ -265,11 +281,10 @@ func chargedBy(ids []string, d *control.Difference, extra []string) ([]string, s
 		}
 	}
 	singled := kept > 0 && dropped > 0
-	if (kind == diffConfig || kind == diffSteering) && kept == 0 {
-		// None of the oracle's requirements a configuration read or the
-		// steering speaks of was involved: it came wrong from what the
-		// run set.
-		for _, id := range extra {
+	if kept == 0 {
+		// None of the oracle's requirements the difference speaks of was
+		// involved: it came wrong from what the run set (extra).
+		for _, id := range extra[kind] {
 			if !slices.Contains(keep, id) {
 				keep, singled = append(keep, id), true
 			}

@@ -22,8 +22,9 @@ func TestChargedBy(t *testing.T) {
 		migrated, without string
 		want              []string
 		by                string
-		// extra are the requirements a configuration read singles out
-		// when none of the oracle's it may was involved (singledOut).
+		// extra are the requirements a configuration read, the steering
+		// or a control command's ack singles out when none of the oracle's
+		// it may was involved (singledOut gives them by kind).
 		extra []string
 	}{
 		{"a used element the guest has no request for", draft,
@@ -37,7 +38,16 @@ func TestChargedBy(t *testing.T) {
 			[]string{"DP-DEV-09"}, "by the first difference: " + diffQueue, nil},
 		{"a control command acked otherwise", v14,
 			"vcpu0: ctrl VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 2: ack=1", "vcpu0: ctrl VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 2: ack=0",
-			[]string{"DP-DEV-09"}, "by the first difference: " + diffQueue, nil},
+			[]string{"DP-DEV-09"}, "by the first difference: " + diffCommand, nil},
+		// In draft-2023 the ack of a command the source applied before the
+		// stop travels in NET_INFLIGHT, which its destination completes it
+		// with: DRAFT-CTX-09, not the queue state of DRAFT-CTX-01.
+		{"a control command in flight at the stop acked otherwise in draft-2023", []string{"DRAFT-CTX-01"},
+			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack 1", "vcpu0: ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack=0",
+			[]string{"DRAFT-CTX-09"}, "by the first difference: " + diffCommand, []string{"DRAFT-CTX-09"}},
+		{"a control command acked otherwise in draft-2023 with no NET_INFLIGHT involved", []string{"DRAFT-CTX-01"},
+			"vcpu0: FAIL ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack 1", "vcpu0: ctrl VIRTIO_NET_CTRL_RX_PROMISC 1: ack=0",
+			[]string{"DRAFT-CTX-01"}, "by the row's triggers: the difference, " + diffCommand + ", does not single out a requirement", nil},
 		{"a configuration read in virtio-1.4", v14,
 			"vcpu0: final: capacity=2048 status=RESET outstanding=0", "vcpu0: final: capacity=2048 status=DRIVER_OK outstanding=0",
 			[]string{"DP-DEV-10"}, "by the first difference: " + diffConfig, nil},
@@ -113,7 +123,8 @@ func TestChargedBy(t *testing.T) {
 			[]string{"DRAFT-STOP-03"}, "by the row's triggers: the difference, " + diffQueue + ", does not single out a requirement", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, by := chargedBy(tc.ids, &control.Difference{Entry: 3, Migrated: tc.migrated, WithoutMigration: tc.without}, tc.extra)
+			extra := map[string][]string{diffConfig: tc.extra, diffSteering: tc.extra, diffCommand: tc.extra}
+			got, by := chargedBy(tc.ids, &control.Difference{Entry: 3, Migrated: tc.migrated, WithoutMigration: tc.without}, extra)
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.by, by)
 		})
