@@ -197,25 +197,10 @@ func TestCompatCorruptStateRejectedAtLoad(t *testing.T) {
 // to Active, refused, and no host ran the VM's VF (one-running blamed
 // the knob for the driver's shortcut).
 func TestRollbackFromFreezeUnderStrictChain(t *testing.T) {
-	const flow = `hypervisor on-error=rollback
-  await ready
-  precheck dst
-  mode src stop
-  read src
-  halt-vcpus
-  mode src freeze
-  read src
-  copy-memory dst
-  copy-pci dst
-  mode dst stop
-  mode dst freeze
-  corrupt vf=1 byte=-1
-  write dst
-  switchover dst
-  mode dst stop
-  mode dst active
-  resume-vcpus
-`
+	// The compatibility flow with the destination taken along the chain.
+	flow := strings.NewReplacer("  mode dst freeze\n", "  mode dst stop\n  mode dst freeze\n",
+		"  mode dst active\n", "  mode dst stop\n  mode dst active\n").Replace(compatFlows[spec.Draft2023])
+	flow = fmt.Sprintf(flow, "  corrupt vf=1 byte=-1\n")
 	rules := spec.DefaultRules(spec.Draft2023)
 	rules.Transitions = spec.TransitionsStrictChain
 	r := runCompatRules(t, spec.Draft2023, rules, "scenario compat\n"+compatGuest+"\n"+flow)

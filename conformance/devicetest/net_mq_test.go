@@ -83,18 +83,7 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 			c := runCheck(units[tc.ed], tc.ed, spec.DefaultRules(tc.ed), tc.f, extdevice.TypeNet)
 			require.NoError(t, c.Fatal)
 			require.Empty(t, c.Skipped)
-			reqs := map[string]bool{}
-			var msgs []string
-			for _, f := range c.Fails {
-				for _, r := range f.Requirements {
-					reqs[r] = true
-				}
-				msgs = append(msgs, f.Message)
-			}
-			var got []string
-			for r := range reqs {
-				got = append(got, r)
-			}
+			got, msgs := c.Charged()
 			assert.ElementsMatch(t, tc.reqs, got, "%q", msgs)
 			all := strings.Join(msgs, "\n")
 			for _, w := range tc.words {

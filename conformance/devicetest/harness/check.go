@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/failmsg"
@@ -81,6 +82,21 @@ const (
 	CheckProtocol = "device protocol"
 	CheckFault    = "device fault"
 )
+
+// Charged returns the requirements the check's failures name, each once
+// in the order first named, and the failures' messages in order: what a
+// test of a planted device compares with what it expects.
+func (c *Check) Charged() (reqs, msgs []string) {
+	for _, f := range c.Fails {
+		for _, r := range f.Requirements {
+			if !slices.Contains(reqs, r) {
+				reqs = append(reqs, r)
+			}
+		}
+		msgs = append(msgs, f.Message)
+	}
+	return reqs, msgs
+}
 
 // stopCheck unwinds a check after a fatal failure.
 type stopCheck struct{}

@@ -94,18 +94,7 @@ func TestMTURoundTripBlame(t *testing.T) {
 				c.Run(mtuRoundTrip)
 				require.NoError(t, c.Fatal)
 				require.Empty(t, c.Skipped)
-				reqs := map[string]bool{}
-				var msgs []string
-				for _, f := range c.Fails {
-					for _, r := range f.Requirements {
-						reqs[r] = true
-					}
-					msgs = append(msgs, f.Message)
-				}
-				var got []string
-				for r := range reqs {
-					got = append(got, r)
-				}
+				got, msgs := c.Charged()
 				assert.ElementsMatch(t, tc.reqs, got, "%q", msgs)
 				for _, w := range tc.words {
 					assert.Contains(t, strings.Join(msgs, "\n"), w)
