@@ -2,20 +2,23 @@ package trace
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/internal/plural"
+	"github.com/migsim/migsim/world/record"
 )
 
 // reportSteps picks the steps a report's step list and sequence diagram
 // show (as trace event steps), with the sentence that introduces them and
 // the diagram's range comment. With a finding: the last n steps of its
 // causal slice (the steps it depends on through happens-before;
-// engine.CausalSlice), its own step, and the steps the Why section's
-// orderings name. Without one: the run's last n steps.
+// engine.CausalSlice), its own step, the steps the Why section's
+// orderings name and the steps the verdict cites (verdictSteps). Without
+// one: the run's last n steps.
 func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 	shown = map[int]bool{}
 	f := r.Result.Finding
@@ -48,6 +51,13 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 			}
 		}
 	}
+	var cited []int
+	for _, s := range verdictSteps(f, r.Events) {
+		if !shown[s] {
+			shown[s] = true
+			cited = append(cited, s)
+		}
+	}
 	all := slices.Sorted(func(yield func(int) bool) {
 		for s := range shown {
 			if !yield(s) {
@@ -60,12 +70,51 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		of = fmt.Sprintf("the finding's causal slice, which is all %d steps of the run: their footprints do not separate them", len(slice))
 	}
 	intro = fmt.Sprintf("The last %s of %s", plural.Count(len(tail), "step"), of)
+	var more []string
 	if len(named) > 0 {
 		slices.Sort(named)
-		intro += ", and the steps the orderings above name that lie further back (" + joinInts(named) + ")"
+		more = append(more, "the steps the orderings above name that lie further back ("+joinInts(named)+")")
+	}
+	if len(cited) > 0 {
+		slices.Sort(cited)
+		more = append(more, "the steps the verdict names that lie further back ("+joinInts(cited)+")")
+	}
+	switch len(more) {
+	case 1:
+		intro += ", and " + more[0]
+	case 2:
+		intro += ", " + more[0] + ", and " + more[1]
 	}
 	intro += ": steps " + joinInts(all) + "."
 	return shown, intro, "steps " + joinInts(all)
+}
+
+// stepCited matches a step the finding's message or impact cites ("vcpu0
+// ran MWr at step 87", "it landed at step 91").
+var stepCited = regexp.MustCompile(`\bat step (\d+)\b`)
+
+// verdictSteps returns the trace steps, in the order cited, that the
+// finding's message and impact name ("the hypervisor froze src.vf1 without
+// halting the vCPUs: vcpu0 ran MWr at step 87"), so that the step list
+// shows what the verdict points at; a step after the finding's (an impact
+// judged by running on past it) or without a recorded event is left out:
+// the report's trace has nothing to show of it.
+func verdictSteps(f *engine.Finding, events []record.TraceEvent) []int {
+	recorded := map[int]bool{}
+	for _, e := range events {
+		recorded[e.Step] = true
+	}
+	var out []int
+	for _, text := range []string{f.Message, f.ImpactWhy} {
+		for _, m := range stepCited.FindAllStringSubmatch(text, -1) {
+			s, err := strconv.Atoi(m[1])
+			if err != nil || s > FindingEventStep(f) || !recorded[s] || slices.Contains(out, s) {
+				continue
+			}
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // joinInts renders numbers as "55, 58, 60".
