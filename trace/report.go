@@ -95,6 +95,15 @@ type WhyOrder struct {
 	Instead                 string
 }
 
+// flowErrorPrefix starts the oracle field of a flow error's finding
+// ("error:owner-reset"; oracle.ErrorPrefix, which this package does not
+// import): the hypervisor's flow stopped with an error, a verdict of its
+// own and no oracle's violation (docs/oracles.md).
+const flowErrorPrefix = "error:"
+
+// isFlowError reports whether a finding is a flow error.
+func isFlowError(f *engine.Finding) bool { return strings.HasPrefix(f.Oracle, flowErrorPrefix) }
+
 // ReportSections are the second-level headings of every report, in
 // order; a report that sets WithoutMigration has "Run without migration"
 // after Why (ControlSection).
@@ -141,6 +150,10 @@ func WriteReport(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "**Step bound reached** after step %d: %s. No oracle judged the run: "+
 			"it is a livelock or only longer than the bound, which a larger `--max-steps` tells apart.\n\n",
 			FindingEventStep(f), f.Message)
+	case f != nil && isFlowError(f):
+		fmt.Fprintf(&b, "**Flow error `%s`**: the hypervisor's migration flow stopped with an error no oracle "+
+			"claimed, judged when the run ended (after step %d): %s\n\n",
+			strings.TrimPrefix(f.Oracle, flowErrorPrefix), FindingEventStep(f), f.Message)
 	case f != nil:
 		fmt.Fprintf(&b, "**Violation of `%s`** after step %d: %s\n\n",
 			f.Oracle, FindingEventStep(f), f.Message)
