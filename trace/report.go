@@ -369,11 +369,25 @@ func explainCommand(r *Report) string {
 // command it completed says what an ordering of it is about. A command
 // whose reply waits (for a reset, say) completes in the later step that
 // releases it, and is named there.
+//
+// It also names a function-level reset the step started ("src.vf1: FLR
+// started"): the step is labelled by the configuration write that starts
+// it (`vcpu0:cfg-write 0x50=0xa810`, Initiate Function Level Reset in the
+// PCI Express capability's Device Control), which says nothing of an FLR
+// to a reader of the orderings.
 func StepAdmin(events []record.TraceEvent, i int) string {
 	var cmds []string
 	actor, first := "", true
+	flr := map[string]bool{}
 	for k := range events {
 		e := &events[k]
+		if e.Kind == record.TraceState {
+			fn := functionName(e.Host, e.Target)
+			if e.Step == engine.ShownStep(i) && e.State.FLRPending && !flr[fn] {
+				cmds = append(cmds, fn+": FLR started")
+			}
+			flr[fn] = e.State.FLRPending
+		}
 		if e.Step != engine.ShownStep(i) {
 			continue
 		}

@@ -57,7 +57,8 @@ func TestWriteWhy(t *testing.T) {
 // from the trace events of the next trace step (the world numbers them
 // from 1), several joined; a step that completed none gets nothing; a
 // command completed in a step of another actor than its PF (the fixture's
-// trace step 5 is peer0's) names the PF.
+// trace step 5 is peer0's) names the PF; a step that started a
+// function's FLR names it, since its label is a configuration write.
 func TestStepAdmin(t *testing.T) {
 	events := exportFixture() // admin commands at trace steps 4 and 5 (failed)
 	admin := map[int]record.TraceEvent{}
@@ -68,6 +69,14 @@ func TestStepAdmin(t *testing.T) {
 	}
 	require.Len(t, admin, 2)
 	twice := append(exportFixture(), admin[4])
+	// src.vf1's FLR starts in scheduler step 1 (trace step 2) and is still
+	// in progress in step 2; src.vf2's starts in step 3.
+	state := func(step int, target string, pending bool) record.TraceEvent {
+		return record.TraceEvent{Step: step, Kind: record.TraceState, Host: "src", Target: target, Who: "vcpu0",
+			State: record.TraceMemberState{FLRPending: pending}}
+	}
+	flr := []record.TraceEvent{state(1, "vf1", false), state(2, "vf1", true), state(3, "vf1", true),
+		state(3, "vf2", false), state(4, "vf2", true)}
 	one := SummarizeAdmin(admin[4].Edition, admin[4].Admin, admin[4].AdminResult).String()
 	failed := SummarizeAdmin(admin[5].Edition, admin[5].Admin, admin[5].AdminResult).String()
 	require.Contains(t, one, "DEV_MODE_SET")
@@ -83,6 +92,9 @@ func TestStepAdmin(t *testing.T) {
 		{"none", events, 2, ""},
 		{"the trace step itself is not the scheduler step", events, 5, ""},
 		{"two in one step", twice, 3, " (" + one + "; " + one + ")"},
+		{"an FLR started", flr, 1, " (src.vf1: FLR started)"},
+		{"an FLR in progress, started before", flr, 2, ""},
+		{"another function's FLR", flr, 3, " (src.vf2: FLR started)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -74,7 +74,7 @@ func TestExplore_FindsShrinksWritesAndReplays(t *testing.T) {
 	why := whyBlock.FindString(out)
 	require.NotEmpty(t, why, "explore explains the shrunk finding:\n%s", out)
 	assert.Regexp(t, `(?m)^  why: 1 ordering decides it: `, why)
-	assert.Regexp(t, `(?m)^    step \d+ vcpu0:cfg-write 0x50=\S+ before step \d+ hv:resume-vcpus$`, why)
+	assert.Regexp(t, `(?m)^    step \d+ vcpu0:cfg-write 0x50=\S+ \(src\.vf1: FLR started\) before step \d+ hv:resume-vcpus$`, why)
 	code, eout, eerr := runSimCLI(t, "replay", "--explain", path)
 	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s", eerr)
 	assert.Equal(t, why, whyBlock.FindString(eout))

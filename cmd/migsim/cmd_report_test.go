@@ -59,7 +59,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	assert.Contains(t, string(md), "\nmigsim replay "+canonicalFinding)
 	// The Why section: the guest's FLR before the vCPUs resume (as replay
 	// --explain says).
-	assert.Regexp(t, "\n- step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` before step \\d+ `hv:resume-vcpus`\n", string(md))
+	assert.Regexp(t, "\n- step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` \\(src\\.vf1: FLR started\\) before step \\d+ `hv:resume-vcpus`\n", string(md))
 
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
 }

@@ -41,7 +41,7 @@ func TestStepNumbering(t *testing.T) {
 		{"replay: finding", []string{"replay", p}, `finding one-running at step (\d+):`, finding, finding + 1},
 		{"replay --trace", []string{"replay", "--trace", p}, `(?m)^(\d+) t=\S+ vcpu0 vcpu0:cfg-write 0x50=`, flr, flr + 1},
 		{"replay --slice", []string{"replay", "--slice", p}, `(?m)^(\d+) t=\S+ vcpu0 vcpu0:cfg-write 0x50=`, flr, flr + 1},
-		{"replay --explain", []string{"replay", "--explain", p}, `(?m)^    step (\d+) vcpu0:cfg-write 0x50=\S+ before step \d+ `, flr, flr + 1},
+		{"replay --explain", []string{"replay", "--explain", p}, `(?m)^    step (\d+) vcpu0:cfg-write 0x50=\S+ \(src\.vf1: FLR started\) before step \d+ `, flr, flr + 1},
 		{"trace text", []string{"trace", p, "--format", "text"}, `(?m)^(\d+) t=\S+ state src\.vf1: mode Active, FLR in progress \(step of vcpu0\)$`, flr, flr + 1},
 		{"trace mermaid", []string{"trace", p, "--format", "mermaid"}, `%% migsim: one-running after step (\d+), steps \d+\.\.(\d+)`, finding, finding + 1},
 		{"trace json keeps the index", []string{"trace", p, "--format", "json"}, `"step": (\d+),`, finding, finding},
