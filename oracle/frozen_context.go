@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 
 	"github.com/migsim/migsim/devctx"
@@ -47,7 +48,8 @@ func (frozenContext) CheckReceived(p *observe.ReceivedPass) {
 }
 
 // changedFields names the field types whose values differ between two
-// encoded draft contexts; with latch, VQ_SPLIT_RUNTIME_CFG is compared
+// encoded draft contexts, a single one with the attributes that changed
+// in it (changedAttrs); with latch, VQ_SPLIT_RUNTIME_CFG is compared
 // without its notify-latched flag and latched index. Undecodable input
 // counts as one change.
 func changedFields(a, b []byte, latch bool) []string {
@@ -64,6 +66,7 @@ func changedFields(a, b []byte, latch bool) []string {
 		at[f.Type] = f.Value
 	}
 	var out []string
+	var detail string
 	for _, f := range cb.Fields {
 		old, ok := at[f.Type]
 		delete(at, f.Type)
@@ -72,6 +75,9 @@ func changedFields(a, b []byte, latch bool) []string {
 		}
 		if !ok || !bytes.Equal(old, f.Value) {
 			out = append(out, f.Type.String())
+			if ok {
+				detail = changedAttrs(devctx.Field{Type: f.Type, Value: old}, f)
+			}
 		}
 	}
 	for _, f := range ca.Fields {
@@ -79,7 +85,46 @@ func changedFields(a, b []byte, latch bool) []string {
 			out = append(out, f.Type.String()+" (gone)")
 		}
 	}
+	if len(out) == 1 {
+		out[0] += detail // one field moved: say what in it (a reset that moves many names them only)
+	}
 	return out
+}
+
+// maxChangedAttrs bounds the attributes a changed field names.
+const maxChangedAttrs = 3
+
+// changedAttrs names what changed between two values of one field type,
+// by their decoded attributes (devctx.Field.ValueAttrs): " with name old
+// → new, …", at most maxChangedAttrs of them; "" when the attributes do
+// not tell them apart.
+func changedAttrs(a, b devctx.Field) string {
+	old := map[string]string{}
+	for _, x := range a.ValueAttrs() {
+		old[x.Name] = x.Value
+	}
+	var diffs []string
+	n := 0
+	for _, x := range b.ValueAttrs() {
+		was, ok := old[x.Name]
+		if ok && was == x.Value {
+			continue
+		}
+		if n++; n > maxChangedAttrs {
+			continue
+		}
+		if !ok {
+			was = "none"
+		}
+		diffs = append(diffs, x.Name+" "+was+" → "+x.Value)
+	}
+	if n > maxChangedAttrs {
+		diffs = append(diffs, fmt.Sprintf("%d more", n-maxChangedAttrs))
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return " with " + strings.Join(diffs, ", ")
 }
 
 // unlatched re-encodes a VQ_SPLIT_RUNTIME_CFG value without the
