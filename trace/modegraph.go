@@ -90,7 +90,9 @@ const (
 
 // WriteModeGraph writes the edition's mode machine (spec's DOT, under the
 // run's rules) with the trace's transitions drawn on it: DEV_MODE_SETs
-// that succeeded in bold red, labelled with the functions and steps; those
+// that succeeded in bold red, labelled with the functions and steps (a
+// run of at least minArcRun consecutive VFs of one host as one range,
+// "src.vf1-vf64@187-943"); those
 // refused dashed red with their status; changes an FLR or reset made
 // dotted blue.
 func WriteModeGraph(w io.Writer, table spec.TransitionTable, events []record.TraceEvent) error {
@@ -100,17 +102,21 @@ func WriteModeGraph(w io.Writer, table spec.TransitionTable, events []record.Tra
 		why      string
 	}
 	var order []key
-	labels := map[key][]string{}
+	arcs := map[key][]ModeArc{}
 	for _, a := range ModeArcs(events) {
 		k := key{a.Kind, a.From, a.To, a.Why}
-		if _, ok := labels[k]; !ok {
+		if _, ok := arcs[k]; !ok {
 			order = append(order, k)
 		}
-		labels[k] = append(labels[k], fmt.Sprintf("%s@%d", a.Function, a.Step))
+		arcs[k] = append(arcs[k], a)
 	}
 	var styles []spec.ArcStyle
 	for _, k := range order {
-		text := strings.Join(labels[k], ", ")
+		var labels []string
+		for _, r := range arcRuns(arcs[k]) {
+			labels = append(labels, r.Functions()+"@"+r.Steps())
+		}
+		text := strings.Join(labels, ", ")
 		attrs := dotTaken
 		switch k.kind {
 		case ArcRefused:

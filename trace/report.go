@@ -538,7 +538,8 @@ func writeRequirements(b *strings.Builder, r *Report, ed spec.Edition) {
 	}
 }
 
-// writeModeArcs lists the run's mode transitions.
+// writeModeArcs lists the run's mode transitions, a run of at least
+// minArcRun consecutive VFs of one host moved the same way in one row.
 func writeModeArcs(b *strings.Builder, events []record.TraceEvent, ed spec.Edition) {
 	arcs := ModeArcs(events)
 	if len(arcs) == 0 {
@@ -546,7 +547,8 @@ func writeModeArcs(b *strings.Builder, events []record.TraceEvent, ed spec.Editi
 		return
 	}
 	b.WriteString("| step | function | transition | how |\n|---|---|---|---|\n")
-	for _, a := range arcs {
+	for _, r := range arcRuns(arcs) {
+		a := r.First
 		how := "DEV_MODE_SET, OK"
 		switch a.Kind {
 		case ArcRefused:
@@ -554,7 +556,11 @@ func writeModeArcs(b *strings.Builder, events []record.TraceEvent, ed spec.Editi
 		case ArcOther:
 			how = "no DEV_MODE_SET: " + a.Why
 		}
-		fmt.Fprintf(b, "| %d | `%s` | %s → %s | %s |\n", a.Step, a.Function, ed.ModeName(a.From), ed.ModeName(a.To), how)
+		fn := "`" + a.Function + "`"
+		if r.N > 1 {
+			fn = fmt.Sprintf("`%s` (%d VFs)", r.Functions(), r.N)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s → %s | %s |\n", r.Steps(), fn, ed.ModeName(a.From), ed.ModeName(a.To), how)
 	}
 	b.WriteString("\n")
 }

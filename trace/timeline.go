@@ -127,7 +127,10 @@ const maxTimelineColumns = 64
 // WriteTimelineText writes the mode timeline as a compact text lane chart:
 // one lane per member, one column per range of steps (the state at the
 // range's last step), an axis of step numbers, a legend, and below it
-// every span exactly:
+// every span exactly. A range of at least minArcRun consecutive VFs of
+// one host that go through the same modes one after another (a VM of
+// many VFs) is one lane, '~' where some of its VFs have changed and others
+// not yet, and below it the spans of its first and last VF:
 //
 //	src.vf1  AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAaSfffffffffA
 //	src.vf1: 0-62 Active · 63 Active + FLR · 64-70 Stop + FLR · …
@@ -143,39 +146,42 @@ func WriteTimelineText(w io.Writer, events []record.TraceEvent) error {
 	end := lanes[0].Spans[len(lanes[0].Spans)-1].To
 	per := (end + maxTimelineColumns - 1) / maxTimelineColumns
 	cols := (end + per - 1) / per
+	groups := foldLanes(lanes)
 	width := len("step")
-	for _, l := range lanes {
-		width = max(width, len(l.Function))
+	folded := false
+	for _, g := range groups {
+		width = max(width, len(g.Function()))
+		folded = folded || len(g.Lanes) > 1
 	}
 	var letters []string
 	for _, m := range ed.Modes() {
 		letters = append(letters, fmt.Sprintf("%c %s", stateLetter(ed, record.TraceMemberState{Mode: m}), ed.ModeName(m)))
 	}
-	fmt.Fprintf(&b, "mode timeline, steps 0-%d, one column per %d step(s): %s; lower case while an FLR or reset is in progress\n",
-		end-1, per, strings.Join(letters, ", "))
+	fold := ""
+	if folded {
+		fold = fmt.Sprintf("; a lane of a range of VFs (src.vf1-vf64) is %d or more VFs that go through the same modes one after another, %c where some have changed and others not yet",
+			minArcRun, foldedLetter)
+	}
+	fmt.Fprintf(&b, "mode timeline, steps 0-%d, one column per %d step(s): %s; lower case while an FLR or reset is in progress%s\n",
+		end-1, per, strings.Join(letters, ", "), fold)
 	fmt.Fprintf(&b, "%-*s  %s\n", width, "step", timelineAxis(cols, per))
-	for _, l := range lanes {
+	letter := func(s ModeSpan) byte { return stateLetter(ed, s.State) }
+	for _, g := range groups {
 		row := make([]byte, cols)
 		for c := range row {
-			at := min((c+1)*per, end) - 1
-			for _, s := range l.Spans {
-				if at >= s.From && at < s.To {
-					row[c] = stateLetter(ed, s.State)
-				}
-			}
+			row[c] = g.letterAt(min((c+1)*per, end)-1, letter)
 		}
-		fmt.Fprintf(&b, "%-*s  %s\n", width, l.Function, row)
+		fmt.Fprintf(&b, "%-*s  %s\n", width, g.Function(), row)
 	}
-	for _, l := range lanes {
-		var parts []string
-		for _, s := range l.Spans {
-			r := strconv.Itoa(s.From)
-			if s.To-1 > s.From {
-				r += "-" + strconv.Itoa(s.To-1)
-			}
-			parts = append(parts, r+" "+stateName(ed, s.State))
+	name := func(s ModeSpan) string { return stateName(ed, s.State) }
+	for _, g := range groups {
+		first, last := g.Lanes[0], g.Lanes[len(g.Lanes)-1]
+		if len(g.Lanes) == 1 {
+			fmt.Fprintf(&b, "%s: %s\n", first.Function, spansText(first, name))
+			continue
 		}
-		fmt.Fprintf(&b, "%s: %s\n", l.Function, strings.Join(parts, " · "))
+		fmt.Fprintf(&b, "%s (%d VFs): %s: %s … %s: %s\n", g.Function(), len(g.Lanes),
+			first.Function, spansText(first, name), last.Function, spansText(last, name))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("trace: timeline: %w", err)
@@ -197,7 +203,10 @@ func timelineAxis(cols, per int) string {
 }
 
 // WriteTimelineGantt writes the mode timeline as a Mermaid gantt chart:
-// one section per member, one bar per span, the axis in scheduler steps
+// one section per member, one bar per span, the axis in scheduler steps; a
+// range of VFs that go through the same modes one after another
+// (foldLanes) is one section, each bar from the first VF's entry into its
+// state to the last VF's exit, overlapping while the VFs change
 // (dateFormat X reads the step numbers as seconds). Stop and Freeze bars
 // are marked crit, bars with an FLR or reset in progress active.
 func WriteTimelineGantt(w io.Writer, events []record.TraceEvent, title string) error {
@@ -208,9 +217,10 @@ func WriteTimelineGantt(w io.Writer, events []record.TraceEvent, title string) e
 	fmt.Fprintf(&b, "    title %s\n", ganttText(title))
 	b.WriteString("    dateFormat X\n")
 	b.WriteString("    axisFormat %s\n")
-	for _, l := range lanes {
-		fmt.Fprintf(&b, "    section %s\n", ganttText(l.Function))
-		for _, s := range l.Spans {
+	for _, g := range foldLanes(lanes) {
+		fmt.Fprintf(&b, "    section %s\n", ganttText(g.Function()))
+		for k, s := range g.Lanes[0].Spans {
+			s.From, s.To = g.Bounds(k)
 			tag := ""
 			switch {
 			case s.State.FLRPending || s.State.ResetPending:
