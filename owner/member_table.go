@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/migsim/migsim/member"
+	"github.com/migsim/migsim/spec"
 )
 
 // tablePage is how many members one page of a memberTable holds.
@@ -21,6 +22,29 @@ const tablePage = 256
 type memberTable struct {
 	pages [][]member.Device
 	vfs   []uint16
+	// watch, reached and cleared are what PF.WatchMembers asked for: while
+	// watch is set, the members the PF hands an event, each once with its
+	// mode before the first, and whether the table was cleared. Not state:
+	// a state hash leaves the table out, and the footprint guard sets and
+	// reads them around one event.
+	watch   bool
+	reached []ReachedMember
+	cleared bool
+}
+
+// ReachedMember is a member a watched PF event handed an event to
+// (PF.WatchMembers), with its mode before the first.
+type ReachedMember struct {
+	VF   int
+	Mode spec.Mode
+}
+
+// note records, while watched, that the PF hands member vf (m) an event.
+func (t *memberTable) note(vf uint16, m member.Device) {
+	if !t.watch || slices.ContainsFunc(t.reached, func(r ReachedMember) bool { return r.VF == int(vf) }) {
+		return
+	}
+	t.reached = append(t.reached, ReachedMember{VF: int(vf), Mode: m.Status().Mode})
 }
 
 // get returns VF vf's member, nil when it was not built.
@@ -54,7 +78,9 @@ func (t *memberTable) put(vf uint16, m member.Device) {
 func (t *memberTable) len() int { return len(t.vfs) }
 
 // clear drops every member.
-func (t *memberTable) clear() { *t = memberTable{} }
+func (t *memberTable) clear() {
+	*t = memberTable{watch: t.watch, reached: t.reached, cleared: t.watch}
+}
 
 // all yields the built members in VF order.
 func (t *memberTable) all() iter.Seq2[int, member.Device] {

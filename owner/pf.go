@@ -194,6 +194,29 @@ func (p *PF) Forwarded(vf int) bool {
 // order. Its cost is that of the members built, not of the VFs enabled.
 func (p *PF) Members() iter.Seq2[int, member.Device] { return p.members.all() }
 
+// MemberCount is the number of members built.
+func (p *PF) MemberCount() int { return p.members.len() }
+
+// WatchMembers starts noting the members the PF hands an event (Reached):
+// a member changes only when it handles an event (member.Device), and the
+// PF hands one an event only here (deliver), so the footprint guard of a
+// PF event compares those members' modes before and after it instead of
+// every member's, whose cost would follow the VFs of the host.
+func (p *PF) WatchMembers() {
+	t := &p.members
+	t.watch, t.reached, t.cleared = true, t.reached[:0], false
+}
+
+// Reached stops WatchMembers and returns the members the PF handed an
+// event since, in the order it first did, each with its mode before, and
+// whether every member was dropped (the SR-IOV group removed). The slice
+// is reused by the next WatchMembers.
+func (p *PF) Reached() ([]ReachedMember, bool) {
+	t := &p.members
+	t.watch = false
+	return t.reached, t.cleared
+}
+
 // memberFor returns VF n's member, creating it on first use; ok is false
 // when VF n does not exist.
 func (p *PF) memberFor(vf uint16) (member.Device, bool) {
@@ -250,6 +273,7 @@ func (p *PF) handleMember(fx *Effects, vf uint16, ev member.Event) {
 
 // deliver hands ev to member vf and takes its admin completions.
 func (p *PF) deliver(fx *Effects, vf uint16, m member.Device, ev member.Event) {
+	p.members.note(vf, m)
 	mfx := m.Handle(ev)
 	fx.merge(Target(vf), mfx)
 	for _, c := range mfx.Completions {

@@ -22,7 +22,8 @@ func (g *Step) BeforeEvent(h int, pf *owner.PF, t owner.Target) {
 		return
 	}
 	if !g.MayWrite(por.ResHost(por.ClassGroup, h)) {
-		g.PF(pf.NumVFs(), g.memberModes(pf))
+		g.numVFs, g.members = pf.NumVFs(), pf.MemberCount()
+		pf.WatchMembers()
 	}
 }
 
@@ -46,9 +47,26 @@ func (g *Step) AfterEvent(ed spec.Edition, h int, name string, pf *owner.PF, t o
 	if g.MayWrite(por.ResHost(por.ClassGroup, h)) {
 		return
 	}
-	if !g.PFSame(pf.NumVFs(), g.memberModes(pf)) || fx.RemovedVFs != 0 || len(fx.Completed) != 0 {
+	if g.membersChanged(pf) || fx.RemovedVFs != 0 || len(fx.Completed) != 0 {
 		g.TouchW(por.ResHost(por.ClassGroup, h))
 	}
+}
+
+// membersChanged reports whether a PF event that BeforeEvent watched
+// changed pf's members: the VFs enabled, the members built, or the mode of
+// a member the PF handed an event (PF.Reached: no other member handled
+// one, so no other changed).
+func (g *Step) membersChanged(pf *owner.PF) bool {
+	reached, cleared := pf.Reached()
+	if cleared || pf.NumVFs() != g.numVFs || pf.MemberCount() != g.members {
+		return true
+	}
+	for _, r := range reached {
+		if built, mode := memberMode(pf, r.VF); !built || mode != r.Mode {
+			return true
+		}
+	}
+	return false
 }
 
 // memberMode returns whether member vf of pf exists, and its mode.
@@ -58,14 +76,4 @@ func memberMode(pf *owner.PF, vf int) (bool, spec.Mode) {
 		return false, 0
 	}
 	return true, m.Status().Mode
-}
-
-// memberModes returns the modes of pf's members in order, in a buffer the
-// next call reuses.
-func (g *Step) memberModes(pf *owner.PF) []spec.Mode {
-	g.scratch = g.scratch[:0]
-	for _, m := range pf.Members() {
-		g.scratch = append(g.scratch, m.Status().Mode)
-	}
-	return g.scratch
 }

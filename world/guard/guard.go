@@ -58,13 +58,12 @@ type Step struct {
 	label        string
 	before       State
 	// The target of the event being delivered, before it: a member's
-	// existence and mode, or the PF's members (Member, PF).
-	built  bool
-	mode   spec.Mode
-	numVFs int
-	modes  []spec.Mode
-	// scratch is memberModes's buffer.
-	scratch []spec.Mode
+	// existence and mode (Member), or the PF's VFs and members (BeforeEvent).
+	built bool
+	mode  spec.Mode
+	// numVFs and members are the PF's VFs enabled and members built
+	// before a PF event.
+	numVFs, members int
 }
 
 // Begin arms the guard for step s; the caller then fills Before.
@@ -221,16 +220,4 @@ func (g *Step) TouchVMMode(ed spec.Edition, h int, name string, vf int, built bo
 	}
 	panic(fmt.Sprintf("world: %s%s.vf%d %s on %q, which only the owner's mode commands and an FLR do %s%s]",
 		MemberContract, name, vf, what, g.label, FootprintNote, g.fp))
-}
-
-// PF records, before a PF event that did not declare writing its group,
-// its number of VFs and its members' modes in order.
-func (g *Step) PF(numVFs int, modes []spec.Mode) {
-	g.numVFs, g.modes = numVFs, append(g.modes[:0], modes...)
-}
-
-// PFSame reports whether the PF's members after the event are those PF
-// recorded: as many VFs, and the same modes in order.
-func (g *Step) PFSame(numVFs int, modes []spec.Mode) bool {
-	return numVFs == g.numVFs && slices.Equal(modes, g.modes)
 }

@@ -97,8 +97,8 @@ func TestTouch(t *testing.T) {
 	assert.Empty(t, panicOf(func() { g.TouchW(por.ResHost(por.ClassTruth, 1)) }))
 }
 
-// TestMemberAndPF: an event's target compared before and after it.
-func TestMemberAndPF(t *testing.T) {
+// TestMember: a member event's target compared before and after it.
+func TestMember(t *testing.T) {
 	var g Step
 	g.Member(true, spec.ModeActive)
 	assert.False(t, g.MemberChanged(true, spec.ModeActive))
@@ -106,13 +106,6 @@ func TestMemberAndPF(t *testing.T) {
 	assert.True(t, g.MemberChanged(false, 0))
 	g.Member(false, 0)
 	assert.True(t, g.MemberChanged(true, spec.ModeActive), "built by the event")
-
-	modes := []spec.Mode{spec.ModeActive, spec.ModeStop}
-	g.PF(2, modes)
-	modes[0] = spec.ModeFreeze // the caller reuses its buffer
-	require.True(t, g.PFSame(2, []spec.Mode{spec.ModeActive, spec.ModeStop}))
-	assert.False(t, g.PFSame(1, []spec.Mode{spec.ModeActive}))
-	assert.False(t, g.PFSame(2, []spec.Mode{spec.ModeActive, spec.ModeFreeze}))
 }
 
 // TestTouchVMMode: a member whose mode changed on a step that does not
