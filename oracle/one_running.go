@@ -60,26 +60,30 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 		if h.Failed || h.VFsGone || (i != 0 && !h.Received) {
 			continue
 		}
-		active := 0
+		var active []int
 		vfs := p.VMVFs()
 		abandoned := i != 0 && h.Name != p.VMHost
 		for _, vf := range vfs {
 			if v := p.Owner(h.Name, vf); v.Running() && !(abandoned && v.Wiped) {
-				active++
+				active = append(active, vf)
 			}
 		}
 		switch {
-		case active == len(vfs):
+		case len(active) == len(vfs):
 			running = append(running, h.Name)
 			runner = h.Name
-		case active > 0:
-			partial = append(partial, fmt.Sprintf("%s (%d of %d VFs)", h.Name, active, len(vfs)))
+		case len(active) > 0:
+			partial = append(partial, fmt.Sprintf("%s runs %d of %d: %s", h.Name, len(active), len(vfs), vfList(active)))
 		}
 	}
 	var msg string
 	switch {
 	case len(partial) > 0:
-		msg = "VFs split across hosts: " + strings.Join(append(running, partial...), ", ") + " run some"
+		var all []string
+		for _, h := range running {
+			all = append(all, h+" runs them all")
+		}
+		msg = "VFs split across hosts: " + strings.Join(append(all, partial...), ", ")
 	case len(running) == 0:
 		msg = "no host runs the VM's VFs"
 	case len(running) > 1:
@@ -96,4 +100,33 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 		msg += fmt.Sprintf(" (%s) at the end of the migration", active)
 	}
 	p.Report([]string{f.Actor}, "%s", msg)
+}
+
+// maxVFRuns bounds the runs of VFs a one-running message lists.
+const maxVFRuns = 8
+
+// vfList names VFs (ascending) as runs: "vf1-vf3, vf7", at most maxVFRuns
+// runs and a count of the rest.
+func vfList(vfs []int) string {
+	var runs []string
+	rest := 0
+	for i := 0; i < len(vfs); {
+		j := i
+		for j+1 < len(vfs) && vfs[j+1] == vfs[j]+1 {
+			j++
+		}
+		switch {
+		case len(runs) == maxVFRuns:
+			rest += j - i + 1
+		case j == i:
+			runs = append(runs, fmt.Sprintf("vf%d", vfs[i]))
+		default:
+			runs = append(runs, fmt.Sprintf("vf%d-vf%d", vfs[i], vfs[j]))
+		}
+		i = j + 1
+	}
+	if rest > 0 {
+		runs = append(runs, fmt.Sprintf("%d more", rest))
+	}
+	return strings.Join(runs, ", ")
 }
