@@ -10,69 +10,6 @@ import (
 	"github.com/migsim/migsim/engine"
 )
 
-// longWindowSys is windowSys with a hypervisor that waits many times in
-// its freeze window, as a VM of many VFs has the hypervisor run each
-// operation once per VF: freeze, waits × hv:wait, active, done. The
-// peer's kick in the window is lost and the guest's check finds it.
-type longWindowSys struct {
-	waits, hv, peer      int
-	frozen, dropped, end bool
-}
-
-func (s *longWindowSys) hvLabel() string {
-	switch {
-	case s.hv == 0:
-		return "hv:freeze"
-	case s.hv <= s.waits:
-		return "hv:wait"
-	case s.hv == s.waits+1:
-		return "hv:active"
-	}
-	return "hv:done"
-}
-
-func (s *longWindowSys) Enabled(buf []engine.Step) []engine.Step {
-	if s.hv < s.waits+3 {
-		buf = append(buf, engine.Step{Actor: 0, Label: s.hvLabel(), Footprint: engine.Writes(0)})
-	}
-	if s.peer < len(windowPeer) {
-		buf = append(buf, engine.Step{Actor: 1, Label: windowPeer[s.peer], Footprint: engine.Reads(0)})
-	}
-	if s.hv == s.waits+3 && !s.end {
-		buf = append(buf, engine.Step{Actor: 2, Label: "guest:check", Footprint: engine.Reads(1)})
-	}
-	return buf
-}
-
-func (s *longWindowSys) Execute(st engine.Step) *engine.Finding {
-	switch st.Label {
-	case "hv:freeze":
-		s.frozen = true
-	case "hv:active":
-		s.frozen = false
-	case "peer:kick":
-		s.dropped = s.frozen
-	case "guest:check":
-		s.end = true
-		if s.dropped {
-			return &engine.Finding{Oracle: "lost-kick", Message: "the guest's request never completed"}
-		}
-	}
-	switch st.Actor {
-	case 0:
-		s.hv++
-	case 1:
-		s.peer++
-	}
-	return nil
-}
-
-func (s *longWindowSys) NextTimer() (engine.VTime, bool) { return 0, false }
-func (s *longWindowSys) Advance(engine.VTime)            {}
-func (s *longWindowSys) ActorName(a int) string          { return []string{"hv", "peer", "guest"}[a] }
-func (s *longWindowSys) Done() bool                      { return s.end && s.peer == len(windowPeer) }
-func (s *longWindowSys) Finish() *engine.Finding         { return nil }
-
 // A slice of more steps than the narrowing's budget has checks: the
 // hypervisor's 600 waits each drop on their own, and dropping them one at
 // a time, latest first, spent the 400 checks on the latest waits and kept
@@ -83,7 +20,7 @@ func (s *longWindowSys) Finish() *engine.Finding         { return nil }
 func TestNarrowSlice_ManyStepsDropInBlocks(t *testing.T) {
 	for _, waits := range []int{600, 2000} {
 		t.Run(fmt.Sprint(waits), func(t *testing.T) {
-			f := func(engine.Streams) (engine.System, error) { return &longWindowSys{waits: waits}, nil }
+			f := func(engine.Streams) (engine.System, error) { return &windowSys{waits: waits}, nil }
 			sched := []engine.Choice{{Index: 9, Label: "hv:freeze"}, {Index: 9, Label: "hv:wait"},
 				{Index: 9, Label: "peer:await"}, {Index: 9, Label: "peer:kick"}}
 			for range waits - 1 {

@@ -10,30 +10,42 @@ import (
 )
 
 // windowSys: a doorbell that lands in a freeze window is lost. The
-// hypervisor freezes, waits, unfreezes and says it is done; a peer awaits
-// (a step that touches nothing) and kicks, which a frozen device drops;
-// the guest checks once the hypervisor is done, and a dropped kick is the
+// hypervisor freezes, waits (waits times: a VM of many VFs has it run each
+// operation once per VF), unfreezes and says it is done; a peer awaits (a
+// step that touches nothing) and kicks, which a frozen device drops; the
+// guest checks once the hypervisor is done, and a dropped kick is the
 // finding ("lost-kick").
 type windowSys struct {
-	hv, peer             int
+	waits, hv, peer      int
 	frozen, dropped, end bool
 }
 
-var (
-	windowHV   = []string{"hv:freeze", "hv:wait", "hv:active", "hv:done"}
-	windowPeer = []string{"peer:await", "peer:kick"}
-)
+var windowPeer = []string{"peer:await", "peer:kick"}
 
-func windowFactory(engine.Streams) (engine.System, error) { return &windowSys{}, nil }
+func windowFactory(engine.Streams) (engine.System, error) { return &windowSys{waits: 1}, nil }
+
+// hvLabel is the hypervisor's next step: freeze, waits × hv:wait, active,
+// done.
+func (s *windowSys) hvLabel() string {
+	switch {
+	case s.hv == 0:
+		return "hv:freeze"
+	case s.hv <= s.waits:
+		return "hv:wait"
+	case s.hv == s.waits+1:
+		return "hv:active"
+	}
+	return "hv:done"
+}
 
 func (s *windowSys) Enabled(buf []engine.Step) []engine.Step {
-	if s.hv < len(windowHV) {
-		buf = append(buf, engine.Step{Actor: 0, Label: windowHV[s.hv], Footprint: engine.Writes(0)})
+	if s.hv < s.waits+3 {
+		buf = append(buf, engine.Step{Actor: 0, Label: s.hvLabel(), Footprint: engine.Writes(0)})
 	}
 	if s.peer < len(windowPeer) {
 		buf = append(buf, engine.Step{Actor: 1, Label: windowPeer[s.peer], Footprint: engine.Reads(0)})
 	}
-	if s.hv == len(windowHV) && !s.end {
+	if s.hv == s.waits+3 && !s.end {
 		buf = append(buf, engine.Step{Actor: 2, Label: "guest:check", Footprint: engine.Reads(1)})
 	}
 	return buf
