@@ -7,9 +7,9 @@ import (
 )
 
 // raise sends the MSI-X message of vector, unless the vector is NO_VECTOR
-// or outside the table, an FLR is in progress, MSI-X is disabled (then the signal is dropped:
-// msixControl), or the function or the entry is masked (then the pending
-// bit is set).
+// or outside the table, an FLR is in progress or MSI-X is disabled (then
+// the signal is dropped: msixControl), or the function or the entry is
+// masked (then the pending bit is set).
 func (d *Core) raise(vector uint16, what string, fx *Effects) {
 	if vector == NoVector {
 		fx.note("%s interrupt: no vector", what)
