@@ -51,6 +51,15 @@ type Finding struct {
 	// Step is the index (from 0) of the step after which the violation was
 	// seen; the scheduler sets it. Output shows it as ShownStep(Step).
 	Step int `json:"step"`
+	// CauseStep is, when Caused is set, the index of the step a finding
+	// reported later comes from, -1 when it came before the first step:
+	// a flow error (`error:NAME`) is reported when the run ends, whichever
+	// actor took the last step, and comes from the hypervisor's step that
+	// got the error (or from its program's start, as the world was built).
+	// The causal slice and the explain package's slices start from it
+	// (From). A replay sets them again: no output writes them.
+	CauseStep int  `json:"-"`
+	Caused    bool `json:"-"`
 	// Actors names the actors involved.
 	Actors []string `json:"actors,omitempty"`
 	// Message says what was wrong.
@@ -63,6 +72,16 @@ type Finding struct {
 	// ImpactWhy its evidence. The engine never reads them.
 	Impact    string `json:"impact,omitempty"`
 	ImpactWhy string `json:"impact_why,omitempty"`
+}
+
+// From returns the index of the step a finding's causal slice starts
+// from: CauseStep when Caused is set and it is no later than Step (-1:
+// the finding came before the first step), else Step.
+func (f *Finding) From() int {
+	if f.Caused && f.CauseStep <= f.Step {
+		return max(f.CauseStep, -1)
+	}
+	return f.Step
 }
 
 // ReqsText renders the finding's requirements as outputs list them, those

@@ -38,7 +38,9 @@ type ShrinkConfig struct {
 type Size struct {
 	Steps       int `json:"steps"`
 	Preemptions int `json:"preemptions"`
-	// Relevant is the size of the causal slice (CausalSlice).
+	// Relevant is the size of the causal slice of the finding's reported
+	// step (CausalSlice's but for a flow error, whose reported step is the
+	// run's last: shrinkSlice).
 	Relevant int `json:"relevant,omitempty"`
 }
 
@@ -143,7 +145,7 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 		}
 		return ShrinkResult{}, err
 	}
-	sh.cur, sh.curRelevant = first, len(CausalSlice(first))
+	sh.cur, sh.curRelevant = first, len(shrinkSlice(first))
 	before := sizeOf(first)
 	// The passes ask want only when they have a candidate next, so that a
 	// candidate the budget refused marks the shrink as cut by it
@@ -167,21 +169,44 @@ func ShrinkContext(ctx context.Context, f Factory, seed uint64, choices []Choice
 }
 
 func sizeOf(r Result) Size {
-	return Size{Steps: len(r.Choices), Preemptions: r.Preemptions, Relevant: len(CausalSlice(r))}
+	return Size{Steps: len(r.Choices), Preemptions: r.Preemptions, Relevant: len(shrinkSlice(r))}
 }
 
 // CausalSlice returns the indices of the steps of res that its finding
-// depends on through happens-before: the finding's step, and backwards
-// every earlier step of the same actor as a step in the slice or whose
-// footprint conflicts with one. Clock advances are not dependencies here
-// (a step after an advance may still rely on time having passed). Without
-// a finding the slice is empty.
+// depends on through happens-before: the finding's step (Finding.From: a
+// flow error's is the hypervisor's step that got the error, not the run's
+// last step it is reported at), and backwards every earlier step of the
+// same actor as a step in the slice or whose footprint conflicts with one.
+// Clock advances are not dependencies here (a step after an advance may
+// still rely on time having passed). Without a finding the slice is nil;
+// a finding that came before the first step (a flow error of the
+// hypervisor's program's start) has an empty one.
 func CausalSlice(res Result) []int {
-	cs := res.Choices
-	if res.Finding == nil || len(cs) == 0 {
+	if res.Finding == nil || len(res.Choices) == 0 {
 		return nil
 	}
-	end := min(max(res.Finding.Step, 0), len(cs)-1)
+	if res.Finding.From() < 0 {
+		return []int{}
+	}
+	return sliceBack(res.Choices, res.Finding.From())
+}
+
+// shrinkSlice is the causal slice the shrinker measures and keeps: the
+// one of the finding's reported step (Finding.Step), even for a flow
+// error, so that its relevant-step counts and candidates, and so the
+// shrunk runs, stay those they were before flow errors were sliced from
+// their cause.
+func shrinkSlice(res Result) []int {
+	if res.Finding == nil || len(res.Choices) == 0 {
+		return nil
+	}
+	return sliceBack(res.Choices, res.Finding.Step)
+}
+
+// sliceBack is the happens-before slice of step end of cs (clamped to
+// the run).
+func sliceBack(cs []Choice, end int) []int {
+	end = min(max(end, 0), len(cs)-1)
 	slice := []int{end}
 	actors := map[int]bool{cs[end].Actor: true}
 	for j := end - 1; j >= 0; j-- {
@@ -331,7 +356,7 @@ func (sh *shrinker) try(cs []Choice) bool {
 	if err != nil || res.Finding == nil || res.Finding.Oracle != sh.oracle || res.Preemptions > sh.cur.Preemptions {
 		return false
 	}
-	rel := len(CausalSlice(res))
+	rel := len(shrinkSlice(res))
 	if !smaller(res, rel, sh.cur, sh.curRelevant) {
 		return false
 	}
@@ -381,7 +406,7 @@ func (sh *shrinker) removePreemptions() bool {
 // keepSlice tries the causal slice alone: every step the finding does not
 // depend on is dropped at once.
 func (sh *shrinker) keepSlice() bool {
-	slice := CausalSlice(sh.cur)
+	slice := shrinkSlice(sh.cur)
 	if len(slice) == len(sh.cur.Choices) {
 		return false
 	}

@@ -56,9 +56,10 @@ func SliceLines(text string, res engine.Result) string {
 
 // SliceLinesOf is SliceLines for a given slice (step indices, as
 // engine.CausalSlice returns them; a narrowed one, explain.NarrowSlice)
-// and its summary line.
+// and its summary line. A nil slice is a run without a finding; an empty
+// one a finding that came before the first step (the summary alone).
 func SliceLinesOf(text string, slice []int, summary string) string {
-	if len(slice) == 0 {
+	if slice == nil {
 		return "slice: no finding, nothing to slice\n"
 	}
 	var b strings.Builder

@@ -16,6 +16,7 @@ func TestSliceLinesOf(t *testing.T) {
 		want  string
 	}{
 		{name: "no finding", want: "slice: no finding, nothing to slice\n"},
+		{name: "before the first step", slice: []int{}, want: "slice: S\n"},
 		{name: "after a clock jump", slice: []int{1, 3}, want: "slice: S\n- t=1ms clock\n2 t=1ms b b:two\n- t=2ms clock\n4 t=2ms b b:four\n"},
 		{name: "the jump once", slice: []int{1, 2}, want: "slice: S\n- t=1ms clock\n2 t=1ms b b:two\n3 t=1ms a a:three\n"},
 		{name: "first step", slice: []int{0}, want: "slice: S\n1 t=0s a a:one\n"},

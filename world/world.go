@@ -94,11 +94,13 @@ type World struct {
 	// lines are (empty: the scenario), to build it again on a copy;
 	// hvPublished and hvGone the admin completions each host's PF
 	// published and whether its SR-IOV group was removed, which the
-	// hypervisor reads (hv.World.Published, VFsGone).
+	// hypervisor reads (hv.World.Published, VFsGone); hvErrStep the number
+	// (from 1) of the hypervisor's step that got its flow error, else 0.
 	hvProg      *scenario.Program
 	hvFlowFile  string
 	hvPublished [4]int
 	hvGone      [4]bool
+	hvErrStep   int
 	// asking is the actor whose request is being judged or run: the
 	// world's stall, which the request's wait may give up on, is that
 	// actor's (actor.released, stallSeen).
@@ -464,6 +466,9 @@ func (w *World) Execute(s engine.Step) *engine.Finding {
 		a := w.actors[s.ID]
 		w.asking = a
 		a.run(w)
+		if a == w.hvActor && w.hvErrStep == 0 && w.hv.Err() != nil {
+			w.hvErrStep = w.stepNo
+		}
 		w.asking, a.released = nil, false
 		w.observing = nil
 		if (w.hvShared || a.trapping) && a != w.hvActor {

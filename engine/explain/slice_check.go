@@ -13,7 +13,8 @@ type SliceCheck struct {
 	// Kept is set when both runs had the explained finding (the same
 	// oracle, and for the live oracle the same kind) after the recorded
 	// finding's step (the same actor's step with the same ordinal and
-	// label).
+	// label; for a flow error, reported when the run ends, the
+	// hypervisor's step that got it: engine.Finding.From).
 	Kept bool `json:"kept"`
 	// Lost names the run that lost the finding, "recorded" or "reversed"
 	// (the order CheckSlice runs the held-back steps in), or "held" (the
@@ -70,7 +71,11 @@ func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []
 		return SliceCheck{}, fmt.Errorf("explain: check slice: seed %d: the run has no finding", seed)
 	}
 	cs := res.Choices
-	end := min(max(res.Finding.Step, 0), len(cs)-1)
+	from := res.Finding.From() // -1: the finding came before the first step
+	end := min(max(from, 0), len(cs)-1)
+	if from < 0 {
+		end = -1
+	}
 	x := &explainer{cs: cs[:end+1]}
 	x.index()
 	in := make([]bool, end+1)
@@ -112,7 +117,9 @@ func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []
 		kept, oracle := false, ""
 		if got.Finding != nil {
 			oracle = got.Finding.Oracle
-			at := got.Finding.Step
+			// A flow error is reported at the run's end: it stays when
+			// the same hypervisor step got it (Finding.From).
+			at := got.Finding.From()
 			switch {
 			case end < 0: // the finding came before any step
 				kept = sameFinding(got.Finding, res.Finding) && at < 0

@@ -33,6 +33,10 @@ type Narrowed struct {
 	// finding is the step bound: SkippedStepBound); Slice is then the
 	// slice given.
 	Skipped string `json:"skipped,omitempty"`
+	// Cause is set when the slice ends at the step a flow error came from
+	// (engine.Finding.From), not at the run's last step it is reported
+	// at.
+	Cause bool `json:"cause,omitempty"`
 }
 
 // SkippedStepBound is Narrowed.Skipped of a step-bound finding: a run
@@ -40,6 +44,11 @@ type Narrowed struct {
 // explain one either), so every drop would keep it and the steps left
 // would read as its cause.
 const SkippedStepBound = "the finding is the step bound, which a run that holds steps back runs to as well"
+
+// SkippedBeforeSteps is Narrowed.Skipped of a finding that came before
+// the first step (a flow error the hypervisor's program got as the world
+// was built): no step of the run is its cause, and the slice is empty.
+const SkippedBeforeSteps = "the flow error came before the first step (the hypervisor's program got it as the world was built): no step of the run is its cause"
 
 // NarrowSlice narrows a causal slice (engine.CausalSlice) of the failing
 // run res of seed by running it: it drops from the slice, in turn, every
@@ -73,8 +82,15 @@ func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res 
 	slices.Sort(cur)
 	cur = slices.Compact(cur)
 	out := Narrowed{Slice: cur}
+	if f := res.Finding; f != nil && f.From() != f.Step && f.From() >= 0 {
+		out.Cause = true
+	}
 	if res.Finding != nil && res.Finding.StepBound() {
 		out.Skipped = SkippedStepBound
+		return out, nil
+	}
+	if res.Finding != nil && res.Finding.Caused && res.Finding.From() < 0 {
+		out.Slice, out.Skipped = []int{}, SkippedBeforeSteps
 		return out, nil
 	}
 	check, err := CheckSlice(f, seed, res, cur, maxSteps)
@@ -85,7 +101,7 @@ func NarrowSliceContext(ctx context.Context, f engine.Factory, seed uint64, res 
 	}
 	out.Check = check
 	cs := res.Choices
-	end := min(max(res.Finding.Step, 0), len(cs)-1)
+	end := min(max(res.Finding.From(), 0), len(cs)-1)
 	// try drops the steps drop says from cur when the check keeps the
 	// finding without them.
 	try := func(drop func(i int) bool) (bool, error) {
@@ -192,6 +208,9 @@ func dropBlocks(block []int, try func(drop func(int) bool) (bool, error), stop f
 // Text renders the one-line summary of a narrowed slice of a run of
 // steps steps: how many are left, and what a run of them showed.
 func (n *Narrowed) Text(steps int) string {
+	if n.Skipped == SkippedBeforeSteps {
+		return fmt.Sprintf("not narrowed: %s (0 of %d steps)", n.Skipped, steps)
+	}
 	if n.Skipped != "" {
 		return fmt.Sprintf("not narrowed: %s (the footprint slice's %d of %d steps)", n.Skipped, len(n.Slice), steps)
 	}
@@ -207,8 +226,13 @@ func (n *Narrowed) Text(steps int) string {
 		cut = ", budget spent before every step was tried"
 	}
 	what := fmt.Sprintf("%d of %d steps placed", len(n.Slice), steps)
+	own := "the finding's own"
+	if n.Cause {
+		own = "the step that got the flow error, which the run's end reports"
+		what += ", the last the step that got the flow error, which the run's end reports"
+	}
 	if len(n.Slice) == 1 {
-		what = fmt.Sprintf("1 of %d steps placed, the finding's own: no other step needs its place (its actor's program and waits order the rest)", steps)
+		what = fmt.Sprintf("1 of %d steps placed, %s: no other step needs its place (its actor's program and waits order the rest)", steps, own)
 	}
 	return fmt.Sprintf("%s: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (%s%s)",
 		what, plural(n.Runs, "check"), cut)

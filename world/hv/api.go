@@ -19,8 +19,14 @@ func (hv *Hypervisor) Err() error { return hv.err }
 func (hv *Hypervisor) Outcome() FlowOutcome { return hv.outcome() }
 
 // Verdict is the `error:NAME` finding of a flow that stopped with an
-// error no oracle claimed.
-func (hv *Hypervisor) Verdict() *engine.Finding { return hv.verdict() }
+// error no oracle claimed; cause is the index of the step that got the
+// error, -1 when the program's start got it as the world was built
+// (engine.Finding.CauseStep).
+func (hv *Hypervisor) Verdict(cause int) *engine.Finding {
+	f := hv.verdict()
+	f.CauseStep, f.Caused = cause, true
+	return f
+}
 
 // Touched reports whether a migration operation addressed host i;
 // Received whether a write or load of the VM's state succeeded on it.
