@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,6 +49,9 @@ func TestCausalSlice_RegressSound(t *testing.T) {
 		t.Logf("%s (%s): footprints %d of %d, narrowed %d (%d runs%s)", filepath.Base(f), res.Finding.Oracle,
 			len(slice), len(res.Choices), len(n.Slice), n.Runs, map[bool]string{true: ", cut"}[n.Cut])
 
+		if len(slice) == 0 {
+			continue // a flow error of the program's start: no step to keep
+		}
 		end := slice[len(slice)-1]
 		var own []int
 		for _, i := range slice {
@@ -63,4 +67,45 @@ func TestCausalSlice_RegressSound(t *testing.T) {
 	}
 	t.Logf("the finding's actor's own steps alone lose %d of %d findings", lost, len(files))
 	assert.Positive(t, lost, "no finding needs another actor's step: the check has no teeth")
+}
+
+// TestCausalSlice_FlowErrorFromTheHypervisorsStep: a flow error is
+// reported when the run ends, at whichever actor's step is last; its
+// causal slice starts from the hypervisor's step that got the error
+// (engine.Finding.From), or is empty when the hypervisor's program got it
+// as the world was built, and its narrowed slice ends there too. Sliced
+// from the reported step, a 72-step pf-flr-with-admin-outstanding
+// finding's slice was vcpu0's last read, "the finding's own".
+func TestCausalSlice_FlowErrorFromTheHypervisorsStep(t *testing.T) {
+	n := 0
+	for _, f := range regressFiles(t) {
+		sc, res := replayed(t, f)
+		if res.Finding == nil || !isFlowError(res.Finding.Oracle) {
+			continue
+		}
+		n++
+		fd := res.Finding
+		require.True(t, fd.Caused, "%s: the flow error has no cause step", f)
+		from := fd.From()
+		slice := engine.CausalSlice(res)
+		if from < 0 {
+			assert.Empty(t, slice, f)
+			continue
+		}
+		require.LessOrEqual(t, from, fd.Step, f)
+		assert.True(t, strings.HasPrefix(res.Choices[from].Label, "hv:"), "%s: the flow error's step %d is %q, not the hypervisor's",
+			f, engine.ShownStep(from), res.Choices[from].Label)
+		require.NotEmpty(t, slice, f)
+		assert.Equal(t, from, slice[len(slice)-1], f)
+		tg, err := TargetOf(sc)
+		require.NoError(t, err)
+		tg.MaxSteps = DefaultJudgeMaxSteps
+		fac, err := tg.Factory(sc.Seed)
+		require.NoError(t, err)
+		nw, err := explain.NarrowSlice(fac, sc.Seed, res, slice, DefaultJudgeMaxSteps, 0)
+		require.NoError(t, err, f)
+		require.True(t, nw.Check.Kept, f)
+		assert.Equal(t, from, nw.Slice[len(nw.Slice)-1], f)
+	}
+	assert.Positive(t, n, "no flow error among the regression schedules")
 }
