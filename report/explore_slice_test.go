@@ -27,7 +27,7 @@ func TestExploration_NarrowedSlice(t *testing.T) {
 		doc   *DocSlice
 	}{
 		{name: "narrowed", n: &explain.Narrowed{Slice: []int{0, 3}, Check: explain.SliceCheck{Kept: true}, Runs: 7},
-			lines: "  slice: 2 of 4 steps placed: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (7 checks)\n" +
+			lines: "  slice: 2 of 4 steps placed: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays; a step left out runs where its actor's program and waits put it, its actor's earlier steps ahead of a placed one (an ordering replay --explain names may be of such a step) (7 checks)\n" +
 				"    step 1 vcpu0:kick\n    step 4 vcpu0:read\n",
 			doc: &DocSlice{Steps: []DocSliceStep{{1, "vcpu0:kick"}, {4, "vcpu0:read"}}, Of: 4, Kept: true, Checks: 7}},
 		{name: "interrupted", n: &explain.Narrowed{Slice: []int{0, 1, 2, 3}, Check: explain.SliceCheck{Kept: true}, Runs: 1, Cut: true, Interrupted: true},

@@ -113,7 +113,7 @@ func TestNarrowed_Text(t *testing.T) {
 		want string
 	}{
 		{Narrowed{Slice: []int{0, 4, 5}, Check: SliceCheck{Kept: true}, Runs: 9},
-			"3 of 6 steps placed: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (9 checks)"},
+			"3 of 6 steps placed: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays; a step left out runs where its actor's program and waits put it, its actor's earlier steps ahead of a placed one (an ordering replay --explain names may be of such a step) (9 checks)"},
 		{Narrowed{Slice: []int{5}, Check: SliceCheck{Kept: true}, Runs: 1, Cut: true},
 			"1 of 6 steps placed, the finding's own: no other step needs its place (its actor's program and waits order the rest): run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (1 check, budget spent before every step was tried)"},
 		{Narrowed{Slice: []int{2, 5}, Check: SliceCheck{Lost: "reversed"}, Runs: 1},

@@ -234,8 +234,16 @@ func (n *Narrowed) Text(steps int) string {
 	if len(n.Slice) == 1 {
 		what = fmt.Sprintf("1 of %d steps placed, %s: no other step needs its place (its actor's program and waits order the rest)", steps, own)
 	}
-	return fmt.Sprintf("%s: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays (%s%s)",
-		what, plural(n.Runs, "check"), cut)
+	ahead := ""
+	if len(n.Slice) > 1 && len(n.Slice) < steps {
+		// Explain moves single steps: the step it names can be one the
+		// slice leaves out and a placed step of its actor pulls in (a
+		// guest's write ahead of its placed kick); both say the same.
+		ahead = "; a step left out runs where its actor's program and waits put it, its actor's earlier steps ahead of a placed one " +
+			"(an ordering replay --explain names may be of such a step)"
+	}
+	return fmt.Sprintf("%s: run first in their recorded order, every other step held back as long as the run allows (in its recorded order, and reversed), the finding stays%s (%s%s)",
+		what, ahead, plural(n.Runs, "check"), cut)
 }
 
 // orNone renders an oracle, "none" for none.
