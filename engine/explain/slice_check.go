@@ -13,10 +13,10 @@ import (
 type SliceCheck struct {
 	// Kept is set when both runs had the explained finding (the same
 	// oracle, for the live oracle the same kind, and the same message but
-	// for the step numbers it cites: sameReason) after the recorded
-	// finding's step (the same actor's step with the same ordinal and
-	// label; for a flow error, reported when the run ends, the
-	// hypervisor's step that got it: engine.Finding.From).
+	// for the step numbers and hex values it cites: sameReason) after the
+	// recorded finding's step (the same actor's step with the same
+	// ordinal and label; for a flow error, reported when the run ends,
+	// the hypervisor's step that got it: engine.Finding.From).
 	Kept bool `json:"kept"`
 	// Lost names the run that lost the finding, "recorded" or "reversed"
 	// (the order CheckSlice runs the held-back steps in), or "held" (the
@@ -142,20 +142,30 @@ func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []
 	return out, nil
 }
 
-// stepNumbers matches the step numbers a finding's message may cite.
-var stepNumbers = regexp.MustCompile(`\bsteps? [0-9]+`)
+// stepNumbers matches the step numbers a finding's message may cite;
+// hexValues the values it prints in hex (a checksum of the state a load
+// refused, which the steps held back change: the same flow error).
+var (
+	stepNumbers = regexp.MustCompile(`\bsteps? [0-9]+`)
+	hexValues   = regexp.MustCompile(`\b0x[0-9a-fA-F]+\b`)
+)
 
 // sameReason reports whether got is the checked finding again for the
 // same reason: sameFinding, and the same message but for the step numbers
-// it cites (a run that holds steps back numbers them otherwise). An
+// it cites (a run that holds steps back numbers them otherwise) and its
+// hex values. An
 // oracle that judges a whole run (the transparent oracle's comparison of
 // the guest's log, at the run's end) fires for any difference: a slice
 // whose held-back steps made another difference (another log entry, a
 // request lost elsewhere) kept "the finding" for a reason the recorded
 // run did not have, and left out the steps of the recorded one's reason.
 func sameReason(got, want *engine.Finding) bool {
-	return sameFinding(got, want) &&
-		stepNumbers.ReplaceAllString(got.Message, "step N") == stepNumbers.ReplaceAllString(want.Message, "step N")
+	return sameFinding(got, want) && reason(got.Message) == reason(want.Message)
+}
+
+// reason is a finding's message without its step numbers and hex values.
+func reason(msg string) string {
+	return hexValues.ReplaceAllString(stepNumbers.ReplaceAllString(msg, "step N"), "0xN")
 }
 
 // sliceFirst is CheckSlice's chooser.

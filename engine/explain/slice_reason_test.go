@@ -92,6 +92,9 @@ func TestSameReason(t *testing.T) {
 		{"another entry", f("t", "entry 4 differs"), f("t", "entry 5 differs"), false},
 		{"another step cited", f("t", "vcpu0 ran flr at step 86"), f("t", "vcpu0 ran flr at step 90"), true},
 		{"steps cited", f("t", "held steps 3 to 9"), f("t", "held steps 4 to 9"), true},
+		{"another checksum", f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12, payload has 0xf6e06f43"),
+			f("t", "corrupt crc32c: byte 16: crc32c 0x8166f843, payload has 0x2c1bab12"), true},
+		{"another byte", f("t", "corrupt crc32c: byte 17: crc32c 0x5b9d3c12"), f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12"), false},
 		{"another oracle", f("u", "entry 5 differs"), f("t", "entry 5 differs"), false},
 		{"none", nil, f("t", "entry 5 differs"), false},
 	} {
