@@ -95,6 +95,9 @@ func TestSameReason(t *testing.T) {
 		{"another checksum", f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12, payload has 0xf6e06f43"),
 			f("t", "corrupt crc32c: byte 16: crc32c 0x8166f843, payload has 0x2c1bab12"), true},
 		{"another byte", f("t", "corrupt crc32c: byte 17: crc32c 0x5b9d3c12"), f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12"), false},
+		{"annotated since", f("t", "DEV_MODE_SET: EINVAL/INVALID_FIELD"), f("t", "DEV_MODE_SET: EINVAL/INVALID_FIELD (dst.vf1: transition not allowed)"), true},
+		{"blamed since", f("t", "entry 4 differs"), f("t", "entry 4 differs; blamed on the hypervisor"), true},
+		{"a longer number", f("t", "entry 4"), f("t", "entry 42"), false},
 		{"another oracle", f("u", "entry 5 differs"), f("t", "entry 5 differs"), false},
 		{"none", nil, f("t", "entry 5 differs"), false},
 	} {
