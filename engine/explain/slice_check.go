@@ -154,7 +154,7 @@ var (
 // sameReason reports whether got is the checked finding again for the
 // same reason: sameFinding, and the same message but for the step numbers
 // it cites (a run that holds steps back numbers them otherwise) and its
-// hex values, or want's message annotated after it. An
+// hex values, or for a flow error want's message annotated after it. An
 // oracle that judges a whole run (the transparent oracle's comparison of
 // the guest's log, at the run's end) fires for any difference: a slice
 // whose held-back steps made another difference (another log entry, a
@@ -164,11 +164,11 @@ func sameReason(got, want *engine.Finding) bool {
 	if !sameFinding(got, want) {
 		return false
 	}
-	// The message may have been annotated since its run (the catalog
-	// appends a device's reason for a status, or the blame, after " (" or
-	// "; "): the run's own message is then where it starts.
+	// A flow error's message may have been annotated since its run (the
+	// catalog appends the failing member's reason for the status, after
+	// " ("): the run's own message is then where it starts.
 	g, w := reason(got.Message), reason(want.Message)
-	return g == w || strings.HasPrefix(w, g) && (strings.HasPrefix(w[len(g):], " (") || strings.HasPrefix(w[len(g):], "; "))
+	return g == w || want.Caused && strings.HasPrefix(w, g) && strings.HasPrefix(w[len(g):], " (")
 }
 
 // reason is a finding's message without its step numbers and hex values.

@@ -83,6 +83,9 @@ func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
 // sameReason: the same oracle and message, step numbers aside.
 func TestSameReason(t *testing.T) {
 	f := func(oracle, msg string) *engine.Finding { return &engine.Finding{Oracle: oracle, Message: msg} }
+	flow := func(oracle, msg string) *engine.Finding {
+		return &engine.Finding{Oracle: oracle, Message: msg, Caused: true, CauseStep: 3, Step: 9}
+	}
 	for _, tc := range []struct {
 		name     string
 		got, rec *engine.Finding
@@ -95,8 +98,10 @@ func TestSameReason(t *testing.T) {
 		{"another checksum", f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12, payload has 0xf6e06f43"),
 			f("t", "corrupt crc32c: byte 16: crc32c 0x8166f843, payload has 0x2c1bab12"), true},
 		{"another byte", f("t", "corrupt crc32c: byte 17: crc32c 0x5b9d3c12"), f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12"), false},
-		{"annotated since", f("t", "DEV_MODE_SET: EINVAL/INVALID_FIELD"), f("t", "DEV_MODE_SET: EINVAL/INVALID_FIELD (dst.vf1: transition not allowed)"), true},
-		{"blamed since", f("t", "entry 4 differs"), f("t", "entry 4 differs; blamed on the hypervisor"), true},
+		{"a flow error annotated since", f("e", "DEV_MODE_SET: EINVAL/INVALID_FIELD"), flow("e", "DEV_MODE_SET: EINVAL/INVALID_FIELD (dst.vf1: transition not allowed)"), true},
+		{"a flow error's other status", f("e", "DEV_MODE_SET: EINVAL/INVALID_FIELD"), flow("e", "DEV_MODE_SET: EINVAL/INVALID_GROUP (dst.vf1: no group)"), false},
+		{"no annotation but a flow error's", f("t", "X"), f("t", "X (the reason)"), false},
+		{"without the blame", f("t", "entry 4 differs"), f("t", "entry 4 differs; blamed on the hypervisor"), false},
 		{"a longer number", f("t", "entry 4"), f("t", "entry 42"), false},
 		{"another oracle", f("u", "entry 5 differs"), f("t", "entry 5 differs"), false},
 		{"none", nil, f("t", "entry 5 differs"), false},
