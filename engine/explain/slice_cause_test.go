@@ -111,7 +111,7 @@ func TestNarrowSlice_FlowErrorFromItsCause(t *testing.T) {
 	assert.Equal(t, []int{1, 2}, n.Slice, "fault:flr, hv:wait-admin")
 	assert.True(t, n.Check.Kept)
 	assert.True(t, n.Cause)
-	assert.Contains(t, n.Text(len(res.Choices)), "2 of 6 steps placed, the last the step that got the flow error")
+	assert.Contains(t, n.Text(len(res.Choices)), "2 of 6 steps placed, the last of them the step that got the flow error (the run's end reports it)")
 
 	// The wait alone loses the error: the fault, held back, runs after it.
 	c, err = CheckSlice(flowFactory, 1, res, []int{2}, 0)

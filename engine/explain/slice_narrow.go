@@ -55,18 +55,20 @@ const SkippedBeforeSteps = "the flow error came before the first step (the hyper
 // step of one actor other than the finding's, the finding's actor's own
 // earlier steps (its program runs them ahead of the finding's step
 // anyway), then single steps, latest first, and keeps each drop that
-// keeps the finding in CheckSlice's two runs and in a third that holds
-// the dropped steps back behind every other held-back step. What is left
-// are the steps whose recorded place, ahead of the steps held back, the
-// finding was seen to need: a step is left out only after those runs held
-// it back (behind every step left, as long as the run allowed) and still
-// had the finding at its step. That is three completions of the
-// held-back steps, not every one (docs/engine.md, "Explaining"). The
-// finding's step is never dropped. maxRuns bounds the checks (0:
-// DefaultNarrowRuns); when it is spent the slice so far is returned, Cut
-// set. The slice must pass CheckSlice itself, else it is returned as is
-// with that check. A step-bound finding's slice is returned as is, with
-// no run, Skipped set.
+// keeps the finding for the same reason (sameReason) in CheckSlice's two
+// runs and in a third that holds the dropped steps back behind every
+// other held-back step. What is left are the steps whose recorded place,
+// ahead of the steps held back, the finding was seen to need: a step is
+// left out only after those runs held it back (behind every step left,
+// as long as the run allowed) and still had the finding at its step.
+// That is three completions of the held-back steps, not every one
+// (docs/engine.md, "Explaining"). The finding's step (a flow error's: the
+// step that got it, engine.Finding.From) is never dropped. maxRuns bounds
+// the checks (0: DefaultNarrowRuns); when it is spent the slice so far is
+// returned, Cut set. The slice must pass CheckSlice itself, else it is
+// returned as is with that check. A step-bound finding's slice is
+// returned as is, with no run, Skipped set; so is the empty slice of a
+// flow error that came before the first step.
 func NarrowSlice(f engine.Factory, seed uint64, res engine.Result, slice []int, maxSteps, maxRuns int) (Narrowed, error) {
 	return NarrowSliceContext(context.Background(), f, seed, res, slice, maxSteps, maxRuns)
 }
@@ -228,8 +230,8 @@ func (n *Narrowed) Text(steps int) string {
 	what := fmt.Sprintf("%d of %d steps placed", len(n.Slice), steps)
 	own := "the finding's own"
 	if n.Cause {
-		own = "the step that got the flow error, which the run's end reports"
-		what += ", the last the step that got the flow error, which the run's end reports"
+		own = "the step that got the flow error (the run's end reports it)"
+		what += ", the last of them the step that got the flow error (the run's end reports it)"
 	}
 	if len(n.Slice) == 1 {
 		what = fmt.Sprintf("1 of %d steps placed, %s: no other step needs its place (its actor's program and waits order the rest)", steps, own)
