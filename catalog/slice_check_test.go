@@ -89,7 +89,12 @@ func TestCausalSlice_FlowErrorFromTheHypervisorsStep(t *testing.T) {
 		from := fd.From()
 		slice := engine.CausalSlice(res)
 		if from < 0 {
+			// Only a program that got its error as the world was built,
+			// before any step of its own.
 			assert.Empty(t, slice, f)
+			for _, c := range res.Choices {
+				assert.False(t, strings.HasPrefix(c.Label, "hv:"), "%s: the hypervisor took step %q, yet the error came before the first step", f, c.Label)
+			}
 			continue
 		}
 		require.LessOrEqual(t, from, fd.Step, f)

@@ -40,8 +40,8 @@ func (w *World) GuestTrouble() []guest.Trouble {
 // Finish ends the run: the first finding of the last step if any, else
 // the finish oracles (a guest that gave up waiting, the comparison with the
 // run without migration, an admin command that never completed), else the
-// `error:NAME` verdict of a hypervisor flow that stopped with an error,
-// its Cause the hypervisor's step that got the error.
+// `error:NAME` verdict of a hypervisor flow that stopped with an error
+// (its CauseStep the hypervisor's step that got it).
 func (w *World) Finish() *engine.Finding {
 	if w.finding != nil {
 		return w.takeFinding()
