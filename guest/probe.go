@@ -1,6 +1,9 @@
 package guest
 
-import "github.com/migsim/migsim/spec"
+import (
+	"github.com/migsim/migsim/pcie"
+	"github.com/migsim/migsim/spec"
+)
 
 // Capability IDs FindCaps looks for (PCI Local Bus spec, capability list).
 const (
@@ -47,4 +50,25 @@ func ResetDevice(c CommonCfg) bool {
 		c.Bus.Sleep(1_000_000)
 	}
 	return false
+}
+
+// flrReadyWait bounds AwaitFLR's polls, as Linux's PCIE_RESET_READY_POLL_MS
+// (60 s) does.
+const flrReadyWait = 60_000_000_000
+
+// AwaitFLR waits an FLR out the way Linux's pcie_flr does
+// (drivers/pci/pci.c): 100 ms (pcie.FLRDurationNs), then pci_dev_wait reads
+// PCI_COMMAND until it is not all ones (a function still in its FLR
+// answers so), sleeping 1, 2, 4, … ms in between; false when it is not
+// ready within flrReadyWait.
+func AwaitFLR(b Bus) bool {
+	b.Sleep(pcie.FLRDurationNs)
+	for delay, waited := uint64(1_000_000), uint64(0); b.CfgRead(0x04, 4) == 0xffffffff; delay *= 2 {
+		if waited > flrReadyWait {
+			return false
+		}
+		b.Sleep(delay)
+		waited += delay
+	}
+	return true
 }

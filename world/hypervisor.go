@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/owner"
 	"github.com/migsim/migsim/pcie"
@@ -300,8 +301,8 @@ func (w *World) trapsFLR(off uint16, data []byte) bool {
 	return ok && b&byte(pcie.DevCtlInitiateFLR>>8) != 0
 }
 
-// trapFLR is the rest of the trapped write once the FLR started: the
-// kernel's 100 ms, then reset_done on the vCPU's own actor.
+// trapFLR is the rest of the trapped write once the FLR started: vfio-pci's
+// pcie_flr wait (guest.AwaitFLR), then reset_done on the vCPU's own actor.
 //
 // It reads w.hv at each call rather than once: a copy of the world made
 // during the 100 ms rebuilds its hypervisor (rebuildHypervisor), and the
@@ -316,7 +317,7 @@ func (g *guestActor) trapFLR() {
 		}
 		g.trapping, g.w.hvShared = false, true
 	}()
-	g.Sleep(pcie.FLRDurationNs)
+	guest.AwaitFLR(g) // vfio-pci's reset is pcie_flr: 100 ms, then polls until the function answers
 	host, _ := g.hostVF()
 	g.w.hv.ResetDone(host, g.vf, g.name, hvYield(g.yield))
 	g.tape.Add(actorlog.Entry{Call: rerun.CallTrapEnd})

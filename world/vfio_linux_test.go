@@ -18,6 +18,12 @@ import (
 // actor order) and returns the world and its finding.
 func runLinux(t *testing.T, text string, rules spec.Rules) (*World, *engine.Finding) {
 	t.Helper()
+	return runLinuxWith(t, text, rules, firstChooser{})
+}
+
+// runLinuxWith is runLinux with the chooser ch.
+func runLinuxWith(t *testing.T, text string, rules spec.Rules, ch engine.Chooser) (*World, *engine.Finding) {
+	t.Helper()
 	s, err := scenario.ParseScenario("linux.scn", []byte(text))
 	require.NoError(t, err)
 	var w *World
@@ -25,7 +31,7 @@ func runLinux(t *testing.T, text string, rules spec.Rules) (*World, *engine.Find
 		var err error
 		w, err = NewWorld(WorldConfig{Scenario: s, Edition: spec.Virtio14, Rules: rules, Notes: true}, st)
 		return w, err
-	}, 1, firstChooser{}, engine.RunConfig{MaxSteps: 200000})
+	}, 1, ch, engine.RunConfig{MaxSteps: 200000})
 	require.NoError(t, err)
 	return w, res.Finding
 }
@@ -81,7 +87,8 @@ hypervisor
 // puts the source's VFIO state to RUNNING and disables its data FD, without
 // a DEV_MODE_SET; QEMU's next PRECOPY_INFO on the old FD fails, and a state
 // change that opens a new FD is "data_fd out of sync". Both are named
-// vf-reset. Without a saving FD the reset costs no admin command.
+// vf-reset. Without a saving FD the reset costs no admin command. An arc
+// the hypervisor is inside when reset_done runs defers it to the arc's end.
 func TestFLRTrapResetDone(t *testing.T) {
 	tests := []struct {
 		name, ops string
@@ -90,14 +97,24 @@ func TestFLRTrapResetDone(t *testing.T) {
 		// keeps the state its last call reached).
 		wantState owner.MigState
 		deferred  bool
+		// prefer, when set, runs the steps whose label starts with it
+		// whenever one is enabled (preferActor): "src" lets the source's PF
+		// and VF answer at once, so the hypervisor is still inside its next
+		// arc, holding the state_mutex, when the vCPU's kernel has waited the
+		// FLR out and runs reset_done.
+		prefer string
 	}{
-		{"precopy on the old FD", "sleep ms=300\n  precopy src", "precopy", owner.StateRunning, false},
-		{"new FD out of sync", "sleep ms=300\n  vfio src PRE_COPY_P2P", "vfio", owner.StatePreCopyP2P, false},
-		{"arc held by the FLR: deferred reset_done", "vfio src PRE_COPY_P2P\n  vfio src STOP_COPY", "vfio", owner.StateStopCopy, true},
+		{"precopy on the old FD", "sleep ms=300\n  precopy src", "precopy", owner.StateRunning, false, ""},
+		{"new FD out of sync", "sleep ms=300\n  vfio src PRE_COPY_P2P", "vfio", owner.StatePreCopyP2P, false, ""},
+		{"arc held by the FLR: deferred reset_done", "vfio src PRE_COPY_P2P\n  vfio src STOP_COPY", "vfio", owner.StateStopCopy, true, "src"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, f := runLinux(t, strings.Replace(flrTrapScenario, "%s", tt.ops, 1), spec.DefaultRules(spec.Virtio14))
+			var ch engine.Chooser = firstChooser{}
+			if tt.prefer != "" {
+				ch = preferActor{tt.prefer}
+			}
+			w, f := runLinuxWith(t, strings.Replace(flrTrapScenario, "%s", tt.ops, 1), spec.DefaultRules(spec.Virtio14), ch)
 			require.NotNil(t, f)
 			assert.Equal(t, "error:vf-reset", f.Oracle, f.Message)
 			o, _ := w.FlowOutcome()
@@ -109,4 +126,17 @@ func TestFLRTrapResetDone(t *testing.T) {
 			assert.Equal(t, tt.deferred, len(notesWith(w, "deferred")) > 0, "%v", w.Notes())
 		})
 	}
+}
+
+// preferActor runs a step whose label starts with prefix whenever one is
+// enabled, else the first.
+type preferActor struct{ prefix string }
+
+func (c preferActor) Choose(d *engine.Decision) (int, error) {
+	for i, s := range d.Enabled {
+		if strings.HasPrefix(s.Label, c.prefix) {
+			return i, nil
+		}
+	}
+	return 0, nil
 }

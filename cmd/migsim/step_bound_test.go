@@ -42,7 +42,7 @@ func TestScheduleStepBound(t *testing.T) {
 	assert.Contains(t, string(md), "**Step bound reached** after step 150")
 	assert.NotContains(t, string(md), "**Violation of")
 	assert.NotContains(t, string(md), "**broken**")
-	long := "../../catalog/testdata/regress/flr-during-freeze_virtio-1.4.json" // 178 steps
+	long := "../../catalog/testdata/regress/flr-during-freeze_virtio-1.4.json" // 179 steps
 
 	for _, tc := range []struct {
 		name string
@@ -55,12 +55,12 @@ func TestScheduleStepBound(t *testing.T) {
 		{"another bound is refused", []string{"replay", "--max-steps", "160", cut}, cmdbase.ExitUsage,
 			"--max-steps 160: the schedule ends at its step bound of 150 steps"},
 		{"replay below the schedule's length", []string{"replay", "--max-steps", "172", long}, cmdbase.ExitUsage,
-			"--max-steps 172 is below the schedule's 178 steps"},
+			"--max-steps 172 is below the schedule's 179 steps"},
 		{"trace below the schedule's length", []string{"trace", "--max-steps", "100", long}, cmdbase.ExitUsage,
-			"--max-steps 100 is below the schedule's 178 steps"},
+			"--max-steps 100 is below the schedule's 179 steps"},
 		{"report below the schedule's length", []string{"report", "--max-steps", "100", "--out", t.TempDir(), long}, cmdbase.ExitUsage,
-			"--max-steps 100 is below the schedule's 178 steps"},
-		{"the schedule's own length is enough", []string{"replay", "--max-steps", "178", long}, cmdbase.ExitFinding, "(matches the recording)"},
+			"--max-steps 100 is below the schedule's 179 steps"},
+		{"the schedule's own length is enough", []string{"replay", "--max-steps", "179", long}, cmdbase.ExitFinding, "(matches the recording)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runSimCLI(t, tc.args...)

@@ -628,7 +628,7 @@ var byteRamp = func() (r [sectorSize]byte) {
 }()
 
 // FLR starts a function-level reset the way Linux's pcie_flr does (set
-// Initiate FLR, wait 100 ms); the driver re-probes afterwards.
+// Initiate FLR, then guest.AwaitFLR); the driver re-probes afterwards.
 func (g *Driver) FLR() {
 	g.findCaps()
 	if g.pcieCap == 0 {
@@ -637,16 +637,9 @@ func (g *Driver) FLR() {
 	}
 	ctl := g.bus.CfgRead(g.pcieCap+8, 2)
 	g.bus.CfgWrite(g.pcieCap+8, 2, ctl|0x8000)
-	g.bus.Sleep(pcie.FLRDurationNs)
-	// pci_dev_wait: read PCI_COMMAND until it is not all ones, sleeping 1,
-	// 2, 4, … ms in between (bounded as Linux's 60 s poll is).
-	for delay, waited := uint64(1_000_000), uint64(0); g.bus.CfgRead(0x04, 4) == 0xffffffff; delay *= 2 {
-		if waited > 60_000_000_000 {
-			g.fail("flr: function not ready after 60 s")
-			return
-		}
-		g.bus.Sleep(delay)
-		waited += delay
+	if !guest.AwaitFLR(g.bus) {
+		g.fail("flr: function not ready after 60 s")
+		return
 	}
 	if n := g.Outstanding(); n > 0 {
 		g.logf("flr: %d requests aborted", n)
