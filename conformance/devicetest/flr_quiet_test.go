@@ -7,10 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
 )
@@ -55,10 +52,7 @@ func TestNoMSIXDuringFLR(t *testing.T) {
 			name, value, _ := strings.Cut(k, "=")
 			require.NoError(t, rules.Set(name, value))
 		}
-		for _, dev := range []struct {
-			typ string
-			f   member.Factory
-		}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+		for _, dev := range referenceDevices {
 			ref := runCheck(dt, ed, rules, dev.f, dev.typ)
 			assert.Empty(t, ref.Fails, "%s %s", ed, dev.typ)
 			assert.Empty(t, ref.Skipped, "%s %s", ed, dev.typ)

@@ -6,11 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
-	"github.com/migsim/migsim/member"
-	"github.com/migsim/migsim/member/blk"
-	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -31,10 +27,7 @@ func TestResetIRQAndQualifierChecks(t *testing.T) {
 	for _, dt := range All() {
 		byName[dt.id+"/"+dt.name] = dt
 	}
-	for _, dev := range []struct {
-		typ string
-		f   member.Factory
-	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+	for _, dev := range referenceDevices {
 		for _, mutant := range []string{"", "reads-zero-before-reset-done", "drops-config-irq-held-in-stop", "drops-einval-qualifier"} {
 			f := dev.f
 			if mutant != "" {

@@ -34,6 +34,14 @@ func (d requestBug) Handle(ev member.Event) member.Effects {
 	return d.Device.Handle(ev)
 }
 
+// referenceDevices are the reference virtio-blk and virtio-net, each with
+// the type its device protocol hello names: what a test of a planted bug
+// checks passes first.
+var referenceDevices = []struct {
+	typ string
+	f   member.Factory
+}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}}
+
 // plant returns f with bug planted.
 func plant(f member.Factory, bug func(req *member.AdminRequest) bool) member.Factory {
 	return func(c member.Config) member.Device { return requestBug{Device: f(c), bug: bug} }
@@ -114,10 +122,7 @@ func TestDiscardKeepingBaselineChargedToDRAFTCTX03(t *testing.T) {
 func TestSizeGetFreezeBound(t *testing.T) {
 	dt := unitNamed(t, "DRAFT-CTX-06", "size-get-freeze-bound")
 	ed := spec.Draft2023
-	for _, dev := range []struct {
-		typ string
-		f   member.Factory
-	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+	for _, dev := range referenceDevices {
 		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
 		assert.Empty(t, ref.Fails, dev.typ)
 		assert.Positive(t, ref.Asserted, dev.typ)
@@ -145,10 +150,7 @@ func TestSizeGetFreezeBound(t *testing.T) {
 func TestLengthMismatchLonger(t *testing.T) {
 	dt := unitNamed(t, "DP-DEV-05", "length-mismatch-fails")
 	ed := spec.Virtio14
-	for _, dev := range []struct {
-		typ string
-		f   member.Factory
-	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+	for _, dev := range referenceDevices {
 		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
 		assert.Empty(t, ref.Fails, dev.typ)
 	}
@@ -246,10 +248,7 @@ func (d sizeSkew) Handle(ev member.Event) member.Effects {
 func TestPendingEventsApplied(t *testing.T) {
 	dt := unitNamed(t, "DRAFT-CTX-01", "pending-events-applied")
 	ed := spec.Draft2023
-	for _, dev := range []struct {
-		typ string
-		f   member.Factory
-	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+	for _, dev := range referenceDevices {
 		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
 		assert.Empty(t, ref.Fails, dev.typ)
 		assert.Equal(t, 2, ref.Asserted, dev.typ)
@@ -283,10 +282,7 @@ func TestPendingEventsApplied(t *testing.T) {
 func TestSplitWriteCarried(t *testing.T) {
 	dt := unitNamed(t, "DRAFT-CTX-07", "split-write-carried")
 	ed := spec.Draft2023
-	for _, dev := range []struct {
-		typ string
-		f   member.Factory
-	}{{extdevice.TypeBlk, blk.New}, {extdevice.TypeNet, membernet.New}} {
+	for _, dev := range referenceDevices {
 		ref := runCheck(dt, ed, spec.DefaultRules(ed), dev.f, dev.typ)
 		assert.Empty(t, ref.Fails, dev.typ)
 		assert.Equal(t, 3, ref.Asserted, dev.typ)
