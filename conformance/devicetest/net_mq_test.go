@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/migsim/migsim/conformance/devicetest/harness"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/conformance/mutants"
 	"github.com/migsim/migsim/devctx"
@@ -24,7 +25,9 @@ import (
 // breaks NET-PART-02 in its state; a destination that reads back the pairs
 // written to it but steers by the maximum breaks NET-DEV-10; one that
 // takes the second pair's transmit queue as disabled breaks DP-DEV-08, in
-// the queue read back and in the frame it does not send. The reference
+// the queue read back and in the frame it does not send; one that restores
+// every queue with one queue_size (transmitq1's half size lost) breaks
+// DP-DEV-08 in the queue read back. The reference
 // passes in both editions, on checks.
 func TestNetMQRoundTripBlame(t *testing.T) {
 	units := unitsByEdition(t, "net-mq-round-trip", 2)
@@ -37,7 +40,17 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 	maxPairs, ok := mutants.Lookup("restores-max-pairs")
 	require.True(t, ok)
 	restoresMax := maxPairs.Factory(membernet.New)
-	disablesTx2 := func(c member.Config) member.Device { return &vqDisabler{Device: membernet.New(c), vq: 3} }
+	restores := func(edit func(uint16, *devctx.VQCfg)) member.Factory {
+		return func(c member.Config) member.Device { return &vqRestorer{Device: membernet.New(c), edit: edit} }
+	}
+	disablesTx2 := restores(func(vq uint16, v *devctx.VQCfg) {
+		if vq == 3 {
+			v.Enabled = 0
+		}
+	})
+	// One queue_size for every queue, as a device with one register for
+	// it would restore: the guest programmed transmitq1 smaller.
+	oneSize := restores(func(_ uint16, v *devctx.VQCfg) { v.QueueSize = uint16(harness.QueueSizeOf(0)) })
 	savesTx2AsTx1 := func(c member.Config) member.Device {
 		return &vqSaver{Device: membernet.New(c), from: 1, to: 3, gets: map[uint64]bool{}}
 	}
@@ -67,16 +80,18 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 			[]string{beyond, "the destination reads back the pairs in use and steers beyond them"}},
 		{"restores-transmitq2-disabled", spec.Virtio14, disablesTx2, []string{"DP-DEV-08"},
 			[]string{"transmitq2 (queue 3) is {QueueSize:32 Vector:4 Enabled:0", "a frame sent on transmitq2 after the resume: its used index is 0, want 1"}},
+		{"restores-one-queue-size", spec.Virtio14, oneSize, []string{"DP-DEV-08"},
+			[]string{"transmitq1 (queue 1) is {QueueSize:32 Vector:2 Enabled:1"}},
 		// The source saves transmitq2 as transmitq1 (its ring addresses and
 		// vector): the destination reads back what it was given and runs
 		// transmitq1's ring for transmitq2, so only the driver's programming
 		// shows the source wrong, and the frame it then does not send is
 		// the source's too.
 		{"saves-transmitq2-as-transmitq1", spec.Virtio14, savesTx2AsTx1, []string{"DP-DEV-02"},
-			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:32 Vector:2 Enabled:1", "want what the driver programmed, {QueueSize:32 Vector:4",
+			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:16 Vector:2 Enabled:1", "want what the driver programmed, {QueueSize:32 Vector:4",
 				"a frame sent on transmitq2 after the resume: its used index is 0, want 1: the source's state misstated transmitq2 (above)"}},
 		{"saves-transmitq2-as-transmitq1", spec.Draft2023, savesTx2AsTx1, []string{"DRAFT-CTX-02"},
-			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:32 Vector:2 Enabled:1",
+			[]string{"the state read from the stopped source: transmitq2 (queue 3) is {QueueSize:16 Vector:2 Enabled:1",
 				"the source's state misstated transmitq2 (above)"}},
 	} {
 		t.Run(tc.name+"/"+tc.ed.String(), func(t *testing.T) {
@@ -96,14 +111,14 @@ func TestNetMQRoundTripBlame(t *testing.T) {
 	}
 }
 
-// vqDisabler is a planted virtio-net device that applies the VQ_CFG part of
-// queue vq in every DEV_PARTS_SET it is sent with queue_enable 0.
-type vqDisabler struct {
+// vqRestorer is a planted virtio-net device that applies the VQ_CFG parts
+// of every DEV_PARTS_SET it is sent as edit changes them.
+type vqRestorer struct {
 	member.Device
-	vq uint16
+	edit func(vq uint16, v *devctx.VQCfg)
 }
 
-func (d *vqDisabler) Handle(ev member.Event) member.Effects {
+func (d *vqRestorer) Handle(ev member.Event) member.Effects {
 	hdr := spec.ResourceObjCmdHeaderSize
 	if ev.Kind != member.EvAdmin || spec.Opcode(ev.Admin.Opcode) != spec.OpDevPartsSet || len(ev.Admin.Data) <= hdr {
 		return d.Device.Handle(ev)
@@ -114,9 +129,10 @@ func (d *vqDisabler) Handle(ev member.Event) member.Effects {
 	}
 	out := make([]devctx.Part, len(ps.List))
 	for i, p := range ps.List {
-		if v, err := devctx.DecodeVQCfg(p.Value); err == nil && p.Type == spec.PartVQCfg && p.VQIndex() == d.vq {
-			v.Enabled = 0
-			p = v.Part(d.vq)
+		if v, err := devctx.DecodeVQCfg(p.Value); err == nil && p.Type == spec.PartVQCfg {
+			vq := p.VQIndex()
+			d.edit(vq, &v)
+			p = v.Part(vq)
 		}
 		out[i] = p
 	}

@@ -108,7 +108,26 @@ func newGuest(g *Rig, live int) *Guest {
 }
 
 // RingAt is where the test guest puts queue q's split ring.
-func RingAt(q int) virtq.Layout { return virtq.NewLayout(ringBase+uint64(q)*0x10000, guestQSize) }
+func RingAt(q int) virtq.Layout {
+	return virtq.NewLayout(ringBase+uint64(q)*0x10000, uint16(QueueSizeOf(q)))
+}
+
+// QueueSizeOf is the size the test guest programs queue q with:
+// guestQSize, but half of it for queues 1, 5, 9, … (a net device's
+// transmitq1, transmitq3, …). So a blk device's first queue, a net
+// device's receive queues and its controlq (which the control units fill
+// with commands) get guestQSize, and transmitq1 differs from receiveq1 and
+// from transmitq2: a device that keeps one queue_size for every queue, or
+// saves or restores a transmit queue's size as its neighbour's, shows it
+// in the queues' configuration its state holds ("Virtqueue
+// Configuration": the driver may write a queue_size smaller than the
+// device's maximum, queue by queue).
+func QueueSizeOf(q int) int {
+	if q%4 == 1 {
+		return guestQSize / 2
+	}
+	return guestQSize
+}
 
 // Programmed is the configuration the test guest programs queue q with
 // (setupQueue): its size, MSI-X vector q+1, enabled, and the addresses of
@@ -116,7 +135,7 @@ func RingAt(q int) virtq.Layout { return virtq.NewLayout(ringBase+uint64(q)*0x10
 // must hold.
 func Programmed(q int) devctx.VQCfg {
 	l := RingAt(q)
-	return devctx.VQCfg{QueueSize: guestQSize, Vector: uint16(q + 1), Enabled: 1, Desc: l.Desc, Driver: l.Avail, Device: l.Used}
+	return devctx.VQCfg{QueueSize: uint16(QueueSizeOf(q)), Vector: uint16(q + 1), Enabled: 1, Desc: l.Desc, Driver: l.Avail, Device: l.Used}
 }
 
 // setupQueue programs queue q and enables it.
@@ -132,7 +151,7 @@ func (gu *Guest) setupQueue(q int) {
 	}
 	gu.rings[q] = d
 	g.Common(spec.CfgQueueSelect, uint64(q))
-	g.Common(spec.CfgQueueSize, guestQSize)
+	g.Common(spec.CfgQueueSize, uint64(QueueSizeOf(q)))
 	g.Common(spec.CfgQueueMSIXVector, uint64(q+1))
 	g.Common(spec.CfgQueueDescLo, l.Desc&0xffffffff)
 	g.Common(spec.CfgQueueDescHi, l.Desc>>32)
@@ -247,5 +266,5 @@ func (gu *Guest) Harvest(q int) ([]virtq.Used, error) {
 	return gu.rings[q].Harvest()
 }
 
-// QueueSize is the size of the queues the guest sets up.
-func (gu *Guest) QueueSize() int { return guestQSize }
+// QueueSize is the size of queue 0 as the guest sets it up (QueueSizeOf).
+func (gu *Guest) QueueSize() int { return QueueSizeOf(0) }
