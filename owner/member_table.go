@@ -30,7 +30,21 @@ type memberTable struct {
 	watch   bool
 	reached []ReachedMember
 	cleared bool
+	// touched and touchedAll are what PF.Touched drains: the members the
+	// PF handed an event since the last drain (a member may be listed
+	// twice), and whether the table was cleared or the list overflowed
+	// (maxTouched). Not state either: the state hasher forgets the kept
+	// hashes of these members after an event, and of every member when
+	// touchedAll is set.
+	touched    []uint16
+	touchedAll bool
 }
+
+// maxTouched bounds the members listed between two drains (PF.Touched);
+// past it the table says every member may have changed. An event hands
+// events to one member or two; only a caller that never drains (a host
+// booted inline) reaches it.
+const maxTouched = 64
 
 // ReachedMember is a member a watched PF event handed an event to
 // (PF.WatchMembers), with its mode before the first.
@@ -39,8 +53,16 @@ type ReachedMember struct {
 	Mode spec.Mode
 }
 
-// note records, while watched, that the PF hands member vf (m) an event.
+// note records that the PF hands member vf (m) an event: for Touched
+// always, for WatchMembers while watched.
 func (t *memberTable) note(vf uint16, m member.Device) {
+	if !t.touchedAll && (len(t.touched) == 0 || t.touched[len(t.touched)-1] != vf) {
+		if len(t.touched) == maxTouched {
+			t.touched, t.touchedAll = t.touched[:0], true
+		} else {
+			t.touched = append(t.touched, vf)
+		}
+	}
 	if !t.watch || slices.ContainsFunc(t.reached, func(r ReachedMember) bool { return r.VF == int(vf) }) {
 		return
 	}
@@ -79,7 +101,7 @@ func (t *memberTable) len() int { return len(t.vfs) }
 
 // clear drops every member.
 func (t *memberTable) clear() {
-	*t = memberTable{watch: t.watch, reached: t.reached, cleared: t.watch}
+	*t = memberTable{watch: t.watch, reached: t.reached, cleared: t.watch, touched: t.touched[:0], touchedAll: true}
 }
 
 // all yields the built members in VF order.

@@ -217,6 +217,19 @@ func (p *PF) Reached() ([]ReachedMember, bool) {
 	return t.reached, t.cleared
 }
 
+// Touched returns the members the PF handed an event since the last call
+// (a member may be listed twice), and all set when the members were
+// dropped since or too many were reached to list: then any member may
+// have changed. A member changes only when it handles an event, and the
+// PF hands one an event only in deliver (WatchMembers), so a hash kept of
+// any other member still holds. The slice is reused by the next event.
+func (p *PF) Touched() (vfs []uint16, all bool) {
+	t := &p.members
+	vfs, all = t.touched, t.touchedAll
+	t.touched, t.touchedAll = t.touched[:0], false
+	return vfs, all
+}
+
 // memberFor returns VF n's member, creating it on first use; ok is false
 // when VF n does not exist.
 func (p *PF) memberFor(vf uint16) (member.Device, bool) {

@@ -169,3 +169,12 @@ func (w *World) RebuildHypervisorWith(from *World, n int, b hv.Rebuild) error {
 // world's data (CopyKeptForTest), from its actor's record as a runnable
 // copy's Fork does, and returns its refusal.
 func (w *World) RebuildHypervisorForTest() error { return w.rebuildHypervisor(hv.Rebuild{}) }
+
+// MembersHashedForTest is how many times the world's state hasher hashed
+// a member rather than reusing its kept hash (statehash.Hasher.MembersHashed).
+func (w *World) MembersHashedForTest() int {
+	if w.sh == nil {
+		return 0
+	}
+	return w.sh.MembersHashed()
+}

@@ -56,10 +56,10 @@ func newStateHasher(w *World, reflective, fresh bool) *statehash.Hasher {
 }
 
 // devicesChanged forgets the hashes an event on function t of host h may
-// have changed (statehash.Hasher.Forget).
+// have changed (statehash.Hasher.Forget, owner.PF.Touched).
 func (w *World) devicesChanged(h *host, t owner.Target) {
-	if w.sh != nil {
-		w.sh.Forget(h.idx, t)
+	if touched, all := h.pf.Touched(); w.sh != nil {
+		w.sh.Forget(h.idx, t, touched, all)
 	}
 }
 

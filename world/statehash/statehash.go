@@ -10,8 +10,8 @@
 // Devices are hashed by reflection (internal/deephash: every field, so
 // nothing is left out; package world/devhash says what is left to the
 // shared state), once per change: a device's hash is kept until the world
-// says an event reached it (Forget: a PF event may change every member of
-// its host), but not for a member that is not Pure (its status and digest
+// says an event reached it (Forget: a PF event may change the members it
+// hands an event), but not for a member that is not Pure (its status and digest
 // queries may change it). A member.Core is hashed from its parts
 // (member.Core.PartsHash): its registers each time, each queue and its
 // backend kept until a write to it forgets the kept hash, so that an
@@ -112,7 +112,15 @@ type Hasher struct {
 	hs    devhash.Hashers
 	fresh bool
 	hosts []devHashes
+	// hashed counts the members hashed rather than read from the kept
+	// hashes (MembersHashed).
+	hashed int
 }
+
+// MembersHashed returns how many times the hasher hashed a member rather
+// than reusing the hash it kept: what a state hash costs beyond the
+// functions an event reached (Forget).
+func (sh *Hasher) MembersHashed() int { return sh.hashed }
 
 // New returns a hasher of w with no hash cached. worldPkg is the package
 // of the world's own types, which the device hashes leave out; net is set
@@ -125,19 +133,29 @@ func New(w World, worldPkg string, net, reflective, fresh bool) *Hasher {
 }
 
 // Forget forgets the hashes an event on function t of host h may have
-// changed: the PF's always (its member table, its admin queue), the
-// member's, and every member's for a PF event.
-func (sh *Hasher) Forget(h int, t owner.Target) {
+// changed: the PF's always (its member table, its admin queue), member
+// t's, and those of the members the PF handed an event during it
+// (owner.PF.Touched: touched, or every member when all is set). A PF
+// event changes only the members it hands an event to (an admin command
+// reaches its member), so the others keep their hashes: the cost of a
+// state hash after an admin command of a VM of many VFs is the members
+// it reached, not every member.
+func (sh *Hasher) Forget(h int, t owner.Target, touched []uint16, all bool) {
 	if h >= len(sh.hosts) {
 		return
 	}
 	d := &sh.hosts[h]
 	d.pfValid = false
-	if t == owner.TargetPF {
+	if all {
 		clear(d.members)
 		return
 	}
-	delete(d.members, int(t))
+	for _, vf := range touched {
+		delete(d.members, int(vf))
+	}
+	if t != owner.TargetPF {
+		delete(d.members, int(t))
+	}
 }
 
 // Shared hashes the whole shared state.
@@ -186,6 +204,7 @@ func (sh *Hasher) function(i int, x *Host, t owner.Target) uint64 {
 		mh, ok := d.members[int(t)]
 		if !ok {
 			mh = sh.hs.MemberHash(m, sh.fresh)
+			sh.hashed++
 			if Pure(m) {
 				// A member that is not may change when it is only
 				// asked for its status or digest, with no event.
