@@ -54,19 +54,25 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 	if !migrated {
 		return
 	}
-	var running, partial []string
+	var running, partial, byFLR []string
 	runner := ""
 	for i, h := range p.Hosts {
 		if h.Failed || h.VFsGone || (i != 0 && !h.Received) {
 			continue
 		}
-		var active []int
+		var active, flrRan []int
 		vfs := p.VMVFs()
 		abandoned := i != 0 && h.Name != p.VMHost
 		for _, vf := range vfs {
 			if v := p.Owner(h.Name, vf); v.Running() && !(abandoned && v.Wiped) {
 				active = append(active, vf)
+				if v.RanByFLR {
+					flrRan = append(flrRan, vf)
+				}
 			}
+		}
+		if len(flrRan) > 0 {
+			byFLR = append(byFLR, fmt.Sprintf("%s: %s", h.Name, vfList(flrRan)))
 		}
 		switch {
 		case len(active) == len(vfs):
@@ -98,6 +104,10 @@ func (oneRunning) CheckFlowEnd(p *observe.FlowPass) {
 		msg += fmt.Sprintf(" (%s) after the rollback of %s:%d %s", active, f.File, f.Line, f.Verb)
 	} else {
 		msg += fmt.Sprintf(" (%s) at the end of the migration", active)
+	}
+	if len(byFLR) > 0 {
+		msg += fmt.Sprintf("; running again since an FLR ended after the owner quiesced them (mode-after-flr=running), "+
+			"with no mode command since: %s", strings.Join(byFLR, ", "))
 	}
 	p.Report([]string{f.Actor}, "%s", msg)
 }

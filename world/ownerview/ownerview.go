@@ -102,6 +102,11 @@ type OwnerView struct {
 	// and no memory write (a driver setting it up again) reached it: the
 	// member holds nothing it was given before the FLR, whatever its mode.
 	Wiped bool
+	// RanByFLR is set when an FLR the host saw end moved the member from
+	// a mode the owner had quiesced it in to Active (mode-after-flr=running)
+	// and no mode command completed since: it runs although the owner's
+	// last successful command stopped it.
+	RanByFLR bool
 }
 
 // Stopped reports whether the host knows the member is quiesced (Stop,

@@ -102,6 +102,11 @@ type memberTruth struct {
 	// and no memory write reached it (OwnerView.Wiped). Only the oracles
 	// read it (the state hash leaves it out).
 	wiped bool
+	// ranByFLR: an FLR the host saw end moved the member from a mode the
+	// owner had quiesced it in to Active (mode-after-flr=running), and no
+	// mode command completed since (OwnerView.RanByFLR). Only the oracles
+	// read it (the state hash leaves it out).
+	ranByFLR bool
 	// judge keeps the member's judge hash until the record of the member
 	// changes (judge_memo.go); no hash reads it.
 	judge judgeMemo
@@ -143,6 +148,7 @@ func (r *Record) settleFLR(t *memberTruth) bool {
 		return true
 	}
 	if rules.ModeAfterFLR == spec.AfterFLRRunning {
+		t.ranByFLR = t.ranByFLR || t.mode.Quiesced()
 		t.mode = spec.ModeActive
 	}
 	t.wiped = true
@@ -223,7 +229,7 @@ func (r *Record) View(vf int, present bool) OwnerView {
 	n := len(t.pending)
 	return OwnerView{Present: true, Mode: t.mode, ModePending: n > 0, Pending: t.pending[:n:n],
 		Outstanding: t.outstanding, FLR: t.flr, FLRDeferred: t.flrDeferred, FLRAt: t.flrAt, Reset: t.reset,
-		Resumed: t.resumed, Wiped: t.wiped}
+		Resumed: t.resumed, Wiped: t.wiped, RanByFLR: t.ranByFLR}
 }
 
 // ObserveWrite updates the record from a TLP the host or the guest sends
@@ -386,7 +392,7 @@ func (r *Record) Received(vf int, c adminq.Completion, present bool) (before Own
 			t.pending = t.pending[1:]
 		}
 		if c.Result.Status == spec.StatusOK {
-			t.mode = to
+			t.mode, t.ranByFLR = to, false
 			if to == spec.ModeActive && t.flrDeferred {
 				t.flrDeferred = false
 				t.wiped = true
