@@ -417,7 +417,8 @@ func orderInRun(o explain.Order, cs []engine.Choice) bool {
 // orderText renders an ordering as "step I LABEL before step J LABEL",
 // each label followed by the admin commands its step completed when admin
 // is set, with the oracle that fired instead when the reversed run had
-// another finding.
+// another finding, and its message when that oracle is the finding's own
+// for another reason.
 func orderText(o explain.Order, cs []engine.Choice, admin func(int) string) string {
 	note := func(int) string { return "" }
 	if admin != nil {
@@ -426,9 +427,19 @@ func orderText(o explain.Order, cs []engine.Choice, admin func(int) string) stri
 	s := fmt.Sprintf("step %d %s%s before step %d %s%s", engine.ShownStep(o.Before), cs[o.Before].Label, note(o.Before),
 		engine.ShownStep(o.After), cs[o.After].Label, note(o.After))
 	if o.Instead != "" {
-		s += " (reversed: " + o.Instead + " instead)"
+		s += " (reversed: " + o.Instead + " instead" + anotherReason(o.InsteadMessage) + ")"
 	}
 	return s
+}
+
+// anotherReason renders the message of a reversed run's finding of the
+// explained finding's oracle, ", for another reason: MESSAGE" ("" for
+// none).
+func anotherReason(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return ", for another reason: " + msg
 }
 
 // noFindings says that nothing was found, and over what: a sample of the

@@ -156,13 +156,16 @@ type DocWhy struct {
 
 // DocOrder is one ordering the finding needs: Before ran before After and
 // the finding stayed; with After moved ahead of Before it went (Instead:
-// the oracle of the finding the reversed run had instead). Moved is the
-// step that was moved (Before or After's number).
+// the oracle of the finding the reversed run had instead; InsteadMessage
+// its message when that oracle is the finding's own, for another reason).
+// Moved is the step that was moved (Before or After's number).
 type DocOrder struct {
 	Before  DocSliceStep `json:"before"`
 	After   DocSliceStep `json:"after"`
 	Moved   int          `json:"moved"`
 	Instead string       `json:"instead,omitempty"`
+	// InsteadMessage is explain.Order.InsteadMessage.
+	InsteadMessage string `json:"instead_message,omitempty"`
 }
 
 // DocSliceStep is one step of a narrowed slice: its number and label.
@@ -247,7 +250,8 @@ func docWhy(ex *explain.Explanation, cs []engine.Choice) *DocWhy {
 		if !orderInRun(o, cs) {
 			continue
 		}
-		w.Orders = append(w.Orders, DocOrder{Before: step(o.Before), After: step(o.After), Moved: engine.ShownStep(o.Moved), Instead: o.Instead})
+		w.Orders = append(w.Orders, DocOrder{Before: step(o.Before), After: step(o.After), Moved: engine.ShownStep(o.Moved),
+			Instead: o.Instead, InsteadMessage: o.InsteadMessage})
 	}
 	return w
 }

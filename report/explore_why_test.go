@@ -15,7 +15,8 @@ import (
 
 // The shrunk finding's explanation goes into the JSON document's why
 // object with the orderings the text prints, each step numbered and
-// labelled as the text shows it; an ordering naming a step outside the
+// labelled as the text shows it, with the oracle a reversed run had
+// instead and, when it is the finding's own, its message; an ordering naming a step outside the
 // run is left out; without an explanation (--explain-runs 0) there is no
 // why object.
 func TestExploration_WhyInJSON(t *testing.T) {
@@ -29,6 +30,10 @@ func TestExploration_WhyInJSON(t *testing.T) {
 			Steps: 4, Checked: 3, Runs: 9, Unpinned: 1},
 			want: &DocWhy{Orders: []DocOrder{{Before: DocSliceStep{1, "vcpu0:kick"}, After: DocSliceStep{3, "src.vf1:fetch(q0)"}, Moved: 3, Instead: "no-dma-when-stopped"},
 				{Before: DocSliceStep{2, "hv:stop"}, After: DocSliceStep{4, "vcpu0:read"}, Moved: 2}}, Steps: 4, Checked: 3, Runs: 9, Unpinned: 1}},
+		{name: "another reason", ex: &explain.Explanation{Orders: []explain.Order{{Before: 0, After: 3, Moved: 3, Instead: "transparent", InsteadMessage: "entry 4 differs"}},
+			Steps: 4, Checked: 4, Runs: 8},
+			want: &DocWhy{Orders: []DocOrder{{Before: DocSliceStep{1, "vcpu0:kick"}, After: DocSliceStep{4, "vcpu0:read"}, Moved: 4,
+				Instead: "transparent", InsteadMessage: "entry 4 differs"}}, Steps: 4, Checked: 4, Runs: 8}},
 		{name: "an order outside the run", ex: &explain.Explanation{Orders: []explain.Order{{Before: 0, After: 7, Moved: 7}}, Steps: 4, Checked: 4, Runs: 2, Interrupted: true},
 			want: &DocWhy{Orders: []DocOrder{}, Steps: 4, Checked: 4, Runs: 2, Interrupted: true}},
 		{name: "skipped", ex: &explain.Explanation{Orders: []explain.Order{}, Steps: 4, Skipped: "a step-bound finding"},
@@ -58,6 +63,13 @@ func TestExploration_WhyInJSON(t *testing.T) {
 			for _, o := range d.Why.Orders {
 				line := fmt.Sprintf("    step %d %s before step %d %s", o.Before.Step, o.Before.Label, o.After.Step, o.After.Label)
 				assert.Contains(t, text.String(), line, "the text prints the order the JSON holds")
+				switch {
+				case o.InsteadMessage != "":
+					assert.Contains(t, text.String(), line+" (reversed: "+o.Instead+" instead, for another reason: "+o.InsteadMessage+")\n")
+					assert.Contains(t, string(js), `"instead_message":"`+o.InsteadMessage+`"`)
+				case o.Instead != "":
+					assert.Contains(t, text.String(), line+" (reversed: "+o.Instead+" instead)\n")
+				}
 			}
 		})
 	}

@@ -182,7 +182,7 @@ func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 	r.Why = &trace.Why{Text: ex.Text(), Moved: ex.Checked > 0}
 	for _, o := range ex.Orders {
 		r.Why.Orders = append(r.Why.Orders, trace.WhyOrder{Before: o.Before, After: o.After,
-			BeforeLabel: cs[o.Before].Label, AfterLabel: cs[o.After].Label, Instead: o.Instead})
+			BeforeLabel: cs[o.Before].Label, AfterLabel: cs[o.After].Label, Instead: o.Instead, InsteadMessage: o.InsteadMessage})
 	}
 }
 

@@ -88,11 +88,14 @@ type Why struct {
 // WhyOrder is one ordering: the scheduler step at index Before (from 0,
 // shown as engine.ShownStep(Before); its label) must come before step After
 // for the finding to happen; Instead names the oracle that fired instead
-// when the reversed run had another finding.
+// when the reversed run had another finding, InsteadMessage its message
+// when that oracle is the finding's own, for another reason (the
+// transparent oracle reports any difference of the guest's log, and the
+// reversed run's was not the one reported).
 type WhyOrder struct {
 	Before, After           int
 	BeforeLabel, AfterLabel string
-	Instead                 string
+	Instead, InsteadMessage string
 }
 
 // flowErrorPrefix starts the oracle field of a flow error's finding
@@ -307,7 +310,10 @@ func writeWhy(b *strings.Builder, r *Report) {
 		fmt.Fprintf(b, "- step %d `%s`%s before step %d `%s`%s",
 			engine.ShownStep(o.Before), o.BeforeLabel, StepAdmin(r.Events, o.Before),
 			engine.ShownStep(o.After), o.AfterLabel, StepAdmin(r.Events, o.After))
-		if o.Instead != "" {
+		switch {
+		case o.InsteadMessage != "":
+			fmt.Fprintf(b, " (reversed: `%s` instead, for another reason: %s)", o.Instead, o.InsteadMessage)
+		case o.Instead != "":
 			fmt.Fprintf(b, " (reversed: `%s` instead)", o.Instead)
 		}
 		b.WriteString("\n")

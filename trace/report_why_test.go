@@ -12,7 +12,8 @@ import (
 )
 
 // TestWriteWhy: the Why section lists each ordering with its labels (and
-// the oracle a reversed run fired instead), or says why there is none.
+// the oracle a reversed run fired instead, with its message when it is
+// the finding's own oracle for another reason), or says why there is none.
 func TestWriteWhy(t *testing.T) {
 	finding := engine.Result{Finding: &engine.Finding{Oracle: "frozen-context"}}
 	cases := []struct {
@@ -38,6 +39,12 @@ func TestWriteWhy(t *testing.T) {
 				"- step 4 `vcpu0:mmio-write device_status=00` before step 8 `hv:resume-vcpus`\n" +
 				"- step 6 `src.pf:admin(tag 0)` before step 7 `src.vf1:finish-reset` (reversed: `live` instead)\n\n" +
 				"An ordering names two steps"}, nil},
+		{"another reason", Report{Result: finding, Why: &Why{Moved: true, Text: "1 ordering decides it", Orders: []WhyOrder{
+			{Before: 3, After: 7, BeforeLabel: "vcpu0:notify+0", AfterLabel: "hv:resume-vcpus", Instead: "frozen-context",
+				InsteadMessage: "src.vf1: device context changed in Freeze"},
+		}}},
+			[]string{"- step 4 `vcpu0:notify+0` before step 8 `hv:resume-vcpus` " +
+				"(reversed: `frozen-context` instead, for another reason: src.vf1: device context changed in Freeze)\n"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -36,8 +36,14 @@ type Order struct {
 	// of Before when it is After, delayed past After when it is Before.
 	Moved int `json:"moved"`
 	// Instead is the oracle of the finding the reversed run had instead,
-	// first ("" for none).
-	Instead string `json:"instead,omitempty"`
+	// first ("" for none). InsteadMessage is that finding's message when
+	// its oracle is the explained finding's own and its reason another
+	// (SameReason): an oracle that judges the whole run, as the
+	// transparent oracle compares the guest's log, fires for any
+	// difference, and the reversed run's difference is not the one
+	// reported.
+	Instead        string `json:"instead,omitempty"`
+	InsteadMessage string `json:"instead_message,omitempty"`
 	// kept and gone are the two runs that show the order (Runs).
 	kept, gone []engine.Choice
 }

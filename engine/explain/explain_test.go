@@ -32,34 +32,46 @@ func lostUpdateRun(t *testing.T) (engine.Factory, engine.Result) {
 	return f, res
 }
 
-// The lost update needs both reads before both writes: racer0's read
-// before racer1's write (delay the read past it and racer0 reads 1) and
-// racer1's read before racer0's write (found both by delaying racer1's
-// read and by hastening racer0's write; reported once). The noise and the
-// order of the two writes or of the two reads do not matter.
+// The lost update reported, racer0 writing over racer1's update, needs
+// racer0's read before racer1's write (delay the read past it and racer0
+// reads 1) and racer1's write before racer0's (hasten racer0's write past
+// it and racer1 writes over racer0's update: a lost update, for another
+// reason; this order implies racer1's read before racer0's write, which
+// delaying racer1's read finds). The noise and the order of the two reads
+// do not matter.
 func TestExplain_LostUpdate(t *testing.T) {
 	f, res := lostUpdateRun(t)
 	ex, err := Explain(context.Background(), f, 1, res, Config{})
 	require.NoError(t, err)
-	assert.Equal(t, []Order{{Before: 0, After: 4, Moved: 0}, {Before: 2, After: 5, Moved: 5}}, exported(ex.Orders))
+	assert.Equal(t, []Order{{Before: 0, After: 4, Moved: 0},
+		{Before: 4, After: 5, Moved: 5, Instead: "lost-update", InsteadMessage: "racer1 wrote over an update"}}, exported(ex.Orders))
 	assert.Equal(t, 6, ex.Steps)
 	assert.Equal(t, 6, ex.Checked)
 	assert.False(t, ex.Interrupted)
 	assert.Equal(t, "2 orderings decide it: with any one reversed (the others in their recorded order as far as the run allows), the finding goes (each of 6 steps moved both ways, 17 runs)", ex.Text())
 
-	// Each order reversed by hand: the finding goes.
-	for _, labels := range [][]string{
-		{"noise:poke", "racer1:read counter", "noise:poke", "racer1:write counter", "racer0:read counter", "racer0:write counter"},
-		{"racer0:read counter", "noise:poke", "noise:poke", "racer0:write counter", "racer1:read counter", "racer1:write counter"},
+	// Each order reversed by hand: the finding goes, the second time for
+	// racer1's lost update.
+	for _, tc := range []struct {
+		labels []string
+		other  string
+	}{
+		{[]string{"noise:poke", "racer1:read counter", "noise:poke", "racer1:write counter", "racer0:read counter", "racer0:write counter"}, ""},
+		{[]string{"racer0:read counter", "noise:poke", "racer1:read counter", "noise:poke", "racer0:write counter", "racer1:write counter"}, "racer1 wrote over an update"},
 	} {
 		var sched []engine.Choice
-		for _, l := range labels {
+		for _, l := range tc.labels {
 			sched = append(sched, engine.Choice{Index: 9, Label: l})
 		}
 		got, err := engine.Run(f, 1, engine.NewLenientReplay(sched), engine.RunConfig{})
 		require.NoError(t, err)
-		require.Equal(t, labels, choiceLabels(got.Choices))
-		assert.Nil(t, got.Finding)
+		require.Equal(t, tc.labels, choiceLabels(got.Choices))
+		assert.False(t, SameReason(got.Finding, res.Finding))
+		if tc.other == "" {
+			assert.Nil(t, got.Finding)
+		} else if assert.NotNil(t, got.Finding) {
+			assert.Equal(t, tc.other, got.Finding.Message)
+		}
 	}
 }
 
@@ -86,7 +98,8 @@ func TestExplain_Budget(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, ex.Runs)
 	assert.Zero(t, ex.Checked, "step 5's delay was cut")
-	assert.Equal(t, []Order{{Before: 2, After: 5, Moved: 5}}, exported(ex.Orders), "hastening step 5 showed its order in 3 runs")
+	assert.Equal(t, []Order{{Before: 4, After: 5, Moved: 5, Instead: "lost-update", InsteadMessage: "racer1 wrote over an update"}}, exported(ex.Orders),
+		"hastening step 5 showed its order in 3 runs")
 	assert.Equal(t, "1 ordering decides it: with the two steps reversed (the others in their recorded order as far as the run allows), the finding goes (0 of 6 steps moved both ways, nearest the finding first, before the run budget ran out, 3 runs)", ex.Text())
 
 	ex, err = Explain(context.Background(), f, 1, res, Config{MaxRuns: 1})
@@ -250,7 +263,7 @@ func TestExplain_NoFinding(t *testing.T) {
 func exported(os []Order) []Order {
 	out := make([]Order, len(os))
 	for i, o := range os {
-		out[i] = Order{Before: o.Before, After: o.After, Moved: o.Moved, Instead: o.Instead}
+		out[i] = Order{Before: o.Before, After: o.After, Moved: o.Moved, Instead: o.Instead, InsteadMessage: o.InsteadMessage}
 	}
 	return out
 }

@@ -64,12 +64,15 @@ type move struct {
 
 // outcome is a moved run: where the target ran (-1: not at all, or
 // another step of its actor ran in its place), whether the finding
-// stayed, the other oracle that fired instead, and the run's choices.
+// stayed, the other oracle that fired instead (with its message when it
+// is the explained finding's oracle for another reason), and the run's
+// choices.
 type outcome struct {
-	placed int
-	kept   bool
-	other  string
-	cs     []engine.Choice
+	placed   int
+	kept     bool
+	other    string
+	otherMsg string
+	cs       []engine.Choice
 }
 
 func (x *explainer) run(m move) (outcome, error) {
@@ -81,21 +84,17 @@ func (x *explainer) run(m move) (outcome, error) {
 	}
 	o := outcome{cs: slices.Clone(got.Choices)}
 	o.placed = x.where(o.cs, m.target)
-	o.kept = sameFinding(got.Finding, x.finding)
+	o.kept = SameReason(got.Finding, x.finding)
 	if got.Finding != nil && !o.kept {
 		o.other = got.Finding.Oracle
 		if got.Finding.StepBound() {
 			o.other += " (step bound)"
 		}
+		if sameFinding(got.Finding, x.finding) {
+			o.otherMsg = got.Finding.Message
+		}
 	}
 	return o, nil
-}
-
-// sameFinding reports whether got is the explained finding again: the
-// same oracle, and for the live oracle the same kind (a deadlock is not a
-// run that reached the step bound).
-func sameFinding(got, want *engine.Finding) bool {
-	return got != nil && got.Oracle == want.Oracle && (got.Oracle != engine.OracleLive || got.StepBound() == want.StepBound())
 }
 
 // recording is the explained run as the outcome of a move of step j that
@@ -200,7 +199,7 @@ func (x *explainer) order(j int, kept, gone outcome, hastened bool) (Order, bool
 		x.unpinned++
 		return Order{}, false
 	}
-	o := Order{Before: other, After: j, Moved: j, Instead: gone.other, kept: kept.cs, gone: gone.cs}
+	o := Order{Before: other, After: j, Moved: j, Instead: gone.other, InsteadMessage: gone.otherMsg, kept: kept.cs, gone: gone.cs}
 	if !hastened {
 		o.Before, o.After = j, other
 	}

@@ -2,9 +2,7 @@ package explain
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/migsim/migsim/engine"
 )
@@ -14,7 +12,7 @@ import (
 type SliceCheck struct {
 	// Kept is set when both runs had the explained finding (the same
 	// oracle, for the live oracle the same kind, and the same message but
-	// for the step numbers and hex values it cites: sameReason) after the
+	// for the step numbers and hex values it cites: SameReason) after the
 	// recorded finding's step (the same actor's step with the same
 	// ordinal and label; for a flow error, reported when the run ends,
 	// the hypervisor's step that got it: engine.Finding.From).
@@ -125,9 +123,9 @@ func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []
 			at := got.Finding.From()
 			switch {
 			case end < 0: // the finding came before any step
-				kept = sameReason(got.Finding, res.Finding) && at < 0
+				kept = SameReason(got.Finding, res.Finding) && at < 0
 			default:
-				kept = sameReason(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
+				kept = SameReason(got.Finding, res.Finding) && at >= 0 && at < len(got.Choices) &&
 					x.recorded(got.Choices, at) == end
 			}
 		}
@@ -141,39 +139,6 @@ func checkSlice(f engine.Factory, seed uint64, res engine.Result, slice, held []
 	}
 	out.Kept = true
 	return out, nil
-}
-
-// stepNumbers matches the step numbers a finding's message may cite;
-// hexValues the values it prints in hex (a checksum of the state a load
-// refused, which the steps held back change: the same flow error).
-var (
-	stepNumbers = regexp.MustCompile(`\bsteps? [0-9]+`)
-	hexValues   = regexp.MustCompile(`\b0x[0-9a-fA-F]+\b`)
-)
-
-// sameReason reports whether got is the checked finding again for the
-// same reason: sameFinding, and the same message but for the step numbers
-// it cites (a run that holds steps back numbers them otherwise) and its
-// hex values, or for a flow error want's message annotated after it. An
-// oracle that judges a whole run (the transparent oracle's comparison of
-// the guest's log, at the run's end) fires for any difference: a slice
-// whose held-back steps made another difference (another log entry, a
-// request lost elsewhere) kept "the finding" for a reason the recorded
-// run did not have, and left out the steps of the recorded one's reason.
-func sameReason(got, want *engine.Finding) bool {
-	if !sameFinding(got, want) {
-		return false
-	}
-	// A flow error's message may have been annotated since its run (the
-	// catalog appends the failing member's reason for the status, after
-	// " ("): the run's own message is then where it starts.
-	g, w := reason(got.Message), reason(want.Message)
-	return g == w || want.Caused && strings.HasPrefix(w, g) && strings.HasPrefix(w[len(g):], " (")
-}
-
-// reason is a finding's message without its step numbers and hex values.
-func reason(msg string) string {
-	return hexValues.ReplaceAllString(stepNumbers.ReplaceAllString(msg, "step N"), "0xN")
 }
 
 // sliceFirst is CheckSlice's chooser.

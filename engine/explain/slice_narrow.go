@@ -55,7 +55,7 @@ const SkippedBeforeSteps = "the flow error came before the first step (the hyper
 // step of one actor other than the finding's, the finding's actor's own
 // earlier steps (its program runs them ahead of the finding's step
 // anyway), then single steps, latest first, and keeps each drop that
-// keeps the finding for the same reason (sameReason) in CheckSlice's two
+// keeps the finding for the same reason (SameReason) in CheckSlice's two
 // runs and in a third that holds the dropped steps back behind every
 // other held-back step. What is left are the steps whose recorded place,
 // ahead of the steps held back, the finding was seen to need: a step is

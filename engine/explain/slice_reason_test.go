@@ -57,12 +57,10 @@ func (s *orderSys) ActorName(a int) string          { return []string{"a", "b", 
 func (s *orderSys) Done() bool                      { return s.c }
 func (s *orderSys) Finish() *engine.Finding         { return nil }
 
-// The narrowing keeps a finding only for the recorded run's reason: with
-// a's write held back, the check still fails, but because y was written
-// first. Accepting any message of the oracle, the narrowing dropped both
-// writes and called the check "the finding's own", and the slice left
-// out the write whose place the finding (x written first) needs.
-func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
+// orderRun records a's write, b's write and the check: "x written
+// first".
+func orderRun(t *testing.T) engine.Result {
+	t.Helper()
 	var sched []engine.Choice
 	for _, l := range []string{"a:write x", "b:write y", "c:check"} {
 		sched = append(sched, engine.Choice{Index: 9, Label: l})
@@ -71,6 +69,16 @@ func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, res.Finding)
 	require.Equal(t, "x written first", res.Finding.Message)
+	return res
+}
+
+// The narrowing keeps a finding only for the recorded run's reason: with
+// a's write held back, the check still fails, but because y was written
+// first. Accepting any message of the oracle, the narrowing dropped both
+// writes and called the check "the finding's own", and the slice left
+// out the write whose place the finding (x written first) needs.
+func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
+	res := orderRun(t)
 	n, err := NarrowSlice(orderFactory, 1, res, []int{0, 1, 2}, 0, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []int{0, 2}, n.Slice, "a:write x, c:check")
@@ -80,7 +88,7 @@ func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
 	assert.Equal(t, "reversed", c.Lost)
 }
 
-// sameReason: the same oracle and message, step numbers aside.
+// SameReason: the same oracle and message, step numbers aside.
 func TestSameReason(t *testing.T) {
 	f := func(oracle, msg string) *engine.Finding { return &engine.Finding{Oracle: oracle, Message: msg} }
 	flow := func(oracle, msg string) *engine.Finding {
@@ -106,6 +114,6 @@ func TestSameReason(t *testing.T) {
 		{"another oracle", f("u", "entry 5 differs"), f("t", "entry 5 differs"), false},
 		{"none", nil, f("t", "entry 5 differs"), false},
 	} {
-		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, sameReason(tc.got, tc.rec)) })
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, SameReason(tc.got, tc.rec)) })
 	}
 }
