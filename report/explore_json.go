@@ -139,8 +139,9 @@ type DocSlice struct {
 // orderings of two steps the finding needs, numbered and labelled as the
 // text numbers them (the text also names the admin commands a PF's step
 // completed, which it records the run again to find; the labels here are
-// the run's own), and what was checked: Steps up to the finding's, Checked
-// of them moved both ways, Runs spent, Unpinned moves that lost the
+// the run's own), and what was checked: Steps up to the finding's (with
+// Cause, up to the step that got the flow error), Checked of them moved
+// both ways, Runs spent, Unpinned moves that lost the
 // finding without naming a step; Skipped says why nothing was moved,
 // Interrupted that an interrupt ended it early.
 type DocWhy struct {
@@ -148,6 +149,7 @@ type DocWhy struct {
 	Orders      []DocOrder `json:"orders"`
 	Steps       int        `json:"steps"`
 	Checked     int        `json:"checked"`
+	Cause       bool       `json:"cause,omitempty"`
 	Runs        int        `json:"runs"`
 	Unpinned    int        `json:"unpinned,omitempty"`
 	Skipped     string     `json:"skipped,omitempty"`
@@ -243,7 +245,7 @@ func (r *Exploration) Doc() ExplorationDoc {
 // docWhy is ex as its JSON object, its steps those of the explained run cs
 // (an order naming a step outside cs is left out, as the text leaves it).
 func docWhy(ex *explain.Explanation, cs []engine.Choice) *DocWhy {
-	w := &DocWhy{Text: ex.Text(), Orders: []DocOrder{}, Steps: ex.Steps, Checked: ex.Checked, Runs: ex.Runs,
+	w := &DocWhy{Text: ex.Text(), Orders: []DocOrder{}, Steps: ex.Steps, Checked: ex.Checked, Cause: ex.Cause, Runs: ex.Runs,
 		Unpinned: ex.Unpinned, Skipped: ex.Skipped, Interrupted: ex.Interrupted}
 	step := func(i int) DocSliceStep { return DocSliceStep{Step: engine.ShownStep(i), Label: cs[i].Label} }
 	for _, o := range ex.Orders {

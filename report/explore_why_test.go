@@ -34,6 +34,8 @@ func TestExploration_WhyInJSON(t *testing.T) {
 			Steps: 4, Checked: 4, Runs: 8},
 			want: &DocWhy{Orders: []DocOrder{{Before: DocSliceStep{1, "vcpu0:kick"}, After: DocSliceStep{4, "vcpu0:read"}, Moved: 4,
 				Instead: "transparent", InsteadMessage: "entry 4 differs"}}, Steps: 4, Checked: 4, Runs: 8}},
+		{name: "a flow error", ex: &explain.Explanation{Orders: []explain.Order{}, Steps: 3, Checked: 3, Cause: true, Runs: 6},
+			want: &DocWhy{Orders: []DocOrder{}, Steps: 3, Checked: 3, Cause: true, Runs: 6}},
 		{name: "an order outside the run", ex: &explain.Explanation{Orders: []explain.Order{{Before: 0, After: 7, Moved: 7}}, Steps: 4, Checked: 4, Runs: 2, Interrupted: true},
 			want: &DocWhy{Orders: []DocOrder{}, Steps: 4, Checked: 4, Runs: 2, Interrupted: true}},
 		{name: "skipped", ex: &explain.Explanation{Orders: []explain.Order{}, Steps: 4, Skipped: "a step-bound finding"},

@@ -65,11 +65,17 @@ type Explanation struct {
 	// own reversal leaves it in place (that other names the cause), and
 	// one per pair of labels.
 	Orders []Order `json:"orders"`
-	// Steps counts the steps up to the finding's (included); Checked
-	// those Explain moved both ways before its budget or its context ran
-	// out, nearest the finding first.
+	// Steps counts the steps up to the finding's (included), for a flow
+	// error up to the step that got it (Cause); Checked those Explain
+	// moved both ways before its budget or its context ran out, nearest
+	// the finding (that step) first.
 	Steps   int `json:"steps"`
 	Checked int `json:"checked"`
+	// Cause is set when the finding is a flow error, reported when the
+	// run ends, whose steps are counted up to the hypervisor's step that
+	// got it (engine.Finding.From): the steps after it did not make the
+	// error.
+	Cause bool `json:"cause,omitempty"`
 	// Unpinned counts the moves that lost the finding without naming a
 	// step the moved one must not pass (the bisection's two runs did not
 	// differ in one step's place).
@@ -98,14 +104,18 @@ func (e *Explanation) Text() string {
 		}
 		return fmt.Sprintf("not explained: %s before one step was moved both ways (%s)", why, runs)
 	}
-	scope := fmt.Sprintf("each of %d steps moved both ways", e.Steps)
+	upTo, nearest := "", "the finding"
+	if e.Cause {
+		upTo, nearest = " up to the one that got the flow error", "it"
+	}
+	scope := fmt.Sprintf("each of %d steps%s moved both ways", e.Steps, upTo)
 	found := "found"
 	if e.Checked < e.Steps {
 		cut := "the run budget ran out"
 		if e.Interrupted {
 			cut = "it was interrupted"
 		}
-		scope = fmt.Sprintf("%d of %d steps moved both ways, nearest the finding first, before %s", e.Checked, e.Steps, cut)
+		scope = fmt.Sprintf("%d of %d steps%s moved both ways, nearest %s first, before %s", e.Checked, e.Steps, upTo, nearest, cut)
 		found = "found so far"
 	}
 	unpinned := ""
@@ -143,15 +153,19 @@ func plural(n int, what string) string {
 }
 
 // Explain finds the orderings a failing run res of seed needs. It moves
-// each step up to the finding's, nearest the finding first: hastened (run
+// each step up to the finding's (a flow error's: the hypervisor's step
+// that got it, engine.Finding.From, as the causal slice starts from it),
+// nearest the finding first: hastened (run
 // as soon as it is enabled, every other step in its recorded order as far
 // as the run allows) and delayed (run only when nothing else is). When a
 // move loses the finding, a bisection over the decision the move starts
 // or ends at finds two runs that differ in whether the moved step ran
 // before or after one other step: with one order the finding stays, with
 // the other it goes. That pair is an Order; both of its runs were run.
-// A step-bound finding is not explained (every moved run would run to
-// the bound). res must have a finding.
+// A moved run keeps the finding when it has it for the same reason
+// (SameReason). A step-bound finding is not explained (every moved run
+// would run to the bound), nor a flow error that came before the first
+// step. res must have a finding.
 func Explain(ctx context.Context, f engine.Factory, seed uint64, res engine.Result, cfg Config) (Explanation, error) {
 	if res.Finding == nil {
 		return Explanation{}, errors.New("explain: the run has no finding")
@@ -161,16 +175,25 @@ func Explain(ctx context.Context, f engine.Factory, seed uint64, res engine.Resu
 	}
 	cs := res.Choices
 	end := min(max(res.Finding.Step, 0), len(cs)-1)
-	ex := Explanation{Steps: end + 1}
-	if res.Finding.StepBound() {
+	// A flow error is reported when the run ends, whichever actor took
+	// the last step: the steps after the one that got it did not make it,
+	// and moving them names orderings of the run's tail. They stay in the
+	// recording the moved runs follow.
+	from := min(res.Finding.From(), end)
+	ex := Explanation{Steps: from + 1, Cause: from != end && from >= 0}
+	switch {
+	case res.Finding.StepBound():
 		ex.Skipped = "the finding is the step bound, which every moved run would run to"
+		return ex, nil
+	case res.Finding.Caused && from < 0:
+		ex.Steps, ex.Skipped = 0, SkippedBeforeSteps
 		return ex, nil
 	}
 	x := &explainer{ctx: ctx, f: f, seed: seed, finding: res.Finding, max: cfg.MaxRuns,
 		r: engine.NewRunner(engine.RunConfig{MaxSteps: cfg.MaxSteps}), cs: cs[:end+1]}
 	x.index()
 	var found []Order
-	for j := end; j >= 0 && x.more(); j-- {
+	for j := from; j >= 0 && x.more(); j-- {
 		h, ok, err := x.hasten(j)
 		if err != nil {
 			return ex, err
