@@ -144,6 +144,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}
 	why(ctx, t, r, opt)
+	narrow(ctx, t, r, opt)
 	withoutMigration(t, r, opt)
 	if err := trace.WriteReport(&md, r); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -184,6 +185,24 @@ func why(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
 		r.Why.Orders = append(r.Why.Orders, trace.WhyOrder{Before: o.Before, After: o.After,
 			BeforeLabel: cs[o.Before].Label, AfterLabel: cs[o.After].Label, Instead: o.Instead, InsteadMessage: o.InsteadMessage})
 	}
+}
+
+// narrow sets r.Slice, the finding's causal slice narrowed by running
+// (NarrowSliceOn, its default budget), when the explanation moved steps
+// and no ordering decides the finding: the step list then shows the
+// slice's steps, not the causal slice's last ones, which are the run's
+// last steps when the slice is every step (trace.Report.Slice). A
+// narrowing that fails, is skipped or loses the finding leaves it nil,
+// and the list as it was.
+func narrow(ctx context.Context, t catalog.Target, r *trace.Report, opt Options) {
+	if r.Why == nil || !r.Why.Moved || len(r.Why.Orders) > 0 {
+		return
+	}
+	n, err := NarrowSliceOn(ctx, t, r.Schedule, r.Result, opt.MaxSteps, 0)
+	if err != nil || !n.Check.Kept || n.Skipped != "" {
+		return
+	}
+	r.Slice = n.Slice
 }
 
 // withoutMigration sets r.WithoutMigration, the comparison of the run

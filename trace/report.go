@@ -42,6 +42,14 @@ type Report struct {
 	// explained, and WhyNone then says why.
 	Why     *Why
 	WhyNone string
+	// Slice is the finding's causal slice narrowed by running
+	// (explain.NarrowSlice: scheduler step indices, ascending), set when
+	// Why has no ordering and the narrowing kept the finding: the step
+	// list and the sequence diagram then show its steps (and the steps
+	// the verdict cites) in place of the causal slice's last steps, which
+	// say nothing of the finding when the slice is every step. nil: not
+	// narrowed.
+	Slice []int
 	// Device names the device under test the run was made with
 	// ("exec:./extblk"), empty for the reference devices; Reproduce then
 	// lists the commands that replay and trace the run with it, in place

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,11 +18,16 @@ import (
 // the diagram's range comment. With a finding: the last n steps of its
 // causal slice (the steps it depends on through happens-before;
 // engine.CausalSlice), its own step, the steps the Why section's
-// orderings name and the steps the verdict cites (verdictSteps). Without
-// one: the run's last n steps.
+// orderings name and the steps the verdict cites (verdictSteps); when no
+// ordering decides it and the report has its narrowed slice, that
+// slice's steps in place of the causal slice's last ones
+// (narrowedSteps). Without one: the run's last n steps.
 func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
-	shown = map[int]bool{}
 	f := r.Result.Finding
+	if f != nil && r.Why != nil && r.Why.Moved && len(r.Why.Orders) == 0 && len(r.Slice) > 0 {
+		return narrowedSteps(r)
+	}
+	shown = map[int]bool{}
 	slice := engine.CausalSlice(r.Result)
 	if f == nil || len(slice) == 0 {
 		last := 0
@@ -87,6 +93,52 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 	}
 	intro += ": steps " + joinInts(all) + "."
 	return shown, intro, "steps " + joinInts(all)
+}
+
+// narrowedSteps is reportSteps of a finding no ordering decides: the
+// steps of its narrowed slice (Report.Slice), its own step (for a flow
+// error, the step the run's end reports it at) and the steps the verdict
+// cites. Every step moved alone kept the finding, so the orderings name
+// none, and the causal slice's last steps are the run's last steps: they
+// would show what happened to come last, not what the finding needs.
+func narrowedSteps(r *Report) (shown map[int]bool, intro, rng string) {
+	f := r.Result.Finding
+	shown = map[int]bool{}
+	for _, i := range r.Slice {
+		shown[engine.ShownStep(i)] = true
+	}
+	var more []string
+	if s := FindingEventStep(f); !shown[s] {
+		shown[s] = true
+		more = append(more, fmt.Sprintf("the step the run's end reports it at (%d)", s))
+	}
+	var cited []int
+	for _, s := range verdictSteps(f, r.Events) {
+		if !shown[s] {
+			shown[s] = true
+			cited = append(cited, s)
+		}
+	}
+	if len(cited) > 0 {
+		slices.Sort(cited)
+		more = append(more, "the steps the verdict names ("+joinInts(cited)+")")
+	}
+	all := slices.Sorted(maps.Keys(shown))
+	intro = fmt.Sprintf("No ordering of two steps decides the finding (Why), so these are not the run's last steps but "+
+		"the %d of %d steps whose recorded place it was seen to need (its causal slice narrowed by running: run first "+
+		"in their recorded order, every other step held back as long as the run allows, the finding stays; "+
+		"docs/engine.md, \"Narrowing the slice by running\")", len(r.Slice), len(r.Result.Choices))
+	switch len(more) {
+	case 1:
+		intro += ", and " + more[0]
+	case 2:
+		intro += ", " + more[0] + ", and " + more[1]
+	}
+	steps := "steps " + joinInts(all)
+	if len(all) == 1 {
+		steps = "step " + joinInts(all)
+	}
+	return shown, intro + ": " + steps + ".", steps
 }
 
 // stepCited matches a step the finding's message or impact cites ("vcpu0

@@ -46,7 +46,10 @@ and writes, under DIR, for a schedule named NAME.json:
                requirements with their text (of a counterexample migsim
                conform wrote, what the kit charges, as conform --replay
                prints it), the last --steps steps of the
-               finding's causal slice and the steps the orderings name,
+               finding's causal slice and the steps the orderings name
+               (when no ordering decides it, the steps of its slice
+               narrowed by running, as migsim replay --slice prints
+               them, and the steps the verdict names),
                a Mermaid sequence diagram, the mode timeline, the mode
                graph's transitions and the replay command (GitHub renders
                the Mermaid blocks)

@@ -1,0 +1,52 @@
+package report
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/trace"
+)
+
+// A report of a finding no ordering decides lists the steps of its
+// narrowed slice and the steps its verdict cites, not the run's last
+// steps: freeze-without-halting-vcpus draft-2023's lost requests, blamed
+// on vcpu0's write at step 87, go with the finding's own read at 136
+// alone held in place, so the list is steps 87 and 136. It listed the
+// last 12 steps of the causal slice, which is every step (125 to 136),
+// and step 87.
+func TestWrite_NoOrderingListsTheNarrowedSlice(t *testing.T) {
+	const path = "../catalog/testdata/regress/freeze-without-halting-vcpus_draft-2023.json"
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	res, _, err := catalog.RecordSchedule(sc, engine.RunConfig{MaxSteps: catalog.DefaultJudgeMaxSteps})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	require.Contains(t, res.Finding.Message, "vcpu0 ran MWr at step 87")
+	ex, err := Explain(context.Background(), sc, res, catalog.DefaultJudgeMaxSteps, explain.DefaultRuns)
+	require.NoError(t, err)
+	require.Empty(t, ex.Orders, "no ordering decides this finding")
+	require.Equal(t, ex.Steps, ex.Checked)
+
+	wrote, err := Write(context.Background(), sc, path, t.TempDir(), Options{Steps: trace.DefaultReportSteps,
+		MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
+	require.NoError(t, err)
+	b, err := os.ReadFile(wrote[0])
+	require.NoError(t, err)
+	steps := regexp.MustCompile("(?s)## Steps before the finding\n\n(.*?)\n\n```text\n(.*?)```").FindStringSubmatch(string(b))
+	require.Len(t, steps, 3, "the report's step list")
+	assert.Contains(t, steps[1], "No ordering of two steps decides the finding (Why), so these are not the run's last steps but the 1 of 136 steps")
+	assert.Contains(t, steps[1], ", and the steps the verdict names (87): steps 87, 136.")
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^(\d+) `).FindAllStringSubmatch(steps[2], -1) {
+		listed[m[1]] = true
+	}
+	assert.Equal(t, map[string]bool{"87": true, "136": true}, listed, "the events of steps 87 and 136 alone")
+}
