@@ -16,12 +16,13 @@ import (
 )
 
 // A report of a finding no ordering decides lists the steps of its
-// narrowed slice and the steps its verdict cites, not the run's last
-// steps: freeze-without-halting-vcpus draft-2023's lost requests, blamed
-// on vcpu0's write at step 87, go with the finding's own read at 136
-// alone held in place, so the list is steps 87 and 136. It listed the
-// last 12 steps of the causal slice, which is every step (125 to 136),
-// and step 87.
+// narrowed slice and the steps its verdict cites, and for context the six
+// steps before the finding's, not the causal slice's last 12 steps:
+// freeze-without-halting-vcpus draft-2023's lost requests, blamed on
+// vcpu0's write at step 87, go with the finding's own read at 136 alone
+// held in place, so the list is steps 87 and 136 and the context before
+// 136. It listed the last 12 steps of the causal slice, which is every
+// step (125 to 136), and step 87.
 func TestWrite_NoOrderingListsTheNarrowedSlice(t *testing.T) {
 	const path = "../catalog/testdata/regress/freeze-without-halting-vcpus_draft-2023.json"
 	sc, err := catalog.ReadScheduleFile(path)
@@ -42,11 +43,13 @@ func TestWrite_NoOrderingListsTheNarrowedSlice(t *testing.T) {
 	require.NoError(t, err)
 	steps := regexp.MustCompile("(?s)## Steps before the finding\n\n(.*?)\n\n```text\n(.*?)```").FindStringSubmatch(string(b))
 	require.Len(t, steps, 3, "the report's step list")
-	assert.Contains(t, steps[1], "No ordering of two steps decides the finding (Why), so these are not the run's last steps but the 1 of 136 steps")
-	assert.Contains(t, steps[1], ", and the steps the verdict names (87): steps 87, 136.")
+	assert.Contains(t, steps[1], "No ordering of two steps decides the finding (Why), so these are the 1 of 136 steps")
+	assert.Contains(t, steps[1], ", the steps the verdict names (87), and for context the steps just before the finding's (124, 125, 126, 127, 128, 129): "+
+		"steps 87, 124, 125, 126, 127, 128, 129, 136.")
 	listed := map[string]bool{}
 	for _, m := range regexp.MustCompile(`(?m)^(\d+) `).FindAllStringSubmatch(steps[2], -1) {
 		listed[m[1]] = true
 	}
-	assert.Equal(t, map[string]bool{"87": true, "136": true}, listed, "the events of steps 87 and 136 alone")
+	assert.Equal(t, map[string]bool{"87": true, "124": true, "125": true, "126": true, "127": true, "128": true, "129": true, "136": true}, listed,
+		"the events of steps 87 and 136, and of the six steps before 136 with events the list shows (130-135 are vcpu0's waits)")
 }

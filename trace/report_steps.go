@@ -21,11 +21,12 @@ import (
 // orderings name and the steps the verdict cites (verdictSteps); when no
 // ordering decides it and the report has its narrowed slice, that
 // slice's steps in place of the causal slice's last ones
-// (narrowedSteps). Without one: the run's last n steps.
+// (narrowedSteps), with the last few steps before it for context. Without
+// one: the run's last n steps.
 func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 	f := r.Result.Finding
 	if f != nil && r.Why != nil && r.Why.Moved && len(r.Why.Orders) == 0 && len(r.Slice) > 0 {
-		return narrowedSteps(r)
+		return narrowedSteps(r, n)
 	}
 	shown = map[int]bool{}
 	slice := engine.CausalSlice(r.Result)
@@ -97,11 +98,14 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 
 // narrowedSteps is reportSteps of a finding no ordering decides: the
 // steps of its narrowed slice (Report.Slice), its own step (for a flow
-// error, the step the run's end reports it at) and the steps the verdict
-// cites. Every step moved alone kept the finding, so the orderings name
-// none, and the causal slice's last steps are the run's last steps: they
-// would show what happened to come last, not what the finding needs.
-func narrowedSteps(r *Report) (shown map[int]bool, intro, rng string) {
+// error, the step the run's end reports it at), the steps the verdict
+// cites, and for context the last contextSteps (at most n) steps up to the
+// finding's. Every step moved alone kept the finding, so the orderings
+// name none, and the causal slice's last steps are the run's last steps:
+// on their own they show what happened to come last, and the narrowed
+// slice on its own is often the finding's step alone, which hides what
+// led to it (the write a frozen-context read shows, a few steps before).
+func narrowedSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 	f := r.Result.Finding
 	shown = map[int]bool{}
 	for _, i := range r.Slice {
@@ -123,16 +127,38 @@ func narrowedSteps(r *Report) (shown map[int]bool, intro, rng string) {
 		slices.Sort(cited)
 		more = append(more, "the steps the verdict names ("+joinInts(cited)+")")
 	}
+	recorded := map[int]bool{}
+	for _, e := range r.Events {
+		recorded[e.Step] = true
+	}
+	var context []int
+	for s := FindingEventStep(f) - 1; s > 0 && len(context) < min(n, contextSteps); s-- {
+		if recorded[s] {
+			context = append(context, s)
+		}
+	}
+	slices.Reverse(context)
+	var ctxNew []int
+	for _, s := range context {
+		if !shown[s] {
+			shown[s] = true
+			ctxNew = append(ctxNew, s)
+		}
+	}
+	if len(ctxNew) > 0 {
+		more = append(more, fmt.Sprintf("for context the steps just before the finding's (%s)", joinInts(ctxNew)))
+	}
 	all := slices.Sorted(maps.Keys(shown))
-	intro = fmt.Sprintf("No ordering of two steps decides the finding (Why), so these are not the run's last steps but "+
+	intro = fmt.Sprintf("No ordering of two steps decides the finding (Why), so these are "+
 		"the %d of %d steps whose recorded place it was seen to need (its causal slice narrowed by running: run first "+
 		"in their recorded order, every other step held back as long as the run allows, the finding stays; "+
 		"docs/engine.md, \"Narrowing the slice by running\")", len(r.Slice), len(r.Result.Choices))
 	switch len(more) {
+	case 0:
 	case 1:
 		intro += ", and " + more[0]
-	case 2:
-		intro += ", " + more[0] + ", and " + more[1]
+	default:
+		intro += ", " + strings.Join(more[:len(more)-1], ", ") + ", and " + more[len(more)-1]
 	}
 	steps := "steps " + joinInts(all)
 	if len(all) == 1 {
@@ -140,6 +166,10 @@ func narrowedSteps(r *Report) (shown map[int]bool, intro, rng string) {
 	}
 	return shown, intro + ": " + steps + ".", steps
 }
+
+// contextSteps is how many steps up to a finding no ordering decides its
+// report lists for context besides its narrowed slice (narrowedSteps).
+const contextSteps = 6
 
 // stepCited matches a step the finding's message or impact cites ("vcpu0
 // ran MWr at step 87", "it landed at step 91").

@@ -16,7 +16,8 @@ import (
 // and the steps its verdict cites (a blamed write the slice's tail leaves
 // out), not the run's last steps; when no ordering decides the finding,
 // the steps of its narrowed slice in place of the causal slice's last
-// ones (with a flow error's reported step), when the report has it;
+// ones (with a flow error's reported step and, for context, the steps just
+// before the finding's), when the report has it;
 // without a finding, the run's last steps.
 func TestReportSteps(t *testing.T) {
 	// Actor 0 runs steps at indices 0, 2 and 4 (the finding's); actor 1's
@@ -38,7 +39,7 @@ func TestReportSteps(t *testing.T) {
 	none := &Why{Moved: true, Text: "the finding does not depend on the interleaving"}
 	flow := finding
 	flow.Finding = &engine.Finding{Oracle: "error:x", Step: 4, CauseStep: 2, Caused: true}
-	narrowed := "No ordering of two steps decides the finding (Why), so these are not the run's last steps but the %s of 5 steps " +
+	narrowed := "No ordering of two steps decides the finding (Why), so these are the %s of 5 steps " +
 		"whose recorded place it was seen to need (its causal slice narrowed by running: run first in their recorded order, " +
 		"every other step held back as long as the run allows, the finding stays; docs/engine.md, \"Narrowing the slice by running\")"
 	for _, tc := range []struct {
@@ -48,12 +49,12 @@ func TestReportSteps(t *testing.T) {
 		shown []int
 		intro string
 	}{
-		{"no ordering: the narrowed slice", Report{Result: finding, Events: events, Why: none, Slice: []int{4}}, 2, []int{5},
-			fmt.Sprintf(narrowed, "1") + ": step 5."},
-		{"no ordering: the narrowed slice and the verdict's step", Report{Result: cited, Events: events, Why: none, Slice: []int{0, 4}}, 2, []int{1, 2, 3, 5},
-			fmt.Sprintf(narrowed, "2") + ", and the steps the verdict names (2, 3): steps 1, 2, 3, 5."},
-		{"no ordering: a flow error's narrowed slice", Report{Result: flow, Events: events, Why: none, Slice: []int{0, 2}}, 2, []int{1, 3, 5},
-			fmt.Sprintf(narrowed, "2") + ", and the step the run's end reports it at (5): steps 1, 3, 5."},
+		{"no ordering: the narrowed slice", Report{Result: finding, Events: events, Why: none, Slice: []int{4}}, 2, []int{3, 4, 5},
+			fmt.Sprintf(narrowed, "1") + ", and for context the steps just before the finding's (3, 4): steps 3, 4, 5."},
+		{"no ordering: the narrowed slice and the verdict's step", Report{Result: cited, Events: events, Why: none, Slice: []int{0, 4}}, 2, []int{1, 2, 3, 4, 5},
+			fmt.Sprintf(narrowed, "2") + ", the steps the verdict names (2, 3), and for context the steps just before the finding's (4): steps 1, 2, 3, 4, 5."},
+		{"no ordering: a flow error's narrowed slice", Report{Result: flow, Events: events, Why: none, Slice: []int{0, 2}}, 2, []int{1, 3, 4, 5},
+			fmt.Sprintf(narrowed, "2") + ", the step the run's end reports it at (5), and for context the steps just before the finding's (4): steps 1, 3, 4, 5."},
 		{"no ordering, not narrowed: the slice tail", Report{Result: finding, Events: events, Why: none}, 2, []int{3, 5},
 			"The last 2 steps of the 3 steps the finding depends on through happens-before (its causal slice): steps 3, 5."},
 		{"orderings: the slice tail, not the narrowed slice", Report{Result: finding, Events: events, Why: why, Slice: []int{4}}, 2, []int{1, 3, 4, 5},
