@@ -17,17 +17,24 @@ func sameFinding(got, want *engine.Finding) bool {
 
 // stepNumbers matches the step numbers a finding's message may cite;
 // hexValues the values it prints in hex (a checksum of the state a load
-// refused, which the steps held back change: the same flow error).
+// refused, which the steps held back change: the same flow error);
+// logEntries the place in the guest's log of a line the transparent
+// oracle finds different ("entry 8 of its log", "of the guest log" for a
+// peer's), which moves when a step
+// held back or moved makes the guest log other lines before it: the same
+// line differing the same way is the same reason.
 var (
 	stepNumbers = regexp.MustCompile(`\bsteps? [0-9]+`)
 	hexValues   = regexp.MustCompile(`\b0x[0-9a-fA-F]+\b`)
+	logEntries  = regexp.MustCompile(`\bentry [0-9]+ of (its|the guest) log\b`)
 )
 
 // SameReason reports whether got is the explained finding want again for
 // the same reason, as Explain's moves and the slice's checks judge it:
 // the same oracle, for the live oracle the same kind, and the same
 // message but for the step numbers it cites (a run that holds steps back
-// or moves one numbers them otherwise) and its hex values, or for a flow
+// or moves one numbers them otherwise), its hex values and the place in
+// the guest's log of the line that differs, or for a flow
 // error want's message annotated after it. An oracle that judges a whole run (the transparent
 // oracle's comparison of the guest's log, at the run's end) fires for any
 // difference: a slice whose held-back steps made another difference
@@ -46,7 +53,9 @@ func SameReason(got, want *engine.Finding) bool {
 	return g == w || want.Caused && strings.HasPrefix(w, g) && strings.HasPrefix(w[len(g):], " (")
 }
 
-// reason is a finding's message without its step numbers and hex values.
+// reason is a finding's message without its step numbers, hex values
+// and log entry numbers.
 func reason(msg string) string {
-	return hexValues.ReplaceAllString(stepNumbers.ReplaceAllString(msg, "step N"), "0xN")
+	msg = logEntries.ReplaceAllString(stepNumbers.ReplaceAllString(msg, "step N"), "entry N of $1 log")
+	return hexValues.ReplaceAllString(msg, "0xN")
 }

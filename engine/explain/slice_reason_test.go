@@ -88,7 +88,8 @@ func TestNarrowSlice_KeepsTheFindingsReason(t *testing.T) {
 	assert.Equal(t, "reversed", c.Lost)
 }
 
-// SameReason: the same oracle and message, step numbers aside.
+// SameReason: the same oracle and message, step numbers, hex values and
+// the place of a differing line in the guest's log aside.
 func TestSameReason(t *testing.T) {
 	f := func(oracle, msg string) *engine.Finding { return &engine.Finding{Oracle: oracle, Message: msg} }
 	flow := func(oracle, msg string) *engine.Finding {
@@ -101,6 +102,12 @@ func TestSameReason(t *testing.T) {
 	}{
 		{"same", f("t", "entry 5 differs"), f("t", "entry 5 differs"), true},
 		{"another entry", f("t", "entry 4 differs"), f("t", "entry 5 differs"), false},
+		{"the same line at another entry of the log", f("t", `the guest can tell it moved: entry 5 of its log is "a=1", without migration "a=0"`),
+			f("t", `the guest can tell it moved: entry 8 of its log is "a=1", without migration "a=0"`), true},
+		{"a peer's line at another entry", f("t", `peer p can tell it moved: entry 2 of the guest log is "x", without migration "y"`),
+			f("t", `peer p can tell it moved: entry 3 of the guest log is "x", without migration "y"`), true},
+		{"another line of the log", f("t", `the guest can tell it moved: entry 3 of its log is "wce=1", without migration "wce=0"`),
+			f("t", `the guest can tell it moved: entry 8 of its log is "a=1", without migration "a=0"`), false},
 		{"another step cited", f("t", "vcpu0 ran flr at step 86"), f("t", "vcpu0 ran flr at step 90"), true},
 		{"steps cited", f("t", "held steps 3 to 9"), f("t", "held steps 4 to 9"), true},
 		{"another checksum", f("t", "corrupt crc32c: byte 16: crc32c 0x5b9d3c12, payload has 0xf6e06f43"),
