@@ -19,6 +19,19 @@ import (
 	"github.com/migsim/migsim/world/por"
 )
 
+// vmOfVFs is the target of a VM of n VFs under edition ed, with one guest
+// on VF 1 that probes, writes and reads.
+func vmOfVFs(t *testing.T, n int, ed spec.Edition) catalog.Target {
+	t.Helper()
+	src := fmt.Sprintf("scenario vm-%d-vfs\nvfs %d\nset vm-vfs=1-%d\nset obj-limit=%d\n\nguest vcpu0 vf=1\n  probe\n"+
+		"  write sector=0 count=2 pattern=0xc1\n  read sector=0 count=2\n", n, n, n, n)
+	s, err := catalog.LoadScenario("vm.scn", []byte(src))
+	require.NoError(t, err)
+	tg, err := catalog.NewTarget(s, ed, nil, nil)
+	require.NoError(t, err)
+	return tg
+}
+
 // statusCounter is a pure member that counts the times it is asked for
 // its status.
 type statusCounter struct {
@@ -42,13 +55,8 @@ func (d statusCounter) Status() member.Status {
 func TestFootprintGuard_PFEventCostFollowsTheMembersReached(t *testing.T) {
 	perStep := map[int]float64{}
 	for _, n := range []int{8, 64} {
-		src := fmt.Sprintf("scenario vm-%d-vfs\nvfs %d\nset vm-vfs=1-%d\nset obj-limit=%d\n\nguest vcpu0 vf=1\n  probe\n"+
-			"  write sector=0 count=2 pattern=0xc1\n  read sector=0 count=2\n", n, n, n, n)
 		for _, ed := range []spec.Edition{spec.Draft2023, spec.Virtio14} {
-			s, err := catalog.LoadScenario("vm.scn", []byte(src))
-			require.NoError(t, err)
-			tg, err := catalog.NewTarget(s, ed, nil, nil)
-			require.NoError(t, err)
+			tg := vmOfVFs(t, n, ed)
 			calls := 0
 			tg.Member = func(c member.Config) member.Device { return statusCounter{Device: blk.New(c), n: &calls} }
 			f, err := tg.Factory(engine.ScheduleSeed(1, 0))

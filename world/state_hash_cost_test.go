@@ -1,7 +1,6 @@
 package world_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,14 +39,8 @@ func (w *hashEveryStep) hash() {
 func TestStateHash_PFEventRehashesTheMembersReached(t *testing.T) {
 	perStep := map[int]float64{}
 	for _, n := range []int{8, 64} {
-		src := fmt.Sprintf("scenario vm-%d-vfs\nvfs %d\nset vm-vfs=1-%d\nset obj-limit=%d\n\nguest vcpu0 vf=1\n  probe\n"+
-			"  write sector=0 count=2 pattern=0xc1\n  read sector=0 count=2\n", n, n, n, n)
 		for _, ed := range []spec.Edition{spec.Draft2023, spec.Virtio14} {
-			s, err := catalog.LoadScenario("vm.scn", []byte(src))
-			require.NoError(t, err)
-			tg, err := catalog.NewTarget(s, ed, nil, nil)
-			require.NoError(t, err)
-			f, err := tg.Factory(engine.ScheduleSeed(1, 0))
+			f, err := vmOfVFs(t, n, ed).Factory(engine.ScheduleSeed(1, 0))
 			require.NoError(t, err)
 			var w *hashEveryStep
 			res, err := engine.Run(func(st engine.Streams) (engine.System, error) {
