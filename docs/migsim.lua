@@ -116,12 +116,27 @@ local ef = {
 	absent = ProtoExpert.new("migsim.admin.absent.expert", "Part of the admin command or result absent", expert.group.PROTOCOL, expert.severity.NOTE),
 	short = ProtoExpert.new("migsim.admin.short", "Admin structure shorter than its length fields say", expert.group.PROTOCOL, expert.severity.NOTE),
 	failed = ProtoExpert.new("migsim.admin.failed", "Admin command failed", expert.group.RESPONSE_CODE, expert.severity.NOTE),
+	range = ProtoExpert.new("migsim.range", "Field value the record layout does not allow", expert.group.MALFORMED, expert.severity.ERROR),
 }
-migsim.experts = { ef.truncated, ef.trailing, ef.version, ef.absent, ef.short, ef.failed }
+migsim.experts = { ef.truncated, ef.trailing, ef.version, ef.absent, ef.short, ef.failed, ef.range }
 
 -- rid renders a PCIe routing ID as bb:dd.f.
 local function rid(v)
 	return string.format("%02x:%02x.%d", math.floor(v / 256), math.floor(v / 8) % 32, v % 8)
+end
+
+-- dec64 and hex64 render the little-endian 64-bit value of a range in
+-- decimal and in hex without leading zeros, exactly (a Lua number loses
+-- the low bits of values above 2^53, and string.format refuses values
+-- above 2^63 with a Lua error).
+local function dec64(r)
+	return tostring(r:le_uint64())
+end
+
+local function hex64(r)
+	local h = r:le_uint64():tohex():gsub("^0+", "")
+	if h == "" then return "0" end
+	return h
 end
 
 -- name_addr maps an endpoint name to an IPv4 address in 10.0.0.0/8: the low
@@ -156,7 +171,7 @@ function Reader:need(n, what)
 	if self.off + n > self.stop then
 		self.bad = true
 		self.tree:add_proto_expert_info(self.ef,
-			string.format("%s at byte offset %d needs %d bytes, %d left", what, self.off, n, self.stop - self.off))
+			string.format("%s at byte offset %d needs %.0f bytes, %d left", what, self.off, n, self.stop - self.off))
 		return false
 	end
 	return true
@@ -224,10 +239,11 @@ local function name_of(t, v, fallback)
 	return string.format(fallback, v)
 end
 
--- mode_name names a mode in an edition.
+-- mode_name names a mode in an edition, as spec.Edition.ModeName does:
+-- the edition's own word, else the draft name, else MODE_n.
 local function mode_name(edition, m)
-	local names = tables.modes[edition] or tables.mode_names
-	return names[m] or string.format("MODE_%d", m)
+	local names = tables.modes[edition] or {}
+	return names[m] or tables.mode_names[m] or string.format("MODE_%d", m)
 end
 
 -- context decodes a draft-2023 device context (field_count and TLVs).
@@ -241,9 +257,10 @@ local function dissect_context(tvb, off, len, tree)
 		local start = r.off
 		if not r:need(tables.sizes.ctx_field_header, "field header") then break end
 		local ty = tvb(r.off, 4):le_uint()
-		local vlen = tvb(r.off + 8, 8):le_uint64():tonumber()
+		local vlen_range = tvb(r.off + 8, 8)
+		local vlen = vlen_range:le_uint64():tonumber()
 		local ft = t:add(migsim, tvb(start, math.min(r:left(), tables.sizes.ctx_field_header + vlen)),
-			string.format("Field %s (0x%x), %d bytes", name_of(tables.field_types, ty, "FIELD_0x%02x"), ty, vlen))
+			string.format("Field %s (0x%x), %s bytes", name_of(tables.field_types, ty, "FIELD_0x%04x"), ty, dec64(vlen_range)))
 		r:uint(f.ctx_type, 4, "type", ft)
 		r:skip(4, "reserved")
 		r:uint(f.ctx_length, 8, "length", ft)
@@ -271,7 +288,7 @@ local function dissect_parts(tvb, off, len, tree, with_values, title)
 		local span = tables.sizes.part_header
 		if with_values then span = math.min(r:left(), span + plen) end
 		local pt = t:add(migsim, tvb(start, span),
-			string.format("Part %s (0x%x), %d bytes", name_of(tables.part_types, ty, "PART_0x%02x"), ty, plen))
+			string.format("Part %s (0x%x), %d bytes", name_of(tables.part_types, ty, "PART_0x%04x"), ty, plen))
 		r:uint(f.part_type, 2, "part_type", pt)
 		r:uint(f.part_flags, 1, "flags", pt)
 		r:skip(1, "reserved")
@@ -308,15 +325,15 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 	else
 		local c = reader(tvb, cmd.off, cmd.len, ct, ef.short)
 		local op = tvb(cmd.off, 2):le_uint()
-		local opname = name_of(tables.opcodes[edition], op, "OPCODE_0x%02x")
+		local opname = name_of(tables.opcodes[edition], op, "OPCODE_0x%04x")
 		local _, opitem = c:uint(f.admin_opcode, 2, "opcode")
 		opitem:append_text(" (" .. opname .. ")")
 		ct:add(f.admin_opcode_name, tvb(cmd.off, 2), opname):set_generated()
 		local group = c:uint(f.admin_group, 2, "group_type")
 		c:skip(12, "reserved1")
-		local member = c:uint(f.admin_member, 8, "group_member_id")
+		local _, _, member = c:uint(f.admin_member, 8, "group_member_id")
 		ct:append_text(": " .. opname)
-		summary = string.format("%s %s member %d", opname, name_of(tables.groups, group, "GROUP_0x%02x"), member)
+		summary = string.format("%s %s member %s", opname, name_of(tables.groups, group, "GROUP_0x%04x"), dec64(member))
 		role = roles[op]
 		local dlen = cmd.len - H
 		if dlen > 0 then ct:add(f.admin_data, tvb(cmd.off + H, dlen)) end
@@ -374,7 +391,7 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 	local rlen = res.len - R
 	if rlen > 0 then rt:add(f.admin_result_data, tvb(res.off + R, rlen)) end
 	if status ~= 0 then
-		local text = name_of(tables.statuses, status, "STATUS_%d") .. "/" .. name_of(tables.qualifiers, qual, "QUALIFIER_0x%02x")
+		local text = name_of(tables.statuses, status, "STATUS_%d") .. "/" .. name_of(tables.qualifiers, qual, "QUALIFIER_0x%04x")
 		rt:append_text(": " .. text)
 		rt:add_proto_expert_info(ef.failed, summary .. ": " .. text)
 		summary = summary .. ": " .. text
@@ -432,7 +449,10 @@ function migsim.dissector(tvb, pinfo, tree)
 	local kind = r:uint(f.kind, 1, "kind")
 	local edition = r:uint(f.edition, 1, "edition")
 	local step = r:uint(f.step, 4, "step")
-	r:uint(f.time, 8, "time")
+	local _, time_item, time_range = r:uint(f.time, 8, "time")
+	if time_range and time_range(7, 1):uint() >= 128 then
+		time_item:add_proto_expert_info(ef.range, "time above 2^63-1 ns: no run's virtual time")
+	end
 	local host = r:str8(f.host, "host")
 	local target = r:str8(f.target, "target")
 	local who = r:str8(f.who, "who")
@@ -463,16 +483,16 @@ function migsim.dissector(tvb, pinfo, tree)
 		local k = r:uint(f.tlp_kind, 1, "tlp.kind")
 		local req = r:uint(f.tlp_requester, 2, "tlp.requester")
 		local cpl = r:uint(f.tlp_completer, 2, "tlp.completer")
-		local addr = r:uint(f.tlp_addr, 8, "tlp.addr")
+		local _, _, addr = r:uint(f.tlp_addr, 8, "tlp.addr")
 		local n = r:uint(f.tlp_len, 4, "tlp.len")
 		local dlen, data = r:len16(f.tlp_data_len, "tlp.data")
 		if data then root:add(f.tlp_data, data) end
 		if r.bad then return end
 		local kname = name_of(tables.tlp_kinds, k, "TLP_%d")
 		if k == 6 then
-			body = string.format("%s %s->%s addr=0x%x", kname, rid(cpl), rid(req), addr)
+			body = string.format("%s %s->%s addr=0x%s", kname, rid(cpl), rid(req), hex64(addr))
 		else
-			body = string.format("%s %s->%s addr=0x%x", kname, rid(req), rid(cpl), addr)
+			body = string.format("%s %s->%s addr=0x%s", kname, rid(req), rid(cpl), hex64(addr))
 		end
 		if k == 1 or k == 3 then
 			body = body .. string.format(" len=%d", n)
@@ -482,10 +502,10 @@ function migsim.dissector(tvb, pinfo, tree)
 	elseif kind == 3 then
 		local src = r:uint(f.msix_source, 2, "msix.source")
 		local vec = r:uint(f.msix_vector, 2, "msix.vector")
-		local maddr = r:uint(f.msix_addr, 8, "msix.addr")
+		local _, _, maddr = r:uint(f.msix_addr, 8, "msix.addr")
 		local mdata = r:uint(f.msix_data, 4, "msix.data")
 		if r.bad then return end
-		body = string.format("MSI-X %s vector=%d addr=0x%x data=0x%x", rid(src), vec, maddr, mdata)
+		body = string.format("MSI-X %s vector=%d addr=0x%s data=0x%x", rid(src), vec, hex64(maddr), mdata)
 	elseif kind == 6 then
 		local cmd, res = {}, {}
 		cmd.len_off = r.off
@@ -502,8 +522,11 @@ function migsim.dissector(tvb, pinfo, tree)
 		local m, item = r:uint(f.mode, 1, "mode")
 		if m ~= nil then item:append_text(" (" .. mode_name(edition, m) .. ")") end
 		local flags_off = r.off
-		local flags = r:uint(f.state_flags, 1, "state.flags")
+		local flags, flags_item = r:uint(f.state_flags, 1, "state.flags")
 		if r.bad then return end
+		if flags >= 4 then
+			flags_item:add_proto_expert_info(ef.range, string.format("state.flags 0x%02x: bits other than 0 (FLR) and 1 (reset) are 0", flags))
+		end
 		root:add(f.state_flr, tvb(flags_off, 1))
 		root:add(f.state_reset, tvb(flags_off, 1))
 		body = "mode " .. mode_name(edition, m)

@@ -72,12 +72,16 @@ func SummarizeAdmin(ed spec.Edition, cmd, res []byte) AdminSummary {
 	return s
 }
 
-// isModeSet reports whether op is DEV_MODE_SET in edition ed.
+// isModeSet reports whether op is DEV_MODE_SET in edition ed. An edition
+// migsim does not know has no DEV_MODE_SET (its opcodes have no names).
 func isModeSet(ed spec.Edition, op uint16) bool {
-	if ed == spec.Virtio14 {
+	switch ed {
+	case spec.Virtio14:
 		return op == uint16(spec.OpDevModeSet)
+	case spec.Draft2023:
+		return op == uint16(spec.DraftOpDevModeSet)
 	}
-	return op == uint16(spec.DraftOpDevModeSet)
+	return false
 }
 
 // Succeeded reports whether the result carries status OK.
