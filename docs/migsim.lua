@@ -27,15 +27,18 @@ tables.field_types = { [0x1] = "PCI_COMMON_CFG", [0x2] = "PCI_COMMON_RUNTIME_CFG
 tables.metadata_types = { [0x0] = "SIZE", [0x1] = "COUNT", [0x2] = "LIST" }
 tables.parts_get_types = { [0x0] = "SELECTED", [0x1] = "ALL" }
 tables.mode_names = { [0x0] = "Active", [0x1] = "Stop", [0x2] = "Freeze" }
+tables.cap_ids = { [0x0] = "DEV_PARTS_CAP" }
+tables.obj_types = { [0x0] = "DEV_PARTS" }
+tables.parts_obj_types = { [0x0] = "GET", [0x1] = "SET" }
 tables.opcodes = {}
 tables.modes = {}
 tables.roles = {}
 tables.opcodes[1] = { [0x0] = "LIST_QUERY", [0x1] = "LIST_USE", [0x7] = "DEV_MODE_SET", [0x8] = "DEV_MODE_GET", [0x9] = "DEV_CTX_SIZE_GET", [0xa] = "DEV_CTX_READ", [0xb] = "DEV_CTX_WRITE", [0xc] = "DEV_CTX_FIELDS_QUERY", [0xd] = "DEV_CTX_DISCARD" }
 tables.modes[1] = { [0x0] = "Active", [0x1] = "Stop", [0x2] = "Freeze" }
-tables.roles[1] = { [0x7] = "mode_set", [0x8] = "mode_get", [0x9] = "ctx_size_get", [0xa] = "ctx_read", [0xb] = "ctx_write" }
+tables.roles[1] = { [0x0] = "list_query", [0x1] = "list_use", [0x7] = "mode_set", [0x8] = "mode_get", [0x9] = "ctx_size_get", [0xa] = "ctx_read", [0xb] = "ctx_write" }
 tables.opcodes[2] = { [0x0] = "LIST_QUERY", [0x1] = "LIST_USE", [0x2] = "LEGACY_COMMON_CFG_WRITE", [0x3] = "LEGACY_COMMON_CFG_READ", [0x4] = "LEGACY_DEV_CFG_WRITE", [0x5] = "LEGACY_DEV_CFG_READ", [0x6] = "LEGACY_NOTIFY_INFO", [0x7] = "CAP_ID_LIST_QUERY", [0x8] = "DEVICE_CAP_GET", [0x9] = "DRIVER_CAP_SET", [0xa] = "RESOURCE_OBJ_CREATE", [0xb] = "RESOURCE_OBJ_QUERY", [0xc] = "RESOURCE_OBJ_MODIFY", [0xd] = "RESOURCE_OBJ_DESTROY", [0xe] = "DEV_PARTS_METADATA_GET", [0xf] = "DEV_PARTS_GET", [0x10] = "DEV_PARTS_SET", [0x11] = "DEV_MODE_SET" }
 tables.modes[2] = { [0x0] = "running", [0x1] = "stopped" }
-tables.roles[2] = { [0x11] = "mode_set", [0xa] = "obj", [0xb] = "obj", [0xc] = "obj", [0xd] = "obj", [0xe] = "parts_metadata_get", [0xf] = "parts_get", [0x10] = "parts_set" }
+tables.roles[2] = { [0x0] = "list_query", [0x1] = "list_use", [0x7] = "cap_id_list_query", [0x8] = "device_cap_get", [0x9] = "driver_cap_set", [0x11] = "mode_set", [0xa] = "obj_create", [0xb] = "obj", [0xc] = "obj", [0xd] = "obj", [0xe] = "parts_metadata_get", [0xf] = "parts_get", [0x10] = "parts_set" }
 tables.virtio14 = 2
 tables.sizes = { cmd_header = 24, result_header = 8, part_header = 16, obj_header = 8, ctx_header = 8, ctx_field_header = 16, ctx_align = 8 }
 tables.record_version = 2
@@ -78,8 +81,15 @@ f.admin_qualifier = ProtoField.uint16("migsim.admin.qualifier", "Status qualifie
 f.admin_result_data = ProtoField.bytes("migsim.admin.result_data", "Result data")
 f.admin_absent = ProtoField.string("migsim.admin.absent", "Absent")
 f.admin_flags = ProtoField.uint8("migsim.admin.flags", "Mode flags", base.HEX, nil)
-f.admin_obj_type = ProtoField.uint16("migsim.admin.obj_type", "Resource object type", base.HEX, nil)
+f.admin_listed_opcode = ProtoField.uint16("migsim.admin.listed_opcode", "Listed opcode", base.HEX, nil)
+f.admin_cap_id = ProtoField.uint16("migsim.admin.cap_id", "Capability ID", base.HEX, tables.cap_ids)
+f.admin_get_limit = ProtoField.uint8("migsim.admin.get_limit", "get_parts_resource_objects_limit", base.DEC, nil)
+f.admin_set_limit = ProtoField.uint8("migsim.admin.set_limit", "set_parts_resource_objects_limit", base.DEC, nil)
+f.admin_obj_type = ProtoField.uint16("migsim.admin.obj_type", "Resource object type", base.HEX, tables.obj_types)
 f.admin_obj_id = ProtoField.uint32("migsim.admin.obj_id", "Resource object ID", base.DEC, nil)
+f.admin_obj_flags = ProtoField.uint64("migsim.admin.obj_flags", "Resource object flags", base.HEX, nil)
+f.admin_parts_obj_type = ProtoField.uint8("migsim.admin.parts_obj_type", "DEV_PARTS object type", base.DEC, tables.parts_obj_types)
+f.admin_freeze_mode = ProtoField.uint8("migsim.admin.freeze_mode", "freeze_mode", base.DEC, nil)
 f.admin_get_type = ProtoField.uint8("migsim.admin.get_type", "Parts get type", base.DEC, tables.parts_get_types)
 f.admin_metadata_type = ProtoField.uint8("migsim.admin.metadata_type", "Metadata type", base.DEC, tables.metadata_types)
 f.admin_count = ProtoField.uint32("migsim.admin.count", "Count", base.DEC, nil)
@@ -102,10 +112,11 @@ migsim.fields = {
 	f.msix_vector, f.msix_addr, f.msix_data, f.admin_command, f.admin_result, f.mode,
 	f.state_flags, f.tlp_data_len, f.state_flr, f.state_reset, f.admin_opcode, f.admin_opcode_name,
 	f.admin_group, f.admin_member, f.admin_data, f.admin_status, f.admin_qualifier, f.admin_result_data,
-	f.admin_absent, f.admin_flags, f.admin_obj_type, f.admin_obj_id, f.admin_get_type, f.admin_metadata_type,
-	f.admin_count, f.admin_size, f.admin_ctx_size, f.admin_remaining, f.part_type, f.part_flags,
-	f.part_selector, f.part_length, f.part_value, f.ctx_field_count, f.ctx_type, f.ctx_length,
-	f.ctx_value,
+	f.admin_absent, f.admin_flags, f.admin_listed_opcode, f.admin_cap_id, f.admin_get_limit, f.admin_set_limit,
+	f.admin_obj_type, f.admin_obj_id, f.admin_obj_flags, f.admin_parts_obj_type, f.admin_freeze_mode, f.admin_get_type,
+	f.admin_metadata_type, f.admin_count, f.admin_size, f.admin_ctx_size, f.admin_remaining, f.part_type,
+	f.part_flags, f.part_selector, f.part_length, f.part_value, f.ctx_field_count, f.ctx_type,
+	f.ctx_length, f.ctx_value,
 }
 -- END GENERATED
 
@@ -302,11 +313,45 @@ local function dissect_parts(tvb, off, len, tree, with_values, title)
 	t:append_text(string.format(": %d", n))
 end
 
+-- bitmap decodes a bitmap of le64 words (bit n of word n/64 stands for
+-- value n: LIST_QUERY's and LIST_USE's opcodes, CAP_ID_LIST_QUERY's
+-- capability ids) as one field per set bit, named from names.
+local function bitmap(tvb, off, len, tree, field, names, fallback, title)
+	local t = tree:add(migsim, tvb(off, len), title)
+	local listed = {}
+	for k = 0, len - 1 do
+		local byte = tvb(off + k, 1):uint()
+		for b = 0, 7 do
+			if math.floor(byte / 2 ^ b) % 2 == 1 then
+				local v = k * 8 + b
+				local name = name_of(names, v, fallback)
+				t:add(field, tvb(off + k, 1), v):append_text(" (" .. name .. ")")
+				listed[#listed + 1] = string.format("%d %s", v, name)
+			end
+		end
+	end
+	if len % 8 ~= 0 then
+		t:add_proto_expert_info(ef.short, string.format("%d bytes: not a whole number of le64 words", len))
+	end
+	if #listed == 0 then
+		t:append_text(": none")
+	else
+		t:append_text(": " .. table.concat(listed, ", "))
+	end
+end
+
+-- dev_parts_cap decodes struct virtio_dev_parts_cap at the reader.
+local function dev_parts_cap(r, tree)
+	r:uint(f.admin_get_limit, 1, "get_parts_resource_objects_limit", tree)
+	r:uint(f.admin_set_limit, 1, "set_parts_resource_objects_limit", tree)
+end
+
 -- obj_header decodes the 8-byte resource object header at the reader.
 local function obj_header(r, tree)
-	r:uint(f.admin_obj_type, 2, "resource object type", tree)
+	local ty = r:uint(f.admin_obj_type, 2, "resource object type", tree)
 	r:skip(2, "reserved")
 	r:uint(f.admin_obj_id, 4, "resource object id", tree)
+	return ty
 end
 
 -- dissect_admin decodes an admin record's command and result by edition
@@ -316,7 +361,7 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 	local R = tables.sizes.result_header
 	local roles = tables.roles[edition] or {}
 	local summary
-	local role, meta_type = nil, nil
+	local role, meta_type, cap_id = nil, nil, nil
 	local ct = tree:add(migsim, cmd.range or tvb(cmd.len_off, 2), "Admin command")
 	if cmd.len < H then
 		ct:add(f.admin_absent, tvb(cmd.len_off, 2), "command header"):set_generated()
@@ -360,8 +405,22 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 			if dlen > 0 then summary = summary .. string.format(" data=%dB", dlen) end
 			if role == "ctx_write" and dlen > 0 then
 				dissect_context(tvb, cmd.off + H, dlen, ct)
+			elseif role == "list_use" and dlen > 0 then
+				bitmap(tvb, cmd.off + H, dlen, ct, f.admin_listed_opcode, tables.opcodes[edition], "OPCODE_0x%04x", "Opcodes")
+			elseif role == "ctx_size_get" and dlen > 0 then
+				d:uint(f.admin_freeze_mode, 1, "freeze_mode")
+			elseif (role == "device_cap_get" or role == "driver_cap_set") and dlen > 0 then
+				cap_id = d:uint(f.admin_cap_id, 2, "id")
+				if d:skip(6, "reserved") and role == "driver_cap_set" and cap_id == 0 and d:left() > 0 then
+					dev_parts_cap(d, ct)
+				end
 			elseif role == "obj" and dlen > 0 then
 				obj_header(d, ct)
+			elseif role == "obj_create" and dlen > 0 then
+				local ty = obj_header(d, ct)
+				local _, _, flags = d:uint(nil, 8, "flags")
+				if flags then ct:add_le(f.admin_obj_flags, flags) end
+				if ty == 0 and d:left() > 0 then d:uint(f.admin_parts_obj_type, 1, "type") end
 			elseif role == "parts_metadata_get" and dlen > 0 then
 				obj_header(d, ct)
 				meta_type = d:uint(f.admin_metadata_type, 1, "type")
@@ -399,7 +458,13 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 		rt:append_text(": OK")
 		summary = summary .. ": OK"
 		local d = reader(tvb, res.off + R, rlen, rt, ef.short)
-		if role == "mode_get" and rlen > 0 then
+		if role == "list_query" and rlen > 0 then
+			bitmap(tvb, res.off + R, rlen, rt, f.admin_listed_opcode, tables.opcodes[edition], "OPCODE_0x%04x", "Opcodes")
+		elseif role == "cap_id_list_query" and rlen > 0 then
+			bitmap(tvb, res.off + R, rlen, rt, f.admin_cap_id, tables.cap_ids, "CAP_0x%04x", "Capability IDs")
+		elseif role == "device_cap_get" and cap_id == 0 and rlen > 0 then
+			dev_parts_cap(d, rt)
+		elseif role == "mode_get" and rlen > 0 then
 			local m, item = d:uint(f.mode, 1, "mode")
 			item:append_text(" (" .. mode_name(edition, m) .. ")")
 		elseif role == "ctx_size_get" and rlen > 0 then

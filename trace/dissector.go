@@ -58,8 +58,15 @@ var decodedFields = []DissectorField{
 	{Name: "admin.result_data", Type: "bytes", Label: "Result data", Doc: "command_specific_result"},
 	{Name: "admin.absent", Type: "string", Label: "Absent", Doc: "a part the record does not carry (command header, command data, result status); nothing is decoded from it"},
 	{Name: "admin.flags", Type: "u8", Base: "HEX", Label: "Mode flags", Doc: "virtio-1.4 DEV_MODE_SET flags (bit 0 STOPPED)"},
-	{Name: "admin.obj_type", Type: "u16", Base: "HEX", Label: "Resource object type", Doc: "resource object header type (virtio-1.4)"},
+	{Name: "admin.listed_opcode", Type: "u16", Base: "HEX", Label: "Listed opcode", Doc: "an opcode whose bit is set in a LIST_QUERY result or LIST_USE command (one field per opcode, named in the record's edition)"},
+	{Name: "admin.cap_id", Type: "u16", Base: "HEX", Values: "cap_ids", Label: "Capability ID", Doc: "DEVICE_CAP_GET or DRIVER_CAP_SET id, or an id whose bit is set in a CAP_ID_LIST_QUERY result (0 DEV_PARTS_CAP)"},
+	{Name: "admin.get_limit", Type: "u8", Base: "DEC", Label: "get_parts_resource_objects_limit", Doc: "DEV_PARTS_CAP data (DEVICE_CAP_GET result, DRIVER_CAP_SET command): GET objects"},
+	{Name: "admin.set_limit", Type: "u8", Base: "DEC", Label: "set_parts_resource_objects_limit", Doc: "DEV_PARTS_CAP data (DEVICE_CAP_GET result, DRIVER_CAP_SET command): SET objects"},
+	{Name: "admin.obj_type", Type: "u16", Base: "HEX", Values: "obj_types", Label: "Resource object type", Doc: "resource object header type (virtio-1.4; 0 DEV_PARTS)"},
 	{Name: "admin.obj_id", Type: "u32", Base: "DEC", Label: "Resource object ID", Doc: "resource object header id (virtio-1.4)"},
+	{Name: "admin.obj_flags", Type: "u64", Base: "HEX", Label: "Resource object flags", Doc: "RESOURCE_OBJ_CREATE flags"},
+	{Name: "admin.parts_obj_type", Type: "u8", Base: "DEC", Values: "parts_obj_types", Label: "DEV_PARTS object type", Doc: "RESOURCE_OBJ_CREATE of a DEV_PARTS object: 0 GET, 1 SET"},
+	{Name: "admin.freeze_mode", Type: "u8", Base: "DEC", Label: "freeze_mode", Doc: "draft-2023 DEV_CTX_SIZE_GET freeze_mode (1: an upper bound for a read in Freeze)"},
 	{Name: "admin.get_type", Type: "u8", Base: "DEC", Values: "parts_get_types", Label: "Parts get type", Doc: "DEV_PARTS_GET type (0 SELECTED, 1 ALL)"},
 	{Name: "admin.metadata_type", Type: "u8", Base: "DEC", Values: "metadata_types", Label: "Metadata type", Doc: "DEV_PARTS_METADATA_GET type (0 SIZE, 1 COUNT, 2 LIST)"},
 	{Name: "admin.count", Type: "u32", Base: "DEC", Label: "Count", Doc: "DEV_PARTS_METADATA_GET COUNT or LIST count"},
@@ -167,31 +174,38 @@ func dissectorTables() []luaTable {
 	for _, m := range spec.Draft2023.Modes() {
 		modes.rows = append(modes.rows, luaRow{uint64(m), m.String()})
 	}
-	return []luaTable{kinds, tlpKinds, editions, groups, statuses, quals, parts, fields, meta, gets, modes}
+	caps := luaTable{name: "cap_ids", rows: []luaRow{{uint64(spec.CapDevParts), "DEV_PARTS_CAP"}}}
+	objs := luaTable{name: "obj_types", rows: []luaRow{{uint64(spec.ResourceObjDevParts), "DEV_PARTS"}}}
+	partsObjs := luaTable{name: "parts_obj_types", rows: []luaRow{{uint64(spec.DevPartsObjTypeGet), "GET"}, {uint64(spec.DevPartsObjTypeSet), "SET"}}}
+	return []luaTable{kinds, tlpKinds, editions, groups, statuses, quals, parts, fields, meta, gets, modes, caps, objs, partsObjs}
 }
 
 // opcodeRoles names the admin commands whose bytes the dissector decodes
 // beyond the header, per edition: the role selects the Lua decoder.
 func opcodeRoles(e spec.Edition) []luaRow {
+	list := []luaRow{{uint64(spec.OpListQuery), "list_query"}, {uint64(spec.OpListUse), "list_use"}}
 	if e == spec.Virtio14 {
-		return []luaRow{
+		return append(list, []luaRow{
+			{uint64(spec.OpCapIDListQuery), "cap_id_list_query"},
+			{uint64(spec.OpDeviceCapGet), "device_cap_get"},
+			{uint64(spec.OpDriverCapSet), "driver_cap_set"},
 			{uint64(spec.OpDevModeSet), "mode_set"},
-			{uint64(spec.OpResourceObjCreate), "obj"},
+			{uint64(spec.OpResourceObjCreate), "obj_create"},
 			{uint64(spec.OpResourceObjQuery), "obj"},
 			{uint64(spec.OpResourceObjModify), "obj"},
 			{uint64(spec.OpResourceObjDestroy), "obj"},
 			{uint64(spec.OpDevPartsMetadataGet), "parts_metadata_get"},
 			{uint64(spec.OpDevPartsGet), "parts_get"},
 			{uint64(spec.OpDevPartsSet), "parts_set"},
-		}
+		}...)
 	}
-	return []luaRow{
+	return append(list, []luaRow{
 		{uint64(spec.DraftOpDevModeSet), "mode_set"},
 		{uint64(spec.DraftOpDevModeGet), "mode_get"},
 		{uint64(spec.DraftOpDevCtxSizeGet), "ctx_size_get"},
 		{uint64(spec.DraftOpDevCtxRead), "ctx_read"},
 		{uint64(spec.DraftOpDevCtxWrite), "ctx_write"},
-	}
+	}...)
 }
 
 // DissectorLua returns the generated section of docs/migsim.lua, markers

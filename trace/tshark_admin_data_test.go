@@ -1,0 +1,152 @@
+package trace
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/world/record"
+)
+
+// adminDataFields are the command-specific fields TestTsharkAdminData asks
+// tshark for, and the adminq field (migsim decode's name) each one shows.
+var adminDataFields = []struct {
+	tshark string
+	// decode returns the values adminq gives for a field name, nil when
+	// the name is not this field's.
+	decode func(opcode, name, value string) []uint64
+}{
+	{"migsim.admin.listed_opcode", func(_, name, value string) []uint64 {
+		if name != "opcodes" {
+			return nil
+		}
+		return leadingNumbers(value)
+	}},
+	{"migsim.admin.cap_id", func(_, name, value string) []uint64 {
+		switch name {
+		case "caps":
+			return leadingNumbers(value)
+		case "id":
+			return parenNumber(value)
+		}
+		return nil
+	}},
+	{"migsim.admin.get_limit", exactly("get_parts_resource_objects_limit")},
+	{"migsim.admin.set_limit", exactly("set_parts_resource_objects_limit")},
+	{"migsim.admin.parts_obj_type", func(_, name, value string) []uint64 {
+		if name != "parts_type" {
+			return nil
+		}
+		return parenNumber(value)
+	}},
+	{"migsim.admin.freeze_mode", exactly("freeze_mode")},
+	{"migsim.admin.obj_flags", func(opcode, name, value string) []uint64 {
+		if name != "flags" || opcode != "RESOURCE_OBJ_CREATE" {
+			return nil
+		}
+		return numbers(value)
+	}},
+}
+
+var (
+	leadingNumberRe = regexp.MustCompile(`(?:^|, )(\d+) `)
+	parenNumberRe   = regexp.MustCompile(`\((\d+)\)`)
+)
+
+func leadingNumbers(s string) []uint64 {
+	var out []uint64
+	for _, m := range leadingNumberRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, numbers(m[1])...)
+	}
+	return out
+}
+
+func parenNumber(s string) []uint64 {
+	if m := parenNumberRe.FindStringSubmatch(s); m != nil {
+		return numbers(m[1])
+	}
+	return nil
+}
+
+func exactly(field string) func(_, name, value string) []uint64 {
+	return func(_, name, value string) []uint64 {
+		if name != field {
+			return nil
+		}
+		return numbers(value)
+	}
+}
+
+// numbers parses a comma-separated list of decimal or 0x numbers (tshark's
+// occurrences, or one adminq value).
+func numbers(s string) []uint64 {
+	var out []uint64
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.ParseUint(strings.Fields(f)[0], 0, 64)
+		if err != nil {
+			return append(out, ^uint64(0)) // never equal to a decoded value
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// The command-specific data the dissector decodes beyond the header (the
+// opcodes of LIST_QUERY and LIST_USE, the capability ids, DEV_PARTS_CAP's
+// limits, RESOURCE_OBJ_CREATE's flags and object type, the draft's
+// freeze_mode) is what `migsim decode` (package adminq) reads from the same
+// bytes, for every admin record of every regression trace, in one tshark
+// run.
+func TestTsharkAdminData(t *testing.T) {
+	bin := tsharkPath(t)
+	var all []record.TraceEvent
+	for _, tr := range regressTraces(t) {
+		all = append(all, tr.events...)
+	}
+	path := filepath.Join(t.TempDir(), "all.pcapng")
+	var b bytes.Buffer
+	require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	args := []string{"-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"}
+	for _, f := range adminDataFields {
+		args = append(args, "-e", f.tshark)
+	}
+	lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
+	require.Len(t, lines, len(all), "one packet per event")
+	seen := map[string]int{}
+	for i, e := range all {
+		col := strings.Split(lines[i], "\t")
+		require.Len(t, col, len(adminDataFields), "packet %d: %q", i+1, lines[i])
+		want := make([][]uint64, len(adminDataFields))
+		if e.Kind == record.TraceAdmin {
+			cmd := adminq.DecodeTypedCommand(e.Edition, e.Admin)
+			res := adminq.DecodeTypedResult(e.Edition, &cmd, e.AdminResult)
+			fields := append(cmd.Fields(), res.Data.Fields()...)
+			for j, f := range adminDataFields {
+				for _, af := range fields {
+					want[j] = append(want[j], f.decode(cmd.Name(), af.Name, af.Value)...)
+				}
+			}
+		}
+		for j, f := range adminDataFields {
+			got := numbers(col[j])
+			if assert.Equal(t, want[j], got, "packet %d (%s): %s", i+1, SummarizeAdmin(e.Edition, e.Admin, e.AdminResult), f.tshark) && got != nil {
+				seen[f.tshark]++
+			}
+		}
+	}
+	for _, f := range adminDataFields {
+		assert.Positive(t, seen[f.tshark], "no regression trace shows %s", f.tshark)
+	}
+}
