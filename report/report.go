@@ -139,7 +139,8 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
-		Steps: opt.Steps, PcapngFile: name + ".pcapng", DOTFile: name + ".dot", FoundBy: foundby.Of(sc).Text(), Charge: charge}
+		Steps: opt.Steps, PcapngFile: name + ".pcapng", PcapngPath: filepath.Join(dir, name+".pcapng"), DOTFile: name + ".dot",
+		FoundBy: foundby.Of(sc).Text(), Charge: charge}
 	if d := opt.Device; d != nil {
 		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}

@@ -35,8 +35,13 @@ type Report struct {
 	// and the sequence diagram show (DefaultReportSteps when 0).
 	Steps int
 	// PcapngFile and DOTFile name the files written beside the report
-	// (empty: not written).
+	// (empty: not written), for the report's links.
 	PcapngFile, DOTFile string
+	// PcapngPath is PcapngFile as the command line that wrote the report
+	// reaches it (DIR/NAME.pcapng), for the Reproduce section's tshark
+	// command, which runs where migsim replay SchedulePath does; empty:
+	// PcapngFile.
+	PcapngPath string
 	// Why is the explanation of the finding: the orderings of two steps
 	// it needs (docs/engine.md, "Explaining"); nil when it was not
 	// explained, and WhyNone then says why.
@@ -271,7 +276,10 @@ func WriteReport(w io.Writer, r *Report) error {
 	}
 
 	b.WriteString("## Reproduce\n\n```sh\n")
-	reproduce, pcap := r.Reproduce, r.PcapngFile
+	reproduce, pcap := r.Reproduce, r.PcapngPath
+	if pcap == "" {
+		pcap = r.PcapngFile
+	}
 	if pcap == "" {
 		pcap = "run.pcapng"
 	}
@@ -285,7 +293,9 @@ func WriteReport(w io.Writer, r *Report) error {
 	for _, c := range reproduce {
 		fmt.Fprintln(&b, c)
 	}
-	fmt.Fprintf(&b, "tshark -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote(pcap))
+	// -N n shows the endpoints' names (the file's name resolution block)
+	// in the Source and Destination columns, not their 10.x addresses.
+	fmt.Fprintf(&b, "tshark -N n -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote(pcap))
 	b.WriteString("```\n")
 	if r.PcapngFile != "" {
 		fmt.Fprintf(&b, "\nThe trace is in [`%s`](%s) (Wireshark with `docs/migsim.lua`; docs/traces.md).\n",

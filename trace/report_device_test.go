@@ -25,22 +25,28 @@ func TestWriteReportDevice(t *testing.T) {
 		reproduce []string
 		pcap      string
 		want, not []string
+		// pcapPath is the pcapng's path from where the report was made.
+		pcapPath string
 	}{
 		{"reference", "", nil, "f.pcapng",
-			[]string{"```sh\nmigsim replay f.json\nmigsim trace f.json --format text\ntshark -X lua_script:docs/migsim.lua -r f.pcapng ",
+			[]string{"```sh\nmigsim replay f.json\nmigsim trace f.json --format text\ntshark -N n -X lua_script:docs/migsim.lua -r f.pcapng ",
 				"`migsim replay --explain` prints the same"},
-			[]string{"| device | `", "--device", "--format pcapng"}},
+			[]string{"| device | `", "--device", "--format pcapng"}, ""},
+		{"reference, report in another directory", "", nil, "f.pcapng",
+			[]string{"migsim replay f.json\nmigsim trace f.json --format text\ntshark -N n -X lua_script:docs/migsim.lua -r findings/f.pcapng ",
+				"[`f.pcapng`](f.pcapng)"},
+			[]string{"-r f.pcapng"}, "findings/f.pcapng"},
 		{"reference, no pcapng file", "", nil, "",
-			[]string{"migsim trace f.json --format text\nmigsim trace f.json --format pcapng --out run.pcapng\ntshark -X lua_script:docs/migsim.lua -r run.pcapng "},
-			nil},
+			[]string{"migsim trace f.json --format text\nmigsim trace f.json --format pcapng --out run.pcapng\ntshark -N n -X lua_script:docs/migsim.lua -r run.pcapng "},
+			nil, ""},
 		{"device", "exec:./dev", dev, "f.pcapng",
 			[]string{"| device | `exec:./dev` |\n| edition |",
-				"```sh\n" + strings.Join(dev, "\n") + "\ntshark -X lua_script:docs/migsim.lua -r f.pcapng "},
-			[]string{"migsim replay", "migsim trace f.json"}},
+				"```sh\n" + strings.Join(dev, "\n") + "\ntshark -N n -X lua_script:docs/migsim.lua -r f.pcapng "},
+			[]string{"migsim replay", "migsim trace f.json"}, ""},
 		{"device with arguments", "exec:./dev", dev, "f.pcapng",
-			[]string{"| device | `exec:./dev` (`--device exec:./dev --timeout 7s -- -v`) |\n| edition |"}, nil},
+			[]string{"| device | `exec:./dev` (`--device exec:./dev --timeout 7s -- -v`) |\n| edition |"}, nil, ""},
 		{"device, explained", "exec:./dev", dev, "f.pcapng",
-			[]string{"`migsim conform --device DEVICE --replay FILE --explain` prints the same"}, []string{"migsim replay"}},
+			[]string{"`migsim conform --device DEVICE --replay FILE --explain` prints the same"}, []string{"migsim replay"}, ""},
 	}
 	// The device's flags (DeviceFlags), by case: the name alone is not
 	// repeated.
@@ -49,7 +55,7 @@ func TestWriteReportDevice(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var b strings.Builder
 			require.NoError(t, WriteReport(&b, &Report{Schedule: sc, SchedulePath: "f.json", Result: engine.Result{Finding: exportFixtureFinding()},
-				Events: exportFixture(), PcapngFile: c.pcap, Device: c.device, Reproduce: c.reproduce, DeviceFlags: flags[c.name], Why: &Why{Text: "no ordering", Moved: true}}))
+				Events: exportFixture(), PcapngFile: c.pcap, PcapngPath: c.pcapPath, Device: c.device, Reproduce: c.reproduce, DeviceFlags: flags[c.name], Why: &Why{Text: "no ordering", Moved: true}}))
 			for _, w := range c.want {
 				assert.Contains(t, b.String(), w)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,10 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	// --explain says).
 	assert.Regexp(t, "\n- step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` \\(src\\.vf1: FLR started\\) before step \\d+ `hv:resume-vcpus`\n", string(md))
 
+	// The tshark command reads the pcapng where the command line put it,
+	// beside the report: the temporary --out directory reads as findings.
+	assert.Contains(t, string(md), "\ntshark -N n -X lua_script:docs/migsim.lua -r "+filepath.Join(dir, name+".pcapng")+" ")
+	md = bytes.ReplaceAll(md, []byte(dir), []byte("findings"))
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
 }
 
