@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,6 +103,88 @@ func TestTsharkDocFilters(t *testing.T) {
 						break
 					}
 				}
+			}
+		})
+	}
+}
+
+// docTsharkCommands returns the tshark command lines of docs/traces.md's
+// Wireshark section (a trailing backslash continues a line), split into
+// arguments (single quotes group, as the shell's do).
+func docTsharkCommands(t *testing.T, doc string) [][]string {
+	t.Helper()
+	_, sec, ok := strings.Cut(doc, "\n## Wireshark\n")
+	require.True(t, ok, "docs/traces.md has no Wireshark section")
+	_, block, ok := strings.Cut(sec, "```\n")
+	require.True(t, ok)
+	block, _, ok = strings.Cut(block, "```\n")
+	require.True(t, ok)
+	var out [][]string
+	for _, l := range strings.Split(strings.ReplaceAll(block, "\\\n", ""), "\n") {
+		if !strings.HasPrefix(l, "tshark ") {
+			continue
+		}
+		var args []string
+		for i, part := range strings.Split(l, "'") {
+			if i%2 == 1 {
+				args = append(args, part)
+				continue
+			}
+			args = append(args, strings.Fields(part)...)
+		}
+		out = append(out, args[1:])
+	}
+	return out
+}
+
+// The tshark commands docs/traces.md gives a user run, on a regression
+// trace with a failed admin command and steps 70 to 78, without an error
+// or a line on stderr, and print something (a -q command's summary may be
+// empty).
+func TestTsharkDocCommands(t *testing.T) {
+	bin := tsharkPath(t)
+	doc, err := os.ReadFile("../docs/traces.md")
+	require.NoError(t, err)
+	cmds := docTsharkCommands(t, string(doc))
+	require.GreaterOrEqual(t, len(cmds), 5, "tshark commands in the Wireshark section")
+	var events []record.TraceEvent
+	for _, tr := range regressTraces(t) {
+		failed := false
+		for _, e := range tr.events {
+			if e.Kind == record.TraceAdmin && !SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Succeeded() {
+				failed = true
+			}
+		}
+		if failed && tr.events[len(tr.events)-1].Step >= 78 {
+			events = tr.events
+			break
+		}
+	}
+	require.NotEmpty(t, events, "no regression trace has a failed admin command and 78 steps")
+	path := filepath.Join(t.TempDir(), "run.pcapng")
+	var b bytes.Buffer
+	require.NoError(t, WritePcapng(&b, events, Meta{Scenario: "doc commands"}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	for _, args := range cmds {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var run []string
+			for i := 0; i < len(args); i++ {
+				switch {
+				case args[i] == "-X" && i+1 < len(args) && args[i+1] == "lua_script:docs/migsim.lua":
+					i++ // tshark() loads the dissector
+				case args[i] == "run.pcapng":
+					run = append(run, path)
+				default:
+					run = append(run, args[i])
+				}
+			}
+			out := tshark(t, bin, run...)
+			if !slices.Contains(args, "-q") {
+				assert.NotEmpty(t, strings.TrimSpace(out))
+			}
+			assert.NotContains(t, out, "Lua Error")
+			if slices.Contains(args, "-N") {
+				assert.NotRegexp(t, `\b10\.\d+\.\d+\.\d+\b`, out, "-N n shows names, not the endpoints' addresses")
 			}
 		})
 	}
