@@ -30,6 +30,10 @@ tables.mode_names = { [0x0] = "Active", [0x1] = "Stop", [0x2] = "Freeze" }
 tables.cap_ids = { [0x0] = "DEV_PARTS_CAP" }
 tables.obj_types = { [0x0] = "DEV_PARTS" }
 tables.parts_obj_types = { [0x0] = "GET", [0x1] = "SET" }
+tables.common_cfg_fields = { [0x0] = "device_feature_select", [0x4] = "device_feature", [0x8] = "driver_feature_select", [0xc] = "driver_feature", [0x10] = "config_msix_vector", [0x12] = "num_queues", [0x14] = "device_status", [0x15] = "config_generation", [0x16] = "queue_select", [0x18] = "queue_size", [0x1a] = "queue_msix_vector", [0x1c] = "queue_enable", [0x1e] = "queue_notify_off", [0x20] = "queue_desc_lo", [0x24] = "queue_desc_hi", [0x28] = "queue_driver_lo", [0x2c] = "queue_driver_hi", [0x30] = "queue_device_lo", [0x34] = "queue_device_hi", [0x38] = "queue_notif_config_data", [0x3a] = "queue_reset", [0x3c] = "admin_queue_index", [0x3e] = "admin_queue_num" }
+tables.net_classes = { [0x0] = "VIRTIO_NET_CTRL_RX", [0x1] = "VIRTIO_NET_CTRL_MAC", [0x2] = "VIRTIO_NET_CTRL_VLAN", [0x3] = "VIRTIO_NET_CTRL_ANNOUNCE", [0x4] = "VIRTIO_NET_CTRL_MQ" }
+tables.net_commands = { [0x0] = "VIRTIO_NET_CTRL_RX_PROMISC", [0x1] = "VIRTIO_NET_CTRL_RX_ALLMULTI", [0x2] = "VIRTIO_NET_CTRL_RX_ALLUNI", [0x3] = "VIRTIO_NET_CTRL_RX_NOMULTI", [0x4] = "VIRTIO_NET_CTRL_RX_NOUNI", [0x5] = "VIRTIO_NET_CTRL_RX_NOBCAST", [0x100] = "VIRTIO_NET_CTRL_MAC_TABLE_SET", [0x101] = "VIRTIO_NET_CTRL_MAC_ADDR_SET", [0x200] = "VIRTIO_NET_CTRL_VLAN_ADD", [0x300] = "VIRTIO_NET_CTRL_ANNOUNCE_ACK", [0x400] = "VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET", [0x401] = "VIRTIO_NET_CTRL_MQ_RSS_CONFIG", [0x402] = "VIRTIO_NET_CTRL_MQ_HASH_CONFIG" }
+tables.part_selectors = { [0x102] = "common_cfg", [0x104] = "vq", [0x105] = "vq", [0x200] = "net_cvq" }
 tables.opcodes = {}
 tables.modes = {}
 tables.roles = {}
@@ -99,6 +103,10 @@ f.admin_remaining = ProtoField.uint32("migsim.admin.remaining", "Remaining", bas
 f.part_type = ProtoField.uint16("migsim.part.type", "Part type", base.HEX, tables.part_types)
 f.part_flags = ProtoField.uint8("migsim.part.flags", "Part flags", base.HEX, nil)
 f.part_selector = ProtoField.bytes("migsim.part.selector", "Part selector")
+f.part_offset = ProtoField.uint32("migsim.part.offset", "pci_common_cfg.offset", base.DEC, tables.common_cfg_fields)
+f.part_vq = ProtoField.uint16("migsim.part.vq", "vq_index.index", base.DEC, nil)
+f.part_net_class = ProtoField.uint8("migsim.part.net_class", "Control class", base.DEC, tables.net_classes)
+f.part_net_command = ProtoField.uint8("migsim.part.net_command", "Control command", base.DEC, nil)
 f.part_length = ProtoField.uint32("migsim.part.length", "Part length", base.DEC, nil)
 f.part_value = ProtoField.bytes("migsim.part.value", "Part value")
 f.ctx_field_count = ProtoField.uint32("migsim.ctx.field_count", "Field count", base.DEC, nil)
@@ -115,8 +123,8 @@ migsim.fields = {
 	f.admin_absent, f.admin_flags, f.admin_listed_opcode, f.admin_cap_id, f.admin_get_limit, f.admin_set_limit,
 	f.admin_obj_type, f.admin_obj_id, f.admin_obj_flags, f.admin_parts_obj_type, f.admin_freeze_mode, f.admin_get_type,
 	f.admin_metadata_type, f.admin_count, f.admin_size, f.admin_ctx_size, f.admin_remaining, f.part_type,
-	f.part_flags, f.part_selector, f.part_length, f.part_value, f.ctx_field_count, f.ctx_type,
-	f.ctx_length, f.ctx_value,
+	f.part_flags, f.part_selector, f.part_offset, f.part_vq, f.part_net_class, f.part_net_command,
+	f.part_length, f.part_value, f.ctx_field_count, f.ctx_type, f.ctx_length, f.ctx_value,
 }
 -- END GENERATED
 
@@ -285,6 +293,38 @@ local function dissect_context(tvb, off, len, tree)
 	end
 end
 
+-- selector_text names a part's selector (8 bytes at off) by its type:
+-- " offset 8 (driver_feature_select)", " vq 0",
+-- " VIRTIO_NET_CTRL_RX_PROMISC", or "" for a type without one.
+local function selector_text(tvb, off, ty)
+	local kind = tables.part_selectors[ty]
+	if kind == "common_cfg" then
+		local o = tvb(off, 4):le_uint()
+		return string.format(" offset %d (%s)", o, name_of(tables.common_cfg_fields, o, "common_cfg+%d"))
+	elseif kind == "vq" then
+		return string.format(" vq %d", tvb(off, 2):le_uint())
+	elseif kind == "net_cvq" then
+		local class, cmd = tvb(off, 1):uint(), tvb(off + 1, 1):uint()
+		return " " .. name_of(tables.net_commands, class * 256 + cmd, string.format("class %d command %d", class, cmd))
+	end
+	return ""
+end
+
+-- dissect_selector adds the fields of a part's selector (8 bytes at off).
+local function dissect_selector(tvb, off, ty, tree)
+	local kind = tables.part_selectors[ty]
+	if kind == "common_cfg" then
+		tree:add_le(f.part_offset, tvb(off, 4))
+	elseif kind == "vq" then
+		tree:add_le(f.part_vq, tvb(off, 2))
+	elseif kind == "net_cvq" then
+		local class, cmd = tvb(off, 1):uint(), tvb(off + 1, 1):uint()
+		tree:add(f.part_net_class, tvb(off, 1))
+		tree:add(f.part_net_command, tvb(off + 1, 1)):append_text(" (" ..
+			name_of(tables.net_commands, class * 256 + cmd, string.format("class %d command %d", class, cmd)) .. ")")
+	end
+end
+
 -- parts decodes a run of device part headers (with_values false) or parts
 -- (header and value).
 local function dissect_parts(tvb, off, len, tree, with_values, title)
@@ -298,12 +338,14 @@ local function dissect_parts(tvb, off, len, tree, with_values, title)
 		local plen = tvb(r.off + 12, 4):le_uint()
 		local span = tables.sizes.part_header
 		if with_values then span = math.min(r:left(), span + plen) end
+		local sel = selector_text(tvb, r.off + 4, ty)
 		local pt = t:add(migsim, tvb(start, span),
-			string.format("Part %s (0x%x), %d bytes", name_of(tables.part_types, ty, "PART_0x%04x"), ty, plen))
+			string.format("Part %s (0x%x)%s, %d bytes", name_of(tables.part_types, ty, "PART_0x%04x"), ty, sel, plen))
 		r:uint(f.part_type, 2, "part_type", pt)
 		r:uint(f.part_flags, 1, "flags", pt)
 		r:skip(1, "reserved")
-		r:bytes(f.part_selector, 8, "selector", pt)
+		local sel_off = r.off
+		if r:bytes(f.part_selector, 8, "selector", pt) then dissect_selector(tvb, sel_off, ty, pt) end
 		r:uint(f.part_length, 4, "length", pt)
 		if with_values then
 			if r:bytes(f.part_value, plen, "value", pt) == false then break end

@@ -76,6 +76,10 @@ var decodedFields = []DissectorField{
 	{Name: "part.type", Type: "u16", Base: "HEX", Values: "part_types", Label: "Part type", Doc: "device part header: part_type"},
 	{Name: "part.flags", Type: "u8", Base: "HEX", Label: "Part flags", Doc: "device part header: flags (bit 0 OPTIONAL)"},
 	{Name: "part.selector", Type: "bytes", Label: "Part selector", Doc: "device part header: selector[8]"},
+	{Name: "part.offset", Type: "u32", Base: "DEC", Values: "common_cfg_fields", Label: "pci_common_cfg.offset", Doc: "PCI_COMMON_CFG selector: the offset of one field of struct virtio_pci_common_cfg, named"},
+	{Name: "part.vq", Type: "u16", Base: "DEC", Label: "vq_index.index", Doc: "VQ_CFG and VQ_NOTIFY_CFG selector: the virtqueue"},
+	{Name: "part.net_class", Type: "u8", Base: "DEC", Values: "net_classes", Label: "Control class", Doc: "NET_CVQ_CFG selector: the control command's class"},
+	{Name: "part.net_command", Type: "u8", Base: "DEC", Label: "Control command", Doc: "NET_CVQ_CFG selector: the control command in its class, named with its class (VIRTIO_NET_CTRL_RX_PROMISC)"},
 	{Name: "part.length", Type: "u32", Base: "DEC", Label: "Part length", Doc: "device part header: length of the value"},
 	{Name: "part.value", Type: "bytes", Label: "Part value", Doc: "device part value"},
 	{Name: "ctx.field_count", Type: "u32", Base: "DEC", Label: "Field count", Doc: "draft-2023 context: field_count"},
@@ -177,7 +181,24 @@ func dissectorTables() []luaTable {
 	caps := luaTable{name: "cap_ids", rows: []luaRow{{uint64(spec.CapDevParts), "DEV_PARTS_CAP"}}}
 	objs := luaTable{name: "obj_types", rows: []luaRow{{uint64(spec.ResourceObjDevParts), "DEV_PARTS"}}}
 	partsObjs := luaTable{name: "parts_obj_types", rows: []luaRow{{uint64(spec.DevPartsObjTypeGet), "GET"}, {uint64(spec.DevPartsObjTypeSet), "SET"}}}
-	return []luaTable{kinds, tlpKinds, editions, groups, statuses, quals, parts, fields, meta, gets, modes, caps, objs, partsObjs}
+	cfg := luaTable{name: "common_cfg_fields"}
+	for _, f := range spec.CommonCfgFields {
+		cfg.rows = append(cfg.rows, luaRow{uint64(f.Field), f.Name})
+	}
+	classes := luaTable{name: "net_classes"}
+	cmds := luaTable{name: "net_commands"} // keyed class*256 + command
+	seenClass := map[spec.NetCtrlClass]bool{}
+	for _, c := range spec.NetCVQPartSelectors() {
+		if !seenClass[c.Class] {
+			seenClass[c.Class] = true
+			classes.rows = append(classes.rows, luaRow{uint64(c.Class), c.Class.String()})
+		}
+		cmds.rows = append(cmds.rows, luaRow{uint64(c.Class)<<8 | uint64(c.Command), c.String()})
+	}
+	selectors := luaTable{name: "part_selectors", rows: []luaRow{{uint64(spec.PartPCICommonCfg), "common_cfg"},
+		{uint64(spec.PartVQCfg), "vq"}, {uint64(spec.PartVQNotifyCfg), "vq"}, {uint64(spec.PartNetCVQCfg), "net_cvq"}}}
+	return []luaTable{kinds, tlpKinds, editions, groups, statuses, quals, parts, fields, meta, gets, modes, caps, objs, partsObjs,
+		cfg, classes, cmds, selectors}
 }
 
 // opcodeRoles names the admin commands whose bytes the dissector decodes

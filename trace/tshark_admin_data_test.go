@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/migsim/migsim/adminq"
+	"github.com/migsim/migsim/devctx"
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -148,5 +151,64 @@ func TestTsharkAdminData(t *testing.T) {
 	}
 	for _, f := range adminDataFields {
 		assert.Positive(t, seen[f.tshark], "no regression trace shows %s", f.tshark)
+	}
+}
+
+// A device part's selector decodes by its type, as package devctx reads
+// it: PCI_COMMON_CFG's offset, VQ_CFG's and VQ_NOTIFY_CFG's virtqueue, and
+// NET_CVQ_CFG's class and command; no other part has selector fields.
+// Every part of every admin record of the regression traces, in one
+// tshark run.
+func TestTsharkPartSelectors(t *testing.T) {
+	bin := tsharkPath(t)
+	var all []record.TraceEvent
+	for _, tr := range regressTraces(t) {
+		all = append(all, tr.events...)
+	}
+	path := filepath.Join(t.TempDir(), "all.pcapng")
+	var b bytes.Buffer
+	require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	fields := []string{"migsim.part.type", "migsim.part.selector", "migsim.part.offset", "migsim.part.vq",
+		"migsim.part.net_class", "migsim.part.net_command"}
+	args := []string{"-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"}
+	for _, f := range fields {
+		args = append(args, "-e", f)
+	}
+	lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
+	require.Len(t, lines, len(all), "one packet per event")
+	seen := map[spec.PartType]int{}
+	for i, l := range lines {
+		col := strings.Split(l, "\t")
+		require.Len(t, col, len(fields), "packet %d: %q", i+1, l)
+		types, sels := numbers(col[0]), strings.Split(col[1], ",")
+		if len(types) == 0 {
+			continue
+		}
+		require.Len(t, sels, len(types), "packet %d: a selector per part", i+1)
+		var offsets, vqs, classes, cmds []uint64
+		for j, ty := range types {
+			raw, err := hex.DecodeString(strings.ReplaceAll(sels[j], ":", ""))
+			require.NoError(t, err)
+			require.Len(t, raw, 8)
+			p := devctx.Part{Type: spec.PartType(ty)}
+			copy(p.Selector[:], raw)
+			seen[p.Type]++
+			switch p.Type {
+			case spec.PartPCICommonCfg:
+				offsets = append(offsets, uint64(p.CommonCfgOffset()))
+			case spec.PartVQCfg, spec.PartVQNotifyCfg:
+				vqs = append(vqs, uint64(p.VQIndex()))
+			case spec.PartNetCVQCfg:
+				c := p.NetCVQ().Cmd()
+				classes, cmds = append(classes, uint64(c.Class)), append(cmds, uint64(c.Command))
+			}
+		}
+		for k, want := range [][]uint64{offsets, vqs, classes, cmds} {
+			assert.Equal(t, want, numbers(col[2+k]), "packet %d: %s", i+1, fields[2+k])
+		}
+	}
+	for _, ty := range []spec.PartType{spec.PartPCICommonCfg, spec.PartVQCfg, spec.PartVQNotifyCfg, spec.PartNetCVQCfg} {
+		assert.Positive(t, seen[ty], "no regression trace has a %s part", ty)
 	}
 }
