@@ -132,7 +132,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		name = strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
 	}
 	var pcap, dot, md bytes.Buffer
-	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc)); err != nil {
+	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc).WithFinding(res.Finding)); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {

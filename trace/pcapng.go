@@ -67,13 +67,27 @@ type Meta struct {
 	// comment): "without-migration" for its control run (`migsim trace
 	// --without-migration`); empty for the schedule's run.
 	Run string
+	// Finding is the finding the recorded run ends in (WithFinding), nil
+	// for none: the comment names its oracle and step, so that a file
+	// opened on its own says what to look for and where.
+	Finding *engine.Finding
+}
+
+// WithFinding returns m naming the finding the recorded run ends in (the
+// replayed run's, which with another device may not be the schedule
+// file's).
+func (m Meta) WithFinding(f *engine.Finding) Meta {
+	m.Finding = f
+	return m
 }
 
 // Comment renders the metadata as the one-line section comment:
 //
 //	migsim scenario=flr-during-freeze edition=draft-2023 knobs=flr-vs-mode=complete-anyway seed=7
 //
-// followed by " run=NAME" when Run names one.
+// followed by " run=NAME" when Run names one and " finding=ORACLE step=N"
+// when the run ends in a finding (N its step as every output shows it,
+// FindingEventStep: filter migsim.step <= N).
 func (m Meta) Comment() string {
 	knobs := "default"
 	if len(m.Knobs) > 0 {
@@ -82,6 +96,9 @@ func (m Meta) Comment() string {
 	c := fmt.Sprintf("migsim scenario=%s edition=%s knobs=%s seed=%d", m.Scenario, m.Edition, knobs, m.Seed)
 	if m.Run != "" {
 		c += " run=" + m.Run
+	}
+	if m.Finding != nil {
+		c += fmt.Sprintf(" finding=%s step=%d", m.Finding.Oracle, FindingEventStep(m.Finding))
 	}
 	return c
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/world/record"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -156,6 +157,8 @@ func TestMetaComment(t *testing.T) {
 			"migsim scenario=s edition=draft-2023 knobs=default seed=7"},
 		{"its run without migration", Meta{Scenario: "s", Edition: "virtio-1.4", Knobs: []string{"a=b", "c=d"}, Seed: 7, Run: "without-migration"},
 			"migsim scenario=s edition=virtio-1.4 knobs=a=b,c=d seed=7 run=without-migration"},
+		{"a run ending in a finding: its oracle and its step as shown", Meta{Scenario: "s", Edition: "draft-2023", Seed: 7}.WithFinding(&engine.Finding{Oracle: "frozen-context", Step: 97}),
+			"migsim scenario=s edition=draft-2023 knobs=default seed=7 finding=frozen-context step=98"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

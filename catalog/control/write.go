@@ -234,7 +234,7 @@ func Write(w, summary io.Writer, format string, c *Comparison, sc *schedfile.Sch
 	case "mermaid":
 		err = trace.WriteMermaid(w, c.Control.Events, c.Control.Result.Finding, window)
 	case "pcapng":
-		meta := trace.MetaOf(sc)
+		meta := trace.MetaOf(sc).WithFinding(c.Control.Result.Finding)
 		meta.Run = RunName
 		err = trace.WritePcapng(w, c.Control.Events, meta)
 	default:

@@ -332,3 +332,19 @@ func TestTrace_TextShowsQuietSteps(t *testing.T) {
 		})
 	}
 }
+
+// A pcapng opened on its own says what the run ends in: its section
+// comment names the finding's oracle and the step stderr's finding line
+// gives (as every output numbers steps).
+func TestTrace_PcapngCommentNamesTheFinding(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.pcapng")
+	code, _, stderr := runTraceCmd(canonicalFinding, "--format", "pcapng", "--out", path)
+	require.Equal(t, cmdbase.ExitOK, code, stderr)
+	m := regexp.MustCompile(`finding (\S+) at step (\d+)`).FindStringSubmatch(stderr)
+	require.NotNil(t, m, "stderr names no finding: %s", stderr)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	r, err := pcapgo.NewNgReader(bytes.NewReader(b), pcapgo.DefaultNgReaderOptions)
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(r.SectionInfo().Comment, fmt.Sprintf(" finding=%s step=%s", m[1], m[2])), r.SectionInfo().Comment)
+}
