@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,32 +107,66 @@ func numbers(s string) []uint64 {
 	return out
 }
 
+// partFields are the device part fields TestTsharkPartSelectors asks
+// tshark for.
+var partFields = []string{"migsim.part.type", "migsim.part.selector", "migsim.part.offset", "migsim.part.vq",
+	"migsim.part.net_class", "migsim.part.net_command"}
+
+var (
+	decodedOnce sync.Once
+	decodedAll  []record.TraceEvent
+	decodedCols map[string][]string // field -> one value per packet (occurrences joined by ",")
+)
+
+// decodedColumns runs tshark once per test binary over every regression
+// trace's records (one pcapng, a frame per event) for the fields of
+// adminDataFields and partFields, and returns the events and each field's
+// values, one per packet.
+func decodedColumns(t *testing.T, bin string) ([]record.TraceEvent, map[string][]string) {
+	t.Helper()
+	decodedOnce.Do(func() {
+		var all []record.TraceEvent
+		for _, tr := range regressTraces(t) {
+			all = append(all, tr.events...)
+		}
+		path := filepath.Join(t.TempDir(), "all.pcapng")
+		var b bytes.Buffer
+		require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
+		require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+		fields := slices.Clone(partFields)
+		for _, f := range adminDataFields {
+			fields = append(fields, f.tshark)
+		}
+		args := []string{"-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"}
+		for _, f := range fields {
+			args = append(args, "-e", f)
+		}
+		lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
+		require.Len(t, lines, len(all), "one packet per event")
+		cols := map[string][]string{}
+		for i, l := range lines {
+			col := strings.Split(l, "\t")
+			require.Len(t, col, len(fields), "packet %d: %q", i+1, l)
+			for j, f := range fields {
+				cols[f] = append(cols[f], col[j])
+			}
+		}
+		decodedAll, decodedCols = all, cols
+	})
+	require.NotNil(t, decodedCols, "the tshark run of decodedColumns failed")
+	return decodedAll, decodedCols
+}
+
 // The command-specific data the dissector decodes beyond the header (the
 // opcodes of LIST_QUERY and LIST_USE, the capability ids, DEV_PARTS_CAP's
 // limits, RESOURCE_OBJ_CREATE's flags and object type, the draft's
 // freeze_mode) is what `migsim decode` (package adminq) reads from the same
-// bytes, for every admin record of every regression trace, in one tshark
-// run.
+// bytes, for every admin record of every regression trace (the tshark run
+// of decodedColumns).
 func TestTsharkAdminData(t *testing.T) {
-	bin := tsharkPath(t)
-	var all []record.TraceEvent
-	for _, tr := range regressTraces(t) {
-		all = append(all, tr.events...)
-	}
-	path := filepath.Join(t.TempDir(), "all.pcapng")
-	var b bytes.Buffer
-	require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
-	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
-	args := []string{"-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"}
-	for _, f := range adminDataFields {
-		args = append(args, "-e", f.tshark)
-	}
-	lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
-	require.Len(t, lines, len(all), "one packet per event")
+	all, cols := decodedColumns(t, tsharkPath(t))
 	seen := map[string]int{}
 	for i, e := range all {
-		col := strings.Split(lines[i], "\t")
-		require.Len(t, col, len(adminDataFields), "packet %d: %q", i+1, lines[i])
 		want := make([][]uint64, len(adminDataFields))
 		if e.Kind == record.TraceAdmin {
 			cmd := adminq.DecodeTypedCommand(e.Edition, e.Admin)
@@ -143,7 +179,7 @@ func TestTsharkAdminData(t *testing.T) {
 			}
 		}
 		for j, f := range adminDataFields {
-			got := numbers(col[j])
+			got := numbers(cols[f.tshark][i])
 			if assert.Equal(t, want[j], got, "packet %d (%s): %s", i+1, SummarizeAdmin(e.Edition, e.Admin, e.AdminResult), f.tshark) && got != nil {
 				seen[f.tshark]++
 			}
@@ -157,30 +193,16 @@ func TestTsharkAdminData(t *testing.T) {
 // A device part's selector decodes by its type, as package devctx reads
 // it: PCI_COMMON_CFG's offset, VQ_CFG's and VQ_NOTIFY_CFG's virtqueue, and
 // NET_CVQ_CFG's class and command; no other part has selector fields.
-// Every part of every admin record of the regression traces, in one
-// tshark run.
+// Every part of every admin record of the regression traces (the tshark
+// run of decodedColumns).
 func TestTsharkPartSelectors(t *testing.T) {
-	bin := tsharkPath(t)
-	var all []record.TraceEvent
-	for _, tr := range regressTraces(t) {
-		all = append(all, tr.events...)
-	}
-	path := filepath.Join(t.TempDir(), "all.pcapng")
-	var b bytes.Buffer
-	require.NoError(t, WritePcapng(&b, all, Meta{Scenario: "every regression trace"}))
-	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
-	fields := []string{"migsim.part.type", "migsim.part.selector", "migsim.part.offset", "migsim.part.vq",
-		"migsim.part.net_class", "migsim.part.net_command"}
-	args := []string{"-r", path, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"}
-	for _, f := range fields {
-		args = append(args, "-e", f)
-	}
-	lines := strings.Split(strings.TrimSuffix(tshark(t, bin, args...), "\n"), "\n")
-	require.Len(t, lines, len(all), "one packet per event")
+	all, cols := decodedColumns(t, tsharkPath(t))
 	seen := map[spec.PartType]int{}
-	for i, l := range lines {
-		col := strings.Split(l, "\t")
-		require.Len(t, col, len(fields), "packet %d: %q", i+1, l)
+	for i := range all {
+		col := make([]string, len(partFields))
+		for k, f := range partFields {
+			col[k] = cols[f][i]
+		}
 		types, sels := numbers(col[0]), strings.Split(col[1], ",")
 		if len(types) == 0 {
 			continue
@@ -205,7 +227,7 @@ func TestTsharkPartSelectors(t *testing.T) {
 			}
 		}
 		for k, want := range [][]uint64{offsets, vqs, classes, cmds} {
-			assert.Equal(t, want, numbers(col[2+k]), "packet %d: %s", i+1, fields[2+k])
+			assert.Equal(t, want, numbers(col[2+k]), "packet %d: %s", i+1, partFields[2+k])
 		}
 	}
 	for _, ty := range []spec.PartType{spec.PartPCICommonCfg, spec.PartVQCfg, spec.PartVQNotifyCfg, spec.PartNetCVQCfg} {
