@@ -100,7 +100,8 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	if opt.MaxSteps > 0 {
 		t.MaxSteps = opt.MaxSteps
 	}
-	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: opt.MaxSteps})
+	var steps trace.StepLog
+	res, events, err := t.Record(sc, engine.RunConfig{MaxSteps: opt.MaxSteps, Trace: &steps})
 	if err != nil {
 		return nil, fmt.Errorf("report: record the run: %w", err)
 	}
@@ -132,7 +133,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 		name = strings.TrimSuffix(catalog.ScheduleRegressName(sc), ".json")
 	}
 	var pcap, dot, md bytes.Buffer
-	if err := trace.WritePcapng(&pcap, events, trace.MetaOf(sc).WithFinding(res.Finding)); err != nil {
+	if err := trace.WritePcapng(&pcap, trace.EventsWithSteps(events, steps.Steps), trace.MetaOf(sc).WithFinding(res.Finding)); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := trace.WriteModeGraph(&dot, ed.TransitionTable(rules), events); err != nil {

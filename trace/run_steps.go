@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/spec"
 	"github.com/migsim/migsim/world/record"
 )
 
@@ -70,52 +71,55 @@ func parseStepLine(line string) (RunStep, error) {
 	return RunStep{Step: n, Time: engine.VTime(d), Actor: f[2], Label: f[3]}, nil
 }
 
-// quietStepText is the line of a step that put nothing on the bus and
-// recorded nothing else (a hypervisor's halt-vcpus, switchover,
-// copy-memory or wait for an admin completion, a peer's or a guest's
-// signal and await): the step line of the text export with the actor as
-// the function and its label without the actor's prefix.
-//
-//	40 t=0s step hv: halt-vcpus
-func quietStepText(s RunStep) string {
-	label := strings.TrimPrefix(s.Label, s.Actor+":")
-	return strconv.Itoa(s.Step) + " t=" + s.Time.String() + " step " + s.Actor + ": " + label
-}
-
 // WriteTextSteps writes the events one per line (DescribeRecord), as
 // WriteText does, with a line for every step of steps that recorded no
 // event, in step order: the hypervisor's and the peers' steps that cause
 // no bus traffic, so that a reader can follow their programs. The caller
 // gives the steps of the events' window (WindowSteps); steps after the
-// last event are written after it.
+// last event are written after it. It is WriteText of EventsWithSteps.
 func WriteTextSteps(w io.Writer, events []record.TraceEvent, steps []RunStep) error {
+	all := EventsWithSteps(events, steps)
+	for i := range all {
+		r := RecordOf(all[i])
+		if _, err := io.WriteString(w, DescribeRecord(&r)+"\n"); err != nil {
+			return fmt.Errorf("trace: text trace: step %d: %w", all[i].Step, err)
+		}
+	}
+	return nil
+}
+
+// EventsWithSteps returns the events with a step event (record.TraceStep)
+// in its place for every step of steps that recorded none, in step order,
+// steps after the last event after it: the actor as both endpoints and as
+// the step's cause, the label without the actor's prefix as its text, and
+// the events' edition. DescribeRecord gives such an event its text export
+// line ("40 t=0s step hv: halt-vcpus"), and the pcapng export writes it as a packet, so
+// that every step a report or a finding line names has one.
+func EventsWithSteps(events []record.TraceEvent, steps []RunStep) []record.TraceEvent {
 	recorded := map[int]bool{}
+	var ed spec.Edition
 	for i := range events {
 		recorded[events[i].Step] = true
+		ed = events[i].Edition
 	}
+	out := make([]record.TraceEvent, 0, len(events)+len(steps))
 	next := 0
-	flush := func(upTo int) error {
+	flush := func(upTo int) {
 		for ; next < len(steps) && steps[next].Step < upTo; next++ {
 			s := steps[next]
 			if recorded[s.Step] {
 				continue
 			}
-			if _, err := io.WriteString(w, quietStepText(s)+"\n"); err != nil {
-				return fmt.Errorf("trace: text trace: step %d: %w", s.Step, err)
-			}
+			out = append(out, record.TraceEvent{Kind: record.TraceStep, Edition: ed, Step: s.Step, Time: s.Time,
+				Target: s.Actor, Who: s.Actor, From: s.Actor, To: s.Actor, Text: strings.TrimPrefix(s.Label, s.Actor+":")})
 		}
-		return nil
 	}
 	for i := range events {
-		if err := flush(events[i].Step); err != nil {
-			return err
-		}
-		r := RecordOf(events[i])
-		if _, err := io.WriteString(w, DescribeRecord(&r)+"\n"); err != nil {
-			return fmt.Errorf("trace: text trace: event %d: %w", i, err)
-		}
+		flush(events[i].Step)
+		out = append(out, events[i])
 	}
-	return flush(int(^uint(0) >> 1))
+	flush(int(^uint(0) >> 1))
+	return out
 }
 
 // WindowSteps is Window over the events and the steps of a run together:

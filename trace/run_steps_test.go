@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,4 +98,53 @@ func TestWriteTextSteps(t *testing.T) {
 		require.NoError(t, WriteTextSteps(&out, sel, st))
 		assert.Equal(t, "2 t=0s note src.pf: admin\n2 t=0s note src.pf: more\n3 t=0s step hv: halt-vcpus\n", out.String())
 	})
+}
+
+// quietStepText is the text export's line of a step that put nothing on the bus and
+// recorded nothing else (a hypervisor's halt-vcpus, switchover,
+// copy-memory or wait for an admin completion, a peer's or a guest's
+// signal and await): the step line of the text export with the actor as
+// the function and its label without the actor's prefix.
+//
+//	40 t=0s step hv: halt-vcpus
+func quietStepText(s RunStep) string {
+	label := strings.TrimPrefix(s.Label, s.Actor+":")
+	return strconv.Itoa(s.Step) + " t=" + s.Time.String() + " step " + s.Actor + ": " + label
+}
+
+// Every step that recorded no event becomes, in EventsWithSteps, an event
+// whose text export line (DescribeRecord) is the step's line, at its
+// place in step order; every event is kept, in order.
+func TestEventsWithStepsDescribeQuietSteps(t *testing.T) {
+	quiet := 0
+	for _, tr := range regressTraces(t) {
+		all := EventsWithSteps(tr.events, tr.steps)
+		recorded := map[int]bool{}
+		for _, e := range tr.events {
+			recorded[e.Step] = true
+		}
+		var want []string
+		next := 0
+		for _, s := range tr.steps {
+			for ; next < len(tr.events) && tr.events[next].Step <= s.Step; next++ {
+				r := RecordOf(tr.events[next])
+				want = append(want, DescribeRecord(&r))
+			}
+			if !recorded[s.Step] {
+				want = append(want, quietStepText(s))
+				quiet++
+			}
+		}
+		for ; next < len(tr.events); next++ {
+			r := RecordOf(tr.events[next])
+			want = append(want, DescribeRecord(&r))
+		}
+		got := make([]string, len(all))
+		for i := range all {
+			r := RecordOf(all[i])
+			got[i] = DescribeRecord(&r)
+		}
+		require.Equal(t, want, got, tr.name)
+	}
+	assert.Positive(t, quiet, "no regression trace has a quiet step")
 }

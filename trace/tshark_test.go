@@ -49,8 +49,11 @@ type regressTrace struct {
 	res    engine.Result
 	events []record.TraceEvent
 	// steps are the run's steps (StepLog), for the text export.
-	steps  []RunStep
-	pcapng string
+	steps []RunStep
+	// packets are the pcapng's records: the events and the quiet steps
+	// (EventsWithSteps), as migsim trace writes them.
+	packets []record.TraceEvent
+	pcapng  string
 }
 
 var (
@@ -98,8 +101,9 @@ func recordRegressTraces(t *testing.T, dir string) []regressTrace {
 	for i := range out {
 		tr := &out[i]
 		tr.pcapng = filepath.Join(dir, tr.name+".pcapng")
+		tr.packets = EventsWithSteps(tr.events, tr.steps)
 		var b bytes.Buffer
-		require.NoError(t, WritePcapng(&b, tr.events, MetaOf(tr.sched)), tr.name)
+		require.NoError(t, WritePcapng(&b, tr.packets, MetaOf(tr.sched)), tr.name)
 		require.NoError(t, os.WriteFile(tr.pcapng, b.Bytes(), 0o644))
 	}
 	return out
@@ -163,12 +167,12 @@ func TestTsharkDissectsRegressionTraces(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(packets, "\n"), "\n")
 	total := 0
 	for _, tr := range traces {
-		total += len(tr.events)
+		total += len(tr.packets)
 	}
-	require.Len(t, lines, total, "one packet per event of every trace")
+	require.Len(t, lines, total, "one packet per event and quiet step of every trace")
 	for _, tr := range traces {
-		mine := lines[:len(tr.events)]
-		lines = lines[len(tr.events):]
+		mine := lines[:len(tr.packets)]
+		lines = lines[len(tr.packets):]
 		t.Run(tr.name, func(t *testing.T) { checkPackets(t, tr, mine) })
 	}
 	t.Logf("dissected %d records of %d regression traces", total, len(traces))
@@ -180,7 +184,7 @@ func checkPackets(t *testing.T, tr regressTrace, lines []string) {
 	for i, l := range lines {
 		col := strings.Split(l, "\t")
 		require.Len(t, col, len(packetFields), "packet %d: %q", i+1, l)
-		r := RecordOf(tr.events[i])
+		r := RecordOf(tr.packets[i])
 		assert.Equal(t, strconv.Itoa(r.Step), col[0], "packet %d step", i+1)
 		assert.Equal(t, strconv.Itoa(int(r.Kind)), col[1], "packet %d kind", i+1)
 		assert.Equal(t, infoLine(&r), col[7], "packet %d Info", i+1)

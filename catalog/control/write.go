@@ -236,7 +236,7 @@ func Write(w, summary io.Writer, format string, c *Comparison, sc *schedfile.Sch
 	case "pcapng":
 		meta := trace.MetaOf(sc).WithFinding(c.Control.Result.Finding)
 		meta.Run = RunName
-		err = trace.WritePcapng(w, c.Control.Events, meta)
+		err = trace.WritePcapng(w, trace.EventsWithSteps(c.Control.Events, c.Control.Steps), meta)
 	default:
 		return fmt.Errorf("control: format %q: want one of %s", format, strings.Join(Formats, ", "))
 	}

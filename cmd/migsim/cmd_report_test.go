@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -62,6 +66,30 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	// --explain says).
 	assert.Regexp(t, "\n- step \\d+ `vcpu0:cfg-write 0x50=0x[0-9a-f]+` \\(src\\.vf1: FLR started\\) before step \\d+ `hv:resume-vcpus`\n", string(md))
 
+	// Every step the Why section's orderings name has a packet in the
+	// pcapng, a quiet step of the hypervisor's (hv:resume-vcpus) too.
+	pcap, err := os.ReadFile(filepath.Join(dir, name+".pcapng"))
+	require.NoError(t, err)
+	r, err := pcapgo.NewNgReader(bytes.NewReader(pcap), pcapgo.DefaultNgReaderOptions)
+	require.NoError(t, err)
+	inPcap := map[int]bool{}
+	for {
+		data, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		rec, err := trace.DecodeRecord(data)
+		require.NoError(t, err)
+		inPcap[rec.Step] = true
+	}
+	named := regexp.MustCompile("step (\\d+) `").FindAllStringSubmatch(string(md), -1)
+	require.NotEmpty(t, named, "the Why section names no step")
+	for _, m := range named {
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		assert.True(t, inPcap[n], "step %d, which the report names, has no packet", n)
+	}
 	// The tshark command reads the pcapng where the command line put it,
 	// beside the report: the temporary --out directory reads as findings.
 	assert.Contains(t, string(md), "\ntshark -N n -X lua_script:docs/migsim.lua -r "+filepath.Join(dir, name+".pcapng")+" ")

@@ -231,7 +231,7 @@ func writeTrace(w io.Writer, format string, sc *schedfile.Schedule, path string,
 	steps []trace.RunStep, window int) error {
 	switch format {
 	case "pcapng":
-		return trace.WritePcapng(w, events, trace.MetaOf(sc).WithFinding(res.Finding))
+		return trace.WritePcapng(w, trace.EventsWithSteps(events, steps), trace.MetaOf(sc).WithFinding(res.Finding))
 	case "mermaid":
 		return trace.WriteMermaid(w, events, res.Finding, window)
 	case "json":
