@@ -45,6 +45,7 @@ tables.opcodes[2] = { [0x0] = "LIST_QUERY", [0x1] = "LIST_USE", [0x2] = "LEGACY_
 tables.modes[2] = { [0x0] = "running", [0x1] = "stopped" }
 tables.roles[2] = { [0x0] = "list_query", [0x1] = "list_use", [0x7] = "cap_id_list_query", [0x8] = "device_cap_get", [0x9] = "driver_cap_set", [0x11] = "mode_set", [0xa] = "obj_create", [0xb] = "obj", [0xc] = "obj", [0xd] = "obj", [0xe] = "parts_metadata_get", [0xf] = "parts_get", [0x10] = "parts_set" }
 tables.virtio14 = 2
+tables.draft2023 = 1
 tables.sizes = { cmd_header = 24, result_header = 8, part_header = 16, obj_header = 8, ctx_header = 8, ctx_field_header = 16, ctx_align = 8 }
 tables.record_version = 2
 local f = {}
@@ -259,6 +260,14 @@ local function name_of(t, v, fallback)
 	return string.format(fallback, v)
 end
 
+-- assigned is ", simulator-assigned" in draft-2023, whose opcode, mode and
+-- context field values migsim fixed (the 2023 proposal published none;
+-- docs/spec.md), and "" otherwise: the tree labels those values with it.
+local function assigned(edition)
+	if edition == tables.draft2023 then return ", simulator-assigned" end
+	return ""
+end
+
 -- mode_name names a mode in an edition, as spec.Edition.ModeName does:
 -- the edition's own word, else the draft name, else MODE_n.
 local function mode_name(edition, m)
@@ -280,7 +289,8 @@ local function dissect_context(tvb, off, len, tree)
 		local vlen_range = tvb(r.off + 8, 8)
 		local vlen = vlen_range:le_uint64():tonumber()
 		local ft = t:add(migsim, tvb(start, math.min(r:left(), tables.sizes.ctx_field_header + vlen)),
-			string.format("Field %s (0x%x), %s bytes", name_of(tables.field_types, ty, "FIELD_0x%04x"), ty, dec64(vlen_range)))
+			string.format("Field %s (0x%x%s), %s bytes", name_of(tables.field_types, ty, "FIELD_0x%04x"), ty,
+				assigned(tables.draft2023), dec64(vlen_range)))
 		r:uint(f.ctx_type, 4, "type", ft)
 		r:skip(4, "reserved")
 		r:uint(f.ctx_length, 8, "length", ft)
@@ -415,7 +425,7 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 		local op = tvb(cmd.off, 2):le_uint()
 		local opname = name_of(tables.opcodes[edition], op, "OPCODE_0x%04x")
 		local _, opitem = c:uint(f.admin_opcode, 2, "opcode")
-		opitem:append_text(" (" .. opname .. ")")
+		opitem:append_text(" (" .. opname .. assigned(edition) .. ")")
 		ct:add(f.admin_opcode_name, tvb(cmd.off, 2), opname):set_generated()
 		local group = c:uint(f.admin_group, 2, "group_type")
 		c:skip(12, "reserved1")
@@ -441,7 +451,7 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 				summary = summary .. string.format(" mode=%s (flags 0x%x)", mode_name(edition, m), flags)
 			else
 				local m, item = d:uint(f.mode, 1, "mode")
-				item:append_text(" (" .. mode_name(edition, m) .. ")")
+				item:append_text(" (" .. mode_name(edition, m) .. assigned(edition) .. ")")
 				summary = summary .. " mode=" .. mode_name(edition, m)
 			end
 		else
@@ -509,7 +519,7 @@ local function dissect_admin(tvb, cmd, res, edition, tree)
 			dev_parts_cap(d, rt)
 		elseif role == "mode_get" and rlen > 0 then
 			local m, item = d:uint(f.mode, 1, "mode")
-			item:append_text(" (" .. mode_name(edition, m) .. ")")
+			item:append_text(" (" .. mode_name(edition, m) .. assigned(edition) .. ")")
 		elseif role == "ctx_size_get" and rlen > 0 then
 			d:uint(f.admin_size, 8, "size")
 		elseif role == "ctx_read" and rlen > 0 then
@@ -628,7 +638,7 @@ function migsim.dissector(tvb, pinfo, tree)
 		body = dissect_admin(tvb, cmd, res, edition, root)
 	elseif kind == 7 then
 		local m, item = r:uint(f.mode, 1, "mode")
-		if m ~= nil then item:append_text(" (" .. mode_name(edition, m) .. ")") end
+		if m ~= nil then item:append_text(" (" .. mode_name(edition, m) .. assigned(edition) .. ")") end
 		local flags_off = r.off
 		local flags, flags_item = r:uint(f.state_flags, 1, "state.flags")
 		if r.bad then return end

@@ -254,6 +254,7 @@ func DissectorLua() string {
 		writeLuaTable(&b, fmt.Sprintf("tables.roles[%d]", e), opcodeRoles(e))
 	}
 	fmt.Fprintf(&b, "tables.virtio14 = %d\n", spec.Virtio14)
+	fmt.Fprintf(&b, "tables.draft2023 = %d\n", spec.Draft2023)
 	fmt.Fprintf(&b, "tables.sizes = { cmd_header = %d, result_header = %d, part_header = %d, obj_header = %d, ctx_header = %d, ctx_field_header = %d, ctx_align = %d }\n",
 		spec.AdminCmdHeaderSize, spec.AdminResultHeaderSize, spec.PartHeaderSize, spec.ResourceObjCmdHeaderSize,
 		spec.DraftCtxHeaderSize, spec.DraftFieldHeaderSize, spec.DraftFieldAlign)

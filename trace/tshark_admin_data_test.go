@@ -3,6 +3,7 @@ package trace
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -232,5 +233,53 @@ func TestTsharkPartSelectors(t *testing.T) {
 	}
 	for _, ty := range []spec.PartType{spec.PartPCICommonCfg, spec.PartVQCfg, spec.PartVQNotifyCfg, spec.PartNetCVQCfg} {
 		assert.Positive(t, seen[ty], "no regression trace has a %s part", ty)
+	}
+}
+
+// draft-2023's opcode, mode and context field values are migsim's own
+// (the 2023 proposal published none; docs/spec.md): the packet details say
+// so on each, as migsim decode and migsim spec do, and say nothing of the
+// kind in a virtio-1.4 record. One admin record of each opcode and one
+// state record of each edition from the regression traces, in one tshark
+// run.
+func TestTsharkDraftValuesLabelled(t *testing.T) {
+	bin := tsharkPath(t)
+	var picked []record.TraceEvent
+	seen := map[string]bool{}
+	for _, tr := range regressTraces(t) {
+		for _, e := range tr.events {
+			key := fmt.Sprintf("%s %s", e.Edition, e.Kind)
+			if e.Kind == record.TraceAdmin {
+				key += " " + SummarizeAdmin(e.Edition, e.Admin, e.AdminResult).Name
+			} else if e.Kind != record.TraceState {
+				continue
+			}
+			if !seen[key] {
+				seen[key] = true
+				picked = append(picked, e)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "picked.pcapng")
+	var b bytes.Buffer
+	require.NoError(t, WritePcapng(&b, picked, Meta{Scenario: "one record of each opcode"}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	out := tshark(t, bin, "-r", path, "-O", "migsim")
+	trees := strings.Split(out, "\nmigsim trace record")[1:]
+	require.Len(t, trees, len(picked), "one tree per record")
+	// The opcode's, a mode's and a context field header's lines.
+	labelled := regexp.MustCompile(`(?m)^\s+(Opcode: |\[?Mode: |Field [A-Z0-9_]+ \(0x)[^\n]*$`)
+	for i, tree := range trees {
+		e := picked[i]
+		what := fmt.Sprintf("record %d (%s %s)", i+1, e.Edition, e.Kind)
+		lines := labelled.FindAllString(tree, -1)
+		if e.Edition == spec.Virtio14 {
+			assert.NotContains(t, tree, "simulator-assigned", what)
+			continue
+		}
+		require.NotEmpty(t, lines, "%s: no opcode, mode or context field line", what)
+		for _, l := range lines {
+			assert.Contains(t, l, "simulator-assigned)", "%s: %s", what, strings.TrimSpace(l))
+		}
 	}
 }
