@@ -53,3 +53,23 @@ func TestWrite_NoOrderingListsTheNarrowedSlice(t *testing.T) {
 	assert.Equal(t, map[string]bool{"87": true, "124": true, "125": true, "126": true, "127": true, "128": true, "129": true, "136": true}, listed,
 		"the events of steps 87 and 136, and of the six steps before 136 with events the list shows (130-135 are vcpu0's waits)")
 }
+
+// A report of a frozen context lists the guest's write that changed it,
+// a dozen steps before the read that shows it: common-config-write-in-freeze
+// draft-2023's config_msix_vector, written by vcpu0 at step 86 while
+// src.vf1 is frozen, read changed at 97 and reported at 98. Neither the
+// narrowed slice (98 alone) nor the steps just before it reach 86.
+func TestWrite_FrozenContextListsTheQuiescedWrite(t *testing.T) {
+	const path = "../catalog/testdata/regress/common-config-write-in-freeze_draft-2023.json"
+	sc, err := catalog.ReadScheduleFile(path)
+	require.NoError(t, err)
+	wrote, err := Write(context.Background(), sc, path, t.TempDir(), Options{Steps: trace.DefaultReportSteps,
+		MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
+	require.NoError(t, err)
+	b, err := os.ReadFile(wrote[0])
+	require.NoError(t, err)
+	steps := regexp.MustCompile("(?s)## Steps before the finding\n\n(.*?)\n\n```text\n(.*?)```").FindStringSubmatch(string(b))
+	require.Len(t, steps, 3, "the report's step list")
+	assert.Contains(t, steps[1], "the latest writes that reached a member of the finding while it was quiesced (86, 90)")
+	assert.Contains(t, steps[2], "86 t=0s tlp vcpu0 -> src.vf1: MWr 00:00.0->01:00.1 addr=0x100000010 data=ffff")
+}

@@ -65,6 +65,7 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 			cited = append(cited, s)
 		}
 	}
+	quiesced := addNew(shown, quiescedWrites(f, r.Events))
 	all := slices.Sorted(func(yield func(int) bool) {
 		for s := range shown {
 			if !yield(s) {
@@ -86,14 +87,40 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		slices.Sort(cited)
 		more = append(more, "the steps the verdict names that lie further back ("+joinInts(cited)+")")
 	}
-	switch len(more) {
-	case 1:
-		intro += ", and " + more[0]
-	case 2:
-		intro += ", " + more[0] + ", and " + more[1]
+	if len(quiesced) > 0 {
+		more = append(more, quiescedMore+" ("+joinInts(quiesced)+")")
 	}
-	intro += ": steps " + joinInts(all) + "."
+	intro += joinMore(more) + ": steps " + joinInts(all) + "."
 	return shown, intro, "steps " + joinInts(all)
+}
+
+// quiescedMore introduces, in a step list's introduction, the steps of
+// quiescedWrites it adds.
+const quiescedMore = "the latest writes that reached a member of the finding while it was quiesced"
+
+// addNew marks steps shown and returns, ascending, those that were not.
+func addNew(shown map[int]bool, steps []int) []int {
+	var added []int
+	for _, s := range steps {
+		if !shown[s] {
+			shown[s] = true
+			added = append(added, s)
+		}
+	}
+	slices.Sort(added)
+	return added
+}
+
+// joinMore renders the parts a step list's introduction adds: ", and A",
+// ", A, and B", ", A, B, and C"; "" for none.
+func joinMore(more []string) string {
+	switch len(more) {
+	case 0:
+		return ""
+	case 1:
+		return ", and " + more[0]
+	}
+	return ", " + strings.Join(more[:len(more)-1], ", ") + ", and " + more[len(more)-1]
 }
 
 // narrowedSteps is reportSteps of a finding no ordering decides: the
@@ -127,6 +154,9 @@ func narrowedSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		slices.Sort(cited)
 		more = append(more, "the steps the verdict names ("+joinInts(cited)+")")
 	}
+	if quiesced := addNew(shown, quiescedWrites(f, r.Events)); len(quiesced) > 0 {
+		more = append(more, quiescedMore+" ("+joinInts(quiesced)+")")
+	}
 	recorded := map[int]bool{}
 	for _, e := range r.Events {
 		recorded[e.Step] = true
@@ -153,13 +183,7 @@ func narrowedSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		"the %d of %d steps whose recorded place it was seen to need (its causal slice narrowed by running: run first "+
 		"in their recorded order, every other step held back as long as the run allows, the finding stays; "+
 		"docs/engine.md, \"Narrowing the slice by running\")", len(r.Slice), len(r.Result.Choices))
-	switch len(more) {
-	case 0:
-	case 1:
-		intro += ", and " + more[0]
-	default:
-		intro += ", " + strings.Join(more[:len(more)-1], ", ") + ", and " + more[len(more)-1]
-	}
+	intro += joinMore(more)
 	steps := "steps " + joinInts(all)
 	if len(all) == 1 {
 		steps = "step " + joinInts(all)
