@@ -43,13 +43,16 @@ func netTakenAtStop(c *harness.Check) {
 		g.Steps = g.Steps[1:]
 		g.Handle(member.Event{Kind: member.EvStep, Step: s})
 	}
+	// Interrupts of the steps before the stop are a running device's to
+	// send; only those of the stop count.
+	running := len(g.IRQs)
 	stop := c.Ed.ModeName(spec.ModeStop)
 	tag := g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeStop), 0)
 	if r, ok := g.Completion(tag); !ok || r.Status != spec.StatusOK {
 		c.Fatalf("DEV_MODE_SET %s with transmit buffers in flight: completed %v, status %s", stop, ok, r.Status)
 	}
 	if c.Ed == spec.Virtio14 {
-		harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages while stopping")
+		harness.ExpectEq(c, len(g.IRQs)-running, 0, "MSI-X messages while DEV_MODE_SET stopped was answered")
 	}
 	taken := observed(g, q, reqs)
 	usedIdx, used := gu.UsedRing(q)

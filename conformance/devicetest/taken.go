@@ -54,12 +54,16 @@ func takenTests() []Test {
 func takenAtStop(c *harness.Check) {
 	g, gu := c.Live()
 	reqs := takeTwo(c, g, gu)
+	// Interrupts sent while the device ran its steps, before the stop, are
+	// a running device's to send (one that completes a request in its
+	// fetch step signals it there); only those of the stop count.
+	running := len(g.IRQs)
 	tag := g.Send(harness.ModeSetOp(c.Ed), harness.ModeData(c.Ed, spec.ModeStop), 0)
 	if r, ok := g.Completion(tag); !ok || r.Status != spec.StatusOK {
 		c.Fatalf("DEV_MODE_SET %s with requests in flight: completed %v, status %s", c.Ed.ModeName(spec.ModeStop), ok, r.Status)
 	}
 	if c.Ed == spec.Virtio14 {
-		harness.ExpectEq(c, len(g.IRQs), 0, "MSI-X messages while stopping")
+		harness.ExpectEq(c, len(g.IRQs)-running, 0, "MSI-X messages while DEV_MODE_SET stopped was answered")
 		expectCompletedWritesOnDisk(c, g, gu, []written{{reqs[0], 0, harness.Pattern(1, 512)}}, stateFinal(c))
 	}
 	taken := observed(g, 0, reqs)
