@@ -408,6 +408,7 @@ func (p *parser) hexBytes() HexBytes {
 	if out, ok := p.plainHex(); ok {
 		return out
 	}
+	p.wantString("a string of hex digits, two per byte (\"0a1b\")")
 	s := p.str()
 	out := make([]byte, hex.DecodedLen(len(s)))
 	if _, err := hex.Decode(out, []byte(s)); err != nil {
@@ -447,6 +448,7 @@ func (p *parser) hex64() Hex64 {
 	if v, ok := p.plainHex64(); ok {
 		return v
 	}
+	p.wantString("a \"0x…\" string of 1 to 16 hex digits (a 64-bit quantity is a string, not a JSON number)")
 	s := p.str()
 	digits, ok := strings.CutPrefix(s, "0x")
 	if !ok || digits == "" || len(digits) > 16 {
@@ -459,6 +461,40 @@ func (p *parser) hex64() Hex64 {
 		p.fail("bad hex %q", s)
 	}
 	return Hex64(v)
+}
+
+// wantString fails, saying it wants what and naming the JSON value found
+// instead, unless a string is next: a byte string or 64-bit quantity that
+// a JSON library wrote in its own way (an array of byte values, as serde
+// writes a Vec<u8>; a number, as most write a uint64).
+func (p *parser) wantString(what string) {
+	if p.pos < len(p.b) && p.b[p.pos] == '"' {
+		return
+	}
+	p.fail("want %s, got %s", what, p.valueKind())
+}
+
+// valueKind names the JSON value that starts at the parser's position.
+func (p *parser) valueKind() string {
+	if p.pos >= len(p.b) {
+		return "the end of the line"
+	}
+	switch c := p.b[p.pos]; {
+	case c == '[':
+		return "an array"
+	case c == '{':
+		return "an object"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == '-' || '0' <= c && c <= '9':
+		end := p.pos
+		for end < len(p.b) && end-p.pos < 24 && bytes.IndexByte([]byte("+-.0123456789eE"), p.b[end]) >= 0 {
+			end++
+		}
+		return fmt.Sprintf("the number %s", p.b[p.pos:end])
+	default:
+		return fmt.Sprintf("%q", c)
+	}
 }
 
 // plainHex64 reads a "0x…" string of 1 to 16 hex digits and nothing else

@@ -100,6 +100,13 @@ func TestParseErrors(t *testing.T) {
 		{`{"id":1,"op":"x`, `byte 15, field op: unterminated string`},
 		{`{"id":1,"op":"effects","read_data":"abc"}`, `byte 35, field read_data: bad hex bytes: encoding/hex: odd length hex string`},
 		{`{"id":1,"op":"mem-read","addr":"1000"}`, `byte 31, field addr: want a "0x…" string of 1 to 16 hex digits, got "1000"`},
+		// What JSON libraries write by default for a uint64 and a byte
+		// vector (serde: a number, an array of byte values).
+		{`{"id":1,"op":"effects","digest":12155511208466208894}`, `byte 32, field digest: want a "0x…" string of 1 to 16 hex digits (a 64-bit quantity is a string, not a JSON number), got the number 12155511208466208894`},
+		{`{"id":1,"op":"mem-read","addr":4096,"len":2}`, `byte 31, field addr: want a "0x…" string of 1 to 16 hex digits (a 64-bit quantity is a string, not a JSON number), got the number 4096`},
+		{`{"id":1,"op":"effects","read_data":[70,10,0,0]}`, `byte 35, field read_data: want a string of hex digits, two per byte ("0a1b"), got an array`},
+		{`{"id":1,"op":"effects","completions":[{"tag":1,"result":{"x":1}}]}`, `byte 56, field completions[0].result: want a string of hex digits, two per byte ("0a1b"), got an object`},
+		{`{"id":1,"op":"effects","read_data":true}`, `byte 35, field read_data: want a string of hex digits, two per byte ("0a1b"), got a boolean`},
 		{`{"id":1,"op":"effects","status":{"mode":256}}`, `byte 40, field status.mode: integer out of range for 8 bits`},
 		{`{"id":1,"op":"x","name":"a\qb"}`, `byte 27, field name: bad escape \q`},
 		{`["id"]`, `byte 0: want '{', got '['`},
