@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -89,6 +90,27 @@ type poolDevice struct {
 	once  sync.Once
 	info  extdevice.Info
 	err   error
+}
+
+// markTranscript writes, to the device's transcript if it records one, a
+// line naming the unit whose exchange follows ("# device-test
+// DP-DEV-09/virtio-1.4/stop-writes-back-taken-buffers"), so that a failing
+// unit's lines can be found: the units run one after another, and with
+// a transcript one process and one run at a time.
+func (d *poolDevice) markTranscript(u *Unit) {
+	if d.opts.Transcript != nil {
+		fmt.Fprintf(d.opts.Transcript, "# %s %s\n", u.Kind, u.Name)
+	}
+}
+
+// transcriptMarker is a device that can mark its transcript (poolDevice).
+type transcriptMarker interface{ markTranscript(u *Unit) }
+
+// markUnit marks dev's transcript, if it has one, with unit u.
+func markUnit(dev Device, u *Unit) {
+	if m, ok := dev.(transcriptMarker); ok {
+		m.markTranscript(u)
+	}
 }
 
 // withContext returns d with ctx as the context of its processes, unless

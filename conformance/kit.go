@@ -322,6 +322,7 @@ func (k *kit) runDeviceTest(u *Unit, dt devicetest.Test) {
 		u.skip(needsNetDevice)
 		return
 	}
+	markUnit(k.dev, u)
 	if k.devFactory == nil {
 		f, done, err := k.dev.Open()
 		if err != nil {
@@ -366,6 +367,7 @@ func (k *kit) runRow(u *Unit, r row) {
 		u.skip(why)
 		return
 	}
+	markUnit(k.dev, u)
 	f, done, err := k.dev.Open()
 	if err != nil {
 		k.stop(u, err)

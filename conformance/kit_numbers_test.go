@@ -63,6 +63,9 @@ func (o *numberTranscript) Write(b []byte) (int, error) {
 
 // line checks one "kit> {…}" or "dev> {…}" line.
 func (o *numberTranscript) line(l string) {
+	if strings.HasPrefix(l, "# ") { // the kit's mark of a unit
+		return
+	}
 	o.lines++
 	_, js, ok := strings.Cut(l, "> ")
 	dec := json.NewDecoder(strings.NewReader(js))

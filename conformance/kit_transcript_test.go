@@ -98,6 +98,14 @@ func TestKitTranscriptRepeats(t *testing.T) {
 				t.Errorf("the transcripts (%d and %d bytes) differ first at line %d:\n%s\n%s", len(tr1), len(tr2), l, a, b)
 			}
 			assert.Contains(t, tr1, `"op":"event","dev":`, "the session runs devices")
+			// Each unit that runs is named before its lines; a row's
+			// process starts after its name.
+			marks := regexp.MustCompile(`(?m)^# .*$`).FindAllString(tr1, -1)
+			for _, m := range marks {
+				assert.Regexp(t, `^# (device-test [A-Z0-9-]+/[a-z0-9.-]+/\S+|row `+regexp.QuoteMeta(tc.scenario)+`/\S+)$`, m, "a unit's mark")
+			}
+			assert.Regexp(t, `(?m)^# device-test ADM-DEV-02/virtio-1\.4/status-and-qualifier\n`, tr1, "a device test's mark")
+			assert.Regexp(t, `(?m)^# row `+regexp.QuoteMeta(tc.scenario)+`/virtio-1\.4\nkit> \{"id":1,"op":"hello"`, tr1, "a row's mark, then its process's hello")
 			assert.Contains(t, tr1, `"drop":[`, "the session drops devices, with the collector off")
 		})
 	}

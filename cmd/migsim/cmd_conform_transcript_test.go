@@ -23,7 +23,7 @@ import (
 // or --jobs other than 1 is noted on stderr.
 func TestConform_TranscriptWhateverProcsAndJobs(t *testing.T) {
 	extblk := buildProgram(t, "../../examples/extblk", "extblk")
-	line := regexp.MustCompile(`^(kit|dev)> \{"id":\d+,`)
+	line := regexp.MustCompile(`^((kit|dev)> \{"id":\d+,|# row kick-during-stop/\S+$)`)
 	const note = "--transcript runs one process and one run at a time"
 	tests := []struct {
 		name  string
@@ -65,6 +65,7 @@ func TestConform_TranscriptWhateverProcsAndJobs(t *testing.T) {
 				}
 			}
 			require.Contains(t, got, `"op":"event","dev":`, "the runs' events are in the transcript")
+			require.Contains(t, got, "# row kick-during-stop/virtio-1.4\nkit> {\"id\":1,\"op\":\"hello\"", "a row's lines follow its name")
 			if first == "" {
 				first = got
 				return

@@ -170,7 +170,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.list, "list", false, "list the builtin devices")
 	fs.StringVar(&o.progress, "progress", "auto", "a line per unit on stderr: auto (when it is a terminal), always or never; --progress alone is always")
 	fs.Lookup("progress").NoOptDefVal = "always"
-	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, running one process and one run at a time whatever --procs and --jobs say, so that the same command writes the same bytes (slow; for debugging a device)")
+	fs.StringVar(&o.transcript, "transcript", "", "exec devices: write every protocol line to FILE, each unit's after a line naming it (\"# row NAME\", \"# device-test NAME\"), running one process and one run at a time whatever --procs and --jobs say, so that the same command writes the same bytes (slow; for debugging a device)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, conformUsage)
 		fs.PrintDefaults()
