@@ -46,11 +46,11 @@ func TestProtocolDocVirtio14(t *testing.T) {
 		t     spec.PartType
 		value string
 	}{
-		{spec.PartDevFeatures, "the device feature bits"},
-		{spec.PartDrvFeatures, "the driver feature bits"},
+		{spec.PartDevFeatures, referenceSimplePart(t, spec.PartDevFeatures, "the device feature bits (all 64; selector 0)")},
+		{spec.PartDrvFeatures, referenceSimplePart(t, spec.PartDrvFeatures, "the driver feature bits (all 64; selector 0)")},
 		{spec.PartPCICommonCfg, "one part per field of struct virtio_pci_common_cfg, the field's offset in the selector (le32 at selector byte 0, le32 reserved): the reference's GET returns " +
 			referenceCommonCfgParts(t) + "; a SET may carry any other field at its offset and size (a le64 queue address whole or as its 32-bit halves, docs/context-format.md), a read-only or per-queue one included, which the device accepts and does not apply (DP-DEV-06: DEVICE_STATUS and VQ_CFG carry those)"},
-		{spec.PartDeviceStatus, "the device status"},
+		{spec.PartDeviceStatus, referenceSimplePart(t, spec.PartDeviceStatus, "the device status byte (device_status; selector 0)")},
 		{spec.PartVQCfg, fmt.Sprintf("%d bytes, one part per virtqueue (below)", spec.VQCfgSize)},
 		{spec.PartVQNotifyCfg, fmt.Sprintf("%d bytes, one part per virtqueue: le16 queue_notify_off, le16 queue_notif_config_data, u8 reserved[4]", spec.VQNotifyCfgSize)},
 		{spec.PartNetCVQCfg, "virtio-net's control virtqueue state (\"Device parts\" of the network device)"},
@@ -111,19 +111,37 @@ func at(t *testing.T, b []byte, marker ...byte) int {
 	return i
 }
 
+// referenceSimplePart describes the one part of type pt in a new reference
+// device's DEV_PARTS_GET ALL: its value's size and what it holds, and the
+// OPTIONAL flag when the reference sets it.
+func referenceSimplePart(t *testing.T, pt spec.PartType, holds string) string {
+	var found []devctx.Part
+	for _, p := range referenceParts(t) {
+		if p.Type == pt {
+			found = append(found, p)
+		}
+	}
+	require.Len(t, found, 1, "%s parts", pt)
+	p := found[0]
+	require.Equal(t, [8]byte{}, p.Selector, "%s's selector", pt)
+	unit := "bytes"
+	if len(p.Value) == 1 {
+		unit = "byte"
+	}
+	kind := map[int]string{1: "u8", 2: "le16", 4: "le32", 8: "le64"}[len(p.Value)]
+	require.NotEmpty(t, kind, "%s's value of %d bytes", pt, len(p.Value))
+	out := fmt.Sprintf("%d %s: %s %s", len(p.Value), unit, kind, holds)
+	if p.Flags&spec.PartFlagOptional != 0 {
+		out += "; the reference sets OPTIONAL in its header"
+	}
+	return out
+}
+
 // referenceCommonCfgParts names the PCI_COMMON_CFG parts of a new
 // reference device's DEV_PARTS_GET ALL, each with its offset and size.
 func referenceCommonCfgParts(t *testing.T) string {
-	d := blk.New(member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, NumQueues: 1,
-		Mem: virtq.NewGuestMemory(), Backing: blk.NewDisk(8, "x")})
-	data := make([]byte, spec.ResourceObjCmdHeaderSize+8)
-	data[spec.ResourceObjCmdHeaderSize] = uint8(spec.PartsGetAll)
-	fx := d.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1, Opcode: uint16(spec.OpDevPartsGet), Data: data, ResultCap: 1 << 16}})
-	require.Len(t, fx.Completions, 1)
-	parts, err := devctx.DecodeParts(fx.Completions[0].Result, devctx.DecodeOptions{Complete: true})
-	require.NoError(t, err)
 	var names []string
-	for _, p := range parts.List {
+	for _, p := range referenceParts(t) {
 		if p.Type != spec.PartPCICommonCfg {
 			continue
 		}
@@ -134,4 +152,17 @@ func referenceCommonCfgParts(t *testing.T) string {
 	}
 	require.NotEmpty(t, names)
 	return strings.Join(names, ", ")
+}
+
+// referenceParts returns a new reference device's DEV_PARTS_GET ALL.
+func referenceParts(t *testing.T) []devctx.Part {
+	d := blk.New(member.Config{Edition: spec.Virtio14, VF: 1, RID: rid, BAR0: bar0, NumQueues: 1,
+		Mem: virtq.NewGuestMemory(), Backing: blk.NewDisk(8, "x")})
+	data := make([]byte, spec.ResourceObjCmdHeaderSize+8)
+	data[spec.ResourceObjCmdHeaderSize] = uint8(spec.PartsGetAll)
+	fx := d.Handle(member.Event{Kind: member.EvAdmin, Admin: member.AdminRequest{Tag: 1, Opcode: uint16(spec.OpDevPartsGet), Data: data, ResultCap: 1 << 16}})
+	require.Len(t, fx.Completions, 1)
+	parts, err := devctx.DecodeParts(fx.Completions[0].Result, devctx.DecodeOptions{Complete: true})
+	require.NoError(t, err)
+	return parts.List
 }
