@@ -82,7 +82,7 @@ func TestProtocolDocVirtio14(t *testing.T) {
 		spec.MetadataSize, spec.MetadataSize, spec.MetadataCount, spec.MetadataCount, spec.MetadataList, spec.MetadataList,
 		spec.MetadataSize, spec.MetadataCount, len(size), at(t, size, 0xd4, 0xd3, 0xd2, 0xd1), spec.MetadataList, len(size), len(list)-len(size))
 	fmt.Fprintf(&b, "| %#x %s | %d bytes: the object header, u8 type at %d (%s %d: the parts whose headers follow; %s %d: every part), "+
-		"u8 reserved[7], then (%s) part headers of %d bytes | the parts, back to back: each its %d-byte header and `length` bytes of value, in the order the spec requires (DP-DEV-03; docs/device-model.md), whatever order a SELECTED request lists them in |\n",
+		"u8 reserved[7], then (%s) part headers of %d bytes, headers only: no value follows one, whatever its `length` says (the device test that sends one copies headers a DEV_PARTS_GET ALL returned, their `length` included) | the parts, back to back: each its %d-byte header and `length` bytes of value, in the order the spec requires (DP-DEV-03; docs/device-model.md), whatever order a SELECTED request lists them in |\n",
 		uint16(spec.OpDevPartsGet), spec.OpDevPartsGet, len(pg)-spec.PartHeaderSize, at(t, pg, 0x5a),
 		spec.PartsGetSelected, spec.PartsGetSelected, spec.PartsGetAll, spec.PartsGetAll, spec.PartsGetSelected, spec.PartHeaderSize, spec.PartHeaderSize)
 	fmt.Fprintf(&b, "| %#x %s | the %d-byte object header, then the parts from byte %d, as DEV_PARTS_GET returns them | none |\n",
