@@ -304,7 +304,7 @@ func knobNames() []string {
 func (r *Rules) Set(name, value string) error {
 	k, ok := lookupKnob(name)
 	if !ok {
-		return fmt.Errorf("spec: unknown knob %q (knobs: %s)", name, strings.Join(knobNames(), ", "))
+		return fmt.Errorf("spec: unknown knob %q (knobs: %s)%s", name, strings.Join(knobNames(), ", "), nearKnob(name))
 	}
 	for i, v := range k.Values {
 		if v == value {
@@ -334,7 +334,7 @@ func ParseRules(e Edition, kvs []string) (Rules, error) {
 		if _, ok := lookupKnob(strings.TrimSpace(name)); !ok && strings.Contains(kv, "=") {
 			// Listed as the edition has them: another edition's knob is no
 			// help here.
-			return Rules{}, fmt.Errorf("spec: unknown knob %q (knobs: %s)", strings.TrimSpace(name), strings.Join(KnobNamesFor(e), ", "))
+			return Rules{}, fmt.Errorf("spec: unknown knob %q (knobs: %s)%s", strings.TrimSpace(name), strings.Join(KnobNamesFor(e), ", "), nearKnob(strings.TrimSpace(name)))
 		}
 		if err := r.Parse(kv); err != nil {
 			return Rules{}, err

@@ -73,6 +73,19 @@ func TestRulesParseEveryKnobValue(t *testing.T) {
 	}
 }
 
+// TestRulesSetNearKnob: Set (which a device's hello knobs go through)
+// names the knob an identifier-style name means, and nothing for a name
+// that is no knob at all.
+func TestRulesSetNearKnob(t *testing.T) {
+	r := DefaultRules(Virtio14)
+	err := r.Set("stop_config_write", "apply")
+	require.Error(t, err)
+	assert.True(t, strings.HasSuffix(err.Error(), "; did you mean stop-config-write?"), err.Error())
+	err = r.Set("speed", "fast")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "did you mean")
+}
+
 func TestRulesParseBad(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -80,6 +93,8 @@ func TestRulesParseBad(t *testing.T) {
 		contains []string
 	}{
 		{"unknown knob", "speed=fast", []string{`"speed"`, "(knobs: read, stop-config-write", "resume-config-notify"}},
+		{"a knob as an identifier", "flr_vs_mode=defer-flr", []string{`"flr_vs_mode"`, "; did you mean flr-vs-mode?"}},
+		{"a knob in capitals", "Mode-After-FLR=keep", []string{`"Mode-After-FLR"`, "; did you mean mode-after-flr?"}},
 		{"unknown value", "read=partial", []string{"read", `"partial"`, "incremental-clear", "full"}},
 		{"bad transitions", "transitions=chain", []string{"transitions", "all", "strict-chain"}},
 		{"no equals", "read", []string{`"read"`, "key=value"}},

@@ -59,6 +59,8 @@ func TestFromWireErrors(t *testing.T) {
 			`editions[2]: virtio-1.4 repeated (editions[0])`},
 		{"hello repeated knob value", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"read":["full","full"]}}`,
 			`knobs: "read"[1]: "full" repeated ("read"[0])`},
+		{"hello knob as an identifier", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"flr_vs_mode":["hold-reply"]}}`,
+			`knobs: spec: unknown knob "flr_vs_mode" (knobs: read, stop-config-write, flr-vs-mode, reset-vs-mode, mode-after-flr, freeze-notify, transitions, resume-config-notify, resume-avail, rx-while-stopped, list-before-vf-enable, cap-group, pending-work, reexec); did you mean flr-vs-mode?`},
 		{"hello first bad knob by name", hello, `{"id":1,"op":"hello","protocol":1,"knobs":{"warp":["9"],"read":["sometimes"]}}`,
 			`knobs: spec: knob read: unknown value "sometimes"`},
 	}
