@@ -106,7 +106,7 @@ func (d *device) Release() {
 // state takes the status and digest of a reply.
 func (d *device) state(x *exchange, m *Message) {
 	if missing := missingState(m); missing != "" {
-		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without %s (both are required)", m.Op, missing))
+		x.err = x.p.fail(x.desc(), fmt.Sprintf("%s without %s: every ready and effects carries status and digest (docs/device-protocol.md, \"Status and digest\")", m.Op, missing))
 		return
 	}
 	if mode := spec.Mode(m.Status.Mode); !d.edition.HasMode(mode) {

@@ -18,7 +18,8 @@ import (
 // not have (docs/device-protocol.md, "Status and digest": 0, 1, 2 in
 // draft-2023, 0 and 1 in virtio-1.4) is a protocol error naming the reply
 // and the field, in ready and in effects alike; the world would otherwise
-// take it for the member's mode.
+// take it for the member's mode. A reply without its status or digest
+// names what it lacks and where the page says what they are.
 func TestStatusModeOfEdition(t *testing.T) {
 	const blkHello = `"op":"hello","protocol":1}`
 	status := func(mode string) string {
@@ -36,6 +37,10 @@ func TestStatusModeOfEdition(t *testing.T) {
 			[]string{"(request 3)", "effects: status.mode: 7 is no mode of draft-2023 (0 Active, 1 Stop, 2 Freeze)"}},
 		{"mode 3 in a ready", spec.Draft2023, status("3"), "",
 			[]string{"new device 1 (vf 1) (request 2)", "ready: status.mode: 3 is no mode of draft-2023"}},
+		{"a ready without digest", spec.Virtio14, `"status":{}}`, "",
+			[]string{"new device 1 (vf 1) (request 2)", `ready without digest: every ready and effects carries status and digest (docs/device-protocol.md, "Status and digest")`}},
+		{"effects without either", spec.Virtio14, status("0"), `"op":"effects"}`,
+			[]string{"(request 3)", "effects without status and digest: every ready and effects carries status and digest"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
