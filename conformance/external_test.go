@@ -93,6 +93,7 @@ func TestExternalMatchesBuiltin(t *testing.T) {
 		s := served()
 		require.NoError(t, s.err, "the served run")
 		assert.Empty(t, tr.bad, "the transcript reads back")
+		assert.True(t, tr.seen.has("mark"), "the kit marks each unit in the transcript")
 		want := s.kinds
 		for _, e := range spec.Editions {
 			require.Contains(t, want, "edition "+e.String(), "the served run built devices of both editions")
@@ -299,8 +300,13 @@ type transcriptKinds struct {
 
 func (o *transcriptKinds) Write(b []byte) (int, error) { return o.cut.write(b, o.line) }
 
-// line reads one "kit> {…}" or "dev> {…}" line.
+// line reads one "kit> {…}" or "dev> {…}" line, or the kit's "# …" mark
+// of a unit.
 func (o *transcriptKinds) line(l []byte) {
+	if bytes.HasPrefix(l, []byte("# ")) {
+		o.seen.add("mark")
+		return
+	}
 	_, js, ok := bytes.Cut(l, []byte("> "))
 	m, err := extdevice.DecodeMessage(js)
 	if !ok || err != nil {
