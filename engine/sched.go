@@ -66,6 +66,10 @@ type Finding struct {
 	Message string `json:"message"`
 	// Stack holds the first frames of a panic.
 	Stack string `json:"stack,omitempty"`
+	// MemberContract marks a panic finding whose value was a MemberBreach:
+	// a member broke the contract the system runs it under, which the
+	// conformance kit charges to the device rather than the simulator.
+	MemberContract bool `json:"member_contract,omitempty"`
 	// Impact says whether harm reached the guest ("guest-visible") or only
 	// a rule broke ("rule-only"), or the flow stopped ("flow-error"); the
 	// catalog's judge sets it (docs/oracles.md, "Impact of a finding"),

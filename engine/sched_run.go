@@ -343,11 +343,12 @@ type stackCarrier interface {
 // shows the body's frames, up to the body function, then what resumed it:
 // by (the step being executed, or the system's build that started the
 // actor) and the first frames on the scheduler's side, the coroutine's
-// own machinery left out.
+// own machinery left out. A MemberBreach value marks the finding.
 func panicFinding(p any, step int, by string) *Finding {
 	c, ok := p.(stackCarrier)
 	if !ok {
-		return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4)}
+		_, breach := p.(MemberBreach)
+		return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4), MemberContract: breach}
 	}
 	stack := c.PanicStack()
 	if by == "" {
@@ -357,8 +358,14 @@ func panicFinding(p any, step int, by string) *Finding {
 	if here := stackHead(string(debug.Stack()), 4, "iter.", "runtime.", "github.com/migsim/migsim/engine/coro."); here != "" {
 		stack += "\n" + here
 	}
-	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(c.PanicValue()), Stack: stack}
+	_, breach := c.PanicValue().(MemberBreach)
+	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(c.PanicValue()), Stack: stack, MemberContract: breach}
 }
+
+// MemberBreach is implemented by a panic value that says a member broke
+// the contract its system runs it under (world/guard.ContractError): the
+// finding it becomes is marked (Finding.MemberContract).
+type MemberBreach interface{ BrokeMemberContract() }
 
 // stackHead returns the first n frames after the panic call of a
 // debug.Stack dump, function names only (file lines carry offsets that

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -160,6 +161,45 @@ func TestRun_PanicIsFinding(t *testing.T) {
 	assert.Equal(t, 0, res.Finding.Step)
 	assert.Contains(t, res.Finding.Stack, "toySys).Execute")
 	assert.NotContains(t, res.Finding.Stack, "goroutine")
+}
+
+// A panic whose value is a MemberBreach — carried from an actor's body or
+// not — is a "panic" finding marked MemberContract, with the value's text
+// as message; any other panic is not marked, whatever its text says, and
+// the mark is left out of the finding's JSON.
+func TestRun_PanicMarksMemberBreach(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		breach, carried bool
+		label           string
+	}{
+		{"a breach", true, false, "racer1:inc counter"},
+		{"a breach carried from a body", true, true, "racer1:inc counter"},
+		{"a string saying member contract", false, false, "racer1:member contract: src.vf1 changed its mode"},
+		{"a carried string saying member contract", false, true, "racer1:member contract: src.vf1 changed its mode"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := toyConfig{racers: 2, incs: 1, locked: true}
+			f := func(st Streams) (System, error) {
+				s := newToy(cfg, st)
+				s.actors[1].prog[0].label = tc.label
+				s.panicLabel, s.carried, s.breach = tc.label, tc.carried, tc.breach
+				return s, nil
+			}
+			res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: tc.label}}), RunConfig{})
+			require.NoError(t, err)
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, OraclePanic, res.Finding.Oracle)
+			assert.Equal(t, "toy: "+tc.label+" ran first", res.Finding.Message)
+			assert.Equal(t, tc.breach, res.Finding.MemberContract)
+			js, err := json.Marshal(res.Finding)
+			require.NoError(t, err)
+			assert.Equal(t, tc.breach, strings.Contains(string(js), `"member_contract":true`), "%s", js)
+			var back Finding
+			require.NoError(t, json.Unmarshal(js, &back))
+			assert.Equal(t, tc.breach, back.MemberContract, "the mark survives the finding's JSON")
+		})
+	}
 }
 
 // A panic that carries its frames (an actor's body broke on its

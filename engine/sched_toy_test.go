@@ -49,6 +49,8 @@ type toySys struct {
 	// carried: the panic carries the frames it was raised in, as an
 	// actor's body on a coroutine does (carriedPanic).
 	carried bool
+	// breach: the panic's value is a member's breach (toyBreach).
+	breach bool
 	// advances records, per Advance, how many steps were enabled just
 	// before it (the scheduler must only advance when none are).
 	advances []int
@@ -132,10 +134,14 @@ func (s *toySys) Execute(st Step) *Finding {
 	a := s.actors[st.Actor]
 	in := a.prog[a.pc]
 	if in.label == s.panicLabel && s.counter == 0 {
-		if s.carried {
-			panic(carriedPanic{"toy: " + in.label + " ran first"})
+		var v any = "toy: " + in.label + " ran first"
+		if s.breach {
+			v = toyBreach("toy: " + in.label + " ran first")
 		}
-		panic("toy: " + in.label + " ran first")
+		if s.carried {
+			panic(carriedPanic{v})
+		}
+		panic(v)
 	}
 	a.pc++
 	switch in.op {
@@ -215,7 +221,14 @@ func choiceLabels(cs []Choice) string {
 
 // carriedPanic is a panic value that carries the frames it was raised in
 // (the engine's stackCarrier), as engine/coro.Panic does.
-type carriedPanic struct{ msg string }
+type carriedPanic struct{ msg any }
 
 func (p carriedPanic) PanicValue() any    { return p.msg }
 func (p carriedPanic) PanicStack() string { return "toy.body.helper\ntoy.body" }
+
+// toyBreach is a panic value that says a member broke its contract
+// (MemberBreach), as world/guard.ContractError does.
+type toyBreach string
+
+func (b toyBreach) Error() string      { return string(b) }
+func (toyBreach) BrokeMemberContract() {}
