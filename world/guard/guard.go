@@ -180,9 +180,35 @@ func (g *Step) TouchFunc(h int, t owner.Target) {
 	}
 }
 
+// understated panics: the running step touched r (how: "read" or
+// "write") without declaring it. An undeclared write of the backend (the
+// disk's resource: the disk, a net world's network) is the member's
+// breach of the member contract, a ContractError: the world's footprints
+// declare every backend change the reference devices make (world's
+// TestFootprintGuard_StepsThatTouchMore plants each one left out).
 func (g *Step) understated(how string, r engine.Resource) {
-	panic(fmt.Sprintf("world: footprint of %q (%s) does not declare the %s of %s", g.label, g.fp, how, por.ResourceName(r)))
+	msg := fmt.Sprintf("world: footprint of %q (%s) does not declare the %s of %s", g.label, g.fp, how, por.ResourceName(r))
+	if how == "write" && r == por.ResDisk {
+		panic(&ContractError{msg: msg})
+	}
+	panic(msg)
 }
+
+// ContractError is the panic value of a member that broke the member
+// contract: it changed its own migration mode (TouchVMMode) or its backend
+// (understated) on a step whose footprint does not declare it. Its Error
+// is the panic's whole message, as a string panic would have read; the
+// engine marks the finding it becomes (engine.MemberBreach,
+// engine.Finding.MemberContract), and the conformance kit asks that mark,
+// not the message, whether the device broke the contract.
+type ContractError struct{ msg string }
+
+// Error is the panic's message.
+func (e *ContractError) Error() string { return e.msg }
+
+// BrokeMemberContract marks the value as a member's breach of its contract
+// (engine.MemberBreach).
+func (*ContractError) BrokeMemberContract() {}
 
 // Member records a member an event is about to reach: whether it exists
 // and its mode.
@@ -198,7 +224,8 @@ func (g *Step) MemberChanged(built bool, mode spec.Mode) bool {
 // migration mode on an event whose step does not declare it (TouchVMMode):
 // the world's footprints hold that only the owner's mode commands and an
 // FLR change a member's mode, so such a member breaks the member contract,
-// not the world (the conformance kit reports it as the device's).
+// not the world (the conformance kit reports it as the device's). The
+// panic's value is a ContractError: the text only words the failure.
 const MemberContract = "member contract: "
 
 // FootprintNote begins the bracketed end of a member-contract panic: the
@@ -218,6 +245,6 @@ func (g *Step) TouchVMMode(ed spec.Edition, h int, name string, vf int, built bo
 	if built != g.built {
 		what = fmt.Sprintf("went from built=%v to built=%v", g.built, built)
 	}
-	panic(fmt.Sprintf("world: %s%s.vf%d %s on %q, which only the owner's mode commands and an FLR do %s%s]",
-		MemberContract, name, vf, what, g.label, FootprintNote, g.fp))
+	panic(&ContractError{msg: fmt.Sprintf("world: %s%s.vf%d %s on %q, which only the owner's mode commands and an FLR do %s%s]",
+		MemberContract, name, vf, what, g.label, FootprintNote, g.fp)})
 }

@@ -18,15 +18,67 @@ func before() State {
 	return State{VM: 0, Hosts: 2, Signals: []string{"ready"}, Halted: []bool{false, false}, LanesIdle: true}
 }
 
-// panicOf runs f and returns what it panicked with ("" for nothing).
-func panicOf(f func()) (msg string) {
-	defer func() {
-		if p := recover(); p != nil {
-			msg = p.(string)
-		}
-	}()
+// panicOf runs f and returns the message it panicked with ("" for
+// nothing): a string, or a member's breach (ContractError).
+func panicOf(f func()) string {
+	switch p := panicValue(f).(type) {
+	case nil:
+		return ""
+	case *ContractError:
+		return p.Error()
+	default:
+		return p.(string)
+	}
+}
+
+// panicValue runs f and returns what it panicked with (nil for nothing).
+func panicValue(f func()) (p any) {
+	defer func() { p = recover() }()
 	f()
-	return ""
+	return nil
+}
+
+// TestContractError: the guard's panics of a member that broke the member
+// contract — its mode changed on a step that does not declare the VM's
+// modes, its backend (the disk, a net world's network) written by a step
+// that does not declare it — are ContractErrors, which the engine marks
+// (engine.MemberBreach); every other resource left out, and a backend
+// only read, panics with a plain string: the world's own bug.
+func TestContractError(t *testing.T) {
+	arm := func() *Step {
+		g := &Step{}
+		g.Begin(engine.Step{Label: "vcpu0:mmio-write notify+4=0100", Footprint: engine.Writes(por.ResSignal("other"))})
+		*g.Before() = before()
+		g.Before().NetChecked = true
+		g.Member(true, spec.ModeStop)
+		return g
+	}
+	for _, tc := range []struct {
+		name     string
+		f        func(g *Step)
+		contract bool
+	}{
+		{"the disk written", func(g *Step) { g.TouchW(por.ResDisk) }, true},
+		{"the network moved", func(g *Step) {
+			after := before()
+			after.NetChecked, after.Net = true, 1
+			g.End(&after)
+		}, true},
+		{"the mode changed", func(g *Step) { g.TouchVMMode(spec.Draft2023, 0, "src", 1, true, spec.ModeActive) }, true},
+		{"the disk read", func(g *Step) { g.TouchR(por.ResDisk) }, false},
+		{"the blame written", func(g *Step) { g.TouchW(por.ResBlame) }, false},
+		{"a function written", func(g *Step) { g.TouchFunc(0, owner.Target(1)) }, false},
+	} {
+		p := panicValue(func() { tc.f(arm()) })
+		require.NotNil(t, p, tc.name)
+		_, breach := p.(engine.MemberBreach)
+		assert.Equal(t, tc.contract, breach, "%s: %v", tc.name, p)
+		if ce, ok := p.(*ContractError); ok {
+			assert.Contains(t, ce.Error(), "world: ", tc.name)
+		} else {
+			assert.IsType(t, "", p, tc.name)
+		}
+	}
 }
 
 // TestEnd: a change outside events panics naming its resource unless the
