@@ -8,7 +8,6 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/conformance/extdevice"
-	"github.com/migsim/migsim/conformance/failmsg"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
@@ -270,7 +269,7 @@ func chargeRun(t catalog.Target, refs *refRuns, rowReqs []string, seed uint64, c
 // charges none, and the charge says so (None), as the report does. `migsim conform --replay`
 // (Replayed.Charge) and `migsim replay` of a file the kit wrote print it.
 func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Charge {
-	if res.Finding != nil && brokeContract(res.Finding.Oracle, res.Finding.Message) {
+	if brokeContract(res.Finding) {
 		// As the report's failure says: no requirement, and why.
 		return &Charge{None: noneContract}
 	}
@@ -284,13 +283,19 @@ func ChargeOf(t catalog.Target, sc *schedfile.Schedule, res engine.Result) *Char
 	return &ch
 }
 
-// brokeContract reports whether a finding of oracle name and message msg
-// shows a member that broke the world's contract: its own mode or backend
-// (the world's panic), or its account of itself (self-report). A row's
+// brokeContract reports whether finding fd (nil: none) shows a member
+// that broke the world's contract: its own mode or backend (the world's
+// panic, which the engine marks: engine.Finding.MemberContract), or its
+// account of itself (self-report). The mark, not the panic's text, says
+// so: a simulator panic whose message happens to read like the guard's
+// stays the simulator's. Every finding it is asked about comes from a
+// run made with the device (the row's exploration, the counterexample's
+// shrinking, the strict replay of a file), never from a file's record, so
+// no text fallback is needed for files written before the mark. A row's
 // failure (judgeRow) and a replayed finding's charge (ChargeOf) both ask
 // it, so the two never disagree on what the device did.
-func brokeContract(name, msg string) bool {
-	return (name == engine.OraclePanic && failmsg.IsContract(msg)) || selfReported(name)
+func brokeContract(fd *engine.Finding) bool {
+	return fd != nil && ((fd.Oracle == engine.OraclePanic && fd.MemberContract) || selfReported(fd.Oracle))
 }
 
 // noneContract is why a finding of a member that broke the world's
@@ -305,7 +310,7 @@ const noneContract = "the device broke the member contract: the row was not judg
 // none).
 func charges(fd *engine.Finding) bool {
 	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		!brokeContract(fd.Oracle, fd.Message)
+		!brokeContract(fd)
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

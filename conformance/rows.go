@@ -142,14 +142,16 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	}
 	fl := Failure{Requirements: u.Requirements, Check: "catalog row", Row: u.Name,
 		Message: fmt.Sprintf("expected %s, got %s", r.expected(), o.GotText())}
+	var found *engine.Finding // the finding the failure tells of, if any
 	switch {
 	case o.Defect != "":
-		fl.Message = o.Defect
+		fl.Message, found = o.Defect, o.Finding
 		if o.Finding != nil {
 			fl.Oracle = o.Finding.Oracle
 		}
 	case rep != nil:
 		fd := rep.Finding
+		found = &fd
 		fl.Oracle, fl.Message = fd.Oracle, fmt.Sprintf("at step %d: %s", engine.ShownStep(fd.Step), fd.Message)
 		// The guest gave up: when it does so without migration too, what
 		// failed is no requirement of the migration, whatever the run
@@ -167,7 +169,7 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 		fl.Check = checkFault
 	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
 		fl.Check = checkProtocol
-	} else if brokeContract(fl.Oracle, fl.Message) {
+	} else if brokeContract(found) {
 		fl.Check = checkContract
 	}
 	seed := uint64(0) // the run without migration a failure with no run explains itself with

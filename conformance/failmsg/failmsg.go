@@ -21,30 +21,27 @@ import (
 // without declaring it (world/guard).
 var backendUndeclared = "does not declare the write of " + por.ResourceName(por.ResDisk)
 
-// IsContract reports whether msg holds a panic of the world's guard that
-// the device under test caused: the member-contract panic, or the
-// footprint panic of a step that changed the backend without declaring
-// it. The world's footprints declare every change the reference devices
-// make to their backend (world's TestFootprintGuard_StepsThatTouchMore
-// plants each one left out), so under the kit such a change is the
-// device's: a virtio-net device that puts a frame on the wire while it
-// answers a doorbell rather than in an execute step, say.
-func IsContract(msg string) bool {
-	return strings.Contains(msg, guard.MemberContract) || (strings.Contains(msg, "world: footprint of ") && strings.Contains(msg, backendUndeclared))
-}
-
-// Contract words a failure whose message holds the world's
-// member-contract panic (guard.MemberContract), or its footprint panic
-// of a step that changed the backend (IsContract): what the device did,
-// then where, and why the row cannot be judged with it.
+// Contract words the failure of a member that broke the world's member
+// contract, whose message msg holds the world's panic: its own mode
+// changed (guard.MemberContract), or its backend, on a step whose
+// footprint does not declare it. What the device did, then where, and why
+// the row cannot be judged with it; any other message is kept. Whether a
+// failure is such a breach is not read from msg: the engine marks the
+// finding of the guard's panic (engine.Finding.MemberContract, from
+// guard.ContractError), and the kit asks the mark. The world's footprints
+// declare every change the reference devices make to their backend
+// (world's TestFootprintGuard_StepsThatTouchMore plants each one left
+// out), so under the kit such a change is the device's: a virtio-net
+// device that puts a frame on the wire while it answers a doorbell rather
+// than in an execute step, say.
 func Contract(msg string) string {
-	if !strings.Contains(msg, guard.MemberContract) && IsContract(msg) {
-		return backendContract(msg)
-	}
-	i := strings.Index(msg, guard.MemberContract)
-	if i < 0 {
+	if !strings.Contains(msg, guard.MemberContract) {
+		if strings.Contains(msg, footprintOf) && strings.Contains(msg, backendUndeclared) {
+			return backendContract(msg)
+		}
 		return msg
 	}
+	i := strings.Index(msg, guard.MemberContract)
 	where := place(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg[:i]), "world:")), ":"))
 	msg = "the device broke the member contract: " + msg[i+len(guard.MemberContract):]
 	if j := strings.Index(msg, " "+guard.FootprintNote); j >= 0 {
@@ -58,12 +55,15 @@ func Contract(msg string) string {
 	return msg + "; the simulator's reduction relies on it, so the row is not judged further with this device"
 }
 
+// footprintOf begins the world's footprint panic (world/guard).
+const footprintOf = "world: footprint of "
+
 // backendContract words the footprint panic of a step that changed the
 // device's backend: the step, what the device did, and where.
 func backendContract(msg string) string {
-	i := strings.Index(msg, "world: footprint of ")
+	i := strings.Index(msg, footprintOf)
 	where := place(strings.TrimSuffix(strings.TrimSpace(msg[:i]), ":"))
-	step := msg[i+len("world: footprint of "):]
+	step := msg[i+len(footprintOf):]
 	if j := strings.Index(step, " ("); j >= 0 {
 		step = step[:j]
 	}

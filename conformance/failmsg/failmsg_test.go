@@ -40,18 +40,15 @@ func TestContract(t *testing.T) {
 
 // TestContract_BackendUndeclared: the world's footprint panic of a step
 // that changed the backend without declaring it — an external virtio-net
-// device that transmitted while answering a doorbell — is the device's
-// broken contract, worded with the step and where, without the footprint;
-// the panic of any other resource left out stays the world's.
+// device that transmitted while answering a doorbell — is worded as the
+// device's broken contract, with the step and where, without the
+// footprint; the panic of any other resource left out is kept as it is.
 func TestContract_BackendUndeclared(t *testing.T) {
 	in := `at step 91 of 91: world: footprint of "vcpu0:mmio-write notify+4=0100" (r{1} w{2}) does not declare the write of the disk (the network in a net world)`
-	assert.True(t, IsContract(in))
 	assert.Equal(t, `the device broke the member contract: it changed its backend (put a frame on the wire, or took in, delivered or dropped one; or wrote its disk) on "vcpu0:mmio-write notify+4=0100", a step the model holds does not reach it: only the member's queue steps and backend events do (at step 91 of 91); the simulator's reduction relies on it, so the row is not judged further with this device`,
 		Contract(in))
 	other := `at step 3 of 9: world: footprint of "hv:await ready" (r{1} w{2}) does not declare the write of host 1 pf`
-	assert.False(t, IsContract(other))
 	assert.Equal(t, other, Contract(other))
-	assert.True(t, IsContract("world: "+guard.MemberContract+"src.vf1 changed its mode"))
 }
 
 func TestNotDeterministic(t *testing.T) {
