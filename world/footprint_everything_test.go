@@ -242,6 +242,11 @@ func TestFootprintGuard_StepsThatTouchMore(t *testing.T) {
 				assert.Equal(t, engine.OraclePanic, res.Finding.Oracle)
 				assert.Contains(t, res.Finding.Message, `footprint of "`+tt.step)
 				assert.Contains(t, res.Finding.Message, "does not declare the "+tt.what)
+				// An undeclared backend write is marked a member's breach
+				// (guard.ContractError), which the conformance kit charges
+				// to the device: so the reference devices' own backend
+				// writes must all be declared, as these plants check.
+				assert.Equal(t, strings.HasPrefix(tt.what, "write of the disk"), res.Finding.MemberContract, "the finding's mark")
 			}
 		})
 	}
