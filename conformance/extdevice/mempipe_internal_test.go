@@ -162,19 +162,22 @@ func TestMemPipe_Close(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		// setup runs first, then op in a goroutine (it may wait), then
-		// closeEnd; op's result must be want (wantN bytes).
-		setup    func(r *pipeReader, w *pipeWriter)
-		op       func(r *pipeReader, w *pipeWriter) (int, error)
-		closeEnd func(r *pipeReader, w *pipeWriter) error
-		wantN    int
-		want     error
+		// closeEnd; op's result must be want (wantN bytes). An op that
+		// does not wait (a write with room for it) runs after closeEnd
+		// (closedFirst): run beside it, it may finish before the close.
+		setup       func(r *pipeReader, w *pipeWriter)
+		op          func(r *pipeReader, w *pipeWriter) (int, error)
+		closeEnd    func(r *pipeReader, w *pipeWriter) error
+		wantN       int
+		want        error
+		closedFirst bool
 	}{
-		{"writer closed: a waiting read ends with EOF", nil, read(10), closeWriter, 0, io.EOF},
-		{"writer closed: held bytes are read first", write("abc"), read(10), closeWriter, 3, nil},
-		{"reader closed: a write fails (broken pipe)", nil, write1("x"), closeReader, 0, io.ErrClosedPipe},
-		{"reader closed: a write waiting for room fails", full, write1("xyz"), closeReader, 0, io.ErrClosedPipe},
-		{"reader closed: its own waiting read fails", nil, read(10), closeReader, 0, io.ErrClosedPipe},
-		{"writer closed: its own waiting write fails", full, write1("x"), closeWriter, 0, io.ErrClosedPipe},
+		{"writer closed: a waiting read ends with EOF", nil, read(10), closeWriter, 0, io.EOF, false},
+		{"writer closed: held bytes are read first", write("abc"), read(10), closeWriter, 3, nil, false},
+		{"reader closed: a write fails (broken pipe)", nil, write1("x"), closeReader, 0, io.ErrClosedPipe, true},
+		{"reader closed: a write waiting for room fails", full, write1("xyz"), closeReader, 0, io.ErrClosedPipe, false},
+		{"reader closed: its own waiting read fails", nil, read(10), closeReader, 0, io.ErrClosedPipe, false},
+		{"writer closed: its own waiting write fails", full, write1("x"), closeWriter, 0, io.ErrClosedPipe, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, w := newMemPipe()
@@ -186,11 +189,16 @@ func TestMemPipe_Close(t *testing.T) {
 				err error
 			}
 			done := make(chan result, 1)
+			if tc.closedFirst {
+				require.NoError(t, tc.closeEnd(r, w))
+			}
 			go func() {
 				n, err := tc.op(r, w)
 				done <- result{n, err}
 			}()
-			require.NoError(t, tc.closeEnd(r, w))
+			if !tc.closedFirst {
+				require.NoError(t, tc.closeEnd(r, w))
+			}
 			select {
 			case res := <-done:
 				assert.Equal(t, tc.wantN, res.n)
