@@ -12,6 +12,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/trace"
 )
 
@@ -36,13 +37,7 @@ func TestWrite_NoOrderingListsTheNarrowedSlice(t *testing.T) {
 	require.Empty(t, ex.Orders, "no ordering decides this finding")
 	require.Equal(t, ex.Steps, ex.Checked)
 
-	wrote, err := Write(context.Background(), sc, path, t.TempDir(), Options{Steps: trace.DefaultReportSteps,
-		MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
-	require.NoError(t, err)
-	b, err := os.ReadFile(wrote[0])
-	require.NoError(t, err)
-	steps := regexp.MustCompile("(?s)## Steps before the finding\n\n(.*?)\n\n```text\n(.*?)```").FindStringSubmatch(string(b))
-	require.Len(t, steps, 3, "the report's step list")
+	steps := stepList(t, sc, path)
 	assert.Contains(t, steps[1], "No ordering of two steps decides the finding (Why), so these are the 1 of 136 steps")
 	assert.Contains(t, steps[1], ", the steps the verdict names (87), and for context the steps just before the finding's (124, 125, 126, 127, 128, 129): "+
 		"steps 87, 124, 125, 126, 127, 128, 129, 136.")
@@ -63,6 +58,16 @@ func TestWrite_FrozenContextListsTheQuiescedWrite(t *testing.T) {
 	const path = "../catalog/testdata/regress/common-config-write-in-freeze_draft-2023.json"
 	sc, err := catalog.ReadScheduleFile(path)
 	require.NoError(t, err)
+	steps := stepList(t, sc, path)
+	assert.Contains(t, steps[1], "the latest writes that reached a member of the finding while it was quiesced (86, 90)")
+	assert.Contains(t, steps[2], "86 t=0s tlp vcpu0 -> src.vf1: MWr 00:00.0->01:00.1 addr=0x100000010 data=ffff")
+}
+
+// stepList writes the report of the schedule file at path and returns its
+// "Steps before the finding" section: [1] its introduction, [2] the
+// listing.
+func stepList(t *testing.T, sc *schedfile.Schedule, path string) []string {
+	t.Helper()
 	wrote, err := Write(context.Background(), sc, path, t.TempDir(), Options{Steps: trace.DefaultReportSteps,
 		MaxSteps: catalog.DefaultJudgeMaxSteps, ExplainRuns: explain.DefaultRuns})
 	require.NoError(t, err)
@@ -70,6 +75,5 @@ func TestWrite_FrozenContextListsTheQuiescedWrite(t *testing.T) {
 	require.NoError(t, err)
 	steps := regexp.MustCompile("(?s)## Steps before the finding\n\n(.*?)\n\n```text\n(.*?)```").FindStringSubmatch(string(b))
 	require.Len(t, steps, 3, "the report's step list")
-	assert.Contains(t, steps[1], "the latest writes that reached a member of the finding while it was quiesced (86, 90)")
-	assert.Contains(t, steps[2], "86 t=0s tlp vcpu0 -> src.vf1: MWr 00:00.0->01:00.1 addr=0x100000010 data=ffff")
+	return steps
 }
