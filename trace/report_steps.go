@@ -47,32 +47,16 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		shown[engine.ShownStep(i)] = true
 	}
 	shown[FindingEventStep(f)] = true
-	var named []int
+	var ordered []int
 	if r.Why != nil {
 		for _, o := range r.Why.Orders {
-			for _, i := range []int{o.Before, o.After} {
-				if s := engine.ShownStep(i); !shown[s] {
-					shown[s] = true
-					named = append(named, s)
-				}
-			}
+			ordered = append(ordered, engine.ShownStep(o.Before), engine.ShownStep(o.After))
 		}
 	}
-	var cited []int
-	for _, s := range verdictSteps(f, r.Events) {
-		if !shown[s] {
-			shown[s] = true
-			cited = append(cited, s)
-		}
-	}
+	named := addNew(shown, ordered)
+	cited := addNew(shown, verdictSteps(f, r.Events))
 	quiesced := addNew(shown, quiescedWrites(f, r.Events))
-	all := slices.Sorted(func(yield func(int) bool) {
-		for s := range shown {
-			if !yield(s) {
-				return
-			}
-		}
-	})
+	all := slices.Sorted(maps.Keys(shown))
 	of := fmt.Sprintf("the %d steps the finding depends on through happens-before (its causal slice)", len(slice))
 	if len(slice) == len(r.Result.Choices) {
 		of = fmt.Sprintf("the finding's causal slice, which is all %d steps of the run: their footprints do not separate them", len(slice))
@@ -80,11 +64,9 @@ func reportSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 	intro = fmt.Sprintf("The last %s of %s", plural.Count(len(tail), "step"), of)
 	var more []string
 	if len(named) > 0 {
-		slices.Sort(named)
 		more = append(more, "the steps the orderings above name that lie further back ("+joinInts(named)+")")
 	}
 	if len(cited) > 0 {
-		slices.Sort(cited)
 		more = append(more, "the steps the verdict names that lie further back ("+joinInts(cited)+")")
 	}
 	if len(quiesced) > 0 {
@@ -143,15 +125,8 @@ func narrowedSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 		shown[s] = true
 		more = append(more, fmt.Sprintf("the step the run's end reports it at (%d)", s))
 	}
-	var cited []int
-	for _, s := range verdictSteps(f, r.Events) {
-		if !shown[s] {
-			shown[s] = true
-			cited = append(cited, s)
-		}
-	}
+	cited := addNew(shown, verdictSteps(f, r.Events))
 	if len(cited) > 0 {
-		slices.Sort(cited)
 		more = append(more, "the steps the verdict names ("+joinInts(cited)+")")
 	}
 	if quiesced := addNew(shown, quiescedWrites(f, r.Events)); len(quiesced) > 0 {
@@ -167,15 +142,7 @@ func narrowedSteps(r *Report, n int) (shown map[int]bool, intro, rng string) {
 			context = append(context, s)
 		}
 	}
-	slices.Reverse(context)
-	var ctxNew []int
-	for _, s := range context {
-		if !shown[s] {
-			shown[s] = true
-			ctxNew = append(ctxNew, s)
-		}
-	}
-	if len(ctxNew) > 0 {
+	if ctxNew := addNew(shown, context); len(ctxNew) > 0 {
 		more = append(more, fmt.Sprintf("for context the steps just before the finding's (%s)", joinInts(ctxNew)))
 	}
 	all := slices.Sorted(maps.Keys(shown))
