@@ -56,7 +56,7 @@ func ParseEdition(s string) (Edition, error) {
 // Draft_2023), starts with the letters s starts with (virtio-1.5,
 // draft-2025) or, for s of digits alone, ends with them (1.4, 2023).
 func nearEdition(s string) (Edition, bool) {
-	got := foldEdition(s)
+	got := foldName(s)
 	if got == "" {
 		return 0, false
 	}
@@ -66,7 +66,7 @@ func nearEdition(s string) (Edition, bool) {
 	}
 	var same, found []Edition
 	for _, e := range Editions {
-		name := foldEdition(e.String())
+		name := foldName(e.String())
 		switch {
 		case name == got:
 			same = append(same, e)
@@ -84,8 +84,10 @@ func nearEdition(s string) (Edition, bool) {
 	return 0, false
 }
 
-// foldEdition keeps s's ASCII letters, lower-cased, and digits.
-func foldEdition(s string) string {
+// foldName keeps s's ASCII letters, lower-cased, and digits: an edition's
+// or a knob's name as a near miss compares it, whatever its case and
+// separators (nearEdition, nearKnob).
+func foldName(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {

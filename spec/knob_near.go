@@ -1,27 +1,16 @@
 package spec
 
-import "strings"
-
 // nearKnob returns "; did you mean NAME?" for the knob an unknown name
 // most likely means: the one that is the same name but for case and the
 // separator (flr_vs_mode, FLR-VS-MODE, "flr vs mode"), as a program that
 // names its knobs as identifiers writes them; else "".
 func nearKnob(name string) string {
-	fold := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch r {
-			case '-', '_', ' ', '.':
-				return -1
-			}
-			return r
-		}, strings.ToLower(s))
-	}
-	got := fold(name)
+	got := foldName(name)
 	if got == "" {
 		return ""
 	}
 	for _, k := range Knobs {
-		if fold(k.Name) == got {
+		if foldName(k.Name) == got {
 			return "; did you mean " + k.Name + "?"
 		}
 	}
