@@ -240,9 +240,24 @@ func (r *Exploration) PrintSummary(w io.Writer) {
 	if sum.Pruned > 0 { // SchedulesPerSecond counts the pruned runs, which are not schedules
 		rate = "runs/s, complete and pruned"
 	}
-	fmt.Fprintf(w, "throughput: %.0f %s, %s executed (%.0f/s, %s), %.0f ns/decision%s\n",
+	fmt.Fprintf(w, "throughput: %.0f %s, %s executed (%.0f/s, %s), %s%s\n",
 		sum.SchedulesPerSecond(), rate, plural.Count(sum.Executed, "run"), sum.ExecutedPerSecond(), plural.Count(sum.Memo.Hits, "memo hit"),
-		sum.NsPerDecision(), r.learnText())
+		decisionCost(sum), r.learnText())
+}
+
+// decisionCost renders the time per decision. Runs started from copies of
+// the world (--fork) count the decisions they did not replay among their
+// steps (engine.Summary.ExecutedDecisions, the same with the fork on or
+// off), so the plain quotient would credit the copies' work to decisions
+// never run: then the time per decision run is given, with how many
+// decisions the copies spared.
+func decisionCost(sum *engine.Summary) string {
+	if f := sum.Fork; f != nil && f.SkippedDecisions > 0 && f.SkippedDecisions < sum.ExecutedDecisions {
+		run := sum.ExecutedDecisions - f.SkippedDecisions
+		return fmt.Sprintf("%.0f ns per decision run (%s run, %d more started from copies of the world)",
+			float64(sum.Elapsed.Nanoseconds())/float64(run), plural.Count(int(run), "decision"), f.SkippedDecisions)
+	}
+	return fmt.Sprintf("%.0f ns/decision", sum.NsPerDecision())
 }
 
 // learnText says why a pct shard, and a merge of pct shards, executed more

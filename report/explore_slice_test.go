@@ -63,7 +63,9 @@ func TestExploration_NarrowedSlice(t *testing.T) {
 }
 
 // The throughput line calls its rate schedules/s only when every run it
-// counts is a schedule: a dfs search's pruned runs are not.
+// counts is a schedule: a dfs search's pruned runs are not. Its time per
+// decision counts only the decisions run, not those the fork's copies
+// stood for.
 func TestPrintSummary_ThroughputWords(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -74,6 +76,12 @@ func TestPrintSummary_ThroughputWords(t *testing.T) {
 			"throughput: 10 schedules/s, 10 runs executed (10/s, 0 memo hits), "},
 		{"dfs with pruned runs", engine.Summary{Strategy: engine.StrategyDFS, Schedules: 3, Pruned: 7, Executed: 10, Decisions: 100, Elapsed: time.Second},
 			"throughput: 10 runs/s, complete and pruned, 10 runs executed (10/s, 0 memo hits), "},
+		{"no fork: time over every step", engine.Summary{Strategy: engine.StrategyDFS, Schedules: 10, Executed: 10, ExecutedDecisions: 1000, Elapsed: time.Second},
+			"(10/s, 0 memo hits), 1000000 ns/decision\n"},
+		// 900 of the 1000 steps were not run: the copies stood for them.
+		{"forked: time over the decisions run", engine.Summary{Strategy: engine.StrategyDFS, Schedules: 10, Executed: 10, ExecutedDecisions: 1000, Elapsed: time.Second,
+			Fork: &engine.ForkStats{Restored: 9, SkippedDecisions: 900}},
+			"(10/s, 0 memo hits), 10000000 ns per decision run (100 decisions run, 900 more started from copies of the world)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &Exploration{Strategy: tc.sum.Strategy, Summary: tc.sum}
