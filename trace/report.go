@@ -241,12 +241,12 @@ func WriteReport(w io.Writer, r *Report) error {
 			sel = append(sel, e)
 		}
 	}
+	sel, lines := collapseElsewhere(sel, f)
 	b.WriteString("## Steps before the finding\n\n")
-	b.WriteString(intro + " Every recorded event of each; the full trace is in the pcapng file.\n\n")
+	b.WriteString(intro + " " + eventsIntro(len(lines) > len(sel), f) + "\n\n")
 	b.WriteString("```text\n")
-	for i := range sel {
-		rec := RecordOf(sel[i])
-		b.WriteString(DescribeRecord(&rec) + "\n")
+	for _, l := range lines {
+		b.WriteString(l + "\n")
 	}
 	b.WriteString("```\n\n")
 
