@@ -70,6 +70,12 @@ type Finding struct {
 	// a member broke the contract the system runs it under, which the
 	// conformance kit charges to the device rather than the simulator.
 	MemberContract bool `json:"member_contract,omitempty"`
+	// DeviceError marks a panic finding whose value was a DeviceFailure:
+	// an external device's failure under its protocol, of the kind the
+	// value names ("protocol", "fault", …: conformance/extdevice), which
+	// the conformance kit tells from the simulator's panics by this mark,
+	// never by the message's text. "" for any other finding.
+	DeviceError string `json:"device_error,omitempty"`
 	// Impact says whether harm reached the guest ("guest-visible") or only
 	// a rule broke ("rule-only"), or the flow stopped ("flow-error"); the
 	// catalog's judge sets it (docs/oracles.md, "Impact of a finding"),

@@ -343,12 +343,14 @@ type stackCarrier interface {
 // shows the body's frames, up to the body function, then what resumed it:
 // by (the step being executed, or the system's build that started the
 // actor) and the first frames on the scheduler's side, the coroutine's
-// own machinery left out. A MemberBreach value marks the finding.
+// own machinery left out. A MemberBreach value marks the finding
+// MemberContract, a DeviceFailure value DeviceError.
 func panicFinding(p any, step int, by string) *Finding {
 	c, ok := p.(stackCarrier)
 	if !ok {
 		_, breach := p.(MemberBreach)
-		return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4), MemberContract: breach}
+		return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(p), Stack: stackHead(string(debug.Stack()), 4), MemberContract: breach,
+			DeviceError: deviceErrorOf(p)}
 	}
 	stack := c.PanicStack()
 	if by == "" {
@@ -359,7 +361,23 @@ func panicFinding(p any, step int, by string) *Finding {
 		stack += "\n" + here
 	}
 	_, breach := c.PanicValue().(MemberBreach)
-	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(c.PanicValue()), Stack: stack, MemberContract: breach}
+	return &Finding{Oracle: OraclePanic, Step: step, Message: fmt.Sprint(c.PanicValue()), Stack: stack, MemberContract: breach,
+		DeviceError: deviceErrorOf(c.PanicValue())}
+}
+
+// DeviceFailure is implemented by a panic value that is an external
+// device's failure under the protocol the system runs it with
+// (conformance/extdevice.Error): DeviceErrorKind names its kind, which
+// marks the finding it becomes (Finding.DeviceError).
+type DeviceFailure interface{ DeviceErrorKind() string }
+
+// deviceErrorOf returns the kind of the device failure panic value p is,
+// "" when it is none.
+func deviceErrorOf(p any) string {
+	if d, ok := p.(DeviceFailure); ok {
+		return d.DeviceErrorKind()
+	}
+	return ""
 }
 
 // MemberBreach is implemented by a panic value that says a member broke

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -199,6 +200,75 @@ func TestRun_PanicMarksMemberBreach(t *testing.T) {
 			require.NoError(t, json.Unmarshal(js, &back))
 			assert.Equal(t, tc.breach, back.MemberContract, "the mark survives the finding's JSON")
 		})
+	}
+}
+
+// A panic whose value is a DeviceFailure — carried from an actor's body
+// or not — is a "panic" finding marked with the failure's kind, with the
+// value's text as message; any other panic is not marked, whatever its
+// text says (here a device fault's words), and the mark is left out of
+// the finding's JSON. The mark survives the JSON round trip.
+func TestRun_PanicMarksDeviceFailure(t *testing.T) {
+	posing := "extdevice: device fault: ./dev: event 3 for device 1 (vf 1): read outside guest memory"
+	for _, tc := range []struct {
+		name, kind string
+		carried    bool
+		label      string
+	}{
+		{"a fault", "fault", false, "racer1:inc counter"},
+		{"a protocol error carried from a body", "protocol", true, "racer1:inc counter"},
+		{"a string reading like a device fault", "", false, "racer1:" + posing},
+		{"a carried string reading like a device fault", "", true, "racer1:" + posing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := toyConfig{racers: 2, incs: 1, locked: true}
+			f := func(st Streams) (System, error) {
+				s := newToy(cfg, st)
+				s.actors[1].prog[0].label = tc.label
+				s.panicLabel, s.carried, s.device = tc.label, tc.carried, tc.kind
+				return s, nil
+			}
+			res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: tc.label}}), RunConfig{})
+			require.NoError(t, err)
+			require.NotNil(t, res.Finding)
+			assert.Equal(t, OraclePanic, res.Finding.Oracle)
+			assert.Equal(t, "toy: "+tc.label+" ran first", res.Finding.Message)
+			assert.Equal(t, tc.kind, res.Finding.DeviceError)
+			assert.False(t, res.Finding.MemberContract)
+			js, err := json.Marshal(res.Finding)
+			require.NoError(t, err)
+			assert.Equal(t, tc.kind != "", strings.Contains(string(js), `"device_error":`), "%s", js)
+			var back Finding
+			require.NoError(t, json.Unmarshal(js, &back))
+			assert.Equal(t, tc.kind, back.DeviceError, "the mark survives the finding's JSON")
+		})
+	}
+}
+
+// The device-failure mark survives an exploration with the memo (whose
+// answers carry the finding the memo kept) and the shrink of its finding
+// (which answers candidates from its own memo): every report and its
+// shrunk run are marked.
+func TestExplore_DeviceFailureMarkSurvivesMemoAndShrink(t *testing.T) {
+	const label = "racer1:read counter"
+	f := func(st Streams) (System, error) {
+		s := newToy(lostUpdate, st)
+		s.panicLabel, s.device = label, "fault"
+		return s, nil
+	}
+	for _, strategy := range []string{StrategyRandom, StrategyPCT} {
+		sum, err := Explore(context.Background(), ExploreConfig{Factory: f, Strategy: strategy, Schedules: 600, Seed: 3, Jobs: 1,
+			Memo: &MemoConfig{DropAfter: -1}, Shrink: &ShrinkConfig{}})
+		require.NoError(t, err, strategy)
+		assert.Positive(t, sum.Memo.Hits, "%s: the memo answered runs", strategy)
+		require.NotEmpty(t, sum.Findings, strategy)
+		for _, rep := range sum.Findings {
+			assert.Equal(t, OraclePanic, rep.Finding.Oracle, strategy)
+			assert.Equal(t, "fault", rep.Finding.DeviceError, strategy)
+			require.NotNil(t, rep.Shrunk, strategy)
+			require.NotNil(t, rep.Shrunk.Result.Finding, strategy)
+			assert.Equal(t, "fault", rep.Shrunk.Result.Finding.DeviceError, "%s: the shrunk run's finding", strategy)
+		}
 	}
 }
 

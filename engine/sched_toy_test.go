@@ -51,6 +51,9 @@ type toySys struct {
 	carried bool
 	// breach: the panic's value is a member's breach (toyBreach).
 	breach bool
+	// device: the panic's value is a device's failure of this kind
+	// (toyDeviceFailure), when set.
+	device string
 	// advances records, per Advance, how many steps were enabled just
 	// before it (the scheduler must only advance when none are).
 	advances []int
@@ -137,6 +140,9 @@ func (s *toySys) Execute(st Step) *Finding {
 		var v any = "toy: " + in.label + " ran first"
 		if s.breach {
 			v = toyBreach("toy: " + in.label + " ran first")
+		}
+		if s.device != "" {
+			v = toyDeviceFailure{"toy: " + in.label + " ran first", s.device}
 		}
 		if s.carried {
 			panic(carriedPanic{v})
@@ -232,3 +238,10 @@ type toyBreach string
 
 func (b toyBreach) Error() string      { return string(b) }
 func (toyBreach) BrokeMemberContract() {}
+
+// toyDeviceFailure is a panic value that is a device's failure of a kind
+// (DeviceFailure), as conformance/extdevice.Error is.
+type toyDeviceFailure struct{ msg, kind string }
+
+func (d toyDeviceFailure) Error() string           { return d.msg }
+func (d toyDeviceFailure) DeviceErrorKind() string { return d.kind }

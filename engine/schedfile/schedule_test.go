@@ -553,3 +553,37 @@ func TestWiden(t *testing.T) {
 		assert.Equal(t, byte('"'), in[ls.off])
 	}
 }
+
+// A finding's device-failure mark (engine.Finding.DeviceError) survives
+// the schedule file: written as "device_error" and read back, under the
+// checksum (a file whose mark was changed is refused); a finding without
+// the mark writes no such field.
+func TestSchedule_DeviceErrorMarkRoundTrip(t *testing.T) {
+	seed := engine.ScheduleSeed(77, 3)
+	res, err := engine.Run(lostUpdate, seed, engine.NewRandom(engine.NewStream(seed, engine.StreamSchedule)), engine.RunConfig{})
+	require.NoError(t, err)
+	for _, kind := range []string{"fault", "protocol", ""} {
+		s := New(engine.StrategyRandom, res)
+		s.Edition, s.Knobs, s.Scenario, s.ScenarioHash = "virtio-1.4", []string{}, "toy", "abc"
+		s.BaseSeed, s.Index = 77, 3
+		s.Finding = &engine.Finding{Oracle: engine.OraclePanic, Step: len(s.Choices) - 1,
+			Message: "extdevice: device fault: ./dev: event 3: read outside guest memory", DeviceError: kind}
+		path := filepath.Join(t.TempDir(), "s.json")
+		require.NoError(t, s.WriteFile(path))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, kind != "", bytes.Contains(b, []byte(`"device_error": "`+kind+`"`)), "%s", b)
+		assert.Equal(t, kind != "", bytes.Contains(b, []byte(`"device_error"`)), "%s", b)
+		got, err := ReadFile(path)
+		require.NoError(t, err)
+		require.NotNil(t, got.Finding)
+		assert.Equal(t, kind, got.Finding.DeviceError, "kind %q", kind)
+		if kind == "" {
+			continue
+		}
+		edited := bytes.Replace(b, []byte(`"device_error": "`+kind+`"`), []byte(`"device_error": "interrupted"`), 1)
+		require.NoError(t, os.WriteFile(path, edited, 0o644))
+		_, err = ReadFile(path)
+		assert.ErrorContains(t, err, "checksum", "kind %q: an edited mark is refused", kind)
+	}
+}
