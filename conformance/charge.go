@@ -7,7 +7,6 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
-	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/oracle"
@@ -309,8 +308,20 @@ const noneContract = "the device broke the member contract: the row was not judg
 // account of itself (judgeRow's checks of those, whose failures charge
 // none).
 func charges(fd *engine.Finding) bool {
-	return !extdevice.IsDeviceFault(fd.Message) && !strings.Contains(fd.Message, extdevice.ErrorPrefix) &&
-		!brokeContract(fd)
+	return deviceErrorOf(fd) == "" && !brokeContract(fd)
+}
+
+// deviceErrorOf returns the kind of the external device's error finding fd
+// (nil: none) shows, "" for none: the engine's mark of the panic of an
+// extdevice.Error (engine.Finding.DeviceError), never the message's text,
+// so that a simulator panic or an oracle's message that quotes a device's
+// words stays what it is. As for brokeContract, every finding it is asked
+// about comes from a run made with the device, whose engine marked it.
+func deviceErrorOf(fd *engine.Finding) string {
+	if fd == nil || fd.Oracle != engine.OraclePanic {
+		return ""
+	}
+	return fd.DeviceError
 }
 
 // oracleReqsOf returns the requirement IDs the named oracle's info lists.

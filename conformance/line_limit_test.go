@@ -79,7 +79,7 @@ func TestScheduleTarget_KitLineLimit(t *testing.T) {
 			var se *extdevice.StartError
 			assert.NotErrorAs(t, err, &se, "refused before the device starts")
 			assert.True(t, strings.HasPrefix(err.Error(), tc.want), "%v", err)
-			assert.False(t, extdevice.IsDeviceFinding(err.Error()))
+			assert.False(t, extdevice.IsDeviceFinding(err))
 		})
 	}
 }

@@ -135,13 +135,14 @@ func ReplayRecorded(ctx context.Context, d Device, path string, cfg engine.RunCo
 }
 
 // ShowsDeviceError reports whether a run's finding f is an external
-// device's error (extdevice.IsDeviceFinding): a run that replays to it
+// device's error: the engine marked it so (engine.Finding.DeviceError,
+// extdevice.IsDeviceFindingKind), whatever its message says. A run that replays to it
 // shows the device's protocol error, which is then no error of the
 // replay. A device's protocol error with any other run is: it explains a
 // replay that failed, and fails one that did not (a device that exits
 // badly at its end).
 func ShowsDeviceError(f *engine.Finding) bool {
-	return f != nil && extdevice.IsDeviceFinding(f.Message)
+	return extdevice.IsDeviceFindingKind(deviceErrorOf(f))
 }
 
 // replayRecorded records the replay of sc, read from path, on t,

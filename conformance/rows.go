@@ -165,9 +165,9 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	if o.Mismatch != "" {
 		fl.Message += " (" + o.Mismatch + ")"
 	}
-	if extdevice.IsDeviceFault(fl.Message) {
+	if kind := deviceErrorOf(found); extdevice.IsDeviceFaultKind(kind) {
 		fl.Check = checkFault
-	} else if strings.Contains(fl.Message, extdevice.ErrorPrefix) {
+	} else if kind != "" {
 		fl.Check = checkProtocol
 	} else if brokeContract(found) {
 		fl.Check = checkContract

@@ -1,6 +1,7 @@
 package extdevice
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -14,8 +15,9 @@ import (
 //
 // Handle cannot return an error, so a device proxy panics with an *Error;
 // the engine turns the panic into a finding of the run (engine.OraclePanic)
-// whose message is Error(), and package conformance reports it under
-// IsDeviceFinding.
+// whose message is Error(), marked with the error's Kind
+// (engine.Finding.DeviceError), and package conformance reports it by that
+// mark (IsDeviceFindingKind, IsDeviceFaultKind), never by its text.
 type Error struct {
 	// Command names the device: its process's command (its path), or a
 	// served device's name (StartServed).
@@ -113,18 +115,61 @@ const (
 	faultWord = "device fault: "
 )
 
-// IsDeviceFault reports whether a finding message is a device fault's
-// (an Error with Fault set: the device kept the protocol but asked for
-// what no device may do), not a protocol error's.
-func IsDeviceFault(msg string) bool {
-	return strings.Contains(msg, ErrorPrefix+faultWord)
+// The kinds of Error (Kind), which the finding of an Error's panic carries
+// as its mark (engine.Finding.DeviceError).
+const (
+	// KindProtocol: the device broke the protocol.
+	KindProtocol = "protocol"
+	// KindFault: the device kept the protocol but asked for what no
+	// device may do (Error.Fault).
+	KindFault = "fault"
+	// KindLimit: the kit did not send a line over its limit (Error.Limit):
+	// not the device's failure.
+	KindLimit = "kit-limit"
+	// KindInterrupted: the kit stopped the exchange (Error.Interrupted):
+	// the device broke nothing.
+	KindInterrupted = "interrupted"
+)
+
+// Kind returns the error's kind, as Error's message words it first:
+// KindInterrupted, KindLimit, KindFault or KindProtocol.
+func (e *Error) Kind() string {
+	switch {
+	case e.Interrupted:
+		return KindInterrupted
+	case e.Limit:
+		return KindLimit
+	case e.Fault:
+		return KindFault
+	}
+	return KindProtocol
 }
 
-// IsDeviceFinding reports whether a finding message is an Error's (a
-// protocol error or a device fault of an external device); the kit's
-// line limit (Error.Limit) is not.
-func IsDeviceFinding(msg string) bool {
-	return strings.HasPrefix(msg, ErrorPrefix) && !strings.HasPrefix(msg, ErrorPrefix+limitWord)
+// DeviceErrorKind is Kind: an *Error is an engine.DeviceFailure, so the
+// finding of its panic is marked with its kind (engine.Finding.DeviceError)
+// and whoever must tell the device's failure from the simulator's panic
+// asks the mark (IsDeviceFinding, IsDeviceFaultKind), not the message.
+func (e *Error) DeviceErrorKind() string { return e.Kind() }
+
+// IsDeviceFaultKind reports whether kind, the mark of a finding
+// (engine.Finding.DeviceError), is a device fault's: the device kept the
+// protocol but asked for what no device may do.
+func IsDeviceFaultKind(kind string) bool { return kind == KindFault }
+
+// IsDeviceFindingKind reports whether kind, the mark of a finding
+// (engine.Finding.DeviceError), is an Error's that is the device's: a
+// protocol error, a device fault or an interrupted exchange; the kit's
+// line limit (KindLimit) is not, nor is an unmarked finding (""), whatever
+// its message says.
+func IsDeviceFindingKind(kind string) bool {
+	return kind == KindProtocol || kind == KindFault || kind == KindInterrupted
+}
+
+// IsDeviceFinding reports whether err is, or wraps, an Error that is a
+// finding of the device (IsDeviceFindingKind of its Kind).
+func IsDeviceFinding(err error) bool {
+	var xe *Error
+	return errors.As(err, &xe) && IsDeviceFindingKind(xe.Kind())
 }
 
 // tail keeps the last bytes written to it (a process's stderr).

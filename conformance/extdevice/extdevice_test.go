@@ -267,7 +267,7 @@ func TestHostileDevices(t *testing.T) {
 			}
 			assert.NotContains(t, got.Error(), "must flush", "only the hello's missing reply has the hint")
 			assert.Equal(t, tc.fault, got.Fault)
-			assert.True(t, extdevice.IsDeviceFinding(got.Error()))
+			assert.True(t, extdevice.IsDeviceFinding(got))
 			if !tc.fault {
 				assert.Equal(t, got, pool.Err(), "a protocol error ends the pool")
 			}

@@ -101,7 +101,7 @@ func TestKitLineLimit(t *testing.T) {
 			require.True(t, errors.As(got.(error), &xe), "Handle panics with an *Error: %v", got)
 			assert.True(t, xe.Limit)
 			assert.ErrorIs(t, xe, extdevice.ErrKitLimit)
-			assert.False(t, extdevice.IsDeviceFinding(xe.Error()), "the kit's limit is not the device's finding: %s", xe)
+			assert.False(t, extdevice.IsDeviceFinding(xe), "the kit's limit is not the device's finding: %s", xe)
 			assert.Contains(t, xe.Error(), "extdevice: kit limit: extnet: event backend for device 1 (vf 1) (request 4): "+
 				"the kit's event line would be 1048577 bytes, over the protocol's 1048576: not sent")
 			require.NoError(t, pool.Err(), "the device broke nothing")

@@ -166,7 +166,7 @@ func TestServedDeviceErrors(t *testing.T) {
 			assert.True(t, got.Served)
 			assert.False(t, got.Fault)
 			assert.False(t, got.Interrupted)
-			assert.True(t, extdevice.IsDeviceFinding(got.Error()))
+			assert.True(t, extdevice.IsDeviceFinding(got))
 			assert.NotContains(t, got.Error(), "process", "a served device has no process")
 			for _, w := range tc.want {
 				assert.Contains(t, got.Error(), w)
