@@ -160,19 +160,52 @@ local function hex64(r)
 	return h
 end
 
--- name_addr maps an endpoint name to an IPv4 address in 10.0.0.0/8: the low
--- 24 bits of the name's 32-bit FNV-1a hash (trace.EndpointAddr in Go), so
--- Wireshark's address-based tools (Flow Graph, Endpoints) see one node per
--- endpoint.
-local function name_addr(name)
-	local h = 2166136261
-	for i = 1, #name do
-		h = bit32.bxor(h, name:byte(i))
-		-- h * 16777619 mod 2^32, without losing precision in doubles.
-		h = ((h % 256) * 16777216 + h * 403) % 4294967296
+-- endpoint_hosts are the hosts whose functions' endpoints get addresses by
+-- construction (trace.EndpointHosts in Go), in the order of their blocks.
+local endpoint_hosts = { "src", "dst", "dst2" }
+
+-- function_code returns the 24-bit address code of a host function's
+-- endpoint name: host index h (from 0) times 2^17 plus 0 for the host, 1
+-- for its PF, 2 for its memory and 2+N for VF N (1..65535, decimal without
+-- leading zeros); nil for any other name.
+local function function_code(name)
+	for i, host in ipairs(endpoint_hosts) do
+		if name:sub(1, #host) == host then
+			local rest = name:sub(#host + 1)
+			local c = nil
+			if rest == "" then
+				c = 0
+			elseif rest == ".pf" then
+				c = 1
+			elseif rest == ".mem" then
+				c = 2
+			else
+				local d = rest:match("^%.vf([1-9]%d?%d?%d?%d?)$")
+				if d and tonumber(d) <= 65535 then c = 2 + tonumber(d) end
+			end
+			if c then return (i - 1) * 131072 + c end
+		end
 	end
-	local low = h % 16777216
-	return string.format("10.%d.%d.%d", math.floor(low / 65536), math.floor(low / 256) % 256, low % 256)
+	return nil
+end
+
+-- name_addr maps an endpoint name to an IPv4 address in 10.0.0.0/8
+-- (trace.EndpointAddr in Go), so Wireshark's address-based tools (Flow
+-- Graph, Endpoints) see one node per endpoint: a host function's by
+-- construction in 10.0.0.0/13 (function_code), any other name's (the
+-- actors') its 32-bit FNV-1a hash modulo 248 * 2^16, above 10.8.0.0.
+local function name_addr(name)
+	local v = function_code(name)
+	if not v then
+		local h = 2166136261
+		for i = 1, #name do
+			h = bit32.bxor(h, name:byte(i))
+			-- h * 16777619 mod 2^32, without losing precision in doubles.
+			h = ((h % 256) * 16777216 + h * 403) % 4294967296
+		end
+		v = 8 * 65536 + h % (248 * 65536)
+	end
+	return string.format("10.%d.%d.%d", math.floor(v / 65536), math.floor(v / 256) % 256, v % 256)
 end
 
 -- Reader walks a span of the buffer, adding fields to a tree. A read past
