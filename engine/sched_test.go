@@ -164,6 +164,29 @@ func TestRun_PanicIsFinding(t *testing.T) {
 	assert.NotContains(t, res.Finding.Stack, "goroutine")
 }
 
+// toyPanic runs the toy whose racer1 panics at its step labelled
+// label (set configures how) and returns the run's finding, a "panic"
+// with the toy's message, and its JSON.
+func toyPanic(t *testing.T, label string, set func(*toySys)) (*Finding, []byte) {
+	t.Helper()
+	cfg := toyConfig{racers: 2, incs: 1, locked: true}
+	f := func(st Streams) (System, error) {
+		s := newToy(cfg, st)
+		s.actors[1].prog[0].label = label
+		s.panicLabel = label
+		set(s)
+		return s, nil
+	}
+	res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: label}}), RunConfig{})
+	require.NoError(t, err)
+	require.NotNil(t, res.Finding)
+	assert.Equal(t, OraclePanic, res.Finding.Oracle)
+	assert.Equal(t, "toy: "+label+" ran first", res.Finding.Message)
+	js, err := json.Marshal(res.Finding)
+	require.NoError(t, err)
+	return res.Finding, js
+}
+
 // A panic whose value is a MemberBreach — carried from an actor's body or
 // not — is a "panic" finding marked MemberContract, with the value's text
 // as message; any other panic is not marked, whatever its text says, and
@@ -180,21 +203,8 @@ func TestRun_PanicMarksMemberBreach(t *testing.T) {
 		{"a carried string saying member contract", false, true, "racer1:member contract: src.vf1 changed its mode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := toyConfig{racers: 2, incs: 1, locked: true}
-			f := func(st Streams) (System, error) {
-				s := newToy(cfg, st)
-				s.actors[1].prog[0].label = tc.label
-				s.panicLabel, s.carried, s.breach = tc.label, tc.carried, tc.breach
-				return s, nil
-			}
-			res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: tc.label}}), RunConfig{})
-			require.NoError(t, err)
-			require.NotNil(t, res.Finding)
-			assert.Equal(t, OraclePanic, res.Finding.Oracle)
-			assert.Equal(t, "toy: "+tc.label+" ran first", res.Finding.Message)
-			assert.Equal(t, tc.breach, res.Finding.MemberContract)
-			js, err := json.Marshal(res.Finding)
-			require.NoError(t, err)
+			f, js := toyPanic(t, tc.label, func(s *toySys) { s.carried, s.breach = tc.carried, tc.breach })
+			assert.Equal(t, tc.breach, f.MemberContract)
 			assert.Equal(t, tc.breach, strings.Contains(string(js), `"member_contract":true`), "%s", js)
 			var back Finding
 			require.NoError(t, json.Unmarshal(js, &back))
@@ -221,22 +231,9 @@ func TestRun_PanicMarksDeviceFailure(t *testing.T) {
 		{"a carried string reading like a device fault", "", true, "racer1:" + posing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := toyConfig{racers: 2, incs: 1, locked: true}
-			f := func(st Streams) (System, error) {
-				s := newToy(cfg, st)
-				s.actors[1].prog[0].label = tc.label
-				s.panicLabel, s.carried, s.device = tc.label, tc.carried, tc.kind
-				return s, nil
-			}
-			res, err := Run(f, 1, NewReplay([]Choice{{Index: 1, Actor: 1, Label: tc.label}}), RunConfig{})
-			require.NoError(t, err)
-			require.NotNil(t, res.Finding)
-			assert.Equal(t, OraclePanic, res.Finding.Oracle)
-			assert.Equal(t, "toy: "+tc.label+" ran first", res.Finding.Message)
-			assert.Equal(t, tc.kind, res.Finding.DeviceError)
-			assert.False(t, res.Finding.MemberContract)
-			js, err := json.Marshal(res.Finding)
-			require.NoError(t, err)
+			f, js := toyPanic(t, tc.label, func(s *toySys) { s.carried, s.device = tc.carried, tc.kind })
+			assert.Equal(t, tc.kind, f.DeviceError)
+			assert.False(t, f.MemberContract)
 			assert.Equal(t, tc.kind != "", strings.Contains(string(js), `"device_error":`), "%s", js)
 			var back Finding
 			require.NoError(t, json.Unmarshal(js, &back))
