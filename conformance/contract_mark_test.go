@@ -32,8 +32,7 @@ type panicsOnKick struct {
 }
 
 func (d panicsOnKick) Handle(ev member.Event) member.Effects {
-	if t := ev.TLP; ev.Kind == member.EvTLP && t.Kind == pcie.MemWrite && t.Addr >= d.notify && t.Addr < d.notify+pcie.BAR0NotifyLen &&
-		(!d.onlyStopped || d.Device.Status().Mode == spec.ModeStop) {
+	if notified(ev, d.notify) && (!d.onlyStopped || d.Device.Status().Mode == spec.ModeStop) {
 		panic(posingPanic)
 	}
 	return d.Device.Handle(ev)
@@ -126,4 +125,11 @@ func TestContract_MarkSurvives(t *testing.T) {
 		}
 	}
 	assert.Positive(t, files, "a unit fails on the member contract with a counterexample")
+}
+
+// notified reports whether ev is the driver's write of a queue's
+// doorbell, in the notify region at notify.
+func notified(ev member.Event, notify uint64) bool {
+	t := ev.TLP
+	return ev.Kind == member.EvTLP && t.Kind == pcie.MemWrite && t.Addr >= notify && t.Addr < notify+pcie.BAR0NotifyLen
 }

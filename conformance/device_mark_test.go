@@ -30,8 +30,7 @@ type quotesDevice struct {
 }
 
 func (d quotesDevice) Handle(ev member.Event) member.Effects {
-	if t := ev.TLP; ev.Kind == member.EvTLP && t.Kind == pcie.MemWrite && t.Addr >= d.notify && t.Addr < d.notify+pcie.BAR0NotifyLen &&
-		d.Device.Status().Mode == spec.ModeStop {
+	if notified(ev, d.notify) && d.Device.Status().Mode == spec.ModeStop {
 		panic(d.text)
 	}
 	return d.Device.Handle(ev)
@@ -71,16 +70,11 @@ func TestDeviceError_TextIsNotTheMark(t *testing.T) {
 						continue
 					}
 					files++
-					sc, err := catalog.ReadScheduleFile(fl.Schedule)
-					require.NoError(t, err)
-					require.NotNil(t, sc.Finding)
-					assert.Empty(t, sc.Finding.DeviceError, "unit %s: the file's finding is not marked", u.Name)
-					assert.False(t, conformance.ShowsDeviceError(sc.Finding), "unit %s", u.Name)
-					r, err := conformance.ReplayRecorded(context.Background(), d, fl.Schedule, engine.RunConfig{}, 0)
-					require.NoError(t, err, "unit %s", u.Name)
-					require.NotNil(t, r.Result.Finding, "unit %s", u.Name)
-					assert.Empty(t, r.Result.Finding.DeviceError, "unit %s: the replayed finding is not marked", u.Name)
-					assert.False(t, conformance.ShowsDeviceError(r.Result.Finding), "unit %s", u.Name)
+					filed, replayed := fileAndReplay(t, d, fl.Schedule, u.Name)
+					for _, fd := range []*engine.Finding{filed, replayed} {
+						assert.Empty(t, fd.DeviceError, "unit %s: the file's and the replay's findings are not marked", u.Name)
+						assert.False(t, conformance.ShowsDeviceError(fd), "unit %s", u.Name)
+					}
 				}
 			}
 			assert.Positive(t, files, "a row fails with a counterexample")
@@ -97,9 +91,7 @@ type oobWhenStopped struct {
 }
 
 func (d oobWhenStopped) Handle(ev member.Event) member.Effects {
-	notify := d.c.BAR0 + pcie.BAR0Notify
-	if t := ev.TLP; ev.Kind == member.EvTLP && t.Kind == pcie.MemWrite && t.Addr >= notify && t.Addr < notify+pcie.BAR0NotifyLen &&
-		d.Device.Status().Mode == spec.ModeStop {
+	if notified(ev, d.c.BAR0+pcie.BAR0Notify) && d.Device.Status().Mode == spec.ModeStop {
 		_ = d.c.Mem.WriteMem(d.c.RID, 1<<60, []byte{1, 2, 3, 4})
 	}
 	return d.Device.Handle(ev)
@@ -129,18 +121,26 @@ func TestDeviceError_MarkSurvives(t *testing.T) {
 				continue
 			}
 			files++
-			sc, err := catalog.ReadScheduleFile(fl.Schedule)
-			require.NoError(t, err)
-			require.NotNil(t, sc.Finding)
-			assert.Equal(t, engine.OraclePanic, sc.Finding.Oracle, "unit %s", u.Name)
-			assert.Equal(t, extdevice.KindFault, sc.Finding.DeviceError, "unit %s: the file's finding is marked", u.Name)
-			assert.True(t, conformance.ShowsDeviceError(sc.Finding), "unit %s", u.Name)
-			r, err := conformance.ReplayRecorded(context.Background(), d, fl.Schedule, engine.RunConfig{}, 0)
-			require.NoError(t, err, "unit %s", u.Name)
-			require.NotNil(t, r.Result.Finding, "unit %s", u.Name)
-			assert.Equal(t, extdevice.KindFault, r.Result.Finding.DeviceError, "unit %s: the replayed finding is marked", u.Name)
-			assert.True(t, conformance.ShowsDeviceError(r.Result.Finding), "unit %s", u.Name)
+			filed, replayed := fileAndReplay(t, d, fl.Schedule, u.Name)
+			assert.Equal(t, engine.OraclePanic, filed.Oracle, "unit %s", u.Name)
+			for _, fd := range []*engine.Finding{filed, replayed} {
+				assert.Equal(t, extdevice.KindFault, fd.DeviceError, "unit %s: the file's and the replay's findings are marked", u.Name)
+				assert.True(t, conformance.ShowsDeviceError(fd), "unit %s", u.Name)
+			}
 		}
 	}
 	assert.Positive(t, files, "a row fails on the device's fault with a counterexample")
+}
+
+// fileAndReplay reads a failure's counterexample file and replays it
+// strictly with the device: the file's finding and the replay's.
+func fileAndReplay(t *testing.T, d conformance.Device, schedule, unit string) (filed, replayed *engine.Finding) {
+	t.Helper()
+	sc, err := catalog.ReadScheduleFile(schedule)
+	require.NoError(t, err, "unit %s", unit)
+	require.NotNil(t, sc.Finding, "unit %s", unit)
+	r, err := conformance.ReplayRecorded(context.Background(), d, schedule, engine.RunConfig{}, 0)
+	require.NoError(t, err, "unit %s", unit)
+	require.NotNil(t, r.Result.Finding, "unit %s", unit)
+	return sc.Finding, r.Result.Finding
 }
